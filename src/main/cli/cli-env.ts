@@ -1,0 +1,36 @@
+// Builds the CoreEnv for the `cutout` command line: models folders from CUTOUT_MODELS_DIR then
+// the project's resources/models. Node only (never electron).
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CoreEnv } from '../core/env';
+import { defaultModelsDirs, ModelStore } from '../core/models/model-store';
+
+/** The project's resources folder, found from this file's place in src/main/cli. */
+export function projectResourcesDir(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../resources');
+}
+
+/** Where per-user caches live (sha256 cache of model files). */
+export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.CUTOUT_CACHE_DIR) return env.CUTOUT_CACHE_DIR;
+  if (process.platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, 'cutout-studio', 'cache');
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'cutout-studio');
+  return join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'cutout-studio');
+}
+
+/** The model store for a CLI run or a test. */
+export function createModelStore(env: NodeJS.ProcessEnv = process.env): ModelStore {
+  const resources = projectResourcesDir();
+  return new ModelStore({
+    modelsDirs: defaultModelsDirs(env, join(resources, 'models')),
+    manifestPath: join(resources, 'models', 'manifest.json'),
+    hashCachePath: join(userCacheDir(env), 'model-hashes.json'),
+  });
+}
+
+/** The CoreEnv for a CLI run: provider and threads from flags, else CUTOUT_PROVIDER / CUTOUT_THREADS. */
+export function createCliEnv(options: { provider?: string; threads?: number } = {}, env: NodeJS.ProcessEnv = process.env): CoreEnv {
+  const threads = options.threads ?? (env.CUTOUT_THREADS ? Number(env.CUTOUT_THREADS) : undefined);
+  return { store: createModelStore(env), provider: options.provider ?? env.CUTOUT_PROVIDER ?? 'auto', threads };
+}

@@ -1,0 +1,48 @@
+// The shape of a `cutout` sub-command and shared helpers for them. Node only.
+import { mkdir, stat } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { AppError } from '../../shared/errors';
+
+/** Where a command writes: stdout for results, stderr for progress and errors. */
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** True when stderr is a terminal (draw progress bars). */
+  isTty: boolean;
+  signal: AbortSignal;
+}
+
+/** One sub-command of `cutout`. */
+export interface CliCommand {
+  name: string;
+  summary: string;
+  usage: string;
+  /** Runs the command; resolves to the process exit code. */
+  run(argv: string[], io: CliIo): Promise<number>;
+}
+
+/** Parses an integer flag; INVALID_ARGUMENT when it is not one. */
+export function intFlag(value: string | undefined, name: string, fallback?: number): number | undefined {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new AppError('INVALID_ARGUMENT', `--${name} must be a number, got "${value}"`);
+  return n;
+}
+
+/**
+ * Output paths for N inputs: one input and OUT not an existing folder (nor ending in a slash)
+ * -> OUT itself; otherwise OUT is a folder and each output is `<name><suffix>.<ext>` inside it.
+ */
+export async function planOutputs(inputs: string[], out: string, ext: string, suffix = ''): Promise<string[]> {
+  const isDir = await stat(out).then((s) => s.isDirectory(), () => false);
+  if (inputs.length === 1 && !isDir && !/[\\/]$/.test(out)) return [out];
+  await mkdir(out, { recursive: true });
+  const used = new Set<string>();
+  return inputs.map((input) => {
+    const stem = basename(input, extname(input));
+    let name = `${stem}${suffix}.${ext}`;
+    for (let i = 2; used.has(name); i++) name = `${stem}${suffix}-${i}.${ext}`;
+    used.add(name);
+    return join(out, name);
+  });
+}

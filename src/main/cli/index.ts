@@ -1,0 +1,64 @@
+// The `cutout` command line: dispatches to sub-commands that drive the pure-Node core.
+// Errors print one line `CODE: message` and exit non-zero. Node only (never electron).
+import { toWire } from '../../shared/errors';
+import type { CliIo } from './command';
+import { COMMANDS } from './commands/index';
+
+function printHelp(io: CliIo): void {
+  io.out('cutout: cut people and anime characters out of pictures and video, offline.\n');
+  io.out('Commands:');
+  for (const c of COMMANDS) io.out(`  ${c.name.padEnd(10)} ${c.summary}`);
+  io.out('\nRun `cutout COMMAND --help` for its options. Models are found in CUTOUT_MODELS_DIR, then resources/models.');
+}
+
+/** Runs the CLI with argv (without node and script) and returns the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    printHelp(io);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.err(`INVALID_ARGUMENT: unknown command "${name}". Commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`${command.summary}\n\nusage: ${command.usage}`);
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    const wire = toWire(error);
+    if (wire.code === 'CANCELLED') {
+      io.err('Cancelled');
+      return 130;
+    }
+    const message = (error as { code?: string })?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (error as { code?: string })?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
+      ? `INVALID_ARGUMENT: ${(error as Error).message}`
+      : `${wire.code}: ${wire.message}`;
+    io.err(message);
+    if (wire.code === 'INTERNAL' && process.env.CUTOUT_DEBUG) io.err(String((error as Error)?.stack));
+    return 1;
+  }
+}
+
+/** Process entry: wires stdout/stderr and Ctrl+C (first press cancels, second exits). */
+export async function main(): Promise<void> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    controller.abort();
+  });
+  const io: CliIo = {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    isTty: process.stderr.isTTY === true,
+    signal: controller.signal,
+  };
+  const code = await runCli(process.argv.slice(2), io);
+  process.exitCode = code;
+}

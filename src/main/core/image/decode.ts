@@ -1,0 +1,99 @@
+// Image decoding with sharp: EXIF orientation applied, any colour model normalised to 8-bit
+// sRGB RGBA, a pixel-count guard. Core (no electron); sharp is used only under core/image.
+import { stat } from 'node:fs/promises';
+import sharp, { type Metadata } from 'sharp';
+import { AppError } from '../../../shared/errors';
+
+/** An 8-bit sRGB image with 4 interleaved channels (RGBA), row-major, no padding. */
+export interface RgbaImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** A decoded input and what it was. */
+export interface DecodedImage extends RgbaImage {
+  /** Whether the source had an alpha channel (its alpha is kept in `data`). */
+  hasAlpha: boolean;
+  /** sharp's name of the container format (jpeg, png, webp, ...). */
+  format: string;
+}
+
+/** Default pixel budget: 80 megapixels (a 50 MP camera photo fits, a 20000x20000 bomb does not). */
+export const DEFAULT_MAX_PIXELS = 80_000_000;
+
+/** Formats decoded as still images. */
+const STILL_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'heif', 'jp2', 'jxl']);
+
+/** Options of decodeImage. */
+export interface DecodeOptions {
+  maxPixels?: number;
+  /** Name used in messages when the input is a buffer. */
+  name?: string;
+}
+
+/**
+ * Decodes a file or buffer to 8-bit sRGB RGBA with EXIF orientation applied. CMYK, 16-bit,
+ * greyscale, palette and alpha inputs are all normalised. Errors: INPUT_NOT_FOUND,
+ * INPUT_UNSUPPORTED (empty, unknown, corrupt or truncated; names the file), IMAGE_TOO_LARGE.
+ */
+export async function decodeImage(input: string | Uint8Array, options: DecodeOptions = {}): Promise<DecodedImage> {
+  const name = typeof input === 'string' ? input : (options.name ?? 'image');
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  if (typeof input === 'string') {
+    let info;
+    try {
+      info = await stat(input);
+    } catch (cause) {
+      throw new AppError('INPUT_NOT_FOUND', `File not found: ${input}`, { cause, detail: { path: input } });
+    }
+    if (!info.isFile()) throw new AppError('INPUT_UNSUPPORTED', `Not a file: ${input}`, { detail: { path: input } });
+    if (info.size === 0) throw new AppError('INPUT_UNSUPPORTED', `${input} is empty (0 bytes)`, { detail: { path: input } });
+  } else if (input.byteLength === 0) {
+    throw new AppError('INPUT_UNSUPPORTED', `${name} is empty (0 bytes)`, { detail: { path: name } });
+  }
+
+  let meta: Metadata;
+  try {
+    meta = await sharp(input, { limitInputPixels: false }).metadata();
+  } catch (cause) {
+    throw new AppError('INPUT_UNSUPPORTED', `${name} is not an image this app can read (${(cause as Error).message})`, {
+      cause,
+      detail: { path: name },
+    });
+  }
+  if (!meta.format || !STILL_FORMATS.has(meta.format)) {
+    throw new AppError('INPUT_UNSUPPORTED', `${name}: unsupported image format ${meta.format ?? 'unknown'}`, { detail: { path: name, format: meta.format } });
+  }
+  const pixels = (meta.width ?? 0) * (meta.height ?? 0);
+  if (!pixels) throw new AppError('INPUT_UNSUPPORTED', `${name} has no pixel size`, { detail: { path: name } });
+  if (pixels > maxPixels) {
+    throw new AppError(
+      'IMAGE_TOO_LARGE',
+      `${name} is ${meta.width}x${meta.height} (${(pixels / 1e6).toFixed(1)} MP); the limit is ${(maxPixels / 1e6).toFixed(0)} MP. Downscale it first.`,
+      { detail: { path: name, width: meta.width, height: meta.height, maxPixels } },
+    );
+  }
+
+  try {
+    const { data, info } = await sharp(input, { limitInputPixels: maxPixels, failOn: 'truncated', pages: 1 })
+      .rotate()
+      .toColourspace('srgb')
+      .ensureAlpha()
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 4) throw new Error(`unexpected channel count ${info.channels}`);
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      width: info.width,
+      height: info.height,
+      hasAlpha: meta.hasAlpha === true,
+      format: meta.format,
+    };
+  } catch (cause) {
+    throw new AppError('INPUT_UNSUPPORTED', `${name} could not be decoded: it is corrupt or truncated (${(cause as Error).message})`, {
+      cause,
+      detail: { path: name },
+    });
+  }
+}

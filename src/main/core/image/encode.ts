@@ -1,0 +1,46 @@
+// Encoding RGBA pixels to PNG / JPEG / WebP with sharp, DPI written and metadata stripped.
+// Core (no electron); sharp is used only under core/image.
+import { extname } from 'node:path';
+import sharp from 'sharp';
+import { AppError } from '../../../shared/errors';
+import type { RgbaImage } from './decode';
+
+/** Output image formats. */
+export type ImageFormat = 'png' | 'jpeg' | 'webp';
+
+/** Options of encodeImage. */
+export interface EncodeOptions {
+  format: ImageFormat;
+  /** JPEG/WebP quality 1..100 (default 92). */
+  quality?: number;
+  /** Dots per inch written to JFIF density / PNG pHYs. */
+  dpi?: number;
+}
+
+/** The format a file name asks for; INVALID_ARGUMENT for an extension we do not write. */
+export function formatFromPath(path: string, fallback: ImageFormat = 'png'): ImageFormat {
+  const ext = extname(path).toLowerCase();
+  if (ext === '') return fallback;
+  if (ext === '.png') return 'png';
+  if (ext === '.jpg' || ext === '.jpeg') return 'jpeg';
+  if (ext === '.webp') return 'webp';
+  throw new AppError('INVALID_ARGUMENT', `Cannot write ${ext} images; use .png, .jpg or .webp`, { detail: { path } });
+}
+
+/**
+ * Encodes RGBA pixels. JPEG drops alpha (flatten first for a coloured background; a transparent
+ * cut-out saved as JPEG is flattened on white). EXIF and other metadata are never copied.
+ */
+export async function encodeImage(image: RgbaImage, options: EncodeOptions): Promise<Buffer> {
+  let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } });
+  if (options.dpi) pipeline = pipeline.withMetadata({ density: options.dpi });
+  const quality = options.quality ?? 92;
+  switch (options.format) {
+    case 'png':
+      return pipeline.png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer();
+    case 'jpeg':
+      return pipeline.flatten({ background: '#ffffff' }).jpeg({ quality, chromaSubsampling: quality >= 90 ? '4:4:4' : '4:2:0', mozjpeg: false }).toBuffer();
+    case 'webp':
+      return pipeline.webp({ quality, alphaQuality: 100 }).toBuffer();
+  }
+}

@@ -1,0 +1,64 @@
+// Atomic output files: write to a temp file in the same folder, fsync, rename over the target.
+// Maps OS errors to DISK_FULL / OUTPUT_NOT_WRITABLE. Core (no electron).
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, realpath, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { AppError } from '../../../shared/errors';
+
+/** Maps a filesystem error while writing `path` to an AppError with a code. */
+export function toWriteError(error: unknown, path: string): AppError {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (error instanceof AppError) return error;
+  if (code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG') {
+    return new AppError('DISK_FULL', `The disk is full (or over quota) while writing ${path}. Free some space and try again.`, {
+      cause: error,
+      detail: { path, errno: code },
+    });
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR' || code === 'EISDIR') {
+    return new AppError('OUTPUT_NOT_WRITABLE', `Cannot write ${path}: the folder is read-only or not a folder (${code}).`, {
+      cause: error,
+      detail: { path, errno: code },
+    });
+  }
+  return new AppError('OUTPUT_NOT_WRITABLE', `Cannot write ${path}: ${(error as Error)?.message ?? String(error)}`, { cause: error, detail: { path, errno: code } });
+}
+
+/** The temp-file name used next to `path` while it is written (hidden, unique, `.part`). */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.part`);
+}
+
+/**
+ * Writes `data` to `path` atomically: readers see the old file or the whole new one, never a
+ * partial one, and a failure leaves no temp file behind.
+ */
+export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  const target = resolve(path);
+  const tmp = tempPathFor(target);
+  try {
+    await mkdir(dirname(target), { recursive: true });
+    const handle = await open(tmp, 'wx');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, target);
+  } catch (error) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw toWriteError(error, target);
+  }
+}
+
+/** Refuses an output path that is one of the inputs (inputs are never overwritten). */
+export async function assertNotAnInput(output: string, inputs: readonly string[]): Promise<void> {
+  const real = async (p: string): Promise<string> => realpath(p).catch(() => resolve(p));
+  const out = await real(output);
+  for (const input of inputs) {
+    if ((await real(input)) === out) {
+      throw new AppError('OUTPUT_EXISTS', `Refusing to overwrite the input ${input}; choose another output.`, { detail: { path: input } });
+    }
+  }
+}

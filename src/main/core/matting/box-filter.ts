@@ -1,0 +1,48 @@
+// Separable box (mean) filter on float maps with clamped borders; O(N) per pass regardless of
+// the radius. Pure typed-array code; used by the guided filter and the matting code.
+
+/**
+ * Mean over a (2r+1)x(2r+1) window, borders handled by averaging only the pixels inside the
+ * image (the normalised box of He et al.'s guided filter). Writes into `out` (may not alias src).
+ */
+export function boxMean(src: Float32Array, width: number, height: number, r: number, out: Float32Array = new Float32Array(width * height), scratch: Float32Array = new Float32Array(width * height)): Float32Array {
+  // Horizontal pass: running sums along each row.
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let sum = 0;
+    const right0 = Math.min(r, width - 1);
+    for (let x = 0; x <= right0; x++) sum += src[row + x];
+    for (let x = 0; x < width; x++) {
+      const left = x - r;
+      const right = x + r;
+      const count = Math.min(width - 1, right) - Math.max(0, left) + 1;
+      scratch[row + x] = sum / count;
+      if (right + 1 < width) sum += src[row + right + 1];
+      if (left >= 0) sum -= src[row + left];
+    }
+  }
+  // Vertical pass: running sums down each column, processed row-wise for cache friendliness.
+  const colSum = new Float64Array(width);
+  const bottom0 = Math.min(r, height - 1);
+  for (let y = 0; y <= bottom0; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) colSum[x] += scratch[row + x];
+  }
+  for (let y = 0; y < height; y++) {
+    const top = y - r;
+    const bottom = y + r;
+    const count = Math.min(height - 1, bottom) - Math.max(0, top) + 1;
+    const inv = 1 / count;
+    const row = y * width;
+    for (let x = 0; x < width; x++) out[row + x] = colSum[x] * inv;
+    if (bottom + 1 < height) {
+      const add = (bottom + 1) * width;
+      for (let x = 0; x < width; x++) colSum[x] += scratch[add + x];
+    }
+    if (top >= 0) {
+      const sub = top * width;
+      for (let x = 0; x < width; x++) colSum[x] -= scratch[sub + x];
+    }
+  }
+  return out;
+}

@@ -1,0 +1,146 @@
+// Model manifest types, parsing and validation (core; no electron). The manifest is data:
+// resources/models/manifest.json plus user descriptors `*.model.json` found in a models folder.
+import { readFile } from 'node:fs/promises';
+import { AppError } from '../../../shared/errors';
+
+/** What a model is for; selects which pipeline may use it. */
+export type ModelTask = 'person-mask' | 'anime-mask' | 'face-detect' | 'face-landmarks';
+
+/** How an image is brought to the model's input size. */
+export type ResizeMode = 'stretch' | 'letterbox-center' | 'letterbox-topleft';
+
+/** Per-channel normalisation: x = ((v * valueScale) - mean[c]) / std[c] * postScale, v in 0..255. */
+export interface Preprocess {
+  channelOrder: 'RGB' | 'BGR';
+  valueScale: number;
+  mean: [number, number, number];
+  std: [number, number, number];
+  postScale: number;
+  resize: ResizeMode;
+  padValue: number;
+  interpolation?: 'linear' | 'cubic';
+}
+
+/** The model's image input. `dynamic` models accept any size that is a multiple of `stride`. */
+export interface ModelInput {
+  name?: string;
+  layout: 'NCHW' | 'NHWC';
+  width: number;
+  height: number;
+  dynamic?: boolean;
+  stride?: number;
+}
+
+/**
+ * How to read the output. Mask models: `probability` (already in 0..1), `logit` (sigmoid applied),
+ * `softmax-logits` (2-class logits, softmax applied); `channel` is the foreground channel.
+ * Face models use their own decoders (`yunet`, `landmarks`).
+ */
+export interface ModelOutput {
+  name?: string;
+  layout?: 'NCHW' | 'NHWC';
+  decode: 'probability' | 'logit' | 'softmax-logits' | 'yunet' | 'landmarks';
+  channel?: number;
+  strides?: number[];
+  points?: number;
+  chinIndex?: number;
+}
+
+/** One manifest entry: everything needed to find, verify, attribute and run a model. */
+export interface ModelEntry {
+  id: string;
+  name: string;
+  task: ModelTask;
+  file: string;
+  /** Lower-case hex sha256 of the file; null when upstream publishes none (verified as unpinned). */
+  sha256: string | null;
+  bytes: number | null;
+  licence: string;
+  attribution?: string;
+  source: string;
+  url?: string;
+  bundled: boolean;
+  default?: boolean;
+  input: ModelInput;
+  preprocess: Preprocess;
+  output: ModelOutput;
+  flops?: number | null;
+  /** Where the entry came from: the app manifest or a user descriptor file. */
+  origin?: string;
+}
+
+const TASKS: readonly ModelTask[] = ['person-mask', 'anime-mask', 'face-detect', 'face-landmarks'];
+const DEFAULT_PREPROCESS: Preprocess = {
+  channelOrder: 'RGB',
+  valueScale: 1 / 255,
+  mean: [0, 0, 0],
+  std: [1, 1, 1],
+  postScale: 1,
+  resize: 'stretch',
+  padValue: 0,
+};
+
+/**
+ * Validates one raw entry (from the manifest or a user descriptor) and fills defaults.
+ * Throws MODEL_INVALID naming the origin and the field that is wrong.
+ */
+export function parseModelEntry(raw: unknown, origin: string): ModelEntry {
+  const fail = (what: string): never => {
+    throw new AppError('MODEL_INVALID', `Model descriptor ${origin}: ${what}`, { detail: { origin } });
+  };
+  if (!raw || typeof raw !== 'object') fail('not an object');
+  const r = raw as Record<string, any>;
+  if (typeof r.id !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/i.test(r.id)) fail('"id" must be a simple name');
+  if (!TASKS.includes(r.task)) fail(`"task" must be one of ${TASKS.join(', ')}`);
+  if (typeof r.file !== 'string' || !r.file.endsWith('.onnx') || r.file.includes('..')) fail('"file" must be an .onnx file name');
+  if (r.sha256 != null && (typeof r.sha256 !== 'string' || !/^[0-9a-f]{64}$/i.test(r.sha256))) fail('"sha256" must be 64 hex digits or null');
+  const input = r.input ?? {};
+  if (!Number.isInteger(input.width) || !Number.isInteger(input.height) || input.width <= 0 || input.height <= 0) fail('"input.width/height" must be positive integers');
+  if (input.layout !== undefined && input.layout !== 'NCHW' && input.layout !== 'NHWC') fail('"input.layout" must be NCHW or NHWC');
+  const pre: Preprocess = { ...DEFAULT_PREPROCESS, ...(r.preprocess ?? {}) };
+  for (const k of ['mean', 'std'] as const) {
+    if (!Array.isArray(pre[k]) || pre[k].length !== 3 || pre[k].some((v) => typeof v !== 'number')) fail(`"preprocess.${k}" must be 3 numbers`);
+  }
+  if (pre.std.some((v) => v === 0)) fail('"preprocess.std" may not contain 0');
+  if (!['stretch', 'letterbox-center', 'letterbox-topleft'].includes(pre.resize)) fail('"preprocess.resize" is unknown');
+  const output = { ...(r.output ?? {}) } as ModelOutput;
+  if (!['probability', 'logit', 'softmax-logits', 'yunet', 'landmarks'].includes(output.decode)) fail('"output.decode" is unknown');
+  return {
+    id: r.id,
+    name: typeof r.name === 'string' ? r.name : r.id,
+    task: r.task,
+    file: r.file,
+    sha256: r.sha256 ? String(r.sha256).toLowerCase() : null,
+    bytes: typeof r.bytes === 'number' ? r.bytes : null,
+    licence: typeof r.licence === 'string' ? r.licence : 'unknown',
+    attribution: r.attribution,
+    source: typeof r.source === 'string' ? r.source : origin,
+    url: r.url,
+    bundled: r.bundled !== false,
+    default: r.default === true,
+    input: { layout: input.layout ?? 'NCHW', width: input.width, height: input.height, name: input.name, dynamic: input.dynamic, stride: input.stride },
+    preprocess: pre,
+    output: { layout: 'NCHW', channel: 0, ...output },
+    flops: r.flops ?? null,
+    origin,
+  };
+}
+
+/** Reads and validates a manifest file ({ models: [...] }). */
+export async function loadManifestFile(path: string): Promise<ModelEntry[]> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (cause) {
+    throw new AppError('MODEL_INVALID', `Cannot read model manifest ${path}`, { cause, detail: { path } });
+  }
+  const models = (json as { models?: unknown[] }).models;
+  if (!Array.isArray(models)) throw new AppError('MODEL_INVALID', `Model manifest ${path} has no "models" list`);
+  const entries = models.map((m, i) => parseModelEntry(m, `${path}#${i}`));
+  const seen = new Set<string>();
+  for (const e of entries) {
+    if (seen.has(e.id)) throw new AppError('MODEL_INVALID', `Model manifest ${path} lists "${e.id}" twice`);
+    seen.add(e.id);
+  }
+  return entries;
+}

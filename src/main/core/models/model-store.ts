@@ -1,0 +1,220 @@
+// Finds model files in the models folders, verifies their sha256 (cached by size + mtime) and
+// merges user descriptors (`*.model.json`) with the app manifest. Core: paths arrive as arguments.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { AppError } from '../../../shared/errors';
+import { loadManifestFile, parseModelEntry, type ModelEntry, type ModelTask } from './manifest';
+
+/** A manifest entry together with where its file is (if anywhere) and whether it checked out. */
+export interface ModelStatus {
+  entry: ModelEntry;
+  path: string | null;
+  state: 'ok' | 'missing' | 'corrupt' | 'unpinned';
+  actualSha256?: string;
+}
+
+/** Options of a ModelStore. */
+export interface ModelStoreOptions {
+  /** Folders searched in order for model files and user descriptors. */
+  modelsDirs: string[];
+  /** The app manifest (resources/models/manifest.json). */
+  manifestPath: string;
+  /** JSON file that caches sha256 by path + size + mtime; omitted: in-memory only. */
+  hashCachePath?: string;
+}
+
+interface HashCacheRecord {
+  bytes: number;
+  mtimeMs: number;
+  sha256: string;
+}
+
+/**
+ * The models folders in search order: `CUTOUT_MODELS_DIR` first (may list several folders
+ * separated by the OS path delimiter), then the app's own resources/models.
+ */
+export function defaultModelsDirs(env: NodeJS.ProcessEnv, resourcesModelsDir: string): string[] {
+  const fromEnv = (env.CUTOUT_MODELS_DIR ?? '').split(process.platform === 'win32' ? ';' : ':').filter(Boolean);
+  return [...fromEnv.map((d) => resolve(d)), resolve(resourcesModelsDir)];
+}
+
+/** Computes the sha256 of a file by streaming it. */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Finds, verifies and lists models; one per app (or CLI run). */
+export class ModelStore {
+  readonly modelsDirs: string[];
+  private readonly manifestPath: string;
+  private readonly hashCachePath?: string;
+  private entriesPromise?: Promise<ModelEntry[]>;
+  private hashCache?: Map<string, HashCacheRecord>;
+
+  constructor(options: ModelStoreOptions) {
+    this.modelsDirs = options.modelsDirs;
+    this.manifestPath = options.manifestPath;
+    this.hashCachePath = options.hashCachePath;
+  }
+
+  /** All known entries: the app manifest, then user descriptors (a user id may not shadow an app id). */
+  entries(): Promise<ModelEntry[]> {
+    this.entriesPromise ??= this.loadEntries().catch((e) => {
+      this.entriesPromise = undefined;
+      throw e;
+    });
+    return this.entriesPromise;
+  }
+
+  /** Forgets the entry list so that a newly added descriptor is seen. */
+  refresh(): void {
+    this.entriesPromise = undefined;
+  }
+
+  private async loadEntries(): Promise<ModelEntry[]> {
+    const entries = await loadManifestFile(this.manifestPath);
+    const ids = new Set(entries.map((e) => e.id));
+    for (const dir of this.modelsDirs) {
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch {
+        continue;
+      }
+      for (const name of names.filter((n) => n.endsWith('.model.json')).sort()) {
+        const path = join(dir, name);
+        let raw: unknown;
+        try {
+          raw = JSON.parse(await readFile(path, 'utf8'));
+        } catch (cause) {
+          throw new AppError('MODEL_INVALID', `Model descriptor ${path} is not valid JSON`, { cause, detail: { path } });
+        }
+        const entry = parseModelEntry({ bundled: true, ...(raw as object) }, path);
+        if (ids.has(entry.id)) continue;
+        ids.add(entry.id);
+        entries.push(entry);
+      }
+    }
+    return entries;
+  }
+
+  /** The entry with this id, or MODEL_MISSING listing the known ids. */
+  async entry(id: string): Promise<ModelEntry> {
+    const all = await this.entries();
+    const found = all.find((e) => e.id === id);
+    if (!found) {
+      throw new AppError('MODEL_MISSING', `Unknown model "${id}". Known models: ${all.map((e) => e.id).join(', ')}`, {
+        detail: { id, known: all.map((e) => e.id) },
+      });
+    }
+    return found;
+  }
+
+  /** Where the file of an entry would be looked for, in order. */
+  candidatePaths(entry: ModelEntry): string[] {
+    const dirs = entry.origin && entry.origin.endsWith('.model.json') ? [dirname(entry.origin), ...this.modelsDirs] : this.modelsDirs;
+    return [...new Set(dirs.map((d) => join(d, entry.file)))];
+  }
+
+  /**
+   * The verified path of a model's file. Throws MODEL_MISSING naming the file and every place
+   * looked, or MODEL_CORRUPT when the sha256 differs from the manifest's.
+   */
+  async resolve(idOrEntry: string | ModelEntry): Promise<{ entry: ModelEntry; path: string }> {
+    const entry = typeof idOrEntry === 'string' ? await this.entry(idOrEntry) : idOrEntry;
+    const status = await this.check(entry);
+    if (status.state === 'missing') {
+      const looked = this.candidatePaths(entry);
+      const hint = entry.url ? ` Download it from ${entry.url} into one of those folders.` : '';
+      throw new AppError('MODEL_MISSING', `Model file ${entry.file} (${entry.id}) not found. Looked in: ${looked.join(', ')}.${hint}`, {
+        detail: { id: entry.id, file: entry.file, looked, url: entry.url },
+      });
+    }
+    if (status.state === 'corrupt') {
+      throw new AppError(
+        'MODEL_CORRUPT',
+        `Model file ${status.path} (${entry.id}) has sha256 ${status.actualSha256}, expected ${entry.sha256}. Replace the file.`,
+        { detail: { id: entry.id, path: status.path, expected: entry.sha256, actual: status.actualSha256 } },
+      );
+    }
+    return { entry, path: status.path! };
+  }
+
+  /** Locates and verifies one entry without throwing. */
+  async check(entry: ModelEntry): Promise<ModelStatus> {
+    for (const path of this.candidatePaths(entry)) {
+      let info;
+      try {
+        info = await stat(path);
+      } catch {
+        continue;
+      }
+      if (!info.isFile()) continue;
+      if (!entry.sha256) return { entry, path, state: 'unpinned' };
+      const actual = await this.cachedSha256(path, info.size, info.mtimeMs);
+      return actual === entry.sha256 ? { entry, path, state: 'ok' } : { entry, path, state: 'corrupt', actualSha256: actual };
+    }
+    return { entry, path: null, state: 'missing' };
+  }
+
+  /** Every entry with its status (the `cutout models` listing). */
+  async list(): Promise<ModelStatus[]> {
+    const all = await this.entries();
+    return Promise.all(all.map((e) => this.check(e)));
+  }
+
+  /**
+   * The model a task uses when none is named: the entry marked default that is present and
+   * verified, else the first present one; MODEL_MISSING when none is.
+   */
+  async defaultFor(task: ModelTask): Promise<{ entry: ModelEntry; path: string }> {
+    const candidates = (await this.entries()).filter((e) => e.task === task);
+    candidates.sort((a, b) => Number(b.default === true) - Number(a.default === true));
+    for (const entry of candidates) {
+      const s = await this.check(entry);
+      if (s.state === 'ok' || s.state === 'unpinned') return { entry, path: s.path! };
+    }
+    if (candidates.length > 0) return this.resolve(candidates[0]);
+    throw new AppError('MODEL_MISSING', `No model for task ${task} is known`, { detail: { task } });
+  }
+
+  private async cachedSha256(path: string, bytes: number, mtimeMs: number): Promise<string> {
+    const cache = await this.loadHashCache();
+    const hit = cache.get(path);
+    if (hit && hit.bytes === bytes && hit.mtimeMs === mtimeMs) return hit.sha256;
+    const sha256 = await sha256File(path);
+    cache.set(path, { bytes, mtimeMs, sha256 });
+    await this.saveHashCache(cache);
+    return sha256;
+  }
+
+  private async loadHashCache(): Promise<Map<string, HashCacheRecord>> {
+    if (this.hashCache) return this.hashCache;
+    this.hashCache = new Map();
+    if (this.hashCachePath) {
+      try {
+        const raw = JSON.parse(await readFile(this.hashCachePath, 'utf8')) as Record<string, HashCacheRecord>;
+        for (const [k, v] of Object.entries(raw)) this.hashCache.set(k, v);
+      } catch {
+        // No cache yet, or an unreadable one: start empty and rewrite it.
+      }
+    }
+    return this.hashCache;
+  }
+
+  private async saveHashCache(cache: Map<string, HashCacheRecord>): Promise<void> {
+    if (!this.hashCachePath) return;
+    try {
+      await mkdir(dirname(this.hashCachePath), { recursive: true });
+      const tmp = `${this.hashCachePath}.${process.pid}.tmp`;
+      await writeFile(tmp, JSON.stringify(Object.fromEntries(cache)));
+      await rename(tmp, this.hashCachePath);
+    } catch {
+      // The cache is an optimisation; a read-only cache folder only costs re-hashing.
+    }
+  }
+}

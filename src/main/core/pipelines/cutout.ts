@@ -1,0 +1,122 @@
+// Single-image cut-out: decode -> mask model -> refine -> composite -> encode. Used by the
+// `cutout portrait` / `cutout anime` commands, the engine and batch export. Core (no electron).
+import { AppError } from '../../../shared/errors';
+import type { CutoutOptions } from '../../../shared/jobs';
+import { throwIfAborted } from '../abort';
+import { compositeOver } from '../image/composite';
+import { decodeImage, type RgbaImage } from '../image/decode';
+import { encodeImage, formatFromPath } from '../image/encode';
+import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
+import type { ProviderName } from '../inference/execution-providers';
+import { refineMatte } from '../matting/refine';
+import type { ModelEntry } from '../models/manifest';
+import type { RunContext } from '../progress';
+import { runMaskModel } from '../segment/mask-model';
+import type { CoreEnv } from '../env';
+import { decodeTrimapFile } from '../trimap/trimap-file';
+
+/** Milliseconds spent per stage of one cut-out. */
+export interface CutoutTimings {
+  decodeMs: number;
+  preprocessMs: number;
+  inferenceMs: number;
+  refineMs: number;
+  compositeMs: number;
+  encodeMs: number;
+  totalMs: number;
+}
+
+/** A finished cut-out in memory. */
+export interface CutoutResult {
+  image: RgbaImage;
+  alpha: Float32Array;
+  /** The decoded source (for previews and re-mattes). */
+  source: RgbaImage;
+  modelId: string;
+  provider: ProviderName;
+  timings: CutoutTimings;
+}
+
+/** Resolves the model for a subject: the named one, or the task's default. */
+export async function resolveMaskModel(env: CoreEnv, subject: CutoutOptions['subject'], modelId?: string): Promise<{ entry: ModelEntry; path: string }> {
+  const task = subject === 'anime' ? 'anime-mask' : 'person-mask';
+  if (!modelId) return env.store.defaultFor(task);
+  const resolved = await env.store.resolve(modelId);
+  if (resolved.entry.task !== 'person-mask' && resolved.entry.task !== 'anime-mask') {
+    throw new AppError('INVALID_ARGUMENT', `Model ${modelId} is a ${resolved.entry.task} model; pick a person or anime mask model`);
+  }
+  return resolved;
+}
+
+/** Cuts the subject out of one image and composites it; nothing is written. */
+export async function cutoutImage(input: string | Uint8Array, options: CutoutOptions, env: CoreEnv, ctx: RunContext = {}): Promise<CutoutResult> {
+  const { signal, onProgress } = ctx;
+  const total = 4;
+  const t0 = performance.now();
+  onProgress?.({ stage: 'decode', done: 0, total });
+  const model = await resolveMaskModel(env, options.subject, options.modelId);
+  const source = await decodeImage(input, { maxPixels: env.maxPixels });
+  const trimap = options.trimapPath ? await decodeTrimapFile(options.trimapPath, source.width, source.height) : undefined;
+  throwIfAborted(signal);
+  const t1 = performance.now();
+  onProgress?.({ stage: 'segment', done: 1, total });
+  const mask = await runMaskModel(source, model, { provider: env.provider, threads: env.threads });
+  throwIfAborted(signal);
+  const t2 = performance.now();
+  onProgress?.({ stage: 'refine', done: 2, total });
+  const refined = await refineMatte({ image: source, mask: mask.mask, maskW: mask.width, maskH: mask.height, mode: options.refine, trimap }, ctx);
+  throwIfAborted(signal);
+  const t3 = performance.now();
+  onProgress?.({ stage: 'composite', done: 3, total });
+  const image = compositeOver(refined.foreground, refined.alpha, options.background);
+  const t4 = performance.now();
+  onProgress?.({ stage: 'composite', done: 4, total });
+  return {
+    image,
+    alpha: refined.alpha,
+    source,
+    modelId: model.entry.id,
+    provider: mask.provider,
+    timings: {
+      decodeMs: t1 - t0,
+      preprocessMs: mask.timings.preprocessMs,
+      inferenceMs: mask.timings.inferenceMs,
+      refineMs: t3 - t2,
+      compositeMs: t4 - t3,
+      encodeMs: 0,
+      totalMs: t4 - t0,
+    },
+  };
+}
+
+/** Summary of a cut-out written to disk. */
+export interface CutoutFileResult {
+  output: string;
+  width: number;
+  height: number;
+  modelId: string;
+  provider: ProviderName;
+  timings: CutoutTimings;
+}
+
+/** Cuts out one image file and writes the result atomically (never over the input). */
+export async function cutoutToFile(input: string, output: string, options: CutoutOptions, env: CoreEnv, ctx: RunContext = {}): Promise<CutoutFileResult> {
+  await assertNotAnInput(output, [input]);
+  const format = options.format ?? formatFromPath(output);
+  const result = await cutoutImage(input, options, env, ctx);
+  throwIfAborted(ctx.signal);
+  const t0 = performance.now();
+  ctx.onProgress?.({ stage: 'encode', done: 0, total: 1 });
+  const bytes = await encodeImage(result.image, { format });
+  await writeFileAtomic(output, bytes);
+  const encodeMs = performance.now() - t0;
+  ctx.onProgress?.({ stage: 'encode', done: 1, total: 1 });
+  return {
+    output,
+    width: result.image.width,
+    height: result.image.height,
+    modelId: result.modelId,
+    provider: result.provider,
+    timings: { ...result.timings, encodeMs, totalMs: result.timings.totalMs + encodeMs },
+  };
+}

@@ -1,0 +1,32 @@
+// Reading a user-edited trimap PNG (0 background, 128 unknown, 255 foreground) at the image's
+// size. Core (no electron).
+import sharp, { type OutputInfo } from 'sharp';
+import { AppError } from '../../../shared/errors';
+
+/** Trimap label values, as stored in trimap PNGs. */
+export const TRIMAP_BG = 0;
+export const TRIMAP_UNKNOWN = 128;
+export const TRIMAP_FG = 255;
+
+/**
+ * Decodes a trimap PNG to one byte per pixel, snapped to 0 / 128 / 255 (values below 64 are
+ * background, above 191 foreground, between unknown). It must match the image's size.
+ */
+export async function decodeTrimapFile(path: string, width: number, height: number): Promise<Uint8Array> {
+  let data: Buffer;
+  let info: OutputInfo;
+  try {
+    ({ data, info } = await sharp(path).extractChannel(0).raw().toBuffer({ resolveWithObject: true }));
+  } catch (cause) {
+    throw new AppError('INPUT_UNSUPPORTED', `Trimap ${path} could not be read (${(cause as Error).message})`, { cause, detail: { path } });
+  }
+  if (info.width !== width || info.height !== height) {
+    throw new AppError('INVALID_ARGUMENT', `Trimap ${path} is ${info.width}x${info.height} but the image is ${width}x${height}`, { detail: { path } });
+  }
+  const out = new Uint8Array(width * height);
+  for (let i = 0; i < out.length; i++) {
+    const v = data[i];
+    out[i] = v < 64 ? TRIMAP_BG : v > 191 ? TRIMAP_FG : TRIMAP_UNKNOWN;
+  }
+  return out;
+}

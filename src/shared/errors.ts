@@ -1,0 +1,85 @@
+// Error codes and the wire form of errors. Imported by main, preload, renderer and the CLI:
+// no 'electron', no 'node:*'. Expected failures are AppError; cancellation is CancelledError.
+
+/** Every expected failure the app can report, as a stable code the UI and CLI branch on. */
+export const ERROR_CODES = [
+  'INPUT_UNSUPPORTED',
+  'INPUT_NOT_FOUND',
+  'IMAGE_TOO_LARGE',
+  'MODEL_MISSING',
+  'MODEL_CORRUPT',
+  'MODEL_INVALID',
+  'RUNTIME_UNAVAILABLE',
+  'PROVIDER_UNKNOWN',
+  'NO_FACE',
+  'MULTIPLE_FACES',
+  'FACE_CUT_OFF',
+  'TOO_TIGHT',
+  'SPEC_UNKNOWN',
+  'FFMPEG_MISSING',
+  'FFMPEG_FAILED',
+  'NO_VIDEO_STREAM',
+  'VIDEO_CORRUPT',
+  'DISK_FULL',
+  'OUTPUT_NOT_WRITABLE',
+  'OUTPUT_EXISTS',
+  'INVALID_ARGUMENT',
+  'JOB_NOT_FOUND',
+  'CANCELLED',
+  'INTERNAL',
+] as const;
+
+/** A stable error code (see ERROR_CODES). */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The structured-clone-able form of an error that crosses IPC, HTTP or a worker boundary. */
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+  detail?: unknown;
+}
+
+/** An expected failure: a code, a sentence a person can act on, and optional detail data. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly detail?: unknown;
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; detail?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.detail = options.detail;
+  }
+}
+
+/** Thrown when an AbortSignal fires. Not an error for the user: never logged or toasted. */
+export class CancelledError extends Error {
+  readonly code = 'CANCELLED' as const;
+  constructor(message = 'Cancelled') {
+    super(message);
+    this.name = 'CancelledError';
+  }
+}
+
+/** True for a CancelledError or a DOM-style AbortError (spawn, fetch and timers throw those). */
+export function isCancellation(error: unknown): boolean {
+  if (error instanceof CancelledError) return true;
+  const e = error as { name?: string; code?: string } | null;
+  return e?.name === 'AbortError' || e?.code === 'ABORT_ERR' || e?.code === 'CANCELLED';
+}
+
+/** Turns any thrown value into a WireError; unknown errors become INTERNAL. */
+export function toWire(error: unknown): WireError {
+  if (error instanceof AppError) return { code: error.code, message: error.message, detail: error.detail };
+  if (isCancellation(error)) return { code: 'CANCELLED', message: 'Cancelled' };
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'INTERNAL', message: `Internal error: ${message}` };
+}
+
+/** Rebuilds the thrown form of a WireError on the receiving side. */
+export function fromWire(wire: WireError): AppError | CancelledError {
+  if (wire.code === 'CANCELLED') return new CancelledError(wire.message);
+  return new AppError(wire.code, wire.message, { detail: wire.detail });
+}
+
+/** The envelope every API call returns across a process or network boundary. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: WireError };

@@ -1,0 +1,63 @@
+// Job types shared by main, preload, renderer and the CLI: what a job asks for, how it reports
+// progress and how it ends. Plain data only (structured-clone-able); no 'electron', no 'node:*'.
+import type { WireError } from './errors';
+
+/** Opaque job id, unique per app run. */
+export type JobId = string;
+
+/** The stages long work reports progress in. */
+export type JobStage =
+  | 'scan'
+  | 'decode'
+  | 'detect'
+  | 'segment'
+  | 'refine'
+  | 'composite'
+  | 'encode'
+  | 'extract'
+  | 'matte'
+  | 'write';
+
+/** Where the cut-out ends up: transparent, or flattened on a solid sRGB colour '#RRGGBB'. */
+export type Background = { kind: 'transparent' } | { kind: 'color'; hex: string };
+
+/** Edge refinement after segmentation: none, guided filter, or trimap + closed-form matting. */
+export type RefineMode = 'off' | 'fast' | 'full';
+
+/** What is being cut out: selects the model task (person-mask or anime-mask). */
+export type Subject = 'person' | 'anime';
+
+/** Options of a single-image cut-out. */
+export interface CutoutOptions {
+  subject: Subject;
+  /** Model id from the manifest; default: the first bundled model of the subject's task. */
+  modelId?: string;
+  background: Background;
+  refine: RefineMode;
+  /** Output format; default from the output file's extension, else png. */
+  format?: 'png' | 'jpeg' | 'webp';
+  /** Path of an edited trimap PNG (0 background, 128 unknown, 255 foreground). */
+  trimapPath?: string;
+}
+
+/** A long piece of work the engine runs; discriminated by `kind`. */
+export type JobSpec =
+  | { kind: 'cutout'; input: string; output: string; options: CutoutOptions }
+  | { kind: 'idphoto'; input: string; output: string; options: Record<string, unknown> }
+  | { kind: 'sticker'; input: string; output: string; options: Record<string, unknown> }
+  | { kind: 'batch'; inputs: string[]; outputDir: string; options: Record<string, unknown> };
+
+/** Progress of one job; throttled to at most 10 per second per job. */
+export interface JobProgress {
+  jobId: JobId;
+  stage: JobStage;
+  done: number;
+  total: number;
+  detail?: string;
+}
+
+/** How a job ended: exactly one per job. */
+export type JobOutcome =
+  | { jobId: JobId; outcome: 'done'; result: unknown; elapsedMs: number }
+  | { jobId: JobId; outcome: 'cancelled'; elapsedMs: number }
+  | { jobId: JobId; outcome: 'failed'; error: WireError; elapsedMs: number };

@@ -1,0 +1,40 @@
+// Test helpers: where ../shared (models, eval, train) is, and a CoreEnv on the real models.
+// Tests read third-party data from ../shared at run time; none of it is committed.
+import { existsSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createCliEnv, createModelStore } from '../../src/main/cli/cli-env';
+import type { CoreEnv } from '../../src/main/core/env';
+
+/** The repository root. */
+export const REPO_ROOT = resolve(__dirname, '../..');
+/** ../shared beside the checkout (or CUTOUT_SHARED_DIR). */
+export const SHARED_DIR = resolve(process.env.CUTOUT_SHARED_DIR ?? join(REPO_ROOT, '..', 'shared'));
+/** The folder of the bundled third-party models. */
+export const SHARED_MODELS_DIR = process.env.CUTOUT_MODELS_DIR ? resolve(process.env.CUTOUT_MODELS_DIR.split(':')[0]) : join(SHARED_DIR, 'models');
+/** The evaluation sets. */
+export const EVAL_DIR = join(SHARED_DIR, 'eval');
+
+/** Path of a file inside ../shared/eval; throws a clear message when the data is absent. */
+export function evalFile(...parts: string[]): string {
+  const p = join(EVAL_DIR, ...parts);
+  if (!existsSync(p)) throw new Error(`evaluation file missing: ${p} (tests need ../shared/eval)`);
+  return p;
+}
+
+/** A CoreEnv on the real models (CUTOUT_MODELS_DIR, else ../shared/models), CPU provider. */
+export function testEnv(overrides: Partial<CoreEnv> = {}): CoreEnv {
+  const env = { ...process.env, CUTOUT_MODELS_DIR: process.env.CUTOUT_MODELS_DIR ?? SHARED_MODELS_DIR, CUTOUT_CACHE_DIR: join(tmpdir(), 'cutout-test-cache') };
+  return { ...createCliEnv({ provider: 'cpu' }, env), ...overrides };
+}
+
+/** A model store on the real models. */
+export function testStore() {
+  return createModelStore({ ...process.env, CUTOUT_MODELS_DIR: process.env.CUTOUT_MODELS_DIR ?? SHARED_MODELS_DIR, CUTOUT_CACHE_DIR: join(tmpdir(), 'cutout-test-cache') });
+}
+
+/** A fresh temporary folder for one test. */
+export function tempDir(prefix = 'cutout-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}

@@ -1,0 +1,38 @@
+// Portrait cut-out end to end on real eval portraits with the real models and sharp.
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { cutoutToFile } from '../../src/main/core/pipelines/cutout';
+import { evalFile, tempDir, testEnv } from '../helpers/env';
+
+describe('portrait cut-out', () => {
+  const env = testEnv();
+
+  it('writes a transparent PNG whose corners are clear and whose centre is opaque', async () => {
+    const out = join(tempDir(), 'hv_test1.png');
+    const r = await cutoutToFile(evalFile('id_portraits', 'images', 'hv_test1.jpg'), out, { subject: 'person', background: { kind: 'transparent' }, refine: 'fast' }, env);
+    expect(r.provider).toBe('cpu');
+    expect(r.modelId).toBe('mediapipe-selfie');
+    const { data, info } = await sharp(out).raw().toBuffer({ resolveWithObject: true });
+    expect(info.channels).toBe(4);
+    expect([info.width, info.height]).toEqual([r.width, r.height]);
+    const alphaAt = (x: number, y: number): number => data[(y * info.width + x) * 4 + 3];
+    expect(alphaAt(2, 2)).toBe(0);
+    expect(alphaAt(info.width - 3, 2)).toBe(0);
+    // The face sits in the middle of the upper half of this portrait.
+    expect(alphaAt(Math.floor(info.width / 2), Math.floor(info.height * 0.35))).toBe(255);
+  });
+
+  it('flattens on ID blue for JPEG with the SINet model', async () => {
+    const out = join(tempDir(), 'blue.jpg');
+    const r = await cutoutToFile(evalFile('id_portraits', 'images', 'hv_test2.jpg'), out, { subject: 'person', modelId: 'sinet', background: { kind: 'color', hex: '#438EDB' }, refine: 'fast' }, env);
+    expect(r.modelId).toBe('sinet');
+    const meta = await sharp(out).metadata();
+    expect(meta.format).toBe('jpeg');
+    const { data } = await sharp(out).raw().toBuffer({ resolveWithObject: true });
+    // Top-left corner is background: ID blue within JPEG error.
+    expect(Math.abs(data[0] - 0x43)).toBeLessThan(12);
+    expect(Math.abs(data[1] - 0x8e)).toBeLessThan(12);
+    expect(Math.abs(data[2] - 0xdb)).toBeLessThan(12);
+  });
+});
