@@ -1,0 +1,66 @@
+// Benchmark harness types and the timing helper shared by every bench/sections/*.ts module.
+// Runs in Node (tsx); numbers are medians after warm-up, never asserted in tests.
+import type { CoreEnv } from '../src/main/core/env';
+
+/** One measured row of a section's table. */
+export interface BenchRow {
+  name: string;
+  medianMs?: number;
+  p10Ms?: number;
+  p90Ms?: number;
+  n?: number;
+  value?: number;
+  unit?: string;
+  note?: string;
+}
+
+/** Timing summary of repeated runs. */
+export interface Timing {
+  medianMs: number;
+  p10Ms: number;
+  p90Ms: number;
+  n: number;
+}
+
+/** What a section gets from the harness. */
+export interface BenchContext {
+  env: CoreEnv;
+  repoRoot: string;
+  sharedDir: string;
+  /** Smaller inputs and fewer repetitions (CI smoke run). */
+  quick: boolean;
+  /** Runs fn `warmup` times untimed, then `n` times timed; returns median and spread. */
+  measure(fn: () => Promise<unknown> | unknown, opts?: { warmup?: number; n?: number }): Promise<Timing>;
+  log(line: string): void;
+}
+
+/** A section of the benchmark report (one table in docs/performance.md). */
+export interface BenchSection {
+  id: string;
+  title: string;
+  run(ctx: BenchContext): Promise<BenchRow[]>;
+}
+
+/** Value at quantile q (0..1) of a sorted array, linear interpolation. */
+export function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/** Times fn: warm-up runs first, then n timed runs; median, p10, p90. */
+export async function measure(fn: () => Promise<unknown> | unknown, opts: { warmup?: number; n?: number } = {}): Promise<Timing> {
+  const warmup = opts.warmup ?? 2;
+  const n = opts.n ?? 10;
+  for (let i = 0; i < warmup; i++) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn();
+    samples.push(performance.now() - t0);
+  }
+  samples.sort((a, b) => a - b);
+  return { medianMs: quantile(samples, 0.5), p10Ms: quantile(samples, 0.1), p90Ms: quantile(samples, 0.9), n };
+}

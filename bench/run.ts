@@ -1,0 +1,83 @@
+// `npm run bench [-- --quick] [-- --only id,id]`: runs every bench/sections/*.ts, writes
+// bench/results/<date>.json + latest.json and the tables into docs/performance.md between
+// markers (the prose around them is kept). Node (tsx).
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createCliEnv } from '../src/main/cli/cli-env';
+import { measure, type BenchContext, type BenchRow, type BenchSection } from './harness';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const START = '<!-- bench:start -->';
+const END = '<!-- bench:end -->';
+
+function fmt(v: number | undefined, digits = 1): string {
+  return v === undefined || Number.isNaN(v) ? '' : v.toFixed(digits);
+}
+
+function toMarkdown(section: BenchSection, rows: BenchRow[]): string {
+  const lines = [`### ${section.title}`, '', '| what | median ms | p10–p90 ms | n | value | note |', '|---|---:|---:|---:|---:|---|'];
+  for (const r of rows) {
+    const spread = r.p10Ms !== undefined && r.p90Ms !== undefined ? `${fmt(r.p10Ms)}–${fmt(r.p90Ms)}` : '';
+    const value = r.value !== undefined ? `${fmt(r.value, r.value >= 100 ? 0 : 2)} ${r.unit ?? ''}`.trim() : '';
+    lines.push(`| ${r.name} | ${fmt(r.medianMs)} | ${spread} | ${r.n ?? ''} | ${value} | ${r.note ?? ''} |`);
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'no-docs': { type: 'boolean', default: false } } });
+  const sharedDir = resolve(process.env.CUTOUT_SHARED_DIR ?? join(repoRoot, '..', 'shared'));
+  process.env.CUTOUT_MODELS_DIR ??= join(sharedDir, 'models');
+  const env = createCliEnv({ provider: process.env.CUTOUT_PROVIDER ?? 'cpu' });
+  const only = values.only ? new Set(values.only.split(',')) : undefined;
+  const dir = join(repoRoot, 'bench', 'sections');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.ts')).sort();
+  const results: { id: string; title: string; rows: BenchRow[]; error?: string }[] = [];
+  const ctx: BenchContext = { env, repoRoot, sharedDir, quick: values.quick!, measure, log: (l) => process.stderr.write(`  ${l}\n`) };
+  for (const file of files) {
+    const mod = (await import(pathToFileURL(join(dir, file)).href)) as { section?: BenchSection };
+    const section = mod.section;
+    if (!section || (only && !only.has(section.id))) continue;
+    process.stderr.write(`bench: ${section.id} (${section.title})\n`);
+    try {
+      const rows = await section.run(ctx);
+      results.push({ id: section.id, title: section.title, rows });
+      process.stdout.write(`${toMarkdown(section, rows)}\n\n`);
+    } catch (e) {
+      const message = (e as Error).stack ?? String(e);
+      process.stderr.write(`bench: ${section.id} failed: ${message}\n`);
+      results.push({ id: section.id, title: section.title, rows: [], error: (e as Error).message });
+      process.exitCode = 1;
+    }
+  }
+  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, platform: `${process.platform}-${process.arch}` };
+  const stamp = new Date().toISOString();
+  const outDir = join(repoRoot, 'bench', 'results');
+  mkdirSync(outDir, { recursive: true });
+  const json = JSON.stringify({ stamp, machine, quick: values.quick, results }, null, 2);
+  writeFileSync(join(outDir, `${stamp.replace(/[:.]/g, '-')}.json`), json);
+  writeFileSync(join(outDir, 'latest.json'), json);
+  if (values['no-docs'] || values.quick) return;
+  // Merge: a section run now replaces its old table; sections not run keep theirs.
+  const docPath = join(repoRoot, 'docs', 'performance.md');
+  const doc = existsSync(docPath) ? readFileSync(docPath, 'utf8') : `# Performance\n\n${START}\n${END}\n`;
+  const [head, rest] = doc.includes(START) ? doc.split(START) : [doc + '\n', `${END}\n`];
+  const [body, tail] = rest.split(END);
+  const old = new Map<string, string>();
+  for (const block of body.split(/\n(?=<!-- section:)/)) {
+    const m = /<!-- section:([\w-]+) -->/.exec(block);
+    if (m) old.set(m[1], block.trim());
+  }
+  for (const r of results) {
+    if (r.error) continue;
+    const section = { id: r.id, title: r.title } as BenchSection;
+    old.set(r.id, `<!-- section:${r.id} -->\n${toMarkdown(section, r.rows)}\n\n_Measured ${stamp.slice(0, 16)}Z on ${machine.cpus}× ${machine.cpuModel}, ${machine.node}._`);
+  }
+  const merged = [...old.values()].join('\n\n');
+  writeFileSync(docPath, `${head}${START}\n${merged}\n${END}${tail ?? '\n'}`);
+}
+
+void main();

@@ -1,0 +1,121 @@
+// Segmentation and matting metrics on float alpha maps in 0..1: IoU (foreground, background),
+// SAD, MSE and gradient error (Rhemann et al. 2009). Pure typed-array code (core).
+
+/** Per-image scores. SAD and Grad are reported divided by 1000, as in the matting literature. */
+export interface MaskScores {
+  fgIoU: number;
+  bgIoU: number;
+  meanIoU: number;
+  /** Sum of absolute differences / 1000. */
+  sad: number;
+  /** Mean squared error (alpha in 0..1). */
+  mse: number;
+  /** Sum of squared differences of Gaussian-gradient magnitudes (sigma 1.4) / 1000. */
+  grad: number;
+}
+
+/** IoU of the thresholded maps (pred and truth >= 0.5) for foreground and background. */
+export function iouScores(pred: Float32Array, truth: Float32Array): { fgIoU: number; bgIoU: number } {
+  let fgInter = 0, fgUnion = 0, bgInter = 0, bgUnion = 0;
+  for (let i = 0; i < pred.length; i++) {
+    const p = pred[i] >= 0.5;
+    const t = truth[i] >= 0.5;
+    if (p && t) fgInter++;
+    if (p || t) fgUnion++;
+    if (!p && !t) bgInter++;
+    if (!p || !t) bgUnion++;
+  }
+  // An empty union means both maps agree that there is nothing: perfect.
+  return { fgIoU: fgUnion ? fgInter / fgUnion : 1, bgIoU: bgUnion ? bgInter / bgUnion : 1 };
+}
+
+/** Normalised 1-D Gaussian and its derivative kernels for sigma. */
+function gaussianKernels(sigma: number): { g: Float32Array; dg: Float32Array; r: number } {
+  const r = Math.ceil(3 * sigma);
+  const g = new Float32Array(2 * r + 1);
+  const dg = new Float32Array(2 * r + 1);
+  let sum = 0;
+  let dsum = 0;
+  for (let i = -r; i <= r; i++) {
+    const v = Math.exp((-i * i) / (2 * sigma * sigma));
+    g[i + r] = v;
+    sum += v;
+  }
+  for (let i = -r; i <= r; i++) {
+    g[i + r] /= sum;
+    dg[i + r] = (-i / (sigma * sigma)) * g[i + r];
+    dsum += -i * dg[i + r];
+  }
+  // Scale the derivative so that it returns slope 1 on a unit ramp.
+  for (let i = 0; i < dg.length; i++) dg[i] /= dsum;
+  return { g, dg, r };
+}
+
+function convolveRows(src: Float32Array, w: number, h: number, k: Float32Array, r: number): Float32Array {
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      let acc = 0;
+      for (let j = -r; j <= r; j++) {
+        const xx = x + j < 0 ? 0 : x + j >= w ? w - 1 : x + j;
+        acc += src[row + xx] * k[j + r];
+      }
+      out[row + x] = acc;
+    }
+  }
+  return out;
+}
+
+function convolveCols(src: Float32Array, w: number, h: number, k: Float32Array, r: number): Float32Array {
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let j = -r; j <= r; j++) {
+      const yy = y + j < 0 ? 0 : y + j >= h ? h - 1 : y + j;
+      const kv = k[j + r];
+      const srow = yy * w;
+      const orow = y * w;
+      for (let x = 0; x < w; x++) out[orow + x] += src[srow + x] * kv;
+    }
+  }
+  return out;
+}
+
+/** Gradient magnitude with Gaussian derivative filters. */
+export function gaussianGradientMagnitude(a: Float32Array, w: number, h: number, sigma = 1.4): Float32Array {
+  const { g, dg, r } = gaussianKernels(sigma);
+  const gx = convolveCols(convolveRows(a, w, h, dg, r), w, h, g, r);
+  const gy = convolveCols(convolveRows(a, w, h, g, r), w, h, dg, r);
+  const out = new Float32Array(w * h);
+  for (let i = 0; i < out.length; i++) out[i] = Math.hypot(gx[i], gy[i]);
+  return out;
+}
+
+/** All scores of a predicted alpha against the ground truth (same size, both 0..1). */
+export function scoreMask(pred: Float32Array, truth: Float32Array, width: number, height: number): MaskScores {
+  if (pred.length !== truth.length || pred.length !== width * height) throw new Error('scoreMask: size mismatch');
+  const { fgIoU, bgIoU } = iouScores(pred, truth);
+  let sad = 0;
+  let sse = 0;
+  for (let i = 0; i < pred.length; i++) {
+    const d = pred[i] - truth[i];
+    sad += Math.abs(d);
+    sse += d * d;
+  }
+  const gp = gaussianGradientMagnitude(pred, width, height);
+  const gt = gaussianGradientMagnitude(truth, width, height);
+  let grad = 0;
+  for (let i = 0; i < gp.length; i++) {
+    const d = gp[i] - gt[i];
+    grad += d * d;
+  }
+  return { fgIoU, bgIoU, meanIoU: (fgIoU + bgIoU) / 2, sad: sad / 1000, mse: sse / pred.length, grad: grad / 1000 };
+}
+
+/** Arithmetic mean of each score over images. */
+export function meanScores(all: MaskScores[]): MaskScores {
+  const keys: (keyof MaskScores)[] = ['fgIoU', 'bgIoU', 'meanIoU', 'sad', 'mse', 'grad'];
+  const out = { fgIoU: 0, bgIoU: 0, meanIoU: 0, sad: 0, mse: 0, grad: 0 };
+  for (const s of all) for (const k of keys) out[k] += s[k] / all.length;
+  return out;
+}

@@ -1,0 +1,117 @@
+// Runs a mask model (+ refinement) over an evaluation set with ground truth and scores each
+// image. Sets: images/<id>.(jpg|png) with alpha/<id>.png (soft) or masks/<id>.png (binary).
+// Core (no electron).
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import sharp from 'sharp';
+import { AppError } from '../../../shared/errors';
+import type { RefineMode, Subject } from '../../../shared/jobs';
+import { throwIfAborted } from '../abort';
+import type { CoreEnv } from '../env';
+import { cutoutImage } from '../pipelines/cutout';
+import type { RunContext } from '../progress';
+import { meanScores, scoreMask, type MaskScores } from './metrics';
+
+/** One scored image. */
+export interface EvalImageResult extends MaskScores {
+  id: string;
+  width: number;
+  height: number;
+  ms: number;
+}
+
+/** A scored set. */
+export interface EvalResult {
+  set: string;
+  modelId: string;
+  provider: string;
+  refine: RefineMode;
+  /** True when the ground truth is a soft alpha (SAD/MSE/Grad are meaningful on hair/edges). */
+  isSoftTruth: boolean;
+  images: EvalImageResult[];
+  mean: MaskScores;
+}
+
+/** Options of evaluateSet. */
+export interface EvalOptions {
+  subject: Subject;
+  modelId?: string;
+  refine: RefineMode;
+  /** Evaluate only the first N images (sorted by id). */
+  limit?: number;
+}
+
+/** The (image, truth) pairs of a set and whether the truth is soft. */
+export async function listEvalPairs(setDir: string): Promise<{ pairs: { id: string; image: string; truth: string }[]; isSoftTruth: boolean }> {
+  const imagesDir = join(setDir, 'images');
+  const truthDirName = ['alpha', 'masks', 'annotations'].find((d) => existsSync(join(setDir, d)));
+  if (!existsSync(imagesDir) || !truthDirName) {
+    throw new AppError('INPUT_UNSUPPORTED', `${setDir} is not an evaluation set: it needs images/ and alpha/ or masks/`, { detail: { path: setDir } });
+  }
+  const truthDir = join(setDir, truthDirName);
+  const names = (await readdir(imagesDir)).filter((n) => /\.(jpe?g|png|webp)$/i.test(n)).sort();
+  const pairs = [];
+  for (const name of names) {
+    const id = name.slice(0, -extname(name).length);
+    const truth = join(truthDir, `${id}.png`);
+    if (existsSync(truth)) pairs.push({ id, image: join(imagesDir, name), truth });
+  }
+  if (pairs.length === 0) throw new AppError('INPUT_UNSUPPORTED', `${setDir} has no image/ground-truth pairs`, { detail: { path: setDir } });
+  return { pairs, isSoftTruth: truthDirName === 'alpha' };
+}
+
+/** Reads a ground-truth PNG as alpha in 0..1. */
+export async function readTruth(path: string): Promise<{ alpha: Float32Array; width: number; height: number }> {
+  const { data, info } = await sharp(path).removeAlpha().toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  const alpha = new Float32Array(info.width * info.height);
+  for (let i = 0; i < alpha.length; i++) alpha[i] = data[i * info.channels] / 255;
+  return { alpha, width: info.width, height: info.height };
+}
+
+/** Scores a model (+ refine mode) on every pair of a set. */
+export async function evaluateSet(setDir: string, options: EvalOptions, env: CoreEnv, ctx: RunContext = {}): Promise<EvalResult> {
+  const { pairs, isSoftTruth } = await listEvalPairs(setDir);
+  const chosen = options.limit ? pairs.slice(0, options.limit) : pairs;
+  const images: EvalImageResult[] = [];
+  let modelId = options.modelId ?? '';
+  let provider = '';
+  for (let i = 0; i < chosen.length; i++) {
+    throwIfAborted(ctx.signal);
+    const pair = chosen[i];
+    ctx.onProgress?.({ stage: 'segment', done: i, total: chosen.length, detail: pair.id });
+    const truth = await readTruth(pair.truth);
+    const t0 = performance.now();
+    const r = await cutoutImage(pair.image, { subject: options.subject, modelId: options.modelId, background: { kind: 'transparent' }, refine: options.refine }, env);
+    const ms = performance.now() - t0;
+    modelId = r.modelId;
+    provider = r.provider;
+    if (r.source.width !== truth.width || r.source.height !== truth.height) {
+      throw new AppError('INPUT_UNSUPPORTED', `${pair.truth} is ${truth.width}x${truth.height} but its image is ${r.source.width}x${r.source.height}`);
+    }
+    images.push({ id: pair.id, width: truth.width, height: truth.height, ms, ...scoreMask(r.alpha, truth.alpha, truth.width, truth.height) });
+  }
+  ctx.onProgress?.({ stage: 'segment', done: chosen.length, total: chosen.length });
+  return { set: setDir, modelId, provider, refine: options.refine, isSoftTruth, images, mean: meanScores(images) };
+}
+
+/** The markdown table and the closing mean lines that `cutout eval` prints. */
+export function formatEvalReport(result: EvalResult): string {
+  const f4 = (v: number): string => v.toFixed(4);
+  const lines = [
+    `Set ${result.set}: model ${result.modelId} on ${result.provider}, refine ${result.refine}, ${result.images.length} images, ground truth ${result.isSoftTruth ? 'soft alpha' : 'binary mask'}`,
+    '',
+    '| image | fg IoU | bg IoU | mean IoU | SAD (/1000) | MSE | Grad (/1000) | ms |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...result.images.map((r) => `| ${r.id} | ${f4(r.fgIoU)} | ${f4(r.bgIoU)} | ${f4(r.meanIoU)} | ${r.sad.toFixed(2)} | ${r.mse.toFixed(5)} | ${r.grad.toFixed(2)} | ${r.ms.toFixed(0)} |`),
+    `| **mean** | **${f4(result.mean.fgIoU)}** | **${f4(result.mean.bgIoU)}** | **${f4(result.mean.meanIoU)}** | **${result.mean.sad.toFixed(2)}** | **${result.mean.mse.toFixed(5)}** | **${result.mean.grad.toFixed(2)}** | |`,
+    '',
+    `fg IoU: ${f4(result.mean.fgIoU)}`,
+    `bg IoU: ${f4(result.mean.bgIoU)}`,
+    `mean IoU: ${f4(result.mean.meanIoU)}`,
+    `SAD: ${result.mean.sad.toFixed(3)}`,
+    `MSE: ${result.mean.mse.toFixed(5)}`,
+    `Grad: ${result.mean.grad.toFixed(3)}`,
+  ];
+  return lines.join('\n');
+}
