@@ -12,18 +12,20 @@ export interface RgbImage {
 
 /**
  * Resizes an RGBA image to exactly width x height RGB (stretch). Transparent areas of an RGBA
- * input are flattened on white first, so models see what a person sees.
+ * input are flattened on white first, so models see what a person sees. The default kernel is
+ * sharp's antialiased lanczos3: on anime_cutout it reproduces the reference MediaPipe scores
+ * (fg IoU 0.8855 / mean 0.9312), where a linear kernel loses about 0.01 fg IoU.
  */
 export async function resizeToRgb(
   image: RgbaImage,
   width: number,
   height: number,
-  options: { kernel?: 'linear' | 'cubic'; flatten?: boolean } = {},
+  options: { kernel?: 'lanczos3' | 'linear' | 'cubic'; flatten?: boolean } = {},
 ): Promise<RgbImage> {
   let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } });
   if (options.flatten !== false) pipeline = pipeline.flatten({ background: '#ffffff' });
   const { data, info } = await pipeline
-    .resize(width, height, { fit: 'fill', kernel: options.kernel === 'cubic' ? 'cubic' : 'linear' })
+    .resize(width, height, { fit: 'fill', kernel: options.kernel ?? 'lanczos3' })
     .removeAlpha()
     .raw()
     .toBuffer({ resolveWithObject: true });

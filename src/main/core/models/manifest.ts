@@ -18,7 +18,8 @@ export interface Preprocess {
   postScale: number;
   resize: ResizeMode;
   padValue: number;
-  interpolation?: 'linear' | 'cubic';
+  /** Downscale kernel for the model input; default lanczos3 (antialiased). */
+  interpolation?: 'lanczos3' | 'linear' | 'cubic';
 }
 
 /** The model's image input. `dynamic` models accept any size that is a multiple of `stride`. */
