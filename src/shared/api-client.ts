@@ -1,0 +1,179 @@
+// The one interface the renderer uses to talk to main, and its two implementations: over
+// Electron IPC (window.api from preload) and over the `cutout serve` web transport (HTTP +
+// WebSocket). Loaded by the renderer (and by tests in Node); no 'electron', no 'node:*'.
+import { API_METHODS, type ApiMethod, type AppApi, type AppEvents, type EventName, type PreloadBridge } from './api';
+import { AppError, fromWire, toWire, type Result } from './errors';
+import { decodeWire, encodeWire } from './wire-codec';
+
+/** A File-like object from a drop, a paste or a file input. */
+export interface FileLike {
+  name: string;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/**
+ * AppApi with plain promises (reject with AppError / CancelledError, branch on `e.code`), plus
+ * event subscription and turning a dropped or pasted File into a path the engine can read.
+ */
+export interface ApiClient extends AppApi {
+  readonly transport: 'ipc' | 'web';
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: AppEvents[E]) => void): () => void;
+  /** Path of a dropped/pasted File: its real path on the desktop, else an imported temp copy. */
+  pathForFile(file: FileLike): Promise<string>;
+}
+
+/** Turns a Result envelope into a value or a thrown AppError / CancelledError. */
+export function unwrapResult<T>(result: Result<T>): T {
+  if (result.ok) return result.value;
+  throw fromWire(result.error);
+}
+
+type MethodTable = AppApi;
+
+function buildMethods(call: (method: ApiMethod, arg: unknown) => Promise<unknown>): MethodTable {
+  const table: Record<string, (arg: unknown) => Promise<unknown>> = {};
+  for (const method of API_METHODS) table[method] = (arg: unknown) => call(method, arg);
+  return table as unknown as MethodTable;
+}
+
+async function importFileBytes(api: Pick<AppApi, 'importImage'>, file: FileLike): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  return api.importImage({ name: file.name || 'pasted.png', bytes });
+}
+
+/** The desktop client: wraps preload's window.api. */
+export function createIpcClient(bridge: PreloadBridge): ApiClient {
+  const methods = buildMethods((method, arg) =>
+    (bridge.call[method] as (a: unknown) => Promise<Result<unknown>>)(arg).then(unwrapResult),
+  );
+  return {
+    ...methods,
+    transport: 'ipc',
+    on: (event, listener) => bridge.on(event, listener),
+    async pathForFile(file) {
+      const path = bridge.getPathForFile(file);
+      return path || importFileBytes(methods, file);
+    },
+  };
+}
+
+/** Options of the web client. */
+export interface WebClientOptions {
+  /** e.g. 'http://127.0.0.1:5123' (the browser passes location.origin). */
+  baseUrl: string;
+  /** Session token sent as a header; a browser page relies on the HttpOnly cookie instead. */
+  token?: string;
+  fetch?: typeof fetch;
+  /** WebSocket constructor (the browser's, or the 'ws' package in Node tests). */
+  WebSocket?: new (url: string, options?: unknown) => MiniWebSocket;
+  /** Opens the browser's file picker; the files are uploaded and their server paths returned. */
+  pickFiles?: (req: { accept: string; multiple: boolean }) => Promise<FileLike[]>;
+  /** Starts a browser download of a URL (revealInFolder in a browser). */
+  download?: (url: string, name: string) => void;
+}
+
+/** The part of a WebSocket the client uses. */
+export interface MiniWebSocket {
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: unknown) => void) | null;
+  onopen: ((ev: unknown) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  close(): void;
+}
+
+const ACCEPT: Record<string, string> = {
+  images: 'image/*,.png,.jpg,.jpeg,.webp,.bmp,.tif,.tiff,.gif,.avif',
+  videos: 'video/*,.mp4,.mov,.webm,.mkv,.gif',
+  media: 'image/*,video/*',
+  any: '',
+};
+
+/** The browser client for `cutout serve`: POST /api/<method>, POST /upload, GET /download, WS /events. */
+export function createWebClient(options: WebClientOptions): ApiClient & { close(): void; ready: Promise<void> } {
+  const doFetch = options.fetch ?? fetch.bind(globalThis);
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (options.token) headers['x-cutout-token'] = options.token;
+  const base = options.baseUrl.replace(/\/$/, '');
+
+  async function call(method: ApiMethod, arg: unknown): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await doFetch(`${base}/api/${method}`, { method: 'POST', headers, body: encodeWire({ arg }), credentials: 'same-origin' });
+    } catch (cause) {
+      throw new AppError('INTERNAL', 'Lost the connection to the Cutout Studio engine. Is `cutout serve` still running?', { cause });
+    }
+    const text = await response.text();
+    let result: Result<unknown>;
+    try {
+      result = decodeWire<Result<unknown>>(text);
+    } catch {
+      result = { ok: false, error: toWire(new AppError('INTERNAL', `Server answered ${response.status}: ${text.slice(0, 200)}`)) };
+    }
+    return unwrapResult(result);
+  }
+
+  const methods = buildMethods(call);
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  let socket: MiniWebSocket | undefined;
+  let closed = false;
+  let resolveReady!: () => void;
+  const ready = new Promise<void>((r) => (resolveReady = r));
+
+  function connect(): void {
+    const WS = options.WebSocket ?? (globalThis as unknown as { WebSocket: WebClientOptions['WebSocket'] }).WebSocket!;
+    const url = `${base.replace(/^http/, 'ws')}/events${options.token ? `?token=${encodeURIComponent(options.token)}` : ''}`;
+    const ws = new WS(url);
+    socket = ws;
+    ws.onopen = () => resolveReady();
+    ws.onmessage = (ev) => {
+      const { event, payload } = decodeWire<{ event: string; payload: unknown }>(String(ev.data));
+      for (const l of listeners.get(event) ?? []) l(payload);
+    };
+    ws.onerror = () => undefined;
+    ws.onclose = () => {
+      if (!closed) setTimeout(connect, 1000);
+    };
+  }
+  connect();
+
+  async function upload(file: FileLike): Promise<string> {
+    const body = new Uint8Array(await file.arrayBuffer());
+    const uploadHeaders: Record<string, string> = { 'content-type': 'application/octet-stream' };
+    if (options.token) uploadHeaders['x-cutout-token'] = options.token;
+    const response = await doFetch(`${base}/upload?name=${encodeURIComponent(file.name || 'upload.png')}`, { method: 'POST', headers: uploadHeaders, body, credentials: 'same-origin' });
+    return unwrapResult(decodeWire<Result<string>>(await response.text()));
+  }
+
+  function downloadUrl(path: string): string {
+    return `${base}/download?path=${encodeURIComponent(path)}${options.token ? `&token=${encodeURIComponent(options.token)}` : ''}`;
+  }
+
+  return {
+    ...methods,
+    transport: 'web',
+    ready,
+    on(event, listener) {
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      set.add(listener as (payload: unknown) => void);
+      return () => {
+        set.delete(listener as (payload: unknown) => void);
+      };
+    },
+    pathForFile: upload,
+    async chooseFiles(req) {
+      if (!options.pickFiles) return methods.chooseFiles(req);
+      const files = await options.pickFiles({ accept: ACCEPT[req.filter] ?? '', multiple: req.multiple === true });
+      return Promise.all(files.map(upload));
+    },
+    async revealInFolder(path) {
+      if (!options.download) return methods.revealInFolder(path);
+      options.download(downloadUrl(path), path.split(/[\\/]/).pop() ?? 'download');
+    },
+    close() {
+      closed = true;
+      socket?.close();
+    },
+  };
+}

@@ -1,0 +1,296 @@
+// THE contract between the renderer and main (over Electron IPC or the `cutout serve` web
+// transport): methods, events and their name lists. Imported by main, preload and renderer:
+// plain data only, no 'electron', no 'node:*'. Additions only; see docs/architecture.md.
+import type { Result } from './errors';
+import type { JobId, JobOutcome, JobProgress, JobSpec, RefineMode, Subject } from './jobs';
+import type { Settings } from './settings';
+
+/** A model known to the app, with whether its file was found and verified. */
+export interface ModelInfo {
+  id: string;
+  name: string;
+  task: 'person-mask' | 'anime-mask' | 'face-detect' | 'face-landmarks';
+  /** ok: verified; unpinned: found, upstream publishes no hash; missing / corrupt: unusable. */
+  state: 'ok' | 'missing' | 'corrupt' | 'unpinned';
+  licence: string;
+  bundled: boolean;
+  /** Where to download it when it is not bundled. */
+  url?: string;
+  path: string | null;
+  /** True for the model a task uses when none is named. */
+  isDefault: boolean;
+}
+
+/** Facts about the running app the status line and Settings show. */
+export interface AppInfo {
+  version: string;
+  /** Node's process.platform and process.arch of the engine. */
+  platform: string;
+  arch: string;
+  /** How this renderer talks to main. */
+  transport: 'ipc' | 'web';
+  /** Execution providers the engine will try for 'auto', in order. */
+  providers: string[];
+  modelsDirs: string[];
+}
+
+/** Which files an open dialog offers. */
+export type FileFilter = 'images' | 'videos' | 'media' | 'any';
+
+/** Arguments of chooseFiles. */
+export interface ChooseFilesRequest {
+  filter: FileFilter;
+  multiple?: boolean;
+  title?: string;
+}
+
+/** Arguments of chooseFolder. */
+export interface ChooseFolderRequest {
+  title?: string;
+}
+
+/** Arguments of chooseSaveTarget. */
+export interface ChooseSaveTargetRequest {
+  /** Suggested file name with extension, e.g. 'portrait_cutout.png'. */
+  defaultName: string;
+  /** Suggested folder; default: the last export folder or Settings.outputDir. */
+  defaultDir?: string;
+  title?: string;
+}
+
+/** Arguments of loadImagePreview. */
+export interface PreviewRequest {
+  path: string;
+  /** Longest side of the preview in pixels; default 1600. The source keeps its size. */
+  maxSidePx?: number;
+}
+
+/** A decoded image, downscaled for display: RGBA bytes row-major, 4 per pixel. */
+export interface ImagePreview {
+  path: string;
+  width: number;
+  height: number;
+  /** Size of the file's image (EXIF orientation applied). */
+  sourceWidth: number;
+  sourceHeight: number;
+  rgba: Uint8Array;
+}
+
+/** Arguments of segment: cut the subject out of an image for the editor. */
+export interface SegmentRequest {
+  path: string;
+  subject: Subject;
+  modelId?: string;
+  refine: RefineMode;
+  /** Must match the loadImagePreview call the alpha will be drawn over; default 1600. */
+  maxSidePx?: number;
+}
+
+/** Milliseconds per stage of a preview cut-out. */
+export interface PreviewTimings {
+  decodeMs: number;
+  inferenceMs: number;
+  refineMs: number;
+  totalMs: number;
+}
+
+/** An alpha matte at preview size: one byte per pixel, 0 transparent .. 255 opaque. */
+export interface MatteResult {
+  path: string;
+  width: number;
+  height: number;
+  sourceWidth: number;
+  sourceHeight: number;
+  alpha: Uint8Array;
+  modelId: string;
+  /** The execution provider that ran the model ('cpu', 'webgpu', ...). */
+  provider: string;
+  timings: PreviewTimings;
+}
+
+/** A rectangle in preview pixels. */
+export interface PixelRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Arguments of rematte: re-run the matting with a user-edited trimap at preview size
+ * (0 background, 128 unknown, 255 foreground; width * height bytes).
+ */
+export interface RematteRequest {
+  path: string;
+  subject: Subject;
+  modelId?: string;
+  width: number;
+  height: number;
+  trimap: Uint8Array;
+  /** The area the strokes touched (preview pixels); outside it the previous matte may be kept. */
+  region?: PixelRect;
+}
+
+/** Arguments of saveTrimap: store an edited trimap so an export job can use it (CutoutOptions.trimapPath). */
+export interface SaveTrimapRequest {
+  /** The source image the trimap belongs to. */
+  path: string;
+  width: number;
+  height: number;
+  trimap: Uint8Array;
+}
+
+/** Arguments of importImage: bytes from a paste or a browser upload, written to a temp file. */
+export interface ImportImageRequest {
+  /** Original file name (used for the extension and the export's default name). */
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** Arguments of expandPaths: dropped files and folders -> the media files in them. */
+export interface ExpandPathsRequest {
+  paths: string[];
+  filter: FileFilter;
+  /** Look into sub-folders too; default false. */
+  recursive?: boolean;
+}
+
+/** A recently opened file. */
+export interface RecentFile {
+  path: string;
+  name: string;
+  /** Milliseconds since the epoch. */
+  openedAtMs: number;
+}
+
+/**
+ * Every method the renderer may call. Each takes at most one structured-clone-able argument and
+ * resolves to plain data; expected failures reject with AppError (code), cancellation with
+ * CancelledError. Long work is a job: startJob returns at once, progress and the end arrive as events.
+ */
+export interface AppApi {
+  /** Version, platform, transport and execution providers. */
+  getAppInfo(): Promise<AppInfo>;
+  /** The renderer has subscribed to events: main flushes the events it queued until now. */
+  rendererReady(): Promise<void>;
+  /** Starts a job and returns its id at once; its end arrives as one jobFinished event. */
+  startJob(spec: JobSpec): Promise<JobId>;
+  /** Cancels a job: its jobFinished 'cancelled' arrives within a second. Unknown or ended ids are ignored. */
+  cancelJob(id: JobId): Promise<void>;
+  /** Every model with its state. */
+  listModels(): Promise<ModelInfo[]>;
+  getSettings(): Promise<Settings>;
+  /** Merges a patch (invalid fields are ignored), persists and returns the new settings. */
+  setSettings(patch: Partial<Settings>): Promise<Settings>;
+  /** Decodes an image and returns a display-size RGBA preview. INPUT_UNSUPPORTED / INPUT_NOT_FOUND. */
+  loadImagePreview(req: PreviewRequest): Promise<ImagePreview>;
+  /** Cuts the subject out for the editor; returns the alpha at preview size. */
+  segment(req: SegmentRequest): Promise<MatteResult>;
+  /** Re-mattes with a user-edited trimap (brush strokes); returns the alpha at preview size. */
+  rematte(req: RematteRequest): Promise<MatteResult>;
+  /** Writes an edited trimap (scaled to the source size) to a temp PNG and returns its path. */
+  saveTrimap(req: SaveTrimapRequest): Promise<string>;
+  /** Writes pasted or uploaded image bytes to a temp file and returns its path. */
+  importImage(req: ImportImageRequest): Promise<string>;
+  /** Files and folders -> the matching media files (folders expanded, sorted by name). */
+  expandPaths(req: ExpandPathsRequest): Promise<string[]>;
+  /** Open dialog; [] when the person cancels. */
+  chooseFiles(req: ChooseFilesRequest): Promise<string[]>;
+  /** Folder dialog; null when cancelled. */
+  chooseFolder(req: ChooseFolderRequest): Promise<string | null>;
+  /** Save dialog; null when cancelled. In the browser: a path in the session's export folder. */
+  chooseSaveTarget(req: ChooseSaveTargetRequest): Promise<string | null>;
+  /** Shows a file in the OS file manager (in the browser: downloads it). */
+  revealInFolder(path: string): Promise<void>;
+  /** Puts an image file on the clipboard as an image. */
+  copyImageToClipboard(path: string): Promise<void>;
+  /** Most recent first, at most 20. */
+  getRecentFiles(): Promise<RecentFile[]>;
+  /** Records opened files and returns the updated list. */
+  addRecentFiles(paths: string[]): Promise<RecentFile[]>;
+  clearRecentFiles(): Promise<void>;
+}
+
+/** Events main sends to the renderer. */
+export interface AppEvents {
+  /** Progress of a running job, at most 10 per second per job. */
+  jobProgress: JobProgress;
+  /** The one and only end of a job: done | cancelled | failed. */
+  jobFinished: JobOutcome;
+  /** Settings changed (by another window or the settings file). */
+  settingsChanged: Settings;
+  /** The OS asked the app to open files (file association, second instance, dock drop). */
+  filesOpened: { paths: string[] };
+}
+
+/** Every method name, in one list; preload, IPC registration and the web server loop over it. */
+export const API_METHODS = [
+  'getAppInfo',
+  'rendererReady',
+  'startJob',
+  'cancelJob',
+  'listModels',
+  'getSettings',
+  'setSettings',
+  'loadImagePreview',
+  'segment',
+  'rematte',
+  'saveTrimap',
+  'importImage',
+  'expandPaths',
+  'chooseFiles',
+  'chooseFolder',
+  'chooseSaveTarget',
+  'revealInFolder',
+  'copyImageToClipboard',
+  'getRecentFiles',
+  'addRecentFiles',
+  'clearRecentFiles',
+] as const satisfies readonly (keyof AppApi)[];
+
+/** Every event name, in one list. */
+export const EVENT_NAMES = ['jobProgress', 'jobFinished', 'settingsChanged', 'filesOpened'] as const satisfies readonly (keyof AppEvents)[];
+
+/** A method name. */
+export type ApiMethod = keyof AppApi;
+/** An event name. */
+export type EventName = keyof AppEvents;
+/** The argument type of a method (undefined for methods without one). */
+export type ApiArg<M extends ApiMethod> = Parameters<AppApi[M]> extends [infer A, ...unknown[]] ? A : undefined;
+/** The resolved value of a method. */
+export type ApiValue<M extends ApiMethod> = Awaited<ReturnType<AppApi[M]>>;
+
+/** What crosses the boundary: each method resolves to a Result envelope, never throws. */
+export type WireApi = { [M in ApiMethod]: (...args: Parameters<AppApi[M]>) => Promise<Result<ApiValue<M>>> };
+
+/** The IPC channel of a method ('app:' + name); never hand-type channel strings. */
+export function methodChannel(method: ApiMethod): string {
+  return `app:${method}`;
+}
+
+/** The IPC channel of an event ('app-event:' + name). */
+export function eventChannel(event: EventName): string {
+  return `app-event:${event}`;
+}
+
+/** True when a string is one of API_METHODS (guards untrusted input such as a URL path). */
+export function isApiMethod(name: string): name is ApiMethod {
+  return (API_METHODS as readonly string[]).includes(name);
+}
+
+/** True when a string is one of EVENT_NAMES. */
+export function isEventName(name: string): name is EventName {
+  return (EVENT_NAMES as readonly string[]).includes(name);
+}
+
+/**
+ * What preload exposes as `window.api`: the wire methods (Result envelopes), event subscription
+ * and the path of a dropped File. Nothing else crosses the context bridge.
+ */
+export interface PreloadBridge {
+  call: WireApi;
+  /** Subscribes to one event; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: AppEvents[E]) => void): () => void;
+  /** Electron's webUtils.getPathForFile: the real path of a File from a drop or file input. */
+  getPathForFile(file: unknown): string;
+}
