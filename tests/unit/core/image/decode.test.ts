@@ -1,0 +1,119 @@
+// Bad and unusual inputs to decodeImage: each gets its code; odd colour models normalise to RGBA.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../../../src/shared/errors';
+import { decodeImage } from '../../../../src/main/core/image/decode';
+import { evalFile, tempDir } from '../../../helpers/env';
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'no error';
+  } catch (e) {
+    expect(e).toBeInstanceOf(AppError);
+    return (e as AppError).code;
+  }
+}
+
+/** A valid PNG signature + IHDR claiming width x height, + one tiny IDAT (a "pixel bomb" header). */
+function pngClaiming(width: number, height: number): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf: Buffer): number => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(16))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+describe('decodeImage bad inputs', () => {
+  const dir = tempDir();
+
+  it('0-byte file -> INPUT_UNSUPPORTED naming the file', async () => {
+    const p = join(dir, 'empty.jpg');
+    writeFileSync(p, '');
+    await expect(decodeImage(p)).rejects.toThrow(/empty\.jpg/);
+    expect(await codeOf(decodeImage(p))).toBe('INPUT_UNSUPPORTED');
+  });
+
+  it('text file named .jpg -> INPUT_UNSUPPORTED', async () => {
+    const p = join(dir, 'notes.jpg');
+    writeFileSync(p, 'this is not a picture\n'.repeat(20));
+    expect(await codeOf(decodeImage(p))).toBe('INPUT_UNSUPPORTED');
+  });
+
+  it('truncated JPEG -> INPUT_UNSUPPORTED', async () => {
+    const full = readFileSync(evalFile('id_portraits', 'images', 'hv_test2.jpg'));
+    const p = join(dir, 'truncated.jpg');
+    writeFileSync(p, full.subarray(0, Math.floor(full.length / 2)));
+    expect(await codeOf(decodeImage(p))).toBe('INPUT_UNSUPPORTED');
+  });
+
+  it('PNG whose header claims 20000x20000 -> IMAGE_TOO_LARGE before decoding', async () => {
+    const p = join(dir, 'bomb.png');
+    writeFileSync(p, pngClaiming(20000, 20000));
+    const err = await decodeImage(p).catch((e) => e as AppError);
+    expect((err as AppError).code).toBe('IMAGE_TOO_LARGE');
+    expect((err as AppError).message).toMatch(/20000x20000/);
+  });
+
+  it('missing file -> INPUT_NOT_FOUND', async () => {
+    expect(await codeOf(decodeImage(join(dir, 'nope.png')))).toBe('INPUT_NOT_FOUND');
+  });
+});
+
+describe('decodeImage normalisation', () => {
+  const dir = tempDir();
+
+  it('applies EXIF orientation (6 = rotate 90° clockwise)', async () => {
+    const p = join(dir, 'rotated.jpg');
+    // 40x20 landscape pixels, tagged "rotate 90": a viewer shows it 20x40 portrait.
+    await sharp({ create: { width: 40, height: 20, channels: 3, background: '#ff0000' } }).jpeg().withMetadata({ orientation: 6 }).toFile(p);
+    const img = await decodeImage(p);
+    expect([img.width, img.height]).toEqual([20, 40]);
+  });
+
+  it('turns greyscale, 16-bit, palette, CMYK and alpha inputs into 8-bit RGBA', async () => {
+    const grey = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } }).toColourspace('b-w').png().toBuffer();
+    const sixteen = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#ff8000' } }).toColourspace('rgb16').png().toBuffer();
+    const palette = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#00ff00' } }).png({ palette: true }).toBuffer();
+    const cmyk = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#0000ff' } }).toColourspace('cmyk').jpeg().toBuffer();
+    const alpha = await sharp({ create: { width: 8, height: 8, channels: 4, background: { r: 255, g: 0, b: 0, alpha: 0.5 } } }).png().toBuffer();
+    for (const [name, buf] of Object.entries({ grey, sixteen, palette, cmyk, alpha })) {
+      const img = await decodeImage(buf, { name });
+      expect(img.data.length, name).toBe(8 * 8 * 4);
+      expect(img.data).toBeInstanceOf(Uint8Array);
+    }
+    expect([...(await decodeImage(grey)).data.subarray(0, 4)]).toEqual([128, 128, 128, 255]);
+    const s = (await decodeImage(sixteen)).data;
+    expect(s[0]).toBe(255);
+    expect(Math.abs(s[1] - 128)).toBeLessThanOrEqual(1);
+    const c = (await decodeImage(cmyk)).data;
+    // sRGB blue is outside the CMYK gamut: it comes back as a darker blue, still clearly blue.
+    expect(c[2]).toBeGreaterThan(c[0] + 80);
+    expect(c[2]).toBeGreaterThan(c[1] + 50);
+    const a = await decodeImage(alpha);
+    expect(a.hasAlpha).toBe(true);
+    expect(Math.abs(a.data[3] - 128)).toBeLessThanOrEqual(1);
+  });
+});

@@ -1,0 +1,79 @@
+// ModelStore: finds files in order, verifies sha256 (cached), names every place looked, and
+// takes user descriptors for custom segmenters.
+import { copyFileSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../../../src/shared/errors';
+import { ModelStore, defaultModelsDirs } from '../../../../src/main/core/models/model-store';
+import { REPO_ROOT, SHARED_MODELS_DIR, tempDir } from '../../../helpers/env';
+
+const MANIFEST = join(REPO_ROOT, 'resources', 'models', 'manifest.json');
+const SELFIE = 'portrait_selfie_segmentation_mediapipe_256x256.onnx';
+
+describe('ModelStore', () => {
+  it('resolves the bundled models from the shared folder and verifies them', async () => {
+    const store = new ModelStore({ modelsDirs: [SHARED_MODELS_DIR], manifestPath: MANIFEST });
+    const list = await store.list();
+    for (const id of ['mediapipe-selfie', 'sinet', 'yunet', 'pfld-98']) {
+      expect(list.find((s) => s.entry.id === id)?.state, id).toBe('ok');
+    }
+    const def = await store.defaultFor('person-mask');
+    expect(def.entry.id).toBe('mediapipe-selfie');
+  });
+
+  it('MODEL_MISSING names the file and every folder looked in', async () => {
+    const a = tempDir();
+    const b = tempDir();
+    const store = new ModelStore({ modelsDirs: [a, b], manifestPath: MANIFEST });
+    const err = (await store.resolve('sinet').catch((e) => e)) as AppError;
+    expect(err.code).toBe('MODEL_MISSING');
+    expect(err.message).toContain('portrait_sinet_softmax_320x320.onnx');
+    expect(err.message).toContain(join(a, 'portrait_sinet_softmax_320x320.onnx'));
+    expect(err.message).toContain(join(b, 'portrait_sinet_softmax_320x320.onnx'));
+  });
+
+  it('MODEL_CORRUPT for a file whose sha256 differs; the cache notices a changed file', async () => {
+    const dir = tempDir();
+    const cache = join(tempDir(), 'hashes.json');
+    copyFileSync(join(SHARED_MODELS_DIR, SELFIE), join(dir, SELFIE));
+    const store = new ModelStore({ modelsDirs: [dir], manifestPath: MANIFEST, hashCachePath: cache });
+    expect((await store.resolve('mediapipe-selfie')).path).toBe(join(dir, SELFIE));
+    writeFileSync(join(dir, SELFIE), 'not the model');
+    utimesSync(join(dir, SELFIE), new Date(), new Date(Date.now() + 5000));
+    const fresh = new ModelStore({ modelsDirs: [dir], manifestPath: MANIFEST, hashCachePath: cache });
+    const err = (await fresh.resolve('mediapipe-selfie').catch((e) => e)) as AppError;
+    expect(err.code).toBe('MODEL_CORRUPT');
+    expect(err.message).toMatch(/expected 1511ab55/);
+  });
+
+  it('CUTOUT_MODELS_DIR comes before resources/models', () => {
+    expect(defaultModelsDirs({ CUTOUT_MODELS_DIR: '/x/models' }, '/app/resources/models')).toEqual(['/x/models', '/app/resources/models']);
+    expect(defaultModelsDirs({}, '/app/resources/models')).toEqual(['/app/resources/models']);
+  });
+
+  it('takes a user descriptor (*.model.json) for a custom 2-class segmenter and rejects a bad one', async () => {
+    const dir = tempDir();
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(SHARED_MODELS_DIR, 'portrait_sinet_softmax_320x320.onnx'), join(dir, 'my-unet.onnx'));
+    writeFileSync(
+      join(dir, 'my-unet.model.json'),
+      JSON.stringify({
+        id: 'my-unet',
+        task: 'person-mask',
+        file: 'my-unet.onnx',
+        input: { layout: 'NCHW', width: 320, height: 320 },
+        preprocess: { channelOrder: 'BGR', valueScale: 1, mean: [102.890434, 111.25247, 126.91212], std: [62.93292, 62.82138, 66.355705], postScale: 1 / 255 },
+        output: { decode: 'probability', channel: 1 },
+      }),
+    );
+    const store = new ModelStore({ modelsDirs: [dir], manifestPath: MANIFEST });
+    const r = await store.resolve('my-unet');
+    expect(r.entry.origin).toContain('my-unet.model.json');
+    expect((await store.check(r.entry)).state).toBe('unpinned');
+    writeFileSync(join(dir, 'bad.model.json'), JSON.stringify({ id: 'bad', task: 'person-mask', file: 'x.onnx', input: { width: 0, height: 1 } }));
+    store.refresh();
+    const err = (await store.entries().catch((e) => e)) as AppError;
+    expect(err.code).toBe('MODEL_INVALID');
+    expect(err.message).toContain('bad.model.json');
+  });
+});
