@@ -1,0 +1,74 @@
+"""Counts the multiply-accumulate FLOPs (2 x MACs) of an ONNX model's Conv, ConvTranspose,
+MatMul and Gemm nodes after ONNX shape inference, at the model's input size (or a given one).
+
+Usage: /usr/bin/python3 training/tools/count_flops.py MODEL.onnx [--input-shape 1,3,256,256]
+Prints JSON {"flops": N, "params": N, "by_op": {...}}. Elementwise ops are not counted (they are
+memory-bound and small next to the convolutions); say so wherever the number is quoted.
+"""
+import argparse
+import json
+
+import numpy as np
+import onnx
+from onnx import numpy_helper, shape_inference
+
+
+def dims_of(vi):
+    return [d.dim_value if d.HasField("dim_value") else 1 for d in vi.type.tensor_type.shape.dim]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("model")
+    ap.add_argument("--input-shape", default=None)
+    args = ap.parse_args()
+    model = onnx.load(args.model)
+    init_names = {i.name for i in model.graph.initializer}
+    if args.input_shape:
+        shape = [int(v) for v in args.input_shape.split(",")]
+        inp = [i for i in model.graph.input if i.name not in init_names][0]
+        for d, v in zip(inp.type.tensor_type.shape.dim, shape):
+            d.ClearField("dim_param")
+            d.dim_value = v
+    inferred = shape_inference.infer_shapes(model)
+    shapes = {}
+    for vi in list(inferred.graph.value_info) + list(inferred.graph.input) + list(inferred.graph.output):
+        shapes[vi.name] = dims_of(vi)
+    weights = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
+    for name, w in weights.items():
+        shapes[name] = list(w.shape)
+    params = int(sum(int(np.prod(w.shape)) for w in weights.values()))
+    flops = 0
+    by_op = {}
+    for node in inferred.graph.node:
+        f = 0
+        if node.op_type in ("Conv", "ConvTranspose"):
+            w = shapes.get(node.input[1])
+            out = shapes.get(node.output[0])
+            if w and out:
+                group = next((a.i for a in node.attribute if a.name == "group"), 1)
+                k = int(np.prod(w[2:]))
+                if node.op_type == "Conv":
+                    cin_per_group = w[1]
+                    f = 2 * int(np.prod(out)) * cin_per_group * k
+                else:
+                    inp = shapes.get(node.input[0])
+                    f = 2 * int(np.prod(inp)) * (w[1]) * k if inp else 0
+                    _ = group
+        elif node.op_type == "MatMul":
+            a, b = shapes.get(node.input[0]), shapes.get(node.input[1])
+            out = shapes.get(node.output[0])
+            if a and out:
+                f = 2 * int(np.prod(out)) * a[-1]
+        elif node.op_type == "Gemm":
+            a, out = shapes.get(node.input[0]), shapes.get(node.output[0])
+            if a and out:
+                f = 2 * int(np.prod(out)) * a[-1]
+        if f:
+            flops += f
+            by_op[node.op_type] = by_op.get(node.op_type, 0) + f
+    print(json.dumps({"flops": int(flops), "params": params, "by_op": by_op}))
+
+
+if __name__ == "__main__":
+    main()
