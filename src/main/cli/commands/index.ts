@@ -1,8 +1,10 @@
 // The registry of `cutout` sub-commands: each feature adds its command module here. Node only.
 import type { CliCommand } from '../command';
+import { batchCommand } from './batch';
 import { animeCommand, portraitCommand } from './cutout';
 import { evalCommand } from './eval';
 import { modelsCommand } from './models';
+import { stickerCommand } from './sticker';
 
 /** Every sub-command, in the order `cutout --help` lists them. */
-export const COMMANDS: CliCommand[] = [portraitCommand, animeCommand, modelsCommand, evalCommand];
+export const COMMANDS: CliCommand[] = [portraitCommand, animeCommand, modelsCommand, evalCommand, batchCommand, stickerCommand];

@@ -1,0 +1,164 @@
+// `cutout batch IN... -o OUT --mode portrait|anime|idphoto|sticker`: batch folder export with
+// resume, a progress bar on a terminal (plain lines otherwise) and report.json/.csv. Node only.
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { AppError, isCancellation } from '../../../shared/errors';
+import type { RefineMode } from '../../../shared/jobs';
+import { defaultJobCount, runBatch } from '../../core/batch/run-batch';
+import type { BatchFormat, BatchModeId, BatchStatus } from '../../core/batch/types';
+import { parseBackground } from '../../core/image/composite';
+import { createCliEnv } from '../cli-env';
+import { intFlag, type CliCommand, type CliIo } from '../command';
+
+const MODES: BatchModeId[] = ['portrait', 'anime', 'idphoto', 'sticker'];
+const FORMATS: Record<string, BatchFormat> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp', gif: 'gif' };
+
+/** "1:05" / "1:02:03" from milliseconds. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
+
+/** One line of progress: bar, N of M, files/s, ETA, current file. */
+export function formatStatusLine(s: BatchStatus, width = 24): string {
+  const ratio = s.total > 0 ? s.finished / s.total : 1;
+  const filled = Math.round(ratio * width);
+  const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
+  const eta = s.etaMs === undefined ? '--:--' : formatDuration(s.etaMs);
+  const failed = s.failed > 0 ? `, ${s.failed} failed` : '';
+  const state = s.isPaused ? ' paused' : '';
+  const cur = s.current[0] ? ` ${basename(s.current[0])}` : '';
+  return `${bar} ${s.finished}/${s.total}${failed} ${s.filesPerSec.toFixed(1)} files/s ETA ${eta}${state}${cur}`;
+}
+
+/** Draws the status line in place on a terminal (cursor up + clear), at most 10 times a second. */
+function makeTtyBar(io: CliIo): { draw(s: BatchStatus, force?: boolean): void; line(text: string): void } {
+  let lastMs = 0;
+  let isDrawn = false;
+  let lastStatus: BatchStatus | undefined;
+  const clear = (): string => (isDrawn ? '\x1b[1A\x1b[2K' : '');
+  return {
+    draw(s, force = false) {
+      lastStatus = s;
+      const now = Date.now();
+      if (!force && now - lastMs < 100) return;
+      lastMs = now;
+      io.err(`${clear()}${formatStatusLine(s)}`);
+      isDrawn = true;
+    },
+    line(text) {
+      io.err(`${clear()}${text}`);
+      isDrawn = false;
+      if (lastStatus) this.draw(lastStatus, true);
+    },
+  };
+}
+
+/** `cutout batch`. */
+export const batchCommand: CliCommand = {
+  name: 'batch',
+  summary: 'batch export folders of pictures (or videos) with resume and a report',
+  usage: `cutout batch IN... -o OUT [--mode portrait|anime|idphoto|sticker] [--recursive] [--name '{name}_cutout']
+       [--format png|jpg|webp] [--bg transparent|white|'#438EDB'] [--refine off|fast|full] [--model ID] [--spec ID]
+       [--ext jpg,png] [--jobs N] [--resume] [--retry-failed] [--quality 1-100] [--provider auto|cpu|...] [--threads N]
+  IN: files and folders. The input tree is mirrored under OUT (OUT inside IN is never scanned).
+  Name tokens: {name} {ext} {mode} {spec} {bg} {index}. Hidden and system files are skipped.
+  --resume skips inputs OUT's journal records as done (same size, mtime and options); --retry-failed
+  redoes only the inputs that failed last time. OUT/report.json and OUT/report.csv list every input.
+  Exit code: 0 all done or skipped, 1 some failed, 130 cancelled (Ctrl+C; run again with --resume).`,
+  async run(argv, io) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: 'string', short: 'o' },
+        mode: { type: 'string', default: 'portrait' },
+        recursive: { type: 'boolean', short: 'r', default: false },
+        name: { type: 'string' },
+        format: { type: 'string' },
+        bg: { type: 'string' },
+        refine: { type: 'string' },
+        model: { type: 'string' },
+        spec: { type: 'string' },
+        ext: { type: 'string' },
+        jobs: { type: 'string', short: 'j' },
+        resume: { type: 'boolean', default: false },
+        'retry-failed': { type: 'boolean', default: false },
+        quality: { type: 'string' },
+        provider: { type: 'string' },
+        threads: { type: 'string' },
+        quiet: { type: 'boolean', short: 'q', default: false },
+      },
+    });
+    if (positionals.length === 0) throw new AppError('INVALID_ARGUMENT', `No inputs. Usage: ${this.usage}`);
+    if (!values.out) throw new AppError('INVALID_ARGUMENT', 'Missing -o OUT (the output folder)');
+    const mode = values.mode as BatchModeId;
+    if (!MODES.includes(mode)) throw new AppError('INVALID_ARGUMENT', `--mode must be one of ${MODES.join(', ')}, got "${values.mode}"`);
+    const refine = values.refine as RefineMode | undefined;
+    if (refine !== undefined && !['off', 'fast', 'full'].includes(refine)) throw new AppError('INVALID_ARGUMENT', `--refine must be off, fast or full, got "${refine}"`);
+    const format = values.format === undefined ? undefined : FORMATS[values.format.toLowerCase()];
+    if (values.format !== undefined && !format) throw new AppError('INVALID_ARGUMENT', `--format must be png, jpg, webp or gif, got "${values.format}"`);
+    const quality = intFlag(values.quality, 'quality');
+    if (quality !== undefined && (quality < 1 || quality > 100)) throw new AppError('INVALID_ARGUMENT', '--quality must be 1..100');
+    const jobs = intFlag(values.jobs, 'jobs') ?? defaultJobCount();
+    const env = createCliEnv({ provider: values.provider, threads: intFlag(values.threads, 'threads') });
+    const extensions = values.ext?.split(',').map((e) => e.trim().replace(/^\./, '').toLowerCase()).filter(Boolean);
+
+    const bar = io.isTty && !values.quiet ? makeTtyBar(io) : undefined;
+    let lastPlainMs = 0;
+    try {
+      const summary = await runBatch(
+        positionals,
+        values.out,
+        {
+          mode,
+          recursive: values.recursive,
+          extensions,
+          nameTemplate: values.name,
+          format,
+          background: values.bg ? parseBackground(values.bg) : undefined,
+          refine,
+          modelId: values.model,
+          spec: values.spec,
+          jobs,
+          resume: values.resume,
+          retryFailed: values['retry-failed'],
+          quality,
+        },
+        env,
+        {
+          signal: io.signal,
+          onStatus: (s) => {
+            if (bar) return bar.draw(s, s.finished === s.total);
+            // Non-TTY: a plain status line at most every 5 s (per-file lines carry the rest).
+            const now = Date.now();
+            if (!values.quiet && s.filesPerSec > 0 && now - lastPlainMs >= 5000) {
+              lastPlainMs = now;
+              io.err(`progress ${s.finished}/${s.total} ${s.filesPerSec.toFixed(1)} files/s ETA ${s.etaMs === undefined ? '--:--' : formatDuration(s.etaMs)}`);
+            }
+          },
+          onFile: ({ entry }) => {
+            let text: string | undefined;
+            if (entry.status === 'failed') text = `failed  ${entry.input}: ${entry.code}: ${entry.message}`;
+            else if (values.quiet || bar) text = undefined;
+            else if (entry.status === 'done') text = `done    ${entry.input} -> ${entry.output}`;
+            else if (entry.status === 'skipped') text = `skipped ${entry.input} (${entry.reason})`;
+            if (!text) return;
+            if (bar) bar.line(text);
+            else io.err(text);
+          },
+        },
+      );
+      io.out(
+        `${summary.done} done, ${summary.skipped} skipped, ${summary.failed} failed of ${summary.total} in ${formatDuration(summary.elapsedMs)} (${summary.filesPerSec.toFixed(2)} files/s). Report: ${summary.reportJson}`,
+      );
+      return summary.failed > 0 ? 1 : 0;
+    } catch (error) {
+      if (isCancellation(error)) io.err(`Cancelled. Finished files are kept; run the same command with --resume to continue. Report: ${values.out}/report.json`);
+      throw error;
+    }
+  },
+};

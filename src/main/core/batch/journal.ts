@@ -1,0 +1,107 @@
+// The resume journal in the output folder: append-only JSON lines, each fsync'd after the output
+// it names was renamed into place, so after a crash (even kill -9) every journalled output is
+// whole. A torn last line is ignored on read. Core (no electron).
+import { createHash } from 'node:crypto';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
+import type { ErrorCode } from '../../../shared/errors';
+import { toWriteError } from '../io/atomic-write';
+
+/** File name of the journal inside the output folder. */
+export const JOURNAL_NAME = '.cutout-batch.jsonl';
+
+/** One journal line: how one input ended, and what it was when it ended. */
+export interface JournalRecord {
+  v: 1;
+  input: string;
+  status: 'done' | 'failed';
+  sizeBytes: number;
+  mtimeMs: number;
+  optionsHash: string;
+  output: string;
+  code?: ErrorCode;
+  message?: string;
+  atMs: number;
+}
+
+/** Stable JSON (sorted keys) so the hash does not depend on property order. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const keys = Object.keys(value as object).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** sha256 (first 16 hex digits) of everything that changes an output. */
+export function hashOptions(value: unknown): string {
+  return createHash('sha256').update(stableJson(value)).digest('hex').slice(0, 16);
+}
+
+/**
+ * Reads a journal; the latest record per input wins. Missing file -> empty map. Lines that do not
+ * parse (a line torn by a crash mid-append) are skipped.
+ */
+export async function readJournal(path: string): Promise<Map<string, JournalRecord>> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  const records = new Map<string, JournalRecord>();
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const r = JSON.parse(line) as JournalRecord;
+      if (r && r.v === 1 && typeof r.input === 'string' && (r.status === 'done' || r.status === 'failed')) records.set(r.input, r);
+    } catch {
+      // A torn line from a crash: that file was in flight and is redone.
+    }
+  }
+  return records;
+}
+
+/** An open journal: appends are serialised and each is on disk (fdatasync) before it resolves. */
+export class JournalWriter {
+  private tail: Promise<void> = Promise.resolve();
+  private constructor(
+    private readonly handle: FileHandle,
+    readonly path: string,
+  ) {}
+
+  /**
+   * Opens the journal for appending (created when absent). A torn last line is terminated so the
+   * next record starts on its own line.
+   */
+  static async open(path: string): Promise<JournalWriter> {
+    try {
+      const handle = await open(path, 'a+');
+      const { size } = await handle.stat();
+      if (size > 0) {
+        const last = Buffer.alloc(1);
+        await handle.read(last, 0, 1, size - 1);
+        if (last[0] !== 0x0a) await handle.write('\n');
+      }
+      return new JournalWriter(handle, path);
+    } catch (error) {
+      throw toWriteError(error, path);
+    }
+  }
+
+  /** Appends one record and syncs it to disk. */
+  append(record: JournalRecord): Promise<void> {
+    const line = `${JSON.stringify(record)}\n`;
+    const next = this.tail.then(async () => {
+      try {
+        await this.handle.write(line);
+        await this.handle.datasync();
+      } catch (error) {
+        throw toWriteError(error, this.path);
+      }
+    });
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Waits for pending appends and closes the file. */
+  async close(): Promise<void> {
+    await this.tail;
+    await this.handle.close().catch(() => undefined);
+  }
+}

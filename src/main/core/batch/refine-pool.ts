@@ -1,0 +1,154 @@
+// A small worker_threads pool for the JavaScript-heavy part of a cut-out (edge refinement and
+// compositing, ~150 ms per megapixel), so a batch uses every core while inference stays on one
+// shared ORT session in the calling thread. Falls back to running in-thread when no worker can
+// start (e.g. a bundle that did not emit refine-worker.js). Core (no electron).
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { AppError, fromWire, type WireError } from '../../../shared/errors';
+import type { Background, RefineMode } from '../../../shared/jobs';
+
+/** One refine + composite request (the pixels are copied to the worker). */
+export interface RefineTask {
+  id: number;
+  data: Uint8Array;
+  width: number;
+  height: number;
+  mask: Float32Array;
+  maskW: number;
+  maskH: number;
+  mode: RefineMode;
+  background: Background;
+}
+
+/** A worker's answer: composited RGBA pixels or a wire error. */
+export type RefineReply = { id: number; ok: true; data: Uint8Array } | { id: number; ok: false; error: WireError };
+
+interface Pending {
+  task: RefineTask;
+  resolve: (data: Uint8Array) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Starts a worker on refine-worker: the emitted .js beside this file when built, else the .ts
+ * source through tsx's loader (CLI, tests, bench run from source). Undefined when neither exists.
+ */
+function startWorker(): Worker | undefined {
+  const here = import.meta.url;
+  const jsUrl = new URL('./refine-worker.js', here);
+  if (here.endsWith('.js') && existsSync(fileURLToPath(jsUrl))) return new Worker(jsUrl);
+  const tsUrl = new URL('./refine-worker.ts', here);
+  if (!existsSync(fileURLToPath(tsUrl))) return undefined;
+  let tsxApi: string;
+  try {
+    // tsx's ESM register API; its package "exports" maps ./esm/api to dist/esm/api/index.mjs.
+    const pkg = createRequire(fileURLToPath(here)).resolve('tsx/package.json');
+    tsxApi = pathToFileURL(pkg.replace(/package\.json$/, 'dist/esm/api/index.mjs')).href;
+  } catch {
+    return undefined;
+  }
+  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(tsUrl.href)}); })`;
+  return new Worker(boot, { eval: true });
+}
+
+/** Runs refine tasks on up to `size` workers; `size` 0 runs them in the calling thread. */
+export class RefinePool {
+  private readonly idle: Worker[] = [];
+  private readonly busy = new Map<Worker, Pending>();
+  private readonly queue: Pending[] = [];
+  private readonly all = new Set<Worker>();
+  private nextId = 1;
+  private isClosed = false;
+  /** Whether work runs in-thread (no worker could start). */
+  isInThread: boolean;
+
+  constructor(size: number) {
+    this.isInThread = size <= 0;
+    for (let i = 0; i < size && !this.isInThread; i++) {
+      let worker: Worker | undefined;
+      try {
+        worker = startWorker();
+      } catch {
+        worker = undefined;
+      }
+      if (!worker) {
+        this.isInThread = this.all.size === 0;
+        break;
+      }
+      this.adopt(worker);
+    }
+  }
+
+  /** Number of workers running. */
+  get size(): number {
+    return this.all.size;
+  }
+
+  private adopt(worker: Worker): void {
+    this.all.add(worker);
+    this.idle.push(worker);
+    worker.on('message', (reply: RefineReply) => {
+      const job = this.busy.get(worker);
+      this.busy.delete(worker);
+      if (job) {
+        if (reply.ok) job.resolve(reply.data);
+        else job.reject(fromWire(reply.error));
+      }
+      this.idle.push(worker);
+      this.pump();
+    });
+    worker.on('error', (error) => this.retire(worker, error));
+    worker.on('exit', (code) => this.retire(worker, new Error(`refine worker exited with code ${code}`)));
+  }
+
+  /** A worker died: fail its task (or re-queue it when nothing was started), drop the worker. */
+  private retire(worker: Worker, error: unknown): void {
+    if (!this.all.delete(worker)) return;
+    const at = this.idle.indexOf(worker);
+    if (at >= 0) this.idle.splice(at, 1);
+    const job = this.busy.get(worker);
+    this.busy.delete(worker);
+    if (job) job.reject(new AppError('INTERNAL', `Internal error: refine worker failed (${(error as Error)?.message ?? String(error)})`, { cause: error }));
+    if (this.all.size === 0 && !this.isClosed) {
+      // No worker left: finish the queue in-thread rather than hang.
+      this.isInThread = true;
+      const queued = this.queue.splice(0);
+      for (const q of queued) this.runInThread(q);
+    }
+  }
+
+  private runInThread(job: Pending): void {
+    import('./refine-worker').then((m) => m.runRefineTask(job.task)).then(job.resolve, job.reject);
+  }
+
+  private pump(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const worker = this.idle.shift()!;
+      const job = this.queue.shift()!;
+      this.busy.set(worker, job);
+      worker.postMessage(job.task);
+    }
+  }
+
+  /** Refines the mask to full resolution and composites; resolves to RGBA pixels. */
+  run(task: Omit<RefineTask, 'id'>): Promise<Uint8Array> {
+    if (this.isClosed) return Promise.reject(new AppError('INTERNAL', 'Internal error: refine pool is closed'));
+    return new Promise((resolve, reject) => {
+      const job: Pending = { task: { ...task, id: this.nextId++ }, resolve, reject };
+      if (this.isInThread) return this.runInThread(job);
+      this.queue.push(job);
+      this.pump();
+    });
+  }
+
+  /** Terminates every worker; queued tasks are rejected. */
+  async close(): Promise<void> {
+    this.isClosed = true;
+    for (const q of this.queue.splice(0)) q.reject(new AppError('INTERNAL', 'Internal error: refine pool closed'));
+    const workers = [...this.all];
+    this.all.clear();
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}

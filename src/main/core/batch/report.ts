@@ -1,0 +1,52 @@
+// report.json and report.csv in the output folder: one entry per input (done / skipped / failed /
+// cancelled, error code, output path) plus the run summary. Written atomically. Core (no electron).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../io/atomic-write';
+import type { BatchEntry, BatchSummary } from './types';
+
+/** File names of the reports inside the output folder. */
+export const REPORT_JSON = 'report.json';
+/** See REPORT_JSON. */
+export const REPORT_CSV = 'report.csv';
+
+/** The content of report.json. */
+export interface BatchReport {
+  version: 1;
+  summary: Omit<BatchSummary, 'reportJson' | 'reportCsv'>;
+  entries: BatchEntry[];
+}
+
+/** Quotes a CSV field when it needs it (RFC 4180). */
+function csvField(value: unknown): string {
+  const s = value === undefined || value === null ? '' : String(value);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** The CSV text of the entries: header input,status,code,message,output,elapsed_ms. */
+export function entriesToCsv(entries: readonly BatchEntry[]): string {
+  const rows = [['input', 'status', 'code', 'message', 'output', 'elapsed_ms'].join(',')];
+  for (const e of entries) {
+    rows.push([e.input, e.status, e.code ?? '', e.message ?? e.reason ?? '', e.output, e.elapsedMs === undefined ? '' : Math.round(e.elapsedMs)].map(csvField).join(','));
+  }
+  return `${rows.join('\r\n')}\r\n`;
+}
+
+/** Writes report.json and report.csv atomically into `outputDir`; returns their paths. */
+export async function writeReports(outputDir: string, report: BatchReport): Promise<{ json: string; csv: string }> {
+  const json = join(outputDir, REPORT_JSON);
+  const csv = join(outputDir, REPORT_CSV);
+  await writeFileAtomic(json, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFileAtomic(csv, entriesToCsv(report.entries));
+  return { json, csv };
+}
+
+/** Reads a previous report.json; undefined when there is none or it does not parse. */
+export async function readReport(outputDir: string): Promise<BatchReport | undefined> {
+  try {
+    const report = JSON.parse(await readFile(join(outputDir, REPORT_JSON), 'utf8')) as BatchReport;
+    return report?.version === 1 && Array.isArray(report.entries) ? report : undefined;
+  } catch {
+    return undefined;
+  }
+}

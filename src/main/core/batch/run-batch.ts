@@ -1,0 +1,281 @@
+// Batch folder export: scan -> plan mirrored outputs -> skip what the journal says is done ->
+// decode / infer / finish pipeline with bounded queues -> journal each finished file -> report.
+// A failing file never stops the batch; cancel and pause act between files. Core (no electron).
+import { availableParallelism } from 'node:os';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { AppError, CancelledError, isCancellation, toWire } from '../../../shared/errors';
+import type { CoreEnv } from '../env';
+import { assertNotAnInput, toWriteError } from '../io/atomic-write';
+import type { RunContext } from '../progress';
+import { JOURNAL_NAME, JournalWriter, hashOptions, readJournal, type JournalRecord } from './journal';
+import { getBatchMode, type ModeContext } from './modes';
+import { FORMAT_EXTENSIONS, planOutputPaths, validateNameTemplate } from './naming';
+import { PauseGate } from './pause-gate';
+import { RefinePool } from './refine-pool';
+import { readReport, writeReports } from './report';
+import { scanInputs } from './scan';
+import type { BatchEntry, BatchFileEvent, BatchItem, BatchOptions, BatchStatus, BatchSummary } from './types';
+
+/** Bumped when a change to the batch code changes outputs, so --resume redoes old outputs. */
+const OUTPUT_VERSION = 1;
+
+/** What runBatch takes besides signal and onProgress: per-file events, status and a pause gate. */
+export interface BatchRunContext extends RunContext {
+  /** Called once per input when it ends (done / skipped / failed / cancelled). */
+  onFile?: (event: BatchFileEvent) => void;
+  /** Called when a file starts or ends and on pause/resume: N of M, rate, ETA, current files. */
+  onStatus?: (status: BatchStatus) => void;
+  /** Pause/resume: no new file starts while the gate is closed. */
+  gate?: PauseGate;
+}
+
+/** Default concurrency: the CPU cores, at most 4 (inference is serialised anyway). */
+export function defaultJobCount(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+/** A FIFO counting semaphore: the bounded queues between pipeline stages. */
+class Semaphore {
+  private waiters: (() => void)[] = [];
+  constructor(private free: number) {}
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+  release(): void {
+    const next = this.waiters.shift();
+    if (next) next();
+    else this.free++;
+  }
+  async use<T>(fn: () => Promise<T>): Promise<T> {
+    await this.acquire();
+    try {
+      return await fn();
+    } finally {
+      this.release();
+    }
+  }
+}
+
+/** Removes temp files a killed run left behind (writeFileAtomic's `.<name>.<pid>.<hex>.part`). */
+async function removeStaleTempFiles(dir: string, depth = 0): Promise<void> {
+  if (depth > 32) return;
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) await removeStaleTempFiles(path, depth + 1);
+    else if (e.isFile() && /^\..+\.(\d+)\.[0-9a-f]{8}\.part$/.test(e.name) && !e.name.includes(`.${process.pid}.`)) await rm(path, { force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * Runs a batch over files and folders into `outputDir`. Returns the summary when every input has
+ * ended; throws CancelledError (after writing the reports) when the signal fires, and an AppError
+ * only for problems of the whole batch (bad options, unwritable output folder, missing model).
+ */
+export async function runBatch(inputs: readonly string[], outputDir: string, options: BatchOptions, env: CoreEnv, ctx: BatchRunContext = {}): Promise<BatchSummary> {
+  const startedMs = performance.now();
+  const { signal, gate = new PauseGate() } = ctx;
+  const mode = getBatchMode(options.mode);
+  const jobs = options.jobs ?? defaultJobCount();
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new AppError('INVALID_ARGUMENT', `--jobs must be a whole number from 1 to 64, got ${jobs}`);
+  const format = options.format ?? mode.defaultFormat;
+  if (!mode.formats.includes(format)) {
+    throw new AppError('INVALID_ARGUMENT', `Mode ${mode.id} writes ${mode.formats.join(', ')}, not ${format}`);
+  }
+  const nameTemplate = options.nameTemplate ?? '{name}';
+  validateNameTemplate(nameTemplate);
+  if (inputs.length === 0) throw new AppError('INVALID_ARGUMENT', 'No inputs: give files or folders');
+  const background = options.background ?? { kind: 'transparent' as const };
+  const refine = options.refine ?? 'fast';
+  const outDir = resolve(outputDir);
+  try {
+    await mkdir(outDir, { recursive: true });
+    const info = await stat(outDir);
+    if (!info.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+  } catch (error) {
+    throw toWriteError(error, outDir);
+  }
+  await removeStaleTempFiles(outDir);
+
+  // Everything that changes an output's bytes; jobs, resume and retryFailed do not.
+  const optionsHash = hashOptions({ v: OUTPUT_VERSION, mode: mode.id, format, nameTemplate, background, refine, modelId: options.modelId, spec: options.spec, extra: options.extra, quality: options.quality });
+
+  ctx.onProgress?.({ stage: 'scan', done: 0, total: 1 });
+  const scan = await scanInputs(inputs, { recursive: options.recursive ?? false, extensions: options.extensions ?? mode.inputExtensions, excludeDirs: [outDir] });
+  ctx.onProgress?.({ stage: 'scan', done: 1, total: 1 });
+  const items = scan.items;
+  const bgName = background.kind === 'transparent' ? 'transparent' : background.hex.replace('#', '');
+  const outputs = planOutputPaths(items, outDir, nameTemplate, { mode: mode.id, spec: options.spec, bg: bgName }, FORMAT_EXTENSIONS[format]);
+
+  const journalPath = join(outDir, JOURNAL_NAME);
+  const isContinuing = options.resume === true || options.retryFailed === true;
+  const previous = isContinuing ? await readJournal(journalPath) : new Map<string, JournalRecord>();
+  if (options.retryFailed) {
+    // A report from a run whose journal was lost still names the failures.
+    for (const e of (await readReport(outDir))?.entries ?? []) {
+      if (e.status === 'failed' && !previous.has(e.input)) previous.set(e.input, { v: 1, input: e.input, status: 'failed', sizeBytes: -1, mtimeMs: -1, optionsHash: '', output: e.output, code: e.code, atMs: 0 });
+    }
+  }
+
+  const entries: BatchEntry[] = [];
+  const todo: number[] = [];
+  for (const path of scan.missing) {
+    entries.push({ input: path, status: 'failed', output: '', code: 'INPUT_NOT_FOUND', message: `File or folder not found: ${path}` });
+  }
+  const base = entries.length;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    const record = previous.get(item.input);
+    entries.push({ input: item.input, status: 'cancelled', output: outputs[i] });
+    if (options.retryFailed && record?.status !== 'failed') {
+      entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason: record?.status === 'done' ? 'done before' : 'did not fail before' };
+      continue;
+    }
+    if (options.resume && record?.status === 'done' && (await isStillDone(record, item, outputs[i], optionsHash))) {
+      entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason: 'journal: done with the same size, mtime and options' };
+      continue;
+    }
+    todo.push(i);
+  }
+
+  let done = 0;
+  let failed = 0;
+  const skipped = entries.filter((e) => e.status === 'skipped').length;
+  failed += scan.missing.length;
+  const total = entries.length;
+  const current = new Set<string>();
+  let processed = 0;
+  let processingStartMs = 0;
+  const emitStatus = (): void => {
+    const finished = done + skipped + failed;
+    const elapsedMs = performance.now() - startedMs;
+    const processingMs = processingStartMs ? performance.now() - processingStartMs : 0;
+    const filesPerSec = processed > 0 && processingMs > 0 ? processed / (processingMs / 1000) : 0;
+    const remaining = total - finished;
+    const etaMs = filesPerSec > 0 ? (remaining / filesPerSec) * 1000 : undefined;
+    const currentList = [...current];
+    ctx.onStatus?.({ total, done, skipped, failed, finished, filesPerSec, etaMs, current: currentList, isPaused: gate.isPaused, elapsedMs });
+    ctx.onProgress?.({ stage: 'write', done: finished, total, detail: currentList[0] });
+  };
+  const emitFile = (index: number): void => ctx.onFile?.({ index, entry: entries[index] });
+  for (let i = 0; i < entries.length; i++) if (entries[i].status !== 'cancelled') emitFile(i);
+  const unsubscribeGate = gate.onChange(emitStatus);
+
+  // Never truncated: a run without --resume only ignores old records, so forgetting the flag (or a
+  // run that fails to start) does not throw away what a later --resume could use.
+  const journal = await JournalWriter.open(journalPath);
+  const threads = env.threads ?? Math.max(1, Math.floor(availableParallelism() / jobs));
+  const modeEnv: CoreEnv = { ...env, threads };
+  const pool = new RefinePool(mode.usesRefinePool && todo.length > 0 ? Math.min(jobs, todo.length) : 0);
+  const mctx: ModeContext = { options: { ...options, background, refine, format }, env: modeEnv, pool, signal };
+  let isCancelled = false;
+  try {
+    emitStatus();
+    const stages = todo.length > 0 ? await mode.start(mctx) : undefined;
+    // Bounded queues: at most `jobs` decoding, one inferring, `jobs` finishing, and no more than
+    // 2*jobs+1 files admitted at once, so memory does not grow with the number of inputs.
+    const decodeSlots = new Semaphore(jobs);
+    const inferSlots = new Semaphore(1);
+    const finishSlots = new Semaphore(jobs);
+    const admitted = new Semaphore(2 * jobs + 1);
+    const running: Promise<void>[] = [];
+    processingStartMs = performance.now();
+
+    const processOne = async (i: number): Promise<void> => {
+      const item = items[i];
+      const index = base + i;
+      const output = outputs[i];
+      const t0 = performance.now();
+      current.add(item.input);
+      emitStatus();
+      try {
+        if (signal?.aborted) throw new CancelledError();
+        await assertNotAnInput(output, [item.input]);
+        const decoded = await decodeSlots.use(() => stages!.decode(item.input));
+        if (signal?.aborted) throw new CancelledError();
+        const inferred = await inferSlots.use(() => stages!.infer(decoded));
+        if (signal?.aborted) throw new CancelledError();
+        await finishSlots.use(() => stages!.finish(inferred, output));
+        // Journalled only after the output is renamed into place and synced: a crash before this
+        // line leaves the file redone on resume, never a journalled file that is missing or torn.
+        await journal.append({ v: 1, input: item.input, status: 'done', sizeBytes: item.sizeBytes, mtimeMs: item.mtimeMs, optionsHash, output, atMs: Date.now() });
+        entries[index] = { input: item.input, status: 'done', output, elapsedMs: performance.now() - t0 };
+        done++;
+        processed++;
+      } catch (error) {
+        if (isCancellation(error)) {
+          entries[index] = { input: item.input, status: 'cancelled', output };
+        } else {
+          const wire = toWire(error);
+          entries[index] = { input: item.input, status: 'failed', output, code: wire.code, message: wire.message, elapsedMs: performance.now() - t0 };
+          failed++;
+          processed++;
+          await journal
+            .append({ v: 1, input: item.input, status: 'failed', sizeBytes: item.sizeBytes, mtimeMs: item.mtimeMs, optionsHash, output, code: wire.code, message: wire.message, atMs: Date.now() })
+            .catch(() => undefined);
+        }
+      } finally {
+        current.delete(item.input);
+        emitFile(index);
+        emitStatus();
+        admitted.release();
+      }
+    };
+
+    for (const i of todo) {
+      try {
+        await gate.wait(signal);
+      } catch {
+        break;
+      }
+      await admitted.acquire();
+      if (signal?.aborted) {
+        admitted.release();
+        break;
+      }
+      running.push(processOne(i));
+    }
+    await Promise.all(running);
+    isCancelled = signal?.aborted === true && entries.some((e) => e.status === 'cancelled');
+  } catch (error) {
+    if (!isCancellation(error)) throw error;
+    isCancelled = true;
+  } finally {
+    unsubscribeGate();
+    await pool.close();
+    await journal.close();
+  }
+
+  const elapsedMs = performance.now() - startedMs;
+  const processingMs = processingStartMs ? performance.now() - processingStartMs : elapsedMs;
+  const cancelled = entries.filter((e) => e.status === 'cancelled').length;
+  const summaryCore = {
+    outputDir: outDir,
+    mode: mode.id,
+    optionsHash,
+    total,
+    done,
+    skipped,
+    failed,
+    cancelled,
+    elapsedMs,
+    filesPerSec: processed > 0 ? processed / (processingMs / 1000) : 0,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    isCancelled,
+  };
+  const paths = await writeReports(outDir, { version: 1, summary: summaryCore, entries });
+  if (isCancelled) throw new CancelledError();
+  return { ...summaryCore, reportJson: paths.json, reportCsv: paths.csv };
+}
+
+/** Whether a journalled 'done' record still holds: same input size, mtime, options and output, and the output exists. */
+async function isStillDone(record: JournalRecord, item: BatchItem, output: string, optionsHash: string): Promise<boolean> {
+  if (record.sizeBytes !== item.sizeBytes || record.mtimeMs !== item.mtimeMs || record.optionsHash !== optionsHash || record.output !== output) return false;
+  const info = await stat(output).catch(() => undefined);
+  return info?.isFile() === true && info.size > 0;
+}

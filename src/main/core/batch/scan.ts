@@ -1,0 +1,114 @@
+// Finds the inputs of a batch: files and folders (optionally recursive), an extension filter,
+// hidden and system files skipped, the output folder excluded when it lies inside an input
+// folder, symlinked folders not followed (no cycles). Deterministic order. Core (no electron).
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { basename, join, resolve, sep } from 'node:path';
+import type { BatchItem } from './types';
+
+/** File and folder names that are never inputs (OS metadata, recycle bins). Compared lower-case. */
+const SYSTEM_NAMES = new Set(['thumbs.db', 'ehthumbs.db', 'desktop.ini', '$recycle.bin', 'system volume information', '__macosx', 'icon\r']);
+
+/** Whether a file or folder name is hidden or system (dot files, Thumbs.db, .DS_Store, ...). */
+export function isHiddenOrSystem(name: string): boolean {
+  return name.startsWith('.') || name.startsWith('~$') || SYSTEM_NAMES.has(name.toLowerCase());
+}
+
+/** Options of scanInputs. */
+export interface ScanOptions {
+  recursive: boolean;
+  /** Lower-case extensions without the dot. */
+  extensions: readonly string[];
+  /** Folders never entered (the output folder). */
+  excludeDirs?: readonly string[];
+}
+
+/** What the scan found: items in order, and inputs given by path that do not exist. */
+export interface ScanResult {
+  items: BatchItem[];
+  missing: string[];
+}
+
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+async function realOrResolved(path: string): Promise<string> {
+  return realpath(path).catch(() => resolve(path));
+}
+
+/**
+ * Lists the input files. A file given directly is always taken (whatever its extension, so a wrong
+ * one is reported rather than silently dropped) and lands at the top of the output folder. A folder
+ * contributes its matching files; with one folder its tree mirrors into the output folder, with
+ * several each gets a sub-folder named after it.
+ */
+export async function scanInputs(inputs: readonly string[], options: ScanOptions): Promise<ScanResult> {
+  const extensions = new Set(options.extensions.map((e) => e.toLowerCase().replace(/^\./, '')));
+  const excluded = await Promise.all((options.excludeDirs ?? []).map(realOrResolved));
+  const isExcluded = (real: string): boolean => excluded.some((ex) => real === ex);
+  const items: BatchItem[] = [];
+  const missing: string[] = [];
+  const seen = new Set<string>();
+  const roots: { path: string; real: string }[] = [];
+
+  for (const input of inputs) {
+    const path = resolve(input);
+    const info = await stat(path).catch(() => undefined);
+    if (!info) {
+      missing.push(path);
+      continue;
+    }
+    const real = await realOrResolved(path);
+    if (info.isDirectory()) {
+      roots.push({ path, real });
+    } else if (info.isFile() && !seen.has(real)) {
+      seen.add(real);
+      items.push({ input: path, relDir: '', fileName: basename(path), sizeBytes: info.size, mtimeMs: info.mtimeMs });
+    }
+  }
+
+  const usedPrefixes = new Set<string>();
+  for (const root of roots) {
+    let prefix = '';
+    if (roots.length > 1) {
+      const base = basename(root.path) || 'input';
+      prefix = base;
+      for (let n = 2; usedPrefixes.has(prefix.toLowerCase()); n++) prefix = `${base}-${n}`;
+      usedPrefixes.add(prefix.toLowerCase());
+    }
+    await walk(root.path, prefix);
+  }
+  return { items, missing };
+
+  async function walk(dir: string, relDir: string): Promise<void> {
+    if (isExcluded(await realOrResolved(dir))) return;
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    const names = entries.map((e) => e.name).sort(byName);
+    const subdirs: string[] = [];
+    for (const name of names) {
+      if (isHiddenOrSystem(name)) continue;
+      const path = join(dir, name);
+      const link = await lstat(path).catch(() => undefined);
+      if (!link) continue;
+      if (link.isDirectory()) {
+        subdirs.push(name);
+        continue;
+      }
+      // A symlink to a file is taken; a symlink to a folder is not followed (cycles, surprises).
+      const info = link.isSymbolicLink() ? await stat(path).catch(() => undefined) : link;
+      if (!info?.isFile()) continue;
+      const dot = name.lastIndexOf('.');
+      const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+      if (!extensions.has(ext)) continue;
+      const real = await realOrResolved(path);
+      if (seen.has(real)) continue;
+      seen.add(real);
+      items.push({ input: path, relDir, fileName: name, sizeBytes: info.size, mtimeMs: info.mtimeMs });
+    }
+    if (!options.recursive) return;
+    for (const name of subdirs) await walk(join(dir, name), relDir ? `${relDir}/${name}` : name);
+  }
+}
+
+/** Whether `child` is `parent` or lies inside it (both absolute, resolved). */
+export function isInside(child: string, parent: string): boolean {
+  return child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+}

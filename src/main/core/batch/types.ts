@@ -1,0 +1,112 @@
+// Types of batch folder export: options, per-file entries, progress and the final summary.
+// Plain data (structured-clone-able) so the engine can send them over IPC. Core (no electron).
+import type { ErrorCode } from '../../../shared/errors';
+import type { Background, RefineMode } from '../../../shared/jobs';
+
+/** What a batch does to each input. */
+export type BatchModeId = 'portrait' | 'anime' | 'idphoto' | 'sticker';
+
+/** Output image formats a batch can write (sticker mode picks its own container). */
+export type BatchFormat = 'png' | 'jpeg' | 'webp' | 'gif';
+
+/** Options of one batch run. Everything here that changes an output goes into the options hash. */
+export interface BatchOptions {
+  mode: BatchModeId;
+  /** Walk sub-folders of folder inputs (default false: only the folder's own files). */
+  recursive?: boolean;
+  /** Lower-case extensions without the dot; default: the mode's input extensions. */
+  extensions?: string[];
+  /** Output name template without extension: {name} {ext} {mode} {spec} {bg} {index}. Default '{name}'. */
+  nameTemplate?: string;
+  /** Output format; default: the mode's (png for cut-outs, keeps transparency). */
+  format?: BatchFormat;
+  background?: Background;
+  refine?: RefineMode;
+  /** Mask model id; default: the mode's task default. */
+  modelId?: string;
+  /** ID photo spec id (idphoto mode). */
+  spec?: string;
+  /** Mode-specific extras (idphoto sheet, sticker size/fps ...); hashed with the rest. */
+  extra?: Record<string, unknown>;
+  /** Files processed at once (default: CPU cores, at most 4). */
+  jobs?: number;
+  /** Skip inputs the journal in the output folder records as done with the same size, mtime and options. */
+  resume?: boolean;
+  /** Process only the inputs that failed in the previous run (from the journal / report). */
+  retryFailed?: boolean;
+  /** JPEG/WebP quality 1..100. */
+  quality?: number;
+}
+
+/** One input found by the scan, with where its output goes. */
+export interface BatchItem {
+  /** Absolute path of the input. */
+  input: string;
+  /** Path relative to the output folder of the mirrored folder (forward slashes, '' for the top). */
+  relDir: string;
+  /** Input file name. */
+  fileName: string;
+  sizeBytes: number;
+  mtimeMs: number;
+}
+
+/** How one input ended. */
+export type BatchFileStatus = 'done' | 'skipped' | 'failed' | 'cancelled';
+
+/** One line of report.json / report.csv: exactly one per scanned input. */
+export interface BatchEntry {
+  input: string;
+  status: BatchFileStatus;
+  /** Absolute output path (done / skipped), else the planned one. */
+  output: string;
+  code?: ErrorCode;
+  message?: string;
+  /** Why a file was skipped ('journal': done before with the same size, mtime and options). */
+  reason?: string;
+  elapsedMs?: number;
+}
+
+/** A per-file status event (the UI's file list; the CLI's non-TTY lines). */
+export interface BatchFileEvent {
+  index: number;
+  entry: BatchEntry;
+}
+
+/** Whole-batch progress: N of M, rate, ETA and the files in flight. */
+export interface BatchStatus {
+  total: number;
+  done: number;
+  skipped: number;
+  failed: number;
+  /** done + skipped + failed. */
+  finished: number;
+  /** Files per second over the processed (not skipped) files so far. */
+  filesPerSec: number;
+  /** Estimated milliseconds left; undefined until a rate is known. */
+  etaMs?: number;
+  /** Inputs in flight now (the first is the "current file"). */
+  current: string[];
+  isPaused: boolean;
+  elapsedMs: number;
+}
+
+/** What runBatch returns (and report.json's `summary`). */
+export interface BatchSummary {
+  outputDir: string;
+  mode: BatchModeId;
+  optionsHash: string;
+  total: number;
+  done: number;
+  skipped: number;
+  failed: number;
+  cancelled: number;
+  elapsedMs: number;
+  /** Processed files per second (done + failed over the wall time of the processing phase). */
+  filesPerSec: number;
+  /** Peak resident set size of this process, in bytes (process-wide, since process start). */
+  peakRssBytes: number;
+  /** Whether the run was cancelled before every input finished. */
+  isCancelled: boolean;
+  reportJson: string;
+  reportCsv: string;
+}
