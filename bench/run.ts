@@ -27,8 +27,9 @@ function toMarkdown(section: BenchSection, rows: BenchRow[]): string {
   return lines.join('\n');
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'no-docs': { type: 'boolean', default: false } } });
+/** Runs the benchmark sections named by argv (`--quick`, `--only a,b`, `--no-docs`). */
+export async function runBench(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'no-docs': { type: 'boolean', default: false } } });
   const sharedDir = resolve(process.env.CUTOUT_SHARED_DIR ?? join(repoRoot, '..', 'shared'));
   process.env.CUTOUT_MODELS_DIR ??= join(sharedDir, 'models');
   const env = createCliEnv({ provider: process.env.CUTOUT_PROVIDER ?? 'cpu' });
@@ -80,4 +81,4 @@ async function main(): Promise<void> {
   writeFileSync(docPath, `${head}${START}\n${merged}\n${END}${tail ?? '\n'}`);
 }
 
-void main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void runBench(process.argv.slice(2));

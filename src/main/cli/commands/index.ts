@@ -2,9 +2,10 @@
 import type { CliCommand } from '../command';
 import { batchCommand } from './batch';
 import { animeCommand, portraitCommand } from './cutout';
+import { benchCommand } from './bench';
 import { evalCommand } from './eval';
 import { modelsCommand } from './models';
 import { stickerCommand } from './sticker';
 
 /** Every sub-command, in the order `cutout --help` lists them. */
-export const COMMANDS: CliCommand[] = [portraitCommand, animeCommand, modelsCommand, evalCommand, batchCommand, stickerCommand];
+export const COMMANDS: CliCommand[] = [portraitCommand, animeCommand, modelsCommand, evalCommand, benchCommand, batchCommand, stickerCommand];

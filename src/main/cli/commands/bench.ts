@@ -1,0 +1,14 @@
+// `cutout bench`: runs the benchmark sections (bench/sections/*.ts) from a checkout. Node only.
+import type { CliCommand } from '../command';
+
+/** `cutout bench`. */
+export const benchCommand: CliCommand = {
+  name: 'bench',
+  summary: 'run the benchmarks (JSON in bench/results, tables in docs/performance.md)',
+  usage: 'cutout bench [--quick] [--only portrait,matting,...] [--no-docs]',
+  async run(argv) {
+    const { runBench } = await import('../../../../bench/run');
+    await runBench(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  },
+};
