@@ -76,6 +76,9 @@ async function createSession(modelPath: string, order: ProviderName[], threads: 
         intraOpNumThreads: threads,
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
+        // 3 = errors only: some exporters (SINet's) list initializers as graph inputs, and ORT
+        // warns once per tensor, hundreds of lines on every session start.
+        logSeverityLevel: 3,
       });
       return { session, provider, fallbacks, ort };
     } catch (e) {
