@@ -5,7 +5,8 @@ import { animeCommand, portraitCommand } from './cutout';
 import { benchCommand } from './bench';
 import { evalCommand } from './eval';
 import { modelsCommand } from './models';
+import { serveCommand } from './serve';
 import { stickerCommand } from './sticker';
 
 /** Every sub-command, in the order `cutout --help` lists them. */
-export const COMMANDS: CliCommand[] = [portraitCommand, animeCommand, modelsCommand, evalCommand, benchCommand, batchCommand, stickerCommand];
+export const COMMANDS: CliCommand[] = [portraitCommand, animeCommand, modelsCommand, evalCommand, benchCommand, batchCommand, stickerCommand, serveCommand];

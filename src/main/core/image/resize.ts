@@ -83,3 +83,13 @@ export function resizeFloatBilinear(src: Float32Array, srcW: number, srcH: numbe
   }
   return dst;
 }
+
+/** Resizes an RGBA image to exactly width x height (alpha kept; premultiplied so edges do not halo). */
+export async function resizeRgba(image: RgbaImage, width: number, height: number): Promise<RgbaImage> {
+  const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } })
+    .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
+}

@@ -1,0 +1,50 @@
+// `cutout serve`: runs the app in a browser: the built renderer and the AppApi contract over
+// HTTP + WebSocket on 127.0.0.1 with a session token. Node only (never electron).
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { AppError } from '../../../shared/errors';
+import { startServeApp } from '../../server/serve-app';
+import { projectResourcesDir } from '../cli-env';
+import { intFlag, type CliCommand } from '../command';
+
+function openInBrowser(url: string): void {
+  const [cmd, args] = process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : process.platform === 'darwin' ? ['open', [url]] : ['xdg-open', [url]];
+  const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
+  child.on('error', () => undefined);
+  child.unref();
+}
+
+/** `cutout serve`. */
+export const serveCommand: CliCommand = {
+  name: 'serve',
+  summary: 'run the app in a browser (127.0.0.1 only, session token)',
+  usage: `cutout serve [--port N] [--open] [--renderer DIR]
+  Serves the built renderer (npx electron-vite build -> out/renderer) and the app API. Open the printed address.`,
+  async run(argv, io) {
+    const { values } = parseArgs({
+      args: argv,
+      options: { port: { type: 'string', default: '0' }, open: { type: 'boolean', default: false }, renderer: { type: 'string' } },
+    });
+    const port = intFlag(values.port, 'port', 0)!;
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new AppError('INVALID_ARGUMENT', `--port must be 0..65535, got ${values.port}`);
+    const resourcesDir = projectResourcesDir();
+    const root = join(resourcesDir, '..');
+    const rendererDir = values.renderer ?? join(root, 'out', 'renderer');
+    if (!existsSync(join(rendererDir, 'index.html'))) {
+      throw new AppError('INPUT_NOT_FOUND', `No built renderer in ${rendererDir}; run \`npx electron-vite build\` first (or pass --renderer DIR)`);
+    }
+    const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+    const app = await startServeApp({ resourcesDir, rendererDir, port, version, log: io.err });
+    io.out(`Cutout Studio is running at ${app.server.url}`);
+    io.out('Press Ctrl+C to stop.');
+    if (values.open) openInBrowser(app.server.url);
+    await new Promise<void>((resolve) => {
+      if (io.signal.aborted) return resolve();
+      io.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await app.close();
+    return 0;
+  },
+};

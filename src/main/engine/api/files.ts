@@ -1,0 +1,99 @@
+// API area "files": imports (paste / upload), expanding dropped folders, dialogs, the file
+// manager and the clipboard (the last three through PlatformServices). Main process; Node only.
+import { randomUUID } from 'node:crypto';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import type { AppApi, FileFilter } from '../../../shared/api';
+import { AppError } from '../../../shared/errors';
+import { writeFileAtomic } from '../../core/io/atomic-write';
+import type { ApiDeps } from './deps';
+import { expectObject, expectOneOf, expectString, expectStringArray } from './validate';
+
+/** File extensions (lower case, with dot) each filter accepts. */
+export const FILTER_EXTENSIONS: Record<FileFilter, readonly string[]> = {
+  images: ['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.tif', '.tiff', '.gif', '.avif', '.heic', '.heif'],
+  videos: ['.mp4', '.mov', '.webm', '.mkv', '.avi', '.m4v', '.gif'],
+  media: ['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.tif', '.tiff', '.gif', '.avif', '.heic', '.heif', '.mp4', '.mov', '.webm', '.mkv', '.avi', '.m4v'],
+  any: [],
+};
+
+/** Largest file importImage accepts (bytes). */
+export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
+
+/** A safe file name for an imported file (no folders, no control characters). */
+export function safeFileName(name: string): string {
+  const base = basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f<>:"/\\|?*]/g, '_').slice(-120);
+  return base && base !== '.' && base !== '..' ? base : 'import.png';
+}
+
+/** Writes imported bytes to `<tempDir>/imports/<uuid>/<name>` and returns the path. */
+export async function writeImport(tempDir: string, name: string, bytes: Uint8Array): Promise<string> {
+  if (bytes.byteLength === 0) throw new AppError('INPUT_UNSUPPORTED', `${name} is empty (0 bytes)`);
+  if (bytes.byteLength > MAX_IMPORT_BYTES) throw new AppError('INPUT_UNSUPPORTED', `${name} is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
+  const path = join(tempDir, 'imports', randomUUID(), safeFileName(name));
+  await writeFileAtomic(path, bytes);
+  return path;
+}
+
+function matches(path: string, filter: FileFilter): boolean {
+  return filter === 'any' || FILTER_EXTENSIONS[filter].includes(extname(path).toLowerCase());
+}
+
+async function expandOne(path: string, filter: FileFilter, recursive: boolean, out: string[], depth: number): Promise<void> {
+  const info = await stat(path).catch(() => null);
+  if (!info) throw new AppError('INPUT_NOT_FOUND', `File not found: ${path}`, { detail: { path } });
+  if (info.isFile()) {
+    if (depth === 0 || matches(path, filter)) out.push(path);
+    return;
+  }
+  if (!info.isDirectory() || (depth > 0 && !recursive)) return;
+  const names = (await readdir(path)).filter((n) => !n.startsWith('.')).sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+  for (const name of names) {
+    const child = join(path, name);
+    const s = await stat(child).catch(() => null);
+    if (!s) continue;
+    if (s.isFile() && matches(child, filter)) out.push(child);
+    else if (s.isDirectory() && recursive && depth < 16) await expandOne(child, filter, recursive, out, depth + 1);
+  }
+}
+
+/** importImage, expandPaths, chooseFiles, chooseFolder, chooseSaveTarget, revealInFolder, copyImageToClipboard. */
+export function createFilesArea(deps: ApiDeps): Pick<AppApi, 'importImage' | 'expandPaths' | 'chooseFiles' | 'chooseFolder' | 'chooseSaveTarget' | 'revealInFolder' | 'copyImageToClipboard'> {
+  const filters = Object.keys(FILTER_EXTENSIONS) as FileFilter[];
+  return {
+    async importImage(req) {
+      const r = expectObject(req, 'request');
+      if (!(r.bytes instanceof Uint8Array)) throw new AppError('INVALID_ARGUMENT', 'bytes must be a Uint8Array');
+      return writeImport(deps.tempDir, expectString(r.name, 'name'), r.bytes);
+    },
+    async expandPaths(req) {
+      const r = expectObject(req, 'request');
+      const out: string[] = [];
+      const filter = expectOneOf(r.filter, filters, 'filter');
+      for (const p of expectStringArray(r.paths, 'paths')) await expandOne(p, filter, r.recursive === true, out, 0);
+      return [...new Set(out)];
+    },
+    async chooseFiles(req) {
+      const r = expectObject(req, 'request');
+      return deps.platform.chooseFiles({ filter: expectOneOf(r.filter, filters, 'filter'), multiple: r.multiple === true, title: typeof r.title === 'string' ? r.title : undefined });
+    },
+    async chooseFolder(req) {
+      const r = expectObject(req ?? {}, 'request');
+      return deps.platform.chooseFolder({ title: typeof r.title === 'string' ? r.title : undefined });
+    },
+    async chooseSaveTarget(req) {
+      const r = expectObject(req, 'request');
+      return deps.platform.chooseSaveTarget({
+        defaultName: safeFileName(expectString(r.defaultName, 'defaultName')),
+        defaultDir: typeof r.defaultDir === 'string' ? r.defaultDir : (deps.settings.get().outputDir ?? undefined),
+        title: typeof r.title === 'string' ? r.title : undefined,
+      });
+    },
+    async revealInFolder(path) {
+      await deps.platform.revealInFolder(expectString(path, 'path'));
+    },
+    async copyImageToClipboard(path) {
+      await deps.platform.copyImageToClipboard(expectString(path, 'path'));
+    },
+  };
+}

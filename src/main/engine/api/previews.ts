@@ -1,0 +1,53 @@
+// API area "previews": the editor's decode / segment / re-matte / trimap calls, run on the
+// engine (off the main event loop). Main process; Node only.
+import type { AppApi } from '../../../shared/api';
+import { AppError } from '../../../shared/errors';
+import type { ApiDeps } from './deps';
+import { expectObject, expectOneOf, expectString } from './validate';
+
+const SUBJECTS = ['person', 'anime'] as const;
+const REFINES = ['off', 'fast', 'full'] as const;
+
+function optionalSide(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 16 || value > 16384) throw new AppError('INVALID_ARGUMENT', 'maxSidePx must be a number between 16 and 16384');
+  return Math.round(value);
+}
+
+function trimapArgs(r: Record<string, unknown>): { width: number; height: number; trimap: Uint8Array } {
+  if (!(r.trimap instanceof Uint8Array)) throw new AppError('INVALID_ARGUMENT', 'trimap must be a Uint8Array');
+  return { width: Number(r.width), height: Number(r.height), trimap: r.trimap };
+}
+
+/** loadImagePreview, segment, rematte, saveTrimap. */
+export function createPreviewsArea(deps: ApiDeps): Pick<AppApi, 'loadImagePreview' | 'segment' | 'rematte' | 'saveTrimap'> {
+  return {
+    async loadImagePreview(req) {
+      const r = expectObject(req, 'request');
+      return deps.engine.call('loadImagePreview', { path: expectString(r.path, 'path'), maxSidePx: optionalSide(r.maxSidePx) });
+    },
+    async segment(req) {
+      const r = expectObject(req, 'request');
+      return deps.engine.call('segment', {
+        path: expectString(r.path, 'path'),
+        subject: expectOneOf(r.subject, SUBJECTS, 'subject'),
+        modelId: r.modelId === undefined ? undefined : expectString(r.modelId, 'modelId'),
+        refine: expectOneOf(r.refine ?? 'fast', REFINES, 'refine'),
+        maxSidePx: optionalSide(r.maxSidePx),
+      });
+    },
+    async rematte(req) {
+      const r = expectObject(req, 'request');
+      return deps.engine.call('rematte', {
+        path: expectString(r.path, 'path'),
+        subject: expectOneOf(r.subject, SUBJECTS, 'subject'),
+        modelId: r.modelId === undefined ? undefined : expectString(r.modelId, 'modelId'),
+        ...trimapArgs(r),
+      });
+    },
+    async saveTrimap(req) {
+      const r = expectObject(req, 'request');
+      return deps.engine.call('saveTrimap', { path: expectString(r.path, 'path'), ...trimapArgs(r) });
+    },
+  };
+}

@@ -1,0 +1,25 @@
+// API area "settings": settings and recent files. Main process; Node only.
+import type { AppApi } from '../../../shared/api';
+import type { ApiDeps } from './deps';
+import { expectObject, expectStringArray } from './validate';
+
+/** getSettings, setSettings, getRecentFiles, addRecentFiles, clearRecentFiles. */
+export function createSettingsArea(deps: ApiDeps): Pick<AppApi, 'getSettings' | 'setSettings' | 'getRecentFiles' | 'addRecentFiles' | 'clearRecentFiles'> {
+  return {
+    async getSettings() {
+      return deps.settings.get();
+    },
+    async setSettings(patch) {
+      return deps.settings.set(expectObject(patch, 'settings'));
+    },
+    async getRecentFiles() {
+      return deps.settings.recentFiles();
+    },
+    async addRecentFiles(paths) {
+      return deps.settings.addRecentFiles(expectStringArray(paths, 'paths'));
+    },
+    async clearRecentFiles() {
+      await deps.settings.clearRecentFiles();
+    },
+  };
+}

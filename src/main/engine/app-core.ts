@@ -1,0 +1,64 @@
+// Builds the parts both hosts share (the Electron main process and `cutout serve`): the engine,
+// the model store, settings and the job registry, wired so that settings reach the engine and
+// job events reach the renderer. Node only, never electron.
+import { join } from 'node:path';
+import { ModelStore } from '../core/models/model-store';
+import { JobRegistry } from '../services/jobs';
+import { SettingsStore } from '../services/settings';
+import type { EmitEvent } from './api/deps';
+import { startEngine, type EngineHost } from './host';
+import type { EngineConfig } from './protocol';
+
+/** The shared services of one running app. */
+export interface AppCore {
+  engine: EngineHost;
+  models: ModelStore;
+  settings: SettingsStore;
+  jobs: JobRegistry;
+  /** Cancels jobs and stops the engine. */
+  dispose(): Promise<void>;
+}
+
+/** Options of createAppCore. */
+export interface AppCoreOptions {
+  engine: EngineConfig;
+  /** Where settings.json and recent-files.json live. */
+  userDataDir: string;
+  emit: EmitEvent;
+  engineMode?: 'worker' | 'in-process';
+  /** Mean progress of running jobs (0..1) or null: mirrored to the taskbar. */
+  onAggregateProgress?: (fraction: number | null) => void;
+  log?: (message: string) => void;
+}
+
+/** Starts the engine and the services around it. */
+export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
+  const log = options.log ?? ((m: string) => console.error(m));
+  const settings = await SettingsStore.open(options.userDataDir);
+  const initial = settings.get();
+  const engine = startEngine({ ...options.engine, provider: initial.provider, threads: initial.threads }, { mode: options.engineMode, log });
+  const models = new ModelStore({
+    modelsDirs: options.engine.modelsDirs,
+    manifestPath: options.engine.manifestPath,
+    hashCachePath: options.engine.hashCachePath ?? join(options.userDataDir, 'model-hashes.json'),
+  });
+  const jobs = new JobRegistry((spec, ctx) => engine.call('runJob', spec, ctx), {
+    progress: (e) => options.emit('jobProgress', e),
+    finished: (e) => options.emit('jobFinished', e),
+    aggregate: options.onAggregateProgress,
+  }, { log });
+  settings.onChange((s) => {
+    engine.configure({ provider: s.provider, threads: s.threads });
+    options.emit('settingsChanged', s);
+  });
+  return {
+    engine,
+    models,
+    settings,
+    jobs,
+    async dispose() {
+      jobs.cancelAll();
+      await engine.dispose();
+    },
+  };
+}

@@ -1,0 +1,154 @@
+// The engine host: runs ENGINE_OPS off the main event loop in a worker thread (default) or
+// in-process (tests, fallback). The only file that knows which; callers see EngineHost.
+// Loaded by main (Electron) and by `cutout serve` (Node); never imports electron.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { AppError, CancelledError, fromWire } from '../../shared/errors';
+import type { RunContext } from '../core/progress';
+import { EngineDispatcher } from './engine-core';
+import type { EngineArg, EngineOp, EngineValue } from './ops';
+import type { EngineConfig, FromEngine, ToEngine } from './protocol';
+
+/** How long a cancelled call may take to stop before the host reports it cancelled anyway. */
+export const CANCEL_GRACE_MS = 800;
+
+/** Runs engine operations; cancel through ctx.signal, progress through ctx.onProgress. */
+export interface EngineHost {
+  readonly mode: 'worker' | 'in-process';
+  call<O extends EngineOp>(op: O, arg: EngineArg<O>, ctx?: RunContext): Promise<EngineValue<O>>;
+  /** Changes provider / threads for later calls. */
+  configure(patch: Partial<EngineConfig>): void;
+  /** Stops the engine; pending calls are rejected. */
+  dispose(): Promise<void>;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  ctx: RunContext;
+  cleanup(): void;
+}
+
+/** Where the engine worker script is: the built out/main/engine.js, else the TypeScript source. */
+function engineEntry(): { url: URL; isTypeScript: boolean } {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const built = join(here, 'engine.js');
+  if (!import.meta.url.endsWith('.ts') && existsSync(built)) return { url: pathToFileURL(built), isTypeScript: false };
+  return { url: new URL('./entry.ts', import.meta.url), isTypeScript: true };
+}
+
+function createWorker(config: EngineConfig): Worker {
+  const entry = engineEntry();
+  if (!entry.isTypeScript) return new Worker(entry.url, { workerData: config });
+  // From source (tsx, vitest): register tsx's loader inside the worker, then load entry.ts.
+  const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const tsxApi = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href;
+  const code = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry.url.href)}); });`;
+  return new Worker(code, { eval: true, workerData: config });
+}
+
+/** Starts the engine. mode 'worker' (default) runs it in a worker thread. */
+export function startEngine(config: EngineConfig, options: { mode?: 'worker' | 'in-process'; log?: (message: string) => void } = {}): EngineHost {
+  const mode = options.mode ?? 'worker';
+  const log = options.log ?? ((m: string) => console.error(m));
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  let current: Partial<EngineConfig> = {};
+  let worker: Worker | undefined;
+  let dispatcher: EngineDispatcher | undefined;
+  let disposed = false;
+
+  const onMessage = (message: FromEngine): void => {
+    const p = pending.get(message.id);
+    if (!p) return;
+    if (message.type === 'progress') {
+      p.ctx.onProgress?.(message.event);
+      return;
+    }
+    pending.delete(message.id);
+    p.cleanup();
+    if (message.ok) p.resolve(message.value);
+    else {
+      if (message.stack) log(`engine: ${message.stack}`);
+      p.reject(fromWire(message.error));
+    }
+  };
+
+  const send = (message: ToEngine): void => {
+    if (mode === 'in-process') {
+      dispatcher ??= new EngineDispatcher({ ...config, ...current }, (m) => queueMicrotask(() => onMessage(m)));
+      if (message.type === 'call') void dispatcher.call(message.id, message.op, message.arg);
+      else if (message.type === 'cancel') dispatcher.cancel(message.id);
+      else dispatcher.configure(message.config);
+      return;
+    }
+    if (!worker) {
+      const w = createWorker({ ...config, ...current });
+      worker = w;
+      w.on('message', onMessage);
+      w.on('error', (error) => log(`engine worker error: ${error.stack ?? error}`));
+      w.on('exit', (code) => {
+        if (worker === w) worker = undefined;
+        // A crash (native fault, OOM) ends every call in flight with a coded error; the next call restarts the engine.
+        for (const [id, p] of pending) {
+          pending.delete(id);
+          p.cleanup();
+          p.reject(disposed ? new CancelledError() : new AppError('RUNTIME_UNAVAILABLE', `The engine stopped unexpectedly (exit code ${code}); try again`, { detail: { exitCode: code } }));
+        }
+      });
+    }
+    worker.postMessage(message);
+  };
+
+  return {
+    mode,
+    call<O extends EngineOp>(op: O, arg: EngineArg<O>, ctx: RunContext = {}): Promise<EngineValue<O>> {
+      if (disposed) return Promise.reject(new AppError('RUNTIME_UNAVAILABLE', 'The engine has been stopped'));
+      if (ctx.signal?.aborted) return Promise.reject(new CancelledError());
+      const id = nextId++;
+      return new Promise<EngineValue<O>>((resolve, reject) => {
+        let graceTimer: ReturnType<typeof setTimeout> | undefined;
+        const onAbort = (): void => {
+          send({ type: 'cancel', id });
+          // The engine stops at its next cancellation point; if that takes too long (one long
+          // inference), the call is reported cancelled and its late result dropped.
+          graceTimer = setTimeout(() => {
+            const p = pending.get(id);
+            if (!p) return;
+            pending.delete(id);
+            p.cleanup();
+            p.reject(new CancelledError());
+          }, CANCEL_GRACE_MS);
+        };
+        ctx.signal?.addEventListener('abort', onAbort, { once: true });
+        pending.set(id, {
+          resolve: resolve as (v: unknown) => void,
+          reject,
+          ctx,
+          cleanup: () => {
+            ctx.signal?.removeEventListener('abort', onAbort);
+            if (graceTimer) clearTimeout(graceTimer);
+          },
+        });
+        send({ type: 'call', id, op, arg });
+      });
+    },
+    configure(patch) {
+      current = { ...current, ...patch };
+      if (worker || dispatcher) send({ type: 'configure', config: patch });
+    },
+    async dispose() {
+      disposed = true;
+      for (const [id, p] of pending) {
+        pending.delete(id);
+        p.cleanup();
+        p.reject(new CancelledError());
+      }
+      if (worker) await worker.terminate();
+      worker = undefined;
+    },
+  };
+}

@@ -1,0 +1,189 @@
+// The operations the engine runs off the main event loop: jobs and the editor's previews
+// (decode, segment, re-matte with a user trimap, save a trimap). Node only, never electron;
+// loaded by engine/entry.ts (worker thread) or in-process by engine/host.ts.
+import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ImagePreview, MatteResult, PreviewRequest, RematteRequest, SaveTrimapRequest, SegmentRequest } from '../../shared/api';
+import { AppError } from '../../shared/errors';
+import type { JobSpec, RefineMode, Subject } from '../../shared/jobs';
+import { throwIfAborted } from '../core/abort';
+import type { CoreEnv } from '../core/env';
+import { decodeImage, type RgbaImage } from '../core/image/decode';
+import { encodeImage } from '../core/image/encode';
+import { resizeFloatBilinear, resizeRgba } from '../core/image/resize';
+import { writeFileAtomic } from '../core/io/atomic-write';
+import { refineMatte } from '../core/matting/refine';
+import { resolveMaskModel } from '../core/pipelines/cutout';
+import type { RunContext } from '../core/progress';
+import { runMaskModel } from '../core/segment/mask-model';
+import { runJob } from './run-job';
+
+/** What the engine needs besides CoreEnv: where temp files (trimaps, pastes) go. */
+export interface EngineContext {
+  env: CoreEnv;
+  tempDir: string;
+}
+
+/** Default longest side of editor previews, in pixels. */
+export const DEFAULT_PREVIEW_SIDE_PX = 1600;
+
+/** The preview size of a source image: longest side at most maxSidePx, never upscaled. */
+export function previewSize(width: number, height: number, maxSidePx = DEFAULT_PREVIEW_SIDE_PX): { width: number; height: number } {
+  const scale = Math.min(1, maxSidePx / Math.max(width, height));
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
+
+interface MaskCacheEntry {
+  key: string;
+  source: RgbaImage;
+  mask: Float32Array;
+  maskW: number;
+  maskH: number;
+  modelId: string;
+  provider: string;
+  decodeMs: number;
+  inferenceMs: number;
+}
+
+/** The last few decoded sources and model masks, so brush re-mattes skip decode and inference. */
+const maskCache: MaskCacheEntry[] = [];
+const MASK_CACHE_SIZE = 3;
+
+async function cachedMask(path: string, subject: Subject, modelId: string | undefined, env: CoreEnv, ctx: RunContext): Promise<MaskCacheEntry> {
+  const info = await stat(path).catch((cause) => {
+    throw new AppError('INPUT_NOT_FOUND', `File not found: ${path}`, { cause, detail: { path } });
+  });
+  const key = `${path}\0${info.size}\0${info.mtimeMs}\0${subject}\0${modelId ?? ''}\0${env.provider ?? ''}`;
+  const hit = maskCache.find((e) => e.key === key);
+  if (hit) return hit;
+  const t0 = performance.now();
+  ctx.onProgress?.({ stage: 'decode', done: 0, total: 3 });
+  const model = await resolveMaskModel(env, subject, modelId);
+  const source = await decodeImage(path, { maxPixels: env.maxPixels });
+  throwIfAborted(ctx.signal);
+  const t1 = performance.now();
+  ctx.onProgress?.({ stage: 'segment', done: 1, total: 3 });
+  const mask = await runMaskModel(source, model, { provider: env.provider, threads: env.threads });
+  throwIfAborted(ctx.signal);
+  const entry: MaskCacheEntry = {
+    key,
+    source,
+    mask: mask.mask,
+    maskW: mask.width,
+    maskH: mask.height,
+    modelId: model.entry.id,
+    provider: mask.provider,
+    decodeMs: t1 - t0,
+    inferenceMs: mask.timings.inferenceMs,
+  };
+  maskCache.unshift(entry);
+  maskCache.length = Math.min(maskCache.length, MASK_CACHE_SIZE);
+  return entry;
+}
+
+function alphaToPreview(alpha: Float32Array, width: number, height: number, maxSidePx?: number): { alpha: Uint8Array; width: number; height: number } {
+  const size = previewSize(width, height, maxSidePx);
+  const small = size.width === width && size.height === height ? alpha : resizeFloatBilinear(alpha, width, height, size.width, size.height);
+  const out = new Uint8Array(small.length);
+  for (let i = 0; i < small.length; i++) out[i] = Math.round(Math.min(1, Math.max(0, small[i])) * 255);
+  return { alpha: out, ...size };
+}
+
+/** Nearest-neighbour scale of a trimap (labels must stay 0 / 128 / 255). */
+export function scaleTrimapNearest(trimap: Uint8Array, srcW: number, srcH: number, dstW: number, dstH: number): Uint8Array {
+  if (srcW === dstW && srcH === dstH) return trimap;
+  const out = new Uint8Array(dstW * dstH);
+  const xs = new Int32Array(dstW);
+  for (let x = 0; x < dstW; x++) xs[x] = Math.min(srcW - 1, Math.floor(((x + 0.5) * srcW) / dstW));
+  for (let y = 0; y < dstH; y++) {
+    const row = Math.min(srcH - 1, Math.floor(((y + 0.5) * srcH) / dstH)) * srcW;
+    const o = y * dstW;
+    for (let x = 0; x < dstW; x++) out[o + x] = trimap[row + xs[x]];
+  }
+  return out;
+}
+
+function checkTrimap(req: { width: number; height: number; trimap: Uint8Array }): void {
+  if (!Number.isInteger(req.width) || !Number.isInteger(req.height) || req.width < 1 || req.height < 1 || !(req.trimap instanceof Uint8Array) || req.trimap.length !== req.width * req.height) {
+    throw new AppError('INVALID_ARGUMENT', `A trimap must be width*height bytes (got ${req.trimap?.length} for ${req.width}x${req.height})`);
+  }
+}
+
+/** Decodes an image and returns a display-size RGBA preview. */
+export async function loadImagePreview(req: PreviewRequest, e: EngineContext): Promise<ImagePreview> {
+  const source = await decodeImage(req.path, { maxPixels: e.env.maxPixels });
+  const size = previewSize(source.width, source.height, req.maxSidePx);
+  const small = size.width === source.width && size.height === source.height ? source : await resizeRgba(source, size.width, size.height);
+  return { path: req.path, width: small.width, height: small.height, sourceWidth: source.width, sourceHeight: source.height, rgba: small.data };
+}
+
+async function matte(path: string, subject: Subject, modelId: string | undefined, refine: RefineMode, trimap: ((w: number, h: number) => Uint8Array) | undefined, maxSidePx: number | undefined, e: EngineContext, ctx: RunContext): Promise<MatteResult> {
+  const t0 = performance.now();
+  const base = await cachedMask(path, subject, modelId, e.env, ctx);
+  const { source } = base;
+  ctx.onProgress?.({ stage: 'refine', done: 2, total: 3 });
+  const t1 = performance.now();
+  const refined = await refineMatte({ image: source, mask: base.mask, maskW: base.maskW, maskH: base.maskH, mode: refine, trimap: trimap?.(source.width, source.height) }, ctx);
+  throwIfAborted(ctx.signal);
+  const t2 = performance.now();
+  const preview = alphaToPreview(refined.alpha, source.width, source.height, maxSidePx);
+  ctx.onProgress?.({ stage: 'refine', done: 3, total: 3 });
+  return {
+    path,
+    width: preview.width,
+    height: preview.height,
+    sourceWidth: source.width,
+    sourceHeight: source.height,
+    alpha: preview.alpha,
+    modelId: base.modelId,
+    provider: base.provider,
+    timings: { decodeMs: base.decodeMs, inferenceMs: base.inferenceMs, refineMs: t2 - t1, totalMs: performance.now() - t0 },
+  };
+}
+
+/** Cuts the subject out and returns the alpha at preview size (model mask cached per file). */
+export function segment(req: SegmentRequest, e: EngineContext, ctx: RunContext = {}): Promise<MatteResult> {
+  return matte(req.path, req.subject, req.modelId, req.refine, undefined, req.maxSidePx, e, ctx);
+}
+
+/** Re-mattes with a user trimap drawn at preview size ('full' refinement: unknown band solved). */
+export function rematte(req: RematteRequest, e: EngineContext, ctx: RunContext = {}): Promise<MatteResult> {
+  checkTrimap(req);
+  const maxSidePx = Math.max(req.width, req.height);
+  return matte(req.path, req.subject, req.modelId, 'full', (w, h) => scaleTrimapNearest(req.trimap, req.width, req.height, w, h), maxSidePx, e, ctx);
+}
+
+/** Writes a preview-size trimap, scaled to the source size, as a grey PNG in the temp folder. */
+export async function saveTrimap(req: SaveTrimapRequest, e: EngineContext): Promise<string> {
+  checkTrimap(req);
+  const source = await decodeImage(req.path, { maxPixels: e.env.maxPixels });
+  const full = scaleTrimapNearest(req.trimap, req.width, req.height, source.width, source.height);
+  const rgba = new Uint8Array(full.length * 4);
+  for (let i = 0; i < full.length; i++) {
+    const v = full[i];
+    rgba[i * 4] = v;
+    rgba[i * 4 + 1] = v;
+    rgba[i * 4 + 2] = v;
+    rgba[i * 4 + 3] = 255;
+  }
+  const out = join(e.tempDir, `trimap-${randomUUID()}.png`);
+  await writeFileAtomic(out, await encodeImage({ data: rgba, width: source.width, height: source.height }, { format: 'png' }));
+  return out;
+}
+
+/** Every operation the engine host can call, by name. */
+export const ENGINE_OPS = {
+  runJob: (spec: JobSpec, e: EngineContext, ctx: RunContext) => runJob(spec, e.env, ctx),
+  loadImagePreview: (req: PreviewRequest, e: EngineContext, _ctx: RunContext) => loadImagePreview(req, e),
+  segment: (req: SegmentRequest, e: EngineContext, ctx: RunContext) => segment(req, e, ctx),
+  rematte: (req: RematteRequest, e: EngineContext, ctx: RunContext) => rematte(req, e, ctx),
+  saveTrimap: (req: SaveTrimapRequest, e: EngineContext, _ctx: RunContext) => saveTrimap(req, e),
+} as const;
+
+/** An engine operation name. */
+export type EngineOp = keyof typeof ENGINE_OPS;
+/** The argument of an engine operation. */
+export type EngineArg<O extends EngineOp> = Parameters<(typeof ENGINE_OPS)[O]>[0];
+/** The resolved value of an engine operation. */
+export type EngineValue<O extends EngineOp> = Awaited<ReturnType<(typeof ENGINE_OPS)[O]>>;

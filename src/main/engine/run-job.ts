@@ -1,0 +1,24 @@
+// Job dispatch: a switch on JobSpec.kind that calls the core pipelines. Runs inside the engine
+// (worker thread or in-process); Node only, never electron. Each feature adds its case here
+// (see docs/architecture.md); a kind without a case fails with JOB_KIND_UNSUPPORTED.
+import { AppError } from '../../shared/errors';
+import type { JobSpec } from '../../shared/jobs';
+import type { CoreEnv } from '../core/env';
+import { cutoutToFile } from '../core/pipelines/cutout';
+import type { RunContext } from '../core/progress';
+
+/** Runs one job to the end and returns its (structured-clone-able) result. */
+export async function runJob(spec: JobSpec, env: CoreEnv, ctx: RunContext): Promise<unknown> {
+  switch (spec.kind) {
+    case 'cutout':
+      return cutoutToFile(spec.input, spec.output, spec.options, env, ctx);
+    case 'idphoto':
+    case 'sticker':
+    case 'batch':
+      throw new AppError('JOB_KIND_UNSUPPORTED', `Jobs of kind "${spec.kind}" are not available in this build yet`, { detail: { kind: spec.kind } });
+    default: {
+      const kind = (spec as { kind?: unknown }).kind;
+      throw new AppError('JOB_KIND_UNSUPPORTED', `Unknown job kind "${String(kind)}"`, { detail: { kind } });
+    }
+  }
+}

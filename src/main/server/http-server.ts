@@ -1,0 +1,208 @@
+// The web transport of the AppApi contract for `cutout serve`: POST /api/<method> (Result
+// envelopes, bytes as base64), POST /upload, GET /download, WebSocket /events, and the built
+// renderer, on 127.0.0.1 only, behind a random session token. Node only.
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { basename, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { randomUUID } from 'node:crypto';
+import { WebSocketServer } from 'ws';
+import type { AppApi } from '../../shared/api';
+import { AppError, toWire, type Result } from '../../shared/errors';
+import { decodeWire, encodeWire } from '../../shared/wire-codec';
+import { callApi } from '../engine/api/index';
+import { MAX_IMPORT_BYTES, safeFileName } from '../engine/api/files';
+import { createSessionToken, hasValidToken, isSameOriginRequest, TOKEN_COOKIE } from './auth';
+import type { EventHub } from './event-hub';
+import { CONTENT_SECURITY_POLICY, contentTypeFor, sendStaticFile } from './static-files';
+
+/** Largest JSON body of an API call (a preview-size trimap is a few MB as base64). */
+export const MAX_API_BODY_BYTES = 64 * 1024 * 1024;
+
+/** Options of startWebServer. */
+export interface WebServerOptions {
+  api: AppApi;
+  hub: EventHub;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  /** Where uploads are written. */
+  uploadDir: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Fixed token (tests); default a fresh random one. */
+  token?: string;
+  /** Whether GET /download may send this file (job outputs, uploads, exports). */
+  isDownloadAllowed(path: string): boolean;
+  log?: (message: string) => void;
+}
+
+/** A running web transport. */
+export interface WebServer {
+  port: number;
+  token: string;
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  /** The URL to open: origin + '/?token=...' (sets the session cookie). */
+  url: string;
+  close(): Promise<void>;
+}
+
+function sendJson(res: ServerResponse, status: number, body: Result<unknown>): void {
+  const text = encodeWire(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, status: number, error: AppError): void {
+  sendJson(res, status, { ok: false, error: toWire(error) });
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new AppError('INVALID_ARGUMENT', `Request body larger than ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+const UNAUTHORIZED_PAGE = `<!doctype html><meta charset="utf-8"><title>Cutout Studio</title><body style="font:16px system-ui;margin:3em">
+<h1>Cutout Studio</h1><p>Open the address that <code>cutout serve</code> printed in the terminal (it contains the session token).</p>`;
+
+/** Starts the web transport on 127.0.0.1. */
+export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
+  const token = options.token ?? createSessionToken();
+  const log = options.log ?? ((m: string) => console.error(m));
+  await mkdir(options.uploadDir, { recursive: true });
+  let port = 0;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (!isSameOriginRequest(req, port)) {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden: wrong host or origin');
+      return;
+    }
+    const authed = hasValidToken(req, url, token);
+    if (req.method === 'GET' && url.pathname === '/' && url.searchParams.has('token')) {
+      if (!authed) {
+        res.writeHead(401, { 'content-type': 'text/html; charset=utf-8' }).end(UNAUTHORIZED_PAGE);
+        return;
+      }
+      // Trade the token in the address bar for an HttpOnly cookie, then drop it from the URL.
+      res.writeHead(302, { 'set-cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`, location: '/', 'cache-control': 'no-store' }).end();
+      return;
+    }
+    if (!authed) {
+      if (url.pathname.startsWith('/api/') || url.pathname === '/upload' || url.pathname === '/download') {
+        sendError(res, 401, new AppError('UNAUTHORIZED', 'Missing or wrong session token; open the address printed by `cutout serve`'));
+      } else res.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': CONTENT_SECURITY_POLICY }).end(UNAUTHORIZED_PAGE);
+      return;
+    }
+
+    if (url.pathname.startsWith('/api/')) {
+      if (req.method !== 'POST') return sendError(res, 405, new AppError('INVALID_ARGUMENT', 'API calls are POST requests'));
+      let arg: unknown;
+      try {
+        const body = await readBody(req, MAX_API_BODY_BYTES);
+        arg = body.length ? decodeWire<{ arg?: unknown }>(body.toString('utf8')).arg : undefined;
+      } catch (error) {
+        return sendError(res, 400, error instanceof AppError ? error : new AppError('INVALID_ARGUMENT', 'The request body is not valid JSON'));
+      }
+      const method = url.pathname.slice('/api/'.length);
+      const result = await callApi(options.api, method, arg, log);
+      return sendJson(res, 200, result);
+    }
+
+    if (url.pathname === '/upload') {
+      if (req.method !== 'POST') return sendError(res, 405, new AppError('INVALID_ARGUMENT', 'Uploads are POST requests'));
+      const name = safeFileName(url.searchParams.get('name') ?? 'upload.png');
+      const dir = join(options.uploadDir, randomUUID());
+      const path = join(dir, name);
+      try {
+        await mkdir(dir, { recursive: true });
+        let size = 0;
+        req.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_IMPORT_BYTES) req.destroy(new AppError('INPUT_UNSUPPORTED', `${name} is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`));
+        });
+        await pipeline(req, createWriteStream(path));
+        if (size === 0) throw new AppError('INPUT_UNSUPPORTED', `${name} is empty (0 bytes)`);
+        return sendJson(res, 200, { ok: true, value: path });
+      } catch (error) {
+        await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+        return sendJson(res, 200, { ok: false, error: toWire(error) });
+      }
+    }
+
+    if (url.pathname === '/download') {
+      const path = url.searchParams.get('path') ?? '';
+      const info = path ? await stat(path).catch(() => null) : null;
+      if (!info?.isFile() || !options.isDownloadAllowed(path)) {
+        return sendError(res, 404, new AppError('INPUT_NOT_FOUND', `No downloadable file ${path}`));
+      }
+      const disposition = url.searchParams.get('inline') === '1' ? 'inline' : 'attachment';
+      res.writeHead(200, {
+        'content-type': contentTypeFor(path),
+        'content-length': info.size,
+        'content-disposition': `${disposition}; filename*=UTF-8''${encodeURIComponent(basename(path))}`,
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'no-store',
+      });
+      createReadStream(path).pipe(res);
+      return;
+    }
+
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      if (await sendStaticFile(options.rendererDir, url.pathname, res)) return;
+      if (!url.pathname.includes('.') && (await sendStaticFile(options.rendererDir, '/', res))) return;
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+      return;
+    }
+    res.writeHead(405, { 'content-type': 'text/plain' }).end('Method not allowed');
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      log(`serve: ${(error as Error)?.stack ?? error}`);
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: toWire(error) });
+      else res.end();
+    });
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== '/events' || !isSameOriginRequest(req, port) || !hasValidToken(req, url, token)) {
+      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const remove = options.hub.add({ send: (text) => ws.send(text) });
+      ws.on('close', remove);
+      ws.on('error', remove);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    port,
+    token,
+    origin,
+    url: `${origin}/?token=${encodeURIComponent(token)}`,
+    async close() {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

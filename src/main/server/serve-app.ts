@@ -1,0 +1,116 @@
+// Composition root of `cutout serve`: the shared app core (engine in a worker, jobs, settings),
+// the AppApi implementation with browser platform services, and the web transport. Node only.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { join, resolve, sep } from 'node:path';
+import type { AppApi } from '../../shared/api';
+import type { JobSpec } from '../../shared/jobs';
+import { defaultModelsDirs } from '../core/models/model-store';
+import { createAppApi } from '../engine/api/index';
+import { createAppCore, type AppCore } from '../engine/app-core';
+import { EventHub } from './event-hub';
+import { startWebServer, type WebServer } from './http-server';
+import { createWebPlatformServices } from './web-services';
+
+/** Options of startServeApp. */
+export interface ServeAppOptions {
+  /** The project's resources folder (models manifest). */
+  resourcesDir: string;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  port?: number;
+  /** Settings and recent files; default CUTOUT_USER_DATA or the OS config folder. */
+  userDataDir?: string;
+  token?: string;
+  engineMode?: 'worker' | 'in-process';
+  env?: NodeJS.ProcessEnv;
+  version?: string;
+  log?: (message: string) => void;
+}
+
+/** A running `cutout serve`. */
+export interface ServeApp {
+  server: WebServer;
+  core: AppCore;
+  api: AppApi;
+  /** Session folder: uploads, exports, trimaps (removed on close). */
+  sessionDir: string;
+  close(): Promise<void>;
+}
+
+/** The per-user settings folder of `cutout serve`. */
+export function defaultUserDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.CUTOUT_USER_DATA) return env.CUTOUT_USER_DATA;
+  if (process.platform === 'win32' && env.APPDATA) return join(env.APPDATA, 'cutout-studio');
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'cutout-studio');
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'cutout-studio');
+}
+
+function isInside(path: string, dir: string): boolean {
+  const p = resolve(path);
+  const d = resolve(dir);
+  return p === d || p.startsWith(d + sep);
+}
+
+/** Starts the engine, the API and the web server. */
+export async function startServeApp(options: ServeAppOptions): Promise<ServeApp> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? ((m: string) => console.error(m));
+  const sessionDir = await mkdtemp(join(tmpdir(), 'cutout-serve-'));
+  const uploadDir = join(sessionDir, 'uploads');
+  const exportDir = join(sessionDir, 'exports');
+  const hub = new EventHub();
+  const core = await createAppCore({
+    engine: {
+      modelsDirs: defaultModelsDirs(env, join(options.resourcesDir, 'models')),
+      manifestPath: join(options.resourcesDir, 'models', 'manifest.json'),
+      tempDir: join(sessionDir, 'engine'),
+      ffmpegPath: env.CUTOUT_FFMPEG ?? null,
+    },
+    userDataDir: options.userDataDir ?? defaultUserDataDir(env),
+    emit: hub.emit,
+    engineMode: options.engineMode,
+    log,
+  });
+  // Files a page may download: what its jobs wrote, its uploads and its exports.
+  const jobOutputs = new Set<string>();
+  const jobOutputDirs = new Set<string>();
+  const base = createAppApi({
+    ...core,
+    platform: createWebPlatformServices(exportDir),
+    tempDir: join(sessionDir, 'imports'),
+    info: { version: options.version ?? '0.0.0', transport: 'web' },
+    onRendererReady: () => undefined,
+  });
+  const api: AppApi = {
+    ...base,
+    async startJob(spec: JobSpec) {
+      const id = await base.startJob(spec);
+      if ('output' in spec && typeof spec.output === 'string') jobOutputs.add(resolve(spec.output));
+      if ('outputDir' in spec && typeof spec.outputDir === 'string') jobOutputDirs.add(resolve(spec.outputDir));
+      return id;
+    },
+  };
+  const server = await startWebServer({
+    api,
+    hub,
+    rendererDir: options.rendererDir,
+    uploadDir,
+    port: options.port,
+    token: options.token,
+    log,
+    isDownloadAllowed: (path) =>
+      jobOutputs.has(resolve(path)) || [...jobOutputDirs, sessionDir].some((dir) => isInside(path, dir)),
+  });
+  return {
+    server,
+    core,
+    api,
+    sessionDir,
+    async close() {
+      await server.close();
+      await core.dispose();
+      await rm(sessionDir, { recursive: true, force: true }).catch(() => undefined);
+    },
+  };
+}

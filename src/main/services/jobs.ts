@@ -1,0 +1,133 @@
+// JobRegistry: starts jobs on the engine, keeps one AbortController per job, throttles progress
+// to at most 10 events per second per job, reports an aggregate fraction (the taskbar progress
+// bar) and ends every job with exactly one finished event. Main process (and `cutout serve`); Node only.
+import { randomUUID } from 'node:crypto';
+import { isCancellation, toWire } from '../../shared/errors';
+import type { JobId, JobOutcome, JobProgress, JobSpec } from '../../shared/jobs';
+import type { RunContext } from '../core/progress';
+
+/** Where a registry reports to. */
+export interface JobEventSink {
+  progress(event: JobProgress): void;
+  finished(event: JobOutcome): void;
+  /** Mean fraction 0..1 over running jobs, or null when none runs (clear the taskbar bar). */
+  aggregate?(fraction: number | null): void;
+}
+
+/** Runs a job to its end: resolves with the result, rejects with AppError / CancelledError. */
+export type JobRunner = (spec: JobSpec, ctx: Required<RunContext>) => Promise<unknown>;
+
+interface RunningJob {
+  controller: AbortController;
+  startedAt: number;
+  lastSentAt: number;
+  pending?: JobProgress;
+  timer?: ReturnType<typeof setTimeout>;
+  fraction: number;
+}
+
+/** Keeps running jobs by id; no module-level state. */
+export class JobRegistry {
+  private readonly jobs = new Map<JobId, RunningJob>();
+  private readonly intervalMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly run: JobRunner,
+    private readonly sink: JobEventSink,
+    options: { intervalMs?: number; now?: () => number; log?: (message: string) => void } = {},
+  ) {
+    this.intervalMs = options.intervalMs ?? 100;
+    this.now = options.now ?? Date.now;
+    this.log = options.log ?? ((m) => console.error(m));
+  }
+
+  private readonly log: (message: string) => void;
+
+  /** Number of jobs still running. */
+  get size(): number {
+    return this.jobs.size;
+  }
+
+  /** Ids of the running jobs. */
+  ids(): JobId[] {
+    return [...this.jobs.keys()];
+  }
+
+  /** Starts a job and returns its id at once. */
+  start(spec: JobSpec): JobId {
+    const id: JobId = randomUUID();
+    const job: RunningJob = { controller: new AbortController(), startedAt: this.now(), lastSentAt: -Infinity, fraction: 0 };
+    this.jobs.set(id, job);
+    const ctx = { signal: job.controller.signal, onProgress: (e: Omit<JobProgress, 'jobId'>) => this.onProgress(id, job, e) };
+    // Defer so that the caller has the id before any event about it can arrive.
+    void Promise.resolve()
+      .then(() => this.run(spec, ctx))
+      .then(
+        (result) => this.finish(id, job, { jobId: id, outcome: 'done', result, elapsedMs: this.now() - job.startedAt }),
+        (error) => {
+          const elapsedMs = this.now() - job.startedAt;
+          if (isCancellation(error)) this.finish(id, job, { jobId: id, outcome: 'cancelled', elapsedMs });
+          else {
+            const wire = toWire(error);
+            if (wire.code === 'INTERNAL') this.log(`job ${id} (${spec.kind}) failed: ${(error as Error)?.stack ?? error}`);
+            this.finish(id, job, { jobId: id, outcome: 'failed', error: wire, elapsedMs });
+          }
+        },
+      );
+    this.updateAggregate();
+    return id;
+  }
+
+  /** Cancels a job; unknown or finished ids are ignored (cancel races with the end). */
+  cancel(id: JobId): void {
+    this.jobs.get(id)?.controller.abort();
+  }
+
+  /** Cancels every running job (window closing, app quitting). */
+  cancelAll(): void {
+    for (const job of this.jobs.values()) job.controller.abort();
+  }
+
+  private onProgress(id: JobId, job: RunningJob, e: Omit<JobProgress, 'jobId'>): void {
+    if (!this.jobs.has(id) || job.controller.signal.aborted) return;
+    const event: JobProgress = { jobId: id, stage: e.stage, done: e.done, total: e.total, ...(e.detail ? { detail: e.detail } : {}) };
+    job.fraction = e.total > 0 ? Math.min(1, Math.max(0, e.done / e.total)) : 0;
+    const t = this.now();
+    if (t - job.lastSentAt >= this.intervalMs) {
+      job.lastSentAt = t;
+      job.pending = undefined;
+      this.sink.progress(event);
+      this.updateAggregate();
+      return;
+    }
+    // Too soon: keep only the newest event and send it when the interval is up.
+    job.pending = event;
+    job.timer ??= setTimeout(() => {
+      job.timer = undefined;
+      if (!job.pending || !this.jobs.has(id)) return;
+      job.lastSentAt = this.now();
+      const pending = job.pending;
+      job.pending = undefined;
+      this.sink.progress(pending);
+      this.updateAggregate();
+    }, Math.max(0, this.intervalMs - (t - job.lastSentAt)));
+  }
+
+  private finish(id: JobId, job: RunningJob, outcome: JobOutcome): void {
+    if (this.jobs.get(id) !== job) return;
+    this.jobs.delete(id);
+    if (job.timer) clearTimeout(job.timer);
+    job.pending = undefined;
+    this.sink.finished(outcome);
+    this.updateAggregate();
+  }
+
+  private updateAggregate(): void {
+    if (!this.sink.aggregate) return;
+    if (this.jobs.size === 0) return this.sink.aggregate(null);
+    let sum = 0;
+    for (const job of this.jobs.values()) sum += job.fraction;
+    this.sink.aggregate(sum / this.jobs.size);
+  }
+}

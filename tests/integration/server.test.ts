@@ -1,0 +1,169 @@
+// The web transport end to end in Node: `cutout serve`'s app (engine in a worker thread) on
+// port 0, driven by the same web client the renderer uses: token checks, listModels, previews,
+// a cut-out job over HTTP + WebSocket, cancellation and a coded failure.
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { AppEvents } from '../../src/shared/api';
+import { createWebClient, type ApiClient } from '../../src/shared/api-client';
+import type { JobOutcome } from '../../src/shared/jobs';
+import { startServeApp, type ServeApp } from '../../src/main/server/serve-app';
+import { REPO_ROOT, SHARED_MODELS_DIR, evalFile, tempDir } from '../helpers/env';
+
+let app: ServeApp;
+let client: ApiClient & { close(): void; ready: Promise<void> };
+const work = tempDir('cutout-serve-test-');
+const portrait = evalFile('id_portraits', 'images', 'df_img1.jpg');
+
+function waitFinished(id: string, timeoutMs = 60_000): Promise<JobOutcome & { at: number }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`job ${id} did not finish`)), timeoutMs);
+    const off = client.on('jobFinished', (e) => {
+      if (e.jobId !== id) return;
+      clearTimeout(timer);
+      off();
+      resolve({ ...e, at: performance.now() });
+    });
+  });
+}
+
+beforeAll(async () => {
+  const rendererDir = join(work, 'renderer');
+  mkdirSync(rendererDir, { recursive: true });
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Cutout Studio</title><div id="app"></div>');
+  app = await startServeApp({
+    resourcesDir: join(REPO_ROOT, 'resources'),
+    rendererDir,
+    userDataDir: join(work, 'user'),
+    env: { ...process.env, CUTOUT_MODELS_DIR: SHARED_MODELS_DIR },
+    log: () => undefined,
+  });
+  client = createWebClient({ baseUrl: app.server.origin, token: app.server.token, WebSocket: WebSocket as never });
+  await client.ready;
+});
+
+afterAll(async () => {
+  client?.close();
+  await app?.close();
+});
+
+describe('cutout serve', () => {
+  it('listens on 127.0.0.1 and rejects requests without the session token', async () => {
+    expect(app.server.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const noToken = await fetch(`${app.server.origin}/api/listModels`, { method: 'POST', body: '{}' });
+    expect(noToken.status).toBe(401);
+    expect((await noToken.json()).error.code).toBe('UNAUTHORIZED');
+    const wrong = await fetch(`${app.server.origin}/api/listModels`, { method: 'POST', body: '{}', headers: { 'x-cutout-token': 'nope' } });
+    expect(wrong.status).toBe(401);
+    const page = await fetch(`${app.server.origin}/`);
+    expect(page.status).toBe(401);
+    const ws = new WebSocket(`${app.server.origin.replace('http', 'ws')}/events`);
+    const wsError = await new Promise<string>((resolve) => {
+      ws.on('unexpected-response', (_req, res) => resolve(String(res.statusCode)));
+      ws.on('error', (e) => resolve(e.message));
+    });
+    expect(wsError).toMatch(/401/);
+    // A foreign Origin (another site in the same browser) is refused even with the token.
+    const foreign = await fetch(`${app.server.origin}/api/listModels`, { method: 'POST', body: '{}', headers: { 'x-cutout-token': app.server.token, origin: 'http://evil.example' } });
+    expect(foreign.status).toBe(403);
+  });
+
+  it('trades the URL token for an HttpOnly cookie and serves the page with a CSP', async () => {
+    const first = await fetch(app.server.url, { redirect: 'manual' });
+    expect(first.status).toBe(302);
+    const cookie = first.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/cutout_token=.*HttpOnly.*SameSite=Strict/);
+    const page = await fetch(`${app.server.origin}/`, { headers: { cookie: cookie.split(';')[0] } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(await page.text()).toContain('Cutout Studio');
+  });
+
+  it('lists the models and reports app info over the web transport', async () => {
+    const models = await client.listModels();
+    const person = models.find((m) => m.task === 'person-mask' && m.isDefault);
+    expect(person?.state === 'ok' || person?.state === 'unpinned').toBe(true);
+    const info = await client.getAppInfo();
+    expect(info.transport).toBe('web');
+    expect(info.providers).toContain('cpu');
+  });
+
+  it('decodes a preview and segments the portrait (bytes cross as base64)', async () => {
+    const preview = await client.loadImagePreview({ path: portrait, maxSidePx: 512 });
+    expect(Math.max(preview.width, preview.height)).toBe(512);
+    expect(preview.rgba.length).toBe(preview.width * preview.height * 4);
+    const matte = await client.segment({ path: portrait, subject: 'person', refine: 'fast', maxSidePx: 512 });
+    expect([matte.width, matte.height]).toEqual([preview.width, preview.height]);
+    expect(matte.alpha.length).toBe(matte.width * matte.height);
+    // A portrait: the top corners are background, the centre of the lower half is the person.
+    expect(matte.alpha[0]).toBeLessThan(30);
+    expect(matte.alpha[Math.floor(matte.height * 0.75) * matte.width + Math.floor(matte.width / 2)]).toBeGreaterThan(220);
+    expect(matte.provider).toBe('cpu');
+  });
+
+  it('runs a cut-out job: id at once, throttled progress, one done event, blue corner', async () => {
+    const output = join(work, 'out', 'blue.png');
+    const progress: AppEvents['jobProgress'][] = [];
+    const finished: JobOutcome[] = [];
+    const offP = client.on('jobProgress', (e) => progress.push(e));
+    const offF = client.on('jobFinished', (e) => finished.push(e));
+    const id = await client.startJob({ kind: 'cutout', input: portrait, output, options: { subject: 'person', background: { kind: 'color', hex: '#438EDB' }, refine: 'fast' } });
+    expect(typeof id).toBe('string');
+    const end = await waitFinished(id);
+    await new Promise((r) => setTimeout(r, 300));
+    offP();
+    offF();
+    expect(end.outcome).toBe('done');
+    expect(finished.filter((f) => f.jobId === id)).toHaveLength(1);
+    expect(progress.filter((p) => p.jobId === id).length).toBeGreaterThan(0);
+    expect(existsSync(output)).toBe(true);
+    const { data, info } = await sharp(output).raw().toBuffer({ resolveWithObject: true });
+    expect([data[0], data[1], data[2]]).toEqual([0x43, 0x8e, 0xdb]);
+    expect(info.width).toBeGreaterThan(100);
+    // The page may download what its job wrote, and nothing else.
+    const dl = await fetch(`${app.server.origin}/download?path=${encodeURIComponent(output)}`, { headers: { 'x-cutout-token': app.server.token } });
+    expect(dl.status).toBe(200);
+    expect(dl.headers.get('content-type')).toBe('image/png');
+    const denied = await fetch(`${app.server.origin}/download?path=${encodeURIComponent(portrait)}`, { headers: { 'x-cutout-token': app.server.token } });
+    expect(denied.status).toBe(404);
+  });
+
+  it('cancels a job within a second and reports cancelled, not failed', async () => {
+    const output = join(work, 'out', 'cancelled.png');
+    const id = await client.startJob({ kind: 'cutout', input: portrait, output, options: { subject: 'person', background: { kind: 'transparent' }, refine: 'full' } });
+    const finished = waitFinished(id);
+    await new Promise((r) => setTimeout(r, 50));
+    const t0 = performance.now();
+    await client.cancelJob(id);
+    const end = await finished;
+    expect(end.outcome).toBe('cancelled');
+    expect(end.at - t0).toBeLessThan(1000);
+  });
+
+  it('fails a job on a file that is not an image with INPUT_UNSUPPORTED, and an unknown kind with its code', async () => {
+    const bad = join(work, 'not-an-image.png');
+    writeFileSync(bad, 'this is text, not a PNG');
+    const id = await client.startJob({ kind: 'cutout', input: bad, output: join(work, 'out', 'bad.png'), options: { subject: 'person', background: { kind: 'transparent' }, refine: 'fast' } });
+    const end = await waitFinished(id);
+    expect(end.outcome).toBe('failed');
+    expect(end.outcome === 'failed' && end.error.code).toBe('INPUT_UNSUPPORTED');
+    const id2 = await client.startJob({ kind: 'nonsense', input: bad, output: join(work, 'x.png'), options: {} } as never);
+    const end2 = await waitFinished(id2);
+    expect(end2.outcome === 'failed' && end2.error.code).toBe('JOB_KIND_UNSUPPORTED');
+    await expect(client.loadImagePreview({ path: bad })).rejects.toMatchObject({ code: 'INPUT_UNSUPPORTED' });
+    await expect(client.startJob({ kind: 'cutout' } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it('uploads a dropped file and gives back a path the engine reads; save targets land in the session export folder', async () => {
+    const bytes = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#ff0000' } }).png().toBuffer();
+    const path = await client.pathForFile({ name: 'drop.png', arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
+    expect(existsSync(path)).toBe(true);
+    const preview = await client.loadImagePreview({ path });
+    expect([preview.width, preview.height]).toEqual([64, 48]);
+    const target = await client.chooseSaveTarget({ defaultName: '../../evil/name.png' });
+    expect(target!.startsWith(app.sessionDir)).toBe(true);
+    expect(target!.endsWith('name.png')).toBe(true);
+  });
+});
