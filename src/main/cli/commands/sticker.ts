@@ -1,0 +1,87 @@
+// `cutout sticker`: an anime (or person) clip to a transparent animated sticker (GIF, WebP, APNG,
+// VP9 WebM), optionally fitted to a platform preset. Node only.
+import { parseArgs } from 'node:util';
+import { AppError } from '../../../shared/errors';
+import { throttleProgress } from '../../core/progress';
+import { makeSticker, type StickerOptions } from '../../core/sticker/make-sticker';
+import { STICKER_FORMATS, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
+import { createCliEnv } from '../cli-env';
+import { intFlag, type CliCommand } from '../command';
+
+function numFlag(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new AppError('INVALID_ARGUMENT', `--${name} must be a number, got "${value}"`);
+  return n;
+}
+
+/** `cutout sticker`. */
+export const stickerCommand: CliCommand = {
+  name: 'sticker',
+  summary: 'turn a clip (GIF, MP4, WebM, MOV, MKV) into a transparent animated sticker',
+  usage: `cutout sticker CLIP -o OUT.gif [--start S] [--duration S] [--fps N] [--max-side PX] [--format gif|webp|apng|webm]
+       [--preset line|telegram|discord|wechat] [--model anime|person|ID] [--stability 0..1] [--threshold 0..1]
+       [--matte '#FFFFFF'] [--outline PX] [--outline-color '#FFFFFF'] [--colors N] [--provider auto|cpu] [--threads N]
+  The format follows OUT's extension (.gif .webp .png/.apng .webm) unless --format or --preset says otherwise.`,
+  async run(argv, io) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: 'string', short: 'o' },
+        start: { type: 'string' },
+        duration: { type: 'string' },
+        fps: { type: 'string' },
+        'max-side': { type: 'string' },
+        format: { type: 'string' },
+        preset: { type: 'string' },
+        model: { type: 'string', default: 'anime' },
+        stability: { type: 'string' },
+        threshold: { type: 'string' },
+        matte: { type: 'string' },
+        outline: { type: 'string' },
+        'outline-color': { type: 'string' },
+        colors: { type: 'string' },
+        provider: { type: 'string' },
+        threads: { type: 'string' },
+      },
+    });
+    if (positionals.length !== 1) throw new AppError('INVALID_ARGUMENT', `Give exactly one clip. Usage: ${this.usage}`);
+    if (!values.out) throw new AppError('INVALID_ARGUMENT', 'Missing -o OUT (for example -o sticker.gif)');
+    const format = (values.format ?? (values.preset ? undefined : stickerFormatFromPath(values.out))) as StickerFormat | undefined;
+    if (values.format && !STICKER_FORMATS.includes(values.format as StickerFormat)) {
+      throw new AppError('INVALID_ARGUMENT', `--format must be one of ${STICKER_FORMATS.join(', ')}, got "${values.format}"`);
+    }
+    if (!values.preset && !format) throw new AppError('INVALID_ARGUMENT', `Cannot tell the format from ${values.out}: use .gif, .webp, .png or .webm, or --format`);
+    const options: StickerOptions = {
+      model: values.model,
+      startS: numFlag(values.start, 'start'),
+      durationS: numFlag(values.duration, 'duration'),
+      fps: numFlag(values.fps, 'fps'),
+      maxSidePx: intFlag(values['max-side'], 'max-side'),
+      format,
+      preset: values.preset,
+      stability: numFlag(values.stability, 'stability'),
+      threshold: numFlag(values.threshold, 'threshold'),
+      matte: values.matte,
+      outlinePx: numFlag(values.outline, 'outline'),
+      outlineColor: values['outline-color'],
+      maxColors: intFlag(values.colors, 'colors'),
+    };
+    const env = createCliEnv({ provider: values.provider, threads: intFlag(values.threads, 'threads') });
+    const progress = throttleProgress((e) => {
+      if (io.isTty) process.stderr.write(`\r${e.stage.padEnd(9)} ${e.done}/${e.total}   `);
+      else if (e.done === e.total || e.done === 0) io.err(`${e.stage} ${e.done}/${e.total}`);
+    }, 200);
+    const r = await makeSticker(positionals[0], values.out, options, env, { signal: io.signal, onProgress: progress });
+    if (io.isTty) process.stderr.write('\n');
+    if (r.modelFallback) io.err('note: no anime model is installed; used the person model (see `cutout models`)');
+    if (!r.withinBudget) io.err(`warning: ${(r.bytes / 1024).toFixed(0)} KB is over the ${r.preset} budget after ${r.attempts} attempts`);
+    const t = r.timings;
+    io.out(
+      `${positionals[0]} -> ${r.output} (${r.format}, ${r.width}x${r.height}, ${r.frameCount} frames at ${r.fps.toFixed(2)} fps, ${(r.bytes / 1024).toFixed(1)} KB, ` +
+        `${r.modelId}, ${r.repeatedFrames} repeated, ${r.sceneCuts} cuts, ${t.totalMs.toFixed(0)} ms: segment ${t.segmentMs.toFixed(0)} refine ${t.refineMs.toFixed(0)} compose ${t.composeMs.toFixed(0)} encode ${t.encodeMs.toFixed(0)})`,
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,68 @@
+// True-alpha animated outputs: WebP through sharp, APNG through ffmpeg's apng muxer and VP9-alpha
+// WebM through libvpx-vp9; frames go to ffmpeg's stdin as raw RGBA (no temp frame files).
+// Core (no electron).
+import { randomBytes } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { AppError } from '../../../shared/errors';
+import type { RunContext } from '../progress';
+import { ffmpegFailed, resolveFfmpeg, runTool, type FfmpegTools } from '../video/ffmpeg';
+
+/** Frames with straight (not premultiplied) RGBA, all the same size. */
+export interface AnimatedFrames {
+  frames: Uint8Array[];
+  width: number;
+  height: number;
+  /** Delay of each frame in ms. */
+  delaysMs: number[];
+  /** Constant frame rate the frames were sampled at (APNG/WebM are written at this rate). */
+  fps: number;
+}
+
+/** Animated WebP with full alpha (sharp / libwebp); quality 1..100, loop 0 = forever. */
+export async function encodeAnimatedWebp(input: AnimatedFrames, options: { quality?: number; loop?: number } = {}): Promise<Uint8Array> {
+  const { width, height, frames } = input;
+  const tall = Buffer.concat(frames.map((f) => Buffer.from(f.buffer, f.byteOffset, f.byteLength)));
+  const out = await sharp(tall, { raw: { width, height: height * frames.length, channels: 4, pageHeight: height } })
+    .webp({ quality: options.quality ?? 80, alphaQuality: 90, effort: 4, loop: options.loop ?? 0, delay: input.delaysMs.map((d) => Math.max(10, Math.round(d))) })
+    .toBuffer();
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+async function encodeWithFfmpeg(input: AnimatedFrames, outArgs: string[], ext: string, what: string, ctx: RunContext, tools: FfmpegTools): Promise<Uint8Array> {
+  // ffmpeg writes a private temp file; the caller writes the bytes to the real output atomically.
+  const tmpPath = join(tmpdir(), `cutout-sticker-${process.pid}-${randomBytes(6).toString('hex')}.${ext}`);
+  const { width, height, frames, fps } = input;
+  const stdin = Buffer.concat(frames.map((f) => Buffer.from(f.buffer, f.byteOffset, f.byteLength)));
+  const args = ['-hide_banner', '-nostdin', '-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${width}x${height}`, '-framerate', String(fps), '-i', 'pipe:0', ...outArgs, tmpPath];
+  // -nostdin only stops ffmpeg reading keys; pipe:0 is still read as the input.
+  args.splice(args.indexOf('-nostdin'), 1);
+  try {
+    const out = await runTool(tools.ffmpeg, args, { signal: ctx.signal, stdin });
+    if (out.code !== 0) throw ffmpegFailed(what, out);
+    return new Uint8Array(await readFile(tmpPath));
+  } finally {
+    await rm(tmpPath, { force: true }).catch(() => undefined);
+  }
+}
+
+/** APNG with full alpha through ffmpeg's apng muxer; plays = 0 loops forever. */
+export function encodeApng(input: AnimatedFrames, options: { plays?: number } = {}, ctx: RunContext = {}, tools: FfmpegTools = resolveFfmpeg()): Promise<Uint8Array> {
+  return encodeWithFfmpeg(input, ['-c:v', 'apng', '-pix_fmt', 'rgba', '-pred', 'mixed', '-plays', String(options.plays ?? 0), '-f', 'apng'], 'png', 'writing APNG', ctx, tools);
+}
+
+/** VP9 WebM with an alpha channel (yuva420p), no audio; crf 4..63 (higher = smaller). */
+export function encodeWebmVp9(input: AnimatedFrames, options: { crf?: number } = {}, ctx: RunContext = {}, tools: FfmpegTools = resolveFfmpeg()): Promise<Uint8Array> {
+  const crf = Math.min(63, Math.max(4, Math.round(options.crf ?? 32)));
+  if (input.width % 2 || input.height % 2) throw new AppError('INVALID_ARGUMENT', 'VP9 WebM needs even frame sizes');
+  return encodeWithFfmpeg(
+    input,
+    ['-an', '-c:v', 'libvpx-vp9', '-pix_fmt', 'yuva420p', '-crf', String(crf), '-b:v', '0', '-deadline', 'good', '-cpu-used', '4', '-row-mt', '1', '-auto-alt-ref', '0', '-f', 'webm'],
+    'webm',
+    'writing VP9 WebM',
+    ctx,
+    tools,
+  );
+}

@@ -1,0 +1,388 @@
+// Clip -> transparent animated sticker: streamed frames -> per-frame mask (repeats reuse it) ->
+// guided upsample -> zero-lag temporal smoothing (reset at cuts) -> crop to the union box ->
+// outline -> GIF / WebP / APNG / WebM, fitted to a platform's budget. Core (no electron).
+import { AppError } from '../../../shared/errors';
+import { throwIfAborted } from '../abort';
+import { parseHexColor } from '../image/composite';
+import type { RgbaImage } from '../image/decode';
+import type { CoreEnv } from '../env';
+import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
+import { upsampleMaskGuided } from '../matting/guided-filter';
+import type { ModelEntry } from '../models/manifest';
+import type { RunContext } from '../progress';
+import { runMaskModel } from '../segment/mask-model';
+import { encodeGif } from '../gif/encode-gif';
+import { resolveFfmpeg, type FfmpegTools } from '../video/ffmpeg';
+import { planFrames, streamFrames, type FramePlan } from '../video/extract-frames';
+import { probeVideo, type VideoInfo } from '../video/probe';
+import { addOutline, alphaBox, cropResample, fitSize, padBox, unionBoxes, type Box, type ColourAlpha } from './compose';
+import { encodeAnimatedWebp, encodeApng, encodeWebmVp9, type AnimatedFrames } from './encode-animated';
+import { findPlatformPreset, SIZE_PRESETS, type PlatformPreset, type StickerFormat } from './presets';
+import { binarizeWithHysteresis, hysteresisBand, isRepeatFrame, isSceneCut, smoothAlphaSequence } from './temporal';
+
+/** Options of a sticker; every field is optional (defaults in brackets). */
+export interface StickerOptions {
+  /** 'anime' [default] (falls back to the person model while no anime model is installed), 'person', or a model id. */
+  model?: string;
+  startS?: number;
+  durationS?: number;
+  /** Output frame rate [12, capped by the preset]. */
+  fps?: number;
+  /** Long side of the output in px [320]; ignored when a platform preset sets the size. */
+  maxSidePx?: number;
+  /** Named size instead of maxSidePx: small 160, medium 320, large 512. */
+  size?: keyof typeof SIZE_PRESETS;
+  /** Output container [from the preset, else gif]. */
+  format?: StickerFormat;
+  /** Platform preset id: line | telegram | discord | wechat. */
+  preset?: string;
+  /** Temporal smoothing 0..1 [0.5]; 0 turns it off. */
+  stability?: number;
+  /** Alpha threshold of the 1-bit GIF edge, 0..1 [0.5]. */
+  threshold?: number;
+  /** Colour GIF edges are flattened against ['#FFFFFF']; pick the chat background. */
+  matte?: string;
+  /** Outline stroke width in output px [0 = none]. */
+  outlinePx?: number;
+  /** Outline colour ['#FFFFFF']. */
+  outlineColor?: string;
+  /** Padding around the union box as a fraction of its long side [0.04]. */
+  padding?: number;
+  /** Opaque GIF palette colours [255]. */
+  maxColors?: number;
+  /** Frames are decoded and segmented at workScale x the output long side [1]. */
+  workScale?: number;
+}
+
+/** Milliseconds per stage (decode is time spent waiting for ffmpeg, i.e. not hidden by overlap). */
+export interface StickerTimings {
+  probeMs: number;
+  decodeWaitMs: number;
+  segmentMs: number;
+  refineMs: number;
+  smoothMs: number;
+  composeMs: number;
+  encodeMs: number;
+  totalMs: number;
+}
+
+/** Frames, masks and metadata after segmentation and smoothing (before crop and encode). */
+export interface PreparedSticker {
+  info: VideoInfo;
+  plan: FramePlan;
+  modelId: string;
+  /** True when 'anime' was asked but no anime model is installed, so the person model ran. */
+  modelFallback: boolean;
+  frames: RgbaImage[];
+  /** Foreground colour estimates per frame (RGBA, A unused). */
+  foregrounds: Uint8Array[];
+  rawAlphas: Float32Array[];
+  alphas: Float32Array[];
+  /** Indices where a new shot starts (smoothing and hysteresis restart there). */
+  cuts: Set<number>;
+  /** Frames whose mask was reused from the previous frame (repeated drawing). */
+  repeatedFrames: number;
+  timings: StickerTimings;
+}
+
+/** A finished sticker in memory. */
+export interface RenderedSticker {
+  bytes: Uint8Array;
+  format: StickerFormat;
+  width: number;
+  height: number;
+  fps: number;
+  /** Frames in the file (GIF: after merging repeats). */
+  frameCount: number;
+  delaysMs: number[];
+  /** Output alpha per frame (0..1; GIF: the 1-bit alpha actually written). */
+  alphas: Float32Array[];
+  /** Encode attempts made to fit a preset's byte budget (1 when none was needed). */
+  attempts: number;
+  withinBudget: boolean;
+  box: Box;
+}
+
+/** What makeSticker wrote. */
+export interface StickerResult extends Omit<RenderedSticker, 'bytes' | 'alphas'> {
+  output: string;
+  bytes: number;
+  modelId: string;
+  modelFallback: boolean;
+  preset?: string;
+  repeatedFrames: number;
+  sceneCuts: number;
+  timings: StickerTimings;
+}
+
+/** Resolves --model anime|person|<id>; 'anime' falls back to the person default when no anime model is present. */
+export async function resolveStickerModel(env: CoreEnv, model = 'anime'): Promise<{ entry: ModelEntry; path: string; fallback: boolean }> {
+  if (model === 'person') return { ...(await env.store.defaultFor('person-mask')), fallback: false };
+  if (model === 'anime') {
+    try {
+      return { ...(await env.store.defaultFor('anime-mask')), fallback: false };
+    } catch (e) {
+      if ((e as AppError).code !== 'MODEL_MISSING' && (e as AppError).code !== 'MODEL_CORRUPT') throw e;
+      return { ...(await env.store.defaultFor('person-mask')), fallback: true };
+    }
+  }
+  const resolved = await env.store.resolve(model);
+  if (resolved.entry.task !== 'person-mask' && resolved.entry.task !== 'anime-mask') {
+    throw new AppError('INVALID_ARGUMENT', `Model ${model} is a ${resolved.entry.task} model; pick a person or anime mask model`);
+  }
+  return { ...resolved, fallback: false };
+}
+
+function clamp01(v: number | undefined, fallback: number, name: string): number {
+  const x = v ?? fallback;
+  if (!(x >= 0 && x <= 1)) throw new AppError('INVALID_ARGUMENT', `${name} must be between 0 and 1, got ${v}`);
+  return x;
+}
+
+/** The output box (maxW x maxH), fps and duration the options and preset ask for. */
+export function resolveTargets(options: StickerOptions, info?: VideoInfo): { preset?: PlatformPreset; maxW: number; maxH: number; fps: number; durationS?: number; format: StickerFormat } {
+  const preset = options.preset ? findPlatformPreset(options.preset) : undefined;
+  if (options.preset && !preset) throw new AppError('INVALID_ARGUMENT', `Unknown preset "${options.preset}": use line, telegram, discord or wechat`);
+  const side = options.size ? SIZE_PRESETS[options.size] : (options.maxSidePx ?? 320);
+  if (!(side >= 16 && side <= 2048)) throw new AppError('INVALID_ARGUMENT', `max side must be 16..2048 px, got ${side}`);
+  let fps = options.fps ?? Math.min(12, info?.fps || 12);
+  let durationS = options.durationS;
+  if (preset) {
+    fps = Math.min(fps, preset.maxFps);
+    const remaining = info ? info.durationS - (options.startS ?? 0) : preset.maxDurationS;
+    durationS = Math.min(durationS ?? remaining, preset.maxDurationS);
+    if (preset.maxFrames) fps = Math.min(fps, preset.maxFrames / durationS);
+  }
+  const format = options.format ?? preset?.format ?? 'gif';
+  return { preset, maxW: preset ? preset.maxW : side, maxH: preset ? preset.maxH : side, fps, durationS, format };
+}
+
+/**
+ * Decodes the trim, segments every frame (repeats reuse the previous mask), upsamples the masks
+ * against the frames, estimates foreground colours and smooths alpha over time. Nothing is written.
+ */
+export async function prepareSticker(input: string, options: StickerOptions, env: CoreEnv, ctx: RunContext = {}, tools: FfmpegTools = resolveFfmpeg()): Promise<PreparedSticker> {
+  const { signal, onProgress } = ctx;
+  const t0 = performance.now();
+  onProgress?.({ stage: 'decode', done: 0, total: 1 });
+  const info = await probeVideo(input, ctx, tools);
+  const model = await resolveStickerModel(env, options.model);
+  const targets = resolveTargets(options, info);
+  const stability = clamp01(options.stability, 0.5, 'stability');
+  // Work at the output long side: per-frame cost (guided upsample, foreground estimation) is
+  // linear in pixels and the 2-core budget is ~100 ms a frame. A small subject in a wide frame
+  // is upscaled at the crop; StickerOptions.workScale trades speed for that sharpness.
+  const workSide = Math.round(Math.max(targets.maxW, targets.maxH) * (options.workScale ?? 1));
+  const streamOptions = { startS: options.startS, durationS: targets.durationS, fps: targets.fps, maxSidePx: workSide, queueFrames: 4 };
+  const plan = planFrames(info, streamOptions);
+  const timings: StickerTimings = { probeMs: performance.now() - t0, decodeWaitMs: 0, segmentMs: 0, refineMs: 0, smoothMs: 0, composeMs: 0, encodeMs: 0, totalMs: 0 };
+  const frames: RgbaImage[] = [];
+  const foregrounds: Uint8Array[] = [];
+  const rawAlphas: Float32Array[] = [];
+  const cuts = new Set<number>();
+  let repeatedFrames = 0;
+  let anchor: { frame: RgbaImage; alpha: Float32Array; fg: Uint8Array } | null = null;
+  let tWait = performance.now();
+  for await (const frame of streamFrames(input, info, streamOptions, ctx, tools)) {
+    timings.decodeWaitMs += performance.now() - tWait;
+    throwIfAborted(signal);
+    const prev = frames[frames.length - 1];
+    const t1 = performance.now();
+    let alpha: Float32Array;
+    let fg: Uint8Array;
+    // Compare with the anchor (the last frame the model saw), not the previous frame, so a slow
+    // drift never chains into a frozen mask.
+    if (anchor && isRepeatFrame(anchor.frame, frame)) {
+      repeatedFrames++;
+      alpha = anchor.alpha;
+      fg = anchor.fg;
+      timings.segmentMs += performance.now() - t1;
+    } else {
+      if (prev && isSceneCut(prev, frame)) cuts.add(frame.index);
+      const mask = await runMaskModel(frame, model, { provider: env.provider, threads: env.threads });
+      const t2 = performance.now();
+      timings.segmentMs += t2 - t1;
+      alpha = upsampleMaskGuided(mask.mask, mask.width, mask.height, frame);
+      fg = estimateColours(frame, alpha);
+      anchor = { frame, alpha, fg };
+      timings.refineMs += performance.now() - t2;
+    }
+    frames.push({ data: frame.data, width: frame.width, height: frame.height });
+    rawAlphas.push(alpha);
+    foregrounds.push(fg);
+    onProgress?.({ stage: 'segment', done: frames.length, total: plan.frameCount });
+    tWait = performance.now();
+  }
+  throwIfAborted(signal);
+  const t3 = performance.now();
+  const alphas = smoothAlphaSequence(rawAlphas, stability, cuts);
+  timings.smoothMs = performance.now() - t3;
+  timings.totalMs = performance.now() - t0;
+  return { info, plan, modelId: model.entry.id, modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, timings };
+}
+
+interface RenderKnobs {
+  fpsStep: number;
+  scale: number;
+  maxColors: number;
+  quality: number;
+}
+
+function evenUp(v: number): number {
+  return v % 2 ? v + 1 : v;
+}
+
+/**
+ * Crops, scales, outlines and encodes prepared frames. With a platform preset the encode is
+ * repeated with fewer colours / lower quality, fewer frames, then a smaller size until the file
+ * fits the preset's byte budget (at most 6 attempts).
+ */
+export async function renderSticker(prepared: PreparedSticker, options: StickerOptions, ctx: RunContext = {}, tools?: FfmpegTools): Promise<RenderedSticker> {
+  const targets = resolveTargets(options, prepared.info);
+  const { frames, foregrounds, alphas, plan } = prepared;
+  const width = frames[0].width;
+  const height = frames[0].height;
+  const union = unionBoxes(alphas.map((a) => alphaBox(a, width, height, 0.5)));
+  const base = union ?? { x0: 0, y0: 0, x1: width, y1: height };
+  const padFrac = options.padding ?? 0.04;
+  const outlineOut = Math.max(0, options.outlinePx ?? 0);
+  const preset = targets.preset;
+  const knobs: RenderKnobs = { fpsStep: 1, scale: 1, maxColors: options.maxColors ?? 255, quality: 80 };
+  const threshold = clamp01(options.threshold, 0.5, 'threshold');
+  const stability = clamp01(options.stability, 0.5, 'stability');
+  const matte = parseHexColor(options.matte ?? '#FFFFFF');
+  const outlineRgb = parseHexColor(options.outlineColor ?? '#FFFFFF');
+  let attempts = 0;
+  for (;;) {
+    attempts++;
+    throwIfAborted(ctx.signal);
+    const t0 = performance.now();
+    const boxLong = Math.max(base.x1 - base.x0, base.y1 - base.y0);
+    // The outline is drawn at output scale; reserve its room in frame pixels.
+    const provisional = fitSize(base.x1 - base.x0, base.y1 - base.y0, targets.maxW, targets.maxH, preset?.exactLongSide ?? false);
+    const framePerOut = (base.x1 - base.x0) / provisional.width;
+    const box = union ? padBox(base, boxLong * padFrac + (outlineOut + 1) * framePerOut, width, height) : base;
+    let size = fitSize(box.x1 - box.x0, box.y1 - box.y0, targets.maxW * knobs.scale, targets.maxH * knobs.scale, preset?.exactLongSide ?? false);
+    if (targets.format === 'webm') size = { width: Math.min(evenUp(size.width), evenUp(Math.floor(targets.maxW))), height: Math.min(evenUp(size.height), evenUp(Math.floor(targets.maxH))) };
+    const step = knobs.fpsStep;
+    const picked: number[] = [];
+    for (let i = 0; i < frames.length; i += step) picked.push(i);
+    const fps = plan.fps / step;
+    const composed: ColourAlpha[] = [];
+    for (const i of picked) {
+      throwIfAborted(ctx.signal);
+      const c = cropResample(foregrounds[i], alphas[i], width, height, box, size.width, size.height);
+      addOutline(c, outlineOut, outlineRgb);
+      composed.push(c);
+    }
+    const composeMs = performance.now() - t0;
+    const t1 = performance.now();
+    const delaysMs = picked.map(() => 1000 / fps);
+    let bytes: Uint8Array;
+    let outAlphas: Float32Array[];
+    let frameCount = picked.length;
+    let writtenDelays = delaysMs;
+    if (targets.format === 'gif') {
+      const segStarts = new Set<number>();
+      picked.forEach((fi, k) => {
+        for (let j = k > 0 ? picked[k - 1] + 1 : 0; j <= fi; j++) if (prepared.cuts.has(j)) segStarts.add(k);
+      });
+      const bins = binarizeWithHysteresis(
+        composed.map((c) => c.alpha),
+        hysteresisBand(threshold, stability),
+        segStarts,
+      );
+      const gifFrames = composed.map((c, k) => flattenForGif(c, bins[k], matte));
+      const gif = encodeGif(gifFrames, delaysMs, { maxColors: knobs.maxColors, repeat: preset ? preset.loops : 0 }, ctx);
+      bytes = gif.bytes;
+      frameCount = gif.frameCount;
+      writtenDelays = gif.delaysMs;
+      outAlphas = bins.map((b) => Float32Array.from(b));
+    } else {
+      const animated: AnimatedFrames = { frames: composed.map(toStraightRgba), width: size.width, height: size.height, delaysMs, fps };
+      if (targets.format === 'webp') bytes = await encodeAnimatedWebp(animated, { quality: knobs.quality, loop: preset?.loops ?? 0 });
+      else if (targets.format === 'apng') bytes = await encodeApng(animated, { plays: preset?.loops ?? 0 }, ctx, tools ?? resolveFfmpeg());
+      else bytes = await encodeWebmVp9(animated, { crf: Math.round(63 - knobs.quality * 0.45) }, ctx, tools ?? resolveFfmpeg());
+      outAlphas = composed.map((c) => c.alpha);
+    }
+    prepared.timings.composeMs += composeMs;
+    prepared.timings.encodeMs += performance.now() - t1;
+    const withinBudget = !preset || bytes.length <= preset.maxBytes;
+    if (withinBudget || attempts >= 6) {
+      return { bytes, format: targets.format, width: size.width, height: size.height, fps, frameCount, delaysMs: writtenDelays, alphas: outAlphas, attempts, withinBudget, box };
+    }
+    // Shrink what costs most first: colours / quality, then frame rate, then size.
+    const over = bytes.length / preset!.maxBytes;
+    if (attempts === 1 || (attempts === 3 && over < 1.3)) {
+      knobs.maxColors = Math.max(32, Math.round(knobs.maxColors / Math.max(1.5, over)));
+      knobs.quality = Math.max(20, Math.round(knobs.quality - 20 * over));
+    } else if (attempts === 2 && frames.length / (knobs.fpsStep + 1) >= 5) {
+      knobs.fpsStep += 1;
+    } else {
+      knobs.scale *= Math.max(0.6, Math.min(0.9, 1 / Math.sqrt(over)));
+    }
+  }
+}
+
+/**
+ * Foreground colours of a frame for its soft edges. The frame's own colours for now: the
+ * matting area's estimateForeground (blur-fusion) plugs in here once it is in the tree.
+ */
+function estimateColours(frame: RgbaImage, _alpha: Float32Array): Uint8Array {
+  return frame.data;
+}
+
+/** Straight RGBA bytes of a composed frame (alpha rounded to 8 bits). */
+function toStraightRgba(c: ColourAlpha): Uint8Array {
+  const out = new Uint8Array(c.rgba);
+  for (let i = 0; i < c.alpha.length; i++) out[i * 4 + 3] = Math.round(Math.min(1, Math.max(0, c.alpha[i])) * 255);
+  return out;
+}
+
+/**
+ * A GIF frame: opaque where `bin` is 1, with its colour flattened against the matte by its soft
+ * alpha (F·a + M·(1−a)), so the 1-bit edge blends into the chosen chat background.
+ */
+export function flattenForGif(c: ColourAlpha, bin: Uint8Array, matte: [number, number, number]): RgbaImage {
+  const out = new Uint8Array(c.rgba.length);
+  for (let i = 0, j = 0; i < bin.length; i++, j += 4) {
+    if (!bin[i]) continue;
+    const a = Math.min(1, c.alpha[i]);
+    const ia = 1 - a;
+    out[j] = Math.round(c.rgba[j] * a + matte[0] * ia);
+    out[j + 1] = Math.round(c.rgba[j + 1] * a + matte[1] * ia);
+    out[j + 2] = Math.round(c.rgba[j + 2] * a + matte[2] * ia);
+    out[j + 3] = 255;
+  }
+  return { data: out, width: c.width, height: c.height };
+}
+
+/**
+ * Makes a sticker file from a clip: prepare, render, write atomically (never over the input; a
+ * cancel or failure leaves no output file).
+ */
+export async function makeSticker(input: string, output: string, options: StickerOptions, env: CoreEnv, ctx: RunContext = {}): Promise<StickerResult> {
+  await assertNotAnInput(output, [input]);
+  const tools = resolveFfmpeg();
+  const t0 = performance.now();
+  const prepared = await prepareSticker(input, options, env, ctx, tools);
+  ctx.onProgress?.({ stage: 'composite', done: 0, total: 1 });
+  const rendered = await renderSticker(prepared, options, ctx, tools);
+  throwIfAborted(ctx.signal);
+  ctx.onProgress?.({ stage: 'write', done: 0, total: 1 });
+  await writeFileAtomic(output, rendered.bytes);
+  ctx.onProgress?.({ stage: 'write', done: 1, total: 1 });
+  prepared.timings.totalMs = performance.now() - t0;
+  const { bytes, alphas: _alphas, ...rest } = rendered;
+  return {
+    ...rest,
+    output,
+    bytes: bytes.length,
+    modelId: prepared.modelId,
+    modelFallback: prepared.modelFallback,
+    preset: options.preset,
+    repeatedFrames: prepared.repeatedFrames,
+    sceneCuts: prepared.cuts.size,
+    timings: prepared.timings,
+  };
+}

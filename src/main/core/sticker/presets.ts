@@ -1,0 +1,58 @@
+// Sticker platform presets (format, size box, duration, frame and byte budgets) and output size
+// presets. Pure data + lookups (core). Budgets are the platforms' published upload limits.
+
+/** Output container of a sticker. */
+export type StickerFormat = 'gif' | 'webp' | 'apng' | 'webm';
+/** Every sticker format. */
+export const STICKER_FORMATS: readonly StickerFormat[] = ['gif', 'webp', 'apng', 'webm'];
+
+/** A platform's limits; the pipeline fits colours, fps and size until the file is within them. */
+export interface PlatformPreset {
+  id: 'line' | 'telegram' | 'discord' | 'wechat';
+  label: string;
+  format: StickerFormat;
+  /** Output must fit inside maxW x maxH. */
+  maxW: number;
+  maxH: number;
+  /** When true the long side is exactly max (Telegram wants one side of 512 px): the crop may be upscaled. */
+  exactLongSide: boolean;
+  maxDurationS: number;
+  maxBytes: number;
+  maxFps: number;
+  /** Most frames allowed (LINE: 5..20), if limited. */
+  maxFrames?: number;
+  /** Loop count written (APNG plays, GIF repeat); 0 = forever. */
+  loops: number;
+}
+
+/**
+ * Platform presets. LINE animated stickers: APNG, <= 320x270, <= 4 s, <= 300 KB, 5..20 frames,
+ * 1..4 loops. Telegram video stickers: VP9 WebM, one side 512 px, <= 3 s, <= 256 KB, <= 30 fps,
+ * no audio. Discord stickers: <= 320x320, <= 512 KB (APNG keeps true alpha). WeChat custom
+ * stickers: GIF, 240x240 display, <= 500 KB (sticker-platform main image limit).
+ */
+export const PLATFORM_PRESETS: Record<PlatformPreset['id'], PlatformPreset> = {
+  line: { id: 'line', label: 'LINE animated sticker', format: 'apng', maxW: 320, maxH: 270, exactLongSide: false, maxDurationS: 4, maxBytes: 300 * 1024, maxFps: 20, maxFrames: 20, loops: 4 },
+  telegram: { id: 'telegram', label: 'Telegram video sticker', format: 'webm', maxW: 512, maxH: 512, exactLongSide: true, maxDurationS: 3, maxBytes: 256 * 1024, maxFps: 30, loops: 0 },
+  discord: { id: 'discord', label: 'Discord sticker', format: 'apng', maxW: 320, maxH: 320, exactLongSide: false, maxDurationS: 10, maxBytes: 512 * 1024, maxFps: 30, loops: 0 },
+  wechat: { id: 'wechat', label: 'WeChat GIF sticker', format: 'gif', maxW: 240, maxH: 240, exactLongSide: false, maxDurationS: 10, maxBytes: 500 * 1024, maxFps: 15, loops: 0 },
+};
+
+/** Named output sizes (long side in px) for when no platform preset is chosen. */
+export const SIZE_PRESETS: Record<'small' | 'medium' | 'large', number> = { small: 160, medium: 320, large: 512 };
+
+/** The preset with this id, or undefined. */
+export function findPlatformPreset(id: string): PlatformPreset | undefined {
+  return (PLATFORM_PRESETS as Record<string, PlatformPreset>)[id.toLowerCase()];
+}
+
+/** The format a file name asks for (.gif .webp .png/.apng .webm), or undefined. */
+export function stickerFormatFromPath(path: string): StickerFormat | undefined {
+  const m = /\.([a-z0-9]+)$/i.exec(path);
+  const ext = m?.[1].toLowerCase();
+  if (ext === 'gif') return 'gif';
+  if (ext === 'webp') return 'webp';
+  if (ext === 'png' || ext === 'apng') return 'apng';
+  if (ext === 'webm') return 'webm';
+  return undefined;
+}

@@ -1,0 +1,169 @@
+// Temporal logic of a sticker's frame sequence: repeated-frame and scene-cut detection, zero-lag
+// smoothing of alpha (forward-backward EMA, reset at cuts) and temporal hysteresis before a 1-bit
+// threshold. Pure typed-array code (core).
+import type { RgbaImage } from '../image/decode';
+
+/** Mean absolute difference of the RGB channels (0..255), on every `step`-th pixel. */
+export function meanAbsDiff(a: RgbaImage, b: RgbaImage, step = 3): number {
+  const da = a.data;
+  const db = b.data;
+  let sum = 0;
+  let count = 0;
+  const stride = step * 4;
+  for (let j = 0; j < da.length; j += stride) {
+    sum += Math.abs(da[j] - db[j]) + Math.abs(da[j + 1] - db[j + 1]) + Math.abs(da[j + 2] - db[j + 2]);
+    count += 3;
+  }
+  return count ? sum / count : 0;
+}
+
+/** Per-block mean absolute RGB difference under which two decoded frames count as the same drawing. */
+export const REPEAT_BLOCK_MAD = 2.5;
+/** Fraction of luma-histogram mass that must move for a scene cut. */
+export const CUT_HISTOGRAM_DISTANCE = 0.5;
+
+/**
+ * The largest mean absolute RGB difference (0..255) over an 8x8 grid of blocks. A local change
+ * (a mouth opening, a hand moving) shows up here even when the whole-frame mean stays tiny.
+ */
+export function maxBlockDiff(a: RgbaImage, b: RgbaImage, grid = 8): number {
+  const { width, height } = a;
+  const sums = new Float64Array(grid * grid);
+  const counts = new Uint32Array(grid * grid);
+  const da = a.data;
+  const db = b.data;
+  for (let y = 0; y < height; y += 2) {
+    const gy = Math.min(grid - 1, Math.floor((y * grid) / height));
+    for (let x = 0; x < width; x += 2) {
+      const gx = Math.min(grid - 1, Math.floor((x * grid) / width));
+      const j = (y * width + x) * 4;
+      sums[gy * grid + gx] += Math.abs(da[j] - db[j]) + Math.abs(da[j + 1] - db[j + 1]) + Math.abs(da[j + 2] - db[j + 2]);
+      counts[gy * grid + gx] += 3;
+    }
+  }
+  let max = 0;
+  for (let i = 0; i < sums.length; i++) if (counts[i]) max = Math.max(max, sums[i] / counts[i]);
+  return max;
+}
+
+/**
+ * True when `b` repeats `a` (anime drawn on twos / threes, or a held pose): no 1/64th block of
+ * the frame changed by more than REPEAT_BLOCK_MAD on average (codec noise only), so the mask
+ * of `a` can be reused.
+ */
+export function isRepeatFrame(a: RgbaImage, b: RgbaImage): boolean {
+  return a.width === b.width && a.height === b.height && maxBlockDiff(a, b) < REPEAT_BLOCK_MAD;
+}
+
+function lumaHistogram(image: RgbaImage, bins = 32): Float32Array {
+  const h = new Float32Array(bins);
+  const d = image.data;
+  let n = 0;
+  for (let j = 0; j < d.length; j += 8) {
+    const y = (0.299 * d[j] + 0.587 * d[j + 1] + 0.114 * d[j + 2]) | 0;
+    h[Math.min(bins - 1, (y * bins) >> 8)]++;
+    n++;
+  }
+  for (let i = 0; i < bins; i++) h[i] /= n || 1;
+  return h;
+}
+
+/**
+ * True when `b` starts a new shot after `a`: half of the luma histogram moved (total variation
+ * distance >= CUT_HISTOGRAM_DISTANCE) and the pixels differ strongly (mean abs diff > 40).
+ */
+export function isSceneCut(a: RgbaImage, b: RgbaImage): boolean {
+  const ha = lumaHistogram(a);
+  const hb = lumaHistogram(b);
+  let tv = 0;
+  for (let i = 0; i < ha.length; i++) tv += Math.abs(ha[i] - hb[i]);
+  tv /= 2;
+  return tv >= CUT_HISTOGRAM_DISTANCE && meanAbsDiff(a, b, 4) > 40;
+}
+
+/**
+ * The per-frame EMA weight of the previous frame for a stability setting 0..1 (0: no smoothing;
+ * 1: strongest, about a 5-frame time constant each way).
+ */
+export function emaWeight(stability: number): number {
+  const s = Math.min(1, Math.max(0, stability));
+  return 0.8 * s;
+}
+
+/**
+ * Zero-lag temporal smoothing of alpha maps: a forward EMA followed by a backward EMA over the
+ * forward result (filtfilt), restarted at every index in `segmentStarts` (scene cuts) so a cut
+ * never bleeds into its neighbours. Returns new arrays; inputs are left as they are.
+ */
+export function smoothAlphaSequence(alphas: Float32Array[], stability: number, segmentStarts: ReadonlySet<number> = new Set()): Float32Array[] {
+  const w = emaWeight(stability);
+  const out = alphas.map((a) => new Float32Array(a));
+  if (w === 0 || alphas.length < 2) return out;
+  const n = alphas.length;
+  const bounds: number[] = [0];
+  for (let i = 1; i < n; i++) if (segmentStarts.has(i)) bounds.push(i);
+  bounds.push(n);
+  for (let s = 0; s + 1 < bounds.length; s++) {
+    const lo = bounds[s];
+    const hi = bounds[s + 1];
+    for (let t = lo + 1; t < hi; t++) {
+      const prev = out[t - 1];
+      const cur = out[t];
+      for (let i = 0; i < cur.length; i++) cur[i] = w * prev[i] + (1 - w) * cur[i];
+    }
+    for (let t = hi - 2; t >= lo; t--) {
+      const next = out[t + 1];
+      const cur = out[t];
+      for (let i = 0; i < cur.length; i++) cur[i] = w * next[i] + (1 - w) * cur[i];
+    }
+  }
+  return out;
+}
+
+/** Thresholds of the temporal hysteresis: a pixel turns on above `high`, off below `low`. */
+export interface HysteresisBand {
+  low: number;
+  high: number;
+}
+
+/** The hysteresis band around a user threshold (0..1); width grows with stability. */
+export function hysteresisBand(threshold: number, stability: number): HysteresisBand {
+  const half = 0.04 + 0.12 * Math.min(1, Math.max(0, stability));
+  return { low: Math.max(0.01, threshold - half), high: Math.min(0.99, threshold + half) };
+}
+
+/**
+ * 1-bit alpha per frame with temporal hysteresis: a pixel that was opaque in the previous frame
+ * stays opaque while alpha > low; a transparent one needs alpha > high. The first frame of each
+ * segment uses the plain threshold (mean of low and high). Returns 0/1 bytes per pixel.
+ */
+export function binarizeWithHysteresis(alphas: Float32Array[], band: HysteresisBand, segmentStarts: ReadonlySet<number> = new Set()): Uint8Array[] {
+  const mid = (band.low + band.high) / 2;
+  const out: Uint8Array[] = [];
+  for (let t = 0; t < alphas.length; t++) {
+    const a = alphas[t];
+    const bin = new Uint8Array(a.length);
+    const prev = t > 0 && !segmentStarts.has(t) && alphas[t - 1].length === a.length ? out[t - 1] : null;
+    if (!prev) {
+      for (let i = 0; i < a.length; i++) bin[i] = a[i] > mid ? 1 : 0;
+    } else {
+      for (let i = 0; i < a.length; i++) bin[i] = a[i] > (prev[i] ? band.low : band.high) ? 1 : 0;
+    }
+    out.push(bin);
+  }
+  return out;
+}
+
+/** Mean absolute change of alpha (0..1) between consecutive frames: the flicker metric. */
+export function meanAlphaChange(alphas: ArrayLike<number>[], scale = 1): number {
+  if (alphas.length < 2) return 0;
+  let sum = 0;
+  let count = 0;
+  for (let t = 1; t < alphas.length; t++) {
+    const a = alphas[t - 1];
+    const b = alphas[t];
+    for (let i = 0; i < b.length; i++) sum += Math.abs(b[i] - a[i]);
+    count += b.length;
+  }
+  return sum / count / scale;
+}

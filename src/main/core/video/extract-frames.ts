@@ -1,0 +1,170 @@
+// Streams decoded frames of a clip as raw RGBA through ffmpeg's stdout (no temp frame files):
+// trim, target fps, max side. A bounded queue lets decoding run ahead of inference; the child is
+// killed on cancel, on error and when the consumer stops early. Core (no electron).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { AppError, CancelledError } from '../../../shared/errors';
+import type { RgbaImage } from '../image/decode';
+import type { RunContext } from '../progress';
+import { resolveFfmpeg, StderrTail, type FfmpegTools } from './ffmpeg';
+import type { VideoInfo } from './probe';
+
+/** What part of the clip to decode, how often and how large. */
+export interface FrameStreamOptions {
+  /** Start of the trim in seconds (default 0). */
+  startS?: number;
+  /** Length of the trim in seconds (default: to the end). */
+  durationS?: number;
+  /** Output frame rate (default: the clip's). */
+  fps?: number;
+  /** Long side of the decoded frames in pixels; never upscaled (default: source size). */
+  maxSidePx?: number;
+  /** Frames decoded ahead of the consumer (default 4). */
+  queueFrames?: number;
+}
+
+/** One decoded frame: RGBA pixels plus its index and presentation time from the trim start. */
+export interface VideoFrame extends RgbaImage {
+  index: number;
+  timeMs: number;
+}
+
+/** The frame size and count a stream will produce. */
+export interface FramePlan {
+  width: number;
+  height: number;
+  fps: number;
+  startS: number;
+  durationS: number;
+  /** Frames expected (the stream stops after this many; fewer if the clip ends first). */
+  frameCount: number;
+}
+
+/** Computes frame size (long side <= maxSidePx, never upscaled) and count for a trim. */
+export function planFrames(info: VideoInfo, options: FrameStreamOptions = {}): FramePlan {
+  const startS = Math.max(0, options.startS ?? 0);
+  if (info.durationS > 0 && startS >= info.durationS) {
+    throw new AppError('INVALID_ARGUMENT', `--start ${startS}s is past the end of the clip (${info.durationS.toFixed(2)}s)`, { detail: { startS, durationS: info.durationS } });
+  }
+  const remaining = info.durationS > 0 ? info.durationS - startS : Infinity;
+  const durationS = Math.min(options.durationS ?? remaining, remaining);
+  if (!(durationS > 0) || !Number.isFinite(durationS)) throw new AppError('INVALID_ARGUMENT', `The trim length must be positive (got ${options.durationS})`);
+  const fps = options.fps ?? (info.fps || 25);
+  if (!(fps > 0 && fps <= 60)) throw new AppError('INVALID_ARGUMENT', `fps must be between 0 and 60, got ${fps}`);
+  const longSide = Math.max(info.width, info.height);
+  const scale = options.maxSidePx && options.maxSidePx < longSide ? options.maxSidePx / longSide : 1;
+  const width = Math.max(2, Math.round(info.width * scale));
+  const height = Math.max(2, Math.round(info.height * scale));
+  const frameCount = Math.max(1, Math.round(durationS * fps));
+  return { width, height, fps, startS, durationS, frameCount };
+}
+
+/** The ffmpeg arguments that decode a plan to raw RGBA on stdout. */
+export function frameArgs(path: string, plan: FramePlan): string[] {
+  const args = ['-hide_banner', '-nostdin', '-v', 'error'];
+  if (plan.startS > 0) args.push('-ss', plan.startS.toFixed(3));
+  args.push('-t', plan.durationS.toFixed(3), '-i', path, '-map', '0:v:0', '-an', '-sn');
+  // fps before scale: fewer frames scaled. 'area' is a proper box downsample (no aliasing).
+  args.push('-vf', `fps=${plan.fps},scale=${plan.width}:${plan.height}:flags=area,format=rgba`);
+  args.push('-frames:v', String(plan.frameCount), '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1');
+  return args;
+}
+
+/**
+ * Decodes frames of `path` (probed as `info`) and yields them in order. Breaking out of the loop,
+ * an error or the signal kills ffmpeg and waits for it to exit (no zombies).
+ */
+export async function* streamFrames(
+  path: string,
+  info: VideoInfo,
+  options: FrameStreamOptions = {},
+  ctx: RunContext = {},
+  tools: FfmpegTools = resolveFfmpeg(),
+): AsyncGenerator<VideoFrame, void, undefined> {
+  const { signal } = ctx;
+  if (signal?.aborted) throw new CancelledError();
+  const plan = planFrames(info, options);
+  const frameBytes = plan.width * plan.height * 4;
+  const maxQueue = Math.max(1, options.queueFrames ?? 4);
+  const child: ChildProcess = spawn(tools.ffmpeg, frameArgs(path, plan), { stdio: ['ignore', 'pipe', 'pipe'], signal, windowsHide: true });
+  const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const stderr = new StderrTail();
+  child.stderr!.on('data', (c: Buffer) => stderr.push(c));
+
+  const queue: Uint8Array[] = [];
+  let current = new Uint8Array(frameBytes);
+  let filled = 0;
+  let ended = false;
+  let failure: unknown = null;
+  let wake: (() => void) | null = null;
+  const notify = (): void => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const stdout = child.stdout!;
+  stdout.on('data', (chunk: Buffer) => {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const n = Math.min(frameBytes - filled, chunk.length - offset);
+      current.set(chunk.subarray(offset, offset + n), filled);
+      filled += n;
+      offset += n;
+      if (filled === frameBytes) {
+        queue.push(current);
+        current = new Uint8Array(frameBytes);
+        filled = 0;
+      }
+    }
+    if (queue.length >= maxQueue) stdout.pause();
+    notify();
+  });
+  child.once('error', (err: NodeJS.ErrnoException) => {
+    if (signal?.aborted || err.name === 'AbortError') failure = new CancelledError();
+    else if (err.code === 'ENOENT' || err.code === 'EACCES') failure = new AppError('FFMPEG_MISSING', `Cannot run ${tools.ffmpeg} (${err.code})`, { cause: err });
+    else failure = new AppError('FFMPEG_FAILED', `ffmpeg failed: ${err.message}`, { cause: err, detail: { stderr: stderr.toString() } });
+    notify();
+  });
+  void closed.then((code) => {
+    ended = true;
+    if (!failure && signal?.aborted) failure = new CancelledError();
+    else if (!failure && code !== 0) {
+      const tail = stderr.toString();
+      const corrupt = /Invalid data found|moov atom not found|corrupt|Error while decoding|could not find codec/i.test(tail);
+      failure = new AppError(corrupt ? 'VIDEO_CORRUPT' : 'FFMPEG_FAILED', `ffmpeg failed while decoding ${path} (exit ${code}): ${tail.split('\n').slice(-2).join(' | ')}`, {
+        detail: { exitCode: code, stderr: tail },
+      });
+    }
+    notify();
+  });
+
+  let index = 0;
+  try {
+    while (index < plan.frameCount) {
+      if (signal?.aborted) throw new CancelledError();
+      if (queue.length > 0) {
+        const data = queue.shift()!;
+        if (queue.length < maxQueue && stdout.isPaused()) stdout.resume();
+        yield { data, width: plan.width, height: plan.height, index, timeMs: (index * 1000) / plan.fps };
+        index++;
+        continue;
+      }
+      if (failure) throw failure;
+      if (ended) break;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        const onAbort = (): void => notify();
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+    }
+    if (failure) throw failure;
+    if (index === 0) {
+      throw new AppError('VIDEO_CORRUPT', `No frames could be decoded from ${path}${plan.startS ? ` after ${plan.startS}s` : ''}`, { detail: { stderr: stderr.toString() } });
+    }
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+    }
+    stdout.destroy();
+    await closed;
+  }
+}

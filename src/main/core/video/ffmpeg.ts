@@ -1,0 +1,138 @@
+// Finds the ffmpeg / ffprobe binaries and runs them as cancellable children whose failures carry
+// the stderr tail. Core (no electron): the engine, the CLI and tests all resolve ffmpeg here.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { AppError, CancelledError } from '../../../shared/errors';
+
+/** Where the ffmpeg tools are and how they were found. */
+export interface FfmpegTools {
+  ffmpeg: string;
+  /** ffprobe, when one was found next to ffmpeg or on PATH; null: probe by parsing `ffmpeg -i`. */
+  ffprobe: string | null;
+  source: 'env' | 'ffmpeg-static' | 'path';
+}
+
+const EXE = process.platform === 'win32' ? '.exe' : '';
+
+function findOnPath(name: string, env: NodeJS.ProcessEnv): string | null {
+  const sep = process.platform === 'win32' ? ';' : ':';
+  for (const dir of (env.PATH ?? '').split(sep).filter(Boolean)) {
+    const p = join(dir, name + EXE);
+    if (existsSync(p)) return p;
+  }
+  return null;
+}
+
+/** ffmpeg-static's binary path, or null when the optional dependency is not installed. */
+function ffmpegStaticPath(): string | null {
+  try {
+    const require = createRequire(import.meta.url);
+    const p = require('ffmpeg-static') as string | null;
+    // Inside a packaged app the binary lives in app.asar.unpacked (asar cannot exec).
+    const fixed = p ? p.replace(`app.asar${process.platform === 'win32' ? '\\' : '/'}`, `app.asar.unpacked${process.platform === 'win32' ? '\\' : '/'}`) : null;
+    return fixed && existsSync(fixed) ? fixed : null;
+  } catch {
+    return null;
+  }
+}
+
+function siblingProbe(ffmpeg: string): string | null {
+  const name = basename(ffmpeg).replace(/ffmpeg/i, 'ffprobe');
+  if (name === basename(ffmpeg)) return null;
+  const p = join(dirname(ffmpeg), name);
+  return existsSync(p) ? p : null;
+}
+
+/**
+ * Resolves ffmpeg in order: `CUTOUT_FFMPEG` (ffprobe from `CUTOUT_FFPROBE` or beside it), then
+ * ffmpeg-static's binary, then `ffmpeg` on PATH. FFMPEG_MISSING names what was tried.
+ */
+export function resolveFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegTools {
+  const probeFromEnv = env.CUTOUT_FFPROBE && existsSync(env.CUTOUT_FFPROBE) ? env.CUTOUT_FFPROBE : null;
+  if (env.CUTOUT_FFMPEG) {
+    if (!existsSync(env.CUTOUT_FFMPEG)) {
+      throw new AppError('FFMPEG_MISSING', `CUTOUT_FFMPEG points to ${env.CUTOUT_FFMPEG}, which does not exist`, { detail: { path: env.CUTOUT_FFMPEG } });
+    }
+    return { ffmpeg: env.CUTOUT_FFMPEG, ffprobe: probeFromEnv ?? siblingProbe(env.CUTOUT_FFMPEG), source: 'env' };
+  }
+  const bundled = ffmpegStaticPath();
+  if (bundled) return { ffmpeg: bundled, ffprobe: probeFromEnv ?? siblingProbe(bundled) ?? findOnPath('ffprobe', env), source: 'ffmpeg-static' };
+  const onPath = findOnPath('ffmpeg', env);
+  if (onPath) return { ffmpeg: onPath, ffprobe: probeFromEnv ?? siblingProbe(onPath) ?? findOnPath('ffprobe', env), source: 'path' };
+  throw new AppError('FFMPEG_MISSING', 'ffmpeg was not found: set CUTOUT_FFMPEG to its path, install ffmpeg-static, or put ffmpeg on PATH', {
+    detail: { tried: ['CUTOUT_FFMPEG', 'ffmpeg-static', 'PATH'] },
+  });
+}
+
+/** Keeps the last `maxChars` characters of a child's stderr (ffmpeg puts the reason at the end). */
+export class StderrTail {
+  private text = '';
+  constructor(private readonly maxChars = 4000) {}
+  push(chunk: Buffer | string): void {
+    this.text += chunk.toString();
+    if (this.text.length > this.maxChars * 2) this.text = this.text.slice(-this.maxChars);
+  }
+  toString(): string {
+    return this.text.slice(-this.maxChars).trim();
+  }
+}
+
+/** Options of runTool. */
+export interface RunToolOptions {
+  signal?: AbortSignal;
+  /** Bytes written to the child's stdin, then closed; omitted: stdin is ignored. */
+  stdin?: Uint8Array;
+  /** Collect stdout (probe output); default false (ignored). */
+  captureStdout?: boolean;
+}
+
+/** Stdout and stderr of a finished tool run. */
+export interface ToolOutput {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs ffmpeg/ffprobe to completion. The child is killed when `signal` fires (CancelledError);
+ * a non-zero exit is returned, not thrown, so the caller can map it to its own code.
+ */
+export function runTool(binary: string, args: string[], options: RunToolOptions = {}): Promise<ToolOutput> {
+  const { signal } = options;
+  if (signal?.aborted) return Promise.reject(new CancelledError());
+  return new Promise((resolve, reject) => {
+    let child: ChildProcess;
+    try {
+      child = spawn(binary, args, { stdio: [options.stdin ? 'pipe' : 'ignore', options.captureStdout ? 'pipe' : 'ignore', 'pipe'], signal, windowsHide: true });
+    } catch (cause) {
+      reject(new AppError('FFMPEG_MISSING', `Cannot start ${binary}: ${(cause as Error).message}`, { cause, detail: { path: binary } }));
+      return;
+    }
+    const stderr = new StderrTail();
+    const out: Buffer[] = [];
+    child.stderr?.on('data', (c: Buffer) => stderr.push(c));
+    child.stdout?.on('data', (c: Buffer) => out.push(c));
+    if (options.stdin && child.stdin) {
+      child.stdin.on('error', () => undefined); // EPIPE when the child exits early; its exit code tells why
+      child.stdin.end(options.stdin);
+    }
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      if (signal?.aborted || err.name === 'AbortError') reject(new CancelledError());
+      else if (err.code === 'ENOENT' || err.code === 'EACCES') reject(new AppError('FFMPEG_MISSING', `Cannot run ${binary} (${err.code})`, { cause: err, detail: { path: binary } }));
+      else reject(new AppError('FFMPEG_FAILED', `${basename(binary)} failed: ${err.message}`, { cause: err, detail: { stderr: stderr.toString() } }));
+    });
+    child.on('close', (code) => {
+      if (signal?.aborted) return reject(new CancelledError());
+      resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: stderr.toString() });
+    });
+  });
+}
+
+/** The FFMPEG_FAILED error for a failed run: the last stderr lines are in the message and detail. */
+export function ffmpegFailed(what: string, out: { code: number; stderr: string }): AppError {
+  const lines = out.stderr.split(/\r?\n/).filter((l) => l.trim());
+  const last = lines.slice(-3).join(' | ');
+  return new AppError('FFMPEG_FAILED', `ffmpeg failed while ${what} (exit ${out.code}): ${last}`, { detail: { exitCode: out.code, stderr: out.stderr } });
+}

@@ -1,0 +1,151 @@
+// Probes a clip: duration, frame rate, display size, rotation, whether it has video. Uses ffprobe
+// JSON when present, else parses `ffmpeg -i` stderr (pure parsers, unit-tested). Core (no electron).
+import { stat } from 'node:fs/promises';
+import { AppError } from '../../../shared/errors';
+import type { RunContext } from '../progress';
+import { resolveFfmpeg, runTool, type FfmpegTools } from './ffmpeg';
+
+/** What a clip is. Width/height are the displayed size (rotation already applied, as ffmpeg decodes). */
+export interface VideoInfo {
+  durationS: number;
+  fps: number;
+  width: number;
+  height: number;
+  /** Clockwise display rotation in degrees (0, 90, 180, 270) stored in the container. */
+  rotationDeg: number;
+  hasVideo: boolean;
+  hasAudio: boolean;
+  codec: string;
+  container: string;
+  /** Frame count when the container states it (GIF, most MP4), else null. */
+  frameCount: number | null;
+}
+
+function parseRate(rate: string | undefined): number {
+  if (!rate) return 0;
+  const [n, d] = rate.split('/').map(Number);
+  const v = d ? n / d : n;
+  return Number.isFinite(v) && v > 0 && v < 1000 ? v : 0;
+}
+
+function normaliseRotation(deg: number): number {
+  const r = ((Math.round(deg / 90) * 90) % 360 + 360) % 360;
+  // Display-matrix rotation is counter-clockwise; tags.rotate is clockwise. Callers pass clockwise.
+  return r;
+}
+
+interface ProbeJson {
+  streams?: Array<{
+    codec_type?: string;
+    codec_name?: string;
+    width?: number;
+    height?: number;
+    r_frame_rate?: string;
+    avg_frame_rate?: string;
+    duration?: string;
+    nb_frames?: string;
+    tags?: Record<string, string>;
+    side_data_list?: Array<{ rotation?: number | string }>;
+  }>;
+  format?: { duration?: string; format_name?: string };
+}
+
+/** Builds VideoInfo from `ffprobe -of json -show_streams -show_format` output. */
+export function parseProbeJson(json: ProbeJson): VideoInfo {
+  const streams = json.streams ?? [];
+  const video = streams.find((s) => s.codec_type === 'video' && (s.width ?? 0) > 0);
+  const hasAudio = streams.some((s) => s.codec_type === 'audio');
+  const durationS = Number(json.format?.duration ?? video?.duration ?? 0) || Number(video?.duration ?? 0) || 0;
+  if (!video) {
+    return { durationS, fps: 0, width: 0, height: 0, rotationDeg: 0, hasVideo: false, hasAudio, codec: '', container: json.format?.format_name ?? '', frameCount: null };
+  }
+  let rotationDeg = 0;
+  const side = video.side_data_list?.find((s) => s.rotation !== undefined);
+  if (side) rotationDeg = normaliseRotation(-Number(side.rotation));
+  else if (video.tags?.rotate) rotationDeg = normaliseRotation(Number(video.tags.rotate));
+  const frameCount = video.nb_frames && Number(video.nb_frames) > 0 ? Number(video.nb_frames) : null;
+  const streamDuration = Number(video.duration ?? 0) || durationS;
+  // GIF r_frame_rate is a timebase guess; the mean rate from frame count and duration is truthful.
+  let fps = parseRate(video.avg_frame_rate) || parseRate(video.r_frame_rate);
+  if (frameCount && streamDuration > 0 && (video.codec_name === 'gif' || !fps)) fps = frameCount / streamDuration;
+  const swap = rotationDeg === 90 || rotationDeg === 270;
+  return {
+    durationS: streamDuration || durationS,
+    fps,
+    width: swap ? video.height! : video.width!,
+    height: swap ? video.width! : video.height!,
+    rotationDeg,
+    hasVideo: true,
+    hasAudio,
+    codec: video.codec_name ?? '',
+    container: json.format?.format_name ?? '',
+    frameCount,
+  };
+}
+
+/** Builds VideoInfo from the stderr of `ffmpeg -hide_banner -i FILE` (no ffprobe available). */
+export function parseFfmpegInfo(stderr: string): VideoInfo {
+  const dm = /Duration:\s*(\d+):(\d+):(\d+(?:\.\d+)?)/.exec(stderr);
+  const durationS = dm ? Number(dm[1]) * 3600 + Number(dm[2]) * 60 + Number(dm[3]) : 0;
+  const container = /Input #0,\s*([^,]+(?:,[^,\s]+)*),\s*from/.exec(stderr)?.[1] ?? '';
+  const vm = /Stream #\d+:\d+[^:]*: Video: (\w+)[^\n]*?(\d{2,5})x(\d{2,5})[^\n]*/.exec(stderr);
+  const hasAudio = /Stream #\d+:\d+[^:]*: Audio:/.test(stderr);
+  if (!vm) return { durationS, fps: 0, width: 0, height: 0, rotationDeg: 0, hasVideo: false, hasAudio, codec: '', container, frameCount: null };
+  const line = vm[0];
+  const fps = Number(/([\d.]+) fps/.exec(line)?.[1] ?? /([\d.]+)k? tbr/.exec(line)?.[1] ?? 0) || 0;
+  let rotationDeg = 0;
+  const disp = /rotation of (-?[\d.]+) degrees/.exec(stderr);
+  const tag = /rotate\s*:\s*(-?\d+)/.exec(stderr);
+  if (disp) rotationDeg = normaliseRotation(-Number(disp[1]));
+  else if (tag) rotationDeg = normaliseRotation(Number(tag[1]));
+  const w = Number(vm[2]);
+  const h = Number(vm[3]);
+  const swap = rotationDeg === 90 || rotationDeg === 270;
+  return { durationS, fps, width: swap ? h : w, height: swap ? w : h, rotationDeg, hasVideo: true, hasAudio, codec: vm[1], container, frameCount: null };
+}
+
+const CORRUPT_HINTS = /Invalid data found|moov atom not found|could not find codec parameters|Error opening input|End of file|Invalid argument|corrupt|does not contain any stream/i;
+
+/**
+ * Probes a clip. Errors: INPUT_NOT_FOUND, VIDEO_CORRUPT (not a media file, truncated),
+ * NO_VIDEO_STREAM (audio only), FFMPEG_MISSING, FFMPEG_FAILED.
+ */
+export async function probeVideo(path: string, ctx: RunContext = {}, tools: FfmpegTools = resolveFfmpeg()): Promise<VideoInfo> {
+  let size: number;
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) throw new Error('not a file');
+    size = s.size;
+  } catch (cause) {
+    throw new AppError('INPUT_NOT_FOUND', `Clip not found: ${path}`, { cause, detail: { path } });
+  }
+  if (size === 0) throw new AppError('VIDEO_CORRUPT', `${path} is empty (0 bytes)`, { detail: { path } });
+  let info: VideoInfo;
+  let stderr: string;
+  if (tools.ffprobe) {
+    const out = await runTool(tools.ffprobe, ['-v', 'error', '-of', 'json', '-show_streams', '-show_format', path], { signal: ctx.signal, captureStdout: true });
+    stderr = out.stderr;
+    let json: ProbeJson | null = null;
+    try {
+      json = JSON.parse(out.stdout) as ProbeJson;
+    } catch {
+      json = null;
+    }
+    if (out.code !== 0 || !json || !json.format) {
+      throw new AppError('VIDEO_CORRUPT', `${path} is not a video this app can read (${stderr.split('\n').filter(Boolean).pop() ?? `exit ${out.code}`})`, {
+        detail: { path, stderr },
+      });
+    }
+    info = parseProbeJson(json);
+  } else {
+    const out = await runTool(tools.ffmpeg, ['-hide_banner', '-i', path], { signal: ctx.signal });
+    stderr = out.stderr;
+    if (!/Input #0/.test(stderr) || CORRUPT_HINTS.test(stderr.split('\n').slice(-2).join('\n'))) {
+      throw new AppError('VIDEO_CORRUPT', `${path} is not a video this app can read`, { detail: { path, stderr } });
+    }
+    info = parseFfmpegInfo(stderr);
+  }
+  if (!info.hasVideo) throw new AppError('NO_VIDEO_STREAM', `${path} has no video stream${info.hasAudio ? ' (audio only)' : ''}`, { detail: { path } });
+  if (!info.width || !info.height) throw new AppError('VIDEO_CORRUPT', `${path}: the video stream has no picture size`, { detail: { path, stderr } });
+  return info;
+}

@@ -1,0 +1,62 @@
+// Unit tests of sticker composition: boxes, fitting, premultiplied crop-resample, outline.
+import { describe, expect, it } from 'vitest';
+import { addOutline, alphaBox, cropResample, fitSize, padBox, unionBoxes } from '../../../../src/main/core/sticker/compose';
+
+describe('boxes', () => {
+  it('finds the alpha box, unions boxes over frames and pads within the frame', () => {
+    const w = 10;
+    const a = new Float32Array(100);
+    a[2 * w + 3] = 1;
+    a[5 * w + 6] = 0.9;
+    expect(alphaBox(a, 10, 10)).toEqual({ x0: 3, y0: 2, x1: 7, y1: 6 });
+    expect(alphaBox(new Float32Array(100), 10, 10)).toBeNull();
+    expect(unionBoxes([{ x0: 3, y0: 2, x1: 7, y1: 6 }, null, { x0: 1, y0: 4, x1: 5, y1: 9 }])).toEqual({ x0: 1, y0: 2, x1: 7, y1: 9 });
+    expect(padBox({ x0: 1, y0: 2, x1: 7, y1: 9 }, 2, 10, 10)).toEqual({ x0: 0, y0: 0, x1: 9, y1: 10 });
+  });
+  it('fits inside a box keeping the aspect, upscaling only when asked', () => {
+    expect(fitSize(400, 300, 320, 270)).toEqual({ width: 320, height: 240 });
+    expect(fitSize(100, 50, 512, 512)).toEqual({ width: 100, height: 50 });
+    expect(fitSize(100, 50, 512, 512, true)).toEqual({ width: 512, height: 256 });
+  });
+});
+
+describe('cropResample', () => {
+  it('does not bleed the colour of transparent pixels into the edge', () => {
+    // Left half red opaque, right half green transparent: the output edge must stay red.
+    const w = 8;
+    const rgba = new Uint8Array(w * w * 4);
+    const alpha = new Float32Array(w * w);
+    for (let y = 0; y < w; y++)
+      for (let x = 0; x < w; x++) {
+        const i = y * w + x;
+        rgba.set(x < 4 ? [255, 0, 0, 255] : [0, 255, 0, 255], i * 4);
+        alpha[i] = x < 4 ? 1 : 0;
+      }
+    const out = cropResample(rgba, alpha, w, w, { x0: 0, y0: 0, x1: 8, y1: 8 }, 4, 4);
+    for (let i = 0; i < 16; i++) {
+      if (out.alpha[i] > 0) expect(out.rgba[i * 4 + 1]).toBe(0);
+    }
+    expect(out.alpha[0]).toBeCloseTo(1, 5);
+    expect(out.alpha[3]).toBeCloseTo(0, 5);
+  });
+});
+
+describe('addOutline', () => {
+  it('draws a white ring of the given width around the subject and leaves the subject alone', () => {
+    const w = 21;
+    const rgba = new Uint8Array(w * w * 4);
+    const alpha = new Float32Array(w * w);
+    for (let y = 8; y <= 12; y++)
+      for (let x = 8; x <= 12; x++) {
+        alpha[y * w + x] = 1;
+        rgba.set([10, 20, 30, 255], (y * w + x) * 4);
+      }
+    const frame = { rgba, alpha, width: w, height: w };
+    addOutline(frame, 3, [255, 255, 255]);
+    expect(alpha[10 * w + 10]).toBe(1);
+    expect(Array.from(rgba.subarray((10 * w + 10) * 4, (10 * w + 10) * 4 + 3))).toEqual([10, 20, 30]);
+    expect(alpha[10 * w + 14]).toBe(1); // 2 px right of the subject
+    expect(Array.from(rgba.subarray((10 * w + 14) * 4, (10 * w + 14) * 4 + 3))).toEqual([255, 255, 255]);
+    expect(alpha[10 * w + 18]).toBe(0); // 6 px away
+  });
+});

@@ -1,0 +1,73 @@
+// Unit tests of the sticker's temporal logic: zero-lag smoothing, cut resets, hysteresis,
+// repeated-frame and scene-cut detection.
+import { describe, expect, it } from 'vitest';
+import type { RgbaImage } from '../../../../src/main/core/image/decode';
+import {
+  binarizeWithHysteresis,
+  hysteresisBand,
+  isRepeatFrame,
+  isSceneCut,
+  meanAlphaChange,
+  smoothAlphaSequence,
+} from '../../../../src/main/core/sticker/temporal';
+
+function seq(values: number[]): Float32Array[] {
+  return values.map((v) => Float32Array.of(v));
+}
+
+function solid(w: number, h: number, rgb: [number, number, number]): RgbaImage {
+  const data = new Uint8Array(w * h * 4);
+  for (let i = 0; i < w * h; i++) data.set([...rgb, 255], i * 4);
+  return { data, width: w, height: h };
+}
+
+describe('smoothAlphaSequence', () => {
+  it('lowers frame-to-frame flicker of a noisy still mask', () => {
+    const noisy = seq([0.9, 0.3, 0.85, 0.35, 0.9, 0.4, 0.88, 0.3]);
+    const smooth = smoothAlphaSequence(noisy, 0.8);
+    expect(meanAlphaChange(smooth)).toBeLessThan(meanAlphaChange(noisy) / 3);
+  });
+  it('has no lag: a step stays centred on the same frame (forward-backward)', () => {
+    const step = seq([0, 0, 0, 0, 1, 1, 1, 1]);
+    const out = smoothAlphaSequence(step, 0.6).map((a) => a[0]);
+    // Symmetric around the step: out[3] + out[4] ≈ 1 (a one-way EMA would give much less).
+    expect(out[3] + out[4]).toBeGreaterThan(0.8);
+    expect(out[3] + out[4]).toBeLessThan(1.2);
+  });
+  it('does not smooth across a scene cut, and stability 0 changes nothing', () => {
+    const vals = [0, 0, 0, 1, 1, 1];
+    const out = smoothAlphaSequence(seq(vals), 1, new Set([3])).map((a) => a[0]);
+    expect(out).toEqual(vals);
+    expect(smoothAlphaSequence(seq([0.2, 0.8]), 0).map((a) => a[0])).toEqual([Math.fround(0.2), Math.fround(0.8)]);
+  });
+});
+
+describe('binarizeWithHysteresis', () => {
+  it('keeps an on pixel on while alpha wobbles around the threshold', () => {
+    const band = hysteresisBand(0.5, 0.5);
+    const wobble = seq([0.8, 0.45, 0.55, 0.42, 0.58, 0.1]);
+    const bins = binarizeWithHysteresis(wobble, band).map((b) => b[0]);
+    expect(bins).toEqual([1, 1, 1, 1, 1, 0]);
+    const plain = [0.8, 0.45, 0.55, 0.42, 0.58, 0.1].map((v) => (v > 0.5 ? 1 : 0));
+    expect(plain).toEqual([1, 0, 1, 0, 1, 0]);
+  });
+  it('restarts from the plain threshold at a cut', () => {
+    const bins = binarizeWithHysteresis(seq([0.9, 0.45]), hysteresisBand(0.5, 0.5), new Set([1])).map((b) => b[0]);
+    expect(bins).toEqual([1, 0]);
+  });
+});
+
+describe('repeat and cut detection', () => {
+  it('treats codec noise as a repeat but a local change as new', () => {
+    const a = solid(64, 64, [100, 120, 140]);
+    const noisy = { ...a, data: a.data.map((v, i) => (i % 4 === 3 ? v : v + ((i * 7) % 3) - 1)) };
+    expect(isRepeatFrame(a, noisy)).toBe(true);
+    const moved = { ...a, data: new Uint8Array(a.data) };
+    for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) moved.data.set([250, 20, 20, 255], (y * 64 + x) * 4);
+    expect(isRepeatFrame(a, moved)).toBe(false);
+  });
+  it('finds a cut between unlike shots but not within one', () => {
+    expect(isSceneCut(solid(32, 32, [20, 20, 30]), solid(32, 32, [230, 220, 200]))).toBe(true);
+    expect(isSceneCut(solid(32, 32, [120, 120, 130]), solid(32, 32, [125, 122, 128]))).toBe(false);
+  });
+});

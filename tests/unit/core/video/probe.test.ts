@@ -1,0 +1,60 @@
+// Unit tests of the pure probe parsers and the frame plan (no ffmpeg run).
+import { describe, expect, it } from 'vitest';
+import { planFrames, frameArgs } from '../../../../src/main/core/video/extract-frames';
+import { parseFfmpegInfo, parseProbeJson, type VideoInfo } from '../../../../src/main/core/video/probe';
+
+describe('parseProbeJson', () => {
+  it('reads a rotated phone clip as its displayed size', () => {
+    const info = parseProbeJson({
+      streams: [
+        { codec_type: 'video', codec_name: 'h264', width: 1920, height: 1080, r_frame_rate: '30/1', avg_frame_rate: '30000/1001', nb_frames: '150', side_data_list: [{ rotation: -90 }] },
+        { codec_type: 'audio', codec_name: 'aac' },
+      ],
+      format: { duration: '5.005', format_name: 'mov,mp4' },
+    });
+    expect(info).toMatchObject({ width: 1080, height: 1920, rotationDeg: 90, hasVideo: true, hasAudio: true, frameCount: 150 });
+    expect(info.fps).toBeCloseTo(29.97, 2);
+  });
+  it('takes a GIF frame rate from frame count and duration, not the timebase guess', () => {
+    const info = parseProbeJson({ streams: [{ codec_type: 'video', codec_name: 'gif', width: 256, height: 256, r_frame_rate: '277/12', avg_frame_rate: '277/12', nb_frames: '48', duration: '2.08' }], format: { duration: '2.08' } });
+    expect(info.fps).toBeCloseTo(48 / 2.08, 3);
+  });
+  it('reports an audio-only file as having no video', () => {
+    expect(parseProbeJson({ streams: [{ codec_type: 'audio' }], format: { duration: '3' } }).hasVideo).toBe(false);
+  });
+});
+
+describe('parseFfmpegInfo', () => {
+  it('parses duration, size, fps and display-matrix rotation from ffmpeg -i stderr', () => {
+    const stderr = `Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'a.mp4':
+  Duration: 00:00:07.55, start: 0.000000, bitrate: 628 kb/s
+  Stream #0:0[0x1](und): Video: h264 (High) (avc1 / 0x31637661), yuv420p(progressive), 640x480 [SAR 1:1 DAR 4:3], 495 kb/s, 23.98 fps, 23.98 tbr, 24k tbn (default)
+    Side data:
+      displaymatrix: rotation of -90.00 degrees
+  Stream #0:1[0x2](und): Audio: aac (LC) (mp4a / 0x6134706D), 44100 Hz, stereo, fltp, 128 kb/s (default)`;
+    const info = parseFfmpegInfo(stderr);
+    expect(info).toMatchObject({ width: 480, height: 640, rotationDeg: 90, hasVideo: true, hasAudio: true, codec: 'h264' });
+    expect(info.durationS).toBeCloseTo(7.55, 3);
+    expect(info.fps).toBeCloseTo(23.98, 2);
+  });
+});
+
+describe('planFrames', () => {
+  const info: VideoInfo = { durationS: 7.5, fps: 24, width: 640, height: 480, rotationDeg: 0, hasVideo: true, hasAudio: false, codec: 'h264', container: 'mp4', frameCount: 180 };
+  it('scales the long side down to maxSide and counts frames from trim and fps', () => {
+    expect(planFrames(info, { startS: 1.2, durationS: 3, fps: 12, maxSidePx: 320 })).toMatchObject({ width: 320, height: 240, frameCount: 36, fps: 12 });
+  });
+  it('never upscales and clips the trim at the end of the clip', () => {
+    expect(planFrames(info, { startS: 6, durationS: 10, fps: 10, maxSidePx: 4000 })).toMatchObject({ width: 640, height: 480, frameCount: 15 });
+  });
+  it('refuses a start past the end', () => {
+    expect(() => planFrames(info, { startS: 9 })).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+  it('asks ffmpeg for raw RGBA on stdout with an input seek and a frame cap', () => {
+    const args = frameArgs('in.mp4', planFrames(info, { startS: 1, durationS: 2, fps: 12, maxSidePx: 320 }));
+    expect(args.slice(args.indexOf('-ss'), args.indexOf('-ss') + 2)).toEqual(['-ss', '1.000']);
+    expect(args.indexOf('-ss')).toBeLessThan(args.indexOf('-i'));
+    expect(args).toContain('pipe:1');
+    expect(args[args.indexOf('-frames:v') + 1]).toBe('24');
+  });
+});
