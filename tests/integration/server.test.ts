@@ -54,7 +54,7 @@ describe('cutout serve', () => {
     expect(app.server.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const noToken = await fetch(`${app.server.origin}/api/listModels`, { method: 'POST', body: '{}' });
     expect(noToken.status).toBe(401);
-    expect((await noToken.json()).error.code).toBe('UNAUTHORIZED');
+    expect(((await noToken.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED');
     const wrong = await fetch(`${app.server.origin}/api/listModels`, { method: 'POST', body: '{}', headers: { 'x-cutout-token': 'nope' } });
     expect(wrong.status).toBe(401);
     const page = await fetch(`${app.server.origin}/`);
