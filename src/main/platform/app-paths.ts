@@ -1,0 +1,54 @@
+// Resource and data paths of the desktop app, computed from facts about the running app (so
+// the dev vs packaged rules are testable without Electron). platform/paths.ts supplies the facts.
+// Main process; Node only.
+import { join } from 'node:path';
+
+/** What platform/paths.ts reads from Electron's app and process. */
+export interface AppFacts {
+  isPackaged: boolean;
+  /** process.resourcesPath (packaged: <install>/resources). */
+  resourcesPath: string;
+  /** app.getAppPath() (dev: the project root; packaged: .../resources/app.asar). */
+  appPath: string;
+  /** app.getPath('userData'). */
+  userDataPath: string;
+  platform: NodeJS.Platform;
+  /** Folder of the built main bundle (out/main). */
+  mainDir: string;
+  /** ELECTRON_RENDERER_URL from `electron-vite dev`, if any. */
+  rendererDevUrl?: string;
+}
+
+/** Every path the app needs. */
+export interface AppPaths {
+  /** Models folder (extraResources `models` when packaged; resources/models in dev). */
+  modelsDir: string;
+  manifestPath: string;
+  /** Bundled ffmpeg (extraResources `bin`), or null in dev (core finds ffmpeg-static or PATH). */
+  ffmpegPath: string | null;
+  userDataDir: string;
+  /** Per-run temp files of the engine (trimaps, pastes). */
+  tempDir: string;
+  preloadPath: string;
+  /** The renderer: the dev server URL, or the built index.html. */
+  renderer: { kind: 'url'; url: string } | { kind: 'file'; path: string; dir: string };
+}
+
+/**
+ * Resolves paths for dev and packaged runs. Packaged: models and ffmpeg are real files under
+ * resourcesPath (extraResources), never inside app.asar, because onnxruntime and spawn need them.
+ */
+export function resolveAppPaths(facts: AppFacts): AppPaths {
+  const resources = facts.isPackaged ? facts.resourcesPath : join(facts.appPath, 'resources');
+  const exe = facts.platform === 'win32' ? 'ffmpeg.exe' : 'ffmpeg';
+  const rendererDir = join(facts.mainDir, '..', 'renderer');
+  return {
+    modelsDir: join(resources, 'models'),
+    manifestPath: join(resources, 'models', 'manifest.json'),
+    ffmpegPath: facts.isPackaged ? join(resources, 'bin', exe) : null,
+    userDataDir: facts.userDataPath,
+    tempDir: join(facts.userDataPath, 'temp'),
+    preloadPath: join(facts.mainDir, '..', 'preload', 'index.cjs'),
+    renderer: !facts.isPackaged && facts.rendererDevUrl ? { kind: 'url', url: facts.rendererDevUrl } : { kind: 'file', path: join(rendererDir, 'index.html'), dir: rendererDir },
+  };
+}

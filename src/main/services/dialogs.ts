@@ -1,0 +1,59 @@
+// Native dialogs, the file manager and the clipboard for the desktop: the Electron
+// implementation of PlatformServices. Main process (electron).
+import { stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { BrowserWindow, clipboard, ClipboardItem, dialog, nativeImage, shell, type FileFilter as ElectronFilter } from 'electron';
+import type { FileFilter } from '../../shared/api';
+import { AppError } from '../../shared/errors';
+import type { PlatformServices } from '../engine/api/deps';
+import { FILTER_EXTENSIONS } from '../engine/api/files';
+
+function electronFilters(filter: FileFilter): ElectronFilter[] {
+  if (filter === 'any') return [];
+  const names: Record<Exclude<FileFilter, 'any'>, string> = { images: 'Images', videos: 'Videos', media: 'Images and videos' };
+  return [{ name: names[filter], extensions: FILTER_EXTENSIONS[filter].map((e) => e.slice(1)) }];
+}
+
+/** PlatformServices on Electron; dialogs are modal to the focused window. */
+export function createDesktopPlatformServices(getWindow: () => BrowserWindow | null): PlatformServices {
+  let lastSaveDir: string | undefined;
+  const parent = (): BrowserWindow | undefined => getWindow() ?? undefined;
+  return {
+    async chooseFiles(req) {
+      const options: Electron.OpenDialogOptions = {
+        title: req.title,
+        properties: req.multiple ? ['openFile', 'multiSelections'] : ['openFile'],
+        filters: electronFilters(req.filter),
+      };
+      const win = parent();
+      const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? [] : result.filePaths;
+    },
+    async chooseFolder(req) {
+      const options: Electron.OpenDialogOptions = { title: req.title, properties: ['openDirectory', 'createDirectory'] };
+      const win = parent();
+      const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+    async chooseSaveTarget(req) {
+      const dir = req.defaultDir ?? lastSaveDir;
+      const options: Electron.SaveDialogOptions = { title: req.title, defaultPath: dir ? join(dir, req.defaultName) : req.defaultName };
+      const win = parent();
+      const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+      if (result.canceled || !result.filePath) return null;
+      lastSaveDir = dirname(result.filePath);
+      return result.filePath;
+    },
+    async revealInFolder(path) {
+      const info = await stat(path).catch(() => null);
+      if (!info) throw new AppError('INPUT_NOT_FOUND', `File not found: ${path}`, { detail: { path } });
+      shell.showItemInFolder(path);
+    },
+    async copyImageToClipboard(path) {
+      const image = nativeImage.createFromPath(path);
+      if (image.isEmpty()) throw new AppError('INPUT_UNSUPPORTED', `${path} is not an image the clipboard can hold (PNG or JPEG)`, { detail: { path } });
+      // Electron 45's clipboard is async and W3C-shaped: one PNG item (JPEG sources are converted).
+      await clipboard.write([new ClipboardItem({ 'image/png': new Blob([new Uint8Array(image.toPNG())], { type: 'image/png' }) })]);
+    },
+  };
+}

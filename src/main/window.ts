@@ -1,0 +1,111 @@
+// The main window, hardened: context isolation, sandbox, no Node in the page, a strict CSP
+// (served with the app:// protocol), navigation and new windows blocked, permissions denied
+// except clipboard writes; follows the OS theme. Main process (electron).
+import { stat } from 'node:fs/promises';
+import { join, normalize, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BrowserWindow, nativeTheme, net, protocol, session, shell } from 'electron';
+import { CONTENT_SECURITY_POLICY } from './platform/csp';
+
+/** The privileged scheme the built renderer is served from (app://renderer/index.html). */
+export const APP_SCHEME = 'app';
+/** The URL of the built renderer's page. */
+export const APP_PAGE_URL = `${APP_SCHEME}://renderer/index.html`;
+
+/** Must run before app 'ready': app:// behaves like https (secure context, fetch, storage). */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
+}
+
+/** Serves files of the built renderer over app:// with the CSP header; nothing outside rendererDir. */
+export function serveRendererProtocol(rendererDir: string): void {
+  const root = resolve(rendererDir);
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    let rel: string;
+    try {
+      rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+    } catch {
+      return new Response('Bad request', { status: 400 });
+    }
+    const file = resolve(join(root, normalize(rel)));
+    if (url.host !== 'renderer' || (file !== root && !file.startsWith(root + sep))) return new Response('Not found', { status: 404 });
+    const info = await stat(file).catch(() => null);
+    const target = info?.isFile() ? file : join(root, 'index.html');
+    const response = await net.fetch(pathToFileURL(target).href);
+    const headers = new Headers(response.headers);
+    headers.set('content-security-policy', CONTENT_SECURITY_POLICY);
+    headers.set('x-content-type-options', 'nosniff');
+    return new Response(response.body, { status: response.status, headers });
+  });
+}
+
+/** True when a URL is our page (the app:// renderer, or the dev server's origin). */
+export function isAppUrl(url: string, pageUrl: string): boolean {
+  try {
+    const u = new URL(url);
+    const p = new URL(pageUrl);
+    return u.protocol === p.protocol && u.host === p.host;
+  } catch {
+    return false;
+  }
+}
+
+/** Options of createMainWindow. */
+export interface MainWindowOptions {
+  preloadPath: string;
+  pageUrl: string;
+  /** Called once the page asked to close (after jobs are told to stop). */
+  onClosed?: () => void;
+}
+
+/** Creates and loads the one main window. */
+export function createMainWindow(options: MainWindowOptions): BrowserWindow {
+  const dark = nativeTheme.shouldUseDarkColors;
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 840,
+    minWidth: 880,
+    minHeight: 600,
+    show: false,
+    title: 'Cutout Studio',
+    backgroundColor: dark ? '#1c1c1e' : '#f5f5f7',
+    webPreferences: {
+      preload: options.preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  const contents = win.webContents;
+  // Navigation away from our page and new windows are refused; web links open in the OS browser.
+  contents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url, options.pageUrl)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAppUrl(url, options.pageUrl)) event.preventDefault();
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permission === 'clipboard-sanitized-write'));
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) => permission === 'clipboard-sanitized-write');
+  // The dev server (electron-vite dev) serves over http: give it the same CSP.
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  win.once('ready-to-show', () => win.show());
+  nativeTheme.on('updated', () => {
+    if (!win.isDestroyed()) win.setBackgroundColor(nativeTheme.shouldUseDarkColors ? '#1c1c1e' : '#f5f5f7');
+  });
+  win.on('closed', () => options.onClosed?.());
+  void win.loadURL(options.pageUrl);
+  return win;
+}
