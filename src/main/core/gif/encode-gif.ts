@@ -134,3 +134,40 @@ export function encodeGif(frames: readonly GifFrame[], delaysMs: readonly number
   gif.finish();
   return { bytes: gif.bytes(), frameCount: indexed.length, delaysMs: cs.map((c) => c * 10), paletteSize: fullPalette.length };
 }
+
+/**
+ * Reduces frames to at most `maxColors` RGBA colours with one shared palette (alpha quantised
+ * too), in place of a true-colour APNG's millions: deflate then compresses flat areas far
+ * better. Fully transparent pixels stay fully transparent.
+ */
+export function posterizeFrames(frames: readonly Uint8Array[], maxColors: number): Uint8Array[] {
+  let total = 0;
+  for (const f of frames) total += f.length / 4;
+  const step = Math.max(1, Math.ceil(total / 250_000));
+  const picked = new Uint8Array(Math.ceil(total / step) * 4);
+  let k = 0;
+  let seen = 0;
+  for (const f of frames) {
+    for (let j = 0; j < f.length; j += 4) {
+      if (f[j + 3] && seen % step === 0 && k + 4 <= picked.length) {
+        picked.set(f.subarray(j, j + 4), k);
+        k += 4;
+      }
+      if (f[j + 3]) seen++;
+    }
+  }
+  const palette = gifenc.quantize(k ? picked.subarray(0, k) : Uint8Array.of(0, 0, 0, 255), Math.min(256, Math.max(2, maxColors)), { format: 'rgba4444' });
+  return frames.map((f) => {
+    const index = gifenc.applyPalette(f, palette, 'rgba4444');
+    const out = new Uint8Array(f.length);
+    for (let i = 0, j = 0; i < index.length; i++, j += 4) {
+      if (!f[j + 3]) continue;
+      const c = palette[index[i]];
+      out[j] = c[0];
+      out[j + 1] = c[1];
+      out[j + 2] = c[2];
+      out[j + 3] = c.length > 3 ? c[3] : 255;
+    }
+    return out;
+  });
+}

@@ -11,13 +11,13 @@ import { upsampleMaskGuided } from '../matting/guided-filter';
 import type { ModelEntry } from '../models/manifest';
 import type { RunContext } from '../progress';
 import { runMaskModel } from '../segment/mask-model';
-import { encodeGif } from '../gif/encode-gif';
+import { encodeGif, posterizeFrames } from '../gif/encode-gif';
 import { resolveFfmpeg, type FfmpegTools } from '../video/ffmpeg';
 import { planFrames, streamFrames, type FramePlan } from '../video/extract-frames';
 import { probeVideo, type VideoInfo } from '../video/probe';
 import { addOutline, alphaBox, cropResample, fitSize, padBox, unionBoxes, type Box, type ColourAlpha } from './compose';
 import { encodeAnimatedWebp, encodeApng, encodeWebmVp9, type AnimatedFrames } from './encode-animated';
-import { findPlatformPreset, SIZE_PRESETS, type PlatformPreset, type StickerFormat } from './presets';
+import { findPlatformPreset, SIZE_PRESETS, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
 import { binarizeWithHysteresis, hysteresisBand, isRepeatFrame, isSceneCut, smoothAlphaSequence } from './temporal';
 
 /** Options of a sticker; every field is optional (defaults in brackets). */
@@ -226,6 +226,8 @@ interface RenderKnobs {
   scale: number;
   maxColors: number;
   quality: number;
+  /** APNG: reduce to maxColors RGBA colours before deflate. */
+  posterize: boolean;
 }
 
 function evenUp(v: number): number {
@@ -235,7 +237,7 @@ function evenUp(v: number): number {
 /**
  * Crops, scales, outlines and encodes prepared frames. With a platform preset the encode is
  * repeated with fewer colours / lower quality, fewer frames, then a smaller size until the file
- * fits the preset's byte budget (at most 6 attempts).
+ * fits the preset's byte budget (at most 7 attempts).
  */
 export async function renderSticker(prepared: PreparedSticker, options: StickerOptions, ctx: RunContext = {}, tools?: FfmpegTools): Promise<RenderedSticker> {
   const targets = resolveTargets(options, prepared.info);
@@ -247,7 +249,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
   const padFrac = options.padding ?? 0.04;
   const outlineOut = Math.max(0, options.outlinePx ?? 0);
   const preset = targets.preset;
-  const knobs: RenderKnobs = { fpsStep: 1, scale: 1, maxColors: options.maxColors ?? 255, quality: 80 };
+  const knobs: RenderKnobs = { fpsStep: 1, scale: 1, maxColors: options.maxColors ?? 255, quality: 80, posterize: options.maxColors !== undefined };
   const threshold = clamp01(options.threshold, 0.5, 'threshold');
   const stability = clamp01(options.stability, 0.5, 'stability');
   const matte = parseHexColor(options.matte ?? '#FFFFFF');
@@ -299,7 +301,9 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
       writtenDelays = gif.delaysMs;
       outAlphas = bins.map((b) => Float32Array.from(b));
     } else {
-      const animated: AnimatedFrames = { frames: composed.map(toStraightRgba), width: size.width, height: size.height, delaysMs, fps };
+      let straight = composed.map(toStraightRgba);
+      if (targets.format === 'apng' && knobs.posterize) straight = posterizeFrames(straight, knobs.maxColors);
+      const animated: AnimatedFrames = { frames: straight, width: size.width, height: size.height, delaysMs, fps };
       if (targets.format === 'webp') bytes = await encodeAnimatedWebp(animated, { quality: knobs.quality, loop: preset?.loops ?? 0 });
       else if (targets.format === 'apng') bytes = await encodeApng(animated, { plays: preset?.loops ?? 0 }, ctx, tools ?? resolveFfmpeg());
       else bytes = await encodeWebmVp9(animated, { crf: Math.round(63 - knobs.quality * 0.45) }, ctx, tools ?? resolveFfmpeg());
@@ -308,18 +312,21 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     prepared.timings.composeMs += composeMs;
     prepared.timings.encodeMs += performance.now() - t1;
     const withinBudget = !preset || bytes.length <= preset.maxBytes;
-    if (withinBudget || attempts >= 6) {
+    ctx.onProgress?.({ stage: 'encode', done: attempts, total: attempts, detail: `attempt ${attempts}: ${size.width}x${size.height}, ${picked.length} frames, ${bytes.length} bytes` });
+    if (withinBudget || attempts >= 7) {
       return { bytes, format: targets.format, width: size.width, height: size.height, fps, frameCount, delaysMs: writtenDelays, alphas: outAlphas, attempts, withinBudget, box };
     }
-    // Shrink what costs most first: colours / quality, then frame rate, then size.
+    // Shrink in order of what a viewer notices least: colours / quality (twice), then size,
+    // then, as a last resort, every other frame.
     const over = bytes.length / preset!.maxBytes;
-    if (attempts === 1 || (attempts === 3 && over < 1.3)) {
-      knobs.maxColors = Math.max(32, Math.round(knobs.maxColors / Math.max(1.5, over)));
+    if (attempts <= 2) {
+      if (targets.format === 'apng' && !knobs.posterize) knobs.posterize = true;
+      else knobs.maxColors = Math.max(32, Math.round(knobs.maxColors / Math.max(1.5, over)));
       knobs.quality = Math.max(20, Math.round(knobs.quality - 20 * over));
-    } else if (attempts === 2 && frames.length / (knobs.fpsStep + 1) >= 5) {
+    } else if (attempts === 5 && frames.length / (knobs.fpsStep + 1) >= 5) {
       knobs.fpsStep += 1;
     } else {
-      knobs.scale *= Math.max(0.6, Math.min(0.9, 1 / Math.sqrt(over)));
+      knobs.scale *= Math.max(0.6, Math.min(0.92, 1 / Math.sqrt(over)));
     }
   }
 }
@@ -359,10 +366,16 @@ export function flattenForGif(c: ColourAlpha, bin: Uint8Array, matte: [number, n
 
 /**
  * Makes a sticker file from a clip: prepare, render, write atomically (never over the input; a
- * cancel or failure leaves no output file).
+ * cancel or failure leaves no output file). Without a format or preset the output's extension
+ * picks the format.
  */
 export async function makeSticker(input: string, output: string, options: StickerOptions, env: CoreEnv, ctx: RunContext = {}): Promise<StickerResult> {
   await assertNotAnInput(output, [input]);
+  if (!options.format && !options.preset) {
+    const fromPath = stickerFormatFromPath(output);
+    if (!fromPath) throw new AppError('INVALID_ARGUMENT', `Cannot tell the sticker format from ${output}: use .gif, .webp, .png or .webm, or pass a format`);
+    options = { ...options, format: fromPath };
+  }
   const tools = resolveFfmpeg();
   const t0 = performance.now();
   const prepared = await prepareSticker(input, options, env, ctx, tools);

@@ -137,6 +137,8 @@ export async function* streamFrames(
     notify();
   });
 
+  const onAbort = (): void => notify();
+  signal?.addEventListener('abort', onAbort, { once: true });
   let index = 0;
   try {
     while (index < plan.frameCount) {
@@ -152,8 +154,6 @@ export async function* streamFrames(
       if (ended) break;
       await new Promise<void>((resolve) => {
         wake = resolve;
-        const onAbort = (): void => notify();
-        signal?.addEventListener('abort', onAbort, { once: true });
       });
     }
     if (failure) throw failure;
@@ -161,6 +161,7 @@ export async function* streamFrames(
       throw new AppError('VIDEO_CORRUPT', `No frames could be decoded from ${path}${plan.startS ? ` after ${plan.startS}s` : ''}`, { detail: { stderr: stderr.toString() } });
     }
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGKILL');
     }

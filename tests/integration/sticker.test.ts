@@ -1,0 +1,130 @@
+// Clip -> sticker end to end with the real model, ffmpeg, gifenc and sharp on eval clips: the
+// output decodes, frame count and delays follow fps and trim, corners are transparent, presets
+// fit their budgets, cancel leaves no file and no ffmpeg, smoothing lowers flicker.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { makeSticker, prepareSticker, renderSticker } from '../../src/main/core/sticker/make-sticker';
+import { meanAlphaChange } from '../../src/main/core/sticker/temporal';
+import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
+import { evalFile, tempDir, testEnv } from '../helpers/env';
+
+function ffmpegChildren(): string[] {
+  const out = execFileSync('ps', ['-o', 'pid=,stat=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => /ffmpeg|ffprobe/.test(l));
+}
+
+async function pages(path: string): Promise<{ n: number; w: number; h: number; delays: number[]; data: Buffer }> {
+  const meta = await sharp(path, { animated: true }).metadata();
+  const { data } = await sharp(path, { animated: true }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { n: meta.pages ?? 1, w: meta.width!, h: meta.pageHeight ?? meta.height!, delays: meta.delay ?? [], data };
+}
+
+function cornerAlphas(p: { n: number; w: number; h: number; data: Buffer }): number[] {
+  const out: number[] = [];
+  const page = p.w * p.h * 4;
+  for (let k = 0; k < p.n; k++) {
+    for (const [x, y] of [[0, 0], [p.w - 1, 0]]) out.push(p.data[k * page + (y * p.w + x) * 4 + 3]);
+  }
+  return out;
+}
+
+describe('cutout sticker pipeline', () => {
+  const env = testEnv();
+  const person = evalFile('person_clips', 'clips', 'liveportrait_driving_d18.mp4');
+  const anime = evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif');
+
+  it('turns an anime GIF into a looping transparent GIF with exact delays', async () => {
+    const out = join(tempDir(), 'anime.gif');
+    const r = await makeSticker(anime, out, { fps: 12, maxSidePx: 200 }, env);
+    expect(r.modelId).toBeTruthy();
+    const p = await pages(out);
+    expect(p.n).toBe(r.frameCount);
+    expect(Math.max(p.w, p.h)).toBeLessThanOrEqual(200);
+    // 2.08 s at 12 fps = 25 frames; merged repeats keep the total length.
+    const total = p.delays.reduce((a, b) => a + b, 0);
+    expect(Math.abs(total - 25 * (1000 / 12))).toBeLessThanOrEqual(10);
+    expect(p.delays.every((d) => d % 10 === 0 && d >= 80)).toBe(true);
+    expect(cornerAlphas(p).every((a) => a === 0)).toBe(true);
+  });
+
+  it('writes an animated WebP with true alpha for a trimmed real-person clip', async () => {
+    const out = join(tempDir(), 'person.webp');
+    const r = await makeSticker(person, out, { model: 'person', startS: 1.2, durationS: 2, fps: 10, maxSidePx: 160, outlinePx: 3 }, env);
+    const p = await pages(out);
+    expect(p.n).toBe(20);
+    expect(p.delays).toEqual(Array(20).fill(100));
+    expect(r.withinBudget).toBe(true);
+    expect(cornerAlphas(p).every((a) => a === 0)).toBe(true);
+    // The face is opaque and some edge pixels are partially transparent (true alpha, not 1-bit).
+    const page = p.w * p.h * 4;
+    expect(p.data[(Math.floor(p.h * 0.4) * p.w + Math.floor(p.w / 2)) * 4 + 3]).toBeGreaterThan(250);
+    let soft = 0;
+    for (let j = 3; j < page; j += 4) if (p.data[j] > 10 && p.data[j] < 245) soft++;
+    expect(soft).toBeGreaterThan(20);
+  });
+
+  it('fits the LINE (APNG) and Telegram (VP9 WebM with alpha) presets', async () => {
+    const dir = tempDir();
+    const line = await makeSticker(person, join(dir, 'line.png'), { model: 'person', preset: 'line', startS: 0.5 }, env);
+    expect(line.format).toBe('apng');
+    expect(line.width).toBeLessThanOrEqual(320);
+    expect(line.height).toBeLessThanOrEqual(270);
+    expect(line.bytes).toBeLessThanOrEqual(300 * 1024);
+    expect(line.frameCount).toBeLessThanOrEqual(20);
+    expect(line.frameCount / line.fps).toBeLessThanOrEqual(4.01);
+    const probe = JSON.parse(
+      execFileSync(resolveFfmpeg().ffprobe!, ['-v', 'error', '-of', 'json', '-show_streams', '-count_frames', join(dir, 'line.png')], { encoding: 'utf8' }),
+    ) as { streams: { codec_name: string; nb_read_frames: string }[] };
+    expect(probe.streams[0].codec_name).toBe('apng');
+    expect(Number(probe.streams[0].nb_read_frames)).toBe(line.frameCount);
+
+    const tg = await makeSticker(person, join(dir, 'tg.webm'), { model: 'person', preset: 'telegram' }, env);
+    expect(tg.format).toBe('webm');
+    expect(Math.max(tg.width, tg.height)).toBe(512);
+    expect(tg.bytes).toBeLessThanOrEqual(256 * 1024);
+    expect(tg.frameCount / tg.fps).toBeLessThanOrEqual(3.01);
+    // Decode the first frame with libvpx (the alpha decoder) and check a corner is transparent.
+    const raw = execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-c:v', 'libvpx-vp9', '-i', join(dir, 'tg.webm'), '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1']);
+    expect(raw.length).toBe(tg.width * tg.height * 4);
+    expect(raw[3]).toBeLessThan(10);
+  });
+
+  it('cancel mid-run leaves no output file, no temp file and no ffmpeg process', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'cancelled.gif');
+    const controller = new AbortController();
+    const run = makeSticker(person, out, { model: 'person', fps: 15, maxSidePx: 160 }, env, {
+      signal: controller.signal,
+      onProgress: (e) => {
+        if (e.stage === 'segment' && e.done === 5) controller.abort();
+      },
+    });
+    await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(ffmpegChildren()).toEqual([]);
+  });
+
+  it('a text file renamed .mp4 gives VIDEO_CORRUPT and writes nothing', async () => {
+    const dir = tempDir();
+    const fake = join(dir, 'clip.mp4');
+    writeFileSync(fake, 'hello, I am not a video\n');
+    await expect(makeSticker(fake, join(dir, 'out.gif'), {}, env)).rejects.toMatchObject({ code: 'VIDEO_CORRUPT' });
+    expect(readdirSync(dir)).toEqual(['clip.mp4']);
+    expect(statSync(fake).size).toBeGreaterThan(0);
+  });
+
+  it('temporal smoothing lowers flicker on a static-camera clip', async () => {
+    const opts = { model: 'person', startS: 0, durationS: 3, fps: 12, maxSidePx: 160 };
+    const prepared = await prepareSticker(person, { ...opts, stability: 0.7 }, env);
+    const raw = meanAlphaChange(prepared.rawAlphas);
+    const smooth = meanAlphaChange(prepared.alphas);
+    expect(smooth).toBeLessThan(raw);
+    const gifSmooth = await renderSticker(prepared, { ...opts, stability: 0.7, format: 'gif' });
+    const gifRaw = await renderSticker({ ...prepared, alphas: prepared.rawAlphas }, { ...opts, stability: 0, format: 'gif' });
+    expect(meanAlphaChange(gifSmooth.alphas)).toBeLessThan(meanAlphaChange(gifRaw.alphas));
+  });
+});

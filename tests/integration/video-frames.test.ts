@@ -1,0 +1,82 @@
+// Streamed frame decoding with the real ffmpeg on eval clips: trim/fps/size, GIF coalescing,
+// error codes, and that cancel or an early stop leaves no ffmpeg child behind.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
+import { streamFrames } from '../../src/main/core/video/extract-frames';
+import { probeVideo } from '../../src/main/core/video/probe';
+import { evalFile, tempDir } from '../helpers/env';
+
+/** Child processes of this test process named ffmpeg (zombies included: ps lists them). */
+function ffmpegChildren(): string[] {
+  const out = execFileSync('ps', ['-o', 'pid=,stat=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => /ffmpeg|ffprobe/.test(l));
+}
+
+describe('probe and streamed frames', () => {
+  const mp4 = evalFile('person_clips', 'clips', 'liveportrait_driving_d18.mp4');
+  const gif = evalFile('anime_clips', 'clips', 'w2xgui_gif2_original.gif');
+
+  it('probes an MP4 and streams exactly duration x fps frames at the asked size', async () => {
+    const info = await probeVideo(mp4);
+    expect(info).toMatchObject({ width: 480, height: 480, hasVideo: true, rotationDeg: 0 });
+    expect(info.fps).toBeCloseTo(30, 1);
+    const frames = [];
+    for await (const f of streamFrames(mp4, info, { startS: 1.2, durationS: 1.5, fps: 10, maxSidePx: 200 })) frames.push(f);
+    expect(frames.length).toBe(15);
+    expect(frames.map((f) => f.timeMs)).toEqual(Array.from({ length: 15 }, (_, i) => i * 100));
+    expect([frames[0].width, frames[0].height]).toEqual([200, 200]);
+    expect(frames[0].data.length).toBe(200 * 200 * 4);
+    expect(ffmpegChildren()).toEqual([]);
+  });
+
+  it('coalesces a frame-delta GIF: every decoded frame is a whole opaque picture', async () => {
+    const info = await probeVideo(gif);
+    expect(info.frameCount).toBe(10);
+    let n = 0;
+    for await (const f of streamFrames(gif, info, { fps: info.fps })) {
+      let minAlpha = 255;
+      for (let j = 3; j < f.data.length; j += 4) minAlpha = Math.min(minAlpha, f.data[j]);
+      expect(minAlpha).toBe(255);
+      n++;
+    }
+    expect(n).toBe(10);
+  });
+
+  it('kills ffmpeg on cancel and when the consumer stops early (no zombies)', async () => {
+    const info = await probeVideo(mp4);
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const run = (async () => {
+      for await (const f of streamFrames(mp4, info, { fps: 30 }, { signal: controller.signal })) {
+        seen.push(f.index);
+        if (f.index === 2) controller.abort();
+      }
+    })();
+    await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(seen.length).toBeLessThan(10);
+    expect(ffmpegChildren()).toEqual([]);
+    for await (const f of streamFrames(mp4, info, { fps: 30 })) if (f.index === 1) break;
+    expect(ffmpegChildren()).toEqual([]);
+  });
+
+  it('gives each bad input its code', async () => {
+    const dir = tempDir();
+    const text = join(dir, 'notes.mp4');
+    writeFileSync(text, 'this is a text file, not a video\n'.repeat(20));
+    await expect(probeVideo(text)).rejects.toMatchObject({ code: 'VIDEO_CORRUPT' });
+    await expect(probeVideo(join(dir, 'absent.mp4'))).rejects.toMatchObject({ code: 'INPUT_NOT_FOUND' });
+    const audio = join(dir, 'tone.m4a');
+    execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac', audio]);
+    await expect(probeVideo(audio)).rejects.toMatchObject({ code: 'NO_VIDEO_STREAM' });
+    expect(() => resolveFfmpeg({ ...process.env, CUTOUT_FFMPEG: join(dir, 'no-ffmpeg') })).toThrowError(expect.objectContaining({ code: 'FFMPEG_MISSING' }));
+    expect(() => resolveFfmpeg({ PATH: dir })).toThrowError(expect.objectContaining({ code: 'FFMPEG_MISSING' }));
+    // A truncated MP4 (first 20 KB of a real clip) is corrupt, not an internal error.
+    const cut = join(dir, 'cut.mp4');
+    copyFileSync(mp4, cut);
+    writeFileSync(cut, execFileSync('head', ['-c', '20000', mp4]));
+    await expect(probeVideo(cut)).rejects.toMatchObject({ code: 'VIDEO_CORRUPT' });
+  });
+});
