@@ -1,0 +1,60 @@
+// electron-builder.yml stays honest on paper: appId, the installers per OS, native modules
+// unpacked from the asar, models and ffmpeg as extraResources where platform/app-paths.ts looks,
+// no native rebuild; electron.vite.config builds the engine worker and a CommonJS preload.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { resolveAppPaths } from '../../src/main/platform/app-paths';
+import { REPO_ROOT } from '../helpers/env';
+
+interface BuilderConfig {
+  appId: string;
+  asar: boolean;
+  asarUnpack: string[];
+  extraResources: Array<{ from: string; to: string }>;
+  npmRebuild: boolean;
+  files: string[];
+  win: { target: Array<{ target: string }> };
+  mac: { target: Array<{ target: string }> };
+  linux: { target: string[]; icon: string };
+}
+
+const config = parse(readFileSync(join(REPO_ROOT, 'electron-builder.yml'), 'utf8')) as BuilderConfig;
+
+describe('electron-builder.yml', () => {
+  it('names the app and the installers: nsis, dmg, AppImage + deb', () => {
+    expect(config.appId).toMatch(/^[a-z0-9]+(\.[a-z0-9-]+){2,}$/);
+    expect(config.win.target.map((t) => t.target)).toContain('nsis');
+    expect(config.mac.target.map((t) => t.target)).toContain('dmg');
+    expect(config.linux.target).toEqual(expect.arrayContaining(['AppImage', 'deb']));
+    expect(existsSync(join(REPO_ROOT, config.linux.icon))).toBe(true);
+  });
+
+  it('unpacks onnxruntime-node (its .node and shared libraries together), sharp and @img', () => {
+    expect(config.asar).toBe(true);
+    expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/node_modules/onnxruntime-node/**/*', '**/node_modules/sharp/**/*', '**/node_modules/@img/**/*']));
+    expect(config.npmRebuild).toBe(false);
+    expect(config.files).toContain('out/**/*');
+  });
+
+  it('ships models and ffmpeg as extraResources where the packaged app looks for them', () => {
+    const models = config.extraResources.find((r) => r.from === 'resources/models');
+    const ffmpeg = config.extraResources.find((r) => r.from.startsWith('resources/bin/'));
+    expect(models?.to).toBe('models');
+    expect(ffmpeg?.to).toBe('bin');
+    expect(ffmpeg?.from).toContain('${os}');
+    const packaged = resolveAppPaths({ isPackaged: true, resourcesPath: '/r', appPath: '/r/app.asar', userDataPath: '/u', platform: 'linux', mainDir: '/r/app.asar/out/main' });
+    expect(packaged.modelsDir).toBe(join('/r', models!.to));
+    expect(packaged.ffmpegPath).toBe(join('/r', ffmpeg!.to, 'ffmpeg'));
+    expect(existsSync(join(REPO_ROOT, 'resources/models/manifest.json'))).toBe(true);
+  });
+
+  it('electron.vite.config builds the engine worker entry and a CommonJS preload, native modules external', () => {
+    const vite = readFileSync(join(REPO_ROOT, 'electron.vite.config.ts'), 'utf8');
+    expect(vite).toContain("src/main/engine/entry.ts");
+    expect(vite).toMatch(/format: 'cjs', entryFileNames: '\[name\]\.cjs'/);
+    for (const mod of ['sharp', 'onnxruntime-node']) expect(vite).toContain(`'${mod}'`);
+    expect(resolveAppPaths({ isPackaged: false, resourcesPath: '', appPath: '/a', userDataPath: '/u', platform: 'linux', mainDir: '/a/out/main' }).preloadPath).toMatch(/index\.cjs$/);
+  });
+});

@@ -1,0 +1,34 @@
+// Resource paths for dev and packaged runs, from a fake environment (no Electron).
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveAppPaths, type AppFacts } from '../../../src/main/platform/app-paths';
+
+const base: AppFacts = {
+  isPackaged: false,
+  resourcesPath: '/opt/Cutout Studio/resources',
+  appPath: '/home/me/cutout-studio',
+  userDataPath: '/home/me/.config/Cutout Studio',
+  platform: 'linux',
+  mainDir: '/home/me/cutout-studio/out/main',
+};
+
+describe('resolveAppPaths', () => {
+  it('dev: resources and the renderer come from the checkout; ffmpeg is found by core', () => {
+    const p = resolveAppPaths(base);
+    expect(p.modelsDir).toBe(join('/home/me/cutout-studio', 'resources', 'models'));
+    expect(p.manifestPath).toBe(join('/home/me/cutout-studio', 'resources', 'models', 'manifest.json'));
+    expect(p.ffmpegPath).toBeNull();
+    expect(p.preloadPath).toBe(join('/home/me/cutout-studio/out', 'preload', 'index.cjs'));
+    expect(p.renderer).toEqual({ kind: 'file', path: join('/home/me/cutout-studio/out/renderer/index.html'), dir: join('/home/me/cutout-studio/out/renderer') });
+    expect(resolveAppPaths({ ...base, rendererDevUrl: 'http://localhost:5173' }).renderer).toEqual({ kind: 'url', url: 'http://localhost:5173' });
+  });
+
+  it('packaged: models and ffmpeg are real files under resourcesPath (never inside app.asar)', () => {
+    const p = resolveAppPaths({ ...base, isPackaged: true, appPath: '/opt/Cutout Studio/resources/app.asar', mainDir: '/opt/Cutout Studio/resources/app.asar/out/main', rendererDevUrl: 'http://evil:1' });
+    expect(p.modelsDir).toBe(join('/opt/Cutout Studio/resources', 'models'));
+    expect(p.ffmpegPath).toBe(join('/opt/Cutout Studio/resources', 'bin', 'ffmpeg'));
+    expect(p.modelsDir).not.toContain('app.asar');
+    expect(p.renderer.kind).toBe('file');
+    expect(resolveAppPaths({ ...base, isPackaged: true, platform: 'win32', resourcesPath: 'C:\\App\\resources' }).ffmpegPath).toMatch(/ffmpeg\.exe$/);
+  });
+});

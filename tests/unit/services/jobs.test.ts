@@ -1,0 +1,117 @@
+// JobRegistry: one finished event per job, progress throttled to <= 10/s with the newest event
+// kept, cancellation within a second, failures carried as codes, the taskbar aggregate cleared.
+import { describe, expect, it } from 'vitest';
+import { AppError, CancelledError } from '../../../src/shared/errors';
+import type { JobOutcome, JobProgress, JobSpec } from '../../../src/shared/jobs';
+import { sleep } from '../../../src/main/core/abort';
+import { JobRegistry, type JobRunner } from '../../../src/main/services/jobs';
+
+const SPEC: JobSpec = { kind: 'cutout', input: '/in.png', output: '/out.png', options: { subject: 'person', background: { kind: 'transparent' }, refine: 'fast' } };
+
+function setup(run: JobRunner) {
+  const progress: Array<JobProgress & { at: number }> = [];
+  const finished: Array<JobOutcome & { at: number }> = [];
+  const aggregate: Array<number | null> = [];
+  const logs: string[] = [];
+  const registry = new JobRegistry(run, {
+    progress: (e) => progress.push({ ...e, at: performance.now() }),
+    finished: (e) => finished.push({ ...e, at: performance.now() }),
+    aggregate: (f) => aggregate.push(f),
+  }, { log: (m) => logs.push(m) });
+  const until = async (id: string): Promise<JobOutcome & { at: number }> => {
+    for (let i = 0; i < 500 && !finished.some((f) => f.jobId === id); i++) await sleep(10);
+    return finished.find((f) => f.jobId === id)!;
+  };
+  return { registry, progress, finished, aggregate, logs, until };
+}
+
+describe('JobRegistry', () => {
+  it('returns an id at once and ends a job with exactly one done event carrying the result', async () => {
+    const t = setup(async (_spec, ctx) => {
+      ctx.onProgress({ stage: 'decode', done: 0, total: 1 });
+      await sleep(20);
+      return { output: '/out.png' };
+    });
+    const id = t.registry.start(SPEC);
+    expect(t.finished).toHaveLength(0);
+    const end = await t.until(id);
+    await sleep(150);
+    expect(end).toMatchObject({ jobId: id, outcome: 'done', result: { output: '/out.png' } });
+    expect(t.finished).toHaveLength(1);
+    expect(t.registry.size).toBe(0);
+    expect(t.aggregate.at(-1)).toBeNull();
+  });
+
+  it('throttles progress to at most 10 per second and delivers the newest pending event', async () => {
+    const t = setup(async (_spec, ctx) => {
+      for (let i = 1; i <= 300; i++) {
+        ctx.onProgress({ stage: 'matte', done: i, total: 300 });
+        await sleep(2);
+      }
+      await sleep(250);
+      return null;
+    });
+    const id = t.registry.start(SPEC);
+    await t.until(id);
+    const mine = t.progress.filter((p) => p.jobId === id);
+    const spanMs = mine.at(-1)!.at - mine[0].at;
+    expect(mine.length).toBeGreaterThan(2);
+    expect(mine.length).toBeLessThanOrEqual(Math.floor(spanMs / 100) + 1);
+    for (let i = 1; i < mine.length; i++) expect(mine[i].at - mine[i - 1].at).toBeGreaterThanOrEqual(95);
+    expect(mine.at(-1)!.done).toBe(300);
+  });
+
+  it('cancels within a second: one cancelled event, no progress after it, late cancels ignored', async () => {
+    const t = setup(async (_spec, ctx) => {
+      ctx.onProgress({ stage: 'matte', done: 0, total: 10 });
+      await sleep(10_000, ctx.signal);
+      return null;
+    });
+    const id = t.registry.start(SPEC);
+    await sleep(30);
+    const t0 = performance.now();
+    t.registry.cancel(id);
+    const end = await t.until(id);
+    expect(end.outcome).toBe('cancelled');
+    expect(end.at - t0).toBeLessThan(1000);
+    t.registry.cancel(id);
+    t.registry.cancel('no-such-job');
+    await sleep(150);
+    expect(t.finished.filter((f) => f.jobId === id)).toHaveLength(1);
+    expect(t.progress.every((p) => p.at <= end.at)).toBe(true);
+  });
+
+  it('reports failures by code; unknown errors become INTERNAL and are logged, cancellation is not', async () => {
+    const t = setup(async (spec) => {
+      if (spec.kind === 'cutout' && spec.input === '/bad.png') throw new AppError('INPUT_UNSUPPORTED', 'not an image');
+      if (spec.kind === 'cutout' && spec.input === '/cancel.png') throw new CancelledError();
+      throw new TypeError('boom');
+    });
+    const a = await t.until(t.registry.start({ ...SPEC, input: '/bad.png' } as JobSpec));
+    const b = await t.until(t.registry.start(SPEC));
+    const c = await t.until(t.registry.start({ ...SPEC, input: '/cancel.png' } as JobSpec));
+    expect(a.outcome === 'failed' && a.error.code).toBe('INPUT_UNSUPPORTED');
+    expect(b.outcome === 'failed' && b.error.code).toBe('INTERNAL');
+    expect(c.outcome).toBe('cancelled');
+    expect(t.logs).toHaveLength(1);
+    expect(t.logs[0]).toMatch(/boom/);
+  });
+
+  it('mirrors the mean fraction of running jobs for the taskbar', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const t = setup(async (_spec, ctx) => {
+      ctx.onProgress({ stage: 'matte', done: 1, total: 2 });
+      await gate;
+      return null;
+    });
+    const a = t.registry.start(SPEC);
+    const b = t.registry.start(SPEC);
+    await sleep(20);
+    expect(t.aggregate.at(-1)).toBeCloseTo(0.5);
+    release();
+    await t.until(a);
+    await t.until(b);
+    expect(t.aggregate.at(-1)).toBeNull();
+  });
+});
