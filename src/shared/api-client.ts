@@ -82,6 +82,14 @@ export interface MiniWebSocket {
   close(): void;
 }
 
+/** Browser globals the web client uses when present (typed here: src/shared has no DOM lib). */
+interface BrowserGlobals {
+  navigator?: { clipboard?: { write(items: unknown[]): Promise<void> } };
+  ClipboardItem?: new (items: Record<string, Blob>) => unknown;
+  createImageBitmap?: (blob: Blob) => Promise<{ width: number; height: number }>;
+  OffscreenCanvas?: new (w: number, h: number) => { getContext(kind: '2d'): { drawImage(image: unknown, x: number, y: number): void }; convertToBlob(o: { type: string }): Promise<Blob> };
+}
+
 const ACCEPT: Record<string, string> = {
   images: 'image/*,.png,.jpg,.jpeg,.webp,.bmp,.tif,.tiff,.gif,.avif',
   videos: 'video/*,.mp4,.mov,.webm,.mkv,.gif',
@@ -170,6 +178,21 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
     async revealInFolder(path) {
       if (!options.download) return methods.revealInFolder(path);
       options.download(downloadUrl(path), path.split(/[\\/]/).pop() ?? 'download');
+    },
+    async copyImageToClipboard(path) {
+      const g = globalThis as unknown as BrowserGlobals;
+      if (!g.navigator?.clipboard?.write || !g.ClipboardItem) return methods.copyImageToClipboard(path);
+      const response = await doFetch(downloadUrl(path) + '&inline=1', { headers: options.token ? { 'x-cutout-token': options.token } : {}, credentials: 'same-origin' });
+      if (!response.ok) throw new AppError('INPUT_NOT_FOUND', `Cannot read ${path} for the clipboard`);
+      let blob = await response.blob();
+      // Browsers accept only PNG images on the clipboard: re-encode JPEG/WebP results.
+      if (blob.type !== 'image/png') {
+        const bitmap = await g.createImageBitmap!(blob);
+        const canvas = new g.OffscreenCanvas!(bitmap.width, bitmap.height);
+        canvas.getContext('2d').drawImage(bitmap, 0, 0);
+        blob = await canvas.convertToBlob({ type: 'image/png' });
+      }
+      await g.navigator.clipboard.write([new g.ClipboardItem({ 'image/png': blob })]);
     },
     close() {
       closed = true;
