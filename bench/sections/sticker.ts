@@ -1,6 +1,6 @@
 // Benchmark: clip -> 320-px transparent GIF sticker, frames/s per stage and end to end on a 5-s
 // 640x480 clip at 12 fps, and the GIF encoder (gifenc, global palette) against ffmpeg's
-// palettegen/paletteuse on the very same frames.
+// palettegen/paletteuse on the very same frames; flicker with and without temporal smoothing.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,8 +8,8 @@ import { encodeGif } from '../../src/main/core/gif/encode-gif';
 import { upsampleMaskGuided } from '../../src/main/core/matting/guided-filter';
 import { runMaskModel } from '../../src/main/core/segment/mask-model';
 import { addOutline, cropResample } from '../../src/main/core/sticker/compose';
-import { flattenForGif, makeSticker, prepareSticker, resolveStickerModel } from '../../src/main/core/sticker/make-sticker';
-import { binarizeWithHysteresis, hysteresisBand, smoothAlphaSequence } from '../../src/main/core/sticker/temporal';
+import { flattenForGif, makeSticker, prepareSticker, renderSticker, resolveStickerModel } from '../../src/main/core/sticker/make-sticker';
+import { binarizeWithHysteresis, hysteresisBand, meanAlphaChange, smoothAlphaSequence } from '../../src/main/core/sticker/temporal';
 import { resolveFfmpeg, runTool } from '../../src/main/core/video/ffmpeg';
 import { streamFrames } from '../../src/main/core/video/extract-frames';
 import { probeVideo } from '../../src/main/core/video/probe';
@@ -109,6 +109,21 @@ export const section: BenchSection = {
       note: `goal ≥ 10 frames/s; ${prepared.repeatedFrames}/${frames} frames reused a mask; ${readFileSync(out).length >> 10} KiB`,
     });
     rmSync(dir, { recursive: true, force: true });
+
+    // Flicker on a static-camera clip (talking head, fixed camera): mean |Δα| between consecutive
+    // frames of the soft alpha and of the 1-bit GIF alpha, without and with smoothing.
+    const still = join(ctx.sharedDir, 'eval', 'person_clips', 'clips', 'liveportrait_driving_d18.mp4');
+    const base = { model: 'person', startS: 0, durationS: 4, fps: 12, maxSidePx: 320 };
+    for (const stability of [0, 0.5, 0.8]) {
+      const p = await prepareSticker(still, { ...base, stability }, ctx.env);
+      const r = await renderSticker(p, { ...base, stability, format: 'gif' });
+      rows.push({
+        name: `flicker, static camera (d18, 4 s): stability ${stability}`,
+        value: meanAlphaChange(p.alphas) * 1000,
+        unit: '‰ soft α',
+        note: `1-bit GIF α: ${(meanAlphaChange(r.alphas) * 1000).toFixed(3)} ‰`,
+      });
+    }
     return rows;
   },
 };
