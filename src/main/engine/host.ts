@@ -13,7 +13,7 @@ import type { EngineArg, EngineOp, EngineValue } from './ops';
 import type { EngineConfig, FromEngine, ToEngine } from './protocol';
 
 /** How long a cancelled call may take to stop before the host reports it cancelled anyway. */
-export const CANCEL_GRACE_MS = 800;
+export const CANCEL_GRACE_MS = 500;
 
 /** Runs engine operations; cancel through ctx.signal, progress through ctx.onProgress. */
 export interface EngineHost {

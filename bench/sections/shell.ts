@@ -1,0 +1,91 @@
+// Benchmark: what the app shell adds around the engine: engine-worker start, a preview call
+// through the worker vs in-process, the web transport's JSON/base64 wire cost and HTTP round
+// trip, and how long a cancel takes to produce its jobFinished event.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JobOutcome } from '../../src/shared/jobs';
+import { decodeWire, encodeWire } from '../../src/shared/wire-codec';
+import { createWebClient } from '../../src/shared/api-client';
+import { startEngine } from '../../src/main/engine/host';
+import { startServeApp } from '../../src/main/server/serve-app';
+import type { BenchRow, BenchSection } from '../harness';
+import WebSocket from 'ws';
+
+export const section: BenchSection = {
+  id: 'shell',
+  title: 'App shell: engine worker, web transport and cancellation (portrait 758×1024, CPU)',
+  async run(ctx) {
+    const rows: BenchRow[] = [];
+    const n = ctx.quick ? 3 : 10;
+    const portrait = join(ctx.sharedDir, 'eval', 'id_portraits', 'images', 'df_img1.jpg');
+    const work = mkdtempSync(join(tmpdir(), 'cutout-bench-shell-'));
+    const config = {
+      modelsDirs: ctx.env.store.modelsDirs,
+      manifestPath: join(ctx.repoRoot, 'resources', 'models', 'manifest.json'),
+      tempDir: join(work, 'engine'),
+      provider: 'cpu',
+    };
+
+    const t0 = performance.now();
+    const worker = startEngine(config, { mode: 'worker', log: () => undefined });
+    await worker.call('loadImagePreview', { path: portrait, maxSidePx: 64 });
+    rows.push({ name: 'engine worker start + first call', medianMs: performance.now() - t0, n: 1, note: 'worker thread, tsx from source' });
+    const inproc = startEngine(config, { mode: 'in-process', log: () => undefined });
+    await inproc.call('loadImagePreview', { path: portrait, maxSidePx: 64 });
+    for (const [label, host] of [['worker', worker], ['in-process', inproc]] as const) {
+      const t = await ctx.measure(() => host.call('loadImagePreview', { path: portrait, maxSidePx: 1600 }), { n });
+      rows.push({ name: `loadImagePreview 1600 px (${label})`, ...t });
+    }
+    const seg = await ctx.measure(() => worker.call('segment', { path: portrait, subject: 'person', refine: 'fast', maxSidePx: 1600 }), { n });
+    rows.push({ name: 'segment, model mask cached (worker)', ...seg, note: 'guided-filter refine + preview alpha' });
+    await worker.dispose();
+    await inproc.dispose();
+
+    const rgba = new Uint8Array(1600 * 1200 * 4).map((_, i) => (i * 2654435761) >>> 24);
+    let text = '';
+    const enc = await ctx.measure(() => (text = encodeWire({ ok: true, value: { rgba } })), { n });
+    rows.push({ name: 'web wire encode, 1600×1200 RGBA (base64 JSON)', ...enc, note: `${(text.length / 1e6).toFixed(1)} MB on the wire` });
+    const dec = await ctx.measure(() => decodeWire(text), { n });
+    rows.push({ name: 'web wire decode, 1600×1200 RGBA', ...dec });
+
+    const rendererDir = join(work, 'renderer');
+    mkdirSafe(rendererDir);
+    const app = await startServeApp({ resourcesDir: join(ctx.repoRoot, 'resources'), rendererDir, userDataDir: join(work, 'user'), log: () => undefined });
+    const client = createWebClient({ baseUrl: app.server.origin, token: app.server.token, WebSocket: WebSocket as never });
+    await client.ready;
+    await client.loadImagePreview({ path: portrait });
+    const http = await ctx.measure(() => client.loadImagePreview({ path: portrait, maxSidePx: 1600 }), { n });
+    rows.push({ name: 'loadImagePreview 1600 px over HTTP (web client)', ...http });
+    const ping = await ctx.measure(() => client.getSettings(), { n: n * 5 });
+    rows.push({ name: 'small call over HTTP (getSettings)', ...ping });
+
+    const cancels: number[] = [];
+    for (let i = 0; i < (ctx.quick ? 2 : 5); i++) {
+      const id = await client.startJob({ kind: 'cutout', input: portrait, output: join(work, `c${i}.png`), options: { subject: 'person', background: { kind: 'transparent' }, refine: 'full' } });
+      const done = new Promise<JobOutcome>((resolve) => {
+        const off = client.on('jobFinished', (e) => {
+          if (e.jobId === id) {
+            off();
+            resolve(e);
+          }
+        });
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      const c0 = performance.now();
+      await client.cancelJob(id);
+      const end = await done;
+      if (end.outcome === 'cancelled') cancels.push(performance.now() - c0);
+    }
+    cancels.sort((a, b) => a - b);
+    rows.push({ name: 'cancel → jobFinished(cancelled), web transport', medianMs: cancels[Math.floor(cancels.length / 2)], n: cancels.length, note: 'cancel 100 ms into a refine=full job; target < 1000 ms' });
+    client.close();
+    await app.close();
+    return rows;
+  },
+};
+
+function mkdirSafe(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>bench</title>');
+}
