@@ -3,6 +3,7 @@
 // runs without Electron (engine/, services/jobs, services/settings, core/).
 import { app, BrowserWindow, nativeTheme } from 'electron';
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { defaultModelsDirs } from './core/models/model-store';
 import { createAppApi } from './engine/api/index';
@@ -27,6 +28,8 @@ const emitter = new RendererEmitter();
 
 async function start(): Promise<void> {
   const paths = appPaths();
+  // The previous run's trimaps and pasted images are not needed any more.
+  await rm(paths.tempDir, { recursive: true, force: true }).catch(() => undefined);
   let win: BrowserWindow | null = null;
   const core: AppCore = await createAppCore({
     engine: {
