@@ -192,3 +192,71 @@ export function addOutline(frame: ColourAlpha, widthPx: number, rgb: [number, nu
     alpha[i] = outA;
   }
 }
+
+/**
+ * Removes specks in place: connected regions (8-connected, alpha >= 0.5) smaller than `minFrac`
+ * of the largest region are cleared together with the soft fringe around them (alpha < 0.5
+ * pixels touching only cleared or empty pixels). A sticker is one character; a stray blob of
+ * background the model half-believed would otherwise get its own outline.
+ */
+export function removeSpecks(alpha: Float32Array, width: number, height: number, minFrac = 0.02): number {
+  const n = width * height;
+  const label = new Int32Array(n).fill(-1);
+  const sizes: number[] = [];
+  const stack = new Int32Array(n);
+  for (let start = 0; start < n; start++) {
+    if (label[start] !== -1 || alpha[start] < 0.5) continue;
+    const id = sizes.length;
+    let top = 0;
+    let size = 0;
+    stack[top++] = start;
+    label[start] = id;
+    while (top > 0) {
+      const i = stack[--top];
+      size++;
+      const x = i % width;
+      const y = (i - x) / width;
+      for (let dy = -1; dy <= 1; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= height) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          if (xx < 0 || xx >= width) continue;
+          const j = yy * width + xx;
+          if (label[j] === -1 && alpha[j] >= 0.5) {
+            label[j] = id;
+            stack[top++] = j;
+          }
+        }
+      }
+    }
+    sizes.push(size);
+  }
+  if (sizes.length < 2) return 0;
+  const largest = Math.max(...sizes);
+  const drop = sizes.map((s) => s < largest * minFrac);
+  let cleared = 0;
+  for (let i = 0; i < n; i++) {
+    if (label[i] >= 0 && drop[label[i]]) {
+      alpha[i] = 0;
+      cleared++;
+    }
+  }
+  // Fringe: soft pixels (0 < a < 0.5) with no kept solid pixel within 2 px.
+  const keptNear = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (label[i] < 0 || drop[label[i]]) continue;
+    const x = i % width;
+    const y = (i - x) / width;
+    for (let dy = -2; dy <= 2; dy++) {
+      const yy = y + dy;
+      if (yy < 0 || yy >= height) continue;
+      for (let dx = -2; dx <= 2; dx++) {
+        const xx = x + dx;
+        if (xx >= 0 && xx < width) keptNear[yy * width + xx] = 1;
+      }
+    }
+  }
+  for (let i = 0; i < n; i++) if (alpha[i] > 0 && alpha[i] < 0.5 && !keptNear[i]) alpha[i] = 0;
+  return cleared;
+}

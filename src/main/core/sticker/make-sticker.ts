@@ -15,7 +15,7 @@ import { encodeGif, posterizeFrames } from '../gif/encode-gif';
 import { resolveFfmpeg, type FfmpegTools } from '../video/ffmpeg';
 import { planFrames, streamFrames, type FramePlan } from '../video/extract-frames';
 import { probeVideo, type VideoInfo } from '../video/probe';
-import { addOutline, alphaBox, cropResample, fitSize, padBox, unionBoxes, type Box, type ColourAlpha } from './compose';
+import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, unionBoxes, type Box, type ColourAlpha } from './compose';
 import { encodeAnimatedWebp, encodeApng, encodeWebmVp9, type AnimatedFrames } from './encode-animated';
 import { findPlatformPreset, SIZE_PRESETS, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
 import { binarizeWithHysteresis, hysteresisBand, isRepeatFrame, isSceneCut, smoothAlphaSequence } from './temporal';
@@ -50,6 +50,8 @@ export interface StickerOptions {
   padding?: number;
   /** Opaque GIF palette colours [255]. */
   maxColors?: number;
+  /** Keep small detached blobs (default: regions under 2 % of the largest one are removed). */
+  keepSpecks?: boolean;
   /** Frames are decoded and segmented at workScale x the output long side [1]. */
   workScale?: number;
 }
@@ -274,6 +276,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     for (const i of picked) {
       throwIfAborted(ctx.signal);
       const c = cropResample(foregrounds[i], alphas[i], width, height, box, size.width, size.height);
+      if (options.keepSpecks !== true) removeSpecks(c.alpha, c.width, c.height);
       addOutline(c, outlineOut, outlineRgb);
       composed.push(c);
     }

@@ -1,6 +1,6 @@
 // Unit tests of sticker composition: boxes, fitting, premultiplied crop-resample, outline.
 import { describe, expect, it } from 'vitest';
-import { addOutline, alphaBox, cropResample, fitSize, padBox, unionBoxes } from '../../../../src/main/core/sticker/compose';
+import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, unionBoxes } from '../../../../src/main/core/sticker/compose';
 
 describe('boxes', () => {
   it('finds the alpha box, unions boxes over frames and pads within the frame', () => {
@@ -58,5 +58,21 @@ describe('addOutline', () => {
     expect(alpha[10 * w + 14]).toBe(1); // 2 px right of the subject
     expect(Array.from(rgba.subarray((10 * w + 14) * 4, (10 * w + 14) * 4 + 3))).toEqual([255, 255, 255]);
     expect(alpha[10 * w + 18]).toBe(0); // 6 px away
+  });
+});
+
+describe('removeSpecks', () => {
+  it('clears a small detached blob and its fringe but keeps the character', () => {
+    const w = 40;
+    const alpha = new Float32Array(w * w);
+    for (let y = 5; y < 35; y++) for (let x = 5; x < 25; x++) alpha[y * w + x] = 1; // 600 px body
+    alpha[20 * w + 34] = 0.9; // 1-px speck
+    alpha[20 * w + 35] = 0.3; // its fringe
+    alpha[20 * w + 25] = 0.3; // the body's own fringe stays
+    expect(removeSpecks(alpha, w, w)).toBe(1);
+    expect(alpha[20 * w + 34]).toBe(0);
+    expect(alpha[20 * w + 35]).toBe(0);
+    expect(alpha[20 * w + 25]).toBeCloseTo(0.3, 5);
+    expect(alpha[20 * w + 10]).toBe(1);
   });
 });
