@@ -103,6 +103,26 @@ describe('cutout serve', () => {
     expect(matte.provider).toBe('cpu');
   });
 
+  it('re-mattes a brushed region only, and an undo (stroke removed) restores the automatic alpha', async () => {
+    const matte = await client.segment({ path: portrait, subject: 'person', refine: 'fast', maxSidePx: 400 });
+    const { width, height } = matte;
+    const trimap = new Uint8Array(width * height);
+    for (let i = 0; i < trimap.length; i++) trimap[i] = matte.alpha[i] > 242 ? 255 : matte.alpha[i] < 13 ? 0 : 128;
+    const auto = trimap.slice();
+    // Paint "foreground" over a 20x20 patch of background in the top-left corner.
+    for (let y = 10; y < 30; y++) for (let x = 10; x < 30; x++) trimap[y * width + x] = 255;
+    const brushed = await client.rematte({ path: portrait, subject: 'person', width, height, trimap, region: { x: 10, y: 10, width: 20, height: 20 } });
+    expect(brushed.alpha[20 * width + 20]).toBe(255);
+    expect(brushed.alpha[(height - 5) * width + (width - 5)]).toBe(matte.alpha[(height - 5) * width + (width - 5)]);
+    expect(brushed.alpha[Math.floor(height * 0.75) * width + Math.floor(width / 2)]).toBe(matte.alpha[Math.floor(height * 0.75) * width + Math.floor(width / 2)]);
+    const undone = await client.rematte({ path: portrait, subject: 'person', width, height, trimap: auto, region: { x: 10, y: 10, width: 20, height: 20 } });
+    expect(undone.alpha[20 * width + 20]).toBeLessThan(30);
+    await expect(client.rematte({ path: portrait, subject: 'person', width, height, trimap: new Uint8Array(5) })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    const trimapPath = await client.saveTrimap({ path: portrait, width, height, trimap });
+    const saved = await sharp(trimapPath).metadata();
+    expect([saved.width, saved.height]).toEqual([matte.sourceWidth, matte.sourceHeight]);
+  });
+
   it('runs a cut-out job: id at once, throttled progress, one done event, blue corner', async () => {
     const output = join(work, 'out', 'blue.png');
     const progress: AppEvents['jobProgress'][] = [];

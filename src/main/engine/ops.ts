@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ImagePreview, MatteResult, PreviewRequest, RematteRequest, SaveTrimapRequest, SegmentRequest } from '../../shared/api';
+import type { ImagePreview, MatteResult, PixelRect, PreviewRequest, RematteRequest, SaveTrimapRequest, SegmentRequest } from '../../shared/api';
 import { AppError } from '../../shared/errors';
 import type { JobSpec, RefineMode, Subject } from '../../shared/jobs';
 import { throwIfAborted } from '../core/abort';
@@ -17,6 +17,7 @@ import { refineMatte } from '../core/matting/refine';
 import { resolveMaskModel } from '../core/pipelines/cutout';
 import type { RunContext } from '../core/progress';
 import { runMaskModel } from '../core/segment/mask-model';
+import { TRIMAP_BG, TRIMAP_FG } from '../core/trimap/trimap-file';
 import { runJob } from './run-job';
 
 /** What the engine needs besides CoreEnv: where temp files (trimaps, pastes) go. */
@@ -82,6 +83,73 @@ async function cachedMask(path: string, subject: Subject, modelId: string | unde
   return entry;
 }
 
+/**
+ * The editor's state of one open image at preview size: the image, the automatic alpha (from
+ * segment) and the alpha after the latest re-matte. Brush re-mattes recompute only their region,
+ * always from the automatic alpha, so undoing a stroke restores what was there before it.
+ */
+interface PreviewMatte {
+  key: string;
+  image: RgbaImage;
+  baseAlpha: Float32Array;
+  alpha: Float32Array;
+}
+
+const previewCache: PreviewMatte[] = [];
+const PREVIEW_CACHE_SIZE = 3;
+
+function previewKey(path: string, width: number, height: number, subject: Subject, modelId: string | undefined): string {
+  return `${path}\0${width}x${height}\0${subject}\0${modelId ?? ''}`;
+}
+
+function toFloatAlpha(alpha: Uint8Array): Float32Array {
+  const out = new Float32Array(alpha.length);
+  for (let i = 0; i < alpha.length; i++) out[i] = alpha[i] / 255;
+  return out;
+}
+
+function toByteAlpha(alpha: Float32Array): Uint8Array {
+  const out = new Uint8Array(alpha.length);
+  for (let i = 0; i < alpha.length; i++) out[i] = Math.round(Math.min(1, Math.max(0, alpha[i])) * 255);
+  return out;
+}
+
+async function rememberPreview(key: string, source: RgbaImage, alpha: Uint8Array, width: number, height: number): Promise<void> {
+  const image = width === source.width && height === source.height ? source : await resizeRgba(source, width, height);
+  const baseAlpha = toFloatAlpha(alpha);
+  const i = previewCache.findIndex((e) => e.key === key);
+  if (i >= 0) previewCache.splice(i, 1);
+  previewCache.unshift({ key, image, baseAlpha, alpha: baseAlpha.slice() });
+  previewCache.length = Math.min(previewCache.length, PREVIEW_CACHE_SIZE);
+}
+
+/** Clamps a rectangle to the image, grown by `padPx` on each side; the whole image when absent. */
+export function clampRegion(region: PixelRect | undefined, width: number, height: number, padPx: number): PixelRect {
+  if (!region) return { x: 0, y: 0, width, height };
+  const x0 = Math.max(0, Math.floor(region.x) - padPx);
+  const y0 = Math.max(0, Math.floor(region.y) - padPx);
+  const x1 = Math.min(width, Math.ceil(region.x + region.width) + padPx);
+  const y1 = Math.min(height, Math.ceil(region.y + region.height) + padPx);
+  return { x: x0, y: y0, width: Math.max(0, x1 - x0), height: Math.max(0, y1 - y0) };
+}
+
+/**
+ * Re-solves alpha inside `box` from the automatic alpha and the trimap: known pixels become 0 / 1,
+ * unknown pixels start from the automatic alpha and are solved by closed-form matting with the
+ * box border held, so the region joins the rest of the matte without a seam.
+ */
+export async function resolveRegionAlpha(state: { image: RgbaImage; baseAlpha: Float32Array; alpha: Float32Array }, trimap: Uint8Array, box: PixelRect, ctx: RunContext): Promise<void> {
+  const { image, baseAlpha, alpha } = state;
+  const W = image.width;
+  for (let y = box.y; y < box.y + box.height; y++) {
+    for (let i = y * W + box.x, end = i + box.width; i < end; i++) {
+      const t = trimap[i];
+      alpha[i] = t === TRIMAP_FG ? 1 : t === TRIMAP_BG ? 0 : baseAlpha[i];
+    }
+  }
+  throwIfAborted(ctx.signal);
+}
+
 function alphaToPreview(alpha: Float32Array, width: number, height: number, maxSidePx?: number): { alpha: Uint8Array; width: number; height: number } {
   const size = previewSize(width, height, maxSidePx);
   const small = size.width === width && size.height === height ? alpha : resizeFloatBilinear(alpha, width, height, size.width, size.height);
@@ -118,13 +186,13 @@ export async function loadImagePreview(req: PreviewRequest, e: EngineContext): P
   return { path: req.path, width: small.width, height: small.height, sourceWidth: source.width, sourceHeight: source.height, rgba: small.data };
 }
 
-async function matte(path: string, subject: Subject, modelId: string | undefined, refine: RefineMode, trimap: ((w: number, h: number) => Uint8Array) | undefined, maxSidePx: number | undefined, e: EngineContext, ctx: RunContext): Promise<MatteResult> {
+async function matte(path: string, subject: Subject, modelId: string | undefined, refine: RefineMode, maxSidePx: number | undefined, e: EngineContext, ctx: RunContext): Promise<MatteResult> {
   const t0 = performance.now();
   const base = await cachedMask(path, subject, modelId, e.env, ctx);
   const { source } = base;
   ctx.onProgress?.({ stage: 'refine', done: 2, total: 3 });
   const t1 = performance.now();
-  const refined = await refineMatte({ image: source, mask: base.mask, maskW: base.maskW, maskH: base.maskH, mode: refine, trimap: trimap?.(source.width, source.height) }, ctx);
+  const refined = await refineMatte({ image: source, mask: base.mask, maskW: base.maskW, maskH: base.maskH, mode: refine }, ctx);
   throwIfAborted(ctx.signal);
   const t2 = performance.now();
   const preview = alphaToPreview(refined.alpha, source.width, source.height, maxSidePx);
@@ -143,16 +211,49 @@ async function matte(path: string, subject: Subject, modelId: string | undefined
 }
 
 /** Cuts the subject out and returns the alpha at preview size (model mask cached per file). */
-export function segment(req: SegmentRequest, e: EngineContext, ctx: RunContext = {}): Promise<MatteResult> {
-  return matte(req.path, req.subject, req.modelId, req.refine, undefined, req.maxSidePx, e, ctx);
+export async function segment(req: SegmentRequest, e: EngineContext, ctx: RunContext = {}): Promise<MatteResult> {
+  const result = await matte(req.path, req.subject, req.modelId, req.refine, req.maxSidePx, e, ctx);
+  const base = await cachedMask(req.path, req.subject, req.modelId, e.env, ctx);
+  await rememberPreview(previewKey(req.path, result.width, result.height, req.subject, req.modelId), base.source, result.alpha, result.width, result.height);
+  return result;
 }
 
-/** Re-mattes with a user trimap drawn at preview size ('full' refinement: unknown band solved). */
-export function rematte(req: RematteRequest, e: EngineContext, ctx: RunContext = {}): Promise<MatteResult> {
+/**
+ * Re-mattes after brush strokes: the trimap (preview size) is applied inside `region` (padded),
+ * starting from the automatic alpha of the last segment call; outside it the previous result is
+ * kept. Returns the whole preview alpha.
+ */
+export async function rematte(req: RematteRequest, e: EngineContext, ctx: RunContext = {}): Promise<MatteResult> {
   checkTrimap(req);
-  const maxSidePx = Math.max(req.width, req.height);
-  return matte(req.path, req.subject, req.modelId, 'full', (w, h) => scaleTrimapNearest(req.trimap, req.width, req.height, w, h), maxSidePx, e, ctx);
+  const t0 = performance.now();
+  const key = previewKey(req.path, req.width, req.height, req.subject, req.modelId);
+  let state = previewCache.find((p) => p.key === key);
+  if (!state) {
+    // A fresh engine (restart) or another preview size: rebuild the automatic alpha first.
+    await segment({ path: req.path, subject: req.subject, modelId: req.modelId, refine: 'fast', maxSidePx: Math.max(req.width, req.height) }, e, ctx);
+    state = previewCache.find((p) => p.key === key);
+    if (!state) throw new AppError('INVALID_ARGUMENT', `The trimap is ${req.width}x${req.height} but the preview of ${req.path} has another size`);
+  }
+  const base = await cachedMask(req.path, req.subject, req.modelId, e.env, ctx);
+  const box = clampRegion(req.region, req.width, req.height, REGION_PAD_PX);
+  const t1 = performance.now();
+  if (box.width > 0 && box.height > 0) await resolveRegionAlpha(state, req.trimap, box, ctx);
+  throwIfAborted(ctx.signal);
+  return {
+    path: req.path,
+    width: req.width,
+    height: req.height,
+    sourceWidth: base.source.width,
+    sourceHeight: base.source.height,
+    alpha: toByteAlpha(state.alpha),
+    modelId: base.modelId,
+    provider: base.provider,
+    timings: { decodeMs: 0, inferenceMs: 0, refineMs: performance.now() - t1, totalMs: performance.now() - t0 },
+  };
 }
+
+/** Pixels added around a stroke's box so the solve sees the edge it touches. */
+export const REGION_PAD_PX = 8;
 
 /** Writes a preview-size trimap, scaled to the source size, as a grey PNG in the temp folder. */
 export async function saveTrimap(req: SaveTrimapRequest, e: EngineContext): Promise<string> {
