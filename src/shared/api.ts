@@ -163,6 +163,34 @@ export interface RecentFile {
   openedAtMs: number;
 }
 
+/** Arguments of probeClip / loadClipFrame / loadStickerFile. */
+export interface ClipRequest {
+  path: string;
+  /** loadClipFrame: time of the frame in seconds (default 0). */
+  timeS?: number;
+  /** loadClipFrame: longest side of the frame in pixels (default 480). */
+  maxSidePx?: number;
+}
+
+/** What a clip is (probeClip). Width/height are the displayed size (rotation applied). */
+export interface ClipInfo {
+  path: string;
+  durationS: number;
+  fps: number;
+  width: number;
+  height: number;
+  hasAudio: boolean;
+  /** Frames stated by the container, else null. */
+  frameCount: number | null;
+}
+
+/** An encoded file's bytes for display (a clip frame as PNG, or a finished sticker). */
+export interface MediaBytes {
+  path: string;
+  mime: string;
+  bytes: Uint8Array;
+}
+
 /**
  * Every method the renderer may call. Each takes at most one structured-clone-able argument and
  * resolves to plain data; expected failures reject with AppError (code), cancellation with
@@ -209,6 +237,12 @@ export interface AppApi {
   /** Records opened files and returns the updated list. */
   addRecentFiles(paths: string[]): Promise<RecentFile[]>;
   clearRecentFiles(): Promise<void>;
+  /** Probes a video or GIF for the sticker trim controls. VIDEO_CORRUPT / NO_VIDEO_STREAM / FFMPEG_MISSING. */
+  probeClip(req: ClipRequest): Promise<ClipInfo>;
+  /** One frame of a clip at timeS as a PNG, for the trim handles' poster. */
+  loadClipFrame(req: ClipRequest): Promise<MediaBytes>;
+  /** A finished sticker (.gif .webp .png .webm, at most 16 MB) for the looping preview. */
+  loadStickerFile(req: ClipRequest): Promise<MediaBytes>;
 }
 
 /** Events main sends to the renderer. */
@@ -246,6 +280,9 @@ export const API_METHODS = [
   'getRecentFiles',
   'addRecentFiles',
   'clearRecentFiles',
+  'probeClip',
+  'loadClipFrame',
+  'loadStickerFile',
 ] as const satisfies readonly (keyof AppApi)[];
 
 /** Every event name, in one list. */

@@ -40,11 +40,47 @@ export interface CutoutOptions {
   trimapPath?: string;
 }
 
+/** Options of a clip -> sticker job (cutout sticker); every field optional, defaults in brackets. */
+export interface StickerJobOptions {
+  /** 'anime' [default] (falls back to the person model while no anime model is installed), 'person', or a model id. */
+  model?: string;
+  /** Trim start and length in seconds [whole clip]. */
+  startS?: number;
+  durationS?: number;
+  /** Output frame rate [12, capped by the preset]. */
+  fps?: number;
+  /** Long side of the output in px [320]; ignored when a platform preset sets the size. */
+  maxSidePx?: number;
+  /** Named size instead of maxSidePx: small 160, medium 320, large 512. */
+  size?: 'small' | 'medium' | 'large';
+  /** Output container [from the preset, else the output's extension, else gif]. */
+  format?: 'gif' | 'webp' | 'apng' | 'webm';
+  /** Platform preset: line | telegram | discord | wechat. */
+  preset?: string;
+  /** Temporal smoothing 0..1 [0.5]; 0 turns it off. */
+  stability?: number;
+  /** Alpha threshold of the 1-bit GIF edge, 0..1 [0.5]. */
+  threshold?: number;
+  /** '#RRGGBB' GIF edges are flattened against ['#FFFFFF']: the chat background. */
+  matte?: string;
+  /** Outline stroke width in output px [0 = none] and its colour ['#FFFFFF']. */
+  outlinePx?: number;
+  outlineColor?: string;
+  /** Padding around the subject's union box, fraction of its long side [0.04]. */
+  padding?: number;
+  /** Opaque GIF / APNG palette colours [255]. */
+  maxColors?: number;
+  /** Keep small detached blobs [false: regions under 2 % of the largest are removed]. */
+  keepSpecks?: boolean;
+  /** Frames are decoded and segmented at workScale x the output long side [1]. */
+  workScale?: number;
+}
+
 /** A long piece of work the engine runs; discriminated by `kind`. */
 export type JobSpec =
   | { kind: 'cutout'; input: string; output: string; options: CutoutOptions }
   | { kind: 'idphoto'; input: string; output: string; options: Record<string, unknown> }
-  | { kind: 'sticker'; input: string; output: string; options: Record<string, unknown> }
+  | { kind: 'sticker'; input: string; output: string; options: StickerJobOptions }
   | { kind: 'batch'; inputs: string[]; outputDir: string; options: Record<string, unknown> };
 
 /** Progress of one job; throttled to at most 10 per second per job. */

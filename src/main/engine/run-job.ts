@@ -6,14 +6,16 @@ import type { JobSpec } from '../../shared/jobs';
 import type { CoreEnv } from '../core/env';
 import { cutoutToFile } from '../core/pipelines/cutout';
 import type { RunContext } from '../core/progress';
+import { makeSticker } from '../core/sticker/make-sticker';
 
 /** Runs one job to the end and returns its (structured-clone-able) result. */
 export async function runJob(spec: JobSpec, env: CoreEnv, ctx: RunContext): Promise<unknown> {
   switch (spec.kind) {
     case 'cutout':
       return cutoutToFile(spec.input, spec.output, spec.options, env, ctx);
-    case 'idphoto':
     case 'sticker':
+      return makeSticker(spec.input, spec.output, spec.options, env, ctx);
+    case 'idphoto':
     case 'batch':
       throw new AppError('JOB_KIND_UNSUPPORTED', `Jobs of kind "${spec.kind}" are not available in this build yet`, { detail: { kind: spec.kind } });
     default: {

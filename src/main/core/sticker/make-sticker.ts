@@ -2,6 +2,7 @@
 // guided upsample -> zero-lag temporal smoothing (reset at cuts) -> crop to the union box ->
 // outline -> GIF / WebP / APNG / WebM, fitted to a platform's budget. Core (no electron).
 import { AppError } from '../../../shared/errors';
+import type { StickerJobOptions } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import { parseHexColor } from '../image/composite';
 import type { RgbaImage } from '../image/decode';
@@ -20,41 +21,8 @@ import { encodeAnimatedWebp, encodeApng, encodeWebmVp9, type AnimatedFrames } fr
 import { findPlatformPreset, SIZE_PRESETS, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
 import { binarizeWithHysteresis, hysteresisBand, isRepeatFrame, isSceneCut, smoothAlphaSequence } from './temporal';
 
-/** Options of a sticker; every field is optional (defaults in brackets). */
-export interface StickerOptions {
-  /** 'anime' [default] (falls back to the person model while no anime model is installed), 'person', or a model id. */
-  model?: string;
-  startS?: number;
-  durationS?: number;
-  /** Output frame rate [12, capped by the preset]. */
-  fps?: number;
-  /** Long side of the output in px [320]; ignored when a platform preset sets the size. */
-  maxSidePx?: number;
-  /** Named size instead of maxSidePx: small 160, medium 320, large 512. */
-  size?: keyof typeof SIZE_PRESETS;
-  /** Output container [from the preset, else gif]. */
-  format?: StickerFormat;
-  /** Platform preset id: line | telegram | discord | wechat. */
-  preset?: string;
-  /** Temporal smoothing 0..1 [0.5]; 0 turns it off. */
-  stability?: number;
-  /** Alpha threshold of the 1-bit GIF edge, 0..1 [0.5]. */
-  threshold?: number;
-  /** Colour GIF edges are flattened against ['#FFFFFF']; pick the chat background. */
-  matte?: string;
-  /** Outline stroke width in output px [0 = none]. */
-  outlinePx?: number;
-  /** Outline colour ['#FFFFFF']. */
-  outlineColor?: string;
-  /** Padding around the union box as a fraction of its long side [0.04]. */
-  padding?: number;
-  /** Opaque GIF palette colours [255]. */
-  maxColors?: number;
-  /** Keep small detached blobs (default: regions under 2 % of the largest one are removed). */
-  keepSpecks?: boolean;
-  /** Frames are decoded and segmented at workScale x the output long side [1]. */
-  workScale?: number;
-}
+/** Options of a sticker (the job's options; see StickerJobOptions for each field and its default). */
+export type StickerOptions = StickerJobOptions;
 
 /** Milliseconds per stage (decode is time spent waiting for ffmpeg, i.e. not hidden by overlap). */
 export interface StickerTimings {

@@ -10,6 +10,7 @@ import { createJobsArea } from './jobs';
 import { createModelsArea } from './models';
 import { createPreviewsArea } from './previews';
 import { createSettingsArea } from './settings';
+import { createStickersArea } from './stickers';
 
 /** Builds the implementation of every AppApi method. */
 export function createAppApi(deps: ApiDeps): AppApi {
@@ -20,6 +21,7 @@ export function createAppApi(deps: ApiDeps): AppApi {
     ...createSettingsArea(deps),
     ...createPreviewsArea(deps),
     ...createFilesArea(deps),
+    ...createStickersArea(deps),
   } satisfies AppApi;
   return impl;
 }

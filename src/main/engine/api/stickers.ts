@@ -1,0 +1,56 @@
+// API area "stickers": probe a clip, one poster frame for the trim handles, and the bytes of a
+// finished sticker for the looping preview. Main process and `cutout serve`; Node only. The
+// sticker itself is a job (kind 'sticker', engine/run-job.ts).
+import { readFile, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import type { AppApi } from '../../../shared/api';
+import { AppError } from '../../../shared/errors';
+import { encodeImage } from '../../core/image/encode';
+import { streamFrames } from '../../core/video/extract-frames';
+import { probeVideo } from '../../core/video/probe';
+import type { ApiDeps } from './deps';
+import { expectObject, expectString } from './validate';
+
+/** MIME type per sticker extension. */
+export const STICKER_MIME: Record<string, string> = { '.gif': 'image/gif', '.webp': 'image/webp', '.png': 'image/png', '.apng': 'image/apng', '.webm': 'video/webm' };
+/** Largest sticker loadStickerFile returns. */
+export const MAX_STICKER_BYTES = 16 * 1024 * 1024;
+
+function optionalNumber(value: unknown, field: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) throw new AppError('INVALID_ARGUMENT', `${field} must be a number between ${min} and ${max}`);
+  return value;
+}
+
+/** probeClip, loadClipFrame, loadStickerFile. */
+export function createStickersArea(_deps: ApiDeps): Pick<AppApi, 'probeClip' | 'loadClipFrame' | 'loadStickerFile'> {
+  return {
+    async probeClip(req) {
+      const path = expectString(expectObject(req, 'request').path, 'path');
+      const info = await probeVideo(path);
+      return { path, durationS: info.durationS, fps: info.fps, width: info.width, height: info.height, hasAudio: info.hasAudio, frameCount: info.frameCount };
+    },
+    async loadClipFrame(req) {
+      const r = expectObject(req, 'request');
+      const path = expectString(r.path, 'path');
+      const timeS = optionalNumber(r.timeS, 'timeS', 0, 24 * 3600) ?? 0;
+      const maxSidePx = Math.round(optionalNumber(r.maxSidePx, 'maxSidePx', 16, 4096) ?? 480);
+      const info = await probeVideo(path);
+      const startS = Math.min(timeS, Math.max(0, info.durationS - 0.05));
+      for await (const frame of streamFrames(path, info, { startS, durationS: 0.05, fps: Math.max(info.fps, 20), maxSidePx })) {
+        return { path, mime: 'image/png', bytes: new Uint8Array(await encodeImage(frame, { format: 'png' })) };
+      }
+      throw new AppError('VIDEO_CORRUPT', `No frame could be decoded from ${path} at ${timeS}s`);
+    },
+    async loadStickerFile(req) {
+      const path = expectString(expectObject(req, 'request').path, 'path');
+      const mime = STICKER_MIME[extname(path).toLowerCase()];
+      if (!mime) throw new AppError('INVALID_ARGUMENT', `${path} is not a sticker file (.gif .webp .png .webm)`);
+      const info = await stat(path).catch((cause) => {
+        throw new AppError('INPUT_NOT_FOUND', `File not found: ${path}`, { cause });
+      });
+      if (info.size > MAX_STICKER_BYTES) throw new AppError('INPUT_UNSUPPORTED', `${path} is larger than 16 MB`);
+      return { path, mime, bytes: new Uint8Array(await readFile(path)) };
+    },
+  };
+}
