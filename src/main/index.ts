@@ -10,6 +10,7 @@ import { createAppApi } from './engine/api/index';
 import { createAppCore, type AppCore } from './engine/app-core';
 import { RendererEmitter } from './ipc/emit';
 import { createSenderCheck, registerApi } from './ipc/register-api';
+import { installAppMenu } from './platform/menu';
 import { appPaths } from './platform/paths';
 import { createDesktopPlatformServices } from './services/dialogs';
 import { APP_PAGE_URL, createMainWindow, isAppUrl, registerAppScheme, serveRendererProtocol } from './window';
@@ -59,6 +60,7 @@ async function start(): Promise<void> {
     onRendererReady: () => emitter.markReady(),
   });
   const pageUrl = paths.renderer.kind === 'url' ? paths.renderer.url : APP_PAGE_URL;
+  installAppMenu(!app.isPackaged);
   if (paths.renderer.kind === 'file') serveRendererProtocol(paths.renderer.dir);
   registerApi(api, createSenderCheck((url) => isAppUrl(url, pageUrl)), log);
 
@@ -92,6 +94,11 @@ if (!app.requestSingleInstanceLock()) {
   app.on('open-file', (event, path) => {
     event.preventDefault();
     emitter.emit('filesOpened', { paths: [path] });
+  });
+  // Any other web contents (none are expected) get the same guards: no navigation, no windows.
+  app.on('web-contents-created', (_event, contents) => {
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    contents.on('will-attach-webview', (e) => e.preventDefault());
   });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
