@@ -17,8 +17,12 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           // The engine runs in a worker thread; engine/host.ts loads out/main/engine.js.
           engine: resolve(__dirname, 'src/main/engine/entry.ts'),
+          // Batch export's refine pool starts './refine-worker.js' beside the chunk that holds it.
+          'refine-worker': resolve(__dirname, 'src/main/core/batch/refine-worker.ts'),
         },
-        output: { format: 'es', entryFileNames: '[name].js' },
+        // Flat output: every chunk sits beside engine.js and refine-worker.js, so the
+        // `new URL('./x.js', import.meta.url)` worker lookups resolve in the bundle too.
+        output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },
     },
   },
