@@ -1,0 +1,208 @@
+// The Stickers workspace's state (rune class, renderer): the opened clip, trim with clamping
+// setters, the sticker options, the export job with progress and cancel, and the finished
+// sticker's bytes for the looping preview. Talks to main only through the ApiClient.
+import type { ClipInfo, MediaBytes } from '../../../../shared/api';
+import type { ApiClient } from '../../../../shared/api-client';
+import type { JobOutcome, StickerJobOptions } from '../../../../shared/jobs';
+
+/** Formats offered by the format picker. */
+export const STICKER_FORMATS = ['gif', 'webp', 'apng', 'webm'] as const;
+export type StickerFormatChoice = (typeof STICKER_FORMATS)[number];
+/** Platform presets ('none' = free size and format). */
+export const STICKER_PRESETS = ['none', 'line', 'telegram', 'discord', 'wechat'] as const;
+export type StickerPresetChoice = (typeof STICKER_PRESETS)[number];
+/** Output sizes (long side, px) of the size picker. */
+export const STICKER_SIZES = [160, 240, 320, 512] as const;
+/** Longest trim the workspace offers (s); presets allow less. */
+export const MAX_TRIM_S = 10;
+/** Shortest trim (s). */
+export const MIN_TRIM_S = 0.2;
+
+/** What each preset forces: format and the longest duration. */
+export const PRESET_LIMITS: Record<Exclude<StickerPresetChoice, 'none'>, { format: StickerFormatChoice; maxDurationS: number; ext: string }> = {
+  line: { format: 'apng', maxDurationS: 4, ext: 'png' },
+  telegram: { format: 'webm', maxDurationS: 3, ext: 'webm' },
+  discord: { format: 'apng', maxDurationS: 10, ext: 'png' },
+  wechat: { format: 'gif', maxDurationS: 10, ext: 'gif' },
+};
+
+/** File extension written for a format. */
+export function extensionFor(format: StickerFormatChoice): string {
+  return format === 'apng' ? 'png' : format;
+}
+
+/**
+ * Clamps a trim to the clip: start in [0, clip − MIN_TRIM_S], duration in [MIN_TRIM_S, maxS] and
+ * never past the end. Values are rounded to 0.01 s.
+ */
+export function clampTrim(startS: number, durationS: number, clipDurationS: number, maxS = MAX_TRIM_S): { startS: number; durationS: number } {
+  const r = (v: number): number => Math.round(v * 100) / 100;
+  const clip = Math.max(MIN_TRIM_S, clipDurationS);
+  const start = Math.min(Math.max(0, Number.isFinite(startS) ? startS : 0), Math.max(0, clip - MIN_TRIM_S));
+  const longest = Math.min(maxS, clip - start);
+  const duration = Math.min(Math.max(MIN_TRIM_S, Number.isFinite(durationS) ? durationS : longest), longest);
+  return { startS: r(start), durationS: r(duration) };
+}
+
+/** The bits of the app the sticker state needs (AppState provides them). */
+export interface StickerHost {
+  client: Pick<ApiClient, 'probeClip' | 'loadClipFrame' | 'loadStickerFile' | 'chooseSaveTarget'>;
+  runJob(spec: { kind: 'sticker'; input: string; output: string; options: StickerJobOptions }): Promise<{ id: string; outcome: Promise<JobOutcome> }>;
+  cancelJob(id: string): Promise<void>;
+  showError(error: unknown): void;
+  addRecent?(paths: string[]): Promise<void>;
+}
+
+/** A finished sticker as the preview shows it. */
+export interface StickerResultView {
+  path: string;
+  mime: string;
+  bytes: Uint8Array;
+  width: number;
+  height: number;
+  frameCount: number;
+  sizeBytes: number;
+  withinBudget: boolean;
+  modelFallback: boolean;
+}
+
+export class StickerState {
+  clip = $state.raw<ClipInfo | null>(null);
+  poster = $state.raw<MediaBytes | null>(null);
+  phase = $state<'empty' | 'probing' | 'ready' | 'rendering' | 'done'>('empty');
+  startS = $state(0);
+  durationS = $state(3);
+  fps = $state(12);
+  sizePx = $state<number>(320);
+  stability = $state(0.5);
+  threshold = $state(0.5);
+  matte = $state('#FFFFFF');
+  outlinePx = $state(0);
+  format = $state<StickerFormatChoice>('gif');
+  preset = $state<StickerPresetChoice>('none');
+  model = $state<'anime' | 'person'>('anime');
+  jobId = $state<string | null>(null);
+  result = $state.raw<StickerResultView | null>(null);
+
+  /** The format actually written (a preset forces its own). */
+  effectiveFormat: StickerFormatChoice = $derived(this.preset === 'none' ? this.format : PRESET_LIMITS[this.preset].format);
+  /** The longest trim allowed now. */
+  maxDurationS = $derived(this.preset === 'none' ? MAX_TRIM_S : PRESET_LIMITS[this.preset].maxDurationS);
+  endS = $derived(this.startS + this.durationS);
+  frameEstimate = $derived(Math.max(1, Math.round(this.durationS * this.fps)));
+
+  constructor(private readonly host: StickerHost) {}
+
+  /** Opens a clip: probe, poster frame, a default trim of the first 3 s (or the preset's limit). */
+  async open(path: string): Promise<void> {
+    this.phase = 'probing';
+    this.result = null;
+    try {
+      const clip = await this.host.client.probeClip({ path });
+      this.clip = clip;
+      this.fps = Math.min(12, Math.round(clip.fps) || 12);
+      const t = clampTrim(0, 3, clip.durationS, this.maxDurationS);
+      this.startS = t.startS;
+      this.durationS = t.durationS;
+      this.phase = 'ready';
+      void this.host.addRecent?.([path]);
+      await this.loadPoster();
+    } catch (error) {
+      this.phase = this.clip ? 'ready' : 'empty';
+      this.host.showError(error);
+    }
+  }
+
+  /** Moves the start handle (the length is kept when it fits). */
+  setStart(startS: number): void {
+    if (!this.clip) return;
+    const t = clampTrim(startS, this.durationS, this.clip.durationS, this.maxDurationS);
+    this.startS = t.startS;
+    this.durationS = t.durationS;
+  }
+
+  /** Moves the end handle. */
+  setEnd(endS: number): void {
+    if (!this.clip) return;
+    this.durationS = clampTrim(this.startS, endS - this.startS, this.clip.durationS, this.maxDurationS).durationS;
+  }
+
+  setPreset(preset: StickerPresetChoice): void {
+    this.preset = preset;
+    if (this.clip) this.setStart(this.startS);
+  }
+
+  /** Reloads the poster at the trim start (after the start handle settles). */
+  async loadPoster(): Promise<void> {
+    if (!this.clip) return;
+    try {
+      this.poster = await this.host.client.loadClipFrame({ path: this.clip.path, timeS: this.startS, maxSidePx: 480 });
+    } catch (error) {
+      this.host.showError(error);
+    }
+  }
+
+  /** The job options from the controls. */
+  options(): StickerJobOptions {
+    const base: StickerJobOptions = {
+      model: this.model,
+      startS: this.startS,
+      durationS: this.durationS,
+      fps: this.fps,
+      stability: this.stability,
+      threshold: this.threshold,
+      matte: this.matte,
+      outlinePx: this.outlinePx,
+    };
+    return this.preset === 'none' ? { ...base, maxSidePx: this.sizePx, format: this.format } : { ...base, preset: this.preset };
+  }
+
+  /** A file name for the save dialog: clip name + _sticker + the format's extension. */
+  suggestedName(): string {
+    const name = (this.clip?.path ?? 'sticker').split(/[\\/]/).pop()!.replace(/\.[^.]+$/, '');
+    return `${name}_sticker.${extensionFor(this.effectiveFormat)}`;
+  }
+
+  /** Asks where to save, runs the sticker job, then loads the result for the preview. */
+  async export(): Promise<void> {
+    if (!this.clip || this.jobId) return;
+    let output: string | null;
+    try {
+      output = await this.host.client.chooseSaveTarget({ defaultName: this.suggestedName() });
+    } catch (error) {
+      this.host.showError(error);
+      return;
+    }
+    if (!output) return;
+    await this.render(output);
+  }
+
+  /** Runs the job into `output` and shows the result; cancellation is quiet. */
+  async render(output: string): Promise<void> {
+    if (!this.clip) return;
+    this.phase = 'rendering';
+    try {
+      const { id, outcome } = await this.host.runJob({ kind: 'sticker', input: this.clip.path, output, options: this.options() });
+      this.jobId = id;
+      const o = await outcome;
+      this.jobId = null;
+      if (o.outcome === 'done') {
+        const r = o.result as { output: string; width: number; height: number; frameCount: number; bytes: number; withinBudget: boolean; modelFallback: boolean };
+        const file = await this.host.client.loadStickerFile({ path: r.output });
+        this.result = { path: r.output, mime: file.mime, bytes: file.bytes, width: r.width, height: r.height, frameCount: r.frameCount, sizeBytes: r.bytes, withinBudget: r.withinBudget, modelFallback: r.modelFallback };
+        this.phase = 'done';
+        return;
+      }
+      if (o.outcome === 'failed') this.host.showError(o.error);
+      this.phase = 'ready';
+    } catch (error) {
+      this.jobId = null;
+      this.phase = 'ready';
+      this.host.showError(error);
+    }
+  }
+
+  async cancel(): Promise<void> {
+    if (this.jobId) await this.host.cancelJob(this.jobId);
+  }
+}
