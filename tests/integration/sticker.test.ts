@@ -127,4 +127,11 @@ describe('cutout sticker pipeline', () => {
     const gifRaw = await renderSticker({ ...prepared, alphas: prepared.rawAlphas }, { ...opts, stability: 0, format: 'gif' });
     expect(meanAlphaChange(gifSmooth.alphas)).toBeLessThan(meanAlphaChange(gifRaw.alphas));
   });
+
+  it('finds the scene cut in a cartoon clip (2.33 s) and restarts smoothing there', async () => {
+    const clip = evalFile('anime_clips', 'clips', 'w2xgui_video1_original.mp4');
+    const p = await prepareSticker(clip, { model: 'person', fps: 12, maxSidePx: 96 }, env);
+    expect([...p.cuts].some((i) => Math.abs(i - 28) <= 1)).toBe(true);
+    expect(p.cuts.size).toBeLessThanOrEqual(2);
+  });
 });

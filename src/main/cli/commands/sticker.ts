@@ -15,11 +15,17 @@ function numFlag(value: string | undefined, name: string): number | undefined {
   return n;
 }
 
+function parseSize(value: string | undefined): StickerOptions['size'] {
+  if (value === undefined) return undefined;
+  if (value === 'small' || value === 'medium' || value === 'large') return value;
+  throw new AppError('INVALID_ARGUMENT', `--size must be small (160), medium (320) or large (512), got "${value}"`);
+}
+
 /** `cutout sticker`. */
 export const stickerCommand: CliCommand = {
   name: 'sticker',
   summary: 'turn a clip (GIF, MP4, WebM, MOV, MKV) into a transparent animated sticker',
-  usage: `cutout sticker CLIP -o OUT.gif [--start S] [--duration S] [--fps N] [--max-side PX] [--format gif|webp|apng|webm]
+  usage: `cutout sticker CLIP -o OUT.gif [--start S] [--duration S] [--fps N] [--max-side PX | --size small|medium|large] [--format gif|webp|apng|webm]
        [--preset line|telegram|discord|wechat] [--model anime|person|ID] [--stability 0..1] [--threshold 0..1]
        [--matte '#FFFFFF'] [--outline PX] [--outline-color '#FFFFFF'] [--colors N] [--provider auto|cpu] [--threads N]
   The format follows OUT's extension (.gif .webp .png/.apng .webm) unless --format or --preset says otherwise.`,
@@ -33,6 +39,7 @@ export const stickerCommand: CliCommand = {
         duration: { type: 'string' },
         fps: { type: 'string' },
         'max-side': { type: 'string' },
+        size: { type: 'string' },
         format: { type: 'string' },
         preset: { type: 'string' },
         model: { type: 'string', default: 'anime' },
@@ -59,6 +66,7 @@ export const stickerCommand: CliCommand = {
       durationS: numFlag(values.duration, 'duration'),
       fps: numFlag(values.fps, 'fps'),
       maxSidePx: intFlag(values['max-side'], 'max-side'),
+      size: parseSize(values.size),
       format,
       preset: values.preset,
       stability: numFlag(values.stability, 'stability'),

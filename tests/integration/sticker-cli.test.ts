@@ -1,0 +1,44 @@
+// `cutout sticker` through runCli: a real clip to a GIF with the summary line, and bad input /
+// bad flags mapped to their codes and exit status.
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/main/cli/index';
+import type { CliIo } from '../../src/main/cli/command';
+import { evalFile, SHARED_MODELS_DIR, tempDir } from '../helpers/env';
+
+function io(): CliIo & { lines: string[]; errors: string[] } {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  return { lines, errors, out: (l) => lines.push(l), err: (l) => errors.push(l), isTty: false, signal: new AbortController().signal };
+}
+
+describe('cutout sticker (CLI)', () => {
+  process.env.CUTOUT_MODELS_DIR ??= SHARED_MODELS_DIR;
+
+  it('makes a GIF from a trimmed clip and prints what it wrote', async () => {
+    const out = join(tempDir(), 's.gif');
+    const o = io();
+    const code = await runCli(['sticker', evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif'), '-o', out, '--start', '0.5', '--duration', '1', '--fps', '10', '--max-side', '128', '--outline', '2'], o);
+    expect(code).toBe(0);
+    expect(existsSync(out)).toBe(true);
+    expect(o.lines.join('\n')).toMatch(/-> .*s\.gif \(gif, \d+x\d+, \d+ frames at 10\.00 fps/);
+    expect(o.errors.some((l) => /^segment \d+\/10$/.test(l))).toBe(true);
+  });
+
+  it('exits 1 with the code for a fake .mp4 and for bad flags', async () => {
+    const dir = tempDir();
+    const fake = join(dir, 'fake.mp4');
+    writeFileSync(fake, 'not a video');
+    let o = io();
+    expect(await runCli(['sticker', fake, '-o', join(dir, 'x.gif')], o)).toBe(1);
+    expect(o.errors.at(-1)).toMatch(/^VIDEO_CORRUPT: /);
+    o = io();
+    expect(await runCli(['sticker', fake, '-o', join(dir, 'x.bmp')], o)).toBe(1);
+    expect(o.errors.at(-1)).toMatch(/^INVALID_ARGUMENT: /);
+    o = io();
+    expect(await runCli(['sticker', fake, '-o', join(dir, 'x.gif'), '--preset', 'myspace'], o)).toBe(1);
+    expect(o.errors.at(-1)).toMatch(/^INVALID_ARGUMENT: Unknown preset/);
+    expect(existsSync(join(dir, 'x.gif'))).toBe(false);
+  });
+});
