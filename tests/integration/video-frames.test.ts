@@ -79,4 +79,23 @@ describe('probe and streamed frames', () => {
     writeFileSync(cut, execFileSync('head', ['-c', '20000', mp4]));
     await expect(probeVideo(cut)).rejects.toMatchObject({ code: 'VIDEO_CORRUPT' });
   });
+
+  it('reads WebM, MOV and MKV containers too (made from an eval clip by ffmpeg)', async () => {
+    const dir = tempDir();
+    const ffmpeg = resolveFfmpeg().ffmpeg;
+    const variants: [string, string[]][] = [
+      ['clip.webm', ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8']],
+      ['clip.mov', ['-c:v', 'mpeg4']],
+      ['clip.mkv', ['-c:v', 'mpeg4']],
+    ];
+    for (const [name, codec] of variants) {
+      const path = join(dir, name);
+      execFileSync(ffmpeg, ['-v', 'error', '-t', '1', '-i', mp4, '-vf', 'scale=128:128', '-r', '10', '-an', ...codec, path]);
+      const info = await probeVideo(path);
+      expect([info.width, info.height]).toEqual([128, 128]);
+      let n = 0;
+      for await (const f of streamFrames(path, info, { fps: 10, durationS: 0.8 })) n += f.width === 128 ? 1 : 0;
+      expect(n).toBe(8);
+    }
+  });
 });
