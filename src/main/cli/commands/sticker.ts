@@ -84,6 +84,7 @@ export const stickerCommand: CliCommand = {
     const r = await makeSticker(positionals[0], values.out, options, env, { signal: io.signal, onProgress: progress });
     if (io.isTty) process.stderr.write('\n');
     if (r.modelFallback) io.err('note: no anime model is installed; used the person model (see `cutout models`)');
+    if (!r.subjectFound) io.err('warning: no subject was found in any frame; the sticker is empty (try --model person or another part of the clip)');
     if (!r.withinBudget) io.err(`warning: ${(r.bytes / 1024).toFixed(0)} KB is over the ${r.preset} budget after ${r.attempts} attempts`);
     const t = r.timings;
     io.out(

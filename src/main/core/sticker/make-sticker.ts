@@ -71,6 +71,8 @@ export interface RenderedSticker {
   attempts: number;
   withinBudget: boolean;
   box: Box;
+  /** False when no frame had a subject (alpha >= 0.5 anywhere): the sticker is empty. */
+  subjectFound: boolean;
 }
 
 /** What makeSticker wrote. */
@@ -300,7 +302,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     const withinBudget = !preset || bytes.length <= preset.maxBytes;
     ctx.onProgress?.({ stage: 'encode', done: attempts, total: attempts, detail: `attempt ${attempts}: ${size.width}x${size.height}, ${picked.length} frames, ${bytes.length} bytes` });
     if (withinBudget || attempts >= 7) {
-      return { bytes, format: targets.format, width: size.width, height: size.height, fps, frameCount, delaysMs: writtenDelays, alphas: outAlphas, attempts, withinBudget, box };
+      return { bytes, format: targets.format, width: size.width, height: size.height, fps, frameCount, delaysMs: writtenDelays, alphas: outAlphas, attempts, withinBudget, box, subjectFound: union !== null };
     }
     // Shrink in order of what a viewer notices least: colours / quality (twice), then size,
     // then, as a last resort, every other frame.
