@@ -1,0 +1,32 @@
+// Pure colouring of the trimap overlay (renderer): background red, unknown amber, foreground green,
+// painted into an RGBA buffer inside a box so a brush stroke recolours only what it touched.
+import type { PixelBox } from './pixels';
+import { TRIMAP_BG, TRIMAP_FG } from './stroke';
+
+/** Overlay colours as [r, g, b, a]. */
+export const OVERLAY_COLORS = {
+  background: [229, 62, 62, 110],
+  unknown: [245, 180, 0, 170],
+  foreground: [34, 197, 94, 70],
+} as const;
+
+/** Writes the overlay colour of each trimap value into `out` (RGBA), inside `box` or everywhere. */
+export function paintTrimapOverlay(trimap: Uint8Array, width: number, out: Uint8ClampedArray | Uint8Array, box?: PixelBox): void {
+  const height = trimap.length / width;
+  const x0 = box ? Math.max(0, box.x) : 0;
+  const y0 = box ? Math.max(0, box.y) : 0;
+  const x1 = box ? Math.min(width, box.x + box.w) : width;
+  const y1 = box ? Math.min(height, box.y + box.h) : height;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const i = y * width + x;
+      const v = trimap[i];
+      const c = v === TRIMAP_BG ? OVERLAY_COLORS.background : v === TRIMAP_FG ? OVERLAY_COLORS.foreground : OVERLAY_COLORS.unknown;
+      const j = i * 4;
+      out[j] = c[0];
+      out[j + 1] = c[1];
+      out[j + 2] = c[2];
+      out[j + 3] = c[3];
+    }
+  }
+}

@@ -1,0 +1,73 @@
+// Pure pixel helpers of the renderer: build the cut-out RGBA from colours + alpha, patch a region
+// after a re-matte, sample colours, parse hex. No DOM; the canvas code passes ImageData.data in.
+
+/** An axis-aligned box in image pixels: [x, x + w) × [y, y + h). */
+export interface PixelBox {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** Parses '#RGB' / '#RRGGBB' to [r, g, b], or null when it is not a colour. */
+export function parseHex(hex: string): [number, number, number] | null {
+  const m = /^#?([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(hex.trim());
+  if (!m) return null;
+  const h = m[1].length === 3 ? m[1].replace(/./g, (c) => c + c) : m[1];
+  return [parseInt(h.slice(0, 2), 16), parseInt(h.slice(2, 4), 16), parseInt(h.slice(4, 6), 16)];
+}
+
+/** Normalises a colour to '#RRGGBB' upper case, or null. */
+export function normalizeHex(hex: string): string | null {
+  const rgb = parseHex(hex);
+  if (!rgb) return null;
+  return '#' + rgb.map((v) => v.toString(16).padStart(2, '0')).join('').toUpperCase();
+}
+
+/** Writes RGB from `colors` (RGBA) and A from `alpha` (one byte per pixel) into `out` (RGBA), inside `box` or everywhere. */
+export function applyAlpha(colors: Uint8ClampedArray | Uint8Array, alpha: Uint8Array, width: number, out: Uint8ClampedArray | Uint8Array, box?: PixelBox): void {
+  const height = alpha.length / width;
+  const x0 = box ? Math.max(0, box.x) : 0;
+  const y0 = box ? Math.max(0, box.y) : 0;
+  const x1 = box ? Math.min(width, box.x + box.w) : width;
+  const y1 = box ? Math.min(height, box.y + box.h) : height;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const i = y * width + x;
+      const j = i * 4;
+      out[j] = colors[j];
+      out[j + 1] = colors[j + 1];
+      out[j + 2] = colors[j + 2];
+      out[j + 3] = alpha[i];
+    }
+  }
+}
+
+/** Copies a `box.w × box.h` single-channel patch into a `width`-wide plane at the box position (clipped). */
+export function pastePlane(target: Uint8Array, width: number, box: PixelBox, patch: Uint8Array): void {
+  const height = target.length / width;
+  for (let y = 0; y < box.h; y++) {
+    const ty = box.y + y;
+    if (ty < 0 || ty >= height) continue;
+    for (let x = 0; x < box.w; x++) {
+      const tx = box.x + x;
+      if (tx < 0 || tx >= width) continue;
+      target[ty * width + tx] = patch[y * box.w + x];
+    }
+  }
+}
+
+/** Flattens an RGBA pixel over a solid colour (the same maths as core's compositeOver, 8-bit). */
+export function flattenPixel(r: number, g: number, b: number, a: number, bg: [number, number, number]): [number, number, number] {
+  const t = a / 255;
+  return [Math.round(r * t + bg[0] * (1 - t)), Math.round(g * t + bg[1] * (1 - t)), Math.round(b * t + bg[2] * (1 - t))];
+}
+
+/** Union of two boxes (either may be null). */
+export function unionBox(a: PixelBox | null, b: PixelBox | null): PixelBox | null {
+  if (!a) return b;
+  if (!b) return a;
+  const x = Math.min(a.x, b.x);
+  const y = Math.min(a.y, b.y);
+  return { x, y, w: Math.max(a.x + a.w, b.x + b.w) - x, h: Math.max(a.y + a.h, b.y + b.h) - y };
+}

@@ -1,0 +1,21 @@
+// Strings of the Settings workspace (renderer).
+import type { MessageTable } from '../types';
+
+export const settings = {
+  'settings.title': { en: 'Settings', 'zh-CN': '设置' },
+  'settings.language': { en: 'Language', 'zh-CN': '语言' },
+  'settings.language.system': { en: 'Same as the system', 'zh-CN': '跟随系统' },
+  'settings.theme': { en: 'Appearance', 'zh-CN': '外观' },
+  'settings.theme.system': { en: 'Same as the system', 'zh-CN': '跟随系统' },
+  'settings.theme.light': { en: 'Light', 'zh-CN': '浅色' },
+  'settings.theme.dark': { en: 'Dark', 'zh-CN': '深色' },
+  'settings.engine': { en: 'Engine', 'zh-CN': '引擎' },
+  'settings.provider': { en: 'Execution provider', 'zh-CN': '执行设备' },
+  'settings.provider.auto': { en: 'Automatic', 'zh-CN': '自动' },
+  'settings.models': { en: 'Models', 'zh-CN': '模型' },
+  'settings.models.none': { en: 'No model information from the engine.', 'zh-CN': '引擎未提供模型信息。' },
+  'settings.refine': { en: 'Default edge quality', 'zh-CN': '默认边缘质量' },
+  'settings.shortcuts': { en: 'Keyboard shortcuts', 'zh-CN': '快捷键' },
+  'settings.about': { en: 'About', 'zh-CN': '关于' },
+  'settings.about.body': { en: 'Offline cut-outs for ID photos, stickers and batch export. Version {version}.', 'zh-CN': '离线抠图：证件照、表情包与批量导出。版本 {version}。' },
+} satisfies MessageTable;

@@ -1,0 +1,65 @@
+// Keyboard shortcuts of the app and their matching (pure, renderer). Mod = Cmd on macOS, Ctrl elsewhere.
+
+/** Every command a shortcut can trigger. */
+export type ShortcutAction =
+  | 'open' | 'export' | 'copy' | 'undo' | 'redo' | 'zoomIn' | 'zoomOut' | 'zoomFit' | 'zoom100'
+  | 'brushForeground' | 'brushBackground' | 'brushUnknown' | 'brushEraser' | 'brushOff'
+  | 'brushSmaller' | 'brushLarger' | 'toggleCompare' | 'toggleOverlay';
+
+/** The shortcut table: action -> key combos (first one is shown in tooltips and Settings). */
+export const SHORTCUTS: Record<ShortcutAction, string[]> = {
+  open: ['Mod+O'],
+  export: ['Mod+S', 'Mod+E'],
+  copy: ['Mod+Shift+C'],
+  undo: ['Mod+Z'],
+  redo: ['Mod+Shift+Z', 'Mod+Y'],
+  zoomIn: ['Mod+=', 'Mod++', '='],
+  zoomOut: ['Mod+-', '-'],
+  zoomFit: ['Mod+0', '0'],
+  zoom100: ['Mod+1', '1'],
+  brushForeground: ['B'],
+  brushBackground: ['E'],
+  brushUnknown: ['U'],
+  brushEraser: ['R'],
+  brushOff: ['H', 'Escape'],
+  brushSmaller: ['['],
+  brushLarger: [']'],
+  toggleCompare: ['C'],
+  toggleOverlay: ['T'],
+};
+
+/** The part of a KeyboardEvent matching needs. */
+export interface KeyLike {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  shiftKey: boolean;
+  altKey: boolean;
+}
+
+function comboOf(e: KeyLike, isMac: boolean): string {
+  const mod = isMac ? e.metaKey : e.ctrlKey;
+  const parts: string[] = [];
+  if (mod) parts.push('Mod');
+  if (e.altKey) parts.push('Alt');
+  const key = e.key.length === 1 ? e.key.toUpperCase() : e.key;
+  // Shift is part of the combo for letters and named keys; for symbols it is already in e.key ('+').
+  if (e.shiftKey && (/^[A-Z]$/.test(key) || e.key.length > 1)) parts.push('Shift');
+  parts.push(key);
+  return parts.join('+');
+}
+
+/** The action a key press triggers, or null. */
+export function matchShortcut(e: KeyLike, isMac: boolean): ShortcutAction | null {
+  const combo = comboOf(e, isMac);
+  for (const [action, combos] of Object.entries(SHORTCUTS) as [ShortcutAction, string[]][]) {
+    if (combos.includes(combo)) return action;
+  }
+  return null;
+}
+
+/** How a combo reads on this platform: 'Mod+Shift+Z' -> '⌘⇧Z' on macOS, 'Ctrl+Shift+Z' elsewhere. */
+export function displayCombo(combo: string, isMac: boolean): string {
+  if (isMac) return combo.replace('Mod+', '⌘').replace('Shift+', '⇧').replace('Alt+', '⌥');
+  return combo.replace('Mod+', 'Ctrl+');
+}

@@ -1,0 +1,165 @@
+// The app's top-level state (rune class, renderer): the API client, settings, locale and theme,
+// the active workspace, recent files, the status line, the error banner and the running jobs.
+import type { AppInfo, RecentFile } from '../../../../shared/api';
+import type { ApiClient } from '../../../../shared/api-client';
+import type { JobSpec } from '../../../../shared/jobs';
+import { DEFAULT_SETTINGS, type Settings } from '../../../../shared/settings';
+import { describeError, type ErrorNotice } from '../error-text';
+import { detectLocale, translate, type Locale, type MessageKey } from '../i18n';
+import type { ShortcutAction } from '../shortcuts';
+import { JobTracker } from './jobs.svelte';
+
+/** The workspaces of the sidebar, in order. */
+export const WORKSPACES = ['idphoto', 'cutout', 'sticker', 'batch', 'settings'] as const;
+export type Workspace = (typeof WORKSPACES)[number];
+
+/** One line of the status bar. */
+export interface StatusLine {
+  key: MessageKey;
+  params?: Record<string, string | number>;
+  tone: 'idle' | 'busy' | 'ok' | 'warn';
+}
+
+/** Formats milliseconds for the status line: 840 ms, 1.3 s, 2 min 5 s. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
+/** What the active workspace does with opened files and shortcuts; registered while it is shown. */
+export interface WorkspaceHandlers {
+  /** Files opened by drop, dialog, paste, recent list or the OS. */
+  openFiles?(paths: string[]): void;
+  /** A shortcut; returns true when handled. */
+  command?(action: ShortcutAction): boolean;
+}
+
+export class AppState {
+  readonly client: ApiClient;
+  readonly jobs = new JobTracker();
+  workspace = $state<Workspace>('cutout');
+  settings = $state<Settings>({ ...DEFAULT_SETTINGS });
+  info = $state.raw<AppInfo | null>(null);
+  recent = $state.raw<RecentFile[]>([]);
+  notice = $state.raw<ErrorNotice | null>(null);
+  status = $state.raw<StatusLine>({ key: 'status.connecting', tone: 'busy' });
+  connection = $state<'connecting' | 'ok' | 'offline'>('connecting');
+  systemLanguages = $state<string[]>(['en']);
+  isSystemDark = $state(false);
+  isMac = $state(false);
+
+  locale: Locale = $derived(this.settings.language === 'system' ? detectLocale(this.systemLanguages) : this.settings.language);
+  theme: 'light' | 'dark' = $derived(this.settings.theme === 'system' ? (this.isSystemDark ? 'dark' : 'light') : this.settings.theme);
+
+  constructor(client: ApiClient, env: { languages?: readonly string[]; isDark?: boolean; isMac?: boolean } = {}) {
+    this.client = client;
+    this.systemLanguages = [...(env.languages ?? ['en'])];
+    this.isSystemDark = env.isDark ?? false;
+    this.isMac = env.isMac ?? false;
+  }
+
+  private handlers: WorkspaceHandlers = {};
+  private pendingFiles: string[] | null = null;
+
+  /** The shown workspace registers what it does with files and shortcuts; returns the unregister function. */
+  registerWorkspace(handlers: WorkspaceHandlers): () => void {
+    this.handlers = handlers;
+    if (this.pendingFiles && handlers.openFiles) {
+      const paths = this.pendingFiles;
+      this.pendingFiles = null;
+      handlers.openFiles(paths);
+    }
+    return () => {
+      if (this.handlers === handlers) this.handlers = {};
+    };
+  }
+
+  /** Routes opened files to the active workspace; one without a file handler hands over to Cut-out. */
+  openFiles(paths: string[]): void {
+    if (paths.length === 0) return;
+    if (this.handlers.openFiles) {
+      this.handlers.openFiles(paths);
+      return;
+    }
+    this.pendingFiles = paths;
+    this.workspace = 'cutout';
+  }
+
+  /** Runs a shortcut in the active workspace; returns true when it was handled. */
+  runCommand(action: ShortcutAction): boolean {
+    return this.handlers.command?.(action) ?? false;
+  }
+
+  /** Translates a key in the current locale. */
+  t = (key: MessageKey, params?: Record<string, string | number>): string => translate(this.locale, key, params);
+
+  /** Subscribes to events, tells main it is ready, loads info, settings and recent files. */
+  async init(): Promise<void> {
+    this.client.on('jobProgress', (p) => this.jobs.onProgress(p));
+    this.client.on('jobFinished', (o) => this.jobs.onFinished(o));
+    this.client.on('settingsChanged', (s) => (this.settings = s));
+    this.client.on('filesOpened', (e) => this.openFiles(e.paths));
+    try {
+      await this.client.rendererReady();
+      const [info, settings, recent] = await Promise.all([this.client.getAppInfo(), this.client.getSettings(), this.client.getRecentFiles()]);
+      this.info = info;
+      this.settings = settings;
+      this.recent = recent;
+      this.connection = 'ok';
+      this.status = { key: 'status.ready', tone: 'idle' };
+    } catch (error) {
+      this.connection = 'offline';
+      this.status = { key: 'status.offline', tone: 'warn' };
+      this.showError(error);
+    }
+  }
+
+  /** Shows an error in the banner; cancellations are ignored. */
+  showError(error: unknown): void {
+    const notice = describeError(error);
+    if (notice) this.notice = notice;
+  }
+
+  dismissError(): void {
+    this.notice = null;
+  }
+
+  setStatus(line: StatusLine): void {
+    this.status = line;
+  }
+
+  async updateSettings(patch: Partial<Settings>): Promise<void> {
+    this.settings = { ...this.settings, ...patch };
+    try {
+      this.settings = await this.client.setSettings(patch);
+    } catch (error) {
+      this.showError(error);
+    }
+  }
+
+  async addRecent(paths: string[]): Promise<void> {
+    try {
+      this.recent = await this.client.addRecentFiles(paths);
+    } catch {
+      // Recent files are a convenience: a failure to record one must not interrupt opening it.
+    }
+  }
+
+  async clearRecent(): Promise<void> {
+    await this.client.clearRecentFiles().catch((e) => this.showError(e));
+    this.recent = [];
+  }
+
+  /** Starts a job and resolves with its outcome (done | cancelled | failed). */
+  async runJob(spec: JobSpec) {
+    const id = await this.client.startJob(spec);
+    return { id, outcome: this.jobs.track(id, spec.kind) };
+  }
+
+  async cancelJob(id: string): Promise<void> {
+    this.jobs.markCancelling(id);
+    await this.client.cancelJob(id).catch((e) => this.showError(e));
+  }
+}

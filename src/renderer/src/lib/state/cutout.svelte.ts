@@ -1,0 +1,227 @@
+// The Cut-out editor document (rune class, renderer): the opened image's preview, the alpha the
+// engine returned, brush strokes with live re-matte, and export. The canvas composites from this
+// state, so a background change redraws without calling the engine.
+import type { ImagePreview, MatteResult } from '../../../../shared/api';
+import type { RefineMode, Subject } from '../../../../shared/jobs';
+import type { EXPORT_FORMAT_CHOICES } from '../../../../shared/settings';
+import { trimapFromAlpha } from '../canvas/stroke';
+import { unionBox, type PixelBox } from '../canvas/pixels';
+import { formatDuration, type AppState } from './app.svelte';
+import { BackgroundState } from './background.svelte';
+import { TrimapBrushState } from './trimap-brush.svelte';
+import { ViewState } from './view.svelte';
+
+export type ExportFormat = (typeof EXPORT_FORMAT_CHOICES)[number];
+
+/** The editor's life cycle. */
+export type CutoutPhase = 'empty' | 'loading' | 'segmenting' | 'ready' | 'failed';
+
+/** File name without folders. */
+export function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+/** The default export name: 'photo.jpg' -> 'photo_cutout.png'. */
+export function exportName(path: string, format: ExportFormat): string {
+  const stem = baseName(path).replace(/\.[^.]+$/, '');
+  return `${stem}_cutout.${format === 'jpeg' ? 'jpg' : format}`;
+}
+
+export class CutoutState {
+  readonly view = new ViewState();
+  readonly background = new BackgroundState();
+  readonly brush = new TrimapBrushState();
+  subject = $state<Subject>('person');
+  refine = $state<RefineMode>('fast');
+  phase = $state<CutoutPhase>('empty');
+  path = $state<string | null>(null);
+  preview = $state.raw<ImagePreview | null>(null);
+  alpha = $state.raw<Uint8Array | null>(null);
+  /** The automatic trimap under the brush layer (from the engine's matte). */
+  autoTrimap: Uint8Array | null = null;
+  matte = $state.raw<MatteResult | null>(null);
+  /** Bumped when the alpha changes; the canvas rebuilds its cut-out layer. */
+  alphaVersion = $state(0);
+  isRematting = $state(false);
+  exportFormat = $state<ExportFormat>('png');
+  lastExportPath = $state<string | null>(null);
+  exportJobId = $state<string | null>(null);
+
+  name = $derived(this.path ? baseName(this.path) : '');
+  hasResult = $derived(this.phase === 'ready' && this.alpha !== null);
+
+  private pendingBox: PixelBox | null = null;
+  private openSeq = 0;
+
+  constructor(private readonly app: AppState) {}
+
+  /** Opens an image: preview first (shown at once), then the cut-out. */
+  async open(path: string): Promise<void> {
+    const seq = ++this.openSeq;
+    this.phase = 'loading';
+    this.path = path;
+    this.alpha = null;
+    this.matte = null;
+    this.lastExportPath = null;
+    this.app.dismissError();
+    this.app.setStatus({ key: 'stage.decode', tone: 'busy' });
+    try {
+      const preview = await this.app.client.loadImagePreview({ path });
+      if (seq !== this.openSeq) return;
+      this.preview = preview;
+      this.view.setImage(preview.width, preview.height);
+      this.brush.reset(preview.width, preview.height);
+      void this.app.addRecent([path]);
+    } catch (error) {
+      if (seq !== this.openSeq) return;
+      this.phase = 'failed';
+      this.preview = null;
+      this.app.setStatus({ key: 'status.failed', tone: 'warn' });
+      this.app.showError(error);
+      return;
+    }
+    await this.segment();
+  }
+
+  /** (Re)computes the cut-out with the current subject and edge mode; brush strokes are dropped. */
+  async segment(): Promise<void> {
+    const path = this.path;
+    const preview = this.preview;
+    if (!path || !preview) return;
+    const seq = this.openSeq;
+    this.phase = 'segmenting';
+    this.app.setStatus({ key: 'stage.segment', tone: 'busy' });
+    try {
+      const matte = await this.app.client.segment({ path, subject: this.subject, refine: this.refine, maxSidePx: Math.max(preview.width, preview.height) });
+      if (seq !== this.openSeq) return;
+      this.setMatte(matte);
+      this.autoTrimap = trimapFromAlpha(matte.alpha);
+      this.brush.reset(preview.width, preview.height);
+      this.phase = 'ready';
+    } catch (error) {
+      if (seq !== this.openSeq) return;
+      this.phase = 'failed';
+      this.app.setStatus({ key: 'status.failed', tone: 'warn' });
+      this.app.showError(error);
+    }
+  }
+
+  setSubject(subject: Subject): void {
+    if (subject === this.subject) return;
+    this.subject = subject;
+    void this.segment();
+  }
+
+  setRefine(refine: RefineMode): void {
+    if (refine === this.refine) return;
+    this.refine = refine;
+    void this.segment();
+  }
+
+  private setMatte(matte: MatteResult): void {
+    this.matte = matte;
+    this.alpha = matte.alpha;
+    this.alphaVersion++;
+    this.app.setStatus({ key: 'status.doneIn', params: { ms: formatDuration(matte.timings.totalMs), provider: matte.provider }, tone: 'ok' });
+  }
+
+  /** The trimap the engine should solve with now (automatic + strokes). */
+  currentTrimap(): Uint8Array | null {
+    if (!this.autoTrimap) return null;
+    return this.brush.resolve(this.autoTrimap);
+  }
+
+  /**
+   * A stroke (or undo/redo) changed `box`: re-matte it. Strokes that land while a re-matte runs
+   * are merged into one follow-up request, so the engine never queues behind the brush.
+   */
+  async rematte(box: PixelBox | null): Promise<void> {
+    if (!box || !this.path || !this.preview || !this.autoTrimap) return;
+    this.pendingBox = unionBox(this.pendingBox, box);
+    if (this.isRematting) return;
+    this.isRematting = true;
+    const seq = this.openSeq;
+    try {
+      while (this.pendingBox) {
+        const region = this.pendingBox;
+        this.pendingBox = null;
+        const trimap = this.currentTrimap()!;
+        const matte = await this.app.client.rematte({
+          path: this.path,
+          subject: this.subject,
+          width: this.preview.width,
+          height: this.preview.height,
+          trimap,
+          region: { x: region.x, y: region.y, width: region.w, height: region.h },
+        });
+        if (seq !== this.openSeq) return;
+        this.setMatte(matte);
+      }
+    } catch (error) {
+      this.pendingBox = null;
+      this.app.showError(error);
+    } finally {
+      this.isRematting = false;
+    }
+  }
+
+  undo(): void {
+    void this.rematte(this.brush.undo());
+  }
+
+  redo(): void {
+    void this.rematte(this.brush.redo());
+  }
+
+  /** Exports at full size: asks where, writes the edited trimap if any, runs a cutout job. */
+  async export(): Promise<string | null> {
+    const path = this.path;
+    const preview = this.preview;
+    if (!path || !preview || !this.hasResult) return null;
+    const app = this.app;
+    app.dismissError();
+    try {
+      const output = await app.client.chooseSaveTarget({ defaultName: exportName(path, this.exportFormat) });
+      if (!output) return null;
+      let trimapPath: string | undefined;
+      if (this.brush.strokes.length > 0) {
+        const trimap = this.currentTrimap();
+        if (trimap) trimapPath = await app.client.saveTrimap({ path, width: preview.width, height: preview.height, trimap });
+      }
+      app.setStatus({ key: 'status.working', tone: 'busy' });
+      const { id, outcome } = await app.runJob({
+        kind: 'cutout',
+        input: path,
+        output,
+        options: { subject: this.subject, background: this.background.background, refine: trimapPath ? 'full' : this.refine, format: this.exportFormat, trimapPath },
+      });
+      this.exportJobId = id;
+      const end = await outcome;
+      this.exportJobId = null;
+      if (end.outcome === 'done') {
+        const result = end.result as { output?: string; provider?: string } | null;
+        const written = result?.output ?? output;
+        this.lastExportPath = written;
+        app.setStatus({ key: 'status.saved', params: { path: written }, tone: 'ok' });
+        if (app.settings.revealAfterExport && app.client.transport === 'ipc') await app.client.revealInFolder(written).catch(() => undefined);
+        return written;
+      }
+      if (end.outcome === 'cancelled') {
+        app.setStatus({ key: 'status.cancelled', tone: 'idle' });
+        return null;
+      }
+      app.setStatus({ key: 'status.failed', tone: 'warn' });
+      app.showError(end.error);
+      return null;
+    } catch (error) {
+      this.exportJobId = null;
+      app.setStatus({ key: 'status.failed', tone: 'warn' });
+      app.showError(error);
+      return null;
+    }
+  }
+
+  async cancelExport(): Promise<void> {
+    if (this.exportJobId) await this.app.cancelJob(this.exportJobId);
+  }
+}

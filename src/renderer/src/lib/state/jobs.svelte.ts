@@ -1,0 +1,74 @@
+// Running jobs as the UI sees them (rune class, renderer): progress per job from jobProgress
+// events, the one jobFinished per job, and the fraction the progress bar shows.
+import type { JobId, JobOutcome, JobProgress, JobSpec, JobStage } from '../../../../shared/jobs';
+
+/** A job the UI started and is waiting for. */
+export interface TrackedJob {
+  id: JobId;
+  kind: JobSpec['kind'];
+  stage: JobStage | null;
+  done: number;
+  total: number;
+  startedAtMs: number;
+  isCancelling: boolean;
+}
+
+/** 0..1 progress of a job; 0 before the first event. */
+export function jobFraction(job: Pick<TrackedJob, 'done' | 'total'>): number {
+  if (!(job.total > 0)) return 0;
+  return Math.min(1, Math.max(0, job.done / job.total));
+}
+
+export class JobTracker {
+  jobs = $state<TrackedJob[]>([]);
+  /** The last finished job's outcome (the status line reads it). */
+  lastOutcome = $state.raw<JobOutcome | null>(null);
+
+  isBusy = $derived(this.jobs.length > 0);
+  /** Progress of the oldest running job (what the status bar shows). */
+  current = $derived(this.jobs[0] ?? null);
+
+  private waiters = new Map<JobId, (o: JobOutcome) => void>();
+  /** Outcomes that arrived before track() was called (the event can beat startJob's reply). */
+  private early = new Map<JobId, JobOutcome>();
+
+  /** Starts tracking a job; resolves with its outcome when jobFinished arrives. */
+  track(id: JobId, kind: JobSpec['kind'], nowMs = Date.now()): Promise<JobOutcome> {
+    const early = this.early.get(id);
+    if (early) {
+      this.early.delete(id);
+      this.lastOutcome = early;
+      return Promise.resolve(early);
+    }
+    this.jobs.push({ id, kind, stage: null, done: 0, total: 0, startedAtMs: nowMs, isCancelling: false });
+    return new Promise((resolve) => this.waiters.set(id, resolve));
+  }
+
+  /** A jobProgress event; progress of unknown jobs is ignored. */
+  onProgress(p: JobProgress): void {
+    const job = this.jobs.find((j) => j.id === p.jobId);
+    if (!job) return;
+    job.stage = p.stage;
+    job.done = p.done;
+    job.total = p.total;
+  }
+
+  /** A jobFinished event: the job leaves the list and its waiter resolves. */
+  onFinished(o: JobOutcome): void {
+    const waiter = this.waiters.get(o.jobId);
+    if (!waiter) {
+      this.early.set(o.jobId, o);
+      return;
+    }
+    this.waiters.delete(o.jobId);
+    this.jobs = this.jobs.filter((j) => j.id !== o.jobId);
+    this.lastOutcome = o;
+    waiter(o);
+  }
+
+  /** Marks a job as being cancelled (the button shows it at once; the event ends it). */
+  markCancelling(id: JobId): void {
+    const job = this.jobs.find((j) => j.id === id);
+    if (job) job.isCancelling = true;
+  }
+}

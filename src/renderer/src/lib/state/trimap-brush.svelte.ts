@@ -1,0 +1,141 @@
+// Touch-up brush state (rune class, renderer): tool, size, hardness, overlay toggle, strokes with
+// undo/redo, and the edit layer they stamp. Undo replays the remaining strokes, so the layer is
+// always exactly the stamping of `strokes` in order.
+import { resolveTrimap, stampStroke, strokeBox, type BrushTool, type Stroke } from '../canvas/stroke';
+import { unionBox, type PixelBox } from '../canvas/pixels';
+
+export const MIN_BRUSH_PX = 2;
+export const MAX_BRUSH_PX = 400;
+
+export class TrimapBrushState {
+  /** The active tool, or null when the canvas pans. */
+  tool = $state<BrushTool | null>(null);
+  /** Brush diameter in image pixels. */
+  sizePx = $state(40);
+  hardness = $state(0.8);
+  isOverlayVisible = $state(false);
+  strokes = $state.raw<Stroke[]>([]);
+  redoStack = $state.raw<Stroke[]>([]);
+  /** Bumped whenever the layer changes, so canvases redraw. */
+  version = $state(0);
+
+  canUndo = $derived(this.strokes.length > 0);
+  canRedo = $derived(this.redoStack.length > 0);
+
+  width = 0;
+  height = 0;
+  layer = new Uint8Array(0);
+  private current: Stroke | null = null;
+
+  /** A new image: an empty layer, no strokes. */
+  reset(width: number, height: number): void {
+    this.width = width;
+    this.height = height;
+    this.layer = new Uint8Array(width * height);
+    this.strokes = [];
+    this.redoStack = [];
+    this.current = null;
+    this.version++;
+  }
+
+  setTool(tool: BrushTool | null): void {
+    this.tool = tool;
+    if (tool) this.isOverlayVisible = this.isOverlayVisible || tool === 'unknown';
+  }
+
+  setSize(px: number): void {
+    this.sizePx = Math.round(Math.min(MAX_BRUSH_PX, Math.max(MIN_BRUSH_PX, Number.isFinite(px) ? px : 40)));
+  }
+
+  setHardness(h: number): void {
+    this.hardness = Math.min(1, Math.max(0, Number.isFinite(h) ? h : 0.8));
+  }
+
+  get isStroking(): boolean {
+    return this.current !== null;
+  }
+
+  /** Starts a stroke at an image point; stamps it at once. Returns the touched box. */
+  begin(x: number, y: number): PixelBox | null {
+    if (!this.tool || this.width === 0) return null;
+    this.current = { tool: this.tool, radiusPx: this.sizePx / 2, hardness: this.hardness, points: [{ x, y }] };
+    const box = stampStroke(this.layer, this.width, this.height, this.current);
+    this.version++;
+    return box;
+  }
+
+  /** Extends the stroke to an image point, stamping only the new segment. */
+  extend(x: number, y: number): PixelBox | null {
+    const s = this.current;
+    if (!s) return null;
+    const last = s.points[s.points.length - 1];
+    if (Math.hypot(x - last.x, y - last.y) < Math.max(0.5, s.radiusPx * 0.15)) return null;
+    s.points.push({ x, y });
+    const box = stampStroke(this.layer, this.width, this.height, { ...s, points: [last, { x, y }] });
+    this.version++;
+    return box;
+  }
+
+  /** Ends the stroke and records it for undo. Returns the stroke and the box it touched, or null. */
+  end(): { stroke: Stroke; box: PixelBox } | null {
+    const s = this.current;
+    this.current = null;
+    if (!s) return null;
+    this.strokes = [...this.strokes, s];
+    this.redoStack = [];
+    const box = this.boxOf(s);
+    return box ? { stroke: s, box } : null;
+  }
+
+  /** Records a whole stroke at once (tests, scripted edits). */
+  addStroke(stroke: Stroke): PixelBox | null {
+    stampStroke(this.layer, this.width, this.height, stroke);
+    this.strokes = [...this.strokes, stroke];
+    this.redoStack = [];
+    this.version++;
+    return this.boxOf(stroke);
+  }
+
+  undo(): PixelBox | null {
+    if (this.strokes.length === 0) return null;
+    const last = this.strokes[this.strokes.length - 1];
+    this.strokes = this.strokes.slice(0, -1);
+    this.redoStack = [...this.redoStack, last];
+    this.replay();
+    return this.boxOf(last);
+  }
+
+  redo(): PixelBox | null {
+    if (this.redoStack.length === 0) return null;
+    const next = this.redoStack[this.redoStack.length - 1];
+    this.redoStack = this.redoStack.slice(0, -1);
+    this.strokes = [...this.strokes, next];
+    stampStroke(this.layer, this.width, this.height, next);
+    this.version++;
+    return this.boxOf(next);
+  }
+
+  /** The box covering every stroke so far (what an export's trimap differs from automatic in). */
+  editedBox(): PixelBox | null {
+    let box: PixelBox | null = null;
+    for (const s of this.strokes) box = unionBox(box, this.boxOf(s));
+    return box;
+  }
+
+  /** The trimap to solve with: painted labels over `auto`. */
+  resolve(auto: Uint8Array): Uint8Array {
+    const out = new Uint8Array(auto.length);
+    resolveTrimap(auto, this.layer, this.width, out);
+    return out;
+  }
+
+  private boxOf(stroke: Stroke): PixelBox | null {
+    return strokeBox(stroke, this.width, this.height);
+  }
+
+  private replay(): void {
+    this.layer.fill(0);
+    for (const s of this.strokes) stampStroke(this.layer, this.width, this.height, s);
+    this.version++;
+  }
+}

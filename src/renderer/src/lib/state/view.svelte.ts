@@ -1,0 +1,83 @@
+// Editor view state (rune class, renderer): zoom, pan, fit, the before/after compare slider and the
+// view mode. Pure math lives in lib/canvas/view-math.ts; this class only clamps and remembers.
+import { clampZoom, constrainPan, fitView, stepZoom, viewToImage, zoomAround, type ViewTransform } from '../canvas/view-math';
+
+/** What the editor canvas shows. */
+export type ViewMode = 'original' | 'cutout' | 'composite';
+
+export class ViewState {
+  zoom = $state(1);
+  panX = $state(0);
+  panY = $state(0);
+  viewportW = $state(800);
+  viewportH = $state(600);
+  imageW = $state(0);
+  imageH = $state(0);
+  mode = $state<ViewMode>('composite');
+  isComparing = $state(false);
+  /** Compare split as a fraction of the image width: left of it is the original. */
+  comparePos = $state(0.5);
+  /** True until the user zooms or pans; a resize then refits. */
+  isFitted = $state(true);
+
+  zoomPct = $derived(Math.round(this.zoom * 100));
+  transform: ViewTransform = $derived({ zoom: this.zoom, panX: this.panX, panY: this.panY });
+
+  private apply(v: ViewTransform, isFitted = false): void {
+    const c = this.imageW > 0 ? constrainPan(v, this.imageW, this.imageH, this.viewportW, this.viewportH) : v;
+    this.zoom = c.zoom;
+    this.panX = c.panX;
+    this.panY = c.panY;
+    this.isFitted = isFitted;
+  }
+
+  /** A new image: remember its size and fit it. */
+  setImage(width: number, height: number): void {
+    this.imageW = width;
+    this.imageH = height;
+    this.fit();
+  }
+
+  /** The viewport changed size; a fitted view stays fitted. */
+  setViewport(width: number, height: number): void {
+    this.viewportW = Math.max(1, width);
+    this.viewportH = Math.max(1, height);
+    if (this.isFitted && this.imageW > 0) this.fit();
+  }
+
+  fit(): void {
+    if (this.imageW <= 0) return;
+    this.apply(fitView(this.imageW, this.imageH, this.viewportW, this.viewportH), true);
+  }
+
+  /** Zooms to an exact factor around a view point (default: the viewport centre). */
+  zoomTo(zoom: number, atX = this.viewportW / 2, atY = this.viewportH / 2): void {
+    this.apply(zoomAround(this.transform, clampZoom(zoom), atX, atY));
+  }
+
+  zoomIn(atX?: number, atY?: number): void {
+    this.zoomTo(stepZoom(this.zoom, 1), atX, atY);
+  }
+
+  zoomOut(atX?: number, atY?: number): void {
+    this.zoomTo(stepZoom(this.zoom, -1), atX, atY);
+  }
+
+  /** Wheel/pinch zoom: a smooth factor per wheel delta (deltaY in CSS px; negative zooms in). */
+  zoomByWheel(deltaY: number, atX: number, atY: number): void {
+    this.zoomTo(this.zoom * Math.exp(-deltaY * 0.0015), atX, atY);
+  }
+
+  panBy(dx: number, dy: number): void {
+    this.apply({ zoom: this.zoom, panX: this.panX + dx, panY: this.panY + dy });
+  }
+
+  setComparePos(fraction: number): void {
+    this.comparePos = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0.5));
+  }
+
+  /** View point -> image pixel coordinates. */
+  toImage(vx: number, vy: number): { x: number; y: number } {
+    return viewToImage(this.transform, vx, vy);
+  }
+}

@@ -1,0 +1,53 @@
+// Renderer entry: picks the API client (preload's IPC bridge in Electron, the web transport in a
+// browser), builds the app state and mounts the Svelte app. Loaded by the renderer only.
+import { mount } from 'svelte';
+import type { PreloadBridge } from '../../shared/api';
+import { createIpcClient, createWebClient, type ApiClient, type FileLike } from '../../shared/api-client';
+import App from './App.svelte';
+import { AppState } from './lib/state/app.svelte';
+import './app.css';
+
+function pickFilesInBrowser(req: { accept: string; multiple: boolean }): Promise<FileLike[]> {
+  return new Promise((resolve) => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.accept = req.accept;
+    input.multiple = req.multiple;
+    input.style.display = 'none';
+    input.addEventListener('change', () => {
+      resolve(Array.from(input.files ?? []));
+      input.remove();
+    });
+    input.addEventListener('cancel', () => {
+      resolve([]);
+      input.remove();
+    });
+    document.body.append(input);
+    input.click();
+  });
+}
+
+function downloadInBrowser(url: string, name: string): void {
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+}
+
+function createClient(): ApiClient {
+  const bridge = (window as unknown as { api?: PreloadBridge }).api;
+  if (bridge) return createIpcClient(bridge);
+  const token = new URLSearchParams(location.search).get('token') ?? undefined;
+  return createWebClient({ baseUrl: location.origin, token, pickFiles: pickFilesInBrowser, download: downloadInBrowser });
+}
+
+const dark = window.matchMedia('(prefers-color-scheme: dark)');
+const app = new AppState(createClient(), {
+  languages: navigator.languages?.length ? navigator.languages : [navigator.language],
+  isDark: dark.matches,
+  isMac: /Mac|iPhone|iPad/.test(navigator.platform),
+});
+dark.addEventListener('change', (e) => (app.isSystemDark = e.matches));
+
+mount(App, { target: document.getElementById('app')!, props: { app } });
+void app.init();
