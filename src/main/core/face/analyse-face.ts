@@ -1,0 +1,94 @@
+// The one face an ID photo is made of: YuNet + PFLD, exactly-one-face rule (NO_FACE /
+// MULTIPLE_FACES with boxes), cut-off check, roll from the eye line. Core (no electron).
+import { AppError } from '../../../shared/errors';
+import type { CoreEnv } from '../env';
+import type { RgbaImage } from '../image/decode';
+import { detectLandmarks, WFLW } from './landmarks';
+import { detectFaces, type FaceBox, type Point } from './yunet';
+
+/** What the ID-photo pipeline knows about the chosen face (source pixels). */
+export interface FaceAnalysis {
+  face: FaceBox;
+  /** Every face that counted (the chosen one included), best first. */
+  faces: FaceBox[];
+  landmarks: Point[];
+  chin: Point;
+  /** Pupils ordered image-left then image-right. */
+  eyes: [Point, Point];
+  /** Angle of the eye line in degrees, positive = clockwise in image coordinates (y down). */
+  rollDeg: number;
+}
+
+/** Options of analyseFace. */
+export interface AnalyseFaceOptions {
+  /** Pick this face (index into the MULTIPLE_FACES detail) instead of refusing. */
+  faceIndex?: number;
+  /** A face narrower than this fraction of the largest face is background and ignored; default 0.35. */
+  minRelativeSize?: number;
+}
+
+/** The plain-data box sent in MULTIPLE_FACES detail. */
+function wireBox(f: FaceBox): { x: number; y: number; width: number; height: number; score: number } {
+  return { x: Math.round(f.x), y: Math.round(f.y), width: Math.round(f.width), height: Math.round(f.height), score: Number(f.score.toFixed(3)) };
+}
+
+/**
+ * Finds exactly one face and its landmarks. NO_FACE when none; MULTIPLE_FACES (detail: count,
+ * boxes) when several comparable faces and no faceIndex; FACE_CUT_OFF when the face or chin
+ * leaves the frame.
+ */
+export async function analyseFace(image: RgbaImage, env: CoreEnv, options: AnalyseFaceOptions = {}): Promise<FaceAnalysis> {
+  const sessionOptions = { provider: env.provider, threads: env.threads };
+  const detector = await env.store.resolve('yunet');
+  const all = await detectFaces(image, detector, sessionOptions);
+  if (all.length === 0) throw new AppError('NO_FACE', 'No face was found in this picture. Use a photo of one person facing the camera.', { detail: { count: 0 } });
+  const largest = Math.max(...all.map((f) => f.width));
+  const faces = all.filter((f) => f.width >= largest * (options.minRelativeSize ?? 0.35));
+  let face: FaceBox;
+  if (options.faceIndex !== undefined) {
+    if (!Number.isInteger(options.faceIndex) || options.faceIndex < 0 || options.faceIndex >= faces.length) {
+      throw new AppError('INVALID_ARGUMENT', `Face ${options.faceIndex} does not exist; the picture has ${faces.length}`, {
+        detail: { count: faces.length, boxes: faces.map(wireBox) },
+      });
+    }
+    face = faces[options.faceIndex];
+  } else if (faces.length > 1) {
+    throw new AppError('MULTIPLE_FACES', `${faces.length} faces were found; an ID photo needs exactly one. Pick one face.`, {
+      detail: { count: faces.length, boxes: faces.map(wireBox) },
+    });
+  } else {
+    face = faces[0];
+  }
+  const cutSides = cutOffSides(face, image.width, image.height);
+  if (cutSides.length > 0) {
+    throw new AppError('FACE_CUT_OFF', `The face is cut off by the ${cutSides.join(' and ')} edge of the picture.`, {
+      detail: { sides: cutSides, box: wireBox(face) },
+    });
+  }
+  const landmarker = await env.store.resolve('pfld-98');
+  const landmarks = await detectLandmarks(image, face, landmarker, sessionOptions);
+  const chin = landmarks[WFLW.chin];
+  if (chin.y >= image.height - 1) {
+    throw new AppError('FACE_CUT_OFF', 'The chin is cut off by the bottom edge of the picture.', { detail: { sides: ['bottom'], box: wireBox(face) } });
+  }
+  const a = landmarks[WFLW.eyeA];
+  const b = landmarks[WFLW.eyeB];
+  const eyes: [Point, Point] = a.x <= b.x ? [a, b] : [b, a];
+  const rollDeg = (Math.atan2(eyes[1].y - eyes[0].y, eyes[1].x - eyes[0].x) * 180) / Math.PI;
+  return { face, faces, landmarks, chin, eyes, rollDeg };
+}
+
+/**
+ * The image edges a face box crosses. YuNet boxes run from the brows to the chin, so a box that
+ * sticks out by more than 4 % of its size means part of the face is missing.
+ */
+export function cutOffSides(face: FaceBox, imageW: number, imageH: number): Array<'top' | 'bottom' | 'left' | 'right'> {
+  const tolX = face.width * 0.04;
+  const tolY = face.height * 0.04;
+  const sides: Array<'top' | 'bottom' | 'left' | 'right'> = [];
+  if (face.y < -tolY) sides.push('top');
+  if (face.y + face.height > imageH + tolY) sides.push('bottom');
+  if (face.x < -tolX) sides.push('left');
+  if (face.x + face.width > imageW + tolX) sides.push('right');
+  return sides;
+}

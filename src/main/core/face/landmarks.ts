@@ -1,0 +1,69 @@
+// PFLD-GhostOne 98-point landmarks (manifest id `pfld-98`, WFLW layout): square crop around the
+// YuNet box, 112x112 bicubic, RGB (v/255-0.5)/0.5. Core (no electron); ORT via inference/session.
+import { AppError } from '../../../shared/errors';
+import type { RgbaImage } from '../image/decode';
+import { resizeToRgb } from '../image/resize';
+import { getSession, type SessionOptions } from '../inference/session';
+import type { ModelEntry } from '../models/manifest';
+import { computePlacement, packTensor } from '../tensor/preprocess';
+import type { FaceBox, Point } from './yunet';
+
+/** WFLW-98 indices used by the ID-photo code. */
+export const WFLW = {
+  /** Jaw contour 0..32; 16 is the chin tip. */
+  chin: 16,
+  /** Pupil centres: 96 is on the image-left eye, 97 on the image-right eye. */
+  eyeA: 96,
+  eyeB: 97,
+} as const;
+
+/** The square crop PFLD sees: side = max(w, h) of the face box, centred on it. */
+export function landmarkCrop(face: FaceBox): { x: number; y: number; side: number } {
+  const side = Math.max(face.width, face.height);
+  return { x: face.x + face.width / 2 - side / 2, y: face.y + face.height / 2 - side / 2, side };
+}
+
+/** Copies a square region (may stick out of the image; outside is zero) as RGBA. */
+function cropSquareZeroPadded(image: RgbaImage, x0: number, y0: number, side: number): RgbaImage {
+  const out = new Uint8Array(side * side * 4);
+  for (let y = 0; y < side; y++) {
+    const sy = y0 + y;
+    if (sy < 0 || sy >= image.height) continue;
+    const xStart = Math.max(0, -x0);
+    const xEnd = Math.min(side, image.width - x0);
+    if (xEnd <= xStart) continue;
+    const src = (sy * image.width + x0 + xStart) * 4;
+    out.set(image.data.subarray(src, src + (xEnd - xStart) * 4), (y * side + xStart) * 4);
+  }
+  return { data: out, width: side, height: side };
+}
+
+/** Runs PFLD on the face and returns the 98 landmarks in source pixels. */
+export async function detectLandmarks(
+  image: RgbaImage,
+  face: FaceBox,
+  model: { entry: ModelEntry; path: string },
+  sessionOptions: SessionOptions = {},
+): Promise<Point[]> {
+  const { entry, path } = model;
+  if (entry.task !== 'face-landmarks') throw new AppError('MODEL_INVALID', `Model ${entry.id} is not a landmark model`);
+  const crop = landmarkCrop(face);
+  const side = Math.max(1, Math.round(crop.side));
+  const x0 = Math.round(crop.x);
+  const y0 = Math.round(crop.y);
+  const square = cropSquareZeroPadded(image, x0, y0, side);
+  const size = entry.input.width;
+  const rgb = await resizeToRgb(square, size, size, { kernel: 'cubic', flatten: false });
+  const placement = computePlacement(size, size, size, size, 'stretch');
+  const tensor = packTensor(rgb.data, placement, size, size, entry.preprocess, 'NCHW');
+  const loaded = await getSession(path, sessionOptions);
+  const inputName = entry.input.name && loaded.session.inputNames.includes(entry.input.name) ? entry.input.name : loaded.session.inputNames[0];
+  const out = await loaded.session.run({ [inputName]: new loaded.ort.Tensor('float32', tensor, [1, 3, size, size]) });
+  const outName = entry.output.name && out[entry.output.name] ? entry.output.name : loaded.session.outputNames[0];
+  const data = out[outName].data as Float32Array;
+  const count = entry.output.points ?? 98;
+  if (data.length < count * 2) throw new AppError('MODEL_INVALID', `Landmark model ${entry.id} returned ${data.length} values, expected ${count * 2}`);
+  const points: Point[] = [];
+  for (let k = 0; k < count; k++) points.push({ x: data[2 * k] * side + x0, y: data[2 * k + 1] * side + y0 });
+  return points;
+}

@@ -1,0 +1,168 @@
+// The compliance report of one ID photo: each measurement in its unit with the spec's band and a
+// pass flag, plus an overall pass. Pure typed-array code (core); measured on the output pixels.
+import { parseHexColor } from '../image/composite';
+import type { RgbaImage } from '../image/decode';
+import type { Point } from '../face/yunet';
+import type { IdPhotoSpec } from './spec';
+
+/** One measured value against its band; null bounds are open. */
+export interface Measurement {
+  value: number | null;
+  unit: 'mm' | 'deg' | 'count' | 'dE' | 'KB';
+  min: number | null;
+  max: number | null;
+  pass: boolean;
+  note?: string;
+}
+
+/** The report written next to each ID photo (and shown by the UI's compliance panel). */
+export interface ComplianceReport {
+  specId: string;
+  widthPx: number;
+  heightPx: number;
+  dpi: number;
+  background: string;
+  measurements: {
+    crownChinMm: Measurement;
+    eyeLineFromBottomMm: Measurement;
+    crownMarginMm: Measurement;
+    tiltDeg: Measurement;
+    faceCount: Measurement;
+    backgroundUniformityDeltaE: Measurement;
+    backgroundColourDeltaE: Measurement;
+    clothingContrastDeltaE: Measurement;
+    fileSizeKb?: Measurement;
+  };
+  /** Guides in output pixels for drawing over the preview. */
+  guides: { crownY: number; chinY: number; eyeY: number; centreX: number };
+  pass: boolean;
+}
+
+/** Builds a measurement; a null value passes only when `passIfMissing`. */
+export function measure(value: number | null, unit: Measurement['unit'], min: number | null, max: number | null, note?: string, passIfMissing = true): Measurement {
+  const rounded = value === null ? null : Math.round(value * 100) / 100;
+  const pass = value === null ? passIfMissing : (min === null || value >= min - 1e-6) && (max === null || value <= max + 1e-6);
+  return note ? { value: rounded, unit, min, max, pass, note } : { value: rounded, unit, min, max, pass };
+}
+
+/** sRGB 0..255 -> CIE Lab (D65). */
+export function srgbToLab(r: number, g: number, b: number): [number, number, number] {
+  const lin = (c: number): number => {
+    const v = c / 255;
+    return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  };
+  const R = lin(r);
+  const G = lin(g);
+  const B = lin(b);
+  const X = (0.4124564 * R + 0.3575761 * G + 0.1804375 * B) / 0.95047;
+  const Y = 0.2126729 * R + 0.7151522 * G + 0.072175 * B;
+  const Z = (0.0193339 * R + 0.119192 * G + 0.9503041 * B) / 1.08883;
+  const f = (t: number): number => (t > 216 / 24389 ? Math.cbrt(t) : (841 / 108) * t + 4 / 29);
+  const fx = f(X);
+  const fy = f(Y);
+  const fz = f(Z);
+  return [116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)];
+}
+
+/** CIE76 colour difference. */
+export function deltaE(a: [number, number, number], b: [number, number, number]): number {
+  return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+}
+
+/** What the pipeline measured geometrically, in output pixels. */
+export interface ComplianceInput {
+  spec: IdPhotoSpec;
+  image: RgbaImage;
+  alpha: Float32Array;
+  backgroundHex: string;
+  crownY: number;
+  chin: Point;
+  eyes: [Point, Point];
+  centreX: number;
+  /** Faces whose centre lies inside the output. */
+  faceCount: number;
+}
+
+/** Mean Lab of the pixels selected by `pick`, with their count. */
+function meanLab(image: RgbaImage, pick: (i: number, x: number, y: number) => boolean): { lab: [number, number, number]; labs: Float32Array; n: number } {
+  const { width, height, data } = image;
+  const labs: number[] = [];
+  let L = 0;
+  let A = 0;
+  let B = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (!pick(i, x, y)) continue;
+      const lab = srgbToLab(data[i * 4], data[i * 4 + 1], data[i * 4 + 2]);
+      labs.push(lab[0], lab[1], lab[2]);
+      L += lab[0];
+      A += lab[1];
+      B += lab[2];
+    }
+  }
+  const n = labs.length / 3;
+  return { lab: n ? [L / n, A / n, B / n] : [0, 0, 0], labs: Float32Array.from(labs), n };
+}
+
+/** Measures an ID photo against its spec. */
+export function buildComplianceReport(input: ComplianceInput): ComplianceReport {
+  const { spec, image, alpha, crownY, chin, eyes } = input;
+  const ppmm = image.height / spec.heightMm;
+  const eyeY = (eyes[0].y + eyes[1].y) / 2;
+  const tilt = (Math.atan2(eyes[1].y - eyes[0].y, eyes[1].x - eyes[0].x) * 180) / Math.PI;
+  const eyeBand = spec.eyeLineFromBottomMm ?? null;
+  const crownBand = spec.crownMarginMm ?? null;
+
+  // Background: pixels that are clearly not the person, subsampled every 2 px.
+  const bg = meanLab(image, (i, x, y) => (x & 1) === 0 && (y & 1) === 0 && alpha[i] < 0.02);
+  let p95 = 0;
+  if (bg.n > 0) {
+    const d = new Float32Array(bg.n);
+    for (let j = 0; j < bg.n; j++) d[j] = deltaE([bg.labs[j * 3], bg.labs[j * 3 + 1], bg.labs[j * 3 + 2]], bg.lab);
+    d.sort();
+    p95 = d[Math.min(bg.n - 1, Math.floor(bg.n * 0.95))];
+  }
+  const allowedLabs = spec.background.allowed.map((h) => srgbToLab(...parseHexColor(h)));
+  const colourDe = bg.n ? Math.min(...allowedLabs.map((l) => deltaE(l, bg.lab))) : null;
+
+  // Clothing: opaque person pixels below the chin, in the bottom part of the photo.
+  const clothTop = Math.max(chin.y + image.height * 0.04, image.height * 0.85);
+  const cloth = meanLab(image, (i, _x, y) => y >= clothTop && alpha[i] > 0.9);
+  const targetBg = bg.n ? bg.lab : srgbToLab(...parseHexColor(input.backgroundHex));
+  const clothDe = cloth.n >= image.width * 2 ? deltaE(cloth.lab, targetBg) : null;
+
+  const measurements: ComplianceReport['measurements'] = {
+    crownChinMm: measure((chin.y - crownY) / ppmm, 'mm', spec.crownChinMm[0], spec.crownChinMm[1]),
+    eyeLineFromBottomMm: measure((image.height - eyeY) / ppmm, 'mm', eyeBand?.[0] ?? null, eyeBand?.[1] ?? null),
+    crownMarginMm: measure(crownY / ppmm, 'mm', crownBand?.[0] ?? 0, crownBand?.[1] ?? null),
+    tiltDeg: measure(tilt, 'deg', -2, 2),
+    faceCount: measure(input.faceCount, 'count', 1, 1),
+    backgroundUniformityDeltaE: measure(bg.n ? p95 : null, 'dE', null, 3, 'p95 ΔE76 of background pixels from their mean'),
+    backgroundColourDeltaE: measure(colourDe, 'dE', null, 6, `nearest allowed colour: ${spec.background.allowed.join(', ')}`),
+    clothingContrastDeltaE: measure(clothDe, 'dE', 12, null, clothDe === null ? 'no clothing visible' : 'ΔE76 between clothing and background'),
+  };
+  const pass = Object.values(measurements).every((m) => m.pass);
+  return {
+    specId: spec.id,
+    widthPx: image.width,
+    heightPx: image.height,
+    dpi: spec.dpi,
+    background: input.backgroundHex,
+    measurements,
+    guides: { crownY: round1(crownY), chinY: round1(chin.y), eyeY: round1(eyeY), centreX: round1(input.centreX) },
+    pass,
+  };
+}
+
+function round1(v: number): number {
+  return Math.round(v * 10) / 10;
+}
+
+/** Adds the written file's size (KB of 1024 bytes) to a report and recomputes its pass. */
+export function withFileSize(report: ComplianceReport, bytes: number, spec: IdPhotoSpec): ComplianceReport {
+  const band = spec.fileSizeKb ?? null;
+  const m = measure(bytes / 1024, 'KB', band?.[0] ?? null, band?.[1] ?? null);
+  const measurements = { ...report.measurements, fileSizeKb: m };
+  return { ...report, measurements, pass: Object.values(measurements).every((x) => x.pass) };
+}

@@ -1,0 +1,199 @@
+// Pure geometry of an ID-photo crop: the eye-aligned frame, crown from the alpha, head size and
+// placement by the spec's bands, and the output -> source mapping. Pure typed-array code (core).
+import type { Point } from '../face/yunet';
+import type { Band, IdPhotoSpec } from './spec';
+
+/** A similarity frame: aligned (u, v) = rotate(−angle)·(p − origin); v grows downwards. */
+export interface AlignedFrame {
+  originX: number;
+  originY: number;
+  /** Rotation of the eye line in radians (image coordinates, y down). */
+  angleRad: number;
+}
+
+/** Maps an aligned point to image coordinates. */
+export function fromAligned(frame: AlignedFrame, u: number, v: number): Point {
+  const c = Math.cos(frame.angleRad);
+  const s = Math.sin(frame.angleRad);
+  return { x: frame.originX + u * c - v * s, y: frame.originY + u * s + v * c };
+}
+
+/** Maps an image point to the aligned frame. */
+export function toAligned(frame: AlignedFrame, p: Point): { u: number; v: number } {
+  const c = Math.cos(frame.angleRad);
+  const s = Math.sin(frame.angleRad);
+  const dx = p.x - frame.originX;
+  const dy = p.y - frame.originY;
+  return { u: dx * c + dy * s, v: -dx * s + dy * c };
+}
+
+/** Bilinear sample of a single-channel map; outside the map returns `outside`. */
+export function sampleBilinear(map: Float32Array, width: number, height: number, x: number, y: number, outside = 0): number {
+  if (x < -0.5 || y < -0.5 || x > width - 0.5 || y > height - 0.5) return outside;
+  const fx = Math.min(width - 1, Math.max(0, x));
+  const fy = Math.min(height - 1, Math.max(0, y));
+  const x0 = Math.floor(fx);
+  const y0 = Math.floor(fy);
+  const x1 = Math.min(width - 1, x0 + 1);
+  const y1 = Math.min(height - 1, y0 + 1);
+  const ax = fx - x0;
+  const ay = fy - y0;
+  const top = map[y0 * width + x0] * (1 - ax) + map[y0 * width + x1] * ax;
+  const bottom = map[y1 * width + x0] * (1 - ax) + map[y1 * width + x1] * ax;
+  return top + (bottom - top) * ay;
+}
+
+/** The crown found in an alpha map. */
+export interface CrownScan {
+  /** Aligned v of the crown (top of the head, hair included). */
+  crownV: number;
+  /** True when the person's head reaches the top edge of the map (the crown may be cut off). */
+  touchesTop: boolean;
+  /** Columns that found foreground at the eye line. */
+  columnsUsed: number;
+}
+
+/**
+ * Finds the crown: for columns across the face (u in [uMin, uMax]) walk up from the eye line
+ * (v = vStart) while alpha ≥ 0.5, allowing 1-sample gaps (strands); each column's top is
+ * interpolated to the 0.5 crossing. The crown is the 10th percentile of the tops (the highest
+ * part of the head, ignoring a stray strand). Returns null when no column starts on the person.
+ */
+export function scanCrown(
+  alpha: Float32Array,
+  width: number,
+  height: number,
+  frame: AlignedFrame,
+  uMin: number,
+  uMax: number,
+  vStart: number,
+  vLimit: number,
+  columns = 41,
+): CrownScan | null {
+  const tops: number[] = [];
+  let touchesTop = false;
+  const at = (u: number, v: number): number => {
+    const p = fromAligned(frame, u, v);
+    return sampleBilinear(alpha, width, height, p.x, p.y, -1);
+  };
+  for (let c = 0; c < columns; c++) {
+    const u = uMin + ((uMax - uMin) * c) / (columns - 1);
+    if (at(u, vStart) < 0.5) continue;
+    let lastFg = vStart;
+    let gap = 0;
+    let v = vStart;
+    for (; v > vLimit; v -= 1) {
+      const a = at(u, v - 1);
+      if (a < 0) {
+        touchesTop = true;
+        break;
+      }
+      if (a >= 0.5) {
+        lastFg = v - 1;
+        gap = 0;
+      } else if (++gap > 2) {
+        break;
+      }
+    }
+    if (v <= vLimit) touchesTop = true;
+    // Sub-sample: move from the last foreground sample towards the next one by the 0.5 crossing.
+    const a0 = at(u, lastFg);
+    const a1 = at(u, lastFg - 1);
+    const frac = a0 > 0.5 && a1 >= 0 && a1 < 0.5 ? (a0 - 0.5) / (a0 - a1) : 0;
+    tops.push(lastFg - frac);
+  }
+  if (tops.length === 0) return null;
+  tops.sort((a, b) => a - b);
+  const crownV = tops[Math.floor(tops.length * 0.1)];
+  return { crownV, touchesTop, columnsUsed: tops.length };
+}
+
+/** Middle of a band. */
+export function bandMid(b: Band): number {
+  return (b[0] + b[1]) / 2;
+}
+
+/** Intersection of two bands, or null. */
+function intersect(a: Band, b: Band): Band | null {
+  const lo = Math.max(a[0], b[0]);
+  const hi = Math.min(a[1], b[1]);
+  return lo <= hi ? [lo, hi] : null;
+}
+
+/**
+ * The allowed and preferred top margins (crown to top edge, mm) for a head of `headMm` whose eye
+ * line is `crownToEyeMm` below the crown: the spec's crown-margin band ∩ the band its eye-line rule
+ * implies ∩ room for the chin. With neither rule, the crown sits at 38 % of the free height (more
+ * room under the chin than above the head, as the ICAO examples show).
+ */
+export function topMarginBand(spec: IdPhotoSpec, headMm: number, crownToEyeMm: number): { band: Band; preferred: number } {
+  const free = spec.heightMm - headMm;
+  let band: Band = [0, Math.max(0, free)];
+  let preferred = free * 0.38;
+  const rules: Band[] = [];
+  if (spec.crownMarginMm) rules.push(spec.crownMarginMm);
+  if (spec.eyeLineFromBottomMm) {
+    const [e1, e2] = spec.eyeLineFromBottomMm;
+    rules.push([spec.heightMm - e2 - crownToEyeMm, spec.heightMm - e1 - crownToEyeMm]);
+  }
+  if (rules.length === 0) rules.push([free * 0.2, free * 0.5]);
+  let combined: Band | null = band;
+  for (const r of rules) combined = combined ? intersect(combined, r) : null;
+  if (!combined) combined = intersect(band, rules[0]) ?? rules[0];
+  band = combined;
+  preferred = Math.min(band[1], Math.max(band[0], rules.length && !spec.crownMarginMm && !spec.eyeLineFromBottomMm ? preferred : bandMid(band)));
+  return { band, preferred };
+}
+
+/** Output pixel -> aligned frame mapping: u = uCentre + (X − W/2)/k, v = crownV + (Y − topPx)/k. */
+export interface Placement {
+  /** Output px per aligned (work) px. */
+  k: number;
+  uCentre: number;
+  crownV: number;
+  /** Crown row in the output, px. */
+  topPx: number;
+  headMm: number;
+  topMarginMm: number;
+}
+
+/** Image coordinates (work px) of an output pixel centre. */
+export function outputToImage(frame: AlignedFrame, placement: Placement, widthPx: number, X: number, Y: number): Point {
+  const u = placement.uCentre + (X + 0.5 - widthPx / 2) / placement.k;
+  const v = placement.crownV + (Y + 0.5 - placement.topPx) / placement.k;
+  return fromAligned(frame, u, v);
+}
+
+/** Sides on which a placement would need pixels the photo does not have. */
+export type Side = 'top' | 'bottom' | 'left' | 'right';
+
+/**
+ * Checks a placement on a coarse grid: output pixels that fall outside the photo are fine where
+ * the person does not reach that edge (they are background, which is replaced anyway) and
+ * "invented" where the alpha at the nearest edge pixel is person. Returns the offending sides.
+ */
+export function inventedSides(
+  alpha: Float32Array,
+  width: number,
+  height: number,
+  frame: AlignedFrame,
+  placement: Placement,
+  outW: number,
+  outH: number,
+  stepPx = 3,
+  minCount = 3,
+): Side[] {
+  const counts: Record<Side, number> = { top: 0, bottom: 0, left: 0, right: 0 };
+  for (let Y = 0; Y < outH; Y += stepPx) {
+    for (let X = 0; X < outW; X += stepPx) {
+      const p = outputToImage(frame, placement, outW, X, Y);
+      if (p.x >= -0.5 && p.y >= -0.5 && p.x <= width - 0.5 && p.y <= height - 0.5) continue;
+      const cx = Math.min(width - 1, Math.max(0, Math.round(p.x)));
+      const cy = Math.min(height - 1, Math.max(0, Math.round(p.y)));
+      if (alpha[cy * width + cx] < 0.5) continue;
+      const side: Side = p.y > height - 0.5 ? 'bottom' : p.y < -0.5 ? 'top' : p.x < -0.5 ? 'left' : 'right';
+      counts[side]++;
+    }
+  }
+  return (Object.keys(counts) as Side[]).filter((s) => counts[s] >= minCount);
+}

@@ -1,0 +1,268 @@
+// The ID-photo pipeline: decode -> one face + landmarks -> person matte around the head ->
+// crown from the alpha, chin from landmarks -> crop/scale/roll by the spec -> composite on the
+// spec background -> compliance report -> exact file. Core (no electron).
+import { AppError } from '../../../shared/errors';
+import type { RefineMode } from '../../../shared/jobs';
+import { throwIfAborted } from '../abort';
+import type { CoreEnv } from '../env';
+import { analyseFace, type FaceAnalysis } from '../face/analyse-face';
+import type { Point } from '../face/yunet';
+import { parseBackground, parseHexColor } from '../image/composite';
+import { decodeImage, type RgbaImage } from '../image/decode';
+import { cropRgba, resizeToRgb } from '../image/resize';
+import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
+import { refineMatte } from '../matting/refine';
+import type { RunContext } from '../progress';
+import { runMaskModel } from '../segment/mask-model';
+import { resolveMaskModel } from '../pipelines/cutout';
+import { buildComplianceReport, withFileSize, type ComplianceReport } from './compliance';
+import { encodeIdPhoto } from './exact-file';
+import { bandMid, inventedSides, outputToImage, sampleBilinear, scanCrown, toAligned, topMarginBand, type AlignedFrame, type Placement, type Side } from './geometry';
+import type { IdPhotoSpec } from './spec';
+
+/** Options of one ID photo. */
+export interface IdPhotoOptions {
+  spec: IdPhotoSpec;
+  /** Background: a preset name ('white', 'blue', ...) or '#RRGGBB'; default the spec's default. */
+  background?: string;
+  /** Edge refinement of the matte; default 'fast'. */
+  refine?: RefineMode;
+  /** Pick one face of a group photo (index into the MULTIPLE_FACES detail). */
+  faceIndex?: number;
+  /** Manual nudge within the spec: shift in mm (positive = photo content moves right / down) and head-size bias 0..1 of the band. */
+  nudge?: { dxMm?: number; dyMm?: number; headBandPos?: number };
+  /** Person-mask model id; default the task's default. */
+  modelId?: string;
+}
+
+/** Timings of one ID photo, ms. */
+export interface IdPhotoTimings {
+  decodeMs: number;
+  faceMs: number;
+  matteMs: number;
+  layoutMs: number;
+  totalMs: number;
+}
+
+/** A finished ID photo in memory. */
+export interface IdPhotoResult {
+  image: RgbaImage;
+  alpha: Float32Array;
+  report: ComplianceReport;
+  /** Roll corrected, degrees (0 when |roll| ≤ 1°). */
+  rollCorrectedDeg: number;
+  face: FaceAnalysis;
+  timings: IdPhotoTimings;
+}
+
+/** Work area around the face: generous above and to the sides, down to the bottom edge. */
+function workRegion(face: FaceAnalysis, w: number, h: number): { x: number; y: number; width: number; height: number } {
+  const f = face.face;
+  const cx = f.x + f.width / 2;
+  const x0 = Math.max(0, Math.floor(cx - 3.5 * f.width));
+  const x1 = Math.min(w, Math.ceil(cx + 3.5 * f.width));
+  const y0 = Math.max(0, Math.floor(f.y - 2.2 * f.height));
+  return { x: x0, y: y0, width: x1 - x0, height: h - y0 };
+}
+
+/** Cuts one ID photo out of a decoded image; nothing is written. */
+export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, env: CoreEnv, ctx: RunContext = {}): Promise<IdPhotoResult> {
+  const { spec } = options;
+  const { signal, onProgress } = ctx;
+  const t0 = performance.now();
+  const bgHex = options.background ? parseBackground(options.background) : parseBackground(spec.background.default);
+  if (bgHex.kind !== 'color') throw new AppError('INVALID_ARGUMENT', 'An ID photo needs a background colour, not transparency');
+  const bgRgb = parseHexColor(bgHex.hex);
+
+  onProgress?.({ stage: 'detect', done: 0, total: 4 });
+  const face = await analyseFace(source, env, { faceIndex: options.faceIndex });
+  throwIfAborted(signal);
+  const t1 = performance.now();
+
+  // Work image: the region around the head, scaled so the crop is ~1.6x the output resolution.
+  onProgress?.({ stage: 'segment', done: 1, total: 4 });
+  const region = workRegion(face, source.width, source.height);
+  const estHeadPx = 1.45 * face.face.height;
+  const estCropPx = (spec.heightMm / bandMid(spec.crownChinMm)) * estHeadPx;
+  const workScale = Math.min(1, (1.6 * spec.heightPx) / estCropPx);
+  const workW = Math.max(8, Math.round(region.width * workScale));
+  const workH = Math.max(8, Math.round(region.height * workScale));
+  const crop = region.x === 0 && region.y === 0 && region.width === source.width && region.height === source.height ? source : cropRgba(source, region.x, region.y, region.width, region.height);
+  const rgb = await resizeToRgb(crop, workW, workH, { kernel: 'linear' });
+  const work: RgbaImage = { data: new Uint8Array(workW * workH * 4), width: workW, height: workH };
+  for (let i = 0, j = 0; i < workW * workH; i++, j += 4) {
+    work.data[j] = rgb.data[i * 3];
+    work.data[j + 1] = rgb.data[i * 3 + 1];
+    work.data[j + 2] = rgb.data[i * 3 + 2];
+    work.data[j + 3] = 255;
+  }
+  const sx = workW / region.width;
+  const sy = workH / region.height;
+  const toWork = (p: Point): Point => ({ x: (p.x - region.x) * sx, y: (p.y - region.y) * sy });
+  const model = await resolveMaskModel(env, 'person', options.modelId);
+  const mask = await runMaskModel(work, model, { provider: env.provider, threads: env.threads });
+  throwIfAborted(signal);
+  const refined = await refineMatte({ image: work, mask: mask.mask, maskW: mask.width, maskH: mask.height, mode: options.refine ?? 'fast' }, ctx);
+  throwIfAborted(signal);
+  const alpha = refined.alpha;
+  const fg = refined.foreground;
+  const t2 = performance.now();
+
+  // Eye-aligned frame (roll corrected only above 1 degree).
+  onProgress?.({ stage: 'composite', done: 2, total: 4 });
+  const eyesW = face.eyes.map(toWork) as [Point, Point];
+  const chinW = toWork(face.chin);
+  const rollCorrectedDeg = Math.abs(face.rollDeg) > 1 ? face.rollDeg : 0;
+  const frame: AlignedFrame = { originX: (eyesW[0].x + eyesW[1].x) / 2, originY: (eyesW[0].y + eyesW[1].y) / 2, angleRad: (rollCorrectedDeg * Math.PI) / 180 };
+  const faceWw = face.face.width * sx;
+  const faceHw = face.face.height * sy;
+  const chinA = toAligned(frame, chinW);
+  const eyeA = eyesW.map((e) => toAligned(frame, e));
+  const eyeV = (eyeA[0].v + eyeA[1].v) / 2;
+  const uCentre = (eyeA[0].u + eyeA[1].u) / 2;
+  const scan = scanCrown(alpha, workW, workH, frame, uCentre - 0.3 * faceWw, uCentre + 0.3 * faceWw, eyeV, eyeV - 3 * faceHw);
+  let crownV: number;
+  if (scan) {
+    if (scan.touchesTop && region.y === 0) {
+      throw new AppError('FACE_CUT_OFF', 'The top of the head is cut off by the top edge of the picture.', { detail: { sides: ['top'] } });
+    }
+    crownV = scan.crownV;
+  } else {
+    // The matte missed the head: fall back on the usual crown height above the eyes.
+    crownV = eyeV - 0.95 * (chinA.v - eyeV);
+  }
+  const headPx = chinA.v - crownV;
+  if (!(headPx > 4)) throw new AppError('NO_FACE', 'The head could not be measured in this picture.', { detail: { count: 1 } });
+
+  // Head size: mid-band (or the nudge's position), then larger within the band if the photo is tight.
+  const ppmm = spec.heightPx / spec.heightMm;
+  const [hMin, hMax] = spec.crownChinMm;
+  const bw = hMax - hMin;
+  const headStart = hMin + bw * Math.min(0.9, Math.max(0.1, options.nudge?.headBandPos ?? 0.5));
+  const headCandidates = [headStart];
+  for (let i = 1; i <= 4; i++) headCandidates.push(Math.min(hMax - 0.1 * bw, headStart + (i * (hMax - 0.1 * bw - headStart)) / 4));
+  const dx = options.nudge?.dxMm ?? 0;
+  const dy = options.nudge?.dyMm ?? 0;
+  let chosen: Placement | null = null;
+  let firstSides: Side[] = [];
+  for (const headMm of headCandidates) {
+    const k = (headMm * ppmm) / headPx;
+    const crownToEyeMm = ((eyeV - crownV) * k) / ppmm;
+    const { band, preferred } = topMarginBand(spec, headMm, crownToEyeMm);
+    const tops = [preferred];
+    for (let i = 0; i <= 8; i++) tops.push(band[0] + ((band[1] - band[0]) * i) / 8);
+    tops.sort((a, b) => Math.abs(a - preferred) - Math.abs(b - preferred));
+    for (const topMm of tops) {
+      const t = Math.min(band[1], Math.max(band[0], topMm + dy));
+      const placement: Placement = { k, uCentre: uCentre - (dx * ppmm) / k, crownV, topPx: t * ppmm, headMm, topMarginMm: t };
+      const sides = inventedSides(alpha, workW, workH, frame, placement, spec.widthPx, spec.heightPx);
+      if (sides.length === 0) {
+        chosen = placement;
+        break;
+      }
+      if (firstSides.length === 0) firstSides = sides;
+    }
+    if (chosen) break;
+  }
+  if (!chosen) {
+    throw new AppError('TOO_TIGHT', `The photo has too little room on the ${firstSides.join(' and ')} for ${spec.name}; use a photo with more space around the person.`, {
+      detail: { sides: firstSides, specId: spec.id },
+    });
+  }
+  throwIfAborted(signal);
+
+  // Warp + composite on the background colour.
+  const W = spec.widthPx;
+  const H = spec.heightPx;
+  const out = new Uint8Array(W * H * 4);
+  const outAlpha = new Float32Array(W * H);
+  const planes = [new Float32Array(workW * workH), new Float32Array(workW * workH), new Float32Array(workW * workH)];
+  for (let i = 0; i < workW * workH; i++) {
+    planes[0][i] = fg.data[i * 4];
+    planes[1][i] = fg.data[i * 4 + 1];
+    planes[2][i] = fg.data[i * 4 + 2];
+  }
+  for (let Y = 0; Y < H; Y++) {
+    for (let X = 0; X < W; X++) {
+      const p = outputToImage(frame, chosen, W, X, Y);
+      const i = Y * W + X;
+      const a = Math.min(1, Math.max(0, sampleBilinear(alpha, workW, workH, p.x, p.y, 0)));
+      outAlpha[i] = a;
+      const o = i * 4;
+      for (let c = 0; c < 3; c++) {
+        const f = a > 0 ? sampleBilinear(planes[c], workW, workH, p.x, p.y, bgRgb[c]) : bgRgb[c];
+        out[o + c] = Math.round(f * a + bgRgb[c] * (1 - a));
+      }
+      out[o + 3] = 255;
+    }
+  }
+  const image: RgbaImage = { data: out, width: W, height: H };
+  const t3 = performance.now();
+
+  // Measure the result in output pixels.
+  onProgress?.({ stage: 'composite', done: 3, total: 4 });
+  const toOut = (pw: Point): Point => {
+    const a = toAligned(frame, pw);
+    return { x: (a.u - chosen!.uCentre) * chosen!.k + W / 2, y: (a.v - chosen!.crownV) * chosen!.k + chosen!.topPx };
+  };
+  const outFrame: AlignedFrame = { originX: 0, originY: 0, angleRad: 0 };
+  const eyesOut = eyesW.map(toOut) as [Point, Point];
+  const chinOut = toOut(chinW);
+  const eyeYOut = (eyesOut[0].y + eyesOut[1].y) / 2;
+  const faceWOut = faceWw * chosen.k;
+  const rescan = scanCrown(outAlpha, W, H, outFrame, W / 2 - 0.3 * faceWOut, W / 2 + 0.3 * faceWOut, eyeYOut, -1);
+  const crownYOut = rescan ? rescan.crownV : chosen.topPx;
+  const facesInside = face.faces.filter((f) => {
+    const c = toOut(toWork({ x: f.x + f.width / 2, y: f.y + f.height / 2 }));
+    return c.x >= 0 && c.x < W && c.y >= 0 && c.y < H;
+  }).length;
+  const report = buildComplianceReport({
+    spec,
+    image,
+    alpha: outAlpha,
+    backgroundHex: bgHex.hex,
+    crownY: crownYOut,
+    chin: chinOut,
+    eyes: eyesOut,
+    centreX: W / 2,
+    faceCount: facesInside,
+  });
+  onProgress?.({ stage: 'composite', done: 4, total: 4 });
+  const t4 = performance.now();
+  return {
+    image,
+    alpha: outAlpha,
+    report,
+    rollCorrectedDeg,
+    face,
+    timings: { decodeMs: 0, faceMs: t1 - t0, matteMs: t2 - t1, layoutMs: t4 - t2, totalMs: t4 - t0 },
+  };
+}
+
+/** Summary of an ID photo written to disk. */
+export interface IdPhotoFileResult {
+  output: string;
+  bytes: number;
+  quality: number | null;
+  report: ComplianceReport;
+  timings: IdPhotoTimings;
+}
+
+/** Decodes, makes and writes one ID photo atomically (never over the input). */
+export async function idPhotoToFile(input: string, output: string, options: IdPhotoOptions, env: CoreEnv, ctx: RunContext = {}): Promise<IdPhotoFileResult & { result: IdPhotoResult }> {
+  await assertNotAnInput(output, [input]);
+  const t0 = performance.now();
+  const source = await decodeImage(input, { maxPixels: env.maxPixels });
+  const decodeMs = performance.now() - t0;
+  throwIfAborted(ctx.signal);
+  const result = await makeIdPhoto(source, options, env, ctx);
+  throwIfAborted(ctx.signal);
+  ctx.onProgress?.({ stage: 'encode', done: 0, total: 1 });
+  const format = /\.png$/i.test(output) ? 'png' : /\.jpe?g$/i.test(output) ? 'jpeg' : options.spec.format;
+  const encoded = await encodeIdPhoto(result.image, { format, dpi: options.spec.dpi, fileSizeKb: format === 'jpeg' ? options.spec.fileSizeKb : undefined });
+  await writeFileAtomic(output, encoded.bytes);
+  ctx.onProgress?.({ stage: 'encode', done: 1, total: 1 });
+  const report = withFileSize(result.report, encoded.bytes.length, options.spec);
+  const timings = { ...result.timings, decodeMs, totalMs: performance.now() - t0 };
+  return { output, bytes: encoded.bytes.length, quality: encoded.quality, report, timings, result: { ...result, report, timings } };
+}

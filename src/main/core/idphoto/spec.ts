@@ -1,0 +1,132 @@
+// The ID-photo spec library: resources/specs/id-photo-specs.json plus user spec files, parsed
+// and validated (SPEC_UNKNOWN / INVALID_ARGUMENT). Core (no electron); paths arrive as arguments.
+import { readFile } from 'node:fs/promises';
+import { AppError } from '../../../shared/errors';
+import { parseHexColor } from '../image/composite';
+
+/** A closed band [min, max]. */
+export type Band = [number, number];
+
+/** One ID-photo specification; lengths in millimetres. */
+export interface IdPhotoSpec {
+  id: string;
+  name: string;
+  region: string;
+  use: 'document' | 'general' | 'resume' | string;
+  widthMm: number;
+  heightMm: number;
+  dpi: number;
+  /** Exact output size in pixels. */
+  widthPx: number;
+  heightPx: number;
+  /** Chin to crown (top of the head, hair included). */
+  crownChinMm: Band;
+  /** Eye line measured from the bottom edge. */
+  eyeLineFromBottomMm?: Band;
+  /** Crown to the top edge. */
+  crownMarginMm?: Band;
+  background: { allowed: string[]; default: string };
+  /** File size band in KB; the written file lands inside for both 1000- and 1024-byte KB. */
+  fileSizeKb?: Band;
+  format: 'jpeg' | 'png';
+  source: string;
+  /** Date (YYYY-MM-DD) the values were compiled. */
+  checked: string;
+  note?: string;
+}
+
+function isBand(v: unknown): v is Band {
+  return Array.isArray(v) && v.length === 2 && v.every((n) => typeof n === 'number' && Number.isFinite(n)) && v[0] <= v[1];
+}
+
+/** Validates one spec object (from the library or a user file); INVALID_ARGUMENT names the problem. */
+export function parseSpec(raw: unknown, origin = 'spec'): IdPhotoSpec {
+  const s = raw as Partial<IdPhotoSpec> | null;
+  const fail = (what: string): never => {
+    throw new AppError('INVALID_ARGUMENT', `${origin}: spec ${String(s?.id ?? '?')} ${what}`, { detail: { origin, id: s?.id } });
+  };
+  if (!s || typeof s !== 'object') return fail('is not an object');
+  if (typeof s.id !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(s.id)) fail('needs an id of lower-case letters, digits and dashes');
+  for (const k of ['widthMm', 'heightMm', 'dpi'] as const) if (typeof s[k] !== 'number' || !(s[k]! > 0)) fail(`needs a positive ${k}`);
+  const widthPx = s.widthPx ?? Math.round((s.widthMm! / 25.4) * s.dpi!);
+  const heightPx = s.heightPx ?? Math.round((s.heightMm! / 25.4) * s.dpi!);
+  if (!Number.isInteger(widthPx) || !Number.isInteger(heightPx) || widthPx < 16 || heightPx < 16) fail('has an invalid pixel size');
+  if (!isBand(s.crownChinMm)) fail('needs crownChinMm as [min, max]');
+  if (s.crownChinMm![1] >= s.heightMm!) fail('has a crown–chin band taller than the photo');
+  if (s.eyeLineFromBottomMm !== undefined && !isBand(s.eyeLineFromBottomMm)) fail('has an invalid eyeLineFromBottomMm');
+  if (s.crownMarginMm !== undefined && !isBand(s.crownMarginMm)) fail('has an invalid crownMarginMm');
+  if (s.fileSizeKb !== undefined && !isBand(s.fileSizeKb)) fail('has an invalid fileSizeKb');
+  const bg = s.background ?? { allowed: ['#FFFFFF'], default: '#FFFFFF' };
+  if (!Array.isArray(bg.allowed) || bg.allowed.length === 0) fail('needs background.allowed colours');
+  for (const c of [...bg.allowed, bg.default]) parseHexColor(c);
+  return {
+    id: s.id!,
+    name: s.name ?? s.id!,
+    region: s.region ?? '',
+    use: s.use ?? 'document',
+    widthMm: s.widthMm!,
+    heightMm: s.heightMm!,
+    dpi: s.dpi!,
+    widthPx,
+    heightPx,
+    crownChinMm: s.crownChinMm!,
+    eyeLineFromBottomMm: s.eyeLineFromBottomMm,
+    crownMarginMm: s.crownMarginMm,
+    background: { allowed: bg.allowed.map((c) => c.toUpperCase()), default: bg.default.toUpperCase() },
+    fileSizeKb: s.fileSizeKb,
+    format: s.format === 'png' ? 'png' : 'jpeg',
+    source: s.source ?? 'user spec',
+    checked: s.checked ?? '',
+    note: s.note,
+  };
+}
+
+/** Reads a spec file ({ specs: [...] } or a bare array). */
+export async function loadSpecFile(path: string): Promise<IdPhotoSpec[]> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8'));
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'INPUT_NOT_FOUND' : 'INVALID_ARGUMENT';
+    throw new AppError(code, `Cannot read the spec file ${path}: ${(cause as Error).message}`, { cause, detail: { path } });
+  }
+  const list = Array.isArray(raw) ? raw : (raw as { specs?: unknown[] })?.specs;
+  if (!Array.isArray(list)) throw new AppError('INVALID_ARGUMENT', `${path} has no "specs" array`, { detail: { path } });
+  return list.map((s) => parseSpec(s, path));
+}
+
+/** The library: built-in specs then user files; a later file may override an id. */
+export class SpecLibrary {
+  private readonly byId = new Map<string, IdPhotoSpec>();
+
+  constructor(specs: IdPhotoSpec[]) {
+    for (const s of specs) this.byId.set(s.id, s);
+  }
+
+  /** Loads the app library file and any user spec files, in order. */
+  static async load(libraryPath: string, userPaths: string[] = []): Promise<SpecLibrary> {
+    const all: IdPhotoSpec[] = [];
+    for (const p of [libraryPath, ...userPaths]) all.push(...(await loadSpecFile(p)));
+    return new SpecLibrary(all);
+  }
+
+  /** Every spec, in file order. */
+  list(): IdPhotoSpec[] {
+    return [...this.byId.values()];
+  }
+
+  /** The spec with this id; SPEC_UNKNOWN lists the known ids. */
+  get(id: string): IdPhotoSpec {
+    const s = this.byId.get(id);
+    if (!s) {
+      const known = [...this.byId.keys()];
+      throw new AppError('SPEC_UNKNOWN', `Unknown ID-photo spec "${id}". Known specs: ${known.join(', ')}`, { detail: { id, known } });
+    }
+    return s;
+  }
+}
+
+/** Pixels per millimetre of a spec. */
+export function pxPerMm(spec: Pick<IdPhotoSpec, 'widthPx' | 'widthMm'>): number {
+  return spec.widthPx / spec.widthMm;
+}
