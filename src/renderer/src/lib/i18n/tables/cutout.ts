@@ -9,7 +9,7 @@ export const cutout = {
   'cutout.refine': { en: 'Edges', 'zh-CN': '边缘' },
   'cutout.refine.off': { en: 'Raw', 'zh-CN': '原始' },
   'cutout.refine.fast': { en: 'Fast', 'zh-CN': '快速' },
-  'cutout.refine.full': { en: 'Best (hair)', 'zh-CN': '精细（发丝）' },
+  'cutout.refine.full': { en: 'Best', 'zh-CN': '精细（发丝）' },
   'view.original': { en: 'Original', 'zh-CN': '原图' },
   'view.cutout': { en: 'Cut-out', 'zh-CN': '抠图' },
   'view.composite': { en: 'On background', 'zh-CN': '背景合成' },
