@@ -1,0 +1,139 @@
+// Browser end-to-end tests of the renderer in real Chromium against `cutout serve` (real engine,
+// real models): open a portrait, pick ID blue, export; cancel a job; an invalid file's error;
+// a background brush stroke that removes a region from the export (issue 4).
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evalFile } from '../helpers/env';
+import { ARTIFACTS_DIR, ensureRendererBuilt, launchBrowser, openThroughDialog, startServe, waitForCutout, type Served } from './helpers';
+
+const PORTRAIT = evalFile('id_portraits', 'images', 'df_img1.jpg');
+
+describe('Cutout Studio in Chromium over cutout serve', () => {
+  let served: Served;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    ensureRendererBuilt();
+    served = await startServe();
+    browser = await launchBrowser();
+    page = browser.page;
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+  });
+
+  async function freshApp(): Promise<void> {
+    await page.goto(served.url);
+    await page.waitForSelector('[data-testid=status-text]');
+    await expect.poll(() => page.textContent('[data-testid=status-text]'), { timeout: 20_000 }).toBe('Ready');
+  }
+
+  async function exportAndWait(): Promise<string> {
+    await page.click('[data-testid=export]');
+    const saved = page.locator('[data-testid=last-export] .path');
+    await saved.waitFor({ timeout: 120_000 });
+    return (await saved.getAttribute('title'))!;
+  }
+
+  it('opens a portrait, puts it on ID blue and exports a file whose corner is that blue', async () => {
+    await freshApp();
+    await openThroughDialog(page, PORTRAIT);
+    await waitForCutout(page);
+    await page.click('[data-bg=id-blue]');
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'portrait-blue.png') });
+    const output = await exportAndWait();
+    expect(existsSync(output)).toBe(true);
+    const { data, info } = await sharp(output).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const meta = await sharp(PORTRAIT).metadata();
+    expect([info.width, info.height]).toEqual([meta.width, meta.height]);
+    const corner = [data[0], data[1], data[2], data[3]];
+    expect(Math.abs(corner[0] - 0x43)).toBeLessThanOrEqual(2);
+    expect(Math.abs(corner[1] - 0x8e)).toBeLessThanOrEqual(2);
+    expect(Math.abs(corner[2] - 0xdb)).toBeLessThanOrEqual(2);
+    expect(corner[3]).toBe(255);
+    // The status line names the saved file.
+    expect(await page.textContent('[data-testid=status-text]')).toContain('Saved');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('cancels a running export: the status says cancelled, no error is shown, no file is written', async () => {
+    // A large input (made by the test from an eval portrait) so the export runs long enough to cancel.
+    const dir = mkdtempSync(join(tmpdir(), 'cutout-e2e-'));
+    const big = join(dir, 'big-portrait.png');
+    await sharp(PORTRAIT).resize({ width: 3000 }).png({ compressionLevel: 1 }).toFile(big);
+    await freshApp();
+    await openThroughDialog(page, big);
+    await waitForCutout(page);
+    await page.click('[data-refine=full]');
+    await waitForCutout(page);
+    await page.click('[data-testid=export]');
+    await page.locator('[data-testid=cancel-job]').click({ timeout: 30_000 });
+    await expect.poll(() => page.textContent('[data-testid=status-text]'), { timeout: 10_000 }).toBe('Cancelled');
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'cancelled.png') });
+    expect(await page.locator('[data-testid=error-banner]').count()).toBe(0);
+    expect(await page.locator('[data-testid=job-progress]').count()).toBe(0);
+    expect(await page.locator('[data-testid=last-export]').count()).toBe(0);
+  });
+
+  it('shows an invalid file by its code, in words, with what to do', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cutout-e2e-'));
+    const bad = join(dir, 'not-a-picture.png');
+    writeFileSync(bad, 'this is text, not a PNG\n');
+    await freshApp();
+    await openThroughDialog(page, bad);
+    const banner = page.locator('[data-testid=error-banner]');
+    await banner.waitFor({ timeout: 30_000 });
+    expect(await banner.getAttribute('data-code')).toBe('INPUT_UNSUPPORTED');
+    expect(await banner.textContent()).toContain('This file is not an image we can read.');
+    expect(await banner.textContent()).toContain('Open a PNG, JPEG, WebP, TIFF or AVIF picture.');
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'invalid-file.png') });
+  });
+
+  it('a background brush stroke over a kept region makes the exported alpha there 0', async () => {
+    await freshApp();
+    await openThroughDialog(page, PORTRAIT);
+    await waitForCutout(page);
+    const canvas = page.locator('[data-testid=editor-canvas]');
+    const box = (await canvas.boundingBox())!;
+    const attr = async (name: string) => Number(await canvas.getAttribute(name));
+    const zoom = await attr('data-zoom');
+    const panX = await attr('data-pan-x');
+    const panY = await attr('data-pan-y');
+    const imageW = await attr('data-image-w');
+    const imageH = await attr('data-image-h');
+    // The region: a horizontal band across the chin/neck, which the model keeps (checked below).
+    const y = imageH * 0.55;
+    const x0 = imageW * 0.4;
+    const x1 = imageW * 0.6;
+    const toPage = (ix: number, iy: number) => ({ x: box.x + panX + ix * zoom, y: box.y + panY + iy * zoom });
+    await page.click('[data-tool=background]');
+    await page.locator('[data-testid=brush-size]').fill('60');
+    await page.click('[data-bg=transparent]');
+    const a = toPage(x0, y);
+    const b = toPage(x1, y);
+    await page.mouse.move(a.x, a.y);
+    await page.mouse.down();
+    for (let k = 1; k <= 10; k++) await page.mouse.move(a.x + ((b.x - a.x) * k) / 10, a.y);
+    await page.mouse.up();
+    await page.waitForTimeout(200);
+    await page.waitForFunction(() => !document.body.textContent?.includes('Re-solving the edge'), null, { timeout: 60_000 });
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'brush-removed.png') });
+    const output = await exportAndWait();
+    const { data, info } = await sharp(output).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const scale = info.width / imageW;
+    const alphaAt = (ix: number, iy: number) => data[(Math.round(iy * scale) * info.width + Math.round(ix * scale)) * 4 + 3];
+    // Inside the stroke's hard core (radius 30 · 0.8 = 24 preview px) the alpha is 0 ...
+    for (const fx of [0.45, 0.5, 0.55]) expect(alphaAt(imageW * fx, y)).toBe(0);
+    // ... while the face above the stroke is still kept.
+    expect(alphaAt(imageW * 0.5, imageH * 0.3)).toBeGreaterThan(200);
+  });
+});

@@ -1,0 +1,94 @@
+// E2E helpers: build the renderer when out/renderer is missing, start `cutout serve` on a random
+// port, launch Debian's Chromium through playwright-core with a fresh profile. Node only.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { REPO_ROOT, SHARED_MODELS_DIR } from '../helpers/env';
+
+/** Where e2e screenshots go (gitignored). */
+export const ARTIFACTS_DIR = join(REPO_ROOT, 'test-artifacts', 'e2e');
+
+/** Builds the renderer (electron-vite build) unless out/renderer/index.html exists. */
+export function ensureRendererBuilt(): void {
+  if (existsSync(join(REPO_ROOT, 'out', 'renderer', 'index.html'))) return;
+  const r = spawnSync('npx', ['electron-vite', 'build'], { cwd: REPO_ROOT, stdio: 'inherit', env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' } });
+  if (r.status !== 0) throw new Error('electron-vite build failed');
+}
+
+/** A running `cutout serve` with its tokenised URL. */
+export interface Served {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `node bin/cutout.mjs serve --port 0` and waits for the printed address. */
+export function startServe(): Promise<Served> {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'cutout.mjs'), 'serve', '--port', '0'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, CUTOUT_MODELS_DIR: process.env.CUTOUT_MODELS_DIR ?? SHARED_MODELS_DIR },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`cutout serve did not start:\n${log}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      log += chunk.toString();
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(log);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          url: m[1],
+          child,
+          stop: () =>
+            new Promise<void>((done) => {
+              if (child.exitCode !== null) return done();
+              child.once('exit', () => done());
+              child.kill('SIGINT');
+              setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+            }),
+        });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`cutout serve exited with ${code}:\n${log}`)));
+  });
+}
+
+/** A headless Chromium (/usr/bin/chromium) with a fresh profile; close() removes the profile. */
+export async function launchBrowser(): Promise<{ context: BrowserContext; page: Page; close(): Promise<void> }> {
+  const profile = mkdtempSync(join(tmpdir(), 'cutout-e2e-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1360, height: 860 },
+    acceptDownloads: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens a file through the drop zone's file chooser (the browser's open dialog). */
+export async function openThroughDialog(page: Page, file: string): Promise<void> {
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: /Open/ }).first().click()]);
+  await chooser.setFiles(file);
+}
+
+/** Waits until the editor shows a finished cut-out (no busy pill, export enabled). */
+export async function waitForCutout(page: Page): Promise<void> {
+  await page.waitForSelector('[data-testid=editor-canvas][data-image-w]:not([data-image-w="0"])', { timeout: 60_000 });
+  await page.waitForSelector('[data-testid=busy]', { state: 'detached', timeout: 90_000 });
+  await page.waitForSelector('[data-testid=export]:not([disabled])', { timeout: 90_000 });
+}
