@@ -4,9 +4,10 @@ import { batchCommand } from './batch';
 import { animeCommand, portraitCommand } from './cutout';
 import { benchCommand } from './bench';
 import { evalCommand } from './eval';
+import { idphotoCommand } from './idphoto';
 import { modelsCommand } from './models';
 import { serveCommand } from './serve';
 import { stickerCommand } from './sticker';
 
 /** Every sub-command, in the order `cutout --help` lists them. */
-export const COMMANDS: CliCommand[] = [portraitCommand, animeCommand, modelsCommand, evalCommand, benchCommand, batchCommand, stickerCommand, serveCommand];
+export const COMMANDS: CliCommand[] = [portraitCommand, animeCommand, modelsCommand, idphotoCommand, evalCommand, benchCommand, batchCommand, stickerCommand, serveCommand];

@@ -47,7 +47,7 @@ export function sampleBilinear(map: Float32Array, width: number, height: number,
 export interface CrownScan {
   /** Aligned v of the crown (top of the head, hair included). */
   crownV: number;
-  /** True when the person's head reaches the top edge of the map (the crown may be cut off). */
+  /** True when a third of the columns run into the edge of the map on the person (the crown is cut off). */
   touchesTop: boolean;
   /** Columns that found foreground at the eye line. */
   columnsUsed: number;
@@ -71,7 +71,7 @@ export function scanCrown(
   columns = 41,
 ): CrownScan | null {
   const tops: number[] = [];
-  let touchesTop = false;
+  let reachedEdge = 0;
   const at = (u: number, v: number): number => {
     const p = fromAligned(frame, u, v);
     return sampleBilinear(alpha, width, height, p.x, p.y, -1);
@@ -81,11 +81,10 @@ export function scanCrown(
     if (at(u, vStart) < 0.5) continue;
     let lastFg = vStart;
     let gap = 0;
-    let v = vStart;
-    for (; v > vLimit; v -= 1) {
+    for (let v = vStart; v > vLimit; v -= 1) {
       const a = at(u, v - 1);
       if (a < 0) {
-        touchesTop = true;
+        if (gap === 0) reachedEdge++;
         break;
       }
       if (a >= 0.5) {
@@ -95,7 +94,6 @@ export function scanCrown(
         break;
       }
     }
-    if (v <= vLimit) touchesTop = true;
     // Sub-sample: move from the last foreground sample towards the next one by the 0.5 crossing.
     const a0 = at(u, lastFg);
     const a1 = at(u, lastFg - 1);
@@ -105,7 +103,8 @@ export function scanCrown(
   if (tops.length === 0) return null;
   tops.sort((a, b) => a - b);
   const crownV = tops[Math.floor(tops.length * 0.1)];
-  return { crownV, touchesTop, columnsUsed: tops.length };
+  // A few strands at the edge are not a cut-off head; a third of the columns are.
+  return { crownV, touchesTop: reachedEdge >= Math.max(2, tops.length / 3), columnsUsed: tops.length };
 }
 
 /** Middle of a band. */

@@ -59,9 +59,9 @@ export interface IdPhotoResult {
 function workRegion(face: FaceAnalysis, w: number, h: number): { x: number; y: number; width: number; height: number } {
   const f = face.face;
   const cx = f.x + f.width / 2;
-  const x0 = Math.max(0, Math.floor(cx - 3.5 * f.width));
-  const x1 = Math.min(w, Math.ceil(cx + 3.5 * f.width));
-  const y0 = Math.max(0, Math.floor(f.y - 2.2 * f.height));
+  const x0 = Math.max(0, Math.floor(cx - 2.8 * f.width));
+  const x1 = Math.min(w, Math.ceil(cx + 2.8 * f.width));
+  const y0 = Math.max(0, Math.floor(f.y - 1.8 * f.height));
   return { x: x0, y: y0, width: x1 - x0, height: h - y0 };
 }
 
@@ -79,12 +79,12 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   throwIfAborted(signal);
   const t1 = performance.now();
 
-  // Work image: the region around the head, scaled so the crop is ~1.6x the output resolution.
+  // Work image: the region around the head, scaled so the crop is ~1.25x the output resolution.
   onProgress?.({ stage: 'segment', done: 1, total: 4 });
   const region = workRegion(face, source.width, source.height);
   const estHeadPx = 1.45 * face.face.height;
   const estCropPx = (spec.heightMm / bandMid(spec.crownChinMm)) * estHeadPx;
-  const workScale = Math.min(1, (1.6 * spec.heightPx) / estCropPx);
+  const workScale = Math.min(1, (1.25 * spec.heightPx) / estCropPx);
   const workW = Math.max(8, Math.round(region.width * workScale));
   const workH = Math.max(8, Math.round(region.height * workScale));
   const crop = region.x === 0 && region.y === 0 && region.width === source.width && region.height === source.height ? source : cropRgba(source, region.x, region.y, region.width, region.height);

@@ -1,0 +1,97 @@
+// `cutout idphoto`: ID photos by spec, with a JSON compliance report and optional print sheet
+// (PNG/JPEG/PDF). Node only (imports core, never electron).
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { AppError } from '../../../shared/errors';
+import type { RefineMode } from '../../../shared/jobs';
+import { idPhotoToFile, type IdPhotoResult } from '../../core/idphoto/make-id-photo';
+import { layoutSheet, parsePaper, renderSheetPdf, renderSheetRaster } from '../../core/idphoto/print-sheet';
+import { SpecLibrary } from '../../core/idphoto/spec';
+import { writeFileAtomic } from '../../core/io/atomic-write';
+import { createCliEnv, projectResourcesDir } from '../cli-env';
+import { intFlag, planOutputs, type CliCommand } from '../command';
+
+/** Path of the built-in spec library. */
+export function specLibraryPath(): string {
+  return join(projectResourcesDir(), 'specs', 'id-photo-specs.json');
+}
+
+/** `cutout idphoto`. */
+export const idphotoCommand: CliCommand = {
+  name: 'idphoto',
+  summary: 'make ID photos by spec (crop, background, report, print sheet)',
+  usage: `cutout idphoto IN... --spec cn-1inch -o OUT [--bg blue|white|red|'#RRGGBB'] [--report FILE.json]
+    [--sheet 6inch|5inch|a4|a5|WxH --dpi 300|254|600 --sheet-out FILE.png|.jpg|.pdf] [--copies N]
+    [--face N] [--refine off|fast|full] [--spec-file MORE.json] [--list-specs]
+  OUT is a file for one input, a folder for several. The report holds every measurement in mm with its band and pass flag.`,
+  async run(argv, io) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: 'string', short: 'o' },
+        spec: { type: 'string', default: 'icao-35x45' },
+        bg: { type: 'string' },
+        report: { type: 'string' },
+        sheet: { type: 'string' },
+        'sheet-out': { type: 'string' },
+        dpi: { type: 'string' },
+        copies: { type: 'string' },
+        face: { type: 'string' },
+        refine: { type: 'string', default: 'fast' },
+        'spec-file': { type: 'string', multiple: true },
+        'list-specs': { type: 'boolean' },
+        provider: { type: 'string' },
+        threads: { type: 'string' },
+      },
+    });
+    const library = await SpecLibrary.load(specLibraryPath(), values['spec-file'] ?? []);
+    if (values['list-specs']) {
+      for (const s of library.list()) io.out(`${s.id.padEnd(28)} ${s.widthMm}x${s.heightMm} mm ${s.widthPx}x${s.heightPx} px @${s.dpi}  crown-chin ${s.crownChinMm.join('-')} mm  ${s.name}`);
+      return 0;
+    }
+    if (positionals.length === 0) throw new AppError('INVALID_ARGUMENT', `No input images. Usage: ${this.usage}`);
+    if (!values.out) throw new AppError('INVALID_ARGUMENT', 'Missing -o OUT (a file for one input, a folder for several)');
+    const refine = values.refine as RefineMode;
+    if (!['off', 'fast', 'full'].includes(refine)) throw new AppError('INVALID_ARGUMENT', `--refine must be off, fast or full, got "${refine}"`);
+    const spec = library.get(values.spec!);
+    const dpi = intFlag(values.dpi, 'dpi', 300)!;
+    if (![254, 300, 600].includes(dpi) && values.sheet) io.err(`note: printer dpi ${dpi} is unusual (254, 300 or 600 are common)`);
+    const paper = values.sheet ? parsePaper(values.sheet) : undefined;
+    const faceIndex = intFlag(values.face, 'face');
+    const env = createCliEnv({ provider: values.provider, threads: intFlag(values.threads, 'threads') });
+    const outputs = await planOutputs(positionals, values.out, spec.format === 'png' ? 'png' : 'jpg', positionals.length > 1 ? `_${spec.id}` : '');
+    const reports: unknown[] = [];
+    const made: IdPhotoResult[] = [];
+    let failures = 0;
+    for (let i = 0; i < positionals.length; i++) {
+      try {
+        const r = await idPhotoToFile(positionals[i], outputs[i], { spec, background: values.bg, refine, faceIndex }, env, { signal: io.signal });
+        made.push(r.result);
+        reports.push({ input: positionals[i], output: r.output, bytes: r.bytes, quality: r.quality, ...r.report });
+        const m = r.report.measurements;
+        io.out(`${positionals[i]} -> ${r.output} (${spec.widthPx}x${spec.heightPx} @${spec.dpi} dpi, ${(r.bytes / 1024).toFixed(1)} KB, crown-chin ${m.crownChinMm.value} mm, ${r.report.pass ? 'PASS' : 'FAIL'}, ${r.timings.totalMs.toFixed(0)} ms)`);
+      } catch (e) {
+        failures++;
+        const err = e as AppError;
+        reports.push({ input: positionals[i], error: { code: err.code ?? 'INTERNAL', message: err.message, detail: err.detail } });
+        if (positionals.length === 1 && !values.report) throw e;
+        io.err(`${err.code ?? 'INTERNAL'}: ${positionals[i]}: ${err.message}`);
+      }
+    }
+    if (values.report) {
+      await writeFileAtomic(values.report, JSON.stringify(positionals.length === 1 ? reports[0] : { spec: spec.id, results: reports }, null, 2) + '\n');
+    }
+    if (paper && made.length > 0) {
+      const sheetOut = values['sheet-out'] ?? outputs[0].replace(/\.(jpe?g|png)$/i, '') + `_sheet.${/\.pdf$/i.test(values.out) ? 'pdf' : 'png'}`;
+      const copies = intFlag(values.copies, 'copies', 0)!;
+      const items = made.map((_, idx) => ({ widthMm: spec.widthMm, heightMm: spec.heightMm, copies: made.length > 1 && copies === 0 ? 1 : copies, imageIndex: idx }));
+      const layout = layoutSheet(items, { paper });
+      const images = made.map((m) => m.image);
+      const bytes = /\.pdf$/i.test(sheetOut) ? await renderSheetPdf(layout, images) : await renderSheetRaster(layout, images, dpi, /\.jpe?g$/i.test(sheetOut) ? 'jpeg' : 'png');
+      await writeFileAtomic(sheetOut, bytes);
+      io.out(`sheet -> ${sheetOut} (${layout.photos.length} photos on ${layout.widthMm}x${layout.heightMm} mm)`);
+    }
+    return failures > 0 ? 1 : 0;
+  },
+};

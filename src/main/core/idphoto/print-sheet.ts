@@ -1,0 +1,181 @@
+// Print sheets in millimetres: paper presets, auto-rotated grid/shelf packing of one or more
+// photo sizes with gaps and cut marks, rendered to PNG/JPEG (sharp) or PDF (pdf-lib). Core.
+import { degrees, PDFDocument, rgb } from 'pdf-lib';
+import sharp, { type OverlayOptions } from 'sharp';
+import { AppError } from '../../../shared/errors';
+import type { RgbaImage } from '../image/decode';
+import { rewriteJpegHeader, setPngDpi } from './exact-file';
+
+/** Paper sizes in mm (portrait). */
+export const PAPER_SIZES: Record<string, { widthMm: number; heightMm: number }> = {
+  '6inch': { widthMm: 101.6, heightMm: 152.4 },
+  '4r': { widthMm: 101.6, heightMm: 152.4 },
+  '5inch': { widthMm: 88.9, heightMm: 127 },
+  a4: { widthMm: 210, heightMm: 297 },
+  a5: { widthMm: 148, heightMm: 210 },
+};
+
+/** Parses a paper name or a custom 'WxH' in mm; INVALID_ARGUMENT otherwise. */
+export function parsePaper(value: string): { widthMm: number; heightMm: number } {
+  const v = value.trim().toLowerCase();
+  if (PAPER_SIZES[v]) return PAPER_SIZES[v];
+  const m = /^(\d+(?:\.\d+)?)x(\d+(?:\.\d+)?)(mm)?$/.exec(v);
+  if (m) return { widthMm: Number(m[1]), heightMm: Number(m[2]) };
+  throw new AppError('INVALID_ARGUMENT', `Unknown paper "${value}": use ${Object.keys(PAPER_SIZES).join(', ')} or WxH in mm`, { detail: { value } });
+}
+
+/** One photo size to place on the sheet, with how many copies (0 = as many as fit). */
+export interface SheetItem {
+  widthMm: number;
+  heightMm: number;
+  copies: number;
+  /** Index into the images passed to the renderer. */
+  imageIndex: number;
+}
+
+/** A placed photo, in mm from the sheet's top-left corner. */
+export interface PlacedPhoto {
+  imageIndex: number;
+  xMm: number;
+  yMm: number;
+  widthMm: number;
+  heightMm: number;
+  /** Rotated by 90 degrees on the sheet. */
+  isRotated: boolean;
+}
+
+/** A computed sheet layout. */
+export interface SheetLayout {
+  widthMm: number;
+  heightMm: number;
+  photos: PlacedPhoto[];
+}
+
+/** Options of layoutSheet. */
+export interface SheetOptions {
+  paper: { widthMm: number; heightMm: number };
+  /** Gap between photos (cut marks sit in it); default 2.5 mm, kept within 2–3 mm. */
+  gapMm?: number;
+  /** Unprintable margin at the paper edges; default 3 mm. */
+  marginMm?: number;
+}
+
+/**
+ * Packs items on the paper in shelves (rows), trying portrait and landscape paper and upright or
+ * rotated photos per item, and keeps the orientation that fits the most photos.
+ */
+export function layoutSheet(items: SheetItem[], options: SheetOptions): SheetLayout {
+  const gap = Math.min(3, Math.max(2, options.gapMm ?? 2.5));
+  const margin = options.marginMm ?? 3;
+  let best: SheetLayout | null = null;
+  for (const landscape of [false, true]) {
+    const W = landscape ? options.paper.heightMm : options.paper.widthMm;
+    const H = landscape ? options.paper.widthMm : options.paper.heightMm;
+    for (const rotateMask of [0, 1]) {
+      const photos: PlacedPhoto[] = [];
+      let y = margin;
+      for (const item of items) {
+        const rot = rotateMask === 1;
+        const w = rot ? item.heightMm : item.widthMm;
+        const h = rot ? item.widthMm : item.heightMm;
+        const perRow = Math.floor((W - 2 * margin + gap) / (w + gap));
+        if (perRow < 1) continue;
+        let placed = 0;
+        const want = item.copies > 0 ? item.copies : Infinity;
+        while (placed < want && y + h <= H - margin + 1e-9) {
+          const inRow = Math.min(perRow, want - placed);
+          const rowW = inRow * w + (inRow - 1) * gap;
+          const x0 = (W - rowW) / 2;
+          for (let i = 0; i < inRow; i++) photos.push({ imageIndex: item.imageIndex, xMm: x0 + i * (w + gap), yMm: y, widthMm: w, heightMm: h, isRotated: rot });
+          placed += inRow;
+          y += h + gap;
+        }
+      }
+      const layout = { widthMm: W, heightMm: H, photos };
+      if (!best || layout.photos.length > best.photos.length) best = layout;
+    }
+  }
+  return best!;
+}
+
+/** Cut-mark segments (mm) at each photo corner, drawn outward into the gaps. */
+export function cutMarks(layout: SheetLayout, lengthMm = 1.2): Array<[number, number, number, number]> {
+  const lines: Array<[number, number, number, number]> = [];
+  for (const p of layout.photos) {
+    for (const [cx, cy, sx, sy] of [
+      [p.xMm, p.yMm, -1, -1],
+      [p.xMm + p.widthMm, p.yMm, 1, -1],
+      [p.xMm, p.yMm + p.heightMm, -1, 1],
+      [p.xMm + p.widthMm, p.yMm + p.heightMm, 1, 1],
+    ] as const) {
+      lines.push([cx + sx * 0.3, cy, cx + sx * (0.3 + lengthMm), cy]);
+      lines.push([cx, cy + sy * 0.3, cx, cy + sy * (0.3 + lengthMm)]);
+    }
+  }
+  return lines;
+}
+
+async function photoPng(image: RgbaImage): Promise<Buffer> {
+  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } }).png().toBuffer();
+}
+
+/** Renders a layout to a raster sheet at `dpi` (PNG or JPEG, density written, no EXIF). */
+export async function renderSheetRaster(layout: SheetLayout, images: RgbaImage[], dpi: number, format: 'png' | 'jpeg'): Promise<Uint8Array> {
+  const pxPerMm = dpi / 25.4;
+  const W = Math.round(layout.widthMm * pxPerMm);
+  const H = Math.round(layout.heightMm * pxPerMm);
+  const composites: OverlayOptions[] = [];
+  const cache = new Map<string, Buffer>();
+  for (const p of layout.photos) {
+    const w = Math.round((p.xMm + p.widthMm) * pxPerMm) - Math.round(p.xMm * pxPerMm);
+    const h = Math.round((p.yMm + p.heightMm) * pxPerMm) - Math.round(p.yMm * pxPerMm);
+    const key = `${p.imageIndex}|${w}|${h}|${p.isRotated}`;
+    let buf = cache.get(key);
+    if (!buf) {
+      const img = images[p.imageIndex];
+      let pipe = sharp(await photoPng(img));
+      if (p.isRotated) pipe = pipe.rotate(90);
+      buf = await pipe.resize(w, h, { fit: 'fill', kernel: 'lanczos3' }).png().toBuffer();
+      cache.set(key, buf);
+    }
+    composites.push({ input: buf, left: Math.round(p.xMm * pxPerMm), top: Math.round(p.yMm * pxPerMm) });
+  }
+  const lineW = Math.max(1, Math.round(0.15 * pxPerMm));
+  for (const [x1, y1, x2, y2] of cutMarks(layout)) {
+    const left = Math.round(Math.min(x1, x2) * pxPerMm);
+    const top = Math.round(Math.min(y1, y2) * pxPerMm);
+    const w = Math.max(lineW, Math.round(Math.abs(x2 - x1) * pxPerMm));
+    const h = Math.max(lineW, Math.round(Math.abs(y2 - y1) * pxPerMm));
+    if (left < 0 || top < 0 || left + w > W || top + h > H) continue;
+    composites.push({ input: { create: { width: w, height: h, channels: 4, background: '#000000ff' } }, left, top });
+  }
+  const base = sharp({ create: { width: W, height: H, channels: 3, background: '#ffffff' } }).composite(composites);
+  if (format === 'png') return setPngDpi(new Uint8Array(await base.png().toBuffer()), dpi);
+  return rewriteJpegHeader(new Uint8Array(await base.jpeg({ quality: 95, chromaSubsampling: '4:4:4' }).toBuffer()), dpi);
+}
+
+/** Renders a layout to a one-page PDF (sizes in points = mm·72/25.4) with pdf-lib. */
+export async function renderSheetPdf(layout: SheetLayout, images: RgbaImage[]): Promise<Uint8Array> {
+  const pt = 72 / 25.4;
+  const doc = await PDFDocument.create();
+  doc.setProducer('Cutout Studio');
+  doc.setCreator('Cutout Studio');
+  const page = doc.addPage([layout.widthMm * pt, layout.heightMm * pt]);
+  const embedded = await Promise.all(
+    images.map(async (img) => doc.embedJpg(await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 4 } }).flatten({ background: '#ffffff' }).jpeg({ quality: 95, chromaSubsampling: '4:4:4' }).toBuffer())),
+  );
+  const H = layout.heightMm;
+  for (const p of layout.photos) {
+    const img = embedded[p.imageIndex];
+    // PDF y runs upwards; a rotated photo is drawn rotated 90° about its lower-left corner.
+    if (p.isRotated) {
+      page.drawImage(img, { x: (p.xMm + p.widthMm) * pt, y: (H - p.yMm - p.heightMm) * pt, width: p.heightMm * pt, height: p.widthMm * pt, rotate: degrees(90) });
+    } else {
+      page.drawImage(img, { x: p.xMm * pt, y: (H - p.yMm - p.heightMm) * pt, width: p.widthMm * pt, height: p.heightMm * pt });
+    }
+  }
+  for (const [x1, y1, x2, y2] of cutMarks(layout)) {
+    page.drawLine({ start: { x: x1 * pt, y: (H - y1) * pt }, end: { x: x2 * pt, y: (H - y2) * pt }, thickness: 0.4, color: rgb(0, 0, 0) });
+  }
+  return doc.save();
+}
