@@ -1,0 +1,131 @@
+// Unit tests of the renderer's background picker, job tracker, i18n table, error text,
+// shortcuts and pixel helpers (no DOM).
+import { describe, expect, it } from 'vitest';
+import { applyAlpha, flattenPixel, normalizeHex, pastePlane, unionBox } from '../../../src/renderer/src/lib/canvas/pixels';
+import { describeError } from '../../../src/renderer/src/lib/error-text';
+import { detectLocale, MESSAGES, TABLES, translate } from '../../../src/renderer/src/lib/i18n';
+import { displayCombo, matchShortcut } from '../../../src/renderer/src/lib/shortcuts';
+import { formatDuration } from '../../../src/renderer/src/lib/state/app.svelte';
+import { BackgroundState } from '../../../src/renderer/src/lib/state/background.svelte';
+import { exportName } from '../../../src/renderer/src/lib/state/cutout.svelte';
+import { jobFraction, JobTracker } from '../../../src/renderer/src/lib/state/jobs.svelte';
+import { AppError, CancelledError, ERROR_CODES } from '../../../src/shared/errors';
+
+const key = (k: string, extra: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean }> = {}) => ({ key: k, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...extra });
+
+describe('BackgroundState', () => {
+  it('selects presets, accepts a valid custom colour and ignores an invalid one', () => {
+    const bg = new BackgroundState();
+    expect(bg.isTransparent).toBe(true);
+    expect(bg.select('id-blue')).toBe(true);
+    expect(bg.background).toEqual({ kind: 'color', hex: '#438EDB' });
+    expect(bg.select('nope')).toBe(false);
+    expect(bg.cssColor).toBe('#438EDB');
+    expect(bg.setCustom('#abc')).toBe(true);
+    expect(bg.background).toEqual({ kind: 'color', hex: '#AABBCC' });
+    expect(bg.setCustom('blue-ish')).toBe(false);
+    expect(bg.cssColor).toBe('#AABBCC');
+    bg.select('red');
+    expect(bg.cssColor).toBe('#D9342B');
+  });
+});
+
+describe('JobTracker', () => {
+  it('tracks progress and resolves with the one outcome, even when it arrives first', async () => {
+    const jobs = new JobTracker();
+    const done = jobs.track('a', 'cutout', 0);
+    expect(jobs.isBusy).toBe(true);
+    jobs.onProgress({ jobId: 'a', stage: 'segment', done: 1, total: 4 });
+    expect(jobFraction(jobs.current!)).toBe(0.25);
+    jobs.onProgress({ jobId: 'zzz', stage: 'segment', done: 3, total: 4 });
+    jobs.onFinished({ jobId: 'a', outcome: 'cancelled', elapsedMs: 12 });
+    expect((await done).outcome).toBe('cancelled');
+    expect(jobs.isBusy).toBe(false);
+    jobs.onFinished({ jobId: 'b', outcome: 'done', result: null, elapsedMs: 5 });
+    expect((await jobs.track('b', 'cutout')).outcome).toBe('done');
+    expect(jobs.isBusy).toBe(false);
+    expect(jobFraction({ done: 3, total: 0 })).toBe(0);
+  });
+});
+
+describe('i18n', () => {
+  it('has unique keys across areas and both languages for each', () => {
+    const all = Object.values(TABLES).flatMap((t) => Object.keys(t));
+    expect(new Set(all).size).toBe(all.length);
+    for (const [k, v] of Object.entries(MESSAGES)) {
+      expect(v.en, k).toBeTruthy();
+      expect(v['zh-CN'], k).toBeTruthy();
+    }
+  });
+
+  it('has words and a fix for every error code', () => {
+    for (const code of ERROR_CODES) {
+      expect(MESSAGES).toHaveProperty(`error.${code}`);
+      expect(MESSAGES).toHaveProperty(`fix.${code}`);
+    }
+  });
+
+  it('picks Simplified Chinese for zh / zh-CN / zh-Hans, English otherwise, and fills placeholders', () => {
+    expect(detectLocale(['zh-CN', 'en'])).toBe('zh-CN');
+    expect(detectLocale(['zh'])).toBe('zh-CN');
+    expect(detectLocale(['zh-Hans-SG'])).toBe('zh-CN');
+    expect(detectLocale(['zh-TW', 'en-US'])).toBe('en');
+    expect(detectLocale(['de-DE'])).toBe('en');
+    expect(translate('zh-CN', 'nav.idphoto')).toBe('证件照');
+    expect(translate('en', 'status.doneIn', { ms: '1.2 s', provider: 'cpu' })).toBe('Done in 1.2 s on cpu');
+    expect(translate('en', 'status.saved', {})).toBe('Saved {path}');
+  });
+});
+
+describe('describeError', () => {
+  it('maps codes to words, treats cancellation as no error and unknown errors as INTERNAL', () => {
+    const n = describeError(new AppError('INPUT_UNSUPPORTED', 'bad.png is not an image'))!;
+    expect(n.code).toBe('INPUT_UNSUPPORTED');
+    expect(translate('en', n.messageKey)).toBe('This file is not an image we can read.');
+    expect(n.engineMessage).toBe('bad.png is not an image');
+    expect(describeError(new CancelledError())).toBeNull();
+    expect(describeError({ code: 'CANCELLED', message: 'x' })).toBeNull();
+    expect(describeError(new TypeError('boom'))!.code).toBe('INTERNAL');
+  });
+});
+
+describe('shortcuts', () => {
+  it('maps Mod to Cmd on macOS and Ctrl elsewhere', () => {
+    expect(matchShortcut(key('o', { ctrlKey: true }), false)).toBe('open');
+    expect(matchShortcut(key('o', { ctrlKey: true }), true)).toBeNull();
+    expect(matchShortcut(key('o', { metaKey: true }), true)).toBe('open');
+    expect(matchShortcut(key('z', { ctrlKey: true }), false)).toBe('undo');
+    expect(matchShortcut(key('Z', { ctrlKey: true, shiftKey: true }), false)).toBe('redo');
+    expect(matchShortcut(key('y', { ctrlKey: true }), false)).toBe('redo');
+    expect(matchShortcut(key('+', { ctrlKey: true, shiftKey: true }), false)).toBe('zoomIn');
+    expect(matchShortcut(key('e'), false)).toBe('brushBackground');
+    expect(matchShortcut(key('q'), false)).toBeNull();
+    expect(displayCombo('Mod+Shift+Z', true)).toBe('⌘⇧Z');
+    expect(displayCombo('Mod+O', false)).toBe('Ctrl+O');
+  });
+});
+
+describe('pixels and names', () => {
+  it('builds the cut-out RGBA from colours + alpha, in a box only when asked', () => {
+    const colors = new Uint8Array([10, 20, 30, 255, 40, 50, 60, 255, 70, 80, 90, 255, 1, 2, 3, 255]);
+    const alpha = new Uint8Array([0, 128, 255, 7]);
+    const out = new Uint8Array(16);
+    applyAlpha(colors, alpha, 2, out, { x: 1, y: 0, w: 1, h: 2 });
+    expect([...out]).toEqual([0, 0, 0, 0, 40, 50, 60, 128, 0, 0, 0, 0, 1, 2, 3, 7]);
+    const plane = new Uint8Array(9);
+    pastePlane(plane, 3, { x: 2, y: 1, w: 2, h: 2 }, new Uint8Array([1, 2, 3, 4]));
+    expect([...plane]).toEqual([0, 0, 0, 0, 0, 1, 0, 0, 3]);
+    expect(flattenPixel(255, 255, 255, 0, [0x43, 0x8e, 0xdb])).toEqual([0x43, 0x8e, 0xdb]);
+    expect(unionBox({ x: 0, y: 0, w: 2, h: 2 }, { x: 5, y: 1, w: 1, h: 4 })).toEqual({ x: 0, y: 0, w: 6, h: 5 });
+    expect(normalizeHex('438edb')).toBe('#438EDB');
+    expect(normalizeHex('#12')).toBeNull();
+  });
+
+  it('names exports and formats durations', () => {
+    expect(exportName('/a/b/photo.final.JPG', 'png')).toBe('photo.final_cutout.png');
+    expect(exportName('C:\\x\\me.png', 'jpeg')).toBe('me_cutout.jpg');
+    expect(formatDuration(840)).toBe('840 ms');
+    expect(formatDuration(1340)).toBe('1.3 s');
+    expect(formatDuration(125_000)).toBe('2 min 5 s');
+  });
+});
