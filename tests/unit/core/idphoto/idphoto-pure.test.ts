@@ -1,0 +1,156 @@
+// Unit tests of the pure ID-photo parts: spec library, placement bands, JPEG/PNG headers, KB
+// band padding and print-sheet layout. No models.
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { specLibraryPath } from '../../../../src/main/cli/commands/idphoto';
+import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core/face/yunet';
+import { byteBand, commentSegments, encodeIdPhoto, jpegAppMarkers, readJpegDpi, readPngDpi, rewriteJpegHeader, setPngDpi } from '../../../../src/main/core/idphoto/exact-file';
+import { fromAligned, toAligned, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
+import { cutMarks, layoutSheet, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
+import { parseSpec, SpecLibrary } from '../../../../src/main/core/idphoto/spec';
+
+function noiseImage(w: number, h: number, seed = 1) {
+  const data = new Uint8Array(w * h * 4);
+  let s = seed;
+  for (let i = 0; i < data.length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    data[i] = i % 4 === 3 ? 255 : (s >>> 16) & 0xff;
+  }
+  return { data, width: w, height: h };
+}
+
+describe('spec library', () => {
+  it('has at least 25 valid specs including the required ids and bands', async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    expect(lib.list().length).toBeGreaterThanOrEqual(25);
+    for (const id of ['icao-35x45', 'cn-1inch', 'cn-id-card', 'us-2x2', 'uk-35x45', 'ca-passport-50x70', 'in-passport-51x51', 'jp-passport-35x45', 'cn-passport-33x48', 'cn-1inch-small', 'cn-1inch-large', 'cn-2inch', 'cn-2inch-small', 'cn-2inch-large']) {
+      expect(lib.get(id).source.length).toBeGreaterThan(10);
+    }
+    expect(lib.get('cn-id-card')).toMatchObject({ widthPx: 358, heightPx: 441, dpi: 350, fileSizeKb: [14, 20] });
+    expect(lib.get('icao-35x45').crownChinMm).toEqual([32, 36]);
+    expect(lib.get('uk-35x45').crownChinMm).toEqual([29, 34]);
+    expect(lib.get('us-2x2')).toMatchObject({ crownChinMm: [25, 35], eyeLineFromBottomMm: [28, 35], widthPx: 600 });
+    expect(lib.get('ca-passport-50x70').crownChinMm).toEqual([31, 36]);
+    expect(lib.get('cn-1inch')).toMatchObject({ widthMm: 25, heightMm: 35, widthPx: 295, heightPx: 413 });
+  });
+
+  it('refuses unknown ids with SPEC_UNKNOWN and bad custom specs with INVALID_ARGUMENT', async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    expect(() => lib.get('nope')).toThrow(expect.objectContaining({ code: 'SPEC_UNKNOWN' }));
+    expect(() => parseSpec({ id: 'x', widthMm: 30, heightMm: 40, dpi: 300, crownChinMm: [50, 60] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    const custom = parseSpec({ id: 'my-30x40', widthMm: 30, heightMm: 40, dpi: 300, crownChinMm: [26, 30] });
+    expect([custom.widthPx, custom.heightPx]).toEqual([354, 472]);
+  });
+});
+
+describe('placement', () => {
+  it('round-trips the aligned frame', () => {
+    const frame = { originX: 100, originY: 50, angleRad: 0.2 };
+    const p = fromAligned(frame, 13, -40);
+    const a = toAligned(frame, p);
+    expect(a.u).toBeCloseTo(13, 9);
+    expect(a.v).toBeCloseTo(-40, 9);
+  });
+
+  it('honours the US eye-line band and the Japanese crown margin', async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    const us = lib.get('us-2x2');
+    const { band } = topMarginBand(us, 30, 14);
+    // eye from bottom = 50.8 - (t + 14) must lie in [28, 35]
+    expect(50.8 - (band[0] + 14)).toBeLessThanOrEqual(35 + 1e-9);
+    expect(50.8 - (band[1] + 14)).toBeGreaterThanOrEqual(28 - 1e-9);
+    const jp = topMarginBand(lib.get('jp-passport-35x45'), 34, 15);
+    expect(jp.band[0]).toBeGreaterThanOrEqual(2);
+    expect(jp.band[1]).toBeLessThanOrEqual(6);
+  });
+});
+
+describe('YuNet decoding', () => {
+  it('decodes one anchor and suppresses overlaps', () => {
+    const cls = new Float32Array(4).fill(0);
+    const obj = new Float32Array(4).fill(0);
+    cls[3] = 0.9;
+    obj[3] = 0.9;
+    const bbox = new Float32Array(16);
+    bbox.set([0.5, 0.5, Math.log(2), Math.log(3)], 12);
+    const kps = new Float32Array(40);
+    const boxes = decodeYunet([{ stride: 32, cls, obj, bbox, kps }], 64, 0.5, 0.5);
+    expect(boxes).toHaveLength(1);
+    // anchor (32, 32), centre (48, 48), size 64 x 96, then / 0.5
+    const b = boxes[0];
+    expect([b.x, b.y, b.width, b.height].map((v) => Math.round(v * 1000) / 1000 + 0)).toEqual([32, 0, 128, 192]);
+    expect(boxes[0].score).toBeCloseTo(0.9, 6);
+    const b2 = { ...boxes[0], x: 34, score: 0.5 };
+    expect(boxIou(boxes[0], b2)).toBeGreaterThan(0.9);
+    expect(suppressOverlaps([b2, boxes[0]], 0.4)).toEqual([boxes[0]]);
+  });
+});
+
+describe('exact files', () => {
+  it('writes JFIF density, strips APPn, pads with COM segments to the KB floor', async () => {
+    const raw = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#808080' } }).withExif({ IFD0: { Copyright: 'someone' } }).jpeg().toBuffer();
+    expect(jpegAppMarkers(new Uint8Array(raw))).toContain(0xe1);
+    const fixed = rewriteJpegHeader(new Uint8Array(raw), 350, 1000);
+    expect(jpegAppMarkers(fixed)).toEqual([0xe0]);
+    expect(readJpegDpi(fixed)).toBe(350);
+    const meta = await sharp(Buffer.from(fixed)).metadata();
+    expect(meta).toMatchObject({ width: 64, height: 64, density: 350 });
+    expect(meta.exif).toBeUndefined();
+    expect(commentSegments(70000).length).toBe(70000);
+    // Ends with the EOI marker: nothing trails the image data.
+    expect([fixed[fixed.length - 2], fixed[fixed.length - 1]]).toEqual([0xff, 0xd9]);
+  });
+
+  it('lands a small flat photo inside 14-20 KB with padding and a noisy one by quality search', async () => {
+    const [lo, hi] = byteBand([14, 20]);
+    expect([lo, hi]).toEqual([14336, 20000]);
+    const flat = { data: new Uint8Array(358 * 441 * 4).fill(255), width: 358, height: 441 };
+    const a = await encodeIdPhoto(flat, { format: 'jpeg', dpi: 350, fileSizeKb: [14, 20] });
+    expect(a.paddingBytes).toBeGreaterThan(0);
+    expect(a.bytes.length).toBeGreaterThanOrEqual(lo);
+    expect(a.bytes.length).toBeLessThanOrEqual(hi);
+    const noisy = await encodeIdPhoto(noiseImage(358, 441), { format: 'jpeg', dpi: 350, fileSizeKb: [14, 20] });
+    expect(noisy.bytes.length).toBeLessThanOrEqual(hi);
+    expect(noisy.quality).toBeLessThan(95);
+    expect((await sharp(Buffer.from(noisy.bytes)).metadata()).density).toBe(350);
+  });
+
+  it('writes PNG pHYs', async () => {
+    const png = await sharp({ create: { width: 10, height: 10, channels: 3, background: '#123456' } }).png().toBuffer();
+    const out = setPngDpi(new Uint8Array(png), 300);
+    expect(readPngDpi(out)).toBe(300);
+    expect((await sharp(Buffer.from(out)).metadata()).density).toBe(300);
+  });
+});
+
+describe('print sheets', () => {
+  it('fits 8 ICAO photos on a 6-inch sheet with 2-3 mm gaps and rotates when it helps', () => {
+    const six = parsePaper('6inch');
+    const layout = layoutSheet([{ widthMm: 35, heightMm: 45, copies: 0, imageIndex: 0 }], { paper: six, gapMm: 2 });
+    expect(layout.photos.length).toBe(8);
+    for (const p of layout.photos) {
+      expect(p.xMm).toBeGreaterThanOrEqual(0);
+      expect(p.xMm + p.widthMm).toBeLessThanOrEqual(layout.widthMm);
+      expect(p.yMm + p.heightMm).toBeLessThanOrEqual(layout.heightMm);
+    }
+    const a = layout.photos[0];
+    const b = layout.photos[1];
+    expect(b.xMm - (a.xMm + a.widthMm)).toBeCloseTo(2, 6);
+    const wide = layoutSheet([{ widthMm: 50, heightMm: 30, copies: 0, imageIndex: 0 }], { paper: parsePaper('90x60') });
+    expect(wide.photos.length).toBeGreaterThanOrEqual(1);
+    expect(cutMarks(layout).length).toBe(layout.photos.length * 8);
+  });
+
+  it('mixes sizes on one sheet', () => {
+    const layout = layoutSheet(
+      [
+        { widthMm: 25, heightMm: 35, copies: 4, imageIndex: 0 },
+        { widthMm: 35, heightMm: 49, copies: 2, imageIndex: 1 },
+      ],
+      { paper: parsePaper('6inch') },
+    );
+    expect(layout.photos.filter((p) => p.imageIndex === 0)).toHaveLength(4);
+    expect(layout.photos.filter((p) => p.imageIndex === 1)).toHaveLength(2);
+    expect(() => parsePaper('letterish')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+});
