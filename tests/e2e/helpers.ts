@@ -28,7 +28,8 @@ export interface Served {
 export function startServe(): Promise<Served> {
   const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'cutout.mjs'), 'serve', '--port', '0'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, CUTOUT_MODELS_DIR: process.env.CUTOUT_MODELS_DIR ?? SHARED_MODELS_DIR },
+    // A fresh settings/recent-files folder: tests never touch the user's own.
+    env: { ...process.env, CUTOUT_MODELS_DIR: process.env.CUTOUT_MODELS_DIR ?? SHARED_MODELS_DIR, CUTOUT_USER_DATA: mkdtempSync(join(tmpdir(), 'cutout-e2e-userdata-')) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
