@@ -68,8 +68,9 @@ export async function analyseFace(image: RgbaImage, env: CoreEnv, options: Analy
   const landmarker = await env.store.resolve('pfld-98');
   const landmarks = await detectLandmarks(image, face, landmarker, sessionOptions);
   const chin = landmarks[WFLW.chin];
-  if (chin.y >= image.height - 1) {
-    throw new AppError('FACE_CUT_OFF', 'The chin is cut off by the bottom edge of the picture.', { detail: { sides: ['bottom'], box: wireBox(face) } });
+  const outside = landmarkCutOffSides(landmarks, image.width, image.height);
+  if (outside.length > 0) {
+    throw new AppError('FACE_CUT_OFF', `The face is cut off by the ${outside.join(' and ')} edge of the picture.`, { detail: { sides: outside, box: wireBox(face) } });
   }
   const a = landmarks[WFLW.eyeA];
   const b = landmarks[WFLW.eyeB];
@@ -91,4 +92,19 @@ export function cutOffSides(face: FaceBox, imageW: number, imageH: number): Arra
   if (face.x < -tolX) sides.push('left');
   if (face.x + face.width > imageW + tolX) sides.push('right');
   return sides;
+}
+
+/**
+ * The image edges that landmarks fall beyond (PFLD extrapolates the contour of a face the frame
+ * cuts): a side counts when at least 3 of the points lie on or past it.
+ */
+export function landmarkCutOffSides(points: Point[], imageW: number, imageH: number): Array<'top' | 'bottom' | 'left' | 'right'> {
+  const counts = { top: 0, bottom: 0, left: 0, right: 0 };
+  for (const p of points) {
+    if (p.y < 0) counts.top++;
+    if (p.y > imageH - 1) counts.bottom++;
+    if (p.x < 0) counts.left++;
+    if (p.x > imageW - 1) counts.right++;
+  }
+  return (Object.keys(counts) as Array<keyof typeof counts>).filter((k) => counts[k] >= 3);
 }

@@ -1,0 +1,120 @@
+// Integration tests of `cutout idphoto`'s core on real models and real portraits: exact files
+// read back, the CN ID card KB band, and the refusal codes for a non-portrait, a group photo and
+// a face cut by the border.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
+import { decodeImage } from '../../src/main/core/image/decode';
+import { byteBand, jpegAppMarkers, readJpegDpi, readPngDpi } from '../../src/main/core/idphoto/exact-file';
+import { idPhotoToFile, makeIdPhoto } from '../../src/main/core/idphoto/make-id-photo';
+import { SpecLibrary } from '../../src/main/core/idphoto/spec';
+import { evalFile, tempDir, testEnv } from '../helpers/env';
+
+const env = testEnv();
+let lib: SpecLibrary;
+beforeAll(async () => {
+  lib = await SpecLibrary.load(specLibraryPath());
+});
+
+async function rgbaOf(buffer: Buffer) {
+  const { data, info } = await sharp(buffer).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data), width: info.width, height: info.height };
+}
+
+describe('idphoto on real portraits', () => {
+  it('writes a CN ID card JPEG of exactly 358x441 px at 350 dpi, 14-20 KB, no EXIF, passing crown-chin', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'id.jpg');
+    const r = await idPhotoToFile(evalFile('id_portraits', 'images', 'hv_test2.jpg'), out, { spec: lib.get('cn-id-card') }, env);
+    const bytes = new Uint8Array(await readFile(out));
+    const meta = await sharp(Buffer.from(bytes)).metadata();
+    expect(meta).toMatchObject({ format: 'jpeg', width: 358, height: 441, density: 350 });
+    expect(meta.exif).toBeUndefined();
+    expect(readJpegDpi(bytes)).toBe(350);
+    expect(jpegAppMarkers(bytes)).toEqual([0xe0]);
+    const [lo, hi] = byteBand([14, 20]);
+    expect(bytes.length).toBeGreaterThanOrEqual(lo);
+    expect(bytes.length).toBeLessThanOrEqual(hi);
+    expect(r.report.measurements.fileSizeKb?.pass).toBe(true);
+    expect(r.report.measurements.crownChinMm.pass).toBe(true);
+    expect(r.report.measurements.faceCount.value).toBe(1);
+    // The background really is the spec's white.
+    const px = await rgbaOf(Buffer.from(bytes));
+    expect(px.data[0]).toBeGreaterThan(245);
+  });
+
+  it('writes an ICAO PNG with pHYs and a report whose measurements carry bands', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'icao.png');
+    const r = await idPhotoToFile(evalFile('id_portraits', 'images', 'df_img1.jpg'), out, { spec: lib.get('icao-35x45'), background: 'white' }, env);
+    const bytes = new Uint8Array(await readFile(out));
+    expect(readPngDpi(bytes)).toBe(300);
+    expect(await sharp(Buffer.from(bytes)).metadata()).toMatchObject({ width: 413, height: 531, density: 300 });
+    const cc = r.report.measurements.crownChinMm;
+    expect(cc).toMatchObject({ unit: 'mm', min: 32, max: 36, pass: true });
+    expect(r.report.measurements.tiltDeg.pass).toBe(true);
+    expect(typeof r.report.pass).toBe('boolean');
+  });
+});
+
+describe('idphoto refusals', () => {
+  it('gives NO_FACE for a flat colour and a landscape without people', async () => {
+    const flat = await decodeImage(await sharp({ create: { width: 400, height: 300, channels: 3, background: '#3a7bd5' } }).png().toBuffer());
+    await expect(makeIdPhoto(flat, { spec: lib.get('icao-35x45') }, env)).rejects.toMatchObject({ code: 'NO_FACE' });
+    // A synthetic landscape: sky gradient over green hills.
+    const w = 480;
+    const h = 320;
+    const data = new Uint8Array(w * h * 4);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const hill = y > h * 0.6 + 30 * Math.sin(x / 40);
+        const i = (y * w + x) * 4;
+        data.set(hill ? [40, 120 + ((x * y) % 30), 50, 255] : [120 + y / 4, 170 + y / 6, 235, 255], i);
+      }
+    }
+    await expect(makeIdPhoto({ data, width: w, height: h }, { spec: lib.get('cn-1inch') }, env)).rejects.toMatchObject({ code: 'NO_FACE' });
+  });
+
+  it('gives MULTIPLE_FACES with the count and boxes for two portraits side by side, and accepts a picked face', async () => {
+    const a = await sharp(evalFile('id_portraits', 'images', 'hv_test1.jpg')).resize({ height: 600 }).toBuffer();
+    const b = await sharp(evalFile('id_portraits', 'images', 'df_img1.jpg')).resize({ height: 600 }).toBuffer();
+    const wa = (await sharp(a).metadata()).width!;
+    const wb = (await sharp(b).metadata()).width!;
+    const group = await sharp({ create: { width: wa + wb, height: 600, channels: 3, background: '#ffffff' } })
+      .composite([
+        { input: a, left: 0, top: 0 },
+        { input: b, left: wa, top: 0 },
+      ])
+      .png()
+      .toBuffer();
+    const image = await decodeImage(group);
+    const err = await makeIdPhoto(image, { spec: lib.get('icao-35x45') }, env).catch((e) => e);
+    expect(err.code).toBe('MULTIPLE_FACES');
+    expect(err.detail.count).toBe(2);
+    expect(err.detail.boxes).toHaveLength(2);
+    const picked = await makeIdPhoto(image, { spec: lib.get('cn-1inch'), faceIndex: 0 }, env);
+    expect(picked.image.width).toBe(295);
+  });
+
+  it('gives FACE_CUT_OFF for a face cut by the left border', async () => {
+    const src = evalFile('id_portraits', 'images', 'hv_test2.jpg');
+    const image = await decodeImage(src);
+    const faceCut = await sharp(src).extract({ left: Math.round(image.width * 0.5), top: 0, width: Math.round(image.width * 0.5), height: image.height }).png().toBuffer();
+    const err = await makeIdPhoto(await decodeImage(faceCut), { spec: lib.get('icao-35x45') }, env).catch((e) => e);
+    // YuNet still finds the half face; its landmarks run past the left edge.
+    expect(err.code).toBe('FACE_CUT_OFF');
+  });
+
+  it('gives TOO_TIGHT (bottom) when the photo ends just under the chin', async () => {
+    const src = evalFile('id_portraits', 'images', 'hv_test1.jpg');
+    const full = await makeIdPhoto(await decodeImage(src), { spec: lib.get('icao-35x45') }, env);
+    const chinY = full.face.chin.y;
+    const faceH = full.face.face.height;
+    const tight = await sharp(src).extract({ left: 0, top: 0, width: (await sharp(src).metadata()).width!, height: Math.round(chinY + faceH * 0.12) }).png().toBuffer();
+    const err = await makeIdPhoto(await decodeImage(tight), { spec: lib.get('icao-35x45') }, env).catch((e) => e);
+    expect(err.code).toBe('TOO_TIGHT');
+    expect(err.detail.sides).toContain('bottom');
+  });
+});
