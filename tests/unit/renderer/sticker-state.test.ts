@@ -1,0 +1,88 @@
+// The Stickers workspace state without the DOM: trim clamping, preset limits, the options sent
+// to the job, and export -> preview / failure / cancel through a fake host.
+import { describe, expect, it } from 'vitest';
+import type { JobOutcome, StickerJobOptions } from '../../../src/shared/jobs';
+import { clampTrim, StickerState, type StickerHost } from '../../../src/renderer/src/lib/state/sticker.svelte';
+
+function fakeHost(outcome: (spec: { output: string; options: StickerJobOptions }) => JobOutcome) {
+  const calls: { spec?: { output: string; options: StickerJobOptions }; errors: unknown[]; cancelled: string[] } = { errors: [], cancelled: [] };
+  const host: StickerHost = {
+    client: {
+      probeClip: async ({ path }) => ({ path, durationS: 7.5, fps: 23.98, width: 640, height: 480, hasAudio: true, frameCount: 180 }),
+      loadClipFrame: async ({ path }) => ({ path, mime: 'image/png', bytes: new Uint8Array([137, 80]) }),
+      loadStickerFile: async ({ path }) => ({ path, mime: 'image/gif', bytes: new Uint8Array([71, 73, 70]) }),
+      chooseSaveTarget: async ({ defaultName }) => `/out/${defaultName}`,
+    },
+    runJob: async (spec) => {
+      calls.spec = spec;
+      return { id: 'job-1', outcome: Promise.resolve(outcome(spec)) };
+    },
+    cancelJob: async (id) => {
+      calls.cancelled.push(id);
+    },
+    showError: (e) => calls.errors.push(e),
+  };
+  return { host, calls };
+}
+
+describe('clampTrim', () => {
+  it('keeps the trim inside the clip and within the longest allowed length', () => {
+    expect(clampTrim(-1, 3, 7.5)).toEqual({ startS: 0, durationS: 3 });
+    expect(clampTrim(6, 3, 7.5)).toEqual({ startS: 6, durationS: 1.5 });
+    expect(clampTrim(2, 20, 30, 4)).toEqual({ startS: 2, durationS: 4 });
+    expect(clampTrim(9, 0.01, 7.5)).toEqual({ startS: 7.3, durationS: 0.2 });
+  });
+});
+
+describe('StickerState', () => {
+  it('opens a clip with a 3-s trim at <= 12 fps and clamps the handles', async () => {
+    const { host } = fakeHost(() => ({ jobId: 'job-1', outcome: 'cancelled', elapsedMs: 1 }));
+    const s = new StickerState(host);
+    await s.open('/clips/a.mp4');
+    expect(s.phase).toBe('ready');
+    expect([s.startS, s.durationS, s.fps]).toEqual([0, 3, 12]);
+    expect(s.poster?.mime).toBe('image/png');
+    s.setStart(6);
+    expect([s.startS, s.durationS]).toEqual([6, 1.5]);
+    s.setStart(1);
+    s.setEnd(100);
+    expect(s.endS).toBeCloseTo(7.5, 5);
+    s.setPreset('telegram');
+    expect(s.durationS).toBe(3);
+    expect(s.effectiveFormat).toBe('webm');
+    expect(s.suggestedName()).toBe('a_sticker.webm');
+  });
+
+  it('exports with the chosen options and shows the finished sticker', async () => {
+    const { host, calls } = fakeHost((spec) => ({
+      jobId: 'job-1',
+      outcome: 'done',
+      elapsedMs: 900,
+      result: { output: spec.output, width: 320, height: 240, frameCount: 36, bytes: 150_000, withinBudget: true, modelFallback: true },
+    }));
+    const s = new StickerState(host);
+    await s.open('/clips/b.gif');
+    s.outlinePx = 4;
+    s.matte = '#1E1E1E';
+    await s.export();
+    expect(calls.spec?.output).toBe('/out/b_sticker.gif');
+    expect(calls.spec?.options).toMatchObject({ format: 'gif', maxSidePx: 320, outlinePx: 4, matte: '#1E1E1E', startS: 0, durationS: 3, fps: 12, model: 'anime' });
+    expect(s.phase).toBe('done');
+    expect(s.result).toMatchObject({ mime: 'image/gif', frameCount: 36, modelFallback: true });
+  });
+
+  it('reports a failed job and stays ready; a cancelled one is quiet', async () => {
+    const failing = fakeHost(() => ({ jobId: 'job-1', outcome: 'failed', elapsedMs: 5, error: { code: 'VIDEO_CORRUPT', message: 'bad' } }));
+    const s = new StickerState(failing.host);
+    await s.open('/clips/c.mp4');
+    await s.render('/out/c.gif');
+    expect(s.phase).toBe('ready');
+    expect(failing.calls.errors).toEqual([{ code: 'VIDEO_CORRUPT', message: 'bad' }]);
+    const quiet = fakeHost(() => ({ jobId: 'job-1', outcome: 'cancelled', elapsedMs: 5 }));
+    const q = new StickerState(quiet.host);
+    await q.open('/clips/c.mp4');
+    await q.render('/out/c.gif');
+    expect(q.phase).toBe('ready');
+    expect(quiet.calls.errors).toEqual([]);
+  });
+});
