@@ -60,8 +60,9 @@ describe('workspaces, language and theme in Chromium', () => {
     await shot('cutout-compare');
     await page.keyboard.press('c');
     await page.click('[data-bg=transparent]');
+    // The edge brush turns the trimap overlay on.
     await page.click('[data-tool=unknown]');
-    await page.keyboard.press('t');
+    expect(await page.locator('[data-testid=overlay-toggle]').isChecked()).toBe(true);
     await page.waitForTimeout(150);
     await shot('cutout-trimap');
     // Zoom shortcuts change the zoom read-out; fit brings it back.
@@ -71,6 +72,7 @@ describe('workspaces, language and theme in Chromium', () => {
     await page.keyboard.press('Control+0');
     expect(await page.textContent('[data-testid=zoom-pct]')).toBe(fitted);
     await page.keyboard.press('t');
+    expect(await page.locator('[data-testid=overlay-toggle]').isChecked()).toBe(false);
     await page.keyboard.press('h');
   });
 
@@ -81,6 +83,8 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
     await shot('settings-zh');
     await workspace('cutout');
+    // The open image survived the trip to Settings.
+    expect(Number(await page.getAttribute('[data-testid=editor-canvas]', 'data-image-w'))).toBeGreaterThan(0);
     await page.waitForTimeout(150);
     await shot('cutout-zh');
     await workspace('settings');

@@ -5,9 +5,9 @@ import { TRIMAP_BG, TRIMAP_FG } from './stroke';
 
 /** Overlay colours as [r, g, b, a]. */
 export const OVERLAY_COLORS = {
-  background: [229, 62, 62, 110],
+  background: [229, 62, 62, 90],
   unknown: [245, 180, 0, 170],
-  foreground: [34, 197, 94, 70],
+  foreground: [34, 197, 94, 45],
 } as const;
 
 /** Writes the overlay colour of each trimap value into `out` (RGBA), inside `box` or everywhere. */

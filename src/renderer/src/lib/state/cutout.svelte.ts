@@ -55,6 +55,12 @@ export class CutoutState {
 
   constructor(private readonly app: AppState) {}
 
+  /** Takes the defaults for new documents from Settings (called when settings load or change). */
+  applySettings(refine: RefineMode, format: ExportFormat): void {
+    if (this.phase === 'empty') this.refine = refine;
+    this.exportFormat = format;
+  }
+
   /** Opens an image: preview first (shown at once), then the cut-out. */
   async open(path: string): Promise<void> {
     const seq = ++this.openSeq;

@@ -38,7 +38,7 @@ export const cutout = {
   'brush.size': { en: 'Size', 'zh-CN': '大小' },
   'brush.hardness': { en: 'Hardness', 'zh-CN': '硬度' },
   'brush.overlay': { en: 'Show trimap', 'zh-CN': '显示三分图' },
-  'brush.strokes': { en: '{n} strokes', 'zh-CN': '{n} 笔' },
+  'brush.strokes': { en: 'Strokes: {n}', 'zh-CN': '已涂 {n} 笔' },
   'brush.unavailable': { en: 'Touch-up needs the matting engine, which this build does not have yet.', 'zh-CN': '修补功能需要抠像引擎，此版本暂未提供。' },
   'brush.rematting': { en: 'Re-solving the edge…', 'zh-CN': '正在重新计算边缘…' },
   'export.title': { en: 'Export', 'zh-CN': '导出' },
