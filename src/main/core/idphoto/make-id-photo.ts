@@ -55,14 +55,20 @@ export interface IdPhotoResult {
   timings: IdPhotoTimings;
 }
 
-/** Work area around the face: generous above and to the sides, down to the bottom edge. */
+/**
+ * Work area around the face: what the widest specs (US 2x2, Canada 50x70) can need, about
+ * ±1.8 face widths, 1.3 face heights above and 1.5 below the face box.
+ */
 function workRegion(face: FaceAnalysis, w: number, h: number): { x: number; y: number; width: number; height: number } {
   const f = face.face;
   const cx = f.x + f.width / 2;
-  const x0 = Math.max(0, Math.floor(cx - 2.8 * f.width));
-  const x1 = Math.min(w, Math.ceil(cx + 2.8 * f.width));
-  const y0 = Math.max(0, Math.floor(f.y - 1.8 * f.height));
-  return { x: x0, y: y0, width: x1 - x0, height: h - y0 };
+  const x0 = Math.max(0, Math.floor(cx - 1.8 * f.width));
+  const x1 = Math.min(w, Math.ceil(cx + 1.8 * f.width));
+  const y0 = Math.max(0, Math.floor(f.y - 1.3 * f.height));
+  // An interior edge counts as person where the alpha reaches it, so a crop never runs past it
+  // onto the body (TOO_TIGHT instead).
+  const y1 = Math.min(h, Math.ceil(f.y + f.height * 2.5));
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 
 /** Cuts one ID photo out of a decoded image; nothing is written. */
@@ -79,12 +85,12 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   throwIfAborted(signal);
   const t1 = performance.now();
 
-  // Work image: the region around the head, scaled so the crop is ~1.25x the output resolution.
+  // Work image: the region around the head, scaled so the crop is ~1.1x the output resolution.
   onProgress?.({ stage: 'segment', done: 1, total: 4 });
   const region = workRegion(face, source.width, source.height);
   const estHeadPx = 1.45 * face.face.height;
   const estCropPx = (spec.heightMm / bandMid(spec.crownChinMm)) * estHeadPx;
-  const workScale = Math.min(1, (1.25 * spec.heightPx) / estCropPx);
+  const workScale = Math.min(1, (1.1 * spec.heightPx) / estCropPx);
   const workW = Math.max(8, Math.round(region.width * workScale));
   const workH = Math.max(8, Math.round(region.height * workScale));
   const crop = region.x === 0 && region.y === 0 && region.width === source.width && region.height === source.height ? source : cropRgba(source, region.x, region.y, region.width, region.height);

@@ -1,0 +1,42 @@
+// Benchmark: end-to-end ID photo (decode -> face -> matte -> crop -> compliance -> exact JPEG)
+// from a fixed 1-megapixel portrait, for ICAO 35x45 and the CN ID card (KB-band search), plus stages.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
+import { analyseFace } from '../../src/main/core/face/analyse-face';
+import { decodeImage } from '../../src/main/core/image/decode';
+import { encodeIdPhoto } from '../../src/main/core/idphoto/exact-file';
+import { idPhotoToFile, makeIdPhoto } from '../../src/main/core/idphoto/make-id-photo';
+import { SpecLibrary } from '../../src/main/core/idphoto/spec';
+import type { BenchRow, BenchSection } from '../harness';
+
+export const section: BenchSection = {
+  id: 'idphoto',
+  title: 'ID photo end to end from a 1 MP portrait (816×1224 JPEG), CPU',
+  async run(ctx) {
+    const rows: BenchRow[] = [];
+    const n = ctx.quick ? 3 : 10;
+    const dir = mkdtempSync(join(tmpdir(), 'cutout-bench-idphoto-'));
+    const input = join(dir, 'portrait-1mp.jpg');
+    await sharp(join(ctx.sharedDir, 'eval', 'id_portraits', 'images', 'hv_test1.jpg')).resize(816, 1224, { fit: 'cover' }).jpeg({ quality: 92 }).toFile(input);
+    const lib = await SpecLibrary.load(specLibraryPath());
+    const icao = lib.get('icao-35x45');
+    const idCard = lib.get('cn-id-card');
+    const image = await decodeImage(input);
+
+    const face = await ctx.measure(() => analyseFace(image, ctx.env), { n });
+    rows.push({ name: 'face: YuNet + PFLD-98 (decoded image)', ...face });
+    const make = await ctx.measure(() => makeIdPhoto(image, { spec: icao }, ctx.env), { n });
+    rows.push({ name: 'ICAO 35×45: face + matte + crop + report (decoded image)', ...make });
+    const made = await makeIdPhoto(image, { spec: idCard }, ctx.env);
+    const enc = await ctx.measure(() => encodeIdPhoto(made.image, { format: 'jpeg', dpi: 350, fileSizeKb: idCard.fileSizeKb }), { n });
+    rows.push({ name: 'CN ID card: JPEG quality search into 14–20 KB', ...enc });
+    const e2eIcao = await ctx.measure(() => idPhotoToFile(input, join(dir, 'icao.jpg'), { spec: icao }, ctx.env), { n });
+    rows.push({ name: 'end to end, ICAO 35×45 JPEG file (target ≤ 300 ms)', ...e2eIcao });
+    const e2eId = await ctx.measure(() => idPhotoToFile(input, join(dir, 'id.jpg'), { spec: idCard }, ctx.env), { n });
+    rows.push({ name: 'end to end, CN ID card 358×441 JPEG in the KB band', ...e2eId });
+    return rows;
+  },
+};
