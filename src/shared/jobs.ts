@@ -38,6 +38,8 @@ export interface CutoutOptions {
   format?: 'png' | 'jpeg' | 'webp';
   /** Path of an edited trimap PNG (0 background, 128 unknown, 255 foreground). */
   trimapPath?: string;
+  /** Export size: the longest side in pixels (downscale only); default the source size. */
+  maxSidePx?: number;
 }
 
 /** Options of a clip -> sticker job (cutout sticker); every field optional, defaults in brackets. */

@@ -62,18 +62,22 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     expect(corner[3]).toBe(255);
     // The status line names the saved file.
     expect(await page.textContent('[data-testid=status-text]')).toContain('Saved');
+    // Export size: the longest side shrinks to the chosen size.
+    await page.selectOption('[data-testid=export-size]', '512');
+    const small = await exportAndWait();
+    expect(small).not.toBe(output);
+    const smallMeta = await sharp(small).metadata();
+    expect(Math.max(smallMeta.width!, smallMeta.height!)).toBe(512);
     expect(pageErrors).toEqual([]);
   });
 
   it('cancels a running export: the status says cancelled, no error is shown, no file is written', async () => {
-    // A large input (made by the test from an eval portrait) so the export runs long enough to cancel.
+    // A large input (12 MP, made by the test from an eval portrait) so the export runs for seconds.
     const dir = mkdtempSync(join(tmpdir(), 'cutout-e2e-'));
     const big = join(dir, 'big-portrait.png');
-    await sharp(PORTRAIT).resize({ width: 3000 }).png({ compressionLevel: 1 }).toFile(big);
+    await sharp(PORTRAIT).resize({ width: 4000 }).png({ compressionLevel: 1 }).toFile(big);
     await freshApp();
     await openThroughDialog(page, big);
-    await waitForCutout(page);
-    await page.click('[data-refine=full]');
     await waitForCutout(page);
     await page.click('[data-testid=export]');
     await page.locator('[data-testid=cancel-job]').click({ timeout: 30_000 });

@@ -6,6 +6,7 @@ import { throwIfAborted } from '../abort';
 import { compositeOver } from '../image/composite';
 import { decodeImage, type RgbaImage } from '../image/decode';
 import { encodeImage, formatFromPath } from '../image/encode';
+import { resizeRgba } from '../image/resize';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import type { ProviderName } from '../inference/execution-providers';
 import { refineMatte } from '../matting/refine';
@@ -89,6 +90,16 @@ export async function cutoutImage(input: string | Uint8Array, options: CutoutOpt
   };
 }
 
+/** Downscales so the longest side is at most `maxSidePx` (never enlarges); INVALID_ARGUMENT for a bad size. */
+async function fitLongestSide(image: RgbaImage, maxSidePx: number | undefined): Promise<RgbaImage> {
+  if (maxSidePx === undefined) return image;
+  if (!Number.isInteger(maxSidePx) || maxSidePx < 16) throw new AppError('INVALID_ARGUMENT', `Export size must be a whole number of pixels ≥ 16, got ${maxSidePx}`);
+  const longest = Math.max(image.width, image.height);
+  if (longest <= maxSidePx) return image;
+  const scale = maxSidePx / longest;
+  return resizeRgba(image, Math.max(1, Math.round(image.width * scale)), Math.max(1, Math.round(image.height * scale)));
+}
+
 /** Summary of a cut-out written to disk. */
 export interface CutoutFileResult {
   output: string;
@@ -107,14 +118,15 @@ export async function cutoutToFile(input: string, output: string, options: Cutou
   throwIfAborted(ctx.signal);
   const t0 = performance.now();
   ctx.onProgress?.({ stage: 'encode', done: 0, total: 1 });
-  const bytes = await encodeImage(result.image, { format });
+  const image = await fitLongestSide(result.image, options.maxSidePx);
+  const bytes = await encodeImage(image, { format });
   await writeFileAtomic(output, bytes);
   const encodeMs = performance.now() - t0;
   ctx.onProgress?.({ stage: 'encode', done: 1, total: 1 });
   return {
     output,
-    width: result.image.width,
-    height: result.image.height,
+    width: image.width,
+    height: image.height,
     modelId: result.modelId,
     provider: result.provider,
     timings: { ...result.timings, encodeMs, totalMs: result.timings.totalMs + encodeMs },

@@ -44,6 +44,8 @@ export class CutoutState {
   alphaVersion = $state(0);
   isRematting = $state(false);
   exportFormat = $state<ExportFormat>('png');
+  /** Export size: longest side in pixels, or null for the source size. */
+  exportMaxSidePx = $state<number | null>(null);
   lastExportPath = $state<string | null>(null);
   exportJobId = $state<string | null>(null);
 
@@ -186,6 +188,7 @@ export class CutoutState {
     if (!path || !preview || !this.hasResult) return null;
     const app = this.app;
     app.dismissError();
+    this.lastExportPath = null;
     try {
       const output = await app.client.chooseSaveTarget({ defaultName: exportName(path, this.exportFormat) });
       if (!output) return null;
@@ -199,7 +202,7 @@ export class CutoutState {
         kind: 'cutout',
         input: path,
         output,
-        options: { subject: this.subject, background: this.background.background, refine: trimapPath ? 'full' : this.refine, format: this.exportFormat, trimapPath },
+        options: { subject: this.subject, background: this.background.background, refine: trimapPath ? 'full' : this.refine, format: this.exportFormat, trimapPath, maxSidePx: this.exportMaxSidePx ?? undefined },
       });
       this.exportJobId = id;
       const end = await outcome;
