@@ -1,10 +1,16 @@
 // The seam between segmentation and compositing: turns a low-resolution mask into a full-
-// resolution alpha and the foreground colours to composite with. Modes: off | fast | full.
-// Core (no electron).
+// resolution alpha and the foreground colours to composite with. Modes: off (raw bilinear mask,
+// raw pixels), fast (guided filter + foreground estimation), full (trimap + closed-form matting
+// + foreground estimation). Core (no electron).
 import type { RefineMode } from '../../../shared/jobs';
+import { throwIfAborted } from '../abort';
 import type { RgbaImage } from '../image/decode';
 import { resizeFloatBilinear } from '../image/resize';
 import type { RunContext } from '../progress';
+import { computeTrimap, type TrimapOptions } from '../trimap/trimap';
+import { TRIMAP_BG, TRIMAP_FG } from '../trimap/trimap-file';
+import { solveAlphaInBox, type ClosedFormOptions, type ClosedFormStats } from './closed-form';
+import { estimateForeground } from './foreground';
 import { upsampleMaskGuided } from './guided-filter';
 
 /** What refinement starts from. */
@@ -17,20 +23,52 @@ export interface RefineInput {
   mode: RefineMode;
   /** Optional user trimap at full resolution: 0 background, 128 unknown, 255 foreground. */
   trimap?: Uint8Array;
+  /** Tuning of the automatic trimap ('full' mode). */
+  trimapOptions?: TrimapOptions;
+  /** Tuning of the closed-form solve ('full' mode). */
+  solveOptions?: Omit<ClosedFormOptions, 'signal' | 'isBorderFixed'>;
 }
 
 /** Full-resolution alpha (0..1) and the RGBA whose colours are composited. */
 export interface RefineResult {
   alpha: Float32Array;
+  /** Colours to composite: estimated foreground (fast, full) or the raw pixels (off). */
   foreground: RgbaImage;
+  /** The trimap that was solved ('full' mode): the user's, or the automatic one. */
+  trimap?: Uint8Array;
+  /** The automatic trimap ('full' mode), what the brush eraser restores. */
+  autoTrimap?: Uint8Array;
+  /** Closed-form solve statistics ('full' mode). */
+  solve?: ClosedFormStats;
 }
 
-/** Turns a model mask into a full-resolution alpha (and foreground colours) by the chosen mode. */
-export async function refineMatte(input: RefineInput, _ctx: RunContext = {}): Promise<RefineResult> {
+/** Forces alpha to 0 / 1 where a trimap says background / foreground. */
+export function applyTrimapConstraints(alpha: Float32Array, trimap: Uint8Array): void {
+  for (let i = 0; i < alpha.length; i++) {
+    if (trimap[i] === TRIMAP_FG) alpha[i] = 1;
+    else if (trimap[i] === TRIMAP_BG) alpha[i] = 0;
+  }
+}
+
+/**
+ * Turns a model mask into a full-resolution alpha and foreground colours by the chosen mode.
+ * A user trimap is honoured in 'fast' (its fg/bg clamp the alpha) and 'full' (fg/bg fixed,
+ * unknown solved) modes; 'off' ignores it so raw output stays comparable.
+ */
+export async function refineMatte(input: RefineInput, ctx: RunContext = {}): Promise<RefineResult> {
   const { image, mask, maskW, maskH, mode } = input;
   if (mode === 'off') {
     return { alpha: resizeFloatBilinear(mask, maskW, maskH, image.width, image.height), foreground: image };
   }
   const alpha = upsampleMaskGuided(mask, maskW, maskH, image);
-  return { alpha, foreground: image };
+  throwIfAborted(ctx.signal);
+  if (mode === 'fast') {
+    if (input.trimap) applyTrimapConstraints(alpha, input.trimap);
+    return { alpha, foreground: estimateForeground(image, alpha) };
+  }
+  const autoTrimap = computeTrimap(alpha, image.width, image.height, input.trimapOptions);
+  const trimap = input.trimap ?? autoTrimap;
+  const solve = await solveAlphaInBox(image, trimap, alpha, { x: 0, y: 0, width: image.width, height: image.height }, { ...input.solveOptions, signal: ctx.signal });
+  throwIfAborted(ctx.signal);
+  return { alpha, foreground: estimateForeground(image, alpha), trimap, autoTrimap, solve };
 }

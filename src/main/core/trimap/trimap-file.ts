@@ -2,11 +2,14 @@
 // size. Core (no electron).
 import sharp, { type OutputInfo } from 'sharp';
 import { AppError } from '../../../shared/errors';
+import { TRIMAP_LABEL } from '../../../shared/trimap-brush';
 
-/** Trimap label values, as stored in trimap PNGs. */
-export const TRIMAP_BG = 0;
-export const TRIMAP_UNKNOWN = 128;
-export const TRIMAP_FG = 255;
+/** Trimap label values, as stored in trimap PNGs (the same as the shared TRIMAP_LABEL). */
+export const TRIMAP_BG = TRIMAP_LABEL.bg;
+/** Unknown: solved by matting. */
+export const TRIMAP_UNKNOWN = TRIMAP_LABEL.unknown;
+/** Foreground. */
+export const TRIMAP_FG = TRIMAP_LABEL.fg;
 
 /**
  * Decodes a trimap PNG to one byte per pixel, snapped to 0 / 128 / 255 (values below 64 are

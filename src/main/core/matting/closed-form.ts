@@ -1,0 +1,261 @@
+// Closed-form matting (Levin, Lischinski, Weiss 2008) restricted to the unknown pixels of a
+// trimap inside a rectangle: the matting Laplacian over 3x3 windows is assembled as a 25-point
+// stencil per unknown pixel, and L_uu a_u = -L_uk a_k is solved by Jacobi-preconditioned
+// conjugate gradients, warm-started from a prior alpha. Pure typed-array code (core).
+import { throwIfAborted } from '../abort';
+import type { RgbaImage } from '../image/decode';
+import { TRIMAP_BG, TRIMAP_FG } from '../trimap/trimap-file';
+
+/** A rectangle in image pixels. */
+export interface PixelBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Options of solveAlphaInBox. */
+export interface ClosedFormOptions {
+  /** Regulariser of the window covariance (intensities in 0..1); smaller = sharper, slower. Default 1e-6. */
+  eps?: number;
+  /** Weight pulling unknown pixels toward the prior alpha; keeps wide bands stable. Default 1e-3. */
+  priorWeight?: number;
+  /** CG stops when |r| / |b| falls below this. Default 1e-3 (looser
+   * stops earlier and, warm-started from the guided-filter alpha, scored no worse on training composites). */
+  tolerance?: number;
+  /** CG iteration cap. Default 400. */
+  maxIterations?: number;
+  /**
+   * When true, pixels on the box's outer 1-px ring are held at the current alpha (used to
+   * re-solve a region inside an existing matte). When false the box should be the whole image.
+   */
+  isBorderFixed?: boolean;
+  signal?: AbortSignal;
+}
+
+/** What a solve did (for logs, tests and the benchmark). */
+export interface ClosedFormStats {
+  unknownCount: number;
+  iterations: number;
+  relativeResidual: number;
+}
+
+/** Yields to the event loop so an AbortSignal can fire during a long solve. */
+function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Solves alpha for the trimap's unknown pixels inside `box`, in place in `alpha` (full image,
+ * 0..1). Known pixels (trimap 0 / 255) are taken as 0 / 1 and written back so; unknown pixels
+ * start from their current `alpha` (the warm start and the prior) and end clamped to 0..1.
+ */
+export async function solveAlphaInBox(image: RgbaImage, trimap: Uint8Array, alpha: Float32Array, box: PixelBox, options: ClosedFormOptions = {}): Promise<ClosedFormStats> {
+  const eps = options.eps ?? 1e-6;
+  const lambda = options.priorWeight ?? 1e-3;
+  const tol = options.tolerance ?? 1e-3;
+  const maxIter = options.maxIterations ?? 400;
+  const isBorderFixed = options.isBorderFixed ?? false;
+  const W = image.width;
+  const { x: bx, y: by, width: bw, height: bh } = box;
+  const px = image.data;
+
+  // Known pixels take their label's value; unknown pixels get compact indices.
+  const local = new Int32Array(bw * bh).fill(-1);
+  let U = 0;
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      const p = (by + y) * W + bx + x;
+      const t = trimap[p];
+      const isRing = isBorderFixed && (x === 0 || y === 0 || x === bw - 1 || y === bh - 1);
+      if (t === TRIMAP_FG && !isRing) alpha[p] = 1;
+      else if (t === TRIMAP_BG && !isRing) alpha[p] = 0;
+      else if (!isRing) local[y * bw + x] = U++;
+    }
+  }
+  if (U === 0) return { unknownCount: 0, iterations: 0, relativeResidual: 0 };
+
+  const coef = new Float32Array(U * 25);
+  const rhs = new Float64Array(U);
+  // Unknown pixels' positions in a zero-padded (2 px) box layout, so the 5x5 stencil needs no bounds checks.
+  const pw = bw + 4;
+  const padPos = new Int32Array(U);
+  const pix = new Int32Array(U);
+  for (let y = 0, k = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++, k++) {
+      const u = local[k];
+      if (u < 0) continue;
+      padPos[u] = (y + 2) * pw + x + 2;
+      pix[u] = k;
+    }
+  }
+  const stencilOffset = new Int32Array(25);
+  for (let s = 0; s < 25; s++) stencilOffset[s] = (((s / 5) | 0) - 2) * pw + (s % 5) - 2;
+  // Stencil slot of the pair (i, j) of window positions 0..8.
+  const pairSlot = new Int32Array(81);
+  for (let i = 0; i < 9; i++) for (let j = 0; j < 9; j++) pairSlot[i * 9 + j] = (((j / 3) | 0) - ((i / 3) | 0) + 2) * 5 + (j % 3) - (i % 3) + 2;
+
+  // Windows (centres) that touch an unknown pixel: 3x3 dilation of the unknown set, separable.
+  const rowHit = new Uint8Array(bw * bh);
+  for (let y = 0; y < bh; y++) {
+    const row = y * bw;
+    for (let x = 1; x < bw - 1; x++) if (local[row + x - 1] >= 0 || local[row + x] >= 0 || local[row + x + 1] >= 0) rowHit[row + x] = 1;
+  }
+
+  // Assemble: every 3x3 window fully inside the box that touches an unknown pixel.
+  const wl = new Int32Array(9);
+  const wa = new Float64Array(9);
+  const dR = new Float64Array(9);
+  const dG = new Float64Array(9);
+  const dB = new Float64Array(9);
+  const inv9 = 1 / 9;
+  const epsW = eps / 9;
+  for (let cy = 1; cy < bh - 1; cy++) {
+    for (let cx = 1; cx < bw - 1; cx++) {
+      const c = cy * bw + cx;
+      if (!rowHit[c - bw] && !rowHit[c] && !rowHit[c + bw]) continue;
+      let mr = 0, mg = 0, mb = 0;
+      for (let j = 0, dy = -1; dy <= 1; dy++) {
+        const l0 = c + dy * bw;
+        const p0 = (by + cy + dy) * W + bx + cx;
+        for (let dx = -1; dx <= 1; dx++, j++) {
+          wl[j] = local[l0 + dx];
+          const p = p0 + dx;
+          wa[j] = alpha[p];
+          const q = p * 4;
+          const r = px[q] / 255, g = px[q + 1] / 255, b = px[q + 2] / 255;
+          dR[j] = r;
+          dG[j] = g;
+          dB[j] = b;
+          mr += r;
+          mg += g;
+          mb += b;
+        }
+      }
+      mr *= inv9;
+      mg *= inv9;
+      mb *= inv9;
+      let srr = 0, srg = 0, srb = 0, sgg = 0, sgb = 0, sbb = 0;
+      for (let j = 0; j < 9; j++) {
+        const r = (dR[j] -= mr);
+        const g = (dG[j] -= mg);
+        const b = (dB[j] -= mb);
+        srr += r * r;
+        srg += r * g;
+        srb += r * b;
+        sgg += g * g;
+        sgb += g * b;
+        sbb += b * b;
+      }
+      srr = srr * inv9 + epsW;
+      sgg = sgg * inv9 + epsW;
+      sbb = sbb * inv9 + epsW;
+      srg *= inv9;
+      srb *= inv9;
+      sgb *= inv9;
+      // Inverse of the symmetric 3x3 covariance by cofactors.
+      const c00 = sgg * sbb - sgb * sgb;
+      const c01 = srb * sgb - srg * sbb;
+      const c02 = srg * sgb - srb * sgg;
+      const c11 = srr * sbb - srb * srb;
+      const c12 = srg * srb - srr * sgb;
+      const c22 = srr * sgg - srg * srg;
+      const id = 1 / (srr * c00 + srg * c01 + srb * c02);
+      const i00 = c00 * id, i01 = c01 * id, i02 = c02 * id, i11 = c11 * id, i12 = c12 * id, i22 = c22 * id;
+      for (let i = 0; i < 9; i++) {
+        const ui = wl[i];
+        if (ui < 0) continue;
+        const gr = i00 * dR[i] + i01 * dG[i] + i02 * dB[i];
+        const gg = i01 * dR[i] + i11 * dG[i] + i12 * dB[i];
+        const gb = i02 * dR[i] + i12 * dG[i] + i22 * dB[i];
+        const base = ui * 25;
+        const ps = i * 9;
+        let known = 0;
+        for (let j = 0; j < 9; j++) {
+          let v = -(1 + gr * dR[j] + gg * dG[j] + gb * dB[j]) * inv9;
+          if (i === j) v += 1;
+          if (wl[j] >= 0) coef[base + pairSlot[ps + j]] += v;
+          else known += v * wa[j];
+        }
+        rhs[ui] -= known;
+      }
+    }
+  }
+
+  // The prior term, the warm start and the Jacobi preconditioner.
+  const x = new Float64Array(U);
+  const invDiag = new Float64Array(U);
+  for (let u = 0; u < U; u++) {
+    const l = pix[u];
+    const a0 = alpha[(by + ((l / bw) | 0)) * W + bx + (l % bw)];
+    x[u] = a0;
+    coef[u * 25 + 12] += lambda;
+    rhs[u] += lambda * a0;
+    invDiag[u] = 1 / coef[u * 25 + 12];
+  }
+
+  // y = A v, with v scattered into the padded layout (zeros at known pixels).
+  const padded = new Float64Array(pw * (bh + 4));
+  const matvec = (v: Float64Array, out: Float64Array): void => {
+    for (let u = 0; u < U; u++) padded[padPos[u]] = v[u];
+    for (let u = 0, b = 0; u < U; u++, b += 25) {
+      const k = padPos[u];
+      let s = 0;
+      for (let t = 0; t < 25; t++) s += coef[b + t] * padded[k + stencilOffset[t]];
+      out[u] = s;
+    }
+  };
+
+  // Jacobi-preconditioned CG on (L_uu + lambda I) x = rhs.
+  const r = new Float64Array(U);
+  const z = new Float64Array(U);
+  const p = new Float64Array(U);
+  const Ap = new Float64Array(U);
+  matvec(x, Ap);
+  let bNorm = 0;
+  for (let u = 0; u < U; u++) {
+    r[u] = rhs[u] - Ap[u];
+    bNorm += rhs[u] * rhs[u];
+  }
+  bNorm = Math.sqrt(bNorm) || 1;
+  let rz = 0;
+  for (let u = 0; u < U; u++) {
+    z[u] = r[u] * invDiag[u];
+    p[u] = z[u];
+    rz += r[u] * z[u];
+  }
+  let it = 0;
+  let rel = 0;
+  for (; it < maxIter; it++) {
+    let rr = 0;
+    for (let u = 0; u < U; u++) rr += r[u] * r[u];
+    rel = Math.sqrt(rr) / bNorm;
+    if (rel < tol) break;
+    if ((it & 31) === 31) {
+      await yieldToLoop();
+      throwIfAborted(options.signal);
+    }
+    matvec(p, Ap);
+    let pAp = 0;
+    for (let u = 0; u < U; u++) pAp += p[u] * Ap[u];
+    if (pAp <= 0) break;
+    const step = rz / pAp;
+    let rzNew = 0;
+    for (let u = 0; u < U; u++) {
+      x[u] += step * p[u];
+      r[u] -= step * Ap[u];
+      z[u] = r[u] * invDiag[u];
+      rzNew += r[u] * z[u];
+    }
+    const beta = rzNew / rz;
+    rz = rzNew;
+    for (let u = 0; u < U; u++) p[u] = z[u] + beta * p[u];
+  }
+
+  for (let u = 0; u < U; u++) {
+    const k = pix[u];
+    const v = x[u];
+    alpha[(by + ((k / bw) | 0)) * W + bx + (k % bw)] = v < 0 ? 0 : v > 1 ? 1 : v;
+  }
+  return { unknownCount: U, iterations: it, relativeResidual: rel };
+}

@@ -1,0 +1,164 @@
+// Foreground colour estimation by blur-fusion (Forte & Pitié 2021, "Approximate fast foreground
+// colour estimation"): F = F̂ + a·(I − a·F̂ − (1−a)·B̂) with F̂, B̂ alpha-weighted local means, run
+// twice (large, then 3 px radius). Removes the old background's colour from hair and edges.
+// Core, typed arrays only.
+import type { RgbaImage } from '../image/decode';
+import { boxMean } from './box-filter';
+
+/** Options of estimateForeground. */
+export interface ForegroundOptions {
+  /** Radius (px) of the first, large blur pass; default defaultForegroundRadius(). */
+  largeRadiusPx?: number;
+  /** Radius (px) of the second, small blur pass; default 3. */
+  smallRadiusPx?: number;
+}
+
+/** Default large blur radius: about 4.5 % of the longer side (45 px at 1000 px), at least 6. */
+export function defaultForegroundRadius(width: number, height: number): number {
+  return Math.max(6, Math.round(Math.max(width, height) * 0.045));
+}
+
+/** Alpha below / above these counts as exactly 0 / 1 (invisible in 8-bit output). */
+const A_LOW = 0.002;
+const A_HIGH = 0.998;
+
+/**
+ * Area-averaged downsample of `count` planes computed by `value(i, plane)` by an integer factor.
+ * Returns the low-resolution planes (lw x lh).
+ */
+function downsamplePlanes(width: number, height: number, factor: number, count: number, value: (i: number, plane: number) => number): { planes: Float32Array[]; lw: number; lh: number } {
+  const lw = Math.ceil(width / factor);
+  const lh = Math.ceil(height / factor);
+  const planes = Array.from({ length: count }, () => new Float32Array(lw * lh));
+  const weight = new Float32Array(lw * lh);
+  for (let y = 0; y < height; y++) {
+    const ly = (y / factor) | 0;
+    for (let x = 0; x < width; x++) {
+      const l = ly * lw + ((x / factor) | 0);
+      const i = y * width + x;
+      weight[l]++;
+      for (let c = 0; c < count; c++) planes[c][l] += value(i, c);
+    }
+  }
+  for (const p of planes) for (let l = 0; l < p.length; l++) p[l] /= weight[l];
+  return { planes, lw, lh };
+}
+
+/**
+ * Estimates the foreground colours F of `image` given its alpha (0..1, full resolution), so that
+ * a composite F·a + B'·(1−a) on a new background B' carries no trace of the old background.
+ * Returns RGBA with RGB = F (opaque pixels keep their own colour) and A = round(alpha·255).
+ * Work is proportional to the number of partially transparent pixels plus a coarse pass over
+ * the image: the large blur runs at 1/(radius/3) resolution, the small one only around soft pixels.
+ */
+export function estimateForeground(image: RgbaImage, alpha: Float32Array, options: ForegroundOptions = {}): RgbaImage {
+  const { width: W, height: H, data } = image;
+  const n = W * H;
+  const out = new Uint8Array(n * 4);
+  for (let i = 0, j = 0; i < n; i++, j += 4) {
+    out[j] = data[j];
+    out[j + 1] = data[j + 1];
+    out[j + 2] = data[j + 2];
+    const a = alpha[i];
+    out[j + 3] = a <= 0 ? 0 : a >= 1 ? 255 : Math.round(a * 255);
+  }
+  const rs = options.smallRadiusPx ?? 3;
+  // Pixels whose F matters (soft) and pixels the small pass reads (soft dilated by rs).
+  const soft: number[] = [];
+  const inReach = new Uint8Array(n);
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const i = y * W + x;
+      const a = alpha[i];
+      if (a <= A_LOW || a >= A_HIGH) continue;
+      soft.push(i);
+      for (let yy = Math.max(0, y - rs); yy <= Math.min(H - 1, y + rs); yy++) inReach.fill(1, yy * W + Math.max(0, x - rs), yy * W + Math.min(W - 1, x + rs) + 1);
+    }
+  }
+  if (soft.length === 0) return { data: out, width: W, height: H };
+
+  // Pass 1 (large radius) on a downsampled grid: means of a, I·a and I.
+  const rl = options.largeRadiusPx ?? defaultForegroundRadius(W, H);
+  const factor = Math.max(1, Math.floor(rl / 3));
+  const { planes, lw, lh } = downsamplePlanes(W, H, factor, 7, (i, c) => {
+    if (c === 0) return alpha[i];
+    const v = data[i * 4 + ((c - 1) % 3)] / 255;
+    return c <= 3 ? v * alpha[i] : v;
+  });
+  const lr = Math.max(1, Math.round(rl / factor));
+  const scratch = new Float32Array(lw * lh);
+  const blurred = planes.map((p) => boxMean(p, lw, lh, lr, new Float32Array(lw * lh), scratch));
+  // F1 and B̂ (3 planes each) wherever the small pass reads them.
+  const f1 = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+  const bh = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+  const sample = new Float32Array(7);
+  for (let y = 0; y < H; y++) {
+    let fy = (y + 0.5) / factor - 0.5;
+    if (fy < 0) fy = 0;
+    const y0 = Math.min(lh - 1, fy | 0);
+    const y1 = Math.min(lh - 1, y0 + 1);
+    const wy = fy - y0;
+    for (let x = 0; x < W; x++) {
+      const i = y * W + x;
+      if (!inReach[i]) continue;
+      let fx = (x + 0.5) / factor - 0.5;
+      if (fx < 0) fx = 0;
+      const x0 = Math.min(lw - 1, fx | 0);
+      const x1 = Math.min(lw - 1, x0 + 1);
+      const wx = fx - x0;
+      const l00 = y0 * lw + x0, l01 = y0 * lw + x1, l10 = y1 * lw + x0, l11 = y1 * lw + x1;
+      for (let c = 0; c < 7; c++) {
+        const p = blurred[c];
+        const top = p[l00] + (p[l01] - p[l00]) * wx;
+        const bot = p[l10] + (p[l11] - p[l10]) * wx;
+        sample[c] = top + (bot - top) * wy;
+      }
+      const ba = sample[0];
+      const a = alpha[i];
+      for (let c = 0; c < 3; c++) {
+        const iv = data[i * 4 + c] / 255;
+        const fHat = sample[1 + c] / (ba + 1e-5);
+        const bHat = (sample[4 + c] - sample[1 + c]) / (1 - ba + 1e-5);
+        bh[c][i] = bHat < 0 ? 0 : bHat > 1 ? 1 : bHat;
+        if (a >= A_HIGH) f1[c][i] = iv;
+        else {
+          const v = fHat + a * (iv - a * fHat - (1 - a) * bHat);
+          f1[c][i] = v < 0 ? 0 : v > 1 ? 1 : v;
+        }
+      }
+    }
+  }
+
+  // Pass 2 (small radius), exact window sums around each soft pixel.
+  for (const i of soft) {
+    const y = (i / W) | 0;
+    const x = i - y * W;
+    let sa = 0, cnt = 0, fr = 0, fg = 0, fb = 0, br = 0, bg = 0, bb = 0;
+    for (let yy = Math.max(0, y - rs); yy <= Math.min(H - 1, y + rs); yy++) {
+      for (let xx = Math.max(0, x - rs); xx <= Math.min(W - 1, x + rs); xx++) {
+        const q = yy * W + xx;
+        const aq = alpha[q];
+        const ia = 1 - aq;
+        cnt++;
+        sa += aq;
+        fr += f1[0][q] * aq;
+        fg += f1[1][q] * aq;
+        fb += f1[2][q] * aq;
+        br += bh[0][q] * ia;
+        bg += bh[1][q] * ia;
+        bb += bh[2][q] * ia;
+      }
+    }
+    const ba = sa / cnt;
+    const a = alpha[i];
+    const fs = [fr, fg, fb];
+    const bs = [br, bg, bb];
+    for (let c = 0; c < 3; c++) {
+      const fHat = fs[c] / cnt / (ba + 1e-5);
+      const bHat = bs[c] / cnt / (1 - ba + 1e-5);
+      const v = fHat + a * (data[i * 4 + c] / 255 - a * fHat - (1 - a) * bHat);
+      out[i * 4 + c] = Math.round((v < 0 ? 0 : v > 1 ? 1 : v) * 255);
+    }
+  }
+  return { data: out, width: W, height: H };
+}

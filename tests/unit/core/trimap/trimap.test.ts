@@ -1,0 +1,42 @@
+// Automatic trimap from a soft mask: band around the 0.5 contour, soft values unknown.
+import { describe, expect, it } from 'vitest';
+import { computeTrimap, countTrimap, defaultBandPx } from '../../../../src/main/core/trimap/trimap';
+
+function discMask(w: number, h: number, r: number): Float32Array {
+  const m = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) m[y * w + x] = Math.hypot(x - w / 2, y - h / 2) < r ? 1 : 0;
+  return m;
+}
+
+describe('computeTrimap', () => {
+  it('puts an unknown band of the requested half-width around the contour', () => {
+    const w = 100, h = 100;
+    const t = computeTrimap(discMask(w, h, 30), w, h, { bandPx: 4 });
+    const row = 50 * w;
+    expect(t[row + 50]).toBe(255); // centre
+    expect(t[row + 2]).toBe(0); // far outside
+    expect(t[row + 20]).toBe(128); // on the contour (x = 50 - 30)
+    expect(t[row + 16]).toBe(128); // 4 px outside
+    expect(t[row + 14]).toBe(0); // 6 px outside
+    expect(t[row + 26]).toBe(255); // 6 px inside
+    const c = countTrimap(t);
+    // Band area about 2 * band * circumference.
+    expect(c.unknown).toBeGreaterThan(2 * 3 * 2 * Math.PI * 30);
+    expect(c.unknown).toBeLessThan(2 * 5.5 * 2 * Math.PI * 30);
+  });
+
+  it('makes soft mask values unknown even far from the contour', () => {
+    const w = 60, h = 60;
+    const m = discMask(w, h, 20);
+    m[5 * w + 5] = 0.3; // a stray soft pixel in the background
+    const t = computeTrimap(m, w, h, { bandPx: 2 });
+    expect(t[5 * w + 5]).toBe(128);
+    expect(t[5 * w + 6]).toBe(0);
+  });
+
+  it('scales the default band with the image size', () => {
+    expect(defaultBandPx(1000, 800)).toBe(10);
+    expect(defaultBandPx(2000, 3000)).toBe(30);
+    expect(defaultBandPx(64, 64)).toBe(3);
+  });
+});
