@@ -78,10 +78,27 @@ export interface StickerJobOptions {
   workScale?: number;
 }
 
+/**
+ * Options of an ID-photo job. `spec` is one entry of resources/specs/id-photo-specs.json (or a
+ * custom one of the same shape); the engine validates it.
+ */
+export interface IdPhotoJobOptions {
+  spec: { id: string; [field: string]: unknown };
+  /** Preset name ('white', 'blue', 'red', ...) or '#RRGGBB'; default the spec's default colour. */
+  background?: string;
+  refine?: RefineMode;
+  /** Which face of a group photo (index into MULTIPLE_FACES detail.boxes). */
+  faceIndex?: number;
+  /** Manual adjustment within the spec: shift in mm and head size as a position 0..1 in its band. */
+  nudge?: { dxMm?: number; dyMm?: number; headBandPos?: number };
+  /** Also write a print sheet (PNG/JPEG/PDF by the output's extension). */
+  sheet?: { paper: string; dpi: number; output: string; copies?: number };
+}
+
 /** A long piece of work the engine runs; discriminated by `kind`. */
 export type JobSpec =
   | { kind: 'cutout'; input: string; output: string; options: CutoutOptions }
-  | { kind: 'idphoto'; input: string; output: string; options: Record<string, unknown> }
+  | { kind: 'idphoto'; input: string; output: string; options: IdPhotoJobOptions }
   | { kind: 'sticker'; input: string; output: string; options: StickerJobOptions }
   | { kind: 'batch'; inputs: string[]; outputDir: string; options: Record<string, unknown> };
 

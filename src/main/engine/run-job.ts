@@ -4,6 +4,7 @@
 import { AppError } from '../../shared/errors';
 import type { JobSpec } from '../../shared/jobs';
 import type { CoreEnv } from '../core/env';
+import { runIdPhotoJob } from '../core/idphoto/id-photo-job';
 import { cutoutToFile } from '../core/pipelines/cutout';
 import type { RunContext } from '../core/progress';
 import { makeSticker } from '../core/sticker/make-sticker';
@@ -16,6 +17,7 @@ export async function runJob(spec: JobSpec, env: CoreEnv, ctx: RunContext): Prom
     case 'sticker':
       return makeSticker(spec.input, spec.output, spec.options, env, ctx);
     case 'idphoto':
+      return runIdPhotoJob(spec.input, spec.output, spec.options, env, ctx);
     case 'batch':
       throw new AppError('JOB_KIND_UNSUPPORTED', `Jobs of kind "${spec.kind}" are not available in this build yet`, { detail: { kind: spec.kind } });
     default: {

@@ -1,0 +1,42 @@
+// The 'idphoto' job: one ID photo (and optionally a print sheet) from plain-data options, for the
+// engine's run-job dispatch. Core (no electron).
+import { AppError } from '../../../shared/errors';
+import type { IdPhotoJobOptions } from '../../../shared/jobs';
+import type { CoreEnv } from '../env';
+import { writeFileAtomic } from '../io/atomic-write';
+import type { RunContext } from '../progress';
+import type { ComplianceReport } from './compliance';
+import { idPhotoToFile } from './make-id-photo';
+import { layoutSheet, parsePaper, renderSheetPdf, renderSheetRaster } from './print-sheet';
+import { parseSpec } from './spec';
+
+/** What an 'idphoto' job returns (structured-clone-able). */
+export interface IdPhotoJobResult {
+  output: string;
+  bytes: number;
+  widthPx: number;
+  heightPx: number;
+  report: ComplianceReport;
+  rollCorrectedDeg: number;
+  sheet: { output: string; photos: number } | null;
+  timingsMs: number;
+}
+
+/** Runs one ID-photo job: validates the options, writes the photo and the optional sheet. */
+export async function runIdPhotoJob(input: string, output: string, options: IdPhotoJobOptions, env: CoreEnv, ctx: RunContext = {}): Promise<IdPhotoJobResult> {
+  if (!options || typeof options !== 'object') throw new AppError('INVALID_ARGUMENT', 'ID-photo options are missing');
+  const spec = parseSpec(options.spec, 'job');
+  const refine = options.refine ?? 'fast';
+  if (!['off', 'fast', 'full'].includes(refine)) throw new AppError('INVALID_ARGUMENT', `refine must be off, fast or full`);
+  const r = await idPhotoToFile(input, output, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge }, env, ctx);
+  let sheet: IdPhotoJobResult['sheet'] = null;
+  if (options.sheet) {
+    const paper = parsePaper(options.sheet.paper);
+    const layout = layoutSheet([{ widthMm: spec.widthMm, heightMm: spec.heightMm, copies: options.sheet.copies ?? 0, imageIndex: 0 }], { paper });
+    const isPdf = /\.pdf$/i.test(options.sheet.output);
+    const bytes = isPdf ? await renderSheetPdf(layout, [r.result.image]) : await renderSheetRaster(layout, [r.result.image], options.sheet.dpi, /\.jpe?g$/i.test(options.sheet.output) ? 'jpeg' : 'png');
+    await writeFileAtomic(options.sheet.output, bytes);
+    sheet = { output: options.sheet.output, photos: layout.photos.length };
+  }
+  return { output: r.output, bytes: r.bytes, widthPx: spec.widthPx, heightPx: spec.heightPx, report: r.report, rollCorrectedDeg: r.result.rollCorrectedDeg, sheet, timingsMs: r.timings.totalMs };
+}

@@ -1,0 +1,40 @@
+// The 'idphoto' job kind through the engine's run-job dispatch: spec as plain data, photo and a
+// PDF print sheet written, report returned; a bad spec is INVALID_ARGUMENT.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PDFDocument } from 'pdf-lib';
+import { describe, expect, it } from 'vitest';
+import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
+import { SpecLibrary } from '../../src/main/core/idphoto/spec';
+import { runJob } from '../../src/main/engine/run-job';
+import { evalFile, tempDir, testEnv } from '../helpers/env';
+
+describe('idphoto job', () => {
+  it('writes the photo and a 6-inch PDF sheet and returns the report', async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    const dir = tempDir();
+    const spec = { ...lib.get('us-2x2') } as unknown as { id: string };
+    const progress: string[] = [];
+    const result = (await runJob(
+      { kind: 'idphoto', input: evalFile('id_portraits', 'images', 'df_img2.jpg'), output: join(dir, 'us.jpg'), options: { spec, background: 'white', sheet: { paper: '6inch', dpi: 300, output: join(dir, 'sheet.pdf') } } },
+      testEnv(),
+      { onProgress: (e) => progress.push(e.stage) },
+    )) as { widthPx: number; report: { measurements: { crownChinMm: { pass: boolean }; eyeLineFromBottomMm: { min: number } } }; sheet: { photos: number } };
+    expect(result.widthPx).toBe(600);
+    expect(result.report.measurements.crownChinMm.pass).toBe(true);
+    expect(result.report.measurements.eyeLineFromBottomMm.min).toBe(28);
+    // 2×2 in on 4×6 in with 3 mm margins and a 2.5 mm gap: two fit.
+    expect(result.sheet.photos).toBe(2);
+    const pdf = await PDFDocument.load(await readFile(join(dir, 'sheet.pdf')));
+    const { width, height } = pdf.getPage(0).getSize();
+    expect(Math.round(Math.min(width, height))).toBe(288);
+    expect(Math.round(Math.max(width, height))).toBe(432);
+    expect(progress).toContain('encode');
+  });
+
+  it('rejects an invalid spec', async () => {
+    await expect(
+      runJob({ kind: 'idphoto', input: evalFile('id_portraits', 'images', 'df_img2.jpg'), output: join(tempDir(), 'x.jpg'), options: { spec: { id: 'Bad Id' } } }, testEnv(), {}),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});
