@@ -60,8 +60,8 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     expect(Math.abs(corner[1] - 0x8e)).toBeLessThanOrEqual(2);
     expect(Math.abs(corner[2] - 0xdb)).toBeLessThanOrEqual(2);
     expect(corner[3]).toBe(255);
-    // The status line names the saved file.
-    expect(await page.textContent('[data-testid=status-text]')).toContain('Saved');
+    // The status line names the saved file, the time and the execution provider.
+    expect(await page.textContent('[data-testid=status-text]')).toMatch(/^Saved .+ in [\d.]+ m?s on cpu$/);
     // Export size: the longest side shrinks to the chosen size.
     await page.selectOption('[data-testid=export-size]', '512');
     const small = await exportAndWait();
@@ -131,6 +131,7 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     await page.waitForTimeout(200);
     await page.waitForFunction("!document.body.textContent.includes('Re-solving the edge')", null, { timeout: 60_000 });
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'brush-removed.png') });
+    expect(await page.textContent('.inspector')).toContain('Strokes: 1');
     const output = await exportAndWait();
     const { data, info } = await sharp(output).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     const scale = info.width / imageW;
@@ -139,5 +140,38 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     for (const fx of [0.45, 0.5, 0.55]) expect(alphaAt(imageW * fx, y)).toBe(0);
     // ... while the face above the stroke is still kept.
     expect(alphaAt(imageW * 0.5, imageH * 0.3)).toBeGreaterThan(200);
+    // Undo removes the stroke (redo becomes possible); redo brings it back.
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('.inspector').textContent()).not.toContain('Strokes:');
+    await page.keyboard.press('Control+Shift+Z');
+    await expect.poll(() => page.locator('.inspector').textContent()).toContain('Strokes: 1');
+  });
+
+  it('opens an image dropped on the window and one pasted from the clipboard', async () => {
+    await freshApp();
+    const b64 = (await sharp(PORTRAIT).resize({ width: 400 }).png().toBuffer()).toString('base64');
+    const dispatch = (kind: 'drop' | 'paste', name: string) =>
+      page.evaluate(
+        ([kind, name, b64]) => {
+          const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+          const dt = new DataTransfer();
+          dt.items.add(new File([bytes], name, { type: 'image/png' }));
+          const target = document.querySelector('.shell')!;
+          if (kind === 'drop') {
+            target.dispatchEvent(new DragEvent('dragenter', { bubbles: true, dataTransfer: dt }));
+            target.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));
+          } else {
+            document.body.dispatchEvent(new ClipboardEvent('paste', { bubbles: true, cancelable: true, clipboardData: dt }));
+          }
+        },
+        [kind, name, b64] as const,
+      );
+    await dispatch('drop', 'dropped.png');
+    await waitForCutout(page);
+    expect(await page.textContent('.stage .info')).toContain('dropped.png');
+    await dispatch('paste', 'pasted.png');
+    await expect.poll(() => page.textContent('.stage .info'), { timeout: 30_000 }).toContain('pasted.png');
+    await waitForCutout(page);
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -211,7 +211,11 @@ export class CutoutState {
         const result = end.result as { output?: string; provider?: string } | null;
         const written = result?.output ?? output;
         this.lastExportPath = written;
-        app.setStatus({ key: 'status.saved', params: { path: written }, tone: 'ok' });
+        app.setStatus(
+          result?.provider
+            ? { key: 'status.savedIn', params: { path: written, ms: formatDuration(end.elapsedMs), provider: result.provider }, tone: 'ok' }
+            : { key: 'status.saved', params: { path: written }, tone: 'ok' },
+        );
         if (app.settings.revealAfterExport && app.client.transport === 'ipc') await app.client.revealInFolder(written).catch(() => undefined);
         return written;
       }

@@ -39,6 +39,7 @@ export const common = {
   'status.connecting': { en: 'Connecting to the engine…', 'zh-CN': '正在连接引擎…' },
   'status.offline': { en: 'Engine not reachable', 'zh-CN': '无法连接引擎' },
   'status.saved': { en: 'Saved {path}', 'zh-CN': '已保存 {path}' },
+  'status.savedIn': { en: 'Saved {path} in {ms} on {provider}', 'zh-CN': '已保存 {path}，用时 {ms}，运行于 {provider}' },
   'status.copied': { en: 'Copied to the clipboard', 'zh-CN': '已复制到剪贴板' },
   'status.zoom': { en: '{pct}%', 'zh-CN': '{pct}%' },
   'status.size': { en: '{w} × {h} px', 'zh-CN': '{w} × {h} 像素' },
