@@ -150,22 +150,21 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
   it('opens an image dropped on the window and one pasted from the clipboard', async () => {
     await freshApp();
     const b64 = (await sharp(PORTRAIT).resize({ width: 400 }).png().toBuffer()).toString('base64');
+    // Runs in the page (a string, so this Node-typed file needs no DOM types): builds a File and
+    // dispatches the same drop / paste events a person's drag or Ctrl+V produces.
     const dispatch = (kind: 'drop' | 'paste', name: string) =>
-      page.evaluate(
-        ([kind, name, b64]) => {
-          const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-          const dt = new DataTransfer();
-          dt.items.add(new File([bytes], name, { type: 'image/png' }));
-          const target = document.querySelector('.shell')!;
-          if (kind === 'drop') {
-            target.dispatchEvent(new DragEvent('dragenter', { bubbles: true, dataTransfer: dt }));
-            target.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));
-          } else {
-            document.body.dispatchEvent(new ClipboardEvent('paste', { bubbles: true, cancelable: true, clipboardData: dt }));
-          }
-        },
-        [kind, name, b64] as const,
-      );
+      page.evaluate(`(() => {
+        const bytes = Uint8Array.from(atob(${JSON.stringify(b64)}), (c) => c.charCodeAt(0));
+        const dt = new DataTransfer();
+        dt.items.add(new File([bytes], ${JSON.stringify(name)}, { type: 'image/png' }));
+        const target = document.querySelector('.shell');
+        if (${JSON.stringify(kind)} === 'drop') {
+          target.dispatchEvent(new DragEvent('dragenter', { bubbles: true, dataTransfer: dt }));
+          target.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));
+        } else {
+          document.body.dispatchEvent(new ClipboardEvent('paste', { bubbles: true, cancelable: true, clipboardData: dt }));
+        }
+      })()`);
     await dispatch('drop', 'dropped.png');
     await waitForCutout(page);
     expect(await page.textContent('.stage .info')).toContain('dropped.png');
