@@ -1,0 +1,120 @@
+// Our anime segmenter (resources/models/anime-seg.onnx): the TypeScript engine's mask equals the
+// PyTorch model's (weights read back from the shipped ONNX, training's preprocessing) within 1e-3
+// on a fixture this test draws; one training step runs on two composites. Both need
+// /usr/bin/python3 with torch (skipped otherwise); the engine checks run everywhere.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { decodeImage } from '../../src/main/core/image/decode';
+import { modelInputSize, runMaskModel } from '../../src/main/core/segment/mask-model';
+import { cutoutImage } from '../../src/main/core/pipelines/cutout';
+import { REPO_ROOT, SHARED_DIR, tempDir, testEnv, testStore } from '../helpers/env';
+
+const PY = '/usr/bin/python3';
+const hasTorch = spawnSync(PY, ['-c', 'import torch, onnx, PIL'], { stdio: 'ignore' }).status === 0;
+
+/** A flat-colour "character" (hair, face, dress, outline) on a sky/ground background, opaque PNG. */
+async function drawFixture(width: number, height: number): Promise<Buffer> {
+  const cx = width / 2;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <defs><linearGradient id="g" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#8ec5ff"/><stop offset="0.7" stop-color="#dff1ff"/><stop offset="0.7" stop-color="#7a9a5a"/><stop offset="1" stop-color="#5a7a3a"/></linearGradient></defs>
+    <rect width="100%" height="100%" fill="url(#g)"/>
+    <rect x="${width * 0.05}" y="${height * 0.35}" width="${width * 0.18}" height="${height * 0.35}" fill="#b07050"/>
+    <g stroke="#2a1a1a" stroke-width="2">
+      <path d="M ${cx - 40} ${height * 0.2} Q ${cx} ${height * 0.02} ${cx + 40} ${height * 0.2} L ${cx + 48} ${height * 0.55} L ${cx - 48} ${height * 0.55} Z" fill="#6a3fa0"/>
+      <ellipse cx="${cx}" cy="${height * 0.25}" rx="30" ry="34" fill="#ffe2cf"/>
+      <circle cx="${cx - 11}" cy="${height * 0.26}" r="5" fill="#2b6fd6"/><circle cx="${cx + 11}" cy="${height * 0.26}" r="5" fill="#2b6fd6"/>
+      <path d="M ${cx - 30} ${height * 0.4} L ${cx + 30} ${height * 0.4} L ${cx + 60} ${height * 0.95} L ${cx - 60} ${height * 0.95} Z" fill="#e04a6a"/>
+      <rect x="${cx - 40}" y="${height * 0.42}" width="12" height="${height * 0.3}" fill="#ffe2cf"/>
+      <rect x="${cx + 28}" y="${height * 0.42}" width="12" height="${height * 0.3}" fill="#ffe2cf"/>
+    </g></svg>`;
+  return sharp(Buffer.from(svg)).flatten({ background: '#ffffff' }).png().toBuffer();
+}
+
+describe('anime-seg model', () => {
+  const env = testEnv();
+
+  it('is the default anime-mask model, verified, dynamic, small', async () => {
+    const { entry, path } = await testStore().defaultFor('anime-mask');
+    expect(entry.id).toBe('anime-seg');
+    expect(entry.bundled).toBe(true);
+    expect(entry.input.dynamic).toBe(true);
+    expect(entry.input.layout).toBe('NCHW');
+    expect(entry.output.decode).toBe('probability');
+    expect(readFileSync(path).byteLength).toBe(entry.bytes);
+    expect(entry.bytes!).toBeLessThan(8 * 1024 * 1024);
+    // Any multiple of the stride: the input follows the image's aspect ratio.
+    expect(modelInputSize(entry, 1000, 600)).toEqual({ width: entry.input.width, height: Math.round((entry.input.width * 0.6) / 16) * 16 });
+  });
+
+  it('cuts a drawn character out: figure opaque, sky and ground clear', async () => {
+    const png = await drawFixture(480, 640);
+    const r = await cutoutImage(png, { subject: 'anime', background: { kind: 'transparent' }, refine: 'fast' }, env);
+    expect(r.modelId).toBe('anime-seg');
+    const a = (x: number, y: number): number => r.alpha[y * 480 + x];
+    expect(a(240, 300)).toBeGreaterThan(0.9); // dress
+    expect(a(240, 160)).toBeGreaterThan(0.9); // face
+    expect(a(10, 10)).toBeLessThan(0.1); // sky
+    expect(a(470, 620)).toBeLessThan(0.1); // ground
+    expect(a(440, 100)).toBeLessThan(0.1);
+  });
+
+  it.skipIf(!hasTorch)('TypeScript engine mask equals the PyTorch model within 1e-3', async () => {
+    const { entry, path } = await testStore().defaultFor('anime-mask');
+    // Sized so that the engine's input equals the image (no resampling on either side).
+    const w = entry.input.width;
+    const h = Math.round((w * 0.75) / 16) * 16;
+    expect(modelInputSize(entry, w, h)).toEqual({ width: w, height: h });
+    const dir = tempDir();
+    const fixture = join(dir, 'fixture.png');
+    writeFileSync(fixture, await drawFixture(w, h));
+    const ts = await runMaskModel(await decodeImage(fixture), { entry, path }, { provider: 'cpu' });
+    expect([ts.width, ts.height]).toEqual([w, h]);
+    const outFile = join(dir, 'torch.f32');
+    execFileSync(PY, [join(REPO_ROOT, 'training/infer.py'), '--weights', path, '--image', fixture, '--out', outFile], { stdio: 'pipe' });
+    const buf = readFileSync(outFile);
+    const torchMask = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+    expect(torchMask.length).toBe(w * h);
+    let maxDiff = 0;
+    let fg = 0;
+    for (let i = 0; i < torchMask.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(torchMask[i] - ts.mask[i]));
+      if (ts.mask[i] > 0.5) fg++;
+    }
+    expect(maxDiff).toBeLessThan(1e-3);
+    expect(fg / torchMask.length).toBeGreaterThan(0.05); // the map is not trivially empty
+  }, 120_000);
+
+  it.skipIf(!hasTorch || !existsSync(join(SHARED_DIR, 'models')))('one training step runs on two composites and writes a checkpoint', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'fg'));
+    mkdirSync(join(dir, 'bg'));
+    // Two RGBA "sprites" (the drawn character with a transparent surround) and two backgrounds.
+    const rows = ['file,repo,commit,original_path,licence,transform,licence_class,kind,character,width,height'];
+    for (const i of [1, 2]) {
+      const sprite = await sharp(await drawFixture(160, 320)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      const d = sprite.data;
+      for (let p = 0; p < d.length; p += 4) {
+        const x = (p / 4) % 160;
+        if (x < 40 || x > 120) d[p + 3] = 0; // keep a central band as the character
+      }
+      await sharp(d, { raw: { width: 160, height: 320, channels: 4 } }).png().toFile(join(dir, 'fg', `t_${i}.png`));
+      rows.push(`fg/t_${i}.png,test/fg,0,x,MIT,"drawn; cut at original canvas edge: B",permissive-repo-licence,fg,t:${i},160,320`);
+      await sharp({ create: { width: 300, height: 200, channels: 3, background: i === 1 ? '#336699' : '#aa8844' } }).jpeg().toFile(join(dir, 'bg', `b_${i}.jpg`));
+      rows.push(`bg/b_${i}.jpg,test/bg,0,x,MIT,drawn,permissive-repo-licence,bg,,300,200`);
+    }
+    writeFileSync(join(dir, 'manifest.csv'), rows.join('\n') + '\n');
+    const run = join(dir, 'run');
+    const out = execFileSync(
+      PY,
+      [join(REPO_ROOT, 'training/train.py'), '--run', run, '--data-dir', dir, '--batch', '2', '--size', '128', '--steps', '10', '--max-batches', '1', '--val-n', '2', '--workers', '0', '--threads', '1'],
+      { encoding: 'utf8' },
+    );
+    const events = out.trim().split('\n').map((l) => JSON.parse(l));
+    const train = events.find((e) => e.event === 'stop');
+    expect(train).toMatchObject({ step: 1, reason: 'max-batches' });
+    expect(existsSync(join(run, 'last.pt'))).toBe(true);
+  }, 180_000);
+});

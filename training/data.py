@@ -1,0 +1,245 @@
+"""Anime composite data: loads /work/shared/train/anime once into RAM (cached as a pickle under
+training/data-cache/) and synthesises training samples on the fly (the skytnt/anime-segmentation
+recipe): background crop + 0-3 characters at random scale/position/flip/rotation, partial crops at
+the border, occluders, colour jitter, blur, noise, JPEG artefacts, grey/flat-colour styles.
+
+Every batch is a pure function of (seed, batch index), so training is reproducible and resumable.
+The validation split holds out whole source repositories (VAL_REPOS), for fg and bg alike.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import pickle
+from collections import defaultdict
+
+import numpy as np
+from PIL import Image, ImageFilter, ImageDraw
+
+DATA_DIR = os.environ.get("ANIME_TRAIN_DIR", "/work/shared/train/anime")
+CACHE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data-cache")
+
+# Held-out source repositories (validation only): 7 fg sources (~100 sprites) and their backgrounds
+# plus two background-only sources.
+VAL_REPOS = {
+    "fuki-tea/ts-detective",
+    "ddemilich/jingaroho",
+    "KazaHayaR/Vendetta",
+    "Am000zing/Witch-Dating-Sim",
+    "bug-slayers-N/JB_JINRO",
+    "messiessie/surkea",
+    "Hime-Tan-Productions/spooktober2024",
+    "TOY-men/gatyauso",
+    "Volcomix/virtual-background",
+}
+
+
+def load_dataset(data_dir: str = DATA_DIR):
+    """Returns {'fg': [...], 'bg': [...]}: fg items {rgba uint8 HxWx4, repo, char, bottom_cut},
+    bg items {rgb uint8, repo}. Cached after the first decode."""
+    use_cache = os.path.abspath(data_dir) == os.path.abspath(DATA_DIR)  # only the real set is cached
+    cache = os.path.join(CACHE_DIR, "anime-v2.pkl")
+    if use_cache and os.path.exists(cache):
+        with open(cache, "rb") as f:
+            return pickle.load(f)
+    fg, bg = [], []
+    with open(os.path.join(data_dir, "manifest.csv"), newline="") as f:
+        for row in csv.DictReader(f):
+            path = os.path.join(data_dir, row["file"])
+            if row["kind"] == "fg":
+                im = Image.open(path).convert("RGBA")
+                cut = row["transform"].split("cut at original canvas edge:")[-1] if "cut at original canvas edge:" in row["transform"] else ""
+                fg.append({
+                    "rgba": np.asarray(im, dtype=np.uint8).copy(),
+                    "repo": row["repo"],
+                    "char": row["repo"] + "/" + (row["character"] or row["file"]),
+                    "cut": "".join(c for c in cut.split(";")[0].split(",")[0] if c in "TBLR"),
+                    "file": row["file"],
+                })
+            else:
+                im = Image.open(path).convert("RGB")
+                bg.append({"rgb": np.asarray(im, dtype=np.uint8).copy(), "repo": row["repo"], "file": row["file"]})
+    data = {"fg": fg, "bg": bg}
+    if use_cache:
+        os.makedirs(CACHE_DIR, exist_ok=True)
+        with open(cache + ".tmp", "wb") as f:
+            pickle.dump(data, f, protocol=4)
+        os.replace(cache + ".tmp", cache)
+    return data
+
+
+def split(data, part: str):
+    """part 'train' or 'val': fg/bg lists of that split, fg grouped by character."""
+    keep = (lambda r: r in VAL_REPOS) if part == "val" else (lambda r: r not in VAL_REPOS)
+    fg = [x for x in data["fg"] if keep(x["repo"])]
+    bg = [x for x in data["bg"] if keep(x["repo"])]
+    groups = defaultdict(list)
+    for i, x in enumerate(fg):
+        groups[x["char"]].append(i)
+    return {"fg": fg, "bg": bg, "groups": list(groups.values())}
+
+
+# ---------------------------------------------------------------------------------------------
+# compositing
+
+def _jitter_rgb(img: np.ndarray, rng, strength: float) -> np.ndarray:
+    """Brightness/contrast/saturation/hue-ish jitter on float RGB 0..1 (HxWx3)."""
+    x = img
+    b = 1.0 + rng.uniform(-0.25, 0.25) * strength
+    c = 1.0 + rng.uniform(-0.25, 0.25) * strength
+    s = 1.0 + rng.uniform(-0.35, 0.35) * strength
+    mean = x.mean()
+    x = (x - mean) * c + mean
+    x = x * b
+    grey = x.mean(axis=2, keepdims=True)
+    x = grey + (x - grey) * s
+    if rng.random() < 0.5 * strength:  # channel mixing ~ hue / colour temperature shift
+        m = np.eye(3, dtype=np.float32) + rng.uniform(-0.08, 0.08, (3, 3)).astype(np.float32) * strength
+        x = x @ m.T
+    return np.clip(x, 0.0, 1.0)
+
+
+def _bg_crop(bg: np.ndarray, S: int, rng) -> np.ndarray:
+    h, w = bg.shape[:2]
+    area = rng.uniform(0.3, 1.0) * h * w
+    ar = np.exp(rng.uniform(np.log(3 / 4), np.log(4 / 3)))
+    cw = int(min(w, round(np.sqrt(area * ar))))
+    ch = int(min(h, round(np.sqrt(area / ar))))
+    x0 = rng.integers(0, w - cw + 1)
+    y0 = rng.integers(0, h - ch + 1)
+    im = Image.fromarray(bg[y0:y0 + ch, x0:x0 + cw]).resize((S, S), Image.BILINEAR)
+    if rng.random() < 0.5:
+        im = im.transpose(Image.FLIP_LEFT_RIGHT)
+    if rng.random() < 0.25:
+        im = im.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 3.0)))
+    return np.asarray(im, dtype=np.float32) / 255.0
+
+
+def _place_fg(item, S: int, rng):
+    """Returns (premultiplied rgb float HxWx3, alpha float HxW, x, y) of a transformed sprite."""
+    rgba = item["rgba"]
+    h, w = rgba.shape[:2]
+    r = rng.random()
+    if r < 0.65:
+        target_h = rng.uniform(0.4, 1.1) * S
+    elif r < 0.9:
+        target_h = rng.uniform(1.1, 2.4) * S  # close-up: part of the character leaves the frame
+    else:
+        target_h = rng.uniform(0.2, 0.4) * S  # small, distant
+    scale = target_h / h
+    nw, nh = max(2, int(round(w * scale))), max(2, int(round(h * scale)))
+    im = Image.fromarray(rgba, "RGBA").convert("RGBa")  # premultiplied: resample colour and alpha together
+    im = im.resize((nw, nh), Image.BILINEAR if scale > 0.6 else Image.BOX)
+    if rng.random() < 0.5:
+        im = im.transpose(Image.FLIP_LEFT_RIGHT)
+    if rng.random() < 0.5:
+        im = im.rotate(rng.uniform(-12, 12), resample=Image.BILINEAR, expand=True)
+    arr = np.asarray(im, dtype=np.float32) / 255.0
+    a = arr[..., 3]
+    rgb = arr[..., :3]
+    # colour jitter of the character itself (on straight colour, then re-premultiplied)
+    if rng.random() < 0.8:
+        straight = np.where(a[..., None] > 1e-3, rgb / np.maximum(a[..., None], 1e-3), 0.0)
+        straight = _jitter_rgb(np.clip(straight, 0, 1), rng, 1.0)
+        rgb = straight * a[..., None]
+    nh, nw = a.shape
+    # position: bottom-cut sprites keep their cut edge outside the frame
+    cut = item["cut"]
+    x = int(rng.integers(-nw // 2, S - nw // 2 + 1)) if nw < 2 * S else int(rng.integers(S - nw, 1))
+    if "L" in cut and "R" not in cut and rng.random() < 0.8:
+        x = -int(rng.integers(0, max(1, nw // 8)))  # cut left edge leaves the frame
+    elif "R" in cut and "L" not in cut and rng.random() < 0.8:
+        x = S - nw + int(rng.integers(0, max(1, nw // 8)))
+    if "B" in cut or rng.random() < 0.4:
+        y = S - nh + int(rng.integers(0, max(1, nh // 6)))  # feet / cut edge at or below the bottom
+    else:
+        y = int(rng.integers(-nh // 3, max(-nh // 3 + 1, S - nh // 2)))
+    return rgb, a, x, y
+
+
+def _paste(canvas: np.ndarray, mask: np.ndarray, rgb: np.ndarray, a: np.ndarray, x: int, y: int):
+    S_h, S_w = mask.shape
+    h, w = a.shape
+    x0, y0 = max(0, x), max(0, y)
+    x1, y1 = min(S_w, x + w), min(S_h, y + h)
+    if x1 <= x0 or y1 <= y0:
+        return
+    sa = a[y0 - y:y1 - y, x0 - x:x1 - x]
+    srgb = rgb[y0 - y:y1 - y, x0 - x:x1 - x]
+    canvas[y0:y1, x0:x1] = srgb + (1.0 - sa[..., None]) * canvas[y0:y1, x0:x1]
+    mask[y0:y1, x0:x1] = sa + (1.0 - sa) * mask[y0:y1, x0:x1]
+
+
+def _occluder(canvas, mask, part, S, rng):
+    """A random polygon of another background (or flat colour) in front: removes alpha under it."""
+    poly = Image.new("L", (S, S), 0)
+    cx, cy = rng.uniform(0, S), rng.uniform(S * 0.2, S)
+    rad = rng.uniform(0.08, 0.35) * S
+    n = int(rng.integers(3, 8))
+    ang = np.sort(rng.uniform(0, 2 * np.pi, n))
+    pts = [(cx + rad * rng.uniform(0.5, 1.2) * np.cos(t), cy + rad * rng.uniform(0.5, 1.2) * np.sin(t)) for t in ang]
+    ImageDraw.Draw(poly).polygon(pts, fill=255)
+    poly = poly.filter(ImageFilter.GaussianBlur(0.7))
+    o = np.asarray(poly, dtype=np.float32)[..., None] / 255.0
+    if rng.random() < 0.5:
+        tex = _bg_crop(part["bg"][rng.integers(len(part["bg"]))]["rgb"], S, rng)
+    else:
+        tex = np.ones((S, S, 3), np.float32) * rng.uniform(0, 1, 3).astype(np.float32)
+    canvas[:] = o * tex + (1 - o) * canvas
+    mask[:] = mask * (1 - o[..., 0])
+
+
+def _degrade(img: np.ndarray, rng) -> np.ndarray:
+    """Whole-image styles and artefacts on float RGB 0..1."""
+    r = rng.random()
+    if r < 0.05:
+        img = np.repeat(img.mean(axis=2, keepdims=True), 3, axis=2)  # monochrome / manga-ish
+    elif r < 0.10:
+        levels = float(rng.integers(4, 9))
+        img = np.round(img * levels) / levels  # flat colour
+    img = _jitter_rgb(img, rng, 0.5)
+    im = Image.fromarray((img * 255 + 0.5).astype(np.uint8))
+    if rng.random() < 0.2:
+        im = im.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.2)))
+    elif rng.random() < 0.15:
+        im = im.filter(ImageFilter.UnsharpMask(radius=1.5, percent=int(rng.integers(50, 150))))
+    if rng.random() < 0.15:
+        noise = rng.normal(0, rng.uniform(2, 8), (im.size[1], im.size[0], 3))
+        im = Image.fromarray(np.clip(np.asarray(im, np.float32) + noise, 0, 255).astype(np.uint8))
+    if rng.random() < 0.6:
+        buf = io.BytesIO()
+        im.save(buf, "JPEG", quality=int(rng.integers(55, 96)), subsampling=int(rng.integers(0, 3)))
+        buf.seek(0)
+        im = Image.open(buf).convert("RGB")
+    return np.asarray(im, dtype=np.float32) / 255.0
+
+
+def make_sample(part, S: int, rng):
+    """One composite: (image float HxWx3 in 0..1, alpha float HxW in 0..1)."""
+    canvas = _bg_crop(part["bg"][rng.integers(len(part["bg"]))]["rgb"], S, rng)
+    canvas = _jitter_rgb(canvas, rng, 1.0)
+    mask = np.zeros((S, S), np.float32)
+    r = rng.random()
+    k = 0 if r < 0.05 else 1 if r < 0.72 else 2 if r < 0.93 else 3
+    for _ in range(k):
+        g = part["groups"][rng.integers(len(part["groups"]))]
+        item = part["fg"][g[rng.integers(len(g))]]
+        rgb, a, x, y = _place_fg(item, S, rng)
+        _paste(canvas, mask, rgb, a, x, y)
+    if k > 0 and rng.random() < 0.15:
+        _occluder(canvas, mask, part, S, rng)
+    img = _degrade(canvas, rng)
+    return img, mask
+
+
+def make_batch(part, S: int, n: int, seed: int, index: int):
+    """Batch `index` of the stream `seed`: float tensors-ready arrays (N,3,S,S), (N,1,S,S)."""
+    rng = np.random.default_rng([seed, index])
+    xs = np.empty((n, 3, S, S), np.float32)
+    ys = np.empty((n, 1, S, S), np.float32)
+    for i in range(n):
+        img, m = make_sample(part, S, rng)
+        xs[i] = img.transpose(2, 0, 1)
+        ys[i, 0] = m
+    return xs, ys

@@ -1,0 +1,74 @@
+"""Exports a trained AnimeSegNet checkpoint to ONNX (opset 13, dynamic batch / height / width).
+
+  /usr/bin/python3 training/export.py --ckpt training/runs/main/best.pt --out resources/models/anime-seg.onnx
+
+Graph: input "image" float32 N x 3 x H x W, RGB, v / 255 (H, W multiples of 16);
+output "mask" float32 N x 1 x H x W, foreground probability (sigmoid applied in the graph).
+Prints sha256, bytes, params and the manifest fields that must match training's preprocessing.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from model import AnimeSegNet, count_params  # noqa: E402
+
+
+class WithSigmoid(torch.nn.Module):
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, image):
+        return torch.sigmoid(self.net(image))
+
+
+def export(ckpt: str, out: str, opset: int = 13) -> dict:
+    net = AnimeSegNet()
+    state = torch.load(ckpt, map_location="cpu")
+    net.load_state_dict(state["model"] if "model" in state else state)
+    net.eval()
+    model = WithSigmoid(net).eval()
+    dummy = torch.rand(1, 3, 256, 256)
+    tmp = out + ".tmp"
+    torch.onnx.export(
+        model, dummy, tmp, opset_version=opset, input_names=["image"], output_names=["mask"],
+        dynamic_axes={"image": {0: "batch", 2: "height", 3: "width"}, "mask": {0: "batch", 2: "height", 3: "width"}},
+        do_constant_folding=True,
+    )
+    import onnx
+    m = onnx.load(tmp)
+    onnx.checker.check_model(m)
+    meta = {
+        "producer": "Cutout Studio training/export.py",
+        "checkpoint_step": str(state.get("step", "")),
+        "licence": "Apache-2.0 (fine-tuned from MediaPipe Selfie Segmentation, Apache-2.0)",
+        "preprocess": "RGB, NCHW, v/255, H and W multiples of 16",
+    }
+    for k, v in meta.items():
+        p = m.metadata_props.add()
+        p.key, p.value = k, v
+    onnx.save(m, tmp)
+    os.replace(tmp, out)
+    data = open(out, "rb").read()
+    return {"file": out, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "params": count_params(net),
+            "step": state.get("step")}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--ckpt", required=True)
+    p.add_argument("--out", default="resources/models/anime-seg.onnx")
+    p.add_argument("--opset", type=int, default=13)
+    a = p.parse_args()
+    print(json.dumps(export(a.ckpt, a.out, a.opset), indent=2))
+
+
+if __name__ == "__main__":
+    main()

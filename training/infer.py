@@ -1,0 +1,58 @@
+"""Runs the PyTorch AnimeSegNet, with the weights read back from a shipped ONNX file (or a
+checkpoint), on one image with training's preprocessing: RGB, v / 255, NCHW, no resize (the
+image's sides must be multiples of 16). Writes the probability map as raw little-endian float32
+(H x W) and prints its shape. Used by tests/integration/anime-seg.test.ts for TS/PyTorch parity.
+
+  /usr/bin/python3 training/infer.py --weights resources/models/anime-seg.onnx --image in.png --out mask.f32
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+from PIL import Image
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from model import AnimeSegNet  # noqa: E402
+
+
+def load_weights(net: AnimeSegNet, path: str) -> None:
+    if path.endswith(".onnx"):
+        import onnx
+        from onnx import numpy_helper
+
+        inits = {t.name: numpy_helper.to_array(t) for t in onnx.load(path).graph.initializer}
+        state = {k: torch.from_numpy(inits["net." + k].copy()) for k in net.state_dict()}
+    else:
+        ck = torch.load(path, map_location="cpu")
+        state = ck["model"] if "model" in ck else ck
+    net.load_state_dict(state)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--weights", required=True)
+    p.add_argument("--image", required=True)
+    p.add_argument("--out", required=True)
+    a = p.parse_args()
+    torch.set_num_threads(1)
+    net = AnimeSegNet()
+    load_weights(net, a.weights)
+    net.eval()
+    rgb = np.asarray(Image.open(a.image).convert("RGB"), dtype=np.float32) / 255.0
+    h, w = rgb.shape[:2]
+    if h % AnimeSegNet.STRIDE or w % AnimeSegNet.STRIDE:
+        sys.exit(f"image sides must be multiples of {AnimeSegNet.STRIDE}, got {w}x{h}")
+    x = torch.from_numpy(rgb).permute(2, 0, 1)[None].contiguous()
+    with torch.no_grad():
+        prob = torch.sigmoid(net(x))[0, 0].numpy().astype("<f4")
+    prob.tofile(a.out)
+    print(json.dumps({"width": w, "height": h}))
+
+
+if __name__ == "__main__":
+    main()
