@@ -1,0 +1,88 @@
+// Unit tests of AppState without a DOM: locale and theme from Settings vs the OS, file routing to
+// the shown workspace (pending until one registers), errors vs cancellation, job outcomes.
+// The API client is a small in-memory stand-in for the transport (the e2e tests use the real one).
+import { describe, expect, it } from 'vitest';
+import type { AppEvents } from '../../../src/shared/api';
+import type { ApiClient } from '../../../src/shared/api-client';
+import { AppError, CancelledError } from '../../../src/shared/errors';
+import { DEFAULT_SETTINGS, type Settings } from '../../../src/shared/settings';
+import { AppState } from '../../../src/renderer/src/lib/state/app.svelte';
+
+function memoryClient() {
+  let settings: Settings = { ...DEFAULT_SETTINGS };
+  const listeners: { [K in keyof AppEvents]?: ((p: AppEvents[K]) => void)[] } = {};
+  const emit = <K extends keyof AppEvents>(event: K, payload: AppEvents[K]) => listeners[event]?.forEach((l) => l(payload));
+  const client = {
+    transport: 'web',
+    on(event: keyof AppEvents, listener: (p: never) => void) {
+      ((listeners[event] ??= []) as unknown[]).push(listener);
+      return () => undefined;
+    },
+    rendererReady: async () => undefined,
+    getAppInfo: async () => ({ version: '0.1.0', platform: 'linux', arch: 'x64', transport: 'web', providers: ['cpu'], modelsDirs: [] }),
+    getSettings: async () => settings,
+    setSettings: async (patch: Partial<Settings>) => (settings = { ...settings, ...patch }),
+    getRecentFiles: async () => [],
+    startJob: async () => 'job-1',
+    cancelJob: async () => {
+      emit('jobFinished', { jobId: 'job-1', outcome: 'cancelled', elapsedMs: 3 });
+    },
+  } as unknown as ApiClient;
+  return { client, emit };
+}
+
+describe('AppState', () => {
+  it('takes the locale and theme from the OS until Settings override them', async () => {
+    const { client, emit } = memoryClient();
+    const app = new AppState(client, { languages: ['zh-CN', 'en'], isDark: true });
+    await app.init();
+    expect(app.connection).toBe('ok');
+    expect(app.locale).toBe('zh-CN');
+    expect(app.theme).toBe('dark');
+    expect(app.t('nav.batch')).toBe('批量处理');
+    await app.updateSettings({ language: 'en', theme: 'light' });
+    expect(app.locale).toBe('en');
+    expect(app.theme).toBe('light');
+    emit('settingsChanged', { ...DEFAULT_SETTINGS, theme: 'system' });
+    expect(app.theme).toBe('dark');
+  });
+
+  it('routes files to the shown workspace, holding them until the Cut-out one registers', () => {
+    const { client } = memoryClient();
+    const app = new AppState(client);
+    app.workspace = 'settings';
+    app.openFiles(['/a.png']);
+    expect(app.workspace).toBe('cutout');
+    const got: string[][] = [];
+    const unregister = app.registerWorkspace({ openFiles: (p) => got.push(p), command: (a) => a === 'undo' });
+    expect(got).toEqual([['/a.png']]);
+    app.openFiles(['/b.png', '/c.png']);
+    expect(got[1]).toEqual(['/b.png', '/c.png']);
+    expect(app.runCommand('undo')).toBe(true);
+    expect(app.runCommand('export')).toBe(false);
+    unregister();
+    expect(app.runCommand('undo')).toBe(false);
+  });
+
+  it('shows errors by code and never shows a cancellation', () => {
+    const { client } = memoryClient();
+    const app = new AppState(client);
+    app.showError(new CancelledError());
+    expect(app.notice).toBeNull();
+    app.showError(new AppError('MODEL_MISSING', 'selfie.onnx is missing'));
+    expect(app.notice?.code).toBe('MODEL_MISSING');
+    app.dismissError();
+    expect(app.notice).toBeNull();
+  });
+
+  it('a cancelled job resolves its outcome as cancelled', async () => {
+    const { client } = memoryClient();
+    const app = new AppState(client);
+    await app.init();
+    const { id, outcome } = await app.runJob({ kind: 'cutout', input: '/a.png', output: '/b.png', options: { subject: 'person', background: { kind: 'transparent' }, refine: 'fast' } });
+    expect(app.jobs.isBusy).toBe(true);
+    await app.cancelJob(id);
+    expect((await outcome).outcome).toBe('cancelled');
+    expect(app.jobs.isBusy).toBe(false);
+  });
+});
