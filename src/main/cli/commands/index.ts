@@ -8,6 +8,7 @@ import { idphotoCommand } from './idphoto';
 import { modelsCommand } from './models';
 import { serveCommand } from './serve';
 import { stickerCommand } from './sticker';
+import { trainingDataCommand } from './training-data';
 
 /** Every sub-command, in the order `cutout --help` lists them. */
-export const COMMANDS: CliCommand[] = [portraitCommand, animeCommand, modelsCommand, idphotoCommand, evalCommand, benchCommand, batchCommand, stickerCommand, serveCommand];
+export const COMMANDS: CliCommand[] = [portraitCommand, animeCommand, modelsCommand, idphotoCommand, evalCommand, benchCommand, batchCommand, stickerCommand, serveCommand, trainingDataCommand];

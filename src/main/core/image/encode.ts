@@ -44,3 +44,11 @@ export async function encodeImage(image: RgbaImage, options: EncodeOptions): Pro
       return pipeline.webp({ quality, alphaQuality: 100 }).toBuffer();
   }
 }
+
+/**
+ * Encodes one byte per pixel as an 8-bit greyscale PNG (label maps, trimaps, masks): values are
+ * written unchanged, so class ids 0/1 stay 0/1.
+ */
+export async function encodeGrayPng(data: Uint8Array, width: number, height: number): Promise<Buffer> {
+  return sharp(data, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 6 }).toBuffer();
+}

@@ -225,12 +225,10 @@ export async function solveAlphaInBox(image: RgbaImage, trimap: Uint8Array, alph
     rz += r[u] * z[u];
   }
   let it = 0;
-  let rel = 0;
-  for (; it < maxIter; it++) {
-    let rr = 0;
-    for (let u = 0; u < U; u++) rr += r[u] * r[u];
-    rel = Math.sqrt(rr) / bNorm;
-    if (rel < tol) break;
+  let rr = 0;
+  for (let u = 0; u < U; u++) rr += r[u] * r[u];
+  let rel = Math.sqrt(rr) / bNorm;
+  for (; it < maxIter && rel >= tol; it++) {
     if ((it & 31) === 31) {
       await yieldToLoop();
       throwIfAborted(options.signal);
@@ -241,12 +239,17 @@ export async function solveAlphaInBox(image: RgbaImage, trimap: Uint8Array, alph
     if (pAp <= 0) break;
     const step = rz / pAp;
     let rzNew = 0;
+    rr = 0;
     for (let u = 0; u < U; u++) {
       x[u] += step * p[u];
-      r[u] -= step * Ap[u];
-      z[u] = r[u] * invDiag[u];
-      rzNew += r[u] * z[u];
+      const ru = r[u] - step * Ap[u];
+      r[u] = ru;
+      const zu = ru * invDiag[u];
+      z[u] = zu;
+      rzNew += ru * zu;
+      rr += ru * ru;
     }
+    rel = Math.sqrt(rr) / bNorm;
     const beta = rzNew / rz;
     rz = rzNew;
     for (let u = 0; u < U; u++) p[u] = z[u] + beta * p[u];

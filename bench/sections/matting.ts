@@ -1,0 +1,44 @@
+// Benchmark: matting on a fixed 1-megapixel portrait (816 x 1224, from an eval portrait): full
+// refine (guided upsample + trimap + closed-form + foreground), fast refine, and the re-solve
+// after one brush stroke. Targets: full <= 1000 ms, one stroke <= 100 ms (median, 2-core CPU).
+import sharp from 'sharp';
+import { join } from 'node:path';
+import { decodeImage } from '../../src/main/core/image/decode';
+import { refineMatte } from '../../src/main/core/matting/refine';
+import { resolveRegion } from '../../src/main/core/matting/region';
+import { runMaskModel } from '../../src/main/core/segment/mask-model';
+import { countTrimap } from '../../src/main/core/trimap/trimap';
+import { stampStroke } from '../../src/shared/trimap-brush';
+import type { BenchRow, BenchSection } from '../harness';
+
+export const section: BenchSection = {
+  id: 'matting',
+  title: 'Matting, 1 MP portrait (816×1224), MediaPipe selfie mask, CPU, one JS thread',
+  async run(ctx) {
+    const n = ctx.quick ? 3 : 11;
+    const jpeg = await sharp(join(ctx.sharedDir, 'eval', 'id_portraits', 'images', 'hv_test1.jpg')).resize(816, 1224, { fit: 'cover' }).jpeg({ quality: 92 }).toBuffer();
+    const image = await decodeImage(jpeg);
+    const model = await ctx.env.store.resolve('mediapipe-selfie');
+    const m = await runMaskModel(image, model, { provider: ctx.env.provider, threads: ctx.env.threads });
+    const input = { image, mask: m.mask, maskW: m.width, maskH: m.height };
+    const rows: BenchRow[] = [];
+
+    const fast = await ctx.measure(() => refineMatte({ ...input, mode: 'fast' }), { warmup: 1, n });
+    rows.push({ name: 'refine fast (guided filter + foreground)', ...fast });
+    const full = await ctx.measure(() => refineMatte({ ...input, mode: 'full' }), { warmup: 1, n });
+    rows.push({ name: 'refine full (trimap + closed-form + foreground)', ...full, note: 'target ≤ 1000 ms' });
+    const result = await refineMatte({ ...input, mode: 'full' });
+    const counts = countTrimap(result.trimap!);
+    rows.push({ name: 'unknown pixels in the automatic trimap', value: counts.unknown, unit: 'px', note: `${((100 * counts.unknown) / (image.width * image.height)).toFixed(1)} % of the image` });
+    rows.push({ name: 'CG iterations (full)', value: result.solve!.iterations });
+
+    // One background stroke, 40 px brush, 120 px long, across the shoulder line.
+    const trimap = result.trimap!.slice();
+    const dirty = stampStroke(trimap, image.width, image.height, { points: [{ x: 80, y: 900 }, { x: 200, y: 900 }], sizePx: 40, hardness: 0.8, mode: 'bg' }, result.autoTrimap);
+    const state = { image, trimap, alpha: result.alpha, foreground: result.foreground };
+    const stroke = await ctx.measure(() => resolveRegion(state, dirty!), { warmup: 1, n });
+    const update = await resolveRegion(state, dirty!);
+    rows.push({ name: 'one-stroke re-solve (box + margin, alpha + foreground)', ...stroke, note: `target ≤ 100 ms; box ${update.box.width}×${update.box.height}` });
+    return rows;
+  },
+};

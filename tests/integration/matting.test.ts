@@ -1,0 +1,52 @@
+// Matting on a real portrait with the real segmenter: full refine, a user trimap with a
+// background stroke honoured end to end, and the training-data export of the corrected matte.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { decodeImage } from '../../src/main/core/image/decode';
+import { encodeGrayPng } from '../../src/main/core/image/encode';
+import { refineMatte } from '../../src/main/core/matting/refine';
+import { writeTrainingPairs } from '../../src/main/core/matting/training-data';
+import { resolveMaskModel } from '../../src/main/core/pipelines/cutout';
+import { runMaskModel } from '../../src/main/core/segment/mask-model';
+import { stampStroke } from '../../src/shared/trimap-brush';
+import { evalFile, tempDir, testEnv } from '../helpers/env';
+
+describe('matting on a real portrait', () => {
+  const env = testEnv();
+
+  it('solves a full matte, and a brushed background stroke carries through the trimap file into the training labels', async () => {
+    const input = evalFile('id_portraits', 'images', 'hv_test1.jpg');
+    const image = await decodeImage(input);
+    const model = await resolveMaskModel(env, 'person');
+    const m = await runMaskModel(image, model, { provider: 'cpu' });
+    const full = await refineMatte({ image, mask: m.mask, maskW: m.width, maskH: m.height, mode: 'full' });
+    const { width: W, height: H } = image;
+    expect(full.solve!.unknownCount).toBeGreaterThan(5000);
+    expect(full.solve!.relativeResidual).toBeLessThan(1e-3);
+    let soft = 0;
+    for (const a of full.alpha) if (a > 0.05 && a < 0.95) soft++;
+    expect(soft).toBeGreaterThan(500); // a real soft edge, not a binary cut
+    const cx = Math.floor(W / 2);
+    const cy = Math.floor(H * 0.35);
+    expect(full.alpha[cy * W + cx]).toBe(1);
+
+    // Paint the face as background, save the trimap as the editor would, export training data.
+    const trimap = full.trimap!.slice();
+    stampStroke(trimap, W, H, { points: [{ x: cx - 30, y: cy }, { x: cx + 30, y: cy }], sizePx: 40, hardness: 1, mode: 'bg' }, full.autoTrimap);
+    const dir = tempDir();
+    writeFileSync(join(dir, 'hv_test1.png'), await encodeGrayPng(trimap, W, H));
+    const pairs = await writeTrainingPairs([{ image: input, trimap: join(dir, 'hv_test1.png') }], join(dir, 'out'), { cutout: { subject: 'person', refine: 'full' } }, env);
+    expect(pairs[0].labelSource).toBe('trimap');
+    expect((await sharp(pairs[0].annotation).metadata()).channels).toBe(1);
+    const { data, info } = await sharp(pairs[0].annotation).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([W, H]);
+    expect(data[cy * W + cx]).toBe(0); // brushed out
+    expect(data[Math.floor(H * 0.9) * W + cx]).toBe(1); // torso stays subject
+    expect(data[2 * W + 2]).toBe(0);
+    expect(new Set(data).size).toBe(2);
+    const img = await sharp(pairs[0].image).metadata();
+    expect(img.format).toBe('jpeg');
+  });
+});
