@@ -50,6 +50,21 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     await waitForCutout(page);
     await page.click('[data-bg=id-blue]');
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'portrait-blue.png') });
+    // Copy puts the composite on the clipboard as a PNG (before any export: the preview-size render).
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(served.url).origin });
+    await page.getByRole('button', { name: 'Copy image' }).click();
+    await expect.poll(() => page.textContent('[data-testid=status-text]'), { timeout: 15_000 }).toBe('Copied to the clipboard');
+    const clip = (await page.evaluate(`(async () => {
+      const items = await navigator.clipboard.read();
+      const blob = await items[0].getType('image/png');
+      const bitmap = await createImageBitmap(blob);
+      const c = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const ctx = c.getContext('2d');
+      ctx.drawImage(bitmap, 0, 0);
+      return { w: bitmap.width, corner: Array.from(ctx.getImageData(0, 0, 1, 1).data) };
+    })()`)) as { w: number; corner: number[] };
+    expect(clip.w).toBeGreaterThan(0);
+    expect(clip.corner).toEqual([0x43, 0x8e, 0xdb, 255]);
     const output = await exportAndWait();
     expect(existsSync(output)).toBe(true);
     const { data, info } = await sharp(output).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -142,9 +157,9 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     expect(alphaAt(imageW * 0.5, imageH * 0.3)).toBeGreaterThan(200);
     // Undo removes the stroke (redo becomes possible); redo brings it back.
     await page.keyboard.press('Control+z');
-    await expect.poll(() => page.locator('.inspector').textContent()).not.toContain('Strokes:');
+    await expect.poll(() => page.locator('.inspector').textContent(), { timeout: 10_000 }).not.toContain('Strokes:');
     await page.keyboard.press('Control+Shift+Z');
-    await expect.poll(() => page.locator('.inspector').textContent()).toContain('Strokes: 1');
+    await expect.poll(() => page.locator('.inspector').textContent(), { timeout: 10_000 }).toContain('Strokes: 1');
   });
 
   it('opens an image dropped on the window and one pasted from the clipboard', async () => {

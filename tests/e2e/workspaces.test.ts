@@ -79,7 +79,7 @@ describe('workspaces, language and theme in Chromium', () => {
   it('switches to Simplified Chinese in Settings and back', async () => {
     await workspace('settings');
     await page.selectOption('[data-testid=settings-language]', 'zh-CN');
-    await expect.poll(() => page.textContent('[data-workspace=idphoto]')).toContain('证件照');
+    await expect.poll(() => page.textContent('[data-workspace=idphoto]'), { timeout: 10_000 }).toContain('证件照');
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
     await shot('settings-zh');
     await workspace('cutout');
@@ -89,20 +89,20 @@ describe('workspaces, language and theme in Chromium', () => {
     await shot('cutout-zh');
     await workspace('settings');
     await page.selectOption('[data-testid=settings-language]', 'en');
-    await expect.poll(() => page.textContent('[data-workspace=idphoto]')).toContain('ID photo');
+    await expect.poll(() => page.textContent('[data-workspace=idphoto]'), { timeout: 10_000 }).toContain('ID photo');
   });
 
   it('follows the OS dark theme and the Settings override', async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.click('[data-theme-choice=system]');
-    await expect.poll(() => page.getAttribute('html', 'data-theme')).toBe('dark');
+    await expect.poll(() => page.getAttribute('html', 'data-theme'), { timeout: 10_000 }).toBe('dark');
     await workspace('cutout');
     await page.click('[data-bg=id-blue]');
     await page.waitForTimeout(200);
     await shot('cutout-dark');
     await workspace('settings');
     await page.click('[data-theme-choice=light]');
-    await expect.poll(() => page.getAttribute('html', 'data-theme')).toBe('light');
+    await expect.poll(() => page.getAttribute('html', 'data-theme'), { timeout: 10_000 }).toBe('light');
     await page.click('[data-theme-choice=system]');
     expect(pageErrors).toEqual([]);
   });
