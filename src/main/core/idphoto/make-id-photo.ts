@@ -11,6 +11,8 @@ import { parseBackground, parseHexColor } from '../image/composite';
 import { decodeImage, type RgbaImage } from '../image/decode';
 import { cropRgba, resizeToRgb } from '../image/resize';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
+import { estimateForeground } from '../matting/foreground';
+import { upsampleMaskGuided } from '../matting/guided-filter';
 import { refineMatte } from '../matting/refine';
 import type { RunContext } from '../progress';
 import { runMaskModel } from '../segment/mask-model';
@@ -108,7 +110,11 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   const model = await resolveMaskModel(env, 'person', options.modelId);
   const mask = await runMaskModel(work, model, { provider: env.provider, threads: env.threads });
   throwIfAborted(signal);
-  const refined = await refineMatte({ image: work, mask: mask.mask, maskW: mask.width, maskH: mask.height, mode: options.refine ?? 'fast' }, ctx);
+  // 'fast': guided-filter alpha here, foreground colours later on the output-sized crop only
+  // (estimating them on the whole work region cost 2-3x more for pixels that are cropped away).
+  const refine = options.refine ?? 'fast';
+  const isFast = refine === 'fast';
+  const refined = isFast ? { alpha: upsampleMaskGuided(mask.mask, mask.width, mask.height, work), foreground: work } : await refineMatte({ image: work, mask: mask.mask, maskW: mask.width, maskH: mask.height, mode: refine }, ctx);
   throwIfAborted(signal);
   const alpha = refined.alpha;
   const fg = refined.foreground;
@@ -188,6 +194,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     planes[1][i] = fg.data[i * 4 + 1];
     planes[2][i] = fg.data[i * 4 + 2];
   }
+  const warped: RgbaImage = { data: new Uint8Array(W * H * 4), width: W, height: H };
   for (let Y = 0; Y < H; Y++) {
     for (let X = 0; X < W; X++) {
       const p = outputToImage(frame, chosen, W, X, Y);
@@ -195,12 +202,15 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
       const a = Math.min(1, Math.max(0, sampleBilinear(alpha, workW, workH, p.x, p.y, 0)));
       outAlpha[i] = a;
       const o = i * 4;
-      for (let c = 0; c < 3; c++) {
-        const f = a > 0 ? sampleBilinear(planes[c], workW, workH, p.x, p.y, bgRgb[c]) : bgRgb[c];
-        out[o + c] = Math.round(f * a + bgRgb[c] * (1 - a));
-      }
-      out[o + 3] = 255;
+      for (let c = 0; c < 3; c++) warped.data[o + c] = Math.round(sampleBilinear(planes[c], workW, workH, p.x, p.y, bgRgb[c]));
+      warped.data[o + 3] = 255;
     }
+  }
+  const colours = isFast ? estimateForeground(warped, outAlpha) : warped;
+  for (let i = 0, o = 0; i < W * H; i++, o += 4) {
+    const a = outAlpha[i];
+    for (let c = 0; c < 3; c++) out[o + c] = Math.round(colours.data[o + c] * a + bgRgb[c] * (1 - a));
+    out[o + 3] = 255;
   }
   const image: RgbaImage = { data: out, width: W, height: H };
   const t3 = performance.now();
