@@ -144,7 +144,7 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     for (let k = 1; k <= 10; k++) await page.mouse.move(a.x + ((b.x - a.x) * k) / 10, a.y);
     await page.mouse.up();
     await page.waitForTimeout(200);
-    await page.waitForFunction("!document.body.textContent.includes('Re-solving the edge')", null, { timeout: 60_000 });
+    await page.getByText('Re-solving the edge').waitFor({ state: 'detached', timeout: 60_000 });
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'brush-removed.png') });
     expect(await page.textContent('.inspector')).toContain('Strokes: 1');
     const output = await exportAndWait();

@@ -25,7 +25,7 @@ describe('workspaces, language and theme in Chromium', () => {
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.emulateMedia({ colorScheme: 'light' });
     await page.goto(served.url);
-    await page.waitForFunction("document.querySelector('[data-testid=status-text]')?.textContent === 'Ready'", null, { timeout: 20_000 });
+    await page.locator('[data-testid=status-text]', { hasText: /^Ready$/ }).waitFor({ timeout: 20_000 });
   });
 
   afterAll(async () => {
