@@ -113,6 +113,10 @@ describe('cutout serve', () => {
     for (let y = 10; y < 30; y++) for (let x = 10; x < 30; x++) trimap[y * width + x] = 255;
     const brushed = await client.rematte({ path: portrait, subject: 'person', width, height, trimap, region: { x: 10, y: 10, width: 20, height: 20 } });
     expect(brushed.alpha[20 * width + 20]).toBe(255);
+    // Only the stroke's box plus the solve margin changed; the rest of the matte is untouched.
+    let changedFar = 0;
+    for (let i = 0; i < trimap.length; i++) if ((i % width >= 40 || Math.floor(i / width) >= 40) && brushed.alpha[i] !== matte.alpha[i]) changedFar++;
+    expect(changedFar).toBe(0);
     expect(brushed.alpha[(height - 5) * width + (width - 5)]).toBe(matte.alpha[(height - 5) * width + (width - 5)]);
     expect(brushed.alpha[Math.floor(height * 0.75) * width + Math.floor(width / 2)]).toBe(matte.alpha[Math.floor(height * 0.75) * width + Math.floor(width / 2)]);
     const undone = await client.rematte({ path: portrait, subject: 'person', width, height, trimap: auto, region: { x: 10, y: 10, width: 20, height: 20 } });

@@ -14,10 +14,11 @@ import { encodeImage } from '../core/image/encode';
 import { resizeFloatBilinear, resizeRgba } from '../core/image/resize';
 import { writeFileAtomic } from '../core/io/atomic-write';
 import { refineMatte } from '../core/matting/refine';
+import { resolveRegion } from '../core/matting/region';
+import { defaultBandPx } from '../core/trimap/trimap';
 import { resolveMaskModel } from '../core/pipelines/cutout';
 import type { RunContext } from '../core/progress';
 import { runMaskModel } from '../core/segment/mask-model';
-import { TRIMAP_BG, TRIMAP_FG } from '../core/trimap/trimap-file';
 import { runJob } from './run-job';
 
 /** What the engine needs besides CoreEnv: where temp files (trimaps, pastes) go. */
@@ -93,6 +94,8 @@ interface PreviewMatte {
   image: RgbaImage;
   baseAlpha: Float32Array;
   alpha: Float32Array;
+  /** Foreground colours resolveRegion keeps up to date (the preview composites the source itself). */
+  foreground: RgbaImage;
 }
 
 const previewCache: PreviewMatte[] = [];
@@ -119,7 +122,7 @@ async function rememberPreview(key: string, source: RgbaImage, alpha: Uint8Array
   const baseAlpha = toFloatAlpha(alpha);
   const i = previewCache.findIndex((e) => e.key === key);
   if (i >= 0) previewCache.splice(i, 1);
-  previewCache.unshift({ key, image, baseAlpha, alpha: baseAlpha.slice() });
+  previewCache.unshift({ key, image, baseAlpha, alpha: baseAlpha.slice(), foreground: { data: image.data.slice(), width: image.width, height: image.height } });
   previewCache.length = Math.min(previewCache.length, PREVIEW_CACHE_SIZE);
 }
 
@@ -134,19 +137,23 @@ export function clampRegion(region: PixelRect | undefined, width: number, height
 }
 
 /**
- * Re-solves alpha inside `box` from the automatic alpha and the trimap: known pixels become 0 / 1,
- * unknown pixels start from the automatic alpha and are solved by closed-form matting with the
- * box border held, so the region joins the rest of the matte without a seam.
+ * Re-solves alpha inside `box` (+ the trimap band as margin) after strokes: the box's inside is
+ * reset to the automatic alpha, then matting's resolveRegion solves the trimap's unknown pixels
+ * by closed-form matting (known pixels become 0 / 1) with the outer ring held, so the region
+ * joins the rest of the matte without a seam and removing a stroke restores the automatic matte.
  */
-export async function resolveRegionAlpha(state: { image: RgbaImage; baseAlpha: Float32Array; alpha: Float32Array }, trimap: Uint8Array, box: PixelRect, ctx: RunContext): Promise<void> {
+export async function resolveRegionAlpha(state: PreviewMatte, trimap: Uint8Array, box: PixelRect, ctx: RunContext): Promise<void> {
   const { image, baseAlpha, alpha } = state;
   const W = image.width;
-  for (let y = box.y; y < box.y + box.height; y++) {
-    for (let i = y * W + box.x, end = i + box.width; i < end; i++) {
-      const t = trimap[i];
-      alpha[i] = t === TRIMAP_FG ? 1 : t === TRIMAP_BG ? 0 : baseAlpha[i];
-    }
-  }
+  const H = image.height;
+  const margin = Math.max(REGION_PAD_PX, defaultBandPx(W, H));
+  const x0 = Math.max(0, box.x - margin);
+  const y0 = Math.max(0, box.y - margin);
+  const x1 = Math.min(W, box.x + box.width + margin);
+  const y1 = Math.min(H, box.y + box.height + margin);
+  // Reset the inside (not the held 1-px ring) so the solve starts from the automatic alpha.
+  for (let y = y0 + 1; y < y1 - 1; y++) alpha.set(baseAlpha.subarray(y * W + x0 + 1, y * W + x1 - 1), y * W + x0 + 1);
+  await resolveRegion({ image, trimap, alpha, foreground: state.foreground }, box, { marginPx: margin }, ctx);
   throwIfAborted(ctx.signal);
 }
 
@@ -235,7 +242,7 @@ export async function rematte(req: RematteRequest, e: EngineContext, ctx: RunCon
     if (!state) throw new AppError('INVALID_ARGUMENT', `The trimap is ${req.width}x${req.height} but the preview of ${req.path} has another size`);
   }
   const base = await cachedMask(req.path, req.subject, req.modelId, e.env, ctx);
-  const box = clampRegion(req.region, req.width, req.height, REGION_PAD_PX);
+  const box = clampRegion(req.region, req.width, req.height, 0);
   const t1 = performance.now();
   if (box.width > 0 && box.height > 0) await resolveRegionAlpha(state, req.trimap, box, ctx);
   throwIfAborted(ctx.signal);
@@ -252,7 +259,7 @@ export async function rematte(req: RematteRequest, e: EngineContext, ctx: RunCon
   };
 }
 
-/** Pixels added around a stroke's box so the solve sees the edge it touches. */
+/** Least margin solved around a stroke's box (matting's default is the trimap band, 1 % of the long side). */
 export const REGION_PAD_PX = 8;
 
 /** Writes a preview-size trimap, scaled to the source size, as a grey PNG in the temp folder. */

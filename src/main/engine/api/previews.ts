@@ -1,6 +1,6 @@
 // API area "previews": the editor's decode / segment / re-matte / trimap calls, run on the
 // engine (off the main event loop). Main process; Node only.
-import type { AppApi } from '../../../shared/api';
+import type { AppApi, PixelRect } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
 import type { ApiDeps } from './deps';
 import { expectObject, expectOneOf, expectString } from './validate';
@@ -12,6 +12,14 @@ function optionalSide(value: unknown): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 16 || value > 16384) throw new AppError('INVALID_ARGUMENT', 'maxSidePx must be a number between 16 and 16384');
   return Math.round(value);
+}
+
+function optionalRegion(value: unknown): PixelRect | undefined {
+  if (value === undefined || value === null) return undefined;
+  const r = expectObject(value, 'region');
+  const nums = [r.x, r.y, r.width, r.height];
+  if (!nums.every((n) => typeof n === 'number' && Number.isFinite(n))) throw new AppError('INVALID_ARGUMENT', 'region must have numeric x, y, width, height');
+  return { x: r.x as number, y: r.y as number, width: r.width as number, height: r.height as number };
 }
 
 function trimapArgs(r: Record<string, unknown>): { width: number; height: number; trimap: Uint8Array } {
@@ -43,6 +51,7 @@ export function createPreviewsArea(deps: ApiDeps): Pick<AppApi, 'loadImagePrevie
         subject: expectOneOf(r.subject, SUBJECTS, 'subject'),
         modelId: r.modelId === undefined ? undefined : expectString(r.modelId, 'modelId'),
         ...trimapArgs(r),
+        region: optionalRegion(r.region),
       });
     },
     async saveTrimap(req) {
