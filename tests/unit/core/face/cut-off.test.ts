@@ -1,0 +1,28 @@
+// Unit tests of the face cut-off rules (pure): YuNet box past an edge, landmarks past an edge.
+import { describe, expect, it } from 'vitest';
+import { cutOffSides, landmarkCutOffSides } from '../../../../src/main/core/face/analyse-face';
+import { landmarkCrop } from '../../../../src/main/core/face/landmarks';
+
+const face = (x: number, y: number, width = 100, height = 120) => ({ x, y, width, height, score: 0.9, points: [] });
+
+describe('face cut-off', () => {
+  it('flags a box that leaves the frame by more than 4 % and tolerates less', () => {
+    expect(cutOffSides(face(50, 50), 400, 400)).toEqual([]);
+    expect(cutOffSides(face(-3, 50), 400, 400)).toEqual([]);
+    expect(cutOffSides(face(-10, 50), 400, 400)).toEqual(['left']);
+    expect(cutOffSides(face(320, 300), 400, 400)).toEqual(['bottom', 'right']);
+  });
+
+  it('counts a side when 3 or more landmarks lie past it', () => {
+    const inside = Array.from({ length: 98 }, (_, i) => ({ x: 100 + i, y: 100 }));
+    expect(landmarkCutOffSides(inside, 400, 400)).toEqual([]);
+    const two = [...inside.slice(2), { x: -1, y: 100 }, { x: -2, y: 100 }];
+    expect(landmarkCutOffSides(two, 400, 400)).toEqual([]);
+    const three = [...inside.slice(3), { x: 50, y: 400 }, { x: 60, y: 401 }, { x: 70, y: 450 }];
+    expect(landmarkCutOffSides(three, 400, 400)).toEqual(['bottom']);
+  });
+
+  it('crops a square of side max(w, h) centred on the box for PFLD', () => {
+    expect(landmarkCrop(face(10, 20, 100, 120))).toEqual({ x: 0, y: 20, side: 120 });
+  });
+});
