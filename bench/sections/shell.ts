@@ -39,6 +39,15 @@ export const section: BenchSection = {
     }
     const seg = await ctx.measure(() => worker.call('segment', { path: portrait, subject: 'person', refine: 'fast', maxSidePx: 1600 }), { n });
     rows.push({ name: 'segment, model mask cached (worker)', ...seg, note: 'guided-filter refine + preview alpha' });
+    // A brush stroke: a 40 px box of the auto trimap forced to foreground, re-solved in place.
+    const m = await worker.call('segment', { path: portrait, subject: 'person', refine: 'fast', maxSidePx: 1600 });
+    const trimap = new Uint8Array(m.width * m.height);
+    for (let i = 0; i < trimap.length; i++) trimap[i] = m.alpha[i] > 242 ? 255 : m.alpha[i] < 13 ? 0 : 128;
+    const bx = Math.floor(m.width / 2);
+    const by = Math.floor(m.height / 8);
+    for (let y = by; y < by + 40; y++) for (let x = bx; x < bx + 40; x++) trimap[y * m.width + x] = 128;
+    const stroke = await ctx.measure(() => worker.call('rematte', { path: portrait, subject: 'person', width: m.width, height: m.height, trimap, region: { x: bx, y: by, width: 40, height: 40 } }), { n });
+    rows.push({ name: `rematte one 40 px stroke (${m.width}×${m.height} preview, worker)`, ...stroke, note: 'closed-form in box + margin, alpha bytes back' });
     await worker.dispose();
     await inproc.dispose();
 
