@@ -1,0 +1,79 @@
+// Unit tests of batch export's pure parts: naming template, scan rules, journal, pause gate.
+import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readJournal, JournalWriter, hashOptions } from '../../../../src/main/core/batch/journal';
+import { planOutputPaths, validateNameTemplate } from '../../../../src/main/core/batch/naming';
+import { PauseGate } from '../../../../src/main/core/batch/pause-gate';
+import { scanInputs } from '../../../../src/main/core/batch/scan';
+import { tempDir } from '../../../helpers/env';
+
+describe('batch naming', () => {
+  it('renders tokens, mirrors folders and de-duplicates deterministically', () => {
+    const items = [
+      { input: '/in/a.jpg', relDir: '', fileName: 'a.jpg', sizeBytes: 1, mtimeMs: 1 },
+      { input: '/in/a.png', relDir: '', fileName: 'a.png', sizeBytes: 1, mtimeMs: 1 },
+      { input: '/in/s/b.JPG', relDir: 's', fileName: 'b.JPG', sizeBytes: 1, mtimeMs: 1 },
+    ];
+    expect(planOutputPaths(items, '/out', '{name}_{mode}', { mode: 'portrait' }, 'png')).toEqual(['/out/a_portrait.png', '/out/a_portrait-2.png', '/out/s/b_portrait.png']);
+    expect(planOutputPaths(items, '/out', '{index}-{name}.{ext}', { mode: 'anime' }, 'webp')[2]).toBe('/out/s/3-b.jpg.webp');
+  });
+  it('refuses unknown tokens and path separators', () => {
+    expect(() => validateNameTemplate('{nope}')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    expect(() => validateNameTemplate('../{name}')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+});
+
+describe('batch scan', () => {
+  it('skips hidden/system files, filters extensions, recurses on request and never enters the output folder', async () => {
+    const root = tempDir();
+    mkdirSync(join(root, 'sub', 'deep'), { recursive: true });
+    mkdirSync(join(root, 'out'), { recursive: true });
+    mkdirSync(join(root, '.git'), { recursive: true });
+    for (const f of ['a.jpg', 'B.PNG', 'notes.txt', 'Thumbs.db', '.DS_Store', '.hidden.jpg', 'sub/c.jpg', 'sub/deep/d.webp', 'out/x.png', '.git/e.jpg']) writeFileSync(join(root, f), 'x');
+    const flat = await scanInputs([root], { recursive: false, extensions: ['jpg', 'png', 'webp'], excludeDirs: [join(root, 'out')] });
+    expect(flat.items.map((i) => i.fileName)).toEqual(['B.PNG', 'a.jpg']);
+    const deep = await scanInputs([root, join(root, 'missing.jpg')], { recursive: true, extensions: ['jpg', 'png', 'webp'], excludeDirs: [join(root, 'out')] });
+    expect(deep.items.map((i) => `${i.relDir}/${i.fileName}`)).toEqual(['/B.PNG', '/a.jpg', 'sub/c.jpg', 'sub/deep/d.webp']);
+    expect(deep.missing).toEqual([join(root, 'missing.jpg')]);
+  });
+});
+
+describe('batch journal', () => {
+  it('keeps the latest record per input and ignores a torn last line', async () => {
+    const path = join(tempDir(), 'j.jsonl');
+    const w = await JournalWriter.open(path);
+    const rec = { v: 1 as const, input: '/a.jpg', status: 'failed' as const, sizeBytes: 3, mtimeMs: 4, optionsHash: hashOptions({ a: 1 }), output: '/o/a.png', atMs: 0 };
+    await w.append(rec);
+    await w.append({ ...rec, status: 'done' });
+    await w.close();
+    appendFileSync(path, '{"v":1,"input":"/b.jpg","sta');
+    const w2 = await JournalWriter.open(path);
+    await w2.append({ ...rec, input: '/c.jpg' });
+    await w2.close();
+    const read = await readJournal(path);
+    expect([...read.keys()].sort()).toEqual(['/a.jpg', '/c.jpg']);
+    expect(read.get('/a.jpg')!.status).toBe('done');
+    expect(hashOptions({ a: 1, b: 2 })).toBe(hashOptions({ b: 2, a: 1 }));
+  });
+});
+
+describe('pause gate', () => {
+  it('holds waiters while paused and rejects them on abort', async () => {
+    const gate = new PauseGate();
+    await gate.wait();
+    gate.pause();
+    let isReleased = false;
+    const waiting = gate.wait().then(() => (isReleased = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(isReleased).toBe(false);
+    gate.resume();
+    await waiting;
+    expect(isReleased).toBe(true);
+    gate.pause();
+    const ac = new AbortController();
+    const aborted = gate.wait(ac.signal);
+    ac.abort();
+    await expect(aborted).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+});
