@@ -1,0 +1,123 @@
+// Batch export end to end on real portraits (downscaled eval images), the real model and sharp:
+// mirrored tree, corrupt inputs reported while the rest is done, resume, retry-failed, cancel.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runBatch } from '../../src/main/core/batch/run-batch';
+import type { BatchFileEvent, BatchStatus } from '../../src/main/core/batch/types';
+import type { BatchReport } from '../../src/main/core/batch/report';
+import { evalFile, tempDir, testEnv } from '../helpers/env';
+
+const env = testEnv();
+const PORTRAITS = ['hv_test1.jpg', 'df_img1.jpg', 'df_img11.jpg', 'df_img12.jpg'];
+
+/** A small real portrait JPEG (long side 360 px) so the test stays fast on 2 cores. */
+async function smallPortrait(name: string): Promise<Buffer> {
+  return sharp(evalFile('id_portraits', 'images', name)).rotate().resize(360, 360, { fit: 'inside' }).jpeg({ quality: 90 }).toBuffer();
+}
+
+async function expectCutoutPng(path: string, width: number, height: number): Promise<void> {
+  const { data, info } = await sharp(path, { failOn: 'truncated' }).raw().toBuffer({ resolveWithObject: true });
+  expect([info.width, info.height, info.channels]).toEqual([width, height, 4]);
+  // A cut-out: some pixels transparent, some opaque.
+  let clear = 0;
+  let opaque = 0;
+  for (let i = 3; i < data.length; i += 4) {
+    if (data[i] === 0) clear++;
+    else if (data[i] === 255) opaque++;
+  }
+  expect(clear).toBeGreaterThan(info.width * info.height * 0.05);
+  expect(opaque).toBeGreaterThan(info.width * info.height * 0.05);
+}
+
+describe('batch export', () => {
+  let root: string;
+  let input: string;
+  let output: string;
+  let sizes: Map<string, { width: number; height: number }>;
+
+  beforeAll(async () => {
+    root = tempDir('cutout-batch-');
+    input = join(root, 'class');
+    output = join(input, 'export'); // inside the input tree: must not be scanned
+    mkdirSync(join(input, 'sub', 'deep'), { recursive: true });
+    sizes = new Map();
+    const place = ['a.jpg', 'b.jpg', 'sub/c.jpg', 'sub/deep/d.jpg'];
+    for (let i = 0; i < place.length; i++) {
+      const bytes = await smallPortrait(PORTRAITS[i]);
+      writeFileSync(join(input, place[i]), bytes);
+      const m = await sharp(bytes).metadata();
+      sizes.set(place[i], { width: m.width!, height: m.height! });
+    }
+    const good = readFileSync(join(input, 'a.jpg'));
+    writeFileSync(join(input, 'sub', 'truncated.jpg'), good.subarray(0, Math.floor(good.length / 2)));
+    writeFileSync(join(input, 'empty.png'), '');
+    writeFileSync(join(input, 'Thumbs.db'), 'x');
+    writeFileSync(join(input, '.DS_Store'), 'x');
+  });
+
+  it('mirrors the tree, reports corrupt files and finishes the rest', async () => {
+    const files: BatchFileEvent[] = [];
+    const statuses: BatchStatus[] = [];
+    const summary = await runBatch([input], output, { mode: 'portrait', recursive: true, nameTemplate: '{name}_cutout', jobs: 2 }, env, {
+      onFile: (e) => files.push(e),
+      onStatus: (s) => statuses.push(s),
+    });
+    expect([summary.total, summary.done, summary.failed, summary.skipped]).toEqual([6, 4, 2, 0]);
+    for (const [rel, size] of sizes) await expectCutoutPng(join(output, rel.replace('.jpg', '_cutout.png')), size.width, size.height);
+    const report = JSON.parse(readFileSync(join(output, 'report.json'), 'utf8')) as BatchReport;
+    expect(report.entries).toHaveLength(6);
+    const failed = report.entries.filter((e) => e.status === 'failed').map((e) => [e.input.slice(input.length), e.code]);
+    expect(failed.sort()).toEqual([['/empty.png', 'INPUT_UNSUPPORTED'], ['/sub/truncated.jpg', 'INPUT_UNSUPPORTED']]);
+    const csv = readFileSync(join(output, 'report.csv'), 'utf8').trim().split('\r\n');
+    expect(csv).toHaveLength(7);
+    expect(files).toHaveLength(6);
+    const last = statuses[statuses.length - 1];
+    expect([last.finished, last.total]).toEqual([6, 6]);
+    expect(statuses.some((s) => s.current.length > 0)).toBe(true);
+  });
+
+  it('resume skips what is done, redoes a changed input; retry-failed redoes only failures', async () => {
+    writeFileSync(join(input, 'b.jpg'), await smallPortrait(PORTRAITS[3]));
+    const resumed = await runBatch([input], output, { mode: 'portrait', recursive: true, nameTemplate: '{name}_cutout', jobs: 2, resume: true }, env);
+    // a, c, d unchanged -> skipped; b changed -> redone; the two corrupt files are tried again.
+    expect([resumed.skipped, resumed.done, resumed.failed]).toEqual([3, 1, 2]);
+
+    writeFileSync(join(input, 'sub', 'truncated.jpg'), await smallPortrait(PORTRAITS[2]));
+    const retried = await runBatch([input], output, { mode: 'portrait', recursive: true, nameTemplate: '{name}_cutout', jobs: 2, retryFailed: true }, env);
+    expect([retried.done, retried.failed, retried.skipped]).toEqual([1, 1, 4]);
+    await expectCutoutPng(join(output, 'sub', 'truncated_cutout.png'), sizes.get('sub/c.jpg')!.width, sizes.get('sub/c.jpg')!.height);
+
+    // Other options -> another options hash -> nothing is skipped.
+    const other = await runBatch([input], output, { mode: 'portrait', recursive: true, nameTemplate: '{name}_cutout', jobs: 2, resume: true, background: { kind: 'color', hex: '#438EDB' } }, env);
+    expect(other.skipped).toBe(0);
+  });
+
+  it('cancels between files, writes the report, and a resume completes the rest', async () => {
+    const out = join(root, 'cancel-out');
+    const ac = new AbortController();
+    await expect(
+      runBatch([input], out, { mode: 'portrait', recursive: true, jobs: 1 }, env, {
+        signal: ac.signal,
+        onFile: (e) => {
+          if (e.entry.status === 'done') ac.abort();
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BatchReport;
+    expect(report.summary.isCancelled).toBe(true);
+    expect(report.entries.filter((e) => e.status === 'cancelled').length).toBeGreaterThan(0);
+    const doneBefore = report.entries.filter((e) => e.status === 'done').length;
+    const resumed = await runBatch([input], out, { mode: 'portrait', recursive: true, jobs: 2, resume: true }, env);
+    expect(resumed.skipped).toBe(doneBefore);
+    expect(resumed.done + resumed.skipped + resumed.failed).toBe(resumed.total);
+    expect(resumed.cancelled).toBe(0);
+  });
+
+  it('refuses an output folder under a file with OUTPUT_NOT_WRITABLE', async () => {
+    const file = join(root, 'a-file');
+    writeFileSync(file, 'x');
+    await expect(runBatch([input], join(file, 'out'), { mode: 'portrait' }, env)).rejects.toMatchObject({ code: 'OUTPUT_NOT_WRITABLE' });
+  });
+});
