@@ -190,7 +190,7 @@ export async function prepareSticker(input: string, options: StickerOptions, env
       const mask = await runMaskModel(frame, model, { provider: env.provider, threads: env.threads });
       const t2 = performance.now();
       timings.segmentMs += t2 - t1;
-      alpha = upsampleMaskGuided(mask.mask, mask.width, mask.height, frame);
+      alpha = stretchProbability(upsampleMaskGuided(mask.mask, mask.width, mask.height, frame));
       fg = estimateColours(frame, alpha);
       anchor = { frame, alpha, fg };
       timings.refineMs += performance.now() - t2;
@@ -318,6 +318,26 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
       knobs.scale *= Math.max(0.6, Math.min(0.92, 1 / Math.sqrt(over)));
     }
   }
+}
+
+/** Mask probabilities at or below this are background, at or above PROB_HIGH foreground. */
+export const PROB_LOW = 0.15;
+export const PROB_HIGH = 0.85;
+
+/**
+ * Maps a segmentation probability to sticker alpha by a linear stretch of [PROB_LOW, PROB_HIGH]
+ * to [0, 1] (in place). Segmenters are not matting models: the anime model leaves 0.02..0.2 haze
+ * over the whole background and 0.9..0.97 inside the character. Stretched, the haze is gone,
+ * the edge ramp stays, and foreground estimation (whose cost grows with the number of soft
+ * pixels) works on ~4x fewer pixels.
+ */
+export function stretchProbability(p: Float32Array): Float32Array {
+  const scale = 1 / (PROB_HIGH - PROB_LOW);
+  for (let i = 0; i < p.length; i++) {
+    const v = (p[i] - PROB_LOW) * scale;
+    p[i] = v <= 0 ? 0 : v >= 1 ? 1 : v;
+  }
+  return p;
 }
 
 /**
