@@ -9,6 +9,8 @@ import type { BatchFormat, BatchModeId, BatchStatus } from '../../core/batch/typ
 import { parseBackground } from '../../core/image/composite';
 import { createCliEnv } from '../cli-env';
 import { intFlag, type CliCommand, type CliIo } from '../command';
+import { SpecLibrary } from '../../core/idphoto/spec';
+import { specLibraryPath } from './idphoto';
 
 const MODES: BatchModeId[] = ['portrait', 'anime', 'idphoto', 'sticker'];
 const FORMATS: Record<string, BatchFormat> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp', gif: 'gif' };
@@ -107,6 +109,14 @@ export const batchCommand: CliCommand = {
     const env = createCliEnv({ provider: values.provider, threads: intFlag(values.threads, 'threads') });
     const extensions = values.ext?.split(',').map((e) => e.trim().replace(/^\./, '').toLowerCase()).filter(Boolean);
 
+    let extra: Record<string, unknown> | undefined;
+    let spec = values.spec;
+    if (mode === 'idphoto') {
+      const library = await SpecLibrary.load(specLibraryPath(), []);
+      const resolved = library.get(values.spec ?? 'icao-35x45');
+      spec = resolved.id;
+      extra = { spec: resolved };
+    }
     const bar = io.isTty && !values.quiet ? makeTtyBar(io) : undefined;
     let lastPlainMs = 0;
     try {
@@ -122,7 +132,8 @@ export const batchCommand: CliCommand = {
           background: values.bg ? parseBackground(values.bg) : undefined,
           refine,
           modelId: values.model,
-          spec: values.spec,
+          spec,
+          extra,
           jobs,
           resume: values.resume,
           retryFailed: values['retry-failed'],

@@ -10,6 +10,10 @@ import { getSession } from '../inference/session';
 import { writeFileAtomic } from '../io/atomic-write';
 import { resolveMaskModel } from '../pipelines/cutout';
 import { runMaskModel, type MaskResult } from '../segment/mask-model';
+import { runIdPhotoJob } from '../idphoto/id-photo-job';
+import { parseSpec } from '../idphoto/spec';
+import { makeSticker, validateStickerOptions } from '../sticker/make-sticker';
+import type { StickerJobOptions } from '../../../shared/jobs';
 import type { RefinePool } from './refine-pool';
 import type { BatchFormat, BatchModeId, BatchOptions } from './types';
 
@@ -92,20 +96,77 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
   };
 }
 
-/** A mode whose core has not landed in this build: refuses the batch with a clear message. */
-function makeUnavailableMode(id: BatchModeId, inputExtensions: readonly string[], defaultFormat: BatchFormat, why: string): BatchModeHandler {
-  const refuse = (): never => {
-    throw new AppError('INVALID_ARGUMENT', `Batch mode "${id}" is not available in this build: ${why}`);
+/**
+ * A mode whose pipeline is one call per file (its own decode, inference and atomic write): it runs
+ * in the finish stage, up to `jobs` files at once.
+ */
+function makeWholeFileMode(
+  id: BatchModeId,
+  inputExtensions: readonly string[],
+  formats: readonly BatchFormat[],
+  validate: (mctx: ModeContext) => void,
+  processFile: (input: string, output: string, mctx: ModeContext) => Promise<unknown>,
+): BatchModeHandler {
+  return {
+    id,
+    inputExtensions,
+    formats,
+    defaultFormat: formats[0],
+    usesRefinePool: false,
+    async start(mctx) {
+      validate(mctx);
+      const stages: ModeStages<string, string> = {
+        decode: async (input) => input,
+        infer: async (input) => input,
+        finish: async (input, output) => {
+          await processFile(input, output, mctx);
+        },
+      };
+      return stages as ModeStages;
+    },
   };
-  return { id, inputExtensions, formats: [defaultFormat], defaultFormat, usesRefinePool: false, start: async () => refuse() };
+}
+
+/** The ID-photo spec object a host resolved from its spec library (core knows no resource paths). */
+function idSpecOf(mctx: ModeContext): { id: string; [field: string]: unknown } {
+  const spec = mctx.options.extra?.spec as { id: string; [field: string]: unknown } | undefined;
+  if (!spec || typeof spec !== 'object') throw new AppError('INVALID_ARGUMENT', 'ID photo batches need a spec: --spec ID (see `cutout idphoto --list-specs`)');
+  return spec;
+}
+
+/** ID photo per input: the spec object in options.extra.spec (its id in options.spec), background colour, refine. */
+const idPhotoMode = makeWholeFileMode(
+  'idphoto',
+  IMAGE_EXTENSIONS,
+  ['jpeg', 'png'],
+  (mctx) => void parseSpec(idSpecOf(mctx), 'batch'),
+  (input, output, mctx) => {
+    const { options, env, signal } = mctx;
+    const background = options.background.kind === 'color' ? options.background.hex : undefined;
+    return runIdPhotoJob(input, output, { spec: idSpecOf(mctx), background, refine: options.refine }, env, { signal });
+  },
+);
+
+/** Sticker per video: `extra` carries StickerJobOptions (size, fps, preset, ...); format gif or webp. */
+const stickerMode = makeWholeFileMode(
+  'sticker',
+  VIDEO_EXTENSIONS,
+  ['gif', 'webp'],
+  (mctx) => validateStickerOptions(stickerOptionsOf(mctx)),
+  (input, output, mctx) => makeSticker(input, output, stickerOptionsOf(mctx), mctx.env, { signal: mctx.signal }),
+);
+
+function stickerOptionsOf(mctx: ModeContext): StickerJobOptions {
+  const format = mctx.options.format === 'webp' ? 'webp' : 'gif';
+  return { ...(mctx.options.extra as StickerJobOptions | undefined), format };
 }
 
 /** Every batch mode by id. */
 export const BATCH_MODES: Record<BatchModeId, BatchModeHandler> = {
   portrait: makeCutoutMode('portrait'),
   anime: makeCutoutMode('anime'),
-  idphoto: makeUnavailableMode('idphoto', IMAGE_EXTENSIONS, 'jpeg', 'the ID photo pipeline (issue 5) is not in core yet'),
-  sticker: makeUnavailableMode('sticker', VIDEO_EXTENSIONS, 'gif', 'the sticker pipeline (issue 6) is not in core yet'),
+  idphoto: idPhotoMode,
+  sticker: stickerMode,
 };
 
 /** The handler of a mode; INVALID_ARGUMENT for an unknown one. */
