@@ -33,6 +33,11 @@ export interface CutoutResult {
   alpha: Float32Array;
   /** The decoded source (for previews and re-mattes). */
   source: RgbaImage;
+  /** Estimated foreground colours (RGBA, A = alpha); the raw source for refine 'off'. */
+  foreground: RgbaImage;
+  /** Refine 'full': the trimap that was solved (the user's if given) and the automatic one (for the brush overlay and eraser). */
+  trimap?: Uint8Array;
+  autoTrimap?: Uint8Array;
   modelId: string;
   provider: ProviderName;
   timings: CutoutTimings;
@@ -75,6 +80,9 @@ export async function cutoutImage(input: string | Uint8Array, options: CutoutOpt
   return {
     image,
     alpha: refined.alpha,
+    foreground: refined.foreground,
+    trimap: refined.trimap,
+    autoTrimap: refined.autoTrimap,
     source,
     modelId: model.entry.id,
     provider: mask.provider,
