@@ -23,21 +23,31 @@ const A_LOW = 0.002;
 const A_HIGH = 0.998;
 
 /**
- * Area-averaged downsample of `count` planes computed by `value(i, plane)` by an integer factor.
- * Returns the low-resolution planes (lw x lh).
+ * Area-averaged downsample by an integer factor of the 7 planes blur-fusion's large pass needs:
+ * a, then I·a (r, g, b), then I (r, g, b), intensities in 0..1. Planes are lw x lh.
  */
-function downsamplePlanes(width: number, height: number, factor: number, count: number, value: (i: number, plane: number) => number): { planes: Float32Array[]; lw: number; lh: number } {
+function downsampleFusionPlanes(data: Uint8Array, alpha: Float32Array, width: number, height: number, factor: number): { planes: Float32Array[]; lw: number; lh: number } {
   const lw = Math.ceil(width / factor);
   const lh = Math.ceil(height / factor);
-  const planes = Array.from({ length: count }, () => new Float32Array(lw * lh));
+  const planes = Array.from({ length: 7 }, () => new Float32Array(lw * lh));
+  const [pa, par, pag, pab, pr, pg, pb] = planes;
   const weight = new Float32Array(lw * lh);
   for (let y = 0; y < height; y++) {
-    const ly = (y / factor) | 0;
-    for (let x = 0; x < width; x++) {
-      const l = ly * lw + ((x / factor) | 0);
-      const i = y * width + x;
+    const rowL = ((y / factor) | 0) * lw;
+    for (let x = 0, i = y * width, j = i * 4; x < width; x++, i++, j += 4) {
+      const l = rowL + ((x / factor) | 0);
+      const a = alpha[i];
+      const r = data[j] / 255;
+      const g = data[j + 1] / 255;
+      const b = data[j + 2] / 255;
       weight[l]++;
-      for (let c = 0; c < count; c++) planes[c][l] += value(i, c);
+      pa[l] += a;
+      par[l] += r * a;
+      pag[l] += g * a;
+      pab[l] += b * a;
+      pr[l] += r;
+      pg[l] += g;
+      pb[l] += b;
     }
   }
   for (const p of planes) for (let l = 0; l < p.length; l++) p[l] /= weight[l];
@@ -80,11 +90,7 @@ export function estimateForeground(image: RgbaImage, alpha: Float32Array, option
   // Pass 1 (large radius) on a downsampled grid: means of a, I·a and I.
   const rl = options.largeRadiusPx ?? defaultForegroundRadius(W, H);
   const factor = Math.max(1, Math.floor(rl / 3));
-  const { planes, lw, lh } = downsamplePlanes(W, H, factor, 7, (i, c) => {
-    if (c === 0) return alpha[i];
-    const v = data[i * 4 + ((c - 1) % 3)] / 255;
-    return c <= 3 ? v * alpha[i] : v;
-  });
+  const { planes, lw, lh } = downsampleFusionPlanes(data, alpha, W, H, factor);
   const lr = Math.max(1, Math.round(rl / factor));
   const scratch = new Float32Array(lw * lh);
   const blurred = planes.map((p) => boxMean(p, lw, lh, lr, new Float32Array(lw * lh), scratch));
