@@ -100,7 +100,26 @@ export type JobSpec =
   | { kind: 'cutout'; input: string; output: string; options: CutoutOptions }
   | { kind: 'idphoto'; input: string; output: string; options: IdPhotoJobOptions }
   | { kind: 'sticker'; input: string; output: string; options: StickerJobOptions }
-  | { kind: 'batch'; inputs: string[]; outputDir: string; options: Record<string, unknown> };
+  | { kind: 'batch'; inputs: string[]; outputDir: string; options: BatchJobOptions };
+
+/** Options of a batch job (plain data; see docs/batch.md). */
+export interface BatchJobOptions {
+  mode: 'portrait' | 'anime' | 'idphoto' | 'sticker';
+  recursive?: boolean;
+  /** Output name template without extension: {name} {ext} {mode} {spec} {bg} {index}. */
+  nameTemplate?: string;
+  format?: 'png' | 'jpeg' | 'webp' | 'gif';
+  background?: Background;
+  refine?: RefineMode;
+  modelId?: string;
+  /** ID-photo spec object (idphoto mode), as the idphoto job takes it. */
+  idSpec?: { id: string; [field: string]: unknown };
+  /** Sticker options (sticker mode). */
+  sticker?: StickerJobOptions;
+  jobs?: number;
+  resume?: boolean;
+  retryFailed?: boolean;
+}
 
 /** Progress of one job; throttled to at most 10 per second per job. */
 export interface JobProgress {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/main/core/batch/run-batch';
+import { runJob } from '../../src/main/engine/run-job';
 import type { BatchFileEvent, BatchStatus } from '../../src/main/core/batch/types';
 import type { BatchReport } from '../../src/main/core/batch/report';
 import { evalFile, tempDir, testEnv } from '../helpers/env';
@@ -113,6 +114,18 @@ describe('batch export', () => {
     expect(resumed.skipped).toBe(doneBefore);
     expect(resumed.done + resumed.skipped + resumed.failed).toBe(resumed.total);
     expect(resumed.cancelled).toBe(0);
+  });
+
+  it('runs as an engine job (kind batch) and returns the failures for the UI', async () => {
+    const out = join(root, 'job-out');
+    const progress: number[] = [];
+    const result = (await runJob({ kind: 'batch', inputs: [join(input, 'a.jpg'), join(input, 'empty.png')], outputDir: out, options: { mode: 'portrait', nameTemplate: '{name}_{mode}' } }, env, {
+      onProgress: (e) => progress.push(e.done),
+    })) as { done: number; failures: { input: string; code: string }[] };
+    expect(result.done).toBe(1);
+    expect(result.failures.map((f) => f.code)).toEqual(['INPUT_UNSUPPORTED']);
+    await expectCutoutPng(join(out, 'a_portrait.png'), sizes.get('a.jpg')!.width, sizes.get('a.jpg')!.height);
+    expect(progress[progress.length - 1]).toBe(2);
   });
 
   it('refuses an output folder under a file with OUTPUT_NOT_WRITABLE', async () => {

@@ -3,6 +3,7 @@
 // (see docs/architecture.md); a kind without a case fails with JOB_KIND_UNSUPPORTED.
 import { AppError } from '../../shared/errors';
 import type { JobSpec } from '../../shared/jobs';
+import { runBatch } from '../core/batch/run-batch';
 import type { CoreEnv } from '../core/env';
 import { runIdPhotoJob } from '../core/idphoto/id-photo-job';
 import { cutoutToFile } from '../core/pipelines/cutout';
@@ -18,8 +19,11 @@ export async function runJob(spec: JobSpec, env: CoreEnv, ctx: RunContext): Prom
       return makeSticker(spec.input, spec.output, spec.options, env, ctx);
     case 'idphoto':
       return runIdPhotoJob(spec.input, spec.output, spec.options, env, ctx);
-    case 'batch':
-      throw new AppError('JOB_KIND_UNSUPPORTED', `Jobs of kind "${spec.kind}" are not available in this build yet`, { detail: { kind: spec.kind } });
+    case 'batch': {
+      const { idSpec, sticker, ...options } = spec.options;
+      const extra = idSpec ? { spec: idSpec } : sticker ? { ...sticker } : undefined;
+      return runBatch(spec.inputs, spec.outputDir, { ...options, spec: idSpec?.id, extra }, env, ctx);
+    }
     default: {
       const kind = (spec as { kind?: unknown }).kind;
       throw new AppError('JOB_KIND_UNSUPPORTED', `Unknown job kind "${String(kind)}"`, { detail: { kind } });

@@ -13,7 +13,7 @@ export const REPORT_CSV = 'report.csv';
 /** The content of report.json. */
 export interface BatchReport {
   version: 1;
-  summary: Omit<BatchSummary, 'reportJson' | 'reportCsv'>;
+  summary: Omit<BatchSummary, 'reportJson' | 'reportCsv' | 'failures'>;
   entries: BatchEntry[];
 }
 

@@ -270,7 +270,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   };
   const paths = await writeReports(outDir, { version: 1, summary: summaryCore, entries });
   if (isCancelled) throw new CancelledError();
-  return { ...summaryCore, reportJson: paths.json, reportCsv: paths.csv };
+  return { ...summaryCore, reportJson: paths.json, reportCsv: paths.csv, failures: entries.filter((e) => e.status === 'failed') };
 }
 
 /** Whether a journalled 'done' record still holds: same input size, mtime, options and output, and the output exists. */

@@ -109,4 +109,6 @@ export interface BatchSummary {
   isCancelled: boolean;
   reportJson: string;
   reportCsv: string;
+  /** The failed entries (for a UI list with "show file" / "retry failed"); all entries are in report.json. */
+  failures: BatchEntry[];
 }
