@@ -12,7 +12,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
   return {
     name,
     summary: subject === 'person' ? 'cut people out of photos' : 'cut anime characters out of pictures',
-    usage: `cutout ${name} IN... -o OUT [--bg '#438EDB'|white|blue|red|transparent] [--model ID] [--refine off|fast|full] [--trimap FILE] [--provider auto|cpu|webgpu|...] [--threads N]
+    usage: `cutout ${name} IN... -o OUT [--bg '#438EDB'|white|blue|red|transparent] [--model ID] [--refine off|fast|full (default full)] [--trimap FILE] [--provider auto|cpu|webgpu|...] [--threads N]
   OUT is a file for one input, a folder for several. PNG keeps transparency; .jpg flattens.`,
     async run(argv, io) {
       const { values, positionals } = parseArgs({
@@ -22,7 +22,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
           out: { type: 'string', short: 'o' },
           bg: { type: 'string', default: 'transparent' },
           model: { type: 'string' },
-          refine: { type: 'string', default: 'fast' },
+          refine: { type: 'string', default: 'full' },
           trimap: { type: 'string' },
           provider: { type: 'string' },
           threads: { type: 'string' },

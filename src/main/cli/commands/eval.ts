@@ -12,7 +12,7 @@ import { intFlag, type CliCommand } from '../command';
 export const evalCommand: CliCommand = {
   name: 'eval',
   summary: 'score a model on an evaluation set (IoU, SAD, MSE, gradient error)',
-  usage: `cutout eval --set DIR --task person|anime [--model ID] [--refine off|fast|full] [--limit N] [--json FILE] [--provider P]
+  usage: `cutout eval --set DIR --task person|anime [--model ID] [--refine off|fast|full (default full)] [--limit N] [--json FILE] [--provider P]
   DIR holds images/ and alpha/ (soft ground truth) or masks/ (binary). SAD and Grad are reported /1000.`,
   async run(argv, io) {
     const { values } = parseArgs({
@@ -21,7 +21,7 @@ export const evalCommand: CliCommand = {
         set: { type: 'string' },
         task: { type: 'string', default: 'person' },
         model: { type: 'string' },
-        refine: { type: 'string', default: 'fast' },
+        refine: { type: 'string', default: 'full' },
         limit: { type: 'string' },
         json: { type: 'string' },
         provider: { type: 'string' },

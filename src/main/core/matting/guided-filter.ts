@@ -8,6 +8,8 @@ import { boxMean } from './box-filter';
 export interface GuidedFilterOptions {
   radiusPx?: number;
   eps?: number;
+  /** Alpha below this becomes 0 and above 1 − snap becomes 1 (default 0.04). */
+  snap?: number;
 }
 
 /** Luma in 0..1 (Rec. 601 weights) of an RGBA image. */
@@ -68,5 +70,15 @@ export function upsampleMaskGuided(mask: Float32Array, maskW: number, maskH: num
   const up = resizeFloatBilinear(mask, maskW, maskH, width, height);
   if (width === maskW && height === maskH) return up;
   const r = options.radiusPx ?? defaultGuidedRadius(width, height, maskW, maskH);
-  return guidedFilterGray(lumaOf(image), up, width, height, r, options.eps ?? 1e-3);
+  const q = guidedFilterGray(lumaOf(image), up, width, height, r, options.eps ?? 1e-3);
+  // The filter's linear model leaks a few percent of alpha into flat regions next to an edge;
+  // summed over a whole background that costs more SAD than the edge gains. Snap the tails.
+  const lo = options.snap ?? 0.04;
+  const hi = 1 - lo;
+  for (let i = 0; i < q.length; i++) {
+    const v = q[i];
+    if (v < lo) q[i] = 0;
+    else if (v > hi) q[i] = 1;
+  }
+  return q;
 }
