@@ -5,10 +5,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeGif } from '../../src/main/core/gif/encode-gif';
+import { estimateForeground } from '../../src/main/core/matting/foreground';
 import { upsampleMaskGuided } from '../../src/main/core/matting/guided-filter';
 import { runMaskModel } from '../../src/main/core/segment/mask-model';
 import { addOutline, cropResample } from '../../src/main/core/sticker/compose';
-import { flattenForGif, makeSticker, prepareSticker, renderSticker, resolveStickerModel } from '../../src/main/core/sticker/make-sticker';
+import { flattenForGif, makeSticker, prepareSticker, renderSticker, resolveStickerModel, stretchProbability } from '../../src/main/core/sticker/make-sticker';
 import { binarizeWithHysteresis, hysteresisBand, meanAlphaChange, smoothAlphaSequence } from '../../src/main/core/sticker/temporal';
 import { resolveFfmpeg, runTool } from '../../src/main/core/video/ffmpeg';
 import { streamFrames } from '../../src/main/core/video/extract-frames';
@@ -49,6 +50,11 @@ export const section: BenchSection = {
       alphas = decoded.map((f, i) => upsampleMaskGuided(masks[i].mask, masks[i].width, masks[i].height, f));
     }, { n });
     rows.push({ name: 'refine: guided-filter upsample', ...refine, value: fps(refine.medianMs), unit: 'frames/s' });
+    for (const a of alphas) stretchProbability(a);
+    const fgT = await ctx.measure(() => {
+      for (let i = 0; i < decoded.length; i++) estimateForeground(decoded[i], alphas[i]);
+    }, { n });
+    rows.push({ name: 'refine: probability stretch + foreground colours (blur-fusion)', ...fgT, value: fps(fgT.medianMs), unit: 'frames/s' });
 
     let smooth: Float32Array[] = [];
     const sm = await ctx.measure(() => {
