@@ -1,6 +1,7 @@
 // Sticker composition: the union of the subject's boxes over all frames plus padding, the crop
 // and resample of colour + alpha to the output size, and the optional outline stroke. Pure
 // typed-array code (core).
+import { chamferDistance } from '../trimap/trimap';
 
 /** An axis-aligned box in pixels, x1/y1 exclusive. */
 export interface Box {
@@ -131,43 +132,13 @@ export function cropResample(rgba: Uint8Array, alpha: Float32Array, frameW: numb
 }
 
 /**
- * Distance (in pixels, 3-4 chamfer approximation of Euclidean) from every pixel to the nearest
- * pixel with alpha >= 0.5.
+ * Distance in pixels from every pixel to the nearest pixel with alpha >= 0.5 (the chamfer
+ * transform the trimap uses; Infinity when there is no subject).
  */
 export function distanceToSubject(alpha: Float32Array, width: number, height: number): Float32Array {
-  const INF = 1e9;
-  const d = new Float32Array(width * height);
-  for (let i = 0; i < d.length; i++) d[i] = alpha[i] >= 0.5 ? 0 : INF;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      let v = d[i];
-      if (v === 0) continue;
-      if (x > 0) v = Math.min(v, d[i - 1] + 3);
-      if (y > 0) {
-        v = Math.min(v, d[i - width] + 3);
-        if (x > 0) v = Math.min(v, d[i - width - 1] + 4);
-        if (x + 1 < width) v = Math.min(v, d[i - width + 1] + 4);
-      }
-      d[i] = v;
-    }
-  }
-  for (let y = height - 1; y >= 0; y--) {
-    for (let x = width - 1; x >= 0; x--) {
-      const i = y * width + x;
-      let v = d[i];
-      if (v === 0) continue;
-      if (x + 1 < width) v = Math.min(v, d[i + 1] + 3);
-      if (y + 1 < height) {
-        v = Math.min(v, d[i + width] + 3);
-        if (x + 1 < width) v = Math.min(v, d[i + width + 1] + 4);
-        if (x > 0) v = Math.min(v, d[i + width - 1] + 4);
-      }
-      d[i] = v;
-    }
-  }
-  for (let i = 0; i < d.length; i++) d[i] /= 3;
-  return d;
+  const seeds = new Uint8Array(alpha.length);
+  for (let i = 0; i < alpha.length; i++) seeds[i] = alpha[i] >= 0.5 ? 1 : 0;
+  return chamferDistance(seeds, width, height);
 }
 
 /**
