@@ -13,8 +13,20 @@ import onnx
 from onnx import numpy_helper, shape_inference
 
 
+UNRESOLVED = set()
+
+
 def dims_of(vi):
-    return [d.dim_value if d.HasField("dim_value") else 1 for d in vi.type.tensor_type.shape.dim]
+    """Static dims; an unresolved dim counts as 1 (right for pooled 1x1 tensors, wrong for a
+    dynamic H/W graph, which is reported on stderr)."""
+    dims = []
+    for d in vi.type.tensor_type.shape.dim:
+        if d.HasField("dim_value"):
+            dims.append(d.dim_value)
+        else:
+            UNRESOLVED.add(vi.name)
+            dims.append(1)
+    return dims
 
 
 def main():
@@ -67,6 +79,15 @@ def main():
         if f:
             flops += f
             by_op[node.op_type] = by_op.get(node.op_type, 0) + f
+    unresolved_outputs = [n.name or n.op_type for n in inferred.graph.node if n.op_type in ("Conv", "ConvTranspose") and n.output[0] in UNRESOLVED]
+    if unresolved_outputs:
+        import sys
+
+        print(
+            f"warning: {len(unresolved_outputs)} conv outputs have sizes shape inference left open; they are counted "
+            f"as 1x1 (right only after global pooling). For dynamic graphs count with forward hooks.",
+            file=sys.stderr,
+        )
     print(json.dumps({"flops": int(flops), "params": params, "by_op": by_op}))
 
 
