@@ -1,7 +1,8 @@
 // Unit tests of the renderer's background picker, job tracker, i18n table, error text,
 // shortcuts and pixel helpers (no DOM).
 import { describe, expect, it } from 'vitest';
-import { applyAlpha, flattenPixel, normalizeHex, pastePlane, unionBox } from '../../../src/renderer/src/lib/canvas/pixels';
+import { normalizeHex } from '../../../src/shared/color';
+import { applyAlpha, flattenPixel, pastePlane, unionBox } from '../../../src/renderer/src/lib/canvas/pixels';
 import { describeError } from '../../../src/renderer/src/lib/error-text';
 import { detectLocale, MESSAGES, TABLES, translate } from '../../../src/renderer/src/lib/i18n';
 import { displayCombo, matchShortcut } from '../../../src/renderer/src/lib/shortcuts';

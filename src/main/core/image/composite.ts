@@ -1,15 +1,15 @@
 // Compositing a cut-out: alpha + foreground colours over a solid colour, or kept transparent.
 // Pure typed-array code (core).
+import { parseHex } from '../../../shared/color';
 import { AppError } from '../../../shared/errors';
 import type { Background } from '../../../shared/jobs';
 import type { RgbaImage } from './decode';
 
 /** Parses '#RGB' or '#RRGGBB' to [r, g, b]; INVALID_ARGUMENT otherwise. */
 export function parseHexColor(hex: string): [number, number, number] {
-  const m = /^#?([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(hex.trim());
-  if (!m) throw new AppError('INVALID_ARGUMENT', `"${hex}" is not a colour: use #RRGGBB`, { detail: { value: hex } });
-  const h = m[1].length === 3 ? m[1].replace(/./g, (c) => c + c) : m[1];
-  return [parseInt(h.slice(0, 2), 16), parseInt(h.slice(2, 4), 16), parseInt(h.slice(4, 6), 16)];
+  const rgb = parseHex(hex);
+  if (!rgb) throw new AppError('INVALID_ARGUMENT', `"${hex}" is not a colour: use #RRGGBB`, { detail: { value: hex } });
+  return rgb;
 }
 
 /** Named background presets (ID-photo colours) accepted wherever a colour is. */

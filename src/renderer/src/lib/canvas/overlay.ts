@@ -1,6 +1,6 @@
 // Pure colouring of the trimap overlay (renderer): background red, unknown amber, foreground green,
 // painted into an RGBA buffer inside a box so a brush stroke recolours only what it touched.
-import type { PixelBox } from './pixels';
+import { clampBox, type PixelBox } from './pixels';
 import { TRIMAP_BG, TRIMAP_FG } from './stroke';
 
 /** Overlay colours as [r, g, b, a]. */
@@ -12,11 +12,7 @@ export const OVERLAY_COLORS = {
 
 /** Writes the overlay colour of each trimap value into `out` (RGBA), inside `box` or everywhere. */
 export function paintTrimapOverlay(trimap: Uint8Array, width: number, out: Uint8ClampedArray | Uint8Array, box?: PixelBox): void {
-  const height = trimap.length / width;
-  const x0 = box ? Math.max(0, box.x) : 0;
-  const y0 = box ? Math.max(0, box.y) : 0;
-  const x1 = box ? Math.min(width, box.x + box.w) : width;
-  const y1 = box ? Math.min(height, box.y + box.h) : height;
+  const { x0, y0, x1, y1 } = clampBox(width, trimap.length / width, box);
   for (let y = y0; y < y1; y++) {
     for (let x = x0; x < x1; x++) {
       const i = y * width + x;

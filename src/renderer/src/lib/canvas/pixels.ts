@@ -1,5 +1,5 @@
 // Pure pixel helpers of the renderer: build the cut-out RGBA from colours + alpha, patch a region
-// after a re-matte, sample colours, parse hex. No DOM; the canvas code passes ImageData.data in.
+// after a re-matte, sample colours. No DOM; the canvas code passes ImageData.data in.
 
 /** An axis-aligned box in image pixels: [x, x + w) × [y, y + h). */
 export interface PixelBox {
@@ -9,28 +9,15 @@ export interface PixelBox {
   h: number;
 }
 
-/** Parses '#RGB' / '#RRGGBB' to [r, g, b], or null when it is not a colour. */
-export function parseHex(hex: string): [number, number, number] | null {
-  const m = /^#?([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(hex.trim());
-  if (!m) return null;
-  const h = m[1].length === 3 ? m[1].replace(/./g, (c) => c + c) : m[1];
-  return [parseInt(h.slice(0, 2), 16), parseInt(h.slice(2, 4), 16), parseInt(h.slice(4, 6), 16)];
-}
-
-/** Normalises a colour to '#RRGGBB' upper case, or null. */
-export function normalizeHex(hex: string): string | null {
-  const rgb = parseHex(hex);
-  if (!rgb) return null;
-  return '#' + rgb.map((v) => v.toString(16).padStart(2, '0')).join('').toUpperCase();
+/** The part of `box` (or the whole image) that lies inside a width x height image, as x0..x1, y0..y1 (exclusive ends). */
+export function clampBox(width: number, height: number, box?: PixelBox): { x0: number; y0: number; x1: number; y1: number } {
+  if (!box) return { x0: 0, y0: 0, x1: width, y1: height };
+  return { x0: Math.max(0, box.x), y0: Math.max(0, box.y), x1: Math.min(width, box.x + box.w), y1: Math.min(height, box.y + box.h) };
 }
 
 /** Writes RGB from `colors` (RGBA) and A from `alpha` (one byte per pixel) into `out` (RGBA), inside `box` or everywhere. */
 export function applyAlpha(colors: Uint8ClampedArray | Uint8Array, alpha: Uint8Array, width: number, out: Uint8ClampedArray | Uint8Array, box?: PixelBox): void {
-  const height = alpha.length / width;
-  const x0 = box ? Math.max(0, box.x) : 0;
-  const y0 = box ? Math.max(0, box.y) : 0;
-  const x1 = box ? Math.min(width, box.x + box.w) : width;
-  const y1 = box ? Math.min(height, box.y + box.h) : height;
+  const { x0, y0, x1, y1 } = clampBox(width, alpha.length / width, box);
   for (let y = y0; y < y1; y++) {
     for (let x = x0; x < x1; x++) {
       const i = y * width + x;

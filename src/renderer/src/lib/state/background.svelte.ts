@@ -1,7 +1,7 @@
 // Background picker state (rune class, renderer): presets, custom colour, transparent. The preview
 // composites on a canvas from this state, so a change needs no engine round trip.
 import type { Background } from '../../../../shared/jobs';
-import { normalizeHex } from '../canvas/pixels';
+import { normalizeHex } from '../../../../shared/color';
 import type { MessageKey } from '../i18n';
 
 /** A background preset of the picker. */
