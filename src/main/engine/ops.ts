@@ -199,7 +199,8 @@ async function matte(path: string, subject: Subject, modelId: string | undefined
   const { source } = base;
   ctx.onProgress?.({ stage: 'refine', done: 2, total: 3 });
   const t1 = performance.now();
-  const refined = await refineMatte({ image: source, mask: base.mask, maskW: base.maskW, maskH: base.maskH, mode: refine }, ctx);
+  // The preview needs only the alpha: colours are composited in the renderer.
+  const refined = await refineMatte({ image: source, mask: base.mask, maskW: base.maskW, maskH: base.maskH, mode: refine, shouldEstimateForeground: false }, ctx);
   throwIfAborted(ctx.signal);
   const t2 = performance.now();
   const preview = alphaToPreview(refined.alpha, source.width, source.height, maxSidePx);

@@ -12,7 +12,6 @@ import { decodeImage, type RgbaImage } from '../image/decode';
 import { cropRgba, resizeToRgb } from '../image/resize';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import { estimateForeground } from '../matting/foreground';
-import { upsampleMaskGuided } from '../matting/guided-filter';
 import { refineMatte } from '../matting/refine';
 import type { RunContext } from '../progress';
 import { runMaskModel } from '../segment/mask-model';
@@ -110,11 +109,10 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   const model = await resolveMaskModel(env, 'person', options.modelId);
   const mask = await runMaskModel(work, model, { provider: env.provider, threads: env.threads });
   throwIfAborted(signal);
-  // 'fast': guided-filter alpha here, foreground colours later on the output-sized crop only
-  // (estimating them on the whole work region cost 2-3x more for pixels that are cropped away).
+  // Alpha here; foreground colours later on the output-sized crop only (estimating them on the
+  // whole work region cost 2-3x more for pixels that are cropped away).
   const refine = options.refine ?? 'fast';
-  const isFast = refine === 'fast';
-  const refined = isFast ? { alpha: upsampleMaskGuided(mask.mask, mask.width, mask.height, work), foreground: work } : await refineMatte({ image: work, mask: mask.mask, maskW: mask.width, maskH: mask.height, mode: refine }, ctx);
+  const refined = await refineMatte({ image: work, mask: mask.mask, maskW: mask.width, maskH: mask.height, mode: refine, shouldEstimateForeground: false }, ctx);
   throwIfAborted(signal);
   const alpha = refined.alpha;
   const fg = refined.foreground;
@@ -206,7 +204,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
       warped.data[o + 3] = 255;
     }
   }
-  const colours = isFast ? estimateForeground(warped, outAlpha) : warped;
+  const colours = refine === 'off' ? warped : estimateForeground(warped, outAlpha);
   for (let i = 0, o = 0; i < W * H; i++, o += 4) {
     const a = outAlpha[i];
     for (let c = 0; c < 3; c++) out[o + c] = Math.round(colours.data[o + c] * a + bgRgb[c] * (1 - a));

@@ -27,6 +27,12 @@ export interface RefineInput {
   trimapOptions?: TrimapOptions;
   /** Tuning of the closed-form solve ('full' mode). */
   solveOptions?: Omit<ClosedFormOptions, 'signal' | 'isBorderFixed'>;
+  /**
+   * Estimate foreground colours (default true). Callers that only need the alpha (previews),
+   * or that estimate colours later on a smaller crop (ID photos), pass false and get the raw
+   * pixels back as `foreground`.
+   */
+  shouldEstimateForeground?: boolean;
 }
 
 /** Full-resolution alpha (0..1) and the RGBA whose colours are composited. */
@@ -57,6 +63,7 @@ export function applyTrimapConstraints(alpha: Float32Array, trimap: Uint8Array):
  */
 export async function refineMatte(input: RefineInput, ctx: RunContext = {}): Promise<RefineResult> {
   const { image, mask, maskW, maskH, mode } = input;
+  const foregroundOf = (alpha: Float32Array): RgbaImage => (input.shouldEstimateForeground === false ? image : estimateForeground(image, alpha));
   if (mode === 'off') {
     return { alpha: resizeFloatBilinear(mask, maskW, maskH, image.width, image.height), foreground: image };
   }
@@ -64,11 +71,11 @@ export async function refineMatte(input: RefineInput, ctx: RunContext = {}): Pro
   throwIfAborted(ctx.signal);
   if (mode === 'fast') {
     if (input.trimap) applyTrimapConstraints(alpha, input.trimap);
-    return { alpha, foreground: estimateForeground(image, alpha) };
+    return { alpha, foreground: foregroundOf(alpha) };
   }
   const autoTrimap = computeTrimap(alpha, image.width, image.height, input.trimapOptions);
   const trimap = input.trimap ?? autoTrimap;
   const solve = await solveAlphaInBox(image, trimap, alpha, { x: 0, y: 0, width: image.width, height: image.height }, { ...input.solveOptions, signal: ctx.signal });
   throwIfAborted(ctx.signal);
-  return { alpha, foreground: estimateForeground(image, alpha), trimap, autoTrimap, solve };
+  return { alpha, foreground: foregroundOf(alpha), trimap, autoTrimap, solve };
 }
