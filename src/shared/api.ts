@@ -2,7 +2,7 @@
 // transport): methods, events and their name lists. Imported by main, preload and renderer:
 // plain data only, no 'electron', no 'node:*'. Additions only; see docs/architecture.md.
 import type { Result } from './errors';
-import type { JobId, JobOutcome, JobProgress, JobSpec, RefineMode, Subject } from './jobs';
+import type { BatchItemFinished, JobId, JobOutcome, JobProgress, JobSpec, RefineMode, Subject } from './jobs';
 import type { Settings } from './settings';
 
 /** A model known to the app, with whether its file was found and verified. */
@@ -205,6 +205,10 @@ export interface AppApi {
   startJob(spec: JobSpec): Promise<JobId>;
   /** Cancels a job: its jobFinished 'cancelled' arrives within a second. Unknown or ended ids are ignored. */
   cancelJob(id: JobId): Promise<void>;
+  /** Pauses a batch job between files (files in flight finish). Other kinds and unknown or ended ids are ignored. */
+  pauseJob(id: JobId): Promise<void>;
+  /** Resumes a paused batch job. Other kinds, unknown or ended ids and running jobs are ignored. */
+  resumeJob(id: JobId): Promise<void>;
   /** Every model with its state. */
   listModels(): Promise<ModelInfo[]>;
   getSettings(): Promise<Settings>;
@@ -255,6 +259,8 @@ export interface AppEvents {
   settingsChanged: Settings;
   /** The OS asked the app to open files (file association, second instance, dock drop). */
   filesOpened: { paths: string[] };
+  /** One input of a batch job has ended (done / skipped / failed with its code); one per input, not throttled. */
+  batchItemFinished: BatchItemFinished;
 }
 
 /** Every method name, in one list; preload, IPC registration and the web server loop over it. */
@@ -263,6 +269,8 @@ export const API_METHODS = [
   'rendererReady',
   'startJob',
   'cancelJob',
+  'pauseJob',
+  'resumeJob',
   'listModels',
   'getSettings',
   'setSettings',
@@ -286,7 +294,7 @@ export const API_METHODS = [
 ] as const satisfies readonly (keyof AppApi)[];
 
 /** Every event name, in one list. */
-export const EVENT_NAMES = ['jobProgress', 'jobFinished', 'settingsChanged', 'filesOpened'] as const satisfies readonly (keyof AppEvents)[];
+export const EVENT_NAMES = ['jobProgress', 'jobFinished', 'settingsChanged', 'filesOpened', 'batchItemFinished'] as const satisfies readonly (keyof AppEvents)[];
 
 /** A method name. */
 export type ApiMethod = keyof AppApi;

@@ -128,6 +128,29 @@ export interface JobProgress {
   done: number;
   total: number;
   detail?: string;
+  /** Batch jobs: files per second over the processed (not skipped) files, and milliseconds left (absent until a rate is known). */
+  rate?: { perSecond: number; etaMs?: number };
+  /** Batch jobs: the inputs in flight now; the first is "the current file". */
+  current?: string[];
+  /** Batch jobs: paused (files in flight finish, nothing new starts until resumeJob). */
+  isPaused?: boolean;
+  /** Batch jobs: finished inputs by how they ended (done + skipped + failed = `done`). */
+  counts?: { done: number; skipped: number; failed: number };
+}
+
+/** One input of a batch job has ended (the batchItemFinished event; one per input, not throttled). */
+export interface BatchItemFinished {
+  jobId: JobId;
+  /** Absolute path of the input. */
+  input: string;
+  /** Where its output is (done / skipped) or was planned; absent for an input that was not found. */
+  output?: string;
+  status: 'done' | 'skipped' | 'failed' | 'cancelled';
+  /** ErrorCode of a failure. */
+  code?: string;
+  message?: string;
+  /** Why it was skipped ('journal: done with the same size, mtime and options'). */
+  reason?: string;
 }
 
 /** How a job ended: exactly one per job. */

@@ -19,13 +19,13 @@ import { createModelStore } from '../../src/main/cli/cli-env';
 
 // Compile-time exhaustiveness: a method or event missing here is a type error.
 const ALL_METHODS: Record<keyof AppApi, true> = {
-  getAppInfo: true, rendererReady: true, startJob: true, cancelJob: true, listModels: true, getSettings: true, setSettings: true,
+  getAppInfo: true, rendererReady: true, startJob: true, cancelJob: true, pauseJob: true, resumeJob: true, listModels: true, getSettings: true, setSettings: true,
   loadImagePreview: true, segment: true, rematte: true, saveTrimap: true, importImage: true, expandPaths: true, chooseFiles: true,
   chooseFolder: true, chooseSaveTarget: true, revealInFolder: true, copyImageToClipboard: true, getRecentFiles: true,
   addRecentFiles: true, clearRecentFiles: true,
   probeClip: true, loadClipFrame: true, loadStickerFile: true,
 };
-const ALL_EVENTS: Record<keyof AppEvents, true> = { jobProgress: true, jobFinished: true, settingsChanged: true, filesOpened: true };
+const ALL_EVENTS: Record<keyof AppEvents, true> = { jobProgress: true, jobFinished: true, settingsChanged: true, filesOpened: true, batchItemFinished: true };
 
 const dir = mkdtempSync(join(tmpdir(), 'cutout-contract-'));
 let server: WebServer | undefined;
@@ -87,6 +87,30 @@ describe('the AppApi contract', () => {
     expect(unknown.error?.message).toMatch(/Unknown API method/);
   });
 
+  it('pauseJob / resumeJob reach a batch job through the registry; other kinds are ignored', async () => {
+    const deps = await makeDeps();
+    const seen: { kind: string; isPaused: boolean }[] = [];
+    deps.jobs = new JobRegistry(
+      async (spec, ctx) =>
+        new Promise((_r, reject) => {
+          ctx.gate.onChange((isPaused) => seen.push({ kind: spec.kind, isPaused }));
+          ctx.signal.addEventListener('abort', () => reject(new CancelledError()));
+        }),
+      { progress: () => undefined, finished: () => undefined },
+    );
+    const impl = createAppApi(deps);
+    const batch = await impl.startJob({ kind: 'batch', inputs: ['/a'], outputDir: '/o', options: { mode: 'portrait' } });
+    const cutout = await impl.startJob({ kind: 'cutout', input: '/a.png', output: '/b.png', options: { subject: 'person', background: { kind: 'transparent' }, refine: 'fast' } });
+    await new Promise((r) => setTimeout(r, 0));
+    for (const id of [batch, cutout]) {
+      await impl.pauseJob(id);
+      await impl.pauseJob(id);
+      await impl.resumeJob(id);
+    }
+    expect(seen).toEqual([{ kind: 'batch', isPaused: true }, { kind: 'batch', isPaused: false }]);
+    deps.jobs.cancelAll();
+  });
+
   it('the IPC client unwraps Result envelopes: values, AppError codes, settings round trip', async () => {
     const impl = createAppApi(await makeDeps());
     const listeners = new Map<string, (e: unknown, p: unknown) => void>();
@@ -105,6 +129,11 @@ describe('the AppApi contract', () => {
     await expect(api.startJob({ kind: 'cutout' } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     const id = await api.startJob({ kind: 'cutout', input: '/a.png', output: '/b.png', options: { subject: 'person', background: { kind: 'transparent' }, refine: 'fast' } });
     expect(typeof id).toBe('string');
+    // Pause / resume: ignored for a non-batch job and for unknown ids (no error).
+    await api.pauseJob(id);
+    await api.resumeJob(id);
+    await api.pauseJob('no-such-job');
+    await expect(api.pauseJob(42 as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await api.cancelJob(id);
     const got: unknown[] = [];
     const off = api.on('filesOpened', (p) => got.push(p));

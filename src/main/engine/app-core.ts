@@ -45,6 +45,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const jobs = new JobRegistry((spec, ctx) => engine.call('runJob', spec, ctx), {
     progress: (e) => options.emit('jobProgress', e),
     finished: (e) => options.emit('jobFinished', e),
+    item: (e) => options.emit('batchItemFinished', e),
     aggregate: options.onAggregateProgress,
   }, { log });
   settings.onChange((s) => {

@@ -2,9 +2,11 @@
 // from EngineConfig, runs ENGINE_OPS with one AbortController per call. Node only, never electron.
 import { mkdirSync } from 'node:fs';
 import { isCancellation, toWire } from '../../shared/errors';
+import { PauseGate } from '../core/batch/pause-gate';
 import { ModelStore } from '../core/models/model-store';
 import type { ProgressEvent } from '../core/progress';
 import { ENGINE_OPS, type EngineContext, type EngineOp } from './ops';
+import type { JobRunContext } from './run-job';
 import type { EngineConfig, FromEngine } from './protocol';
 
 /** Builds the engine context (model store + settings) from a configuration. */
@@ -22,7 +24,7 @@ export function createEngineContext(config: EngineConfig): EngineContext {
 export class EngineDispatcher {
   private context: EngineContext;
   private config: EngineConfig;
-  private readonly running = new Map<number, AbortController>();
+  private readonly running = new Map<number, { controller: AbortController; gate: PauseGate }>();
 
   constructor(config: EngineConfig, private readonly send: (message: FromEngine) => void) {
     this.config = config;
@@ -39,12 +41,14 @@ export class EngineDispatcher {
   /** Starts one call; its end is one 'result' message. */
   async call(id: number, op: EngineOp, arg: unknown): Promise<void> {
     const controller = new AbortController();
-    this.running.set(id, controller);
+    const gate = new PauseGate();
+    this.running.set(id, { controller, gate });
     const onProgress = (event: ProgressEvent): void => this.send({ type: 'progress', id, event });
+    const onItem: JobRunContext['onItem'] = (item) => this.send({ type: 'item', id, item });
     try {
-      const fn = ENGINE_OPS[op] as (a: unknown, e: EngineContext, c: { signal: AbortSignal; onProgress: typeof onProgress }) => Promise<unknown>;
+      const fn = ENGINE_OPS[op] as (a: unknown, e: EngineContext, c: Required<JobRunContext>) => Promise<unknown>;
       if (typeof fn !== 'function') throw new Error(`unknown engine op ${String(op)}`);
-      const value = await fn(arg, this.context, { signal: controller.signal, onProgress });
+      const value = await fn(arg, this.context, { signal: controller.signal, onProgress, gate, onItem });
       this.send({ type: 'result', id, ok: true, value });
     } catch (error) {
       const wire = controller.signal.aborted && isCancellation(error) ? { code: 'CANCELLED' as const, message: 'Cancelled' } : toWire(error);
@@ -56,6 +60,13 @@ export class EngineDispatcher {
 
   /** Fires the call's AbortSignal; core stops at its next throwIfAborted. */
   cancel(id: number): void {
-    this.running.get(id)?.abort();
+    this.running.get(id)?.controller.abort();
+  }
+
+  /** Pauses or resumes a call; only ops that wait on the gate (batch jobs, between files) notice. */
+  setPaused(id: number, isPaused: boolean): void {
+    const gate = this.running.get(id)?.gate;
+    if (isPaused) gate?.pause();
+    else gate?.resume();
   }
 }

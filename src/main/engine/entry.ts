@@ -21,5 +21,6 @@ const dispatcher = new EngineDispatcher(workerData as EngineConfig, (message: Fr
 port.on('message', (message: ToEngine) => {
   if (message.type === 'call') void dispatcher.call(message.id, message.op, message.arg);
   else if (message.type === 'cancel') dispatcher.cancel(message.id);
+  else if (message.type === 'pause') dispatcher.setPaused(message.id, message.isPaused);
   else if (message.type === 'configure') dispatcher.configure(message.config);
 });

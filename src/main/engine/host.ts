@@ -7,18 +7,21 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError, CancelledError, fromWire } from '../../shared/errors';
-import type { RunContext } from '../core/progress';
 import { EngineDispatcher } from './engine-core';
 import type { EngineArg, EngineOp, EngineValue } from './ops';
+import type { JobRunContext } from './run-job';
 import type { EngineConfig, FromEngine, ToEngine } from './protocol';
 
 /** How long a cancelled call may take to stop before the host reports it cancelled anyway. */
 export const CANCEL_GRACE_MS = 500;
 
-/** Runs engine operations; cancel through ctx.signal, progress through ctx.onProgress. */
+/**
+ * Runs engine operations; cancel through ctx.signal, progress through ctx.onProgress. A job call
+ * may also pass a pause gate (mirrored to the engine's own) and a per-input sink (batch jobs).
+ */
 export interface EngineHost {
   readonly mode: 'worker' | 'in-process';
-  call<O extends EngineOp>(op: O, arg: EngineArg<O>, ctx?: RunContext): Promise<EngineValue<O>>;
+  call<O extends EngineOp>(op: O, arg: EngineArg<O>, ctx?: JobRunContext): Promise<EngineValue<O>>;
   /** Changes provider / threads for later calls. */
   configure(patch: Partial<EngineConfig>): void;
   /** Stops the engine; pending calls are rejected. */
@@ -28,7 +31,7 @@ export interface EngineHost {
 interface Pending {
   resolve(value: unknown): void;
   reject(error: unknown): void;
-  ctx: RunContext;
+  ctx: JobRunContext;
   cleanup(): void;
 }
 
@@ -68,6 +71,10 @@ export function startEngine(config: EngineConfig, options: { mode?: 'worker' | '
       p.ctx.onProgress?.(message.event);
       return;
     }
+    if (message.type === 'item') {
+      p.ctx.onItem?.(message.item);
+      return;
+    }
     pending.delete(message.id);
     p.cleanup();
     if (message.ok) p.resolve(message.value);
@@ -82,6 +89,7 @@ export function startEngine(config: EngineConfig, options: { mode?: 'worker' | '
       dispatcher ??= new EngineDispatcher({ ...config, ...current }, (m) => queueMicrotask(() => onMessage(m)));
       if (message.type === 'call') void dispatcher.call(message.id, message.op, message.arg);
       else if (message.type === 'cancel') dispatcher.cancel(message.id);
+      else if (message.type === 'pause') dispatcher.setPaused(message.id, message.isPaused);
       else dispatcher.configure(message.config);
       return;
     }
@@ -105,7 +113,7 @@ export function startEngine(config: EngineConfig, options: { mode?: 'worker' | '
 
   return {
     mode,
-    call<O extends EngineOp>(op: O, arg: EngineArg<O>, ctx: RunContext = {}): Promise<EngineValue<O>> {
+    call<O extends EngineOp>(op: O, arg: EngineArg<O>, ctx: JobRunContext = {}): Promise<EngineValue<O>> {
       if (disposed) return Promise.reject(new AppError('RUNTIME_UNAVAILABLE', 'The engine has been stopped'));
       if (ctx.signal?.aborted) return Promise.reject(new CancelledError());
       const id = nextId++;
@@ -124,16 +132,20 @@ export function startEngine(config: EngineConfig, options: { mode?: 'worker' | '
           }, CANCEL_GRACE_MS);
         };
         ctx.signal?.addEventListener('abort', onAbort, { once: true });
+        // The caller's gate is mirrored to the engine's gate of this call (another thread).
+        const unsubscribeGate = ctx.gate?.onChange((isPaused) => send({ type: 'pause', id, isPaused }));
         pending.set(id, {
           resolve: resolve as (v: unknown) => void,
           reject,
           ctx,
           cleanup: () => {
             ctx.signal?.removeEventListener('abort', onAbort);
+            unsubscribeGate?.();
             if (graceTimer) clearTimeout(graceTimer);
           },
         });
         send({ type: 'call', id, op, arg });
+        if (ctx.gate?.isPaused) send({ type: 'pause', id, isPaused: true });
       });
     },
     configure(patch) {

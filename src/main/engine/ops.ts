@@ -19,7 +19,7 @@ import { defaultBandPx } from '../core/trimap/trimap';
 import { resolveMaskModel } from '../core/pipelines/cutout';
 import type { RunContext } from '../core/progress';
 import { runMaskModel } from '../core/segment/mask-model';
-import { runJob } from './run-job';
+import { runJob, type JobRunContext } from './run-job';
 
 /** What the engine needs besides CoreEnv: where temp files (trimaps, pastes) go. */
 export interface EngineContext {
@@ -283,7 +283,7 @@ export async function saveTrimap(req: SaveTrimapRequest, e: EngineContext): Prom
 
 /** Every operation the engine host can call, by name. */
 export const ENGINE_OPS = {
-  runJob: (spec: JobSpec, e: EngineContext, ctx: RunContext) => runJob(spec, e.env, ctx),
+  runJob: (spec: JobSpec, e: EngineContext, ctx: JobRunContext) => runJob(spec, e.env, ctx),
   loadImagePreview: (req: PreviewRequest, e: EngineContext, _ctx: RunContext) => loadImagePreview(req, e),
   segment: (req: SegmentRequest, e: EngineContext, ctx: RunContext) => segment(req, e, ctx),
   rematte: (req: RematteRequest, e: EngineContext, ctx: RunContext) => rematte(req, e, ctx),

@@ -1,6 +1,7 @@
 // Messages between engine/host.ts (main side) and engine/entry.ts (the engine worker), and the
 // engine's start-up configuration. Plain structured-clone-able data; Node only.
 import type { WireError } from '../../shared/errors';
+import type { BatchItemFinished } from '../../shared/jobs';
 import type { ProgressEvent } from '../core/progress';
 import type { EngineOp } from './ops';
 
@@ -22,10 +23,14 @@ export interface EngineConfig {
 export type ToEngine =
   | { type: 'call'; id: number; op: EngineOp; arg: unknown }
   | { type: 'cancel'; id: number }
+  /** Pause or resume a running call (batch jobs wait between files; other ops ignore it). */
+  | { type: 'pause'; id: number; isPaused: boolean }
   | { type: 'configure'; config: Partial<EngineConfig> };
 
 /** Engine -> host. */
 export type FromEngine =
   | { type: 'progress'; id: number; event: ProgressEvent }
+  /** One input of a batch job ended (not throttled). */
+  | { type: 'item'; id: number; item: Omit<BatchItemFinished, 'jobId'> }
   | { type: 'result'; id: number; ok: true; value: unknown }
   | { type: 'result'; id: number; ok: false; error: WireError; stack?: string };

@@ -2,16 +2,43 @@
 // (worker thread or in-process); Node only, never electron. Each feature adds its case here
 // (see docs/architecture.md); a kind without a case fails with JOB_KIND_UNSUPPORTED.
 import { AppError } from '../../shared/errors';
-import type { JobSpec } from '../../shared/jobs';
+import type { BatchItemFinished, JobProgress, JobSpec } from '../../shared/jobs';
 import { runBatch } from '../core/batch/run-batch';
+import type { PauseGate } from '../core/batch/pause-gate';
+import type { BatchStatus } from '../core/batch/types';
 import type { CoreEnv } from '../core/env';
 import { runIdPhotoJob } from '../core/idphoto/id-photo-job';
 import { cutoutToFile } from '../core/pipelines/cutout';
-import type { RunContext } from '../core/progress';
+import type { ProgressEvent, RunContext } from '../core/progress';
 import { makeSticker } from '../core/sticker/make-sticker';
 
+/** A job's progress as the engine reports it: JobProgress without the id the registry adds. */
+export type JobProgressEvent = Omit<JobProgress, 'jobId'>;
+
+/** What a job gets besides signal and onProgress: a pause gate and per-input events (batch jobs). */
+export interface JobRunContext extends RunContext {
+  /** Closed while the job is paused; only batch jobs wait on it (between files). */
+  gate?: PauseGate;
+  /** One batch input has ended. */
+  onItem?: (item: Omit<BatchItemFinished, 'jobId'>) => void;
+}
+
+/** A batch status as a 'write' progress event: N of M plus rate, ETA, current files, pause state and counts. */
+export function batchStatusToProgress(s: BatchStatus): JobProgressEvent & ProgressEvent {
+  return {
+    stage: 'write',
+    done: s.finished,
+    total: s.total,
+    ...(s.current[0] ? { detail: s.current[0] } : {}),
+    rate: { perSecond: s.filesPerSec, ...(s.etaMs !== undefined ? { etaMs: s.etaMs } : {}) },
+    current: s.current,
+    isPaused: s.isPaused,
+    counts: { done: s.done, skipped: s.skipped, failed: s.failed },
+  };
+}
+
 /** Runs one job to the end and returns its (structured-clone-able) result. */
-export async function runJob(spec: JobSpec, env: CoreEnv, ctx: RunContext): Promise<unknown> {
+export async function runJob(spec: JobSpec, env: CoreEnv, ctx: JobRunContext): Promise<unknown> {
   switch (spec.kind) {
     case 'cutout':
       return cutoutToFile(spec.input, spec.output, spec.options, env, ctx);
@@ -22,7 +49,16 @@ export async function runJob(spec: JobSpec, env: CoreEnv, ctx: RunContext): Prom
     case 'batch': {
       const { idSpec, sticker, ...options } = spec.options;
       const extra = idSpec ? { spec: idSpec } : sticker ? { ...sticker } : undefined;
-      return runBatch(spec.inputs, spec.outputDir, { ...options, spec: idSpec?.id, extra }, env, ctx);
+      const { onProgress, onItem } = ctx;
+      return runBatch(spec.inputs, spec.outputDir, { ...options, spec: idSpec?.id, extra }, env, {
+        signal: ctx.signal,
+        gate: ctx.gate,
+        // runBatch reports every status twice (onStatus, then a plain 'write' event); only the rich
+        // one is forwarded, so the registry's throttle always holds the latest rate / ETA / counts.
+        onProgress: onProgress && ((e) => e.stage !== 'write' && onProgress(e)),
+        onStatus: onProgress && ((s) => onProgress(batchStatusToProgress(s))),
+        onFile: onItem && (({ entry }) => onItem({ input: entry.input, ...(entry.output ? { output: entry.output } : {}), status: entry.status, ...(entry.code ? { code: entry.code } : {}), ...(entry.message ? { message: entry.message } : {}), ...(entry.reason ? { reason: entry.reason } : {}) })),
+      });
     }
     default: {
       const kind = (spec as { kind?: unknown }).kind;

@@ -3,22 +3,34 @@
 // bar) and ends every job with exactly one finished event. Main process (and `cutout serve`); Node only.
 import { randomUUID } from 'node:crypto';
 import { isCancellation, toWire } from '../../shared/errors';
-import type { JobId, JobOutcome, JobProgress, JobSpec } from '../../shared/jobs';
+import type { BatchItemFinished, JobId, JobOutcome, JobProgress, JobSpec } from '../../shared/jobs';
+import { PauseGate } from '../core/batch/pause-gate';
 import type { RunContext } from '../core/progress';
 
 /** Where a registry reports to. */
 export interface JobEventSink {
   progress(event: JobProgress): void;
   finished(event: JobOutcome): void;
+  /** One input of a batch job ended; never throttled. */
+  item?(event: BatchItemFinished): void;
   /** Mean fraction 0..1 over running jobs, or null when none runs (clear the taskbar bar). */
   aggregate?(fraction: number | null): void;
 }
 
-/** Runs a job to its end: resolves with the result, rejects with AppError / CancelledError. */
-export type JobRunner = (spec: JobSpec, ctx: Required<RunContext>) => Promise<unknown>;
+/**
+ * Runs a job to its end: resolves with the result, rejects with AppError / CancelledError. `gate`
+ * is closed while the job is paused (batch jobs wait on it between files); `onItem` reports one
+ * batch input's end.
+ */
+export type JobRunner = (
+  spec: JobSpec,
+  ctx: Required<RunContext> & { gate: PauseGate; onItem: (item: Omit<BatchItemFinished, 'jobId'>) => void },
+) => Promise<unknown>;
 
 interface RunningJob {
+  kind: JobSpec['kind'];
   controller: AbortController;
+  gate: PauseGate;
   startedAt: number;
   lastSentAt: number;
   pending?: JobProgress;
@@ -57,9 +69,16 @@ export class JobRegistry {
   /** Starts a job and returns its id at once. */
   start(spec: JobSpec): JobId {
     const id: JobId = randomUUID();
-    const job: RunningJob = { controller: new AbortController(), startedAt: this.now(), lastSentAt: -Infinity, fraction: 0 };
+    const job: RunningJob = { kind: spec.kind, controller: new AbortController(), gate: new PauseGate(), startedAt: this.now(), lastSentAt: -Infinity, fraction: 0 };
     this.jobs.set(id, job);
-    const ctx = { signal: job.controller.signal, onProgress: (e: Omit<JobProgress, 'jobId'>) => this.onProgress(id, job, e) };
+    const ctx = {
+      signal: job.controller.signal,
+      gate: job.gate,
+      onProgress: (e: Omit<JobProgress, 'jobId'>) => this.onProgress(id, job, e),
+      onItem: (item: Omit<BatchItemFinished, 'jobId'>) => {
+        if (this.jobs.get(id) === job) this.sink.item?.({ jobId: id, ...item });
+      },
+    };
     // Defer so that the caller has the id before any event about it can arrive.
     void Promise.resolve()
       .then(() => this.run(spec, ctx))
@@ -84,6 +103,18 @@ export class JobRegistry {
     this.jobs.get(id)?.controller.abort();
   }
 
+  /** Pauses a batch job between files (files in flight finish); other kinds and unknown or ended ids are ignored. */
+  pause(id: JobId): void {
+    const job = this.jobs.get(id);
+    if (job?.kind === 'batch') job.gate.pause();
+  }
+
+  /** Resumes a paused batch job; other kinds and unknown or ended ids are ignored. */
+  resume(id: JobId): void {
+    const job = this.jobs.get(id);
+    if (job?.kind === 'batch') job.gate.resume();
+  }
+
   /** Cancels every running job (window closing, app quitting). */
   cancelAll(): void {
     for (const job of this.jobs.values()) job.controller.abort();
@@ -91,7 +122,18 @@ export class JobRegistry {
 
   private onProgress(id: JobId, job: RunningJob, e: Omit<JobProgress, 'jobId'>): void {
     if (!this.jobs.has(id) || job.controller.signal.aborted) return;
-    const event: JobProgress = { jobId: id, stage: e.stage, done: e.done, total: e.total, ...(e.detail ? { detail: e.detail } : {}) };
+    // The optional batch fields travel whole with each event, so the one a throttle keeps is complete.
+    const event: JobProgress = {
+      jobId: id,
+      stage: e.stage,
+      done: e.done,
+      total: e.total,
+      ...(e.detail ? { detail: e.detail } : {}),
+      ...(e.rate ? { rate: e.rate } : {}),
+      ...(e.current ? { current: e.current } : {}),
+      ...(e.isPaused !== undefined ? { isPaused: e.isPaused } : {}),
+      ...(e.counts ? { counts: e.counts } : {}),
+    };
     job.fraction = e.total > 0 ? Math.min(1, Math.max(0, e.done / e.total)) : 0;
     const t = this.now();
     if (t - job.lastSentAt >= this.intervalMs) {

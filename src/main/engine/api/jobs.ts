@@ -1,4 +1,4 @@
-// API area "jobs": startJob / cancelJob on the JobRegistry. Main process; Node only.
+// API area "jobs": startJob / cancelJob / pauseJob / resumeJob on the JobRegistry. Main process; Node only.
 import type { AppApi } from '../../../shared/api';
 import type { JobSpec } from '../../../shared/jobs';
 import type { ApiDeps } from './deps';
@@ -16,14 +16,20 @@ export function validateJobSpec(value: unknown): JobSpec {
   return { ...spec, kind } as JobSpec;
 }
 
-/** startJob, cancelJob. */
-export function createJobsArea(deps: ApiDeps): Pick<AppApi, 'startJob' | 'cancelJob'> {
+/** startJob, cancelJob, pauseJob, resumeJob. */
+export function createJobsArea(deps: ApiDeps): Pick<AppApi, 'startJob' | 'cancelJob' | 'pauseJob' | 'resumeJob'> {
   return {
     async startJob(spec) {
       return deps.jobs.start(validateJobSpec(spec));
     },
     async cancelJob(id) {
       deps.jobs.cancel(expectString(id, 'jobId'));
+    },
+    async pauseJob(id) {
+      deps.jobs.pause(expectString(id, 'jobId'));
+    },
+    async resumeJob(id) {
+      deps.jobs.resume(expectString(id, 'jobId'));
     },
   };
 }

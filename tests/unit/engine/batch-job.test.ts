@@ -1,0 +1,95 @@
+// A batch job through the engine host's worker thread, as the registry runs it: the pause gate is
+// mirrored to the worker (nothing starts while paused), every status carries N of M, rate, current
+// files and counts, and each input ends with one item event (done, or failed with its code).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { PauseGate } from '../../../src/main/core/batch/pause-gate';
+import { startEngine, type EngineHost } from '../../../src/main/engine/host';
+import type { JobProgressEvent } from '../../../src/main/engine/run-job';
+import { JobRegistry } from '../../../src/main/services/jobs';
+import type { BatchItemFinished, JobProgress, JobSpec } from '../../../src/shared/jobs';
+import { REPO_ROOT, SHARED_MODELS_DIR, evalFile, tempDir } from '../../helpers/env';
+
+const dir = tempDir('cutout-batch-job-');
+const hosts: EngineHost[] = [];
+
+afterAll(async () => {
+  await Promise.all(hosts.map((h) => h.dispose()));
+});
+
+describe('batch job through the engine worker', () => {
+  it('waits while paused, then runs every input and reports rate, counts and per-file status', async () => {
+    const host = startEngine(
+      { modelsDirs: [SHARED_MODELS_DIR, join(REPO_ROOT, 'resources', 'models')], manifestPath: join(REPO_ROOT, 'resources', 'models', 'manifest.json'), tempDir: join(dir, 'engine'), provider: 'cpu' },
+      { mode: 'worker', log: () => undefined },
+    );
+    hosts.push(host);
+    const corrupt = join(dir, 'corrupt.jpg');
+    writeFileSync(corrupt, Buffer.from('not a jpeg at all'));
+    const library = JSON.parse(readFileSync(join(REPO_ROOT, 'resources', 'specs', 'id-photo-specs.json'), 'utf8')) as { specs: { id: string }[] };
+    const spec: JobSpec = {
+      kind: 'batch',
+      inputs: [evalFile('id_portraits', 'images', 'df_img1.jpg'), corrupt],
+      outputDir: join(dir, 'out'),
+      options: { mode: 'idphoto', idSpec: library.specs.find((s) => s.id === 'cn-1inch')!, format: 'jpeg', refine: 'fast', jobs: 1 },
+    };
+    const gate = new PauseGate();
+    gate.pause();
+    const progress: JobProgressEvent[] = [];
+    const items: Omit<BatchItemFinished, 'jobId'>[] = [];
+    let itemsWhenResumed = -1;
+    const result = host.call('runJob', spec, {
+      gate,
+      onItem: (item) => items.push(item),
+      onProgress: (e) => {
+        const p = e as JobProgressEvent;
+        progress.push(p);
+        // The first status: paused, nothing finished, nothing in flight. Resume from here.
+        if (p.stage === 'write' && p.isPaused && gate.isPaused) {
+          itemsWhenResumed = items.length;
+          expect(p).toMatchObject({ done: 0, total: 2, current: [], counts: { done: 0, skipped: 0, failed: 0 } });
+          gate.resume();
+        }
+      },
+    });
+    const summary = (await result) as { done: number; failed: number };
+    expect(itemsWhenResumed).toBe(0);
+    expect(summary).toMatchObject({ done: 1, failed: 1 });
+    expect(items.map((i) => [i.input, i.status])).toEqual(expect.arrayContaining([[spec.inputs[0], 'done'], [corrupt, 'failed']]));
+    expect(items).toHaveLength(2);
+    expect(items.find((i) => i.status === 'failed')?.code).toMatch(/^[A-Z_]+$/);
+    const writes = progress.filter((p) => p.stage === 'write');
+    expect(writes.every((p) => p.rate !== undefined && p.counts !== undefined && Array.isArray(p.current))).toBe(true);
+    expect(writes.some((p) => p.current?.length === 1 && p.detail === p.current[0])).toBe(true);
+    const last = writes.at(-1)!;
+    expect(last).toMatchObject({ done: 2, total: 2, isPaused: false, counts: { done: 1, skipped: 0, failed: 1 } });
+    expect(last.rate!.perSecond).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('the registry throttle keeps the newest batch fields whole, and items are never throttled', async () => {
+    const sent: JobProgress[] = [];
+    const itemEvents: BatchItemFinished[] = [];
+    let finish!: () => void;
+    const registry = new JobRegistry(
+      (_spec, ctx) => {
+        for (let i = 1; i <= 3; i++) {
+          ctx.onProgress({ stage: 'write', done: i, total: 3, rate: { perSecond: i, etaMs: 1000 * (3 - i) }, current: [`/in/${i}.jpg`], isPaused: i === 2, counts: { done: i, skipped: 0, failed: 0 } } as never);
+          ctx.onItem({ input: `/in/${i}.jpg`, status: 'done', output: `/out/${i}.jpg` });
+        }
+        return new Promise<void>((r) => (finish = r));
+      },
+      { progress: (e) => sent.push(e), finished: () => undefined, item: (e) => itemEvents.push(e) },
+      { intervalMs: 20 },
+    );
+    const id = registry.start({ kind: 'batch', inputs: ['/in'], outputDir: '/out', options: { mode: 'portrait' } });
+    await vi.waitFor(() => expect(sent).toHaveLength(2));
+    finish();
+    expect(itemEvents.map((e) => [e.jobId, e.input])).toEqual([1, 2, 3].map((i) => [id, `/in/${i}.jpg`]));
+    // The first event goes out at once; the next two collapse into the newest, complete.
+    expect(sent).toEqual([
+      { jobId: id, stage: 'write', done: 1, total: 3, rate: { perSecond: 1, etaMs: 2000 }, current: ['/in/1.jpg'], isPaused: false, counts: { done: 1, skipped: 0, failed: 0 } },
+      { jobId: id, stage: 'write', done: 3, total: 3, rate: { perSecond: 3, etaMs: 0 }, current: ['/in/3.jpg'], isPaused: false, counts: { done: 3, skipped: 0, failed: 0 } },
+    ]);
+  });
+});
