@@ -1,8 +1,8 @@
 // A batch job through the engine host's worker thread, as the registry runs it: the pause gate is
 // mirrored to the worker (nothing starts while paused), every status carries N of M, rate, current
 // files and counts, and each input ends with one item event (done, or failed with its code).
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { PauseGate } from '../../../src/main/core/batch/pause-gate';
 import { startEngine, type EngineHost } from '../../../src/main/engine/host';
@@ -18,52 +18,64 @@ afterAll(async () => {
   await Promise.all(hosts.map((h) => h.dispose()));
 });
 
+/** The engine in a worker thread on the real models. */
+function host(): EngineHost {
+  const h = startEngine(
+    { modelsDirs: [SHARED_MODELS_DIR, join(REPO_ROOT, 'resources', 'models')], manifestPath: join(REPO_ROOT, 'resources', 'models', 'manifest.json'), tempDir: join(dir, 'engine'), provider: 'cpu' },
+    { mode: 'worker', log: () => undefined },
+  );
+  hosts.push(h);
+  return h;
+}
+
+/** The cn-1inch spec from the app's spec library. */
+function cn1inch(): { id: string } {
+  const library = JSON.parse(readFileSync(join(REPO_ROOT, 'resources', 'specs', 'id-photo-specs.json'), 'utf8')) as { specs: { id: string }[] };
+  return library.specs.find((s) => s.id === 'cn-1inch')!;
+}
+
 describe('batch job through the engine worker', () => {
   it('waits while paused, then runs every input and reports rate, counts and per-file status', async () => {
-    const host = startEngine(
-      { modelsDirs: [SHARED_MODELS_DIR, join(REPO_ROOT, 'resources', 'models')], manifestPath: join(REPO_ROOT, 'resources', 'models', 'manifest.json'), tempDir: join(dir, 'engine'), provider: 'cpu' },
-      { mode: 'worker', log: () => undefined },
-    );
-    hosts.push(host);
-    const corrupt = join(dir, 'corrupt.jpg');
-    writeFileSync(corrupt, Buffer.from('not a jpeg at all'));
-    const library = JSON.parse(readFileSync(join(REPO_ROOT, 'resources', 'specs', 'id-photo-specs.json'), 'utf8')) as { specs: { id: string }[] };
-    const spec: JobSpec = {
-      kind: 'batch',
-      inputs: [evalFile('id_portraits', 'images', 'df_img1.jpg'), corrupt],
-      outputDir: join(dir, 'out'),
-      options: { mode: 'idphoto', idSpec: library.specs.find((s) => s.id === 'cn-1inch')!, format: 'jpeg', refine: 'fast', jobs: 1 },
-    };
+    const input = join(dir, 'in');
+    mkdirSync(input);
+    copyFileSync(evalFile('id_portraits', 'images', 'df_img1.jpg'), join(input, 'a.jpg'));
+    copyFileSync(evalFile('id_portraits', 'images', 'df_img2.jpg'), join(input, 'b.jpg'));
+    writeFileSync(join(input, 'c.jpg'), Buffer.from('not a jpeg at all'));
+    const spec: JobSpec = { kind: 'batch', inputs: [input], outputDir: join(dir, 'out'), options: { mode: 'idphoto', idSpec: cn1inch(), format: 'jpeg', refine: 'fast', jobs: 1 } };
     const gate = new PauseGate();
     gate.pause();
     const progress: JobProgressEvent[] = [];
     const items: Omit<BatchItemFinished, 'jobId'>[] = [];
-    let itemsWhenResumed = -1;
-    const result = host.call('runJob', spec, {
+    const itemsAtResume: number[] = [];
+    const result = host().call('runJob', spec, {
       gate,
       onItem: (item) => items.push(item),
       onProgress: (e) => {
         const p = e as JobProgressEvent;
         progress.push(p);
-        // The first status: paused, nothing finished, nothing in flight. Resume from here.
-        if (p.stage === 'write' && p.isPaused && gate.isPaused) {
-          itemsWhenResumed = items.length;
-          expect(p).toMatchObject({ done: 0, total: 2, current: [], counts: { done: 0, skipped: 0, failed: 0 } });
+        if (p.stage !== 'write') return;
+        // Paused with nothing in flight: resume (the first time before any file, then after the
+        // file that was working when the second pause came has finished).
+        if (p.isPaused && gate.isPaused && p.current?.length === 0) {
+          itemsAtResume.push(items.length);
           gate.resume();
+        } else if (!p.isPaused && p.current?.length === 1 && itemsAtResume.length === 1) {
+          // The first file is working and all three are admitted (jobs 1 -> 3 slots): pause now.
+          gate.pause();
         }
       },
     });
     const summary = (await result) as { done: number; failed: number };
-    expect(itemsWhenResumed).toBe(0);
-    expect(summary).toMatchObject({ done: 1, failed: 1 });
-    expect(items.map((i) => [i.input, i.status])).toEqual(expect.arrayContaining([[spec.inputs[0], 'done'], [corrupt, 'failed']]));
-    expect(items).toHaveLength(2);
-    expect(items.find((i) => i.status === 'failed')?.code).toMatch(/^[A-Z_]+$/);
+    // Nothing started while paused at the start; after the second pause only the file in flight ended.
+    expect(itemsAtResume).toEqual([0, 1]);
+    expect(summary).toMatchObject({ done: 2, failed: 1 });
+    expect(items.map((i) => [basename(i.input), i.status])).toEqual([['a.jpg', 'done'], ['b.jpg', 'done'], ['c.jpg', 'failed']]);
+    expect(items[2].code).toMatch(/^[A-Z_]+$/);
     const writes = progress.filter((p) => p.stage === 'write');
     expect(writes.every((p) => p.rate !== undefined && p.counts !== undefined && Array.isArray(p.current))).toBe(true);
     expect(writes.some((p) => p.current?.length === 1 && p.detail === p.current[0])).toBe(true);
     const last = writes.at(-1)!;
-    expect(last).toMatchObject({ done: 2, total: 2, isPaused: false, counts: { done: 1, skipped: 0, failed: 1 } });
+    expect(last).toMatchObject({ done: 3, total: 3, isPaused: false, current: [], counts: { done: 2, skipped: 0, failed: 1 } });
     expect(last.rate!.perSecond).toBeGreaterThan(0);
   }, 120_000);
 

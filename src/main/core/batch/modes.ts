@@ -49,6 +49,11 @@ export interface BatchModeHandler {
   defaultFormat: BatchFormat;
   /** Whether the mode uses the refine worker pool. */
   usesRefinePool: boolean;
+  /**
+   * The first stage that does real work: a file starts (pause waits before it, "current" lists
+   * it from then on) when it enters this stage. Whole-file modes pass through decode and infer.
+   */
+  firstWorkStage: 'decode' | 'finish';
   /** Once per batch: resolves models, warms the session, validates mode options. Throws to stop the batch. */
   start(mctx: ModeContext): Promise<ModeStages>;
 }
@@ -67,6 +72,7 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
     formats: ['png', 'webp', 'jpeg'],
     defaultFormat: 'png',
     usesRefinePool: true,
+    firstWorkStage: 'decode',
     async start(mctx) {
       const { options, env, pool } = mctx;
       const session = { provider: env.provider, threads: env.threads };
@@ -113,6 +119,7 @@ function makeWholeFileMode(
     formats,
     defaultFormat: formats[0],
     usesRefinePool: false,
+    firstWorkStage: 'finish',
     async start(mctx) {
       validate(mctx);
       const stages: ModeStages<string, string> = {

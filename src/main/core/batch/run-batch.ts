@@ -151,10 +151,23 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   const current = new Set<string>();
   let processed = 0;
   let processingStartMs = 0;
+  // Time spent paused does not count towards the rate (else the ETA grows after a pause).
+  let pausedMs = 0;
+  let pausedAtMs = 0;
+  const unsubscribePauseClock = gate.onChange((isPaused) => {
+    if (isPaused) pausedAtMs = performance.now();
+    else if (pausedAtMs) {
+      if (processingStartMs) pausedMs += performance.now() - Math.max(pausedAtMs, processingStartMs);
+      pausedAtMs = 0;
+    }
+  });
+  if (gate.isPaused) pausedAtMs = performance.now();
   const emitStatus = (): void => {
     const finished = done + skipped + failed;
-    const elapsedMs = performance.now() - startedMs;
-    const processingMs = processingStartMs ? performance.now() - processingStartMs : 0;
+    const now = performance.now();
+    const elapsedMs = now - startedMs;
+    const pausedNowMs = pausedAtMs && processingStartMs ? now - Math.max(pausedAtMs, processingStartMs) : 0;
+    const processingMs = processingStartMs ? Math.max(0, now - processingStartMs - pausedMs - pausedNowMs) : 0;
     const filesPerSec = processed > 0 && processingMs > 0 ? processed / (processingMs / 1000) : 0;
     const remaining = total - finished;
     const etaMs = filesPerSec > 0 ? (remaining / filesPerSec) * 1000 : undefined;
@@ -179,6 +192,8 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     const stages = todo.length > 0 ? await mode.start(mctx) : undefined;
     // Bounded queues: at most `jobs` decoding, one inferring, `jobs` finishing, and no more than
     // 2*jobs+1 files admitted at once, so memory does not grow with the number of inputs.
+    // Pause: an admitted file that has not started its first real stage waits on the gate there
+    // (holding its slot); files that have started finish.
     const decodeSlots = new Semaphore(jobs);
     const inferSlots = new Semaphore(1);
     const finishSlots = new Semaphore(jobs);
@@ -190,17 +205,27 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
       const item = items[i];
       const index = base + i;
       const output = outputs[i];
-      const t0 = performance.now();
-      current.add(item.input);
-      emitStatus();
+      let t0 = performance.now();
+      const startWork = async (): Promise<void> => {
+        await gate.wait(signal);
+        t0 = performance.now();
+        current.add(item.input);
+        emitStatus();
+      };
       try {
         if (signal?.aborted) throw new CancelledError();
         await assertNotAnInput(output, [item.input]);
-        const decoded = await decodeSlots.use(() => stages!.decode(item.input));
+        const decoded = await decodeSlots.use(async () => {
+          if (mode.firstWorkStage === 'decode') await startWork();
+          return stages!.decode(item.input);
+        });
         if (signal?.aborted) throw new CancelledError();
         const inferred = await inferSlots.use(() => stages!.infer(decoded));
         if (signal?.aborted) throw new CancelledError();
-        await finishSlots.use(() => stages!.finish(inferred, output));
+        await finishSlots.use(async () => {
+          if (mode.firstWorkStage === 'finish') await startWork();
+          return stages!.finish(inferred, output);
+        });
         // Journalled only after the output is renamed into place and synced: a crash before this
         // line leaves the file redone on resume, never a journalled file that is missing or torn.
         await journal.append({ v: 1, input: item.input, status: 'done', sizeBytes: item.sizeBytes, mtimeMs: item.mtimeMs, optionsHash, output, atMs: Date.now() });
@@ -247,6 +272,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     isCancelled = true;
   } finally {
     unsubscribeGate();
+    unsubscribePauseClock();
     await pool.close();
     await journal.close();
   }
