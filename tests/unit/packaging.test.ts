@@ -1,8 +1,10 @@
 // electron-builder.yml stays honest on paper: appId, the installers per OS, native modules
 // unpacked from the asar, models and ffmpeg as extraResources where platform/app-paths.ts looks,
-// no native rebuild; electron.vite.config builds the engine worker and a CommonJS preload.
-import { existsSync, readFileSync } from 'node:fs';
+// no native rebuild; electron.vite.config builds the engine worker and a CommonJS preload; a built
+// out/main (CI builds before testing) holds refine-worker.js beside the chunk whose pool starts it.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { resolveAppPaths } from '../../src/main/platform/app-paths';
@@ -56,5 +58,26 @@ describe('electron-builder.yml', () => {
     expect(vite).toMatch(/format: 'cjs', entryFileNames: '\[name\]\.cjs'/);
     for (const mod of ['sharp', 'onnxruntime-node']) expect(vite).toContain(`'${mod}'`);
     expect(resolveAppPaths({ isPackaged: false, resourcesPath: '', appPath: '/a', userDataPath: '/u', platform: 'linux', mainDir: '/a/out/main' }).preloadPath).toMatch(/index\.cjs$/);
+  });
+
+  // Only with a build (CI runs `npx electron-vite build` before `npm test`); the source runs need none.
+  const outMain = join(REPO_ROOT, 'out', 'main');
+  it.skipIf(!existsSync(join(outMain, 'refine-worker.js')))('the built refine pool finds refine-worker.js beside its chunk, and the worker answers a task', async () => {
+    const chunks = readdirSync(outMain).filter((f) => f.endsWith('.js') && /new URL\(["']\.\/refine-worker\.js["']/.test(readFileSync(join(outMain, f), 'utf8')));
+    // The pool resolves new URL('./refine-worker.js', import.meta.url): its chunk must be in out/main itself.
+    expect(chunks.length).toBeGreaterThan(0);
+    const worker = new Worker(join(outMain, 'refine-worker.js'));
+    try {
+      const reply = await new Promise<{ id: number; ok: boolean; data?: Uint8Array; error?: unknown }>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        const data = new Uint8Array(2 * 2 * 4).fill(200);
+        worker.postMessage({ id: 7, data, width: 2, height: 2, mask: new Float32Array([1, 1, 0, 0]), maskW: 2, maskH: 2, mode: 'off', background: { kind: 'transparent' } });
+      });
+      expect(reply).toMatchObject({ id: 7, ok: true });
+      expect(reply.data).toHaveLength(16);
+    } finally {
+      await worker.terminate();
+    }
   });
 });

@@ -1,5 +1,6 @@
 // Running jobs as the UI sees them (rune class, renderer): progress per job from jobProgress
-// events, the one jobFinished per job, and the fraction the progress bar shows.
+// events (batch jobs: rate, ETA, current files, pause state, counts), the one jobFinished per job,
+// and the fraction the progress bar shows.
 import type { JobId, JobOutcome, JobProgress, JobSpec, JobStage } from '../../../../shared/jobs';
 
 /** A job the UI started and is waiting for. */
@@ -11,6 +12,14 @@ export interface TrackedJob {
   total: number;
   startedAtMs: number;
   isCancelling: boolean;
+  /** Batch jobs: files per second and milliseconds left (null until the first batch status). */
+  rate: JobProgress['rate'] | null;
+  /** Batch jobs: the inputs in flight (the first is "the current file"). */
+  currentFiles: string[];
+  /** Batch jobs: paused (files in flight finish, nothing new starts). */
+  isPaused: boolean;
+  /** Batch jobs: finished inputs by how they ended. */
+  counts: JobProgress['counts'] | null;
 }
 
 /** 0..1 progress of a job; 0 before the first event. */
@@ -40,7 +49,7 @@ export class JobTracker {
       this.lastOutcome = early;
       return Promise.resolve(early);
     }
-    this.jobs.push({ id, kind, stage: null, done: 0, total: 0, startedAtMs: nowMs, isCancelling: false });
+    this.jobs.push({ id, kind, stage: null, done: 0, total: 0, startedAtMs: nowMs, isCancelling: false, rate: null, currentFiles: [], isPaused: false, counts: null });
     return new Promise((resolve) => this.waiters.set(id, resolve));
   }
 
@@ -51,6 +60,11 @@ export class JobTracker {
     job.stage = p.stage;
     job.done = p.done;
     job.total = p.total;
+    // The batch fields come whole with each event (the registry's throttle keeps the newest event).
+    if (p.rate) job.rate = p.rate;
+    if (p.current) job.currentFiles = p.current;
+    if (p.isPaused !== undefined) job.isPaused = p.isPaused;
+    if (p.counts) job.counts = p.counts;
   }
 
   /** A jobFinished event: the job leaves the list and its waiter resolves. */

@@ -1,0 +1,67 @@
+// Batch workspace state (rune class, renderer): the per-file statuses of the batch on screen from
+// batchItemFinished events, and the pieces of its progress line (files/s, ETA). No DOM.
+import type { BatchItemFinished, JobId } from '../../../../shared/jobs';
+
+/** One finished input as the file list shows it. */
+export type BatchItemRow = Omit<BatchItemFinished, 'jobId'>;
+
+/** Most early events kept while no job is attached (they belong to a job whose id is not known yet). */
+const MAX_EARLY_ITEMS = 10_000;
+
+/** The last path segment ('/a/b/c.jpg' -> 'c.jpg'; both separators). */
+export function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+/** Milliseconds left as m:ss, or h:mm:ss from an hour on. */
+export function formatEta(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const mm = Math.floor(s / 60) % 60;
+  const ss = String(s % 60).padStart(2, '0');
+  return s >= 3600 ? `${Math.floor(s / 3600)}:${String(mm).padStart(2, '0')}:${ss}` : `${Math.floor(s / 60)}:${ss}`;
+}
+
+/** Files per second for display: one decimal below 10, whole numbers above. */
+export function formatRate(perSecond: number): string {
+  return perSecond < 10 ? perSecond.toFixed(1) : String(Math.round(perSecond));
+}
+
+export class BatchItems {
+  /** Finished inputs of the attached job, in the order they ended. */
+  rows = $state<BatchItemRow[]>([]);
+  failures = $derived(this.rows.filter((r) => r.status === 'failed'));
+
+  private jobId: JobId | null = null;
+  /** Items that arrived before attach(): startJob's reply can come after the first events. */
+  private early: BatchItemFinished[] = [];
+
+  /** A new run is starting: clear the list; items are buffered until attach(id). */
+  reset(): void {
+    this.rows = [];
+    this.jobId = null;
+    this.early = [];
+  }
+
+  /** Shows the items of `jobId`, including those that arrived before its id was known. */
+  attach(jobId: JobId): void {
+    this.jobId = jobId;
+    this.rows = this.early.filter((e) => e.jobId === jobId).map(({ jobId: _id, ...row }) => row);
+    this.early = [];
+  }
+
+  /** A batchItemFinished event; items of other jobs are ignored. */
+  onItem(e: BatchItemFinished): void {
+    if (this.jobId === null) {
+      if (this.early.length < MAX_EARLY_ITEMS) this.early.push(e);
+      return;
+    }
+    if (e.jobId !== this.jobId) return;
+    const { jobId: _id, ...row } = e;
+    this.rows.push(row);
+  }
+
+  /** How an input ended, or undefined while it has not. */
+  statusOf(input: string): BatchItemRow | undefined {
+    return this.rows.find((r) => r.input === input);
+  }
+}

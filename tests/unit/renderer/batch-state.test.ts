@@ -1,0 +1,45 @@
+// The Batch workspace's state without the DOM: the job tracker keeps a batch job's rate, ETA,
+// current files, pause state and counts; BatchItems keeps per-file statuses, including items that
+// arrive before startJob's reply; the progress line's number formats.
+import { describe, expect, it } from 'vitest';
+import { BatchItems, baseName, formatEta, formatRate } from '../../../src/renderer/src/lib/state/batch.svelte';
+import { JobTracker } from '../../../src/renderer/src/lib/state/jobs.svelte';
+
+describe('JobTracker with batch progress', () => {
+  it('keeps the newest rate, ETA, current files, pause state and counts; plain events leave them', () => {
+    const jobs = new JobTracker();
+    void jobs.track('b', 'batch', 0);
+    expect(jobs.current).toMatchObject({ rate: null, currentFiles: [], isPaused: false, counts: null });
+    jobs.onProgress({ jobId: 'b', stage: 'write', done: 1, total: 3, rate: { perSecond: 0.5, etaMs: 4000 }, current: ['/in/b.jpg'], isPaused: false, counts: { done: 1, skipped: 0, failed: 0 } });
+    jobs.onProgress({ jobId: 'b', stage: 'write', done: 1, total: 3, rate: { perSecond: 0.5, etaMs: 4000 }, current: [], isPaused: true, counts: { done: 1, skipped: 0, failed: 0 } });
+    expect(jobs.current).toMatchObject({ done: 1, total: 3, rate: { perSecond: 0.5, etaMs: 4000 }, currentFiles: [], isPaused: true });
+    jobs.onProgress({ jobId: 'b', stage: 'scan', done: 1, total: 1 });
+    expect(jobs.current).toMatchObject({ stage: 'scan', isPaused: true, counts: { done: 1, skipped: 0, failed: 0 } });
+    jobs.onProgress({ jobId: 'b', stage: 'write', done: 3, total: 3, rate: { perSecond: 0.6 }, current: [], isPaused: false, counts: { done: 2, skipped: 0, failed: 1 } });
+    expect(jobs.current).toMatchObject({ done: 3, rate: { perSecond: 0.6 }, isPaused: false, counts: { done: 2, skipped: 0, failed: 1 } });
+  });
+});
+
+describe('BatchItems', () => {
+  it('buffers items until the job id is known, then shows only that job', () => {
+    const items = new BatchItems();
+    items.reset();
+    items.onItem({ jobId: 'j', input: '/in/a.jpg', output: '/out/a.jpg', status: 'skipped', reason: 'journal' });
+    items.onItem({ jobId: 'other', input: '/x.jpg', status: 'done' });
+    items.attach('j');
+    items.onItem({ jobId: 'j', input: '/in/b.jpg', output: '/out/b.jpg', status: 'failed', code: 'INPUT_CORRUPT', message: 'bad' });
+    items.onItem({ jobId: 'other', input: '/y.jpg', status: 'done' });
+    expect(items.rows.map((r) => [r.input, r.status])).toEqual([['/in/a.jpg', 'skipped'], ['/in/b.jpg', 'failed']]);
+    expect(items.failures).toEqual([{ input: '/in/b.jpg', output: '/out/b.jpg', status: 'failed', code: 'INPUT_CORRUPT', message: 'bad' }]);
+    expect(items.statusOf('/in/a.jpg')?.status).toBe('skipped');
+    expect(items.statusOf('/in/c.jpg')).toBeUndefined();
+    items.reset();
+    expect(items.rows).toEqual([]);
+  });
+
+  it('formats ETA, rate and names', () => {
+    expect([formatEta(0), formatEta(4_400), formatEta(65_000), formatEta(3_725_000)]).toEqual(['0:00', '0:04', '1:05', '1:02:05']);
+    expect([formatRate(0.456), formatRate(9.96), formatRate(12.4)]).toEqual(['0.5', '10.0', '12']);
+    expect([baseName('/a/b/c.jpg'), baseName('C:\\x\\y.png'), baseName('z')]).toEqual(['c.jpg', 'y.png', 'z']);
+  });
+});
