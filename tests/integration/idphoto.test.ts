@@ -107,6 +107,36 @@ describe('idphoto refusals', () => {
     expect(err.code).toBe('FACE_CUT_OFF');
   });
 
+  it('places a crown cut by the top edge when its outline bounds the missing hair, and refuses a forehead cut', async () => {
+    const src = evalFile('id_portraits', 'images', 'df_img1.jpg');
+    const full = await makeIdPhoto(await decodeImage(src), { spec: lib.get('icao-35x45') }, env);
+    expect(full.report.measurements.hairCutMm).toBeUndefined();
+    // Where the crown is in the source, from the uncut photo's guides (output px scale alike).
+    const g = full.report.guides;
+    const crownAboveEyes = (g.eyeY - g.crownY) / (g.chinY - g.eyeY);
+    const eyeY = (full.face.eyes[0].y + full.face.eyes[1].y) / 2;
+    const eyeChin = full.face.chin.y - eyeY;
+    const width = (await sharp(src).metadata()).width!;
+    const height = (await sharp(src).metadata()).height!;
+    const cutHead = async (fraction: number) => {
+      const top = Math.round(eyeY - (crownAboveEyes - fraction * (1 + crownAboveEyes)) * eyeChin);
+      return decodeImage(await sharp(src).extract({ left: 0, top, width, height: height - top }).png().toBuffer());
+    };
+    // 3 % of the head (hair) cut off: made, the report says how much may be missing, and both the
+    // visible and the tallest possible crown-chin are inside the band.
+    const grazed = await makeIdPhoto(await cutHead(0.03), { spec: lib.get('icao-35x45') }, env);
+    const cut = grazed.report.measurements.hairCutMm!;
+    expect(cut.value).toBeGreaterThan(0);
+    const cc = grazed.report.measurements.crownChinMm;
+    expect(cc.pass).toBe(true);
+    expect(cc.value!).toBeGreaterThanOrEqual(32);
+    expect(cc.maxValue!).toBeLessThanOrEqual(36);
+    expect(cc.note).toMatch(/hair cut/);
+    // A quarter of the head cut off (through the forehead): refused.
+    const err = await makeIdPhoto(await cutHead(0.25), { spec: lib.get('icao-35x45') }, env).catch((e) => e);
+    expect(err.code).toBe('FACE_CUT_OFF');
+  });
+
   it('gives TOO_TIGHT (bottom) when the photo ends just under the chin', async () => {
     const src = evalFile('id_portraits', 'images', 'hv_test1.jpg');
     const full = await makeIdPhoto(await decodeImage(src), { spec: lib.get('icao-35x45') }, env);

@@ -13,6 +13,9 @@ export interface Measurement {
   max: number | null;
   pass: boolean;
   note?: string;
+  /** When the value is known only as a range (a crown cut by the source): the other end. */
+  maxValue?: number | null;
+  minValue?: number | null;
 }
 
 /** The report written next to each ID photo (and shown by the UI's compliance panel). */
@@ -26,12 +29,15 @@ export interface ComplianceReport {
     crownChinMm: Measurement;
     eyeLineFromBottomMm: Measurement;
     crownMarginMm: Measurement;
+    faceCentreOffsetMm: Measurement;
     tiltDeg: Measurement;
     faceCount: Measurement;
     backgroundUniformityDeltaE: Measurement;
     backgroundColourDeltaE: Measurement;
     clothingContrastDeltaE: Measurement;
     fileSizeKb?: Measurement;
+    /** Present when the source cut the top of the hair: how much may be missing (mm). */
+    hairCutMm?: Measurement;
   };
   /** Guides in output pixels for drawing over the preview. */
   guides: { crownY: number; chinY: number; eyeY: number; centreX: number };
@@ -81,6 +87,13 @@ export interface ComplianceInput {
   centreX: number;
   /** Faces whose centre lies inside the output. */
   faceCount: number;
+  /**
+   * How far (output px) the crown may lie above the visible top of the head when the source cut
+   * the hair; 0 or absent when the whole head is in the source.
+   */
+  crownHiddenPx?: number;
+  /** Allowed distance of the face centre (between the eyes) from the centre line, fraction of the width each way. */
+  centreToleranceFraction?: number;
 }
 
 /** Mean Lab of the pixels selected by `pick`, with their count. */
@@ -104,6 +117,9 @@ function meanLab(image: RgbaImage, pick: (i: number, x: number, y: number) => bo
   const n = labs.length / 3;
   return { lab: n ? [L / n, A / n, B / n] : [0, 0, 0], labs: Float32Array.from(labs), n };
 }
+
+/** How much hair the source may have cut above the crown before the photo fails (mm, about 12 px at 300 dpi). */
+export const HAIR_CUT_TOLERANCE_MM = 1;
 
 /** Measures an ID photo against its spec. */
 export function buildComplianceReport(input: ComplianceInput): ComplianceReport {
@@ -132,16 +148,33 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
   const targetBg = bg.n ? bg.lab : srgbToLab(...parseHexColor(input.backgroundHex));
   const clothDe = cloth.n >= image.width * 2 ? deltaE(cloth.lab, targetBg) : null;
 
+  // A crown cut by the source is known to within crownHiddenPx: both ends must meet the bands.
+  const hiddenMm = (input.crownHiddenPx ?? 0) / ppmm;
+  const centreTol = Math.round((input.centreToleranceFraction ?? 0.05) * spec.widthMm * 100) / 100;
+  const visibleHead = (chin.y - crownY) / ppmm;
+  const crownChin = measure(visibleHead, 'mm', spec.crownChinMm[0], spec.crownChinMm[1]);
+  const crownMargin = measure(crownY / ppmm, 'mm', crownBand?.[0] ?? 0, crownBand?.[1] ?? null);
+  if (hiddenMm > 0.05) {
+    const tallest = measure(visibleHead + hiddenMm, 'mm', spec.crownChinMm[0], spec.crownChinMm[1]);
+    const lowestMargin = measure(crownY / ppmm - hiddenMm, 'mm', crownBand?.[0] ?? 0, crownBand?.[1] ?? null);
+    const note = `hair cut by the top of the source: the crown may be up to ${hiddenMm.toFixed(1)} mm higher than measured`;
+    Object.assign(crownChin, { pass: crownChin.pass && tallest.pass, note, maxValue: tallest.value });
+    Object.assign(crownMargin, { pass: crownMargin.pass && lowestMargin.pass, note, minValue: lowestMargin.value });
+  }
+
   const measurements: ComplianceReport['measurements'] = {
-    crownChinMm: measure((chin.y - crownY) / ppmm, 'mm', spec.crownChinMm[0], spec.crownChinMm[1]),
+    crownChinMm: crownChin,
     eyeLineFromBottomMm: measure((image.height - eyeY) / ppmm, 'mm', eyeBand?.[0] ?? null, eyeBand?.[1] ?? null),
-    crownMarginMm: measure(crownY / ppmm, 'mm', crownBand?.[0] ?? 0, crownBand?.[1] ?? null),
+    crownMarginMm: crownMargin,
+    faceCentreOffsetMm: measure(((eyes[0].x + eyes[1].x) / 2 - image.width / 2) / ppmm, 'mm', -centreTol, centreTol, 'face centre (between the eyes) from the vertical centre line'),
     tiltDeg: measure(tilt, 'deg', -2, 2),
     faceCount: measure(input.faceCount, 'count', 1, 1),
     backgroundUniformityDeltaE: measure(bg.n ? p95 : null, 'dE', null, 3, 'p95 ΔE76 of background pixels from their mean'),
     backgroundColourDeltaE: measure(colourDe, 'dE', null, 6, `nearest allowed colour: ${spec.background.allowed.join(', ')}`),
     clothingContrastDeltaE: measure(clothDe, 'dE', 12, null, clothDe === null ? 'no clothing visible' : 'ΔE76 between clothing and background'),
   };
+  // A visibly flat-cut hairline is more than a measuring matter: offices ask for the whole head.
+  if (hiddenMm > 0.05) measurements.hairCutMm = measure(hiddenMm, 'mm', null, HAIR_CUT_TOLERANCE_MM, 'estimated from the head outline at the edge; use a photo with room above the head');
   const pass = Object.values(measurements).every((m) => m.pass);
   return {
     specId: spec.id,

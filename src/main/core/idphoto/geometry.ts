@@ -196,3 +196,72 @@ export function inventedSides(
   }
   return (Object.keys(counts) as Side[]).filter((s) => counts[s] >= minCount);
 }
+
+/** How much of a head the top edge of the source cut off, estimated from the visible outline. */
+export interface HiddenCrownEstimate {
+  /** Estimated height of the missing part above the top row, px. */
+  hiddenPx: number;
+  /** Width of the head where the edge cuts it (row 0), px. */
+  chordPx: number;
+  /** Widest run of the head between the edge and `yLimit`, px, and its row. */
+  widthPx: number;
+  widestRow: number;
+}
+
+/** Width of the run of alpha ≥ 0.5 through column `cx` in row `y` (0 when that pixel is background). */
+function runWidth(alpha: Float32Array, width: number, y: number, cx: number): number {
+  const row = y * width;
+  if (alpha[row + cx] < 0.5) return 0;
+  let l = cx;
+  let r = cx;
+  while (l > 0 && alpha[row + l - 1] >= 0.5) l--;
+  while (r < width - 1 && alpha[row + r + 1] >= 0.5) r++;
+  return r - l + 1;
+}
+
+/**
+ * Estimates the part of a head above the top edge of the image (row 0) from its outline just below
+ * the edge. Near its top any rounded outline is locally a parabola, so the squared width of the
+ * head grows linearly with depth: w(y)² ≈ α·(y + h). A least-squares line through w² over the rows
+ * where the head is still narrower than `domeFraction` of its widest run (above `yLimit`, the eye
+ * line) crosses zero at y = −h: the height of the missing part. Returns Infinity for hiddenPx when
+ * the edge cuts the head too wide (or too few rows are usable) to extrapolate.
+ */
+export function estimateHiddenCrown(alpha: Float32Array, width: number, height: number, cx: number, yLimit: number, domeFraction = 0.7): HiddenCrownEstimate {
+  const x = Math.min(width - 1, Math.max(0, Math.round(cx)));
+  const last = Math.min(height - 1, Math.max(0, Math.floor(yLimit)));
+  const widths: number[] = [];
+  let widthPx = 0;
+  let widestRow = 0;
+  for (let y = 0; y <= last; y++) {
+    const w = runWidth(alpha, width, y, x);
+    widths.push(w);
+    if (w > widthPx) {
+      widthPx = w;
+      widestRow = y;
+    }
+  }
+  const chordPx = widths[0] ?? 0;
+  const none = { hiddenPx: Number.POSITIVE_INFINITY, chordPx, widthPx, widestRow };
+  if (widthPx === 0 || chordPx >= domeFraction * widthPx) return none;
+  // Rows of the dome: from the edge down while the head stays under domeFraction of its width.
+  let n = 0;
+  let sy = 0;
+  let sw = 0;
+  let syy = 0;
+  let syw = 0;
+  for (let y = 0; y < widths.length && widths[y] < domeFraction * widthPx; y++) {
+    const w2 = widths[y] * widths[y];
+    n++;
+    sy += y;
+    sw += w2;
+    syy += y * y;
+    syw += y * w2;
+  }
+  const den = n * syy - sy * sy;
+  if (n < 4 || den <= 0) return none;
+  const slope = (n * syw - sy * sw) / den;
+  const intercept = (sw - slope * sy) / n;
+  if (!(slope > 0)) return none;
+  return { hiddenPx: Math.max(0, intercept / slope), chordPx, widthPx, widestRow };
+}

@@ -18,7 +18,7 @@ import { runMaskModel } from '../segment/mask-model';
 import { resolveMaskModel } from '../pipelines/cutout';
 import { buildComplianceReport, withFileSize, type ComplianceReport } from './compliance';
 import { encodeIdPhoto } from './exact-file';
-import { bandMid, inventedSides, outputToImage, sampleBilinear, scanCrown, toAligned, topMarginBand, type AlignedFrame, type Placement, type Side } from './geometry';
+import { bandMid, estimateHiddenCrown, inventedSides, outputToImage, sampleBilinear, scanCrown, toAligned, topMarginBand, type AlignedFrame, type Placement, type Side } from './geometry';
 import type { IdPhotoSpec } from './spec';
 
 /** Options of one ID photo. */
@@ -55,6 +55,24 @@ export interface IdPhotoResult {
   face: FaceAnalysis;
   timings: IdPhotoTimings;
 }
+
+/**
+ * Where the crown (top of the hair) can be when the source cuts it: at most this many eye-to-chin
+ * distances above the eye line. In adults the eyes sit about half-way down the head (ratio ~1.0);
+ * children's larger craniums and volume hair reach about 1.5. A sanity cap from proportions, not
+ * fitted to any evaluation photo; the outline estimate below is the working bound.
+ */
+export const CROWN_ABOVE_EYES_MAX = 1.6;
+
+/**
+ * How far the face centre may sit from the photo's vertical centre line, as a fraction of the
+ * width each way: ISO/IEC 19794-5 (the basis of ICAO 9303's photo rules) puts the face's
+ * horizontal mid-point between 45 % and 55 % of the width.
+ */
+export const CENTRE_TOLERANCE = 0.05;
+
+/** Room kept inside the crown-chin band at each end when the crown is known only as a range (mm). */
+const BAND_ALLOWANCE_MM = 0.25;
 
 /**
  * Work area around the face: what the widest specs (US 2x2, Canada 50x70) can need, about
@@ -132,11 +150,27 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   const uCentre = (eyeA[0].u + eyeA[1].u) / 2;
   const scan = scanCrown(alpha, workW, workH, frame, uCentre - 0.3 * faceWw, uCentre + 0.3 * faceWw, eyeV, eyeV - 3 * faceHw);
   let crownV: number;
+  // Crown cut by the top edge of the source: the visible top is a lower bound; the crown may be up
+  // to CROWN_ABOVE_EYES_MAX eye-chin distances above the eye line. Both ends must fit the band.
+  let hiddenPx = 0;
   if (scan) {
-    if (scan.touchesTop && region.y === 0) {
-      throw new AppError('FACE_CUT_OFF', 'The top of the head is cut off by the top edge of the picture.', { detail: { sides: ['top'] } });
-    }
     crownV = scan.crownV;
+    if (scan.touchesTop && region.y === 0) {
+      // Two bounds on the hidden part: the head's outline at the edge (an ellipse through the
+      // cut) and the proportions prior; the smaller one holds.
+      const prior = crownV - Math.min(crownV, eyeV - CROWN_ABOVE_EYES_MAX * (chinA.v - eyeV));
+      const eyeMidW = { x: (eyesW[0].x + eyesW[1].x) / 2, y: (eyesW[0].y + eyesW[1].y) / 2 };
+      const outline = estimateHiddenCrown(alpha, workW, workH, eyeMidW.x, eyeMidW.y);
+      hiddenPx = Math.min(prior, outline.hiddenPx);
+      const upper = crownV - hiddenPx;
+      // Both ends must fit the band with a measuring allowance at each side.
+      const [bMin, bMax] = spec.crownChinMm;
+      if (!(chinA.v - crownV > 4) || (chinA.v - upper) / (chinA.v - crownV) > (bMax - BAND_ALLOWANCE_MM) / (bMin + BAND_ALLOWANCE_MM)) {
+        throw new AppError('FACE_CUT_OFF', 'The top of the head is cut off by the top edge of the picture.', {
+          detail: { sides: ['top'], hiddenFraction: Math.round((hiddenPx / Math.max(1, chinA.v - upper)) * 1000) / 1000 },
+        });
+      }
+    }
   } else {
     // The matte missed the head: fall back on the usual crown height above the eyes.
     crownV = eyeV - 0.95 * (chinA.v - eyeV);
@@ -145,8 +179,13 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   if (!(headPx > 4)) throw new AppError('NO_FACE', 'The head could not be measured in this picture.', { detail: { count: 1 } });
 
   // Head size: mid-band (or the nudge's position), then larger within the band if the photo is tight.
+  // With a hidden crown, the band is narrowed so that both the visible head and the tallest
+  // possible one (visible + hidden) land inside the spec's band.
   const ppmm = spec.heightPx / spec.heightMm;
-  const [hMin, hMax] = spec.crownChinMm;
+  const hiddenRatio = (headPx + hiddenPx) / headPx;
+  const allowance = hiddenPx > 0 ? BAND_ALLOWANCE_MM : 0;
+  const hMin = spec.crownChinMm[0] + allowance;
+  const hMax = (spec.crownChinMm[1] - allowance) / hiddenRatio;
   const bw = hMax - hMin;
   const headStart = hMin + bw * Math.min(0.9, Math.max(0.1, options.nudge?.headBandPos ?? 0.5));
   const headCandidates = [headStart];
@@ -155,24 +194,39 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   const dy = options.nudge?.dyMm ?? 0;
   let chosen: Placement | null = null;
   let firstSides: Side[] = [];
-  for (const headMm of headCandidates) {
-    const k = (headMm * ppmm) / headPx;
-    const crownToEyeMm = ((eyeV - crownV) * k) / ppmm;
-    const { band, preferred } = topMarginBand(spec, headMm, crownToEyeMm);
-    const tops = [preferred];
-    for (let i = 0; i <= 8; i++) tops.push(band[0] + ((band[1] - band[0]) * i) / 8);
-    tops.sort((a, b) => Math.abs(a - preferred) - Math.abs(b - preferred));
-    for (const topMm of tops) {
-      const t = Math.min(band[1], Math.max(band[0], topMm + dy));
-      const placement: Placement = { k, uCentre: uCentre - (dx * ppmm) / k, crownV, topPx: t * ppmm, headMm, topMarginMm: t };
-      const sides = inventedSides(alpha, workW, workH, frame, placement, spec.widthPx, spec.heightPx);
-      if (sides.length === 0) {
-        chosen = placement;
-        break;
+  // Centred first; then off-centre by up to the tolerance, when one side lacks pixels.
+  const step = (CENTRE_TOLERANCE * spec.widthMm) / 2;
+  search: for (const shiftMm of [0, step, -step, 2 * step, -2 * step]) {
+    for (const headMm of headCandidates) {
+      const k = (headMm * ppmm) / headPx;
+      // The margin rules hold for the tallest possible crown: the visible one sits hiddenMm lower.
+      const hiddenMm = (hiddenPx * k) / ppmm;
+      const crownToEyeMm = ((eyeV - crownV) * k) / ppmm + hiddenMm;
+      const fit = topMarginBand(spec, headMm + hiddenMm, crownToEyeMm);
+      // A crown-margin rule must hold from the tallest crown (t) to the visible one (t + hiddenMm).
+      const band: [number, number] = spec.crownMarginMm && hiddenMm > 0 ? [fit.band[0], Math.min(fit.band[1], spec.crownMarginMm[1] - hiddenMm)] : fit.band;
+      if (band[1] < band[0]) continue;
+      const preferred = Math.min(band[1], Math.max(band[0], fit.preferred));
+      const tops = [preferred];
+      for (let i = 0; i <= 8; i++) tops.push(band[0] + ((band[1] - band[0]) * i) / 8);
+      tops.sort((a, b) => Math.abs(a - preferred) - Math.abs(b - preferred));
+      for (const topMm of tops) {
+        const t = Math.min(band[1], Math.max(band[0], topMm + dy));
+        const placement: Placement = { k, uCentre: uCentre - ((dx + shiftMm) * ppmm) / k, crownV, topPx: (t + hiddenMm) * ppmm, headMm, topMarginMm: t };
+        // Above a cut crown the output shows background: the hair is not continued.
+        const sides = inventedSides(alpha, workW, workH, frame, placement, spec.widthPx, spec.heightPx).filter((side) => !(hiddenPx > 0 && side === 'top'));
+        if (sides.length === 0) {
+          chosen = placement;
+          break search;
+        }
+        if (firstSides.length === 0) firstSides = sides;
       }
-      if (firstSides.length === 0) firstSides = sides;
     }
-    if (chosen) break;
+    if (!firstSides.includes('left') && !firstSides.includes('right')) break;
+  }
+  if (!chosen && firstSides.length === 0) {
+    // Only the crown-margin rule failed: too much of the hair is cut to place it.
+    throw new AppError('FACE_CUT_OFF', 'The top of the head is cut off by the top edge of the picture.', { detail: { sides: ['top'] } });
   }
   if (!chosen) {
     throw new AppError('TOO_TIGHT', `The photo has too little room on the ${firstSides.join(' and ')} for ${spec.name}; use a photo with more space around the person.`, {
@@ -240,6 +294,8 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     eyes: eyesOut,
     centreX: W / 2,
     faceCount: facesInside,
+    crownHiddenPx: hiddenPx * chosen.k,
+    centreToleranceFraction: CENTRE_TOLERANCE,
   });
   onProgress?.({ stage: 'composite', done: 4, total: 4 });
   const t4 = performance.now();

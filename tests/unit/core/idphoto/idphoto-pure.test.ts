@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../../../src/main/cli/commands/idphoto';
 import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core/face/yunet';
 import { byteBand, commentSegments, encodeIdPhoto, jpegAppMarkers, readJpegDpi, readPngDpi, rewriteJpegHeader, setPngDpi } from '../../../../src/main/core/idphoto/exact-file';
-import { fromAligned, toAligned, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
+import { estimateHiddenCrown, fromAligned, toAligned, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
 import { cutMarks, layoutSheet, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
 import { parseSpec, SpecLibrary } from '../../../../src/main/core/idphoto/spec';
 
@@ -152,5 +152,41 @@ describe('print sheets', () => {
     expect(layout.photos.filter((p) => p.imageIndex === 0)).toHaveLength(4);
     expect(layout.photos.filter((p) => p.imageIndex === 1)).toHaveLength(2);
     expect(() => parsePaper('letterish')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+});
+
+describe('hidden crown from the outline', () => {
+  // An elliptical head (semi-axes 60 x 80 px, centre row cy) drawn into an alpha map whose row 0
+  // is `cutPx` below the top of the ellipse.
+  function head(cutPx: number): { alpha: Float32Array; w: number; h: number } {
+    const w = 200;
+    const h = 220;
+    const cy = 80 - cutPx;
+    const alpha = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const inside = ((x + 0.5 - 100) / 60) ** 2 + ((y + 0.5 - cy) / 80) ** 2 <= 1 || y > cy;
+        alpha[y * w + x] = inside ? 1 : 0;
+      }
+    }
+    return { alpha, w, h };
+  }
+
+  it('extrapolates the missing top of a round head from the squared widths below the cut', () => {
+    for (const cutPx of [3, 8, 15]) {
+      const { alpha, w, h } = head(cutPx);
+      const est = estimateHiddenCrown(alpha, w, h, 100, 80 - cutPx);
+      // Pixel-quantised widths of an ellipse: within a couple of pixels of the truth.
+      expect(Math.abs(est.hiddenPx - cutPx), `cut ${cutPx}`).toBeLessThan(2.5);
+      expect(est.chordPx).toBeGreaterThan(0);
+    }
+  });
+
+  it('cannot extrapolate when the edge cuts the head near its widest, and sees nothing hidden when it misses the head', () => {
+    const deep = head(60);
+    expect(estimateHiddenCrown(deep.alpha, deep.w, deep.h, 100, 20).hiddenPx).toBe(Number.POSITIVE_INFINITY);
+    const whole = head(-10);
+    const est = estimateHiddenCrown(whole.alpha, whole.w, whole.h, 100, 90);
+    expect(est.chordPx).toBe(0);
   });
 });

@@ -26,6 +26,8 @@ export const idphoto = {
   'idphoto.m.crownChinMm': { en: 'Crown to chin', 'zh-CN': '头顶到下巴' },
   'idphoto.m.eyeLineFromBottomMm': { en: 'Eye line from bottom', 'zh-CN': '眼睛距底边' },
   'idphoto.m.crownMarginMm': { en: 'Space above head', 'zh-CN': '头顶留白' },
+  'idphoto.m.faceCentreOffsetMm': { en: 'Face off centre', 'zh-CN': '人脸偏离中线' },
+  'idphoto.m.hairCutMm': { en: 'Hair cut by the photo edge', 'zh-CN': '头发被原图边缘裁掉' },
   'idphoto.m.tiltDeg': { en: 'Tilt', 'zh-CN': '倾斜' },
   'idphoto.m.faceCount': { en: 'Faces', 'zh-CN': '人脸数' },
   'idphoto.m.backgroundUniformityDeltaE': { en: 'Background uniformity', 'zh-CN': '背景均匀度' },
