@@ -116,15 +116,26 @@ def _bg_crop(bg: np.ndarray, S: int, rng) -> np.ndarray:
     return np.asarray(im, dtype=np.float32) / 255.0
 
 
-def _place_fg(item, S: int, rng):
+# Recipes: how often a sprite is normal / a close-up / small, the close-up scale range, and the share
+# of pure-scenery samples. v1 trained stage 1; v2 (stage 2) has more frame-filling close-ups and more
+# scenery-only frames, where the shipped model kept scenery on real clips.
+RECIPES = {
+    "v1": {"normal": 0.65, "closeup": 0.25, "closeup_h": (1.1, 2.4), "empty": 0.05},
+    "v2": {"normal": 0.45, "closeup": 0.42, "closeup_h": (1.1, 3.2), "empty": 0.12, "closeup_head_top": 0.7},
+}
+
+
+def _place_fg(item, S: int, rng, recipe: str = "v1"):
     """Returns (premultiplied rgb float HxWx3, alpha float HxW, x, y) of a transformed sprite."""
+    rc = RECIPES[recipe]
     rgba = item["rgba"]
     h, w = rgba.shape[:2]
     r = rng.random()
-    if r < 0.65:
+    closeup = rc["normal"] <= r < rc["normal"] + rc["closeup"]
+    if r < rc["normal"]:
         target_h = rng.uniform(0.4, 1.1) * S
-    elif r < 0.9:
-        target_h = rng.uniform(1.1, 2.4) * S  # close-up: part of the character leaves the frame
+    elif closeup:
+        target_h = rng.uniform(*rc["closeup_h"]) * S  # close-up: part of the character leaves the frame
     else:
         target_h = rng.uniform(0.2, 0.4) * S  # small, distant
     scale = target_h / h
@@ -151,7 +162,9 @@ def _place_fg(item, S: int, rng):
         x = -int(rng.integers(0, max(1, nw // 8)))  # cut left edge leaves the frame
     elif "R" in cut and "L" not in cut and rng.random() < 0.8:
         x = S - nw + int(rng.integers(0, max(1, nw // 8)))
-    if "B" in cut or rng.random() < 0.4:
+    if closeup and "closeup_head_top" in rc and rng.random() < rc["closeup_head_top"]:  # (v1 draws nothing here)
+        y = -int(rng.uniform(0.0, 0.25) * nh)  # head and shoulders fill the frame, the body leaves it at the bottom
+    elif "B" in cut or rng.random() < 0.4:
         y = S - nh + int(rng.integers(0, max(1, nh // 6)))  # feet / cut edge at or below the bottom
     else:
         y = int(rng.integers(-nh // 3, max(-nh // 3 + 1, S - nh // 2)))
@@ -215,17 +228,18 @@ def _degrade(img: np.ndarray, rng) -> np.ndarray:
     return np.asarray(im, dtype=np.float32) / 255.0
 
 
-def make_sample(part, S: int, rng):
+def make_sample(part, S: int, rng, recipe: str = "v1"):
     """One composite: (image float HxWx3 in 0..1, alpha float HxW in 0..1)."""
     canvas = _bg_crop(part["bg"][rng.integers(len(part["bg"]))]["rgb"], S, rng)
     canvas = _jitter_rgb(canvas, rng, 1.0)
     mask = np.zeros((S, S), np.float32)
     r = rng.random()
-    k = 0 if r < 0.05 else 1 if r < 0.72 else 2 if r < 0.93 else 3
+    e = RECIPES[recipe]["empty"]
+    k = 0 if r < e else 1 if r < e + (1 - e) * 0.67 / 0.95 else 2 if r < e + (1 - e) * 0.88 / 0.95 else 3
     for _ in range(k):
         g = part["groups"][rng.integers(len(part["groups"]))]
         item = part["fg"][g[rng.integers(len(g))]]
-        rgb, a, x, y = _place_fg(item, S, rng)
+        rgb, a, x, y = _place_fg(item, S, rng, recipe)
         _paste(canvas, mask, rgb, a, x, y)
     if k > 0 and rng.random() < 0.15:
         _occluder(canvas, mask, part, S, rng)
@@ -233,13 +247,13 @@ def make_sample(part, S: int, rng):
     return img, mask
 
 
-def make_batch(part, S: int, n: int, seed: int, index: int):
+def make_batch(part, S: int, n: int, seed: int, index: int, recipe: str = "v1"):
     """Batch `index` of the stream `seed`: float tensors-ready arrays (N,3,S,S), (N,1,S,S)."""
     rng = np.random.default_rng([seed, index])
     xs = np.empty((n, 3, S, S), np.float32)
     ys = np.empty((n, 1, S, S), np.float32)
     for i in range(n):
-        img, m = make_sample(part, S, rng)
+        img, m = make_sample(part, S, rng, recipe)
         xs[i] = img.transpose(2, 0, 1)
         ys[i, 0] = m
     return xs, ys

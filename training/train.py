@@ -36,6 +36,8 @@ def parse_args(argv=None):
     p.add_argument("--warmup", type=int, default=100)
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--init", choices=["mediapipe", "scratch"], default="mediapipe")
+    p.add_argument("--init-from", default=None, help="start from this checkpoint's weights (a second stage; fresh optimiser and schedule)")
+    p.add_argument("--recipe", choices=sorted(D.RECIPES), default="v1", help="composite recipe (training/data.py RECIPES)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--workers", type=int, default=1, help="data worker processes")
     p.add_argument("--val-every", type=int, default=250)
@@ -50,14 +52,15 @@ def parse_args(argv=None):
 class BatchStream(torch.utils.data.Dataset):
     """Batch i of the seeded composite stream (generated in a worker process)."""
 
-    def __init__(self, part, size, batch, seed, start, stop):
+    def __init__(self, part, size, batch, seed, start, stop, recipe="v1"):
         self.part, self.size, self.batch, self.seed, self.start, self.stop = part, size, batch, seed, start, stop
+        self.recipe = recipe
 
     def __len__(self):
         return self.stop - self.start
 
     def __getitem__(self, i):
-        x, y = D.make_batch(self.part, self.size, self.batch, self.seed, self.start + i)
+        x, y = D.make_batch(self.part, self.size, self.batch, self.seed, self.start + i, self.recipe)
         return torch.from_numpy(x), torch.from_numpy(y)
 
 
@@ -106,10 +109,10 @@ def evaluate(model, val_x, val_y, bs=16):
     return {"fg_iou": fg, "bg_iou": bgv, "mean_iou": (fg + bgv) / 2, "mae": mae / val_y.size}
 
 
-def make_val(part, size, n, seed=999):
+def make_val(part, size, n, seed=999, recipe="v1"):
     xs, ys = [], []
     for i in range(0, n, 16):
-        x, y = D.make_batch(part, size, min(16, n - i), seed, i // 16)
+        x, y = D.make_batch(part, size, min(16, n - i), seed, i // 16, recipe)
         xs.append(x)
         ys.append(y)
     return np.concatenate(xs), np.concatenate(ys)
@@ -141,10 +144,12 @@ def main(argv=None):
     train_part, val_part = D.split(dataset, "train"), D.split(dataset, "val")
     if not val_part["fg"] or not val_part["bg"]:  # a tiny set (smoke test) has no held-out source
         val_part = train_part
-    val_x, val_y = make_val(val_part, args.size, args.val_n)
+    val_x, val_y = make_val(val_part, args.size, args.val_n, recipe=args.recipe)
 
     model = AnimeSegNet()
-    if args.init == "mediapipe":
+    if args.init_from:
+        model.load_state_dict(torch.load(args.init_from)["model"])
+    elif args.init == "mediapipe":
         load_mediapipe(model, MEDIAPIPE)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     step, best = 0, -1.0
@@ -167,7 +172,7 @@ def main(argv=None):
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "best": best, "t_start": t_start, "args": vars(args)}, tmp)
         os.replace(tmp, path)
 
-    stream = BatchStream(train_part, args.size, args.batch, args.seed, step, args.steps)
+    stream = BatchStream(train_part, args.size, args.batch, args.seed, step, args.steps, args.recipe)
     extra = {"prefetch_factor": 2} if args.workers else {}
     loader = torch.utils.data.DataLoader(stream, batch_size=None, shuffle=False, num_workers=args.workers, **extra)
     stop_at = deadline_ts(args.deadline)
