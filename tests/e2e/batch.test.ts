@@ -1,0 +1,89 @@
+// Browser end-to-end test of the Batch workspace in Chromium against `cutout serve` and the real
+// engine: an ID-photo batch (five portraits and one corrupt file) into the session's output
+// folder; the progress line shows N of M and a rate, pause shows "Paused" and holds the rest,
+// resume completes it; per-file statuses, the failure with its code, and the written files at
+// the spec's exact pixel size. Screenshots go to test-artifacts/e2e/screens.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, evalFile, tempDir } from '../helpers/env';
+import { ARTIFACTS_DIR, ensureRendererBuilt, launchBrowser, startServe, type Served } from './helpers';
+
+const SCREENS = join(ARTIFACTS_DIR, 'screens');
+const PORTRAITS = ['df_img1.jpg', 'df_img2.jpg', 'df_img11.jpg', 'df_img12.jpg', 'df_img13.jpg'];
+
+describe('Batch workspace in Chromium', () => {
+  let served: Served;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    ensureRendererBuilt();
+    mkdirSync(SCREENS, { recursive: true });
+    served = await startServe();
+    browser = await launchBrowser();
+    page = browser.page;
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto(served.url);
+    await page.locator('[data-testid=status-text]', { hasText: /^Ready$/ }).waitFor({ timeout: 20_000 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+  });
+
+  it('runs an ID-photo batch with progress, pause / resume, per-file status and a failure', async () => {
+    const library = JSON.parse(readFileSync(join(REPO_ROOT, 'resources', 'specs', 'id-photo-specs.json'), 'utf8')) as { specs: { id: string; widthPx: number; heightPx: number }[] };
+    const spec = library.specs.find((s) => s.id === 'cn-1inch')!;
+    const broken = join(tempDir('cutout-e2e-batch-'), 'zz-broken.jpg');
+    writeFileSync(broken, Buffer.from('this is not a JPEG'));
+
+    await page.click('[data-workspace=batch]');
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-testid=drop-zone]')]);
+    await chooser.setFiles([...PORTRAITS.map((f) => evalFile('id_portraits', 'images', f)), broken]);
+    await page.locator('.toolbar', { hasText: '6 files' }).waitFor();
+    await page.selectOption('[data-testid=batch-mode]', 'idphoto');
+    await page.selectOption('[data-testid=batch-spec]', spec.id);
+    await page.click('.swatches .swatch >> nth=1');
+    await page.click('[data-testid=batch-output]');
+    await expect.poll(() => page.textContent('[data-testid=batch-output]')).toMatch(/exports/);
+    await page.click('[data-testid=batch-start]');
+
+    // N of M, then a rate once a file has finished.
+    const progress = page.locator('[data-testid=batch-progress]');
+    await progress.filter({ hasText: /of 6 · [\d.]+ files\/s/ }).waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(SCREENS, 'batch-running.png') });
+    await page.click('[data-testid=batch-pause]');
+    // Files in flight finish; then "Paused" with nothing at work and files still to do.
+    await page.locator('[data-testid=batch-paused]', { hasText: /^Paused$/ }).waitFor({ timeout: 60_000 });
+    const finishedWhilePaused = await page.locator('[data-testid=batch-item]').count();
+    expect(finishedWhilePaused).toBeLessThan(6);
+    expect(await page.locator('[data-testid=batch-items] [data-status=working]').count()).toBe(0);
+    await page.click('[data-testid=batch-resume]');
+    await page.locator('[data-testid=batch-summary]').waitFor({ timeout: 90_000 });
+
+    expect(await page.textContent('[data-testid=batch-summary]')).toBe('5 done, 0 skipped, 1 failed of 6');
+    const rows = await page.locator('[data-testid=batch-item]').evaluateAll((els) =>
+      els.map((e) => ({ name: e.querySelector('.path')?.textContent, status: e.getAttribute('data-status'), code: e.querySelector('.code')?.textContent ?? null, output: e.querySelector('.out')?.getAttribute('title') ?? null })),
+    );
+    expect(rows).toHaveLength(6);
+    expect(rows.filter((r) => r.status === 'done').map((r) => r.name).sort()).toEqual([...PORTRAITS].sort());
+    expect(rows.find((r) => r.name === 'zz-broken.jpg')).toMatchObject({ status: 'failed', code: expect.stringMatching(/^[A-Z_]+$/) });
+    // The failures list keeps "show file" and "retry failed".
+    await page.locator('[data-testid=batch-failures] li', { hasText: 'zz-broken.jpg' }).getByRole('button', { name: 'Show file' }).waitFor();
+    await page.locator('[data-testid=batch-retry]').waitFor();
+    await page.screenshot({ path: join(SCREENS, 'batch-finished.png') });
+
+    for (const r of rows.filter((x) => x.status === 'done')) {
+      expect(r.output).toMatch(new RegExp(`_${spec.id}\\.jpg$`));
+      const meta = await sharp(r.output!).metadata();
+      expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', spec.widthPx, spec.heightPx]);
+    }
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+});
