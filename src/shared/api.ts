@@ -2,7 +2,7 @@
 // transport): methods, events and their name lists. Imported by main, preload and renderer:
 // plain data only, no 'electron', no 'node:*'. Additions only; see docs/architecture.md.
 import type { Result } from './errors';
-import type { BatchItemFinished, JobId, JobOutcome, JobProgress, JobSpec, RefineMode, Subject } from './jobs';
+import type { BatchItemFinished, IdPhotoJobOptions, JobId, JobOutcome, JobProgress, JobSpec, RefineMode, Subject } from './jobs';
 import type { Settings } from './settings';
 
 /** A model known to the app, with whether its file was found and verified. */
@@ -191,6 +191,48 @@ export interface MediaBytes {
   bytes: Uint8Array;
 }
 
+/** Arguments of previewIdPhoto: a portrait and the options an 'idphoto' job would get (sheet: paper and dpi only). */
+export interface IdPhotoPreviewRequest {
+  path: string;
+  options: Omit<IdPhotoJobOptions, 'sheet'> & { sheet?: { paper: string; dpi: number; copies?: number } };
+}
+
+/** One measurement of an ID photo against its spec (the compliance panel's row). */
+export interface IdPhotoMeasurement {
+  value: number | null;
+  unit: string;
+  min: number | null;
+  max: number | null;
+  pass: boolean;
+  note?: string;
+  /** When the value is known only as a range (a crown cut by the source): the other end. */
+  maxValue?: number | null;
+  minValue?: number | null;
+}
+
+/** The compliance report of an ID photo: each measurement with its band, guides in photo pixels, overall pass. */
+export interface IdPhotoReport {
+  specId: string;
+  widthPx: number;
+  heightPx: number;
+  dpi: number;
+  background: string;
+  measurements: Record<string, IdPhotoMeasurement>;
+  guides: { crownY: number; chinY: number; eyeY: number; centreX: number };
+  pass: boolean;
+}
+
+/** The live preview of an ID photo: the photo at the spec's pixel size, its report, the print sheet drawn small. */
+export interface IdPhotoPreview {
+  path: string;
+  photo: { mime: string; bytes: Uint8Array; width: number; height: number };
+  report: IdPhotoReport;
+  rollCorrectedDeg: number;
+  /** Present when a paper was asked for: the sheet at 150 dpi and how many photos it holds. */
+  sheet: { mime: string; bytes: Uint8Array; width: number; height: number; photos: number } | null;
+  timingsMs: number;
+}
+
 /**
  * Every method the renderer may call. Each takes at most one structured-clone-able argument and
  * resolves to plain data; expected failures reject with AppError (code), cancellation with
@@ -247,6 +289,8 @@ export interface AppApi {
   loadClipFrame(req: ClipRequest): Promise<MediaBytes>;
   /** A finished sticker (.gif .webp .png .webm, at most 16 MB) for the looping preview. */
   loadStickerFile(req: ClipRequest): Promise<MediaBytes>;
+  /** The ID photo as it would be exported, with its compliance report and print sheet; nothing is written. NO_FACE / MULTIPLE_FACES / FACE_CUT_OFF / TOO_TIGHT. */
+  previewIdPhoto(req: IdPhotoPreviewRequest): Promise<IdPhotoPreview>;
 }
 
 /** Events main sends to the renderer. */
@@ -291,6 +335,7 @@ export const API_METHODS = [
   'probeClip',
   'loadClipFrame',
   'loadStickerFile',
+  'previewIdPhoto',
 ] as const satisfies readonly (keyof AppApi)[];
 
 /** Every event name, in one list. */

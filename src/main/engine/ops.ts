@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ImagePreview, MatteResult, PixelRect, PreviewRequest, RematteRequest, SaveTrimapRequest, SegmentRequest } from '../../shared/api';
+import type { IdPhotoPreview, IdPhotoPreviewRequest, ImagePreview, MatteResult, PixelRect, PreviewRequest, RematteRequest, SaveTrimapRequest, SegmentRequest } from '../../shared/api';
 import { AppError } from '../../shared/errors';
 import type { JobSpec, RefineMode, Subject } from '../../shared/jobs';
 import { throwIfAborted } from '../core/abort';
@@ -18,6 +18,7 @@ import { resolveRegion } from '../core/matting/region';
 import { defaultBandPx } from '../core/trimap/trimap';
 import { resolveMaskModel } from '../core/pipelines/cutout';
 import type { RunContext } from '../core/progress';
+import { previewIdPhoto as makeIdPhotoPreview } from '../core/idphoto/preview';
 import { runMaskModel } from '../core/segment/mask-model';
 import { runJob, type JobRunContext } from './run-job';
 
@@ -281,6 +282,26 @@ export async function saveTrimap(req: SaveTrimapRequest, e: EngineContext): Prom
   return out;
 }
 
+/** The last decoded ID-photo sources: the workspace re-previews the same portrait on every slider move. */
+const idSources: Array<{ key: string; image: RgbaImage }> = [];
+
+/** The ID-photo workspace's live preview (engine/api/idphoto.ts validates the request). */
+export async function previewIdPhoto(req: IdPhotoPreviewRequest, e: EngineContext, ctx: RunContext = {}): Promise<IdPhotoPreview> {
+  const info = await stat(req.path).catch((cause) => {
+    throw new AppError('INPUT_NOT_FOUND', `File not found: ${req.path}`, { cause, detail: { path: req.path } });
+  });
+  const key = `${req.path}\0${info.size}\0${info.mtimeMs}`;
+  let hit = idSources.find((x) => x.key === key);
+  if (!hit) {
+    hit = { key, image: await decodeImage(req.path, { maxPixels: e.env.maxPixels }) };
+    idSources.unshift(hit);
+    idSources.length = Math.min(idSources.length, 2);
+  }
+  throwIfAborted(ctx.signal);
+  const r = await makeIdPhotoPreview(hit.image, req.options, e.env, ctx);
+  return { path: req.path, ...r };
+}
+
 /** Every operation the engine host can call, by name. */
 export const ENGINE_OPS = {
   runJob: (spec: JobSpec, e: EngineContext, ctx: JobRunContext) => runJob(spec, e.env, ctx),
@@ -288,6 +309,7 @@ export const ENGINE_OPS = {
   segment: (req: SegmentRequest, e: EngineContext, ctx: RunContext) => segment(req, e, ctx),
   rematte: (req: RematteRequest, e: EngineContext, ctx: RunContext) => rematte(req, e, ctx),
   saveTrimap: (req: SaveTrimapRequest, e: EngineContext, _ctx: RunContext) => saveTrimap(req, e),
+  previewIdPhoto: (req: IdPhotoPreviewRequest, e: EngineContext, ctx: RunContext) => previewIdPhoto(req, e, ctx),
 } as const;
 
 /** An engine operation name. */

@@ -6,6 +6,7 @@ import { AppError, isCancellation, toWire, type Result } from '../../../shared/e
 import { createAppArea } from './app';
 import type { ApiDeps } from './deps';
 import { createFilesArea } from './files';
+import { createIdPhotoArea } from './idphoto';
 import { createJobsArea } from './jobs';
 import { createModelsArea } from './models';
 import { createPreviewsArea } from './previews';
@@ -22,6 +23,7 @@ export function createAppApi(deps: ApiDeps): AppApi {
     ...createPreviewsArea(deps),
     ...createFilesArea(deps),
     ...createStickersArea(deps),
+    ...createIdPhotoArea(deps),
   } satisfies AppApi;
   return impl;
 }

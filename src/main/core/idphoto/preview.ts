@@ -1,0 +1,50 @@
+// The ID-photo workspace's live preview: the photo as it will be exported (spec pixels), its
+// compliance report and, when a paper is picked, the print sheet drawn small. Nothing is written.
+// Core (no electron).
+import type { IdPhotoMeasurement, IdPhotoPreviewRequest, IdPhotoReport } from '../../../shared/api';
+import { AppError } from '../../../shared/errors';
+import type { CoreEnv } from '../env';
+import type { RgbaImage } from '../image/decode';
+import { encodeImage } from '../image/encode';
+import type { RunContext } from '../progress';
+import { makeIdPhoto } from './make-id-photo';
+import { layoutSheet, parsePaper, renderSheetRaster } from './print-sheet';
+import { parseSpec } from './spec';
+
+/** Resolution the sheet preview is drawn at (dots per inch): a 6-inch sheet is 600 x 900 px. */
+export const SHEET_PREVIEW_DPI = 150;
+
+/** What the preview of one ID photo holds (structured-clone-able). */
+export interface IdPhotoPreviewResult {
+  /** The photo at the spec's exact pixel size, PNG. */
+  photo: { mime: 'image/png'; bytes: Uint8Array; width: number; height: number };
+  report: IdPhotoReport;
+  rollCorrectedDeg: number;
+  /** The print sheet at SHEET_PREVIEW_DPI (PNG) with the number of photos on it, when a paper was given. */
+  sheet: { mime: 'image/png'; bytes: Uint8Array; width: number; height: number; photos: number } | null;
+  timingsMs: number;
+}
+
+/** Makes the preview of an ID photo from a decoded source; the options are an 'idphoto' job's. */
+export async function previewIdPhoto(source: RgbaImage, options: IdPhotoPreviewRequest['options'], env: CoreEnv, ctx: RunContext = {}): Promise<IdPhotoPreviewResult> {
+  if (!options || typeof options !== 'object') throw new AppError('INVALID_ARGUMENT', 'ID-photo options are missing');
+  const t0 = performance.now();
+  const spec = parseSpec(options.spec, 'preview');
+  const refine = options.refine ?? 'fast';
+  if (!['off', 'fast', 'full'].includes(refine)) throw new AppError('INVALID_ARGUMENT', 'refine must be off, fast or full');
+  const r = await makeIdPhoto(source, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge }, env, ctx);
+  const png = new Uint8Array(await encodeImage(r.image, { format: 'png' }));
+  let sheet: IdPhotoPreviewResult['sheet'] = null;
+  if (options.sheet) {
+    const paper = parsePaper(options.sheet.paper);
+    const layout = layoutSheet([{ widthMm: spec.widthMm, heightMm: spec.heightMm, copies: options.sheet.copies ?? 0, imageIndex: 0 }], { paper });
+    const bytes = await renderSheetRaster(layout, [r.image], SHEET_PREVIEW_DPI, 'png');
+    const pxPerMm = SHEET_PREVIEW_DPI / 25.4;
+    sheet = { mime: 'image/png', bytes, width: Math.round(layout.widthMm * pxPerMm), height: Math.round(layout.heightMm * pxPerMm), photos: layout.photos.length };
+  }
+  // The wire report: the measurements that exist (fileSizeKb / hairCutMm only when they apply).
+  const measurements: Record<string, IdPhotoMeasurement> = {};
+  for (const [name, m] of Object.entries(r.report.measurements)) if (m) measurements[name] = m;
+  const report: IdPhotoReport = { ...r.report, measurements };
+  return { photo: { mime: 'image/png', bytes: png, width: r.image.width, height: r.image.height }, report, rollCorrectedDeg: r.rollCorrectedDeg, sheet, timingsMs: performance.now() - t0 };
+}

@@ -1,0 +1,51 @@
+// The ID-photo workspace's live preview (engine op previewIdPhoto and its API area): the photo at
+// the spec's exact pixels with its report, the print sheet drawn small, refusals by code, and
+// nothing written. Real models and eval portraits.
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
+import { SpecLibrary } from '../../src/main/core/idphoto/spec';
+import type { ApiDeps } from '../../src/main/engine/api/deps';
+import { createIdPhotoArea } from '../../src/main/engine/api/idphoto';
+import { previewIdPhoto } from '../../src/main/engine/ops';
+import { evalFile, tempDir, testEnv } from '../helpers/env';
+
+describe('previewIdPhoto', () => {
+  const e = { env: testEnv(), tempDir: tempDir() };
+
+  it('returns the photo at the spec size with its report and a 6-inch sheet, writing nothing', async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    const spec = lib.get('cn-1inch');
+    const dir = tempDir();
+    const src = join(dir, 'portrait.jpg');
+    writeFileSync(src, await sharp(evalFile('id_portraits', 'images', 'hv_test2.jpg')).jpeg().toBuffer());
+    const r = await previewIdPhoto({ path: src, options: { spec: spec as never, background: '#ffffff', sheet: { paper: '6inch', dpi: 300 } } }, e);
+    const meta = await sharp(Buffer.from(r.photo.bytes)).metadata();
+    expect([meta.width, meta.height, r.photo.width, r.photo.height]).toEqual([295, 413, 295, 413]);
+    expect(r.report.measurements.crownChinMm.pass).toBe(true);
+    expect(r.report.background).toBe('#FFFFFF');
+    // 6-inch paper (101.6 x 152.4 mm) at 150 dpi, with several 25x35 photos on it.
+    const sheet = await sharp(Buffer.from(r.sheet!.bytes)).metadata();
+    expect([sheet.width, sheet.height]).toEqual([r.sheet!.width, r.sheet!.height]);
+    expect(Math.min(sheet.width!, sheet.height!)).toBe(600);
+    expect(r.sheet!.photos).toBeGreaterThanOrEqual(8);
+    // A nudge moves the photo's content: the eye guide follows it down.
+    const moved = await previewIdPhoto({ path: src, options: { spec: spec as never, background: '#ffffff', nudge: { dyMm: 1 } } }, e);
+    expect(moved.report.guides.eyeY).toBeGreaterThan(r.report.guides.eyeY);
+    expect(moved.sheet).toBeNull();
+    expect(readdirSync(dir)).toEqual(['portrait.jpg']);
+  });
+
+  it('refuses a picture without a face by code, and malformed requests before the engine', async () => {
+    const dir = tempDir();
+    const flat = join(dir, 'flat.png');
+    writeFileSync(flat, await sharp({ create: { width: 320, height: 240, channels: 3, background: '#3a7bd5' } }).png().toBuffer());
+    const lib = await SpecLibrary.load(specLibraryPath());
+    await expect(previewIdPhoto({ path: flat, options: { spec: lib.get('icao-35x45') as never } }, e)).rejects.toMatchObject({ code: 'NO_FACE' });
+    const area = createIdPhotoArea({} as ApiDeps);
+    await expect(area.previewIdPhoto({ path: flat, options: {} as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(area.previewIdPhoto({ path: flat, options: { spec: { id: 'x' }, sheet: { paper: 'a4', dpi: 5 } } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});
