@@ -114,6 +114,8 @@ export interface BatchJobOptions {
   modelId?: string;
   /** ID-photo spec object (idphoto mode), as the idphoto job takes it. */
   idSpec?: { id: string; [field: string]: unknown };
+  /** ID-photo print sheet (idphoto mode): one sheet per photo beside it, named '<output>_sheet.<ext>'. */
+  idSheet?: { paper: string; dpi: number };
   /** Sticker options (sticker mode). */
   sticker?: StickerJobOptions;
   jobs?: number;

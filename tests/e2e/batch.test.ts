@@ -50,6 +50,7 @@ describe('Batch workspace in Chromium', () => {
     await page.selectOption('[data-testid=batch-mode]', 'idphoto');
     await page.selectOption('[data-testid=batch-spec]', spec.id);
     await page.click('.swatches .swatch >> nth=1');
+    await page.selectOption('[data-testid=batch-sheet]', '6inch');
     await page.click('[data-testid=batch-output]');
     await expect.poll(() => page.textContent('[data-testid=batch-output]')).toMatch(/exports/);
     await page.click('[data-testid=batch-start]');
@@ -83,7 +84,19 @@ describe('Batch workspace in Chromium', () => {
       expect(r.output).toMatch(new RegExp(`_${spec.id}\\.jpg$`));
       const meta = await sharp(r.output!).metadata();
       expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', spec.widthPx, spec.heightPx]);
+      // The chosen background (the spec's second colour) fills the top-left corner.
+      const { data } = await sharp(r.output!).extract({ left: 2, top: 2, width: 1, height: 1 }).raw().toBuffer({ resolveWithObject: true });
+      expect(`#${[...data.subarray(0, 3)].map((v) => v.toString(16).padStart(2, '0')).join('')}`.toUpperCase()).toMatch(/^#F[A-F0-9]F[A-F0-9]F[A-F0-9]$/);
+      // The print sheet beside it: 6 x 4 inch at 300 dpi.
+      const sheet = await sharp(r.output!.replace(/\.jpg$/, '_sheet.jpg')).metadata();
+      expect([Math.min(sheet.width!, sheet.height!), Math.max(sheet.width!, sheet.height!)]).toEqual([1200, 1800]);
     }
+
+    // Retry failed: only the corrupt file runs again (and fails again); the rest is skipped.
+    await page.click('[data-testid=batch-retry]');
+    await expect.poll(() => page.locator('[data-testid=batch-summary]').textContent(), { timeout: 60_000 }).toBe('0 done, 5 skipped, 1 failed of 6');
+    const statuses = await page.locator('[data-testid=batch-item]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')).sort());
+    expect(statuses).toEqual(['failed', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped']);
     expect(pageErrors).toEqual([]);
   }, 180_000);
 });

@@ -47,8 +47,8 @@ export async function runJob(spec: JobSpec, env: CoreEnv, ctx: JobRunContext): P
     case 'idphoto':
       return runIdPhotoJob(spec.input, spec.output, spec.options, env, ctx);
     case 'batch': {
-      const { idSpec, sticker, ...options } = spec.options;
-      const extra = idSpec ? { spec: idSpec } : sticker ? { ...sticker } : undefined;
+      const { idSpec, idSheet, sticker, ...options } = spec.options;
+      const extra = idSpec ? { spec: idSpec, ...(idSheet ? { sheet: idSheet } : {}) } : sticker ? { ...sticker } : undefined;
       const { onProgress, onItem } = ctx;
       return runBatch(spec.inputs, spec.outputDir, { ...options, spec: idSpec?.id, extra }, env, {
         signal: ctx.signal,

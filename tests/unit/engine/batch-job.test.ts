@@ -1,8 +1,9 @@
 // A batch job through the engine host's worker thread, as the registry runs it: the pause gate is
 // mirrored to the worker (nothing starts while paused), every status carries N of M, rate, current
 // files and counts, and each input ends with one item event (done, or failed with its code).
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { PauseGate } from '../../../src/main/core/batch/pause-gate';
 import { startEngine, type EngineHost } from '../../../src/main/engine/host';
@@ -41,7 +42,7 @@ describe('batch job through the engine worker', () => {
     copyFileSync(evalFile('id_portraits', 'images', 'df_img1.jpg'), join(input, 'a.jpg'));
     copyFileSync(evalFile('id_portraits', 'images', 'df_img2.jpg'), join(input, 'b.jpg'));
     writeFileSync(join(input, 'c.jpg'), Buffer.from('not a jpeg at all'));
-    const spec: JobSpec = { kind: 'batch', inputs: [input], outputDir: join(dir, 'out'), options: { mode: 'idphoto', idSpec: cn1inch(), format: 'jpeg', refine: 'fast', jobs: 1 } };
+    const spec: JobSpec = { kind: 'batch', inputs: [input], outputDir: join(dir, 'out'), options: { mode: 'idphoto', idSpec: cn1inch(), idSheet: { paper: '6inch', dpi: 300 }, format: 'jpeg', refine: 'fast', jobs: 1 } };
     const gate = new PauseGate();
     gate.pause();
     const progress: JobProgressEvent[] = [];
@@ -77,7 +78,20 @@ describe('batch job through the engine worker', () => {
     const last = writes.at(-1)!;
     expect(last).toMatchObject({ done: 3, total: 3, isPaused: false, current: [], counts: { done: 2, skipped: 0, failed: 1 } });
     expect(last.rate!.perSecond).toBeGreaterThan(0);
+    // The print sheet of each photo beside it: 6 x 4 inch at 300 dpi.
+    for (const name of ['a', 'b']) {
+      const photo = await sharp(join(dir, 'out', `${name}.jpg`)).metadata();
+      expect([photo.width, photo.height]).toEqual([295, 413]);
+      const sheet = await sharp(join(dir, 'out', `${name}_sheet.jpg`)).metadata();
+      expect([sheet.format, Math.min(sheet.width!, sheet.height!), Math.max(sheet.width!, sheet.height!)]).toEqual(['jpeg', 1200, 1800]);
+    }
+    expect(existsSync(join(dir, 'out', 'c_sheet.jpg'))).toBe(false);
   }, 120_000);
+
+  it('refuses a print sheet with an unknown paper before any file starts', async () => {
+    const spec: JobSpec = { kind: 'batch', inputs: [evalFile('id_portraits', 'images', 'df_img1.jpg')], outputDir: join(dir, 'out-bad'), options: { mode: 'idphoto', idSpec: cn1inch(), idSheet: { paper: 'napkin', dpi: 300 } } };
+    await expect(host().call('runJob', spec)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
 
   it('the registry throttle keeps the newest batch fields whole, and items are never throttled', async () => {
     const sent: JobProgress[] = [];

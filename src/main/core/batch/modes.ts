@@ -7,10 +7,11 @@ import type { CoreEnv } from '../env';
 import { decodeImage, type DecodedImage } from '../image/decode';
 import { encodeImage } from '../image/encode';
 import { getSession } from '../inference/session';
-import { writeFileAtomic } from '../io/atomic-write';
+import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import { resolveMaskModel } from '../pipelines/cutout';
 import { runMaskModel, type MaskResult } from '../segment/mask-model';
 import { runIdPhotoJob } from '../idphoto/id-photo-job';
+import { parsePaper } from '../idphoto/print-sheet';
 import { parseSpec } from '../idphoto/spec';
 import { makeSticker, validateStickerOptions } from '../sticker/make-sticker';
 import type { StickerJobOptions } from '../../../shared/jobs';
@@ -141,16 +142,41 @@ function idSpecOf(mctx: ModeContext): { id: string; [field: string]: unknown } {
   return spec;
 }
 
-/** ID photo per input: the spec object in options.extra.spec (its id in options.spec), background colour, refine. */
+/** The optional print sheet of an ID-photo batch (options.extra.sheet); INVALID_ARGUMENT before any file starts. */
+function idSheetOf(mctx: ModeContext): { paper: string; dpi: number } | undefined {
+  const sheet = mctx.options.extra?.sheet as { paper?: unknown; dpi?: unknown } | undefined;
+  if (sheet === undefined) return undefined;
+  if (typeof sheet !== 'object' || sheet === null || typeof sheet.paper !== 'string') throw new AppError('INVALID_ARGUMENT', 'A print sheet needs a paper (6inch, 5inch, a4, a5 or WxH in mm)');
+  parsePaper(sheet.paper);
+  if (typeof sheet.dpi !== 'number' || !Number.isInteger(sheet.dpi) || sheet.dpi < 72 || sheet.dpi > 1200) throw new AppError('INVALID_ARGUMENT', `Print sheet dpi must be a whole number from 72 to 1200, got ${String(sheet.dpi)}`);
+  return { paper: sheet.paper, dpi: sheet.dpi };
+}
+
+/** Where the sheet of a photo goes: beside it, '_sheet' before the extension (same format). */
+export function sheetPathOf(output: string): string {
+  return output.replace(/(\.[^./\\]+)?$/, (ext) => `_sheet${ext}`);
+}
+
+/**
+ * ID photo per input: the spec object in options.extra.spec (its id in options.spec), background
+ * colour, refine, and an optional print sheet per photo (options.extra.sheet: paper, dpi). The
+ * journal and report name the photo; its sheet is written (atomically) before the photo is journalled.
+ */
 const idPhotoMode = makeWholeFileMode(
   'idphoto',
   IMAGE_EXTENSIONS,
   ['jpeg', 'png'],
-  (mctx) => void parseSpec(idSpecOf(mctx), 'batch'),
-  (input, output, mctx) => {
+  (mctx) => {
+    parseSpec(idSpecOf(mctx), 'batch');
+    idSheetOf(mctx);
+  },
+  async (input, output, mctx) => {
     const { options, env, signal } = mctx;
     const background = options.background.kind === 'color' ? options.background.hex : undefined;
-    return runIdPhotoJob(input, output, { spec: idSpecOf(mctx), background, refine: options.refine }, env, { signal });
+    const sheetOptions = idSheetOf(mctx);
+    const sheet = sheetOptions ? { ...sheetOptions, output: sheetPathOf(output) } : undefined;
+    if (sheet) await assertNotAnInput(sheet.output, [input]);
+    return runIdPhotoJob(input, output, { spec: idSpecOf(mctx), background, refine: options.refine, ...(sheet ? { sheet } : {}) }, env, { signal });
   },
 );
 
