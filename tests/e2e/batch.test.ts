@@ -62,6 +62,7 @@ describe('Batch workspace in Chromium', () => {
     await page.click('[data-testid=batch-pause]');
     // Files in flight finish; then "Paused" with nothing at work and files still to do.
     await page.locator('[data-testid=batch-paused]', { hasText: /^Paused$/ }).waitFor({ timeout: 60_000 });
+    expect(await page.textContent('[data-testid=status-batch]')).toMatch(/^\d\/6 · Paused$/);
     const finishedWhilePaused = await page.locator('[data-testid=batch-item]').count();
     expect(finishedWhilePaused).toBeLessThan(6);
     expect(await page.locator('[data-testid=batch-items] [data-status=working]').count()).toBe(0);
