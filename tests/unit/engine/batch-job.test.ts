@@ -88,6 +88,29 @@ describe('batch job through the engine worker', () => {
     expect(existsSync(join(dir, 'out', 'c_sheet.jpg'))).toBe(false);
   }, 120_000);
 
+  it('cancel while paused ends the job cancelled, with the report written and nothing started', async () => {
+    const out = join(dir, 'out-cancel');
+    const spec: JobSpec = { kind: 'batch', inputs: [evalFile('id_portraits', 'images', 'df_img1.jpg')], outputDir: out, options: { mode: 'idphoto', idSpec: cn1inch(), jobs: 1 } };
+    const gate = new PauseGate();
+    gate.pause();
+    const controller = new AbortController();
+    const items: Omit<BatchItemFinished, 'jobId'>[] = [];
+    const call = host().call('runJob', spec, {
+      gate,
+      signal: controller.signal,
+      onItem: (item) => items.push(item),
+      onProgress: (e) => {
+        if ((e as JobProgressEvent).isPaused) controller.abort();
+      },
+    });
+    await expect(call).rejects.toMatchObject({ name: 'CancelledError' });
+    // The engine writes the report as it stops; the host may answer first (500 ms grace), so wait for it.
+    await vi.waitFor(() => expect(existsSync(join(out, 'report.json'))).toBe(true), { timeout: 10_000 });
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { entries: { status: string }[] };
+    expect(report.entries.map((e) => e.status)).toEqual(['cancelled']);
+    expect(items.every((i) => i.status === 'cancelled')).toBe(true);
+  });
+
   it('refuses a print sheet with an unknown paper before any file starts', async () => {
     const spec: JobSpec = { kind: 'batch', inputs: [evalFile('id_portraits', 'images', 'df_img1.jpg')], outputDir: join(dir, 'out-bad'), options: { mode: 'idphoto', idSpec: cn1inch(), idSheet: { paper: 'napkin', dpi: 300 } } };
     await expect(host().call('runJob', spec)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
