@@ -1,0 +1,70 @@
+// The ID-photo workspace's live preview (rune class, renderer): every change of portrait, spec,
+// background, nudge or sheet asks the engine for a new preview after a short pause; answers to
+// older requests are dropped, so the photo on screen always matches the controls.
+import type { ApiClient } from '../../../../shared/api-client';
+import type { IdPhotoPreview, IdPhotoPreviewRequest } from '../../../../shared/api';
+
+/** Why the last preview could not be made: the error's code, message and detail (faces count/boxes, sides). */
+export interface PreviewFailure {
+  code: string;
+  message: string;
+  detail?: unknown;
+}
+
+/** Waits `ms` then calls `fn`; the timer API is injectable so tests need no real waiting. */
+export type Schedule = (fn: () => void, ms: number) => () => void;
+
+const realSchedule: Schedule = (fn, ms) => {
+  const t = setTimeout(fn, ms);
+  return () => clearTimeout(t);
+};
+
+export class IdPhotoPreviewer {
+  preview = $state.raw<IdPhotoPreview | null>(null);
+  failure = $state.raw<PreviewFailure | null>(null);
+  /** A request is waiting or running. */
+  isBusy = $state(false);
+
+  private seq = 0;
+  private cancelTimer: (() => void) | null = null;
+
+  constructor(
+    private readonly client: Pick<ApiClient, 'previewIdPhoto'>,
+    private readonly delayMs = 180,
+    private readonly schedule: Schedule = realSchedule,
+  ) {}
+
+  /** Asks for a preview of `req` after the pause (null clears); a newer call replaces a waiting one. */
+  request(req: IdPhotoPreviewRequest | null): void {
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+    const id = ++this.seq;
+    if (!req) {
+      this.preview = null;
+      this.failure = null;
+      this.isBusy = false;
+      return;
+    }
+    this.isBusy = true;
+    this.cancelTimer = this.schedule(() => {
+      this.cancelTimer = null;
+      void this.run(id, req);
+    }, this.delayMs);
+  }
+
+  private async run(id: number, req: IdPhotoPreviewRequest): Promise<void> {
+    try {
+      const preview = await this.client.previewIdPhoto(req);
+      if (id !== this.seq) return;
+      this.preview = preview;
+      this.failure = null;
+    } catch (error) {
+      if (id !== this.seq) return;
+      const e = error as { code?: string; message?: string; detail?: unknown };
+      this.preview = null;
+      this.failure = { code: e.code ?? 'INTERNAL', message: e.message ?? String(error), detail: e.detail };
+    } finally {
+      if (id === this.seq) this.isBusy = false;
+    }
+  }
+}

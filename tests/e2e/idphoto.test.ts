@@ -1,0 +1,95 @@
+// Browser end-to-end test of the ID-photo workspace in Chromium against `cutout serve` and the real
+// engine: a portrait shows its ID photo at once (live preview), a spec and background change
+// update it, a print sheet appears, a group photo asks to pick a face, and Export writes a file
+// of the spec's exact pixels whose background is the picked colour. Screenshots go to
+// test-artifacts/e2e/screens.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evalFile, tempDir } from '../helpers/env';
+import { ARTIFACTS_DIR, ensureRendererBuilt, launchBrowser, startServe, type Served } from './helpers';
+
+const SCREENS = join(ARTIFACTS_DIR, 'screens');
+
+/** Natural size of the photo the workspace shows. */
+async function shownPhotoSize(page: Page): Promise<[number, number]> {
+  return page.$eval('[data-testid=idphoto-photo]', (img) => [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).naturalHeight] as [number, number]);
+}
+
+describe('ID-photo workspace in Chromium', () => {
+  let served: Served;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    ensureRendererBuilt();
+    mkdirSync(SCREENS, { recursive: true });
+    served = await startServe();
+    browser = await launchBrowser();
+    page = browser.page;
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto(served.url);
+    await page.locator('[data-testid=status-text]', { hasText: /^Ready$/ }).waitFor({ timeout: 20_000 });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+  });
+
+  it('previews the photo live, follows spec / background / sheet, and exports the exact file', async () => {
+    await page.click('[data-workspace=idphoto]');
+    const [first] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-testid=drop-zone] >> visible=true')]);
+    await first.setFiles(evalFile('id_portraits', 'images', 'df_img1.jpg'));
+    // The default spec (CN 1-inch, 295 x 413) appears without pressing anything.
+    await page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
+    await expect.poll(() => shownPhotoSize(page), { timeout: 30_000 }).toEqual([295, 413]);
+    await expect.poll(() => page.textContent('[data-testid=idphoto-report]')).toMatch(/Crown to chin/);
+
+    // ICAO by search; white background; a 6-inch sheet.
+    await page.fill('input[type=search]', 'ICAO');
+    await page.getByRole('option', { name: /ICAO/ }).first().click();
+    await expect.poll(() => shownPhotoSize(page), { timeout: 30_000 }).toEqual([413, 531]);
+    await page.click('.swatches .swatch[aria-label="#FFFFFF"]');
+    await page.locator('select').first().selectOption('6inch');
+    await page.locator('[data-testid=idphoto-sheet]').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.textContent('.sheet figcaption')).toMatch(/Print sheet: \d+ photos/);
+    await page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
+    await page.screenshot({ path: join(SCREENS, 'idphoto-preview.png') });
+
+    await page.click('[data-testid=idphoto-export]');
+    const saved = page.locator('[data-testid=idphoto-saved]');
+    await saved.waitFor({ timeout: 60_000 });
+    const output = (await saved.getAttribute('title'))!;
+    expect(existsSync(output)).toBe(true);
+    expect(existsSync(output.replace(/\.[^.]+$/, '') + '_sheet.pdf')).toBe(true);
+    const { data, info } = await sharp(output).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([413, 531]);
+    // Top-left corner: the white background (JPEG, so within a few levels).
+    for (let c = 0; c < 3; c++) expect(data[c]).toBeGreaterThanOrEqual(250);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('asks to pick a face on a group photo and previews the picked one', async () => {
+    const a = await sharp(evalFile('id_portraits', 'images', 'hv_test1.jpg')).resize({ height: 600 }).toBuffer();
+    const b = await sharp(evalFile('id_portraits', 'images', 'df_img1.jpg')).resize({ height: 600 }).toBuffer();
+    const wa = (await sharp(a).metadata()).width!;
+    const wb = (await sharp(b).metadata()).width!;
+    const group = join(tempDir('cutout-e2e-id-'), 'group.jpg');
+    await sharp({ create: { width: wa + wb, height: 600, channels: 3, background: '#ffffff' } })
+      .composite([{ input: a, left: 0, top: 0 }, { input: b, left: wa, top: 0 }])
+      .jpeg()
+      .toFile(group);
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: /Another photo/ }).click()]);
+    await chooser.setFiles(group);
+    await expect.poll(() => page.textContent('[data-testid=idphoto-failure]'), { timeout: 60_000 }).toMatch(/MULTIPLE_FACES/);
+    await page.locator('.faces button', { hasText: '2' }).click();
+    await page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
+    await expect.poll(() => shownPhotoSize(page), { timeout: 30_000 }).toEqual([413, 531]);
+    expect(pageErrors).toEqual([]);
+  });
+});
