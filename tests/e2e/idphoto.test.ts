@@ -15,7 +15,10 @@ const SCREENS = join(ARTIFACTS_DIR, 'screens');
 
 /** Natural size of the photo the workspace shows. */
 async function shownPhotoSize(page: Page): Promise<[number, number]> {
-  return page.$eval('[data-testid=idphoto-photo]', (img) => [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).naturalHeight] as [number, number]);
+  return page.$eval('[data-testid=idphoto-photo]', (el) => {
+    const img = el as unknown as { naturalWidth: number; naturalHeight: number };
+    return [img.naturalWidth, img.naturalHeight] as [number, number];
+  });
 }
 
 describe('ID-photo workspace in Chromium', () => {
