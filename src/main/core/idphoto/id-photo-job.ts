@@ -35,7 +35,7 @@ export async function runIdPhotoJob(input: string, output: string, options: IdPh
     const layout = layoutSheet([{ widthMm: spec.widthMm, heightMm: spec.heightMm, copies: options.sheet.copies ?? 0, imageIndex: 0 }], { paper });
     const isPdf = /\.pdf$/i.test(options.sheet.output);
     const bytes = isPdf ? await renderSheetPdf(layout, [r.result.image]) : await renderSheetRaster(layout, [r.result.image], options.sheet.dpi, /\.jpe?g$/i.test(options.sheet.output) ? 'jpeg' : 'png');
-    await writeFileAtomic(options.sheet.output, bytes);
+    await writeFileAtomic(options.sheet.output, bytes, { signal: ctx.signal });
     sheet = { output: options.sheet.output, photos: layout.photos.length };
   }
   return { output: r.output, bytes: r.bytes, widthPx: spec.widthPx, heightPx: spec.heightPx, report: r.report, rollCorrectedDeg: r.result.rollCorrectedDeg, sheet, timingsMs: r.timings.totalMs };

@@ -330,7 +330,7 @@ export async function idPhotoToFile(input: string, output: string, options: IdPh
   ctx.onProgress?.({ stage: 'encode', done: 0, total: 1 });
   const format = /\.png$/i.test(output) ? 'png' : /\.jpe?g$/i.test(output) ? 'jpeg' : options.spec.format;
   const encoded = await encodeIdPhoto(result.image, { format, dpi: options.spec.dpi, fileSizeKb: format === 'jpeg' ? options.spec.fileSizeKb : undefined });
-  await writeFileAtomic(output, encoded.bytes);
+  await writeFileAtomic(output, encoded.bytes, { signal: ctx.signal });
   ctx.onProgress?.({ stage: 'encode', done: 1, total: 1 });
   const report = withFileSize(result.report, encoded.bytes.length, options.spec);
   const timings = { ...result.timings, decodeMs, totalMs: performance.now() - t0 };

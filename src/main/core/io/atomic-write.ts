@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, realpath, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { AppError } from '../../../shared/errors';
+import { AppError, CancelledError } from '../../../shared/errors';
 
 /** Maps a filesystem error while writing `path` to an AppError with a code. */
 export function toWriteError(error: unknown, path: string): AppError {
@@ -31,9 +31,11 @@ export function tempPathFor(path: string): string {
 
 /**
  * Writes `data` to `path` atomically: readers see the old file or the whole new one, never a
- * partial one, and a failure leaves no temp file behind.
+ * partial one, and a failure leaves no temp file behind. With a signal, a cancel that arrives
+ * while the bytes are written drops them instead of renaming (CancelledError): a cancelled job
+ * leaves no output.
  */
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+export async function writeFileAtomic(path: string, data: Uint8Array | string, options: { signal?: AbortSignal } = {}): Promise<void> {
   const target = resolve(path);
   const tmp = tempPathFor(target);
   try {
@@ -45,9 +47,11 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
     } finally {
       await handle.close();
     }
+    if (options.signal?.aborted) throw new CancelledError();
     await rename(tmp, target);
   } catch (error) {
     await rm(tmp, { force: true }).catch(() => undefined);
+    if (error instanceof CancelledError) throw error;
     throw toWriteError(error, target);
   }
 }

@@ -128,7 +128,7 @@ export async function cutoutToFile(input: string, output: string, options: Cutou
   ctx.onProgress?.({ stage: 'encode', done: 0, total: 1 });
   const image = await fitLongestSide(result.image, options.maxSidePx);
   const bytes = await encodeImage(image, { format });
-  await writeFileAtomic(output, bytes);
+  await writeFileAtomic(output, bytes, { signal: ctx.signal });
   const encodeMs = performance.now() - t0;
   ctx.onProgress?.({ stage: 'encode', done: 1, total: 1 });
   return {

@@ -392,7 +392,7 @@ export async function makeSticker(input: string, output: string, options: Sticke
   const rendered = await renderSticker(prepared, options, ctx, tools);
   throwIfAborted(ctx.signal);
   ctx.onProgress?.({ stage: 'write', done: 0, total: 1 });
-  await writeFileAtomic(output, rendered.bytes);
+  await writeFileAtomic(output, rendered.bytes, { signal: ctx.signal });
   ctx.onProgress?.({ stage: 'write', done: 1, total: 1 });
   prepared.timings.totalMs = performance.now() - t0;
   const { bytes, alphas: _alphas, ...rest } = rendered;
