@@ -70,8 +70,9 @@ describe('batch job through the engine worker', () => {
     // Nothing started while paused at the start; after the second pause only the file in flight ended.
     expect(itemsAtResume).toEqual([0, 1]);
     expect(summary).toMatchObject({ done: 2, failed: 1 });
-    expect(items.map((i) => [basename(i.input), i.status])).toEqual([['a.jpg', 'done'], ['b.jpg', 'done'], ['c.jpg', 'failed']]);
-    expect(items[2].code).toMatch(/^[A-Z_]+$/);
+    // Admitted files race for the one finish slot, so the order they end in is not fixed.
+    expect(items.map((i) => [basename(i.input), i.status]).sort()).toEqual([['a.jpg', 'done'], ['b.jpg', 'done'], ['c.jpg', 'failed']]);
+    expect(items.find((i) => i.status === 'failed')?.code).toMatch(/^[A-Z_]+$/);
     const writes = progress.filter((p) => p.stage === 'write');
     expect(writes.every((p) => p.rate !== undefined && p.counts !== undefined && Array.isArray(p.current))).toBe(true);
     expect(writes.some((p) => p.current?.length === 1 && p.detail === p.current[0])).toBe(true);
