@@ -3,38 +3,29 @@
 // folder; the progress line shows N of M and a rate, pause shows "Paused" and holds the rest,
 // resume completes it; per-file statuses, the failure with its code, and the written files at
 // the spec's exact pixel size. Screenshots go to test-artifacts/e2e/screens.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, evalFile, tempDir } from '../helpers/env';
-import { ARTIFACTS_DIR, ensureRendererBuilt, launchBrowser, startServe, type Served } from './helpers';
+import { ARTIFACTS_DIR, openAppSession, type AppSession } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
 const PORTRAITS = ['df_img1.jpg', 'df_img2.jpg', 'df_img11.jpg', 'df_img12.jpg', 'df_img13.jpg'];
 
 describe('Batch workspace in Chromium', () => {
-  let served: Served;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let session: AppSession;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   beforeAll(async () => {
-    ensureRendererBuilt();
-    mkdirSync(SCREENS, { recursive: true });
-    served = await startServe();
-    browser = await launchBrowser();
-    page = browser.page;
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.emulateMedia({ colorScheme: 'light' });
-    await page.goto(served.url);
-    await page.locator('[data-testid=status-text]', { hasText: /^Ready$/ }).waitFor({ timeout: 20_000 });
+    session = await openAppSession();
+    ({ page, pageErrors } = session);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
+    await session?.close();
   });
 
   it('runs an ID-photo batch with progress, pause / resume, per-file status and a failure', async () => {

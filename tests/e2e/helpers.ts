@@ -110,6 +110,40 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; page: 
   };
 }
 
+/** A browser on a fresh `cutout serve`, the app loaded and Ready, collecting page errors. */
+export interface AppSession {
+  served: Served;
+  browser: Awaited<ReturnType<typeof launchBrowser>>;
+  page: Page;
+  /** Uncaught errors the page threw (a test asserts it stays empty). */
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+/** Builds the renderer if needed, starts `cutout serve` and Chromium, opens the app (light theme) and waits for Ready. */
+export async function openAppSession(): Promise<AppSession> {
+  ensureRendererBuilt();
+  mkdirSync(join(ARTIFACTS_DIR, 'screens'), { recursive: true });
+  const served = await startServe();
+  const browser = await launchBrowser();
+  const page = browser.page;
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(served.url);
+  await page.locator('[data-testid=status-text]', { hasText: /^Ready$/ }).waitFor({ timeout: 20_000 });
+  return {
+    served,
+    browser,
+    page,
+    pageErrors,
+    async close() {
+      await browser.close();
+      await served.stop();
+    },
+  };
+}
+
 /** Opens a file through the drop zone's file chooser (the browser's open dialog). */
 export async function openThroughDialog(page: Page, file: string): Promise<void> {
   const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: /Open/ }).first().click()]);

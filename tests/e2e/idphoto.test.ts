@@ -3,13 +3,13 @@
 // update it, a print sheet appears, a group photo asks to pick a face, and Export writes a file
 // of the spec's exact pixels whose background is the picked colour. Screenshots go to
 // test-artifacts/e2e/screens.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evalFile, tempDir } from '../helpers/env';
-import { ARTIFACTS_DIR, ensureRendererBuilt, launchBrowser, startServe, type Served } from './helpers';
+import { ARTIFACTS_DIR, openAppSession, type AppSession } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
 
@@ -22,26 +22,17 @@ async function shownPhotoSize(page: Page): Promise<[number, number]> {
 }
 
 describe('ID-photo workspace in Chromium', () => {
-  let served: Served;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let session: AppSession;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   beforeAll(async () => {
-    ensureRendererBuilt();
-    mkdirSync(SCREENS, { recursive: true });
-    served = await startServe();
-    browser = await launchBrowser();
-    page = browser.page;
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.emulateMedia({ colorScheme: 'light' });
-    await page.goto(served.url);
-    await page.locator('[data-testid=status-text]', { hasText: /^Ready$/ }).waitFor({ timeout: 20_000 });
+    session = await openAppSession();
+    ({ page, pageErrors } = session);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
+    await session?.close();
   });
 
   it('previews the photo live, follows spec / background / sheet, and exports the exact file', async () => {

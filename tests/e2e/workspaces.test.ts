@@ -1,36 +1,26 @@
 // Browser end-to-end tests of the app frame in Chromium: every workspace renders, the language
 // switches to Simplified Chinese and back, the theme switches to dark, the compare slider and the
 // trimap overlay draw. Screenshots of each state go to test-artifacts/e2e/screens.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evalFile } from '../helpers/env';
-import { ARTIFACTS_DIR, ensureRendererBuilt, launchBrowser, openThroughDialog, startServe, waitForCutout, type Served } from './helpers';
+import { ARTIFACTS_DIR, openThroughDialog, openAppSession, waitForCutout, type AppSession } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
 
 describe('workspaces, language and theme in Chromium', () => {
-  let served: Served;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let session: AppSession;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   beforeAll(async () => {
-    ensureRendererBuilt();
-    mkdirSync(SCREENS, { recursive: true });
-    served = await startServe();
-    browser = await launchBrowser();
-    page = browser.page;
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.emulateMedia({ colorScheme: 'light' });
-    await page.goto(served.url);
-    await page.locator('[data-testid=status-text]', { hasText: /^Ready$/ }).waitFor({ timeout: 20_000 });
-  });
+    session = await openAppSession();
+    ({ page, pageErrors } = session);
+  }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
+    await session?.close();
   });
 
   const shot = (name: string) => page.screenshot({ path: join(SCREENS, `${name}.png`) });

@@ -1,21 +1,14 @@
 // The compliance report of one ID photo: each measurement in its unit with the spec's band and a
 // pass flag, plus an overall pass. Pure typed-array code (core); measured on the output pixels.
+import type { IdPhotoMeasurement } from '../../../shared/api';
 import { parseHexColor } from '../image/composite';
 import type { RgbaImage } from '../image/decode';
 import type { Point } from '../face/yunet';
 import type { IdPhotoSpec } from './spec';
 
-/** One measured value against its band; null bounds are open. */
-export interface Measurement {
-  value: number | null;
+/** One measured value against its band (null bounds are open), in one of the report's units. */
+export interface Measurement extends IdPhotoMeasurement {
   unit: 'mm' | 'deg' | 'count' | 'dE' | 'KB';
-  min: number | null;
-  max: number | null;
-  pass: boolean;
-  note?: string;
-  /** When the value is known only as a range (a crown cut by the source): the other end. */
-  maxValue?: number | null;
-  minValue?: number | null;
 }
 
 /** The report written next to each ID photo (and shown by the UI's compliance panel). */
