@@ -6,27 +6,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, evalFile, tempDir } from '../helpers/env';
-import { ARTIFACTS_DIR, openAppSession, type AppSession } from './helpers';
+import { ARTIFACTS_DIR, useAppSession } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
 const PORTRAITS = ['df_img1.jpg', 'df_img2.jpg', 'df_img11.jpg', 'df_img12.jpg', 'df_img13.jpg'];
 
 describe('Batch workspace in Chromium', () => {
-  let session: AppSession;
-  let page: Page;
-  let pageErrors: string[];
-
-  beforeAll(async () => {
-    session = await openAppSession();
-    ({ page, pageErrors } = session);
-  }, 120_000);
-
-  afterAll(async () => {
-    await session?.close();
-  });
+  const app = useAppSession();
 
   it('runs an ID-photo batch with progress, pause / resume, per-file status and a failure', async () => {
     const library = JSON.parse(readFileSync(join(REPO_ROOT, 'resources', 'specs', 'id-photo-specs.json'), 'utf8')) as { specs: { id: string; widthPx: number; heightPx: number }[] };
@@ -34,43 +22,43 @@ describe('Batch workspace in Chromium', () => {
     const broken = join(tempDir('cutout-e2e-batch-'), 'zz-broken.jpg');
     writeFileSync(broken, Buffer.from('this is not a JPEG'));
 
-    await page.click('[data-workspace=batch]');
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-testid=drop-zone]')]);
+    await app.page.click('[data-workspace=batch]');
+    const [chooser] = await Promise.all([app.page.waitForEvent('filechooser'), app.page.click('[data-testid=drop-zone]')]);
     await chooser.setFiles([...PORTRAITS.map((f) => evalFile('id_portraits', 'images', f)), broken]);
-    await page.locator('.toolbar', { hasText: '6 files' }).waitFor();
-    await page.selectOption('[data-testid=batch-mode]', 'idphoto');
-    await page.selectOption('[data-testid=batch-spec]', spec.id);
-    await page.click('.swatches .swatch >> nth=1');
-    await page.selectOption('[data-testid=batch-sheet]', '6inch');
-    await page.click('[data-testid=batch-output]');
-    await expect.poll(() => page.textContent('[data-testid=batch-output]')).toMatch(/exports/);
-    await page.click('[data-testid=batch-start]');
+    await app.page.locator('.toolbar', { hasText: '6 files' }).waitFor();
+    await app.page.selectOption('[data-testid=batch-mode]', 'idphoto');
+    await app.page.selectOption('[data-testid=batch-spec]', spec.id);
+    await app.page.click('.swatches .swatch >> nth=1');
+    await app.page.selectOption('[data-testid=batch-sheet]', '6inch');
+    await app.page.click('[data-testid=batch-output]');
+    await expect.poll(() => app.page.textContent('[data-testid=batch-output]')).toMatch(/exports/);
+    await app.page.click('[data-testid=batch-start]');
 
     // N of M, then a rate once a file has finished.
-    const progress = page.locator('[data-testid=batch-progress]');
+    const progress = app.page.locator('[data-testid=batch-progress]');
     await progress.filter({ hasText: /of 6 · [\d.]+ files\/s/ }).waitFor({ timeout: 60_000 });
-    await page.screenshot({ path: join(SCREENS, 'batch-running.png') });
-    await page.click('[data-testid=batch-pause]');
+    await app.page.screenshot({ path: join(SCREENS, 'batch-running.png') });
+    await app.page.click('[data-testid=batch-pause]');
     // Files in flight finish; then "Paused" with nothing at work and files still to do.
-    await page.locator('[data-testid=batch-paused]', { hasText: /^Paused$/ }).waitFor({ timeout: 60_000 });
-    expect(await page.textContent('[data-testid=status-batch]')).toMatch(/^\d\/6 · Paused$/);
-    const finishedWhilePaused = await page.locator('[data-testid=batch-item]').count();
+    await app.page.locator('[data-testid=batch-paused]', { hasText: /^Paused$/ }).waitFor({ timeout: 60_000 });
+    expect(await app.page.textContent('[data-testid=status-batch]')).toMatch(/^\d\/6 · Paused$/);
+    const finishedWhilePaused = await app.page.locator('[data-testid=batch-item]').count();
     expect(finishedWhilePaused).toBeLessThan(6);
-    expect(await page.locator('[data-testid=batch-items] [data-status=working]').count()).toBe(0);
-    await page.click('[data-testid=batch-resume]');
-    await page.locator('[data-testid=batch-summary]').waitFor({ timeout: 90_000 });
+    expect(await app.page.locator('[data-testid=batch-items] [data-status=working]').count()).toBe(0);
+    await app.page.click('[data-testid=batch-resume]');
+    await app.page.locator('[data-testid=batch-summary]').waitFor({ timeout: 90_000 });
 
-    expect(await page.textContent('[data-testid=batch-summary]')).toBe('5 done, 0 skipped, 1 failed of 6');
-    const rows = await page.locator('[data-testid=batch-item]').evaluateAll((els) =>
+    expect(await app.page.textContent('[data-testid=batch-summary]')).toBe('5 done, 0 skipped, 1 failed of 6');
+    const rows = await app.page.locator('[data-testid=batch-item]').evaluateAll((els) =>
       els.map((e) => ({ name: e.querySelector('.path')?.textContent, status: e.getAttribute('data-status'), code: e.querySelector('.code')?.textContent ?? null, output: e.querySelector('.out')?.getAttribute('title') ?? null })),
     );
     expect(rows).toHaveLength(6);
     expect(rows.filter((r) => r.status === 'done').map((r) => r.name).sort()).toEqual([...PORTRAITS].sort());
     expect(rows.find((r) => r.name === 'zz-broken.jpg')).toMatchObject({ status: 'failed', code: expect.stringMatching(/^[A-Z_]+$/) });
     // The failures list keeps "show file" and "retry failed".
-    await page.locator('[data-testid=batch-failures] li', { hasText: 'zz-broken.jpg' }).getByRole('button', { name: 'Show file' }).waitFor();
-    await page.locator('[data-testid=batch-retry]').waitFor();
-    await page.screenshot({ path: join(SCREENS, 'batch-finished.png') });
+    await app.page.locator('[data-testid=batch-failures] li', { hasText: 'zz-broken.jpg' }).getByRole('button', { name: 'Show file' }).waitFor();
+    await app.page.locator('[data-testid=batch-retry]').waitFor();
+    await app.page.screenshot({ path: join(SCREENS, 'batch-finished.png') });
 
     for (const r of rows.filter((x) => x.status === 'done')) {
       expect(r.output).toMatch(new RegExp(`_${spec.id}\\.jpg$`));
@@ -85,10 +73,10 @@ describe('Batch workspace in Chromium', () => {
     }
 
     // Retry failed: only the corrupt file runs again (and fails again); the rest is skipped.
-    await page.click('[data-testid=batch-retry]');
-    await expect.poll(() => page.locator('[data-testid=batch-summary]').textContent(), { timeout: 60_000 }).toBe('0 done, 5 skipped, 1 failed of 6');
-    const statuses = await page.locator('[data-testid=batch-item]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')).sort());
+    await app.page.click('[data-testid=batch-retry]');
+    await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 60_000 }).toBe('0 done, 5 skipped, 1 failed of 6');
+    const statuses = await app.page.locator('[data-testid=batch-item]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')).sort());
     expect(statuses).toEqual(['failed', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped']);
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   }, 180_000);
 });

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { REPO_ROOT, SHARED_MODELS_DIR } from '../helpers/env';
 
 /** Where e2e screenshots go (gitignored). */
@@ -140,6 +141,32 @@ export async function openAppSession(): Promise<AppSession> {
     async close() {
       await browser.close();
       await served.stop();
+    },
+  };
+}
+
+/**
+ * Registers beforeAll / afterAll in the calling describe block: one app session for its tests.
+ * Read `.page` and `.pageErrors` inside the tests (they exist once beforeAll has run).
+ */
+export function useAppSession(): { readonly page: Page; readonly pageErrors: string[]; readonly session: AppSession } {
+  let session: AppSession | undefined;
+  beforeAll(async () => {
+    session = await openAppSession();
+  }, 120_000);
+  afterAll(async () => {
+    await session?.close();
+  });
+  return {
+    get session() {
+      if (!session) throw new Error('the app session starts in beforeAll');
+      return session;
+    },
+    get page() {
+      return this.session.page;
+    },
+    get pageErrors() {
+      return this.session.pageErrors;
     },
   };
 }

@@ -7,9 +7,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { evalFile, tempDir } from '../helpers/env';
-import { ARTIFACTS_DIR, openAppSession, type AppSession } from './helpers';
+import { ARTIFACTS_DIR, useAppSession } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
 
@@ -22,41 +22,30 @@ async function shownPhotoSize(page: Page): Promise<[number, number]> {
 }
 
 describe('ID-photo workspace in Chromium', () => {
-  let session: AppSession;
-  let page: Page;
-  let pageErrors: string[];
-
-  beforeAll(async () => {
-    session = await openAppSession();
-    ({ page, pageErrors } = session);
-  }, 120_000);
-
-  afterAll(async () => {
-    await session?.close();
-  });
+  const app = useAppSession();
 
   it('previews the photo live, follows spec / background / sheet, and exports the exact file', async () => {
-    await page.click('[data-workspace=idphoto]');
-    const [first] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-testid=drop-zone] >> visible=true')]);
+    await app.page.click('[data-workspace=idphoto]');
+    const [first] = await Promise.all([app.page.waitForEvent('filechooser'), app.page.click('[data-testid=drop-zone] >> visible=true')]);
     await first.setFiles(evalFile('id_portraits', 'images', 'df_img1.jpg'));
     // The default spec (CN 1-inch, 295 x 413) appears without pressing anything.
-    await page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
-    await expect.poll(() => shownPhotoSize(page), { timeout: 30_000 }).toEqual([295, 413]);
-    await expect.poll(() => page.textContent('[data-testid=idphoto-report]')).toMatch(/Crown to chin/);
+    await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
+    await expect.poll(() => shownPhotoSize(app.page), { timeout: 30_000 }).toEqual([295, 413]);
+    await expect.poll(() => app.page.textContent('[data-testid=idphoto-report]')).toMatch(/Crown to chin/);
 
     // ICAO by search; white background; a 6-inch sheet.
-    await page.fill('input[type=search]', 'ICAO');
-    await page.getByRole('option', { name: /ICAO/ }).first().click();
-    await expect.poll(() => shownPhotoSize(page), { timeout: 30_000 }).toEqual([413, 531]);
-    await page.click('.swatches .swatch[aria-label="#FFFFFF"]');
-    await page.locator('select').first().selectOption('6inch');
-    await page.locator('[data-testid=idphoto-sheet]').waitFor({ timeout: 30_000 });
-    await expect.poll(() => page.textContent('.sheet figcaption')).toMatch(/Print sheet: \d+ photos/);
-    await page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
-    await page.screenshot({ path: join(SCREENS, 'idphoto-preview.png') });
+    await app.page.fill('input[type=search]', 'ICAO');
+    await app.page.getByRole('option', { name: /ICAO/ }).first().click();
+    await expect.poll(() => shownPhotoSize(app.page), { timeout: 30_000 }).toEqual([413, 531]);
+    await app.page.click('.swatches .swatch[aria-label="#FFFFFF"]');
+    await app.page.locator('select').first().selectOption('6inch');
+    await app.page.locator('[data-testid=idphoto-sheet]').waitFor({ timeout: 30_000 });
+    await expect.poll(() => app.page.textContent('.sheet figcaption')).toMatch(/Print sheet: \d+ photos/);
+    await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
+    await app.page.screenshot({ path: join(SCREENS, 'idphoto-preview.png') });
 
-    await page.click('[data-testid=idphoto-export]');
-    const saved = page.locator('[data-testid=idphoto-saved]');
+    await app.page.click('[data-testid=idphoto-export]');
+    const saved = app.page.locator('[data-testid=idphoto-saved]');
     await saved.waitFor({ timeout: 60_000 });
     const output = (await saved.getAttribute('title'))!;
     expect(existsSync(output)).toBe(true);
@@ -65,7 +54,7 @@ describe('ID-photo workspace in Chromium', () => {
     expect([info.width, info.height]).toEqual([413, 531]);
     // Top-left corner: the white background (JPEG, so within a few levels).
     for (let c = 0; c < 3; c++) expect(data[c]).toBeGreaterThanOrEqual(250);
-    expect(pageErrors).toEqual([]);
+    expect(app.pageErrors).toEqual([]);
   });
 
   it('asks to pick a face on a group photo and previews the picked one', async () => {
@@ -78,12 +67,12 @@ describe('ID-photo workspace in Chromium', () => {
       .composite([{ input: a, left: 0, top: 0 }, { input: b, left: wa, top: 0 }])
       .jpeg()
       .toFile(group);
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: /Another photo/ }).click()]);
+    const [chooser] = await Promise.all([app.page.waitForEvent('filechooser'), app.page.getByRole('button', { name: /Another photo/ }).click()]);
     await chooser.setFiles(group);
-    await expect.poll(() => page.textContent('[data-testid=idphoto-failure]'), { timeout: 60_000 }).toMatch(/MULTIPLE_FACES/);
-    await page.locator('.faces button', { hasText: '2' }).click();
-    await page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
-    await expect.poll(() => shownPhotoSize(page), { timeout: 30_000 }).toEqual([413, 531]);
-    expect(pageErrors).toEqual([]);
+    await expect.poll(() => app.page.textContent('[data-testid=idphoto-failure]'), { timeout: 60_000 }).toMatch(/MULTIPLE_FACES/);
+    await app.page.locator('.faces button', { hasText: '2' }).click();
+    await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
+    await expect.poll(() => shownPhotoSize(app.page), { timeout: 30_000 }).toEqual([413, 531]);
+    expect(app.pageErrors).toEqual([]);
   });
 });
