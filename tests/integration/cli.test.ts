@@ -1,9 +1,10 @@
 // The `cutout` CLI as a user runs it: one error line with the code and a non-zero exit;
 // portrait for one file and for a folder of outputs; models listing.
 import { execFile } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, SHARED_MODELS_DIR, evalFile, tempDir } from '../helpers/env';
 
@@ -63,5 +64,18 @@ describe('cutout CLI', () => {
     const list = JSON.parse(r.stdout) as { id: string; state: string }[];
     expect(list.find((m) => m.id === 'yunet')?.state).toBe('ok');
     expect(list.find((m) => m.id === 'isnetis')?.state).toBe('missing');
+  });
+
+  it('batch-exports ID photos with a print sheet beside each, and refuses a sheet outside idphoto mode', async () => {
+    const input = tempDir();
+    const out = tempDir();
+    writeFileSync(join(input, 'a.jpg'), readFileSync(evalFile('id_portraits', 'images', 'df_img1.jpg')));
+    const r = await cutout(['batch', input, '-o', out, '--mode', 'idphoto', '--spec', 'cn-1inch', '--sheet', '6inch', '--dpi', '300', '--bg', 'blue', '-q']);
+    expect(r.code).toBe(0);
+    expect((await sharp(join(out, 'a.jpg')).metadata()).width).toBe(295);
+    const sheet = await sharp(join(out, 'a_sheet.jpg')).metadata();
+    expect([sheet.width, sheet.height, sheet.density]).toEqual([1200, 1800, 300]);
+    const wrong = await cutout(['batch', input, '-o', tempDir(), '--mode', 'portrait', '--sheet', '6inch']);
+    expect(wrong.stderr).toMatch(/^INVALID_ARGUMENT: --sheet goes with --mode idphoto/);
   });
 });

@@ -64,8 +64,8 @@ export const batchCommand: CliCommand = {
   name: 'batch',
   summary: 'batch export folders of pictures (or videos) with resume and a report',
   usage: `cutout batch IN... -o OUT [--mode portrait|anime|idphoto|sticker] [--recursive] [--name '{name}_cutout']
-       [--format png|jpg|webp] [--bg transparent|white|'#438EDB'] [--refine off|fast|full] [--model ID] [--spec ID]
-       [--ext jpg,png] [--jobs N] [--resume] [--retry-failed] [--quality 1-100] [--provider auto|cpu|...] [--threads N]
+       [--format png|jpg|webp] [--bg transparent|white|'#438EDB'] [--refine off|fast|full] [--model ID]
+       [--spec ID [--sheet 6inch|5inch|a4|a5|WxH --dpi 300]] [--ext jpg,png] [--jobs N] [--resume] [--retry-failed] [--quality 1-100] [--provider auto|cpu|...] [--threads N]
   IN: files and folders. The input tree is mirrored under OUT (OUT inside IN is never scanned).
   Name tokens: {name} {ext} {mode} {spec} {bg} {index}. Hidden and system files are skipped.
   --resume skips inputs OUT's journal records as done (same size, mtime and options); --retry-failed
@@ -85,6 +85,8 @@ export const batchCommand: CliCommand = {
         refine: { type: 'string' },
         model: { type: 'string' },
         spec: { type: 'string' },
+        sheet: { type: 'string' },
+        dpi: { type: 'string' },
         ext: { type: 'string' },
         jobs: { type: 'string', short: 'j' },
         resume: { type: 'boolean', default: false },
@@ -115,7 +117,10 @@ export const batchCommand: CliCommand = {
       const library = await SpecLibrary.load(specLibraryPath(), []);
       const resolved = library.get(values.spec ?? 'icao-35x45');
       spec = resolved.id;
-      extra = { spec: resolved };
+      // A print sheet per photo, beside it as <name>_sheet.<ext> (paper and dpi are checked before any file starts).
+      extra = { spec: resolved, ...(values.sheet ? { sheet: { paper: values.sheet, dpi: intFlag(values.dpi, 'dpi') ?? 300 } } : {}) };
+    } else if (values.sheet) {
+      throw new AppError('INVALID_ARGUMENT', '--sheet goes with --mode idphoto');
     }
     const bar = io.isTty && !values.quiet ? makeTtyBar(io) : undefined;
     let lastPlainMs = 0;
