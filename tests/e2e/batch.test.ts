@@ -23,12 +23,12 @@ describe('Batch workspace in Chromium', () => {
     writeFileSync(broken, Buffer.from('this is not a JPEG'));
 
     await app.page.click('[data-workspace=batch]');
-    const [chooser] = await Promise.all([app.page.waitForEvent('filechooser'), app.page.click('[data-testid=drop-zone]')]);
+    const [chooser] = await Promise.all([app.page.waitForEvent('filechooser'), app.page.click('[data-workspace-slot=batch] [data-testid=drop-zone]')]);
     await chooser.setFiles([...PORTRAITS.map((f) => evalFile('id_portraits', 'images', f)), broken]);
     await app.page.locator('.toolbar', { hasText: '6 files' }).waitFor();
     await app.page.selectOption('[data-testid=batch-mode]', 'idphoto');
     await app.page.selectOption('[data-testid=batch-spec]', spec.id);
-    await app.page.click('.swatches .swatch >> nth=1');
+    await app.page.click('[data-workspace-slot=batch] .swatches .swatch >> nth=1');
     await app.page.selectOption('[data-testid=batch-sheet]', '6inch');
     await app.page.click('[data-testid=batch-output]');
     await expect.poll(() => app.page.textContent('[data-testid=batch-output]')).toMatch(/exports/);

@@ -26,7 +26,7 @@ describe('ID-photo workspace in Chromium', () => {
 
   it('previews the photo live, follows spec / background / sheet, and exports the exact file', async () => {
     await app.page.click('[data-workspace=idphoto]');
-    const [first] = await Promise.all([app.page.waitForEvent('filechooser'), app.page.click('[data-testid=drop-zone] >> visible=true')]);
+    const [first] = await Promise.all([app.page.waitForEvent('filechooser'), app.page.click('[data-workspace-slot=idphoto] [data-testid=drop-zone]')]);
     await first.setFiles(evalFile('id_portraits', 'images', 'df_img1.jpg'));
     // The default spec (CN 1-inch, 295 x 413) appears without pressing anything.
     await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
@@ -34,11 +34,11 @@ describe('ID-photo workspace in Chromium', () => {
     await expect.poll(() => app.page.textContent('[data-testid=idphoto-report]')).toMatch(/Crown to chin/);
 
     // ICAO by search; white background; a 6-inch sheet.
-    await app.page.fill('input[type=search]', 'ICAO');
+    await app.page.fill('[data-workspace-slot=idphoto] input[type=search]', 'ICAO');
     await app.page.getByRole('option', { name: /ICAO/ }).first().click();
     await expect.poll(() => shownPhotoSize(app.page), { timeout: 30_000 }).toEqual([413, 531]);
-    await app.page.click('.swatches .swatch[aria-label="#FFFFFF"]');
-    await app.page.locator('select').first().selectOption('6inch');
+    await app.page.click('[data-workspace-slot=idphoto] .swatches .swatch[aria-label="#FFFFFF"]');
+    await app.page.locator('[data-workspace-slot=idphoto] select').first().selectOption('6inch');
     await app.page.locator('[data-testid=idphoto-sheet]').waitFor({ timeout: 30_000 });
     await expect.poll(() => app.page.textContent('.sheet figcaption')).toMatch(/Print sheet: \d+ photos/);
     await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
@@ -54,6 +54,11 @@ describe('ID-photo workspace in Chromium', () => {
     expect([info.width, info.height]).toEqual([413, 531]);
     // Top-left corner: the white background (JPEG, so within a few levels).
     for (let c = 0; c < 3; c++) expect(data[c]).toBeGreaterThanOrEqual(250);
+    // Another workspace and back: the photo, the size and the saved line are still there.
+    await app.page.click('[data-workspace=cutout]');
+    await app.page.click('[data-workspace=idphoto]');
+    expect(await shownPhotoSize(app.page)).toEqual([413, 531]);
+    expect(await app.page.isVisible('[data-testid=idphoto-saved]')).toBe(true);
     expect(app.pageErrors).toEqual([]);
   });
 

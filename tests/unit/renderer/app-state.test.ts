@@ -54,7 +54,7 @@ describe('AppState', () => {
     app.openFiles(['/a.png']);
     expect(app.workspace).toBe('cutout');
     const got: string[][] = [];
-    const unregister = app.registerWorkspace({ openFiles: (p) => got.push(p), command: (a) => a === 'undo' });
+    const unregister = app.registerWorkspace('cutout', { openFiles: (p) => got.push(p), command: (a) => a === 'undo' });
     expect(got).toEqual([['/a.png']]);
     app.openFiles(['/b.png', '/c.png']);
     expect(got[1]).toEqual(['/b.png', '/c.png']);
@@ -62,6 +62,27 @@ describe('AppState', () => {
     expect(app.runCommand('export')).toBe(false);
     unregister();
     expect(app.runCommand('undo')).toBe(false);
+  });
+
+  it('keeps each mounted workspace\'s handlers; files and shortcuts go to the shown one', () => {
+    const { client } = memoryClient();
+    const app = new AppState(client);
+    const batch: string[][] = [];
+    const cutout: string[][] = [];
+    app.registerWorkspace('batch', { openFiles: (p) => batch.push(p), command: (a) => a === 'open' });
+    app.registerWorkspace('cutout', { openFiles: (p) => cutout.push(p) });
+    app.registerWorkspace('settings', {});
+    app.workspace = 'batch';
+    app.openFiles(['/x']);
+    expect(app.runCommand('open')).toBe(true);
+    app.workspace = 'cutout';
+    app.openFiles(['/y']);
+    expect(app.runCommand('open')).toBe(false);
+    // Settings takes no files: they go to the (already mounted) Cut-out workspace at once.
+    app.workspace = 'settings';
+    app.openFiles(['/z']);
+    expect(app.workspace).toBe('cutout');
+    expect([batch, cutout]).toEqual([[['/x']], [['/y'], ['/z']]]);
   });
 
   it('shows errors by code and never shows a cancellation', () => {

@@ -60,36 +60,40 @@ export class AppState {
     this.isMac = env.isMac ?? false;
   }
 
-  private handlers: WorkspaceHandlers = {};
+  /** Each mounted workspace's handlers (workspaces stay mounted once shown; only the shown one gets files and shortcuts). */
+  private handlers = new Map<Workspace, WorkspaceHandlers>();
   private pendingFiles: string[] | null = null;
 
-  /** The shown workspace registers what it does with files and shortcuts; returns the unregister function. */
-  registerWorkspace(handlers: WorkspaceHandlers): () => void {
-    this.handlers = handlers;
-    if (this.pendingFiles && handlers.openFiles) {
+  /** A workspace registers what it does with files and shortcuts; returns the unregister function. */
+  registerWorkspace(id: Workspace, handlers: WorkspaceHandlers): () => void {
+    this.handlers.set(id, handlers);
+    if (this.pendingFiles && handlers.openFiles && this.workspace === id) {
       const paths = this.pendingFiles;
       this.pendingFiles = null;
       handlers.openFiles(paths);
     }
     return () => {
-      if (this.handlers === handlers) this.handlers = {};
+      if (this.handlers.get(id) === handlers) this.handlers.delete(id);
     };
   }
 
-  /** Routes opened files to the active workspace; one without a file handler hands over to Cut-out. */
+  /** Routes opened files to the shown workspace; one without a file handler hands over to Cut-out. */
   openFiles(paths: string[]): void {
     if (paths.length === 0) return;
-    if (this.handlers.openFiles) {
-      this.handlers.openFiles(paths);
+    const shown = this.handlers.get(this.workspace)?.openFiles;
+    if (shown) {
+      shown(paths);
       return;
     }
-    this.pendingFiles = paths;
     this.workspace = 'cutout';
+    const cutout = this.handlers.get('cutout')?.openFiles;
+    if (cutout) cutout(paths);
+    else this.pendingFiles = paths;
   }
 
-  /** Runs a shortcut in the active workspace; returns true when it was handled. */
+  /** Runs a shortcut in the shown workspace; returns true when it was handled. */
   runCommand(action: ShortcutAction): boolean {
-    return this.handlers.command?.(action) ?? false;
+    return this.handlers.get(this.workspace)?.command?.(action) ?? false;
   }
 
   /** Translates a key in the current locale. */
