@@ -38,6 +38,7 @@ def main():
     p.add_argument("--weights", required=True)
     p.add_argument("--image", required=True)
     p.add_argument("--out", required=True)
+    p.add_argument("--flip", action="store_true", help="average with the mirrored image's prediction (the manifest's flipAverage)")
     a = p.parse_args()
     torch.set_num_threads(1)
     net = AnimeSegNet()
@@ -49,7 +50,10 @@ def main():
         sys.exit(f"image sides must be multiples of {AnimeSegNet.STRIDE}, got {w}x{h}")
     x = torch.from_numpy(rgb).permute(2, 0, 1)[None].contiguous()
     with torch.no_grad():
-        prob = torch.sigmoid(net(x))[0, 0].numpy().astype("<f4")
+        prob = torch.sigmoid(net(x))
+        if a.flip:
+            prob = 0.5 * (prob + torch.flip(torch.sigmoid(net(torch.flip(x, dims=[3]))), dims=[3]))
+        prob = prob[0, 0].numpy().astype("<f4")
     prob.tofile(a.out)
     print(json.dumps({"width": w, "height": h}))
 

@@ -61,6 +61,19 @@ describe('anime-seg model', () => {
     expect(a(440, 100)).toBeLessThan(0.1);
   });
 
+  it('averages each image with its mirror image (flipAverage): a mirrored input gives the mirrored mask', async () => {
+    const { entry, path } = await testStore().defaultFor('anime-mask');
+    expect(entry.input.flipAverage).toBe(true);
+    const png = await drawFixture(400, 300);
+    const shifted = await sharp(png).extend({ left: 60, background: '#8ec5ff' }).extract({ left: 0, top: 0, width: 400, height: 300 }).png().toBuffer();
+    const mirrored = await sharp(shifted).flop().png().toBuffer();
+    const a = await runMaskModel(await decodeImage(shifted), { entry, path }, { provider: 'cpu' });
+    const b = await runMaskModel(await decodeImage(mirrored), { entry, path }, { provider: 'cpu' });
+    let maxDiff = 0;
+    for (let y = 0; y < a.height; y++) for (let x = 0; x < a.width; x++) maxDiff = Math.max(maxDiff, Math.abs(a.mask[y * a.width + x] - b.mask[y * a.width + (a.width - 1 - x)]));
+    expect(maxDiff).toBeLessThan(1e-4);
+  });
+
   it.skipIf(!hasTorch)('TypeScript engine mask equals the PyTorch model within 1e-3', async () => {
     const { entry, path } = await testStore().defaultFor('anime-mask');
     // Sized so that the engine's input equals the image (no resampling on either side).
@@ -73,7 +86,7 @@ describe('anime-seg model', () => {
     const ts = await runMaskModel(await decodeImage(fixture), { entry, path }, { provider: 'cpu' });
     expect([ts.width, ts.height]).toEqual([w, h]);
     const outFile = join(dir, 'torch.f32');
-    execFileSync(PY, [join(REPO_ROOT, 'training/infer.py'), '--weights', path, '--image', fixture, '--out', outFile], { stdio: 'pipe' });
+    execFileSync(PY, [join(REPO_ROOT, 'training/infer.py'), '--weights', path, '--image', fixture, '--out', outFile, ...(entry.input.flipAverage ? ['--flip'] : [])], { stdio: 'pipe' });
     const buf = readFileSync(outFile);
     const torchMask = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
     expect(torchMask.length).toBe(w * h);

@@ -30,6 +30,11 @@ export interface ModelInput {
   height: number;
   dynamic?: boolean;
   stride?: number;
+  /**
+   * Test-time augmentation: run the image and its mirror image as one batch of two and average the
+   * two (un-mirrored) predictions. Needs a dynamic batch dimension.
+   */
+  flipAverage?: boolean;
 }
 
 /**
@@ -119,7 +124,7 @@ export function parseModelEntry(raw: unknown, origin: string): ModelEntry {
     url: r.url,
     bundled: r.bundled !== false,
     default: r.default === true,
-    input: { layout: input.layout ?? 'NCHW', width: input.width, height: input.height, name: input.name, dynamic: input.dynamic, stride: input.stride },
+    input: { layout: input.layout ?? 'NCHW', width: input.width, height: input.height, name: input.name, dynamic: input.dynamic, stride: input.stride, flipAverage: input.flipAverage === true },
     preprocess: pre,
     output: { layout: 'NCHW', channel: 0, ...output },
     flops: r.flops ?? null,

@@ -42,8 +42,12 @@ export async function runMaskModel(
   const { width: inW, height: inH } = modelInputSize(entry, image.width, image.height);
   const placement = computePlacement(image.width, image.height, inW, inH, entry.preprocess.resize);
   const rgb = await resizeToRgb(image, placement.width, placement.height, { kernel: entry.preprocess.interpolation });
-  const tensorData = packTensor(rgb.data, placement, inW, inH, entry.preprocess, entry.input.layout);
-  const dims = entry.input.layout === 'NCHW' ? [1, 3, inH, inW] : [1, inH, inW, 3];
+  const single = packTensor(rgb.data, placement, inW, inH, entry.preprocess, entry.input.layout);
+  const layout = entry.input.layout;
+  // flipAverage: the image and its mirror image in one batch of two.
+  const batch = entry.input.flipAverage ? 2 : 1;
+  const tensorData = batch === 2 ? concatFloat(single, mirrorWidth(single, layout, 3, inH, inW)) : single;
+  const dims = layout === 'NCHW' ? [batch, 3, inH, inW] : [batch, inH, inW, 3];
   const inputName = entry.input.name && loaded.session.inputNames.includes(entry.input.name) ? entry.input.name : loaded.session.inputNames[0];
   const t1 = performance.now();
   const outputs = await loaded.session.run({ [inputName]: new loaded.ort.Tensor('float32', tensorData, dims) });
@@ -54,6 +58,49 @@ export async function runMaskModel(
   if (decode !== 'probability' && decode !== 'logit' && decode !== 'softmax-logits') {
     throw new AppError('MODEL_INVALID', `Model ${entry.id} output decoding "${decode}" is not a mask decoding`);
   }
-  const mask = decodeMaskOutput(out.data as Float32Array, out.dims, entry.output.layout ?? 'NCHW', decode, entry.output.channel ?? 0, placement);
+  const outLayout = entry.output.layout ?? 'NCHW';
+  const channel = entry.output.channel ?? 0;
+  const raw = out.data as Float32Array;
+  let mask: Float32Array;
+  if (batch === 2) {
+    // Decode both halves (the second un-mirrored first) and average them.
+    const half = raw.length / 2;
+    const oneDims = [1, ...out.dims.slice(1)];
+    const [oc, oh, ow] = outLayout === 'NCHW' ? [oneDims[1], oneDims[2], oneDims[3]] : [oneDims[3], oneDims[1], oneDims[2]];
+    const a = decodeMaskOutput(raw.subarray(0, half), oneDims, outLayout, decode, channel, placement);
+    const b = decodeMaskOutput(mirrorWidth(raw.subarray(half), outLayout, oc, oh, ow), oneDims, outLayout, decode, channel, placement);
+    for (let i = 0; i < a.length; i++) a[i] = 0.5 * (a[i] + b[i]);
+    mask = a;
+  } else {
+    mask = decodeMaskOutput(raw, out.dims, outLayout, decode, channel, placement);
+  }
   return { mask, width: placement.width, height: placement.height, provider: loaded.provider, timings: { preprocessMs: t1 - t0, inferenceMs: t2 - t1 } };
+}
+
+/** Two float arrays end to end. */
+function concatFloat(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+/** One image tensor (C x H x W planes, or H x W x C pixels) mirrored left-right. */
+export function mirrorWidth(data: Float32Array, layout: 'NCHW' | 'NHWC', c: number, h: number, w: number): Float32Array {
+  const out = new Float32Array(c * h * w);
+  if (layout === 'NCHW') {
+    for (let p = 0; p < c * h; p++) {
+      const row = p * w;
+      for (let x = 0; x < w; x++) out[row + x] = data[row + w - 1 - x];
+    }
+  } else {
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const src = (y * w + (w - 1 - x)) * c;
+        const dst = (y * w + x) * c;
+        for (let k = 0; k < c; k++) out[dst + k] = data[src + k];
+      }
+    }
+  }
+  return out;
 }
