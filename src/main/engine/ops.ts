@@ -53,17 +53,34 @@ interface MaskCacheEntry {
 const maskCache: MaskCacheEntry[] = [];
 const MASK_CACHE_SIZE = 3;
 
-async function cachedMask(path: string, subject: Subject, modelId: string | undefined, env: CoreEnv, ctx: RunContext): Promise<MaskCacheEntry> {
+/** The last decoded sources by path, size and mtime: the editor and the ID-photo preview re-use them. */
+const sourceCache: Array<{ key: string; image: RgbaImage }> = [];
+const SOURCE_CACHE_SIZE = 3;
+
+/** Stats and decodes a source once per (path, size, mtime); INPUT_NOT_FOUND when it is gone. */
+async function cachedSource(path: string, env: CoreEnv): Promise<{ key: string; image: RgbaImage }> {
   const info = await stat(path).catch((cause) => {
     throw new AppError('INPUT_NOT_FOUND', `File not found: ${path}`, { cause, detail: { path } });
   });
-  const key = `${path}\0${info.size}\0${info.mtimeMs}\0${subject}\0${modelId ?? ''}\0${env.provider ?? ''}`;
-  const hit = maskCache.find((e) => e.key === key);
-  if (hit) return hit;
+  const key = `${path}\0${info.size}\0${info.mtimeMs}`;
+  let hit = sourceCache.find((x) => x.key === key);
+  if (!hit) {
+    hit = { key, image: await decodeImage(path, { maxPixels: env.maxPixels }) };
+    sourceCache.unshift(hit);
+    sourceCache.length = Math.min(sourceCache.length, SOURCE_CACHE_SIZE);
+  }
+  return hit;
+}
+
+async function cachedMask(path: string, subject: Subject, modelId: string | undefined, env: CoreEnv, ctx: RunContext): Promise<MaskCacheEntry> {
   const t0 = performance.now();
   ctx.onProgress?.({ stage: 'decode', done: 0, total: 3 });
+  const decoded = await cachedSource(path, env);
+  const key = `${decoded.key}\0${subject}\0${modelId ?? ''}\0${env.provider ?? ''}`;
+  const hit = maskCache.find((e) => e.key === key);
+  if (hit) return hit;
   const model = await resolveMaskModel(env, subject, modelId);
-  const source = await decodeImage(path, { maxPixels: env.maxPixels });
+  const source = decoded.image;
   throwIfAborted(ctx.signal);
   const t1 = performance.now();
   ctx.onProgress?.({ stage: 'segment', done: 1, total: 3 });
@@ -282,23 +299,11 @@ export async function saveTrimap(req: SaveTrimapRequest, e: EngineContext): Prom
   return out;
 }
 
-/** The last decoded ID-photo sources: the workspace re-previews the same portrait on every slider move. */
-const idSources: Array<{ key: string; image: RgbaImage }> = [];
-
 /** The ID-photo workspace's live preview (engine/api/idphoto.ts validates the request). */
 export async function previewIdPhoto(req: IdPhotoPreviewRequest, e: EngineContext, ctx: RunContext = {}): Promise<IdPhotoPreview> {
-  const info = await stat(req.path).catch((cause) => {
-    throw new AppError('INPUT_NOT_FOUND', `File not found: ${req.path}`, { cause, detail: { path: req.path } });
-  });
-  const key = `${req.path}\0${info.size}\0${info.mtimeMs}`;
-  let hit = idSources.find((x) => x.key === key);
-  if (!hit) {
-    hit = { key, image: await decodeImage(req.path, { maxPixels: e.env.maxPixels }) };
-    idSources.unshift(hit);
-    idSources.length = Math.min(idSources.length, 2);
-  }
+  const source = await cachedSource(req.path, e.env);
   throwIfAborted(ctx.signal);
-  const r = await makeIdPhotoPreview(hit.image, req.options, e.env, ctx);
+  const r = await makeIdPhotoPreview(source.image, req.options, e.env, ctx);
   return { path: req.path, ...r };
 }
 
