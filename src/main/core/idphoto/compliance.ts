@@ -85,8 +85,6 @@ export interface ComplianceInput {
    * the hair; 0 or absent when the whole head is in the source.
    */
   crownHiddenPx?: number;
-  /** Allowed distance of the face centre (between the eyes) from the centre line, fraction of the width each way. */
-  centreToleranceFraction?: number;
 }
 
 /** Mean Lab of the pixels selected by `pick`, with their count. */
@@ -110,6 +108,14 @@ function meanLab(image: RgbaImage, pick: (i: number, x: number, y: number) => bo
   const n = labs.length / 3;
   return { lab: n ? [L / n, A / n, B / n] : [0, 0, 0], labs: Float32Array.from(labs), n };
 }
+
+/**
+ * How far the face centre (between the eyes) may sit from the photo's vertical centre line, as a
+ * fraction of the width each way: ISO/IEC 19794-5 (the basis of ICAO 9303's photo rules) puts the
+ * face's horizontal mid-point between 45 % and 55 % of the width. The placement may use it; the
+ * report checks it.
+ */
+export const CENTRE_TOLERANCE = 0.05;
 
 /** How much hair the source may have cut above the crown before the photo fails (mm, about 12 px at 300 dpi). */
 export const HAIR_CUT_TOLERANCE_MM = 1;
@@ -143,7 +149,7 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
 
   // A crown cut by the source is known to within crownHiddenPx: both ends must meet the bands.
   const hiddenMm = (input.crownHiddenPx ?? 0) / ppmm;
-  const centreTol = Math.round((input.centreToleranceFraction ?? 0.05) * spec.widthMm * 100) / 100;
+  const centreTol = Math.round(CENTRE_TOLERANCE * spec.widthMm * 100) / 100;
   const visibleHead = (chin.y - crownY) / ppmm;
   const crownChin = measure(visibleHead, 'mm', spec.crownChinMm[0], spec.crownChinMm[1]);
   const crownMargin = measure(crownY / ppmm, 'mm', crownBand?.[0] ?? 0, crownBand?.[1] ?? null);

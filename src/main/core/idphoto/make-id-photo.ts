@@ -16,7 +16,7 @@ import { refineMatte } from '../matting/refine';
 import type { RunContext } from '../progress';
 import { runMaskModel } from '../segment/mask-model';
 import { resolveMaskModel } from '../pipelines/cutout';
-import { buildComplianceReport, withFileSize, type ComplianceReport } from './compliance';
+import { buildComplianceReport, CENTRE_TOLERANCE, withFileSize, type ComplianceReport } from './compliance';
 import { encodeIdPhoto } from './exact-file';
 import { bandMid, estimateHiddenCrown, inventedSides, outputToImage, sampleBilinear, scanCrown, toAligned, topMarginBand, type AlignedFrame, type Placement, type Side } from './geometry';
 import type { IdPhotoSpec } from './spec';
@@ -63,13 +63,6 @@ export interface IdPhotoResult {
  * fitted to any evaluation photo; the outline estimate below is the working bound.
  */
 export const CROWN_ABOVE_EYES_MAX = 1.6;
-
-/**
- * How far the face centre may sit from the photo's vertical centre line, as a fraction of the
- * width each way: ISO/IEC 19794-5 (the basis of ICAO 9303's photo rules) puts the face's
- * horizontal mid-point between 45 % and 55 % of the width.
- */
-export const CENTRE_TOLERANCE = 0.05;
 
 /** Room kept inside the crown-chin band at each end when the crown is known only as a range (mm). */
 const BAND_ALLOWANCE_MM = 0.25;
@@ -295,7 +288,6 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     centreX: W / 2,
     faceCount: facesInside,
     crownHiddenPx: hiddenPx * chosen.k,
-    centreToleranceFraction: CENTRE_TOLERANCE,
   });
   onProgress?.({ stage: 'composite', done: 4, total: 4 });
   const t4 = performance.now();
