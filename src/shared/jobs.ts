@@ -1,6 +1,6 @@
 // Job types shared by main, preload, renderer and the CLI: what a job asks for, how it reports
 // progress and how it ends. Plain data only (structured-clone-able); no 'electron', no 'node:*'.
-import type { WireError } from './errors';
+import { AppError, type WireError } from './errors';
 
 /** Opaque job id, unique per app run. */
 export type JobId = string;
@@ -23,6 +23,15 @@ export type Background = { kind: 'transparent' } | { kind: 'color'; hex: string 
 
 /** Edge refinement after segmentation: none, guided filter, or trimap + closed-form matting. */
 export type RefineMode = 'off' | 'fast' | 'full';
+
+/** Every refine mode, in order of cost. */
+export const REFINE_MODES = ['off', 'fast', 'full'] as const satisfies readonly RefineMode[];
+
+/** Checks a refine mode from a flag or a request; INVALID_ARGUMENT names `field` and the value. */
+export function parseRefineMode(value: unknown, field = 'refine'): RefineMode {
+  if (!(REFINE_MODES as readonly unknown[]).includes(value)) throw new AppError('INVALID_ARGUMENT', `${field} must be off, fast or full, got "${String(value)}"`);
+  return value as RefineMode;
+}
 
 /** What is being cut out: selects the model task (person-mask or anime-mask). */
 export type Subject = 'person' | 'anime';

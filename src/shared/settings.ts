@@ -1,6 +1,6 @@
 // The user settings schema, its defaults and a forgiving parser. Imported by main, preload and
 // renderer: plain data only, no 'electron', no 'node:*'.
-import type { RefineMode } from './jobs';
+import { REFINE_MODES, type RefineMode } from './jobs';
 
 /** Execution providers a user may ask for ('auto' lets the engine pick per platform). */
 export const PROVIDER_CHOICES = ['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'] as const;
@@ -68,7 +68,7 @@ export function parseSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): 
     provider: pick(r.provider, PROVIDER_CHOICES, base.provider),
     threads,
     defaultBackground: bg,
-    refine: pick(r.refine, ['off', 'fast', 'full'] as const, base.refine),
+    refine: pick(r.refine, REFINE_MODES, base.refine),
     exportFormat: pick(r.exportFormat, EXPORT_FORMAT_CHOICES, base.exportFormat),
     jpegQuality: quality,
     outputDir,

@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, isCancellation } from '../../../shared/errors';
-import type { RefineMode } from '../../../shared/jobs';
+import { parseRefineMode } from '../../../shared/jobs';
 import { defaultJobCount, runBatch } from '../../core/batch/run-batch';
 import type { BatchFormat, BatchModeId, BatchStatus } from '../../core/batch/types';
 import { parseBackground } from '../../core/image/composite';
@@ -101,8 +101,7 @@ export const batchCommand: CliCommand = {
     if (!values.out) throw new AppError('INVALID_ARGUMENT', 'Missing -o OUT (the output folder)');
     const mode = values.mode as BatchModeId;
     if (!MODES.includes(mode)) throw new AppError('INVALID_ARGUMENT', `--mode must be one of ${MODES.join(', ')}, got "${values.mode}"`);
-    const refine = values.refine as RefineMode | undefined;
-    if (refine !== undefined && !['off', 'fast', 'full'].includes(refine)) throw new AppError('INVALID_ARGUMENT', `--refine must be off, fast or full, got "${refine}"`);
+    const refine = values.refine === undefined ? undefined : parseRefineMode(values.refine, '--refine');
     const format = values.format === undefined ? undefined : FORMATS[values.format.toLowerCase()];
     if (values.format !== undefined && !format) throw new AppError('INVALID_ARGUMENT', `--format must be png, jpg, webp or gif, got "${values.format}"`);
     const quality = intFlag(values.quality, 'quality');

@@ -2,7 +2,7 @@
 // transparent. Node only.
 import { parseArgs } from 'node:util';
 import { AppError } from '../../../shared/errors';
-import type { RefineMode, Subject } from '../../../shared/jobs';
+import { parseRefineMode, type Subject } from '../../../shared/jobs';
 import { parseBackground } from '../../core/image/composite';
 import { cutoutToFile } from '../../core/pipelines/cutout';
 import { createCliEnv } from '../cli-env';
@@ -31,8 +31,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
       });
       if (positionals.length === 0) throw new AppError('INVALID_ARGUMENT', `No input images. Usage: ${this.usage}`);
       if (!values.out) throw new AppError('INVALID_ARGUMENT', 'Missing -o OUT (a file for one input, a folder for several)');
-      const refine = values.refine as RefineMode;
-      if (!['off', 'fast', 'full'].includes(refine)) throw new AppError('INVALID_ARGUMENT', `--refine must be off, fast or full, got "${refine}"`);
+      const refine = parseRefineMode(values.refine, '--refine');
       if (values.trimap && positionals.length > 1) throw new AppError('INVALID_ARGUMENT', '--trimap works with a single input');
       const background = parseBackground(values.bg!);
       const format = (values.format as 'png' | 'jpeg' | 'webp' | undefined) ?? (background.kind === 'transparent' ? 'png' : undefined);

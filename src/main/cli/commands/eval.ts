@@ -2,7 +2,7 @@
 // a markdown table ending in one line per mean. Node only.
 import { parseArgs } from 'node:util';
 import { AppError } from '../../../shared/errors';
-import type { RefineMode } from '../../../shared/jobs';
+import { parseRefineMode } from '../../../shared/jobs';
 import { evaluateSet, formatEvalReport } from '../../core/eval/run-eval';
 import { writeFileAtomic } from '../../core/io/atomic-write';
 import { createCliEnv } from '../cli-env';
@@ -30,8 +30,7 @@ export const evalCommand: CliCommand = {
     });
     if (!values.set) throw new AppError('INVALID_ARGUMENT', 'Missing --set DIR');
     if (values.task !== 'person' && values.task !== 'anime') throw new AppError('INVALID_ARGUMENT', '--task must be person or anime');
-    const refine = values.refine as RefineMode;
-    if (!['off', 'fast', 'full'].includes(refine)) throw new AppError('INVALID_ARGUMENT', `--refine must be off, fast or full`);
+    const refine = parseRefineMode(values.refine, '--refine');
     const env = createCliEnv({ provider: values.provider, threads: intFlag(values.threads, 'threads') });
     const result = await evaluateSet(
       values.set,

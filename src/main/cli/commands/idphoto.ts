@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError } from '../../../shared/errors';
-import type { RefineMode } from '../../../shared/jobs';
+import { parseRefineMode } from '../../../shared/jobs';
 import { idPhotoToFile, type IdPhotoResult } from '../../core/idphoto/make-id-photo';
 import { layoutSheet, parsePaper, renderSheetPdf, renderSheetRaster } from '../../core/idphoto/print-sheet';
 import { SpecLibrary } from '../../core/idphoto/spec';
@@ -52,8 +52,7 @@ export const idphotoCommand: CliCommand = {
     }
     if (positionals.length === 0) throw new AppError('INVALID_ARGUMENT', `No input images. Usage: ${this.usage}`);
     if (!values.out) throw new AppError('INVALID_ARGUMENT', 'Missing -o OUT (a file for one input, a folder for several)');
-    const refine = values.refine as RefineMode;
-    if (!['off', 'fast', 'full'].includes(refine)) throw new AppError('INVALID_ARGUMENT', `--refine must be off, fast or full, got "${refine}"`);
+    const refine = parseRefineMode(values.refine, '--refine');
     const spec = library.get(values.spec!);
     const dpi = intFlag(values.dpi, 'dpi', 300)!;
     if (![254, 300, 600].includes(dpi) && values.sheet) io.err(`note: printer dpi ${dpi} is unusual (254, 300 or 600 are common)`);

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError } from '../../../shared/errors';
-import type { RefineMode } from '../../../shared/jobs';
+import { parseRefineMode } from '../../../shared/jobs';
 import { writeTrainingPairs, type TrainingSource } from '../../core/matting/training-data';
 import { createCliEnv } from '../cli-env';
 import { intFlag, type CliCommand } from '../command';
@@ -44,8 +44,7 @@ export const trainingDataCommand: CliCommand = {
     if (positionals.length === 0) throw new AppError('INVALID_ARGUMENT', `No input images. Usage: ${this.usage}`);
     if (!values.out) throw new AppError('INVALID_ARGUMENT', 'Missing -o DIR');
     if (values.subject !== 'person' && values.subject !== 'anime') throw new AppError('INVALID_ARGUMENT', '--subject must be person or anime');
-    const refine = values.refine as RefineMode;
-    if (!['off', 'fast', 'full'].includes(refine)) throw new AppError('INVALID_ARGUMENT', '--refine must be off, fast or full');
+    const refine = parseRefineMode(values.refine, '--refine');
     const format = values['image-format'];
     if (format !== 'jpg' && format !== 'png') throw new AppError('INVALID_ARGUMENT', '--image-format must be jpg or png');
     const threshold = values.threshold === undefined ? undefined : Number(values.threshold);

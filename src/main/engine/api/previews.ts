@@ -4,9 +4,9 @@ import type { AppApi, PixelRect } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
 import type { ApiDeps } from './deps';
 import { expectObject, expectOneOf, expectString } from './validate';
+import { parseRefineMode } from '../../../shared/jobs';
 
 const SUBJECTS = ['person', 'anime'] as const;
-const REFINES = ['off', 'fast', 'full'] as const;
 
 function optionalSide(value: unknown): number | undefined {
   if (value === undefined) return undefined;
@@ -40,7 +40,7 @@ export function createPreviewsArea(deps: ApiDeps): Pick<AppApi, 'loadImagePrevie
         path: expectString(r.path, 'path'),
         subject: expectOneOf(r.subject, SUBJECTS, 'subject'),
         modelId: r.modelId === undefined ? undefined : expectString(r.modelId, 'modelId'),
-        refine: expectOneOf(r.refine ?? 'fast', REFINES, 'refine'),
+        refine: parseRefineMode(r.refine ?? 'fast'),
         maxSidePx: optionalSide(r.maxSidePx),
       });
     },
