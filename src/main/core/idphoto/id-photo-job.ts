@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../io/atomic-write';
 import type { RunContext } from '../progress';
 import type { ComplianceReport } from './compliance';
 import { idPhotoToFile } from './make-id-photo';
-import { layoutSheet, parsePaper, renderSheetPdf, renderSheetRaster } from './print-sheet';
+import { layoutPhotoSheet, renderSheetPdf, renderSheetRaster } from './print-sheet';
 import { parseSpec } from './spec';
 
 /** What an 'idphoto' job returns (structured-clone-able). */
@@ -30,8 +30,7 @@ export async function runIdPhotoJob(input: string, output: string, options: IdPh
   const r = await idPhotoToFile(input, output, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge }, env, ctx);
   let sheet: IdPhotoJobResult['sheet'] = null;
   if (options.sheet) {
-    const paper = parsePaper(options.sheet.paper);
-    const layout = layoutSheet([{ widthMm: spec.widthMm, heightMm: spec.heightMm, copies: options.sheet.copies ?? 0, imageIndex: 0 }], { paper });
+    const layout = layoutPhotoSheet(spec, options.sheet);
     const isPdf = /\.pdf$/i.test(options.sheet.output);
     const bytes = isPdf ? await renderSheetPdf(layout, [r.result.image]) : await renderSheetRaster(layout, [r.result.image], options.sheet.dpi, /\.jpe?g$/i.test(options.sheet.output) ? 'jpeg' : 'png');
     await writeFileAtomic(options.sheet.output, bytes, { signal: ctx.signal });

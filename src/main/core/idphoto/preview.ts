@@ -8,7 +8,7 @@ import type { RgbaImage } from '../image/decode';
 import { encodeImage } from '../image/encode';
 import type { RunContext } from '../progress';
 import { makeIdPhoto } from './make-id-photo';
-import { layoutSheet, parsePaper, renderSheetRaster } from './print-sheet';
+import { layoutPhotoSheet, renderSheetRaster } from './print-sheet';
 import { parseSpec } from './spec';
 import { parseRefineMode } from '../../../shared/jobs';
 
@@ -36,8 +36,7 @@ export async function previewIdPhoto(source: RgbaImage, options: IdPhotoPreviewR
   const png = new Uint8Array(await encodeImage(r.image, { format: 'png' }));
   let sheet: IdPhotoPreviewResult['sheet'] = null;
   if (options.sheet) {
-    const paper = parsePaper(options.sheet.paper);
-    const layout = layoutSheet([{ widthMm: spec.widthMm, heightMm: spec.heightMm, copies: options.sheet.copies ?? 0, imageIndex: 0 }], { paper });
+    const layout = layoutPhotoSheet(spec, options.sheet);
     const bytes = await renderSheetRaster(layout, [r.image], SHEET_PREVIEW_DPI, 'png');
     const pxPerMm = SHEET_PREVIEW_DPI / 25.4;
     sheet = { mime: 'image/png', bytes, width: Math.round(layout.widthMm * pxPerMm), height: Math.round(layout.heightMm * pxPerMm), photos: layout.photos.length };

@@ -60,6 +60,11 @@ export interface SheetOptions {
   marginMm?: number;
 }
 
+/** The sheet of one ID photo size on a named paper, as many copies as fit (or `copies`). */
+export function layoutPhotoSheet(photo: { widthMm: number; heightMm: number }, sheet: { paper: string; copies?: number }): SheetLayout {
+  return layoutSheet([{ widthMm: photo.widthMm, heightMm: photo.heightMm, copies: sheet.copies ?? 0, imageIndex: 0 }], { paper: parsePaper(sheet.paper) });
+}
+
 /**
  * Packs items on the paper in shelves (rows), trying portrait and landscape paper and upright or
  * rotated photos per item, and keeps the orientation that fits the most photos.
