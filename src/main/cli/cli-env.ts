@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CoreEnv } from '../core/env';
 import { defaultModelsDirs, ModelStore } from '../core/models/model-store';
+import { intFlag } from './command';
 
 /** The project's resources folder, found from this file's place in src/main/cli. */
 export function projectResourcesDir(): string {
@@ -33,4 +34,12 @@ export function createModelStore(env: NodeJS.ProcessEnv = process.env): ModelSto
 export function createCliEnv(options: { provider?: string; threads?: number } = {}, env: NodeJS.ProcessEnv = process.env): CoreEnv {
   const threads = options.threads ?? (env.CUTOUT_THREADS ? Number(env.CUTOUT_THREADS) : undefined);
   return { store: createModelStore(env), provider: options.provider ?? env.CUTOUT_PROVIDER ?? 'auto', threads };
+}
+
+/** The flags every command that runs a model takes: `--provider` and `--threads`. Spread into parseArgs options. */
+export const ENGINE_FLAGS = { provider: { type: 'string' }, threads: { type: 'string' } } as const;
+
+/** The CoreEnv from parsed `--provider` / `--threads` flags (INVALID_ARGUMENT for a bad thread count). */
+export function envFromFlags(values: { provider?: string; threads?: string }): CoreEnv {
+  return createCliEnv({ provider: values.provider, threads: intFlag(values.threads, 'threads') });
 }

@@ -7,7 +7,7 @@ import { parseRefineMode } from '../../../shared/jobs';
 import { defaultJobCount, runBatch } from '../../core/batch/run-batch';
 import type { BatchFormat, BatchModeId, BatchStatus } from '../../core/batch/types';
 import { parseBackground } from '../../core/image/composite';
-import { createCliEnv } from '../cli-env';
+import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { intFlag, type CliCommand, type CliIo } from '../command';
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { specLibraryPath } from './idphoto';
@@ -92,8 +92,7 @@ export const batchCommand: CliCommand = {
         resume: { type: 'boolean', default: false },
         'retry-failed': { type: 'boolean', default: false },
         quality: { type: 'string' },
-        provider: { type: 'string' },
-        threads: { type: 'string' },
+        ...ENGINE_FLAGS,
         quiet: { type: 'boolean', short: 'q', default: false },
       },
     });
@@ -107,7 +106,7 @@ export const batchCommand: CliCommand = {
     const quality = intFlag(values.quality, 'quality');
     if (quality !== undefined && (quality < 1 || quality > 100)) throw new AppError('INVALID_ARGUMENT', '--quality must be 1..100');
     const jobs = intFlag(values.jobs, 'jobs') ?? defaultJobCount();
-    const env = createCliEnv({ provider: values.provider, threads: intFlag(values.threads, 'threads') });
+    const env = envFromFlags(values);
     const extensions = values.ext?.split(',').map((e) => e.trim().replace(/^\./, '').toLowerCase()).filter(Boolean);
 
     let extra: Record<string, unknown> | undefined;

@@ -5,8 +5,8 @@ import { AppError } from '../../../shared/errors';
 import { parseRefineMode, type Subject } from '../../../shared/jobs';
 import { parseBackground } from '../../core/image/composite';
 import { cutoutToFile } from '../../core/pipelines/cutout';
-import { createCliEnv } from '../cli-env';
-import { intFlag, planOutputs, type CliCommand } from '../command';
+import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
+import { planOutputs, type CliCommand } from '../command';
 
 function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCommand {
   return {
@@ -24,8 +24,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
           model: { type: 'string' },
           refine: { type: 'string', default: 'full' },
           trimap: { type: 'string' },
-          provider: { type: 'string' },
-          threads: { type: 'string' },
+          ...ENGINE_FLAGS,
           format: { type: 'string' },
         },
       });
@@ -35,7 +34,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
       if (values.trimap && positionals.length > 1) throw new AppError('INVALID_ARGUMENT', '--trimap works with a single input');
       const background = parseBackground(values.bg!);
       const format = (values.format as 'png' | 'jpeg' | 'webp' | undefined) ?? (background.kind === 'transparent' ? 'png' : undefined);
-      const env = createCliEnv({ provider: values.provider, threads: intFlag(values.threads, 'threads') });
+      const env = envFromFlags(values);
       const outputs = await planOutputs(positionals, values.out, format === 'jpeg' ? 'jpg' : (format ?? 'png'), positionals.length > 1 ? '_cutout' : '');
       let failures = 0;
       for (let i = 0; i < positionals.length; i++) {

@@ -5,7 +5,7 @@ import { AppError } from '../../../shared/errors';
 import { parseRefineMode } from '../../../shared/jobs';
 import { evaluateSet, formatEvalReport } from '../../core/eval/run-eval';
 import { writeFileAtomic } from '../../core/io/atomic-write';
-import { createCliEnv } from '../cli-env';
+import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { intFlag, type CliCommand } from '../command';
 
 /** `cutout eval`. */
@@ -24,14 +24,13 @@ export const evalCommand: CliCommand = {
         refine: { type: 'string', default: 'full' },
         limit: { type: 'string' },
         json: { type: 'string' },
-        provider: { type: 'string' },
-        threads: { type: 'string' },
+        ...ENGINE_FLAGS,
       },
     });
     if (!values.set) throw new AppError('INVALID_ARGUMENT', 'Missing --set DIR');
     if (values.task !== 'person' && values.task !== 'anime') throw new AppError('INVALID_ARGUMENT', '--task must be person or anime');
     const refine = parseRefineMode(values.refine, '--refine');
-    const env = createCliEnv({ provider: values.provider, threads: intFlag(values.threads, 'threads') });
+    const env = envFromFlags(values);
     const result = await evaluateSet(
       values.set,
       { subject: values.task, modelId: values.model, refine, limit: intFlag(values.limit, 'limit') },

@@ -8,7 +8,7 @@ import { idPhotoToFile, type IdPhotoResult } from '../../core/idphoto/make-id-ph
 import { layoutSheet, parsePaper, renderSheetPdf, renderSheetRaster } from '../../core/idphoto/print-sheet';
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { writeFileAtomic } from '../../core/io/atomic-write';
-import { createCliEnv, projectResourcesDir } from '../cli-env';
+import { ENGINE_FLAGS, envFromFlags, projectResourcesDir } from '../cli-env';
 import { intFlag, planOutputs, type CliCommand } from '../command';
 
 /** Path of the built-in spec library. */
@@ -41,8 +41,7 @@ export const idphotoCommand: CliCommand = {
         refine: { type: 'string', default: 'fast' },
         'spec-file': { type: 'string', multiple: true },
         'list-specs': { type: 'boolean' },
-        provider: { type: 'string' },
-        threads: { type: 'string' },
+        ...ENGINE_FLAGS,
       },
     });
     const library = await SpecLibrary.load(specLibraryPath(), values['spec-file'] ?? []);
@@ -58,7 +57,7 @@ export const idphotoCommand: CliCommand = {
     if (![254, 300, 600].includes(dpi) && values.sheet) io.err(`note: printer dpi ${dpi} is unusual (254, 300 or 600 are common)`);
     const paper = values.sheet ? parsePaper(values.sheet) : undefined;
     const faceIndex = intFlag(values.face, 'face');
-    const env = createCliEnv({ provider: values.provider, threads: intFlag(values.threads, 'threads') });
+    const env = envFromFlags(values);
     const outputs = await planOutputs(positionals, values.out, spec.format === 'png' ? 'png' : 'jpg', positionals.length > 1 ? `_${spec.id}` : '');
     const reports: unknown[] = [];
     const made: IdPhotoResult[] = [];

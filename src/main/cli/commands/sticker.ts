@@ -5,7 +5,7 @@ import { AppError } from '../../../shared/errors';
 import { throttleProgress } from '../../core/progress';
 import { makeSticker, type StickerOptions } from '../../core/sticker/make-sticker';
 import { STICKER_FORMATS, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
-import { createCliEnv } from '../cli-env';
+import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { intFlag, type CliCommand } from '../command';
 
 function numFlag(value: string | undefined, name: string): number | undefined {
@@ -49,8 +49,7 @@ export const stickerCommand: CliCommand = {
         outline: { type: 'string' },
         'outline-color': { type: 'string' },
         colors: { type: 'string' },
-        provider: { type: 'string' },
-        threads: { type: 'string' },
+        ...ENGINE_FLAGS,
       },
     });
     if (positionals.length !== 1) throw new AppError('INVALID_ARGUMENT', `Give exactly one clip. Usage: ${this.usage}`);
@@ -76,7 +75,7 @@ export const stickerCommand: CliCommand = {
       outlineColor: values['outline-color'],
       maxColors: intFlag(values.colors, 'colors'),
     };
-    const env = createCliEnv({ provider: values.provider, threads: intFlag(values.threads, 'threads') });
+    const env = envFromFlags(values);
     const progress = throttleProgress((e) => {
       if (io.isTty) process.stderr.write(`\r${e.stage.padEnd(9)} ${e.done}/${e.total}   `);
       else if (e.done === e.total || e.done === 0) io.err(`${e.stage} ${e.done}/${e.total}`);

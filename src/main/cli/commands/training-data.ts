@@ -6,8 +6,8 @@ import { parseArgs } from 'node:util';
 import { AppError } from '../../../shared/errors';
 import { parseRefineMode } from '../../../shared/jobs';
 import { writeTrainingPairs, type TrainingSource } from '../../core/matting/training-data';
-import { createCliEnv } from '../cli-env';
-import { intFlag, type CliCommand } from '../command';
+import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
+import type { CliCommand } from '../command';
 
 /** The file DIR/<stem of input>.png, if it exists. */
 function companion(dir: string | undefined, input: string): string | undefined {
@@ -37,8 +37,7 @@ export const trainingDataCommand: CliCommand = {
         alphas: { type: 'string' },
         threshold: { type: 'string' },
         'image-format': { type: 'string', default: 'jpg' },
-        provider: { type: 'string' },
-        threads: { type: 'string' },
+        ...ENGINE_FLAGS,
       },
     });
     if (positionals.length === 0) throw new AppError('INVALID_ARGUMENT', `No input images. Usage: ${this.usage}`);
@@ -51,7 +50,7 @@ export const trainingDataCommand: CliCommand = {
     if (threshold !== undefined && !(threshold > 0 && threshold <= 1)) throw new AppError('INVALID_ARGUMENT', `--threshold must be in (0, 1], got "${values.threshold}"`);
     for (const dir of [values.trimaps, values.alphas]) if (dir && !existsSync(dir)) throw new AppError('INPUT_NOT_FOUND', `Folder not found: ${dir}`);
     const sources: TrainingSource[] = positionals.map((image) => ({ image, trimap: companion(values.trimaps, image), alpha: companion(values.alphas, image) }));
-    const env = createCliEnv({ provider: values.provider, threads: intFlag(values.threads, 'threads') });
+    const env = envFromFlags(values);
     const pairs = await writeTrainingPairs(sources, values.out, { cutout: { subject: values.subject, modelId: values.model, refine }, threshold, imageFormat: format }, env, { signal: io.signal });
     for (const p of pairs) io.out(`${p.id}: ${p.annotation} (label from ${p.labelSource}, ${(p.foregroundShare * 100).toFixed(1)} % subject)`);
     return 0;
