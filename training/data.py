@@ -69,10 +69,15 @@ def load_dataset(data_dir: str = DATA_DIR):
     return data
 
 
+# Files left out although the set lists them: a game logo ("rogo.png") that passed the set's hand review
+# as a character sprite.
+EXCLUDE = {"fg/camplus_5.png"}
+
+
 def split(data, part: str):
     """part 'train' or 'val': fg/bg lists of that split, fg grouped by character."""
     keep = (lambda r: r in VAL_REPOS) if part == "val" else (lambda r: r not in VAL_REPOS)
-    fg = [x for x in data["fg"] if keep(x["repo"])]
+    fg = [x for x in data["fg"] if keep(x["repo"]) and x["file"] not in EXCLUDE]
     bg = [x for x in data["bg"] if keep(x["repo"])]
     groups = defaultdict(list)
     for i, x in enumerate(fg):
@@ -119,10 +124,24 @@ def _bg_crop(bg: np.ndarray, S: int, rng) -> np.ndarray:
 # Recipes: how often a sprite is normal / a close-up / small, the close-up scale range, and the share
 # of pure-scenery samples. v1 trained stage 1; v2 (stage 2) has more frame-filling close-ups and more
 # scenery-only frames, where the shipped model kept scenery on real clips.
+#
+# v3 adds what the AI close-up clips showed and v2 missed:
+#   * "shot" samples (closeup_shot): a head-and-shoulders to half-body view of one or two sprites that
+#     fills the frame. The composite is made at a smaller canvas where the sprite is resampled by at
+#     most MAX_UPSCALE and then enlarged to the training size as a whole, so character and scenery are
+#     equally sharp. v2 enlarged only the sprite (up to ~1.7x at 256 px, ~4x at 640 px) over a sharp
+#     background, which teaches "soft = character", the opposite of a real close-up.
+#   * depth of field (dof): the scenery is blurred before the characters go in, as in most AI and
+#     cinematic close-ups, sometimes with bokeh discs (bright soft circles: lamps, sun glints);
+#   * colour-matched scenery (tint): the background's mean colour is moved towards the character's,
+#     so colour difference alone (pink hair on pink blossom) stops being a cue.
 RECIPES = {
     "v1": {"normal": 0.65, "closeup": 0.25, "closeup_h": (1.1, 2.4), "empty": 0.05},
     "v2": {"normal": 0.45, "closeup": 0.42, "closeup_h": (1.1, 3.2), "empty": 0.12, "closeup_head_top": 0.7},
+    "v3": {"normal": 0.65, "closeup": 0.25, "closeup_h": (1.1, 2.4), "empty": 0.08,
+           "closeup_shot": 0.35, "dof": 0.3, "bokeh": 0.2, "tint": 0.15},
 }
+MAX_UPSCALE = 1.2
 
 
 def _place_fg(item, S: int, rng, recipe: str = "v1"):
@@ -228,19 +247,118 @@ def _degrade(img: np.ndarray, rng) -> np.ndarray:
     return np.asarray(im, dtype=np.float32) / 255.0
 
 
-def make_sample(part, S: int, rng, recipe: str = "v1"):
-    """One composite: (image float HxWx3 in 0..1, alpha float HxW in 0..1)."""
+def _pick_fg(part, rng):
+    g = part["groups"][rng.integers(len(part["groups"]))]
+    return part["fg"][g[rng.integers(len(g))]]
+
+
+def _fg_mean_colour(item) -> np.ndarray:
+    rgba = item["rgba"][::4, ::4]
+    on = rgba[..., 3] > 128
+    if not on.any():
+        return np.full(3, 0.5, np.float32)
+    return rgba[..., :3][on].mean(axis=0).astype(np.float32) / 255.0
+
+
+def _bokeh(canvas: np.ndarray, rng) -> None:
+    """Bright soft discs (out-of-focus lights) added to the scenery, in place."""
+    S_h, S_w = canvas.shape[:2]
+    layer = Image.new("RGB", (S_w, S_h), (0, 0, 0))
+    d = ImageDraw.Draw(layer)
+    warm = rng.random() < 0.5
+    for _ in range(int(rng.integers(3, 26))):
+        r = rng.uniform(0.015, 0.12) * S_w
+        cx, cy = rng.uniform(0, S_w), rng.uniform(0, S_h)
+        c = rng.uniform(0.6, 1.0, 3) if not warm else np.array([1.0, rng.uniform(0.7, 1.0), rng.uniform(0.4, 0.9)])
+        c = tuple(int(v * 255 * rng.uniform(0.3, 1.0)) for v in c)
+        d.ellipse([cx - r, cy - r, cx + r, cy + r], fill=c)
+    layer = layer.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 0.02 * S_w + 1)))
+    add = np.asarray(layer, np.float32) / 255.0
+    canvas[:] = 1.0 - (1.0 - canvas) * (1.0 - add)  # screen blend: lights brighten, never darken
+
+
+def _scenery(part, S: int, rng, rc: dict, fg_colour) -> np.ndarray:
+    """The background of one composite: crop, jitter, then (v3) depth of field, bokeh, colour match."""
     canvas = _bg_crop(part["bg"][rng.integers(len(part["bg"]))]["rgb"], S, rng)
     canvas = _jitter_rgb(canvas, rng, 1.0)
-    mask = np.zeros((S, S), np.float32)
-    r = rng.random()
-    e = RECIPES[recipe]["empty"]
-    k = 0 if r < e else 1 if r < e + (1 - e) * 0.67 / 0.95 else 2 if r < e + (1 - e) * 0.88 / 0.95 else 3
-    for _ in range(k):
-        g = part["groups"][rng.integers(len(part["groups"]))]
-        item = part["fg"][g[rng.integers(len(g))]]
-        rgb, a, x, y = _place_fg(item, S, rng, recipe)
+    if fg_colour is not None and rng.random() < rc.get("tint", 0.0):
+        m = canvas.reshape(-1, 3).mean(axis=0) + 1e-3
+        t = rng.uniform(0.4, 1.0)
+        canvas = np.clip(canvas * ((1 - t) + t * (fg_colour + 1e-3) / m), 0.0, 1.0).astype(np.float32)
+    if rng.random() < rc.get("dof", 0.0):
+        im = Image.fromarray((canvas * 255 + 0.5).astype(np.uint8))
+        im = im.filter(ImageFilter.GaussianBlur(rng.uniform(1.5, 7.0) * S / 256))
+        canvas = np.asarray(im, np.float32) / 255.0
+    if rng.random() < rc.get("bokeh", 0.0):
+        canvas = canvas.copy()
+        _bokeh(canvas, rng)
+    return canvas
+
+
+def _shot_sample(part, S: int, rng, rc: dict):
+    """A frame-filling view (head and shoulders .. half body) of one or two characters, composed at
+    a canvas where no sprite is enlarged by more than MAX_UPSCALE, then enlarged to S as a whole."""
+    items = [_pick_fg(part, rng) for _ in range(1 if rng.random() < 0.8 else 2)]
+    h0, w0 = items[0]["rgba"].shape[:2]
+    visible = rng.uniform(0.22, 0.65)  # share of the sprite's height (from its top) that fills the frame
+    # ... but at least 70 % of its width, so a bust or chibi sprite is not zoomed into its hair
+    u = S * rng.uniform(0.9, 1.25) / max(visible * h0, 0.7 * w0)  # sprite px -> S px
+    Sc = S if u <= MAX_UPSCALE else max(S // 2, int(round(S * MAX_UPSCALE / u)))
+    k = Sc / S
+    canvas = _scenery(part, Sc, rng, rc, _fg_mean_colour(items[0]))
+    mask = np.zeros((Sc, Sc), np.float32)
+    for j, item in enumerate(items):
+        h, w = item["rgba"].shape[:2]
+        scale = u * k * (1.0 if j == 0 else h0 / h * rng.uniform(0.8, 1.2))
+        im = Image.fromarray(item["rgba"], "RGBA").convert("RGBa")
+        nw, nh = max(2, int(round(w * scale))), max(2, int(round(h * scale)))
+        im = im.resize((nw, nh), Image.BILINEAR if scale > 0.6 else Image.BOX)
+        if rng.random() < 0.5:
+            im = im.transpose(Image.FLIP_LEFT_RIGHT)
+        if rng.random() < 0.4:
+            im = im.rotate(rng.uniform(-10, 10), resample=Image.BILINEAR, expand=True)
+        arr = np.asarray(im, dtype=np.float32) / 255.0
+        a, rgb = arr[..., 3], arr[..., :3]
+        if rng.random() < 0.6:
+            straight = np.where(a[..., None] > 1e-3, rgb / np.maximum(a[..., None], 1e-3), 0.0)
+            rgb = _jitter_rgb(np.clip(straight, 0, 1), rng, 0.7) * a[..., None]
+        nh, nw = a.shape
+        if len(items) == 1:
+            x = int(round(Sc / 2 - nw / 2 + rng.uniform(-0.25, 0.25) * Sc))
+        else:
+            x = int(round((0.3 if j == 0 else 0.7) * Sc - nw / 2 + rng.uniform(-0.1, 0.1) * Sc))
+        y = int(round(rng.uniform(-0.06, 0.18) * Sc))  # top of the head near the top edge, sometimes cut
         _paste(canvas, mask, rgb, a, x, y)
+    if Sc != S:
+        img = Image.fromarray((canvas * 255 + 0.5).astype(np.uint8)).resize((S, S), Image.BICUBIC)
+        if rng.random() < 0.5:
+            img = img.filter(ImageFilter.UnsharpMask(radius=1.2, percent=int(rng.integers(40, 120)), threshold=2))
+        canvas = np.asarray(img, np.float32) / 255.0
+        mask = np.asarray(Image.fromarray(mask).resize((S, S), Image.BILINEAR), np.float32).clip(0, 1)
+    return canvas.copy(), mask.copy()
+
+
+def make_sample(part, S: int, rng, recipe: str = "v1"):
+    """One composite: (image float HxWx3 in 0..1, alpha float HxW in 0..1)."""
+    rc = RECIPES[recipe]
+    v3 = "closeup_shot" in rc
+    k = 1
+    if v3 and rng.random() < rc["closeup_shot"]:
+        canvas, mask = _shot_sample(part, S, rng, rc)
+    else:
+        if not v3:  # v1 / v2 keep the random stream they were trained and validated with
+            canvas = _jitter_rgb(_bg_crop(part["bg"][rng.integers(len(part["bg"]))]["rgb"], S, rng), rng, 1.0)
+        r = rng.random()
+        e = rc["empty"]
+        k = 0 if r < e else 1 if r < e + (1 - e) * 0.67 / 0.95 else 2 if r < e + (1 - e) * 0.88 / 0.95 else 3
+        items = [_pick_fg(part, rng) for _ in range(k)] if v3 else None
+        if v3:
+            canvas = _scenery(part, S, rng, rc, _fg_mean_colour(items[0]) if items else None)
+        mask = np.zeros((S, S), np.float32)
+        for i in range(k):
+            item = items[i] if v3 else _pick_fg(part, rng)
+            rgb, a, x, y = _place_fg(item, S, rng, recipe)
+            _paste(canvas, mask, rgb, a, x, y)
     if k > 0 and rng.random() < 0.15:
         _occluder(canvas, mask, part, S, rng)
     img = _degrade(canvas, rng)

@@ -36,7 +36,7 @@ def parse_args(argv=None):
     p.add_argument("--warmup", type=int, default=100)
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--init", choices=["mediapipe", "scratch"], default="mediapipe")
-    p.add_argument("--init-from", default=None, help="start from this checkpoint's weights (a second stage; fresh optimiser and schedule)")
+    p.add_argument("--init-from", default=None, help="start from these weights, a checkpoint or an exported ONNX (a further stage; fresh optimiser and schedule)")
     p.add_argument("--recipe", choices=sorted(D.RECIPES), default="v1", help="composite recipe (training/data.py RECIPES)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--workers", type=int, default=1, help="data worker processes")
@@ -148,7 +148,8 @@ def main(argv=None):
 
     model = AnimeSegNet()
     if args.init_from:
-        model.load_state_dict(torch.load(args.init_from)["model"])
+        from infer import load_weights  # a checkpoint, or the weights read back from a shipped ONNX file
+        load_weights(model, args.init_from)
     elif args.init == "mediapipe":
         load_mediapipe(model, MEDIAPIPE)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)

@@ -1,7 +1,8 @@
 // Our anime segmenter (resources/models/anime-seg.onnx): the TypeScript engine's mask equals the
 // PyTorch model's (weights read back from the shipped ONNX, training's preprocessing) within 1e-3
 // on a fixture this test draws; one training step runs on two composites. Both need
-// /usr/bin/python3 with torch (skipped otherwise); the engine checks run everywhere.
+// /usr/bin/python3 with torch (skipped otherwise), as does the int8 quantizer's check; the engine checks
+// run everywhere.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -100,29 +101,12 @@ describe('anime-seg model', () => {
     expect(fg / torchMask.length).toBeGreaterThan(0.05); // the map is not trivially empty
   }, 120_000);
 
-  it.skipIf(!hasTorch || !existsSync(join(SHARED_DIR, 'models')))('one training step runs on two composites and writes a checkpoint', async () => {
-    const dir = tempDir();
-    mkdirSync(join(dir, 'fg'));
-    mkdirSync(join(dir, 'bg'));
-    // Two RGBA "sprites" (the drawn character with a transparent surround) and two backgrounds.
-    const rows = ['file,repo,commit,original_path,licence,transform,licence_class,kind,character,width,height'];
-    for (const i of [1, 2]) {
-      const sprite = await sharp(await drawFixture(160, 320)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-      const d = sprite.data;
-      for (let p = 0; p < d.length; p += 4) {
-        const x = (p / 4) % 160;
-        if (x < 40 || x > 120) d[p + 3] = 0; // keep a central band as the character
-      }
-      await sharp(d, { raw: { width: 160, height: 320, channels: 4 } }).png().toFile(join(dir, 'fg', `t_${i}.png`));
-      rows.push(`fg/t_${i}.png,test/fg,0,x,MIT,"drawn; cut at original canvas edge: B",permissive-repo-licence,fg,t:${i},160,320`);
-      await sharp({ create: { width: 300, height: 200, channels: 3, background: i === 1 ? '#336699' : '#aa8844' } }).jpeg().toFile(join(dir, 'bg', `b_${i}.jpg`));
-      rows.push(`bg/b_${i}.jpg,test/bg,0,x,MIT,drawn,permissive-repo-licence,bg,,300,200`);
-    }
-    writeFileSync(join(dir, 'manifest.csv'), rows.join('\n') + '\n');
+  it.skipIf(!hasTorch || !existsSync(join(SHARED_DIR, 'models')))('one training step runs on two composites (recipe v3) and writes a checkpoint', async () => {
+    const dir = await writeTinyAnimeSet();
     const run = join(dir, 'run');
     const out = execFileSync(
       PY,
-      [join(REPO_ROOT, 'training/train.py'), '--run', run, '--data-dir', dir, '--batch', '2', '--size', '128', '--steps', '10', '--max-batches', '1', '--val-n', '2', '--workers', '0', '--threads', '1'],
+      [join(REPO_ROOT, 'training/train.py'), '--run', run, '--data-dir', dir, '--recipe', 'v3', '--batch', '2', '--size', '128', '--steps', '10', '--max-batches', '1', '--val-n', '2', '--workers', '0', '--threads', '1'],
       { encoding: 'utf8' },
     );
     const events = out.trim().split('\n').map((l) => JSON.parse(l));
@@ -130,4 +114,58 @@ describe('anime-seg model', () => {
     expect(train).toMatchObject({ step: 1, reason: 'max-batches' });
     expect(existsSync(join(run, 'last.pt'))).toBe(true);
   }, 180_000);
+
+  it.skipIf(!hasTorch)('training/quantize.py makes an int8 QDQ model that agrees with the fp32 one', async () => {
+    const { entry, path } = await testStore().defaultFor('anime-mask');
+    const dir = await writeTinyAnimeSet();
+    const int8 = join(dir, 'anime-seg-int8.onnx');
+    const out = execFileSync(
+      PY,
+      [join(REPO_ROOT, 'training/quantize.py'), '--onnx', path, '--out', int8, '--data-dir', dir, '--n', '2', '--canvas', '256', '--size', '256'],
+      { encoding: 'utf8' },
+    );
+    const report = JSON.parse(out.slice(out.indexOf('{')));
+    expect(report.quantized_convs).toBeGreaterThan(30);
+    const bytes = readFileSync(int8);
+    expect(bytes.includes(Buffer.from('QuantizeLinear'))).toBe(true);
+    expect(bytes.byteLength).toBeLessThan(readFileSync(path).byteLength);
+    const image = await decodeImage(await drawFixture(320, 240));
+    const a = await runMaskModel(image, { entry, path }, { provider: 'cpu' });
+    const b = await runMaskModel(image, { entry, path: int8 }, { provider: 'cpu' });
+    let inter = 0;
+    let union = 0;
+    let sumDiff = 0;
+    for (let i = 0; i < a.mask.length; i++) {
+      const pa = a.mask[i] > 0.5;
+      const pb = b.mask[i] > 0.5;
+      if (pa && pb) inter++;
+      if (pa || pb) union++;
+      sumDiff += Math.abs(a.mask[i] - b.mask[i]);
+    }
+    expect(union).toBeGreaterThan(a.mask.length * 0.05);
+    expect(inter / union).toBeGreaterThan(0.95);
+    expect(sumDiff / a.mask.length).toBeLessThan(0.03);
+  }, 300_000);
 });
+
+/** A tiny training set in the layout of /work/shared/train/anime: two drawn RGBA sprites and two backgrounds. */
+async function writeTinyAnimeSet(): Promise<string> {
+  const dir = tempDir();
+  mkdirSync(join(dir, 'fg'));
+  mkdirSync(join(dir, 'bg'));
+  const rows = ['file,repo,commit,original_path,licence,transform,licence_class,kind,character,width,height'];
+  for (const i of [1, 2]) {
+    const sprite = await sharp(await drawFixture(160, 320)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const d = sprite.data;
+    for (let p = 0; p < d.length; p += 4) {
+      const x = (p / 4) % 160;
+      if (x < 40 || x > 120) d[p + 3] = 0; // keep a central band as the character
+    }
+    await sharp(d, { raw: { width: 160, height: 320, channels: 4 } }).png().toFile(join(dir, 'fg', `t_${i}.png`));
+    rows.push(`fg/t_${i}.png,test/fg,0,x,MIT,"drawn; cut at original canvas edge: B",permissive-repo-licence,fg,t:${i},160,320`);
+    await sharp({ create: { width: 300, height: 200, channels: 3, background: i === 1 ? '#336699' : '#aa8844' } }).jpeg().toFile(join(dir, 'bg', `b_${i}.jpg`));
+    rows.push(`bg/b_${i}.jpg,test/bg,0,x,MIT,drawn,permissive-repo-licence,bg,,300,200`);
+  }
+  writeFileSync(join(dir, 'manifest.csv'), rows.join('\n') + '\n');
+  return dir;
+}
