@@ -144,6 +144,27 @@ RECIPES = {
 MAX_UPSCALE = 1.2
 
 
+def _transform_sprite(rgba: np.ndarray, scale: float, rng, rotate: tuple, jitter: tuple):
+    """Resampled (premultiplied), maybe mirrored, rotated (probability, max degrees) and colour-jittered
+    (probability, strength) sprite: (premultiplied rgb float HxWx3, alpha float HxW)."""
+    h, w = rgba.shape[:2]
+    nw, nh = max(2, int(round(w * scale))), max(2, int(round(h * scale)))
+    im = Image.fromarray(rgba, "RGBA").convert("RGBa")  # premultiplied: resample colour and alpha together
+    im = im.resize((nw, nh), Image.BILINEAR if scale > 0.6 else Image.BOX)
+    if rng.random() < 0.5:
+        im = im.transpose(Image.FLIP_LEFT_RIGHT)
+    if rng.random() < rotate[0]:
+        im = im.rotate(rng.uniform(-rotate[1], rotate[1]), resample=Image.BILINEAR, expand=True)
+    arr = np.asarray(im, dtype=np.float32) / 255.0
+    a = arr[..., 3]
+    rgb = arr[..., :3]
+    # colour jitter of the character itself (on straight colour, then re-premultiplied)
+    if rng.random() < jitter[0]:
+        straight = np.where(a[..., None] > 1e-3, rgb / np.maximum(a[..., None], 1e-3), 0.0)
+        rgb = _jitter_rgb(np.clip(straight, 0, 1), rng, jitter[1]) * a[..., None]
+    return rgb, a
+
+
 def _place_fg(item, S: int, rng, recipe: str = "v1"):
     """Returns (premultiplied rgb float HxWx3, alpha float HxW, x, y) of a transformed sprite."""
     rc = RECIPES[recipe]
@@ -157,22 +178,7 @@ def _place_fg(item, S: int, rng, recipe: str = "v1"):
         target_h = rng.uniform(*rc["closeup_h"]) * S  # close-up: part of the character leaves the frame
     else:
         target_h = rng.uniform(0.2, 0.4) * S  # small, distant
-    scale = target_h / h
-    nw, nh = max(2, int(round(w * scale))), max(2, int(round(h * scale)))
-    im = Image.fromarray(rgba, "RGBA").convert("RGBa")  # premultiplied: resample colour and alpha together
-    im = im.resize((nw, nh), Image.BILINEAR if scale > 0.6 else Image.BOX)
-    if rng.random() < 0.5:
-        im = im.transpose(Image.FLIP_LEFT_RIGHT)
-    if rng.random() < 0.5:
-        im = im.rotate(rng.uniform(-12, 12), resample=Image.BILINEAR, expand=True)
-    arr = np.asarray(im, dtype=np.float32) / 255.0
-    a = arr[..., 3]
-    rgb = arr[..., :3]
-    # colour jitter of the character itself (on straight colour, then re-premultiplied)
-    if rng.random() < 0.8:
-        straight = np.where(a[..., None] > 1e-3, rgb / np.maximum(a[..., None], 1e-3), 0.0)
-        straight = _jitter_rgb(np.clip(straight, 0, 1), rng, 1.0)
-        rgb = straight * a[..., None]
+    rgb, a = _transform_sprite(rgba, target_h / h, rng, rotate=(0.5, 12.0), jitter=(0.8, 1.0))
     nh, nw = a.shape
     # position: bottom-cut sprites keep their cut edge outside the frame
     cut = item["cut"]
@@ -308,20 +314,9 @@ def _shot_sample(part, S: int, rng, rc: dict):
     canvas = _scenery(part, Sc, rng, rc, _fg_mean_colour(items[0]))
     mask = np.zeros((Sc, Sc), np.float32)
     for j, item in enumerate(items):
-        h, w = item["rgba"].shape[:2]
+        h = item["rgba"].shape[0]
         scale = u * k * (1.0 if j == 0 else h0 / h * rng.uniform(0.8, 1.2))
-        im = Image.fromarray(item["rgba"], "RGBA").convert("RGBa")
-        nw, nh = max(2, int(round(w * scale))), max(2, int(round(h * scale)))
-        im = im.resize((nw, nh), Image.BILINEAR if scale > 0.6 else Image.BOX)
-        if rng.random() < 0.5:
-            im = im.transpose(Image.FLIP_LEFT_RIGHT)
-        if rng.random() < 0.4:
-            im = im.rotate(rng.uniform(-10, 10), resample=Image.BILINEAR, expand=True)
-        arr = np.asarray(im, dtype=np.float32) / 255.0
-        a, rgb = arr[..., 3], arr[..., :3]
-        if rng.random() < 0.6:
-            straight = np.where(a[..., None] > 1e-3, rgb / np.maximum(a[..., None], 1e-3), 0.0)
-            rgb = _jitter_rgb(np.clip(straight, 0, 1), rng, 0.7) * a[..., None]
+        rgb, a = _transform_sprite(item["rgba"], scale, rng, rotate=(0.4, 10.0), jitter=(0.6, 0.7))
         nh, nw = a.shape
         if len(items) == 1:
             x = int(round(Sc / 2 - nw / 2 + rng.uniform(-0.25, 0.25) * Sc))
