@@ -24,12 +24,13 @@ from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data as D  # noqa: E402
+from infer import load_weights  # noqa: E402
 from model import AnimeSegNet  # noqa: E402
 
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--ckpt", required=True)
+    p.add_argument("--ckpt", required=True, help="a checkpoint, or an exported ONNX (its weights are read back)")
     p.add_argument("--canvas", type=int, default=640)
     p.add_argument("--n", type=int, default=48)
     p.add_argument("--sizes", default="256,320,384,448,512")
@@ -39,7 +40,7 @@ def main():
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     net = AnimeSegNet()
-    net.load_state_dict(torch.load(a.ckpt, map_location="cpu")["model"])
+    load_weights(net, a.ckpt)
     net.eval()
     val = D.split(D.load_dataset(), "val")
     x, y = D.make_batch(val, a.canvas, a.n, 4242, 0, a.recipe)

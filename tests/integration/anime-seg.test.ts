@@ -10,6 +10,8 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../../src/main/core/image/decode';
 import { modelInputSize, runMaskModel } from '../../src/main/core/segment/mask-model';
+import { resizeFloatBilinear } from '../../src/main/core/image/resize';
+import type { ModelEntry } from '../../src/main/core/models/manifest';
 import { cutoutImage } from '../../src/main/core/pipelines/cutout';
 import { REPO_ROOT, SHARED_DIR, tempDir, testEnv, testStore } from '../helpers/env';
 
@@ -75,8 +77,31 @@ describe('anime-seg model', () => {
     expect(maxDiff).toBeLessThan(1e-4);
   });
 
-  it.skipIf(!hasTorch)('TypeScript engine mask equals the PyTorch model within 1e-3', async () => {
+  it('extraSizes: the map is the mean of the main-size map and the other sizes\' maps resized to it', async () => {
     const { entry, path } = await testStore().defaultFor('anime-mask');
+    const at = (width: number, extraSizes?: number[]): ModelEntry => ({ ...entry, input: { ...entry.input, width, height: width, extraSizes } });
+    const image = await decodeImage(await drawFixture(400, 300));
+    const main = await runMaskModel(image, { entry: at(320), path }, { provider: 'cpu' });
+    const small = await runMaskModel(image, { entry: at(192), path }, { provider: 'cpu' });
+    const both = await runMaskModel(image, { entry: at(320, [192]), path }, { provider: 'cpu' });
+    expect([both.width, both.height]).toEqual([main.width, main.height]);
+    expect([small.width, small.height]).toEqual([192, 144]);
+    const resized = resizeFloatBilinear(small.mask, small.width, small.height, main.width, main.height);
+    let maxDiff = 0;
+    let changed = 0;
+    for (let i = 0; i < main.mask.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(both.mask[i] - 0.5 * (main.mask[i] + resized[i])));
+      if (Math.abs(both.mask[i] - main.mask[i]) > 0.01) changed++;
+    }
+    expect(maxDiff).toBeLessThan(1e-5);
+    expect(changed).toBeGreaterThan(0); // the second size really contributed
+  });
+
+  it.skipIf(!hasTorch)('TypeScript engine mask equals the PyTorch model within 1e-3', async () => {
+    const found = await testStore().defaultFor('anime-mask');
+    // One size only: the PyTorch side does not resample (extra sizes are checked above, engine-side).
+    const entry: ModelEntry = { ...found.entry, input: { ...found.entry.input, extraSizes: undefined } };
+    const path = found.path;
     // Sized so that the engine's input equals the image (no resampling on either side).
     const w = entry.input.width;
     const h = Math.round((w * 0.75) / 16) * 16;

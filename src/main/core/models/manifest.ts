@@ -35,6 +35,11 @@ export interface ModelInput {
    * two (un-mirrored) predictions. Needs a dynamic batch dimension.
    */
   flipAverage?: boolean;
+  /**
+   * Test-time multi-scale (dynamic models): also run the model with these reference long sides and
+   * average the probability maps, each resized to the map of the main size (`width`/`height`).
+   */
+  extraSizes?: number[];
 }
 
 /**
@@ -103,6 +108,10 @@ export function parseModelEntry(raw: unknown, origin: string): ModelEntry {
   const input = r.input ?? {};
   if (!Number.isInteger(input.width) || !Number.isInteger(input.height) || input.width <= 0 || input.height <= 0) fail('"input.width/height" must be positive integers');
   if (input.layout !== undefined && input.layout !== 'NCHW' && input.layout !== 'NHWC') fail('"input.layout" must be NCHW or NHWC');
+  if (input.extraSizes !== undefined) {
+    if (!Array.isArray(input.extraSizes) || input.extraSizes.some((v: unknown) => !Number.isInteger(v) || (v as number) <= 0)) fail('"input.extraSizes" must be positive integers');
+    if (input.dynamic !== true) fail('"input.extraSizes" needs a dynamic input');
+  }
   const pre: Preprocess = { ...DEFAULT_PREPROCESS, ...(r.preprocess ?? {}) };
   for (const k of ['mean', 'std'] as const) {
     if (!Array.isArray(pre[k]) || pre[k].length !== 3 || pre[k].some((v) => typeof v !== 'number')) fail(`"preprocess.${k}" must be 3 numbers`);
@@ -124,7 +133,7 @@ export function parseModelEntry(raw: unknown, origin: string): ModelEntry {
     url: r.url,
     bundled: r.bundled !== false,
     default: r.default === true,
-    input: { layout: input.layout ?? 'NCHW', width: input.width, height: input.height, name: input.name, dynamic: input.dynamic, stride: input.stride, flipAverage: input.flipAverage === true },
+    input: { layout: input.layout ?? 'NCHW', width: input.width, height: input.height, name: input.name, dynamic: input.dynamic, stride: input.stride, flipAverage: input.flipAverage === true, extraSizes: input.extraSizes?.length ? [...input.extraSizes] : undefined },
     preprocess: pre,
     output: { layout: 'NCHW', channel: 0, ...output },
     flops: r.flops ?? null,

@@ -1,8 +1,9 @@
 // Runs a mask model (person-mask / anime-mask) on an RGBA image: resize + normalise per the
-// manifest, one inference, decode to a 0..1 map at model resolution. Core (no electron).
+// manifest, inference (with the mirror image and at extra sizes when the manifest asks), decode to a
+// 0..1 map at model resolution. Core (no electron).
 import { AppError } from '../../../shared/errors';
 import type { RgbaImage } from '../image/decode';
-import { resizeToRgb } from '../image/resize';
+import { resizeFloatBilinear, resizeToRgb } from '../image/resize';
 import type { ModelEntry } from '../models/manifest';
 import { getSession, type SessionOptions } from '../inference/session';
 import { computePlacement, decodeMaskOutput, packTensor } from '../tensor/preprocess';
@@ -17,17 +18,24 @@ export interface MaskResult {
   timings: { preprocessMs: number; inferenceMs: number };
 }
 
-/** The input size a model gets for this image (dynamic models: long side to the reference size, multiple of the stride). */
-export function modelInputSize(entry: ModelEntry, imageW: number, imageH: number): { width: number; height: number } {
+/**
+ * The input size a model gets for this image (dynamic models: long side to the reference size, or
+ * to `longSide` when given, each side a multiple of the stride).
+ */
+export function modelInputSize(entry: ModelEntry, imageW: number, imageH: number, longSide?: number): { width: number; height: number } {
   if (!entry.input.dynamic) return { width: entry.input.width, height: entry.input.height };
   const stride = entry.input.stride ?? 32;
-  const ref = Math.max(entry.input.width, entry.input.height);
+  const ref = longSide ?? Math.max(entry.input.width, entry.input.height);
   const scale = ref / Math.max(imageW, imageH);
   const round = (v: number): number => Math.max(stride, Math.round((v * scale) / stride) * stride);
   return { width: round(imageW), height: round(imageH) };
 }
 
-/** Runs a mask model on the image and returns its foreground probability map. */
+/**
+ * Runs a mask model on the image and returns its foreground probability map, at the model's main
+ * input size. With `input.extraSizes` the model also runs at those long sides and the maps are
+ * averaged (each resized bilinearly to the main map first).
+ */
 export async function runMaskModel(
   image: RgbaImage,
   model: { entry: ModelEntry; path: string },
@@ -37,9 +45,33 @@ export async function runMaskModel(
   if (entry.task !== 'person-mask' && entry.task !== 'anime-mask') {
     throw new AppError('MODEL_INVALID', `Model ${entry.id} is a ${entry.task} model, not a mask model`);
   }
+  const decode = entry.output.decode;
+  if (decode !== 'probability' && decode !== 'logit' && decode !== 'softmax-logits') {
+    throw new AppError('MODEL_INVALID', `Model ${entry.id} output decoding "${decode}" is not a mask decoding`);
+  }
   const loaded = await getSession(path, sessionOptions);
+  const main = await runAtSize(image, entry, loaded, modelInputSize(entry, image.width, image.height));
+  const extra = entry.input.dynamic ? (entry.input.extraSizes ?? []) : [];
+  for (const longSide of extra) {
+    const other = await runAtSize(image, entry, loaded, modelInputSize(entry, image.width, image.height, longSide));
+    const resized = resizeFloatBilinear(other.mask, other.width, other.height, main.width, main.height);
+    for (let i = 0; i < main.mask.length; i++) main.mask[i] += resized[i];
+    main.preprocessMs += other.preprocessMs;
+    main.inferenceMs += other.inferenceMs;
+  }
+  if (extra.length > 0) for (let i = 0; i < main.mask.length; i++) main.mask[i] /= extra.length + 1;
+  return { mask: main.mask, width: main.width, height: main.height, provider: loaded.provider, timings: { preprocessMs: main.preprocessMs, inferenceMs: main.inferenceMs } };
+}
+
+/** One inference at one input size (with the mirror image when flipAverage): the decoded map over the image. */
+async function runAtSize(
+  image: RgbaImage,
+  entry: ModelEntry,
+  loaded: Awaited<ReturnType<typeof getSession>>,
+  size: { width: number; height: number },
+): Promise<{ mask: Float32Array; width: number; height: number; preprocessMs: number; inferenceMs: number }> {
   const t0 = performance.now();
-  const { width: inW, height: inH } = modelInputSize(entry, image.width, image.height);
+  const { width: inW, height: inH } = size;
   const placement = computePlacement(image.width, image.height, inW, inH, entry.preprocess.resize);
   const rgb = await resizeToRgb(image, placement.width, placement.height, { kernel: entry.preprocess.interpolation });
   const single = packTensor(rgb.data, placement, inW, inH, entry.preprocess, entry.input.layout);
@@ -54,10 +86,7 @@ export async function runMaskModel(
   const t2 = performance.now();
   const outName = entry.output.name && outputs[entry.output.name] ? entry.output.name : loaded.session.outputNames[0];
   const out = outputs[outName];
-  const decode = entry.output.decode;
-  if (decode !== 'probability' && decode !== 'logit' && decode !== 'softmax-logits') {
-    throw new AppError('MODEL_INVALID', `Model ${entry.id} output decoding "${decode}" is not a mask decoding`);
-  }
+  const decode = entry.output.decode as 'probability' | 'logit' | 'softmax-logits';
   const outLayout = entry.output.layout ?? 'NCHW';
   const channel = entry.output.channel ?? 0;
   const raw = out.data as Float32Array;
@@ -74,7 +103,7 @@ export async function runMaskModel(
   } else {
     mask = decodeMaskOutput(raw, out.dims, outLayout, decode, channel, placement);
   }
-  return { mask, width: placement.width, height: placement.height, provider: loaded.provider, timings: { preprocessMs: t1 - t0, inferenceMs: t2 - t1 } };
+  return { mask, width: placement.width, height: placement.height, preprocessMs: t1 - t0, inferenceMs: t2 - t1 };
 }
 
 /** Two float arrays end to end. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../../src/shared/errors';
 import { ModelStore, defaultModelsDirs } from '../../../../src/main/core/models/model-store';
+import { parseModelEntry } from '../../../../src/main/core/models/manifest';
 import { REPO_ROOT, SHARED_MODELS_DIR, tempDir } from '../../../helpers/env';
 
 const MANIFEST = join(REPO_ROOT, 'resources', 'models', 'manifest.json');
@@ -75,5 +76,28 @@ describe('ModelStore', () => {
     const err = (await store.entries().catch((e) => e)) as AppError;
     expect(err.code).toBe('MODEL_INVALID');
     expect(err.message).toContain('bad.model.json');
+  });
+
+  it('input.extraSizes: positive integers on a dynamic input, else MODEL_INVALID naming the field', () => {
+    const base = { id: 'ms', task: 'anime-mask', file: 'ms.onnx', output: { decode: 'probability' } };
+    const ok = parseModelEntry({ ...base, input: { width: 320, height: 320, dynamic: true, stride: 16, extraSizes: [256] } }, 'ms.model.json');
+    expect(ok.input.extraSizes).toEqual([256]);
+    expect(parseModelEntry({ ...base, input: { width: 320, height: 320 } }, 'ms.model.json').input.extraSizes).toBeUndefined();
+    for (const input of [
+      { width: 320, height: 320, extraSizes: [256] },
+      { width: 320, height: 320, dynamic: true, extraSizes: [0] },
+      { width: 320, height: 320, dynamic: true, extraSizes: '256' },
+    ]) {
+      const err = (() => {
+        try {
+          parseModelEntry({ ...base, input }, 'ms.model.json');
+        } catch (e) {
+          return e as AppError;
+        }
+        return null;
+      })();
+      expect(err?.code).toBe('MODEL_INVALID');
+      expect(err?.message).toContain('extraSizes');
+    }
   });
 });
