@@ -1,7 +1,8 @@
 """Contact sheet of cut-outs: for each NAME.png frame in --frames, the frame and its cut-out
 (--cutouts/NAME.png, RGBA from `cutout anime`) over a checkerboard, side by side, in a grid.
+Several cut-out folders (comma-separated, e.g. two models) give one checkerboard column each.
 
-  /usr/bin/python3 training/contact_sheet.py --frames F --cutouts C --out docs/anime/clips-contact-sheet.png [--only animatediff_]
+  /usr/bin/python3 training/contact_sheet.py --frames F --cutouts C[,C2] --out docs/anime/clips-contact-sheet.png [--only animatediff_]
 """
 from __future__ import annotations
 
@@ -39,18 +40,19 @@ def main():
     a = p.parse_args()
     names = sorted(n for n in os.listdir(a.frames) if n.endswith(".png") and n.startswith(a.only))
     pairs = []
+    folders = a.cutouts.split(",")
     for n in names:
         src = Image.open(os.path.join(a.frames, n)).convert("RGB")
-        cp = os.path.join(a.cutouts, n)
-        if not os.path.exists(cp):
-            cp = os.path.join(a.cutouts, n[:-4] + "_cutout.png")
-        cut = Image.open(cp).convert("RGBA")
-        s, c = fit(src), fit(cut)
-        bg = checker(*c.size)
-        bg.paste(c, (0, 0), c)
-        tile = Image.new("RGB", (2 * TILE + 12, TILE + 18), (255, 255, 255))
-        tile.paste(s, (0, 0))
-        tile.paste(bg, (TILE + 8, 0))
+        tile = Image.new("RGB", ((1 + len(folders)) * (TILE + 8) + 4, TILE + 18), (255, 255, 255))
+        tile.paste(fit(src), (0, 0))
+        for k, folder in enumerate(folders):
+            cp = os.path.join(folder, n)
+            if not os.path.exists(cp):
+                cp = os.path.join(folder, n[:-4] + "_cutout.png")
+            c = fit(Image.open(cp).convert("RGBA"))
+            bg = checker(*c.size)
+            bg.paste(c, (0, 0), c)
+            tile.paste(bg, ((k + 1) * (TILE + 8), 0))
         ImageDraw.Draw(tile).text((2, TILE + 4), n[:-4], fill=(0, 0, 0))
         pairs.append(tile)
     rows = (len(pairs) + a.cols - 1) // a.cols
