@@ -140,6 +140,9 @@ RECIPES = {
     "v2": {"normal": 0.45, "closeup": 0.42, "closeup_h": (1.1, 3.2), "empty": 0.12, "closeup_head_top": 0.7},
     "v3": {"normal": 0.65, "closeup": 0.25, "closeup_h": (1.1, 2.4), "empty": 0.08,
            "closeup_shot": 0.35, "dof": 0.3, "bokeh": 0.2, "tint": 0.15},
+    # v4: v3 plus line-art / sepia sketch frames
+    "v4": {"normal": 0.65, "closeup": 0.25, "closeup_h": (1.1, 2.4), "empty": 0.08,
+           "closeup_shot": 0.35, "dof": 0.3, "bokeh": 0.2, "tint": 0.15, "sketch": 0.08},
 }
 MAX_UPSCALE = 1.2
 
@@ -228,8 +231,34 @@ def _occluder(canvas, mask, part, S, rng):
     mask[:] = mask * (1 - o[..., 0])
 
 
-def _degrade(img: np.ndarray, rng) -> np.ndarray:
-    """Whole-image styles and artefacts on float RGB 0..1."""
+def _sketch(img: np.ndarray, rng, mask: np.ndarray) -> np.ndarray:
+    """Pencil / line-art version of a composite on paper: dark lines from a difference of Gaussians
+    of the luminance, ink of a dark warm grey, paper of a light beige, sometimes a faint colour wash
+    (the sepia sketch title cards of visual novels). Half of them draw the characters alone on blank
+    paper (no scenery lines)."""
+    lum = Image.fromarray((img.mean(axis=2) * 255 + 0.5).astype(np.uint8))
+    s1 = rng.uniform(0.5, 1.2) * img.shape[0] / 256
+    b1 = np.asarray(lum.filter(ImageFilter.GaussianBlur(s1)), np.float32) / 255.0
+    b2 = np.asarray(lum.filter(ImageFilter.GaussianBlur(s1 * rng.uniform(1.6, 3.0))), np.float32) / 255.0
+    line = np.clip((b2 - b1) * rng.uniform(6.0, 20.0), 0.0, 1.0)[..., None] * rng.uniform(0.5, 1.0)
+    if rng.random() < 0.5:
+        near = Image.fromarray((mask * 255 + 0.5).astype(np.uint8)).filter(ImageFilter.MaxFilter(5))
+        line = line * (np.asarray(near, np.float32)[..., None] / 255.0)
+    paper = np.array([rng.uniform(0.93, 1.0), rng.uniform(0.87, 0.97), rng.uniform(0.72, 0.92)], np.float32)
+    paper = paper * (1.0 + rng.normal(0, 0.015, img.shape[:2] + (1,)).astype(np.float32))
+    ink = np.array([rng.uniform(0.15, 0.45)] * 3, np.float32) * np.array([1.0, 0.9, 0.8], np.float32)
+    out = paper * (1.0 - line) + ink * line
+    if rng.random() < 0.5:
+        wash = rng.uniform(0.1, 0.4)
+        out = out * ((1.0 - wash) + wash * (0.5 + 0.5 * img))
+    return np.clip(out, 0.0, 1.0).astype(np.float32)
+
+
+def _degrade(img: np.ndarray, rng, sketch: float = 0.0, mask=None) -> np.ndarray:
+    """Whole-image styles and artefacts on float RGB 0..1; `sketch` is the share of line-art frames
+    (recipes without it draw nothing for it, so their random stream is unchanged)."""
+    if sketch and rng.random() < sketch:
+        img = _sketch(img, rng, mask)
     r = rng.random()
     if r < 0.05:
         img = np.repeat(img.mean(axis=2, keepdims=True), 3, axis=2)  # monochrome / manga-ish
@@ -356,7 +385,7 @@ def make_sample(part, S: int, rng, recipe: str = "v1"):
             _paste(canvas, mask, rgb, a, x, y)
     if k > 0 and rng.random() < 0.15:
         _occluder(canvas, mask, part, S, rng)
-    img = _degrade(canvas, rng)
+    img = _degrade(canvas, rng, rc.get("sketch", 0.0), mask)
     return img, mask
 
 
