@@ -65,8 +65,13 @@ describe('anime-seg model', () => {
   });
 
   it('averages each image with its mirror image (flipAverage): a mirrored input gives the mirrored mask', async () => {
-    const { entry, path } = await testStore().defaultFor('anime-mask');
-    expect(entry.input.flipAverage).toBe(true);
+    const found = await testStore().defaultFor('anime-mask');
+    expect(found.entry.input.flipAverage).toBe(true);
+    // At the main size only: sharp's lanczos3 is mirror-exact for 400 -> 320 but not for every ratio
+    // (400 -> 256 differs by up to 0.03 between an image and its mirror), which is resampling, not
+    // the averaging under test.
+    const entry: ModelEntry = { ...found.entry, input: { ...found.entry.input, extraSizes: undefined } };
+    const path = found.path;
     const png = await drawFixture(400, 300);
     const shifted = await sharp(png).extend({ left: 60, background: '#8ec5ff' }).extract({ left: 0, top: 0, width: 400, height: 300 }).png().toBuffer();
     const mirrored = await sharp(shifted).flop().png().toBuffer();
