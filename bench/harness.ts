@@ -61,6 +61,11 @@ export async function measure(fn: () => Promise<unknown> | unknown, opts: { warm
     await fn();
     samples.push(performance.now() - t0);
   }
-  samples.sort((a, b) => a - b);
-  return { medianMs: quantile(samples, 0.5), p10Ms: quantile(samples, 0.1), p90Ms: quantile(samples, 0.9), n };
+  return summarize(samples);
+}
+
+/** Median and spread of timed samples (ms), for loops that time several things interleaved. */
+export function summarize(samples: number[]): Timing {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { medianMs: quantile(sorted, 0.5), p10Ms: quantile(sorted, 0.1), p90Ms: quantile(sorted, 0.9), n: sorted.length };
 }

@@ -140,10 +140,10 @@ RECIPES = {
     "v2": {"normal": 0.45, "closeup": 0.42, "closeup_h": (1.1, 3.2), "empty": 0.12, "closeup_head_top": 0.7},
     "v3": {"normal": 0.65, "closeup": 0.25, "closeup_h": (1.1, 2.4), "empty": 0.08,
            "closeup_shot": 0.35, "dof": 0.3, "bokeh": 0.2, "tint": 0.15},
-    # v4: v3 plus line-art / sepia sketch frames
-    "v4": {"normal": 0.65, "closeup": 0.25, "closeup_h": (1.1, 2.4), "empty": 0.08,
-           "closeup_shot": 0.35, "dof": 0.3, "bokeh": 0.2, "tint": 0.15, "sketch": 0.08},
 }
+RECIPES["v4"] = {**RECIPES["v3"], "sketch": 0.08}  # v3 plus line-art / sepia sketch frames
+# The composite stream that held-out scores use (eval_val.py, make_heldout_set.py): the same composites.
+HELDOUT_SEED = 4242
 MAX_UPSCALE = 1.2
 
 
@@ -325,7 +325,6 @@ def _scenery(part, S: int, rng, rc: dict, fg_colour) -> np.ndarray:
         im = im.filter(ImageFilter.GaussianBlur(rng.uniform(1.5, 7.0) * S / 256))
         canvas = np.asarray(im, np.float32) / 255.0
     if rng.random() < rc.get("bokeh", 0.0):
-        canvas = canvas.copy()
         _bokeh(canvas, rng)
     return canvas
 
@@ -359,30 +358,34 @@ def _shot_sample(part, S: int, rng, rc: dict):
             img = img.filter(ImageFilter.UnsharpMask(radius=1.2, percent=int(rng.integers(40, 120)), threshold=2))
         canvas = np.asarray(img, np.float32) / 255.0
         mask = np.asarray(Image.fromarray(mask).resize((S, S), Image.BILINEAR), np.float32).clip(0, 1)
-    return canvas.copy(), mask.copy()
+    return canvas, mask
+
+
+def _n_characters(rng, empty: float) -> int:
+    """0 (share `empty`), else 1, 2 or 3 characters in the proportions 67 : 21 : 7."""
+    r = rng.random()
+    return 0 if r < empty else 1 if r < empty + (1 - empty) * 0.67 / 0.95 else 2 if r < empty + (1 - empty) * 0.88 / 0.95 else 3
 
 
 def make_sample(part, S: int, rng, recipe: str = "v1"):
     """One composite: (image float HxWx3 in 0..1, alpha float HxW in 0..1)."""
     rc = RECIPES[recipe]
-    v3 = "closeup_shot" in rc
-    k = 1
-    if v3 and rng.random() < rc["closeup_shot"]:
-        canvas, mask = _shot_sample(part, S, rng, rc)
-    else:
-        if not v3:  # v1 / v2 keep the random stream they were trained and validated with
-            canvas = _jitter_rgb(_bg_crop(part["bg"][rng.integers(len(part["bg"]))]["rgb"], S, rng), rng, 1.0)
-        r = rng.random()
-        e = rc["empty"]
-        k = 0 if r < e else 1 if r < e + (1 - e) * 0.67 / 0.95 else 2 if r < e + (1 - e) * 0.88 / 0.95 else 3
-        items = [_pick_fg(part, rng) for _ in range(k)] if v3 else None
-        if v3:
-            canvas = _scenery(part, S, rng, rc, _fg_mean_colour(items[0]) if items else None)
+    if "closeup_shot" not in rc:  # v1 / v2: the random stream they were trained and validated with
+        canvas = _jitter_rgb(_bg_crop(part["bg"][rng.integers(len(part["bg"]))]["rgb"], S, rng), rng, 1.0)
+        k = _n_characters(rng, rc["empty"])
         mask = np.zeros((S, S), np.float32)
-        for i in range(k):
-            item = items[i] if v3 else _pick_fg(part, rng)
-            rgb, a, x, y = _place_fg(item, S, rng, recipe)
-            _paste(canvas, mask, rgb, a, x, y)
+        for _ in range(k):
+            _paste(canvas, mask, *_place_fg(_pick_fg(part, rng), S, rng, recipe))
+    elif rng.random() < rc["closeup_shot"]:
+        canvas, mask = _shot_sample(part, S, rng, rc)
+        k = 1
+    else:  # the characters are picked first: the scenery may take the colour of the first
+        k = _n_characters(rng, rc["empty"])
+        items = [_pick_fg(part, rng) for _ in range(k)]
+        canvas = _scenery(part, S, rng, rc, _fg_mean_colour(items[0]) if items else None)
+        mask = np.zeros((S, S), np.float32)
+        for item in items:
+            _paste(canvas, mask, *_place_fg(item, S, rng, recipe))
     if k > 0 and rng.random() < 0.15:
         _occluder(canvas, mask, part, S, rng)
     img = _degrade(canvas, rng, rc.get("sketch", 0.0), mask)

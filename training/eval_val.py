@@ -43,7 +43,7 @@ def main():
     load_weights(net, a.ckpt)
     net.eval()
     val = D.split(D.load_dataset(), "val")
-    x, y = D.make_batch(val, a.canvas, a.n, 4242, 0, a.recipe)
+    x, y = D.make_batch(val, a.canvas, a.n, D.HELDOUT_SEED, 0, a.recipe)
     out = {}
 
     def predict(img: np.ndarray, size: int) -> np.ndarray:

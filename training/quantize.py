@@ -24,7 +24,7 @@ import numpy as np
 import onnx
 import torch
 import torch.nn.functional as F
-from onnx import helper, numpy_helper, TensorProto
+from onnx import helper, numpy_helper
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -111,7 +111,7 @@ def quantize(src: str, dst: str, ranges_by_weight: dict) -> dict:
         r = ranges_by_weight.get(key)
         src_node = producers.get(n.input[0])
         after_pool = src_node is not None and src_node.op_type in ("GlobalAveragePool", "ReduceMean", "AveragePool")
-        if r is None or after_pool or w.shape[2] * w.shape[3] * w.shape[1] == 0:
+        if r is None or after_pool:
             skipped += 1
             continue
         quantized += 1
@@ -142,14 +142,13 @@ def quantize(src: str, dst: str, ranges_by_weight: dict) -> dict:
         out_rewire[n.output[0]] = qdq(n.output[0], *r["out"])
 
     # consumers of a quantized conv's output read its DQ (the Q node itself reads the raw output)
-    q_inputs = {a.name for a in added if a.op_type == "QuantizeLinear"}
     for node in list(g.node):
         for i, name in enumerate(node.input):
             if name in out_rewire:
                 node.input[i] = out_rewire[name]
     if any(o.name in out_rewire for o in g.output):
         raise RuntimeError("a graph output would be quantized")
-    if not q_inputs:
+    if not quantized:
         raise RuntimeError("no convolution was quantized: do the calibration hooks match the graph's weights?")
     # drop the fp32 weights / biases that were replaced, add the new constants, re-sort topologically
     used = {i for n in list(g.node) + added for i in n.input}

@@ -21,6 +21,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data as D  # noqa: E402
+from infer import load_weights  # noqa: E402
 from model import AnimeSegNet, load_mediapipe, count_params  # noqa: E402
 
 MEDIAPIPE = "/work/shared/models/portrait_selfie_segmentation_mediapipe_256x256.onnx"
@@ -148,8 +149,7 @@ def main(argv=None):
 
     model = AnimeSegNet()
     if args.init_from:
-        from infer import load_weights  # a checkpoint, or the weights read back from a shipped ONNX file
-        load_weights(model, args.init_from)
+        load_weights(model, args.init_from)  # a checkpoint, or the weights read back from a shipped ONNX file
     elif args.init == "mediapipe":
         load_mediapipe(model, MEDIAPIPE)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)

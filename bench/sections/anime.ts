@@ -11,7 +11,7 @@ import { getSession } from '../../src/main/core/inference/session';
 import { cutoutImage } from '../../src/main/core/pipelines/cutout';
 import { decodeImage } from '../../src/main/core/image/decode';
 import { modelInputSize, runMaskModel } from '../../src/main/core/segment/mask-model';
-import { quantile, type BenchRow, type BenchSection } from '../harness';
+import { summarize, type BenchRow, type BenchSection } from '../harness';
 
 export const section: BenchSection = {
   id: 'anime',
@@ -47,9 +47,8 @@ export const section: BenchSection = {
         }
       }
       samples.forEach((s, k) => {
-        s.sort((a, b) => a - b);
         const id = models[k].entry.id;
-        rows.push({ name: k === 0 ? shape.label : `${shape.label}: ${id}`, medianMs: quantile(s, 0.5), p10Ms: quantile(s, 0.1), p90Ms: quantile(s, 0.9), n, note: k === 0 ? undefined : 'interleaved with anime-seg' });
+        rows.push({ name: k === 0 ? shape.label : `${shape.label}: ${id}`, ...summarize(s), note: k === 0 ? undefined : 'interleaved with anime-seg' });
       });
     }
     const dir = join(ctx.sharedDir, 'eval', 'anime_cutout', 'images');
