@@ -142,6 +142,11 @@ RECIPES = {
            "closeup_shot": 0.35, "dof": 0.3, "bokeh": 0.2, "tint": 0.15},
 }
 RECIPES["v4"] = {**RECIPES["v3"], "sketch": 0.08}  # v3 plus line-art / sepia sketch frames
+# v5: more and tighter frame-filling shots (down to the head and shoulders of a full-body sprite),
+# and two looks of AI / cinematic frames over the whole image: glow (bloom) and grain (film grain
+# or a fine print-dot pattern).
+RECIPES["v5"] = {**RECIPES["v4"], "closeup_shot": 0.45, "shot_visible": (0.16, 0.65), "shot_min_width": 0.6,
+                 "glow": 0.12, "grain": 0.12}
 # The composite stream that held-out scores use (eval_val.py, make_heldout_set.py): the same composites.
 HELDOUT_SEED = 4242
 MAX_UPSCALE = 1.2
@@ -254,11 +259,41 @@ def _sketch(img: np.ndarray, rng, mask: np.ndarray) -> np.ndarray:
     return np.clip(out, 0.0, 1.0).astype(np.float32)
 
 
-def _degrade(img: np.ndarray, rng, sketch: float = 0.0, mask=None) -> np.ndarray:
-    """Whole-image styles and artefacts on float RGB 0..1; `sketch` is the share of line-art frames
-    (recipes without it draw nothing for it, so their random stream is unchanged)."""
+def _glow(img: np.ndarray, rng) -> np.ndarray:
+    """Bloom: a blurred copy of the bright parts screen-blended over the frame, characters included."""
+    S = img.shape[0]
+    bright = np.clip((img - rng.uniform(0.4, 0.75)) * 2.5, 0.0, 1.0)
+    im = Image.fromarray((bright * 255 + 0.5).astype(np.uint8)).filter(ImageFilter.GaussianBlur(rng.uniform(0.02, 0.08) * S))
+    add = np.asarray(im, np.float32) / 255.0 * rng.uniform(0.3, 0.9)
+    return (1.0 - (1.0 - img) * (1.0 - add)).astype(np.float32)
+
+
+def _grain(img: np.ndarray, rng) -> np.ndarray:
+    """Film grain (noise of one to two pixels) or a fine print-dot pattern over the whole frame."""
+    h, w = img.shape[:2]
+    if rng.random() < 0.5:
+        cell = rng.uniform(1.0, 2.0)
+        small = rng.normal(0, 1, (max(2, int(h / cell)), max(2, int(w / cell)))).astype(np.float32)
+        n = np.asarray(Image.fromarray(small).resize((w, h), Image.BILINEAR), np.float32)
+        return np.clip(img + n[..., None] * rng.uniform(0.02, 0.06), 0.0, 1.0).astype(np.float32)
+    period = rng.uniform(2.5, 5.0)
+    t = rng.uniform(0, np.pi)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    u, v = xx * np.cos(t) + yy * np.sin(t), -xx * np.sin(t) + yy * np.cos(t)
+    dots = np.sin(2 * np.pi * u / period) * np.sin(2 * np.pi * v / period)
+    return np.clip(img * (1.0 + dots[..., None] * rng.uniform(0.04, 0.12)), 0.0, 1.0).astype(np.float32)
+
+
+def _degrade(img: np.ndarray, rng, sketch: float = 0.0, mask=None, glow: float = 0.0, grain: float = 0.0) -> np.ndarray:
+    """Whole-image styles and artefacts on float RGB 0..1; `sketch`, `glow` and `grain` are the
+    shares of line-art, bloom and grain frames (recipes without them draw nothing for them, so
+    their random streams are unchanged)."""
     if sketch and rng.random() < sketch:
         img = _sketch(img, rng, mask)
+    if glow and rng.random() < glow:
+        img = _glow(img, rng)
+    if grain and rng.random() < grain:
+        img = _grain(img, rng)
     r = rng.random()
     if r < 0.05:
         img = np.repeat(img.mean(axis=2, keepdims=True), 3, axis=2)  # monochrome / manga-ish
@@ -334,9 +369,9 @@ def _shot_sample(part, S: int, rng, rc: dict):
     a canvas where no sprite is enlarged by more than MAX_UPSCALE, then enlarged to S as a whole."""
     items = [_pick_fg(part, rng) for _ in range(1 if rng.random() < 0.8 else 2)]
     h0, w0 = items[0]["rgba"].shape[:2]
-    visible = rng.uniform(0.22, 0.65)  # share of the sprite's height (from its top) that fills the frame
-    # ... but at least 70 % of its width, so a bust or chibi sprite is not zoomed into its hair
-    u = S * rng.uniform(0.9, 1.25) / max(visible * h0, 0.7 * w0)  # sprite px -> S px
+    visible = rng.uniform(*rc.get("shot_visible", (0.22, 0.65)))  # share of the sprite's height (from its top) that fills the frame
+    # ... but most of its width (70 %), so a bust or chibi sprite is not zoomed into its hair
+    u = S * rng.uniform(0.9, 1.25) / max(visible * h0, rc.get("shot_min_width", 0.7) * w0)  # sprite px -> S px
     Sc = S if u <= MAX_UPSCALE else max(S // 2, int(round(S * MAX_UPSCALE / u)))
     k = Sc / S
     canvas = _scenery(part, Sc, rng, rc, _fg_mean_colour(items[0]))
@@ -388,7 +423,7 @@ def make_sample(part, S: int, rng, recipe: str = "v1"):
             _paste(canvas, mask, *_place_fg(item, S, rng, recipe))
     if k > 0 and rng.random() < 0.15:
         _occluder(canvas, mask, part, S, rng)
-    img = _degrade(canvas, rng, rc.get("sketch", 0.0), mask)
+    img = _degrade(canvas, rng, rc.get("sketch", 0.0), mask, rc.get("glow", 0.0), rc.get("grain", 0.0))
     return img, mask
 
 

@@ -24,8 +24,7 @@ from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data as D  # noqa: E402
-from infer import load_weights  # noqa: E402
-from model import AnimeSegNet  # noqa: E402
+from model import load_net  # noqa: E402
 
 
 def main():
@@ -39,8 +38,7 @@ def main():
     p.add_argument("--recipe", default="v1", choices=sorted(D.RECIPES))
     a = p.parse_args()
     torch.set_num_threads(a.threads)
-    net = AnimeSegNet()
-    load_weights(net, a.ckpt)
+    net = load_net(a.ckpt)
     net.eval()
     val = D.split(D.load_dataset(), "val")
     x, y = D.make_batch(val, a.canvas, a.n, D.HELDOUT_SEED, 0, a.recipe)

@@ -17,7 +17,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import AnimeSegNet, count_params  # noqa: E402
+from model import count_params, load_net  # noqa: E402
 
 
 class WithSigmoid(torch.nn.Module):
@@ -30,10 +30,8 @@ class WithSigmoid(torch.nn.Module):
 
 
 def export(ckpt: str, out: str, opset: int = 13) -> dict:
-    net = AnimeSegNet()
+    net = load_net(ckpt).eval()
     state = torch.load(ckpt, map_location="cpu")
-    net.load_state_dict(state["model"] if "model" in state else state)
-    net.eval()
     model = WithSigmoid(net).eval()
     dummy = torch.rand(1, 3, 256, 256)
     tmp = out + ".tmp"

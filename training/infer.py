@@ -17,20 +17,7 @@ import torch
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import AnimeSegNet  # noqa: E402
-
-
-def load_weights(net: AnimeSegNet, path: str) -> None:
-    if path.endswith(".onnx"):
-        import onnx
-        from onnx import numpy_helper
-
-        inits = {t.name: numpy_helper.to_array(t) for t in onnx.load(path).graph.initializer}
-        state = {k: torch.from_numpy(inits["net." + k].copy()) for k in net.state_dict()}
-    else:
-        ck = torch.load(path, map_location="cpu")
-        state = ck["model"] if "model" in ck else ck
-    net.load_state_dict(state)
+from model import AnimeSegNet, load_net  # noqa: E402
 
 
 def main():
@@ -41,8 +28,7 @@ def main():
     p.add_argument("--flip", action="store_true", help="average with the mirrored image's prediction (the manifest's flipAverage)")
     a = p.parse_args()
     torch.set_num_threads(1)
-    net = AnimeSegNet()
-    load_weights(net, a.weights)
+    net = load_net(a.weights)
     net.eval()
     rgb = np.asarray(Image.open(a.image).convert("RGB"), dtype=np.float32) / 255.0
     h, w = rgb.shape[:2]

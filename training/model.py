@@ -107,18 +107,22 @@ def up2(x):
 class AnimeSegNet(nn.Module):
     STRIDE = 16  # deepest features are at 1/16: sides must be multiples of 16
 
-    def __init__(self):
+    def __init__(self, extra: int = 0):
+        """`extra` widens the inverted residuals at 1/16 (b4..b8) by that many expansion channels
+        each: more capacity where the features are coarse, so little more compute (see widen_from)."""
         super().__init__()
+        self.extra = extra
+        e = extra
         self.stem = PadConv(3, 16, 3, stride=2, pad=same(3, 2))  # hswish -> s1 (1/2)
         # block 1: 1x1 relu, dw3 s2 relu, SE(16->8), 1x1 -> 16 (1/4)
         self.b1 = InvRes(16, 16, 16, 3, 2, F.relu, se_mid=8)
         self.b2 = InvRes(16, 72, 24, 3, 2, F.relu)  # 1/8
         self.b3 = InvRes(24, 88, 24, 3, 1, F.relu, residual=True)  # 1/8 -> s3
-        self.b4 = InvRes(24, 96, 32, 5, 2, hswish, se_mid=24)  # 1/16
-        self.b5 = InvRes(32, 128, 32, 5, 1, hswish, se_mid=32, residual=True)
-        self.b6 = InvRes(32, 128, 32, 5, 1, hswish, se_mid=32, residual=True)
-        self.b7 = InvRes(32, 96, 32, 5, 1, hswish, se_mid=24, residual=True)
-        self.b8 = InvRes(32, 96, 32, 5, 1, hswish, se_mid=24, residual=True)
+        self.b4 = InvRes(24, 96 + e, 32, 5, 2, hswish, se_mid=24)  # 1/16
+        self.b5 = InvRes(32, 128 + e, 32, 5, 1, hswish, se_mid=32, residual=True)
+        self.b6 = InvRes(32, 128 + e, 32, 5, 1, hswish, se_mid=32, residual=True)
+        self.b7 = InvRes(32, 96 + e, 32, 5, 1, hswish, se_mid=24, residual=True)
+        self.b8 = InvRes(32, 96 + e, 32, 5, 1, hswish, se_mid=24, residual=True)
         # LR-ASPP-like head at 1/16
         self.head_gate = nn.Conv2d(32, 128, 1)
         self.head_conv = nn.Conv2d(32, 128, 1)
@@ -145,6 +149,55 @@ class AnimeSegNet(nn.Module):
 
 def count_params(m: nn.Module) -> int:
     return sum(p.numel() for p in m.parameters())
+
+
+def extra_of(state: dict) -> int:
+    """The `extra` width of the net that a state dict belongs to."""
+    return int(state["b4.expand.weight"].shape[0]) - 96
+
+
+def widen_from(net: AnimeSegNet, state: dict) -> None:
+    """Loads a narrower net's weights into `net` so that it computes exactly the same function:
+    old weights fill the leading slices; the new expansion channels keep their fresh init, except
+    their weights into the old outputs (the projection and the squeeze-excite input), which start
+    at zero. Training then grows the new channels from there (net2net-style widening)."""
+    own = net.state_dict()
+    for k, v in state.items():
+        t = own[k]
+        if tuple(t.shape) == tuple(v.shape):
+            t.copy_(v)
+            continue
+        if t.dim() != v.dim() or any(a < b for a, b in zip(t.shape, v.shape)):
+            raise RuntimeError(f"{k}: cannot widen {tuple(v.shape)} to {tuple(t.shape)}")
+        t[tuple(slice(0, n) for n in v.shape)] = v
+        if k.endswith((".project.weight", ".se.fc1.weight")):
+            t[:, v.shape[1]:] = 0.0  # new channels do not reach the old outputs yet
+        elif t.dim() > 1 and t.shape[1] > v.shape[1]:
+            raise RuntimeError(f"{k}: new inputs of an old output would change the function")
+
+
+def read_state(path: str) -> dict:
+    """Weights from a training checkpoint, or read back from an ONNX file that export.py wrote."""
+    if path.endswith(".onnx"):
+        import onnx
+        from onnx import numpy_helper
+
+        inits = {t.name: numpy_helper.to_array(t) for t in onnx.load(path).graph.initializer}
+        return {k[4:]: torch.from_numpy(v.copy()) for k, v in inits.items() if k.startswith("net.")}
+    ck = torch.load(path, map_location="cpu")
+    return ck["model"] if "model" in ck else ck
+
+
+def load_net(path: str, extra: int | None = None) -> AnimeSegNet:
+    """The net those weights belong to (or, with `extra` wider than theirs, a widened copy)."""
+    state = read_state(path)
+    net = AnimeSegNet(extra_of(state) if extra is None else extra)
+    missing = sorted(set(net.state_dict()) - set(state))
+    if missing:
+        raise RuntimeError(f"{path}: no weights for {', '.join(missing[:4])}{' ...' if len(missing) > 4 else ''}")
+    with torch.no_grad():
+        widen_from(net, state)
+    return net
 
 
 def load_mediapipe(model: AnimeSegNet, onnx_path: str) -> None:

@@ -29,8 +29,7 @@ from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data as D  # noqa: E402
-from infer import load_weights  # noqa: E402
-from model import AnimeSegNet  # noqa: E402
+from model import AnimeSegNet, load_net  # noqa: E402
 
 
 def calibration_images(n: int, canvas: int, size: int, seed: int, data_dir: str = D.DATA_DIR):
@@ -197,8 +196,7 @@ def main():
     p.add_argument("--data-dir", default=D.DATA_DIR)
     a = p.parse_args()
     torch.set_num_threads(2)
-    net = AnimeSegNet()
-    load_weights(net, a.onnx)
+    net = load_net(a.onnx)
     net.eval()
     stats = calibrate(net, calibration_images(a.n, a.canvas, a.size, a.seed, a.data_dir))
     by_weight = {}

@@ -21,8 +21,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data as D  # noqa: E402
-from infer import load_weights  # noqa: E402
-from model import AnimeSegNet, load_mediapipe, count_params  # noqa: E402
+from model import AnimeSegNet, count_params, extra_of, load_mediapipe, load_net, read_state  # noqa: E402
 
 MEDIAPIPE = "/work/shared/models/portrait_selfie_segmentation_mediapipe_256x256.onnx"
 
@@ -38,6 +37,7 @@ def parse_args(argv=None):
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--init", choices=["mediapipe", "scratch"], default="mediapipe")
     p.add_argument("--init-from", default=None, help="start from these weights, a checkpoint or an exported ONNX (a further stage; fresh optimiser and schedule)")
+    p.add_argument("--extra", type=int, default=0, help="expansion channels added to each 1/16 block (at least; --init-from weights that are narrower are widened by model.widen_from, so the net starts as theirs)")
     p.add_argument("--recipe", choices=sorted(D.RECIPES), default="v1", help="composite recipe (training/data.py RECIPES)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--workers", type=int, default=1, help="data worker processes")
@@ -147,11 +147,15 @@ def main(argv=None):
         val_part = train_part
     val_x, val_y = make_val(val_part, args.size, args.val_n, recipe=args.recipe)
 
-    model = AnimeSegNet()
-    if args.init_from:
-        load_weights(model, args.init_from)  # a checkpoint, or the weights read back from a shipped ONNX file
-    elif args.init == "mediapipe":
-        load_mediapipe(model, MEDIAPIPE)
+    if args.init_from:  # a checkpoint, or the weights read back from a shipped ONNX file; maybe widened
+        extra = max(args.extra, extra_of(read_state(args.init_from)))
+        model = load_net(args.init_from, extra)
+    else:
+        model = AnimeSegNet(args.extra)
+        if args.init == "mediapipe":
+            if args.extra:
+                sys.exit("--extra needs --init-from: the MediaPipe weights fit the narrow net only")
+            load_mediapipe(model, MEDIAPIPE)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     step, best = 0, -1.0
     t_start = time.time()
@@ -164,7 +168,7 @@ def main(argv=None):
         t_start = ck.get("t_start", t_start)
         log(event="resume", step=step, best=best)
     else:
-        log(event="start", args=vars(args), params=count_params(model), train_fg=len(train_part["fg"]),
+        log(event="start", args=vars(args), params=count_params(model), extra=model.extra, train_fg=len(train_part["fg"]),
             train_bg=len(train_part["bg"]), val_fg=len(val_part["fg"]), val_bg=len(val_part["bg"]))
         log(event="val", step=0, **evaluate(model, val_x, val_y))
 

@@ -145,6 +145,34 @@ describe('anime-seg model', () => {
     expect(existsSync(join(run, 'last.pt'))).toBe(true);
   }, 180_000);
 
+  it.skipIf(!hasTorch)('a net widened with --extra starts as the shipped one: train (lr 0), export, same engine mask', async () => {
+    const { entry, path } = await testStore().defaultFor('anime-mask');
+    const dir = await writeTinyAnimeSet();
+    const trainOnce = (run: string, extra: number): Record<string, number>[] =>
+      execFileSync(
+        PY,
+        [join(REPO_ROOT, 'training/train.py'), '--run', run, '--data-dir', dir, '--recipe', 'v5', '--init-from', path, '--extra', String(extra), '--lr', '0', '--batch', '2', '--size', '128', '--steps', '10', '--max-batches', '1', '--val-n', '2', '--workers', '0', '--threads', '1'],
+        { encoding: 'utf8' },
+      ).trim().split('\n').map((l) => JSON.parse(l));
+    const narrow = trainOnce(join(dir, 'narrow'), 0);
+    const start = (ev: Record<string, number>[]) => ev.find((e) => (e.event as unknown) === 'start')!;
+    const wide = trainOnce(join(dir, 'wide'), start(narrow).extra + 16);
+    expect(start(wide).extra).toBe(start(narrow).extra + 16);
+    const params = (ev: Record<string, number>[]) => start(ev).params;
+    expect(params(wide)).toBeGreaterThan(params(narrow));
+    const val0 = (ev: Record<string, number>[]) => ev.find((e) => (e.event as unknown) === 'val' && e.step === 0)!;
+    expect(val0(wide).mae).toBeCloseTo(val0(narrow).mae, 6);
+    const wideOnnx = join(dir, 'wide.onnx');
+    const exported = JSON.parse(execFileSync(PY, [join(REPO_ROOT, 'training/export.py'), '--ckpt', join(dir, 'wide', 'last.pt'), '--out', wideOnnx], { encoding: 'utf8' }));
+    expect(exported.params).toBe(params(wide));
+    const image = await decodeImage(await drawFixture(320, 240));
+    const a = await runMaskModel(image, { entry, path }, { provider: 'cpu' });
+    const b = await runMaskModel(image, { entry, path: wideOnnx }, { provider: 'cpu' });
+    let maxDiff = 0;
+    for (let i = 0; i < a.mask.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a.mask[i] - b.mask[i]));
+    expect(maxDiff).toBeLessThan(1e-4);
+  }, 300_000);
+
   it.skipIf(!hasTorch)('training/quantize.py makes an int8 QDQ model that agrees with the fp32 one', async () => {
     const { entry, path } = await testStore().defaultFor('anime-mask');
     const dir = await writeTinyAnimeSet();
