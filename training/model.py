@@ -151,6 +151,27 @@ def count_params(m: nn.Module) -> int:
     return sum(p.numel() for p in m.parameters())
 
 
+@torch.no_grad()
+def conv_flops(net: nn.Module, height: int, width: int) -> int:
+    """2 x the multiply-accumulates of every convolution for one height x width image, counted with
+    forward hooks (elementwise ops, pooling and resizing are not counted: they are memory-bound and
+    small next to the convolutions)."""
+    total = 0
+
+    def hook(m, inp, out):
+        nonlocal total
+        k = m.weight.shape[1] * m.weight.shape[2] * m.weight.shape[3]  # inputs per output (Conv) / outputs per input (ConvTranspose)
+        total += 2 * k * (inp[0].numel() if isinstance(m, nn.ConvTranspose2d) else out.numel())
+
+    handles = [m.register_forward_hook(hook) for m in net.modules() if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d))]
+    try:
+        net.eval()(torch.zeros(1, 3, height, width))
+    finally:
+        for h in handles:
+            h.remove()
+    return total
+
+
 def extra_of(state: dict) -> int:
     """The `extra` width of the net that a state dict belongs to."""
     return int(state["b4.expand.weight"].shape[0]) - 96

@@ -60,8 +60,10 @@ export const section: BenchSection = {
     rows.push({ name: `mask as the app makes it for ${image.width}×${image.height}: ${sizes.map((s) => `${s.width}×${s.height}`).join(' + ')}, each with its mirror (resize, inference, decode)`, ...asRun });
     const e2e = await ctx.measure(() => cutoutImage(path, { subject: 'anime', background: { kind: 'transparent' }, refine: 'fast' }, ctx.env), { n: ctx.quick ? 2 : 8, warmup: 1 });
     rows.push({ name: `cutout anime end to end ${image.width}×${image.height} (decode → mask → refine fast → composite)`, ...e2e });
-    rows.push({ name: 'params', value: 106401, note: 'AnimeSegNet (MediaPipe-selfie architecture)' });
-    rows.push({ name: 'FLOPs at 512×512', value: 0.4735, unit: 'GFLOP', note: '2×MACs of Conv/ConvTranspose (docs/models/anime-seg.md)' });
+    // From the manifest; tests/integration/anime-seg.test.ts checks them against the shipped file.
+    const { params, flops, input } = shipped.entry;
+    if (params) rows.push({ name: 'params', value: params, note: 'manifest (training/tools/count_flops.py)' });
+    if (flops) rows.push({ name: `FLOPs at ${input.width}×${input.height} (the manifest's size)`, value: flops / 1e9, unit: 'GFLOP', note: '2×MACs of Conv/ConvTranspose, manifest (training/tools/count_flops.py)' });
     return rows;
   },
 };

@@ -52,6 +52,14 @@ describe('anime-seg model', () => {
     expect(modelInputSize(entry, 1000, 600)).toEqual({ width: entry.input.width, height: Math.round((entry.input.width * 0.6) / 16) * 16 });
   });
 
+  it.skipIf(!hasTorch)('the manifest\'s params and FLOPs are those of the shipped file (count_flops.py at the manifest size)', async () => {
+    const { entry, path } = await testStore().defaultFor('anime-mask');
+    const out = execFileSync(PY, [join(REPO_ROOT, 'training/tools/count_flops.py'), path, '--input-shape', `1,3,${entry.input.height},${entry.input.width}`], { encoding: 'utf8' });
+    const counted = JSON.parse(out.trim().split('\n').pop()!);
+    expect(counted.params).toBe(entry.params);
+    expect(counted.flops).toBe(entry.flops);
+  }, 60_000);
+
   it('cuts a drawn character out: figure opaque, sky and ground clear', async () => {
     const png = await drawFixture(480, 640);
     const r = await cutoutImage(png, { subject: 'anime', background: { kind: 'transparent' }, refine: 'fast' }, env);

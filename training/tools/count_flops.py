@@ -2,7 +2,8 @@
 MatMul and Gemm nodes after ONNX shape inference, at the model's input size (or a given one).
 
 Usage: /usr/bin/python3 training/tools/count_flops.py MODEL.onnx [--input-shape 1,3,256,256]
-Prints JSON {"flops": N, "params": N, "by_op": {...}}. Elementwise ops are not counted (they are
+Prints JSON {"flops": N, "params": N, "by_op": {...}}. A dynamic-size AnimeSegNet export (training/
+export.py) is counted on its PyTorch module with forward hooks (model.conv_flops) at --input-shape. Elementwise ops are not counted (they are
 memory-bound and small next to the convolutions); say so wherever the number is quoted.
 """
 import argparse
@@ -80,6 +81,17 @@ def main():
             flops += f
             by_op[node.op_type] = by_op.get(node.op_type, 0) + f
     unresolved_outputs = [n.name or n.op_type for n in inferred.graph.node if n.op_type in ("Conv", "ConvTranspose") and n.output[0] in UNRESOLVED]
+    if unresolved_outputs and args.input_shape and any(n.startswith("net.") for n in init_names):
+        # our own AnimeSegNet export (training/export.py): count on the PyTorch module with hooks
+        import os
+        import sys
+
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+        from model import conv_flops, count_params, load_net
+
+        net = load_net(args.model)
+        print(json.dumps({"flops": conv_flops(net, shape[2], shape[3]), "params": count_params(net), "method": "forward hooks (training/model.py)"}))
+        return
     if unresolved_outputs:
         import sys
 

@@ -75,7 +75,10 @@ export interface ModelEntry {
   input: ModelInput;
   preprocess: Preprocess;
   output: ModelOutput;
+  /** 2 x multiply-accumulates of the convolutions for one image at input.width x input.height (training/tools/count_flops.py). */
   flops?: number | null;
+  /** Number of weights (count_flops.py reports it too). */
+  params?: number | null;
   /** Where the entry came from: the app manifest or a user descriptor file. */
   origin?: string;
 }
@@ -104,6 +107,9 @@ export function parseModelEntry(raw: unknown, origin: string): ModelEntry {
   if (typeof r.id !== 'string' || !/^[a-z0-9][a-z0-9._-]*$/i.test(r.id)) fail('"id" must be a simple name');
   if (!TASKS.includes(r.task)) fail(`"task" must be one of ${TASKS.join(', ')}`);
   if (typeof r.file !== 'string' || !r.file.endsWith('.onnx') || r.file.includes('..')) fail('"file" must be an .onnx file name');
+  for (const k of ['flops', 'params'] as const) {
+    if (r[k] != null && (!Number.isInteger(r[k]) || r[k] <= 0)) fail(`"${k}" must be a positive integer or null`);
+  }
   if (r.sha256 != null && (typeof r.sha256 !== 'string' || !/^[0-9a-f]{64}$/i.test(r.sha256))) fail('"sha256" must be 64 hex digits or null');
   const input = r.input ?? {};
   if (!Number.isInteger(input.width) || !Number.isInteger(input.height) || input.width <= 0 || input.height <= 0) fail('"input.width/height" must be positive integers');
@@ -137,6 +143,7 @@ export function parseModelEntry(raw: unknown, origin: string): ModelEntry {
     preprocess: pre,
     output: { layout: 'NCHW', channel: 0, ...output },
     flops: r.flops ?? null,
+    params: r.params ?? null,
     origin,
   };
 }

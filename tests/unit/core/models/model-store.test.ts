@@ -100,4 +100,14 @@ describe('ModelStore', () => {
       expect(err?.message).toContain('extraSizes');
     }
   });
+
+  it('flops and params: positive integers or absent, else MODEL_INVALID naming the field', () => {
+    const base = { id: 'ms', task: 'anime-mask', file: 'ms.onnx', input: { width: 320, height: 320 }, output: { decode: 'probability' } };
+    const ok = parseModelEntry({ ...base, flops: 185007872, params: 106401 }, 'ms.model.json');
+    expect([ok.flops, ok.params]).toEqual([185007872, 106401]);
+    expect(parseModelEntry(base, 'ms.model.json').params).toBeNull();
+    for (const [field, value] of [['flops', -1], ['params', 1.5], ['params', '106401']] as const) {
+      expect(() => parseModelEntry({ ...base, [field]: value }, 'ms.model.json')).toThrow(field);
+    }
+  });
 });
