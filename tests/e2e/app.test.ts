@@ -37,6 +37,27 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     await expect.poll(() => page.textContent('[data-testid=status-text]'), { timeout: 20_000 }).toBe('Ready');
   }
 
+  /** Clicks Copy image and waits until an image is on the clipboard (text is put there first). */
+  async function copyAndWait(): Promise<void> {
+    await page.evaluate(`navigator.clipboard.writeText('nothing yet')`);
+    await page.getByRole('button', { name: 'Copy image' }).click();
+    await expect.poll(() => page.textContent('[data-testid=status-text]'), { timeout: 15_000 }).toBe('Copied to the clipboard');
+    await expect.poll(() => page.evaluate(`navigator.clipboard.read().then((items) => items[0].types.includes('image/png'))`), { timeout: 15_000 }).toBe(true);
+  }
+
+  /** The clipboard's PNG: its width and its top-left pixel. */
+  async function readClipboardImage(): Promise<{ w: number; corner: number[] }> {
+    return (await page.evaluate(`(async () => {
+      const items = await navigator.clipboard.read();
+      const blob = await items[0].getType('image/png');
+      const bitmap = await createImageBitmap(blob);
+      const c = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const ctx = c.getContext('2d');
+      ctx.drawImage(bitmap, 0, 0);
+      return { w: bitmap.width, corner: Array.from(ctx.getImageData(0, 0, 1, 1).data) };
+    })()`)) as { w: number; corner: number[] };
+  }
+
   async function exportAndWait(): Promise<string> {
     await page.click('[data-testid=export]');
     const saved = page.locator('[data-testid=last-export] .path');
@@ -52,17 +73,8 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'portrait-blue.png') });
     // Copy puts the composite on the clipboard as a PNG (before any export: the preview-size render).
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(served.url).origin });
-    await page.getByRole('button', { name: 'Copy image' }).click();
-    await expect.poll(() => page.textContent('[data-testid=status-text]'), { timeout: 15_000 }).toBe('Copied to the clipboard');
-    const clip = (await page.evaluate(`(async () => {
-      const items = await navigator.clipboard.read();
-      const blob = await items[0].getType('image/png');
-      const bitmap = await createImageBitmap(blob);
-      const c = new OffscreenCanvas(bitmap.width, bitmap.height);
-      const ctx = c.getContext('2d');
-      ctx.drawImage(bitmap, 0, 0);
-      return { w: bitmap.width, corner: Array.from(ctx.getImageData(0, 0, 1, 1).data) };
-    })()`)) as { w: number; corner: number[] };
+    await copyAndWait();
+    const clip = await readClipboardImage();
     expect(clip.w).toBeGreaterThan(0);
     expect(clip.corner).toEqual([0x43, 0x8e, 0xdb, 255]);
     const output = await exportAndWait();
@@ -77,6 +89,14 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     expect(corner[3]).toBe(255);
     // The status line names the saved file, the time and the execution provider.
     expect(await page.textContent('[data-testid=status-text]')).toMatch(/^Saved .+ in [\d.]+ m?s on cpu$/);
+    // With the export current, Copy puts the exported file (full size) on the clipboard ...
+    await copyAndWait();
+    expect(await readClipboardImage()).toMatchObject({ w: meta.width });
+    // ... and after an edit (another background) the editor's composite again, not the stale file.
+    await page.click('[data-bg=white]');
+    await copyAndWait();
+    expect(await readClipboardImage()).toMatchObject({ w: clip.w, corner: [255, 255, 255, 255] });
+    await page.click('[data-bg=id-blue]');
     // Export size: the longest side shrinks to the chosen size.
     await page.selectOption('[data-testid=export-size]', '512');
     const small = await exportAndWait();

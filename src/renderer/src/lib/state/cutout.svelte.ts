@@ -47,15 +47,24 @@ export class CutoutState {
   /** Export size: longest side in pixels, or null for the source size. */
   exportMaxSidePx = $state<number | null>(null);
   lastExportPath = $state<string | null>(null);
+  /** resultKey() when the last export was asked for. */
+  private exportedKey = $state<string | null>(null);
   exportJobId = $state<string | null>(null);
 
   name = $derived(this.path ? baseName(this.path) : '');
   hasResult = $derived(this.phase === 'ready' && this.alpha !== null);
+  /** The last export while it still holds what the editor shows (any edit since makes it stale). */
+  currentExportPath = $derived(this.lastExportPath && this.exportedKey === this.resultKey() ? this.lastExportPath : null);
 
   private pendingBox: PixelBox | null = null;
   private openSeq = 0;
 
   constructor(private readonly app: AppState) {}
+
+  /** Everything an export depends on: the image, its alpha (matte, strokes), background, format, size. */
+  private resultKey(): string {
+    return JSON.stringify([this.path, this.alphaVersion, this.background.background, this.exportFormat, this.exportMaxSidePx]);
+  }
 
   /** Takes the defaults for new documents from Settings (called when settings load or change). */
   applySettings(refine: RefineMode, format: ExportFormat): void {
@@ -189,6 +198,7 @@ export class CutoutState {
     const app = this.app;
     app.dismissError();
     this.lastExportPath = null;
+    const key = this.resultKey();
     try {
       const output = await app.client.chooseSaveTarget({ defaultName: exportName(path, this.exportFormat) });
       if (!output) return null;
@@ -211,6 +221,7 @@ export class CutoutState {
         const result = end.result as { output?: string; provider?: string } | null;
         const written = result?.output ?? output;
         this.lastExportPath = written;
+        this.exportedKey = key;
         app.setStatus(
           result?.provider
             ? { key: 'status.savedIn', params: { path: written, ms: formatDuration(end.elapsedMs), provider: result.provider }, tone: 'ok' }
