@@ -370,7 +370,7 @@ def _shot_sample(part, S: int, rng, rc: dict):
     items = [_pick_fg(part, rng) for _ in range(1 if rng.random() < 0.8 else 2)]
     h0, w0 = items[0]["rgba"].shape[:2]
     visible = rng.uniform(*rc.get("shot_visible", (0.22, 0.65)))  # share of the sprite's height (from its top) that fills the frame
-    # ... but most of its width (70 %), so a bust or chibi sprite is not zoomed into its hair
+    # ... but most of its width (70 %; v5: 60 %), so a bust or chibi sprite is not zoomed into its hair
     u = S * rng.uniform(0.9, 1.25) / max(visible * h0, rc.get("shot_min_width", 0.7) * w0)  # sprite px -> S px
     Sc = S if u <= MAX_UPSCALE else max(S // 2, int(round(S * MAX_UPSCALE / u)))
     k = Sc / S

@@ -209,10 +209,10 @@ def read_state(path: str) -> dict:
     return ck["model"] if "model" in ck else ck
 
 
-def load_net(path: str, extra: int | None = None) -> AnimeSegNet:
-    """The net those weights belong to (or, with `extra` wider than theirs, a widened copy)."""
+def load_net(path: str, extra: int = 0) -> AnimeSegNet:
+    """The net those weights belong to; with `extra` wider than theirs, a widened copy (widen_from)."""
     state = read_state(path)
-    net = AnimeSegNet(extra_of(state) if extra is None else extra)
+    net = AnimeSegNet(max(extra, extra_of(state)))
     missing = sorted(set(net.state_dict()) - set(state))
     if missing:
         raise RuntimeError(f"{path}: no weights for {', '.join(missing[:4])}{' ...' if len(missing) > 4 else ''}")

@@ -21,7 +21,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data as D  # noqa: E402
-from model import AnimeSegNet, count_params, extra_of, load_mediapipe, load_net, read_state  # noqa: E402
+from model import AnimeSegNet, count_params, load_mediapipe, load_net  # noqa: E402
 
 MEDIAPIPE = "/work/shared/models/portrait_selfie_segmentation_mediapipe_256x256.onnx"
 
@@ -148,8 +148,7 @@ def main(argv=None):
     val_x, val_y = make_val(val_part, args.size, args.val_n, recipe=args.recipe)
 
     if args.init_from:  # a checkpoint, or the weights read back from a shipped ONNX file; maybe widened
-        extra = max(args.extra, extra_of(read_state(args.init_from)))
-        model = load_net(args.init_from, extra)
+        model = load_net(args.init_from, args.extra)
     else:
         model = AnimeSegNet(args.extra)
         if args.init == "mediapipe":
