@@ -52,19 +52,29 @@ export function quantile(sorted: number[], q: number): number {
 
 /** Times fn: warm-up runs first, then n timed runs; median, p10, p90. */
 export async function measure(fn: () => Promise<unknown> | unknown, opts: { warmup?: number; n?: number } = {}): Promise<Timing> {
-  const warmup = opts.warmup ?? 2;
-  const n = opts.n ?? 10;
-  for (let i = 0; i < warmup; i++) await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  return summarize(samples);
+  return (await measureInterleaved([fn], opts))[0];
 }
 
-/** Median and spread of timed samples (ms), for loops that time several things interleaved. */
+/**
+ * Times several functions in alternating rounds (each warmed up first), so that they share the
+ * machine's state and can be compared within one run: one Timing per function.
+ */
+export async function measureInterleaved(fns: (() => Promise<unknown> | unknown)[], opts: { warmup?: number; n?: number } = {}): Promise<Timing[]> {
+  const warmup = opts.warmup ?? 2;
+  const n = opts.n ?? 10;
+  for (const fn of fns) for (let i = 0; i < warmup; i++) await fn();
+  const samples = fns.map(() => [] as number[]);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < fns.length; k++) {
+      const t0 = performance.now();
+      await fns[k]();
+      samples[k].push(performance.now() - t0);
+    }
+  }
+  return samples.map(summarize);
+}
+
+/** Median and spread of timed samples (ms). */
 export function summarize(samples: number[]): Timing {
   const sorted = [...samples].sort((a, b) => a - b);
   return { medianMs: quantile(sorted, 0.5), p10Ms: quantile(sorted, 0.1), p90Ms: quantile(sorted, 0.9), n: sorted.length };

@@ -11,7 +11,7 @@ import { getSession } from '../../src/main/core/inference/session';
 import { cutoutImage } from '../../src/main/core/pipelines/cutout';
 import { decodeImage } from '../../src/main/core/image/decode';
 import { modelInputSize, runMaskModel } from '../../src/main/core/segment/mask-model';
-import { summarize, type BenchRow, type BenchSection } from '../harness';
+import { measureInterleaved, type BenchRow, type BenchSection } from '../harness';
 
 export const section: BenchSection = {
   id: 'anime',
@@ -36,19 +36,13 @@ export const section: BenchSection = {
     ];
     for (const shape of shapes) {
       const data = frame(shape.batch, shape.w, shape.h);
-      const feeds = sessions.map((s) => ({ [s.session.inputNames[0]]: new s.ort.Tensor('float32', data, [shape.batch, 3, shape.h, shape.w]) }));
-      for (let k = 0; k < sessions.length; k++) for (let i = 0; i < 3; i++) await sessions[k].session.run(feeds[k]);
-      const samples: number[][] = sessions.map(() => []);
-      for (let i = 0; i < n; i++) {
-        for (let k = 0; k < sessions.length; k++) {
-          const t0 = performance.now();
-          await sessions[k].session.run(feeds[k]);
-          samples[k].push(performance.now() - t0);
-        }
-      }
-      samples.forEach((s, k) => {
-        const id = models[k].entry.id;
-        rows.push({ name: k === 0 ? shape.label : `${shape.label}: ${id}`, ...summarize(s), note: k === 0 ? undefined : 'interleaved with anime-seg' });
+      const runs = sessions.map((s) => {
+        const feeds = { [s.session.inputNames[0]]: new s.ort.Tensor('float32', data, [shape.batch, 3, shape.h, shape.w]) };
+        return () => s.session.run(feeds);
+      });
+      const timings = await measureInterleaved(runs, { n, warmup: 3 });
+      timings.forEach((t, k) => {
+        rows.push({ name: k === 0 ? shape.label : `${shape.label}: ${models[k].entry.id}`, ...t, note: k === 0 ? undefined : 'interleaved with anime-seg' });
       });
     }
     const dir = join(ctx.sharedDir, 'eval', 'anime_cutout', 'images');
@@ -56,7 +50,7 @@ export const section: BenchSection = {
     const path = join(dir, first);
     const image = await decodeImage(path);
     const asRun = await ctx.measure(() => runMaskModel(image, shipped, { provider: ctx.env.provider, threads: ctx.env.threads }), { n, warmup: 2 });
-    const sizes = [ref, ...(shipped.entry.input.extraSizes ?? []).map((s) => modelInputSize(shipped.entry, image.width, image.height, s))];
+    const sizes = [undefined, ...(shipped.entry.input.extraSizes ?? [])].map((s) => modelInputSize(shipped.entry, image.width, image.height, s));
     rows.push({ name: `mask as the app makes it for ${image.width}×${image.height}: ${sizes.map((s) => `${s.width}×${s.height}`).join(' + ')}, each with its mirror (resize, inference, decode)`, ...asRun });
     const e2e = await ctx.measure(() => cutoutImage(path, { subject: 'anime', background: { kind: 'transparent' }, refine: 'fast' }, ctx.env), { n: ctx.quick ? 2 : 8, warmup: 1 });
     rows.push({ name: `cutout anime end to end ${image.width}×${image.height} (decode → mask → refine fast → composite)`, ...e2e });

@@ -14,7 +14,7 @@ import { binarizeWithHysteresis, hysteresisBand, meanAlphaChange, smoothAlphaSeq
 import { resolveFfmpeg, runTool } from '../../src/main/core/video/ffmpeg';
 import { streamFrames } from '../../src/main/core/video/extract-frames';
 import { probeVideo } from '../../src/main/core/video/probe';
-import { summarize, type BenchRow, type BenchSection } from '../harness';
+import { measureInterleaved, type BenchRow, type BenchSection } from '../harness';
 
 export const section: BenchSection = {
   id: 'sticker',
@@ -40,31 +40,20 @@ export const section: BenchSection = {
 
     const masks = [] as Awaited<ReturnType<typeof runMaskModel>>[];
     const runOpts = { provider: ctx.env.provider, threads: ctx.env.threads };
-    const segment = async (m: typeof model, keep: boolean) => {
-      if (keep) masks.length = 0;
+    const segmentAll = async (m: typeof model, keep?: typeof masks) => {
+      if (keep) keep.length = 0;
       for (const f of decoded) {
-        const r = await runMaskModel(f, m, runOpts);
-        if (keep) masks.push(r);
+        const r = await runMaskModel(f, m, runOpts); // always run, kept only for the shipped variant
+        keep?.push(r);
       }
     };
     // Same-run baseline: the main input size alone (no extra sizes), timed in alternating rounds.
     const extra = model.entry.input.extraSizes ?? [];
     const oneSize = { ...model, entry: { ...model.entry, input: { ...model.entry.input, extraSizes: undefined } } };
-    const variants = extra.length ? [model, oneSize] : [model];
-    const segSamples: number[][] = variants.map(() => []);
-    for (let k = 0; k < variants.length; k++) await segment(variants[k], false);
-    for (let i = 0; i < n; i++) {
-      for (let k = 0; k < variants.length; k++) {
-        const t0 = performance.now();
-        await segment(variants[k], k === 0);
-        segSamples[k].push(performance.now() - t0);
-      }
-    }
-    const seg = summarize(segSamples[0]);
+    const [seg, one] = await measureInterleaved([() => segmentAll(model, masks), ...(extra.length ? [() => segmentAll(oneSize)] : [])], { n, warmup: 1 });
     const sizesNote = `${[model.entry.input.width, ...extra].join(' + ')} px`;
     rows.push({ name: 'segment: mask model per frame (no repeat reuse)', ...seg, value: fps(seg.medianMs), unit: 'frames/s', note: `${modelNote}, ${sizesNote}` });
-    if (extra.length) {
-      const one = summarize(segSamples[1]);
+    if (one) {
       rows.push({ name: 'segment: main size alone (same-run baseline, alternating rounds)', ...one, value: fps(one.medianMs), unit: 'frames/s', note: `${model.entry.input.width} px` });
     }
 
