@@ -203,7 +203,7 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   }
   throwIfAborted(signal);
   const t3 = performance.now();
-  const alphas = smoothAlphaSequence(rawAlphas, stability, cuts);
+  const alphas = smoothAlphaSequence(rawAlphas, stability, cuts, frames);
   timings.smoothMs = performance.now() - t3;
   timings.totalMs = performance.now() - t0;
   return { info, plan, modelId: model.entry.id, modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, timings };

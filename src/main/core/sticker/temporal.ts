@@ -94,31 +94,51 @@ export function emaWeight(stability: number): number {
 }
 
 /**
+ * Pixel change (mean absolute RGB difference, 0..255) below which two frames count as the same
+ * scene point (codec noise, grain), and above which as motion. Smoothing fades out between them.
+ */
+export const MOTION_GATE = { still: 8, moving: 24 } as const;
+
+/**
  * Zero-lag temporal smoothing of alpha maps: a forward EMA followed by a backward EMA over the
  * forward result (filtfilt), restarted at every index in `segmentStarts` (scene cuts) so a cut
- * never bleeds into its neighbours. Returns new arrays; inputs are left as they are.
+ * never bleeds into its neighbours. With `frames` (the images the maps belong to, same size) the
+ * smoothing is motion-gated per pixel: where the picture changes between neighbouring frames
+ * (the character moves, the camera pans), the neighbour's alpha is not blended in, so a moving
+ * character leaves no ghost of where it was; static pixels are smoothed fully. Returns new arrays;
+ * inputs are left as they are.
  */
-export function smoothAlphaSequence(alphas: Float32Array[], stability: number, segmentStarts: ReadonlySet<number> = new Set()): Float32Array[] {
+export function smoothAlphaSequence(alphas: Float32Array[], stability: number, segmentStarts: ReadonlySet<number> = new Set(), frames?: readonly RgbaImage[]): Float32Array[] {
   const w = emaWeight(stability);
   const out = alphas.map((a) => new Float32Array(a));
   if (w === 0 || alphas.length < 2) return out;
+  if (frames && (frames.length !== alphas.length || frames.some((f, t) => f.width * f.height !== alphas[t].length))) {
+    throw new Error('smoothAlphaSequence: frames do not match the alpha maps');
+  }
   const n = alphas.length;
   const bounds: number[] = [0];
   for (let i = 1; i < n; i++) if (segmentStarts.has(i)) bounds.push(i);
   bounds.push(n);
+  const span = MOTION_GATE.moving - MOTION_GATE.still;
+  // Blend `from` into `into` (frames a and b are theirs), weight w where the pixel is still.
+  const blend = (into: Float32Array, from: Float32Array, a: number, b: number): void => {
+    if (!frames) {
+      for (let i = 0; i < into.length; i++) into[i] = w * from[i] + (1 - w) * into[i];
+      return;
+    }
+    const da = frames[a].data;
+    const db = frames[b].data;
+    for (let i = 0, j = 0; i < into.length; i++, j += 4) {
+      const d = (Math.abs(da[j] - db[j]) + Math.abs(da[j + 1] - db[j + 1]) + Math.abs(da[j + 2] - db[j + 2])) / 3;
+      const k = w * Math.min(1, Math.max(0, (MOTION_GATE.moving - d) / span));
+      into[i] = k * from[i] + (1 - k) * into[i];
+    }
+  };
   for (let s = 0; s + 1 < bounds.length; s++) {
     const lo = bounds[s];
     const hi = bounds[s + 1];
-    for (let t = lo + 1; t < hi; t++) {
-      const prev = out[t - 1];
-      const cur = out[t];
-      for (let i = 0; i < cur.length; i++) cur[i] = w * prev[i] + (1 - w) * cur[i];
-    }
-    for (let t = hi - 2; t >= lo; t--) {
-      const next = out[t + 1];
-      const cur = out[t];
-      for (let i = 0; i < cur.length; i++) cur[i] = w * next[i] + (1 - w) * cur[i];
-    }
+    for (let t = lo + 1; t < hi; t++) blend(out[t], out[t - 1], t, t - 1);
+    for (let t = hi - 2; t >= lo; t--) blend(out[t], out[t + 1], t, t + 1);
   }
   return out;
 }

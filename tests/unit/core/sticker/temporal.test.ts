@@ -40,6 +40,32 @@ describe('smoothAlphaSequence', () => {
     expect(out).toEqual(vals);
     expect(smoothAlphaSequence(seq([0.2, 0.8]), 0).map((a) => a[0])).toEqual([Math.fround(0.2), Math.fround(0.8)]);
   });
+  it('with the frames, a moving character leaves no ghost where it was; a still one is smoothed as before', () => {
+    // A dark 4-px-wide figure on a light ground moves 4 px right each frame; its alpha follows it.
+    const W = 32;
+    const frames: RgbaImage[] = [];
+    const alphas: Float32Array[] = [];
+    for (let t = 0; t < 5; t++) {
+      const f = solid(W, 1, [230, 230, 230]);
+      const a = new Float32Array(W);
+      for (let x = 4 + 4 * t; x < 8 + 4 * t; x++) {
+        f.data.set([40, 30, 30, 255], x * 4);
+        a[x] = 1;
+      }
+      frames.push(f);
+      alphas.push(a);
+    }
+    const ghost = (out: Float32Array[]) => Math.max(...out.map((a, t) => Math.max(...Array.from(a).filter((_, x) => x < 4 + 4 * t || x >= 8 + 4 * t))));
+    expect(ghost(smoothAlphaSequence(alphas, 0.8))).toBeGreaterThan(0.2); // ungated: a trail
+    const gated = smoothAlphaSequence(alphas, 0.8, new Set(), frames);
+    expect(ghost(gated)).toBe(0);
+    gated.forEach((a, t) => expect(a[4 + 4 * t]).toBe(1)); // the figure itself stays whole
+    // Still frames (codec-level noise only): the same smoothing as without frames.
+    const still = Array.from({ length: 8 }, (_, t) => solid(1, 1, [120 + (t % 2) * 3, 120, 120]));
+    const noisy = seq([0.9, 0.3, 0.85, 0.35, 0.9, 0.4, 0.88, 0.3]);
+    expect(smoothAlphaSequence(noisy, 0.8, new Set(), still)).toEqual(smoothAlphaSequence(noisy, 0.8));
+    expect(() => smoothAlphaSequence(noisy, 0.8, new Set(), still.slice(1))).toThrow('do not match');
+  });
 });
 
 describe('binarizeWithHysteresis', () => {
