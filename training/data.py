@@ -147,6 +147,10 @@ RECIPES["v4"] = {**RECIPES["v3"], "sketch": 0.08}  # v3 plus line-art / sepia sk
 # or a fine print-dot pattern).
 RECIPES["v5"] = {**RECIPES["v4"], "closeup_shot": 0.45, "shot_visible": (0.16, 0.65), "shot_min_width": 0.6,
                  "glow": 0.12, "grain": 0.12}
+# v6: a shape in front of a character is no longer always scenery. Held props (signs, books, cups:
+# _prop) join the character in 20 % of the frames with characters; scenery occluders come in from a
+# side of the frame.
+RECIPES["v6"] = {**RECIPES["v5"], "prop": 0.2, "edge_occluders": True}
 # The composite stream that held-out scores use (eval_val.py, make_heldout_set.py): the same composites.
 HELDOUT_SEED = 4242
 MAX_UPSCALE = 1.2
@@ -217,11 +221,16 @@ def _paste(canvas: np.ndarray, mask: np.ndarray, rgb: np.ndarray, a: np.ndarray,
     mask[y0:y1, x0:x1] = sa + (1.0 - sa) * mask[y0:y1, x0:x1]
 
 
-def _occluder(canvas, mask, part, S, rng):
-    """A random polygon of another background (or flat colour) in front: removes alpha under it."""
+def _occluder(canvas, mask, part, S, rng, edge: bool = False):
+    """A random polygon of another background (or flat colour) in front: removes alpha under it.
+    With `edge` (v6) it comes in from a side of the frame, as scenery in front does (a table, a
+    railing, grass, a branch); a shape floating over the body is a held prop there (_prop)."""
     poly = Image.new("L", (S, S), 0)
     cx, cy = rng.uniform(0, S), rng.uniform(S * 0.2, S)
     rad = rng.uniform(0.08, 0.35) * S
+    if edge:
+        side, off = int(rng.integers(4)), rng.uniform(-0.3, 0.6) * rad  # centre on a side, inside or out
+        cx, cy = ((S + off, cy), (-off, cy), (cx, S + off), (cx, S + off))[side]
     n = int(rng.integers(3, 8))
     ang = np.sort(rng.uniform(0, 2 * np.pi, n))
     pts = [(cx + rad * rng.uniform(0.5, 1.2) * np.cos(t), cy + rad * rng.uniform(0.5, 1.2) * np.sin(t)) for t in ang]
@@ -234,6 +243,69 @@ def _occluder(canvas, mask, part, S, rng):
         tex = np.ones((S, S, 3), np.float32) * rng.uniform(0, 1, 3).astype(np.float32)
     canvas[:] = o * tex + (1 - o) * canvas
     mask[:] = mask * (1 - o[..., 0])
+
+
+def _prop(canvas, mask, part, S, rng) -> None:
+    """A held object in front of a character (a sign, book, board, cup, ball, fan...), which belongs
+    to the character: it joins the alpha. Drawn like an anime object: a flat light or random colour
+    or a picture (another background), a shading gradient or a cel-shading step, mostly a dark outline,
+    sometimes two hands holding it. It is centred on a point of the character's body and may reach
+    past the silhouette (a sign held out in front). v1..v5 have no props: there a shape in front of a
+    character was always scenery, which taught the model to cut held things out (a clip's sign)."""
+    ys, xs = np.nonzero(mask > 0.5)
+    if len(ys) < 64:
+        return
+    i = int(rng.integers(len(ys)))
+    cx, cy = float(xs[i]), float(ys[i])
+    w = min(rng.uniform(0.25, 0.9) * (xs.max() - xs.min() + 1), 0.7 * S)
+    h = min(w * np.exp(rng.uniform(np.log(0.4), np.log(1.6))), 0.7 * S)
+    t = np.deg2rad(rng.uniform(-20, 20))
+    kind = rng.random()
+    if kind < 0.5:  # rectangle: sign, board, book, phone
+        corners = [(-w / 2, -h / 2), (w / 2, -h / 2), (w / 2, h / 2), (-w / 2, h / 2)]
+    elif kind < 0.75:  # ellipse: cup seen from the side, ball, plate, fan
+        corners = [(w / 2 * np.cos(u), h / 2 * np.sin(u)) for u in np.linspace(0, 2 * np.pi, 40, endpoint=False)]
+    else:  # irregular: bouquet, plush, bag
+        n = int(rng.integers(5, 9))
+        corners = [(w / 2 * rng.uniform(0.6, 1.0) * np.cos(u), h / 2 * rng.uniform(0.6, 1.0) * np.sin(u))
+                   for u in np.sort(rng.uniform(0, 2 * np.pi, n))]
+    pts = [(cx + x * np.cos(t) - y * np.sin(t), cy + x * np.sin(t) + y * np.cos(t)) for x, y in corners]
+    shape = Image.new("L", (S, S), 0)
+    ImageDraw.Draw(shape).polygon(pts, fill=255)
+    if rng.random() < 0.5:  # hands at the two sides (skin tones from pale to tan)
+        skin = np.array([rng.uniform(0.85, 1.0), rng.uniform(0.7, 0.9), rng.uniform(0.6, 0.8)], np.float32)
+        hands = Image.new("L", (S, S), 0)
+        r = max(2.0, rng.uniform(0.06, 0.12) * w)
+        for sx in (-1, 1):
+            hx, hy = cx + sx * w / 2 * np.cos(t), cy + sx * w / 2 * np.sin(t)
+            ImageDraw.Draw(hands).ellipse([hx - r, hy - r * 1.3, hx + r, hy + r * 1.3], fill=255)
+    else:
+        hands = None
+    o = np.asarray(shape.filter(ImageFilter.GaussianBlur(0.6)), np.float32)[..., None] / 255.0
+    if rng.random() < 0.35:
+        fill = _bg_crop(part["bg"][rng.integers(len(part["bg"]))]["rgb"], S, rng)
+    elif rng.random() < 0.5:
+        fill = np.ones((S, S, 3), np.float32) * rng.uniform(0.75, 1.0, 3).astype(np.float32)  # paper, card
+    else:
+        fill = np.ones((S, S, 3), np.float32) * rng.uniform(0, 1, 3).astype(np.float32)
+    yy, xx = np.mgrid[0:S, 0:S].astype(np.float32)
+    d = rng.uniform(0, 2 * np.pi)
+    g = ((xx - cx) * np.cos(d) + (yy - cy) * np.sin(d)) / max(w, h) + 0.5  # 0..1 across the prop
+    if rng.random() < 0.5:
+        g = (g > rng.uniform(0.5, 0.8)).astype(np.float32)  # cel shading: one shadow step
+    fill = fill * (1.0 - rng.uniform(0.0, 0.35) * np.clip(g, 0, 1))[..., None]
+    if rng.random() < 0.7:  # line art
+        edge = Image.new("L", (S, S), 0)
+        ImageDraw.Draw(edge).line(pts + pts[:1], fill=255, width=max(1, int(round(rng.uniform(0.004, 0.012) * S))))
+        e = np.asarray(edge.filter(ImageFilter.GaussianBlur(0.5)), np.float32)[..., None] / 255.0
+        fill = fill * (1 - e) + e * rng.uniform(0.05, 0.3)
+        o = np.maximum(o, e)
+    if hands is not None:
+        hm = np.asarray(hands.filter(ImageFilter.GaussianBlur(0.6)), np.float32)[..., None] / 255.0
+        fill = fill * (1 - hm) + hm * skin
+        o = np.maximum(o, hm)
+    canvas[:] = o * fill + (1 - o) * canvas
+    mask[:] = o[..., 0] + (1 - o[..., 0]) * mask
 
 
 def _sketch(img: np.ndarray, rng, mask: np.ndarray) -> np.ndarray:
@@ -402,8 +474,9 @@ def _n_characters(rng, empty: float) -> int:
     return 0 if r < empty else 1 if r < empty + (1 - empty) * 0.67 / 0.95 else 2 if r < empty + (1 - empty) * 0.88 / 0.95 else 3
 
 
-def make_sample(part, S: int, rng, recipe: str = "v1"):
-    """One composite: (image float HxWx3 in 0..1, alpha float HxW in 0..1)."""
+def make_sample(part, S: int, rng, recipe: str = "v1", info: dict | None = None):
+    """One composite: (image float HxWx3 in 0..1, alpha float HxW in 0..1). `info`, when given,
+    records what went in ("prop", "occluder": True); it draws nothing from the stream."""
     rc = RECIPES[recipe]
     if "closeup_shot" not in rc:  # v1 / v2: the random stream they were trained and validated with
         canvas = _jitter_rgb(_bg_crop(part["bg"][rng.integers(len(part["bg"]))]["rgb"], S, rng), rng, 1.0)
@@ -421,19 +494,29 @@ def make_sample(part, S: int, rng, recipe: str = "v1"):
         mask = np.zeros((S, S), np.float32)
         for item in items:
             _paste(canvas, mask, *_place_fg(item, S, rng, recipe))
+    if k > 0 and rc.get("prop") and rng.random() < rc["prop"]:  # (v1..v5 draw nothing here)
+        _prop(canvas, mask, part, S, rng)
+        if info is not None:
+            info["prop"] = True
     if k > 0 and rng.random() < 0.15:
-        _occluder(canvas, mask, part, S, rng)
+        _occluder(canvas, mask, part, S, rng, edge=rc.get("edge_occluders", False))
+        if info is not None:
+            info["occluder"] = True
     img = _degrade(canvas, rng, rc.get("sketch", 0.0), mask, rc.get("glow", 0.0), rc.get("grain", 0.0))
     return img, mask
 
 
-def make_batch(part, S: int, n: int, seed: int, index: int, recipe: str = "v1"):
-    """Batch `index` of the stream `seed`: float tensors-ready arrays (N,3,S,S), (N,1,S,S)."""
+def make_batch(part, S: int, n: int, seed: int, index: int, recipe: str = "v1", infos: list | None = None):
+    """Batch `index` of the stream `seed`: float tensors-ready arrays (N,3,S,S), (N,1,S,S); `infos`,
+    when given, gets each sample's make_sample info."""
     rng = np.random.default_rng([seed, index])
     xs = np.empty((n, 3, S, S), np.float32)
     ys = np.empty((n, 1, S, S), np.float32)
     for i in range(n):
-        img, m = make_sample(part, S, rng, recipe)
+        info = {} if infos is not None else None
+        img, m = make_sample(part, S, rng, recipe, info)
+        if infos is not None:
+            infos.append(info)
         xs[i] = img.transpose(2, 0, 1)
         ys[i, 0] = m
     return xs, ys
