@@ -229,12 +229,17 @@ def _occluder(canvas, mask, part, S, rng, edge: bool = False):
     cx, cy = rng.uniform(0, S), rng.uniform(S * 0.2, S)
     rad = rng.uniform(0.08, 0.35) * S
     if edge:
-        side, off = int(rng.integers(4)), rng.uniform(-0.3, 0.6) * rad  # centre on a side, inside or out
-        cx, cy = ((S + off, cy), (-off, cy), (cx, S + off), (cx, S + off))[side]
+        side, off = int(rng.integers(4)), rng.uniform(-0.3, 0.6) * rad  # centre near a side, inside or out
+        cx, cy = ((S + off, cy), (-off, cy), (cx, S + off), (cx, -off))[side]  # right, left, bottom, top
     n = int(rng.integers(3, 8))
     ang = np.sort(rng.uniform(0, 2 * np.pi, n))
     pts = [(cx + rad * rng.uniform(0.5, 1.2) * np.cos(t), cy + rad * rng.uniform(0.5, 1.2) * np.sin(t)) for t in ang]
     ImageDraw.Draw(poly).polygon(pts, fill=255)
+    if edge:  # filled out to its side: a desk or bush rises from the bottom, a branch hangs from the top
+        p = np.asarray(poly) > 127
+        flip = (lambda q: q[:, ::-1]) if side == 1 else (lambda q: q[::-1]) if side == 3 else (lambda q: q)
+        p = flip(np.maximum.accumulate(flip(p), axis=1 if side < 2 else 0))
+        poly = Image.fromarray(p.astype(np.uint8) * 255)
     poly = poly.filter(ImageFilter.GaussianBlur(0.7))
     o = np.asarray(poly, dtype=np.float32)[..., None] / 255.0
     if rng.random() < 0.5:

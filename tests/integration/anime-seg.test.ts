@@ -148,6 +148,45 @@ describe('anime-seg model', () => {
     expect(existsSync(join(run, 'last.pt'))).toBe(true);
   }, 180_000);
 
+  it.skipIf(!hasTorch)('recipe v6: a held prop joins the character\'s alpha; an occluder comes in from a side of the frame and removes it', async () => {
+    const dir = await writeTinyAnimeSet();
+    // 24 props over a character body (a band of alpha 1), 24 edge-anchored occluders over a full mask.
+    const script = `
+import json, sys
+import numpy as np
+sys.path.insert(0, "training")
+import data as D
+part = D.split(D.load_dataset(sys.argv[1]), "train")
+rng, S, out = np.random.default_rng(5), 128, []
+for _ in range(24):
+    canvas = np.full((S, S, 3), 0.5, np.float32)
+    mask = np.zeros((S, S), np.float32)
+    mask[30:120, 40:90] = 1.0
+    c0, m0 = canvas.copy(), mask.copy()
+    D._prop(canvas, mask, part, S, rng)
+    dm = mask - m0
+    dc = np.abs(canvas - c0).max(axis=2)
+    prop = {"shrunk": bool((dm < -1e-6).any()), "grew": int((dm > 0.5).sum()), "painted_beyond_alpha": float((dc - dm)[m0 == 0].max())}
+    canvas, mask = np.full((S, S, 3), 0.5, np.float32), np.ones((S, S), np.float32)
+    D._occluder(canvas, mask, part, S, rng, edge=True)
+    cut = mask < 0.5
+    edges = bool(cut[0].any() or cut[-1].any() or cut[:, 0].any() or cut[:, -1].any())
+    out.append({**prop, "cut": int(cut.sum()), "cut_touches_edge": edges})
+print(json.dumps(out))
+`;
+    const rows = JSON.parse(execFileSync(PY, ['-c', script, dir], { encoding: 'utf8', cwd: REPO_ROOT })) as {
+      shrunk: boolean; grew: number; painted_beyond_alpha: number; cut: number; cut_touches_edge: boolean;
+    }[];
+    expect(rows).toHaveLength(24);
+    for (const r of rows) {
+      expect(r.shrunk).toBe(false); // a prop never takes alpha away
+      expect(r.painted_beyond_alpha).toBeLessThan(1e-4); // off the body, whatever it paints is in the alpha
+      if (r.cut > 0) expect(r.cut_touches_edge).toBe(true);
+    }
+    expect(rows.filter((r) => r.grew > 0).length).toBeGreaterThan(12); // most reach past the silhouette
+    expect(rows.filter((r) => r.cut > 0).length).toBeGreaterThan(12);
+  }, 120_000);
+
   it.skipIf(!hasTorch)('a net widened with --extra starts as the shipped one: train (lr 0), export, same engine mask', async () => {
     const { entry, path } = await testStore().defaultFor('anime-mask');
     const dir = await writeTinyAnimeSet();
