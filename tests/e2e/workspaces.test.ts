@@ -54,6 +54,19 @@ describe('workspaces, language and theme in Chromium', () => {
     await app.page.keyboard.press('h');
   });
 
+  it('the sticker drop zone asks for a video: no image formats, no paste hint, no recent images', async () => {
+    await workspace('idphoto');
+    expect(await app.page.locator('[data-workspace-slot=idphoto] .recent li').count()).toBeGreaterThan(0); // the portrait opened above
+    await workspace('sticker');
+    const zone = app.page.locator('[data-workspace-slot=sticker] [data-testid=drop-zone]');
+    const text = await zone.textContent();
+    expect(text).toContain('MP4');
+    expect(text).not.toContain('PNG');
+    expect(text).not.toContain('paste');
+    expect(await app.page.locator('[data-workspace-slot=sticker] .recent').count()).toBe(0);
+    await shot('sticker-empty');
+  });
+
   it('switches to Simplified Chinese in Settings and back', async () => {
     await workspace('settings');
     await app.page.selectOption('[data-testid=settings-language]', 'zh-CN');

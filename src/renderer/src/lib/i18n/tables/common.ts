@@ -26,6 +26,7 @@ export const common = {
   'action.close': { en: 'Close', 'zh-CN': '关闭' },
   'drop.title': { en: 'Drop images or folders', 'zh-CN': '拖入图片或文件夹' },
   'drop.hint': { en: 'or open a file ({open}), or paste an image ({paste})', 'zh-CN': '或打开文件（{open}），或粘贴图片（{paste}）' },
+  'drop.hint.open': { en: 'or open a file ({open})', 'zh-CN': '或打开文件（{open}）' },
   'drop.release': { en: 'Release to open', 'zh-CN': '松开以打开' },
   'drop.formats': { en: 'PNG, JPEG, WebP, TIFF, AVIF', 'zh-CN': '支持 PNG、JPEG、WebP、TIFF、AVIF' },
   'recent.title': { en: 'Recent files', 'zh-CN': '最近打开' },
