@@ -30,8 +30,8 @@ class WithSigmoid(torch.nn.Module):
 
 
 def export(ckpt: str, out: str, opset: int = 13) -> dict:
-    net = load_net(ckpt).eval()
-    state = torch.load(ckpt, map_location="cpu")
+    ck = torch.load(ckpt, map_location="cpu")  # read once: the weights and the step they were saved at
+    net = load_net(ckpt, state=ck["model"] if "model" in ck else ck).eval()
     model = WithSigmoid(net).eval()
     dummy = torch.rand(1, 3, 256, 256)
     tmp = out + ".tmp"
@@ -45,7 +45,7 @@ def export(ckpt: str, out: str, opset: int = 13) -> dict:
     onnx.checker.check_model(m)
     meta = {
         "producer": "Cutout Studio training/export.py",
-        "checkpoint_step": str(state.get("step", "")),
+        "checkpoint_step": str(ck.get("step", "")),
         "licence": "Apache-2.0 (fine-tuned from MediaPipe Selfie Segmentation, Apache-2.0)",
         "preprocess": "RGB, NCHW, v/255, H and W multiples of 16",
     }
@@ -56,7 +56,7 @@ def export(ckpt: str, out: str, opset: int = 13) -> dict:
     os.replace(tmp, out)
     data = open(out, "rb").read()
     return {"file": out, "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "params": count_params(net),
-            "step": state.get("step")}
+            "step": ck.get("step")}
 
 
 def main():

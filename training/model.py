@@ -209,9 +209,10 @@ def read_state(path: str) -> dict:
     return ck["model"] if "model" in ck else ck
 
 
-def load_net(path: str, extra: int = 0) -> AnimeSegNet:
-    """The net those weights belong to; with `extra` wider than theirs, a widened copy (widen_from)."""
-    state = read_state(path)
+def load_net(path: str, extra: int = 0, state: dict | None = None) -> AnimeSegNet:
+    """The net those weights belong to; with `extra` wider than theirs, a widened copy (widen_from).
+    `state`: the weights already read from `path` (read_state), so the file is read once."""
+    state = read_state(path) if state is None else state
     net = AnimeSegNet(max(extra, extra_of(state)))
     missing = sorted(set(net.state_dict()) - set(state))
     if missing:
