@@ -1,0 +1,90 @@
+// Flicker table of stickers over a folder of eval clips (docs/quality.md, Stickers): for each clip,
+// mean |Δα| between consecutive frames (‰) of the soft alpha and of the 1-bit GIF alpha, at
+// stability 0 (no smoothing: the baseline, same run) and at each given stability. Quality, not speed:
+// nothing is timed. Prints a markdown table; --json writes the numbers too.
+//
+//   npm run flicker -- --set anime_clips --model anime [--seconds 4] [--fps 12] [--stability 0.5,0.8] [--limit N] [--json FILE]
+//   npm run flicker -- --from FILE      (the table again from a --json file, nothing re-run)
+//
+// --model takes person, anime (the default anime-mask model) or a model id from the models folder.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createCliEnv } from '../src/main/cli/cli-env';
+import { prepareSticker, renderSticker } from '../src/main/core/sticker/make-sticker';
+import { meanAlphaChange } from '../src/main/core/sticker/temporal';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+interface FlickerRow {
+  clip: string;
+  frames: number;
+  /** ‰ per stability (the keys are the stabilities as written). */
+  soft: Record<string, number>;
+  gif: Record<string, number>;
+}
+
+/** The markdown table, then per stability the range of the change against stability 0 over the clips. */
+function formatTable(set: string, stabilities: number[], rows: FlickerRow[]): string {
+  const cols = (kind: 'soft' | 'gif') => stabilities.map((s) => `${kind === 'soft' ? 'soft' : 'GIF'}, ${s === 0 ? 'stability 0' : s}`);
+  const lines = [
+    `| clip (${set}) | frames | ${[...cols('soft'), ...cols('gif')].join(' | ')} |`,
+    `|---|---:|${stabilities.map(() => '---:').join('|')}|${stabilities.map(() => '---:').join('|')}|`,
+    ...rows.map((r) => `| ${r.clip.replace(/\.\w+$/, '')} | ${r.frames} | ${[...stabilities.map((s) => r.soft[s]), ...stabilities.map((s) => r.gif[s])].map((v) => v.toFixed(2)).join(' | ')} |`),
+    '',
+  ];
+  for (const s of stabilities.slice(1)) {
+    for (const kind of ['soft', 'gif'] as const) {
+      // Clips with no flicker at all without smoothing (a still title card) have no change to show.
+      const cut = rows.filter((r) => r[kind][0] > 0).map((r) => (1 - r[kind][s] / r[kind][0]) * 100).sort((a, b) => a - b);
+      if (cut.length === 0) continue;
+      lines.push(`stability ${s}, ${kind}: flicker lower by ${cut[0].toFixed(0)} … ${cut[cut.length >> 1].toFixed(0)} (median) … ${cut[cut.length - 1].toFixed(0)} % over ${cut.length} clips`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      set: { type: 'string', default: 'anime_clips' },
+      model: { type: 'string', default: 'anime' },
+      seconds: { type: 'string', default: '4' },
+      fps: { type: 'string', default: '12' },
+      stability: { type: 'string', default: '0.5,0.8' },
+      json: { type: 'string' },
+      limit: { type: 'string' },
+      from: { type: 'string' },
+    },
+  });
+  if (values.from) {
+    const saved = JSON.parse(readFileSync(values.from, 'utf8')) as { set: string; stabilities: number[]; rows: FlickerRow[] };
+    process.stdout.write(formatTable(saved.set, saved.stabilities, saved.rows));
+    return;
+  }
+  const sharedDir = resolve(process.env.CUTOUT_SHARED_DIR ?? join(repoRoot, '..', 'shared'));
+  process.env.CUTOUT_MODELS_DIR ??= join(sharedDir, 'models');
+  const env = createCliEnv({ provider: process.env.CUTOUT_PROVIDER ?? 'cpu' });
+  const clipsDir = join(sharedDir, 'eval', values.set!, 'clips');
+  const stabilities = [0, ...values.stability!.split(',').map(Number)];
+  const base = { model: values.model!, startS: 0, durationS: Number(values.seconds), fps: Number(values.fps), maxSidePx: 320 };
+  const rows: FlickerRow[] = [];
+  for (const clip of readdirSync(clipsDir).sort().slice(0, values.limit ? Number(values.limit) : undefined)) {
+    const row: FlickerRow = { clip, frames: 0, soft: {}, gif: {} };
+    for (const stability of stabilities) {
+      const prepared = await prepareSticker(join(clipsDir, clip), { ...base, stability }, env);
+      const rendered = await renderSticker(prepared, { ...base, stability, format: 'gif' });
+      row.frames = prepared.alphas.length;
+      row.soft[stability] = meanAlphaChange(prepared.alphas) * 1000;
+      row.gif[stability] = meanAlphaChange(rendered.alphas) * 1000;
+    }
+    rows.push(row);
+    process.stderr.write(`${clip}: ${stabilities.map((s) => `${s}: ${row.soft[s].toFixed(2)} / ${row.gif[s].toFixed(2)}`).join(', ')}\n`);
+  }
+  process.stdout.write(formatTable(values.set!, stabilities, rows));
+  if (values.json) writeFileSync(values.json, JSON.stringify({ set: values.set, ...base, stabilities, rows }, null, 2));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main(process.argv.slice(2));
