@@ -1,7 +1,7 @@
 // The `cutout` CLI as a user runs it: one error line with the code and a non-zero exit;
-// portrait for one file and for a folder of outputs; models listing.
+// portrait for one file and for a folder of outputs; models listing; eval with pooled IoU.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
@@ -78,4 +78,31 @@ describe('cutout CLI', () => {
     const wrong = await cutout(['batch', input, '-o', tempDir(), '--mode', 'portrait', '--sheet', '6inch']);
     expect(wrong.stderr).toMatch(/^INVALID_ARGUMENT: --sheet goes with --mode idphoto/);
   });
+
+  it('eval scores a set per image and pooled, and counts images with an empty truth', async () => {
+    // Two anime_cutout sprites (truth: their exact alpha) and one scenery-only image made here,
+    // cut from the first sprite's background corner, whose truth is empty.
+    const set = tempDir();
+    mkdirSync(join(set, 'images'));
+    mkdirSync(join(set, 'alpha'));
+    for (const id of ['ks_akira_basic_lost', 'ks_emi_basic_closedhappy']) {
+      copyFileSync(evalFile('anime_cutout', 'images', `${id}.jpg`), join(set, 'images', `${id}.jpg`));
+      copyFileSync(evalFile('anime_cutout', 'alpha', `${id}.png`), join(set, 'alpha', `${id}.png`));
+    }
+    await sharp({ create: { width: 320, height: 240, channels: 3, background: '#7fb2e5' } }).jpeg().toFile(join(set, 'images', 'zz_sky.jpg'));
+    await sharp({ create: { width: 320, height: 240, channels: 3, background: '#000000' } }).png().toFile(join(set, 'alpha', 'zz_sky.png'));
+    const json = join(tempDir(), 'eval.json');
+    const r = await cutout(['eval', '--set', set, '--task', 'anime', '--refine', 'off', '--json', json, '--provider', 'cpu']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^pooled fg IoU: 0\.\d{4} \(over the pixels of all images\)$/m);
+    expect(r.stdout).toMatch(/^images with an empty truth: 1 /m);
+    const result = JSON.parse(readFileSync(json, 'utf8')) as { images: { id: string; fgIoU: number; counts: { fgInter: number; fgUnion: number } }[]; pooled: { fgIoU: number }; emptyTruth: number };
+    expect(result.emptyTruth).toBe(1);
+    const sprites = result.images.filter((i) => i.id !== 'zz_sky');
+    expect(sprites.every((i) => i.fgIoU > 0.8)).toBe(true);
+    // Pooled = summed intersections over summed unions, whatever the sky image scored per image.
+    const inter = result.images.reduce((a, i) => a + i.counts.fgInter, 0);
+    const union = result.images.reduce((a, i) => a + i.counts.fgUnion, 0);
+    expect(result.pooled.fgIoU).toBeCloseTo(inter / union, 12);
+  }, 120_000);
 });

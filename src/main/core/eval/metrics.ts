@@ -14,8 +14,16 @@ export interface MaskScores {
   grad: number;
 }
 
-/** IoU of the thresholded maps (pred and truth >= 0.5) for foreground and background. */
-export function iouScores(pred: Float32Array, truth: Float32Array): { fgIoU: number; bgIoU: number } {
+/** The pixel counts behind one image's IoUs (maps thresholded at 0.5). */
+export interface IouCounts {
+  fgInter: number;
+  fgUnion: number;
+  bgInter: number;
+  bgUnion: number;
+}
+
+/** Intersections and unions of the thresholded maps (pred and truth >= 0.5), foreground and background. */
+export function iouCounts(pred: Float32Array, truth: Float32Array): IouCounts {
   let fgInter = 0, fgUnion = 0, bgInter = 0, bgUnion = 0;
   for (let i = 0; i < pred.length; i++) {
     const p = pred[i] >= 0.5;
@@ -25,8 +33,29 @@ export function iouScores(pred: Float32Array, truth: Float32Array): { fgIoU: num
     if (!p && !t) bgInter++;
     if (!p || !t) bgUnion++;
   }
-  // An empty union means both maps agree that there is nothing: perfect.
-  return { fgIoU: fgUnion ? fgInter / fgUnion : 1, bgIoU: bgUnion ? bgInter / bgUnion : 1 };
+  return { fgInter, fgUnion, bgInter, bgUnion };
+}
+
+/** IoUs from counts; an empty union means both maps agree that there is nothing: perfect. */
+function iouOf(c: IouCounts): { fgIoU: number; bgIoU: number } {
+  return { fgIoU: c.fgUnion ? c.fgInter / c.fgUnion : 1, bgIoU: c.bgUnion ? c.bgInter / c.bgUnion : 1 };
+}
+
+/** IoU of the thresholded maps (pred and truth >= 0.5) for foreground and background. */
+export function iouScores(pred: Float32Array, truth: Float32Array): { fgIoU: number; bgIoU: number } {
+  return iouOf(iouCounts(pred, truth));
+}
+
+/**
+ * IoUs over the pixels of all images together. Unlike the per-image mean, an image whose truth
+ * and prediction are both empty adds nothing, and one with an empty truth but a few predicted
+ * pixels costs those pixels, not a whole 0 (the per-image fg IoU of such an image is 0 or 1).
+ */
+export function pooledIou(all: IouCounts[]): { fgIoU: number; bgIoU: number; meanIoU: number } {
+  const sum: IouCounts = { fgInter: 0, fgUnion: 0, bgInter: 0, bgUnion: 0 };
+  for (const c of all) for (const k of Object.keys(sum) as (keyof IouCounts)[]) sum[k] += c[k];
+  const { fgIoU, bgIoU } = iouOf(sum);
+  return { fgIoU, bgIoU, meanIoU: (fgIoU + bgIoU) / 2 };
 }
 
 /** Normalised 1-D Gaussian and its derivative kernels for sigma. */
@@ -91,10 +120,11 @@ export function gaussianGradientMagnitude(a: Float32Array, w: number, h: number,
   return out;
 }
 
-/** All scores of a predicted alpha against the ground truth (same size, both 0..1). */
-export function scoreMask(pred: Float32Array, truth: Float32Array, width: number, height: number): MaskScores {
+/** All scores of a predicted alpha against the ground truth (same size, both 0..1), with the IoU counts. */
+export function scoreMask(pred: Float32Array, truth: Float32Array, width: number, height: number): MaskScores & { counts: IouCounts } {
   if (pred.length !== truth.length || pred.length !== width * height) throw new Error('scoreMask: size mismatch');
-  const { fgIoU, bgIoU } = iouScores(pred, truth);
+  const counts = iouCounts(pred, truth);
+  const { fgIoU, bgIoU } = iouOf(counts);
   let sad = 0;
   let sse = 0;
   for (let i = 0; i < pred.length; i++) {
@@ -109,7 +139,7 @@ export function scoreMask(pred: Float32Array, truth: Float32Array, width: number
     const d = gp[i] - gt[i];
     grad += d * d;
   }
-  return { fgIoU, bgIoU, meanIoU: (fgIoU + bgIoU) / 2, sad: sad / 1000, mse: sse / pred.length, grad: grad / 1000 };
+  return { fgIoU, bgIoU, meanIoU: (fgIoU + bgIoU) / 2, sad: sad / 1000, mse: sse / pred.length, grad: grad / 1000, counts };
 }
 
 /** Arithmetic mean of each score over images. */

@@ -11,10 +11,11 @@ import { throwIfAborted } from '../abort';
 import type { CoreEnv } from '../env';
 import { cutoutImage } from '../pipelines/cutout';
 import type { RunContext } from '../progress';
-import { meanScores, scoreMask, type MaskScores } from './metrics';
+import { meanScores, pooledIou, scoreMask, type IouCounts, type MaskScores } from './metrics';
 
 /** One scored image. */
 export interface EvalImageResult extends MaskScores {
+  counts: IouCounts;
   id: string;
   width: number;
   height: number;
@@ -31,6 +32,10 @@ export interface EvalResult {
   isSoftTruth: boolean;
   images: EvalImageResult[];
   mean: MaskScores;
+  /** IoUs over the pixels of all images together (metrics.pooledIou). */
+  pooled: { fgIoU: number; bgIoU: number; meanIoU: number };
+  /** Images whose truth has no foreground pixel: their per-image fg IoU is 0 or 1. */
+  emptyTruth: number;
 }
 
 /** Options of evaluateSet. */
@@ -76,11 +81,13 @@ export async function evaluateSet(setDir: string, options: EvalOptions, env: Cor
   const images: EvalImageResult[] = [];
   let modelId = options.modelId ?? '';
   let provider = '';
+  let emptyTruth = 0;
   for (let i = 0; i < chosen.length; i++) {
     throwIfAborted(ctx.signal);
     const pair = chosen[i];
     ctx.onProgress?.({ stage: 'segment', done: i, total: chosen.length, detail: pair.id });
     const truth = await readTruth(pair.truth);
+    if (!truth.alpha.some((v) => v >= 0.5)) emptyTruth++;
     const t0 = performance.now();
     const r = await cutoutImage(pair.image, { subject: options.subject, modelId: options.modelId, background: { kind: 'transparent' }, refine: options.refine }, env);
     const ms = performance.now() - t0;
@@ -92,7 +99,8 @@ export async function evaluateSet(setDir: string, options: EvalOptions, env: Cor
     images.push({ id: pair.id, width: truth.width, height: truth.height, ms, ...scoreMask(r.alpha, truth.alpha, truth.width, truth.height) });
   }
   ctx.onProgress?.({ stage: 'segment', done: chosen.length, total: chosen.length });
-  return { set: setDir, modelId, provider, refine: options.refine, isSoftTruth, images, mean: meanScores(images) };
+  const pooled = pooledIou(images.map((r) => r.counts));
+  return { set: setDir, modelId, provider, refine: options.refine, isSoftTruth, images, mean: meanScores(images), pooled, emptyTruth };
 }
 
 /** The markdown table and the closing mean lines that `cutout eval` prints. */
@@ -112,6 +120,9 @@ export function formatEvalReport(result: EvalResult): string {
     `SAD: ${result.mean.sad.toFixed(3)}`,
     `MSE: ${result.mean.mse.toFixed(5)}`,
     `Grad: ${result.mean.grad.toFixed(3)}`,
+    `pooled fg IoU: ${f4(result.pooled.fgIoU)} (over the pixels of all images)`,
+    `pooled mean IoU: ${f4(result.pooled.meanIoU)}`,
+    `images with an empty truth: ${result.emptyTruth} (each scores fg IoU 0 or 1 in the per-image mean)`,
   ];
   return lines.join('\n');
 }

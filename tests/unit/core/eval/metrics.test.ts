@@ -1,0 +1,39 @@
+// IoU metrics of `cutout eval`: per image, and pooled over the pixels of a whole set (which an
+// image with an empty truth cannot swing by a whole point, as it does the per-image mean).
+import { describe, expect, it } from 'vitest';
+import { iouCounts, iouScores, meanScores, pooledIou, scoreMask } from '../../../../src/main/core/eval/metrics';
+
+/** A w x h map with the pixels of [x0, x1) x [y0, y1) at 1. */
+function box(w: number, h: number, x0: number, y0: number, x1: number, y1: number): Float32Array {
+  const m = new Float32Array(w * h);
+  for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) m[y * w + x] = 1;
+  return m;
+}
+
+describe('eval metrics', () => {
+  it('IoU of equal, disjoint, overlapping and empty maps', () => {
+    const a = box(10, 10, 0, 0, 5, 10);
+    expect(iouScores(a, a)).toEqual({ fgIoU: 1, bgIoU: 1 });
+    expect(iouScores(a, box(10, 10, 5, 0, 10, 10)).fgIoU).toBe(0);
+    expect(iouScores(box(10, 10, 0, 0, 6, 10), a).fgIoU).toBeCloseTo(50 / 60, 12);
+    const empty = new Float32Array(100);
+    expect(iouScores(empty, empty)).toEqual({ fgIoU: 1, bgIoU: 1 }); // both say "nothing here"
+    expect(iouCounts(box(10, 10, 0, 0, 6, 10), a)).toEqual({ fgInter: 50, fgUnion: 60, bgInter: 40, bgUnion: 50 });
+  });
+
+  it('pooled IoU weighs pixels: a scenery-only image with a stray pixel costs that pixel, not a whole 0', () => {
+    const w = 20, h = 20;
+    const character = box(w, h, 5, 2, 15, 20); // 180 px, predicted exactly
+    const scenery = new Float32Array(w * h); // truth: nothing
+    const stray = box(w, h, 0, 0, 1, 1); // prediction: one pixel
+    const s1 = scoreMask(character, character, w, h);
+    const s2 = scoreMask(stray, scenery, w, h);
+    expect(s2.fgIoU).toBe(0);
+    expect(meanScores([s1, s2]).fgIoU).toBe(0.5);
+    const pooled = pooledIou([s1.counts, s2.counts]);
+    expect(pooled.fgIoU).toBeCloseTo(180 / 181, 12);
+    expect(pooled.meanIoU).toBeCloseTo((pooled.fgIoU + pooled.bgIoU) / 2, 12);
+    // An image where both maps are empty adds nothing to the pooled IoU.
+    expect(pooledIou([s1.counts, scoreMask(scenery, scenery, w, h).counts]).fgIoU).toBe(1);
+  });
+});
