@@ -8,14 +8,12 @@
 //
 // --model takes person, anime (the default anime-mask model) or a model id from the models folder.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createCliEnv } from '../src/main/cli/cli-env';
-import { prepareSticker, renderSticker } from '../src/main/core/sticker/make-sticker';
+import { prepareSticker, renderSticker, restabilize, type PreparedSticker, type StickerOptions } from '../src/main/core/sticker/make-sticker';
 import { meanAlphaChange } from '../src/main/core/sticker/temporal';
-
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+import { benchEnv } from './harness';
 
 interface FlickerRow {
   clip: string;
@@ -23,6 +21,20 @@ interface FlickerRow {
   /** ‰ per stability (the keys are the stabilities as written). */
   soft: Record<string, number>;
   gif: Record<string, number>;
+}
+
+/**
+ * Flicker (‰) of one prepared clip at each stability: the soft alpha and the 1-bit GIF alpha.
+ * The clip is segmented once; only the smoothing is redone per stability (restabilize).
+ */
+export async function flickerByStability(prepared: PreparedSticker, options: StickerOptions, stabilities: number[]): Promise<{ soft: number; gif: number }[]> {
+  const out: { soft: number; gif: number }[] = [];
+  for (const stability of stabilities) {
+    const p = restabilize(prepared, stability);
+    const rendered = await renderSticker(p, { ...options, stability, format: 'gif' });
+    out.push({ soft: meanAlphaChange(p.alphas) * 1000, gif: meanAlphaChange(rendered.alphas) * 1000 });
+  }
+  return out;
 }
 
 /** The markdown table, then per stability the range of the change against stability 0 over the clips. */
@@ -64,22 +76,18 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(formatTable(saved.set, saved.stabilities, saved.rows));
     return;
   }
-  const sharedDir = resolve(process.env.CUTOUT_SHARED_DIR ?? join(repoRoot, '..', 'shared'));
-  process.env.CUTOUT_MODELS_DIR ??= join(sharedDir, 'models');
-  const env = createCliEnv({ provider: process.env.CUTOUT_PROVIDER ?? 'cpu' });
+  const { sharedDir, env } = benchEnv();
   const clipsDir = join(sharedDir, 'eval', values.set!, 'clips');
   const stabilities = [0, ...values.stability!.split(',').map(Number)];
   const base = { model: values.model!, startS: 0, durationS: Number(values.seconds), fps: Number(values.fps), maxSidePx: 320 };
   const rows: FlickerRow[] = [];
   for (const clip of readdirSync(clipsDir).sort().slice(0, values.limit ? Number(values.limit) : undefined)) {
-    const row: FlickerRow = { clip, frames: 0, soft: {}, gif: {} };
-    for (const stability of stabilities) {
-      const prepared = await prepareSticker(join(clipsDir, clip), { ...base, stability }, env);
-      const rendered = await renderSticker(prepared, { ...base, stability, format: 'gif' });
-      row.frames = prepared.alphas.length;
-      row.soft[stability] = meanAlphaChange(prepared.alphas) * 1000;
-      row.gif[stability] = meanAlphaChange(rendered.alphas) * 1000;
-    }
+    const prepared = await prepareSticker(join(clipsDir, clip), base, env);
+    const row: FlickerRow = { clip, frames: prepared.alphas.length, soft: {}, gif: {} };
+    (await flickerByStability(prepared, base, stabilities)).forEach((f, k) => {
+      row.soft[stabilities[k]] = f.soft;
+      row.gif[stabilities[k]] = f.gif;
+    });
     rows.push(row);
     process.stderr.write(`${clip}: ${stabilities.map((s) => `${s}: ${row.soft[s].toFixed(2)} / ${row.gif[s].toFixed(2)}`).join(', ')}\n`);
   }

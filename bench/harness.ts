@@ -1,6 +1,22 @@
 // Benchmark harness types and the timing helper shared by every bench/sections/*.ts module.
 // Runs in Node (tsx); numbers are medians after warm-up, never asserted in tests.
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCliEnv } from '../src/main/cli/cli-env';
 import type { CoreEnv } from '../src/main/core/env';
+
+/** The repository root (bench/ is one level down). */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * What the bench tools run with: the shared folder (CUTOUT_SHARED_DIR, else ../shared), its
+ * models unless CUTOUT_MODELS_DIR says otherwise, and the CPU unless CUTOUT_PROVIDER does.
+ */
+export function benchEnv(): { sharedDir: string; env: CoreEnv } {
+  const sharedDir = resolve(process.env.CUTOUT_SHARED_DIR ?? join(REPO_ROOT, '..', 'shared'));
+  process.env.CUTOUT_MODELS_DIR ??= join(sharedDir, 'models');
+  return { sharedDir, env: createCliEnv({ provider: process.env.CUTOUT_PROVIDER ?? 'cpu' }) };
+}
 
 /** One measured row of a section's table. */
 export interface BenchRow {

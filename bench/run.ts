@@ -3,13 +3,11 @@
 // markers (the prose around them is kept). Node (tsx).
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createCliEnv } from '../src/main/cli/cli-env';
-import { measure, type BenchContext, type BenchRow, type BenchSection } from './harness';
+import { benchEnv, measure, REPO_ROOT as repoRoot, type BenchContext, type BenchRow, type BenchSection } from './harness';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const START = '<!-- bench:start -->';
 const END = '<!-- bench:end -->';
 
@@ -30,9 +28,7 @@ function toMarkdown(section: BenchSection, rows: BenchRow[]): string {
 /** Runs the benchmark sections named by argv (`--quick`, `--only a,b`, `--no-docs`). */
 export async function runBench(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'no-docs': { type: 'boolean', default: false } } });
-  const sharedDir = resolve(process.env.CUTOUT_SHARED_DIR ?? join(repoRoot, '..', 'shared'));
-  process.env.CUTOUT_MODELS_DIR ??= join(sharedDir, 'models');
-  const env = createCliEnv({ provider: process.env.CUTOUT_PROVIDER ?? 'cpu' });
+  const { sharedDir, env } = benchEnv();
   const only = values.only ? new Set(values.only.split(',')) : undefined;
   const dir = join(repoRoot, 'bench', 'sections');
   const files = readdirSync(dir).filter((f) => f.endsWith('.ts')).sort();

@@ -17,7 +17,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import count_params, load_net  # noqa: E402
+from model import count_params, load_net, state_of  # noqa: E402
 
 
 class WithSigmoid(torch.nn.Module):
@@ -31,7 +31,7 @@ class WithSigmoid(torch.nn.Module):
 
 def export(ckpt: str, out: str, opset: int = 13) -> dict:
     ck = torch.load(ckpt, map_location="cpu")  # read once: the weights and the step they were saved at
-    net = load_net(ckpt, state=ck["model"] if "model" in ck else ck).eval()
+    net = load_net(ckpt, state=state_of(ck)).eval()
     model = WithSigmoid(net).eval()
     dummy = torch.rand(1, 3, 256, 256)
     tmp = out + ".tmp"

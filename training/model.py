@@ -205,7 +205,11 @@ def read_state(path: str) -> dict:
 
         inits = {t.name: numpy_helper.to_array(t) for t in onnx.load(path).graph.initializer}
         return {k[4:]: torch.from_numpy(v.copy()) for k, v in inits.items() if k.startswith("net.")}
-    ck = torch.load(path, map_location="cpu")
+    return state_of(torch.load(path, map_location="cpu"))
+
+
+def state_of(ck: dict) -> dict:
+    """The weights of a loaded training checkpoint (train.py saves them under "model"), or a bare state dict."""
     return ck["model"] if "model" in ck else ck
 
 

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { makeSticker, prepareSticker, renderSticker } from '../../src/main/core/sticker/make-sticker';
+import { makeSticker, prepareSticker, renderSticker, restabilize } from '../../src/main/core/sticker/make-sticker';
 import { meanAlphaChange } from '../../src/main/core/sticker/temporal';
 import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { evalFile, tempDir, testEnv } from '../helpers/env';
@@ -124,7 +124,10 @@ describe('cutout sticker pipeline', () => {
     const smooth = meanAlphaChange(prepared.alphas);
     expect(smooth).toBeLessThan(raw);
     const gifSmooth = await renderSticker(prepared, { ...opts, stability: 0.7, format: 'gif' });
-    const gifRaw = await renderSticker({ ...prepared, alphas: prepared.rawAlphas }, { ...opts, stability: 0, format: 'gif' });
+    const unsmoothed = restabilize(prepared, 0);
+    expect(unsmoothed.alphas).toEqual(prepared.rawAlphas);
+    expect(restabilize(unsmoothed, 0.7).alphas).toEqual(prepared.alphas); // what prepareSticker made at 0.7
+    const gifRaw = await renderSticker(unsmoothed, { ...opts, stability: 0, format: 'gif' });
     expect(meanAlphaChange(gifSmooth.alphas)).toBeLessThan(meanAlphaChange(gifRaw.alphas));
   });
 

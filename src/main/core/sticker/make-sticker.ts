@@ -203,10 +203,19 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   }
   throwIfAborted(signal);
   const t3 = performance.now();
-  const alphas = smoothAlphaSequence(rawAlphas, stability, cuts, frames);
+  const prepared = restabilize({ info, plan, modelId: model.entry.id, modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas: rawAlphas, cuts, repeatedFrames, timings }, stability);
   timings.smoothMs = performance.now() - t3;
   timings.totalMs = performance.now() - t0;
-  return { info, plan, modelId: model.entry.id, modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, timings };
+  return prepared;
+}
+
+/**
+ * The same prepared clip smoothed over time at another stability: segmentation, refinement and
+ * scene cuts do not depend on it, so only the smoothing of the raw alphas is redone.
+ */
+export function restabilize(prepared: PreparedSticker, stability: number): PreparedSticker {
+  const s = clamp01(stability, 0.5, 'stability');
+  return { ...prepared, alphas: smoothAlphaSequence(prepared.rawAlphas, s, prepared.cuts, prepared.frames) };
 }
 
 interface RenderKnobs {
