@@ -4,6 +4,7 @@
 import { API_METHODS, type ApiMethod, type AppApi, type AppEvents, type EventName, type PreloadBridge } from './api';
 import { AppError, fromWire, toWire, type Result } from './errors';
 import { decodeWire, encodeWire } from './wire-codec';
+import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from './media';
 
 /** A File-like object from a drop, a paste or a file input. */
 export interface FileLike {
@@ -91,8 +92,8 @@ interface BrowserGlobals {
 }
 
 const ACCEPT: Record<string, string> = {
-  images: 'image/*,.png,.jpg,.jpeg,.webp,.bmp,.tif,.tiff,.gif,.avif',
-  videos: 'video/*,.mp4,.mov,.webm,.mkv,.gif',
+  images: ['image/*', ...IMAGE_EXTENSIONS.map((e) => `.${e}`)].join(','),
+  videos: ['video/*', ...VIDEO_EXTENSIONS.map((e) => `.${e}`)].join(','),
   media: 'image/*,video/*',
   any: '',
 };

@@ -54,19 +54,6 @@ describe('workspaces, language and theme in Chromium', () => {
     await app.page.keyboard.press('h');
   });
 
-  it('the sticker drop zone asks for a video: no image formats, no paste hint, no recent images', async () => {
-    await workspace('idphoto');
-    expect(await app.page.locator('[data-workspace-slot=idphoto] .recent li').count()).toBeGreaterThan(0); // the portrait opened above
-    await workspace('sticker');
-    const zone = app.page.locator('[data-workspace-slot=sticker] [data-testid=drop-zone]');
-    const text = await zone.textContent();
-    expect(text).toContain('MP4');
-    expect(text).not.toContain('PNG');
-    expect(text).not.toContain('paste');
-    expect(await app.page.locator('[data-workspace-slot=sticker] .recent').count()).toBe(0);
-    await shot('sticker-empty');
-  });
-
   it('switches to Simplified Chinese in Settings and back', async () => {
     await workspace('settings');
     await app.page.selectOption('[data-testid=settings-language]', 'zh-CN');
@@ -95,6 +82,31 @@ describe('workspaces, language and theme in Chromium', () => {
     await app.page.click('[data-theme-choice=light]');
     await expect.poll(() => app.page.getAttribute('html', 'data-theme'), { timeout: 10_000 }).toBe('light');
     await app.page.click('[data-theme-choice=system]');
+    expect(app.pageErrors).toEqual([]);
+  });
+
+  // Last: it reloads the page (what a restart does to the recent list).
+  it('the sticker drop zone asks for a video and lists recent clips, the image ones recent images', async () => {
+    const recentIn = (slot: string) => app.page.locator(`[data-workspace-slot=${slot}] .recent li`).allTextContents();
+    await workspace('sticker');
+    const zone = app.page.locator('[data-workspace-slot=sticker] [data-testid=drop-zone]');
+    const text = await zone.textContent();
+    expect(text).toContain('MP4');
+    expect(text).not.toContain('PNG');
+    expect(text).not.toContain('paste');
+    expect(await recentIn('sticker')).toEqual([]); // the portrait opened above is an image
+    await shot('sticker-empty');
+    const clip = evalFile('anime_clips', 'clips', 'w2xgui_video2_original_360p.mp4');
+    const [chooser] = await Promise.all([app.page.waitForEvent('filechooser'), zone.click()]);
+    await chooser.setFiles(clip);
+    await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled])', { timeout: 60_000 });
+    await workspace('idphoto');
+    await expect.poll(() => recentIn('idphoto'), { timeout: 10_000 }).toEqual([expect.stringContaining('df_img24.jpg')]);
+    await app.page.reload();
+    await app.page.waitForSelector('[data-workspace=sticker]');
+    await workspace('sticker');
+    await expect.poll(() => recentIn('sticker'), { timeout: 10_000 }).toEqual([expect.stringContaining('w2xgui_video2_original_360p.mp4')]);
+    await shot('sticker-recent');
     expect(app.pageErrors).toEqual([]);
   });
 });

@@ -17,11 +17,8 @@ import { makeSticker, validateStickerOptions } from '../sticker/make-sticker';
 import type { StickerJobOptions } from '../../../shared/jobs';
 import type { RefinePool } from './refine-pool';
 import type { BatchFormat, BatchModeId, BatchOptions } from './types';
+import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../shared/media';
 
-/** Extensions of still images the cut-out modes read. */
-export const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp', 'tif', 'tiff', 'avif', 'heic', 'heif', 'bmp', 'gif'];
-/** Extensions of videos (and animated GIFs) the sticker mode reads. */
-export const VIDEO_EXTENSIONS = ['mp4', 'mov', 'm4v', 'webm', 'mkv', 'avi', 'gif'];
 
 /** What a mode's stages get: the resolved options, the env (threads set per batch) and the refine pool. */
 export interface ModeContext {

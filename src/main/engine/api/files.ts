@@ -5,15 +5,18 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { AppApi, FileFilter } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
+import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../shared/media';
 import { writeFileAtomic } from '../../core/io/atomic-write';
 import type { ApiDeps } from './deps';
 import { expectObject, expectOneOf, expectString, expectStringArray } from './validate';
 
-/** File extensions (lower case, with dot) each filter accepts. */
+const dotted = (exts: readonly string[]): string[] => exts.map((e) => `.${e}`);
+
+/** File extensions (lower case, with dot) each filter accepts (shared/media). */
 export const FILTER_EXTENSIONS: Record<FileFilter, readonly string[]> = {
-  images: ['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.tif', '.tiff', '.gif', '.avif', '.heic', '.heif'],
-  videos: ['.mp4', '.mov', '.webm', '.mkv', '.avi', '.m4v', '.gif'],
-  media: ['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.tif', '.tiff', '.gif', '.avif', '.heic', '.heif', '.mp4', '.mov', '.webm', '.mkv', '.avi', '.m4v'],
+  images: dotted(IMAGE_EXTENSIONS),
+  videos: dotted(VIDEO_EXTENSIONS),
+  media: dotted([...new Set([...IMAGE_EXTENSIONS, ...VIDEO_EXTENSIONS])]),
   any: [],
 };
 
