@@ -1,0 +1,20 @@
+// shared/media: the one list of file kinds, and the extension test the renderer and engine use.
+import { describe, expect, it } from 'vitest';
+import { extensionOf, hasExtension, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../src/shared/media';
+
+describe('shared/media', () => {
+  it('reads the extension of POSIX and Windows paths, lower case, without the dot', () => {
+    expect(extensionOf('/tmp/a.b/clip.MP4')).toBe('mp4');
+    expect(extensionOf('C:\\Users\\me\\Photo.JPeg')).toBe('jpeg');
+    expect(extensionOf('/tmp/a.b/README')).toBe('');
+    expect(extensionOf('/home/me/.bashrc')).toBe(''); // a dot file has no extension
+  });
+
+  it('tells images from videos; an animated GIF is both', () => {
+    expect(hasExtension('x/portrait.png', IMAGE_EXTENSIONS)).toBe(true);
+    expect(hasExtension('x/portrait.png', VIDEO_EXTENSIONS)).toBe(false);
+    expect(hasExtension('x/clip.webm', VIDEO_EXTENSIONS)).toBe(true);
+    expect(hasExtension('x/clip.webm', IMAGE_EXTENSIONS)).toBe(false);
+    expect(hasExtension('x/loop.gif', IMAGE_EXTENSIONS) && hasExtension('x/loop.gif', VIDEO_EXTENSIONS)).toBe(true);
+  });
+});
