@@ -1,6 +1,6 @@
 // shared/media: the one list of file kinds, and the extension test the renderer and engine use.
 import { describe, expect, it } from 'vitest';
-import { extensionOf, hasExtension, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../src/shared/media';
+import { extensionOf, hasExtension, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../src/shared/media';
 
 describe('shared/media', () => {
   it('reads the extension of POSIX and Windows paths, lower case, without the dot', () => {
