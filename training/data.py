@@ -151,6 +151,14 @@ RECIPES["v5"] = {**RECIPES["v4"], "closeup_shot": 0.45, "shot_visible": (0.16, 0
 # _prop) join the character in 20 % of the frames with characters; scenery occluders come in from a
 # side of the frame.
 RECIPES["v6"] = {**RECIPES["v5"], "prop": 0.2, "edge_occluders": True}
+# v7: what the AI close-up clips that still failed (stage 6) show and the composites lacked:
+#   * strokes: painted brush strokes in the scenery (curved, tapered, saturated, sometimes in the
+#     character's colours), the stylised poster backgrounds of AI art, drawn before the characters go in;
+#   * film: a photographic look over the whole frame (vignette, lifted and tinted blacks, a light haze
+#     coming from one side), characters included;
+#   * palette: the frame stored as a GIF (32..256 colours, Floyd-Steinberg or no dithering) instead of a
+#     JPEG, as the clips and most sticker sources are.
+RECIPES["v7"] = {**RECIPES["v6"], "strokes": 0.15, "film": 0.15, "palette": 0.15}
 # The composite stream that held-out scores use (eval_val.py, make_heldout_set.py): the same composites.
 HELDOUT_SEED = 4242
 MAX_UPSCALE = 1.2
@@ -361,16 +369,90 @@ def _grain(img: np.ndarray, rng) -> np.ndarray:
     return np.clip(img * (1.0 + dots[..., None] * rng.uniform(0.04, 0.12)), 0.0, 1.0).astype(np.float32)
 
 
-def _degrade(img: np.ndarray, rng, sketch: float = 0.0, mask=None, glow: float = 0.0, grain: float = 0.0) -> np.ndarray:
-    """Whole-image styles and artefacts on float RGB 0..1; `sketch`, `glow` and `grain` are the
-    shares of line-art, bloom and grain frames (recipes without them draw nothing for them, so
-    their random streams are unchanged)."""
+def _strokes(canvas: np.ndarray, rng, fg_colour) -> np.ndarray:
+    """Painted brush strokes over the scenery: 1..8 curved strokes that taper at both ends, of a
+    saturated colour or of the character's own colour (so colour alone does not mark the character),
+    sometimes with a darker outline, anti-aliased."""
+    S_h, S_w = canvas.shape[:2]
+    S = max(S_h, S_w)
+    layer = np.zeros((S_h, S_w, 3), np.float32)
+    cover = np.zeros((S_h, S_w), np.float32)
+    for _ in range(int(rng.integers(1, 9))):
+        if fg_colour is not None and rng.random() < 0.4:
+            c = np.clip(fg_colour + rng.normal(0, 0.08, 3), 0, 1)
+        else:
+            hsv = Image.new("HSV", (1, 1), (int(rng.integers(256)), int(rng.uniform(120, 256)), int(rng.uniform(120, 256))))
+            c = np.asarray(hsv.convert("RGB"), np.float32).reshape(3) / 255.0
+        # a quadratic Bezier curve from one point to another, bending through a third
+        p0, p1, p2 = (rng.uniform(-0.1, 1.1, 2) * (S_w, S_h) for _ in range(3))
+        t = np.linspace(0, 1, 40)[:, None]
+        pts = (1 - t) ** 2 * p0 + 2 * (1 - t) * t * p1 + t ** 2 * p2
+        width = np.exp(rng.uniform(np.log(0.015), np.log(0.15))) * S
+        shape = Image.new("L", (S_w, S_h), 0)
+        d = ImageDraw.Draw(shape)
+        for k in range(len(pts) - 1):
+            wk = max(1.0, width * np.sin(np.pi * (k + 0.5) / (len(pts) - 1)) ** 0.6)  # tapered ends
+            d.line([tuple(pts[k]), tuple(pts[k + 1])], fill=255, width=int(round(wk)))
+            d.ellipse([pts[k][0] - wk / 2, pts[k][1] - wk / 2, pts[k][0] + wk / 2, pts[k][1] + wk / 2], fill=255)
+        o = np.asarray(shape.filter(ImageFilter.GaussianBlur(rng.uniform(0.4, 1.2))), np.float32) / 255.0
+        col = np.ones((S_h, S_w, 3), np.float32) * c.astype(np.float32)
+        if rng.random() < 0.4:  # light-to-dark along a direction: painted shading
+            yy, xx = np.mgrid[0:S_h, 0:S_w].astype(np.float32)
+            a = rng.uniform(0, 2 * np.pi)
+            g = ((xx * np.cos(a) + yy * np.sin(a)) / S) % 1.0
+            col = col * (1.0 - rng.uniform(0.1, 0.4) * g)[..., None]
+        layer = o[..., None] * col + (1 - o[..., None]) * layer
+        cover = o + (1 - o) * cover
+    out = cover[..., None] * layer + (1 - cover[..., None]) * canvas
+    return np.clip(out, 0.0, 1.0).astype(np.float32)
+
+
+def _film(img: np.ndarray, rng) -> np.ndarray:
+    """A photographic look over the whole frame: vignette (darker, sometimes tinted corners), lifted
+    and tinted blacks (faded film) and a veil of light coming in from one side (haze, a window)."""
+    h, w = img.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    r2 = ((xx - w / 2) / (w / 2)) ** 2 + ((yy - h / 2) / (h / 2)) ** 2  # 0 centre, 2 corners
+    out = img
+    if rng.random() < 0.7:
+        v = np.clip(r2 / 2.0, 0, 1) ** rng.uniform(1.0, 2.5) * rng.uniform(0.3, 0.85)
+        corner = np.array([rng.uniform(0, 0.25), rng.uniform(0, 0.2), rng.uniform(0, 0.2)], np.float32)
+        out = out * (1 - v[..., None]) + corner * v[..., None]
+    if rng.random() < 0.7:
+        lo = rng.uniform(0.04, 0.2)
+        tint = np.array([1.0, rng.uniform(0.85, 1.05), rng.uniform(0.7, 1.05)], np.float32)
+        out = lo * tint + out * (1 - lo)
+    if rng.random() < 0.6:
+        a = rng.uniform(0, 2 * np.pi)
+        g = ((xx - w / 2) * np.cos(a) + (yy - h / 2) * np.sin(a)) / max(h, w) + 0.5  # 0..1 towards the light
+        veil = np.clip(g, 0, 1) ** rng.uniform(1.0, 3.0) * rng.uniform(0.15, 0.55)
+        light = np.array([1.0, rng.uniform(0.85, 1.0), rng.uniform(0.7, 1.0)], np.float32)
+        out = out * (1 - veil[..., None]) + light * veil[..., None]
+    return np.clip(out, 0.0, 1.0).astype(np.float32)
+
+
+def _palette(im: Image.Image, rng) -> Image.Image:
+    """The frame as a GIF stores it: 32..256 colours from a median-cut or octree palette, with
+    Floyd-Steinberg dithering (most GIF encoders) or none."""
+    colours = int(rng.choice([32, 64, 128, 256]))
+    method = Image.Quantize.MEDIANCUT if rng.random() < 0.5 else Image.Quantize.FASTOCTREE
+    dither = Image.Dither.FLOYDSTEINBERG if rng.random() < 0.7 else Image.Dither.NONE
+    return im.quantize(colors=colours, method=method, dither=dither).convert("RGB")
+
+
+def _degrade(img: np.ndarray, rng, sketch: float = 0.0, mask=None, glow: float = 0.0, grain: float = 0.0,
+             film: float = 0.0, palette: float = 0.0) -> np.ndarray:
+    """Whole-image styles and artefacts on float RGB 0..1; `sketch`, `glow`, `grain`, `film` and
+    `palette` are the shares of line-art, bloom, grain, film-look and GIF frames (recipes without
+    them draw nothing for them, so their random streams are unchanged)."""
     if sketch and rng.random() < sketch:
         img = _sketch(img, rng, mask)
     if glow and rng.random() < glow:
         img = _glow(img, rng)
     if grain and rng.random() < grain:
         img = _grain(img, rng)
+    if film and rng.random() < film:
+        img = _film(img, rng)
     r = rng.random()
     if r < 0.05:
         img = np.repeat(img.mean(axis=2, keepdims=True), 3, axis=2)  # monochrome / manga-ish
@@ -386,7 +468,9 @@ def _degrade(img: np.ndarray, rng, sketch: float = 0.0, mask=None, glow: float =
     if rng.random() < 0.15:
         noise = rng.normal(0, rng.uniform(2, 8), (im.size[1], im.size[0], 3))
         im = Image.fromarray(np.clip(np.asarray(im, np.float32) + noise, 0, 255).astype(np.uint8))
-    if rng.random() < 0.6:
+    if palette and rng.random() < palette:
+        im = _palette(im, rng)
+    elif rng.random() < 0.6:
         buf = io.BytesIO()
         im.save(buf, "JPEG", quality=int(rng.integers(55, 96)), subsampling=int(rng.integers(0, 3)))
         buf.seek(0)
@@ -432,6 +516,8 @@ def _scenery(part, S: int, rng, rc: dict, fg_colour) -> np.ndarray:
         m = canvas.reshape(-1, 3).mean(axis=0) + 1e-3
         t = rng.uniform(0.4, 1.0)
         canvas = np.clip(canvas * ((1 - t) + t * (fg_colour + 1e-3) / m), 0.0, 1.0).astype(np.float32)
+    if rc.get("strokes") and rng.random() < rc["strokes"]:  # (v1..v6 draw nothing here)
+        canvas = _strokes(canvas, rng, fg_colour)
     if rng.random() < rc.get("dof", 0.0):
         im = Image.fromarray((canvas * 255 + 0.5).astype(np.uint8))
         im = im.filter(ImageFilter.GaussianBlur(rng.uniform(1.5, 7.0) * S / 256))
@@ -507,7 +593,8 @@ def make_sample(part, S: int, rng, recipe: str = "v1", info: dict | None = None)
         _occluder(canvas, mask, part, S, rng, edge=rc.get("edge_occluders", False))
         if info is not None:
             info["occluder"] = True
-    img = _degrade(canvas, rng, rc.get("sketch", 0.0), mask, rc.get("glow", 0.0), rc.get("grain", 0.0))
+    img = _degrade(canvas, rng, rc.get("sketch", 0.0), mask, rc.get("glow", 0.0), rc.get("grain", 0.0),
+                   rc.get("film", 0.0), rc.get("palette", 0.0))
     return img, mask
 
 
