@@ -187,6 +187,51 @@ print(json.dumps(out))
     expect(rows.filter((r) => r.cut > 0).length).toBeGreaterThan(12);
   }, 120_000);
 
+  it.skipIf(!hasTorch)('recipe v7: GIF frames keep their palette to the end; the film look and painted strokes change the picture, not its range', async () => {
+    const dir = await writeTinyAnimeSet();
+    const script = `
+import json, sys
+import numpy as np
+sys.path.insert(0, "training")
+import data as D
+part = D.split(D.load_dataset(sys.argv[1]), "train")
+rng, S, out = np.random.default_rng(11), 96, []
+yy, xx = np.mgrid[0:S, 0:S].astype(np.float32)
+smooth = np.stack([xx / S, yy / S, 0.5 + 0.3 * np.sin(xx / 7.0)], axis=2).astype(np.float32)  # thousands of colours
+for _ in range(12):
+    gif = D._degrade(smooth, rng, palette=1.0)
+    film = D._film(smooth, rng)
+    fg = np.array([0.9, 0.3, 0.2], np.float32)
+    strokes = D._strokes(np.full((S, S, 3), 0.5, np.float32), rng, fg)
+    changed = np.abs(strokes - 0.5).max(axis=2) > 0.02
+    near_fg = (np.abs(strokes - fg).max(axis=2) < 0.25) & changed
+    out.append({
+        "gif_colours": int(len(np.unique((gif * 255 + 0.5).astype(np.uint8).reshape(-1, 3), axis=0))),
+        "film_range": [float(film.min()), float(film.max())], "film_change": float(np.abs(film - smooth).mean()),
+        "stroke_share": float(changed.mean()), "stroke_in_fg_colour": bool(near_fg.any()),
+        "strokes_range": [float(strokes.min()), float(strokes.max())],
+    })
+print(json.dumps({"rows": out, "input_colours": int(len(np.unique((smooth * 255 + 0.5).astype(np.uint8).reshape(-1, 3), axis=0)))}))
+`;
+    const { rows, input_colours } = JSON.parse(execFileSync(PY, ['-c', script, dir], { encoding: 'utf8', cwd: REPO_ROOT })) as {
+      input_colours: number;
+      rows: { gif_colours: number; film_range: number[]; film_change: number; stroke_share: number; stroke_in_fg_colour: boolean; strokes_range: number[] }[];
+    };
+    expect(input_colours).toBeGreaterThan(2000);
+    for (const r of rows) {
+      expect(r.gif_colours).toBeLessThanOrEqual(256); // nothing (JPEG, blur, noise) runs after the palette
+      expect(r.gif_colours).toBeGreaterThan(16);
+      expect(r.film_range[0]).toBeGreaterThanOrEqual(0);
+      expect(r.film_range[1]).toBeLessThanOrEqual(1);
+      expect(r.strokes_range[0]).toBeGreaterThanOrEqual(0);
+      expect(r.strokes_range[1]).toBeLessThanOrEqual(1);
+      expect(r.stroke_share).toBeGreaterThan(0.002); // at least one stroke is on the canvas...
+      expect(r.stroke_share).toBeLessThan(0.95); // ... and the scenery still shows
+    }
+    expect(rows.filter((r) => r.film_change > 0.02).length).toBeGreaterThan(8); // most film looks are visible
+    expect(rows.some((r) => r.stroke_in_fg_colour)).toBe(true); // some strokes take the character's colour
+  }, 120_000);
+
   it.skipIf(!hasTorch)('a net widened with --extra starts as the shipped one: train (lr 0), export, same engine mask', async () => {
     const { entry, path } = await testStore().defaultFor('anime-mask');
     const dir = await writeTinyAnimeSet();
