@@ -6,17 +6,31 @@
  * image (the normalised box of He et al.'s guided filter). Writes into `out` (may not alias src).
  */
 export function boxMean(src: Float32Array, width: number, height: number, r: number, out: Float32Array = new Float32Array(width * height), scratch: Float32Array = new Float32Array(width * height)): Float32Array {
-  // Horizontal pass: running sums along each row.
+  // Horizontal pass: running sums along each row, in three spans (window cut by the left border,
+  // whole, cut by the right border) so the inner loop has no branches.
+  const leftEnd = Math.min(r, width); // x < leftEnd: the window starts at 0
+  const rightStart = Math.max(leftEnd, width - r - 1); // x >= rightStart: the window ends at width - 1
+  const full = 2 * r + 1;
   for (let y = 0; y < height; y++) {
     const row = y * width;
     let sum = 0;
     const right0 = Math.min(r, width - 1);
     for (let x = 0; x <= right0; x++) sum += src[row + x];
-    for (let x = 0; x < width; x++) {
+    let x = 0;
+    for (; x < leftEnd; x++) {
+      const right = x + r;
+      scratch[row + x] = sum / (Math.min(width - 1, right) + 1);
+      if (right + 1 < width) sum += src[row + right + 1];
+    }
+    for (; x < rightStart; x++) {
+      scratch[row + x] = sum / full;
+      sum += src[row + x + r + 1];
+      sum -= src[row + x - r];
+    }
+    for (; x < width; x++) {
       const left = x - r;
       const right = x + r;
-      const count = Math.min(width - 1, right) - Math.max(0, left) + 1;
-      scratch[row + x] = sum / count;
+      scratch[row + x] = sum / (Math.min(width - 1, right) - Math.max(0, left) + 1);
       if (right + 1 < width) sum += src[row + right + 1];
       if (left >= 0) sum -= src[row + left];
     }
@@ -31,17 +45,32 @@ export function boxMean(src: Float32Array, width: number, height: number, r: num
   for (let y = 0; y < height; y++) {
     const top = y - r;
     const bottom = y + r;
-    const count = Math.min(height - 1, bottom) - Math.max(0, top) + 1;
-    const inv = 1 / count;
+    const inv = 1 / (Math.min(height - 1, bottom) - Math.max(0, top) + 1);
     const row = y * width;
-    for (let x = 0; x < width; x++) out[row + x] = colSum[x] * inv;
-    if (bottom + 1 < height) {
-      const add = (bottom + 1) * width;
-      for (let x = 0; x < width; x++) colSum[x] += scratch[add + x];
-    }
-    if (top >= 0) {
-      const sub = top * width;
-      for (let x = 0; x < width; x++) colSum[x] -= scratch[sub + x];
+    const add = (bottom + 1) * width;
+    const sub = top * width;
+    // One sweep per row: write the mean, then slide the column sums (add before subtract, as
+    // the sums were always updated).
+    if (bottom + 1 < height && top >= 0) {
+      for (let x = 0; x < width; x++) {
+        const c = colSum[x];
+        out[row + x] = c * inv;
+        colSum[x] = c + scratch[add + x] - scratch[sub + x];
+      }
+    } else if (bottom + 1 < height) {
+      for (let x = 0; x < width; x++) {
+        const c = colSum[x];
+        out[row + x] = c * inv;
+        colSum[x] = c + scratch[add + x];
+      }
+    } else if (top >= 0) {
+      for (let x = 0; x < width; x++) {
+        const c = colSum[x];
+        out[row + x] = c * inv;
+        colSum[x] = c - scratch[sub + x];
+      }
+    } else {
+      for (let x = 0; x < width; x++) out[row + x] = colSum[x] * inv;
     }
   }
   return out;

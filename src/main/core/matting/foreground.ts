@@ -32,10 +32,11 @@ function downsampleFusionPlanes(data: Uint8Array, alpha: Float32Array, width: nu
   const planes = Array.from({ length: 7 }, () => new Float32Array(lw * lh));
   const [pa, par, pag, pab, pr, pg, pb] = planes;
   const weight = new Float32Array(lw * lh);
+  const cellOfColumn = Int32Array.from({ length: width }, (_, x) => (x / factor) | 0);
   for (let y = 0; y < height; y++) {
     const rowL = ((y / factor) | 0) * lw;
     for (let x = 0, i = y * width, j = i * 4; x < width; x++, i++, j += 4) {
-      const l = rowL + ((x / factor) | 0);
+      const l = rowL + cellOfColumn[x];
       const a = alpha[i];
       const r = data[j] / 255;
       const g = data[j + 1] / 255;
@@ -54,6 +55,46 @@ function downsampleFusionPlanes(data: Uint8Array, alpha: Float32Array, width: nu
   return { planes, lw, lh };
 }
 
+/** Blur-fusion's second pass for one channel: F from the window sums of F·a and B·(1 − a), as 8 bits. */
+function fuse(fSum: number, bSum: number, cnt: number, ba: number, a: number, value: number): number {
+  const fHat = fSum / cnt / (ba + 1e-5);
+  const bHat = bSum / cnt / (1 - ba + 1e-5);
+  const v = fHat + a * (value / 255 - a * fHat - (1 - a) * bHat);
+  return Math.round((v < 0 ? 0 : v > 1 ? 1 : v) * 255);
+}
+
+/** Marks, in a new map, every pixel within `r` columns of a marked pixel in its row. */
+function dilateRows(mark: Uint8Array, W: number, H: number, r: number): Uint8Array {
+  const out = new Uint8Array(W * H);
+  for (let y = 0; y < H; y++) {
+    const row = y * W;
+    let last = -Infinity; // column of the latest marked pixel at or left of x + r
+    for (let x = 0; x < W + r; x++) {
+      if (x < W && mark[row + x]) last = x;
+      const c = x - r;
+      if (c >= 0 && c - last <= 2 * r) out[row + c] = 1;
+    }
+  }
+  return out;
+}
+
+/** Marks every pixel within `r` rows of a marked pixel in its column (after dilateRows: a square window). */
+function dilateColumns(mark: Uint8Array, W: number, H: number, r: number): Uint8Array {
+  const out = new Uint8Array(W * H);
+  const last = new Float64Array(W).fill(-Infinity); // per column: the latest marked row at or above y + r
+  for (let y = 0; y < H + r; y++) {
+    if (y < H) {
+      const row = y * W;
+      for (let x = 0; x < W; x++) if (mark[row + x]) last[x] = y;
+    }
+    const c = y - r;
+    if (c < 0) continue;
+    const dst = c * W;
+    for (let x = 0; x < W; x++) if (c - last[x] <= 2 * r) out[dst + x] = 1;
+  }
+  return out;
+}
+
 /**
  * Estimates the foreground colours F of `image` given its alpha (0..1, full resolution), so that
  * a composite F·a + B'·(1−a) on a new background B' carries no trace of the old background.
@@ -65,26 +106,24 @@ export function estimateForeground(image: RgbaImage, alpha: Float32Array, option
   const { width: W, height: H, data } = image;
   const n = W * H;
   const out = new Uint8Array(n * 4);
-  for (let i = 0, j = 0; i < n; i++, j += 4) {
-    out[j] = data[j];
-    out[j + 1] = data[j + 1];
-    out[j + 2] = data[j + 2];
+  out.set(data.subarray(0, n * 4));
+  for (let i = 0, j = 3; i < n; i++, j += 4) {
     const a = alpha[i];
-    out[j + 3] = a <= 0 ? 0 : a >= 1 ? 255 : Math.round(a * 255);
+    out[j] = a <= 0 ? 0 : a >= 1 ? 255 : Math.round(a * 255);
   }
   const rs = options.smallRadiusPx ?? 3;
-  // Pixels whose F matters (soft) and pixels the small pass reads (soft dilated by rs).
+  // Pixels whose F matters (soft) and pixels the small pass reads (soft dilated by rs: a square
+  // window, done as a row dilation then a column dilation).
   const soft: number[] = [];
-  const inReach = new Uint8Array(n);
-  for (let y = 0; y < H; y++) {
-    for (let x = 0; x < W; x++) {
-      const i = y * W + x;
-      const a = alpha[i];
-      if (a <= A_LOW || a >= A_HIGH) continue;
+  const isSoft = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = alpha[i];
+    if (a > A_LOW && a < A_HIGH) {
       soft.push(i);
-      for (let yy = Math.max(0, y - rs); yy <= Math.min(H - 1, y + rs); yy++) inReach.fill(1, yy * W + Math.max(0, x - rs), yy * W + Math.min(W - 1, x + rs) + 1);
+      isSoft[i] = 1;
     }
   }
+  const inReach = dilateColumns(dilateRows(isSoft, W, H, rs), W, H, rs);
   if (soft.length === 0) return { data: out, width: W, height: H };
 
   // Pass 1 (large radius) on a downsampled grid: means of a, I·a and I.
@@ -98,6 +137,17 @@ export function estimateForeground(image: RgbaImage, alpha: Float32Array, option
   const f1 = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
   const bh = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
   const sample = new Float32Array(7);
+  // Bilinear sampling of the coarse grid: each column's two cells and weight, computed once.
+  const colX0 = new Int32Array(W);
+  const colX1 = new Int32Array(W);
+  const colWx = new Float64Array(W);
+  for (let x = 0; x < W; x++) {
+    let fx = (x + 0.5) / factor - 0.5;
+    if (fx < 0) fx = 0;
+    colX0[x] = Math.min(lw - 1, fx | 0);
+    colX1[x] = Math.min(lw - 1, colX0[x] + 1);
+    colWx[x] = fx - colX0[x];
+  }
   for (let y = 0; y < H; y++) {
     let fy = (y + 0.5) / factor - 0.5;
     if (fy < 0) fy = 0;
@@ -107,11 +157,9 @@ export function estimateForeground(image: RgbaImage, alpha: Float32Array, option
     for (let x = 0; x < W; x++) {
       const i = y * W + x;
       if (!inReach[i]) continue;
-      let fx = (x + 0.5) / factor - 0.5;
-      if (fx < 0) fx = 0;
-      const x0 = Math.min(lw - 1, fx | 0);
-      const x1 = Math.min(lw - 1, x0 + 1);
-      const wx = fx - x0;
+      const x0 = colX0[x];
+      const x1 = colX1[x];
+      const wx = colWx[x];
       const l00 = y0 * lw + x0, l01 = y0 * lw + x1, l10 = y1 * lw + x0, l11 = y1 * lw + x1;
       for (let c = 0; c < 7; c++) {
         const p = blurred[c];
@@ -136,35 +184,34 @@ export function estimateForeground(image: RgbaImage, alpha: Float32Array, option
   }
 
   // Pass 2 (small radius), exact window sums around each soft pixel.
+  const [f1r, f1g, f1b] = f1;
+  const [bhr, bhg, bhb] = bh;
   for (const i of soft) {
     const y = (i / W) | 0;
     const x = i - y * W;
+    const x0 = Math.max(0, x - rs);
+    const x1 = Math.min(W - 1, x + rs);
     let sa = 0, cnt = 0, fr = 0, fg = 0, fb = 0, br = 0, bg = 0, bb = 0;
     for (let yy = Math.max(0, y - rs); yy <= Math.min(H - 1, y + rs); yy++) {
-      for (let xx = Math.max(0, x - rs); xx <= Math.min(W - 1, x + rs); xx++) {
-        const q = yy * W + xx;
+      for (let q = yy * W + x0, end = yy * W + x1; q <= end; q++) {
         const aq = alpha[q];
         const ia = 1 - aq;
         cnt++;
         sa += aq;
-        fr += f1[0][q] * aq;
-        fg += f1[1][q] * aq;
-        fb += f1[2][q] * aq;
-        br += bh[0][q] * ia;
-        bg += bh[1][q] * ia;
-        bb += bh[2][q] * ia;
+        fr += f1r[q] * aq;
+        fg += f1g[q] * aq;
+        fb += f1b[q] * aq;
+        br += bhr[q] * ia;
+        bg += bhg[q] * ia;
+        bb += bhb[q] * ia;
       }
     }
     const ba = sa / cnt;
     const a = alpha[i];
-    const fs = [fr, fg, fb];
-    const bs = [br, bg, bb];
-    for (let c = 0; c < 3; c++) {
-      const fHat = fs[c] / cnt / (ba + 1e-5);
-      const bHat = bs[c] / cnt / (1 - ba + 1e-5);
-      const v = fHat + a * (data[i * 4 + c] / 255 - a * fHat - (1 - a) * bHat);
-      out[i * 4 + c] = Math.round((v < 0 ? 0 : v > 1 ? 1 : v) * 255);
-    }
+    const j = i * 4;
+    out[j] = fuse(fr, br, cnt, ba, a, data[j]);
+    out[j + 1] = fuse(fg, bg, cnt, ba, a, data[j + 1]);
+    out[j + 2] = fuse(fb, bb, cnt, ba, a, data[j + 2]);
   }
   return { data: out, width: W, height: H };
 }
