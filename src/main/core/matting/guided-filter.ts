@@ -10,6 +10,11 @@ export interface GuidedFilterOptions {
   eps?: number;
   /** Alpha below this becomes 0 and above 1 − snap becomes 1 (default 0.04). */
   snap?: number;
+  /**
+   * Solve the filter's linear model on a grid this many times coarser (the fast guided filter;
+   * default 1, the exact filter). The output keeps the full-resolution guide.
+   */
+  subsample?: number;
 }
 
 /** Luma in 0..1 (Rec. 601 weights) of an RGBA image. */
@@ -55,10 +60,104 @@ export function guidedFilterGray(guide: Float32Array, p: Float32Array, width: nu
   return q;
 }
 
+/** Area average of a float map over s x s cells (the last row and column of cells may be partial). */
+function downsampleArea(src: Float32Array, width: number, height: number, s: number): { data: Float32Array; width: number; height: number } {
+  const w = Math.ceil(width / s);
+  const h = Math.ceil(height / s);
+  const sum = new Float64Array(w * h);
+  const count = new Float64Array(w * h);
+  const cellOfColumn = Int32Array.from({ length: width }, (_, x) => (x / s) | 0);
+  for (let y = 0; y < height; y++) {
+    const row = ((y / s) | 0) * w;
+    for (let x = 0, i = y * width; x < width; x++, i++) {
+      const c = row + cellOfColumn[x];
+      sum[c] += src[i];
+      count[c]++;
+    }
+  }
+  const data = new Float32Array(w * h);
+  for (let c = 0; c < data.length; c++) data[c] = sum[c] / count[c];
+  return { data, width: w, height: h };
+}
+
+/**
+ * The fast guided filter (He & Sun 2015): a and b are solved on a grid `s` times coarser (guide
+ * and input area-averaged, radius / s), their box means are enlarged bilinearly, and
+ * q = mean(a)·I + mean(b) uses the full-resolution guide, so edges still follow the image's own
+ * pixels. About s² times less box filtering than guidedFilterGray. Output clamped to 0..1.
+ */
+export function fastGuidedFilterGray(guide: Float32Array, p: Float32Array | ((w: number, h: number) => Float32Array), width: number, height: number, radiusPx: number, eps: number, s: number): Float32Array {
+  const full = (): Float32Array => (typeof p === 'function' ? p(width, height) : p);
+  if (s <= 1) return guidedFilterGray(guide, full(), width, height, radiusPx, eps);
+  const small = downsampleArea(guide, width, height, s);
+  // p at the coarse grid: given as a function, it is made there directly (a mask resized once).
+  const smallP = typeof p === 'function' ? p(small.width, small.height) : downsampleArea(p, width, height, s).data;
+  const { width: w, height: h } = small;
+  const I = small.data;
+  const n = w * h;
+  const r = Math.max(1, Math.round(radiusPx / s));
+  const scratch = new Float32Array(n);
+  const tmp = new Float32Array(n);
+  const meanI = boxMean(I, w, h, r, new Float32Array(n), scratch);
+  const meanP = boxMean(smallP, w, h, r, new Float32Array(n), scratch);
+  for (let i = 0; i < n; i++) tmp[i] = I[i] * smallP[i];
+  const a = boxMean(tmp, w, h, r, new Float32Array(n), scratch);
+  for (let i = 0; i < n; i++) tmp[i] = I[i] * I[i];
+  const b = boxMean(tmp, w, h, r, new Float32Array(n), scratch);
+  for (let i = 0; i < n; i++) {
+    const mI = meanI[i];
+    const ai = (a[i] - mI * meanP[i]) / (b[i] - mI * mI + eps);
+    a[i] = ai;
+    b[i] = meanP[i] - ai * mI;
+  }
+  const meanA = boxMean(a, w, h, r, meanI, scratch);
+  const meanB = boxMean(b, w, h, r, meanP, scratch);
+  // Bilinear enlargement of mean(a), mean(b) (pixel centres aligned), applied to the full guide.
+  const q = new Float32Array(width * height);
+  const x0s = new Int32Array(width);
+  const x1s = new Int32Array(width);
+  const wxs = new Float64Array(width);
+  for (let x = 0; x < width; x++) {
+    const fx = Math.min(w - 1, Math.max(0, (x + 0.5) / s - 0.5));
+    x0s[x] = fx | 0;
+    x1s[x] = Math.min(w - 1, x0s[x] + 1);
+    wxs[x] = fx - x0s[x];
+  }
+  for (let y = 0; y < height; y++) {
+    const fy = Math.min(h - 1, Math.max(0, (y + 0.5) / s - 0.5));
+    const y0 = fy | 0;
+    const r0 = y0 * w;
+    const r1 = Math.min(h - 1, y0 + 1) * w;
+    const wy = fy - y0;
+    for (let x = 0, i = y * width; x < width; x++, i++) {
+      const x0 = x0s[x];
+      const x1 = x1s[x];
+      const wx = wxs[x];
+      const aTop = meanA[r0 + x0] + (meanA[r0 + x1] - meanA[r0 + x0]) * wx;
+      const aBot = meanA[r1 + x0] + (meanA[r1 + x1] - meanA[r1 + x0]) * wx;
+      const bTop = meanB[r0 + x0] + (meanB[r0 + x1] - meanB[r0 + x0]) * wx;
+      const bBot = meanB[r1 + x0] + (meanB[r1 + x1] - meanB[r1 + x0]) * wx;
+      const v = (aTop + (aBot - aTop) * wy) * guide[i] + bTop + (bBot - bTop) * wy;
+      q[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+    }
+  }
+  return q;
+}
+
 /** Default guided-filter radius for an upsampling factor: about 1.5 low-res pixels, at least 2. */
 export function defaultGuidedRadius(imageW: number, imageH: number, maskW: number, maskH: number): number {
   const factor = Math.max(imageW / maskW, imageH / maskH);
   return Math.max(2, Math.round(factor * 1.5));
+}
+
+/**
+ * Coarser grid for the fast guided filter when upsampling by this factor: half the factor, 1 to 4
+ * (a 256-px mask on a 1 MP photo: 2). The mask holds no detail finer than its own pixels, so the
+ * linear model loses nothing it had; the guide's detail comes back through q = a·I + b.
+ */
+export function defaultGuidedSubsample(imageW: number, imageH: number, maskW: number, maskH: number): number {
+  const factor = Math.max(imageW / maskW, imageH / maskH);
+  return Math.max(1, Math.min(4, Math.floor(factor / 2)));
 }
 
 /**
@@ -67,10 +166,10 @@ export function defaultGuidedRadius(imageW: number, imageH: number, maskW: numbe
  */
 export function upsampleMaskGuided(mask: Float32Array, maskW: number, maskH: number, image: RgbaImage, options: GuidedFilterOptions = {}): Float32Array {
   const { width, height } = image;
-  const up = resizeFloatBilinear(mask, maskW, maskH, width, height);
-  if (width === maskW && height === maskH) return up;
+  if (width === maskW && height === maskH) return resizeFloatBilinear(mask, maskW, maskH, width, height);
   const r = options.radiusPx ?? defaultGuidedRadius(width, height, maskW, maskH);
-  const q = guidedFilterGray(lumaOf(image), up, width, height, r, options.eps ?? 1e-3);
+  const resized = (w: number, h: number): Float32Array => resizeFloatBilinear(mask, maskW, maskH, w, h);
+  const q = fastGuidedFilterGray(lumaOf(image), resized, width, height, r, options.eps ?? 1e-3, options.subsample ?? 1);
   // The filter's linear model leaks a few percent of alpha into flat regions next to an edge;
   // summed over a whole background that costs more SAD than the edge gains. Snap the tails.
   const lo = options.snap ?? 0.04;

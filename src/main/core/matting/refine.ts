@@ -11,7 +11,7 @@ import { computeTrimap, type TrimapOptions } from '../trimap/trimap';
 import { TRIMAP_BG, TRIMAP_FG } from '../trimap/trimap-file';
 import { solveAlphaInBox, type ClosedFormOptions, type ClosedFormStats } from './closed-form';
 import { estimateForeground } from './foreground';
-import { upsampleMaskGuided } from './guided-filter';
+import { defaultGuidedSubsample, upsampleMaskGuided } from './guided-filter';
 
 /** What refinement starts from. */
 export interface RefineInput {
@@ -67,7 +67,10 @@ export async function refineMatte(input: RefineInput, ctx: RunContext = {}): Pro
   if (mode === 'off') {
     return { alpha: resizeFloatBilinear(mask, maskW, maskH, image.width, image.height), foreground: image };
   }
-  const alpha = upsampleMaskGuided(mask, maskW, maskH, image);
+  // 'fast' solves the guided filter on a coarser grid (the fast guided filter); 'full' keeps the
+  // exact filter, its time is in the solve.
+  const subsample = mode === 'fast' ? defaultGuidedSubsample(image.width, image.height, maskW, maskH) : 1;
+  const alpha = upsampleMaskGuided(mask, maskW, maskH, image, { subsample });
   throwIfAborted(ctx.signal);
   if (mode === 'fast') {
     if (input.trimap) applyTrimapConstraints(alpha, input.trimap);
