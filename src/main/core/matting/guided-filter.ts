@@ -27,19 +27,18 @@ export function lumaOf(image: RgbaImage): Float32Array {
 }
 
 /**
- * Guided filter of `p` with grey guide `guide` (both width x height): q = mean(a)·I + mean(b),
- * a = cov(I,p)/(var(I)+eps), b = mean(p) − a·mean(I). Output clamped to 0..1.
+ * The guided filter's linear model, box-averaged: mean(a) and mean(b) with
+ * a = cov(I,p)/(var(I)+eps), b = mean(p) − a·mean(I), over (2r+1)² windows. `tmp` is a spare plane.
  */
-export function guidedFilterGray(guide: Float32Array, p: Float32Array, width: number, height: number, radiusPx: number, eps: number): Float32Array {
+function guidedCoefficients(guide: Float32Array, p: Float32Array, width: number, height: number, r: number, eps: number, tmp: Float32Array): { meanA: Float32Array; meanB: Float32Array } {
   const n = width * height;
   const scratch = new Float32Array(n);
-  const tmp = new Float32Array(n);
-  const meanI = boxMean(guide, width, height, radiusPx, new Float32Array(n), scratch);
-  const meanP = boxMean(p, width, height, radiusPx, new Float32Array(n), scratch);
+  const meanI = boxMean(guide, width, height, r, new Float32Array(n), scratch);
+  const meanP = boxMean(p, width, height, r, new Float32Array(n), scratch);
   for (let i = 0; i < n; i++) tmp[i] = guide[i] * p[i];
-  const corrIP = boxMean(tmp, width, height, radiusPx, new Float32Array(n), scratch);
+  const corrIP = boxMean(tmp, width, height, r, new Float32Array(n), scratch);
   for (let i = 0; i < n; i++) tmp[i] = guide[i] * guide[i];
-  const corrII = boxMean(tmp, width, height, radiusPx, new Float32Array(n), scratch);
+  const corrII = boxMean(tmp, width, height, r, new Float32Array(n), scratch);
   // a and b overwrite corrIP and corrII to keep memory at a few planes.
   const a = corrIP;
   const b = corrII;
@@ -50,10 +49,17 @@ export function guidedFilterGray(guide: Float32Array, p: Float32Array, width: nu
     a[i] = ai;
     b[i] = meanP[i] - ai * mI;
   }
-  const meanA = boxMean(a, width, height, radiusPx, meanI, scratch);
-  const meanB = boxMean(b, width, height, radiusPx, meanP, scratch);
-  const q = tmp;
-  for (let i = 0; i < n; i++) {
+  return { meanA: boxMean(a, width, height, r, meanI, scratch), meanB: boxMean(b, width, height, r, meanP, scratch) };
+}
+
+/**
+ * Guided filter of `p` with grey guide `guide` (both width x height): q = mean(a)·I + mean(b).
+ * Output clamped to 0..1.
+ */
+export function guidedFilterGray(guide: Float32Array, p: Float32Array, width: number, height: number, radiusPx: number, eps: number): Float32Array {
+  const q = new Float32Array(width * height);
+  const { meanA, meanB } = guidedCoefficients(guide, p, width, height, radiusPx, eps, q);
+  for (let i = 0; i < q.length; i++) {
     const v = meanA[i] * guide[i] + meanB[i];
     q[i] = v < 0 ? 0 : v > 1 ? 1 : v;
   }
@@ -93,25 +99,8 @@ export function fastGuidedFilterGray(guide: Float32Array, p: Float32Array | ((w:
   // p at the coarse grid: given as a function, it is made there directly (a mask resized once).
   const smallP = typeof p === 'function' ? p(small.width, small.height) : downsampleArea(p, width, height, s).data;
   const { width: w, height: h } = small;
-  const I = small.data;
-  const n = w * h;
   const r = Math.max(1, Math.round(radiusPx / s));
-  const scratch = new Float32Array(n);
-  const tmp = new Float32Array(n);
-  const meanI = boxMean(I, w, h, r, new Float32Array(n), scratch);
-  const meanP = boxMean(smallP, w, h, r, new Float32Array(n), scratch);
-  for (let i = 0; i < n; i++) tmp[i] = I[i] * smallP[i];
-  const a = boxMean(tmp, w, h, r, new Float32Array(n), scratch);
-  for (let i = 0; i < n; i++) tmp[i] = I[i] * I[i];
-  const b = boxMean(tmp, w, h, r, new Float32Array(n), scratch);
-  for (let i = 0; i < n; i++) {
-    const mI = meanI[i];
-    const ai = (a[i] - mI * meanP[i]) / (b[i] - mI * mI + eps);
-    a[i] = ai;
-    b[i] = meanP[i] - ai * mI;
-  }
-  const meanA = boxMean(a, w, h, r, meanI, scratch);
-  const meanB = boxMean(b, w, h, r, meanP, scratch);
+  const { meanA, meanB } = guidedCoefficients(small.data, smallP, w, h, r, eps, new Float32Array(w * h));
   // Bilinear enlargement of mean(a), mean(b) (pixel centres aligned), applied to the full guide.
   const q = new Float32Array(width * height);
   const x0s = new Int32Array(width);
