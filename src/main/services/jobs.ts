@@ -139,6 +139,10 @@ export class JobRegistry {
     if (t - job.lastSentAt >= this.intervalMs) {
       job.lastSentAt = t;
       job.pending = undefined;
+      // A late timer (the event loop stalled past its time, and this event came first) would
+      // otherwise send the next pending event too soon after this one.
+      if (job.timer) clearTimeout(job.timer);
+      job.timer = undefined;
       this.sink.progress(event);
       this.updateAggregate();
       return;

@@ -1,6 +1,6 @@
 // JobRegistry: one finished event per job, progress throttled to <= 10/s with the newest event
 // kept, cancellation within a second, failures carried as codes, the taskbar aggregate cleared.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AppError, CancelledError } from '../../../src/shared/errors';
 import type { JobOutcome, JobProgress, JobSpec } from '../../../src/shared/jobs';
 import { sleep } from '../../../src/main/core/abort';
@@ -62,6 +62,50 @@ describe('JobRegistry', () => {
     expect(mine.length).toBeLessThanOrEqual(Math.floor(spanMs / minGapMs) + 1);
     for (let i = 1; i < mine.length; i++) expect(mine[i].at - mine[i - 1].at).toBeGreaterThanOrEqual(minGapMs);
     expect(mine.at(-1)!.done).toBe(300);
+  });
+
+  it('a throttle timer that fires late never sends sooner than the interval after an event sent directly', async () => {
+    // The event loop can run a job's own timers before an overdue throttle timer: an event then
+    // goes out directly, and the stale timer must not send the next one right after it.
+    vi.useFakeTimers();
+    try {
+      let clock = 0;
+      const sent: { done: number; at: number }[] = [];
+      let report: (done: number) => void = () => {};
+      let finish: () => void = () => {};
+      const registry = new JobRegistry(
+        async (_spec, ctx) => {
+          report = (done) => ctx.onProgress({ stage: 'matte', done, total: 10 });
+          await new Promise<void>((resolve) => (finish = resolve));
+          return null;
+        },
+        { progress: (e) => sent.push({ done: e.done, at: clock }), finished: () => {} },
+        { now: () => clock },
+      );
+      registry.start(SPEC);
+      await vi.advanceTimersByTimeAsync(0); // the runner starts
+      report(1); // t = 0: sent at once
+      clock = 10;
+      report(2); // too soon: pending, a throttle timer due in 90 ms
+      // The job's own work is due first (80 ms), runs late, and reports twice: 150 ms after the
+      // last sent event (out directly), then 10 ms later (pending).
+      setTimeout(() => {
+        clock = 150;
+        report(3);
+        clock = 160;
+        report(4);
+      }, 80);
+      await vi.advanceTimersByTimeAsync(95); // both timers' times pass
+      expect(sent.map((e) => e.done)).toEqual([1, 3]);
+      clock = 250;
+      await vi.advanceTimersByTimeAsync(100);
+      expect(sent.map((e) => e.done)).toEqual([1, 3, 4]);
+      for (let i = 1; i < sent.length; i++) expect(sent[i].at - sent[i - 1].at).toBeGreaterThanOrEqual(100);
+      finish();
+      await vi.advanceTimersByTimeAsync(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('cancels within a second: one cancelled event, no progress after it, late cancels ignored', async () => {
