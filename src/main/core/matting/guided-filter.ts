@@ -87,18 +87,17 @@ function downsampleArea(src: Float32Array, width: number, height: number, s: num
 }
 
 /**
- * The fast guided filter (He & Sun 2015): a and b are solved on a grid `s` times coarser (guide
- * and input area-averaged, radius / s), their box means are enlarged bilinearly, and
+ * The fast guided filter (He & Sun 2015): a and b are solved on a grid `s` times coarser (the
+ * guide area-averaged there, radius / s), their box means are enlarged bilinearly, and
  * q = mean(a)·I + mean(b) uses the full-resolution guide, so edges still follow the image's own
- * pixels. About s² times less box filtering than guidedFilterGray. Output clamped to 0..1.
+ * pixels. About s² times less box filtering than guidedFilterGray. `smallP` is the input already
+ * on the coarse grid (ceil(width / s) x ceil(height / s)), e.g. a low-resolution mask resized
+ * there once. Output clamped to 0..1.
  */
-export function fastGuidedFilterGray(guide: Float32Array, p: Float32Array | ((w: number, h: number) => Float32Array), width: number, height: number, radiusPx: number, eps: number, s: number): Float32Array {
-  const full = (): Float32Array => (typeof p === 'function' ? p(width, height) : p);
-  if (s <= 1) return guidedFilterGray(guide, full(), width, height, radiusPx, eps);
+export function fastGuidedFilterGray(guide: Float32Array, smallP: Float32Array, width: number, height: number, radiusPx: number, eps: number, s: number): Float32Array {
   const small = downsampleArea(guide, width, height, s);
-  // p at the coarse grid: given as a function, it is made there directly (a mask resized once).
-  const smallP = typeof p === 'function' ? p(small.width, small.height) : downsampleArea(p, width, height, s).data;
   const { width: w, height: h } = small;
+  if (smallP.length !== w * h) throw new Error('fastGuidedFilterGray: input is not on the coarse grid');
   const r = Math.max(1, Math.round(radiusPx / s));
   const { meanA, meanB } = guidedCoefficients(small.data, smallP, w, h, r, eps, new Float32Array(w * h));
   // Bilinear enlargement of mean(a), mean(b) (pixel centres aligned), applied to the full guide.
@@ -157,8 +156,13 @@ export function upsampleMaskGuided(mask: Float32Array, maskW: number, maskH: num
   const { width, height } = image;
   if (width === maskW && height === maskH) return resizeFloatBilinear(mask, maskW, maskH, width, height);
   const r = options.radiusPx ?? defaultGuidedRadius(width, height, maskW, maskH);
-  const resized = (w: number, h: number): Float32Array => resizeFloatBilinear(mask, maskW, maskH, w, h);
-  const q = fastGuidedFilterGray(lumaOf(image), resized, width, height, r, options.eps ?? 1e-3, options.subsample ?? 1);
+  const eps = options.eps ?? 1e-3;
+  const s = options.subsample ?? 1;
+  const luma = lumaOf(image);
+  const q =
+    s <= 1
+      ? guidedFilterGray(luma, resizeFloatBilinear(mask, maskW, maskH, width, height), width, height, r, eps)
+      : fastGuidedFilterGray(luma, resizeFloatBilinear(mask, maskW, maskH, Math.ceil(width / s), Math.ceil(height / s)), width, height, r, eps, s);
   // The filter's linear model leaks a few percent of alpha into flat regions next to an edge;
   // summed over a whole background that costs more SAD than the edge gains. Snap the tails.
   const lo = options.snap ?? 0.04;

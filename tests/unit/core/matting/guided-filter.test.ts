@@ -34,18 +34,21 @@ describe('guided filter', () => {
   const up = resizeFloatBilinear(mask, mw, mh, W, H);
   const guide = lumaOf(image);
 
-  it('subsample 1 is the exact filter', () => {
-    expect(fastGuidedFilterGray(guide, up, W, H, 6, 1e-3, 1)).toEqual(guidedFilterGray(guide, up, W, H, 6, 1e-3));
+  it('subsample 1 is the exact filter on the bilinear upsample (tails snapped)', () => {
+    const want = guidedFilterGray(guide, up, W, H, 6, 1e-3).map((v) => (v < 0.04 ? 0 : v > 0.96 ? 1 : v));
+    expect(upsampleMaskGuided(mask, mw, mh, image, { radiusPx: 6, subsample: 1 })).toEqual(want);
   });
 
   it('the fast filter (subsample 2) stays close to the exact one, and as close to the true alpha', () => {
+    const smallP = resizeFloatBilinear(mask, mw, mh, W / 2, H / 2); // the mask resized to the coarse grid once
     for (const r of [3, 6]) {
       const exact = guidedFilterGray(guide, up, W, H, r, 1e-3);
-      const fast = fastGuidedFilterGray(guide, up, W, H, r, 1e-3, 2);
+      const fast = fastGuidedFilterGray(guide, smallP, W, H, r, 1e-3, 2);
       expect(sad(fast, exact) / (W * H)).toBeLessThan(0.005); // mean |difference| per pixel
       expect(sad(fast, alpha)).toBeLessThan(sad(exact, alpha) * 1.05);
       expect(fast).not.toEqual(exact); // it is a different computation
     }
+    expect(() => fastGuidedFilterGray(guide, up, W, H, 6, 1e-3, 2)).toThrow(/coarse grid/);
   });
 
   it('picks the coarser grid from the upsampling factor and keeps outputs in 0..1', () => {
