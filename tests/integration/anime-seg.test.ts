@@ -152,11 +152,6 @@ describe('anime-seg model', () => {
     const dir = await writeTinyAnimeSet();
     // 24 props over a character body (a band of alpha 1), 24 edge-anchored occluders over a full mask.
     const script = `
-import json, sys
-import numpy as np
-sys.path.insert(0, "training")
-import data as D
-part = D.split(D.load_dataset(sys.argv[1]), "train")
 rng, S, out = np.random.default_rng(5), 128, []
 for _ in range(24):
     canvas = np.full((S, S, 3), 0.5, np.float32)
@@ -174,7 +169,7 @@ for _ in range(24):
     out.append({**prop, "cut": int(cut.sum()), "cut_touches_edge": edges})
 print(json.dumps(out))
 `;
-    const rows = JSON.parse(execFileSync(PY, ['-c', script, dir], { encoding: 'utf8', cwd: REPO_ROOT })) as {
+    const rows = runOnTrainSplit(dir, script) as {
       shrunk: boolean; grew: number; painted_beyond_alpha: number; cut: number; cut_touches_edge: boolean;
     }[];
     expect(rows).toHaveLength(24);
@@ -190,11 +185,6 @@ print(json.dumps(out))
   it.skipIf(!hasTorch)('recipe v7: GIF frames keep their palette to the end; the film look and painted strokes change the picture, not its range', async () => {
     const dir = await writeTinyAnimeSet();
     const script = `
-import json, sys
-import numpy as np
-sys.path.insert(0, "training")
-import data as D
-part = D.split(D.load_dataset(sys.argv[1]), "train")
 rng, S, out = np.random.default_rng(11), 96, []
 yy, xx = np.mgrid[0:S, 0:S].astype(np.float32)
 smooth = np.stack([xx / S, yy / S, 0.5 + 0.3 * np.sin(xx / 7.0)], axis=2).astype(np.float32)  # thousands of colours
@@ -213,7 +203,7 @@ for _ in range(12):
     })
 print(json.dumps({"rows": out, "input_colours": int(len(np.unique((smooth * 255 + 0.5).astype(np.uint8).reshape(-1, 3), axis=0)))}))
 `;
-    const { rows, input_colours } = JSON.parse(execFileSync(PY, ['-c', script, dir], { encoding: 'utf8', cwd: REPO_ROOT })) as {
+    const { rows, input_colours } = runOnTrainSplit(dir, script) as {
       input_colours: number;
       rows: { gif_colours: number; film_range: number[]; film_change: number; stroke_share: number; stroke_in_fg_colour: boolean; strokes_range: number[] }[];
     };
@@ -284,6 +274,20 @@ print(json.dumps({"rows": out, "input_colours": int(len(np.unique((smooth * 255 
 });
 
 /** Largest absolute difference between two maps of the same length. */
+/**
+ * Runs a Python snippet against training/data.py with `D` (the module), `np` and `part` (the train
+ * split of the composite set in `dataDir`) defined; the snippet prints one JSON value, returned parsed.
+ */
+function runOnTrainSplit(dataDir: string, body: string): unknown {
+  const script = `import json, sys
+import numpy as np
+sys.path.insert(0, "training")
+import data as D
+part = D.split(D.load_dataset(sys.argv[1]), "train")
+${body}`;
+  return JSON.parse(execFileSync(PY, ['-c', script, dataDir], { encoding: 'utf8', cwd: REPO_ROOT }));
+}
+
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
