@@ -93,7 +93,8 @@ describe('anime-seg model', () => {
 
   it('extraSizes: the map is the mean of the main-size map and the other sizes\' maps resized to it', async () => {
     const { entry, path } = await testStore().defaultFor('anime-mask');
-    const at = (width: number, extraSizes?: number[]): ModelEntry => ({ ...entry, input: { ...entry.input, width, height: width, extraSizes } });
+    // Without the temperature, which acts on the averaged map (tested below).
+    const at = (width: number, extraSizes?: number[]): ModelEntry => ({ ...entry, input: { ...entry.input, width, height: width, extraSizes }, output: { ...entry.output, temperature: undefined } });
     const image = await decodeImage(await drawFixture(400, 300));
     const main = await runMaskModel(image, { entry: at(320), path }, { provider: 'cpu' });
     const small = await runMaskModel(image, { entry: at(192), path }, { provider: 'cpu' });
@@ -111,6 +112,25 @@ describe('anime-seg model', () => {
     expect(changed).toBeGreaterThan(0); // the second size really contributed
   });
 
+  it('output.temperature (calibrated below 1 on held-out composites) scales the averaged map: sigmoid(logit(p) / T)', async () => {
+    const { entry, path } = await testStore().defaultFor('anime-mask');
+    const T = entry.output.temperature;
+    expect(T).toBeGreaterThan(0);
+    expect(T).toBeLessThan(1);
+    const image = await decodeImage(await drawFixture(400, 300));
+    const scaled = await runMaskModel(image, { entry, path }, { provider: 'cpu' });
+    const plain = await runMaskModel(image, { entry: { ...entry, output: { ...entry.output, temperature: undefined } }, path }, { provider: 'cpu' });
+    let maxDiff = 0;
+    let moved = 0;
+    for (let i = 0; i < plain.mask.length; i++) {
+      const p = Math.min(1 - 1e-6, Math.max(1e-6, plain.mask[i]));
+      maxDiff = Math.max(maxDiff, Math.abs(scaled.mask[i] - 1 / (1 + Math.pow((1 - p) / p, 1 / T!))));
+      if (Math.abs(scaled.mask[i] - plain.mask[i]) > 0.01) moved++;
+    }
+    expect(maxDiff).toBeLessThan(1e-6);
+    expect(moved).toBeGreaterThan(0);
+  });
+
   it.skipIf(!hasTorch)('TypeScript engine mask equals the PyTorch model within 1e-3', async () => {
     const found = await testStore().defaultFor('anime-mask');
     // One size only: the PyTorch side does not resample (extra sizes are checked above, engine-side).
@@ -126,7 +146,8 @@ describe('anime-seg model', () => {
     const ts = await runMaskModel(await decodeImage(fixture), { entry, path }, { provider: 'cpu' });
     expect([ts.width, ts.height]).toEqual([w, h]);
     const outFile = join(dir, 'torch.f32');
-    execFileSync(PY, [join(REPO_ROOT, 'training/infer.py'), '--weights', path, '--image', fixture, '--out', outFile, ...(entry.input.flipAverage ? ['--flip'] : [])], { stdio: 'pipe' });
+    const post = [...(entry.input.flipAverage ? ['--flip'] : []), ...(entry.output.temperature !== undefined ? ['--temperature', String(entry.output.temperature)] : [])];
+    execFileSync(PY, [join(REPO_ROOT, 'training/infer.py'), '--weights', path, '--image', fixture, '--out', outFile, ...post], { stdio: 'pipe' });
     const buf = readFileSync(outFile);
     const torchMask = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
     expect(torchMask.length).toBe(w * h);

@@ -52,6 +52,11 @@ export interface ModelOutput {
   layout?: 'NCHW' | 'NHWC';
   decode: 'probability' | 'logit' | 'softmax-logits' | 'yunet' | 'landmarks';
   channel?: number;
+  /**
+   * Mask models: temperature scaling of the final (averaged) probability map, p -> sigmoid(logit(p) / T).
+   * Below 1 it makes the map more decisive; the value is calibrated on held-out data, never on eval.
+   */
+  temperature?: number;
   strides?: number[];
   points?: number;
   chinIndex?: number;
@@ -126,6 +131,7 @@ export function parseModelEntry(raw: unknown, origin: string): ModelEntry {
   if (!['stretch', 'letterbox-center', 'letterbox-topleft'].includes(pre.resize)) fail('"preprocess.resize" is unknown');
   const output = { ...(r.output ?? {}) } as ModelOutput;
   if (!['probability', 'logit', 'softmax-logits', 'yunet', 'landmarks'].includes(output.decode)) fail('"output.decode" is unknown');
+  if (output.temperature !== undefined && !(typeof output.temperature === 'number' && output.temperature > 0 && Number.isFinite(output.temperature))) fail('"output.temperature" must be a positive number');
   return {
     id: r.id,
     name: typeof r.name === 'string' ? r.name : r.id,

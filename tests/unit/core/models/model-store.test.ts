@@ -101,6 +101,15 @@ describe('ModelStore', () => {
     }
   });
 
+  it('output.temperature: a positive number or absent, else MODEL_INVALID naming the field', () => {
+    const base = { id: 'ms', task: 'anime-mask', file: 'ms.onnx', input: { width: 320, height: 320 } };
+    expect(parseModelEntry({ ...base, output: { decode: 'probability', temperature: 0.75 } }, 'ms.model.json').output.temperature).toBe(0.75);
+    expect(parseModelEntry({ ...base, output: { decode: 'probability' } }, 'ms.model.json').output.temperature).toBeUndefined();
+    for (const temperature of [0, -1, '0.75', Number.POSITIVE_INFINITY]) {
+      expect(() => parseModelEntry({ ...base, output: { decode: 'probability', temperature } }, 'ms.model.json')).toThrow('output.temperature');
+    }
+  });
+
   it('flops and params: positive integers or absent, else MODEL_INVALID naming the field', () => {
     const base = { id: 'ms', task: 'anime-mask', file: 'ms.onnx', input: { width: 320, height: 320 }, output: { decode: 'probability' } };
     const ok = parseModelEntry({ ...base, flops: 185007872, params: 106401 }, 'ms.model.json');
