@@ -243,6 +243,51 @@ print(json.dumps({"rows": out, "input_colours": int(len(np.unique((smooth * 255 
     expect(rows.some((r) => r.stroke_in_fg_colour)).toBe(true); // some strokes take the character's colour
   }, 120_000);
 
+  it.skipIf(!hasTorch)('recipe v8: a lineless sprite loses its dark contour; its alpha and the colours inside stay as they were', async () => {
+    const dir = await writeTinyAnimeSet();
+    // A drawn sprite: a light disc with a 3 px dark contour, soft (anti-aliased) at its edge.
+    const script = `
+S, R = 120, 50.0
+yy, xx = np.mgrid[0:S, 0:S].astype(np.float32)
+r = np.hypot(xx - S / 2, yy - S / 2)
+a = np.clip(R - r + 0.5, 0, 1).astype(np.float32)
+straight = np.where((r > R - 3)[..., None], np.float32([0.1, 0.05, 0.1]), np.float32([0.9, 0.7, 0.6])).astype(np.float32)
+rgb = straight * a[..., None]
+out = []
+for seed in range(6):
+    rng = np.random.default_rng(seed)
+    d = int(np.random.default_rng(seed).integers(1, 4))  # the band width _lineless draws first
+    new = D._lineless(rgb.copy(), a, rng)
+    ring = (r > R - 3) & (r < R - 1) & (a > 0.98)  # the contour, inside the soft edge
+    inner = r < R - 8
+    lum = lambda x: float((x / np.maximum(a[..., None], 1e-3))[ring].mean())
+    out.append({"d": d, "ring_before": lum(rgb), "ring_after": lum(new),
+                "inner_change": float(np.abs(new - rgb)[inner].max()),
+                "premultiplied_ok": bool((new <= a[..., None] + 1e-6).all()),
+                "outside_zero": float(np.abs(new[a == 0]).max())})
+same = True  # v8 composites (shots and wide frames) come out the same from the same seed
+for seed in range(8):
+    i0, m0 = D.make_sample(part, 96, np.random.default_rng(seed), "v8")
+    i1, m1 = D.make_sample(part, 96, np.random.default_rng(seed), "v8")
+    same &= bool(np.array_equal(i0, i1) and np.array_equal(m0, m1) and 0 <= m0.min() and m0.max() <= 1)
+print(json.dumps({"rows": out, "reproducible": same}))
+`;
+    const { rows, reproducible } = runOnTrainSplit(dir, script) as {
+      reproducible: boolean;
+      rows: { d: number; ring_before: number; ring_after: number; inner_change: number; premultiplied_ok: boolean; outside_zero: number }[];
+    };
+    expect(reproducible).toBe(true);
+    for (const row of rows) {
+      expect(row.ring_before).toBeLessThan(0.15); // the contour was dark...
+      if (row.d === 3) expect(row.ring_after).toBeGreaterThan(0.6); // ... a 3-px band takes the light fill all across it
+      else expect(row.ring_after).toBeGreaterThan(row.ring_before + 0.1 * row.d); // a narrower band lightens its outer part
+      expect(row.inner_change).toBe(0); // the inside is untouched
+      expect(row.premultiplied_ok).toBe(true);
+      expect(row.outside_zero).toBe(0);
+    }
+    expect(new Set(rows.map((r) => r.d)).size).toBeGreaterThan(1);
+  }, 120_000);
+
   it.skipIf(!hasTorch)('a net widened with --extra starts as the shipped one: train (lr 0), export, same engine mask', async () => {
     const { entry, path } = await testStore().defaultFor('anime-mask');
     const dir = await writeTinyAnimeSet();
