@@ -112,7 +112,7 @@ describe('anime-seg model', () => {
     expect(changed).toBeGreaterThan(0); // the second size really contributed
   });
 
-  it('output.temperature (calibrated below 1 on held-out composites) scales the averaged map: sigmoid(logit(p) / T)', async () => {
+  it('output.temperature (calibrated below 1 on held-out composites) scales the averaged map: sigmoid(logit(p) / T), unless the caller opts out', async () => {
     const { entry, path } = await testStore().defaultFor('anime-mask');
     const T = entry.output.temperature;
     expect(T).toBeGreaterThan(0);
@@ -129,6 +129,9 @@ describe('anime-seg model', () => {
     }
     expect(maxDiff).toBeLessThan(1e-6);
     expect(moved).toBeGreaterThan(0);
+    // Stickers ask for the map without it (their own stretch was tuned on that map).
+    const unscaled = await runMaskModel(image, { entry, path }, { provider: 'cpu' }, { applyTemperature: false });
+    expect(maxAbsDiff(unscaled.mask, plain.mask)).toBe(0);
   });
 
   it.skipIf(!hasTorch)('TypeScript engine mask equals the PyTorch model within 1e-3', async () => {

@@ -31,15 +31,25 @@ export function modelInputSize(entry: ModelEntry, imageW: number, imageH: number
   return { width: round(imageW), height: round(imageH) };
 }
 
+/** Options of runMaskModel. */
+export interface MaskRunOptions {
+  /**
+   * Apply the manifest's `output.temperature` (default true). Stickers pass false: their own
+   * probability stretch (make-sticker.ts) was tuned on the map without it.
+   */
+  applyTemperature?: boolean;
+}
+
 /**
  * Runs a mask model on the image and returns its foreground probability map, at the model's main
  * input size. With `input.extraSizes` the model also runs at those long sides and the maps are
- * averaged (each resized bilinearly to the main map first).
+ * averaged (each resized bilinearly to the main map first); then the manifest's temperature, if any.
  */
 export async function runMaskModel(
   image: RgbaImage,
   model: { entry: ModelEntry; path: string },
   sessionOptions: SessionOptions = {},
+  options: MaskRunOptions = {},
 ): Promise<MaskResult> {
   const { entry, path } = model;
   if (entry.task !== 'person-mask' && entry.task !== 'anime-mask') {
@@ -60,7 +70,8 @@ export async function runMaskModel(
     main.inferenceMs += other.inferenceMs;
   }
   if (extra.length > 0) for (let i = 0; i < main.mask.length; i++) main.mask[i] /= extra.length + 1;
-  if (entry.output.temperature !== undefined && entry.output.temperature !== 1) applyTemperature(main.mask, entry.output.temperature);
+  const temperature = options.applyTemperature === false ? undefined : entry.output.temperature;
+  if (temperature !== undefined && temperature !== 1) applyTemperature(main.mask, temperature);
   return { mask: main.mask, width: main.width, height: main.height, provider: loaded.provider, timings: { preprocessMs: main.preprocessMs, inferenceMs: main.inferenceMs } };
 }
 
