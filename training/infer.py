@@ -43,8 +43,8 @@ def main():
         if a.flip:
             prob = 0.5 * (prob + torch.flip(torch.sigmoid(net(torch.flip(x, dims=[3]))), dims=[3]))
         if a.temperature != 1.0:
-            p = prob.clamp(1e-6, 1 - 1e-6)
-            prob = torch.sigmoid(torch.log(p / (1 - p)) / a.temperature)
+            q = prob.clamp(1e-6, 1 - 1e-6)
+            prob = torch.sigmoid(torch.log(q / (1 - q)) / a.temperature)
         prob = prob[0, 0].numpy().astype("<f4")
     prob.tofile(a.out)
     print(json.dumps({"width": w, "height": h}))
