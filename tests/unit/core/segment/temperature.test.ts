@@ -19,6 +19,20 @@ describe('applyTemperature', () => {
     });
   });
 
+  it('stays within 2e-7 of the formula over the whole range (it reads a sampled curve)', () => {
+    const n = 100_000;
+    const map = new Float32Array(n);
+    for (let i = 0; i < n; i++) map[i] = (i + 0.37) / n;
+    const input = Float32Array.from(map);
+    applyTemperature(map, 0.75);
+    let maxErr = 0;
+    for (let i = 0; i < n; i++) {
+      const p = Math.min(1 - 1e-6, Math.max(1e-6, input[i]));
+      maxErr = Math.max(maxErr, Math.abs(map[i] - sigmoid(logit(p) / 0.75)));
+    }
+    expect(maxErr).toBeLessThan(2e-7);
+  });
+
   it('T above 1 softens, T = 1 is the identity, and 0 / 1 stay finite', () => {
     const soft = Float32Array.from([0.1, 0.9]);
     applyTemperature(soft, 2);
