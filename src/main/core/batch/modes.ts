@@ -19,7 +19,6 @@ import type { RefinePool } from './refine-pool';
 import type { BatchFormat, BatchModeId, BatchOptions } from './types';
 import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../shared/media';
 
-
 /** What a mode's stages get: the resolved options, the env (threads set per batch) and the refine pool. */
 export interface ModeContext {
   options: Required<Pick<BatchOptions, 'mode'>> & BatchOptions & { background: Background; refine: RefineMode; format: BatchFormat };

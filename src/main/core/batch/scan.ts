@@ -3,6 +3,7 @@
 // folder, symlinked folders not followed (no cycles). Deterministic order. Core (no electron).
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
+import { extensionOf } from '../../../shared/media';
 import type { BatchItem } from './types';
 
 /** File and folder names that are never inputs (OS metadata, recycle bins). Compared lower-case. */
@@ -95,9 +96,7 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
       // A symlink to a file is taken; a symlink to a folder is not followed (cycles, surprises).
       const info = link.isSymbolicLink() ? await stat(path).catch(() => undefined) : link;
       if (!info?.isFile()) continue;
-      const dot = name.lastIndexOf('.');
-      const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
-      if (!extensions.has(ext)) continue;
+      if (!extensions.has(extensionOf(name))) continue;
       const real = await realOrResolved(path);
       if (seen.has(real)) continue;
       seen.add(real);

@@ -42,6 +42,34 @@ export function cropRgba(image: RgbaImage, x: number, y: number, width: number, 
   return { data: out, width, height };
 }
 
+/** Bilinear sampling along one axis: for each output index, two source cells and the weight of the second. */
+export interface BilinearTaps {
+  i0: Int32Array;
+  i1: Int32Array;
+  w: Float64Array;
+}
+
+/**
+ * Taps for enlarging `cells` source cells by an integer-like `factor` to `n` outputs, pixel centres
+ * aligned: output i reads source coordinate (i + 0.5) / factor − 0.5, clamped to the grid (past its
+ * last cell both taps are that cell). Coarse-grid matting passes (foreground estimation, the fast
+ * guided filter) compute these once per axis instead of per pixel.
+ */
+export function bilinearTaps(n: number, cells: number, factor: number): BilinearTaps {
+  const i0 = new Int32Array(n);
+  const i1 = new Int32Array(n);
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let f = (i + 0.5) / factor - 0.5;
+    if (f < 0) f = 0;
+    const c = Math.min(cells - 1, f | 0);
+    i0[i] = c;
+    i1[i] = Math.min(cells - 1, c + 1);
+    w[i] = f - c;
+  }
+  return { i0, i1, w };
+}
+
 /**
  * Bilinear resize of a single-channel float map (pixel centres aligned, as in OpenCV's
  * INTER_LINEAR and sharp's linear kernel for upsampling).

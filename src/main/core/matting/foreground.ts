@@ -3,6 +3,7 @@
 // twice (large, then 3 px radius). Removes the old background's colour from hair and edges.
 // Core, typed arrays only.
 import type { RgbaImage } from '../image/decode';
+import { bilinearTaps } from '../image/resize';
 import { boxMean } from './box-filter';
 
 /** Options of estimateForeground. */
@@ -137,29 +138,19 @@ export function estimateForeground(image: RgbaImage, alpha: Float32Array, option
   const f1 = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
   const bh = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
   const sample = new Float32Array(7);
-  // Bilinear sampling of the coarse grid: each column's two cells and weight, computed once.
-  const colX0 = new Int32Array(W);
-  const colX1 = new Int32Array(W);
-  const colWx = new Float64Array(W);
-  for (let x = 0; x < W; x++) {
-    let fx = (x + 0.5) / factor - 0.5;
-    if (fx < 0) fx = 0;
-    colX0[x] = Math.min(lw - 1, fx | 0);
-    colX1[x] = Math.min(lw - 1, colX0[x] + 1);
-    colWx[x] = fx - colX0[x];
-  }
+  // Bilinear sampling of the coarse grid, each column's and row's taps computed once.
+  const cols = bilinearTaps(W, lw, factor);
+  const rows = bilinearTaps(H, lh, factor);
   for (let y = 0; y < H; y++) {
-    let fy = (y + 0.5) / factor - 0.5;
-    if (fy < 0) fy = 0;
-    const y0 = Math.min(lh - 1, fy | 0);
-    const y1 = Math.min(lh - 1, y0 + 1);
-    const wy = fy - y0;
+    const y0 = rows.i0[y];
+    const y1 = rows.i1[y];
+    const wy = rows.w[y];
     for (let x = 0; x < W; x++) {
       const i = y * W + x;
       if (!inReach[i]) continue;
-      const x0 = colX0[x];
-      const x1 = colX1[x];
-      const wx = colWx[x];
+      const x0 = cols.i0[x];
+      const x1 = cols.i1[x];
+      const wx = cols.w[x];
       const l00 = y0 * lw + x0, l01 = y0 * lw + x1, l10 = y1 * lw + x0, l11 = y1 * lw + x1;
       for (let c = 0; c < 7; c++) {
         const p = blurred[c];

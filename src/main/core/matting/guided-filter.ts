@@ -1,7 +1,7 @@
 // Edge-aware upsampling of a low-resolution mask with a guided filter (He, Sun, Tang 2013)
 // against the full-resolution image. Pure typed-array code; the `fast` refine mode.
 import type { RgbaImage } from '../image/decode';
-import { resizeFloatBilinear } from '../image/resize';
+import { bilinearTaps, resizeFloatBilinear } from '../image/resize';
 import { boxMean } from './box-filter';
 
 /** Options of the guided filter; radius in full-resolution pixels, eps on intensities in 0..1. */
@@ -102,25 +102,16 @@ export function fastGuidedFilterGray(guide: Float32Array, smallP: Float32Array, 
   const { meanA, meanB } = guidedCoefficients(small.data, smallP, w, h, r, eps, new Float32Array(w * h));
   // Bilinear enlargement of mean(a), mean(b) (pixel centres aligned), applied to the full guide.
   const q = new Float32Array(width * height);
-  const x0s = new Int32Array(width);
-  const x1s = new Int32Array(width);
-  const wxs = new Float64Array(width);
-  for (let x = 0; x < width; x++) {
-    const fx = Math.min(w - 1, Math.max(0, (x + 0.5) / s - 0.5));
-    x0s[x] = fx | 0;
-    x1s[x] = Math.min(w - 1, x0s[x] + 1);
-    wxs[x] = fx - x0s[x];
-  }
+  const cols = bilinearTaps(width, w, s);
+  const rows = bilinearTaps(height, h, s);
   for (let y = 0; y < height; y++) {
-    const fy = Math.min(h - 1, Math.max(0, (y + 0.5) / s - 0.5));
-    const y0 = fy | 0;
-    const r0 = y0 * w;
-    const r1 = Math.min(h - 1, y0 + 1) * w;
-    const wy = fy - y0;
+    const r0 = rows.i0[y] * w;
+    const r1 = rows.i1[y] * w;
+    const wy = rows.w[y];
     for (let x = 0, i = y * width; x < width; x++, i++) {
-      const x0 = x0s[x];
-      const x1 = x1s[x];
-      const wx = wxs[x];
+      const x0 = cols.i0[x];
+      const x1 = cols.i1[x];
+      const wx = cols.w[x];
       const aTop = meanA[r0 + x0] + (meanA[r0 + x1] - meanA[r0 + x0]) * wx;
       const aBot = meanA[r1 + x0] + (meanA[r1 + x1] - meanA[r1 + x0]) * wx;
       const bTop = meanB[r0 + x0] + (meanB[r0 + x1] - meanB[r0 + x0]) * wx;
