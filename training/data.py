@@ -169,9 +169,10 @@ HELDOUT_SEED = 4242
 MAX_UPSCALE = 1.2
 
 
-def _transform_sprite(rgba: np.ndarray, scale: float, rng, rotate: tuple, jitter: tuple):
-    """Resampled (premultiplied), maybe mirrored, rotated (probability, max degrees) and colour-jittered
-    (probability, strength) sprite: (premultiplied rgb float HxWx3, alpha float HxW)."""
+def _transform_sprite(rgba: np.ndarray, scale: float, rng, rotate: tuple, jitter: tuple, lineless: float = 0.0):
+    """Resampled (premultiplied), maybe mirrored, rotated (probability, max degrees), colour-jittered
+    (probability, strength) and, with probability `lineless` (recipe v8), stripped of its contour line:
+    (premultiplied rgb float HxWx3, alpha float HxW). Without `lineless` nothing more is drawn from rng."""
     h, w = rgba.shape[:2]
     nw, nh = max(2, int(round(w * scale))), max(2, int(round(h * scale)))
     im = Image.fromarray(rgba, "RGBA").convert("RGBa")  # premultiplied: resample colour and alpha together
@@ -187,6 +188,8 @@ def _transform_sprite(rgba: np.ndarray, scale: float, rng, rotate: tuple, jitter
     if rng.random() < jitter[0]:
         straight = np.where(a[..., None] > 1e-3, rgb / np.maximum(a[..., None], 1e-3), 0.0)
         rgb = _jitter_rgb(np.clip(straight, 0, 1), rng, jitter[1]) * a[..., None]
+    if lineless and rng.random() < lineless:
+        rgb = _lineless(rgb, a, rng)
     return rgb, a
 
 
@@ -235,9 +238,7 @@ def _place_fg(item, S: int, rng, recipe: str = "v1"):
         target_h = rng.uniform(*rc["closeup_h"]) * S  # close-up: part of the character leaves the frame
     else:
         target_h = rng.uniform(0.2, 0.4) * S  # small, distant
-    rgb, a = _transform_sprite(rgba, target_h / h, rng, rotate=(0.5, 12.0), jitter=(0.8, 1.0))
-    if rc.get("lineless") and rng.random() < rc["lineless"]:  # (v1..v7 draw nothing here)
-        rgb = _lineless(rgb, a, rng)
+    rgb, a = _transform_sprite(rgba, target_h / h, rng, rotate=(0.5, 12.0), jitter=(0.8, 1.0), lineless=rc.get("lineless", 0.0))
     nh, nw = a.shape
     # position: bottom-cut sprites keep their cut edge outside the frame
     cut = item["cut"]
@@ -581,9 +582,7 @@ def _shot_sample(part, S: int, rng, rc: dict):
     for j, item in enumerate(items):
         h = item["rgba"].shape[0]
         scale = u * k * (1.0 if j == 0 else h0 / h * rng.uniform(0.8, 1.2))
-        rgb, a = _transform_sprite(item["rgba"], scale, rng, rotate=(0.4, 10.0), jitter=(0.6, 0.7))
-        if rc.get("lineless") and rng.random() < rc["lineless"]:
-            rgb = _lineless(rgb, a, rng)
+        rgb, a = _transform_sprite(item["rgba"], scale, rng, rotate=(0.4, 10.0), jitter=(0.6, 0.7), lineless=rc.get("lineless", 0.0))
         nh, nw = a.shape
         if len(items) == 1:
             x = int(round(Sc / 2 - nw / 2 + rng.uniform(-0.25, 0.25) * Sc))
