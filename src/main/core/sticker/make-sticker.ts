@@ -205,10 +205,10 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   }
   throwIfAborted(signal);
   const t3 = performance.now();
-  const prepared = restabilize({ info, plan, modelId: model.entry.id, modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas: rawAlphas, cuts, repeatedFrames, timings }, stability);
+  const alphas = smoothAlphaSequence(rawAlphas, stability, cuts, frames);
   timings.smoothMs = performance.now() - t3;
   timings.totalMs = performance.now() - t0;
-  return prepared;
+  return { info, plan, modelId: model.entry.id, modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, timings };
 }
 
 /**
@@ -216,8 +216,7 @@ export async function prepareSticker(input: string, options: StickerOptions, env
  * scene cuts do not depend on it, so only the smoothing of the raw alphas is redone.
  */
 export function restabilize(prepared: PreparedSticker, stability: number): PreparedSticker {
-  const s = clamp01(stability, 0.5, 'stability');
-  return { ...prepared, alphas: smoothAlphaSequence(prepared.rawAlphas, s, prepared.cuts, prepared.frames) };
+  return { ...prepared, alphas: smoothAlphaSequence(prepared.rawAlphas, clamp01(stability, 0.5, 'stability'), prepared.cuts, prepared.frames) };
 }
 
 interface RenderKnobs {
