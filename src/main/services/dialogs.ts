@@ -11,7 +11,7 @@ import { FILTER_EXTENSIONS } from '../engine/api/files';
 function electronFilters(filter: FileFilter): ElectronFilter[] {
   if (filter === 'any') return [];
   const names: Record<Exclude<FileFilter, 'any'>, string> = { images: 'Images', videos: 'Videos', media: 'Images and videos' };
-  return [{ name: names[filter], extensions: FILTER_EXTENSIONS[filter].map((e) => e.slice(1)) }];
+  return [{ name: names[filter], extensions: [...FILTER_EXTENSIONS[filter]] }];
 }
 
 /** PlatformServices on Electron; dialogs are modal to the focused window. */

@@ -2,21 +2,19 @@
 // manager and the clipboard (the last three through PlatformServices). Main process; Node only.
 import { randomUUID } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { AppApi, FileFilter } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
-import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../shared/media';
+import { hasExtension, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../shared/media';
 import { writeFileAtomic } from '../../core/io/atomic-write';
 import type { ApiDeps } from './deps';
 import { expectObject, expectOneOf, expectString, expectStringArray } from './validate';
 
-const dotted = (exts: readonly string[]): string[] => exts.map((e) => `.${e}`);
-
-/** File extensions (lower case, with dot) each filter accepts (shared/media). */
+/** File extensions (lower case, no dot) each filter accepts (shared/media). */
 export const FILTER_EXTENSIONS: Record<FileFilter, readonly string[]> = {
-  images: dotted(IMAGE_EXTENSIONS),
-  videos: dotted(VIDEO_EXTENSIONS),
-  media: dotted([...new Set([...IMAGE_EXTENSIONS, ...VIDEO_EXTENSIONS])]),
+  images: IMAGE_EXTENSIONS,
+  videos: VIDEO_EXTENSIONS,
+  media: [...new Set([...IMAGE_EXTENSIONS, ...VIDEO_EXTENSIONS])],
   any: [],
 };
 
@@ -39,7 +37,7 @@ export async function writeImport(tempDir: string, name: string, bytes: Uint8Arr
 }
 
 function matches(path: string, filter: FileFilter): boolean {
-  return filter === 'any' || FILTER_EXTENSIONS[filter].includes(extname(path).toLowerCase());
+  return filter === 'any' || hasExtension(path, FILTER_EXTENSIONS[filter]);
 }
 
 async function expandOne(path: string, filter: FileFilter, recursive: boolean, out: string[], depth: number): Promise<void> {
