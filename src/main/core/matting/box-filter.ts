@@ -37,6 +37,7 @@ export function boxMean(src: Float32Array, width: number, height: number, r: num
   }
   // Vertical pass: running sums down each column, processed row-wise for cache friendliness.
   const colSum = new Float64Array(width);
+  const zeros = new Float32Array(width);
   const bottom0 = Math.min(r, height - 1);
   for (let y = 0; y <= bottom0; y++) {
     const row = y * width;
@@ -47,30 +48,14 @@ export function boxMean(src: Float32Array, width: number, height: number, r: num
     const bottom = y + r;
     const inv = 1 / (Math.min(height - 1, bottom) - Math.max(0, top) + 1);
     const row = y * width;
-    const add = (bottom + 1) * width;
-    const sub = top * width;
-    // One sweep per row: write the mean, then slide the column sums (add before subtract, as
-    // the sums were always updated).
-    if (bottom + 1 < height && top >= 0) {
-      for (let x = 0; x < width; x++) {
-        const c = colSum[x];
-        out[row + x] = c * inv;
-        colSum[x] = c + scratch[add + x] - scratch[sub + x];
-      }
-    } else if (bottom + 1 < height) {
-      for (let x = 0; x < width; x++) {
-        const c = colSum[x];
-        out[row + x] = c * inv;
-        colSum[x] = c + scratch[add + x];
-      }
-    } else if (top >= 0) {
-      for (let x = 0; x < width; x++) {
-        const c = colSum[x];
-        out[row + x] = c * inv;
-        colSum[x] = c - scratch[sub + x];
-      }
-    } else {
-      for (let x = 0; x < width; x++) out[row + x] = colSum[x] * inv;
+    // One sweep per row: write the mean, then slide the column sums (a row outside the image
+    // adds or removes zeros, which leaves a sum exactly as it was).
+    const addRow = bottom + 1 < height ? scratch.subarray((bottom + 1) * width, (bottom + 2) * width) : zeros;
+    const subRow = top >= 0 ? scratch.subarray(top * width, (top + 1) * width) : zeros;
+    for (let x = 0; x < width; x++) {
+      const c = colSum[x];
+      out[row + x] = c * inv;
+      colSum[x] = c + addRow[x] - subRow[x];
     }
   }
   return out;
