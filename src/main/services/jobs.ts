@@ -149,15 +149,26 @@ export class JobRegistry {
     }
     // Too soon: keep only the newest event and send it when the interval is up.
     job.pending = event;
-    job.timer ??= setTimeout(() => {
+    if (!job.timer) this.sendPendingLater(id, job, this.intervalMs - (t - job.lastSentAt));
+  }
+
+  /**
+   * Sends the job's pending event after `delayMs`. Timers keep whole milliseconds and may fire up to
+   * one early: then the timer is set again for the rest, so events are never closer than the interval.
+   */
+  private sendPendingLater(id: JobId, job: RunningJob, delayMs: number): void {
+    job.timer = setTimeout(() => {
       job.timer = undefined;
       if (!job.pending || !this.jobs.has(id)) return;
-      job.lastSentAt = this.now();
+      const t = this.now();
+      const rest = this.intervalMs - (t - job.lastSentAt);
+      if (rest > 0) return this.sendPendingLater(id, job, rest);
+      job.lastSentAt = t;
       const pending = job.pending;
       job.pending = undefined;
       this.sink.progress(pending);
       this.updateAggregate();
-    }, Math.max(0, this.intervalMs - (t - job.lastSentAt)));
+    }, Math.max(0, delayMs));
   }
 
   private finish(id: JobId, job: RunningJob, outcome: JobOutcome): void {
