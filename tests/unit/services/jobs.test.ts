@@ -31,6 +31,34 @@ function setup(run: JobRunner) {
   return { registry, progress, finished, aggregate, logs, until };
 }
 
+/**
+ * A registry on fake timers whose clock the test sets (`clock`), running one job that reports
+ * progress when the test calls `report`; `sent` holds the progress events with the clock at sending.
+ */
+async function withFakeClock(body: (t: { clock: number; sent: { done: number; at: number }[]; report: (done: number) => void }) => Promise<void>): Promise<void> {
+  vi.useFakeTimers();
+  try {
+    let finish: () => void = () => {};
+    const t = { clock: 0, sent: [] as { done: number; at: number }[], report: (_done: number): void => {} };
+    const registry = new JobRegistry(
+      async (_spec, ctx) => {
+        t.report = (done) => ctx.onProgress({ stage: 'matte', done, total: 10 });
+        await new Promise<void>((resolve) => (finish = resolve));
+        return null;
+      },
+      { progress: (e) => t.sent.push({ done: e.done, at: t.clock }), finished: () => {} },
+      { now: () => t.clock },
+    );
+    registry.start(SPEC);
+    await vi.advanceTimersByTimeAsync(0); // the runner starts
+    await body(t);
+    finish();
+    await vi.advanceTimersByTimeAsync(0);
+  } finally {
+    vi.useRealTimers();
+  }
+}
+
 describe('JobRegistry', () => {
   it('returns an id at once and ends a job with exactly one done event carrying the result', async () => {
     const t = setup(async (_spec, ctx) => {
@@ -73,79 +101,39 @@ describe('JobRegistry', () => {
   it('a throttle timer that fires late never sends sooner than the interval after an event sent directly', async () => {
     // The event loop can run a job's own timers before an overdue throttle timer: an event then
     // goes out directly, and the stale timer must not send the next one right after it.
-    vi.useFakeTimers();
-    try {
-      let clock = 0;
-      const sent: { done: number; at: number }[] = [];
-      let report: (done: number) => void = () => {};
-      let finish: () => void = () => {};
-      const registry = new JobRegistry(
-        async (_spec, ctx) => {
-          report = (done) => ctx.onProgress({ stage: 'matte', done, total: 10 });
-          await new Promise<void>((resolve) => (finish = resolve));
-          return null;
-        },
-        { progress: (e) => sent.push({ done: e.done, at: clock }), finished: () => {} },
-        { now: () => clock },
-      );
-      registry.start(SPEC);
-      await vi.advanceTimersByTimeAsync(0); // the runner starts
-      report(1); // t = 0: sent at once
-      clock = 10;
-      report(2); // too soon: pending, a throttle timer due in 90 ms
+    await withFakeClock(async (t) => {
+      t.report(1); // t = 0: sent at once
+      t.clock = 10;
+      t.report(2); // too soon: pending, a throttle timer due in 90 ms
       // The job's own work is due first (80 ms), runs late, and reports twice: 150 ms after the
       // last sent event (out directly), then 10 ms later (pending).
       setTimeout(() => {
-        clock = 150;
-        report(3);
-        clock = 160;
-        report(4);
+        t.clock = 150;
+        t.report(3);
+        t.clock = 160;
+        t.report(4);
       }, 80);
       await vi.advanceTimersByTimeAsync(95); // both timers' times pass
-      expect(sent.map((e) => e.done)).toEqual([1, 3]);
-      clock = 250;
+      expect(t.sent.map((e) => e.done)).toEqual([1, 3]);
+      t.clock = 250;
       await vi.advanceTimersByTimeAsync(100);
-      expect(sent.map((e) => e.done)).toEqual([1, 3, 4]);
-      for (let i = 1; i < sent.length; i++) expect(sent[i].at - sent[i - 1].at).toBeGreaterThanOrEqual(100);
-      finish();
-      await vi.advanceTimersByTimeAsync(0);
-    } finally {
-      vi.useRealTimers();
-    }
+      expect(t.sent.map((e) => e.done)).toEqual([1, 3, 4]);
+      for (let i = 1; i < t.sent.length; i++) expect(t.sent[i].at - t.sent[i - 1].at).toBeGreaterThanOrEqual(100);
+    });
   });
 
   it('a throttle timer that fires early (whole-millisecond timers) waits out the rest of the interval', async () => {
-    vi.useFakeTimers();
-    try {
-      let clock = 0;
-      const sent: { done: number; at: number }[] = [];
-      let report: (done: number) => void = () => {};
-      let finish: () => void = () => {};
-      const registry = new JobRegistry(
-        async (_spec, ctx) => {
-          report = (done) => ctx.onProgress({ stage: 'matte', done, total: 10 });
-          await new Promise<void>((resolve) => (finish = resolve));
-          return null;
-        },
-        { progress: (e) => sent.push({ done: e.done, at: clock }), finished: () => {} },
-        { now: () => clock },
-      );
-      registry.start(SPEC);
-      await vi.advanceTimersByTimeAsync(0);
-      report(1); // t = 0: sent at once
-      clock = 10;
-      report(2); // pending, a timer due in 90 ms
-      clock = 99.4; // the timer fires while the registry's clock is 0.6 ms short of the interval
+    await withFakeClock(async (t) => {
+      t.report(1); // t = 0: sent at once
+      t.clock = 10;
+      t.report(2); // pending, a timer due in 90 ms
+      t.clock = 99.4; // the timer fires while the registry's clock is 0.6 ms short of the interval
       await vi.advanceTimersByTimeAsync(90);
-      expect(sent.map((e) => e.done)).toEqual([1]);
-      clock = 100;
+      expect(t.sent.map((e) => e.done)).toEqual([1]);
+      t.clock = 100;
       await vi.advanceTimersByTimeAsync(1);
-      expect(sent).toEqual([{ done: 1, at: 0 }, { done: 2, at: 100 }]);
-      finish();
-      await vi.advanceTimersByTimeAsync(0);
-    } finally {
-      vi.useRealTimers();
-    }
+      expect(t.sent).toEqual([{ done: 1, at: 0 }, { done: 2, at: 100 }]);
+    });
   });
 
   it('cancels within a second: one cancelled event, no progress after it, late cancels ignored', async () => {
