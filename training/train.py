@@ -31,7 +31,10 @@ def parse_args(argv=None):
     p.add_argument("--run", required=True, help="run folder (checkpoints, log)")
     p.add_argument("--steps", type=int, default=3000)
     p.add_argument("--batch", type=int, default=16)
-    p.add_argument("--size", type=int, default=256, help="training crop size (multiple of 16)")
+    p.add_argument("--size", type=int, default=256, help="training crop size (multiple of 16); the validation composites' size")
+    p.add_argument("--sizes", default=None,
+                   help="comma-separated crop sizes taken in turn, batch i at sizes[i %% n] (multi-scale training, e.g. 256,320: "
+                        "the app runs the model at 320 and 256 px); default: --size")
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--warmup", type=int, default=100)
     p.add_argument("--seed", type=int, default=1234)
@@ -53,15 +56,16 @@ def parse_args(argv=None):
 class BatchStream(torch.utils.data.Dataset):
     """Batch i of the seeded composite stream (generated in a worker process)."""
 
-    def __init__(self, part, size, batch, seed, start, stop, recipe="v1"):
-        self.part, self.size, self.batch, self.seed, self.start, self.stop = part, size, batch, seed, start, stop
+    def __init__(self, part, sizes, batch, seed, start, stop, recipe="v1"):
+        self.part, self.sizes, self.batch, self.seed, self.start, self.stop = part, sizes, batch, seed, start, stop
         self.recipe = recipe
 
     def __len__(self):
         return self.stop - self.start
 
     def __getitem__(self, i):
-        x, y = D.make_batch(self.part, self.size, self.batch, self.seed, self.start + i, self.recipe)
+        index = self.start + i
+        x, y = D.make_batch(self.part, self.sizes[index % len(self.sizes)], self.batch, self.seed, index, self.recipe)
         return torch.from_numpy(x), torch.from_numpy(y)
 
 
@@ -119,6 +123,15 @@ def make_val(part, size, n, seed=999, recipe="v1"):
     return np.concatenate(xs), np.concatenate(ys)
 
 
+def train_sizes(args) -> list[int]:
+    """The crop size of each training batch in turn (--sizes, else --size), each a multiple of the stride."""
+    sizes = [int(v) for v in args.sizes.split(",")] if args.sizes else [args.size]
+    bad = [v for v in sizes if v <= 0 or v % AnimeSegNet.STRIDE]
+    if bad:
+        sys.exit(f"--sizes must be positive multiples of {AnimeSegNet.STRIDE}, got {bad}")
+    return sizes
+
+
 def deadline_ts(hhmm):
     if not hhmm:
         return None
@@ -129,6 +142,7 @@ def deadline_ts(hhmm):
 
 def main(argv=None):
     args = parse_args(argv)
+    sizes = train_sizes(args)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
@@ -176,7 +190,7 @@ def main(argv=None):
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "best": best, "t_start": t_start, "args": vars(args)}, tmp)
         os.replace(tmp, path)
 
-    stream = BatchStream(train_part, args.size, args.batch, args.seed, step, args.steps, args.recipe)
+    stream = BatchStream(train_part, sizes, args.batch, args.seed, step, args.steps, args.recipe)
     extra = {"prefetch_factor": 2} if args.workers else {}
     loader = torch.utils.data.DataLoader(stream, batch_size=None, shuffle=False, num_workers=args.workers, **extra)
     stop_at = deadline_ts(args.deadline)

@@ -172,6 +172,39 @@ describe('anime-seg model', () => {
     expect(existsSync(join(run, 'last.pt'))).toBe(true);
   }, 180_000);
 
+  it.skipIf(!hasTorch)('multi-scale training (--sizes): batch i is made at sizes[i mod n], also when a run resumes mid-stream', async () => {
+    const dir = await writeTinyAnimeSet();
+    const script = `
+import train
+args = train.parse_args(["--run", "unused", "--sizes", "128,96"])
+sizes = train.train_sizes(args)
+whole = train.BatchStream(part, sizes, 2, 7, 0, 4)
+resumed = train.BatchStream(part, sizes, 2, 7, 1, 4)
+print(json.dumps({
+    "sizes": sizes,
+    "default": train.train_sizes(train.parse_args(["--run", "unused", "--size", "160"])),
+    "shapes": [list(whole[i][0].shape) + list(whole[i][1].shape) for i in range(4)],
+    "resumed": [resumed[i][0].shape[-1] for i in range(3)],
+    "same_batch": bool((resumed[0][0] == whole[1][0]).all()),
+}))
+`;
+    const r = runOnTrainSplit(dir, script) as { sizes: number[]; default: number[]; shapes: number[][]; resumed: number[]; same_batch: boolean };
+    expect(r.sizes).toEqual([128, 96]);
+    expect(r.default).toEqual([160]);
+    expect(r.shapes).toEqual([
+      [2, 3, 128, 128, 2, 1, 128, 128],
+      [2, 3, 96, 96, 2, 1, 96, 96],
+      [2, 3, 128, 128, 2, 1, 128, 128],
+      [2, 3, 96, 96, 2, 1, 96, 96],
+    ]);
+    expect(r.resumed).toEqual([96, 128, 96]);
+    expect(r.same_batch).toBe(true);
+    // A size the net cannot take is refused before any training.
+    const bad = spawnSync(PY, [join(REPO_ROOT, 'training/train.py'), '--run', join(dir, 'bad'), '--data-dir', dir, '--sizes', '128,100'], { encoding: 'utf8' });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('--sizes must be positive multiples of 16');
+  }, 120_000);
+
   it.skipIf(!hasTorch)('recipe v6: a held prop joins the character\'s alpha; an occluder comes in from a side of the frame and removes it', async () => {
     const dir = await writeTinyAnimeSet();
     // 24 props over a character body (a band of alpha 1), 24 edge-anchored occluders over a full mask.
