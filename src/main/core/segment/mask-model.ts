@@ -6,7 +6,7 @@ import type { RgbaImage } from '../image/decode';
 import { resizeFloatBilinear, resizeToRgb } from '../image/resize';
 import type { ModelEntry } from '../models/manifest';
 import { getSession, type SessionOptions } from '../inference/session';
-import { computePlacement, decodeMaskOutput, packTensor } from '../tensor/preprocess';
+import { computePlacement, decodeMaskOutput, packTensor, type Placement } from '../tensor/preprocess';
 import type { ProviderName } from '../inference/execution-providers';
 
 /** A low-resolution foreground probability map covering the whole image. */
@@ -15,6 +15,10 @@ export interface MaskResult {
   width: number;
   height: number;
   provider: ProviderName;
+  /**
+   * Summed over the sizes: resize + tensor packing, and inference. The extra sizes' resizes run
+   * while the main size infers, so preprocessMs + inferenceMs can exceed the wall time.
+   */
   timings: { preprocessMs: number; inferenceMs: number };
 }
 
@@ -60,10 +64,14 @@ export async function runMaskModel(
     throw new AppError('MODEL_INVALID', `Model ${entry.id} output decoding "${decode}" is not a mask decoding`);
   }
   const loaded = await getSession(path, sessionOptions);
-  const main = await runAtSize(image, entry, loaded, modelInputSize(entry, image.width, image.height));
   const extra = entry.input.dynamic ? (entry.input.extraSizes ?? []) : [];
-  for (const longSide of extra) {
-    const other = await runAtSize(image, entry, loaded, modelInputSize(entry, image.width, image.height, longSide));
+  // Every size's resize starts now: sharp works on its own threads, so the extra sizes' resizes
+  // overlap the main size's inference instead of waiting for it.
+  const inputs = [undefined, ...extra].map((longSide) => resizeForModel(image, entry, modelInputSize(entry, image.width, image.height, longSide)));
+  inputs.forEach((p) => p.catch(() => undefined)); // awaited below, in order; no unhandled rejection meanwhile
+  const main = await runAtSize(entry, loaded, await inputs[0]);
+  for (let k = 1; k < inputs.length; k++) {
+    const other = await runAtSize(entry, loaded, await inputs[k]);
     const resized = resizeFloatBilinear(other.mask, other.width, other.height, main.width, main.height);
     for (let i = 0; i < main.mask.length; i++) main.mask[i] += resized[i];
     main.preprocessMs += other.preprocessMs;
@@ -108,18 +116,31 @@ export function applyTemperature(mask: Float32Array, temperature: number): void 
   }
 }
 
+/** The image resized for one input size of the model, and how long that took. */
+interface ModelInput {
+  rgb: Uint8Array;
+  placement: Placement;
+  size: { width: number; height: number };
+  resizeMs: number;
+}
+
+async function resizeForModel(image: RgbaImage, entry: ModelEntry, size: { width: number; height: number }): Promise<ModelInput> {
+  const t0 = performance.now();
+  const placement = computePlacement(image.width, image.height, size.width, size.height, entry.preprocess.resize);
+  const rgb = await resizeToRgb(image, placement.width, placement.height, { kernel: entry.preprocess.interpolation });
+  return { rgb: rgb.data, placement, size, resizeMs: performance.now() - t0 };
+}
+
 /** One inference at one input size (with the mirror image when flipAverage): the decoded map over the image. */
 async function runAtSize(
-  image: RgbaImage,
   entry: ModelEntry,
   loaded: Awaited<ReturnType<typeof getSession>>,
-  size: { width: number; height: number },
+  input: ModelInput,
 ): Promise<{ mask: Float32Array; width: number; height: number; preprocessMs: number; inferenceMs: number }> {
   const t0 = performance.now();
-  const { width: inW, height: inH } = size;
-  const placement = computePlacement(image.width, image.height, inW, inH, entry.preprocess.resize);
-  const rgb = await resizeToRgb(image, placement.width, placement.height, { kernel: entry.preprocess.interpolation });
-  const single = packTensor(rgb.data, placement, inW, inH, entry.preprocess, entry.input.layout);
+  const { placement } = input;
+  const { width: inW, height: inH } = input.size;
+  const single = packTensor(input.rgb, placement, inW, inH, entry.preprocess, entry.input.layout);
   const layout = entry.input.layout;
   // flipAverage: the image and its mirror image in one batch of two.
   const batch = entry.input.flipAverage ? 2 : 1;
@@ -148,7 +169,7 @@ async function runAtSize(
   } else {
     mask = decodeMaskOutput(raw, out.dims, outLayout, decode, channel, placement);
   }
-  return { mask, width: placement.width, height: placement.height, preprocessMs: t1 - t0, inferenceMs: t2 - t1 };
+  return { mask, width: placement.width, height: placement.height, preprocessMs: input.resizeMs + (t1 - t0), inferenceMs: t2 - t1 };
 }
 
 /** Two float arrays end to end. */
