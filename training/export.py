@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import inspect
 import json
 import os
 import sys
@@ -17,7 +18,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import count_params, load_net, state_of  # noqa: E402
+from model import count_params, load_net, read_checkpoint, state_of, write_npz  # noqa: E402
 
 
 class WithSigmoid(torch.nn.Module):
@@ -29,16 +30,21 @@ class WithSigmoid(torch.nn.Module):
         return torch.sigmoid(self.net(image))
 
 
-def export(ckpt: str, out: str, opset: int = 13) -> dict:
-    ck = torch.load(ckpt, map_location="cpu")  # read once: the weights and the step they were saved at
+def export(ckpt: str, out: str, opset: int = 13, npz: str | None = None) -> dict:
+    ck = read_checkpoint(ckpt)  # read once: the weights and the step they were saved at
+    if npz:  # first, so the weights come back even if this torch's ONNX exporter fails
+        write_npz(state_of(ck), npz, ck.get("step"))
     net = load_net(ckpt, state=state_of(ck)).eval()
     model = WithSigmoid(net).eval()
     dummy = torch.rand(1, 3, 256, 256)
     tmp = out + ".tmp"
+    # Newer torch exports through torch.export by default; the TorchScript exporter is the one that
+    # wrote every shipped file (opset 13, dynamic axes as below).
+    legacy = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
     torch.onnx.export(
         model, dummy, tmp, opset_version=opset, input_names=["image"], output_names=["mask"],
         dynamic_axes={"image": {0: "batch", 2: "height", 3: "width"}, "mask": {0: "batch", 2: "height", 3: "width"}},
-        do_constant_folding=True,
+        do_constant_folding=True, **legacy,
     )
     import onnx
     m = onnx.load(tmp)
@@ -64,8 +70,9 @@ def main():
     p.add_argument("--ckpt", required=True)
     p.add_argument("--out", default="resources/models/anime-seg.onnx")
     p.add_argument("--opset", type=int, default=13)
+    p.add_argument("--npz", default=None, help="also write the weights to this .npz (export.py reads it back as --ckpt)")
     a = p.parse_args()
-    print(json.dumps(export(a.ckpt, a.out, a.opset), indent=2))
+    print(json.dumps(export(a.ckpt, a.out, a.opset, a.npz), indent=2))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ Input: float NCHW RGB in 0..1 (v / 255). Output: foreground logit, N x 1 x H x W
 """
 from __future__ import annotations
 
+import os
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -198,14 +200,44 @@ def widen_from(net: AnimeSegNet, state: dict) -> None:
 
 
 def read_state(path: str) -> dict:
-    """Weights from a training checkpoint, or read back from an ONNX file that export.py wrote."""
+    """Weights from a training checkpoint, from the .npz that export.py --npz wrote, or read back from
+    an ONNX file that export.py wrote."""
     if path.endswith(".onnx"):
         import onnx
         from onnx import numpy_helper
 
         inits = {t.name: numpy_helper.to_array(t) for t in onnx.load(path).graph.initializer}
         return {k[4:]: torch.from_numpy(v.copy()) for k, v in inits.items() if k.startswith("net.")}
-    return state_of(torch.load(path, map_location="cpu"))
+    return state_of(read_checkpoint(path))
+
+
+NPZ_STEP = "__step__"
+
+
+def read_checkpoint(path: str) -> dict:
+    """A checkpoint as train.py saves it ({"model": weights, "step": ...}), also from a .npz of the
+    weights (export.py --npz), which any torch and numpy can read: how weights come back from a
+    GPU machine whose torch is newer than this one."""
+    if path.endswith(".npz"):
+        import numpy as np
+
+        with np.load(path) as z:
+            state = {k: torch.from_numpy(z[k].copy()) for k in z.files if k != NPZ_STEP}
+            step = int(z[NPZ_STEP]) if NPZ_STEP in z.files else None
+        return {"model": state, "step": step}
+    return torch.load(path, map_location="cpu")
+
+
+def write_npz(state: dict, path: str, step) -> None:
+    """The weights as float arrays in a .npz (read_checkpoint reads it back)."""
+    import numpy as np
+
+    arrays = {k: v.detach().cpu().numpy() for k, v in state.items()}
+    if step is not None:
+        arrays[NPZ_STEP] = np.array(int(step))
+    tmp = path + ".tmp.npz"
+    np.savez(tmp, **arrays)
+    os.replace(tmp, path)
 
 
 def state_of(ck: dict) -> dict:

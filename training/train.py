@@ -1,6 +1,9 @@
-"""Fine-tunes AnimeSegNet (MediaPipe selfie weights) on anime composites, on the CPU.
+"""Fine-tunes AnimeSegNet (MediaPipe selfie weights) on anime composites, on the CPU or a GPU.
 
   nice -n 10 /usr/bin/python3 training/train.py --run training/runs/main --steps 3000
+
+On a GPU machine (--device cuda, or auto), the composites are still made on the CPU, by --workers
+processes; training/gpu_run.sh is the prepared command for the device tool.
 
 Seeded (weights init, data stream) and resumable: re-running the same command continues from
 <run>/last.pt. Checkpoints every --ckpt-min minutes; <run>/best.pt keeps the best validation fg IoU.
@@ -48,6 +51,9 @@ def parse_args(argv=None):
     p.add_argument("--val-n", type=int, default=96)
     p.add_argument("--ckpt-min", type=float, default=4.0)
     p.add_argument("--deadline", default=None, help="UTC HH:MM: checkpoint and stop at this time")
+    p.add_argument("--minutes", type=float, default=None,
+                   help="checkpoint and stop after this many minutes of this process (like --deadline, relative; the LR decay follows it)")
+    p.add_argument("--device", default="cpu", help="cpu, cuda, cuda:N, or auto (cuda when one is available)")
     p.add_argument("--max-batches", type=int, default=0, help="stop after this many steps in this process (smoke test)")
     p.add_argument("--data-dir", default=D.DATA_DIR)
     return p.parse_args(argv)
@@ -96,11 +102,12 @@ def lr_at(step: int, args, time_frac: float = 0.0) -> float:
 def evaluate(model, val_x, val_y, bs=16):
     """fg IoU, bg IoU, mean IoU (binarised at 0.5) and MAE of the alpha over the fixed val set."""
     model.eval()
+    device = next(model.parameters()).device
     inter = union = inter_b = union_b = 0.0
     mae = 0.0
     for i in range(0, len(val_x), bs):
-        x = torch.from_numpy(val_x[i:i + bs])
-        y = torch.from_numpy(val_y[i:i + bs])
+        x = torch.from_numpy(val_x[i:i + bs]).to(device)
+        y = torch.from_numpy(val_y[i:i + bs]).to(device)
         p = torch.sigmoid(model(x))
         pb, yb = p > 0.5, y > 0.5
         inter += (pb & yb).sum().item()
@@ -132,6 +139,15 @@ def train_sizes(args) -> list[int]:
     return sizes
 
 
+def pick_device(name: str) -> torch.device:
+    """--device: 'auto' is cuda when one is available, else cpu; an explicit cuda without one is an error."""
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        sys.exit(f"--device {name}: no CUDA device is available to this torch")
+    return torch.device(name)
+
+
 def deadline_ts(hhmm):
     if not hhmm:
         return None
@@ -143,6 +159,8 @@ def deadline_ts(hhmm):
 def main(argv=None):
     args = parse_args(argv)
     sizes = train_sizes(args)
+    device = pick_device(args.device)
+    t_process = time.time()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
@@ -169,19 +187,22 @@ def main(argv=None):
             if args.extra:
                 sys.exit("--extra needs --init-from: the MediaPipe weights fit the narrow net only")
             load_mediapipe(model, MEDIAPIPE)
+    model.to(device)
+    if device.type == "cuda":
+        torch.backends.cudnn.benchmark = True  # a few fixed input shapes
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     step, best = 0, -1.0
     t_start = time.time()
     last = os.path.join(args.run, "last.pt")
     if os.path.exists(last):
-        ck = torch.load(last)
+        ck = torch.load(last, map_location=device)
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
         step, best = ck["step"], ck["best"]
         t_start = ck.get("t_start", t_start)
         log(event="resume", step=step, best=best)
     else:
-        log(event="start", args=vars(args), params=count_params(model), extra=model.extra, train_fg=len(train_part["fg"]),
+        log(event="start", args=vars(args), device=str(device), params=count_params(model), extra=model.extra, train_fg=len(train_part["fg"]),
             train_bg=len(train_part["bg"]), val_fg=len(val_part["fg"]), val_bg=len(val_part["bg"]))
         log(event="val", step=0, **evaluate(model, val_x, val_y))
 
@@ -192,8 +213,11 @@ def main(argv=None):
 
     stream = BatchStream(train_part, sizes, args.batch, args.seed, step, args.steps, args.recipe)
     extra = {"prefetch_factor": 2} if args.workers else {}
-    loader = torch.utils.data.DataLoader(stream, batch_size=None, shuffle=False, num_workers=args.workers, **extra)
+    loader = torch.utils.data.DataLoader(stream, batch_size=None, shuffle=False, num_workers=args.workers,
+                                         pin_memory=device.type == "cuda", **extra)
     stop_at = deadline_ts(args.deadline)
+    if args.minutes is not None:
+        stop_at = min(stop_at or math.inf, t_process + args.minutes * 60)
 
     def time_frac():
         return 0.0 if stop_at is None else (time.time() - t_start) / max(1.0, stop_at - t_start)
@@ -203,6 +227,7 @@ def main(argv=None):
     for x, y in loader:
         for g in opt.param_groups:
             g["lr"] = lr_at(step, args, time_frac())
+        x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
         loss = seg_loss(model(x), y)
         opt.zero_grad(set_to_none=True)
         loss.backward()
