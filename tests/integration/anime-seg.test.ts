@@ -4,6 +4,7 @@
 // /usr/bin/python3 with torch (skipped otherwise), as does the int8 quantizer's check; the engine checks
 // run everywhere.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -170,6 +171,53 @@ describe('anime-seg model', () => {
     const train = events.find((e) => e.event === 'stop');
     expect(train).toMatchObject({ step: 1, reason: 'max-batches' });
     expect(existsSync(join(run, 'last.pt'))).toBe(true);
+  }, 180_000);
+
+  it.skipIf(!hasTorch)('the GPU-machine kit: the packed set keeps every alpha byte for byte, gpu_run.sh trains on it and its .npz weights export to the same ONNX', async () => {
+    const dir = await writeTinyAnimeSet();
+    // One sprite gets a soft alpha of many levels (an anti-aliased outline, a veil), which a lossy alpha would not keep.
+    const soft = await sharp(join(dir, 'fg', 't_1.png')).raw().toBuffer({ resolveWithObject: true });
+    for (let p = 0; p < soft.data.length; p += 4) {
+      const x = (p / 4) % soft.info.width;
+      const y = Math.floor(p / 4 / soft.info.width);
+      soft.data[p + 3] = x < 40 || x > 120 ? 0 : Math.min(255, (x - 40) * 9 + (y % 7) * 3);
+    }
+    await sharp(soft.data, { raw: { width: soft.info.width, height: soft.info.height, channels: 4 } }).png().toFile(join(dir, 'fg', 't_1.png'));
+    const pack = join(dir, 'pack');
+    execFileSync(PY, [join(REPO_ROOT, 'training/pack_data.py'), '--src', dir, '--out', pack], { stdio: 'pipe' });
+    const check = `
+orig = D.load_dataset(sys.argv[1])
+packed = D.load_dataset("${pack}")
+pairs = list(zip(orig["fg"], packed["fg"]))
+print(json.dumps({
+    "counts": [len(packed["fg"]), len(packed["bg"])],
+    "files": [x["file"] for x in packed["fg"]],
+    "alpha_exact": all((a["rgba"][..., 3] == b["rgba"][..., 3]).all() for a, b in pairs),
+    "rgb_diff": max(float(np.abs(a["rgba"][..., :3].astype(int) - b["rgba"][..., :3].astype(int))[a["rgba"][..., 3] > 128].mean()) for a, b in pairs),
+    "cut": [x["cut"] for x in packed["fg"]],
+}))
+`;
+    const r = runOnTrainSplit(dir, check) as { counts: number[]; files: string[]; alpha_exact: boolean; rgb_diff: number; cut: string[] };
+    expect(r.counts).toEqual([2, 2]);
+    expect(r.files).toEqual(['fg/t_1.webp', 'fg/t_2.webp']);
+    expect(r.alpha_exact).toBe(true);
+    expect(r.rgb_diff).toBeLessThan(6); // lossy colours, within a few levels of 255
+    expect(r.cut).toEqual(['B', 'B']); // the manifest's other columns travel as they were
+    const out = join(dir, 'out');
+    execFileSync('bash', [join(REPO_ROOT, 'training/gpu_run.sh')], {
+      cwd: REPO_ROOT,
+      stdio: 'pipe',
+      env: { ...process.env, PY, OUT: out, DATA: pack, RUN: join(dir, 'run'), DEVICE: 'auto', WORKERS: '0', BATCH: '2', SIZE: '128', MINUTES: '0.05', VAL_N: '2', VAL_EVERY: '1' },
+    });
+    const events = readFileSync(join(out, 'train.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events[0]).toMatchObject({ event: 'start', device: 'cpu', params: 175905 }); // auto falls back to the CPU here; the shipped width
+    expect(events.at(-1)).toMatchObject({ event: 'stop', reason: 'deadline' });
+    expect(events.at(-1).step).toBeGreaterThan(0);
+    for (const ck of ['best', 'last']) expect(existsSync(join(out, `anime-seg-${ck}.onnx`)) && existsSync(join(out, `${ck}.npz`))).toBe(true);
+    const again = JSON.parse(execFileSync(PY, [join(REPO_ROOT, 'training/export.py'), '--ckpt', join(out, 'last.npz'), '--out', join(dir, 'again.onnx')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const sha = (f: string): string => createHash('sha256').update(readFileSync(f)).digest('hex');
+    expect(again.sha256).toBe(sha(join(out, 'anime-seg-last.onnx')));
+    expect(again.step).toBe(events.at(-1).step);
   }, 180_000);
 
   it.skipIf(!hasTorch)('multi-scale training (--sizes): batch i is made at sizes[i mod n], also when a run resumes mid-stream', async () => {

@@ -1,0 +1,88 @@
+"""Packs the anime training set into a compact copy that can travel to a GPU machine.
+
+  /usr/bin/python3 training/pack_data.py --out training/data-pack
+
+The device tool sends at most 64 MiB with the working tree, and the set is about 130 MB of PNG and
+JPEG. The pack keeps what training needs and shrinks the rest:
+- sprites: WebP with the alpha lossless (byte-exact) and the colours lossy (quality 90; a mean
+  difference of about 2 of 255 inside the character, less than the JPEG artefacts that every
+  composite gets anyway), at their own size;
+- backgrounds: WebP (quality 90), downscaled to 640 px on the long side at most (a composite crops
+  at least 30 % of a background's area and resizes it to 256-320 px, so 640 px keeps all the detail
+  training uses);
+- manifest.csv: the same columns, with the new file names and sizes.
+The files in data.EXCLUDE are left out (their names change here, so the exclusion could not match).
+Composites made from the pack are therefore close to, not byte-identical with, those of the set.
+The pack is written to <out>.tmp and renamed into place when complete. Third-party data: keep it out
+of commits (training/data-pack/ is ignored).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import sys
+
+from PIL import Image
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import data as D  # noqa: E402
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--src", default=D.DATA_DIR, help="the training set (manifest.csv, fg/, bg/)")
+    p.add_argument("--out", required=True)
+    p.add_argument("--fg-quality", type=int, default=90, help="WebP quality of the sprites' colours (alpha is lossless)")
+    p.add_argument("--bg-quality", type=int, default=90)
+    p.add_argument("--bg-long", type=int, default=640, help="backgrounds' long side at most, px")
+    return p.parse_args(argv)
+
+
+def pack(src: str, out: str, fg_quality: int = 90, bg_quality: int = 90, bg_long: int = 640) -> dict:
+    tmp = out + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(os.path.join(tmp, "fg"))
+    os.makedirs(os.path.join(tmp, "bg"))
+    with open(os.path.join(src, "manifest.csv"), newline="") as f:
+        reader = csv.DictReader(f)
+        fields = reader.fieldnames
+        rows = list(reader)
+    kept = []
+    counts = {"fg": 0, "bg": 0, "skipped": 0}
+    for row in rows:
+        if row["file"] in D.EXCLUDE:
+            counts["skipped"] += 1
+            continue
+        kind = row["kind"]
+        name = os.path.splitext(row["file"])[0] + ".webp"
+        im = Image.open(os.path.join(src, row["file"]))
+        if kind == "fg":
+            im.convert("RGBA").save(os.path.join(tmp, name), "WEBP", quality=fg_quality, alpha_quality=100, method=6)
+        else:
+            im = im.convert("RGB")
+            scale = bg_long / max(im.size)
+            if scale < 1:
+                im = im.resize((max(1, round(im.width * scale)), max(1, round(im.height * scale))), Image.LANCZOS)
+            im.save(os.path.join(tmp, name), "WEBP", quality=bg_quality, method=6)
+        counts[kind] += 1
+        kept.append({**row, "file": name, "width": str(im.width), "height": str(im.height)})
+    with open(os.path.join(tmp, "manifest.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=fields)
+        w.writeheader()
+        w.writerows(kept)
+    shutil.rmtree(out, ignore_errors=True)
+    os.replace(tmp, out)
+    size = sum(os.path.getsize(os.path.join(d, n)) for d, _, names in os.walk(out) for n in names)
+    return {**counts, "bytes": size, "mib": round(size / 2**20, 1)}
+
+
+def main(argv=None):
+    a = parse_args(argv)
+    print(pack(a.src, a.out, a.fg_quality, a.bg_quality, a.bg_long), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
