@@ -4,7 +4,7 @@
 # leaves the weights (.npz), the ONNX files and the log in $OUT, which the tool brings back. Run from
 # the repository root, with the packed data (training/pack_data.py) carried as training/data-pack.
 # Every setting is an environment variable, so the device command stays one line:
-#   RECIPE=v6 EXTRA=96 LR=3e-4 MINUTES=7 bash training/gpu_run.sh
+#   RECIPE=v8 EXTRA=192 LR=3e-4 MINUTES=7 bash training/gpu_run.sh   (the first run's settings, in the card)
 # Here (no GPU) the same script checks itself: DEVICE=cpu WORKERS=1 BATCH=4 MINUTES=0.3 OUT=/tmp/o bash training/gpu_run.sh
 set -euo pipefail
 export PYTHONUNBUFFERED=1

@@ -8,8 +8,9 @@
 #   bash training/score_candidate.sh shipped shipped  the bundled model, the baseline
 # Results: $SCORES/NAME/*.txt (the full reports) and one summary line per set on stdout.
 set -euo pipefail
-cd "$(dirname "$0")/.."
 WEIGHTS=${1:?usage: score_candidate.sh WEIGHTS NAME}
+[ "$WEIGHTS" = shipped ] || WEIGHTS=$(realpath "$WEIGHTS") # before the cd below
+cd "$(dirname "$0")/.."
 NAME=${2:?usage: score_candidate.sh WEIGHTS NAME}
 PY=${PY:-/usr/bin/python3}
 CAND=${CAND:-/tmp/cutout-candidates}
