@@ -36,20 +36,25 @@ if [ "$WEIGHTS" != shipped ]; then
 fi
 export CUTOUT_MODELS_DIR="$CAND:${CUTOUT_MODELS_DIR:-$SHARED/models:resources/models}"
 
-for s in v1-noocc v3-noocc v5 v6 v7 v8; do
+SETNAMES=(v1-noocc v3-noocc v5 v6 v7 v8)
+for s in "${SETNAMES[@]}"; do
   if [ ! -f "$SETS/$s/.complete" ]; then
     recipe=${s%-noocc}; skip=(); [ "$s" != "$recipe" ] && skip=(--skip-occluded)
     "$PY" training/make_heldout_set.py --out "$SETS/$s" --recipe "$recipe" "${skip[@]}" > /dev/null && touch "$SETS/$s/.complete"
   fi
 done
 
-sum=0
-for s in v1-noocc v3-noocc v5 v6 v7 v8; do
-  node bin/cutout.mjs eval --set "$SETS/$s" --task anime "${model[@]}" > "$SCORES/$NAME/$s.txt" 2>&1
-  fg=$(sed -n 's/^pooled fg IoU: \([0-9.]*\).*/\1/p' "$SCORES/$NAME/$s.txt")
-  echo "$NAME $s pooled fg IoU $fg"
-  sum=$(node -e "console.log(${sum} + ${fg})")
+# Each set's full report in NAME/SET.txt and its figures in NAME/SET.json (`cutout eval --json`).
+for s in "${SETNAMES[@]}" anime_cutout; do
+  set_dir="$SETS/$s"; [ "$s" = anime_cutout ] && set_dir="$SHARED/eval/anime_cutout"
+  node bin/cutout.mjs eval --set "$set_dir" --task anime "${model[@]}" --json "$SCORES/$NAME/$s.json" > "$SCORES/$NAME/$s.txt" 2>&1
 done
-echo "$NAME mean of six $(node -e "console.log((${sum} / 6).toFixed(5))")"
-node bin/cutout.mjs eval --set "$SHARED/eval/anime_cutout" --task anime "${model[@]}" > "$SCORES/$NAME/anime_cutout.txt" 2>&1
-echo "$NAME anime_cutout $(grep -E '^(fg IoU|mean IoU|SAD):' "$SCORES/$NAME/anime_cutout.txt" | tr '\n' ' ')"
+node -e '
+  const [dir, name, ...sets] = process.argv.slice(1);
+  const read = (s) => require(require("path").resolve(dir, `${s}.json`));
+  const pooled = sets.map((s) => read(s).pooled.fgIoU);
+  sets.forEach((s, i) => console.log(`${name} ${s} pooled fg IoU ${pooled[i].toFixed(4)}`));
+  console.log(`${name} mean of six ${(pooled.reduce((a, b) => a + b, 0) / sets.length).toFixed(5)}`);
+  const ac = read("anime_cutout").mean;
+  console.log(`${name} anime_cutout fg IoU ${ac.fgIoU.toFixed(4)} mean IoU ${ac.meanIoU.toFixed(4)} SAD ${ac.sad.toFixed(3)}`);' \
+  "$SCORES/$NAME" "$NAME" "${SETNAMES[@]}"
