@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { REPO_ROOT, SHARED_MODELS_DIR, evalFile, tempDir } from '../helpers/env';
 
 const run = promisify(execFile);
@@ -96,13 +97,46 @@ describe('cutout CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^pooled fg IoU: 0\.\d{4} \(over the pixels of all images\)$/m);
     expect(r.stdout).toMatch(/^images with an empty truth: 1 /m);
-    const result = JSON.parse(readFileSync(json, 'utf8')) as { images: { id: string; fgIoU: number; counts: { fgInter: number; fgUnion: number } }[]; pooled: { fgIoU: number }; emptyTruth: number };
+    const result = JSON.parse(readFileSync(json, 'utf8')) as {
+      images: { id: string; fgIoU: number; counts: { fgInter: number; fgUnion: number }; unsureShare: number; needsReview: boolean }[];
+      pooled: { fgIoU: number };
+      emptyTruth: number;
+      review: { threshold: number; flagged: number; good: number; goodFlagged: number; poor: number; poorFlagged: number };
+    };
     expect(result.emptyTruth).toBe(1);
+    // The review flag per image is the model's threshold applied to its unsure share; the summary
+    // counts the images with a truth by fg IoU (the empty-truth one is in neither group).
+    expect(result.review.threshold).toBe(0.08);
+    for (const i of result.images) expect(i.needsReview).toBe(i.unsureShare > 0.08);
+    expect(result.review.flagged).toBe(result.images.filter((i) => i.needsReview).length);
+    expect(result.review.good + result.review.poor).toBe(2);
+    expect(r.stdout).toContain(`flagged for review (unsure share > 0.08): ${result.review.flagged};`);
     const sprites = result.images.filter((i) => i.id !== 'zz_sky');
     expect(sprites.every((i) => i.fgIoU > 0.8)).toBe(true);
     // Pooled = summed intersections over summed unions, whatever the sky image scored per image.
     const inter = result.images.reduce((a, i) => a + i.counts.fgInter, 0);
     const union = result.images.reduce((a, i) => a + i.counts.fgUnion, 0);
     expect(result.pooled.fgIoU).toBeCloseTo(inter / union, 12);
+  }, 120_000);
+
+  it('anime: says which cut-outs need a look (a real clip frame the model is unsure of), and not for a clean one', async () => {
+    // Middle frames of two eval clips: the Waifu2x hamster, which the model mostly loses (its map
+    // sits near 0.5), and an AnimateDiff girl it cuts out cleanly (docs/quality.md, the unsure share).
+    const dir = tempDir();
+    const frames = [];
+    for (const [clip, at] of [['w2xgui_gif2_original.gif', '0.4'], ['animatediff_model07_01.gif', '1']] as const) {
+      const frame = join(dir, clip.replace(/\.gif$/, '.png'));
+      await run(resolveFfmpeg().ffmpeg, ['-v', 'error', '-ss', at, '-i', evalFile('anime_clips', 'clips', clip), '-frames:v', '1', frame]);
+      frames.push(frame);
+    }
+    const out = join(dir, 'out');
+    const r = await cutout(['anime', ...frames, '-o', out, '--provider', 'cpu']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    const hamster = lines.findIndex((l) => l.includes('w2xgui_gif2_original.png ->'));
+    expect(lines[hamster + 1]).toMatch(/^  check it: \d+ % of the cut-out is half transparent where the model was unsure/);
+    const girl = lines.findIndex((l) => l.includes('animatediff_model07_01.png ->'));
+    expect(lines[girl + 1] ?? '').not.toMatch(/^  check it/);
+    expect(lines.at(-1)).toBe('1 of 2 cut-outs need a look (see "check it" above)');
   }, 120_000);
 });

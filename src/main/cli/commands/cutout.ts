@@ -8,6 +8,11 @@ import { cutoutToFile } from '../../core/pipelines/cutout';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { planOutputs, type CliCommand } from '../command';
 
+/** What a flagged cut-out's "check it" line says (also batch's CLI lines). */
+export function reviewText(unsureShare: number): string {
+  return `${Math.round(unsureShare * 100)} % of the cut-out is half transparent where the model was unsure; touch it up with the brushes in the app (or pass --trimap)`;
+}
+
 function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCommand {
   return {
     name,
@@ -37,6 +42,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
       const env = envFromFlags(values);
       const outputs = await planOutputs(positionals, values.out, format === 'jpeg' ? 'jpg' : (format ?? 'png'), positionals.length > 1 ? '_cutout' : '');
       let failures = 0;
+      let toReview = 0;
       for (let i = 0; i < positionals.length; i++) {
         try {
           const r = await cutoutToFile(
@@ -47,6 +53,10 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
             { signal: io.signal },
           );
           io.out(`${positionals[i]} -> ${r.output} (${r.width}x${r.height}, ${r.modelId} on ${r.provider}, ${r.timings.totalMs.toFixed(0)} ms)`);
+          if (r.review.needsReview) {
+            toReview++;
+            io.out(`  check it: ${reviewText(r.review.unsureShare)}`);
+          }
         } catch (e) {
           if (positionals.length === 1) throw e;
           failures++;
@@ -54,6 +64,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
           io.err(`${err.code ?? 'INTERNAL'}: ${positionals[i]}: ${err.message}`);
         }
       }
+      if (toReview > 0 && positionals.length > 1) io.out(`${toReview} of ${positionals.length} cut-outs need a look (see "check it" above)`);
       return failures > 0 ? 1 : 0;
     },
   };

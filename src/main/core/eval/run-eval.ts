@@ -9,7 +9,7 @@ import { AppError } from '../../../shared/errors';
 import type { RefineMode, Subject } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import type { CoreEnv } from '../env';
-import { cutoutImage } from '../pipelines/cutout';
+import { cutoutImage, resolveMaskModel } from '../pipelines/cutout';
 import type { RunContext } from '../progress';
 import { meanScores, pooledIou, scoreMask, type IouCounts, type MaskScores } from './metrics';
 
@@ -20,6 +20,25 @@ export interface EvalImageResult extends MaskScores {
   width: number;
   height: number;
   ms: number;
+  /** The cut-out's unsure share and review flag (matting/unsure-share.ts). */
+  unsureShare: number;
+  needsReview: boolean;
+}
+
+/** A cut-out scoring at least this fg IoU counts as good when the review flag is judged. */
+export const GOOD_FG_IOU = 0.9;
+
+/** How the review flag fared on a set: flagged images, and flagged among the good ones. */
+export interface EvalReviewSummary {
+  /** The model's threshold (manifest output.reviewUnsureShare); absent: it never flags. */
+  threshold?: number;
+  flagged: number;
+  /** Images with a non-empty truth and fg IoU >= GOOD_FG_IOU, and how many of them were flagged. */
+  good: number;
+  goodFlagged: number;
+  /** The others with a non-empty truth (fg IoU < GOOD_FG_IOU), and how many of them were flagged. */
+  poor: number;
+  poorFlagged: number;
 }
 
 /** A scored set. */
@@ -36,6 +55,7 @@ export interface EvalResult {
   pooled: { fgIoU: number; bgIoU: number; meanIoU: number };
   /** Images whose truth has no foreground pixel: their per-image fg IoU is 0 or 1. */
   emptyTruth: number;
+  review: EvalReviewSummary;
 }
 
 /** Options of evaluateSet. */
@@ -82,12 +102,15 @@ export async function evaluateSet(setDir: string, options: EvalOptions, env: Cor
   let modelId = options.modelId ?? '';
   let provider = '';
   let emptyTruth = 0;
+  const threshold = (await resolveMaskModel(env, options.subject, options.modelId)).entry.output.reviewUnsureShare;
+  const review = { flagged: 0, good: 0, goodFlagged: 0, poor: 0, poorFlagged: 0 };
   for (let i = 0; i < chosen.length; i++) {
     throwIfAborted(ctx.signal);
     const pair = chosen[i];
     ctx.onProgress?.({ stage: 'segment', done: i, total: chosen.length, detail: pair.id });
     const truth = await readTruth(pair.truth);
-    if (!truth.alpha.some((v) => v >= 0.5)) emptyTruth++;
+    const isEmptyTruth = !truth.alpha.some((v) => v >= 0.5);
+    if (isEmptyTruth) emptyTruth++;
     const t0 = performance.now();
     const r = await cutoutImage(pair.image, { subject: options.subject, modelId: options.modelId, background: { kind: 'transparent' }, refine: options.refine }, env);
     const ms = performance.now() - t0;
@@ -96,11 +119,23 @@ export async function evaluateSet(setDir: string, options: EvalOptions, env: Cor
     if (r.source.width !== truth.width || r.source.height !== truth.height) {
       throw new AppError('INPUT_UNSUPPORTED', `${pair.truth} is ${truth.width}x${truth.height} but its image is ${r.source.width}x${r.source.height}`);
     }
-    images.push({ id: pair.id, width: truth.width, height: truth.height, ms, ...scoreMask(r.alpha, truth.alpha, truth.width, truth.height) });
+    const scores = scoreMask(r.alpha, truth.alpha, truth.width, truth.height);
+    images.push({ id: pair.id, width: truth.width, height: truth.height, ms, ...scores, ...r.review });
+    if (r.review.needsReview) review.flagged++;
+    if (!isEmptyTruth) {
+      const kind = scores.fgIoU >= GOOD_FG_IOU ? 'good' : 'poor';
+      review[kind]++;
+      if (r.review.needsReview) review[`${kind}Flagged`]++;
+    }
   }
   ctx.onProgress?.({ stage: 'segment', done: chosen.length, total: chosen.length });
   const pooled = pooledIou(images.map((r) => r.counts));
-  return { set: setDir, modelId, provider, refine: options.refine, isSoftTruth, images, mean: meanScores(images), pooled, emptyTruth };
+  return { set: setDir, modelId, provider, refine: options.refine, isSoftTruth, images, mean: meanScores(images), pooled, emptyTruth, review: { threshold, ...review } };
+}
+
+function reviewLine(r: EvalReviewSummary): string {
+  if (r.threshold === undefined) return 'flagged for review: none (the model has no review threshold)';
+  return `flagged for review (unsure share > ${r.threshold}): ${r.flagged}; of the good cut-outs (fg IoU >= ${GOOD_FG_IOU}) ${r.goodFlagged} of ${r.good}, of the others ${r.poorFlagged} of ${r.poor}`;
 }
 
 /** The markdown table and the closing mean lines that `cutout eval` prints. */
@@ -109,10 +144,10 @@ export function formatEvalReport(result: EvalResult): string {
   const lines = [
     `Set ${result.set}: model ${result.modelId} on ${result.provider}, refine ${result.refine}, ${result.images.length} images, ground truth ${result.isSoftTruth ? 'soft alpha' : 'binary mask'}`,
     '',
-    '| image | fg IoU | bg IoU | mean IoU | SAD (/1000) | MSE | Grad (/1000) | ms |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...result.images.map((r) => `| ${r.id} | ${f4(r.fgIoU)} | ${f4(r.bgIoU)} | ${f4(r.meanIoU)} | ${r.sad.toFixed(2)} | ${r.mse.toFixed(5)} | ${r.grad.toFixed(2)} | ${r.ms.toFixed(0)} |`),
-    `| **mean** | **${f4(result.mean.fgIoU)}** | **${f4(result.mean.bgIoU)}** | **${f4(result.mean.meanIoU)}** | **${result.mean.sad.toFixed(2)}** | **${result.mean.mse.toFixed(5)}** | **${result.mean.grad.toFixed(2)}** | |`,
+    '| image | fg IoU | bg IoU | mean IoU | SAD (/1000) | MSE | Grad (/1000) | unsure | ms |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...result.images.map((r) => `| ${r.id} | ${f4(r.fgIoU)} | ${f4(r.bgIoU)} | ${f4(r.meanIoU)} | ${r.sad.toFixed(2)} | ${r.mse.toFixed(5)} | ${r.grad.toFixed(2)} | ${r.unsureShare.toFixed(3)}${r.needsReview ? ' (review)' : ''} | ${r.ms.toFixed(0)} |`),
+    `| **mean** | **${f4(result.mean.fgIoU)}** | **${f4(result.mean.bgIoU)}** | **${f4(result.mean.meanIoU)}** | **${result.mean.sad.toFixed(2)}** | **${result.mean.mse.toFixed(5)}** | **${result.mean.grad.toFixed(2)}** | | |`,
     '',
     `fg IoU: ${f4(result.mean.fgIoU)}`,
     `bg IoU: ${f4(result.mean.bgIoU)}`,
@@ -123,6 +158,7 @@ export function formatEvalReport(result: EvalResult): string {
     `pooled fg IoU: ${f4(result.pooled.fgIoU)} (over the pixels of all images)`,
     `pooled mean IoU: ${f4(result.pooled.meanIoU)}`,
     `images with an empty truth: ${result.emptyTruth} (each scores fg IoU 0 or 1 in the per-image mean)`,
+    reviewLine(result.review),
   ];
   return lines.join('\n');
 }

@@ -57,6 +57,11 @@ export interface ModelOutput {
    * Below 1 it makes the map more decisive; the value is calibrated on held-out data, never on eval.
    */
   temperature?: number;
+  /**
+   * Mask models: a cut-out whose unsure share (matting/unsure-share.ts) is above this is flagged
+   * "needs a look". Calibrated on held-out data (docs/quality.md); absent: never flagged.
+   */
+  reviewUnsureShare?: number;
   strides?: number[];
   points?: number;
   chinIndex?: number;
@@ -132,6 +137,7 @@ export function parseModelEntry(raw: unknown, origin: string): ModelEntry {
   const output = { ...(r.output ?? {}) } as ModelOutput;
   if (!['probability', 'logit', 'softmax-logits', 'yunet', 'landmarks'].includes(output.decode)) fail('"output.decode" is unknown');
   if (output.temperature !== undefined && !(typeof output.temperature === 'number' && output.temperature > 0 && Number.isFinite(output.temperature))) fail('"output.temperature" must be a positive number');
+  if (output.reviewUnsureShare !== undefined && !(typeof output.reviewUnsureShare === 'number' && output.reviewUnsureShare >= 0 && output.reviewUnsureShare <= 1)) fail('"output.reviewUnsureShare" must be a number from 0 to 1');
   return {
     id: r.id,
     name: typeof r.name === 'string' ? r.name : r.id,

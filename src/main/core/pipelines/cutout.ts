@@ -10,6 +10,7 @@ import { resizeRgba } from '../image/resize';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import type { ProviderName } from '../inference/execution-providers';
 import { refineMatte } from '../matting/refine';
+import { reviewMatte, type MatteReview } from '../matting/unsure-share';
 import type { ModelEntry } from '../models/manifest';
 import type { RunContext } from '../progress';
 import { runMaskModel } from '../segment/mask-model';
@@ -40,6 +41,8 @@ export interface CutoutResult {
   autoTrimap?: Uint8Array;
   modelId: string;
   provider: ProviderName;
+  /** How much of the matte is broadly half transparent, and whether that asks for a look. */
+  review: MatteReview;
   timings: CutoutTimings;
 }
 
@@ -86,6 +89,7 @@ export async function cutoutImage(input: string | Uint8Array, options: CutoutOpt
     source,
     modelId: model.entry.id,
     provider: mask.provider,
+    review: reviewMatte(refined.alpha, source.width, source.height, model.entry),
     timings: {
       decodeMs: t1 - t0,
       preprocessMs: mask.timings.preprocessMs,
@@ -115,6 +119,7 @@ export interface CutoutFileResult {
   height: number;
   modelId: string;
   provider: ProviderName;
+  review: MatteReview;
   timings: CutoutTimings;
 }
 
@@ -137,6 +142,7 @@ export async function cutoutToFile(input: string, output: string, options: Cutou
     height: image.height,
     modelId: result.modelId,
     provider: result.provider,
+    review: result.review,
     timings: { ...result.timings, encodeMs, totalMs: result.timings.totalMs + encodeMs },
   };
 }

@@ -110,6 +110,15 @@ describe('ModelStore', () => {
     }
   });
 
+  it('output.reviewUnsureShare: a number from 0 to 1 or absent, else MODEL_INVALID naming the field', () => {
+    const base = { id: 'ms', task: 'anime-mask', file: 'ms.onnx', input: { width: 320, height: 320 } };
+    expect(parseModelEntry({ ...base, output: { decode: 'probability', reviewUnsureShare: 0.08 } }, 'ms.model.json').output.reviewUnsureShare).toBe(0.08);
+    expect(parseModelEntry({ ...base, output: { decode: 'probability' } }, 'ms.model.json').output.reviewUnsureShare).toBeUndefined();
+    for (const reviewUnsureShare of [-0.1, 1.5, '0.08', Number.NaN]) {
+      expect(() => parseModelEntry({ ...base, output: { decode: 'probability', reviewUnsureShare } }, 'ms.model.json')).toThrow('output.reviewUnsureShare');
+    }
+  });
+
   it('flops and params: positive integers or absent, else MODEL_INVALID naming the field', () => {
     const base = { id: 'ms', task: 'anime-mask', file: 'ms.onnx', input: { width: 320, height: 320 }, output: { decode: 'probability' } };
     const ok = parseModelEntry({ ...base, flops: 185007872, params: 106401 }, 'ms.model.json');

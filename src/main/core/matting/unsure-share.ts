@@ -1,0 +1,100 @@
+// How much of a cut-out is broadly half transparent: the "needs a look" signal that the CLI, the
+// editor and batch reports show. A thin soft edge is normal; a wide region of alpha near 0.5 means
+// the model could not decide (AI close-ups, faint sketches). Calibrated per model (manifest
+// `output.reviewUnsureShare`); see docs/quality.md. Pure typed arrays. Core (no electron).
+import type { ModelEntry } from '../models/manifest';
+
+/** Long side of the grid the alpha is area-averaged to before measuring. */
+export const UNSURE_GRID_PX = 320;
+/** Alpha strictly between these counts as unsure. */
+export const UNSURE_LOW = 0.2;
+/** See UNSURE_LOW. */
+export const UNSURE_HIGH = 0.8;
+/** Unsure cells must stay unsure after an erosion of this radius (cells): thin edges drop out. */
+export const UNSURE_ERODE_CELLS = 2;
+
+/** Area average of a map to at most `longSide` cells on its long side (never enlarges). */
+export function areaAverage(alpha: ArrayLike<number>, width: number, height: number, longSide: number, scale = 1): { data: Float32Array; width: number; height: number } {
+  const factor = Math.min(1, longSide / Math.max(width, height));
+  const gw = Math.max(1, Math.round(width * factor));
+  const gh = Math.max(1, Math.round(height * factor));
+  const xEdge = new Int32Array(gw + 1);
+  for (let i = 0; i <= gw; i++) xEdge[i] = Math.floor((i * width) / gw);
+  const sums = new Float64Array(gw * gh);
+  const counts = new Float64Array(gw * gh);
+  let cy = 0;
+  for (let y = 0; y < height; y++) {
+    while (cy < gh - 1 && y >= Math.floor(((cy + 1) * height) / gh)) cy++;
+    const row = y * width;
+    const o = cy * gw;
+    for (let cx = 0; cx < gw; cx++) {
+      let s = 0;
+      for (let x = xEdge[cx]; x < xEdge[cx + 1]; x++) s += alpha[row + x];
+      sums[o + cx] += s;
+      counts[o + cx] += xEdge[cx + 1] - xEdge[cx];
+    }
+  }
+  const data = new Float32Array(gw * gh);
+  for (let i = 0; i < data.length; i++) data[i] = counts[i] > 0 ? sums[i] / counts[i] / scale : 0;
+  return { data, width: gw, height: gh };
+}
+
+/** Keeps a cell only if every cell within `r` (a square) is set; cells past the border count as unset. */
+function erodeSquare(mask: Uint8Array, w: number, h: number, r: number): Uint8Array {
+  const across = new Uint8Array(mask.length);
+  for (let y = 0; y < h; y++) {
+    let run = 0;
+    // run = consecutive set cells ending at x; a cell survives when the run through x + r covers 2r + 1.
+    const rowRuns = new Int32Array(w);
+    for (let x = 0; x < w; x++) rowRuns[x] = run = mask[y * w + x] ? run + 1 : 0;
+    for (let x = r; x < w - r; x++) across[y * w + x] = rowRuns[x + r] >= 2 * r + 1 ? 1 : 0;
+  }
+  const out = new Uint8Array(mask.length);
+  const colRuns = new Int32Array(h);
+  for (let x = 0; x < w; x++) {
+    let run = 0;
+    for (let y = 0; y < h; y++) colRuns[y] = run = across[y * w + x] ? run + 1 : 0;
+    for (let y = r; y < h - r; y++) out[y * w + x] = colRuns[y + r] >= 2 * r + 1 ? 1 : 0;
+  }
+  return out;
+}
+
+/**
+ * The unsure share of an alpha matte (0..1, or 0..255 with scale 255): area-average to a grid of
+ * UNSURE_GRID_PX on the long side, take the cells with UNSURE_LOW < α < UNSURE_HIGH that survive an
+ * erosion of UNSURE_ERODE_CELLS, and divide their number by the cells with α > UNSURE_LOW. 0 for an
+ * empty matte.
+ */
+export function unsureShare(alpha: ArrayLike<number>, width: number, height: number, scale = 1): number {
+  if (alpha.length !== width * height) throw new Error(`unsureShare: ${alpha.length} values for ${width}x${height}`);
+  const grid = areaAverage(alpha, width, height, UNSURE_GRID_PX, scale);
+  const unsure = new Uint8Array(grid.data.length);
+  let subject = 0;
+  for (let i = 0; i < grid.data.length; i++) {
+    const a = grid.data[i];
+    if (a > UNSURE_LOW) {
+      subject++;
+      if (a < UNSURE_HIGH) unsure[i] = 1;
+    }
+  }
+  if (subject === 0) return 0;
+  const core = erodeSquare(unsure, grid.width, grid.height, UNSURE_ERODE_CELLS);
+  let n = 0;
+  for (let i = 0; i < core.length; i++) n += core[i];
+  return n / subject;
+}
+
+/** The review verdict of a matte: its unsure share and whether it passes the model's threshold. */
+export interface MatteReview {
+  /** 0..1; see unsureShare. */
+  unsureShare: number;
+  /** True when the model has a calibrated threshold and the share is above it. */
+  needsReview: boolean;
+}
+
+/** Reviews a matte made by `entry`'s model (models without `output.reviewUnsureShare` never flag). */
+export function reviewMatte(alpha: ArrayLike<number>, width: number, height: number, entry: Pick<ModelEntry, 'output'>, scale = 1): MatteReview {
+  const share = unsureShare(alpha, width, height, scale);
+  const threshold = entry.output.reviewUnsureShare;
+  return { unsureShare: share, needsReview: threshold !== undefined && share > threshold };
+}
