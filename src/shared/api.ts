@@ -2,7 +2,7 @@
 // transport): methods, events and their name lists. Imported by main, preload and renderer:
 // plain data only, no 'electron', no 'node:*'. Additions only; see docs/architecture.md.
 import type { Result } from './errors';
-import type { BatchItemFinished, IdPhotoJobOptions, JobId, JobOutcome, JobProgress, JobSpec, RefineMode, Subject } from './jobs';
+import type { BatchItemFinished, IdPhotoJobOptions, JobId, JobOutcome, JobProgress, JobSpec, MatteReview, RefineMode, Subject } from './jobs';
 import type { Settings } from './settings';
 
 /** A model known to the app, with whether its file was found and verified. */
@@ -105,6 +105,8 @@ export interface MatteResult {
   modelId: string;
   /** The execution provider that ran the model ('cpu', 'webgpu', ...). */
   provider: string;
+  /** How much of this matte is broadly half transparent; after a re-matte, of the touched-up matte. */
+  review: MatteReview;
   timings: PreviewTimings;
 }
 

@@ -36,6 +36,16 @@ export function parseRefineMode(value: unknown, field = 'refine'): RefineMode {
 /** What is being cut out: selects the model task (person-mask or anime-mask). */
 export type Subject = 'person' | 'anime';
 
+/**
+ * How much of a cut-out's matte is broadly half transparent (core/matting/unsure-share.ts), and
+ * whether that is above its model's calibrated threshold: "this one needs a look".
+ */
+export interface MatteReview {
+  /** 0..1: unsure cells over subject cells on a 320-cell grid. */
+  unsureShare: number;
+  needsReview: boolean;
+}
+
 /** Options of a single-image cut-out. */
 export interface CutoutOptions {
   subject: Subject;

@@ -1,9 +1,11 @@
 // Browser end-to-end tests of the app frame in Chromium: every workspace renders, the language
 // switches to Simplified Chinese and back, the theme switches to dark, the compare slider and the
 // trimap overlay draw. Screenshots of each state go to test-artifacts/e2e/screens.
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { evalFile } from '../helpers/env';
+import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
+import { evalFile, tempDir } from '../helpers/env';
 import { ARTIFACTS_DIR, openThroughDialog, useAppSession, waitForCutout } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
@@ -54,6 +56,49 @@ describe('workspaces, language and theme in Chromium', () => {
     await app.page.keyboard.press('h');
   });
 
+  it('says when a cut-out needs a look, shows where, and the share drops as the Keep brush fixes it', async () => {
+    // The portrait left open above is a clean cut-out: no notice.
+    const notice = app.page.locator('[data-testid=review-notice]');
+    expect(await notice.count()).toBe(0);
+    // A real frame the anime model is unsure of: the Waifu2x hamster (docs/quality.md).
+    const frame = join(tempDir(), 'hamster.png');
+    execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-ss', '0.4', '-i', evalFile('anime_clips', 'clips', 'w2xgui_gif2_original.gif'), '-frames:v', '1', frame]);
+    await openThroughDialog(app.page, frame);
+    await waitForCutout(app.page);
+    await app.page.getByRole('button', { name: 'Anime', exact: true }).click();
+    await notice.waitFor({ timeout: 90_000 });
+    const shownPct = async (): Promise<number> => ((await notice.count()) === 0 ? 0 : Number((await notice.textContent())!.match(/(\d+) % of it is half transparent/)![1]));
+    const before = await shownPct();
+    expect(before).toBeGreaterThan(8);
+    await shot('cutout-review');
+    // "Show unsure areas" turns the trimap overlay on (the unsure parts are its unknown region).
+    await notice.getByRole('button', { name: 'Show unsure areas' }).click();
+    expect(await app.page.locator('[data-testid=overlay-toggle]').isChecked()).toBe(true);
+    // A Keep stroke across the hamster (right of centre) re-mattes it; the notice follows the new matte.
+    const canvas = app.page.locator('[data-testid=editor-canvas]');
+    const box = (await canvas.boundingBox())!;
+    const attr = async (name: string) => Number(await canvas.getAttribute(name));
+    const [zoom, panX, panY, imageW, imageH] = await Promise.all(['data-zoom', 'data-pan-x', 'data-pan-y', 'data-image-w', 'data-image-h'].map(attr));
+    const toPage = (fx: number, fy: number) => ({ x: box.x + panX + fx * imageW * zoom, y: box.y + panY + fy * imageH * zoom });
+    await app.page.click('[data-tool=foreground]');
+    await app.page.locator('[data-testid=brush-size]').fill('120');
+    for (const fy of [0.4, 0.55, 0.7]) {
+      const a = toPage(0.48, fy);
+      const b = toPage(0.7, fy);
+      await app.page.mouse.move(a.x, a.y);
+      await app.page.mouse.down();
+      for (let k = 1; k <= 10; k++) await app.page.mouse.move(a.x + ((b.x - a.x) * k) / 10, a.y);
+      await app.page.mouse.up();
+      await app.page.getByText('Re-solving the edge').waitFor({ state: 'detached', timeout: 60_000 });
+    }
+    await expect.poll(shownPct, { timeout: 30_000 }).toBeLessThan(before);
+    await shot('cutout-review-fixed');
+    await app.page.keyboard.press('t');
+    await app.page.keyboard.press('h');
+    await app.page.getByRole('button', { name: 'Person', exact: true }).click();
+    expect(app.pageErrors).toEqual([]);
+  });
+
   it('switches to Simplified Chinese in Settings and back', async () => {
     await workspace('settings');
     await app.page.selectOption('[data-testid=settings-language]', 'zh-CN');
@@ -94,14 +139,15 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(text).toContain('MP4');
     expect(text).not.toContain('PNG');
     expect(text).not.toContain('paste');
-    expect(await recentIn('sticker')).toEqual([]); // the portrait opened above is an image
+    expect(await recentIn('sticker')).toEqual([]); // the pictures opened above are images
     await shot('sticker-empty');
     const clip = evalFile('anime_clips', 'clips', 'w2xgui_video2_original_360p.mp4');
     const [chooser] = await Promise.all([app.page.waitForEvent('filechooser'), zone.click()]);
     await chooser.setFiles(clip);
     await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled])', { timeout: 60_000 });
     await workspace('idphoto');
-    await expect.poll(() => recentIn('idphoto'), { timeout: 10_000 }).toEqual([expect.stringContaining('df_img24.jpg')]);
+    // The images opened in the editor above, newest first.
+    await expect.poll(() => recentIn('idphoto'), { timeout: 10_000 }).toEqual([expect.stringContaining('hamster.png'), expect.stringContaining('df_img24.jpg')]);
     await app.page.reload();
     await app.page.waitForSelector('[data-workspace=sticker]');
     await workspace('sticker');

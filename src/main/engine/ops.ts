@@ -15,6 +15,8 @@ import { resizeFloatBilinear, resizeRgba } from '../core/image/resize';
 import { writeFileAtomic } from '../core/io/atomic-write';
 import { refineMatte } from '../core/matting/refine';
 import { resolveRegion } from '../core/matting/region';
+import { reviewMatte } from '../core/matting/unsure-share';
+import type { ModelEntry } from '../core/models/manifest';
 import { defaultBandPx } from '../core/trimap/trimap';
 import { resolveMaskModel } from '../core/pipelines/cutout';
 import type { RunContext } from '../core/progress';
@@ -44,6 +46,8 @@ interface MaskCacheEntry {
   maskW: number;
   maskH: number;
   modelId: string;
+  /** The model's manifest entry (its review threshold). */
+  modelEntry: ModelEntry;
   provider: string;
   decodeMs: number;
   inferenceMs: number;
@@ -93,6 +97,7 @@ async function cachedMask(path: string, subject: Subject, modelId: string | unde
     maskW: mask.width,
     maskH: mask.height,
     modelId: model.entry.id,
+    modelEntry: model.entry,
     provider: mask.provider,
     decodeMs: t1 - t0,
     inferenceMs: mask.timings.inferenceMs,
@@ -232,6 +237,7 @@ async function matte(path: string, subject: Subject, modelId: string | undefined
     alpha: preview.alpha,
     modelId: base.modelId,
     provider: base.provider,
+    review: reviewMatte(refined.alpha, source.width, source.height, base.modelEntry),
     timings: { decodeMs: base.decodeMs, inferenceMs: base.inferenceMs, refineMs: t2 - t1, totalMs: performance.now() - t0 },
   };
 }
@@ -274,6 +280,7 @@ export async function rematte(req: RematteRequest, e: EngineContext, ctx: RunCon
     alpha: toByteAlpha(state.alpha),
     modelId: base.modelId,
     provider: base.provider,
+    review: reviewMatte(state.alpha, req.width, req.height, base.modelEntry),
     timings: { decodeMs: 0, inferenceMs: 0, refineMs: performance.now() - t1, totalMs: performance.now() - t0 },
   };
 }

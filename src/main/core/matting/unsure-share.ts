@@ -2,6 +2,7 @@
 // editor and batch reports show. A thin soft edge is normal; a wide region of alpha near 0.5 means
 // the model could not decide (AI close-ups, faint sketches). Calibrated per model (manifest
 // `output.reviewUnsureShare`); see docs/quality.md. Pure typed arrays. Core (no electron).
+import type { MatteReview } from '../../../shared/jobs';
 import type { ModelEntry } from '../models/manifest';
 
 /** Long side of the grid the alpha is area-averaged to before measuring. */
@@ -82,14 +83,6 @@ export function unsureShare(alpha: ArrayLike<number>, width: number, height: num
   let n = 0;
   for (let i = 0; i < core.length; i++) n += core[i];
   return n / subject;
-}
-
-/** The review verdict of a matte: its unsure share and whether it passes the model's threshold. */
-export interface MatteReview {
-  /** 0..1; see unsureShare. */
-  unsureShare: number;
-  /** True when the model has a calibrated threshold and the share is above it. */
-  needsReview: boolean;
 }
 
 /** Reviews a matte made by `entry`'s model (models without `output.reviewUnsureShare` never flag). */

@@ -1,7 +1,7 @@
 // Single-image cut-out: decode -> mask model -> refine -> composite -> encode. Used by the
 // `cutout portrait` / `cutout anime` commands, the engine and batch export. Core (no electron).
 import { AppError } from '../../../shared/errors';
-import type { CutoutOptions } from '../../../shared/jobs';
+import type { CutoutOptions, MatteReview } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import { compositeOver } from '../image/composite';
 import { decodeImage, type RgbaImage } from '../image/decode';
@@ -10,7 +10,7 @@ import { resizeRgba } from '../image/resize';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import type { ProviderName } from '../inference/execution-providers';
 import { refineMatte } from '../matting/refine';
-import { reviewMatte, type MatteReview } from '../matting/unsure-share';
+import { reviewMatte } from '../matting/unsure-share';
 import type { ModelEntry } from '../models/manifest';
 import type { RunContext } from '../progress';
 import { runMaskModel } from '../segment/mask-model';

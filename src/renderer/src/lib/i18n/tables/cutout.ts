@@ -41,6 +41,12 @@ export const cutout = {
   'brush.strokes': { en: 'Strokes: {n}', 'zh-CN': '已涂 {n} 笔' },
   'brush.unavailable': { en: 'Touch-up needs the matting engine, which this build does not have yet.', 'zh-CN': '修补功能需要抠像引擎，此版本暂未提供。' },
   'brush.rematting': { en: 'Re-solving the edge…', 'zh-CN': '正在重新计算边缘…' },
+  'review.title': { en: 'Check this cut-out.', 'zh-CN': '请检查此抠图。' },
+  'review.body': {
+    en: '{pct} % of it is half transparent where the model was unsure. Paint those parts with Keep or Remove.',
+    'zh-CN': '约 {pct}% 的区域半透明（模型不确定）。请用“保留”或“去除”画笔涂抹这些部分。',
+  },
+  'review.show': { en: 'Show unsure areas', 'zh-CN': '显示不确定区域' },
   'export.title': { en: 'Export', 'zh-CN': '导出' },
   'export.format': { en: 'Format', 'zh-CN': '格式' },
   'export.size': { en: 'Size', 'zh-CN': '尺寸' },
