@@ -172,6 +172,9 @@ export interface BatchItemFinished {
   message?: string;
   /** Why it was skipped ('journal: done with the same size, mtime and options'). */
   reason?: string;
+  /** Cut-out modes: the matte's unsure share and whether it needs a look (MatteReview). */
+  unsureShare?: number;
+  needsReview?: boolean;
 }
 
 /** How a job ended: exactly one per job. */

@@ -2,11 +2,14 @@
 // engine: an ID-photo batch (five portraits and one corrupt file) into the session's output
 // folder; the progress line shows N of M and a rate, pause shows "Paused" and holds the rest,
 // resume completes it; per-file statuses, the failure with its code, and the written files at
-// the spec's exact pixel size. Screenshots go to test-artifacts/e2e/screens.
+// the spec's exact pixel size. An anime batch lists the cut-out to check and opens it in the
+// editor. Screenshots go to test-artifacts/e2e/screens.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { REPO_ROOT, evalFile, tempDir } from '../helpers/env';
 import { ARTIFACTS_DIR, useAppSession } from './helpers';
 
@@ -77,6 +80,35 @@ describe('Batch workspace in Chromium', () => {
     await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 60_000 }).toBe('0 done, 5 skipped, 1 failed of 6');
     const statuses = await app.page.locator('[data-testid=batch-item]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')).sort());
     expect(statuses).toEqual(['failed', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped']);
+    expect(app.pageErrors).toEqual([]);
+  }, 180_000);
+
+  it('an anime batch marks the cut-out to check and opens it in the editor as anime', async () => {
+    // Real frames: the Waifu2x hamster (the model is unsure of it) and a clean AnimateDiff girl.
+    const dir = tempDir('cutout-e2e-anime-');
+    const frames = [];
+    for (const [clip, at, name] of [['w2xgui_gif2_original.gif', '0.4', 'hamster.png'], ['animatediff_model07_01.gif', '1', 'girl.png']]) {
+      frames.push(join(dir, name));
+      execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-ss', at, '-i', evalFile('anime_clips', 'clips', clip), '-frames:v', '1', frames.at(-1)!]);
+    }
+    await app.page.click('[data-workspace=batch]');
+    // The ID-photo run above is still listed: Ctrl+O picks new inputs (the output folder stays).
+    const [chooser] = await Promise.all([app.page.waitForEvent('filechooser'), app.page.keyboard.press('Control+o')]);
+    await chooser.setFiles(frames);
+    await app.page.locator('.toolbar', { hasText: '2 files' }).waitFor();
+    await app.page.selectOption('[data-testid=batch-mode]', 'anime');
+    await app.page.click('[data-testid=batch-start]');
+    await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 90_000 }).toBe('2 done, 0 skipped, 0 failed of 2');
+    const checked = await app.page.locator('[data-testid=batch-item]:has([data-testid=batch-check]) .path').allTextContents();
+    expect(checked).toEqual(['hamster.png']);
+    const review = app.page.locator('[data-testid=batch-reviews] li');
+    expect(await review.count()).toBe(1);
+    expect(await review.textContent()).toMatch(/^\d+ % hamster\.png/);
+    await app.page.screenshot({ path: join(SCREENS, 'batch-review.png') });
+    await review.getByRole('button', { name: 'Open in editor' }).click();
+    expect(await app.page.locator('[data-workspace=cutout]').getAttribute('aria-current')).toBe('page');
+    await app.page.locator('[data-testid=review-notice]').waitFor({ timeout: 90_000 });
+    expect(await app.page.getByRole('button', { name: 'Anime', exact: true }).getAttribute('aria-pressed')).toBe('true');
     expect(app.pageErrors).toEqual([]);
   }, 180_000);
 });

@@ -80,7 +80,7 @@ describe('batch faults', () => {
     const pool = new RefinePool(1);
     try {
       expect(pool.isInThread).toBe(false);
-      const data = await pool.run({
+      const { data, unsureShare } = await pool.run({
         data: new Uint8Array(8 * 8 * 4).fill(200),
         width: 8,
         height: 8,
@@ -92,6 +92,7 @@ describe('batch faults', () => {
       });
       expect(data.length).toBe(256);
       expect(data[3]).toBe(255);
+      expect(unsureShare).toBe(0); // a fully opaque matte
     } finally {
       await pool.close();
     }

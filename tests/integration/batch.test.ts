@@ -1,13 +1,15 @@
 // Batch export end to end on real portraits (downscaled eval images), the real model and sharp:
 // mirrored tree, corrupt inputs reported while the rest is done, resume, retry-failed, cancel.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/main/core/batch/run-batch';
-import { runJob } from '../../src/main/engine/run-job';
+import { runJob, type batchItemOf } from '../../src/main/engine/run-job';
 import type { BatchFileEvent, BatchStatus } from '../../src/main/core/batch/types';
 import type { BatchReport } from '../../src/main/core/batch/report';
+import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { evalFile, tempDir, testEnv } from '../helpers/env';
 
 const env = testEnv();
@@ -126,6 +128,38 @@ describe('batch export', () => {
     expect(result.failures.map((f) => f.code)).toEqual(['INPUT_UNSUPPORTED']);
     await expectCutoutPng(join(out, 'a_portrait.png'), sizes.get('a.jpg')!.width, sizes.get('a.jpg')!.height);
     expect(progress[progress.length - 1]).toBe(2);
+  });
+
+  it('names the cut-outs that need a look: report, csv, item events, and again when resumed', async () => {
+    // Real frames: the Waifu2x hamster, which the anime model is unsure of, and a clean AnimateDiff girl.
+    const dir = join(root, 'anime-in');
+    mkdirSync(dir);
+    for (const [clip, at, name] of [['w2xgui_gif2_original.gif', '0.4', 'hamster.png'], ['animatediff_model07_01.gif', '1', 'girl.png']]) {
+      execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-ss', at, '-i', evalFile('anime_clips', 'clips', clip), '-frames:v', '1', join(dir, name)]);
+    }
+    const out = join(root, 'anime-out');
+    const items: ReturnType<typeof batchItemOf>[] = [];
+    const result = (await runJob({ kind: 'batch', inputs: [dir], outputDir: out, options: { mode: 'anime', refine: 'full' } }, env, { onItem: (item) => items.push(item) })) as {
+      toReview: number;
+      reviews: { input: string; unsureShare: number }[];
+    };
+    expect(result.toReview).toBe(1);
+    expect(result.reviews.map((r) => r.input)).toEqual([join(dir, 'hamster.png')]);
+    expect(result.reviews[0].unsureShare).toBeGreaterThan(0.08);
+    const byName = (name: string) => items.find((i) => i.input.endsWith(name))!;
+    expect(byName('hamster.png')).toMatchObject({ status: 'done', needsReview: true });
+    expect(byName('girl.png')).toMatchObject({ status: 'done', needsReview: false });
+    expect(byName('girl.png').unsureShare).toBeLessThan(0.08);
+    const csv = readFileSync(join(out, 'report.csv'), 'utf8').trim().split('\r\n');
+    expect(csv[0]).toBe('input,status,code,message,output,elapsed_ms,unsure_share,needs_review');
+    expect(csv.find((l) => l.includes('hamster.png'))).toMatch(/,0\.\d{3},yes$/);
+    expect(csv.find((l) => l.includes('girl.png'))).toMatch(/,0\.\d{3},no$/);
+    // Resumed: both are skipped, and the report still names the one to check (from the journal).
+    const resumed = await runBatch([dir], out, { mode: 'anime', refine: 'full', resume: true }, env);
+    expect([resumed.skipped, resumed.toReview]).toEqual([2, 1]);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BatchReport;
+    expect(report.summary.toReview).toBe(1);
+    expect(report.entries.find((e) => e.input.endsWith('hamster.png'))).toMatchObject({ status: 'skipped', needsReview: true });
   });
 
   it('refuses an output folder under a file with OUTPUT_NOT_WRITABLE', async () => {

@@ -5,7 +5,7 @@ import { AppError } from '../../shared/errors';
 import type { BatchItemFinished, JobProgress, JobSpec } from '../../shared/jobs';
 import { runBatch } from '../core/batch/run-batch';
 import type { PauseGate } from '../core/batch/pause-gate';
-import type { BatchStatus } from '../core/batch/types';
+import type { BatchEntry, BatchStatus } from '../core/batch/types';
 import type { CoreEnv } from '../core/env';
 import { runIdPhotoJob } from '../core/idphoto/id-photo-job';
 import { cutoutToFile } from '../core/pipelines/cutout';
@@ -37,6 +37,13 @@ export function batchStatusToProgress(s: BatchStatus): JobProgressEvent & Progre
   };
 }
 
+/** A finished batch entry as the batchItemFinished event carries it (only the fields it has). */
+export function batchItemOf(entry: BatchEntry): Omit<BatchItemFinished, 'jobId'> {
+  const { input, status, output, code, message, reason, unsureShare, needsReview } = entry;
+  const optional = { output: output || undefined, code, message, reason, unsureShare, needsReview };
+  return { input, status, ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)) };
+}
+
 /** Runs one job to the end and returns its (structured-clone-able) result. */
 export async function runJob(spec: JobSpec, env: CoreEnv, ctx: JobRunContext): Promise<unknown> {
   switch (spec.kind) {
@@ -57,7 +64,7 @@ export async function runJob(spec: JobSpec, env: CoreEnv, ctx: JobRunContext): P
         // one is forwarded, so the registry's throttle always holds the latest rate / ETA / counts.
         onProgress: onProgress && ((e) => e.stage !== 'write' && onProgress(e)),
         onStatus: onProgress && ((s) => onProgress(batchStatusToProgress(s))),
-        onFile: onItem && (({ entry }) => onItem({ input: entry.input, ...(entry.output ? { output: entry.output } : {}), status: entry.status, ...(entry.code ? { code: entry.code } : {}), ...(entry.message ? { message: entry.message } : {}), ...(entry.reason ? { reason: entry.reason } : {}) })),
+        onFile: onItem && (({ entry }) => onItem(batchItemOf(entry))),
       });
     }
     default: {

@@ -10,6 +10,7 @@ import { parseBackground } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { intFlag, type CliCommand, type CliIo } from '../command';
 import { SpecLibrary } from '../../core/idphoto/spec';
+import { reviewText } from './cutout';
 import { specLibraryPath } from './idphoto';
 
 const MODES: BatchModeId[] = ['portrait', 'anime', 'idphoto', 'sticker'];
@@ -157,6 +158,7 @@ export const batchCommand: CliCommand = {
           onFile: ({ entry }) => {
             let text: string | undefined;
             if (entry.status === 'failed') text = `failed  ${entry.input}: ${entry.code}: ${entry.message}`;
+            else if (entry.status === 'done' && entry.needsReview) text = `check   ${entry.input} -> ${entry.output}: ${reviewText(entry.unsureShare!)}`;
             else if (values.quiet || bar) text = undefined;
             else if (entry.status === 'done') text = `done    ${entry.input} -> ${entry.output}`;
             else if (entry.status === 'skipped') text = `skipped ${entry.input} (${entry.reason})`;
@@ -169,6 +171,7 @@ export const batchCommand: CliCommand = {
       io.out(
         `${summary.done} done, ${summary.skipped} skipped, ${summary.failed} failed of ${summary.total} in ${formatDuration(summary.elapsedMs)} (${summary.filesPerSec.toFixed(2)} files/s). Report: ${summary.reportJson}`,
       );
+      if (summary.toReview > 0) io.out(`${summary.toReview} cut-out${summary.toReview === 1 ? '' : 's'} need a look (needs_review in report.csv)`);
       return summary.failed > 0 ? 1 : 0;
     } catch (error) {
       if (isCancellation(error)) io.err(`Cancelled. Finished files are kept; run the same command with --resume to continue. Report: ${values.out}/report.json`);

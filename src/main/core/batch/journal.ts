@@ -20,6 +20,9 @@ export interface JournalRecord {
   output: string;
   code?: ErrorCode;
   message?: string;
+  /** Done cut-outs: the review, so a resumed run's report still names the files to look at. */
+  unsureShare?: number;
+  needsReview?: boolean;
   atMs: number;
 }
 

@@ -2,12 +2,13 @@
 // batch pipeline runs with bounded queues between them. Adding a mode = one handler here.
 // Core (no electron).
 import { AppError } from '../../../shared/errors';
-import type { Background, RefineMode } from '../../../shared/jobs';
+import type { Background, MatteReview, RefineMode } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
 import { decodeImage, type DecodedImage } from '../image/decode';
 import { encodeImage } from '../image/encode';
 import { getSession } from '../inference/session';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
+import { reviewOf } from '../matting/unsure-share';
 import { resolveMaskModel } from '../pipelines/cutout';
 import { runMaskModel, type MaskResult } from '../segment/mask-model';
 import { runIdPhotoJob } from '../idphoto/id-photo-job';
@@ -35,7 +36,8 @@ export interface ModeContext {
 export interface ModeStages<Decoded = unknown, Inferred = unknown> {
   decode(input: string): Promise<Decoded>;
   infer(decoded: Decoded): Promise<Inferred>;
-  finish(inferred: Inferred, output: string): Promise<void>;
+  /** Cut-out modes resolve to the matte's review (report.json's unsureShare / needsReview). */
+  finish(inferred: Inferred, output: string): Promise<MatteReview | void>;
 }
 
 /** One batch mode: what it reads and writes, and how it starts a run. */
@@ -80,7 +82,7 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
         decode: (input) => decodeImage(input, { maxPixels: env.maxPixels }),
         infer: async (image) => ({ image, mask: await runMaskModel(image, model, session) }),
         async finish({ image, mask }, output) {
-          const data = await pool.run({
+          const { data, unsureShare } = await pool.run({
             data: image.data,
             width: image.width,
             height: image.height,
@@ -92,6 +94,7 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
           });
           const bytes = await encodeImage({ data, width: image.width, height: image.height }, { format, quality: options.quality });
           await writeFileAtomic(output, bytes);
+          return reviewOf(unsureShare, model.entry);
         },
       };
       return stages as ModeStages;

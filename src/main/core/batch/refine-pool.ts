@@ -22,12 +22,18 @@ export interface RefineTask {
   background: Background;
 }
 
-/** A worker's answer: composited RGBA pixels or a wire error. */
-export type RefineReply = { id: number; ok: true; data: Uint8Array } | { id: number; ok: false; error: WireError };
+/** What a refine task gives back: the composited RGBA pixels and the matte's unsure share. */
+export interface RefineOutput {
+  data: Uint8Array;
+  unsureShare: number;
+}
+
+/** A worker's answer: the output or a wire error. */
+export type RefineReply = ({ id: number; ok: true } & RefineOutput) | { id: number; ok: false; error: WireError };
 
 interface Pending {
   task: RefineTask;
-  resolve: (data: Uint8Array) => void;
+  resolve: (output: RefineOutput) => void;
   reject: (error: unknown) => void;
 }
 
@@ -93,7 +99,7 @@ export class RefinePool {
       const job = this.busy.get(worker);
       this.busy.delete(worker);
       if (job) {
-        if (reply.ok) job.resolve(reply.data);
+        if (reply.ok) job.resolve({ data: reply.data, unsureShare: reply.unsureShare });
         else job.reject(fromWire(reply.error));
       }
       this.idle.push(worker);
@@ -132,8 +138,8 @@ export class RefinePool {
     }
   }
 
-  /** Refines the mask to full resolution and composites; resolves to RGBA pixels. */
-  run(task: Omit<RefineTask, 'id'>): Promise<Uint8Array> {
+  /** Refines the mask to full resolution and composites; resolves to RGBA pixels and the unsure share. */
+  run(task: Omit<RefineTask, 'id'>): Promise<RefineOutput> {
     if (this.isClosed) return Promise.reject(new AppError('INTERNAL', 'Internal error: refine pool is closed'));
     return new Promise((resolve, reject) => {
       const job: Pending = { task: { ...task, id: this.nextId++ }, resolve, reject };

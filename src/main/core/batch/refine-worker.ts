@@ -5,20 +5,21 @@ import { parentPort } from 'node:worker_threads';
 import { toWire } from '../../../shared/errors';
 import { compositeOver } from '../image/composite';
 import { refineMatte } from '../matting/refine';
-import type { RefineTask, RefineReply } from './refine-pool';
+import { unsureShare } from '../matting/unsure-share';
+import type { RefineOutput, RefineTask, RefineReply } from './refine-pool';
 
 /** Runs one refine + composite task (also used in-thread when no worker is available). */
-export async function runRefineTask(task: RefineTask): Promise<Uint8Array> {
+export async function runRefineTask(task: RefineTask): Promise<RefineOutput> {
   const image = { data: task.data, width: task.width, height: task.height };
   const refined = await refineMatte({ image, mask: task.mask, maskW: task.maskW, maskH: task.maskH, mode: task.mode });
-  return compositeOver(refined.foreground, refined.alpha, task.background).data;
+  return { data: compositeOver(refined.foreground, refined.alpha, task.background).data, unsureShare: unsureShare(refined.alpha, task.width, task.height) };
 }
 
 parentPort?.on('message', (task: RefineTask) => {
   runRefineTask(task).then(
-    (data) => {
-      const reply: RefineReply = { id: task.id, ok: true, data };
-      parentPort!.postMessage(reply, [data.buffer as ArrayBuffer]);
+    (output) => {
+      const reply: RefineReply = { id: task.id, ok: true, ...output };
+      parentPort!.postMessage(reply, [output.data.buffer as ArrayBuffer]);
     },
     (error: unknown) => {
       const reply: RefineReply = { id: task.id, ok: false, error: toWire(error) };

@@ -13,7 +13,7 @@ export const REPORT_CSV = 'report.csv';
 /** The content of report.json. */
 export interface BatchReport {
   version: 1;
-  summary: Omit<BatchSummary, 'reportJson' | 'reportCsv' | 'failures'>;
+  summary: Omit<BatchSummary, 'reportJson' | 'reportCsv' | 'failures' | 'reviews'>;
   entries: BatchEntry[];
 }
 
@@ -23,11 +23,12 @@ function csvField(value: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** The CSV text of the entries: header input,status,code,message,output,elapsed_ms. */
+/** The CSV text of the entries: header input,status,code,message,output,elapsed_ms,unsure_share,needs_review. */
 export function entriesToCsv(entries: readonly BatchEntry[]): string {
-  const rows = [['input', 'status', 'code', 'message', 'output', 'elapsed_ms'].join(',')];
+  const rows = [['input', 'status', 'code', 'message', 'output', 'elapsed_ms', 'unsure_share', 'needs_review'].join(',')];
   for (const e of entries) {
-    rows.push([e.input, e.status, e.code ?? '', e.message ?? e.reason ?? '', e.output, e.elapsedMs === undefined ? '' : Math.round(e.elapsedMs)].map(csvField).join(','));
+    const review = e.unsureShare === undefined ? ['', ''] : [e.unsureShare.toFixed(3), e.needsReview ? 'yes' : 'no'];
+    rows.push([e.input, e.status, e.code ?? '', e.message ?? e.reason ?? '', e.output, e.elapsedMs === undefined ? '' : Math.round(e.elapsedMs), ...review].map(csvField).join(','));
   }
   return `${rows.join('\r\n')}\r\n`;
 }

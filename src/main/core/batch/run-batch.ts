@@ -137,7 +137,8 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
       continue;
     }
     if (options.resume && record?.status === 'done' && (await isStillDone(record, item, outputs[i], optionsHash))) {
-      entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason: 'journal: done with the same size, mtime and options' };
+      const review = record.unsureShare === undefined ? {} : { unsureShare: record.unsureShare, needsReview: record.needsReview === true };
+      entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason: 'journal: done with the same size, mtime and options', ...review };
       continue;
     }
     todo.push(i);
@@ -222,14 +223,14 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
         if (signal?.aborted) throw new CancelledError();
         const inferred = await inferSlots.use(() => stages!.infer(decoded));
         if (signal?.aborted) throw new CancelledError();
-        await finishSlots.use(async () => {
+        const review = await finishSlots.use(async () => {
           if (mode.firstWorkStage === 'finish') await startWork();
           return stages!.finish(inferred, output);
         });
         // Journalled only after the output is renamed into place and synced: a crash before this
         // line leaves the file redone on resume, never a journalled file that is missing or torn.
-        await journal.append({ v: 1, input: item.input, status: 'done', sizeBytes: item.sizeBytes, mtimeMs: item.mtimeMs, optionsHash, output, atMs: Date.now() });
-        entries[index] = { input: item.input, status: 'done', output, elapsedMs: performance.now() - t0 };
+        await journal.append({ v: 1, input: item.input, status: 'done', sizeBytes: item.sizeBytes, mtimeMs: item.mtimeMs, optionsHash, output, ...(review ?? {}), atMs: Date.now() });
+        entries[index] = { input: item.input, status: 'done', output, elapsedMs: performance.now() - t0, ...(review ?? {}) };
         done++;
         processed++;
       } catch (error) {
@@ -289,6 +290,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     skipped,
     failed,
     cancelled,
+    toReview: entries.filter((e) => e.needsReview).length,
     elapsedMs,
     filesPerSec: processed > 0 ? processed / (processingMs / 1000) : 0,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
@@ -296,7 +298,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   };
   const paths = await writeReports(outDir, { version: 1, summary: summaryCore, entries });
   if (isCancelled) throw new CancelledError();
-  return { ...summaryCore, reportJson: paths.json, reportCsv: paths.csv, failures: entries.filter((e) => e.status === 'failed') };
+  return { ...summaryCore, reportJson: paths.json, reportCsv: paths.csv, failures: entries.filter((e) => e.status === 'failed'), reviews: entries.filter((e) => e.needsReview) };
 }
 
 /** Whether a journalled 'done' record still holds: same input size, mtime, options and output, and the output exists. */

@@ -64,6 +64,9 @@ export interface BatchEntry {
   /** Why a file was skipped ('journal': done before with the same size, mtime and options). */
   reason?: string;
   elapsedMs?: number;
+  /** Cut-out modes, done files: the matte's unsure share and whether it needs a look (MatteReview). */
+  unsureShare?: number;
+  needsReview?: boolean;
 }
 
 /** A per-file status event (the UI's file list; the CLI's non-TTY lines). */
@@ -100,6 +103,8 @@ export interface BatchSummary {
   skipped: number;
   failed: number;
   cancelled: number;
+  /** Files whose cut-out needs a look (needsReview): done now, or before when resumed. */
+  toReview: number;
   elapsedMs: number;
   /** Processed files per second (done + failed over the wall time of the processing phase). */
   filesPerSec: number;
@@ -111,4 +116,6 @@ export interface BatchSummary {
   reportCsv: string;
   /** The failed entries (for a UI list with "show file" / "retry failed"); all entries are in report.json. */
   failures: BatchEntry[];
+  /** The entries whose cut-out needs a look (for a UI list with "show file"). */
+  reviews: BatchEntry[];
 }

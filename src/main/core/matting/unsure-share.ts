@@ -85,9 +85,13 @@ export function unsureShare(alpha: ArrayLike<number>, width: number, height: num
   return n / subject;
 }
 
-/** Reviews a matte made by `entry`'s model (models without `output.reviewUnsureShare` never flag). */
-export function reviewMatte(alpha: ArrayLike<number>, width: number, height: number, entry: Pick<ModelEntry, 'output'>, scale = 1): MatteReview {
-  const share = unsureShare(alpha, width, height, scale);
+/** The verdict on a share measured for a matte of `entry`'s model (no `output.reviewUnsureShare`: never flagged). */
+export function reviewOf(share: number, entry: Pick<ModelEntry, 'output'>): MatteReview {
   const threshold = entry.output.reviewUnsureShare;
   return { unsureShare: share, needsReview: threshold !== undefined && share > threshold };
+}
+
+/** Measures and reviews a matte made by `entry`'s model. */
+export function reviewMatte(alpha: ArrayLike<number>, width: number, height: number, entry: Pick<ModelEntry, 'output'>, scale = 1): MatteReview {
+  return reviewOf(unsureShare(alpha, width, height, scale), entry);
 }

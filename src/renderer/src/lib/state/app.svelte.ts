@@ -2,7 +2,7 @@
 // the active workspace, recent files, the status line, the error banner and the running jobs.
 import type { AppInfo, RecentFile } from '../../../../shared/api';
 import type { ApiClient } from '../../../../shared/api-client';
-import type { JobSpec } from '../../../../shared/jobs';
+import type { JobSpec, Subject } from '../../../../shared/jobs';
 import { DEFAULT_SETTINGS, type Settings } from '../../../../shared/settings';
 import { describeError, type ErrorNotice } from '../error-text';
 import { detectLocale, translate, type Locale, type MessageKey } from '../i18n';
@@ -30,10 +30,15 @@ export function formatDuration(ms: number): string {
 
 /** What the active workspace does with opened files and shortcuts; registered while it is shown. */
 export interface WorkspaceHandlers {
-  /** Files opened by drop, dialog, paste, recent list or the OS. */
-  openFiles?(paths: string[]): void;
+  /** Files opened by drop, dialog, paste, recent list or the OS; `options` when another workspace hands them over. */
+  openFiles?(paths: string[], options?: OpenOptions): void;
   /** A shortcut; returns true when handled. */
   command?(action: ShortcutAction): boolean;
+}
+
+/** How a workspace that hands files over wants them opened (the batch's "open in editor"). */
+export interface OpenOptions {
+  subject?: Subject;
 }
 
 export class AppState {
@@ -62,15 +67,15 @@ export class AppState {
 
   /** Each mounted workspace's handlers (workspaces stay mounted once shown; only the shown one gets files and shortcuts). */
   private handlers = new Map<Workspace, WorkspaceHandlers>();
-  private pendingFiles: string[] | null = null;
+  private pendingFiles: { paths: string[]; options?: OpenOptions } | null = null;
 
   /** A workspace registers what it does with files and shortcuts; returns the unregister function. */
   registerWorkspace(id: Workspace, handlers: WorkspaceHandlers): () => void {
     this.handlers.set(id, handlers);
     if (this.pendingFiles && handlers.openFiles && this.workspace === id) {
-      const paths = this.pendingFiles;
+      const { paths, options } = this.pendingFiles;
       this.pendingFiles = null;
-      handlers.openFiles(paths);
+      handlers.openFiles(paths, options);
     }
     return () => {
       if (this.handlers.get(id) === handlers) this.handlers.delete(id);
@@ -85,10 +90,15 @@ export class AppState {
       shown(paths);
       return;
     }
-    this.workspace = 'cutout';
-    const cutout = this.handlers.get('cutout')?.openFiles;
-    if (cutout) cutout(paths);
-    else this.pendingFiles = paths;
+    this.openIn('cutout', paths);
+  }
+
+  /** Shows workspace `id` and opens the files there (held until it registers). */
+  openIn(id: Workspace, paths: string[], options?: OpenOptions): void {
+    this.workspace = id;
+    const open = this.handlers.get(id)?.openFiles;
+    if (open) open(paths, options);
+    else this.pendingFiles = { paths, options };
   }
 
   /** Runs a shortcut in the shown workspace; returns true when it was handled. */

@@ -30,6 +30,8 @@ export class BatchItems {
   /** Finished inputs of the attached job, in the order they ended. */
   rows = $state<BatchItemRow[]>([]);
   failures = $derived(this.rows.filter((r) => r.status === 'failed'));
+  /** Cut-outs that need a look (needsReview), in the order they ended. */
+  reviews = $derived(this.rows.filter((r) => r.needsReview));
 
   private jobId: JobId | null = null;
   /** Items that arrived before attach(): startJob's reply can come after the first events. */

@@ -72,9 +72,10 @@ export class CutoutState {
     this.exportFormat = format;
   }
 
-  /** Opens an image: preview first (shown at once), then the cut-out. */
-  async open(path: string): Promise<void> {
+  /** Opens an image: preview first (shown at once), then the cut-out (as `subject` when given). */
+  async open(path: string, subject?: Subject): Promise<void> {
     const seq = ++this.openSeq;
+    if (subject) this.subject = subject;
     this.phase = 'loading';
     this.path = path;
     this.alpha = null;

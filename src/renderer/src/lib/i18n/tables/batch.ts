@@ -46,4 +46,12 @@ export const batch = {
   'batch.status.skipped': { en: 'skipped', 'zh-CN': '跳过' },
   'batch.status.failed': { en: 'failed', 'zh-CN': '失败' },
   'batch.status.cancelled': { en: 'cancelled', 'zh-CN': '已取消' },
+  'batch.check': { en: 'check', 'zh-CN': '需检查' },
+  'batch.check.tip': { en: '{pct} % of the cut-out is half transparent where the model was unsure', 'zh-CN': '约 {pct}% 的区域半透明（模型不确定）' },
+  'batch.reviews': { en: '{n} to check', 'zh-CN': '{n} 个需检查' },
+  'batch.reviews.hint': {
+    en: 'Partly half transparent where the model was unsure. Open them in the editor and touch them up with the brushes.',
+    'zh-CN': '部分区域半透明（模型不确定）。请在编辑器中打开，用画笔修补。',
+  },
+  'batch.openInEditor': { en: 'Open in editor', 'zh-CN': '在编辑器中打开' },
 } satisfies MessageTable;
