@@ -28,6 +28,9 @@ describe('cutout idphoto', () => {
     const r = JSON.parse(await readFile(report, 'utf8'));
     expect(r.specId).toBe('cn-1inch');
     expect(r.measurements.crownChinMm).toMatchObject({ unit: 'mm', min: 24, max: 28, pass: true });
+    // The matte check: mediapipe-selfie's calibrated threshold (0.08) as a % band; this portrait is clean.
+    expect(r.measurements.matteUnsurePct).toMatchObject({ unit: '%', min: null, max: 8, pass: true });
+    expect(r.measurements.matteUnsurePct.value).toBeLessThan(2);
     expect(typeof r.pass).toBe('boolean');
     const sheet = await sharp(join(dir, 'one_sheet.png')).metadata();
     // 4x6 in at 300 dpi.

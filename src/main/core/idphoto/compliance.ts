@@ -3,12 +3,13 @@
 import type { IdPhotoMeasurement } from '../../../shared/api';
 import { parseHexColor } from '../image/composite';
 import type { RgbaImage } from '../image/decode';
+import { unsureShare } from '../matting/unsure-share';
 import type { Point } from '../face/yunet';
 import type { IdPhotoSpec } from './spec';
 
 /** One measured value against its band (null bounds are open), in one of the report's units. */
 export interface Measurement extends IdPhotoMeasurement {
-  unit: 'mm' | 'deg' | 'count' | 'dE' | 'KB';
+  unit: 'mm' | 'deg' | 'count' | 'dE' | 'KB' | '%';
 }
 
 /** The report written next to each ID photo (and shown by the UI's compliance panel). */
@@ -29,6 +30,8 @@ export interface ComplianceReport {
     backgroundColourDeltaE: Measurement;
     clothingContrastDeltaE: Measurement;
     fileSizeKb?: Measurement;
+    /** The cut-out's unsure share in % (matting/unsure-share.ts); fails above the model's calibrated threshold. */
+    matteUnsurePct: Measurement;
     /** Present when the source cut the top of the hair: how much may be missing (mm). */
     hairCutMm?: Measurement;
   };
@@ -85,6 +88,8 @@ export interface ComplianceInput {
    * the hair; 0 or absent when the whole head is in the source.
    */
   crownHiddenPx?: number;
+  /** The mask model's review threshold (manifest output.reviewUnsureShare); absent: the matte check always passes. */
+  reviewUnsureShare?: number;
 }
 
 /** Mean Lab of the pixels selected by `pick`, with their count. */
@@ -171,6 +176,13 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
     backgroundUniformityDeltaE: measure(bg.n ? p95 : null, 'dE', null, 3, 'p95 ΔE76 of background pixels from their mean'),
     backgroundColourDeltaE: measure(colourDe, 'dE', null, 6, `nearest allowed colour: ${spec.background.allowed.join(', ')}`),
     clothingContrastDeltaE: measure(clothDe, 'dE', 12, null, clothDe === null ? 'no clothing visible' : 'ΔE76 between clothing and background'),
+    matteUnsurePct: measure(
+      unsureShare(alpha, image.width, image.height) * 100,
+      '%',
+      null,
+      input.reviewUnsureShare === undefined ? null : input.reviewUnsureShare * 100,
+      'share of the person left half transparent where the model was unsure (hair, edges); a photo on a plainer background helps',
+    ),
   };
   // A visibly flat-cut hairline is more than a measuring matter: offices ask for the whole head.
   if (hiddenMm > 0.05) measurements.hairCutMm = measure(hiddenMm, 'mm', null, HAIR_CUT_TOLERANCE_MM, 'estimated from the head outline at the edge; use a photo with room above the head');

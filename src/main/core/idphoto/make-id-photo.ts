@@ -288,6 +288,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     centreX: W / 2,
     faceCount: facesInside,
     crownHiddenPx: hiddenPx * chosen.k,
+    reviewUnsureShare: model.entry.output.reviewUnsureShare,
   });
   onProgress?.({ stage: 'composite', done: 4, total: 4 });
   const t4 = performance.now();

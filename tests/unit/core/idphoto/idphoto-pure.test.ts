@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../../../src/main/cli/commands/idphoto';
 import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core/face/yunet';
 import { byteBand, commentSegments, encodeIdPhoto, jpegAppMarkers, readJpegDpi, readPngDpi, rewriteJpegHeader, setPngDpi } from '../../../../src/main/core/idphoto/exact-file';
+import { buildComplianceReport } from '../../../../src/main/core/idphoto/compliance';
 import { estimateHiddenCrown, fromAligned, toAligned, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
 import { cutMarks, layoutSheet, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
 import { parseSpec, SpecLibrary } from '../../../../src/main/core/idphoto/spec';
@@ -62,6 +63,29 @@ describe('placement', () => {
     const jp = topMarginBand(lib.get('jp-passport-35x45'), 34, 15);
     expect(jp.band[0]).toBeGreaterThanOrEqual(2);
     expect(jp.band[1]).toBeLessThanOrEqual(6);
+  });
+});
+
+describe('compliance report: the matte check', () => {
+  it('fails a photo whose person is broadly half transparent, by the model threshold, and passes it without one', async () => {
+    const spec = (await SpecLibrary.load(specLibraryPath())).get('cn-1inch');
+    const [W, H] = [spec.widthPx, spec.heightPx];
+    const image = { data: new Uint8Array(W * H * 4).fill(255), width: W, height: H };
+    // A head-and-shoulders blob, opaque; then the same with its lower half at alpha 0.5.
+    const person = (soft: boolean) => {
+      const a = new Float32Array(W * H);
+      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if (Math.hypot(x - W / 2, (y - H * 0.55) * 0.8) < W * 0.4 || y > H * 0.8) a[y * W + x] = soft && y > H * 0.55 ? 0.5 : 1;
+      return a;
+    };
+    const input = { spec, image, backgroundHex: '#FFFFFF', crownY: 60, chin: { x: W / 2, y: 300 }, eyes: [{ x: 110, y: 190 }, { x: 185, y: 190 }] as [{ x: number; y: number }, { x: number; y: number }], centreX: W / 2, faceCount: 1 };
+    const clean = buildComplianceReport({ ...input, alpha: person(false), reviewUnsureShare: 0.08 }).measurements.matteUnsurePct;
+    expect(clean).toMatchObject({ value: 0, unit: '%', max: 8, pass: true });
+    const soft = buildComplianceReport({ ...input, alpha: person(true), reviewUnsureShare: 0.08 });
+    expect(soft.measurements.matteUnsurePct.value).toBeGreaterThan(20);
+    expect(soft.measurements.matteUnsurePct.pass).toBe(false);
+    expect(soft.pass).toBe(false);
+    const uncalibrated = buildComplianceReport({ ...input, alpha: person(true) }).measurements.matteUnsurePct;
+    expect(uncalibrated).toMatchObject({ max: null, pass: true });
   });
 });
 

@@ -39,4 +39,5 @@ export const idphoto = {
   'idphoto.m.backgroundColourDeltaE': { en: 'Background colour', 'zh-CN': '背景颜色' },
   'idphoto.m.clothingContrastDeltaE': { en: 'Clothing vs background', 'zh-CN': '服装与背景对比' },
   'idphoto.m.fileSizeKb': { en: 'File size', 'zh-CN': '文件大小' },
+  'idphoto.m.matteUnsurePct': { en: 'Unsure edges', 'zh-CN': '边缘不确定' },
 } satisfies MessageTable;
