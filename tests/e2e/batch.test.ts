@@ -4,13 +4,11 @@
 // resume completes it; per-file statuses, the failure with its code, and the written files at
 // the spec's exact pixel size. An anime batch lists the cut-out to check and opens it in the
 // editor. Screenshots go to test-artifacts/e2e/screens.
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
-import { REPO_ROOT, evalFile, tempDir } from '../helpers/env';
+import { REPO_ROOT, evalFile, reviewFrame, tempDir } from '../helpers/env';
 import { ARTIFACTS_DIR, useAppSession } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
@@ -86,11 +84,7 @@ describe('Batch workspace in Chromium', () => {
   it('an anime batch marks the cut-out to check and opens it in the editor as anime', async () => {
     // Real frames: the Waifu2x hamster (the model is unsure of it) and a clean AnimateDiff girl.
     const dir = tempDir('cutout-e2e-anime-');
-    const frames = [];
-    for (const [clip, at, name] of [['w2xgui_gif2_original.gif', '0.4', 'hamster.png'], ['animatediff_model07_01.gif', '1', 'girl.png']]) {
-      frames.push(join(dir, name));
-      execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-ss', at, '-i', evalFile('anime_clips', 'clips', clip), '-frames:v', '1', frames.at(-1)!]);
-    }
+    const frames = [reviewFrame('hamster', dir), reviewFrame('girl', dir)];
     await app.page.click('[data-workspace=batch]');
     // The ID-photo run above is still listed: Ctrl+O picks new inputs (the output folder stays).
     const [chooser] = await Promise.all([app.page.waitForEvent('filechooser'), app.page.keyboard.press('Control+o')]);

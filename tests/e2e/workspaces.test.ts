@@ -1,11 +1,9 @@
 // Browser end-to-end tests of the app frame in Chromium: every workspace renders, the language
 // switches to Simplified Chinese and back, the theme switches to dark, the compare slider and the
 // trimap overlay draw. Screenshots of each state go to test-artifacts/e2e/screens.
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
-import { evalFile, tempDir } from '../helpers/env';
+import { evalFile, reviewFrame, tempDir } from '../helpers/env';
 import { ARTIFACTS_DIR, openThroughDialog, useAppSession, waitForCutout } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
@@ -61,9 +59,7 @@ describe('workspaces, language and theme in Chromium', () => {
     const notice = app.page.locator('[data-testid=review-notice]');
     expect(await notice.count()).toBe(0);
     // A real frame the anime model is unsure of: the Waifu2x hamster (docs/quality.md).
-    const frame = join(tempDir(), 'hamster.png');
-    execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-ss', '0.4', '-i', evalFile('anime_clips', 'clips', 'w2xgui_gif2_original.gif'), '-frames:v', '1', frame]);
-    await openThroughDialog(app.page, frame);
+    await openThroughDialog(app.page, reviewFrame('hamster', tempDir()));
     await waitForCutout(app.page);
     await app.page.getByRole('button', { name: 'Anime', exact: true }).click();
     await notice.waitFor({ timeout: 90_000 });

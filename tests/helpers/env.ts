@@ -1,11 +1,13 @@
 // Test helpers: where ../shared (models, eval, train) is, and a CoreEnv on the real models.
 // Tests read third-party data from ../shared at run time; none of it is committed.
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createCliEnv, createModelStore } from '../../src/main/cli/cli-env';
 import type { CoreEnv } from '../../src/main/core/env';
+import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 
 /** The repository root. */
 export const REPO_ROOT = resolve(__dirname, '../..');
@@ -21,6 +23,23 @@ export function evalFile(...parts: string[]): string {
   const p = join(EVAL_DIR, ...parts);
   if (!existsSync(p)) throw new Error(`evaluation file missing: ${p} (tests need ../shared/eval)`);
   return p;
+}
+
+/**
+ * Two real anime frames for the "needs a look" tests (docs/quality.md, the unsure share): the
+ * Waifu2x hamster, which the anime model is unsure of, and an AnimateDiff girl it cuts out cleanly.
+ */
+const REVIEW_FRAMES = {
+  hamster: { clip: 'w2xgui_gif2_original.gif', atS: '0.4' },
+  girl: { clip: 'animatediff_model07_01.gif', atS: '1' },
+} as const;
+
+/** Extracts one of REVIEW_FRAMES from its eval clip with the app's ffmpeg into `dir` as NAME.png. */
+export function reviewFrame(name: keyof typeof REVIEW_FRAMES, dir: string): string {
+  const { clip, atS } = REVIEW_FRAMES[name];
+  const out = join(dir, `${name}.png`);
+  execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-ss', atS, '-i', evalFile('anime_clips', 'clips', clip), '-frames:v', '1', out]);
+  return out;
 }
 
 /** A CoreEnv on the real models (CUTOUT_MODELS_DIR, else ../shared/models), CPU provider. */

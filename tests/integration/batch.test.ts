@@ -1,6 +1,5 @@
 // Batch export end to end on real portraits (downscaled eval images), the real model and sharp:
 // mirrored tree, corrupt inputs reported while the rest is done, resume, retry-failed, cancel.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -9,8 +8,7 @@ import { runBatch } from '../../src/main/core/batch/run-batch';
 import { runJob, type batchItemOf } from '../../src/main/engine/run-job';
 import type { BatchFileEvent, BatchStatus } from '../../src/main/core/batch/types';
 import type { BatchReport } from '../../src/main/core/batch/report';
-import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
-import { evalFile, tempDir, testEnv } from '../helpers/env';
+import { evalFile, reviewFrame, tempDir, testEnv } from '../helpers/env';
 
 const env = testEnv();
 const PORTRAITS = ['hv_test1.jpg', 'df_img1.jpg', 'df_img11.jpg', 'df_img12.jpg'];
@@ -134,9 +132,8 @@ describe('batch export', () => {
     // Real frames: the Waifu2x hamster, which the anime model is unsure of, and a clean AnimateDiff girl.
     const dir = join(root, 'anime-in');
     mkdirSync(dir);
-    for (const [clip, at, name] of [['w2xgui_gif2_original.gif', '0.4', 'hamster.png'], ['animatediff_model07_01.gif', '1', 'girl.png']]) {
-      execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-ss', at, '-i', evalFile('anime_clips', 'clips', clip), '-frames:v', '1', join(dir, name)]);
-    }
+    reviewFrame('hamster', dir);
+    reviewFrame('girl', dir);
     const out = join(root, 'anime-out');
     const items: ReturnType<typeof batchItemOf>[] = [];
     const result = (await runJob({ kind: 'batch', inputs: [dir], outputDir: out, options: { mode: 'anime', refine: 'full' } }, env, { onItem: (item) => items.push(item) })) as {

@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
-import { REPO_ROOT, SHARED_MODELS_DIR, evalFile, tempDir } from '../helpers/env';
+import { REPO_ROOT, SHARED_MODELS_DIR, evalFile, reviewFrame, tempDir } from '../helpers/env';
 
 const run = promisify(execFile);
 const BIN = join(REPO_ROOT, 'bin', 'cutout.mjs');
@@ -123,19 +122,14 @@ describe('cutout CLI', () => {
     // Middle frames of two eval clips: the Waifu2x hamster, which the model mostly loses (its map
     // sits near 0.5), and an AnimateDiff girl it cuts out cleanly (docs/quality.md, the unsure share).
     const dir = tempDir();
-    const frames = [];
-    for (const [clip, at] of [['w2xgui_gif2_original.gif', '0.4'], ['animatediff_model07_01.gif', '1']] as const) {
-      const frame = join(dir, clip.replace(/\.gif$/, '.png'));
-      await run(resolveFfmpeg().ffmpeg, ['-v', 'error', '-ss', at, '-i', evalFile('anime_clips', 'clips', clip), '-frames:v', '1', frame]);
-      frames.push(frame);
-    }
+    const frames = [reviewFrame('hamster', dir), reviewFrame('girl', dir)];
     const out = join(dir, 'out');
     const r = await cutout(['anime', ...frames, '-o', out, '--provider', 'cpu']);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    const hamster = lines.findIndex((l) => l.includes('w2xgui_gif2_original.png ->'));
+    const hamster = lines.findIndex((l) => l.includes('hamster.png ->'));
     expect(lines[hamster + 1]).toMatch(/^  check it: \d+ % of the cut-out is half transparent where the model was unsure/);
-    const girl = lines.findIndex((l) => l.includes('animatediff_model07_01.png ->'));
+    const girl = lines.findIndex((l) => l.includes('girl.png ->'));
     expect(lines[girl + 1] ?? '').not.toMatch(/^  check it/);
     expect(lines.at(-1)).toBe('1 of 2 cut-outs need a look (see "check it" above)');
   }, 120_000);
