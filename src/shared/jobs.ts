@@ -41,9 +41,11 @@ export type Subject = 'person' | 'anime';
  * whether that is above its model's calibrated threshold: "this one needs a look".
  */
 export interface MatteReview {
-  /** 0..1: unsure cells over subject cells on a 320-cell grid. */
+  /** 0..1: unsure cells over subject cells on a grid of at most 320 cells on the long side. */
   unsureShare: number;
   needsReview: boolean;
+  /** The model's calibrated threshold (manifest output.reviewUnsureShare); null: not calibrated, never flags. */
+  reviewThreshold: number | null;
 }
 
 /** Options of a single-image cut-out. */
@@ -175,6 +177,7 @@ export interface BatchItemFinished {
   /** Cut-out modes: the matte's unsure share and whether it needs a look (MatteReview). */
   unsureShare?: number;
   needsReview?: boolean;
+  reviewThreshold?: number | null;
 }
 
 /** How a job ended: exactly one per job. */

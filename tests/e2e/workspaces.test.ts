@@ -67,8 +67,8 @@ describe('workspaces, language and theme in Chromium', () => {
     const before = await shownPct();
     expect(before).toBeGreaterThan(8);
     await shot('cutout-review');
-    // "Show unsure areas" turns the trimap overlay on (the unsure parts are its unknown region).
-    await notice.getByRole('button', { name: 'Show unsure areas' }).click();
+    // "Show on the trimap" turns the trimap overlay on (the unsure parts lie in its amber unknown band).
+    await notice.getByRole('button', { name: 'Show on the trimap' }).click();
     expect(await app.page.locator('[data-testid=overlay-toggle]').isChecked()).toBe(true);
     // A Keep stroke across the hamster (right of centre) re-mattes it; the notice follows the new matte.
     const canvas = app.page.locator('[data-testid=editor-canvas]');

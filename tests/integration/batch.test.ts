@@ -156,7 +156,13 @@ describe('batch export', () => {
     expect([resumed.skipped, resumed.toReview]).toEqual([2, 1]);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BatchReport;
     expect(report.summary.toReview).toBe(1);
-    expect(report.entries.find((e) => e.input.endsWith('hamster.png'))).toMatchObject({ status: 'skipped', needsReview: true });
+    expect(report.entries.find((e) => e.input.endsWith('hamster.png'))).toMatchObject({ status: 'skipped', needsReview: true, reviewThreshold: 0.08 });
+    // Retry-failed after a failure: the done files are skipped and keep their review too.
+    writeFileSync(join(dir, 'broken.png'), 'not a png');
+    await runBatch([dir], out, { mode: 'anime', refine: 'full', resume: true }, env);
+    const retried = await runBatch([dir], out, { mode: 'anime', refine: 'full', retryFailed: true }, env);
+    expect([retried.skipped, retried.failed, retried.toReview]).toEqual([2, 1, 1]);
+    expect(retried.reviews.map((r) => r.input)).toEqual([join(dir, 'hamster.png')]);
   });
 
   it('refuses an output folder under a file with OUTPUT_NOT_WRITABLE', async () => {

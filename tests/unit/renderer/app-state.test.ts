@@ -85,6 +85,22 @@ describe('AppState', () => {
     expect([batch, cutout]).toEqual([[['/x']], [['/y'], ['/z']]]);
   });
 
+  it('openIn shows a workspace and hands it the files and options, held for that workspace only until it registers', () => {
+    const { client } = memoryClient();
+    const app = new AppState(client);
+    const got: { where: string; paths: string[]; options?: unknown }[] = [];
+    app.openIn('cutout', ['/flagged.png'], { subject: 'anime', refine: 'full' });
+    expect(app.workspace).toBe('cutout');
+    // Another workspace registering meanwhile does not get them.
+    app.registerWorkspace('batch', { openFiles: (paths, options) => got.push({ where: 'batch', paths, options }) });
+    expect(got).toEqual([]);
+    app.registerWorkspace('cutout', { openFiles: (paths, options) => got.push({ where: 'cutout', paths, options }) });
+    expect(got).toEqual([{ where: 'cutout', paths: ['/flagged.png'], options: { subject: 'anime', refine: 'full' } }]);
+    // Registered: delivered at once.
+    app.openIn('cutout', ['/next.png']);
+    expect(got[1]).toEqual({ where: 'cutout', paths: ['/next.png'], options: undefined });
+  });
+
   it('shows errors by code and never shows a cancellation', () => {
     const { client } = memoryClient();
     const app = new AppState(client);

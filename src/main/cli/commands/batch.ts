@@ -158,7 +158,7 @@ export const batchCommand: CliCommand = {
           onFile: ({ entry }) => {
             let text: string | undefined;
             if (entry.status === 'failed') text = `failed  ${entry.input}: ${entry.code}: ${entry.message}`;
-            else if (entry.status === 'done' && entry.needsReview) text = `check   ${entry.input} -> ${entry.output}: ${reviewText(entry.unsureShare!)}`;
+            else if (entry.needsReview) text = `check   ${entry.input} -> ${entry.output}: ${reviewText(entry.unsureShare!)}${entry.status === 'skipped' ? ' (done before)' : ''}`;
             else if (values.quiet || bar) text = undefined;
             else if (entry.status === 'done') text = `done    ${entry.input} -> ${entry.output}`;
             else if (entry.status === 'skipped') text = `skipped ${entry.input} (${entry.reason})`;
@@ -171,7 +171,7 @@ export const batchCommand: CliCommand = {
       io.out(
         `${summary.done} done, ${summary.skipped} skipped, ${summary.failed} failed of ${summary.total} in ${formatDuration(summary.elapsedMs)} (${summary.filesPerSec.toFixed(2)} files/s). Report: ${summary.reportJson}`,
       );
-      if (summary.toReview > 0) io.out(`${summary.toReview} cut-out${summary.toReview === 1 ? '' : 's'} need a look (needs_review in report.csv)`);
+      if (summary.toReview > 0) io.out(`${summary.toReview === 1 ? '1 cut-out needs' : `${summary.toReview} cut-outs need`} a look (needs_review in report.csv)`);
       return summary.failed > 0 ? 1 : 0;
     } catch (error) {
       if (isCancellation(error)) io.err(`Cancelled. Finished files are kept; run the same command with --resume to continue. Report: ${values.out}/report.json`);

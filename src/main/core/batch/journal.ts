@@ -23,6 +23,7 @@ export interface JournalRecord {
   /** Done cut-outs: the review, so a resumed run's report still names the files to look at. */
   unsureShare?: number;
   needsReview?: boolean;
+  reviewThreshold?: number | null;
   atMs: number;
 }
 

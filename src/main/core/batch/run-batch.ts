@@ -133,12 +133,11 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     const record = previous.get(item.input);
     entries.push({ input: item.input, status: 'cancelled', output: outputs[i] });
     if (options.retryFailed && record?.status !== 'failed') {
-      entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason: record?.status === 'done' ? 'done before' : 'did not fail before' };
+      entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason: record?.status === 'done' ? 'done before' : 'did not fail before', ...reviewOfRecord(record) };
       continue;
     }
     if (options.resume && record?.status === 'done' && (await isStillDone(record, item, outputs[i], optionsHash))) {
-      const review = record.unsureShare === undefined ? {} : { unsureShare: record.unsureShare, needsReview: record.needsReview === true };
-      entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason: 'journal: done with the same size, mtime and options', ...review };
+      entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason: 'journal: done with the same size, mtime and options', ...reviewOfRecord(record) };
       continue;
     }
     todo.push(i);
@@ -299,6 +298,16 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   const paths = await writeReports(outDir, { version: 1, summary: summaryCore, entries });
   if (isCancelled) throw new CancelledError();
   return { ...summaryCore, reportJson: paths.json, reportCsv: paths.csv, failures: entries.filter((e) => e.status === 'failed'), reviews: entries.filter((e) => e.needsReview) };
+}
+
+/**
+ * The review a 'done' record kept (so a skipped file still shows it), as it was judged then: a
+ * threshold changed since is not applied to it. Nothing for other records or malformed fields.
+ */
+function reviewOfRecord(record: JournalRecord | undefined): Pick<BatchEntry, 'unsureShare' | 'needsReview' | 'reviewThreshold'> {
+  if (record?.status !== 'done' || typeof record.unsureShare !== 'number' || !Number.isFinite(record.unsureShare)) return {};
+  const reviewThreshold = typeof record.reviewThreshold === 'number' ? record.reviewThreshold : null;
+  return { unsureShare: record.unsureShare, needsReview: record.needsReview === true, reviewThreshold };
 }
 
 /** Whether a journalled 'done' record still holds: same input size, mtime, options and output, and the output exists. */

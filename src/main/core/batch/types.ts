@@ -67,6 +67,8 @@ export interface BatchEntry {
   /** Cut-out modes, done files: the matte's unsure share and whether it needs a look (MatteReview). */
   unsureShare?: number;
   needsReview?: boolean;
+  /** The model's threshold; null: not calibrated (needsReview is then always false). */
+  reviewThreshold?: number | null;
 }
 
 /** A per-file status event (the UI's file list; the CLI's non-TTY lines). */

@@ -9,7 +9,7 @@ import { AppError } from '../../../shared/errors';
 import type { RefineMode, Subject } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import type { CoreEnv } from '../env';
-import { cutoutImage, resolveMaskModel } from '../pipelines/cutout';
+import { cutoutImage } from '../pipelines/cutout';
 import type { RunContext } from '../progress';
 import { meanScores, pooledIou, scoreMask, type IouCounts, type MaskScores } from './metrics';
 
@@ -30,8 +30,8 @@ export const GOOD_FG_IOU = 0.9;
 
 /** How the review flag fared on a set: flagged images, and flagged among the good ones. */
 export interface EvalReviewSummary {
-  /** The model's threshold (manifest output.reviewUnsureShare); absent: it never flags. */
-  threshold?: number;
+  /** The model's threshold (manifest output.reviewUnsureShare); null: it never flags. */
+  threshold: number | null;
   flagged: number;
   /** Images with a non-empty truth and fg IoU >= GOOD_FG_IOU, and how many of them were flagged. */
   good: number;
@@ -102,7 +102,7 @@ export async function evaluateSet(setDir: string, options: EvalOptions, env: Cor
   let modelId = options.modelId ?? '';
   let provider = '';
   let emptyTruth = 0;
-  const threshold = (await resolveMaskModel(env, options.subject, options.modelId)).entry.output.reviewUnsureShare;
+  let threshold: number | null = null;
   const review = { flagged: 0, good: 0, goodFlagged: 0, poor: 0, poorFlagged: 0 };
   for (let i = 0; i < chosen.length; i++) {
     throwIfAborted(ctx.signal);
@@ -119,6 +119,7 @@ export async function evaluateSet(setDir: string, options: EvalOptions, env: Cor
     if (r.source.width !== truth.width || r.source.height !== truth.height) {
       throw new AppError('INPUT_UNSUPPORTED', `${pair.truth} is ${truth.width}x${truth.height} but its image is ${r.source.width}x${r.source.height}`);
     }
+    threshold = r.review.reviewThreshold;
     const scores = scoreMask(r.alpha, truth.alpha, truth.width, truth.height);
     images.push({ id: pair.id, width: truth.width, height: truth.height, ms, ...scores, ...r.review });
     if (r.review.needsReview) review.flagged++;
@@ -134,7 +135,7 @@ export async function evaluateSet(setDir: string, options: EvalOptions, env: Cor
 }
 
 function reviewLine(r: EvalReviewSummary): string {
-  if (r.threshold === undefined) return 'flagged for review: none (the model has no review threshold)';
+  if (r.threshold === null) return 'flagged for review: none (the model has no review threshold)';
   return `flagged for review (unsure share > ${r.threshold}): ${r.flagged}; of the good cut-outs (fg IoU >= ${GOOD_FG_IOU}) ${r.goodFlagged} of ${r.good}, of the others ${r.poorFlagged} of ${r.poor}`;
 }
 

@@ -15,7 +15,7 @@ export const UNSURE_HIGH = 0.8;
 export const UNSURE_ERODE_CELLS = 2;
 
 /** Area average of a map to at most `longSide` cells on its long side (never enlarges). */
-export function areaAverage(alpha: ArrayLike<number>, width: number, height: number, longSide: number, scale = 1): { data: Float32Array; width: number; height: number } {
+export function areaAverage(alpha: ArrayLike<number>, width: number, height: number, longSide: number): { data: Float32Array; width: number; height: number } {
   const factor = Math.min(1, longSide / Math.max(width, height));
   const gw = Math.max(1, Math.round(width * factor));
   const gh = Math.max(1, Math.round(height * factor));
@@ -36,7 +36,7 @@ export function areaAverage(alpha: ArrayLike<number>, width: number, height: num
     }
   }
   const data = new Float32Array(gw * gh);
-  for (let i = 0; i < data.length; i++) data[i] = counts[i] > 0 ? sums[i] / counts[i] / scale : 0;
+  for (let i = 0; i < data.length; i++) data[i] = counts[i] > 0 ? sums[i] / counts[i] : 0;
   return { data, width: gw, height: gh };
 }
 
@@ -61,14 +61,15 @@ function erodeSquare(mask: Uint8Array, w: number, h: number, r: number): Uint8Ar
 }
 
 /**
- * The unsure share of an alpha matte (0..1, or 0..255 with scale 255): area-average to a grid of
- * UNSURE_GRID_PX on the long side, take the cells with UNSURE_LOW < α < UNSURE_HIGH that survive an
- * erosion of UNSURE_ERODE_CELLS, and divide their number by the cells with α > UNSURE_LOW. 0 for an
- * empty matte.
+ * The unsure share of an alpha matte (0..1): area-average to a grid of at most UNSURE_GRID_PX cells
+ * on the long side (a smaller matte is measured as it is), take the cells with UNSURE_LOW < α <
+ * UNSURE_HIGH that survive an erosion of UNSURE_ERODE_CELLS, and divide their number by the cells
+ * with α > UNSURE_LOW. 0 for an empty matte, and for one whose short side is under 5 cells (nothing
+ * survives the erosion there).
  */
-export function unsureShare(alpha: ArrayLike<number>, width: number, height: number, scale = 1): number {
+export function unsureShare(alpha: ArrayLike<number>, width: number, height: number): number {
   if (alpha.length !== width * height) throw new Error(`unsureShare: ${alpha.length} values for ${width}x${height}`);
-  const grid = areaAverage(alpha, width, height, UNSURE_GRID_PX, scale);
+  const grid = areaAverage(alpha, width, height, UNSURE_GRID_PX);
   const unsure = new Uint8Array(grid.data.length);
   let subject = 0;
   for (let i = 0; i < grid.data.length; i++) {
@@ -87,11 +88,11 @@ export function unsureShare(alpha: ArrayLike<number>, width: number, height: num
 
 /** The verdict on a share measured for a matte of `entry`'s model (no `output.reviewUnsureShare`: never flagged). */
 export function reviewOf(share: number, entry: Pick<ModelEntry, 'output'>): MatteReview {
-  const threshold = entry.output.reviewUnsureShare;
-  return { unsureShare: share, needsReview: threshold !== undefined && share > threshold };
+  const threshold = entry.output.reviewUnsureShare ?? null;
+  return { unsureShare: share, needsReview: threshold !== null && share > threshold, reviewThreshold: threshold };
 }
 
 /** Measures and reviews a matte made by `entry`'s model. */
-export function reviewMatte(alpha: ArrayLike<number>, width: number, height: number, entry: Pick<ModelEntry, 'output'>, scale = 1): MatteReview {
-  return reviewOf(unsureShare(alpha, width, height, scale), entry);
+export function reviewMatte(alpha: ArrayLike<number>, width: number, height: number, entry: Pick<ModelEntry, 'output'>): MatteReview {
+  return reviewOf(unsureShare(alpha, width, height), entry);
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readJournal, JournalWriter, hashOptions } from '../../../../src/main/core/batch/journal';
 import { planOutputPaths, validateNameTemplate } from '../../../../src/main/core/batch/naming';
 import { PauseGate } from '../../../../src/main/core/batch/pause-gate';
+import { entriesToCsv } from '../../../../src/main/core/batch/report';
 import { scanInputs } from '../../../../src/main/core/batch/scan';
 import { tempDir } from '../../../helpers/env';
 
@@ -75,5 +76,18 @@ describe('pause gate', () => {
     const aborted = gate.wait(ac.signal);
     ac.abort();
     await expect(aborted).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+});
+
+describe('batch report.csv', () => {
+  it('writes the review columns: yes / no, n/a for a model without a threshold, empty for other modes', () => {
+    const csv = entriesToCsv([
+      { input: '/in/a.png', status: 'done', output: '/out/a.png', unsureShare: 0.2, needsReview: true, reviewThreshold: 0.08 },
+      { input: '/in/b.png', status: 'done', output: '/out/b.png', unsureShare: 0.01, needsReview: false, reviewThreshold: 0.08 },
+      { input: '/in/c.png', status: 'done', output: '/out/c.png', unsureShare: 0.2, needsReview: false, reviewThreshold: null },
+      { input: '/in/d.mp4', status: 'done', output: '/out/d.gif' },
+    ]).trim().split('\r\n');
+    expect(csv[0].split(',').slice(-2)).toEqual(['unsure_share', 'needs_review']);
+    expect(csv.slice(1).map((l) => l.split(',').slice(-2).join(','))).toEqual(['0.200,yes', '0.010,no', '0.200,n/a', ',']);
   });
 });

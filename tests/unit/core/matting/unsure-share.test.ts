@@ -31,12 +31,24 @@ describe('unsureShare', () => {
     expect(share).toBeLessThan(expected * 1.05);
   });
 
-  it('measures on a 320-cell grid whatever the image size, and reads 0..255 mattes with scale 255', () => {
-    const small = disc(300, 200, 80, 0, { r: 40, value: 0.5 });
+  it('measures on a grid of 320 cells on the long side, so the share does not depend on the image size', () => {
+    // 600×400 and 1200×800 both become 320×213 cells; the same drawing scaled gives the same share.
+    const medium = disc(600, 400, 160, 0, { r: 80, value: 0.5 });
     const big = disc(1200, 800, 320, 0, { r: 160, value: 0.5 });
-    expect(unsureShare(big, 1200, 800)).toBeCloseTo(unsureShare(small, 300, 200), 1);
-    const bytes = Uint8Array.from(small, (v) => Math.round(v * 255));
-    expect(unsureShare(bytes, 300, 200, 255)).toBeCloseTo(unsureShare(small, 300, 200), 6);
+    expect(areaAverage(medium, 600, 400, 320)).toMatchObject({ width: 320, height: 213 });
+    expect(unsureShare(medium, 600, 400)).toBeGreaterThan(0.2);
+    expect(Math.abs(unsureShare(big, 1200, 800) - unsureShare(medium, 600, 400))).toBeLessThan(0.005);
+  });
+
+  it('measures a matte smaller than the grid as it is, and gives 0 when its short side is under 5 cells', () => {
+    const small = disc(200, 120, 50, 0, { r: 30, value: 0.5 });
+    expect(areaAverage(small, 200, 120, 320)).toMatchObject({ width: 200, height: 120 });
+    expect(unsureShare(small, 200, 120)).toBeGreaterThan(0.2);
+    // All half transparent, but 4 cells high (400×4 px, or 400×5 px, which is 320×4 cells) or one pixel wide: nothing survives the erosion.
+    expect(unsureShare(new Float32Array(400 * 4).fill(0.5), 400, 4)).toBe(0);
+    expect(unsureShare(new Float32Array(400 * 5).fill(0.5), 400, 5)).toBe(0);
+    expect(unsureShare(new Float32Array(1 * 300).fill(0.5), 1, 300)).toBe(0);
+    expect(unsureShare(new Float32Array(320 * 5).fill(0.5), 320, 5)).toBeGreaterThan(0);
   });
 
   it('area-averages: fine 1-pixel stripes read as half transparent (hair-like detail finer than a cell)', () => {
@@ -60,13 +72,13 @@ describe('reviewMatte', () => {
   it('flags a share above the model threshold', () => {
     const r = reviewMatte(matte, 300, 300, { output: { decode: 'probability', reviewUnsureShare: 0.08 } });
     expect(r.unsureShare).toBeGreaterThan(0.08);
-    expect(r.needsReview).toBe(true);
+    expect(r).toMatchObject({ needsReview: true, reviewThreshold: 0.08 });
     expect(reviewMatte(matte, 300, 300, { output: { decode: 'probability', reviewUnsureShare: 0.5 } }).needsReview).toBe(false);
   });
 
   it('never flags for a model without a calibrated threshold, but still reports the share', () => {
     const r = reviewMatte(matte, 300, 300, { output: { decode: 'probability' } });
-    expect(r.needsReview).toBe(false);
+    expect(r).toMatchObject({ needsReview: false, reviewThreshold: null });
     expect(r.unsureShare).toBeGreaterThan(0.08);
   });
 });

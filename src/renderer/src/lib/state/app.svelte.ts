@@ -2,7 +2,7 @@
 // the active workspace, recent files, the status line, the error banner and the running jobs.
 import type { AppInfo, RecentFile } from '../../../../shared/api';
 import type { ApiClient } from '../../../../shared/api-client';
-import type { JobSpec, Subject } from '../../../../shared/jobs';
+import type { JobSpec, RefineMode, Subject } from '../../../../shared/jobs';
 import { DEFAULT_SETTINGS, type Settings } from '../../../../shared/settings';
 import { describeError, type ErrorNotice } from '../error-text';
 import { detectLocale, translate, type Locale, type MessageKey } from '../i18n';
@@ -39,6 +39,7 @@ export interface WorkspaceHandlers {
 /** How a workspace that hands files over wants them opened (the batch's "open in editor"). */
 export interface OpenOptions {
   subject?: Subject;
+  refine?: RefineMode;
 }
 
 export class AppState {
@@ -67,12 +68,13 @@ export class AppState {
 
   /** Each mounted workspace's handlers (workspaces stay mounted once shown; only the shown one gets files and shortcuts). */
   private handlers = new Map<Workspace, WorkspaceHandlers>();
-  private pendingFiles: { paths: string[]; options?: OpenOptions } | null = null;
+  /** Files for a workspace that has not registered yet; only that workspace gets them. */
+  private pendingFiles: { id: Workspace; paths: string[]; options?: OpenOptions } | null = null;
 
   /** A workspace registers what it does with files and shortcuts; returns the unregister function. */
   registerWorkspace(id: Workspace, handlers: WorkspaceHandlers): () => void {
     this.handlers.set(id, handlers);
-    if (this.pendingFiles && handlers.openFiles && this.workspace === id) {
+    if (this.pendingFiles?.id === id && handlers.openFiles && this.workspace === id) {
       const { paths, options } = this.pendingFiles;
       this.pendingFiles = null;
       handlers.openFiles(paths, options);
@@ -98,7 +100,7 @@ export class AppState {
     this.workspace = id;
     const open = this.handlers.get(id)?.openFiles;
     if (open) open(paths, options);
-    else this.pendingFiles = { paths, options };
+    else this.pendingFiles = { id, paths, options };
   }
 
   /** Runs a shortcut in the shown workspace; returns true when it was handled. */

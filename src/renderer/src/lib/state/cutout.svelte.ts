@@ -6,7 +6,7 @@ import type { RefineMode, Subject } from '../../../../shared/jobs';
 import type { EXPORT_FORMAT_CHOICES } from '../../../../shared/settings';
 import { trimapFromAlpha } from '../canvas/stroke';
 import { unionBox, type PixelBox } from '../canvas/pixels';
-import { formatDuration, type AppState } from './app.svelte';
+import { formatDuration, type AppState, type OpenOptions } from './app.svelte';
 import { BackgroundState } from './background.svelte';
 import { TrimapBrushState } from './trimap-brush.svelte';
 import { ViewState } from './view.svelte';
@@ -72,10 +72,11 @@ export class CutoutState {
     this.exportFormat = format;
   }
 
-  /** Opens an image: preview first (shown at once), then the cut-out (as `subject` when given). */
-  async open(path: string, subject?: Subject): Promise<void> {
+  /** Opens an image: preview first (shown at once), then the cut-out (with the subject and edges given, if any). */
+  async open(path: string, options: OpenOptions = {}): Promise<void> {
     const seq = ++this.openSeq;
-    if (subject) this.subject = subject;
+    if (options.subject) this.subject = options.subject;
+    if (options.refine) this.refine = options.refine;
     this.phase = 'loading';
     this.path = path;
     this.alpha = null;
