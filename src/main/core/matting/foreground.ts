@@ -5,6 +5,7 @@
 import type { RgbaImage } from '../image/decode';
 import { bilinearTaps } from '../image/resize';
 import { boxMean } from './box-filter';
+import { dilateSquare } from './morphology';
 
 /** Options of estimateForeground. */
 export interface ForegroundOptions {
@@ -64,38 +65,6 @@ function fuse(fSum: number, bSum: number, cnt: number, ba: number, a: number, va
   return Math.round((v < 0 ? 0 : v > 1 ? 1 : v) * 255);
 }
 
-/** Marks, in a new map, every pixel within `r` columns of a marked pixel in its row. */
-function dilateRows(mark: Uint8Array, W: number, H: number, r: number): Uint8Array {
-  const out = new Uint8Array(W * H);
-  for (let y = 0; y < H; y++) {
-    const row = y * W;
-    let last = -Infinity; // column of the latest marked pixel at or left of x + r
-    for (let x = 0; x < W + r; x++) {
-      if (x < W && mark[row + x]) last = x;
-      const c = x - r;
-      if (c >= 0 && c - last <= 2 * r) out[row + c] = 1;
-    }
-  }
-  return out;
-}
-
-/** Marks every pixel within `r` rows of a marked pixel in its column (after dilateRows: a square window). */
-function dilateColumns(mark: Uint8Array, W: number, H: number, r: number): Uint8Array {
-  const out = new Uint8Array(W * H);
-  const last = new Float64Array(W).fill(-Infinity); // per column: the latest marked row at or above y + r
-  for (let y = 0; y < H + r; y++) {
-    if (y < H) {
-      const row = y * W;
-      for (let x = 0; x < W; x++) if (mark[row + x]) last[x] = y;
-    }
-    const c = y - r;
-    if (c < 0) continue;
-    const dst = c * W;
-    for (let x = 0; x < W; x++) if (c - last[x] <= 2 * r) out[dst + x] = 1;
-  }
-  return out;
-}
-
 /**
  * Estimates the foreground colours F of `image` given its alpha (0..1, full resolution), so that
  * a composite F·a + B'·(1−a) on a new background B' carries no trace of the old background.
@@ -124,7 +93,7 @@ export function estimateForeground(image: RgbaImage, alpha: Float32Array, option
       isSoft[i] = 1;
     }
   }
-  const inReach = dilateColumns(dilateRows(isSoft, W, H, rs), W, H, rs);
+  const inReach = dilateSquare(isSoft, W, H, rs);
   if (soft.length === 0) return { data: out, width: W, height: H };
 
   // Pass 1 (large radius) on a downsampled grid: means of a, I·a and I.

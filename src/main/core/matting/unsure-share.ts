@@ -4,6 +4,7 @@
 // `output.reviewUnsureShare`); see docs/quality.md. Pure typed arrays. Core (no electron).
 import type { MatteReview } from '../../../shared/jobs';
 import type { ModelEntry } from '../models/manifest';
+import { erodeSquare } from './morphology';
 
 /** Long side of the grid the alpha is area-averaged to before measuring. */
 export const UNSURE_GRID_PX = 320;
@@ -38,26 +39,6 @@ export function areaAverage(alpha: ArrayLike<number>, width: number, height: num
   const data = new Float32Array(gw * gh);
   for (let i = 0; i < data.length; i++) data[i] = counts[i] > 0 ? sums[i] / counts[i] : 0;
   return { data, width: gw, height: gh };
-}
-
-/** Keeps a cell only if every cell within `r` (a square) is set; cells past the border count as unset. */
-function erodeSquare(mask: Uint8Array, w: number, h: number, r: number): Uint8Array {
-  const across = new Uint8Array(mask.length);
-  for (let y = 0; y < h; y++) {
-    let run = 0;
-    // run = consecutive set cells ending at x; a cell survives when the run through x + r covers 2r + 1.
-    const rowRuns = new Int32Array(w);
-    for (let x = 0; x < w; x++) rowRuns[x] = run = mask[y * w + x] ? run + 1 : 0;
-    for (let x = r; x < w - r; x++) across[y * w + x] = rowRuns[x + r] >= 2 * r + 1 ? 1 : 0;
-  }
-  const out = new Uint8Array(mask.length);
-  const colRuns = new Int32Array(h);
-  for (let x = 0; x < w; x++) {
-    let run = 0;
-    for (let y = 0; y < h; y++) colRuns[y] = run = across[y * w + x] ? run + 1 : 0;
-    for (let y = r; y < h - r; y++) out[y * w + x] = colRuns[y + r] >= 2 * r + 1 ? 1 : 0;
-  }
-  return out;
 }
 
 /**
