@@ -161,8 +161,11 @@ export interface JobProgress {
   counts?: { done: number; skipped: number; failed: number };
 }
 
-/** One input of a batch job has ended (the batchItemFinished event; one per input, not throttled). */
-export interface BatchItemFinished {
+/**
+ * One input of a batch job has ended (the batchItemFinished event; one per input, not throttled).
+ * Cut-out modes add the matte's review (MatteReview) to done files and to skipped ones done before.
+ */
+export interface BatchItemFinished extends Partial<MatteReview> {
   jobId: JobId;
   /** Absolute path of the input. */
   input: string;
@@ -174,10 +177,6 @@ export interface BatchItemFinished {
   message?: string;
   /** Why it was skipped ('journal: done with the same size, mtime and options'). */
   reason?: string;
-  /** Cut-out modes: the matte's unsure share and whether it needs a look (MatteReview). */
-  unsureShare?: number;
-  needsReview?: boolean;
-  reviewThreshold?: number | null;
 }
 
 /** How a job ended: exactly one per job. */

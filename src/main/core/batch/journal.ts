@@ -4,13 +4,14 @@
 import { createHash } from 'node:crypto';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import type { ErrorCode } from '../../../shared/errors';
+import type { MatteReview } from '../../../shared/jobs';
 import { toWriteError } from '../io/atomic-write';
 
 /** File name of the journal inside the output folder. */
 export const JOURNAL_NAME = '.cutout-batch.jsonl';
 
-/** One journal line: how one input ended, and what it was when it ended. */
-export interface JournalRecord {
+/** One journal line: how one input ended, and what it was when it ended (done cut-outs: their review, so a resumed run still names the files to look at). */
+export interface JournalRecord extends Partial<MatteReview> {
   v: 1;
   input: string;
   status: 'done' | 'failed';
@@ -20,10 +21,6 @@ export interface JournalRecord {
   output: string;
   code?: ErrorCode;
   message?: string;
-  /** Done cut-outs: the review, so a resumed run's report still names the files to look at. */
-  unsureShare?: number;
-  needsReview?: boolean;
-  reviewThreshold?: number | null;
   atMs: number;
 }
 

@@ -1,7 +1,7 @@
 // Types of batch folder export: options, per-file entries, progress and the final summary.
 // Plain data (structured-clone-able) so the engine can send them over IPC. Core (no electron).
 import type { ErrorCode } from '../../../shared/errors';
-import type { Background, RefineMode } from '../../../shared/jobs';
+import type { Background, MatteReview, RefineMode } from '../../../shared/jobs';
 
 /** What a batch does to each input. */
 export type BatchModeId = 'portrait' | 'anime' | 'idphoto' | 'sticker';
@@ -53,8 +53,11 @@ export interface BatchItem {
 /** How one input ended. */
 export type BatchFileStatus = 'done' | 'skipped' | 'failed' | 'cancelled';
 
-/** One line of report.json / report.csv: exactly one per scanned input. */
-export interface BatchEntry {
+/**
+ * One line of report.json / report.csv: exactly one per scanned input. Cut-out modes add the matte's
+ * review (MatteReview; reviewThreshold null: the model has none) to done files and to skipped ones done before.
+ */
+export interface BatchEntry extends Partial<MatteReview> {
   input: string;
   status: BatchFileStatus;
   /** Absolute output path (done / skipped), else the planned one. */
@@ -64,11 +67,6 @@ export interface BatchEntry {
   /** Why a file was skipped ('journal': done before with the same size, mtime and options). */
   reason?: string;
   elapsedMs?: number;
-  /** Cut-out modes, done files: the matte's unsure share and whether it needs a look (MatteReview). */
-  unsureShare?: number;
-  needsReview?: boolean;
-  /** The model's threshold; null: not calibrated (needsReview is then always false). */
-  reviewThreshold?: number | null;
 }
 
 /** A per-file status event (the UI's file list; the CLI's non-TTY lines). */

@@ -6,23 +6,20 @@ import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
 import { AppError } from '../../../shared/errors';
-import type { RefineMode, Subject } from '../../../shared/jobs';
+import type { MatteReview, RefineMode, Subject } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import type { CoreEnv } from '../env';
 import { cutoutImage } from '../pipelines/cutout';
 import type { RunContext } from '../progress';
 import { meanScores, pooledIou, scoreMask, type IouCounts, type MaskScores } from './metrics';
 
-/** One scored image. */
-export interface EvalImageResult extends MaskScores {
+/** One scored image, with the cut-out's review (matting/unsure-share.ts). */
+export interface EvalImageResult extends MaskScores, MatteReview {
   counts: IouCounts;
   id: string;
   width: number;
   height: number;
   ms: number;
-  /** The cut-out's unsure share and review flag (matting/unsure-share.ts). */
-  unsureShare: number;
-  needsReview: boolean;
 }
 
 /** A cut-out scoring at least this fg IoU counts as good when the review flag is judged. */
