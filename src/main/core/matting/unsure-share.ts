@@ -15,14 +15,17 @@ export const UNSURE_HIGH = 0.8;
 /** Unsure cells must stay unsure after an erosion of this radius (cells): thin edges drop out. */
 export const UNSURE_ERODE_CELLS = 2;
 
-/** Area average of a map to at most `longSide` cells on its long side (never enlarges). */
-export function areaAverage(alpha: ArrayLike<number>, width: number, height: number, longSide: number): { data: Float32Array; width: number; height: number } {
+/**
+ * Area average of a map (or of interleaved `channels`, e.g. 4 for RGBA) to at most `longSide` cells
+ * on its long side (never enlarges): each cell is the mean of the pixels whose index falls in it.
+ */
+export function areaAverage(data: ArrayLike<number>, width: number, height: number, longSide: number, channels = 1): { data: Float32Array; width: number; height: number } {
   const factor = Math.min(1, longSide / Math.max(width, height));
   const gw = Math.max(1, Math.round(width * factor));
   const gh = Math.max(1, Math.round(height * factor));
   const xEdge = new Int32Array(gw + 1);
   for (let i = 0; i <= gw; i++) xEdge[i] = Math.floor((i * width) / gw);
-  const sums = new Float64Array(gw * gh);
+  const sums = new Float64Array(gw * gh * channels);
   const counts = new Float64Array(gw * gh);
   let cy = 0;
   for (let y = 0; y < height; y++) {
@@ -30,15 +33,20 @@ export function areaAverage(alpha: ArrayLike<number>, width: number, height: num
     const row = y * width;
     const o = cy * gw;
     for (let cx = 0; cx < gw; cx++) {
-      let s = 0;
-      for (let x = xEdge[cx]; x < xEdge[cx + 1]; x++) s += alpha[row + x];
-      sums[o + cx] += s;
+      for (let c = 0; c < channels; c++) {
+        let s = 0;
+        for (let x = xEdge[cx]; x < xEdge[cx + 1]; x++) s += data[(row + x) * channels + c];
+        sums[(o + cx) * channels + c] += s;
+      }
       counts[o + cx] += xEdge[cx + 1] - xEdge[cx];
     }
   }
-  const data = new Float32Array(gw * gh);
-  for (let i = 0; i < data.length; i++) data[i] = counts[i] > 0 ? sums[i] / counts[i] : 0;
-  return { data, width: gw, height: gh };
+  const out = new Float32Array(gw * gh * channels);
+  for (let i = 0; i < out.length; i++) {
+    const n = counts[Math.floor(i / channels)];
+    out[i] = n > 0 ? sums[i] / n : 0;
+  }
+  return { data: out, width: gw, height: gh };
 }
 
 /**
@@ -67,13 +75,21 @@ export function unsureShare(alpha: ArrayLike<number>, width: number, height: num
   return n / subject;
 }
 
-/** The verdict on a share measured for a matte of `entry`'s model (no `output.reviewUnsureShare`: never flagged). */
-export function reviewOf(share: number, entry: Pick<ModelEntry, 'output'>): MatteReview {
-  const threshold = entry.output.reviewUnsureShare ?? null;
+/** Which path made a matte: a cut-out (refined) or a sticker frame (stretched map, no temperature). */
+export type ReviewPath = 'cutout' | 'sticker';
+
+/** The threshold of `entry`'s model for a path (manifest output.reviewUnsureShare / stickerReviewUnsureShare), or null. */
+export function reviewThresholdOf(entry: Pick<ModelEntry, 'output'>, path: ReviewPath = 'cutout'): number | null {
+  return (path === 'sticker' ? entry.output.stickerReviewUnsureShare : entry.output.reviewUnsureShare) ?? null;
+}
+
+/** The verdict on a share measured for a matte of `entry`'s model (no threshold for the path: never flagged). */
+export function reviewOf(share: number, entry: Pick<ModelEntry, 'output'>, path: ReviewPath = 'cutout'): MatteReview {
+  const threshold = reviewThresholdOf(entry, path);
   return { unsureShare: share, needsReview: threshold !== null && share > threshold, reviewThreshold: threshold };
 }
 
 /** Measures and reviews a matte made by `entry`'s model. */
-export function reviewMatte(alpha: ArrayLike<number>, width: number, height: number, entry: Pick<ModelEntry, 'output'>): MatteReview {
-  return reviewOf(unsureShare(alpha, width, height), entry);
+export function reviewMatte(alpha: ArrayLike<number>, width: number, height: number, entry: Pick<ModelEntry, 'output'>, path: ReviewPath = 'cutout'): MatteReview {
+  return reviewOf(unsureShare(alpha, width, height), entry, path);
 }

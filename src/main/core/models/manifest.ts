@@ -62,6 +62,11 @@ export interface ModelOutput {
    * "needs a look". Calibrated on held-out data (docs/quality.md); absent: never flagged.
    */
   reviewUnsureShare?: number;
+  /**
+   * Mask models: the same for a sticker, judged on the median of its frames' shares (the sticker
+   * path has no temperature and its own probability stretch, so it is calibrated apart).
+   */
+  stickerReviewUnsureShare?: number;
   strides?: number[];
   points?: number;
   chinIndex?: number;
@@ -137,7 +142,10 @@ export function parseModelEntry(raw: unknown, origin: string): ModelEntry {
   const output = { ...(r.output ?? {}) } as ModelOutput;
   if (!['probability', 'logit', 'softmax-logits', 'yunet', 'landmarks'].includes(output.decode)) fail('"output.decode" is unknown');
   if (output.temperature !== undefined && !(typeof output.temperature === 'number' && output.temperature > 0 && Number.isFinite(output.temperature))) fail('"output.temperature" must be a positive number');
-  if (output.reviewUnsureShare !== undefined && !(typeof output.reviewUnsureShare === 'number' && output.reviewUnsureShare >= 0 && output.reviewUnsureShare <= 1)) fail('"output.reviewUnsureShare" must be a number from 0 to 1');
+  for (const key of ['reviewUnsureShare', 'stickerReviewUnsureShare'] as const) {
+    const v = output[key];
+    if (v !== undefined && !(typeof v === 'number' && v >= 0 && v <= 1)) fail(`"output.${key}" must be a number from 0 to 1`);
+  }
   return {
     id: r.id,
     name: typeof r.name === 'string' ? r.name : r.id,

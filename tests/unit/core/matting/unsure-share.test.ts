@@ -82,3 +82,29 @@ describe('reviewMatte', () => {
     expect(r.unsureShare).toBeGreaterThan(0.08);
   });
 });
+
+describe('areaAverage with channels', () => {
+  it('averages each interleaved channel as a single-channel map would', () => {
+    const w = 37;
+    const h = 23;
+    const rgba = new Uint8Array(w * h * 4);
+    for (let i = 0; i < rgba.length; i++) rgba[i] = (i * 7919) % 256;
+    const all = areaAverage(rgba, w, h, 10, 4);
+    expect([all.width, all.height]).toEqual([10, 6]);
+    for (let c = 0; c < 4; c++) {
+      const one = areaAverage(Array.from({ length: w * h }, (_, i) => rgba[i * 4 + c]), w, h, 10);
+      for (let k = 0; k < one.data.length; k++) expect(all.data[k * 4 + c]).toBeCloseTo(one.data[k], 3);
+    }
+  });
+});
+
+describe('review thresholds by path', () => {
+  it('a cut-out uses output.reviewUnsureShare, a sticker output.stickerReviewUnsureShare', () => {
+    const entry = { output: { decode: 'probability' as const, reviewUnsureShare: 0.08, stickerReviewUnsureShare: 0.2 } };
+    const matte = disc(300, 300, 100, 0, { r: 50, value: 0.5 }); // share about 0.23
+    expect(reviewMatte(matte, 300, 300, entry)).toMatchObject({ needsReview: true, reviewThreshold: 0.08 });
+    expect(reviewMatte(matte, 300, 300, entry, 'sticker')).toMatchObject({ needsReview: true, reviewThreshold: 0.2 });
+    expect(reviewMatte(disc(300, 300, 100, 0, { r: 40, value: 0.5 }), 300, 300, entry, 'sticker')).toMatchObject({ needsReview: false, reviewThreshold: 0.2 });
+    expect(reviewMatte(matte, 300, 300, { output: { decode: 'probability', reviewUnsureShare: 0.08 } }, 'sticker')).toMatchObject({ needsReview: false, reviewThreshold: null });
+  });
+});

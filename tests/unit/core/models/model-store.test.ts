@@ -110,12 +110,14 @@ describe('ModelStore', () => {
     }
   });
 
-  it('output.reviewUnsureShare: a number from 0 to 1 or absent, else MODEL_INVALID naming the field', () => {
+  it('output.reviewUnsureShare and stickerReviewUnsureShare: a number from 0 to 1 or absent, else MODEL_INVALID naming the field', () => {
     const base = { id: 'ms', task: 'anime-mask', file: 'ms.onnx', input: { width: 320, height: 320 } };
-    expect(parseModelEntry({ ...base, output: { decode: 'probability', reviewUnsureShare: 0.08 } }, 'ms.model.json').output.reviewUnsureShare).toBe(0.08);
-    expect(parseModelEntry({ ...base, output: { decode: 'probability' } }, 'ms.model.json').output.reviewUnsureShare).toBeUndefined();
-    for (const reviewUnsureShare of [-0.1, 1.5, '0.08', Number.NaN]) {
-      expect(() => parseModelEntry({ ...base, output: { decode: 'probability', reviewUnsureShare } }, 'ms.model.json')).toThrow('output.reviewUnsureShare');
+    for (const key of ['reviewUnsureShare', 'stickerReviewUnsureShare'] as const) {
+      expect(parseModelEntry({ ...base, output: { decode: 'probability', [key]: 0.08 } }, 'ms.model.json').output[key]).toBe(0.08);
+      expect(parseModelEntry({ ...base, output: { decode: 'probability' } }, 'ms.model.json').output[key]).toBeUndefined();
+      for (const value of [-0.1, 1.5, '0.08', Number.NaN]) {
+        expect(() => parseModelEntry({ ...base, output: { decode: 'probability', [key]: value } }, 'ms.model.json')).toThrow(`output.${key}`);
+      }
     }
   });
 
