@@ -23,6 +23,7 @@ export function areaAverage(data: ArrayLike<number>, width: number, height: numb
   const factor = Math.min(1, longSide / Math.max(width, height));
   const gw = Math.max(1, Math.round(width * factor));
   const gh = Math.max(1, Math.round(height * factor));
+  if (gw === width && gh === height) return { data: Float32Array.from(data), width, height };
   const xEdge = new Int32Array(gw + 1);
   for (let i = 0; i <= gw; i++) xEdge[i] = Math.floor((i * width) / gw);
   const sums = new Float64Array(gw * gh * channels);
@@ -33,18 +34,25 @@ export function areaAverage(data: ArrayLike<number>, width: number, height: numb
     const row = y * width;
     const o = cy * gw;
     for (let cx = 0; cx < gw; cx++) {
-      for (let c = 0; c < channels; c++) {
+      // One channel (mattes, the hot path) without the channel loop's indexing.
+      if (channels === 1) {
         let s = 0;
-        for (let x = xEdge[cx]; x < xEdge[cx + 1]; x++) s += data[(row + x) * channels + c];
-        sums[(o + cx) * channels + c] += s;
+        for (let x = xEdge[cx]; x < xEdge[cx + 1]; x++) s += data[row + x];
+        sums[o + cx] += s;
+      } else {
+        for (let c = 0; c < channels; c++) {
+          let s = 0;
+          for (let x = xEdge[cx]; x < xEdge[cx + 1]; x++) s += data[(row + x) * channels + c];
+          sums[(o + cx) * channels + c] += s;
+        }
       }
       counts[o + cx] += xEdge[cx + 1] - xEdge[cx];
     }
   }
   const out = new Float32Array(gw * gh * channels);
-  for (let i = 0; i < out.length; i++) {
-    const n = counts[Math.floor(i / channels)];
-    out[i] = n > 0 ? sums[i] / n : 0;
+  for (let k = 0, i = 0; k < counts.length; k++) {
+    const n = counts[k];
+    for (let c = 0; c < channels; c++, i++) out[i] = n > 0 ? sums[i] / n : 0;
   }
   return { data: out, width: gw, height: gh };
 }
