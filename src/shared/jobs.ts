@@ -48,6 +48,17 @@ export interface MatteReview {
   reviewThreshold: number | null;
 }
 
+/**
+ * A sticker's review: MatteReview of its median frame (unsureShare is the median of the frames'
+ * shares, flagged above the model's sticker threshold), and every frame's share with its time.
+ */
+export interface StickerReview extends MatteReview {
+  /** Each decoded frame: its time in the clip (seconds) and its unsure share. */
+  frames: { timeS: number; unsureShare: number }[];
+  /** Frames whose share is above the threshold (0 without a threshold). */
+  flaggedFrames: number;
+}
+
 /** Options of a single-image cut-out. */
 export interface CutoutOptions {
   subject: Subject;

@@ -79,9 +79,8 @@ describe('cutout CLI', () => {
     expect(wrong.stderr).toMatch(/^INVALID_ARGUMENT: --sheet goes with --mode idphoto/);
   });
 
-  it('eval scores a set per image and pooled, and counts images with an empty truth', async () => {
-    // Two anime_cutout sprites (truth: their exact alpha) and one scenery-only image made here,
-    // cut from the first sprite's background corner, whose truth is empty.
+  /** Two anime_cutout sprites (truth: their exact alpha) and a scenery-only image made here, whose truth is empty. */
+  async function smallAnimeSet(): Promise<string> {
     const set = tempDir();
     mkdirSync(join(set, 'images'));
     mkdirSync(join(set, 'alpha'));
@@ -91,6 +90,11 @@ describe('cutout CLI', () => {
     }
     await sharp({ create: { width: 320, height: 240, channels: 3, background: '#7fb2e5' } }).jpeg().toFile(join(set, 'images', 'zz_sky.jpg'));
     await sharp({ create: { width: 320, height: 240, channels: 3, background: '#000000' } }).png().toFile(join(set, 'alpha', 'zz_sky.png'));
+    return set;
+  }
+
+  it('eval scores a set per image and pooled, and counts images with an empty truth', async () => {
+    const set = await smallAnimeSet();
     const json = join(tempDir(), 'eval.json');
     const r = await cutout(['eval', '--set', set, '--task', 'anime', '--refine', 'off', '--json', json, '--provider', 'cpu']);
     expect(r.code).toBe(0);
@@ -116,6 +120,32 @@ describe('cutout CLI', () => {
     const inter = result.images.reduce((a, i) => a + i.counts.fgInter, 0);
     const union = result.images.reduce((a, i) => a + i.counts.fgUnion, 0);
     expect(result.pooled.fgIoU).toBeCloseTo(inter / union, 12);
+  }, 120_000);
+
+  it('eval --sticker scores the sticker path at its working size, with the sticker threshold', async () => {
+    const set = await smallAnimeSet();
+    const json = join(tempDir(), 'eval-sticker.json');
+    const r = await cutout(['eval', '--set', set, '--task', 'anime', '--sticker', '--max-side', '160', '--json', json, '--provider', 'cpu']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Set .*: model anime-seg on cpu, sticker path at 160 px, 3 images/);
+    expect(r.stdout).toMatch(/^flagged for review \(unsure share > 0\.08\): \d+; of the good frames/m);
+    const result = JSON.parse(readFileSync(json, 'utf8')) as {
+      stickerSidePx: number;
+      images: { id: string; width: number; height: number; fgIoU: number; unsureShare: number; needsReview: boolean; reviewThreshold: number }[];
+      emptyTruth: number;
+    };
+    expect(result.stickerSidePx).toBe(160);
+    // Scored at the working size: the long side area-averaged to 160 px (the sky image 320x240 -> 160x120).
+    expect(result.images.find((i) => i.id === 'zz_sky')).toMatchObject({ width: 160, height: 120 });
+    for (const i of result.images) {
+      expect(Math.max(i.width, i.height)).toBe(160);
+      expect(i.reviewThreshold).toBe(0.08);
+      expect(i.needsReview).toBe(i.unsureShare > 0.08);
+    }
+    expect(result.emptyTruth).toBe(1);
+    expect(result.images.filter((i) => i.id !== 'zz_sky').every((i) => i.fgIoU > 0.8)).toBe(true);
+    const bad = await cutout(['eval', '--set', set, '--task', 'anime', '--max-side', '160']);
+    expect([bad.code, bad.stderr.trim()]).toEqual([1, 'INVALID_ARGUMENT: --max-side goes with --sticker']);
   }, 120_000);
 
   it('anime: says which cut-outs need a look (a real clip frame the model is unsure of), and not for a clean one', async () => {

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { makeSticker, prepareSticker, renderSticker, restabilize } from '../../src/main/core/sticker/make-sticker';
+import { makeSticker, prepareSticker, renderSticker, restabilize, reviewStickerFrames } from '../../src/main/core/sticker/make-sticker';
 import { meanAlphaChange } from '../../src/main/core/sticker/temporal';
 import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { evalFile, tempDir, testEnv } from '../helpers/env';
@@ -129,6 +129,30 @@ describe('cutout sticker pipeline', () => {
     expect(restabilize(unsmoothed, 0.7).alphas).toEqual(prepared.alphas); // what prepareSticker made at 0.7
     const gifRaw = await renderSticker(unsmoothed, { ...opts, stability: 0, format: 'gif' });
     expect(meanAlphaChange(gifSmooth.alphas)).toBeLessThan(meanAlphaChange(gifRaw.alphas));
+  });
+
+  it('says when a sticker needs a look: every frame measured, the median decides, smoothing re-measured', async () => {
+    // The Waifu2x hamster, which the anime model mostly loses (its map sits near 0.5), and an
+    // AnimateDiff girl it cuts out cleanly; the sticker's default size (the calibrated one).
+    const hamster = await prepareSticker(evalFile('anime_clips', 'clips', 'w2xgui_gif2_original.gif'), { fps: 12 }, env);
+    expect(hamster.review.frames).toHaveLength(hamster.frames.length);
+    expect(hamster.review.frames[0].timeS).toBe(0);
+    expect(hamster.review.frames.every((f, i) => i === 0 || f.timeS > hamster.review.frames[i - 1].timeS)).toBe(true);
+    expect(hamster.review).toMatchObject({ needsReview: true, reviewThreshold: 0.08 });
+    expect(hamster.review.flaggedFrames).toBeGreaterThan(hamster.frames.length / 2);
+    expect(hamster.review.unsureShare).toBeGreaterThan(0.08);
+    const girl = await prepareSticker(evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), { fps: 12 }, env);
+    expect(girl.review).toMatchObject({ needsReview: false, reviewThreshold: 0.08 });
+    expect(girl.review.unsureShare).toBeLessThan(0.08);
+    // The review follows the alphas the sticker is made of: re-smoothing re-measures them.
+    const raw = restabilize(hamster, 0);
+    expect(raw.review.frames.map((f) => f.unsureShare)).toEqual(reviewStickerFrames(hamster.rawAlphas, hamster.plan.width, hamster.plan.height, hamster.timesS, 0.08).frames.map((f) => f.unsureShare));
+    // makeSticker returns it with the subject that ran; a person-model sticker uses that model's own threshold.
+    const made = await makeSticker(evalFile('anime_clips', 'clips', 'w2xgui_gif2_original.gif'), join(tempDir(), 'h.gif'), { fps: 12 }, env);
+    expect(made).toMatchObject({ subject: 'anime', review: { needsReview: true, flaggedFrames: hamster.review.flaggedFrames } });
+    const person = await prepareSticker(evalFile('anime_clips', 'clips', 'w2xgui_gif2_original.gif'), { model: 'sinet', fps: 12, maxSidePx: 96 }, env);
+    expect(person.review).toMatchObject({ reviewThreshold: null, needsReview: false, flaggedFrames: 0 });
+    expect(person.subject).toBe('person');
   });
 
   it('finds the scene cut in a cartoon clip (2.33 s) and restarts smoothing there', async () => {

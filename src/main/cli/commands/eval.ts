@@ -13,7 +13,10 @@ export const evalCommand: CliCommand = {
   name: 'eval',
   summary: 'score a model on an evaluation set (IoU, SAD, MSE, gradient error)',
   usage: `cutout eval --set DIR --task person|anime [--model ID] [--refine off|fast|full (default full)] [--limit N] [--json FILE] [--provider P]
-  DIR holds images/ and alpha/ (soft ground truth) or masks/ (binary). SAD and Grad are reported /1000.`,
+       [--sticker [--max-side PX (default 320)]]
+  DIR holds images/ and alpha/ (soft ground truth) or masks/ (binary). SAD and Grad are reported /1000.
+  --sticker scores the sticker's per-frame path instead of a cut-out: image and truth area-averaged to
+  PX on the long side, the map without temperature, guided upsampling, the probability stretch.`,
   async run(argv, io) {
     const { values } = parseArgs({
       args: argv,
@@ -24,16 +27,21 @@ export const evalCommand: CliCommand = {
         refine: { type: 'string', default: 'full' },
         limit: { type: 'string' },
         json: { type: 'string' },
+        sticker: { type: 'boolean', default: false },
+        'max-side': { type: 'string' },
         ...ENGINE_FLAGS,
       },
     });
     if (!values.set) throw new AppError('INVALID_ARGUMENT', 'Missing --set DIR');
     if (values.task !== 'person' && values.task !== 'anime') throw new AppError('INVALID_ARGUMENT', '--task must be person or anime');
     const refine = parseRefineMode(values.refine, '--refine');
+    if (values['max-side'] !== undefined && !values.sticker) throw new AppError('INVALID_ARGUMENT', '--max-side goes with --sticker');
+    const stickerSidePx = values.sticker ? (intFlag(values['max-side'], 'max-side') ?? 320) : undefined;
+    if (stickerSidePx !== undefined && !(stickerSidePx >= 16 && stickerSidePx <= 2048)) throw new AppError('INVALID_ARGUMENT', `--max-side must be 16..2048 px, got ${stickerSidePx}`);
     const env = envFromFlags(values);
     const result = await evaluateSet(
       values.set,
-      { subject: values.task, modelId: values.model, refine, limit: intFlag(values.limit, 'limit') },
+      { subject: values.task, modelId: values.model, refine, limit: intFlag(values.limit, 'limit'), stickerSidePx },
       env,
       { signal: io.signal, onProgress: (p) => io.isTty && io.err(`\r${p.done}/${p.total} ${p.detail ?? ''}`.padEnd(60)) },
     );

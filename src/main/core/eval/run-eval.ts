@@ -9,7 +9,10 @@ import { AppError } from '../../../shared/errors';
 import type { MatteReview, RefineMode, Subject } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import type { CoreEnv } from '../env';
-import { cutoutImage } from '../pipelines/cutout';
+import { decodeImage, type RgbaImage } from '../image/decode';
+import { areaAverage, reviewOf, unsureShare } from '../matting/unsure-share';
+import { cutoutImage, resolveMaskModel } from '../pipelines/cutout';
+import { stickerFrameAlpha } from '../sticker/make-sticker';
 import type { RunContext } from '../progress';
 import { meanScores, pooledIou, scoreMask, type IouCounts, type MaskScores } from './metrics';
 
@@ -44,6 +47,8 @@ export interface EvalResult {
   modelId: string;
   provider: string;
   refine: RefineMode;
+  /** The sticker path's working long side when it was scored (EvalOptions.stickerSidePx). */
+  stickerSidePx?: number;
   /** True when the ground truth is a soft alpha (SAD/MSE/Grad are meaningful on hair/edges). */
   isSoftTruth: boolean;
   images: EvalImageResult[];
@@ -62,6 +67,12 @@ export interface EvalOptions {
   refine: RefineMode;
   /** Evaluate only the first N images (sorted by id). */
   limit?: number;
+  /**
+   * Score the sticker's per-frame path instead of a cut-out: the image and its truth are
+   * area-averaged to this long side (as ffmpeg's flags=area does for clip frames), the frame goes
+   * through stickerFrameAlpha, and the review uses the model's sticker threshold. `refine` is unused.
+   */
+  stickerSidePx?: number;
 }
 
 /** The (image, truth) pairs of a set and whether the truth is soft. */
@@ -105,17 +116,21 @@ export async function evaluateSet(setDir: string, options: EvalOptions, env: Cor
     throwIfAborted(ctx.signal);
     const pair = chosen[i];
     ctx.onProgress?.({ stage: 'segment', done: i, total: chosen.length, detail: pair.id });
-    const truth = await readTruth(pair.truth);
-    const isEmptyTruth = !truth.alpha.some((v) => v >= 0.5);
-    if (isEmptyTruth) emptyTruth++;
+    let truth = await readTruth(pair.truth);
     const t0 = performance.now();
-    const r = await cutoutImage(pair.image, { subject: options.subject, modelId: options.modelId, background: { kind: 'transparent' }, refine: options.refine }, env);
+    const r = options.stickerSidePx ? await stickerPathAlpha(pair.image, options, env) : await cutoutImage(pair.image, { subject: options.subject, modelId: options.modelId, background: { kind: 'transparent' }, refine: options.refine }, env);
     const ms = performance.now() - t0;
     modelId = r.modelId;
     provider = r.provider;
     if (r.source.width !== truth.width || r.source.height !== truth.height) {
       throw new AppError('INPUT_UNSUPPORTED', `${pair.truth} is ${truth.width}x${truth.height} but its image is ${r.source.width}x${r.source.height}`);
     }
+    if (options.stickerSidePx) {
+      const small = areaAverage(truth.alpha, truth.width, truth.height, options.stickerSidePx);
+      truth = { alpha: small.data, width: small.width, height: small.height };
+    }
+    const isEmptyTruth = !truth.alpha.some((v) => v >= 0.5);
+    if (isEmptyTruth) emptyTruth++;
     threshold = r.review.reviewThreshold;
     const scores = scoreMask(r.alpha, truth.alpha, truth.width, truth.height);
     images.push({ id: pair.id, width: truth.width, height: truth.height, ms, ...scores, ...r.review });
@@ -128,19 +143,30 @@ export async function evaluateSet(setDir: string, options: EvalOptions, env: Cor
   }
   ctx.onProgress?.({ stage: 'segment', done: chosen.length, total: chosen.length });
   const pooled = pooledIou(images.map((r) => r.counts));
-  return { set: setDir, modelId, provider, refine: options.refine, isSoftTruth, images, mean: meanScores(images), pooled, emptyTruth, review: { threshold, ...review } };
+  const path = options.stickerSidePx ? { stickerSidePx: options.stickerSidePx } : {};
+  return { set: setDir, modelId, provider, refine: options.refine, ...path, isSoftTruth, images, mean: meanScores(images), pooled, emptyTruth, review: { threshold, ...review } };
 }
 
-function reviewLine(r: EvalReviewSummary): string {
-  if (r.threshold === null) return 'flagged for review: none (the model has no review threshold)';
-  return `flagged for review (unsure share > ${r.threshold}): ${r.flagged}; of the good cut-outs (fg IoU >= ${GOOD_FG_IOU}) ${r.goodFlagged} of ${r.good}, of the others ${r.poorFlagged} of ${r.poor}`;
+/** One image through the sticker's per-frame path at EvalOptions.stickerSidePx (see there). */
+async function stickerPathAlpha(input: string, options: EvalOptions, env: CoreEnv) {
+  const model = await resolveMaskModel(env, options.subject, options.modelId);
+  const source = await decodeImage(input, { maxPixels: env.maxPixels });
+  const small = areaAverage(source.data, source.width, source.height, options.stickerSidePx!, 4);
+  const frame: RgbaImage = { data: Uint8Array.from(small.data, (v) => Math.round(v)), width: small.width, height: small.height };
+  const { alpha, provider } = await stickerFrameAlpha(frame, model, { provider: env.provider, threads: env.threads });
+  return { alpha, source, modelId: model.entry.id, provider, review: reviewOf(unsureShare(alpha, frame.width, frame.height), model.entry, 'sticker') };
+}
+
+function reviewLine(r: EvalReviewSummary, what: string): string {
+  if (r.threshold === null) return `flagged for review: none (the model has no review threshold${what === 'frames' ? ' for stickers' : ''})`;
+  return `flagged for review (unsure share > ${r.threshold}): ${r.flagged}; of the good ${what} (fg IoU >= ${GOOD_FG_IOU}) ${r.goodFlagged} of ${r.good}, of the others ${r.poorFlagged} of ${r.poor}`;
 }
 
 /** The markdown table and the closing mean lines that `cutout eval` prints. */
 export function formatEvalReport(result: EvalResult): string {
   const f4 = (v: number): string => v.toFixed(4);
   const lines = [
-    `Set ${result.set}: model ${result.modelId} on ${result.provider}, refine ${result.refine}, ${result.images.length} images, ground truth ${result.isSoftTruth ? 'soft alpha' : 'binary mask'}`,
+    `Set ${result.set}: model ${result.modelId} on ${result.provider}, ${result.stickerSidePx ? `sticker path at ${result.stickerSidePx} px` : `refine ${result.refine}`}, ${result.images.length} images, ground truth ${result.isSoftTruth ? 'soft alpha' : 'binary mask'}`,
     '',
     '| image | fg IoU | bg IoU | mean IoU | SAD (/1000) | MSE | Grad (/1000) | unsure | ms |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
@@ -156,7 +182,7 @@ export function formatEvalReport(result: EvalResult): string {
     `pooled fg IoU: ${f4(result.pooled.fgIoU)} (over the pixels of all images)`,
     `pooled mean IoU: ${f4(result.pooled.meanIoU)}`,
     `images with an empty truth: ${result.emptyTruth} (each scores fg IoU 0 or 1 in the per-image mean)`,
-    reviewLine(result.review),
+    reviewLine(result.review, result.stickerSidePx ? 'frames' : 'cut-outs'),
   ];
   return lines.join('\n');
 }

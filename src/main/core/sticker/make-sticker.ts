@@ -2,7 +2,7 @@
 // guided upsample -> zero-lag temporal smoothing (reset at cuts) -> crop to the union box ->
 // outline -> GIF / WebP / APNG / WebM, fitted to a platform's budget. Core (no electron).
 import { AppError } from '../../../shared/errors';
-import type { StickerJobOptions } from '../../../shared/jobs';
+import type { StickerJobOptions, StickerReview, Subject } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import { parseHexColor } from '../image/composite';
 import type { RgbaImage } from '../image/decode';
@@ -10,6 +10,8 @@ import type { CoreEnv } from '../env';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import { estimateForeground } from '../matting/foreground';
 import { upsampleMaskGuided } from '../matting/guided-filter';
+import { reviewThresholdOf, unsureShare } from '../matting/unsure-share';
+import type { SessionOptions } from '../inference/session';
 import type { ModelEntry } from '../models/manifest';
 import type { RunContext } from '../progress';
 import { runMaskModel } from '../segment/mask-model';
@@ -42,6 +44,8 @@ export interface PreparedSticker {
   info: VideoInfo;
   plan: FramePlan;
   modelId: string;
+  /** What the model that ran cuts out (its task: anime-mask or person-mask). */
+  subject: Subject;
   /** True when 'anime' was asked but no anime model is installed, so the person model ran. */
   modelFallback: boolean;
   frames: RgbaImage[];
@@ -53,6 +57,10 @@ export interface PreparedSticker {
   cuts: Set<number>;
   /** Frames whose mask was reused from the previous frame (repeated drawing). */
   repeatedFrames: number;
+  /** Time of each frame in the clip, seconds. */
+  timesS: number[];
+  /** How unsure the smoothed alphas are, per frame and for the sticker (docs/quality.md). */
+  review: StickerReview;
   timings: StickerTimings;
 }
 
@@ -81,9 +89,11 @@ export interface StickerResult extends Omit<RenderedSticker, 'bytes' | 'alphas'>
   output: string;
   bytes: number;
   modelId: string;
+  subject: Subject;
   modelFallback: boolean;
   preset?: string;
   repeatedFrames: number;
+  review: StickerReview;
   sceneCuts: number;
   timings: StickerTimings;
 }
@@ -168,6 +178,7 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   const foregrounds: Uint8Array[] = [];
   const rawAlphas: Float32Array[] = [];
   const cuts = new Set<number>();
+  const timesS: number[] = [];
   let repeatedFrames = 0;
   let anchor: { frame: RgbaImage; alpha: Float32Array; fg: Uint8Array } | null = null;
   let tWait = performance.now();
@@ -187,16 +198,15 @@ export async function prepareSticker(input: string, options: StickerOptions, env
       timings.segmentMs += performance.now() - t1;
     } else {
       if (prev && isSceneCut(prev, frame)) cuts.add(frame.index);
-      // The stretch below was tuned on the map without the model's temperature; with both, the 1-bit
-      // GIF alpha flickered 3-5 % more (median over the 18 anime clips, docs/quality.md).
-      const mask = await runMaskModel(frame, model, { provider: env.provider, threads: env.threads }, { applyTemperature: false });
+      const segmented = await stickerFrameAlpha(frame, model, { provider: env.provider, threads: env.threads });
+      timings.segmentMs += segmented.maskMs;
       const t2 = performance.now();
-      timings.segmentMs += t2 - t1;
-      alpha = stretchProbability(upsampleMaskGuided(mask.mask, mask.width, mask.height, frame));
+      alpha = segmented.alpha;
       fg = estimateColours(frame, alpha);
       anchor = { frame, alpha, fg };
-      timings.refineMs += performance.now() - t2;
+      timings.refineMs += segmented.upsampleMs + performance.now() - t2;
     }
+    timesS.push(plan.startS + frame.timeMs / 1000);
     frames.push({ data: frame.data, width: frame.width, height: frame.height });
     rawAlphas.push(alpha);
     foregrounds.push(fg);
@@ -207,8 +217,37 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   const t3 = performance.now();
   const alphas = smoothAlphaSequence(rawAlphas, stability, cuts, frames);
   timings.smoothMs = performance.now() - t3;
+  const review = reviewStickerFrames(alphas, plan.width, plan.height, timesS, reviewThresholdOf(model.entry, 'sticker'));
   timings.totalMs = performance.now() - t0;
-  return { info, plan, modelId: model.entry.id, modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, timings };
+  return { info, plan, modelId: model.entry.id, subject: model.entry.task === 'anime-mask' ? 'anime' : 'person', modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, timesS, review, timings };
+}
+
+/**
+ * One frame through the sticker's segmentation path: the model's map without its temperature,
+ * guided upsampling to the frame, then the probability stretch. `cutout eval --sticker` scores
+ * exactly this.
+ */
+export async function stickerFrameAlpha(frame: RgbaImage, model: { entry: ModelEntry; path: string }, session: SessionOptions): Promise<{ alpha: Float32Array; provider: string; maskMs: number; upsampleMs: number }> {
+  const t0 = performance.now();
+  // The stretch below was tuned on the map without the model's temperature; with both, the 1-bit
+  // GIF alpha flickered 3-5 % more (median over the 18 anime clips, docs/quality.md).
+  const mask = await runMaskModel(frame, model, session, { applyTemperature: false });
+  const t1 = performance.now();
+  const alpha = stretchProbability(upsampleMaskGuided(mask.mask, mask.width, mask.height, frame));
+  return { alpha, provider: mask.provider, maskMs: t1 - t0, upsampleMs: performance.now() - t1 };
+}
+
+/**
+ * The review of a sticker's frames (docs/quality.md, "Stickers that need a look"): each frame's
+ * unsure share; the sticker's is their median, flagged above the model's sticker threshold.
+ */
+export function reviewStickerFrames(alphas: readonly Float32Array[], width: number, height: number, timesS: readonly number[], threshold: number | null): StickerReview {
+  const frames = alphas.map((a, i) => ({ timeS: timesS[i], unsureShare: unsureShare(a, width, height) }));
+  const sorted = frames.map((f) => f.unsureShare).sort((a, b) => a - b);
+  const n = sorted.length;
+  const median = n === 0 ? 0 : n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  const flaggedFrames = threshold === null ? 0 : frames.filter((f) => f.unsureShare > threshold).length;
+  return { unsureShare: median, needsReview: threshold !== null && median > threshold, reviewThreshold: threshold, frames, flaggedFrames };
 }
 
 /**
@@ -216,7 +255,9 @@ export async function prepareSticker(input: string, options: StickerOptions, env
  * scene cuts do not depend on it, so only the smoothing of the raw alphas is redone.
  */
 export function restabilize(prepared: PreparedSticker, stability: number): PreparedSticker {
-  return { ...prepared, alphas: smoothAlphaSequence(prepared.rawAlphas, clamp01(stability, 0.5, 'stability'), prepared.cuts, prepared.frames) };
+  const alphas = smoothAlphaSequence(prepared.rawAlphas, clamp01(stability, 0.5, 'stability'), prepared.cuts, prepared.frames);
+  const review = reviewStickerFrames(alphas, prepared.plan.width, prepared.plan.height, prepared.timesS, prepared.review.reviewThreshold);
+  return { ...prepared, alphas, review };
 }
 
 interface RenderKnobs {
@@ -411,9 +452,11 @@ export async function makeSticker(input: string, output: string, options: Sticke
     output,
     bytes: bytes.length,
     modelId: prepared.modelId,
+    subject: prepared.subject,
     modelFallback: prepared.modelFallback,
     preset: options.preset,
     repeatedFrames: prepared.repeatedFrames,
+    review: prepared.review,
     sceneCuts: prepared.cuts.size,
     timings: prepared.timings,
   };
