@@ -1,6 +1,6 @@
 // Batch export end to end on real portraits (downscaled eval images), the real model and sharp:
 // mirrored tree, corrupt inputs reported while the rest is done, resume, retry-failed, cancel.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -164,6 +164,34 @@ describe('batch export', () => {
     expect([retried.skipped, retried.failed, retried.toReview]).toEqual([2, 1, 1]);
     expect(retried.reviews.map((r) => r.input)).toEqual([join(dir, 'hamster.png')]);
   });
+
+  it('sticker mode: one sticker per clip, and the report names the sticker that needs a look', async () => {
+    const dir = join(root, 'clips-in');
+    mkdirSync(dir);
+    copyFileSync(evalFile('anime_clips', 'clips', 'w2xgui_gif2_original.gif'), join(dir, 'hamster.gif'));
+    copyFileSync(evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), join(dir, 'girl.gif'));
+    const out = join(root, 'clips-out');
+    const items: ReturnType<typeof batchItemOf>[] = [];
+    const result = (await runJob({ kind: 'batch', inputs: [dir], outputDir: out, options: { mode: 'sticker', nameTemplate: '{name}_sticker', sticker: { fps: 8 } } }, env, { onItem: (item) => items.push(item) })) as {
+      done: number;
+      toReview: number;
+      reviews: { input: string }[];
+    };
+    expect([result.done, result.toReview]).toEqual([2, 1]);
+    expect(result.reviews.map((r) => r.input)).toEqual([join(dir, 'hamster.gif')]);
+    expect((await sharp(join(out, 'hamster_sticker.gif'), { animated: true }).metadata()).pages).toBeGreaterThan(1);
+    const byName = (name: string) => items.find((i) => i.input.endsWith(name))!;
+    expect(byName('hamster.gif')).toMatchObject({ status: 'done', needsReview: true, reviewThreshold: 0.08 });
+    expect(byName('girl.gif')).toMatchObject({ status: 'done', needsReview: false });
+    // Only the three review fields reach the journal and report (not the per-frame list).
+    const journal = readFileSync(join(out, '.cutout-batch.jsonl'), 'utf8');
+    expect(journal).toContain('"unsureShare"');
+    expect(journal).not.toContain('"frames"');
+    const csv = readFileSync(join(out, 'report.csv'), 'utf8');
+    expect(csv.split('\r\n').find((l) => l.includes('hamster.gif'))).toMatch(/,0\.\d{3},yes$/);
+    const resumed = await runBatch([dir], out, { mode: 'sticker', nameTemplate: '{name}_sticker', extra: { fps: 8 }, resume: true }, env);
+    expect([resumed.skipped, resumed.toReview]).toEqual([2, 1]);
+  }, 120_000);
 
   it('refuses an output folder under a file with OUTPUT_NOT_WRITABLE', async () => {
     const file = join(root, 'a-file');

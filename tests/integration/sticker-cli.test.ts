@@ -26,6 +26,16 @@ describe('cutout sticker (CLI)', () => {
     expect(o.errors.some((l) => /^segment \d+\/10$/.test(l))).toBe(true);
   });
 
+  it('says which frames of a sticker need a look, and nothing for a clean clip', async () => {
+    const dir = tempDir();
+    let o = io();
+    expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'w2xgui_gif2_original.gif'), '-o', join(dir, 'hamster.gif')], o)).toBe(0);
+    expect(o.lines[1]).toMatch(/^  check it: in \d+ of 10 frames the model was unsure over a broad area \(median \d+ % half transparent; at 0\.00.*s\); trim those frames away, or try --model person$/);
+    o = io();
+    expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), '-o', join(dir, 'girl.gif')], o)).toBe(0);
+    expect(o.lines).toHaveLength(1);
+  });
+
   it('exits 1 with the code for a fake .mp4 and for bad flags', async () => {
     const dir = tempDir();
     const fake = join(dir, 'fake.mp4');

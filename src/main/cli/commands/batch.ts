@@ -101,6 +101,7 @@ export const batchCommand: CliCommand = {
     if (!values.out) throw new AppError('INVALID_ARGUMENT', 'Missing -o OUT (the output folder)');
     const mode = values.mode as BatchModeId;
     if (!MODES.includes(mode)) throw new AppError('INVALID_ARGUMENT', `--mode must be one of ${MODES.join(', ')}, got "${values.mode}"`);
+    const what = mode === 'sticker' ? 'sticker' : 'cut-out';
     const refine = values.refine === undefined ? undefined : parseRefineMode(values.refine, '--refine');
     const format = values.format === undefined ? undefined : FORMATS[values.format.toLowerCase()];
     if (values.format !== undefined && !format) throw new AppError('INVALID_ARGUMENT', `--format must be png, jpg, webp or gif, got "${values.format}"`);
@@ -158,7 +159,7 @@ export const batchCommand: CliCommand = {
           onFile: ({ entry }) => {
             let text: string | undefined;
             if (entry.status === 'failed') text = `failed  ${entry.input}: ${entry.code}: ${entry.message}`;
-            else if (entry.needsReview) text = `check   ${entry.input} -> ${entry.output}: ${reviewText(entry.unsureShare!)}${entry.status === 'skipped' ? ' (done before)' : ''}`;
+            else if (entry.needsReview) text = `check   ${entry.input} -> ${entry.output}: ${reviewText(entry.unsureShare!, what)}${entry.status === 'skipped' ? ' (done before)' : ''}`;
             else if (values.quiet || bar) text = undefined;
             else if (entry.status === 'done') text = `done    ${entry.input} -> ${entry.output}`;
             else if (entry.status === 'skipped') text = `skipped ${entry.input} (${entry.reason})`;
@@ -171,7 +172,7 @@ export const batchCommand: CliCommand = {
       io.out(
         `${summary.done} done, ${summary.skipped} skipped, ${summary.failed} failed of ${summary.total} in ${formatDuration(summary.elapsedMs)} (${summary.filesPerSec.toFixed(2)} files/s). Report: ${summary.reportJson}`,
       );
-      if (summary.toReview > 0) io.out(`${summary.toReview === 1 ? '1 cut-out needs' : `${summary.toReview} cut-outs need`} a look (needs_review in report.csv)`);
+      if (summary.toReview > 0) io.out(`${summary.toReview === 1 ? `1 ${what} needs` : `${summary.toReview} ${what}s need`} a look (needs_review in report.csv)`);
       return summary.failed > 0 ? 1 : 0;
     } catch (error) {
       if (isCancellation(error)) io.err(`Cancelled. Finished files are kept; run the same command with --resume to continue. Report: ${values.out}/report.json`);

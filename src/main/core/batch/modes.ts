@@ -111,7 +111,7 @@ function makeWholeFileMode(
   inputExtensions: readonly string[],
   formats: readonly BatchFormat[],
   validate: (mctx: ModeContext) => void,
-  processFile: (input: string, output: string, mctx: ModeContext) => Promise<unknown>,
+  processFile: (input: string, output: string, mctx: ModeContext) => Promise<{ review?: MatteReview } | unknown>,
 ): BatchModeHandler {
   return {
     id,
@@ -126,7 +126,10 @@ function makeWholeFileMode(
         decode: async (input) => input,
         infer: async (input) => input,
         finish: async (input, output) => {
-          await processFile(input, output, mctx);
+          const result = (await processFile(input, output, mctx)) as { review?: MatteReview } | undefined;
+          // Only the review's three fields go to the journal and report (a sticker's per-frame list stays out).
+          const review = result?.review;
+          if (review) return { unsureShare: review.unsureShare, needsReview: review.needsReview, reviewThreshold: review.reviewThreshold };
         },
       };
       return stages as ModeStages;
@@ -179,7 +182,10 @@ const idPhotoMode = makeWholeFileMode(
   },
 );
 
-/** Sticker per video: `extra` carries StickerJobOptions (size, fps, preset, ...); format gif or webp. */
+/**
+ * Sticker per video: `extra` carries StickerJobOptions (size, fps, preset, ...); format gif or webp.
+ * Its review (the median frame's unsure share) goes to the report like a cut-out's.
+ */
 const stickerMode = makeWholeFileMode(
   'sticker',
   VIDEO_EXTENSIONS,
