@@ -4,7 +4,7 @@
 // resume completes it; per-file statuses, the failure with its code, and the written files at
 // the spec's exact pixel size. An anime batch lists the cut-out to check and opens it in the
 // editor. Screenshots go to test-artifacts/e2e/screens.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -102,6 +102,30 @@ describe('Batch workspace in Chromium', () => {
     await review.getByRole('button', { name: 'Open in editor' }).click();
     expect(await app.page.locator('[data-workspace=cutout]').getAttribute('aria-current')).toBe('page');
     await app.page.locator('[data-testid=review-notice]').waitFor({ timeout: 90_000 });
+    expect(await app.page.getByRole('button', { name: 'Anime', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    expect(app.pageErrors).toEqual([]);
+  }, 180_000);
+
+  it('a sticker batch marks the sticker to check and opens its clip in Stickers', async () => {
+    const dir = tempDir('cutout-e2e-clips-');
+    copyFileSync(evalFile('anime_clips', 'clips', 'w2xgui_gif2_original.gif'), join(dir, 'hamster.gif'));
+    copyFileSync(evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), join(dir, 'girl.gif'));
+    await app.page.click('[data-workspace=batch]');
+    const [chooser] = await Promise.all([app.page.waitForEvent('filechooser'), app.page.keyboard.press('Control+o')]);
+    await chooser.setFiles([join(dir, 'hamster.gif'), join(dir, 'girl.gif')]);
+    await app.page.locator('.toolbar', { hasText: '2 files' }).waitFor();
+    await app.page.selectOption('[data-testid=batch-mode]', 'sticker');
+    await app.page.click('[data-testid=batch-start]');
+    await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 120_000 }).toBe('2 done, 0 skipped, 0 failed of 2');
+    const review = app.page.locator('[data-testid=batch-reviews] li');
+    expect(await review.count()).toBe(1);
+    expect(await review.textContent()).toMatch(/^\d+ % hamster\.gif/);
+    expect(await app.page.locator('[data-testid=batch-reviews] li .chip').getAttribute('title')).toMatch(/^In a typical frame \d+ % of the sticker is half transparent/);
+    await review.getByRole('button', { name: 'Open in Stickers' }).click();
+    expect(await app.page.locator('[data-workspace=sticker]').getAttribute('aria-current')).toBe('page');
+    await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled])', { timeout: 60_000 });
+    const size = await sharp(join(dir, 'hamster.gif')).metadata();
+    expect(await app.page.locator('[data-workspace-slot=sticker] [data-testid=sticker-trim] .meta').textContent()).toContain(`${size.width} × ${size.pageHeight ?? size.height}`);
     expect(await app.page.getByRole('button', { name: 'Anime', exact: true }).getAttribute('aria-pressed')).toBe('true');
     expect(app.pageErrors).toEqual([]);
   }, 180_000);

@@ -151,4 +151,36 @@ describe('workspaces, language and theme in Chromium', () => {
     await shot('sticker-recent');
     expect(app.pageErrors).toEqual([]);
   });
+
+  it('a sticker that needs a look: the frame strip marks the unsure frames, and the notice trims to the sure part', async () => {
+    // AnimateDiff model01_01: the anime model is unsure of the girl's jacket in most frames (docs/quality.md).
+    await app.page.emulateMedia({ colorScheme: 'light' });
+    await workspace('sticker');
+    const zone = app.page.locator('[data-workspace-slot=sticker] [data-testid=drop-zone]');
+    const [chooser] = await Promise.all([app.page.waitForEvent('filechooser'), zone.click()]);
+    await chooser.setFiles(evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif'));
+    await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled])', { timeout: 60_000 });
+    await app.page.click('[data-testid=sticker-export]');
+    await app.page.locator('[data-testid=sticker-preview]').waitFor({ timeout: 120_000 });
+    const frames = app.page.locator('[data-testid=sticker-frames] .frame');
+    const total = await frames.count();
+    expect(total).toBe(25); // 2.08 s at 12 fps
+    const flagged = await app.page.locator('[data-testid=sticker-frames] .frame[data-flagged=true]').count();
+    expect(flagged).toBeGreaterThan(total / 2);
+    expect(flagged).toBeLessThan(total);
+    const notice = app.page.locator('[data-testid=sticker-review]');
+    expect(await notice.textContent()).toContain(`In ${flagged} of ${total} frames the model was unsure`);
+    await shot('sticker-review');
+    // "Trim to a–b s" moves the trim handles to the longest run of sure frames.
+    const trim = notice.locator('[data-testid=sticker-trim-sure]');
+    const [, start, end] = (await trim.textContent())!.match(/Trim to ([\d.]+)–([\d.]+) s/)!;
+    await trim.click();
+    const shown = await app.page.locator('[data-testid=sticker-trim] .num').allTextContents();
+    expect(shown.slice(0, 2)).toEqual([`${start} s`, `${end} s`]);
+    // "Use the person model" picks the other subject for the next make.
+    await notice.locator('[data-testid=sticker-try-other]').click();
+    expect(await notice.locator('[data-testid=sticker-try-other]').getAttribute('aria-pressed')).toBe('true');
+    expect(await app.page.getByRole('button', { name: 'Person', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    expect(app.pageErrors).toEqual([]);
+  });
 });

@@ -3,7 +3,7 @@
 // sticker's bytes for the looping preview. Talks to main only through the ApiClient.
 import type { ClipInfo, MediaBytes } from '../../../../shared/api';
 import type { ApiClient } from '../../../../shared/api-client';
-import type { JobOutcome, StickerJobOptions } from '../../../../shared/jobs';
+import type { JobOutcome, StickerJobOptions, StickerReview } from '../../../../shared/jobs';
 
 /** Formats offered by the format picker. */
 export const STICKER_FORMATS = ['gif', 'webp', 'apng', 'webm'] as const;
@@ -64,6 +64,35 @@ export interface StickerResultView {
   sizeBytes: number;
   withinBudget: boolean;
   modelFallback: boolean;
+  /** What the model that ran cuts out. */
+  subject: 'anime' | 'person';
+  /** How unsure the model was, per frame and for the sticker (its median frame). */
+  review: StickerReview;
+}
+
+/**
+ * The longest run of frames at or under the review threshold, as a trim (the last frame lasts one
+ * frame step), or null: no threshold, no flagged frame, or no such run of at least MIN_TRIM_S.
+ */
+export function sureTrim(review: StickerReview): { startS: number; durationS: number } | null {
+  const threshold = review.reviewThreshold;
+  const frames = review.frames;
+  if (threshold === null || review.flaggedFrames === 0 || frames.length < 2) return null;
+  const step = (frames[frames.length - 1].timeS - frames[0].timeS) / (frames.length - 1);
+  let best: [number, number] | null = null;
+  let runStart = -1;
+  for (let i = 0; i <= frames.length; i++) {
+    const sure = i < frames.length && frames[i].unsureShare <= threshold;
+    if (sure && runStart < 0) runStart = i;
+    if (!sure && runStart >= 0) {
+      if (!best || i - runStart > best[1] - best[0]) best = [runStart, i];
+      runStart = -1;
+    }
+  }
+  if (!best) return null;
+  const r = (v: number): number => Math.round(v * 100) / 100;
+  const durationS = (best[1] - best[0]) * step;
+  return durationS >= MIN_TRIM_S ? { startS: r(frames[best[0]].timeS), durationS: r(durationS) } : null;
 }
 
 export class StickerState {
@@ -127,6 +156,15 @@ export class StickerState {
     this.durationS = clampTrim(this.startS, endS - this.startS, this.clip.durationS, this.maxDurationS).durationS;
   }
 
+  /** Sets the trim to the longest sure run of the last sticker's frames (sureTrim) and shows its first frame. */
+  trimToSure(): void {
+    const trim = this.result ? sureTrim(this.result.review) : null;
+    if (!trim || !this.clip) return;
+    this.setStart(trim.startS);
+    this.durationS = clampTrim(this.startS, trim.durationS, this.clip.durationS, this.maxDurationS).durationS;
+    void this.loadPoster();
+  }
+
   setPreset(preset: StickerPresetChoice): void {
     this.preset = preset;
     if (this.clip) this.setStart(this.startS);
@@ -187,9 +225,9 @@ export class StickerState {
       const o = await outcome;
       this.jobId = null;
       if (o.outcome === 'done') {
-        const r = o.result as { output: string; width: number; height: number; frameCount: number; bytes: number; withinBudget: boolean; modelFallback: boolean };
+        const r = o.result as { output: string; width: number; height: number; frameCount: number; bytes: number; withinBudget: boolean; modelFallback: boolean; subject: 'anime' | 'person'; review: StickerReview };
         const file = await this.host.client.loadStickerFile({ path: r.output });
-        this.result = { path: r.output, mime: file.mime, bytes: file.bytes, width: r.width, height: r.height, frameCount: r.frameCount, sizeBytes: r.bytes, withinBudget: r.withinBudget, modelFallback: r.modelFallback };
+        this.result = { path: r.output, mime: file.mime, bytes: file.bytes, width: r.width, height: r.height, frameCount: r.frameCount, sizeBytes: r.bytes, withinBudget: r.withinBudget, modelFallback: r.modelFallback, subject: r.subject, review: r.review };
         this.phase = 'done';
         return;
       }

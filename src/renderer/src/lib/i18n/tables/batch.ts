@@ -48,10 +48,16 @@ export const batch = {
   'batch.status.cancelled': { en: 'cancelled', 'zh-CN': '已取消' },
   'batch.check': { en: 'check', 'zh-CN': '需检查' },
   'batch.check.tip': { en: '{pct} % of the cut-out is half transparent where the model was unsure', 'zh-CN': '约 {pct}% 的区域半透明（模型不确定）' },
+  'batch.check.tipSticker': { en: 'In a typical frame {pct} % of the sticker is half transparent where the model was unsure', 'zh-CN': '典型帧约 {pct}% 半透明（模型不确定）' },
   'batch.reviews': { en: '{n} to check', 'zh-CN': '{n} 个需检查' },
   'batch.reviews.hint': {
     en: 'Partly half transparent where the model was unsure. Open them in the editor and touch them up with the brushes.',
     'zh-CN': '部分区域半透明（模型不确定）。请在编辑器中打开，用画笔修补。',
   },
   'batch.openInEditor': { en: 'Open in editor', 'zh-CN': '在编辑器中打开' },
+  'batch.reviews.hintSticker': {
+    en: 'Unsure over a broad area in a typical frame. Open them in Stickers to see which frames, trim them away or try the other model.',
+    'zh-CN': '典型帧中大面积不确定。请在表情包中打开，查看是哪些帧，剪掉它们或换用另一个模型。',
+  },
+  'batch.openInStickers': { en: 'Open in Stickers', 'zh-CN': '在表情包中打开' },
 } satisfies MessageTable;
