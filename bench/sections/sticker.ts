@@ -9,7 +9,8 @@ import { estimateForeground } from '../../src/main/core/matting/foreground';
 import { upsampleMaskGuided } from '../../src/main/core/matting/guided-filter';
 import { runMaskModel } from '../../src/main/core/segment/mask-model';
 import { addOutline, cropResample } from '../../src/main/core/sticker/compose';
-import { flattenForGif, makeSticker, prepareSticker, resolveStickerModel, stretchProbability } from '../../src/main/core/sticker/make-sticker';
+import { flattenForGif, makeSticker, prepareSticker, resolveStickerModel, reviewStickerFrames, stretchProbability } from '../../src/main/core/sticker/make-sticker';
+import { reviewThresholdOf } from '../../src/main/core/matting/unsure-share';
 import { binarizeWithHysteresis, hysteresisBand, smoothAlphaSequence } from '../../src/main/core/sticker/temporal';
 import { resolveFfmpeg, runTool } from '../../src/main/core/video/ffmpeg';
 import { streamFrames } from '../../src/main/core/video/extract-frames';
@@ -74,6 +75,11 @@ export const section: BenchSection = {
       smooth = smoothAlphaSequence(alphas, 0.5, undefined, decoded);
     }, { n });
     rows.push({ name: 'smooth: forward-backward EMA, motion-gated', ...sm, value: fps(sm.medianMs), unit: 'frames/s' });
+    const times = smooth.map((_, i) => i / trim.fps);
+    const rev = await ctx.measure(() => {
+      reviewStickerFrames(smooth, decoded[0].width, decoded[0].height, times, reviewThresholdOf(model.entry, 'sticker'));
+    }, { n });
+    rows.push({ name: 'review: unsure share of every frame (the "needs a look" flag)', ...rev, value: fps(rev.medianMs), unit: 'frames/s', note: `${(rev.medianMs / frames).toFixed(2)} ms a frame` });
 
     const { width, height } = decoded[0];
     const box = { x0: 0, y0: 0, x1: width, y1: height };
