@@ -77,7 +77,7 @@ export const section: BenchSection = {
     rows.push({ name: 'smooth: forward-backward EMA, motion-gated', ...sm, value: fps(sm.medianMs), unit: 'frames/s' });
     const times = smooth.map((_, i) => i / trim.fps);
     const rev = await ctx.measure(() => {
-      reviewStickerFrames(smooth, decoded[0].width, decoded[0].height, times, reviewThresholdOf(model.entry, 'sticker'));
+      reviewStickerFrames(smooth, decoded[0].width, decoded[0].height, times, 1 / trim.fps, reviewThresholdOf(model.entry, 'sticker'));
     }, { n });
     rows.push({ name: 'review: unsure share of every frame (the "needs a look" flag)', ...rev, value: fps(rev.medianMs), unit: 'frames/s', note: `${(rev.medianMs / frames).toFixed(2)} ms a frame` });
 

@@ -53,10 +53,28 @@ export interface MatteReview {
  * shares, flagged above the model's sticker threshold), and every frame's share with its time.
  */
 export interface StickerReview extends MatteReview {
-  /** Each decoded frame: its time in the clip (seconds) and its unsure share. */
+  /** Each decoded frame (before repeats are merged): its time in the clip (seconds) and its unsure share. */
   frames: { timeS: number; unsureShare: number }[];
+  /** How long a decoded frame lasts (1 / the decode fps), seconds. */
+  frameStepS: number;
   /** Frames whose share is above the threshold (0 without a threshold). */
   flaggedFrames: number;
+}
+
+/** What a 'sticker' job returns (core's StickerResult, as the renderer reads it). */
+export interface StickerJobResult {
+  output: string;
+  width: number;
+  height: number;
+  /** Frames in the file (GIF: after merging repeats; a preset may drop frames). */
+  frameCount: number;
+  bytes: number;
+  withinBudget: boolean;
+  /** What the model that ran cuts out. */
+  subject: Subject;
+  /** True when 'anime' was asked but no anime model is installed, so the person model ran. */
+  modelFallback: boolean;
+  review: StickerReview;
 }
 
 /** Options of a single-image cut-out. */

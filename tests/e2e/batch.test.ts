@@ -106,27 +106,32 @@ describe('Batch workspace in Chromium', () => {
     expect(app.pageErrors).toEqual([]);
   }, 180_000);
 
-  it('a sticker batch marks the sticker to check and opens its clip in Stickers', async () => {
+  it('a sticker batch marks the sticker to check and opens its whole clip in Stickers with the anime model', async () => {
+    // The Stickers workspace is left on the person model, so opening from the batch has to set anime.
+    await app.page.click('[data-workspace=sticker]');
+    await app.page.locator('[data-workspace-slot=sticker]').getByRole('button', { name: 'Person', exact: true }).click();
     const dir = tempDir('cutout-e2e-clips-');
-    copyFileSync(evalFile('anime_clips', 'clips', 'w2xgui_gif2_original.gif'), join(dir, 'hamster.gif'));
+    // A 15-s Katawa Shoujo sketch title card (unsure in a typical frame) and a clean AnimateDiff girl.
+    copyFileSync(evalFile('anime_clips', 'clips', 'ks_tc_act4_emi.mp4'), join(dir, 'emi.mp4'));
     copyFileSync(evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), join(dir, 'girl.gif'));
     await app.page.click('[data-workspace=batch]');
     const [chooser] = await Promise.all([app.page.waitForEvent('filechooser'), app.page.keyboard.press('Control+o')]);
-    await chooser.setFiles([join(dir, 'hamster.gif'), join(dir, 'girl.gif')]);
+    await chooser.setFiles([join(dir, 'emi.mp4'), join(dir, 'girl.gif')]);
     await app.page.locator('.toolbar', { hasText: '2 files' }).waitFor();
     await app.page.selectOption('[data-testid=batch-mode]', 'sticker');
     await app.page.click('[data-testid=batch-start]');
     await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 120_000 }).toBe('2 done, 0 skipped, 0 failed of 2');
     const review = app.page.locator('[data-testid=batch-reviews] li');
     expect(await review.count()).toBe(1);
-    expect(await review.textContent()).toMatch(/^\d+ % hamster\.gif/);
+    expect(await review.textContent()).toMatch(/^\d+ % emi\.mp4/);
     expect(await app.page.locator('[data-testid=batch-reviews] li .chip').getAttribute('title')).toMatch(/^In a typical frame \d+ % of the sticker is half transparent/);
     await review.getByRole('button', { name: 'Open in Stickers' }).click();
     expect(await app.page.locator('[data-workspace=sticker]').getAttribute('aria-current')).toBe('page');
     await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled])', { timeout: 60_000 });
-    const size = await sharp(join(dir, 'hamster.gif')).metadata();
-    expect(await app.page.locator('[data-workspace-slot=sticker] [data-testid=sticker-trim] .meta').textContent()).toContain(`${size.width} × ${size.pageHeight ?? size.height}`);
-    expect(await app.page.getByRole('button', { name: 'Anime', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => app.page.locator('[data-workspace-slot=sticker] [data-testid=sticker-trim] .meta').textContent()).toContain('800 × 600');
+    expect(await app.page.locator('[data-workspace-slot=sticker]').getByRole('button', { name: 'Anime', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    // The whole clip as the batch made it, within the workspace's longest trim (10 s), not the first 3 s.
+    expect((await app.page.locator('[data-testid=sticker-trim] .num').allTextContents()).slice(0, 2)).toEqual(['0.00 s', '10.00 s']);
     expect(app.pageErrors).toEqual([]);
   }, 180_000);
 });

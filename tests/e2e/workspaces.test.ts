@@ -169,7 +169,8 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(flagged).toBeGreaterThan(total / 2);
     expect(flagged).toBeLessThan(total);
     const notice = app.page.locator('[data-testid=sticker-review]');
-    expect(await notice.textContent()).toContain(`In ${flagged} of ${total} frames the model was unsure`);
+    expect(await notice.textContent()).toContain(`In ${flagged} of the ${total} frames taken from the clip the model was unsure`);
+    expect(await app.page.locator('[data-testid=sticker-frames]').getAttribute('aria-label')).toMatch(new RegExp(`^Unsure in ${flagged} of ${total} frames: 0\\.00–`));
     await shot('sticker-review');
     // "Trim to a–b s" moves the trim handles to the longest run of sure frames.
     const trim = notice.locator('[data-testid=sticker-trim-sure]');
@@ -179,7 +180,7 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(shown.slice(0, 2)).toEqual([`${start} s`, `${end} s`]);
     // "Use the person model" picks the other subject for the next make.
     await notice.locator('[data-testid=sticker-try-other]').click();
-    expect(await notice.locator('[data-testid=sticker-try-other]').getAttribute('aria-pressed')).toBe('true');
+    expect(await notice.locator('[data-testid=sticker-try-other]').isDisabled()).toBe(true);
     expect(await app.page.getByRole('button', { name: 'Person', exact: true }).getAttribute('aria-pressed')).toBe('true');
     expect(app.pageErrors).toEqual([]);
   });

@@ -146,6 +146,8 @@ describe('cutout CLI', () => {
     expect(result.images.filter((i) => i.id !== 'zz_sky').every((i) => i.fgIoU > 0.8)).toBe(true);
     const bad = await cutout(['eval', '--set', set, '--task', 'anime', '--max-side', '160']);
     expect([bad.code, bad.stderr.trim()]).toEqual([1, 'INVALID_ARGUMENT: --max-side goes with --sticker']);
+    const refined = await cutout(['eval', '--set', set, '--task', 'anime', '--sticker', '--refine', 'fast']);
+    expect([refined.code, refined.stderr.trim()]).toEqual([1, 'INVALID_ARGUMENT: --refine does not go with --sticker (sticker frames are not refined)']);
   }, 120_000);
 
   it('anime: says which cut-outs need a look (a real clip frame the model is unsure of), and not for a clean one', async () => {

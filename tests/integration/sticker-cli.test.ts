@@ -30,7 +30,7 @@ describe('cutout sticker (CLI)', () => {
     const dir = tempDir();
     let o = io();
     expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'w2xgui_gif2_original.gif'), '-o', join(dir, 'hamster.gif')], o)).toBe(0);
-    expect(o.lines[1]).toMatch(/^  check it: in \d+ of 10 frames the model was unsure over a broad area \(median \d+ % half transparent; at 0\.00.*s\); trim those frames away, or try --model person$/);
+    expect(o.lines[1]).toMatch(/^  check it: in \d+ of the 10 frames taken from the clip, the model was unsure over a broad area \(median \d+ % half transparent; at 0\.00–.*s\); trim those frames away, or try --model person$/);
     o = io();
     expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), '-o', join(dir, 'girl.gif')], o)).toBe(0);
     expect(o.lines).toHaveLength(1);

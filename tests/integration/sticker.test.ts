@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { makeSticker, prepareSticker, renderSticker, restabilize, reviewStickerFrames } from '../../src/main/core/sticker/make-sticker';
+import { makeSticker, prepareSticker, renderSticker, resolveStickerModel, restabilize, reviewStickerFrames, stickerFrameAlpha } from '../../src/main/core/sticker/make-sticker';
 import { meanAlphaChange } from '../../src/main/core/sticker/temporal';
 import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { evalFile, tempDir, testEnv } from '../helpers/env';
@@ -146,7 +146,11 @@ describe('cutout sticker pipeline', () => {
     expect(girl.review.unsureShare).toBeLessThan(0.08);
     // The review follows the alphas the sticker is made of: re-smoothing re-measures them.
     const raw = restabilize(hamster, 0);
-    expect(raw.review.frames.map((f) => f.unsureShare)).toEqual(reviewStickerFrames(hamster.rawAlphas, hamster.plan.width, hamster.plan.height, hamster.timesS, 0.08).frames.map((f) => f.unsureShare));
+    const rawReview = reviewStickerFrames(hamster.rawAlphas, hamster.plan.width, hamster.plan.height, hamster.timesS, 1 / 12, 0.08);
+    expect(raw.review.frames.map((f) => f.unsureShare)).toEqual(rawReview.frames.map((f) => f.unsureShare));
+    // What `cutout eval --sticker` scores is what the sticker segments: the same alpha for the same frame.
+    const first = await stickerFrameAlpha(hamster.frames[0], await resolveStickerModel(env, 'anime'), { provider: env.provider, threads: env.threads });
+    expect(first.alpha).toEqual(hamster.rawAlphas[0]);
     // makeSticker returns it with the subject that ran; a person-model sticker uses that model's own threshold.
     const made = await makeSticker(evalFile('anime_clips', 'clips', 'w2xgui_gif2_original.gif'), join(tempDir(), 'h.gif'), { fps: 12 }, env);
     expect(made).toMatchObject({ subject: 'anime', review: { needsReview: true, flaggedFrames: hamster.review.flaggedFrames } });

@@ -24,7 +24,7 @@ export const evalCommand: CliCommand = {
         set: { type: 'string' },
         task: { type: 'string', default: 'person' },
         model: { type: 'string' },
-        refine: { type: 'string', default: 'full' },
+        refine: { type: 'string' },
         limit: { type: 'string' },
         json: { type: 'string' },
         sticker: { type: 'boolean', default: false },
@@ -34,8 +34,9 @@ export const evalCommand: CliCommand = {
     });
     if (!values.set) throw new AppError('INVALID_ARGUMENT', 'Missing --set DIR');
     if (values.task !== 'person' && values.task !== 'anime') throw new AppError('INVALID_ARGUMENT', '--task must be person or anime');
-    const refine = parseRefineMode(values.refine, '--refine');
     if (values['max-side'] !== undefined && !values.sticker) throw new AppError('INVALID_ARGUMENT', '--max-side goes with --sticker');
+    if (values.refine !== undefined && values.sticker) throw new AppError('INVALID_ARGUMENT', '--refine does not go with --sticker (sticker frames are not refined)');
+    const refine = parseRefineMode(values.refine ?? 'full', '--refine');
     const stickerSidePx = values.sticker ? (intFlag(values['max-side'], 'max-side') ?? 320) : undefined;
     if (stickerSidePx !== undefined && !(stickerSidePx >= 16 && stickerSidePx <= 2048)) throw new AppError('INVALID_ARGUMENT', `--max-side must be 16..2048 px, got ${stickerSidePx}`);
     const env = envFromFlags(values);

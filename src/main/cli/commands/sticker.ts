@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { AppError } from '../../../shared/errors';
 import type { StickerReview } from '../../../shared/jobs';
+import { frameRuns, runSeconds } from '../../../shared/sticker-review';
 import { throttleProgress } from '../../core/progress';
 import { makeSticker, type StickerOptions } from '../../core/sticker/make-sticker';
 import { STICKER_FORMATS, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
@@ -22,27 +23,25 @@ function parseSize(value: string | undefined): StickerOptions['size'] {
   throw new AppError('INVALID_ARGUMENT', `--size must be small (160), medium (320) or large (512), got "${value}"`);
 }
 
-/** Seconds ranges ("1.25–2.50 s, 3.00 s") of runs of consecutive frames that pass the threshold. */
+/** The flagged runs as times in the clip ("0.00–0.50 s, 1.25–1.33 s"), each to the end of its last frame. */
 export function flaggedRanges(review: StickerReview): string {
-  const threshold = review.reviewThreshold;
-  if (threshold === null) return '';
-  const runs: [number, number][] = [];
-  review.frames.forEach((f, i) => {
-    if (!(f.unsureShare > threshold)) return;
-    const last = runs[runs.length - 1];
-    if (last && last[1] === i - 1) last[1] = i;
-    else runs.push([i, i]);
-  });
-  const s = (i: number): string => review.frames[i].timeS.toFixed(2);
-  return runs.map(([a, b]) => (a === b ? `${s(a)} s` : `${s(a)}–${s(b)} s`)).join(', ');
+  return frameRuns(review, true)
+    .map((run) => {
+      const { startS, endS } = runSeconds(review, run);
+      return `${startS.toFixed(2)}–${endS.toFixed(2)} s`;
+    })
+    .join(', ');
 }
 
-/** The CLI's line for a sticker that needs a look; `other` names the subject to try instead. */
-export function stickerReviewText(review: StickerReview, other: 'person' | 'anime'): string {
+/**
+ * The CLI's line for a sticker that needs a look. `other` is the model to try instead; null when
+ * there is none to suggest (the person model ran because no anime model is installed).
+ */
+export function stickerReviewText(review: StickerReview, other: 'person' | 'anime' | null): string {
   const n = review.frames.length;
   return (
-    `in ${review.flaggedFrames} of ${n} frame${n === 1 ? '' : 's'} the model was unsure over a broad area (median ${Math.round(review.unsureShare * 100)} % half transparent; ` +
-    `at ${flaggedRanges(review)}); trim those frames away, or try --model ${other}`
+    `in ${review.flaggedFrames} of the ${n} frame${n === 1 ? '' : 's'} taken from the clip, the model was unsure over a broad area (median ${Math.round(review.unsureShare * 100)} % half transparent; ` +
+    `at ${flaggedRanges(review)}); trim those frames away${other ? `, or try --model ${other}` : ''}`
   );
 }
 
@@ -115,7 +114,7 @@ export const stickerCommand: CliCommand = {
       `${positionals[0]} -> ${r.output} (${r.format}, ${r.width}x${r.height}, ${r.frameCount} frames at ${r.fps.toFixed(2)} fps, ${(r.bytes / 1024).toFixed(1)} KB, ` +
         `${r.modelId}, ${r.repeatedFrames} repeated, ${r.sceneCuts} cuts, ${r.attempts} encode(s), ${t.totalMs.toFixed(0)} ms: segment ${t.segmentMs.toFixed(0)} refine ${t.refineMs.toFixed(0)} compose ${t.composeMs.toFixed(0)} encode ${t.encodeMs.toFixed(0)})`,
     );
-    if (r.review.needsReview) io.out(`  check it: ${stickerReviewText(r.review, r.subject === 'anime' ? 'person' : 'anime')}`);
+    if (r.review.needsReview) io.out(`  check it: ${stickerReviewText(r.review, r.modelFallback ? null : r.subject === 'anime' ? 'person' : 'anime')}`);
     return 0;
   },
 };

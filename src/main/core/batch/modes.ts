@@ -111,7 +111,7 @@ function makeWholeFileMode(
   inputExtensions: readonly string[],
   formats: readonly BatchFormat[],
   validate: (mctx: ModeContext) => void,
-  processFile: (input: string, output: string, mctx: ModeContext) => Promise<{ review?: MatteReview } | unknown>,
+  processFile: (input: string, output: string, mctx: ModeContext) => Promise<MatteReview | void>,
 ): BatchModeHandler {
   return {
     id,
@@ -125,12 +125,7 @@ function makeWholeFileMode(
       const stages: ModeStages<string, string> = {
         decode: async (input) => input,
         infer: async (input) => input,
-        finish: async (input, output) => {
-          const result = (await processFile(input, output, mctx)) as { review?: MatteReview } | undefined;
-          // Only the review's three fields go to the journal and report (a sticker's per-frame list stays out).
-          const review = result?.review;
-          if (review) return { unsureShare: review.unsureShare, needsReview: review.needsReview, reviewThreshold: review.reviewThreshold };
-        },
+        finish: (input, output) => processFile(input, output, mctx),
       };
       return stages as ModeStages;
     },
@@ -178,7 +173,7 @@ const idPhotoMode = makeWholeFileMode(
     const sheetOptions = idSheetOf(mctx);
     const sheet = sheetOptions ? { ...sheetOptions, output: sheetPathOf(output) } : undefined;
     if (sheet) await assertNotAnInput(sheet.output, [input]);
-    return runIdPhotoJob(input, output, { spec: idSpecOf(mctx), background, refine: options.refine, ...(sheet ? { sheet } : {}) }, env, { signal });
+    await runIdPhotoJob(input, output, { spec: idSpecOf(mctx), background, refine: options.refine, ...(sheet ? { sheet } : {}) }, env, { signal });
   },
 );
 
@@ -191,7 +186,11 @@ const stickerMode = makeWholeFileMode(
   VIDEO_EXTENSIONS,
   ['gif', 'webp'],
   (mctx) => validateStickerOptions(stickerOptionsOf(mctx)),
-  (input, output, mctx) => makeSticker(input, output, stickerOptionsOf(mctx), mctx.env, { signal: mctx.signal }),
+  async (input, output, mctx) => {
+    const { review } = await makeSticker(input, output, stickerOptionsOf(mctx), mctx.env, { signal: mctx.signal });
+    // The median frame's verdict only: the per-frame list stays out of the journal and report.
+    return { unsureShare: review.unsureShare, needsReview: review.needsReview, reviewThreshold: review.reviewThreshold };
+  },
 );
 
 function stickerOptionsOf(mctx: ModeContext): StickerJobOptions {

@@ -11,6 +11,7 @@ import { throwIfAborted } from '../abort';
 import type { CoreEnv } from '../env';
 import { decodeImage, type RgbaImage } from '../image/decode';
 import { areaAverage, reviewOf, unsureShare } from '../matting/unsure-share';
+import type { ModelEntry } from '../models/manifest';
 import { cutoutImage, resolveMaskModel } from '../pipelines/cutout';
 import { stickerFrameAlpha } from '../sticker/make-sticker';
 import type { RunContext } from '../progress';
@@ -46,6 +47,7 @@ export interface EvalResult {
   set: string;
   modelId: string;
   provider: string;
+  /** The cut-outs' refine mode (unused when stickerSidePx is set). */
   refine: RefineMode;
   /** The sticker path's working long side when it was scored (EvalOptions.stickerSidePx). */
   stickerSidePx?: number;
@@ -112,13 +114,14 @@ export async function evaluateSet(setDir: string, options: EvalOptions, env: Cor
   let emptyTruth = 0;
   let threshold: number | null = null;
   const review = { flagged: 0, good: 0, goodFlagged: 0, poor: 0, poorFlagged: 0 };
+  const stickerModel = options.stickerSidePx ? await resolveMaskModel(env, options.subject, options.modelId) : undefined;
   for (let i = 0; i < chosen.length; i++) {
     throwIfAborted(ctx.signal);
     const pair = chosen[i];
     ctx.onProgress?.({ stage: 'segment', done: i, total: chosen.length, detail: pair.id });
     let truth = await readTruth(pair.truth);
     const t0 = performance.now();
-    const r = options.stickerSidePx ? await stickerPathAlpha(pair.image, options, env) : await cutoutImage(pair.image, { subject: options.subject, modelId: options.modelId, background: { kind: 'transparent' }, refine: options.refine }, env);
+    const r = stickerModel ? await stickerPathAlpha(pair.image, stickerModel, options.stickerSidePx!, env) : await cutoutImage(pair.image, { subject: options.subject, modelId: options.modelId, background: { kind: 'transparent' }, refine: options.refine }, env);
     const ms = performance.now() - t0;
     modelId = r.modelId;
     provider = r.provider;
@@ -147,11 +150,10 @@ export async function evaluateSet(setDir: string, options: EvalOptions, env: Cor
   return { set: setDir, modelId, provider, refine: options.refine, ...path, isSoftTruth, images, mean: meanScores(images), pooled, emptyTruth, review: { threshold, ...review } };
 }
 
-/** One image through the sticker's per-frame path at EvalOptions.stickerSidePx (see there). */
-async function stickerPathAlpha(input: string, options: EvalOptions, env: CoreEnv) {
-  const model = await resolveMaskModel(env, options.subject, options.modelId);
+/** One image through the sticker's per-frame path at `sidePx` (EvalOptions.stickerSidePx). */
+async function stickerPathAlpha(input: string, model: { entry: ModelEntry; path: string }, sidePx: number, env: CoreEnv) {
   const source = await decodeImage(input, { maxPixels: env.maxPixels });
-  const small = areaAverage(source.data, source.width, source.height, options.stickerSidePx!, 4);
+  const small = areaAverage(source.data, source.width, source.height, sidePx, 4);
   const frame: RgbaImage = { data: Uint8Array.from(small.data, (v) => Math.round(v)), width: small.width, height: small.height };
   const { alpha, provider } = await stickerFrameAlpha(frame, model, { provider: env.provider, threads: env.threads });
   return { alpha, source, modelId: model.entry.id, provider, review: reviewOf(unsureShare(alpha, frame.width, frame.height), model.entry, 'sticker') };

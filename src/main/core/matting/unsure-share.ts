@@ -91,10 +91,14 @@ export function reviewThresholdOf(entry: Pick<ModelEntry, 'output'>, path: Revie
   return (path === 'sticker' ? entry.output.stickerReviewUnsureShare : entry.output.reviewUnsureShare) ?? null;
 }
 
+/** The verdict on a share against a threshold (null: never flagged). */
+export function verdictOf(share: number, threshold: number | null): MatteReview {
+  return { unsureShare: share, needsReview: threshold !== null && share > threshold, reviewThreshold: threshold };
+}
+
 /** The verdict on a share measured for a matte of `entry`'s model (no threshold for the path: never flagged). */
 export function reviewOf(share: number, entry: Pick<ModelEntry, 'output'>, path: ReviewPath = 'cutout'): MatteReview {
-  const threshold = reviewThresholdOf(entry, path);
-  return { unsureShare: share, needsReview: threshold !== null && share > threshold, reviewThreshold: threshold };
+  return verdictOf(share, reviewThresholdOf(entry, path));
 }
 
 /** Measures and reviews a matte made by `entry`'s model. */

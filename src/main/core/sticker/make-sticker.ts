@@ -2,7 +2,7 @@
 // guided upsample -> zero-lag temporal smoothing (reset at cuts) -> crop to the union box ->
 // outline -> GIF / WebP / APNG / WebM, fitted to a platform's budget. Core (no electron).
 import { AppError } from '../../../shared/errors';
-import type { StickerJobOptions, StickerReview, Subject } from '../../../shared/jobs';
+import type { StickerJobOptions, StickerJobResult, StickerReview, Subject } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import { parseHexColor } from '../image/composite';
 import type { RgbaImage } from '../image/decode';
@@ -10,7 +10,7 @@ import type { CoreEnv } from '../env';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import { estimateForeground } from '../matting/foreground';
 import { upsampleMaskGuided } from '../matting/guided-filter';
-import { reviewThresholdOf, unsureShare } from '../matting/unsure-share';
+import { reviewThresholdOf, unsureShare, verdictOf } from '../matting/unsure-share';
 import type { SessionOptions } from '../inference/session';
 import type { ModelEntry } from '../models/manifest';
 import type { RunContext } from '../progress';
@@ -84,16 +84,11 @@ export interface RenderedSticker {
   subjectFound: boolean;
 }
 
-/** What makeSticker wrote. */
-export interface StickerResult extends Omit<RenderedSticker, 'bytes' | 'alphas'> {
-  output: string;
-  bytes: number;
+/** What makeSticker wrote (the shared StickerJobResult plus the rest of the render). */
+export interface StickerResult extends Omit<RenderedSticker, 'bytes' | 'alphas'>, StickerJobResult {
   modelId: string;
-  subject: Subject;
-  modelFallback: boolean;
   preset?: string;
   repeatedFrames: number;
-  review: StickerReview;
   sceneCuts: number;
   timings: StickerTimings;
 }
@@ -198,8 +193,9 @@ export async function prepareSticker(input: string, options: StickerOptions, env
       timings.segmentMs += performance.now() - t1;
     } else {
       if (prev && isSceneCut(prev, frame)) cuts.add(frame.index);
+      const tMask = performance.now();
       const segmented = await stickerFrameAlpha(frame, model, { provider: env.provider, threads: env.threads });
-      timings.segmentMs += segmented.maskMs;
+      timings.segmentMs += tMask - t1 + segmented.maskMs; // the repeat and scene-cut checks count as segmenting
       const t2 = performance.now();
       alpha = segmented.alpha;
       fg = estimateColours(frame, alpha);
@@ -217,7 +213,7 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   const t3 = performance.now();
   const alphas = smoothAlphaSequence(rawAlphas, stability, cuts, frames);
   timings.smoothMs = performance.now() - t3;
-  const review = reviewStickerFrames(alphas, plan.width, plan.height, timesS, reviewThresholdOf(model.entry, 'sticker'));
+  const review = reviewStickerFrames(alphas, plan.width, plan.height, timesS, 1 / plan.fps, reviewThresholdOf(model.entry, 'sticker'));
   timings.totalMs = performance.now() - t0;
   return { info, plan, modelId: model.entry.id, subject: model.entry.task === 'anime-mask' ? 'anime' : 'person', modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, timesS, review, timings };
 }
@@ -241,13 +237,20 @@ export async function stickerFrameAlpha(frame: RgbaImage, model: { entry: ModelE
  * The review of a sticker's frames (docs/quality.md, "Stickers that need a look"): each frame's
  * unsure share; the sticker's is their median, flagged above the model's sticker threshold.
  */
-export function reviewStickerFrames(alphas: readonly Float32Array[], width: number, height: number, timesS: readonly number[], threshold: number | null): StickerReview {
+export function reviewStickerFrames(
+  alphas: readonly Float32Array[],
+  width: number,
+  height: number,
+  timesS: readonly number[],
+  frameStepS: number,
+  threshold: number | null,
+): StickerReview {
   const frames = alphas.map((a, i) => ({ timeS: timesS[i], unsureShare: unsureShare(a, width, height) }));
   const sorted = frames.map((f) => f.unsureShare).sort((a, b) => a - b);
   const n = sorted.length;
   const median = n === 0 ? 0 : n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-  const flaggedFrames = threshold === null ? 0 : frames.filter((f) => f.unsureShare > threshold).length;
-  return { unsureShare: median, needsReview: threshold !== null && median > threshold, reviewThreshold: threshold, frames, flaggedFrames };
+  const flaggedFrames = frames.filter((f) => verdictOf(f.unsureShare, threshold).needsReview).length;
+  return { ...verdictOf(median, threshold), frames, frameStepS, flaggedFrames };
 }
 
 /**
@@ -256,7 +259,7 @@ export function reviewStickerFrames(alphas: readonly Float32Array[], width: numb
  */
 export function restabilize(prepared: PreparedSticker, stability: number): PreparedSticker {
   const alphas = smoothAlphaSequence(prepared.rawAlphas, clamp01(stability, 0.5, 'stability'), prepared.cuts, prepared.frames);
-  const review = reviewStickerFrames(alphas, prepared.plan.width, prepared.plan.height, prepared.timesS, prepared.review.reviewThreshold);
+  const review = reviewStickerFrames(alphas, prepared.plan.width, prepared.plan.height, prepared.timesS, prepared.review.frameStepS, prepared.review.reviewThreshold);
   return { ...prepared, alphas, review };
 }
 

@@ -1,13 +1,14 @@
 // A sticker's review without the model: per-frame shares, the median that decides, the flagged
-// frames and their time ranges (CLI), and the "trim to the sure part" range (Stickers workspace).
+// frames and their runs in seconds (CLI), and the "trim to the sure part" range (Stickers workspace).
 import { describe, expect, it } from 'vitest';
 import { flaggedRanges, stickerReviewText } from '../../../../src/main/cli/commands/sticker';
-import { unsureShare } from '../../../../src/main/core/matting/unsure-share';
+import { areaAverage, unsureShare } from '../../../../src/main/core/matting/unsure-share';
 import { reviewStickerFrames } from '../../../../src/main/core/sticker/make-sticker';
-import { sureTrim } from '../../../../src/renderer/src/lib/state/sticker.svelte';
+import { frameRuns, isFlaggedFrame, runSeconds, sureTrim } from '../../../../src/shared/sticker-review';
 
 const W = 120;
 const H = 80;
+const STEP = 0.25;
 
 /** A frame: an opaque 60×40 block, its left `unsure` columns at 0.5. */
 function frame(unsure: number): Float32Array {
@@ -16,52 +17,74 @@ function frame(unsure: number): Float32Array {
   return a;
 }
 
-describe('reviewStickerFrames', () => {
-  const times = [0, 0.25, 0.5, 0.75, 1];
+/** A review of frames that are unsure (1) or sure (0), STEP apart from `t0`. */
+function reviewOf(pattern: number[], threshold: number | null = 0.08, t0 = 0) {
+  return reviewStickerFrames(pattern.map((u) => frame(u ? 30 : 0)), W, H, pattern.map((_, i) => t0 + i * STEP), STEP, threshold);
+}
 
+describe('reviewStickerFrames', () => {
   it('measures every frame and judges the sticker by the median frame', () => {
-    const alphas = [frame(0), frame(30), frame(30), frame(0), frame(0)];
-    const r = reviewStickerFrames(alphas, W, H, times, 0.08);
-    expect(r.frames.map((f) => f.timeS)).toEqual(times);
+    const r = reviewOf([0, 1, 1, 0, 0]);
+    expect(r.frames.map((f) => f.timeS)).toEqual([0, 0.25, 0.5, 0.75, 1]);
     expect(r.frames[1].unsureShare).toBeCloseTo(unsureShare(frame(30), W, H), 10);
     expect(r.frames[1].unsureShare).toBeGreaterThan(0.3);
     expect(r.frames[0].unsureShare).toBe(0);
     // Two of five frames are unsure: the median frame is sure, so the sticker is not flagged.
-    expect(r).toMatchObject({ unsureShare: 0, needsReview: false, reviewThreshold: 0.08, flaggedFrames: 2 });
-    const most = reviewStickerFrames([frame(30), frame(30), frame(30), frame(0), frame(0)], W, H, times, 0.08);
+    expect(r).toMatchObject({ unsureShare: 0, needsReview: false, reviewThreshold: 0.08, flaggedFrames: 2, frameStepS: STEP });
+    const most = reviewOf([1, 1, 1, 0, 0]);
     expect(most.needsReview).toBe(true);
     expect(most.unsureShare).toBeCloseTo(most.frames[0].unsureShare, 10);
   });
 
   it('an even number of frames takes the mean of the middle two; no threshold flags nothing', () => {
-    const r = reviewStickerFrames([frame(0), frame(30)], W, H, [0, 0.5], null);
+    const r = reviewOf([0, 1], null);
     expect(r.unsureShare).toBeCloseTo(unsureShare(frame(30), W, H) / 2, 10);
     expect(r).toMatchObject({ needsReview: false, reviewThreshold: null, flaggedFrames: 0 });
-    expect(reviewStickerFrames([], W, H, [], 0.08)).toMatchObject({ unsureShare: 0, needsReview: false, frames: [], flaggedFrames: 0 });
+    expect(isFlaggedFrame(r, 1)).toBe(false);
+    expect(reviewStickerFrames([], W, H, [], STEP, 0.08)).toMatchObject({ unsureShare: 0, needsReview: false, frames: [], flaggedFrames: 0 });
+  });
+});
+
+describe('frame runs (shared by the CLI and the Stickers workspace)', () => {
+  it('finds the flagged and the sure runs, a run ending at the last frame included', () => {
+    const r = reviewOf([1, 1, 0, 1, 0, 0]);
+    expect(frameRuns(r, true)).toEqual([[0, 1], [3, 3]]);
+    expect(frameRuns(r, false)).toEqual([[2, 2], [4, 5]]);
+    // A run lasts to the end of its last frame.
+    expect(runSeconds(r, [4, 5])).toEqual({ startS: 1, endS: 1.5 });
   });
 
-  it('names the flagged runs in seconds for the CLI', () => {
-    const r = reviewStickerFrames([frame(30), frame(30), frame(0), frame(30), frame(0)], W, H, times, 0.08);
-    expect(flaggedRanges(r)).toBe('0.00–0.25 s, 0.75 s');
-    expect(stickerReviewText(r, 'person')).toMatch(/^in 3 of 5 frames the model was unsure .* at 0\.00–0\.25 s, 0\.75 s\); trim those frames away, or try --model person$/);
+  it('the CLI names the flagged runs in seconds, each to the end of its last frame', () => {
+    const r = reviewOf([1, 1, 0, 1, 0]);
+    expect(flaggedRanges(r)).toBe('0.00–0.50 s, 0.75–1.00 s');
+    expect(stickerReviewText(r, 'person')).toMatch(/^in 3 of the 5 frames taken from the clip, the model was unsure .* at 0\.00–0\.50 s, 0\.75–1\.00 s\); trim those frames away, or try --model person$/);
+    // The person model ran because no anime model is installed: no other model to suggest.
+    expect(stickerReviewText(r, null)).toMatch(/trim those frames away$/);
     expect(flaggedRanges({ ...r, reviewThreshold: null })).toBe('');
   });
 });
 
-describe('sureTrim (Stickers workspace)', () => {
-  const times = [2, 2.25, 2.5, 2.75, 3, 3.25];
-
+describe('sureTrim', () => {
   it('is the longest run of sure frames, its last frame lasting one step', () => {
-    const r = reviewStickerFrames([frame(30), frame(0), frame(30), frame(0), frame(0), frame(30)], W, H, times, 0.08);
-    expect(sureTrim(r)).toEqual({ startS: 2.75, durationS: 0.5 });
+    expect(sureTrim(reviewOf([1, 0, 1, 0, 0, 1], 0.08, 2), 0.2)).toEqual({ startS: 2.75, durationS: 0.5 });
+    // The run may end at the last frame; of equal runs the first is taken.
+    expect(sureTrim(reviewOf([1, 0, 0, 1, 0, 0]), 0.2)).toEqual({ startS: 0.25, durationS: 0.5 });
+    expect(sureTrim(reviewOf([1, 1, 0, 0, 0]), 0.2)).toEqual({ startS: 0.5, durationS: 0.75 });
   });
 
-  it('is null with nothing to trim: no flagged frame, every frame flagged, a run under 0.2 s, or no threshold', () => {
-    const sure = Array.from({ length: 6 }, () => frame(0));
-    expect(sureTrim(reviewStickerFrames(sure, W, H, times, 0.08))).toBeNull();
-    expect(sureTrim(reviewStickerFrames(Array.from({ length: 6 }, () => frame(30)), W, H, times, 0.08))).toBeNull();
-    const short = [frame(30), frame(0), frame(30), frame(30), frame(30), frame(30)];
-    expect(sureTrim(reviewStickerFrames(short, W, H, times.map((t) => t / 2), 0.08))).toBeNull(); // one sure frame of 0.125 s
-    expect(sureTrim(reviewStickerFrames(short, W, H, times, null))).toBeNull();
+  it('is null with nothing to trim: no flagged frame, every frame flagged, a run under the minimum, or no threshold', () => {
+    expect(sureTrim(reviewOf([0, 0, 0, 0]), 0.2)).toBeNull();
+    expect(sureTrim(reviewOf([1, 1, 1, 1]), 0.2)).toBeNull();
+    expect(sureTrim(reviewOf([1, 0, 1, 1]), 0.3)).toBeNull(); // one sure frame of 0.25 s
+    expect(sureTrim(reviewOf([1, 0, 0, 1], null), 0.2)).toBeNull();
+  });
+});
+
+describe('areaAverage at the grid size', () => {
+  it('returns the map itself (a copy, any channel count) when no averaging is needed', () => {
+    const rgba = Uint8Array.from({ length: 7 * 5 * 4 }, (_, i) => (i * 37) % 256);
+    const same = areaAverage(rgba, 7, 5, 320, 4);
+    expect([same.width, same.height]).toEqual([7, 5]);
+    expect(Array.from(same.data)).toEqual(Array.from(rgba));
   });
 });

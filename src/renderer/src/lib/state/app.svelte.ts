@@ -40,6 +40,8 @@ export interface WorkspaceHandlers {
 export interface OpenOptions {
   subject?: Subject;
   refine?: RefineMode;
+  /** Stickers: trim to the whole clip (as a sticker batch made it) instead of its first 3 s. */
+  wholeClip?: boolean;
 }
 
 export class AppState {

@@ -3,7 +3,8 @@
 // sticker's bytes for the looping preview. Talks to main only through the ApiClient.
 import type { ClipInfo, MediaBytes } from '../../../../shared/api';
 import type { ApiClient } from '../../../../shared/api-client';
-import type { JobOutcome, StickerJobOptions, StickerReview } from '../../../../shared/jobs';
+import type { JobOutcome, StickerJobOptions, StickerJobResult, StickerReview } from '../../../../shared/jobs';
+import { sureTrim } from '../../../../shared/sticker-review';
 
 /** Formats offered by the format picker. */
 export const STICKER_FORMATS = ['gif', 'webp', 'apng', 'webm'] as const;
@@ -70,31 +71,6 @@ export interface StickerResultView {
   review: StickerReview;
 }
 
-/**
- * The longest run of frames at or under the review threshold, as a trim (the last frame lasts one
- * frame step), or null: no threshold, no flagged frame, or no such run of at least MIN_TRIM_S.
- */
-export function sureTrim(review: StickerReview): { startS: number; durationS: number } | null {
-  const threshold = review.reviewThreshold;
-  const frames = review.frames;
-  if (threshold === null || review.flaggedFrames === 0 || frames.length < 2) return null;
-  const step = (frames[frames.length - 1].timeS - frames[0].timeS) / (frames.length - 1);
-  let best: [number, number] | null = null;
-  let runStart = -1;
-  for (let i = 0; i <= frames.length; i++) {
-    const sure = i < frames.length && frames[i].unsureShare <= threshold;
-    if (sure && runStart < 0) runStart = i;
-    if (!sure && runStart >= 0) {
-      if (!best || i - runStart > best[1] - best[0]) best = [runStart, i];
-      runStart = -1;
-    }
-  }
-  if (!best) return null;
-  const r = (v: number): number => Math.round(v * 100) / 100;
-  const durationS = (best[1] - best[0]) * step;
-  return durationS >= MIN_TRIM_S ? { startS: r(frames[best[0]].timeS), durationS: r(durationS) } : null;
-}
-
 export class StickerState {
   clip = $state.raw<ClipInfo | null>(null);
   poster = $state.raw<MediaBytes | null>(null);
@@ -122,15 +98,18 @@ export class StickerState {
 
   constructor(private readonly host: StickerHost) {}
 
-  /** Opens a clip: probe, poster frame, a default trim of the first 3 s (or the preset's limit). */
-  async open(path: string): Promise<void> {
+  /**
+   * Opens a clip: probe, poster frame, a default trim of the first 3 s, or with `wholeClip` the whole
+   * clip as a batch made it (both within the workspace's and the preset's longest trim).
+   */
+  async open(path: string, options: { wholeClip?: boolean } = {}): Promise<void> {
     this.phase = 'probing';
     this.result = null;
     try {
       const clip = await this.host.client.probeClip({ path });
       this.clip = clip;
       this.fps = Math.min(12, Math.round(clip.fps) || 12);
-      const t = clampTrim(0, 3, clip.durationS, this.maxDurationS);
+      const t = clampTrim(0, options.wholeClip ? clip.durationS : 3, clip.durationS, this.maxDurationS);
       this.startS = t.startS;
       this.durationS = t.durationS;
       this.phase = 'ready';
@@ -156,12 +135,21 @@ export class StickerState {
     this.durationS = clampTrim(this.startS, endS - this.startS, this.clip.durationS, this.maxDurationS).durationS;
   }
 
-  /** Sets the trim to the longest sure run of the last sticker's frames (sureTrim) and shows its first frame. */
+  /**
+   * The trim to the longest sure run of the last sticker's frames (shared sureTrim), clamped like the
+   * handles (clip end, the preset's longest duration); null when there is nothing to trim.
+   */
+  sureTrim = $derived.by(() => {
+    const trim = this.result && this.clip ? sureTrim(this.result.review, MIN_TRIM_S) : null;
+    return trim && this.clip ? clampTrim(trim.startS, trim.durationS, this.clip.durationS, this.maxDurationS) : null;
+  });
+
+  /** Moves the handles to sureTrim and shows its first frame. */
   trimToSure(): void {
-    const trim = this.result ? sureTrim(this.result.review) : null;
-    if (!trim || !this.clip) return;
-    this.setStart(trim.startS);
-    this.durationS = clampTrim(this.startS, trim.durationS, this.clip.durationS, this.maxDurationS).durationS;
+    const trim = this.sureTrim;
+    if (!trim) return;
+    this.startS = trim.startS;
+    this.durationS = trim.durationS;
     void this.loadPoster();
   }
 
@@ -225,7 +213,7 @@ export class StickerState {
       const o = await outcome;
       this.jobId = null;
       if (o.outcome === 'done') {
-        const r = o.result as { output: string; width: number; height: number; frameCount: number; bytes: number; withinBudget: boolean; modelFallback: boolean; subject: 'anime' | 'person'; review: StickerReview };
+        const r = o.result as StickerJobResult;
         const file = await this.host.client.loadStickerFile({ path: r.output });
         this.result = { path: r.output, mime: file.mime, bytes: file.bytes, width: r.width, height: r.height, frameCount: r.frameCount, sizeBytes: r.bytes, withinBudget: r.withinBudget, modelFallback: r.modelFallback, subject: r.subject, review: r.review };
         this.phase = 'done';

@@ -1,0 +1,40 @@
+// Reading a sticker's review (StickerReview, jobs.ts) frame by frame: which frames are unsure, their
+// runs in seconds, and the longest sure run as a trim. One place for the CLI's "check it" line and
+// the Stickers workspace's strip and "Trim to" button. Pure; no Node, no DOM.
+import type { StickerReview } from './jobs';
+
+/** Whether frame `i` is above the review's threshold (never without a threshold). */
+export function isFlaggedFrame(review: StickerReview, i: number): boolean {
+  return review.reviewThreshold !== null && review.frames[i].unsureShare > review.reviewThreshold;
+}
+
+/** The runs [first, last] of consecutive frames that are flagged (`flagged` true) or sure (false). */
+export function frameRuns(review: StickerReview, flagged: boolean): [number, number][] {
+  const runs: [number, number][] = [];
+  review.frames.forEach((_, i) => {
+    if (isFlaggedFrame(review, i) !== flagged) return;
+    const last = runs[runs.length - 1];
+    if (last && last[1] === i - 1) last[1] = i;
+    else runs.push([i, i]);
+  });
+  return runs;
+}
+
+/** A run in seconds of the clip: from its first frame's time to the end of its last frame (one frame step later). */
+export function runSeconds(review: StickerReview, [first, last]: [number, number]): { startS: number; endS: number } {
+  return { startS: review.frames[first].timeS, endS: review.frames[last].timeS + review.frameStepS };
+}
+
+/**
+ * The longest run of sure frames as a trim (the first of equal runs), rounded to 0.01 s; null when
+ * nothing needs trimming (no threshold, no flagged frame) or no sure run lasts `minS`.
+ */
+export function sureTrim(review: StickerReview, minS: number): { startS: number; durationS: number } | null {
+  if (review.flaggedFrames === 0) return null;
+  let best: [number, number] | null = null;
+  for (const run of frameRuns(review, false)) if (!best || run[1] - run[0] > best[1] - best[0]) best = run;
+  if (!best) return null;
+  const { startS, endS } = runSeconds(review, best);
+  const r = (v: number): number => Math.round(v * 100) / 100;
+  return endS - startS >= minS ? { startS: r(startS), durationS: r(endS - startS) } : null;
+}
