@@ -74,6 +74,8 @@ export interface StickerJobResult {
   subject: Subject;
   /** True when 'anime' was asked but no anime model is installed, so the person model ran. */
   modelFallback: boolean;
+  /** Set when no length was asked for and the clip was too long for one sticker: the seconds used from the start. */
+  cutToS?: number;
   review: StickerReview;
 }
 

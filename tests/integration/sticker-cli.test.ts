@@ -1,9 +1,11 @@
 // `cutout sticker` through runCli: a real clip to a GIF with the summary line, and bad input /
 // bad flags mapped to their codes and exit status.
+import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/main/cli/index';
+import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import type { CliIo } from '../../src/main/cli/command';
 import { evalFile, SHARED_MODELS_DIR, tempDir } from '../helpers/env';
 
@@ -34,6 +36,15 @@ describe('cutout sticker (CLI)', () => {
     o = io();
     expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), '-o', join(dir, 'girl.gif')], o)).toBe(0);
     expect(o.lines).toHaveLength(1);
+  });
+
+  it('a clip too long for one sticker: says which part it made', async () => {
+    const dir = tempDir();
+    const clip = join(dir, 'long.mp4');
+    execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=0x3366aa:size=160x120:rate=12:duration=40', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', clip]);
+    const o = io();
+    expect(await runCli(['sticker', clip, '-o', join(dir, 'long.gif'), '--max-side', '96', '--start', '5'], o)).toBe(0);
+    expect(o.errors).toContain('note: the clip is longer than one sticker holds (360 frames at this size and fps): this one is the 30.00 s from 5.00 s; pick another part with --start / --duration');
   });
 
   it('exits 1 with the code for a fake .mp4 and for bad flags', async () => {

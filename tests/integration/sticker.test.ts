@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { makeSticker, prepareSticker, renderSticker, resolveStickerModel, restabilize, reviewStickerFrames, stickerFrameAlpha } from '../../src/main/core/sticker/make-sticker';
+import { MAX_STICKER_FRAMES, makeSticker, prepareSticker, renderSticker, resolveStickerModel, restabilize, reviewStickerFrames, stickerFrameAlpha } from '../../src/main/core/sticker/make-sticker';
 import { meanAlphaChange } from '../../src/main/core/sticker/temporal';
 import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { evalFile, tempDir, testEnv } from '../helpers/env';
@@ -157,6 +157,23 @@ describe('cutout sticker pipeline', () => {
     const person = await prepareSticker(evalFile('anime_clips', 'clips', 'w2xgui_gif2_original.gif'), { model: 'sinet', fps: 12, maxSidePx: 96 }, env);
     expect(person.review).toMatchObject({ reviewThreshold: null, needsReview: false, flaggedFrames: 0 });
     expect(person.subject).toBe('person');
+  });
+
+  it('a clip too long for one sticker: its first part when no length was asked, a clear error when one was', async () => {
+    // 40 s of one colour at 12 fps: 480 frames, where a sticker holds 360 (every frame after the
+    // first repeats it, so only one frame is segmented).
+    const clip = join(tempDir(), 'long.mp4');
+    execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=0x3366aa:size=160x120:rate=12:duration=40', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', clip]);
+    const p = await prepareSticker(clip, { fps: 12, maxSidePx: 160 }, env);
+    expect(p.frames).toHaveLength(MAX_STICKER_FRAMES);
+    expect(p.cutToS).toBe(30);
+    expect(p.timesS.at(-1)).toBeCloseTo(359 / 12, 6);
+    await expect(prepareSticker(clip, { fps: 12, maxSidePx: 160, startS: 2, durationS: 31 }, env)).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/^A sticker holds at most 360 frames of 160x120; 31\.00 s at 12 fps makes 372: /),
+    });
+    const asked = await prepareSticker(clip, { fps: 12, maxSidePx: 160, startS: 2, durationS: 3 }, env);
+    expect([asked.frames.length, asked.cutToS]).toEqual([36, undefined]);
   });
 
   it('finds the scene cut in a cartoon clip (2.33 s) and restarts smoothing there', async () => {

@@ -108,6 +108,9 @@ export const stickerCommand: CliCommand = {
     if (io.isTty) process.stderr.write('\n');
     if (r.modelFallback) io.err('note: no anime model is installed; used the person model (see `cutout models`)');
     if (!r.subjectFound) io.err('warning: no subject was found in any frame; the sticker is empty (try --model person or another part of the clip)');
+    if (r.cutToS !== undefined) {
+      io.err(`note: the clip is longer than one sticker holds (${r.review.frames.length} frames at this size and fps): this one is the ${r.cutToS.toFixed(2)} s from ${(options.startS ?? 0).toFixed(2)} s; pick another part with --start / --duration`);
+    }
     if (!r.withinBudget) io.err(`warning: ${(r.bytes / 1024).toFixed(0)} KB is over the ${r.preset} budget after ${r.attempts} attempts`);
     const t = r.timings;
     io.out(

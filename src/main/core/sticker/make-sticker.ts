@@ -57,6 +57,8 @@ export interface PreparedSticker {
   cuts: Set<number>;
   /** Frames whose mask was reused from the previous frame (repeated drawing). */
   repeatedFrames: number;
+  /** Set when no length was asked for and the rest of the clip held more than maxStickerFrames: the length used, seconds. */
+  cutToS?: number;
   /** Time of each frame in the clip, seconds. */
   timesS: number[];
   /** How unsure the smoothed alphas are, per frame and for the sticker (docs/quality.md). */
@@ -149,6 +151,20 @@ export function validateStickerOptions(options: StickerOptions): void {
   if (options.durationS !== undefined && !(options.durationS > 0)) throw new AppError('INVALID_ARGUMENT', `duration must be > 0 s, got ${options.durationS}`);
 }
 
+/** A sticker holds at most this many frames (360: 30 s at 12 fps). */
+export const MAX_STICKER_FRAMES = 360;
+/** ... and at most this many frame pixels in all (360 frames of 512×512). */
+export const MAX_STICKER_PIXELS = 360 * 512 * 512;
+
+/**
+ * The most frames a sticker of width × height frames may have. Every frame is held until the encode
+ * (its pixels, foreground colours and two alphas: 16 bytes a pixel), so this bounds a sticker's
+ * memory at about 1.5 GB; a 2-minute 480p clip made whole took 2.9 GB.
+ */
+export function maxStickerFrames(width: number, height: number): number {
+  return Math.max(1, Math.min(MAX_STICKER_FRAMES, Math.floor(MAX_STICKER_PIXELS / (width * height))));
+}
+
 /**
  * Decodes the trim, segments every frame (repeats reuse the previous mask), upsamples the masks
  * against the frames, estimates foreground colours and smooths alpha over time. Nothing is written.
@@ -167,7 +183,22 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   // is upscaled at the crop; StickerOptions.workScale trades speed for that sharpness.
   const workSide = Math.round(Math.max(targets.maxW, targets.maxH) * (options.workScale ?? 1));
   const streamOptions = { startS: options.startS, durationS: targets.durationS, fps: targets.fps, maxSidePx: workSide, queueFrames: 4 };
-  const plan = planFrames(info, streamOptions);
+  let plan = planFrames(info, streamOptions);
+  const maxFrames = maxStickerFrames(plan.width, plan.height);
+  let cutToS: number | undefined;
+  if (plan.frameCount > maxFrames) {
+    // A length that was asked for is refused; the whole of a long clip becomes its first part.
+    if (targets.durationS !== undefined) {
+      throw new AppError(
+        'INVALID_ARGUMENT',
+        `A sticker holds at most ${maxFrames} frames of ${plan.width}x${plan.height}; ${plan.durationS.toFixed(2)} s at ${plan.fps} fps makes ${plan.frameCount}: pick a shorter part, a lower fps or a smaller size`,
+        { detail: { frames: plan.frameCount, maxFrames } },
+      );
+    }
+    streamOptions.durationS = maxFrames / plan.fps;
+    plan = planFrames(info, streamOptions);
+    cutToS = plan.durationS;
+  }
   const timings: StickerTimings = { probeMs: performance.now() - t0, decodeWaitMs: 0, segmentMs: 0, refineMs: 0, smoothMs: 0, composeMs: 0, encodeMs: 0, totalMs: 0 };
   const frames: RgbaImage[] = [];
   const foregrounds: Uint8Array[] = [];
@@ -215,7 +246,7 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   timings.smoothMs = performance.now() - t3;
   const review = reviewStickerFrames(alphas, plan.width, plan.height, timesS, 1 / plan.fps, reviewThresholdOf(model.entry, 'sticker'));
   timings.totalMs = performance.now() - t0;
-  return { info, plan, modelId: model.entry.id, subject: model.entry.task === 'anime-mask' ? 'anime' : 'person', modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, timesS, review, timings };
+  return { info, plan, modelId: model.entry.id, subject: model.entry.task === 'anime-mask' ? 'anime' : 'person', modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, ...(cutToS === undefined ? {} : { cutToS }), timesS, review, timings };
 }
 
 /**
@@ -459,6 +490,7 @@ export async function makeSticker(input: string, output: string, options: Sticke
     modelFallback: prepared.modelFallback,
     preset: options.preset,
     repeatedFrames: prepared.repeatedFrames,
+    ...(prepared.cutToS === undefined ? {} : { cutToS: prepared.cutToS }),
     review: prepared.review,
     sceneCuts: prepared.cuts.size,
     timings: prepared.timings,

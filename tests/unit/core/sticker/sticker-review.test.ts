@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { flaggedRanges, stickerReviewText } from '../../../../src/main/cli/commands/sticker';
 import { areaAverage, unsureShare } from '../../../../src/main/core/matting/unsure-share';
-import { reviewStickerFrames } from '../../../../src/main/core/sticker/make-sticker';
+import { maxStickerFrames, reviewStickerFrames } from '../../../../src/main/core/sticker/make-sticker';
 import { frameRuns, isFlaggedFrame, runSeconds, sureTrim } from '../../../../src/shared/sticker-review';
 
 const W = 120;
@@ -77,6 +77,16 @@ describe('sureTrim', () => {
     expect(sureTrim(reviewOf([1, 1, 1, 1]), 0.2)).toBeNull();
     expect(sureTrim(reviewOf([1, 0, 1, 1]), 0.3)).toBeNull(); // one sure frame of 0.25 s
     expect(sureTrim(reviewOf([1, 0, 0, 1], null), 0.2)).toBeNull();
+  });
+});
+
+describe('maxStickerFrames', () => {
+  it('is 360 frames up to 512×512 a frame, fewer for larger frames (at most 360 frames of 512×512 pixels in all)', () => {
+    expect(maxStickerFrames(320, 240)).toBe(360);
+    expect(maxStickerFrames(512, 512)).toBe(360);
+    expect(maxStickerFrames(1024, 1024)).toBe(90);
+    expect(maxStickerFrames(2048, 1536)).toBe(30);
+    expect(maxStickerFrames(100000, 100000)).toBe(1);
   });
 });
 
