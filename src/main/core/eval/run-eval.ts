@@ -71,7 +71,7 @@ export interface EvalOptions {
   limit?: number;
   /**
    * Score the sticker's per-frame path instead of a cut-out: the image and its truth are
-   * area-averaged to this long side (as ffmpeg's flags=area does for clip frames), the frame goes
+   * area-averaged to this long side (close to what ffmpeg's flags=area does for clip frames), the frame goes
    * through stickerFrameAlpha, and the review uses the model's sticker threshold. `refine` is unused.
    */
   stickerSidePx?: number;

@@ -191,7 +191,7 @@ export async function prepareSticker(input: string, options: StickerOptions, env
     if (targets.durationS !== undefined) {
       throw new AppError(
         'INVALID_ARGUMENT',
-        `A sticker holds at most ${maxFrames} frames of ${plan.width}x${plan.height}; ${plan.durationS.toFixed(2)} s at ${plan.fps} fps makes ${plan.frameCount}: pick a shorter part, a lower fps or a smaller size`,
+        `A sticker holds at most ${maxFrames} frames of ${plan.width}x${plan.height}; ${plan.durationS.toFixed(2)} s at ${Number(plan.fps.toFixed(2))} fps makes ${plan.frameCount}: pick a shorter part, a lower fps or a smaller size`,
         { detail: { frames: plan.frameCount, maxFrames } },
       );
     }

@@ -3,7 +3,7 @@
 // sticker's bytes for the looping preview. Talks to main only through the ApiClient.
 import type { ClipInfo, MediaBytes } from '../../../../shared/api';
 import type { ApiClient } from '../../../../shared/api-client';
-import type { JobOutcome, StickerJobOptions, StickerJobResult, StickerReview } from '../../../../shared/jobs';
+import type { JobOutcome, StickerJobOptions, StickerJobResult, StickerReview, Subject } from '../../../../shared/jobs';
 import { sureTrim } from '../../../../shared/sticker-review';
 
 /** Formats offered by the format picker. */
@@ -66,7 +66,7 @@ export interface StickerResultView {
   withinBudget: boolean;
   modelFallback: boolean;
   /** What the model that ran cuts out. */
-  subject: 'anime' | 'person';
+  subject: Subject;
   /** How unsure the model was, per frame and for the sticker (its median frame). */
   review: StickerReview;
 }
