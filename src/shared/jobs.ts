@@ -208,6 +208,8 @@ export interface BatchItemFinished extends Partial<MatteReview> {
   message?: string;
   /** Why it was skipped ('journal: done with the same size, mtime and options'). */
   reason?: string;
+  /** A done file's note from its pipeline (a sticker made of the clip's first part only). */
+  note?: string;
 }
 
 /** How a job ended: exactly one per job. */

@@ -1,10 +1,12 @@
 // Batch export end to end on real portraits (downscaled eval images), the real model and sharp:
 // mirrored tree, corrupt inputs reported while the rest is done, resume, retry-failed, cancel.
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/main/core/batch/run-batch';
+import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { runJob, type batchItemOf } from '../../src/main/engine/run-job';
 import type { BatchFileEvent, BatchStatus } from '../../src/main/core/batch/types';
 import type { BatchReport } from '../../src/main/core/batch/report';
@@ -170,6 +172,8 @@ describe('batch export', () => {
     mkdirSync(dir);
     copyFileSync(evalFile('anime_clips', 'clips', 'w2xgui_gif2_original.gif'), join(dir, 'hamster.gif'));
     copyFileSync(evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), join(dir, 'girl.gif'));
+    // 50 s of one colour: 400 frames at 8 fps, more than one sticker holds (360 at 320 px).
+    execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=0x3366aa:size=320x240:rate=8:duration=50', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'long.mp4')]);
     const out = join(root, 'clips-out');
     const items: ReturnType<typeof batchItemOf>[] = [];
     const result = (await runJob({ kind: 'batch', inputs: [dir], outputDir: out, options: { mode: 'sticker', nameTemplate: '{name}_sticker', sticker: { fps: 8 } } }, env, { onItem: (item) => items.push(item) })) as {
@@ -177,20 +181,27 @@ describe('batch export', () => {
       toReview: number;
       reviews: { input: string }[];
     };
-    expect([result.done, result.toReview]).toEqual([2, 1]);
+    expect([result.done, result.toReview]).toEqual([3, 1]);
     expect(result.reviews.map((r) => r.input)).toEqual([join(dir, 'hamster.gif')]);
     expect((await sharp(join(out, 'hamster_sticker.gif'), { animated: true }).metadata()).pages).toBeGreaterThan(1);
     const byName = (name: string) => items.find((i) => i.input.endsWith(name))!;
     expect(byName('hamster.gif')).toMatchObject({ status: 'done', needsReview: true, reviewThreshold: 0.08 });
     expect(byName('girl.gif')).toMatchObject({ status: 'done', needsReview: false });
+    expect(byName('girl.gif').note).toBeUndefined();
+    // The long video became the sticker of its first part, and the report says so.
+    const note = "the clip's first 45.00 s only: a sticker holds at most 360 frames here";
+    expect(byName('long.mp4')).toMatchObject({ status: 'done', note });
     // Only the three review fields reach the journal and report (not the per-frame list).
     const journal = readFileSync(join(out, '.cutout-batch.jsonl'), 'utf8');
     expect(journal).toContain('"unsureShare"');
     expect(journal).not.toContain('"frames"');
     const csv = readFileSync(join(out, 'report.csv'), 'utf8');
     expect(csv.split('\r\n').find((l) => l.includes('hamster.gif'))).toMatch(/,0\.\d{3},yes$/);
+    expect(csv.split('\r\n').find((l) => l.includes('long.mp4'))).toContain(`,done,,${note},`);
     const resumed = await runBatch([dir], out, { mode: 'sticker', nameTemplate: '{name}_sticker', extra: { fps: 8 }, resume: true }, env);
-    expect([resumed.skipped, resumed.toReview]).toEqual([2, 1]);
+    expect([resumed.skipped, resumed.toReview]).toEqual([3, 1]);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BatchReport;
+    expect(report.entries.find((e) => e.input.endsWith('long.mp4'))).toMatchObject({ status: 'skipped', note });
   }, 120_000);
 
   it('refuses an output folder under a file with OUTPUT_NOT_WRITABLE', async () => {

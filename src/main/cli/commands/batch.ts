@@ -158,8 +158,11 @@ export const batchCommand: CliCommand = {
           },
           onFile: ({ entry }) => {
             let text: string | undefined;
+            const note = entry.note ? ` (${entry.note})` : '';
             if (entry.status === 'failed') text = `failed  ${entry.input}: ${entry.code}: ${entry.message}`;
-            else if (entry.needsReview) text = `check   ${entry.input} -> ${entry.output}: ${reviewText(entry.unsureShare!, what)}${entry.status === 'skipped' ? ' (done before)' : ''}`;
+            else if (entry.needsReview) text = `check   ${entry.input} -> ${entry.output}: ${reviewText(entry.unsureShare!, what)}${note}${entry.status === 'skipped' ? ' (done before)' : ''}`;
+            // A done file with a note is said even with -q or the bar, like a file to check.
+            else if (entry.status === 'done' && note) text = `done    ${entry.input} -> ${entry.output}${note}`;
             else if (values.quiet || bar) text = undefined;
             else if (entry.status === 'done') text = `done    ${entry.input} -> ${entry.output}`;
             else if (entry.status === 'skipped') text = `skipped ${entry.input} (${entry.reason})`;

@@ -21,6 +21,8 @@ export interface JournalRecord extends Partial<MatteReview> {
   output: string;
   code?: ErrorCode;
   message?: string;
+  /** A done file's note from its pipeline (a sticker made of the clip's first part only). */
+  note?: string;
   atMs: number;
 }
 

@@ -36,8 +36,14 @@ export interface ModeContext {
 export interface ModeStages<Decoded = unknown, Inferred = unknown> {
   decode(input: string): Promise<Decoded>;
   infer(decoded: Decoded): Promise<Inferred>;
-  /** Cut-out modes resolve to the matte's review (report.json's unsureShare / needsReview). */
-  finish(inferred: Inferred, output: string): Promise<MatteReview | void>;
+  /** Cut-out and sticker modes resolve to the review (report.json's unsureShare / needsReview), and may add a note. */
+  finish(inferred: Inferred, output: string): Promise<FinishedFile | void>;
+}
+
+/** What a finished file adds to its journal record and report entry. */
+export interface FinishedFile extends Partial<MatteReview> {
+  /** Said in the report and the CLI line (a sticker made of the clip's first part only). */
+  note?: string;
 }
 
 /** One batch mode: what it reads and writes, and how it starts a run. */
@@ -111,7 +117,7 @@ function makeWholeFileMode(
   inputExtensions: readonly string[],
   formats: readonly BatchFormat[],
   validate: (mctx: ModeContext) => void,
-  processFile: (input: string, output: string, mctx: ModeContext) => Promise<MatteReview | void>,
+  processFile: (input: string, output: string, mctx: ModeContext) => Promise<FinishedFile | void>,
 ): BatchModeHandler {
   return {
     id,
@@ -179,7 +185,8 @@ const idPhotoMode = makeWholeFileMode(
 
 /**
  * Sticker per video: `extra` carries StickerJobOptions (size, fps, preset, ...); format gif or webp.
- * Its review (the median frame's unsure share) goes to the report like a cut-out's.
+ * Its review (the median frame's unsure share) goes to the report like a cut-out's; a video longer
+ * than one sticker holds is made of its first part, with a note saying so.
  */
 const stickerMode = makeWholeFileMode(
   'sticker',
@@ -187,9 +194,10 @@ const stickerMode = makeWholeFileMode(
   ['gif', 'webp'],
   (mctx) => validateStickerOptions(stickerOptionsOf(mctx)),
   async (input, output, mctx) => {
-    const { review } = await makeSticker(input, output, stickerOptionsOf(mctx), mctx.env, { signal: mctx.signal });
+    const { review, cutToS } = await makeSticker(input, output, stickerOptionsOf(mctx), mctx.env, { signal: mctx.signal });
     // The median frame's verdict only: the per-frame list stays out of the journal and report.
-    return { unsureShare: review.unsureShare, needsReview: review.needsReview, reviewThreshold: review.reviewThreshold };
+    const note = cutToS === undefined ? undefined : `the clip's first ${cutToS.toFixed(2)} s only: a sticker holds at most ${review.frames.length} frames here`;
+    return { unsureShare: review.unsureShare, needsReview: review.needsReview, reviewThreshold: review.reviewThreshold, ...(note ? { note } : {}) };
   },
 );
 

@@ -25,13 +25,15 @@ function csvField(value: unknown): string {
 
 /**
  * The CSV text of the entries: header input,status,code,message,output,elapsed_ms,unsure_share,needs_review
- * (needs_review: yes / no, n/a for a model without a calibrated threshold, empty for other modes).
+ * (message: a failure's message, a done file's note and a skip's reason, joined by '; ';
+ * needs_review: yes / no, n/a for a model without a calibrated threshold, empty for other modes).
  */
 export function entriesToCsv(entries: readonly BatchEntry[]): string {
   const rows = [['input', 'status', 'code', 'message', 'output', 'elapsed_ms', 'unsure_share', 'needs_review'].join(',')];
   for (const e of entries) {
     const review = e.unsureShare === undefined ? ['', ''] : [e.unsureShare.toFixed(3), e.reviewThreshold === null ? 'n/a' : e.needsReview ? 'yes' : 'no'];
-    rows.push([e.input, e.status, e.code ?? '', e.message ?? e.reason ?? '', e.output, e.elapsedMs === undefined ? '' : Math.round(e.elapsedMs), ...review].map(csvField).join(','));
+    const message = [e.message, e.note, e.reason].filter(Boolean).join('; ');
+    rows.push([e.input, e.status, e.code ?? '', message, e.output, e.elapsedMs === undefined ? '' : Math.round(e.elapsedMs), ...review].map(csvField).join(','));
   }
   return `${rows.join('\r\n')}\r\n`;
 }

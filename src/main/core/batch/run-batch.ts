@@ -222,14 +222,14 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
         if (signal?.aborted) throw new CancelledError();
         const inferred = await inferSlots.use(() => stages!.infer(decoded));
         if (signal?.aborted) throw new CancelledError();
-        const review = await finishSlots.use(async () => {
+        const finished = await finishSlots.use(async () => {
           if (mode.firstWorkStage === 'finish') await startWork();
           return stages!.finish(inferred, output);
         });
         // Journalled only after the output is renamed into place and synced: a crash before this
         // line leaves the file redone on resume, never a journalled file that is missing or torn.
-        await journal.append({ v: 1, input: item.input, status: 'done', sizeBytes: item.sizeBytes, mtimeMs: item.mtimeMs, optionsHash, output, ...(review ?? {}), atMs: Date.now() });
-        entries[index] = { input: item.input, status: 'done', output, elapsedMs: performance.now() - t0, ...(review ?? {}) };
+        await journal.append({ v: 1, input: item.input, status: 'done', sizeBytes: item.sizeBytes, mtimeMs: item.mtimeMs, optionsHash, output, ...(finished ?? {}), atMs: Date.now() });
+        entries[index] = { input: item.input, status: 'done', output, elapsedMs: performance.now() - t0, ...(finished ?? {}) };
         done++;
         processed++;
       } catch (error) {
@@ -301,13 +301,15 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
 }
 
 /**
- * The review a 'done' record kept (so a skipped file still shows it), as it was judged then: a
- * threshold changed since is not applied to it. Nothing for other records or malformed fields.
+ * The review and note a 'done' record kept (so a skipped file still shows them), as judged then: a
+ * threshold changed since is not applied. Nothing for other records or malformed fields.
  */
-function reviewOfRecord(record: JournalRecord | undefined): Pick<BatchEntry, 'unsureShare' | 'needsReview' | 'reviewThreshold'> {
-  if (record?.status !== 'done' || typeof record.unsureShare !== 'number' || !Number.isFinite(record.unsureShare)) return {};
+function reviewOfRecord(record: JournalRecord | undefined): Pick<BatchEntry, 'unsureShare' | 'needsReview' | 'reviewThreshold' | 'note'> {
+  if (record?.status !== 'done') return {};
+  const note = typeof record.note === 'string' && record.note ? { note: record.note } : {};
+  if (typeof record.unsureShare !== 'number' || !Number.isFinite(record.unsureShare)) return note;
   const reviewThreshold = typeof record.reviewThreshold === 'number' ? record.reviewThreshold : null;
-  return { unsureShare: record.unsureShare, needsReview: record.needsReview === true, reviewThreshold };
+  return { unsureShare: record.unsureShare, needsReview: record.needsReview === true, reviewThreshold, ...note };
 }
 
 /** Whether a journalled 'done' record still holds: same input size, mtime, options and output, and the output exists. */

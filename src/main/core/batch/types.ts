@@ -66,6 +66,8 @@ export interface BatchEntry extends Partial<MatteReview> {
   message?: string;
   /** Why a file was skipped ('journal': done before with the same size, mtime and options). */
   reason?: string;
+  /** A done file's note from its pipeline (a sticker made of the clip's first part only). */
+  note?: string;
   elapsedMs?: number;
 }
 

@@ -90,4 +90,13 @@ describe('batch report.csv', () => {
     expect(csv[0].split(',').slice(-2)).toEqual(['unsure_share', 'needs_review']);
     expect(csv.slice(1).map((l) => l.split(',').slice(-2).join(','))).toEqual(['0.200,yes', '0.010,no', '0.200,n/a', ',']);
   });
+
+  it('the message column holds a failure\'s message, a done file\'s note and a skip\'s reason', () => {
+    const csv = entriesToCsv([
+      { input: '/in/a.png', status: 'failed', output: '/out/a.png', code: 'INPUT_UNSUPPORTED', message: 'not an image' },
+      { input: '/in/b.mp4', status: 'done', output: '/out/b.gif', note: 'first part' },
+      { input: '/in/c.mp4', status: 'skipped', output: '/out/c.gif', note: 'first part', reason: 'done before' },
+    ]).trim().split('\r\n');
+    expect(csv.slice(1).map((l) => l.split(',')[3])).toEqual(['not an image', 'first part', 'first part; done before']);
+  });
 });
