@@ -4,10 +4,12 @@
 // resume completes it; per-file statuses, the failure with its code, and the written files at
 // the spec's exact pixel size. An anime batch lists the cut-out to check and opens it in the
 // editor. Screenshots go to test-artifacts/e2e/screens.
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { REPO_ROOT, evalFile, reviewFrame, tempDir } from '../helpers/env';
 import { ARTIFACTS_DIR, useAppSession } from './helpers';
 
@@ -114,13 +116,19 @@ describe('Batch workspace in Chromium', () => {
     // A 15-s Katawa Shoujo sketch title card (unsure in a typical frame) and a clean AnimateDiff girl.
     copyFileSync(evalFile('anime_clips', 'clips', 'ks_tc_act4_emi.mp4'), join(dir, 'emi.mp4'));
     copyFileSync(evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), join(dir, 'girl.gif'));
+    // 35 s of one colour: more than one sticker holds, so it is made of its first 30 s, with a note.
+    execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=0x3366aa:size=320x240:rate=12:duration=35', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'long.mp4')]);
     await app.page.click('[data-workspace=batch]');
     const [chooser] = await Promise.all([app.page.waitForEvent('filechooser'), app.page.keyboard.press('Control+o')]);
-    await chooser.setFiles([join(dir, 'emi.mp4'), join(dir, 'girl.gif')]);
-    await app.page.locator('.toolbar', { hasText: '2 files' }).waitFor();
+    await chooser.setFiles([join(dir, 'emi.mp4'), join(dir, 'girl.gif'), join(dir, 'long.mp4')]);
+    await app.page.locator('.toolbar', { hasText: '3 files' }).waitFor();
     await app.page.selectOption('[data-testid=batch-mode]', 'sticker');
     await app.page.click('[data-testid=batch-start]');
-    await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 120_000 }).toBe('2 done, 0 skipped, 0 failed of 2');
+    await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 120_000 }).toBe('3 done, 0 skipped, 0 failed of 3');
+    const noted = app.page.locator('[data-testid=batch-item]:has([data-testid=batch-note])');
+    expect(await noted.locator('.path').allTextContents()).toEqual(['long.mp4']);
+    expect(await noted.locator('[data-testid=batch-note]').getAttribute('title')).toBe("the clip's first 30.00 s only: a sticker holds at most 360 frames here");
+    await app.page.screenshot({ path: join(SCREENS, 'batch-stickers.png') });
     const review = app.page.locator('[data-testid=batch-reviews] li');
     expect(await review.count()).toBe(1);
     expect(await review.textContent()).toMatch(/^\d+ % emi\.mp4/);
