@@ -193,10 +193,16 @@ export interface JobProgress {
 }
 
 /**
- * One input of a batch job has ended (the batchItemFinished event; one per input, not throttled).
- * Cut-out modes add the matte's review (MatteReview) to done files and to skipped ones done before.
+ * What a batch file's pipeline adds to its entry when done (kept for skipped ones done before): the
+ * review of cut-outs and stickers, and a note.
  */
-export interface BatchItemFinished extends Partial<MatteReview> {
+export interface FinishedFile extends Partial<MatteReview> {
+  /** Said in the report and the CLI line (a sticker made of the clip's first part only). */
+  note?: string;
+}
+
+/** One input of a batch job has ended (the batchItemFinished event; one per input, not throttled). */
+export interface BatchItemFinished extends FinishedFile {
   jobId: JobId;
   /** Absolute path of the input. */
   input: string;
@@ -208,8 +214,6 @@ export interface BatchItemFinished extends Partial<MatteReview> {
   message?: string;
   /** Why it was skipped ('journal: done with the same size, mtime and options'). */
   reason?: string;
-  /** A done file's note from its pipeline (a sticker made of the clip's first part only). */
-  note?: string;
 }
 
 /** How a job ended: exactly one per job. */

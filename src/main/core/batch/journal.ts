@@ -4,14 +4,14 @@
 import { createHash } from 'node:crypto';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import type { ErrorCode } from '../../../shared/errors';
-import type { MatteReview } from '../../../shared/jobs';
+import type { FinishedFile } from '../../../shared/jobs';
 import { toWriteError } from '../io/atomic-write';
 
 /** File name of the journal inside the output folder. */
 export const JOURNAL_NAME = '.cutout-batch.jsonl';
 
 /** One journal line: how one input ended, and what it was when it ended (done cut-outs: their review, so a resumed run still names the files to look at). */
-export interface JournalRecord extends Partial<MatteReview> {
+export interface JournalRecord extends FinishedFile {
   v: 1;
   input: string;
   status: 'done' | 'failed';
@@ -21,8 +21,6 @@ export interface JournalRecord extends Partial<MatteReview> {
   output: string;
   code?: ErrorCode;
   message?: string;
-  /** A done file's note from its pipeline (a sticker made of the clip's first part only). */
-  note?: string;
   atMs: number;
 }
 

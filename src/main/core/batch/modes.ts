@@ -2,7 +2,7 @@
 // batch pipeline runs with bounded queues between them. Adding a mode = one handler here.
 // Core (no electron).
 import { AppError } from '../../../shared/errors';
-import type { Background, MatteReview, RefineMode } from '../../../shared/jobs';
+import type { Background, FinishedFile, RefineMode } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
 import { decodeImage, type DecodedImage } from '../image/decode';
 import { encodeImage } from '../image/encode';
@@ -40,11 +40,6 @@ export interface ModeStages<Decoded = unknown, Inferred = unknown> {
   finish(inferred: Inferred, output: string): Promise<FinishedFile | void>;
 }
 
-/** What a finished file adds to its journal record and report entry. */
-export interface FinishedFile extends Partial<MatteReview> {
-  /** Said in the report and the CLI line (a sticker made of the clip's first part only). */
-  note?: string;
-}
 
 /** One batch mode: what it reads and writes, and how it starts a run. */
 export interface BatchModeHandler {

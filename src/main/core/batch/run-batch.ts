@@ -133,11 +133,11 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     const record = previous.get(item.input);
     entries.push({ input: item.input, status: 'cancelled', output: outputs[i] });
     if (options.retryFailed && record?.status !== 'failed') {
-      entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason: record?.status === 'done' ? 'done before' : 'did not fail before', ...reviewOfRecord(record) };
+      entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason: record?.status === 'done' ? 'done before' : 'did not fail before', ...finishedOfRecord(record) };
       continue;
     }
     if (options.resume && record?.status === 'done' && (await isStillDone(record, item, outputs[i], optionsHash))) {
-      entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason: 'journal: done with the same size, mtime and options', ...reviewOfRecord(record) };
+      entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason: 'journal: done with the same size, mtime and options', ...finishedOfRecord(record) };
       continue;
     }
     todo.push(i);
@@ -304,7 +304,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
  * The review and note a 'done' record kept (so a skipped file still shows them), as judged then: a
  * threshold changed since is not applied. Nothing for other records or malformed fields.
  */
-function reviewOfRecord(record: JournalRecord | undefined): Pick<BatchEntry, 'unsureShare' | 'needsReview' | 'reviewThreshold' | 'note'> {
+function finishedOfRecord(record: JournalRecord | undefined): Pick<BatchEntry, 'unsureShare' | 'needsReview' | 'reviewThreshold' | 'note'> {
   if (record?.status !== 'done') return {};
   const note = typeof record.note === 'string' && record.note ? { note: record.note } : {};
   if (typeof record.unsureShare !== 'number' || !Number.isFinite(record.unsureShare)) return note;

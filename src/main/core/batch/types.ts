@@ -1,7 +1,7 @@
 // Types of batch folder export: options, per-file entries, progress and the final summary.
 // Plain data (structured-clone-able) so the engine can send them over IPC. Core (no electron).
 import type { ErrorCode } from '../../../shared/errors';
-import type { Background, MatteReview, RefineMode } from '../../../shared/jobs';
+import type { Background, FinishedFile, RefineMode } from '../../../shared/jobs';
 
 /** What a batch does to each input. */
 export type BatchModeId = 'portrait' | 'anime' | 'idphoto' | 'sticker';
@@ -54,10 +54,11 @@ export interface BatchItem {
 export type BatchFileStatus = 'done' | 'skipped' | 'failed' | 'cancelled';
 
 /**
- * One line of report.json / report.csv: exactly one per scanned input. Cut-out modes add the matte's
- * review (MatteReview; reviewThreshold null: the model has none) to done files and to skipped ones done before.
+ * One line of report.json / report.csv: exactly one per scanned input. Cut-out and sticker modes add
+ * the review (MatteReview; reviewThreshold null: the model has none), and a pipeline may add a note
+ * (FinishedFile), to done files and to skipped ones done before.
  */
-export interface BatchEntry extends Partial<MatteReview> {
+export interface BatchEntry extends FinishedFile {
   input: string;
   status: BatchFileStatus;
   /** Absolute output path (done / skipped), else the planned one. */
@@ -66,8 +67,6 @@ export interface BatchEntry extends Partial<MatteReview> {
   message?: string;
   /** Why a file was skipped ('journal': done before with the same size, mtime and options). */
   reason?: string;
-  /** A done file's note from its pipeline (a sticker made of the clip's first part only). */
-  note?: string;
   elapsedMs?: number;
 }
 
