@@ -25,6 +25,16 @@ export function runSeconds(review: StickerReview, [first, last]: [number, number
   return { startS: review.frames[first].timeS, endS: review.frames[last].timeS + review.frameStepS };
 }
 
+/** The flagged runs as times in the clip ("0.00–0.50 s, 1.25–1.33 s"), each to the end of its last frame; '' when none. */
+export function flaggedRanges(review: StickerReview): string {
+  return frameRuns(review, true)
+    .map((run) => {
+      const { startS, endS } = runSeconds(review, run);
+      return `${startS.toFixed(2)}–${endS.toFixed(2)} s`;
+    })
+    .join(', ');
+}
+
 /**
  * The longest run of sure frames as a trim (the first of equal runs), rounded to 0.01 s; null when
  * nothing needs trimming (no threshold, no flagged frame) or no sure run lasts `minS`.

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { AppError } from '../../../shared/errors';
 import type { StickerReview } from '../../../shared/jobs';
-import { frameRuns, runSeconds } from '../../../shared/sticker-review';
+import { flaggedRanges } from '../../../shared/sticker-review';
 import { throttleProgress } from '../../core/progress';
 import { makeSticker, type StickerOptions } from '../../core/sticker/make-sticker';
 import { STICKER_FORMATS, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
@@ -21,16 +21,6 @@ function parseSize(value: string | undefined): StickerOptions['size'] {
   if (value === undefined) return undefined;
   if (value === 'small' || value === 'medium' || value === 'large') return value;
   throw new AppError('INVALID_ARGUMENT', `--size must be small (160), medium (320) or large (512), got "${value}"`);
-}
-
-/** The flagged runs as times in the clip ("0.00–0.50 s, 1.25–1.33 s"), each to the end of its last frame. */
-export function flaggedRanges(review: StickerReview): string {
-  return frameRuns(review, true)
-    .map((run) => {
-      const { startS, endS } = runSeconds(review, run);
-      return `${startS.toFixed(2)}–${endS.toFixed(2)} s`;
-    })
-    .join(', ');
 }
 
 /**

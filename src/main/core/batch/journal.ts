@@ -10,7 +10,7 @@ import { toWriteError } from '../io/atomic-write';
 /** File name of the journal inside the output folder. */
 export const JOURNAL_NAME = '.cutout-batch.jsonl';
 
-/** One journal line: how one input ended, and what it was when it ended (done cut-outs: their review, so a resumed run still names the files to look at). */
+/** One journal line: how one input ended, and what it was when it ended (done files: their review and note, so a resumed run still names the files to look at). */
 export interface JournalRecord extends FinishedFile {
   v: 1;
   input: string;

@@ -8,7 +8,7 @@ import { decodeImage, type DecodedImage } from '../image/decode';
 import { encodeImage } from '../image/encode';
 import { getSession } from '../inference/session';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
-import { reviewOf } from '../matting/unsure-share';
+import { reviewOf, verdictOf } from '../matting/unsure-share';
 import { resolveMaskModel } from '../pipelines/cutout';
 import { runMaskModel, type MaskResult } from '../segment/mask-model';
 import { runIdPhotoJob } from '../idphoto/id-photo-job';
@@ -39,7 +39,6 @@ export interface ModeStages<Decoded = unknown, Inferred = unknown> {
   /** Cut-out and sticker modes resolve to the review (report.json's unsureShare / needsReview), and may add a note. */
   finish(inferred: Inferred, output: string): Promise<FinishedFile | void>;
 }
-
 
 /** One batch mode: what it reads and writes, and how it starts a run. */
 export interface BatchModeHandler {
@@ -192,7 +191,7 @@ const stickerMode = makeWholeFileMode(
     const { review, cutToS } = await makeSticker(input, output, stickerOptionsOf(mctx), mctx.env, { signal: mctx.signal });
     // The median frame's verdict only: the per-frame list stays out of the journal and report.
     const note = cutToS === undefined ? undefined : `the clip's first ${cutToS.toFixed(2)} s only: a sticker holds at most ${review.frames.length} frames here`;
-    return { unsureShare: review.unsureShare, needsReview: review.needsReview, reviewThreshold: review.reviewThreshold, ...(note ? { note } : {}) };
+    return { ...verdictOf(review.unsureShare, review.reviewThreshold), ...(note ? { note } : {}) };
   },
 );
 

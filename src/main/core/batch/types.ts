@@ -104,7 +104,7 @@ export interface BatchSummary {
   skipped: number;
   failed: number;
   cancelled: number;
-  /** Files whose cut-out needs a look (needsReview): done now, or before when resumed. */
+  /** Files whose cut-out or sticker needs a look (needsReview): done now, or before when resumed. */
   toReview: number;
   elapsedMs: number;
   /** Processed files per second (done + failed over the wall time of the processing phase). */
@@ -117,6 +117,6 @@ export interface BatchSummary {
   reportCsv: string;
   /** The failed entries (for a UI list with "show file" / "retry failed"); all entries are in report.json. */
   failures: BatchEntry[];
-  /** The entries whose cut-out needs a look (for a UI list with "show file"). */
+  /** The entries whose cut-out or sticker needs a look (for a UI list with "show file"). */
   reviews: BatchEntry[];
 }

@@ -10,7 +10,7 @@ import type { MatteReview, RefineMode, Subject } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import type { CoreEnv } from '../env';
 import { decodeImage, type RgbaImage } from '../image/decode';
-import { areaAverage, reviewOf, unsureShare } from '../matting/unsure-share';
+import { areaAverage, reviewMatte } from '../matting/unsure-share';
 import type { ModelEntry } from '../models/manifest';
 import { cutoutImage, resolveMaskModel } from '../pipelines/cutout';
 import { stickerFrameAlpha } from '../sticker/make-sticker';
@@ -156,7 +156,7 @@ async function stickerPathAlpha(input: string, model: { entry: ModelEntry; path:
   const small = areaAverage(source.data, source.width, source.height, sidePx, 4);
   const frame: RgbaImage = { data: Uint8Array.from(small.data, (v) => Math.round(v)), width: small.width, height: small.height };
   const { alpha, provider } = await stickerFrameAlpha(frame, model, { provider: env.provider, threads: env.threads });
-  return { alpha, source, modelId: model.entry.id, provider, review: reviewOf(unsureShare(alpha, frame.width, frame.height), model.entry, 'sticker') };
+  return { alpha, source, modelId: model.entry.id, provider, review: reviewMatte(alpha, frame.width, frame.height, model.entry, 'sticker') };
 }
 
 function reviewLine(r: EvalReviewSummary, what: string): string {

@@ -1,10 +1,10 @@
 // A sticker's review without the model: per-frame shares, the median that decides, the flagged
 // frames and their runs in seconds (CLI), and the "trim to the sure part" range (Stickers workspace).
 import { describe, expect, it } from 'vitest';
-import { flaggedRanges, stickerReviewText } from '../../../../src/main/cli/commands/sticker';
+import { stickerReviewText } from '../../../../src/main/cli/commands/sticker';
 import { areaAverage, unsureShare } from '../../../../src/main/core/matting/unsure-share';
 import { maxStickerFrames, reviewStickerFrames } from '../../../../src/main/core/sticker/make-sticker';
-import { frameRuns, isFlaggedFrame, runSeconds, sureTrim } from '../../../../src/shared/sticker-review';
+import { flaggedRanges, frameRuns, isFlaggedFrame, runSeconds, sureTrim } from '../../../../src/shared/sticker-review';
 
 const W = 120;
 const H = 80;
