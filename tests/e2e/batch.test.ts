@@ -3,7 +3,8 @@
 // folder; the progress line shows N of M and a rate, pause shows "Paused" and holds the rest,
 // resume completes it; per-file statuses, the failure with its code, and the written files at
 // the spec's exact pixel size. An anime batch lists the cut-out to check and opens it in the
-// editor. Screenshots go to test-artifacts/e2e/screens.
+// editor; new inputs replace its list (Ctrl+O). A sticker batch, its clips picked after Clear list
+// and Add files…, marks the sticker to check and opens it in Stickers. Screenshots go to test-artifacts/e2e/screens.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,13 +12,15 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { REPO_ROOT, evalFile, reviewFrame, tempDir } from '../helpers/env';
-import { ARTIFACTS_DIR, useAppSession } from './helpers';
+import { ARTIFACTS_DIR, chooseFiles, useAppSession } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
 const PORTRAITS = ['df_img1.jpg', 'df_img2.jpg', 'df_img11.jpg', 'df_img12.jpg', 'df_img13.jpg'];
 
 describe('Batch workspace in Chromium', () => {
   const app = useAppSession();
+  /** The file names of the inputs listed before a run (the browser uploads them, so paths differ). */
+  const listed = () => app.page.locator('[data-workspace-slot=batch] .list li').evaluateAll((els) => els.map((e) => e.textContent!.split(/[\\/]/).pop()));
 
   it('runs an ID-photo batch with progress, pause / resume, per-file status and a failure', async () => {
     const library = JSON.parse(readFileSync(join(REPO_ROOT, 'resources', 'specs', 'id-photo-specs.json'), 'utf8')) as { specs: { id: string; widthPx: number; heightPx: number }[] };
@@ -26,8 +29,7 @@ describe('Batch workspace in Chromium', () => {
     writeFileSync(broken, Buffer.from('this is not a JPEG'));
 
     await app.page.click('[data-workspace=batch]');
-    const [chooser] = await Promise.all([app.page.waitForEvent('filechooser'), app.page.click('[data-workspace-slot=batch] [data-testid=drop-zone]')]);
-    await chooser.setFiles([...PORTRAITS.map((f) => evalFile('id_portraits', 'images', f)), broken]);
+    await chooseFiles(app.page, () => app.page.click('[data-workspace-slot=batch] [data-testid=drop-zone]'), [...PORTRAITS.map((f) => evalFile('id_portraits', 'images', f)), broken]);
     await app.page.locator('.toolbar', { hasText: '6 files' }).waitFor();
     await app.page.selectOption('[data-testid=batch-mode]', 'idphoto');
     await app.page.selectOption('[data-testid=batch-spec]', spec.id);
@@ -89,9 +91,11 @@ describe('Batch workspace in Chromium', () => {
     const frames = [reviewFrame('hamster', dir), reviewFrame('girl', dir)];
     await app.page.click('[data-workspace=batch]');
     // The ID-photo run above is still listed: Ctrl+O picks new inputs (the output folder stays).
-    const [chooser] = await Promise.all([app.page.waitForEvent('filechooser'), app.page.keyboard.press('Control+o')]);
-    await chooser.setFiles(frames);
+    await chooseFiles(app.page, () => app.page.keyboard.press('Control+o'), frames);
     await app.page.locator('.toolbar', { hasText: '2 files' }).waitFor();
+    // The ID-photo run's statuses and summary went with its files: the list shows the new inputs.
+    expect(await listed()).toEqual(['hamster.png', 'girl.png']);
+    expect(await app.page.locator('[data-testid=batch-summary]').count()).toBe(0);
     await app.page.selectOption('[data-testid=batch-mode]', 'anime');
     await app.page.click('[data-testid=batch-start]');
     await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 90_000 }).toBe('2 done, 0 skipped, 0 failed of 2');
@@ -119,9 +123,13 @@ describe('Batch workspace in Chromium', () => {
     // 35 s of one colour: more than one sticker holds, so it is made of its first 30 s, with a note.
     execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=0x3366aa:size=320x240:rate=12:duration=35', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'long.mp4')]);
     await app.page.click('[data-workspace=batch]');
-    const [chooser] = await Promise.all([app.page.waitForEvent('filechooser'), app.page.keyboard.press('Control+o')]);
-    await chooser.setFiles([join(dir, 'emi.mp4'), join(dir, 'girl.gif'), join(dir, 'long.mp4')]);
+    // Clear the anime run's list, pick two clips in the drop zone, then add the third.
+    await app.page.click('[data-testid=batch-clear]');
+    await chooseFiles(app.page, () => app.page.click('[data-workspace-slot=batch] [data-testid=drop-zone]'), [join(dir, 'emi.mp4'), join(dir, 'girl.gif')]);
+    await app.page.locator('.toolbar', { hasText: '2 files' }).waitFor();
+    await chooseFiles(app.page, () => app.page.click('[data-testid=batch-add-files]'), join(dir, 'long.mp4'));
     await app.page.locator('.toolbar', { hasText: '3 files' }).waitFor();
+    expect(await listed()).toEqual(['emi.mp4', 'girl.gif', 'long.mp4']);
     await app.page.selectOption('[data-testid=batch-mode]', 'sticker');
     await app.page.click('[data-testid=batch-start]');
     await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 120_000 }).toBe('3 done, 0 skipped, 0 failed of 3');

@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { evalFile, tempDir } from '../helpers/env';
-import { ARTIFACTS_DIR, useAppSession } from './helpers';
+import { ARTIFACTS_DIR, chooseFiles, useAppSession } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
 
@@ -26,8 +26,7 @@ describe('ID-photo workspace in Chromium', () => {
 
   it('previews the photo live, follows spec / background / sheet, and exports the exact file', async () => {
     await app.page.click('[data-workspace=idphoto]');
-    const [first] = await Promise.all([app.page.waitForEvent('filechooser'), app.page.click('[data-workspace-slot=idphoto] [data-testid=drop-zone]')]);
-    await first.setFiles(evalFile('id_portraits', 'images', 'df_img1.jpg'));
+    await chooseFiles(app.page, () => app.page.click('[data-workspace-slot=idphoto] [data-testid=drop-zone]'), evalFile('id_portraits', 'images', 'df_img1.jpg'));
     // The default spec (CN 1-inch, 295 x 413) appears without pressing anything.
     await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
     await expect.poll(() => shownPhotoSize(app.page), { timeout: 30_000 }).toEqual([295, 413]);
@@ -72,8 +71,7 @@ describe('ID-photo workspace in Chromium', () => {
       .composite([{ input: a, left: 0, top: 0 }, { input: b, left: wa, top: 0 }])
       .jpeg()
       .toFile(group);
-    const [chooser] = await Promise.all([app.page.waitForEvent('filechooser'), app.page.getByRole('button', { name: /Another photo/ }).click()]);
-    await chooser.setFiles(group);
+    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), group);
     await expect.poll(() => app.page.textContent('[data-testid=idphoto-failure]'), { timeout: 60_000 }).toMatch(/MULTIPLE_FACES/);
     await app.page.locator('.faces button', { hasText: '2' }).click();
     await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evalFile, reviewFrame, tempDir } from '../helpers/env';
-import { ARTIFACTS_DIR, openThroughDialog, useAppSession, waitForCutout } from './helpers';
+import { ARTIFACTS_DIR, chooseFiles, openThroughDialog, useAppSession, waitForCutout } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
 
@@ -138,8 +138,7 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(await recentIn('sticker')).toEqual([]); // the pictures opened above are images
     await shot('sticker-empty');
     const clip = evalFile('anime_clips', 'clips', 'w2xgui_video2_original_360p.mp4');
-    const [chooser] = await Promise.all([app.page.waitForEvent('filechooser'), zone.click()]);
-    await chooser.setFiles(clip);
+    await chooseFiles(app.page, () => zone.click(), clip);
     await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled])', { timeout: 60_000 });
     await workspace('idphoto');
     // The images opened in the editor above, newest first.
@@ -157,8 +156,7 @@ describe('workspaces, language and theme in Chromium', () => {
     await app.page.emulateMedia({ colorScheme: 'light' });
     await workspace('sticker');
     const zone = app.page.locator('[data-workspace-slot=sticker] [data-testid=drop-zone]');
-    const [chooser] = await Promise.all([app.page.waitForEvent('filechooser'), zone.click()]);
-    await chooser.setFiles(evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif'));
+    await chooseFiles(app.page, () => zone.click(), evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif'));
     await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled])', { timeout: 60_000 });
     await app.page.click('[data-testid=sticker-export]');
     await app.page.locator('[data-testid=sticker-preview]').waitFor({ timeout: 120_000 });

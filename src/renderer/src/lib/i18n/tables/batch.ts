@@ -8,6 +8,8 @@ export const batch = {
   'batch.output': { en: 'Output folder', 'zh-CN': '输出文件夹' },
   'batch.start': { en: 'Start', 'zh-CN': '开始' },
   'batch.addFolder': { en: 'Add folder…', 'zh-CN': '添加文件夹…' },
+  'batch.addFiles': { en: 'Add files…', 'zh-CN': '添加文件…' },
+  'batch.clear': { en: 'Clear list', 'zh-CN': '清空列表' },
   'batch.mode': { en: 'Mode', 'zh-CN': '模式' },
   'batch.mode.portrait': { en: 'Portrait cut-out', 'zh-CN': '人像抠图' },
   'batch.mode.anime': { en: 'Anime cut-out', 'zh-CN': '动漫抠图' },
