@@ -204,6 +204,18 @@ describe('batch export', () => {
     expect(report.entries.find((e) => e.input.endsWith('long.mp4'))).toMatchObject({ status: 'skipped', note });
   }, 120_000);
 
+  it('sticker mode makes at most two stickers at once, whatever --jobs says', async () => {
+    const dir = join(root, 'short-clips');
+    mkdirSync(dir);
+    for (const name of ['a', 'b', 'c']) {
+      execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=6:duration=1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, `${name}.mp4`)]);
+    }
+    const atWork: number[] = [];
+    const summary = await runBatch([dir], join(root, 'short-clips-out'), { mode: 'sticker', jobs: 3 }, env, { onStatus: (s) => atWork.push(s.current.length) });
+    expect(summary.done).toBe(3);
+    expect(Math.max(...atWork)).toBe(2);
+  }, 60_000);
+
   it('refuses an output folder under a file with OUTPUT_NOT_WRITABLE', async () => {
     const file = join(root, 'a-file');
     writeFileSync(file, 'x');

@@ -71,6 +71,7 @@ export const batchCommand: CliCommand = {
   Name tokens: {name} {ext} {mode} {spec} {bg} {index}. Hidden and system files are skipped.
   --resume skips inputs OUT's journal records as done (same size, mtime and options); --retry-failed
   redoes only the inputs that failed last time. OUT/report.json and OUT/report.csv list every input.
+  --jobs: files at work at once (default: the cores, at most 4; stickers at most 2, each holds its frames).
   Exit code: 0 all done or skipped, 1 some failed, 130 cancelled (Ctrl+C; run again with --resume).`,
   async run(argv, io) {
     const { values, positionals } = parseArgs({

@@ -81,8 +81,9 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   const startedMs = performance.now();
   const { signal, gate = new PauseGate() } = ctx;
   const mode = getBatchMode(options.mode);
-  const jobs = options.jobs ?? defaultJobCount();
-  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new AppError('INVALID_ARGUMENT', `--jobs must be a whole number from 1 to 64, got ${jobs}`);
+  const askedJobs = options.jobs ?? defaultJobCount();
+  if (!Number.isInteger(askedJobs) || askedJobs < 1 || askedJobs > 64) throw new AppError('INVALID_ARGUMENT', `--jobs must be a whole number from 1 to 64, got ${askedJobs}`);
+  const jobs = Math.min(askedJobs, mode.maxJobs ?? askedJobs);
   const format = options.format ?? mode.defaultFormat;
   if (!mode.formats.includes(format)) {
     throw new AppError('INVALID_ARGUMENT', `Mode ${mode.id} writes ${mode.formats.join(', ')}, not ${format}`);
@@ -224,7 +225,12 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
         if (signal?.aborted) throw new CancelledError();
         const finished = await finishSlots.use(async () => {
           if (mode.firstWorkStage === 'finish') await startWork();
-          return stages!.finish(inferred, output);
+          try {
+            return await stages!.finish(inferred, output);
+          } finally {
+            // Off the list as its slot frees: the next file may start before this one is journalled.
+            current.delete(item.input);
+          }
         });
         // Journalled only after the output is renamed into place and synced: a crash before this
         // line leaves the file redone on resume, never a journalled file that is missing or torn.
