@@ -95,6 +95,18 @@ export interface CutoutOptions {
 }
 
 /** Options of a clip -> sticker job (cutout sticker); every field optional, defaults in brackets. */
+/**
+ * A Keep ('fg') or Remove ('bg') stroke painted on a sticker's clip. It holds for every frame, like
+ * a mask laid over the clip: painted pixels are the character (or not) whatever the model says.
+ * Points are fractions of the frame (x of its width, y of its height); `size` is the brush diameter
+ * as a fraction of the frame's long side.
+ */
+export interface StickerStroke {
+  mode: 'fg' | 'bg';
+  points: { x: number; y: number }[];
+  size: number;
+}
+
 export interface StickerJobOptions {
   /** 'anime' [default] (falls back to the person model while no anime model is installed), 'person', or a model id. */
   model?: string;
@@ -128,6 +140,8 @@ export interface StickerJobOptions {
   keepSpecks?: boolean;
   /** Frames are decoded and segmented at workScale x the output long side [1]. */
   workScale?: number;
+  /** Keep / Remove strokes over every frame, in the order painted (a later stroke wins) [none]. */
+  strokes?: StickerStroke[];
 }
 
 /**

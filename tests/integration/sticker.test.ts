@@ -1,6 +1,7 @@
 // Clip -> sticker end to end with the real model, ffmpeg, gifenc and sharp on eval clips: the
 // output decodes, frame count and delays follow fps and trim, corners are transparent, presets
-// fit their budgets, cancel leaves no file and no ffmpeg, smoothing lowers flicker.
+// fit their budgets, cancel leaves no file and no ffmpeg, smoothing lowers flicker, Keep / Remove
+// strokes hold in every frame.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +9,8 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { MAX_STICKER_FRAMES, makeSticker, prepareSticker, renderSticker, resolveStickerModel, restabilize, reviewStickerFrames, stickerFrameAlpha } from '../../src/main/core/sticker/make-sticker';
 import { meanAlphaChange } from '../../src/main/core/sticker/temporal';
+import { stickerHintMap } from '../../src/main/core/sticker/touch-up';
+import type { StickerStroke } from '../../src/shared/jobs';
 import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { evalFile, tempDir, testEnv } from '../helpers/env';
 
@@ -129,6 +132,32 @@ describe('cutout sticker pipeline', () => {
     expect(restabilize(unsmoothed, 0.7).alphas).toEqual(prepared.alphas); // what prepareSticker made at 0.7
     const gifRaw = await renderSticker(unsmoothed, { ...opts, stability: 0, format: 'gif' });
     expect(meanAlphaChange(gifSmooth.alphas)).toBeLessThan(meanAlphaChange(gifRaw.alphas));
+  });
+
+  it('Keep / Remove strokes decide their pixels in every frame, through smoothing, and the review follows', async () => {
+    // The AI close-up whose left hair streaks and jacket the model gets half right.
+    const strokes: StickerStroke[] = [
+      { mode: 'bg', size: 0.2, points: [{ x: 0.1, y: 0 }, { x: 0.1, y: 1 }] },
+      { mode: 'fg', size: 0.15, points: [{ x: 0.15, y: 0.9 }, { x: 0.3, y: 0.9 }] },
+    ];
+    const opts = { fps: 6, maxSidePx: 160 };
+    const range = (alphas: Float32Array[], hint: Uint8Array, label: number) => {
+      let lo = 1, hi = 0;
+      for (const a of alphas) for (let i = 0; i < a.length; i++) if (hint[i] === label) [lo, hi] = [Math.min(lo, a[i]), Math.max(hi, a[i])];
+      return [lo, hi];
+    };
+    const before = await prepareSticker(anime, opts, env);
+    const hint = stickerHintMap(strokes, before.plan.width, before.plan.height)!;
+    // Without strokes the model keeps some of the left strip and drops some of the jacket ...
+    expect(range(before.alphas, hint, 0)[1]).toBeGreaterThan(0.5);
+    expect(range(before.alphas, hint, 255)[0]).toBeLessThan(0.5);
+    // ... with them, the strip is gone and the jacket whole in every smoothed frame.
+    const after = await prepareSticker(anime, { ...opts, strokes }, env);
+    expect(range(after.alphas, hint, 0)).toEqual([0, 0]);
+    expect(range(after.alphas, hint, 255)).toEqual([1, 1]);
+    expect(range(restabilize(after, 0.9).alphas, hint, 0)).toEqual([0, 0]);
+    expect(after.review.unsureShare).toBeLessThan(before.review.unsureShare);
+    await expect(makeSticker(anime, join(tempDir(), 'x.gif'), { ...opts, strokes: [{ mode: 'fg', size: 0, points: [{ x: 0, y: 0 }] }] }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it('says when a sticker needs a look: every frame measured, the median decides, smoothing re-measured', async () => {

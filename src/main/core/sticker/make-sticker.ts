@@ -1,5 +1,5 @@
 // Clip -> transparent animated sticker: streamed frames -> per-frame mask (repeats reuse it) ->
-// guided upsample -> zero-lag temporal smoothing (reset at cuts) -> crop to the union box ->
+// guided upsample -> Keep / Remove strokes -> zero-lag temporal smoothing (reset at cuts) -> crop to the union box ->
 // outline -> GIF / WebP / APNG / WebM, fitted to a platform's budget. Core (no electron).
 import { AppError } from '../../../shared/errors';
 import type { StickerJobOptions, StickerJobResult, StickerReview, Subject } from '../../../shared/jobs';
@@ -22,6 +22,7 @@ import { probeVideo, type VideoInfo } from '../video/probe';
 import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, unionBoxes, type Box, type ColourAlpha } from './compose';
 import { encodeAnimatedWebp, encodeApng, encodeWebmVp9, type AnimatedFrames } from './encode-animated';
 import { findPlatformPreset, SIZE_PRESETS, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
+import { applyStickerHints, stickerHintMap, validateStickerStrokes } from './touch-up';
 import { binarizeWithHysteresis, hysteresisBand, isRepeatFrame, isSceneCut, smoothAlphaSequence } from './temporal';
 
 /** Options of a sticker (the job's options; see StickerJobOptions for each field and its default). */
@@ -149,6 +150,7 @@ export function validateStickerOptions(options: StickerOptions): void {
   if (options.fps !== undefined && !(options.fps > 0 && options.fps <= 60)) throw new AppError('INVALID_ARGUMENT', `fps must be between 0 and 60, got ${options.fps}`);
   if (options.startS !== undefined && !(options.startS >= 0)) throw new AppError('INVALID_ARGUMENT', `start must be >= 0 s, got ${options.startS}`);
   if (options.durationS !== undefined && !(options.durationS > 0)) throw new AppError('INVALID_ARGUMENT', `duration must be > 0 s, got ${options.durationS}`);
+  validateStickerStrokes(options.strokes);
 }
 
 /** A sticker holds at most this many frames (360: 30 s at 12 fps). */
@@ -200,6 +202,8 @@ export async function prepareSticker(input: string, options: StickerOptions, env
     plan = planFrames(info, streamOptions);
     cutToS = plan.durationS;
   }
+  // Keep / Remove strokes decide their pixels in every frame, before colours, smoothing and review.
+  const hint = stickerHintMap(options.strokes, plan.width, plan.height);
   const timings: StickerTimings = { probeMs: performance.now() - t0, decodeWaitMs: 0, segmentMs: 0, refineMs: 0, smoothMs: 0, composeMs: 0, encodeMs: 0, totalMs: 0 };
   const frames: RgbaImage[] = [];
   const foregrounds: Uint8Array[] = [];
@@ -229,7 +233,7 @@ export async function prepareSticker(input: string, options: StickerOptions, env
       const segmented = await stickerFrameAlpha(frame, model, { provider: env.provider, threads: env.threads });
       timings.segmentMs += tMask - t1 + segmented.maskMs; // the repeat and scene-cut checks count as segmenting
       const t2 = performance.now();
-      alpha = segmented.alpha;
+      alpha = applyStickerHints(segmented.alpha, hint);
       fg = estimateColours(frame, alpha);
       anchor = { frame, alpha, fg };
       timings.refineMs += segmented.upsampleMs + performance.now() - t2;
