@@ -1,6 +1,7 @@
 // Browser end-to-end tests of the app frame in Chromium: every workspace renders, the language
 // switches to Simplified Chinese and back, the theme switches to dark, the compare slider and the
-// trimap overlay draw. Screenshots of each state go to test-artifacts/e2e/screens.
+// trimap overlay draw, a sticker's unsure frames are marked and Keep / Remove strokes painted on
+// its clip lower them. Screenshots of each state go to test-artifacts/e2e/screens.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evalFile, reviewFrame, tempDir } from '../helpers/env';
@@ -180,6 +181,62 @@ describe('workspaces, language and theme in Chromium', () => {
     await notice.locator('[data-testid=sticker-try-other]').click();
     expect(await notice.locator('[data-testid=sticker-try-other]').isDisabled()).toBe(true);
     expect(await app.page.getByRole('button', { name: 'Person', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    expect(app.pageErrors).toEqual([]);
+  });
+
+  it('Keep / Remove strokes painted on the clip hold in the remade sticker: fewer unsure frames', async () => {
+    await workspace('sticker');
+    const slot = app.page.locator('[data-workspace-slot=sticker]');
+    // Opening the clip again starts without strokes; the last test left the person model picked.
+    await chooseFiles(app.page, () => slot.getByRole('button', { name: 'Open…' }).click(), evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif'));
+    await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled])', { timeout: 60_000 });
+    await slot.getByRole('button', { name: 'Anime', exact: true }).click();
+    // Makes the sticker (each make is saved under a new name) and counts its unsure frames.
+    const savedPath = () => slot.locator('.saved .path').textContent({ timeout: 1000 }).catch(() => null);
+    const flaggedNow = async () => {
+      const last = await savedPath();
+      await app.page.click('[data-testid=sticker-export]');
+      await expect.poll(savedPath, { timeout: 120_000 }).not.toBe(last);
+      return app.page.locator('[data-testid=sticker-frames] .frame[data-flagged=true]').count();
+    };
+    const before = await flaggedNow();
+    // Keep the jacket and the dark hair on the right, remove the background at both sides.
+    const canvas = app.page.locator('[data-testid=sticker-strokes]');
+    const box = (await canvas.boundingBox())!;
+    const paint = async (brush: 'keep' | 'remove', from: [number, number], to: [number, number]) => {
+      if ((await app.page.getAttribute(`[data-testid=sticker-brush-${brush}]`, 'aria-pressed')) !== 'true') await app.page.click(`[data-testid=sticker-brush-${brush}]`);
+      await app.page.mouse.move(box.x + from[0] * box.width, box.y + from[1] * box.height);
+      await app.page.mouse.down();
+      await app.page.mouse.move(box.x + to[0] * box.width, box.y + to[1] * box.height, { steps: 8 });
+      await app.page.mouse.up();
+    };
+    await paint('keep', [0.13, 0.93], [0.3, 0.93]);
+    await paint('keep', [0.7, 0.93], [0.84, 0.93]);
+    await paint('keep', [0.72, 0.35], [0.75, 0.6]);
+    await paint('remove', [0.94, 0.2], [0.94, 0.8]);
+    await paint('remove', [0.05, 0.35], [0.05, 0.55]);
+    // The strokes show on the frame: green where kept, red where removed.
+    // RGBA of the stroke layer at fractions of it, and how many of its pixels are painted.
+    type Canvas2D = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } };
+    const layer = (points: [number, number][]) =>
+      canvas.evaluate((el, pts) => {
+        const c = el as unknown as Canvas2D;
+        const ctx = c.getContext('2d');
+        const at = pts.map(([x, y]) => Array.from(ctx.getImageData(Math.round(x * c.width), Math.round(y * c.height), 1, 1).data));
+        const all = ctx.getImageData(0, 0, c.width, c.height).data;
+        let painted = 0;
+        for (let i = 3; i < all.length; i += 4) if (all[i] > 0) painted++;
+        return { at, painted };
+      }, points);
+    const { at: [keep, remove] } = await layer([[0.2, 0.93], [0.94, 0.5]]);
+    expect(keep[1]).toBeGreaterThan(keep[0]);
+    expect(remove[0]).toBeGreaterThan(remove[1]);
+    const after = await flaggedNow();
+    await shot('sticker-touchup');
+    expect(after).toBeLessThan(before);
+    // Clear takes every stroke away.
+    await app.page.click('[data-testid=sticker-strokes-clear]');
+    expect((await layer([])).painted).toBe(0);
     expect(app.pageErrors).toEqual([]);
   });
 });

@@ -32,10 +32,31 @@ describe('cutout sticker (CLI)', () => {
     const dir = tempDir();
     let o = io();
     expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'w2xgui_gif2_original.gif'), '-o', join(dir, 'hamster.gif')], o)).toBe(0);
-    expect(o.lines[1]).toMatch(/^  check it: in \d+ of the 10 frames taken from the clip, the model was unsure over a broad area \(median \d+ % half transparent; at 0\.00–.*s\); trim those frames away, or try --model person$/);
+    expect(o.lines[1]).toMatch(/^  check it: in \d+ of the 10 frames taken from the clip, the model was unsure over a broad area \(median \d+ % half transparent; at 0\.00–.*s\); trim those frames away, try --model person, or paint Keep \/ Remove strokes \(--strokes\)$/);
     o = io();
     expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), '-o', join(dir, 'girl.gif')], o)).toBe(0);
     expect(o.lines).toHaveLength(1);
+  });
+
+  it('--strokes: a Remove stroke over the whole frame leaves no subject; a bad strokes file exits 1 with its code', async () => {
+    const dir = tempDir();
+    const clip = evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif');
+    const strokes = join(dir, 'strokes.json');
+    writeFileSync(strokes, JSON.stringify([{ mode: 'bg', size: 1, points: [{ x: 0, y: 0 }, { x: 1, y: 1 }, { x: 1, y: 0 }, { x: 0, y: 1 }] }]));
+    let o = io();
+    expect(await runCli(['sticker', clip, '-o', join(dir, 'gone.gif'), '--max-side', '96', '--strokes', strokes], o)).toBe(0);
+    expect(o.errors).toContain('warning: no subject was found in any frame; the sticker is empty (try --model person or another part of the clip)');
+    o = io();
+    expect(await runCli(['sticker', clip, '-o', join(dir, 'x.gif'), '--strokes', join(dir, 'missing.json')], o)).toBe(1);
+    expect(o.errors.at(-1)).toMatch(/^INPUT_NOT_FOUND: /);
+    writeFileSync(strokes, '[{"mode":');
+    o = io();
+    expect(await runCli(['sticker', clip, '-o', join(dir, 'x.gif'), '--strokes', strokes], o)).toBe(1);
+    expect(o.errors.at(-1)).toMatch(/^INVALID_ARGUMENT: .*is not JSON/);
+    writeFileSync(strokes, JSON.stringify([{ mode: 'keep', size: 0.1, points: [{ x: 0.5, y: 0.5 }] }]));
+    o = io();
+    expect(await runCli(['sticker', clip, '-o', join(dir, 'x.gif'), '--strokes', strokes], o)).toBe(1);
+    expect(o.errors.at(-1)).toMatch(/^INVALID_ARGUMENT: stroke 1: mode must be fg/);
   });
 
   it('a clip too long for one sticker: says which part it made', async () => {

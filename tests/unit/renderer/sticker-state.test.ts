@@ -53,6 +53,32 @@ describe('StickerState', () => {
     expect(s.suggestedName()).toBe('a_sticker.webm');
   });
 
+  it('keeps Keep / Remove strokes for the job, undoes and clears them, and drops them with a new clip', async () => {
+    const { host, calls } = fakeHost(() => ({ jobId: 'job-1', outcome: 'cancelled', elapsedMs: 1 }));
+    const s = new StickerState(host);
+    await s.open('/clips/a.mp4');
+    expect(s.options().strokes).toBeUndefined();
+    s.toggleBrush('bg');
+    expect(s.brush).toBe('bg');
+    s.toggleBrush('bg');
+    expect(s.brush).toBeNull();
+    const keep = { mode: 'fg' as const, size: 0.08, points: [{ x: 0.5, y: 0.9 }] };
+    const remove = { mode: 'bg' as const, size: 0.1, points: [{ x: 0.9, y: 0.2 }, { x: 0.9, y: 0.8 }] };
+    s.addStroke(keep);
+    s.addStroke({ ...remove, points: [] }); // a click that never moved onto the frame
+    s.addStroke(remove);
+    await s.export();
+    expect(calls.spec?.options.strokes).toEqual([keep, remove]);
+    s.undoStroke();
+    expect(s.strokes).toEqual([keep]);
+    s.clearStrokes();
+    expect(s.options().strokes).toBeUndefined();
+    s.addStroke(keep);
+    s.toggleBrush('fg');
+    await s.open('/clips/b.mp4');
+    expect([s.strokes, s.brush]).toEqual([[], null]);
+  });
+
   it('exports with the chosen options and shows the finished sticker', async () => {
     const { host, calls } = fakeHost((spec) => ({
       jobId: 'job-1',

@@ -1,8 +1,9 @@
 // `cutout sticker`: an anime (or person) clip to a transparent animated sticker (GIF, WebP, APNG,
-// VP9 WebM), optionally fitted to a platform preset. Node only.
+// VP9 WebM), optionally fitted to a platform preset, with Keep / Remove strokes. Node only.
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { AppError } from '../../../shared/errors';
-import type { StickerReview } from '../../../shared/jobs';
+import type { StickerReview, StickerStroke } from '../../../shared/jobs';
 import { flaggedRanges } from '../../../shared/sticker-review';
 import { throttleProgress } from '../../core/progress';
 import { makeSticker, type StickerOptions } from '../../core/sticker/make-sticker';
@@ -23,6 +24,22 @@ function parseSize(value: string | undefined): StickerOptions['size'] {
   throw new AppError('INVALID_ARGUMENT', `--size must be small (160), medium (320) or large (512), got "${value}"`);
 }
 
+/** --strokes FILE: a JSON list of Keep / Remove strokes (StickerStroke; checked by makeSticker). */
+async function readStrokes(path: string | undefined): Promise<StickerStroke[] | undefined> {
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new AppError('INPUT_NOT_FOUND', `Cannot read the strokes file ${path}`);
+  }
+  try {
+    return JSON.parse(text) as StickerStroke[];
+  } catch {
+    throw new AppError('INVALID_ARGUMENT', `${path} is not JSON: --strokes takes a list like [{"mode":"bg","size":0.1,"points":[{"x":0.9,"y":0.5}]}]`);
+  }
+}
+
 /**
  * The CLI's line for a sticker that needs a look. `other` is the model to try instead; null when
  * there is none to suggest (the person model ran because no anime model is installed).
@@ -31,7 +48,7 @@ export function stickerReviewText(review: StickerReview, other: 'person' | 'anim
   const n = review.frames.length;
   return (
     `in ${review.flaggedFrames} of the ${n} frame${n === 1 ? '' : 's'} taken from the clip, the model was unsure over a broad area (median ${Math.round(review.unsureShare * 100)} % half transparent; ` +
-    `at ${flaggedRanges(review)}); trim those frames away${other ? `, or try --model ${other}` : ''}`
+    `at ${flaggedRanges(review)}); trim those frames away${other ? `, try --model ${other}` : ''}, or paint Keep / Remove strokes (--strokes)`
   );
 }
 
@@ -41,8 +58,10 @@ export const stickerCommand: CliCommand = {
   summary: 'turn a clip (GIF, MP4, WebM, MOV, MKV) into a transparent animated sticker',
   usage: `cutout sticker CLIP -o OUT.gif [--start S] [--duration S] [--fps N] [--max-side PX | --size small|medium|large] [--format gif|webp|apng|webm]
        [--preset line|telegram|discord|wechat] [--model anime|person|ID] [--stability 0..1] [--threshold 0..1]
-       [--matte '#FFFFFF'] [--outline PX] [--outline-color '#FFFFFF'] [--colors N] [--provider auto|cpu] [--threads N]
-  The format follows OUT's extension (.gif .webp .png/.apng .webm) unless --format or --preset says otherwise.`,
+       [--matte '#FFFFFF'] [--outline PX] [--outline-color '#FFFFFF'] [--colors N] [--strokes FILE.json] [--provider auto|cpu] [--threads N]
+  The format follows OUT's extension (.gif .webp .png/.apng .webm) unless --format or --preset says otherwise.
+  --strokes: Keep ("fg") / Remove ("bg") strokes that hold for every frame, points and size in fractions of
+  the frame: [{"mode":"bg","size":0.1,"points":[{"x":0.9,"y":0.2},{"x":0.9,"y":0.8}]}]`,
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -63,6 +82,7 @@ export const stickerCommand: CliCommand = {
         outline: { type: 'string' },
         'outline-color': { type: 'string' },
         colors: { type: 'string' },
+        strokes: { type: 'string' },
         ...ENGINE_FLAGS,
       },
     });
@@ -88,6 +108,7 @@ export const stickerCommand: CliCommand = {
       outlinePx: numFlag(values.outline, 'outline'),
       outlineColor: values['outline-color'],
       maxColors: intFlag(values.colors, 'colors'),
+      strokes: await readStrokes(values.strokes),
     };
     const env = envFromFlags(values);
     const progress = throttleProgress((e) => {

@@ -57,9 +57,9 @@ describe('frame runs (shared by the CLI and the Stickers workspace)', () => {
   it('the CLI names the flagged runs in seconds, each to the end of its last frame', () => {
     const r = reviewOf([1, 1, 0, 1, 0]);
     expect(flaggedRanges(r)).toBe('0.00–0.50 s, 0.75–1.00 s');
-    expect(stickerReviewText(r, 'person')).toMatch(/^in 3 of the 5 frames taken from the clip, the model was unsure .* at 0\.00–0\.50 s, 0\.75–1\.00 s\); trim those frames away, or try --model person$/);
+    expect(stickerReviewText(r, 'person')).toMatch(/^in 3 of the 5 frames taken from the clip, the model was unsure .* at 0\.00–0\.50 s, 0\.75–1\.00 s\); trim those frames away, try --model person, or paint Keep \/ Remove strokes \(--strokes\)$/);
     // The person model ran because no anime model is installed: no other model to suggest.
-    expect(stickerReviewText(r, null)).toMatch(/trim those frames away$/);
+    expect(stickerReviewText(r, null)).toMatch(/trim those frames away, or paint Keep \/ Remove strokes \(--strokes\)$/);
     expect(flaggedRanges({ ...r, reviewThreshold: null })).toBe('');
   });
 });

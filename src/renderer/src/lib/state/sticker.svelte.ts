@@ -1,9 +1,9 @@
 // The Stickers workspace's state (rune class, renderer): the opened clip, trim with clamping
-// setters, the sticker options, the export job with progress and cancel, and the finished
-// sticker's bytes for the looping preview. Talks to main only through the ApiClient.
+// setters, the sticker options, the Keep / Remove strokes, the export job with progress and
+// cancel, and the finished sticker's bytes for the looping preview. Talks to main only through the ApiClient.
 import type { ClipInfo, MediaBytes } from '../../../../shared/api';
 import type { ApiClient } from '../../../../shared/api-client';
-import type { JobOutcome, StickerJobOptions, StickerJobResult, StickerReview, Subject } from '../../../../shared/jobs';
+import type { JobOutcome, StickerJobOptions, StickerJobResult, StickerReview, StickerStroke, Subject } from '../../../../shared/jobs';
 import { sureTrim } from '../../../../shared/sticker-review';
 
 /** Formats offered by the format picker. */
@@ -88,6 +88,12 @@ export class StickerState {
   model = $state<'anime' | 'person'>('anime');
   jobId = $state<string | null>(null);
   result = $state.raw<StickerResultView | null>(null);
+  /** Keep / Remove strokes over the clip, in frame fractions: they hold for every frame. */
+  strokes = $state.raw<StickerStroke[]>([]);
+  /** The brush that paints on the clip's frame, or null (the frame is only a picture). */
+  brush = $state<StickerStroke['mode'] | null>(null);
+  /** Brush diameter as a fraction of the frame's long side. */
+  brushSize = $state(0.08);
 
   /** The format actually written (a preset forces its own). */
   effectiveFormat: StickerFormatChoice = $derived(this.preset === 'none' ? this.format : PRESET_LIMITS[this.preset].format);
@@ -105,6 +111,9 @@ export class StickerState {
   async open(path: string, options: { wholeClip?: boolean } = {}): Promise<void> {
     this.phase = 'probing';
     this.result = null;
+    // Strokes were painted on the last clip's picture.
+    this.strokes = [];
+    this.brush = null;
     try {
       const clip = await this.host.client.probeClip({ path });
       this.clip = clip;
@@ -168,6 +177,23 @@ export class StickerState {
     }
   }
 
+  /** Picks a brush, or puts it down when it is the one in hand. */
+  toggleBrush(mode: StickerStroke['mode']): void {
+    this.brush = this.brush === mode ? null : mode;
+  }
+
+  addStroke(stroke: StickerStroke): void {
+    if (stroke.points.length > 0) this.strokes = [...this.strokes, stroke];
+  }
+
+  undoStroke(): void {
+    this.strokes = this.strokes.slice(0, -1);
+  }
+
+  clearStrokes(): void {
+    this.strokes = [];
+  }
+
   /** The job options from the controls. */
   options(): StickerJobOptions {
     const base: StickerJobOptions = {
@@ -179,6 +205,7 @@ export class StickerState {
       threshold: this.threshold,
       matte: this.matte,
       outlinePx: this.outlinePx,
+      ...(this.strokes.length > 0 ? { strokes: this.strokes } : {}),
     };
     return this.preset === 'none' ? { ...base, maxSidePx: this.sizePx, format: this.format } : { ...base, preset: this.preset };
   }
