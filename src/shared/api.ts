@@ -2,7 +2,7 @@
 // transport): methods, events and their name lists. Imported by main, preload and renderer:
 // plain data only, no 'electron', no 'node:*'. Additions only; see docs/architecture.md.
 import type { Result } from './errors';
-import type { BatchItemFinished, IdPhotoJobOptions, JobId, JobOutcome, JobProgress, JobSpec, MatteReview, RefineMode, Subject } from './jobs';
+import type { BatchItemFinished, IdPhotoJobOptions, JobId, JobOutcome, JobProgress, JobSpec, MatteReview, RefineMode, StickerJobOptions, Subject } from './jobs';
 import type { Settings } from './settings';
 
 /** A model known to the app, with whether its file was found and verified. */
@@ -193,6 +193,27 @@ export interface MediaBytes {
   bytes: Uint8Array;
 }
 
+/** Arguments of previewStickerFrame: one frame of a clip and the options that shape its cut-out. */
+export interface StickerFramePreviewRequest {
+  path: string;
+  /** Time of the frame in seconds (default 0). */
+  timeS?: number;
+  /** Longest side of the frame in pixels (default 320, the sticker's default size). */
+  maxSidePx?: number;
+  options?: Pick<StickerJobOptions, 'model' | 'strokes'>;
+}
+
+/** A clip frame cut out as the sticker cuts it: PNG with straight alpha, and how unsure it is. */
+export interface StickerFramePreview extends MediaBytes {
+  width: number;
+  height: number;
+  /** The model that ran and what it cuts out. */
+  modelId: string;
+  subject: Subject;
+  /** The frame's unsure share (0..1; what the sticker's per-frame strip shows). */
+  unsureShare: number;
+}
+
 /** Arguments of previewIdPhoto: a portrait and the options an 'idphoto' job would get (sheet: paper and dpi only). */
 export interface IdPhotoPreviewRequest {
   path: string;
@@ -291,6 +312,8 @@ export interface AppApi {
   loadClipFrame(req: ClipRequest): Promise<MediaBytes>;
   /** A finished sticker (.gif .webp .png .webm, at most 16 MB) for the looping preview. */
   loadStickerFile(req: ClipRequest): Promise<MediaBytes>;
+  /** One clip frame cut out with the sticker's model and Keep / Remove strokes; nothing is written. */
+  previewStickerFrame(req: StickerFramePreviewRequest): Promise<StickerFramePreview>;
   /** The ID photo as it would be exported, with its compliance report and print sheet; nothing is written. NO_FACE / MULTIPLE_FACES / FACE_CUT_OFF / TOO_TIGHT. */
   previewIdPhoto(req: IdPhotoPreviewRequest): Promise<IdPhotoPreview>;
 }
@@ -337,6 +360,7 @@ export const API_METHODS = [
   'probeClip',
   'loadClipFrame',
   'loadStickerFile',
+  'previewStickerFrame',
   'previewIdPhoto',
 ] as const satisfies readonly (keyof AppApi)[];
 

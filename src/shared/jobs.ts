@@ -94,10 +94,10 @@ export interface CutoutOptions {
   maxSidePx?: number;
 }
 
-/** Options of a clip -> sticker job (cutout sticker); every field optional, defaults in brackets. */
 /**
  * A Keep ('fg') or Remove ('bg') stroke painted on a sticker's clip. It holds for every frame, like
- * a mask laid over the clip: painted pixels are the character (or not) whatever the model says.
+ * a mask laid over the clip: painted pixels are the character (or not) whatever the model says
+ * (a Keep stroke apart from the character is still a speck the compose step removes, unless keepSpecks).
  * Points are fractions of the frame (x of its width, y of its height); `size` is the brush diameter
  * as a fraction of the frame's long side.
  */
@@ -107,6 +107,10 @@ export interface StickerStroke {
   size: number;
 }
 
+/** Most Keep / Remove strokes a sticker takes, and most points in all of them. */
+export const STICKER_STROKE_LIMITS = { strokes: 500, points: 20_000 } as const;
+
+/** Options of a clip -> sticker job (cutout sticker); every field optional, defaults in brackets. */
 export interface StickerJobOptions {
   /** 'anime' [default] (falls back to the person model while no anime model is installed), 'person', or a model id. */
   model?: string;

@@ -184,11 +184,11 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
-  it('Keep / Remove strokes painted on the clip hold in the remade sticker: fewer unsure frames', async () => {
+  it('Keep / Remove strokes painted on the clip: the frame\'s cut-out follows them live, and the remade sticker has fewer unsure frames', async () => {
     await workspace('sticker');
     const slot = app.page.locator('[data-workspace-slot=sticker]');
     // Opening the clip again starts without strokes; the last test left the person model picked.
-    await chooseFiles(app.page, () => slot.getByRole('button', { name: 'Open…' }).click(), evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif'));
+    await chooseFiles(app.page, () => slot.getByRole('button', { name: 'Open…' }).first().click(), evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif'));
     await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled])', { timeout: 60_000 });
     await slot.getByRole('button', { name: 'Anime', exact: true }).click();
     // Makes the sticker (each make is saved under a new name) and counts its unsure frames.
@@ -200,11 +200,16 @@ describe('workspaces, language and theme in Chromium', () => {
       return app.page.locator('[data-testid=sticker-frames] .frame[data-flagged=true]').count();
     };
     const before = await flaggedNow();
+    // The Cut-out view shows the start frame as the sticker cuts it, and how unsure it is.
+    const share = async () => Number((await slot.locator('[data-testid=sticker-frame-share]').textContent())?.match(/This frame: (\d+) %/)?.[1] ?? NaN);
+    await app.page.click('[data-testid=sticker-view-cutout]');
+    await expect.poll(share, { timeout: 60_000 }).toBeGreaterThan(0);
+    const frameBefore = await share();
     // Keep the jacket and the dark hair on the right, remove the background at both sides.
     const canvas = app.page.locator('[data-testid=sticker-strokes]');
-    const box = (await canvas.boundingBox())!;
     const paint = async (brush: 'keep' | 'remove', from: [number, number], to: [number, number]) => {
       if ((await app.page.getAttribute(`[data-testid=sticker-brush-${brush}]`, 'aria-pressed')) !== 'true') await app.page.click(`[data-testid=sticker-brush-${brush}]`);
+      const box = (await canvas.boundingBox())!;
       await app.page.mouse.move(box.x + from[0] * box.width, box.y + from[1] * box.height);
       await app.page.mouse.down();
       await app.page.mouse.move(box.x + to[0] * box.width, box.y + to[1] * box.height, { steps: 8 });
@@ -231,12 +236,16 @@ describe('workspaces, language and theme in Chromium', () => {
     const { at: [keep, remove] } = await layer([[0.2, 0.93], [0.94, 0.5]]);
     expect(keep[1]).toBeGreaterThan(keep[0]);
     expect(remove[0]).toBeGreaterThan(remove[1]);
+    // The frame's cut-out follows the strokes at once: less of it is half transparent.
+    await expect.poll(share, { timeout: 60_000 }).toBeLessThan(frameBefore);
     const after = await flaggedNow();
     await shot('sticker-touchup');
     expect(after).toBeLessThan(before);
-    // Clear takes every stroke away.
+    // Clear takes every stroke away, and the frame's cut-out is the model's again.
     await app.page.click('[data-testid=sticker-strokes-clear]');
     expect((await layer([])).painted).toBe(0);
+    await expect.poll(share, { timeout: 60_000 }).toBe(frameBefore);
+    await app.page.click('[data-testid=sticker-view-frame]');
     expect(app.pageErrors).toEqual([]);
   });
 });

@@ -1,13 +1,18 @@
-// The stickers API area (probeClip, loadClipFrame, loadStickerFile) and the 'sticker' job kind,
-// on a real eval clip with the real ffmpeg and model.
+// The stickers API area (probeClip, loadClipFrame, loadStickerFile, previewStickerFrame) and the
+// 'sticker' job kind, on a real eval clip with the real ffmpeg and model.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { ApiDeps } from '../../src/main/engine/api/deps';
 import { createStickersArea } from '../../src/main/engine/api/stickers';
+import { startEngine } from '../../src/main/engine/host';
 import { runJob } from '../../src/main/engine/run-job';
-import { evalFile, tempDir, testEnv } from '../helpers/env';
+import { prepareSticker } from '../../src/main/core/sticker/make-sticker';
+import { stickerHintMap } from '../../src/main/core/sticker/touch-up';
+import { unsureShare } from '../../src/main/core/matting/unsure-share';
+import type { StickerStroke } from '../../src/shared/jobs';
+import { REPO_ROOT, evalFile, tempDir, testEnv } from '../helpers/env';
 
 describe('stickers API area and job kind', () => {
   const api = createStickersArea({} as ApiDeps);
@@ -20,6 +25,34 @@ describe('stickers API area and job kind', () => {
     expect(frame.mime).toBe('image/png');
     const meta = await sharp(Buffer.from(frame.bytes)).metadata();
     expect([meta.width, meta.height]).toEqual([128, 128]);
+  });
+
+  it('previews a frame cut out as the sticker cuts it, and with Keep / Remove strokes', async () => {
+    const engine = startEngine({ modelsDirs: [join(REPO_ROOT, 'resources', 'models')], manifestPath: join(REPO_ROOT, 'resources', 'models', 'manifest.json'), tempDir: tempDir() }, { mode: 'in-process', log: () => undefined });
+    const area = createStickersArea({ engine } as ApiDeps);
+    const alphaOf = async (png: Uint8Array) => {
+      const { data, info } = await sharp(Buffer.from(png)).raw().toBuffer({ resolveWithObject: true });
+      expect(info.channels).toBe(4);
+      return Float32Array.from({ length: info.width * info.height }, (_, i) => data[i * 4 + 3] / 255);
+    };
+    const plain = await area.previewStickerFrame({ path: clip });
+    expect(plain).toMatchObject({ mime: 'image/png', width: 320, height: 320, modelId: 'anime-seg', subject: 'anime' });
+    // The first frame of the sticker at its default size has the same alpha (8-bit rounding apart).
+    const sticker = await prepareSticker(clip, { fps: 12 }, testEnv());
+    const alpha = await alphaOf(plain.bytes);
+    expect(Math.max(...alpha.map((a, i) => Math.abs(a - sticker.rawAlphas[0][i])))).toBeLessThanOrEqual(0.5 / 255 + 1e-6);
+    expect(plain.unsureShare).toBeCloseTo(unsureShare(sticker.rawAlphas[0], 320, 320), 6);
+    // A Remove stroke down the left quarter and a Keep dab in the middle hold in the preview.
+    const strokes: StickerStroke[] = [
+      { mode: 'bg', size: 0.25, points: [{ x: 0.125, y: 0 }, { x: 0.125, y: 1 }] },
+      { mode: 'fg', size: 0.1, points: [{ x: 0.5, y: 0.5 }] },
+    ];
+    const touched = await alphaOf((await area.previewStickerFrame({ path: clip, options: { strokes } })).bytes);
+    const hint = stickerHintMap(strokes, 320, 320)!;
+    expect(touched.every((a, i) => (hint[i] === 0 ? a === 0 : hint[i] === 255 ? a === 1 : Math.abs(a - alpha[i]) < 1e-6))).toBe(true);
+    await expect(area.previewStickerFrame({ path: clip, options: { strokes: [{ mode: 'bg', size: 5, points: [] }] } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(area.previewStickerFrame({ path: clip, timeS: -1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await engine.dispose();
   });
 
   it('runs a sticker job and loads the result for the preview; refuses non-sticker files', async () => {

@@ -23,7 +23,7 @@ const ALL_METHODS: Record<keyof AppApi, true> = {
   loadImagePreview: true, segment: true, rematte: true, saveTrimap: true, importImage: true, expandPaths: true, chooseFiles: true,
   chooseFolder: true, chooseSaveTarget: true, revealInFolder: true, copyImageToClipboard: true, getRecentFiles: true,
   addRecentFiles: true, clearRecentFiles: true,
-  probeClip: true, loadClipFrame: true, loadStickerFile: true, previewIdPhoto: true,
+  probeClip: true, loadClipFrame: true, loadStickerFile: true, previewStickerFrame: true, previewIdPhoto: true,
 };
 const ALL_EVENTS: Record<keyof AppEvents, true> = { jobProgress: true, jobFinished: true, settingsChanged: true, filesOpened: true, batchItemFinished: true };
 

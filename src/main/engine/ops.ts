@@ -1,10 +1,11 @@
 // The operations the engine runs off the main event loop: jobs and the editor's previews
-// (decode, segment, re-matte with a user trimap, save a trimap). Node only, never electron;
+// (decode, segment, re-matte with a user trimap, save a trimap), the ID photo's and a sticker
+// frame's previews. Node only, never electron;
 // loaded by engine/entry.ts (worker thread) or in-process by engine/host.ts.
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { IdPhotoPreview, IdPhotoPreviewRequest, ImagePreview, MatteResult, PixelRect, PreviewRequest, RematteRequest, SaveTrimapRequest, SegmentRequest } from '../../shared/api';
+import type { IdPhotoPreview, IdPhotoPreviewRequest, ImagePreview, MatteResult, PixelRect, PreviewRequest, RematteRequest, SaveTrimapRequest, SegmentRequest, StickerFramePreview, StickerFramePreviewRequest } from '../../shared/api';
 import { AppError } from '../../shared/errors';
 import type { JobSpec, RefineMode, Subject } from '../../shared/jobs';
 import { throwIfAborted } from '../core/abort';
@@ -15,13 +16,17 @@ import { resizeFloatBilinear, resizeRgba } from '../core/image/resize';
 import { writeFileAtomic } from '../core/io/atomic-write';
 import { refineMatte } from '../core/matting/refine';
 import { resolveRegion } from '../core/matting/region';
-import { reviewMatte } from '../core/matting/unsure-share';
+import { reviewMatte, unsureShare } from '../core/matting/unsure-share';
 import type { ModelEntry } from '../core/models/manifest';
 import { defaultBandPx } from '../core/trimap/trimap';
 import { resolveMaskModel } from '../core/pipelines/cutout';
 import type { RunContext } from '../core/progress';
 import { previewIdPhoto as makeIdPhotoPreview } from '../core/idphoto/preview';
 import { runMaskModel } from '../core/segment/mask-model';
+import { cutStickerFrame, resolveStickerModel } from '../core/sticker/make-sticker';
+import { stickerHintMap, validateStickerStrokes } from '../core/sticker/touch-up';
+import { clipFrame } from '../core/video/extract-frames';
+import { probeVideo } from '../core/video/probe';
 import { runJob, type JobRunContext } from './run-job';
 
 /** What the engine needs besides CoreEnv: where temp files (trimaps, pastes) go. */
@@ -314,6 +319,30 @@ export async function previewIdPhoto(req: IdPhotoPreviewRequest, e: EngineContex
   return { path: req.path, ...r };
 }
 
+/** The Stickers workspace's frame preview (engine/api/stickers.ts validates the request). */
+export async function previewStickerFrame(req: StickerFramePreviewRequest, e: EngineContext, ctx: RunContext = {}): Promise<StickerFramePreview> {
+  const strokes = req.options?.strokes;
+  validateStickerStrokes(strokes);
+  const info = await probeVideo(req.path, ctx);
+  const model = await resolveStickerModel(e.env, req.options?.model);
+  const frame = await clipFrame(req.path, info, req.timeS ?? 0, req.maxSidePx ?? 320, ctx);
+  throwIfAborted(ctx.signal);
+  const cut = await cutStickerFrame(frame, model, stickerHintMap(strokes, frame.width, frame.height), { provider: e.env.provider, threads: e.env.threads });
+  const rgba = new Uint8Array(cut.foreground);
+  for (let i = 0; i < cut.alpha.length; i++) rgba[i * 4 + 3] = Math.round(cut.alpha[i] * 255);
+  const bytes = await encodeImage({ data: rgba, width: frame.width, height: frame.height }, { format: 'png' });
+  return {
+    path: req.path,
+    mime: 'image/png',
+    bytes: new Uint8Array(bytes),
+    width: frame.width,
+    height: frame.height,
+    modelId: model.entry.id,
+    subject: model.entry.task === 'anime-mask' ? 'anime' : 'person',
+    unsureShare: unsureShare(cut.alpha, frame.width, frame.height),
+  };
+}
+
 /** Every operation the engine host can call, by name. */
 export const ENGINE_OPS = {
   runJob: (spec: JobSpec, e: EngineContext, ctx: JobRunContext) => runJob(spec, e.env, ctx),
@@ -322,6 +351,7 @@ export const ENGINE_OPS = {
   rematte: (req: RematteRequest, e: EngineContext, ctx: RunContext) => rematte(req, e, ctx),
   saveTrimap: (req: SaveTrimapRequest, e: EngineContext, _ctx: RunContext) => saveTrimap(req, e),
   previewIdPhoto: (req: IdPhotoPreviewRequest, e: EngineContext, ctx: RunContext) => previewIdPhoto(req, e, ctx),
+  previewStickerFrame: (req: StickerFramePreviewRequest, e: EngineContext, ctx: RunContext) => previewStickerFrame(req, e, ctx),
 } as const;
 
 /** An engine operation name. */

@@ -1,17 +1,25 @@
 // The Stickers workspace state without the DOM: trim clamping, preset limits, the options sent
 // to the job, and export -> preview / failure / cancel through a fake host.
 import { describe, expect, it } from 'vitest';
+import type { StickerFramePreviewRequest } from '../../../src/shared/api';
 import type { JobOutcome, StickerJobOptions } from '../../../src/shared/jobs';
 import { clampTrim, StickerState, type StickerHost } from '../../../src/renderer/src/lib/state/sticker.svelte';
 
 function fakeHost(outcome: (spec: { output: string; options: StickerJobOptions }) => JobOutcome) {
-  const calls: { spec?: { output: string; options: StickerJobOptions }; errors: unknown[]; cancelled: string[] } = { errors: [], cancelled: [] };
+  const calls: { spec?: { output: string; options: StickerJobOptions }; previews: StickerFramePreviewRequest[]; errors: unknown[]; cancelled: string[] } = { previews: [], errors: [], cancelled: [] };
   const host: StickerHost = {
     client: {
       probeClip: async ({ path }) => ({ path, durationS: 7.5, fps: 23.98, width: 640, height: 480, hasAudio: true, frameCount: 180 }),
       loadClipFrame: async ({ path }) => ({ path, mime: 'image/png', bytes: new Uint8Array([137, 80]) }),
       loadStickerFile: async ({ path }) => ({ path, mime: 'image/gif', bytes: new Uint8Array([71, 73, 70]) }),
       chooseSaveTarget: async ({ defaultName }) => `/out/${defaultName}`,
+      // The n-th preview resolves after (3 - n) ticks, so an older one can come back last.
+      previewStickerFrame: async (req) => {
+        calls.previews.push(req);
+        const n = calls.previews.length;
+        for (let i = n; i < 3; i++) await Promise.resolve();
+        return { path: req.path, mime: 'image/png', bytes: new Uint8Array([n]), width: 320, height: 240, modelId: 'anime-seg', subject: 'anime', unsureShare: n / 10 };
+      },
     },
     runJob: async (spec) => {
       calls.spec = spec;
@@ -77,6 +85,27 @@ describe('StickerState', () => {
     s.toggleBrush('fg');
     await s.open('/clips/b.mp4');
     expect([s.strokes, s.brush]).toEqual([[], null]);
+  });
+
+  it('previews the trim start cut out with the model and strokes; the newest request wins', async () => {
+    const { host, calls } = fakeHost(() => ({ jobId: 'job-1', outcome: 'cancelled', elapsedMs: 1 }));
+    const s = new StickerState(host);
+    await s.open('/clips/a.mp4');
+    s.setStart(2);
+    s.sizePx = 240;
+    const keep = { mode: 'fg' as const, size: 0.08, points: [{ x: 0.5, y: 0.9 }] };
+    const first = s.loadFramePreview();
+    s.addStroke(keep);
+    const second = s.loadFramePreview();
+    await Promise.all([first, second]);
+    expect(calls.previews).toEqual([
+      { path: '/clips/a.mp4', timeS: 2, maxSidePx: 240, options: { model: 'anime' } },
+      { path: '/clips/a.mp4', timeS: 2, maxSidePx: 240, options: { model: 'anime', strokes: [keep] } },
+    ]);
+    // The first call came back last and was dropped: the preview is the strokes' one.
+    expect([s.framePreview?.unsureShare, s.isPreviewing]).toEqual([0.2, false]);
+    await s.open('/clips/b.mp4');
+    expect(s.framePreview).toBeNull();
   });
 
   it('exports with the chosen options and shows the finished sticker', async () => {

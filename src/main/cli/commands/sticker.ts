@@ -30,8 +30,9 @@ async function readStrokes(path: string | undefined): Promise<StickerStroke[] | 
   let text: string;
   try {
     text = await readFile(path, 'utf8');
-  } catch {
-    throw new AppError('INPUT_NOT_FOUND', `Cannot read the strokes file ${path}`);
+  } catch (cause) {
+    const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new AppError(missing ? 'INPUT_NOT_FOUND' : 'INVALID_ARGUMENT', missing ? `The strokes file ${path} does not exist` : `Cannot read the strokes file ${path}`, { cause });
   }
   try {
     return JSON.parse(text) as StickerStroke[];

@@ -230,13 +230,12 @@ export async function prepareSticker(input: string, options: StickerOptions, env
     } else {
       if (prev && isSceneCut(prev, frame)) cuts.add(frame.index);
       const tMask = performance.now();
-      const segmented = await stickerFrameAlpha(frame, model, { provider: env.provider, threads: env.threads });
-      timings.segmentMs += tMask - t1 + segmented.maskMs; // the repeat and scene-cut checks count as segmenting
-      const t2 = performance.now();
-      alpha = applyStickerHints(segmented.alpha, hint);
-      fg = estimateColours(frame, alpha);
+      const cut = await cutStickerFrame(frame, model, hint, { provider: env.provider, threads: env.threads });
+      timings.segmentMs += tMask - t1 + cut.maskMs; // the repeat and scene-cut checks count as segmenting
+      timings.refineMs += cut.refineMs;
+      alpha = cut.alpha;
+      fg = cut.foreground;
       anchor = { frame, alpha, fg };
-      timings.refineMs += segmented.upsampleMs + performance.now() - t2;
     }
     timesS.push(plan.startS + frame.timeMs / 1000);
     frames.push({ data: frame.data, width: frame.width, height: frame.height });
@@ -267,6 +266,24 @@ export async function stickerFrameAlpha(frame: RgbaImage, model: { entry: ModelE
   const t1 = performance.now();
   const alpha = stretchProbability(upsampleMaskGuided(mask.mask, mask.width, mask.height, frame));
   return { alpha, provider: mask.provider, maskMs: t1 - t0, upsampleMs: performance.now() - t1 };
+}
+
+/**
+ * One frame cut out as the sticker cuts it: stickerFrameAlpha, the Keep / Remove hints (a map from
+ * stickerHintMap at the frame's size, or null), then foreground colours. prepareSticker runs it on
+ * every frame it segments; the Stickers workspace's frame preview on one.
+ */
+export async function cutStickerFrame(
+  frame: RgbaImage,
+  model: { entry: ModelEntry; path: string },
+  hint: Uint8Array | null,
+  session: SessionOptions,
+): Promise<{ alpha: Float32Array; foreground: Uint8Array; provider: string; maskMs: number; refineMs: number }> {
+  const segmented = await stickerFrameAlpha(frame, model, session);
+  const t0 = performance.now();
+  const alpha = applyStickerHints(segmented.alpha, hint);
+  const foreground = estimateColours(frame, alpha);
+  return { alpha, foreground, provider: segmented.provider, maskMs: segmented.maskMs, refineMs: segmented.upsampleMs + performance.now() - t0 };
 }
 
 /**

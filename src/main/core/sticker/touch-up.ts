@@ -2,24 +2,29 @@
 // map at the frames' work size, which then decides every frame's alpha where it was painted.
 // Core (no electron).
 import { AppError } from '../../../shared/errors';
-import type { StickerStroke } from '../../../shared/jobs';
+import { STICKER_STROKE_LIMITS, type StickerStroke } from '../../../shared/jobs';
 import { stampStroke, TRIMAP_LABEL } from '../../../shared/trimap-brush';
 
-/** Most strokes, and most points in one stroke, a sticker takes. */
-export const MAX_STICKER_STROKES = 500;
-export const MAX_STROKE_POINTS = 10_000;
+/** Most strokes a sticker takes, and most points in all of them. */
+export const MAX_STICKER_STROKES = STICKER_STROKE_LIMITS.strokes;
+export const MAX_STROKE_POINTS = STICKER_STROKE_LIMITS.points;
 
-/** INVALID_ARGUMENT for the first bad stroke: mode, size (0..1] and finite points near the frame. */
+const isFraction = (v: unknown, lo: number, hi: number): boolean => typeof v === 'number' && v >= lo && v <= hi;
+
+/** INVALID_ARGUMENT for the first bad stroke: mode, size (0..1] and numeric points near the frame. */
 export function validateStickerStrokes(strokes: readonly StickerStroke[] | undefined): void {
   if (strokes === undefined) return;
   if (!Array.isArray(strokes) || strokes.length > MAX_STICKER_STROKES) throw new AppError('INVALID_ARGUMENT', `strokes must be a list of at most ${MAX_STICKER_STROKES}`);
+  let points = 0;
   strokes.forEach((s, k) => {
     const bad = (what: string) => new AppError('INVALID_ARGUMENT', `stroke ${k + 1}: ${what}`);
     if (s?.mode !== 'fg' && s?.mode !== 'bg') throw bad(`mode must be fg (keep) or bg (remove), got ${String(s?.mode)}`);
-    if (!(s.size > 0 && s.size <= 1)) throw bad(`size must be a fraction of the frame's long side in (0, 1], got ${s.size}`);
-    if (!Array.isArray(s.points) || s.points.length === 0 || s.points.length > MAX_STROKE_POINTS) throw bad(`needs 1 to ${MAX_STROKE_POINTS} points`);
+    if (!isFraction(s.size, Number.MIN_VALUE, 1)) throw bad(`size must be a fraction of the frame's long side in (0, 1], got ${String(s.size)}`);
+    if (!Array.isArray(s.points) || s.points.length === 0) throw bad('needs at least one point');
+    points += s.points.length;
+    if (points > MAX_STROKE_POINTS) throw bad(`the strokes have more than ${MAX_STROKE_POINTS} points in all`);
     for (const p of s.points) {
-      if (!(Math.abs(p?.x - 0.5) <= 1 && Math.abs(p?.y - 0.5) <= 1)) throw bad('points are fractions of the frame (about 0..1)');
+      if (!isFraction(p?.x, -0.5, 1.5) || !isFraction(p?.y, -0.5, 1.5)) throw bad('points are fractions of the frame (about 0..1)');
     }
   });
 }

@@ -169,3 +169,15 @@ export async function* streamFrames(
     await closed;
   }
 }
+
+/**
+ * The one frame of a clip at `timeS` (clamped to the clip), at most `maxSidePx` on its long side:
+ * the sticker's poster and its frame preview. VIDEO_CORRUPT when none decodes there.
+ */
+export async function clipFrame(path: string, info: VideoInfo, timeS: number, maxSidePx: number, ctx: RunContext = {}, tools: FfmpegTools = resolveFfmpeg()): Promise<RgbaImage> {
+  const startS = Math.min(Math.max(0, timeS), Math.max(0, info.durationS - 0.05));
+  for await (const frame of streamFrames(path, info, { startS, durationS: 0.05, fps: Math.max(info.fps, 20), maxSidePx }, ctx, tools)) {
+    return { data: frame.data, width: frame.width, height: frame.height };
+  }
+  throw new AppError('VIDEO_CORRUPT', `No frame could be decoded from ${path} at ${timeS}s`);
+}

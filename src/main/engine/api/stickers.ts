@@ -1,12 +1,12 @@
-// API area "stickers": probe a clip, one poster frame for the trim handles, and the bytes of a
-// finished sticker for the looping preview. Main process and `cutout serve`; Node only. The
+// API area "stickers": probe a clip, one poster frame for the trim handles, one frame cut out with
+// the brushes (on the engine), and the bytes of a finished sticker for the looping preview. Main process and `cutout serve`; Node only. The
 // sticker itself is a job (kind 'sticker', engine/run-job.ts).
 import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { AppApi } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
 import { encodeImage } from '../../core/image/encode';
-import { streamFrames } from '../../core/video/extract-frames';
+import { clipFrame } from '../../core/video/extract-frames';
 import { probeVideo } from '../../core/video/probe';
 import type { ApiDeps } from './deps';
 import { expectObject, expectString } from './validate';
@@ -22,8 +22,8 @@ function optionalNumber(value: unknown, field: string, min: number, max: number)
   return value;
 }
 
-/** probeClip, loadClipFrame, loadStickerFile. */
-export function createStickersArea(_deps: ApiDeps): Pick<AppApi, 'probeClip' | 'loadClipFrame' | 'loadStickerFile'> {
+/** probeClip, loadClipFrame, loadStickerFile, previewStickerFrame. */
+export function createStickersArea(deps: ApiDeps): Pick<AppApi, 'probeClip' | 'loadClipFrame' | 'loadStickerFile' | 'previewStickerFrame'> {
   return {
     async probeClip(req) {
       const path = expectString(expectObject(req, 'request').path, 'path');
@@ -35,12 +35,20 @@ export function createStickersArea(_deps: ApiDeps): Pick<AppApi, 'probeClip' | '
       const path = expectString(r.path, 'path');
       const timeS = optionalNumber(r.timeS, 'timeS', 0, 24 * 3600) ?? 0;
       const maxSidePx = Math.round(optionalNumber(r.maxSidePx, 'maxSidePx', 16, 4096) ?? 480);
-      const info = await probeVideo(path);
-      const startS = Math.min(timeS, Math.max(0, info.durationS - 0.05));
-      for await (const frame of streamFrames(path, info, { startS, durationS: 0.05, fps: Math.max(info.fps, 20), maxSidePx })) {
-        return { path, mime: 'image/png', bytes: new Uint8Array(await encodeImage(frame, { format: 'png' })) };
-      }
-      throw new AppError('VIDEO_CORRUPT', `No frame could be decoded from ${path} at ${timeS}s`);
+      const frame = await clipFrame(path, await probeVideo(path), timeS, maxSidePx);
+      return { path, mime: 'image/png', bytes: new Uint8Array(await encodeImage(frame, { format: 'png' })) };
+    },
+    async previewStickerFrame(req) {
+      const r = expectObject(req, 'request');
+      const options = r.options === undefined ? {} : expectObject(r.options, 'options');
+      if (options.model !== undefined) expectString(options.model, 'options.model');
+      // The strokes are validated by the engine (validateStickerStrokes), as a sticker job's are.
+      return deps.engine.call('previewStickerFrame', {
+        path: expectString(r.path, 'path'),
+        timeS: optionalNumber(r.timeS, 'timeS', 0, 24 * 3600),
+        maxSidePx: optionalNumber(r.maxSidePx, 'maxSidePx', 16, 1024),
+        options: options as never,
+      });
     },
     async loadStickerFile(req) {
       const path = expectString(expectObject(req, 'request').path, 'path');

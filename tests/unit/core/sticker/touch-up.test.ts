@@ -1,7 +1,7 @@
 // Keep / Remove strokes of a sticker: stamped in frame fractions onto a hint map, applied to alpha,
 // and refused with INVALID_ARGUMENT when malformed.
 import { describe, expect, it } from 'vitest';
-import { applyStickerHints, MAX_STICKER_STROKES, stickerHintMap, validateStickerStrokes } from '../../../../src/main/core/sticker/touch-up';
+import { applyStickerHints, MAX_STICKER_STROKES, MAX_STROKE_POINTS, stickerHintMap, validateStickerStrokes } from '../../../../src/main/core/sticker/touch-up';
 import type { StickerStroke } from '../../../../src/shared/jobs';
 
 describe('sticker touch-up strokes', () => {
@@ -41,9 +41,14 @@ describe('sticker touch-up strokes', () => {
       { ...ok, points: [] },
       { ...ok, points: [{ x: Number.NaN, y: 0.5 }] },
       { ...ok, points: [{ x: 5, y: 0.5 }] },
+      { ...ok, points: [{ x: '0.5', y: 0.5 }] },
+      { ...ok, size: '0.1' },
     ]) {
       expect(() => validateStickerStrokes([bad as StickerStroke])).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     }
     expect(() => validateStickerStrokes(Array(MAX_STICKER_STROKES + 1).fill(ok))).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    const long = { ...ok, points: Array.from({ length: MAX_STROKE_POINTS / 2 + 1 }, () => ({ x: 0.5, y: 0.5 })) };
+    expect(() => validateStickerStrokes([long])).not.toThrow();
+    expect(() => validateStickerStrokes([long, long])).toThrow(/more than 20000 points in all/);
   });
 });

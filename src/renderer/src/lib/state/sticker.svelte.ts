@@ -1,9 +1,9 @@
 // The Stickers workspace's state (rune class, renderer): the opened clip, trim with clamping
 // setters, the sticker options, the Keep / Remove strokes, the export job with progress and
 // cancel, and the finished sticker's bytes for the looping preview. Talks to main only through the ApiClient.
-import type { ClipInfo, MediaBytes } from '../../../../shared/api';
+import type { ClipInfo, MediaBytes, StickerFramePreview } from '../../../../shared/api';
 import type { ApiClient } from '../../../../shared/api-client';
-import type { JobOutcome, StickerJobOptions, StickerJobResult, StickerReview, StickerStroke, Subject } from '../../../../shared/jobs';
+import { STICKER_STROKE_LIMITS, type JobOutcome, type StickerJobOptions, type StickerJobResult, type StickerReview, type StickerStroke, type Subject } from '../../../../shared/jobs';
 import { sureTrim } from '../../../../shared/sticker-review';
 
 /** Formats offered by the format picker. */
@@ -47,7 +47,7 @@ export function clampTrim(startS: number, durationS: number, clipDurationS: numb
 
 /** The bits of the app the sticker state needs (AppState provides them). */
 export interface StickerHost {
-  client: Pick<ApiClient, 'probeClip' | 'loadClipFrame' | 'loadStickerFile' | 'chooseSaveTarget'>;
+  client: Pick<ApiClient, 'probeClip' | 'loadClipFrame' | 'loadStickerFile' | 'previewStickerFrame' | 'chooseSaveTarget'>;
   runJob(spec: { kind: 'sticker'; input: string; output: string; options: StickerJobOptions }): Promise<{ id: string; outcome: Promise<JobOutcome> }>;
   cancelJob(id: string): Promise<void>;
   showError(error: unknown): void;
@@ -94,6 +94,13 @@ export class StickerState {
   brush = $state<StickerStroke['mode'] | null>(null);
   /** Brush diameter as a fraction of the frame's long side. */
   brushSize = $state(0.08);
+  /** What the clip pane shows: the frame, or the frame cut out as the sticker will cut it. */
+  view = $state<'frame' | 'cutout'>('frame');
+  /** The poster's frame cut out with the model and the strokes (view 'cutout'). */
+  framePreview = $state.raw<StickerFramePreview | null>(null);
+  isPreviewing = $state(false);
+  /** Only the newest preview request is shown. */
+  private previewSeq = 0;
 
   /** The format actually written (a preset forces its own). */
   effectiveFormat: StickerFormatChoice = $derived(this.preset === 'none' ? this.format : PRESET_LIMITS[this.preset].format);
@@ -111,12 +118,13 @@ export class StickerState {
   async open(path: string, options: { wholeClip?: boolean } = {}): Promise<void> {
     this.phase = 'probing';
     this.result = null;
-    // Strokes were painted on the last clip's picture.
-    this.strokes = [];
-    this.brush = null;
     try {
       const clip = await this.host.client.probeClip({ path });
       this.clip = clip;
+      // Strokes were painted on the last clip's picture.
+      this.strokes = [];
+      this.brush = null;
+      this.framePreview = null;
       this.fps = Math.min(12, Math.round(clip.fps) || 12);
       const t = clampTrim(0, options.wholeClip ? clip.durationS : 3, clip.durationS, this.maxDurationS);
       this.startS = t.startS;
@@ -182,8 +190,11 @@ export class StickerState {
     this.brush = this.brush === mode ? null : mode;
   }
 
+  /** Adds a stroke unless it is empty or the sticker's limits (STICKER_STROKE_LIMITS) are reached. */
   addStroke(stroke: StickerStroke): void {
-    if (stroke.points.length > 0) this.strokes = [...this.strokes, stroke];
+    const points = this.strokes.reduce((n, s) => n + s.points.length, stroke.points.length);
+    if (stroke.points.length === 0 || this.strokes.length >= STICKER_STROKE_LIMITS.strokes || points > STICKER_STROKE_LIMITS.points) return;
+    this.strokes = [...this.strokes, stroke];
   }
 
   undoStroke(): void {
@@ -192,6 +203,29 @@ export class StickerState {
 
   clearStrokes(): void {
     this.strokes = [];
+  }
+
+  /**
+   * Cuts out the poster's frame (the trim start) with the model and strokes, at the size the sticker
+   * works at; a newer call supersedes an older one still running.
+   */
+  async loadFramePreview(): Promise<void> {
+    if (!this.clip) return;
+    const seq = ++this.previewSeq;
+    this.isPreviewing = true;
+    try {
+      const preview = await this.host.client.previewStickerFrame({
+        path: this.clip.path,
+        timeS: this.startS,
+        maxSidePx: this.preset === 'none' ? this.sizePx : 320,
+        options: { model: this.model, ...(this.strokes.length > 0 ? { strokes: this.strokes } : {}) },
+      });
+      if (seq === this.previewSeq) this.framePreview = preview;
+    } catch (error) {
+      if (seq === this.previewSeq) this.host.showError(error);
+    } finally {
+      if (seq === this.previewSeq) this.isPreviewing = false;
+    }
   }
 
   /** The job options from the controls. */

@@ -25,6 +25,12 @@ export const sticker = {
     en: 'In {n} of the {m} frames taken from the clip the model was unsure over a broad area (in a typical frame {pct} % is half transparent). Trim those frames away, try the other model, or paint Keep / Remove on the clip, then make the sticker again.',
     'zh-CN': '从片段取出的 {m} 帧中有 {n} 帧大面积不确定（典型帧约 {pct}% 半透明）。请剪掉这些帧、换用另一个模型，或在片段上涂抹保留 / 去除，然后重新生成。',
   },
+  'sticker.view': { en: 'Show', 'zh-CN': '显示' },
+  'sticker.view.frame': { en: 'Frame', 'zh-CN': '画面' },
+  'sticker.view.cutout': { en: 'Cut-out', 'zh-CN': '抠图' },
+  'sticker.view.cutoutAlt': { en: 'The frame at the start of the clip, cut out as the sticker will be', 'zh-CN': '片段起点画面的抠图效果，与表情包一致' },
+  'sticker.view.share': { en: 'This frame: {pct} % half transparent', 'zh-CN': '此帧：{pct}% 半透明' },
+  'sticker.view.working': { en: 'cutting out…', 'zh-CN': '正在抠图…' },
   'sticker.touchup': { en: 'Touch up: paint what to keep or remove, in every frame', 'zh-CN': '修整：涂抹要保留或去除的部分，作用于每一帧' },
   'sticker.touchup.tip': {
     en: 'Paint on the frame what to keep or remove. Strokes hold for every frame, so they suit a character that stays in place.',
