@@ -193,14 +193,13 @@ export interface MediaBytes {
   bytes: Uint8Array;
 }
 
-/** Arguments of previewStickerFrame: one frame of a clip and the options that shape its cut-out. */
+/** Arguments of previewStickerFrame: one frame of a clip and the sticker options that shape its cut-out. */
 export interface StickerFramePreviewRequest {
   path: string;
   /** Time of the frame in seconds (default 0). */
   timeS?: number;
-  /** Longest side of the frame in pixels (default 320, the sticker's default size). */
-  maxSidePx?: number;
-  options?: Pick<StickerJobOptions, 'model' | 'strokes'>;
+  /** The model and strokes, and the size (maxSidePx, size, preset, workScale) the sticker works at. */
+  options?: Pick<StickerJobOptions, 'model' | 'strokes' | 'maxSidePx' | 'size' | 'preset' | 'workScale'>;
 }
 
 /** A clip frame cut out as the sticker cuts it: PNG with straight alpha, and how unsure it is. */

@@ -23,8 +23,8 @@ import { resolveMaskModel } from '../core/pipelines/cutout';
 import type { RunContext } from '../core/progress';
 import { previewIdPhoto as makeIdPhotoPreview } from '../core/idphoto/preview';
 import { runMaskModel } from '../core/segment/mask-model';
-import { cutStickerFrame, resolveStickerModel } from '../core/sticker/make-sticker';
-import { stickerHintMap, validateStickerStrokes } from '../core/sticker/touch-up';
+import { cutStickerFrame, resolveStickerModel, stickerWorkSide, validateStickerOptions } from '../core/sticker/make-sticker';
+import { stickerHintMap } from '../core/sticker/touch-up';
 import { clipFrame } from '../core/video/extract-frames';
 import { probeVideo } from '../core/video/probe';
 import { runJob, type JobRunContext } from './run-job';
@@ -321,13 +321,14 @@ export async function previewIdPhoto(req: IdPhotoPreviewRequest, e: EngineContex
 
 /** The Stickers workspace's frame preview (engine/api/stickers.ts validates the request). */
 export async function previewStickerFrame(req: StickerFramePreviewRequest, e: EngineContext, ctx: RunContext = {}): Promise<StickerFramePreview> {
-  const strokes = req.options?.strokes;
-  validateStickerStrokes(strokes);
+  const options = req.options ?? {};
+  validateStickerOptions(options);
   const info = await probeVideo(req.path, ctx);
-  const model = await resolveStickerModel(e.env, req.options?.model);
-  const frame = await clipFrame(req.path, info, req.timeS ?? 0, req.maxSidePx ?? 320, ctx);
+  const model = await resolveStickerModel(e.env, options.model);
+  // Decoded at the sticker's own work size, so the model sees the frame as the sticker's does.
+  const frame = await clipFrame(req.path, info, req.timeS ?? 0, stickerWorkSide(options), ctx);
   throwIfAborted(ctx.signal);
-  const cut = await cutStickerFrame(frame, model, stickerHintMap(strokes, frame.width, frame.height), { provider: e.env.provider, threads: e.env.threads });
+  const cut = await cutStickerFrame(frame, model, stickerHintMap(options.strokes, frame.width, frame.height), { provider: e.env.provider, threads: e.env.threads });
   const rgba = new Uint8Array(cut.foreground);
   for (let i = 0; i < cut.alpha.length; i++) rgba[i * 4 + 3] = Math.round(cut.alpha[i] * 255);
   const bytes = await encodeImage({ data: rgba, width: frame.width, height: frame.height }, { format: 'png' });

@@ -99,11 +99,15 @@ describe('StickerState', () => {
     const second = s.loadFramePreview();
     await Promise.all([first, second]);
     expect(calls.previews).toEqual([
-      { path: '/clips/a.mp4', timeS: 2, maxSidePx: 240, options: { model: 'anime' } },
-      { path: '/clips/a.mp4', timeS: 2, maxSidePx: 240, options: { model: 'anime', strokes: [keep] } },
+      { path: '/clips/a.mp4', timeS: 2, options: { model: 'anime', maxSidePx: 240 } },
+      { path: '/clips/a.mp4', timeS: 2, options: { model: 'anime', maxSidePx: 240, strokes: [keep] } },
     ]);
     // The first call came back last and was dropped: the preview is the strokes' one.
     expect([s.framePreview?.unsureShare, s.isPreviewing]).toEqual([0.2, false]);
+    // With a platform preset the sticker's size is the preset's: the preview asks for it the same way.
+    s.setPreset('telegram');
+    await s.loadFramePreview();
+    expect(calls.previews[2].options).toEqual({ model: 'anime', strokes: [keep], preset: 'telegram' });
     await s.open('/clips/b.mp4');
     expect(s.framePreview).toBeNull();
   });

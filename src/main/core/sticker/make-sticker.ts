@@ -1,6 +1,7 @@
 // Clip -> transparent animated sticker: streamed frames -> per-frame mask (repeats reuse it) ->
-// guided upsample -> Keep / Remove strokes -> zero-lag temporal smoothing (reset at cuts) -> crop to the union box ->
-// outline -> GIF / WebP / APNG / WebM, fitted to a platform's budget. Core (no electron).
+// guided upsample -> Keep / Remove strokes -> zero-lag temporal smoothing (reset at cuts) -> crop
+// to the union box -> outline -> GIF / WebP / APNG / WebM, fitted to a platform's budget. Core
+// (no electron).
 import { AppError } from '../../../shared/errors';
 import type { StickerJobOptions, StickerJobResult, StickerReview, Subject } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
@@ -138,6 +139,11 @@ export function resolveTargets(options: StickerOptions, info?: VideoInfo): { pre
   return { preset, maxW: preset ? preset.maxW : side, maxH: preset ? preset.maxH : side, fps, durationS, format };
 }
 
+/** The long side, in pixels, at which a sticker decodes and segments its frames. */
+export function stickerWorkSide(options: StickerOptions, targets = resolveTargets(options)): number {
+  return Math.round(Math.max(targets.maxW, targets.maxH) * (options.workScale ?? 1));
+}
+
 /** Checks every option before any work starts; INVALID_ARGUMENT names the first bad one. */
 export function validateStickerOptions(options: StickerOptions): void {
   resolveTargets(options);
@@ -184,7 +190,7 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   // Work at the output long side: per-frame cost (guided upsample, foreground estimation) is
   // linear in pixels and the 2-core budget is ~100 ms a frame. A small subject in a wide frame
   // is upscaled at the crop; StickerOptions.workScale trades speed for that sharpness.
-  const workSide = Math.round(Math.max(targets.maxW, targets.maxH) * (options.workScale ?? 1));
+  const workSide = stickerWorkSide(options, targets);
   const streamOptions = { startS: options.startS, durationS: targets.durationS, fps: targets.fps, maxSidePx: workSide, queueFrames: 4 };
   let plan = planFrames(info, streamOptions);
   const maxFrames = maxStickerFrames(plan.width, plan.height);

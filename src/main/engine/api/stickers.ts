@@ -1,6 +1,6 @@
 // API area "stickers": probe a clip, one poster frame for the trim handles, one frame cut out with
-// the brushes (on the engine), and the bytes of a finished sticker for the looping preview. Main process and `cutout serve`; Node only. The
-// sticker itself is a job (kind 'sticker', engine/run-job.ts).
+// the brushes (on the engine), and the bytes of a finished sticker for the looping preview. Main
+// process and `cutout serve`; Node only. The sticker itself is a job (kind 'sticker', run-job.ts).
 import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { AppApi } from '../../../shared/api';
@@ -42,11 +42,10 @@ export function createStickersArea(deps: ApiDeps): Pick<AppApi, 'probeClip' | 'l
       const r = expectObject(req, 'request');
       const options = r.options === undefined ? {} : expectObject(r.options, 'options');
       if (options.model !== undefined) expectString(options.model, 'options.model');
-      // The strokes are validated by the engine (validateStickerStrokes), as a sticker job's are.
+      // The rest (size, preset, strokes) is validated by the engine (validateStickerOptions), as a sticker job's is.
       return deps.engine.call('previewStickerFrame', {
         path: expectString(r.path, 'path'),
         timeS: optionalNumber(r.timeS, 'timeS', 0, 24 * 3600),
-        maxSidePx: optionalNumber(r.maxSidePx, 'maxSidePx', 16, 1024),
         options: options as never,
       });
     },

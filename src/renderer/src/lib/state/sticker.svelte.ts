@@ -214,12 +214,8 @@ export class StickerState {
     const seq = ++this.previewSeq;
     this.isPreviewing = true;
     try {
-      const preview = await this.host.client.previewStickerFrame({
-        path: this.clip.path,
-        timeS: this.startS,
-        maxSidePx: this.preset === 'none' ? this.sizePx : 320,
-        options: { model: this.model, ...(this.strokes.length > 0 ? { strokes: this.strokes } : {}) },
-      });
+      const { model, strokes, maxSidePx, preset } = this.options();
+      const preview = await this.host.client.previewStickerFrame({ path: this.clip.path, timeS: this.startS, options: { model, strokes, maxSidePx, preset } });
       if (seq === this.previewSeq) this.framePreview = preview;
     } catch (error) {
       if (seq === this.previewSeq) this.host.showError(error);
