@@ -241,6 +241,15 @@ describe('workspaces, language and theme in Chromium', () => {
     const after = await flaggedNow();
     await shot('sticker-touchup');
     expect(after).toBeLessThan(before);
+    // The editor's keys: E takes the Remove brush, Ctrl+Z undoes the last stroke.
+    const painted = (await layer([])).painted;
+    await app.page.click('[data-testid=sticker-brush-remove]'); // put it down first
+    await app.page.keyboard.press('e');
+    expect(await app.page.getAttribute('[data-testid=sticker-brush-remove]', 'aria-pressed')).toBe('true');
+    await paint('remove', [0.5, 0.05], [0.6, 0.05]);
+    expect((await layer([])).painted).toBeGreaterThan(painted);
+    await app.page.keyboard.press('Control+z');
+    expect((await layer([])).painted).toBe(painted);
     // Clear takes every stroke away, and the frame's cut-out is the model's again.
     await app.page.click('[data-testid=sticker-strokes-clear]');
     expect((await layer([])).painted).toBe(0);
