@@ -1,6 +1,7 @@
 // Benchmark: clip -> 320-px transparent GIF sticker, frames/s per stage and end to end on a 5-s
 // 640x480 clip at 12 fps, and the GIF encoder (gifenc, global palette) against ffmpeg's
-// palettegen/paletteuse on the very same frames; flicker with and without temporal smoothing.
+// palettegen/paletteuse on the very same frames; the Cut-out view's frame preview; flicker with
+// and without temporal smoothing.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,10 @@ import { flattenForGif, makeSticker, prepareSticker, resolveStickerModel, review
 import { reviewThresholdOf } from '../../src/main/core/matting/unsure-share';
 import { binarizeWithHysteresis, hysteresisBand, smoothAlphaSequence } from '../../src/main/core/sticker/temporal';
 import { resolveFfmpeg, runTool } from '../../src/main/core/video/ffmpeg';
-import { streamFrames } from '../../src/main/core/video/extract-frames';
+import { clipFrame, streamFrames } from '../../src/main/core/video/extract-frames';
+import { encodeImage } from '../../src/main/core/image/encode';
+import { previewStickerFrame } from '../../src/main/engine/ops';
+import type { StickerStroke } from '../../src/shared/jobs';
 import { probeVideo } from '../../src/main/core/video/probe';
 import { flickerByStability } from '../flicker-table';
 import { measureInterleaved, type BenchRow, type BenchSection } from '../harness';
@@ -133,6 +137,25 @@ export const section: BenchSection = {
       unit: 'frames/s',
       note: `goal ≥ 10 frames/s; ${prepared.repeatedFrames}/${frames} frames reused a mask; ${readFileSync(out).length >> 10} KiB`,
     });
+
+    // The Stickers workspace's Cut-out view. A new start frame: probe, decode one frame, model,
+    // strokes, colours, PNG (each round another time, so nothing is cached). A new stroke on the
+    // same frame: strokes, colours, PNG (the model's part is cached). Baseline in the same rounds:
+    // the poster the Frame view shows (probe, decode one frame, PNG).
+    const engine = { env: ctx.env, tempDir: dir };
+    let round = 0;
+    const stroke = (): StickerStroke[] => [{ mode: 'bg', size: 0.1, points: [{ x: 0.9, y: 0.1 }, { x: 0.9, y: 0.2 + (round % 7) / 10 }] }];
+    const [poster, newFrame, newStroke] = await measureInterleaved(
+      [
+        async () => encodeImage(await clipFrame(clip, await probeVideo(clip), 1, 320, {}, tools), { format: 'png' }),
+        () => previewStickerFrame({ path: clip, timeS: 1 + (++round % 7) / 4, options: { strokes: stroke() } }, engine),
+        () => previewStickerFrame({ path: clip, timeS: 1 + (round % 7) / 4, options: { strokes: stroke().concat(stroke()) } }, engine),
+      ],
+      { n: ctx.quick ? 2 : 7, warmup: 1 },
+    );
+    const posterNote = `the plain poster frame, same rounds: ${poster.medianMs.toFixed(0)} ms`;
+    rows.push({ name: 'frame preview (Cut-out view): a new start frame, 320 px', ...newFrame, note: posterNote });
+    rows.push({ name: 'frame preview (Cut-out view): a new stroke on the same frame', ...newStroke, note: 'the model\'s part cached per frame' });
     rmSync(dir, { recursive: true, force: true });
 
     // Flicker on a static-camera clip (talking head, fixed camera): mean |Δα| between consecutive

@@ -50,6 +50,10 @@ describe('stickers API area and job kind', () => {
     const touched = await alphaOf((await area.previewStickerFrame({ path: clip, options: { strokes } })).bytes);
     const hint = stickerHintMap(strokes, 320, 320)!;
     expect(touched.every((a, i) => (hint[i] === 0 ? a === 0 : hint[i] === 255 ? a === 1 : Math.abs(a - alpha[i]) < 1e-6))).toBe(true);
+    // The model's part is kept per frame: strokes do not stick to it, and another frame is segmented anew.
+    expect(await alphaOf((await area.previewStickerFrame({ path: clip })).bytes)).toEqual(alpha);
+    const later = await alphaOf((await area.previewStickerFrame({ path: clip, timeS: 1 })).bytes);
+    expect(later.some((a, i) => Math.abs(a - alpha[i]) > 0.1)).toBe(true);
     await expect(area.previewStickerFrame({ path: clip, options: { strokes: [{ mode: 'bg', size: 5, points: [] }] } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(area.previewStickerFrame({ path: clip, timeS: -1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await engine.dispose();

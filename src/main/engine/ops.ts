@@ -23,7 +23,7 @@ import { resolveMaskModel } from '../core/pipelines/cutout';
 import type { RunContext } from '../core/progress';
 import { previewIdPhoto as makeIdPhotoPreview } from '../core/idphoto/preview';
 import { runMaskModel } from '../core/segment/mask-model';
-import { cutStickerFrame, resolveStickerModel, stickerWorkSide, validateStickerOptions } from '../core/sticker/make-sticker';
+import { finishStickerFrame, resolveStickerModel, stickerFrameAlpha, stickerWorkSide, validateStickerOptions } from '../core/sticker/make-sticker';
 import { stickerHintMap } from '../core/sticker/touch-up';
 import { clipFrame } from '../core/video/extract-frames';
 import { probeVideo } from '../core/video/probe';
@@ -319,16 +319,31 @@ export async function previewIdPhoto(req: IdPhotoPreviewRequest, e: EngineContex
   return { path: req.path, ...r };
 }
 
-/** The Stickers workspace's frame preview (engine/api/stickers.ts validates the request). */
+/** The frame the Cut-out view last segmented and the model's alpha: a new stroke only re-applies the strokes and colours. */
+let stickerFrameCache: { key: string; frame: RgbaImage; alpha: Float32Array } | null = null;
+
+/**
+ * The Stickers workspace's frame preview (engine/api/stickers.ts validates the request): what
+ * cutStickerFrame makes of the frame at timeS, with the model's part cached per frame.
+ */
 export async function previewStickerFrame(req: StickerFramePreviewRequest, e: EngineContext, ctx: RunContext = {}): Promise<StickerFramePreview> {
   const options = req.options ?? {};
   validateStickerOptions(options);
-  const info = await probeVideo(req.path, ctx);
+  const file = await stat(req.path).catch((cause) => {
+    throw new AppError('INPUT_NOT_FOUND', `File not found: ${req.path}`, { cause, detail: { path: req.path } });
+  });
   const model = await resolveStickerModel(e.env, options.model);
-  // Decoded at the sticker's own work size, so the model sees the frame as the sticker's does.
-  const frame = await clipFrame(req.path, info, req.timeS ?? 0, stickerWorkSide(options), ctx);
-  throwIfAborted(ctx.signal);
-  const cut = await cutStickerFrame(frame, model, stickerHintMap(options.strokes, frame.width, frame.height), { provider: e.env.provider, threads: e.env.threads });
+  const side = stickerWorkSide(options);
+  const key = [req.path, file.size, file.mtimeMs, req.timeS ?? 0, side, model.path].join('\0');
+  if (stickerFrameCache?.key !== key) {
+    // Decoded at the sticker's own work size, so the model sees the frame as the sticker's does.
+    const frame = await clipFrame(req.path, await probeVideo(req.path, ctx), req.timeS ?? 0, side, ctx);
+    throwIfAborted(ctx.signal);
+    const { alpha } = await stickerFrameAlpha(frame, model, { provider: e.env.provider, threads: e.env.threads });
+    stickerFrameCache = { key, frame, alpha };
+  }
+  const { frame } = stickerFrameCache;
+  const cut = finishStickerFrame(frame, Float32Array.from(stickerFrameCache.alpha), stickerHintMap(options.strokes, frame.width, frame.height));
   const rgba = new Uint8Array(cut.foreground);
   for (let i = 0; i < cut.alpha.length; i++) rgba[i * 4 + 3] = Math.round(cut.alpha[i] * 255);
   const bytes = await encodeImage({ data: rgba, width: frame.width, height: frame.height }, { format: 'png' });

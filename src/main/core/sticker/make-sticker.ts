@@ -287,9 +287,14 @@ export async function cutStickerFrame(
 ): Promise<{ alpha: Float32Array; foreground: Uint8Array; provider: string; maskMs: number; refineMs: number }> {
   const segmented = await stickerFrameAlpha(frame, model, session);
   const t0 = performance.now();
-  const alpha = applyStickerHints(segmented.alpha, hint);
-  const foreground = estimateColours(frame, alpha);
+  const { alpha, foreground } = finishStickerFrame(frame, segmented.alpha, hint);
   return { alpha, foreground, provider: segmented.provider, maskMs: segmented.maskMs, refineMs: segmented.upsampleMs + performance.now() - t0 };
+}
+
+/** The rest of cutStickerFrame after the model: the hints applied to `alpha` (in place), then the colours. */
+export function finishStickerFrame(frame: RgbaImage, alpha: Float32Array, hint: Uint8Array | null): { alpha: Float32Array; foreground: Uint8Array } {
+  applyStickerHints(alpha, hint);
+  return { alpha, foreground: estimateColours(frame, alpha) };
 }
 
 /**
