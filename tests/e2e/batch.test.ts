@@ -146,6 +146,9 @@ describe('Batch workspace in Chromium', () => {
     await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled])', { timeout: 60_000 });
     await expect.poll(() => app.page.locator('[data-workspace-slot=sticker] [data-testid=sticker-trim] .meta').textContent()).toContain('800 × 600');
     expect(await app.page.locator('[data-workspace-slot=sticker]').getByRole('button', { name: 'Anime', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    // It opens on the start frame's cut-out, where the unsure haze shows.
+    expect(await app.page.getAttribute('[data-testid=sticker-view-cutout]', 'aria-pressed')).toBe('true');
+    await expect.poll(() => app.page.textContent('[data-testid=sticker-frame-share]'), { timeout: 60_000 }).toMatch(/^This frame: \d+ % half transparent/);
     // The whole clip as the batch made it, within the workspace's longest trim (10 s), not the first 3 s.
     expect((await app.page.locator('[data-testid=sticker-trim] .num').allTextContents()).slice(0, 2)).toEqual(['0.00 s', '10.00 s']);
     expect(app.pageErrors).toEqual([]);

@@ -177,6 +177,10 @@ describe('workspaces, language and theme in Chromium', () => {
     await trim.click();
     const shown = await app.page.locator('[data-testid=sticker-trim] .num').allTextContents();
     expect(shown.slice(0, 2)).toEqual([`${start} s`, `${end} s`]);
+    // "Show the cut-out to touch up" switches the clip pane to the frame's cut-out.
+    await notice.locator('[data-testid=sticker-show-cutout]').click();
+    expect(await app.page.getAttribute('[data-testid=sticker-view-cutout]', 'aria-pressed')).toBe('true');
+    await app.page.click('[data-testid=sticker-view-frame]');
     // "Use the person model" picks the other subject for the next make.
     await notice.locator('[data-testid=sticker-try-other]').click();
     expect(await notice.locator('[data-testid=sticker-try-other]').isDisabled()).toBe(true);

@@ -44,6 +44,7 @@ export const sticker = {
   'sticker.review.trim': { en: 'Trim to {start}–{end} s', 'zh-CN': '剪到 {start}–{end} 秒' },
   'sticker.review.tryPerson': { en: 'Use the person model', 'zh-CN': '改用人像模型' },
   'sticker.review.tryAnime': { en: 'Use the anime model', 'zh-CN': '改用动漫模型' },
+  'sticker.review.showCutout': { en: 'Show the cut-out to touch up', 'zh-CN': '显示抠图以便修整' },
   'sticker.make': { en: 'Make sticker…', 'zh-CN': '生成表情包…' },
   'sticker.bg.checker': { en: 'Transparent', 'zh-CN': '透明' },
   'sticker.bg.light': { en: 'Light chat', 'zh-CN': '浅色聊天' },
