@@ -48,6 +48,11 @@ export interface MatteReview {
   reviewThreshold: number | null;
 }
 
+/** The verdict on an unsure share against a threshold (null: never flagged). */
+export function verdictOf(share: number, threshold: number | null): MatteReview {
+  return { unsureShare: share, needsReview: threshold !== null && share > threshold, reviewThreshold: threshold };
+}
+
 /**
  * A sticker's review: MatteReview of its median frame (unsureShare is the median of the frames'
  * shares, flagged above the model's sticker threshold), and every frame's share with its time.

@@ -1,11 +1,11 @@
 // Reading a sticker's review (StickerReview, jobs.ts) frame by frame: which frames are unsure, their
 // runs in seconds, and the longest sure run as a trim. One place for the CLI's "check it" line and
 // the Stickers workspace's strip and "Trim to" button. Pure; no Node, no DOM.
-import type { StickerReview } from './jobs';
+import { verdictOf, type StickerReview } from './jobs';
 
 /** Whether frame `i` is above the review's threshold (never without a threshold). */
 export function isFlaggedFrame(review: StickerReview, i: number): boolean {
-  return review.reviewThreshold !== null && review.frames[i].unsureShare > review.reviewThreshold;
+  return verdictOf(review.frames[i].unsureShare, review.reviewThreshold).needsReview;
 }
 
 /** The runs [first, last] of consecutive frames that are flagged (`flagged` true) or sure (false). */

@@ -23,7 +23,7 @@ import { resolveMaskModel } from '../core/pipelines/cutout';
 import type { RunContext } from '../core/progress';
 import { previewIdPhoto as makeIdPhotoPreview } from '../core/idphoto/preview';
 import { runMaskModel } from '../core/segment/mask-model';
-import { finishStickerFrame, resolveStickerModel, stickerFrameAlpha, stickerWorkSide, validateStickerOptions } from '../core/sticker/make-sticker';
+import { finishStickerFrame, resolveStickerModel, stickerFrameAlpha, stickerWorkSide, subjectOf, toStraightRgba, validateStickerOptions } from '../core/sticker/make-sticker';
 import { stickerHintMap } from '../core/sticker/touch-up';
 import { clipFrame } from '../core/video/extract-frames';
 import { probeVideo } from '../core/video/probe';
@@ -344,9 +344,7 @@ export async function previewStickerFrame(req: StickerFramePreviewRequest, e: En
   }
   const { frame } = stickerFrameCache;
   const cut = finishStickerFrame(frame, Float32Array.from(stickerFrameCache.alpha), stickerHintMap(options.strokes, frame.width, frame.height));
-  const rgba = new Uint8Array(cut.foreground);
-  for (let i = 0; i < cut.alpha.length; i++) rgba[i * 4 + 3] = Math.round(cut.alpha[i] * 255);
-  const bytes = await encodeImage({ data: rgba, width: frame.width, height: frame.height }, { format: 'png' });
+  const bytes = await encodeImage({ data: toStraightRgba({ rgba: cut.foreground, alpha: cut.alpha }), width: frame.width, height: frame.height }, { format: 'png' });
   return {
     path: req.path,
     mime: 'image/png',
@@ -354,7 +352,7 @@ export async function previewStickerFrame(req: StickerFramePreviewRequest, e: En
     width: frame.width,
     height: frame.height,
     modelId: model.entry.id,
-    subject: model.entry.task === 'anime-mask' ? 'anime' : 'person',
+    subject: subjectOf(model.entry),
     unsureShare: unsureShare(cut.alpha, frame.width, frame.height),
   };
 }

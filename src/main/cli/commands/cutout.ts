@@ -10,7 +10,7 @@ import { planOutputs, type CliCommand } from '../command';
 
 /** What a flagged cut-out's "check it" line says (also batch's CLI lines; a sticker batch's with `sticker`). */
 export function reviewText(unsureShare: number, what: 'cut-out' | 'sticker' = 'cut-out'): string {
-  if (what === 'sticker') return `in a typical frame ${Math.round(unsureShare * 100)} % of the sticker is half transparent where the model was unsure; make it again in the app, trimmed or with the other subject`;
+  if (what === 'sticker') return `in a typical frame ${Math.round(unsureShare * 100)} % of the sticker is half transparent where the model was unsure; make it again in the app, trimmed, with the other subject or with Keep / Remove strokes`;
   return `${Math.round(unsureShare * 100)} % of the cut-out is half transparent where the model was unsure; touch it up with the brushes in the app (or pass --trimap)`;
 }
 

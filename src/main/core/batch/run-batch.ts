@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AppError, CancelledError, isCancellation, toWire } from '../../../shared/errors';
+import type { FinishedFile } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
 import { assertNotAnInput, toWriteError } from '../io/atomic-write';
 import type { RunContext } from '../progress';
@@ -286,6 +287,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   const elapsedMs = performance.now() - startedMs;
   const processingMs = processingStartMs ? performance.now() - processingStartMs : elapsedMs;
   const cancelled = entries.filter((e) => e.status === 'cancelled').length;
+  const reviews = entries.filter((e) => e.needsReview);
   const summaryCore = {
     outputDir: outDir,
     mode: mode.id,
@@ -295,7 +297,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     skipped,
     failed,
     cancelled,
-    toReview: entries.filter((e) => e.needsReview).length,
+    toReview: reviews.length,
     elapsedMs,
     filesPerSec: processed > 0 ? processed / (processingMs / 1000) : 0,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
@@ -303,14 +305,14 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   };
   const paths = await writeReports(outDir, { version: 1, summary: summaryCore, entries });
   if (isCancelled) throw new CancelledError();
-  return { ...summaryCore, reportJson: paths.json, reportCsv: paths.csv, failures: entries.filter((e) => e.status === 'failed'), reviews: entries.filter((e) => e.needsReview) };
+  return { ...summaryCore, reportJson: paths.json, reportCsv: paths.csv, failures: entries.filter((e) => e.status === 'failed'), reviews };
 }
 
 /**
  * The review and note a 'done' record kept (so a skipped file still shows them), as judged then: a
  * threshold changed since is not applied. Nothing for other records or malformed fields.
  */
-function finishedOfRecord(record: JournalRecord | undefined): Pick<BatchEntry, 'unsureShare' | 'needsReview' | 'reviewThreshold' | 'note'> {
+function finishedOfRecord(record: JournalRecord | undefined): FinishedFile {
   if (record?.status !== 'done') return {};
   const note = typeof record.note === 'string' && record.note ? { note: record.note } : {};
   if (typeof record.unsureShare !== 'number' || !Number.isFinite(record.unsureShare)) return note;

@@ -2,7 +2,7 @@
 // editor and batch reports show. A thin soft edge is normal; a wide region of alpha near 0.5 means
 // the model could not decide (AI close-ups, faint sketches). Calibrated per model (manifest
 // `output.reviewUnsureShare`); see docs/quality.md. Pure typed arrays. Core (no electron).
-import type { MatteReview } from '../../../shared/jobs';
+import { verdictOf, type MatteReview } from '../../../shared/jobs';
 import type { ModelEntry } from '../models/manifest';
 import { erodeSquare } from './morphology';
 
@@ -91,10 +91,7 @@ export function reviewThresholdOf(entry: Pick<ModelEntry, 'output'>, path: Revie
   return (path === 'sticker' ? entry.output.stickerReviewUnsureShare : entry.output.reviewUnsureShare) ?? null;
 }
 
-/** The verdict on a share against a threshold (null: never flagged). */
-export function verdictOf(share: number, threshold: number | null): MatteReview {
-  return { unsureShare: share, needsReview: threshold !== null && share > threshold, reviewThreshold: threshold };
-}
+export { verdictOf };
 
 /** The verdict on a share measured for a matte of `entry`'s model (no threshold for the path: never flagged). */
 export function reviewOf(share: number, entry: Pick<ModelEntry, 'output'>, path: ReviewPath = 'cutout'): MatteReview {

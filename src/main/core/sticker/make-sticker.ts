@@ -97,6 +97,11 @@ export interface StickerResult extends Omit<RenderedSticker, 'bytes' | 'alphas'>
   timings: StickerTimings;
 }
 
+/** What a mask model cuts out, by its task. */
+export function subjectOf(entry: Pick<ModelEntry, 'task'>): Subject {
+  return entry.task === 'anime-mask' ? 'anime' : 'person';
+}
+
 /** Resolves --model anime|person|<id>; 'anime' falls back to the person default when no anime model is present. */
 export async function resolveStickerModel(env: CoreEnv, model = 'anime'): Promise<{ entry: ModelEntry; path: string; fallback: boolean }> {
   if (model === 'person') return { ...(await env.store.defaultFor('person-mask')), fallback: false };
@@ -256,7 +261,7 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   timings.smoothMs = performance.now() - t3;
   const review = reviewStickerFrames(alphas, plan.width, plan.height, timesS, 1 / plan.fps, reviewThresholdOf(model.entry, 'sticker'));
   timings.totalMs = performance.now() - t0;
-  return { info, plan, modelId: model.entry.id, subject: model.entry.task === 'anime-mask' ? 'anime' : 'person', modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, ...(cutToS === undefined ? {} : { cutToS }), timesS, review, timings };
+  return { info, plan, modelId: model.entry.id, subject: subjectOf(model.entry), modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, ...(cutToS === undefined ? {} : { cutToS }), timesS, review, timings };
 }
 
 /**
@@ -467,7 +472,7 @@ function estimateColours(frame: RgbaImage, alpha: Float32Array): Uint8Array {
 }
 
 /** Straight RGBA bytes of a composed frame (alpha rounded to 8 bits). */
-function toStraightRgba(c: ColourAlpha): Uint8Array {
+export function toStraightRgba(c: Pick<ColourAlpha, 'rgba' | 'alpha'>): Uint8Array {
   const out = new Uint8Array(c.rgba);
   for (let i = 0; i < c.alpha.length; i++) out[i * 4 + 3] = Math.round(Math.min(1, Math.max(0, c.alpha[i])) * 255);
   return out;

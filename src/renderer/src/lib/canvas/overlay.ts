@@ -10,6 +10,12 @@ export const OVERLAY_COLORS = {
   foreground: [34, 197, 94, 45],
 } as const;
 
+/** A Keep ('fg') or Remove ('bg') stroke's CSS colour: the overlay's hue at `opacity`. */
+export function strokeColour(mode: 'fg' | 'bg', opacity = 1): string {
+  const [r, g, b] = mode === 'fg' ? OVERLAY_COLORS.foreground : OVERLAY_COLORS.background;
+  return `rgb(${r} ${g} ${b} / ${opacity})`;
+}
+
 /** Writes the overlay colour of each trimap value into `out` (RGBA), inside `box` or everywhere. */
 export function paintTrimapOverlay(trimap: Uint8Array, width: number, out: Uint8ClampedArray | Uint8Array, box?: PixelBox): void {
   const { x0, y0, x1, y1 } = clampBox(width, trimap.length / width, box);
