@@ -198,8 +198,14 @@ export interface StickerFramePreviewRequest {
   path: string;
   /** Time of the frame in seconds (default 0). */
   timeS?: number;
-  /** The model and strokes, and the size (maxSidePx, size, preset, workScale) the sticker works at. */
-  options?: Pick<StickerJobOptions, 'model' | 'strokes' | 'maxSidePx' | 'size' | 'preset' | 'workScale'>;
+  /**
+   * The model and strokes, and the size (maxSidePx, size, preset, workScale) the sticker works at;
+   * the rest shapes the frame as the sticker shows it (`sticker` in the answer).
+   */
+  options?: Pick<
+    StickerJobOptions,
+    'model' | 'strokes' | 'maxSidePx' | 'size' | 'preset' | 'workScale' | 'format' | 'threshold' | 'stability' | 'matte' | 'outlinePx' | 'outlineColor' | 'padding' | 'keepSpecks'
+  >;
 }
 
 /** A clip frame cut out as the sticker cuts it: PNG with straight alpha, and how unsure it is. */
@@ -211,6 +217,12 @@ export interface StickerFramePreview extends MediaBytes {
   subject: Subject;
   /** The frame's unsure share (0..1; what the sticker's per-frame strip shows). */
   unsureShare: number;
+  /**
+   * The same frame as the sticker will show it: cropped to its subject, at the output size, with
+   * the outline, and in a GIF its 1-bit edge at the threshold flattened against the edge colour
+   * (PNG; `format` is the sticker's). Smoothing over time and the GIF palette are not in it.
+   */
+  sticker: MediaBytes & { width: number; height: number; format: 'gif' | 'webp' | 'apng' | 'webm' };
 }
 
 /** Arguments of previewIdPhoto: a portrait and the options an 'idphoto' job would get (sheet: paper and dpi only). */

@@ -261,4 +261,68 @@ describe('workspaces, language and theme in Chromium', () => {
     await app.page.click('[data-testid=sticker-view-frame]');
     expect(app.pageErrors).toEqual([]);
   });
+
+  it('the Sticker pane shows the first frame as the sticker will, live with outline and format, until a sticker is made', async () => {
+    await app.page.emulateMedia({ colorScheme: 'light' });
+    await workspace('sticker');
+    const slot = app.page.locator('[data-workspace-slot=sticker]');
+    await chooseFiles(app.page, () => slot.getByRole('button', { name: 'Open…' }).first().click(), evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'));
+    const still = slot.locator('[data-testid=sticker-still]');
+    const note = slot.locator('[data-testid=sticker-still-note]');
+    // The last clip's sticker goes at once; this clip's first frame comes in its place.
+    await expect.poll(() => note.textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toContain('The first frame as the sticker will show it');
+    // Opaque and half-transparent pixels of the still (decoded in the page), and its size.
+    type Img = { src: string; naturalWidth: number; naturalHeight: number };
+    type Canvas2D = { width: number; height: number; getContext(kind: '2d'): { drawImage(img: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } };
+    const pixels = () =>
+      still.locator('img').first().evaluate(async (el) => {
+        const img = el as unknown as Img & { decode(): Promise<void> };
+        await img.decode();
+        const c = (globalThis as unknown as { document: { createElement(tag: 'canvas'): Canvas2D } }).document.createElement('canvas');
+        c.width = img.naturalWidth;
+        c.height = img.naturalHeight;
+        const ctx = c.getContext('2d');
+        ctx.drawImage(img, 0, 0);
+        const data = ctx.getImageData(0, 0, c.width, c.height).data;
+        let opaque = 0;
+        let soft = 0;
+        for (let i = 3; i < data.length; i += 4) {
+          if (data[i] === 255) opaque++;
+          else if (data[i] > 0) soft++;
+        }
+        return { src: img.src, width: img.naturalWidth, height: img.naturalHeight, opaque, soft };
+      });
+    const plain = await pixels();
+    expect(Math.max(plain.width, plain.height)).toBe(320);
+    expect(plain.opaque).toBeGreaterThan(10_000);
+    expect(plain.soft).toBe(0); // a GIF's edge is 1 bit
+    // A 6-px outline: the still follows the slider, with more opaque pixels.
+    const setSlider = (testId: string, value: number) =>
+      slot.locator(`[data-testid=${testId}]`).evaluate((el, v) => {
+        const input = el as unknown as { value: string; dispatchEvent(e: unknown): boolean };
+        input.value = String(v);
+        input.dispatchEvent(new (globalThis as unknown as { Event: new (type: string, init: { bubbles: boolean }) => unknown }).Event('input', { bubbles: true }));
+      }, value);
+    await setSlider('sticker-outline', 6);
+    await expect.poll(async () => (await pixels()).src, { timeout: 30_000 }).not.toBe(plain.src);
+    const outlined = await pixels();
+    expect(outlined.opaque).toBeGreaterThan(plain.opaque * 1.05);
+    await shot('sticker-still');
+    // APNG keeps the soft edge.
+    await slot.locator('[data-format=apng]').first().click();
+    await expect.poll(async () => (await still.getAttribute('data-format')) ?? '', { timeout: 30_000 }).toBe('apng');
+    expect((await pixels()).soft).toBeGreaterThan(100);
+    // Made, the sticker takes the pane; a change after that brings the live frame back, with a note.
+    await app.page.click('[data-testid=sticker-export]');
+    await slot.locator('[data-testid=sticker-preview]').waitFor({ timeout: 120_000 });
+    expect(await still.count()).toBe(0);
+    await setSlider('sticker-outline', 2);
+    await still.waitFor({ timeout: 30_000 });
+    expect(await note.textContent()).toContain('The settings changed after this sticker was made');
+    await setSlider('sticker-outline', 6);
+    await slot.locator('[data-testid=sticker-preview]').waitFor({ timeout: 10_000 });
+    await setSlider('sticker-outline', 0);
+    await slot.locator('[data-format=gif]').first().click();
+    expect(app.pageErrors).toEqual([]);
+  });
 });

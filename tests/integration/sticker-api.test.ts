@@ -8,7 +8,7 @@ import type { ApiDeps } from '../../src/main/engine/api/deps';
 import { createStickersArea } from '../../src/main/engine/api/stickers';
 import { startEngine } from '../../src/main/engine/host';
 import { runJob } from '../../src/main/engine/run-job';
-import { prepareSticker } from '../../src/main/core/sticker/make-sticker';
+import { prepareSticker, renderSticker } from '../../src/main/core/sticker/make-sticker';
 import { stickerHintMap } from '../../src/main/core/sticker/touch-up';
 import { unsureShare } from '../../src/main/core/matting/unsure-share';
 import type { StickerStroke } from '../../src/shared/jobs';
@@ -56,6 +56,41 @@ describe('stickers API area and job kind', () => {
     expect(later.some((a, i) => Math.abs(a - alpha[i]) > 0.1)).toBe(true);
     await expect(area.previewStickerFrame({ path: clip, options: { strokes: [{ mode: 'bg', size: 5, points: [] }] } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(area.previewStickerFrame({ path: clip, timeS: -1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await engine.dispose();
+  });
+
+  it('previews the frame as the sticker shows it: a one-frame sticker written with the same controls is that frame', async () => {
+    const engine = startEngine({ modelsDirs: [join(REPO_ROOT, 'resources', 'models')], manifestPath: join(REPO_ROOT, 'resources', 'models', 'manifest.json'), tempDir: tempDir() }, { mode: 'in-process', log: () => undefined });
+    const area = createStickersArea({ engine } as ApiDeps);
+    const rgbaOf = async (bytes: Uint8Array) => (await sharp(Buffer.from(bytes)).ensureAlpha().raw().toBuffer({ resolveWithObject: true })).data;
+    const look = { format: 'gif' as const, maxSidePx: 240, outlinePx: 3, matte: '#1E1E1E', threshold: 0.6 };
+    const { sticker: still } = await area.previewStickerFrame({ path: clip, options: look });
+    expect(still).toMatchObject({ mime: 'image/png', format: 'gif' });
+    const made = await renderSticker(await prepareSticker(clip, { ...look, fps: 12, durationS: 0.05 }, testEnv()), { ...look, fps: 12 });
+    expect([made.frameCount, still.width, still.height]).toEqual([1, made.width, made.height]);
+    const px = await rgbaOf(still.bytes);
+    const gif = await rgbaOf(made.bytes);
+    // GIF: the same 1-bit alpha, and the same colours up to the palette.
+    expect(made.alphas[0].every((a, i) => px[i * 4 + 3] === a * 255)).toBe(true);
+    let err = 0;
+    let opaque = 0;
+    for (let i = 0; i < made.alphas[0].length; i++) {
+      if (!made.alphas[0][i]) continue;
+      opaque++;
+      for (let c = 0; c < 3; c++) err += Math.abs(px[i * 4 + c] - gif[i * 4 + c]);
+    }
+    expect(opaque).toBeGreaterThan(1000);
+    expect(err / opaque / 3).toBeLessThan(4);
+    // The edge colour shows in the still's edge; APNG keeps the soft alpha instead.
+    const light = await rgbaOf((await area.previewStickerFrame({ path: clip, options: { ...look, matte: '#FFFFFF', outlinePx: 0 } })).sticker.bytes);
+    const dark = await rgbaOf((await area.previewStickerFrame({ path: clip, options: { ...look, outlinePx: 0 } })).sticker.bytes);
+    const brighter = Array.from({ length: light.length / 4 }, (_, i) => light[i * 4] - dark[i * 4]).filter((d) => d > 20).length;
+    expect(brighter).toBeGreaterThan(50);
+    const apng = await area.previewStickerFrame({ path: clip, options: { ...look, format: 'apng' } });
+    const soft = await rgbaOf(apng.sticker.bytes);
+    expect(apng.sticker.format).toBe('apng');
+    expect(Array.from({ length: soft.length / 4 }, (_, i) => soft[i * 4 + 3]).filter((a) => a > 0 && a < 255).length).toBeGreaterThan(100);
+    await expect(area.previewStickerFrame({ path: clip, options: { ...look, padding: 2 } as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await engine.dispose();
   });
 

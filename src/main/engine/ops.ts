@@ -23,7 +23,7 @@ import { resolveMaskModel } from '../core/pipelines/cutout';
 import type { RunContext } from '../core/progress';
 import { previewIdPhoto as makeIdPhotoPreview } from '../core/idphoto/preview';
 import { runMaskModel } from '../core/segment/mask-model';
-import { finishStickerFrame, resolveStickerModel, stickerFrameAlpha, stickerWorkSide, subjectOf, toStraightRgba, validateStickerOptions } from '../core/sticker/make-sticker';
+import { finishStickerFrame, resolveStickerModel, stickerFrameAlpha, stickerStill, stickerWorkSide, subjectOf, toStraightRgba, validateStickerOptions } from '../core/sticker/make-sticker';
 import { stickerHintMap } from '../core/sticker/touch-up';
 import { clipFrame } from '../core/video/extract-frames';
 import { probeVideo } from '../core/video/probe';
@@ -345,6 +345,7 @@ export async function previewStickerFrame(req: StickerFramePreviewRequest, e: En
   const { frame } = stickerFrameCache;
   const cut = finishStickerFrame(frame, Float32Array.from(stickerFrameCache.alpha), stickerHintMap(options.strokes, frame.width, frame.height));
   const bytes = await encodeImage({ data: toStraightRgba({ rgba: cut.foreground, alpha: cut.alpha }), width: frame.width, height: frame.height }, { format: 'png' });
+  const still = stickerStill(cut.foreground, cut.alpha, frame.width, frame.height, options);
   return {
     path: req.path,
     mime: 'image/png',
@@ -354,6 +355,7 @@ export async function previewStickerFrame(req: StickerFramePreviewRequest, e: En
     modelId: model.entry.id,
     subject: subjectOf(model.entry),
     unsureShare: unsureShare(cut.alpha, frame.width, frame.height),
+    sticker: { path: req.path, mime: 'image/png', bytes: new Uint8Array(await encodeImage(still, { format: 'png' })), width: still.width, height: still.height, format: still.format },
   };
 }
 

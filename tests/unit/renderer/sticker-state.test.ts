@@ -18,7 +18,8 @@ function fakeHost(outcome: (spec: { output: string; options: StickerJobOptions }
         calls.previews.push(req);
         const n = calls.previews.length;
         for (let i = n; i < 3; i++) await Promise.resolve();
-        return { path: req.path, mime: 'image/png', bytes: new Uint8Array([n]), width: 320, height: 240, modelId: 'anime-seg', subject: 'anime', unsureShare: n / 10 };
+        const sticker = { path: req.path, mime: 'image/png', bytes: new Uint8Array([n]), width: 200, height: 240, format: 'gif' as const };
+        return { path: req.path, mime: 'image/png', bytes: new Uint8Array([n]), width: 320, height: 240, modelId: 'anime-seg', subject: 'anime', unsureShare: n / 10, sticker };
       },
     },
     runJob: async (spec) => {
@@ -98,16 +99,17 @@ describe('StickerState', () => {
     s.addStroke(keep);
     const second = s.loadFramePreview();
     await Promise.all([first, second]);
+    const look = { stability: 0.5, threshold: 0.5, matte: '#FFFFFF', outlinePx: 0 };
     expect(calls.previews).toEqual([
-      { path: '/clips/a.mp4', timeS: 2, options: { model: 'anime', maxSidePx: 240 } },
-      { path: '/clips/a.mp4', timeS: 2, options: { model: 'anime', maxSidePx: 240, strokes: [keep] } },
+      { path: '/clips/a.mp4', timeS: 2, options: { model: 'anime', maxSidePx: 240, format: 'gif', ...look } },
+      { path: '/clips/a.mp4', timeS: 2, options: { model: 'anime', maxSidePx: 240, format: 'gif', ...look, strokes: [keep] } },
     ]);
     // The first call came back last and was dropped: the preview is the strokes' one.
     expect([s.framePreview?.unsureShare, s.isPreviewing]).toEqual([0.2, false]);
     // With a platform preset the sticker's size is the preset's: the preview asks for it the same way.
     s.setPreset('telegram');
     await s.loadFramePreview();
-    expect(calls.previews[2].options).toEqual({ model: 'anime', strokes: [keep], preset: 'telegram' });
+    expect(calls.previews[2].options).toEqual({ model: 'anime', strokes: [keep], preset: 'telegram', ...look });
     await s.open('/clips/b.mp4');
     expect(s.framePreview).toBeNull();
   });
@@ -128,6 +130,17 @@ describe('StickerState', () => {
     expect(calls.spec?.options).toMatchObject({ format: 'gif', maxSidePx: 320, outlinePx: 4, matte: '#1E1E1E', startS: 0, durationS: 3, fps: 12, model: 'anime' });
     expect(s.phase).toBe('done');
     expect(s.result).toMatchObject({ mime: 'image/gif', frameCount: 36, modelFallback: true });
+    // The made sticker is shown while it matches the controls; a change asks for the live first frame again.
+    expect([s.isResultStale, s.wantsFramePreview]).toEqual([false, false]);
+    s.threshold = 0.6;
+    expect([s.isResultStale, s.wantsFramePreview]).toEqual([true, true]);
+    s.threshold = 0.5;
+    expect([s.isResultStale, s.wantsFramePreview]).toEqual([false, false]);
+    s.setEnd(2);
+    expect(s.isResultStale).toBe(true);
+    s.setEnd(3);
+    s.view = 'cutout';
+    expect([s.isResultStale, s.wantsFramePreview]).toEqual([false, true]);
   });
 
   it('reports a failed job and stays ready; a cancelled one is quiet', async () => {

@@ -157,6 +157,7 @@ export function validateStickerOptions(options: StickerOptions): void {
   parseHexColor(options.matte ?? '#FFFFFF');
   parseHexColor(options.outlineColor ?? '#FFFFFF');
   if (options.outlinePx !== undefined && !(options.outlinePx >= 0 && options.outlinePx <= 64)) throw new AppError('INVALID_ARGUMENT', `outline must be 0..64 px, got ${options.outlinePx}`);
+  if (options.padding !== undefined && !(options.padding >= 0 && options.padding <= 1)) throw new AppError('INVALID_ARGUMENT', `padding must be 0..1 of the subject's long side, got ${options.padding}`);
   if (options.maxColors !== undefined && !(options.maxColors >= 2 && options.maxColors <= 256)) throw new AppError('INVALID_ARGUMENT', `colors must be 2..256, got ${options.maxColors}`);
   if (options.fps !== undefined && !(options.fps > 0 && options.fps <= 60)) throw new AppError('INVALID_ARGUMENT', `fps must be between 0 and 60, got ${options.fps}`);
   if (options.startS !== undefined && !(options.startS >= 0)) throw new AppError('INVALID_ARGUMENT', `start must be >= 0 s, got ${options.startS}`);
@@ -345,6 +346,54 @@ function evenUp(v: number): number {
   return v % 2 ? v + 1 : v;
 }
 
+/** Where a sticker crops its frames (in frame pixels) and the size it writes them at. */
+export interface StickerLayout {
+  box: Box;
+  size: { width: number; height: number };
+}
+
+/**
+ * The crop box and output size of a sticker whose subject lies in `union` (null: no subject, the
+ * whole frame): the box padded by `padding` of its long side plus room for the outline, fitted
+ * into the targets scaled by `scale` (renderSticker shrinks it to meet a byte budget).
+ */
+export function stickerLayout(union: Box | null, width: number, height: number, options: StickerOptions, targets: ReturnType<typeof resolveTargets>, scale = 1): StickerLayout {
+  const base = union ?? { x0: 0, y0: 0, x1: width, y1: height };
+  const exact = targets.preset?.exactLongSide ?? false;
+  const outlineOut = Math.max(0, options.outlinePx ?? 0);
+  const boxLong = Math.max(base.x1 - base.x0, base.y1 - base.y0);
+  // The outline is drawn at output scale; reserve its room in frame pixels.
+  const provisional = fitSize(base.x1 - base.x0, base.y1 - base.y0, targets.maxW, targets.maxH, exact);
+  const framePerOut = (base.x1 - base.x0) / provisional.width;
+  const box = union ? padBox(base, boxLong * (options.padding ?? 0.04) + (outlineOut + 1) * framePerOut, width, height) : base;
+  let size = fitSize(box.x1 - box.x0, box.y1 - box.y0, targets.maxW * scale, targets.maxH * scale, exact);
+  if (targets.format === 'webm') size = { width: Math.min(evenUp(size.width), evenUp(Math.floor(targets.maxW))), height: Math.min(evenUp(size.height), evenUp(Math.floor(targets.maxH))) };
+  return { box, size };
+}
+
+/** One frame as the sticker holds it before encoding: cropped and scaled to the layout, specks removed (unless kept), outlined. */
+export function composeStickerFrame(foreground: Uint8Array, alpha: Float32Array, width: number, height: number, layout: StickerLayout, options: StickerOptions): ColourAlpha {
+  const c = cropResample(foreground, alpha, width, height, layout.box, layout.size.width, layout.size.height);
+  if (options.keepSpecks !== true) removeSpecks(c.alpha, c.width, c.height);
+  addOutline(c, Math.max(0, options.outlinePx ?? 0), parseHexColor(options.outlineColor ?? '#FFFFFF'));
+  return c;
+}
+
+/**
+ * One cut-out frame (work size, from cutStickerFrame) as the sticker will show it, for a live
+ * preview: cropped to its own subject (the sticker crops to the union of all its frames'), sized,
+ * outlined; in a GIF its 1-bit edge at the threshold, flattened against the edge colour (as the
+ * sticker's first frame is). The smoothing over time and a GIF's palette are not in it.
+ */
+export function stickerStill(foreground: Uint8Array, alpha: Float32Array, width: number, height: number, options: StickerOptions): RgbaImage & { format: StickerFormat } {
+  const targets = resolveTargets(options);
+  const c = composeStickerFrame(foreground, alpha, width, height, stickerLayout(alphaBox(alpha, width, height, 0.5), width, height, options, targets), options);
+  if (targets.format !== 'gif') return { data: toStraightRgba(c), width: c.width, height: c.height, format: targets.format };
+  const band = hysteresisBand(clamp01(options.threshold, 0.5, 'threshold'), clamp01(options.stability, 0.5, 'stability'));
+  const [bin] = binarizeWithHysteresis([c.alpha], band);
+  return { ...flattenForGif(c, bin, parseHexColor(options.matte ?? '#FFFFFF')), format: 'gif' };
+}
+
 /**
  * Crops, scales, outlines and encodes prepared frames. With a platform preset the encode is
  * repeated with fewer colours / lower quality, fewer frames, then a smaller size until the file
@@ -356,27 +405,18 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
   const width = frames[0].width;
   const height = frames[0].height;
   const union = unionBoxes(alphas.map((a) => alphaBox(a, width, height, 0.5)));
-  const base = union ?? { x0: 0, y0: 0, x1: width, y1: height };
-  const padFrac = options.padding ?? 0.04;
-  const outlineOut = Math.max(0, options.outlinePx ?? 0);
   const preset = targets.preset;
   const knobs: RenderKnobs = { fpsStep: 1, scale: 1, maxColors: options.maxColors ?? 255, quality: 80, posterize: options.maxColors !== undefined };
   const threshold = clamp01(options.threshold, 0.5, 'threshold');
   const stability = clamp01(options.stability, 0.5, 'stability');
   const matte = parseHexColor(options.matte ?? '#FFFFFF');
-  const outlineRgb = parseHexColor(options.outlineColor ?? '#FFFFFF');
   let attempts = 0;
   for (;;) {
     attempts++;
     throwIfAborted(ctx.signal);
     const t0 = performance.now();
-    const boxLong = Math.max(base.x1 - base.x0, base.y1 - base.y0);
-    // The outline is drawn at output scale; reserve its room in frame pixels.
-    const provisional = fitSize(base.x1 - base.x0, base.y1 - base.y0, targets.maxW, targets.maxH, preset?.exactLongSide ?? false);
-    const framePerOut = (base.x1 - base.x0) / provisional.width;
-    const box = union ? padBox(base, boxLong * padFrac + (outlineOut + 1) * framePerOut, width, height) : base;
-    let size = fitSize(box.x1 - box.x0, box.y1 - box.y0, targets.maxW * knobs.scale, targets.maxH * knobs.scale, preset?.exactLongSide ?? false);
-    if (targets.format === 'webm') size = { width: Math.min(evenUp(size.width), evenUp(Math.floor(targets.maxW))), height: Math.min(evenUp(size.height), evenUp(Math.floor(targets.maxH))) };
+    const layout = stickerLayout(union, width, height, options, targets, knobs.scale);
+    const { box, size } = layout;
     const step = knobs.fpsStep;
     const picked: number[] = [];
     for (let i = 0; i < frames.length; i += step) picked.push(i);
@@ -384,10 +424,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     const composed: ColourAlpha[] = [];
     for (const i of picked) {
       throwIfAborted(ctx.signal);
-      const c = cropResample(foregrounds[i], alphas[i], width, height, box, size.width, size.height);
-      if (options.keepSpecks !== true) removeSpecks(c.alpha, c.width, c.height);
-      addOutline(c, outlineOut, outlineRgb);
-      composed.push(c);
+      composed.push(composeStickerFrame(foregrounds[i], alphas[i], width, height, layout, options));
     }
     const composeMs = performance.now() - t0;
     const t1 = performance.now();

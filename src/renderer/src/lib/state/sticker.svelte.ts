@@ -1,7 +1,8 @@
 // The Stickers workspace's state (rune class, renderer): the opened clip, trim with clamping
-// setters, the sticker options, the Keep / Remove strokes, the export job with progress and
-// cancel, and the finished sticker's bytes for the looping preview. Talks to main only through the ApiClient.
-import type { ClipInfo, MediaBytes, StickerFramePreview } from '../../../../shared/api';
+// setters, the sticker options, the Keep / Remove strokes, the trim start's frame cut out and
+// composed as the sticker will show it (live), the export job with progress and cancel, and the
+// finished sticker's bytes for the looping preview. Talks to main only through the ApiClient.
+import type { ClipInfo, MediaBytes, StickerFramePreview, StickerFramePreviewRequest } from '../../../../shared/api';
 import type { ApiClient } from '../../../../shared/api-client';
 import { STICKER_STROKE_LIMITS, type JobOutcome, type StickerJobOptions, type StickerJobResult, type StickerReview, type StickerStroke, type Subject } from '../../../../shared/jobs';
 import { sureTrim } from '../../../../shared/sticker-review';
@@ -96,11 +97,13 @@ export class StickerState {
   brushSize = $state(0.08);
   /** What the clip pane shows: the frame, or the frame cut out as the sticker will cut it. */
   view = $state<'frame' | 'cutout'>('frame');
-  /** The poster's frame cut out with the model and the strokes (view 'cutout'). */
+  /** The poster's frame cut out with the model and the strokes (view 'cutout'), and composed as the sticker will show it. */
   framePreview = $state.raw<StickerFramePreview | null>(null);
   isPreviewing = $state(false);
   /** Only the newest preview request is shown. */
   private previewSeq = 0;
+  /** The options the shown sticker was made with (JSON of options()). */
+  private madeWith = $state<string | null>(null);
 
   /** The format actually written (a preset forces its own). */
   effectiveFormat: StickerFormatChoice = $derived(this.preset === 'none' ? this.format : PRESET_LIMITS[this.preset].format);
@@ -108,6 +111,10 @@ export class StickerState {
   maxDurationS = $derived(this.preset === 'none' ? MAX_TRIM_S : PRESET_LIMITS[this.preset].maxDurationS);
   endS = $derived(this.startS + this.durationS);
   frameEstimate = $derived(Math.max(1, Math.round(this.durationS * this.fps)));
+  /** True when a sticker is shown but a control has changed since it was made. */
+  isResultStale = $derived(this.result !== null && JSON.stringify(this.options()) !== this.madeWith);
+  /** The frame preview is wanted: the Cut-out view is open, or the Sticker pane has no up-to-date sticker to show. */
+  wantsFramePreview = $derived(this.clip !== null && (this.view === 'cutout' || this.result === null || this.isResultStale));
 
   constructor(private readonly host: StickerHost) {}
 
@@ -118,13 +125,13 @@ export class StickerState {
   async open(path: string, options: { wholeClip?: boolean } = {}): Promise<void> {
     this.phase = 'probing';
     this.result = null;
+    this.framePreview = null;
     try {
       const clip = await this.host.client.probeClip({ path });
       this.clip = clip;
       // Strokes were painted on the last clip's picture.
       this.strokes = [];
       this.brush = null;
-      this.framePreview = null;
       this.fps = Math.min(12, Math.round(clip.fps) || 12);
       const t = clampTrim(0, options.wholeClip ? clip.durationS : 3, clip.durationS, this.maxDurationS);
       this.startS = t.startS;
@@ -214,8 +221,7 @@ export class StickerState {
     const seq = ++this.previewSeq;
     this.isPreviewing = true;
     try {
-      const { model, strokes, maxSidePx, preset } = this.options();
-      const preview = await this.host.client.previewStickerFrame({ path: this.clip.path, timeS: this.startS, options: { model, strokes, maxSidePx, preset } });
+      const preview = await this.host.client.previewStickerFrame({ path: this.clip.path, timeS: this.startS, options: this.previewOptions() });
       if (seq === this.previewSeq) this.framePreview = preview;
     } catch (error) {
       if (seq === this.previewSeq) this.host.showError(error);
@@ -224,13 +230,10 @@ export class StickerState {
     }
   }
 
-  /** The job options from the controls. */
-  options(): StickerJobOptions {
-    const base: StickerJobOptions = {
+  /** What of the job options shapes one frame (all but the trim and the frame rate): the frame preview's options. */
+  previewOptions(): NonNullable<StickerFramePreviewRequest['options']> {
+    const base = {
       model: this.model,
-      startS: this.startS,
-      durationS: this.durationS,
-      fps: this.fps,
       stability: this.stability,
       threshold: this.threshold,
       matte: this.matte,
@@ -238,6 +241,11 @@ export class StickerState {
       ...(this.strokes.length > 0 ? { strokes: this.strokes } : {}),
     };
     return this.preset === 'none' ? { ...base, maxSidePx: this.sizePx, format: this.format } : { ...base, preset: this.preset };
+  }
+
+  /** The job options from the controls. */
+  options(): StickerJobOptions {
+    return { startS: this.startS, durationS: this.durationS, fps: this.fps, ...this.previewOptions() };
   }
 
   /** A file name for the save dialog: clip name + _sticker + the format's extension. */
@@ -264,14 +272,16 @@ export class StickerState {
   async render(output: string): Promise<void> {
     if (!this.clip) return;
     this.phase = 'rendering';
+    const options = this.options();
     try {
-      const { id, outcome } = await this.host.runJob({ kind: 'sticker', input: this.clip.path, output, options: this.options() });
+      const { id, outcome } = await this.host.runJob({ kind: 'sticker', input: this.clip.path, output, options });
       this.jobId = id;
       const o = await outcome;
       this.jobId = null;
       if (o.outcome === 'done') {
         const r = o.result as StickerJobResult;
         const file = await this.host.client.loadStickerFile({ path: r.output });
+        this.madeWith = JSON.stringify(options);
         this.result = { path: r.output, mime: file.mime, bytes: file.bytes, width: r.width, height: r.height, frameCount: r.frameCount, sizeBytes: r.bytes, withinBudget: r.withinBudget, modelFallback: r.modelFallback, subject: r.subject, review: r.review };
         this.phase = 'done';
         return;

@@ -13,6 +13,15 @@ export const sticker = {
   'sticker.frames': { en: '{n} frames over {dur} s', 'zh-CN': '{dur} 秒共 {n} 帧' },
   'sticker.preview': { en: 'Sticker', 'zh-CN': '表情包' },
   'sticker.previewHint': { en: 'Pick the moment and the style, then Make sticker. It will loop here over chat backgrounds.', 'zh-CN': '选好片段和样式后点击“生成表情包”，结果会在聊天背景上循环播放。' },
+  'sticker.still': {
+    en: 'The first frame as the sticker will show it. It follows the controls; Make sticker to see it move.',
+    'zh-CN': '表情包第一帧的预览，随设置实时更新；点击“生成表情包”查看动画。',
+  },
+  'sticker.still.stale': {
+    en: 'The settings changed after this sticker was made. Above: the first frame with the new ones; make the sticker again to apply them.',
+    'zh-CN': '生成此表情包后设置已更改。上方为新设置下的第一帧；重新生成即可应用。',
+  },
+  'sticker.still.alt': { en: 'The first frame of the sticker with the current settings', 'zh-CN': '当前设置下表情包的第一帧' },
   'sticker.working': { en: 'Making the sticker…', 'zh-CN': '正在生成表情包…' },
   'sticker.resultInfo': { en: '{w} × {h}, {n} frames, {kb} KB', 'zh-CN': '{w} × {h}，{n} 帧，{kb} KB' },
   'sticker.overBudget': { en: 'still over the platform size limit', 'zh-CN': '仍超过平台大小限制' },
