@@ -3,7 +3,7 @@
 // fit their budgets, cancel leaves no file and no ffmpeg, smoothing lowers flicker, Keep / Remove
 // strokes hold in every frame.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -78,6 +78,14 @@ describe('cutout sticker pipeline', () => {
     expect(line.bytes).toBeLessThanOrEqual(300 * 1024);
     expect(line.frameCount).toBeLessThanOrEqual(20);
     expect(line.frameCount / line.fps).toBeLessThanOrEqual(4.01);
+    // LINE's guideline: one side at least 270 px, and loops × length at most 4 s (1–4 loops).
+    expect(Math.max(line.width, line.height)).toBeGreaterThanOrEqual(270);
+    const apng = readFileSync(join(dir, 'line.png'));
+    const actl = apng.indexOf('acTL');
+    expect(actl).toBeGreaterThan(0);
+    const plays = apng.readUInt32BE(actl + 8);
+    expect(plays).toBeGreaterThanOrEqual(1);
+    expect(plays * (line.frameCount / line.fps)).toBeLessThanOrEqual(4.01);
     const probe = JSON.parse(
       execFileSync(resolveFfmpeg().ffprobe!, ['-v', 'error', '-of', 'json', '-show_streams', '-count_frames', join(dir, 'line.png')], { encoding: 'utf8' }),
     ) as { streams: { codec_name: string; nb_read_frames: string }[] };

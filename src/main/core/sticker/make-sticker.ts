@@ -22,7 +22,7 @@ import { planFrames, streamFrames, type FramePlan } from '../video/extract-frame
 import { probeVideo, type VideoInfo } from '../video/probe';
 import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, unionBoxes, type Box, type ColourAlpha } from './compose';
 import { encodeAnimatedWebp, encodeApng, encodeWebmVp9, type AnimatedFrames } from './encode-animated';
-import { findPlatformPreset, SIZE_PRESETS, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
+import { findPlatformPreset, presetLoops, SIZE_PRESETS, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
 import { applyStickerHints, stickerHintMap, validateStickerStrokes } from './touch-up';
 import { binarizeWithHysteresis, hysteresisBand, isRepeatFrame, isSceneCut, smoothAlphaSequence } from './temporal';
 
@@ -159,7 +159,7 @@ export function validateStickerOptions(options: StickerOptions): void {
   if (options.outlinePx !== undefined && !(options.outlinePx >= 0 && options.outlinePx <= 64)) throw new AppError('INVALID_ARGUMENT', `outline must be 0..64 px, got ${options.outlinePx}`);
   if (options.padding !== undefined && !(options.padding >= 0 && options.padding <= 1)) throw new AppError('INVALID_ARGUMENT', `padding must be 0..1 of the subject's long side, got ${options.padding}`);
   if (options.maxColors !== undefined && !(options.maxColors >= 2 && options.maxColors <= 256)) throw new AppError('INVALID_ARGUMENT', `colors must be 2..256, got ${options.maxColors}`);
-  if (options.fps !== undefined && !(options.fps > 0 && options.fps <= 60)) throw new AppError('INVALID_ARGUMENT', `fps must be between 0 and 60, got ${options.fps}`);
+  if (options.fps !== undefined && !(options.fps > 0 && options.fps <= 60)) throw new AppError('INVALID_ARGUMENT', `fps must be more than 0 and at most 60, got ${options.fps}`);
   if (options.startS !== undefined && !(options.startS >= 0)) throw new AppError('INVALID_ARGUMENT', `start must be >= 0 s, got ${options.startS}`);
   if (options.durationS !== undefined && !(options.durationS > 0)) throw new AppError('INVALID_ARGUMENT', `duration must be > 0 s, got ${options.durationS}`);
   validateStickerStrokes(options.strokes);
@@ -410,6 +410,9 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
   const threshold = clamp01(options.threshold, 0.5, 'threshold');
   const stability = clamp01(options.stability, 0.5, 'stability');
   const matte = parseHexColor(options.matte ?? '#FFFFFF');
+  // A preset's shortest long side (LINE: 270 px) is a floor for shrinking to the byte budget.
+  const fullSize = stickerLayout(union, width, height, options, targets).size;
+  const scaleFloor = preset?.minSide ? Math.min(1, preset.minSide / Math.max(fullSize.width, fullSize.height)) : 0;
   let attempts = 0;
   for (;;) {
     attempts++;
@@ -429,6 +432,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     const composeMs = performance.now() - t0;
     const t1 = performance.now();
     const delaysMs = picked.map(() => 1000 / fps);
+    const loops = presetLoops(preset, picked.length / fps);
     let bytes: Uint8Array;
     let outAlphas: Float32Array[];
     let frameCount = picked.length;
@@ -444,7 +448,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
         segStarts,
       );
       const gifFrames = composed.map((c, k) => flattenForGif(c, bins[k], matte));
-      const gif = encodeGif(gifFrames, delaysMs, { maxColors: knobs.maxColors, repeat: preset ? preset.loops : 0 }, ctx);
+      const gif = encodeGif(gifFrames, delaysMs, { maxColors: knobs.maxColors, repeat: loops }, ctx);
       bytes = gif.bytes;
       frameCount = gif.frameCount;
       writtenDelays = gif.delaysMs;
@@ -453,8 +457,8 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
       let straight = composed.map(toStraightRgba);
       if (targets.format === 'apng' && knobs.posterize) straight = posterizeFrames(straight, knobs.maxColors);
       const animated: AnimatedFrames = { frames: straight, width: size.width, height: size.height, delaysMs, fps };
-      if (targets.format === 'webp') bytes = await encodeAnimatedWebp(animated, { quality: knobs.quality, loop: preset?.loops ?? 0 });
-      else if (targets.format === 'apng') bytes = await encodeApng(animated, { plays: preset?.loops ?? 0 }, ctx, tools ?? resolveFfmpeg());
+      if (targets.format === 'webp') bytes = await encodeAnimatedWebp(animated, { quality: knobs.quality, loop: loops });
+      else if (targets.format === 'apng') bytes = await encodeApng(animated, { plays: loops }, ctx, tools ?? resolveFfmpeg());
       else bytes = await encodeWebmVp9(animated, { crf: Math.round(63 - knobs.quality * 0.45) }, ctx, tools ?? resolveFfmpeg());
       outAlphas = composed.map((c) => c.alpha);
     }
@@ -472,10 +476,10 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
       if (targets.format === 'apng' && !knobs.posterize) knobs.posterize = true;
       else knobs.maxColors = Math.max(32, Math.round(knobs.maxColors / Math.max(1.5, over)));
       knobs.quality = Math.max(20, Math.round(knobs.quality - 20 * over));
-    } else if (attempts === 5 && frames.length / (knobs.fpsStep + 1) >= 5) {
+    } else if ((attempts === 5 || knobs.scale <= scaleFloor) && frames.length / (knobs.fpsStep + 1) >= 5) {
       knobs.fpsStep += 1;
     } else {
-      knobs.scale *= Math.max(0.6, Math.min(0.92, 1 / Math.sqrt(over)));
+      knobs.scale = Math.max(scaleFloor, knobs.scale * Math.max(0.6, Math.min(0.92, 1 / Math.sqrt(over))));
     }
   }
 }

@@ -1,6 +1,7 @@
-// Unit tests of sticker composition: boxes, fitting, premultiplied crop-resample, outline.
+// Unit tests of sticker composition: boxes, fitting, premultiplied crop-resample, outline; the platform presets' loops.
 import { describe, expect, it } from 'vitest';
 import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, unionBoxes } from '../../../../src/main/core/sticker/compose';
+import { findPlatformPreset, presetLoops } from '../../../../src/main/core/sticker/presets';
 
 describe('boxes', () => {
   it('finds the alpha box, unions boxes over frames and pads within the frame', () => {
@@ -74,5 +75,15 @@ describe('removeSpecks', () => {
     expect(alpha[20 * w + 35]).toBe(0);
     expect(alpha[20 * w + 25]).toBeCloseTo(0.3, 5);
     expect(alpha[20 * w + 10]).toBe(1);
+  });
+});
+
+describe('platform presets', () => {
+  it('LINE: loops × length stays within 4 s, at least one loop; other presets loop forever', () => {
+    const line = findPlatformPreset('line')!;
+    expect([presetLoops(line, 0.8), presetLoops(line, 1), presetLoops(line, 1.5), presetLoops(line, 2.08), presetLoops(line, 4)]).toEqual([4, 4, 2, 1, 1]);
+    expect(line.minSide).toBe(270);
+    expect(presetLoops(findPlatformPreset('telegram'), 3)).toBe(0);
+    expect(presetLoops(undefined, 3)).toBe(0);
   });
 });
