@@ -222,6 +222,11 @@ export interface JobProgress {
 export interface FinishedFile extends Partial<MatteReview> {
   /** Said in the report and the CLI line (a sticker made of the clip's first part only). */
   note?: string;
+  /**
+   * ID photos: the spec checks the written photo fails, each as "name value unit (band)"
+   * (failedChecks in core/idphoto/compliance.ts); empty when it meets its spec.
+   */
+  specFailures?: string[];
 }
 
 /** One input of a batch job has ended (the batchItemFinished event; one per input, not throttled). */

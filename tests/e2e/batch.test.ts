@@ -7,7 +7,7 @@
 // and Add files…, marks the sticker to check and opens it in Stickers. Screenshots go to test-artifacts/e2e/screens.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
@@ -60,6 +60,15 @@ describe('Batch workspace in Chromium', () => {
     expect(rows).toHaveLength(6);
     expect(rows.filter((r) => r.status === 'done').map((r) => r.name).sort()).toEqual([...PORTRAITS].sort());
     expect(rows.find((r) => r.name === 'zz-broken.jpg')).toMatchObject({ status: 'failed', code: expect.stringMatching(/^[A-Z_]+$/) });
+    // A photo written off its spec carries a "fails spec" chip naming its checks, as report.json does.
+    const report = JSON.parse(readFileSync(join(dirname(rows.find((r) => r.output)!.output!), 'report.json'), 'utf8')) as { entries: { input: string; specFailures?: string[] }[] };
+    const failing = report.entries.filter((e) => (e.specFailures?.length ?? 0) > 0);
+    expect(report.entries.filter((e) => e.specFailures).length).toBe(5);
+    expect(await app.page.locator('[data-testid=batch-spec]').count()).toBe(failing.length);
+    for (const e of failing) {
+      const chip = app.page.locator(`[data-testid=batch-item][data-input="${e.input}"] [data-testid=batch-spec]`);
+      expect(await chip.getAttribute('title')).toContain(e.specFailures![0]);
+    }
     // The failures list keeps "show file" and "retry failed".
     await app.page.locator('[data-testid=batch-failures] li', { hasText: 'zz-broken.jpg' }).getByRole('button', { name: 'Show file' }).waitFor();
     await app.page.locator('[data-testid=batch-retry]').waitFor();

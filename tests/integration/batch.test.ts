@@ -150,9 +150,9 @@ describe('batch export', () => {
     expect(byName('girl.png')).toMatchObject({ status: 'done', needsReview: false });
     expect(byName('girl.png').unsureShare).toBeLessThan(0.08);
     const csv = readFileSync(join(out, 'report.csv'), 'utf8').trim().split('\r\n');
-    expect(csv[0]).toBe('input,status,code,message,output,elapsed_ms,unsure_share,needs_review');
-    expect(csv.find((l) => l.includes('hamster.png'))).toMatch(/,0\.\d{3},yes$/);
-    expect(csv.find((l) => l.includes('girl.png'))).toMatch(/,0\.\d{3},no$/);
+    expect(csv[0]).toBe('input,status,code,message,output,elapsed_ms,unsure_share,needs_review,spec');
+    expect(csv.find((l) => l.includes('hamster.png'))).toMatch(/,0\.\d{3},yes,$/);
+    expect(csv.find((l) => l.includes('girl.png'))).toMatch(/,0\.\d{3},no,$/);
     // Resumed: both are skipped, and the report still names the one to check (from the journal).
     const resumed = await runBatch([dir], out, { mode: 'anime', refine: 'full', resume: true }, env);
     expect([resumed.skipped, resumed.toReview]).toEqual([2, 1]);
@@ -196,7 +196,7 @@ describe('batch export', () => {
     expect(journal).toContain('"unsureShare"');
     expect(journal).not.toContain('"frames"');
     const csv = readFileSync(join(out, 'report.csv'), 'utf8');
-    expect(csv.split('\r\n').find((l) => l.includes('hamster.gif'))).toMatch(/,0\.\d{3},yes$/);
+    expect(csv.split('\r\n').find((l) => l.includes('hamster.gif'))).toMatch(/,0\.\d{3},yes,$/);
     expect(csv.split('\r\n').find((l) => l.includes('long.mp4'))).toContain(`,done,,${note},`);
     const resumed = await runBatch([dir], out, { mode: 'sticker', nameTemplate: '{name}_sticker', extra: { fps: 8 }, resume: true }, env);
     expect([resumed.skipped, resumed.toReview]).toEqual([3, 1]);

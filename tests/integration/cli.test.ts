@@ -77,6 +77,29 @@ describe('cutout CLI', () => {
     expect([sheet.width, sheet.height, sheet.density]).toEqual([1200, 1800, 300]);
     const wrong = await cutout(['batch', input, '-o', tempDir(), '--mode', 'portrait', '--sheet', '6inch']);
     expect(wrong.stderr).toMatch(/^INVALID_ARGUMENT: --sheet goes with --mode idphoto/);
+    // The output folder may not be the input folder (its scan would leave nothing to do).
+    const same = await cutout(['batch', input, '-o', input, '--mode', 'idphoto']);
+    expect(same.code).toBe(1);
+    expect(same.stderr).toMatch(/^INVALID_ARGUMENT: The output folder is the input folder/);
+  });
+
+  it('batch: an ID photo that fails its spec is written, said with its failed checks, in the spec column, and exits 3', async () => {
+    const input = tempDir();
+    const out = tempDir();
+    writeFileSync(join(input, 'a.jpg'), readFileSync(evalFile('id_portraits', 'images', 'df_img1.jpg')));
+    const r = await cutout(['batch', input, '-o', out, '--mode', 'idphoto', '--spec', 'icao-35x45', '--bg', 'red', '-q']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^fails {3}\S+a\.jpg -> \S+a\.jpg: fails its spec: backgroundColourDeltaE [\d.]+ dE \(≤ 6\)/m);
+    expect(r.stdout).toContain('1 ID photo fails its spec (spec in report.csv)');
+    const row = readFileSync(join(out, 'report.csv'), 'utf8').split('\r\n')[1];
+    expect(row).toMatch(/,done,.*,"?fail: backgroundColourDeltaE/);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { summary: { specFailed: number }; entries: { specFailures: string[] }[] };
+    expect(report.summary.specFailed).toBe(1);
+    expect(report.entries[0].specFailures[0]).toMatch(/^backgroundColourDeltaE/);
+    // Resumed, the skipped photo still says it fails.
+    const again = await cutout(['batch', input, '-o', out, '--mode', 'idphoto', '--spec', 'icao-35x45', '--bg', 'red', '--resume', '-q']);
+    expect(again.code).toBe(3);
+    expect(again.stderr).toMatch(/fails its spec: .*\(done before\)/);
   });
 
   /** Two anime_cutout sprites (truth: their exact alpha) and a scenery-only image made here, whose truth is empty. */

@@ -38,6 +38,29 @@ describe('cutout idphoto', () => {
     expect(sheet.density).toBe(300);
   });
 
+  it('names the failed checks and exits 3 for a photo made off its spec; refuses what it cannot write', { timeout: 120_000 }, async () => {
+    const dir = tempDir();
+    const portrait = evalFile('id_portraits', 'images', 'hv_test1.jpg');
+    // Red is not a background ICAO allows: said before the work, and on the photo's line.
+    const err = await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', '--bg', 'red', '-o', join(dir, 'red.jpg')], { env }).catch((e) => e);
+    expect(err.code).toBe(3);
+    expect(String(err.stderr)).toMatch(/note: red is not a background icao-35x45 allows \(#FFFFFF/);
+    expect(String(err.stdout)).toMatch(/FAIL: backgroundColourDeltaE \d+(\.\d+)? dE \(≤ 6\)/);
+    expect((await sharp(join(dir, 'red.jpg')).metadata()).width).toBe(413);
+    // Bad requests are refused before any work, with the code and exit 1.
+    const refusals: [string[], RegExp][] = [
+      [['-o', join(dir, 'x.webp')], /INVALID_ARGUMENT: Cannot write an ID photo as \.webp: use \.jpg or \.png/],
+      [['-o', join(dir, 'x.jpg'), '--copies', '3'], /INVALID_ARGUMENT: --copies is the print sheet's: it goes with --sheet/],
+      [['-o', join(dir, 'x.jpg'), '--dpi', '600'], /INVALID_ARGUMENT: --dpi is the print sheet's/],
+      [['-o', join(dir, 'x.jpg'), '--sheet', '20x20'], /INVALID_ARGUMENT: A 35x45 mm photo does not fit on 20x20 mm paper/],
+    ];
+    for (const [args, message] of refusals) {
+      const refused = await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', ...args], { env }).catch((e) => e);
+      expect(refused.code).toBe(1);
+      expect(String(refused.stderr)).toMatch(message);
+    }
+  });
+
   it('exits non-zero with the code for a picture without a face', { timeout: 60_000 }, async () => {
     const dir = tempDir();
     const flat = join(dir, 'flat.png');

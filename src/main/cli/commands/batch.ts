@@ -64,15 +64,19 @@ function makeTtyBar(io: CliIo): { draw(s: BatchStatus, force?: boolean): void; l
 export const batchCommand: CliCommand = {
   name: 'batch',
   summary: 'batch export folders of pictures (or videos) with resume and a report',
-  usage: `cutout batch IN... -o OUT [--mode portrait|anime|idphoto|sticker] [--recursive] [--name '{name}_cutout']
+  usage: `cutout batch IN... -o OUT [--mode portrait|anime|idphoto|sticker] [--recursive] [--name TEMPLATE]
        [--format png|jpg|webp] [--bg transparent|white|'#438EDB'] [--refine off|fast|full] [--model ID]
        [--spec ID [--sheet 6inch|5inch|a4|a5|WxH --dpi 300]] [--ext jpg,png] [--jobs N] [--resume] [--retry-failed] [--quality 1-100] [--provider auto|cpu|...] [--threads N]
   IN: files and folders. The input tree is mirrored under OUT (OUT inside IN is never scanned).
-  Name tokens: {name} {ext} {mode} {spec} {bg} {index}. Hidden and system files are skipped.
+  --name: the output name without extension, from {name} {ext} {mode} {spec} {bg} {index}; default
+  '{name}' (e.g. '{name}_cutout'). Hidden and system files are skipped. --format: png, jpg or webp
+  (stickers: gif or webp). ID photos: --spec defaults to icao-35x45; each photo's failed checks are
+  said and listed in report.csv's spec column.
   --resume skips inputs OUT's journal records as done (same size, mtime and options); --retry-failed
   redoes only the inputs that failed last time. OUT/report.json and OUT/report.csv list every input.
   --jobs: files at work at once (default: the cores, at most 4; stickers at most 2, each holds its frames).
-  Exit code: 0 all done or skipped, 1 some failed, 130 cancelled (Ctrl+C; run again with --resume).`,
+  Exit code: 0 all done or skipped, 1 some failed, 3 none failed but some ID photos fail their spec,
+  130 cancelled (Ctrl+C; run again with --resume).`,
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -123,6 +127,7 @@ export const batchCommand: CliCommand = {
     } else if (values.sheet) {
       throw new AppError('INVALID_ARGUMENT', '--sheet goes with --mode idphoto');
     }
+    if (values.dpi !== undefined && !values.sheet) throw new AppError('INVALID_ARGUMENT', '--dpi is the print sheet\'s: it goes with --sheet (the photo has its spec\'s dpi)');
     const bar = io.isTty && !values.quiet ? makeTtyBar(io) : undefined;
     let lastPlainMs = 0;
     try {
@@ -160,7 +165,10 @@ export const batchCommand: CliCommand = {
           onFile: ({ entry }) => {
             let text: string | undefined;
             const note = entry.note ? ` (${entry.note})` : '';
+            const specFailures = entry.status === 'failed' ? [] : (entry.specFailures ?? []);
             if (entry.status === 'failed') text = `failed  ${entry.input}: ${entry.code}: ${entry.message}`;
+            // Said even with -q or the bar: the photo was written but does not meet its spec.
+            else if (specFailures.length > 0) text = `fails   ${entry.input} -> ${entry.output}: fails its spec: ${specFailures.join('; ')}${entry.status === 'skipped' ? ' (done before)' : ''}`;
             else if (entry.needsReview) text = `check   ${entry.input} -> ${entry.output}: ${reviewText(entry.unsureShare!, what)}${note}${entry.status === 'skipped' ? ' (done before)' : ''}`;
             // A done file with a note is said even with -q or the bar, like a file to check.
             else if (entry.status === 'done' && note) text = `done    ${entry.input} -> ${entry.output}${note}`;
@@ -177,7 +185,8 @@ export const batchCommand: CliCommand = {
         `${summary.done} done, ${summary.skipped} skipped, ${summary.failed} failed of ${summary.total} in ${formatDuration(summary.elapsedMs)} (${summary.filesPerSec.toFixed(2)} files/s). Report: ${summary.reportJson}`,
       );
       if (summary.toReview > 0) io.out(`${summary.toReview === 1 ? `1 ${what} needs` : `${summary.toReview} ${what}s need`} a look (needs_review in report.csv)`);
-      return summary.failed > 0 ? 1 : 0;
+      if (summary.specFailed > 0) io.out(`${summary.specFailed === 1 ? '1 ID photo fails its spec' : `${summary.specFailed} ID photos fail their spec`} (spec in report.csv)`);
+      return summary.failed > 0 ? 1 : summary.specFailed > 0 ? 3 : 0;
     } catch (error) {
       if (isCancellation(error)) io.err(`Cancelled. Finished files are kept; run the same command with --resume to continue. Report: ${values.out}/report.json`);
       throw error;

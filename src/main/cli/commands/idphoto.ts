@@ -5,8 +5,10 @@ import { parseArgs } from 'node:util';
 import { AppError } from '../../../shared/errors';
 import { parseRefineMode } from '../../../shared/jobs';
 import { idPhotoToFile, type IdPhotoResult } from '../../core/idphoto/make-id-photo';
+import { failedChecks } from '../../core/idphoto/compliance';
 import { layoutSheet, parsePaper, renderSheetPdf, renderSheetRaster } from '../../core/idphoto/print-sheet';
 import { SpecLibrary } from '../../core/idphoto/spec';
+import { parseBackground } from '../../core/image/composite';
 import { writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags, projectResourcesDir } from '../cli-env';
 import { intFlag, planOutputs, type CliCommand } from '../command';
@@ -20,10 +22,14 @@ export function specLibraryPath(): string {
 export const idphotoCommand: CliCommand = {
   name: 'idphoto',
   summary: 'make ID photos by spec (crop, background, report, print sheet)',
-  usage: `cutout idphoto IN... --spec cn-1inch -o OUT [--bg blue|white|red|'#RRGGBB'] [--report FILE.json]
-    [--sheet 6inch|5inch|a4|a5|WxH --dpi 300|254|600 --sheet-out FILE.png|.jpg|.pdf] [--copies N]
+  usage: `cutout idphoto IN... [--spec cn-1inch] -o OUT.jpg|.png [--bg blue|white|red|'#RRGGBB'] [--report FILE.json]
+    [--sheet 6inch|5inch|a4|a5|WxH [--dpi 300|254|600] [--sheet-out FILE.png|.jpg|.pdf] [--copies N]]
     [--face N] [--refine off|fast|full] [--spec-file MORE.json] [--list-specs]
-  OUT is a file for one input, a folder for several. The report holds every measurement in mm with its band and pass flag.`,
+  OUT is a .jpg or .png file for one input, a folder for several. --spec defaults to icao-35x45.
+  The report holds every measurement with its band and pass flag; a photo that fails its spec is
+  written, and its line names the failed checks. --copies: photos on the sheet (default: as many as fit).
+  Exit code: 0 every photo made and meeting its spec, 1 some could not be made, 3 all made but some
+  fail their spec.`,
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -53,22 +59,36 @@ export const idphotoCommand: CliCommand = {
     if (!values.out) throw new AppError('INVALID_ARGUMENT', 'Missing -o OUT (a file for one input, a folder for several)');
     const refine = parseRefineMode(values.refine, '--refine');
     const spec = library.get(values.spec!);
+    for (const flag of ['dpi', 'copies', 'sheet-out'] as const) {
+      if (values[flag] !== undefined && !values.sheet) throw new AppError('INVALID_ARGUMENT', `--${flag} is the print sheet's: it goes with --sheet${flag === 'dpi' ? ` (the photo has its spec's ${spec.dpi} dpi)` : ''}`);
+    }
     const dpi = intFlag(values.dpi, 'dpi', 300)!;
+    const copies = intFlag(values.copies, 'copies', 0)!;
+    if (copies < 0 || copies > 500) throw new AppError('INVALID_ARGUMENT', `--copies must be 0 (as many as fit) to 500, got ${copies}`);
     if (![254, 300, 600].includes(dpi) && values.sheet) io.err(`note: printer dpi ${dpi} is unusual (254, 300 or 600 are common)`);
     const paper = values.sheet ? parsePaper(values.sheet) : undefined;
     const faceIndex = intFlag(values.face, 'face');
     const env = envFromFlags(values);
+    if (values.bg !== undefined) {
+      const bg = parseBackground(values.bg);
+      if (bg.kind === 'color' && !spec.background.allowed.includes(bg.hex.toUpperCase())) {
+        io.err(`note: ${values.bg} is not a background ${spec.id} allows (${spec.background.allowed.join(', ')}): the photos will fail its background colour check`);
+      }
+    }
     const outputs = await planOutputs(positionals, values.out, spec.format === 'png' ? 'png' : 'jpg', positionals.length > 1 ? `_${spec.id}` : '');
     const reports: unknown[] = [];
     const made: IdPhotoResult[] = [];
     let failures = 0;
+    let specFailures = 0;
     for (let i = 0; i < positionals.length; i++) {
       try {
         const r = await idPhotoToFile(positionals[i], outputs[i], { spec, background: values.bg, refine, faceIndex }, env, { signal: io.signal });
         made.push(r.result);
         reports.push({ input: positionals[i], output: r.output, bytes: r.bytes, quality: r.quality, ...r.report });
         const m = r.report.measurements;
-        io.out(`${positionals[i]} -> ${r.output} (${spec.widthPx}x${spec.heightPx} @${spec.dpi} dpi, ${(r.bytes / 1024).toFixed(1)} KB, crown-chin ${m.crownChinMm.value} mm, ${r.report.pass ? 'PASS' : 'FAIL'}, ${r.timings.totalMs.toFixed(0)} ms)`);
+        const failed = failedChecks(r.report);
+        if (failed.length > 0) specFailures++;
+        io.out(`${positionals[i]} -> ${r.output} (${spec.widthPx}x${spec.heightPx} @${spec.dpi} dpi, ${(r.bytes / 1024).toFixed(1)} KB, crown-chin ${m.crownChinMm.value} mm, ${r.report.pass ? 'PASS' : `FAIL: ${failed.join('; ')}`}, ${r.timings.totalMs.toFixed(0)} ms)`);
       } catch (e) {
         failures++;
         const err = e as AppError;
@@ -82,14 +102,15 @@ export const idphotoCommand: CliCommand = {
     }
     if (paper && made.length > 0) {
       const sheetOut = values['sheet-out'] ?? outputs[0].replace(/\.(jpe?g|png)$/i, '') + `_sheet.${/\.pdf$/i.test(values.out) ? 'pdf' : 'png'}`;
-      const copies = intFlag(values.copies, 'copies', 0)!;
       const items = made.map((_, idx) => ({ widthMm: spec.widthMm, heightMm: spec.heightMm, copies: made.length > 1 && copies === 0 ? 1 : copies, imageIndex: idx }));
       const layout = layoutSheet(items, { paper });
       const images = made.map((m) => m.image);
       const bytes = /\.pdf$/i.test(sheetOut) ? await renderSheetPdf(layout, images) : await renderSheetRaster(layout, images, dpi, /\.jpe?g$/i.test(sheetOut) ? 'jpeg' : 'png');
       await writeFileAtomic(sheetOut, bytes);
-      io.out(`sheet -> ${sheetOut} (${layout.photos.length} photos on ${layout.widthMm}x${layout.heightMm} mm)`);
+      const asked = items.reduce((n, item) => n + item.copies, 0);
+      const short = items.every((item) => item.copies > 0) && layout.photos.length < asked ? `; ${asked} were asked for, ${layout.photos.length} fit` : '';
+      io.out(`sheet -> ${sheetOut} (${layout.photos.length} photos on ${layout.widthMm}x${layout.heightMm} mm${short})`);
     }
-    return failures > 0 ? 1 : 0;
+    return failures > 0 ? 1 : specFailures > 0 ? 3 : 0;
   },
 };

@@ -11,6 +11,7 @@ import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import { reviewOf, verdictOf } from '../matting/unsure-share';
 import { resolveMaskModel } from '../pipelines/cutout';
 import { runMaskModel, type MaskResult } from '../segment/mask-model';
+import { failedChecks } from '../idphoto/compliance';
 import { runIdPhotoJob } from '../idphoto/id-photo-job';
 import { parsePaper } from '../idphoto/print-sheet';
 import { parseSpec } from '../idphoto/spec';
@@ -164,7 +165,8 @@ export function sheetPathOf(output: string): string {
 /**
  * ID photo per input: the spec object in options.extra.spec (its id in options.spec), background
  * colour, refine, and an optional print sheet per photo (options.extra.sheet: paper, dpi). The
- * journal and report name the photo; its sheet is written (atomically) before the photo is journalled.
+ * journal and report name the photo and the spec checks it fails (specFailures); its sheet is
+ * written (atomically) before the photo is journalled.
  */
 const idPhotoMode = makeWholeFileMode(
   'idphoto',
@@ -180,7 +182,9 @@ const idPhotoMode = makeWholeFileMode(
     const sheetOptions = idSheetOf(mctx);
     const sheet = sheetOptions ? { ...sheetOptions, output: sheetPathOf(output) } : undefined;
     if (sheet) await assertNotAnInput(sheet.output, [input]);
-    await runIdPhotoJob(input, output, { spec: idSpecOf(mctx), background, refine: options.refine, ...(sheet ? { sheet } : {}) }, env, { signal });
+    const { report } = await runIdPhotoJob(input, output, { spec: idSpecOf(mctx), background, refine: options.refine, ...(sheet ? { sheet } : {}) }, env, { signal });
+    // Written either way; the report, the CLI and the UI list say which checks it fails.
+    return { specFailures: failedChecks(report) };
   },
 );
 

@@ -15,7 +15,7 @@ import { FORMAT_EXTENSIONS, planOutputPaths, validateNameTemplate } from './nami
 import { PauseGate } from './pause-gate';
 import { RefinePool } from './refine-pool';
 import { readReport, writeReports } from './report';
-import { scanInputs } from './scan';
+import { realOrResolved, scanInputs } from './scan';
 import type { BatchEntry, BatchFileEvent, BatchItem, BatchOptions, BatchStatus, BatchSummary } from './types';
 
 /** Bumped when a change to the batch code changes outputs, so --resume redoes old outputs. */
@@ -95,6 +95,13 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   const background = options.background ?? { kind: 'transparent' as const };
   const refine = options.refine ?? 'fast';
   const outDir = resolve(outputDir);
+  // OUT inside a folder input is left out of its scan; OUT equal to it would leave nothing to do.
+  const realOut = await realOrResolved(outDir);
+  for (const input of inputs) {
+    if ((await realOrResolved(resolve(input))) === realOut) {
+      throw new AppError('INVALID_ARGUMENT', `The output folder is the input folder ${input}: pick another one (for example ${join(input, 'out')})`, { detail: { path: input } });
+    }
+  }
   try {
     await mkdir(outDir, { recursive: true });
     const info = await stat(outDir);
@@ -298,6 +305,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     failed,
     cancelled,
     toReview: reviews.length,
+    specFailed: entries.filter((e) => e.status !== 'failed' && (e.specFailures?.length ?? 0) > 0).length,
     elapsedMs,
     filesPerSec: processed > 0 ? processed / (processingMs / 1000) : 0,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
@@ -309,15 +317,16 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
 }
 
 /**
- * The review and note a 'done' record kept (so a skipped file still shows them), as judged then: a
+ * The review, note and spec failures a 'done' record kept (so a skipped file still shows them), as judged then: a
  * threshold changed since is not applied. Nothing for other records or malformed fields.
  */
 function finishedOfRecord(record: JournalRecord | undefined): FinishedFile {
   if (record?.status !== 'done') return {};
   const note = typeof record.note === 'string' && record.note ? { note: record.note } : {};
-  if (typeof record.unsureShare !== 'number' || !Number.isFinite(record.unsureShare)) return note;
+  const spec = Array.isArray(record.specFailures) && record.specFailures.every((s) => typeof s === 'string') ? { specFailures: record.specFailures } : {};
+  if (typeof record.unsureShare !== 'number' || !Number.isFinite(record.unsureShare)) return { ...note, ...spec };
   const reviewThreshold = typeof record.reviewThreshold === 'number' ? record.reviewThreshold : null;
-  return { unsureShare: record.unsureShare, needsReview: record.needsReview === true, reviewThreshold, ...note };
+  return { unsureShare: record.unsureShare, needsReview: record.needsReview === true, reviewThreshold, ...note, ...spec };
 }
 
 /** Whether a journalled 'done' record still holds: same input size, mtime, options and output, and the output exists. */

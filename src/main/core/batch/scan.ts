@@ -31,7 +31,8 @@ export interface ScanResult {
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-async function realOrResolved(path: string): Promise<string> {
+/** The real path (links resolved), or the resolved one when it does not exist yet. */
+export async function realOrResolved(path: string): Promise<string> {
   return realpath(path).catch(() => resolve(path));
 }
 

@@ -106,6 +106,8 @@ export interface BatchSummary {
   cancelled: number;
   /** Files whose cut-out or sticker needs a look (needsReview): done now, or before when resumed. */
   toReview: number;
+  /** ID photos written that fail their spec (specFailures): done now, or before when resumed. */
+  specFailed: number;
   elapsedMs: number;
   /** Processed files per second (done + failed over the wall time of the processing phase). */
   filesPerSec: number;

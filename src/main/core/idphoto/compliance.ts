@@ -88,6 +88,8 @@ export interface ComplianceInput {
    * the hair; 0 or absent when the whole head is in the source.
    */
   crownHiddenPx?: number;
+  /** The hair runs into the top edge of the source (so hairCutMm is reported, even near 0). */
+  crownTouchesTop?: boolean;
   /** The mask model's review threshold (manifest output.reviewUnsureShare); absent: the matte check always passes. */
   reviewUnsureShare?: number;
 }
@@ -185,7 +187,7 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
     ),
   };
   // A visibly flat-cut hairline is more than a measuring matter: offices ask for the whole head.
-  if (hiddenMm > 0.05) measurements.hairCutMm = measure(hiddenMm, 'mm', null, HAIR_CUT_TOLERANCE_MM, 'estimated from the head outline at the edge; use a photo with room above the head');
+  if (hiddenMm > 0.05 || input.crownTouchesTop) measurements.hairCutMm = measure(hiddenMm, 'mm', null, HAIR_CUT_TOLERANCE_MM, 'the hair runs into the top edge of the source; the missing part is estimated from the head outline at the edge; use a photo with room above the head');
   const pass = Object.values(measurements).every((m) => m.pass);
   return {
     specId: spec.id,
@@ -201,6 +203,30 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
 
 function round1(v: number): number {
   return Math.round(v * 10) / 10;
+}
+
+/** A band as read: "20–30", "≤ 6", "≥ 12" (empty when open at both ends). */
+function bandText(m: IdPhotoMeasurement): string {
+  if (m.min !== null && m.max !== null) return m.min === m.max ? `= ${m.min}` : `${m.min}–${m.max}`;
+  if (m.max !== null) return `≤ ${m.max}`;
+  return m.min !== null ? `≥ ${m.min}` : '';
+}
+
+/**
+ * The checks a report fails, each as "name value unit (band)", e.g.
+ * "backgroundColourDeltaE 89.62 dE (≤ 6)"; a value known only as a range gives both ends. Empty
+ * when the photo meets its spec. The CLI line, a batch's report and its UI list say these.
+ */
+export function failedChecks(report: { measurements: Record<string, IdPhotoMeasurement | undefined> }): string[] {
+  const out: string[] = [];
+  for (const [name, m] of Object.entries(report.measurements)) {
+    if (!m || m.pass) continue;
+    const other = m.maxValue ?? m.minValue;
+    const value = m.value === null ? 'missing' : other !== undefined && other !== null && other !== m.value ? `${m.value}–${other}` : String(m.value);
+    const band = bandText(m);
+    out.push(`${name} ${value}${m.value === null ? '' : ` ${m.unit}`}${band ? ` (${band})` : ''}`);
+  }
+  return out;
 }
 
 /** Adds the written file's size (KB of 1024 bytes) to a report and recomputes its pass. */

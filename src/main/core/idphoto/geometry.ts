@@ -53,11 +53,16 @@ export interface CrownScan {
   columnsUsed: number;
 }
 
+/** How far above a column's last foreground sample its fading matte may still run into the top edge (px). */
+const EDGE_FADE_PX = 8;
+
 /**
  * Finds the crown: for columns across the face (u in [uMin, uMax]) walk up from the eye line
  * (v = vStart) while alpha ≥ 0.5, allowing 1-sample gaps (strands); each column's top is
  * interpolated to the 0.5 crossing. The crown is the 10th percentile of the tops (the highest
- * part of the head, ignoring a stray strand). Returns null when no column starts on the person.
+ * part of the head, ignoring a stray strand). `touchesTop`: the columns that run into the top
+ * edge, their matte unfaded there, are more than a tenth (the crown is read from one of them).
+ * Returns null when no column starts on the person.
  */
 export function scanCrown(
   alpha: Float32Array,
@@ -94,6 +99,19 @@ export function scanCrown(
         break;
       }
     }
+    // Hair whose matte fades out on the last rows (a model is unsure at the border) still runs into
+    // the edge when its alpha has not died away there: within EDGE_FADE_PX and above 0.1 at the edge.
+    if (gap > 0 || at(u, lastFg - 1) >= 0) {
+      for (let v = lastFg - 1, prev = at(u, lastFg); v >= lastFg - EDGE_FADE_PX; v--) {
+        const a = at(u, v);
+        if (a < 0) {
+          if (prev >= 0.1) reachedEdge++;
+          break;
+        }
+        if (a < 0.05) break;
+        prev = a;
+      }
+    }
     // Sub-sample: move from the last foreground sample towards the next one by the 0.5 crossing.
     const a0 = at(u, lastFg);
     const a1 = at(u, lastFg - 1);
@@ -103,8 +121,9 @@ export function scanCrown(
   if (tops.length === 0) return null;
   tops.sort((a, b) => a - b);
   const crownV = tops[Math.floor(tops.length * 0.1)];
-  // A few strands at the edge are not a cut-off head; a third of the columns are.
-  return { crownV, touchesTop: reachedEdge >= Math.max(2, tops.length / 3), columnsUsed: tops.length };
+  // The crown is cut when the column it is read from (the 10th percentile) ran into the edge: the
+  // edge columns hold the smallest tops. One strand at the edge is not a cut-off head.
+  return { crownV, touchesTop: reachedEdge >= Math.max(2, Math.floor(tops.length * 0.1) + 1), columnsUsed: tops.length };
 }
 
 /** Middle of a band. */

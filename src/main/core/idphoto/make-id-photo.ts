@@ -1,6 +1,7 @@
 // The ID-photo pipeline: decode -> one face + landmarks -> person matte around the head ->
 // crown from the alpha, chin from landmarks -> crop/scale/roll by the spec -> composite on the
 // spec background -> compliance report -> exact file. Core (no electron).
+import { extname } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import type { RefineMode } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
@@ -288,6 +289,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     centreX: W / 2,
     faceCount: facesInside,
     crownHiddenPx: hiddenPx * chosen.k,
+    crownTouchesTop: scan?.touchesTop === true && region.y === 0,
     reviewUnsureShare: model.entry.output.reviewUnsureShare,
   });
   onProgress?.({ stage: 'composite', done: 4, total: 4 });
@@ -313,6 +315,8 @@ export interface IdPhotoFileResult {
 
 /** Decodes, makes and writes one ID photo atomically (never over the input). */
 export async function idPhotoToFile(input: string, output: string, options: IdPhotoOptions, env: CoreEnv, ctx: RunContext = {}): Promise<IdPhotoFileResult & { result: IdPhotoResult }> {
+  // The file carries the spec's dpi (JFIF or pHYs) and its KB band: JPEG or PNG only, named so.
+  if (!/\.(png|jpe?g)$/i.test(output)) throw new AppError('INVALID_ARGUMENT', `Cannot write an ID photo as ${extname(output) || 'a file without an extension'}: use .jpg or .png (${output})`, { detail: { path: output } });
   await assertNotAnInput(output, [input]);
   const t0 = performance.now();
   const source = await decodeImage(input, { maxPixels: env.maxPixels });
@@ -321,7 +325,7 @@ export async function idPhotoToFile(input: string, output: string, options: IdPh
   const result = await makeIdPhoto(source, options, env, ctx);
   throwIfAborted(ctx.signal);
   ctx.onProgress?.({ stage: 'encode', done: 0, total: 1 });
-  const format = /\.png$/i.test(output) ? 'png' : /\.jpe?g$/i.test(output) ? 'jpeg' : options.spec.format;
+  const format = /\.png$/i.test(output) ? 'png' : 'jpeg';
   const encoded = await encodeIdPhoto(result.image, { format, dpi: options.spec.dpi, fileSizeKb: format === 'jpeg' ? options.spec.fileSizeKb : undefined });
   await writeFileAtomic(output, encoded.bytes, { signal: ctx.signal });
   ctx.onProgress?.({ stage: 'encode', done: 1, total: 1 });

@@ -67,7 +67,8 @@ export function layoutPhotoSheet(photo: { widthMm: number; heightMm: number }, s
 
 /**
  * Packs items on the paper in shelves (rows), trying portrait and landscape paper and upright or
- * rotated photos per item, and keeps the orientation that fits the most photos.
+ * rotated photos per item, and keeps the orientation that fits the most photos. INVALID_ARGUMENT
+ * when not even one photo fits.
  */
 export function layoutSheet(items: SheetItem[], options: SheetOptions): SheetLayout {
   const gap = Math.min(3, Math.max(2, options.gapMm ?? 2.5));
@@ -99,6 +100,10 @@ export function layoutSheet(items: SheetItem[], options: SheetOptions): SheetLay
       const layout = { widthMm: W, heightMm: H, photos };
       if (!best || layout.photos.length > best.photos.length) best = layout;
     }
+  }
+  if (best!.photos.length === 0 && items.length > 0) {
+    const { widthMm, heightMm } = items[0];
+    throw new AppError('INVALID_ARGUMENT', `A ${widthMm}x${heightMm} mm photo does not fit on ${options.paper.widthMm}x${options.paper.heightMm} mm paper (${margin} mm margins): pick a larger paper`);
   }
   return best!;
 }

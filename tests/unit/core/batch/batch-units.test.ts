@@ -87,8 +87,8 @@ describe('batch report.csv', () => {
       { input: '/in/c.png', status: 'done', output: '/out/c.png', unsureShare: 0.2, needsReview: false, reviewThreshold: null },
       { input: '/in/d.mp4', status: 'done', output: '/out/d.gif' },
     ]).trim().split('\r\n');
-    expect(csv[0].split(',').slice(-2)).toEqual(['unsure_share', 'needs_review']);
-    expect(csv.slice(1).map((l) => l.split(',').slice(-2).join(','))).toEqual(['0.200,yes', '0.010,no', '0.200,n/a', ',']);
+    expect(csv[0].split(',').slice(-3, -1)).toEqual(['unsure_share', 'needs_review']);
+    expect(csv.slice(1).map((l) => l.split(',').slice(-3, -1).join(','))).toEqual(['0.200,yes', '0.010,no', '0.200,n/a', ',']);
   });
 
   it('the message column holds a failure\'s message, a done file\'s note and a skip\'s reason', () => {
@@ -98,5 +98,17 @@ describe('batch report.csv', () => {
       { input: '/in/c.mp4', status: 'skipped', output: '/out/c.gif', note: 'first part', reason: 'done before' },
     ]).trim().split('\r\n');
     expect(csv.slice(1).map((l) => l.split(',')[3])).toEqual(['not an image', 'first part', 'first part; done before']);
+    // A failed file wrote nothing: no output path.
+    expect(csv[1].split(',')[4]).toBe('');
+  });
+
+  it('the spec column says pass or the failed checks of an ID photo, and nothing for other modes', () => {
+    const csv = entriesToCsv([
+      { input: '/in/a.jpg', status: 'done', output: '/out/a.jpg', specFailures: [] },
+      { input: '/in/b.jpg', status: 'done', output: '/out/b.jpg', specFailures: ['backgroundColourDeltaE 89.62 dE (≤ 6)', 'tiltDeg 9 deg (≤ 8)'] },
+      { input: '/in/c.png', status: 'done', output: '/out/c.png' },
+    ]).trim().split('\r\n');
+    expect(csv[0].split(',').at(-1)).toBe('spec');
+    expect(csv.slice(1).map((l) => l.split(',').at(-1))).toEqual(['pass', 'fail: backgroundColourDeltaE 89.62 dE (≤ 6); tiltDeg 9 deg (≤ 8)', '']);
   });
 });

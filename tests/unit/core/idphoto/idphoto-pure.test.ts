@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../../../src/main/cli/commands/idphoto';
 import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core/face/yunet';
 import { byteBand, commentSegments, encodeIdPhoto, jpegAppMarkers, readJpegDpi, readPngDpi, rewriteJpegHeader, setPngDpi } from '../../../../src/main/core/idphoto/exact-file';
-import { buildComplianceReport } from '../../../../src/main/core/idphoto/compliance';
+import { buildComplianceReport, failedChecks } from '../../../../src/main/core/idphoto/compliance';
 import { estimateHiddenCrown, fromAligned, toAligned, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
 import { cutMarks, layoutSheet, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
 import { parseSpec, SpecLibrary } from '../../../../src/main/core/idphoto/spec';
@@ -176,6 +176,29 @@ describe('print sheets', () => {
     expect(layout.photos.filter((p) => p.imageIndex === 0)).toHaveLength(4);
     expect(layout.photos.filter((p) => p.imageIndex === 1)).toHaveLength(2);
     expect(() => parsePaper('letterish')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('refuses a paper that holds not even one photo', () => {
+    expect(() => layoutSheet([{ widthMm: 35, heightMm: 45, copies: 0, imageIndex: 0 }], { paper: parsePaper('20x20') })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('does not fit on 20x20 mm paper') }),
+    );
+  });
+});
+
+describe('failed checks', () => {
+  it('names each failed check with its value, unit and band; a range gives both ends', () => {
+    const ok = { value: 1, unit: 'mm', min: 0, max: 2, pass: true };
+    const report = {
+      measurements: {
+        crownChinMm: { value: 31, unit: 'mm', min: 32, max: 36, pass: false, maxValue: 33.5 },
+        backgroundColourDeltaE: { value: 89.62, unit: 'dE', min: null, max: 6, pass: false },
+        clothingContrastDeltaE: { value: 4, unit: 'dE', min: 12, max: null, pass: false },
+        faceCount: { value: null, unit: 'count', min: 1, max: 1, pass: false },
+        tiltDeg: ok,
+      },
+    };
+    expect(failedChecks(report)).toEqual(['crownChinMm 31–33.5 mm (32–36)', 'backgroundColourDeltaE 89.62 dE (≤ 6)', 'clothingContrastDeltaE 4 dE (≥ 12)', 'faceCount missing (= 1)']);
+    expect(failedChecks({ measurements: { tiltDeg: ok } })).toEqual([]);
   });
 });
 
