@@ -50,6 +50,7 @@ export const batch = {
   'batch.status.cancelled': { en: 'cancelled', 'zh-CN': '已取消' },
   'batch.check': { en: 'check', 'zh-CN': '需检查' },
   'batch.note': { en: 'note', 'zh-CN': '说明' },
+  'batch.summary.specFailed': { en: '{n} written off spec (marked "fails spec")', 'zh-CN': '{n} 个已生成但不合规格（标有“不合规格”）' },
   'batch.failsSpec': { en: 'fails spec', 'zh-CN': '不合规格' },
   'batch.failsSpec.tip': { en: 'Written, but it fails its spec: {checks}', 'zh-CN': '已生成，但不符合规格：{checks}' },
   'batch.check.tip': { en: '{pct} % of the cut-out is half transparent where the model was unsure', 'zh-CN': '约 {pct}% 的区域半透明（模型不确定）' },
