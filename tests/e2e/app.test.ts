@@ -58,10 +58,12 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     })()`)) as { w: number; corner: number[] };
   }
 
+  /** Exports and returns the path written (a new one: a last export still shown does not count). */
   async function exportAndWait(): Promise<string> {
-    await page.click('[data-testid=export]');
     const saved = page.locator('[data-testid=last-export] .path');
-    await saved.waitFor({ timeout: 120_000 });
+    const before = (await saved.count()) > 0 ? await saved.getAttribute('title') : null;
+    await page.click('[data-testid=export]');
+    await expect.poll(async () => ((await saved.count()) > 0 ? await saved.getAttribute('title') : null), { timeout: 120_000 }).not.toBe(before);
     return (await saved.getAttribute('title'))!;
   }
 
@@ -180,6 +182,15 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     await expect.poll(() => page.locator('.inspector').textContent(), { timeout: 10_000 }).not.toContain('Strokes:');
     await page.keyboard.press('Control+Shift+Z');
     await expect.poll(() => page.locator('.inspector').textContent(), { timeout: 10_000 }).toContain('Strokes: 1');
+    // Another edge mode keeps the stroke and solves it again: the export still has alpha 0 there.
+    const other = (await page.getAttribute('[data-refine=full]', 'aria-pressed')) === 'true' ? 'fast' : 'full';
+    await page.click(`[data-refine=${other}]`);
+    await waitForCutout(page);
+    await page.getByText('Re-solving the edge').waitFor({ state: 'detached', timeout: 60_000 });
+    expect(await page.textContent('.inspector')).toContain('Strokes: 1');
+    const again = await exportAndWait();
+    const second = await sharp(again).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    expect(second.data[(Math.round(y * (second.info.width / imageW)) * second.info.width + Math.round(imageW * 0.5 * (second.info.width / imageW))) * 4 + 3]).toBe(0);
   });
 
   it('opens an image dropped on the window and one pasted from the clipboard', async () => {

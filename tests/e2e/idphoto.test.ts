@@ -78,4 +78,44 @@ describe('ID-photo workspace in Chromium', () => {
     await expect.poll(() => shownPhotoSize(app.page), { timeout: 30_000 }).toEqual([413, 531]);
     expect(app.pageErrors).toEqual([]);
   });
+
+  it('size search matches word starts and says when nothing matches; nudges start over with a new photo; the photo\'s top is reachable in a small window', async () => {
+    const slot = app.page.locator('[data-workspace-slot=idphoto]');
+    const search = slot.locator('input[type=search]');
+    await search.fill('us');
+    const names = await slot.locator('.specs .spec span:first-child').allTextContents();
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.some((n) => /Australia/.test(n))).toBe(false);
+    await search.fill('zzqq');
+    expect(await slot.locator('[data-testid=idphoto-no-match]').textContent()).toBe('No size matches “zzqq”');
+    await search.fill('');
+    // The chosen size is named above the list.
+    expect(await slot.locator('[data-testid=idphoto-current-spec]').textContent()).toMatch(/ICAO|35×45 mm/);
+    // A nudge, then another photo: it opens at the spec's own placement.
+    const slider = slot.locator('input[type=range]').first();
+    await slider.evaluate((el) => {
+      const input = el as unknown as { value: string; dispatchEvent(e: unknown): boolean };
+      input.value = '3';
+      input.dispatchEvent(new (globalThis as unknown as { Event: new (type: string, init: { bubbles: boolean }) => unknown }).Event('input', { bubbles: true }));
+    });
+    expect(await slot.locator('label').first().textContent()).toContain('3 mm');
+    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), evalFile('id_portraits', 'images', 'df_img2.jpg'));
+    await expect.poll(() => slot.locator('label').first().textContent(), { timeout: 10_000 }).toContain(' 0 mm');
+    await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
+    // 1024 x 700 with a sheet: the stage scrolls, and at the top of its scroll the photo's top is in view.
+    await app.page.setViewportSize({ width: 1024, height: 700 });
+    try {
+      await slot.locator('select').first().selectOption('a4');
+      await app.page.locator('[data-testid=idphoto-sheet]').waitFor({ timeout: 30_000 });
+      const stage = slot.locator('.stage');
+      await stage.evaluate((el) => ((el as unknown as { scrollTop: number }).scrollTop = 0));
+      const stageBox = (await stage.boundingBox())!;
+      const photoBox = (await app.page.locator('[data-testid=idphoto-photo]').boundingBox())!;
+      expect(photoBox.y).toBeGreaterThanOrEqual(stageBox.y - 0.5);
+      await app.page.screenshot({ path: join(SCREENS, 'idphoto-narrow.png') });
+    } finally {
+      await app.page.setViewportSize({ width: 1360, height: 860 });
+    }
+    expect(app.pageErrors).toEqual([]);
+  });
 });

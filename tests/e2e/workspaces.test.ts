@@ -325,4 +325,41 @@ describe('workspaces, language and theme in Chromium', () => {
     await slot.locator('[data-format=gif]').first().click();
     expect(app.pageErrors).toEqual([]);
   });
+
+  it('a 1024 x 700 window: the toolbar wraps instead of hiding Export, and no inspector grows past its panel (Simplified Chinese too)', async () => {
+    await app.page.setViewportSize({ width: 1024, height: 700 });
+    try {
+      // The editor still holds the portrait opened above.
+      await workspace('cutout');
+      const exportBox = (await app.page.locator('[data-testid=export]').boundingBox())!;
+      const inspectorOf = (id: string) => app.page.locator(`[data-workspace-slot=${id}] .inspector`);
+      const cutoutInspector = (await inspectorOf('cutout').boundingBox())!;
+      expect(exportBox.x + exportBox.width).toBeLessThanOrEqual(cutoutInspector.x);
+      expect(exportBox.y + exportBox.height).toBeLessThanOrEqual(700);
+      await shot('cutout-narrow');
+      // Nothing in an inspector is wider than the panel (a sideways scrollbar), in either language.
+      const overflow = (id: string) => inspectorOf(id).evaluate((el) => {
+        const box = el as unknown as { scrollWidth: number; clientWidth: number };
+        return box.scrollWidth - box.clientWidth;
+      });
+      for (const id of ['cutout', 'sticker', 'idphoto', 'batch']) {
+        await workspace(id);
+        expect(await overflow(id), id).toBeLessThanOrEqual(0);
+      }
+      await workspace('settings');
+      await app.page.selectOption('[data-testid=settings-language]', 'zh-CN');
+      await expect.poll(() => app.page.textContent('[data-workspace=idphoto]'), { timeout: 10_000 }).toContain('证件照');
+      for (const id of ['cutout', 'sticker', 'idphoto', 'batch']) {
+        await workspace(id);
+        expect(await overflow(id), `${id} (zh-CN)`).toBeLessThanOrEqual(0);
+      }
+      await workspace('sticker');
+      await shot('sticker-narrow-zh');
+    } finally {
+      await workspace('settings');
+      await app.page.selectOption('[data-testid=settings-language]', 'en');
+      await app.page.setViewportSize({ width: 1360, height: 860 });
+    }
+    expect(app.pageErrors).toEqual([]);
+  });
 });

@@ -102,8 +102,12 @@ export class CutoutState {
     await this.segment();
   }
 
-  /** (Re)computes the cut-out with the current subject and edge mode; brush strokes are dropped. */
-  async segment(): Promise<void> {
+  /**
+   * (Re)computes the cut-out with the current subject and edge mode. A new image starts without
+   * strokes; another subject or edge mode keeps them (undo too) and solves them again over the new
+   * automatic trimap.
+   */
+  async segment(options: { keepStrokes?: boolean } = {}): Promise<void> {
     const path = this.path;
     const preview = this.preview;
     if (!path || !preview) return;
@@ -115,8 +119,10 @@ export class CutoutState {
       if (seq !== this.openSeq) return;
       this.setMatte(matte);
       this.autoTrimap = trimapFromAlpha(matte.alpha);
-      this.brush.reset(preview.width, preview.height);
+      const kept = options.keepStrokes ? this.brush.editedBox() : null;
+      if (!kept) this.brush.reset(preview.width, preview.height);
       this.phase = 'ready';
+      if (kept) await this.rematte(kept);
     } catch (error) {
       if (seq !== this.openSeq) return;
       this.phase = 'failed';
@@ -128,13 +134,13 @@ export class CutoutState {
   setSubject(subject: Subject): void {
     if (subject === this.subject) return;
     this.subject = subject;
-    void this.segment();
+    void this.segment({ keepStrokes: true });
   }
 
   setRefine(refine: RefineMode): void {
     if (refine === this.refine) return;
     this.refine = refine;
-    void this.segment();
+    void this.segment({ keepStrokes: true });
   }
 
   private setMatte(matte: MatteResult): void {
