@@ -90,7 +90,7 @@ describe('ID-photo workspace in Chromium', () => {
     expect(await slot.locator('[data-testid=idphoto-no-match]').textContent()).toBe('No size matches “zzqq”');
     await search.fill('');
     // The chosen size is named above the list.
-    expect(await slot.locator('[data-testid=idphoto-current-spec]').textContent()).toMatch(/ICAO|35×45 mm/);
+    expect(await slot.locator('[data-testid=idphoto-current-spec]').textContent()).toMatch(/^ICAO.* · 413×531 px$/);
     // A nudge, then another photo: it opens at the spec's own placement.
     const slider = slot.locator('input[type=range]').first();
     await slider.evaluate((el) => {

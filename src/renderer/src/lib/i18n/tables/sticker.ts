@@ -21,6 +21,7 @@ export const sticker = {
     en: 'The settings changed after this sticker was made. Above: the first frame with the new ones; make the sticker again to apply them.',
     'zh-CN': '生成此表情包后设置已更改。上方为新设置下的第一帧；重新生成即可应用。',
   },
+  'sticker.gifOnly': { en: 'GIF only: WebP, APNG and WebM keep the soft edge', 'zh-CN': '仅用于 GIF：WebP、APNG 和 WebM 保留柔和边缘' },
   'sticker.still.alt': { en: 'The first frame of the sticker with the current settings', 'zh-CN': '当前设置下表情包的第一帧' },
   'sticker.working': { en: 'Making the sticker…', 'zh-CN': '正在生成表情包…' },
   'sticker.resultInfo': { en: '{w} × {h}, {n} frames, {kb} KB', 'zh-CN': '{w} × {h}，{n} 帧，{kb} KB' },
