@@ -91,6 +91,11 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     expect(corner[3]).toBe(255);
     // The status line names the saved file, the time and the execution provider.
     expect(await page.textContent('[data-testid=status-text]')).toMatch(/^Saved .+ in [\d.]+ m?s on cpu$/);
+    // It is the editor's message: another workspace's status line reads Ready, and back it is there again.
+    await page.click('[data-workspace=batch]');
+    expect(await page.textContent('[data-testid=status-text]')).toBe('Ready');
+    await page.click('[data-workspace=cutout]');
+    expect(await page.textContent('[data-testid=status-text]')).toMatch(/^Saved /);
     // With the export current, Copy puts the exported file (full size) on the clipboard ...
     await copyAndWait();
     expect(await readClipboardImage()).toMatchObject({ w: meta.width });

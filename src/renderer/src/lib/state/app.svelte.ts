@@ -18,6 +18,8 @@ export interface StatusLine {
   key: MessageKey;
   params?: Record<string, string | number>;
   tone: 'idle' | 'busy' | 'ok' | 'warn';
+  /** The workspace the message is about: shown only there (elsewhere the line says Ready). */
+  owner?: Workspace;
 }
 
 /** Formats milliseconds for the status line: 840 ms, 1.3 s, 2 min 5 s. */
@@ -146,6 +148,11 @@ export class AppState {
 
   setStatus(line: StatusLine): void {
     this.status = line;
+  }
+
+  /** The status line as the current workspace shows it: another workspace's message reads Ready. */
+  get shownStatus(): StatusLine {
+    return this.status.owner && this.status.owner !== this.workspace ? { key: 'status.ready', tone: 'idle' } : this.status;
   }
 
   async updateSettings(patch: Partial<Settings>): Promise<void> {

@@ -83,7 +83,7 @@ export class CutoutState {
     this.matte = null;
     this.lastExportPath = null;
     this.app.dismissError();
-    this.app.setStatus({ key: 'stage.decode', tone: 'busy' });
+    this.app.setStatus({ owner: 'cutout', key: 'stage.decode', tone: 'busy' });
     try {
       const preview = await this.app.client.loadImagePreview({ path });
       if (seq !== this.openSeq) return;
@@ -95,7 +95,7 @@ export class CutoutState {
       if (seq !== this.openSeq) return;
       this.phase = 'failed';
       this.preview = null;
-      this.app.setStatus({ key: 'status.failed', tone: 'warn' });
+      this.app.setStatus({ owner: 'cutout', key: 'status.failed', tone: 'warn' });
       this.app.showError(error);
       return;
     }
@@ -113,7 +113,7 @@ export class CutoutState {
     if (!path || !preview) return;
     const seq = this.openSeq;
     this.phase = 'segmenting';
-    this.app.setStatus({ key: 'stage.segment', tone: 'busy' });
+    this.app.setStatus({ owner: 'cutout', key: 'stage.segment', tone: 'busy' });
     try {
       const matte = await this.app.client.segment({ path, subject: this.subject, refine: this.refine, maxSidePx: Math.max(preview.width, preview.height) });
       if (seq !== this.openSeq) return;
@@ -126,7 +126,7 @@ export class CutoutState {
     } catch (error) {
       if (seq !== this.openSeq) return;
       this.phase = 'failed';
-      this.app.setStatus({ key: 'status.failed', tone: 'warn' });
+      this.app.setStatus({ owner: 'cutout', key: 'status.failed', tone: 'warn' });
       this.app.showError(error);
     }
   }
@@ -147,7 +147,7 @@ export class CutoutState {
     this.matte = matte;
     this.alpha = matte.alpha;
     this.alphaVersion++;
-    this.app.setStatus({ key: 'status.doneIn', params: { ms: formatDuration(matte.timings.totalMs), provider: matte.provider }, tone: 'ok' });
+    this.app.setStatus({ owner: 'cutout', key: 'status.doneIn', params: { ms: formatDuration(matte.timings.totalMs), provider: matte.provider }, tone: 'ok' });
   }
 
   /** The trimap the engine should solve with now (automatic + strokes). */
@@ -215,7 +215,7 @@ export class CutoutState {
         const trimap = this.currentTrimap();
         if (trimap) trimapPath = await app.client.saveTrimap({ path, width: preview.width, height: preview.height, trimap });
       }
-      app.setStatus({ key: 'status.working', tone: 'busy' });
+      app.setStatus({ owner: 'cutout', key: 'status.working', tone: 'busy' });
       const { id, outcome } = await app.runJob({
         kind: 'cutout',
         input: path,
@@ -232,22 +232,22 @@ export class CutoutState {
         this.exportedKey = key;
         app.setStatus(
           result?.provider
-            ? { key: 'status.savedIn', params: { path: written, ms: formatDuration(end.elapsedMs), provider: result.provider }, tone: 'ok' }
-            : { key: 'status.saved', params: { path: written }, tone: 'ok' },
+            ? { owner: 'cutout', key: 'status.savedIn', params: { path: written, ms: formatDuration(end.elapsedMs), provider: result.provider }, tone: 'ok' }
+            : { owner: 'cutout', key: 'status.saved', params: { path: written }, tone: 'ok' },
         );
         if (app.settings.revealAfterExport && app.client.transport === 'ipc') await app.client.revealInFolder(written).catch(() => undefined);
         return written;
       }
       if (end.outcome === 'cancelled') {
-        app.setStatus({ key: 'status.cancelled', tone: 'idle' });
+        app.setStatus({ owner: 'cutout', key: 'status.cancelled', tone: 'idle' });
         return null;
       }
-      app.setStatus({ key: 'status.failed', tone: 'warn' });
+      app.setStatus({ owner: 'cutout', key: 'status.failed', tone: 'warn' });
       app.showError(end.error);
       return null;
     } catch (error) {
       this.exportJobId = null;
-      app.setStatus({ key: 'status.failed', tone: 'warn' });
+      app.setStatus({ owner: 'cutout', key: 'status.failed', tone: 'warn' });
       app.showError(error);
       return null;
     }
