@@ -73,6 +73,8 @@ export interface StickerJobResult {
   height: number;
   /** Frames in the file (GIF: after merging repeats; a preset may drop frames). */
   frameCount: number;
+  /** Frames per second written: the asked rate, lower where a preset's frame or byte limit dropped frames. */
+  fps: number;
   bytes: number;
   withinBudget: boolean;
   /** What the model that ran cuts out. */

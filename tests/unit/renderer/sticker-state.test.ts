@@ -119,7 +119,7 @@ describe('StickerState', () => {
       jobId: 'job-1',
       outcome: 'done',
       elapsedMs: 900,
-      result: { output: spec.output, width: 320, height: 240, frameCount: 36, bytes: 150_000, withinBudget: true, modelFallback: true },
+      result: { output: spec.output, width: 320, height: 240, frameCount: 18, fps: 6, bytes: 150_000, withinBudget: true, modelFallback: true },
     }));
     const s = new StickerState(host);
     await s.open('/clips/b.gif');
@@ -129,7 +129,8 @@ describe('StickerState', () => {
     expect(calls.spec?.output).toBe('/out/b_sticker.gif');
     expect(calls.spec?.options).toMatchObject({ format: 'gif', maxSidePx: 320, outlinePx: 4, matte: '#1E1E1E', startS: 0, durationS: 3, fps: 12, model: 'anime' });
     expect(s.phase).toBe('done');
-    expect(s.result).toMatchObject({ mime: 'image/gif', frameCount: 36, modelFallback: true });
+    // The rate written (a preset may lower it) beside the one asked for.
+    expect(s.result).toMatchObject({ mime: 'image/gif', frameCount: 18, fps: 6, askedFps: 12, modelFallback: true });
     // The made sticker is shown while it matches the controls; a change asks for the live first frame again.
     expect([s.isResultStale, s.wantsFramePreview]).toEqual([false, false]);
     s.threshold = 0.6;

@@ -63,6 +63,9 @@ export interface StickerResultView {
   width: number;
   height: number;
   frameCount: number;
+  /** Frames per second written, and the rate asked for (a preset may have lowered it). */
+  fps: number;
+  askedFps: number;
   sizeBytes: number;
   withinBudget: boolean;
   modelFallback: boolean;
@@ -282,7 +285,7 @@ export class StickerState {
         const r = o.result as StickerJobResult;
         const file = await this.host.client.loadStickerFile({ path: r.output });
         this.madeWith = JSON.stringify(options);
-        this.result = { path: r.output, mime: file.mime, bytes: file.bytes, width: r.width, height: r.height, frameCount: r.frameCount, sizeBytes: r.bytes, withinBudget: r.withinBudget, modelFallback: r.modelFallback, subject: r.subject, review: r.review };
+        this.result = { path: r.output, mime: file.mime, bytes: file.bytes, width: r.width, height: r.height, frameCount: r.frameCount, fps: r.fps, askedFps: options.fps ?? r.fps, sizeBytes: r.bytes, withinBudget: r.withinBudget, modelFallback: r.modelFallback, subject: r.subject, review: r.review };
         this.phase = 'done';
         return;
       }

@@ -56,6 +56,6 @@ export const cutout = {
   'export.choose': { en: 'Choose…', 'zh-CN': '选择…' },
   'export.jpegNoAlpha': { en: 'JPEG has no transparency: it is flattened on white.', 'zh-CN': 'JPEG 不支持透明，将以白色背景合成。' },
   'export.done': { en: 'Exported', 'zh-CN': '已导出' },
-  'empty.title': { en: 'Cut a person or character out of a picture', 'zh-CN': '从图片中抠出人物或动漫角色' },
+  'empty.title': { en: 'Drop a picture to cut out its person or character', 'zh-CN': '拖入图片，抠出其中的人物或动漫角色' },
   'empty.body': { en: 'Everything runs on this computer. Nothing is uploaded.', 'zh-CN': '全部在本机处理，不会上传任何内容。' },
 } satisfies MessageTable;

@@ -25,6 +25,7 @@ export const sticker = {
   'sticker.still.alt': { en: 'The first frame of the sticker with the current settings', 'zh-CN': '当前设置下表情包的第一帧' },
   'sticker.working': { en: 'Making the sticker…', 'zh-CN': '正在生成表情包…' },
   'sticker.resultInfo': { en: '{w} × {h}, {n} frames, {kb} KB', 'zh-CN': '{w} × {h}，{n} 帧，{kb} KB' },
+  'sticker.fpsLowered': { en: '{fps} fps instead of {asked}, to fit the platform\'s frame and size limits', 'zh-CN': '为符合平台的帧数和大小限制，帧率由 {asked} 降为 {fps}' },
   'sticker.overBudget': { en: 'still over the platform size limit', 'zh-CN': '仍超过平台大小限制' },
   'sticker.modelFallback': { en: 'No anime model is installed: the person model was used. Drawn characters may be cut out poorly.', 'zh-CN': '未安装动漫模型，已改用人像模型，动漫角色的抠图效果可能较差。' },
   'sticker.unsureFrames': { en: 'Where the model was unsure, frame by frame', 'zh-CN': '逐帧显示模型不确定的程度' },
