@@ -191,8 +191,10 @@ describe('workspaces, language and theme in Chromium', () => {
   it('Keep / Remove strokes painted on the clip: the frame\'s cut-out follows them live, and the remade sticker has fewer unsure frames', async () => {
     await workspace('sticker');
     const slot = app.page.locator('[data-workspace-slot=sticker]');
-    // Opening the clip again starts without strokes; the last test left the person model picked.
+    // Opening the clip again starts without strokes; the last test left the person model picked and
+    // the trim on the sure part: wait for the whole clip's trim before making anything.
     await chooseFiles(app.page, () => slot.getByRole('button', { name: 'Open…' }).first().click(), evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif'));
+    await expect.poll(() => slot.locator('[data-testid=sticker-trim] .num').allTextContents(), { timeout: 60_000 }).toEqual(['0.00 s', '2.08 s']);
     await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled])', { timeout: 60_000 });
     await slot.getByRole('button', { name: 'Anime', exact: true }).click();
     // Makes the sticker (each make is saved under a new name) and counts its unsure frames.

@@ -144,6 +144,19 @@ describe('StickerState', () => {
     expect([s.isResultStale, s.wantsFramePreview]).toEqual([false, true]);
   });
 
+  it('makes nothing while another clip opens (the controls still hold the last one\'s trim)', async () => {
+    const { host, calls } = fakeHost(() => ({ jobId: 'job-1', outcome: 'cancelled', elapsedMs: 1 }));
+    const s = new StickerState(host);
+    await s.open('/clips/a.mp4');
+    const opening = s.open('/clips/b.mp4');
+    expect(s.phase).toBe('probing');
+    await s.export();
+    expect(calls.spec).toBeUndefined();
+    await opening;
+    await s.export();
+    expect(calls.spec?.options).toMatchObject({ startS: 0 });
+  });
+
   it('reports a failed job and stays ready; a cancelled one is quiet', async () => {
     const failing = fakeHost(() => ({ jobId: 'job-1', outcome: 'failed', elapsedMs: 5, error: { code: 'VIDEO_CORRUPT', message: 'bad' } }));
     const s = new StickerState(failing.host);

@@ -259,7 +259,8 @@ export class StickerState {
 
   /** Asks where to save, runs the sticker job, then loads the result for the preview. */
   async export(): Promise<void> {
-    if (!this.clip || this.jobId) return;
+    // While another clip opens, the controls still hold the last one's trim.
+    if (!this.clip || this.jobId || this.phase === 'probing') return;
     let output: string | null;
     try {
       output = await this.host.client.chooseSaveTarget({ defaultName: this.suggestedName() });
