@@ -45,7 +45,7 @@ describe('cutout idphoto', () => {
     const err = await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', '--bg', 'red', '-o', join(dir, 'red.jpg')], { env }).catch((e) => e);
     expect(err.code).toBe(3);
     expect(String(err.stderr)).toMatch(/note: red is not a background icao-35x45 allows \(#FFFFFF/);
-    expect(String(err.stdout)).toMatch(/FAIL: backgroundColourDeltaE \d+(\.\d+)? dE \(≤ 6\)/);
+    expect(String(err.stdout)).toMatch(/FAIL: backgroundColourDeltaE \d+(\.\d+)? ΔE \(≤ 6\)/);
     expect((await sharp(join(dir, 'red.jpg')).metadata()).width).toBe(413);
     // Bad requests are refused before any work, with the code and exit 1.
     const refusals: [string[], RegExp][] = [

@@ -1,6 +1,7 @@
 // The compliance report of one ID photo: each measurement in its unit with the spec's band and a
 // pass flag, plus an overall pass. Pure typed-array code (core); measured on the output pixels.
 import type { IdPhotoMeasurement } from '../../../shared/api';
+import { bandText, valueText } from '../../../shared/idphoto-report';
 import { parseHexColor } from '../image/composite';
 import type { RgbaImage } from '../image/decode';
 import { unsureShare } from '../matting/unsure-share';
@@ -205,26 +206,17 @@ function round1(v: number): number {
   return Math.round(v * 10) / 10;
 }
 
-/** A band as read: "20–30", "≤ 6", "≥ 12" (empty when open at both ends). */
-function bandText(m: IdPhotoMeasurement): string {
-  if (m.min !== null && m.max !== null) return m.min === m.max ? `= ${m.min}` : `${m.min}–${m.max}`;
-  if (m.max !== null) return `≤ ${m.max}`;
-  return m.min !== null ? `≥ ${m.min}` : '';
-}
-
 /**
  * The checks a report fails, each as "name value unit (band)", e.g.
- * "backgroundColourDeltaE 89.62 dE (≤ 6)"; a value known only as a range gives both ends. Empty
+ * "backgroundColourDeltaE 89.62 ΔE (≤ 6)"; a value known only as a range gives both ends. Empty
  * when the photo meets its spec. The CLI line, a batch's report and its UI list say these.
  */
 export function failedChecks(report: { measurements: Record<string, IdPhotoMeasurement | undefined> }): string[] {
   const out: string[] = [];
   for (const [name, m] of Object.entries(report.measurements)) {
     if (!m || m.pass) continue;
-    const other = m.maxValue ?? m.minValue;
-    const value = m.value === null ? 'missing' : other !== undefined && other !== null && other !== m.value ? `${m.value}–${other}` : String(m.value);
     const band = bandText(m);
-    out.push(`${name} ${value}${m.value === null ? '' : ` ${m.unit}`}${band ? ` (${band})` : ''}`);
+    out.push(`${name} ${m.value === null ? 'missing' : valueText(m)}${band ? ` (${band})` : ''}`);
   }
   return out;
 }

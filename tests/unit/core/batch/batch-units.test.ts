@@ -105,10 +105,10 @@ describe('batch report.csv', () => {
   it('the spec column says pass or the failed checks of an ID photo, and nothing for other modes', () => {
     const csv = entriesToCsv([
       { input: '/in/a.jpg', status: 'done', output: '/out/a.jpg', specFailures: [] },
-      { input: '/in/b.jpg', status: 'done', output: '/out/b.jpg', specFailures: ['backgroundColourDeltaE 89.62 dE (≤ 6)', 'tiltDeg 9 deg (≤ 8)'] },
+      { input: '/in/b.jpg', status: 'done', output: '/out/b.jpg', specFailures: ['backgroundColourDeltaE 89.62 ΔE (≤ 6)', 'tiltDeg 9° (≤ 8)'] },
       { input: '/in/c.png', status: 'done', output: '/out/c.png' },
     ]).trim().split('\r\n');
     expect(csv[0].split(',').at(-1)).toBe('spec');
-    expect(csv.slice(1).map((l) => l.split(',').at(-1))).toEqual(['pass', 'fail: backgroundColourDeltaE 89.62 dE (≤ 6); tiltDeg 9 deg (≤ 8)', '']);
+    expect(csv.slice(1).map((l) => l.split(',').at(-1))).toEqual(['pass', 'fail: backgroundColourDeltaE 89.62 ΔE (≤ 6); tiltDeg 9° (≤ 8)', '']);
   });
 });
