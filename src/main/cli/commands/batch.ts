@@ -165,7 +165,7 @@ export const batchCommand: CliCommand = {
           onFile: ({ entry }) => {
             let text: string | undefined;
             const note = entry.note ? ` (${entry.note})` : '';
-            const specFailures = entry.status === 'failed' ? [] : (entry.specFailures ?? []);
+            const specFailures = entry.specFailures ?? [];
             if (entry.status === 'failed') text = `failed  ${entry.input}: ${entry.code}: ${entry.message}`;
             // Said even with -q or the bar: the photo was written but does not meet its spec.
             else if (specFailures.length > 0) text = `fails   ${entry.input} -> ${entry.output}: fails its spec: ${specFailures.join('; ')}${entry.status === 'skipped' ? ' (done before)' : ''}`;

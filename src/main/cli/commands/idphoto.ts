@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { AppError } from '../../../shared/errors';
 import { parseRefineMode } from '../../../shared/jobs';
 import { idPhotoToFile, type IdPhotoResult } from '../../core/idphoto/make-id-photo';
-import { failedChecks } from '../../core/idphoto/compliance';
+import { BACKGROUND_COLOUR_MAX_DE, failedChecks, nearestAllowedDeltaE } from '../../core/idphoto/compliance';
 import { layoutSheet, parsePaper, renderSheetPdf, renderSheetRaster } from '../../core/idphoto/print-sheet';
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { parseBackground } from '../../core/image/composite';
@@ -71,7 +71,7 @@ export const idphotoCommand: CliCommand = {
     const env = envFromFlags(values);
     if (values.bg !== undefined) {
       const bg = parseBackground(values.bg);
-      if (bg.kind === 'color' && !spec.background.allowed.includes(bg.hex.toUpperCase())) {
+      if (bg.kind === 'color' && nearestAllowedDeltaE(spec, bg.hex) > BACKGROUND_COLOUR_MAX_DE) {
         io.err(`note: ${values.bg} is not a background ${spec.id} allows (${spec.background.allowed.join(', ')}): the photos will fail its background colour check`);
       }
     }

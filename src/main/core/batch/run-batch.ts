@@ -98,7 +98,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   // OUT inside a folder input is left out of its scan; OUT equal to it would leave nothing to do.
   const realOut = await realOrResolved(outDir);
   for (const input of inputs) {
-    if ((await realOrResolved(resolve(input))) === realOut) {
+    if ((await realOrResolved(input)) === realOut) {
       throw new AppError('INVALID_ARGUMENT', `The output folder is the input folder ${input}: pick another one (for example ${join(input, 'out')})`, { detail: { path: input } });
     }
   }
@@ -305,7 +305,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     failed,
     cancelled,
     toReview: reviews.length,
-    specFailed: entries.filter((e) => e.status !== 'failed' && (e.specFailures?.length ?? 0) > 0).length,
+    specFailed: entries.filter((e) => (e.specFailures?.length ?? 0) > 0).length,
     elapsedMs,
     filesPerSec: processed > 0 ? processed / (processingMs / 1000) : 0,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,

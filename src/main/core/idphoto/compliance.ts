@@ -41,6 +41,15 @@ export interface ComplianceReport {
   pass: boolean;
 }
 
+/** Farthest a photo's background may be from the nearest colour its spec allows (ΔE76). */
+export const BACKGROUND_COLOUR_MAX_DE = 6;
+
+/** ΔE76 from a Lab colour (or a '#RRGGBB') to the nearest background colour the spec allows. */
+export function nearestAllowedDeltaE(spec: Pick<IdPhotoSpec, 'background'>, colour: [number, number, number] | string): number {
+  const lab = typeof colour === 'string' ? srgbToLab(...parseHexColor(colour)) : colour;
+  return Math.min(...spec.background.allowed.map((h) => deltaE(srgbToLab(...parseHexColor(h)), lab)));
+}
+
 /** Builds a measurement; a null value passes only when `passIfMissing`. */
 export function measure(value: number | null, unit: Measurement['unit'], min: number | null, max: number | null, note?: string, passIfMissing = true): Measurement {
   const rounded = value === null ? null : Math.round(value * 100) / 100;
@@ -146,8 +155,7 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
     d.sort();
     p95 = d[Math.min(bg.n - 1, Math.floor(bg.n * 0.95))];
   }
-  const allowedLabs = spec.background.allowed.map((h) => srgbToLab(...parseHexColor(h)));
-  const colourDe = bg.n ? Math.min(...allowedLabs.map((l) => deltaE(l, bg.lab))) : null;
+  const colourDe = bg.n ? nearestAllowedDeltaE(spec, bg.lab) : null;
 
   // Clothing: opaque person pixels below the chin, in the bottom part of the photo.
   const clothTop = Math.max(chin.y + image.height * 0.04, image.height * 0.85);
@@ -177,7 +185,7 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
     tiltDeg: measure(tilt, 'deg', -2, 2),
     faceCount: measure(input.faceCount, 'count', 1, 1),
     backgroundUniformityDeltaE: measure(bg.n ? p95 : null, 'dE', null, 3, 'p95 ΔE76 of background pixels from their mean'),
-    backgroundColourDeltaE: measure(colourDe, 'dE', null, 6, `nearest allowed colour: ${spec.background.allowed.join(', ')}`),
+    backgroundColourDeltaE: measure(colourDe, 'dE', null, BACKGROUND_COLOUR_MAX_DE, `nearest allowed colour: ${spec.background.allowed.join(', ')}`),
     clothingContrastDeltaE: measure(clothDe, 'dE', 12, null, clothDe === null ? 'no clothing visible' : 'ΔE76 between clothing and background'),
     matteUnsurePct: measure(
       unsureShare(alpha, image.width, image.height) * 100,

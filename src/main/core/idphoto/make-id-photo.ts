@@ -147,9 +147,11 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   // Crown cut by the top edge of the source: the visible top is a lower bound; the crown may be up
   // to CROWN_ABOVE_EYES_MAX eye-chin distances above the eye line. Both ends must fit the band.
   let hiddenPx = 0;
+  // The hair runs into the source's own top edge (not just the matte region's).
+  const cutAtTop = scan?.touchesTop === true && region.y === 0;
   if (scan) {
     crownV = scan.crownV;
-    if (scan.touchesTop && region.y === 0) {
+    if (cutAtTop) {
       // Two bounds on the hidden part: the head's outline at the edge (an ellipse through the
       // cut) and the proportions prior; the smaller one holds.
       const prior = crownV - Math.min(crownV, eyeV - CROWN_ABOVE_EYES_MAX * (chinA.v - eyeV));
@@ -289,7 +291,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     centreX: W / 2,
     faceCount: facesInside,
     crownHiddenPx: hiddenPx * chosen.k,
-    crownTouchesTop: scan?.touchesTop === true && region.y === 0,
+    crownTouchesTop: cutAtTop,
     reviewUnsureShare: model.entry.output.reviewUnsureShare,
   });
   onProgress?.({ stage: 'composite', done: 4, total: 4 });

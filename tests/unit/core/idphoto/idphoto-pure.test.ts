@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../../../src/main/cli/commands/idphoto';
 import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core/face/yunet';
 import { byteBand, commentSegments, encodeIdPhoto, jpegAppMarkers, readJpegDpi, readPngDpi, rewriteJpegHeader, setPngDpi } from '../../../../src/main/core/idphoto/exact-file';
-import { buildComplianceReport, failedChecks } from '../../../../src/main/core/idphoto/compliance';
+import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, failedChecks, nearestAllowedDeltaE } from '../../../../src/main/core/idphoto/compliance';
 import { bandText, valueText } from '../../../../src/shared/idphoto-report';
 import { estimateHiddenCrown, fromAligned, toAligned, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
 import { cutMarks, layoutSheet, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
@@ -200,6 +200,10 @@ describe('failed checks', () => {
     };
     expect(failedChecks(report)).toEqual(['crownChinMm 31–33.5 mm (32–36)', 'backgroundColourDeltaE 89.62 ΔE (≤ 6)', 'clothingContrastDeltaE 4 ΔE (≥ 12)', 'faceCount missing (= 1)']);
     expect(failedChecks({ measurements: { tiltDeg: ok } })).toEqual([]);
+    // The CLI's up-front background note uses the check's own rule: near an allowed colour is allowed.
+    const white = { background: { allowed: ['#FFFFFF', '#438EDB'], default: '#FFFFFF' } };
+    expect(nearestAllowedDeltaE(white, '#FCFCFC')).toBeLessThan(BACKGROUND_COLOUR_MAX_DE);
+    expect(nearestAllowedDeltaE(white, '#D83B2F')).toBeGreaterThan(BACKGROUND_COLOUR_MAX_DE);
     // The compliance panel reads the same symbols in every language.
     expect([valueText({ value: -0.07, unit: 'deg' }), valueText({ value: 1, unit: 'count' }), valueText({ value: 0.13, unit: '%' }), bandText({ min: 1, max: 1 }), bandText({ min: null, max: null })]).toEqual(['-0.07°', '1', '0.13 %', '= 1', '']);
   });
