@@ -27,6 +27,13 @@ export type RefineMode = 'off' | 'fast' | 'full';
 /** Every refine mode, in order of cost. */
 export const REFINE_MODES = ['off', 'fast', 'full'] as const satisfies readonly RefineMode[];
 
+/**
+ * Edges of an ID photo unless asked otherwise: 'full'. An ID photo sits on a flat colour, where
+ * the guided filter's soft edge ('fast') shows as a light or tinted halo at the hair and ears;
+ * the closed-form solve costs about 0.1 s more a photo (docs/quality.md, "ID photos").
+ */
+export const ID_PHOTO_REFINE: RefineMode = 'full';
+
 /** Checks a refine mode from a flag or a request; INVALID_ARGUMENT names `field` and the value. */
 export function parseRefineMode(value: unknown, field = 'refine'): RefineMode {
   if (!(REFINE_MODES as readonly unknown[]).includes(value)) throw new AppError('INVALID_ARGUMENT', `${field} must be off, fast or full, got "${String(value)}"`);

@@ -7,6 +7,8 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
 import { detectLandmarks, WFLW } from '../../src/main/core/face/landmarks';
+import { deltaE, srgbToLab } from '../../src/main/core/idphoto/compliance';
+import { dilateSquare } from '../../src/main/core/matting/morphology';
 import { detectFaces } from '../../src/main/core/face/yunet';
 import { decodeImage } from '../../src/main/core/image/decode';
 import { encodeImage } from '../../src/main/core/image/encode';
@@ -79,6 +81,52 @@ describe('id_portraits: ICAO 35x45 and CN 1-inch', () => {
     }
     // The target (docs/quality.md has the measured rate).
     for (const s of Object.values(summary) as Array<{ passRate: number }>) expect(s.passRate).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe('id_portraits: the edge of an ID photo on ID blue', () => {
+  // Spill: the old background carried into the new one around the person. Measured on the ring
+  // 3 to 8 px outside the person, where either edge mode's alpha reaches 0.5 (the union, so a
+  // mode is not charged for hair that the other keeps), as the mean CIE76 ΔE from the new
+  // background. The same ring for both modes, in the same run; no threshold is fitted.
+  it("has less spill with 'full' edges (the default) than with 'fast'", { timeout: 240_000 }, async () => {
+    const spec = (await SpecLibrary.load(specLibraryPath())).get('icao-35x45');
+    const dir = join(EVAL_DIR, 'id_portraits', 'images');
+    const background = '#438EDB';
+    const bgLab = srgbToLab(0x43, 0x8e, 0xdb);
+    const spill: Record<'fast' | 'full', number[]> = { fast: [], full: [] };
+    const W = spec.widthPx;
+    const H = spec.heightPx;
+    for (const file of readdirSync(dir).filter((f) => /\.jpe?g$/i.test(f)).sort()) {
+      const image = await decodeImage(join(dir, file));
+      let fast, full;
+      try {
+        fast = await makeIdPhoto(image, { spec, background, refine: 'fast' }, env);
+        full = await makeIdPhoto(image, { spec, background }, env);
+      } catch {
+        continue; // several faces, none, or cut off: refused the same way in both modes
+      }
+      const person = new Uint8Array(W * H);
+      for (let i = 0; i < W * H; i++) person[i] = fast.alpha[i] >= 0.5 || full.alpha[i] >= 0.5 ? 1 : 0;
+      const near = dilateSquare(person, W, H, 2);
+      const far = dilateSquare(person, W, H, 8);
+      for (const [mode, r] of [['fast', fast], ['full', full]] as const) {
+        let sum = 0;
+        let count = 0;
+        for (let i = 0, o = 0; i < W * H; i++, o += 4) {
+          if (!far[i] || near[i]) continue;
+          sum += deltaE(srgbToLab(r.image.data[o], r.image.data[o + 1], r.image.data[o + 2]), bgLab);
+          count++;
+        }
+        spill[mode].push(sum / count);
+      }
+    }
+    const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
+    const fullWins = spill.full.filter((v, i) => v < spill.fast[i]).length;
+    console.log('idphoto spill (mean ΔE on the ring)', JSON.stringify({ photos: spill.full.length, medianFast: median(spill.fast), medianFull: median(spill.full), fullWins }));
+    expect(spill.full.length).toBeGreaterThanOrEqual(28);
+    expect(median(spill.full)).toBeLessThan(median(spill.fast));
+    expect(fullWins).toBeGreaterThan((2 * spill.full.length) / 3);
   });
 });
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
+import { runBatch } from '../../src/main/core/batch/run-batch';
 import { SpecLibrary } from '../../src/main/core/idphoto/spec';
 import { runJob } from '../../src/main/engine/run-job';
 import { evalFile, tempDir, testEnv } from '../helpers/env';
@@ -30,6 +31,24 @@ describe('idphoto job', () => {
     expect(Math.round(Math.min(width, height))).toBe(288);
     expect(Math.round(Math.max(width, height))).toBe(432);
     expect(progress).toContain('encode');
+  });
+
+  it("makes ID photos with 'full' edges unless asked otherwise, as a job and in a batch", { timeout: 60_000 }, async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    const dir = tempDir();
+    const spec = { ...lib.get('cn-1inch') } as unknown as { id: string };
+    const input = evalFile('id_portraits', 'images', 'df_img13.jpg');
+    const made: Record<string, Buffer> = {};
+    for (const refine of [undefined, 'full', 'fast'] as const) {
+      const output = join(dir, `${refine ?? 'default'}.png`);
+      await runJob({ kind: 'idphoto', input, output, options: { spec, background: 'blue', ...(refine ? { refine } : {}) } }, testEnv(), {});
+      made[refine ?? 'default'] = await readFile(output);
+    }
+    expect(made.default.equals(made.full)).toBe(true);
+    expect(made.default.equals(made.fast)).toBe(false);
+    const out = join(dir, 'batch');
+    await runBatch([input], out, { mode: 'idphoto', format: 'png', nameTemplate: '{name}', background: { kind: 'color', hex: '#438EDB' }, extra: { spec } }, testEnv());
+    expect((await readFile(join(out, 'df_img13.png'))).equals(made.full)).toBe(true);
   });
 
   it('rejects an invalid spec', async () => {

@@ -70,8 +70,8 @@ export const batchCommand: CliCommand = {
   IN: files and folders. The input tree is mirrored under OUT (OUT inside IN is never scanned).
   --name: the output name without extension, from {name} {ext} {mode} {spec} {bg} {index}; default
   '{name}' (e.g. '{name}_cutout'). Hidden and system files are skipped. --format: png, jpg or webp
-  (stickers: gif or webp). ID photos: --spec defaults to icao-35x45; each photo's failed checks are
-  said and listed in report.csv's spec column.
+  (stickers: gif or webp). --refine defaults to fast, and to full for ID photos. ID photos: --spec
+  defaults to icao-35x45; each photo's failed checks are said and listed in report.csv's spec column.
   --resume skips inputs OUT's journal records as done (same size, mtime and options); --retry-failed
   redoes only the inputs that failed last time. OUT/report.json and OUT/report.csv list every input.
   --jobs: files at work at once (default: the cores, at most 4; stickers at most 2, each holds its frames).

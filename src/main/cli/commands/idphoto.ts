@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError } from '../../../shared/errors';
-import { parseRefineMode } from '../../../shared/jobs';
+import { ID_PHOTO_REFINE, parseRefineMode } from '../../../shared/jobs';
 import { idPhotoToFile, type IdPhotoResult } from '../../core/idphoto/make-id-photo';
 import { BACKGROUND_COLOUR_MAX_DE, failedChecks, nearestAllowedDeltaE } from '../../core/idphoto/compliance';
 import { layoutSheet, parsePaper, renderSheetPdf, renderSheetRaster } from '../../core/idphoto/print-sheet';
@@ -25,7 +25,8 @@ export const idphotoCommand: CliCommand = {
   usage: `cutout idphoto IN... [--spec cn-1inch] -o OUT.jpg|.png [--bg blue|white|red|'#RRGGBB'] [--report FILE.json]
     [--sheet 6inch|5inch|a4|a5|WxH [--dpi 300|254|600] [--sheet-out FILE.png|.jpg|.pdf] [--copies N]]
     [--face N] [--refine off|fast|full] [--spec-file MORE.json] [--list-specs]
-  OUT is a .jpg or .png file for one input, a folder for several. --spec defaults to icao-35x45.
+  OUT is a .jpg or .png file for one input, a folder for several. --spec defaults to icao-35x45,
+  --refine to full (no halo on the new background; fast is about 0.1 s quicker a photo).
   The report holds every measurement with its band and pass flag; a photo that fails its spec is
   written, and its line names the failed checks. --copies: photos on the sheet (default: as many as fit).
   Exit code: 0 every photo made and meeting its spec, 1 some could not be made, 3 all made but some
@@ -44,7 +45,7 @@ export const idphotoCommand: CliCommand = {
         dpi: { type: 'string' },
         copies: { type: 'string' },
         face: { type: 'string' },
-        refine: { type: 'string', default: 'fast' },
+        refine: { type: 'string', default: ID_PHOTO_REFINE },
         'spec-file': { type: 'string', multiple: true },
         'list-specs': { type: 'boolean' },
         ...ENGINE_FLAGS,

@@ -93,7 +93,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   validateNameTemplate(nameTemplate);
   if (inputs.length === 0) throw new AppError('INVALID_ARGUMENT', 'No inputs: give files or folders');
   const background = options.background ?? { kind: 'transparent' as const };
-  const refine = options.refine ?? 'fast';
+  const refine = options.refine ?? mode.defaultRefine ?? 'fast';
   const outDir = resolve(outputDir);
   // OUT inside a folder input is left out of its scan; OUT equal to it would leave nothing to do.
   const realOut = await realOrResolved(outDir);

@@ -57,22 +57,28 @@ export function measure(value: number | null, unit: Measurement['unit'], min: nu
   return note ? { value: rounded, unit, min, max, pass, note } : { value: rounded, unit, min, max, pass };
 }
 
-/** sRGB 0..255 -> CIE Lab (D65). */
+/** sRGB 0..255 -> linear light, for each of the 256 values (srgbToLab runs per pixel). */
+const SRGB_TO_LINEAR = Float64Array.from({ length: 256 }, (_, c) => {
+  const v = c / 255;
+  return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+});
+
+/** CIE Lab's f(t). */
+function labF(t: number): number {
+  return t > 216 / 24389 ? Math.cbrt(t) : (841 / 108) * t + 4 / 29;
+}
+
+/** sRGB 0..255 -> CIE Lab (D65); a fractional value is rounded to its 8-bit code. */
 export function srgbToLab(r: number, g: number, b: number): [number, number, number] {
-  const lin = (c: number): number => {
-    const v = c / 255;
-    return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
-  };
-  const R = lin(r);
-  const G = lin(g);
-  const B = lin(b);
+  const R = SRGB_TO_LINEAR[Math.round(r)];
+  const G = SRGB_TO_LINEAR[Math.round(g)];
+  const B = SRGB_TO_LINEAR[Math.round(b)];
   const X = (0.4124564 * R + 0.3575761 * G + 0.1804375 * B) / 0.95047;
   const Y = 0.2126729 * R + 0.7151522 * G + 0.072175 * B;
   const Z = (0.0193339 * R + 0.119192 * G + 0.9503041 * B) / 1.08883;
-  const f = (t: number): number => (t > 216 / 24389 ? Math.cbrt(t) : (841 / 108) * t + 4 / 29);
-  const fx = f(X);
-  const fy = f(Y);
-  const fz = f(Z);
+  const fx = labF(X);
+  const fy = labF(Y);
+  const fz = labF(Z);
   return [116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)];
 }
 

@@ -1,7 +1,7 @@
 // The 'idphoto' job: one ID photo (and optionally a print sheet) from plain-data options, for the
 // engine's run-job dispatch. Core (no electron).
 import { AppError } from '../../../shared/errors';
-import { parseRefineMode, type IdPhotoJobOptions } from '../../../shared/jobs';
+import { ID_PHOTO_REFINE, parseRefineMode, type IdPhotoJobOptions } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
 import { writeFileAtomic } from '../io/atomic-write';
 import type { RunContext } from '../progress';
@@ -26,7 +26,7 @@ export interface IdPhotoJobResult {
 export async function runIdPhotoJob(input: string, output: string, options: IdPhotoJobOptions, env: CoreEnv, ctx: RunContext = {}): Promise<IdPhotoJobResult> {
   if (!options || typeof options !== 'object') throw new AppError('INVALID_ARGUMENT', 'ID-photo options are missing');
   const spec = parseSpec(options.spec, 'job');
-  const refine = parseRefineMode(options.refine ?? 'fast');
+  const refine = parseRefineMode(options.refine ?? ID_PHOTO_REFINE);
   const r = await idPhotoToFile(input, output, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge }, env, ctx);
   let sheet: IdPhotoJobResult['sheet'] = null;
   if (options.sheet) {

@@ -10,7 +10,7 @@ import type { RunContext } from '../progress';
 import { makeIdPhoto } from './make-id-photo';
 import { layoutPhotoSheet, renderSheetRaster } from './print-sheet';
 import { parseSpec } from './spec';
-import { parseRefineMode } from '../../../shared/jobs';
+import { ID_PHOTO_REFINE, parseRefineMode } from '../../../shared/jobs';
 
 /** Resolution the sheet preview is drawn at (dots per inch): a 6-inch sheet is 600 x 900 px. */
 export const SHEET_PREVIEW_DPI = 150;
@@ -31,7 +31,7 @@ export async function previewIdPhoto(source: RgbaImage, options: IdPhotoPreviewR
   if (!options || typeof options !== 'object') throw new AppError('INVALID_ARGUMENT', 'ID-photo options are missing');
   const t0 = performance.now();
   const spec = parseSpec(options.spec, 'preview');
-  const refine = parseRefineMode(options.refine ?? 'fast');
+  const refine = parseRefineMode(options.refine ?? ID_PHOTO_REFINE);
   const r = await makeIdPhoto(source, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge }, env, ctx);
   const png = new Uint8Array(await encodeImage(r.image, { format: 'png' }));
   let sheet: IdPhotoPreviewResult['sheet'] = null;
