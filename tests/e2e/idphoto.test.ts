@@ -73,6 +73,12 @@ describe('ID-photo workspace in Chromium', () => {
       .toFile(group);
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), group);
     await expect.poll(() => app.page.textContent('[data-testid=idphoto-failure]'), { timeout: 60_000 }).toMatch(/MULTIPLE_FACES/);
+    // The failure is said in words, and each face is shown on the button that picks it.
+    expect(await app.page.textContent('[data-testid=idphoto-failure]')).toMatch(/More than one face is in the picture/);
+    await expect.poll(() => app.page.locator('[data-testid=idphoto-face] img').count(), { timeout: 30_000 }).toBe(2);
+    const thumb = await app.page.locator('[data-testid=idphoto-face] img').first().evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth);
+    expect(thumb).toBe(72);
+    await app.page.screenshot({ path: join(SCREENS, 'idphoto-faces.png') });
     await app.page.locator('.faces button', { hasText: '2' }).click();
     await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
     await expect.poll(() => shownPhotoSize(app.page), { timeout: 30_000 }).toEqual([413, 531]);

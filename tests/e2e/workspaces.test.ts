@@ -107,6 +107,14 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(Number(await app.page.getAttribute('[data-testid=editor-canvas]', 'data-image-w'))).toBeGreaterThan(0);
     await app.page.waitForTimeout(150);
     await shot('cutout-zh');
+    // ID photo sizes are named in Chinese, and a Chinese search finds them.
+    await workspace('idphoto');
+    const slot = app.page.locator('[data-workspace-slot=idphoto]');
+    await slot.locator('input[type=search]').fill('身份证');
+    expect(await slot.locator('.specs .spec span:first-child').allTextContents()).toContain('居民身份证 26×32 mm（358×441 px，350 dpi）');
+    await shot('idphoto-search-zh');
+    await slot.locator('input[type=search]').fill('');
+    expect(await slot.locator('[data-testid=idphoto-current-spec]').textContent()).toMatch(/^[^·]*[\u4e00-\u9fff][^·]* · \d+×\d+ px$/);
     await workspace('settings');
     await app.page.selectOption('[data-testid=settings-language]', 'en');
     await expect.poll(() => app.page.textContent('[data-workspace=idphoto]'), { timeout: 10_000 }).toContain('ID photo');

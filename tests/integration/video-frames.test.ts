@@ -67,6 +67,10 @@ describe('probe and streamed frames', () => {
     const text = join(dir, 'notes.mp4');
     writeFileSync(text, 'this is a text file, not a video\n'.repeat(20));
     await expect(probeVideo(text)).rejects.toMatchObject({ code: 'VIDEO_CORRUPT' });
+    // Text named .jpg: ffprobe finds an image stream of no size; not a picture, not "no video".
+    const fakeJpeg = join(dir, 'photo.jpg');
+    writeFileSync(fakeJpeg, 'this is a text file, not a picture\n');
+    await expect(probeVideo(fakeJpeg)).rejects.toMatchObject({ code: 'VIDEO_CORRUPT' });
     await expect(probeVideo(join(dir, 'absent.mp4'))).rejects.toMatchObject({ code: 'INPUT_NOT_FOUND' });
     const audio = join(dir, 'tone.m4a');
     execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac', audio]);

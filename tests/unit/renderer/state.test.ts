@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { normalizeHex } from '../../../src/shared/color';
 import { applyAlpha, flattenPixel, pastePlane, unionBox } from '../../../src/renderer/src/lib/canvas/pixels';
 import { describeError } from '../../../src/renderer/src/lib/error-text';
+import { ID_SPECS, searchSpecs, specName } from '../../../src/renderer/src/lib/id-specs';
+import { checkTip, failedCheckText } from '../../../src/renderer/src/lib/idphoto-tips';
 import { detectLocale, MESSAGES, TABLES, translate } from '../../../src/renderer/src/lib/i18n';
 import { displayCombo, matchShortcut } from '../../../src/renderer/src/lib/shortcuts';
 import { formatDuration } from '../../../src/renderer/src/lib/state/app.svelte';
@@ -75,6 +77,50 @@ describe('i18n', () => {
     expect(translate('zh-CN', 'nav.idphoto')).toBe('证件照');
     expect(translate('en', 'status.doneIn', { ms: '1.2 s', provider: 'cpu' })).toBe('Done in 1.2 s on cpu');
     expect(translate('en', 'status.saved', {})).toBe('Saved {path}');
+  });
+});
+
+describe('ID photo sizes in the pickers', () => {
+  const ids = (query: string) => searchSpecs(ID_SPECS, query).map((s) => s.id);
+  const byId = (id: string) => ID_SPECS.find((s) => s.id === id)!;
+
+  it('names a size in the UI language, in English when it has no name there', () => {
+    expect(specName(byId('cn-1inch'), 'zh-CN')).toBe('一寸 25×35 mm');
+    expect(specName(byId('cn-1inch'), 'en')).toBe('1-inch photo 25×35 mm (一寸)');
+    expect(specName({ name: 'Mine 30×40 mm' }, 'zh-CN')).toBe('Mine 30×40 mm');
+  });
+
+  it('finds sizes by their Chinese names, with 2寸 for 二寸, and by English word starts', () => {
+    expect(ids('身份证')).toContain('cn-id-card');
+    expect(ids('美国')).toEqual(['us-2x2', 'us-visa-2x2']);
+    expect(ids('护照')).toContain('cn-passport-33x48');
+    expect(ids('护照')).toContain('icao-35x45');
+    expect(ids('2寸')).toEqual(expect.arrayContaining(['cn-2inch', 'cn-2inch-small', 'cn-2inch-large', 'resume-2inch']));
+    expect(ids('2寸')).not.toContain('cn-1inch');
+    expect(ids('小一寸')).toEqual(['cn-1inch-small']);
+    expect(ids('us')).toEqual(['us-2x2', 'us-visa-2x2']);
+    expect(ids('  ')).toHaveLength(ID_SPECS.length);
+    expect(ids('zzz')).toEqual([]);
+  });
+});
+
+describe('ID photo checks in the UI language', () => {
+  const zh = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate('zh-CN', key, params);
+  const m = (value: number | null, extra: object = {}) => ({ value, unit: 'mm', min: 0, max: 1, pass: true, ...extra });
+
+  it('explains each check from the measurement and the spec', () => {
+    expect(checkTip('backgroundColourDeltaE', m(2), ['#438EDB', '#FFFFFF'], zh)).toBe('与该规格允许的最接近底色的色差 ΔE76：#438EDB, #FFFFFF');
+    expect(checkTip('clothingContrastDeltaE', m(null), [], zh)).toBe('未见服装');
+    expect(checkTip('crownChinMm', m(33.2, { maxValue: 34.5 }), [], zh)).toBe('头发被原图上边缘裁掉：头顶可能比测量值最多高 1.3 mm');
+    expect(checkTip('crownMarginMm', m(4, { minValue: 2.7 }), [], zh)).toBe('头发被原图上边缘裁掉：头顶可能比测量值最多高 1.3 mm');
+    expect(checkTip('crownChinMm', m(33.2), [], zh)).toBe('');
+    for (const name of ['faceCentreOffsetMm', 'backgroundUniformityDeltaE', 'matteUnsurePct', 'hairCutMm']) expect(checkTip(name, m(1), [], zh)).toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it("names a batch's failed checks in the UI language and keeps an unknown name", () => {
+    expect(failedCheckText('backgroundColourDeltaE 89.62 ΔE (≤ 6)', zh)).toBe('背景颜色 89.62 ΔE (≤ 6)');
+    expect(failedCheckText('crownChinMm 36–37.2 mm (32–36)', (k, p) => translate('en', k, p))).toBe('Crown to chin 36–37.2 mm (32–36)');
+    expect(failedCheckText('somethingNew 3 mm (≤ 1)', zh)).toBe('somethingNew 3 mm (≤ 1)');
   });
 });
 

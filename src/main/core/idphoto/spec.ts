@@ -10,7 +10,10 @@ export type Band = [number, number];
 /** One ID-photo specification; lengths in millimetres. */
 export interface IdPhotoSpec {
   id: string;
+  /** The name in English. */
   name: string;
+  /** The name in other UI languages, by locale ('zh-CN': '一寸 25×35 mm'); optional. */
+  names?: Record<string, string>;
   region: string;
   use: 'document' | 'general' | 'resume' | string;
   widthMm: number;
@@ -53,6 +56,9 @@ export function parseSpec(raw: unknown, origin = 'spec'): IdPhotoSpec {
   if (!Number.isInteger(widthPx) || !Number.isInteger(heightPx) || widthPx < 16 || heightPx < 16) fail('has an invalid pixel size');
   if (!isBand(s.crownChinMm)) fail('needs crownChinMm as [min, max]');
   if (s.crownChinMm![1] >= s.heightMm!) fail('has a crown–chin band taller than the photo');
+  if (s.names !== undefined && (typeof s.names !== 'object' || s.names === null || Array.isArray(s.names) || !Object.values(s.names).every((v) => typeof v === 'string' && v.trim() !== ''))) {
+    fail('has names that are not { locale: name } strings');
+  }
   if (s.eyeLineFromBottomMm !== undefined && !isBand(s.eyeLineFromBottomMm)) fail('has an invalid eyeLineFromBottomMm');
   if (s.crownMarginMm !== undefined && !isBand(s.crownMarginMm)) fail('has an invalid crownMarginMm');
   if (s.fileSizeKb !== undefined && !isBand(s.fileSizeKb)) fail('has an invalid fileSizeKb');
@@ -62,6 +68,7 @@ export function parseSpec(raw: unknown, origin = 'spec'): IdPhotoSpec {
   return {
     id: s.id!,
     name: s.name ?? s.id!,
+    ...(s.names ? { names: { ...s.names } } : {}),
     region: s.region ?? '',
     use: s.use ?? 'document',
     widthMm: s.widthMm!,

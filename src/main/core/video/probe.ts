@@ -107,8 +107,8 @@ export function parseFfmpegInfo(stderr: string): VideoInfo {
 const CORRUPT_HINTS = /Invalid data found|moov atom not found|could not find codec parameters|Error opening input|End of file|Invalid argument|corrupt|does not contain any stream/i;
 
 /**
- * Probes a clip. Errors: INPUT_NOT_FOUND, VIDEO_CORRUPT (not a media file, truncated),
- * NO_VIDEO_STREAM (audio only), FFMPEG_MISSING, FFMPEG_FAILED.
+ * Probes a clip. Errors: INPUT_NOT_FOUND, VIDEO_CORRUPT (not a media file, truncated, no stream
+ * with a picture or sound), NO_VIDEO_STREAM (audio only), FFMPEG_MISSING, FFMPEG_FAILED.
  */
 export async function probeVideo(path: string, ctx: RunContext = {}, tools: FfmpegTools = resolveFfmpeg()): Promise<VideoInfo> {
   let size: number;
@@ -144,6 +144,12 @@ export async function probeVideo(path: string, ctx: RunContext = {}, tools: Ffmp
       throw new AppError('VIDEO_CORRUPT', `${path} is not a video this app can read`, { detail: { path, stderr } });
     }
     info = parseFfmpegInfo(stderr);
+  }
+  // Neither picture nor sound (ffprobe read a stream of no size, e.g. a text file named .jpg): not a
+  // file of ours at all, rather than a file without video.
+  if (!info.hasVideo && !info.hasAudio) {
+    const why = stderr.split('\n').filter(Boolean).pop();
+    throw new AppError('VIDEO_CORRUPT', `${path} is not a video this app can read${why ? ` (${why})` : ''}`, { detail: { path, stderr } });
   }
   if (!info.hasVideo) throw new AppError('NO_VIDEO_STREAM', `${path} has no video stream${info.hasAudio ? ' (audio only)' : ''}`, { detail: { path } });
   if (!info.width || !info.height) throw new AppError('VIDEO_CORRUPT', `${path}: the video stream has no picture size`, { detail: { path, stderr } });

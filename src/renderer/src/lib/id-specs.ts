@@ -1,11 +1,14 @@
 // The ID-photo spec library as the renderer shows it (the same JSON the engine validates), shared
 // by the ID photo and Batch workspaces.
 import library from '../../../../resources/specs/id-photo-specs.json';
+import type { Locale } from './i18n';
 
 /** One photo size of resources/specs/id-photo-specs.json (the fields the pickers show). */
 export interface SpecEntry {
   id: string;
+  /** The name in English; `names` holds it in other UI languages. */
   name: string;
+  names?: Partial<Record<Locale, string>>;
   region: string;
   widthMm: number;
   heightMm: number;
@@ -17,5 +20,37 @@ export interface SpecEntry {
   [field: string]: unknown;
 }
 
+/** The print-sheet papers the pickers offer (core/idphoto/print-sheet.ts's names), in the order shown. */
+export const PAPERS = ['6inch', '5inch', 'a4', 'a5'] as const;
+
 /** Every spec of the library, in file order. */
 export const ID_SPECS: SpecEntry[] = (library as unknown as { specs: SpecEntry[] }).specs;
+
+/** A spec's name in the UI's language, else its English name. */
+export function specName(spec: Pick<SpecEntry, 'name' | 'names'>, locale: Locale): string {
+  return spec.names?.[locale] ?? spec.name;
+}
+
+/**
+ * What the size search looks in: the id, the region and every name, plus the Chinese sizes with
+ * digits ("2寸" finds 二寸), so a search in either language finds a spec.
+ */
+function specSearchText(spec: Pick<SpecEntry, 'id' | 'name' | 'names' | 'region'>): string {
+  const names = Object.values(spec.names ?? {}).filter((n): n is string => typeof n === 'string');
+  const digits = names.map((n) => n.replace(/一寸/g, '1寸').replace(/二寸/g, '2寸'));
+  return [spec.id, spec.region, spec.name, ...names, ...digits].join(' ');
+}
+
+/**
+ * The specs a search finds: every word of the query must start a word of the spec's search text
+ * ("us" finds "US 2x2", not "Australia"); a word with letters beyond ASCII (一寸, 护照) may match
+ * anywhere. An empty query finds them all.
+ */
+export function searchSpecs<S extends Pick<SpecEntry, 'id' | 'name' | 'names' | 'region'>>(specs: readonly S[], query: string): S[] {
+  const words = query.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return [...specs];
+  return specs.filter((spec) => {
+    const text = specSearchText(spec).toLowerCase();
+    return words.every((w) => (/^[\x00-\x7f]+$/.test(w) ? new RegExp(`(^|[^a-z0-9])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).test(text) : text.includes(w)));
+  });
+}

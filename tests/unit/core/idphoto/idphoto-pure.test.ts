@@ -42,6 +42,15 @@ describe('spec library', () => {
     expect(() => parseSpec({ id: 'x', widthMm: 30, heightMm: 40, dpi: 300, crownChinMm: [50, 60] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     const custom = parseSpec({ id: 'my-30x40', widthMm: 30, heightMm: 40, dpi: 300, crownChinMm: [26, 30] });
     expect([custom.widthPx, custom.heightPx]).toEqual([354, 472]);
+    expect(custom.names).toBeUndefined();
+    expect(parseSpec({ id: 'my-30x40', names: { 'zh-CN': '我的 30×40' }, widthMm: 30, heightMm: 40, dpi: 300, crownChinMm: [26, 30] }).names).toEqual({ 'zh-CN': '我的 30×40' });
+    for (const names of [['x'], { 'zh-CN': 3 }, { 'zh-CN': ' ' }, 'x']) {
+      expect(() => parseSpec({ id: 'my-30x40', names, widthMm: 30, heightMm: 40, dpi: 300, crownChinMm: [26, 30] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    }
+  });
+
+  it('names every built-in spec in Simplified Chinese', async () => {
+    for (const spec of (await SpecLibrary.load(specLibraryPath())).list()) expect(spec.names?.['zh-CN'], spec.id).toMatch(/[\u4e00-\u9fff]/);
   });
 });
 

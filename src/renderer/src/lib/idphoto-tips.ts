@@ -1,0 +1,36 @@
+// The compliance panel's explanation of each check, in the UI's language (the engine's report
+// carries an English note; these say the same from the measurement and the spec). Renderer only.
+import type { IdPhotoMeasurement } from '../../../shared/api';
+import type { MessageKey } from './i18n';
+
+type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+/** The hover text of a check's row: what it measures, and for a crown cut by the source, by how much. */
+export function checkTip(name: string, m: IdPhotoMeasurement, allowedColours: readonly string[], t: Translate): string {
+  const hiddenMm = m.maxValue != null && m.value != null ? m.maxValue - m.value : m.minValue != null && m.value != null ? m.value - m.minValue : 0;
+  if ((name === 'crownChinMm' || name === 'crownMarginMm') && hiddenMm > 0) return t('idphoto.tip.crownHidden', { mm: hiddenMm.toFixed(1) });
+  switch (name) {
+    case 'faceCentreOffsetMm':
+    case 'backgroundUniformityDeltaE':
+    case 'matteUnsurePct':
+    case 'hairCutMm':
+      return t(`idphoto.tip.${name}`);
+    case 'backgroundColourDeltaE':
+      return t('idphoto.tip.backgroundColourDeltaE', { colours: allowedColours.join(', ') });
+    case 'clothingContrastDeltaE':
+      return t(m.value === null ? 'idphoto.tip.noClothing' : 'idphoto.tip.clothingContrastDeltaE');
+    default:
+      return '';
+  }
+}
+
+/**
+ * A batch's failed checks ("backgroundColourDeltaE 89.62 ΔE (≤ 6)", core's failedChecks) with
+ * each check's name in the UI's language ("Background colour 89.62 ΔE (≤ 6)").
+ */
+export function failedCheckText(check: string, t: Translate): string {
+  return check.replace(/^(\w+)/, (name) => {
+    const label = t(`idphoto.m.${name}` as MessageKey);
+    return label.startsWith('idphoto.m.') ? name : label;
+  });
+}
