@@ -5,13 +5,11 @@
 // spec with its "fails spec" chip, and the written files at the spec's exact pixel size. An anime batch lists the cut-out to check and opens it in the
 // editor; new inputs replace its list (Ctrl+O). A sticker batch, its clips picked after Clear list
 // and Add files…, marks the sticker to check and opens it in Stickers. Screenshots go to test-artifacts/e2e/screens.
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
-import { REPO_ROOT, evalFile, reviewFrame, tempDir } from '../helpers/env';
+import { REPO_ROOT, evalFile, longCharacterClip, reviewFrame, tempDir } from '../helpers/env';
 import { ARTIFACTS_DIR, chooseFiles, useAppSession } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
@@ -73,7 +71,8 @@ describe('Batch workspace in Chromium', () => {
     expect(await app.page.textContent('[data-testid=batch-spec-summary]')).toBe('1 written off spec (marked "fails spec")');
     for (const e of failing) {
       const chip = app.page.locator(`[data-testid=batch-item][data-input="${e.input}"] [data-testid=batch-fails-spec]`);
-      expect(await chip.getAttribute('title')).toContain(e.specFailures![0]);
+      // The report's check, with its name in the UI's words: "hairCutMm 1.97 mm (≤ 1)" -> "Hair cut by the photo edge 1.97 mm (≤ 1)".
+      expect(await chip.getAttribute('title')).toContain(e.specFailures![0].replace(/^hairCutMm /, 'Hair cut by the photo edge '));
     }
     // The failures list keeps "show file" and "retry failed".
     await app.page.locator('[data-testid=batch-failures] li', { hasText: 'zz-broken.jpg' }).getByRole('button', { name: 'Show file' }).waitFor();
@@ -135,8 +134,8 @@ describe('Batch workspace in Chromium', () => {
     // A 15-s Katawa Shoujo sketch title card (unsure in a typical frame) and a clean AnimateDiff girl.
     copyFileSync(evalFile('anime_clips', 'clips', 'ks_tc_act4_emi.mp4'), join(dir, 'emi.mp4'));
     copyFileSync(evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), join(dir, 'girl.gif'));
-    // 35 s of one colour: more than one sticker holds, so it is made of its first 30 s, with a note.
-    execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=0x3366aa:size=320x240:rate=12:duration=35', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'long.mp4')]);
+    // 35 s of a character standing still: more than one sticker holds, so it is made of its first 30 s, with a note.
+    longCharacterClip(join(dir, 'long.mp4'), { durationS: 35, width: 320, height: 240, fps: 12 });
     await app.page.click('[data-workspace=batch]');
     // Clear the anime run's list, pick two clips in the drop zone, then add the third.
     await app.page.click('[data-testid=batch-clear]');

@@ -42,6 +42,21 @@ export function reviewFrame(name: keyof typeof REVIEW_FRAMES, dir: string): stri
   return out;
 }
 
+/**
+ * A long H.264 clip of one character standing still (the AnimateDiff girl of REVIEW_FRAMES, scaled
+ * to width x height) for the tests of clips longer than one sticker holds: a clip without a
+ * subject is refused (NO_SUBJECT), and a still one is segmented once (its frames repeat).
+ */
+export function longCharacterClip(out: string, options: { durationS: number; width: number; height: number; fps: number }): string {
+  const { durationS, width, height, fps } = options;
+  const frame = reviewFrame('girl', mkdtempSync(join(tmpdir(), 'cutout-clip-')));
+  execFileSync(resolveFfmpeg().ffmpeg, [
+    ...['-v', 'error', '-loop', '1', '-i', frame, '-t', String(durationS), '-vf', `fps=${fps},scale=${width}:${height}`],
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', out],
+  ]);
+  return out;
+}
+
 /** A CoreEnv on the real models (CUTOUT_MODELS_DIR, else ../shared/models), CPU provider. */
 export function testEnv(overrides: Partial<CoreEnv> = {}): CoreEnv {
   const env = { ...process.env, CUTOUT_MODELS_DIR: process.env.CUTOUT_MODELS_DIR ?? SHARED_MODELS_DIR, CUTOUT_CACHE_DIR: join(tmpdir(), 'cutout-test-cache') };

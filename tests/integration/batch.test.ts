@@ -10,7 +10,7 @@ import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { runJob, type batchItemOf } from '../../src/main/engine/run-job';
 import type { BatchFileEvent, BatchStatus } from '../../src/main/core/batch/types';
 import type { BatchReport } from '../../src/main/core/batch/report';
-import { evalFile, reviewFrame, tempDir, testEnv } from '../helpers/env';
+import { evalFile, longCharacterClip, reviewFrame, tempDir, testEnv } from '../helpers/env';
 
 const env = testEnv();
 const PORTRAITS = ['hv_test1.jpg', 'df_img1.jpg', 'df_img11.jpg', 'df_img12.jpg'];
@@ -172,8 +172,8 @@ describe('batch export', () => {
     mkdirSync(dir);
     copyFileSync(evalFile('anime_clips', 'clips', 'w2xgui_gif2_original.gif'), join(dir, 'hamster.gif'));
     copyFileSync(evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), join(dir, 'girl.gif'));
-    // 50 s of one colour: 400 frames at 8 fps, more than one sticker holds (360 at 320 px).
-    execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=0x3366aa:size=320x240:rate=8:duration=50', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'long.mp4')]);
+    // 50 s of a character standing still: 400 frames at 8 fps, more than one sticker holds (360 at 320 px).
+    longCharacterClip(join(dir, 'long.mp4'), { durationS: 50, width: 320, height: 240, fps: 8 });
     const out = join(root, 'clips-out');
     const items: ReturnType<typeof batchItemOf>[] = [];
     const result = (await runJob({ kind: 'batch', inputs: [dir], outputDir: out, options: { mode: 'sticker', nameTemplate: '{name}_sticker', sticker: { fps: 8 } } }, env, { onItem: (item) => items.push(item) })) as {

@@ -1,13 +1,11 @@
 // `cutout sticker` through runCli: a real clip to a GIF with the summary line, and bad input /
 // bad flags mapped to their codes and exit status.
-import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/main/cli/index';
-import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import type { CliIo } from '../../src/main/cli/command';
-import { evalFile, SHARED_MODELS_DIR, tempDir } from '../helpers/env';
+import { evalFile, longCharacterClip, SHARED_MODELS_DIR, tempDir } from '../helpers/env';
 
 function io(): CliIo & { lines: string[]; errors: string[] } {
   const lines: string[] = [];
@@ -38,14 +36,15 @@ describe('cutout sticker (CLI)', () => {
     expect(o.lines).toHaveLength(1);
   });
 
-  it('--strokes: a Remove stroke over the whole frame leaves no subject; a bad strokes file exits 1 with its code', async () => {
+  it('--strokes: a Remove stroke over the whole frame leaves no subject (NO_SUBJECT, nothing written); a bad strokes file exits 1 with its code', async () => {
     const dir = tempDir();
     const clip = evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif');
     const strokes = join(dir, 'strokes.json');
     writeFileSync(strokes, JSON.stringify([{ mode: 'bg', size: 1, points: [{ x: 0, y: 0 }, { x: 1, y: 1 }, { x: 1, y: 0 }, { x: 0, y: 1 }] }]));
     let o = io();
-    expect(await runCli(['sticker', clip, '-o', join(dir, 'gone.gif'), '--max-side', '96', '--strokes', strokes], o)).toBe(0);
-    expect(o.errors).toContain('warning: no subject was found in any frame; the sticker is empty (try --model person or another part of the clip)');
+    expect(await runCli(['sticker', clip, '-o', join(dir, 'gone.gif'), '--max-side', '96', '--strokes', strokes], o)).toBe(1);
+    expect(o.errors.at(-1)).toMatch(/^NO_SUBJECT: No character was found in any of the \d+ frames/);
+    expect(existsSync(join(dir, 'gone.gif'))).toBe(false);
     o = io();
     expect(await runCli(['sticker', clip, '-o', join(dir, 'x.gif'), '--strokes', join(dir, 'missing.json')], o)).toBe(1);
     expect(o.errors.at(-1)).toMatch(/^INPUT_NOT_FOUND: /);
@@ -62,7 +61,7 @@ describe('cutout sticker (CLI)', () => {
   it('a clip too long for one sticker: says which part it made', async () => {
     const dir = tempDir();
     const clip = join(dir, 'long.mp4');
-    execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=0x3366aa:size=160x120:rate=12:duration=40', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', clip]);
+    longCharacterClip(clip, { durationS: 40, width: 160, height: 120, fps: 12 });
     const o = io();
     expect(await runCli(['sticker', clip, '-o', join(dir, 'long.gif'), '--max-side', '96', '--start', '5'], o)).toBe(0);
     expect(o.errors).toContain('note: the clip is longer than one sticker holds (360 frames at this size and fps): this one is the 30.00 s from 5.00 s; pick another part with --start / --duration');

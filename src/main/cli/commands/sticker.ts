@@ -119,7 +119,6 @@ export const stickerCommand: CliCommand = {
     const r = await makeSticker(positionals[0], values.out, options, env, { signal: io.signal, onProgress: progress });
     if (io.isTty) process.stderr.write('\n');
     if (r.modelFallback) io.err('note: no anime model is installed; used the person model (see `cutout models`)');
-    if (!r.subjectFound) io.err('warning: no subject was found in any frame; the sticker is empty (try --model person or another part of the clip)');
     if (r.cutToS !== undefined) {
       io.err(`note: the clip is longer than one sticker holds (${r.review.frames.length} frames at this size and fps): this one is the ${r.cutToS.toFixed(2)} s from ${(options.startS ?? 0).toFixed(2)} s; pick another part with --start / --duration`);
     }

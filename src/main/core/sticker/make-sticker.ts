@@ -84,8 +84,6 @@ export interface RenderedSticker {
   attempts: number;
   withinBudget: boolean;
   box: Box;
-  /** False when no frame had a subject (alpha >= 0.5 anywhere): the sticker is empty. */
-  subjectFound: boolean;
 }
 
 /** What makeSticker wrote (the shared StickerJobResult plus the rest of the render). */
@@ -405,6 +403,12 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
   const width = frames[0].width;
   const height = frames[0].height;
   const union = unionBoxes(alphas.map((a) => alphaBox(a, width, height, 0.5)));
+  // A sticker of nothing (no frame is half opaque anywhere) is refused before anything is written.
+  if (union === null) {
+    const what = prepared.subject === 'anime' ? 'character' : 'person';
+    const hint = prepared.subject === 'anime' ? 'try the person model, another part of the clip, or Keep strokes' : 'try another part of the clip or Keep strokes';
+    throw new AppError('NO_SUBJECT', `No ${what} was found in any of the ${alphas.length} frames, so there is no sticker to make: ${hint}`, { detail: { frames: alphas.length, subject: prepared.subject } });
+  }
   const preset = targets.preset;
   const knobs: RenderKnobs = { fpsStep: 1, scale: 1, maxColors: options.maxColors ?? 255, quality: 80, posterize: options.maxColors !== undefined };
   const threshold = clamp01(options.threshold, 0.5, 'threshold');
@@ -467,7 +471,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     const withinBudget = !preset || bytes.length <= preset.maxBytes;
     ctx.onProgress?.({ stage: 'encode', done: attempts, total: attempts, detail: `attempt ${attempts}: ${size.width}x${size.height}, ${picked.length} frames, ${bytes.length} bytes` });
     if (withinBudget || attempts >= 7) {
-      return { bytes, format: targets.format, width: size.width, height: size.height, fps, frameCount, delaysMs: writtenDelays, alphas: outAlphas, attempts, withinBudget, box, subjectFound: union !== null };
+      return { bytes, format: targets.format, width: size.width, height: size.height, fps, frameCount, delaysMs: writtenDelays, alphas: outAlphas, attempts, withinBudget, box };
     }
     // Shrink in order of what a viewer notices least: colours / quality (twice), then size,
     // then, as a last resort, every other frame.
