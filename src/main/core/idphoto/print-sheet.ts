@@ -66,8 +66,8 @@ export function layoutPhotoSheet(photo: { widthMm: number; heightMm: number }, s
 }
 
 /**
- * Packs items on the paper in shelves (rows), trying portrait and landscape paper and upright or
- * rotated photos per item, and keeps the orientation that fits the most photos. INVALID_ARGUMENT
+ * Packs items on the paper in shelves (rows), centred both ways, trying portrait and landscape
+ * paper and upright or rotated photos per item, and keeps the orientation that fits the most photos. INVALID_ARGUMENT
  * when not even one photo fits.
  */
 export function layoutSheet(items: SheetItem[], options: SheetOptions): SheetLayout {
@@ -97,6 +97,10 @@ export function layoutSheet(items: SheetItem[], options: SheetOptions): SheetLay
           y += h + gap;
         }
       }
+      // The rows are centred on the paper, as a photo lab prints them (not stacked from the top).
+      const bottom = Math.max(0, ...photos.map((ph) => ph.yMm + ph.heightMm));
+      const shift = photos.length > 0 ? (H - margin - bottom) / 2 : 0;
+      for (const ph of photos) ph.yMm += shift;
       const layout = { widthMm: W, heightMm: H, photos };
       if (!best || layout.photos.length > best.photos.length) best = layout;
     }

@@ -175,6 +175,19 @@ describe('print sheets', () => {
     expect(cutMarks(layout).length).toBe(layout.photos.length * 8);
   });
 
+  it('centres the photos on the paper, as a lab prints them', () => {
+    // CN 2-inch on 6-inch paper: 2 x 2 upright, 100.5 mm of 152.4 used: 25.95 mm above and below.
+    const layout = layoutSheet([{ widthMm: 35, heightMm: 49, copies: 0, imageIndex: 0 }], { paper: parsePaper('6inch') });
+    expect(layout.photos).toHaveLength(4);
+    const top = Math.min(...layout.photos.map((p) => p.yMm));
+    const bottom = layout.heightMm - Math.max(...layout.photos.map((p) => p.yMm + p.heightMm));
+    const left = Math.min(...layout.photos.map((p) => p.xMm));
+    const right = layout.widthMm - Math.max(...layout.photos.map((p) => p.xMm + p.widthMm));
+    expect(top).toBeCloseTo(bottom, 9);
+    expect(left).toBeCloseTo(right, 9);
+    expect(top).toBeCloseTo((152.4 - 100.5) / 2, 9);
+  });
+
   it('mixes sizes on one sheet', () => {
     const layout = layoutSheet(
       [
