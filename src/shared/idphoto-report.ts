@@ -2,6 +2,19 @@
 // alike: its band ("32–36", "≤ 6", "≥ 12", "= 1") and its unit as a symbol. Plain functions, no I/O.
 import type { IdPhotoMeasurement } from './api';
 
+/**
+ * How far the face centre (between the eyes) may sit from the photo's vertical centre line, as a
+ * fraction of the width each way: ISO/IEC 19794-5 (the basis of ICAO 9303's photo rules) puts the
+ * face's horizontal mid-point between 45 % and 55 % of the width. The placement may use it, the
+ * report checks it, and the ID photo workspace's left / right nudge stays within it.
+ */
+export const CENTRE_TOLERANCE = 0.05;
+
+/** The largest left / right nudge (mm, each way) that keeps a centred face within CENTRE_TOLERANCE, in 0.25 mm steps. */
+export function maxSideNudgeMm(widthMm: number): number {
+  return Math.floor(CENTRE_TOLERANCE * widthMm * 4 + 1e-9) / 4;
+}
+
 /** A measurement's band as read; empty when it is open at both ends. */
 export function bandText(m: Pick<IdPhotoMeasurement, 'min' | 'max'>): string {
   if (m.min !== null && m.max !== null) return m.min === m.max ? `= ${m.min}` : `${m.min}–${m.max}`;

@@ -104,7 +104,8 @@ describe('ID-photo workspace in Chromium', () => {
       input.value = '3';
       input.dispatchEvent(new (globalThis as unknown as { Event: new (type: string, init: { bubbles: boolean }) => unknown }).Event('input', { bubbles: true }));
     });
-    expect(await slot.locator('label').first().textContent()).toContain('3 mm');
+    // Left / right stops where the face would leave ICAO's centre band (5 % of 35 mm).
+    expect(await slot.locator('label').first().textContent()).toContain('1.75 mm');
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), evalFile('id_portraits', 'images', 'df_img2.jpg'));
     await expect.poll(() => slot.locator('label').first().textContent(), { timeout: 10_000 }).toContain(' 0 mm');
     await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });

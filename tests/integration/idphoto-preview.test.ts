@@ -35,6 +35,14 @@ describe('previewIdPhoto', () => {
     const moved = await previewIdPhoto({ path: src, options: { spec: spec as never, background: '#ffffff', nudge: { dyMm: 1 } } }, e);
     expect(moved.report.guides.eyeY).toBeGreaterThan(r.report.guides.eyeY);
     expect(moved.sheet).toBeNull();
+    // A side nudge moves the face off the centre line by as much, and never past the spec's 5 %
+    // of the width (1.25 mm for 25 mm), where its check would fail.
+    const side = await previewIdPhoto({ path: src, options: { spec: spec as never, background: '#ffffff', nudge: { dxMm: 1 } } }, e);
+    const far = await previewIdPhoto({ path: src, options: { spec: spec as never, background: '#ffffff', nudge: { dxMm: -3 } } }, e);
+    const offset = (p: typeof r) => p.report.measurements.faceCentreOffsetMm;
+    expect(offset(side).value! - offset(r).value!).toBeCloseTo(1, 1);
+    expect(offset(far).value).toBeCloseTo(-1.25, 1);
+    expect([offset(side).pass, offset(far).pass, far.report.pass]).toEqual([true, true, r.report.pass]);
     expect(readdirSync(dir)).toEqual(['portrait.jpg']);
   });
 

@@ -1,7 +1,7 @@
 // The compliance report of one ID photo: each measurement in its unit with the spec's band and a
 // pass flag, plus an overall pass. Pure typed-array code (core); measured on the output pixels.
 import type { IdPhotoMeasurement } from '../../../shared/api';
-import { bandText, valueText } from '../../../shared/idphoto-report';
+import { bandText, CENTRE_TOLERANCE, valueText } from '../../../shared/idphoto-report';
 import { parseHexColor } from '../image/composite';
 import type { RgbaImage } from '../image/decode';
 import { unsureShare } from '../matting/unsure-share';
@@ -132,13 +132,7 @@ function meanLab(image: RgbaImage, pick: (i: number, x: number, y: number) => bo
   return { lab: n ? [L / n, A / n, B / n] : [0, 0, 0], labs: Float32Array.from(labs), n };
 }
 
-/**
- * How far the face centre (between the eyes) may sit from the photo's vertical centre line, as a
- * fraction of the width each way: ISO/IEC 19794-5 (the basis of ICAO 9303's photo rules) puts the
- * face's horizontal mid-point between 45 % and 55 % of the width. The placement may use it; the
- * report checks it.
- */
-export const CENTRE_TOLERANCE = 0.05;
+export { CENTRE_TOLERANCE };
 
 /** How much hair the source may have cut above the crown before the photo fails (mm, about 12 px at 300 dpi). */
 export const HAIR_CUT_TOLERANCE_MM = 1;

@@ -197,7 +197,8 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   let chosen: Placement | null = null;
   let firstSides: Side[] = [];
   // Centred first; then off-centre by up to the tolerance, when one side lacks pixels.
-  const step = (CENTRE_TOLERANCE * spec.widthMm) / 2;
+  const centreTolMm = CENTRE_TOLERANCE * spec.widthMm;
+  const step = centreTolMm / 2;
   search: for (const shiftMm of [0, step, -step, 2 * step, -2 * step]) {
     for (const headMm of headCandidates) {
       const k = (headMm * ppmm) / headPx;
@@ -214,7 +215,9 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
       tops.sort((a, b) => Math.abs(a - preferred) - Math.abs(b - preferred));
       for (const topMm of tops) {
         const t = Math.min(band[1], Math.max(band[0], topMm + dy));
-        const placement: Placement = { k, uCentre: uCentre - ((dx + shiftMm) * ppmm) / k, crownV, topPx: (t + hiddenMm) * ppmm, headMm, topMarginMm: t };
+        // The nudge moves the face within the centre tolerance, never out of it.
+        const sideMm = Math.min(centreTolMm, Math.max(-centreTolMm, dx + shiftMm));
+        const placement: Placement = { k, uCentre: uCentre - (sideMm * ppmm) / k, crownV, topPx: (t + hiddenMm) * ppmm, headMm, topMarginMm: t };
         // Above a cut crown the output shows background: the hair is not continued.
         const sides = inventedSides(alpha, workW, workH, frame, placement, spec.widthPx, spec.heightPx).filter((side) => !(hiddenPx > 0 && side === 'top'));
         if (sides.length === 0) {

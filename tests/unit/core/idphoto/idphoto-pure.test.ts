@@ -1,5 +1,6 @@
 // Unit tests of the pure ID-photo parts: spec library, placement bands, JPEG/PNG headers, KB
 // band padding and print-sheet layout. No models.
+import { maxSideNudgeMm } from '../../../../src/shared/idphoto-report';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../../../src/main/cli/commands/idphoto';
@@ -173,6 +174,10 @@ describe('print sheets', () => {
     const wide = layoutSheet([{ widthMm: 50, heightMm: 30, copies: 0, imageIndex: 0 }], { paper: parsePaper('90x60') });
     expect(wide.photos.length).toBeGreaterThanOrEqual(1);
     expect(cutMarks(layout).length).toBe(layout.photos.length * 8);
+  });
+
+  it('keeps the side nudge within the centre tolerance, in quarter millimetres', () => {
+    expect([maxSideNudgeMm(25), maxSideNudgeMm(35), maxSideNudgeMm(50.8), maxSideNudgeMm(33)]).toEqual([1.25, 1.75, 2.5, 1.5]);
   });
 
   it('centres the photos on the paper, as a lab prints them', () => {

@@ -1,17 +1,15 @@
 // Batch workspace state (rune class, renderer): the per-file statuses of the batch on screen from
 // batchItemFinished events, and the pieces of its progress line (files/s, ETA). No DOM.
 import type { BatchItemFinished, JobId } from '../../../../shared/jobs';
+import { baseName } from '../paths';
+
+export { baseName };
 
 /** One finished input as the file list shows it. */
 export type BatchItemRow = Omit<BatchItemFinished, 'jobId'>;
 
 /** Most early events kept while no job is attached (they belong to a job whose id is not known yet). */
 const MAX_EARLY_ITEMS = 10_000;
-
-/** The last path segment ('/a/b/c.jpg' -> 'c.jpg'; both separators). */
-export function baseName(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path;
-}
 
 /** Milliseconds left as m:ss, or h:mm:ss from an hour on. */
 export function formatEta(ms: number): string {

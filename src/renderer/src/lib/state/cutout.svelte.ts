@@ -10,16 +10,14 @@ import { formatDuration, type AppState, type OpenOptions } from './app.svelte';
 import { BackgroundState } from './background.svelte';
 import { TrimapBrushState } from './trimap-brush.svelte';
 import { ViewState } from './view.svelte';
+import { baseName } from '../paths';
+
+export { baseName };
 
 export type ExportFormat = (typeof EXPORT_FORMAT_CHOICES)[number];
 
 /** The editor's life cycle. */
 export type CutoutPhase = 'empty' | 'loading' | 'segmenting' | 'ready' | 'failed';
-
-/** File name without folders. */
-export function baseName(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path;
-}
 
 /** The default export name: 'photo.jpg' -> 'photo_cutout.png'. */
 export function exportName(path: string, format: ExportFormat): string {
