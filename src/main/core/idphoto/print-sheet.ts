@@ -54,7 +54,11 @@ export interface SheetLayout {
 /** Options of layoutSheet. */
 export interface SheetOptions {
   paper: { widthMm: number; heightMm: number };
-  /** Gap between photos (cut marks sit in it); default 2.5 mm, kept within 2–3 mm. */
+  /**
+   * Gap between photos (cut marks sit in it), kept within 2–3 mm. Default: 3, 2.5 or 2 mm,
+   * whichever fits the most photos (the wider on a tie): a 6-inch sheet holds 8 ICAO photos with
+   * 2 mm gaps where 2.5 mm fits 6.
+   */
   gapMm?: number;
   /** Unprintable margin at the paper edges; default 3 mm. */
   marginMm?: number;
@@ -71,12 +75,26 @@ export function layoutPhotoSheet(photo: { widthMm: number; heightMm: number }, s
  * when not even one photo fits.
  */
 export function layoutSheet(items: SheetItem[], options: SheetOptions): SheetLayout {
-  const gap = Math.min(3, Math.max(2, options.gapMm ?? 2.5));
+  const gaps = options.gapMm === undefined ? [3, 2.5, 2] : [Math.min(3, Math.max(2, options.gapMm))];
   const margin = options.marginMm ?? 3;
   let best: SheetLayout | null = null;
+  for (const gap of gaps) {
+    const layout = layoutWithGap(items, options.paper, gap, margin);
+    if (!best || layout.photos.length > best.photos.length) best = layout;
+  }
+  if (best!.photos.length === 0 && items.length > 0) {
+    const { widthMm, heightMm } = items[0];
+    throw new AppError('INVALID_ARGUMENT', `A ${widthMm}x${heightMm} mm photo does not fit on ${options.paper.widthMm}x${options.paper.heightMm} mm paper (${margin} mm margins): pick a larger paper`);
+  }
+  return best!;
+}
+
+/** layoutSheet at one gap: the fullest of portrait / landscape paper and upright / rotated photos. */
+function layoutWithGap(items: SheetItem[], paper: SheetOptions['paper'], gap: number, margin: number): SheetLayout {
+  let best: SheetLayout | null = null;
   for (const landscape of [false, true]) {
-    const W = landscape ? options.paper.heightMm : options.paper.widthMm;
-    const H = landscape ? options.paper.widthMm : options.paper.heightMm;
+    const W = landscape ? paper.heightMm : paper.widthMm;
+    const H = landscape ? paper.widthMm : paper.heightMm;
     for (const rotateMask of [0, 1]) {
       const photos: PlacedPhoto[] = [];
       let y = margin;
@@ -104,10 +122,6 @@ export function layoutSheet(items: SheetItem[], options: SheetOptions): SheetLay
       const layout = { widthMm: W, heightMm: H, photos };
       if (!best || layout.photos.length > best.photos.length) best = layout;
     }
-  }
-  if (best!.photos.length === 0 && items.length > 0) {
-    const { widthMm, heightMm } = items[0];
-    throw new AppError('INVALID_ARGUMENT', `A ${widthMm}x${heightMm} mm photo does not fit on ${options.paper.widthMm}x${options.paper.heightMm} mm paper (${margin} mm margins): pick a larger paper`);
   }
   return best!;
 }

@@ -181,7 +181,8 @@ describe('print sheets', () => {
   });
 
   it('centres the photos on the paper, as a lab prints them', () => {
-    // CN 2-inch on 6-inch paper: 2 x 2 upright, 100.5 mm of 152.4 used: 25.95 mm above and below.
+    // CN 2-inch on 6-inch paper: 2 x 2 upright (3 mm gaps, the widest that holds 4), 101 mm of
+    // 152.4 used: 25.7 mm above and below.
     const layout = layoutSheet([{ widthMm: 35, heightMm: 49, copies: 0, imageIndex: 0 }], { paper: parsePaper('6inch') });
     expect(layout.photos).toHaveLength(4);
     const top = Math.min(...layout.photos.map((p) => p.yMm));
@@ -190,7 +191,15 @@ describe('print sheets', () => {
     const right = layout.widthMm - Math.max(...layout.photos.map((p) => p.xMm + p.widthMm));
     expect(top).toBeCloseTo(bottom, 9);
     expect(left).toBeCloseTo(right, 9);
-    expect(top).toBeCloseTo((152.4 - 100.5) / 2, 9);
+    expect(top).toBeCloseTo((152.4 - 101) / 2, 9);
+  });
+
+  it('picks the 2-3 mm gap that fits the most photos, the widest on a tie', () => {
+    const count = (w: number, h: number, gapMm?: number) => layoutSheet([{ widthMm: w, heightMm: h, copies: 0, imageIndex: 0 }], { paper: parsePaper('6inch'), gapMm }).photos.length;
+    expect([count(35, 45, 2.5), count(35, 45)]).toEqual([6, 8]);
+    expect([count(25, 35, 2.5), count(25, 35)]).toEqual([10, 12]);
+    const twoInch = layoutSheet([{ widthMm: 35, heightMm: 49, copies: 0, imageIndex: 0 }], { paper: parsePaper('6inch') });
+    expect(twoInch.photos[1].xMm - (twoInch.photos[0].xMm + 35)).toBeCloseTo(3, 9);
   });
 
   it('mixes sizes on one sheet', () => {
