@@ -196,6 +196,18 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     const again = await exportAndWait();
     const second = await sharp(again).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     expect(second.data[(Math.round(y * (second.info.width / imageW)) * second.info.width + Math.round(imageW * 0.5 * (second.info.width / imageW))) * 4 + 3]).toBe(0);
+    // Another picture, then this one again: its stroke and its edge mode come back, solved again.
+    await openThroughDialog(page, evalFile('id_portraits', 'images', 'df_img2.jpg'));
+    await waitForCutout(page);
+    expect(await page.textContent('.inspector')).not.toContain('Strokes:');
+    await openThroughDialog(page, PORTRAIT);
+    await waitForCutout(page);
+    await page.getByText('Re-solving the edge').waitFor({ state: 'detached', timeout: 60_000 });
+    expect(await page.textContent('.inspector')).toContain('Strokes: 1');
+    expect(await page.getAttribute(`[data-refine=${other}]`, 'aria-pressed')).toBe('true');
+    const third = await exportAndWait();
+    const reopened = await sharp(third).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    expect(reopened.data[(Math.round(y * (reopened.info.width / imageW)) * reopened.info.width + Math.round(imageW * 0.5 * (reopened.info.width / imageW))) * 4 + 3]).toBe(0);
   });
 
   it('opens an image dropped on the window and one pasted from the clipboard', async () => {

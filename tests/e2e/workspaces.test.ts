@@ -68,6 +68,8 @@ describe('workspaces, language and theme in Chromium', () => {
     const before = await shownPct();
     expect(before).toBeGreaterThan(8);
     await shot('cutout-review');
+    // It offers the other model, as the Stickers notice does.
+    expect(await notice.getByRole('button', { name: 'Try the person model' }).count()).toBe(1);
     // "Show on the trimap" turns the trimap overlay on (the unsure parts lie in its amber unknown band).
     await notice.getByRole('button', { name: 'Show on the trimap' }).click();
     expect(await app.page.locator('[data-testid=overlay-toggle]').isChecked()).toBe(true);

@@ -1,7 +1,7 @@
 // The web transport end to end in Node: `cutout serve`'s app (engine in a worker thread) on
 // port 0, driven by the same web client the renderer uses: token checks, listModels, previews,
 // a cut-out job over HTTP + WebSocket, cancellation and a coded failure.
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -186,6 +186,14 @@ describe('cutout serve', () => {
     expect(existsSync(path)).toBe(true);
     const preview = await client.loadImagePreview({ path });
     expect([preview.width, preview.height]).toEqual([64, 48]);
+    // The same file again has the same path (kept by content); another file another path.
+    const again = await client.pathForFile({ name: 'drop.png', arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
+    expect(again).toBe(path);
+    const otherBytes = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#00ff00' } }).png().toBuffer();
+    const other = await client.pathForFile({ name: 'drop.png', arrayBuffer: async () => otherBytes.buffer.slice(otherBytes.byteOffset, otherBytes.byteOffset + otherBytes.byteLength) as ArrayBuffer });
+    expect(other).not.toBe(path);
+    // No temporary folder is left behind: every upload folder is named by its content.
+    expect(readdirSync(join(app.sessionDir, 'uploads')).every((n) => /^[0-9a-f]{32}$/.test(n))).toBe(true);
     const target = await client.chooseSaveTarget({ defaultName: '../../evil/name.png' });
     expect(target!.startsWith(app.sessionDir)).toBe(true);
     expect(target!.endsWith('name.png')).toBe(true);

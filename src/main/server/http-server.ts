@@ -2,12 +2,12 @@
 // envelopes, bytes as base64), POST /upload, GET /download, WebSocket /events, and the built
 // renderer, on 127.0.0.1 only, behind a random session token. Node only.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import type { AppApi } from '../../shared/api';
 import { AppError, toWire, type Result } from '../../shared/errors';
@@ -120,20 +120,30 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (url.pathname === '/upload') {
       if (req.method !== 'POST') return sendError(res, 405, new AppError('INVALID_ARGUMENT', 'Uploads are POST requests'));
       const name = safeFileName(url.searchParams.get('name') ?? 'upload.png');
-      const dir = join(options.uploadDir, randomUUID());
-      const path = join(dir, name);
+      // Written under a temporary folder, then kept under a folder named by its content: the same
+      // file uploaded again gets the same path, so what the app keeps per path (the editor's
+      // touch-up, the engine's decode cache) finds it again.
+      const tmpDir = join(options.uploadDir, randomUUID());
+      const tmpPath = join(tmpDir, name);
       try {
-        await mkdir(dir, { recursive: true });
+        await mkdir(tmpDir, { recursive: true });
         let size = 0;
+        const hash = createHash('sha256');
         req.on('data', (chunk: Buffer) => {
           size += chunk.length;
+          hash.update(chunk);
           if (size > MAX_IMPORT_BYTES) req.destroy(new AppError('INPUT_UNSUPPORTED', `${name} is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`));
         });
-        await pipeline(req, createWriteStream(path));
+        await pipeline(req, createWriteStream(tmpPath));
         if (size === 0) throw new AppError('INPUT_UNSUPPORTED', `${name} is empty (0 bytes)`);
+        const dir = join(options.uploadDir, hash.digest('hex').slice(0, 32));
+        const path = join(dir, name);
+        await mkdir(dir, { recursive: true });
+        await rename(tmpPath, path);
+        await rm(tmpDir, { recursive: true, force: true });
         return sendJson(res, 200, { ok: true, value: path });
       } catch (error) {
-        await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+        await rm(tmpDir, { recursive: true, force: true }).catch(() => undefined);
         return sendJson(res, 200, { ok: false, error: toWire(error) });
       }
     }

@@ -157,6 +157,22 @@ describe('StickerState', () => {
     expect(calls.spec?.options).toMatchObject({ startS: 0 });
   });
 
+  it('does not show a sticker that finishes after another clip was opened', async () => {
+    let finish: (o: JobOutcome) => void = () => {};
+    const { host } = fakeHost(() => ({ jobId: 'job-1', outcome: 'cancelled', elapsedMs: 1 }));
+    host.runJob = async () => ({ id: 'job-1', outcome: new Promise<JobOutcome>((resolve) => (finish = resolve)) });
+    const s = new StickerState(host);
+    await s.open('/clips/a.mp4');
+    const making = s.export();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await s.open('/clips/b.mp4');
+    finish({ jobId: 'job-1', outcome: 'done', elapsedMs: 900, result: { output: '/out/a_sticker.gif', width: 320, height: 240, frameCount: 18, fps: 12, bytes: 1000, withinBudget: true, modelFallback: false } });
+    await making;
+    expect(s.result).toBeNull();
+    expect(s.clip?.path).toBe('/clips/b.mp4');
+    expect(s.jobId).toBeNull();
+  });
+
   it('reports a failed job and stays ready; a cancelled one is quiet', async () => {
     const failing = fakeHost(() => ({ jobId: 'job-1', outcome: 'failed', elapsedMs: 5, error: { code: 'VIDEO_CORRUPT', message: 'bad' } }));
     const s = new StickerState(failing.host);

@@ -25,6 +25,9 @@ export function exportName(path: string, format: ExportFormat): string {
   return `${stem}_cutout.${format === 'jpeg' ? 'jpg' : format}`;
 }
 
+/** How many earlier images' touch-ups the editor keeps (strokes are points: a few KB each). */
+const TOUCH_UPS_KEPT = 20;
+
 export class CutoutState {
   readonly view = new ViewState();
   readonly background = new BackgroundState();
@@ -56,6 +59,8 @@ export class CutoutState {
 
   private pendingBox: PixelBox | null = null;
   private openSeq = 0;
+  /** Touch-ups of images opened earlier in the session, by path, oldest first (see open()). */
+  private readonly touchUps = new Map<string, { brush: ReturnType<TrimapBrushState['snapshot']>; subject: Subject; refine: RefineMode }>();
 
   constructor(private readonly app: AppState) {}
 
@@ -70,9 +75,19 @@ export class CutoutState {
     this.exportFormat = format;
   }
 
-  /** Opens an image: preview first (shown at once), then the cut-out (with the subject and edges given, if any). */
+  /**
+   * Opens an image: preview first (shown at once), then the cut-out (with the subject and edges given, if any).
+   * The touch-up of the image left (its strokes, undo and redo, subject and edges) is kept for the
+   * session, and comes back when that image is opened again.
+   */
   async open(path: string, options: OpenOptions = {}): Promise<void> {
     const seq = ++this.openSeq;
+    this.keepTouchUp();
+    const earlier = this.touchUps.get(path);
+    if (earlier) {
+      this.subject = earlier.subject;
+      this.refine = earlier.refine;
+    }
     if (options.subject) this.subject = options.subject;
     if (options.refine) this.refine = options.refine;
     this.phase = 'loading';
@@ -82,12 +97,16 @@ export class CutoutState {
     this.lastExportPath = null;
     this.app.dismissError();
     this.app.setStatus({ owner: 'cutout', key: 'stage.decode', tone: 'busy' });
+    let isRestored = false;
     try {
       const preview = await this.app.client.loadImagePreview({ path });
       if (seq !== this.openSeq) return;
       this.preview = preview;
       this.view.setImage(preview.width, preview.height);
-      this.brush.reset(preview.width, preview.height);
+      isRestored = earlier !== undefined && earlier.brush.width === preview.width && earlier.brush.height === preview.height;
+      if (isRestored) this.brush.restore(earlier!.brush);
+      else this.brush.reset(preview.width, preview.height);
+      this.touchUps.delete(path);
       void this.app.addRecent([path]);
     } catch (error) {
       if (seq !== this.openSeq) return;
@@ -97,7 +116,17 @@ export class CutoutState {
       this.app.showError(error);
       return;
     }
-    await this.segment();
+    // An image opened again solves its strokes over the new automatic trimap, as a change of subject does.
+    await this.segment({ keepStrokes: isRestored });
+  }
+
+  /** Keeps the open image's touch-up (when it has one) for when it is opened again; the last TOUCH_UPS_KEPT images. */
+  private keepTouchUp(): void {
+    const snapshot = this.brush.snapshot();
+    if (!this.path || (snapshot.strokes.length === 0 && snapshot.redo.length === 0)) return;
+    this.touchUps.delete(this.path);
+    this.touchUps.set(this.path, { brush: snapshot, subject: this.subject, refine: this.refine });
+    while (this.touchUps.size > TOUCH_UPS_KEPT) this.touchUps.delete(this.touchUps.keys().next().value!);
   }
 
   /**
@@ -118,7 +147,7 @@ export class CutoutState {
       this.setMatte(matte);
       this.autoTrimap = trimapFromAlpha(matte.alpha);
       const kept = options.keepStrokes ? this.brush.editedBox() : null;
-      if (!kept) this.brush.reset(preview.width, preview.height);
+      if (!options.keepStrokes) this.brush.reset(preview.width, preview.height);
       this.phase = 'ready';
       if (kept) await this.rematte(kept);
     } catch (error) {

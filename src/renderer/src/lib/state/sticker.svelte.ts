@@ -92,6 +92,8 @@ export class StickerState {
   model = $state<'anime' | 'person'>('anime');
   jobId = $state<string | null>(null);
   result = $state.raw<StickerResultView | null>(null);
+  /** Bumped by open(): what a job started for an earlier clip must not touch. */
+  private openSeq = 0;
   /** Keep / Remove strokes over the clip, in frame fractions: they hold for every frame. */
   strokes = $state.raw<StickerStroke[]>([]);
   /** The brush that paints on the clip's frame, or null (the frame is only a picture). */
@@ -126,6 +128,7 @@ export class StickerState {
    * clip as a batch made it (both within the workspace's and the preset's longest trim).
    */
   async open(path: string, options: { wholeClip?: boolean } = {}): Promise<void> {
+    this.openSeq++;
     this.phase = 'probing';
     this.result = null;
     this.framePreview = null;
@@ -277,14 +280,18 @@ export class StickerState {
     if (!this.clip) return;
     this.phase = 'rendering';
     const options = this.options();
+    // A sticker that finishes after another clip was opened is not that clip's: it is not shown.
+    const seq = this.openSeq;
     try {
       const { id, outcome } = await this.host.runJob({ kind: 'sticker', input: this.clip.path, output, options });
       this.jobId = id;
       const o = await outcome;
       this.jobId = null;
+      if (seq !== this.openSeq) return;
       if (o.outcome === 'done') {
         const r = o.result as StickerJobResult;
         const file = await this.host.client.loadStickerFile({ path: r.output });
+        if (seq !== this.openSeq) return;
         this.madeWith = JSON.stringify(options);
         this.result = { path: r.output, mime: file.mime, bytes: file.bytes, width: r.width, height: r.height, frameCount: r.frameCount, fps: r.fps, askedFps: options.fps ?? r.fps, sizeBytes: r.bytes, withinBudget: r.withinBudget, modelFallback: r.modelFallback, subject: r.subject, review: r.review };
         this.phase = 'done';

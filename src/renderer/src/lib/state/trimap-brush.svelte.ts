@@ -38,6 +38,19 @@ export class TrimapBrushState {
     this.version++;
   }
 
+  /** The strokes and the redo stack, to put back with restore() when the image is opened again. */
+  snapshot(): { width: number; height: number; strokes: Stroke[]; redo: Stroke[] } {
+    return { width: this.width, height: this.height, strokes: this.strokes, redo: this.redoStack };
+  }
+
+  /** The image's earlier strokes and redo stack, stamped again on an empty layer of the same size. */
+  restore(saved: { width: number; height: number; strokes: Stroke[]; redo: Stroke[] }): void {
+    this.reset(saved.width, saved.height);
+    this.strokes = saved.strokes;
+    this.redoStack = saved.redo;
+    this.replay();
+  }
+
   setTool(tool: BrushTool | null): void {
     this.tool = tool;
     if (tool) this.isOverlayVisible = this.isOverlayVisible || tool === 'unknown';

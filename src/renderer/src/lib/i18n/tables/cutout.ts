@@ -46,6 +46,8 @@ export const cutout = {
     en: '{pct} % of it is half transparent where the model was unsure. Paint those parts with Keep or Remove.',
     'zh-CN': '约 {pct}% 的区域半透明（模型不确定）。请用“保留”或“去除”画笔涂抹这些部分。',
   },
+  'review.tryAnime': { en: 'Try the anime model', 'zh-CN': '试试动漫模型' },
+  'review.tryPerson': { en: 'Try the person model', 'zh-CN': '试试人像模型' },
   'review.show': { en: 'Show on the trimap', 'zh-CN': '在三分图上显示' },
   'export.title': { en: 'Export', 'zh-CN': '导出' },
   'export.format': { en: 'Format', 'zh-CN': '格式' },
