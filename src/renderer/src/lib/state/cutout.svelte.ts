@@ -58,7 +58,8 @@ export class CutoutState {
   currentExportPath = $derived(this.lastExportPath && this.exportedKey === this.resultKey() ? this.lastExportPath : null);
 
   private pendingBox: PixelBox | null = null;
-  private openSeq = 0;
+  /** Bumped by a new image or a new matte of it (subject, edges): answers for an older one are dropped. */
+  private matteSeq = 0;
   /** Touch-ups of images opened earlier in the session, by path, oldest first (see open()). */
   private readonly touchUps = new Map<string, { brush: ReturnType<TrimapBrushState['snapshot']>; subject: Subject; refine: RefineMode }>();
 
@@ -81,7 +82,7 @@ export class CutoutState {
    * session, and comes back when that image is opened again.
    */
   async open(path: string, options: OpenOptions = {}): Promise<void> {
-    const seq = ++this.openSeq;
+    const seq = ++this.matteSeq;
     this.keepTouchUp();
     const earlier = this.touchUps.get(path);
     if (earlier) {
@@ -100,7 +101,7 @@ export class CutoutState {
     let isRestored = false;
     try {
       const preview = await this.app.client.loadImagePreview({ path });
-      if (seq !== this.openSeq) return;
+      if (seq !== this.matteSeq) return;
       this.preview = preview;
       this.view.setImage(preview.width, preview.height);
       isRestored = earlier !== undefined && earlier.brush.width === preview.width && earlier.brush.height === preview.height;
@@ -109,7 +110,7 @@ export class CutoutState {
       this.touchUps.delete(path);
       void this.app.addRecent([path]);
     } catch (error) {
-      if (seq !== this.openSeq) return;
+      if (seq !== this.matteSeq) return;
       this.phase = 'failed';
       this.preview = null;
       this.app.setStatus({ owner: 'cutout', key: 'status.failed', tone: 'warn' });
@@ -138,12 +139,12 @@ export class CutoutState {
     const path = this.path;
     const preview = this.preview;
     if (!path || !preview) return;
-    const seq = this.openSeq;
+    const seq = this.matteSeq;
     this.phase = 'segmenting';
     this.app.setStatus({ owner: 'cutout', key: 'stage.segment', tone: 'busy' });
     try {
       const matte = await this.app.client.segment({ path, subject: this.subject, refine: this.refine, maxSidePx: Math.max(preview.width, preview.height) });
-      if (seq !== this.openSeq) return;
+      if (seq !== this.matteSeq) return;
       this.setMatte(matte);
       this.autoTrimap = trimapFromAlpha(matte.alpha);
       const kept = options.keepStrokes ? this.brush.editedBox() : null;
@@ -151,7 +152,7 @@ export class CutoutState {
       this.phase = 'ready';
       if (kept) await this.rematte(kept);
     } catch (error) {
-      if (seq !== this.openSeq) return;
+      if (seq !== this.matteSeq) return;
       this.phase = 'failed';
       this.app.setStatus({ owner: 'cutout', key: 'status.failed', tone: 'warn' });
       this.app.showError(error);
@@ -161,12 +162,18 @@ export class CutoutState {
   setSubject(subject: Subject): void {
     if (subject === this.subject) return;
     this.subject = subject;
-    void this.segment({ keepStrokes: true });
+    this.resegment();
   }
 
   setRefine(refine: RefineMode): void {
     if (refine === this.refine) return;
     this.refine = refine;
+    this.resegment();
+  }
+
+  /** A new matte of the same image: what is still on its way for the last one (a matte, a re-solve) is dropped. */
+  private resegment(): void {
+    this.matteSeq++;
     void this.segment({ keepStrokes: true });
   }
 
@@ -192,7 +199,7 @@ export class CutoutState {
     this.pendingBox = unionBox(this.pendingBox, box);
     if (this.isRematting) return;
     this.isRematting = true;
-    const seq = this.openSeq;
+    const seq = this.matteSeq;
     try {
       while (this.pendingBox) {
         const region = this.pendingBox;
@@ -206,14 +213,18 @@ export class CutoutState {
           trimap,
           region: { x: region.x, y: region.y, width: region.w, height: region.h },
         });
-        if (seq !== this.openSeq) return;
+        if (seq !== this.matteSeq) return;
         this.setMatte(matte);
       }
     } catch (error) {
       this.pendingBox = null;
-      this.app.showError(error);
+      if (seq === this.matteSeq) this.app.showError(error);
     } finally {
       this.isRematting = false;
+      // Boxes that came in for a newer matte while this loop ran for an older one.
+      const rest = seq !== this.matteSeq ? this.pendingBox : null;
+      this.pendingBox = null;
+      if (rest) void this.rematte(rest);
     }
   }
 
