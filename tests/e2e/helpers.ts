@@ -118,6 +118,11 @@ export interface AppSession {
   page: Page;
   /** Uncaught errors the page threw (a test asserts it stays empty). */
   pageErrors: string[];
+  /**
+   * Resources the page could not load, as Chromium's console says them ("Failed to load resource:
+   * ... 404"); a browser's own favicon request shows only here, not as a page response.
+   */
+  failedLoads: string[];
   close(): Promise<void>;
 }
 
@@ -130,6 +135,10 @@ export async function openAppSession(): Promise<AppSession> {
   const page = browser.page;
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  const failedLoads: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && m.text().startsWith('Failed to load resource')) failedLoads.push(m.text());
+  });
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto(served.url);
   await page.locator('[data-testid=status-text]', { hasText: /^Ready$/ }).waitFor({ timeout: 20_000 });
@@ -138,6 +147,7 @@ export async function openAppSession(): Promise<AppSession> {
     browser,
     page,
     pageErrors,
+    failedLoads,
     async close() {
       await browser.close();
       await served.stop();

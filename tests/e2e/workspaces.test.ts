@@ -26,6 +26,8 @@ describe('workspaces, language and theme in Chromium', () => {
       await shot(id);
     }
     expect(app.pageErrors).toEqual([]);
+    // Every file the page itself asked for loaded (a missing favicon used to log a 404 on each load).
+    expect(app.session.failedLoads).toEqual([]);
   });
 
   it('the editor shows the cut-out, the compare split and the trimap overlay', async () => {
