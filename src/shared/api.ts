@@ -217,6 +217,8 @@ export interface StickerFramePreview extends MediaBytes {
   subject: Subject;
   /** The frame's unsure share (0..1; what the sticker's per-frame strip shows). */
   unsureShare: number;
+  /** Whether the frame holds anything to cut out (alpha ≥ 0.5 somewhere): a blank first frame shows an empty still. */
+  hasSubject: boolean;
   /**
    * The same frame as the sticker will show it: cropped to its subject, at the output size, with
    * the outline, and in a GIF its 1-bit edge at the threshold flattened against the edge colour

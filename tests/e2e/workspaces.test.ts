@@ -342,6 +342,18 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
+  it('a clip whose first frame has nothing to cut out says so under the still', async () => {
+    await workspace('sticker');
+    const slot = app.page.locator('[data-workspace-slot=sticker]');
+    // Rin's title card opens on a white frame (docs/quality.md).
+    await chooseFiles(app.page, () => slot.getByRole('button', { name: 'Open…' }).first().click(), evalFile('anime_clips', 'clips', 'ks_tc_act3_rin.mp4'));
+    const empty = slot.locator('[data-testid=sticker-still-empty]');
+    await empty.waitFor({ timeout: 60_000 });
+    expect(await empty.textContent()).toMatch(/^Nothing to cut out in the frame at 0\.00 s\. Move the start/);
+    await shot('sticker-empty-frame');
+    expect(app.pageErrors).toEqual([]);
+  });
+
   it('a 1024 x 700 window: the toolbar wraps instead of hiding Export, and no inspector grows past its panel (Simplified Chinese too)', async () => {
     await app.page.setViewportSize({ width: 1024, height: 700 });
     try {

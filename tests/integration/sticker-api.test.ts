@@ -36,7 +36,7 @@ describe('stickers API area and job kind', () => {
       return Float32Array.from({ length: info.width * info.height }, (_, i) => data[i * 4 + 3] / 255);
     };
     const plain = await area.previewStickerFrame({ path: clip });
-    expect(plain).toMatchObject({ mime: 'image/png', width: 320, height: 320, modelId: 'anime-seg', subject: 'anime' });
+    expect(plain).toMatchObject({ mime: 'image/png', width: 320, height: 320, modelId: 'anime-seg', subject: 'anime', hasSubject: true });
     // The first frame of the sticker at its default size has the same alpha (8-bit rounding apart).
     const sticker = await prepareSticker(clip, { fps: 12 }, testEnv());
     const alpha = await alphaOf(plain.bytes);
@@ -54,6 +54,9 @@ describe('stickers API area and job kind', () => {
     expect(await alphaOf((await area.previewStickerFrame({ path: clip })).bytes)).toEqual(alpha);
     const later = await alphaOf((await area.previewStickerFrame({ path: clip, timeS: 1 })).bytes);
     expect(later.some((a, i) => Math.abs(a - alpha[i]) > 0.1)).toBe(true);
+    // A Remove stroke over the whole frame leaves nothing: the preview says so.
+    const gone = await area.previewStickerFrame({ path: clip, options: { strokes: [{ mode: 'bg', size: 1, points: [{ x: 0, y: 0 }, { x: 1, y: 1 }, { x: 1, y: 0 }, { x: 0, y: 1 }] }] } });
+    expect(gone.hasSubject).toBe(false);
     await expect(area.previewStickerFrame({ path: clip, options: { strokes: [{ mode: 'bg', size: 5, points: [] }] } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(area.previewStickerFrame({ path: clip, timeS: -1 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await engine.dispose();

@@ -19,7 +19,7 @@ function fakeHost(outcome: (spec: { output: string; options: StickerJobOptions }
         const n = calls.previews.length;
         for (let i = n; i < 3; i++) await Promise.resolve();
         const sticker = { path: req.path, mime: 'image/png', bytes: new Uint8Array([n]), width: 200, height: 240, format: 'gif' as const };
-        return { path: req.path, mime: 'image/png', bytes: new Uint8Array([n]), width: 320, height: 240, modelId: 'anime-seg', subject: 'anime', unsureShare: n / 10, sticker };
+        return { path: req.path, mime: 'image/png', bytes: new Uint8Array([n]), width: 320, height: 240, modelId: 'anime-seg', subject: 'anime', unsureShare: n / 10, hasSubject: true, sticker };
       },
     },
     runJob: async (spec) => {
@@ -171,6 +171,26 @@ describe('StickerState', () => {
     expect(s.result).toBeNull();
     expect(s.clip?.path).toBe('/clips/b.mp4');
     expect(s.jobId).toBeNull();
+  });
+
+  it("drops the last clip's frame preview when it comes back after another clip was opened", async () => {
+    const { host } = fakeHost(() => ({ jobId: 'job-1', outcome: 'cancelled', elapsedMs: 1 }));
+    let answer: () => void = () => {};
+    const real = host.client.previewStickerFrame;
+    host.client.previewStickerFrame = async (req) => {
+      const p = await real(req);
+      if (req.path === '/clips/a.mp4') await new Promise<void>((resolve) => (answer = resolve));
+      return p;
+    };
+    const s = new StickerState(host);
+    await s.open('/clips/a.mp4');
+    const loading = s.loadFramePreview();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await s.open('/clips/b.mp4');
+    answer();
+    await loading;
+    expect(s.framePreview).toBeNull();
+    expect(s.isPreviewing).toBe(false);
   });
 
   it('reports a failed job and stays ready; a cancelled one is quiet', async () => {

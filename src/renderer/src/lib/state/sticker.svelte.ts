@@ -129,6 +129,9 @@ export class StickerState {
    */
   async open(path: string, options: { wholeClip?: boolean } = {}): Promise<void> {
     this.openSeq++;
+    // A frame preview of the last clip still on its way is superseded too.
+    this.previewSeq++;
+    this.isPreviewing = false;
     this.phase = 'probing';
     this.result = null;
     this.framePreview = null;

@@ -18,6 +18,10 @@ export const sticker = {
     en: 'The first frame as the sticker will show it. It follows the controls; Make sticker to see it move.',
     'zh-CN': '表情包第一帧的预览，随设置实时更新；点击“生成表情包”查看动画。',
   },
+  'sticker.still.empty': {
+    en: 'Nothing to cut out in the frame at {time} s. Move the start to where the character shows, or switch the subject.',
+    'zh-CN': '{time} 秒处的画面中没有可抠出的内容。请把起点移到角色出现的位置，或切换主体。',
+  },
   'sticker.still.stale': {
     en: 'The settings changed after this sticker was made. Above: the first frame with the new ones; make the sticker again to apply them.',
     'zh-CN': '生成此表情包后设置已更改。上方为新设置下的第一帧；重新生成即可应用。',
