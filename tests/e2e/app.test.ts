@@ -1,9 +1,9 @@
 // Browser end-to-end tests of the renderer in real Chromium against `cutout serve` (real engine,
 // real models): open a portrait, pick ID blue, export; cancel a job; an invalid file's error;
 // a background brush stroke that removes a region from the export (issue 4).
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,8 +79,13 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     const clip = await readClipboardImage();
     expect(clip.w).toBeGreaterThan(0);
     expect(clip.corner).toEqual([0x43, 0x8e, 0xdb, 255]);
+    // In a browser the export also arrives as a download of the same file.
+    const downloaded = page.waitForEvent('download', { timeout: 120_000 });
     const output = await exportAndWait();
     expect(existsSync(output)).toBe(true);
+    const download = await downloaded;
+    expect(download.suggestedFilename()).toBe(basename(output));
+    expect(readFileSync((await download.path())!).equals(readFileSync(output))).toBe(true);
     const { data, info } = await sharp(output).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     const meta = await sharp(PORTRAIT).metadata();
     expect([info.width, info.height]).toEqual([meta.width, meta.height]);

@@ -4,7 +4,7 @@
 // of the spec's exact pixels whose background is the picked colour. Screenshots go to
 // test-artifacts/e2e/screens.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -43,12 +43,19 @@ describe('ID-photo workspace in Chromium', () => {
     await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
     await app.page.screenshot({ path: join(SCREENS, 'idphoto-preview.png') });
 
+    // In a browser the photo and its sheet PDF arrive as two downloads.
+    const names: string[] = [];
+    const onDownload = (d: { suggestedFilename(): string }) => names.push(d.suggestedFilename());
+    app.page.on('download', onDownload);
     await app.page.click('[data-testid=idphoto-export]');
     const saved = app.page.locator('[data-testid=idphoto-saved]');
     await saved.waitFor({ timeout: 60_000 });
     const output = (await saved.getAttribute('title'))!;
     expect(existsSync(output)).toBe(true);
     expect(existsSync(output.replace(/\.[^.]+$/, '') + '_sheet.pdf')).toBe(true);
+    await expect.poll(() => names.length, { timeout: 30_000 }).toBe(2);
+    app.page.off('download', onDownload);
+    expect(names).toEqual([basename(output), basename(output).replace(/\.[^.]+$/, '') + '_sheet.pdf']);
     const { data, info } = await sharp(output).raw().toBuffer({ resolveWithObject: true });
     expect([info.width, info.height]).toEqual([413, 531]);
     // Top-left corner: the white background (JPEG, so within a few levels).

@@ -112,6 +112,19 @@ export class AppState {
     return this.handlers.get(this.workspace)?.command?.(action) ?? false;
   }
 
+  /**
+   * After an export: in a browser (`cutout serve`) the files are written in the server's session
+   * folder, so each is downloaded as a save would; in the desktop app the folder is shown when the
+   * setting asks for it (the first file).
+   */
+  async deliverExport(paths: readonly string[]): Promise<void> {
+    if (this.client.transport === 'web') {
+      for (const path of paths) await this.client.revealInFolder(path).catch(() => undefined);
+    } else if (this.settings.revealAfterExport && paths.length > 0) {
+      await this.client.revealInFolder(paths[0]).catch(() => undefined);
+    }
+  }
+
   /** Translates a key in the current locale. */
   t = (key: MessageKey, params?: Record<string, string | number>): string => translate(this.locale, key, params);
 

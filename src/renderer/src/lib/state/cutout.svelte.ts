@@ -273,7 +273,7 @@ export class CutoutState {
             ? { owner: 'cutout', key: 'status.savedIn', params: { path: written, ms: formatDuration(end.elapsedMs), provider: result.provider }, tone: 'ok' }
             : { owner: 'cutout', key: 'status.saved', params: { path: written }, tone: 'ok' },
         );
-        if (app.settings.revealAfterExport && app.client.transport === 'ipc') await app.client.revealInFolder(written).catch(() => undefined);
+        await app.deliverExport([written]);
         return written;
       }
       if (end.outcome === 'cancelled') {

@@ -53,6 +53,8 @@ export interface StickerHost {
   cancelJob(id: string): Promise<void>;
   showError(error: unknown): void;
   addRecent?(paths: string[]): Promise<void>;
+  /** Hands a written sticker to the user (a browser download in `cutout serve`); AppState.deliverExport. */
+  deliverExport?(paths: readonly string[]): Promise<void>;
 }
 
 /** A finished sticker as the preview shows it. */
@@ -296,6 +298,7 @@ export class StickerState {
         const file = await this.host.client.loadStickerFile({ path: r.output });
         if (seq !== this.openSeq) return;
         this.madeWith = JSON.stringify(options);
+        void this.host.deliverExport?.([r.output]);
         this.result = { path: r.output, mime: file.mime, bytes: file.bytes, width: r.width, height: r.height, frameCount: r.frameCount, fps: r.fps, askedFps: options.fps ?? r.fps, sizeBytes: r.bytes, withinBudget: r.withinBudget, modelFallback: r.modelFallback, subject: r.subject, review: r.review };
         this.phase = 'done';
         return;
