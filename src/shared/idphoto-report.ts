@@ -32,3 +32,18 @@ export function valueText(m: Pick<IdPhotoMeasurement, 'value' | 'unit' | 'maxVal
   const value = other !== undefined && other !== null && other !== m.value ? `${m.value}–${other}` : String(m.value);
   return `${value}${UNIT_SUFFIX[m.unit] ?? ` ${m.unit}`}`;
 }
+
+/**
+ * A failed check as one line, "name value unit (band)" ("backgroundColourDeltaE 89.62 ΔE (≤ 6)"):
+ * what the CLI prints and a batch keeps as specFailures. splitFailedCheck reads it back.
+ */
+export function failedCheckLine(name: string, m: Pick<IdPhotoMeasurement, 'value' | 'unit' | 'min' | 'max' | 'maxValue' | 'minValue'>): string {
+  const band = bandText(m);
+  return `${name} ${m.value === null ? 'missing' : valueText(m)}${band ? ` (${band})` : ''}`;
+}
+
+/** A failedCheckLine's check name and the rest ("89.62 ΔE (≤ 6)"), so a UI can put the name in its own words. */
+export function splitFailedCheck(line: string): { name: string; rest: string } {
+  const space = line.indexOf(' ');
+  return space < 0 ? { name: line, rest: '' } : { name: line.slice(0, space), rest: line.slice(space + 1) };
+}

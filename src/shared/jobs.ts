@@ -186,6 +186,12 @@ export type JobSpec =
   | { kind: 'sticker'; input: string; output: string; options: StickerJobOptions }
   | { kind: 'batch'; inputs: string[]; outputDir: string; options: BatchJobOptions };
 
+/**
+ * A batch's edges when its options name none, per mode: ID photos as the idphoto job, the rest
+ * 'fast' (stickers have their own matting and ignore it). The engine and the Batch workspace both read it.
+ */
+export const BATCH_DEFAULT_REFINE: Record<BatchJobOptions['mode'], RefineMode> = { portrait: 'fast', anime: 'fast', idphoto: ID_PHOTO_REFINE, sticker: 'fast' };
+
 /** Options of a batch job (plain data; see docs/batch.md). */
 export interface BatchJobOptions {
   mode: 'portrait' | 'anime' | 'idphoto' | 'sticker';

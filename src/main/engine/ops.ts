@@ -24,7 +24,6 @@ import type { RunContext } from '../core/progress';
 import { previewIdPhoto as makeIdPhotoPreview } from '../core/idphoto/preview';
 import { runMaskModel } from '../core/segment/mask-model';
 import { finishStickerFrame, resolveStickerModel, stickerFrameAlpha, stickerStill, stickerWorkSide, subjectOf, toStraightRgba, validateStickerOptions } from '../core/sticker/make-sticker';
-import { alphaBox } from '../core/sticker/compose';
 import { stickerHintMap } from '../core/sticker/touch-up';
 import { clipFrame } from '../core/video/extract-frames';
 import { probeVideo } from '../core/video/probe';
@@ -356,7 +355,7 @@ export async function previewStickerFrame(req: StickerFramePreviewRequest, e: En
     modelId: model.entry.id,
     subject: subjectOf(model.entry),
     unsureShare: unsureShare(cut.alpha, frame.width, frame.height),
-    hasSubject: alphaBox(cut.alpha, frame.width, frame.height, 0.5) !== null,
+    hasSubject: still.hasSubject,
     sticker: { path: req.path, mime: 'image/png', bytes: new Uint8Array(await encodeImage(still, { format: 'png' })), width: still.width, height: still.height, format: still.format },
   };
 }

@@ -2,7 +2,7 @@
 // batch pipeline runs with bounded queues between them. Adding a mode = one handler here.
 // Core (no electron).
 import { AppError } from '../../../shared/errors';
-import { ID_PHOTO_REFINE, type Background, type FinishedFile, type RefineMode } from '../../../shared/jobs';
+import type { Background, FinishedFile, RefineMode } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
 import { decodeImage, type DecodedImage } from '../image/decode';
 import { encodeImage } from '../image/encode';
@@ -56,8 +56,6 @@ export interface BatchModeHandler {
   maxJobs?: number;
   /** Whether the mode uses the refine worker pool. */
   usesRefinePool: boolean;
-  /** Edges when the options name none; default 'fast'. */
-  defaultRefine?: RefineMode;
   /**
    * The first stage that does real work: a file starts (pause waits before it, "current" lists
    * it from then on) when it enters this stage. Whole-file modes pass through decode and infer.
@@ -170,28 +168,25 @@ export function sheetPathOf(output: string): string {
  * journal and report name the photo and the spec checks it fails (specFailures); its sheet is
  * written (atomically) before the photo is journalled.
  */
-const idPhotoMode: BatchModeHandler = {
-  ...makeWholeFileMode(
-    'idphoto',
-    IMAGE_EXTENSIONS,
-    ['jpeg', 'png'],
-    (mctx) => {
-      parseSpec(idSpecOf(mctx), 'batch');
-      idSheetOf(mctx);
-    },
-    async (input, output, mctx) => {
-      const { options, env, signal } = mctx;
-      const background = options.background.kind === 'color' ? options.background.hex : undefined;
-      const sheetOptions = idSheetOf(mctx);
-      const sheet = sheetOptions ? { ...sheetOptions, output: sheetPathOf(output) } : undefined;
-      if (sheet) await assertNotAnInput(sheet.output, [input]);
-      const { report } = await runIdPhotoJob(input, output, { spec: idSpecOf(mctx), background, refine: options.refine, ...(sheet ? { sheet } : {}) }, env, { signal });
-      // Written either way; the report, the CLI and the UI list say which checks it fails.
-      return { specFailures: failedChecks(report) };
-    },
-  ),
-  defaultRefine: ID_PHOTO_REFINE,
-};
+const idPhotoMode = makeWholeFileMode(
+  'idphoto',
+  IMAGE_EXTENSIONS,
+  ['jpeg', 'png'],
+  (mctx) => {
+    parseSpec(idSpecOf(mctx), 'batch');
+    idSheetOf(mctx);
+  },
+  async (input, output, mctx) => {
+    const { options, env, signal } = mctx;
+    const background = options.background.kind === 'color' ? options.background.hex : undefined;
+    const sheetOptions = idSheetOf(mctx);
+    const sheet = sheetOptions ? { ...sheetOptions, output: sheetPathOf(output) } : undefined;
+    if (sheet) await assertNotAnInput(sheet.output, [input]);
+    const { report } = await runIdPhotoJob(input, output, { spec: idSpecOf(mctx), background, refine: options.refine, ...(sheet ? { sheet } : {}) }, env, { signal });
+    // Written either way; the report, the CLI and the UI list say which checks it fails.
+    return { specFailures: failedChecks(report) };
+  },
+);
 
 /**
  * Sticker per video: `extra` carries StickerJobOptions (size, fps, preset, ...); format gif or webp.

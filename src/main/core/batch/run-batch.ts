@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AppError, CancelledError, isCancellation, toWire } from '../../../shared/errors';
-import type { FinishedFile } from '../../../shared/jobs';
+import { BATCH_DEFAULT_REFINE, type FinishedFile } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
 import { assertNotAnInput, toWriteError } from '../io/atomic-write';
 import type { RunContext } from '../progress';
@@ -93,7 +93,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   validateNameTemplate(nameTemplate);
   if (inputs.length === 0) throw new AppError('INVALID_ARGUMENT', 'No inputs: give files or folders');
   const background = options.background ?? { kind: 'transparent' as const };
-  const refine = options.refine ?? mode.defaultRefine ?? 'fast';
+  const refine = options.refine ?? BATCH_DEFAULT_REFINE[mode.id];
   const outDir = resolve(outputDir);
   // OUT inside a folder input is left out of its scan; OUT equal to it would leave nothing to do.
   const realOut = await realOrResolved(outDir);

@@ -1,7 +1,7 @@
 // The compliance report of one ID photo: each measurement in its unit with the spec's band and a
 // pass flag, plus an overall pass. Pure typed-array code (core); measured on the output pixels.
 import type { IdPhotoMeasurement } from '../../../shared/api';
-import { bandText, CENTRE_TOLERANCE, valueText } from '../../../shared/idphoto-report';
+import { CENTRE_TOLERANCE, failedCheckLine } from '../../../shared/idphoto-report';
 import { parseHexColor } from '../image/composite';
 import type { RgbaImage } from '../image/decode';
 import { unsureShare } from '../matting/unsure-share';
@@ -132,8 +132,6 @@ function meanLab(image: RgbaImage, pick: (i: number, x: number, y: number) => bo
   return { lab: n ? [L / n, A / n, B / n] : [0, 0, 0], labs: Float32Array.from(labs), n };
 }
 
-export { CENTRE_TOLERANCE };
-
 /** How much hair the source may have cut above the crown before the photo fails (mm, about 12 px at 300 dpi). */
 export const HAIR_CUT_TOLERANCE_MM = 1;
 
@@ -220,13 +218,7 @@ function round1(v: number): number {
  * when the photo meets its spec. The CLI line, a batch's report and its UI list say these.
  */
 export function failedChecks(report: { measurements: Record<string, IdPhotoMeasurement | undefined> }): string[] {
-  const out: string[] = [];
-  for (const [name, m] of Object.entries(report.measurements)) {
-    if (!m || m.pass) continue;
-    const band = bandText(m);
-    out.push(`${name} ${m.value === null ? 'missing' : valueText(m)}${band ? ` (${band})` : ''}`);
-  }
-  return out;
+  return Object.entries(report.measurements).flatMap(([name, m]) => (m && !m.pass ? [failedCheckLine(name, m)] : []));
 }
 
 /** Adds the written file's size (KB of 1024 bytes) to a report and recomputes its pass. */

@@ -13,14 +13,13 @@ import { decodeImage, type RgbaImage } from '../image/decode';
 import { cropRgba, resizeToRgb } from '../image/resize';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import { estimateForeground } from '../matting/foreground';
-import { solveAlphaInBox } from '../matting/closed-form';
 import { upsampleMaskGuided } from '../matting/guided-filter';
-import { refineMatte } from '../matting/refine';
-import { computeTrimap } from '../trimap/trimap';
+import { refineMatte, solveFullAlpha } from '../matting/refine';
 import type { RunContext } from '../progress';
 import { runMaskModel } from '../segment/mask-model';
 import { resolveMaskModel } from '../pipelines/cutout';
-import { buildComplianceReport, CENTRE_TOLERANCE, withFileSize, type ComplianceReport } from './compliance';
+import { CENTRE_TOLERANCE } from '../../../shared/idphoto-report';
+import { buildComplianceReport, withFileSize, type ComplianceReport } from './compliance';
 import { encodeIdPhoto } from './exact-file';
 import { bandMid, estimateHiddenCrown, inventedSides, outputToImage, scanCrown, toAligned, topMarginBand, type AlignedFrame, type Placement, type Side } from './geometry';
 import type { IdPhotoSpec } from './spec';
@@ -284,10 +283,10 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   }
   if (refine === 'full') {
     // Trimap + closed-form solve (refineMatte's 'full') on the photo as it will be made, not on
-    // the larger work region: about half the unknowns (the 1 MP bench portrait, ICAO: 17.7 k
-    // against 31.9 k), and the band follows the output's size.
+    // the larger work region: about half the unknowns (docs/performance.md, "ID photos"), and the
+    // band follows the output's size.
     const ts = performance.now();
-    await solveAlphaInBox(warped, computeTrimap(outAlpha, W, H), outAlpha, { x: 0, y: 0, width: W, height: H }, { signal });
+    await solveFullAlpha(warped, outAlpha, {}, { signal });
     solveMs = performance.now() - ts;
   }
   const colours = refine === 'off' ? warped : estimateForeground(warped, outAlpha);

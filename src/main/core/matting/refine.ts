@@ -76,9 +76,24 @@ export async function refineMatte(input: RefineInput, ctx: RunContext = {}): Pro
     if (input.trimap) applyTrimapConstraints(alpha, input.trimap);
     return { alpha, foreground: foregroundOf(alpha) };
   }
-  const autoTrimap = computeTrimap(alpha, image.width, image.height, input.trimapOptions);
-  const trimap = input.trimap ?? autoTrimap;
-  const solve = await solveAlphaInBox(image, trimap, alpha, { x: 0, y: 0, width: image.width, height: image.height }, { ...input.solveOptions, signal: ctx.signal });
+  const { trimap, autoTrimap, solve } = await solveFullAlpha(image, alpha, input, ctx);
   throwIfAborted(ctx.signal);
   return { alpha, foreground: foregroundOf(alpha), trimap, autoTrimap, solve };
+}
+
+/**
+ * 'full' edges after the guided filter: the automatic trimap of `alpha` (or the user's) and the
+ * closed-form solve of its unknown pixels over the whole image, in place in `alpha`. refineMatte
+ * runs it on the work image; an ID photo on its output (core/idphoto/make-id-photo.ts).
+ */
+export async function solveFullAlpha(
+  image: RgbaImage,
+  alpha: Float32Array,
+  options: Pick<RefineInput, 'trimap' | 'trimapOptions' | 'solveOptions'> = {},
+  ctx: RunContext = {},
+): Promise<{ trimap: Uint8Array; autoTrimap: Uint8Array; solve: ClosedFormStats }> {
+  const autoTrimap = computeTrimap(alpha, image.width, image.height, options.trimapOptions);
+  const trimap = options.trimap ?? autoTrimap;
+  const solve = await solveAlphaInBox(image, trimap, alpha, { x: 0, y: 0, width: image.width, height: image.height }, { ...options.solveOptions, signal: ctx.signal });
+  return { trimap, autoTrimap, solve };
 }

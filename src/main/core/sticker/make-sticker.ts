@@ -383,13 +383,16 @@ export function composeStickerFrame(foreground: Uint8Array, alpha: Float32Array,
  * outlined; in a GIF its 1-bit edge at the threshold, flattened against the edge colour (as the
  * sticker's first frame is). The smoothing over time and a GIF's palette are not in it.
  */
-export function stickerStill(foreground: Uint8Array, alpha: Float32Array, width: number, height: number, options: StickerOptions): RgbaImage & { format: StickerFormat } {
+export function stickerStill(foreground: Uint8Array, alpha: Float32Array, width: number, height: number, options: StickerOptions): RgbaImage & { format: StickerFormat; hasSubject: boolean } {
   const targets = resolveTargets(options);
-  const c = composeStickerFrame(foreground, alpha, width, height, stickerLayout(alphaBox(alpha, width, height, 0.5), width, height, options, targets), options);
-  if (targets.format !== 'gif') return { data: toStraightRgba(c), width: c.width, height: c.height, format: targets.format };
+  // No subject (alpha < 0.5 everywhere): the whole frame, and the caller says so.
+  const subject = alphaBox(alpha, width, height, 0.5);
+  const c = composeStickerFrame(foreground, alpha, width, height, stickerLayout(subject, width, height, options, targets), options);
+  const hasSubject = subject !== null;
+  if (targets.format !== 'gif') return { data: toStraightRgba(c), width: c.width, height: c.height, format: targets.format, hasSubject };
   const band = hysteresisBand(clamp01(options.threshold, 0.5, 'threshold'), clamp01(options.stability, 0.5, 'stability'));
   const [bin] = binarizeWithHysteresis([c.alpha], band);
-  return { ...flattenForGif(c, bin, parseHexColor(options.matte ?? '#FFFFFF')), format: 'gif' };
+  return { ...flattenForGif(c, bin, parseHexColor(options.matte ?? '#FFFFFF')), format: 'gif', hasSubject };
 }
 
 /**

@@ -1,6 +1,7 @@
 // The compliance panel's explanation of each check, in the UI's language (the engine's report
 // carries an English note; these say the same from the measurement and the spec). Renderer only.
 import type { IdPhotoMeasurement } from '../../../shared/api';
+import { splitFailedCheck } from '../../../shared/idphoto-report';
 import type { MessageKey } from './i18n';
 
 type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
@@ -29,8 +30,7 @@ export function checkTip(name: string, m: IdPhotoMeasurement, allowedColours: re
  * each check's name in the UI's language ("Background colour 89.62 ΔE (≤ 6)").
  */
 export function failedCheckText(check: string, t: Translate): string {
-  return check.replace(/^(\w+)/, (name) => {
-    const label = t(`idphoto.m.${name}` as MessageKey);
-    return label.startsWith('idphoto.m.') ? name : label;
-  });
+  const { name, rest } = splitFailedCheck(check);
+  const label = t(`idphoto.m.${name}` as MessageKey);
+  return `${label.startsWith('idphoto.m.') ? name : label}${rest ? ` ${rest}` : ''}`;
 }
