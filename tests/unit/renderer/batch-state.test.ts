@@ -2,7 +2,8 @@
 // current files, pause state and counts; BatchItems keeps per-file statuses, including items that
 // arrive before startJob's reply; the progress line's number formats.
 import { describe, expect, it } from 'vitest';
-import { BatchItems, baseName, formatEta, formatRate } from '../../../src/renderer/src/lib/state/batch.svelte';
+import { baseName } from '../../../src/renderer/src/lib/paths';
+import { BatchItems, formatEta, formatRate } from '../../../src/renderer/src/lib/state/batch.svelte';
 import { JobTracker } from '../../../src/renderer/src/lib/state/jobs.svelte';
 
 describe('JobTracker with batch progress', () => {

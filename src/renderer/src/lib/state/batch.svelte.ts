@@ -1,9 +1,6 @@
 // Batch workspace state (rune class, renderer): the per-file statuses of the batch on screen from
 // batchItemFinished events, and the pieces of its progress line (files/s, ETA). No DOM.
 import type { BatchItemFinished, JobId } from '../../../../shared/jobs';
-import { baseName } from '../paths';
-
-export { baseName };
 
 /** One finished input as the file list shows it. */
 export type BatchItemRow = Omit<BatchItemFinished, 'jobId'>;

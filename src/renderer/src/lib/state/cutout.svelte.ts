@@ -6,13 +6,11 @@ import type { RefineMode, Subject } from '../../../../shared/jobs';
 import type { EXPORT_FORMAT_CHOICES } from '../../../../shared/settings';
 import { trimapFromAlpha } from '../canvas/stroke';
 import { unionBox, type PixelBox } from '../canvas/pixels';
-import { formatDuration, type AppState, type OpenOptions } from './app.svelte';
+import { formatDuration, type AppState, type OpenOptions, type StatusLine } from './app.svelte';
 import { BackgroundState } from './background.svelte';
 import { TrimapBrushState } from './trimap-brush.svelte';
 import { ViewState } from './view.svelte';
 import { baseName } from '../paths';
-
-export { baseName };
 
 export type ExportFormat = (typeof EXPORT_FORMAT_CHOICES)[number];
 
@@ -70,6 +68,11 @@ export class CutoutState {
     return JSON.stringify([this.path, this.alphaVersion, this.background.background, this.exportFormat, this.exportMaxSidePx]);
   }
 
+  /** The status line, as this workspace's message (another workspace shows Ready). */
+  private status(line: Omit<StatusLine, 'owner'>): void {
+    this.app.setStatus({ owner: 'cutout', ...line });
+  }
+
   /** Takes the defaults for new documents from Settings (called when settings load or change). */
   applySettings(refine: RefineMode, format: ExportFormat): void {
     if (this.phase === 'empty') this.refine = refine;
@@ -97,7 +100,7 @@ export class CutoutState {
     this.matte = null;
     this.lastExportPath = null;
     this.app.dismissError();
-    this.app.setStatus({ owner: 'cutout', key: 'stage.decode', tone: 'busy' });
+    this.status({ key: 'stage.decode', tone: 'busy' });
     let isRestored = false;
     try {
       const preview = await this.app.client.loadImagePreview({ path });
@@ -113,7 +116,7 @@ export class CutoutState {
       if (seq !== this.matteSeq) return;
       this.phase = 'failed';
       this.preview = null;
-      this.app.setStatus({ owner: 'cutout', key: 'status.failed', tone: 'warn' });
+      this.status({ key: 'status.failed', tone: 'warn' });
       this.app.showError(error);
       return;
     }
@@ -141,7 +144,7 @@ export class CutoutState {
     if (!path || !preview) return;
     const seq = this.matteSeq;
     this.phase = 'segmenting';
-    this.app.setStatus({ owner: 'cutout', key: 'stage.segment', tone: 'busy' });
+    this.status({ key: 'stage.segment', tone: 'busy' });
     try {
       const matte = await this.app.client.segment({ path, subject: this.subject, refine: this.refine, maxSidePx: Math.max(preview.width, preview.height) });
       if (seq !== this.matteSeq) return;
@@ -154,7 +157,7 @@ export class CutoutState {
     } catch (error) {
       if (seq !== this.matteSeq) return;
       this.phase = 'failed';
-      this.app.setStatus({ owner: 'cutout', key: 'status.failed', tone: 'warn' });
+      this.status({ key: 'status.failed', tone: 'warn' });
       this.app.showError(error);
     }
   }
@@ -181,7 +184,7 @@ export class CutoutState {
     this.matte = matte;
     this.alpha = matte.alpha;
     this.alphaVersion++;
-    this.app.setStatus({ owner: 'cutout', key: 'status.doneIn', params: { ms: formatDuration(matte.timings.totalMs), provider: matte.provider }, tone: 'ok' });
+    this.status({ key: 'status.doneIn', params: { ms: formatDuration(matte.timings.totalMs), provider: matte.provider }, tone: 'ok' });
   }
 
   /** The trimap the engine should solve with now (automatic + strokes). */
@@ -253,7 +256,7 @@ export class CutoutState {
         const trimap = this.currentTrimap();
         if (trimap) trimapPath = await app.client.saveTrimap({ path, width: preview.width, height: preview.height, trimap });
       }
-      app.setStatus({ owner: 'cutout', key: 'status.working', tone: 'busy' });
+      this.status({ key: 'status.working', tone: 'busy' });
       const { id, outcome } = await app.runJob({
         kind: 'cutout',
         input: path,
@@ -268,24 +271,24 @@ export class CutoutState {
         const written = result?.output ?? output;
         this.lastExportPath = written;
         this.exportedKey = key;
-        app.setStatus(
+        this.status(
           result?.provider
-            ? { owner: 'cutout', key: 'status.savedIn', params: { path: written, ms: formatDuration(end.elapsedMs), provider: result.provider }, tone: 'ok' }
-            : { owner: 'cutout', key: 'status.saved', params: { path: written }, tone: 'ok' },
+            ? { key: 'status.savedIn', params: { path: written, ms: formatDuration(end.elapsedMs), provider: result.provider }, tone: 'ok' }
+            : { key: 'status.saved', params: { path: written }, tone: 'ok' },
         );
         await app.deliverExport([written]);
         return written;
       }
       if (end.outcome === 'cancelled') {
-        app.setStatus({ owner: 'cutout', key: 'status.cancelled', tone: 'idle' });
+        this.status({ key: 'status.cancelled', tone: 'idle' });
         return null;
       }
-      app.setStatus({ owner: 'cutout', key: 'status.failed', tone: 'warn' });
+      this.status({ key: 'status.failed', tone: 'warn' });
       app.showError(end.error);
       return null;
     } catch (error) {
       this.exportJobId = null;
-      app.setStatus({ owner: 'cutout', key: 'status.failed', tone: 'warn' });
+      this.status({ key: 'status.failed', tone: 'warn' });
       app.showError(error);
       return null;
     }
