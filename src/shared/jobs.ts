@@ -18,8 +18,11 @@ export type JobStage =
   | 'matte'
   | 'write';
 
-/** Where the cut-out ends up: transparent, or flattened on a solid sRGB colour '#RRGGBB'. */
-export type Background = { kind: 'transparent' } | { kind: 'color'; hex: string };
+/**
+ * Where the cut-out ends up: transparent, flattened on a solid sRGB colour '#RRGGBB', or placed on a
+ * picture (an image file, scaled to cover the cut-out and centred; ID photos take colours only).
+ */
+export type Background = { kind: 'transparent' } | { kind: 'color'; hex: string } | { kind: 'image'; path: string };
 
 /** Edge refinement after segmentation: none, guided filter, or trimap + closed-form matting. */
 export type RefineMode = 'off' | 'fast' | 'full';

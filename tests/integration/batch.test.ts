@@ -1,7 +1,7 @@
 // Batch export end to end on real portraits (downscaled eval images), the real model and sharp:
 // mirrored tree, corrupt inputs reported while the rest is done, resume, retry-failed, cancel.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -214,6 +214,26 @@ describe('batch export', () => {
     const summary = await runBatch([dir], join(root, 'short-clips-out'), { mode: 'sticker', jobs: 3 }, env, { onStatus: (s) => atWork.push(s.current.length) });
     expect(summary.done).toBe(3);
     expect(Math.max(...atWork)).toBe(2);
+  }, 60_000);
+
+  it('puts every cut-out on one picture, named by {bg}; a missing picture stops the batch before any file', async () => {
+    const dir = tempDir('cutout-batch-bg-');
+    mkdirSync(join(dir, 'in'));
+    for (const name of PORTRAITS.slice(0, 2)) writeFileSync(join(dir, 'in', name), await smallPortrait(name));
+    const picture = join(dir, 'beach.png');
+    await sharp({ create: { width: 500, height: 300, channels: 3, background: '#20A0C0' } }).png().toFile(picture);
+    const summary = await runBatch([join(dir, 'in')], join(dir, 'out'), { mode: 'portrait', background: { kind: 'image', path: picture }, nameTemplate: '{name}_{bg}', format: 'jpeg' }, env);
+    expect(summary.done).toBe(2);
+    for (const name of PORTRAITS.slice(0, 2)) {
+      const out = join(dir, 'out', name.replace('.jpg', '_beach.jpg'));
+      const { data } = await sharp(out).raw().toBuffer({ resolveWithObject: true });
+      // The corner is the picture's colour (JPEG error aside).
+      expect(Math.abs(data[0] - 0x20) + Math.abs(data[1] - 0xa0) + Math.abs(data[2] - 0xc0)).toBeLessThan(20);
+    }
+    const missing = join(dir, 'out-missing');
+    await expect(runBatch([join(dir, 'in')], missing, { mode: 'portrait', background: { kind: 'image', path: join(dir, 'gone.jpg') } }, env)).rejects.toMatchObject({ code: 'INPUT_NOT_FOUND', message: expect.stringContaining('Background picture') });
+    expect(existsSync(join(missing, 'report.json'))).toBe(false);
+    await expect(runBatch([join(dir, 'in')], join(dir, 'out-id'), { mode: 'idphoto', background: { kind: 'image', path: picture } }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   }, 60_000);
 
   it('refuses an output folder under a file with OUTPUT_NOT_WRITABLE', async () => {

@@ -35,4 +35,25 @@ describe('portrait cut-out', () => {
     expect(Math.abs(data[1] - 0x8e)).toBeLessThan(12);
     expect(Math.abs(data[2] - 0xdb)).toBeLessThan(12);
   });
+  it('places the cut-out on a picture: the picture shows around the person, the person stays', async () => {
+    const dir = tempDir();
+    // A wide picture, red | green | blue: covering a portrait keeps its green middle band.
+    const band = 400;
+    const raw = Buffer.alloc(band * 3 * 300 * 3);
+    for (let i = 0; i < band * 3 * 300; i++) raw[i * 3 + Math.floor((i % (band * 3)) / band)] = 255;
+    const picture = join(dir, 'scenery.png');
+    await sharp(raw, { raw: { width: band * 3, height: 300, channels: 3 } }).png().toFile(picture);
+    const out = join(dir, 'on-picture.png');
+    const r = await cutoutToFile(evalFile('id_portraits', 'images', 'hv_test1.jpg'), out, { subject: 'person', background: { kind: 'image', path: picture }, refine: 'fast' }, env);
+    const { data, info } = await sharp(out).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([r.width, r.height]);
+    const at = (x: number, y: number) => [...data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3)];
+    // The top corners are background: the green band, opaque.
+    expect(at(2, 2)).toEqual([0, 255, 0]);
+    expect(at(info.width - 3, 2)).toEqual([0, 255, 0]);
+    if (info.channels === 4) expect(data[3]).toBe(255);
+    // The face is the person's, not the picture.
+    const [fr, fg] = at(Math.floor(info.width / 2), Math.floor(info.height * 0.35));
+    expect(fr).toBeGreaterThan(fg);
+  });
 });

@@ -65,11 +65,12 @@ export const batchCommand: CliCommand = {
   name: 'batch',
   summary: 'batch export folders of pictures (or videos) with resume and a report',
   usage: `cutout batch IN... -o OUT [--mode portrait|anime|idphoto|sticker] [--recursive] [--name TEMPLATE]
-       [--format png|jpg|webp] [--bg transparent|white|'#438EDB'] [--refine off|fast|full] [--model ID]
+       [--format png|jpg|webp] [--bg transparent|white|'#438EDB'|PICTURE] [--refine off|fast|full] [--model ID]
        [--spec ID [--sheet 6inch|5inch|a4|a5|WxH --dpi 300]] [--ext jpg,png] [--jobs N] [--resume] [--retry-failed] [--quality 1-100] [--provider auto|cpu|...] [--threads N]
   IN: files and folders. The input tree is mirrored under OUT (OUT inside IN is never scanned).
   --name: the output name without extension, from {name} {ext} {mode} {spec} {bg} {index}; default
-  '{name}' (e.g. '{name}_cutout'). Hidden and system files are skipped. --format: png, jpg or webp
+  '{name}' (e.g. '{name}_cutout'). --bg PICTURE (an image file) puts every cut-out on that picture,
+  scaled to cover and centred ({bg} is then its name). Hidden and system files are skipped. --format: png, jpg or webp
   (stickers: gif or webp). --refine defaults to fast, and to full for ID photos. ID photos: --spec
   defaults to icao-35x45; each photo's failed checks are said and listed in report.csv's spec column.
   --resume skips inputs OUT's journal records as done (same size, mtime and options); --retry-failed

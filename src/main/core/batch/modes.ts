@@ -4,6 +4,7 @@
 import { AppError } from '../../../shared/errors';
 import type { Background, FinishedFile, RefineMode } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
+import { fitBackground, loadBackgroundPicture } from '../image/background';
 import { decodeImage, type DecodedImage } from '../image/decode';
 import { encodeImage } from '../image/encode';
 import { getSession } from '../inference/session';
@@ -86,6 +87,10 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
       const model = await resolveMaskModel(env, subject, options.modelId);
       await getSession(model.path, session);
       const format = options.format === 'gif' ? 'png' : options.format;
+      // A picture background is decoded once (a missing or broken one stops the batch before any
+      // file) and fitted to each image.
+      const background = options.background;
+      const picture = background.kind === 'image' ? await loadBackgroundPicture(background.path, env.maxPixels) : null;
       const stages: ModeStages<DecodedImage, MaskInferred> = {
         decode: (input) => decodeImage(input, { maxPixels: env.maxPixels }),
         infer: async (image) => ({ image, mask: await runMaskModel(image, model, session) }),
@@ -98,7 +103,7 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
             maskW: mask.width,
             maskH: mask.height,
             mode: options.refine,
-            background: options.background,
+            background: background.kind === 'image' ? await fitBackground(picture!, image.width, image.height) : background,
           });
           const bytes = await encodeImage({ data, width: image.width, height: image.height }, { format, quality: options.quality });
           await writeFileAtomic(output, bytes);
@@ -175,6 +180,7 @@ const idPhotoMode = makeWholeFileMode(
   (mctx) => {
     parseSpec(idSpecOf(mctx), 'batch');
     idSheetOf(mctx);
+    if (mctx.options.background.kind === 'image') throw new AppError('INVALID_ARGUMENT', 'ID photos are made on a colour the spec allows, not on a picture: pass a colour to --bg');
   },
   async (input, output, mctx) => {
     const { options, env, signal } = mctx;

@@ -7,7 +7,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError, fromWire, type WireError } from '../../../shared/errors';
-import type { Background, RefineMode } from '../../../shared/jobs';
+import type { RefineMode } from '../../../shared/jobs';
+import type { CompositeBackground } from '../image/composite';
 
 /** One refine + composite request (the pixels are copied to the worker). */
 export interface RefineTask {
@@ -19,7 +20,8 @@ export interface RefineTask {
   maskW: number;
   maskH: number;
   mode: RefineMode;
-  background: Background;
+  /** A picture comes fitted to the image (its pixels are copied to the worker too). */
+  background: CompositeBackground;
 }
 
 /** What a refine task gives back: the composited RGBA pixels and the matte's unsure share. */

@@ -3,7 +3,7 @@
 // A failing file never stops the batch; cancel and pause act between files. Core (no electron).
 import { availableParallelism } from 'node:os';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { AppError, CancelledError, isCancellation, toWire } from '../../../shared/errors';
 import { BATCH_DEFAULT_REFINE, type FinishedFile } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
@@ -112,13 +112,15 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   await removeStaleTempFiles(outDir);
 
   // Everything that changes an output's bytes; jobs, resume and retryFailed do not.
-  const optionsHash = hashOptions({ v: OUTPUT_VERSION, mode: mode.id, format, nameTemplate, background, refine, modelId: options.modelId, spec: options.spec, extra: options.extra, quality: options.quality });
+  // A picture background counts by its bytes' identity too: another picture saved under the same name redoes the outputs.
+  const pictureStamp = background.kind === 'image' ? await stat(background.path).then((s) => ({ size: s.size, mtimeMs: s.mtimeMs }), () => null) : undefined;
+  const optionsHash = hashOptions({ v: OUTPUT_VERSION, mode: mode.id, format, nameTemplate, background, pictureStamp, refine, modelId: options.modelId, spec: options.spec, extra: options.extra, quality: options.quality });
 
   ctx.onProgress?.({ stage: 'scan', done: 0, total: 1 });
   const scan = await scanInputs(inputs, { recursive: options.recursive ?? false, extensions: options.extensions ?? mode.inputExtensions, excludeDirs: [outDir] });
   ctx.onProgress?.({ stage: 'scan', done: 1, total: 1 });
   const items = scan.items;
-  const bgName = background.kind === 'transparent' ? 'transparent' : background.hex.replace('#', '');
+  const bgName = background.kind === 'transparent' ? 'transparent' : background.kind === 'image' ? basename(background.path, extname(background.path)) : background.hex.replace('#', '');
   const outputs = planOutputPaths(items, outDir, nameTemplate, { mode: mode.id, spec: options.spec, bg: bgName }, FORMAT_EXTENSIONS[format]);
 
   const journalPath = join(outDir, JOURNAL_NAME);

@@ -92,7 +92,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   const { signal, onProgress } = ctx;
   const t0 = performance.now();
   const bgHex = options.background ? parseBackground(options.background) : parseBackground(spec.background.default);
-  if (bgHex.kind !== 'color') throw new AppError('INVALID_ARGUMENT', 'An ID photo needs a background colour, not transparency');
+  if (bgHex.kind !== 'color') throw new AppError('INVALID_ARGUMENT', `An ID photo needs a background colour, not ${bgHex.kind === 'image' ? 'a picture' : 'transparency'}`);
   const bgRgb = parseHexColor(bgHex.hex);
 
   onProgress?.({ stage: 'detect', done: 0, total: 4 });

@@ -3,6 +3,7 @@
 import { AppError } from '../../../shared/errors';
 import type { CutoutOptions, MatteReview } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
+import { prepareBackground } from '../image/background';
 import { compositeOver } from '../image/composite';
 import { decodeImage, type RgbaImage } from '../image/decode';
 import { encodeImage, formatFromPath } from '../image/encode';
@@ -77,7 +78,8 @@ export async function cutoutImage(input: string | Uint8Array, options: CutoutOpt
   throwIfAborted(signal);
   const t3 = performance.now();
   onProgress?.({ stage: 'composite', done: 3, total });
-  const image = compositeOver(refined.foreground, refined.alpha, options.background);
+  const background = await prepareBackground(options.background, source.width, source.height, env.maxPixels);
+  const image = compositeOver(refined.foreground, refined.alpha, background);
   const t4 = performance.now();
   onProgress?.({ stage: 'composite', done: 4, total });
   return {
