@@ -48,6 +48,17 @@ describe('JobTracker', () => {
     expect((await jobs.track('b', 'cutout')).outcome).toBe('done');
     expect(jobs.isBusy).toBe(false);
     expect(jobFraction({ done: 3, total: 0 })).toBe(0);
+    // A sticker's stages share one bar that only moves forward: all frames segmented is not 100 %,
+    // and compositing after it is not 0 %.
+    const segmented = jobFraction({ kind: 'sticker', stage: 'segment', done: 10, total: 10 });
+    const compositing = jobFraction({ kind: 'sticker', stage: 'composite', done: 0, total: 1 });
+    const encoded = jobFraction({ kind: 'sticker', stage: 'encode', done: 1, total: 1 });
+    expect(jobFraction({ kind: 'sticker', stage: 'decode', done: 0, total: 1 })).toBe(0);
+    expect(jobFraction({ kind: 'sticker', stage: 'segment', done: 5, total: 10 })).toBeCloseTo(0.45, 5);
+    expect(segmented).toBeLessThan(1);
+    expect(compositing).toBeGreaterThanOrEqual(segmented);
+    expect(encoded).toBeGreaterThan(compositing);
+    expect(jobFraction({ kind: 'sticker', stage: 'write', done: 1, total: 1 })).toBe(1);
   });
 });
 

@@ -22,10 +22,21 @@ export interface TrackedJob {
   counts: JobProgress['counts'] | null;
 }
 
-/** 0..1 progress of a job; 0 before the first event. */
-export function jobFraction(job: Pick<TrackedJob, 'done' | 'total'>): number {
-  if (!(job.total > 0)) return 0;
-  return Math.min(1, Math.max(0, job.done / job.total));
+/**
+ * Where each stage of a multi-stage job sits on its one progress bar ([from, to] of 0..1). The engine
+ * counts done / total per stage, so without this a sticker's bar ran to 100 % while its frames were
+ * segmented and fell back to 0 % for compositing. Segmenting takes nearly all of a sticker's time.
+ */
+const STAGE_SPANS: Partial<Record<JobSpec['kind'], Partial<Record<JobStage, readonly [number, number]>>>> = {
+  sticker: { decode: [0, 0.02], segment: [0.02, 0.88], composite: [0.88, 0.9], encode: [0.9, 0.98], write: [0.98, 1] },
+};
+
+/** 0..1 progress of a job, never going back from one stage to the next; 0 before the first event. */
+export function jobFraction(job: Pick<TrackedJob, 'done' | 'total'> & Partial<Pick<TrackedJob, 'kind' | 'stage'>>): number {
+  const within = job.total > 0 ? Math.min(1, Math.max(0, job.done / job.total)) : 0;
+  const span = job.kind && job.stage ? STAGE_SPANS[job.kind]?.[job.stage] : undefined;
+  if (span) return span[0] + (span[1] - span[0]) * within;
+  return within;
 }
 
 export class JobTracker {
