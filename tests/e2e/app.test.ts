@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evalFile } from '../helpers/env';
-import { ARTIFACTS_DIR, ensureRendererBuilt, launchBrowser, openThroughDialog, startServe, waitForCutout, type Served } from './helpers';
+import { ARTIFACTS_DIR, chooseFiles, ensureRendererBuilt, launchBrowser, openThroughDialog, startServe, waitForCutout, type Served } from './helpers';
 
 const PORTRAIT = evalFile('id_portraits', 'images', 'df_img1.jpg');
 
@@ -115,6 +115,48 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     expect(small).not.toBe(output);
     const smallMeta = await sharp(small).metadata();
     expect(Math.max(smallMeta.width!, smallMeta.height!)).toBe(512);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('puts the cut-out on a picture of the user\'s own: the canvas, Copy and the export show it, covering and centred', async () => {
+    // Wide pictures of three bands: covering the portrait keeps the middle band.
+    const dir = mkdtempSync(join(tmpdir(), 'cutout-e2e-'));
+    const picture = async (name: string, middle: [number, number, number]): Promise<string> => {
+      const w = 900;
+      const raw = Buffer.alloc(w * 300 * 3, 40);
+      for (let i = 0; i < w * 300; i++) if (Math.floor((i % w) / 300) === 1) raw.set(middle, i * 3);
+      const path = join(dir, name);
+      await sharp(raw, { raw: { width: w, height: 300, channels: 3 } }).png().toFile(path);
+      return path;
+    };
+    const meadow = await picture('meadow.png', [30, 200, 60]);
+    const sunset = await picture('sunset.png', [230, 120, 20]);
+    await freshApp();
+    await openThroughDialog(page, PORTRAIT);
+    await waitForCutout(page);
+    // Transparent says what keeps it rather than showing an empty colour field.
+    expect(await page.locator('.row .hex').count()).toBe(0);
+    expect(await page.textContent('.row')).toContain('Kept in PNG and WebP');
+    await chooseFiles(page, () => page.click('[data-bg=picture]'), meadow);
+    await expect.poll(() => page.textContent('[data-testid=bg-picture-name]'), { timeout: 20_000 }).toBe('meadow.png');
+    expect(await page.getAttribute('[data-bg=picture]', 'aria-checked')).toBe('true');
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'screens', 'cutout-picture.png') });
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(served.url).origin });
+    await copyAndWait();
+    expect((await readClipboardImage()).corner).toEqual([30, 200, 60, 255]);
+    const output = await exportAndWait();
+    const { data, info } = await sharp(output).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const meta = await sharp(PORTRAIT).metadata();
+    expect([info.width, info.height]).toEqual([meta.width, meta.height]);
+    expect([data[0], data[1], data[2], data[3]]).toEqual([30, 200, 60, 255]);
+    // A colour, then the picture swatch again: the same picture, no chooser. Change… picks another.
+    await page.click('[data-bg=white]');
+    await page.click('[data-bg=picture]');
+    expect(await page.textContent('[data-testid=bg-picture-name]')).toBe('meadow.png');
+    await chooseFiles(page, () => page.click('[data-testid=bg-picture-change]'), sunset);
+    await expect.poll(() => page.textContent('[data-testid=bg-picture-name]'), { timeout: 20_000 }).toBe('sunset.png');
+    await copyAndWait();
+    expect((await readClipboardImage()).corner).toEqual([230, 120, 20, 255]);
     expect(pageErrors).toEqual([]);
   });
 

@@ -31,6 +31,19 @@ describe('BackgroundState', () => {
     bg.select('red');
     expect(bg.cssColor).toBe('#D9342B');
   });
+
+  it('takes a picture, keeps it while a colour is picked, and selects it again', () => {
+    const bg = new BackgroundState();
+    expect(bg.select('picture')).toBe(false);
+    const preview = { path: '/p/sky.jpg', width: 2, height: 1, sourceWidth: 2, sourceHeight: 1, rgba: new Uint8Array(8) };
+    bg.setPicture({ path: '/p/sky.jpg', preview });
+    expect(bg.background).toEqual({ kind: 'image', path: '/p/sky.jpg' });
+    expect([bg.isPicture, bg.isTransparent, bg.cssColor]).toEqual([true, false, null]);
+    bg.select('white');
+    expect(bg.isPicture).toBe(false);
+    expect(bg.select('picture')).toBe(true);
+    expect(bg.background).toEqual({ kind: 'image', path: '/p/sky.jpg' });
+  });
 });
 
 describe('JobTracker', () => {

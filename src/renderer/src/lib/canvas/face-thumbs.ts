@@ -1,6 +1,7 @@
 // Thumbnails of the faces of a group photo, so the ID photo workspace can ask "which one?" with
 // the faces themselves rather than bare numbers (renderer, DOM canvas).
 import type { ImagePreview } from '../../../../shared/api';
+import { previewCanvas } from './backdrop';
 
 /** A face box in the source image's pixels (MULTIPLE_FACES detail). */
 export interface FaceBoxPx {
@@ -15,12 +16,7 @@ export interface FaceBoxPx {
  * as PNG data URLs, from a preview of the source (its boxes are scaled from the source's size).
  */
 export function faceThumbnails(preview: ImagePreview, boxes: readonly FaceBoxPx[], sizePx: number): string[] {
-  const source = document.createElement('canvas');
-  source.width = preview.width;
-  source.height = preview.height;
-  const ctx = source.getContext('2d');
-  if (!ctx) return [];
-  ctx.putImageData(new ImageData(new Uint8ClampedArray(preview.rgba), preview.width, preview.height), 0, 0);
+  const source = previewCanvas(preview);
   const scale = preview.width / preview.sourceWidth;
   return boxes.map((box) => {
     const side = Math.max(box.width, box.height) * (5 / 3) * scale;

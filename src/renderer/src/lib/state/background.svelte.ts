@@ -1,5 +1,7 @@
-// Background picker state (rune class, renderer): presets, custom colour, transparent. The preview
-// composites on a canvas from this state, so a change needs no engine round trip.
+// Background picker state (rune class, renderer): presets, custom colour, transparent, a picture.
+// The preview composites on a canvas from this state, so a change needs no engine round trip (a
+// picture's preview pixels are loaded once, when it is chosen).
+import type { ImagePreview } from '../../../../shared/api';
 import type { Background } from '../../../../shared/jobs';
 import { normalizeHex } from '../../../../shared/color';
 import type { MessageKey } from '../i18n';
@@ -22,23 +24,34 @@ export const BACKGROUND_PRESETS: readonly BackgroundPreset[] = [
   { id: 'black', labelKey: 'bg.black', background: { kind: 'color', hex: '#000000' } },
 ];
 
+/** A picture background: its file (the export composes on it at full size) and a preview for the canvas. */
+export interface BackgroundPicture {
+  path: string;
+  preview: ImagePreview;
+}
+
 export class BackgroundState {
-  /** The preset id, or 'custom'. */
+  /** The preset id, 'custom' or 'picture'. */
   selectedId = $state('transparent');
   customHex = $state('#7FB77E');
+  /** The last picture chosen (kept when a colour is picked, so it can be picked again). */
+  picture = $state.raw<BackgroundPicture | null>(null);
 
   background: Background = $derived(
     this.selectedId === 'custom'
       ? { kind: 'color', hex: this.customHex }
-      : (BACKGROUND_PRESETS.find((p) => p.id === this.selectedId)?.background ?? { kind: 'transparent' }),
+      : this.selectedId === 'picture' && this.picture
+        ? { kind: 'image', path: this.picture.path }
+        : (BACKGROUND_PRESETS.find((p) => p.id === this.selectedId)?.background ?? { kind: 'transparent' }),
   );
   isTransparent = $derived(this.background.kind === 'transparent');
-  /** CSS colour of the background, or null for transparent. */
+  isPicture = $derived(this.background.kind === 'image');
+  /** CSS colour of the background, or null for transparent and a picture. */
   cssColor = $derived(this.background.kind === 'color' ? this.background.hex : null);
 
-  /** Selects a preset by id; unknown ids are ignored (returns false). */
+  /** Selects a preset by id, 'custom', or 'picture' once one was chosen; anything else is ignored (returns false). */
   select(id: string): boolean {
-    if (id === 'custom' || BACKGROUND_PRESETS.some((p) => p.id === id)) {
+    if (id === 'custom' || (id === 'picture' && this.picture) || BACKGROUND_PRESETS.some((p) => p.id === id)) {
       this.selectedId = id;
       return true;
     }
@@ -52,5 +65,11 @@ export class BackgroundState {
     this.customHex = norm;
     this.selectedId = 'custom';
     return true;
+  }
+
+  /** Sets and selects a picture (its preview already loaded). */
+  setPicture(picture: BackgroundPicture): void {
+    this.picture = picture;
+    this.selectedId = 'picture';
   }
 }

@@ -239,6 +239,18 @@ export class CutoutState {
     void this.rematte(this.brush.redo());
   }
 
+  /** Asks for a picture and puts the cut-out on it (its preview is loaded for the canvas; the export uses the file). */
+  async choosePictureBackground(): Promise<void> {
+    try {
+      const [path] = await this.app.client.chooseFiles({ filter: 'images', multiple: false });
+      if (!path) return;
+      const preview = await this.app.client.loadImagePreview({ path });
+      this.background.setPicture({ path, preview });
+    } catch (error) {
+      this.app.showError(error);
+    }
+  }
+
   /** Exports at full size: asks where, writes the edited trimap if any, runs a cutout job. */
   async export(): Promise<string | null> {
     const path = this.path;
