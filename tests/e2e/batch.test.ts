@@ -111,8 +111,16 @@ describe('Batch workspace in Chromium', () => {
     expect(await listed()).toEqual(['hamster.png', 'girl.png']);
     expect(await app.page.locator('[data-testid=batch-summary]').count()).toBe(0);
     await app.page.selectOption('[data-testid=batch-mode]', 'anime');
+    // Every cut-out of the batch goes on one picture of the user's own.
+    const picture = join(dir, 'stage.png');
+    await sharp({ create: { width: 640, height: 360, channels: 3, background: '#2060A0' } }).png().toFile(picture);
+    await chooseFiles(app.page, () => app.page.click('[data-testid=batch-background] [data-bg=picture]'), picture);
+    await expect.poll(() => app.page.textContent('[data-testid=batch-background] [data-testid=bg-picture-name]'), { timeout: 20_000 }).toBe('stage.png');
     await app.page.click('[data-testid=batch-start]');
     await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 90_000 }).toBe('2 done, 0 skipped, 0 failed of 2');
+    const girlOut = await app.page.locator('[data-testid=batch-item]', { hasText: 'girl.png' }).locator('.out').getAttribute('title');
+    const { data } = await sharp(girlOut!).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    expect([data[0], data[1], data[2], data[3]]).toEqual([0x20, 0x60, 0xa0, 255]);
     const checked = await app.page.locator('[data-testid=batch-item]:has([data-testid=batch-check]) .path').allTextContents();
     expect(checked).toEqual(['hamster.png']);
     const review = app.page.locator('[data-testid=batch-reviews] li');
