@@ -156,6 +156,15 @@ describe('workspaces, language and theme in Chromium', () => {
     await workspace('idphoto');
     // The images opened in the editor above, newest first.
     await expect.poll(() => recentIn('idphoto'), { timeout: 10_000 }).toEqual([expect.stringContaining('hamster.png'), expect.stringContaining('df_img24.jpg')]);
+    // Settings' default background is what a new cut-out starts on (after the restart below).
+    await workspace('settings');
+    await app.page.selectOption('[data-testid=settings-background]', '#438EDB');
+    await app.page.reload();
+    await app.page.waitForSelector('[data-workspace=cutout]');
+    await workspace('cutout');
+    await expect.poll(() => app.page.getAttribute('[data-workspace-slot=cutout] [data-bg=id-blue]', 'aria-checked'), { timeout: 10_000 }).toBe('true');
+    await workspace('settings');
+    await app.page.selectOption('[data-testid=settings-background]', 'transparent');
     await app.page.reload();
     await app.page.waitForSelector('[data-workspace=sticker]');
     await workspace('sticker');
@@ -283,7 +292,9 @@ describe('workspaces, language and theme in Chromium', () => {
     await chooseFiles(app.page, () => slot.getByRole('button', { name: 'Open…' }).first().click(), evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'));
     const still = slot.locator('[data-testid=sticker-still]');
     const note = slot.locator('[data-testid=sticker-still-note]');
-    // The last clip's sticker goes at once; this clip's first frame comes in its place.
+    // The last clip's sticker goes at once; this clip's first frame comes in its place (the clip
+    // line names this clip's size first: until then the last clip's still may still be on screen).
+    await expect.poll(() => slot.locator('[data-testid=sticker-trim] .meta').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^\s*512 × 512/);
     await expect.poll(() => note.textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toContain('The first frame as the sticker will show it');
     // Opaque and half-transparent pixels of the still (decoded in the page), and its size.
     type Img = { src: string; naturalWidth: number; naturalHeight: number };

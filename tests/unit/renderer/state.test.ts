@@ -44,6 +44,19 @@ describe('BackgroundState', () => {
     expect(bg.select('picture')).toBe(true);
     expect(bg.background).toEqual({ kind: 'image', path: '/p/sky.jpg' });
   });
+
+  it('applies the Settings default: a preset colour, any other colour, transparent, and junk as transparent', () => {
+    const bg = new BackgroundState();
+    bg.applyDefault('#438edb');
+    expect(bg.selectedId).toBe('id-blue');
+    bg.applyDefault('#123456');
+    expect(bg.background).toEqual({ kind: 'color', hex: '#123456' });
+    bg.applyDefault('transparent');
+    expect(bg.isTransparent).toBe(true);
+    bg.applyDefault('#FFFFFF');
+    bg.applyDefault('nonsense');
+    expect(bg.isTransparent).toBe(true);
+  });
 });
 
 describe('JobTracker', () => {

@@ -67,6 +67,13 @@ export class BackgroundState {
     return true;
   }
 
+  /** Selects the Settings' default background: 'transparent', or a colour (its preset when it is one). */
+  applyDefault(value: string): void {
+    const preset = BACKGROUND_PRESETS.find((p) => (p.background.kind === 'color' ? p.background.hex === value.toUpperCase() : value === p.id));
+    if (preset) this.select(preset.id);
+    else if (!this.setCustom(value)) this.select('transparent');
+  }
+
   /** Sets and selects a picture (its preview already loaded). */
   setPicture(picture: BackgroundPicture): void {
     this.picture = picture;

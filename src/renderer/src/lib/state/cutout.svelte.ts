@@ -73,9 +73,15 @@ export class CutoutState {
     this.app.setStatus({ owner: 'cutout', ...line });
   }
 
-  /** Takes the defaults for new documents from Settings (called when settings load or change). */
-  applySettings(refine: RefineMode, format: ExportFormat): void {
-    if (this.phase === 'empty') this.refine = refine;
+  /**
+   * Takes the defaults for new documents from Settings (called when settings load or change): edges
+   * and the background ('transparent' or '#RRGGBB') while no image is open, the export format always.
+   */
+  applySettings(refine: RefineMode, format: ExportFormat, background = 'transparent'): void {
+    if (this.phase === 'empty') {
+      this.refine = refine;
+      this.background.applyDefault(background);
+    }
     this.exportFormat = format;
   }
 

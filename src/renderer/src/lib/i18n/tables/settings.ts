@@ -23,6 +23,7 @@ export const settings = {
   'settings.reveal': { en: 'Show the file in its folder after export', 'zh-CN': '导出后在文件夹中显示' },
   'settings.quality': { en: 'JPEG / WebP quality', 'zh-CN': 'JPEG / WebP 质量' },
   'settings.format': { en: 'Default format', 'zh-CN': '默认格式' },
+  'settings.background': { en: 'Default background', 'zh-CN': '默认背景' },
   'settings.shortcuts': { en: 'Keyboard shortcuts', 'zh-CN': '快捷键' },
   'settings.about': { en: 'About', 'zh-CN': '关于' },
   'settings.about.body': { en: 'Offline cut-outs for ID photos, stickers and batch export. Version {version}.', 'zh-CN': '离线抠图：证件照、表情包与批量导出。版本 {version}。' },
