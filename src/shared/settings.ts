@@ -41,7 +41,8 @@ export const DEFAULT_SETTINGS: Settings = {
   provider: 'auto',
   threads: null,
   defaultBackground: 'transparent',
-  refine: 'fast',
+  // Best edges, as the CLI and ID photos: the editor shows a fast matte first (CutoutState.segment).
+  refine: 'full',
   exportFormat: 'png',
   jpegQuality: 92,
   outputDir: null,

@@ -70,7 +70,11 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
   it('opens a portrait, puts it on ID blue and exports a file whose corner is that blue', async () => {
     await freshApp();
     await openThroughDialog(page, PORTRAIT);
+    // Best edges by default: a fast matte first, then the best one, and the status says which is on screen.
+    await expect.poll(() => page.textContent('[data-testid=status-text]'), { timeout: 60_000 }).toBe('Refining the edges…');
     await waitForCutout(page);
+    expect(await page.getAttribute('[data-refine=full]', 'aria-pressed')).toBe('true');
+    expect(await page.textContent('[data-testid=status-text]')).toMatch(/^Done in [\d.]+ m?s on cpu$/);
     await page.click('[data-bg=id-blue]');
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'portrait-blue.png') });
     // Copy puts the composite on the clipboard as a PNG (before any export: the preview-size render).

@@ -203,5 +203,7 @@ export async function openThroughDialog(page: Page, file: string): Promise<void>
 export async function waitForCutout(page: Page): Promise<void> {
   await page.waitForSelector('[data-testid=editor-canvas][data-image-w]:not([data-image-w="0"])', { timeout: 60_000 });
   await page.waitForSelector('[data-testid=busy]', { state: 'detached', timeout: 90_000 });
+  // Best edges: the fast matte shown first has been replaced.
+  await page.waitForSelector('[data-testid=refining]', { state: 'detached', timeout: 90_000 });
   await page.waitForSelector('[data-testid=export]:not([disabled])', { timeout: 90_000 });
 }

@@ -3,7 +3,7 @@
 // state, so a background change redraws without calling the engine.
 import type { ImagePreview, MatteResult } from '../../../../shared/api';
 import type { RefineMode, Subject } from '../../../../shared/jobs';
-import type { EXPORT_FORMAT_CHOICES } from '../../../../shared/settings';
+import { DEFAULT_SETTINGS, type EXPORT_FORMAT_CHOICES } from '../../../../shared/settings';
 import { trimapFromAlpha } from '../canvas/stroke';
 import { unionBox, type PixelBox } from '../canvas/pixels';
 import { formatDuration, type AppState, type OpenOptions, type StatusLine } from './app.svelte';
@@ -31,7 +31,7 @@ export class CutoutState {
   readonly background = new BackgroundState();
   readonly brush = new TrimapBrushState();
   subject = $state<Subject>('person');
-  refine = $state<RefineMode>('fast');
+  refine = $state<RefineMode>(DEFAULT_SETTINGS.refine);
   phase = $state<CutoutPhase>('empty');
   path = $state<string | null>(null);
   preview = $state.raw<ImagePreview | null>(null);
@@ -42,6 +42,8 @@ export class CutoutState {
   /** Bumped when the alpha changes; the canvas rebuilds its cut-out layer. */
   alphaVersion = $state(0);
   isRematting = $state(false);
+  /** A fast matte is shown while the best one (refine 'full') is on its way. */
+  isRefiningEdges = $state(false);
   exportFormat = $state<ExportFormat>('png');
   /** Export size: longest side in pixels, or null for the source size. */
   exportMaxSidePx = $state<number | null>(null);
@@ -142,30 +144,55 @@ export class CutoutState {
   /**
    * (Re)computes the cut-out with the current subject and edge mode. A new image starts without
    * strokes; another subject or edge mode keeps them (undo too) and solves them again over the new
-   * automatic trimap.
+   * automatic trimap. Best edges take about twice as long as fast ones, so a fast matte is shown
+   * first and replaced when the best one comes (strokes painted meanwhile are solved again on it).
    */
   async segment(options: { keepStrokes?: boolean } = {}): Promise<void> {
     const path = this.path;
     const preview = this.preview;
     if (!path || !preview) return;
     const seq = this.matteSeq;
+    const ask = (refine: RefineMode) => this.app.client.segment({ path, subject: this.subject, refine, maxSidePx: Math.max(preview.width, preview.height) });
+    // With strokes kept, a fast first look would show the matte without them for a moment.
+    const isTwoStep = this.refine === 'full' && !(options.keepStrokes && this.brush.editedBox());
     this.phase = 'segmenting';
+    this.isRefiningEdges = false;
     this.status({ key: 'stage.segment', tone: 'busy' });
+    let isShown = false;
     try {
-      const matte = await this.app.client.segment({ path, subject: this.subject, refine: this.refine, maxSidePx: Math.max(preview.width, preview.height) });
+      const first = await ask(isTwoStep ? 'fast' : this.refine);
       if (seq !== this.matteSeq) return;
-      this.setMatte(matte);
-      this.autoTrimap = trimapFromAlpha(matte.alpha);
+      this.takeMatte(first);
+      isShown = true;
       const kept = options.keepStrokes ? this.brush.editedBox() : null;
       if (!options.keepStrokes) this.brush.reset(preview.width, preview.height);
       this.phase = 'ready';
-      if (kept) await this.rematte(kept);
+      if (!isTwoStep) {
+        if (kept) await this.rematte(kept);
+        return;
+      }
+      this.isRefiningEdges = true;
+      this.status({ key: 'status.refiningEdges', tone: 'busy' });
+      const best = await ask('full');
+      if (seq !== this.matteSeq) return;
+      this.isRefiningEdges = false;
+      this.takeMatte(best);
+      const painted = this.brush.editedBox();
+      if (painted) await this.rematte(painted);
     } catch (error) {
       if (seq !== this.matteSeq) return;
-      this.phase = 'failed';
+      this.isRefiningEdges = false;
+      // The fast matte stays usable when only the best one failed.
+      this.phase = isShown ? 'ready' : 'failed';
       this.status({ key: 'status.failed', tone: 'warn' });
       this.app.showError(error);
     }
+  }
+
+  /** A segment result becomes the matte and the automatic trimap under the strokes. */
+  private takeMatte(matte: MatteResult): void {
+    this.setMatte(matte);
+    this.autoTrimap = trimapFromAlpha(matte.alpha);
   }
 
   setSubject(subject: Subject): void {

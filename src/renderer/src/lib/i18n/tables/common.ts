@@ -35,6 +35,7 @@ export const common = {
   'status.ready': { en: 'Ready', 'zh-CN': '就绪' },
   'status.working': { en: 'Working…', 'zh-CN': '处理中…' },
   'status.doneIn': { en: 'Done in {ms} on {provider}', 'zh-CN': '用时 {ms}，运行于 {provider}' },
+  'status.refiningEdges': { en: 'Refining the edges…', 'zh-CN': '正在细化边缘…' },
   'status.cancelled': { en: 'Cancelled', 'zh-CN': '已取消' },
   'status.failed': { en: 'Failed', 'zh-CN': '失败' },
   'status.connecting': { en: 'Connecting to the engine…', 'zh-CN': '正在连接引擎…' },
