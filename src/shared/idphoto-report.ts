@@ -29,7 +29,8 @@ const UNIT_SUFFIX: Record<string, string> = { mm: ' mm', deg: '°', dE: ' ΔE', 
 export function valueText(m: Pick<IdPhotoMeasurement, 'value' | 'unit' | 'maxValue' | 'minValue'>): string {
   if (m.value === null) return '—';
   const other = m.maxValue ?? m.minValue;
-  const value = other !== undefined && other !== null && other !== m.value ? `${m.value}–${other}` : String(m.value);
+  // A range reads low to high, whichever end the measured value is.
+  const value = other !== undefined && other !== null && other !== m.value ? `${Math.min(m.value, other)}–${Math.max(m.value, other)}` : String(m.value);
   return `${value}${UNIT_SUFFIX[m.unit] ?? ` ${m.unit}`}`;
 }
 

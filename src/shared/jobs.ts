@@ -178,6 +178,8 @@ export interface IdPhotoJobOptions {
   faceIndex?: number;
   /** Manual adjustment within the spec: shift in mm and head size as a position 0..1 in its band. */
   nudge?: { dxMm?: number; dyMm?: number; headBandPos?: number };
+  /** A touched-up trimap PNG at the portrait's size (saveTrimap from the editor's brushes); edges are then 'full'. */
+  trimapPath?: string;
   /** Also write a print sheet (PNG/JPEG/PDF by the output's extension). */
   sheet?: { paper: string; dpi: number; output: string; copies?: number };
 }

@@ -10,6 +10,7 @@ import { decodeImage } from '../../src/main/core/image/decode';
 import { byteBand, jpegAppMarkers, readJpegDpi, readPngDpi } from '../../src/main/core/idphoto/exact-file';
 import { idPhotoToFile, makeIdPhoto } from '../../src/main/core/idphoto/make-id-photo';
 import { SpecLibrary } from '../../src/main/core/idphoto/spec';
+import { cutoutImage } from '../../src/main/core/pipelines/cutout';
 import { evalFile, tempDir, testEnv } from '../helpers/env';
 
 const env = testEnv();
@@ -17,6 +18,13 @@ let lib: SpecLibrary;
 beforeAll(async () => {
   lib = await SpecLibrary.load(specLibraryPath());
 });
+
+/** A 10x10 trimap file (any image is larger). */
+async function writeSmallTrimap(): Promise<string> {
+  const path = join(tempDir(), 'small-trimap.png');
+  await sharp(Buffer.alloc(100, 128), { raw: { width: 10, height: 10, channels: 1 } }).png().toFile(path);
+  return path;
+}
 
 async function rgbaOf(buffer: Buffer) {
   const { data, info } = await sharp(buffer).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -60,6 +68,38 @@ describe('idphoto on real portraits', () => {
 });
 
 describe('idphoto refusals', () => {
+  it('follows a touched-up trimap: hair painted away is background, and the head is placed without it', async () => {
+    const path = evalFile('id_portraits', 'images', 'hv_test1.jpg');
+    const source = await decodeImage(path);
+    const spec = lib.get('icao-35x45');
+    const plain = await makeIdPhoto(source, { spec, background: '#438EDB' }, env);
+    // The editor's trimap of this portrait (its cut-out's), with the top of the hair painted as background.
+    const cut = await cutoutImage(path, { subject: 'person', background: { kind: 'transparent' }, refine: 'full' }, env);
+    const trimap = Uint8Array.from(cut.trimap!);
+    const f = plain.face.face;
+    const paintedBottom = Math.round(f.y - 0.25 * f.height);
+    for (let y = Math.max(0, Math.round(f.y - 1.5 * f.height)); y < paintedBottom; y++) {
+      for (let x = Math.max(0, Math.round(f.x - 0.6 * f.width)); x < Math.min(source.width, f.x + 1.6 * f.width); x++) trimap[y * source.width + x] = 0;
+    }
+    const trimapPath = join(tempDir(), 'touched.png');
+    await sharp(trimap, { raw: { width: source.width, height: source.height, channels: 1 } }).png().toFile(trimapPath);
+    const touched = await makeIdPhoto(source, { spec, background: '#438EDB', trimapPath }, env);
+    // The crown is now the painted edge: less head above the eyes for the same eyes-to-chin.
+    const above = (r: typeof plain) => (r.report.guides.eyeY - r.report.guides.crownY) / (r.report.guides.chinY - r.report.guides.eyeY);
+    expect(above(touched)).toBeLessThan(above(plain) * 0.85);
+    expect(touched.report.measurements.crownChinMm.pass).toBe(true);
+    // Above the new crown, on the centre line, is the fill colour (alpha 0), not hair.
+    const { crownY, centreX } = touched.report.guides;
+    const W = touched.image.width;
+    for (const y of [Math.round(crownY) - 6, Math.round(crownY) - 12]) {
+      const i = y * W + Math.round(centreX);
+      expect(touched.alpha[i]).toBe(0);
+      expect([...touched.image.data.subarray(i * 4, i * 4 + 3)]).toEqual([0x43, 0x8e, 0xdb]);
+    }
+    // A trimap of another size is refused, naming both sizes.
+    await expect(makeIdPhoto(source, { spec, trimapPath: await writeSmallTrimap() }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining(`${source.width}x${source.height}`) });
+  });
+
   it('gives NO_FACE for a flat colour and a landscape without people', async () => {
     const flat = await decodeImage(await sharp({ create: { width: 400, height: 300, channels: 3, background: '#3a7bd5' } }).png().toBuffer());
     await expect(makeIdPhoto(flat, { spec: lib.get('icao-35x45') }, env)).rejects.toMatchObject({ code: 'NO_FACE' });

@@ -24,9 +24,11 @@ export const idphotoCommand: CliCommand = {
   summary: 'make ID photos by spec (crop, background, report, print sheet)',
   usage: `cutout idphoto IN... [--spec cn-1inch] -o OUT.jpg|.png [--bg blue|white|red|'#RRGGBB'] [--report FILE.json]
     [--sheet 6inch|5inch|a4|a5|WxH [--dpi 300|254|600] [--sheet-out FILE.png|.jpg|.pdf] [--copies N]]
-    [--face N] [--refine off|fast|full] [--spec-file MORE.json] [--list-specs]
+    [--face N] [--refine off|fast|full] [--trimap FILE.png] [--spec-file MORE.json] [--list-specs]
   OUT is a .jpg or .png file for one input, a folder for several. --spec defaults to icao-35x45,
   --refine to full (no halo on the new background; fast is about 0.1 s quicker a photo).
+  --trimap: a touched-up trimap at the portrait's size (0 background, 128 unknown, 255 foreground,
+  as \`cutout portrait --trimap\` takes), e.g. old background painted away from the hair; one input only.
   The report holds every measurement with its band and pass flag; a photo that fails its spec is
   written, and its line names the failed checks. --copies: photos on the sheet (default: as many as fit).
   Exit code: 0 every photo made and meeting its spec, 1 some could not be made, 3 all made but some
@@ -46,6 +48,7 @@ export const idphotoCommand: CliCommand = {
         copies: { type: 'string' },
         face: { type: 'string' },
         refine: { type: 'string', default: ID_PHOTO_REFINE },
+        trimap: { type: 'string' },
         'spec-file': { type: 'string', multiple: true },
         'list-specs': { type: 'boolean' },
         ...ENGINE_FLAGS,
@@ -59,6 +62,7 @@ export const idphotoCommand: CliCommand = {
     if (positionals.length === 0) throw new AppError('INVALID_ARGUMENT', `No input images. Usage: ${this.usage}`);
     if (!values.out) throw new AppError('INVALID_ARGUMENT', 'Missing -o OUT (a file for one input, a folder for several)');
     const refine = parseRefineMode(values.refine, '--refine');
+    if (values.trimap && positionals.length > 1) throw new AppError('INVALID_ARGUMENT', '--trimap works with a single input');
     const spec = library.get(values.spec!);
     for (const flag of ['dpi', 'copies', 'sheet-out'] as const) {
       if (values[flag] !== undefined && !values.sheet) throw new AppError('INVALID_ARGUMENT', `--${flag} is the print sheet's: it goes with --sheet${flag === 'dpi' ? ` (the photo has its spec's ${spec.dpi} dpi)` : ''}`);
@@ -83,7 +87,7 @@ export const idphotoCommand: CliCommand = {
     let specFailures = 0;
     for (let i = 0; i < positionals.length; i++) {
       try {
-        const r = await idPhotoToFile(positionals[i], outputs[i], { spec, background: values.bg, refine, faceIndex }, env, { signal: io.signal });
+        const r = await idPhotoToFile(positionals[i], outputs[i], { spec, background: values.bg, refine, faceIndex, trimapPath: values.trimap }, env, { signal: io.signal });
         made.push(r.result);
         reports.push({ input: positionals[i], output: r.output, bytes: r.bytes, quality: r.quality, ...r.report });
         const m = r.report.measurements;

@@ -50,10 +50,13 @@ export function nearestAllowedDeltaE(spec: Pick<IdPhotoSpec, 'background'>, colo
   return Math.min(...spec.background.allowed.map((h) => deltaE(srgbToLab(...parseHexColor(h)), lab)));
 }
 
-/** Builds a measurement; a null value passes only when `passIfMissing`. */
+/**
+ * Builds a measurement; a null value passes only when `passIfMissing`. The value is shown to 0.01,
+ * and judged as shown: "0 mm ≥ 0" never fails on a -0.004 behind it.
+ */
 export function measure(value: number | null, unit: Measurement['unit'], min: number | null, max: number | null, note?: string, passIfMissing = true): Measurement {
-  const rounded = value === null ? null : Math.round(value * 100) / 100;
-  const pass = value === null ? passIfMissing : (min === null || value >= min - 1e-6) && (max === null || value <= max + 1e-6);
+  const rounded = value === null ? null : Math.round(value * 100) / 100 || 0; // no -0
+  const pass = rounded === null ? passIfMissing : (min === null || rounded >= min - 1e-6) && (max === null || rounded <= max + 1e-6);
   return note ? { value: rounded, unit, min, max, pass, note } : { value: rounded, unit, min, max, pass };
 }
 
@@ -182,7 +185,9 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
     faceCentreOffsetMm: measure(((eyes[0].x + eyes[1].x) / 2 - image.width / 2) / ppmm, 'mm', -centreTol, centreTol, 'face centre (between the eyes) from the vertical centre line'),
     tiltDeg: measure(tilt, 'deg', -2, 2),
     faceCount: measure(input.faceCount, 'count', 1, 1),
-    backgroundUniformityDeltaE: measure(bg.n ? p95 : null, 'dE', null, 3, 'p95 ΔE76 of background pixels from their mean'),
+    // The plain fill only (alpha < 0.02): old background left inside the soft edge is not measured
+    // here (see docs/idphoto.md, "What the checks do not see").
+    backgroundUniformityDeltaE: measure(bg.n ? p95 : null, 'dE', null, 3, 'p95 ΔE76 of the plain background pixels from their mean'),
     backgroundColourDeltaE: measure(colourDe, 'dE', null, BACKGROUND_COLOUR_MAX_DE, `nearest allowed colour: ${spec.background.allowed.join(', ')}`),
     clothingContrastDeltaE: measure(clothDe, 'dE', 12, null, clothDe === null ? 'no clothing visible' : 'ΔE76 between clothing and background'),
     matteUnsurePct: measure(

@@ -27,7 +27,7 @@ export async function runIdPhotoJob(input: string, output: string, options: IdPh
   if (!options || typeof options !== 'object') throw new AppError('INVALID_ARGUMENT', 'ID-photo options are missing');
   const spec = parseSpec(options.spec, 'job');
   const refine = parseRefineMode(options.refine ?? ID_PHOTO_REFINE);
-  const r = await idPhotoToFile(input, output, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge }, env, ctx);
+  const r = await idPhotoToFile(input, output, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge, trimapPath: options.trimapPath }, env, ctx);
   let sheet: IdPhotoJobResult['sheet'] = null;
   if (options.sheet) {
     const layout = layoutPhotoSheet(spec, options.sheet);

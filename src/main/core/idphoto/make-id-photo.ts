@@ -17,6 +17,7 @@ import { upsampleMaskGuided } from '../matting/guided-filter';
 import { refineMatte, solveFullAlpha } from '../matting/refine';
 import type { RunContext } from '../progress';
 import { runMaskModel } from '../segment/mask-model';
+import { decodeTrimapFile, TRIMAP_BG, TRIMAP_FG } from '../trimap/trimap-file';
 import { resolveMaskModel } from '../pipelines/cutout';
 import { CENTRE_TOLERANCE } from '../../../shared/idphoto-report';
 import { buildComplianceReport, withFileSize, type ComplianceReport } from './compliance';
@@ -37,6 +38,12 @@ export interface IdPhotoOptions {
   nudge?: { dxMm?: number; dyMm?: number; headBandPos?: number };
   /** Person-mask model id; default the task's default. */
   modelId?: string;
+  /**
+   * A touched-up trimap at the source's size (the editor's: 0 background, 128 unknown, 255
+   * foreground), e.g. old background painted away from the hair. It decides the matte where it
+   * says background or foreground (placement included) and is solved with 'full' edges.
+   */
+  trimapPath?: string;
 }
 
 /** Timings of one ID photo, ms. */
@@ -126,12 +133,23 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   // Alpha here; foreground colours later on the output-sized crop only (estimating them on the
   // whole work region cost 2-3x more for pixels that are cropped away). 'full' places the crop on
   // the exact guided-filter alpha (its warm start) and solves on the output, below.
-  const refine = options.refine ?? ID_PHOTO_REFINE;
+  // A touched-up trimap is solved with full edges, as a cut-out's is.
+  const userTrimap = options.trimapPath ? await decodeTrimapFile(options.trimapPath, source.width, source.height) : null;
+  const refine = userTrimap ? 'full' : (options.refine ?? ID_PHOTO_REFINE);
   const alpha =
     refine === 'full'
       ? upsampleMaskGuided(mask.mask, mask.width, mask.height, work)
       : (await refineMatte({ image: work, mask: mask.mask, maskW: mask.width, maskH: mask.height, mode: refine, shouldEstimateForeground: false }, ctx)).alpha;
   throwIfAborted(signal);
+  // The trimap on the work image (nearest source pixel); its background and foreground hold before
+  // the crown is looked for, so a blob painted away no longer counts as hair.
+  const workTrimap = userTrimap ? sampleTrimap(userTrimap, source.width, source.height, (x, y) => ({ x: region.x + (x + 0.5) / sx, y: region.y + (y + 0.5) / sy }), workW, workH) : null;
+  if (workTrimap) {
+    for (let i = 0; i < alpha.length; i++) {
+      if (workTrimap[i] === TRIMAP_BG) alpha[i] = 0;
+      else if (workTrimap[i] === TRIMAP_FG) alpha[i] = 1;
+    }
+  }
   const t2 = performance.now();
   let solveMs = 0;
 
@@ -284,9 +302,11 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   if (refine === 'full') {
     // Trimap + closed-form solve (refineMatte's 'full') on the photo as it will be made, not on
     // the larger work region: about half the unknowns (docs/performance.md, "ID photos"), and the
-    // band follows the output's size.
+    // band follows the output's size. A touched-up trimap comes along the same warp; outside the
+    // work image is background.
     const ts = performance.now();
-    await solveFullAlpha(warped, outAlpha, {}, { signal });
+    const outTrimap = workTrimap ? sampleTrimap(workTrimap, workW, workH, (X, Y) => ({ x: p00.x + X * (p10.x - p00.x) + Y * (p01.x - p00.x) + 0.5, y: p00.y + X * (p10.y - p00.y) + Y * (p01.y - p00.y) + 0.5 }), W, H) : undefined;
+    await solveFullAlpha(warped, outAlpha, outTrimap ? { trimap: outTrimap } : {}, { signal });
     solveMs = performance.now() - ts;
   }
   const colours = refine === 'off' ? warped : estimateForeground(warped, outAlpha);
@@ -369,4 +389,21 @@ export async function idPhotoToFile(input: string, output: string, options: IdPh
   const report = withFileSize(result.report, encoded.bytes.length, options.spec);
   const timings = { ...result.timings, decodeMs, totalMs: performance.now() - t0 };
   return { output, bytes: encoded.bytes.length, quality: encoded.quality, report, timings, result: { ...result, report, timings } };
+}
+
+/**
+ * A trimap resampled by nearest neighbour: output pixel (x, y) takes the label at `at(x, y)` (a
+ * point in the source trimap's pixel units, pixel centres at .5); outside it is background.
+ */
+function sampleTrimap(trimap: Uint8Array, srcW: number, srcH: number, at: (x: number, y: number) => Point, width: number, height: number): Uint8Array {
+  const out = new Uint8Array(width * height);
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) {
+      const p = at(x, y);
+      const sx = Math.floor(p.x);
+      const sy = Math.floor(p.y);
+      out[i] = sx >= 0 && sy >= 0 && sx < srcW && sy < srcH ? trimap[sy * srcW + sx] : TRIMAP_BG;
+    }
+  }
+  return out;
 }

@@ -32,7 +32,7 @@ export async function previewIdPhoto(source: RgbaImage, options: IdPhotoPreviewR
   const t0 = performance.now();
   const spec = parseSpec(options.spec, 'preview');
   const refine = parseRefineMode(options.refine ?? ID_PHOTO_REFINE);
-  const r = await makeIdPhoto(source, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge }, env, ctx);
+  const r = await makeIdPhoto(source, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge, trimapPath: options.trimapPath }, env, ctx);
   const png = new Uint8Array(await encodeImage(r.image, { format: 'png' }));
   let sheet: IdPhotoPreviewResult['sheet'] = null;
   if (options.sheet) {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../../../src/main/cli/commands/idphoto';
 import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core/face/yunet';
 import { byteBand, commentSegments, encodeIdPhoto, jpegAppMarkers, readJpegDpi, readPngDpi, rewriteJpegHeader, setPngDpi } from '../../../../src/main/core/idphoto/exact-file';
-import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, failedChecks, nearestAllowedDeltaE } from '../../../../src/main/core/idphoto/compliance';
+import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, failedChecks, measure, nearestAllowedDeltaE } from '../../../../src/main/core/idphoto/compliance';
 import { bandText, valueText } from '../../../../src/shared/idphoto-report';
 import { estimateHiddenCrown, fromAligned, toAligned, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
 import { cutMarks, layoutSheet, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
@@ -242,6 +242,10 @@ describe('failed checks', () => {
     expect(nearestAllowedDeltaE(white, '#D83B2F')).toBeGreaterThan(BACKGROUND_COLOUR_MAX_DE);
     // The compliance panel reads the same symbols in every language.
     expect([valueText({ value: -0.07, unit: 'deg' }), valueText({ value: 1, unit: 'count' }), valueText({ value: 0.13, unit: '%' }), bandText({ min: 1, max: 1 }), bandText({ min: null, max: null })]).toEqual(['-0.07°', '1', '0.13 %', '= 1', '']);
+    // A range reads low to high whichever end was measured (a crown hidden by the source lowers the margin).
+    expect([valueText({ value: 4.96, minValue: 2.99, unit: 'mm' }), valueText({ value: 25.03, maxValue: 27, unit: 'mm' })]).toEqual(['2.99–4.96 mm', '25.03–27 mm']);
+    // Judged as shown: a margin that rounds to 0 meets "≥ 0".
+    expect([measure(-0.004, 'mm', 0, null).pass, measure(-0.004, 'mm', 0, null).value, measure(-0.006, 'mm', 0, null).pass]).toEqual([true, 0, false]);
   });
 });
 
