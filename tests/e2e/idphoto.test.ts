@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { evalFile, tempDir } from '../helpers/env';
-import { ARTIFACTS_DIR, chooseFiles, useAppSession } from './helpers';
+import { ARTIFACTS_DIR, chooseFiles, useAppSession, waitForCutout } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
 
@@ -65,6 +65,51 @@ describe('ID-photo workspace in Chromium', () => {
     await app.page.click('[data-workspace=idphoto]');
     expect(await shownPhotoSize(app.page)).toEqual([413, 531]);
     expect(await app.page.isVisible('[data-testid=idphoto-saved]')).toBe(true);
+    expect(app.pageErrors).toEqual([]);
+  });
+
+  it('touches up the edges in the editor: Remove over the top of the hair moves the crown down in the ID photo; Undo touch-up brings it back', async () => {
+    // Where the guides sit: the head above the eyes, relative to eyes-to-chin (scale-free).
+    const aboveEyes = () =>
+      app.page.$$eval('[data-workspace-slot=idphoto] .guide', (els) => {
+        const top = (cls: string) => parseFloat((els.find((e) => e.classList.contains(cls)) as unknown as { style: { top: string } }).style.top);
+        return (top('eye') - top('crown')) / (top('chin') - top('eye'));
+      });
+    await app.page.click('[data-workspace=idphoto]');
+    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), evalFile('id_portraits', 'images', 'hv_test1.jpg'));
+    await app.page.locator('[data-testid=idphoto-touchup]').waitFor({ timeout: 60_000 });
+    await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
+    const before = await aboveEyes();
+    await app.page.click('[data-testid=idphoto-touchup]');
+    // The editor opens the portrait with best edges and says what the strokes are for.
+    await app.page.locator('[data-testid=for-idphoto]').waitFor({ timeout: 30_000 });
+    await waitForCutout(app.page);
+    expect(await app.page.getAttribute('[data-refine=full]', 'aria-pressed')).toBe('true');
+    const canvas = app.page.locator('[data-testid=editor-canvas]');
+    const box = (await canvas.boundingBox())!;
+    const attr = async (name: string) => Number(await canvas.getAttribute(name));
+    const [zoom, panX, panY, imageW, imageH] = await Promise.all(['data-zoom', 'data-pan-x', 'data-pan-y', 'data-image-w', 'data-image-h'].map(attr));
+    const toPage = (ix: number, iy: number) => ({ x: box.x + panX + ix * zoom, y: box.y + panY + iy * zoom });
+    // A wide Remove stroke across the top of the hair (the crown is at about 21 % of the height).
+    await app.page.click('[data-tool=background]');
+    await app.page.locator('[data-testid=brush-size]').fill(String(Math.round(imageH * 0.08)));
+    const a = toPage(imageW * 0.3, imageH * 0.22);
+    const b = toPage(imageW * 0.72, imageH * 0.22);
+    await app.page.mouse.move(a.x, a.y);
+    await app.page.mouse.down();
+    for (let k = 1; k <= 12; k++) await app.page.mouse.move(a.x + ((b.x - a.x) * k) / 12, a.y);
+    await app.page.mouse.up();
+    await app.page.getByText('Re-solving the edge').waitFor({ state: 'detached', timeout: 60_000 });
+    await app.page.screenshot({ path: join(SCREENS, 'idphoto-touchup-editor.png') });
+    await app.page.click('[data-testid=use-in-idphoto]');
+    // Back in the ID photo workspace with the touch-up on.
+    await app.page.locator('[data-testid=idphoto-touched]').waitFor({ timeout: 30_000 });
+    await expect.poll(aboveEyes, { timeout: 60_000 }).toBeLessThan(before * 0.92);
+    await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
+    await app.page.screenshot({ path: join(SCREENS, 'idphoto-touched.png') });
+    await app.page.click('[data-testid=idphoto-touchup-clear]');
+    await expect.poll(aboveEyes, { timeout: 60_000 }).toBeCloseTo(before, 2);
+    expect(await app.page.locator('[data-testid=idphoto-touched]').count()).toBe(0);
     expect(app.pageErrors).toEqual([]);
   });
 

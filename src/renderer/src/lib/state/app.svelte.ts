@@ -44,6 +44,10 @@ export interface OpenOptions {
   refine?: RefineMode;
   /** Stickers: trim to the whole clip (as a sticker batch made it) instead of its first 3 s. */
   wholeClip?: boolean;
+  /** Cut-out: the image is an ID photo's portrait, touched up for it ("Use in ID photo" hands the strokes back). */
+  forIdPhoto?: boolean;
+  /** ID photo: the portrait's touched-up trimap from the editor (null: the touch-up was cleared). */
+  trimapPath?: string | null;
 }
 
 export class AppState {

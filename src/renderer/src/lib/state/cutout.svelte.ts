@@ -44,6 +44,8 @@ export class CutoutState {
   isRematting = $state(false);
   /** A fast matte is shown while the best one (refine 'full') is on its way. */
   isRefiningEdges = $state(false);
+  /** The image is an ID photo's portrait, opened from the ID photo workspace to touch up its edges. */
+  isForIdPhoto = $state(false);
   exportFormat = $state<ExportFormat>('png');
   /** Export size: longest side in pixels, or null for the source size. */
   exportMaxSidePx = $state<number | null>(null);
@@ -102,6 +104,7 @@ export class CutoutState {
     }
     if (options.subject) this.subject = options.subject;
     if (options.refine) this.refine = options.refine;
+    this.isForIdPhoto = options.forIdPhoto === true;
     this.phase = 'loading';
     this.path = path;
     this.alpha = null;
@@ -270,6 +273,30 @@ export class CutoutState {
 
   redo(): void {
     void this.rematte(this.brush.redo());
+  }
+
+  /**
+   * The touch-up as a trimap file at the source's size, for an ID photo of this image (the engine
+   * writes it); null when nothing is painted.
+   */
+  async saveTouchUp(): Promise<string | null> {
+    const path = this.path;
+    const preview = this.preview;
+    const trimap = this.brush.strokes.length > 0 ? this.currentTrimap() : null;
+    if (!path || !preview || !trimap) return null;
+    return this.app.client.saveTrimap({ path, width: preview.width, height: preview.height, trimap });
+  }
+
+  /** Hands the touch-up to the ID photo workspace and shows it there (strokes stay here for more touch-ups). */
+  async useInIdPhoto(): Promise<void> {
+    const path = this.path;
+    if (!path) return;
+    try {
+      const trimapPath = await this.saveTouchUp();
+      this.app.openIn('idphoto', [path], { trimapPath });
+    } catch (error) {
+      this.app.showError(error);
+    }
   }
 
   /** Asks for a picture and puts the cut-out on it (its preview is loaded for the canvas; the export uses the file). */
