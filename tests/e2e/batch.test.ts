@@ -111,6 +111,8 @@ describe('Batch workspace in Chromium', () => {
     expect(await listed()).toEqual(['hamster.png', 'girl.png']);
     expect(await app.page.locator('[data-testid=batch-summary]').count()).toBe(0);
     await app.page.selectOption('[data-testid=batch-mode]', 'anime');
+    // Cut-outs start with Settings' default edges (Best), as the editor does.
+    expect(await app.page.inputValue('[data-testid=batch-refine]')).toBe('full');
     // Every cut-out of the batch goes on one picture of the user's own.
     const picture = join(dir, 'stage.png');
     await sharp({ create: { width: 640, height: 360, channels: 3, background: '#2060A0' } }).png().toFile(picture);
