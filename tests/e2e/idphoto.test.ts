@@ -187,6 +187,8 @@ describe('ID-photo workspace in Chromium', () => {
     const bad = await app.page.locator('[data-testid=idphoto-report] tr.bad td:nth-child(2)').allTextContents();
     expect(bad.length).toBeGreaterThan(0);
     expect(await failing.textContent()).toBe(`Does not pass: ${bad.join(', ')}. Export writes it as it is`);
+    await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
+    await app.page.screenshot({ path: join(SCREENS, 'idphoto-failing.png') });
     expect(app.pageErrors).toEqual([]);
   });
 });
