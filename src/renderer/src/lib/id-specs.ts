@@ -16,6 +16,8 @@ export interface SpecEntry {
   widthPx: number;
   heightPx: number;
   crownChinMm: [number, number];
+  /** The eye line's band from the bottom edge, where the size has that rule. */
+  eyeLineFromBottomMm?: [number, number];
   background: { allowed: string[]; default: string };
   [field: string]: unknown;
 }

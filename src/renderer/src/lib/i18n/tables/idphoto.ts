@@ -14,6 +14,8 @@ export const idphoto = {
   'idphoto.check': { en: 'Checks', 'zh-CN': '合规检查' },
   'idphoto.empty': { en: 'Drop a front-facing portrait to make an ID photo', 'zh-CN': '拖入一张正面人像照片来制作证件照' },
   'idphoto.make': { en: 'Export…', 'zh-CN': '导出…' },
+  'idphoto.legend.head': { en: 'Crown and chin as measured', 'zh-CN': '测得的头顶与下巴' },
+  'idphoto.legend.eyes': { en: 'Eye line', 'zh-CN': '眼睛线' },
   'idphoto.exportFailing': { en: 'Does not pass: {checks}. Export writes it as it is', 'zh-CN': '未通过：{checks}。导出将按原样保存' },
   'idphoto.noMatch': { en: 'No size matches “{query}”', 'zh-CN': '没有与“{query}”匹配的规格' },
   'idphoto.working': { en: 'Saving…', 'zh-CN': '保存中…' },
