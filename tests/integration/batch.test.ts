@@ -220,10 +220,13 @@ describe('batch export', () => {
     const dir = tempDir('cutout-batch-bg-');
     mkdirSync(join(dir, 'in'));
     for (const name of PORTRAITS.slice(0, 2)) writeFileSync(join(dir, 'in', name), await smallPortrait(name));
+    writeFileSync(join(dir, 'in', 'notes.txt'), 'not a picture');
     const picture = join(dir, 'beach.png');
     await sharp({ create: { width: 500, height: 300, channels: 3, background: '#20A0C0' } }).png().toFile(picture);
     const summary = await runBatch([join(dir, 'in')], join(dir, 'out'), { mode: 'portrait', background: { kind: 'image', path: picture }, nameTemplate: '{name}_{bg}', format: 'jpeg' }, env);
     expect(summary.done).toBe(2);
+    // The text file in the folder is not a picture: left out, and counted so the CLI can say so.
+    expect([summary.total, summary.leftOut]).toEqual([2, 1]);
     for (const name of PORTRAITS.slice(0, 2)) {
       const out = join(dir, 'out', name.replace('.jpg', '_beach.jpg'));
       const { data } = await sharp(out).raw().toBuffer({ resolveWithObject: true });

@@ -70,8 +70,11 @@ describe('cutout CLI', () => {
     const input = tempDir();
     const out = tempDir();
     writeFileSync(join(input, 'a.jpg'), readFileSync(evalFile('id_portraits', 'images', 'df_img1.jpg')));
+    writeFileSync(join(input, 'notes.txt'), 'not a picture');
     const r = await cutout(['batch', input, '-o', out, '--mode', 'idphoto', '--spec', 'cn-1inch', '--sheet', '6inch', '--dpi', '300', '--bg', 'blue', '-q']);
     expect(r.code).toBe(0);
+    // A file the mode does not take is left out, and said so.
+    expect(r.stdout).toContain('1 other file in the folders left out: not a picture type this mode takes');
     expect((await sharp(join(out, 'a.jpg')).metadata()).width).toBe(295);
     const sheet = await sharp(join(out, 'a_sheet.jpg')).metadata();
     expect([sheet.width, sheet.height, sheet.density]).toEqual([1200, 1800, 300]);

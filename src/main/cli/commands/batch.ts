@@ -186,6 +186,9 @@ export const batchCommand: CliCommand = {
         `${summary.done} done, ${summary.skipped} skipped, ${summary.failed} failed of ${summary.total} in ${formatDuration(summary.elapsedMs)} (${summary.filesPerSec.toFixed(2)} files/s). Report: ${summary.reportJson}`,
       );
       if (summary.toReview > 0) io.out(`${summary.toReview === 1 ? `1 ${what} needs` : `${summary.toReview} ${what}s need`} a look (needs_review in report.csv)`);
+      if (summary.leftOut > 0) {
+        io.out(`${summary.leftOut === 1 ? '1 other file' : `${summary.leftOut} other files`} in the folders left out: not a ${summary.mode === 'sticker' ? 'video' : 'picture'} type this mode takes (--ext sets the extensions)`);
+      }
       if (summary.specFailed > 0) io.out(`${summary.specFailed === 1 ? '1 ID photo fails its spec' : `${summary.specFailed} ID photos fail their spec`} (spec in report.csv)`);
       return summary.failed > 0 ? 1 : summary.specFailed > 0 ? 3 : 0;
     } catch (error) {

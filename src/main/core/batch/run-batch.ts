@@ -308,6 +308,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     cancelled,
     toReview: reviews.length,
     specFailed: entries.filter((e) => (e.specFailures?.length ?? 0) > 0).length,
+    leftOut: scan.leftOut,
     elapsedMs,
     filesPerSec: processed > 0 ? processed / (processingMs / 1000) : 0,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,

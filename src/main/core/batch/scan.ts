@@ -27,6 +27,8 @@ export interface ScanOptions {
 export interface ScanResult {
   items: BatchItem[];
   missing: string[];
+  /** Files in the folders whose extension the mode does not take (hidden and system files not counted). */
+  leftOut: number;
 }
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -48,6 +50,7 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
   const isExcluded = (real: string): boolean => excluded.some((ex) => real === ex);
   const items: BatchItem[] = [];
   const missing: string[] = [];
+  let leftOut = 0;
   const seen = new Set<string>();
   const roots: { path: string; real: string }[] = [];
 
@@ -78,7 +81,7 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
     }
     await walk(root.path, prefix);
   }
-  return { items, missing };
+  return { items, missing, leftOut };
 
   async function walk(dir: string, relDir: string): Promise<void> {
     if (isExcluded(await realOrResolved(dir))) return;
@@ -97,7 +100,10 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
       // A symlink to a file is taken; a symlink to a folder is not followed (cycles, surprises).
       const info = link.isSymbolicLink() ? await stat(path).catch(() => undefined) : link;
       if (!info?.isFile()) continue;
-      if (!extensions.has(extensionOf(name))) continue;
+      if (!extensions.has(extensionOf(name))) {
+        leftOut++;
+        continue;
+      }
       const real = await realOrResolved(path);
       if (seen.has(real)) continue;
       seen.add(real);

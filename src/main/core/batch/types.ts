@@ -108,6 +108,8 @@ export interface BatchSummary {
   toReview: number;
   /** ID photos written that fail their spec (specFailures): done now, or before when resumed. */
   specFailed: number;
+  /** Files in the input folders left out because the mode does not take their extension (not in total). */
+  leftOut: number;
   elapsedMs: number;
   /** Processed files per second (done + failed over the wall time of the processing phase). */
   filesPerSec: number;
