@@ -161,6 +161,16 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     await expect.poll(() => page.textContent('[data-testid=bg-picture-name]'), { timeout: 20_000 }).toBe('sunset.png');
     await copyAndWait();
     expect((await readClipboardImage()).corner).toEqual([230, 120, 20, 255]);
+    // A picture that is itself transparent there is flattened on white, in the editor as in the export.
+    const glass = join(dir, 'glass.png');
+    await sharp({ create: { width: 900, height: 300, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toFile(glass);
+    await chooseFiles(page, () => page.click('[data-testid=bg-picture-change]'), glass);
+    await expect.poll(() => page.textContent('[data-testid=bg-picture-name]'), { timeout: 20_000 }).toBe('glass.png');
+    await copyAndWait();
+    expect((await readClipboardImage()).corner).toEqual([255, 255, 255, 255]);
+    const onGlass = await exportAndWait();
+    const g = await sharp(onGlass).ensureAlpha().raw().toBuffer();
+    expect([g[0], g[1], g[2], g[3]]).toEqual([255, 255, 255, 255]);
     expect(pageErrors).toEqual([]);
   });
 

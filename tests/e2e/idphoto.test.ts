@@ -108,6 +108,12 @@ describe('ID-photo workspace in Chromium', () => {
     await expect.poll(aboveEyes, { timeout: 60_000 }).toBeLessThan(before * 0.92);
     await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
     await app.page.screenshot({ path: join(SCREENS, 'idphoto-touched.png') });
+    // Another portrait has no touch-up; back to this one, its touch-up is still on.
+    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), evalFile('id_portraits', 'images', 'df_img2.jpg'));
+    await expect.poll(() => app.page.locator('[data-testid=idphoto-touched]').count(), { timeout: 30_000 }).toBe(0);
+    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), evalFile('id_portraits', 'images', 'hv_test1.jpg'));
+    await app.page.locator('[data-testid=idphoto-touched]').waitFor({ timeout: 30_000 });
+    await expect.poll(aboveEyes, { timeout: 60_000 }).toBeLessThan(before * 0.92);
     await app.page.click('[data-testid=idphoto-touchup-clear]');
     await expect.poll(aboveEyes, { timeout: 60_000 }).toBeCloseTo(before, 2);
     expect(await app.page.locator('[data-testid=idphoto-touched]').count()).toBe(0);

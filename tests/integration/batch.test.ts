@@ -235,8 +235,10 @@ describe('batch export', () => {
     }
     const missing = join(dir, 'out-missing');
     await expect(runBatch([join(dir, 'in')], missing, { mode: 'portrait', background: { kind: 'image', path: join(dir, 'gone.jpg') } }, env)).rejects.toMatchObject({ code: 'INPUT_NOT_FOUND', message: expect.stringContaining('Background picture') });
-    expect(existsSync(join(missing, 'report.json'))).toBe(false);
+    // Nothing is written, not even the output folder.
+    expect(existsSync(missing)).toBe(false);
     await expect(runBatch([join(dir, 'in')], join(dir, 'out-id'), { mode: 'idphoto', background: { kind: 'image', path: picture } }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(existsSync(join(dir, 'out-id'))).toBe(false);
   }, 60_000);
 
   it('refuses an output folder under a file with OUTPUT_NOT_WRITABLE', async () => {

@@ -96,6 +96,8 @@ describe('idphoto refusals', () => {
       expect(touched.alpha[i]).toBe(0);
       expect([...touched.image.data.subarray(i * 4, i * 4 + 3)]).toEqual([0x43, 0x8e, 0xdb]);
     }
+    // A missing trimap file is said as one.
+    await expect(makeIdPhoto(source, { spec, trimapPath: join(tempDir(), 'gone.png') }, env)).rejects.toMatchObject({ code: 'INPUT_NOT_FOUND' });
     // A trimap of another size is refused, naming both sizes.
     await expect(makeIdPhoto(source, { spec, trimapPath: await writeSmallTrimap() }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining(`${source.width}x${source.height}`) });
   });

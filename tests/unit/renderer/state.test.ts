@@ -56,6 +56,14 @@ describe('BackgroundState', () => {
     bg.applyDefault('#FFFFFF');
     bg.applyDefault('nonsense');
     expect(bg.isTransparent).toBe(true);
+    // Following Settings: a new default is taken, the same one again leaves the user's pick.
+    bg.followDefault('#438EDB');
+    expect(bg.selectedId).toBe('id-blue');
+    bg.select('red');
+    bg.followDefault('#438EDB');
+    expect(bg.selectedId).toBe('red');
+    bg.followDefault('#FFFFFF');
+    expect(bg.selectedId).toBe('white');
   });
 });
 

@@ -28,7 +28,8 @@ export const idphotoCommand: CliCommand = {
   OUT is a .jpg or .png file for one input, a folder for several. --spec defaults to icao-35x45,
   --refine to full (no halo on the new background; fast is about 0.1 s quicker a photo).
   --trimap: a touched-up trimap at the portrait's size (0 background, 128 unknown, 255 foreground,
-  as \`cutout portrait --trimap\` takes), e.g. old background painted away from the hair; one input only.
+  as \`cutout portrait --trimap\` takes), e.g. old background painted away from the hair; one input
+  only; it is solved with full edges.
   The report holds every measurement with its band and pass flag; a photo that fails its spec is
   written, and its line names the failed checks. --copies: photos on the sheet (default: as many as fit).
   Exit code: 0 every photo made and meeting its spec, 1 some could not be made, 3 all made but some
@@ -47,7 +48,7 @@ export const idphotoCommand: CliCommand = {
         dpi: { type: 'string' },
         copies: { type: 'string' },
         face: { type: 'string' },
-        refine: { type: 'string', default: ID_PHOTO_REFINE },
+        refine: { type: 'string' },
         trimap: { type: 'string' },
         'spec-file': { type: 'string', multiple: true },
         'list-specs': { type: 'boolean' },
@@ -61,8 +62,9 @@ export const idphotoCommand: CliCommand = {
     }
     if (positionals.length === 0) throw new AppError('INVALID_ARGUMENT', `No input images. Usage: ${this.usage}`);
     if (!values.out) throw new AppError('INVALID_ARGUMENT', 'Missing -o OUT (a file for one input, a folder for several)');
-    const refine = parseRefineMode(values.refine, '--refine');
+    const refine = parseRefineMode(values.refine ?? ID_PHOTO_REFINE, '--refine');
     if (values.trimap && positionals.length > 1) throw new AppError('INVALID_ARGUMENT', '--trimap works with a single input');
+    if (values.trimap && refine !== 'full') io.err(`note: a touched-up trimap is solved with full edges; --refine ${refine} is not used`);
     const spec = library.get(values.spec!);
     for (const flag of ['dpi', 'copies', 'sheet-out'] as const) {
       if (values[flag] !== undefined && !values.sheet) throw new AppError('INVALID_ARGUMENT', `--${flag} is the print sheet's: it goes with --sheet${flag === 'dpi' ? ` (the photo has its spec's ${spec.dpi} dpi)` : ''}`);

@@ -180,7 +180,6 @@ const idPhotoMode = makeWholeFileMode(
   (mctx) => {
     parseSpec(idSpecOf(mctx), 'batch');
     idSheetOf(mctx);
-    if (mctx.options.background.kind === 'image') throw new AppError('INVALID_ARGUMENT', 'ID photos are made on a colour the spec allows, not on a picture: pass a colour to --bg');
   },
   async (input, output, mctx) => {
     const { options, env, signal } = mctx;

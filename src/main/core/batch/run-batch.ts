@@ -93,6 +93,13 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   validateNameTemplate(nameTemplate);
   if (inputs.length === 0) throw new AppError('INVALID_ARGUMENT', 'No inputs: give files or folders');
   const background = options.background ?? { kind: 'transparent' as const };
+  // A picture background is checked before anything is written (the output folder included).
+  if (background.kind === 'image') {
+    if (mode.id === 'idphoto') throw new AppError('INVALID_ARGUMENT', 'ID photos are made on a colour the spec allows, not on a picture: pass a colour to --bg');
+    if (!(await stat(background.path).then((s) => s.isFile(), () => false))) {
+      throw new AppError('INPUT_NOT_FOUND', `Background picture: file not found: ${background.path}`, { detail: { path: background.path } });
+    }
+  }
   const refine = options.refine ?? BATCH_DEFAULT_REFINE[mode.id];
   const outDir = resolve(outputDir);
   // OUT inside a folder input is left out of its scan; OUT equal to it would leave nothing to do.

@@ -1,5 +1,6 @@
 // Reading a user-edited trimap PNG (0 background, 128 unknown, 255 foreground) at the image's
 // size. Core (no electron).
+import { stat } from 'node:fs/promises';
 import sharp, { type OutputInfo } from 'sharp';
 import { AppError } from '../../../shared/errors';
 import { TRIMAP_LABEL } from '../../../shared/trimap-brush';
@@ -18,6 +19,8 @@ export const TRIMAP_FG = TRIMAP_LABEL.fg;
 export async function decodeTrimapFile(path: string, width: number, height: number): Promise<Uint8Array> {
   let data: Buffer;
   let info: OutputInfo;
+  // A missing file is said as such, like a missing input or background picture.
+  if (!(await stat(path).then((s) => s.isFile(), () => false))) throw new AppError('INPUT_NOT_FOUND', `Trimap file not found: ${path}`, { detail: { path } });
   try {
     ({ data, info } = await sharp(path).extractChannel(0).raw().toBuffer({ resolveWithObject: true }));
   } catch (cause) {

@@ -20,6 +20,23 @@ export function previewCanvas(preview: ImagePreview): HTMLCanvasElement {
 }
 
 /**
+ * A picture background ready to draw: its pixels flattened on white where the picture is itself
+ * transparent, as the engine's fitBackground does (so canvas, Copy and Export agree).
+ */
+export function pictureCanvas(preview: ImagePreview): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = preview.width;
+  canvas.height = preview.height;
+  const ctx = canvas.getContext('2d');
+  if (ctx) {
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(previewCanvas(preview), 0, 0);
+  }
+  return canvas;
+}
+
+/**
  * Draws `picture` to cover the box (x, y, w, h) as the export will show it on an image of
  * imageW x imageH (the box is that image, zoomed).
  */

@@ -74,6 +74,17 @@ export class BackgroundState {
     else if (!this.setCustom(value)) this.select('transparent');
   }
 
+  /**
+   * Takes the Settings' default background when it is new (settings loaded, or the user changed
+   * it); the same default again (another setting changed) leaves the user's pick alone.
+   */
+  followDefault(value: string): void {
+    if (value === this.followedDefault) return;
+    this.followedDefault = value;
+    this.applyDefault(value);
+  }
+  private followedDefault: string | null = null;
+
   /** Sets and selects a picture (its preview already loaded). */
   setPicture(picture: BackgroundPicture): void {
     this.picture = picture;

@@ -82,10 +82,8 @@ export class CutoutState {
    * and the background ('transparent' or '#RRGGBB') while no image is open, the export format always.
    */
   applySettings(refine: RefineMode, format: ExportFormat, background = 'transparent'): void {
-    if (this.phase === 'empty') {
-      this.refine = refine;
-      this.background.applyDefault(background);
-    }
+    if (this.phase === 'empty') this.refine = refine;
+    this.background.followDefault(background);
     this.exportFormat = format;
   }
 
@@ -95,6 +93,7 @@ export class CutoutState {
    * session, and comes back when that image is opened again.
    */
   async open(path: string, options: OpenOptions = {}): Promise<void> {
+    const startedMs = performance.now();
     const seq = ++this.matteSeq;
     this.keepTouchUp();
     const earlier = this.touchUps.get(path);
@@ -132,7 +131,7 @@ export class CutoutState {
       return;
     }
     // An image opened again solves its strokes over the new automatic trimap, as a change of subject does.
-    await this.segment({ keepStrokes: isRestored });
+    await this.segment({ keepStrokes: isRestored, startedMs });
   }
 
   /** Keeps the open image's touch-up (when it has one) for when it is opened again; the last TOUCH_UPS_KEPT images. */
@@ -150,11 +149,14 @@ export class CutoutState {
    * automatic trimap. Best edges take about twice as long as fast ones, so a fast matte is shown
    * first and replaced when the best one comes (strokes painted meanwhile are solved again on it).
    */
-  async segment(options: { keepStrokes?: boolean } = {}): Promise<void> {
+  async segment(options: { keepStrokes?: boolean; startedMs?: number } = {}): Promise<void> {
     const path = this.path;
     const preview = this.preview;
     if (!path || !preview) return;
     const seq = this.matteSeq;
+    // "Done in" is what the user waited: from the open (or the new matte) to the matte that stays.
+    const startedMs = options.startedMs ?? performance.now();
+    const waited = (): number => performance.now() - startedMs;
     const ask = (refine: RefineMode) => this.app.client.segment({ path, subject: this.subject, refine, maxSidePx: Math.max(preview.width, preview.height) });
     // With strokes kept, a fast first look would show the matte without them for a moment.
     const isTwoStep = this.refine === 'full' && !(options.keepStrokes && this.brush.editedBox());
@@ -165,7 +167,7 @@ export class CutoutState {
     try {
       const first = await ask(isTwoStep ? 'fast' : this.refine);
       if (seq !== this.matteSeq) return;
-      this.takeMatte(first);
+      this.takeMatte(first, waited());
       isShown = true;
       const kept = options.keepStrokes ? this.brush.editedBox() : null;
       if (!options.keepStrokes) this.brush.reset(preview.width, preview.height);
@@ -179,7 +181,7 @@ export class CutoutState {
       const best = await ask('full');
       if (seq !== this.matteSeq) return;
       this.isRefiningEdges = false;
-      this.takeMatte(best);
+      this.takeMatte(best, waited());
       const painted = this.brush.editedBox();
       if (painted) await this.rematte(painted);
     } catch (error) {
@@ -192,9 +194,9 @@ export class CutoutState {
     }
   }
 
-  /** A segment result becomes the matte and the automatic trimap under the strokes. */
-  private takeMatte(matte: MatteResult): void {
-    this.setMatte(matte);
+  /** A segment result becomes the matte and the automatic trimap under the strokes; `waitedMs` is said as its time. */
+  private takeMatte(matte: MatteResult, waitedMs: number): void {
+    this.setMatte(matte, waitedMs);
     this.autoTrimap = trimapFromAlpha(matte.alpha);
   }
 
@@ -216,11 +218,12 @@ export class CutoutState {
     void this.segment({ keepStrokes: true });
   }
 
-  private setMatte(matte: MatteResult): void {
+  /** Shows a matte; the status gives `ms` (default: the engine's time for it, a stroke's re-solve). */
+  private setMatte(matte: MatteResult, ms = matte.timings.totalMs): void {
     this.matte = matte;
     this.alpha = matte.alpha;
     this.alphaVersion++;
-    this.status({ key: 'status.doneIn', params: { ms: formatDuration(matte.timings.totalMs), provider: matte.provider }, tone: 'ok' });
+    this.status({ key: 'status.doneIn', params: { ms: formatDuration(ms), provider: matte.provider }, tone: 'ok' });
   }
 
   /** The trimap the engine should solve with now (automatic + strokes). */
