@@ -77,8 +77,11 @@ describe('ID-photo workspace in Chromium', () => {
         return (top('eye') - top('crown')) / (top('chin') - top('eye'));
       });
     await app.page.click('[data-workspace=idphoto]');
+    // The last test's photo stays on screen until this one's preview comes (after a short pause).
+    const photoSrc = () => app.page.getAttribute('[data-testid=idphoto-photo]', 'src');
+    const lastPhoto = await photoSrc();
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), evalFile('id_portraits', 'images', 'hv_test1.jpg'));
-    await app.page.locator('[data-testid=idphoto-touchup]').waitFor({ timeout: 60_000 });
+    await expect.poll(photoSrc, { timeout: 60_000 }).not.toBe(lastPhoto);
     await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
     const before = await aboveEyes();
     await app.page.click('[data-testid=idphoto-touchup]');
