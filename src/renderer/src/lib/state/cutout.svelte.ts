@@ -78,8 +78,8 @@ export class CutoutState {
   }
 
   /**
-   * Takes the defaults for new documents from Settings (called when settings load or change): edges
-   * and the background ('transparent' or '#RRGGBB') while no image is open, the export format always.
+   * Takes the defaults from Settings (called when settings load or change): the edges while no image
+   * is open, the background ('transparent' or '#RRGGBB') when that default is new, the format always.
    */
   applySettings(refine: RefineMode, format: ExportFormat, background = 'transparent'): void {
     if (this.phase === 'empty') this.refine = refine;
