@@ -79,6 +79,9 @@ describe('batch export', () => {
     const last = statuses[statuses.length - 1];
     expect([last.finished, last.total]).toEqual([6, 6]);
     expect(statuses.some((s) => s.current.length > 0)).toBe(true);
+    // The broken files fail at once: no rate (and ETA) from them alone, only from a file done or a second of work.
+    for (const s of statuses.filter((x) => x.done === 0 && x.filesPerSec > 0)) expect(s.elapsedMs).toBeGreaterThanOrEqual(1000);
+    expect(last.filesPerSec).toBeGreaterThan(0);
   });
 
   it('resume skips what is done, redoes a changed input; retry-failed redoes only failures', async () => {

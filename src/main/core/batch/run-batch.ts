@@ -186,7 +186,10 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     const elapsedMs = now - startedMs;
     const pausedNowMs = pausedAtMs && processingStartMs ? now - Math.max(pausedAtMs, processingStartMs) : 0;
     const processingMs = processingStartMs ? Math.max(0, now - processingStartMs - pausedMs - pausedNowMs) : 0;
-    const filesPerSec = processed > 0 && processingMs > 0 ? processed / (processingMs / 1000) : 0;
+    // No rate from instant failures alone (a broken file first read as 39 files/s and ETA 0:00):
+    // it waits for a file done, or a second of work.
+    const hasMeasure = done > 0 || processingMs >= 1000;
+    const filesPerSec = hasMeasure && processed > 0 && processingMs > 0 ? processed / (processingMs / 1000) : 0;
     const remaining = total - finished;
     const etaMs = filesPerSec > 0 ? (remaining / filesPerSec) * 1000 : undefined;
     const currentList = [...current];
