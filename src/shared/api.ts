@@ -264,6 +264,8 @@ export interface IdPhotoPreview {
   photo: { mime: string; bytes: Uint8Array; width: number; height: number };
   report: IdPhotoReport;
   rollCorrectedDeg: number;
+  /** The nudge as applied (mm): less than asked where the spec's bands stop it. */
+  nudgeApplied: { dxMm: number; dyMm: number };
   /** Present when a paper was asked for: the sheet at 150 dpi and how many photos it holds. */
   sheet: { mime: string; bytes: Uint8Array; width: number; height: number; photos: number } | null;
   timingsMs: number;

@@ -102,6 +102,22 @@ describe('idphoto refusals', () => {
     await expect(makeIdPhoto(source, { spec, trimapPath: await writeSmallTrimap() }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining(`${source.width}x${source.height}`) });
   });
 
+  it('says how much of a nudge was applied: up to the spec\'s bands, never out of them', async () => {
+    const source = await decodeImage(evalFile('id_portraits', 'images', 'df_img2.jpg'));
+    const spec = lib.get('icao-35x45');
+    const plain = await makeIdPhoto(source, { spec }, env);
+    const up = await makeIdPhoto(source, { spec, nudge: { dyMm: -3, dxMm: 3 } }, env);
+    const small = await makeIdPhoto(source, { spec, nudge: { dyMm: 1 } }, env);
+    // A 1-mm nudge fits: applied as asked, and the space above the head grows by it.
+    expect(small.nudgeApplied).toEqual({ dxMm: 0, dyMm: 1 });
+    expect(small.report.measurements.crownMarginMm.value! - plain.report.measurements.crownMarginMm.value!).toBeCloseTo(1, 1);
+    // 3 mm up is more room than there is above the head: stopped at the band, and said so.
+    expect(up.nudgeApplied.dyMm).toBeGreaterThan(-3);
+    expect(up.nudgeApplied.dyMm).toBeLessThan(0);
+    expect(up.nudgeApplied.dxMm).toBe(1.75); // left / right: the centre band, 5 % of 35 mm
+    expect(up.report.measurements.crownMarginMm.pass).toBe(true);
+  });
+
   it('gives NO_FACE for a flat colour and a landscape without people', async () => {
     const flat = await decodeImage(await sharp({ create: { width: 400, height: 300, channels: 3, background: '#3a7bd5' } }).png().toBuffer());
     await expect(makeIdPhoto(flat, { spec: lib.get('icao-35x45') }, env)).rejects.toMatchObject({ code: 'NO_FACE' });

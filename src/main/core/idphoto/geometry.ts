@@ -173,6 +173,8 @@ export interface Placement {
   topPx: number;
   headMm: number;
   topMarginMm: number;
+  /** The nudge as applied (mm), after the spec's bands clamped what was asked. */
+  nudgeMm?: { dx: number; dy: number };
 }
 
 /** Image coordinates (work px) of an output pixel centre. */

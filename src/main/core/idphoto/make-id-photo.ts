@@ -63,6 +63,8 @@ export interface IdPhotoResult {
   /** Roll corrected, degrees (0 when |roll| ≤ 1°). */
   rollCorrectedDeg: number;
   face: FaceAnalysis;
+  /** The nudge as applied (mm, to 0.01): less than asked where the spec's bands stop it. */
+  nudgeApplied: { dxMm: number; dyMm: number };
   timings: IdPhotoTimings;
 }
 
@@ -234,7 +236,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
         const t = Math.min(band[1], Math.max(band[0], topMm + dy));
         // The nudge moves the face within the centre tolerance, never out of it.
         const sideMm = Math.min(centreTolMm, Math.max(-centreTolMm, dx + shiftMm));
-        const placement: Placement = { k, uCentre: uCentre - (sideMm * ppmm) / k, crownV, topPx: (t + hiddenMm) * ppmm, headMm, topMarginMm: t };
+        const placement: Placement = { k, uCentre: uCentre - (sideMm * ppmm) / k, crownV, topPx: (t + hiddenMm) * ppmm, headMm, topMarginMm: t, nudgeMm: { dx: sideMm - shiftMm, dy: t - topMm } };
         // Above a cut crown the output shows background: the hair is not continued.
         const sides = inventedSides(alpha, workW, workH, frame, placement, spec.widthPx, spec.heightPx).filter((side) => !(hiddenPx > 0 && side === 'top'));
         if (sides.length === 0) {
@@ -357,6 +359,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     report,
     rollCorrectedDeg,
     face,
+    nudgeApplied: { dxMm: round2(chosen.nudgeMm?.dx ?? 0), dyMm: round2(chosen.nudgeMm?.dy ?? 0) },
     timings: { decodeMs: 0, faceMs: t1 - t0, matteMs: t2 - t1 + solveMs, layoutMs: t4 - t2 - solveMs, totalMs: t4 - t0 },
   };
 }
@@ -406,4 +409,9 @@ function sampleTrimap(trimap: Uint8Array, srcW: number, srcH: number, at: (x: nu
     }
   }
   return out;
+}
+
+/** To 0.01, without a -0. */
+function round2(v: number): number {
+  return Math.round(v * 100) / 100 || 0;
 }

@@ -21,6 +21,8 @@ export interface IdPhotoPreviewResult {
   photo: { mime: 'image/png'; bytes: Uint8Array; width: number; height: number };
   report: IdPhotoReport;
   rollCorrectedDeg: number;
+  /** The nudge as applied (mm): less than asked where the spec's bands stop it. */
+  nudgeApplied: { dxMm: number; dyMm: number };
   /** The print sheet at SHEET_PREVIEW_DPI (PNG) with the number of photos on it, when a paper was given. */
   sheet: { mime: 'image/png'; bytes: Uint8Array; width: number; height: number; photos: number } | null;
   timingsMs: number;
@@ -45,5 +47,5 @@ export async function previewIdPhoto(source: RgbaImage, options: IdPhotoPreviewR
   const measurements: Record<string, IdPhotoMeasurement> = {};
   for (const [name, m] of Object.entries(r.report.measurements)) if (m) measurements[name] = m;
   const report: IdPhotoReport = { ...r.report, measurements };
-  return { photo: { mime: 'image/png', bytes: png, width: r.image.width, height: r.image.height }, report, rollCorrectedDeg: r.rollCorrectedDeg, sheet, timingsMs: performance.now() - t0 };
+  return { photo: { mime: 'image/png', bytes: png, width: r.image.width, height: r.image.height }, report, rollCorrectedDeg: r.rollCorrectedDeg, nudgeApplied: r.nudgeApplied, sheet, timingsMs: performance.now() - t0 };
 }

@@ -34,6 +34,7 @@ export const idphoto = {
   'idphoto.nudge': { en: 'Adjust within the spec', 'zh-CN': '在规格内微调' },
   'idphoto.nudge.x': { en: 'Left / right', 'zh-CN': '左右' },
   'idphoto.nudge.y': { en: 'Up / down', 'zh-CN': '上下' },
+  'idphoto.nudge.limited': { en: '({mm} mm applied: the spec stops it there)', 'zh-CN': '（实际 {mm} mm：规格只允许到此）' },
   'idphoto.nudge.head': { en: 'Head size in band', 'zh-CN': '头部大小（规格范围内）' },
   'idphoto.sheet.done': { en: '{count} photos on the sheet (PDF saved next to the photo)', 'zh-CN': '排版 {count} 张（PDF 已保存在照片旁）' },
   'idphoto.pickFace': { en: 'Several faces: pick one', 'zh-CN': '检测到多张人脸，请选择：' },
