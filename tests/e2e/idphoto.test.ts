@@ -171,6 +171,14 @@ describe('ID-photo workspace in Chromium', () => {
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), evalFile('id_portraits', 'images', 'df_img2.jpg'));
     await expect.poll(() => slot.locator('label').first().textContent(), { timeout: 10_000 }).toContain(' 0 mm');
     await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
+    // 3 mm up is more than df_img2 has above the head in ICAO: the label says what was applied.
+    await slot.locator('input[type=range]').nth(1).evaluate((el) => {
+      const input = el as unknown as { value: string; dispatchEvent(e: unknown): boolean };
+      input.value = '-3';
+      input.dispatchEvent(new (globalThis as unknown as { Event: new (type: string, init: { bubbles: boolean }) => unknown }).Event('input', { bubbles: true }));
+    });
+    await expect.poll(() => slot.locator('[data-testid=idphoto-nudge-limited]').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^\(-[\d.]+ mm applied: the spec stops it there\)$/);
+    await app.page.screenshot({ path: join(SCREENS, 'idphoto-nudge-limited.png') });
     // 1024 x 700 with a sheet: the stage scrolls, and at the top of its scroll the photo's top is in view.
     await app.page.setViewportSize({ width: 1024, height: 700 });
     try {
