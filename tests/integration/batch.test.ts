@@ -73,6 +73,8 @@ describe('batch export', () => {
     expect(report.entries).toHaveLength(6);
     const failed = report.entries.filter((e) => e.status === 'failed').map((e) => [e.input.slice(input.length), e.code]);
     expect(failed.sort()).toEqual([['/empty.png', 'INPUT_UNSUPPORTED'], ['/sub/truncated.jpg', 'INPUT_UNSUPPORTED']]);
+    // The JPEG cut in half is marked damaged (the UI says so), the empty file is not.
+    expect(report.entries.filter((e) => e.damaged).map((e) => e.input.slice(input.length))).toEqual(['/sub/truncated.jpg']);
     const csv = readFileSync(join(output, 'report.csv'), 'utf8').trim().split('\r\n');
     expect(csv).toHaveLength(7);
     expect(files).toHaveLength(6);

@@ -178,6 +178,9 @@ describe('describeError', () => {
     expect(describeError(new CancelledError())).toBeNull();
     expect(describeError({ code: 'CANCELLED', message: 'x' })).toBeNull();
     expect(describeError(new TypeError('boom'))!.code).toBe('INTERNAL');
+    // A damaged picture (the engine's detail flag) is said as damaged, not as "not an image".
+    const damaged = describeError({ code: 'INPUT_UNSUPPORTED', message: 'a.jpg could not be decoded', detail: { path: 'a.jpg', damaged: true } })!;
+    expect([translate('en', damaged.messageKey), translate('en', damaged.fixKey)]).toEqual(['This picture is damaged: it stops before its end.', 'Copy or download it again from the original, or use another picture.']);
   });
 });
 

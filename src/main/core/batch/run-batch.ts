@@ -263,7 +263,8 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
           entries[index] = { input: item.input, status: 'cancelled', output };
         } else {
           const wire = toWire(error);
-          entries[index] = { input: item.input, status: 'failed', output, code: wire.code, message: wire.message, elapsedMs: performance.now() - t0 };
+          const damaged = (wire.detail as { damaged?: unknown } | undefined)?.damaged === true ? { damaged: true as const } : {};
+          entries[index] = { input: item.input, status: 'failed', output, code: wire.code, message: wire.message, ...damaged, elapsedMs: performance.now() - t0 };
           failed++;
           processed++;
           await journal

@@ -65,6 +65,8 @@ export interface BatchEntry extends FinishedFile {
   output: string;
   code?: ErrorCode;
   message?: string;
+  /** A failure's error detail said the file is damaged (a known format cut short), as describeError words it. */
+  damaged?: true;
   /** Why a file was skipped ('journal': done before with the same size, mtime and options). */
   reason?: string;
   elapsedMs?: number;

@@ -91,9 +91,10 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
       format: meta.format,
     };
   } catch (cause) {
+    // A known picture format that does not decode to the end: damaged, not an unknown kind of file.
     throw new AppError('INPUT_UNSUPPORTED', `${name} could not be decoded: it is corrupt or truncated (${(cause as Error).message})`, {
       cause,
-      detail: { path: name },
+      detail: { path: name, damaged: true },
     });
   }
 }

@@ -67,6 +67,8 @@ describe('decodeImage bad inputs', () => {
     const p = join(dir, 'truncated.jpg');
     writeFileSync(p, full.subarray(0, Math.floor(full.length / 2)));
     expect(await codeOf(decodeImage(p))).toBe('INPUT_UNSUPPORTED');
+    // Said as damaged (a JPEG cut short), which the UI words differently from "not an image".
+    expect(await decodeImage(p).catch((e: AppError) => e.detail)).toMatchObject({ damaged: true });
   });
 
   it('PNG whose header claims 20000x20000 -> IMAGE_TOO_LARGE before decoding', async () => {
