@@ -260,8 +260,8 @@ export interface BatchItemFinished extends FinishedFile {
   /** ErrorCode of a failure. */
   code?: string;
   message?: string;
-  /** The failure's file is damaged (a known format cut short): the UI says so rather than "not an image". */
-  damaged?: true;
+  /** What the failure's error detail said of the file (damaged, or a still where a clip is wanted); the UI words it. */
+  errorKind?: 'damaged' | 'still';
   /** Why it was skipped ('journal: done with the same size, mtime and options'). */
   reason?: string;
 }

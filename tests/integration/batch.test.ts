@@ -74,7 +74,7 @@ describe('batch export', () => {
     const failed = report.entries.filter((e) => e.status === 'failed').map((e) => [e.input.slice(input.length), e.code]);
     expect(failed.sort()).toEqual([['/empty.png', 'INPUT_UNSUPPORTED'], ['/sub/truncated.jpg', 'INPUT_UNSUPPORTED']]);
     // The JPEG cut in half is marked damaged (the UI says so), the empty file is not.
-    expect(report.entries.filter((e) => e.damaged).map((e) => e.input.slice(input.length))).toEqual(['/sub/truncated.jpg']);
+    expect(report.entries.filter((e) => e.errorKind === 'damaged').map((e) => e.input.slice(input.length))).toEqual(['/sub/truncated.jpg']);
     const csv = readFileSync(join(output, 'report.csv'), 'utf8').trim().split('\r\n');
     expect(csv).toHaveLength(7);
     expect(files).toHaveLength(6);
@@ -245,6 +245,12 @@ describe('batch export', () => {
     await expect(runBatch([join(dir, 'in')], join(dir, 'out-id'), { mode: 'idphoto', background: { kind: 'image', path: picture } }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(existsSync(join(dir, 'out-id'))).toBe(false);
   }, 60_000);
+
+  it('sticker mode: a still picture given by name fails as a still (the UI says so), not as a corrupt video', async () => {
+    const out = join(tempDir('cutout-batch-still-'), 'out');
+    const summary = await runBatch([evalFile('id_portraits', 'images', 'df_img1.jpg')], out, { mode: 'sticker' }, env);
+    expect([summary.failed, summary.failures[0]?.code, summary.failures[0]?.errorKind]).toEqual([1, 'INPUT_UNSUPPORTED', 'still']);
+  });
 
   it('refuses an output folder under a file with OUTPUT_NOT_WRITABLE', async () => {
     const file = join(root, 'a-file');

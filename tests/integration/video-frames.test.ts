@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { streamFrames } from '../../src/main/core/video/extract-frames';
@@ -72,6 +73,12 @@ describe('probe and streamed frames', () => {
     writeFileSync(fakeJpeg, 'this is a text file, not a picture\n');
     await expect(probeVideo(fakeJpeg)).rejects.toMatchObject({ code: 'VIDEO_CORRUPT' });
     await expect(probeVideo(join(dir, 'absent.mp4'))).rejects.toMatchObject({ code: 'INPUT_NOT_FOUND' });
+    // A real still picture (JPEG, and a PNG made from it) is a still, not a corrupt video.
+    const png = join(dir, 'still.png');
+    await sharp(evalFile('id_portraits', 'images', 'df_img1.jpg')).resize(200).png().toFile(png);
+    for (const still of [evalFile('id_portraits', 'images', 'df_img1.jpg'), png]) {
+      await expect(probeVideo(still)).rejects.toMatchObject({ code: 'INPUT_UNSUPPORTED', detail: { still: true } });
+    }
     const audio = join(dir, 'tone.m4a');
     execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac', audio]);
     await expect(probeVideo(audio)).rejects.toMatchObject({ code: 'NO_VIDEO_STREAM' });

@@ -181,6 +181,8 @@ describe('describeError', () => {
     // A damaged picture (the engine's detail flag) is said as damaged, not as "not an image".
     const damaged = describeError({ code: 'INPUT_UNSUPPORTED', message: 'a.jpg could not be decoded', detail: { path: 'a.jpg', damaged: true } })!;
     expect([translate('en', damaged.messageKey), translate('en', damaged.fixKey)]).toEqual(['This picture is damaged: it stops before its end.', 'Copy or download it again from the original, or use another picture.']);
+    const still = describeError({ code: 'INPUT_UNSUPPORTED', message: 'a.jpg is a still picture', detail: { path: 'a.jpg', still: true } })!;
+    expect(translate('en', still.messageKey)).toBe('This is a still picture, not a clip.');
   });
 });
 

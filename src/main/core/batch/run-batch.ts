@@ -263,8 +263,9 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
           entries[index] = { input: item.input, status: 'cancelled', output };
         } else {
           const wire = toWire(error);
-          const damaged = (wire.detail as { damaged?: unknown } | undefined)?.damaged === true ? { damaged: true as const } : {};
-          entries[index] = { input: item.input, status: 'failed', output, code: wire.code, message: wire.message, ...damaged, elapsedMs: performance.now() - t0 };
+          const flags = wire.detail as { damaged?: unknown; still?: unknown } | undefined;
+          const errorKind = flags?.damaged === true ? { errorKind: 'damaged' as const } : flags?.still === true ? { errorKind: 'still' as const } : {};
+          entries[index] = { input: item.input, status: 'failed', output, code: wire.code, message: wire.message, ...errorKind, elapsedMs: performance.now() - t0 };
           failed++;
           processed++;
           await journal

@@ -65,8 +65,11 @@ export interface BatchEntry extends FinishedFile {
   output: string;
   code?: ErrorCode;
   message?: string;
-  /** A failure's error detail said the file is damaged (a known format cut short), as describeError words it. */
-  damaged?: true;
+  /**
+   * What a failure's error detail said of the file, which the UI words apart from its code: damaged
+   * (a known format cut short), or a still picture where a clip is wanted.
+   */
+  errorKind?: 'damaged' | 'still';
   /** Why a file was skipped ('journal': done before with the same size, mtime and options). */
   reason?: string;
   elapsedMs?: number;

@@ -152,6 +152,11 @@ export async function probeVideo(path: string, ctx: RunContext = {}, tools: Ffmp
     throw new AppError('VIDEO_CORRUPT', `${path} is not a video this app can read${why ? ` (${why})` : ''}`, { detail: { path, stderr } });
   }
   if (!info.hasVideo) throw new AppError('NO_VIDEO_STREAM', `${path} has no video stream${info.hasAudio ? ' (audio only)' : ''}`, { detail: { path } });
+  // ffmpeg reads a still picture as a one-frame "video" (its image2 or *_pipe demuxers); GIF, APNG
+  // and real video containers have their own. A still is not a clip: say so, not "corrupt".
+  if (info.container === 'image2' || info.container.endsWith('_pipe')) {
+    throw new AppError('INPUT_UNSUPPORTED', `${path} is a still picture: a sticker is made from a video or an animated GIF`, { detail: { path, still: true } });
+  }
   if (!info.width || !info.height) throw new AppError('VIDEO_CORRUPT', `${path}: the video stream has no picture size`, { detail: { path, stderr } });
   return info;
 }

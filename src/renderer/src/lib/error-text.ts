@@ -1,6 +1,6 @@
 // Turns any thrown value into what the error banner shows: the code, a sentence, what to do (renderer).
-// Branches on `code`, and on the one detail flag that changes what to do (a damaged picture);
-// cancellation is not an error and yields null.
+// Branches on `code`, and on the detail flags that change what to do (a damaged picture, a still
+// where a clip is wanted); cancellation is not an error and yields null.
 import { ERROR_CODES, isCancellation, type ErrorCode, type WireError } from '../../../shared/errors';
 import type { MessageKey } from './i18n';
 
@@ -20,12 +20,14 @@ export function describeError(error: unknown): ErrorNotice | null {
   const e = (error ?? {}) as Partial<WireError> & { message?: string };
   const code: ErrorCode = typeof e.code === 'string' && (ERROR_CODES as readonly string[]).includes(e.code) ? (e.code as ErrorCode) : 'INTERNAL';
   if (code === 'CANCELLED') return null;
-  // A picture cut short (a broken download or copy) is not "not an image": say so, and what helps.
-  const isDamaged = code === 'INPUT_UNSUPPORTED' && (e.detail as { damaged?: unknown } | undefined)?.damaged === true;
+  // Two kinds of INPUT_UNSUPPORTED are not "not an image": a picture cut short (a broken download or
+  // copy), and a still picture where a clip is wanted (Stickers). Each is said so, with what helps.
+  const flags = (code === 'INPUT_UNSUPPORTED' ? e.detail : undefined) as { damaged?: unknown; still?: unknown } | undefined;
+  const variant = flags?.damaged === true ? '.damaged' : flags?.still === true ? '.still' : '';
   return {
     code,
-    messageKey: (isDamaged ? 'error.INPUT_UNSUPPORTED.damaged' : `error.${code}`) as MessageKey,
-    fixKey: (isDamaged ? 'fix.INPUT_UNSUPPORTED.damaged' : `fix.${code}`) as MessageKey,
+    messageKey: `error.${code}${variant}` as MessageKey,
+    fixKey: `fix.${code}${variant}` as MessageKey,
     engineMessage: typeof e.message === 'string' ? e.message : String(error),
     detail: e.detail,
   };

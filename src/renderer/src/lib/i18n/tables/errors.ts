@@ -8,6 +8,8 @@ export const errors = {
   'error.INPUT_UNSUPPORTED': { en: 'This file is not an image we can read.', 'zh-CN': '无法读取此文件，它不是支持的图片。' },
   'fix.INPUT_UNSUPPORTED': { en: 'Open a PNG, JPEG, WebP, TIFF or AVIF picture.', 'zh-CN': '请打开 PNG、JPEG、WebP、TIFF 或 AVIF 图片。' },
   'error.INPUT_UNSUPPORTED.damaged': { en: 'This picture is damaged: it stops before its end.', 'zh-CN': '这张图片已损坏：文件不完整。' },
+  'error.INPUT_UNSUPPORTED.still': { en: 'This is a still picture, not a clip.', 'zh-CN': '这是一张静态图片，不是视频片段。' },
+  'fix.INPUT_UNSUPPORTED.still': { en: 'A sticker is made from a video or an animated GIF; cut a still picture out in Cut-out.', 'zh-CN': '表情包需要视频或动图 GIF；静态图片请在“抠图”中处理。' },
   'fix.INPUT_UNSUPPORTED.damaged': { en: 'Copy or download it again from the original, or use another picture.', 'zh-CN': '请从原始来源重新复制或下载，或换一张图片。' },
   'error.INPUT_NOT_FOUND': { en: 'The file is no longer there.', 'zh-CN': '文件已不存在。' },
   'fix.INPUT_NOT_FOUND': { en: 'It may have been moved or deleted; open it again from its new place.', 'zh-CN': '文件可能已被移动或删除，请从新位置重新打开。' },
