@@ -240,8 +240,12 @@ describe('batch export', () => {
     }
     const missing = join(dir, 'out-missing');
     await expect(runBatch([join(dir, 'in')], missing, { mode: 'portrait', background: { kind: 'image', path: join(dir, 'gone.jpg') } }, env)).rejects.toMatchObject({ code: 'INPUT_NOT_FOUND', message: expect.stringContaining('Background picture') });
-    // Nothing is written, not even the output folder.
+    // Nothing is written, not even the output folder; nor for a picture that is not one.
     expect(existsSync(missing)).toBe(false);
+    const junk = join(dir, 'junk.png');
+    writeFileSync(junk, 'not a picture');
+    await expect(runBatch([join(dir, 'in')], join(dir, 'out-junk'), { mode: 'portrait', background: { kind: 'image', path: junk } }, env)).rejects.toMatchObject({ code: 'INPUT_UNSUPPORTED', message: expect.stringContaining('Background picture') });
+    expect(existsSync(join(dir, 'out-junk'))).toBe(false);
     await expect(runBatch([join(dir, 'in')], join(dir, 'out-id'), { mode: 'idphoto', background: { kind: 'image', path: picture } }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(existsSync(join(dir, 'out-id'))).toBe(false);
   }, 60_000);

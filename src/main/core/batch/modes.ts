@@ -4,8 +4,8 @@
 import { AppError } from '../../../shared/errors';
 import type { Background, FinishedFile, RefineMode } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
-import { fitBackground, loadBackgroundPicture } from '../image/background';
-import { decodeImage, type DecodedImage } from '../image/decode';
+import { fitBackground } from '../image/background';
+import { decodeImage, type DecodedImage, type RgbaImage } from '../image/decode';
 import { encodeImage } from '../image/encode';
 import { getSession } from '../inference/session';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
@@ -25,6 +25,8 @@ import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../shared/media';
 /** What a mode's stages get: the resolved options, the env (threads set per batch) and the refine pool. */
 export interface ModeContext {
   options: Required<Pick<BatchOptions, 'mode'>> & BatchOptions & { background: Background; refine: RefineMode; format: BatchFormat };
+  /** A picture background, decoded once by runBatch (modes whose `background` is 'picture'). */
+  picture?: RgbaImage;
   env: CoreEnv;
   pool: RefinePool;
   signal?: AbortSignal;
@@ -57,6 +59,8 @@ export interface BatchModeHandler {
   maxJobs?: number;
   /** Whether the mode uses the refine worker pool. */
   usesRefinePool: boolean;
+  /** The backgrounds it takes: a colour or a picture (cut-outs), a colour only (ID photos); none: ignored. */
+  background?: 'picture' | 'colour';
   /**
    * The first stage that does real work: a file starts (pause waits before it, "current" lists
    * it from then on) when it enters this stage. Whole-file modes pass through decode and infer.
@@ -80,17 +84,16 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
     formats: ['png', 'webp', 'jpeg'],
     defaultFormat: 'png',
     usesRefinePool: true,
+    background: 'picture',
     firstWorkStage: 'decode',
     async start(mctx) {
-      const { options, env, pool } = mctx;
+      const { options, env, pool, picture } = mctx;
       const session = { provider: env.provider, threads: env.threads };
       const model = await resolveMaskModel(env, subject, options.modelId);
       await getSession(model.path, session);
       const format = options.format === 'gif' ? 'png' : options.format;
-      // A picture background is decoded once (a missing or broken one stops the batch before any
-      // file) and fitted to each image.
+      // A picture background (decoded once by runBatch) is fitted to each image.
       const background = options.background;
-      const picture = background.kind === 'image' ? await loadBackgroundPicture(background.path, env.maxPixels) : null;
       const stages: ModeStages<DecodedImage, MaskInferred> = {
         decode: (input) => decodeImage(input, { maxPixels: env.maxPixels }),
         infer: async (image) => ({ image, mask: await runMaskModel(image, model, session) }),
@@ -173,25 +176,28 @@ export function sheetPathOf(output: string): string {
  * journal and report name the photo and the spec checks it fails (specFailures); its sheet is
  * written (atomically) before the photo is journalled.
  */
-const idPhotoMode = makeWholeFileMode(
-  'idphoto',
-  IMAGE_EXTENSIONS,
-  ['jpeg', 'png'],
-  (mctx) => {
-    parseSpec(idSpecOf(mctx), 'batch');
-    idSheetOf(mctx);
-  },
-  async (input, output, mctx) => {
-    const { options, env, signal } = mctx;
-    const background = options.background.kind === 'color' ? options.background.hex : undefined;
-    const sheetOptions = idSheetOf(mctx);
-    const sheet = sheetOptions ? { ...sheetOptions, output: sheetPathOf(output) } : undefined;
-    if (sheet) await assertNotAnInput(sheet.output, [input]);
-    const { report } = await runIdPhotoJob(input, output, { spec: idSpecOf(mctx), background, refine: options.refine, ...(sheet ? { sheet } : {}) }, env, { signal });
-    // Written either way; the report, the CLI and the UI list say which checks it fails.
-    return { specFailures: failedChecks(report) };
-  },
-);
+const idPhotoMode: BatchModeHandler = {
+  ...makeWholeFileMode(
+    'idphoto',
+    IMAGE_EXTENSIONS,
+    ['jpeg', 'png'],
+    (mctx) => {
+      parseSpec(idSpecOf(mctx), 'batch');
+      idSheetOf(mctx);
+    },
+    async (input, output, mctx) => {
+      const { options, env, signal } = mctx;
+      const background = options.background.kind === 'color' ? options.background.hex : undefined;
+      const sheetOptions = idSheetOf(mctx);
+      const sheet = sheetOptions ? { ...sheetOptions, output: sheetPathOf(output) } : undefined;
+      if (sheet) await assertNotAnInput(sheet.output, [input]);
+      const { report } = await runIdPhotoJob(input, output, { spec: idSpecOf(mctx), background, refine: options.refine, ...(sheet ? { sheet } : {}) }, env, { signal });
+      // Written either way; the report, the CLI and the UI list say which checks it fails.
+      return { specFailures: failedChecks(report) };
+    },
+  ),
+  background: 'colour',
+};
 
 /**
  * Sticker per video: `extra` carries StickerJobOptions (size, fps, preset, ...); format gif or webp.

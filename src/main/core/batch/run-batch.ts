@@ -7,6 +7,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { AppError, CancelledError, isCancellation, toWire } from '../../../shared/errors';
 import { BATCH_DEFAULT_REFINE, type FinishedFile } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
+import { loadBackgroundPicture } from '../image/background';
 import { assertNotAnInput, toWriteError } from '../io/atomic-write';
 import type { RunContext } from '../progress';
 import { JOURNAL_NAME, JournalWriter, hashOptions, readJournal, type JournalRecord } from './journal';
@@ -93,13 +94,12 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   validateNameTemplate(nameTemplate);
   if (inputs.length === 0) throw new AppError('INVALID_ARGUMENT', 'No inputs: give files or folders');
   const background = options.background ?? { kind: 'transparent' as const };
-  // A picture background is checked before anything is written (the output folder included).
-  if (background.kind === 'image') {
-    if (mode.id === 'idphoto') throw new AppError('INVALID_ARGUMENT', 'ID photos are made on a colour the spec allows, not on a picture: pass a colour to --bg');
-    if (!(await stat(background.path).then((s) => s.isFile(), () => false))) {
-      throw new AppError('INPUT_NOT_FOUND', `Background picture: file not found: ${background.path}`, { detail: { path: background.path } });
-    }
+  // A picture background is decoded once, before anything is written (the output folder
+  // included): a missing or broken one stops the batch with the decoder's own error.
+  if (background.kind === 'image' && mode.background === 'colour') {
+    throw new AppError('INVALID_ARGUMENT', `Mode ${mode.id} is made on a colour the spec allows, not on a picture: pass a colour to --bg`);
   }
+  const picture = background.kind === 'image' && mode.background === 'picture' ? await loadBackgroundPicture(background.path, env.maxPixels) : undefined;
   const refine = options.refine ?? BATCH_DEFAULT_REFINE[mode.id];
   const outDir = resolve(outputDir);
   // OUT inside a folder input is left out of its scan; OUT equal to it would leave nothing to do.
@@ -206,7 +206,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   const threads = env.threads ?? Math.max(1, Math.floor(availableParallelism() / jobs));
   const modeEnv: CoreEnv = { ...env, threads };
   const pool = new RefinePool(mode.usesRefinePool && todo.length > 0 ? Math.min(jobs, todo.length) : 0);
-  const mctx: ModeContext = { options: { ...options, background, refine, format }, env: modeEnv, pool, signal };
+  const mctx: ModeContext = { options: { ...options, background, refine, format }, picture, env: modeEnv, pool, signal };
   let isCancelled = false;
   try {
     emitStatus();
