@@ -1,6 +1,6 @@
 // Job types shared by main, preload, renderer and the CLI: what a job asks for, how it reports
 // progress and how it ends. Plain data only (structured-clone-able); no 'electron', no 'node:*'.
-import { AppError, type WireError } from './errors';
+import { AppError, type ErrorKind, type WireError } from './errors';
 
 /** Opaque job id, unique per app run. */
 export type JobId = string;
@@ -261,7 +261,7 @@ export interface BatchItemFinished extends FinishedFile {
   code?: string;
   message?: string;
   /** What the failure's error detail said of the file (damaged, or a still where a clip is wanted); the UI words it. */
-  errorKind?: 'damaged' | 'still';
+  errorKind?: ErrorKind;
   /** Why it was skipped ('journal: done with the same size, mtime and options'). */
   reason?: string;
 }

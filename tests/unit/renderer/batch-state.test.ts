@@ -3,7 +3,7 @@
 // arrive before startJob's reply; the progress line's number formats.
 import { describe, expect, it } from 'vitest';
 import { baseName } from '../../../src/renderer/src/lib/paths';
-import { BatchItems, formatEta, formatRate } from '../../../src/renderer/src/lib/state/batch.svelte';
+import { BatchItems, formatEta, formatRate, pauseText } from '../../../src/renderer/src/lib/state/batch.svelte';
 import { JobTracker } from '../../../src/renderer/src/lib/state/jobs.svelte';
 
 describe('JobTracker with batch progress', () => {
@@ -41,6 +41,9 @@ describe('BatchItems', () => {
   it('formats ETA, rate and names', () => {
     expect([formatEta(0), formatEta(4_400), formatEta(65_000), formatEta(3_725_000)]).toEqual(['0:00', '0:04', '1:05', '1:02:05']);
     expect([formatRate(0.456), formatRate(9.96), formatRate(12.4)]).toEqual(['0.5', '10.0', '12']);
+    // The pause line, as the workspace and the status bar both say it.
+    const t = (key: string, params?: { n: number }) => (params ? `${key}:${params.n}` : key);
+    expect([pauseText({ isPaused: false, currentFiles: ['a'] }, t), pauseText({ isPaused: true, currentFiles: ['a', 'b'] }, t), pauseText({ isPaused: true, currentFiles: [] }, t)]).toEqual([null, 'batch.pausing:2', 'batch.paused']);
     expect([baseName('/a/b/c.jpg'), baseName('C:\\x\\y.png'), baseName('z')]).toEqual(['c.jpg', 'y.png', 'z']);
   });
 });

@@ -183,6 +183,8 @@ describe('describeError', () => {
     expect([translate('en', damaged.messageKey), translate('en', damaged.fixKey)]).toEqual(['This picture is damaged: it stops before its end.', 'Copy or download it again from the original, or use another picture.']);
     const still = describeError({ code: 'INPUT_UNSUPPORTED', message: 'a.jpg is a still picture', detail: { path: 'a.jpg', still: true } })!;
     expect(translate('en', still.messageKey)).toBe('This is a still picture, not a clip.');
+    // A batch failure carries the kind itself.
+    expect(describeError({ code: 'INPUT_UNSUPPORTED', message: 'x', errorKind: 'damaged' })!.messageKey).toBe(damaged.messageKey);
   });
 });
 

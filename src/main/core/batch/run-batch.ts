@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { AppError, CancelledError, isCancellation, toWire } from '../../../shared/errors';
+import { AppError, CancelledError, errorKindOf, isCancellation, toWire } from '../../../shared/errors';
 import { BATCH_DEFAULT_REFINE, type FinishedFile } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
 import { loadBackgroundPicture } from '../image/background';
@@ -263,9 +263,8 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
           entries[index] = { input: item.input, status: 'cancelled', output };
         } else {
           const wire = toWire(error);
-          const flags = wire.detail as { damaged?: unknown; still?: unknown } | undefined;
-          const errorKind = flags?.damaged === true ? { errorKind: 'damaged' as const } : flags?.still === true ? { errorKind: 'still' as const } : {};
-          entries[index] = { input: item.input, status: 'failed', output, code: wire.code, message: wire.message, ...errorKind, elapsedMs: performance.now() - t0 };
+          const errorKind = errorKindOf(wire.detail);
+          entries[index] = { input: item.input, status: 'failed', output, code: wire.code, message: wire.message, ...(errorKind ? { errorKind } : {}), elapsedMs: performance.now() - t0 };
           failed++;
           processed++;
           await journal

@@ -1,6 +1,6 @@
 // Types of batch folder export: options, per-file entries, progress and the final summary.
 // Plain data (structured-clone-able) so the engine can send them over IPC. Core (no electron).
-import type { ErrorCode } from '../../../shared/errors';
+import type { ErrorCode, ErrorKind } from '../../../shared/errors';
 import type { Background, FinishedFile, RefineMode } from '../../../shared/jobs';
 
 /** What a batch does to each input. */
@@ -69,7 +69,7 @@ export interface BatchEntry extends FinishedFile {
    * What a failure's error detail said of the file, which the UI words apart from its code: damaged
    * (a known format cut short), or a still picture where a clip is wanted.
    */
-  errorKind?: 'damaged' | 'still';
+  errorKind?: ErrorKind;
   /** Why a file was skipped ('journal': done before with the same size, mtime and options). */
   reason?: string;
   elapsedMs?: number;

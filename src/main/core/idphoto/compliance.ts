@@ -50,12 +50,17 @@ export function nearestAllowedDeltaE(spec: Pick<IdPhotoSpec, 'background'>, colo
   return Math.min(...spec.background.allowed.map((h) => deltaE(srgbToLab(...parseHexColor(h)), lab)));
 }
 
+/** A report's value: to 0.01, without a -0. */
+export function round2(v: number): number {
+  return Math.round(v * 100) / 100 || 0;
+}
+
 /**
  * Builds a measurement; a null value passes only when `passIfMissing`. The value is shown to 0.01,
  * and judged as shown: "0 mm ≥ 0" never fails on a -0.004 behind it.
  */
 export function measure(value: number | null, unit: Measurement['unit'], min: number | null, max: number | null, note?: string, passIfMissing = true): Measurement {
-  const rounded = value === null ? null : Math.round(value * 100) / 100 || 0; // no -0
+  const rounded = value === null ? null : round2(value);
   const pass = rounded === null ? passIfMissing : (min === null || rounded >= min - 1e-6) && (max === null || rounded <= max + 1e-6);
   return note ? { value: rounded, unit, min, max, pass, note } : { value: rounded, unit, min, max, pass };
 }

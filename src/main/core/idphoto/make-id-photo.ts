@@ -20,7 +20,7 @@ import { runMaskModel } from '../segment/mask-model';
 import { decodeTrimapFile, TRIMAP_BG, TRIMAP_FG } from '../trimap/trimap-file';
 import { resolveMaskModel } from '../pipelines/cutout';
 import { CENTRE_TOLERANCE } from '../../../shared/idphoto-report';
-import { buildComplianceReport, withFileSize, type ComplianceReport } from './compliance';
+import { buildComplianceReport, round2, withFileSize, type ComplianceReport } from './compliance';
 import { encodeIdPhoto } from './exact-file';
 import { bandMid, estimateHiddenCrown, inventedSides, outputToImage, scanCrown, toAligned, topMarginBand, type AlignedFrame, type Placement, type Side } from './geometry';
 import type { IdPhotoSpec } from './spec';
@@ -409,9 +409,4 @@ function sampleTrimap(trimap: Uint8Array, srcW: number, srcH: number, at: (x: nu
     }
   }
   return out;
-}
-
-/** To 0.01, without a -0. */
-function round2(v: number): number {
-  return Math.round(v * 100) / 100 || 0;
 }

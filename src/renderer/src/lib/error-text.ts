@@ -1,7 +1,7 @@
 // Turns any thrown value into what the error banner shows: the code, a sentence, what to do (renderer).
 // Branches on `code`, and on the detail flags that change what to do (a damaged picture, a still
 // where a clip is wanted); cancellation is not an error and yields null.
-import { ERROR_CODES, isCancellation, type ErrorCode, type WireError } from '../../../shared/errors';
+import { ERROR_CODES, errorKindOf, isCancellation, type ErrorCode, type ErrorKind, type WireError } from '../../../shared/errors';
 import type { MessageKey } from './i18n';
 
 /** What the UI shows for a failure. */
@@ -17,13 +17,14 @@ export interface ErrorNotice {
 /** The notice for an error, or null for a cancellation. Unknown codes are shown as INTERNAL. */
 export function describeError(error: unknown): ErrorNotice | null {
   if (isCancellation(error)) return null;
-  const e = (error ?? {}) as Partial<WireError> & { message?: string };
+  const e = (error ?? {}) as Partial<WireError> & { message?: string; errorKind?: ErrorKind };
   const code: ErrorCode = typeof e.code === 'string' && (ERROR_CODES as readonly string[]).includes(e.code) ? (e.code as ErrorCode) : 'INTERNAL';
   if (code === 'CANCELLED') return null;
   // Two kinds of INPUT_UNSUPPORTED are not "not an image": a picture cut short (a broken download or
   // copy), and a still picture where a clip is wanted (Stickers). Each is said so, with what helps.
-  const flags = (code === 'INPUT_UNSUPPORTED' ? e.detail : undefined) as { damaged?: unknown; still?: unknown } | undefined;
-  const variant = flags?.damaged === true ? '.damaged' : flags?.still === true ? '.still' : '';
+  // A batch's failure carries the kind itself (errorKind); a thrown error in its detail.
+  const kind = code === 'INPUT_UNSUPPORTED' ? (e.errorKind ?? errorKindOf(e.detail)) : undefined;
+  const variant = kind ? `.${kind}` : '';
   return {
     code,
     messageKey: `error.${code}${variant}` as MessageKey,

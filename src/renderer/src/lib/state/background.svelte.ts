@@ -2,6 +2,7 @@
 // The preview composites on a canvas from this state, so a change needs no engine round trip (a
 // picture's preview pixels are loaded once, when it is chosen).
 import type { ImagePreview } from '../../../../shared/api';
+import type { ApiClient } from '../../../../shared/api-client';
 import type { Background } from '../../../../shared/jobs';
 import { normalizeHex } from '../../../../shared/color';
 import type { MessageKey } from '../i18n';
@@ -90,4 +91,13 @@ export class BackgroundState {
     this.picture = picture;
     this.selectedId = 'picture';
   }
+}
+
+/**
+ * Asks for a picture and makes it `bg`'s background, with a preview of it for drawing (the editor's
+ * canvas at its default size; a picker's swatch needs `maxSidePx` 256). Nothing changes on Cancel.
+ */
+export async function choosePicture(client: Pick<ApiClient, 'chooseFiles' | 'loadImagePreview'>, bg: BackgroundState, maxSidePx?: number): Promise<void> {
+  const [path] = await client.chooseFiles({ filter: 'images', multiple: false });
+  if (path) bg.setPicture({ path, preview: await client.loadImagePreview({ path, maxSidePx }) });
 }

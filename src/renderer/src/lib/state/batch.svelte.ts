@@ -1,5 +1,5 @@
 // Batch workspace state (rune class, renderer): the per-file statuses of the batch on screen from
-// batchItemFinished events, and the pieces of its progress line (files/s, ETA). No DOM.
+// batchItemFinished events, and the pieces of its progress line (files/s, ETA, pause). No DOM.
 import type { BatchItemFinished, JobId } from '../../../../shared/jobs';
 
 /** One finished input as the file list shows it. */
@@ -19,6 +19,15 @@ export function formatEta(ms: number): string {
 /** Files per second for display: one decimal below 10, whole numbers above. */
 export function formatRate(perSecond: number): string {
   return perSecond < 10 ? perSecond.toFixed(1) : String(Math.round(perSecond));
+}
+
+/**
+ * A paused batch as the Batch workspace and the status bar both say it: "Pausing… finishing N" while
+ * files at work still finish, then "Paused"; null while it runs.
+ */
+export function pauseText(job: { isPaused: boolean; currentFiles: readonly string[] }, t: (key: 'batch.pausing' | 'batch.paused', params?: { n: number }) => string): string | null {
+  if (!job.isPaused) return null;
+  return job.currentFiles.length > 0 ? t('batch.pausing', { n: job.currentFiles.length }) : t('batch.paused');
 }
 
 export class BatchItems {

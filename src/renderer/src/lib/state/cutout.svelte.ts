@@ -7,7 +7,7 @@ import { DEFAULT_SETTINGS, type EXPORT_FORMAT_CHOICES } from '../../../../shared
 import { trimapFromAlpha } from '../canvas/stroke';
 import { unionBox, type PixelBox } from '../canvas/pixels';
 import { formatDuration, type AppState, type OpenOptions, type StatusLine } from './app.svelte';
-import { BackgroundState } from './background.svelte';
+import { BackgroundState, choosePicture } from './background.svelte';
 import { TrimapBrushState } from './trimap-brush.svelte';
 import { ViewState } from './view.svelte';
 import { baseName } from '../paths';
@@ -279,8 +279,8 @@ export class CutoutState {
   }
 
   /**
-   * The touch-up as a trimap file at the source's size, for an ID photo of this image (the engine
-   * writes it); null when nothing is painted.
+   * The touch-up as a trimap file at the source's size (the engine writes it), for the export or
+   * an ID photo of this image; null when nothing is painted.
    */
   async saveTouchUp(): Promise<string | null> {
     const path = this.path;
@@ -302,13 +302,10 @@ export class CutoutState {
     }
   }
 
-  /** Asks for a picture and puts the cut-out on it (its preview is loaded for the canvas; the export uses the file). */
+  /** Asks for a picture and puts the cut-out on it (its preview is drawn on the canvas; the export uses the file). */
   async choosePictureBackground(): Promise<void> {
     try {
-      const [path] = await this.app.client.chooseFiles({ filter: 'images', multiple: false });
-      if (!path) return;
-      const preview = await this.app.client.loadImagePreview({ path });
-      this.background.setPicture({ path, preview });
+      await choosePicture(this.app.client, this.background);
     } catch (error) {
       this.app.showError(error);
     }
@@ -326,11 +323,7 @@ export class CutoutState {
     try {
       const output = await app.client.chooseSaveTarget({ defaultName: exportName(path, this.exportFormat) });
       if (!output) return null;
-      let trimapPath: string | undefined;
-      if (this.brush.strokes.length > 0) {
-        const trimap = this.currentTrimap();
-        if (trimap) trimapPath = await app.client.saveTrimap({ path, width: preview.width, height: preview.height, trimap });
-      }
+      const trimapPath = (await this.saveTouchUp()) ?? undefined;
       this.status({ key: 'status.working', tone: 'busy' });
       const { id, outcome } = await app.runJob({
         kind: 'cutout',
