@@ -13,14 +13,25 @@ export const TRIMAP_UNKNOWN = TRIMAP_LABEL.unknown;
 export const TRIMAP_FG = TRIMAP_LABEL.fg;
 
 /**
+ * The last trimap decoded, by file identity: the ID-photo preview asks for the same touch-up on
+ * every slider move, and decoding a 2-megapixel PNG costs about 25 ms. A rewritten file (the
+ * touch-up is saved by temp file + rename) has another inode or mtime, so it is read again.
+ */
+let lastDecoded: { key: string; labels: Uint8Array } | null = null;
+
+/**
  * Decodes a trimap PNG to one byte per pixel, snapped to 0 / 128 / 255 (values below 64 are
  * background, above 191 foreground, between unknown). It must match the image's size.
+ * The caller owns the returned array (a copy when it comes from the cache).
  */
 export async function decodeTrimapFile(path: string, width: number, height: number): Promise<Uint8Array> {
   let data: Buffer;
   let info: OutputInfo;
   // A missing file is said as such, like a missing input or background picture.
-  if (!(await stat(path).then((s) => s.isFile(), () => false))) throw new AppError('INPUT_NOT_FOUND', `Trimap file not found: ${path}`, { detail: { path } });
+  const st = await stat(path).catch(() => null);
+  if (!st?.isFile()) throw new AppError('INPUT_NOT_FOUND', `Trimap file not found: ${path}`, { detail: { path } });
+  const key = `${path}\0${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}\0${width}x${height}`;
+  if (lastDecoded?.key === key) return lastDecoded.labels.slice();
   try {
     ({ data, info } = await sharp(path).extractChannel(0).raw().toBuffer({ resolveWithObject: true }));
   } catch (cause) {
@@ -34,5 +45,6 @@ export async function decodeTrimapFile(path: string, width: number, height: numb
     const v = data[i];
     out[i] = v < 64 ? TRIMAP_BG : v > 191 ? TRIMAP_FG : TRIMAP_UNKNOWN;
   }
+  lastDecoded = { key, labels: out.slice() };
   return out;
 }

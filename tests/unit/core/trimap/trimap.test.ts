@@ -1,6 +1,12 @@
-// Automatic trimap from a soft mask: band around the 0.5 contour, soft values unknown.
+// Automatic trimap from a soft mask: band around the 0.5 contour, soft values unknown; reading a
+// trimap PNG back.
+import { rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { decodeTrimapFile } from '../../../../src/main/core/trimap/trimap-file';
 import { computeTrimap, countTrimap, defaultBandPx } from '../../../../src/main/core/trimap/trimap';
+import { tempDir } from '../../../helpers/env';
 
 function discMask(w: number, h: number, r: number): Float32Array {
   const m = new Float32Array(w * h);
@@ -38,5 +44,22 @@ describe('computeTrimap', () => {
     expect(defaultBandPx(1000, 800)).toBe(10);
     expect(defaultBandPx(2000, 3000)).toBe(30);
     expect(defaultBandPx(64, 64)).toBe(3);
+  });
+});
+
+describe('decodeTrimapFile', () => {
+  it('snaps values, hands out its own copy, and reads a rewritten file again', async () => {
+    const w = 8, h = 2, dir = tempDir(), path = join(dir, 'touch-up.png');
+    const write = async (target: string, v: number[]) => sharp(Buffer.from(v), { raw: { width: w, height: h, channels: 1 } }).png().toFile(target);
+    await write(path, [0, 40, 63, 64, 128, 191, 192, 255, ...new Array(8).fill(255)]);
+    const first = await decodeTrimapFile(path, w, h);
+    expect(Array.from(first.subarray(0, 8))).toEqual([0, 0, 0, 128, 128, 128, 255, 255]);
+    first.fill(7); // the caller's copy: a second read is not changed by it
+    expect(Array.from((await decodeTrimapFile(path, w, h)).subarray(0, 4))).toEqual([0, 0, 0, 128]);
+    // Saved again as the app saves it (temp file + rename): the new labels are read.
+    await write(join(dir, 'next.png'), new Array(16).fill(0));
+    await rename(join(dir, 'next.png'), path);
+    expect(Array.from(await decodeTrimapFile(path, w, h))).toEqual(new Array(16).fill(0));
+    await expect(decodeTrimapFile(path, w + 1, h)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });
