@@ -31,6 +31,10 @@ describe('ID-photo workspace in Chromium', () => {
     await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
     await expect.poll(() => shownPhotoSize(app.page), { timeout: 30_000 }).toEqual([295, 413]);
     await expect.poll(() => app.page.textContent('[data-testid=idphoto-report]')).toMatch(/Crown to chin/);
+    // CN 1-inch sets no eye line: the row is shown for information, not ticked as passed.
+    const eyeRow = app.page.locator('[data-testid=idphoto-report] tr', { hasText: 'Eye line' });
+    await expect.poll(() => eyeRow.locator('td').allTextContents()).toEqual(['ⓘ', 'Eye line from bottom', expect.stringMatching(/^\d+(\.\d+)? mm$/), 'no limit']);
+    expect(await eyeRow.getAttribute('class')).toMatch(/\binfo\b/);
 
     // ICAO by search; white background; a 6-inch sheet.
     await app.page.fill('[data-workspace-slot=idphoto] input[type=search]', 'ICAO');

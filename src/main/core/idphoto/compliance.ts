@@ -140,6 +140,9 @@ function meanLab(image: RgbaImage, pick: (i: number, x: number, y: number) => bo
   return { lab: n ? [L / n, A / n, B / n] : [0, 0, 0], labs: Float32Array.from(labs), n };
 }
 
+/** The note of a measurement the spec sets no band for (the eye line of CN 1-inch, a file with no KB band). */
+export const NO_BAND_NOTE = 'for information: the spec sets no limit';
+
 /** How much hair the source may have cut above the crown before the photo fails (mm, about 12 px at 300 dpi). */
 export const HAIR_CUT_TOLERANCE_MM = 1;
 
@@ -185,7 +188,7 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
 
   const measurements: ComplianceReport['measurements'] = {
     crownChinMm: crownChin,
-    eyeLineFromBottomMm: measure((image.height - eyeY) / ppmm, 'mm', eyeBand?.[0] ?? null, eyeBand?.[1] ?? null),
+    eyeLineFromBottomMm: measure((image.height - eyeY) / ppmm, 'mm', eyeBand?.[0] ?? null, eyeBand?.[1] ?? null, eyeBand ? undefined : NO_BAND_NOTE),
     crownMarginMm: crownMargin,
     faceCentreOffsetMm: measure(((eyes[0].x + eyes[1].x) / 2 - image.width / 2) / ppmm, 'mm', -centreTol, centreTol, 'face centre (between the eyes) from the vertical centre line'),
     tiltDeg: measure(tilt, 'deg', -2, 2),
@@ -234,7 +237,7 @@ export function failedChecks(report: { measurements: Record<string, IdPhotoMeasu
 /** Adds the written file's size (KB of 1024 bytes) to a report and recomputes its pass. */
 export function withFileSize(report: ComplianceReport, bytes: number, spec: IdPhotoSpec): ComplianceReport {
   const band = spec.fileSizeKb ?? null;
-  const m = measure(bytes / 1024, 'KB', band?.[0] ?? null, band?.[1] ?? null);
+  const m = measure(bytes / 1024, 'KB', band?.[0] ?? null, band?.[1] ?? null, band ? undefined : NO_BAND_NOTE);
   const measurements = { ...report.measurements, fileSizeKb: m };
   return { ...report, measurements, pass: Object.values(measurements).every((x) => x.pass) };
 }

@@ -8,6 +8,12 @@ type Translate = (key: MessageKey, params?: Record<string, string | number>) => 
 
 /** The hover text of a check's row: what it measures, and for a crown cut by the source, by how much. */
 export function checkTip(name: string, m: IdPhotoMeasurement, allowedColours: readonly string[], t: Translate): string {
+  const what = measuredTip(name, m, allowedColours, t);
+  if (!isInformation(m)) return what;
+  return what ? t('idphoto.tip.alsoInformation', { what: what.replace(/[.。]$/, '') }) : t('idphoto.tip.information');
+}
+
+function measuredTip(name: string, m: IdPhotoMeasurement, allowedColours: readonly string[], t: Translate): string {
   const hiddenMm = m.maxValue != null && m.value != null ? m.maxValue - m.value : m.minValue != null && m.value != null ? m.value - m.minValue : 0;
   if ((name === 'crownChinMm' || name === 'crownMarginMm') && hiddenMm > 0) return t('idphoto.tip.crownHidden', { mm: hiddenMm.toFixed(1) });
   switch (name) {
@@ -23,6 +29,11 @@ export function checkTip(name: string, m: IdPhotoMeasurement, allowedColours: re
     default:
       return '';
   }
+}
+
+/** A measurement the spec sets no limit for (the eye line of CN 1-inch, the KB of a spec with no band): shown, not judged. */
+export function isInformation(m: Pick<IdPhotoMeasurement, 'min' | 'max'>): boolean {
+  return m.min === null && m.max === null;
 }
 
 /**

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../../../src/main/cli/commands/idphoto';
 import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core/face/yunet';
 import { byteBand, commentSegments, encodeIdPhoto, jpegAppMarkers, readJpegDpi, readPngDpi, rewriteJpegHeader, setPngDpi } from '../../../../src/main/core/idphoto/exact-file';
-import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, failedChecks, measure, nearestAllowedDeltaE } from '../../../../src/main/core/idphoto/compliance';
+import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, failedChecks, measure, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
 import { bandText, valueText } from '../../../../src/shared/idphoto-report';
 import { estimateHiddenCrown, fromAligned, toAligned, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
 import { cutMarks, layoutSheet, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
@@ -97,6 +97,15 @@ describe('compliance report: the matte check', () => {
     expect(soft.pass).toBe(false);
     const uncalibrated = buildComplianceReport({ ...input, alpha: person(true) }).measurements.matteUnsurePct;
     expect(uncalibrated).toMatchObject({ max: null, pass: true });
+    // CN 1-inch sets no eye line and no KB band: both are measured, said to be for information.
+    const report = withFileSize(buildComplianceReport({ ...input, alpha: person(false) }), 30_000, spec);
+    expect(report.measurements.eyeLineFromBottomMm).toMatchObject({ min: null, max: null, pass: true, note: NO_BAND_NOTE });
+    expect(report.measurements.fileSizeKb).toMatchObject({ value: 29.3, min: null, max: null, note: NO_BAND_NOTE });
+    expect(report.measurements.crownChinMm.note).toBeUndefined();
+    const us = await SpecLibrary.load(specLibraryPath()).then((l) => l.get('us-2x2'));
+    const withBand = buildComplianceReport({ ...input, spec: us, image: { data: new Uint8Array(us.widthPx * us.heightPx * 4).fill(255), width: us.widthPx, height: us.heightPx }, alpha: new Float32Array(us.widthPx * us.heightPx) }).measurements.eyeLineFromBottomMm;
+    expect(withBand).toMatchObject({ min: 28, max: 35 });
+    expect(withBand.note).toBeUndefined();
   });
 });
 
