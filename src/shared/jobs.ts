@@ -197,11 +197,18 @@ export type JobSpec =
  */
 export const BATCH_DEFAULT_REFINE: Record<BatchJobOptions['mode'], RefineMode> = { portrait: 'fast', anime: 'fast', idphoto: ID_PHOTO_REFINE, sticker: 'fast' };
 
+/**
+ * A batch's output names when its options give no template, per mode: each mode its own suffix,
+ * as `cutout portrait` names a cut-out, so two modes' runs into one folder keep each other's files.
+ * The engine (and so the CLI) and the Batch workspace both read it.
+ */
+export const BATCH_NAME_DEFAULTS: Record<BatchJobOptions['mode'], string> = { portrait: '{name}_cutout', anime: '{name}_anime', idphoto: '{name}_{spec}', sticker: '{name}_sticker' };
+
 /** Options of a batch job (plain data; see docs/batch.md). */
 export interface BatchJobOptions {
   mode: 'portrait' | 'anime' | 'idphoto' | 'sticker';
   recursive?: boolean;
-  /** Output name template without extension: {name} {ext} {mode} {spec} {bg} {index}. */
+  /** Output name template without extension: {name} {ext} {mode} {spec} {bg} {index}; default BATCH_NAME_DEFAULTS[mode]. */
   nameTemplate?: string;
   format?: 'png' | 'jpeg' | 'webp' | 'gif';
   background?: Background;

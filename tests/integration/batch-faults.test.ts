@@ -56,7 +56,7 @@ describe('batch faults', () => {
     expect(report.summary.skipped).toBeGreaterThanOrEqual(doneBeforeKill);
     expect(report.summary.done + report.summary.skipped).toBe(count);
     for (let i = 0; i < count; i++) {
-      const { info } = await sharp(join(out, `p${i}.png`), { failOn: 'truncated' }).raw().toBuffer({ resolveWithObject: true });
+      const { info } = await sharp(join(out, `p${i}_cutout.png`), { failOn: 'truncated' }).raw().toBuffer({ resolveWithObject: true });
       expect(info.channels).toBe(4);
     }
     expect(listFiles(out).filter((f) => f.endsWith('.part'))).toEqual([]);

@@ -1,7 +1,7 @@
 // The `cutout` CLI as a user runs it: one error line with the code and a non-zero exit;
 // portrait for one file and for a folder of outputs; models listing; eval with pooled IoU.
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
@@ -75,9 +75,13 @@ describe('cutout CLI', () => {
     expect(r.code).toBe(0);
     // A file the mode does not take is left out, and said so.
     expect(r.stdout).toContain('1 other file in the folders left out: not a picture type this mode takes');
-    expect((await sharp(join(out, 'a.jpg')).metadata()).width).toBe(295);
-    const sheet = await sharp(join(out, 'a_sheet.jpg')).metadata();
+    // Named by the mode's default, '{name}_{spec}'; the sheet beside it.
+    expect((await sharp(join(out, 'a_cn-1inch.jpg')).metadata()).width).toBe(295);
+    const sheet = await sharp(join(out, 'a_cn-1inch_sheet.jpg')).metadata();
     expect([sheet.width, sheet.height, sheet.density]).toEqual([1200, 1800, 300]);
+    // Cut-outs and anime cut-outs into the same folder, both PNG, keep each other's files.
+    for (const mode of ['portrait', 'anime']) expect((await cutout(['batch', join(input, 'a.jpg'), '-o', out, '--mode', mode, '--refine', 'off', '-q'])).code).toBe(0);
+    expect(readdirSync(out).filter((f) => !f.startsWith('.') && !f.startsWith('report')).sort()).toEqual(['a_anime.png', 'a_cn-1inch.jpg', 'a_cn-1inch_sheet.jpg', 'a_cutout.png']);
     const wrong = await cutout(['batch', input, '-o', tempDir(), '--mode', 'portrait', '--sheet', '6inch']);
     expect(wrong.stderr).toMatch(/^INVALID_ARGUMENT: --sheet goes with --mode idphoto/);
     // The output folder may not be the input folder (its scan would leave nothing to do).
@@ -92,7 +96,7 @@ describe('cutout CLI', () => {
     writeFileSync(join(input, 'a.jpg'), readFileSync(evalFile('id_portraits', 'images', 'df_img1.jpg')));
     const r = await cutout(['batch', input, '-o', out, '--mode', 'idphoto', '--spec', 'icao-35x45', '--bg', 'red', '-q']);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/^fails {3}\S+a\.jpg -> \S+a\.jpg: fails its spec: backgroundColourDeltaE [\d.]+ ΔE \(≤ 6\)/m);
+    expect(r.stderr).toMatch(/^fails {3}\S+a\.jpg -> \S+a_icao-35x45\.jpg: fails its spec: backgroundColourDeltaE [\d.]+ ΔE \(≤ 6\)/m);
     expect(r.stdout).toContain('1 ID photo fails its spec (spec in report.csv)');
     const row = readFileSync(join(out, 'report.csv'), 'utf8').split('\r\n')[1];
     expect(row).toMatch(/,done,.*,"?fail: backgroundColourDeltaE/);

@@ -81,12 +81,12 @@ describe('batch job through the engine worker', () => {
     expect(last.rate!.perSecond).toBeGreaterThan(0);
     // The print sheet of each photo beside it: 6 x 4 inch at 300 dpi.
     for (const name of ['a', 'b']) {
-      const photo = await sharp(join(dir, 'out', `${name}.jpg`)).metadata();
+      const photo = await sharp(join(dir, 'out', `${name}_cn-1inch.jpg`)).metadata();
       expect([photo.width, photo.height]).toEqual([295, 413]);
-      const sheet = await sharp(join(dir, 'out', `${name}_sheet.jpg`)).metadata();
+      const sheet = await sharp(join(dir, 'out', `${name}_cn-1inch_sheet.jpg`)).metadata();
       expect([sheet.format, Math.min(sheet.width!, sheet.height!), Math.max(sheet.width!, sheet.height!)]).toEqual(['jpeg', 1200, 1800]);
     }
-    expect(existsSync(join(dir, 'out', 'c_sheet.jpg'))).toBe(false);
+    expect(existsSync(join(dir, 'out', 'c_cn-1inch_sheet.jpg'))).toBe(false);
   }, 120_000);
 
   it('cancel while paused ends the job cancelled, with the report written and nothing started', async () => {

@@ -69,8 +69,8 @@ export const batchCommand: CliCommand = {
        [--spec ID [--sheet 6inch|5inch|a4|a5|WxH --dpi 300]] [--ext jpg,png] [--jobs N] [--resume] [--retry-failed] [--quality 1-100] [--provider auto|cpu|...] [--threads N]
   IN: files and folders. The input tree is mirrored under OUT (OUT inside IN is never scanned).
   --name: the output name without extension, from {name} {ext} {mode} {spec} {bg} {index}; default
-  '{name}', the input's own name, in every mode (the app's Batch workspace suggests '{name}_cutout',
-  '{name}_anime' ...): give each mode its own --name or OUT to keep two runs' files apart. --bg PICTURE (an image file) puts every cut-out on that picture,
+  per mode, as in the app: '{name}_cutout', '{name}_anime', '{name}_{spec}' (ID photos), '{name}_sticker',
+  so two modes' runs into one OUT keep each other's files. --bg PICTURE (an image file) puts every cut-out on that picture,
   scaled to cover and centred ({bg} is then its name). Hidden and system files are skipped. --format: png, jpg or webp
   (stickers: gif or webp). --refine defaults to fast, and to full for ID photos. ID photos: --spec
   defaults to icao-35x45; each photo's failed checks are said and listed in report.csv's spec column.

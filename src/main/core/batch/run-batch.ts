@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { AppError, CancelledError, errorKindOf, isCancellation, toWire } from '../../../shared/errors';
-import { BATCH_DEFAULT_REFINE, type FinishedFile } from '../../../shared/jobs';
+import { BATCH_DEFAULT_REFINE, BATCH_NAME_DEFAULTS, type FinishedFile } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
 import { loadBackgroundPicture } from '../image/background';
 import { assertNotAnInput, toWriteError } from '../io/atomic-write';
@@ -90,7 +90,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   if (!mode.formats.includes(format)) {
     throw new AppError('INVALID_ARGUMENT', `Mode ${mode.id} writes ${mode.formats.join(', ')}, not ${format}`);
   }
-  const nameTemplate = options.nameTemplate ?? '{name}';
+  const nameTemplate = options.nameTemplate ?? BATCH_NAME_DEFAULTS[mode.id];
   validateNameTemplate(nameTemplate);
   if (inputs.length === 0) throw new AppError('INVALID_ARGUMENT', 'No inputs: give files or folders');
   const background = options.background ?? { kind: 'transparent' as const };
