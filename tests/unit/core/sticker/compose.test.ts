@@ -1,6 +1,7 @@
 // Unit tests of sticker composition: boxes, fitting, premultiplied crop-resample, outline; the platform presets' loops.
 import { describe, expect, it } from 'vitest';
 import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, unionBoxes } from '../../../../src/main/core/sticker/compose';
+import { pickStickerFrames } from '../../../../src/main/core/sticker/make-sticker';
 import { findPlatformPreset, presetLoops } from '../../../../src/main/core/sticker/presets';
 
 describe('boxes', () => {
@@ -85,5 +86,18 @@ describe('platform presets', () => {
     expect(line.minSide).toBe(270);
     expect(presetLoops(findPlatformPreset('telegram'), 3)).toBe(0);
     expect(presetLoops(undefined, 3)).toBe(0);
+  });
+
+  it('dropping frames to fit a budget keeps the trimmed length (a review got 4.2 s from a 4 s LINE trim)', () => {
+    for (const [count, fps] of [[20, 5], [24, 12], [7, 30], [45, 15]] as const) {
+      for (let step = 1; step <= 4; step++) {
+        const kept = pickStickerFrames(count, fps, step);
+        expect(kept.picked).toEqual(Array.from({ length: Math.ceil(count / step) }, (_, k) => k * step));
+        expect(kept.picked.length / kept.fps).toBeCloseTo(count / fps, 9);
+      }
+    }
+    expect(pickStickerFrames(20, 5, 3).fps).toBeCloseTo(7 / 4, 9);
+    // Within LINE's 4 s, so presetLoops leaves one play, not a second past it.
+    expect(presetLoops(findPlatformPreset('line'), 7 / pickStickerFrames(20, 5, 3).fps)).toBe(1);
   });
 });
