@@ -365,6 +365,38 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
+  it('a Telegram sticker (VP9 WebM with alpha) plays in the preview; a cancelled make says nothing was written', async () => {
+    await workspace('sticker');
+    const slot = app.page.locator('[data-workspace-slot=sticker]');
+    await chooseFiles(app.page, () => slot.getByRole('button', { name: 'Open…' }).first().click(), evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'));
+    await expect.poll(() => slot.locator('[data-testid=sticker-trim] .meta').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^\s*512 × 512/);
+    await app.page.selectOption('[data-testid=sticker-preset]', 'telegram');
+    // Half a second: six frames at 12 fps.
+    await slot.locator('[data-testid=sticker-trim] input[type=range]').nth(1).evaluate((el) => {
+      const input = el as unknown as { value: string; dispatchEvent(e: unknown): boolean };
+      input.value = '0.5';
+      input.dispatchEvent(new (globalThis as unknown as { Event: new (type: string, init: { bubbles: boolean }) => unknown }).Event('input', { bubbles: true }));
+    });
+    await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled])', { timeout: 60_000 });
+    await app.page.click('[data-testid=sticker-export]');
+    const video = slot.locator('[data-testid=sticker-preview] video').first();
+    await video.waitFor({ timeout: 120_000 });
+    // The page's Content-Security-Policy lets the blob: video load (it once blocked it: an empty pane).
+    const state = () => video.evaluate((el) => {
+      const v = el as unknown as { readyState: number; error: { code: number } | null; videoWidth: number };
+      return { ready: v.readyState >= 2, error: v.error?.code ?? 0, width: v.videoWidth };
+    });
+    await expect.poll(state, { timeout: 30_000 }).toEqual({ ready: true, error: 0, width: expect.any(Number) });
+    expect((await state()).width).toBeGreaterThan(100);
+    await shot('sticker-telegram');
+    // Cancelled at once: the pane says so, and the make button is back.
+    await app.page.selectOption('[data-testid=sticker-preset]', 'none');
+    await app.page.click('[data-testid=sticker-export]');
+    await app.page.click('[data-testid=sticker-cancel]');
+    await expect.poll(() => slot.locator('[data-testid=sticker-cancelled]').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toBe('Cancelled: no sticker was written.');
+    expect(app.pageErrors).toEqual([]);
+  });
+
   it('a 1024 x 700 window: the toolbar wraps instead of hiding Export, and no inspector grows past its panel (Simplified Chinese too)', async () => {
     await app.page.setViewportSize({ width: 1024, height: 700 });
     try {

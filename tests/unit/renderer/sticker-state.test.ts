@@ -40,6 +40,9 @@ describe('clampTrim', () => {
     expect(clampTrim(6, 3, 7.5)).toEqual({ startS: 6, durationS: 1.5 });
     expect(clampTrim(2, 20, 30, 4)).toEqual({ startS: 2, durationS: 4 });
     expect(clampTrim(9, 0.01, 7.5)).toEqual({ startS: 7.3, durationS: 0.2 });
+    // A clip shorter than the shortest trim is taken whole: End is its end, not 0.2 s.
+    expect(clampTrim(0, 3, 0.1)).toEqual({ startS: 0, durationS: 0.1 });
+    expect(clampTrim(0.5, 0.01, 0.1)).toEqual({ startS: 0, durationS: 0.1 });
   });
 });
 
@@ -206,5 +209,37 @@ describe('StickerState', () => {
     await q.render('/out/c.gif');
     expect(q.phase).toBe('ready');
     expect(quiet.calls.errors).toEqual([]);
+    // ... but said: nothing was written, until the next make.
+    expect(q.wasCancelled).toBe(true);
+    expect(s.wasCancelled).toBe(false);
+  });
+
+  it('a clip that cannot be opened keeps the last clip and its sticker', async () => {
+    const { host, calls } = fakeHost((spec) => ({ jobId: 'job-1', outcome: 'done', elapsedMs: 9, result: { output: spec.output, width: 320, height: 240, frameCount: 18, fps: 12, bytes: 150_000, withinBudget: true, modelFallback: false } }));
+    const probe = host.client.probeClip;
+    host.client.probeClip = async (req) => {
+      if (req.path.endsWith('broken.mp4')) throw { code: 'VIDEO_CORRUPT', message: 'cut short' };
+      return probe(req);
+    };
+    const s = new StickerState(host);
+    await s.open('/clips/b.gif');
+    await s.export();
+    await s.open('/clips/broken.mp4');
+    expect(calls.errors).toEqual([{ code: 'VIDEO_CORRUPT', message: 'cut short' }]);
+    expect([s.phase, s.clip?.path, s.result?.path]).toEqual(['ready', '/clips/b.gif', '/out/b_sticker.gif']);
+  });
+
+  it('a sticker too big to preview is still handed over and shown as made', async () => {
+    const delivered: string[] = [];
+    const { host } = fakeHost((spec) => ({ jobId: 'job-1', outcome: 'done', elapsedMs: 9, result: { output: spec.output, width: 512, height: 400, frameCount: 225, fps: 30, bytes: 41_000_000, withinBudget: true, modelFallback: false } }));
+    host.client.loadStickerFile = async () => {
+      throw { code: 'INPUT_UNSUPPORTED', message: 'larger than 16 MB' };
+    };
+    host.deliverExport = async (paths) => void delivered.push(...paths);
+    const s = new StickerState(host);
+    await s.open('/clips/long.mp4');
+    await s.export();
+    expect(delivered).toEqual(['/out/long_sticker.gif']);
+    expect([s.phase, s.result?.bytes, s.result?.sizeBytes]).toEqual(['done', null, 41_000_000]);
   });
 });

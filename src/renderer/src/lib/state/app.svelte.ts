@@ -121,6 +121,19 @@ export class AppState {
    * folder, so each is downloaded as a save would; in the desktop app the folder is shown when the
    * setting asks for it (the first file).
    */
+  /**
+   * The label of a written file's "Show in folder" button: in a browser (`cutout serve`) there is
+   * no folder to show, and revealInFolder downloads the file again.
+   */
+  get revealLabel(): string {
+    return this.t(this.client.transport === 'web' ? 'action.downloadAgain' : 'action.reveal');
+  }
+
+  /** A written file as its line shows it: the full path on the desktop, the file name in a browser (the server's folder means nothing there). */
+  shownPath(path: string): string {
+    return this.client.transport === 'web' ? path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1) : path;
+  }
+
   async deliverExport(paths: readonly string[]): Promise<void> {
     if (this.client.transport === 'web') {
       for (const path of paths) await this.client.revealInFolder(path).catch(() => undefined);

@@ -35,14 +35,16 @@ export function extensionFor(format: StickerFormatChoice): string {
 
 /**
  * Clamps a trim to the clip: start in [0, clip − MIN_TRIM_S], duration in [MIN_TRIM_S, maxS] and
- * never past the end. Values are rounded to 0.01 s.
+ * never past the end; a clip shorter than MIN_TRIM_S is trimmed to the whole of it (its End is
+ * its end, not past it). Values are rounded to 0.01 s.
  */
 export function clampTrim(startS: number, durationS: number, clipDurationS: number, maxS = MAX_TRIM_S): { startS: number; durationS: number } {
   const r = (v: number): number => Math.round(v * 100) / 100;
-  const clip = Math.max(MIN_TRIM_S, clipDurationS);
-  const start = Math.min(Math.max(0, Number.isFinite(startS) ? startS : 0), Math.max(0, clip - MIN_TRIM_S));
+  const clip = Math.max(0.01, clipDurationS);
+  const shortest = Math.min(MIN_TRIM_S, clip);
+  const start = Math.min(Math.max(0, Number.isFinite(startS) ? startS : 0), Math.max(0, clip - shortest));
   const longest = Math.min(maxS, clip - start);
-  const duration = Math.min(Math.max(MIN_TRIM_S, Number.isFinite(durationS) ? durationS : longest), longest);
+  const duration = Math.min(Math.max(shortest, Number.isFinite(durationS) ? durationS : longest), longest);
   return { startS: r(start), durationS: r(duration) };
 }
 
@@ -61,7 +63,8 @@ export interface StickerHost {
 export interface StickerResultView {
   path: string;
   mime: string;
-  bytes: Uint8Array;
+  /** The file for the looping preview; null when it is too big to load here (it is saved all the same). */
+  bytes: Uint8Array | null;
   width: number;
   height: number;
   frameCount: number;
@@ -96,6 +99,8 @@ export class StickerState {
   result = $state.raw<StickerResultView | null>(null);
   /** Bumped by open(): what a job started for an earlier clip must not touch. */
   private openSeq = 0;
+  /** The last make was cancelled (nothing was written): the pane says so until the next make or clip. */
+  wasCancelled = $state(false);
   /** Keep / Remove strokes over the clip, in frame fractions: they hold for every frame. */
   strokes = $state.raw<StickerStroke[]>([]);
   /** The brush that paints on the clip's frame, or null (the frame is only a picture). */
@@ -135,10 +140,12 @@ export class StickerState {
     this.previewSeq++;
     this.isPreviewing = false;
     this.phase = 'probing';
-    this.result = null;
-    this.framePreview = null;
     try {
       const clip = await this.host.client.probeClip({ path });
+      // The last clip's sticker and frame stay until another clip has opened (a failed open keeps them).
+      this.result = null;
+      this.wasCancelled = false;
+      this.framePreview = null;
       this.clip = clip;
       // Strokes were painted on the last clip's picture.
       this.strokes = [];
@@ -284,6 +291,7 @@ export class StickerState {
   async render(output: string): Promise<void> {
     if (!this.clip) return;
     this.phase = 'rendering';
+    this.wasCancelled = false;
     const options = this.options();
     // A sticker that finishes after another clip was opened is not that clip's: it is not shown.
     const seq = this.openSeq;
@@ -295,15 +303,18 @@ export class StickerState {
       if (seq !== this.openSeq) return;
       if (o.outcome === 'done') {
         const r = o.result as StickerJobResult;
-        const file = await this.host.client.loadStickerFile({ path: r.output });
+        // The sticker is the user's now, whether or not it can be previewed here.
+        void this.host.deliverExport?.([r.output]);
+        // A sticker too big to load for the preview (over 16 MB: a long APNG) is still made and saved.
+        const file = await this.host.client.loadStickerFile({ path: r.output }).catch(() => null);
         if (seq !== this.openSeq) return;
         this.madeWith = JSON.stringify(options);
-        void this.host.deliverExport?.([r.output]);
-        this.result = { path: r.output, mime: file.mime, bytes: file.bytes, width: r.width, height: r.height, frameCount: r.frameCount, fps: r.fps, askedFps: options.fps ?? r.fps, sizeBytes: r.bytes, withinBudget: r.withinBudget, modelFallback: r.modelFallback, subject: r.subject, review: r.review };
+        this.result = { path: r.output, mime: file?.mime ?? '', bytes: file?.bytes ?? null, width: r.width, height: r.height, frameCount: r.frameCount, fps: r.fps, askedFps: options.fps ?? r.fps, sizeBytes: r.bytes, withinBudget: r.withinBudget, modelFallback: r.modelFallback, subject: r.subject, review: r.review };
         this.phase = 'done';
         return;
       }
       if (o.outcome === 'failed') this.host.showError(o.error);
+      this.wasCancelled = o.outcome === 'cancelled';
       this.phase = 'ready';
     } catch (error) {
       this.jobId = null;

@@ -40,7 +40,6 @@ export const idphoto = {
   'idphoto.pickFace': { en: 'Several faces: pick one', 'zh-CN': '检测到多张人脸，请选择：' },
   'idphoto.pass': { en: 'pass', 'zh-CN': '合格' },
   'idphoto.fail': { en: 'does not pass', 'zh-CN': '不合格' },
-  'idphoto.reveal': { en: 'Show in folder', 'zh-CN': '在文件夹中显示' },
   'idphoto.m.crownChinMm': { en: 'Crown to chin', 'zh-CN': '头顶到下巴' },
   'idphoto.m.eyeLineFromBottomMm': { en: 'Eye line from bottom', 'zh-CN': '眼睛距底边' },
   'idphoto.m.crownMarginMm': { en: 'Space above head', 'zh-CN': '头顶留白' },
