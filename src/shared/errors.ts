@@ -58,12 +58,12 @@ export class AppError extends Error {
  * What an INPUT_UNSUPPORTED's detail says of the file, which the UI words apart from the code:
  * `damaged` (a known format cut short) or `still` (a still picture where a clip is wanted).
  */
-export type ErrorKind = 'damaged' | 'still';
+export type ErrorKind = 'damaged' | 'still' | 'cutShort';
 
-/** The ErrorKind an error's detail flags (`{ damaged: true }` / `{ still: true }`), if any. */
+/** The ErrorKind an error's detail flags (`{ damaged: true }` / `{ still: true }` / `{ cutShort: true }`), if any. */
 export function errorKindOf(detail: unknown): ErrorKind | undefined {
-  const flags = detail as { damaged?: unknown; still?: unknown } | null | undefined;
-  return flags?.damaged === true ? 'damaged' : flags?.still === true ? 'still' : undefined;
+  const flags = detail as { damaged?: unknown; still?: unknown; cutShort?: unknown } | null | undefined;
+  return flags?.damaged === true ? 'damaged' : flags?.still === true ? 'still' : flags?.cutShort === true ? 'cutShort' : undefined;
 }
 
 /** Thrown when an AbortSignal fires. Not an error for the user: never logged or toasted. */

@@ -93,6 +93,8 @@ export interface StickerJobResult {
   modelFallback: boolean;
   /** Set when no length was asked for and the clip was too long for one sticker: the seconds used from the start. */
   cutToS?: number;
+  /** Set when the clip stopped well before the part asked for ended (a file cut short): where its frames end, seconds. */
+  endsAtS?: number;
   review: StickerReview;
 }
 

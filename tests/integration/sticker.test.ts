@@ -128,6 +128,21 @@ describe('cutout sticker pipeline', () => {
     expect(statSync(fake).size).toBeGreaterThan(0);
   });
 
+  it('a video cut short (its header keeps the whole length): the sticker says where it stops, and a start past that is said so', async () => {
+    const dir = tempDir();
+    // The first 400 KB of an 864 KB web MP4 (index at the front): 5.33 s in the header, about 2.2 s of frames.
+    const cut = join(dir, 'cut.mp4');
+    writeFileSync(cut, readFileSync(evalFile('anime_clips', 'clips', 'anime4k_web_input.mp4')).subarray(0, 400_000));
+    const r = await makeSticker(cut, join(dir, 'cut.gif'), { fps: 4, durationS: 4, maxSidePx: 128 }, env);
+    expect(r.endsAtS).toBeGreaterThan(1.5);
+    expect(r.endsAtS).toBeLessThan(3);
+    expect(r.review.frames.length).toBe(Math.round(r.endsAtS! * 4));
+    // Not said of a whole clip.
+    expect((await makeSticker(evalFile('anime_clips', 'clips', 'anime4k_web_input.mp4'), join(dir, 'whole.gif'), { fps: 4, durationS: 4, maxSidePx: 128 }, env)).endsAtS).toBeUndefined();
+    await expect(makeSticker(cut, join(dir, 'late.gif'), { fps: 4, startS: 3.2, durationS: 1, maxSidePx: 128 }, env)).rejects.toMatchObject({ code: 'VIDEO_CORRUPT', detail: { cutShort: true, startS: 3.2 } });
+    expect(existsSync(join(dir, 'late.gif'))).toBe(false);
+  });
+
   it('temporal smoothing lowers flicker on a static-camera clip', async () => {
     const opts = { model: 'person', startS: 0, durationS: 3, fps: 12, maxSidePx: 160 };
     const prepared = await prepareSticker(person, { ...opts, stability: 0.7 }, env);

@@ -190,6 +190,10 @@ describe('describeError', () => {
     expect(translate('en', still.messageKey)).toBe('This is a still picture, not a clip.');
     // A batch failure carries the kind itself.
     expect(describeError({ code: 'INPUT_UNSUPPORTED', message: 'x', errorKind: 'damaged' })!.messageKey).toBe(damaged.messageKey);
+    // A video that stops before the part picked says so, and what to do.
+    const short = describeError({ code: 'VIDEO_CORRUPT', message: 'No frames could be decoded from a.mp4 after 3.2s', detail: { cutShort: true, startS: 3.2 } })!;
+    expect([translate('en', short.messageKey), translate('en', short.fixKey)]).toEqual(['The video stops before the part you picked: the file is probably cut short.', 'Move the start earlier, or copy or download the video again.']);
+    expect(describeError({ code: 'VIDEO_CORRUPT', message: 'x' })!.messageKey).toBe('error.VIDEO_CORRUPT');
   });
 });
 

@@ -6,7 +6,7 @@ import { AppError } from '../../../shared/errors';
 import type { StickerReview, StickerStroke } from '../../../shared/jobs';
 import { flaggedRanges } from '../../../shared/sticker-review';
 import { throttleProgress } from '../../core/progress';
-import { makeSticker, type StickerOptions } from '../../core/sticker/make-sticker';
+import { makeSticker, stoppedShortText, type StickerOptions } from '../../core/sticker/make-sticker';
 import { STICKER_FORMATS, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { intFlag, type CliCommand } from '../command';
@@ -122,6 +122,7 @@ export const stickerCommand: CliCommand = {
     if (r.cutToS !== undefined) {
       io.err(`note: the clip is longer than one sticker holds (${r.review.frames.length} frames at this size and fps): this one is the ${r.cutToS.toFixed(2)} s from ${(options.startS ?? 0).toFixed(2)} s; pick another part with --start / --duration`);
     }
+    if (r.endsAtS !== undefined) io.err(`note: ${stoppedShortText(r.endsAtS)}`);
     if (!r.withinBudget) io.err(`warning: ${(r.bytes / 1024).toFixed(0)} KB is over the ${r.preset} budget after ${r.attempts} attempts`);
     const t = r.timings;
     io.out(

@@ -16,7 +16,7 @@ import { failedChecks } from '../idphoto/compliance';
 import { runIdPhotoJob } from '../idphoto/id-photo-job';
 import { parsePaper } from '../idphoto/print-sheet';
 import { parseSpec } from '../idphoto/spec';
-import { makeSticker, validateStickerOptions } from '../sticker/make-sticker';
+import { makeSticker, stoppedShortText, validateStickerOptions } from '../sticker/make-sticker';
 import type { StickerJobOptions } from '../../../shared/jobs';
 import type { RefinePool } from './refine-pool';
 import type { BatchFormat, BatchModeId, BatchOptions } from './types';
@@ -211,9 +211,13 @@ const stickerMode: BatchModeHandler = {
     ['gif', 'webp'],
     (mctx) => validateStickerOptions(stickerOptionsOf(mctx)),
     async (input, output, mctx) => {
-      const { review, cutToS } = await makeSticker(input, output, stickerOptionsOf(mctx), mctx.env, { signal: mctx.signal });
+      const { review, cutToS, endsAtS } = await makeSticker(input, output, stickerOptionsOf(mctx), mctx.env, { signal: mctx.signal });
       // The median frame's verdict only: the per-frame list stays out of the journal and report.
-      const note = cutToS === undefined ? undefined : `the clip's first ${cutToS.toFixed(2)} s only: a sticker holds at most ${review.frames.length} frames here`;
+      const notes = [
+        ...(cutToS === undefined ? [] : [`the clip's first ${cutToS.toFixed(2)} s only: a sticker holds at most ${review.frames.length} frames here`]),
+        ...(endsAtS === undefined ? [] : [stoppedShortText(endsAtS)]),
+      ];
+      const note = notes.length ? notes.join('; ') : undefined;
       return { ...verdictOf(review.unsureShare, review.reviewThreshold), ...(note ? { note } : {}) };
     },
   ),

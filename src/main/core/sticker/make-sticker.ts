@@ -61,6 +61,11 @@ export interface PreparedSticker {
   repeatedFrames: number;
   /** Set when no length was asked for and the rest of the clip held more than maxStickerFrames: the length used, seconds. */
   cutToS?: number;
+  /**
+   * Set when the clip's frames stopped well before the part asked for ended (a file cut short, whose
+   * header still gives the whole length): the time the last decoded frame ends, seconds.
+   */
+  endsAtS?: number;
   /** Time of each frame in the clip, seconds. */
   timesS: number[];
   /** How unsure the smoothed alphas are, per frame and for the sticker (docs/quality.md). */
@@ -255,12 +260,14 @@ export async function prepareSticker(input: string, options: StickerOptions, env
     tWait = performance.now();
   }
   throwIfAborted(signal);
+  // ffmpeg's fps filter may give a frame less than planned at the end; a clip that stops far short is cut short.
+  const endsAtS = plan.frameCount - frames.length > Math.max(2, plan.frameCount * 0.05) ? plan.startS + frames.length / plan.fps : undefined;
   const t3 = performance.now();
   const alphas = smoothAlphaSequence(rawAlphas, stability, cuts, frames);
   timings.smoothMs = performance.now() - t3;
   const review = reviewStickerFrames(alphas, plan.width, plan.height, timesS, 1 / plan.fps, reviewThresholdOf(model.entry, 'sticker'));
   timings.totalMs = performance.now() - t0;
-  return { info, plan, modelId: model.entry.id, subject: subjectOf(model.entry), modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, ...(cutToS === undefined ? {} : { cutToS }), timesS, review, timings };
+  return { info, plan, modelId: model.entry.id, subject: subjectOf(model.entry), modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, ...(cutToS === undefined ? {} : { cutToS }), ...(endsAtS === undefined ? {} : { endsAtS }), timesS, review, timings };
 }
 
 /**
@@ -488,6 +495,11 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
   }
 }
 
+/** What the CLI and a batch's note say of a clip that stopped short (StickerJobResult.endsAtS). */
+export function stoppedShortText(endsAtS: number): string {
+  return `the clip's frames stop at ${endsAtS.toFixed(2)} s, before the part asked for ends: the file is probably cut short, so the sticker ends there`;
+}
+
 /**
  * The frames a sticker keeps when it drops all but every `step`-th, and the fps that spreads them
  * over the same length: 20 frames at 5 fps with step 3 keep 7 frames of 4/7 s (4.0 s, as trimmed),
@@ -585,6 +597,7 @@ export async function makeSticker(input: string, output: string, options: Sticke
     preset: options.preset,
     repeatedFrames: prepared.repeatedFrames,
     ...(prepared.cutToS === undefined ? {} : { cutToS: prepared.cutToS }),
+    ...(prepared.endsAtS === undefined ? {} : { endsAtS: prepared.endsAtS }),
     review: prepared.review,
     sceneCuts: prepared.cuts.size,
     timings: prepared.timings,

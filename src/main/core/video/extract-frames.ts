@@ -157,9 +157,11 @@ export async function* streamFrames(
       });
     }
     if (failure) throw failure;
-    if (index === 0) {
-      throw new AppError('VIDEO_CORRUPT', `No frames could be decoded from ${path}${plan.startS ? ` after ${plan.startS}s` : ''}`, { detail: { stderr: stderr.toString() } });
+    if (index === 0 && plan.startS > 0) {
+      // The header promised more (planFrames checked the start against it): the file stops before.
+      throw new AppError('VIDEO_CORRUPT', `No frames could be decoded from ${path} after ${plan.startS}s, though it says it lasts ${info.durationS.toFixed(2)}s: the file is probably cut short; pick an earlier part`, { detail: { stderr: stderr.toString(), cutShort: true, startS: plan.startS } });
     }
+    if (index === 0) throw new AppError('VIDEO_CORRUPT', `No frames could be decoded from ${path}`, { detail: { stderr: stderr.toString() } });
   } finally {
     signal?.removeEventListener('abort', onAbort);
     if (child.exitCode === null && child.signalCode === null) {

@@ -22,8 +22,9 @@ export function describeError(error: unknown): ErrorNotice | null {
   if (code === 'CANCELLED') return null;
   // Two kinds of INPUT_UNSUPPORTED are not "not an image": a picture cut short (a broken download or
   // copy), and a still picture where a clip is wanted (Stickers). Each is said so, with what helps.
+  // A video that stops before the part picked (its header gives the whole length) is VIDEO_CORRUPT's.
   // A batch's failure carries the kind itself (errorKind); a thrown error in its detail.
-  const kind = code === 'INPUT_UNSUPPORTED' ? (e.errorKind ?? errorKindOf(e.detail)) : undefined;
+  const kind = code === 'INPUT_UNSUPPORTED' || code === 'VIDEO_CORRUPT' ? (e.errorKind ?? errorKindOf(e.detail)) : undefined;
   const variant = kind ? `.${kind}` : '';
   return {
     code,

@@ -76,6 +76,8 @@ export interface StickerResultView {
   modelFallback: boolean;
   /** What the model that ran cuts out. */
   subject: Subject;
+  /** Where the clip's frames stopped when it stopped well short of the trim (a file cut short). */
+  endsAtS?: number;
   /** How unsure the model was, per frame and for the sticker (its median frame). */
   review: StickerReview;
 }
@@ -309,7 +311,7 @@ export class StickerState {
         const file = await this.host.client.loadStickerFile({ path: r.output }).catch(() => null);
         if (seq !== this.openSeq) return;
         this.madeWith = JSON.stringify(options);
-        this.result = { path: r.output, mime: file?.mime ?? '', bytes: file?.bytes ?? null, width: r.width, height: r.height, frameCount: r.frameCount, fps: r.fps, askedFps: options.fps ?? r.fps, sizeBytes: r.bytes, withinBudget: r.withinBudget, modelFallback: r.modelFallback, subject: r.subject, review: r.review };
+        this.result = { path: r.output, mime: file?.mime ?? '', bytes: file?.bytes ?? null, width: r.width, height: r.height, frameCount: r.frameCount, fps: r.fps, askedFps: options.fps ?? r.fps, sizeBytes: r.bytes, withinBudget: r.withinBudget, modelFallback: r.modelFallback, subject: r.subject, endsAtS: r.endsAtS, review: r.review };
         this.phase = 'done';
         return;
       }

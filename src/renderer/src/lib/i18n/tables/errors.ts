@@ -41,6 +41,8 @@ export const errors = {
   'fix.FFMPEG_FAILED': { en: 'Try another video, or convert it to MP4 first.', 'zh-CN': '请换一个视频，或先转换为 MP4。' },
   'error.NO_VIDEO_STREAM': { en: 'The file has no video in it.', 'zh-CN': '文件中没有视频画面。' },
   'fix.NO_VIDEO_STREAM': { en: 'Open a video file (MP4, WebM, MOV, GIF).', 'zh-CN': '请打开视频文件（MP4、WebM、MOV、GIF）。' },
+  'error.VIDEO_CORRUPT.cutShort': { en: 'The video stops before the part you picked: the file is probably cut short.', 'zh-CN': '视频在所选片段之前就中断了：文件可能不完整。' },
+  'fix.VIDEO_CORRUPT.cutShort': { en: 'Move the start earlier, or copy or download the video again.', 'zh-CN': '请把起点往前移，或重新复制或下载该视频。' },
   'error.VIDEO_CORRUPT': { en: 'This file is not a video we can read, or it is damaged.', 'zh-CN': '无法读取此视频：文件不是视频或已损坏。' },
   'fix.VIDEO_CORRUPT': { en: 'Try another copy of the video.', 'zh-CN': '请尝试该视频的其他副本。' },
   'error.NO_SUBJECT': { en: 'No character or person was found in any frame.', 'zh-CN': '所有帧中都没有找到角色或人物。' },
