@@ -48,6 +48,16 @@ describe('cutout CLI', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^MODEL_MISSING: Model file portrait_selfie_segmentation_mediapipe_256x256\.onnx/);
     expect(existsSync(join(dir, 'o.png'))).toBe(false);
+
+    // Two inputs into a picture's name: refused, and no folder of that name is made.
+    const two = await cutout(['portrait', text, text, '-o', join(dir, 'two.png')]);
+    expect(two.stderr).toMatch(/^INVALID_ARGUMENT: 2 inputs make 2 files, so -o must be a folder, not .*two\.png/);
+    expect(existsSync(join(dir, 'two.png'))).toBe(false);
+
+    // A sheet too small for the photo is refused before the photo is written.
+    const sheet = await cutout(['idphoto', evalFile('id_portraits', 'images', 'df_img1.jpg'), '--spec', 'cn-1inch', '--sheet', '10x10', '-o', join(dir, 'id.jpg')]);
+    expect(sheet.stderr).toMatch(/^INVALID_ARGUMENT: /);
+    expect(existsSync(join(dir, 'id.jpg'))).toBe(false);
   });
 
   it('refuses to overwrite the input', async () => {

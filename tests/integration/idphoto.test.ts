@@ -152,6 +152,10 @@ describe('idphoto refusals', () => {
     expect(err.code).toBe('MULTIPLE_FACES');
     expect(err.detail.count).toBe(2);
     expect(err.detail.boxes).toHaveLength(2);
+    // Numbered from the left: face 0 is the left portrait's, face 1 the right one's.
+    const [left, right] = err.detail.boxes as { x: number; width: number }[];
+    expect(left.x + left.width / 2).toBeLessThan(wa);
+    expect(right.x + right.width / 2).toBeGreaterThan(wa);
     const picked = await makeIdPhoto(image, { spec: lib.get('cn-1inch'), faceIndex: 0 }, env);
     expect(picked.image.width).toBe(295);
   });

@@ -119,13 +119,17 @@ describe('cutout sticker pipeline', () => {
     expect(ffmpegChildren()).toEqual([]);
   });
 
-  it('a text file renamed .mp4 gives VIDEO_CORRUPT and writes nothing', async () => {
+  it('a text file renamed .mp4 gives VIDEO_CORRUPT, a sticker named for another format is refused, and nothing is written', async () => {
     const dir = tempDir();
     const fake = join(dir, 'clip.mp4');
     writeFileSync(fake, 'hello, I am not a video\n');
     await expect(makeSticker(fake, join(dir, 'out.gif'), {}, env)).rejects.toMatchObject({ code: 'VIDEO_CORRUPT' });
     expect(readdirSync(dir)).toEqual(['clip.mp4']);
     expect(statSync(fake).size).toBeGreaterThan(0);
+    // A name that says another format than the one written is refused before any work.
+    await expect(makeSticker(anime, join(dir, 's.webp'), { preset: 'telegram' }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('The telegram preset makes WEBM, but') });
+    await expect(makeSticker(anime, join(dir, 's.gif'), { format: 'apng' }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('name it .png') });
+    expect(readdirSync(dir)).toEqual(['clip.mp4']);
   });
 
   it('a video cut short (its header keeps the whole length): the sticker says where it stops, and a start past that is said so', async () => {

@@ -36,6 +36,10 @@ export function intFlag(value: string | undefined, name: string, fallback?: numb
 export async function planOutputs(inputs: string[], out: string, ext: string, suffix = ''): Promise<string[]> {
   const isDir = await stat(out).then((s) => s.isDirectory(), () => false);
   if (inputs.length === 1 && !isDir && !/[\\/]$/.test(out)) return [out];
+  // Several inputs into "two.png" would make a folder of that name: a picture's name is not a folder's.
+  if (!isDir && /\.(png|jpe?g|webp|gif|tiff?|avif|pdf)$/i.test(out)) {
+    throw new AppError('INVALID_ARGUMENT', `${inputs.length} inputs make ${inputs.length} files, so -o must be a folder, not ${out}`, { detail: { path: out } });
+  }
   await mkdir(out, { recursive: true });
   const used = new Set<string>();
   return inputs.map((input) => {

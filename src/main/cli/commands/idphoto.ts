@@ -32,6 +32,8 @@ export const idphotoCommand: CliCommand = {
   only; it is solved with full edges.
   The report holds every measurement with its band and pass flag; a photo that fails its spec is
   written, and its line names the failed checks. --copies: photos on the sheet (default: as many as fit).
+  --face N: in a group photo, the face to use, numbered from the left from 0 (without it, a
+  picture with several faces is refused with MULTIPLE_FACES).
   Exit code: 0 every photo made and meeting its spec, 1 some could not be made, 3 all made but some
   fail their spec.`,
   async run(argv, io) {
@@ -82,6 +84,8 @@ export const idphotoCommand: CliCommand = {
         io.err(`note: ${values.bg} is not a background ${spec.id} allows (${spec.background.allowed.join(', ')}): the photos will fail its background colour check`);
       }
     }
+    // A sheet the photo does not fit on is refused before any photo is written.
+    if (paper) layoutSheet([{ widthMm: spec.widthMm, heightMm: spec.heightMm, copies, imageIndex: 0 }], { paper });
     const outputs = await planOutputs(positionals, values.out, spec.format === 'png' ? 'png' : 'jpg', positionals.length > 1 ? `_${spec.id}` : '');
     const reports: unknown[] = [];
     const made: IdPhotoResult[] = [];
@@ -99,6 +103,8 @@ export const idphotoCommand: CliCommand = {
       } catch (e) {
         failures++;
         const err = e as AppError;
+        // The engine's words are the app's too; on the command line, say how to pick a face.
+        if (err.code === 'MULTIPLE_FACES') err.message += ` Pick one with --face N: 0 is the leftmost of the ${(err.detail as { count?: number })?.count ?? 'several'}.`;
         reports.push({ input: positionals[i], error: { code: err.code ?? 'INTERNAL', message: err.message, detail: err.detail } });
         if (positionals.length === 1 && !values.report) throw e;
         io.err(`${err.code ?? 'INTERNAL'}: ${positionals[i]}: ${err.message}`);

@@ -43,7 +43,8 @@ export async function analyseFace(image: RgbaImage, env: CoreEnv, options: Analy
   const all = await detectFaces(image, detector, sessionOptions);
   if (all.length === 0) throw new AppError('NO_FACE', 'No face was found in this picture. Use a photo of one person facing the camera.', { detail: { count: 0 } });
   const largest = Math.max(...all.map((f) => f.width));
-  const faces = all.filter((f) => f.width >= largest * (options.minRelativeSize ?? 0.35));
+  // Numbered from the left, as a person reads a group photo (the picker and --face use this order).
+  const faces = all.filter((f) => f.width >= largest * (options.minRelativeSize ?? 0.35)).sort((a, b) => a.x + a.width / 2 - (b.x + b.width / 2));
   let face: FaceBox;
   if (options.faceIndex !== undefined) {
     if (!Number.isInteger(options.faceIndex) || options.faceIndex < 0 || options.faceIndex >= faces.length) {

@@ -57,7 +57,14 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
   try {
     meta = await sharp(input, { limitInputPixels: false }).metadata();
   } catch (cause) {
-    throw new AppError('INPUT_UNSUPPORTED', `${name} is not an image this app can read (${(cause as Error).message})`, {
+    // libvips repeats a warning once per attempt ("VipsJpeg: premature end of JPEG image" five
+    // times): the message keeps each line once, on one line.
+    const why = oneLine((cause as Error).message);
+    // A JPEG cut short inside its header is a damaged picture, not an unknown kind of file.
+    if (/premature end|truncated|unexpected end/i.test(why)) {
+      throw new AppError('INPUT_UNSUPPORTED', `${name} could not be decoded: it is corrupt or truncated (${why})`, { cause, detail: { path: name, damaged: true } });
+    }
+    throw new AppError('INPUT_UNSUPPORTED', `${name} is not an image this app can read (${why})`, {
       cause,
       detail: { path: name },
     });
@@ -92,9 +99,16 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
     };
   } catch (cause) {
     // A known picture format that does not decode to the end: damaged, not an unknown kind of file.
-    throw new AppError('INPUT_UNSUPPORTED', `${name} could not be decoded: it is corrupt or truncated (${(cause as Error).message})`, {
+    throw new AppError('INPUT_UNSUPPORTED', `${name} could not be decoded: it is corrupt or truncated (${oneLine((cause as Error).message)})`, {
       cause,
       detail: { path: name, damaged: true },
     });
   }
+}
+
+/** A library's message on one line, each line once and none already said by an earlier one ("x: a\na\nb" -> "x: a; b"). */
+export function oneLine(message: string): string {
+  const kept: string[] = [];
+  for (const line of message.split(/\r?\n/).map((l) => l.trim())) if (line && !kept.some((k) => k.includes(line))) kept.push(line);
+  return kept.join('; ');
 }

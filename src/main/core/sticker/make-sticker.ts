@@ -576,6 +576,14 @@ export async function makeSticker(input: string, output: string, options: Sticke
     if (!fromPath) throw new AppError('INVALID_ARGUMENT', `Cannot tell the sticker format from ${output}: use .gif, .webp, .png or .webm, or pass a format`);
     options = { ...options, format: fromPath };
   }
+  // A name that says another format than the one written (--preset telegram -o s.webp wrote WebM
+  // into a .webp) is refused before any work: the file would open in the wrong app or be rejected.
+  const named = stickerFormatFromPath(output);
+  const writes = resolveTargets(options).format;
+  if (named && named !== writes) {
+    const by = options.preset ? `The ${options.preset} preset makes` : 'This sticker is';
+    throw new AppError('INVALID_ARGUMENT', `${by} ${writes.toUpperCase()}, but ${output} is named as ${named.toUpperCase()}: name it .${writes === 'apng' ? 'png' : writes}`, { detail: { path: output, format: writes } });
+  }
   const tools = resolveFfmpeg();
   const t0 = performance.now();
   const prepared = await prepareSticker(input, options, env, ctx, tools);

@@ -5,7 +5,7 @@ import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../../src/shared/errors';
-import { decodeImage } from '../../../../src/main/core/image/decode';
+import { decodeImage, oneLine } from '../../../../src/main/core/image/decode';
 import { evalFile, tempDir } from '../../../helpers/env';
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -69,6 +69,15 @@ describe('decodeImage bad inputs', () => {
     expect(await codeOf(decodeImage(p))).toBe('INPUT_UNSUPPORTED');
     // Said as damaged (a JPEG cut short), which the UI words differently from "not an image".
     expect(await decodeImage(p).catch((e: AppError) => e.detail)).toMatchObject({ damaged: true });
+    // Cut inside its header (30 KB of a JPEG with a large header): damaged too, said on one line
+    // (libvips repeats its warning once per attempt).
+    const early = join(dir, 'early.jpg');
+    writeFileSync(early, readFileSync(evalFile('id_portraits', 'images', 'df_img1.jpg')).subarray(0, 30_000));
+    const err = (await decodeImage(early).catch((e) => e)) as AppError;
+    expect(err).toMatchObject({ code: 'INPUT_UNSUPPORTED', detail: { damaged: true } });
+    expect(err.message).not.toContain('\n');
+    expect(err.message.match(/premature end of JPEG image/g)).toHaveLength(1);
+    expect(oneLine('x: a\na\n\nb\r\nb')).toBe('x: a; b');
   });
 
   it('PNG whose header claims 20000x20000 -> IMAGE_TOO_LARGE before decoding', async () => {
