@@ -192,7 +192,8 @@ export interface EncodedIdPhoto {
  */
 export async function encodeIdPhoto(image: RgbaImage, options: { format: 'jpeg' | 'png'; dpi: number; fileSizeKb?: Band; quality?: number }): Promise<EncodedIdPhoto> {
   if (options.format === 'png') {
-    const png = setPngDpi(new Uint8Array(await encodeImage(image, { format: 'png' })), options.dpi);
+    // RGB: an ID photo is opaque, and upload forms may refuse a PNG with an alpha channel.
+    const png = setPngDpi(new Uint8Array(await encodeImage(image, { format: 'png', opaque: true })), options.dpi);
     const inBand = options.fileSizeKb ? png.length >= byteBand(options.fileSizeKb)[0] && png.length <= byteBand(options.fileSizeKb)[1] : true;
     return { bytes: png, format: 'png', quality: null, paddingBytes: 0, isSizeInBand: inBand };
   }

@@ -15,6 +15,8 @@ export interface EncodeOptions {
   quality?: number;
   /** Dots per inch written to JFIF density / PNG pHYs. */
   dpi?: number;
+  /** The picture is opaque (an ID photo on its fill): a PNG is written as RGB, without an alpha channel. */
+  opaque?: boolean;
 }
 
 /** The format a file name asks for; INVALID_ARGUMENT for an extension we do not write. */
@@ -37,7 +39,7 @@ export async function encodeImage(image: RgbaImage, options: EncodeOptions): Pro
   const quality = options.quality ?? 92;
   switch (options.format) {
     case 'png':
-      return pipeline.png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer();
+      return (options.opaque ? pipeline.removeAlpha() : pipeline).png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer();
     case 'jpeg':
       return pipeline.flatten({ background: '#ffffff' }).jpeg({ quality, chromaSubsampling: quality >= 90 ? '4:4:4' : '4:2:0', mozjpeg: false }).toBuffer();
     case 'webp':

@@ -37,7 +37,8 @@ interface HashCacheRecord {
  */
 export function defaultModelsDirs(env: NodeJS.ProcessEnv, resourcesModelsDir: string): string[] {
   const fromEnv = (env.CUTOUT_MODELS_DIR ?? '').split(process.platform === 'win32' ? ';' : ':').filter(Boolean);
-  return [...fromEnv.map((d) => resolve(d)), resolve(resourcesModelsDir)];
+  // Each folder once (CUTOUT_MODELS_DIR may name resources/models too).
+  return [...new Set([...fromEnv.map((d) => resolve(d)), resolve(resourcesModelsDir)])];
 }
 
 /** Computes the sha256 of a file by streaming it. */

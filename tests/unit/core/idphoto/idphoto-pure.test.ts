@@ -164,6 +164,9 @@ describe('exact files', () => {
     const out = setPngDpi(new Uint8Array(png), 300);
     expect(readPngDpi(out)).toBe(300);
     expect((await sharp(Buffer.from(out)).metadata()).density).toBe(300);
+    // An ID photo's PNG is RGB (opaque on its fill), with its DPI.
+    const photo = await encodeIdPhoto(noiseImage(40, 50), { format: 'png', dpi: 300 });
+    expect(await sharp(Buffer.from(photo.bytes)).metadata()).toMatchObject({ channels: 3, hasAlpha: false, width: 40, height: 50, density: 300 });
   });
 });
 

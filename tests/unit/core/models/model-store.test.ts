@@ -50,6 +50,7 @@ describe('ModelStore', () => {
   it('CUTOUT_MODELS_DIR comes before resources/models', () => {
     expect(defaultModelsDirs({ CUTOUT_MODELS_DIR: '/x/models' }, '/app/resources/models')).toEqual(['/x/models', '/app/resources/models']);
     expect(defaultModelsDirs({}, '/app/resources/models')).toEqual(['/app/resources/models']);
+    expect(defaultModelsDirs({ CUTOUT_MODELS_DIR: '/x/models:/app/resources/models:/x/models/' }, '/app/resources/models')).toEqual(['/x/models', '/app/resources/models']);
   });
 
   it('takes a user descriptor (*.model.json) for a custom 2-class segmenter and rejects a bad one', async () => {
