@@ -22,7 +22,7 @@ import { planFrames, streamFrames, type FramePlan } from '../video/extract-frame
 import { probeVideo, type VideoInfo } from '../video/probe';
 import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, unionBoxes, type Box, type ColourAlpha } from './compose';
 import { encodeAnimatedWebp, encodeApng, encodeWebmVp9, type AnimatedFrames } from './encode-animated';
-import { findPlatformPreset, presetLoops, SIZE_PRESETS, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
+import { findPlatformPreset, presetFps, presetLoops, SIZE_PRESETS, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
 import { applyStickerHints, stickerHintMap, validateStickerStrokes } from './touch-up';
 import { binarizeWithHysteresis, hysteresisBand, isRepeatFrame, isSceneCut, smoothAlphaSequence } from './temporal';
 
@@ -138,10 +138,9 @@ export function resolveTargets(options: StickerOptions, info?: VideoInfo): { pre
   let fps = options.fps ?? Math.min(12, info?.fps || 12);
   let durationS = options.durationS;
   if (preset) {
-    fps = Math.min(fps, preset.maxFps);
     const remaining = info ? info.durationS - (options.startS ?? 0) : preset.maxDurationS;
     durationS = Math.min(durationS ?? remaining, preset.maxDurationS);
-    if (preset.maxFrames) fps = Math.min(fps, preset.maxFrames / durationS);
+    fps = presetFps(preset, fps, durationS);
   }
   const format = options.format ?? preset?.format ?? 'gif';
   return { preset, maxW: preset ? preset.maxW : side, maxH: preset ? preset.maxH : side, fps, durationS, format };

@@ -1,53 +1,8 @@
-// Sticker platform presets (format, size box, duration, frame and byte budgets) and output size
-// presets. Pure data + lookups (core). Budgets are the platforms' published upload limits.
+// Sticker output sizes and lookups (core). The platform presets themselves are shared data
+// (shared/sticker-presets.ts), re-exported here for the engine.
+import { PLATFORM_PRESETS, type PlatformPreset, type StickerFormat } from '../../../shared/sticker-presets';
 
-/** Output container of a sticker. */
-export type StickerFormat = 'gif' | 'webp' | 'apng' | 'webm';
-/** Every sticker format. */
-export const STICKER_FORMATS: readonly StickerFormat[] = ['gif', 'webp', 'apng', 'webm'];
-
-/** A platform's limits; the pipeline fits colours, fps and size until the file is within them. */
-export interface PlatformPreset {
-  id: 'line' | 'telegram' | 'discord' | 'wechat';
-  label: string;
-  format: StickerFormat;
-  /** Output must fit inside maxW x maxH. */
-  maxW: number;
-  maxH: number;
-  /** When true the output touches the maxW x maxH box (Telegram wants one side of 512 px): the crop may be upscaled. */
-  exactLongSide: boolean;
-  /** At least one side this long (LINE: 270 px): a byte budget is met without shrinking below it. */
-  minSide?: number;
-  maxDurationS: number;
-  maxBytes: number;
-  maxFps: number;
-  /** Most frames allowed (LINE: 5..20), if limited. */
-  maxFrames?: number;
-  /** Loop count written (APNG plays, GIF repeat); 0 = forever. */
-  loops: number;
-  /** Longest total play, loops × length (LINE: 4 s): a longer sticker gets fewer loops (presetLoops). */
-  maxPlayS?: number;
-}
-
-/** The loops to write for a sticker `durationS` long: the preset's, fewer where loops × length would pass its maxPlayS (at least 1); 0 = forever. */
-export function presetLoops(preset: PlatformPreset | undefined, durationS: number): number {
-  if (!preset || preset.loops === 0 || !preset.maxPlayS) return preset?.loops ?? 0;
-  return Math.max(1, Math.min(preset.loops, Math.floor(preset.maxPlayS / durationS + 1e-6)));
-}
-
-/**
- * Platform presets. LINE animated stickers (creator.line.me/en/guideline/animationsticker): APNG,
- * within 320x270 with one side at least 270, <= 4 s, <= 300 KB, 5..20 frames, 1..4 loops whose
- * total play is at most 4 s. Telegram video stickers: VP9 WebM, one side 512 px, <= 3 s, <= 256 KB, <= 30 fps,
- * no audio. Discord stickers: <= 320x320, <= 512 KB (APNG keeps true alpha). WeChat custom
- * stickers: GIF, 240x240 display, <= 500 KB (sticker-platform main image limit).
- */
-export const PLATFORM_PRESETS: Record<PlatformPreset['id'], PlatformPreset> = {
-  line: { id: 'line', label: 'LINE animated sticker', format: 'apng', maxW: 320, maxH: 270, exactLongSide: true, minSide: 270, maxDurationS: 4, maxBytes: 300 * 1024, maxFps: 20, maxFrames: 20, loops: 4, maxPlayS: 4 },
-  telegram: { id: 'telegram', label: 'Telegram video sticker', format: 'webm', maxW: 512, maxH: 512, exactLongSide: true, maxDurationS: 3, maxBytes: 256 * 1024, maxFps: 30, loops: 0 },
-  discord: { id: 'discord', label: 'Discord sticker', format: 'apng', maxW: 320, maxH: 320, exactLongSide: false, maxDurationS: 10, maxBytes: 512 * 1024, maxFps: 30, loops: 0 },
-  wechat: { id: 'wechat', label: 'WeChat GIF sticker', format: 'gif', maxW: 240, maxH: 240, exactLongSide: false, maxDurationS: 10, maxBytes: 500 * 1024, maxFps: 15, loops: 0 },
-};
+export { PLATFORM_PRESETS, STICKER_FORMATS, presetFps, presetLoops, type PlatformPreset, type StickerFormat } from '../../../shared/sticker-presets';
 
 /** Named output sizes (long side in px) for when no platform preset is chosen. */
 export const SIZE_PRESETS: Record<'small' | 'medium' | 'large', number> = { small: 160, medium: 320, large: 512 };

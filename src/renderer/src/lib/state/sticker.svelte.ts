@@ -5,6 +5,7 @@
 import type { ClipInfo, MediaBytes, StickerFramePreview, StickerFramePreviewRequest } from '../../../../shared/api';
 import type { ApiClient } from '../../../../shared/api-client';
 import { STICKER_STROKE_LIMITS, type JobOutcome, type StickerJobOptions, type StickerJobResult, type StickerReview, type StickerStroke, type Subject } from '../../../../shared/jobs';
+import { PLATFORM_PRESETS, presetFps, type PlatformPreset } from '../../../../shared/sticker-presets';
 import { sureTrim } from '../../../../shared/sticker-review';
 
 /** Formats offered by the format picker. */
@@ -20,13 +21,6 @@ export const MAX_TRIM_S = 10;
 /** Shortest trim (s). */
 export const MIN_TRIM_S = 0.2;
 
-/** What each preset forces: format and the longest duration. */
-export const PRESET_LIMITS: Record<Exclude<StickerPresetChoice, 'none'>, { format: StickerFormatChoice; maxDurationS: number; ext: string }> = {
-  line: { format: 'apng', maxDurationS: 4, ext: 'png' },
-  telegram: { format: 'webm', maxDurationS: 3, ext: 'webm' },
-  discord: { format: 'apng', maxDurationS: 10, ext: 'png' },
-  wechat: { format: 'gif', maxDurationS: 10, ext: 'gif' },
-};
 
 /** File extension written for a format. */
 export function extensionFor(format: StickerFormatChoice): string {
@@ -54,7 +48,7 @@ export interface StickerHost {
   runJob(spec: { kind: 'sticker'; input: string; output: string; options: StickerJobOptions }): Promise<{ id: string; outcome: Promise<JobOutcome> }>;
   cancelJob(id: string): Promise<void>;
   showError(error: unknown): void;
-  addRecent?(paths: string[]): Promise<void>;
+  addRecent?(paths: string[], openedAs: 'videos'): Promise<void>;
   /** Hands a written sticker to the user (a browser download in `cutout serve`); AppState.deliverExport. */
   deliverExport?(paths: readonly string[]): Promise<void>;
 }
@@ -119,12 +113,16 @@ export class StickerState {
   /** The options the shown sticker was made with (JSON of options()). */
   private madeWith = $state<string | null>(null);
 
+  /** The platform preset's limits (shared with the engine), or null for free size and format. */
+  presetLimits: PlatformPreset | null = $derived(this.preset === 'none' ? null : PLATFORM_PRESETS[this.preset]);
   /** The format actually written (a preset forces its own). */
-  effectiveFormat: StickerFormatChoice = $derived(this.preset === 'none' ? this.format : PRESET_LIMITS[this.preset].format);
+  effectiveFormat: StickerFormatChoice = $derived(this.presetLimits?.format ?? this.format);
   /** The longest trim allowed now. */
-  maxDurationS = $derived(this.preset === 'none' ? MAX_TRIM_S : PRESET_LIMITS[this.preset].maxDurationS);
+  maxDurationS = $derived(Math.min(MAX_TRIM_S, this.presetLimits?.maxDurationS ?? MAX_TRIM_S));
   endS = $derived(this.startS + this.durationS);
-  frameEstimate = $derived(Math.max(1, Math.round(this.durationS * this.fps)));
+  /** The frame rate the sticker is made at: the slider's, lowered where a preset limits rate or frames (LINE: 20 frames). */
+  effectiveFps = $derived(presetFps(this.presetLimits ?? undefined, this.fps, this.durationS));
+  frameEstimate = $derived(Math.max(1, Math.round(this.durationS * this.effectiveFps)));
   /** True when a sticker is shown but a control has changed since it was made. */
   isResultStale = $derived(this.result !== null && JSON.stringify(this.options()) !== this.madeWith);
   /** The frame preview is wanted: the Cut-out view is open, or the Sticker pane has no up-to-date sticker to show. */
@@ -157,7 +155,7 @@ export class StickerState {
       this.startS = t.startS;
       this.durationS = t.durationS;
       this.phase = 'ready';
-      void this.host.addRecent?.([path]);
+      void this.host.addRecent?.([path], 'videos');
       await this.loadPoster();
     } catch (error) {
       this.phase = this.clip ? 'ready' : 'empty';
