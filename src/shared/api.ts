@@ -163,6 +163,20 @@ export interface RecentFile {
   name: string;
   /** Milliseconds since the epoch. */
   openedAtMs: number;
+  /**
+   * How it was opened: as a picture (Cut-out, ID photo) and / or as a clip (Stickers). A GIF is
+   * both kinds of file; each drop zone lists the files opened its way (absent: by extension).
+   */
+  openedAs?: RecentMedia[];
+}
+
+/** What a recent file was opened as. */
+export type RecentMedia = 'images' | 'videos';
+
+/** Arguments of addRecentFiles. */
+export interface AddRecentRequest {
+  paths: string[];
+  openedAs: RecentMedia;
 }
 
 /** Arguments of probeClip / loadClipFrame / loadStickerFile. */
@@ -319,7 +333,7 @@ export interface AppApi {
   /** Most recent first, at most 20. */
   getRecentFiles(): Promise<RecentFile[]>;
   /** Records opened files and returns the updated list. */
-  addRecentFiles(paths: string[]): Promise<RecentFile[]>;
+  addRecentFiles(req: AddRecentRequest): Promise<RecentFile[]>;
   clearRecentFiles(): Promise<void>;
   /** Probes a video or GIF for the sticker trim controls. VIDEO_CORRUPT / NO_VIDEO_STREAM / FFMPEG_MISSING. */
   probeClip(req: ClipRequest): Promise<ClipInfo>;

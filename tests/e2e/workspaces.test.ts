@@ -150,7 +150,8 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(text).not.toContain('paste');
     expect(await recentIn('sticker')).toEqual([]); // the pictures opened above are images
     await shot('sticker-empty');
-    const clip = evalFile('anime_clips', 'clips', 'w2xgui_video2_original_360p.mp4');
+    // A GIF, which is a picture type too: opened as a clip, it is listed as a recent clip only.
+    const clip = evalFile('anime_clips', 'clips', 'w2xgui_gif2_original.gif');
     await chooseFiles(app.page, () => zone.click(), clip);
     await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled])', { timeout: 60_000 });
     await workspace('idphoto');
@@ -168,7 +169,7 @@ describe('workspaces, language and theme in Chromium', () => {
     await app.page.reload();
     await app.page.waitForSelector('[data-workspace=sticker]');
     await workspace('sticker');
-    await expect.poll(() => recentIn('sticker'), { timeout: 10_000 }).toEqual([expect.stringContaining('w2xgui_video2_original_360p.mp4')]);
+    await expect.poll(() => recentIn('sticker'), { timeout: 10_000 }).toEqual([expect.stringContaining('w2xgui_gif2_original.gif')]);
     await shot('sticker-recent');
     expect(app.pageErrors).toEqual([]);
   });

@@ -3,7 +3,7 @@
 // `cutout serve`; Node only, never electron (the folder arrives as an argument).
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { RecentFile } from '../../shared/api';
+import type { RecentFile, RecentMedia } from '../../shared/api';
 import { DEFAULT_SETTINGS, parseSettings, type Settings } from '../../shared/settings';
 import { writeFileAtomic } from '../core/io/atomic-write';
 
@@ -34,7 +34,7 @@ export class SettingsStore {
     store.recent = Array.isArray(raw)
       ? raw
           .filter((r): r is RecentFile => !!r && typeof r.path === 'string' && typeof r.openedAtMs === 'number')
-          .map((r) => ({ path: r.path, name: basename(r.path), openedAtMs: r.openedAtMs }))
+          .map((r) => ({ path: r.path, name: basename(r.path), openedAtMs: r.openedAtMs, ...openedAsOf(r.openedAs) }))
           .slice(0, MAX_RECENT_FILES)
       : [];
     return store;
@@ -66,8 +66,13 @@ export class SettingsStore {
   }
 
   /** Moves the paths to the front of the recent list and persists it. */
-  async addRecentFiles(paths: string[], nowMs = Date.now()): Promise<RecentFile[]> {
-    const fresh = paths.map((path, i) => ({ path, name: basename(path), openedAtMs: nowMs - i }));
+  async addRecentFiles(paths: string[], openedAs?: RecentMedia, nowMs = Date.now()): Promise<RecentFile[]> {
+    // A file opened both ways (a GIF cut out and made a sticker) stays in both lists.
+    const before = new Map(this.recent.map((r) => [r.path, r.openedAs ?? []]));
+    const fresh = paths.map((path, i) => {
+      const kinds = [...new Set([...(before.get(path) ?? []), ...(openedAs ? [openedAs] : [])])].sort();
+      return { path, name: basename(path), openedAtMs: nowMs - i, ...(kinds.length ? { openedAs: kinds } : {}) };
+    });
     const seen = new Set(paths);
     this.recent = [...fresh, ...this.recent.filter((r) => !seen.has(r.path))].slice(0, MAX_RECENT_FILES);
     await writeFileAtomic(join(this.dir, 'recent-files.json'), JSON.stringify(this.recent));
@@ -79,4 +84,10 @@ export class SettingsStore {
     this.recent = [];
     await writeFileAtomic(join(this.dir, 'recent-files.json'), '[]');
   }
+}
+
+/** The stored openedAs, kept only as known kinds. */
+function openedAsOf(value: unknown): { openedAs?: RecentMedia[] } {
+  const kinds = Array.isArray(value) ? value.filter((v): v is RecentMedia => v === 'images' || v === 'videos') : [];
+  return kinds.length ? { openedAs: [...new Set(kinds)].sort() } : {};
 }

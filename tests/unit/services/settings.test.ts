@@ -28,6 +28,12 @@ describe('settings', () => {
     expect(again.get().language).toBe('system');
     expect(again.recentFiles().map((r) => r.path)).toEqual(['/b.png', '/a.png']);
     expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).theme).toBe('dark');
+    // What a file was opened as is kept, both ways for a GIF cut out and made a sticker, across a restart.
+    await again.addRecentFiles(['/clip.gif'], 'videos');
+    expect(again.recentFiles()[0]).toMatchObject({ path: '/clip.gif', openedAs: ['videos'] });
+    await again.addRecentFiles(['/clip.gif'], 'images');
+    expect((await SettingsStore.open(dir)).recentFiles()[0]).toMatchObject({ path: '/clip.gif', openedAs: ['images', 'videos'] });
+    expect(again.recentFiles().find((r) => r.path === '/a.png')?.openedAs).toBeUndefined();
     await again.addRecentFiles(Array.from({ length: 30 }, (_, i) => `/f${i}.png`));
     expect(again.recentFiles()).toHaveLength(MAX_RECENT_FILES);
     await again.clearRecentFiles();

@@ -1,5 +1,6 @@
 // API area "settings": settings and recent files. Main process; Node only.
 import type { AppApi } from '../../../shared/api';
+import { AppError } from '../../../shared/errors';
 import type { ApiDeps } from './deps';
 import { expectObject, expectStringArray } from './validate';
 
@@ -15,8 +16,10 @@ export function createSettingsArea(deps: ApiDeps): Pick<AppApi, 'getSettings' | 
     async getRecentFiles() {
       return deps.settings.recentFiles();
     },
-    async addRecentFiles(paths) {
-      return deps.settings.addRecentFiles(expectStringArray(paths, 'paths'));
+    async addRecentFiles(req) {
+      const r = expectObject(req, 'request');
+      if (r.openedAs !== 'images' && r.openedAs !== 'videos') throw new AppError('INVALID_ARGUMENT', `openedAs must be "images" or "videos", got ${JSON.stringify(r.openedAs)}`);
+      return deps.settings.addRecentFiles(expectStringArray(r.paths, 'paths'), r.openedAs);
     },
     async clearRecentFiles() {
       await deps.settings.clearRecentFiles();

@@ -1,6 +1,6 @@
 // The app's top-level state (rune class, renderer): the API client, settings, locale and theme,
 // the active workspace, recent files, the status line, the error banner and the running jobs.
-import type { AppInfo, RecentFile } from '../../../../shared/api';
+import type { AppInfo, RecentFile, RecentMedia } from '../../../../shared/api';
 import type { ApiClient } from '../../../../shared/api-client';
 import type { JobSpec, RefineMode, Subject } from '../../../../shared/jobs';
 import { DEFAULT_SETTINGS, type Settings } from '../../../../shared/settings';
@@ -194,9 +194,10 @@ export class AppState {
     }
   }
 
-  async addRecent(paths: string[]): Promise<void> {
+  /** Records files as opened as pictures or as clips (each drop zone lists its own kind). */
+  async addRecent(paths: string[], openedAs: RecentMedia): Promise<void> {
     try {
-      this.recent = await this.client.addRecentFiles(paths);
+      this.recent = await this.client.addRecentFiles({ paths, openedAs });
     } catch {
       // Recent files are a convenience: a failure to record one must not interrupt opening it.
     }

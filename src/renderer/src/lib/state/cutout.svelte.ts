@@ -121,7 +121,7 @@ export class CutoutState {
       if (isRestored) this.brush.restore(earlier!.brush);
       else this.brush.reset(preview.width, preview.height);
       this.touchUps.delete(path);
-      void this.app.addRecent([path]);
+      void this.app.addRecent([path], 'images');
     } catch (error) {
       if (seq !== this.matteSeq) return;
       this.phase = 'failed';
