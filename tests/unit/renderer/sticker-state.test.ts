@@ -63,6 +63,16 @@ describe('StickerState', () => {
     expect(s.durationS).toBe(3);
     expect(s.effectiveFormat).toBe('webm');
     expect(s.suggestedName()).toBe('a_sticker.webm');
+    // LINE: 4 s at most and 20 frames at most, so 30 fps asked is 5 fps made, and 20 frames said.
+    s.fps = 30;
+    s.setPreset('line');
+    s.setEnd(100);
+    expect([s.durationS, s.effectiveFps, s.frameEstimate, s.presetLimits?.maxW, s.presetLimits?.maxH]).toEqual([4, 5, 20, 320, 270]);
+    // WeChat caps the rate (15 fps); Custom takes the slider as it is.
+    s.setPreset('wechat');
+    expect(s.effectiveFps).toBe(15);
+    s.setPreset('none');
+    expect([s.effectiveFps, s.presetLimits]).toEqual([30, null]);
   });
 
   it('keeps Keep / Remove strokes for the job, undoes and clears them, and drops them with a new clip', async () => {
