@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
 import { decodeImage } from '../../src/main/core/image/decode';
 import { byteBand, jpegAppMarkers, readJpegDpi, readPngDpi } from '../../src/main/core/idphoto/exact-file';
+import { failedChecks } from '../../src/main/core/idphoto/compliance';
 import { idPhotoToFile, makeIdPhoto } from '../../src/main/core/idphoto/make-id-photo';
 import { SpecLibrary } from '../../src/main/core/idphoto/spec';
 import { cutoutImage } from '../../src/main/core/pipelines/cutout';
@@ -64,6 +65,18 @@ describe('idphoto on real portraits', () => {
     expect(cc).toMatchObject({ unit: 'mm', min: 32, max: 36, pass: true });
     expect(r.report.measurements.tiltDeg.pass).toBe(true);
     expect(typeof r.report.pass).toBe('boolean');
+    // A portrait is not enlarged (df_img1's face is large in a 758x1024 picture).
+    expect(r.report.measurements.sourceScale).toMatchObject({ unit: 'x', max: 2, pass: true });
+    expect(r.report.measurements.sourceScale!.value).toBeLessThan(1);
+  });
+
+  it('fails a photo enlarged more than 2x from its source: a face taken from a full-body street photo', async () => {
+    // ccp_person's full-body pictures (550 px wide): the face is some 60 px across.
+    const r = await makeIdPhoto(await decodeImage(evalFile('ccp_person', 'images', 'ccp_0192.jpg')), { spec: lib.get('icao-35x45'), refine: 'fast' }, env);
+    expect(r.report.measurements.sourceScale!.value).toBeGreaterThan(2);
+    expect(r.report.measurements.sourceScale!.pass).toBe(false);
+    expect(r.report.pass).toBe(false);
+    expect(failedChecks(r.report)).toContainEqual(expect.stringMatching(/^sourceScale [\d.]+× \(≤ 2\)$/));
   });
 });
 

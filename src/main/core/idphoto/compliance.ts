@@ -10,7 +10,7 @@ import type { IdPhotoSpec } from './spec';
 
 /** One measured value against its band (null bounds are open), in one of the report's units. */
 export interface Measurement extends IdPhotoMeasurement {
-  unit: 'mm' | 'deg' | 'count' | 'dE' | 'KB' | '%';
+  unit: 'mm' | 'deg' | 'count' | 'dE' | 'KB' | '%' | 'x';
 }
 
 /** The report written next to each ID photo (and shown by the UI's compliance panel). */
@@ -35,6 +35,8 @@ export interface ComplianceReport {
     matteUnsurePct: Measurement;
     /** Present when the source cut the top of the hair: how much may be missing (mm). */
     hairCutMm?: Measurement;
+    /** Output pixels per source pixel (MAX_SOURCE_SCALE at most): how much the photo was enlarged from its source. */
+    sourceScale?: Measurement;
   };
   /** Guides in output pixels for drawing over the preview. */
   guides: { crownY: number; chinY: number; eyeY: number; centreX: number };
@@ -116,6 +118,8 @@ export interface ComplianceInput {
   crownTouchesTop?: boolean;
   /** The mask model's review threshold (manifest output.reviewUnsureShare); absent: the matte check always passes. */
   reviewUnsureShare?: number;
+  /** Output pixels per pixel of the source across the photo (above 1: enlarged from the source); absent: not measured. */
+  sourceScale?: number;
 }
 
 /** Mean Lab of the pixels selected by `pick`, with their count. */
@@ -142,6 +146,13 @@ function meanLab(image: RgbaImage, pick: (i: number, x: number, y: number) => bo
 
 /** The note of a measurement the spec sets no band for (the eye line of CN 1-inch, a file with no KB band). */
 export const NO_BAND_NOTE = 'for information: the spec sets no limit';
+
+/**
+ * The most an ID photo may be enlarged from its source (output pixels per source pixel). At 2 a
+ * 300-dpi photo holds 150 source pixels an inch, the usual floor for a sharp print; a face taken
+ * small from a group or full-body photo goes past it and comes out soft.
+ */
+export const MAX_SOURCE_SCALE = 2;
 
 /** How much hair the source may have cut above the crown before the photo fails (mm, about 12 px at 300 dpi). */
 export const HAIR_CUT_TOLERANCE_MM = 1;
@@ -206,6 +217,9 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
       'share of the person left half transparent where the model was unsure (hair, edges); a photo on a plainer background helps',
     ),
   };
+  if (input.sourceScale !== undefined) {
+    measurements.sourceScale = measure(input.sourceScale, 'x', null, MAX_SOURCE_SCALE, 'output pixels per pixel of the source: above 2 the photo is enlarged past half the spec\'s print resolution and looks soft; use a larger photo or one taken closer');
+  }
   // A visibly flat-cut hairline is more than a measuring matter: offices ask for the whole head.
   if (hiddenMm > 0.05 || input.crownTouchesTop) measurements.hairCutMm = measure(hiddenMm, 'mm', null, HAIR_CUT_TOLERANCE_MM, 'the hair runs into the top edge of the source; the missing part is estimated from the head outline at the edge; use a photo with room above the head');
   const pass = Object.values(measurements).every((m) => m.pass);

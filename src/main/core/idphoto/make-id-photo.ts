@@ -350,6 +350,8 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     crownHiddenPx: hiddenPx * chosen.k,
     crownTouchesTop: cutAtTop,
     reviewUnsureShare: model.entry.output.reviewUnsureShare,
+    // Work pixels are source pixels times sx; the placement scales work pixels by k.
+    sourceScale: chosen.k * sx,
   });
   onProgress?.({ stage: 'composite', done: 4, total: 4 });
   const t4 = performance.now();

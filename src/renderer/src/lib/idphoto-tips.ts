@@ -21,6 +21,7 @@ function measuredTip(name: string, m: IdPhotoMeasurement, allowedColours: readon
     case 'backgroundUniformityDeltaE':
     case 'matteUnsurePct':
     case 'hairCutMm':
+    case 'sourceScale':
       return t(`idphoto.tip.${name}`);
     case 'backgroundColourDeltaE':
       return t('idphoto.tip.backgroundColourDeltaE', { colours: allowedColours.join(', ') });

@@ -52,6 +52,7 @@ export const idphoto = {
   'idphoto.m.clothingContrastDeltaE': { en: 'Clothing vs background', 'zh-CN': '服装与背景对比' },
   'idphoto.m.fileSizeKb': { en: 'File size', 'zh-CN': '文件大小' },
   'idphoto.m.matteUnsurePct': { en: 'Unsure edges', 'zh-CN': '边缘不确定' },
+  'idphoto.m.sourceScale': { en: 'Enlarged from the photo', 'zh-CN': '相对原图放大' },
   'idphoto.tip.faceCentreOffsetMm': { en: 'Face centre (between the eyes) from the vertical centre line', 'zh-CN': '两眼中点偏离竖直中线的距离' },
   'idphoto.tip.backgroundUniformityDeltaE': { en: 'How much the background varies: ΔE76 of its pixels from their mean (95th percentile)', 'zh-CN': '背景的均匀程度：背景像素与其平均色的色差 ΔE76（第 95 百分位）' },
   'idphoto.tip.backgroundColourDeltaE': { en: 'ΔE76 from the nearest colour this size allows: {colours}', 'zh-CN': '与该规格允许的最接近底色的色差 ΔE76：{colours}' },
@@ -63,6 +64,10 @@ export const idphoto = {
   'idphoto.tip.matteUnsurePct': {
     en: 'Share of the person left half transparent where the model was unsure (hair, edges); a photo on a plainer background helps',
     'zh-CN': '人物中因模型不确定而呈半透明的比例（头发、边缘）；换用背景更简单的照片会有帮助',
+  },
+  'idphoto.tip.sourceScale': {
+    en: 'How much the photo was enlarged from the picture you gave: above 2× it holds less than half the print resolution and looks soft. Use a larger photo, or one taken closer',
+    'zh-CN': '证件照相对所给原图的放大倍数：超过 2 倍时清晰度不到打印要求的一半，看起来发虚。请换用更大或拍得更近的照片',
   },
   'idphoto.tip.hairCutMm': {
     en: 'The hair runs into the top edge of the source; the missing part is estimated from the head outline at the edge. Use a photo with room above the head.',
