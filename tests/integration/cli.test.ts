@@ -44,6 +44,12 @@ describe('cutout CLI', () => {
     expect(provider.code).toBe(1);
     expect(provider.stderr).toMatch(/^PROVIDER_UNKNOWN: /);
 
+    // A known provider that cannot start here (CUDA needs its own libraries) falls back quietly:
+    // one note, none of ONNX Runtime's native log lines.
+    const cuda = await cutout(['portrait', evalFile('id_portraits', 'images', 'hv_test1.jpg'), '-o', join(dir, 'cuda.png'), '--provider', 'cuda', '--refine', 'off']);
+    expect(cuda.code).toBe(0);
+    if (!/ on cuda,/.test(cuda.stdout)) expect(cuda.stderr.trim()).toBe('note: --provider cuda could not start here; ran on cpu');
+
     const missing = await cutout(['portrait', evalFile('id_portraits', 'images', 'hv_test1.jpg'), '-o', join(dir, 'o.png')], { CUTOUT_MODELS_DIR: tempDir() });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^MODEL_MISSING: Model file portrait_selfie_segmentation_mediapipe_256x256\.onnx/);

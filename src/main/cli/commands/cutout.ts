@@ -55,6 +55,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
             { signal: io.signal },
           );
           io.out(`${positionals[i]} -> ${r.output} (${r.width}x${r.height}, ${r.modelId} on ${r.provider}, ${r.timings.totalMs.toFixed(0)} ms)`);
+          if (i === 0 && values.provider && values.provider !== 'auto' && values.provider !== r.provider) io.err(`note: --provider ${values.provider} could not start here; ran on ${r.provider}`);
           if (r.review.needsReview) {
             toReview++;
             io.out(`  check it: ${reviewText(r.review.unsureShare)}`);

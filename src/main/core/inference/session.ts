@@ -33,6 +33,13 @@ let ortPromise: Promise<OrtModule> | undefined;
 export function loadOrt(): Promise<OrtModule> {
   ortPromise ??= import('onnxruntime-node')
     .then((m) => ((m as { default?: OrtModule }).default ?? m) as OrtModule)
+    .then((ort) => {
+      // Before the first session starts ONNX Runtime's logger: a provider that cannot start
+      // (CUDA without its libraries) otherwise prints a red native error although the fallback
+      // handles it; its message is kept in the session's fallbacks instead.
+      ort.env.logLevel = 'fatal';
+      return ort;
+    })
     .catch((cause) => {
       ortPromise = undefined;
       throw new AppError('RUNTIME_UNAVAILABLE', `ONNX Runtime could not be loaded: ${(cause as Error).message}`, { cause });
