@@ -1,4 +1,4 @@
-// Batch export under faults, through the real CLI process: kill -9 mid-run then --resume (every
+// Batch export under faults, through the real CLI process: Ctrl+C (exit 130, said once), kill -9 mid-run then --resume (every
 // output present and whole), a file-size limit standing in for a full disk (DISK_FULL, no
 // partial files), and the refine worker pool really running off-thread.
 import { spawn, spawnSync } from 'node:child_process';
@@ -60,6 +60,28 @@ describe('batch faults', () => {
       expect(info.channels).toBe(4);
     }
     expect(listFiles(out).filter((f) => f.endsWith('.part'))).toEqual([]);
+  });
+
+  it('Ctrl+C (SIGINT) mid-batch: exit 130, said once with how to resume, finished files whole, no temp files', async () => {
+    const out = join(input, 'out-int');
+    const journal = join(out, '.cutout-batch.jsonl');
+    const child = spawn(process.execPath, [CLI, 'batch', join(input, 'in'), '-o', out, '-j', '1', '-q'], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let t = 0; t < 1200; t++) {
+      if (existsSync(journal) && readFileSync(journal, 'utf8').split('\n').filter(Boolean).length >= 1) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr.trim().split('\n')).toEqual([`CANCELLED: finished files are kept; run the same command with --resume to continue. Report: ${out}/report.json`]);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BatchReport;
+    expect(report.summary.isCancelled).toBe(true);
+    expect(report.summary.done).toBeGreaterThanOrEqual(1);
+    expect(report.summary.done).toBeLessThan(count);
+    for (const e of report.entries.filter((x) => x.status === 'done')) expect((await sharp(e.output, { failOn: 'truncated' }).metadata()).channels).toBe(4);
+    expect(listFiles(out).filter((f) => f.endsWith('.part') || f.includes('.tmp'))).toEqual([]);
   });
 
   it('a full disk (file-size limit) gives DISK_FULL per file and leaves no partial files', () => {

@@ -32,7 +32,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     const wire = toWire(error);
     if (wire.code === 'CANCELLED') {
-      io.err('Cancelled');
+      io.err('CANCELLED: stopped by Ctrl+C; no half-written file is left');
       return 130;
     }
     const message = (error as { code?: string })?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (error as { code?: string })?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'

@@ -194,7 +194,11 @@ export const batchCommand: CliCommand = {
       if (summary.specFailed > 0) io.out(`${summary.specFailed === 1 ? '1 ID photo fails its spec' : `${summary.specFailed} ID photos fail their spec`} (spec in report.csv)`);
       return summary.failed > 0 ? 1 : summary.specFailed > 0 ? 3 : 0;
     } catch (error) {
-      if (isCancellation(error)) io.err(`Cancelled. Finished files are kept; run the same command with --resume to continue. Report: ${values.out}/report.json`);
+      // Said once, with what to do next (not again as a bare "Cancelled" by the entry point).
+      if (isCancellation(error)) {
+        io.err(`CANCELLED: finished files are kept; run the same command with --resume to continue. Report: ${values.out}/report.json`);
+        return 130;
+      }
       throw error;
     }
   },
