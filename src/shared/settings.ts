@@ -1,6 +1,6 @@
 // The user settings schema, its defaults and a forgiving parser. Imported by main, preload and
 // renderer: plain data only, no 'electron', no 'node:*'.
-import { REFINE_MODES, type RefineMode } from './jobs';
+import { REFINE_MODES, type RefineMode, type Subject } from './jobs';
 
 /** Execution providers a user may ask for ('auto' lets the engine pick per platform). */
 export const PROVIDER_CHOICES = ['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'] as const;
@@ -25,6 +25,8 @@ export interface Settings {
   defaultBackground: string;
   /** Edge refinement for new cut-outs. */
   refine: RefineMode;
+  /** What a newly opened picture is cut out as (a picture's own choice is kept for it). */
+  defaultSubject: Subject;
   exportFormat: (typeof EXPORT_FORMAT_CHOICES)[number];
   /** JPEG/WebP quality, 1..100. */
   jpegQuality: number;
@@ -43,6 +45,7 @@ export const DEFAULT_SETTINGS: Settings = {
   defaultBackground: 'transparent',
   // Best edges, as the CLI and ID photos: the editor shows a fast matte first (CutoutState.segment).
   refine: 'full',
+  defaultSubject: 'person',
   exportFormat: 'png',
   jpegQuality: 92,
   outputDir: null,
@@ -70,6 +73,7 @@ export function parseSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): 
     threads,
     defaultBackground: bg,
     refine: pick(r.refine, REFINE_MODES, base.refine),
+    defaultSubject: pick(r.defaultSubject, ['person', 'anime'] as const, base.defaultSubject),
     exportFormat: pick(r.exportFormat, EXPORT_FORMAT_CHOICES, base.exportFormat),
     jpegQuality: quality,
     outputDir,

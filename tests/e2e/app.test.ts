@@ -205,6 +205,34 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'invalid-file.png') });
   });
 
+  it('a new picture starts with the default subject, one switched keeps its own, and one that cannot be opened leaves the picture on screen', async () => {
+    const anime = evalFile('anime_cutout', 'images', 'ks_akira_basic_lost.jpg');
+    const pressed = async () => ((await page.getByRole('button', { name: 'Anime', exact: true }).getAttribute('aria-pressed')) === 'true' ? 'anime' : 'person');
+    await freshApp();
+    await openThroughDialog(page, anime);
+    await waitForCutout(page);
+    await page.getByRole('button', { name: 'Anime', exact: true }).click();
+    await waitForCutout(page);
+    // A photo after an anime picture is cut out as a person (it took the anime model before).
+    await openThroughDialog(page, PORTRAIT);
+    await waitForCutout(page);
+    expect(await pressed()).toBe('person');
+    // The anime picture again: its own choice comes back.
+    await openThroughDialog(page, anime);
+    await waitForCutout(page);
+    expect(await pressed()).toBe('anime');
+    // A text file named .jpg: said, and the anime picture stays with its cut-out.
+    const dir = mkdtempSync(join(tmpdir(), 'cutout-e2e-'));
+    const bad = join(dir, 'notes.jpg');
+    writeFileSync(bad, 'this is text, not a JPEG\n');
+    await openThroughDialog(page, bad);
+    await page.locator('[data-testid=error-banner]').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.textContent('[data-testid=status-text]')).toBe('That picture could not be opened; this one is kept');
+    expect(await page.locator('[data-workspace-slot=cutout] .info').textContent()).toContain('ks_akira_basic_lost.jpg');
+    expect(await page.locator('[data-testid=export]').isDisabled()).toBe(false);
+    expect(await pressed()).toBe('anime');
+  });
+
   it('a background brush stroke over a kept region makes the exported alpha there 0', async () => {
     await freshApp();
     await openThroughDialog(page, PORTRAIT);

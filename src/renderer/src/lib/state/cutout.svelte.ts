@@ -55,13 +55,17 @@ export class CutoutState {
   exportJobId = $state<string | null>(null);
 
   name = $derived(this.path ? baseName(this.path) : '');
-  hasResult = $derived(this.phase === 'ready' && this.alpha !== null);
+  /** Another picture is being loaded: the one on screen stays (and cannot be exported meanwhile). */
+  isOpening = $state(false);
+  hasResult = $derived(this.phase === 'ready' && this.alpha !== null && !this.isOpening);
   /** The last export while it still holds what the editor shows (any edit since makes it stale). */
   currentExportPath = $derived(this.lastExportPath && this.exportedKey === this.resultKey() ? this.lastExportPath : null);
 
   private pendingBox: PixelBox | null = null;
   /** Bumped by a new image or a new matte of it (subject, edges): answers for an older one are dropped. */
   private matteSeq = 0;
+  /** Bumped by each open(): only the newest picture asked for is loaded. */
+  private openSeq = 0;
   /** Touch-ups of images opened earlier in the session, by path, oldest first (see open()). */
   private readonly touchUps = new Map<string, { brush: ReturnType<TrimapBrushState['snapshot']>; subject: Subject; refine: RefineMode }>();
 
@@ -77,12 +81,20 @@ export class CutoutState {
     this.app.setStatus({ owner: 'cutout', ...line });
   }
 
+  /** What a newly opened picture is cut out as (Settings' default subject). */
+  private defaultSubject: Subject = 'person';
+
   /**
-   * Takes the defaults from Settings (called when settings load or change): the edges while no image
-   * is open, the background ('transparent' or '#RRGGBB') when that default is new, the format always.
+   * Takes the defaults from Settings (called when settings load or change): the edges and the
+   * subject while no image is open (the subject again for each new picture, see open()), the
+   * background ('transparent' or '#RRGGBB') when that default is new, the format always.
    */
-  applySettings(refine: RefineMode, format: ExportFormat, background = 'transparent'): void {
-    if (this.phase === 'empty') this.refine = refine;
+  applySettings(refine: RefineMode, format: ExportFormat, background = 'transparent', subject: Subject = 'person'): void {
+    this.defaultSubject = subject;
+    if (this.phase === 'empty') {
+      this.refine = refine;
+      this.subject = subject;
+    }
     this.background.followDefault(background);
     this.exportFormat = format;
   }
@@ -94,14 +106,35 @@ export class CutoutState {
    */
   async open(path: string, options: OpenOptions = {}): Promise<void> {
     const startedMs = performance.now();
-    const seq = ++this.matteSeq;
+    const seq = ++this.openSeq;
+    this.isOpening = true;
+    this.app.dismissError();
+    this.status({ key: 'stage.decode', tone: 'busy' });
+    // The picture on screen stays until the new one has loaded: one that cannot be opened (not a
+    // picture, damaged, too large) is said, and the work in progress is kept.
+    let preview: ImagePreview;
+    try {
+      preview = await this.app.client.loadImagePreview({ path });
+    } catch (error) {
+      if (seq !== this.openSeq) return;
+      this.isOpening = false;
+      if (this.preview && this.path) this.status({ key: 'status.openFailedKept', tone: 'warn' });
+      else {
+        this.phase = 'failed';
+        this.status({ key: 'status.failed', tone: 'warn' });
+      }
+      this.app.showError(error);
+      return;
+    }
+    if (seq !== this.openSeq) return;
+    this.isOpening = false;
+    ++this.matteSeq;
     this.keepTouchUp();
     const earlier = this.touchUps.get(path);
-    if (earlier) {
-      this.subject = earlier.subject;
-      this.refine = earlier.refine;
-    }
-    if (options.subject) this.subject = options.subject;
+    // A picture opened again gets its own subject back; a new one Settings' default, not the last
+    // picture's (an anime picture's Anime cut the next photo with the anime model, unflagged).
+    this.subject = options.subject ?? earlier?.subject ?? this.defaultSubject;
+    if (earlier) this.refine = earlier.refine;
     if (options.refine) this.refine = options.refine;
     this.isForIdPhoto = options.forIdPhoto === true;
     this.phase = 'loading';
@@ -109,27 +142,13 @@ export class CutoutState {
     this.alpha = null;
     this.matte = null;
     this.lastExportPath = null;
-    this.app.dismissError();
-    this.status({ key: 'stage.decode', tone: 'busy' });
-    let isRestored = false;
-    try {
-      const preview = await this.app.client.loadImagePreview({ path });
-      if (seq !== this.matteSeq) return;
-      this.preview = preview;
-      this.view.setImage(preview.width, preview.height);
-      isRestored = earlier !== undefined && earlier.brush.width === preview.width && earlier.brush.height === preview.height;
-      if (isRestored) this.brush.restore(earlier!.brush);
-      else this.brush.reset(preview.width, preview.height);
-      this.touchUps.delete(path);
-      void this.app.addRecent([path], 'images');
-    } catch (error) {
-      if (seq !== this.matteSeq) return;
-      this.phase = 'failed';
-      this.preview = null;
-      this.status({ key: 'status.failed', tone: 'warn' });
-      this.app.showError(error);
-      return;
-    }
+    this.preview = preview;
+    this.view.setImage(preview.width, preview.height);
+    const isRestored = earlier !== undefined && earlier.brush.width === preview.width && earlier.brush.height === preview.height;
+    if (isRestored) this.brush.restore(earlier!.brush);
+    else this.brush.reset(preview.width, preview.height);
+    this.touchUps.delete(path);
+    void this.app.addRecent([path], 'images');
     // An image opened again solves its strokes over the new automatic trimap, as a change of subject does.
     await this.segment({ keepStrokes: isRestored, startedMs });
   }
@@ -137,7 +156,8 @@ export class CutoutState {
   /** Keeps the open image's touch-up (when it has one) for when it is opened again; the last TOUCH_UPS_KEPT images. */
   private keepTouchUp(): void {
     const snapshot = this.brush.snapshot();
-    if (!this.path || (snapshot.strokes.length === 0 && snapshot.redo.length === 0)) return;
+    // A subject switched from the default is kept too, without strokes.
+    if (!this.path || (snapshot.strokes.length === 0 && snapshot.redo.length === 0 && this.subject === this.defaultSubject)) return;
     this.touchUps.delete(this.path);
     this.touchUps.set(this.path, { brush: snapshot, subject: this.subject, refine: this.refine });
     while (this.touchUps.size > TOUCH_UPS_KEPT) this.touchUps.delete(this.touchUps.keys().next().value!);

@@ -37,6 +37,7 @@ export const common = {
   'status.working': { en: 'Working…', 'zh-CN': '处理中…' },
   'status.doneIn': { en: 'Done in {ms} on {provider}', 'zh-CN': '用时 {ms}，运行于 {provider}' },
   'status.refiningEdges': { en: 'Refining the edges…', 'zh-CN': '正在细化边缘…' },
+  'status.openFailedKept': { en: 'That picture could not be opened; this one is kept', 'zh-CN': '无法打开那张图片；当前图片保留' },
   'status.cancelled': { en: 'Cancelled', 'zh-CN': '已取消' },
   'status.failed': { en: 'Failed', 'zh-CN': '失败' },
   'status.connecting': { en: 'Connecting to the engine…', 'zh-CN': '正在连接引擎…' },

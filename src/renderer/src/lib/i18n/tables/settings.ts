@@ -19,6 +19,8 @@ export const settings = {
   'settings.model.corrupt': { en: 'The file does not match its checksum: download it again from {url}', 'zh-CN': '文件与校验值不符：请从 {url} 重新下载' },
   'settings.model.unpinned': { en: 'Installed; its source publishes no checksum to verify it against', 'zh-CN': '已安装；来源未提供可核对的校验值' },
   'settings.refine': { en: 'Default edge quality', 'zh-CN': '默认边缘质量' },
+  'settings.subject': { en: 'New pictures are cut out as', 'zh-CN': '新图片默认抠取' },
+  'settings.subject.tip': { en: 'Each newly opened picture starts with this; a picture you switch keeps its own choice', 'zh-CN': '每张新打开的图片都从这里开始；切换过的图片保留自己的选择' },
   'settings.export': { en: 'Export', 'zh-CN': '导出' },
   'settings.reveal': { en: 'Show the file in its folder after export', 'zh-CN': '导出后在文件夹中显示' },
   'settings.quality': { en: 'JPEG / WebP quality', 'zh-CN': 'JPEG / WebP 质量' },
