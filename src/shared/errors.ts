@@ -58,6 +58,9 @@ export class AppError extends Error {
  * What an INPUT_UNSUPPORTED's detail says of the file, which the UI words apart from the code:
  * `damaged` (a known format cut short) or `still` (a still picture where a clip is wanted).
  */
+/** Default pixel budget of a decoded picture: 80 megapixels (a 50 MP camera photo fits, a 20000x20000 bomb does not). IMAGE_TOO_LARGE above it. */
+export const DEFAULT_MAX_PIXELS = 80_000_000;
+
 export type ErrorKind = 'damaged' | 'still' | 'cutShort';
 
 /** The ErrorKind an error's detail flags (`{ damaged: true }` / `{ still: true }` / `{ cutShort: true }`), if any. */

@@ -2,7 +2,7 @@
 // sRGB RGBA, a pixel-count guard. Core (no electron); sharp is used only under core/image.
 import { stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
-import { AppError } from '../../../shared/errors';
+import { AppError, DEFAULT_MAX_PIXELS } from '../../../shared/errors';
 
 /** An 8-bit sRGB image with 4 interleaved channels (RGBA), row-major, no padding. */
 export interface RgbaImage {
@@ -19,8 +19,8 @@ export interface DecodedImage extends RgbaImage {
   format: string;
 }
 
-/** Default pixel budget: 80 megapixels (a 50 MP camera photo fits, a 20000x20000 bomb does not). */
-export const DEFAULT_MAX_PIXELS = 80_000_000;
+/** Default pixel budget (shared: the UI names it in IMAGE_TOO_LARGE's words). */
+export { DEFAULT_MAX_PIXELS };
 
 /** Formats decoded as still images. */
 const STILL_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'heif', 'jp2', 'jxl']);

@@ -1,7 +1,7 @@
 // Turns any thrown value into what the error banner shows: the code, a sentence, what to do (renderer).
 // Branches on `code`, and on the detail flags that change what to do (a damaged picture, a still
 // where a clip is wanted); cancellation is not an error and yields null.
-import { ERROR_CODES, errorKindOf, isCancellation, type ErrorCode, type ErrorKind, type WireError } from '../../../shared/errors';
+import { DEFAULT_MAX_PIXELS, ERROR_CODES, errorKindOf, isCancellation, type ErrorCode, type ErrorKind, type WireError } from '../../../shared/errors';
 import type { MessageKey } from './i18n';
 
 /** What the UI shows for a failure. */
@@ -12,6 +12,8 @@ export interface ErrorNotice {
   /** The engine's own sentence (often more specific, e.g. names the file). */
   engineMessage: string;
   detail?: unknown;
+  /** Values the message and fix name ({limit} megapixels of IMAGE_TOO_LARGE). */
+  params: Record<string, string | number>;
 }
 
 /** The notice for an error, or null for a cancellation. Unknown codes are shown as INTERNAL. */
@@ -32,5 +34,13 @@ export function describeError(error: unknown): ErrorNotice | null {
     fixKey: `fix.${code}${variant}` as MessageKey,
     engineMessage: typeof e.message === 'string' ? e.message : String(error),
     detail: e.detail,
+    params: paramsOf(code, e.detail),
   };
+}
+
+/** What a notice's words name from the error's detail: the pixel limit of IMAGE_TOO_LARGE (there is no such setting to point at). */
+function paramsOf(code: ErrorCode, detail: unknown): Record<string, string | number> {
+  if (code !== 'IMAGE_TOO_LARGE') return {};
+  const d = (detail ?? {}) as { maxPixels?: unknown };
+  return { limit: Math.round((typeof d.maxPixels === 'number' ? d.maxPixels : DEFAULT_MAX_PIXELS) / 1e6) };
 }
