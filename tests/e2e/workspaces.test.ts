@@ -44,6 +44,8 @@ describe('workspaces, language and theme in Chromium', () => {
     // The edge brush turns the trimap overlay on.
     await app.page.click('[data-tool=unknown]');
     expect(await app.page.locator('[data-testid=overlay-toggle]').isChecked()).toBe(true);
+    // A legend says what the overlay's colours are.
+    expect(await app.page.locator('[data-testid=overlay-legend]').textContent()).toBe('KeptEdge, solvedRemoved');
     await app.page.waitForTimeout(150);
     await shot('cutout-trimap');
     // Zoom shortcuts change the zoom read-out; fit brings it back.
@@ -54,6 +56,7 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(await app.page.textContent('[data-testid=zoom-pct]')).toBe(fitted);
     await app.page.keyboard.press('t');
     expect(await app.page.locator('[data-testid=overlay-toggle]').isChecked()).toBe(false);
+    expect(await app.page.locator('[data-testid=overlay-legend]').count()).toBe(0);
     await app.page.keyboard.press('h');
   });
 

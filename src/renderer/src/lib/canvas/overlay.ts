@@ -16,6 +16,12 @@ export function strokeColour(mode: 'fg' | 'bg', opacity = 1): string {
   return `rgb(${r} ${g} ${b} / ${opacity})`;
 }
 
+/** An overlay colour as CSS, opaque (the legend's swatches). */
+export function overlayColour(kind: keyof typeof OVERLAY_COLORS): string {
+  const [r, g, b] = OVERLAY_COLORS[kind];
+  return `rgb(${r} ${g} ${b})`;
+}
+
 /** Writes the overlay colour of each trimap value into `out` (RGBA), inside `box` or everywhere. */
 export function paintTrimapOverlay(trimap: Uint8Array, width: number, out: Uint8ClampedArray | Uint8Array, box?: PixelBox): void {
   const { x0, y0, x1, y1 } = clampBox(width, trimap.length / width, box);
