@@ -108,6 +108,9 @@ describe('workspaces, language and theme in Chromium', () => {
     await app.page.selectOption('[data-testid=settings-language]', 'zh-CN');
     await expect.poll(() => app.page.textContent('[data-workspace=idphoto]'), { timeout: 10_000 }).toContain('证件照');
     expect(await app.page.getAttribute('html', 'lang')).toBe('zh-CN');
+    // Every shortcut is listed (the brush size keys, compare and the overlay were missing).
+    const shortcuts = await app.page.locator('[data-workspace-slot=settings] .card.grid').textContent();
+    for (const label of ['缩小画笔', '放大画笔', '对比', '显示三分图', '平移（空格）']) expect(shortcuts).toContain(label);
     await shot('settings-zh');
     await workspace('cutout');
     // The open image survived the trip to Settings.

@@ -42,6 +42,8 @@ export const cutout = {
   'brush.unknown.tip': { en: 'Paint hair and soft edges to re-solve (U)', 'zh-CN': '涂抹发丝等柔和边缘以重新计算 (U)' },
   'brush.eraser.tip': { en: 'Back to automatic (R)', 'zh-CN': '恢复自动 (R)' },
   'brush.off': { en: 'Pan (Space)', 'zh-CN': '平移（空格）' },
+  'brush.smaller': { en: 'Smaller brush', 'zh-CN': '缩小画笔' },
+  'brush.larger': { en: 'Larger brush', 'zh-CN': '放大画笔' },
   'brush.size': { en: 'Size', 'zh-CN': '大小' },
   'brush.hardness': { en: 'Hardness', 'zh-CN': '硬度' },
   'brush.overlay': { en: 'Show trimap', 'zh-CN': '显示三分图' },
