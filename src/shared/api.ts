@@ -56,6 +56,11 @@ export interface ChooseSaveTargetRequest {
   /** Suggested folder; default: the last export folder or Settings.outputDir. */
   defaultDir?: string;
   title?: string;
+  /**
+   * No dialog: a path in the app's own temporary folder (the full-size picture Copy puts on the
+   * clipboard is written there). The same name is reused, so copies do not pile up.
+   */
+  scratch?: boolean;
 }
 
 /** Arguments of loadImagePreview. */

@@ -174,6 +174,27 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('Copy puts the full-size cut-out on the clipboard, also before any export (the preview is smaller)', async () => {
+    // 1895 x 2560: larger than the editor's 1600-px preview.
+    const dir = mkdtempSync(join(tmpdir(), 'cutout-e2e-'));
+    const large = join(dir, 'large-portrait.jpg');
+    await sharp(PORTRAIT).resize({ height: 2560 }).jpeg({ quality: 90 }).toFile(large);
+    const meta = await sharp(large).metadata();
+    await freshApp();
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(served.url).origin });
+    await openThroughDialog(page, large);
+    await waitForCutout(page);
+    await page.click('[data-bg=white]');
+    await page.evaluate(`navigator.clipboard.writeText('nothing yet')`);
+    await page.getByRole('button', { name: 'Copy image' }).click();
+    await expect.poll(() => page.textContent('[data-testid=status-text]'), { timeout: 60_000 }).toBe('Copied to the clipboard');
+    await expect.poll(() => page.evaluate(`navigator.clipboard.read().then((items) => items[0].types.includes('image/png'))`), { timeout: 15_000 }).toBe(true);
+    const copied = await readClipboardImage();
+    expect([copied.w, meta.width]).toEqual([1895, 1895]);
+    expect(copied.corner).toEqual([255, 255, 255, 255]);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('cancels a running export: the status says cancelled, no error is shown, no file is written', async () => {
     // A large input (12 MP, made by the test from an eval portrait) so the export runs for seconds.
     const dir = mkdtempSync(join(tmpdir(), 'cutout-e2e-'));

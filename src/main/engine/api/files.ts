@@ -1,7 +1,7 @@
 // API area "files": imports (paste / upload), expanding dropped folders, dialogs, the file
 // manager and the clipboard (the last three through PlatformServices). Main process; Node only.
 import { randomUUID } from 'node:crypto';
-import { readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { AppApi, FileFilter } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
@@ -84,6 +84,11 @@ export function createFilesArea(deps: ApiDeps): Pick<AppApi, 'importImage' | 'ex
     },
     async chooseSaveTarget(req) {
       const r = expectObject(req, 'request');
+      if (r.scratch === true) {
+        const dir = join(deps.tempDir, 'copies');
+        await mkdir(dir, { recursive: true });
+        return join(dir, safeFileName(expectString(r.defaultName, 'defaultName')));
+      }
       return deps.platform.chooseSaveTarget({
         defaultName: safeFileName(expectString(r.defaultName, 'defaultName')),
         defaultDir: typeof r.defaultDir === 'string' ? r.defaultDir : (deps.settings.get().outputDir ?? undefined),

@@ -382,6 +382,42 @@ export class CutoutState {
     }
   }
 
+  /**
+   * The file Copy puts on the clipboard: the current export; else, when the picture is larger than
+   * the editor's preview, the cut-out made at full size as PNG in the app's temporary folder (a
+   * review copied 1333x1600 of a 3000x3602 photo before exporting it). Null when the preview is
+   * the full size (the page copies its own composite), or when the copy was cancelled.
+   */
+  async fullSizeForCopy(): Promise<string | null> {
+    if (this.currentExportPath) return this.currentExportPath;
+    const path = this.path;
+    const preview = this.preview;
+    if (!path || !preview || !this.hasResult) return null;
+    if (preview.sourceWidth <= preview.width && preview.sourceHeight <= preview.height) return null;
+    const output = await this.app.client.chooseSaveTarget({ defaultName: exportName(path, 'png').replace(/_cutout\.png$/, '_copy.png'), scratch: true });
+    if (!output) return null;
+    const trimapPath = (await this.saveTouchUp()) ?? undefined;
+    this.status({ key: 'status.copying', tone: 'busy' });
+    const { id, outcome } = await this.app.runJob({
+      kind: 'cutout',
+      input: path,
+      output,
+      options: { subject: this.subject, background: this.background.background, refine: trimapPath ? 'full' : this.refine, format: 'png', trimapPath },
+    });
+    this.exportJobId = id;
+    try {
+      const end = await outcome;
+      if (end.outcome === 'done') return (end.result as { output?: string } | null)?.output ?? output;
+      if (end.outcome === 'cancelled') {
+        this.status({ key: 'status.cancelled', tone: 'idle' });
+        return null;
+      }
+      throw end.error;
+    } finally {
+      this.exportJobId = null;
+    }
+  }
+
   async cancelExport(): Promise<void> {
     if (this.exportJobId) await this.app.cancelJob(this.exportJobId);
   }

@@ -45,6 +45,7 @@ export const common = {
   'status.saved': { en: 'Saved {path}', 'zh-CN': '已保存 {path}' },
   'status.savedIn': { en: 'Saved {path} in {ms} on {provider}', 'zh-CN': '已保存 {path}，用时 {ms}，运行于 {provider}' },
   'status.copied': { en: 'Copied to the clipboard', 'zh-CN': '已复制到剪贴板' },
+  'status.copying': { en: 'Making the full-size picture for the clipboard…', 'zh-CN': '正在生成原尺寸图片用于复制…' },
   'status.zoom': { en: '{pct}%', 'zh-CN': '{pct}%' },
   'status.size': { en: '{w} × {h} px', 'zh-CN': '{w} × {h} 像素' },
   'stage.scan': { en: 'Scanning', 'zh-CN': '扫描' },
