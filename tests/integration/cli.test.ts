@@ -1,6 +1,6 @@
 // The `cutout` CLI as a user runs it: one error line with the code and a non-zero exit;
 // portrait for one file and for a folder of outputs; models listing; eval with pooled IoU.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -64,6 +64,21 @@ describe('cutout CLI', () => {
     const sheet = await cutout(['idphoto', evalFile('id_portraits', 'images', 'df_img1.jpg'), '--spec', 'cn-1inch', '--sheet', '10x10', '-o', join(dir, 'id.jpg')]);
     expect(sheet.stderr).toMatch(/^INVALID_ARGUMENT: /);
     expect(existsSync(join(dir, 'id.jpg'))).toBe(false);
+  });
+
+  it('cutout serve stopped by kill (SIGTERM) removes its session folder and exits 0', async () => {
+    // Its own temp folder, so the session folder is the only one there.
+    const tmp = tempDir();
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { env: { ...process.env, TMPDIR: tmp, CUTOUT_MODELS_DIR: SHARED_MODELS_DIR, CUTOUT_USER_DATA: tempDir() }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await expect.poll(() => stdout, { timeout: 60_000 }).toContain('is running at http://127.0.0.1:');
+    const sessions = () => readdirSync(tmp).filter((f) => f.startsWith('cutout-serve-'));
+    expect(sessions()).toHaveLength(1);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(sessions()).toEqual([]);
   });
 
   it('refuses to overwrite the input', async () => {

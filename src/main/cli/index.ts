@@ -53,6 +53,9 @@ export async function main(): Promise<void> {
     if (interrupts > 1) process.exit(130);
     controller.abort();
   });
+  // `kill` (SIGTERM) stops as Ctrl+C does: a batch keeps what it finished, `cutout serve` removes
+  // its session folder (uploads, exports) instead of leaving it in the temp folder.
+  process.on('SIGTERM', () => controller.abort());
   const io: CliIo = {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
