@@ -1,8 +1,7 @@
 // API area "settings": settings and recent files. Main process; Node only.
 import type { AppApi } from '../../../shared/api';
-import { AppError } from '../../../shared/errors';
 import type { ApiDeps } from './deps';
-import { expectObject, expectStringArray } from './validate';
+import { expectObject, expectOneOf, expectStringArray } from './validate';
 
 /** getSettings, setSettings, getRecentFiles, addRecentFiles, clearRecentFiles. */
 export function createSettingsArea(deps: ApiDeps): Pick<AppApi, 'getSettings' | 'setSettings' | 'getRecentFiles' | 'addRecentFiles' | 'clearRecentFiles'> {
@@ -18,8 +17,7 @@ export function createSettingsArea(deps: ApiDeps): Pick<AppApi, 'getSettings' | 
     },
     async addRecentFiles(req) {
       const r = expectObject(req, 'request');
-      if (r.openedAs !== 'images' && r.openedAs !== 'videos') throw new AppError('INVALID_ARGUMENT', `openedAs must be "images" or "videos", got ${JSON.stringify(r.openedAs)}`);
-      return deps.settings.addRecentFiles(expectStringArray(r.paths, 'paths'), r.openedAs);
+      return deps.settings.addRecentFiles(expectStringArray(r.paths, 'paths'), expectOneOf(r.openedAs, ['images', 'videos'] as const, 'openedAs'));
     },
     async clearRecentFiles() {
       await deps.settings.clearRecentFiles();
