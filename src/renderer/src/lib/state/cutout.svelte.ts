@@ -412,6 +412,7 @@ export class CutoutState {
         this.status({ key: 'status.cancelled', tone: 'idle' });
         return null;
       }
+      this.status({ key: 'status.failed', tone: 'warn' });
       throw end.error;
     } finally {
       this.exportJobId = null;
