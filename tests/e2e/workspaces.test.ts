@@ -340,6 +340,26 @@ describe('workspaces, language and theme in Chromium', () => {
     const outlined = await pixels();
     expect(outlined.opaque).toBeGreaterThan(plain.opaque * 1.05);
     await shot('sticker-still');
+    // A black outline instead of white: the still follows, with many more opaque black pixels.
+    const blackPixels = () =>
+      still.locator('img').first().evaluate(async (el) => {
+        const img = el as unknown as Img & { decode(): Promise<void> };
+        await img.decode();
+        const c = (globalThis as unknown as { document: { createElement(tag: 'canvas'): Canvas2D } }).document.createElement('canvas');
+        c.width = img.naturalWidth;
+        c.height = img.naturalHeight;
+        const ctx = c.getContext('2d');
+        ctx.drawImage(img, 0, 0);
+        const data = ctx.getImageData(0, 0, c.width, c.height).data;
+        let black = 0;
+        for (let i = 0; i < data.length; i += 4) if (data[i + 3] === 255 && data[i] < 24 && data[i + 1] < 24 && data[i + 2] < 24) black++;
+        return black;
+      });
+    const blackBefore = await blackPixels();
+    await slot.locator('[data-outline="#000000"]').click();
+    await expect.poll(async () => (await pixels()).src, { timeout: 30_000 }).not.toBe(outlined.src);
+    expect(await blackPixels()).toBeGreaterThan(blackBefore + 1000);
+    await slot.locator('[data-outline="#FFFFFF"]').click();
     // APNG keeps the soft edge.
     await slot.locator('[data-format=apng]').first().click();
     await expect.poll(async () => (await still.getAttribute('data-format')) ?? '', { timeout: 30_000 }).toBe('apng');

@@ -88,6 +88,8 @@ export class StickerState {
   threshold = $state(0.5);
   matte = $state('#FFFFFF');
   outlinePx = $state(0);
+  /** The outline's colour ('#RRGGBB'; white, as chat stickers usually have). */
+  outlineColor = $state('#FFFFFF');
   format = $state<StickerFormatChoice>('gif');
   preset = $state<StickerPresetChoice>('none');
   model = $state<'anime' | 'person'>('anime');
@@ -256,6 +258,7 @@ export class StickerState {
       threshold: this.threshold,
       matte: this.matte,
       outlinePx: this.outlinePx,
+      ...(this.outlinePx > 0 ? { outlineColor: this.outlineColor } : {}),
       ...(this.strokes.length > 0 ? { strokes: this.strokes } : {}),
     };
     return this.preset === 'none' ? { ...base, maxSidePx: this.sizePx, format: this.format } : { ...base, preset: this.preset };
