@@ -2,7 +2,7 @@
 // Electron IPC (window.api from preload) and over the `cutout serve` web transport (HTTP +
 // WebSocket). Loaded by the renderer (and by tests in Node); no 'electron', no 'node:*'.
 import { API_METHODS, type ApiMethod, type AppApi, type AppEvents, type EventName, type PreloadBridge } from './api';
-import { AppError, fromWire, toWire, type Result } from './errors';
+import { AppError, CancelledError, fromWire, toWire, type Result } from './errors';
 import { decodeWire, encodeWire } from './wire-codec';
 import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from './media';
 
@@ -22,6 +22,12 @@ export interface ApiClient extends AppApi {
   on<E extends EventName>(event: E, listener: (payload: AppEvents[E]) => void): () => void;
   /** Path of a dropped/pasted File: its real path on the desktop, else an imported temp copy. */
   pathForFile(file: FileLike): Promise<string>;
+  /**
+   * Copies the image file `path` will name once it is made (null: nothing to copy, false comes
+   * back). A browser asks for the clipboard at once with the image still to come, since some allow
+   * clipboard writes only right after the click; the desktop copies in main when the file is there.
+   */
+  copyImageWhenReady(path: Promise<string | null>): Promise<boolean>;
 }
 
 /** Turns a Result envelope into a value or a thrown AppError / CancelledError. */
@@ -56,6 +62,12 @@ export function createIpcClient(bridge: PreloadBridge): ApiClient {
       const path = bridge.getPathForFile(file);
       return path || importFileBytes(methods, file);
     },
+    async copyImageWhenReady(pending) {
+      const path = await pending;
+      if (!path) return false;
+      await methods.copyImageToClipboard(path);
+      return true;
+    },
   };
 }
 
@@ -86,7 +98,7 @@ export interface MiniWebSocket {
 /** Browser globals the web client uses when present (typed here: src/shared has no DOM lib). */
 interface BrowserGlobals {
   navigator?: { clipboard?: { write(items: unknown[]): Promise<void> } };
-  ClipboardItem?: new (items: Record<string, Blob>) => unknown;
+  ClipboardItem?: new (items: Record<string, Blob | Promise<Blob>>) => unknown;
   createImageBitmap?: (blob: Blob) => Promise<{ width: number; height: number }>;
   OffscreenCanvas?: new (w: number, h: number) => { getContext(kind: '2d'): { drawImage(image: unknown, x: number, y: number): void }; convertToBlob(o: { type: string }): Promise<Blob> };
 }
@@ -154,6 +166,19 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
     return unwrapResult(decodeWire<Result<string>>(await response.text()));
   }
 
+  /** A written image as a PNG blob (browsers take only PNG on the clipboard: JPEG / WebP are re-encoded). */
+  async function pngBlobOf(path: string): Promise<Blob> {
+    const g = globalThis as unknown as BrowserGlobals;
+    const response = await doFetch(downloadUrl(path) + '&inline=1', { headers: options.token ? { 'x-cutout-token': options.token } : {}, credentials: 'same-origin' });
+    if (!response.ok) throw new AppError('INPUT_NOT_FOUND', `Cannot read ${path} for the clipboard`);
+    const blob = await response.blob();
+    if (blob.type === 'image/png') return blob;
+    const bitmap = await g.createImageBitmap!(blob);
+    const canvas = new g.OffscreenCanvas!(bitmap.width, bitmap.height);
+    canvas.getContext('2d').drawImage(bitmap, 0, 0);
+    return canvas.convertToBlob({ type: 'image/png' });
+  }
+
   function downloadUrl(path: string): string {
     return `${base}/download?path=${encodeURIComponent(path)}${options.token ? `&token=${encodeURIComponent(options.token)}` : ''}`;
   }
@@ -183,17 +208,32 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
     async copyImageToClipboard(path) {
       const g = globalThis as unknown as BrowserGlobals;
       if (!g.navigator?.clipboard?.write || !g.ClipboardItem) return methods.copyImageToClipboard(path);
-      const response = await doFetch(downloadUrl(path) + '&inline=1', { headers: options.token ? { 'x-cutout-token': options.token } : {}, credentials: 'same-origin' });
-      if (!response.ok) throw new AppError('INPUT_NOT_FOUND', `Cannot read ${path} for the clipboard`);
-      let blob = await response.blob();
-      // Browsers accept only PNG images on the clipboard: re-encode JPEG/WebP results.
-      if (blob.type !== 'image/png') {
-        const bitmap = await g.createImageBitmap!(blob);
-        const canvas = new g.OffscreenCanvas!(bitmap.width, bitmap.height);
-        canvas.getContext('2d').drawImage(bitmap, 0, 0);
-        blob = await canvas.convertToBlob({ type: 'image/png' });
+      await g.navigator.clipboard.write([new g.ClipboardItem({ 'image/png': pngBlobOf(path) })]);
+    },
+    async copyImageWhenReady(pending) {
+      const g = globalThis as unknown as BrowserGlobals;
+      if (!g.navigator?.clipboard?.write || !g.ClipboardItem) {
+        const path = await pending;
+        if (path) await methods.copyImageToClipboard(path);
+        return path !== null;
       }
-      await g.navigator.clipboard.write([new g.ClipboardItem({ 'image/png': blob })]);
+      // The clipboard is asked for now, the image is handed over when it is made.
+      let isMade = true;
+      const blob = pending.then((path) => {
+        if (path) return pngBlobOf(path);
+        isMade = false;
+        throw new CancelledError();
+      });
+      blob.catch(() => undefined); // handled below; not an unhandled rejection meanwhile
+      try {
+        await g.navigator.clipboard.write([new g.ClipboardItem({ 'image/png': blob })]);
+        return true;
+      } catch (error) {
+        if (!isMade) return false;
+        // The job's own error (a failed copy) before the browser's wrapping of it.
+        await blob;
+        throw error;
+      }
     },
     close() {
       closed = true;

@@ -54,13 +54,14 @@ export class AppError extends Error {
   }
 }
 
-/**
- * What an INPUT_UNSUPPORTED's detail says of the file, which the UI words apart from the code:
- * `damaged` (a known format cut short) or `still` (a still picture where a clip is wanted).
- */
 /** Default pixel budget of a decoded picture: 80 megapixels (a 50 MP camera photo fits, a 20000x20000 bomb does not). IMAGE_TOO_LARGE above it. */
 export const DEFAULT_MAX_PIXELS = 80_000_000;
 
+/**
+ * What an error's detail says of the file, which the UI words apart from the code: `damaged` (a
+ * known picture format cut short) or `still` (a still picture where a clip is wanted), both
+ * INPUT_UNSUPPORTED; `cutShort` (a video that stops before the part picked), VIDEO_CORRUPT.
+ */
 export type ErrorKind = 'damaged' | 'still' | 'cutShort';
 
 /** The ErrorKind an error's detail flags (`{ damaged: true }` / `{ still: true }` / `{ cutShort: true }`), if any. */

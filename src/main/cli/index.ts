@@ -32,7 +32,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     const wire = toWire(error);
     if (wire.code === 'CANCELLED') {
-      io.err('CANCELLED: stopped by Ctrl+C; no half-written file is left');
+      io.err('CANCELLED: stopped (Ctrl+C or kill); no half-written file is left');
       return 130;
     }
     const message = (error as { code?: string })?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (error as { code?: string })?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
@@ -44,18 +44,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-/** Process entry: wires stdout/stderr and Ctrl+C (first press cancels, second exits). */
+/**
+ * Process entry: wires stdout/stderr, and Ctrl+C or `kill` (SIGINT / SIGTERM): the first cancels
+ * (a batch keeps what it finished, `cutout serve` removes its session folder), a second exits at
+ * once.
+ */
 export async function main(): Promise<void> {
   const controller = new AbortController();
   let interrupts = 0;
-  process.on('SIGINT', () => {
+  const stop = (exitCode: number) => (): void => {
     interrupts++;
-    if (interrupts > 1) process.exit(130);
+    if (interrupts > 1) process.exit(exitCode);
     controller.abort();
-  });
-  // `kill` (SIGTERM) stops as Ctrl+C does: a batch keeps what it finished, `cutout serve` removes
-  // its session folder (uploads, exports) instead of leaving it in the temp folder.
-  process.on('SIGTERM', () => controller.abort());
+  };
+  process.on('SIGINT', stop(130));
+  process.on('SIGTERM', stop(143));
   const io: CliIo = {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),

@@ -236,7 +236,36 @@ describe('StickerState', () => {
     await s.export();
     await s.open('/clips/broken.mp4');
     expect(calls.errors).toEqual([{ code: 'VIDEO_CORRUPT', message: 'cut short' }]);
-    expect([s.phase, s.clip?.path, s.result?.path]).toEqual(['ready', '/clips/b.gif', '/out/b_sticker.gif']);
+    expect([s.phase, s.clip?.path, s.result?.path]).toEqual(['done', '/clips/b.gif', '/out/b_sticker.gif']);
+  });
+
+  it('the newest clip asked for opens, whichever probe answers last; a sticker made meanwhile is still handed over', async () => {
+    const delivered: string[] = [];
+    let finish: (o: JobOutcome) => void = () => undefined;
+    const { host } = fakeHost(() => ({ jobId: 'job-1', outcome: 'cancelled', elapsedMs: 1 }));
+    host.runJob = async () => ({ id: 'job-1', outcome: new Promise<JobOutcome>((resolve) => (finish = resolve)) });
+    host.deliverExport = async (paths) => void delivered.push(...paths);
+    const probe = host.client.probeClip;
+    const gates = new Map<string, () => void>();
+    host.client.probeClip = async (req) => {
+      if (req.path.includes('slow')) await new Promise<void>((resolve) => gates.set(req.path, resolve));
+      return probe(req);
+    };
+    const s = new StickerState(host);
+    await s.open('/clips/first.mp4');
+    const rendering = s.render('/out/first_sticker.gif');
+    await Promise.resolve();
+    // A slow probe, then a fast one: the fast (newest) clip opens, the slow answer is dropped.
+    const slow = s.open('/clips/slow.mp4');
+    await s.open('/clips/fast.mp4');
+    gates.get('/clips/slow.mp4')!();
+    await slow;
+    expect(s.clip?.path).toBe('/clips/fast.mp4');
+    // The first clip's sticker finishes after another clip opened: not shown, but handed over.
+    finish({ jobId: 'job-1', outcome: 'done', elapsedMs: 9, result: { output: '/out/first_sticker.gif', width: 1, height: 1, frameCount: 2, fps: 12, bytes: 10, withinBudget: true, modelFallback: false, subject: 'anime', review: { frames: [], unsureShare: 0, flaggedFrames: 0, needsReview: false, reviewThreshold: 0.08 } } as never });
+    await rendering;
+    expect(delivered).toEqual(['/out/first_sticker.gif']);
+    expect(s.result).toBeNull();
   });
 
   it('a sticker too big to preview is still handed over and shown as made', async () => {

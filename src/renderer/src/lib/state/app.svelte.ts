@@ -117,11 +117,6 @@ export class AppState {
   }
 
   /**
-   * After an export: in a browser (`cutout serve`) the files are written in the server's session
-   * folder, so each is downloaded as a save would; in the desktop app the folder is shown when the
-   * setting asks for it (the first file).
-   */
-  /**
    * The label of a written file's "Show in folder" button: in a browser (`cutout serve`) there is
    * no folder to show, and revealInFolder downloads the file again.
    */
@@ -134,6 +129,11 @@ export class AppState {
     return this.client.transport === 'web' ? path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1) : path;
   }
 
+  /**
+   * After an export: in a browser (`cutout serve`) the files are written in the server's session
+   * folder, so each is downloaded as a save would; in the desktop app the folder is shown when the
+   * setting asks for it (the first file).
+   */
   async deliverExport(paths: readonly string[]): Promise<void> {
     if (this.client.transport === 'web') {
       for (const path of paths) await this.client.revealInFolder(path).catch(() => undefined);

@@ -53,6 +53,10 @@ export class CutoutState {
   /** resultKey() when the last export was asked for. */
   private exportedKey = $state<string | null>(null);
   exportJobId = $state<string | null>(null);
+  /** The job making the full-size picture for Copy (fullSizeForCopy), apart from an export's. */
+  copyJobId = $state<string | null>(null);
+  /** An export or a full-size copy is being made: neither can start another meanwhile. */
+  isWriting = $derived(this.exportJobId !== null || this.copyJobId !== null);
 
   name = $derived(this.path ? baseName(this.path) : '');
   /** Another picture is being loaded: the one on screen stays (and cannot be exported meanwhile). */
@@ -133,7 +137,8 @@ export class CutoutState {
     const earlier = this.touchUps.get(path);
     // A picture opened again gets its own subject back; a new one Settings' default, not the last
     // picture's (an anime picture's Anime cut the next photo with the anime model, unflagged).
-    this.subject = options.subject ?? earlier?.subject ?? this.defaultSubject;
+    // (The first picture takes the subject picked on the empty editor.)
+    this.subject = options.subject ?? earlier?.subject ?? (this.path ? this.defaultSubject : this.subject);
     if (earlier) this.refine = earlier.refine;
     if (options.refine) this.refine = options.refine;
     this.isForIdPhoto = options.forIdPhoto === true;
@@ -335,7 +340,7 @@ export class CutoutState {
   async export(): Promise<string | null> {
     const path = this.path;
     const preview = this.preview;
-    if (!path || !preview || !this.hasResult) return null;
+    if (!path || !preview || !this.hasResult || this.isWriting) return null;
     const app = this.app;
     app.dismissError();
     this.lastExportPath = null;
@@ -389,35 +394,39 @@ export class CutoutState {
    * the full size (the page copies its own composite), or when the copy was cancelled.
    */
   async fullSizeForCopy(): Promise<string | null> {
-    if (this.currentExportPath) return this.currentExportPath;
+    // An export at the source size is the full-size picture; one made smaller is not.
+    if (this.currentExportPath && this.exportMaxSidePx === null) return this.currentExportPath;
     const path = this.path;
     const preview = this.preview;
-    if (!path || !preview || !this.hasResult) return null;
+    if (!path || !preview || !this.hasResult || this.isWriting) return null;
     if (preview.sourceWidth <= preview.width && preview.sourceHeight <= preview.height) return null;
-    const output = await this.app.client.chooseSaveTarget({ defaultName: exportName(path, 'png').replace(/_cutout\.png$/, '_copy.png'), scratch: true });
-    if (!output) return null;
-    const trimapPath = (await this.saveTouchUp()) ?? undefined;
     this.status({ key: 'status.copying', tone: 'busy' });
-    const { id, outcome } = await this.app.runJob({
-      kind: 'cutout',
-      input: path,
-      output,
-      options: { subject: this.subject, background: this.background.background, refine: trimapPath ? 'full' : this.refine, format: 'png', trimapPath },
-    });
-    this.exportJobId = id;
     try {
+      const output = await this.app.client.chooseSaveTarget({ defaultName: exportName(path, 'png').replace(/_cutout\.png$/, '_copy.png'), scratch: true });
+      if (!output) return null;
+      const trimapPath = (await this.saveTouchUp()) ?? undefined;
+      const { id, outcome } = await this.app.runJob({
+        kind: 'cutout',
+        input: path,
+        output,
+        options: { subject: this.subject, background: this.background.background, refine: trimapPath ? 'full' : this.refine, format: 'png', trimapPath },
+      });
+      this.copyJobId = id;
       const end = await outcome;
       if (end.outcome === 'done') return (end.result as { output?: string } | null)?.output ?? output;
       if (end.outcome === 'cancelled') {
         this.status({ key: 'status.cancelled', tone: 'idle' });
         return null;
       }
-      this.status({ key: 'status.failed', tone: 'warn' });
       throw end.error;
+    } catch (error) {
+      this.status({ key: 'status.failed', tone: 'warn' });
+      throw error;
     } finally {
-      this.exportJobId = null;
+      this.copyJobId = null;
     }
   }
+
 
   async cancelExport(): Promise<void> {
     if (this.exportJobId) await this.app.cancelJob(this.exportJobId);

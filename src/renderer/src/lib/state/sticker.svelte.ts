@@ -72,6 +72,8 @@ export interface StickerResultView {
   subject: Subject;
   /** Where the clip's frames stopped when it stopped well short of the trim (a file cut short). */
   endsAtS?: number;
+  /** The trim's end the sticker was made with (the handles may have moved since). */
+  askedEndS: number;
   /** How unsure the model was, per frame and for the sticker (its median frame). */
   review: StickerReview;
 }
@@ -97,6 +99,8 @@ export class StickerState {
   result = $state.raw<StickerResultView | null>(null);
   /** Bumped by open(): what a job started for an earlier clip must not touch. */
   private openSeq = 0;
+  /** Bumped by each open() before its probe: only the newest clip asked for opens. */
+  private probeSeq = 0;
   /** The last make was cancelled (nothing was written): the pane says so until the next make or clip. */
   wasCancelled = $state(false);
   /** Keep / Remove strokes over the clip, in frame fractions: they hold for every frame. */
@@ -137,14 +141,25 @@ export class StickerState {
    * clip as a batch made it (both within the workspace's and the preset's longest trim).
    */
   async open(path: string, options: { wholeClip?: boolean } = {}): Promise<void> {
+    // Only the newest clip asked for opens (an older probe that answers last is dropped).
+    const seq = ++this.probeSeq;
+    this.phase = 'probing';
+    let clip: ClipInfo;
+    try {
+      clip = await this.host.client.probeClip({ path });
+    } catch (error) {
+      if (seq !== this.probeSeq) return;
+      // The last clip, its sticker (or the one being made) and its frame stay.
+      this.phase = this.jobId ? 'rendering' : this.result ? 'done' : this.clip ? 'ready' : 'empty';
+      this.host.showError(error);
+      return;
+    }
+    if (seq !== this.probeSeq) return;
+    // What was on its way for the last clip (its sticker's preview, its frame) is not this one's.
     this.openSeq++;
-    // A frame preview of the last clip still on its way is superseded too.
     this.previewSeq++;
     this.isPreviewing = false;
-    this.phase = 'probing';
     try {
-      const clip = await this.host.client.probeClip({ path });
-      // The last clip's sticker and frame stay until another clip has opened (a failed open keeps them).
       this.result = null;
       this.wasCancelled = false;
       this.framePreview = null;
@@ -160,7 +175,6 @@ export class StickerState {
       void this.host.addRecent?.([path], 'videos');
       await this.loadPoster();
     } catch (error) {
-      this.phase = this.clip ? 'ready' : 'empty';
       this.host.showError(error);
     }
   }
@@ -303,16 +317,17 @@ export class StickerState {
       this.jobId = id;
       const o = await outcome;
       this.jobId = null;
+      // The sticker is the user's now, whether or not it can be previewed here, and also when
+      // another clip was opened meanwhile (it is only not shown then).
+      if (o.outcome === 'done') void this.host.deliverExport?.([(o.result as StickerJobResult).output]);
       if (seq !== this.openSeq) return;
       if (o.outcome === 'done') {
         const r = o.result as StickerJobResult;
-        // The sticker is the user's now, whether or not it can be previewed here.
-        void this.host.deliverExport?.([r.output]);
         // A sticker too big to load for the preview (over 16 MB: a long APNG) is still made and saved.
         const file = await this.host.client.loadStickerFile({ path: r.output }).catch(() => null);
         if (seq !== this.openSeq) return;
         this.madeWith = JSON.stringify(options);
-        this.result = { path: r.output, mime: file?.mime ?? '', bytes: file?.bytes ?? null, width: r.width, height: r.height, frameCount: r.frameCount, fps: r.fps, askedFps: options.fps ?? r.fps, sizeBytes: r.bytes, withinBudget: r.withinBudget, modelFallback: r.modelFallback, subject: r.subject, endsAtS: r.endsAtS, review: r.review };
+        this.result = { path: r.output, mime: file?.mime ?? '', bytes: file?.bytes ?? null, width: r.width, height: r.height, frameCount: r.frameCount, fps: r.fps, askedFps: options.fps ?? r.fps, sizeBytes: r.bytes, withinBudget: r.withinBudget, modelFallback: r.modelFallback, subject: r.subject, endsAtS: r.endsAtS, askedEndS: (options.startS ?? 0) + (options.durationS ?? 0), review: r.review };
         this.phase = 'done';
         return;
       }
