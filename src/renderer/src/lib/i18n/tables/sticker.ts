@@ -40,7 +40,7 @@ export const sticker = {
   'sticker.fpsLowered': { en: '{fps} fps instead of {asked}, to fit the platform\'s frame and size limits', 'zh-CN': '为符合平台的帧数和大小限制，帧率由 {asked} 降为 {fps}' },
   'sticker.overBudget': { en: 'still over the platform size limit', 'zh-CN': '仍超过平台大小限制' },
   'sticker.modelFallback': { en: 'No anime model is installed: the person model was used. Drawn characters may be cut out poorly.', 'zh-CN': '未安装动漫模型，已改用人像模型，动漫角色的抠图效果可能较差。' },
-  'sticker.unsureFrames': { en: 'Where the model was unsure, frame by frame', 'zh-CN': '逐帧显示模型不确定的程度' },
+  'sticker.unsureFrames': { en: 'Where the model was unsure, in each of the {n} frames taken from the clip', 'zh-CN': '模型在从片段取出的 {n} 帧中每一帧的不确定程度' },
   'sticker.unsureFrames.label': { en: 'Unsure in {n} of {m} frames: {when}', 'zh-CN': '{m} 帧中 {n} 帧不确定：{when}' },
   'sticker.frameShare': { en: '{time} s: {pct} % half transparent', 'zh-CN': '{time} 秒：{pct}% 半透明' },
   'sticker.review.title': { en: 'Check this sticker.', 'zh-CN': '请检查此表情包。' },
