@@ -165,6 +165,8 @@ export interface StickerJobOptions {
   workScale?: number;
   /** Keep / Remove strokes over every frame, in the order painted (a later stroke wins) [none]. */
   strokes?: StickerStroke[];
+  /** How many times the sticker plays, 1..100 [0 = forever]; a platform preset sets its own (LINE 1-4). */
+  plays?: number;
 }
 
 /**

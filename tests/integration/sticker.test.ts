@@ -7,7 +7,7 @@ import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { MAX_STICKER_FRAMES, makeSticker, prepareSticker, renderSticker, resolveStickerModel, restabilize, reviewStickerFrames, stickerFrameAlpha } from '../../src/main/core/sticker/make-sticker';
+import { gifRepeatOf, MAX_STICKER_FRAMES, makeSticker, prepareSticker, renderSticker, resolveStickerModel, restabilize, reviewStickerFrames, stickerFrameAlpha } from '../../src/main/core/sticker/make-sticker';
 import { meanAlphaChange } from '../../src/main/core/sticker/temporal';
 import { stickerHintMap } from '../../src/main/core/sticker/touch-up';
 import type { StickerStroke } from '../../src/shared/jobs';
@@ -51,6 +51,28 @@ describe('cutout sticker pipeline', () => {
     expect(Math.abs(total - 25 * (1000 / 12))).toBeLessThanOrEqual(10);
     expect(p.delays.every((d) => d % 10 === 0 && d >= 80)).toBe(true);
     expect(cornerAlphas(p).every((a) => a === 0)).toBe(true);
+  });
+
+  it('plays as many times as asked: GIF, WebP and APNG (forever by default)', async () => {
+    const dir = tempDir();
+    const short = { fps: 4, durationS: 0.5, maxSidePx: 96 };
+    const loopOf = (bytes: Buffer): number | null => {
+      const at = bytes.indexOf('NETSCAPE2.0');
+      return at < 0 ? null : bytes.readUInt16LE(at + 13); // 'NETSCAPE2.0', 3, 1, count (LE)
+    };
+    await makeSticker(anime, join(dir, 'forever.gif'), short, env);
+    expect(loopOf(readFileSync(join(dir, 'forever.gif')))).toBe(0);
+    await makeSticker(anime, join(dir, 'once.gif'), { ...short, plays: 1 }, env);
+    expect(loopOf(readFileSync(join(dir, 'once.gif')))).toBeNull();
+    await makeSticker(anime, join(dir, 'thrice.gif'), { ...short, plays: 3 }, env);
+    expect(loopOf(readFileSync(join(dir, 'thrice.gif')))).toBe(2);
+    await makeSticker(anime, join(dir, 'twice.webp'), { ...short, plays: 2 }, env);
+    expect((await sharp(join(dir, 'twice.webp')).metadata()).loop).toBe(2);
+    await makeSticker(anime, join(dir, 'twice.png'), { ...short, plays: 2 }, env);
+    const apng = readFileSync(join(dir, 'twice.png'));
+    expect(apng.readUInt32BE(apng.indexOf('acTL') + 8)).toBe(2);
+    await expect(makeSticker(anime, join(dir, 'bad.gif'), { ...short, plays: 1.5 }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(gifRepeatOf(0)).toBe(0);
   });
 
   it('writes an animated WebP with true alpha for a trimmed real-person clip', async () => {

@@ -137,10 +137,16 @@ describe('StickerState', () => {
     const s = new StickerState(host);
     await s.open('/clips/b.gif');
     s.outlinePx = 4;
+    s.outlineColor = '#000000';
     s.matte = '#1E1E1E';
+    s.plays = 2;
     await s.export();
     expect(calls.spec?.output).toBe('/out/b_sticker.gif');
-    expect(calls.spec?.options).toMatchObject({ format: 'gif', maxSidePx: 320, outlinePx: 4, matte: '#1E1E1E', startS: 0, durationS: 3, fps: 12, model: 'anime' });
+    expect(calls.spec?.options).toMatchObject({ format: 'gif', maxSidePx: 320, outlinePx: 4, outlineColor: '#000000', matte: '#1E1E1E', startS: 0, durationS: 3, fps: 12, model: 'anime', plays: 2 });
+    // A preset plays as the platform asks: the option is not sent.
+    s.setPreset('line');
+    expect(s.options().plays).toBeUndefined();
+    s.setPreset('none');
     expect(s.phase).toBe('done');
     // The rate written (a preset may lower it) beside the one asked for.
     expect(s.result).toMatchObject({ mime: 'image/gif', frameCount: 18, fps: 6, askedFps: 12, modelFallback: true });

@@ -59,8 +59,10 @@ export const stickerCommand: CliCommand = {
   summary: 'turn a clip (GIF, MP4, WebM, MOV, MKV) into a transparent animated sticker',
   usage: `cutout sticker CLIP -o OUT.gif [--start S] [--duration S] [--fps N] [--max-side PX | --size small|medium|large] [--format gif|webp|apng|webm]
        [--preset line|telegram|discord|wechat] [--model anime|person|ID] [--stability 0..1] [--threshold 0..1]
-       [--matte '#FFFFFF'] [--outline PX] [--outline-color '#FFFFFF'] [--colors N] [--strokes FILE.json] [--provider auto|cpu] [--threads N]
+       [--matte '#FFFFFF'] [--outline PX] [--outline-color '#FFFFFF'] [--colors N] [--plays N] [--strokes FILE.json] [--provider auto|cpu] [--threads N]
   The format follows OUT's extension (.gif .webp .png/.apng .webm) unless --format or --preset says otherwise.
+  --plays: how many times a GIF, WebP or APNG plays (default 0: forever; a preset sets its own; a WebM's
+  looping is up to its player).
   --strokes: Keep ("fg") / Remove ("bg") strokes that hold for every frame, points and size in fractions of
   the frame: [{"mode":"bg","size":0.1,"points":[{"x":0.9,"y":0.2},{"x":0.9,"y":0.8}]}]`,
   async run(argv, io) {
@@ -82,6 +84,7 @@ export const stickerCommand: CliCommand = {
         matte: { type: 'string' },
         outline: { type: 'string' },
         'outline-color': { type: 'string' },
+        plays: { type: 'string' },
         colors: { type: 'string' },
         strokes: { type: 'string' },
         ...ENGINE_FLAGS,
@@ -108,6 +111,7 @@ export const stickerCommand: CliCommand = {
       matte: values.matte,
       outlinePx: numFlag(values.outline, 'outline'),
       outlineColor: values['outline-color'],
+      plays: intFlag(values.plays, 'plays'),
       maxColors: intFlag(values.colors, 'colors'),
       strokes: await readStrokes(values.strokes),
     };

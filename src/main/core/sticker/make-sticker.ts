@@ -164,6 +164,7 @@ export function validateStickerOptions(options: StickerOptions): void {
   if (options.fps !== undefined && !(options.fps > 0 && options.fps <= 60)) throw new AppError('INVALID_ARGUMENT', `fps must be more than 0 and at most 60, got ${options.fps}`);
   if (options.startS !== undefined && !(options.startS >= 0)) throw new AppError('INVALID_ARGUMENT', `start must be >= 0 s, got ${options.startS}`);
   if (options.durationS !== undefined && !(options.durationS > 0)) throw new AppError('INVALID_ARGUMENT', `duration must be > 0 s, got ${options.durationS}`);
+  if (options.plays !== undefined && !(Number.isInteger(options.plays) && options.plays >= 0 && options.plays <= 100)) throw new AppError('INVALID_ARGUMENT', `plays must be a whole number 0..100 (0: forever), got ${options.plays}`);
   validateStickerStrokes(options.strokes);
 }
 
@@ -442,7 +443,8 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     const composeMs = performance.now() - t0;
     const t1 = performance.now();
     const delaysMs = picked.map(() => 1000 / fps);
-    const loops = presetLoops(preset, picked.length / fps);
+    // How many times it plays (0 forever): a preset's rule, else the option.
+    const plays = preset ? presetLoops(preset, picked.length / fps) : (options.plays ?? 0);
     let bytes: Uint8Array;
     let outAlphas: Float32Array[];
     let frameCount = picked.length;
@@ -458,7 +460,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
         segStarts,
       );
       const gifFrames = composed.map((c, k) => flattenForGif(c, bins[k], matte));
-      const gif = encodeGif(gifFrames, delaysMs, { maxColors: knobs.maxColors, repeat: loops }, ctx);
+      const gif = encodeGif(gifFrames, delaysMs, { maxColors: knobs.maxColors, repeat: gifRepeatOf(plays) }, ctx);
       bytes = gif.bytes;
       frameCount = gif.frameCount;
       writtenDelays = gif.delaysMs;
@@ -467,8 +469,8 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
       let straight = composed.map(toStraightRgba);
       if (targets.format === 'apng' && knobs.posterize) straight = posterizeFrames(straight, knobs.maxColors);
       const animated: AnimatedFrames = { frames: straight, width: size.width, height: size.height, delaysMs, fps };
-      if (targets.format === 'webp') bytes = await encodeAnimatedWebp(animated, { quality: knobs.quality, loop: loops });
-      else if (targets.format === 'apng') bytes = await encodeApng(animated, { plays: loops }, ctx, tools ?? resolveFfmpeg());
+      if (targets.format === 'webp') bytes = await encodeAnimatedWebp(animated, { quality: knobs.quality, loop: plays });
+      else if (targets.format === 'apng') bytes = await encodeApng(animated, { plays }, ctx, tools ?? resolveFfmpeg());
       else bytes = await encodeWebmVp9(animated, { crf: Math.round(63 - knobs.quality * 0.45) }, ctx, tools ?? resolveFfmpeg());
       outAlphas = composed.map((c) => c.alpha);
     }
@@ -492,6 +494,14 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
       knobs.scale = Math.max(scaleFloor, knobs.scale * Math.max(0.6, Math.min(0.92, 1 / Math.sqrt(over))));
     }
   }
+}
+
+/**
+ * The GIF Netscape repeat for `plays` plays: 0 (forever) stays 0, one play is -1 (no loop block),
+ * n plays repeat n - 1 times. WebP's loop and APNG's plays count plays as they are.
+ */
+export function gifRepeatOf(plays: number): number {
+  return plays === 0 ? 0 : plays === 1 ? -1 : plays - 1;
 }
 
 /** What the CLI and a batch's note say of a clip that stopped short (StickerJobResult.endsAtS). */

@@ -92,6 +92,8 @@ export class StickerState {
   outlinePx = $state(0);
   /** The outline's colour ('#RRGGBB'; white, as chat stickers usually have). */
   outlineColor = $state('#FFFFFF');
+  /** How many times the sticker plays (0 forever); a preset sets its own. */
+  plays = $state(0);
   format = $state<StickerFormatChoice>('gif');
   preset = $state<StickerPresetChoice>('none');
   model = $state<'anime' | 'person'>('anime');
@@ -275,7 +277,7 @@ export class StickerState {
       ...(this.outlinePx > 0 ? { outlineColor: this.outlineColor } : {}),
       ...(this.strokes.length > 0 ? { strokes: this.strokes } : {}),
     };
-    return this.preset === 'none' ? { ...base, maxSidePx: this.sizePx, format: this.format } : { ...base, preset: this.preset };
+    return this.preset === 'none' ? { ...base, maxSidePx: this.sizePx, format: this.format, ...(this.plays > 0 ? { plays: this.plays } : {}) } : { ...base, preset: this.preset };
   }
 
   /** The job options from the controls. */
