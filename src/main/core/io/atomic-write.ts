@@ -1,6 +1,7 @@
 // Atomic output files: write to a temp file in the same folder, fsync, rename over the target.
 // Maps OS errors to DISK_FULL / OUTPUT_NOT_WRITABLE. Core (no electron).
 import { randomBytes } from 'node:crypto';
+import { statSync, type Stats } from 'node:fs';
 import { mkdir, open, realpath, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AppError, CancelledError } from '../../../shared/errors';
@@ -15,6 +16,11 @@ export function toWriteError(error: unknown, path: string): AppError {
       detail: { path, errno: code },
     });
   }
+  // mkdir through a path with a file in it ("in/photo.jpg/x.png"): EEXIST or ENOTDIR. Said as such.
+  const blocker = code === 'EEXIST' || code === 'ENOTDIR' ? fileInTheWay(path) : null;
+  if (blocker) {
+    return new AppError('OUTPUT_NOT_WRITABLE', `Cannot write ${path}: ${blocker} is a file, not a folder.`, { cause: error, detail: { path, errno: code, blocker } });
+  }
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR' || code === 'EISDIR') {
     return new AppError('OUTPUT_NOT_WRITABLE', `Cannot write ${path}: the folder is read-only or not a folder (${code}).`, {
       cause: error,
@@ -22,6 +28,23 @@ export function toWriteError(error: unknown, path: string): AppError {
     });
   }
   return new AppError('OUTPUT_NOT_WRITABLE', `Cannot write ${path}: ${(error as Error)?.message ?? String(error)}`, { cause: error, detail: { path, errno: code } });
+}
+
+/** The nearest part of `path` (itself or a parent) that exists as a file, when one stands where a folder must be. */
+function fileInTheWay(path: string): string | null {
+  for (let dir = path; ; dir = dirname(dir)) {
+    const info = statSyncOrNull(dir);
+    if (info) return info.isDirectory() ? null : dir;
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+function statSyncOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
 }
 
 /** The temp-file name used next to `path` while it is written (hidden, unique, `.part`). */

@@ -26,6 +26,18 @@ describe('writeFileAtomic', () => {
     expect(existsSync(join(dir, 'new.png'))).toBe(false);
   });
 
+  it('says which file stands where a folder must be (a picture named as a folder of the output)', async () => {
+    const dir = tempDir();
+    const photo = join(dir, 'photo.jpg');
+    writeFileSync(photo, 'not a folder');
+    await expect(writeFileAtomic(join(photo, 'sub', 'x.png'), new Uint8Array([1]))).rejects.toMatchObject({
+      code: 'OUTPUT_NOT_WRITABLE',
+      message: `Cannot write ${join(photo, 'sub', 'x.png')}: ${photo} is a file, not a folder.`,
+      detail: { blocker: photo },
+    });
+    expect(readFileSync(photo, 'utf8')).toBe('not a folder');
+  });
+
   it('refuses to write over an input', async () => {
     const dir = tempDir();
     const input = join(dir, 'in.jpg');
