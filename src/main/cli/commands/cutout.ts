@@ -19,7 +19,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
     name,
     summary: subject === 'person' ? 'cut people out of photos' : 'cut anime characters out of pictures',
     usage: `cutout ${name} IN... -o OUT [--bg '#438EDB'|white|blue|red|transparent|PICTURE] [--model ID] [--refine off|fast|full (default full)] [--trimap FILE] [--provider auto|cpu|webgpu|...] [--threads N]
-  OUT is a file for one input, a folder for several. PNG keeps transparency; .jpg flattens.
+  OUT is a file for one input, a folder for several. PNG and WebP keep transparency; .jpg has none, so a transparent cut-out is put on white (pass --bg for another colour).
   --bg PICTURE (a .jpg, .png, .webp ... file) places the cut-out on that picture, scaled to cover it and centred.`,
     async run(argv, io) {
       const { values, positionals } = parseArgs({
