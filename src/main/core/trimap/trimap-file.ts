@@ -30,7 +30,7 @@ export async function decodeTrimapFile(path: string, width: number, height: numb
   // A missing file is said as such, like a missing input or background picture.
   const st = await stat(path).catch(() => null);
   if (!st?.isFile()) throw new AppError('INPUT_NOT_FOUND', `Trimap file not found: ${path}`, { detail: { path } });
-  const key = `${path}\0${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}\0${width}x${height}`;
+  const key = `${path}\0${st.dev}:${st.ino}:${st.size}:${Math.floor(st.mtimeMs)}\0${width}x${height}`;
   if (lastDecoded?.key === key) return lastDecoded.labels.slice();
   try {
     ({ data, info } = await sharp(path).extractChannel(0).raw().toBuffer({ resolveWithObject: true }));

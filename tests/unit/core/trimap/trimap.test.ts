@@ -1,5 +1,6 @@
 // Automatic trimap from a soft mask: band around the 0.5 contour, soft values unknown; reading a
 // trimap PNG back.
+import { statSync, utimesSync, writeFileSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -56,6 +57,12 @@ describe('decodeTrimapFile', () => {
     expect(Array.from(first.subarray(0, 8))).toEqual([0, 0, 0, 128, 128, 128, 255, 255]);
     first.fill(7); // the caller's copy: a second read is not changed by it
     expect(Array.from((await decodeTrimapFile(path, w, h)).subarray(0, 4))).toEqual([0, 0, 0, 128]);
+    // The second read is the cache's, not a decode: the same file (inode, size, mtime) with its bytes
+    // garbled in place still gives the labels, where a decode would fail.
+    const { mtime, size } = statSync(path);
+    writeFileSync(path, Buffer.alloc(size, 7));
+    utimesSync(path, mtime, mtime);
+    expect(Array.from((await decodeTrimapFile(path, w, h)).subarray(0, 8))).toEqual([0, 0, 0, 128, 128, 128, 255, 255]);
     // Saved again as the app saves it (temp file + rename): the new labels are read.
     await write(join(dir, 'next.png'), new Array(16).fill(0));
     await rename(join(dir, 'next.png'), path);
