@@ -53,15 +53,17 @@ describe('decodeTrimapFile', () => {
     const w = 8, h = 2, dir = tempDir(), path = join(dir, 'touch-up.png');
     const write = async (target: string, v: number[]) => sharp(Buffer.from(v), { raw: { width: w, height: h, channels: 1 } }).png().toFile(target);
     await write(path, [0, 40, 63, 64, 128, 191, 192, 255, ...new Array(8).fill(255)]);
+    // A whole-second mtime, which setting it again restores exactly (a fractional one may round).
+    const stamp = 1_700_000_000;
+    utimesSync(path, stamp, stamp);
     const first = await decodeTrimapFile(path, w, h);
     expect(Array.from(first.subarray(0, 8))).toEqual([0, 0, 0, 128, 128, 128, 255, 255]);
     first.fill(7); // the caller's copy: a second read is not changed by it
     expect(Array.from((await decodeTrimapFile(path, w, h)).subarray(0, 4))).toEqual([0, 0, 0, 128]);
     // The second read is the cache's, not a decode: the same file (inode, size, mtime) with its bytes
     // garbled in place still gives the labels, where a decode would fail.
-    const { mtime, size } = statSync(path);
-    writeFileSync(path, Buffer.alloc(size, 7));
-    utimesSync(path, mtime, mtime);
+    writeFileSync(path, Buffer.alloc(statSync(path).size, 7));
+    utimesSync(path, stamp, stamp);
     expect(Array.from((await decodeTrimapFile(path, w, h)).subarray(0, 8))).toEqual([0, 0, 0, 128, 128, 128, 255, 255]);
     // Saved again as the app saves it (temp file + rename): the new labels are read.
     await write(join(dir, 'next.png'), new Array(16).fill(0));
