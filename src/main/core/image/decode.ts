@@ -19,9 +19,6 @@ export interface DecodedImage extends RgbaImage {
   format: string;
 }
 
-/** Default pixel budget (shared: the UI names it in IMAGE_TOO_LARGE's words). */
-export { DEFAULT_MAX_PIXELS };
-
 /** Formats decoded as still images. */
 const STILL_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'heif', 'jp2', 'jxl']);
 

@@ -12,14 +12,13 @@ export const OVERLAY_COLORS = {
 
 /** A Keep ('fg') or Remove ('bg') stroke's CSS colour: the overlay's hue at `opacity`. */
 export function strokeColour(mode: 'fg' | 'bg', opacity = 1): string {
-  const [r, g, b] = mode === 'fg' ? OVERLAY_COLORS.foreground : OVERLAY_COLORS.background;
-  return `rgb(${r} ${g} ${b} / ${opacity})`;
+  return overlayColour(mode === 'fg' ? 'foreground' : 'background', opacity);
 }
 
-/** An overlay colour as CSS, opaque (the legend's swatches). */
-export function overlayColour(kind: keyof typeof OVERLAY_COLORS): string {
+/** An overlay colour's hue as CSS at `opacity` (opaque: the legend's swatches). */
+export function overlayColour(kind: keyof typeof OVERLAY_COLORS, opacity = 1): string {
   const [r, g, b] = OVERLAY_COLORS[kind];
-  return `rgb(${r} ${g} ${b})`;
+  return `rgb(${r} ${g} ${b} / ${opacity})`;
 }
 
 /** Writes the overlay colour of each trimap value into `out` (RGBA), inside `box` or everywhere. */

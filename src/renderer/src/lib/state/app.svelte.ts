@@ -5,6 +5,7 @@ import type { ApiClient } from '../../../../shared/api-client';
 import type { JobSpec, RefineMode, Subject } from '../../../../shared/jobs';
 import { DEFAULT_SETTINGS, type Settings } from '../../../../shared/settings';
 import { describeError, type ErrorNotice } from '../error-text';
+import { baseName } from '../paths';
 import { detectLocale, translate, type Locale, type MessageKey } from '../i18n';
 import type { ShortcutAction } from '../shortcuts';
 import { JobTracker } from './jobs.svelte';
@@ -126,7 +127,7 @@ export class AppState {
 
   /** A written file as its line shows it: the full path on the desktop, the file name in a browser (the server's folder means nothing there). */
   shownPath(path: string): string {
-    return this.client.transport === 'web' ? path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1) : path;
+    return this.client.transport === 'web' ? baseName(path) : path;
   }
 
   /**

@@ -2,7 +2,7 @@
 // engine returned, brush strokes with live re-matte, and export. The canvas composites from this
 // state, so a background change redraws without calling the engine.
 import type { ImagePreview, MatteResult } from '../../../../shared/api';
-import type { RefineMode, Subject } from '../../../../shared/jobs';
+import type { CutoutOptions, RefineMode, Subject } from '../../../../shared/jobs';
 import { DEFAULT_SETTINGS, type EXPORT_FORMAT_CHOICES } from '../../../../shared/settings';
 import { trimapFromAlpha } from '../canvas/stroke';
 import { unionBox, type PixelBox } from '../canvas/pixels';
@@ -62,6 +62,8 @@ export class CutoutState {
   /** Another picture is being loaded: the one on screen stays (and cannot be exported meanwhile). */
   isOpening = $state(false);
   hasResult = $derived(this.phase === 'ready' && this.alpha !== null && !this.isOpening);
+  /** The editor's preview is the picture at its own size (not scaled down to the 1600-px preview). */
+  isPreviewFullSize = $derived(this.preview !== null && this.preview.sourceWidth <= this.preview.width && this.preview.sourceHeight <= this.preview.height);
   /** The last export while it still holds what the editor shows (any edit since makes it stale). */
   currentExportPath = $derived(this.lastExportPath && this.exportedKey === this.resultKey() ? this.lastExportPath : null);
 
@@ -354,7 +356,7 @@ export class CutoutState {
         kind: 'cutout',
         input: path,
         output,
-        options: { subject: this.subject, background: this.background.background, refine: trimapPath ? 'full' : this.refine, format: this.exportFormat, trimapPath, maxSidePx: this.exportMaxSidePx ?? undefined },
+        options: this.jobOptions(trimapPath, this.exportFormat, this.exportMaxSidePx ?? undefined),
       });
       this.exportJobId = id;
       const end = await outcome;
@@ -387,6 +389,11 @@ export class CutoutState {
     }
   }
 
+  /** A cutout job's options from the editor: a touched-up trimap is solved with full edges. */
+  private jobOptions(trimapPath: string | undefined, format: ExportFormat, maxSidePx?: number): CutoutOptions {
+    return { subject: this.subject, background: this.background.background, refine: trimapPath ? 'full' : this.refine, format, trimapPath, maxSidePx };
+  }
+
   /**
    * The file Copy puts on the clipboard: the current export; else, when the picture is larger than
    * the editor's preview, the cut-out made at full size as PNG in the app's temporary folder (a
@@ -399,7 +406,7 @@ export class CutoutState {
     const path = this.path;
     const preview = this.preview;
     if (!path || !preview || !this.hasResult || this.isWriting) return null;
-    if (preview.sourceWidth <= preview.width && preview.sourceHeight <= preview.height) return null;
+    if (this.isPreviewFullSize) return null;
     this.status({ key: 'status.copying', tone: 'busy' });
     try {
       const output = await this.app.client.chooseSaveTarget({ defaultName: exportName(path, 'png').replace(/_cutout\.png$/, '_copy.png'), scratch: true });
@@ -409,7 +416,7 @@ export class CutoutState {
         kind: 'cutout',
         input: path,
         output,
-        options: { subject: this.subject, background: this.background.background, refine: trimapPath ? 'full' : this.refine, format: 'png', trimapPath },
+        options: this.jobOptions(trimapPath, 'png'),
       });
       this.copyJobId = id;
       const end = await outcome;

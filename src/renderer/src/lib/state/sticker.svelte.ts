@@ -123,6 +123,8 @@ export class StickerState {
 
   /** The platform preset's limits (shared with the engine), or null for free size and format. */
   presetLimits: PlatformPreset | null = $derived(this.preset === 'none' ? null : PLATFORM_PRESETS[this.preset]);
+  /** The preset's size box as read ('512', '320 × 270'), or null. */
+  presetBox = $derived(this.presetLimits ? (this.presetLimits.maxW === this.presetLimits.maxH ? `${this.presetLimits.maxW}` : `${this.presetLimits.maxW} × ${this.presetLimits.maxH}`) : null);
   /** The format actually written (a preset forces its own). */
   effectiveFormat: StickerFormatChoice = $derived(this.presetLimits?.format ?? this.format);
   /** The longest trim allowed now. */
