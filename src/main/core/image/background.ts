@@ -1,18 +1,29 @@
 // Picture backgrounds: decoded once, then fitted (cover, centred) to each cut-out with sharp, for
 // compositeOver. Kept out of composite.ts so the refine workers load no sharp. Core.
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import sharp from 'sharp';
 import { AppError } from '../../../shared/errors';
 import type { Background } from '../../../shared/jobs';
 import type { CompositeBackground, FittedBackground } from './composite';
 import { decodeImage, type RgbaImage } from './decode';
 
+/** The last picture decoded, by file identity: several inputs on one picture (the CLI, exports from the editor) decode it once. */
+let lastPicture: { key: string; image: RgbaImage } | null = null;
+
 /**
- * Decodes a picture background once (EXIF orientation applied; INPUT_NOT_FOUND / INPUT_UNSUPPORTED
- * name the picture). A batch decodes it once and fits it to every file.
+ * Decodes a picture background (EXIF orientation applied; INPUT_NOT_FOUND / INPUT_UNSUPPORTED name
+ * the picture). The same file (path, inode, size, mtime) is decoded once: the image is shared, so
+ * callers only read it. A batch decodes it once and fits it to every file.
  */
 export async function loadBackgroundPicture(path: string, maxPixels?: number): Promise<RgbaImage> {
+  const st = await stat(path).catch(() => null);
+  const key = st?.isFile() ? `${resolve(path)}\0${st.dev}:${st.ino}:${st.size}:${Math.floor(st.mtimeMs)}\0${maxPixels ?? ''}` : null;
+  if (key !== null && lastPicture?.key === key) return lastPicture.image;
   try {
-    return await decodeImage(path, { maxPixels });
+    const image = await decodeImage(path, { maxPixels });
+    if (key !== null) lastPicture = { key, image };
+    return image;
   } catch (error) {
     // Said as the background's fault, not an input's (a batch stops on it before any file).
     if (error instanceof AppError) throw new AppError(error.code, `Background picture: ${error.message}`, { cause: error, detail: error.detail });

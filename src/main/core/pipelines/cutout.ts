@@ -67,6 +67,8 @@ export async function cutoutImage(input: string | Uint8Array, options: CutoutOpt
   const model = await resolveMaskModel(env, options.subject, options.modelId);
   const source = await decodeImage(input, { maxPixels: env.maxPixels });
   const trimap = options.trimapPath ? await decodeTrimapFile(options.trimapPath, source.width, source.height) : undefined;
+  // Before the matting: a picture background that cannot be read fails the cut-out at once.
+  const background = await prepareBackground(options.background, source.width, source.height, env.maxPixels);
   throwIfAborted(signal);
   const t1 = performance.now();
   onProgress?.({ stage: 'segment', done: 1, total });
@@ -78,7 +80,6 @@ export async function cutoutImage(input: string | Uint8Array, options: CutoutOpt
   throwIfAborted(signal);
   const t3 = performance.now();
   onProgress?.({ stage: 'composite', done: 3, total });
-  const background = await prepareBackground(options.background, source.width, source.height, env.maxPixels);
   const image = compositeOver(refined.foreground, refined.alpha, background);
   const t4 = performance.now();
   onProgress?.({ stage: 'composite', done: 4, total });

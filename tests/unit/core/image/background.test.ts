@@ -1,6 +1,6 @@
 // Picture backgrounds: parsing --bg, fitting a picture to a cut-out (cover, centred) and
 // compositing on it, on pictures made here with sharp.
-import { writeFileSync } from 'node:fs';
+import { statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -51,6 +51,22 @@ describe('picture backgrounds', () => {
     const out = compositeOver(fg, new Float32Array([1, 0.5, 0]), bg);
     expect([...out.data]).toEqual([200, 100, 50, 255, 150, 100, 75, 255, 255, 255, 255, 255]);
     expect(() => compositeOver(fg, new Float32Array(3), { ...bg, width: 1, height: 3 })).toThrow(/background is 1x3/);
+  });
+
+  it('decodes the same picture once, and a picture saved again anew', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'beach.png');
+    await sharp(await bands(4, 6)).toFile(path);
+    const stamp = 1_700_000_000;
+    utimesSync(path, stamp, stamp);
+    const first = await loadBackgroundPicture(path);
+    // The same file garbled in place (inode, size, mtime kept): the second load is the first's.
+    writeFileSync(path, Buffer.alloc(statSync(path).size, 7));
+    utimesSync(path, stamp, stamp);
+    expect(await loadBackgroundPicture(path)).toBe(first);
+    // Saved again as another picture (a new mtime): read again.
+    await sharp(await bands(2, 3)).toFile(path);
+    expect((await loadBackgroundPicture(path)).width).toBe(6);
   });
 
   it('names the background picture when it is missing or not a picture', async () => {
