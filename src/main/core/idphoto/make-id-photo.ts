@@ -145,7 +145,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   throwIfAborted(signal);
   // The trimap on the work image (nearest source pixel); its background and foreground hold before
   // the crown is looked for, so a blob painted away no longer counts as hair.
-  const workTrimap = userTrimap ? sampleTrimap(userTrimap, source.width, source.height, (x, y) => ({ x: region.x + (x + 0.5) / sx, y: region.y + (y + 0.5) / sy }), workW, workH) : null;
+  const workTrimap = userTrimap ? sampleTrimap(userTrimap, source.width, source.height, { x0: region.x + 0.5 / sx, y0: region.y + 0.5 / sy, xPerCol: 1 / sx, yPerCol: 0, xPerRow: 0, yPerRow: 1 / sy }, workW, workH) : null;
   if (workTrimap) {
     for (let i = 0; i < alpha.length; i++) {
       if (workTrimap[i] === TRIMAP_BG) alpha[i] = 0;
@@ -307,7 +307,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     // band follows the output's size. A touched-up trimap comes along the same warp; outside the
     // work image is background.
     const ts = performance.now();
-    const outTrimap = workTrimap ? sampleTrimap(workTrimap, workW, workH, (X, Y) => ({ x: p00.x + X * (p10.x - p00.x) + Y * (p01.x - p00.x) + 0.5, y: p00.y + X * (p10.y - p00.y) + Y * (p01.y - p00.y) + 0.5 }), W, H) : undefined;
+    const outTrimap = workTrimap ? sampleTrimap(workTrimap, workW, workH, { x0: p00.x + 0.5, y0: p00.y + 0.5, xPerCol: p10.x - p00.x, yPerCol: p10.y - p00.y, xPerRow: p01.x - p00.x, yPerRow: p01.y - p00.y }, W, H) : undefined;
     await solveFullAlpha(warped, outAlpha, outTrimap ? { trimap: outTrimap } : {}, { signal });
     solveMs = performance.now() - ts;
   }
@@ -396,17 +396,29 @@ export async function idPhotoToFile(input: string, output: string, options: IdPh
   return { output, bytes: encoded.bytes.length, quality: encoded.quality, report, timings, result: { ...result, report, timings } };
 }
 
+/** An affine map from output pixels (X, Y) to points in a source: x0 + X·xPerCol + Y·xPerRow, and so for y. */
+interface PixelAffine {
+  x0: number;
+  y0: number;
+  xPerCol: number;
+  yPerCol: number;
+  xPerRow: number;
+  yPerRow: number;
+}
+
 /**
- * A trimap resampled by nearest neighbour: output pixel (x, y) takes the label at `at(x, y)` (a
- * point in the source trimap's pixel units, pixel centres at .5); outside it is background.
+ * A trimap resampled by nearest neighbour: output pixel (X, Y) takes the label at `map`'s point for
+ * it (in the source trimap's pixel units, pixel centres at .5); outside it is background. Runs per
+ * preview with a touch-up, so it allocates nothing per pixel.
  */
-function sampleTrimap(trimap: Uint8Array, srcW: number, srcH: number, at: (x: number, y: number) => Point, width: number, height: number): Uint8Array {
+function sampleTrimap(trimap: Uint8Array, srcW: number, srcH: number, map: PixelAffine, width: number, height: number): Uint8Array {
   const out = new Uint8Array(width * height);
-  for (let y = 0, i = 0; y < height; y++) {
-    for (let x = 0; x < width; x++, i++) {
-      const p = at(x, y);
-      const sx = Math.floor(p.x);
-      const sy = Math.floor(p.y);
+  for (let Y = 0, i = 0; Y < height; Y++) {
+    let x = map.x0 + Y * map.xPerRow;
+    let y = map.y0 + Y * map.yPerRow;
+    for (let X = 0; X < width; X++, i++, x += map.xPerCol, y += map.yPerCol) {
+      const sx = Math.floor(x);
+      const sy = Math.floor(y);
       out[i] = sx >= 0 && sy >= 0 && sx < srcW && sy < srcH ? trimap[sy * srcW + sx] : TRIMAP_BG;
     }
   }
