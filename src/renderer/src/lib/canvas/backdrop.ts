@@ -24,6 +24,8 @@ export function previewCanvas(preview: ImagePreview): HTMLCanvasElement {
  * transparent, as the engine's fitBackground does (so canvas, Copy and Export agree).
  */
 export function pictureCanvas(preview: ImagePreview): HTMLCanvasElement {
+  const made = pictureCanvases.get(preview);
+  if (made) return made;
   const canvas = document.createElement('canvas');
   canvas.width = preview.width;
   canvas.height = preview.height;
@@ -33,7 +35,27 @@ export function pictureCanvas(preview: ImagePreview): HTMLCanvasElement {
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     ctx.drawImage(previewCanvas(preview), 0, 0);
   }
+  pictureCanvases.set(preview, canvas);
   return canvas;
+}
+
+/** One canvas per picture, shared by the editor's canvas, the picker's thumbnail and Copy. */
+const pictureCanvases = new WeakMap<ImagePreview, HTMLCanvasElement>();
+
+/**
+ * Paints a cut-out's backdrop into the box (x, y, w, h), the image of imageW x imageH zoomed: the
+ * picture covering it as the export places it, else the colour. False when there is neither
+ * (transparent: the caller draws its checkerboard, or nothing).
+ */
+export function paintBackdrop(ctx: CanvasRenderingContext2D, picture: ImagePreview | null, cssColor: string | null, imageW: number, imageH: number, x: number, y: number, w: number, h: number): boolean {
+  if (picture) {
+    drawCover(ctx, pictureCanvas(picture), imageW, imageH, x, y, w, h);
+    return true;
+  }
+  if (!cssColor) return false;
+  ctx.fillStyle = cssColor;
+  ctx.fillRect(x, y, w, h);
+  return true;
 }
 
 /**
