@@ -1,5 +1,6 @@
 // The user settings schema, its defaults and a forgiving parser. Imported by main, preload and
 // renderer: plain data only, no 'electron', no 'node:*'.
+import { normalizeHex } from './color';
 import { REFINE_MODES, type RefineMode, type Subject } from './jobs';
 
 /** Execution providers a user may ask for ('auto' lets the engine pick per platform). */
@@ -63,7 +64,8 @@ function pick<T extends string>(value: unknown, choices: readonly T[], fallback:
 export function parseSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): Settings {
   const r = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const threads = r.threads === null ? null : typeof r.threads === 'number' && Number.isInteger(r.threads) && r.threads >= 1 && r.threads <= 256 ? r.threads : base.threads;
-  const bg = typeof r.defaultBackground === 'string' && (r.defaultBackground === 'transparent' || /^#[0-9a-fA-F]{6}$/.test(r.defaultBackground)) ? r.defaultBackground : base.defaultBackground;
+  // A colour is kept as '#RRGGBB' (upper case), so the picker and the presets compare it as it is.
+  const bg = r.defaultBackground === 'transparent' ? 'transparent' : typeof r.defaultBackground === 'string' && /^#[0-9a-fA-F]{6}$/.test(r.defaultBackground) ? normalizeHex(r.defaultBackground)! : base.defaultBackground;
   const quality = typeof r.jpegQuality === 'number' && r.jpegQuality >= 1 && r.jpegQuality <= 100 ? Math.round(r.jpegQuality) : base.jpegQuality;
   const outputDir = r.outputDir === null ? null : typeof r.outputDir === 'string' && r.outputDir.length > 0 ? r.outputDir : base.outputDir;
   return {

@@ -12,6 +12,7 @@ describe('settings', () => {
     expect(parseSettings(undefined)).toEqual(DEFAULT_SETTINGS);
     const s = parseSettings({ language: 'zh-CN', theme: 'neon', threads: 4, defaultBackground: '#438EDB', jpegQuality: 500, provider: 'cuda', outputDir: '' });
     expect(s).toMatchObject({ language: 'zh-CN', theme: 'system', threads: 4, defaultBackground: '#438EDB', jpegQuality: 92, provider: 'cuda', outputDir: null });
+    expect(parseSettings({ defaultBackground: '#438edb' }).defaultBackground).toBe('#438EDB');
     expect([DEFAULT_SETTINGS.defaultSubject, parseSettings({ defaultSubject: 'anime' }).defaultSubject, parseSettings({ defaultSubject: 'cat' }).defaultSubject]).toEqual(['person', 'anime', 'person']);
   });
 

@@ -70,7 +70,8 @@ export class BackgroundState {
 
   /** Selects the Settings' default background: 'transparent', or a colour (its preset when it is one). */
   applyDefault(value: string): void {
-    const preset = BACKGROUND_PRESETS.find((p) => (p.background.kind === 'color' ? p.background.hex === value.toUpperCase() : value === p.id));
+    const hex = normalizeHex(value);
+    const preset = BACKGROUND_PRESETS.find((p) => (p.background.kind === 'color' ? p.background.hex === hex : value === p.id));
     if (preset) this.select(preset.id);
     else if (!this.setCustom(value)) this.select('transparent');
   }

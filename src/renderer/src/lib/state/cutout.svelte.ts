@@ -7,7 +7,7 @@ import { DEFAULT_SETTINGS, type EXPORT_FORMAT_CHOICES } from '../../../../shared
 import { trimapFromAlpha } from '../canvas/stroke';
 import { unionBox, type PixelBox } from '../canvas/pixels';
 import { formatDuration, type AppState, type OpenOptions, type StatusLine } from './app.svelte';
-import { BackgroundState, choosePicture } from './background.svelte';
+import { BackgroundState } from './background.svelte';
 import { TrimapBrushState } from './trimap-brush.svelte';
 import { ViewState } from './view.svelte';
 import { baseName } from '../paths';
@@ -324,15 +324,6 @@ export class CutoutState {
     try {
       const trimapPath = await this.saveTouchUp();
       this.app.openIn('idphoto', [path], { trimapPath });
-    } catch (error) {
-      this.app.showError(error);
-    }
-  }
-
-  /** Asks for a picture and puts the cut-out on it (its preview is drawn on the canvas; the export uses the file). */
-  async choosePictureBackground(): Promise<void> {
-    try {
-      await choosePicture(this.app.client, this.background);
     } catch (error) {
       this.app.showError(error);
     }
