@@ -174,7 +174,7 @@ export interface Placement {
   headMm: number;
   topMarginMm: number;
   /** The nudge as applied (mm), after the spec's bands clamped what was asked. */
-  nudgeMm?: { dx: number; dy: number };
+  nudgeMm: { dx: number; dy: number };
 }
 
 /** Image coordinates (work px) of an output pixel centre. */

@@ -361,7 +361,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     report,
     rollCorrectedDeg,
     face,
-    nudgeApplied: { dxMm: round2(chosen.nudgeMm?.dx ?? 0), dyMm: round2(chosen.nudgeMm?.dy ?? 0) },
+    nudgeApplied: { dxMm: round2(chosen.nudgeMm.dx), dyMm: round2(chosen.nudgeMm.dy) },
     timings: { decodeMs: 0, faceMs: t1 - t0, matteMs: t2 - t1 + solveMs, layoutMs: t4 - t2 - solveMs, totalMs: t4 - t0 },
   };
 }

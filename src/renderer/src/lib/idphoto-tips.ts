@@ -43,6 +43,11 @@ export function isInformation(m: Pick<IdPhotoMeasurement, 'min' | 'max'>): boole
  */
 export function failedCheckText(check: string, t: Translate): string {
   const { name, rest } = splitFailedCheck(check);
+  return `${checkLabel(name, t)}${rest ? ` ${rest}` : ''}`;
+}
+
+/** A check's name in the UI's language ("crownChinMm" -> "Crown to chin"); an unknown one as it is. */
+export function checkLabel(name: string, t: Translate): string {
   const label = t(`idphoto.m.${name}` as MessageKey);
-  return `${label.startsWith('idphoto.m.') ? name : label}${rest ? ` ${rest}` : ''}`;
+  return label.startsWith('idphoto.m.') ? name : label;
 }

@@ -26,7 +26,7 @@ export const BACKGROUND_PRESETS: readonly BackgroundPreset[] = [
 ];
 
 /** A picture background: its file (the export composes on it at full size) and a preview for the canvas. */
-export interface BackgroundPicture {
+interface BackgroundPicture {
   path: string;
   preview: ImagePreview;
 }

@@ -95,7 +95,7 @@ export class CutoutState {
    * subject while no image is open (the subject again for each new picture, see open()), the
    * background ('transparent' or '#RRGGBB') when that default is new, the format always.
    */
-  applySettings(refine: RefineMode, format: ExportFormat, background = 'transparent', subject: Subject = 'person'): void {
+  applySettings(refine: RefineMode, format: ExportFormat, background: string, subject: Subject): void {
     this.defaultSubject = subject;
     if (this.phase === 'empty') {
       this.refine = refine;
