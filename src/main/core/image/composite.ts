@@ -69,27 +69,19 @@ export function compositeOver(foreground: RgbaImage, alpha: Float32Array, backgr
       out[j + 2] = f[j + 2];
       out[j + 3] = Math.round(alpha[i] * 255);
     }
-  } else if (background.kind === 'pixels') {
-    if (background.width !== width || background.height !== height) {
+  } else {
+    // One blend for both: a fitted picture steps 3 bytes a pixel, a colour (3 bytes) steps 0.
+    if (background.kind === 'pixels' && (background.width !== width || background.height !== height)) {
       throw new AppError('INTERNAL', `The background is ${background.width}x${background.height}, the cut-out ${width}x${height}`);
     }
-    const b = background.data;
-    for (let i = 0, j = 0, k = 0; i < n; i++, j += 4, k += 3) {
+    const b = background.kind === 'pixels' ? background.data : Uint8Array.from(parseHexColor(background.hex));
+    const step = background.kind === 'pixels' ? 3 : 0;
+    for (let i = 0, j = 0, k = 0; i < n; i++, j += 4, k += step) {
       const a = alpha[i];
       const ia = 1 - a;
       out[j] = Math.round(f[j] * a + b[k] * ia);
       out[j + 1] = Math.round(f[j + 1] * a + b[k + 1] * ia);
       out[j + 2] = Math.round(f[j + 2] * a + b[k + 2] * ia);
-      out[j + 3] = 255;
-    }
-  } else {
-    const [br, bg, bb] = parseHexColor(background.hex);
-    for (let i = 0, j = 0; i < n; i++, j += 4) {
-      const a = alpha[i];
-      const ia = 1 - a;
-      out[j] = Math.round(f[j] * a + br * ia);
-      out[j + 1] = Math.round(f[j + 1] * a + bg * ia);
-      out[j + 2] = Math.round(f[j + 2] * a + bb * ia);
       out[j + 3] = 255;
     }
   }
