@@ -79,13 +79,26 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
     );
   }
 
-  try {
-    const { data, info } = await sharp(input, { limitInputPixels: maxPixels, failOn: 'truncated', pages: 1 })
+  const decodeRgba = (failOn: 'warning' | 'truncated') =>
+    sharp(input, { limitInputPixels: maxPixels, failOn, pages: 1 })
       .rotate()
       .toColourspace('srgb')
       .ensureAlpha()
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
+  try {
+    let decoded;
+    try {
+      // Strict first: a JPEG whose data is corrupt in the middle decodes "fine" leniently, with
+      // everything after the damage grey, and would be cut out as if it were whole.
+      decoded = await decodeRgba('warning');
+    } catch (strictError) {
+      const why = oneLine((strictError as Error).message);
+      if (isDamagedData(why)) throw new DamagedData(why);
+      // Harmless warnings (a JPEG's extraneous bytes, a PNG's odd colour profile): decode as before.
+      decoded = await decodeRgba('truncated');
+    }
+    const { data, info } = decoded;
     if (info.channels !== 4) throw new Error(`unexpected channel count ${info.channels}`);
     return {
       data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
@@ -95,12 +108,31 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
       format: meta.format,
     };
   } catch (cause) {
+    if (cause instanceof DamagedData) {
+      throw new AppError('INPUT_UNSUPPORTED', `${name} is damaged: part of its picture data is missing or corrupt, so it would show grey (${cause.message})`, {
+        cause,
+        detail: { path: name, damaged: true },
+      });
+    }
     // A known picture format that does not decode to the end: damaged, not an unknown kind of file.
     throw new AppError('INPUT_UNSUPPORTED', `${name} could not be decoded: it is corrupt or truncated (${oneLine((cause as Error).message)})`, {
       cause,
       detail: { path: name, damaged: true },
     });
   }
+}
+
+/** A strict decode's warning that the picture's data is damaged, not merely unusual. */
+class DamagedData extends Error {}
+
+/**
+ * Whether a libjpeg warning means lost picture data: "Corrupt JPEG data: premature end of data
+ * segment" (the data stops and the rest decodes grey), "bad Huffman code", "found marker … instead
+ * of RST" (garbage in the stream). "N extraneous bytes before marker" is common in photos from
+ * cameras and editors and harmless, so it is not.
+ */
+export function isDamagedData(warning: string): boolean {
+  return warning.split('; ').some((part) => /Corrupt JPEG data/i.test(part) && !/extraneous bytes/i.test(part));
 }
 
 /** A library's message on one line, each line once and none already said by an earlier one ("x: a\na\nb" -> "x: a; b"). */

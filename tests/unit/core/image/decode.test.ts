@@ -5,7 +5,7 @@ import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../../src/shared/errors';
-import { decodeImage, oneLine } from '../../../../src/main/core/image/decode';
+import { decodeImage, isDamagedData, oneLine } from '../../../../src/main/core/image/decode';
 import { evalFile, tempDir } from '../../../helpers/env';
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -78,6 +78,32 @@ describe('decodeImage bad inputs', () => {
     expect(err.message).not.toContain('\n');
     expect(err.message.match(/premature end of JPEG image/g)).toHaveLength(1);
     expect(oneLine('x: a\na\n\nb\r\nb')).toBe('x: a; b');
+  });
+
+  it('JPEG with its data cut or corrupt in the middle -> damaged; harmless extra bytes still decode', async () => {
+    const full = readFileSync(evalFile('id_portraits', 'images', 'hv_test1.jpg'));
+    const eoi = Buffer.from([0xff, 0xd9]);
+    // The scan stops at 60 % and the file ends properly: a lenient decode shows the rest grey.
+    const cut = join(dir, 'cut-data.jpg');
+    writeFileSync(cut, Buffer.concat([full.subarray(0, Math.floor(full.length * 0.6)), eoi]));
+    const cutError = (await decodeImage(cut).catch((e) => e)) as AppError;
+    expect(cutError).toMatchObject({ code: 'INPUT_UNSUPPORTED', detail: { damaged: true } });
+    expect(cutError.message).toMatch(/cut-data\.jpg is damaged.*premature end of data segment/);
+    // Garbage written over the middle of the scan.
+    const garbled = Buffer.from(full);
+    for (let i = 0; i < 200; i++) garbled[Math.floor(full.length / 2) + i] = (i * 37) & 0xff;
+    const bad = join(dir, 'garbled.jpg');
+    writeFileSync(bad, garbled);
+    expect(await decodeImage(bad).catch((e: AppError) => e.detail)).toMatchObject({ damaged: true });
+    // Padding before the end marker (common in files from cameras and editors) is not damage.
+    const padded = join(dir, 'padded.jpg');
+    writeFileSync(padded, Buffer.concat([full.subarray(0, full.length - 2), Buffer.alloc(16), eoi]));
+    const image = await decodeImage(padded);
+    const whole = await sharp(full).metadata();
+    expect([image.width, image.height]).toEqual([whole.width, whole.height]);
+    expect(isDamagedData('VipsJpeg: Corrupt JPEG data: 16 extraneous bytes before marker 0xd9')).toBe(false);
+    expect(isDamagedData('VipsJpeg: Corrupt JPEG data: found marker 0xd9 instead of RST3')).toBe(true);
+    expect(isDamagedData('some PNG warning')).toBe(false);
   });
 
   it('PNG whose header claims 20000x20000 -> IMAGE_TOO_LARGE before decoding', async () => {
