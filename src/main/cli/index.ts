@@ -60,11 +60,26 @@ export async function main(): Promise<void> {
   process.on('SIGINT', stop(130));
   process.on('SIGTERM', stop(143));
   const io: CliIo = {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
+    out: writerOf(process.stdout),
+    err: writerOf(process.stderr),
     isTty: process.stderr.isTTY === true,
     signal: controller.signal,
   };
   const code = await runCli(process.argv.slice(2), io);
   process.exitCode = code;
+}
+
+/**
+ * Writes lines to a stream until its reader goes away (`cutout idphoto --list-specs | head`): then
+ * the rest is dropped instead of an unhandled EPIPE. The work itself goes on and ends as it would.
+ */
+export function writerOf(stream: NodeJS.WritableStream): (line: string) => void {
+  let isClosed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') isClosed = true;
+    else throw error;
+  });
+  return (line) => {
+    if (!isClosed) stream.write(`${line}\n`);
+  };
 }
