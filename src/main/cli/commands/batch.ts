@@ -64,10 +64,11 @@ function makeTtyBar(io: CliIo): { draw(s: BatchStatus, force?: boolean): void; l
 export const batchCommand: CliCommand = {
   name: 'batch',
   summary: 'batch export folders of pictures (or videos) with resume and a report',
-  usage: `cutout batch IN... -o OUT [--mode portrait|anime|idphoto|sticker] [--recursive] [--name TEMPLATE]
+  usage: `cutout batch IN... -o OUT [--mode portrait|anime|idphoto|sticker] [-r|--recursive] [--name TEMPLATE]
        [--format png|jpg|webp] [--bg transparent|white|'#438EDB'|PICTURE] [--refine off|fast|full] [--model ID]
-       [--spec ID [--sheet 6inch|5inch|a4|a5|WxH --dpi 300]] [--ext jpg,png] [--jobs N] [--resume] [--retry-failed] [--quality 1-100] [--provider auto|cpu|...] [--threads N]
+       [--spec ID [--sheet 6inch|5inch|a4|a5|WxH --dpi 300]] [--ext jpg,png] [-j|--jobs N] [--resume] [--retry-failed] [--quality 1-100] [--provider auto|cpu|...] [--threads N] [-q|--quiet]
   IN: files and folders. The input tree is mirrored under OUT (OUT inside IN is never scanned).
+  -q: only the summary and the files to look at (failed, off their spec, needing a look, with a note).
   --name: the output name without extension, from {name} {ext} {mode} {spec} {bg} {index}; default
   per mode, as in the app: '{name}_cutout', '{name}_anime', '{name}_{spec}' (ID photos), '{name}_sticker',
   so two modes' runs into one OUT keep each other's files. --bg PICTURE (an image file) puts every cut-out on that picture,
