@@ -32,7 +32,9 @@ describe('cutout idphoto', () => {
     expect(r.measurements.matteUnsurePct).toMatchObject({ unit: '%', min: null, max: 8, pass: true });
     expect(r.measurements.matteUnsurePct.value).toBeLessThan(2);
     expect(typeof r.pass).toBe('boolean');
-    const sheet = await sharp(join(dir, 'one_sheet.png')).metadata();
+    // Beside the photo, in its format.
+    const sheet = await sharp(join(dir, 'one_sheet.jpg')).metadata();
+    expect(sheet.format).toBe('jpeg');
     // 4x6 in at 300 dpi.
     expect([sheet.width, sheet.height].sort()).toEqual([1200, 1800]);
     expect(sheet.density).toBe(300);

@@ -6,7 +6,7 @@ import { AppError } from '../../../shared/errors';
 import { ID_PHOTO_REFINE, parseRefineMode } from '../../../shared/jobs';
 import { idPhotoToFile, type IdPhotoResult } from '../../core/idphoto/make-id-photo';
 import { BACKGROUND_COLOUR_MAX_DE, failedChecks, nearestAllowedDeltaE } from '../../core/idphoto/compliance';
-import { layoutSheet, parsePaper, renderSheetPdf, renderSheetRaster } from '../../core/idphoto/print-sheet';
+import { layoutSheet, parsePaper, renderSheetPdf, renderSheetRaster, sheetPathOf } from '../../core/idphoto/print-sheet';
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { parseBackground } from '../../core/image/composite';
 import { writeFileAtomic } from '../../core/io/atomic-write';
@@ -32,6 +32,8 @@ export const idphotoCommand: CliCommand = {
   only; it is solved with full edges.
   The report holds every measurement with its band and pass flag; a photo that fails its spec is
   written, and its line names the failed checks. --copies: photos on the sheet (default: as many as fit).
+  The sheet goes beside the photo in its format (one.jpg -> one_sheet.jpg) unless --sheet-out names it;
+  with several inputs, all their photos share the first one's sheet.
   --face N: in a group photo, the face to use, numbered from the left from 0 (without it, a
   picture with several faces is refused with MULTIPLE_FACES).
   Exit code: 0 every photo made and meeting its spec, 1 some could not be made, 3 all made but some
@@ -114,7 +116,8 @@ export const idphotoCommand: CliCommand = {
       await writeFileAtomic(values.report, JSON.stringify(positionals.length === 1 ? reports[0] : { spec: spec.id, results: reports }, null, 2) + '\n');
     }
     if (paper && made.length > 0) {
-      const sheetOut = values['sheet-out'] ?? outputs[0].replace(/\.(jpe?g|png)$/i, '') + `_sheet.${/\.pdf$/i.test(values.out) ? 'pdf' : 'png'}`;
+      // Beside the (first) photo in its format, as a batch names it: one.jpg -> one_sheet.jpg.
+      const sheetOut = values['sheet-out'] ?? sheetPathOf(outputs[0]);
       const items = made.map((_, idx) => ({ widthMm: spec.widthMm, heightMm: spec.heightMm, copies: made.length > 1 && copies === 0 ? 1 : copies, imageIndex: idx }));
       const layout = layoutSheet(items, { paper });
       const images = made.map((m) => m.image);

@@ -14,7 +14,7 @@ import { resolveMaskModel } from '../pipelines/cutout';
 import { runMaskModel, type MaskResult } from '../segment/mask-model';
 import { failedChecks } from '../idphoto/compliance';
 import { runIdPhotoJob } from '../idphoto/id-photo-job';
-import { parsePaper } from '../idphoto/print-sheet';
+import { parsePaper, sheetPathOf } from '../idphoto/print-sheet';
 import { parseSpec } from '../idphoto/spec';
 import { makeSticker, stoppedShortText, validateStickerOptions } from '../sticker/make-sticker';
 import type { StickerJobOptions } from '../../../shared/jobs';
@@ -163,11 +163,6 @@ function idSheetOf(mctx: ModeContext): { paper: string; dpi: number } | undefine
   parsePaper(sheet.paper);
   if (typeof sheet.dpi !== 'number' || !Number.isInteger(sheet.dpi) || sheet.dpi < 72 || sheet.dpi > 1200) throw new AppError('INVALID_ARGUMENT', `Print sheet dpi must be a whole number from 72 to 1200, got ${String(sheet.dpi)}`);
   return { paper: sheet.paper, dpi: sheet.dpi };
-}
-
-/** Where the sheet of a photo goes: beside it, '_sheet' before the extension (same format). */
-export function sheetPathOf(output: string): string {
-  return output.replace(/(\.[^./\\]+)?$/, (ext) => `_sheet${ext}`);
 }
 
 /**

@@ -207,3 +207,8 @@ export async function renderSheetPdf(layout: SheetLayout, images: RgbaImage[]): 
   }
   return doc.save();
 }
+
+/** Where the sheet of a photo goes: beside it, '_sheet' before the extension (same format). */
+export function sheetPathOf(output: string): string {
+  return output.replace(/(\.[^./\\]+)?$/, (ext) => `_sheet${ext}`);
+}
