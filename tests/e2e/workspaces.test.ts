@@ -230,7 +230,8 @@ describe('workspaces, language and theme in Chromium', () => {
     const flaggedNow = async () => {
       const last = await savedPath();
       await app.page.click('[data-testid=sticker-export]');
-      await expect.poll(savedPath, { timeout: 120_000 }).not.toBe(last);
+      // The saved line is gone while the sticker is made: wait for the new one, not for the gap.
+      await expect.poll(async () => { const now = await savedPath(); return now !== null && now !== last; }, { timeout: 120_000 }).toBe(true);
       return app.page.locator('[data-testid=sticker-frames] .frame[data-flagged=true]').count();
     };
     const before = await flaggedNow();

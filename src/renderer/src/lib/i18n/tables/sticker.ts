@@ -33,7 +33,7 @@ export const sticker = {
   'sticker.framesOne': { en: 'one frame over {dur} s', 'zh-CN': '{dur} 秒共 1 帧' },
   'sticker.resultInfo': { en: '{w} × {h}, {n} frames, {kb} KB', 'zh-CN': '{w} × {h}，{n} 帧，{kb} KB' },
   'sticker.stoppedShort': { en: 'The clip stops at {end} s, before the {asked} s you picked: the file is probably cut short, so the sticker ends there.', 'zh-CN': '视频在 {end} 秒处就中断了，早于所选的 {asked} 秒：文件可能不完整，表情包到此为止。' },
-  'sticker.progressFrames': { en: '(frame {done} of {total})', 'zh-CN': '（第 {done}/{total} 帧）' },
+  'sticker.progressFrames': { en: ' (frame {done} of {total})', 'zh-CN': '（第 {done}/{total} 帧）' },
   'sticker.fpsAboveClip': { en: 'The clip has {fps} fps: a higher rate repeats its frames and is no smoother', 'zh-CN': '该片段为 {fps} 帧/秒：更高的帧率只会重复画面，并不更流畅' },
   'sticker.cancelled': { en: 'Cancelled: no sticker was written.', 'zh-CN': '已取消：没有生成表情包。' },
   'sticker.tooBigToPreview': { en: 'Saved, but at {mb} MB it is too big to play here: a shorter part, a lower frame rate or a smaller size makes it lighter', 'zh-CN': '已保存，但文件有 {mb} MB，太大无法在此播放：选更短的片段、更低的帧率或更小的尺寸可减小文件' },
