@@ -5,8 +5,8 @@
 // spec with its "fails spec" chip, and the written files at the spec's exact pixel size. An anime batch lists the cut-out to check and opens it in the
 // editor; new inputs replace its list (Ctrl+O). A sticker batch, its clips picked after Clear list
 // and Add files…, marks the sticker to check and opens it in Stickers. Screenshots go to test-artifacts/e2e/screens.
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, evalFile, longCharacterClip, reviewFrame, tempDir } from '../helpers/env';
@@ -175,6 +175,42 @@ describe('Batch workspace in Chromium', () => {
     await expect.poll(() => app.page.textContent('[data-testid=sticker-frame-share]'), { timeout: 60_000 }).toMatch(/^This frame: \d+ % half transparent/);
     // The whole clip as the batch made it, within the workspace's longest trim (10 s), not the first 3 s.
     expect((await app.page.locator('[data-testid=sticker-trim] .num').allTextContents()).slice(0, 2)).toEqual(['0.00 s', '10.00 s']);
+    expect(app.pageErrors).toEqual([]);
+  }, 180_000);
+
+  it('Cancel says it is cancelling until the files at work finish, then counts what was done; nothing is written after it', async () => {
+    const dir = tempDir('cutout-e2e-cancel-');
+    const names = ['df_img1', 'df_img2', 'df_img3', 'df_img5', 'df_img6', 'df_img7', 'df_img11', 'df_img12'];
+    const inputs = names.map((name) => {
+      copyFileSync(evalFile('id_portraits', 'images', `${name}.jpg`), join(dir, `${name}.jpg`));
+      return join(dir, `${name}.jpg`);
+    });
+    await app.page.click('[data-workspace=batch]');
+    await app.page.click('[data-testid=batch-clear]');
+    await chooseFiles(app.page, () => app.page.click('[data-workspace-slot=batch] [data-testid=drop-zone]'), inputs);
+    await app.page.locator('.toolbar', { hasText: '8 files' }).waitFor();
+    await app.page.selectOption('[data-testid=batch-mode]', 'portrait');
+    await app.page.selectOption('[data-testid=batch-refine]', 'full');
+    await app.page.click('[data-testid=batch-start]');
+    await app.page.locator('[data-testid=batch-item][data-status=done]').first().waitFor({ timeout: 90_000 });
+    await app.page.click('[data-testid=batch-cancel]');
+    // Files at work finish first: the run says so, and cannot be started again meanwhile.
+    expect(await app.page.textContent('[data-testid=batch-paused]')).toMatch(/^Cancelling…/);
+    expect(await app.page.locator('[data-testid=batch-start]').count()).toBe(0);
+    const cancelled = app.page.locator('[data-testid=batch-cancelled]');
+    await cancelled.waitFor({ timeout: 60_000 });
+    const done = app.page.locator('[data-testid=batch-item][data-status=done]');
+    const doneCount = await done.count();
+    expect(doneCount).toBeLessThan(8);
+    expect(await cancelled.textContent()).toBe(`Cancelled after ${doneCount} of 8 files. Finished files are kept; start again to do the other ${8 - doneCount}.`);
+    const outputs = await done.locator('.out').evaluateAll((els) => els.map((e) => e.getAttribute('title')!));
+    const outDir = dirname(outputs[0]);
+    const pngs = () => readdirSync(outDir).filter((f) => names.some((n) => f.startsWith(`${n}_cutout`))).sort();
+    expect(pngs()).toEqual(outputs.map((o) => basename(o)).sort());
+    // Nothing more is written once it says cancelled (a full cut-out takes about a second here).
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(pngs()).toHaveLength(doneCount);
+    expect(await done.count()).toBe(doneCount);
     expect(app.pageErrors).toEqual([]);
   }, 180_000);
 });

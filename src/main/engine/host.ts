@@ -12,7 +12,12 @@ import type { EngineArg, EngineOp, EngineValue } from './ops';
 import type { JobRunContext } from './run-job';
 import type { EngineConfig, FromEngine, ToEngine } from './protocol';
 
-/** How long a cancelled call may take to stop before the host reports it cancelled anyway. */
+/**
+ * How long a cancelled preview may take to stop before the host reports it cancelled anyway (its
+ * late result is dropped). Jobs get no grace: they write files, so a job is reported cancelled only
+ * when the engine has stopped it, and nothing it does is left running behind the report (a batch
+ * that went on writing outputs, its journal and a report over the next run's).
+ */
 export const CANCEL_GRACE_MS = 500;
 
 /**
@@ -121,7 +126,8 @@ export function startEngine(config: EngineConfig, options: { mode?: 'worker' | '
         let graceTimer: ReturnType<typeof setTimeout> | undefined;
         const onAbort = (): void => {
           send({ type: 'cancel', id });
-          // The engine stops at its next cancellation point; if that takes too long (one long
+          if (op === 'runJob') return;
+          // A preview stops at its next cancellation point; if that takes too long (one long
           // inference), the call is reported cancelled and its late result dropped.
           graceTimer = setTimeout(() => {
             const p = pending.get(id);

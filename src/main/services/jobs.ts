@@ -121,7 +121,8 @@ export class JobRegistry {
   }
 
   private onProgress(id: JobId, job: RunningJob, e: Omit<JobProgress, 'jobId'>): void {
-    if (!this.jobs.has(id) || job.controller.signal.aborted) return;
+    // A cancelled batch still says which files it is finishing until it stops; other jobs go quiet.
+    if (!this.jobs.has(id) || (job.controller.signal.aborted && job.kind !== 'batch')) return;
     // The optional batch fields travel whole with each event, so the one a throttle keeps is complete.
     const event: JobProgress = {
       jobId: id,

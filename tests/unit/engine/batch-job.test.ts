@@ -1,7 +1,7 @@
 // A batch job through the engine host's worker thread, as the registry runs it: the pause gate is
 // mirrored to the worker (nothing starts while paused), every status carries N of M, rate, current
 // files and counts, and each input ends with one item event (done, or failed with its code).
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -105,12 +105,53 @@ describe('batch job through the engine worker', () => {
       },
     });
     await expect(call).rejects.toMatchObject({ name: 'CancelledError' });
-    // The engine writes the report as it stops; the host may answer first (500 ms grace), so wait for it.
-    await vi.waitFor(() => expect(existsSync(join(out, 'report.json'))).toBe(true), { timeout: 10_000 });
+    // A job is said cancelled only once the engine has stopped it: its report is already written.
+    expect(existsSync(join(out, 'report.json'))).toBe(true);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { entries: { status: string }[] };
     expect(report.entries.map((e) => e.status)).toEqual(['cancelled']);
     expect(items.every((i) => i.status === 'cancelled')).toBe(true);
   });
+
+  it('cancel mid-run: the job ends only when the engine has stopped, and nothing is written after it', async () => {
+    // Eight portraits, two at work at once: some are being cut out, some wait for a slot.
+    const input = join(dir, 'in-cancel-mid');
+    mkdirSync(input, { recursive: true });
+    const names = ['df_img1', 'df_img2', 'df_img3', 'df_img5', 'df_img6', 'df_img7', 'df_img11', 'df_img12'];
+    for (const name of names) copyFileSync(evalFile('id_portraits', 'images', `${name}.jpg`), join(input, `${name}.jpg`));
+    const out = join(dir, 'out-cancel-mid');
+    const spec: JobSpec = { kind: 'batch', inputs: [input], outputDir: out, options: { mode: 'portrait', refine: 'full', jobs: 2 } };
+    const controller = new AbortController();
+    const items: Omit<BatchItemFinished, 'jobId'>[] = [];
+    const call = host().call('runJob', spec, {
+      signal: controller.signal,
+      onItem: (item) => {
+        items.push(item);
+        // Cancel as the first file is done: the next ones are in flight or queued.
+        if (item.status === 'done') controller.abort();
+      },
+    });
+    await expect(call).rejects.toMatchObject({ name: 'CancelledError' });
+    const snapshot = () => {
+      const files = readdirSync(out).sort();
+      return { files, sizes: files.map((f) => statSync(join(out, f)).size), journal: readFileSync(join(out, '.cutout-batch.jsonl'), 'utf8') };
+    };
+    const atCancel = snapshot();
+    // The report is there, and it agrees with the outputs and the journal.
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { summary: { done: number; cancelled: number }; entries: { input: string; status: string; output: string }[] };
+    const doneOutputs = report.entries.filter((e) => e.status === 'done').map((e) => basename(e.output)).sort();
+    expect(doneOutputs.length).toBeGreaterThanOrEqual(1);
+    expect(doneOutputs.length).toBeLessThan(names.length);
+    expect(atCancel.files.filter((f) => f.endsWith('.png'))).toEqual(doneOutputs);
+    expect(atCancel.journal.trim().split('\n')).toHaveLength(doneOutputs.length);
+    expect(report.summary.cancelled).toBe(names.length - doneOutputs.length);
+    // The report lists every input; each file that was started ended with one item event, as the report says.
+    expect(report.entries).toHaveLength(names.length);
+    const statusOf = new Map(report.entries.map((e) => [basename(e.output).replace(/_cutout\.png$/, ''), e.status]));
+    for (const item of items) expect(item.status).toBe(statusOf.get(basename(item.input, '.jpg')));
+    // Nothing more happens after the job was said cancelled (a full cut-out takes about a second here).
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(snapshot()).toEqual(atCancel);
+  }, 180_000);
 
   it('refuses a print sheet with an unknown paper before any file starts', async () => {
     const spec: JobSpec = { kind: 'batch', inputs: [evalFile('id_portraits', 'images', 'df_img1.jpg')], outputDir: join(dir, 'out-bad'), options: { mode: 'idphoto', idSpec: cn1inch(), idSheet: { paper: 'napkin', dpi: 300 } } };

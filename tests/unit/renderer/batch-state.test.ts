@@ -3,7 +3,7 @@
 // arrive before startJob's reply; the progress line's number formats.
 import { describe, expect, it } from 'vitest';
 import { baseName } from '../../../src/renderer/src/lib/paths';
-import { BatchItems, formatEta, formatRate, pauseText } from '../../../src/renderer/src/lib/state/batch.svelte';
+import { BatchItems, formatEta, formatRate, haltText } from '../../../src/renderer/src/lib/state/batch.svelte';
 import { JobTracker } from '../../../src/renderer/src/lib/state/jobs.svelte';
 
 describe('JobTracker with batch progress', () => {
@@ -34,6 +34,10 @@ describe('BatchItems', () => {
     expect(items.failures).toEqual([{ input: '/in/b.jpg', output: '/out/b.jpg', status: 'failed', code: 'INPUT_CORRUPT', message: 'bad' }]);
     expect(items.statusOf('/in/a.jpg')?.status).toBe('skipped');
     expect(items.statusOf('/in/c.jpg')).toBeUndefined();
+    // What a cancelled run says it completed: the skipped (done before) and done files, not the failed or cancelled.
+    items.onItem({ jobId: 'j', input: '/in/c.jpg', output: '/out/c.jpg', status: 'done' });
+    items.onItem({ jobId: 'j', input: '/in/d.jpg', output: '/out/d.jpg', status: 'cancelled' });
+    expect(items.completed).toBe(2);
     items.reset();
     expect(items.rows).toEqual([]);
   });
@@ -43,7 +47,10 @@ describe('BatchItems', () => {
     expect([formatRate(0.456), formatRate(9.96), formatRate(12.4)]).toEqual(['0.5', '10.0', '12']);
     // The pause line, as the workspace and the status bar both say it.
     const t = (key: string, params?: { n: number }) => (params ? `${key}:${params.n}` : key);
-    expect([pauseText({ isPaused: false, currentFiles: ['a'] }, t), pauseText({ isPaused: true, currentFiles: ['a', 'b'] }, t), pauseText({ isPaused: true, currentFiles: [] }, t)]).toEqual([null, 'batch.pausing:2', 'batch.paused']);
+    const halt = (isPaused: boolean, isCancelling: boolean, currentFiles: string[]) => haltText({ isPaused, isCancelling, currentFiles }, t);
+    expect([halt(false, false, ['a']), halt(true, false, ['a', 'b']), halt(true, false, [])]).toEqual([null, 'batch.pausing:2', 'batch.paused']);
+    // Cancelling says so whether paused or not, with the files still finishing.
+    expect([halt(false, true, ['a']), halt(true, true, ['a', 'b']), halt(false, true, [])]).toEqual(['batch.cancelling:1', 'batch.cancelling:2', 'batch.cancellingNow']);
     expect([baseName('/a/b/c.jpg'), baseName('C:\\x\\y.png'), baseName('z')]).toEqual(['c.jpg', 'y.png', 'z']);
   });
 });

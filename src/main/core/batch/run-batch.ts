@@ -233,18 +233,27 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
         current.add(item.input);
         emitStatus();
       };
-      try {
+      // Checked as each stage gets its slot, not only before it queues: a file that waited for a
+      // slot while the batch was cancelled starts no new work.
+      const throwIfCancelled = (): void => {
         if (signal?.aborted) throw new CancelledError();
+      };
+      try {
+        throwIfCancelled();
         await assertNotAnInput(output, [item.input]);
         const decoded = await decodeSlots.use(async () => {
+          throwIfCancelled();
           if (mode.firstWorkStage === 'decode') await startWork();
           return stages!.decode(item.input);
         });
-        if (signal?.aborted) throw new CancelledError();
-        const inferred = await inferSlots.use(() => stages!.infer(decoded));
-        if (signal?.aborted) throw new CancelledError();
+        const inferred = await inferSlots.use(() => {
+          throwIfCancelled();
+          return stages!.infer(decoded);
+        });
         const finished = await finishSlots.use(async () => {
+          throwIfCancelled();
           if (mode.firstWorkStage === 'finish') await startWork();
+          throwIfCancelled();
           try {
             return await stages!.finish(inferred, output);
           } finally {

@@ -22,18 +22,26 @@ export function formatRate(perSecond: number): string {
 }
 
 /**
- * A paused batch as the Batch workspace and the status bar both say it: "Pausing… finishing N" while
- * files at work still finish, then "Paused"; null while it runs.
+ * A batch that is stopping, as the Batch workspace and the status bar both say it: "Cancelling…
+ * finishing N" / "Pausing… finishing N" while files at work still finish, then "Cancelling…" /
+ * "Paused"; null while it runs.
  */
-export function pauseText(job: { isPaused: boolean; currentFiles: readonly string[] }, t: (key: 'batch.pausing' | 'batch.paused', params?: { n: number }) => string): string | null {
+export function haltText(
+  job: { isPaused: boolean; isCancelling: boolean; currentFiles: readonly string[] },
+  t: (key: 'batch.pausing' | 'batch.paused' | 'batch.cancelling' | 'batch.cancellingNow', params?: { n: number }) => string,
+): string | null {
+  const n = job.currentFiles.length;
+  if (job.isCancelling) return n > 0 ? t('batch.cancelling', { n }) : t('batch.cancellingNow');
   if (!job.isPaused) return null;
-  return job.currentFiles.length > 0 ? t('batch.pausing', { n: job.currentFiles.length }) : t('batch.paused');
+  return n > 0 ? t('batch.pausing', { n }) : t('batch.paused');
 }
 
 export class BatchItems {
   /** Finished inputs of the attached job, in the order they ended. */
   rows = $state<BatchItemRow[]>([]);
   failures = $derived(this.rows.filter((r) => r.status === 'failed'));
+  /** Inputs with an output: done now or before (a cancelled or failed one is still to do). */
+  completed = $derived(this.rows.filter((r) => r.status === 'done' || r.status === 'skipped').length);
   /** Cut-outs that need a look (needsReview), in the order they ended. */
   reviews = $derived(this.rows.filter((r) => r.needsReview));
 

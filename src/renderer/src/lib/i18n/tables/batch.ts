@@ -39,6 +39,8 @@ export const batch = {
   'batch.pause': { en: 'Pause', 'zh-CN': '暂停' },
   'batch.resumeRun': { en: 'Resume', 'zh-CN': '继续' },
   'batch.paused': { en: 'Paused', 'zh-CN': '已暂停' },
+  'batch.cancelling': { en: 'Cancelling… finishing {n} file(s) in progress', 'zh-CN': '正在取消…等待 {n} 个进行中的文件完成' },
+  'batch.cancellingNow': { en: 'Cancelling…', 'zh-CN': '正在取消…' },
   'batch.pausing': { en: 'Pausing… finishing {n} file(s) in progress', 'zh-CN': '正在暂停…等待 {n} 个进行中的文件完成' },
   'batch.status.working': { en: 'working', 'zh-CN': '处理中' },
   'batch.status.done': { en: 'done', 'zh-CN': '完成' },
