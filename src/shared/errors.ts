@@ -60,14 +60,17 @@ export const DEFAULT_MAX_PIXELS = 80_000_000;
 /**
  * What an error's detail says of the file, which the UI words apart from the code: `damaged` (a
  * known picture format cut short) or `still` (a still picture where a clip is wanted), both
- * INPUT_UNSUPPORTED; `cutShort` (a video that stops before the part picked), VIDEO_CORRUPT.
+ * INPUT_UNSUPPORTED; `cutShort` (a video that stops before the part picked), VIDEO_CORRUPT;
+ * `nameTooLong` (an output name over the file system's limit), OUTPUT_NOT_WRITABLE.
  */
-export type ErrorKind = 'damaged' | 'still' | 'cutShort';
+export type ErrorKind = 'damaged' | 'still' | 'cutShort' | 'nameTooLong';
 
-/** The ErrorKind an error's detail flags (`{ damaged: true }` / `{ still: true }` / `{ cutShort: true }`), if any. */
+const ERROR_KINDS: readonly ErrorKind[] = ['damaged', 'still', 'cutShort', 'nameTooLong'];
+
+/** The ErrorKind an error's detail flags (`{ damaged: true }`, `{ still: true }`, …), if any. */
 export function errorKindOf(detail: unknown): ErrorKind | undefined {
-  const flags = detail as { damaged?: unknown; still?: unknown; cutShort?: unknown } | null | undefined;
-  return flags?.damaged === true ? 'damaged' : flags?.still === true ? 'still' : flags?.cutShort === true ? 'cutShort' : undefined;
+  const flags = detail as Partial<Record<ErrorKind, unknown>> | null | undefined;
+  return ERROR_KINDS.find((kind) => flags?.[kind] === true);
 }
 
 /** Thrown when an AbortSignal fires. Not an error for the user: never logged or toasted. */

@@ -16,6 +16,12 @@ export function toWriteError(error: unknown, path: string): AppError {
       detail: { path, errno: code },
     });
   }
+  if (code === 'ENAMETOOLONG') {
+    return new AppError('OUTPUT_NOT_WRITABLE', `Cannot write ${path}: its name is too long (${Buffer.byteLength(basename(path))} bytes; at most ${MAX_NAME_BYTES}). Use a shorter name.`, {
+      cause: error,
+      detail: { path, errno: code, nameTooLong: true },
+    });
+  }
   // mkdir through a path with a file in it ("in/photo.jpg/x.png"): EEXIST or ENOTDIR. Said as such.
   const blocker = code === 'EEXIST' || code === 'ENOTDIR' ? fileInTheWay(path) : null;
   if (blocker) {
@@ -47,9 +53,20 @@ function statSyncOrNull(path: string): Stats | null {
   }
 }
 
-/** The temp-file name used next to `path` while it is written (hidden, unique, `.part`). */
+/** The longest file name (bytes of UTF-8) most file systems take: ext4, APFS, NTFS (255 UTF-16 units, more bytes). */
+export const MAX_NAME_BYTES = 255;
+
+/**
+ * The temp-file name used next to `path` while it is written (hidden, unique, `.part`). The output's
+ * name is cut (at a character) so the temp name fits MAX_NAME_BYTES: a long but legal output name
+ * must not fail for its temp name.
+ */
 export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.part`);
+  const suffix = `.${process.pid}.${randomBytes(4).toString('hex')}.part`;
+  const chars = [...basename(path)];
+  const room = MAX_NAME_BYTES - 1 - Buffer.byteLength(suffix);
+  while (Buffer.byteLength(chars.join('')) > room) chars.pop();
+  return join(dirname(path), `.${chars.join('')}${suffix}`);
 }
 
 /**

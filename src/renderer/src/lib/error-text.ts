@@ -26,7 +26,8 @@ export function describeError(error: unknown): ErrorNotice | null {
   // copy), and a still picture where a clip is wanted (Stickers). Each is said so, with what helps.
   // A video that stops before the part picked (its header gives the whole length) is VIDEO_CORRUPT's.
   // A batch's failure carries the kind itself (errorKind); a thrown error in its detail.
-  const kind = code === 'INPUT_UNSUPPORTED' || code === 'VIDEO_CORRUPT' ? (e.errorKind ?? errorKindOf(e.detail)) : undefined;
+  // An output name too long for the file system is not a read-only folder (OUTPUT_NOT_WRITABLE's).
+  const kind = code === 'INPUT_UNSUPPORTED' || code === 'VIDEO_CORRUPT' || code === 'OUTPUT_NOT_WRITABLE' ? (e.errorKind ?? errorKindOf(e.detail)) : undefined;
   const variant = kind ? `.${kind}` : '';
   return {
     code,

@@ -1,9 +1,10 @@
 // Atomic writes: the whole file or nothing, never over an input, and a cancel that lands while the
 // bytes are written leaves neither the output nor a temp file (the old file, if any, stays).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assertNotAnInput, writeFileAtomic } from '../../../../src/main/core/io/atomic-write';
+import { MAX_NAME_BYTES, assertNotAnInput, tempPathFor, writeFileAtomic } from '../../../../src/main/core/io/atomic-write';
+import { errorKindOf, type AppError } from '../../../../src/shared/errors';
 import { tempDir } from '../../../helpers/env';
 
 describe('writeFileAtomic', () => {
@@ -36,6 +37,23 @@ describe('writeFileAtomic', () => {
       detail: { blocker: photo },
     });
     expect(readFileSync(photo, 'utf8')).toBe('not a folder');
+  });
+
+  it('a long but legal name is written (its temp name is cut to fit); a name over the limit is said too long', async () => {
+    const dir = tempDir();
+    // 240 bytes of UTF-8 (80 CJK characters) plus '.png': legal, but not with the temp name's 20-odd bytes more.
+    const long = join(dir, `${'证件照'.repeat(26)}长_cutout.png`);
+    expect(Buffer.byteLength(basename(long))).toBeLessThanOrEqual(MAX_NAME_BYTES);
+    expect(Buffer.byteLength(basename(tempPathFor(long)))).toBeLessThanOrEqual(MAX_NAME_BYTES);
+    await writeFileAtomic(long, 'ok');
+    expect(readFileSync(long, 'utf8')).toBe('ok');
+    expect(readdirSync(dir)).toEqual([basename(long)]);
+    const tooLong = join(dir, `${'a'.repeat(256)}.png`);
+    const error = (await writeFileAtomic(tooLong, 'x').catch((e) => e)) as AppError;
+    expect(error).toMatchObject({ code: 'OUTPUT_NOT_WRITABLE', detail: { nameTooLong: true } });
+    expect(error.message).toMatch(/its name is too long \(260 bytes; at most 255\)/);
+    expect(errorKindOf(error.detail)).toBe('nameTooLong');
+    expect(readdirSync(dir)).toEqual([basename(long)]);
   });
 
   it('refuses to write over an input', async () => {

@@ -51,6 +51,8 @@ export const errors = {
   'fix.DISK_FULL': { en: 'Free some space or export to another drive.', 'zh-CN': '请清理空间，或导出到其他磁盘。' },
   'error.OUTPUT_NOT_WRITABLE': { en: 'The app may not write to that folder.', 'zh-CN': '无权写入该文件夹。' },
   'fix.OUTPUT_NOT_WRITABLE': { en: 'Choose another folder for the export.', 'zh-CN': '请选择其他导出文件夹。' },
+  'error.OUTPUT_NOT_WRITABLE.nameTooLong': { en: 'The file name is too long to be saved.', 'zh-CN': '文件名过长，无法保存。' },
+  'fix.OUTPUT_NOT_WRITABLE.nameTooLong': { en: 'Rename the picture, or use a shorter name template.', 'zh-CN': '请重命名该图片，或使用更短的文件名模板。' },
   'error.OUTPUT_EXISTS': { en: 'A file with that name already exists.', 'zh-CN': '同名文件已存在。' },
   'fix.OUTPUT_EXISTS': { en: 'Choose another name, or allow overwriting.', 'zh-CN': '请换一个文件名，或允许覆盖。' },
   'error.INVALID_ARGUMENT': { en: 'A setting has a value the app cannot use.', 'zh-CN': '某项设置的值无效。' },
