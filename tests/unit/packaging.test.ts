@@ -2,13 +2,14 @@
 // unpacked from the asar, models and ffmpeg as extraResources where platform/app-paths.ts looks,
 // no native rebuild; electron.vite.config builds the engine worker and a CommonJS preload; a built
 // out/main (CI builds before testing) holds refine-worker.js beside the chunk whose pool starts it.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { resolveAppPaths } from '../../src/main/platform/app-paths';
-import { REPO_ROOT } from '../helpers/env';
+import { REPO_ROOT, SHARED_MODELS_DIR, tempDir } from '../helpers/env';
 
 interface BuilderConfig {
   appId: string;
@@ -79,5 +80,40 @@ describe('electron-builder.yml', () => {
     } finally {
       await worker.terminate();
     }
+  });
+});
+
+describe('build/prepare-resources.mjs', () => {
+  /** A copy of the script in a tree of its own (it writes beside itself), run with these models folders. */
+  const prepare = (modelsDirs: string[], manifest?: (m: { models: { id: string; sha256: string }[] }) => void) => {
+    const root = tempDir('cutout-prepare-');
+    mkdirSync(join(root, 'build'));
+    mkdirSync(join(root, 'resources', 'models'), { recursive: true });
+    copyFileSync(join(REPO_ROOT, 'build', 'prepare-resources.mjs'), join(root, 'build', 'prepare-resources.mjs'));
+    const m = JSON.parse(readFileSync(join(REPO_ROOT, 'resources', 'models', 'manifest.json'), 'utf8'));
+    manifest?.(m);
+    writeFileSync(join(root, 'resources', 'models', 'manifest.json'), JSON.stringify(m));
+    copyFileSync(join(REPO_ROOT, 'resources', 'models', 'anime-seg.onnx'), join(root, 'resources', 'models', 'anime-seg.onnx'));
+    const run = spawnSync(process.execPath, [join(root, 'build', 'prepare-resources.mjs')], { env: { ...process.env, CUTOUT_MODELS_DIR: modelsDirs.join(delimiter), CUTOUT_FFMPEG: process.execPath }, encoding: 'utf8' });
+    return { root, run, models: readdirSync(join(root, 'resources', 'models')).sort() };
+  };
+
+  it('copies the bundled models from a list of folders, checked by sha256, and keeps the committed anime-seg', () => {
+    const { run, models, root } = prepare([join(REPO_ROOT, 'no-such-folder'), SHARED_MODELS_DIR]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('model anime-seg: resources/models/anime-seg.onnx (already there)');
+    const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'resources', 'models', 'manifest.json'), 'utf8')) as { models: { file: string; bundled?: boolean }[] };
+    expect(models).toEqual([...manifest.models.filter((m) => m.bundled).map((m) => m.file), 'manifest.json'].sort());
+    expect(existsSync(join(root, 'resources', 'bin'))).toBe(true);
+  });
+
+  it('refuses a model file whose sha256 is not the manifest\'s, and names a missing one with its URL', () => {
+    const wrong = prepare([SHARED_MODELS_DIR], (m) => (m.models.find((x) => x.id === 'yunet')!.sha256 = '0'.repeat(64)));
+    expect(wrong.run.status).not.toBe(0);
+    expect(wrong.run.stderr).toMatch(/bundled model yunet: .*face_detection_yunet_2023mar\.onnx has sha256 [0-9a-f]{64}, the manifest says 0{64}/);
+    const missing = prepare([join(REPO_ROOT, 'no-such-folder')]);
+    expect(missing.run.status).not.toBe(0);
+    expect(missing.run.stderr).toMatch(/bundled model mediapipe-selfie \(portrait_selfie_segmentation_mediapipe_256x256\.onnx\) is in none of CUTOUT_MODELS_DIR's folders: .*no-such-folder; download it from https:/);
   });
 });
