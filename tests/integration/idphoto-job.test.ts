@@ -23,7 +23,7 @@ describe('idphoto job', () => {
     )) as { widthPx: number; report: { measurements: { crownChinMm: { pass: boolean }; eyeLineFromBottomMm: { min: number } } }; sheet: { photos: number } };
     expect(result.widthPx).toBe(600);
     expect(result.report.measurements.crownChinMm.pass).toBe(true);
-    expect(result.report.measurements.eyeLineFromBottomMm.min).toBe(28);
+    expect(result.report.measurements.eyeLineFromBottomMm.min).toBe(28.58);
     // 2×2 in on 4×6 in with 3 mm margins and a 2.5 mm gap: two fit.
     expect(result.sheet.photos).toBe(2);
     const pdf = await PDFDocument.load(await readFile(join(dir, 'sheet.pdf')));

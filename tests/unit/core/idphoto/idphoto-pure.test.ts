@@ -32,7 +32,8 @@ describe('spec library', () => {
     expect(lib.get('cn-id-card')).toMatchObject({ widthPx: 358, heightPx: 441, dpi: 350, fileSizeKb: [14, 20] });
     expect(lib.get('icao-35x45').crownChinMm).toEqual([32, 36]);
     expect(lib.get('uk-35x45').crownChinMm).toEqual([29, 34]);
-    expect(lib.get('us-2x2')).toMatchObject({ crownChinMm: [25, 35], eyeLineFromBottomMm: [28, 35], widthPx: 600 });
+    // The inch rules (1–1 3/8 in head, 1 1/8–1 3/8 in eyes), to 0.01 mm inside them.
+    expect(lib.get('us-2x2')).toMatchObject({ crownChinMm: [25.4, 34.92], eyeLineFromBottomMm: [28.58, 34.92], widthPx: 600 });
     expect(lib.get('ca-passport-50x70').crownChinMm).toEqual([31, 36]);
     expect(lib.get('cn-1inch')).toMatchObject({ widthMm: 25, heightMm: 35, widthPx: 295, heightPx: 413 });
   });
@@ -68,9 +69,9 @@ describe('placement', () => {
     const lib = await SpecLibrary.load(specLibraryPath());
     const us = lib.get('us-2x2');
     const { band } = topMarginBand(us, 30, 14);
-    // eye from bottom = 50.8 - (t + 14) must lie in [28, 35]
-    expect(50.8 - (band[0] + 14)).toBeLessThanOrEqual(35 + 1e-9);
-    expect(50.8 - (band[1] + 14)).toBeGreaterThanOrEqual(28 - 1e-9);
+    // eye from bottom = 50.8 - (t + 14) must lie in [28.58, 34.92]
+    expect(50.8 - (band[0] + 14)).toBeLessThanOrEqual(34.92 + 1e-9);
+    expect(50.8 - (band[1] + 14)).toBeGreaterThanOrEqual(28.58 - 1e-9);
     const jp = topMarginBand(lib.get('jp-passport-35x45'), 34, 15);
     expect(jp.band[0]).toBeGreaterThanOrEqual(2);
     expect(jp.band[1]).toBeLessThanOrEqual(6);
@@ -104,7 +105,7 @@ describe('compliance report: the matte check', () => {
     expect(report.measurements.crownChinMm.note).toBeUndefined();
     const us = await SpecLibrary.load(specLibraryPath()).then((l) => l.get('us-2x2'));
     const withBand = buildComplianceReport({ ...input, spec: us, image: { data: new Uint8Array(us.widthPx * us.heightPx * 4).fill(255), width: us.widthPx, height: us.heightPx }, alpha: new Float32Array(us.widthPx * us.heightPx) }).measurements.eyeLineFromBottomMm;
-    expect(withBand).toMatchObject({ min: 28, max: 35 });
+    expect(withBand).toMatchObject({ min: 28.58, max: 34.92 });
     expect(withBand.note).toBeUndefined();
   });
 });
