@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
 import { runBatch } from '../../src/main/core/batch/run-batch';
@@ -31,6 +32,22 @@ describe('idphoto job', () => {
     expect(Math.round(Math.min(width, height))).toBe(288);
     expect(Math.round(Math.max(width, height))).toBe(432);
     expect(progress).toContain('encode');
+  });
+
+  it('a black-and-white portrait is made but fails the colour check of a passport size', { timeout: 60_000 }, async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    const dir = tempDir();
+    const grey = join(dir, 'grey.jpg');
+    await sharp(evalFile('id_portraits', 'images', 'df_img2.jpg')).greyscale().jpeg({ quality: 90 }).toFile(grey);
+    type Report = { pass: boolean; measurements: { faceChroma: { value: number; pass: boolean } } };
+    const make = async (input: string, name: string) =>
+      ((await runJob({ kind: 'idphoto', input, output: join(dir, name), options: { spec: { ...lib.get('us-2x2') } as unknown as { id: string }, background: 'white' } }, testEnv())) as { report: Report }).report;
+    const colour = await make(evalFile('id_portraits', 'images', 'df_img2.jpg'), 'colour.jpg');
+    expect(colour.measurements.faceChroma.pass).toBe(true);
+    const bw = await make(grey, 'grey-us.jpg');
+    expect(bw.measurements.faceChroma).toMatchObject({ pass: false });
+    expect(bw.measurements.faceChroma.value).toBeLessThan(2);
+    expect(bw.pass).toBe(false);
   });
 
   it("makes ID photos with 'full' edges unless asked otherwise, as a job and in a batch", { timeout: 60_000 }, async () => {

@@ -31,7 +31,8 @@ export const idphotoCommand: CliCommand = {
   as \`cutout portrait --trimap\` takes), e.g. old background painted away from the hair; one input
   only; it is solved with full edges.
   The report holds every measurement with its band and pass flag; a photo that fails its spec is
-  written, and its line names the failed checks. --copies: photos on the sheet (default: as many as fit).
+  written, and its line names the failed checks. Not checked: glasses, expression, eyes open and
+  looking at the camera, even lighting, and that it is a recent photo of the person; look yourself. --copies: photos on the sheet (default: as many as fit).
   The sheet goes beside the photo in its format (one.jpg -> one_sheet.jpg) unless --sheet-out names it;
   with several inputs, all their photos share the first one's sheet.
   --face N: in a group photo, the face to use, numbered from the left from 0 (without it, a

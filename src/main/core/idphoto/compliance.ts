@@ -30,6 +30,8 @@ export interface ComplianceReport {
     backgroundUniformityDeltaE: Measurement;
     backgroundColourDeltaE: Measurement;
     clothingContrastDeltaE: Measurement;
+    /** How colourful the face is (C*ab): a black-and-white photo has none. Judged for document specs. */
+    faceChroma: Measurement;
     fileSizeKb?: Measurement;
     /** The cut-out's unsure share in % (matting/unsure-share.ts); fails above the model's calibrated threshold. */
     matteUnsurePct: Measurement;
@@ -154,6 +156,13 @@ export const NO_BAND_NOTE = 'for information: the spec sets no limit';
  */
 export const MAX_SOURCE_SCALE = 2;
 
+/**
+ * The least chroma (C*ab: ΔE76 from a grey of the same lightness) a face must show in a photo for
+ * a document. A black-and-white photo's is about 0 (JPEG noise: under 2); skin of any tone under
+ * plain light has 10 and more. 5 lies between, set from those two, not fitted to pictures.
+ */
+export const MIN_FACE_CHROMA = 5;
+
 /** How much hair the source may have cut above the crown before the photo fails (mm, about 12 px at 300 dpi). */
 export const HAIR_CUT_TOLERANCE_MM = 1;
 
@@ -183,6 +192,13 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
   const targetBg = bg.n ? bg.lab : srgbToLab(...parseHexColor(input.backgroundHex));
   const clothDe = cloth.n >= image.width * 2 ? deltaE(cloth.lab, targetBg) : null;
 
+  // Colour: the face between the eye line and the chin, within the eyes' span (cheeks, nose, mouth).
+  const midX = (eyes[0].x + eyes[1].x) / 2;
+  const halfSpan = Math.max(2, Math.abs(eyes[1].x - eyes[0].x) * 0.6);
+  const face = meanLab(image, (i, x, y) => y >= eyeY && y <= chin.y && Math.abs(x - midX) <= halfSpan && alpha[i] > 0.9);
+  const faceChroma = face.n > 0 ? Math.hypot(face.lab[1], face.lab[2]) : null;
+  const isDocument = spec.use === 'document';
+
   // A crown cut by the source is known to within crownHiddenPx: both ends must meet the bands.
   const hiddenMm = (input.crownHiddenPx ?? 0) / ppmm;
   const centreTol = Math.round(CENTRE_TOLERANCE * spec.widthMm * 100) / 100;
@@ -209,6 +225,7 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
     backgroundUniformityDeltaE: measure(bg.n ? p95 : null, 'dE', null, 3, 'p95 ΔE76 of the plain background pixels from their mean'),
     backgroundColourDeltaE: measure(colourDe, 'dE', null, BACKGROUND_COLOUR_MAX_DE, `nearest allowed colour: ${spec.background.allowed.join(', ')}`),
     clothingContrastDeltaE: measure(clothDe, 'dE', 12, null, clothDe === null ? 'no clothing visible' : 'ΔE76 between clothing and background'),
+    faceChroma: measure(faceChroma, 'dE', isDocument ? MIN_FACE_CHROMA : null, null, isDocument ? 'chroma of the face (ΔE76 from a grey of the same lightness): a black-and-white photo has none, and documents ask for colour' : NO_BAND_NOTE),
     matteUnsurePct: measure(
       unsureShare(alpha, image.width, image.height) * 100,
       '%',

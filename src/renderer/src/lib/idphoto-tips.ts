@@ -22,6 +22,7 @@ function measuredTip(name: string, m: IdPhotoMeasurement, allowedColours: readon
     case 'matteUnsurePct':
     case 'hairCutMm':
     case 'sourceScale':
+    case 'faceChroma':
       return t(`idphoto.tip.${name}`);
     case 'backgroundColourDeltaE':
       return t('idphoto.tip.backgroundColourDeltaE', { colours: allowedColours.join(', ') });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../../../src/main/cli/commands/idphoto';
 import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core/face/yunet';
 import { byteBand, commentSegments, encodeIdPhoto, jpegAppMarkers, readJpegDpi, readPngDpi, rewriteJpegHeader, setPngDpi } from '../../../../src/main/core/idphoto/exact-file';
-import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, failedChecks, measure, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
+import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
 import { bandText, valueText } from '../../../../src/shared/idphoto-report';
 import { estimateHiddenCrown, fromAligned, toAligned, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
 import { cutMarks, layoutSheet, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
@@ -107,6 +107,35 @@ describe('compliance report: the matte check', () => {
     const withBand = buildComplianceReport({ ...input, spec: us, image: { data: new Uint8Array(us.widthPx * us.heightPx * 4).fill(255), width: us.widthPx, height: us.heightPx }, alpha: new Float32Array(us.widthPx * us.heightPx) }).measurements.eyeLineFromBottomMm;
     expect(withBand).toMatchObject({ min: 28.58, max: 34.92 });
     expect(withBand.note).toBeUndefined();
+  });
+});
+
+describe('compliance report: the colour check', () => {
+  it('fails a black-and-white face for a document and only reports it for a general size', async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    const report = (specId: string, face: [number, number, number]) => {
+      const spec = lib.get(specId);
+      const [W, H] = [spec.widthPx, spec.heightPx];
+      const data = new Uint8Array(W * H * 4).fill(255);
+      const alpha = new Float32Array(W * H);
+      // An opaque oval face of one colour on white.
+      for (let y = 0; y < H; y++) {
+        for (let x = 0; x < W; x++) {
+          if (Math.hypot((x - W / 2) / (W * 0.3), (y - H * 0.45) / (H * 0.3)) > 1) continue;
+          const i = y * W + x;
+          alpha[i] = 1;
+          data.set(face, i * 4);
+        }
+      }
+      const eyeY = H * 0.4;
+      return buildComplianceReport({ spec, image: { data, width: W, height: H }, alpha, backgroundHex: '#FFFFFF', crownY: H * 0.15, chin: { x: W / 2, y: H * 0.72 }, eyes: [{ x: W * 0.4, y: eyeY }, { x: W * 0.6, y: eyeY }], centreX: W / 2, faceCount: 1 }).measurements.faceChroma;
+    };
+    const skin: [number, number, number] = [224, 172, 138];
+    const grey: [number, number, number] = [180, 180, 180];
+    expect(report('icao-35x45', skin)).toMatchObject({ unit: 'dE', min: MIN_FACE_CHROMA, max: null, pass: true });
+    expect(report('icao-35x45', skin).value).toBeGreaterThan(20);
+    expect(report('icao-35x45', grey)).toMatchObject({ value: 0, pass: false });
+    expect(report('cn-1inch', grey)).toMatchObject({ value: 0, min: null, max: null, pass: true, note: NO_BAND_NOTE });
   });
 });
 

@@ -53,6 +53,15 @@ export const idphoto = {
   'idphoto.m.fileSizeKb': { en: 'File size', 'zh-CN': '文件大小' },
   'idphoto.m.matteUnsurePct': { en: 'Unsure edges', 'zh-CN': '边缘不确定' },
   'idphoto.m.sourceScale': { en: 'Enlarged from the photo', 'zh-CN': '相对原图放大' },
+  'idphoto.m.faceChroma': { en: 'Colour photo', 'zh-CN': '彩色照片' },
+  'idphoto.tip.faceChroma': {
+    en: 'How colourful the face is (ΔE76 from a grey of the same lightness): a black-and-white photo has none, and documents ask for a colour photo',
+    'zh-CN': '面部的色彩程度（与同亮度灰色的色差 ΔE76）：黑白照片为零，证件要求彩色照片',
+  },
+  'idphoto.notChecked': {
+    en: 'Not checked here: glasses, expression, eyes open and looking at the camera, even lighting, and that this is a recent photo of you. Look at these yourself before you send it.',
+    'zh-CN': '以下各项本软件不检查：眼镜、表情、是否睁眼并直视镜头、光照是否均匀、是否为本人近照。提交前请自行确认。',
+  },
   'idphoto.tip.faceCentreOffsetMm': { en: 'Face centre (between the eyes) from the vertical centre line', 'zh-CN': '两眼中点偏离竖直中线的距离' },
   'idphoto.tip.backgroundUniformityDeltaE': { en: 'How much the background varies: ΔE76 of its pixels from their mean (95th percentile)', 'zh-CN': '背景的均匀程度：背景像素与其平均色的色差 ΔE76（第 95 百分位）' },
   'idphoto.tip.backgroundColourDeltaE': { en: 'ΔE76 from the nearest colour this size allows: {colours}', 'zh-CN': '与该规格允许的最接近底色的色差 ΔE76：{colours}' },
