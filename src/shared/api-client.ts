@@ -81,7 +81,7 @@ export interface WebClientOptions {
   /** WebSocket constructor (the browser's, or the 'ws' package in Node tests). */
   WebSocket?: new (url: string, options?: unknown) => MiniWebSocket;
   /** Opens the browser's file picker; the files are uploaded and their server paths returned. */
-  pickFiles?: (req: { accept: string; multiple: boolean }) => Promise<FileLike[]>;
+  pickFiles?: (req: { accept: string; multiple: boolean; folder?: boolean }) => Promise<FileLike[]>;
   /** Starts a browser download of a URL (revealInFolder in a browser). */
   download?: (url: string, name: string) => void;
 }
@@ -109,6 +109,14 @@ const ACCEPT: Record<string, string> = {
   media: 'image/*,video/*',
   any: '',
 };
+
+/** Whether a file name has an extension of the filter's kinds (any: every file). */
+function isOfKind(name: string, filter: string): boolean {
+  const ext = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
+  const images = (IMAGE_EXTENSIONS as readonly string[]).includes(ext);
+  const videos = (VIDEO_EXTENSIONS as readonly string[]).includes(ext);
+  return filter === 'images' ? images : filter === 'videos' ? videos : filter === 'media' ? images || videos : true;
+}
 
 /** The browser client for `cutout serve`: POST /api/<method>, POST /upload, GET /download, WS /events. */
 export function createWebClient(options: WebClientOptions): ApiClient & { close(): void; ready: Promise<void> } {
@@ -198,8 +206,9 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
     pathForFile: upload,
     async chooseFiles(req) {
       if (!options.pickFiles) return methods.chooseFiles(req);
-      const files = await options.pickFiles({ accept: ACCEPT[req.filter] ?? '', multiple: req.multiple === true });
-      return Promise.all(files.map(upload));
+      const files = await options.pickFiles({ accept: ACCEPT[req.filter] ?? '', multiple: req.multiple === true, folder: req.folder === true });
+      // A folder picker offers every file in it: only those of the filter's kinds are uploaded.
+      return Promise.all((req.folder ? files.filter((f) => isOfKind(f.name, req.filter)) : files).map(upload));
     },
     async revealInFolder(path) {
       if (!options.download) return methods.revealInFolder(path);

@@ -42,6 +42,11 @@ export interface ChooseFilesRequest {
   filter: FileFilter;
   multiple?: boolean;
   title?: string;
+  /**
+   * A browser only (`cutout serve`, where a batch cannot name a folder on the user's disk): pick a
+   * whole folder and upload its files of the filter's kinds. The desktop picks folders with chooseFolder.
+   */
+  folder?: boolean;
 }
 
 /** Arguments of chooseFolder. */
@@ -283,8 +288,8 @@ export interface IdPhotoPreview {
   photo: { mime: string; bytes: Uint8Array; width: number; height: number };
   report: IdPhotoReport;
   rollCorrectedDeg: number;
-  /** The nudge as applied (mm): less than asked where the spec's bands stop it. */
-  nudgeApplied: { dxMm: number; dyMm: number };
+  /** The nudge as applied (mm): less than asked where the spec's bands stop it; the head size placed, and the one asked for (a tight photo needs a larger head). */
+  nudgeApplied: { dxMm: number; dyMm: number; headMm: number; headAskedMm: number };
   /** Present when a paper was asked for: the sheet at 150 dpi and how many photos it holds. */
   sheet: { mime: string; bytes: Uint8Array; width: number; height: number; photos: number } | null;
   timingsMs: number;

@@ -181,14 +181,18 @@ describe('Batch workspace in Chromium', () => {
   it('Cancel says it is cancelling until the files at work finish, then counts what was done; nothing is written after it', async () => {
     const dir = tempDir('cutout-e2e-cancel-');
     const names = ['df_img1', 'df_img2', 'df_img3', 'df_img5', 'df_img6', 'df_img7', 'df_img11', 'df_img12'];
-    const inputs = names.map((name) => {
-      copyFileSync(evalFile('id_portraits', 'images', `${name}.jpg`), join(dir, `${name}.jpg`));
-      return join(dir, `${name}.jpg`);
-    });
+    for (const name of names) copyFileSync(evalFile('id_portraits', 'images', `${name}.jpg`), join(dir, `${name}.jpg`));
+    // An empty file is one failed row, not a refused pick; a text file is not a picture and stays out.
+    writeFileSync(join(dir, 'a-empty.jpg'), '');
+    writeFileSync(join(dir, 'notes.txt'), 'not a picture');
     await app.page.click('[data-workspace=batch]');
-    await app.page.click('[data-testid=batch-clear]');
-    await chooseFiles(app.page, () => app.page.click('[data-workspace-slot=batch] [data-testid=drop-zone]'), inputs);
-    await app.page.locator('.toolbar', { hasText: '8 files' }).waitFor();
+    if (await app.page.locator('[data-testid=batch-clear]').count()) await app.page.click('[data-testid=batch-clear]');
+    await app.page.click('[data-testid=batch-output]');
+    await expect.poll(() => app.page.textContent('[data-testid=batch-output]')).toMatch(/exports/);
+    // In a browser "Add folder…" is the browser's folder picker; the folder's pictures are uploaded.
+    await chooseFiles(app.page, () => app.page.getByRole('button', { name: 'Add folder…' }).click(), dir);
+    await app.page.locator('.toolbar', { hasText: '9 files' }).waitFor();
+    expect((await listed()).sort()).toEqual(['a-empty.jpg', ...names.map((n) => `${n}.jpg`)].sort());
     await app.page.selectOption('[data-testid=batch-mode]', 'portrait');
     await app.page.selectOption('[data-testid=batch-refine]', 'full');
     await app.page.click('[data-testid=batch-start]');
@@ -202,7 +206,10 @@ describe('Batch workspace in Chromium', () => {
     const done = app.page.locator('[data-testid=batch-item][data-status=done]');
     const doneCount = await done.count();
     expect(doneCount).toBeLessThan(8);
-    expect(await cancelled.textContent()).toBe(`Cancelled after ${doneCount} of 8 files. Finished files are kept; start again to do the other ${8 - doneCount}.`);
+    // The empty file failed (first in the folder), naming itself; it is among the files still to do.
+    const emptyRow = app.page.locator('[data-testid=batch-item][data-status=failed]', { hasText: 'a-empty.jpg' });
+    expect(await emptyRow.locator('.code').textContent()).toBe('INPUT_UNSUPPORTED');
+    expect(await cancelled.textContent()).toBe(`Cancelled after ${doneCount} of 9 files. Finished files are kept; start again to do the other ${9 - doneCount}.`);
     const outputs = await done.locator('.out').evaluateAll((els) => els.map((e) => e.getAttribute('title')!));
     const outDir = dirname(outputs[0]);
     const pngs = () => readdirSync(outDir).filter((f) => names.some((n) => f.startsWith(`${n}_cutout`))).sort();

@@ -41,7 +41,7 @@ describe('idphoto job', () => {
     await sharp(evalFile('id_portraits', 'images', 'df_img2.jpg')).greyscale().jpeg({ quality: 90 }).toFile(grey);
     type Report = { pass: boolean; measurements: { faceChroma: { value: number; pass: boolean } } };
     const make = async (input: string, name: string) =>
-      ((await runJob({ kind: 'idphoto', input, output: join(dir, name), options: { spec: { ...lib.get('us-2x2') } as unknown as { id: string }, background: 'white' } }, testEnv())) as { report: Report }).report;
+      ((await runJob({ kind: 'idphoto', input, output: join(dir, name), options: { spec: { ...lib.get('us-2x2') } as unknown as { id: string }, background: 'white' } }, testEnv(), {})) as { report: Report }).report;
     const colour = await make(evalFile('id_portraits', 'images', 'df_img2.jpg'), 'colour.jpg');
     expect(colour.measurements.faceChroma.pass).toBe(true);
     const bw = await make(grey, 'grey-us.jpg');

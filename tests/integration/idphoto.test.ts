@@ -10,6 +10,7 @@ import { decodeImage } from '../../src/main/core/image/decode';
 import { byteBand, jpegAppMarkers, readJpegDpi, readPngDpi } from '../../src/main/core/idphoto/exact-file';
 import { failedChecks } from '../../src/main/core/idphoto/compliance';
 import { idPhotoToFile, makeIdPhoto } from '../../src/main/core/idphoto/make-id-photo';
+import { MIN_TOP_MARGIN_MM } from '../../src/main/core/idphoto/geometry';
 import { SpecLibrary } from '../../src/main/core/idphoto/spec';
 import { cutoutImage } from '../../src/main/core/pipelines/cutout';
 import { evalFile, tempDir, testEnv } from '../helpers/env';
@@ -122,13 +123,25 @@ describe('idphoto refusals', () => {
     const up = await makeIdPhoto(source, { spec, nudge: { dyMm: -3, dxMm: 3 } }, env);
     const small = await makeIdPhoto(source, { spec, nudge: { dyMm: 1 } }, env);
     // A 1-mm nudge fits: applied as asked, and the space above the head grows by it.
-    expect(small.nudgeApplied).toEqual({ dxMm: 0, dyMm: 1 });
+    expect(small.nudgeApplied).toMatchObject({ dxMm: 0, dyMm: 1 });
+    expect(small.nudgeApplied.headMm).toBe(small.nudgeApplied.headAskedMm);
     expect(small.report.measurements.crownMarginMm.value! - plain.report.measurements.crownMarginMm.value!).toBeCloseTo(1, 1);
     // 3 mm up is more room than there is above the head: stopped at the band, and said so.
     expect(up.nudgeApplied.dyMm).toBeGreaterThan(-3);
     expect(up.nudgeApplied.dyMm).toBeLessThan(0);
     expect(up.nudgeApplied.dxMm).toBe(1.75); // left / right: the centre band, 5 % of 35 mm
     expect(up.report.measurements.crownMarginMm.pass).toBe(true);
+    // Pushed up as far as it goes, the crown keeps half a millimetre of background above it (placed
+    // at the very edge, it measured -0.02 mm and failed).
+    expect(up.report.measurements.crownMarginMm.value!).toBeGreaterThanOrEqual(MIN_TOP_MARGIN_MM - 0.1);
+    const largest = await makeIdPhoto(await decodeImage(evalFile('id_portraits', 'images', 'df_img13.jpg')), { spec: lib.get('us-2x2'), nudge: { dyMm: -3, headBandPos: 0.9 } }, env);
+    expect(largest.report.measurements.crownMarginMm.value!).toBeGreaterThanOrEqual(MIN_TOP_MARGIN_MM - 0.1);
+    expect(largest.report.pass).toBe(true);
+    // A photo with little room beside the head: a small head does not fit a square US photo, so a
+    // larger one is placed, and the result says so (the head-size slider seemed dead).
+    const tight = await makeIdPhoto(await decodeImage(evalFile('id_portraits', 'images', 'df_img29.jpg')), { spec: lib.get('us-2x2'), nudge: { headBandPos: 0.1 } }, env);
+    expect(tight.nudgeApplied.headMm - tight.nudgeApplied.headAskedMm).toBeGreaterThan(0.3);
+    expect(tight.report.measurements.crownChinMm.value!).toBeCloseTo(tight.nudgeApplied.headMm, 0);
   });
 
   it('gives NO_FACE for a flat colour and a landscape without people', async () => {

@@ -192,6 +192,9 @@ describe('cutout serve', () => {
     const otherBytes = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#00ff00' } }).png().toBuffer();
     const other = await client.pathForFile({ name: 'drop.png', arrayBuffer: async () => otherBytes.buffer.slice(otherBytes.byteOffset, otherBytes.byteOffset + otherBytes.byteLength) as ArrayBuffer });
     expect(other).not.toBe(path);
+    // An empty file is kept, and fails where it is read, naming itself (a batch lists it as one failed file).
+    const empty = await client.pathForFile({ name: 'empty.jpg', arrayBuffer: async () => new ArrayBuffer(0) });
+    await expect(client.loadImagePreview({ path: empty })).rejects.toMatchObject({ code: 'INPUT_UNSUPPORTED', message: expect.stringMatching(/empty\.jpg is empty \(0 bytes\)/) });
     // No temporary folder is left behind: every upload folder is named by its content.
     expect(readdirSync(join(app.sessionDir, 'uploads')).every((n) => /^[0-9a-f]{32}$/.test(n))).toBe(true);
     const target = await client.chooseSaveTarget({ defaultName: '../../evil/name.png' });

@@ -134,8 +134,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
           hash.update(chunk);
           if (size > MAX_IMPORT_BYTES) req.destroy(new AppError('INPUT_UNSUPPORTED', `${name} is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`));
         });
+        // An empty file is kept too: it fails where it is used, as the file itself would in the
+        // desktop app (one failed row of a batch, not a refused pick of every file with it).
         await pipeline(req, createWriteStream(tmpPath));
-        if (size === 0) throw new AppError('INPUT_UNSUPPORTED', `${name} is empty (0 bytes)`);
         const dir = join(options.uploadDir, hash.digest('hex').slice(0, 32));
         const path = join(dir, name);
         await mkdir(dir, { recursive: true });

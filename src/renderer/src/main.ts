@@ -7,12 +7,14 @@ import App from './App.svelte';
 import { AppState } from './lib/state/app.svelte';
 import './app.css';
 
-function pickFilesInBrowser(req: { accept: string; multiple: boolean }): Promise<FileLike[]> {
+function pickFilesInBrowser(req: { accept: string; multiple: boolean; folder?: boolean }): Promise<FileLike[]> {
   return new Promise((resolve) => {
     const input = document.createElement('input');
     input.type = 'file';
     input.accept = req.accept;
     input.multiple = req.multiple;
+    // The browser's folder picker: every file in the folder and its subfolders.
+    input.webkitdirectory = req.folder === true;
     input.style.display = 'none';
     input.addEventListener('change', () => {
       resolve(Array.from(input.files ?? []));

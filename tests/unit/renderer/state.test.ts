@@ -198,6 +198,16 @@ describe('describeError', () => {
     const big = describeError({ code: 'IMAGE_TOO_LARGE', message: 'x', detail: { width: 12000, height: 14400, maxPixels: 80_000_000 } })!;
     expect(translate('en', big.fixKey, big.params)).toBe('Pictures of up to 80 megapixels are cut out: save a smaller copy and open that.');
     expect(describeError({ code: 'IMAGE_TOO_LARGE', message: 'x' })!.params).toEqual({ limit: 80 });
+    // Too tight: where the room is missing (beside, below or above the head) is said, with what helps there.
+    const tight = (sides: string[]) => translate('en', describeError({ code: 'TOO_TIGHT', message: 'x', detail: { sides } })!.messageKey);
+    expect(tight(['left', 'right'])).toBe('There is not enough room to the left and right of the head for this size.');
+    expect(translate('en', describeError({ code: 'TOO_TIGHT', message: 'x', detail: { sides: ['left'] } })!.fixKey)).toBe('Use a photo with more space beside the head, or a narrower size.');
+    expect(tight(['bottom'])).toBe('The photo does not show enough below the chin for this size.');
+    expect(tight(['top'])).toBe('There is not enough room above the head for this size.');
+    expect(tight(['left', 'bottom'])).toBe('There is not enough room around the head for this size.');
+    // Errors as the status bar and batch rows show them: a kind is only read for its own codes.
+    expect(describeError({ code: 'OUTPUT_NOT_WRITABLE', message: 'x', detail: { nameTooLong: true } })!.messageKey).toBe('error.OUTPUT_NOT_WRITABLE.nameTooLong');
+    expect(describeError({ code: 'DISK_FULL', message: 'x', detail: { nameTooLong: true } })!.messageKey).toBe('error.DISK_FULL');
   });
 });
 

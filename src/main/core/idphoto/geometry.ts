@@ -139,14 +139,21 @@ function intersect(a: Band, b: Band): Band | null {
 }
 
 /**
+ * The least background kept above the crown (mm). The crown measured on the finished photo can sit
+ * a few hundredths of a millimetre above where it was placed, so a crown placed at the very top
+ * edge (an eye-line rule or a nudge upward) would read as cut by it.
+ */
+export const MIN_TOP_MARGIN_MM = 0.5;
+
+/**
  * The allowed and preferred top margins (crown to top edge, mm) for a head of `headMm` whose eye
  * line is `crownToEyeMm` below the crown: the spec's crown-margin band ∩ the band its eye-line rule
- * implies ∩ room for the chin. With neither rule, the crown sits at 38 % of the free height (more
+ * implies ∩ room for the chin, keeping MIN_TOP_MARGIN_MM above the crown where those allow. With neither rule, the crown sits at 38 % of the free height (more
  * room under the chin than above the head, as the ICAO examples show).
  */
 export function topMarginBand(spec: IdPhotoSpec, headMm: number, crownToEyeMm: number): { band: Band; preferred: number } {
   const free = spec.heightMm - headMm;
-  let band: Band = [0, Math.max(0, free)];
+  const room: Band = [0, Math.max(0, free)];
   let preferred = free * 0.38;
   const rules: Band[] = [];
   if (spec.crownMarginMm) rules.push(spec.crownMarginMm);
@@ -155,10 +162,9 @@ export function topMarginBand(spec: IdPhotoSpec, headMm: number, crownToEyeMm: n
     rules.push([spec.heightMm - e2 - crownToEyeMm, spec.heightMm - e1 - crownToEyeMm]);
   }
   if (rules.length === 0) rules.push([free * 0.2, free * 0.5]);
-  let combined: Band | null = band;
-  for (const r of rules) combined = combined ? intersect(combined, r) : null;
-  if (!combined) combined = intersect(band, rules[0]) ?? rules[0];
-  band = combined;
+  const withRules = (start: Band): Band | null => rules.reduce<Band | null>((acc, r) => (acc ? intersect(acc, r) : null), start);
+  // MIN_TOP_MARGIN_MM above the crown where the rules leave room for it, else down to 0.
+  const band = withRules([Math.min(MIN_TOP_MARGIN_MM, room[1]), room[1]]) ?? withRules(room) ?? intersect(room, rules[0]) ?? rules[0];
   preferred = Math.min(band[1], Math.max(band[0], rules.length && !spec.crownMarginMm && !spec.eyeLineFromBottomMm ? preferred : bandMid(band)));
   return { band, preferred };
 }

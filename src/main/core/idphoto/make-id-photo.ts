@@ -63,8 +63,8 @@ export interface IdPhotoResult {
   /** Roll corrected, degrees (0 when |roll| ≤ 1°). */
   rollCorrectedDeg: number;
   face: FaceAnalysis;
-  /** The nudge as applied (mm, to 0.01): less than asked where the spec's bands stop it. */
-  nudgeApplied: { dxMm: number; dyMm: number };
+  /** The nudge as applied (mm, to 0.01): less than asked where the spec's bands stop it; the head size placed, and the one asked for (a tight photo needs a larger head). */
+  nudgeApplied: { dxMm: number; dyMm: number; headMm: number; headAskedMm: number };
   timings: IdPhotoTimings;
 }
 
@@ -361,7 +361,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     report,
     rollCorrectedDeg,
     face,
-    nudgeApplied: { dxMm: round2(chosen.nudgeMm.dx), dyMm: round2(chosen.nudgeMm.dy) },
+    nudgeApplied: { dxMm: round2(chosen.nudgeMm.dx), dyMm: round2(chosen.nudgeMm.dy), headMm: round2(chosen.headMm), headAskedMm: round2(headStart) },
     timings: { decodeMs: 0, faceMs: t1 - t0, matteMs: t2 - t1 + solveMs, layoutMs: t4 - t2 - solveMs, totalMs: t4 - t0 },
   };
 }

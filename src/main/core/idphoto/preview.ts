@@ -22,7 +22,7 @@ export interface IdPhotoPreviewResult {
   report: IdPhotoReport;
   rollCorrectedDeg: number;
   /** The nudge as applied (mm): less than asked where the spec's bands stop it. */
-  nudgeApplied: { dxMm: number; dyMm: number };
+  nudgeApplied: { dxMm: number; dyMm: number; headMm: number; headAskedMm: number };
   /** The print sheet at SHEET_PREVIEW_DPI (PNG) with the number of photos on it, when a paper was given. */
   sheet: { mime: 'image/png'; bytes: Uint8Array; width: number; height: number; photos: number } | null;
   timingsMs: number;

@@ -28,7 +28,7 @@ export function describeError(error: unknown): ErrorNotice | null {
   // A batch's failure carries the kind itself (errorKind); a thrown error in its detail.
   // An output name too long for the file system is not a read-only folder (OUTPUT_NOT_WRITABLE's).
   const kind = code === 'INPUT_UNSUPPORTED' || code === 'VIDEO_CORRUPT' || code === 'OUTPUT_NOT_WRITABLE' ? (e.errorKind ?? errorKindOf(e.detail)) : undefined;
-  const variant = kind ? `.${kind}` : '';
+  const variant = kind ? `.${kind}` : code === 'TOO_TIGHT' ? tightVariant(e.detail) : '';
   return {
     code,
     messageKey: `error.${code}${variant}` as MessageKey,
@@ -44,4 +44,17 @@ function paramsOf(code: ErrorCode, detail: unknown): Record<string, string | num
   if (code !== 'IMAGE_TOO_LARGE') return {};
   const d = (detail ?? {}) as { maxPixels?: unknown };
   return { limit: Math.round((typeof d.maxPixels === 'number' ? d.maxPixels : DEFAULT_MAX_PIXELS) / 1e6) };
+}
+
+/**
+ * Where a TOO_TIGHT photo lacks room (detail.sides), as the wording's variant: beside the head
+ * (a square size on a narrow photo), below the chin (not enough shoulders) or above the head; ''
+ * when it lacks room on more than one of those.
+ */
+function tightVariant(detail: unknown): string {
+  const sides = (detail as { sides?: unknown } | null | undefined)?.sides;
+  if (!Array.isArray(sides) || sides.length === 0) return '';
+  const kinds = new Set(sides.map((side) => (side === 'left' || side === 'right' ? 'sideways' : side === 'bottom' ? 'below' : side === 'top' ? 'above' : 'other')));
+  const [only] = kinds;
+  return kinds.size === 1 && only !== 'other' ? `.${only}` : '';
 }
