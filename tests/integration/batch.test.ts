@@ -154,6 +154,8 @@ describe('batch export', () => {
     expect(byName('hamster.png')).toMatchObject({ status: 'done', needsReview: true });
     expect(byName('girl.png')).toMatchObject({ status: 'done', needsReview: false });
     expect(byName('girl.png').unsureShare).toBeLessThan(0.08);
+    // UTF-8 with a byte order mark, so that Excel reads non-ASCII names right.
+    expect(readFileSync(join(out, 'report.csv')).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     const csv = readFileSync(join(out, 'report.csv'), 'utf8').trim().split('\r\n');
     expect(csv[0]).toBe('input,status,code,message,output,elapsed_ms,unsure_share,needs_review,spec');
     expect(csv.find((l) => l.includes('hamster.png'))).toMatch(/,0\.\d{3},yes,$/);

@@ -42,12 +42,14 @@ export function entriesToCsv(entries: readonly BatchEntry[]): string {
   return `${rows.join('\r\n')}\r\n`;
 }
 
-/** Writes report.json and report.csv atomically into `outputDir`; returns their paths. */
+/** Writes report.json and report.csv (UTF-8 with a byte order mark) atomically into `outputDir`; returns their paths. */
 export async function writeReports(outputDir: string, report: BatchReport): Promise<{ json: string; csv: string }> {
   const json = join(outputDir, REPORT_JSON);
   const csv = join(outputDir, REPORT_CSV);
   await writeFileAtomic(json, `${JSON.stringify(report, null, 2)}\n`);
-  await writeFileAtomic(csv, entriesToCsv(report.entries));
+  // With a UTF-8 byte order mark: Excel reads a CSV without one in the system's code page, and file
+  // names in Chinese (or any non-ASCII) came out garbled.
+  await writeFileAtomic(csv, `\uFEFF${entriesToCsv(report.entries)}`);
   return { json, csv };
 }
 
