@@ -69,6 +69,16 @@ describe('cutout idphoto', () => {
     await sharp({ create: { width: 300, height: 300, channels: 3, background: '#88aa44' } }).png().toFile(flat);
     const err = await run(process.execPath, [cli, 'idphoto', flat, '--spec', 'icao-35x45', '-o', join(dir, 'x.jpg')], { env }).catch((e) => e);
     expect(err.code).not.toBe(0);
-    expect(String(err.stderr)).toMatch(/NO_FACE/);
+    // One line, naming the file.
+    expect(String(err.stderr)).toMatch(/^NO_FACE: \S*flat\.png: /);
+    // Two faces: said once how to pick one, not twice.
+    const two = join(dir, 'two.jpg');
+    const [a, b] = ['df_img1.jpg', 'df_img2.jpg'].map((f) => sharp(evalFile('id_portraits', 'images', f)).resize({ height: 600 }).toBuffer());
+    const [left, right] = await Promise.all([a, b]);
+    const widthOf = async (buf: Buffer) => (await sharp(buf).metadata()).width!;
+    const [wl, wr] = await Promise.all([widthOf(left), widthOf(right)]);
+    await sharp({ create: { width: wl + wr, height: 600, channels: 3, background: '#ffffff' } }).composite([{ input: left, left: 0, top: 0 }, { input: right, left: wl, top: 0 }]).jpeg().toFile(two);
+    const several = await run(process.execPath, [cli, 'idphoto', two, '--spec', 'icao-35x45', '-o', join(dir, 'y.jpg')], { env }).catch((e) => e);
+    expect(String(several.stderr)).toMatch(/^MULTIPLE_FACES: \S*two\.jpg: 2 faces were found; an ID photo needs exactly one\. Pick one with --face N: 0 is the leftmost of the 2\.$/m);
   });
 });
