@@ -61,11 +61,13 @@ export const DEFAULT_MAX_PIXELS = 80_000_000;
  * What an error's detail says of the file, which the UI words apart from the code: `damaged` (a
  * known picture format cut short) or `still` (a still picture where a clip is wanted), both
  * INPUT_UNSUPPORTED; `cutShort` (a video that stops before the part picked), VIDEO_CORRUPT;
- * `nameTooLong` (an output name over the file system's limit), OUTPUT_NOT_WRITABLE.
+ * `nameTooLong` (an output name over the file system's limit), OUTPUT_NOT_WRITABLE; a batch that
+ * cannot start for its name template (`badTemplate`) or its output folder being the input folder
+ * (`outputIsInput`), INVALID_ARGUMENT.
  */
-export type ErrorKind = 'damaged' | 'still' | 'cutShort' | 'nameTooLong';
+export type ErrorKind = 'damaged' | 'still' | 'cutShort' | 'nameTooLong' | 'badTemplate' | 'outputIsInput';
 
-const ERROR_KINDS: readonly ErrorKind[] = ['damaged', 'still', 'cutShort', 'nameTooLong'];
+const ERROR_KINDS: readonly ErrorKind[] = ['damaged', 'still', 'cutShort', 'nameTooLong', 'badTemplate', 'outputIsInput'];
 
 /** The ErrorKind an error's detail flags (`{ damaged: true }`, `{ still: true }`, …), if any. */
 export function errorKindOf(detail: unknown): ErrorKind | undefined {

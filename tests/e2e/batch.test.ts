@@ -57,11 +57,12 @@ describe('Batch workspace in Chromium', () => {
 
     expect(await app.page.textContent('[data-testid=batch-summary]')).toBe('5 done, 0 skipped, 1 failed of 6');
     const rows = await app.page.locator('[data-testid=batch-item]').evaluateAll((els) =>
-      els.map((e) => ({ name: e.querySelector('.path')?.textContent, status: e.getAttribute('data-status'), code: e.querySelector('.code')?.textContent ?? null, output: e.querySelector('.out')?.getAttribute('title') ?? null })),
+      els.map((e) => ({ name: e.querySelector('.path')?.textContent, status: e.getAttribute('data-status'), code: e.querySelector('[data-testid=batch-reason]')?.getAttribute('data-code') ?? null, reason: e.querySelector('[data-testid=batch-reason]')?.textContent ?? null, output: e.querySelector('.out')?.getAttribute('title') ?? null })),
     );
     expect(rows).toHaveLength(6);
     expect(rows.filter((r) => r.status === 'done').map((r) => r.name).sort()).toEqual([...PORTRAITS].sort());
-    expect(rows.find((r) => r.name === 'zz-broken.jpg')).toMatchObject({ status: 'failed', code: expect.stringMatching(/^[A-Z_]+$/) });
+    // A failed file says what went wrong in words as it ends (the code on hover).
+    expect(rows.find((r) => r.name === 'zz-broken.jpg')).toMatchObject({ status: 'failed', code: 'INPUT_UNSUPPORTED', reason: 'This file is not an image we can read.' });
     // A photo written off its spec carries a "fails spec" chip naming its checks, as report.json does.
     const report = JSON.parse(readFileSync(join(dirname(rows.find((r) => r.output)!.output!), 'report.json'), 'utf8')) as { entries: { input: string; specFailures?: string[] }[] };
     const failing = report.entries.filter((e) => (e.specFailures?.length ?? 0) > 0);
@@ -189,11 +190,12 @@ describe('Batch workspace in Chromium', () => {
     if (await app.page.locator('[data-testid=batch-clear]').count()) await app.page.click('[data-testid=batch-clear]');
     await app.page.click('[data-testid=batch-output]');
     await expect.poll(() => app.page.textContent('[data-testid=batch-output]')).toMatch(/exports/);
+    // The mode first: a folder is read for the pictures (or the clips) the mode takes.
+    await app.page.selectOption('[data-testid=batch-mode]', 'portrait');
     // In a browser "Add folder…" is the browser's folder picker; the folder's pictures are uploaded.
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: 'Add folder…' }).click(), dir);
     await app.page.locator('.toolbar', { hasText: '9 files' }).waitFor();
     expect((await listed()).sort()).toEqual(['a-empty.jpg', ...names.map((n) => `${n}.jpg`)].sort());
-    await app.page.selectOption('[data-testid=batch-mode]', 'portrait');
     await app.page.selectOption('[data-testid=batch-refine]', 'full');
     await app.page.click('[data-testid=batch-start]');
     await app.page.locator('[data-testid=batch-item][data-status=done]').first().waitFor({ timeout: 90_000 });
@@ -208,7 +210,7 @@ describe('Batch workspace in Chromium', () => {
     expect(doneCount).toBeLessThan(8);
     // The empty file failed (first in the folder), naming itself; it is among the files still to do.
     const emptyRow = app.page.locator('[data-testid=batch-item][data-status=failed]', { hasText: 'a-empty.jpg' });
-    expect(await emptyRow.locator('.code').textContent()).toBe('INPUT_UNSUPPORTED');
+    expect(await emptyRow.locator('[data-testid=batch-reason]').getAttribute('data-code')).toBe('INPUT_UNSUPPORTED');
     expect(await cancelled.textContent()).toBe(`Cancelled after ${doneCount} of 9 files. Finished files are kept; start again to do the other ${9 - doneCount}.`);
     const outputs = await done.locator('.out').evaluateAll((els) => els.map((e) => e.getAttribute('title')!));
     const outDir = dirname(outputs[0]);
@@ -218,6 +220,14 @@ describe('Batch workspace in Chromium', () => {
     await new Promise((r) => setTimeout(r, 3000));
     expect(pngs()).toHaveLength(doneCount);
     expect(await done.count()).toBe(doneCount);
+    // Started again, skipping what is done: the files done before say so, with their outputs.
+    await app.page.getByLabel('Skip files already done').check();
+    await app.page.click('[data-testid=batch-start]');
+    await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 120_000 }).toBe(`${8 - doneCount} done, ${doneCount} skipped, 1 failed of 9`);
+    const before = app.page.locator('[data-testid=batch-item][data-status=skipped]');
+    expect(await before.locator('[data-testid=batch-status]').allTextContents()).toEqual(Array(doneCount).fill('done before'));
+    expect((await before.locator('.out').evaluateAll((els) => els.map((e) => e.getAttribute('title')!))).sort()).toEqual([...outputs].sort());
+    await app.page.screenshot({ path: join(SCREENS, 'batch-resumed.png') });
     expect(app.pageErrors).toEqual([]);
-  }, 180_000);
+  }, 240_000);
 });

@@ -94,6 +94,16 @@ describe('cutout CLI', () => {
     expect(stderr).not.toMatch(/EPIPE|Unhandled/);
   });
 
+  it('batch on a folder with nothing the mode takes says so', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'in'));
+    writeFileSync(join(dir, 'in', 'notes.txt'), 'no pictures here');
+    const r = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'out'), '--mode', 'sticker']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`nothing to do: no videos found in ${join(dir, 'in')}`);
+    expect(r.stdout).toContain('1 other file in the folders left out');
+  });
+
   it('refuses to overwrite the input', async () => {
     const dir = tempDir();
     const input = join(dir, 'me.png');

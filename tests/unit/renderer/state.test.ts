@@ -6,7 +6,7 @@ import { applyAlpha, flattenPixel, pastePlane, unionBox } from '../../../src/ren
 import { describeError } from '../../../src/renderer/src/lib/error-text';
 import { ID_SPECS, searchSpecs, specName } from '../../../src/renderer/src/lib/id-specs';
 import { checkTip, failedCheckText, isInformation } from '../../../src/renderer/src/lib/idphoto-tips';
-import { detectLocale, MESSAGES, TABLES, translate } from '../../../src/renderer/src/lib/i18n';
+import { detectLocale, joinSentences, MESSAGES, TABLES, translate } from '../../../src/renderer/src/lib/i18n';
 import { displayCombo, matchShortcut } from '../../../src/renderer/src/lib/shortcuts';
 import { formatDuration } from '../../../src/renderer/src/lib/state/app.svelte';
 import { BackgroundState } from '../../../src/renderer/src/lib/state/background.svelte';
@@ -104,6 +104,11 @@ describe('i18n', () => {
       expect(v.en, k).toBeTruthy();
       expect(v['zh-CN'], k).toBeTruthy();
     }
+  });
+
+  it('joins sentences with a space in English and none after a Chinese full stop', () => {
+    expect(joinSentences('en', ['Two faces.', 'Crop one.', ''])).toBe('Two faces. Crop one.');
+    expect(joinSentences('zh-CN', ['图片中有多张人脸。', '请裁剪照片。'])).toBe('图片中有多张人脸。请裁剪照片。');
   });
 
   it('has words and a fix for every error code', () => {
@@ -208,6 +213,10 @@ describe('describeError', () => {
     // Errors as the status bar and batch rows show them: a kind is only read for its own codes.
     expect(describeError({ code: 'OUTPUT_NOT_WRITABLE', message: 'x', detail: { nameTooLong: true } })!.messageKey).toBe('error.OUTPUT_NOT_WRITABLE.nameTooLong');
     expect(describeError({ code: 'DISK_FULL', message: 'x', detail: { nameTooLong: true } })!.messageKey).toBe('error.DISK_FULL');
+    // A batch that cannot start says why in the UI's words, not "a setting is not valid".
+    expect(translate('zh-CN', describeError({ code: 'INVALID_ARGUMENT', message: 'Unknown token {名字}', detail: { template: '{名字}_抠图', badTemplate: true } })!.messageKey)).toBe('文件名模板无法使用。');
+    expect(translate('en', describeError({ code: 'INVALID_ARGUMENT', message: 'x', detail: { path: '/in', outputIsInput: true } })!.fixKey)).toBe('Choose another output folder, for example a new folder inside it.');
+    expect(describeError({ code: 'INVALID_ARGUMENT', message: 'x' })!.messageKey).toBe('error.INVALID_ARGUMENT');
   });
 });
 

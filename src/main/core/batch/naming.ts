@@ -19,14 +19,14 @@ export const FORMAT_EXTENSIONS: Record<BatchFormat, string> = { png: 'png', jpeg
  * Path separators are refused so a template can never write outside the mirrored folder.
  */
 export function validateNameTemplate(template: string): void {
-  if (template.trim() === '') throw new AppError('INVALID_ARGUMENT', 'The name template is empty; use e.g. {name}_cutout');
+  if (template.trim() === '') throw new AppError('INVALID_ARGUMENT', 'The name template is empty; use e.g. {name}_cutout', { detail: { template, badTemplate: true } });
   if (/[\\/]/.test(template) || template.includes('\0')) {
-    throw new AppError('INVALID_ARGUMENT', `The name template "${template}" may not contain / or \\; sub-folders mirror the input tree`);
+    throw new AppError('INVALID_ARGUMENT', `The name template "${template}" may not contain / or \\; sub-folders mirror the input tree`, { detail: { template, badTemplate: true } });
   }
   for (const m of template.matchAll(/\{([^}]*)\}/g)) {
     if (!(NAME_TOKENS as readonly string[]).includes(m[1])) {
       throw new AppError('INVALID_ARGUMENT', `Unknown token {${m[1]}} in the name template; use ${NAME_TOKENS.map((t) => `{${t}}`).join(' ')}`, {
-        detail: { template },
+        detail: { template, badTemplate: true },
       });
     }
   }

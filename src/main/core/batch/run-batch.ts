@@ -106,7 +106,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   const realOut = await realOrResolved(outDir);
   for (const input of inputs) {
     if ((await realOrResolved(input)) === realOut) {
-      throw new AppError('INVALID_ARGUMENT', `The output folder is the input folder ${input}: pick another one (for example ${join(input, 'out')})`, { detail: { path: input } });
+      throw new AppError('INVALID_ARGUMENT', `The output folder is the input folder ${input}: pick another one (for example ${join(input, 'out')})`, { detail: { path: input, outputIsInput: true } });
     }
   }
   try {

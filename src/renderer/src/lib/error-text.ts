@@ -16,6 +16,9 @@ export interface ErrorNotice {
   params: Record<string, string | number>;
 }
 
+/** The codes whose detail may carry an ErrorKind that changes the wording. */
+const KINDED_CODES: readonly ErrorCode[] = ['INPUT_UNSUPPORTED', 'VIDEO_CORRUPT', 'OUTPUT_NOT_WRITABLE', 'INVALID_ARGUMENT'];
+
 /** The notice for an error, or null for a cancellation. Unknown codes are shown as INTERNAL. */
 export function describeError(error: unknown): ErrorNotice | null {
   if (isCancellation(error)) return null;
@@ -27,7 +30,7 @@ export function describeError(error: unknown): ErrorNotice | null {
   // A video that stops before the part picked (its header gives the whole length) is VIDEO_CORRUPT's.
   // A batch's failure carries the kind itself (errorKind); a thrown error in its detail.
   // An output name too long for the file system is not a read-only folder (OUTPUT_NOT_WRITABLE's).
-  const kind = code === 'INPUT_UNSUPPORTED' || code === 'VIDEO_CORRUPT' || code === 'OUTPUT_NOT_WRITABLE' ? (e.errorKind ?? errorKindOf(e.detail)) : undefined;
+  const kind = KINDED_CODES.includes(code) ? (e.errorKind ?? errorKindOf(e.detail)) : undefined;
   const variant = kind ? `.${kind}` : code === 'TOO_TIGHT' ? tightVariant(e.detail) : '';
   return {
     code,

@@ -22,6 +22,8 @@ describe('batch naming', () => {
   it('refuses unknown tokens and path separators', () => {
     expect(() => validateNameTemplate('{nope}')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => validateNameTemplate('../{name}')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    // Each flags itself for the UI's wording.
+    for (const bad of ['{nope}', '../{name}', ' ']) expect(() => validateNameTemplate(bad)).toThrow(expect.objectContaining({ detail: expect.objectContaining({ badTemplate: true }) }));
   });
 });
 

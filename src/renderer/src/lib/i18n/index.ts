@@ -45,3 +45,8 @@ export function translate(locale: Locale, key: MessageKey | string, params?: Rec
   const entry = (MESSAGES as Record<string, { en: string; 'zh-CN': string } | undefined>)[key];
   return format(entry ? entry[locale] : key, params);
 }
+
+/** Sentences one after another: Chinese sentences end in "。" and follow on without a space. */
+export function joinSentences(locale: Locale, parts: readonly string[]): string {
+  return parts.filter(Boolean).join(locale === 'zh-CN' ? '' : ' ');
+}

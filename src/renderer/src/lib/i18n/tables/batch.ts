@@ -4,6 +4,8 @@ import type { MessageTable } from '../types';
 export const batch = {
   'batch.title': { en: 'Batch', 'zh-CN': '批量处理' },
   'batch.empty': { en: 'Drop a folder or many images', 'zh-CN': '拖入文件夹或多张图片' },
+  'batch.empty.clips': { en: 'Drop a folder or many clips', 'zh-CN': '拖入文件夹或多个视频片段' },
+  'batch.empty.clips.body': { en: 'MP4, WebM, MOV, MKV or GIF: each becomes a sticker.', 'zh-CN': '支持 MP4、WebM、MOV、MKV 或 GIF：每个片段做成一个贴纸。' },
   'batch.files': { en: '{n} files', 'zh-CN': '{n} 个文件' },
   'batch.output': { en: 'Output folder', 'zh-CN': '输出文件夹' },
   'batch.start': { en: 'Start', 'zh-CN': '开始' },
@@ -45,6 +47,7 @@ export const batch = {
   'batch.status.working': { en: 'working', 'zh-CN': '处理中' },
   'batch.status.done': { en: 'done', 'zh-CN': '完成' },
   'batch.status.skipped': { en: 'skipped', 'zh-CN': '跳过' },
+  'batch.status.doneBefore': { en: 'done before', 'zh-CN': '已完成（上次）' },
   'batch.status.failed': { en: 'failed', 'zh-CN': '失败' },
   'batch.status.cancelled': { en: 'cancelled', 'zh-CN': '已取消' },
   'batch.check': { en: 'check', 'zh-CN': '需检查' },
