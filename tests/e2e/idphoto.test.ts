@@ -41,6 +41,12 @@ describe('ID-photo workspace in Chromium', () => {
     await app.page.getByRole('option', { name: /ICAO/ }).first().click();
     await expect.poll(() => shownPhotoSize(app.page), { timeout: 30_000 }).toEqual([413, 531]);
     await app.page.click('[data-workspace-slot=idphoto] .swatches .swatch[aria-label="#FFFFFF"]');
+    // The chosen colour is said to assistive technology, not only drawn as a ring.
+    expect(await app.page.getAttribute('[data-workspace-slot=idphoto] .swatches .swatch[aria-label="#FFFFFF"]', 'aria-pressed')).toBe('true');
+    expect(await app.page.locator('[data-workspace-slot=idphoto] .swatches .swatch[aria-pressed=true]').count()).toBe(1);
+    // The head size placed is said by its control, and what the checks leave to the user.
+    await expect.poll(() => app.page.textContent('[data-testid=idphoto-head-size]')).toMatch(/^Head size \d+(\.\d+)? mm \(size allows 32–36 mm\)$/);
+    expect(await app.page.textContent('[data-testid=idphoto-not-checked]')).toMatch(/^Not checked here: glasses/);
     await app.page.locator('[data-workspace-slot=idphoto] select').first().selectOption('6inch');
     await app.page.locator('[data-testid=idphoto-sheet]').waitFor({ timeout: 30_000 });
     await expect.poll(() => app.page.textContent('.sheet figcaption')).toMatch(/Print sheet: \d+ photos/);
