@@ -1,15 +1,17 @@
 // The one interface the renderer uses to talk to main, and its two implementations: over
 // Electron IPC (window.api from preload) and over the `cutout serve` web transport (HTTP +
 // WebSocket). Loaded by the renderer (and by tests in Node); no 'electron', no 'node:*'.
-import { API_METHODS, type ApiMethod, type AppApi, type AppEvents, type EventName, type PreloadBridge } from './api';
+import { API_METHODS, type ApiMethod, type AppApi, type AppEvents, type EventName, type FileFilter, type PreloadBridge } from './api';
 import { AppError, CancelledError, fromWire, toWire, type Result } from './errors';
 import { decodeWire, encodeWire } from './wire-codec';
-import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from './media';
+import { IMAGE_EXTENSIONS, isHiddenOrSystem, matchesFilter, VIDEO_EXTENSIONS } from './media';
 
 /** A File-like object from a drop, a paste or a file input. */
 export interface FileLike {
   name: string;
   arrayBuffer(): Promise<ArrayBuffer>;
+  /** From a folder pick: the path under the picked folder, the folder's name first ("photos/2024/a.jpg"). */
+  webkitRelativePath?: string;
 }
 
 /**
@@ -110,13 +112,37 @@ const ACCEPT: Record<string, string> = {
   any: '',
 };
 
-/** Whether a file name has an extension of the filter's kinds (any: every file). */
-function isOfKind(name: string, filter: string): boolean {
-  const ext = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
-  const images = (IMAGE_EXTENSIONS as readonly string[]).includes(ext);
-  const videos = (VIDEO_EXTENSIONS as readonly string[]).includes(ext);
-  return filter === 'images' ? images : filter === 'videos' ? videos : filter === 'media' ? images || videos : true;
+/**
+ * The files of a browser folder pick that a desktop folder scan would take: of the filter's kinds,
+ * none hidden or system (nor inside such a folder), only the folder's own files unless `recursive`,
+ * in the scan's order (by path).
+ */
+export function folderPickFiles<F extends FileLike>(files: readonly F[], filter: FileFilter, recursive: boolean): F[] {
+  const pathOf = (f: F): string => f.webkitRelativePath || f.name;
+  return files
+    .filter((f) => {
+      const parts = pathOf(f).split('/');
+      return matchesFilter(f.name, filter) && !parts.some(isHiddenOrSystem) && (recursive || parts.length <= 2);
+    })
+    .sort((a, b) => (pathOf(a) < pathOf(b) ? -1 : pathOf(a) > pathOf(b) ? 1 : 0));
 }
+
+/** `fn` over `items`, at most `limit` at once, results in order. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Files uploaded at once from a pick: each is read whole into memory while it is sent. */
+const UPLOADS_AT_ONCE = 4;
 
 /** The browser client for `cutout serve`: POST /api/<method>, POST /upload, GET /download, WS /events. */
 export function createWebClient(options: WebClientOptions): ApiClient & { close(): void; ready: Promise<void> } {
@@ -207,8 +233,8 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
     async chooseFiles(req) {
       if (!options.pickFiles) return methods.chooseFiles(req);
       const files = await options.pickFiles({ accept: ACCEPT[req.filter] ?? '', multiple: req.multiple === true, folder: req.folder === true });
-      // A folder picker offers every file in it: only those of the filter's kinds are uploaded.
-      return Promise.all((req.folder ? files.filter((f) => isOfKind(f.name, req.filter)) : files).map(upload));
+      // A folder picker offers every file in it: only those a folder scan would take are uploaded.
+      return mapLimited(req.folder ? folderPickFiles(files, req.filter, req.recursive !== false) : files, UPLOADS_AT_ONCE, upload);
     },
     async revealInFolder(path) {
       if (!options.download) return methods.revealInFolder(path);

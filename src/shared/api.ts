@@ -47,6 +47,8 @@ export interface ChooseFilesRequest {
    * whole folder and upload its files of the filter's kinds. The desktop picks folders with chooseFolder.
    */
   folder?: boolean;
+  /** With `folder`: its subfolders' files too (default true). */
+  recursive?: boolean;
 }
 
 /** Arguments of chooseFolder. */

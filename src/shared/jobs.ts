@@ -275,6 +275,8 @@ export interface BatchItemFinished extends FinishedFile {
   errorKind?: ErrorKind;
   /** Why it was skipped ('journal: done with the same size, mtime and options'). */
   reason?: string;
+  /** Skipped because an earlier run made its output (resume, or a retry of the failed ones). */
+  doneBefore?: boolean;
 }
 
 /** How a job ended: exactly one per job. */

@@ -17,3 +17,24 @@ export function extensionOf(path: string): string {
 export function hasExtension(path: string, extensions: readonly string[]): boolean {
   return extensions.includes(extensionOf(path));
 }
+
+/** The extensions of each kind of file a dialog or a browser folder pick asks for ('any': all). */
+export const FILTER_EXTENSIONS: Record<'images' | 'videos' | 'media' | 'any', readonly string[]> = {
+  images: IMAGE_EXTENSIONS,
+  videos: VIDEO_EXTENSIONS,
+  media: [...new Set([...IMAGE_EXTENSIONS, ...VIDEO_EXTENSIONS])],
+  any: [],
+};
+
+/** Whether a file is of a filter's kinds, by its extension. */
+export function matchesFilter(path: string, filter: keyof typeof FILTER_EXTENSIONS): boolean {
+  return filter === 'any' || hasExtension(path, FILTER_EXTENSIONS[filter]);
+}
+
+/** File and folder names that are never inputs (OS metadata, recycle bins). Compared lower-case. */
+const SYSTEM_NAMES = new Set(['thumbs.db', 'ehthumbs.db', 'desktop.ini', '$recycle.bin', 'system volume information', '__macosx', 'icon\r']);
+
+/** Whether a file or folder name is hidden or system (dot files, Thumbs.db, .DS_Store, ...). */
+export function isHiddenOrSystem(name: string): boolean {
+  return name.startsWith('.') || name.startsWith('~$') || SYSTEM_NAMES.has(name.toLowerCase());
+}

@@ -45,7 +45,7 @@ describe('ID-photo workspace in Chromium', () => {
     expect(await app.page.getAttribute('[data-workspace-slot=idphoto] .swatches .swatch[aria-label="#FFFFFF"]', 'aria-pressed')).toBe('true');
     expect(await app.page.locator('[data-workspace-slot=idphoto] .swatches .swatch[aria-pressed=true]').count()).toBe(1);
     // The head size placed is said by its control, and what the checks leave to the user.
-    await expect.poll(() => app.page.textContent('[data-testid=idphoto-head-size]')).toMatch(/^Head size \d+(\.\d+)? mm \(size allows 32–36 mm\)$/);
+    await expect.poll(() => app.page.textContent('[data-testid=idphoto-head-size]')).toMatch(/^Head size \d+(\.\d+)? mm \(this size allows 32–36 mm\)$/);
     expect(await app.page.textContent('[data-testid=idphoto-not-checked]')).toMatch(/^Not checked here: glasses/);
     await app.page.locator('[data-workspace-slot=idphoto] select').first().selectOption('6inch');
     await app.page.locator('[data-testid=idphoto-sheet]').waitFor({ timeout: 30_000 });

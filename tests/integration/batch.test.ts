@@ -120,6 +120,15 @@ describe('batch export', () => {
     const resumed = await runBatch([input], out, { mode: 'portrait', recursive: true, jobs: 2, resume: true }, env);
     expect(resumed.skipped).toBe(doneBefore);
     expect(resumed.done + resumed.skipped + resumed.failed).toBe(resumed.total);
+    // The skipped ones say they were done before (the UI shows them so, with their outputs).
+    const again = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BatchReport;
+    expect(again.entries.filter((e) => e.status === 'skipped').every((e) => e.doneBefore === true)).toBe(true);
+    // Retrying the failed ones skips the rest, each done before.
+    const retried = await runBatch([input], out, { mode: 'portrait', recursive: true, jobs: 2, retryFailed: true }, env);
+    const retriedReport = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BatchReport;
+    const skippedDone = retriedReport.entries.filter((e) => e.reason === 'done before');
+    expect(skippedDone.length).toBe(retried.skipped);
+    expect(skippedDone.every((e) => e.doneBefore === true)).toBe(true);
     expect(resumed.cancelled).toBe(0);
   });
 

@@ -13,12 +13,17 @@ import type { JobRunContext } from './run-job';
 import type { EngineConfig, FromEngine, ToEngine } from './protocol';
 
 /**
- * How long a cancelled preview may take to stop before the host reports it cancelled anyway (its
- * late result is dropped). Jobs get no grace: they write files, so a job is reported cancelled only
- * when the engine has stopped it, and nothing it does is left running behind the report (a batch
- * that went on writing outputs, its journal and a report over the next run's).
+ * How long a cancelled call may take to stop before the host reports it cancelled anyway (its late
+ * result is dropped). A single file's job drops its output when cancelled, so it may be let go.
  */
 export const CANCEL_GRACE_MS = 500;
+
+/**
+ * A batch writes a file per input, its journal and its reports: it is reported cancelled when the
+ * engine has stopped it, so nothing is written behind the report (a batch went on writing outputs
+ * and a report over the next run's). This is only the backstop for an engine that hangs.
+ */
+export const BATCH_CANCEL_GRACE_MS = 60_000;
 
 /**
  * Runs engine operations; cancel through ctx.signal, progress through ctx.onProgress. A job call
@@ -126,16 +131,16 @@ export function startEngine(config: EngineConfig, options: { mode?: 'worker' | '
         let graceTimer: ReturnType<typeof setTimeout> | undefined;
         const onAbort = (): void => {
           send({ type: 'cancel', id });
-          if (op === 'runJob') return;
-          // A preview stops at its next cancellation point; if that takes too long (one long
-          // inference), the call is reported cancelled and its late result dropped.
+          // The call stops at its next cancellation point; if that takes too long (one long
+          // inference), it is reported cancelled and its late result dropped.
+          const isBatch = op === 'runJob' && (arg as { kind?: string }).kind === 'batch';
           graceTimer = setTimeout(() => {
             const p = pending.get(id);
             if (!p) return;
             pending.delete(id);
             p.cleanup();
             p.reject(new CancelledError());
-          }, CANCEL_GRACE_MS);
+          }, isBatch ? BATCH_CANCEL_GRACE_MS : CANCEL_GRACE_MS);
         };
         ctx.signal?.addEventListener('abort', onAbort, { once: true });
         // The caller's gate is mirrored to the engine's gate of this call (another thread).

@@ -6,7 +6,7 @@ import { BrowserWindow, clipboard, ClipboardItem, dialog, nativeImage, shell, ty
 import type { FileFilter } from '../../shared/api';
 import { AppError } from '../../shared/errors';
 import type { PlatformServices } from '../engine/api/deps';
-import { FILTER_EXTENSIONS } from '../engine/api/files';
+import { FILTER_EXTENSIONS } from '../../shared/media';
 
 function electronFilters(filter: FileFilter): ElectronFilter[] {
   if (filter === 'any') return [];

@@ -37,6 +37,9 @@ describe('BatchItems', () => {
     // What a cancelled run says it completed: the skipped (done before) and done files, not the failed or cancelled.
     items.onItem({ jobId: 'j', input: '/in/c.jpg', output: '/out/c.jpg', status: 'done' });
     items.onItem({ jobId: 'j', input: '/in/d.jpg', output: '/out/d.jpg', status: 'cancelled' });
+    // a.jpg was skipped without being done before (a retry of the failed ones skips the rest).
+    expect(items.completed).toBe(1);
+    items.onItem({ jobId: 'j', input: '/in/e.jpg', output: '/out/e.jpg', status: 'skipped', reason: 'journal: done with the same size, mtime and options', doneBefore: true });
     expect(items.completed).toBe(2);
     items.reset();
     expect(items.rows).toEqual([]);

@@ -188,7 +188,10 @@ export const batchCommand: CliCommand = {
         `${summary.done} done, ${summary.skipped} skipped, ${summary.failed} failed of ${summary.total} in ${formatDuration(summary.elapsedMs)} (${summary.filesPerSec.toFixed(2)} files/s). Report: ${summary.reportJson}`,
       );
       // An empty run is most likely a wrong folder or mode: said, not just "0 of 0".
-      if (summary.total === 0) io.err(`nothing to do: no ${summary.mode === 'sticker' ? 'videos' : 'pictures'} found in ${positionals.join(', ')}`);
+      if (summary.total === 0) {
+        const what = values.ext ? `files of the types --ext ${values.ext} names` : summary.mode === 'sticker' ? 'videos' : 'pictures';
+        io.err(`nothing to do: no ${what} found in ${positionals.join(', ')}${values.recursive ? '' : ' (sub-folders are read with -r)'}`);
+      }
       if (summary.toReview > 0) io.out(`${summary.toReview === 1 ? `1 ${what} needs` : `${summary.toReview} ${what}s need`} a look (needs_review in report.csv)`);
       if (summary.leftOut > 0) {
         const why = values.ext ? `not of the types --ext ${values.ext} asks for` : `not a ${summary.mode === 'sticker' ? 'video' : 'picture'} type this mode takes (--ext sets the extensions)`;

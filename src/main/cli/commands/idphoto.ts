@@ -18,6 +18,9 @@ export function specLibraryPath(): string {
   return join(projectResourcesDir(), 'specs', 'id-photo-specs.json');
 }
 
+/** Refusals that are about the picture given, whose sentences do not name it. */
+const PICTURE_REFUSALS = new Set<string>(['NO_FACE', 'MULTIPLE_FACES', 'FACE_CUT_OFF', 'TOO_TIGHT']);
+
 /** `cutout idphoto`. */
 export const idphotoCommand: CliCommand = {
   name: 'idphoto',
@@ -32,7 +35,7 @@ export const idphotoCommand: CliCommand = {
   only; it is solved with full edges.
   The report holds every measurement with its band and pass flag; a photo that fails its spec is
   written, and its line names the failed checks. Not checked: glasses, expression, eyes open and
-  looking at the camera, even lighting, and that it is a recent photo of the person; look yourself. --copies: photos on the sheet (default: as many as fit).
+  looking at the camera, even lighting, and that it is a recent photo of the person: check these yourself. --copies: photos on the sheet (default: as many as fit).
   The sheet goes beside the photo in its format (one.jpg -> one_sheet.jpg) unless --sheet-out names it;
   with several inputs, all their photos share the first one's sheet.
   --face N: in a group photo, the face to use, numbered from the left from 0 (without it, a
@@ -111,7 +114,7 @@ export const idphotoCommand: CliCommand = {
         reports.push({ input: positionals[i], error: { code: err.code ?? 'INTERNAL', message: err.message, detail: err.detail } });
         if (positionals.length === 1 && !values.report) {
           // Said with the file, as with several inputs (the engine's sentences rarely name it).
-          if (err instanceof AppError && !err.message.includes(positionals[i])) err.message = `${positionals[i]}: ${err.message}`;
+          if (err instanceof AppError && PICTURE_REFUSALS.has(err.code) && !err.message.includes(positionals[i])) err.message = `${positionals[i]}: ${err.message}`;
           throw e;
         }
         io.err(`${err.code ?? 'INTERNAL'}: ${positionals[i]}: ${err.message}`);

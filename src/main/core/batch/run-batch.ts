@@ -1,6 +1,7 @@
 // Batch folder export: scan -> plan mirrored outputs -> skip what the journal says is done ->
 // decode / infer / finish pipeline with bounded queues -> journal each finished file -> report.
-// A failing file never stops the batch; cancel and pause act between files. Core (no electron).
+// A failing file never stops the batch; pause acts between files, cancel also as a file waits for
+// a stage (a file inside a stage finishes it). Core (no electron).
 import { availableParallelism } from 'node:os';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
@@ -151,11 +152,12 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     const record = previous.get(item.input);
     entries.push({ input: item.input, status: 'cancelled', output: outputs[i] });
     if (options.retryFailed && record?.status !== 'failed') {
-      entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason: record?.status === 'done' ? 'done before' : 'did not fail before', ...finishedOfRecord(record) };
+      const doneBefore = record?.status === 'done';
+      entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason: doneBefore ? 'done before' : 'did not fail before', ...(doneBefore ? { doneBefore } : {}), ...finishedOfRecord(record) };
       continue;
     }
     if (options.resume && record?.status === 'done' && (await isStillDone(record, item, outputs[i], optionsHash))) {
-      entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason: 'journal: done with the same size, mtime and options', ...finishedOfRecord(record) };
+      entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason: 'journal: done with the same size, mtime and options', doneBefore: true, ...finishedOfRecord(record) };
       continue;
     }
     todo.push(i);
@@ -253,7 +255,6 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
         const finished = await finishSlots.use(async () => {
           throwIfCancelled();
           if (mode.firstWorkStage === 'finish') await startWork();
-          throwIfCancelled();
           try {
             return await stages!.finish(inferred, output);
           } finally {

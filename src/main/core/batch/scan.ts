@@ -3,16 +3,8 @@
 // folder, symlinked folders not followed (no cycles). Deterministic order. Core (no electron).
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
-import { extensionOf } from '../../../shared/media';
+import { extensionOf, isHiddenOrSystem } from '../../../shared/media';
 import type { BatchItem } from './types';
-
-/** File and folder names that are never inputs (OS metadata, recycle bins). Compared lower-case. */
-const SYSTEM_NAMES = new Set(['thumbs.db', 'ehthumbs.db', 'desktop.ini', '$recycle.bin', 'system volume information', '__macosx', 'icon\r']);
-
-/** Whether a file or folder name is hidden or system (dot files, Thumbs.db, .DS_Store, ...). */
-export function isHiddenOrSystem(name: string): boolean {
-  return name.startsWith('.') || name.startsWith('~$') || SYSTEM_NAMES.has(name.toLowerCase());
-}
 
 /** Options of scanInputs. */
 export interface ScanOptions {

@@ -72,6 +72,8 @@ export interface BatchEntry extends FinishedFile {
   errorKind?: ErrorKind;
   /** Why a file was skipped ('journal': done before with the same size, mtime and options). */
   reason?: string;
+  /** A skipped file whose output an earlier run made (resume, or a retry of the failed ones). */
+  doneBefore?: boolean;
   elapsedMs?: number;
 }
 

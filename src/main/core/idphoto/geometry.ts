@@ -164,7 +164,8 @@ export function topMarginBand(spec: IdPhotoSpec, headMm: number, crownToEyeMm: n
   if (rules.length === 0) rules.push([free * 0.2, free * 0.5]);
   const withRules = (start: Band): Band | null => rules.reduce<Band | null>((acc, r) => (acc ? intersect(acc, r) : null), start);
   // MIN_TOP_MARGIN_MM above the crown where the rules leave room for it, else down to 0.
-  const band = withRules([Math.min(MIN_TOP_MARGIN_MM, room[1]), room[1]]) ?? withRules(room) ?? intersect(room, rules[0]) ?? rules[0];
+  const kept: Band | null = room[1] >= MIN_TOP_MARGIN_MM ? [MIN_TOP_MARGIN_MM, room[1]] : null;
+  const band = (kept && withRules(kept)) ?? withRules(room) ?? intersect(room, rules[0]) ?? rules[0];
   preferred = Math.min(band[1], Math.max(band[0], rules.length && !spec.crownMarginMm && !spec.eyeLineFromBottomMm ? preferred : bandMid(band)));
   return { band, preferred };
 }

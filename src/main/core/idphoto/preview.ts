@@ -21,7 +21,7 @@ export interface IdPhotoPreviewResult {
   photo: { mime: 'image/png'; bytes: Uint8Array; width: number; height: number };
   report: IdPhotoReport;
   rollCorrectedDeg: number;
-  /** The nudge as applied (mm): less than asked where the spec's bands stop it. */
+  /** The nudge as applied (mm): less than asked where the spec's bands stop it; the head size placed, and the one asked for. */
   nudgeApplied: { dxMm: number; dyMm: number; headMm: number; headAskedMm: number };
   /** The print sheet at SHEET_PREVIEW_DPI (PNG) with the number of photos on it, when a paper was given. */
   sheet: { mime: 'image/png'; bytes: Uint8Array; width: number; height: number; photos: number } | null;

@@ -88,14 +88,18 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
       .toBuffer({ resolveWithObject: true });
   try {
     let decoded;
-    try {
-      // Strict first: a JPEG whose data is corrupt in the middle decodes "fine" leniently, with
-      // everything after the damage grey, and would be cut out as if it were whole.
-      decoded = await decodeRgba('warning');
-    } catch (strictError) {
-      const why = oneLine((strictError as Error).message);
-      if (isDamagedData(why)) throw new DamagedData(why);
-      // Harmless warnings (a JPEG's extraneous bytes, a PNG's odd colour profile): decode as before.
+    if (meta.format === 'jpeg') {
+      try {
+        // Strict first: a JPEG whose data is corrupt in the middle decodes "fine" leniently, with
+        // everything after the damage grey, and would be cut out as if it were whole.
+        decoded = await decodeRgba('warning');
+      } catch (strictError) {
+        const why = oneLine((strictError as Error).message);
+        if (isDamagedData(why)) throw new DamagedData(why);
+        // Harmless warnings (extraneous bytes before a marker): decode as before.
+        decoded = await decodeRgba('truncated');
+      }
+    } else {
       decoded = await decodeRgba('truncated');
     }
     const { data, info } = decoded;

@@ -17,10 +17,10 @@ export function toWriteError(error: unknown, path: string): AppError {
     });
   }
   if (code === 'ENAMETOOLONG') {
-    return new AppError('OUTPUT_NOT_WRITABLE', `Cannot write ${path}: its name is too long (${Buffer.byteLength(basename(path))} bytes; at most ${MAX_NAME_BYTES}). Use a shorter name.`, {
-      cause: error,
-      detail: { path, errno: code, nameTooLong: true },
-    });
+    // The name itself, or (with a legal name) the whole path: a deep folder tree on a system with a short path limit.
+    const nameBytes = Buffer.byteLength(basename(path));
+    const why = nameBytes > MAX_NAME_BYTES ? `its name is too long (${nameBytes} bytes; at most ${MAX_NAME_BYTES}). Use a shorter name.` : 'its path is too long for this system. Use a folder nearer the top of the disk, or shorter names.';
+    return new AppError('OUTPUT_NOT_WRITABLE', `Cannot write ${path}: ${why}`, { cause: error, detail: { path, errno: code, nameTooLong: true } });
   }
   // mkdir through a path with a file in it ("in/photo.jpg/x.png"): EEXIST or ENOTDIR. Said as such.
   const blocker = code === 'EEXIST' || code === 'ENOTDIR' ? fileInTheWay(path) : null;

@@ -5,18 +5,10 @@ import { mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { AppApi, FileFilter } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
-import { hasExtension, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../shared/media';
+import { FILTER_EXTENSIONS, matchesFilter } from '../../../shared/media';
 import { writeFileAtomic } from '../../core/io/atomic-write';
 import type { ApiDeps } from './deps';
 import { expectObject, expectOneOf, expectString, expectStringArray } from './validate';
-
-/** File extensions (lower case, no dot) each filter accepts (shared/media). */
-export const FILTER_EXTENSIONS: Record<FileFilter, readonly string[]> = {
-  images: IMAGE_EXTENSIONS,
-  videos: VIDEO_EXTENSIONS,
-  media: [...new Set([...IMAGE_EXTENSIONS, ...VIDEO_EXTENSIONS])],
-  any: [],
-};
 
 /** Largest file importImage accepts (bytes). */
 export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
@@ -36,15 +28,11 @@ export async function writeImport(tempDir: string, name: string, bytes: Uint8Arr
   return path;
 }
 
-function matches(path: string, filter: FileFilter): boolean {
-  return filter === 'any' || hasExtension(path, FILTER_EXTENSIONS[filter]);
-}
-
 async function expandOne(path: string, filter: FileFilter, recursive: boolean, out: string[], depth: number): Promise<void> {
   const info = await stat(path).catch(() => null);
   if (!info) throw new AppError('INPUT_NOT_FOUND', `File not found: ${path}`, { detail: { path } });
   if (info.isFile()) {
-    if (depth === 0 || matches(path, filter)) out.push(path);
+    if (depth === 0 || matchesFilter(path, filter)) out.push(path);
     return;
   }
   if (!info.isDirectory() || (depth > 0 && !recursive)) return;
@@ -53,7 +41,7 @@ async function expandOne(path: string, filter: FileFilter, recursive: boolean, o
     const child = join(path, name);
     const s = await stat(child).catch(() => null);
     if (!s) continue;
-    if (s.isFile() && matches(child, filter)) out.push(child);
+    if (s.isFile() && matchesFilter(child, filter)) out.push(child);
     else if (s.isDirectory() && recursive && depth < 16) await expandOne(child, filter, recursive, out, depth + 1);
   }
 }

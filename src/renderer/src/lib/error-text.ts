@@ -2,7 +2,7 @@
 // Branches on `code`, and on the detail flags that change what to do (a damaged picture, a still
 // where a clip is wanted); cancellation is not an error and yields null.
 import { DEFAULT_MAX_PIXELS, ERROR_CODES, errorKindOf, isCancellation, type ErrorCode, type ErrorKind, type WireError } from '../../../shared/errors';
-import type { MessageKey } from './i18n';
+import { MESSAGES, type MessageKey } from './i18n';
 
 /** What the UI shows for a failure. */
 export interface ErrorNotice {
@@ -31,7 +31,9 @@ export function describeError(error: unknown): ErrorNotice | null {
   // A batch's failure carries the kind itself (errorKind); a thrown error in its detail.
   // An output name too long for the file system is not a read-only folder (OUTPUT_NOT_WRITABLE's).
   const kind = KINDED_CODES.includes(code) ? (e.errorKind ?? errorKindOf(e.detail)) : undefined;
-  const variant = kind ? `.${kind}` : code === 'TOO_TIGHT' ? tightVariant(e.detail) : '';
+  const asked = kind ? `.${kind}` : code === 'TOO_TIGHT' ? tightVariant(e.detail) : '';
+  // A kind with no words of its own for this code is said as the code's.
+  const variant = asked && `error.${code}${asked}` in MESSAGES ? asked : '';
   return {
     code,
     messageKey: `error.${code}${variant}` as MessageKey,

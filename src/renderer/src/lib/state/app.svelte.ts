@@ -167,10 +167,11 @@ export class AppState {
     }
   }
 
-  /** Shows an error in the banner; cancellations are ignored. */
-  showError(error: unknown): void {
+  /** Shows an error in the banner and returns its notice; cancellations are ignored (null). */
+  showError(error: unknown): ErrorNotice | null {
     const notice = describeError(error);
     if (notice) this.notice = notice;
+    return notice;
   }
 
   dismissError(): void {

@@ -41,7 +41,7 @@ export class BatchItems {
   rows = $state<BatchItemRow[]>([]);
   failures = $derived(this.rows.filter((r) => r.status === 'failed'));
   /** Inputs with an output: done now or before (a cancelled or failed one is still to do). */
-  completed = $derived(this.rows.filter((r) => r.status === 'done' || r.status === 'skipped').length);
+  completed = $derived(this.rows.filter((r) => r.status === 'done' || r.doneBefore === true).length);
   /** Cut-outs that need a look (needsReview), in the order they ended. */
   reviews = $derived(this.rows.filter((r) => r.needsReview));
 

@@ -36,7 +36,7 @@ export const idphoto = {
   'idphoto.nudge.y': { en: 'Up / down', 'zh-CN': '上下' },
   'idphoto.nudge.limited': { en: '({mm} mm applied: the spec stops it there)', 'zh-CN': '（实际 {mm} mm：规格只允许到此）' },
   'idphoto.nudge.head': { en: 'Head size', 'zh-CN': '头部大小' },
-  'idphoto.nudge.headBand': { en: '(size allows {min}–{max} mm)', 'zh-CN': '（规格 {min}–{max} mm）' },
+  'idphoto.nudge.headBand': { en: '(this size allows {min}–{max} mm)', 'zh-CN': '（规格 {min}–{max} mm）' },
   'idphoto.nudge.headLimited': { en: '(a smaller head does not fit this photo)', 'zh-CN': '（此照片放不下更小的头部）' },
   'idphoto.sheet.done': { en: '{count} photos on the sheet (PDF saved next to the photo)', 'zh-CN': '排版 {count} 张（PDF 已保存在照片旁）' },
   'idphoto.pickFace': { en: 'Several faces: pick one', 'zh-CN': '检测到多张人脸，请选择：' },
@@ -55,7 +55,7 @@ export const idphoto = {
   'idphoto.m.fileSizeKb': { en: 'File size', 'zh-CN': '文件大小' },
   'idphoto.m.matteUnsurePct': { en: 'Unsure edges', 'zh-CN': '边缘不确定' },
   'idphoto.m.sourceScale': { en: 'Enlarged from the photo', 'zh-CN': '相对原图放大' },
-  'idphoto.m.faceChroma': { en: 'Colour photo', 'zh-CN': '彩色照片' },
+  'idphoto.m.faceChroma': { en: 'Face colour', 'zh-CN': '面部色彩' },
   'idphoto.tip.faceChroma': {
     en: 'How colourful the face is (ΔE76 from a grey of the same lightness): a black-and-white photo has none, and documents ask for a colour photo',
     'zh-CN': '面部的色彩程度（与同亮度灰色的色差 ΔE76）：黑白照片为零，证件要求彩色照片',
