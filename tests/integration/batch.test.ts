@@ -5,6 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PauseGate } from '../../src/main/core/batch/pause-gate';
 import { runBatch } from '../../src/main/core/batch/run-batch';
 import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { runJob, type batchItemOf } from '../../src/main/engine/run-job';
@@ -130,6 +131,51 @@ describe('batch export', () => {
     expect(skippedDone.length).toBe(retried.skipped);
     expect(skippedDone.every((e) => e.doneBefore === true)).toBe(true);
     expect(resumed.cancelled).toBe(0);
+  });
+
+  it('pause holds started files before their next stage: only those inside a stage finish', async () => {
+    const dir = join(root, 'pause-in');
+    mkdirSync(dir);
+    const names = ['hv_test1.jpg', 'df_img1.jpg', 'df_img11.jpg', 'df_img12.jpg', 'df_img2.jpg', 'df_img3.jpg', 'df_img5.jpg', 'df_img6.jpg'];
+    for (const name of names) writeFileSync(join(dir, name), await smallPortrait(name));
+    const gate = new PauseGate();
+    const jobs = 2;
+    let doneAtPause = -1;
+    let isAtRest = false;
+    let done = 0;
+    let resolveRest!: () => void;
+    const atRest = new Promise<void>((r) => (resolveRest = r));
+    const run = runBatch([dir], join(root, 'pause-out'), { mode: 'portrait', jobs, refine: 'full' }, env, {
+      gate,
+      onFile: (e) => {
+        if (e.entry.status !== 'done') return;
+        done++;
+        if (doneAtPause < 0) {
+          doneAtPause = done;
+          gate.pause();
+        }
+      },
+      onStatus: (st: BatchStatus) => {
+        if (st.isPaused && st.current.length === 0 && !isAtRest) {
+          isAtRest = true;
+          resolveRest();
+        }
+      },
+    });
+    await atRest;
+    // A file leaves the list as its finishing slot frees, a moment before its journal line and its
+    // "done": give that moment ample time on a loaded machine.
+    await new Promise((r) => setTimeout(r, 3000));
+    const doneWhilePaused = done;
+    // Files at work when it paused: at most `jobs` inside the finishing stage; the ones decoding or
+    // waiting for the model stopped before their next stage (up to 2 * jobs + 1 are admitted).
+    expect(doneWhilePaused - doneAtPause).toBeLessThanOrEqual(jobs);
+    // And nothing more is done while it stays paused.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(done).toBe(doneWhilePaused);
+    gate.resume();
+    const summary = await run;
+    expect(summary.done).toBe(names.length);
   });
 
   it('runs as an engine job (kind batch) and returns the failures for the UI', async () => {

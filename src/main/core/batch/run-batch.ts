@@ -1,7 +1,7 @@
 // Batch folder export: scan -> plan mirrored outputs -> skip what the journal says is done ->
 // decode / infer / finish pipeline with bounded queues -> journal each finished file -> report.
-// A failing file never stops the batch; pause acts between files, cancel also as a file waits for
-// a stage (a file inside a stage finishes it). Core (no electron).
+// A failing file never stops the batch; pause and cancel act as a file reaches its next stage (a
+// file inside a stage finishes it). Core (no electron).
 import { availableParallelism } from 'node:os';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
@@ -29,7 +29,7 @@ export interface BatchRunContext extends RunContext {
   onFile?: (event: BatchFileEvent) => void;
   /** Called when a file starts or ends and on pause/resume: N of M, rate, ETA, current files. */
   onStatus?: (status: BatchStatus) => void;
-  /** Pause/resume: no new file starts while the gate is closed. */
+  /** Pause/resume: while the gate is closed no file starts, nor goes on to its next stage. */
   gate?: PauseGate;
 }
 
@@ -216,7 +216,8 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     // Bounded queues: at most `jobs` decoding, one inferring, `jobs` finishing, and no more than
     // 2*jobs+1 files admitted at once, so memory does not grow with the number of inputs.
     // Pause: an admitted file that has not started its first real stage waits on the gate there
-    // (holding its slot); files that have started finish.
+    // (holding its slot); a started one waits before its next stage (holdIfPaused); a file inside
+    // a stage finishes that stage.
     const decodeSlots = new Semaphore(jobs);
     const inferSlots = new Semaphore(1);
     const finishSlots = new Semaphore(jobs);
@@ -240,6 +241,17 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
       const throwIfCancelled = (): void => {
         if (signal?.aborted) throw new CancelledError();
       };
+      // Pause also holds a started file before its next stage (it keeps its decoded picture), off
+      // the list of files at work meanwhile: only files inside a stage finish it, so a pause takes
+      // a stage's time, not that of every file admitted.
+      const holdIfPaused = async (): Promise<void> => {
+        if (!gate.isPaused) return;
+        current.delete(item.input);
+        emitStatus();
+        await gate.wait(signal);
+        current.add(item.input);
+        emitStatus();
+      };
       try {
         throwIfCancelled();
         await assertNotAnInput(output, [item.input]);
@@ -248,13 +260,15 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
           if (mode.firstWorkStage === 'decode') await startWork();
           return stages!.decode(item.input);
         });
-        const inferred = await inferSlots.use(() => {
+        const inferred = await inferSlots.use(async () => {
           throwIfCancelled();
+          if (mode.firstWorkStage === 'decode') await holdIfPaused();
           return stages!.infer(decoded);
         });
         const finished = await finishSlots.use(async () => {
           throwIfCancelled();
           if (mode.firstWorkStage === 'finish') await startWork();
+          else await holdIfPaused();
           try {
             return await stages!.finish(inferred, output);
           } finally {

@@ -22,8 +22,8 @@ export function formatRate(perSecond: number): string {
 }
 
 /**
- * A batch that is stopping, as the Batch workspace and the status bar both say it: "Cancelling…
- * finishing N" / "Pausing… finishing N" while files at work still finish, then "Cancelling…" /
+ * A batch that is stopping, as the Batch workspace and the status bar both say it: "Cancelling… /
+ * Pausing… waiting for N" while files at work reach a stop, then "Cancelling…" /
  * "Paused"; null while it runs.
  */
 export function haltText(

@@ -43,7 +43,7 @@ export const batch = {
   'batch.paused': { en: 'Paused', 'zh-CN': '已暂停' },
   'batch.cancelling': { en: 'Cancelling… waiting for {n} file(s) at work to stop', 'zh-CN': '正在取消…等待 {n} 个进行中的文件停止' },
   'batch.cancellingNow': { en: 'Cancelling…', 'zh-CN': '正在取消…' },
-  'batch.pausing': { en: 'Pausing… finishing {n} file(s) in progress', 'zh-CN': '正在暂停…等待 {n} 个进行中的文件完成' },
+  'batch.pausing': { en: 'Pausing… waiting for {n} file(s) at work to reach a stop', 'zh-CN': '正在暂停…等待 {n} 个进行中的文件停下' },
   'batch.status.working': { en: 'working', 'zh-CN': '处理中' },
   'batch.status.done': { en: 'done', 'zh-CN': '完成' },
   'batch.status.skipped': { en: 'skipped', 'zh-CN': '跳过' },
