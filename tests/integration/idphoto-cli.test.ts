@@ -49,6 +49,10 @@ describe('cutout idphoto', () => {
     expect(String(err.stderr)).toMatch(/note: red is not a background icao-35x45 allows \(#FFFFFF/);
     expect(String(err.stdout)).toMatch(/FAIL: backgroundColourDeltaE \d+(\.\d+)? ΔE \(≤ 6\)/);
     expect((await sharp(join(dir, 'red.jpg')).metadata()).width).toBe(413);
+    // A PNG asked for by name is written (RGB, the spec's dpi), with a note that the spec wants a JPEG.
+    const png = await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', '-o', join(dir, 'photo.png')], { env });
+    expect(png.stderr).toMatch(/note: ICAO \/ ISO 19794-5 passport 35×45 mm asks for a JPEG file; \S*photo\.png is a PNG/);
+    expect(await sharp(join(dir, 'photo.png')).metadata()).toMatchObject({ format: 'png', width: 413, channels: 3 });
     // Bad requests are refused before any work, with the code and exit 1.
     const refusals: [string[], RegExp][] = [
       [['-o', join(dir, 'x.webp')], /INVALID_ARGUMENT: Cannot write an ID photo as \.webp: use \.jpg or \.png/],

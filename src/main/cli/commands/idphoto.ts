@@ -106,6 +106,8 @@ export const idphotoCommand: CliCommand = {
         const failed = failedChecks(r.report);
         if (failed.length > 0) specFailures++;
         io.out(`${positionals[i]} -> ${r.output} (${spec.widthPx}x${spec.heightPx} @${spec.dpi} dpi, ${(r.bytes / 1024).toFixed(1)} KB, crown-chin ${m.crownChinMm.value} mm, ${r.report.pass ? 'PASS' : `FAIL: ${failed.join('; ')}`}, ${r.timings.totalMs.toFixed(0)} ms)`);
+        // Offices that take files take the spec's format: a PNG asked for by name is written, and said.
+        if (spec.format === 'jpeg' && /\.png$/i.test(r.output)) io.err(`note: ${spec.name} asks for a JPEG file; ${r.output} is a PNG (name it .jpg for the file to send)`);
       } catch (e) {
         failures++;
         const err = e as AppError;
