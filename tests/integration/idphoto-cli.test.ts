@@ -1,6 +1,7 @@
 // `cutout idphoto` end to end through the CLI entry: spec list, a photo + JSON report + PNG sheet,
 // and a refusal code on stderr with a non-zero exit.
 import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -53,6 +54,9 @@ describe('cutout idphoto', () => {
     const png = await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', '-o', join(dir, 'photo.png')], { env });
     expect(png.stderr).toMatch(/note: ICAO \/ ISO 19794-5 passport 35×45 mm asks for a JPEG file; \S*photo\.png is a PNG/);
     expect(await sharp(join(dir, 'photo.png')).metadata()).toMatchObject({ format: 'png', width: 413, channels: 3 });
+    // Into a folder, one input is named by its spec as several are (and as a batch names it).
+    await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', '-o', join(dir, 'photos') + '/'], { env });
+    expect(readdirSync(join(dir, 'photos'))).toEqual(['hv_test1_icao-35x45.jpg']);
     // Bad requests are refused before any work, with the code and exit 1.
     const refusals: [string[], RegExp][] = [
       [['-o', join(dir, 'x.webp')], /INVALID_ARGUMENT: Cannot write an ID photo as \.webp: use \.jpg or \.png/],

@@ -28,7 +28,7 @@ export const idphotoCommand: CliCommand = {
   usage: `cutout idphoto IN... [--spec cn-1inch] -o OUT.jpg|.png [--bg blue|white|red|'#RRGGBB'] [--report FILE.json]
     [--sheet 6inch|5inch|a4|a5|WxH [--dpi 300|254|600] [--sheet-out FILE.png|.jpg|.pdf] [--copies N]]
     [--face N] [--refine off|fast|full] [--trimap FILE.png] [--spec-file MORE.json] [--list-specs]
-  OUT is a .jpg or .png file for one input, a folder for several. --spec defaults to icao-35x45,
+  OUT is a .jpg or .png file for one input, a folder for several (each named NAME_SPEC.jpg). --spec defaults to icao-35x45,
   --refine to full (no halo on the new background; fast is about 0.1 s quicker a photo).
   --trimap: a touched-up trimap at the portrait's size (0 background, 128 unknown, 255 foreground,
   as \`cutout portrait --trimap\` takes), e.g. old background painted away from the hair; one input
@@ -92,7 +92,8 @@ export const idphotoCommand: CliCommand = {
     }
     // A sheet the photo does not fit on is refused before any photo is written.
     if (paper) layoutSheet([{ widthMm: spec.widthMm, heightMm: spec.heightMm, copies, imageIndex: 0 }], { paper });
-    const outputs = await planOutputs(positionals, values.out, spec.format === 'png' ? 'png' : 'jpg', positionals.length > 1 ? `_${spec.id}` : '');
+    // Into a folder, each photo is named by its spec ("a_us-2x2.jpg"), one input or several, as a batch names it.
+    const outputs = await planOutputs(positionals, values.out, spec.format === 'png' ? 'png' : 'jpg', `_${spec.id}`);
     const reports: unknown[] = [];
     const made: IdPhotoResult[] = [];
     let failures = 0;
