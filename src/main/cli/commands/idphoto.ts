@@ -28,14 +28,16 @@ export const idphotoCommand: CliCommand = {
   usage: `cutout idphoto IN... [--spec cn-1inch] -o OUT.jpg|.png [--bg blue|white|red|'#RRGGBB'] [--report FILE.json]
     [--sheet 6inch|5inch|a4|a5|WxH [--dpi 300|254|600] [--sheet-out FILE.png|.jpg|.pdf] [--copies N]]
     [--face N] [--refine off|fast|full] [--trimap FILE.png] [--spec-file MORE.json] [--list-specs]
-  OUT is a .jpg or .png file for one input, a folder for several (each named NAME_SPEC.jpg). --spec defaults to icao-35x45,
-  --refine to full (no halo on the new background; fast is about 0.1 s quicker a photo).
+  OUT is a .jpg or .png file for one input, a folder for several (each named NAME_SPEC.jpg).
+  --spec defaults to icao-35x45, --refine to full (no halo on the new background; fast is about
+  0.1 s quicker a photo).
   --trimap: a touched-up trimap at the portrait's size (0 background, 128 unknown, 255 foreground,
   as \`cutout portrait --trimap\` takes), e.g. old background painted away from the hair; one input
   only; it is solved with full edges.
   The report holds every measurement with its band and pass flag; a photo that fails its spec is
   written, and its line names the failed checks. Not checked: glasses, expression, eyes open and
-  looking at the camera, even lighting, and that it is a recent photo of the person: check these yourself. --copies: photos on the sheet (default: as many as fit).
+  looking at the camera, even lighting, and that it is a recent photo of the person: check these
+  yourself. --copies: photos on the sheet (default: as many as fit).
   The sheet goes beside the photo in its format (one.jpg -> one_sheet.jpg) unless --sheet-out names it;
   with several inputs, all their photos share the first one's sheet.
   --face N: in a group photo, the face to use, numbered from the left from 0 (without it, a

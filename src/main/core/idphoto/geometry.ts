@@ -148,8 +148,9 @@ export const MIN_TOP_MARGIN_MM = 0.5;
 /**
  * The allowed and preferred top margins (crown to top edge, mm) for a head of `headMm` whose eye
  * line is `crownToEyeMm` below the crown: the spec's crown-margin band ∩ the band its eye-line rule
- * implies ∩ room for the chin, keeping MIN_TOP_MARGIN_MM above the crown where those allow. With neither rule, the crown sits at 38 % of the free height (more
- * room under the chin than above the head, as the ICAO examples show).
+ * implies ∩ room for the chin, keeping MIN_TOP_MARGIN_MM above the crown where those allow. With
+ * neither rule, the crown sits at 38 % of the free height (more room under the chin than above the
+ * head, as the ICAO examples show).
  */
 export function topMarginBand(spec: IdPhotoSpec, headMm: number, crownToEyeMm: number): { band: Band; preferred: number } {
   const free = spec.heightMm - headMm;
