@@ -46,7 +46,15 @@ export function translate(locale: Locale, key: MessageKey | string, params?: Rec
   return format(entry ? entry[locale] : key, params);
 }
 
+/**
+ * What goes between two pieces of text: a space in English, none in Chinese, whose full stops and
+ * brackets are full-width and take no space ("。请…", "26 mm（规格…）").
+ */
+export function textGap(locale: Locale): string {
+  return locale === 'zh-CN' ? '' : ' ';
+}
+
 /** Sentences one after another: Chinese sentences end in "。" and follow on without a space. */
 export function joinSentences(locale: Locale, parts: readonly string[]): string {
-  return parts.filter(Boolean).join(locale === 'zh-CN' ? '' : ' ');
+  return parts.filter(Boolean).join(textGap(locale));
 }

@@ -24,11 +24,12 @@ export interface StatusLine {
 }
 
 /** Formats milliseconds for the status line: 840 ms, 1.3 s, 2 min 5 s. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+export function formatDuration(ms: number, locale: Locale = 'en'): string {
+  const [msUnit, sUnit, minUnit] = locale === 'zh-CN' ? [' 毫秒', ' 秒', ' 分 '] : [' ms', ' s', ' min '];
+  if (ms < 1000) return `${Math.round(ms)}${msUnit}`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}${sUnit}`;
   const s = Math.round(ms / 1000);
-  return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 60)}${minUnit}${s % 60}${sUnit}`;
 }
 
 /** What the active workspace does with opened files and shortcuts; registered while it is shown. */

@@ -7,6 +7,7 @@ import { DEFAULT_SETTINGS, type EXPORT_FORMAT_CHOICES } from '../../../../shared
 import { trimapFromAlpha } from '../canvas/stroke';
 import { unionBox, type PixelBox } from '../canvas/pixels';
 import { formatDuration, type AppState, type OpenOptions, type StatusLine } from './app.svelte';
+import { providerLabel } from '../labels';
 import { BackgroundState } from './background.svelte';
 import { TrimapBrushState } from './trimap-brush.svelte';
 import { ViewState } from './view.svelte';
@@ -250,7 +251,7 @@ export class CutoutState {
     this.matte = matte;
     this.alpha = matte.alpha;
     this.alphaVersion++;
-    this.status({ key: 'status.doneIn', params: { ms: formatDuration(ms), provider: matte.provider }, tone: 'ok' });
+    this.status({ key: 'status.doneIn', params: { ms: formatDuration(ms, this.app.locale), provider: providerLabel(matte.provider) }, tone: 'ok' });
   }
 
   /** The trimap the engine should solve with now (automatic + strokes). */
@@ -359,7 +360,7 @@ export class CutoutState {
         this.exportedKey = key;
         this.status(
           result?.provider
-            ? { key: 'status.savedIn', params: { path: written, ms: formatDuration(end.elapsedMs), provider: result.provider }, tone: 'ok' }
+            ? { key: 'status.savedIn', params: { path: written, ms: formatDuration(end.elapsedMs, app.locale), provider: providerLabel(result.provider) }, tone: 'ok' }
             : { key: 'status.saved', params: { path: written }, tone: 'ok' },
         );
         await app.deliverExport([written]);

@@ -1,0 +1,15 @@
+// How format and provider ids are written for people (renderer): "WebP", not "WEBP"; "DirectML",
+// not "DML". Ids the tables do not know are shown upper-cased.
+
+const FORMAT_LABELS: Record<string, string> = { gif: 'GIF', webp: 'WebP', apng: 'APNG', webm: 'WebM', png: 'PNG', jpeg: 'JPEG', jpg: 'JPEG' };
+const PROVIDER_LABELS: Record<string, string> = { cpu: 'CPU', webgpu: 'WebGPU', cuda: 'CUDA', tensorrt: 'TensorRT', dml: 'DirectML', coreml: 'CoreML' };
+
+/** A file format's name ('webp' -> 'WebP'). */
+export function formatLabel(id: string): string {
+  return FORMAT_LABELS[id.toLowerCase()] ?? id.toUpperCase();
+}
+
+/** An execution provider's name ('dml' -> 'DirectML', 'cpu' -> 'CPU'). */
+export function providerLabel(id: string): string {
+  return PROVIDER_LABELS[id.toLowerCase()] ?? id.toUpperCase();
+}

@@ -1,0 +1,23 @@
+// Names and numbers as the UI writes them in each language: formats and providers as their makers
+// spell them, durations in the UI's units, and no space between Chinese sentences or before "（".
+import { describe, expect, it } from 'vitest';
+import { textGap } from '../../../src/renderer/src/lib/i18n';
+import { formatLabel, providerLabel } from '../../../src/renderer/src/lib/labels';
+import { formatDuration } from '../../../src/renderer/src/lib/state/app.svelte';
+
+describe('UI labels', () => {
+  it('spells formats and providers as their makers do', () => {
+    expect(['webp', 'webm', 'gif', 'apng', 'jpeg'].map(formatLabel)).toEqual(['WebP', 'WebM', 'GIF', 'APNG', 'JPEG']);
+    expect(['cpu', 'webgpu', 'dml', 'coreml', 'tensorrt', 'qnn'].map(providerLabel)).toEqual(['CPU', 'WebGPU', 'DirectML', 'CoreML', 'TensorRT', 'QNN']);
+  });
+
+  it('writes durations in the UI language', () => {
+    expect([formatDuration(840, 'zh-CN'), formatDuration(1340, 'zh-CN'), formatDuration(125_000, 'zh-CN')]).toEqual(['840 毫秒', '1.3 秒', '2 分 5 秒']);
+    expect(formatDuration(125_000, 'en')).toBe('2 min 5 s');
+  });
+
+  it('puts a space between pieces of English text and none in Chinese', () => {
+    expect(`检查此表情包。${textGap('zh-CN')}请修补。`).toBe('检查此表情包。请修补。');
+    expect(`Check it.${textGap('en')}Touch it up.`).toBe('Check it. Touch it up.');
+  });
+});
