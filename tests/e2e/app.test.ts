@@ -74,7 +74,7 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     await expect.poll(() => page.textContent('[data-testid=status-text]'), { timeout: 60_000 }).toBe('Refining the edges…');
     await waitForCutout(page);
     expect(await page.getAttribute('[data-refine=full]', 'aria-pressed')).toBe('true');
-    expect(await page.textContent('[data-testid=status-text]')).toMatch(/^Done in [\d.]+ m?s on cpu$/);
+    expect(await page.textContent('[data-testid=status-text]')).toMatch(/^Done in [\d.]+ m?s on CPU$/);
     await page.click('[data-bg=id-blue]');
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'portrait-blue.png') });
     // Copy puts the composite on the clipboard as a PNG (before any export: the preview-size render).
@@ -99,7 +99,7 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     expect(Math.abs(corner[2] - 0xdb)).toBeLessThanOrEqual(2);
     expect(corner[3]).toBe(255);
     // The status line names the saved file, the time and the execution provider.
-    expect(await page.textContent('[data-testid=status-text]')).toMatch(/^Saved .+ in [\d.]+ m?s on cpu$/);
+    expect(await page.textContent('[data-testid=status-text]')).toMatch(/^Saved .+ in [\d.]+ m?s on CPU$/);
     // It is the editor's message: another workspace's status line reads Ready, and back it is there again.
     await page.click('[data-workspace=batch]');
     expect(await page.textContent('[data-testid=status-text]')).toBe('Ready');

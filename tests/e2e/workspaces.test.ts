@@ -110,8 +110,12 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(await app.page.getAttribute('html', 'lang')).toBe('zh-CN');
     // Every shortcut is listed (the brush size keys, compare and the overlay were missing).
     const shortcuts = await app.page.locator('[data-workspace-slot=settings] .card.grid').textContent();
-    for (const label of ['缩小画笔', '放大画笔', '对比', '显示三分图', '平移（空格）']) expect(shortcuts).toContain(label);
+    for (const label of ['减小画笔', '增大画笔', '对比', '显示区域标记', '平移（H；或按住空格）']) expect(shortcuts).toContain(label);
     await shot('settings-zh');
+    // Chinese text takes no space after 。 nor before （ (a joined title and sentence showed "。 ").
+    // (Text joined in the markup: About, the ID photo's control lines; not a sentence before a button.)
+    const spacing = async () => (await app.page.locator('[data-workspace-slot=settings] .card p, [data-workspace-slot=idphoto] label > span').allInnerTexts()).join('\n').match(/。 |[^\s\d] （/g) ?? [];
+    expect(await spacing()).toEqual([]);
     await workspace('cutout');
     // The open image survived the trip to Settings.
     expect(Number(await app.page.getAttribute('[data-testid=editor-canvas]', 'data-image-w'))).toBeGreaterThan(0);
@@ -123,6 +127,7 @@ describe('workspaces, language and theme in Chromium', () => {
     await slot.locator('input[type=search]').fill('身份证');
     expect(await slot.locator('.specs .spec span:first-child').allTextContents()).toContain('居民身份证 26×32 mm（358×441 px，350 dpi）');
     await shot('idphoto-search-zh');
+    expect(await spacing()).toEqual([]);
     await slot.locator('input[type=search]').fill('');
     expect(await slot.locator('[data-testid=idphoto-current-spec]').textContent()).toMatch(/^[^·]*[\u4e00-\u9fff][^·]* · \d+×\d+ px$/);
     await workspace('settings');

@@ -160,7 +160,7 @@ describe('ID photo checks in the UI language', () => {
 
   it('explains each check from the measurement and the spec', () => {
     expect(checkTip('backgroundColourDeltaE', m(2), ['#438EDB', '#FFFFFF'], zh)).toBe('与该规格允许的最接近底色的色差 ΔE76：#438EDB, #FFFFFF');
-    expect(checkTip('clothingContrastDeltaE', m(null), [], zh)).toBe('未见服装');
+    expect(checkTip('clothingContrastDeltaE', m(null), [], zh)).toBe('未检测到服装');
     expect(checkTip('crownChinMm', m(33.2, { maxValue: 34.5 }), [], zh)).toBe('头发被原图上边缘裁掉：头顶可能比测量值最多高 1.3 mm');
     expect(checkTip('crownMarginMm', m(4, { minValue: 2.7 }), [], zh)).toBe('头发被原图上边缘裁掉：头顶可能比测量值最多高 1.3 mm');
     expect(checkTip('crownChinMm', m(33.2), [], zh)).toBe('');
@@ -173,7 +173,7 @@ describe('ID photo checks in the UI language', () => {
   });
 
   it("names a batch's failed checks in the UI language and keeps an unknown name", () => {
-    expect(failedCheckText('backgroundColourDeltaE 89.62 ΔE (≤ 6)', zh)).toBe('背景颜色 89.62 ΔE (≤ 6)');
+    expect(failedCheckText('backgroundColourDeltaE 89.62 ΔE (≤ 6)', zh)).toBe('底色 89.62 ΔE (≤ 6)');
     expect(failedCheckText('crownChinMm 36–37.2 mm (32–36)', (k, p) => translate('en', k, p))).toBe('Crown to chin 36–37.2 mm (32–36)');
     expect(failedCheckText('somethingNew 3 mm (≤ 1)', zh)).toBe('somethingNew 3 mm (≤ 1)');
   });
