@@ -116,6 +116,8 @@ describe('workspaces, language and theme in Chromium', () => {
     // (Text joined in the markup: About, the ID photo's control lines; not a sentence before a button.)
     const spacing = async () => (await app.page.locator('[data-workspace-slot=settings] .card p, [data-workspace-slot=idphoto] label > span').allInnerTexts()).join('\n').match(/。 |[^\s\d] （/g) ?? [];
     expect(await spacing()).toEqual([]);
+    // Models are listed with their task in words ('person-mask' was shown as is).
+    expect(await app.page.locator('[data-workspace-slot=settings] .model').first().textContent()).toContain('人像抠图');
     await workspace('cutout');
     // The open image survived the trip to Settings.
     expect(Number(await app.page.getAttribute('[data-testid=editor-canvas]', 'data-image-w'))).toBeGreaterThan(0);
