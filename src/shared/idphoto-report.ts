@@ -35,15 +35,15 @@ export function valueText(m: Pick<IdPhotoMeasurement, 'value' | 'unit' | 'maxVal
 }
 
 /**
- * A failed check as one line, "name value unit (band)" ("backgroundColourDeltaE 89.62 ΔE (≤ 6)"):
+ * A failed check as one line, "name value unit (band unit)" ("backgroundColourDeltaE 89.62 ΔE (≤ 6 ΔE)"):
  * what the CLI prints and a batch keeps as specFailures. splitFailedCheck reads it back.
  */
 export function failedCheckLine(name: string, m: Pick<IdPhotoMeasurement, 'value' | 'unit' | 'min' | 'max' | 'maxValue' | 'minValue'>): string {
   const band = bandText(m);
-  return `${name} ${m.value === null ? 'missing' : valueText(m)}${band ? ` (${band})` : ''}`;
+  return `${name} ${m.value === null ? 'missing' : valueText(m)}${band ? ` (${band}${UNIT_SUFFIX[m.unit] ?? ` ${m.unit}`})` : ''}`;
 }
 
-/** A failedCheckLine's check name and the rest ("89.62 ΔE (≤ 6)"), so a UI can put the name in its own words. */
+/** A failedCheckLine's check name and the rest ("89.62 ΔE (≤ 6 ΔE)"), so a UI can put the name in its own words. */
 export function splitFailedCheck(line: string): { name: string; rest: string } {
   const space = line.indexOf(' ');
   return space < 0 ? { name: line, rest: '' } : { name: line.slice(0, space), rest: line.slice(space + 1) };

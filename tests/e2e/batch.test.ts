@@ -72,7 +72,7 @@ describe('Batch workspace in Chromium', () => {
     expect(await app.page.textContent('[data-testid=batch-spec-summary]')).toBe('1 written off spec (marked "fails spec")');
     for (const e of failing) {
       const chip = app.page.locator(`[data-testid=batch-item][data-input="${e.input}"] [data-testid=batch-fails-spec]`);
-      // The report's check, with its name in the UI's words: "hairCutMm 1.97 mm (≤ 1)" -> "Hair cut by the photo edge 1.97 mm (≤ 1)".
+      // The report's check, with its name in the UI's words: "hairCutMm 1.97 mm (≤ 1 mm)" -> "Hair cut by the photo edge 1.97 mm (≤ 1 mm)".
       expect(await chip.getAttribute('title')).toContain(e.specFailures![0].replace(/^hairCutMm /, 'Hair cut by the photo edge '));
     }
     // The failures list keeps "show file" and "retry failed".

@@ -173,9 +173,9 @@ describe('ID photo checks in the UI language', () => {
   });
 
   it("names a batch's failed checks in the UI language and keeps an unknown name", () => {
-    expect(failedCheckText('backgroundColourDeltaE 89.62 ΔE (≤ 6)', zh)).toBe('底色 89.62 ΔE (≤ 6)');
-    expect(failedCheckText('crownChinMm 36–37.2 mm (32–36)', (k, p) => translate('en', k, p))).toBe('Crown to chin 36–37.2 mm (32–36)');
-    expect(failedCheckText('somethingNew 3 mm (≤ 1)', zh)).toBe('somethingNew 3 mm (≤ 1)');
+    expect(failedCheckText('backgroundColourDeltaE 89.62 ΔE (≤ 6 ΔE)', zh)).toBe('底色 89.62 ΔE (≤ 6 ΔE)');
+    expect(failedCheckText('crownChinMm 36–37.2 mm (32–36 mm)', (k, p) => translate('en', k, p))).toBe('Crown to chin 36–37.2 mm (32–36 mm)');
+    expect(failedCheckText('somethingNew 3 mm (≤ 1 mm)', zh)).toBe('somethingNew 3 mm (≤ 1 mm)');
   });
 });
 

@@ -258,7 +258,7 @@ function round1(v: number): number {
 
 /**
  * The checks a report fails, each as "name value unit (band)", e.g.
- * "backgroundColourDeltaE 89.62 ΔE (≤ 6)"; a value known only as a range gives both ends. Empty
+ * "backgroundColourDeltaE 89.62 ΔE (≤ 6 ΔE)"; a value known only as a range gives both ends. Empty
  * when the photo meets its spec. The CLI line, a batch's report and its UI list say these.
  */
 export function failedChecks(report: { measurements: Record<string, IdPhotoMeasurement | undefined> }): string[] {

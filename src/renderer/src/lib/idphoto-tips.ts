@@ -39,8 +39,8 @@ export function isInformation(m: Pick<IdPhotoMeasurement, 'min' | 'max'>): boole
 }
 
 /**
- * A batch's failed checks ("backgroundColourDeltaE 89.62 ΔE (≤ 6)", core's failedChecks) with
- * each check's name in the UI's language ("Background colour 89.62 ΔE (≤ 6)").
+ * A batch's failed checks ("backgroundColourDeltaE 89.62 ΔE (≤ 6 ΔE)", core's failedChecks) with
+ * each check's name in the UI's language ("Background colour 89.62 ΔE (≤ 6 ΔE)").
  */
 export function failedCheckText(check: string, t: Translate): string {
   const { name, rest } = splitFailedCheck(check);

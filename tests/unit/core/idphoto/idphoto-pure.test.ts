@@ -276,7 +276,7 @@ describe('failed checks', () => {
         tiltDeg: ok,
       },
     };
-    expect(failedChecks(report)).toEqual(['crownChinMm 31–33.5 mm (32–36)', 'backgroundColourDeltaE 89.62 ΔE (≤ 6)', 'clothingContrastDeltaE 4 ΔE (≥ 12)', 'faceCount missing (= 1)']);
+    expect(failedChecks(report)).toEqual(['crownChinMm 31–33.5 mm (32–36 mm)', 'backgroundColourDeltaE 89.62 ΔE (≤ 6 ΔE)', 'clothingContrastDeltaE 4 ΔE (≥ 12 ΔE)', 'faceCount missing (= 1)']);
     expect(failedChecks({ measurements: { tiltDeg: ok } })).toEqual([]);
     // The CLI's up-front background note uses the check's own rule: near an allowed colour is allowed.
     const white = { background: { allowed: ['#FFFFFF', '#438EDB'], default: '#FFFFFF' } };
