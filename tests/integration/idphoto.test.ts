@@ -77,7 +77,7 @@ describe('idphoto on real portraits', () => {
     expect(r.report.measurements.sourceScale!.value).toBeGreaterThan(2);
     expect(r.report.measurements.sourceScale!.pass).toBe(false);
     expect(r.report.pass).toBe(false);
-    expect(failedChecks(r.report)).toContainEqual(expect.stringMatching(/^sourceScale [\d.]+× \(≤ 2\)$/));
+    expect(failedChecks(r.report)).toContainEqual(expect.stringMatching(/^sourceScale [\d.]+× \(≤ 2×\)$/));
   });
 });
 
