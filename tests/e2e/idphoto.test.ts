@@ -44,6 +44,8 @@ describe('ID-photo workspace in Chromium', () => {
     // The chosen colour is said to assistive technology, not only drawn as a ring.
     expect(await app.page.getAttribute('[data-workspace-slot=idphoto] .swatches .swatch[aria-label="#FFFFFF"]', 'aria-pressed')).toBe('true');
     expect(await app.page.locator('[data-workspace-slot=idphoto] .swatches .swatch[aria-pressed=true]').count()).toBe(1);
+    // Each colour is named on hover, not only by its hex.
+    expect(await app.page.getAttribute('[data-workspace-slot=idphoto] .swatches .swatch[aria-label="#FFFFFF"]', 'title')).toBe('White #FFFFFF');
     // The head size placed is said by its control, and what the checks leave to the user.
     await expect.poll(() => app.page.textContent('[data-testid=idphoto-head-size]')).toMatch(/^Head size \d+(\.\d+)? mm \(this size allows 32–36 mm\)$/);
     expect(await app.page.textContent('[data-testid=idphoto-not-checked]')).toMatch(/^Not checked here: glasses/);

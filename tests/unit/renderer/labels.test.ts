@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { textGap } from '../../../src/renderer/src/lib/i18n';
 import { formatLabel, providerLabel } from '../../../src/renderer/src/lib/labels';
 import { formatDuration } from '../../../src/renderer/src/lib/state/app.svelte';
+import { colourLabelKey } from '../../../src/renderer/src/lib/state/background.svelte';
 
 describe('UI labels', () => {
   it('spells formats and providers as their makers do', () => {
@@ -19,5 +20,10 @@ describe('UI labels', () => {
   it('puts a space between pieces of English text and none in Chinese', () => {
     expect(`检查此表情包。${textGap('zh-CN')}请修补。`).toBe('检查此表情包。请修补。');
     expect(`Check it.${textGap('en')}Touch it up.`).toBe('Check it. Touch it up.');
+  });
+
+  it('names the ID-photo background colours (the swatches\' tooltips)', () => {
+    expect(['#438edb', '#FFFFFF', '#D9342B', '#F0F0F0', '#DCEBFA', '#F3EEDC', '#F8F8F4'].map(colourLabelKey)).toEqual(['bg.idBlue', 'bg.white', 'bg.red', 'bg.lightGrey', 'bg.lightBlue', 'bg.cream', 'bg.offWhite']);
+    expect(colourLabelKey('#123456')).toBeNull();
   });
 });

@@ -25,6 +25,16 @@ export const BACKGROUND_PRESETS: readonly BackgroundPreset[] = [
   { id: 'black', labelKey: 'bg.black', background: { kind: 'color', hex: '#000000' } },
 ];
 
+/** Names of the ID-photo background colours that are not presets (a spec's light blue, cream, off-white). */
+const ID_COLOUR_KEYS: Readonly<Record<string, MessageKey>> = { '#DCEBFA': 'bg.lightBlue', '#F3EEDC': 'bg.cream', '#F8F8F4': 'bg.offWhite' };
+
+/** The name of a background colour ('#438EDB' -> 'bg.idBlue'), or null for a colour without one. */
+export function colourLabelKey(hex: string): MessageKey | null {
+  const upper = hex.toUpperCase();
+  const preset = BACKGROUND_PRESETS.find((p) => p.background.kind === 'color' && p.background.hex.toUpperCase() === upper);
+  return preset?.labelKey ?? ID_COLOUR_KEYS[upper] ?? null;
+}
+
 /** A picture background: its file (the export composes on it at full size) and a preview for the canvas. */
 interface BackgroundPicture {
   path: string;
