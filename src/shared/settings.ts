@@ -13,7 +13,7 @@ export const LANGUAGE_CHOICES = ['system', 'en', 'zh-CN'] as const;
 export const THEME_CHOICES = ['system', 'light', 'dark'] as const;
 
 /** Still-image export formats. */
-export const EXPORT_FORMAT_CHOICES = ['png', 'jpeg', 'webp'] as const;
+export const EXPORT_FORMAT_CHOICES = ['png', 'webp', 'jpeg'] as const;
 
 /** Everything a person can set in the Settings workspace; persisted as JSON by main. */
 export interface Settings {

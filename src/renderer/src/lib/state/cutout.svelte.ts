@@ -426,7 +426,6 @@ export class CutoutState {
     }
   }
 
-
   async cancelExport(): Promise<void> {
     if (this.exportJobId) await this.app.cancelJob(this.exportJobId);
   }
