@@ -65,9 +65,9 @@ export const DEFAULT_MAX_PIXELS = 80_000_000;
  * cannot start for its name template (`badTemplate`) or its output folder being the input folder
  * (`outputIsInput`), INVALID_ARGUMENT.
  */
-export type ErrorKind = 'damaged' | 'still' | 'cutShort' | 'nameTooLong' | 'badTemplate' | 'outputIsInput';
-
-const ERROR_KINDS: readonly ErrorKind[] = ['damaged', 'still', 'cutShort', 'nameTooLong', 'badTemplate', 'outputIsInput'];
+const ERROR_KINDS = ['damaged', 'still', 'cutShort', 'nameTooLong', 'badTemplate', 'outputIsInput'] as const;
+/** See ERROR_KINDS. */
+export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 /** The ErrorKind an error's detail flags (`{ damaged: true }`, `{ still: true }`, …), if any. */
 export function errorKindOf(detail: unknown): ErrorKind | undefined {

@@ -16,9 +16,6 @@ export interface ErrorNotice {
   params: Record<string, string | number>;
 }
 
-/** The codes whose detail may carry an ErrorKind that changes the wording. */
-const KINDED_CODES: readonly ErrorCode[] = ['INPUT_UNSUPPORTED', 'VIDEO_CORRUPT', 'OUTPUT_NOT_WRITABLE', 'INVALID_ARGUMENT'];
-
 /** The notice for an error, or null for a cancellation. Unknown codes are shown as INTERNAL. */
 export function describeError(error: unknown): ErrorNotice | null {
   if (isCancellation(error)) return null;
@@ -30,9 +27,9 @@ export function describeError(error: unknown): ErrorNotice | null {
   // A video that stops before the part picked (its header gives the whole length) is VIDEO_CORRUPT's.
   // A batch's failure carries the kind itself (errorKind); a thrown error in its detail.
   // An output name too long for the file system is not a read-only folder (OUTPUT_NOT_WRITABLE's).
-  const kind = KINDED_CODES.includes(code) ? (e.errorKind ?? errorKindOf(e.detail)) : undefined;
+  const kind = e.errorKind ?? errorKindOf(e.detail);
   const asked = kind ? `.${kind}` : code === 'TOO_TIGHT' ? tightVariant(e.detail) : '';
-  // A kind with no words of its own for this code is said as the code's.
+  // A kind with no words of its own for this code (the table's) is said as the code's.
   const variant = asked && `error.${code}${asked}` in MESSAGES ? asked : '';
   return {
     code,
