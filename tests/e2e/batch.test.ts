@@ -56,6 +56,8 @@ describe('Batch workspace in Chromium', () => {
     await app.page.locator('[data-testid=batch-summary]').waitFor({ timeout: 90_000 });
 
     expect(await app.page.textContent('[data-testid=batch-summary]')).toBe('5 done, 0 skipped, 1 failed of 6');
+    // How long it took, the pause named apart when it lasted a second or more, and the rate without it.
+    expect(await app.page.textContent('[data-testid=batch-summary-time]')).toMatch(/^Took [\d.]+ (s|min \d+ s)( \([\d.]+ (ms|s|min \d+ s) of it paused\))? · [\d.]+ files\/s$/);
     const rows = await app.page.locator('[data-testid=batch-item]').evaluateAll((els) =>
       els.map((e) => ({ name: e.querySelector('.path')?.textContent, status: e.getAttribute('data-status'), code: e.querySelector('[data-testid=batch-reason]')?.getAttribute('data-code') ?? null, reason: e.querySelector('[data-testid=batch-reason]')?.textContent ?? null, output: e.querySelector('.out')?.getAttribute('title') ?? null })),
     );

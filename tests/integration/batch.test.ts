@@ -176,6 +176,10 @@ describe('batch export', () => {
     gate.resume();
     const summary = await run;
     expect(summary.done).toBe(names.length);
+    // The 4.5 s it stayed paused here are counted apart, and left out of the rate.
+    expect(summary.pausedMs).toBeGreaterThanOrEqual(4500);
+    expect(summary.pausedMs).toBeLessThan(summary.elapsedMs);
+    expect(summary.filesPerSec).toBeCloseTo(names.length / ((summary.elapsedMs - summary.pausedMs) / 1000), 0);
   });
 
   it('runs as an engine job (kind batch) and returns the failures for the UI', async () => {

@@ -182,12 +182,13 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     }
   });
   if (gate.isPaused) pausedAtMs = performance.now();
+  /** Time paused since processing began, up to `now` (a pause still on counts until now). */
+  const pausedUntil = (now: number): number => pausedMs + (pausedAtMs && processingStartMs ? now - Math.max(pausedAtMs, processingStartMs) : 0);
   const emitStatus = (): void => {
     const finished = done + skipped + failed;
     const now = performance.now();
     const elapsedMs = now - startedMs;
-    const pausedNowMs = pausedAtMs && processingStartMs ? now - Math.max(pausedAtMs, processingStartMs) : 0;
-    const processingMs = processingStartMs ? Math.max(0, now - processingStartMs - pausedMs - pausedNowMs) : 0;
+    const processingMs = processingStartMs ? Math.max(0, now - processingStartMs - pausedUntil(now)) : 0;
     // No rate from instant failures alone (a broken file first read as 39 files/s and ETA 0:00):
     // it waits for a file done, or a second of work.
     const hasMeasure = done > 0 || processingMs >= 1000;
@@ -328,8 +329,11 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     await journal.close();
   }
 
-  const elapsedMs = performance.now() - startedMs;
-  const processingMs = processingStartMs ? performance.now() - processingStartMs : elapsedMs;
+  const endMs = performance.now();
+  const elapsedMs = endMs - startedMs;
+  const batchPausedMs = pausedUntil(endMs);
+  // The rate leaves paused time out, as the live one does (a run paused over lunch is not slow).
+  const processingMs = Math.max(1, (processingStartMs ? endMs - processingStartMs : elapsedMs) - batchPausedMs);
   const cancelled = entries.filter((e) => e.status === 'cancelled').length;
   const reviews = entries.filter((e) => e.needsReview);
   const summaryCore = {
@@ -345,6 +349,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     specFailed: entries.filter((e) => (e.specFailures?.length ?? 0) > 0).length,
     leftOut: scan.leftOut,
     elapsedMs,
+    pausedMs: batchPausedMs,
     filesPerSec: processed > 0 ? processed / (processingMs / 1000) : 0,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     isCancelled,

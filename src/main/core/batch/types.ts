@@ -117,8 +117,11 @@ export interface BatchSummary {
   specFailed: number;
   /** Files in the input folders left out because the mode does not take their extension (not in total). */
   leftOut: number;
+  /** Wall time of the run, paused time included. */
   elapsedMs: number;
-  /** Processed files per second (done + failed over the wall time of the processing phase). */
+  /** Of elapsedMs, the time the run was paused (0 when never paused). */
+  pausedMs: number;
+  /** Processed files per second (done + failed over the processing phase's wall time, paused time left out). */
   filesPerSec: number;
   /** Peak resident set size of this process, in bytes (process-wide, since process start). */
   peakRssBytes: number;

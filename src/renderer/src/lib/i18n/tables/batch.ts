@@ -23,6 +23,8 @@ export const batch = {
   'batch.cancel': { en: 'Cancel', 'zh-CN': '取消' },
   'batch.cancelled': { en: 'Cancelled after {done} of {total} files. Finished files are kept; start again to do the other {rest}.', 'zh-CN': '已取消：{total} 个文件中已完成 {done} 个。已完成的文件会保留，再次开始即可处理其余 {rest} 个。' },
   'batch.summary': { en: '{done} done, {skipped} skipped, {failed} failed of {total}', 'zh-CN': '共 {total} 个：完成 {done}，跳过 {skipped}，失败 {failed}' },
+  'batch.summary.took': { en: 'Took {time}', 'zh-CN': '用时 {time}' },
+  'batch.summary.tookPaused': { en: 'Took {time} ({paused} of it paused)', 'zh-CN': '用时 {time}（其中暂停 {paused}）' },
   'batch.failures': { en: '{n} failed', 'zh-CN': '{n} 个失败' },
   'batch.showFile': { en: 'Show file', 'zh-CN': '显示文件' },
   'batch.showReport': { en: 'Show report', 'zh-CN': '显示报告' },
