@@ -119,6 +119,10 @@ describe('workspaces, language and theme in Chromium', () => {
     // Models are listed with their task in words ('person-mask' was shown as is).
     expect(await app.page.locator('[data-workspace-slot=settings] .model').first().textContent()).toContain('人像抠图');
     await workspace('cutout');
+    // Screen readers hear the landmarks and groups in Chinese too (they were English).
+    const labels = await app.page.locator('nav.sidebar, [data-workspace-slot=cutout] aside, [data-workspace-slot=cutout] [role=group]').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    expect(labels.length).toBeGreaterThanOrEqual(3);
+    for (const label of labels) expect(label).toMatch(/^[\u4e00-\u9fff]+$/);
     // The open image survived the trip to Settings.
     expect(Number(await app.page.getAttribute('[data-testid=editor-canvas]', 'data-image-w'))).toBeGreaterThan(0);
     await app.page.waitForTimeout(150);
