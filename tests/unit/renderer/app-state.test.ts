@@ -112,6 +112,29 @@ describe('AppState', () => {
     expect(app.notice).toBeNull();
   });
 
+  it("an error is shown in the workspace it came from, and only that workspace's new work takes it down", () => {
+    const { client } = memoryClient();
+    const app = new AppState(client);
+    app.workspace = 'sticker';
+    app.showError(new AppError('VIDEO_CORRUPT', 'not a video'));
+    expect(app.shownNotice?.code).toBe('VIDEO_CORRUPT');
+    // Elsewhere it waits; back in Stickers it is there again.
+    app.workspace = 'cutout';
+    expect(app.shownNotice).toBeNull();
+    app.dismissError('cutout');
+    app.workspace = 'sticker';
+    expect(app.shownNotice?.code).toBe('VIDEO_CORRUPT');
+    // Stickers opening another clip clears it.
+    app.dismissError('sticker');
+    expect(app.notice).toBeNull();
+    // An error of no workspace (the engine out of reach) is shown in all.
+    app.showError(new AppError('INTERNAL', 'engine gone'), null);
+    app.workspace = 'batch';
+    expect(app.shownNotice?.code).toBe('INTERNAL');
+    app.dismissError('batch');
+    expect(app.shownNotice?.code).toBe('INTERNAL');
+  });
+
   it('a cancelled job resolves its outcome as cancelled', async () => {
     const { client } = memoryClient();
     const app = new AppState(client);

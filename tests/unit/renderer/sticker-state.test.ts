@@ -6,7 +6,7 @@ import type { JobOutcome, StickerJobOptions } from '../../../src/shared/jobs';
 import { clampTrim, StickerState, type StickerHost } from '../../../src/renderer/src/lib/state/sticker.svelte';
 
 function fakeHost(outcome: (spec: { output: string; options: StickerJobOptions }) => JobOutcome) {
-  const calls: { spec?: { output: string; options: StickerJobOptions }; previews: StickerFramePreviewRequest[]; errors: unknown[]; cancelled: string[] } = { previews: [], errors: [], cancelled: [] };
+  const calls: { spec?: { output: string; options: StickerJobOptions }; previews: StickerFramePreviewRequest[]; errors: unknown[]; cancelled: string[]; dismissed: string[] } = { previews: [], errors: [], cancelled: [], dismissed: [] };
   const host: StickerHost = {
     client: {
       probeClip: async ({ path }) => ({ path, durationS: 7.5, fps: 23.98, width: 640, height: 480, hasAudio: true, frameCount: 180 }),
@@ -30,6 +30,7 @@ function fakeHost(outcome: (spec: { output: string; options: StickerJobOptions }
       calls.cancelled.push(id);
     },
     showError: (e) => calls.errors.push(e),
+    dismissError: (owner) => calls.dismissed.push(owner),
   };
   return { host, calls };
 }
@@ -73,6 +74,15 @@ describe('StickerState', () => {
     expect(s.effectiveFps).toBe(15);
     s.setPreset('none');
     expect([s.effectiveFps, s.presetLimits]).toEqual([30, null]);
+  });
+
+  it("takes down its own stale error when it opens another clip and when it makes a sticker", async () => {
+    const { host, calls } = fakeHost(() => ({ jobId: 'job-1', outcome: 'cancelled', elapsedMs: 1 }));
+    const s = new StickerState(host);
+    await s.open('/clips/a.mp4');
+    expect(calls.dismissed).toEqual(['sticker']);
+    await s.render('/out/a.gif');
+    expect(calls.dismissed).toEqual(['sticker', 'sticker']);
   });
 
   it('keeps Keep / Remove strokes for the job, undoes and clears them, and drops them with a new clip', async () => {

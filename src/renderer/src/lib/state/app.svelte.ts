@@ -60,6 +60,8 @@ export class AppState {
   info = $state.raw<AppInfo | null>(null);
   recent = $state.raw<RecentFile[]>([]);
   notice = $state.raw<ErrorNotice | null>(null);
+  /** The workspace the banner's error came from (the active one when it was shown). */
+  private noticeOwner = $state<Workspace | null>(null);
   status = $state.raw<StatusLine>({ key: 'status.connecting', tone: 'busy' });
   connection = $state<'connecting' | 'ok' | 'offline'>('connecting');
   systemLanguages = $state<string[]>(['en']);
@@ -164,23 +166,41 @@ export class AppState {
     } catch (error) {
       this.connection = 'offline';
       this.status = { key: 'status.offline', tone: 'warn' };
-      this.showError(error);
+      // The engine is out of reach: said in every workspace.
+      this.showError(error, null);
     }
   }
 
-  /** Shows an error in the banner and returns its notice; cancellations are ignored (null). */
-  showError(error: unknown): ErrorNotice | null {
+  /**
+   * Shows an error in the banner and returns its notice; cancellations are ignored (null). It belongs
+   * to `owner` (by default the active workspace, where the action was) and is shown there; null: everywhere.
+   */
+  showError(error: unknown, owner: Workspace | null = this.workspace): ErrorNotice | null {
     const notice = describeError(error);
-    if (notice) this.notice = notice;
+    if (notice) {
+      this.notice = notice;
+      this.noticeOwner = owner;
+    }
     return notice;
   }
 
-  dismissError(): void {
+  /**
+   * Takes the banner down. With `owner`, only an error that workspace showed: a workspace that opens
+   * or makes something new clears its own stale error, not one another workspace is still showing.
+   */
+  dismissError(owner?: Workspace): void {
+    if (owner !== undefined && this.noticeOwner !== owner) return;
     this.notice = null;
+    this.noticeOwner = null;
   }
 
   setStatus(line: StatusLine): void {
     this.status = line;
+  }
+
+  /** The banner's error where the current workspace shows it: another workspace's error waits there. */
+  get shownNotice(): ErrorNotice | null {
+    return this.noticeOwner && this.noticeOwner !== this.workspace ? null : this.notice;
   }
 
   /** The status line as the current workspace shows it: another workspace's message reads Ready. */

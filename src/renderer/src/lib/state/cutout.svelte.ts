@@ -115,7 +115,7 @@ export class CutoutState {
     const startedMs = performance.now();
     const seq = ++this.openSeq;
     this.isOpening = true;
-    this.app.dismissError();
+    this.app.dismissError('cutout');
     this.status({ key: 'stage.decode', tone: 'busy' });
     // The picture on screen stays until the new one has loaded: one that cannot be opened (not a
     // picture, damaged, too large) is said, and the work in progress is kept.
@@ -336,7 +336,7 @@ export class CutoutState {
     const preview = this.preview;
     if (!path || !preview || !this.hasResult || this.isWriting) return null;
     const app = this.app;
-    app.dismissError();
+    app.dismissError('cutout');
     this.lastExportPath = null;
     const key = this.resultKey();
     try {

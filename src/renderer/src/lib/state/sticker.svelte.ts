@@ -48,6 +48,8 @@ export interface StickerHost {
   runJob(spec: { kind: 'sticker'; input: string; output: string; options: StickerJobOptions }): Promise<{ id: string; outcome: Promise<JobOutcome> }>;
   cancelJob(id: string): Promise<void>;
   showError(error: unknown): void;
+  /** Takes down the banner if the Stickers workspace put it up (AppState.dismissError). */
+  dismissError?(owner: 'sticker'): void;
   addRecent?(paths: string[], openedAs: 'videos'): Promise<void>;
   /** Hands a written sticker to the user (a browser download in `cutout serve`); AppState.deliverExport. */
   deliverExport?(paths: readonly string[]): Promise<void>;
@@ -148,6 +150,8 @@ export class StickerState {
     // Only the newest clip asked for opens (an older probe that answers last is dropped).
     const seq = ++this.probeSeq;
     this.phase = 'probing';
+    // The last clip's error is not this one's: a clip that fails to open says so anew.
+    this.host.dismissError?.('sticker');
     let clip: ClipInfo;
     try {
       clip = await this.host.client.probeClip({ path });
@@ -313,6 +317,7 @@ export class StickerState {
     if (!this.clip) return;
     this.phase = 'rendering';
     this.wasCancelled = false;
+    this.host.dismissError?.('sticker');
     const options = this.options();
     // A sticker that finishes after another clip was opened is not that clip's: it is not shown.
     const seq = this.openSeq;
