@@ -57,3 +57,58 @@ describe('portrait cut-out', () => {
     expect(fr).toBeGreaterThan(fg);
   });
 });
+
+describe('a picture with transparency of its own', () => {
+  const env = testEnv();
+
+  it('keeps what it hides hidden and keeps its own edge (an anime sprite, hidden pixels black)', async () => {
+    // The sprite's own alpha, its hidden pixels black (as many PNG writers store them).
+    const src = await sharp(evalFile('anime_cutout', 'fg', 'ks_emi_basic_closedhappy.png')).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const { width: W, height: H } = src.info;
+    for (let o = 0; o < src.data.length; o += 4) if (src.data[o + 3] === 0) src.data.fill(0, o, o + 3);
+    const input = join(tempDir(), 'sprite.png');
+    await sharp(src.data, { raw: { width: W, height: H, channels: 4 } }).png().toFile(input);
+    const out = join(tempDir(), 'sprite_cutout.png');
+    await cutoutToFile(input, out, { subject: 'anime', background: { kind: 'transparent' }, refine: 'full' }, env);
+    const got = await sharp(out).raw().toBuffer({ resolveWithObject: true });
+    expect([got.info.width, got.info.height]).toEqual([W, H]);
+    let shownHidden = 0;
+    let inter = 0;
+    let union = 0;
+    let edge = 0;
+    let edgeKept = 0;
+    const own = (x: number, y: number): number => src.data[(y * W + x) * 4 + 3];
+    for (let y = 1; y < H - 1; y++) {
+      for (let x = 1; x < W - 1; x++) {
+        const a = got.data[(y * W + x) * 4 + 3];
+        const o = own(x, y);
+        if (o === 0 && a > 0) shownHidden++;
+        if (o >= 128 && a >= 128) inter++;
+        if (o >= 128 || a >= 128) union++;
+        // The sprite's outline: opaque pixels within 2 px of its anti-aliased edge.
+        if (o === 255 && x > 1 && y > 1 && x < W - 2 && y < H - 2 && (own(x - 2, y) < 128 || own(x + 2, y) < 128 || own(x, y - 2) < 128 || own(x, y + 2) < 128)) {
+          edge++;
+          if (a >= 204) edgeKept++;
+        }
+      }
+    }
+    expect(shownHidden).toBe(0);
+    // Before, 11,264 hidden pixels came back (a dark fringe, the gaps filled).
+    expect(inter / union).toBeGreaterThan(0.97);
+    expect(edgeKept / edge).toBeGreaterThan(0.9);
+  });
+
+  it('shows no pixel more than the picture does (a half-transparent photo)', async () => {
+    const src = await sharp(evalFile('id_portraits', 'images', 'hv_test1.jpg')).resize({ width: 400 }).ensureAlpha(0.5).png().toBuffer();
+    const input = join(tempDir(), 'half.png');
+    await sharp(src).toFile(input);
+    const out = join(tempDir(), 'half_cutout.png');
+    await cutoutToFile(input, out, { subject: 'person', background: { kind: 'transparent' }, refine: 'fast' }, env);
+    const { data, info } = await sharp(out).raw().toBuffer({ resolveWithObject: true });
+    let max = 0;
+    for (let o = 3; o < data.length; o += 4) max = Math.max(max, data[o]);
+    expect(max).toBeLessThanOrEqual(128);
+    // The face is there, at the picture's own half transparency.
+    expect(data[(Math.floor(info.height * 0.35) * info.width + Math.floor(info.width / 2)) * 4 + 3]).toBeGreaterThanOrEqual(120);
+  });
+});

@@ -15,6 +15,7 @@ import { encodeImage } from '../core/image/encode';
 import { resizeFloatBilinear, resizeRgba } from '../core/image/resize';
 import { writeFileAtomic } from '../core/io/atomic-write';
 import { refineMatte } from '../core/matting/refine';
+import { flattenForMatting, keepOwnEdge, ownAlphaOf } from '../core/matting/own-alpha';
 import { resolveRegion } from '../core/matting/region';
 import { reviewMatte, unsureShare } from '../core/matting/unsure-share';
 import type { ModelEntry } from '../core/models/manifest';
@@ -124,6 +125,8 @@ interface PreviewMatte {
   alpha: Float32Array;
   /** Foreground colours resolveRegion keeps up to date (the preview composites the source itself). */
   foreground: RgbaImage;
+  /** The picture's own alpha at preview size when it has transparency (ownAlphaOf), else null. */
+  own: Uint8Array | null;
 }
 
 const previewCache: PreviewMatte[] = [];
@@ -146,11 +149,15 @@ function toByteAlpha(alpha: Float32Array): Uint8Array {
 }
 
 async function rememberPreview(key: string, source: RgbaImage, alpha: Uint8Array, width: number, height: number): Promise<void> {
-  const image = width === source.width && height === source.height ? source : await resizeRgba(source, width, height);
+  const sized = width === source.width && height === source.height ? source : await resizeRgba(source, width, height);
+  // A picture with transparency of its own is solved on white, as refineMatte does, and a stroke
+  // never brings back what it hides.
+  const own = ownAlphaOf(sized);
+  const image = own ? flattenForMatting(sized) : sized;
   const baseAlpha = toFloatAlpha(alpha);
   const i = previewCache.findIndex((e) => e.key === key);
   if (i >= 0) previewCache.splice(i, 1);
-  previewCache.unshift({ key, image, baseAlpha, alpha: baseAlpha.slice(), foreground: { data: image.data.slice(), width: image.width, height: image.height } });
+  previewCache.unshift({ key, image, own, baseAlpha, alpha: baseAlpha.slice(), foreground: { data: sized.data.slice(), width: image.width, height: image.height } });
   previewCache.length = Math.min(previewCache.length, PREVIEW_CACHE_SIZE);
 }
 
@@ -183,6 +190,7 @@ export async function resolveRegionAlpha(state: PreviewMatte, trimap: Uint8Array
   for (let y = y0 + 1; y < y1 - 1; y++) alpha.set(baseAlpha.subarray(y * W + x0 + 1, y * W + x1 - 1), y * W + x0 + 1);
   await resolveRegion({ image, trimap, alpha, foreground: state.foreground }, box, { marginPx: margin }, ctx);
   throwIfAborted(ctx.signal);
+  if (state.own) keepOwnEdge(alpha, state.own, W, H, undefined, { x: x0, y: y0, width: x1 - x0, height: y1 - y0 });
 }
 
 function alphaToPreview(alpha: Float32Array, width: number, height: number, maxSidePx?: number): { alpha: Uint8Array; width: number; height: number } {

@@ -12,6 +12,7 @@ import { TRIMAP_BG, TRIMAP_FG } from '../trimap/trimap-file';
 import { solveAlphaInBox, type ClosedFormOptions, type ClosedFormStats } from './closed-form';
 import { estimateForeground } from './foreground';
 import { defaultGuidedSubsample, upsampleMaskGuided } from './guided-filter';
+import { flattenForMatting, keepOwnEdge, ownAlphaOf } from './own-alpha';
 
 /** What refinement starts from. */
 export interface RefineInput {
@@ -62,6 +63,21 @@ export function applyTrimapConstraints(alpha: Float32Array, trimap: Uint8Array):
  * unknown solved) modes; 'off' ignores it so raw output stays comparable.
  */
 export async function refineMatte(input: RefineInput, ctx: RunContext = {}): Promise<RefineResult> {
+  const own = ownAlphaOf(input.image);
+  if (!own) return refineOpaque(input, ctx);
+  // A picture with transparency of its own (a sprite, a cut-out made elsewhere): its hidden pixels
+  // (often black, or a deleted background) are matted as the models see them (flattenForMatting);
+  // then its own edge is kept (keepOwnEdge).
+  const flat = flattenForMatting(input.image);
+  const result = await refineOpaque({ ...input, image: flat }, ctx);
+  const isEstimated = result.foreground !== flat;
+  const foreground = isEstimated ? result.foreground : input.image;
+  keepOwnEdge(result.alpha, own, input.image.width, input.image.height, isEstimated ? { source: input.image, foreground } : undefined);
+  return { ...result, foreground };
+}
+
+/** refineMatte for an opaque picture. */
+async function refineOpaque(input: RefineInput, ctx: RunContext): Promise<RefineResult> {
   const { image, mask, maskW, maskH, mode } = input;
   const foregroundOf = (alpha: Float32Array): RgbaImage => (input.shouldEstimateForeground === false ? image : estimateForeground(image, alpha));
   if (mode === 'off') {

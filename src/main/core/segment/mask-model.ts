@@ -4,6 +4,7 @@
 import { AppError } from '../../../shared/errors';
 import type { RgbaImage } from '../image/decode';
 import { resizeFloatBilinear, resizeToRgb } from '../image/resize';
+import { flattenForMatting, ownAlphaOf } from '../matting/own-alpha';
 import type { ModelEntry } from '../models/manifest';
 import { getSession, type SessionOptions } from '../inference/session';
 import { computePlacement, decodeMaskOutput, packTensor, type Placement } from '../tensor/preprocess';
@@ -67,7 +68,9 @@ export async function runMaskModel(
   const extra = entry.input.dynamic ? (entry.input.extraSizes ?? []) : [];
   // Every size's resize starts now: sharp works on its own threads, so the extra sizes' resizes
   // overlap the main size's inference instead of waiting for it.
-  const inputs = [undefined, ...extra].map((longSide) => resizeForModel(image, entry, modelInputSize(entry, image.width, image.height, longSide)));
+  // A picture with transparency of its own is seen on the backdrop its matting uses (own-alpha.ts).
+  const seen = ownAlphaOf(image) ? flattenForMatting(image) : image;
+  const inputs = [undefined, ...extra].map((longSide) => resizeForModel(seen, entry, modelInputSize(entry, image.width, image.height, longSide)));
   inputs.forEach((p) => p.catch(() => undefined)); // awaited below, in order; no unhandled rejection meanwhile
   const main = await runAtSize(entry, loaded, await inputs[0]);
   for (let k = 1; k < inputs.length; k++) {
