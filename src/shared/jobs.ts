@@ -56,11 +56,13 @@ export interface MatteReview {
   needsReview: boolean;
   /** The model's calibrated threshold (manifest output.reviewUnsureShare); null: not calibrated, never flags. */
   reviewThreshold: number | null;
+  /** Nothing in the matte is half opaque or more: no subject was found (it needs a look, whatever the threshold). Absent when false. */
+  isEmpty?: boolean;
 }
 
-/** The verdict on an unsure share against a threshold (null: never flagged). */
-export function verdictOf(share: number, threshold: number | null): MatteReview {
-  return { unsureShare: share, needsReview: threshold !== null && share > threshold, reviewThreshold: threshold };
+/** The verdict on an unsure share against a threshold (null: never flagged); an empty matte always needs a look. */
+export function verdictOf(share: number, threshold: number | null, isEmpty = false): MatteReview {
+  return { unsureShare: share, needsReview: isEmpty || (threshold !== null && share > threshold), reviewThreshold: threshold, ...(isEmpty ? { isEmpty } : {}) };
 }
 
 /**

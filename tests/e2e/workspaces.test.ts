@@ -3,6 +3,7 @@
 // trimap overlay draw, a sticker's unsure frames are marked and Keep / Remove strokes painted on
 // its clip lower them. Screenshots of each state go to test-artifacts/e2e/screens.
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { evalFile, reviewFrame, tempDir } from '../helpers/env';
 import { ARTIFACTS_DIR, chooseFiles, openThroughDialog, useAppSession, waitForCutout } from './helpers';
@@ -458,6 +459,24 @@ describe('workspaces, language and theme in Chromium', () => {
       await app.page.selectOption('[data-testid=settings-language]', 'en');
       await app.page.setViewportSize({ width: 1360, height: 860 });
     }
+    expect(app.pageErrors).toEqual([]);
+  });
+
+  it('a picture with no one in it: the cut-out says it found nothing, and offers the other model', async () => {
+    await workspace('cutout');
+    // Made here: a plain test pattern (colour bars), no person, no character.
+    const picture = join(tempDir(), 'bars.png');
+    await sharp({ create: { width: 640, height: 360, channels: 3, background: '#3a6ea5' } })
+      .composite([0, 1, 2, 3].map((k) => ({ input: { create: { width: 160, height: 360, channels: 3 as const, background: ['#c0c0c0', '#c0c000', '#00c0c0', '#00c000'][k] } }, left: k * 160, top: 0 })))
+      .png()
+      .toFile(picture);
+    await openThroughDialog(app.page, picture);
+    await waitForCutout(app.page);
+    const notice = app.page.locator('[data-testid=review-notice]');
+    await notice.waitFor({ timeout: 60_000 });
+    expect(await notice.textContent()).toContain('Nothing was found to cut out. The person model sees no one in this picture');
+    expect(await notice.getByRole('button', { name: 'Try the anime model' }).count()).toBe(1);
+    await shot('cutout-empty-result');
     expect(app.pageErrors).toEqual([]);
   });
 });

@@ -233,6 +233,25 @@ describe('batch export', () => {
     expect(retried.reviews.map((r) => r.input)).toEqual([join(dir, 'hamster.png')]);
   });
 
+  it('names a cut-out with nothing in it (no one in the picture) as one to check, in the items, the report and the csv', async () => {
+    const dir = join(root, 'empty-in');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'df_img1.jpg'), await smallPortrait('df_img1.jpg'));
+    await sharp({ create: { width: 400, height: 300, channels: 3, background: '#4080c0' } }).png().toFile(join(dir, 'plain.png'));
+    const out = join(root, 'empty-out');
+    const items: ReturnType<typeof batchItemOf>[] = [];
+    const result = (await runJob({ kind: 'batch', inputs: [dir], outputDir: out, options: { mode: 'portrait', refine: 'fast' } }, env, { onItem: (item) => items.push(item) })) as { done: number; reviews: { input: string; isEmpty?: boolean }[] };
+    expect(result.done).toBe(2);
+    expect(result.reviews).toMatchObject([{ input: join(dir, 'plain.png'), isEmpty: true }]);
+    expect(items.find((i) => i.input.endsWith('plain.png'))).toMatchObject({ status: 'done', needsReview: true, isEmpty: true });
+    expect(items.find((i) => i.input.endsWith('df_img1.jpg'))!.isEmpty).toBeUndefined();
+    const csv = readFileSync(join(out, 'report.csv'), 'utf8').split('\r\n');
+    expect(csv.find((l) => l.includes('plain.png'))).toContain(',done,,nothing found to cut out,');
+    // Resumed, it is still named (from the journal).
+    const resumed = await runBatch([dir], out, { mode: 'portrait', refine: 'fast', resume: true }, env);
+    expect(resumed.reviews).toMatchObject([{ status: 'skipped', isEmpty: true }]);
+  });
+
   it('sticker mode: one sticker per clip, and the report names the sticker that needs a look', async () => {
     const dir = join(root, 'clips-in');
     mkdirSync(dir);

@@ -172,19 +172,22 @@ describe('cutout CLI', () => {
     expect(r.stdout).toMatch(/^pooled fg IoU: 0\.\d{4} \(over the pixels of all images\)$/m);
     expect(r.stdout).toMatch(/^images with an empty truth: 1 /m);
     const result = JSON.parse(readFileSync(json, 'utf8')) as {
-      images: { id: string; fgIoU: number; counts: { fgInter: number; fgUnion: number }; unsureShare: number; needsReview: boolean }[];
+      images: { id: string; fgIoU: number; counts: { fgInter: number; fgUnion: number }; unsureShare: number; needsReview: boolean; isEmpty?: boolean }[];
       pooled: { fgIoU: number };
       emptyTruth: number;
-      review: { threshold: number; flagged: number; good: number; goodFlagged: number; poor: number; poorFlagged: number };
+      review: { threshold: number; flagged: number; empty: number; good: number; goodFlagged: number; poor: number; poorFlagged: number };
     };
     expect(result.emptyTruth).toBe(1);
-    // The review flag per image is the model's threshold applied to its unsure share; the summary
-    // counts the images with a truth by fg IoU (the empty-truth one is in neither group).
+    // The review flag per image is the model's threshold applied to its unsure share, or a cut-out
+    // with nothing found (the sky, rightly: it has no character); the summary counts the images
+    // with a truth by fg IoU (the empty-truth one is in neither group).
     expect(result.review.threshold).toBe(0.08);
-    for (const i of result.images) expect(i.needsReview).toBe(i.unsureShare > 0.08);
+    for (const i of result.images) expect(i.needsReview).toBe(i.unsureShare > 0.08 || i.isEmpty === true);
+    expect(result.images.find((i) => i.id === 'zz_sky')).toMatchObject({ isEmpty: true, needsReview: true });
     expect(result.review.flagged).toBe(result.images.filter((i) => i.needsReview).length);
+    expect(result.review.empty).toBe(1);
     expect(result.review.good + result.review.poor).toBe(2);
-    expect(r.stdout).toContain(`flagged for review (unsure share > 0.08): ${result.review.flagged};`);
+    expect(r.stdout).toContain(`flagged for review (unsure share > 0.08, or nothing found): ${result.review.flagged}, 1 of them with nothing found;`);
     const sprites = result.images.filter((i) => i.id !== 'zz_sky');
     expect(sprites.every((i) => i.fgIoU > 0.8)).toBe(true);
     // Pooled = summed intersections over summed unions, whatever the sky image scored per image.
@@ -236,4 +239,13 @@ describe('cutout CLI', () => {
     expect(lines[girl + 1] ?? '').not.toMatch(/^  check it/);
     expect(lines.at(-1)).toBe('1 of 2 cut-outs need a look (see "check it" above)');
   }, 120_000);
+
+  it('portrait: a picture with no one in it is written, and said to be empty (it was an all-transparent PNG, silently)', async () => {
+    const dir = tempDir();
+    const picture = join(dir, 'plain.png');
+    await sharp({ create: { width: 400, height: 300, channels: 3, background: '#4080c0' } }).png().toFile(picture);
+    const r = await cutout(['portrait', picture, '-o', join(dir, 'plain_cutout.png'), '--provider', 'cpu']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')[1]).toBe('  check it: nothing was found to cut out: the cut-out is empty (no person found); try `cutout anime`, or paint Keep over the subject in the app (or pass --trimap)');
+  }, 60_000);
 });

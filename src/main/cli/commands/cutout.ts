@@ -8,8 +8,12 @@ import { cutoutToFile } from '../../core/pipelines/cutout';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { planOutputs, type CliCommand } from '../command';
 
-/** What a flagged cut-out's "check it" line says (also batch's CLI lines; a sticker batch's with `sticker`). */
-export function reviewText(unsureShare: number, what: 'cut-out' | 'sticker' = 'cut-out'): string {
+/**
+ * What a flagged cut-out's "check it" line says (also batch's CLI lines; a sticker batch's with
+ * `sticker`). `emptyOf`: the matte is empty, and the subject it was cut for (the other model may see one).
+ */
+export function reviewText(unsureShare: number, what: 'cut-out' | 'sticker' = 'cut-out', emptyOf?: Subject): string {
+  if (emptyOf) return `nothing was found to cut out: the ${what} is empty (no ${emptyOf === 'anime' ? 'anime character' : 'person'} found); try ${emptyOf === 'anime' ? '`cutout portrait`' : '`cutout anime`'}, or paint Keep over the subject in the app (or pass --trimap)`;
   if (what === 'sticker') return `in a typical frame ${Math.round(unsureShare * 100)} % of the sticker is half transparent where the model was unsure; make it again in the app, trimmed, with the other subject or with Keep / Remove strokes`;
   return `${Math.round(unsureShare * 100)} % of the cut-out is half transparent where the model was unsure; touch it up with the brushes in the app (or pass --trimap)`;
 }
@@ -58,7 +62,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
           if (i === 0 && values.provider && values.provider !== 'auto' && values.provider !== r.provider) io.err(`note: --provider ${values.provider} could not start here; ran on ${r.provider}`);
           if (r.review.needsReview) {
             toReview++;
-            io.out(`  check it: ${reviewText(r.review.unsureShare)}`);
+            io.out(`  check it: ${reviewText(r.review.unsureShare, 'cut-out', r.review.isEmpty ? subject : undefined)}`);
           }
         } catch (e) {
           if (positionals.length === 1) throw e;

@@ -98,7 +98,7 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
         decode: (input) => decodeImage(input, { maxPixels: env.maxPixels }),
         infer: async (image) => ({ image, mask: await runMaskModel(image, model, session) }),
         async finish({ image, mask }, output) {
-          const { data, unsureShare } = await pool.run({
+          const { data, unsureShare, isEmpty } = await pool.run({
             data: image.data,
             width: image.width,
             height: image.height,
@@ -110,7 +110,7 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
           });
           const bytes = await encodeImage({ data, width: image.width, height: image.height }, { format, quality: options.quality });
           await writeFileAtomic(output, bytes);
-          return reviewOf(unsureShare, model.entry);
+          return reviewOf(unsureShare, model.entry, 'cutout', isEmpty);
         },
       };
       return stages as ModeStages;

@@ -28,6 +28,8 @@ export interface RefineTask {
 export interface RefineOutput {
   data: Uint8Array;
   unsureShare: number;
+  /** Nothing half opaque or more (isEmptyMatte): no subject was found. */
+  isEmpty: boolean;
 }
 
 /** A worker's answer: the output or a wire error. */
@@ -101,7 +103,7 @@ export class RefinePool {
       const job = this.busy.get(worker);
       this.busy.delete(worker);
       if (job) {
-        if (reply.ok) job.resolve({ data: reply.data, unsureShare: reply.unsureShare });
+        if (reply.ok) job.resolve({ data: reply.data, unsureShare: reply.unsureShare, isEmpty: reply.isEmpty });
         else job.reject(fromWire(reply.error));
       }
       this.idle.push(worker);

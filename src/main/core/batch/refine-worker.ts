@@ -5,14 +5,14 @@ import { parentPort } from 'node:worker_threads';
 import { toWire } from '../../../shared/errors';
 import { compositeOver } from '../image/composite';
 import { refineMatte } from '../matting/refine';
-import { unsureShare } from '../matting/unsure-share';
+import { isEmptyMatte, unsureShare } from '../matting/unsure-share';
 import type { RefineOutput, RefineTask, RefineReply } from './refine-pool';
 
 /** Runs one refine + composite task (also used in-thread when no worker is available). */
 export async function runRefineTask(task: RefineTask): Promise<RefineOutput> {
   const image = { data: task.data, width: task.width, height: task.height };
   const refined = await refineMatte({ image, mask: task.mask, maskW: task.maskW, maskH: task.maskH, mode: task.mode });
-  return { data: compositeOver(refined.foreground, refined.alpha, task.background).data, unsureShare: unsureShare(refined.alpha, task.width, task.height) };
+  return { data: compositeOver(refined.foreground, refined.alpha, task.background).data, unsureShare: unsureShare(refined.alpha, task.width, task.height), isEmpty: isEmptyMatte(refined.alpha) };
 }
 
 parentPort?.on('message', (task: RefineTask) => {

@@ -369,7 +369,7 @@ function finishedOfRecord(record: JournalRecord | undefined): FinishedFile {
   const spec = Array.isArray(record.specFailures) && record.specFailures.every((s) => typeof s === 'string') ? { specFailures: record.specFailures } : {};
   if (typeof record.unsureShare !== 'number' || !Number.isFinite(record.unsureShare)) return { ...note, ...spec };
   const reviewThreshold = typeof record.reviewThreshold === 'number' ? record.reviewThreshold : null;
-  return { unsureShare: record.unsureShare, needsReview: record.needsReview === true, reviewThreshold, ...note, ...spec };
+  return { unsureShare: record.unsureShare, needsReview: record.needsReview === true, reviewThreshold, ...(record.isEmpty === true ? { isEmpty: true } : {}), ...note, ...spec };
 }
 
 /** Whether a journalled 'done' record still holds: same input size, mtime, options and output, and the output exists. */

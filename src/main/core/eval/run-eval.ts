@@ -33,7 +33,10 @@ export const GOOD_FG_IOU = 0.9;
 export interface EvalReviewSummary {
   /** The model's threshold (manifest output.reviewUnsureShare); null: it never flags. */
   threshold: number | null;
+  /** Images flagged: above the threshold, or (cut-outs) with nothing found. */
   flagged: number;
+  /** Of those, the cut-outs with nothing found (an empty matte, flagged whatever the threshold). */
+  empty: number;
   /** Images with a non-empty truth and fg IoU >= GOOD_FG_IOU, and how many of them were flagged. */
   good: number;
   goodFlagged: number;
@@ -113,7 +116,7 @@ export async function evaluateSet(setDir: string, options: EvalOptions, env: Cor
   let provider = '';
   let emptyTruth = 0;
   let threshold: number | null = null;
-  const review = { flagged: 0, good: 0, goodFlagged: 0, poor: 0, poorFlagged: 0 };
+  const review = { flagged: 0, empty: 0, good: 0, goodFlagged: 0, poor: 0, poorFlagged: 0 };
   const stickerModel = options.stickerSidePx ? await resolveMaskModel(env, options.subject, options.modelId) : undefined;
   for (let i = 0; i < chosen.length; i++) {
     throwIfAborted(ctx.signal);
@@ -138,6 +141,7 @@ export async function evaluateSet(setDir: string, options: EvalOptions, env: Cor
     const scores = scoreMask(r.alpha, truth.alpha, truth.width, truth.height);
     images.push({ id: pair.id, width: truth.width, height: truth.height, ms, ...scores, ...r.review });
     if (r.review.needsReview) review.flagged++;
+    if (r.review.isEmpty) review.empty++;
     if (!isEmptyTruth) {
       const kind = scores.fgIoU >= GOOD_FG_IOU ? 'good' : 'poor';
       review[kind]++;
@@ -160,8 +164,9 @@ async function stickerPathAlpha(input: string, model: { entry: ModelEntry; path:
 }
 
 function reviewLine(r: EvalReviewSummary, what: string): string {
-  if (r.threshold === null) return `flagged for review: none (the model has no review threshold${what === 'frames' ? ' for stickers' : ''})`;
-  return `flagged for review (unsure share > ${r.threshold}): ${r.flagged}; of the good ${what} (fg IoU >= ${GOOD_FG_IOU}) ${r.goodFlagged} of ${r.good}, of the others ${r.poorFlagged} of ${r.poor}`;
+  const empty = r.empty > 0 ? `, ${r.empty} of them with nothing found` : '';
+  if (r.threshold === null) return `flagged for review: ${r.empty > 0 ? `${r.empty}, each with nothing found` : 'none'} (the model has no review threshold${what === 'frames' ? ' for stickers' : ''})`;
+  return `flagged for review (unsure share > ${r.threshold}${what === 'frames' ? '' : ', or nothing found'}): ${r.flagged}${empty}; of the good ${what} (fg IoU >= ${GOOD_FG_IOU}) ${r.goodFlagged} of ${r.good}, of the others ${r.poorFlagged} of ${r.poor}`;
 }
 
 /** The markdown table and the closing mean lines that `cutout eval` prints. */

@@ -93,12 +93,21 @@ export function reviewThresholdOf(entry: Pick<ModelEntry, 'output'>, path: Revie
 
 export { verdictOf };
 
-/** The verdict on a share measured for a matte of `entry`'s model (no threshold for the path: never flagged). */
-export function reviewOf(share: number, entry: Pick<ModelEntry, 'output'>, path: ReviewPath = 'cutout'): MatteReview {
-  return verdictOf(share, reviewThresholdOf(entry, path));
+/** The verdict on a share measured for a matte of `entry`'s model (no threshold for the path: never flagged; an empty matte: flagged). */
+export function reviewOf(share: number, entry: Pick<ModelEntry, 'output'>, path: ReviewPath = 'cutout', isEmpty = false): MatteReview {
+  return verdictOf(share, reviewThresholdOf(entry, path), isEmpty);
 }
 
-/** Measures and reviews a matte made by `entry`'s model. */
+/** Whether nothing in a matte is half opaque or more: the model found no subject (as a sticker frame with no subject, make-sticker.ts). */
+export function isEmptyMatte(alpha: ArrayLike<number>): boolean {
+  for (let i = 0; i < alpha.length; i++) if (alpha[i] >= 0.5) return false;
+  return true;
+}
+
+/**
+ * Measures and reviews a matte made by `entry`'s model. A cut-out with nothing in it is flagged; a
+ * sticker frame is not (a sticker with no subject in any frame is NO_SUBJECT, make-sticker.ts).
+ */
 export function reviewMatte(alpha: ArrayLike<number>, width: number, height: number, entry: Pick<ModelEntry, 'output'>, path: ReviewPath = 'cutout'): MatteReview {
-  return reviewOf(unsureShare(alpha, width, height), entry, path);
+  return reviewOf(unsureShare(alpha, width, height), entry, path, path === 'cutout' && isEmptyMatte(alpha));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { areaAverage, reviewMatte, unsureShare } from '../../../../src/main/core/matting/unsure-share';
+import { areaAverage, isEmptyMatte, reviewMatte, unsureShare } from '../../../../src/main/core/matting/unsure-share';
 
 /** A w×h matte: 1 inside the disc of radius r around the centre, with `edge` pixels of linear ramp outside it. */
 function disc(w: number, h: number, r: number, edge = 0, inner?: { r: number; value: number }): Float32Array {
@@ -74,6 +74,14 @@ describe('reviewMatte', () => {
     expect(r.unsureShare).toBeGreaterThan(0.08);
     expect(r).toMatchObject({ needsReview: true, reviewThreshold: 0.08 });
     expect(reviewMatte(matte, 300, 300, { output: { decode: 'probability', reviewUnsureShare: 0.5 } }).needsReview).toBe(false);
+  });
+
+  it('flags an empty matte (no subject found) whatever the threshold, and says so', () => {
+    const empty = new Float32Array(300 * 300).fill(0.3);
+    expect(isEmptyMatte(empty)).toBe(true);
+    expect(isEmptyMatte(matte)).toBe(false);
+    expect(reviewMatte(empty, 300, 300, { output: { decode: 'probability' } })).toMatchObject({ needsReview: true, isEmpty: true, reviewThreshold: null });
+    expect(reviewMatte(matte, 300, 300, { output: { decode: 'probability', reviewUnsureShare: 0.5 } }).isEmpty).toBeUndefined();
   });
 
   it('never flags for a model without a calibrated threshold, but still reports the share', () => {

@@ -61,6 +61,8 @@ export const batch = {
   'batch.failsSpec': { en: 'fails spec', 'zh-CN': '不合规格' },
   'batch.failsSpec.tip': { en: 'Written, but it fails its spec: {checks}', 'zh-CN': '已生成，但不符合规格：{checks}' },
   'batch.check.tip': { en: '{pct} % of the cut-out is half transparent where the model was unsure', 'zh-CN': '约 {pct}% 的区域半透明（模型不确定）' },
+  'batch.check.tipEmpty': { en: 'Nothing was found to cut out: the cut-out is empty', 'zh-CN': '没有找到可抠出的主体：结果是空的' },
+  'batch.check.empty': { en: 'empty', 'zh-CN': '空' },
   'batch.check.tipSticker': { en: 'In a typical frame {pct} % of the sticker is half transparent where the model was unsure', 'zh-CN': '典型帧约 {pct}% 半透明（模型不确定）' },
   'batch.reviews': { en: '{n} to check', 'zh-CN': '{n} 个需检查' },
   'batch.reviews.hint': {

@@ -62,6 +62,15 @@ export const cutout = {
     en: '{pct} % of it is half transparent where the model was unsure. Paint those parts with Keep or Remove.',
     'zh-CN': '约 {pct}% 的区域半透明（模型不确定）。请用“保留”或“去除”画笔涂抹这些部分。',
   },
+  'review.empty.title': { en: 'Nothing was found to cut out.', 'zh-CN': '没有找到可抠出的主体。' },
+  'review.empty.person': {
+    en: 'The person model sees no one in this picture, so the cut-out is empty. Try the anime model, or paint Keep over the subject.',
+    'zh-CN': '人像模型在这张图片里没有找到人，抠图结果是空的。请试试动漫模型，或用“保留”画笔涂抹主体。',
+  },
+  'review.empty.anime': {
+    en: 'The anime model sees no character in this picture, so the cut-out is empty. Try the person model, or paint Keep over the subject.',
+    'zh-CN': '动漫模型在这张图片里没有找到角色，抠图结果是空的。请试试人像模型，或用“保留”画笔涂抹主体。',
+  },
   'review.tryAnime': { en: 'Try the anime model', 'zh-CN': '试试动漫模型' },
   'review.tryPerson': { en: 'Try the person model', 'zh-CN': '试试人像模型' },
   'review.show': { en: 'Show on the trimap', 'zh-CN': '显示区域标记' },
