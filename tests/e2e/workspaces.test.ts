@@ -462,12 +462,13 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
-  it('a picture with no one in it: the cut-out says it found nothing, and offers the other model', async () => {
+  it('a big picture with no one in it: the cut-out says it found nothing and offers the other model; the zoom is in its own pixels', async () => {
     await workspace('cutout');
-    // Made here: a plain test pattern (colour bars), no person, no character.
+    // Made here: a plain test pattern (colour bars), no person, no character; 3200 px wide, twice
+    // the editor's preview.
     const picture = join(tempDir(), 'bars.png');
-    await sharp({ create: { width: 640, height: 360, channels: 3, background: '#3a6ea5' } })
-      .composite([0, 1, 2, 3].map((k) => ({ input: { create: { width: 160, height: 360, channels: 3 as const, background: ['#c0c0c0', '#c0c000', '#00c0c0', '#00c000'][k] } }, left: k * 160, top: 0 })))
+    await sharp({ create: { width: 3200, height: 1800, channels: 3, background: '#3a6ea5' } })
+      .composite([0, 1, 2, 3].map((k) => ({ input: { create: { width: 800, height: 1800, channels: 3 as const, background: ['#c0c0c0', '#c0c000', '#00c0c0', '#00c000'][k] } }, left: k * 800, top: 0 })))
       .png()
       .toFile(picture);
     await openThroughDialog(app.page, picture);
@@ -477,6 +478,15 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(await notice.textContent()).toContain('Nothing was found to cut out. The person model sees no one in this picture');
     expect(await notice.getByRole('button', { name: 'Try the anime model' }).count()).toBe(1);
     await shot('cutout-empty-result');
+    // The zoom is in the picture's own pixels (fitted, under a third of its size; it read as the
+    // preview's), Actual size is 100 % of them, and the view says it is drawn from a preview.
+    const zoomPct = async () => Number((await app.page.textContent('[data-testid=zoom-pct]'))!.replace('%', ''));
+    expect(await zoomPct()).toBeLessThan(33);
+    expect(await app.page.textContent('[data-testid=preview-size]')).toBe('shown from a 1600 × 900 preview');
+    await app.page.keyboard.press('Control+1');
+    expect(await zoomPct()).toBe(100);
+    expect(Number(await app.page.getAttribute('[data-testid=editor-canvas]', 'data-zoom'))).toBeCloseTo(2, 6);
+    await app.page.keyboard.press('Control+0');
     expect(app.pageErrors).toEqual([]);
   });
 });

@@ -58,6 +58,22 @@ describe('ViewState', () => {
     expect(view.zoomPct).toBe(100);
   });
 
+  it("gives a big picture's zoom in its own pixels, and Actual size shows one of them per screen pixel", () => {
+    // An 8000 x 6000 photo shown through a 2048-px preview: fitted, it is 12 % of its size, not 48 %.
+    const view = new ViewState();
+    view.setViewport(1000, 800);
+    view.setImage(2048, 1536, 8000);
+    expect(view.zoom).toBeCloseTo(0.4648, 3);
+    expect(view.zoomPct).toBe(12);
+    view.zoomToActual();
+    expect(view.zoom).toBeCloseTo(8000 / 2048, 6);
+    expect(view.zoomPct).toBe(100);
+    // A picture its preview holds whole: the two agree.
+    view.setImage(800, 600);
+    view.zoomToActual();
+    expect([view.zoom, view.zoomPct]).toEqual([1, 100]);
+  });
+
   it('clamps the compare slider to 0..1', () => {
     const view = new ViewState();
     view.setComparePos(1.7);

@@ -151,7 +151,7 @@ export class CutoutState {
     this.matte = null;
     this.lastExportPath = null;
     this.preview = preview;
-    this.view.setImage(preview.width, preview.height);
+    this.view.setImage(preview.width, preview.height, preview.sourceWidth);
     const isRestored = earlier !== undefined && earlier.brush.width === preview.width && earlier.brush.height === preview.height;
     if (isRestored) this.brush.restore(earlier!.brush);
     else this.brush.reset(preview.width, preview.height);

@@ -20,7 +20,10 @@ export class ViewState {
   /** True until the user zooms or pans; a resize then refits. */
   isFitted = $state(true);
 
-  zoomPct = $derived(Math.round(this.zoom * 100));
+  /** Preview pixels per picture pixel (< 1 when the editor shows a big picture through a smaller preview). */
+  sourceScale = $state(1);
+  /** The zoom as the picture's own pixels see it: 100 % is one picture pixel per screen pixel. */
+  zoomPct = $derived(Math.round(this.zoom * this.sourceScale * 100));
   transform: ViewTransform = $derived({ zoom: this.zoom, panX: this.panX, panY: this.panY });
 
   private apply(v: ViewTransform, isFitted = false): void {
@@ -31,11 +34,17 @@ export class ViewState {
     this.isFitted = isFitted;
   }
 
-  /** A new image: remember its size and fit it. */
-  setImage(width: number, height: number): void {
+  /** A new image: remember its size (the preview's, and the picture's width it stands for) and fit it. */
+  setImage(width: number, height: number, sourceWidth = width): void {
     this.imageW = width;
     this.imageH = height;
+    this.sourceScale = sourceWidth > 0 ? width / sourceWidth : 1;
     this.fit();
+  }
+
+  /** Actual size: one picture pixel per screen pixel (a big picture's preview is enlarged to it). */
+  zoomToActual(): void {
+    this.zoomTo(1 / this.sourceScale);
   }
 
   /** The viewport changed size; a fitted view stays fitted. */
