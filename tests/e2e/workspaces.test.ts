@@ -399,6 +399,11 @@ describe('workspaces, language and theme in Chromium', () => {
     await chooseFiles(app.page, () => slot.getByRole('button', { name: 'Open…' }).first().click(), evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'));
     await expect.poll(() => slot.locator('[data-testid=sticker-trim] .meta').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^\s*512 × 512/);
     await app.page.selectOption('[data-testid=sticker-preset]', 'telegram');
+    // The formats Telegram does not take are shown unavailable, and say why.
+    const gifButton = slot.locator('[data-format=gif]');
+    expect(await gifButton.isDisabled()).toBe(true);
+    expect(await gifButton.getAttribute('title')).toBe('This platform takes WebM only: choose Custom for another format');
+    expect(Number(await gifButton.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { opacity: string } }).getComputedStyle(el).opacity))).toBeLessThan(0.5);
     // Half a second: six frames at 12 fps.
     await slot.locator('[data-testid=sticker-trim] input[type=range]').nth(1).evaluate((el) => {
       const input = el as unknown as { value: string; dispatchEvent(e: unknown): boolean };

@@ -23,7 +23,28 @@ describe('cutout sticker (CLI)', () => {
     expect(code).toBe(0);
     expect(existsSync(out)).toBe(true);
     expect(o.lines.join('\n')).toMatch(/-> .*s\.gif \(gif, \d+x\d+, \d+ frames at 10\.00 fps/);
-    expect(o.errors.some((l) => /^segment \d+\/10$/.test(l))).toBe(true);
+    // Off a terminal: one line as each stage begins, not a line per step.
+    expect(o.errors).toContain('segment…');
+    expect(new Set(o.errors).size).toBe(o.errors.length);
+  });
+
+  it('says when a preset cuts --duration, and reads a negative value plainly', async () => {
+    const dir = tempDir();
+    const clip = join(dir, 'long.mp4');
+    longCharacterClip(clip, { durationS: 14, width: 160, height: 120, fps: 6 });
+    let o = io();
+    expect(await runCli(['sticker', clip, '-o', join(dir, 'w.gif'), '--preset', 'wechat', '--start', '1', '--duration', '12'], o)).toBe(0);
+    expect(o.errors).toContain('note: a WeChat GIF sticker lasts at most 10 s, so --duration 12 was cut to 10 s');
+    o = io();
+    expect(await runCli(['sticker', clip, '-o', join(dir, 'n.gif'), '--duration', '-2'], o)).toBe(1);
+    expect(o.errors.at(-1)).toBe('INVALID_ARGUMENT: --duration -2: a value starting with "-" reads as another option; write --duration=-2 to pass it');
+    o = io();
+    expect(await runCli(['sticker', clip, '-o', join(dir, 'n.gif'), '--duration=-2'], o)).toBe(1);
+    expect(o.errors.at(-1)).toBe('INVALID_ARGUMENT: duration must be > 0 s, got -2');
+    // One frame is "1 frame".
+    o = io();
+    expect(await runCli(['sticker', clip, '-o', join(dir, 'one.gif'), '--duration', '0.1', '--fps', '4', '--max-side', '64'], o)).toBe(0);
+    expect(o.lines[0]).toMatch(/, 1 frame at /);
   });
 
   it('says which frames of a sticker need a look, and nothing for a clean clip', async () => {

@@ -36,12 +36,26 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 130;
     }
     const message = (error as { code?: string })?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (error as { code?: string })?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
-      ? `INVALID_ARGUMENT: ${(error as Error).message}`
+      ? `INVALID_ARGUMENT: ${parseErrorText((error as Error).message, rest)}`
       : `${wire.code}: ${wire.message}`;
     io.err(message);
     if (wire.code === 'INTERNAL' && process.env.CUTOUT_DEBUG) io.err(String((error as Error)?.stack));
     return 1;
   }
+}
+
+/**
+ * Node's parseArgs message, in one line; a value that starts with "-" (`--duration -2`), which it
+ * calls "ambiguous", is said plainly with the form that passes it.
+ */
+export function parseErrorText(message: string, argv: readonly string[]): string {
+  const ambiguous = /^Option '(--?[\w-]+)' argument is ambiguous/.exec(message);
+  if (ambiguous) {
+    const flag = ambiguous[1];
+    const value = argv[argv.indexOf(flag) + 1];
+    if (value !== undefined) return `${flag} ${value}: a value starting with "-" reads as another option; write ${flag}=${value} to pass it`;
+  }
+  return message.replace(/\s*\n\s*/g, ' ');
 }
 
 /**

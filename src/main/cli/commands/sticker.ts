@@ -7,7 +7,7 @@ import type { StickerReview, StickerStroke } from '../../../shared/jobs';
 import { flaggedRanges } from '../../../shared/sticker-review';
 import { throttleProgress } from '../../core/progress';
 import { makeSticker, stoppedShortText, type StickerOptions } from '../../core/sticker/make-sticker';
-import { STICKER_FORMATS, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
+import { findPlatformPreset, STICKER_FORMATS, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { intFlag, type CliCommand } from '../command';
 
@@ -116,9 +116,14 @@ export const stickerCommand: CliCommand = {
       strokes: await readStrokes(values.strokes),
     };
     const env = envFromFlags(values);
+    // Off a terminal, one line as each stage begins (an encode that retries for a byte budget is one stage).
+    let lastStage = '';
     const progress = throttleProgress((e) => {
       if (io.isTty) process.stderr.write(`\r${e.stage.padEnd(9)} ${e.done}/${e.total}   `);
-      else if (e.done === e.total || e.done === 0) io.err(`${e.stage} ${e.done}/${e.total}`);
+      else if (e.stage !== lastStage) {
+        lastStage = e.stage;
+        io.err(`${e.stage}…`);
+      }
     }, 200);
     const r = await makeSticker(positionals[0], values.out, options, env, { signal: io.signal, onProgress: progress });
     if (io.isTty) process.stderr.write('\n');
@@ -127,10 +132,14 @@ export const stickerCommand: CliCommand = {
       io.err(`note: the clip is longer than one sticker holds (${r.review.frames.length} frames at this size and fps): this one is the ${r.cutToS.toFixed(2)} s from ${(options.startS ?? 0).toFixed(2)} s; pick another part with --start / --duration`);
     }
     if (r.endsAtS !== undefined) io.err(`note: ${stoppedShortText(r.endsAtS)}`);
+    const preset = options.preset ? findPlatformPreset(options.preset) : undefined;
+    if (preset && options.durationS !== undefined && options.durationS > preset.maxDurationS) {
+      io.err(`note: a ${preset.label} lasts at most ${preset.maxDurationS} s, so --duration ${options.durationS} was cut to ${preset.maxDurationS} s`);
+    }
     if (!r.withinBudget) io.err(`warning: ${(r.bytes / 1024).toFixed(0)} KB is over the ${r.preset} budget after ${r.attempts} attempts`);
     const t = r.timings;
     io.out(
-      `${positionals[0]} -> ${r.output} (${r.format}, ${r.width}x${r.height}, ${r.frameCount} frames at ${r.fps.toFixed(2)} fps, ${(r.bytes / 1024).toFixed(1)} KB, ` +
+      `${positionals[0]} -> ${r.output} (${r.format}, ${r.width}x${r.height}, ${r.frameCount === 1 ? '1 frame' : `${r.frameCount} frames`} at ${r.fps.toFixed(2)} fps, ${(r.bytes / 1024).toFixed(1)} KB, ` +
         `${r.modelId}, ${r.repeatedFrames} repeated, ${r.sceneCuts} cuts, ${r.attempts} encode(s), ${t.totalMs.toFixed(0)} ms: segment ${t.segmentMs.toFixed(0)} refine ${t.refineMs.toFixed(0)} compose ${t.composeMs.toFixed(0)} encode ${t.encodeMs.toFixed(0)})`,
     );
     if (r.review.needsReview) io.out(`  check it: ${stickerReviewText(r.review, r.modelFallback ? null : r.subject === 'anime' ? 'person' : 'anime')}`);

@@ -72,7 +72,7 @@ export const batch = {
   'batch.openInEditor': { en: 'Open in editor', 'zh-CN': '在“抠图”中打开' },
   'batch.reviews.hintSticker': {
     en: 'Unsure over a broad area in a typical frame. Open them in Stickers to see which frames, trim them away, try the other model or paint Keep / Remove on the clip.',
-    'zh-CN': '典型帧中大面积不确定。请在“表情包”中打开，查看是哪些帧，剪掉它们、换用另一个模型或在片段上涂抹保留 / 去除。',
+    'zh-CN': '典型帧中有大片区域抠图把握不足。请在“表情包”中打开，查看是哪些帧，剪掉它们、换用另一个模型或在片段上涂抹保留 / 去除。',
   },
   'batch.openInStickers': { en: 'Open in Stickers', 'zh-CN': '在“表情包”中打开' },
 } satisfies MessageTable;

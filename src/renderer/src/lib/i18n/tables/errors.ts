@@ -50,7 +50,7 @@ export const errors = {
   'error.VIDEO_CORRUPT.cutShort': { en: 'The video stops before the part you picked: the file is probably cut short.', 'zh-CN': '视频在所选片段之前就中断了：文件可能不完整。' },
   'fix.VIDEO_CORRUPT.cutShort': { en: 'Move the start earlier, or copy or download the video again.', 'zh-CN': '请把起点往前移，或重新复制或下载该视频。' },
   'error.VIDEO_CORRUPT': { en: 'This file is not a video we can read, or it is damaged.', 'zh-CN': '无法读取此视频：文件不是视频或已损坏。' },
-  'fix.VIDEO_CORRUPT': { en: 'Try another copy of the video.', 'zh-CN': '请尝试该视频的其他副本。' },
+  'fix.VIDEO_CORRUPT': { en: 'Try another copy of the video.', 'zh-CN': '请换一个视频文件，或重新下载、导出后再试。' },
   'error.NO_SUBJECT': { en: 'No character or person was found in any frame.', 'zh-CN': '所有帧中都没有找到角色或人物。' },
   'fix.NO_SUBJECT': { en: 'Pick another part of the clip, switch the subject, or paint Keep strokes on it.', 'zh-CN': '请换一段、切换主体，或用“保留”画笔在画面上涂抹。' },
   'error.DISK_FULL': { en: 'The disk is full.', 'zh-CN': '磁盘空间已满。' },
