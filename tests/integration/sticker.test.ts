@@ -103,6 +103,8 @@ describe('cutout sticker pipeline', () => {
     // LINE's guideline: one side at least 270 px, and loops × length at most 4 s (1–4 loops).
     expect(Math.max(line.width, line.height)).toBeGreaterThanOrEqual(270);
     const apng = readFileSync(join(dir, 'line.png'));
+    // Over budget as RGBA, it is written with one palette (colour type 3, PLTE + tRNS for alpha).
+    if (line.attempts > 1) expect([apng[apng.indexOf('IHDR') + 13], apng.indexOf('tRNS') > 0]).toEqual([3, true]);
     const actl = apng.indexOf('acTL');
     expect(actl).toBeGreaterThan(0);
     const plays = apng.readUInt32BE(actl + 8);

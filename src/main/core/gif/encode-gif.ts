@@ -136,11 +136,11 @@ export function encodeGif(frames: readonly GifFrame[], delaysMs: readonly number
 }
 
 /**
- * Reduces frames to at most `maxColors` RGBA colours with one shared palette (alpha quantised
- * too), in place of a true-colour APNG's millions: deflate then compresses flat areas far
- * better. Fully transparent pixels stay fully transparent.
+ * Reduces frames to one shared palette of at most `maxColors` RGBA colours (alpha quantised too),
+ * as palette indices, in place of a true-colour APNG's millions: a byte a pixel, and deflate
+ * compresses flat areas far better. Entry 0 is fully transparent, and so is every pixel that was.
  */
-export function posterizeFrames(frames: readonly Uint8Array[], maxColors: number): Uint8Array[] {
+export function indexFrames(frames: readonly Uint8Array[], maxColors: number): { palette: number[][]; indexed: Uint8Array[] } {
   let total = 0;
   for (const f of frames) total += f.length / 4;
   const step = Math.max(1, Math.ceil(total / 250_000));
@@ -156,18 +156,13 @@ export function posterizeFrames(frames: readonly Uint8Array[], maxColors: number
       if (f[j + 3]) seen++;
     }
   }
-  const palette = gifenc.quantize(k ? picked.subarray(0, k) : Uint8Array.of(0, 0, 0, 255), Math.min(256, Math.max(2, maxColors)), { format: 'rgba4444' });
-  return frames.map((f) => {
-    const index = gifenc.applyPalette(f, palette, 'rgba4444');
-    const out = new Uint8Array(f.length);
-    for (let i = 0, j = 0; i < index.length; i++, j += 4) {
-      if (!f[j + 3]) continue;
-      const c = palette[index[i]];
-      out[j] = c[0];
-      out[j + 1] = c[1];
-      out[j + 2] = c[2];
-      out[j + 3] = c.length > 3 ? c[3] : 255;
-    }
+  const colours = gifenc.quantize(k ? picked.subarray(0, k) : Uint8Array.of(0, 0, 0, 255), Math.min(255, Math.max(1, maxColors - 1)), { format: 'rgba4444' });
+  const palette = [[0, 0, 0, 0], ...colours.map((c) => [c[0], c[1], c[2], c.length > 3 ? c[3] : 255])];
+  const indexed = frames.map((f) => {
+    const index = gifenc.applyPalette(f, colours, 'rgba4444');
+    const out = new Uint8Array(index.length);
+    for (let i = 0, j = 3; i < index.length; i++, j += 4) out[i] = f[j] ? index[i] + 1 : 0;
     return out;
   });
+  return { palette, indexed };
 }

@@ -16,11 +16,12 @@ import type { SessionOptions } from '../inference/session';
 import type { ModelEntry } from '../models/manifest';
 import type { RunContext } from '../progress';
 import { runMaskModel } from '../segment/mask-model';
-import { encodeGif, posterizeFrames } from '../gif/encode-gif';
+import { encodeGif, indexFrames } from '../gif/encode-gif';
 import { resolveFfmpeg, type FfmpegTools } from '../video/ffmpeg';
 import { planFrames, streamFrames, type FramePlan } from '../video/extract-frames';
 import { probeVideo, type VideoInfo } from '../video/probe';
 import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, unionBoxes, type Box, type ColourAlpha } from './compose';
+import { encodeIndexedApng } from './apng-indexed';
 import { encodeAnimatedWebp, encodeApng, encodeWebmVp9, type AnimatedFrames } from './encode-animated';
 import { findPlatformPreset, presetFps, presetLoops, SIZE_PRESETS, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
 import { applyStickerHints, stickerHintMap, validateStickerStrokes } from './touch-up';
@@ -466,11 +467,14 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
       writtenDelays = gif.delaysMs;
       outAlphas = bins.map((b) => Float32Array.from(b));
     } else {
-      let straight = composed.map(toStraightRgba);
-      if (targets.format === 'apng' && knobs.posterize) straight = posterizeFrames(straight, knobs.maxColors);
+      const straight = composed.map(toStraightRgba);
       const animated: AnimatedFrames = { frames: straight, width: size.width, height: size.height, delaysMs, fps };
       if (targets.format === 'webp') bytes = await encodeAnimatedWebp(animated, { quality: knobs.quality, loop: plays });
-      else if (targets.format === 'apng') bytes = await encodeApng(animated, { plays }, ctx, tools ?? resolveFfmpeg());
+      else if (targets.format === 'apng' && knobs.posterize) {
+        // One shared palette, a byte a pixel, and only each frame's changed rectangle (apng-indexed.ts).
+        const { palette, indexed } = indexFrames(straight, knobs.maxColors);
+        bytes = encodeIndexedApng({ width: size.width, height: size.height, palette, frames: indexed, delaysMs }, { plays });
+      } else if (targets.format === 'apng') bytes = await encodeApng(animated, { plays }, ctx, tools ?? resolveFfmpeg());
       else bytes = await encodeWebmVp9(animated, { crf: Math.round(63 - knobs.quality * 0.45) }, ctx, tools ?? resolveFfmpeg());
       outAlphas = composed.map((c) => c.alpha);
     }

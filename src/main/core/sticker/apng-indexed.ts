@@ -1,0 +1,131 @@
+// An 8-bit palette APNG with per-entry alpha (PLTE + tRNS), written here: a sticker reduced to
+// one shared palette (posterized for a byte budget, LINE's 300 KB) takes a byte a pixel instead
+// of RGBA's four, and each frame after the first stores only the rectangle that changed. ffmpeg's
+// APNG encoder writes RGBA only. Pure Node (zlib). Core (no electron).
+import { deflateSync } from 'node:zlib';
+
+/** Frames as palette indices (one byte a pixel, row-major), all `width` x `height`, with one shared RGBA palette. */
+export interface IndexedFrames {
+  width: number;
+  height: number;
+  /** At most 256 entries, each [r, g, b, a]. */
+  palette: readonly (readonly number[])[];
+  frames: readonly Uint8Array[];
+  delaysMs: readonly number[];
+}
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** One PNG chunk: length, type, data, CRC of type + data. */
+function chunk(type: string, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, data.length);
+  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
+  out.set(data, 8);
+  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
+  return out;
+}
+
+function u32s(...values: number[]): Uint8Array {
+  const out = new Uint8Array(values.length * 4);
+  const view = new DataView(out.buffer);
+  values.forEach((v, i) => view.setUint32(i * 4, v));
+  return out;
+}
+
+/** The rectangle where `frame` differs from `previous` (the whole frame for the first); a 1x1 one when nothing changed. */
+export function changedRect(frame: Uint8Array, previous: Uint8Array | null, width: number, height: number): { x: number; y: number; w: number; h: number } {
+  if (!previous) return { x: 0, y: 0, w: width, h: height };
+  let x0 = width;
+  let y0 = height;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      if (frame[row + x] !== previous[row + x]) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        y1 = y;
+      }
+    }
+  }
+  return x1 < 0 ? { x: 0, y: 0, w: 1, h: 1 } : { x: x0, y: y0, w: x1 - x0 + 1, h: y1 - y0 + 1 };
+}
+
+/** The zlib stream of a rectangle's scanlines, each led by filter type 0 (none, as PNG advises for palette images). */
+function imageData(frame: Uint8Array, width: number, rect: { x: number; y: number; w: number; h: number }): Uint8Array {
+  const raw = new Uint8Array((rect.w + 1) * rect.h);
+  for (let r = 0; r < rect.h; r++) {
+    const src = (rect.y + r) * width + rect.x;
+    raw.set(frame.subarray(src, src + rect.w), r * (rect.w + 1) + 1);
+  }
+  return deflateSync(raw, { level: 9 });
+}
+
+/** Encodes palette frames as an APNG (plays 0: forever). Each frame replaces its rectangle (blend SOURCE, dispose NONE). */
+export function encodeIndexedApng(input: IndexedFrames, options: { plays?: number } = {}): Uint8Array {
+  const { width, height, palette, frames, delaysMs } = input;
+  if (palette.length < 1 || palette.length > 256) throw new Error(`a PNG palette holds 1..256 colours, got ${palette.length}`);
+  if (frames.length === 0) throw new Error('an APNG needs at least one frame');
+  const parts: Uint8Array[] = [Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)];
+  const ihdr = new Uint8Array(13);
+  new DataView(ihdr.buffer).setUint32(0, width);
+  new DataView(ihdr.buffer).setUint32(4, height);
+  ihdr.set([8, 3, 0, 0, 0], 8); // 8 bits, colour type 3 (palette), deflate, adaptive filters, no interlace
+  parts.push(chunk('IHDR', ihdr));
+  parts.push(chunk('acTL', u32s(frames.length, options.plays ?? 0)));
+  parts.push(chunk('PLTE', Uint8Array.from(palette.flatMap((c) => [c[0], c[1], c[2]]))));
+  parts.push(chunk('tRNS', Uint8Array.from(palette.map((c) => (c.length > 3 ? c[3] : 255)))));
+  let sequence = 0;
+  let previous: Uint8Array | null = null;
+  frames.forEach((frame, i) => {
+    const rect = changedRect(frame, previous, width, height);
+    const fctl = new Uint8Array(26);
+    const view = new DataView(fctl.buffer);
+    view.setUint32(0, sequence++);
+    view.setUint32(4, rect.w);
+    view.setUint32(8, rect.h);
+    view.setUint32(12, rect.x);
+    view.setUint32(16, rect.y);
+    view.setUint16(20, Math.max(1, Math.min(65535, Math.round(delaysMs[i] ?? 100))));
+    view.setUint16(22, 1000);
+    fctl[24] = 0; // dispose NONE: the canvas keeps this frame
+    fctl[25] = 0; // blend SOURCE: the rectangle is replaced, alpha included
+    parts.push(chunk('fcTL', fctl));
+    const data = imageData(frame, width, rect);
+    if (i === 0) parts.push(chunk('IDAT', data));
+    else {
+      const fdat = new Uint8Array(4 + data.length);
+      new DataView(fdat.buffer).setUint32(0, sequence++);
+      fdat.set(data, 4);
+      parts.push(chunk('fdAT', fdat));
+    }
+    previous = frame;
+  });
+  parts.push(chunk('IEND', new Uint8Array(0)));
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
