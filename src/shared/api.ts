@@ -86,6 +86,8 @@ export interface ImagePreview {
   sourceWidth: number;
   sourceHeight: number;
   rgba: Uint8Array;
+  /** Frames of an animated picture (only the first is shown and cut out), absent for a still. */
+  frames?: number;
 }
 
 /** Arguments of segment: cut the subject out of an image for the editor. */

@@ -222,7 +222,7 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     await banner.waitFor({ timeout: 30_000 });
     expect(await banner.getAttribute('data-code')).toBe('INPUT_UNSUPPORTED');
     expect(await banner.textContent()).toContain('This file is not an image we can read.');
-    expect(await banner.textContent()).toContain('Open a PNG, JPEG, WebP, TIFF or AVIF picture.');
+    expect(await banner.textContent()).toContain('Open a PNG, JPEG, WebP, GIF, TIFF or AVIF picture.');
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'invalid-file.png') });
   });
 

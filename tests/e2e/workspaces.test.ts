@@ -467,7 +467,7 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
-  it('a big picture with no one in it: the cut-out says it found nothing and offers the other model; the zoom is in its own pixels', async () => {
+  it('a big picture with no one in it: the cut-out says it found nothing and offers the other model; the zoom is in its own pixels; an animated GIF says only its first frame is cut out', async () => {
     await workspace('cutout');
     // Made here: a plain test pattern (colour bars), no person, no character; 3200 px wide, twice
     // the editor's preview.
@@ -492,6 +492,19 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(await zoomPct()).toBe(100);
     expect(Number(await app.page.getAttribute('[data-testid=editor-canvas]', 'data-zoom'))).toBeCloseTo(2, 6);
     await app.page.keyboard.press('Control+0');
+    // An animated GIF: its first frame is cut out, and the editor says so and offers Stickers.
+    const gif = join(tempDir(), 'wave.gif');
+    const raw = Buffer.alloc(160 * 120 * 4 * 4);
+    for (let p = 0; p < 4; p++) for (let i = 0; i < 160 * 120; i++) raw.set([40 * p, 160, 220, 255], (p * 160 * 120 + i) * 4);
+    await sharp(raw, { raw: { width: 160, height: 480, channels: 4, pageHeight: 120 } }).gif().toFile(gif);
+    await openThroughDialog(app.page, gif);
+    const animated = app.page.locator('[data-testid=animated-notice]');
+    await animated.waitFor({ timeout: 60_000 });
+    expect(await animated.textContent()).toContain('This picture is an animation of 4 frames: only its first frame is cut out here.');
+    await animated.getByRole('button', { name: 'Make an animated sticker of it' }).click();
+    expect(await app.page.getAttribute('[data-workspace=sticker]', 'aria-current')).toBe('page');
+    await expect.poll(() => app.page.locator('[data-workspace-slot=sticker] [data-testid=sticker-trim] .meta').first().textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^\s*160 × 120/);
+    await workspace('cutout');
     expect(app.pageErrors).toEqual([]);
   });
 });

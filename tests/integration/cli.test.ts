@@ -240,6 +240,19 @@ describe('cutout CLI', () => {
     expect(lines.at(-1)).toBe('1 of 2 cut-outs need a look (see "check it" above)');
   }, 120_000);
 
+  it('portrait: an animated GIF is cut out from its first frame, and said so', async () => {
+    const dir = tempDir();
+    const gif = join(dir, 'anim.gif');
+    // Three frames of 120 x 90, one above the other as sharp takes pages.
+    const raw = Buffer.alloc(120 * 90 * 3 * 4);
+    for (let p = 0; p < 3; p++) for (let i = 0; i < 120 * 90; i++) raw.set([60 * p, 120, 200, 255], (p * 120 * 90 + i) * 4);
+    await sharp(raw, { raw: { width: 120, height: 270, channels: 4, pageHeight: 90 } }).gif().toFile(gif);
+    const r = await cutout(['portrait', gif, '-o', join(dir, 'anim.png'), '--provider', 'cpu']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`note: ${gif} is an animation of 3 frames: only its first frame was cut out (\`cutout sticker\` makes an animated sticker of it)`);
+    expect((await sharp(join(dir, 'anim.png')).metadata()).height).toBe(90);
+  }, 60_000);
+
   it('portrait: a picture with no one in it is written, and said to be empty (it was an all-transparent PNG, silently)', async () => {
     const dir = tempDir();
     const picture = join(dir, 'plain.png');

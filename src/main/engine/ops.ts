@@ -226,7 +226,7 @@ export async function loadImagePreview(req: PreviewRequest, e: EngineContext): P
   const source = await decodeImage(req.path, { maxPixels: e.env.maxPixels });
   const size = previewSize(source.width, source.height, req.maxSidePx);
   const small = size.width === source.width && size.height === source.height ? source : await resizeRgba(source, size.width, size.height);
-  return { path: req.path, width: small.width, height: small.height, sourceWidth: source.width, sourceHeight: source.height, rgba: small.data };
+  return { path: req.path, width: small.width, height: small.height, sourceWidth: source.width, sourceHeight: source.height, rgba: small.data, ...(source.pages ? { frames: source.pages } : {}) };
 }
 
 async function matte(path: string, subject: Subject, modelId: string | undefined, refine: RefineMode, maxSidePx: number | undefined, e: EngineContext, ctx: RunContext): Promise<MatteResult> {

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { AppError } from '../../../shared/errors';
 import { parseRefineMode, type Subject } from '../../../shared/jobs';
 import { parseBackground } from '../../core/image/composite';
-import { cutoutToFile } from '../../core/pipelines/cutout';
+import { animatedInputText, cutoutToFile } from '../../core/pipelines/cutout';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { planOutputs, type CliCommand } from '../command';
 
@@ -60,6 +60,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
           );
           io.out(`${positionals[i]} -> ${r.output} (${r.width}x${r.height}, ${r.modelId} on ${r.provider}, ${r.timings.totalMs.toFixed(0)} ms)`);
           if (i === 0 && values.provider && values.provider !== 'auto' && values.provider !== r.provider) io.err(`note: --provider ${values.provider} could not start here; ran on ${r.provider}`);
+          if (r.frames) io.err(`note: ${positionals[i]} is ${animatedInputText(r.frames)}`);
           if (r.review.needsReview) {
             toReview++;
             io.out(`  check it: ${reviewText(r.review.unsureShare, 'cut-out', r.review.isEmpty ? subject : undefined)}`);

@@ -10,7 +10,7 @@ import { encodeImage } from '../image/encode';
 import { getSession } from '../inference/session';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import { reviewOf, verdictOf } from '../matting/unsure-share';
-import { resolveMaskModel } from '../pipelines/cutout';
+import { animatedInputText, resolveMaskModel } from '../pipelines/cutout';
 import { runMaskModel, type MaskResult } from '../segment/mask-model';
 import { failedChecks } from '../idphoto/compliance';
 import { runIdPhotoJob } from '../idphoto/id-photo-job';
@@ -110,7 +110,8 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
           });
           const bytes = await encodeImage({ data, width: image.width, height: image.height }, { format, quality: options.quality });
           await writeFileAtomic(output, bytes);
-          return reviewOf(unsureShare, model.entry, 'cutout', isEmpty);
+          const animated = image.pages ? { note: animatedInputText(image.pages) } : {};
+          return { ...reviewOf(unsureShare, model.entry, 'cutout', isEmpty), ...animated };
         },
       };
       return stages as ModeStages;

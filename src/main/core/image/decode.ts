@@ -15,6 +15,8 @@ export interface RgbaImage {
 export interface DecodedImage extends RgbaImage {
   /** Whether the source had an alpha channel (its alpha is kept in `data`). */
   hasAlpha: boolean;
+  /** Frames of an animated picture (a GIF, WebP or APNG of more than one; only the first is decoded), absent for a still. */
+  pages?: number;
   /** sharp's name of the container format (jpeg, png, webp, ...). */
   format: string;
 }
@@ -109,6 +111,7 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
       width: info.width,
       height: info.height,
       hasAlpha: meta.hasAlpha === true,
+      ...((meta.pages ?? 1) > 1 ? { pages: meta.pages } : {}),
       format: meta.format,
     };
   } catch (cause) {

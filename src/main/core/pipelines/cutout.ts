@@ -5,7 +5,7 @@ import type { CutoutOptions, MatteReview } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import { prepareBackground } from '../image/background';
 import { compositeOver } from '../image/composite';
-import { decodeImage, type RgbaImage } from '../image/decode';
+import { decodeImage, type DecodedImage, type RgbaImage } from '../image/decode';
 import { encodeImage, formatFromPath } from '../image/encode';
 import { resizeRgba } from '../image/resize';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
@@ -123,7 +123,14 @@ export interface CutoutFileResult {
   modelId: string;
   provider: ProviderName;
   review: MatteReview;
+  /** Frames of an animated input (only the first was cut out), absent for a still. */
+  frames?: number;
   timings: CutoutTimings;
+}
+
+/** What the CLI and a batch's note say of an animated picture that was cut out. */
+export function animatedInputText(frames: number): string {
+  return `an animation of ${frames} frames: only its first frame was cut out (\`cutout sticker\` makes an animated sticker of it)`;
 }
 
 /** Cuts out one image file and writes the result atomically (never over the input). */
@@ -146,6 +153,7 @@ export async function cutoutToFile(input: string, output: string, options: Cutou
     modelId: result.modelId,
     provider: result.provider,
     review: result.review,
+    ...((result.source as DecodedImage).pages ? { frames: (result.source as DecodedImage).pages } : {}),
     timings: { ...result.timings, encodeMs, totalMs: result.timings.totalMs + encodeMs },
   };
 }

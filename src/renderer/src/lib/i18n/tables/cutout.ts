@@ -71,6 +71,8 @@ export const cutout = {
     en: 'The anime model sees no character in this picture, so the cut-out is empty. Try the person model, or paint Keep over the subject.',
     'zh-CN': '动漫模型在这张图片里没有找到角色，抠图结果是空的。请试试人像模型，或用“保留”画笔涂抹主体。',
   },
+  'cutout.animated': { en: 'This picture is an animation of {n} frames: only its first frame is cut out here.', 'zh-CN': '这张图片是 {n} 帧的动画：这里只抠取第一帧。' },
+  'cutout.animated.toSticker': { en: 'Make an animated sticker of it', 'zh-CN': '做成动态表情包' },
   'review.tryAnime': { en: 'Try the anime model', 'zh-CN': '试试动漫模型' },
   'review.tryPerson': { en: 'Try the person model', 'zh-CN': '试试人像模型' },
   'review.show': { en: 'Show on the trimap', 'zh-CN': '显示区域标记' },

@@ -6,7 +6,7 @@ export const errors = {
   'error.title': { en: 'Something went wrong', 'zh-CN': '出现问题' },
   'error.code': { en: 'Code {code}', 'zh-CN': '错误代码 {code}' },
   'error.INPUT_UNSUPPORTED': { en: 'This file is not an image we can read.', 'zh-CN': '无法读取此文件：不是受支持的图片格式。' },
-  'fix.INPUT_UNSUPPORTED': { en: 'Open a PNG, JPEG, WebP, TIFF or AVIF picture.', 'zh-CN': '请打开 PNG、JPEG、WebP、TIFF 或 AVIF 图片。' },
+  'fix.INPUT_UNSUPPORTED': { en: 'Open a PNG, JPEG, WebP, GIF, TIFF or AVIF picture.', 'zh-CN': '请打开 PNG、JPEG、WebP、GIF、TIFF 或 AVIF 图片。' },
   'error.INPUT_UNSUPPORTED.damaged': { en: 'This picture is damaged: part of it is missing or corrupt.', 'zh-CN': '这张图片已损坏：部分数据缺失或出错。' },
   'error.INPUT_UNSUPPORTED.still': { en: 'This is a still picture, not a clip.', 'zh-CN': '这是一张静态图片，不是视频片段。' },
   'fix.INPUT_UNSUPPORTED.still': { en: 'A sticker is made from a video or an animated GIF; cut a still picture out in Cut-out.', 'zh-CN': '表情包需要视频或动图 GIF；静态图片请在“抠图”中处理。' },
