@@ -28,6 +28,15 @@ describe('cutout sticker (CLI)', () => {
     expect(new Set(o.errors).size).toBe(o.errors.length);
   });
 
+  it('says when a sticker was made smaller than its preset to fit the byte budget', async () => {
+    const o = io();
+    const out = join(tempDir(), 'op.gif');
+    expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'esrgan_onepiece_demo.mp4'), '-o', out, '--preset', 'wechat', '--duration', '10'], o)).toBe(0);
+    expect(o.errors).toContain("note: made smaller to fit the WeChat GIF sticker's 500 KB");
+    const [w, h] = o.lines[0].match(/\(gif, (\d+)x(\d+),/)!.slice(1).map(Number);
+    expect(Math.max(w, h)).toBeLessThan(240);
+  }, 120_000);
+
   it('says when a preset cuts --duration, and reads a negative value plainly', async () => {
     const dir = tempDir();
     const clip = join(dir, 'long.mp4');

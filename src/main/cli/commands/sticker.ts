@@ -137,6 +137,7 @@ export const stickerCommand: CliCommand = {
       io.err(`note: a ${preset.label} lasts at most ${preset.maxDurationS} s, so --duration ${options.durationS} was cut to ${preset.maxDurationS} s`);
     }
     if (!r.withinBudget) io.err(`warning: ${(r.bytes / 1024).toFixed(0)} KB is over the ${r.preset} budget after ${r.attempts} attempts`);
+    else if (r.shrunkToFit && preset) io.err(`note: made smaller to fit the ${preset.label}'s ${Math.round(preset.maxBytes / 1024)} KB`);
     const t = r.timings;
     io.out(
       `${positionals[0]} -> ${r.output} (${r.format}, ${r.width}x${r.height}, ${r.frameCount === 1 ? '1 frame' : `${r.frameCount} frames`} at ${r.fps.toFixed(2)} fps, ${(r.bytes / 1024).toFixed(1)} KB, ` +

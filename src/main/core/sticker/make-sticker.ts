@@ -89,6 +89,8 @@ export interface RenderedSticker {
   /** Encode attempts made to fit a preset's byte budget (1 when none was needed). */
   attempts: number;
   withinBudget: boolean;
+  /** Made smaller than the size asked for (or the preset's box) to fit the byte budget. Absent when not. */
+  shrunkToFit?: boolean;
   box: Box;
 }
 
@@ -483,7 +485,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     const withinBudget = !preset || bytes.length <= preset.maxBytes;
     ctx.onProgress?.({ stage: 'encode', done: attempts, total: attempts, detail: `attempt ${attempts}: ${size.width}x${size.height}, ${picked.length} frames, ${bytes.length} bytes` });
     if (withinBudget || attempts >= 7) {
-      return { bytes, format: targets.format, width: size.width, height: size.height, fps, frameCount, delaysMs: writtenDelays, alphas: outAlphas, attempts, withinBudget, box };
+      return { bytes, format: targets.format, width: size.width, height: size.height, fps, frameCount, delaysMs: writtenDelays, alphas: outAlphas, attempts, withinBudget, ...(knobs.scale < 1 ? { shrunkToFit: true } : {}), box };
     }
     // Shrink in order of what a viewer notices least: colours / quality (twice), then size,
     // then, as a last resort, every other frame.

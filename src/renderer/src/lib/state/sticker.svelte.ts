@@ -69,6 +69,8 @@ export interface StickerResultView {
   askedFps: number;
   sizeBytes: number;
   withinBudget: boolean;
+  /** Made smaller than asked to fit the platform's byte limit. */
+  shrunkToFit: boolean;
   modelFallback: boolean;
   /** What the model that ran cuts out. */
   subject: Subject;
@@ -336,7 +338,7 @@ export class StickerState {
         const file = await this.host.client.loadStickerFile({ path: r.output }).catch(() => null);
         if (seq !== this.openSeq) return;
         this.madeWith = JSON.stringify(options);
-        this.result = { path: r.output, mime: file?.mime ?? '', bytes: file?.bytes ?? null, width: r.width, height: r.height, frameCount: r.frameCount, fps: r.fps, askedFps: options.fps ?? r.fps, sizeBytes: r.bytes, withinBudget: r.withinBudget, modelFallback: r.modelFallback, subject: r.subject, endsAtS: r.endsAtS, askedEndS: (options.startS ?? 0) + (options.durationS ?? 0), review: r.review };
+        this.result = { path: r.output, mime: file?.mime ?? '', bytes: file?.bytes ?? null, width: r.width, height: r.height, frameCount: r.frameCount, fps: r.fps, askedFps: options.fps ?? r.fps, sizeBytes: r.bytes, withinBudget: r.withinBudget, shrunkToFit: r.shrunkToFit === true, modelFallback: r.modelFallback, subject: r.subject, endsAtS: r.endsAtS, askedEndS: (options.startS ?? 0) + (options.durationS ?? 0), review: r.review };
         this.phase = 'done';
         return;
       }

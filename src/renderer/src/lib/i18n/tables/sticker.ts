@@ -39,6 +39,7 @@ export const sticker = {
   'sticker.cancelled': { en: 'Cancelled: no sticker was written.', 'zh-CN': '已取消：没有生成表情包。' },
   'sticker.tooBigToPreview': { en: 'Saved, but at {mb} MB it is too big to play here: a shorter part, a lower frame rate or a smaller size makes it lighter', 'zh-CN': '已保存，但文件有 {mb} MB，太大无法在此播放：选更短的片段、更低的帧率或更小的尺寸可减小文件' },
   'sticker.fpsLowered': { en: '{fps} fps instead of {asked}, to fit the platform\'s frame and size limits', 'zh-CN': '为符合平台的帧数和大小限制，帧率由 {asked} 帧/秒降为 {fps} 帧/秒' },
+  'sticker.shrunkToFit': { en: "made smaller to fit the platform's size limit", 'zh-CN': '为符合平台的文件大小限制已缩小尺寸' },
   'sticker.overBudget': { en: 'still over the platform size limit', 'zh-CN': '仍超过平台大小限制' },
   'sticker.modelFallback': { en: 'No anime model is installed: the person model was used. Drawn characters may be cut out poorly.', 'zh-CN': '未安装动漫模型，已改用人像模型，动漫角色的抠图效果可能较差。' },
   'sticker.unsureFrames': { en: 'Where the model was unsure, in each of the {n} frames taken from the clip', 'zh-CN': '各帧的不确定程度（共 {n} 帧）' },
