@@ -103,6 +103,20 @@ describe('cutout serve', () => {
     expect(matte.provider).toBe('cpu');
   });
 
+  it("solves the editor's Best edges at the preview's size, and they match the full-size export shrunk to it", async () => {
+    const matte = await client.segment({ path: portrait, subject: 'person', refine: 'full', maxSidePx: 400 });
+    expect(Math.max(matte.width, matte.height)).toBe(400);
+    expect(matte.sourceWidth).toBeGreaterThan(matte.width);
+    // The export solves the whole picture; shrunk to the preview, it is what the editor showed.
+    const out = join(work, 'full-export.png');
+    const id = await client.startJob({ kind: 'cutout', input: portrait, output: out, options: { subject: 'person', background: { kind: 'transparent' }, refine: 'full' } });
+    expect((await waitFinished(id)).outcome).toBe('done');
+    const shrunk = await sharp(out).extractChannel(3).resize(matte.width, matte.height, { kernel: 'lanczos3' }).raw().toBuffer();
+    let diff = 0;
+    for (let i = 0; i < shrunk.length; i++) diff += Math.abs(shrunk[i] - matte.alpha[i]);
+    expect(diff / shrunk.length / 255).toBeLessThan(0.01);
+  });
+
   it('re-mattes a brushed region only, and an undo (stroke removed) restores the automatic alpha', async () => {
     const matte = await client.segment({ path: portrait, subject: 'person', refine: 'fast', maxSidePx: 400 });
     const { width, height } = matte;
