@@ -45,6 +45,15 @@ describe('palette APNG', () => {
     });
   });
 
+  it('rounds delays on the running total, so the frames add up to the length asked', () => {
+    const frames = Array.from({ length: 6 }, (_, f) => new Uint8Array(4).fill(f % 2));
+    const bytes = Buffer.from(encodeIndexedApng({ width: 2, height: 2, palette: [[0, 0, 0, 0], [255, 255, 255, 255]], frames, delaysMs: Array(6).fill(4000 / 6) }));
+    const delays: number[] = [];
+    for (let at = bytes.indexOf('fcTL'); at >= 0; at = bytes.indexOf('fcTL', at + 4)) delays.push(bytes.readUInt16BE(at + 24));
+    expect(delays).toEqual([667, 666, 667, 667, 666, 667]);
+    expect(delays.reduce((a, b) => a + b, 0)).toBe(4000);
+  });
+
   it('stores only what changed after the first frame', () => {
     const a = new Uint8Array(20 * 10);
     const b = a.slice();

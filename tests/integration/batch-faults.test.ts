@@ -103,7 +103,7 @@ describe('batch faults', () => {
     try {
       expect(pool.isInThread).toBe(false);
       const { data, unsureShare } = await pool.run({
-        data: new Uint8Array(8 * 8 * 4).fill(200),
+        data: Uint8Array.from({ length: 8 * 8 * 4 }, (_, i) => (i % 4 === 3 ? 255 : 200)),
         width: 8,
         height: 8,
         mask: new Float32Array(4 * 4).fill(1),

@@ -127,6 +127,36 @@ describe('cutout sticker pipeline', () => {
     expect(raw[3]).toBeLessThan(10);
   });
 
+  it('a transparent animated GIF: each frame keeps what it hides hidden', async () => {
+    // A 3-frame GIF of an anime sprite sliding on a transparent canvas (GIF: 1-bit alpha).
+    const sprite = await sharp(evalFile('anime_cutout', 'fg', 'ks_emi_basic_closedhappy.png')).resize({ height: 200 }).png().toBuffer();
+    const meta = await sharp(sprite).metadata();
+    const W = meta.width! + 40;
+    const pages = await Promise.all([0, 20, 40].map((dx) => sharp({ create: { width: W, height: 200, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).composite([{ input: sprite, left: dx, top: 0 }]).raw().toBuffer()));
+    const dir = tempDir();
+    const gif = join(dir, 'sprite.gif');
+    await sharp(Buffer.concat(pages), { raw: { width: W, height: 600, channels: 4, pageHeight: 200 } }).gif().toFile(gif);
+    const prepared = await prepareSticker(gif, { fps: 6, maxSidePx: 200 }, env);
+    expect(prepared.frames.length).toBeGreaterThanOrEqual(2);
+    const model = await resolveStickerModel(env, 'anime');
+    for (const frame of prepared.frames) {
+      const { alpha } = await stickerFrameAlpha(frame, model, { provider: env.provider, threads: env.threads });
+      let shown = 0;
+      let kept = 0;
+      let opaque = 0;
+      for (let i = 0; i < alpha.length; i++) {
+        const own = frame.data[i * 4 + 3];
+        if (own === 0 && alpha[i] > 0) shown++;
+        if (own === 255) {
+          opaque++;
+          if (alpha[i] >= 0.5) kept++;
+        }
+      }
+      expect(shown).toBe(0);
+      expect(kept / opaque).toBeGreaterThan(0.9);
+    }
+  });
+
   it('cancel mid-run leaves no output file, no temp file and no ffmpeg process', async () => {
     const dir = tempDir();
     const out = join(dir, 'cancelled.gif');

@@ -53,7 +53,8 @@ export function parseErrorText(message: string, argv: readonly string[]): string
   if (ambiguous) {
     const flag = ambiguous[1];
     const value = argv[argv.indexOf(flag) + 1];
-    if (value !== undefined) return `${flag} ${value}: a value starting with "-" reads as another option; write ${flag}=${value} to pass it`;
+    // parseArgs takes --name=VALUE, and a short option's value written straight after it (-o-x).
+    if (value !== undefined) return `${flag} ${value}: a value starting with "-" reads as another option; write ${flag.startsWith('--') ? `${flag}=${value}` : `${flag}${value}`} to pass it`;
   }
   return message.replace(/\s*\n\s*/g, ' ');
 }

@@ -20,7 +20,7 @@ import { resolveRegion } from '../core/matting/region';
 import { reviewMatte, unsureShare } from '../core/matting/unsure-share';
 import type { ModelEntry } from '../core/models/manifest';
 import { defaultBandPx } from '../core/trimap/trimap';
-import { resolveMaskModel } from '../core/pipelines/cutout';
+import { isAnimationClip, resolveMaskModel } from '../core/pipelines/cutout';
 import type { RunContext } from '../core/progress';
 import { previewIdPhoto as makeIdPhotoPreview } from '../core/idphoto/preview';
 import { runMaskModel } from '../core/segment/mask-model';
@@ -150,8 +150,8 @@ function toByteAlpha(alpha: Float32Array): Uint8Array {
 
 async function rememberPreview(key: string, source: RgbaImage, alpha: Uint8Array, width: number, height: number): Promise<void> {
   const sized = await previewImageOf(source, width, height);
-  // A picture with transparency of its own is solved on white, as refineMatte does, and a stroke
-  // never brings back what it hides.
+  // A picture with transparency of its own is solved on its backdrop (flattenForMatting), as
+  // refineMatte does, and a stroke never brings back what it hides.
   const own = ownAlphaOf(sized);
   const image = own ? flattenForMatting(sized) : sized;
   const baseAlpha = toFloatAlpha(alpha);
@@ -218,7 +218,7 @@ export async function loadImagePreview(req: PreviewRequest, e: EngineContext): P
   const source = await decodeImage(req.path, { maxPixels: e.env.maxPixels });
   const size = previewSize(source.width, source.height, req.maxSidePx);
   const small = size.width === source.width && size.height === source.height ? source : await resizeRgba(source, size.width, size.height);
-  return { path: req.path, width: small.width, height: small.height, sourceWidth: source.width, sourceHeight: source.height, rgba: small.data, ...(source.pages ? { frames: source.pages } : {}) };
+  return { path: req.path, width: small.width, height: small.height, sourceWidth: source.width, sourceHeight: source.height, rgba: small.data, ...(source.pages ? { frames: source.pages, isClip: isAnimationClip(source.format) } : {}) };
 }
 
 /** A decoded picture at the editor's preview size (itself when it is no bigger), resized once per picture and size. */
@@ -266,7 +266,7 @@ async function matte(path: string, subject: Subject, modelId: string | undefined
     alpha: toByteAlpha(refined.alpha),
     modelId: base.modelId,
     provider: base.provider,
-    review: reviewMatte(refined.alpha, image.width, image.height, base.modelEntry),
+    review: reviewMatte(refined.alpha, image.width, image.height, base.modelEntry, 'cutout', ownAlphaOf(image)),
     timings: { decodeMs: base.decodeMs, inferenceMs: base.inferenceMs, refineMs: t2 - t1, totalMs: performance.now() - t0 },
   };
 }
@@ -309,7 +309,7 @@ export async function rematte(req: RematteRequest, e: EngineContext, ctx: RunCon
     alpha: toByteAlpha(state.alpha),
     modelId: base.modelId,
     provider: base.provider,
-    review: reviewMatte(state.alpha, req.width, req.height, base.modelEntry),
+    review: reviewMatte(state.alpha, req.width, req.height, base.modelEntry, 'cutout', state.own),
     timings: { decodeMs: 0, inferenceMs: 0, refineMs: performance.now() - t1, totalMs: performance.now() - t0 },
   };
 }

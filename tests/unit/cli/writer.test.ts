@@ -2,7 +2,7 @@
 // unhandled EPIPE; other stream errors still surface.
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { writerOf } from '../../../src/main/cli/index';
+import { parseErrorText, writerOf } from '../../../src/main/cli/index';
 
 /** A stream that records writes and emits what the test says. */
 class FakeStream extends EventEmitter {
@@ -27,5 +27,15 @@ describe('writerOf', () => {
     const stream = new FakeStream();
     writerOf(stream as unknown as NodeJS.WritableStream);
     expect(() => stream.emit('error', Object.assign(new Error('disk'), { code: 'EIO' }))).toThrow('disk');
+  });
+});
+
+describe('parseErrorText', () => {
+  it("says a value that starts with '-' plainly, with the form that passes it, long or short", () => {
+    const ambiguous = (flag: string) => `Option '${flag}' argument is ambiguous.\nDid you forget to specify the option argument for '${flag}'?\nTo specify an option argument starting with a dash use '${flag}=-XYZ'.`;
+    expect(parseErrorText(ambiguous('--duration'), ['clip.mp4', '--duration', '-2'])).toBe('--duration -2: a value starting with "-" reads as another option; write --duration=-2 to pass it');
+    expect(parseErrorText(ambiguous('-o'), ['clip.mp4', '-o', '-x.gif'])).toBe('-o -x.gif: a value starting with "-" reads as another option; write -o-x.gif to pass it');
+    // Other messages come through on one line.
+    expect(parseErrorText("Unknown option '--nope'.\nTo specify a positional argument starting with a '-', place it at the end of the command after '--'.", [])).toBe("Unknown option '--nope'. To specify a positional argument starting with a '-', place it at the end of the command after '--'.");
   });
 });

@@ -60,7 +60,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
           );
           io.out(`${positionals[i]} -> ${r.output} (${r.width}x${r.height}, ${r.modelId} on ${r.provider}, ${r.timings.totalMs.toFixed(0)} ms)`);
           if (i === 0 && values.provider && values.provider !== 'auto' && values.provider !== r.provider) io.err(`note: --provider ${values.provider} could not start here; ran on ${r.provider}`);
-          if (r.frames) io.err(`note: ${positionals[i]} is ${animatedInputText(r.frames)}`);
+          if (r.frames) io.err(`note: ${positionals[i]} is ${animatedInputText(r.frames, r.format)}`);
           if (r.review.needsReview) {
             toReview++;
             io.out(`  check it: ${reviewText(r.review.unsureShare, 'cut-out', r.review.isEmpty ? subject : undefined)}`);

@@ -110,7 +110,7 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
           });
           const bytes = await encodeImage({ data, width: image.width, height: image.height }, { format, quality: options.quality });
           await writeFileAtomic(output, bytes);
-          const animated = image.pages ? { note: animatedInputText(image.pages) } : {};
+          const animated = image.pages ? { note: animatedInputText(image.pages, image.format) } : {};
           return { ...reviewOf(unsureShare, model.entry, 'cutout', isEmpty), ...animated };
         },
       };

@@ -4,6 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import { toWire } from '../../../shared/errors';
 import { compositeOver } from '../image/composite';
+import { ownAlphaOf } from '../matting/own-alpha';
 import { refineMatte } from '../matting/refine';
 import { isEmptyMatte, unsureShare } from '../matting/unsure-share';
 import type { RefineOutput, RefineTask, RefineReply } from './refine-pool';
@@ -12,7 +13,7 @@ import type { RefineOutput, RefineTask, RefineReply } from './refine-pool';
 export async function runRefineTask(task: RefineTask): Promise<RefineOutput> {
   const image = { data: task.data, width: task.width, height: task.height };
   const refined = await refineMatte({ image, mask: task.mask, maskW: task.maskW, maskH: task.maskH, mode: task.mode });
-  return { data: compositeOver(refined.foreground, refined.alpha, task.background).data, unsureShare: unsureShare(refined.alpha, task.width, task.height), isEmpty: isEmptyMatte(refined.alpha) };
+  return { data: compositeOver(refined.foreground, refined.alpha, task.background).data, unsureShare: unsureShare(refined.alpha, task.width, task.height), isEmpty: isEmptyMatte(refined.alpha, ownAlphaOf(image)) };
 }
 
 parentPort?.on('message', (task: RefineTask) => {

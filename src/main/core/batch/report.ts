@@ -26,14 +26,14 @@ function csvField(value: unknown): string {
 /**
  * The CSV text of the entries: header input,status,code,message,output,elapsed_ms,unsure_share,needs_review,spec
  * (message: a failure's message, "nothing found to cut out" for an empty cut-out, a done file's note and a skip's reason, joined by '; ';
- * needs_review: yes / no, n/a for a model without a calibrated threshold, empty for other modes;
+ * needs_review: yes / no, n/a for a model without a calibrated threshold (yes for an empty cut-out all the same), empty for other modes;
  * spec: ID photos, "pass" or "fail: " and the failed checks joined by '; ', empty for other modes;
  * output: empty for a failed file, which wrote nothing).
  */
 export function entriesToCsv(entries: readonly BatchEntry[]): string {
   const rows = [['input', 'status', 'code', 'message', 'output', 'elapsed_ms', 'unsure_share', 'needs_review', 'spec'].join(',')];
   for (const e of entries) {
-    const review = e.unsureShare === undefined ? ['', ''] : [e.unsureShare.toFixed(3), e.reviewThreshold === null ? 'n/a' : e.needsReview ? 'yes' : 'no'];
+    const review = e.unsureShare === undefined ? ['', ''] : [e.unsureShare.toFixed(3), e.isEmpty || e.needsReview ? 'yes' : e.reviewThreshold === null ? 'n/a' : 'no'];
     const message = [e.message, e.isEmpty ? 'nothing found to cut out' : '', e.note, e.reason].filter(Boolean).join('; ');
     const spec = e.specFailures === undefined ? '' : e.specFailures.length === 0 ? 'pass' : `fail: ${e.specFailures.join('; ')}`;
     const output = e.status === 'failed' ? '' : e.output;

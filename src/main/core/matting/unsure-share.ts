@@ -98,9 +98,16 @@ export function reviewOf(share: number, entry: Pick<ModelEntry, 'output'>, path:
   return verdictOf(share, reviewThresholdOf(entry, path), isEmpty);
 }
 
-/** Whether nothing in a matte is half opaque or more: the model found no subject (as a sticker frame with no subject, make-sticker.ts). */
-export function isEmptyMatte(alpha: ArrayLike<number>): boolean {
-  for (let i = 0; i < alpha.length; i++) if (alpha[i] >= 0.5) return false;
+/**
+ * Whether nothing in a matte is half opaque or more: the model found no subject (as a sticker frame
+ * with no subject, make-sticker.ts). `own`: the picture's own alpha (matting/own-alpha.ts), which
+ * caps the matte; half of it counts, so a photo at 40 % opacity is not "nothing found".
+ */
+export function isEmptyMatte(alpha: ArrayLike<number>, own?: Uint8Array | null): boolean {
+  for (let i = 0; i < alpha.length; i++) {
+    const cap = own ? own[i] / 255 : 1;
+    if (cap > 0 && alpha[i] >= 0.5 * cap) return false;
+  }
   return true;
 }
 
@@ -108,6 +115,6 @@ export function isEmptyMatte(alpha: ArrayLike<number>): boolean {
  * Measures and reviews a matte made by `entry`'s model. A cut-out with nothing in it is flagged; a
  * sticker frame is not (a sticker with no subject in any frame is NO_SUBJECT, make-sticker.ts).
  */
-export function reviewMatte(alpha: ArrayLike<number>, width: number, height: number, entry: Pick<ModelEntry, 'output'>, path: ReviewPath = 'cutout'): MatteReview {
-  return reviewOf(unsureShare(alpha, width, height), entry, path, path === 'cutout' && isEmptyMatte(alpha));
+export function reviewMatte(alpha: ArrayLike<number>, width: number, height: number, entry: Pick<ModelEntry, 'output'>, path: ReviewPath = 'cutout', own?: Uint8Array | null): MatteReview {
+  return reviewOf(unsureShare(alpha, width, height), entry, path, path === 'cutout' && isEmptyMatte(alpha, own));
 }

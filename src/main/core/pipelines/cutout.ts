@@ -10,6 +10,7 @@ import { encodeImage, formatFromPath } from '../image/encode';
 import { resizeRgba } from '../image/resize';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import type { ProviderName } from '../inference/execution-providers';
+import { ownAlphaOf } from '../matting/own-alpha';
 import { refineMatte } from '../matting/refine';
 import { reviewMatte } from '../matting/unsure-share';
 import type { ModelEntry } from '../models/manifest';
@@ -92,7 +93,7 @@ export async function cutoutImage(input: string | Uint8Array, options: CutoutOpt
     source,
     modelId: model.entry.id,
     provider: mask.provider,
-    review: reviewMatte(refined.alpha, source.width, source.height, model.entry),
+    review: reviewMatte(refined.alpha, source.width, source.height, model.entry, 'cutout', ownAlphaOf(source)),
     timings: {
       decodeMs: t1 - t0,
       preprocessMs: mask.timings.preprocessMs,
@@ -125,12 +126,19 @@ export interface CutoutFileResult {
   review: MatteReview;
   /** Frames of an animated input (only the first was cut out), absent for a still. */
   frames?: number;
+  /** The animated input's format (sharp's name), with `frames`. */
+  format?: string;
   timings: CutoutTimings;
 }
 
+/** Whether an animated picture of this format (sharp's name) can be made a sticker: ffmpeg reads GIF and APNG, not animated WebP. */
+export function isAnimationClip(format: string | undefined): boolean {
+  return format === 'gif' || format === 'png';
+}
+
 /** What the CLI and a batch's note say of an animated picture that was cut out. */
-export function animatedInputText(frames: number): string {
-  return `an animation of ${frames} frames: only its first frame was cut out (\`cutout sticker\` makes an animated sticker of it)`;
+export function animatedInputText(frames: number, format: string | undefined): string {
+  return `an animation of ${frames} frames: only its first frame was cut out${isAnimationClip(format) ? ' (`cutout sticker` makes an animated sticker of it)' : ''}`;
 }
 
 /** Cuts out one image file and writes the result atomically (never over the input). */
@@ -153,7 +161,7 @@ export async function cutoutToFile(input: string, output: string, options: Cutou
     modelId: result.modelId,
     provider: result.provider,
     review: result.review,
-    ...((result.source as DecodedImage).pages ? { frames: (result.source as DecodedImage).pages } : {}),
+    ...((result.source as DecodedImage).pages ? { frames: (result.source as DecodedImage).pages, format: (result.source as DecodedImage).format } : {}),
     timings: { ...result.timings, encodeMs, totalMs: result.timings.totalMs + encodeMs },
   };
 }

@@ -95,7 +95,14 @@ export function encodeIndexedApng(input: IndexedFrames, options: { plays?: numbe
   parts.push(chunk('tRNS', Uint8Array.from(palette.map((c) => (c.length > 3 ? c[3] : 255)))));
   let sequence = 0;
   let previous: Uint8Array | null = null;
+  // Delays rounded on the running total, so the frames add up to the length asked (six 666.67-ms
+  // frames make 4000 ms, not 4002: LINE's 4-s limit).
+  let elapsedMs = 0;
+  let writtenMs = 0;
   frames.forEach((frame, i) => {
+    elapsedMs += delaysMs[i] ?? 100;
+    const delay = Math.max(1, Math.min(65535, Math.round(elapsedMs) - writtenMs));
+    writtenMs += delay;
     const rect = changedRect(frame, previous, width, height);
     const fctl = new Uint8Array(26);
     const view = new DataView(fctl.buffer);
@@ -104,7 +111,7 @@ export function encodeIndexedApng(input: IndexedFrames, options: { plays?: numbe
     view.setUint32(8, rect.h);
     view.setUint32(12, rect.x);
     view.setUint32(16, rect.y);
-    view.setUint16(20, Math.max(1, Math.min(65535, Math.round(delaysMs[i] ?? 100))));
+    view.setUint16(20, delay);
     view.setUint16(22, 1000);
     fctl[24] = 0; // dispose NONE: the canvas keeps this frame
     fctl[25] = 0; // blend SOURCE: the rectangle is replaced, alpha included

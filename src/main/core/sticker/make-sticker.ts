@@ -21,6 +21,7 @@ import { resolveFfmpeg, type FfmpegTools } from '../video/ffmpeg';
 import { planFrames, streamFrames, type FramePlan } from '../video/extract-frames';
 import { probeVideo, type VideoInfo } from '../video/probe';
 import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, unionBoxes, type Box, type ColourAlpha } from './compose';
+import { flattenForMatting, ownAlphaOf } from '../matting/own-alpha';
 import { encodeIndexedApng } from './apng-indexed';
 import { encodeAnimatedWebp, encodeApng, encodeWebmVp9, type AnimatedFrames } from './encode-animated';
 import { findPlatformPreset, presetFps, presetLoops, SIZE_PRESETS, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
@@ -282,9 +283,14 @@ export async function stickerFrameAlpha(frame: RgbaImage, model: { entry: ModelE
   const t0 = performance.now();
   // The stretch below was tuned on the map without the model's temperature; with both, the 1-bit
   // GIF alpha flickered 3-5 % more (median over the 18 anime clips, docs/quality.md).
-  const mask = await runMaskModel(frame, model, session, { applyTemperature: false });
+  // A frame with transparency of its own (a transparent GIF): seen on a backdrop apart from its
+  // edge, and nothing it hides comes back (as a cut-out of such a picture, matting/own-alpha.ts).
+  const own = ownAlphaOf(frame);
+  const seen = own ? flattenForMatting(frame) : frame;
+  const mask = await runMaskModel(seen, model, session, { applyTemperature: false });
   const t1 = performance.now();
-  const alpha = stretchProbability(upsampleMaskGuided(mask.mask, mask.width, mask.height, frame));
+  const alpha = stretchProbability(upsampleMaskGuided(mask.mask, mask.width, mask.height, seen));
+  if (own) for (let i = 0; i < alpha.length; i++) if (own[i] !== 255) alpha[i] = Math.min(alpha[i], own[i] / 255);
   return { alpha, provider: mask.provider, maskMs: t1 - t0, upsampleMs: performance.now() - t1 };
 }
 
@@ -496,7 +502,9 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
       if (targets.format === 'apng' && !knobs.posterize) knobs.posterize = true;
       else knobs.maxColors = Math.max(32, Math.round(knobs.maxColors / Math.max(1.5, over)));
       knobs.quality = Math.max(20, Math.round(knobs.quality - 20 * over));
-    } else if ((knobs.scale <= scaleFloor || (attempts >= 5 && over > 1.25)) && frames.length / (knobs.fpsStep + 1) >= 5) {
+    } else if ((knobs.scale <= scaleFloor || (attempts >= 5 && over > 1.25) || attempts >= 6) && frames.length / (knobs.fpsStep + 1) >= 5) {
+      // (The sixth attempt drops frames whatever is left over: flat art whose bytes shrink more
+      // slowly than its area would otherwise still be over at the seventh, the last.)
       knobs.fpsStep += 1;
     } else {
       knobs.scale = Math.max(scaleFloor, knobs.scale * Math.max(0.6, Math.min(0.97, 0.98 / Math.sqrt(over))));
