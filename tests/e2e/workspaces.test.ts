@@ -175,11 +175,30 @@ describe('workspaces, language and theme in Chromium', () => {
     await workspace('idphoto');
     // The images opened in the editor above, newest first.
     await expect.poll(() => recentIn('idphoto'), { timeout: 10_000 }).toEqual([expect.stringContaining('hamster.png'), expect.stringContaining('df_img24.jpg')]);
+    // The Stickers controls come back after a restart (they went back to 12 fps and 320 px).
+    await workspace('sticker');
+    const stickerSlot = app.page.locator('[data-workspace-slot=sticker]');
+    const setRange = (selector: string, value: string) =>
+      stickerSlot.locator(selector).evaluate((el, v) => {
+        const input = el as unknown as { value: string; dispatchEvent(e: unknown): boolean };
+        input.value = v;
+        input.dispatchEvent(new (globalThis as unknown as { Event: new (type: string, init: { bubbles: boolean }) => unknown }).Event('input', { bubbles: true }));
+      }, value);
+    const fpsSlider = 'label.slider:has-text("Frame rate") input[type=range]';
+    await setRange(fpsSlider, '20');
+    await stickerSlot.locator('.field-row:has-text("Size") select').selectOption('512');
     // Settings' default background is what a new cut-out starts on (after the restart below).
     await workspace('settings');
     await app.page.selectOption('[data-testid=settings-background]', '#438EDB');
     await app.page.reload();
     await app.page.waitForSelector('[data-workspace=cutout]');
+    // It opens in the workspace it was left in.
+    expect(await app.page.getAttribute('[data-workspace=settings]', 'aria-current')).toBe('page');
+    await workspace('sticker');
+    expect(await stickerSlot.locator(fpsSlider).inputValue()).toBe('20');
+    expect(await stickerSlot.locator('.field-row:has-text("Size") select').inputValue()).toBe('512');
+    await setRange(fpsSlider, '12');
+    await stickerSlot.locator('.field-row:has-text("Size") select').selectOption('320');
     await workspace('cutout');
     await expect.poll(() => app.page.getAttribute('[data-workspace-slot=cutout] [data-bg=id-blue]', 'aria-checked'), { timeout: 10_000 }).toBe('true');
     await workspace('settings');

@@ -117,16 +117,26 @@ describe('AppState', () => {
     const app = new AppState(client);
     app.workspace = 'sticker';
     app.showError(new AppError('VIDEO_CORRUPT', 'not a video'));
+    expect(app.unseenErrorIn).toBeNull();
     expect(app.shownNotice?.code).toBe('VIDEO_CORRUPT');
-    // Elsewhere it waits; back in Stickers it is there again.
+    // Elsewhere it waits (the sidebar marks Stickers); back in Stickers it is there again.
     app.workspace = 'cutout';
     expect(app.shownNotice).toBeNull();
+    expect(app.unseenErrorIn).toBe('sticker');
     app.dismissError('cutout');
     app.workspace = 'sticker';
     expect(app.shownNotice?.code).toBe('VIDEO_CORRUPT');
     // Stickers opening another clip clears it.
     app.dismissError('sticker');
     expect(app.notice).toBeNull();
+    // An error comes back late from work a workspace started, while another is shown: it is that workspace's.
+    app.workspace = 'idphoto';
+    app.showError(new AppError('VIDEO_CORRUPT', 'the sticker failed'), 'sticker');
+    expect(app.shownNotice).toBeNull();
+    expect(app.unseenErrorIn).toBe('sticker');
+    app.dismissError('idphoto');
+    expect(app.notice?.code).toBe('VIDEO_CORRUPT');
+    app.dismissError();
     // An error of no workspace (the engine out of reach) is shown in all.
     app.showError(new AppError('INTERNAL', 'engine gone'), null);
     app.workspace = 'batch';

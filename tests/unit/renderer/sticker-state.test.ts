@@ -76,6 +76,29 @@ describe('StickerState', () => {
     expect([s.effectiveFps, s.presetLimits]).toEqual([30, null]);
   });
 
+  it('remembers the controls between sessions, takes back only sane values, and a new clip starts at the rate last picked', async () => {
+    const { host } = fakeHost(() => ({ jobId: 'job-1', outcome: 'cancelled', elapsedMs: 1 }));
+    const s = new StickerState(host);
+    s.setFps(20);
+    s.sizePx = 512;
+    s.preset = 'line';
+    s.outlinePx = 3;
+    const saved = JSON.parse(JSON.stringify(s.preferences()));
+    expect(saved).toMatchObject({ fps: 20, sizePx: 512, preset: 'line', outlinePx: 3, format: 'gif', model: 'anime' });
+    const next = new StickerState(host);
+    next.restorePreferences(saved);
+    expect(next.preferences()).toEqual(saved);
+    // The clip runs at 23.98 fps: it opens at the 20 picked, not 12.
+    await next.open('/clips/a.mp4');
+    expect(next.fps).toBe(20);
+    // Junk is ignored, field by field.
+    const other = new StickerState(host);
+    other.restorePreferences({ fps: 99, sizePx: 333, matte: 'red', preset: 'myspace', model: 'cat', threshold: 0.5, plays: 2 });
+    expect(other.preferences()).toMatchObject({ fps: 12, sizePx: 320, matte: '#FFFFFF', preset: 'none', model: 'anime', threshold: 0.5, plays: 2 });
+    other.restorePreferences(null);
+    other.restorePreferences('{');
+  });
+
   it("takes down its own stale error when it opens another clip and when it makes a sticker", async () => {
     const { host, calls } = fakeHost(() => ({ jobId: 'job-1', outcome: 'cancelled', elapsedMs: 1 }));
     const s = new StickerState(host);

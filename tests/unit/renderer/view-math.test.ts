@@ -68,6 +68,11 @@ describe('ViewState', () => {
     view.zoomToActual();
     expect(view.zoom).toBeCloseTo(8000 / 2048, 6);
     expect(view.zoomPct).toBe(100);
+    // The zoom buttons step through the picture's own 75 % and 100 %.
+    view.zoomOut();
+    expect(view.zoomPct).toBe(75);
+    view.zoomIn();
+    expect(view.zoomPct).toBe(100);
     // A picture its preview holds whole: the two agree.
     view.setImage(800, 600);
     view.zoomToActual();

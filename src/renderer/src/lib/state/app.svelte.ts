@@ -198,6 +198,11 @@ export class AppState {
     this.status = line;
   }
 
+  /** The workspace whose error waits unseen (the sidebar marks it), or null. */
+  get unseenErrorIn(): Workspace | null {
+    return this.notice && this.noticeOwner && this.noticeOwner !== this.workspace ? this.noticeOwner : null;
+  }
+
   /** The banner's error where the current workspace shows it: another workspace's error waits there. */
   get shownNotice(): ErrorNotice | null {
     return this.noticeOwner && this.noticeOwner !== this.workspace ? null : this.notice;

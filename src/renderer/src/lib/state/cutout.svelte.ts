@@ -130,7 +130,7 @@ export class CutoutState {
         this.phase = 'failed';
         this.status({ key: 'status.failed', tone: 'warn' });
       }
-      this.app.showError(error);
+      this.app.showError(error, 'cutout');
       return;
     }
     if (seq !== this.openSeq) return;
@@ -218,7 +218,7 @@ export class CutoutState {
       // The fast matte stays usable when only the best one failed.
       this.phase = isShown ? 'ready' : 'failed';
       this.status({ key: 'status.failed', tone: 'warn' });
-      this.app.showError(error);
+      this.app.showError(error, 'cutout');
     }
   }
 
@@ -288,7 +288,7 @@ export class CutoutState {
       }
     } catch (error) {
       this.pendingBox = null;
-      if (seq === this.matteSeq) this.app.showError(error);
+      if (seq === this.matteSeq) this.app.showError(error, 'cutout');
     } finally {
       this.isRematting = false;
       // Boxes that came in for a newer matte while this loop ran for an older one.
@@ -326,7 +326,7 @@ export class CutoutState {
       const trimapPath = await this.saveTouchUp();
       this.app.openIn('idphoto', [path], { trimapPath });
     } catch (error) {
-      this.app.showError(error);
+      this.app.showError(error, 'cutout');
     }
   }
 
@@ -371,12 +371,12 @@ export class CutoutState {
         return null;
       }
       this.status({ key: 'status.failed', tone: 'warn' });
-      app.showError(end.error);
+      app.showError(end.error, 'cutout');
       return null;
     } catch (error) {
       this.exportJobId = null;
       this.status({ key: 'status.failed', tone: 'warn' });
-      app.showError(error);
+      app.showError(error, 'cutout');
       return null;
     }
   }

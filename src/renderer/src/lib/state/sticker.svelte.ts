@@ -16,6 +16,24 @@ export const STICKER_PRESETS = ['none', 'line', 'telegram', 'discord', 'wechat']
 export type StickerPresetChoice = (typeof STICKER_PRESETS)[number];
 /** Output sizes (long side, px) of the size picker. */
 export const STICKER_SIZES = [160, 240, 320, 512] as const;
+/** The controls a user sets once and expects back next time (StickerState.preferences). */
+export interface StickerPreferences {
+  fps: number;
+  sizePx: number;
+  stability: number;
+  threshold: number;
+  matte: string;
+  outlinePx: number;
+  outlineColor: string;
+  plays: number;
+  format: StickerFormatChoice;
+  preset: StickerPresetChoice;
+  model: 'anime' | 'person';
+}
+
+/** localStorage key of the Stickers workspace's preferences. */
+export const STICKER_PREFERENCES_KEY = 'cutout.sticker.preferences';
+
 /** Longest trim the workspace offers (s); presets allow less. */
 export const MAX_TRIM_S = 10;
 /** Shortest trim (s). */
@@ -47,7 +65,8 @@ export interface StickerHost {
   client: Pick<ApiClient, 'probeClip' | 'loadClipFrame' | 'loadStickerFile' | 'previewStickerFrame' | 'chooseSaveTarget'>;
   runJob(spec: { kind: 'sticker'; input: string; output: string; options: StickerJobOptions }): Promise<{ id: string; outcome: Promise<JobOutcome> }>;
   cancelJob(id: string): Promise<void>;
-  showError(error: unknown): void;
+  /** Shows an error in the banner, as the Stickers workspace's (AppState.showError). */
+  showError(error: unknown, owner?: 'sticker'): void;
   /** Takes down the banner if the Stickers workspace put it up (AppState.dismissError). */
   dismissError?(owner: 'sticker'): void;
   addRecent?(paths: string[], openedAs: 'videos'): Promise<void>;
@@ -103,6 +122,8 @@ export class StickerState {
   model = $state<'anime' | 'person'>('anime');
   jobId = $state<string | null>(null);
   result = $state.raw<StickerResultView | null>(null);
+  /** The frame rate last picked on the slider: a new clip starts at it (or at the clip's own, if lower). */
+  preferredFps = $state(12);
   /** Bumped by open(): what a job started for an earlier clip must not touch. */
   private openSeq = 0;
   /** Bumped by each open() before its probe: only the newest clip asked for opens. */
@@ -144,6 +165,37 @@ export class StickerState {
 
   constructor(private readonly host: StickerHost) {}
 
+  /** The frame rate slider: the rate for this clip, and the one the next clip starts at. */
+  setFps(fps: number): void {
+    this.fps = fps;
+    this.preferredFps = fps;
+  }
+
+  /** What is remembered between sessions (STICKER_PREFERENCES_KEY). */
+  preferences(): StickerPreferences {
+    const { preferredFps: fps, sizePx, stability, threshold, matte, outlinePx, outlineColor, plays, format, preset, model } = this;
+    return { fps, sizePx, stability, threshold, matte, outlinePx, outlineColor, plays, format, preset, model };
+  }
+
+  /** Takes back remembered preferences; anything missing, of the wrong kind or out of range is left as it is. */
+  restorePreferences(saved: unknown): void {
+    if (!saved || typeof saved !== 'object') return;
+    const p = saved as Partial<Record<keyof StickerPreferences, unknown>>;
+    const num = (v: unknown, lo: number, hi: number): v is number => typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi;
+    const hex = (v: unknown): v is string => typeof v === 'string' && /^#[0-9a-f]{6}$/i.test(v);
+    if (num(p.fps, 4, 30)) this.fps = this.preferredFps = Math.round(p.fps);
+    if ((STICKER_SIZES as readonly unknown[]).includes(p.sizePx)) this.sizePx = p.sizePx as number;
+    if (num(p.stability, 0, 1)) this.stability = p.stability;
+    if (num(p.threshold, 0.1, 0.9)) this.threshold = p.threshold;
+    if (hex(p.matte)) this.matte = p.matte;
+    if (num(p.outlinePx, 0, 8)) this.outlinePx = Math.round(p.outlinePx);
+    if (hex(p.outlineColor)) this.outlineColor = p.outlineColor;
+    if (num(p.plays, 0, 100)) this.plays = Math.round(p.plays);
+    if ((STICKER_FORMATS as readonly unknown[]).includes(p.format)) this.format = p.format as StickerFormatChoice;
+    if ((STICKER_PRESETS as readonly unknown[]).includes(p.preset)) this.preset = p.preset as StickerPresetChoice;
+    if (p.model === 'anime' || p.model === 'person') this.model = p.model;
+  }
+
   /**
    * Opens a clip: probe, poster frame, a default trim of the first 3 s, or with `wholeClip` the whole
    * clip as a batch made it (both within the workspace's and the preset's longest trim).
@@ -161,7 +213,7 @@ export class StickerState {
       if (seq !== this.probeSeq) return;
       // The last clip, its sticker (or the one being made) and its frame stay.
       this.phase = this.jobId ? 'rendering' : this.result ? 'done' : this.clip ? 'ready' : 'empty';
-      this.host.showError(error);
+      this.host.showError(error, 'sticker');
       return;
     }
     if (seq !== this.probeSeq) return;
@@ -177,7 +229,7 @@ export class StickerState {
       // Strokes were painted on the last clip's picture.
       this.strokes = [];
       this.brush = null;
-      this.fps = Math.min(12, Math.round(clip.fps) || 12);
+      this.fps = Math.min(this.preferredFps, Math.round(clip.fps) || this.preferredFps);
       const t = clampTrim(0, options.wholeClip ? clip.durationS : 3, clip.durationS, this.maxDurationS);
       this.startS = t.startS;
       this.durationS = t.durationS;
@@ -185,7 +237,7 @@ export class StickerState {
       void this.host.addRecent?.([path], 'videos');
       await this.loadPoster();
     } catch (error) {
-      this.host.showError(error);
+      this.host.showError(error, 'sticker');
     }
   }
 
@@ -232,7 +284,7 @@ export class StickerState {
     try {
       this.poster = await this.host.client.loadClipFrame({ path: this.clip.path, timeS: this.startS, maxSidePx: 480 });
     } catch (error) {
-      this.host.showError(error);
+      this.host.showError(error, 'sticker');
     }
   }
 
@@ -268,7 +320,7 @@ export class StickerState {
       const preview = await this.host.client.previewStickerFrame({ path: this.clip.path, timeS: this.startS, options: this.previewOptions() });
       if (seq === this.previewSeq) this.framePreview = preview;
     } catch (error) {
-      if (seq === this.previewSeq) this.host.showError(error);
+      if (seq === this.previewSeq) this.host.showError(error, 'sticker');
     } finally {
       if (seq === this.previewSeq) this.isPreviewing = false;
     }
@@ -307,7 +359,7 @@ export class StickerState {
     try {
       output = await this.host.client.chooseSaveTarget({ defaultName: this.suggestedName() });
     } catch (error) {
-      this.host.showError(error);
+      this.host.showError(error, 'sticker');
       return;
     }
     if (!output) return;
@@ -342,13 +394,13 @@ export class StickerState {
         this.phase = 'done';
         return;
       }
-      if (o.outcome === 'failed') this.host.showError(o.error);
+      if (o.outcome === 'failed') this.host.showError(o.error, 'sticker');
       this.wasCancelled = o.outcome === 'cancelled';
       this.phase = 'ready';
     } catch (error) {
       this.jobId = null;
       this.phase = 'ready';
-      this.host.showError(error);
+      this.host.showError(error, 'sticker');
     }
   }
 

@@ -64,12 +64,13 @@ export class ViewState {
     this.apply(zoomAround(this.transform, clampZoom(zoom), atX, atY));
   }
 
+  /** The zoom buttons step on the ladder in the picture's own pixels, so they pass 100 % of it. */
   zoomIn(atX?: number, atY?: number): void {
-    this.zoomTo(stepZoom(this.zoom, 1), atX, atY);
+    this.zoomTo(stepZoom(this.zoom * this.sourceScale, 1) / this.sourceScale, atX, atY);
   }
 
   zoomOut(atX?: number, atY?: number): void {
-    this.zoomTo(stepZoom(this.zoom, -1), atX, atY);
+    this.zoomTo(stepZoom(this.zoom * this.sourceScale, -1) / this.sourceScale, atX, atY);
   }
 
   /** Wheel/pinch zoom: a smooth factor per wheel delta (deltaY in CSS px; negative zooms in). */

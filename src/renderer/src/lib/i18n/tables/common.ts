@@ -10,6 +10,7 @@ export const common = {
   'aria.workspaces': { en: 'Workspaces', 'zh-CN': '工作区' },
   'aria.inspector': { en: 'Settings for this workspace', 'zh-CN': '本工作区设置' },
   'aria.view': { en: 'View', 'zh-CN': '视图' },
+  'nav.errorWaiting': { en: 'Something went wrong here: open it to see what', 'zh-CN': '此处有错误，打开即可查看' },
   'nav.settings': { en: 'Settings', 'zh-CN': '设置' },
   'action.open': { en: 'Open…', 'zh-CN': '打开…' },
   'action.paste': { en: 'Paste', 'zh-CN': '粘贴' },
