@@ -4,24 +4,8 @@
 import { AppError } from '../../../shared/errors';
 import type { RgbaImage } from '../image/decode';
 import { encodeImage } from '../image/encode';
+import { pngChunk } from '../image/png-chunk';
 import type { Band } from './spec';
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-/** CRC-32 (PNG / zlib polynomial). */
-export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 /** One JPEG marker segment before the scan. */
 interface JpegSegment {
@@ -118,17 +102,12 @@ export function setPngDpi(png: Uint8Array, dpi: number): Uint8Array {
   let phys: Uint8Array | null = null;
   const ppm = Math.round(dpi / 0.0254);
   {
-    const body = new Uint8Array(4 + 9);
-    body.set([0x70, 0x48, 0x59, 0x73]);
-    const dv = new DataView(body.buffer);
+    const data = new Uint8Array(9);
+    const dv = new DataView(data.buffer);
+    dv.setUint32(0, ppm);
     dv.setUint32(4, ppm);
-    dv.setUint32(8, ppm);
-    body[12] = 1;
-    phys = new Uint8Array(4 + body.length + 4);
-    const pv = new DataView(phys.buffer);
-    pv.setUint32(0, 9);
-    phys.set(body, 4);
-    pv.setUint32(4 + body.length, crc32(body));
+    data[8] = 1; // the unit is the metre
+    phys = pngChunk('pHYs', data);
   }
   while (i + 8 <= png.length) {
     const len = new DataView(png.buffer, png.byteOffset + i).getUint32(0);

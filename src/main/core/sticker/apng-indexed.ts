@@ -3,6 +3,7 @@
 // of RGBA's four, and each frame after the first stores only the rectangle that changed. ffmpeg's
 // APNG encoder writes RGBA only. Pure Node (zlib). Core (no electron).
 import { deflateSync } from 'node:zlib';
+import { pngChunk } from '../image/png-chunk';
 
 /** Frames as palette indices (one byte a pixel, row-major), all `width` x `height`, with one shared RGBA palette. */
 export interface IndexedFrames {
@@ -12,33 +13,6 @@ export interface IndexedFrames {
   palette: readonly (readonly number[])[];
   frames: readonly Uint8Array[];
   delaysMs: readonly number[];
-}
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-/** One PNG chunk: length, type, data, CRC of type + data. */
-function chunk(type: string, data: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + data.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, data.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(data, 8);
-  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
-  return out;
 }
 
 function u32s(...values: number[]): Uint8Array {
@@ -88,11 +62,11 @@ export function encodeIndexedApng(input: IndexedFrames, options: { plays?: numbe
   const ihdr = new Uint8Array(13);
   new DataView(ihdr.buffer).setUint32(0, width);
   new DataView(ihdr.buffer).setUint32(4, height);
-  ihdr.set([8, 3, 0, 0, 0], 8); // 8 bits, colour type 3 (palette), deflate, adaptive filters, no interlace
-  parts.push(chunk('IHDR', ihdr));
-  parts.push(chunk('acTL', u32s(frames.length, options.plays ?? 0)));
-  parts.push(chunk('PLTE', Uint8Array.from(palette.flatMap((c) => [c[0], c[1], c[2]]))));
-  parts.push(chunk('tRNS', Uint8Array.from(palette.map((c) => (c.length > 3 ? c[3] : 255)))));
+  ihdr.set([8, 3, 0, 0, 0], 8); // 8 bits, colour type 3 (palette), deflate, filter method 0, no interlace
+  parts.push(pngChunk('IHDR', ihdr));
+  parts.push(pngChunk('acTL', u32s(frames.length, options.plays ?? 0)));
+  parts.push(pngChunk('PLTE', Uint8Array.from(palette.flatMap((c) => [c[0], c[1], c[2]]))));
+  parts.push(pngChunk('tRNS', Uint8Array.from(palette.map((c) => (c.length > 3 ? c[3] : 255)))));
   let sequence = 0;
   let previous: Uint8Array | null = null;
   // Delays rounded on the running total, so the frames add up to the length asked (six 666.67-ms
@@ -115,18 +89,18 @@ export function encodeIndexedApng(input: IndexedFrames, options: { plays?: numbe
     view.setUint16(22, 1000);
     fctl[24] = 0; // dispose NONE: the canvas keeps this frame
     fctl[25] = 0; // blend SOURCE: the rectangle is replaced, alpha included
-    parts.push(chunk('fcTL', fctl));
+    parts.push(pngChunk('fcTL', fctl));
     const data = imageData(frame, width, rect);
-    if (i === 0) parts.push(chunk('IDAT', data));
+    if (i === 0) parts.push(pngChunk('IDAT', data));
     else {
       const fdat = new Uint8Array(4 + data.length);
       new DataView(fdat.buffer).setUint32(0, sequence++);
       fdat.set(data, 4);
-      parts.push(chunk('fdAT', fdat));
+      parts.push(pngChunk('fdAT', fdat));
     }
     previous = frame;
   });
-  parts.push(chunk('IEND', new Uint8Array(0)));
+  parts.push(pngChunk('IEND', new Uint8Array(0)));
   const total = parts.reduce((n, p) => n + p.length, 0);
   const out = new Uint8Array(total);
   let at = 0;
