@@ -23,7 +23,7 @@ export function bandText(m: Pick<IdPhotoMeasurement, 'min' | 'max'>): string {
 }
 
 /** The report's units as shown after a value: symbols that read the same in every language. */
-const UNIT_SUFFIX: Record<string, string> = { mm: ' mm', deg: '°', dE: ' ΔE', count: '', KB: ' KB', '%': ' %', x: '×' };
+const UNIT_SUFFIX: Record<string, string> = { mm: ' mm', deg: '°', dE: ' ΔE', count: '', KB: ' KB', '%': ' %', x: '×', 'L*': ' L*' };
 
 /** A value with its unit ("34.05 mm", "-0.07°", "0.01 ΔE", "1"); a range gives both ends. */
 export function valueText(m: Pick<IdPhotoMeasurement, 'value' | 'unit' | 'maxValue' | 'minValue'>): string {

@@ -50,6 +50,23 @@ describe('idphoto job', () => {
     expect(bw.pass).toBe(false);
   });
 
+  it('a portrait far too dark is made but fails the face-brightness check, on a studio size too', { timeout: 60_000 }, async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    const dir = tempDir();
+    const dark = join(dir, 'dark.jpg');
+    // A normal portrait at a quarter of its brightness (what a reviewer's under-exposed photo was).
+    await sharp(evalFile('id_portraits', 'images', 'df_img2.jpg')).linear(0.25, 0).jpeg({ quality: 90 }).toFile(dark);
+    type Report = { pass: boolean; measurements: { faceLightness: { value: number; pass: boolean } } };
+    const make = async (input: string, name: string) =>
+      ((await runJob({ kind: 'idphoto', input, output: join(dir, name), options: { spec: { ...lib.get('cn-1inch') } as unknown as { id: string }, background: 'blue' } }, testEnv(), {})) as { report: Report }).report;
+    const normal = await make(evalFile('id_portraits', 'images', 'df_img2.jpg'), 'normal.jpg');
+    expect(normal.measurements.faceLightness.pass).toBe(true);
+    const darkReport = await make(dark, 'dark-cn.jpg');
+    expect(darkReport.measurements.faceLightness).toMatchObject({ pass: false });
+    expect(darkReport.measurements.faceLightness.value).toBeLessThan(24);
+    expect(darkReport.pass).toBe(false);
+  });
+
   it("makes ID photos with 'full' edges unless asked otherwise, as a job and in a batch", { timeout: 60_000 }, async () => {
     const lib = await SpecLibrary.load(specLibraryPath());
     const dir = tempDir();

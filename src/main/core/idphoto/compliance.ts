@@ -10,7 +10,7 @@ import type { IdPhotoSpec } from './spec';
 
 /** One measured value against its band (null bounds are open), in one of the report's units. */
 export interface Measurement extends IdPhotoMeasurement {
-  unit: 'mm' | 'deg' | 'count' | 'dE' | 'KB' | '%' | 'x';
+  unit: 'mm' | 'deg' | 'count' | 'dE' | 'KB' | '%' | 'x' | 'L*';
 }
 
 /** The report written next to each ID photo (and shown by the UI's compliance panel). */
@@ -32,6 +32,7 @@ export interface ComplianceReport {
     clothingContrastDeltaE: Measurement;
     /** How colourful the face is (C*ab): a black-and-white photo has none. Judged for document specs. */
     faceChroma: Measurement;
+    faceLightness: Measurement;
     fileSizeKb?: Measurement;
     /** The cut-out's unsure share in % (matting/unsure-share.ts); fails above the model's calibrated threshold. */
     matteUnsurePct: Measurement;
@@ -163,6 +164,15 @@ export const MAX_SOURCE_SCALE = 2;
  */
 export const MIN_FACE_CHROMA = 5;
 
+/**
+ * The band of an ID photo's face lightness (mean CIE L* of the cheeks, nose and mouth). Skin
+ * of every tone in plain light lies inside it (the deepest skin tones measure about 30, the fairest
+ * about 80); a face in shadow or a photo several stops too dark falls below (a normal portrait
+ * darkened to a quarter: 19), a face burnt out by flash above. Set from those, not fitted to
+ * pictures; docs/idphoto.md gives the eval portraits' spread.
+ */
+export const FACE_LIGHTNESS_BAND: readonly [number, number] = [24, 92];
+
 /** How much hair the source may have cut above the crown before the photo fails (mm, about 12 px at 300 dpi). */
 export const HAIR_CUT_TOLERANCE_MM = 1;
 
@@ -226,6 +236,9 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
     backgroundColourDeltaE: measure(colourDe, 'dE', null, BACKGROUND_COLOUR_MAX_DE, `nearest allowed colour: ${spec.background.allowed.join(', ')}`),
     clothingContrastDeltaE: measure(clothDe, 'dE', 12, null, clothDe === null ? 'no clothing visible' : 'ΔE76 between clothing and background'),
     faceChroma: measure(faceChroma, 'dE', isDocument ? MIN_FACE_CHROMA : null, null, isDocument ? 'chroma of the face (ΔE76 from a grey of the same lightness): a black-and-white photo has none, and documents ask for colour' : NO_BAND_NOTE),
+    // Every size, studio ones too: a face too dark to see is no photo of it (a black-and-white
+    // résumé photo may do; a black face may not).
+    faceLightness: measure(face.n > 0 ? face.lab[0] : null, 'L*', FACE_LIGHTNESS_BAND[0], FACE_LIGHTNESS_BAND[1], 'mean CIE L* of the face: a face in shadow or an under-exposed photo is too dark, one burnt out by flash too light'),
     matteUnsurePct: measure(
       unsureShare(alpha, image.width, image.height) * 100,
       '%',

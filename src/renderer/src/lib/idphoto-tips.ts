@@ -23,6 +23,7 @@ function measuredTip(name: string, m: IdPhotoMeasurement, allowedColours: readon
     case 'hairCutMm':
     case 'sourceScale':
     case 'faceChroma':
+    case 'faceLightness':
       return t(`idphoto.tip.${name}`);
     case 'backgroundColourDeltaE':
       return t('idphoto.tip.backgroundColourDeltaE', { colours: allowedColours.join(', ') });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../../../src/main/cli/commands/idphoto';
 import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core/face/yunet';
 import { byteBand, commentSegments, encodeIdPhoto, jpegAppMarkers, readJpegDpi, readPngDpi, rewriteJpegHeader, setPngDpi } from '../../../../src/main/core/idphoto/exact-file';
-import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
+import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, FACE_LIGHTNESS_BAND, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
 import { bandText, valueText } from '../../../../src/shared/idphoto-report';
 import { estimateHiddenCrown, fromAligned, toAligned, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
 import { cutMarks, layoutSheet, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
@@ -136,6 +136,30 @@ describe('compliance report: the colour check', () => {
     expect(report('icao-35x45', skin).value).toBeGreaterThan(20);
     expect(report('icao-35x45', grey)).toMatchObject({ value: 0, pass: false });
     expect(report('cn-1inch', grey)).toMatchObject({ value: 0, min: null, max: null, pass: true, note: NO_BAND_NOTE });
+  });
+
+  it('checks that the face is neither too dark nor burnt out, for every size', async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    const lightness = (specId: string, face: [number, number, number]) => {
+      const spec = lib.get(specId);
+      const [W, H] = [spec.widthPx, spec.heightPx];
+      const data = new Uint8Array(W * H * 4).fill(255);
+      const alpha = new Float32Array(W * H);
+      for (let y = 0; y < H; y++) {
+        for (let x = 0; x < W; x++) {
+          if (Math.hypot((x - W / 2) / (W * 0.3), (y - H * 0.45) / (H * 0.3)) > 1) continue;
+          alpha[y * W + x] = 1;
+          data.set(face, (y * W + x) * 4);
+        }
+      }
+      const eyeY = H * 0.4;
+      return buildComplianceReport({ spec, image: { data, width: W, height: H }, alpha, backgroundHex: '#FFFFFF', crownY: H * 0.15, chin: { x: W / 2, y: H * 0.72 }, eyes: [{ x: W * 0.4, y: eyeY }, { x: W * 0.6, y: eyeY }], centreX: W / 2, faceCount: 1 }).measurements.faceLightness;
+    };
+    // Fair skin, deep skin in good light, a face a quarter as bright, one burnt out.
+    expect(lightness('cn-1inch', [224, 172, 138])).toMatchObject({ unit: 'L*', min: FACE_LIGHTNESS_BAND[0], max: FACE_LIGHTNESS_BAND[1], pass: true });
+    expect(lightness('icao-35x45', [96, 62, 44]).pass).toBe(true);
+    expect(lightness('cn-1inch', [56, 43, 35]).pass).toBe(false);
+    expect(lightness('icao-35x45', [252, 250, 248]).pass).toBe(false);
   });
 });
 

@@ -56,6 +56,11 @@ export const idphoto = {
   'idphoto.m.matteUnsurePct': { en: 'Unsure edges', 'zh-CN': '不确定边缘占比' },
   'idphoto.m.sourceScale': { en: 'Enlarged from the photo', 'zh-CN': '放大倍数' },
   'idphoto.m.faceChroma': { en: 'Face colour', 'zh-CN': '面部色彩' },
+  'idphoto.m.faceLightness': { en: 'Face brightness', 'zh-CN': '面部亮度' },
+  'idphoto.tip.faceLightness': {
+    en: 'How light the face is (mean CIE L*, 0 black to 100 white): a face in shadow or an under-exposed photo is too dark, one burnt out by flash too light; offices refuse both',
+    'zh-CN': '面部的明暗程度（CIE L* 平均值，0 为黑、100 为白）：背光、阴影或曝光不足会过暗，闪光过曝会过亮，证件均不接受',
+  },
   'idphoto.tip.faceChroma': {
     en: 'How colourful the face is (ΔE76 from a grey of the same lightness): a black-and-white photo has none, and documents ask for a colour photo',
     'zh-CN': '面部的色彩程度（与同亮度灰色的色差 ΔE76）：黑白照片为零，证件要求彩色照片',
