@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeHex } from '../../../src/shared/color';
 import { applyAlpha, flattenPixel, pastePlane, unionBox } from '../../../src/renderer/src/lib/canvas/pixels';
 import { describeError } from '../../../src/renderer/src/lib/error-text';
-import { ID_SPECS, searchSpecs, specName } from '../../../src/renderer/src/lib/id-specs';
+import { ID_SPECS, searchSpecs, specName, specsForLocale } from '../../../src/renderer/src/lib/id-specs';
 import { checkTip, failedCheckText, isInformation } from '../../../src/renderer/src/lib/idphoto-tips';
 import { detectLocale, joinSentences, MESSAGES, TABLES, translate } from '../../../src/renderer/src/lib/i18n';
 import { displayCombo, matchShortcut } from '../../../src/renderer/src/lib/shortcuts';
@@ -151,6 +151,18 @@ describe('ID photo sizes in the pickers', () => {
     expect(ids('us')).toEqual(['us-2x2', 'us-visa-2x2']);
     expect(ids('  ')).toHaveLength(ID_SPECS.length);
     expect(ids('zzz')).toEqual([]);
+  });
+
+  it('finds sizes by their everyday names, and lists the Chinese sizes first in Chinese', () => {
+    expect(ids('驾照')).toEqual(['cn-driving-licence-22x32']);
+    expect(ids('港澳通行证')).toEqual(['cn-hk-macao-permit-33x48']);
+    expect(ids('毕业')).toEqual(expect.arrayContaining(['resume-1inch', 'resume-2inch']));
+    const zhOrder = specsForLocale(ID_SPECS, 'zh-CN');
+    expect(zhOrder).toHaveLength(ID_SPECS.length);
+    const firstOther = zhOrder.findIndex((s) => s.region !== 'CN');
+    expect(zhOrder.slice(firstOther).every((s) => s.region !== 'CN')).toBe(true);
+    expect(zhOrder[0].region).toBe('CN');
+    expect(specsForLocale(ID_SPECS, 'en')[0].id).toBe(ID_SPECS[0].id);
   });
 });
 

@@ -29,8 +29,8 @@ export const idphotoCommand: CliCommand = {
     [--sheet 6inch|5inch|a4|a5|WxH [--dpi 300|254|600] [--sheet-out FILE.png|.jpg|.pdf] [--copies N]]
     [--face N] [--refine off|fast|full] [--trimap FILE.png] [--spec-file MORE.json] [--list-specs]
   OUT is a .jpg or .png file for one input, a folder for several (each named NAME_SPEC.jpg).
-  --spec defaults to icao-35x45, --refine to full (no halo on the new background; fast is about
-  0.1 s quicker a photo).
+  --spec: an id from --list-specs, or a size's name (一寸, 1寸, 小二寸, 社保卡); it defaults to icao-35x45.
+  --refine defaults to full (no halo on the new background; fast is about 0.1 s quicker a photo).
   --trimap: a touched-up trimap at the portrait's size (0 background, 128 unknown, 255 foreground,
   as \`cutout portrait --trimap\` takes), e.g. old background painted away from the hair; one input
   only; it is solved with full edges.

@@ -122,14 +122,25 @@ export class SpecLibrary {
     return [...this.byId.values()];
   }
 
-  /** The spec with this id; SPEC_UNKNOWN lists the known ids. */
+  /**
+   * The spec with this id, or the one a name stands for (its first word in any language: 一寸 or
+   * 1寸 is cn-1inch); SPEC_UNKNOWN lists the known ids.
+   */
   get(id: string): IdPhotoSpec {
-    const s = this.byId.get(id);
+    const s = this.byId.get(id) ?? this.byName(id);
     if (!s) {
       const known = [...this.byId.keys()];
       throw new AppError('SPEC_UNKNOWN', `Unknown ID-photo spec "${id}". Known specs: ${known.join(', ')}`, { detail: { id, known } });
     }
     return s;
+  }
+
+  /** The one spec whose name (any language) begins with `name` as a word, or undefined. */
+  private byName(name: string): IdPhotoSpec | undefined {
+    const key = name.trim().replace(/^1寸/, '一寸').replace(/^2寸/, '二寸').toLowerCase();
+    if (!key) return undefined;
+    const found = [...this.byId.values()].filter((s) => [s.name, ...Object.values(s.names ?? {})].some((n) => n.toLowerCase() === key || n.toLowerCase().startsWith(`${key} `)));
+    return found.length === 1 ? found[0] : undefined;
   }
 }
 

@@ -40,7 +40,22 @@ export function specName(spec: Pick<SpecEntry, 'name' | 'names'>, locale: Locale
 function specSearchText(spec: Pick<SpecEntry, 'id' | 'name' | 'names' | 'region'>): string {
   const names = Object.values(spec.names ?? {}).filter((n): n is string => typeof n === 'string');
   const digits = names.map((n) => n.replace(/一寸/g, '1寸').replace(/二寸/g, '2寸'));
-  return [spec.id, spec.region, spec.name, ...names, ...digits].join(' ');
+  const everyday = names.flatMap((n) => Object.entries(EVERYDAY_NAMES).filter(([name]) => n.includes(name)).map(([, words]) => words));
+  return [spec.id, spec.region, spec.name, ...names, ...digits, ...everyday].join(' ');
+}
+
+/** What people call a size in everyday Chinese, found by the search with its official name. */
+const EVERYDAY_NAMES: Record<string, string> = {
+  机动车驾驶证: '驾照',
+  居民身份证: '身份证 二代证',
+  往来港澳通行证: '港澳通行证 港澳台',
+  简历照: '求职 毕业 教师资格证',
+};
+
+/** The specs in the order the size list shows them: in Chinese, the Chinese sizes first (then the file's order). */
+export function specsForLocale<S extends Pick<SpecEntry, 'region'>>(specs: readonly S[], locale: Locale): S[] {
+  if (locale !== 'zh-CN') return [...specs];
+  return [...specs.filter((s) => s.region === 'CN'), ...specs.filter((s) => s.region !== 'CN')];
 }
 
 /**

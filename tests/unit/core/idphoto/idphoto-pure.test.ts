@@ -41,6 +41,12 @@ describe('spec library', () => {
   it('refuses unknown ids with SPEC_UNKNOWN and bad custom specs with INVALID_ARGUMENT', async () => {
     const lib = await SpecLibrary.load(specLibraryPath());
     expect(() => lib.get('nope')).toThrow(expect.objectContaining({ code: 'SPEC_UNKNOWN' }));
+    // A size's name in any language stands for it, when one size has it (`--spec 一寸`).
+    expect(lib.get('一寸').id).toBe('cn-1inch');
+    expect(lib.get('1寸').id).toBe('cn-1inch');
+    expect(lib.get('小二寸').id).toBe('cn-2inch-small');
+    expect(lib.get('社保卡').id).toBe('cn-social-security-26x32');
+    expect(() => lib.get('护照')).toThrow(expect.objectContaining({ code: 'SPEC_UNKNOWN' }));
     expect(() => parseSpec({ id: 'x', widthMm: 30, heightMm: 40, dpi: 300, crownChinMm: [50, 60] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     const custom = parseSpec({ id: 'my-30x40', widthMm: 30, heightMm: 40, dpi: 300, crownChinMm: [26, 30] });
     expect([custom.widthPx, custom.heightPx]).toEqual([354, 472]);

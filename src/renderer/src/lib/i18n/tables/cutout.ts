@@ -33,7 +33,7 @@ export const cutout = {
   'bg.picture.change': { en: 'Change…', 'zh-CN': '更换…' },
   'bg.transparent.note': { en: 'Kept in PNG and WebP', 'zh-CN': 'PNG 和 WebP 保留透明' },
   'brush.title': { en: 'Touch-up', 'zh-CN': '修补' },
-  'brush.forIdPhoto': { en: 'Touching up an ID photo: paint Remove over old background left in the hair, right up to the hair (Edge re-solves a pale rim), Keep over hair that went missing, then take it back.', 'zh-CN': '正在修补证件照：用“去除”涂掉头发里残留的旧背景，一直涂到头发边缘（浅色残边可用“边缘”重新计算），用“保留”涂回缺失的头发，然后点击“用于证件照”。' },
+  'brush.forIdPhoto': { en: 'Touching up an ID photo: paint Remove over old background left in the hair, right up to the hair (Edge re-solves a pale rim), Keep over hair that went missing, then take it back.', 'zh-CN': '正在修补证件照：用“去除”涂掉头发里残留的旧背景，一直涂到头发边缘（浅色残边可用“边缘”重新计算），用“保留”涂回缺失的头发，然后用下方按钮带回证件照。' },
   'brush.useInIdPhoto': { en: 'Use in ID photo', 'zh-CN': '用于证件照' },
   'brush.backToIdPhoto': { en: 'Back to ID photo', 'zh-CN': '返回证件照' },
   'brush.foreground': { en: 'Keep', 'zh-CN': '保留' },
