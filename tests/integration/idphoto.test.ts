@@ -142,6 +142,15 @@ describe('idphoto refusals', () => {
     const tight = await makeIdPhoto(await decodeImage(evalFile('id_portraits', 'images', 'df_img29.jpg')), { spec: lib.get('us-2x2'), nudge: { headBandPos: 0.1 } }, env);
     expect(tight.nudgeApplied.headMm - tight.nudgeApplied.headAskedMm).toBeGreaterThan(0.3);
     expect(tight.report.measurements.crownChinMm.value!).toBeCloseTo(tight.nudgeApplied.headMm, 0);
+    // Every corner of the nudges stays in a 2-5 mm crown-margin band (CN 1-inch): pushed to its very
+    // edge, the crown measured 1.97 mm and the photo failed its own check.
+    const cn = lib.get('cn-1inch');
+    const portrait = await decodeImage(evalFile('id_portraits', 'images', 'df_img29.jpg'));
+    for (const [dyMm, headBandPos] of [[-3, 0], [3, 0], [-3, 1], [3, 1]]) {
+      const r = await makeIdPhoto(portrait, { spec: cn, nudge: { dxMm: 1.25, dyMm, headBandPos } }, env);
+      expect(r.report.measurements.crownMarginMm.pass, `dy ${dyMm}, head ${headBandPos}`).toBe(true);
+      expect(Math.abs(r.nudgeApplied.dyMm)).toBeGreaterThan(1);
+    }
   });
 
   it('gives NO_FACE for a flat colour and a landscape without people', async () => {

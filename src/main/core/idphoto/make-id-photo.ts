@@ -95,6 +95,9 @@ function workRegion(face: FaceAnalysis, w: number, h: number): { x: number; y: n
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 
+/** How far inside the top-margin band a nudge stops (mm): see the placement search. */
+export const NUDGE_INSET_MM = 0.1;
+
 /** Cuts one ID photo out of a decoded image; nothing is written. */
 export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, env: CoreEnv, ctx: RunContext = {}): Promise<IdPhotoResult> {
   const { spec } = options;
@@ -232,8 +235,12 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
       const tops = [preferred];
       for (let i = 0; i <= 8; i++) tops.push(band[0] + ((band[1] - band[0]) * i) / 8);
       tops.sort((a, b) => Math.abs(a - preferred) - Math.abs(b - preferred));
+      // A nudge stops NUDGE_INSET_MM inside the band: the crown measured on the finished photo can
+      // sit a few hundredths of a millimetre off where it was placed (a nudge to the very edge of
+      // CN 1-inch's 2–5 mm read 1.97 mm and failed its own check).
+      const inset = Math.min(NUDGE_INSET_MM, (band[1] - band[0]) / 4);
       for (const topMm of tops) {
-        const t = Math.min(band[1], Math.max(band[0], topMm + dy));
+        const t = dy === 0 ? topMm : Math.min(band[1] - inset, Math.max(band[0] + inset, topMm + dy));
         // The nudge moves the face within the centre tolerance, never out of it.
         const sideMm = Math.min(centreTolMm, Math.max(-centreTolMm, dx + shiftMm));
         const placement: Placement = { k, uCentre: uCentre - (sideMm * ppmm) / k, crownV, topPx: (t + hiddenMm) * ppmm, headMm, topMarginMm: t, nudgeMm: { dx: sideMm - shiftMm, dy: t - topMm } };

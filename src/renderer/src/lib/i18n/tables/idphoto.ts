@@ -51,10 +51,10 @@ export const idphoto = {
   'idphoto.m.faceCount': { en: 'Faces', 'zh-CN': '人脸数' },
   'idphoto.m.backgroundUniformityDeltaE': { en: 'Background uniformity', 'zh-CN': '背景均匀度' },
   'idphoto.m.backgroundColourDeltaE': { en: 'Background colour', 'zh-CN': '底色' },
-  'idphoto.m.clothingContrastDeltaE': { en: 'Clothing vs background', 'zh-CN': '服装与背景反差' },
+  'idphoto.m.clothingContrastDeltaE': { en: 'Clothing vs background', 'zh-CN': '衣服与底色对比' },
   'idphoto.m.fileSizeKb': { en: 'File size', 'zh-CN': '文件大小' },
-  'idphoto.m.matteUnsurePct': { en: 'Unsure edges', 'zh-CN': '不确定边缘占比' },
-  'idphoto.m.sourceScale': { en: 'Enlarged from the photo', 'zh-CN': '放大倍数' },
+  'idphoto.m.matteUnsurePct': { en: 'Unsure edges', 'zh-CN': '边缘未定区域占比' },
+  'idphoto.m.sourceScale': { en: 'Enlarged from the photo', 'zh-CN': '原图放大倍数（越大越模糊）' },
   'idphoto.m.faceChroma': { en: 'Face colour', 'zh-CN': '面部色彩' },
   'idphoto.m.faceLightness': { en: 'Face brightness', 'zh-CN': '面部亮度' },
   'idphoto.tip.faceLightness': {
