@@ -73,6 +73,16 @@ describe('ID-photo workspace in Chromium', () => {
     expect([info.width, info.height]).toEqual([413, 531]);
     // Top-left corner: the white background (JPEG, so within a few levels).
     for (let c = 0; c < 3; c++) expect(data[c]).toBeGreaterThanOrEqual(250);
+    expect(await app.page.textContent('[data-testid=idphoto-sheet-done]')).toMatch(/^\d+ photos on the sheet \(PDF downloaded with the photo\)$/);
+    // The sheet as a JPEG instead, for a photo kiosk: a 6-inch sheet at 300 dpi, 1200 x 1800 px.
+    await app.page.selectOption('[data-testid=idphoto-sheet-format]', 'jpg');
+    await app.page.click('[data-testid=idphoto-export]');
+    await expect.poll(() => app.page.textContent('[data-testid=idphoto-sheet-done]'), { timeout: 60_000 }).toMatch(/\(JPEG downloaded with the photo\)$/);
+    const again = (await saved.getAttribute('title'))!;
+    const sheetJpg = again.replace(/\.[^.]+$/, '') + '_sheet.jpg';
+    const sheetMeta = await sharp(sheetJpg).metadata();
+    expect([sheetMeta.format, Math.min(sheetMeta.width!, sheetMeta.height!), Math.max(sheetMeta.width!, sheetMeta.height!)]).toEqual(['jpeg', 1200, 1800]);
+    await app.page.selectOption('[data-testid=idphoto-sheet-format]', 'pdf');
     // Another workspace and back: the photo, the size and the saved line are still there.
     await app.page.click('[data-workspace=cutout]');
     await app.page.click('[data-workspace=idphoto]');
