@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evalFile } from '../helpers/env';
-import { ARTIFACTS_DIR, chooseFiles, ensureRendererBuilt, launchBrowser, openThroughDialog, startServe, waitForCutout, type Served } from './helpers';
+import { ARTIFACTS_DIR, chooseFiles, ensureRendererBuilt, launchBrowser, openThroughDialog, startServe, waitForCutout, waitForCutoutOf, type Served } from './helpers';
 
 const PORTRAIT = evalFile('id_portraits', 'images', 'df_img1.jpg');
 
@@ -236,11 +236,11 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     await waitForCutout(page);
     // A photo after an anime picture is cut out as a person (it took the anime model before).
     await openThroughDialog(page, PORTRAIT);
-    await waitForCutout(page);
+    await waitForCutoutOf(page, PORTRAIT);
     expect(await pressed()).toBe('person');
     // The anime picture again: its own choice comes back.
     await openThroughDialog(page, anime);
-    await waitForCutout(page);
+    await waitForCutoutOf(page, anime);
     expect(await pressed()).toBe('anime');
     // A text file named .jpg: said, and the anime picture stays with its cut-out.
     const dir = mkdtempSync(join(tmpdir(), 'cutout-e2e-'));

@@ -199,6 +199,16 @@ export async function openThroughDialog(page: Page, file: string): Promise<void>
   await chooseFiles(page, () => page.getByRole('button', { name: /Open/ }).first().click(), file);
 }
 
+/**
+ * Waits until the editor shows `file` (its name under the picture) and then its finished cut-out:
+ * after another picture, waitForCutout alone can return on the last one's before the new open starts.
+ */
+export async function waitForCutoutOf(page: Page, file: string): Promise<void> {
+  const name = file.split(/[\\/]/).pop()!;
+  await page.locator('[data-workspace-slot=cutout] .info span').first().filter({ hasText: name }).waitFor({ timeout: 60_000 });
+  await waitForCutout(page);
+}
+
 /** Waits until the editor shows a finished cut-out (no busy pill, export enabled). */
 export async function waitForCutout(page: Page): Promise<void> {
   await page.waitForSelector('[data-testid=editor-canvas][data-image-w]:not([data-image-w="0"])', { timeout: 60_000 });

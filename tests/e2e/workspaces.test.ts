@@ -3,7 +3,9 @@
 // trimap overlay draw, a sticker's unsure frames are marked and Keep / Remove strokes painted on
 // its clip lower them. Screenshots of each state go to test-artifacts/e2e/screens.
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import sharp from 'sharp';
+import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { describe, expect, it } from 'vitest';
 import { evalFile, reviewFrame, tempDir } from '../helpers/env';
 import { ARTIFACTS_DIR, chooseFiles, openThroughDialog, useAppSession, waitForCutout } from './helpers';
@@ -524,6 +526,18 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(await app.page.getAttribute('[data-workspace=sticker]', 'aria-current')).toBe('page');
     await expect.poll(() => app.page.locator('[data-workspace-slot=sticker] [data-testid=sticker-trim] .meta').first().textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^\s*160 × 120/);
     await workspace('cutout');
+    expect(app.pageErrors).toEqual([]);
+  });
+
+  it('a clip of two frames at 24 fps: the Stickers trim says one frame makes a still, and how to keep it moving', async () => {
+    const clip = join(tempDir(), 'two-frames.mp4');
+    execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=24', '-frames:v', '2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', clip]);
+    await workspace('sticker');
+    const slot = app.page.locator('[data-workspace-slot=sticker]');
+    await chooseFiles(app.page, () => slot.getByRole('button', { name: 'Open…' }).first().click(), clip);
+    const hint = slot.locator('[data-testid=sticker-one-frame]');
+    await hint.waitFor({ timeout: 60_000 });
+    expect(await hint.textContent()).toBe('One frame makes a still picture: raise the frame rate or lengthen the trim to keep the clip moving.');
     expect(app.pageErrors).toEqual([]);
   });
 });

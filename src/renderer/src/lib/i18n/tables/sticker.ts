@@ -31,6 +31,7 @@ export const sticker = {
   'sticker.working': { en: 'Making the sticker…', 'zh-CN': '正在生成表情包…' },
   'sticker.resultInfoOne': { en: '{w} × {h}, one frame (a still, not animated), {kb} KB', 'zh-CN': '{w} × {h}，仅 1 帧（静态图，不会动），{kb} KB' },
   'sticker.maxLength': { en: 'A sticker is at most {max} s long: move Start to pick the part.', 'zh-CN': '表情包最长 {max} 秒：拖动“起点”选择要用的片段。' },
+  'sticker.oneFrameHint': { en: 'One frame makes a still picture: raise the frame rate or lengthen the trim to keep the clip moving.', 'zh-CN': '只有一帧会变成静态图：提高帧率或加长片段即可保留动画。' },
   'sticker.framesOne': { en: 'one frame over {dur} s', 'zh-CN': '共 1 帧（{dur} 秒）' },
   'sticker.resultInfo': { en: '{w} × {h}, {n} frames, {kb} KB', 'zh-CN': '{w} × {h}，{n} 帧，{kb} KB' },
   'sticker.stoppedShort': { en: 'The clip stops at {end} s, before the {asked} s you picked: the file is probably cut short, so the sticker ends there.', 'zh-CN': '视频在 {end} 秒处就中断了，早于所选的 {asked} 秒：文件可能不完整，表情包到此为止。' },
