@@ -60,7 +60,7 @@ export class AppState {
   info = $state.raw<AppInfo | null>(null);
   recent = $state.raw<RecentFile[]>([]);
   notice = $state.raw<ErrorNotice | null>(null);
-  /** The workspace the banner's error came from (the active one when it was shown). */
+  /** The workspace the banner's error belongs to: the one whose work failed (showError's owner); null: every workspace. */
   private noticeOwner = $state<Workspace | null>(null);
   status = $state.raw<StatusLine>({ key: 'status.connecting', tone: 'busy' });
   connection = $state<'connecting' | 'ok' | 'offline'>('connecting');
