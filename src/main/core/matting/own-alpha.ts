@@ -41,8 +41,13 @@ export function keepOwnEdge(
   }
 }
 
-/** The picture's own alpha channel when any pixel is less than opaque, else null. */
-export function ownAlphaOf(image: RgbaImage): Uint8Array | null {
+/**
+ * The picture's own alpha channel when any pixel is less than opaque, else null. A decoded picture
+ * whose file has no alpha channel (a JPEG: most photos) is known opaque without a scan; the cut-out
+ * asks this of the same picture for the model, the matting and the review.
+ */
+export function ownAlphaOf(image: RgbaImage & { hasAlpha?: boolean }): Uint8Array | null {
+  if (image.hasAlpha === false) return null;
   const { data } = image;
   const n = image.width * image.height;
   let i = 0;

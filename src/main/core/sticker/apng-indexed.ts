@@ -4,6 +4,7 @@
 // APNG encoder writes RGBA only. Pure Node (zlib). Core (no electron).
 import { deflateSync } from 'node:zlib';
 import { pngChunk } from '../image/png-chunk';
+import { alphaBox } from './compose';
 
 /** Frames as palette indices (one byte a pixel, row-major), all `width` x `height`, with one shared RGBA palette. */
 export interface IndexedFrames {
@@ -25,22 +26,10 @@ function u32s(...values: number[]): Uint8Array {
 /** The rectangle where `frame` differs from `previous` (the whole frame for the first); a 1x1 one when nothing changed. */
 export function changedRect(frame: Uint8Array, previous: Uint8Array | null, width: number, height: number): { x: number; y: number; w: number; h: number } {
   if (!previous) return { x: 0, y: 0, w: width, h: height };
-  let x0 = width;
-  let y0 = height;
-  let x1 = -1;
-  let y1 = -1;
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    for (let x = 0; x < width; x++) {
-      if (frame[row + x] !== previous[row + x]) {
-        if (x < x0) x0 = x;
-        if (x > x1) x1 = x;
-        if (y < y0) y0 = y;
-        y1 = y;
-      }
-    }
-  }
-  return x1 < 0 ? { x: 0, y: 0, w: 1, h: 1 } : { x: x0, y: y0, w: x1 - x0 + 1, h: y1 - y0 + 1 };
+  const changed = new Float32Array(frame.length);
+  for (let i = 0; i < frame.length; i++) changed[i] = frame[i] !== previous[i] ? 1 : 0;
+  const box = alphaBox(changed, width, height);
+  return box ? { x: box.x0, y: box.y0, w: box.x1 - box.x0, h: box.y1 - box.y0 } : { x: 0, y: 0, w: 1, h: 1 };
 }
 
 /** The zlib stream of a rectangle's scanlines, each led by filter type 0 (none, as PNG advises for palette images). */

@@ -21,7 +21,7 @@ import { resolveFfmpeg, type FfmpegTools } from '../video/ffmpeg';
 import { planFrames, streamFrames, type FramePlan } from '../video/extract-frames';
 import { probeVideo, type VideoInfo } from '../video/probe';
 import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, unionBoxes, type Box, type ColourAlpha } from './compose';
-import { flattenForMatting, ownAlphaOf } from '../matting/own-alpha';
+import { flattenForMatting, keepOwnEdge, ownAlphaOf } from '../matting/own-alpha';
 import { encodeIndexedApng } from './apng-indexed';
 import { encodeAnimatedWebp, encodeApng, encodeWebmVp9, type AnimatedFrames } from './encode-animated';
 import { findPlatformPreset, presetFps, presetLoops, SIZE_PRESETS, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
@@ -290,7 +290,7 @@ export async function stickerFrameAlpha(frame: RgbaImage, model: { entry: ModelE
   const mask = await runMaskModel(seen, model, session, { applyTemperature: false });
   const t1 = performance.now();
   const alpha = stretchProbability(upsampleMaskGuided(mask.mask, mask.width, mask.height, seen));
-  if (own) for (let i = 0; i < alpha.length; i++) if (own[i] !== 255) alpha[i] = Math.min(alpha[i], own[i] / 255);
+  if (own) keepOwnEdge(alpha, own, frame.width, frame.height);
   return { alpha, provider: mask.provider, maskMs: t1 - t0, upsampleMs: performance.now() - t1 };
 }
 
