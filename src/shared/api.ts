@@ -88,7 +88,7 @@ export interface ImagePreview {
   rgba: Uint8Array;
   /** Frames of an animated picture (only the first is shown and cut out), absent for a still. */
   frames?: number;
-  /** With `frames`: whether Stickers can take it as a clip (a GIF or APNG; ffmpeg does not read animated WebP). */
+  /** With `frames`: whether Stickers can take it as a clip (a GIF; ffmpeg 5.1 does not read animated WebP). */
   isClip?: boolean;
 }
 

@@ -166,10 +166,11 @@ export const MIN_FACE_CHROMA = 5;
 
 /**
  * The band of an ID photo's face lightness (mean CIE L* of the cheeks, nose and mouth). Skin
- * of every tone in plain light lies inside it (the deepest skin tones measure about 30, the fairest
- * about 80); a face in shadow or a photo several stops too dark falls below (a normal portrait
- * darkened to a quarter: 19), a face burnt out by flash above. Set from those, not fitted to
- * pictures; docs/idphoto.md gives the eval portraits' spread.
+ * of every tone in plain light lies inside it (skin colorimetry puts the deepest tones near L* 30
+ * and the fairest near 80: published figures, not measured here); a face in shadow or a photo
+ * several stops too dark falls below (a reviewer's portrait darkened to a quarter measured 14.6),
+ * a face burnt out by flash above. Set from those, not fitted to pictures; docs/idphoto.md gives
+ * the eval portraits' spread.
  */
 export const FACE_LIGHTNESS_BAND: readonly [number, number] = [24, 92];
 

@@ -131,9 +131,12 @@ export interface CutoutFileResult {
   timings: CutoutTimings;
 }
 
-/** Whether an animated picture of this format (sharp's name) can be made a sticker: ffmpeg reads GIF and APNG, not animated WebP. */
+/**
+ * Whether an animated picture of this format (sharp's name) can be made a sticker: ffmpeg 5.1 reads
+ * an animated GIF, not an animated WebP. (sharp reads an APNG as a still PNG, so it never arrives here.)
+ */
 export function isAnimationClip(format: string | undefined): boolean {
-  return format === 'gif' || format === 'png';
+  return format === 'gif';
 }
 
 /** What the CLI and a batch's note say of an animated picture that was cut out. */
