@@ -143,6 +143,10 @@ describe('batch export', () => {
     let doneAtPause = -1;
     let isAtRest = false;
     let done = 0;
+    let atWork: string[] = [];
+    let atWorkWhenPaused: string[] = [];
+    let doneAtRest = -1;
+    const doneWhilePausedFiles: string[] = [];
     let resolveRest!: () => void;
     const atRest = new Promise<void>((r) => (resolveRest = r));
     const run = runBatch([dir], join(root, 'pause-out'), { mode: 'portrait', jobs, refine: 'full' }, env, {
@@ -152,26 +156,34 @@ describe('batch export', () => {
         done++;
         if (doneAtPause < 0) {
           doneAtPause = done;
+          // The files at work as it pauses (the one just done was listed until its journal line).
+          atWorkWhenPaused = atWork.filter((f) => f !== e.entry.input);
           gate.pause();
-        }
+        } else if (gate.isPaused) doneWhilePausedFiles.push(e.entry.input);
       },
       onStatus: (st: BatchStatus) => {
+        atWork = st.current;
         if (st.isPaused && st.current.length === 0 && !isAtRest) {
           isAtRest = true;
+          doneAtRest = st.done;
           resolveRest();
         }
       },
     });
     await atRest;
-    // A file leaves the list as its finishing slot frees, a moment before its journal line and its
-    // "done": give that moment ample time on a loaded machine.
-    await new Promise((r) => setTimeout(r, 3000));
+    // The status comes to rest as the last file at work is done; its file event follows at once.
+    await new Promise((r) => setImmediate(r));
     const doneWhilePaused = done;
-    // Files at work when it paused: at most `jobs` inside the finishing stage; the ones decoding or
-    // waiting for the model stopped before their next stage (up to 2 * jobs + 1 are admitted).
-    expect(doneWhilePaused - doneAtPause).toBeLessThanOrEqual(jobs);
-    // And nothing more is done while it stays paused.
-    await new Promise((r) => setTimeout(r, 1500));
+    expect(doneWhilePaused).toBe(doneAtRest);
+    // Only files at work when it paused may finish: those inside a stage finish it, and only the
+    // ones that were finishing turn done; a file between stages (decoded, or waiting for the model)
+    // stops before its next stage. At most every stage's slots: `jobs` decoding, one inferring,
+    // `jobs` finishing.
+    expect(atWorkWhenPaused.length).toBeLessThanOrEqual(2 * jobs + 1);
+    for (const f of doneWhilePausedFiles) expect(atWorkWhenPaused).toContain(f);
+    expect(doneWhilePaused - doneAtPause).toBe(doneWhilePausedFiles.length);
+    // And nothing more is done while it stays at rest.
+    await new Promise((r) => setTimeout(r, 4500));
     expect(done).toBe(doneWhilePaused);
     gate.resume();
     const summary = await run;
@@ -179,7 +191,89 @@ describe('batch export', () => {
     // The 4.5 s it stayed paused here are counted apart, and left out of the rate.
     expect(summary.pausedMs).toBeGreaterThanOrEqual(4500);
     expect(summary.pausedMs).toBeLessThan(summary.elapsedMs);
-    expect(summary.filesPerSec).toBeCloseTo(names.length / ((summary.elapsedMs - summary.pausedMs) / 1000), 0);
+    // The rate's clock starts after the model is loaded, so it is at least the files over the
+    // unpaused wall time (a rate with the pause in it would be below that: the pause is longer
+    // than the start).
+    expect(summary.filesPerSec).toBeGreaterThanOrEqual((names.length / ((summary.elapsedMs - summary.pausedMs) / 1000)) * 0.999);
+  });
+
+  it('shares an output folder: never overwrites a file it did not write, each mode resumes, earlier outputs are not read again', async () => {
+    const dir = join(root, 'shared-in');
+    const out = join(root, 'shared-out');
+    mkdirSync(dir);
+    mkdirSync(out);
+    writeFileSync(join(dir, 'a.jpg'), await smallPortrait('df_img2.jpg'));
+    writeFileSync(join(dir, 'b.jpg'), await smallPortrait('df_img3.jpg'));
+    // A file of the user's under the name a.jpg's cut-out would take.
+    writeFileSync(join(out, 'a_cutout.png'), 'mine');
+    const first = await runBatch([dir], out, { mode: 'portrait', jobs: 2, refine: 'fast' }, env);
+    expect(first.done).toBe(2);
+    expect(readFileSync(join(out, 'a_cutout.png'), 'utf8')).toBe('mine');
+    const a = await sharp(join(dir, 'a.jpg')).metadata();
+    await expectCutoutPng(join(out, 'a_cutout-2.png'), a.width!, a.height!);
+    // Another mode into the same folder, then each resumes: nothing is redone.
+    const anime = await runBatch([dir], out, { mode: 'anime', jobs: 2, refine: 'fast' }, env);
+    expect(anime.done).toBe(2);
+    const portraitAgain = await runBatch([dir], out, { mode: 'portrait', jobs: 2, refine: 'fast', resume: true }, env);
+    expect([portraitAgain.skipped, portraitAgain.done]).toEqual([2, 0]);
+    const animeAgain = await runBatch([dir], out, { mode: 'anime', jobs: 2, refine: 'fast', resume: true }, env);
+    expect([animeAgain.skipped, animeAgain.done]).toEqual([2, 0]);
+    // A picture added later whose name sorts first (a.gif) takes a new name; a.jpg keeps its own.
+    await sharp(join(dir, 'b.jpg')).gif().toFile(join(dir, 'a.gif'));
+    const added = await runBatch([dir], out, { mode: 'portrait', jobs: 2, refine: 'fast', resume: true }, env);
+    expect([added.skipped, added.done]).toEqual([2, 1]);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BatchReport;
+    const outputOf = (name: string): string => report.entries.find((e) => e.input === join(dir, name))!.output;
+    expect([outputOf('a.gif'), outputOf('a.jpg'), outputOf('b.jpg')]).toEqual([join(out, 'a_cutout-3.png'), join(out, 'a_cutout-2.png'), join(out, 'b_cutout.png')]);
+    // Without --resume a run redoes its own outputs in place, and still passes over the user's file.
+    const redo = await runBatch([dir], out, { mode: 'portrait', jobs: 2, refine: 'fast' }, env);
+    expect(redo.done).toBe(3);
+    expect(readFileSync(join(out, 'a_cutout.png'), 'utf8')).toBe('mine');
+    expect(existsSync(join(out, 'a_cutout-4.png'))).toBe(false);
+    // A run over a tree that holds an earlier run's output folder leaves that folder out.
+    const tree = join(root, 'tree-in');
+    mkdirSync(join(tree, 'kids'), { recursive: true });
+    copyFileSync(join(dir, 'a.jpg'), join(tree, 'kids', 'a.jpg'));
+    const firstRun = await runBatch([tree], join(tree, 'cutouts'), { mode: 'portrait', jobs: 2, refine: 'fast', recursive: true }, env);
+    expect(firstRun.done).toBe(1);
+    const secondRun = await runBatch([tree], join(tree, 'cutouts2'), { mode: 'portrait', jobs: 2, refine: 'fast', recursive: true }, env);
+    expect([secondRun.total, secondRun.done]).toEqual([1, 1]);
+    expect(secondRun.leftOutFolders).toEqual([join(tree, 'cutouts')]);
+    expect(existsSync(join(tree, 'cutouts2', 'cutouts'))).toBe(false);
+  });
+
+  it('a pause while two files decode comes to rest: a file queued for the model is not at work', async () => {
+    // The first file out of decoding takes the model's slot and waits there on the pause; the second
+    // queues behind it. It was left on the "at work" list, so the UI said "Pausing… waiting for 1
+    // file" for as long as the pause lasted.
+    const dir = join(root, 'pause-decode-in');
+    mkdirSync(dir);
+    const names = ['df_img1.jpg', 'df_img11.jpg', 'df_img12.jpg', 'df_img2.jpg'];
+    for (const name of names) writeFileSync(join(dir, name), await smallPortrait(name));
+    const gate = new PauseGate();
+    let restAt = -1;
+    let pausedWith: string[] = [];
+    let resolveRest!: () => void;
+    const atRest = new Promise<void>((r) => (resolveRest = r));
+    const run = runBatch([dir], join(root, 'pause-decode-out'), { mode: 'portrait', jobs: 2, refine: 'fast' }, env, {
+      gate,
+      onStatus: (st: BatchStatus) => {
+        if (!st.isPaused && pausedWith.length === 0 && st.current.length === 2 && st.done === 0) {
+          pausedWith = [...st.current];
+          gate.pause();
+        } else if (st.isPaused && st.current.length === 0 && restAt < 0) {
+          restAt = st.done;
+          resolveRest();
+        }
+      },
+    });
+    const timeout = new Promise<string>((r) => setTimeout(() => r('timed out'), 60_000));
+    expect(await Promise.race([atRest.then(() => 'at rest'), timeout])).toBe('at rest');
+    expect(pausedWith).toHaveLength(2);
+    expect(restAt).toBe(0);
+    gate.resume();
+    const summary = await run;
+    expect(summary.done).toBe(names.length);
   });
 
   it('runs as an engine job (kind batch) and returns the failures for the UI', async () => {

@@ -197,6 +197,10 @@ export const batchCommand: CliCommand = {
         const why = values.ext ? `not of the types --ext ${values.ext} asks for` : `not a ${summary.mode === 'sticker' ? 'video' : 'picture'} type this mode takes (--ext sets the extensions)`;
         io.out(`${summary.leftOut === 1 ? '1 other file' : `${summary.leftOut} other files`} in the folders left out: ${why}`);
       }
+      if (summary.leftOutFolders.length > 0) {
+        const n = summary.leftOutFolders.length;
+        io.out(`${n === 1 ? '1 folder' : `${n} folders`} left out, holding an earlier batch's outputs: ${summary.leftOutFolders.join(', ')}`);
+      }
       if (summary.specFailed > 0) io.out(`${summary.specFailed === 1 ? '1 ID photo fails its spec' : `${summary.specFailed} ID photos fail their spec`} (spec in report.csv)`);
       return summary.failed > 0 ? 1 : summary.specFailed > 0 ? 3 : 0;
     } catch (error) {

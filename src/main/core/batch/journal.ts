@@ -40,22 +40,69 @@ export function hashOptions(value: unknown): string {
 }
 
 /**
- * Reads a journal; the latest record per input wins. Missing file -> empty map. Lines that do not
- * parse (a line torn by a crash mid-append) are skipped.
+ * A journal as read: the latest record per input and options, the latest per input, and which
+ * input each output was last written for. Batches of different modes (or options) may share one
+ * output folder; each resumes from its own records.
  */
-export async function readJournal(path: string): Promise<Map<string, JournalRecord>> {
+export class JournalIndex {
+  private readonly byRun = new Map<string, JournalRecord>();
+  private readonly byInput = new Map<string, JournalRecord>();
+  private readonly owners = new Map<string, string>();
+
+  constructor(records: Iterable<JournalRecord> = []) {
+    for (const r of records) this.add(r);
+  }
+
+  /** Adds a record; a later one for the same input (and options) replaces the earlier. */
+  add(record: JournalRecord): void {
+    this.byRun.set(`${record.optionsHash}\0${record.input}`, record);
+    this.byInput.set(record.input, record);
+    if (record.output) this.owners.set(outputKey(record.output), record.input);
+  }
+
+  /** The latest record of `input` made with the options hashed `optionsHash`. */
+  latestFor(input: string, optionsHash: string): JournalRecord | undefined {
+    return this.byRun.get(`${optionsHash}\0${input}`);
+  }
+
+  /** The latest record of `input`, whatever its options. */
+  latest(input: string): JournalRecord | undefined {
+    return this.byInput.get(input);
+  }
+
+  /** The input whose output `path` last was (case-insensitive, as file systems on Windows and macOS are). */
+  ownerOf(path: string): string | undefined {
+    return this.owners.get(outputKey(path));
+  }
+
+  /** Every output path a record names for `input` (the latest record per output). */
+  outputsOf(input: string): string[] {
+    return [...this.byRun.values()].filter((r) => r.input === input && r.output && this.ownerOf(r.output) === input).map((r) => r.output);
+  }
+}
+
+/** How output paths are compared: case-insensitively. */
+export function outputKey(path: string): string {
+  return path.toLowerCase();
+}
+
+/**
+ * Reads a journal. Missing file -> an empty index. Lines that do not parse (a line torn by a crash
+ * mid-append) are skipped.
+ */
+export async function readJournal(path: string): Promise<JournalIndex> {
   const text = await readFile(path, 'utf8').catch(() => '');
-  const records = new Map<string, JournalRecord>();
+  const index = new JournalIndex();
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     try {
       const r = JSON.parse(line) as JournalRecord;
-      if (r && r.v === 1 && typeof r.input === 'string' && (r.status === 'done' || r.status === 'failed')) records.set(r.input, r);
+      if (r && r.v === 1 && typeof r.input === 'string' && (r.status === 'done' || r.status === 'failed')) index.add(r);
     } catch {
       // A torn line from a crash: that file was in flight and is redone.
     }
   }
-  return records;
+  return index;
 }
 
 /** An open journal: appends are serialised and each is on disk (fdatasync) before it resolves. */

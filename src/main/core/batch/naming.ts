@@ -45,10 +45,20 @@ export function splitFileName(fileName: string): { stem: string; ext: string } {
   return { stem: fileName.slice(0, fileName.length - ext.length), ext: ext.slice(1).toLowerCase() };
 }
 
+/** What a plan must respect in an output folder that already holds files (core/batch/run-batch.ts). */
+export interface PlanClaims {
+  /** The outputs `input` was written to before (the journal): it keeps one that is still of its names. */
+  previousOutputsOf(input: string): readonly string[];
+  /** Whether `path` holds a file that is not `input`'s own output: another input's, or one no batch wrote. */
+  isForeign(path: string, input: string): boolean;
+}
+
 /**
  * Output path of every item under `outputDir`: the mirrored folder plus the rendered name and the
  * format's extension. Items must be in scan order; a name taken twice in one folder (a.jpg and a.png)
- * gets -2, -3 ... in that order, so the plan is the same on every run over the same inputs.
+ * gets -2, -3 ... in that order. With `claims`, an input keeps the name it was written to before
+ * (so adding a.gif later does not move a.jpg's output), and a name that holds a file which is not
+ * the input's own is passed over: a batch never overwrites what it did not write for that input.
  */
 export function planOutputPaths(
   items: readonly BatchItem[],
@@ -56,16 +66,41 @@ export function planOutputPaths(
   template: string,
   vars: { mode: string; spec?: string; bg?: string },
   outputExt: string,
+  claims?: PlanClaims,
 ): string[] {
   validateNameTemplate(template);
-  const used = new Set<string>();
   const width = String(items.length).length;
-  return items.map((item, i) => {
+  const names = items.map((item, i) => {
     const { stem, ext } = splitFileName(item.fileName);
-    const base = renderName(template, { name: stem, ext, mode: vars.mode, spec: vars.spec ?? '', bg: vars.bg ?? '', index: String(i + 1).padStart(width, '0') });
-    let rel = posix.join(item.relDir, `${base}.${outputExt}`);
-    for (let n = 2; used.has(rel.toLowerCase()); n++) rel = posix.join(item.relDir, `${base}-${n}.${outputExt}`);
-    used.add(rel.toLowerCase());
-    return join(outputDir, ...rel.split('/'));
+    return { relDir: item.relDir, base: renderName(template, { name: stem, ext, mode: vars.mode, spec: vars.spec ?? '', bg: vars.bg ?? '', index: String(i + 1).padStart(width, '0') }) };
   });
+  const pathOf = (i: number, n: number): string => {
+    const { relDir, base } = names[i];
+    const rel = posix.join(relDir, n === 1 ? `${base}.${outputExt}` : `${base}-${n}.${outputExt}`);
+    return join(outputDir, ...rel.split('/'));
+  };
+  const used = new Set<string>();
+  const plan: (string | undefined)[] = items.map(() => undefined);
+  if (claims) {
+    for (let i = 0; i < items.length; i++) {
+      const first = pathOf(i, 1);
+      const family = new RegExp(`^${escapeRegExp(first.slice(0, first.length - outputExt.length - 1))}(-[1-9]\\d*)?\\.${escapeRegExp(outputExt)}$`, 'i');
+      const kept = claims.previousOutputsOf(items[i].input).find((p) => family.test(p) && !used.has(p.toLowerCase()));
+      if (kept) {
+        plan[i] = kept;
+        used.add(kept.toLowerCase());
+      }
+    }
+  }
+  return plan.map((kept, i) => {
+    if (kept) return kept;
+    let path = pathOf(i, 1);
+    for (let n = 2; used.has(path.toLowerCase()) || claims?.isForeign(path, items[i].input); n++) path = pathOf(i, n);
+    used.add(path.toLowerCase());
+    return path;
+  });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

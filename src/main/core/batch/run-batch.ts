@@ -11,7 +11,7 @@ import type { CoreEnv } from '../env';
 import { loadBackgroundPicture } from '../image/background';
 import { assertNotAnInput, toWriteError } from '../io/atomic-write';
 import type { RunContext } from '../progress';
-import { JOURNAL_NAME, JournalWriter, hashOptions, readJournal, type JournalRecord } from './journal';
+import { JOURNAL_NAME, JournalWriter, hashOptions, outputKey, readJournal, type JournalRecord } from './journal';
 import { getBatchMode, type ModeContext } from './modes';
 import { FORMAT_EXTENSIONS, planOutputPaths, validateNameTemplate } from './naming';
 import { PauseGate } from './pause-gate';
@@ -129,17 +129,33 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   ctx.onProgress?.({ stage: 'scan', done: 1, total: 1 });
   const items = scan.items;
   const bgName = background.kind === 'transparent' ? 'transparent' : background.kind === 'image' ? basename(background.path, extname(background.path)) : background.hex.replace('#', '');
-  const outputs = planOutputPaths(items, outDir, nameTemplate, { mode: mode.id, spec: options.spec, bg: bgName }, FORMAT_EXTENSIONS[format]);
-
+  // The journal is read on every run: it says which files in OUT a batch wrote, and for which
+  // input, so that no run overwrites a file it did not write for the same input (a user's file, or
+  // another batch's output of a same-named picture). --resume and --retry-failed also read what
+  // became of each input under these options (batches of other modes may share OUT).
   const journalPath = join(outDir, JOURNAL_NAME);
+  const journalIndex = await readJournal(journalPath);
+  const existing = await existingFiles(outDir, items);
+  const outputs = planOutputPaths(items, outDir, nameTemplate, { mode: mode.id, spec: options.spec, bg: bgName }, FORMAT_EXTENSIONS[format], {
+    previousOutputsOf: (input) => journalIndex.outputsOf(input),
+    isForeign: (path, input) => existing.has(outputKey(path)) && journalIndex.ownerOf(path) !== input,
+  });
   const isContinuing = options.resume === true || options.retryFailed === true;
-  const previous = isContinuing ? await readJournal(journalPath) : new Map<string, JournalRecord>();
+  // What became of an input before: under these options; for --retry-failed, else its latest record
+  // (a failed file is retried with the options it is retried with).
+  const reportFailures = new Map<string, JournalRecord>();
   if (options.retryFailed) {
     // A report from a run whose journal was lost still names the failures.
     for (const e of (await readReport(outDir))?.entries ?? []) {
-      if (e.status === 'failed' && !previous.has(e.input)) previous.set(e.input, { v: 1, input: e.input, status: 'failed', sizeBytes: -1, mtimeMs: -1, optionsHash: '', output: e.output, code: e.code, atMs: 0 });
+      if (e.status === 'failed') reportFailures.set(e.input, { v: 1, input: e.input, status: 'failed', sizeBytes: -1, mtimeMs: -1, optionsHash: '', output: e.output, code: e.code, atMs: 0 });
     }
   }
+  const previousOf = (input: string): JournalRecord | undefined => {
+    if (!isContinuing) return undefined;
+    const own = journalIndex.latestFor(input, optionsHash);
+    if (own || !options.retryFailed) return own;
+    return journalIndex.latest(input) ?? reportFailures.get(input);
+  };
 
   const entries: BatchEntry[] = [];
   const todo: number[] = [];
@@ -149,7 +165,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   const base = entries.length;
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
-    const record = previous.get(item.input);
+    const record = previousOf(item.input);
     entries.push({ input: item.input, status: 'cancelled', output: outputs[i] });
     if (options.retryFailed && record?.status !== 'failed') {
       const doneBefore = record?.status === 'done';
@@ -216,9 +232,8 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     const stages = todo.length > 0 ? await mode.start(mctx) : undefined;
     // Bounded queues: at most `jobs` decoding, one inferring, `jobs` finishing, and no more than
     // 2*jobs+1 files admitted at once, so memory does not grow with the number of inputs.
-    // Pause: an admitted file that has not started its first real stage waits on the gate there
-    // (holding its slot); a started one waits before its next stage (holdIfPaused); a file inside
-    // a stage finishes that stage.
+    // Pause: a file waits on the gate as it enters its next work stage (holding that slot); a file
+    // inside a stage finishes that stage (processOne's inStage).
     const decodeSlots = new Semaphore(jobs);
     const inferSlots = new Semaphore(1);
     const finishSlots = new Semaphore(jobs);
@@ -231,58 +246,53 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
       const index = base + i;
       const output = outputs[i];
       let t0 = performance.now();
-      const startWork = async (): Promise<void> => {
-        await gate.wait(signal);
-        t0 = performance.now();
-        current.add(item.input);
-        emitStatus();
-      };
+      let hasStarted = false;
       // Checked as each stage gets its slot, not only before it queues: a file that waited for a
       // slot while the batch was cancelled starts no new work.
       const throwIfCancelled = (): void => {
         if (signal?.aborted) throw new CancelledError();
       };
-      // Pause also holds a started file before its next stage (it keeps its decoded picture), off
-      // the list of files at work meanwhile: only files inside a stage finish it, so a pause takes
-      // a stage's time, not that of every file admitted.
-      const holdIfPaused = async (): Promise<void> => {
-        if (!gate.isPaused) return;
-        current.delete(item.input);
-        emitStatus();
-        await gate.wait(signal);
-        current.add(item.input);
-        emitStatus();
-      };
+      // One pipeline stage. A file is at work ("current") only inside a stage from its mode's first
+      // work stage on: not while it queues for a slot, nor while a pause holds it before a stage.
+      // Pause holds a started file before its next stage (it keeps its decoded picture), so a pause
+      // takes a stage's time, not that of every file admitted. The pause is checked and the file
+      // listed in one step, so a file not listed when the batch pauses does no more work; the last
+      // stage ends with the file journalled and done, so none turns done off the list. The clock
+      // starts at the first work stage.
+      const inStage = <T>(slots: Semaphore, isWork: boolean, run: () => Promise<T>, isLast = false): Promise<T> =>
+        slots.use(async () => {
+          throwIfCancelled();
+          if (!isWork) return run();
+          while (gate.isPaused) await gate.wait(signal);
+          if (!hasStarted) {
+            hasStarted = true;
+            t0 = performance.now();
+          }
+          current.add(item.input);
+          emitStatus();
+          try {
+            return await run();
+          } finally {
+            current.delete(item.input);
+            // After the last stage the file's event goes first, then the status (processOne's finally).
+            if (!isLast) emitStatus();
+          }
+        });
+      const isDecodeWork = mode.firstWorkStage === 'decode';
       try {
         throwIfCancelled();
         await assertNotAnInput(output, [item.input]);
-        const decoded = await decodeSlots.use(async () => {
-          throwIfCancelled();
-          if (mode.firstWorkStage === 'decode') await startWork();
-          return stages!.decode(item.input);
-        });
-        const inferred = await inferSlots.use(async () => {
-          throwIfCancelled();
-          if (mode.firstWorkStage === 'decode') await holdIfPaused();
-          return stages!.infer(decoded);
-        });
-        const finished = await finishSlots.use(async () => {
-          throwIfCancelled();
-          if (mode.firstWorkStage === 'finish') await startWork();
-          else await holdIfPaused();
-          try {
-            return await stages!.finish(inferred, output);
-          } finally {
-            // Off the list as its slot frees: the next file may start before this one is journalled.
-            current.delete(item.input);
-          }
-        });
-        // Journalled only after the output is renamed into place and synced: a crash before this
-        // line leaves the file redone on resume, never a journalled file that is missing or torn.
-        await journal.append({ v: 1, input: item.input, status: 'done', sizeBytes: item.sizeBytes, mtimeMs: item.mtimeMs, optionsHash, output, ...(finished ?? {}), atMs: Date.now() });
-        entries[index] = { input: item.input, status: 'done', output, elapsedMs: performance.now() - t0, ...(finished ?? {}) };
-        done++;
-        processed++;
+        const decoded = await inStage(decodeSlots, isDecodeWork, () => stages!.decode(item.input));
+        const inferred = await inStage(inferSlots, isDecodeWork, () => stages!.infer(decoded));
+        await inStage(finishSlots, true, async () => {
+          const finished = await stages!.finish(inferred, output);
+          // Journalled only after the output is renamed into place and synced: a crash before this
+          // line leaves the file redone on resume, never a journalled file that is missing or torn.
+          await journal.append({ v: 1, input: item.input, status: 'done', sizeBytes: item.sizeBytes, mtimeMs: item.mtimeMs, optionsHash, output, ...(finished ?? {}), atMs: Date.now() });
+          entries[index] = { input: item.input, status: 'done', output, elapsedMs: performance.now() - t0, ...(finished ?? {}) };
+          done++;
+          processed++;
+        }, true);
       } catch (error) {
         if (isCancellation(error)) {
           entries[index] = { input: item.input, status: 'cancelled', output };
@@ -348,6 +358,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     toReview: reviews.length,
     specFailed: entries.filter((e) => (e.specFailures?.length ?? 0) > 0).length,
     leftOut: scan.leftOut,
+    leftOutFolders: scan.leftOutFolders,
     elapsedMs,
     pausedMs: batchPausedMs,
     filesPerSec: processed > 0 ? processed / (processingMs / 1000) : 0,
@@ -370,6 +381,16 @@ function finishedOfRecord(record: JournalRecord | undefined): FinishedFile {
   if (typeof record.unsureShare !== 'number' || !Number.isFinite(record.unsureShare)) return { ...note, ...spec };
   const reviewThreshold = typeof record.reviewThreshold === 'number' ? record.reviewThreshold : null;
   return { unsureShare: record.unsureShare, needsReview: record.needsReview === true, reviewThreshold, ...(record.isEmpty === true ? { isEmpty: true } : {}), ...note, ...spec };
+}
+
+/** The files (output keys) already in the output folders the items map to. */
+async function existingFiles(outDir: string, items: readonly BatchItem[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const relDir of new Set(items.map((item) => item.relDir))) {
+    const dir = join(outDir, ...relDir.split('/').filter(Boolean));
+    for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) if (!e.isDirectory()) found.add(outputKey(join(dir, e.name)));
+  }
+  return found;
 }
 
 /** Whether a journalled 'done' record still holds: same input size, mtime, options and output, and the output exists. */

@@ -1,9 +1,11 @@
 // Finds the inputs of a batch: files and folders (optionally recursive), an extension filter,
 // hidden and system files skipped, the output folder excluded when it lies inside an input
-// folder, symlinked folders not followed (no cycles). Deterministic order. Core (no electron).
+// folder (and earlier batches' output folders), symlinked folders not followed (no cycles).
+// Deterministic order. Core (no electron).
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import { extensionOf, isHiddenOrSystem } from '../../../shared/media';
+import { JOURNAL_NAME } from './journal';
 import type { BatchItem } from './types';
 
 /** Options of scanInputs. */
@@ -21,6 +23,8 @@ export interface ScanResult {
   missing: string[];
   /** Files in the folders whose extension the mode does not take (hidden and system files not counted). */
   leftOut: number;
+  /** Sub-folders not entered because an earlier batch wrote into them (they hold its journal). */
+  leftOutFolders: string[];
 }
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -43,6 +47,7 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
   const items: BatchItem[] = [];
   const missing: string[] = [];
   let leftOut = 0;
+  const leftOutFolders: string[] = [];
   const seen = new Set<string>();
   const roots: { path: string; real: string }[] = [];
 
@@ -71,14 +76,21 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
       for (let n = 2; usedPrefixes.has(prefix.toLowerCase()); n++) prefix = `${base}-${n}`;
       usedPrefixes.add(prefix.toLowerCase());
     }
-    await walk(root.path, prefix);
+    await walk(root.path, prefix, true);
   }
-  return { items, missing, leftOut };
+  return { items, missing, leftOut, leftOutFolders };
 
-  async function walk(dir: string, relDir: string): Promise<void> {
+  async function walk(dir: string, relDir: string, isRoot = false): Promise<void> {
     if (isExcluded(await realOrResolved(dir))) return;
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
     const names = entries.map((e) => e.name).sort(byName);
+    // An earlier batch's output folder inside the input tree (its journal says so) is not read
+    // again: a second run into another folder would cut out the cut-outs. A folder given as an
+    // input itself is read (making ID photos of cut-outs is a choice).
+    if (!isRoot && names.includes(JOURNAL_NAME)) {
+      leftOutFolders.push(dir);
+      return;
+    }
     const subdirs: string[] = [];
     for (const name of names) {
       if (isHiddenOrSystem(name)) continue;

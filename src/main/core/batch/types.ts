@@ -117,6 +117,8 @@ export interface BatchSummary {
   specFailed: number;
   /** Files in the input folders left out because the mode does not take their extension (not in total). */
   leftOut: number;
+  /** Sub-folders of the inputs not read because an earlier batch wrote into them (scan.ts). */
+  leftOutFolders: string[];
   /** Wall time of the run, paused time included. */
   elapsedMs: number;
   /** Of elapsedMs, the time the run was paused (0 when never paused). */

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readJournal, JournalWriter, hashOptions } from '../../../../src/main/core/batch/journal';
+import { readJournal, JournalIndex, JournalWriter, hashOptions } from '../../../../src/main/core/batch/journal';
 import { planOutputPaths, validateNameTemplate } from '../../../../src/main/core/batch/naming';
 import { PauseGate } from '../../../../src/main/core/batch/pause-gate';
 import { entriesToCsv } from '../../../../src/main/core/batch/report';
@@ -18,6 +18,24 @@ describe('batch naming', () => {
     ];
     expect(planOutputPaths(items, '/out', '{name}_{mode}', { mode: 'portrait' }, 'png')).toEqual(['/out/a_portrait.png', '/out/a_portrait-2.png', '/out/s/b_portrait.png']);
     expect(planOutputPaths(items, '/out', '{index}-{name}.{ext}', { mode: 'anime' }, 'webp')[2]).toBe('/out/s/3-b.jpg.webp');
+  });
+  it('keeps the name an input was written to before, and passes over files that are not its own', () => {
+    const items = [
+      { input: '/in/a.gif', relDir: '', fileName: 'a.gif', sizeBytes: 1, mtimeMs: 1 },
+      { input: '/in/a.jpg', relDir: '', fileName: 'a.jpg', sizeBytes: 1, mtimeMs: 1 },
+      { input: '/in/a.png', relDir: '', fileName: 'a.png', sizeBytes: 1, mtimeMs: 1 },
+      { input: '/in/b.jpg', relDir: '', fileName: 'b.jpg', sizeBytes: 1, mtimeMs: 1 },
+    ];
+    // Before a.gif was added, a.jpg went to a_cutout.png and a.png to a_cutout-2.png; b_cutout.png
+    // is a file of the user's (no batch wrote it), a_cutout-3.png one written for another picture.
+    const before = new Map([['/in/a.jpg', ['/out/a_cutout.png', '/out/x.png']], ['/in/a.png', ['/out/A_cutout-2.png']]]);
+    const owners = new Map([['/out/a_cutout.png', '/in/a.jpg'], ['/out/a_cutout-2.png', '/in/a.png'], ['/out/a_cutout-3.png', '/elsewhere/a.jpg']]);
+    const onDisk = new Set(['/out/a_cutout.png', '/out/a_cutout-2.png', '/out/a_cutout-3.png', '/out/b_cutout.png']);
+    const plan = planOutputPaths(items, '/out', '{name}_cutout', { mode: 'portrait' }, 'png', {
+      previousOutputsOf: (input) => before.get(input) ?? [],
+      isForeign: (path, input) => onDisk.has(path.toLowerCase()) && owners.get(path.toLowerCase()) !== input,
+    });
+    expect(plan).toEqual(['/out/a_cutout-4.png', '/out/a_cutout.png', '/out/A_cutout-2.png', '/out/b_cutout-2.png']);
   });
   it('refuses unknown tokens and path separators', () => {
     expect(() => validateNameTemplate('{nope}')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
@@ -55,9 +73,26 @@ describe('batch journal', () => {
     await w2.append({ ...rec, input: '/c.jpg' });
     await w2.close();
     const read = await readJournal(path);
-    expect([...read.keys()].sort()).toEqual(['/a.jpg', '/c.jpg']);
-    expect(read.get('/a.jpg')!.status).toBe('done');
+    expect(read.latest('/a.jpg')!.status).toBe('done');
+    expect(read.latest('/b.jpg')).toBeUndefined();
+    expect(read.latest('/c.jpg')!.status).toBe('failed');
     expect(hashOptions({ a: 1, b: 2 })).toBe(hashOptions({ b: 2, a: 1 }));
+  });
+
+  it('keeps each options run apart, and knows which input each output was written for', () => {
+    const base = { v: 1 as const, status: 'done' as const, sizeBytes: 3, mtimeMs: 4, atMs: 0 };
+    const index = new JournalIndex([
+      { ...base, input: '/in/a.jpg', optionsHash: 'portrait', output: '/o/a_cutout.png' },
+      { ...base, input: '/in/a.jpg', optionsHash: 'idphoto', output: '/o/a_cn-1inch.jpg', status: 'failed' as const },
+      { ...base, input: '/other/a.jpg', optionsHash: 'portrait', output: '/o/A_cutout.png' },
+    ]);
+    // A run of another mode into the same folder does not hide the portrait run's record.
+    expect(index.latestFor('/in/a.jpg', 'portrait')!.status).toBe('done');
+    expect(index.latestFor('/in/a.jpg', 'idphoto')!.status).toBe('failed');
+    expect(index.latest('/in/a.jpg')!.optionsHash).toBe('idphoto');
+    // The output was written again for another picture (case-insensitively the same name): it is that one's now.
+    expect(index.ownerOf('/o/a_cutout.png')).toBe('/other/a.jpg');
+    expect(index.outputsOf('/in/a.jpg')).toEqual(['/o/a_cn-1inch.jpg']);
   });
 });
 

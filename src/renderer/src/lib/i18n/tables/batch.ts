@@ -56,6 +56,7 @@ export const batch = {
   'batch.start.needInputs': { en: 'Add files or a folder to start.', 'zh-CN': '添加文件或文件夹后即可开始。' },
   'batch.start.needOutput': { en: 'Choose an output folder to start.', 'zh-CN': '选择导出文件夹后即可开始。' },
   'batch.note': { en: 'note', 'zh-CN': '说明' },
+  'batch.summary.leftOutFolders': { en: '{n} sub-folder(s) left out: they hold an earlier batch\'s outputs', 'zh-CN': '跳过了 {n} 个子文件夹：其中是之前批量处理的输出' },
   'batch.summary.leftOut': { en: '{n} other file(s) in the folders left out: not a type this mode takes', 'zh-CN': '文件夹中另有 {n} 个文件未处理：不是此模式接受的类型' },
   'batch.summary.specFailed': { en: '{n} written off spec (marked "fails spec")', 'zh-CN': '{n} 个已生成但不符合规格（已标记为“不合规格”）' },
   'batch.failsSpec': { en: 'fails spec', 'zh-CN': '不合规格' },
