@@ -1,7 +1,7 @@
 // `cutout idphoto` end to end through the CLI entry: spec list, a photo + JSON report + PNG sheet,
 // and a refusal code on stderr with a non-zero exit.
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -69,6 +69,24 @@ describe('cutout idphoto', () => {
       expect(refused.code).toBe(1);
       expect(String(refused.stderr)).toMatch(message);
     }
+    // The report and the sheet are never written over the input, nor over the photo (they were: a
+    // --report named as the input turned the portrait into JSON).
+    const mine = join(dir, 'mine.jpg');
+    copyFileSync(portrait, mine);
+    const before = readFileSync(mine);
+    const clashes: [string[], RegExp][] = [
+      [['-o', join(dir, 'p1.jpg'), '--report', mine], /^OUTPUT_EXISTS: Refusing to overwrite the input \S*mine\.jpg/m],
+      [['-o', join(dir, 'p2.jpg'), '--sheet', '6inch', '--sheet-out', mine], /^OUTPUT_EXISTS: Refusing to overwrite the input \S*mine\.jpg/m],
+      [['-o', join(dir, 'p3.jpg'), '--report', join(dir, 'p3.jpg')], /^INVALID_ARGUMENT: --report and -o name the same file \S*p3\.jpg/m],
+      [['-o', join(dir, 'p4.jpg'), '--sheet', '6inch', '--sheet-out', join(dir, 'p4.jpg')], /^INVALID_ARGUMENT: --sheet-out and -o name the same file/m],
+    ];
+    for (const [args, message] of clashes) {
+      const refused = await run(process.execPath, [cli, 'idphoto', mine, '--spec', 'icao-35x45', ...args], { env }).catch((e) => e);
+      expect(refused.code).toBe(1);
+      expect(String(refused.stderr)).toMatch(message);
+    }
+    expect(readFileSync(mine).equals(before)).toBe(true);
+    expect(readdirSync(dir).filter((f) => /^p\d/.test(f))).toEqual([]);
   });
 
   it('exits non-zero with the code for a picture without a face', { timeout: 60_000 }, async () => {

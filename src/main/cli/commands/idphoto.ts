@@ -9,7 +9,7 @@ import { BACKGROUND_COLOUR_MAX_DE, failedChecks, nearestAllowedDeltaE } from '..
 import { layoutSheet, parsePaper, renderSheetPdf, renderSheetRaster, sheetPathOf } from '../../core/idphoto/print-sheet';
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { parseBackground } from '../../core/image/composite';
-import { writeFileAtomic } from '../../core/io/atomic-write';
+import { assertSeparateOutputs, writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags, projectResourcesDir } from '../cli-env';
 import { intFlag, planOutputs, type CliCommand } from '../command';
 
@@ -96,6 +96,17 @@ export const idphotoCommand: CliCommand = {
     if (paper) layoutSheet([{ widthMm: spec.widthMm, heightMm: spec.heightMm, copies, imageIndex: 0 }], { paper });
     // Into a folder, each photo is named by its spec ("a_us-2x2.jpg"), one input or several, as a batch names it.
     const outputs = await planOutputs(positionals, values.out, spec.format === 'png' ? 'png' : 'jpg', `_${spec.id}`);
+    // Beside the (first) photo in its format, as a batch names it: one.jpg -> one_sheet.jpg.
+    const sheetOut = paper ? (values['sheet-out'] ?? sheetPathOf(outputs[0])) : undefined;
+    // Nothing read is written over, and no written file over another (a --report named as the photo).
+    await assertSeparateOutputs(
+      [
+        ...outputs.map((path) => ({ path, what: '-o' })),
+        ...(values.report ? [{ path: values.report, what: '--report' }] : []),
+        ...(sheetOut ? [{ path: sheetOut, what: values['sheet-out'] ? '--sheet-out' : 'the print sheet' }] : []),
+      ],
+      [...positionals, ...(values.trimap ? [values.trimap] : []), ...(values['spec-file'] ?? [])],
+    );
     const reports: unknown[] = [];
     const made: IdPhotoResult[] = [];
     let failures = 0;
@@ -128,9 +139,7 @@ export const idphotoCommand: CliCommand = {
     if (values.report) {
       await writeFileAtomic(values.report, JSON.stringify(positionals.length === 1 ? reports[0] : { spec: spec.id, results: reports }, null, 2) + '\n');
     }
-    if (paper && made.length > 0) {
-      // Beside the (first) photo in its format, as a batch names it: one.jpg -> one_sheet.jpg.
-      const sheetOut = values['sheet-out'] ?? sheetPathOf(outputs[0]);
+    if (paper && sheetOut && made.length > 0) {
       const items = made.map((_, idx) => ({ widthMm: spec.widthMm, heightMm: spec.heightMm, copies: made.length > 1 && copies === 0 ? 1 : copies, imageIndex: idx }));
       const layout = layoutSheet(items, { paper });
       const images = made.map((m) => m.image);

@@ -106,3 +106,20 @@ export async function assertNotAnInput(output: string, inputs: readonly string[]
     }
   }
 }
+
+/**
+ * Checks the files a command is about to write: none is one of its inputs (OUTPUT_EXISTS, as
+ * assertNotAnInput), and no two are the same file (INVALID_ARGUMENT: the later would replace the
+ * earlier, e.g. an ID photo's report written over the photo). `what` names each in the message.
+ */
+export async function assertSeparateOutputs(outputs: readonly { path: string; what: string }[], inputs: readonly string[]): Promise<void> {
+  const seen = new Map<string, string>();
+  for (const { path, what } of outputs) {
+    await assertNotAnInput(path, inputs);
+    const key = await realpath(path).catch(() => resolve(path));
+    const other = seen.get(key);
+    if (other) throw new AppError('INVALID_ARGUMENT', `${what} and ${other} name the same file ${path}: one would replace the other; name them apart.`, { detail: { path } });
+    seen.set(key, what);
+  }
+}
+
