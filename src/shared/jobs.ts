@@ -165,7 +165,7 @@ export interface StickerJobOptions {
   maxColors?: number;
   /** Keep small detached blobs [false: regions under 2 % of the largest are removed]. */
   keepSpecks?: boolean;
-  /** Frames are decoded and segmented at workScale x the output long side [1]. */
+  /** Frames are decoded and segmented at workScale x the output long side; unset: the output long side, more when the subject is small in the frame (core/sticker/make-sticker.ts subjectWorkSide). */
   workScale?: number;
   /** Keep / Remove strokes over every frame, in the order painted (a later stroke wins) [none]. */
   strokes?: StickerStroke[];

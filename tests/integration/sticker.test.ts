@@ -53,6 +53,30 @@ describe('cutout sticker pipeline', () => {
     expect(cornerAlphas(p).every((a) => a === 0)).toBe(true);
   });
 
+  it('a small character in a wide frame comes out near the size asked for, from the clip\'s own pixels', async () => {
+    // An eval picture (character on a background) shrunk to a third of a wide grey frame.
+    const dir = tempDir();
+    const clip = join(dir, 'small.mp4');
+    const still = evalFile('anime_cutout', 'images', 'ks_misha_hips_smile.jpg');
+    execFileSync(resolveFfmpeg().ffmpeg, [
+      ...['-v', 'error', '-loop', '1', '-i', still, '-t', '1', '-vf', 'fps=6,scale=500:300,pad=1500:900:500:300:color=0x808890'],
+      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', clip],
+    ]);
+    // By hand at the output size (workScale 1), as every sticker was made before: the crop is a
+    // fraction of the 320-px frame. Without it the first frame's subject sets the work size.
+    const plain = await makeSticker(clip, join(dir, 'plain.webp'), { maxSidePx: 320, format: 'webp', workScale: 1 }, env);
+    const grown = await makeSticker(clip, join(dir, 'grown.webp'), { maxSidePx: 320, format: 'webp' }, env);
+    const longOf = (r: { width: number; height: number }): number => Math.max(r.width, r.height);
+    expect(longOf(plain)).toBeLessThan(160);
+    // At most 3x the work size (9x the pixels a frame), and never past the size asked for.
+    expect(longOf(grown)).toBeGreaterThanOrEqual(2.5 * longOf(plain));
+    expect(longOf(grown)).toBeLessThanOrEqual(320);
+    expect(grown.frameCount).toBe(plain.frameCount);
+    const p = await pages(join(dir, 'grown.webp'));
+    expect([p.w, p.h]).toEqual([grown.width, grown.height]);
+    expect(cornerAlphas(p).every((a) => a === 0)).toBe(true);
+  });
+
   it('plays as many times as asked: GIF, WebP and APNG (forever by default)', async () => {
     const dir = tempDir();
     const short = { fps: 4, durationS: 0.5, maxSidePx: 96 };

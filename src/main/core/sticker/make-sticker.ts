@@ -16,6 +16,7 @@ import type { SessionOptions } from '../inference/session';
 import type { ModelEntry } from '../models/manifest';
 import type { RunContext } from '../progress';
 import { runMaskModel } from '../segment/mask-model';
+import { resolveNamedMaskModel } from '../pipelines/cutout';
 import { encodeGif, indexFrames } from '../gif/encode-gif';
 import { resolveFfmpeg, type FfmpegTools } from '../video/ffmpeg';
 import { planFrames, streamFrames, type FramePlan } from '../video/extract-frames';
@@ -120,11 +121,7 @@ export async function resolveStickerModel(env: CoreEnv, model = 'anime'): Promis
       return { ...(await env.store.defaultFor('person-mask')), fallback: true };
     }
   }
-  const resolved = await env.store.resolve(model);
-  if (resolved.entry.task !== 'person-mask' && resolved.entry.task !== 'anime-mask') {
-    throw new AppError('INVALID_ARGUMENT', `Model ${model} is a ${resolved.entry.task} model; pick a person or anime mask model`);
-  }
-  return { ...resolved, fallback: false };
+  return { ...(await resolveNamedMaskModel(env, model, ['anime', 'person'])), fallback: false };
 }
 
 function clamp01(v: number | undefined, fallback: number, name: string): number {
@@ -187,6 +184,41 @@ export function maxStickerFrames(width: number, height: number): number {
   return Math.max(1, Math.min(MAX_STICKER_FRAMES, Math.floor(MAX_STICKER_PIXELS / (width * height))));
 }
 
+/** A sticker's work size grows to at most this many times the output long side (9x the pixels a frame). */
+export const MAX_WORK_GROWTH = 3;
+
+/**
+ * The long side to decode a sticker's frames at when its subject is small in the frame, or
+ * undefined to keep `plan`'s: the first frame's subject (as the sticker segments it), padded as
+ * the crop pads it, should reach the output long side. Bounded by the clip's own size, by
+ * MAX_WORK_GROWTH and by the frames a sticker may hold (maxStickerFrames); not worth it under
+ * 1.25x. The other frames' subjects may be larger (the crop is their union): then the crop is
+ * scaled down to the size asked for, as before.
+ */
+export async function subjectWorkSide(
+  first: RgbaImage,
+  info: VideoInfo,
+  plan: FramePlan,
+  targets: ReturnType<typeof resolveTargets>,
+  options: StickerOptions,
+  model: { entry: ModelEntry; path: string },
+  session: SessionOptions,
+): Promise<number | undefined> {
+  const frameLong = Math.max(plan.width, plan.height);
+  const sourceLong = Math.max(info.width, info.height);
+  if (sourceLong < frameLong * 1.25) return undefined;
+  const { alpha } = await stickerFrameAlpha(first, model, session);
+  const box = alphaBox(alpha, first.width, first.height, 0.5);
+  if (!box) return undefined;
+  const subjectLong = Math.max(box.x1 - box.x0, box.y1 - box.y0) * (1 + 2 * (options.padding ?? 0.04));
+  const wanted = (frameLong * Math.max(targets.maxW, targets.maxH)) / subjectLong;
+  // Every frame is held until the encode: as many frames as planned must still fit.
+  const areaPerLong2 = (plan.width * plan.height) / (frameLong * frameLong);
+  const byMemory = Math.sqrt(MAX_STICKER_PIXELS / Math.max(1, plan.frameCount) / areaPerLong2);
+  const side = Math.floor(Math.min(wanted, sourceLong, frameLong * MAX_WORK_GROWTH, byMemory));
+  return side >= frameLong * 1.25 ? side : undefined;
+}
+
 /**
  * Decodes the trim, segments every frame (repeats reuse the previous mask), upsamples the masks
  * against the frames, estimates foreground colours and smooths alpha over time. Nothing is written.
@@ -202,9 +234,10 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   const stability = clamp01(options.stability, 0.5, 'stability');
   // Work at the output long side: per-frame cost (guided upsample, foreground estimation) is
   // linear in pixels and the 2-core budget is ~100 ms a frame. A small subject in a wide frame
-  // is upscaled at the crop; StickerOptions.workScale trades speed for that sharpness.
-  const workSide = stickerWorkSide(options, targets);
-  const streamOptions = { startS: options.startS, durationS: targets.durationS, fps: targets.fps, maxSidePx: workSide, queueFrames: 4 };
+  // would come out far smaller than the size asked for (80x106 from an 800x600 clip at 320): the
+  // first frame's subject sets a larger work size then (subjectWorkSide), from the clip's own
+  // pixels. StickerOptions.workScale sets the work size by hand instead.
+  const streamOptions = { startS: options.startS, durationS: targets.durationS, fps: targets.fps, maxSidePx: stickerWorkSide(options, targets), queueFrames: 4 };
   let plan = planFrames(info, streamOptions);
   const maxFrames = maxStickerFrames(plan.width, plan.height);
   let cutToS: number | undefined;
@@ -221,9 +254,23 @@ export async function prepareSticker(input: string, options: StickerOptions, env
     plan = planFrames(info, streamOptions);
     cutToS = plan.durationS;
   }
+  const session = { provider: env.provider, threads: env.threads };
+  const timings: StickerTimings = { probeMs: performance.now() - t0, decodeWaitMs: 0, segmentMs: 0, refineMs: 0, smoothMs: 0, composeMs: 0, encodeMs: 0, totalMs: 0 };
+  let tWait = performance.now();
+  let stream = streamFrames(input, info, streamOptions, ctx, tools)[Symbol.asyncIterator]();
+  let next = await stream.next();
+  if (!next.done && options.workScale === undefined) {
+    const side = await subjectWorkSide(next.value, info, plan, targets, options, model, session);
+    if (side !== undefined) {
+      await stream.return?.(undefined);
+      streamOptions.maxSidePx = side;
+      plan = planFrames(info, streamOptions);
+      stream = streamFrames(input, info, streamOptions, ctx, tools)[Symbol.asyncIterator]();
+      next = await stream.next();
+    }
+  }
   // Keep / Remove strokes decide their pixels in every frame, before colours, smoothing and review.
   const hint = stickerHintMap(options.strokes, plan.width, plan.height);
-  const timings: StickerTimings = { probeMs: performance.now() - t0, decodeWaitMs: 0, segmentMs: 0, refineMs: 0, smoothMs: 0, composeMs: 0, encodeMs: 0, totalMs: 0 };
   const frames: RgbaImage[] = [];
   const foregrounds: Uint8Array[] = [];
   const rawAlphas: Float32Array[] = [];
@@ -231,8 +278,8 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   const timesS: number[] = [];
   let repeatedFrames = 0;
   let anchor: { frame: RgbaImage; alpha: Float32Array; fg: Uint8Array } | null = null;
-  let tWait = performance.now();
-  for await (const frame of streamFrames(input, info, streamOptions, ctx, tools)) {
+  for (; !next.done; next = await stream.next()) {
+    const frame = next.value;
     timings.decodeWaitMs += performance.now() - tWait;
     throwIfAborted(signal);
     const prev = frames[frames.length - 1];
@@ -249,7 +296,7 @@ export async function prepareSticker(input: string, options: StickerOptions, env
     } else {
       if (prev && isSceneCut(prev, frame)) cuts.add(frame.index);
       const tMask = performance.now();
-      const cut = await cutStickerFrame(frame, model, hint, { provider: env.provider, threads: env.threads });
+      const cut = await cutStickerFrame(frame, model, hint, session);
       timings.segmentMs += tMask - t1 + cut.maskMs; // the repeat and scene-cut checks count as segmenting
       timings.refineMs += cut.refineMs;
       alpha = cut.alpha;
