@@ -55,6 +55,29 @@ describe('cutout CLI', () => {
     expect(missing.stderr).toMatch(/^MODEL_MISSING: Model file portrait_selfie_segmentation_mediapipe_256x256\.onnx/);
     expect(existsSync(join(dir, 'o.png'))).toBe(false);
 
+    // Only another person model there: it is used, and the missing default is said.
+    const onlySinet = tempDir();
+    copyFileSync(join(SHARED_MODELS_DIR, 'portrait_sinet_softmax_320x320.onnx'), join(onlySinet, 'portrait_sinet_softmax_320x320.onnx'));
+    const fallback = await cutout(['portrait', evalFile('id_portraits', 'images', 'hv_test1.jpg'), '-o', join(dir, 'sinet.png'), '--refine', 'off'], { CUTOUT_MODELS_DIR: onlySinet });
+    expect(fallback.code).toBe(0);
+    expect(fallback.stderr).toMatch(/^note: the default model mediapipe-selfie is missing; using sinet instead/m);
+    expect(fallback.stdout).toMatch(/sinet on cpu/);
+
+    // A model name no model has, or a face model, is a bad argument naming the models that cut out.
+    for (const [command, model] of [['portrait', 'nope'], ['anime', 'yunet']]) {
+      const bad = await cutout([command, evalFile('id_portraits', 'images', 'hv_test1.jpg'), '-o', join(dir, 'm.png'), '--model', model]);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/^INVALID_ARGUMENT: (Unknown model "nope": the models that cut out are|Model yunet is a face-detect model; pick one that cuts out:) .*mediapipe-selfie/);
+      expect(bad.stderr).not.toMatch(/pfld-98/);
+    }
+    // An unknown flag: one line, and where the flags are listed.
+    const flag = await cutout(['portrait', 'x.jpg', '--bogus']);
+    expect(flag.stderr.trim()).toBe('INVALID_ARGUMENT: unknown option --bogus (a file name starting with "-" goes after --); see `cutout portrait --help`');
+    // A folder given to sticker is there, but not a clip.
+    const folder = await cutout(['sticker', dir, '-o', join(dir, 's.gif')]);
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toMatch(/^INPUT_UNSUPPORTED: Not a file: .* is a folder \(`cutout batch --mode sticker`/m);
+
     // Two inputs into a picture's name: refused, and no folder of that name is made.
     const two = await cutout(['portrait', text, text, '-o', join(dir, 'two.png')]);
     expect(two.stderr).toMatch(/^INVALID_ARGUMENT: 2 inputs make 2 files, so -o must be a folder, not .*two\.png/);

@@ -21,12 +21,20 @@ export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** The model store for a CLI run or a test. */
-export function createModelStore(env: NodeJS.ProcessEnv = process.env): ModelStore {
+export function createModelStore(env: NodeJS.ProcessEnv = process.env, onNote: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): ModelStore {
   const resources = projectResourcesDir();
+  const said = new Set<string>();
   return new ModelStore({
     modelsDirs: defaultModelsDirs(env, join(resources, 'models')),
     manifestPath: join(resources, 'models', 'manifest.json'),
     hashCachePath: join(userCacheDir(env), 'model-hashes.json'),
+    // A default model that cannot be used is said once, with what was used instead.
+    onDefaultSkipped: (skipped, used) => {
+      if (said.has(skipped.entry.id)) return;
+      said.add(skipped.entry.id);
+      const why = skipped.state === 'corrupt' ? `is damaged (${skipped.path}: its sha256 is not the manifest's)` : 'is missing';
+      onNote(`note: the default model ${skipped.entry.id} ${why}; using ${used.id} instead (\`cutout models\` lists what is found)`);
+    },
   });
 }
 

@@ -36,7 +36,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 130;
     }
     const message = (error as { code?: string })?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (error as { code?: string })?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
-      ? `INVALID_ARGUMENT: ${parseErrorText((error as Error).message, rest)}`
+      ? `INVALID_ARGUMENT: ${parseErrorText((error as Error).message, rest)}; see \`cutout ${command.name} --help\``
       : `${wire.code}: ${wire.message}`;
     io.err(message);
     if (wire.code === 'INTERNAL' && process.env.CUTOUT_DEBUG) io.err(String((error as Error)?.stack));
@@ -56,6 +56,10 @@ export function parseErrorText(message: string, argv: readonly string[]): string
     // parseArgs takes --name=VALUE, and a short option's value written straight after it (-o-x).
     if (value !== undefined) return `${flag} ${value}: a value starting with "-" reads as another option; write ${flag.startsWith('--') ? `${flag}=${value}` : `${flag}${value}`} to pass it`;
   }
+  // "Unknown option '--bogus'. To specify a positional argument starting with a '-', place it at the
+  // end of the command after '--', as in '-- "--bogus"": the option, and where the options are.
+  const unknown = /^Unknown option '([^']+)'/.exec(message);
+  if (unknown) return `unknown option ${unknown[1]} (a file name starting with "-" goes after --)`;
   return message.replace(/\s*\n\s*/g, ' ');
 }
 

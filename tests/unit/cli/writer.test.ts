@@ -36,6 +36,7 @@ describe('parseErrorText', () => {
     expect(parseErrorText(ambiguous('--duration'), ['clip.mp4', '--duration', '-2'])).toBe('--duration -2: a value starting with "-" reads as another option; write --duration=-2 to pass it');
     expect(parseErrorText(ambiguous('-o'), ['clip.mp4', '-o', '-x.gif'])).toBe('-o -x.gif: a value starting with "-" reads as another option; write -o-x.gif to pass it');
     // Other messages come through on one line.
-    expect(parseErrorText("Unknown option '--nope'.\nTo specify a positional argument starting with a '-', place it at the end of the command after '--'.", [])).toBe("Unknown option '--nope'. To specify a positional argument starting with a '-', place it at the end of the command after '--'.");
+    expect(parseErrorText("Unknown option '--nope'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--nope\"", [])).toBe('unknown option --nope (a file name starting with "-" goes after --)');
+    expect(parseErrorText("Option '--fps <value>' argument missing", [])).toBe("Option '--fps <value>' argument missing");
   });
 });

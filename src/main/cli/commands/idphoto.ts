@@ -25,7 +25,7 @@ const PICTURE_REFUSALS = new Set<string>(['NO_FACE', 'MULTIPLE_FACES', 'FACE_CUT
 export const idphotoCommand: CliCommand = {
   name: 'idphoto',
   summary: 'make ID photos by spec (crop, background, report, print sheet)',
-  usage: `cutout idphoto IN... [--spec cn-1inch] -o OUT.jpg|.png [--bg blue|white|red|'#RRGGBB'] [--report FILE.json]
+  usage: `cutout idphoto IN... [--spec icao-35x45|cn-1inch|一寸|...] -o OUT.jpg|.png [--bg blue|white|red|'#RRGGBB'] [--report FILE.json]
     [--sheet 6inch|5inch|a4|a5|WxH [--dpi 300|254|600] [--sheet-out FILE.png|.jpg|.pdf] [--copies N]]
     [--face N] [--refine off|fast|full] [--trimap FILE.png] [--spec-file MORE.json] [--list-specs]
   OUT is a .jpg or .png file for one input, a folder for several (each named NAME_SPEC.jpg).

@@ -23,6 +23,11 @@ export interface ModelStoreOptions {
   manifestPath: string;
   /** JSON file that caches sha256 by path + size + mtime; omitted: in-memory only. */
   hashCachePath?: string;
+  /**
+   * Told when a task's default model cannot be used (missing, or its file's sha256 is not the
+   * manifest's) and defaultFor takes another: the CLI says so on stderr, once per model.
+   */
+  onDefaultSkipped?: (skipped: ModelStatus, used: ModelEntry) => void;
 }
 
 interface HashCacheRecord {
@@ -53,6 +58,7 @@ export class ModelStore {
   readonly modelsDirs: string[];
   private readonly manifestPath: string;
   private readonly hashCachePath?: string;
+  private readonly onDefaultSkipped?: ModelStoreOptions['onDefaultSkipped'];
   private entriesPromise?: Promise<ModelEntry[]>;
   private hashCache?: Map<string, HashCacheRecord>;
 
@@ -60,6 +66,7 @@ export class ModelStore {
     this.modelsDirs = options.modelsDirs;
     this.manifestPath = options.manifestPath;
     this.hashCachePath = options.hashCachePath;
+    this.onDefaultSkipped = options.onDefaultSkipped;
   }
 
   /** All known entries: the app manifest, then user descriptors (a user id may not shadow an app id). */
@@ -147,6 +154,7 @@ export class ModelStore {
 
   /** Locates and verifies one entry without throwing. */
   async check(entry: ModelEntry): Promise<ModelStatus> {
+    let corrupt: ModelStatus | undefined;
     for (const path of this.candidatePaths(entry)) {
       let info;
       try {
@@ -157,9 +165,11 @@ export class ModelStore {
       if (!info.isFile()) continue;
       if (!entry.sha256) return { entry, path, state: 'unpinned' };
       const actual = await this.cachedSha256(path, info.size, info.mtimeMs);
-      return actual === entry.sha256 ? { entry, path, state: 'ok' } : { entry, path, state: 'corrupt', actualSha256: actual };
+      if (actual === entry.sha256) return { entry, path, state: 'ok' };
+      // A damaged copy in an earlier folder does not hide a good one in a later folder.
+      corrupt ??= { entry, path, state: 'corrupt', actualSha256: actual };
     }
-    return { entry, path: null, state: 'missing' };
+    return corrupt ?? { entry, path: null, state: 'missing' };
   }
 
   /** Every entry with its status (the `cutout models` listing). */
@@ -170,14 +180,20 @@ export class ModelStore {
 
   /**
    * The model a task uses when none is named: the entry marked default that is present and
-   * verified, else the first present one; MODEL_MISSING when none is.
+   * verified, else the first present one (onDefaultSkipped is told); MODEL_MISSING (or
+   * MODEL_CORRUPT) for the default when none is.
    */
   async defaultFor(task: ModelTask): Promise<{ entry: ModelEntry; path: string }> {
     const candidates = (await this.entries()).filter((e) => e.task === task);
     candidates.sort((a, b) => Number(b.default === true) - Number(a.default === true));
+    const skipped: ModelStatus[] = [];
     for (const entry of candidates) {
       const s = await this.check(entry);
-      if (s.state === 'ok' || s.state === 'unpinned') return { entry, path: s.path! };
+      if (s.state === 'ok' || s.state === 'unpinned') {
+        if (skipped.length > 0 && skipped[0].entry.default === true) this.onDefaultSkipped?.(skipped[0], entry);
+        return { entry, path: s.path! };
+      }
+      skipped.push(s);
     }
     if (candidates.length > 0) return this.resolve(candidates[0]);
     throw new AppError('MODEL_MISSING', `No model for task ${task} is known`, { detail: { task } });

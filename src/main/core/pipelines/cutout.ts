@@ -52,11 +52,21 @@ export interface CutoutResult {
 export async function resolveMaskModel(env: CoreEnv, subject: CutoutOptions['subject'], modelId?: string): Promise<{ entry: ModelEntry; path: string }> {
   const task = subject === 'anime' ? 'anime-mask' : 'person-mask';
   if (!modelId) return env.store.defaultFor(task);
-  const resolved = await env.store.resolve(modelId);
-  if (resolved.entry.task !== 'person-mask' && resolved.entry.task !== 'anime-mask') {
-    throw new AppError('INVALID_ARGUMENT', `Model ${modelId} is a ${resolved.entry.task} model; pick a person or anime mask model`);
-  }
-  return resolved;
+  return resolveNamedMaskModel(env, modelId);
+}
+
+/**
+ * A mask model named by id. A name no model has, or a model of another task (a face detector), is
+ * INVALID_ARGUMENT naming the mask models; a known one that is not there is MODEL_MISSING.
+ */
+export async function resolveNamedMaskModel(env: CoreEnv, modelId: string, extraChoices: readonly string[] = []): Promise<{ entry: ModelEntry; path: string }> {
+  const all = await env.store.entries();
+  const masks = all.filter((e) => e.task === 'person-mask' || e.task === 'anime-mask');
+  const entry = all.find((e) => e.id === modelId);
+  const choices = [...extraChoices, ...masks.map((e) => e.id)].join(', ');
+  if (!entry) throw new AppError('INVALID_ARGUMENT', `Unknown model "${modelId}": the models that cut out are ${choices}`, { detail: { id: modelId, known: masks.map((e) => e.id) } });
+  if (!masks.includes(entry)) throw new AppError('INVALID_ARGUMENT', `Model ${modelId} is a ${entry.task} model; pick one that cuts out: ${choices}`, { detail: { id: modelId } });
+  return env.store.resolve(entry);
 }
 
 /** Cuts the subject out of one image and composites it; nothing is written. */

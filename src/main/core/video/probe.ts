@@ -107,18 +107,16 @@ export function parseFfmpegInfo(stderr: string): VideoInfo {
 const CORRUPT_HINTS = /Invalid data found|moov atom not found|could not find codec parameters|Error opening input|End of file|Invalid argument|corrupt|does not contain any stream/i;
 
 /**
- * Probes a clip. Errors: INPUT_NOT_FOUND, VIDEO_CORRUPT (not a media file, truncated, no stream
+ * Probes a clip. Errors: INPUT_NOT_FOUND, INPUT_UNSUPPORTED (a folder), VIDEO_CORRUPT (not a media file, truncated, no stream
  * with a picture or sound), NO_VIDEO_STREAM (audio only), FFMPEG_MISSING, FFMPEG_FAILED.
  */
 export async function probeVideo(path: string, ctx: RunContext = {}, tools: FfmpegTools = resolveFfmpeg()): Promise<VideoInfo> {
-  let size: number;
-  try {
-    const s = await stat(path);
-    if (!s.isFile()) throw new Error('not a file');
-    size = s.size;
-  } catch (cause) {
+  const s = await stat(path).catch((cause) => {
     throw new AppError('INPUT_NOT_FOUND', `Clip not found: ${path}`, { cause, detail: { path } });
-  }
+  });
+  // A folder (or a device) is there, but is not a clip: said so, as the picture commands say it.
+  if (!s.isFile()) throw new AppError('INPUT_UNSUPPORTED', `Not a file: ${path}${s.isDirectory() ? ' is a folder (`cutout batch --mode sticker` makes a sticker of each clip in a folder)' : ''}`, { detail: { path } });
+  const size = s.size;
   if (size === 0) throw new AppError('VIDEO_CORRUPT', `${path} is empty (0 bytes)`, { detail: { path } });
   let info: VideoInfo;
   let stderr: string;

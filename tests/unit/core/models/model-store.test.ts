@@ -47,6 +47,27 @@ describe('ModelStore', () => {
     expect(err.message).toMatch(/expected 1511ab55/);
   });
 
+  it('a damaged copy in an earlier folder does not hide a good one; a default that cannot be used is said, with the one used', async () => {
+    const damaged = tempDir();
+    writeFileSync(join(damaged, SELFIE), 'half a model');
+    const skips: string[] = [];
+    const store = new ModelStore({
+      modelsDirs: [damaged, SHARED_MODELS_DIR],
+      manifestPath: MANIFEST,
+      onDefaultSkipped: (skipped, used) => skips.push(`${skipped.entry.id} ${skipped.state} -> ${used.id}`),
+    });
+    expect((await store.resolve('mediapipe-selfie')).path).toBe(join(SHARED_MODELS_DIR, SELFIE));
+    expect((await store.defaultFor('person-mask')).entry.id).toBe('mediapipe-selfie');
+    expect(skips).toEqual([]);
+    // Damaged and alone: another person model is used, and the store says which was skipped.
+    const only = tempDir();
+    writeFileSync(join(only, SELFIE), 'half a model');
+    copyFileSync(join(SHARED_MODELS_DIR, 'portrait_sinet_softmax_320x320.onnx'), join(only, 'portrait_sinet_softmax_320x320.onnx'));
+    const alone = new ModelStore({ modelsDirs: [only], manifestPath: MANIFEST, onDefaultSkipped: (skipped, used) => skips.push(`${skipped.entry.id} ${skipped.state} -> ${used.id}`) });
+    expect((await alone.defaultFor('person-mask')).entry.id).toBe('sinet');
+    expect(skips).toEqual(['mediapipe-selfie corrupt -> sinet']);
+  });
+
   it('CUTOUT_MODELS_DIR comes before resources/models', () => {
     expect(defaultModelsDirs({ CUTOUT_MODELS_DIR: '/x/models' }, '/app/resources/models')).toEqual(['/x/models', '/app/resources/models']);
     expect(defaultModelsDirs({}, '/app/resources/models')).toEqual(['/app/resources/models']);
