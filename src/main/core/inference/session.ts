@@ -31,6 +31,11 @@ let ortPromise: Promise<OrtModule> | undefined;
 
 /** Loads onnxruntime-node once; RUNTIME_UNAVAILABLE when its native binding cannot load. */
 export function loadOrt(): Promise<OrtModule> {
+  // The app is offline: ONNX Runtime's Linux build (1.29 on) sends usage telemetry (session
+  // creation with the model's name and hashes) to Microsoft unless this is set when the native
+  // library loads, and leaves an empty /tmp/mat-debug-PID.log per process. The user's own
+  // setting is kept.
+  process.env.ORT_DISABLE_TELEMETRY ??= '1';
   ortPromise ??= import('onnxruntime-node')
     .then((m) => ((m as { default?: OrtModule }).default ?? m) as OrtModule)
     .then((ort) => {
