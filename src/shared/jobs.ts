@@ -254,9 +254,21 @@ export interface JobProgress {
  * What a batch file's pipeline adds to its entry when done (kept for skipped ones done before): the
  * review of cut-outs and stickers, and a note.
  */
+/**
+ * What a note says, as data the UI words in its language (FinishedFile.notes): an animated picture
+ * of which only the first frame was cut out (`isClip`: a GIF, which Stickers takes), a sticker made
+ * of the clip's first part only, a clip that stops before the part asked for ends.
+ */
+export type FileNote =
+  | { kind: 'animated'; frames: number; isClip: boolean }
+  | { kind: 'firstPart'; seconds: number; frames: number }
+  | { kind: 'stoppedShort'; seconds: number };
+
 export interface FinishedFile extends Partial<MatteReview> {
-  /** Said in the report and the CLI line (a sticker made of the clip's first part only). */
+  /** Said in the report and the CLI line (a sticker made of the clip's first part only), in English. */
   note?: string;
+  /** The same as data, for the UI's words. */
+  notes?: FileNote[];
   /**
    * ID photos: the spec checks the written photo fails, each as "name value unit (band)"
    * (failedChecks in core/idphoto/compliance.ts); empty when it meets its spec.

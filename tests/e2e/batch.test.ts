@@ -105,13 +105,16 @@ describe('Batch workspace in Chromium', () => {
   it('an anime batch marks the cut-out to check and opens it in the editor as anime', async () => {
     // Real frames: the Waifu2x hamster (the model is unsure of it) and a clean AnimateDiff girl.
     const dir = tempDir('cutout-e2e-anime-');
-    const frames = [reviewFrame('hamster', dir), reviewFrame('girl', dir)];
+    // And a flat picture with no one in it: its cut-out is empty.
+    const blank = join(dir, 'blank.png');
+    await sharp({ create: { width: 400, height: 300, channels: 3, background: '#9AA4AE' } }).png().toFile(blank);
+    const frames = [reviewFrame('hamster', dir), reviewFrame('girl', dir), blank];
     await app.page.click('[data-workspace=batch]');
     // The ID-photo run above is still listed: Ctrl+O picks new inputs (the output folder stays).
     await chooseFiles(app.page, () => app.page.keyboard.press('Control+o'), frames);
-    await app.page.locator('.toolbar', { hasText: '2 files' }).waitFor();
+    await app.page.locator('.toolbar', { hasText: '3 files' }).waitFor();
     // The ID-photo run's statuses and summary went with its files: the list shows the new inputs.
-    expect(await listed()).toEqual(['hamster.png', 'girl.png']);
+    expect(await listed()).toEqual(['hamster.png', 'girl.png', 'blank.png']);
     expect(await app.page.locator('[data-testid=batch-summary]').count()).toBe(0);
     await app.page.selectOption('[data-testid=batch-mode]', 'anime');
     // Cut-outs start with Settings' default edges (Best), as the editor does.
@@ -122,15 +125,20 @@ describe('Batch workspace in Chromium', () => {
     await chooseFiles(app.page, () => app.page.click('[data-testid=batch-background] [data-bg=picture]'), picture);
     await expect.poll(() => app.page.textContent('[data-testid=batch-background] [data-testid=bg-picture-name]'), { timeout: 20_000 }).toBe('stage.png');
     await app.page.click('[data-testid=batch-start]');
-    await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 90_000 }).toBe('2 done, 0 skipped, 0 failed of 2');
+    await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 90_000 }).toBe('3 done, 0 skipped, 0 failed of 3');
     const girlOut = await app.page.locator('[data-testid=batch-item]', { hasText: 'girl.png' }).locator('.out').getAttribute('title');
     const { data } = await sharp(girlOut!).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     expect([data[0], data[1], data[2], data[3]]).toEqual([0x20, 0x60, 0xa0, 255]);
     const checked = await app.page.locator('[data-testid=batch-item]:has([data-testid=batch-check]) .path').allTextContents();
-    expect(checked).toEqual(['hamster.png']);
-    const review = app.page.locator('[data-testid=batch-reviews] li');
-    expect(await review.count()).toBe(1);
+    expect(checked.sort()).toEqual(['blank.png', 'hamster.png']);
+    const review = app.page.locator('[data-testid=batch-reviews] li', { hasText: 'hamster.png' });
+    expect(await app.page.locator('[data-testid=batch-reviews] li').count()).toBe(2);
     expect(await review.textContent()).toMatch(/^\d+ % hamster\.png/);
+    // What to do is said for the unsure cut-out and for the empty one apart (the empty one was
+    // told "partly half transparent" before).
+    expect(await app.page.textContent('[data-testid=batch-reviews-hint]')).toBe(
+      'Partly half transparent where the model was unsure. Open them in the editor and touch them up with the brushes. Nothing was found in them to cut out. Check that they show a person or a character, in the mode that suits them (Anime cut-out for drawn characters).',
+    );
     await app.page.screenshot({ path: join(SCREENS, 'batch-review.png') });
     await review.getByRole('button', { name: 'Open in editor' }).click();
     expect(await app.page.locator('[data-workspace=cutout]').getAttribute('aria-current')).toBe('page');
@@ -162,7 +170,7 @@ describe('Batch workspace in Chromium', () => {
     await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 120_000 }).toBe('3 done, 0 skipped, 0 failed of 3');
     const noted = app.page.locator('[data-testid=batch-item]:has([data-testid=batch-note])');
     expect(await noted.locator('.path').allTextContents()).toEqual(['long.mp4']);
-    expect(await noted.locator('[data-testid=batch-note]').getAttribute('title')).toBe("the clip's first 30.00 s only: a sticker holds at most 360 frames here");
+    expect(await noted.locator('[data-testid=batch-note]').getAttribute('title')).toBe("The clip's first 30.00 s only: a sticker holds at most 360 frames here.");
     await app.page.screenshot({ path: join(SCREENS, 'batch-stickers.png') });
     const review = app.page.locator('[data-testid=batch-reviews] li');
     expect(await review.count()).toBe(1);

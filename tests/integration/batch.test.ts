@@ -74,8 +74,9 @@ describe('batch export', () => {
     expect(report.entries).toHaveLength(6);
     const failed = report.entries.filter((e) => e.status === 'failed').map((e) => [e.input.slice(input.length), e.code]);
     expect(failed.sort()).toEqual([['/empty.png', 'INPUT_UNSUPPORTED'], ['/sub/truncated.jpg', 'INPUT_UNSUPPORTED']]);
-    // The JPEG cut in half is marked damaged (the UI says so), the empty file is not.
+    // The JPEG cut in half is marked damaged, the empty file empty (the UI says each so).
     expect(report.entries.filter((e) => e.errorKind === 'damaged').map((e) => e.input.slice(input.length))).toEqual(['/sub/truncated.jpg']);
+    expect(report.entries.filter((e) => e.errorKind === 'empty').map((e) => e.input.slice(input.length))).toEqual(['/empty.png']);
     const csv = readFileSync(join(output, 'report.csv'), 'utf8').trim().split('\r\n');
     expect(csv).toHaveLength(7);
     expect(files).toHaveLength(6);

@@ -140,12 +140,25 @@ describe('cutout CLI', () => {
     expect(r.stderr).toMatch(/^OUTPUT_EXISTS: /);
   });
 
+  it('says its version, and `help COMMAND` is that command\'s help', async () => {
+    const version = await cutout(['--version']);
+    expect(version.stdout.trim()).toBe(`cutout ${JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version}`);
+    const help = await cutout(['help', 'portrait']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^cut people out of photos\n\nusage: cutout portrait IN\.\.\./);
+  });
+
   it('lists and verifies the models', async () => {
     const r = await cutout(['models', '--json']);
     expect(r.code).toBe(0);
     const list = JSON.parse(r.stdout) as { id: string; state: string }[];
     expect(list.find((m) => m.id === 'yunet')?.state).toBe('ok');
     expect(list.find((m) => m.id === 'isnetis')?.state).toBe('missing');
+    // Without the models the app ships with: exit 1, naming them, and where each comes from.
+    const none = await cutout(['models'], { CUTOUT_MODELS_DIR: tempDir() });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/^\d+ models the app needs are missing or damaged: mediapipe-selfie \(missing\)/);
+    expect(none.stdout).toMatch(/\| mediapipe-selfie \| person-mask \| missing \| .* \| portrait_selfie_segmentation_mediapipe_256x256\.onnx \(download: https:/);
   });
 
   it('batch-exports ID photos with a print sheet beside each, and refuses a sheet outside idphoto mode', async () => {

@@ -1,19 +1,38 @@
 // The `cutout` command line: dispatches to sub-commands that drive the pure-Node core.
 // Errors print one line `CODE: message` and exit non-zero. Node only (never electron).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { toWire } from '../../shared/errors';
+import { projectResourcesDir } from './cli-env';
 import type { CliIo } from './command';
 import { COMMANDS } from './commands/index';
 
 function printHelp(io: CliIo): void {
   io.out('cutout: cut people and anime characters out of pictures and video, offline.\n');
   io.out('Commands:');
-  for (const c of COMMANDS) io.out(`  ${c.name.padEnd(10)} ${c.summary}`);
-  io.out('\nRun `cutout COMMAND --help` for its options. Models are found in CUTOUT_MODELS_DIR, then resources/models.');
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  for (const c of COMMANDS) io.out(`  ${c.name.padEnd(width)}${c.summary}`);
+  io.out('\nRun `cutout COMMAND --help` for its options, `cutout --version` for the version. Models are found in CUTOUT_MODELS_DIR, then resources/models.');
+}
+
+/** The app's version, from the project's package.json ('unknown' when it cannot be read). */
+function projectVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(projectResourcesDir(), '..', 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** Runs the CLI with argv (without node and script) and returns the exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V') {
+    io.out(`cutout ${projectVersion()}`);
+    return 0;
+  }
+  // `cutout help portrait` is `cutout portrait --help`.
+  if (name === 'help' && rest.length > 0 && COMMANDS.some((c) => c.name === rest[0])) return runCli([rest[0], '--help'], io);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     printHelp(io);
     return name ? 0 : 2;

@@ -3,7 +3,8 @@
 // arrive before startJob's reply; the progress line's number formats.
 import { describe, expect, it } from 'vitest';
 import { baseName } from '../../../src/renderer/src/lib/paths';
-import { BatchItems, formatEta, formatRate, haltText } from '../../../src/renderer/src/lib/state/batch.svelte';
+import { BatchItems, formatEta, formatRate, haltText, noteText } from '../../../src/renderer/src/lib/state/batch.svelte';
+import { joinSentences, translate } from '../../../src/renderer/src/lib/i18n';
 import { JobTracker } from '../../../src/renderer/src/lib/state/jobs.svelte';
 
 describe('JobTracker with batch progress', () => {
@@ -55,5 +56,20 @@ describe('BatchItems', () => {
     // Cancelling says so whether paused or not, with the files still finishing.
     expect([halt(false, true, ['a']), halt(true, true, ['a', 'b']), halt(false, true, [])]).toEqual(['batch.cancelling:1', 'batch.cancelling:2', 'batch.cancellingNow']);
     expect([baseName('/a/b/c.jpg'), baseName('C:\\x\\y.png'), baseName('z')]).toEqual(['c.jpg', 'y.png', 'z']);
+  });
+});
+
+describe('noteText', () => {
+  it('words a row\'s notes in the UI\'s language, and keeps an older record\'s English sentence', () => {
+    const join = (locale: 'en' | 'zh-CN') => (parts: string[]) => joinSentences(locale, parts);
+    const tOf = (locale: 'en' | 'zh-CN') => (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(locale, key, params);
+    const sticker = { note: "the clip's first 30.00 s only: …", notes: [{ kind: 'firstPart' as const, seconds: 30, frames: 360 }] };
+    expect(noteText(sticker, tOf('zh-CN'), join('zh-CN'))).toBe('只用了片段的前 30.00 秒：这里一张贴纸最多 360 帧。');
+    expect(noteText(sticker, tOf('en'), join('en'))).toBe("The clip's first 30.00 s only: a sticker holds at most 360 frames here.");
+    const gif = { notes: [{ kind: 'animated' as const, frames: 12, isClip: true }] };
+    expect(noteText(gif, tOf('en'), join('en'))).toBe('An animation of 12 frames: only its first frame was cut out. Stickers makes an animated sticker of it.');
+    expect(noteText({ notes: [{ kind: 'animated' as const, frames: 3, isClip: false }] }, tOf('zh-CN'), join('zh-CN'))).toBe('这是 3 帧的动图：只抠出了第一帧。');
+    expect(noteText({ note: 'an old sentence' }, tOf('en'), join('en'))).toBe('an old sentence');
+    expect(noteText({}, tOf('en'), join('en'))).toBeUndefined();
   });
 });

@@ -205,6 +205,10 @@ describe('describeError', () => {
     expect([translate('en', damaged.messageKey), translate('en', damaged.fixKey)]).toEqual(['This picture is damaged: part of it is missing or corrupt.', 'Copy or download it again from the original, or use another picture.']);
     const still = describeError({ code: 'INPUT_UNSUPPORTED', message: 'a.jpg is a still picture', detail: { path: 'a.jpg', still: true } })!;
     expect(translate('en', still.messageKey)).toBe('This is a still picture, not a clip.');
+    // An empty file (0 bytes) is said as empty, picture or clip, and in Chinese too.
+    const empty = describeError({ code: 'INPUT_UNSUPPORTED', message: 'zero.jpg is empty (0 bytes)', errorKind: 'empty' })!;
+    expect([translate('en', empty.messageKey), translate('zh-CN', empty.messageKey)]).toEqual(['This file is empty (0 bytes).', '此文件是空的（0 字节）。']);
+    expect(describeError({ code: 'VIDEO_CORRUPT', message: 'x', detail: { empty: true } })!.messageKey).toBe('error.VIDEO_CORRUPT.empty');
     // A batch failure carries the kind itself.
     expect(describeError({ code: 'INPUT_UNSUPPORTED', message: 'x', errorKind: 'damaged' })!.messageKey).toBe(damaged.messageKey);
     // A video that stops before the part picked says so, and what to do.

@@ -17,9 +17,12 @@ export const modelsCommand: CliCommand = {
       io.out(`models folders: ${env.store.modelsDirs.join(', ')}`);
       io.out('| id | task | state | licence | file |');
       io.out('|---|---|---|---|---|');
-      for (const s of list) io.out(`| ${s.entry.id} | ${s.entry.task} | ${s.state} | ${s.entry.licence} | ${s.path ?? `${s.entry.file} (${s.entry.bundled ? 'bundled' : 'download: ' + (s.entry.url ?? 'n/a')})`} |`);
+      for (const s of list) io.out(`| ${s.entry.id} | ${s.entry.task} | ${s.state} | ${s.entry.licence} | ${s.path ?? `${s.entry.file} (${s.entry.url ? `download: ${s.entry.url}` : s.entry.bundled ? 'bundled' : 'n/a'})`} |`);
     }
+    // Exit 1 when a model the app ships with is missing, or any model is damaged: the app would
+    // fall back to another, or stop with MODEL_MISSING / MODEL_CORRUPT.
     const bad = list.filter((s) => s.state === 'corrupt' || (s.state === 'missing' && s.entry.bundled));
-    return bad.some((s) => s.state === 'corrupt') ? 1 : 0;
+    if (bad.length > 0) io.err(`${bad.length === 1 ? '1 model the app needs is' : `${bad.length} models the app needs are`} missing or damaged: ${bad.map((s) => `${s.entry.id} (${s.state})`).join(', ')}`);
+    return bad.length > 0 ? 1 : 0;
   },
 };

@@ -2,7 +2,7 @@
 // batch pipeline runs with bounded queues between them. Adding a mode = one handler here.
 // Core (no electron).
 import { AppError } from '../../../shared/errors';
-import type { Background, FinishedFile, RefineMode } from '../../../shared/jobs';
+import type { Background, FileNote, FinishedFile, RefineMode } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
 import { fitBackground } from '../image/background';
 import { decodeImage, type DecodedImage, type RgbaImage } from '../image/decode';
@@ -10,7 +10,7 @@ import { encodeImage } from '../image/encode';
 import { getSession } from '../inference/session';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import { reviewOf, verdictOf } from '../matting/unsure-share';
-import { animatedInputText, resolveMaskModel } from '../pipelines/cutout';
+import { animatedInputText, isAnimationClip, resolveMaskModel } from '../pipelines/cutout';
 import { runMaskModel, type MaskResult } from '../segment/mask-model';
 import { failedChecks } from '../idphoto/compliance';
 import { runIdPhotoJob } from '../idphoto/id-photo-job';
@@ -110,7 +110,7 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
           });
           const bytes = await encodeImage({ data, width: image.width, height: image.height }, { format, quality: options.quality });
           await writeFileAtomic(output, bytes);
-          const animated = image.pages ? { note: animatedInputText(image.pages, image.format) } : {};
+          const animated = image.pages ? { note: animatedInputText(image.pages, image.format), notes: [{ kind: 'animated' as const, frames: image.pages, isClip: isAnimationClip(image.format) }] } : {};
           return { ...reviewOf(unsureShare, model.entry, 'cutout', isEmpty), ...animated };
         },
       };
@@ -209,12 +209,15 @@ const stickerMode: BatchModeHandler = {
     async (input, output, mctx) => {
       const { review, cutToS, endsAtS } = await makeSticker(input, output, stickerOptionsOf(mctx), mctx.env, { signal: mctx.signal });
       // The median frame's verdict only: the per-frame list stays out of the journal and report.
-      const notes = [
+      const notes: FileNote[] = [
+        ...(cutToS === undefined ? [] : [{ kind: 'firstPart' as const, seconds: cutToS, frames: review.frames.length }]),
+        ...(endsAtS === undefined ? [] : [{ kind: 'stoppedShort' as const, seconds: endsAtS }]),
+      ];
+      const texts = [
         ...(cutToS === undefined ? [] : [`the clip's first ${cutToS.toFixed(2)} s only: a sticker holds at most ${review.frames.length} frames here`]),
         ...(endsAtS === undefined ? [] : [stoppedShortText(endsAtS)]),
       ];
-      const note = notes.length ? notes.join('; ') : undefined;
-      return { ...verdictOf(review.unsureShare, review.reviewThreshold), ...(note ? { note } : {}) };
+      return { ...verdictOf(review.unsureShare, review.reviewThreshold), ...(notes.length ? { note: texts.join('; '), notes } : {}) };
     },
   ),
   maxJobs: 2,

@@ -376,7 +376,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
  */
 function finishedOfRecord(record: JournalRecord | undefined): FinishedFile {
   if (record?.status !== 'done') return {};
-  const note = typeof record.note === 'string' && record.note ? { note: record.note } : {};
+  const note = typeof record.note === 'string' && record.note ? { note: record.note, ...(Array.isArray(record.notes) ? { notes: record.notes } : {}) } : {};
   const spec = Array.isArray(record.specFailures) && record.specFailures.every((s) => typeof s === 'string') ? { specFailures: record.specFailures } : {};
   if (typeof record.unsureShare !== 'number' || !Number.isFinite(record.unsureShare)) return { ...note, ...spec };
   const reviewThreshold = typeof record.reviewThreshold === 'number' ? record.reviewThreshold : null;

@@ -84,6 +84,7 @@ export interface EvalOptions {
 export async function listEvalPairs(setDir: string): Promise<{ pairs: { id: string; image: string; truth: string }[]; isSoftTruth: boolean }> {
   const imagesDir = join(setDir, 'images');
   const truthDirName = ['alpha', 'masks', 'annotations'].find((d) => existsSync(join(setDir, d)));
+  if (!existsSync(setDir)) throw new AppError('INPUT_NOT_FOUND', `Evaluation set not found: ${setDir}`, { detail: { path: setDir } });
   if (!existsSync(imagesDir) || !truthDirName) {
     throw new AppError('INPUT_UNSUPPORTED', `${setDir} is not an evaluation set: it needs images/ and alpha/ or masks/`, { detail: { path: setDir } });
   }
@@ -183,9 +184,9 @@ export function formatEvalReport(result: EvalResult): string {
     `fg IoU: ${f4(result.mean.fgIoU)}`,
     `bg IoU: ${f4(result.mean.bgIoU)}`,
     `mean IoU: ${f4(result.mean.meanIoU)}`,
-    `SAD: ${result.mean.sad.toFixed(3)}`,
+    `SAD (/1000): ${result.mean.sad.toFixed(3)}`,
     `MSE: ${result.mean.mse.toFixed(5)}`,
-    `Grad: ${result.mean.grad.toFixed(3)}`,
+    `Grad (/1000): ${result.mean.grad.toFixed(3)}`,
     `pooled fg IoU: ${f4(result.pooled.fgIoU)} (over the pixels of all images)`,
     `pooled mean IoU: ${f4(result.pooled.meanIoU)}`,
     `images with an empty truth: ${result.emptyTruth} (each scores fg IoU 0 or 1 in the per-image mean)`,

@@ -47,9 +47,9 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
       throw new AppError('INPUT_NOT_FOUND', `File not found: ${input}`, { cause, detail: { path: input } });
     }
     if (!info.isFile()) throw new AppError('INPUT_UNSUPPORTED', `Not a file: ${input}`, { detail: { path: input } });
-    if (info.size === 0) throw new AppError('INPUT_UNSUPPORTED', `${input} is empty (0 bytes)`, { detail: { path: input } });
+    if (info.size === 0) throw new AppError('INPUT_UNSUPPORTED', `${input} is empty (0 bytes)`, { detail: { path: input, empty: true } });
   } else if (input.byteLength === 0) {
-    throw new AppError('INPUT_UNSUPPORTED', `${name} is empty (0 bytes)`, { detail: { path: name } });
+    throw new AppError('INPUT_UNSUPPORTED', `${name} is empty (0 bytes)`, { detail: { path: name, empty: true } });
   }
 
   let meta: Metadata;

@@ -117,7 +117,7 @@ export async function probeVideo(path: string, ctx: RunContext = {}, tools: Ffmp
   // A folder (or a device) is there, but is not a clip: said so, as the picture commands say it.
   if (!s.isFile()) throw new AppError('INPUT_UNSUPPORTED', `Not a file: ${path}${s.isDirectory() ? ' is a folder (`cutout batch --mode sticker` makes a sticker of each clip in a folder)' : ''}`, { detail: { path } });
   const size = s.size;
-  if (size === 0) throw new AppError('VIDEO_CORRUPT', `${path} is empty (0 bytes)`, { detail: { path } });
+  if (size === 0) throw new AppError('VIDEO_CORRUPT', `${path} is empty (0 bytes)`, { detail: { path, empty: true } });
   let info: VideoInfo;
   let stderr: string;
   if (tools.ffprobe) {

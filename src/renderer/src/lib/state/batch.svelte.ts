@@ -36,6 +36,28 @@ export function haltText(
   return n > 0 ? t('batch.pausing', { n }) : t('batch.paused');
 }
 
+type NoteKey = 'batch.note.animated' | 'batch.note.animatedClip' | 'batch.note.firstPart' | 'batch.note.stoppedShort';
+
+/**
+ * A row's note in the UI's words: each of its notes (FinishedFile.notes) as a sentence, or the
+ * engine's English sentence for a record written before notes were data.
+ */
+export function noteText(row: Pick<BatchItemRow, 'note' | 'notes'>, t: (key: NoteKey, params?: Record<string, string | number>) => string, join: (parts: string[]) => string): string | undefined {
+  if (!row.notes?.length) return row.note || undefined;
+  return join(
+    row.notes.flatMap((n) => {
+      switch (n.kind) {
+        case 'animated':
+          return [t('batch.note.animated', { frames: n.frames }), ...(n.isClip ? [t('batch.note.animatedClip')] : [])];
+        case 'firstPart':
+          return [t('batch.note.firstPart', { seconds: n.seconds.toFixed(2), frames: n.frames })];
+        case 'stoppedShort':
+          return [t('batch.note.stoppedShort', { seconds: n.seconds.toFixed(2) })];
+      }
+    }),
+  );
+}
+
 export class BatchItems {
   /** Finished inputs of the attached job, in the order they ended. */
   rows = $state<BatchItemRow[]>([]);

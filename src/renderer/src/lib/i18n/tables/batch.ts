@@ -56,6 +56,10 @@ export const batch = {
   'batch.start.needInputs': { en: 'Add files or a folder to start.', 'zh-CN': '添加文件或文件夹后即可开始。' },
   'batch.start.needOutput': { en: 'Choose an output folder to start.', 'zh-CN': '选择导出文件夹后即可开始。' },
   'batch.note': { en: 'note', 'zh-CN': '说明' },
+  'batch.note.animated': { en: 'An animation of {frames} frames: only its first frame was cut out.', 'zh-CN': '这是 {frames} 帧的动图：只抠出了第一帧。' },
+  'batch.note.animatedClip': { en: 'Stickers makes an animated sticker of it.', 'zh-CN': '在“表情包”中可以把它做成动态表情包。' },
+  'batch.note.firstPart': { en: "The clip's first {seconds} s only: a sticker holds at most {frames} frames here.", 'zh-CN': '只用了片段的前 {seconds} 秒：这里一张贴纸最多 {frames} 帧。' },
+  'batch.note.stoppedShort': { en: "The clip's frames stop at {seconds} s, before the part asked for ends: the file is probably cut short, so the sticker ends there.", 'zh-CN': '片段的画面在 {seconds} 秒处就结束了，早于所选部分的结尾：文件可能不完整，贴纸到此为止。' },
   'batch.summary.leftOutFolders': { en: '{n} sub-folder(s) left out: they hold an earlier batch\'s outputs', 'zh-CN': '跳过了 {n} 个子文件夹：其中是之前批量处理的输出' },
   'batch.summary.leftOut': { en: '{n} other file(s) in the folders left out: not a type this mode takes', 'zh-CN': '文件夹中另有 {n} 个文件未处理：不是此模式接受的类型' },
   'batch.summary.specFailed': { en: '{n} written off spec (marked "fails spec")', 'zh-CN': '{n} 个已生成但不符合规格（已标记为“不合规格”）' },
@@ -69,6 +73,10 @@ export const batch = {
   'batch.reviews.hint': {
     en: 'Partly half transparent where the model was unsure. Open them in the editor and touch them up with the brushes.',
     'zh-CN': '部分区域半透明（模型不确定）。请在“抠图”中打开，用画笔修补。',
+  },
+  'batch.reviews.hintEmpty': {
+    en: 'Nothing was found in them to cut out. Check that they show a person or a character, in the mode that suits them (Anime cut-out for drawn characters).',
+    'zh-CN': '其中没有找到可抠出的主体。请确认图中有人物或角色，并选对模式（动漫角色请用“动漫抠图”）。',
   },
   'batch.openInEditor': { en: 'Open in editor', 'zh-CN': '在“抠图”中打开' },
   'batch.reviews.hintSticker': {
