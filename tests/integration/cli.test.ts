@@ -140,6 +140,16 @@ describe('cutout CLI', () => {
     expect(r.stderr).toMatch(/^OUTPUT_EXISTS: /);
   });
 
+  it('batch: a group photo fails with where to pick its face (a batch picks none)', async () => {
+    const input = tempDir();
+    const [left, right] = await Promise.all(['df_img1.jpg', 'df_img2.jpg'].map((f) => sharp(evalFile('id_portraits', 'images', f)).resize({ height: 600 }).toBuffer()));
+    const [wl, wr] = await Promise.all([left, right].map(async (b) => (await sharp(b).metadata()).width!));
+    await sharp({ create: { width: wl + wr, height: 600, channels: 3, background: '#ffffff' } }).composite([{ input: left, left: 0, top: 0 }, { input: right, left: wl, top: 0 }]).jpeg().toFile(join(input, 'two.jpg'));
+    const r = await cutout(['batch', input, '-o', tempDir(), '--mode', 'idphoto', '--spec', 'cn-1inch', '-q']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/MULTIPLE_FACES: .*2 faces were found; an ID photo needs exactly one\. Pick the face in the ID photo workspace, or with `cutout idphoto --face N`\./);
+  });
+
   it('says its version, and `help COMMAND` is that command\'s help', async () => {
     const version = await cutout(['--version']);
     expect(version.stdout.trim()).toBe(`cutout ${JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version}`);

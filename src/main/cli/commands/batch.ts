@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { AppError, isCancellation } from '../../../shared/errors';
 import { parseRefineMode } from '../../../shared/jobs';
 import { defaultJobCount, runBatch } from '../../core/batch/run-batch';
+import { readReport } from '../../core/batch/report';
 import type { BatchFormat, BatchModeId, BatchStatus } from '../../core/batch/types';
 import { parseBackground } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
@@ -206,7 +207,10 @@ export const batchCommand: CliCommand = {
     } catch (error) {
       // Said once, with what to do next (not again as a bare "Cancelled" by the entry point).
       if (isCancellation(error)) {
-        io.err(`CANCELLED: finished files are kept; run the same command with --resume to continue. Report: ${values.out}/report.json`);
+        // How far it got, from the report the cancelled run wrote.
+        const summary = (await readReport(values.out!))?.summary;
+        const counts = summary?.isCancelled ? ` after ${summary.done} done, ${summary.skipped} skipped, ${summary.failed} failed of ${summary.total} (${summary.cancelled} not done)` : '';
+        io.err(`CANCELLED${counts}: finished files are kept; run the same command with --resume to continue. Report: ${values.out}/report.json`);
         return 130;
       }
       throw error;

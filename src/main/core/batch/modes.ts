@@ -187,7 +187,13 @@ const idPhotoMode: BatchModeHandler = {
       const sheetOptions = idSheetOf(mctx);
       const sheet = sheetOptions ? { ...sheetOptions, output: sheetPathOf(output) } : undefined;
       if (sheet) await assertNotAnInput(sheet.output, [input]);
-      const { report } = await runIdPhotoJob(input, output, { spec: idSpecOf(mctx), background, refine: options.refine, ...(sheet ? { sheet } : {}) }, env, { signal });
+      const { report } = await runIdPhotoJob(input, output, { spec: idSpecOf(mctx), background, refine: options.refine, ...(sheet ? { sheet } : {}) }, env, { signal }).catch((error: unknown) => {
+        // A batch has no face to pick: said where one is picked.
+        if (error instanceof AppError && error.code === 'MULTIPLE_FACES') {
+          error.message = error.message.replace(/ Pick one face\.$/, ' Pick the face in the ID photo workspace, or with `cutout idphoto --face N`.');
+        }
+        throw error;
+      });
       // Written either way; the report, the CLI and the UI list say which checks it fails.
       return { specFailures: failedChecks(report) };
     },
