@@ -107,10 +107,12 @@ describe('batch export', () => {
   it('cancels between files, writes the report, and a resume completes the rest', async () => {
     const out = join(root, 'cancel-out');
     const ac = new AbortController();
+    const ended = new Map<number, string>();
     await expect(
       runBatch([input], out, { mode: 'portrait', recursive: true, jobs: 1 }, env, {
         signal: ac.signal,
         onFile: (e) => {
+          ended.set(e.index, e.entry.status);
           if (e.entry.status === 'done') ac.abort();
         },
       }),
@@ -118,6 +120,9 @@ describe('batch export', () => {
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BatchReport;
     expect(report.summary.isCancelled).toBe(true);
     expect(report.entries.filter((e) => e.status === 'cancelled').length).toBeGreaterThan(0);
+    // Every input ended with an event, those that never started too (a list shows them all).
+    expect([...ended.keys()].sort((a, b) => a - b)).toEqual(report.entries.map((_, i) => i));
+    expect(report.entries.map((e, i) => ended.get(i) === e.status)).not.toContain(false);
     const doneBefore = report.entries.filter((e) => e.status === 'done').length;
     const resumed = await runBatch([input], out, { mode: 'portrait', recursive: true, jobs: 2, resume: true }, env);
     expect(resumed.skipped).toBe(doneBefore);

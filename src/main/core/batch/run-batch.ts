@@ -215,7 +215,11 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     ctx.onStatus?.({ total, done, skipped, failed, finished, filesPerSec, etaMs, current: currentList, isPaused: gate.isPaused, elapsedMs });
     ctx.onProgress?.({ stage: 'write', done: finished, total, detail: currentList[0] });
   };
-  const emitFile = (index: number): void => ctx.onFile?.({ index, entry: entries[index] });
+  const emitted = new Set<number>();
+  const emitFile = (index: number): void => {
+    emitted.add(index);
+    ctx.onFile?.({ index, entry: entries[index] });
+  };
   for (let i = 0; i < entries.length; i++) if (entries[i].status !== 'cancelled') emitFile(i);
   const unsubscribeGate = gate.onChange(emitStatus);
 
@@ -339,6 +343,8 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     await journal.close();
   }
 
+  // A cancelled run also ends the inputs that never started, so a list of them shows every input.
+  if (isCancelled) for (let i = 0; i < entries.length; i++) if (!emitted.has(i)) emitFile(i);
   const endMs = performance.now();
   const elapsedMs = endMs - startedMs;
   const batchPausedMs = pausedUntil(endMs);
