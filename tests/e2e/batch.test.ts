@@ -77,9 +77,14 @@ describe('Batch workspace in Chromium', () => {
       // The report's check, with its name in the UI's words: "hairCutMm 1.97 mm (≤ 1 mm)" -> "Hair cut by the photo edge 1.97 mm (≤ 1 mm)".
       expect(await chip.getAttribute('title')).toContain(e.specFailures![0].replace(/^hairCutMm /, 'Hair cut by the photo edge '));
     }
-    // The failures list keeps "show file" and "retry failed".
-    await app.page.locator('[data-testid=batch-failures] li', { hasText: 'zz-broken.jpg' }).getByRole('button', { name: 'Show file' }).waitFor();
+    // The failures list keeps "retry failed"; in a browser it has no "show file" (that would
+    // download the user's own broken file back to them).
     await app.page.locator('[data-testid=batch-retry]').waitFor();
+    expect(await app.page.locator('[data-testid=batch-failures] li', { hasText: 'zz-broken.jpg' }).getByRole('button', { name: 'Show file' }).count()).toBe(0);
+    // A done row's output opens where it is: in a browser, it downloads.
+    const firstDone = app.page.locator('[data-testid=batch-item][data-status=done] [data-testid=batch-output-link]').first();
+    const [download] = await Promise.all([app.page.waitForEvent('download'), firstDone.click()]);
+    expect(download.suggestedFilename()).toBe(basename((await firstDone.getAttribute('title'))!));
     await app.page.screenshot({ path: join(SCREENS, 'batch-finished.png') });
 
     for (const r of rows.filter((x) => x.status === 'done')) {
