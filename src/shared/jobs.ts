@@ -91,6 +91,8 @@ export interface StickerJobResult {
   withinBudget: boolean;
   /** Made smaller than the size asked for (or the preset's box) to fit the preset's byte budget. Absent when not. */
   shrunkToFit?: boolean;
+  /** The execution provider the model ran on (cpu, webgpu, …). */
+  provider?: string;
   /** What the model that ran cuts out. */
   subject: Subject;
   /** True when 'anime' was asked but no anime model is installed, so the person model ran. */

@@ -28,6 +28,8 @@ describe('cutout idphoto', () => {
     expect(await sharp(out).metadata()).toMatchObject({ width: 295, height: 413, density: 300 });
     const r = JSON.parse(await readFile(report, 'utf8'));
     expect(r.specId).toBe('cn-1inch');
+    // Which model cut it out, on which provider (as every result says).
+    expect([r.modelId, r.provider]).toEqual(['mediapipe-selfie', 'cpu']);
     expect(r.measurements.crownChinMm).toMatchObject({ unit: 'mm', min: 24, max: 28, pass: true });
     // The matte check: mediapipe-selfie's calibrated threshold (0.08) as a % band; this portrait is clean.
     expect(r.measurements.matteUnsurePct).toMatchObject({ unit: '%', min: null, max: 8, pass: true });

@@ -22,7 +22,7 @@ describe('cutout sticker (CLI)', () => {
     const code = await runCli(['sticker', evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif'), '-o', out, '--start', '0.5', '--duration', '1', '--fps', '10', '--max-side', '128', '--outline', '2'], o);
     expect(code).toBe(0);
     expect(existsSync(out)).toBe(true);
-    expect(o.lines.join('\n')).toMatch(/-> .*s\.gif \(gif, \d+x\d+, \d+ frames at 10\.00 fps/);
+    expect(o.lines.join('\n')).toMatch(/-> .*s\.gif \(gif, \d+x\d+, \d+ frames at 10\.00 fps, [\d.]+ KB, anime-seg on cpu, /);
     // Off a terminal: one line as each stage begins, not a line per step.
     expect(o.errors).toContain('segment…');
     expect(new Set(o.errors).size).toBe(o.errors.length);
@@ -46,7 +46,7 @@ describe('cutout sticker (CLI)', () => {
     expect(o.errors).toContain('note: a WeChat GIF sticker lasts at most 10 s, so --duration 12 was cut to 10 s');
     o = io();
     expect(await runCli(['sticker', clip, '-o', join(dir, 'n.gif'), '--duration', '-2'], o)).toBe(1);
-    expect(o.errors.at(-1)).toBe('INVALID_ARGUMENT: --duration -2: a value starting with "-" reads as another option; write --duration=-2 to pass it');
+    expect(o.errors.at(-1)).toBe('INVALID_ARGUMENT: --duration -2: a value starting with "-" reads as another option; write --duration=-2 to pass it; see `cutout sticker --help`');
     o = io();
     expect(await runCli(['sticker', clip, '-o', join(dir, 'n.gif'), '--duration=-2'], o)).toBe(1);
     expect(o.errors.at(-1)).toBe('INVALID_ARGUMENT: duration must be > 0 s, got -2');

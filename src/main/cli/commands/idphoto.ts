@@ -27,7 +27,7 @@ export const idphotoCommand: CliCommand = {
   summary: 'make ID photos by spec (crop, background, report, print sheet)',
   usage: `cutout idphoto IN... [--spec icao-35x45|cn-1inch|一寸|...] -o OUT.jpg|.png [--bg blue|white|red|'#RRGGBB'] [--report FILE.json]
     [--sheet 6inch|5inch|a4|a5|WxH [--dpi 300|254|600] [--sheet-out FILE.png|.jpg|.pdf] [--copies N]]
-    [--face N] [--refine off|fast|full] [--trimap FILE.png] [--spec-file MORE.json] [--list-specs]
+    [--face N] [--refine off|fast|full] [--trimap FILE.png] [--spec-file MORE.json] [--list-specs] [--provider auto|cpu|webgpu|...] [--threads N]
   OUT is a .jpg or .png file for one input, a folder for several (each named NAME_SPEC.jpg).
   --spec: an id from --list-specs, or a size's name (一寸, 1寸, 小二寸, 社保卡); it defaults to icao-35x45.
   --refine defaults to full (no halo on the new background; fast is about 0.1 s quicker a photo).
@@ -115,11 +115,12 @@ export const idphotoCommand: CliCommand = {
       try {
         const r = await idPhotoToFile(positionals[i], outputs[i], { spec, background: values.bg, refine, faceIndex, trimapPath: values.trimap }, env, { signal: io.signal });
         made.push(r.result);
-        reports.push({ input: positionals[i], output: r.output, bytes: r.bytes, quality: r.quality, ...r.report });
+        reports.push({ input: positionals[i], output: r.output, bytes: r.bytes, quality: r.quality, modelId: r.result.modelId, provider: r.result.provider, ...r.report });
         const m = r.report.measurements;
         const failed = failedChecks(r.report);
         if (failed.length > 0) specFailures++;
-        io.out(`${positionals[i]} -> ${r.output} (${spec.widthPx}x${spec.heightPx} @${spec.dpi} dpi, ${(r.bytes / 1024).toFixed(1)} KB, crown-chin ${m.crownChinMm.value} mm, ${r.report.pass ? 'PASS' : `FAIL: ${failed.join('; ')}`}, ${r.timings.totalMs.toFixed(0)} ms)`);
+        io.out(`${positionals[i]} -> ${r.output} (${spec.widthPx}x${spec.heightPx} @${spec.dpi} dpi, ${(r.bytes / 1024).toFixed(1)} KB, crown-chin ${m.crownChinMm.value} mm, ${r.report.pass ? 'PASS' : `FAIL: ${failed.join('; ')}`}, ${r.result.modelId} on ${r.result.provider}, ${r.timings.totalMs.toFixed(0)} ms)`);
+        if (i === 0 && values.provider && values.provider !== 'auto' && values.provider !== r.result.provider) io.err(`note: --provider ${values.provider} could not start here; ran on ${r.result.provider}`);
         // Offices that take files take the spec's format: a PNG asked for by name is written, and said.
         if (spec.format === 'jpeg' && /\.png$/i.test(r.output)) io.err(`note: ${spec.name} asks for a JPEG file; ${r.output} is a PNG (name it .jpg for the file to send)`);
       } catch (e) {

@@ -59,7 +59,7 @@ export const stickerCommand: CliCommand = {
   summary: 'turn a clip (GIF, MP4, WebM, MOV, MKV) into a transparent animated sticker',
   usage: `cutout sticker CLIP -o OUT.gif [--start S] [--duration S] [--fps N] [--max-side PX | --size small|medium|large] [--format gif|webp|apng|webm]
        [--preset line|telegram|discord|wechat] [--model anime|person|ID] [--stability 0..1] [--threshold 0..1]
-       [--matte '#FFFFFF'] [--outline PX] [--outline-color '#FFFFFF'] [--colors N] [--plays N] [--strokes FILE.json] [--provider auto|cpu] [--threads N]
+       [--matte '#FFFFFF'] [--outline PX] [--outline-color '#FFFFFF'] [--colors N] [--plays N] [--strokes FILE.json] [--provider auto|cpu|webgpu|...] [--threads N]
   The format follows OUT's extension (.gif .webp .png/.apng .webm) unless --format or --preset says otherwise.
   --plays: how many times a GIF, WebP or APNG plays (default 0: forever; a preset sets its own; a WebM's
   looping is up to its player).
@@ -128,6 +128,7 @@ export const stickerCommand: CliCommand = {
     const r = await makeSticker(positionals[0], values.out, options, env, { signal: io.signal, onProgress: progress });
     if (io.isTty) process.stderr.write('\n');
     if (r.modelFallback) io.err('note: no anime model is installed; used the person model (see `cutout models`)');
+    if (values.provider && values.provider !== 'auto' && r.provider !== 'none' && values.provider !== r.provider) io.err(`note: --provider ${values.provider} could not start here; ran on ${r.provider}`);
     if (r.cutToS !== undefined) {
       io.err(`note: the clip is longer than one sticker holds (${r.review.frames.length} frames at this size and fps): this one is the ${r.cutToS.toFixed(2)} s from ${(options.startS ?? 0).toFixed(2)} s; pick another part with --start / --duration`);
     }
@@ -141,7 +142,7 @@ export const stickerCommand: CliCommand = {
     const t = r.timings;
     io.out(
       `${positionals[0]} -> ${r.output} (${r.format}, ${r.width}x${r.height}, ${r.frameCount === 1 ? '1 frame' : `${r.frameCount} frames`} at ${r.fps.toFixed(2)} fps, ${(r.bytes / 1024).toFixed(1)} KB, ` +
-        `${r.modelId}, ${r.repeatedFrames} repeated, ${r.sceneCuts} cuts, ${r.attempts} encode(s), ${t.totalMs.toFixed(0)} ms: segment ${t.segmentMs.toFixed(0)} refine ${t.refineMs.toFixed(0)} compose ${t.composeMs.toFixed(0)} encode ${t.encodeMs.toFixed(0)})`,
+        `${r.modelId} on ${r.provider}, ${r.repeatedFrames} repeated, ${r.sceneCuts} cuts, ${r.attempts} encode(s), ${t.totalMs.toFixed(0)} ms: segment ${t.segmentMs.toFixed(0)} refine ${t.refineMs.toFixed(0)} compose ${t.composeMs.toFixed(0)} encode ${t.encodeMs.toFixed(0)})`,
     );
     if (r.review.needsReview) io.out(`  check it: ${stickerReviewText(r.review, r.modelFallback ? null : r.subject === 'anime' ? 'person' : 'anime')}`);
     return 0;

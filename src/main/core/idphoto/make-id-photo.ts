@@ -66,6 +66,9 @@ export interface IdPhotoResult {
   /** The nudge as applied (mm, to 0.01): less than asked where the spec's bands stop it; the head size placed, and the one asked for (a tight photo needs a larger head). */
   nudgeApplied: { dxMm: number; dyMm: number; headMm: number; headAskedMm: number };
   timings: IdPhotoTimings;
+  /** The person model that cut the photo out, and the execution provider it ran on. */
+  modelId: string;
+  provider: string;
 }
 
 /**
@@ -370,6 +373,8 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     face,
     nudgeApplied: { dxMm: round2(chosen.nudgeMm.dx), dyMm: round2(chosen.nudgeMm.dy), headMm: round2(chosen.headMm), headAskedMm: round2(headStart) },
     timings: { decodeMs: 0, faceMs: t1 - t0, matteMs: t2 - t1 + solveMs, layoutMs: t4 - t2 - solveMs, totalMs: t4 - t0 },
+    modelId: model.entry.id,
+    provider: mask.provider,
   };
 }
 

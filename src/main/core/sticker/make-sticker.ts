@@ -49,6 +49,8 @@ export interface PreparedSticker {
   info: VideoInfo;
   plan: FramePlan;
   modelId: string;
+  /** The execution provider the model ran on (as the first frame was segmented; 'none' for a clip without frames). */
+  provider: string;
   /** What the model that ran cuts out (its task: anime-mask or person-mask). */
   subject: Subject;
   /** True when 'anime' was asked but no anime model is installed, so the person model ran. */
@@ -278,6 +280,7 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   const timesS: number[] = [];
   let repeatedFrames = 0;
   let anchor: { frame: RgbaImage; alpha: Float32Array; fg: Uint8Array } | null = null;
+  let provider: string | undefined;
   for (; !next.done; next = await stream.next()) {
     const frame = next.value;
     timings.decodeWaitMs += performance.now() - tWait;
@@ -301,6 +304,7 @@ export async function prepareSticker(input: string, options: StickerOptions, env
       timings.refineMs += cut.refineMs;
       alpha = cut.alpha;
       fg = cut.foreground;
+      provider ??= cut.provider;
       anchor = { frame, alpha, fg };
     }
     timesS.push(plan.startS + frame.timeMs / 1000);
@@ -318,7 +322,7 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   timings.smoothMs = performance.now() - t3;
   const review = reviewStickerFrames(alphas, plan.width, plan.height, timesS, 1 / plan.fps, reviewThresholdOf(model.entry, 'sticker'));
   timings.totalMs = performance.now() - t0;
-  return { info, plan, modelId: model.entry.id, subject: subjectOf(model.entry), modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, ...(cutToS === undefined ? {} : { cutToS }), ...(endsAtS === undefined ? {} : { endsAtS }), timesS, review, timings };
+  return { info, plan, modelId: model.entry.id, provider: provider ?? 'none', subject: subjectOf(model.entry), modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, ...(cutToS === undefined ? {} : { cutToS }), ...(endsAtS === undefined ? {} : { endsAtS }), timesS, review, timings };
 }
 
 /**
@@ -672,6 +676,7 @@ export async function makeSticker(input: string, output: string, options: Sticke
     output,
     bytes: bytes.length,
     modelId: prepared.modelId,
+    provider: prepared.provider,
     subject: prepared.subject,
     modelFallback: prepared.modelFallback,
     preset: options.preset,
