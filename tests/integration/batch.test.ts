@@ -234,6 +234,8 @@ describe('batch export', () => {
     // Without --resume a run redoes its own outputs in place, and still passes over the user's file.
     const redo = await runBatch([dir], out, { mode: 'portrait', jobs: 2, refine: 'fast' }, env);
     expect(redo.done).toBe(3);
+    // ... and says how many of them --resume would have skipped (the CLI prints it).
+    expect([first.redoneSame, redo.redoneSame]).toEqual([0, 3]);
     expect(readFileSync(join(out, 'a_cutout.png'), 'utf8')).toBe('mine');
     expect(existsSync(join(out, 'a_cutout-4.png'))).toBe(false);
     // A run over a tree that holds an earlier run's output folder leaves that folder out.

@@ -198,6 +198,9 @@ export const batchCommand: CliCommand = {
         const why = values.ext ? `not of the types --ext ${values.ext} asks for` : `not a ${summary.mode === 'sticker' ? 'video' : 'picture'} type this mode takes (--ext sets the extensions)`;
         io.out(`${summary.leftOut === 1 ? '1 other file' : `${summary.leftOut} other files`} in the folders left out: ${why}`);
       }
+      if (summary.redoneSame > 0) {
+        io.out(`${summary.redoneSame === 1 ? '1 file was' : `${summary.redoneSame} files were`} done before with these options and made again: --resume skips what is done`);
+      }
       if (summary.leftOutFolders.length > 0) {
         const n = summary.leftOutFolders.length;
         io.out(`${n === 1 ? '1 folder' : `${n} folders`} left out, holding an earlier batch's outputs: ${summary.leftOutFolders.join(', ')}`);

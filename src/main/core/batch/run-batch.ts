@@ -159,6 +159,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
 
   const entries: BatchEntry[] = [];
   const todo: number[] = [];
+  let redoneSame = 0;
   for (const path of scan.missing) {
     entries.push({ input: path, status: 'failed', output: '', code: 'INPUT_NOT_FOUND', message: `File or folder not found: ${path}` });
   }
@@ -175,6 +176,12 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     if (options.resume && record?.status === 'done' && (await isStillDone(record, item, outputs[i], optionsHash))) {
       entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason: 'journal: done with the same size, mtime and options', doneBefore: true, ...finishedOfRecord(record) };
       continue;
+    }
+    // Made again although the journal has it done as it would be now: said, so a run that forgot
+    // --resume knows what it could have skipped.
+    if (!isContinuing) {
+      const same = journalIndex.latestFor(item.input, optionsHash);
+      if (same?.status === 'done' && (await isStillDone(same, item, outputs[i], optionsHash))) redoneSame++;
     }
     todo.push(i);
   }
@@ -365,6 +372,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     specFailed: entries.filter((e) => (e.specFailures?.length ?? 0) > 0).length,
     leftOut: scan.leftOut,
     leftOutFolders: scan.leftOutFolders,
+    redoneSame,
     elapsedMs,
     pausedMs: batchPausedMs,
     filesPerSec: processed > 0 ? processed / (processingMs / 1000) : 0,

@@ -119,6 +119,8 @@ export interface BatchSummary {
   leftOut: number;
   /** Sub-folders of the inputs not read because an earlier batch wrote into them (scan.ts). */
   leftOutFolders: string[];
+  /** Files made again that an earlier run had done with the same input and options (a run without resume / retryFailed). */
+  redoneSame: number;
   /** Wall time of the run, paused time included. */
   elapsedMs: number;
   /** Of elapsedMs, the time the run was paused (0 when never paused). */
