@@ -12,6 +12,9 @@ export interface FileLike {
   arrayBuffer(): Promise<ArrayBuffer>;
   /** From a folder pick: the path under the picked folder, the folder's name first ("photos/2024/a.jpg"). */
   webkitRelativePath?: string;
+  /** A browser File's size and time (ms since 1970), when known. */
+  size?: number;
+  lastModified?: number;
 }
 
 /**
@@ -141,6 +144,27 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
   return results;
 }
 
+/** FNV-1a, 64 bits, as 16 hex digits: a name for a picked folder (not a security measure). */
+export function fnv1a64(text: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (let i = 0; i < text.length; i++) {
+    h ^= BigInt(text.charCodeAt(i));
+    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return h.toString(16).padStart(16, '0');
+}
+
+/** `path` without its last `n` segments (either separator; the server's own is kept). */
+export function stripTail(path: string, n: number): string {
+  let end = path.length;
+  for (let k = 0; k < n; k++) {
+    const cut = Math.max(path.lastIndexOf('/', end - 1), path.lastIndexOf('\\', end - 1));
+    if (cut <= 0) return path;
+    end = cut;
+  }
+  return path.slice(0, end);
+}
+
 /** Files uploaded at once from a pick: each is read whole into memory while it is sent. */
 const UPLOADS_AT_ONCE = 4;
 
@@ -192,12 +216,30 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
   }
   connect();
 
-  async function upload(file: FileLike): Promise<string> {
+  /** Uploads a file; `dir` places it in a picked folder's tree (folderUploads), else it is kept by its content. */
+  async function upload(file: FileLike, dir?: string): Promise<string> {
     const body = new Uint8Array(await file.arrayBuffer());
     const uploadHeaders: Record<string, string> = { 'content-type': 'application/octet-stream' };
     if (options.token) uploadHeaders['x-cutout-token'] = options.token;
-    const response = await doFetch(`${base}/upload?name=${encodeURIComponent(file.name || 'upload.png')}`, { method: 'POST', headers: uploadHeaders, body, credentials: 'same-origin' });
+    const query = [`name=${encodeURIComponent(file.name || 'upload.png')}`, ...(dir ? [`dir=${encodeURIComponent(dir)}`] : []), ...(file.lastModified ? [`mtime=${file.lastModified}`] : [])].join('&');
+    const response = await doFetch(`${base}/upload?${query}`, { method: 'POST', headers: uploadHeaders, body, credentials: 'same-origin' });
     return unwrapResult(decodeWire<Result<string>>(await response.text()));
+  }
+
+  /**
+   * A picked folder's files (those a folder scan would take), uploaded in their tree under a
+   * folder named by what was picked (names, sizes, times: the same folder picked again lands in the
+   * same place, so a batch over it resumes); returns that folder's path, as the desktop's folder
+   * dialog does. Files without their place in the folder (an old browser) are uploaded one by one.
+   */
+  async function folderUploads(files: readonly FileLike[], filter: FileFilter, recursive: boolean): Promise<string[]> {
+    const picked = folderPickFiles(files, filter, recursive);
+    if (picked.length === 0) return [];
+    if (!picked.every((f) => f.webkitRelativePath?.includes('/'))) return mapLimited(picked, UPLOADS_AT_ONCE, (f) => upload(f));
+    const key = `folder-${fnv1a64(picked.map((f) => `${f.webkitRelativePath}\u0000${f.size ?? ''}\u0000${f.lastModified ?? ''}`).join('\n'))}`;
+    const paths = await mapLimited(picked, UPLOADS_AT_ONCE, (f) => upload(f, `${key}/${f.webkitRelativePath!.split('/').slice(0, -1).join('/')}`));
+    // The picked folder: the first file's path less its place under the folder's name.
+    return [stripTail(paths[0], picked[0].webkitRelativePath!.split('/').length - 1)];
   }
 
   /** A written image as a PNG blob (browsers take only PNG on the clipboard: JPEG / WebP are re-encoded). */
@@ -234,7 +276,8 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
       if (!options.pickFiles) return methods.chooseFiles(req);
       const files = await options.pickFiles({ accept: ACCEPT[req.filter] ?? '', multiple: req.multiple === true, folder: req.folder === true });
       // A folder picker offers every file in it: only those a folder scan would take are uploaded.
-      return mapLimited(req.folder ? folderPickFiles(files, req.filter, req.recursive !== false) : files, UPLOADS_AT_ONCE, upload);
+      if (req.folder) return folderUploads(files, req.filter, req.recursive !== false);
+      return mapLimited(files, UPLOADS_AT_ONCE, (f) => upload(f));
     },
     async revealInFolder(path) {
       if (!options.download) return methods.revealInFolder(path);

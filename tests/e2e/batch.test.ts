@@ -207,10 +207,11 @@ describe('Batch workspace in Chromium', () => {
     await expect.poll(() => app.page.textContent('[data-testid=batch-output]')).toMatch(/exports/);
     // The mode first: a folder is read for the pictures (or the clips) the mode takes.
     await app.page.selectOption('[data-testid=batch-mode]', 'portrait');
-    // In a browser "Add folder…" is the browser's folder picker; the folder's pictures are uploaded.
+    // In a browser "Add folder…" is the browser's folder picker; the folder's pictures are uploaded
+    // in its tree, and the folder is the one input (as the desktop's folder dialog gives it).
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: 'Add folder…' }).click(), dir);
-    await app.page.locator('.toolbar', { hasText: '9 files' }).waitFor();
-    expect((await listed()).sort()).toEqual(['a-empty.jpg', ...names.map((n) => `${n}.jpg`)].sort());
+    await app.page.locator('[data-testid=batch-input-count]', { hasText: '1 folder(s)' }).waitFor();
+    expect(await app.page.locator('[data-workspace-slot=batch] .list li').allTextContents()).toEqual([`${basename(dir)}/`]);
     await app.page.selectOption('[data-testid=batch-refine]', 'full');
     await app.page.click('[data-testid=batch-start]');
     await app.page.locator('[data-testid=batch-item][data-status=done]').first().waitFor({ timeout: 90_000 });

@@ -1,7 +1,7 @@
 // The web transport end to end in Node: `cutout serve`'s app (engine in a worker thread) on
 // port 0, driven by the same web client the renderer uses: token checks, listModels, previews,
 // a cut-out job over HTTP + WebSocket, cancellation and a coded failure.
-import { mkdirSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -214,5 +214,44 @@ describe('cutout serve', () => {
     const target = await client.chooseSaveTarget({ defaultName: '../../evil/name.png' });
     expect(target!.startsWith(app.sessionDir)).toBe(true);
     expect(target!.endsWith('name.png')).toBe(true);
+  });
+  it('a picked folder is uploaded in its tree and comes back as one folder; a batch over it mirrors its sub-folders, and the same folder picked again resumes', async () => {
+    const bytes = await sharp(evalFile('id_portraits', 'images', 'df_img2.jpg')).resize({ height: 320 }).jpeg().toBuffer();
+    const asFile = (path: string, data: Buffer, lastModified: number) => ({
+      name: path.split('/').pop()!,
+      webkitRelativePath: path,
+      size: data.length,
+      lastModified,
+      arrayBuffer: async () => data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer,
+    });
+    // Two pictures of one name in two sub-folders, and a file the mode does not take.
+    const picked = [asFile('class/sub1/p.jpg', bytes, 1_700_000_000_000), asFile('class/sub2/p.jpg', bytes, 1_700_000_100_000), asFile('class/notes.txt', Buffer.from('x'), 1_700_000_000_000)];
+    const picker = createWebClient({ baseUrl: app.server.origin, token: app.server.token, WebSocket: WebSocket as never, pickFiles: async () => picked });
+    await picker.ready;
+    try {
+      const [root] = await picker.chooseFiles({ filter: 'images', multiple: true, folder: true, recursive: true });
+      expect(root).toMatch(/[\\/]uploads[\\/]folder-[0-9a-f]{16}[\\/]class$/);
+      expect(readdirSync(root).sort()).toEqual(['sub1', 'sub2']);
+      // Each file keeps its own time (a batch's journal knows files by size and time).
+      expect(statSync(join(root, 'sub2', 'p.jpg')).mtimeMs).toBe(1_700_000_100_000);
+      const out = join(app.sessionDir, 'exports', 'folder-batch');
+      const run = async (resume: boolean) => {
+        const id = await picker.startJob({ kind: 'batch', inputs: [root], outputDir: out, options: { mode: 'portrait', refine: 'off', recursive: true, resume } });
+        const end = await waitFinished(id);
+        expect(end.outcome).toBe('done');
+        return (end as { result?: unknown }).result as { done: number; skipped: number };
+      };
+      expect(await run(false)).toMatchObject({ done: 2, skipped: 0 });
+      expect(existsSync(join(out, 'sub1', 'p_cutout.png')) && existsSync(join(out, 'sub2', 'p_cutout.png'))).toBe(true);
+      // The same folder picked again lands in the same place, with the same times: nothing to redo.
+      const [again] = await picker.chooseFiles({ filter: 'images', multiple: true, folder: true, recursive: true });
+      expect(again).toBe(root);
+      expect(await run(true)).toMatchObject({ done: 0, skipped: 2 });
+    } finally {
+      picker.close();
+    }
+    // An upload folder that is not the client's pick name is refused.
+    const bad = await fetch(`${app.server.origin}/upload?name=x.png&dir=${encodeURIComponent('../../etc')}`, { method: 'POST', headers: { 'x-cutout-token': app.server.token }, body: 'x' });
+    expect(await bad.json()).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
   });
 });

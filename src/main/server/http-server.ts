@@ -2,7 +2,7 @@
 // envelopes, bytes as base64), POST /upload, GET /download, WebSocket /events, and the built
 // renderer, on 127.0.0.1 only, behind a random session token. Node only.
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, join } from 'node:path';
@@ -122,10 +122,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       const name = safeFileName(url.searchParams.get('name') ?? 'upload.png');
       // Written under a temporary folder, then kept under a folder named by its content: the same
       // file uploaded again gets the same path, so what the app keeps per path (the editor's
-      // touch-up, the engine's decode cache) finds it again.
+      // touch-up, the engine's decode cache) finds it again. A file of a picked folder (`dir`: the
+      // client's name for the pick, then its place in the folder) is kept at that place instead, so
+      // the folder is one input whose tree a batch mirrors.
       const tmpDir = join(options.uploadDir, randomUUID());
       const tmpPath = join(tmpDir, name);
       try {
+        const folder = uploadFolderOf(url.searchParams.get('dir'));
         await mkdir(tmpDir, { recursive: true });
         let size = 0;
         const hash = createHash('sha256');
@@ -137,11 +140,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         // An empty file is kept too: it fails where it is used, as the file itself would in the
         // desktop app (one failed row of a batch, not a refused pick of every file with it).
         await pipeline(req, createWriteStream(tmpPath));
-        const dir = join(options.uploadDir, hash.digest('hex').slice(0, 32));
+        const dir = folder ? join(options.uploadDir, ...folder) : join(options.uploadDir, hash.digest('hex').slice(0, 32));
         const path = join(dir, name);
         await mkdir(dir, { recursive: true });
         await rename(tmpPath, path);
         await rm(tmpDir, { recursive: true, force: true });
+        // The file's own time (the browser's lastModified): a batch's journal knows a file by its
+        // size and time, so the same file picked again is not taken for a changed one.
+        const mtimeMs = Number(url.searchParams.get('mtime'));
+        if (Number.isFinite(mtimeMs) && mtimeMs > 0) await utimes(path, new Date(), new Date(mtimeMs));
         return sendJson(res, 200, { ok: true, value: path });
       } catch (error) {
         await rm(tmpDir, { recursive: true, force: true }).catch(() => undefined);
@@ -217,3 +224,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     },
   };
 }
+
+/**
+ * The folder segments of an upload's `dir` ("folder-1a2b/photos/2024"): each one a plain name
+ * (characters file systems refuse become '_'; empty, '.' and '..' segments are dropped), the first
+ * always "folder-" and hex, so an upload can never leave the uploads folder nor land among the
+ * content-named ones. Undefined without `dir`; INVALID_ARGUMENT for a bad first segment.
+ */
+export function uploadFolderOf(dir: string | null): string[] | undefined {
+  if (dir === null || dir === '') return undefined;
+  const segments = dir.split(/[\\/]/).map((s) => s.replace(/[\u0000-\u001f<>:"|?*]/g, '_').slice(0, 120)).filter((s) => s !== '' && s !== '.' && s !== '..');
+  if (!/^folder-[0-9a-f]{8,32}$/.test(segments[0] ?? '')) throw new AppError('INVALID_ARGUMENT', `Bad upload folder ${dir}`);
+  return segments;
+}
+

@@ -1,7 +1,8 @@
 // A browser folder pick takes what a desktop folder scan would: the mode's kinds, no hidden or
 // system files, subfolders only when asked, in path order.
 import { describe, expect, it } from 'vitest';
-import { folderPickFiles } from '../../../src/shared/api-client';
+import { fnv1a64, folderPickFiles, stripTail } from '../../../src/shared/api-client';
+import { uploadFolderOf } from '../../../src/main/server/http-server';
 
 const file = (path: string) => ({ name: path.split('/').pop()!, webkitRelativePath: path, arrayBuffer: async () => new ArrayBuffer(0) });
 
@@ -16,5 +17,22 @@ describe('folderPickFiles', () => {
   it('keeps the folder\'s own files only when subfolders are not wanted, and clips for a sticker batch', () => {
     expect(paths(folderPickFiles(picked, 'images', false))).toEqual(['photos/a.JPG', 'photos/b.jpg']);
     expect(paths(folderPickFiles(picked, 'videos', true))).toEqual(['photos/clip.mp4']);
+  });
+});
+
+describe('folder uploads', () => {
+  it('names a pick by what was picked, and finds the picked folder from a file uploaded in it', () => {
+    expect(fnv1a64('class/a.jpg\u0000120\u00001700000000000')).toMatch(/^[0-9a-f]{16}$/);
+    expect(fnv1a64('a')).toBe(fnv1a64('a'));
+    expect(fnv1a64('a')).not.toBe(fnv1a64('b'));
+    expect(stripTail('/s/uploads/folder-0011223344556677/class/sub1/p.jpg', 2)).toBe('/s/uploads/folder-0011223344556677/class');
+    expect(stripTail('C:\\s\\uploads\\folder-0011223344556677\\class\\p.jpg', 1)).toBe('C:\\s\\uploads\\folder-0011223344556677\\class');
+  });
+
+  it('keeps an upload inside its pick folder whatever the client sends', () => {
+    expect(uploadFolderOf(null)).toBeUndefined();
+    expect(uploadFolderOf('folder-0011223344556677/class/sub 1')).toEqual(['folder-0011223344556677', 'class', 'sub 1']);
+    expect(uploadFolderOf('folder-0011223344556677/../../x/./y')).toEqual(['folder-0011223344556677', 'x', 'y']);
+    for (const bad of ['../etc', 'class/a', '0123456789abcdef0123456789abcdef', 'folder-xyz']) expect(() => uploadFolderOf(bad)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });

@@ -7,6 +7,7 @@ export const batch = {
   'batch.empty.clips': { en: 'Drop a folder or many clips', 'zh-CN': '拖入文件夹或多个视频片段' },
   'batch.empty.clips.body': { en: 'MP4, M4V, WebM, MOV, MKV, AVI or GIF: each becomes a sticker.', 'zh-CN': '支持 MP4、M4V、WebM、MOV、MKV、AVI 或 GIF：每个片段生成一个表情包。' },
   'batch.files': { en: '{n} files', 'zh-CN': '{n} 个文件' },
+  'batch.folders': { en: '{n} folder(s)', 'zh-CN': '{n} 个文件夹' },
   'batch.output': { en: 'Output folder', 'zh-CN': '导出文件夹' },
   'batch.start': { en: 'Start', 'zh-CN': '开始处理' },
   'batch.addFolder': { en: 'Add folder…', 'zh-CN': '添加文件夹…' },
