@@ -4,7 +4,7 @@
 import { API_METHODS, type ApiMethod, type AppApi, type AppEvents, type EventName, type FileFilter, type PreloadBridge } from './api';
 import { AppError, CancelledError, fromWire, toWire, type Result } from './errors';
 import { decodeWire, encodeWire } from './wire-codec';
-import { IMAGE_EXTENSIONS, isHiddenOrSystem, matchesFilter, VIDEO_EXTENSIONS } from './media';
+import { BATCH_JOURNAL_NAME, IMAGE_EXTENSIONS, isHiddenOrSystem, matchesFilter, VIDEO_EXTENSIONS } from './media';
 
 /** A File-like object from a drop, a paste or a file input. */
 export interface FileLike {
@@ -122,10 +122,12 @@ const ACCEPT: Record<string, string> = {
  */
 export function folderPickFiles<F extends FileLike>(files: readonly F[], filter: FileFilter, recursive: boolean): F[] {
   const pathOf = (f: F): string => f.webkitRelativePath || f.name;
+  // Sub-folders an earlier batch wrote into (they hold its journal) are left out, as a scan leaves them.
+  const outputs = files.filter((f) => f.name === BATCH_JOURNAL_NAME && pathOf(f).split('/').length > 2).map((f) => pathOf(f).slice(0, -f.name.length));
   return files
     .filter((f) => {
       const parts = pathOf(f).split('/');
-      return matchesFilter(f.name, filter) && !parts.some(isHiddenOrSystem) && (recursive || parts.length <= 2);
+      return matchesFilter(f.name, filter) && !parts.some(isHiddenOrSystem) && (recursive || parts.length <= 2) && !outputs.some((dir) => pathOf(f).startsWith(dir));
     })
     .sort((a, b) => (pathOf(a) < pathOf(b) ? -1 : pathOf(a) > pathOf(b) ? 1 : 0));
 }
@@ -154,15 +156,14 @@ export function fnv1a64(text: string): string {
   return h.toString(16).padStart(16, '0');
 }
 
-/** `path` without its last `n` segments (either separator; the server's own is kept). */
-export function stripTail(path: string, n: number): string {
-  let end = path.length;
-  for (let k = 0; k < n; k++) {
-    const cut = Math.max(path.lastIndexOf('/', end - 1), path.lastIndexOf('\\', end - 1));
-    if (cut <= 0) return path;
-    end = cut;
-  }
-  return path.slice(0, end);
+/** The picked folder in a file's path uploaded under `key`: `…/<key>/<folder>` (either separator). */
+export function pickRootOf(path: string, key: string): string {
+  const at = path.lastIndexOf(key);
+  if (at < 0) return path;
+  const start = at + key.length + 1;
+  const rest = path.slice(start);
+  const end = rest.search(/[\\/]/);
+  return end < 0 ? path : path.slice(0, start + end);
 }
 
 /** Files uploaded at once from a pick: each is read whole into memory while it is sent. */
@@ -238,8 +239,9 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
     if (!picked.every((f) => f.webkitRelativePath?.includes('/'))) return mapLimited(picked, UPLOADS_AT_ONCE, (f) => upload(f));
     const key = `folder-${fnv1a64(picked.map((f) => `${f.webkitRelativePath}\u0000${f.size ?? ''}\u0000${f.lastModified ?? ''}`).join('\n'))}`;
     const paths = await mapLimited(picked, UPLOADS_AT_ONCE, (f) => upload(f, `${key}/${f.webkitRelativePath!.split('/').slice(0, -1).join('/')}`));
-    // The picked folder: the first file's path less its place under the folder's name.
-    return [stripTail(paths[0], picked[0].webkitRelativePath!.split('/').length - 1)];
+    // The picked folder: the segment after the pick's name in the first file's path (the server
+    // may split a name the browser kept whole, as "a\\b" on Linux).
+    return [pickRootOf(paths[0], key)];
   }
 
   /** A written image as a PNG blob (browsers take only PNG on the clipboard: JPEG / WebP are re-encoded). */

@@ -38,3 +38,6 @@ const SYSTEM_NAMES = new Set(['thumbs.db', 'ehthumbs.db', 'desktop.ini', '$recyc
 export function isHiddenOrSystem(name: string): boolean {
   return name.startsWith('.') || name.startsWith('~$') || SYSTEM_NAMES.has(name.toLowerCase());
 }
+
+/** The batch journal's file name in an output folder: a folder holding one is an earlier batch's output. */
+export const BATCH_JOURNAL_NAME = '.cutout-batch.jsonl';

@@ -236,6 +236,14 @@ describe('batch export', () => {
     expect(redo.done).toBe(3);
     // ... and says how many of them --resume would have skipped (the CLI prints it).
     expect([first.redoneSame, redo.redoneSame]).toEqual([0, 3]);
+    // Other options under the same names write over these outputs: a resume with the first
+    // options then redoes them (their records no longer hold for those files).
+    const white = await runBatch([dir], out, { mode: 'portrait', jobs: 2, refine: 'fast', background: { kind: 'color', hex: '#FFFFFF' } }, env);
+    expect(white.done).toBe(3);
+    const back = await runBatch([dir], out, { mode: 'portrait', jobs: 2, refine: 'fast', resume: true }, env);
+    expect([back.skipped, back.done]).toEqual([0, 3]);
+    const { data } = await sharp(join(out, 'b_cutout.png')).raw().toBuffer({ resolveWithObject: true });
+    expect(data[3]).toBe(0);
     expect(readFileSync(join(out, 'a_cutout.png'), 'utf8')).toBe('mine');
     expect(existsSync(join(out, 'a_cutout-4.png'))).toBe(false);
     // A run over a tree that holds an earlier run's output folder leaves that folder out.
@@ -381,7 +389,9 @@ describe('batch export', () => {
     // Only the three review fields reach the journal and report (not the per-frame list).
     const journal = readFileSync(join(out, '.cutout-batch.jsonl'), 'utf8');
     expect(journal).toContain('"unsureShare"');
-    expect(journal).not.toContain('"frames"');
+    expect(journal).not.toMatch(/"frames":\[/);
+    // The note goes as data too, for the UI's words.
+    expect(byName('long.mp4').notes).toEqual([{ kind: 'firstPart', seconds: 45, frames: 360 }]);
     const csv = readFileSync(join(out, 'report.csv'), 'utf8');
     expect(csv.split('\r\n').find((l) => l.includes('hamster.gif'))).toMatch(/,0\.\d{3},yes,$/);
     expect(csv.split('\r\n').find((l) => l.includes('long.mp4'))).toContain(`,done,,${note},`);

@@ -1,8 +1,9 @@
 // The `cutout` CLI as a user runs it: one error line with the code and a non-zero exit;
 // portrait for one file and for a folder of outputs; models listing; eval with pooled IoU.
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -38,6 +39,20 @@ describe('cutout CLI', () => {
     // (tsx, which runs the CLI from source, keeps its cache there too.)
     expect(readdirSync(ours).filter((f) => f !== 'o.png' && !f.startsWith('tsx-'))).toEqual([]);
     expect(existsSync(join(ours, 'o.png'))).toBe(true);
+    // The app and `cutout serve` run ONNX Runtime in the engine's worker thread, whose own
+    // process.env the native library never reads: the host sets it before starting the worker.
+    const hosted = tempDir();
+    const script = join(hosted, 'run-engine.mjs');
+    writeFileSync(
+      script,
+      `import { startEngine } from ${JSON.stringify(pathToFileURL(join(REPO_ROOT, 'src', 'main', 'engine', 'host.ts')).href)};
+const engine = startEngine({ modelsDirs: [${JSON.stringify(SHARED_MODELS_DIR)}], manifestPath: ${JSON.stringify(join(REPO_ROOT, 'resources', 'models', 'manifest.json'))}, tempDir: ${JSON.stringify(join(hosted, 'engine'))} }, { mode: 'worker', log: () => undefined });
+await engine.call('runJob', { kind: 'cutout', input: ${JSON.stringify(evalFile('id_portraits', 'images', 'hv_test1.jpg'))}, output: ${JSON.stringify(join(hosted, 'w.png'))}, options: { subject: 'person', background: { kind: 'transparent' }, refine: 'off' } });
+await engine.dispose();`,
+    );
+    await run(process.execPath, ['--import', 'tsx', script], { cwd: REPO_ROOT, env: { ...withoutSetting, TMPDIR: hosted } });
+    expect(existsSync(join(hosted, 'w.png'))).toBe(true);
+    expect(readdirSync(hosted).filter((f) => f.startsWith('mat-debug-'))).toEqual([]);
   });
 
   it('cuts out two portraits into a folder and one into a file', async () => {
@@ -175,9 +190,15 @@ describe('cutout CLI', () => {
     const input = tempDir();
     const out = tempDir();
     writeFileSync(join(input, 'a.jpg'), readFileSync(evalFile('id_portraits', 'images', 'df_img1.jpg')));
+    writeFileSync(join(input, 'b.jpg'), readFileSync(evalFile('id_portraits', 'images', 'df_img2.jpg')));
     writeFileSync(join(input, 'notes.txt'), 'not a picture');
+    // A sheet of the user's where b's would go: b's photo and sheet take the next name instead.
+    writeFileSync(join(out, 'b_cn-1inch_sheet.jpg'), 'mine');
     const r = await cutout(['batch', input, '-o', out, '--mode', 'idphoto', '--spec', 'cn-1inch', '--sheet', '6inch', '--dpi', '300', '--bg', 'blue', '-q']);
     expect(r.code).toBe(0);
+    expect(readFileSync(join(out, 'b_cn-1inch_sheet.jpg'), 'utf8')).toBe('mine');
+    expect(existsSync(join(out, 'b_cn-1inch-2.jpg')) && existsSync(join(out, 'b_cn-1inch-2_sheet.jpg'))).toBe(true);
+    rmSync(join(input, 'b.jpg'));
     // A file the mode does not take is left out, and said so.
     expect(r.stdout).toContain('1 other file in the folders left out: not a picture type this mode takes');
     // Named by the mode's default, '{name}_{spec}'; the sheet beside it.
@@ -186,7 +207,7 @@ describe('cutout CLI', () => {
     expect([sheet.width, sheet.height, sheet.density]).toEqual([1200, 1800, 300]);
     // Cut-outs and anime cut-outs into the same folder, both PNG, keep each other's files.
     for (const mode of ['portrait', 'anime']) expect((await cutout(['batch', join(input, 'a.jpg'), '-o', out, '--mode', mode, '--refine', 'off', '-q'])).code).toBe(0);
-    expect(readdirSync(out).filter((f) => !f.startsWith('.') && !f.startsWith('report')).sort()).toEqual(['a_anime.png', 'a_cn-1inch.jpg', 'a_cn-1inch_sheet.jpg', 'a_cutout.png']);
+    expect(readdirSync(out).filter((f) => !f.startsWith('.') && !f.startsWith('report')).sort()).toEqual(['a_anime.png', 'a_cn-1inch.jpg', 'a_cn-1inch_sheet.jpg', 'a_cutout.png', 'b_cn-1inch-2.jpg', 'b_cn-1inch-2_sheet.jpg', 'b_cn-1inch_sheet.jpg']);
     const wrong = await cutout(['batch', input, '-o', tempDir(), '--mode', 'portrait', '--sheet', '6inch']);
     expect(wrong.stderr).toMatch(/^INVALID_ARGUMENT: --sheet goes with --mode idphoto/);
     // The output folder may not be the input folder (its scan would leave nothing to do).

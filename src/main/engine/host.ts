@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError, CancelledError, fromWire } from '../../shared/errors';
+import { disableOrtTelemetry } from '../core/inference/telemetry';
 import { EngineDispatcher } from './engine-core';
 import type { EngineArg, EngineOp, EngineValue } from './ops';
 import type { JobRunContext } from './run-job';
@@ -54,6 +55,9 @@ function engineEntry(): { url: URL; isTypeScript: boolean } {
 }
 
 function createWorker(config: EngineConfig): Worker {
+  // Set here, in the thread that starts the worker: ONNX Runtime in the worker reads the process
+  // environment, which a worker's own process.env does not change.
+  disableOrtTelemetry();
   const entry = engineEntry();
   if (!entry.isTypeScript) return new Worker(entry.url, { workerData: config });
   // From source (tsx, vitest): register tsx's loader inside the worker, then load entry.ts.

@@ -147,8 +147,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         await rm(tmpDir, { recursive: true, force: true });
         // The file's own time (the browser's lastModified): a batch's journal knows a file by its
         // size and time, so the same file picked again is not taken for a changed one.
+        // (A picked folder's files only: a file kept by its content may be picked from several.)
         const mtimeMs = Number(url.searchParams.get('mtime'));
-        if (Number.isFinite(mtimeMs) && mtimeMs > 0) await utimes(path, new Date(), new Date(mtimeMs));
+        if (folder && Number.isFinite(mtimeMs) && mtimeMs > 0 && mtimeMs < 8.64e15) await utimes(path, new Date(), new Date(mtimeMs)).catch(() => undefined);
         return sendJson(res, 200, { ok: true, value: path });
       } catch (error) {
         await rm(tmpDir, { recursive: true, force: true }).catch(() => undefined);
@@ -233,7 +234,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
  */
 export function uploadFolderOf(dir: string | null): string[] | undefined {
   if (dir === null || dir === '') return undefined;
-  const segments = dir.split(/[\\/]/).map((s) => s.replace(/[\u0000-\u001f<>:"|?*]/g, '_').slice(0, 120)).filter((s) => s !== '' && s !== '.' && s !== '..');
+  const segments = dir
+    .split(/[\\/]/)
+    .map((s) => s.replace(/[\u0000-\u001f<>:"|?*]/g, '_').slice(0, 120).replace(/[. ]+$/, ''))
+    .filter((s) => s !== '')
+    // Names Windows keeps for devices (CON, NUL, COM1 …) are not folder names there.
+    .map((s) => (/^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(s) ? `_${s}` : s));
   if (!/^folder-[0-9a-f]{8,32}$/.test(segments[0] ?? '')) throw new AppError('INVALID_ARGUMENT', `Bad upload folder ${dir}`);
   return segments;
 }

@@ -1,7 +1,7 @@
 // A browser folder pick takes what a desktop folder scan would: the mode's kinds, no hidden or
 // system files, subfolders only when asked, in path order.
 import { describe, expect, it } from 'vitest';
-import { fnv1a64, folderPickFiles, stripTail } from '../../../src/shared/api-client';
+import { fnv1a64, folderPickFiles, pickRootOf } from '../../../src/shared/api-client';
 import { uploadFolderOf } from '../../../src/main/server/http-server';
 
 const file = (path: string) => ({ name: path.split('/').pop()!, webkitRelativePath: path, arrayBuffer: async () => new ArrayBuffer(0) });
@@ -12,6 +12,11 @@ describe('folderPickFiles', () => {
 
   it('keeps the pictures, sorted by path, without hidden or system files', () => {
     expect(paths(folderPickFiles(picked, 'images', true))).toEqual(['photos/2024/c.png', 'photos/a.JPG', 'photos/b.jpg']);
+  });
+
+  it('leaves out a sub-folder an earlier batch wrote into (its journal is there), as a folder scan does', () => {
+    const withOutputs = [...picked, file('photos/cutouts/.cutout-batch.jsonl'), file('photos/cutouts/b_cutout.png'), file('photos/cutouts-old/x.png')];
+    expect(paths(folderPickFiles(withOutputs, 'images', true))).toEqual(['photos/2024/c.png', 'photos/a.JPG', 'photos/b.jpg', 'photos/cutouts-old/x.png']);
   });
 
   it('keeps the folder\'s own files only when subfolders are not wanted, and clips for a sticker batch', () => {
@@ -25,14 +30,18 @@ describe('folder uploads', () => {
     expect(fnv1a64('class/a.jpg\u0000120\u00001700000000000')).toMatch(/^[0-9a-f]{16}$/);
     expect(fnv1a64('a')).toBe(fnv1a64('a'));
     expect(fnv1a64('a')).not.toBe(fnv1a64('b'));
-    expect(stripTail('/s/uploads/folder-0011223344556677/class/sub1/p.jpg', 2)).toBe('/s/uploads/folder-0011223344556677/class');
-    expect(stripTail('C:\\s\\uploads\\folder-0011223344556677\\class\\p.jpg', 1)).toBe('C:\\s\\uploads\\folder-0011223344556677\\class');
+    expect(pickRootOf('/s/uploads/folder-0011223344556677/class/sub1/p.jpg', 'folder-0011223344556677')).toBe('/s/uploads/folder-0011223344556677/class');
+    expect(pickRootOf('C:\\s\\uploads\\folder-0011223344556677\\class\\p.jpg', 'folder-0011223344556677')).toBe('C:\\s\\uploads\\folder-0011223344556677\\class');
+    // A name the browser kept whole but the server split ("a\\b" on Linux) does not move the root.
+    expect(pickRootOf('/s/uploads/folder-0011223344556677/class/a/b/x.jpg', 'folder-0011223344556677')).toBe('/s/uploads/folder-0011223344556677/class');
   });
 
   it('keeps an upload inside its pick folder whatever the client sends', () => {
     expect(uploadFolderOf(null)).toBeUndefined();
     expect(uploadFolderOf('folder-0011223344556677/class/sub 1')).toEqual(['folder-0011223344556677', 'class', 'sub 1']);
     expect(uploadFolderOf('folder-0011223344556677/../../x/./y')).toEqual(['folder-0011223344556677', 'x', 'y']);
+    // Names Windows cannot have: a device name, a trailing dot or space.
+    expect(uploadFolderOf('folder-0011223344556677/CON/nul.txt/a. ')).toEqual(['folder-0011223344556677', '_CON', '_nul.txt', 'a']);
     for (const bad of ['../etc', 'class/a', '0123456789abcdef0123456789abcdef', 'folder-xyz']) expect(() => uploadFolderOf(bad)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });

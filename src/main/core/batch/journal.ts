@@ -3,12 +3,14 @@
 // whole. A torn last line is ignored on read. Core (no electron).
 import { createHash } from 'node:crypto';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import type { ErrorCode } from '../../../shared/errors';
 import type { FinishedFile } from '../../../shared/jobs';
+import { BATCH_JOURNAL_NAME } from '../../../shared/media';
 import { toWriteError } from '../io/atomic-write';
 
 /** File name of the journal inside the output folder. */
-export const JOURNAL_NAME = '.cutout-batch.jsonl';
+export const JOURNAL_NAME = BATCH_JOURNAL_NAME;
 
 /** One journal line: how one input ended, and what it was when it ended (done files: their review and note, so a resumed run still names the files to look at). */
 export interface JournalRecord extends FinishedFile {
@@ -19,6 +21,8 @@ export interface JournalRecord extends FinishedFile {
   mtimeMs: number;
   optionsHash: string;
   output: string;
+  /** The output's place in the output folder, '/'-separated (records from 2 December 2026 on). */
+  outputRel?: string;
   code?: ErrorCode;
   message?: string;
   atMs: number;
@@ -41,15 +45,24 @@ export function hashOptions(value: unknown): string {
 
 /**
  * A journal as read: the latest record per input and options, the latest per input, and which
- * input each output was last written for. Batches of different modes (or options) may share one
- * output folder; each resumes from its own records.
+ * input each output was last written for (done records only: a failed one wrote nothing).
+ * Batches of different modes (or options) may share one output folder; each resumes from its own
+ * records. Outputs are known by their place in the output folder (JournalRecord.outputRel), so
+ * the folder spelled another way (a link, /tmp and /private/tmp) still finds them.
  */
 export class JournalIndex {
   private readonly byRun = new Map<string, JournalRecord>();
   private readonly byInput = new Map<string, JournalRecord>();
-  private readonly owners = new Map<string, string>();
+  /** The latest done record per output key. */
+  private readonly doneAt = new Map<string, JournalRecord>();
+  /** Per input, its done records' outputs: key -> path in the output folder as now spelled. */
+  private readonly doneOutputs = new Map<string, Map<string, string>>();
 
-  constructor(records: Iterable<JournalRecord> = []) {
+  /** `outputDir`: the output folder as this run spells it (resolved); records are keyed against it. */
+  constructor(
+    private readonly outputDir = '',
+    records: Iterable<JournalRecord> = [],
+  ) {
     for (const r of records) this.add(r);
   }
 
@@ -57,7 +70,13 @@ export class JournalIndex {
   add(record: JournalRecord): void {
     this.byRun.set(`${record.optionsHash}\0${record.input}`, record);
     this.byInput.set(record.input, record);
-    if (record.output) this.owners.set(outputKey(record.output), record.input);
+    if (record.status !== 'done' || !record.output) return;
+    const rel = typeof record.outputRel === 'string' && record.outputRel ? record.outputRel : this.relOf(record.output);
+    const key = rel === undefined ? outputKey(record.output) : outputKey(rel);
+    this.doneAt.set(key, record);
+    const mine = this.doneOutputs.get(record.input) ?? new Map<string, string>();
+    mine.set(key, rel === undefined ? record.output : join(this.outputDir, ...rel.split('/')));
+    this.doneOutputs.set(record.input, mine);
   }
 
   /** The latest record of `input` made with the options hashed `optionsHash`. */
@@ -72,12 +91,28 @@ export class JournalIndex {
 
   /** The input whose output `path` last was (case-insensitive, as file systems on Windows and macOS are). */
   ownerOf(path: string): string | undefined {
-    return this.owners.get(outputKey(path));
+    return this.doneAt.get(this.keyOf(path))?.input;
   }
 
-  /** Every output path a record names for `input` (the latest record per output). */
+  /** Whether `record` is the last one written to `path`: no run with other options wrote over it since. */
+  isLatestAt(record: JournalRecord, path: string): boolean {
+    return this.doneAt.get(this.keyOf(path)) === record;
+  }
+
+  /** The outputs `input` was last written to (each still its own), as paths in the output folder. */
   outputsOf(input: string): string[] {
-    return [...this.byRun.values()].filter((r) => r.input === input && r.output && this.ownerOf(r.output) === input).map((r) => r.output);
+    return [...(this.doneOutputs.get(input) ?? [])].filter(([key]) => this.doneAt.get(key)?.input === input).map(([, path]) => path);
+  }
+
+  /** An output's place in the output folder, '/'-separated, or undefined outside it. */
+  relOf(path: string): string | undefined {
+    if (!this.outputDir) return undefined;
+    const rel = relative(this.outputDir, path);
+    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : undefined;
+  }
+
+  private keyOf(path: string): string {
+    return outputKey(this.relOf(path) ?? path);
   }
 }
 
@@ -87,12 +122,12 @@ export function outputKey(path: string): string {
 }
 
 /**
- * Reads a journal. Missing file -> an empty index. Lines that do not parse (a line torn by a crash
+ * Reads a journal, keyed against the output folder as this run spells it. Missing file -> an empty index. Lines that do not parse (a line torn by a crash
  * mid-append) are skipped.
  */
-export async function readJournal(path: string): Promise<JournalIndex> {
+export async function readJournal(path: string, outputDir = ''): Promise<JournalIndex> {
   const text = await readFile(path, 'utf8').catch(() => '');
-  const index = new JournalIndex();
+  const index = new JournalIndex(outputDir);
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     try {

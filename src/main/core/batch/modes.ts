@@ -66,6 +66,13 @@ export interface BatchModeHandler {
    * it from then on) when it enters this stage. Whole-file modes pass through decode and infer.
    */
   firstWorkStage: 'decode' | 'finish';
+  /**
+   * Bumped when a change to the mode changes its outputs (stickers: 2, since small subjects are
+   * worked on at a larger size), so --resume redoes that mode's old outputs only.
+   */
+  outputVersion?: number;
+  /** Files written beside an output (an ID photo's print sheet): a plan passes over a name whose companion is someone else's file. */
+  companionsOf?(output: string, options: BatchOptions): string[];
   /** Once per batch: resolves models, warms the session, validates mode options. Throws to stop the batch. */
   start(mctx: ModeContext): Promise<ModeStages>;
 }
@@ -198,6 +205,7 @@ const idPhotoMode: BatchModeHandler = {
       return { specFailures: failedChecks(report) };
     },
   ),
+  companionsOf: (output, options) => (options.extra?.sheet ? [sheetPathOf(output)] : []),
   background: 'colour',
 };
 
@@ -226,6 +234,7 @@ const stickerMode: BatchModeHandler = {
       return { ...verdictOf(review.unsureShare, review.reviewThreshold), ...(notes.length ? { note: texts.join('; '), notes } : {}) };
     },
   ),
+  outputVersion: 2,
   maxJobs: 2,
 };
 

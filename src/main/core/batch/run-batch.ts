@@ -11,7 +11,7 @@ import type { CoreEnv } from '../env';
 import { loadBackgroundPicture } from '../image/background';
 import { assertNotAnInput, toWriteError } from '../io/atomic-write';
 import type { RunContext } from '../progress';
-import { JOURNAL_NAME, JournalWriter, hashOptions, outputKey, readJournal, type JournalRecord } from './journal';
+import { JOURNAL_NAME, JournalWriter, hashOptions, outputKey, readJournal, type JournalIndex, type JournalRecord } from './journal';
 import { getBatchMode, type ModeContext } from './modes';
 import { FORMAT_EXTENSIONS, planOutputPaths, validateNameTemplate } from './naming';
 import { PauseGate } from './pause-gate';
@@ -122,7 +122,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   // Everything that changes an output's bytes; jobs, resume and retryFailed do not.
   // A picture background counts by its bytes' identity too: another picture saved under the same name redoes the outputs.
   const pictureStamp = background.kind === 'image' ? await stat(background.path).then((s) => ({ size: s.size, mtimeMs: s.mtimeMs }), () => null) : undefined;
-  const optionsHash = hashOptions({ v: OUTPUT_VERSION, mode: mode.id, format, nameTemplate, background, pictureStamp, refine, modelId: options.modelId, spec: options.spec, extra: options.extra, quality: options.quality });
+  const optionsHash = hashOptions({ v: OUTPUT_VERSION, mode: mode.id, modeVersion: mode.outputVersion, format, nameTemplate, background, pictureStamp, refine, modelId: options.modelId, spec: options.spec, extra: options.extra, quality: options.quality });
 
   ctx.onProgress?.({ stage: 'scan', done: 0, total: 1 });
   const scan = await scanInputs(inputs, { recursive: options.recursive ?? false, extensions: options.extensions ?? mode.inputExtensions, excludeDirs: [outDir] });
@@ -134,11 +134,12 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   // another batch's output of a same-named picture). --resume and --retry-failed also read what
   // became of each input under these options (batches of other modes may share OUT).
   const journalPath = join(outDir, JOURNAL_NAME);
-  const journalIndex = await readJournal(journalPath);
+  const journalIndex = await readJournal(journalPath, outDir);
   const existing = await existingFiles(outDir, items);
   const outputs = planOutputPaths(items, outDir, nameTemplate, { mode: mode.id, spec: options.spec, bg: bgName }, FORMAT_EXTENSIONS[format], {
     previousOutputsOf: (input) => journalIndex.outputsOf(input),
-    isForeign: (path, input) => existing.has(outputKey(path)) && journalIndex.ownerOf(path) !== input,
+    // The output, or a file written beside it (an ID photo's sheet), is there and not this input's.
+    isForeign: (path, input) => journalIndex.ownerOf(path) !== input && [path, ...(mode.companionsOf?.(path, options) ?? [])].some((p) => existing.has(outputKey(p))),
   });
   const isContinuing = options.resume === true || options.retryFailed === true;
   // What became of an input before: under these options; for --retry-failed, else its latest record
@@ -173,7 +174,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
       entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason: doneBefore ? 'done before' : 'did not fail before', ...(doneBefore ? { doneBefore } : {}), ...finishedOfRecord(record) };
       continue;
     }
-    if (options.resume && record?.status === 'done' && (await isStillDone(record, item, outputs[i], optionsHash))) {
+    if (options.resume && record?.status === 'done' && (await isStillDone(record, item, outputs[i], optionsHash, journalIndex))) {
       entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason: 'journal: done with the same size, mtime and options', doneBefore: true, ...finishedOfRecord(record) };
       continue;
     }
@@ -181,7 +182,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     // --resume knows what it could have skipped.
     if (!isContinuing) {
       const same = journalIndex.latestFor(item.input, optionsHash);
-      if (same?.status === 'done' && (await isStillDone(same, item, outputs[i], optionsHash))) redoneSame++;
+      if (same?.status === 'done' && (await isStillDone(same, item, outputs[i], optionsHash, journalIndex))) redoneSame++;
     }
     todo.push(i);
   }
@@ -299,7 +300,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
           const finished = await stages!.finish(inferred, output);
           // Journalled only after the output is renamed into place and synced: a crash before this
           // line leaves the file redone on resume, never a journalled file that is missing or torn.
-          await journal.append({ v: 1, input: item.input, status: 'done', sizeBytes: item.sizeBytes, mtimeMs: item.mtimeMs, optionsHash, output, ...(finished ?? {}), atMs: Date.now() });
+          await journal.append({ v: 1, input: item.input, status: 'done', sizeBytes: item.sizeBytes, mtimeMs: item.mtimeMs, optionsHash, output, outputRel: journalIndex.relOf(output), ...(finished ?? {}), atMs: Date.now() });
           entries[index] = { input: item.input, status: 'done', output, elapsedMs: performance.now() - t0, ...(finished ?? {}) };
           done++;
           processed++;
@@ -407,9 +408,13 @@ async function existingFiles(outDir: string, items: readonly BatchItem[]): Promi
   return found;
 }
 
-/** Whether a journalled 'done' record still holds: same input size, mtime, options and output, and the output exists. */
-async function isStillDone(record: JournalRecord, item: BatchItem, output: string, optionsHash: string): Promise<boolean> {
-  if (record.sizeBytes !== item.sizeBytes || record.mtimeMs !== item.mtimeMs || record.optionsHash !== optionsHash || record.output !== output) return false;
+/**
+ * Whether a journalled 'done' record still holds: same input size, mtime and options, its output
+ * is `output`, nothing was written there since (a run with other options of the same names), and
+ * the output exists.
+ */
+async function isStillDone(record: JournalRecord, item: BatchItem, output: string, optionsHash: string, journal: JournalIndex): Promise<boolean> {
+  if (record.sizeBytes !== item.sizeBytes || record.mtimeMs !== item.mtimeMs || record.optionsHash !== optionsHash || !journal.isLatestAt(record, output)) return false;
   const info = await stat(output).catch(() => undefined);
   return info?.isFile() === true && info.size > 0;
 }

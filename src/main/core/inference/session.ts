@@ -2,6 +2,7 @@
 // and the name of the provider that really ran. The only file that imports onnxruntime-node.
 import { availableParallelism } from 'node:os';
 import type * as Ort from 'onnxruntime-node';
+import { disableOrtTelemetry } from './telemetry';
 import { AppError } from '../../../shared/errors';
 import { providerAttemptOrder, type ProviderName } from './execution-providers';
 
@@ -31,11 +32,8 @@ let ortPromise: Promise<OrtModule> | undefined;
 
 /** Loads onnxruntime-node once; RUNTIME_UNAVAILABLE when its native binding cannot load. */
 export function loadOrt(): Promise<OrtModule> {
-  // The app is offline: ONNX Runtime's Linux build (1.29 on) sends usage telemetry (session
-  // creation with the model's name and hashes) to Microsoft unless this is set when the native
-  // library loads, and leaves an empty /tmp/mat-debug-PID.log per process. The user's own
-  // setting is kept.
-  process.env.ORT_DISABLE_TELEMETRY ??= '1';
+  // The app is offline: ONNX Runtime's telemetry off before its native library loads (telemetry.ts).
+  disableOrtTelemetry();
   ortPromise ??= import('onnxruntime-node')
     .then((m) => ((m as { default?: OrtModule }).default ?? m) as OrtModule)
     .then((ort) => {

@@ -116,7 +116,9 @@ export async function assertSeparateOutputs(outputs: readonly { path: string; wh
   const seen = new Map<string, string>();
   for (const { path, what } of outputs) {
     await assertNotAnInput(path, inputs);
-    const key = await realpath(path).catch(() => resolve(path));
+    // Apart from Linux, file systems take P.jpg and p.jpg for one file.
+    const real = await realpath(path).catch(() => resolve(path));
+    const key = process.platform === 'linux' ? real : real.toLowerCase();
     const other = seen.get(key);
     if (other) throw new AppError('INVALID_ARGUMENT', `${what} and ${other} name the same file ${path}: one would replace the other; name them apart.`, { detail: { path } });
     seen.set(key, what);

@@ -81,18 +81,34 @@ describe('batch journal', () => {
 
   it('keeps each options run apart, and knows which input each output was written for', () => {
     const base = { v: 1 as const, status: 'done' as const, sizeBytes: 3, mtimeMs: 4, atMs: 0 };
-    const index = new JournalIndex([
+    const white = { ...base, input: '/in/a.jpg', optionsHash: 'white', output: '/o/a_icao.jpg' };
+    const blue = { ...base, input: '/in/a.jpg', optionsHash: 'blue', output: '/o/a_icao.jpg' };
+    const index = new JournalIndex('/o', [
       { ...base, input: '/in/a.jpg', optionsHash: 'portrait', output: '/o/a_cutout.png' },
-      { ...base, input: '/in/a.jpg', optionsHash: 'idphoto', output: '/o/a_cn-1inch.jpg', status: 'failed' as const },
+      { ...base, input: '/in/a.jpg', optionsHash: 'anime', output: '/o/a_anime.png', status: 'failed' as const },
       { ...base, input: '/other/a.jpg', optionsHash: 'portrait', output: '/o/A_cutout.png' },
+      white,
+      blue,
     ]);
     // A run of another mode into the same folder does not hide the portrait run's record.
     expect(index.latestFor('/in/a.jpg', 'portrait')!.status).toBe('done');
-    expect(index.latestFor('/in/a.jpg', 'idphoto')!.status).toBe('failed');
-    expect(index.latest('/in/a.jpg')!.optionsHash).toBe('idphoto');
+    expect(index.latestFor('/in/a.jpg', 'anime')!.status).toBe('failed');
+    expect(index.latest('/in/a.jpg')!.optionsHash).toBe('blue');
     // The output was written again for another picture (case-insensitively the same name): it is that one's now.
     expect(index.ownerOf('/o/a_cutout.png')).toBe('/other/a.jpg');
-    expect(index.outputsOf('/in/a.jpg')).toEqual(['/o/a_cn-1inch.jpg']);
+    // A failed record wrote nothing, so it owns no name.
+    expect(index.ownerOf('/o/a_anime.png')).toBeUndefined();
+    expect(index.outputsOf('/in/a.jpg')).toEqual(['/o/a_icao.jpg']);
+    // The white photo was written over by the blue one: its record no longer holds for that file.
+    expect([index.isLatestAt(white, '/o/a_icao.jpg'), index.isLatestAt(blue, '/o/a_icao.jpg')]).toEqual([false, true]);
+  });
+
+  it('knows an output by its place in the output folder, however the folder is spelled', () => {
+    const base = { v: 1 as const, status: 'done' as const, sizeBytes: 3, mtimeMs: 4, atMs: 0, optionsHash: 'h' };
+    // Written when the folder was /tmp/out (a link to /private/tmp/out), read as /private/tmp/out.
+    const index = new JournalIndex('/private/tmp/out', [{ ...base, input: '/in/a.jpg', output: '/tmp/out/sub/a_cutout.png', outputRel: 'sub/a_cutout.png' }]);
+    expect(index.ownerOf('/private/tmp/out/sub/A_cutout.png')).toBe('/in/a.jpg');
+    expect(index.outputsOf('/in/a.jpg')).toEqual(['/private/tmp/out/sub/a_cutout.png']);
   });
 });
 
