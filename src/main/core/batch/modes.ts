@@ -62,8 +62,9 @@ export interface BatchModeHandler {
   /** The backgrounds it takes: a colour or a picture (cut-outs), a colour only (ID photos); none: ignored. */
   background?: 'picture' | 'colour';
   /**
-   * The first stage that does real work: a file starts (pause waits before it, "current" lists
-   * it from then on) when it enters this stage. Whole-file modes pass through decode and infer.
+   * The first stage that does real work: a file starts (its clock starts; pause holds it before
+   * this and every later stage, and "current" lists it while it is inside one) when it enters this
+   * stage. Whole-file modes pass through decode and infer.
    */
   firstWorkStage: 'decode' | 'finish';
   /**

@@ -259,20 +259,6 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   const session = { provider: env.provider, threads: env.threads };
   const timings: StickerTimings = { probeMs: performance.now() - t0, decodeWaitMs: 0, segmentMs: 0, refineMs: 0, smoothMs: 0, composeMs: 0, encodeMs: 0, totalMs: 0 };
   let tWait = performance.now();
-  let stream = streamFrames(input, info, streamOptions, ctx, tools)[Symbol.asyncIterator]();
-  let next = await stream.next();
-  if (!next.done && options.workScale === undefined) {
-    const side = await subjectWorkSide(next.value, info, plan, targets, options, model, session);
-    if (side !== undefined) {
-      await stream.return?.(undefined);
-      streamOptions.maxSidePx = side;
-      plan = planFrames(info, streamOptions);
-      stream = streamFrames(input, info, streamOptions, ctx, tools)[Symbol.asyncIterator]();
-      next = await stream.next();
-    }
-  }
-  // Keep / Remove strokes decide their pixels in every frame, before colours, smoothing and review.
-  const hint = stickerHintMap(options.strokes, plan.width, plan.height);
   const frames: RgbaImage[] = [];
   const foregrounds: Uint8Array[] = [];
   const rawAlphas: Float32Array[] = [];
@@ -281,38 +267,57 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   let repeatedFrames = 0;
   let anchor: { frame: RgbaImage; alpha: Float32Array; fg: Uint8Array } | null = null;
   let provider: string | undefined;
-  for (; !next.done; next = await stream.next()) {
-    const frame = next.value;
-    timings.decodeWaitMs += performance.now() - tWait;
-    throwIfAborted(signal);
-    const prev = frames[frames.length - 1];
-    const t1 = performance.now();
-    let alpha: Float32Array;
-    let fg: Uint8Array;
-    // Compare with the anchor (the last frame the model saw), not the previous frame, so a slow
-    // drift never chains into a frozen mask.
-    if (anchor && isRepeatFrame(anchor.frame, frame)) {
-      repeatedFrames++;
-      alpha = anchor.alpha;
-      fg = anchor.fg;
-      timings.segmentMs += performance.now() - t1;
-    } else {
-      if (prev && isSceneCut(prev, frame)) cuts.add(frame.index);
-      const tMask = performance.now();
-      const cut = await cutStickerFrame(frame, model, hint, session);
-      timings.segmentMs += tMask - t1 + cut.maskMs; // the repeat and scene-cut checks count as segmenting
-      timings.refineMs += cut.refineMs;
-      alpha = cut.alpha;
-      fg = cut.foreground;
-      provider ??= cut.provider;
-      anchor = { frame, alpha, fg };
+  let stream = streamFrames(input, info, streamOptions, ctx, tools)[Symbol.asyncIterator]();
+  // Closed however it ends (an error, a cancel): ffmpeg stops with it.
+  try {
+    let next = await stream.next();
+    if (!next.done && options.workScale === undefined) {
+      const side = await subjectWorkSide(next.value, info, plan, targets, options, model, session);
+      if (side !== undefined) {
+        await stream.return?.(undefined);
+        streamOptions.maxSidePx = side;
+        plan = planFrames(info, streamOptions);
+        stream = streamFrames(input, info, streamOptions, ctx, tools)[Symbol.asyncIterator]();
+        next = await stream.next();
+      }
     }
-    timesS.push(plan.startS + frame.timeMs / 1000);
-    frames.push({ data: frame.data, width: frame.width, height: frame.height });
-    rawAlphas.push(alpha);
-    foregrounds.push(fg);
-    onProgress?.({ stage: 'segment', done: frames.length, total: plan.frameCount });
-    tWait = performance.now();
+    // Keep / Remove strokes decide their pixels in every frame, before colours, smoothing and review.
+    const hint = stickerHintMap(options.strokes, plan.width, plan.height);
+    for (; !next.done; next = await stream.next()) {
+      const frame = next.value;
+      timings.decodeWaitMs += performance.now() - tWait;
+      throwIfAborted(signal);
+      const prev = frames[frames.length - 1];
+      const t1 = performance.now();
+      let alpha: Float32Array;
+      let fg: Uint8Array;
+      // Compare with the anchor (the last frame the model saw), not the previous frame, so a slow
+      // drift never chains into a frozen mask.
+      if (anchor && isRepeatFrame(anchor.frame, frame)) {
+        repeatedFrames++;
+        alpha = anchor.alpha;
+        fg = anchor.fg;
+        timings.segmentMs += performance.now() - t1;
+      } else {
+        if (prev && isSceneCut(prev, frame)) cuts.add(frame.index);
+        const tMask = performance.now();
+        const cut = await cutStickerFrame(frame, model, hint, session);
+        timings.segmentMs += tMask - t1 + cut.maskMs; // the repeat and scene-cut checks count as segmenting
+        timings.refineMs += cut.refineMs;
+        alpha = cut.alpha;
+        fg = cut.foreground;
+        provider ??= cut.provider;
+        anchor = { frame, alpha, fg };
+      }
+      timesS.push(plan.startS + frame.timeMs / 1000);
+      frames.push({ data: frame.data, width: frame.width, height: frame.height });
+      rawAlphas.push(alpha);
+      foregrounds.push(fg);
+      onProgress?.({ stage: 'segment', done: frames.length, total: plan.frameCount });
+      tWait = performance.now();
+    }
+  } finally {
+    await stream.return?.(undefined);
   }
   throwIfAborted(signal);
   // ffmpeg's fps filter may give a frame less than planned at the end; a clip that stops far short is cut short.
