@@ -5,6 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createModelStore } from '../../src/main/cli/cli-env';
 import { PauseGate } from '../../src/main/core/batch/pause-gate';
 import { runBatch } from '../../src/main/core/batch/run-batch';
 import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
@@ -452,5 +453,12 @@ describe('batch export', () => {
     const file = join(root, 'a-file');
     writeFileSync(file, 'x');
     await expect(runBatch([input], join(file, 'out'), { mode: 'portrait' }, env)).rejects.toMatchObject({ code: 'OUTPUT_NOT_WRITABLE' });
+  });
+
+  it('a batch that cannot start (its model missing) leaves no empty journal behind', async () => {
+    const out = join(root, 'no-model-out');
+    const bare = { ...env, store: createModelStore({ ...process.env, CUTOUT_MODELS_DIR: tempDir() }, () => undefined) };
+    await expect(runBatch([input], out, { mode: 'portrait' }, bare)).rejects.toMatchObject({ code: 'MODEL_MISSING' });
+    expect(existsSync(join(out, '.cutout-batch.jsonl'))).toBe(false);
   });
 });

@@ -233,6 +233,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
 
   // Never truncated: a run without --resume only ignores old records, so forgetting the flag (or a
   // run that fails to start) does not throw away what a later --resume could use.
+  const hadJournal = await stat(journalPath).then(() => true, () => false);
   const journal = await JournalWriter.open(journalPath);
   const threads = env.threads ?? Math.max(1, Math.floor(availableParallelism() / jobs));
   const modeEnv: CoreEnv = { ...env, threads };
@@ -342,7 +343,13 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     await Promise.all(running);
     isCancelled = signal?.aborted === true && entries.some((e) => e.status === 'cancelled');
   } catch (error) {
-    if (!isCancellation(error)) throw error;
+    if (!isCancellation(error)) {
+      // A batch that could not start (a model missing) leaves no empty journal of its own: the
+      // folder would pass for an earlier batch's output, which a later scan leaves out.
+      await journal.close();
+      if (!hadJournal) await stat(journalPath).then((s) => (s.size === 0 ? rm(journalPath, { force: true }) : undefined), () => undefined);
+      throw error;
+    }
     isCancelled = true;
   } finally {
     unsubscribeGate();
