@@ -24,20 +24,21 @@ function csvField(value: unknown): string {
 }
 
 /**
- * The CSV text of the entries: header input,status,code,message,output,elapsed_ms,unsure_share,needs_review,spec
- * (message: a failure's message, "nothing found to cut out" for an empty cut-out, a done file's note and a skip's reason, joined by '; ';
+ * The CSV text of the entries: header input,status,code,message,output,elapsed_ms,unsure_share,needs_review,spec,note
+ * (message: a failure's message, "nothing found to cut out" for an empty cut-out and a skip's reason, joined by '; ';
+ * note: what a done file's line said of it (a sticker of the clip's first part only …), in its own column since 2 December 2026;
  * needs_review: yes / no, n/a for a model without a calibrated threshold (yes for an empty cut-out all the same), empty for other modes;
  * spec: ID photos, "pass" or "fail: " and the failed checks joined by '; ', empty for other modes;
  * output: empty for a failed file, which wrote nothing).
  */
 export function entriesToCsv(entries: readonly BatchEntry[]): string {
-  const rows = [['input', 'status', 'code', 'message', 'output', 'elapsed_ms', 'unsure_share', 'needs_review', 'spec'].join(',')];
+  const rows = [['input', 'status', 'code', 'message', 'output', 'elapsed_ms', 'unsure_share', 'needs_review', 'spec', 'note'].join(',')];
   for (const e of entries) {
     const review = e.unsureShare === undefined ? ['', ''] : [e.unsureShare.toFixed(3), e.isEmpty || e.needsReview ? 'yes' : e.reviewThreshold === null ? 'n/a' : 'no'];
-    const message = [e.message, e.isEmpty ? 'nothing found to cut out' : '', e.note, e.reason].filter(Boolean).join('; ');
+    const message = [e.message, e.isEmpty ? 'nothing found to cut out' : '', e.reason].filter(Boolean).join('; ');
     const spec = e.specFailures === undefined ? '' : e.specFailures.length === 0 ? 'pass' : `fail: ${e.specFailures.join('; ')}`;
     const output = e.status === 'failed' ? '' : e.output;
-    rows.push([e.input, e.status, e.code ?? '', message, output, e.elapsedMs === undefined ? '' : Math.round(e.elapsedMs), ...review, spec].map(csvField).join(','));
+    rows.push([e.input, e.status, e.code ?? '', message, output, e.elapsedMs === undefined ? '' : Math.round(e.elapsedMs), ...review, spec, e.note ?? ''].map(csvField).join(','));
   }
   return `${rows.join('\r\n')}\r\n`;
 }

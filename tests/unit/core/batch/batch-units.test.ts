@@ -140,17 +140,19 @@ describe('batch report.csv', () => {
       { input: '/in/c.png', status: 'done', output: '/out/c.png', unsureShare: 0.2, needsReview: false, reviewThreshold: null },
       { input: '/in/d.mp4', status: 'done', output: '/out/d.gif' },
     ]).trim().split('\r\n');
-    expect(csv[0].split(',').slice(-3, -1)).toEqual(['unsure_share', 'needs_review']);
-    expect(csv.slice(1).map((l) => l.split(',').slice(-3, -1).join(','))).toEqual(['0.200,yes', '0.010,no', '0.200,n/a', ',']);
+    expect(csv[0].split(',').slice(-4, -2)).toEqual(['unsure_share', 'needs_review']);
+    expect(csv.slice(1).map((l) => l.split(',').slice(-4, -2).join(','))).toEqual(['0.200,yes', '0.010,no', '0.200,n/a', ',']);
   });
 
-  it('the message column holds a failure\'s message, a done file\'s note and a skip\'s reason', () => {
+  it('the message column holds a failure\'s message and a skip\'s reason, the note column a done file\'s note', () => {
     const csv = entriesToCsv([
       { input: '/in/a.png', status: 'failed', output: '/out/a.png', code: 'INPUT_UNSUPPORTED', message: 'not an image' },
       { input: '/in/b.mp4', status: 'done', output: '/out/b.gif', note: 'first part' },
       { input: '/in/c.mp4', status: 'skipped', output: '/out/c.gif', note: 'first part', reason: 'done before' },
     ]).trim().split('\r\n');
-    expect(csv.slice(1).map((l) => l.split(',')[3])).toEqual(['not an image', 'first part', 'first part; done before']);
+    expect(csv.slice(1).map((l) => l.split(',')[3])).toEqual(['not an image', '', 'done before']);
+    expect(csv[0].split(',').at(-1)).toBe('note');
+    expect(csv.slice(1).map((l) => l.split(',').at(-1))).toEqual(['', 'first part', 'first part']);
     // A failed file wrote nothing: no output path.
     expect(csv[1].split(',')[4]).toBe('');
   });
@@ -161,7 +163,7 @@ describe('batch report.csv', () => {
       { input: '/in/b.jpg', status: 'done', output: '/out/b.jpg', specFailures: ['backgroundColourDeltaE 89.62 ΔE (≤ 6)', 'tiltDeg 9° (≤ 8)'] },
       { input: '/in/c.png', status: 'done', output: '/out/c.png' },
     ]).trim().split('\r\n');
-    expect(csv[0].split(',').at(-1)).toBe('spec');
-    expect(csv.slice(1).map((l) => l.split(',').at(-1))).toEqual(['pass', 'fail: backgroundColourDeltaE 89.62 ΔE (≤ 6); tiltDeg 9° (≤ 8)', '']);
+    expect(csv[0].split(',').at(-2)).toBe('spec');
+    expect(csv.slice(1).map((l) => l.split(',').at(-2))).toEqual(['pass', 'fail: backgroundColourDeltaE 89.62 ΔE (≤ 6); tiltDeg 9° (≤ 8)', '']);
   });
 });
