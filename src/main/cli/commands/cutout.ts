@@ -4,9 +4,9 @@ import { parseArgs } from 'node:util';
 import { AppError } from '../../../shared/errors';
 import { parseRefineMode, type Subject } from '../../../shared/jobs';
 import { parseBackground } from '../../core/image/composite';
-import { animatedInputText, cutoutToFile } from '../../core/pipelines/cutout';
+import { animatedInputText, cutoutToFile, isAnimationClip } from '../../core/pipelines/cutout';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { planOutputs, type CliCommand } from '../command';
+import { noteProviderFallback, planOutputs, type CliCommand } from '../command';
 
 /**
  * What a flagged cut-out's "check it" line says (also batch's CLI lines; a sticker batch's with
@@ -59,8 +59,8 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
             { signal: io.signal },
           );
           io.out(`${positionals[i]} -> ${r.output} (${r.width}x${r.height}, ${r.modelId} on ${r.provider}, ${r.timings.totalMs.toFixed(0)} ms)`);
-          if (i === 0 && values.provider && values.provider !== 'auto' && values.provider !== r.provider) io.err(`note: --provider ${values.provider} could not start here; ran on ${r.provider}`);
-          if (r.frames) io.err(`note: ${positionals[i]} is ${animatedInputText(r.frames, r.format)}`);
+          if (i === 0) noteProviderFallback(io, values.provider, r.provider);
+          if (r.frames) io.err(`note: ${positionals[i]} is ${animatedInputText(r.frames, isAnimationClip(r.format))}`);
           if (r.review.needsReview) {
             toReview++;
             io.out(`  check it: ${reviewText(r.review.unsureShare, 'cut-out', r.review.isEmpty ? subject : undefined)}`);

@@ -83,6 +83,23 @@ interface MaskInferred {
   mask: MaskResult;
 }
 
+/** A note in English: report.csv, the CLI's line and the journal's `note` (the UI words `notes` itself). */
+function fileNoteText(n: FileNote): string {
+  switch (n.kind) {
+    case 'animated':
+      return animatedInputText(n.frames, n.isClip);
+    case 'firstPart':
+      return `the clip's first ${n.seconds.toFixed(2)} s only: a sticker holds at most ${n.frames} frames here`;
+    case 'stoppedShort':
+      return stoppedShortText(n.seconds);
+  }
+}
+
+/** A done file's notes: as data, and as the one English sentence made from them. */
+function withNotes(notes: FileNote[]): Pick<FinishedFile, 'note' | 'notes'> {
+  return notes.length ? { note: notes.map(fileNoteText).join('; '), notes } : {};
+}
+
 /** Portrait / anime cut-out: the same steps as pipelines/cutout.ts, split into pipeline stages. */
 function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
   const subject = id === 'portrait' ? 'person' : 'anime';
@@ -118,8 +135,8 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
           });
           const bytes = await encodeImage({ data, width: image.width, height: image.height }, { format, quality: options.quality });
           await writeFileAtomic(output, bytes);
-          const animated = image.pages ? { note: animatedInputText(image.pages, image.format), notes: [{ kind: 'animated' as const, frames: image.pages, isClip: isAnimationClip(image.format) }] } : {};
-          return { ...reviewOf(unsureShare, model.entry, 'cutout', isEmpty), ...animated };
+          const notes: FileNote[] = image.pages ? [{ kind: 'animated', frames: image.pages, isClip: isAnimationClip(image.format) }] : [];
+          return { ...reviewOf(unsureShare, model.entry, 'cutout', isEmpty), ...withNotes(notes) };
         },
       };
       return stages as ModeStages;
@@ -228,11 +245,7 @@ const stickerMode: BatchModeHandler = {
         ...(cutToS === undefined ? [] : [{ kind: 'firstPart' as const, seconds: cutToS, frames: review.frames.length }]),
         ...(endsAtS === undefined ? [] : [{ kind: 'stoppedShort' as const, seconds: endsAtS }]),
       ];
-      const texts = [
-        ...(cutToS === undefined ? [] : [`the clip's first ${cutToS.toFixed(2)} s only: a sticker holds at most ${review.frames.length} frames here`]),
-        ...(endsAtS === undefined ? [] : [stoppedShortText(endsAtS)]),
-      ];
-      return { ...verdictOf(review.unsureShare, review.reviewThreshold), ...(notes.length ? { note: texts.join('; '), notes } : {}) };
+      return { ...verdictOf(review.unsureShare, review.reviewThreshold), ...withNotes(notes) };
     },
   ),
   outputVersion: 2,

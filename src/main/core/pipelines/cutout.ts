@@ -149,9 +149,9 @@ export function isAnimationClip(format: string | undefined): boolean {
   return format === 'gif';
 }
 
-/** What the CLI and a batch's note say of an animated picture that was cut out. */
-export function animatedInputText(frames: number, format: string | undefined): string {
-  return `an animation of ${frames} frames: only its first frame was cut out${isAnimationClip(format) ? ' (`cutout sticker` makes an animated sticker of it)' : ''}`;
+/** What the CLI and a batch's note say of an animated picture that was cut out (`isClip`: isAnimationClip of its format). */
+export function animatedInputText(frames: number, isClip: boolean): string {
+  return `an animation of ${frames} frames: only its first frame was cut out${isClip ? ' (`cutout sticker` makes an animated sticker of it)' : ''}`;
 }
 
 /** Cuts out one image file and writes the result atomically (never over the input). */
