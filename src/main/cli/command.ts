@@ -50,3 +50,11 @@ export async function planOutputs(inputs: string[], out: string, ext: string, su
     return join(out, name);
   });
 }
+
+/**
+ * Says when the execution provider asked for (--provider) could not start and the model ran on
+ * another (the session falls back to the CPU); nothing for `auto`, nor when nothing ran ('none').
+ */
+export function noteProviderFallback(io: Pick<CliIo, 'err'>, asked: string | undefined, ran: string): void {
+  if (asked && asked !== 'auto' && ran !== 'none' && asked !== ran) io.err(`note: --provider ${asked} could not start here; ran on ${ran}`);
+}

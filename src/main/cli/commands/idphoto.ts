@@ -11,7 +11,7 @@ import { SpecLibrary } from '../../core/idphoto/spec';
 import { parseBackground } from '../../core/image/composite';
 import { assertSeparateOutputs, writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags, projectResourcesDir } from '../cli-env';
-import { intFlag, planOutputs, type CliCommand } from '../command';
+import { intFlag, noteProviderFallback, planOutputs, type CliCommand } from '../command';
 
 /** Path of the built-in spec library. */
 export function specLibraryPath(): string {
@@ -120,7 +120,7 @@ export const idphotoCommand: CliCommand = {
         const failed = failedChecks(r.report);
         if (failed.length > 0) specFailures++;
         io.out(`${positionals[i]} -> ${r.output} (${spec.widthPx}x${spec.heightPx} @${spec.dpi} dpi, ${(r.bytes / 1024).toFixed(1)} KB, crown-chin ${m.crownChinMm.value} mm, ${r.report.pass ? 'PASS' : `FAIL: ${failed.join('; ')}`}, ${r.result.modelId} on ${r.result.provider}, ${r.timings.totalMs.toFixed(0)} ms)`);
-        if (i === 0 && values.provider && values.provider !== 'auto' && values.provider !== r.result.provider) io.err(`note: --provider ${values.provider} could not start here; ran on ${r.result.provider}`);
+        if (i === 0) noteProviderFallback(io, values.provider, r.result.provider);
         // Offices that take files take the spec's format: a PNG asked for by name is written, and said.
         if (spec.format === 'jpeg' && /\.png$/i.test(r.output)) io.err(`note: ${spec.name} asks for a JPEG file; ${r.output} is a PNG (name it .jpg for the file to send)`);
       } catch (e) {

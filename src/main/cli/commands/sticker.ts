@@ -9,7 +9,7 @@ import { throttleProgress } from '../../core/progress';
 import { makeSticker, stoppedShortText, type StickerOptions } from '../../core/sticker/make-sticker';
 import { findPlatformPreset, STICKER_FORMATS, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { intFlag, type CliCommand } from '../command';
+import { intFlag, noteProviderFallback, type CliCommand } from '../command';
 
 function numFlag(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -128,7 +128,7 @@ export const stickerCommand: CliCommand = {
     const r = await makeSticker(positionals[0], values.out, options, env, { signal: io.signal, onProgress: progress });
     if (io.isTty) process.stderr.write('\n');
     if (r.modelFallback) io.err('note: no anime model is installed; used the person model (see `cutout models`)');
-    if (values.provider && values.provider !== 'auto' && r.provider !== 'none' && values.provider !== r.provider) io.err(`note: --provider ${values.provider} could not start here; ran on ${r.provider}`);
+    noteProviderFallback(io, values.provider, r.provider);
     if (r.cutToS !== undefined) {
       io.err(`note: the clip is longer than one sticker holds (${r.review.frames.length} frames at this size and fps): this one is the ${r.cutToS.toFixed(2)} s from ${(options.startS ?? 0).toFixed(2)} s; pick another part with --start / --duration`);
     }

@@ -101,6 +101,7 @@ export interface RenderedSticker {
 /** What makeSticker wrote (the shared StickerJobResult plus the rest of the render). */
 export interface StickerResult extends Omit<RenderedSticker, 'bytes' | 'alphas'>, StickerJobResult {
   modelId: string;
+  provider: string;
   preset?: string;
   repeatedFrames: number;
   sceneCuts: number;
@@ -188,37 +189,33 @@ export function maxStickerFrames(width: number, height: number): number {
 
 /** A sticker's work size grows to at most this many times the output long side (9x the pixels a frame). */
 export const MAX_WORK_GROWTH = 3;
+/** ... and not at all for less than this (not worth a second start of ffmpeg). */
+const MIN_WORK_GROWTH = 1.25;
+
+/** Whether the clip has pixels enough for a larger work size than `plan`'s (subjectWorkSide). */
+function mayGrowWorkSide(info: VideoInfo, plan: FramePlan): boolean {
+  return Math.max(info.width, info.height) >= Math.max(plan.width, plan.height) * MIN_WORK_GROWTH;
+}
 
 /**
  * The long side to decode a sticker's frames at when its subject is small in the frame, or
- * undefined to keep `plan`'s: the first frame's subject (as the sticker segments it), padded as
- * the crop pads it, should reach the output long side. Bounded by the clip's own size, by
- * MAX_WORK_GROWTH and by the frames a sticker may hold (maxStickerFrames); not worth it under
- * 1.25x. The other frames' subjects may be larger (the crop is their union): then the crop is
- * scaled down to the size asked for, as before.
+ * undefined to keep `plan`'s: the first frame's subject (`subject`, as the sticker segments it),
+ * padded as the crop pads it, should reach the output long side. Bounded by the clip's own size,
+ * by MAX_WORK_GROWTH and by the frames a sticker may hold (maxStickerFrames); not worth it under
+ * MIN_WORK_GROWTH. The other frames' subjects may be larger (the crop is their union): then the
+ * crop is scaled down to the size asked for, as before.
  */
-export async function subjectWorkSide(
-  first: RgbaImage,
-  info: VideoInfo,
-  plan: FramePlan,
-  targets: ReturnType<typeof resolveTargets>,
-  options: StickerOptions,
-  model: { entry: ModelEntry; path: string },
-  session: SessionOptions,
-): Promise<number | undefined> {
+export function subjectWorkSide(subject: Box | null, info: VideoInfo, plan: FramePlan, targets: ReturnType<typeof resolveTargets>, options: StickerOptions): number | undefined {
+  if (!subject) return undefined;
   const frameLong = Math.max(plan.width, plan.height);
   const sourceLong = Math.max(info.width, info.height);
-  if (sourceLong < frameLong * 1.25) return undefined;
-  const { alpha } = await stickerFrameAlpha(first, model, session);
-  const box = alphaBox(alpha, first.width, first.height, 0.5);
-  if (!box) return undefined;
-  const subjectLong = Math.max(box.x1 - box.x0, box.y1 - box.y0) * (1 + 2 * (options.padding ?? 0.04));
+  const subjectLong = Math.max(subject.x1 - subject.x0, subject.y1 - subject.y0) * (1 + 2 * (options.padding ?? 0.04));
   const wanted = (frameLong * Math.max(targets.maxW, targets.maxH)) / subjectLong;
   // Every frame is held until the encode: as many frames as planned must still fit.
   const areaPerLong2 = (plan.width * plan.height) / (frameLong * frameLong);
   const byMemory = Math.sqrt(MAX_STICKER_PIXELS / Math.max(1, plan.frameCount) / areaPerLong2);
   const side = Math.floor(Math.min(wanted, sourceLong, frameLong * MAX_WORK_GROWTH, byMemory));
-  return side >= frameLong * 1.25 ? side : undefined;
+  return side >= frameLong * MIN_WORK_GROWTH ? side : undefined;
 }
 
 /**
@@ -271,9 +268,13 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   // Closed however it ends (an error, a cancel): ffmpeg stops with it.
   try {
     let next = await stream.next();
-    if (!next.done && options.workScale === undefined) {
-      const side = await subjectWorkSide(next.value, info, plan, targets, options, model, session);
+    // The first frame's segmentation, when it was made to size the work: the loop reuses it.
+    let firstSegmented: SegmentedFrame | undefined;
+    if (!next.done && options.workScale === undefined && mayGrowWorkSide(info, plan)) {
+      firstSegmented = await stickerFrameAlpha(next.value, model, session);
+      const side = subjectWorkSide(alphaBox(firstSegmented.alpha, next.value.width, next.value.height, 0.5), info, plan, targets, options);
       if (side !== undefined) {
+        firstSegmented = undefined;
         await stream.return?.(undefined);
         streamOptions.maxSidePx = side;
         plan = planFrames(info, streamOptions);
@@ -301,7 +302,8 @@ export async function prepareSticker(input: string, options: StickerOptions, env
       } else {
         if (prev && isSceneCut(prev, frame)) cuts.add(frame.index);
         const tMask = performance.now();
-        const cut = await cutStickerFrame(frame, model, hint, session);
+        const cut = await cutStickerFrame(frame, model, hint, session, firstSegmented);
+        firstSegmented = undefined;
         timings.segmentMs += tMask - t1 + cut.maskMs; // the repeat and scene-cut checks count as segmenting
         timings.refineMs += cut.refineMs;
         alpha = cut.alpha;
@@ -330,12 +332,20 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   return { info, plan, modelId: model.entry.id, provider: provider ?? 'none', subject: subjectOf(model.entry), modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, ...(cutToS === undefined ? {} : { cutToS }), ...(endsAtS === undefined ? {} : { endsAtS }), timesS, review, timings };
 }
 
+/** A frame through the sticker's segmentation path (stickerFrameAlpha). */
+export interface SegmentedFrame {
+  alpha: Float32Array;
+  provider: string;
+  maskMs: number;
+  upsampleMs: number;
+}
+
 /**
  * One frame through the sticker's segmentation path: the model's map without its temperature,
  * guided upsampling to the frame, then the probability stretch. `cutout eval --sticker` scores
  * exactly this.
  */
-export async function stickerFrameAlpha(frame: RgbaImage, model: { entry: ModelEntry; path: string }, session: SessionOptions): Promise<{ alpha: Float32Array; provider: string; maskMs: number; upsampleMs: number }> {
+export async function stickerFrameAlpha(frame: RgbaImage, model: { entry: ModelEntry; path: string }, session: SessionOptions): Promise<SegmentedFrame> {
   const t0 = performance.now();
   // The stretch below was tuned on the map without the model's temperature; with both, the 1-bit
   // GIF alpha flickered 3-5 % more (median over the 18 anime clips, docs/quality.md).
@@ -351,17 +361,19 @@ export async function stickerFrameAlpha(frame: RgbaImage, model: { entry: ModelE
 }
 
 /**
- * One frame cut out as the sticker cuts it: stickerFrameAlpha, the Keep / Remove hints (a map from
- * stickerHintMap at the frame's size, or null), then foreground colours. prepareSticker runs it on
- * every frame it segments; the Stickers workspace's frame preview on one.
+ * One frame cut out as the sticker cuts it: stickerFrameAlpha (or `segmented`, its result for this
+ * frame made already), the Keep / Remove hints (a map from stickerHintMap at the frame's size, or
+ * null), then foreground colours. prepareSticker runs it on every frame it segments; the Stickers
+ * workspace's frame preview on one.
  */
 export async function cutStickerFrame(
   frame: RgbaImage,
   model: { entry: ModelEntry; path: string },
   hint: Uint8Array | null,
   session: SessionOptions,
+  segmented?: SegmentedFrame,
 ): Promise<{ alpha: Float32Array; foreground: Uint8Array; provider: string; maskMs: number; refineMs: number }> {
-  const segmented = await stickerFrameAlpha(frame, model, session);
+  segmented ??= await stickerFrameAlpha(frame, model, session);
   const t0 = performance.now();
   const { alpha, foreground } = finishStickerFrame(frame, segmented.alpha, hint);
   return { alpha, foreground, provider: segmented.provider, maskMs: segmented.maskMs, refineMs: segmented.upsampleMs + performance.now() - t0 };
