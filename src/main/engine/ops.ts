@@ -12,7 +12,7 @@ import { throwIfAborted } from '../core/abort';
 import type { CoreEnv } from '../core/env';
 import { decodeImage, type RgbaImage } from '../core/image/decode';
 import { encodeImage } from '../core/image/encode';
-import { resizeFloatBilinear, resizeRgba } from '../core/image/resize';
+import { resizeRgba } from '../core/image/resize';
 import { writeFileAtomic } from '../core/io/atomic-write';
 import { refineMatte } from '../core/matting/refine';
 import { flattenForMatting, keepOwnEdge, ownAlphaOf } from '../core/matting/own-alpha';
@@ -217,7 +217,7 @@ function checkTrimap(req: { width: number; height: number; trimap: Uint8Array })
 export async function loadImagePreview(req: PreviewRequest, e: EngineContext): Promise<ImagePreview> {
   const source = await decodeImage(req.path, { maxPixels: e.env.maxPixels });
   const size = previewSize(source.width, source.height, req.maxSidePx);
-  const small = size.width === source.width && size.height === source.height ? source : await resizeRgba(source, size.width, size.height);
+  const small = await previewImageOf(source, size.width, size.height);
   return { path: req.path, width: small.width, height: small.height, sourceWidth: source.width, sourceHeight: source.height, rgba: small.data, ...(source.pages ? { frames: source.pages, isClip: isAnimationClip(source.format) } : {}) };
 }
 

@@ -67,14 +67,7 @@ export function rewriteJpegHeader(jpeg: Uint8Array, dpi: number, padBytes = 0): 
   if (padBytes > 0) parts.push(commentSegments(padBytes));
   for (const s of kept) parts.push(jpeg.subarray(s.start, s.end));
   parts.push(jpeg.subarray(scanStart));
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return Buffer.concat(parts);
 }
 
 /** Reads the JFIF density (dpi) of a JPEG, or null. */
@@ -96,19 +89,15 @@ export function jpegAppMarkers(jpeg: Uint8Array): number[] {
 
 /** Replaces a PNG's pHYs (and drops text/EXIF/time chunks), writing `dpi` as pixels per metre. */
 export function setPngDpi(png: Uint8Array, dpi: number): Uint8Array {
-  const sig = png.subarray(0, 8);
-  const chunks: Uint8Array[] = [];
+  const chunks: Uint8Array[] = [png.subarray(0, 8)];
   let i = 8;
-  let phys: Uint8Array | null = null;
   const ppm = Math.round(dpi / 0.0254);
-  {
-    const data = new Uint8Array(9);
-    const dv = new DataView(data.buffer);
-    dv.setUint32(0, ppm);
-    dv.setUint32(4, ppm);
-    data[8] = 1; // the unit is the metre
-    phys = pngChunk('pHYs', data);
-  }
+  const data = new Uint8Array(9);
+  const dv = new DataView(data.buffer);
+  dv.setUint32(0, ppm);
+  dv.setUint32(4, ppm);
+  data[8] = 1; // the unit is the metre
+  const phys = pngChunk('pHYs', data);
   while (i + 8 <= png.length) {
     const len = new DataView(png.buffer, png.byteOffset + i).getUint32(0);
     const type = String.fromCharCode(...png.subarray(i + 4, i + 8));
@@ -118,15 +107,7 @@ export function setPngDpi(png: Uint8Array, dpi: number): Uint8Array {
     chunks.push(chunk);
     if (type === 'IHDR') chunks.push(phys);
   }
-  const total = 8 + chunks.reduce((n, c) => n + c.length, 0);
-  const out = new Uint8Array(total);
-  out.set(sig, 0);
-  let o = 8;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
-  }
-  return out;
+  return Buffer.concat(chunks);
 }
 
 /** Reads a PNG's pHYs as dpi, or null. */

@@ -90,12 +90,5 @@ export function encodeIndexedApng(input: IndexedFrames, options: { plays?: numbe
     previous = frame;
   });
   parts.push(pngChunk('IEND', new Uint8Array(0)));
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return Buffer.concat(parts);
 }
