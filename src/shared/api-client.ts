@@ -146,6 +146,17 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
   return results;
 }
 
+/** The name of the folder a picked folder is uploaded under: `folder-` and 16 hex digits (fnv1a64). */
+export function isUploadFolderName(name: string): boolean {
+  return /^folder-[0-9a-f]{16}$/.test(name);
+}
+
+/** Whether an uploaded path is a picked folder as folderUploads gives it back: `…/folder-<hash>/<its name>`. */
+export function isUploadedFolder(path: string): boolean {
+  const parts = path.split(/[\\/]/);
+  return parts.length >= 2 && isUploadFolderName(parts[parts.length - 2]) && parts[parts.length - 1] !== '';
+}
+
 /** FNV-1a, 64 bits, as 16 hex digits: a name for a picked folder (not a security measure). */
 export function fnv1a64(text: string): string {
   let h = 0xcbf29ce484222325n;

@@ -13,7 +13,8 @@ import type { AppApi } from '../../shared/api';
 import { AppError, toWire, type Result } from '../../shared/errors';
 import { decodeWire, encodeWire } from '../../shared/wire-codec';
 import { callApi } from '../engine/api/index';
-import { MAX_IMPORT_BYTES, safeFileName } from '../engine/api/files';
+import { isUploadFolderName } from '../../shared/api-client';
+import { MAX_IMPORT_BYTES, safeFileName, safeNameSegment } from '../engine/api/files';
 import { createSessionToken, hasValidToken, isSameOriginRequest, TOKEN_COOKIE } from './auth';
 import type { EventHub } from './event-hub';
 import { CONTENT_SECURITY_POLICY, contentTypeFor, sendStaticFile } from './static-files';
@@ -227,20 +228,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 }
 
 /**
- * The folder segments of an upload's `dir` ("folder-1a2b/photos/2024"): each one a plain name
- * (characters file systems refuse become '_'; empty, '.' and '..' segments are dropped), the first
- * always "folder-" and hex, so an upload can never leave the uploads folder nor land among the
+ * The folder segments of an upload's `dir` ("folder-1a2b…/photos/2024"): each one a plain name
+ * (safeNameSegment; empty, '.' and '..' segments are dropped), the first a pick's name
+ * (isUploadFolderName), so an upload can never leave the uploads folder nor land among the
  * content-named ones. Undefined without `dir`; INVALID_ARGUMENT for a bad first segment.
  */
 export function uploadFolderOf(dir: string | null): string[] | undefined {
   if (dir === null || dir === '') return undefined;
-  const segments = dir
-    .split(/[\\/]/)
-    .map((s) => s.replace(/[\u0000-\u001f<>:"|?*]/g, '_').slice(0, 120).replace(/[. ]+$/, ''))
-    .filter((s) => s !== '')
-    // Names Windows keeps for devices (CON, NUL, COM1 …) are not folder names there.
-    .map((s) => (/^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(s) ? `_${s}` : s));
-  if (!/^folder-[0-9a-f]{8,32}$/.test(segments[0] ?? '')) throw new AppError('INVALID_ARGUMENT', `Bad upload folder ${dir}`);
+  const segments = dir.split(/[\\/]/).flatMap((s) => safeNameSegment(s) ?? []);
+  if (!isUploadFolderName(segments[0] ?? '')) throw new AppError('INVALID_ARGUMENT', `Bad upload folder ${dir}`);
   return segments;
 }
 

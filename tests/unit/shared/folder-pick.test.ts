@@ -1,7 +1,8 @@
 // A browser folder pick takes what a desktop folder scan would: the mode's kinds, no hidden or
 // system files, subfolders only when asked, in path order.
 import { describe, expect, it } from 'vitest';
-import { fnv1a64, folderPickFiles, pickRootOf } from '../../../src/shared/api-client';
+import { fnv1a64, folderPickFiles, isUploadedFolder, pickRootOf } from '../../../src/shared/api-client';
+import { safeFileName } from '../../../src/main/engine/api/files';
 import { uploadFolderOf } from '../../../src/main/server/http-server';
 
 const file = (path: string) => ({ name: path.split('/').pop()!, webkitRelativePath: path, arrayBuffer: async () => new ArrayBuffer(0) });
@@ -32,6 +33,11 @@ describe('folder uploads', () => {
     expect(fnv1a64('a')).not.toBe(fnv1a64('b'));
     expect(pickRootOf('/s/uploads/folder-0011223344556677/class/sub1/p.jpg', 'folder-0011223344556677')).toBe('/s/uploads/folder-0011223344556677/class');
     expect(pickRootOf('C:\\s\\uploads\\folder-0011223344556677\\class\\p.jpg', 'folder-0011223344556677')).toBe('C:\\s\\uploads\\folder-0011223344556677\\class');
+    // The batch takes the picked folder as one folder input (an old browser's files stay files).
+    expect(isUploadedFolder('/s/uploads/folder-0011223344556677/class')).toBe(true);
+    expect(isUploadedFolder('C:\\s\\uploads\\folder-0011223344556677\\class')).toBe(true);
+    expect(isUploadedFolder('/s/uploads/0011223344556677aabbccddeeff0011/p.jpg')).toBe(false);
+    expect(isUploadedFolder('/s/uploads/folder-0011223344556677/class/p.jpg')).toBe(false);
     // A name the browser kept whole but the server split ("a\\b" on Linux) does not move the root.
     expect(pickRootOf('/s/uploads/folder-0011223344556677/class/a/b/x.jpg', 'folder-0011223344556677')).toBe('/s/uploads/folder-0011223344556677/class');
   });
@@ -42,6 +48,8 @@ describe('folder uploads', () => {
     expect(uploadFolderOf('folder-0011223344556677/../../x/./y')).toEqual(['folder-0011223344556677', 'x', 'y']);
     // Names Windows cannot have: a device name, a trailing dot or space.
     expect(uploadFolderOf('folder-0011223344556677/CON/nul.txt/a. ')).toEqual(['folder-0011223344556677', '_CON', '_nul.txt', 'a']);
+    // The uploaded file's own name by the same rule.
+    expect([safeFileName('photos/CON.jpg'), safeFileName('a.jpg. '), safeFileName('..'), safeFileName('x<y>.png')]).toEqual(['_CON.jpg', 'a.jpg', 'import.png', 'x_y_.png']);
     for (const bad of ['../etc', 'class/a', '0123456789abcdef0123456789abcdef', 'folder-xyz']) expect(() => uploadFolderOf(bad)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });

@@ -13,10 +13,20 @@ import { expectObject, expectOneOf, expectString, expectStringArray } from './va
 /** Largest file importImage accepts (bytes). */
 export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
 
-/** A safe file name for an imported file (no folders, no control characters). */
+/**
+ * One plain file or folder name that every system takes: characters they refuse become '_', at
+ * most 120 characters, no trailing dot or space, no name Windows keeps for a device (CON, NUL,
+ * COM1 …: prefixed '_'); undefined for an empty, '.' or '..' name.
+ */
+export function safeNameSegment(name: string): string | undefined {
+  const s = name.replace(/[\u0000-\u001f<>:"/\\|?*]/g, '_').slice(-120).replace(/[. ]+$/, '');
+  if (!s) return undefined;
+  return /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(s) ? `_${s}` : s;
+}
+
+/** A safe file name for an imported file (no folders; safeNameSegment of its last part). */
 export function safeFileName(name: string): string {
-  const base = basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f<>:"/\\|?*]/g, '_').slice(-120);
-  return base && base !== '.' && base !== '..' ? base : 'import.png';
+  return safeNameSegment(basename(name.replace(/\\/g, '/'))) ?? 'import.png';
 }
 
 /** Writes imported bytes to `<tempDir>/imports/<uuid>/<name>` and returns the path. */
