@@ -127,7 +127,7 @@ export const idphotoCommand: CliCommand = {
         failures++;
         const err = e as AppError;
         // The engine's words are the app's too; on the command line, say how to pick a face.
-        if (err.code === 'MULTIPLE_FACES') err.message = err.message.replace(/ Pick one face\.$/, '') + ` Pick one with --face N: 0 is the leftmost of the ${(err.detail as { count?: number })?.count ?? 'several'}.`;
+        if (err.code === 'MULTIPLE_FACES') err.message += ` Pick one with --face N: 0 is the leftmost of the ${(err.detail as { count?: number })?.count ?? 'several'}.`;
         reports.push({ input: positionals[i], error: { code: err.code ?? 'INTERNAL', message: err.message, detail: err.detail } });
         if (positionals.length === 1 && !values.report) {
           // Said with the file, as with several inputs (the engine's sentences rarely name it).

@@ -214,9 +214,7 @@ const idPhotoMode: BatchModeHandler = {
       if (sheet) await assertNotAnInput(sheet.output, [input]);
       const { report } = await runIdPhotoJob(input, output, { spec: idSpecOf(mctx), background, refine: options.refine, ...(sheet ? { sheet } : {}) }, env, { signal }).catch((error: unknown) => {
         // A batch has no face to pick: said where one is picked.
-        if (error instanceof AppError && error.code === 'MULTIPLE_FACES') {
-          error.message = error.message.replace(/ Pick one face\.$/, ' Pick the face in the ID photo workspace, or with `cutout idphoto --face N`.');
-        }
+        if (error instanceof AppError && error.code === 'MULTIPLE_FACES') error.message += ' Pick the face in the ID photo workspace, or with `cutout idphoto --face N`.';
         throw error;
       });
       // Written either way; the report, the CLI and the UI list say which checks it fails.

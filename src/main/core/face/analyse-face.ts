@@ -54,7 +54,8 @@ export async function analyseFace(image: RgbaImage, env: CoreEnv, options: Analy
     }
     face = faces[options.faceIndex];
   } else if (faces.length > 1) {
-    throw new AppError('MULTIPLE_FACES', `${faces.length} faces were found; an ID photo needs exactly one. Pick one face.`, {
+    // How a face is picked is the caller's to say (the app's face chips, the CLI's --face, a batch's neither).
+    throw new AppError('MULTIPLE_FACES', `${faces.length} faces were found; an ID photo needs exactly one.`, {
       detail: { count: faces.length, boxes: faces.map(wireBox) },
     });
   } else {
