@@ -233,7 +233,8 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
     const body = new Uint8Array(await file.arrayBuffer());
     const uploadHeaders: Record<string, string> = { 'content-type': 'application/octet-stream' };
     if (options.token) uploadHeaders['x-cutout-token'] = options.token;
-    const query = [`name=${encodeURIComponent(file.name || 'upload.png')}`, ...(dir ? [`dir=${encodeURIComponent(dir)}`] : []), ...(file.lastModified ? [`mtime=${file.lastModified}`] : [])].join('&');
+    // A picked folder's file keeps its own time there (the server keeps it for those only).
+    const query = [`name=${encodeURIComponent(file.name || 'upload.png')}`, ...(dir ? [`dir=${encodeURIComponent(dir)}`, ...(file.lastModified ? [`mtime=${file.lastModified}`] : [])] : [])].join('&');
     const response = await doFetch(`${base}/upload?${query}`, { method: 'POST', headers: uploadHeaders, body, credentials: 'same-origin' });
     return unwrapResult(decodeWire<Result<string>>(await response.text()));
   }
