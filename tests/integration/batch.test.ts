@@ -396,7 +396,9 @@ describe('batch export', () => {
     const csv = readFileSync(join(out, 'report.csv'), 'utf8');
     expect(csv.split('\r\n').find((l) => l.includes('hamster.gif'))).toMatch(/,0\.\d{3},yes,,$/);
     // The note in its own column, the last.
-    expect(csv.split('\r\n').find((l) => l.includes('long.mp4'))).toMatch(new RegExp(`,done,,,.*,no,,${note.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+    const longRow = csv.split('\r\n').find((l) => l.includes('long.mp4'))!;
+    expect(longRow).toContain(',done,,,');
+    expect(longRow.endsWith(`,no,,${note}`)).toBe(true);
     const resumed = await runBatch([dir], out, { mode: 'sticker', nameTemplate: '{name}_sticker', extra: { fps: 8 }, resume: true }, env);
     expect([resumed.skipped, resumed.toReview]).toEqual([3, 1]);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BatchReport;

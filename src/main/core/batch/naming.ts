@@ -81,11 +81,17 @@ export function planOutputPaths(
   };
   const used = new Set<string>();
   const plan: (string | undefined)[] = items.map(() => undefined);
+  // One of item i's names: the first, or it with -2, -3 … (case-insensitively).
+  const isOfFamily = (path: string, i: number): boolean => {
+    const p = path.toLowerCase();
+    const first = pathOf(i, 1).toLowerCase();
+    const ext = `.${outputExt.toLowerCase()}`;
+    const stem = first.slice(0, first.length - ext.length);
+    return p === first || (p.startsWith(`${stem}-`) && p.endsWith(ext) && /^[1-9]\d*$/.test(p.slice(stem.length + 1, p.length - ext.length)));
+  };
   if (claims) {
     for (let i = 0; i < items.length; i++) {
-      const first = pathOf(i, 1);
-      const family = new RegExp(`^${escapeRegExp(first.slice(0, first.length - outputExt.length - 1))}(-[1-9]\\d*)?\\.${escapeRegExp(outputExt)}$`, 'i');
-      const kept = claims.previousOutputsOf(items[i].input).find((p) => family.test(p) && !used.has(p.toLowerCase()));
+      const kept = claims.previousOutputsOf(items[i].input).find((p) => isOfFamily(p, i) && !used.has(p.toLowerCase()));
       if (kept) {
         plan[i] = kept;
         used.add(kept.toLowerCase());
@@ -99,8 +105,4 @@ export function planOutputPaths(
     used.add(path.toLowerCase());
     return path;
   });
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
