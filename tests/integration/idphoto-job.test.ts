@@ -11,6 +11,14 @@ import { SpecLibrary } from '../../src/main/core/idphoto/spec';
 import { runJob } from '../../src/main/engine/run-job';
 import { evalFile, tempDir, testEnv } from '../helpers/env';
 
+/** An ID photo made as a job, and its compliance report (the measurements these tests read). */
+async function idPhotoReport(lib: SpecLibrary, input: string, output: string, specId: string, background: string) {
+  type Measured = { value: number; pass: boolean };
+  type Report = { pass: boolean; measurements: { faceChroma: Measured; faceLightness: Measured } };
+  const result = await runJob({ kind: 'idphoto', input, output, options: { spec: { ...lib.get(specId) } as unknown as { id: string }, background } }, testEnv(), {});
+  return (result as { report: Report }).report;
+}
+
 describe('idphoto job', () => {
   it('writes the photo and a 6-inch PDF sheet and returns the report', async () => {
     const lib = await SpecLibrary.load(specLibraryPath());
@@ -39,9 +47,7 @@ describe('idphoto job', () => {
     const dir = tempDir();
     const grey = join(dir, 'grey.jpg');
     await sharp(evalFile('id_portraits', 'images', 'df_img2.jpg')).greyscale().jpeg({ quality: 90 }).toFile(grey);
-    type Report = { pass: boolean; measurements: { faceChroma: { value: number; pass: boolean } } };
-    const make = async (input: string, name: string) =>
-      ((await runJob({ kind: 'idphoto', input, output: join(dir, name), options: { spec: { ...lib.get('us-2x2') } as unknown as { id: string }, background: 'white' } }, testEnv(), {})) as { report: Report }).report;
+    const make = (input: string, name: string) => idPhotoReport(lib, input, join(dir, name), 'us-2x2', 'white');
     const colour = await make(evalFile('id_portraits', 'images', 'df_img2.jpg'), 'colour.jpg');
     expect(colour.measurements.faceChroma.pass).toBe(true);
     const bw = await make(grey, 'grey-us.jpg');
@@ -56,9 +62,7 @@ describe('idphoto job', () => {
     const dark = join(dir, 'dark.jpg');
     // A normal portrait at a quarter of its brightness (what a reviewer's under-exposed photo was).
     await sharp(evalFile('id_portraits', 'images', 'df_img2.jpg')).linear(0.25, 0).jpeg({ quality: 90 }).toFile(dark);
-    type Report = { pass: boolean; measurements: { faceLightness: { value: number; pass: boolean } } };
-    const make = async (input: string, name: string) =>
-      ((await runJob({ kind: 'idphoto', input, output: join(dir, name), options: { spec: { ...lib.get('cn-1inch') } as unknown as { id: string }, background: 'blue' } }, testEnv(), {})) as { report: Report }).report;
+    const make = (input: string, name: string) => idPhotoReport(lib, input, join(dir, name), 'cn-1inch', 'blue');
     const normal = await make(evalFile('id_portraits', 'images', 'df_img2.jpg'), 'normal.jpg');
     expect(normal.measurements.faceLightness.pass).toBe(true);
     const darkReport = await make(dark, 'dark-cn.jpg');
