@@ -101,12 +101,13 @@ await engine.dispose();`,
     // A model name no model has, or a face model, is a bad argument naming the models that cut out.
     for (const [command, model] of [['portrait', 'nope'], ['anime', 'yunet']]) {
       const bad = await cutout([command, evalFile('id_portraits', 'images', 'hv_test1.jpg'), '-o', join(dir, 'm.png'), '--model', model]);
-      expect(bad.code).toBe(1);
+      expect(bad.code).toBe(2);
       expect(bad.stderr).toMatch(/^INVALID_ARGUMENT: (Unknown model "nope": the models that cut out are|Model yunet is a face-detect model; pick one that cuts out:) .*mediapipe-selfie/);
       expect(bad.stderr).not.toMatch(/pfld-98/);
     }
     // An unknown flag: one line, and where the flags are listed.
     const flag = await cutout(['portrait', 'x.jpg', '--bogus']);
+    expect(flag.code).toBe(2);
     expect(flag.stderr.trim()).toBe('INVALID_ARGUMENT: unknown option --bogus (a file name starting with "-" goes after --); see `cutout portrait --help`');
     // A folder given to sticker is there, but not a clip.
     const folder = await cutout(['sticker', dir, '-o', join(dir, 's.gif')]);
@@ -214,7 +215,7 @@ await engine.dispose();`,
     expect(wrong.stderr).toMatch(/^INVALID_ARGUMENT: --sheet goes with --mode idphoto/);
     // The output folder may not be the input folder (its scan would leave nothing to do).
     const same = await cutout(['batch', input, '-o', input, '--mode', 'idphoto']);
-    expect(same.code).toBe(1);
+    expect(same.code).toBe(2);
     expect(same.stderr).toMatch(/^INVALID_ARGUMENT: The output folder is the input folder/);
   });
 
@@ -306,9 +307,9 @@ await engine.dispose();`,
     expect(result.emptyTruth).toBe(1);
     expect(result.images.filter((i) => i.id !== 'zz_sky').every((i) => i.fgIoU > 0.8)).toBe(true);
     const bad = await cutout(['eval', '--set', set, '--task', 'anime', '--max-side', '160']);
-    expect([bad.code, bad.stderr.trim()]).toEqual([1, 'INVALID_ARGUMENT: --max-side goes with --sticker']);
+    expect([bad.code, bad.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: --max-side goes with --sticker']);
     const refined = await cutout(['eval', '--set', set, '--task', 'anime', '--sticker', '--refine', 'fast']);
-    expect([refined.code, refined.stderr.trim()]).toEqual([1, 'INVALID_ARGUMENT: --refine does not go with --sticker (sticker frames are not refined)']);
+    expect([refined.code, refined.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: --refine does not go with --sticker (sticker frames are not refined)']);
   }, 120_000);
 
   it('anime: says which cut-outs need a look (a real clip frame the model is unsure of), and not for a clean one', async () => {

@@ -59,7 +59,7 @@ describe('cutout idphoto', () => {
     // Into a folder, one input is named by its spec as several are (and as a batch names it).
     await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', '-o', join(dir, 'photos') + '/'], { env });
     expect(readdirSync(join(dir, 'photos'))).toEqual(['hv_test1_icao-35x45.jpg']);
-    // Bad requests are refused before any work, with the code and exit 1.
+    // Bad requests are refused before any work, with the code and exit 2 (a wrong command line).
     const refusals: [string[], RegExp][] = [
       [['-o', join(dir, 'x.webp')], /INVALID_ARGUMENT: Cannot write an ID photo as \.webp: use \.jpg or \.png/],
       [['-o', join(dir, 'x.jpg'), '--copies', '3'], /INVALID_ARGUMENT: --copies is the print sheet's: it goes with --sheet/],
@@ -68,7 +68,7 @@ describe('cutout idphoto', () => {
     ];
     for (const [args, message] of refusals) {
       const refused = await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', ...args], { env }).catch((e) => e);
-      expect(refused.code).toBe(1);
+      expect(refused.code).toBe(2);
       expect(String(refused.stderr)).toMatch(message);
     }
     // The report and the sheet are never written over the input, nor over the photo (they were: a
@@ -84,7 +84,7 @@ describe('cutout idphoto', () => {
     ];
     for (const [args, message] of clashes) {
       const refused = await run(process.execPath, [cli, 'idphoto', mine, '--spec', 'icao-35x45', ...args], { env }).catch((e) => e);
-      expect(refused.code).toBe(1);
+      expect(refused.code).toBe(/^INVALID_ARGUMENT/.test(String(refused.stderr)) ? 2 : 1);
       expect(String(refused.stderr)).toMatch(message);
     }
     expect(readFileSync(mine).equals(before)).toBe(true);
