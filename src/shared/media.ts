@@ -41,3 +41,13 @@ export function isHiddenOrSystem(name: string): boolean {
 
 /** The batch journal's file name in an output folder: a folder holding one is an earlier batch's output. */
 export const BATCH_JOURNAL_NAME = '.cutout-batch.jsonl';
+
+/**
+ * The file types a batch left out, most first: "12 .heic, 2 .txt, 1 no extension" (at most `max`,
+ * then "…"). `noExtension` names files without one in the caller's language.
+ */
+export function leftOutTypesText(types: Readonly<Record<string, number>>, noExtension: string, max = 5): string {
+  const rows = Object.entries(types).sort(([a, n], [b, m]) => m - n || (a < b ? -1 : a > b ? 1 : 0));
+  const shown = rows.slice(0, max).map(([extension, n]) => `${n} ${extension ? `.${extension}` : noExtension}`);
+  return rows.length > max ? `${shown.join(', ')}, …` : shown.join(', ');
+}

@@ -427,7 +427,7 @@ describe('batch export', () => {
     const summary = await runBatch([join(dir, 'in')], join(dir, 'out'), { mode: 'portrait', background: { kind: 'image', path: picture }, nameTemplate: '{name}_{bg}', format: 'jpeg' }, env);
     expect(summary.done).toBe(2);
     // The text file in the folder is not a picture: left out, and counted so the CLI can say so.
-    expect([summary.total, summary.leftOut]).toEqual([2, 1]);
+    expect([summary.total, summary.leftOut, summary.leftOutTypes]).toEqual([2, 1, { txt: 1 }]);
     for (const name of PORTRAITS.slice(0, 2)) {
       const out = join(dir, 'out', name.replace('.jpg', '_beach.jpg'));
       const { data } = await sharp(out).raw().toBuffer({ resolveWithObject: true });

@@ -147,7 +147,7 @@ await engine.dispose();`,
     const r = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'out'), '--mode', 'sticker']);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`nothing to do: no videos found in ${join(dir, 'in')} (sub-folders are read with -r)`);
-    expect(r.stdout).toContain('1 other file in the folders left out');
+    expect(r.stdout).toContain('1 other file in the folders left out (1 .txt): not a video type this mode takes');
   });
 
   it('refuses to overwrite the input', async () => {
@@ -203,7 +203,7 @@ await engine.dispose();`,
     expect(existsSync(join(out, 'b_cn-1inch-2.jpg')) && existsSync(join(out, 'b_cn-1inch-2_sheet.jpg'))).toBe(true);
     rmSync(join(input, 'b.jpg'));
     // A file the mode does not take is left out, and said so.
-    expect(r.stdout).toContain('1 other file in the folders left out: not a picture type this mode takes');
+    expect(r.stdout).toContain('1 other file in the folders left out (1 .txt): not a picture type this mode takes');
     // Named by the mode's default, '{name}_{spec}'; the sheet beside it.
     expect((await sharp(join(out, 'a_cn-1inch.jpg')).metadata()).width).toBe(295);
     const sheet = await sharp(join(out, 'a_cn-1inch_sheet.jpg')).metadata();

@@ -1,6 +1,6 @@
 // shared/media: the one list of file kinds, and the extension test the renderer and engine use.
 import { describe, expect, it } from 'vitest';
-import { extensionOf, hasExtension, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../src/shared/media';
+import { extensionOf, hasExtension, IMAGE_EXTENSIONS, leftOutTypesText, VIDEO_EXTENSIONS } from '../../../src/shared/media';
 
 describe('shared/media', () => {
   it('reads the extension of POSIX and Windows paths, lower case, without the dot', () => {
@@ -16,5 +16,11 @@ describe('shared/media', () => {
     expect(hasExtension('x/clip.webm', VIDEO_EXTENSIONS)).toBe(true);
     expect(hasExtension('x/clip.webm', IMAGE_EXTENSIONS)).toBe(false);
     expect(hasExtension('x/loop.gif', IMAGE_EXTENSIONS) && hasExtension('x/loop.gif', VIDEO_EXTENSIONS)).toBe(true);
+  });
+
+  it('names the types a batch left out, most first, then by name; a long list ends in …', () => {
+    expect(leftOutTypesText({ txt: 1, heic: 12, '': 2, psd: 2 }, 'with no extension')).toBe('12 .heic, 2 with no extension, 2 .psd, 1 .txt');
+    expect(leftOutTypesText({ a: 1, b: 1, c: 1 }, '-', 2)).toBe('1 .a, 1 .b, …');
+    expect(leftOutTypesText({}, '-')).toBe('');
   });
 });

@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, isCancellation } from '../../../shared/errors';
 import { parseRefineMode } from '../../../shared/jobs';
+import { leftOutTypesText } from '../../../shared/media';
 import { defaultJobCount, runBatch } from '../../core/batch/run-batch';
 import { readReport } from '../../core/batch/report';
 import type { BatchFormat, BatchModeId, BatchStatus } from '../../core/batch/types';
@@ -196,7 +197,7 @@ export const batchCommand: CliCommand = {
       if (summary.toReview > 0) io.out(`${summary.toReview === 1 ? `1 ${what} needs` : `${summary.toReview} ${what}s need`} a look (needs_review in report.csv)`);
       if (summary.leftOut > 0) {
         const why = values.ext ? `not of the types --ext ${values.ext} asks for` : `not a ${summary.mode === 'sticker' ? 'video' : 'picture'} type this mode takes (--ext sets the extensions)`;
-        io.out(`${summary.leftOut === 1 ? '1 other file' : `${summary.leftOut} other files`} in the folders left out: ${why}`);
+        io.out(`${summary.leftOut === 1 ? '1 other file' : `${summary.leftOut} other files`} in the folders left out (${leftOutTypesText(summary.leftOutTypes, 'with no extension')}): ${why}`);
       }
       if (summary.redoneSame > 0) {
         io.out(`${summary.redoneSame === 1 ? '1 file was' : `${summary.redoneSame} files were`} done before with these options and made again: --resume skips what is done`);

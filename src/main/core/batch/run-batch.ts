@@ -379,6 +379,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     toReview: reviews.length,
     specFailed: entries.filter((e) => (e.specFailures?.length ?? 0) > 0).length,
     leftOut: scan.leftOut,
+    leftOutTypes: scan.leftOutTypes,
     leftOutFolders: scan.leftOutFolders,
     redoneSame,
     elapsedMs,

@@ -23,6 +23,8 @@ export interface ScanResult {
   missing: string[];
   /** Files in the folders whose extension the mode does not take (hidden and system files not counted). */
   leftOut: number;
+  /** Of leftOut, how many of each extension (lower case, no dot; '' for none). */
+  leftOutTypes: Record<string, number>;
   /** Sub-folders not entered because an earlier batch wrote into them (they hold its journal). */
   leftOutFolders: string[];
 }
@@ -47,6 +49,7 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
   const items: BatchItem[] = [];
   const missing: string[] = [];
   let leftOut = 0;
+  const leftOutTypes: Record<string, number> = {};
   const leftOutFolders: string[] = [];
   const seen = new Set<string>();
   const roots: { path: string; real: string }[] = [];
@@ -78,7 +81,7 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
     }
     await walk(root.path, prefix, true);
   }
-  return { items, missing, leftOut, leftOutFolders };
+  return { items, missing, leftOut, leftOutTypes, leftOutFolders };
 
   async function walk(dir: string, relDir: string, isRoot = false): Promise<void> {
     if (isExcluded(await realOrResolved(dir))) return;
@@ -104,8 +107,10 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
       // A symlink to a file is taken; a symlink to a folder is not followed (cycles, surprises).
       const info = link.isSymbolicLink() ? await stat(path).catch(() => undefined) : link;
       if (!info?.isFile()) continue;
-      if (!extensions.has(extensionOf(name))) {
+      const extension = extensionOf(name);
+      if (!extensions.has(extension)) {
         leftOut++;
+        leftOutTypes[extension] = (leftOutTypes[extension] ?? 0) + 1;
         continue;
       }
       const real = await realOrResolved(path);

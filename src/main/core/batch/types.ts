@@ -117,6 +117,8 @@ export interface BatchSummary {
   specFailed: number;
   /** Files in the input folders left out because the mode does not take their extension (not in total). */
   leftOut: number;
+  /** Of leftOut, how many of each extension (lower case, no dot; '' for none): what to convert. */
+  leftOutTypes: Record<string, number>;
   /** Sub-folders of the inputs not read because an earlier batch wrote into them (scan.ts). */
   leftOutFolders: string[];
   /** Files made again that an earlier run had done with the same input and options (a run without resume / retryFailed). */
