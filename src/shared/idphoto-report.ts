@@ -34,9 +34,35 @@ export function valueText(m: Pick<IdPhotoMeasurement, 'value' | 'unit' | 'maxVal
   return `${value}${UNIT_SUFFIX[m.unit] ?? ` ${m.unit}`}`;
 }
 
+/** Each check's name in English: the app's panel (English) and the CLI and report.csv, which name a failed check by it. */
+export const CHECK_NAMES_EN = {
+  crownChinMm: 'Crown to chin',
+  eyeLineFromBottomMm: 'Eye line from bottom',
+  crownMarginMm: 'Space above head',
+  faceCentreOffsetMm: 'Face off centre',
+  hairCutMm: 'Hair cut by the photo edge',
+  tiltDeg: 'Tilt',
+  faceCount: 'Faces',
+  backgroundUniformityDeltaE: 'Background uniformity',
+  backgroundColourDeltaE: 'Background colour',
+  clothingContrastDeltaE: 'Clothing vs background',
+  fileSizeKb: 'File size',
+  matteUnsurePct: 'Unsure edges',
+  sourceScale: 'Enlarged from the photo',
+  faceChroma: 'Face colour',
+  faceLightness: 'Face brightness',
+} as const satisfies Record<string, string>;
+
+/** A failedCheckLine as English words, for the CLI and report.csv: "Hair cut by the photo edge: 1.84 mm (≤ 1 mm)". */
+export function failedCheckWords(line: string): string {
+  const { name, rest } = splitFailedCheck(line);
+  const words = (CHECK_NAMES_EN as Record<string, string>)[name];
+  return words ? `${words}: ${rest}` : line;
+}
+
 /**
  * A failed check as one line, "name value unit (band unit)" ("backgroundColourDeltaE 89.62 ΔE (≤ 6 ΔE)"):
- * what the CLI prints and a batch keeps as specFailures. splitFailedCheck reads it back.
+ * what a batch keeps as specFailures (data: splitFailedCheck reads it back; failedCheckWords says it).
  */
 export function failedCheckLine(name: string, m: Pick<IdPhotoMeasurement, 'value' | 'unit' | 'min' | 'max' | 'maxValue' | 'minValue'>): string {
   const band = bandText(m);

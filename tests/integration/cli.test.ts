@@ -225,10 +225,10 @@ await engine.dispose();`,
     writeFileSync(join(input, 'a.jpg'), readFileSync(evalFile('id_portraits', 'images', 'df_img1.jpg')));
     const r = await cutout(['batch', input, '-o', out, '--mode', 'idphoto', '--spec', 'icao-35x45', '--bg', 'red', '-q']);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/^fails {3}\S+a\.jpg -> \S+a_icao-35x45\.jpg: fails its spec: backgroundColourDeltaE [\d.]+ ΔE \(≤ 6 ΔE\)/m);
+    expect(r.stderr).toMatch(/^fails {3}\S+a\.jpg -> \S+a_icao-35x45\.jpg: fails its spec: Background colour: [\d.]+ ΔE \(≤ 6 ΔE\)/m);
     expect(r.stdout).toContain('1 ID photo fails its spec (spec in report.csv)');
     const row = readFileSync(join(out, 'report.csv'), 'utf8').split('\r\n')[1];
-    expect(row).toMatch(/,done,.*,"?fail: backgroundColourDeltaE/);
+    expect(row).toMatch(/,done,.*,"?fail: Background colour: /);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { summary: { specFailed: number }; entries: { specFailures: string[] }[] };
     expect(report.summary.specFailed).toBe(1);
     expect(report.entries[0].specFailures[0]).toMatch(/^backgroundColourDeltaE/);

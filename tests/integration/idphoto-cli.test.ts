@@ -50,7 +50,7 @@ describe('cutout idphoto', () => {
     const err = await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', '--bg', 'red', '-o', join(dir, 'red.jpg')], { env }).catch((e) => e);
     expect(err.code).toBe(3);
     expect(String(err.stderr)).toMatch(/note: red is not a background icao-35x45 allows \(#FFFFFF/);
-    expect(String(err.stdout)).toMatch(/FAIL: backgroundColourDeltaE \d+(\.\d+)? ΔE \(≤ 6 ΔE\)/);
+    expect(String(err.stdout)).toMatch(/FAIL: Background colour: \d+(\.\d+)? ΔE \(≤ 6 ΔE\)/);
     expect((await sharp(join(dir, 'red.jpg')).metadata()).width).toBe(413);
     // A PNG asked for by name is written (RGB, the spec's dpi), with a note that the spec wants a JPEG.
     const png = await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', '-o', join(dir, 'photo.png')], { env });

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { AppError, isCancellation } from '../../../shared/errors';
 import { parseRefineMode } from '../../../shared/jobs';
 import { leftOutTypesText } from '../../../shared/media';
+import { failedCheckWords } from '../../../shared/idphoto-report';
 import { defaultJobCount, runBatch } from '../../core/batch/run-batch';
 import { readReport } from '../../core/batch/report';
 import type { BatchFormat, BatchModeId, BatchStatus } from '../../core/batch/types';
@@ -173,7 +174,7 @@ export const batchCommand: CliCommand = {
             const specFailures = entry.specFailures ?? [];
             if (entry.status === 'failed') text = `failed  ${entry.input}: ${entry.code}: ${entry.message}`;
             // Said even with -q or the bar: the photo was written but does not meet its spec.
-            else if (specFailures.length > 0) text = `fails   ${entry.input} -> ${entry.output}: fails its spec: ${specFailures.join('; ')}${entry.status === 'skipped' ? ' (done before)' : ''}`;
+            else if (specFailures.length > 0) text = `fails   ${entry.input} -> ${entry.output}: fails its spec: ${specFailures.map(failedCheckWords).join('; ')}${entry.status === 'skipped' ? ' (done before)' : ''}`;
             else if (entry.needsReview) text = `check   ${entry.input} -> ${entry.output}: ${reviewText(entry.unsureShare!, what, entry.isEmpty ? (mode === 'anime' ? 'anime' : 'person') : undefined)}${note}${entry.status === 'skipped' ? ' (done before)' : ''}`;
             // A done file with a note is said even with -q or the bar, like a file to check.
             else if (entry.status === 'done' && note) text = `done    ${entry.input} -> ${entry.output}${note}`;

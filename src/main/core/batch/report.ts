@@ -2,6 +2,7 @@
 // cancelled, error code, output path) plus the run summary. Written atomically. Core (no electron).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { failedCheckWords } from '../../../shared/idphoto-report';
 import { writeFileAtomic } from '../io/atomic-write';
 import type { BatchEntry, BatchSummary } from './types';
 
@@ -36,7 +37,7 @@ export function entriesToCsv(entries: readonly BatchEntry[]): string {
   for (const e of entries) {
     const review = e.unsureShare === undefined ? ['', ''] : [e.unsureShare.toFixed(3), e.isEmpty || e.needsReview ? 'yes' : e.reviewThreshold === null ? 'n/a' : 'no'];
     const message = [e.message, e.isEmpty ? 'nothing found to cut out' : '', e.reason].filter(Boolean).join('; ');
-    const spec = e.specFailures === undefined ? '' : e.specFailures.length === 0 ? 'pass' : `fail: ${e.specFailures.join('; ')}`;
+    const spec = e.specFailures === undefined ? '' : e.specFailures.length === 0 ? 'pass' : `fail: ${e.specFailures.map(failedCheckWords).join('; ')}`;
     const output = e.status === 'failed' ? '' : e.output;
     rows.push([e.input, e.status, e.code ?? '', message, output, e.elapsedMs === undefined ? '' : Math.round(e.elapsedMs), ...review, spec, e.note ?? ''].map(csvField).join(','));
   }

@@ -164,6 +164,6 @@ describe('batch report.csv', () => {
       { input: '/in/c.png', status: 'done', output: '/out/c.png' },
     ]).trim().split('\r\n');
     expect(csv[0].split(',').at(-2)).toBe('spec');
-    expect(csv.slice(1).map((l) => l.split(',').at(-2))).toEqual(['pass', 'fail: backgroundColourDeltaE 89.62 ΔE (≤ 6); tiltDeg 9° (≤ 8)', '']);
+    expect(csv.slice(1).map((l) => l.split(',').at(-2))).toEqual(['pass', 'fail: Background colour: 89.62 ΔE (≤ 6); Tilt: 9° (≤ 8)', '']);
   });
 });

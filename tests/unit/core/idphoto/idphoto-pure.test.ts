@@ -7,7 +7,7 @@ import { specLibraryPath } from '../../../../src/main/cli/commands/idphoto';
 import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core/face/yunet';
 import { byteBand, commentSegments, encodeIdPhoto, jpegAppMarkers, readJpegDpi, readPngDpi, rewriteJpegHeader, setPngDpi } from '../../../../src/main/core/idphoto/exact-file';
 import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, FACE_LIGHTNESS_BAND, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
-import { bandText, valueText } from '../../../../src/shared/idphoto-report';
+import { bandText, CHECK_NAMES_EN, failedCheckLine, failedCheckWords, valueText } from '../../../../src/shared/idphoto-report';
 import { estimateHiddenCrown, fromAligned, toAligned, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
 import { cutMarks, layoutSheet, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
 import { parseSpec, SpecLibrary } from '../../../../src/main/core/idphoto/spec';
@@ -113,6 +113,10 @@ describe('compliance report: the matte check', () => {
     const withBand = buildComplianceReport({ ...input, spec: us, image: { data: new Uint8Array(us.widthPx * us.heightPx * 4).fill(255), width: us.widthPx, height: us.heightPx }, alpha: new Float32Array(us.widthPx * us.heightPx) }).measurements.eyeLineFromBottomMm;
     expect(withBand).toMatchObject({ min: 28.58, max: 34.92 });
     expect(withBand.note).toBeUndefined();
+    // Every check the report makes has English words for the CLI and report.csv, which name a failed one by them.
+    expect(Object.keys(report.measurements).filter((name) => !(name in CHECK_NAMES_EN))).toEqual([]);
+    expect(failedCheckWords(failedCheckLine('crownMarginMm', { value: 1.2, unit: 'mm', min: 3, max: 6 }))).toBe('Space above head: 1.2 mm (3–6 mm)');
+    expect(failedCheckWords('newCheck 3 mm')).toBe('newCheck 3 mm');
   });
 });
 

@@ -1,4 +1,5 @@
 // Strings of the ID photo workspace (renderer). Owned by the idphoto feature from 13:15 UTC.
+import { CHECK_NAMES_EN } from '../../../../../shared/idphoto-report';
 import type { MessageTable } from '../types';
 
 export const idphoto = {
@@ -46,21 +47,21 @@ export const idphoto = {
   'idphoto.pickFace': { en: 'Several faces: pick one', 'zh-CN': '请选择要使用的人脸：' },
   'idphoto.pass': { en: 'pass', 'zh-CN': '合格' },
   'idphoto.fail': { en: 'does not pass', 'zh-CN': '不合格' },
-  'idphoto.m.crownChinMm': { en: 'Crown to chin', 'zh-CN': '头顶到下巴' },
-  'idphoto.m.eyeLineFromBottomMm': { en: 'Eye line from bottom', 'zh-CN': '眼睛距底边' },
-  'idphoto.m.crownMarginMm': { en: 'Space above head', 'zh-CN': '头顶留白' },
-  'idphoto.m.faceCentreOffsetMm': { en: 'Face off centre', 'zh-CN': '人脸偏离中线' },
-  'idphoto.m.hairCutMm': { en: 'Hair cut by the photo edge', 'zh-CN': '头顶超出原图' },
-  'idphoto.m.tiltDeg': { en: 'Tilt', 'zh-CN': '头部倾斜' },
-  'idphoto.m.faceCount': { en: 'Faces', 'zh-CN': '人脸数' },
-  'idphoto.m.backgroundUniformityDeltaE': { en: 'Background uniformity', 'zh-CN': '背景均匀度' },
-  'idphoto.m.backgroundColourDeltaE': { en: 'Background colour', 'zh-CN': '底色' },
-  'idphoto.m.clothingContrastDeltaE': { en: 'Clothing vs background', 'zh-CN': '衣服与底色对比' },
-  'idphoto.m.fileSizeKb': { en: 'File size', 'zh-CN': '文件大小' },
-  'idphoto.m.matteUnsurePct': { en: 'Unsure edges', 'zh-CN': '边缘未定区域占比' },
-  'idphoto.m.sourceScale': { en: 'Enlarged from the photo', 'zh-CN': '原图放大倍数（越大越模糊）' },
-  'idphoto.m.faceChroma': { en: 'Face colour', 'zh-CN': '面部色彩' },
-  'idphoto.m.faceLightness': { en: 'Face brightness', 'zh-CN': '面部亮度' },
+  'idphoto.m.crownChinMm': { en: CHECK_NAMES_EN.crownChinMm, 'zh-CN': '头顶到下巴' },
+  'idphoto.m.eyeLineFromBottomMm': { en: CHECK_NAMES_EN.eyeLineFromBottomMm, 'zh-CN': '眼睛距底边' },
+  'idphoto.m.crownMarginMm': { en: CHECK_NAMES_EN.crownMarginMm, 'zh-CN': '头顶留白' },
+  'idphoto.m.faceCentreOffsetMm': { en: CHECK_NAMES_EN.faceCentreOffsetMm, 'zh-CN': '人脸偏离中线' },
+  'idphoto.m.hairCutMm': { en: CHECK_NAMES_EN.hairCutMm, 'zh-CN': '头顶超出原图' },
+  'idphoto.m.tiltDeg': { en: CHECK_NAMES_EN.tiltDeg, 'zh-CN': '头部倾斜' },
+  'idphoto.m.faceCount': { en: CHECK_NAMES_EN.faceCount, 'zh-CN': '人脸数' },
+  'idphoto.m.backgroundUniformityDeltaE': { en: CHECK_NAMES_EN.backgroundUniformityDeltaE, 'zh-CN': '背景均匀度' },
+  'idphoto.m.backgroundColourDeltaE': { en: CHECK_NAMES_EN.backgroundColourDeltaE, 'zh-CN': '底色' },
+  'idphoto.m.clothingContrastDeltaE': { en: CHECK_NAMES_EN.clothingContrastDeltaE, 'zh-CN': '衣服与底色对比' },
+  'idphoto.m.fileSizeKb': { en: CHECK_NAMES_EN.fileSizeKb, 'zh-CN': '文件大小' },
+  'idphoto.m.matteUnsurePct': { en: CHECK_NAMES_EN.matteUnsurePct, 'zh-CN': '边缘未定区域占比' },
+  'idphoto.m.sourceScale': { en: CHECK_NAMES_EN.sourceScale, 'zh-CN': '原图放大倍数（越大越模糊）' },
+  'idphoto.m.faceChroma': { en: CHECK_NAMES_EN.faceChroma, 'zh-CN': '面部色彩' },
+  'idphoto.m.faceLightness': { en: CHECK_NAMES_EN.faceLightness, 'zh-CN': '面部亮度' },
   'idphoto.tip.faceLightness': {
     en: 'How light the face is (mean CIE L*, 0 black to 100 white): a face in shadow or an under-exposed photo is too dark, one burnt out by flash too light; offices refuse both',
     'zh-CN': '面部的明暗程度（CIE L* 平均值，0 为黑、100 为白）：背光、阴影或曝光不足会过暗，闪光过曝会过亮，证件均不接受',
