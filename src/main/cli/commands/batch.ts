@@ -82,7 +82,7 @@ export const batchCommand: CliCommand = {
   redoes only the inputs that failed last time. OUT/report.json and OUT/report.csv list every input.
   --jobs: files at work at once (default: the cores, at most 4; stickers at most 2, each holds its frames).
   Exit code: 0 all done or skipped, 1 some failed, 3 none failed but some ID photos fail their spec,
-  130 cancelled (Ctrl+C; run again with --resume).`,
+  2 a wrong command line, 130 cancelled (Ctrl+C; run again with --resume).`,
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,

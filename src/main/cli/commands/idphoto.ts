@@ -44,7 +44,7 @@ export const idphotoCommand: CliCommand = {
   --face N: in a group photo, the face to use, numbered from the left from 0 (without it, a
   picture with several faces is refused with MULTIPLE_FACES).
   Exit code: 0 every photo made and meeting its spec, 1 some could not be made, 3 all made but some
-  fail their spec.`,
+  fail their spec, 2 a wrong command line.`,
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
