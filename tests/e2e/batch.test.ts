@@ -183,7 +183,7 @@ describe('Batch workspace in Chromium', () => {
     expect(await app.page.locator('[data-testid=batch-reviews] li .chip').getAttribute('title')).toMatch(/^In a typical frame \d+ % of the sticker is half transparent/);
     await review.getByRole('button', { name: 'Open in Stickers' }).click();
     expect(await app.page.locator('[data-workspace=sticker]').getAttribute('aria-current')).toBe('page');
-    await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled])', { timeout: 60_000 });
+    await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled]):not([aria-disabled=true])', { timeout: 60_000 });
     await expect.poll(() => app.page.locator('[data-workspace-slot=sticker] [data-testid=sticker-trim] .meta').textContent()).toContain('800 × 600');
     expect(await app.page.locator('[data-workspace-slot=sticker]').getByRole('button', { name: 'Anime', exact: true }).getAttribute('aria-pressed')).toBe('true');
     // It opens on the start frame's cut-out, where the unsure haze shows.

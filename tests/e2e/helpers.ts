@@ -34,6 +34,12 @@ export function ensureRendererBuilt(): void {
       mkdirSync(lock);
       break;
     } catch {
+      // A lock older than any build is a killed run's: taken over, not waited out.
+      const heldMs = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (heldMs > 600_000) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
       if (Date.now() > deadline) throw new Error(`renderer build lock ${lock} held for 3 minutes`);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
     }
@@ -215,5 +221,5 @@ export async function waitForCutout(page: Page): Promise<void> {
   await page.waitForSelector('[data-testid=busy]', { state: 'detached', timeout: 90_000 });
   // Best edges: the fast matte shown first has been replaced.
   await page.waitForSelector('[data-testid=refining]', { state: 'detached', timeout: 90_000 });
-  await page.waitForSelector('[data-testid=export]:not([disabled])', { timeout: 90_000 });
+  await page.waitForSelector('[data-testid=export]:not([disabled]):not([aria-disabled=true])', { timeout: 90_000 });
 }

@@ -38,14 +38,14 @@ describe('ID-photo workspace in Chromium', () => {
 
     // ICAO by search; white background; a 6-inch sheet.
     await app.page.fill('[data-workspace-slot=idphoto] input[type=search]', 'ICAO');
-    await app.page.getByRole('option', { name: /ICAO/ }).first().click();
+    await app.page.locator('[data-workspace-slot=idphoto] button.spec', { hasText: 'ICAO' }).first().click();
     await expect.poll(() => shownPhotoSize(app.page), { timeout: 30_000 }).toEqual([413, 531]);
-    await app.page.click('[data-workspace-slot=idphoto] .swatches .swatch[aria-label="#FFFFFF"]');
+    await app.page.click('[data-workspace-slot=idphoto] .swatches .swatch[aria-label="White #FFFFFF"]');
     // The chosen colour is said to assistive technology, not only drawn as a ring.
-    expect(await app.page.getAttribute('[data-workspace-slot=idphoto] .swatches .swatch[aria-label="#FFFFFF"]', 'aria-pressed')).toBe('true');
+    expect(await app.page.getAttribute('[data-workspace-slot=idphoto] .swatches .swatch[aria-label="White #FFFFFF"]', 'aria-pressed')).toBe('true');
     expect(await app.page.locator('[data-workspace-slot=idphoto] .swatches .swatch[aria-pressed=true]').count()).toBe(1);
-    // Each colour is named on hover, not only by its hex.
-    expect(await app.page.getAttribute('[data-workspace-slot=idphoto] .swatches .swatch[aria-label="#FFFFFF"]', 'title')).toBe('White #FFFFFF');
+    // Each colour is named on hover and to a screen reader, not only by its hex.
+    expect(await app.page.getAttribute('[data-workspace-slot=idphoto] .swatches .swatch[aria-label="White #FFFFFF"]', 'title')).toBe('White #FFFFFF');
     // The head size placed is said by its control, and what the checks leave to the user.
     await expect.poll(() => app.page.textContent('[data-testid=idphoto-head-size]')).toMatch(/^Head size \d+(\.\d+)? mm \(this size allows 32–36 mm\)$/);
     expect(await app.page.textContent('[data-testid=idphoto-not-checked]')).toMatch(/^Not checked here: glasses/);

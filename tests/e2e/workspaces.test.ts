@@ -173,7 +173,7 @@ describe('workspaces, language and theme in Chromium', () => {
     // A GIF, which is a picture type too: opened as a clip, it is listed as a recent clip only.
     const clip = evalFile('anime_clips', 'clips', 'w2xgui_gif2_original.gif');
     await chooseFiles(app.page, () => zone.click(), clip);
-    await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled])', { timeout: 60_000 });
+    await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled]):not([aria-disabled=true])', { timeout: 60_000 });
     await workspace('idphoto');
     // The images opened in the editor above, newest first.
     await expect.poll(() => recentIn('idphoto'), { timeout: 10_000 }).toEqual([expect.stringContaining('hamster.png'), expect.stringContaining('df_img24.jpg')]);
@@ -219,7 +219,7 @@ describe('workspaces, language and theme in Chromium', () => {
     await workspace('sticker');
     const zone = app.page.locator('[data-workspace-slot=sticker] [data-testid=drop-zone]');
     await chooseFiles(app.page, () => zone.click(), evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif'));
-    await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled])', { timeout: 60_000 });
+    await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled]):not([aria-disabled=true])', { timeout: 60_000 });
     await app.page.click('[data-testid=sticker-export]');
     await app.page.locator('[data-testid=sticker-preview]').waitFor({ timeout: 120_000 });
     const frames = app.page.locator('[data-testid=sticker-frames] .frame');
@@ -256,7 +256,7 @@ describe('workspaces, language and theme in Chromium', () => {
     // the trim on the sure part: wait for the whole clip's trim before making anything.
     await chooseFiles(app.page, () => slot.getByRole('button', { name: 'Open…' }).first().click(), evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif'));
     await expect.poll(() => slot.locator('[data-testid=sticker-trim] .num').allTextContents(), { timeout: 60_000 }).toEqual(['0.00 s', '2.08 s']);
-    await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled])', { timeout: 60_000 });
+    await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled]):not([aria-disabled=true])', { timeout: 60_000 });
     await slot.getByRole('button', { name: 'Anime', exact: true }).click();
     // Makes the sticker (each make is saved under a new name) and counts its unsure frames.
     const savedPath = () => slot.locator('.saved .path').textContent({ timeout: 1000 }).catch(() => null);
@@ -431,7 +431,7 @@ describe('workspaces, language and theme in Chromium', () => {
       input.value = '0.5';
       input.dispatchEvent(new (globalThis as unknown as { Event: new (type: string, init: { bubbles: boolean }) => unknown }).Event('input', { bubbles: true }));
     });
-    await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled])', { timeout: 60_000 });
+    await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled]):not([aria-disabled=true])', { timeout: 60_000 });
     await app.page.click('[data-testid=sticker-export]');
     const video = slot.locator('[data-testid=sticker-preview] video').first();
     await video.waitFor({ timeout: 120_000 });

@@ -28,6 +28,7 @@ export const cutout = {
   'bg.cream': { en: 'Cream', 'zh-CN': '米色' },
   'bg.offWhite': { en: 'Off-white', 'zh-CN': '米白' },
   'bg.custom': { en: 'Custom colour', 'zh-CN': '自定义颜色' },
+  'bg.hex': { en: 'Colour code', 'zh-CN': '颜色代码' },
   'bg.picture': { en: 'Picture…', 'zh-CN': '图片…' },
   'bg.picture.tip': { en: 'Put the cut-out on a picture of your own (it is scaled to fill the frame, centred)', 'zh-CN': '把抠图放到你自己的图片上（图片按画面铺满并居中）' },
   'bg.picture.change': { en: 'Change…', 'zh-CN': '更换…' },

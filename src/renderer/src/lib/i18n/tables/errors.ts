@@ -80,6 +80,7 @@ export const errors = {
   'error.UNAUTHORIZED': { en: 'This browser tab is not signed in to the running app.', 'zh-CN': '此浏览器页面未获得正在运行的应用授权。' },
   'fix.UNAUTHORIZED': { en: 'Open the address that `cutout serve` printed, including its token.', 'zh-CN': '请打开 `cutout serve` 输出的完整地址（含 token）。' },
   'error.INTERNAL': { en: 'The app hit an unexpected problem.', 'zh-CN': '应用遇到意外问题。' },
+  'error.details': { en: 'Details', 'zh-CN': '详情' },
   'fix.INTERNAL': { en: 'Try again; if it keeps happening, report it with the details below.', 'zh-CN': '请重试；若问题持续，请附上下方详情反馈。' },
   'error.OFFLINE': { en: 'The engine is not reachable.', 'zh-CN': '无法连接处理引擎。' },
   'fix.OFFLINE': { en: 'Restart the app.', 'zh-CN': '请重启应用。' },

@@ -7,6 +7,7 @@ export const idphoto = {
   'idphoto.spec': { en: 'Photo size', 'zh-CN': '证件照规格' },
   'idphoto.background': { en: 'Background', 'zh-CN': '底色' },
   'idphoto.sheet': { en: 'Print sheet', 'zh-CN': '排版打印' },
+  'idphoto.sheet.dpi': { en: 'Print resolution', 'zh-CN': '打印分辨率' },
   'idphoto.sheet.none': { en: 'Single photo', 'zh-CN': '不排版' },
   'idphoto.sheet.6inch': { en: '6-inch (4R)', 'zh-CN': '6 寸（4R）' },
   'idphoto.sheet.5inch': { en: '5-inch (3R)', 'zh-CN': '5 寸（3R）' },

@@ -1,0 +1,15 @@
+// Keeps the keyboard's place (renderer). When the focused control goes away (Batch's Start gives
+// way to Pause and Cancel, and they to Start again), the browser drops the focus to the page and the
+// next Tab starts over at the sidebar: the control that takes its place gets it instead.
+import { tick } from 'svelte';
+
+/** Whether the focus fell back to the page (its control was removed or disabled). */
+export function isFocusLost(): boolean {
+  return document.activeElement === null || document.activeElement === document.body;
+}
+
+/** After the DOM updates, focuses `next()` if the focus was lost (never takes it from elsewhere). */
+export async function keepFocusOn(next: () => HTMLElement | null | undefined): Promise<void> {
+  await tick();
+  if (isFocusLost()) next()?.focus();
+}

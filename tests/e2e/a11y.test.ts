@@ -1,0 +1,101 @@
+// Browser end-to-end tests of the app with the keyboard and as a screen reader reads it, in
+// Chromium: every control has a name, the window reads as a document with live status lines, Space
+// presses a focused button while a picture is open (the editor's Space-to-pan took it everywhere),
+// an export keeps the focus on its button, and a focused colour swatch looks unlike a selected one.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { evalFile } from '../helpers/env';
+import { ARTIFACTS_DIR, openThroughDialog, useAppSession, waitForCutout } from './helpers';
+
+const SCREENS = join(ARTIFACTS_DIR, 'screens');
+/** Roles a user acts on, which must carry a name. */
+const CONTROL_ROLES = ['button', 'combobox', 'textbox', 'searchbox', 'slider', 'checkbox', 'radio', 'progressbar', 'spinbutton', 'switch'];
+
+/** The lines of an aria snapshot that are a control without a name ("- combobox:", "- button [pressed]"). */
+function unnamedControls(snapshot: string): string[] {
+  const roles = CONTROL_ROLES.join('|');
+  return snapshot.split('\n').filter((line) => new RegExp(`^\\s*- (${roles})( \\[[^\\]]*\\])*:?$`).test(line.trimEnd()));
+}
+
+describe('the keyboard and a screen reader in Chromium', () => {
+  const app = useAppSession();
+
+  it('names every control of every workspace, and reads the window as a document with live status lines', async () => {
+    const page = app.page;
+    expect(unnamedControls('- button\n- combobox:\n  - option "PNG"\n- button [pressed]\n- button "Export"\n- slider "Head size"')).toEqual(['- button', '- combobox:', '- button [pressed]']);
+    // role="application" made a screen reader stop reading notices, reports and lists.
+    expect(await page.locator('[role=application]').count()).toBe(0);
+    await openThroughDialog(page, evalFile('id_portraits', 'images', 'hv_test2.jpg'));
+    await waitForCutout(page);
+    expect(await page.locator('[data-testid=status-text]').getAttribute('role')).toBe('status');
+    for (const id of ['cutout', 'idphoto', 'sticker', 'batch', 'settings']) {
+      await page.click(`[data-workspace=${id}]`);
+      await page.waitForTimeout(100);
+      const snapshot = await page.locator(`[data-workspace-slot=${id}]`).ariaSnapshot();
+      expect(snapshot.length).toBeGreaterThan(100);
+      expect(unnamedControls(snapshot), id).toEqual([]);
+    }
+    // The ID photo sizes: each favourite star says which size it is for.
+    const stars = await page.locator('[data-workspace-slot=idphoto] .star').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    expect(stars.length).toBeGreaterThan(10);
+    expect(new Set(stars).size).toBe(stars.length);
+    expect(app.pageErrors).toEqual([]);
+  });
+
+  it('Space presses the focused button with a picture open, in the editor and elsewhere; ↑ ↓ walk the ID photo sizes', async () => {
+    const page = app.page;
+    await page.click('[data-workspace=cutout]');
+    await page.locator('[data-testid=editor-canvas][data-image-w]:not([data-image-w="0"])').waitFor({ timeout: 60_000 });
+    const compare = page.locator('[data-workspace-slot=cutout] button[aria-pressed]', { hasText: 'Compare' });
+    expect(await compare.getAttribute('aria-pressed')).toBe('false');
+    await compare.focus();
+    await page.keyboard.press('Space');
+    expect(await compare.getAttribute('aria-pressed')).toBe('true');
+    await page.keyboard.press('Space');
+    expect(await compare.getAttribute('aria-pressed')).toBe('false');
+    // In another workspace, while the editor's picture is still open there.
+    await page.click('[data-workspace=settings]');
+    await page.focus('[data-theme-choice=dark]');
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.getAttribute('html', 'data-theme')).toBe('dark');
+    await page.focus('[data-theme-choice=light]');
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.getAttribute('html', 'data-theme')).toBe('light');
+    await page.click('[data-workspace=idphoto]');
+    const sizes = page.locator('[data-workspace-slot=idphoto] button.spec');
+    await sizes.first().focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    const focusedSize = () => page.evaluate(`[...document.querySelectorAll('[data-workspace-slot=idphoto] button.spec')].indexOf(document.activeElement)`);
+    expect(await focusedSize()).toBe(2);
+    await page.keyboard.press('ArrowUp');
+    expect(await focusedSize()).toBe(1);
+  });
+
+  it('an export by Enter keeps the focus on its button; a focused swatch is drawn apart from the selected one', async () => {
+    const page = app.page;
+    await page.click('[data-workspace=cutout]');
+    const saved = page.locator('[data-testid=last-export] .path');
+    const before = (await saved.count()) > 0 ? await saved.getAttribute('title') : null;
+    await page.focus('[data-testid=export]');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => ((await saved.count()) > 0 ? await saved.getAttribute('title') : null), { timeout: 120_000 }).not.toBe(before);
+    expect(await page.evaluate(`document.activeElement?.getAttribute('data-testid')`)).toBe('export');
+    // Transparent is selected; the keyboard moves to White, which is not.
+    const slot = '[data-workspace-slot=cutout]';
+    await page.click(`${slot} [data-bg=transparent]`);
+    await page.focus(`${slot} [data-bg=transparent]`);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(`document.activeElement?.getAttribute('data-bg')`)).toBe('white');
+    const look = async (bg: string) => {
+      const [outline, ring] = await Promise.all(['outline-style', 'box-shadow'].map((p) => page.locator(`${slot} [data-bg=${bg}]`).evaluate((e, name) => (globalThis as unknown as { getComputedStyle(el: unknown): { getPropertyValue(n: string): string } }).getComputedStyle(e).getPropertyValue(name), p)));
+      return { outline, ring };
+    };
+    const [focused, selected] = [await look('white'), await look('transparent')];
+    expect(focused.outline).toBe('none');
+    expect(focused.ring).toMatch(/6px/);
+    expect(selected.outline).toBe('solid');
+    expect(selected.ring).not.toMatch(/6px/);
+    await page.locator(`${slot} aside.inspector`).screenshot({ path: join(SCREENS, 'a11y-swatch-focus.png') });
+  });
+});
