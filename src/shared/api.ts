@@ -29,8 +29,10 @@ export interface AppInfo {
   arch: string;
   /** How this renderer talks to main. */
   transport: 'ipc' | 'web';
-  /** Execution providers the engine will try for 'auto', in order. */
+  /** Execution providers the engine will try for the provider setting, in order (cpu last). */
   providers: string[];
+  /** What the provider setting may be on this platform ('auto' first): the Settings list. */
+  providerChoices: string[];
   modelsDirs: string[];
 }
 

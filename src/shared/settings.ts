@@ -4,7 +4,7 @@ import { normalizeHex } from './color';
 import { REFINE_MODES, type RefineMode, type Subject } from './jobs';
 
 /** Execution providers a user may ask for ('auto' lets the engine pick per platform). */
-export const PROVIDER_CHOICES = ['auto', 'cpu', 'webgpu', 'cuda', 'dml', 'coreml'] as const;
+export const PROVIDER_CHOICES = ['auto', 'cpu', 'webgpu', 'cuda', 'tensorrt', 'dml', 'coreml'] as const;
 
 /** UI languages; 'system' follows the OS language. */
 export const LANGUAGE_CHOICES = ['system', 'en', 'zh-CN'] as const;

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { AppEvents } from '../../src/shared/api';
 import { createWebClient, type ApiClient } from '../../src/shared/api-client';
+import { providersForPlatform } from '../../src/main/core/inference/execution-providers';
 import type { JobOutcome } from '../../src/shared/jobs';
 import { startServeApp, type ServeApp } from '../../src/main/server/serve-app';
 import { REPO_ROOT, SHARED_MODELS_DIR, evalFile, tempDir } from '../helpers/env';
@@ -88,6 +89,21 @@ describe('cutout serve', () => {
     const info = await client.getAppInfo();
     expect(info.transport).toBe('web');
     expect(info.providers).toContain('cpu');
+  });
+
+  it('a provider setting this platform does not have (DirectML from Windows) runs as auto: the app info loads, the list offers only what is here, a cut-out runs', async () => {
+    const here = providersForPlatform();
+    const foreign = (['dml', 'coreml'] as const).find((p) => !(here as string[]).includes(p))!;
+    await client.setSettings({ provider: foreign });
+    try {
+      const info = await client.getAppInfo();
+      expect(info.providerChoices).toEqual(['auto', ...here]);
+      expect(info.providers.at(-1)).toBe('cpu');
+      const matte = await client.segment({ path: portrait, subject: 'person', refine: 'off', maxSidePx: 256 });
+      expect(here).toContain(matte.provider);
+    } finally {
+      await client.setSettings({ provider: 'auto' });
+    }
   });
 
   it('decodes a preview and segments the portrait (bytes cross as base64)', async () => {

@@ -2,6 +2,7 @@
 // the model store, settings and the job registry, wired so that settings reach the engine and
 // job events reach the renderer. Node only, never electron.
 import { join } from 'node:path';
+import { providerRequestHere } from '../core/inference/execution-providers';
 import { ModelStore } from '../core/models/model-store';
 import { JobRegistry } from '../services/jobs';
 import { SettingsStore } from '../services/settings';
@@ -36,7 +37,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const log = options.log ?? ((m: string) => console.error(m));
   const settings = await SettingsStore.open(options.userDataDir);
   const initial = settings.get();
-  const engine = startEngine({ ...options.engine, provider: initial.provider, threads: initial.threads }, { mode: options.engineMode, log });
+  const engine = startEngine({ ...options.engine, provider: providerRequestHere(initial.provider), threads: initial.threads }, { mode: options.engineMode, log });
   const models = new ModelStore({
     modelsDirs: options.engine.modelsDirs,
     manifestPath: options.engine.manifestPath,
@@ -49,7 +50,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     aggregate: options.onAggregateProgress,
   }, { log });
   settings.onChange((s) => {
-    engine.configure({ provider: s.provider, threads: s.threads });
+    engine.configure({ provider: providerRequestHere(s.provider), threads: s.threads });
     options.emit('settingsChanged', s);
   });
   return {

@@ -47,6 +47,17 @@ describe('AppState', () => {
     expect(app.theme).toBe('dark');
   });
 
+  it('says which provider the last run really used: a finished job\'s, not the first the engine will try', async () => {
+    const { client, emit } = memoryClient();
+    const app = new AppState(client);
+    await app.init();
+    expect(app.ranOn).toBeNull();
+    emit('jobFinished', { jobId: 'job-1', outcome: 'done', elapsedMs: 5, result: { output: '/o.png', provider: 'cpu' } });
+    expect(app.ranOn).toBe('cpu');
+    emit('jobFinished', { jobId: 'job-2', outcome: 'done', elapsedMs: 5, result: { summary: {} } });
+    expect(app.ranOn).toBe('cpu');
+  });
+
   it('routes files to the shown workspace, holding them until the Cut-out one registers', () => {
     const { client } = memoryClient();
     const app = new AppState(client);

@@ -46,6 +46,15 @@ export function providersForPlatform(platform: string = process.platform, arch: 
   return [...new Set([...auto, ...(EXPLICIT_EXTRA[platform] ?? [])])];
 }
 
+/**
+ * A stored choice as this platform takes it: one it does not have (settings from another OS, say
+ * DirectML from Windows) runs as auto instead of failing every job. The command line's own
+ * `--provider` stays strict (PROVIDER_UNKNOWN).
+ */
+export function providerRequestHere(request: string, platform: string = process.platform, arch: string = process.arch): ProviderRequest {
+  return request === 'auto' || (providersForPlatform(platform, arch) as string[]).includes(request) ? (request as ProviderRequest) : 'auto';
+}
+
 /** The CUDA / TensorRT EP libraries are optional installs next to the binding. */
 function hasProviderLibrary(name: 'cuda' | 'tensorrt'): boolean {
   try {

@@ -1,6 +1,6 @@
 // API area "app": version/platform facts and the renderer-ready signal. Main process; Node only.
 import type { AppApi } from '../../../shared/api';
-import { providerAttemptOrder } from '../../core/inference/execution-providers';
+import { providerAttemptOrder, providerRequestHere, providersForPlatform } from '../../core/inference/execution-providers';
 import type { ApiDeps } from './deps';
 
 /** getAppInfo, rendererReady. */
@@ -12,7 +12,8 @@ export function createAppArea(deps: ApiDeps): Pick<AppApi, 'getAppInfo' | 'rende
         platform: process.platform,
         arch: process.arch,
         transport: deps.info.transport,
-        providers: providerAttemptOrder(deps.settings.get().provider),
+        providers: providerAttemptOrder(providerRequestHere(deps.settings.get().provider)),
+        providerChoices: ['auto', ...providersForPlatform()],
         modelsDirs: deps.models.modelsDirs,
       };
     },

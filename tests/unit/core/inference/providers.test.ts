@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../../src/shared/errors';
-import { providerAttemptOrder, providersForPlatform } from '../../../../src/main/core/inference/execution-providers';
+import { providerAttemptOrder, providerRequestHere, providersForPlatform } from '../../../../src/main/core/inference/execution-providers';
 import { getSession } from '../../../../src/main/core/inference/session';
 import { SHARED_MODELS_DIR } from '../../../helpers/env';
 
@@ -24,6 +24,13 @@ describe('execution providers', () => {
     expect(err?.code).toBe('PROVIDER_UNKNOWN');
     expect(err?.message).toMatch(/webgpu/);
     expect(() => providerAttemptOrder('coreml', 'linux', 'x64')).toThrow(/Unknown execution provider/);
+  });
+
+  it('takes a stored choice this platform does not have as auto (the command line stays strict)', () => {
+    expect(providerRequestHere('dml', 'linux', 'x64')).toBe('auto');
+    expect(providerRequestHere('dml', 'win32', 'x64')).toBe('dml');
+    expect(providerRequestHere('webgpu', 'linux', 'x64')).toBe('webgpu');
+    expect(providerRequestHere('auto', 'darwin', 'arm64')).toBe('auto');
   });
 
   it('always ends with the cpu fallback', () => {

@@ -58,6 +58,8 @@ export class AppState {
   workspace = $state<Workspace>('cutout');
   settings = $state<Settings>({ ...DEFAULT_SETTINGS });
   info = $state.raw<AppInfo | null>(null);
+  /** The execution provider the last model run really used (a result says it), null before any. */
+  ranOn = $state<string | null>(null);
   recent = $state.raw<RecentFile[]>([]);
   notice = $state.raw<ErrorNotice | null>(null);
   /** The workspace the banner's error belongs to: the one whose work failed (showError's owner); null: every workspace. */
@@ -152,7 +154,11 @@ export class AppState {
   /** Subscribes to events, tells main it is ready, loads info, settings and recent files. */
   async init(): Promise<void> {
     this.client.on('jobProgress', (p) => this.jobs.onProgress(p));
-    this.client.on('jobFinished', (o) => this.jobs.onFinished(o));
+    this.client.on('jobFinished', (o) => {
+      this.jobs.onFinished(o);
+      const provider = o.outcome === 'done' ? (o.result as { provider?: unknown } | null)?.provider : undefined;
+      if (typeof provider === 'string') this.ranOn = provider;
+    });
     this.client.on('settingsChanged', (s) => (this.settings = s));
     this.client.on('filesOpened', (e) => this.openFiles(e.paths));
     try {
