@@ -113,6 +113,8 @@ export interface CutoutOptions {
   refine: RefineMode;
   /** Output format; default from the output file's extension, else png. */
   format?: 'png' | 'jpeg' | 'webp';
+  /** JPEG / WebP quality, 1..100 (Settings' "JPEG / WebP quality"); default 92. */
+  quality?: number;
   /** Path of an edited trimap PNG (0 background, 128 unknown, 255 foreground). */
   trimapPath?: string;
   /** Export size: the longest side in pixels (downscale only); default the source size. */
@@ -221,6 +223,8 @@ export interface BatchJobOptions {
   /** Output name template without extension: {name} {ext} {mode} {spec} {bg} {index}; default BATCH_NAME_DEFAULTS[mode]. */
   nameTemplate?: string;
   format?: 'png' | 'jpeg' | 'webp' | 'gif';
+  /** JPEG / WebP quality of cut-outs, 1..100 (ID photos meet their spec's KB band instead). */
+  quality?: number;
   background?: Background;
   refine?: RefineMode;
   modelId?: string;

@@ -144,11 +144,13 @@ describe('workspaces, language and theme in Chromium', () => {
     await expect.poll(() => app.page.textContent('[data-workspace=idphoto]'), { timeout: 10_000 }).toContain('ID photo');
   });
 
-  it('follows the OS dark theme and the Settings override', async () => {
+  it('follows the OS dark theme and the Settings override; another setting leaves the export format picked in the editor', async () => {
     await app.page.emulateMedia({ colorScheme: 'dark' });
     await app.page.click('[data-theme-choice=system]');
     await expect.poll(() => app.page.getAttribute('html', 'data-theme'), { timeout: 10_000 }).toBe('dark');
     await workspace('cutout');
+    const picked = (await app.page.inputValue('[data-testid=export-format]')) === 'webp' ? 'png' : 'webp';
+    await app.page.selectOption('[data-testid=export-format]', picked);
     await app.page.click('[data-bg=id-blue]');
     await app.page.waitForTimeout(200);
     await shot('cutout-dark');
@@ -156,6 +158,19 @@ describe('workspaces, language and theme in Chromium', () => {
     await app.page.click('[data-theme-choice=light]');
     await expect.poll(() => app.page.getAttribute('html', 'data-theme'), { timeout: 10_000 }).toBe('light');
     await app.page.click('[data-theme-choice=system]');
+    // The theme changed twice: the format picked in the editor stays (it was reset to the default,
+    // and a transparent cut-out was written as a JPEG on white).
+    await workspace('cutout');
+    expect(await app.page.inputValue('[data-testid=export-format]')).toBe(picked);
+    // A new default format in Settings is followed.
+    await workspace('settings');
+    const settingsFormat = await app.page.inputValue('[data-testid=settings-format]');
+    const newDefault = ['jpeg', 'png', 'webp'].find((f) => f !== settingsFormat && f !== picked)!;
+    await app.page.selectOption('[data-testid=settings-format]', newDefault);
+    await workspace('cutout');
+    await expect.poll(() => app.page.inputValue('[data-testid=export-format]')).toBe(newDefault);
+    await workspace('settings');
+    await app.page.selectOption('[data-testid=settings-format]', settingsFormat);
     expect(app.pageErrors).toEqual([]);
   });
 

@@ -158,12 +158,15 @@ export function animatedInputText(frames: number, isClip: boolean): string {
 export async function cutoutToFile(input: string, output: string, options: CutoutOptions, env: CoreEnv, ctx: RunContext = {}): Promise<CutoutFileResult> {
   await assertNotAnInput(output, [input]);
   const format = options.format ?? formatFromPath(output);
+  if (options.quality !== undefined && !(Number.isInteger(options.quality) && options.quality >= 1 && options.quality <= 100)) {
+    throw new AppError('INVALID_ARGUMENT', `quality must be a whole number 1..100, got ${options.quality}`);
+  }
   const result = await cutoutImage(input, options, env, ctx);
   throwIfAborted(ctx.signal);
   const t0 = performance.now();
   ctx.onProgress?.({ stage: 'encode', done: 0, total: 1 });
   const image = await fitLongestSide(result.image, options.maxSidePx);
-  const bytes = await encodeImage(image, { format });
+  const bytes = await encodeImage(image, { format, quality: options.quality });
   await writeFileAtomic(output, bytes, { signal: ctx.signal });
   const encodeMs = performance.now() - t0;
   ctx.onProgress?.({ stage: 'encode', done: 1, total: 1 });

@@ -94,7 +94,8 @@ export class CutoutState {
   /**
    * Takes the defaults from Settings (called when settings load or change): the edges and the
    * subject while no image is open (the subject again for each new picture, see open()), the
-   * background ('transparent' or '#RRGGBB') when that default is new, the format always.
+   * background ('transparent' or '#RRGGBB') and the export format when that default is new: any
+   * other setting changed (the theme) leaves the format the user picked here as it is.
    */
   applySettings(refine: RefineMode, format: ExportFormat, background: string, subject: Subject): void {
     this.defaultSubject = subject;
@@ -103,8 +104,14 @@ export class CutoutState {
       this.subject = subject;
     }
     this.background.followDefault(background);
-    this.exportFormat = format;
+    if (format !== this.defaultFormat) {
+      this.defaultFormat = format;
+      this.exportFormat = format;
+    }
   }
+
+  /** The export format Settings gave last (applySettings follows only a change of it). */
+  private defaultFormat: ExportFormat | null = null;
 
   /**
    * Opens an image: preview first (shown at once), then the cut-out (with the subject and edges given, if any).
@@ -251,6 +258,7 @@ export class CutoutState {
     this.matte = matte;
     this.alpha = matte.alpha;
     this.alphaVersion++;
+    this.app.ranOn = matte.provider;
     this.status({ key: 'status.doneIn', params: { ms: formatDuration(ms, this.app.locale), provider: providerLabel(matte.provider) }, tone: 'ok' });
   }
 
@@ -383,7 +391,8 @@ export class CutoutState {
 
   /** A cutout job's options from the editor: a touched-up trimap is solved with full edges. */
   private jobOptions(trimapPath: string | undefined, format: ExportFormat, maxSidePx?: number): CutoutOptions {
-    return { subject: this.subject, background: this.background.background, refine: trimapPath ? 'full' : this.refine, format, trimapPath, maxSidePx };
+    const quality = format === 'png' ? undefined : this.app.settings.jpegQuality;
+    return { subject: this.subject, background: this.background.background, refine: trimapPath ? 'full' : this.refine, format, quality, trimapPath, maxSidePx };
   }
 
   /**
