@@ -66,6 +66,26 @@ await engine.dispose();`,
     expect(r.stdout).toMatch(/mediapipe-selfie on cpu/);
   });
 
+  it('--format names the file type (a name without an extension gets it, a clashing one is refused); --quality sets JPEG quality; CUTOUT_PROVIDER that cannot start is noted', async () => {
+    const dir = tempDir();
+    const input = evalFile('id_portraits', 'images', 'hv_test2.jpg');
+    const clash = await cutout(['portrait', input, '-o', join(dir, 'x.png'), '--format', 'jpg', '--refine', 'off']);
+    expect([clash.code, clash.stderr.trim()]).toEqual([2, `INVALID_ARGUMENT: -o ${join(dir, 'x.png')} names another file type than --format jpg: name it .jpg, or leave --format out`]);
+    expect(existsSync(join(dir, 'x.png'))).toBe(false);
+    expect((await cutout(['portrait', input, '-o', join(dir, 'bare'), '--format', 'webp', '--refine', 'off'])).code).toBe(0);
+    expect((await sharp(join(dir, 'bare.webp')).metadata()).format).toBe('webp');
+    const sizes: number[] = [];
+    for (const quality of ['40', '95']) {
+      const r = await cutout(['portrait', input, '-o', join(dir, `q${quality}.jpg`), '--bg', 'white', '--quality', quality, '--refine', 'off'], { CUTOUT_PROVIDER: 'cuda' });
+      expect(r.code).toBe(0);
+      if (!/ on cuda,/.test(r.stdout)) expect(r.stderr.trim()).toBe('note: CUTOUT_PROVIDER=cuda could not start here; ran on cpu');
+      sizes.push(readFileSync(join(dir, `q${quality}.jpg`)).length);
+    }
+    expect(sizes[0]).toBeLessThan(sizes[1] * 0.6);
+    const bad = await cutout(['portrait', input, '-o', join(dir, 'q.jpg'), '--quality', '0']);
+    expect([bad.code, bad.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: --quality must be a whole number 1..100, got "0"']);
+  });
+
   it('prints one line CODE: message and exits non-zero on errors', async () => {
     const dir = tempDir();
     const text = join(dir, 'notes.jpg');

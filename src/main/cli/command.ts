@@ -55,6 +55,8 @@ export async function planOutputs(inputs: string[], out: string, ext: string, su
  * Says when the execution provider asked for (--provider) could not start and the model ran on
  * another (the session falls back to the CPU); nothing for `auto`, nor when nothing ran ('none').
  */
-export function noteProviderFallback(io: Pick<CliIo, 'err'>, asked: string | undefined, ran: string): void {
-  if (asked && asked !== 'auto' && ran !== 'none' && asked !== ran) io.err(`note: --provider ${asked} could not start here; ran on ${ran}`);
+export function noteProviderFallback(io: Pick<CliIo, 'err'>, asked: string | undefined, ran: string, env: NodeJS.ProcessEnv = process.env): void {
+  // The flag, else CUTOUT_PROVIDER (as envFromFlags reads them).
+  const [request, by] = asked ? [asked, `--provider ${asked}`] : [env.CUTOUT_PROVIDER, `CUTOUT_PROVIDER=${env.CUTOUT_PROVIDER}`];
+  if (request && request !== 'auto' && ran !== 'none' && request !== ran) io.err(`note: ${by} could not start here; ran on ${ran}`);
 }

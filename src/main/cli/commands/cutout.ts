@@ -1,12 +1,14 @@
 // `cutout portrait` and `cutout anime`: cut the subject out of images, over a colour or
 // transparent. Node only.
+import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError } from '../../../shared/errors';
 import { parseRefineMode, type Subject } from '../../../shared/jobs';
 import { parseBackground } from '../../core/image/composite';
+import { formatFromPath } from '../../core/image/encode';
 import { animatedInputText, cutoutToFile, isAnimationClip } from '../../core/pipelines/cutout';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { noteProviderFallback, planOutputs, type CliCommand } from '../command';
+import { intFlag, noteProviderFallback, planOutputs, type CliCommand } from '../command';
 
 /**
  * What a flagged cut-out's "check it" line says (also batch's CLI lines; a sticker batch's with
@@ -18,12 +20,38 @@ export function reviewText(unsureShare: number, what: 'cut-out' | 'sticker' = 'c
   return `${Math.round(unsureShare * 100)} % of the cut-out is half transparent where the model was unsure; touch it up with the brushes in the app (or pass --trimap)`;
 }
 
+/** --format's value as the encoder names it (jpg is jpeg); undefined when not given. */
+export function parseFormatFlag(value: string | undefined): 'png' | 'jpeg' | 'webp' | undefined {
+  if (value === undefined) return undefined;
+  const format = ({ png: 'png', jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp' } as const)[value.toLowerCase() as 'png'];
+  if (!format) throw new AppError('INVALID_ARGUMENT', `--format must be png, jpg or webp, got "${value}"`);
+  return format;
+}
+
+/**
+ * An output named for --format: a name without an extension gets the format's; one whose
+ * extension says another type is refused (JPEG bytes in a .png confuse every viewer).
+ */
+export function withFormatExtension(output: string, format: 'png' | 'jpeg' | 'webp'): string {
+  const ext = format === 'jpeg' ? 'jpg' : format;
+  if (extname(output) === '') return `${output}.${ext}`;
+  let named: string | undefined;
+  try {
+    named = formatFromPath(output);
+  } catch {
+    named = undefined;
+  }
+  if (named !== format) throw new AppError('INVALID_ARGUMENT', `-o ${output} names another file type than --format ${format === 'jpeg' ? 'jpg' : format}: name it .${ext}, or leave --format out`, { detail: { path: output } });
+  return output;
+}
+
 function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCommand {
   return {
     name,
     summary: subject === 'person' ? 'cut people out of photos' : 'cut anime characters out of pictures',
-    usage: `cutout ${name} IN... -o OUT [--bg '#438EDB'|white|blue|red|transparent|PICTURE] [--model ID] [--refine off|fast|full (default full)] [--trimap FILE] [--provider auto|cpu|webgpu|...] [--threads N]
+    usage: `cutout ${name} IN... -o OUT [--bg '#438EDB'|white|blue|red|transparent|PICTURE] [--model ID] [--refine off|fast|full (default full)] [--trimap FILE] [--format png|jpg|webp] [--quality 1-100] [--provider auto|cpu|webgpu|...] [--threads N]
   OUT is a file for one input, a folder for several. PNG and WebP keep transparency; .jpg has none, so a transparent cut-out is put on white (pass --bg for another colour).
+  --format: the file type (default: OUT's extension, else PNG; a name without one gets it); --quality: JPEG / WebP quality (default 92).
   --bg PICTURE (a .jpg, .png, .webp ... file) places the cut-out on that picture, scaled to cover it and centred.`,
     async run(argv, io) {
       const { values, positionals } = parseArgs({
@@ -37,6 +65,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
           trimap: { type: 'string' },
           ...ENGINE_FLAGS,
           format: { type: 'string' },
+          quality: { type: 'string' },
         },
       });
       if (positionals.length === 0) throw new AppError('INVALID_ARGUMENT', `No input images. Usage: ${this.usage}`);
@@ -44,9 +73,13 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
       const refine = parseRefineMode(values.refine, '--refine');
       if (values.trimap && positionals.length > 1) throw new AppError('INVALID_ARGUMENT', '--trimap works with a single input');
       const background = parseBackground(values.bg!);
-      const format = (values.format as 'png' | 'jpeg' | 'webp' | undefined) ?? (background.kind === 'transparent' ? 'png' : undefined);
+      const asked = parseFormatFlag(values.format);
+      const format = asked ?? (background.kind === 'transparent' ? 'png' : undefined);
+      const quality = intFlag(values.quality, 'quality');
+      if (quality !== undefined && !(Number.isInteger(quality) && quality >= 1 && quality <= 100)) throw new AppError('INVALID_ARGUMENT', `--quality must be a whole number 1..100, got "${values.quality}"`);
       const env = envFromFlags(values);
-      const outputs = await planOutputs(positionals, values.out, format === 'jpeg' ? 'jpg' : (format ?? 'png'), positionals.length > 1 ? '_cutout' : '');
+      const planned = await planOutputs(positionals, values.out, format === 'jpeg' ? 'jpg' : (format ?? 'png'), positionals.length > 1 ? '_cutout' : '');
+      const outputs = asked ? planned.map((output) => withFormatExtension(output, asked)) : planned;
       let failures = 0;
       let toReview = 0;
       for (let i = 0; i < positionals.length; i++) {
@@ -54,7 +87,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
           const r = await cutoutToFile(
             positionals[i],
             outputs[i],
-            { subject, modelId: values.model, background, refine, trimapPath: values.trimap, format: values.format ? format : undefined },
+            { subject, modelId: values.model, background, refine, trimapPath: values.trimap, format: asked, quality },
             env,
             { signal: io.signal },
           );
