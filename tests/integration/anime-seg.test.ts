@@ -62,6 +62,38 @@ describe('anime-seg model', () => {
     expect(counted.flops).toBe(entry.flops);
   }, 60_000);
 
+  it('a banner (wider than 2:1) keeps its subject\'s size at the model: a sprite padded to 3600×600 is still cut out', async () => {
+    const { entry } = await testStore().defaultFor('anime-mask');
+    // Up to 2:1 the long side is the reference size; beyond, the short side keeps half of it.
+    expect(modelInputSize(entry, 1200, 600)).toEqual({ width: 320, height: 160 });
+    expect(modelInputSize(entry, 2400, 600)).toEqual({ width: 640, height: 160 });
+    expect(modelInputSize(entry, 600, 3600)).toEqual({ width: 160, height: 960 });
+    expect(modelInputSize(entry, 9000, 600)).toEqual({ width: 960, height: 64 });
+    const name = 'ks_misha_hips_smile';
+    const image = join(SHARED_DIR, 'eval', 'anime_cutout', 'images', `${name}.jpg`);
+    const { width, height } = await sharp(image).metadata();
+    const pad = (3600 - width!) / 2;
+    const banner = await sharp(image).extend({ left: pad, right: pad, background: '#808080' }).png().toBuffer();
+    const r = await cutoutImage(banner, { subject: 'anime', background: { kind: 'transparent' }, refine: 'off' }, env);
+    const truth = await sharp(join(SHARED_DIR, 'eval', 'anime_cutout', 'alpha', `${name}.png`)).extractChannel(0).raw().toBuffer();
+    let [both, either, padKept] = [0, 0, 0];
+    for (let y = 0; y < height!; y++) {
+      for (let x = 0; x < 3600; x++) {
+        const kept = r.image.data[(y * 3600 + x) * 4 + 3] >= 128;
+        if (x < pad || x >= pad + width!) {
+          padKept += kept ? 1 : 0;
+          continue;
+        }
+        const isTrue = truth[y * width! + x - pad] >= 128;
+        both += kept && isTrue ? 1 : 0;
+        either += kept || isTrue ? 1 : 0;
+      }
+    }
+    // At the long side's size (320×64 here) the IoU was 0.06.
+    expect(both / either).toBeGreaterThan(0.9);
+    expect(padKept).toBe(0);
+  });
+
   it('cuts a drawn character out: figure opaque, sky and ground clear', async () => {
     const png = await drawFixture(480, 640);
     const r = await cutoutImage(png, { subject: 'anime', background: { kind: 'transparent' }, refine: 'fast' }, env);

@@ -31,7 +31,11 @@ export function modelInputSize(entry: ModelEntry, imageW: number, imageH: number
   if (!entry.input.dynamic) return { width: entry.input.width, height: entry.input.height };
   const stride = entry.input.stride ?? 32;
   const ref = longSide ?? Math.max(entry.input.width, entry.input.height);
-  const scale = ref / Math.max(imageW, imageH);
+  const [long, short] = [Math.max(imageW, imageH), Math.min(imageW, imageH)];
+  // A banner (wider than 2:1) at the long side's size leaves its subject a few pixels tall (a
+  // 3600×600 one: 320×48, and an empty cut-out). Beyond 2:1 the short side keeps what a 2:1 picture
+  // gets, half the reference size, and the long side grows with it up to 3× the reference size.
+  const scale = long > 2 * short ? Math.min(Math.max(ref / long, ref / 2 / short), (3 * ref) / long) : ref / long;
   const round = (v: number): number => Math.max(stride, Math.round((v * scale) / stride) * stride);
   return { width: round(imageW), height: round(imageH) };
 }
