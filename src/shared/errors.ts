@@ -59,13 +59,13 @@ export const DEFAULT_MAX_PIXELS = 80_000_000;
 
 /**
  * What an error's detail says of the file, which the UI words apart from the code: `damaged` (a
- * known picture format cut short), `empty` (a file of 0 bytes; VIDEO_CORRUPT for a clip) or `still` (a
- * still picture where a clip is wanted), INPUT_UNSUPPORTED; `cutShort` (a video that stops before the part picked), VIDEO_CORRUPT;
+ * known picture format cut short), `empty` (a file of 0 bytes; VIDEO_CORRUPT for a clip), `still` (a
+ * still picture where a clip is wanted) or `video` (a video where a picture is wanted), INPUT_UNSUPPORTED; `cutShort` (a video that stops before the part picked), VIDEO_CORRUPT;
  * `nameTooLong` (an output name over the file system's limit), OUTPUT_NOT_WRITABLE; a batch that
  * cannot start for its name template (`badTemplate`) or its output folder being the input folder
  * (`outputIsInput`), INVALID_ARGUMENT.
  */
-const ERROR_KINDS = ['damaged', 'empty', 'still', 'cutShort', 'nameTooLong', 'badTemplate', 'outputIsInput'] as const;
+const ERROR_KINDS = ['damaged', 'empty', 'still', 'video', 'cutShort', 'nameTooLong', 'badTemplate', 'outputIsInput'] as const;
 /** See ERROR_KINDS. */
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 

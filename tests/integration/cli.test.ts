@@ -94,6 +94,9 @@ await engine.dispose();`,
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/^INPUT_UNSUPPORTED: .*notes\.jpg/);
+    // A video where a picture goes: said, with where videos go.
+    const video = await cutout(['anime', evalFile('person_clips', 'clips', 'liveportrait_driving_d10.mp4'), '-o', join(dir, 'v.png')]);
+    expect([video.code, video.stderr.trim()]).toEqual([1, expect.stringMatching(/^INPUT_UNSUPPORTED: \S+d10\.mp4 is a video, not a picture: make a sticker of it \(`cutout sticker`/)]);
 
     const provider = await cutout(['portrait', evalFile('id_portraits', 'images', 'hv_test1.jpg'), '-o', join(dir, 'o.png'), '--provider', 'tpu']);
     expect(provider.code).toBe(1);

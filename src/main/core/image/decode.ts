@@ -3,6 +3,7 @@
 import { stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { AppError, DEFAULT_MAX_PIXELS } from '../../../shared/errors';
+import { hasExtension, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../shared/media';
 
 /** An 8-bit sRGB image with 4 interleaved channels (RGBA), row-major, no padding. */
 export interface RgbaImage {
@@ -63,9 +64,11 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
     if (/premature end|truncated|unexpected end/i.test(why)) {
       throw new AppError('INPUT_UNSUPPORTED', `${name} could not be decoded: it is corrupt or truncated (${why})`, { cause, detail: { path: name, damaged: true } });
     }
-    throw new AppError('INPUT_UNSUPPORTED', `${name} is not an image this app can read (${why})`, {
+    // A video given where a picture goes: said, with where videos go.
+    const isVideo = hasExtension(name, VIDEO_EXTENSIONS) && !hasExtension(name, IMAGE_EXTENSIONS);
+    throw new AppError('INPUT_UNSUPPORTED', isVideo ? `${name} is a video, not a picture: make a sticker of it (\`cutout sticker\`, the Stickers workspace, or \`cutout batch --mode sticker\`)` : `${name} is not an image this app can read (${why})`, {
       cause,
-      detail: { path: name },
+      detail: isVideo ? { path: name, video: true } : { path: name },
     });
   }
   if (!meta.format || !STILL_FORMATS.has(meta.format)) {

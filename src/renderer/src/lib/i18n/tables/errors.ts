@@ -12,6 +12,8 @@ export const errors = {
   'error.VIDEO_CORRUPT.empty': { en: 'This video file is empty (0 bytes).', 'zh-CN': '此视频文件是空的（0 字节）。' },
   'fix.VIDEO_CORRUPT.empty': { en: 'It was probably not copied or downloaded whole: get it again from the original.', 'zh-CN': '文件可能没有完整复制或下载：请从原始来源重新获取。' },
   'error.INPUT_UNSUPPORTED.damaged': { en: 'This picture is damaged: part of it is missing or corrupt.', 'zh-CN': '这张图片已损坏：部分数据缺失或出错。' },
+  'error.INPUT_UNSUPPORTED.video': { en: 'This is a video, not a picture.', 'zh-CN': '这是一个视频，不是图片。' },
+  'fix.INPUT_UNSUPPORTED.video': { en: 'Make a sticker of it in Stickers (or a batch in Sticker mode); cut out a picture here.', 'zh-CN': '请在“表情包”中用它制作表情包（或用批量处理的表情包模式）；这里处理图片。' },
   'error.INPUT_UNSUPPORTED.still': { en: 'This is a still picture, not a clip.', 'zh-CN': '这是一张静态图片，不是视频片段。' },
   'fix.INPUT_UNSUPPORTED.still': { en: 'A sticker is made from a video or an animated GIF; cut a still picture out in Cut-out.', 'zh-CN': '表情包需要视频或动图 GIF；静态图片请在“抠图”中处理。' },
   'fix.INPUT_UNSUPPORTED.damaged': { en: 'Copy or download it again from the original, or use another picture.', 'zh-CN': '请从原始来源重新复制或下载，或换一张图片。' },
