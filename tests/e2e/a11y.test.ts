@@ -35,6 +35,9 @@ describe('the keyboard and a screen reader in Chromium', () => {
       expect(snapshot.length).toBeGreaterThan(100);
       expect(unnamedControls(snapshot), id).toEqual([]);
     }
+    await page.screenshot({ path: join(SCREENS, 'a11y-settings.png') });
+    // A model that is not installed (the optional isnetis here) says so in words, not by a dot's colour only.
+    expect(await page.locator('[data-workspace-slot=settings] [data-testid=settings-model-problem]').first().textContent()).toMatch(/^Optional, not installed: download it from https:\/\/\S+ into a models folder to use it$/);
     // The ID photo sizes: each favourite star says which size it is for.
     const stars = await page.locator('[data-workspace-slot=idphoto] .star').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
     expect(stars.length).toBeGreaterThan(10);

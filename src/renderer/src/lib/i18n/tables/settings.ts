@@ -19,6 +19,7 @@ export const settings = {
   'settings.task.face-detect': { en: 'face detection', 'zh-CN': '人脸检测' },
   'settings.task.face-landmarks': { en: 'face landmarks', 'zh-CN': '人脸关键点' },
   'settings.model.ok': { en: 'Installed, checksum verified', 'zh-CN': '已安装，校验通过' },
+  'settings.model.optional': { en: 'Optional, not installed: download it from {url} into a models folder to use it', 'zh-CN': '可选，未安装：如需使用，请从 {url} 下载到模型文件夹' },
   'settings.model.missing': { en: 'Not installed: download it from {url} into a models folder', 'zh-CN': '未安装：可从 {url} 下载到模型文件夹' },
   'settings.model.corrupt': { en: 'The file does not match its checksum: download it again from {url}', 'zh-CN': '文件与校验值不符：请从 {url} 重新下载' },
   'settings.model.unpinned': { en: 'Installed; its source publishes no checksum to verify it against', 'zh-CN': '已安装；来源未提供可核对的校验值' },
