@@ -43,7 +43,7 @@ export function isHiddenOrSystem(name: string): boolean {
 export const BATCH_JOURNAL_NAME = '.cutout-batch.jsonl';
 
 /**
- * The file types a batch left out, most first: "12 .heic, 2 .txt, 1 no extension" (at most `max`,
+ * The file types a batch left out, most first: "12 .cr2, 2 .txt, 1 no extension" (at most `max`,
  * then "…"). `noExtension` names files without one in the caller's language.
  */
 export function leftOutTypesText(types: Readonly<Record<string, number>>, noExtension: string, max = 5): string {

@@ -19,7 +19,7 @@ describe('shared/media', () => {
   });
 
   it('names the types a batch left out, most first, then by name; a long list ends in …', () => {
-    expect(leftOutTypesText({ txt: 1, heic: 12, '': 2, psd: 2 }, 'with no extension')).toBe('12 .heic, 2 with no extension, 2 .psd, 1 .txt');
+    expect(leftOutTypesText({ txt: 1, cr2: 12, '': 2, psd: 2 }, 'with no extension')).toBe('12 .cr2, 2 with no extension, 2 .psd, 1 .txt');
     expect(leftOutTypesText({ a: 1, b: 1, c: 1 }, '-', 2)).toBe('1 .a, 1 .b, …');
     expect(leftOutTypesText({}, '-')).toBe('');
   });
