@@ -48,7 +48,7 @@ describe('cutout sticker (CLI)', () => {
     expect(await runCli(['sticker', clip, '-o', join(dir, 'n.gif'), '--duration', '-2'], o)).toBe(2);
     expect(o.errors.at(-1)).toBe('INVALID_ARGUMENT: --duration -2: a value starting with "-" reads as another option; write --duration=-2 to pass it; see `cutout sticker --help`');
     o = io();
-    expect(await runCli(['sticker', clip, '-o', join(dir, 'n.gif'), '--duration=-2'], o)).toBe(2);
+    expect(await runCli(['sticker', clip, '-o', join(dir, 'n.gif'), '--duration=-2'], o)).toBe(1);
     expect(o.errors.at(-1)).toBe('INVALID_ARGUMENT: duration must be > 0 s, got -2');
     // One frame is "1 frame".
     o = io();
@@ -66,7 +66,7 @@ describe('cutout sticker (CLI)', () => {
     expect(o.lines).toHaveLength(1);
   });
 
-  it('--strokes: a Remove stroke over the whole frame leaves no subject (NO_SUBJECT, nothing written); a bad strokes file exits with its code (2 for a malformed one)', async () => {
+  it('--strokes: a Remove stroke over the whole frame leaves no subject (NO_SUBJECT, nothing written); a bad strokes file exits with its code (2 for one that is not JSON)', async () => {
     const dir = tempDir();
     const clip = evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif');
     const strokes = join(dir, 'strokes.json');
@@ -84,7 +84,7 @@ describe('cutout sticker (CLI)', () => {
     expect(o.errors.at(-1)).toMatch(/^INVALID_ARGUMENT: .*is not JSON/);
     writeFileSync(strokes, JSON.stringify([{ mode: 'keep', size: 0.1, points: [{ x: 0.5, y: 0.5 }] }]));
     o = io();
-    expect(await runCli(['sticker', clip, '-o', join(dir, 'x.gif'), '--strokes', strokes], o)).toBe(2);
+    expect(await runCli(['sticker', clip, '-o', join(dir, 'x.gif'), '--strokes', strokes], o)).toBe(1);
     expect(o.errors.at(-1)).toMatch(/^INVALID_ARGUMENT: stroke 1: mode must be fg/);
   });
 
@@ -97,7 +97,7 @@ describe('cutout sticker (CLI)', () => {
     expect(o.errors).toContain('note: the clip is longer than one sticker holds (360 frames at this size and fps): this one is the 30.00 s from 5.00 s; pick another part with --start / --duration');
   });
 
-  it('exits 1 with the code for a fake .mp4, 2 for bad flags', async () => {
+  it('exits with the code for a fake .mp4 and for bad flags (2 for what the command line\'s own checks refuse)', async () => {
     const dir = tempDir();
     const fake = join(dir, 'fake.mp4');
     writeFileSync(fake, 'not a video');
@@ -108,7 +108,7 @@ describe('cutout sticker (CLI)', () => {
     expect(await runCli(['sticker', fake, '-o', join(dir, 'x.bmp')], o)).toBe(2);
     expect(o.errors.at(-1)).toMatch(/^INVALID_ARGUMENT: /);
     o = io();
-    expect(await runCli(['sticker', fake, '-o', join(dir, 'x.gif'), '--preset', 'myspace'], o)).toBe(2);
+    expect(await runCli(['sticker', fake, '-o', join(dir, 'x.gif'), '--preset', 'myspace'], o)).toBe(1);
     expect(o.errors.at(-1)).toMatch(/^INVALID_ARGUMENT: Unknown preset/);
     expect(existsSync(join(dir, 'x.gif'))).toBe(false);
   });

@@ -25,8 +25,19 @@ export interface CliCommand {
 export function intFlag(value: string | undefined, name: string, fallback?: number): number | undefined {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n)) throw new AppError('INVALID_ARGUMENT', `--${name} must be a number, got "${value}"`);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${value}"`);
   return n;
+}
+
+/**
+ * A wrong command line found by the CLI before any work (a flag's value, a missing -o, flags that
+ * do not go together): INVALID_ARGUMENT, and the CLI exits 2 for it as for an unknown option. The
+ * same code from the work itself (a model name the store does not have, a spec file's content) exits 1.
+ */
+export class UsageError extends AppError {
+  constructor(message: string, options: { cause?: unknown; detail?: unknown } = {}) {
+    super('INVALID_ARGUMENT', message, options);
+  }
 }
 
 /**
@@ -38,7 +49,7 @@ export async function planOutputs(inputs: string[], out: string, ext: string, su
   if (inputs.length === 1 && !isDir && !/[\\/]$/.test(out)) return [out];
   // Several inputs into "two.png" would make a folder of that name: a picture's name is not a folder's.
   if (!isDir && /\.(png|jpe?g|webp|gif|tiff?|avif|pdf)$/i.test(out)) {
-    throw new AppError('INVALID_ARGUMENT', `${inputs.length} inputs make ${inputs.length} files, so -o must be a folder, not ${out}`, { detail: { path: out } });
+    throw new UsageError(`${inputs.length} inputs make ${inputs.length} files, so -o must be a folder, not ${out}`, { detail: { path: out } });
   }
   await mkdir(out, { recursive: true });
   const used = new Set<string>();

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toWire } from '../../shared/errors';
 import { projectResourcesDir } from './cli-env';
-import type { CliIo } from './command';
+import { UsageError, type CliIo } from './command';
 import { COMMANDS } from './commands/index';
 
 function printHelp(io: CliIo): void {
@@ -58,7 +58,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.err(isParseError ? `INVALID_ARGUMENT: ${parseErrorText((error as Error).message, rest)}; see \`cutout ${command.name} --help\`` : `${wire.code}: ${wire.message}`);
     if (wire.code === 'INTERNAL' && process.env.CUTOUT_DEBUG) io.err(String((error as Error)?.stack));
     // A wrong command line exits 2, as an unknown command does; whatever failed on the way, 1.
-    return isParseError || wire.code === 'INVALID_ARGUMENT' ? 2 : 1;
+    return isParseError || error instanceof UsageError ? 2 : 1;
   }
 }
 

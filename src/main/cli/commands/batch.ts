@@ -2,7 +2,7 @@
 // resume, a progress bar on a terminal (plain lines otherwise) and report.json/.csv. Node only.
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AppError, isCancellation } from '../../../shared/errors';
+import { isCancellation } from '../../../shared/errors';
 import { parseRefineMode } from '../../../shared/jobs';
 import { leftOutTypesText } from '../../../shared/media';
 import { failedCheckWords } from '../../../shared/idphoto-report';
@@ -11,7 +11,7 @@ import { readReport } from '../../core/batch/report';
 import type { BatchFormat, BatchModeId, BatchStatus } from '../../core/batch/types';
 import { parseBackground } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { intFlag, type CliCommand, type CliIo } from '../command';
+import { type CliCommand, type CliIo, intFlag, UsageError } from '../command';
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { reviewText } from './cutout';
 import { specLibraryPath } from './idphoto';
@@ -108,16 +108,16 @@ export const batchCommand: CliCommand = {
         quiet: { type: 'boolean', short: 'q', default: false },
       },
     });
-    if (positionals.length === 0) throw new AppError('INVALID_ARGUMENT', `No inputs. Usage: ${this.usage}`);
-    if (!values.out) throw new AppError('INVALID_ARGUMENT', 'Missing -o OUT (the output folder)');
+    if (positionals.length === 0) throw new UsageError(`No inputs. Usage: ${this.usage}`);
+    if (!values.out) throw new UsageError('Missing -o OUT (the output folder)');
     const mode = values.mode as BatchModeId;
-    if (!MODES.includes(mode)) throw new AppError('INVALID_ARGUMENT', `--mode must be one of ${MODES.join(', ')}, got "${values.mode}"`);
+    if (!MODES.includes(mode)) throw new UsageError(`--mode must be one of ${MODES.join(', ')}, got "${values.mode}"`);
     const what = mode === 'sticker' ? 'sticker' : 'cut-out';
     const refine = values.refine === undefined ? undefined : parseRefineMode(values.refine, '--refine');
     const format = values.format === undefined ? undefined : FORMATS[values.format.toLowerCase()];
-    if (values.format !== undefined && !format) throw new AppError('INVALID_ARGUMENT', `--format must be png, jpg, webp or gif, got "${values.format}"`);
+    if (values.format !== undefined && !format) throw new UsageError(`--format must be png, jpg, webp or gif, got "${values.format}"`);
     const quality = intFlag(values.quality, 'quality');
-    if (quality !== undefined && (quality < 1 || quality > 100)) throw new AppError('INVALID_ARGUMENT', '--quality must be 1..100');
+    if (quality !== undefined && !(Number.isInteger(quality) && quality >= 1 && quality <= 100)) throw new UsageError(`--quality must be a whole number 1..100, got "${values.quality}"`);
     const jobs = intFlag(values.jobs, 'jobs') ?? defaultJobCount();
     const env = envFromFlags(values);
     const extensions = values.ext?.split(',').map((e) => e.trim().replace(/^\./, '').toLowerCase()).filter(Boolean);
@@ -131,9 +131,9 @@ export const batchCommand: CliCommand = {
       // A print sheet per photo, beside it as <name>_sheet.<ext> (paper and dpi are checked before any file starts).
       extra = { spec: resolved, ...(values.sheet ? { sheet: { paper: values.sheet, dpi: intFlag(values.dpi, 'dpi') ?? 300 } } : {}) };
     } else if (values.sheet) {
-      throw new AppError('INVALID_ARGUMENT', '--sheet goes with --mode idphoto');
+      throw new UsageError('--sheet goes with --mode idphoto');
     }
-    if (values.dpi !== undefined && !values.sheet) throw new AppError('INVALID_ARGUMENT', '--dpi is the print sheet\'s: it goes with --sheet (the photo has its spec\'s dpi)');
+    if (values.dpi !== undefined && !values.sheet) throw new UsageError('--dpi is the print sheet\'s: it goes with --sheet (the photo has its spec\'s dpi)');
     const bar = io.isTty && !values.quiet ? makeTtyBar(io) : undefined;
     let lastPlainMs = 0;
     try {

@@ -8,7 +8,7 @@ import { parseBackground } from '../../core/image/composite';
 import { formatFromPath } from '../../core/image/encode';
 import { animatedInputText, cutoutToFile, isAnimationClip } from '../../core/pipelines/cutout';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { intFlag, noteProviderFallback, planOutputs, type CliCommand } from '../command';
+import { type CliCommand, intFlag, noteProviderFallback, planOutputs, UsageError } from '../command';
 
 /**
  * What a flagged cut-out's "check it" line says (also batch's CLI lines; a sticker batch's with
@@ -23,8 +23,9 @@ export function reviewText(unsureShare: number, what: 'cut-out' | 'sticker' = 'c
 /** --format's value as the encoder names it (jpg is jpeg); undefined when not given. */
 export function parseFormatFlag(value: string | undefined): 'png' | 'jpeg' | 'webp' | undefined {
   if (value === undefined) return undefined;
-  const format = ({ png: 'png', jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp' } as const)[value.toLowerCase() as 'png'];
-  if (!format) throw new AppError('INVALID_ARGUMENT', `--format must be png, jpg or webp, got "${value}"`);
+  const names: Record<string, 'png' | 'jpeg' | 'webp'> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp' };
+  const format = Object.hasOwn(names, value.toLowerCase()) ? names[value.toLowerCase()] : undefined;
+  if (!format) throw new UsageError(`--format must be png, jpg or webp, got "${value}"`);
   return format;
 }
 
@@ -41,7 +42,7 @@ export function withFormatExtension(output: string, format: 'png' | 'jpeg' | 'we
   } catch {
     named = undefined;
   }
-  if (named !== format) throw new AppError('INVALID_ARGUMENT', `-o ${output} names another file type than --format ${format === 'jpeg' ? 'jpg' : format}: name it .${ext}, or leave --format out`, { detail: { path: output } });
+  if (named !== format) throw new UsageError(`-o ${output} names another file type than --format ${format === 'jpeg' ? 'jpg' : format}: name it .${ext}, or leave --format out`, { detail: { path: output } });
   return output;
 }
 
@@ -68,16 +69,17 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
           quality: { type: 'string' },
         },
       });
-      if (positionals.length === 0) throw new AppError('INVALID_ARGUMENT', `No input images. Usage: ${this.usage}`);
-      if (!values.out) throw new AppError('INVALID_ARGUMENT', 'Missing -o OUT (a file for one input, a folder for several)');
+      if (positionals.length === 0) throw new UsageError(`No input images. Usage: ${this.usage}`);
+      if (!values.out) throw new UsageError('Missing -o OUT (a file for one input, a folder for several)');
       const refine = parseRefineMode(values.refine, '--refine');
-      if (values.trimap && positionals.length > 1) throw new AppError('INVALID_ARGUMENT', '--trimap works with a single input');
+      if (values.trimap && positionals.length > 1) throw new UsageError('--trimap works with a single input');
       const background = parseBackground(values.bg!);
       const asked = parseFormatFlag(values.format);
       const format = asked ?? (background.kind === 'transparent' ? 'png' : undefined);
       const quality = intFlag(values.quality, 'quality');
-      if (quality !== undefined && !(Number.isInteger(quality) && quality >= 1 && quality <= 100)) throw new AppError('INVALID_ARGUMENT', `--quality must be a whole number 1..100, got "${values.quality}"`);
+      if (quality !== undefined && !(Number.isInteger(quality) && quality >= 1 && quality <= 100)) throw new UsageError(`--quality must be a whole number 1..100, got "${values.quality}"`);
       const env = envFromFlags(values);
+      if (quality !== undefined && format === 'png') io.err('note: --quality is for JPEG and WebP; a PNG is lossless and does not use it');
       const planned = await planOutputs(positionals, values.out, format === 'jpeg' ? 'jpg' : (format ?? 'png'), positionals.length > 1 ? '_cutout' : '');
       const outputs = asked ? planned.map((output) => withFormatExtension(output, asked)) : planned;
       let failures = 0;

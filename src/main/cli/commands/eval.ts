@@ -1,12 +1,11 @@
 // `cutout eval`: scores a model (+ refinement) on an evaluation set with ground truth and prints
 // a markdown table ending in one line per mean. Node only.
 import { parseArgs } from 'node:util';
-import { AppError } from '../../../shared/errors';
 import { parseRefineMode } from '../../../shared/jobs';
 import { evaluateSet, formatEvalReport } from '../../core/eval/run-eval';
 import { writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { intFlag, type CliCommand } from '../command';
+import { type CliCommand, intFlag, UsageError } from '../command';
 
 /** `cutout eval`. */
 export const evalCommand: CliCommand = {
@@ -32,13 +31,13 @@ export const evalCommand: CliCommand = {
         ...ENGINE_FLAGS,
       },
     });
-    if (!values.set) throw new AppError('INVALID_ARGUMENT', 'Missing --set DIR');
-    if (values.task !== 'person' && values.task !== 'anime') throw new AppError('INVALID_ARGUMENT', '--task must be person or anime');
-    if (values['max-side'] !== undefined && !values.sticker) throw new AppError('INVALID_ARGUMENT', '--max-side goes with --sticker');
-    if (values.refine !== undefined && values.sticker) throw new AppError('INVALID_ARGUMENT', '--refine does not go with --sticker (sticker frames are not refined)');
+    if (!values.set) throw new UsageError('Missing --set DIR');
+    if (values.task !== 'person' && values.task !== 'anime') throw new UsageError('--task must be person or anime');
+    if (values['max-side'] !== undefined && !values.sticker) throw new UsageError('--max-side goes with --sticker');
+    if (values.refine !== undefined && values.sticker) throw new UsageError('--refine does not go with --sticker (sticker frames are not refined)');
     const refine = parseRefineMode(values.refine ?? 'full', '--refine');
     const stickerSidePx = values.sticker ? (intFlag(values['max-side'], 'max-side') ?? 320) : undefined;
-    if (stickerSidePx !== undefined && !(stickerSidePx >= 16 && stickerSidePx <= 2048)) throw new AppError('INVALID_ARGUMENT', `--max-side must be 16..2048 px, got ${stickerSidePx}`);
+    if (stickerSidePx !== undefined && !(stickerSidePx >= 16 && stickerSidePx <= 2048)) throw new UsageError(`--max-side must be 16..2048 px, got ${stickerSidePx}`);
     const env = envFromFlags(values);
     const result = await evaluateSet(
       values.set,

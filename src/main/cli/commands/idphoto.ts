@@ -12,7 +12,7 @@ import { SpecLibrary } from '../../core/idphoto/spec';
 import { parseBackground } from '../../core/image/composite';
 import { assertSeparateOutputs, writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags, projectResourcesDir } from '../cli-env';
-import { intFlag, noteProviderFallback, planOutputs, type CliCommand } from '../command';
+import { type CliCommand, intFlag, noteProviderFallback, planOutputs, UsageError } from '../command';
 
 /** Path of the built-in spec library. */
 export function specLibraryPath(): string {
@@ -71,18 +71,18 @@ export const idphotoCommand: CliCommand = {
       for (const s of library.list()) io.out(`${s.id.padEnd(28)} ${s.widthMm}x${s.heightMm} mm ${s.widthPx}x${s.heightPx} px @${s.dpi}  crown-chin ${s.crownChinMm.join('-')} mm  ${s.name}`);
       return 0;
     }
-    if (positionals.length === 0) throw new AppError('INVALID_ARGUMENT', `No input images. Usage: ${this.usage}`);
-    if (!values.out) throw new AppError('INVALID_ARGUMENT', 'Missing -o OUT (a file for one input, a folder for several)');
+    if (positionals.length === 0) throw new UsageError(`No input images. Usage: ${this.usage}`);
+    if (!values.out) throw new UsageError('Missing -o OUT (a file for one input, a folder for several)');
     const refine = parseRefineMode(values.refine ?? ID_PHOTO_REFINE, '--refine');
-    if (values.trimap && positionals.length > 1) throw new AppError('INVALID_ARGUMENT', '--trimap works with a single input');
+    if (values.trimap && positionals.length > 1) throw new UsageError('--trimap works with a single input');
     if (values.trimap && refine !== 'full') io.err(`note: a touched-up trimap is solved with full edges; --refine ${refine} is not used`);
     const spec = library.get(values.spec!);
     for (const flag of ['dpi', 'copies', 'sheet-out'] as const) {
-      if (values[flag] !== undefined && !values.sheet) throw new AppError('INVALID_ARGUMENT', `--${flag} is the print sheet's: it goes with --sheet${flag === 'dpi' ? ` (the photo has its spec's ${spec.dpi} dpi)` : ''}`);
+      if (values[flag] !== undefined && !values.sheet) throw new UsageError(`--${flag} is the print sheet's: it goes with --sheet${flag === 'dpi' ? ` (the photo has its spec's ${spec.dpi} dpi)` : ''}`);
     }
     const dpi = intFlag(values.dpi, 'dpi', 300)!;
     const copies = intFlag(values.copies, 'copies', 0)!;
-    if (copies < 0 || copies > 500) throw new AppError('INVALID_ARGUMENT', `--copies must be 0 (as many as fit) to 500, got ${copies}`);
+    if (copies < 0 || copies > 500) throw new UsageError(`--copies must be 0 (as many as fit) to 500, got ${copies}`);
     if (![254, 300, 600].includes(dpi) && values.sheet) io.err(`note: printer dpi ${dpi} is unusual (254, 300 or 600 are common)`);
     const paper = values.sheet ? parsePaper(values.sheet) : undefined;
     const faceIndex = intFlag(values.face, 'face');

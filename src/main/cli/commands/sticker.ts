@@ -9,19 +9,19 @@ import { throttleProgress } from '../../core/progress';
 import { makeSticker, stoppedShortText, type StickerOptions } from '../../core/sticker/make-sticker';
 import { findPlatformPreset, STICKER_FORMATS, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { intFlag, noteProviderFallback, type CliCommand } from '../command';
+import { type CliCommand, intFlag, noteProviderFallback, UsageError } from '../command';
 
 function numFlag(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n)) throw new AppError('INVALID_ARGUMENT', `--${name} must be a number, got "${value}"`);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${value}"`);
   return n;
 }
 
 function parseSize(value: string | undefined): StickerOptions['size'] {
   if (value === undefined) return undefined;
   if (value === 'small' || value === 'medium' || value === 'large') return value;
-  throw new AppError('INVALID_ARGUMENT', `--size must be small (160), medium (320) or large (512), got "${value}"`);
+  throw new UsageError(`--size must be small (160), medium (320) or large (512), got "${value}"`);
 }
 
 /** --strokes FILE: a JSON list of Keep / Remove strokes (StickerStroke; checked by makeSticker). */
@@ -37,7 +37,7 @@ async function readStrokes(path: string | undefined): Promise<StickerStroke[] | 
   try {
     return JSON.parse(text) as StickerStroke[];
   } catch {
-    throw new AppError('INVALID_ARGUMENT', `${path} is not JSON: --strokes takes a list like [{"mode":"bg","size":0.1,"points":[{"x":0.9,"y":0.5}]}]`);
+    throw new UsageError(`${path} is not JSON: --strokes takes a list like [{"mode":"bg","size":0.1,"points":[{"x":0.9,"y":0.5}]}]`);
   }
 }
 
@@ -90,13 +90,13 @@ export const stickerCommand: CliCommand = {
         ...ENGINE_FLAGS,
       },
     });
-    if (positionals.length !== 1) throw new AppError('INVALID_ARGUMENT', `Give exactly one clip. Usage: ${this.usage}`);
-    if (!values.out) throw new AppError('INVALID_ARGUMENT', 'Missing -o OUT (for example -o sticker.gif)');
+    if (positionals.length !== 1) throw new UsageError(`Give exactly one clip. Usage: ${this.usage}`);
+    if (!values.out) throw new UsageError('Missing -o OUT (for example -o sticker.gif)');
     const format = (values.format ?? (values.preset ? undefined : stickerFormatFromPath(values.out))) as StickerFormat | undefined;
     if (values.format && !STICKER_FORMATS.includes(values.format as StickerFormat)) {
-      throw new AppError('INVALID_ARGUMENT', `--format must be one of ${STICKER_FORMATS.join(', ')}, got "${values.format}"`);
+      throw new UsageError(`--format must be one of ${STICKER_FORMATS.join(', ')}, got "${values.format}"`);
     }
-    if (!values.preset && !format) throw new AppError('INVALID_ARGUMENT', `Cannot tell the format from ${values.out}: use .gif, .webp, .png or .webm, or --format`);
+    if (!values.preset && !format) throw new UsageError(`Cannot tell the format from ${values.out}: use .gif, .webp, .png or .webm, or --format`);
     const options: StickerOptions = {
       model: values.model,
       startS: numFlag(values.start, 'start'),

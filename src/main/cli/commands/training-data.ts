@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { UsageError } from '../command';
 import { AppError } from '../../../shared/errors';
 import { parseRefineMode } from '../../../shared/jobs';
 import { writeTrainingPairs, type TrainingSource } from '../../core/matting/training-data';
@@ -40,14 +41,14 @@ export const trainingDataCommand: CliCommand = {
         ...ENGINE_FLAGS,
       },
     });
-    if (positionals.length === 0) throw new AppError('INVALID_ARGUMENT', `No input images. Usage: ${this.usage}`);
-    if (!values.out) throw new AppError('INVALID_ARGUMENT', 'Missing -o DIR');
-    if (values.subject !== 'person' && values.subject !== 'anime') throw new AppError('INVALID_ARGUMENT', '--subject must be person or anime');
+    if (positionals.length === 0) throw new UsageError(`No input images. Usage: ${this.usage}`);
+    if (!values.out) throw new UsageError('Missing -o DIR');
+    if (values.subject !== 'person' && values.subject !== 'anime') throw new UsageError('--subject must be person or anime');
     const refine = parseRefineMode(values.refine, '--refine');
     const format = values['image-format'];
-    if (format !== 'jpg' && format !== 'png') throw new AppError('INVALID_ARGUMENT', '--image-format must be jpg or png');
+    if (format !== 'jpg' && format !== 'png') throw new UsageError('--image-format must be jpg or png');
     const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
-    if (threshold !== undefined && !(threshold > 0 && threshold <= 1)) throw new AppError('INVALID_ARGUMENT', `--threshold must be in (0, 1], got "${values.threshold}"`);
+    if (threshold !== undefined && !(threshold > 0 && threshold <= 1)) throw new UsageError(`--threshold must be in (0, 1], got "${values.threshold}"`);
     for (const dir of [values.trimaps, values.alphas]) if (dir && !existsSync(dir)) throw new AppError('INPUT_NOT_FOUND', `Folder not found: ${dir}`);
     const sources: TrainingSource[] = positionals.map((image) => ({ image, trimap: companion(values.trimaps, image), alpha: companion(values.alphas, image) }));
     const env = envFromFlags(values);
