@@ -16,6 +16,7 @@ import { getBatchMode, type ModeContext } from './modes';
 import { FORMAT_EXTENSIONS, planOutputPaths, validateNameTemplate } from './naming';
 import { PauseGate } from './pause-gate';
 import { RefinePool } from './refine-pool';
+import { DEFAULT_QUALITY } from '../image/encode';
 import { readReport, writeReports } from './report';
 import { realOrResolved, scanInputs } from './scan';
 import type { BatchEntry, BatchFileEvent, BatchItem, BatchOptions, BatchStatus, BatchSummary } from './types';
@@ -119,10 +120,11 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   }
   await removeStaleTempFiles(outDir);
 
-  // Everything that changes an output's bytes; jobs, resume and retryFailed do not.
+  // Everything that changes an output's bytes; jobs, resume and retryFailed do not (nor a quality
+  // that changes nothing: see hashedQuality).
   // A picture background counts by its bytes' identity too: another picture saved under the same name redoes the outputs.
   const pictureStamp = background.kind === 'image' ? await stat(background.path).then((s) => ({ size: s.size, mtimeMs: s.mtimeMs }), () => null) : undefined;
-  const optionsHash = hashOptions({ v: OUTPUT_VERSION, mode: mode.id, modeVersion: mode.outputVersion, format, nameTemplate, background, pictureStamp, refine, modelId: options.modelId, spec: options.spec, extra: options.extra, quality: options.quality });
+  const optionsHash = hashOptions({ v: OUTPUT_VERSION, mode: mode.id, modeVersion: mode.outputVersion, format, nameTemplate, background, pictureStamp, refine, modelId: options.modelId, spec: options.spec, extra: options.extra, quality: hashedQuality(mode.id, format, options.quality) });
 
   ctx.onProgress?.({ stage: 'scan', done: 0, total: 1 });
   const scan = await scanInputs(inputs, { recursive: options.recursive ?? false, extensions: options.extensions ?? mode.inputExtensions, excludeDirs: [outDir] });
@@ -425,4 +427,14 @@ async function isStillDone(record: JournalRecord, item: BatchItem, output: strin
   if (record.sizeBytes !== item.sizeBytes || record.mtimeMs !== item.mtimeMs || record.optionsHash !== optionsHash || !journal.isLatestAt(record, output)) return false;
   const info = await stat(output).catch(() => undefined);
   return info?.isFile() === true && info.size > 0;
+}
+
+/**
+ * The quality as the options hash holds it: only where it changes the bytes (a cut-out written as
+ * JPEG or WebP), and not when it is the encoder's default, so a run given 92 (the app sends its
+ * setting) resumes one given none (the CLI without --quality) and journals from before it was hashed.
+ */
+export function hashedQuality(mode: string, format: string, quality: number | undefined): number | undefined {
+  if ((mode !== 'portrait' && mode !== 'anime') || (format !== 'jpeg' && format !== 'webp')) return undefined;
+  return quality === undefined || quality === DEFAULT_QUALITY ? undefined : quality;
 }

@@ -29,6 +29,9 @@ export function formatFromPath(path: string, fallback: ImageFormat = 'png'): Ima
   throw new AppError('INVALID_ARGUMENT', `Cannot write ${ext} images; use .png, .jpg or .webp`, { detail: { path } });
 }
 
+/** The JPEG / WebP quality when none is asked for. */
+export const DEFAULT_QUALITY = 92;
+
 /**
  * Encodes RGBA pixels. JPEG drops alpha (flatten first for a coloured background; a transparent
  * cut-out saved as JPEG is flattened on white). EXIF and other metadata are never copied.
@@ -36,7 +39,7 @@ export function formatFromPath(path: string, fallback: ImageFormat = 'png'): Ima
 export async function encodeImage(image: RgbaImage, options: EncodeOptions): Promise<Buffer> {
   let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } });
   if (options.dpi) pipeline = pipeline.withMetadata({ density: options.dpi });
-  const quality = options.quality ?? 92;
+  const quality = options.quality ?? DEFAULT_QUALITY;
   switch (options.format) {
     case 'png':
       return (options.opaque ? pipeline.removeAlpha() : pipeline).png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer();

@@ -6,6 +6,7 @@ import { readJournal, JournalIndex, JournalWriter, hashOptions } from '../../../
 import { planOutputPaths, validateNameTemplate } from '../../../../src/main/core/batch/naming';
 import { PauseGate } from '../../../../src/main/core/batch/pause-gate';
 import { entriesToCsv } from '../../../../src/main/core/batch/report';
+import { hashedQuality } from '../../../../src/main/core/batch/run-batch';
 import { scanInputs } from '../../../../src/main/core/batch/scan';
 import { tempDir } from '../../../helpers/env';
 
@@ -77,6 +78,16 @@ describe('batch journal', () => {
     expect(read.latest('/b.jpg')).toBeUndefined();
     expect(read.latest('/c.jpg')!.status).toBe('failed');
     expect(hashOptions({ a: 1, b: 2 })).toBe(hashOptions({ b: 2, a: 1 }));
+  });
+
+  it('hashes a quality only where it changes the bytes, and the default as none (the app sends 92, the CLI nothing)', () => {
+    expect(hashedQuality('portrait', 'jpeg', 50)).toBe(50);
+    expect(hashedQuality('anime', 'webp', 80)).toBe(80);
+    expect(hashedQuality('portrait', 'jpeg', 92)).toBeUndefined();
+    expect(hashedQuality('portrait', 'jpeg', undefined)).toBeUndefined();
+    expect(hashedQuality('portrait', 'png', 50)).toBeUndefined();
+    expect(hashedQuality('idphoto', 'jpeg', 50)).toBeUndefined();
+    expect(hashOptions({ a: 1, quality: hashedQuality('portrait', 'jpeg', 92) })).toBe(hashOptions({ a: 1 }));
   });
 
   it('keeps each options run apart, and knows which input each output was written for', () => {
