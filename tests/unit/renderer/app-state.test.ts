@@ -8,6 +8,8 @@ import { AppError, CancelledError } from '../../../src/shared/errors';
 import { DEFAULT_SETTINGS, type Settings } from '../../../src/shared/settings';
 import { AppState } from '../../../src/renderer/src/lib/state/app.svelte';
 
+const infoCalls: number[] = [];
+
 function memoryClient() {
   let settings: Settings = { ...DEFAULT_SETTINGS };
   const listeners: { [K in keyof AppEvents]?: ((p: AppEvents[K]) => void)[] } = {};
@@ -19,7 +21,7 @@ function memoryClient() {
       return () => undefined;
     },
     rendererReady: async () => undefined,
-    getAppInfo: async () => ({ version: '0.1.0', platform: 'linux', arch: 'x64', transport: 'web', providers: ['cpu'], modelsDirs: [] }),
+    getAppInfo: async () => (infoCalls.push(1), { version: '0.1.0', platform: 'linux', arch: 'x64', transport: 'web', providers: ['cpu'], providerChoices: ['auto', 'cpu', 'webgpu'], modelsDirs: [] }),
     getSettings: async () => settings,
     setSettings: async (patch: Partial<Settings>) => (settings = { ...settings, ...patch }),
     getRecentFiles: async () => [],
@@ -56,6 +58,11 @@ describe('AppState', () => {
     expect(app.ranOn).toBe('cpu');
     emit('jobFinished', { jobId: 'job-2', outcome: 'done', elapsedMs: 5, result: { summary: {} } });
     expect(app.ranOn).toBe('cpu');
+    // Another provider chosen: forgotten until the next run, and the engine's order asked again.
+    infoCalls.length = 0;
+    await app.updateSettings({ provider: 'webgpu' });
+    expect(app.ranOn).toBeNull();
+    expect(infoCalls.length).toBeGreaterThan(0);
   });
 
   it('routes files to the shown workspace, holding them until the Cut-out one registers', () => {

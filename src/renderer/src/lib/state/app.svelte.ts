@@ -159,7 +159,7 @@ export class AppState {
       const provider = o.outcome === 'done' ? (o.result as { provider?: unknown } | null)?.provider : undefined;
       if (typeof provider === 'string') this.ranOn = provider;
     });
-    this.client.on('settingsChanged', (s) => (this.settings = s));
+    this.client.on('settingsChanged', (s) => this.takeSettings(s));
     this.client.on('filesOpened', (e) => this.openFiles(e.paths));
     try {
       await this.client.rendererReady();
@@ -220,12 +220,24 @@ export class AppState {
   }
 
   async updateSettings(patch: Partial<Settings>): Promise<void> {
-    this.settings = { ...this.settings, ...patch };
+    this.takeSettings({ ...this.settings, ...patch });
     try {
-      this.settings = await this.client.setSettings(patch);
+      this.takeSettings(await this.client.setSettings(patch));
     } catch (error) {
       this.showError(error);
     }
+  }
+
+  /**
+   * Takes new settings. Another provider: the status bar's "ran on" is forgotten until the next run,
+   * and the order the engine will try is asked for again.
+   */
+  private takeSettings(next: Settings): void {
+    const isOtherProvider = next.provider !== this.settings.provider;
+    this.settings = next;
+    if (!isOtherProvider) return;
+    this.ranOn = null;
+    this.client.getAppInfo().then((info) => (this.info = info), () => undefined);
   }
 
   /** Records files as opened as pictures or as clips (each drop zone lists its own kind). */
