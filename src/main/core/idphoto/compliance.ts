@@ -1,7 +1,7 @@
 // The compliance report of one ID photo: each measurement in its unit with the spec's band and a
 // pass flag, plus an overall pass. Pure typed-array code (core); measured on the output pixels.
 import type { IdPhotoMeasurement } from '../../../shared/api';
-import { CENTRE_TOLERANCE, failedCheckLine } from '../../../shared/idphoto-report';
+import { CENTRE_TOLERANCE, CHECK_NAMES_EN, failedCheckLine } from '../../../shared/idphoto-report';
 import { parseHexColor } from '../image/composite';
 import type { RgbaImage } from '../image/decode';
 import { unsureShare } from '../matting/unsure-share';
@@ -45,6 +45,9 @@ export interface ComplianceReport {
   guides: { crownY: number; chinY: number; eyeY: number; centreX: number };
   pass: boolean;
 }
+
+// Every check the report can make has English words (the CLI, report.csv and the app's English name a failed one by them).
+CHECK_NAMES_EN satisfies Record<keyof ComplianceReport['measurements'], string>;
 
 /** Farthest a photo's background may be from the nearest colour its spec allows (ΔE76). */
 export const BACKGROUND_COLOUR_MAX_DE = 6;

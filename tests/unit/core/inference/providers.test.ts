@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../../src/shared/errors';
-import { providerAttemptOrder, providerRequestHere, providersForPlatform } from '../../../../src/main/core/inference/execution-providers';
+import { PROVIDER_NAMES, providerAttemptOrder, providerRequestHere, providersForPlatform } from '../../../../src/main/core/inference/execution-providers';
+import { PROVIDER_CHOICES } from '../../../../src/shared/settings';
 import { getSession } from '../../../../src/main/core/inference/session';
 import { SHARED_MODELS_DIR } from '../../../helpers/env';
 
@@ -31,6 +32,8 @@ describe('execution providers', () => {
     expect(providerRequestHere('dml', 'win32', 'x64')).toBe('dml');
     expect(providerRequestHere('webgpu', 'linux', 'x64')).toBe('webgpu');
     expect(providerRequestHere('auto', 'darwin', 'arm64')).toBe('auto');
+    // Settings' list of what may be stored is the engine's names and auto (it once lacked tensorrt).
+    expect([...PROVIDER_CHOICES].sort()).toEqual(['auto', ...PROVIDER_NAMES].sort());
   });
 
   it('always ends with the cpu fallback', () => {
