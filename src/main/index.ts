@@ -3,7 +3,7 @@
 // runs without Electron (engine/, services/jobs, services/settings, core/).
 import { app, BrowserWindow, nativeTheme } from 'electron';
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { defaultModelsDirs } from './core/models/model-store';
 import { createAppApi } from './engine/api/index';
@@ -31,10 +31,12 @@ async function start(): Promise<void> {
   const paths = appPaths();
   // The previous run's trimaps and pasted images are not needed any more.
   await rm(paths.tempDir, { recursive: true, force: true }).catch(() => undefined);
+  await mkdir(paths.userModelsDir, { recursive: true }).catch(() => undefined);
   let win: BrowserWindow | null = null;
   const core: AppCore = await createAppCore({
     engine: {
-      modelsDirs: defaultModelsDirs(process.env, paths.modelsDir),
+      // The user's own folder last, made so that Settings can show it (a model downloaded later goes there).
+      modelsDirs: [...new Set([...defaultModelsDirs(process.env, paths.modelsDir), paths.userModelsDir])],
       manifestPath: paths.manifestPath,
       tempDir: paths.tempDir,
       ffmpegPath: paths.ffmpegPath && existsSync(paths.ffmpegPath) ? paths.ffmpegPath : null,

@@ -42,6 +42,10 @@ describe('the keyboard and a screen reader in Chromium', () => {
     // A model that is not installed (the optional ones, absent from ../shared/models here and on CI)
     // says so in words, not by a dot's colour only.
     expect(await page.locator('[data-workspace-slot=settings] [data-testid=settings-model-problem]').first().textContent()).toMatch(/^Optional, not installed: download it from https:\/\/\S+ into a models folder to use it$/);
+    // …and the folders to put one in, as the engine searches them.
+    const dirs = await page.locator('[data-workspace-slot=settings] [data-testid=settings-models-dirs] code').allTextContents();
+    expect(dirs.length).toBeGreaterThan(0);
+    expect(dirs.some((d) => d.endsWith('models'))).toBe(true);
     // The ID photo sizes: each favourite star says which size it is for.
     const stars = await page.locator('[data-workspace-slot=idphoto] .star').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
     expect(stars.length).toBeGreaterThan(10);

@@ -23,6 +23,11 @@ export interface AppFacts {
 export interface AppPaths {
   /** Models folder (extraResources `models` when packaged; resources/models in dev). */
   modelsDir: string;
+  /**
+   * The user's own models folder (in the user data folder, writable, kept across updates): where a
+   * model downloaded later goes. Searched after CUTOUT_MODELS_DIR and the app's own folder.
+   */
+  userModelsDir: string;
   manifestPath: string;
   /** Bundled ffmpeg (extraResources `bin`), or null in dev (core finds ffmpeg-static or PATH). */
   ffmpegPath: string | null;
@@ -44,6 +49,7 @@ export function resolveAppPaths(facts: AppFacts): AppPaths {
   const rendererDir = join(facts.mainDir, '..', 'renderer');
   return {
     modelsDir: join(resources, 'models'),
+    userModelsDir: join(facts.userDataPath, 'models'),
     manifestPath: join(resources, 'models', 'manifest.json'),
     ffmpegPath: facts.isPackaged ? join(resources, 'bin', exe) : null,
     userDataDir: facts.userDataPath,

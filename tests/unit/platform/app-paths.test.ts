@@ -18,6 +18,8 @@ describe('resolveAppPaths', () => {
     expect(p.modelsDir).toBe(join('/home/me/cutout-studio', 'resources', 'models'));
     expect(p.manifestPath).toBe(join('/home/me/cutout-studio', 'resources', 'models', 'manifest.json'));
     expect(p.ffmpegPath).toBeNull();
+    // The user's own models folder, for a model downloaded later: writable, outside the app.
+    expect(p.userModelsDir).toBe(join('/home/me/.config/Cutout Studio', 'models'));
     expect(p.preloadPath).toBe(join('/home/me/cutout-studio/out', 'preload', 'index.cjs'));
     expect(p.renderer).toEqual({ kind: 'file', path: join('/home/me/cutout-studio/out/renderer/index.html'), dir: join('/home/me/cutout-studio/out/renderer') });
     expect(resolveAppPaths({ ...base, rendererDevUrl: 'http://localhost:5173' }).renderer).toEqual({ kind: 'url', url: 'http://localhost:5173' });

@@ -13,6 +13,8 @@ export const settings = {
   'settings.provider': { en: 'Execution provider', 'zh-CN': '执行设备' },
   'settings.provider.auto': { en: 'Automatic', 'zh-CN': '自动' },
   'settings.models': { en: 'Models', 'zh-CN': '模型' },
+  'settings.models.dirs': { en: 'Models folders, searched in this order (CUTOUT_MODELS_DIR first):', 'zh-CN': '模型文件夹，按此顺序查找（CUTOUT_MODELS_DIR 优先）：' },
+  'settings.models.show': { en: 'Show folder', 'zh-CN': '打开文件夹' },
   'settings.models.none': { en: 'No model information from the engine.', 'zh-CN': '引擎未提供模型信息。' },
   'settings.task.person-mask': { en: 'people', 'zh-CN': '人像抠图' },
   'settings.task.anime-mask': { en: 'anime characters', 'zh-CN': '动漫角色抠图' },
