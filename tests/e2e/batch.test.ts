@@ -76,6 +76,8 @@ describe('Batch workspace in Chromium', () => {
       const chip = app.page.locator(`[data-testid=batch-item][data-input="${e.input}"] [data-testid=batch-fails-spec]`);
       // The report's check, with its name in the UI's words: "hairCutMm 1.97 mm (≤ 1 mm)" -> "Hair cut by the photo edge 1.97 mm (≤ 1 mm)".
       expect(await chip.getAttribute('title')).toContain(e.specFailures![0].replace(/^hairCutMm /, 'Hair cut by the photo edge '));
+      // A screen reader hears it too, not only a mouse over the chip.
+      expect(await chip.ariaSnapshot()).toContain(e.specFailures![0].replace(/^hairCutMm /, 'Hair cut by the photo edge '));
     }
     // The failures list keeps "retry failed"; in a browser it has no "show file" (that would
     // download the user's own broken file back to them).
