@@ -75,6 +75,17 @@ describe('the keyboard and a screen reader in Chromium', () => {
     expect(await compare.getAttribute('aria-pressed')).toBe('true');
     await page.keyboard.press('Space');
     expect(await compare.getAttribute('aria-pressed')).toBe('false');
+    // The picture itself takes the focus: the arrow keys move it, + zooms, 0 fits it again.
+    const canvas = page.locator('[data-testid=editor-canvas]');
+    await canvas.focus();
+    const fitted = await page.textContent('[data-testid=zoom-pct]');
+    await page.keyboard.press('+');
+    expect(await page.textContent('[data-testid=zoom-pct]')).not.toBe(fitted);
+    const panX = Number(await canvas.getAttribute('data-pan-x'));
+    await page.keyboard.press('ArrowLeft');
+    expect(Number(await canvas.getAttribute('data-pan-x'))).toBe(panX + 40);
+    await page.keyboard.press('0');
+    expect(await page.textContent('[data-testid=zoom-pct]')).toBe(fitted);
     // In another workspace, while the editor's picture is still open there.
     await page.click('[data-workspace=settings]');
     await page.focus('[data-theme-choice=dark]');

@@ -13,7 +13,7 @@ export const SHORTCUTS: Record<ShortcutAction, string[]> = {
   copy: ['Mod+Shift+C'],
   undo: ['Mod+Z'],
   redo: ['Mod+Shift+Z', 'Mod+Y'],
-  zoomIn: ['Mod+=', 'Mod++', '='],
+  zoomIn: ['Mod+=', 'Mod++', '=', '+'],
   zoomOut: ['Mod+-', '-'],
   zoomFit: ['Mod+0', '0'],
   zoom100: ['Mod+1', '1'],
