@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evalFile } from '../helpers/env';
-import { ARTIFACTS_DIR, openThroughDialog, useAppSession, waitForCutout } from './helpers';
+import { ARTIFACTS_DIR, chooseFiles, openThroughDialog, useAppSession, waitForCutout } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
 /** Roles a user acts on, which must carry a name. */
@@ -131,5 +131,25 @@ describe('the keyboard and a screen reader in Chromium', () => {
     expect(selected.outline).toBe('solid');
     expect(selected.ring).not.toMatch(/6px/);
     await page.locator(`${slot} aside.inspector`).screenshot({ path: join(SCREENS, 'a11y-swatch-focus.png') });
+  });
+
+  it('at 200 % zoom (a 680 × 430 page) the Stickers panes stack, so the trim sliders keep their width', async () => {
+    const page = app.page;
+    const size = page.viewportSize();
+    await page.setViewportSize({ width: 680, height: 430 });
+    try {
+      await page.click('[data-workspace=sticker]');
+      await chooseFiles(page, () => page.click('[data-workspace-slot=sticker] [data-testid=drop-zone]'), evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'));
+      await page.waitForSelector('[data-testid=sticker-export]:not([disabled]):not([aria-disabled=true])', { timeout: 60_000 });
+      const panes = await page.locator('[data-workspace-slot=sticker] .pane').evaluateAll((els) => els.map((e) => (e as unknown as { getBoundingClientRect(): { x: number; y: number } }).getBoundingClientRect()).map((r) => [r.x, r.y]));
+      expect(panes).toHaveLength(2);
+      expect(panes[1][0]).toBe(panes[0][0]);
+      expect(panes[1][1]).toBeGreaterThan(panes[0][1]);
+      // (They were squeezed to 4 px side by side.)
+      expect((await page.locator('[data-workspace-slot=sticker] .pane input[type=range]').last().boundingBox())!.width).toBeGreaterThan(100);
+      await page.screenshot({ path: join(SCREENS, 'a11y-sticker-zoom200.png') });
+    } finally {
+      await page.setViewportSize(size!);
+    }
   });
 });
