@@ -42,6 +42,13 @@ describe('the keyboard and a screen reader in Chromium', () => {
     // A model that is not installed (the optional ones, absent from ../shared/models here and on CI)
     // says so in words, not by a dot's colour only.
     expect(await page.locator('[data-workspace-slot=settings] [data-testid=settings-model-problem]').first().textContent()).toMatch(/^Optional, not installed: download it from https:\/\/\S+ into a models folder to use it$/);
+    // The cores the models use can be set (the schema had it, the UI did not), and it is kept.
+    await page.selectOption('[data-testid=settings-threads]', '1');
+    // (The select shows what the engine's settings store gave back: a value it refused would revert.)
+    await page.click('[data-workspace=cutout]');
+    await page.click('[data-workspace=settings]');
+    await expect.poll(() => page.inputValue('[data-testid=settings-threads]')).toBe('1');
+    await page.selectOption('[data-testid=settings-threads]', '');
     // …and the folders to put one in, as the engine searches them.
     const dirs = await page.locator('[data-workspace-slot=settings] [data-testid=settings-models-dirs] code').allTextContents();
     expect(dirs.length).toBeGreaterThan(0);
