@@ -35,6 +35,12 @@ export function colourLabelKey(hex: string): MessageKey | null {
   return preset?.labelKey ?? ID_COLOUR_KEYS[upper] ?? null;
 }
 
+/** A background colour as a person reads it, "White #FFFFFF" (its code alone when it has no name): swatches' names and tooltips. */
+export function colourName(hex: string, t: (key: MessageKey) => string): string {
+  const key = colourLabelKey(hex);
+  return key ? `${t(key)} ${hex}` : hex;
+}
+
 /** A picture background: its file (the export composes on it at full size) and a preview for the canvas. */
 interface BackgroundPicture {
   path: string;
