@@ -29,6 +29,21 @@ export function intFlag(value: string | undefined, name: string, fallback?: numb
   return n;
 }
 
+/** A flag whose value names one of `choices` (case-insensitive, own keys only): its meaning, undefined when not given. */
+export function choiceFlag<T>(value: string | undefined, name: string, choices: Readonly<Record<string, T>>, listed: string): T | undefined {
+  if (value === undefined) return undefined;
+  const key = value.toLowerCase();
+  if (!Object.hasOwn(choices, key)) throw new UsageError(`--${name} must be ${listed}, got "${value}"`);
+  return choices[key];
+}
+
+/** --quality: a whole number 1..100 (JPEG / WebP), undefined when not given. */
+export function qualityFlag(value: string | undefined): number | undefined {
+  const quality = intFlag(value, 'quality');
+  if (quality !== undefined && !(Number.isInteger(quality) && quality >= 1 && quality <= 100)) throw new UsageError(`--quality must be a whole number 1..100, got "${value}"`);
+  return quality;
+}
+
 /**
  * A wrong command line found by the CLI before any work (a flag's value, a missing -o, flags that
  * do not go together): INVALID_ARGUMENT, and the CLI exits 2 for it as for an unknown option. The

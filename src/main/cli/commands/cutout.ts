@@ -8,7 +8,7 @@ import { parseBackground } from '../../core/image/composite';
 import { formatFromPath } from '../../core/image/encode';
 import { animatedInputText, cutoutToFile, isAnimationClip } from '../../core/pipelines/cutout';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { type CliCommand, intFlag, noteProviderFallback, planOutputs, UsageError } from '../command';
+import { choiceFlag, type CliCommand, noteProviderFallback, planOutputs, qualityFlag, UsageError } from '../command';
 
 /**
  * What a flagged cut-out's "check it" line says (also batch's CLI lines; a sticker batch's with
@@ -20,14 +20,8 @@ export function reviewText(unsureShare: number, what: 'cut-out' | 'sticker' = 'c
   return `${Math.round(unsureShare * 100)} % of the cut-out is half transparent where the model was unsure; touch it up with the brushes in the app (or pass --trimap)`;
 }
 
-/** --format's value as the encoder names it (jpg is jpeg); undefined when not given. */
-export function parseFormatFlag(value: string | undefined): 'png' | 'jpeg' | 'webp' | undefined {
-  if (value === undefined) return undefined;
-  const names: Record<string, 'png' | 'jpeg' | 'webp'> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp' };
-  const format = Object.hasOwn(names, value.toLowerCase()) ? names[value.toLowerCase()] : undefined;
-  if (!format) throw new UsageError(`--format must be png, jpg or webp, got "${value}"`);
-  return format;
-}
+/** --format's values as the encoder names them (jpg is jpeg). */
+const FORMATS = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp' } as const;
 
 /**
  * An output named for --format: a name without an extension gets the format's; one whose
@@ -74,10 +68,9 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
       const refine = parseRefineMode(values.refine, '--refine');
       if (values.trimap && positionals.length > 1) throw new UsageError('--trimap works with a single input');
       const background = parseBackground(values.bg!);
-      const asked = parseFormatFlag(values.format);
+      const asked = choiceFlag(values.format, 'format', FORMATS, 'png, jpg or webp');
       const format = asked ?? (background.kind === 'transparent' ? 'png' : undefined);
-      const quality = intFlag(values.quality, 'quality');
-      if (quality !== undefined && !(Number.isInteger(quality) && quality >= 1 && quality <= 100)) throw new UsageError(`--quality must be a whole number 1..100, got "${values.quality}"`);
+      const quality = qualityFlag(values.quality);
       const env = envFromFlags(values);
       if (quality !== undefined && format === 'png') io.err('note: --quality is for JPEG and WebP; a PNG is lossless and does not use it');
       const planned = await planOutputs(positionals, values.out, format === 'jpeg' ? 'jpg' : (format ?? 'png'), positionals.length > 1 ? '_cutout' : '');
