@@ -391,8 +391,8 @@ export class CutoutState {
 
   /** A cutout job's options from the editor: a touched-up trimap is solved with full edges. */
   private jobOptions(trimapPath: string | undefined, format: ExportFormat, maxSidePx?: number): CutoutOptions {
-    const quality = format === 'png' ? undefined : this.app.settings.jpegQuality;
-    return { subject: this.subject, background: this.background.background, refine: trimapPath ? 'full' : this.refine, format, quality, trimapPath, maxSidePx };
+    // Settings' "JPEG / WebP quality" (a PNG does not use it).
+    return { subject: this.subject, background: this.background.background, refine: trimapPath ? 'full' : this.refine, format, quality: this.app.settings.jpegQuality, trimapPath, maxSidePx };
   }
 
   /**
