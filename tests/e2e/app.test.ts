@@ -307,11 +307,12 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     const second = await sharp(again).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     expect(second.data[(Math.round(y * (second.info.width / imageW)) * second.info.width + Math.round(imageW * 0.5 * (second.info.width / imageW))) * 4 + 3]).toBe(0);
     // Another picture, then this one again: its stroke and its edge mode come back, solved again.
+    // (Waited for by name: the previous picture's finished cut-out satisfies waitForCutout alone.)
     await openThroughDialog(page, evalFile('id_portraits', 'images', 'df_img2.jpg'));
-    await waitForCutout(page);
+    await waitForCutoutOf(page, 'df_img2.jpg');
     expect(await page.textContent('.inspector')).not.toContain('Strokes:');
     await openThroughDialog(page, PORTRAIT);
-    await waitForCutout(page);
+    await waitForCutoutOf(page, PORTRAIT);
     await page.getByText('Re-solving the edge').waitFor({ state: 'detached', timeout: 60_000 });
     expect(await page.textContent('.inspector')).toContain('Strokes: 1');
     expect(await page.getAttribute(`[data-refine=${other}]`, 'aria-pressed')).toBe('true');
