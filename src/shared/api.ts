@@ -92,6 +92,8 @@ export interface ImagePreview {
   frames?: number;
   /** With `frames`: whether Stickers can take it as a clip (a GIF; ffmpeg 5.1 does not read animated WebP). */
   isClip?: boolean;
+  /** The file's own size when it has more pixels than the budget: sourceWidth x sourceHeight is then the smaller size it is worked on (and exported) at. */
+  downscaledFrom?: { width: number; height: number };
 }
 
 /** Arguments of segment: cut the subject out of an image for the editor. */

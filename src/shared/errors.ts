@@ -54,8 +54,18 @@ export class AppError extends Error {
   }
 }
 
-/** Default pixel budget of a decoded picture: 80 megapixels (a 50 MP camera photo fits, a 20000x20000 bomb does not). IMAGE_TOO_LARGE above it. */
+/**
+ * Default pixel budget of a decoded picture: 80 megapixels (a 50 MP camera photo fits). A bigger
+ * picture is IMAGE_TOO_LARGE, or, where the caller asks for it (the cut-out, ID-photo and batch
+ * pipelines), downscaled to this budget as it decodes, up to DEFAULT_MAX_SOURCE_PIXELS.
+ */
 export const DEFAULT_MAX_PIXELS = 80_000_000;
+
+/**
+ * The largest picture that is downscaled to the budget rather than refused: 320 megapixels (a 108
+ * or 200 MP phone photo is worked on at 80 MP; a 20000x20000 decompression bomb is refused).
+ */
+export const DEFAULT_MAX_SOURCE_PIXELS = 320_000_000;
 
 /**
  * What an error's detail says of the file, which the UI words apart from the code: `damaged` (a

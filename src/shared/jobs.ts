@@ -260,13 +260,21 @@ export interface JobProgress {
  * What a batch file's pipeline adds to its entry when done (kept for skipped ones done before): the
  * review of cut-outs and stickers, and a note.
  */
+/** A picture with more pixels than the budget (DEFAULT_MAX_PIXELS): its own size, and the size it was worked on at. */
+export interface DownscaledInput {
+  from: { width: number; height: number };
+  to: { width: number; height: number };
+}
+
 /**
  * What a note says, as data the UI words in its language (FinishedFile.notes): an animated picture
- * of which only the first frame was cut out (`isClip`: a GIF, which Stickers takes), a sticker made
- * of the clip's first part only, a clip that stops before the part asked for ends.
+ * of which only the first frame was cut out (`isClip`: a GIF, which Stickers takes), a picture over
+ * the pixel budget cut out smaller, a sticker made of the clip's first part only, a clip that stops
+ * before the part asked for ends.
  */
 export type FileNote =
   | { kind: 'animated'; frames: number; isClip: boolean }
+  | ({ kind: 'downscaled' } & DownscaledInput)
   | { kind: 'firstPart'; seconds: number; frames: number }
   | { kind: 'stoppedShort'; seconds: number };
 

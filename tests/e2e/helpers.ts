@@ -60,12 +60,12 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-/** Starts `node bin/cutout.mjs serve --port 0` and waits for the printed address. */
-export function startServe(): Promise<Served> {
+/** Starts `node bin/cutout.mjs serve --port 0` (with `env` added to the environment) and waits for the printed address. */
+export function startServe(env: NodeJS.ProcessEnv = {}): Promise<Served> {
   const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'cutout.mjs'), 'serve', '--port', '0'], {
     cwd: REPO_ROOT,
     // A fresh settings/recent-files folder: tests never touch the user's own.
-    env: { ...process.env, CUTOUT_MODELS_DIR: process.env.CUTOUT_MODELS_DIR ?? SHARED_MODELS_DIR, CUTOUT_USER_DATA: mkdtempSync(join(tmpdir(), 'cutout-e2e-userdata-')) },
+    env: { ...process.env, CUTOUT_MODELS_DIR: process.env.CUTOUT_MODELS_DIR ?? SHARED_MODELS_DIR, CUTOUT_USER_DATA: mkdtempSync(join(tmpdir(), 'cutout-e2e-userdata-')), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -132,11 +132,11 @@ export interface AppSession {
   close(): Promise<void>;
 }
 
-/** Builds the renderer if needed, starts `cutout serve` and Chromium, opens the app (light theme) and waits for Ready. */
-export async function openAppSession(): Promise<AppSession> {
+/** Builds the renderer if needed, starts `cutout serve` (with `env` added) and Chromium, opens the app (light theme) and waits for Ready. */
+export async function openAppSession(env: NodeJS.ProcessEnv = {}): Promise<AppSession> {
   ensureRendererBuilt();
   mkdirSync(join(ARTIFACTS_DIR, 'screens'), { recursive: true });
-  const served = await startServe();
+  const served = await startServe(env);
   const browser = await launchBrowser();
   const page = browser.page;
   const pageErrors: string[] = [];
@@ -165,10 +165,10 @@ export async function openAppSession(): Promise<AppSession> {
  * Registers beforeAll / afterAll in the calling describe block: one app session for its tests.
  * Read `.page` and `.pageErrors` inside the tests (they exist once beforeAll has run).
  */
-export function useAppSession(): { readonly page: Page; readonly pageErrors: string[]; readonly session: AppSession } {
+export function useAppSession(env: NodeJS.ProcessEnv = {}): { readonly page: Page; readonly pageErrors: string[]; readonly session: AppSession } {
   let session: AppSession | undefined;
   beforeAll(async () => {
-    session = await openAppSession();
+    session = await openAppSession(env);
   }, 120_000);
   afterAll(async () => {
     await session?.close();

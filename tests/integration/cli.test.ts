@@ -365,6 +365,33 @@ await engine.dispose();`,
     expect((await sharp(join(dir, 'anim.png')).metadata()).height).toBe(90);
   }, 60_000);
 
+  it('a picture over the pixel budget (CUTOUT_MAX_MEGAPIXELS) is cut out at its largest size within it, and said so; a bad budget is refused', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'in'));
+    const big = join(dir, 'in', 'big.jpg');
+    await sharp(evalFile('id_portraits', 'images', 'df_img1.jpg')).resize(1516, 2048).jpeg({ quality: 92 }).toFile(big);
+    const budget = { CUTOUT_MAX_MEGAPIXELS: '1' };
+    const said = '1516x2048 (3.1 MP), more pixels than a cut-out is made of: it was cut out at 860x1162';
+    const r = await cutout(['portrait', big, '-o', join(dir, 'big.png'), '--refine', 'off', '--provider', 'cpu'], budget);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`-> ${join(dir, 'big.png')} (860x1162,`);
+    expect(r.stderr).toContain(`note: ${big} is ${said}`);
+    expect(await sharp(join(dir, 'big.png')).metadata()).toMatchObject({ width: 860, height: 1162 });
+    // A batch says it in its line and in report.csv's note column.
+    const out = join(dir, 'out');
+    const b = await cutout(['batch', join(dir, 'in'), '-o', out, '--mode', 'portrait', '--refine', 'off', '--provider', 'cpu'], budget);
+    expect(b.code).toBe(0);
+    expect(b.stderr).toContain(`(a picture of ${said})`);
+    expect(readFileSync(join(out, 'report.csv'), 'utf8').split('\r\n')[1]).toMatch(new RegExp(`,"a picture of ${said.replace(/[().]/g, '\\$&')}"$`));
+    // Within the default budget of 80 MP nothing is said.
+    const plain = await cutout(['portrait', big, '-o', join(dir, 'plain.png'), '--refine', 'off', '--provider', 'cpu']);
+    expect(plain.stderr).not.toContain('more pixels');
+    expect(await sharp(join(dir, 'plain.png')).metadata()).toMatchObject({ width: 1516, height: 2048 });
+    const bad = await cutout(['portrait', big, '-o', join(dir, 'bad.png')], { CUTOUT_MAX_MEGAPIXELS: '0.5' });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe('INVALID_ARGUMENT: CUTOUT_MAX_MEGAPIXELS must be a number of megapixels from 1 to 1000, got "0.5"\n');
+  }, 120_000);
+
   it('portrait: a picture with no one in it is written, and said to be empty (it was an all-transparent PNG, silently)', async () => {
     const dir = tempDir();
     const picture = join(dir, 'plain.png');

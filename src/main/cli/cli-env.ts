@@ -3,7 +3,7 @@
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CoreEnv } from '../core/env';
+import { maxPixelsFromEnv, type CoreEnv } from '../core/env';
 import { defaultModelsDirs, ModelStore } from '../core/models/model-store';
 import { intFlag } from './command';
 
@@ -38,10 +38,11 @@ export function createModelStore(env: NodeJS.ProcessEnv = process.env, onNote: (
   });
 }
 
-/** The CoreEnv for a CLI run: provider and threads from flags, else CUTOUT_PROVIDER / CUTOUT_THREADS. */
+/** The CoreEnv for a CLI run: provider and threads from flags, else CUTOUT_PROVIDER / CUTOUT_THREADS; the pixel budget from CUTOUT_MAX_MEGAPIXELS. */
 export function createCliEnv(options: { provider?: string; threads?: number } = {}, env: NodeJS.ProcessEnv = process.env): CoreEnv {
   const threads = options.threads ?? (env.CUTOUT_THREADS ? Number(env.CUTOUT_THREADS) : undefined);
-  return { store: createModelStore(env), provider: options.provider ?? env.CUTOUT_PROVIDER ?? 'auto', threads };
+  const maxPixels = maxPixelsFromEnv(env);
+  return { store: createModelStore(env), provider: options.provider ?? env.CUTOUT_PROVIDER ?? 'auto', threads, ...(maxPixels ? { maxPixels } : {}) };
 }
 
 /** The flags every command that runs a model takes: `--provider` and `--threads`. Spread into parseArgs options. */

@@ -10,7 +10,7 @@ import { AppError } from '../../shared/errors';
 import type { JobSpec, RefineMode, Subject } from '../../shared/jobs';
 import { throwIfAborted } from '../core/abort';
 import type { CoreEnv } from '../core/env';
-import { decodeImage, type RgbaImage } from '../core/image/decode';
+import { decodeToWorkOn, type DecodedImage, type RgbaImage } from '../core/image/decode';
 import { encodeImage } from '../core/image/encode';
 import { resizeRgba } from '../core/image/resize';
 import { writeFileAtomic } from '../core/io/atomic-write';
@@ -63,23 +63,32 @@ interface MaskCacheEntry {
 const maskCache: MaskCacheEntry[] = [];
 const MASK_CACHE_SIZE = 3;
 
-/** The last decoded sources by path, size and mtime: the editor and the ID-photo preview re-use them. */
-const sourceCache: Array<{ key: string; image: RgbaImage }> = [];
+/**
+ * The last decoded sources by path, size and mtime: the preview, the editor and the ID-photo
+ * preview re-use them. A decode in flight is shared, so a preview and a segment asked for at once
+ * decode the file once; a failed decode is forgotten.
+ */
+const sourceCache: Array<{ key: string; image: Promise<DecodedImage> }> = [];
 const SOURCE_CACHE_SIZE = 3;
 
 /** Stats and decodes a source once per (path, size, mtime); INPUT_NOT_FOUND when it is gone. */
-async function cachedSource(path: string, env: CoreEnv): Promise<{ key: string; image: RgbaImage }> {
+async function cachedSource(path: string, env: CoreEnv): Promise<{ key: string; image: DecodedImage }> {
   const info = await stat(path).catch((cause) => {
     throw new AppError('INPUT_NOT_FOUND', `File not found: ${path}`, { cause, detail: { path } });
   });
-  const key = `${path}\0${info.size}\0${info.mtimeMs}`;
+  const key = `${path}\0${info.size}\0${info.mtimeMs}\0${env.maxPixels ?? ''}`;
   let hit = sourceCache.find((x) => x.key === key);
   if (!hit) {
-    hit = { key, image: await decodeImage(path, { maxPixels: env.maxPixels }) };
+    const entry = { key, image: decodeToWorkOn(path, env.maxPixels) };
+    entry.image.catch(() => {
+      const i = sourceCache.indexOf(entry);
+      if (i >= 0) sourceCache.splice(i, 1);
+    });
+    hit = entry;
     sourceCache.unshift(hit);
     sourceCache.length = Math.min(sourceCache.length, SOURCE_CACHE_SIZE);
   }
-  return hit;
+  return { key, image: await hit.image };
 }
 
 async function cachedMask(path: string, subject: Subject, modelId: string | undefined, env: CoreEnv, ctx: RunContext): Promise<MaskCacheEntry> {
@@ -215,10 +224,20 @@ function checkTrimap(req: { width: number; height: number; trimap: Uint8Array })
 
 /** Decodes an image and returns a display-size RGBA preview. */
 export async function loadImagePreview(req: PreviewRequest, e: EngineContext): Promise<ImagePreview> {
-  const source = await decodeImage(req.path, { maxPixels: e.env.maxPixels });
+  // The source the cut-out will use: opened once, not decoded again for the segment (a picture over the budget takes seconds).
+  const source = (await cachedSource(req.path, e.env)).image;
   const size = previewSize(source.width, source.height, req.maxSidePx);
   const small = await previewImageOf(source, size.width, size.height);
-  return { path: req.path, width: small.width, height: small.height, sourceWidth: source.width, sourceHeight: source.height, rgba: small.data, ...(source.pages ? { frames: source.pages, isClip: isAnimationClip(source.format) } : {}) };
+  return {
+    path: req.path,
+    width: small.width,
+    height: small.height,
+    sourceWidth: source.width,
+    sourceHeight: source.height,
+    rgba: small.data,
+    ...(source.pages ? { frames: source.pages, isClip: isAnimationClip(source.format) } : {}),
+    ...(source.downscaledFrom ? { downscaledFrom: source.downscaledFrom } : {}),
+  };
 }
 
 /** A decoded picture at the editor's preview size (itself when it is no bigger), resized once per picture and size. */
@@ -320,7 +339,7 @@ export const REGION_PAD_PX = 8;
 /** Writes a preview-size trimap, scaled to the source size, as a grey PNG in the temp folder. */
 export async function saveTrimap(req: SaveTrimapRequest, e: EngineContext): Promise<string> {
   checkTrimap(req);
-  const source = await decodeImage(req.path, { maxPixels: e.env.maxPixels });
+  const source = await decodeToWorkOn(req.path, e.env.maxPixels);
   const full = scaleTrimapNearest(req.trimap, req.width, req.height, source.width, source.height);
   const rgba = new Uint8Array(full.length * 4);
   for (let i = 0; i < full.length; i++) {

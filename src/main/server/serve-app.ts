@@ -5,6 +5,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import type { AppApi } from '../../shared/api';
 import type { JobSpec } from '../../shared/jobs';
+import { maxPixelsFromEnv } from '../core/env';
 import { defaultModelsDirs } from '../core/models/model-store';
 import { createAppApi } from '../engine/api/index';
 import { createAppCore, type AppCore } from '../engine/app-core';
@@ -66,6 +67,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
       manifestPath: join(options.resourcesDir, 'models', 'manifest.json'),
       tempDir: join(sessionDir, 'engine'),
       ffmpegPath: env.CUTOUT_FFMPEG ?? null,
+      maxPixels: maxPixelsFromEnv(env),
     },
     userDataDir: options.userDataDir ?? defaultUserDataDir(env),
     emit: hub.emit,

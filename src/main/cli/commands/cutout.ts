@@ -6,7 +6,7 @@ import { AppError } from '../../../shared/errors';
 import { parseRefineMode, type Subject } from '../../../shared/jobs';
 import { parseBackground } from '../../core/image/composite';
 import { formatFromPath } from '../../core/image/encode';
-import { animatedInputText, cutoutToFile, isAnimationClip } from '../../core/pipelines/cutout';
+import { animatedInputText, cutoutToFile, downscaledInputText, isAnimationClip } from '../../core/pipelines/cutout';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { choiceFlag, type CliCommand, noteProviderFallback, planOutputs, qualityFlag, UsageError } from '../command';
 
@@ -89,6 +89,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
           io.out(`${positionals[i]} -> ${r.output} (${r.width}x${r.height}, ${r.modelId} on ${r.provider}, ${r.timings.totalMs.toFixed(0)} ms)`);
           if (i === 0) noteProviderFallback(io, values.provider, r.provider);
           if (r.frames) io.err(`note: ${positionals[i]} is ${animatedInputText(r.frames, isAnimationClip(r.format))}`);
+          if (r.downscaled) io.err(`note: ${positionals[i]} is ${downscaledInputText(r.downscaled)}`);
           if (r.review.needsReview) {
             toReview++;
             io.out(`  check it: ${reviewText(r.review.unsureShare, 'cut-out', r.review.isEmpty ? subject : undefined)}`);

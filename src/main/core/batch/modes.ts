@@ -5,12 +5,12 @@ import { AppError } from '../../../shared/errors';
 import type { Background, FileNote, FinishedFile, RefineMode } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
 import { fitBackground } from '../image/background';
-import { decodeImage, type DecodedImage, type RgbaImage } from '../image/decode';
+import { decodeToWorkOn, type DecodedImage, type RgbaImage } from '../image/decode';
 import { encodeImage } from '../image/encode';
 import { getSession } from '../inference/session';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import { reviewOf, verdictOf } from '../matting/unsure-share';
-import { animatedInputText, isAnimationClip, resolveMaskModel } from '../pipelines/cutout';
+import { animatedInputText, downscaledInputText, isAnimationClip, resolveMaskModel } from '../pipelines/cutout';
 import { runMaskModel, type MaskResult } from '../segment/mask-model';
 import { failedChecks } from '../idphoto/compliance';
 import { runIdPhotoJob } from '../idphoto/id-photo-job';
@@ -88,6 +88,8 @@ function fileNoteText(n: FileNote): string {
   switch (n.kind) {
     case 'animated':
       return animatedInputText(n.frames, n.isClip);
+    case 'downscaled':
+      return `a picture of ${downscaledInputText(n)}`;
     case 'firstPart':
       return `the clip's first ${n.seconds.toFixed(2)} s only: a sticker holds at most ${n.frames} frames here`;
     case 'stoppedShort':
@@ -120,7 +122,7 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
       // A picture background (decoded once by runBatch) is fitted to each image.
       const background = options.background;
       const stages: ModeStages<DecodedImage, MaskInferred> = {
-        decode: (input) => decodeImage(input, { maxPixels: env.maxPixels }),
+        decode: (input) => decodeToWorkOn(input, env.maxPixels),
         infer: async (image) => ({ image, mask: await runMaskModel(image, model, session) }),
         async finish({ image, mask }, output) {
           const { data, unsureShare, isEmpty } = await pool.run({
@@ -135,7 +137,10 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
           });
           const bytes = await encodeImage({ data, width: image.width, height: image.height }, { format, quality: options.quality });
           await writeFileAtomic(output, bytes);
-          const notes: FileNote[] = image.pages ? [{ kind: 'animated', frames: image.pages, isClip: isAnimationClip(image.format) }] : [];
+          const notes: FileNote[] = [
+            ...(image.pages ? [{ kind: 'animated' as const, frames: image.pages, isClip: isAnimationClip(image.format) }] : []),
+            ...(image.downscaledFrom ? [{ kind: 'downscaled' as const, from: image.downscaledFrom, to: { width: image.width, height: image.height } }] : []),
+          ];
           return { ...reviewOf(unsureShare, model.entry, 'cutout', isEmpty), ...withNotes(notes) };
         },
       };

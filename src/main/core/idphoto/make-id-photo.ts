@@ -9,7 +9,7 @@ import type { CoreEnv } from '../env';
 import { analyseFace, type FaceAnalysis } from '../face/analyse-face';
 import type { Point } from '../face/yunet';
 import { parseBackground, parseHexColor } from '../image/composite';
-import { decodeImage, type RgbaImage } from '../image/decode';
+import { decodeToWorkOn, type RgbaImage } from '../image/decode';
 import { cropRgba, resizeToRgb } from '../image/resize';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import { estimateForeground } from '../matting/foreground';
@@ -393,7 +393,7 @@ export async function idPhotoToFile(input: string, output: string, options: IdPh
   if (!/\.(png|jpe?g)$/i.test(output)) throw new AppError('INVALID_ARGUMENT', `Cannot write an ID photo as ${extname(output) || 'a file without an extension'}: use .jpg or .png (${output})`, { detail: { path: output } });
   await assertNotAnInput(output, [input]);
   const t0 = performance.now();
-  const source = await decodeImage(input, { maxPixels: env.maxPixels });
+  const source = await decodeToWorkOn(input, env.maxPixels);
   const decodeMs = performance.now() - t0;
   throwIfAborted(ctx.signal);
   const result = await makeIdPhoto(source, options, env, ctx);

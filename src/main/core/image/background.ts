@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { AppError } from '../../../shared/errors';
 import type { Background } from '../../../shared/jobs';
 import type { CompositeBackground, FittedBackground } from './composite';
-import { decodeImage, type RgbaImage } from './decode';
+import { decodeToWorkOn, type RgbaImage } from './decode';
 
 /** The last picture decoded, by file identity: several inputs on one picture (the CLI, exports from the editor) decode it once. */
 let lastPicture: { key: string; image: RgbaImage } | null = null;
@@ -21,7 +21,7 @@ export async function loadBackgroundPicture(path: string, maxPixels?: number): P
   const key = st?.isFile() ? `${resolve(path)}\0${st.dev}:${st.ino}:${st.size}:${Math.floor(st.mtimeMs)}\0${maxPixels ?? ''}` : null;
   if (key !== null && lastPicture?.key === key) return lastPicture.image;
   try {
-    const image = await decodeImage(path, { maxPixels });
+    const image = await decodeToWorkOn(path, maxPixels);
     if (key !== null) lastPicture = { key, image };
     return image;
   } catch (error) {

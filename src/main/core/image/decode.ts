@@ -2,7 +2,7 @@
 // sRGB RGBA, a pixel-count guard. Core (no electron); sharp is used only under core/image.
 import { stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
-import { AppError, DEFAULT_MAX_PIXELS } from '../../../shared/errors';
+import { AppError, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SOURCE_PIXELS } from '../../../shared/errors';
 import { hasExtension, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../shared/media';
 
 /** An 8-bit sRGB image with 4 interleaved channels (RGBA), row-major, no padding. */
@@ -20,6 +20,8 @@ export interface DecodedImage extends RgbaImage {
   pages?: number;
   /** sharp's name of the container format (jpeg, png, webp, ...). */
   format: string;
+  /** The file's own size (orientation applied) when it was bigger than the budget and was downscaled to fit it (DecodeOptions.downscale). */
+  downscaledFrom?: { width: number; height: number };
 }
 
 /** Formats decoded as still images. */
@@ -27,15 +29,25 @@ const STILL_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'avif', 'he
 
 /** Options of decodeImage. */
 export interface DecodeOptions {
+  /** The pixel budget of the decoded image (default DEFAULT_MAX_PIXELS). */
   maxPixels?: number;
+  /**
+   * A picture over the budget is downscaled to fit it as it decodes (the aspect kept, the result's
+   * `downscaledFrom` set) rather than refused, up to `maxSourcePixels`. For the pipelines that make
+   * a picture; not for evaluation, whose ground truth has the file's own size.
+   */
+  downscale?: boolean;
+  /** With `downscale`: the largest picture taken (default DEFAULT_MAX_SOURCE_PIXELS, never below the budget). */
+  maxSourcePixels?: number;
   /** Name used in messages when the input is a buffer. */
   name?: string;
 }
 
 /**
  * Decodes a file or buffer to 8-bit sRGB RGBA with EXIF orientation applied. CMYK, 16-bit,
- * greyscale, palette and alpha inputs are all normalised. Errors: INPUT_NOT_FOUND,
- * INPUT_UNSUPPORTED (empty, unknown, corrupt or truncated; names the file), IMAGE_TOO_LARGE.
+ * greyscale, palette and alpha inputs are all normalised; a picture over the budget is downscaled
+ * where options.downscale says so. Errors: INPUT_NOT_FOUND, INPUT_UNSUPPORTED (empty, unknown,
+ * corrupt or truncated; names the file), IMAGE_TOO_LARGE.
  */
 export async function decodeImage(input: string | Uint8Array, options: DecodeOptions = {}): Promise<DecodedImage> {
   const name = typeof input === 'string' ? input : (options.name ?? 'image');
@@ -76,21 +88,28 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
   }
   const pixels = (meta.width ?? 0) * (meta.height ?? 0);
   if (!pixels) throw new AppError('INPUT_UNSUPPORTED', `${name} has no pixel size`, { detail: { path: name } });
-  if (pixels > maxPixels) {
+  const limit = options.downscale ? Math.max(maxPixels, options.maxSourcePixels ?? DEFAULT_MAX_SOURCE_PIXELS) : maxPixels;
+  if (pixels > limit) {
     throw new AppError(
       'IMAGE_TOO_LARGE',
-      `${name} is ${meta.width}x${meta.height} (${(pixels / 1e6).toFixed(1)} MP); the limit is ${(maxPixels / 1e6).toFixed(0)} MP. Downscale it first.`,
-      { detail: { path: name, width: meta.width, height: meta.height, maxPixels } },
+      `${name} is ${meta.width}x${meta.height} (${(pixels / 1e6).toFixed(1)} MP); the limit is ${(limit / 1e6).toFixed(0)} MP. Downscale it first.`,
+      { detail: { path: name, width: meta.width, height: meta.height, maxPixels: limit } },
     );
   }
+  // The file's size as shown (EXIF orientations 5-8 turn it a quarter) and, over the budget, the size it is worked on at.
+  const turned = (meta.orientation ?? 1) >= 5;
+  const own = { width: turned ? meta.height! : meta.width!, height: turned ? meta.width! : meta.height! };
+  const fitted = pixels > maxPixels ? fitPixelBudget(own.width, own.height, maxPixels) : undefined;
 
-  const decodeRgba = (failOn: 'warning' | 'truncated') =>
-    sharp(input, { limitInputPixels: maxPixels, failOn, pages: 1 })
-      .rotate()
+  const decodeRgba = (failOn: 'warning' | 'truncated') => {
+    // Auto-orientation comes before the resize, whose size is the oriented one.
+    const oriented = sharp(input, { limitInputPixels: limit, failOn, pages: 1 }).rotate();
+    return (fitted ? oriented.resize({ width: fitted.width, height: fitted.height, fit: 'fill' }) : oriented)
       .toColourspace('srgb')
       .ensureAlpha()
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
+  };
   try {
     let decoded;
     if (meta.format === 'jpeg') {
@@ -116,6 +135,7 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
       hasAlpha: meta.hasAlpha === true,
       ...((meta.pages ?? 1) > 1 ? { pages: meta.pages } : {}),
       format: meta.format,
+      ...(fitted ? { downscaledFrom: own } : {}),
     };
   } catch (cause) {
     if (cause instanceof DamagedData) {
@@ -130,6 +150,23 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
       detail: { path: name, damaged: true },
     });
   }
+}
+
+/**
+ * Decodes a picture to make something of (a cut-out, an ID photo, a background, the editor's
+ * source): over the pixel budget it is downscaled to fit rather than refused (`downscaledFrom`).
+ */
+export function decodeToWorkOn(input: string | Uint8Array, maxPixels: number | undefined): Promise<DecodedImage> {
+  return decodeImage(input, { maxPixels, downscale: true });
+}
+
+/** The largest size of this aspect within a pixel budget (each side at least 1, the product at most the budget). */
+export function fitPixelBudget(width: number, height: number, maxPixels: number): { width: number; height: number } {
+  const scale = Math.sqrt(maxPixels / (width * height));
+  let w = Math.max(1, Math.floor(width * scale));
+  let h = Math.max(1, Math.floor(height * scale));
+  while (w * h > maxPixels && (w > 1 || h > 1)) if (w >= h) w--; else h--;
+  return { width: w, height: h };
 }
 
 /** A strict decode's warning that the picture's data is damaged, not merely unusual. */

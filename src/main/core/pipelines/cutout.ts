@@ -1,11 +1,11 @@
 // Single-image cut-out: decode -> mask model -> refine -> composite -> encode. Used by the
 // `cutout portrait` / `cutout anime` commands, the engine and batch export. Core (no electron).
 import { AppError } from '../../../shared/errors';
-import type { CutoutOptions, MatteReview } from '../../../shared/jobs';
+import type { CutoutOptions, DownscaledInput, MatteReview } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import { prepareBackground } from '../image/background';
 import { compositeOver } from '../image/composite';
-import { decodeImage, type DecodedImage, type RgbaImage } from '../image/decode';
+import { decodeToWorkOn, type DecodedImage, type RgbaImage } from '../image/decode';
 import { encodeImage, formatFromPath } from '../image/encode';
 import { resizeRgba } from '../image/resize';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
@@ -76,7 +76,7 @@ export async function cutoutImage(input: string | Uint8Array, options: CutoutOpt
   const t0 = performance.now();
   onProgress?.({ stage: 'decode', done: 0, total });
   const model = await resolveMaskModel(env, options.subject, options.modelId);
-  const source = await decodeImage(input, { maxPixels: env.maxPixels });
+  const source = await decodeToWorkOn(input, env.maxPixels);
   const trimap = options.trimapPath ? await decodeTrimapFile(options.trimapPath, source.width, source.height) : undefined;
   // Before the matting: a picture background that cannot be read fails the cut-out at once.
   const background = await prepareBackground(options.background, source.width, source.height, env.maxPixels);
@@ -138,6 +138,8 @@ export interface CutoutFileResult {
   frames?: number;
   /** The animated input's format (sharp's name), with `frames`. */
   format?: string;
+  /** An input over the pixel budget: its own size, and the smaller one it was cut out at (DecodedImage.downscaledFrom). */
+  downscaled?: DownscaledInput;
   timings: CutoutTimings;
 }
 
@@ -154,6 +156,11 @@ export function animatedInputText(frames: number, isClip: boolean): string {
   return `an animation of ${frames} frames: only its first frame was cut out${isClip ? ' (`cutout sticker` makes an animated sticker of it)' : ''}`;
 }
 
+/** What the CLI and a batch's note say of a picture over the pixel budget that was cut out at `to`, its largest size within it. */
+export function downscaledInputText({ from, to }: DownscaledInput): string {
+  return `${from.width}x${from.height} (${((from.width * from.height) / 1e6).toFixed(1)} MP), more pixels than a cut-out is made of: it was cut out at ${to.width}x${to.height}`;
+}
+
 /** Cuts out one image file and writes the result atomically (never over the input). */
 export async function cutoutToFile(input: string, output: string, options: CutoutOptions, env: CoreEnv, ctx: RunContext = {}): Promise<CutoutFileResult> {
   await assertNotAnInput(output, [input]);
@@ -162,6 +169,7 @@ export async function cutoutToFile(input: string, output: string, options: Cutou
     throw new AppError('INVALID_ARGUMENT', `quality must be a whole number 1..100, got ${options.quality}`);
   }
   const result = await cutoutImage(input, options, env, ctx);
+  const source = result.source as DecodedImage;
   throwIfAborted(ctx.signal);
   const t0 = performance.now();
   ctx.onProgress?.({ stage: 'encode', done: 0, total: 1 });
@@ -177,7 +185,8 @@ export async function cutoutToFile(input: string, output: string, options: Cutou
     modelId: result.modelId,
     provider: result.provider,
     review: result.review,
-    ...((result.source as DecodedImage).pages ? { frames: (result.source as DecodedImage).pages, format: (result.source as DecodedImage).format } : {}),
+    ...(source.pages ? { frames: source.pages, format: source.format } : {}),
+    ...(source.downscaledFrom ? { downscaled: { from: source.downscaledFrom, to: { width: source.width, height: source.height } } } : {}),
     timings: { ...result.timings, encodeMs, totalMs: result.timings.totalMs + encodeMs },
   };
 }

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../../../src/shared/errors';
-import { decodeImage, isDamagedData, oneLine } from '../../../../src/main/core/image/decode';
+import { AppError, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SOURCE_PIXELS } from '../../../../src/shared/errors';
+import { decodeImage, decodeToWorkOn, fitPixelBudget, isDamagedData, oneLine } from '../../../../src/main/core/image/decode';
 import { evalFile, tempDir } from '../../../helpers/env';
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -116,6 +116,68 @@ describe('decodeImage bad inputs', () => {
 
   it('missing file -> INPUT_NOT_FOUND', async () => {
     expect(await codeOf(decodeImage(join(dir, 'nope.png')))).toBe('INPUT_NOT_FOUND');
+  });
+});
+
+describe('pictures over the pixel budget', () => {
+  const dir = tempDir();
+
+  it('fitPixelBudget keeps the aspect and stays within the budget', () => {
+    // A 108 MP phone photo at the 80 MP default.
+    const phone = fitPixelBudget(12000, 9000, DEFAULT_MAX_PIXELS);
+    expect(phone.width * phone.height).toBeLessThanOrEqual(DEFAULT_MAX_PIXELS);
+    expect(phone.width * phone.height).toBeGreaterThan(DEFAULT_MAX_PIXELS * 0.999);
+    expect(phone.width / phone.height).toBeCloseTo(12000 / 9000, 3);
+    for (const [w, h, budget] of [[3, 1_000_000, 1000], [1_000_000, 2, 999], [1001, 999, 1_000_000], [7, 5, 34]]) {
+      const f = fitPixelBudget(w, h, budget);
+      expect(f.width * f.height).toBeLessThanOrEqual(budget);
+      expect(f.width).toBeGreaterThanOrEqual(1);
+      expect(f.height).toBeGreaterThanOrEqual(1);
+      expect(f.width).toBeLessThanOrEqual(w);
+      expect(f.height).toBeLessThanOrEqual(h);
+    }
+  });
+
+  it('is refused by decodeImage, and downscaled to fit by decodeToWorkOn with its own size said', async () => {
+    const p = join(dir, 'big.png');
+    // Left half red, right half blue, so the downscaled picture can be checked for what it shows.
+    const w = 1600;
+    const h = 900;
+    const rgb = Buffer.alloc(w * h * 3);
+    for (let i = 0; i < w * h; i++) rgb[i * 3 + ((i % w) < w / 2 ? 0 : 2)] = 255;
+    await sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).png().toFile(p);
+    const budget = 360_000;
+    const refused = await decodeImage(p, { maxPixels: budget }).catch((e) => e as AppError);
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).code).toBe('IMAGE_TOO_LARGE');
+
+    const img = await decodeToWorkOn(p, budget);
+    expect(img.width * img.height).toBeLessThanOrEqual(budget);
+    expect([img.width, img.height]).toEqual([800, 450]);
+    expect(img.downscaledFrom).toEqual({ width: w, height: h });
+    const at = (x: number, y: number) => Array.from(img.data.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 4));
+    expect(at(100, 200)).toEqual([255, 0, 0, 255]);
+    expect(at(700, 200)).toEqual([0, 0, 255, 255]);
+    // Within the budget nothing changes and nothing is said.
+    const small = await decodeToWorkOn(p, w * h);
+    expect([small.width, small.height, small.downscaledFrom]).toEqual([w, h, undefined]);
+  });
+
+  it('is downscaled at its shown orientation (EXIF 6: 400x200 pixels shown 200x400)', async () => {
+    const p = join(dir, 'rotated-big.jpg');
+    await sharp({ create: { width: 400, height: 200, channels: 3, background: '#00ff00' } }).jpeg().withMetadata({ orientation: 6 }).toFile(p);
+    const img = await decodeToWorkOn(p, 20_000);
+    expect([img.width, img.height]).toEqual([100, 200]);
+    expect(img.downscaledFrom).toEqual({ width: 200, height: 400 });
+  });
+
+  it('past the largest picture taken (a 20000x20000 header) is still IMAGE_TOO_LARGE, naming that limit', async () => {
+    const p = join(dir, 'bomb-again.png');
+    writeFileSync(p, pngClaiming(20000, 20000));
+    const err = (await decodeToWorkOn(p, undefined).catch((e) => e)) as AppError;
+    expect(err.code).toBe('IMAGE_TOO_LARGE');
+    expect(err.detail).toMatchObject({ maxPixels: DEFAULT_MAX_SOURCE_PIXELS });
+    expect(err.message).toMatch(/the limit is 320 MP/);
   });
 });
 

@@ -36,7 +36,7 @@ export function haltText(
   return n > 0 ? t('batch.pausing', { n }) : t('batch.paused');
 }
 
-type NoteKey = 'batch.note.animated' | 'batch.note.animatedClip' | 'batch.note.firstPart' | 'batch.note.stoppedShort';
+type NoteKey = 'batch.note.animated' | 'batch.note.animatedClip' | 'batch.note.downscaled' | 'batch.note.firstPart' | 'batch.note.stoppedShort';
 
 /**
  * A row's note in the UI's words: each of its notes (FinishedFile.notes) as a sentence, or the
@@ -49,6 +49,8 @@ export function noteText(row: Pick<BatchItemRow, 'note' | 'notes'>, t: (key: Not
       switch (n.kind) {
         case 'animated':
           return [t('batch.note.animated', { frames: n.frames }), ...(n.isClip ? [t('batch.note.animatedClip')] : [])];
+        case 'downscaled':
+          return [t('batch.note.downscaled', { w: n.from.width, h: n.from.height, mp: ((n.from.width * n.from.height) / 1e6).toFixed(1), tw: n.to.width, th: n.to.height })];
         case 'firstPart':
           return [t('batch.note.firstPart', { seconds: n.seconds.toFixed(2), frames: n.frames })];
         case 'stoppedShort':

@@ -73,6 +73,10 @@ export const cutout = {
     en: 'The anime model sees no character in this picture, so the cut-out is empty. Try the person model, or paint Keep over the subject.',
     'zh-CN': '动漫模型在这张图片里没有找到角色，抠图结果是空的。请试试人像模型，或用“保留”画笔涂抹主体。',
   },
+  'cutout.downscaled': {
+    en: 'This picture is {w}×{h} ({mp} MP), more pixels than a cut-out is made of: it is cut out and exported at {tw}×{th}.',
+    'zh-CN': '这张图片为 {w}×{h}（{mp} 百万像素），超过抠图可处理的像素数：将按 {tw}×{th} 抠图并导出。',
+  },
   'cutout.animated': { en: 'This picture is an animation of {n} frames: only its first frame is cut out here.', 'zh-CN': '这张图片是 {n} 帧的动画：这里只抠取第一帧。' },
   'cutout.animated.toSticker': { en: 'Make an animated sticker of it', 'zh-CN': '做成动态表情包' },
   'review.tryAnime': { en: 'Try the anime model', 'zh-CN': '试试动漫模型' },

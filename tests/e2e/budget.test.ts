@@ -1,0 +1,71 @@
+// A picture with more pixels than a cut-out is made of (80 MP by default; CUTOUT_MAX_MEGAPIXELS=2
+// here, so that a test picture stays small): refused with IMAGE_TOO_LARGE before, it is now worked
+// on at its largest size within the budget. In Chromium against `cutout serve`: the editor says so
+// and exports that size, a batch notes it on the file's row, and the ID photo workspace makes its
+// photo of it.
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { fitPixelBudget } from '../../src/main/core/image/decode';
+import { evalFile, tempDir } from '../helpers/env';
+import { ARTIFACTS_DIR, chooseFiles, openThroughDialog, useAppSession, waitForCutoutOf } from './helpers';
+
+const BUDGET_MP = 2;
+
+describe('a picture over the pixel budget in Chromium', () => {
+  const app = useAppSession({ CUTOUT_MAX_MEGAPIXELS: String(BUDGET_MP) });
+
+  it('is cut out and exported at its largest size within the budget, said in the editor and in a batch; the ID photo is made of it', async () => {
+    const dir = tempDir('cutout-e2e-budget-');
+    // A real portrait enlarged to 1516 x 2048 (3.1 MP).
+    const big = join(dir, 'big-portrait.jpg');
+    await sharp(evalFile('id_portraits', 'images', 'df_img1.jpg')).resize(1516, 2048).jpeg({ quality: 92 }).toFile(big);
+    const fitted = fitPixelBudget(1516, 2048, BUDGET_MP * 1e6);
+    expect(fitted.width * fitted.height).toBeLessThanOrEqual(BUDGET_MP * 1e6);
+
+    // The editor: the notice, the size under the picture, and an export of the fitted size that is a cut-out.
+    await app.page.click('[data-workspace=cutout]');
+    await openThroughDialog(app.page, big);
+    await waitForCutoutOf(app.page, big);
+    const notice = app.page.locator('[data-testid=downscaled-notice]');
+    expect((await notice.textContent())!.trim()).toBe(
+      `This picture is 1516×2048 (3.1 MP), more pixels than a cut-out is made of: it is cut out and exported at ${fitted.width}×${fitted.height}.`,
+    );
+    await app.page.screenshot({ path: join(ARTIFACTS_DIR, 'screens', 'cutout-downscaled.png') });
+    const saved = app.page.locator('[data-testid=last-export] .path');
+    await app.page.click('[data-testid=export]');
+    await saved.waitFor({ timeout: 120_000 });
+    const output = (await saved.getAttribute('title'))!;
+    const { data, info } = await sharp(output).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([fitted.width, fitted.height]);
+    const alphaAt = (x: number, y: number) => data[(y * info.width + x) * 4 + 3];
+    // The studio backdrop at the top corner is gone; the face in the middle is kept.
+    expect(alphaAt(5, 5)).toBe(0);
+    expect(alphaAt(Math.round(info.width / 2), Math.round(info.height * 0.4))).toBe(255);
+
+    // A batch: written at the fitted size, and the row's note says why.
+    await app.page.click('[data-workspace=batch]');
+    await chooseFiles(app.page, () => app.page.click('[data-workspace-slot=batch] [data-testid=drop-zone]'), big);
+    await app.page.locator('.toolbar', { hasText: '1 file' }).waitFor();
+    await app.page.selectOption('[data-testid=batch-mode]', 'portrait');
+    await app.page.click('[data-testid=batch-output]');
+    await expect.poll(() => app.page.textContent('[data-testid=batch-output]')).toMatch(/exports/);
+    await app.page.click('[data-testid=batch-start]');
+    await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 120_000 }).toBe('1 done, 0 skipped, 0 failed of 1');
+    const row = app.page.locator('[data-testid=batch-item]', { hasText: 'big-portrait.jpg' });
+    expect(await row.locator('[data-testid=batch-note]').getAttribute('title')).toBe(
+      `A picture of 1516×2048 (3.1 MP), more pixels than a cut-out is made of: it was cut out at ${fitted.width}×${fitted.height}.`,
+    );
+    const batchOut = (await row.locator('.out').getAttribute('title'))!;
+    const batchMeta = await sharp(batchOut).metadata();
+    expect([batchMeta.width, batchMeta.height]).toEqual([fitted.width, fitted.height]);
+
+    // The ID photo workspace makes the default spec's photo (CN 1-inch, 295 x 413) of it.
+    await app.page.click('[data-workspace=idphoto]');
+    await chooseFiles(app.page, () => app.page.click('[data-workspace-slot=idphoto] [data-testid=drop-zone]'), big);
+    await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 90_000 });
+    await expect.poll(() => app.page.textContent('[data-testid=idphoto-report]'), { timeout: 60_000 }).toMatch(/Crown to chin/);
+    expect(await app.page.locator('[data-testid=error-banner]').count()).toBe(0);
+    expect(app.pageErrors).toEqual([]);
+  }, 300_000);
+});
