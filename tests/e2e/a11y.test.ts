@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evalFile } from '../helpers/env';
-import { ARTIFACTS_DIR, chooseFiles, openThroughDialog, useAppSession, waitForCutout } from './helpers';
+import { ARTIFACTS_DIR, chooseFiles, openThroughDialog, useAppSession, waitForCutoutOf } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
 /** Roles a user acts on, which must carry a name. */
@@ -26,7 +26,7 @@ describe('the keyboard and a screen reader in Chromium', () => {
     // role="application" made a screen reader stop reading notices, reports and lists.
     expect(await page.locator('[role=application]').count()).toBe(0);
     await openThroughDialog(page, evalFile('id_portraits', 'images', 'hv_test2.jpg'));
-    await waitForCutout(page);
+    await waitForCutoutOf(page, 'hv_test2.jpg');
     // One live region always there (a new element's first text is often not read), saying the status line.
     const live = page.locator('[data-testid=status-live]');
     expect(await live.getAttribute('role')).toBe('status');

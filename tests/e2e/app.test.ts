@@ -137,7 +137,7 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     const sunset = await picture('sunset.png', [230, 120, 20]);
     await freshApp();
     await openThroughDialog(page, PORTRAIT);
-    await waitForCutout(page);
+    await waitForCutoutOf(page, PORTRAIT);
     // Transparent says what keeps it rather than showing an empty colour field.
     expect(await page.locator('.row .hex').count()).toBe(0);
     expect(await page.textContent('.row')).toContain('Kept in PNG and WebP');
@@ -183,7 +183,7 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     await freshApp();
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(served.url).origin });
     await openThroughDialog(page, large);
-    await waitForCutout(page);
+    await waitForCutoutOf(page, large);
     await page.click('[data-bg=white]');
     await page.evaluate(`navigator.clipboard.writeText('nothing yet')`);
     await page.getByRole('button', { name: 'Copy image' }).click();
@@ -202,7 +202,7 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     await sharp(PORTRAIT).resize({ width: 4000 }).png({ compressionLevel: 1 }).toFile(big);
     await freshApp();
     await openThroughDialog(page, big);
-    await waitForCutout(page);
+    await waitForCutoutOf(page, big);
     await page.click('[data-testid=export]');
     await page.locator('[data-testid=cancel-job]').click({ timeout: 30_000 });
     await expect.poll(() => page.textContent('[data-testid=status-text]'), { timeout: 10_000 }).toBe('Cancelled');
@@ -231,7 +231,7 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     const pressed = async () => ((await page.getByRole('button', { name: 'Anime', exact: true }).getAttribute('aria-pressed')) === 'true' ? 'anime' : 'person');
     await freshApp();
     await openThroughDialog(page, anime);
-    await waitForCutout(page);
+    await waitForCutoutOf(page, anime);
     await page.getByRole('button', { name: 'Anime', exact: true }).click();
     await waitForCutout(page);
     // A photo after an anime picture is cut out as a person (it took the anime model before).
@@ -257,7 +257,7 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
   it('a background brush stroke over a kept region makes the exported alpha there 0', async () => {
     await freshApp();
     await openThroughDialog(page, PORTRAIT);
-    await waitForCutout(page);
+    await waitForCutoutOf(page, PORTRAIT);
     const canvas = page.locator('[data-testid=editor-canvas]');
     const box = (await canvas.boundingBox())!;
     const attr = async (name: string) => Number(await canvas.getAttribute(name));
@@ -340,11 +340,9 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
         }
       })()`);
     await dispatch('drop', 'dropped.png');
-    await waitForCutout(page);
-    expect(await page.textContent('.stage .info')).toContain('dropped.png');
+    await waitForCutoutOf(page, 'dropped.png');
     await dispatch('paste', 'pasted.png');
-    await expect.poll(() => page.textContent('.stage .info'), { timeout: 30_000 }).toContain('pasted.png');
-    await waitForCutout(page);
+    await waitForCutoutOf(page, 'pasted.png');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { evalFile, tempDir } from '../helpers/env';
-import { ARTIFACTS_DIR, chooseFiles, useAppSession, waitForCutout } from './helpers';
+import { ARTIFACTS_DIR, chooseFiles, useAppSession, waitForCutoutOf } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
 
@@ -109,7 +109,7 @@ describe('ID-photo workspace in Chromium', () => {
     await app.page.click('[data-testid=idphoto-touchup]');
     // The editor opens the portrait with best edges and says what the strokes are for.
     await app.page.locator('[data-testid=for-idphoto]').waitFor({ timeout: 30_000 });
-    await waitForCutout(app.page);
+    await waitForCutoutOf(app.page, 'hv_test1.jpg');
     expect(await app.page.getAttribute('[data-refine=full]', 'aria-pressed')).toBe('true');
     const canvas = app.page.locator('[data-testid=editor-canvas]');
     const box = (await canvas.boundingBox())!;

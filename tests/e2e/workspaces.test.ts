@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { describe, expect, it } from 'vitest';
 import { evalFile, reviewFrame, tempDir } from '../helpers/env';
-import { ARTIFACTS_DIR, chooseFiles, openThroughDialog, useAppSession, waitForCutout } from './helpers';
+import { ARTIFACTS_DIR, chooseFiles, openThroughDialog, useAppSession, waitForCutoutOf } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
 
@@ -36,7 +36,7 @@ describe('workspaces, language and theme in Chromium', () => {
   it('the editor shows the cut-out, the compare split and the trimap overlay', async () => {
     await workspace('cutout');
     await openThroughDialog(app.page, evalFile('id_portraits', 'images', 'df_img24.jpg'));
-    await waitForCutout(app.page);
+    await waitForCutoutOf(app.page, 'df_img24.jpg');
     await app.page.click('[data-bg=id-blue]');
     await shot('cutout-blue');
     await app.page.keyboard.press('c');
@@ -69,7 +69,7 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(await notice.count()).toBe(0);
     // A real frame the anime model is unsure of: the Waifu2x hamster (docs/quality.md).
     await openThroughDialog(app.page, reviewFrame('hamster', tempDir()));
-    await waitForCutout(app.page);
+    await waitForCutoutOf(app.page, 'hamster.png');
     await app.page.getByRole('button', { name: 'Anime', exact: true }).click();
     await notice.waitFor({ timeout: 90_000 });
     const shownPct = async (): Promise<number> => ((await notice.count()) === 0 ? 0 : Number((await notice.textContent())!.match(/(\d+) % of it is half transparent/)![1]));
@@ -513,7 +513,7 @@ describe('workspaces, language and theme in Chromium', () => {
       .png()
       .toFile(picture);
     await openThroughDialog(app.page, picture);
-    await waitForCutout(app.page);
+    await waitForCutoutOf(app.page, picture);
     const notice = app.page.locator('[data-testid=review-notice]');
     await notice.waitFor({ timeout: 60_000 });
     expect(await notice.textContent()).toContain('Nothing was found to cut out. The person model sees no one in this picture');
