@@ -62,8 +62,13 @@ export interface ChooseFolderRequest {
 export interface ChooseSaveTargetRequest {
   /** Suggested file name with extension, e.g. 'portrait_cutout.png'. */
   defaultName: string;
-  /** Suggested folder; default: the last export folder or Settings.outputDir. */
+  /**
+   * Suggested folder. Default: Settings.outputDir when set; else the folder last saved to in this
+   * run of the app; else the folder of `nearPath`.
+   */
   defaultDir?: string;
+  /** The file the export is made from (its folder is the last default: "next to the picture"). */
+  nearPath?: string;
   title?: string;
   /**
    * No dialog: a path in the app's own temporary folder (the full-size picture Copy puts on the

@@ -31,7 +31,10 @@ export interface Settings {
   exportFormat: (typeof EXPORT_FORMAT_CHOICES)[number];
   /** JPEG/WebP quality, 1..100. */
   jpegQuality: number;
-  /** Folder exports default to; null = next to the input. */
+  /**
+   * Folder exports (the save dialog) and new batches default to. null: the save dialog opens where
+   * the last export went in this run of the app, at first next to the picture; a batch asks.
+   */
   outputDir: string | null;
   /** Show the exported file in the OS file manager after an export. */
   revealAfterExport: boolean;

@@ -544,6 +544,35 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
+  it('Settings names a folder for exports: Batch starts with it as its output, until one is picked there; Clear forgets it', async () => {
+    await workspace('settings');
+    const shown = app.page.locator('[data-testid=settings-output-dir]');
+    expect(await shown.textContent()).toBe('Next to the picture, or where the last export went');
+    // In a browser the folder chooser is the session's export folder (`cutout serve`).
+    await app.page.click('[data-testid=settings-output-choose]');
+    await expect.poll(() => shown.textContent()).toMatch(/exports$/);
+    const folder = (await shown.textContent())!;
+    expect(await app.page.getByRole('group', { name: 'Save exports to' }).count()).toBe(1);
+    await app.page.locator('[data-workspace-slot=settings] .card', { has: app.page.locator('.output-dir') }).screenshot({ path: join(SCREENS, 'settings-output-dir.png') });
+    // Kept across a reload, as every setting.
+    await app.page.reload();
+    await app.page.locator('[data-testid=status-text]', { hasText: /^Ready$/ }).waitFor({ timeout: 20_000 });
+    await workspace('settings');
+    expect(await shown.textContent()).toBe(folder);
+    // Batch: the output folder is there before any pick, so only the inputs are missing.
+    await workspace('batch');
+    expect(await app.page.textContent('[data-testid=batch-output]')).toBe(folder);
+    expect(await app.page.textContent('[data-testid=batch-start-hint]')).toBe('Add files or a folder to start.');
+    // Cleared in Settings: Batch asks for a folder again.
+    await workspace('settings');
+    await app.page.click('[data-testid=settings-output-clear]');
+    await expect.poll(() => shown.textContent()).toBe('Next to the picture, or where the last export went');
+    expect(await app.page.locator('[data-testid=settings-output-clear]').count()).toBe(0);
+    await workspace('batch');
+    expect(await app.page.textContent('[data-testid=batch-output]')).toBe('Choose…');
+    expect(app.pageErrors).toEqual([]);
+  });
+
   it('a clip of two frames at 24 fps: the Stickers trim says one frame makes a still, and how to keep it moving', async () => {
     const clip = join(tempDir(), 'two-frames.mp4');
     execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=24', '-frames:v', '2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', clip]);

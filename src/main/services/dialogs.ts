@@ -1,7 +1,7 @@
 // Native dialogs, the file manager and the clipboard for the desktop: the Electron
 // implementation of PlatformServices. Main process (electron).
 import { stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { BrowserWindow, clipboard, ClipboardItem, dialog, nativeImage, shell, type FileFilter as ElectronFilter } from 'electron';
 import type { FileFilter } from '../../shared/api';
 import { AppError } from '../../shared/errors';
@@ -16,7 +16,6 @@ function electronFilters(filter: FileFilter): ElectronFilter[] {
 
 /** PlatformServices on Electron; dialogs are modal to the focused window. */
 export function createDesktopPlatformServices(getWindow: () => BrowserWindow | null): PlatformServices {
-  let lastSaveDir: string | undefined;
   const parent = (): BrowserWindow | undefined => getWindow() ?? undefined;
   return {
     async chooseFiles(req) {
@@ -36,13 +35,11 @@ export function createDesktopPlatformServices(getWindow: () => BrowserWindow | n
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
     async chooseSaveTarget(req) {
-      const dir = req.defaultDir ?? lastSaveDir;
-      const options: Electron.SaveDialogOptions = { title: req.title, defaultPath: dir ? join(dir, req.defaultName) : req.defaultName };
+      // The folder is the API's choice (Settings, the last export, next to the picture: api/files.ts).
+      const options: Electron.SaveDialogOptions = { title: req.title, defaultPath: req.defaultDir ? join(req.defaultDir, req.defaultName) : req.defaultName };
       const win = parent();
       const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
-      if (result.canceled || !result.filePath) return null;
-      lastSaveDir = dirname(result.filePath);
-      return result.filePath;
+      return result.canceled || !result.filePath ? null : result.filePath;
     },
     async revealInFolder(path) {
       const info = await stat(path).catch(() => null);

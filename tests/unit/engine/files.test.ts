@@ -1,9 +1,11 @@
 // The engine's expandPaths: a dropped folder becomes the files of the asked kind (shared/media lists).
+// chooseSaveTarget: which folder the save dialog opens in.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ApiDeps } from '../../../src/main/engine/api/deps';
 import { createFilesArea } from '../../../src/main/engine/api/files';
+import { SettingsStore } from '../../../src/main/services/settings';
 import { tempDir } from '../../helpers/env';
 
 describe('expandPaths', () => {
@@ -19,5 +21,41 @@ describe('expandPaths', () => {
     expect(await names('media')).toEqual(['a.MP4', 'b.png', 'c.gif', 'd.JPeg']);
     expect(await names('videos', true)).toEqual(['a.MP4', 'c.gif', 'e.webm']);
     expect(await names('any')).toEqual(['a.MP4', 'b.png', 'c.gif', 'd.JPeg', 'notes.txt', 'README']);
+  });
+});
+
+describe('chooseSaveTarget', () => {
+  it('opens the dialog in Settings\' export folder, else where the last export went, else next to the picture', async () => {
+    const asked: (string | undefined)[] = [];
+    let answer: string | null = null;
+    const settings = await SettingsStore.open(tempDir());
+    const area = createFilesArea({
+      settings,
+      tempDir: tempDir(),
+      platform: {
+        chooseSaveTarget: async (req: { defaultDir?: string; defaultName: string }) => {
+          asked.push(req.defaultDir);
+          return answer;
+        },
+      },
+    } as unknown as ApiDeps);
+    // First export of a picture: next to it. Cancelled, so nothing is remembered.
+    expect(await area.chooseSaveTarget({ defaultName: 'a_cutout.png', nearPath: join('/photos', 'trip', 'a.jpg') })).toBeNull();
+    expect(await area.chooseSaveTarget({ defaultName: 'b_cutout.png', nearPath: join('/photos', 'b.jpg') })).toBeNull();
+    expect(asked).toEqual([join('/photos', 'trip'), '/photos']);
+    // Saved somewhere else: the next dialog opens there, whatever the picture.
+    answer = join('/exports', 'b_cutout.png');
+    await area.chooseSaveTarget({ defaultName: 'b_cutout.png', nearPath: join('/photos', 'b.jpg') });
+    await area.chooseSaveTarget({ defaultName: 'c_cutout.png', nearPath: join('/photos', 'c.jpg') });
+    expect(asked.slice(2)).toEqual(['/photos', '/exports']);
+    // Settings' folder comes first; an explicit folder before it.
+    await settings.set({ outputDir: '/fixed' });
+    await area.chooseSaveTarget({ defaultName: 'd_cutout.png', nearPath: join('/photos', 'd.jpg') });
+    await area.chooseSaveTarget({ defaultName: 'e_cutout.png', defaultDir: '/asked', nearPath: join('/photos', 'e.jpg') });
+    expect(asked.slice(4)).toEqual(['/fixed', '/asked']);
+    // Without a picture and before any save: the platform's own default.
+    const fresh = createFilesArea({ settings: await SettingsStore.open(tempDir()), platform: { chooseSaveTarget: async (req: { defaultDir?: string }) => (asked.push(req.defaultDir), null) } } as unknown as ApiDeps);
+    await fresh.chooseSaveTarget({ defaultName: 'x.png' });
+    expect(asked.at(-1)).toBeUndefined();
   });
 });

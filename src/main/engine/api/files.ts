@@ -2,7 +2,7 @@
 // manager and the clipboard (the last three through PlatformServices). Main process; Node only.
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { AppApi, FileFilter } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
 import { FILTER_EXTENSIONS, matchesFilter } from '../../../shared/media';
@@ -59,6 +59,8 @@ async function expandOne(path: string, filter: FileFilter, recursive: boolean, o
 /** importImage, expandPaths, chooseFiles, chooseFolder, chooseSaveTarget, revealInFolder, copyImageToClipboard. */
 export function createFilesArea(deps: ApiDeps): Pick<AppApi, 'importImage' | 'expandPaths' | 'chooseFiles' | 'chooseFolder' | 'chooseSaveTarget' | 'revealInFolder' | 'copyImageToClipboard'> {
   const filters = Object.keys(FILTER_EXTENSIONS) as FileFilter[];
+  /** Where the last save dialog saved, for the next one's default (when Settings names no folder). */
+  let lastSaveDir: string | undefined;
   return {
     async importImage(req) {
       const r = expectObject(req, 'request');
@@ -87,11 +89,14 @@ export function createFilesArea(deps: ApiDeps): Pick<AppApi, 'importImage' | 'ex
         await mkdir(dir, { recursive: true });
         return join(dir, safeFileName(expectString(r.defaultName, 'defaultName')));
       }
-      return deps.platform.chooseSaveTarget({
+      const near = typeof r.nearPath === 'string' && r.nearPath ? dirname(r.nearPath) : undefined;
+      const chosen = await deps.platform.chooseSaveTarget({
         defaultName: safeFileName(expectString(r.defaultName, 'defaultName')),
-        defaultDir: typeof r.defaultDir === 'string' ? r.defaultDir : (deps.settings.get().outputDir ?? undefined),
+        defaultDir: typeof r.defaultDir === 'string' ? r.defaultDir : (deps.settings.get().outputDir ?? lastSaveDir ?? near),
         title: typeof r.title === 'string' ? r.title : undefined,
       });
+      if (chosen) lastSaveDir = dirname(chosen);
+      return chosen;
     },
     async revealInFolder(path) {
       await deps.platform.revealInFolder(expectString(path, 'path'));

@@ -348,7 +348,7 @@ export class CutoutState {
     this.lastExportPath = null;
     const key = this.resultKey();
     try {
-      const output = await app.client.chooseSaveTarget({ defaultName: exportName(path, this.exportFormat) });
+      const output = await app.client.chooseSaveTarget({ defaultName: exportName(path, this.exportFormat), nearPath: path });
       if (!output) return null;
       const trimapPath = (await this.saveTouchUp()) ?? undefined;
       this.status({ key: 'status.working', tone: 'busy' });

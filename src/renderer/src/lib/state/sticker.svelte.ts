@@ -357,7 +357,7 @@ export class StickerState {
     if (!this.clip || this.jobId || this.phase === 'probing') return;
     let output: string | null;
     try {
-      output = await this.host.client.chooseSaveTarget({ defaultName: this.suggestedName() });
+      output = await this.host.client.chooseSaveTarget({ defaultName: this.suggestedName(), nearPath: this.clip.path });
     } catch (error) {
       this.host.showError(error, 'sticker');
       return;
