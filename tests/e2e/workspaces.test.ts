@@ -42,7 +42,34 @@ describe('workspaces, language and theme in Chromium', () => {
     await app.page.keyboard.press('c');
     await app.page.waitForTimeout(150);
     await shot('cutout-compare');
+    // The divider is a slider the keyboard reaches after the picture (Tab) and moves; the drawing follows.
+    const split = app.page.getByRole('slider', { name: /^Compare divider/ });
+    await app.page.focus('[data-testid=editor-canvas]');
+    await app.page.keyboard.press('Tab');
+    expect(await split.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await split.getAttribute('aria-valuenow')).toBe('50');
+    const canvasShot = () => app.page.locator('[data-testid=editor-canvas]').screenshot();
+    const halfway = await canvasShot();
+    const panX = await app.page.getAttribute('[data-testid=editor-canvas]', 'data-pan-x');
+    const at = async () => [await split.getAttribute('aria-valuenow'), await split.getAttribute('aria-valuetext')];
+    await app.page.keyboard.press('ArrowRight');
+    expect(await at()).toEqual(['52', '52 % original']);
+    await app.page.keyboard.press('Shift+ArrowRight');
+    expect(await at()).toEqual(['62', '62 % original']);
+    await app.page.keyboard.press('End');
+    expect(await at()).toEqual(['100', '100 % original']);
+    // The picture did not move: the arrow keys went to the divider, not to the canvas.
+    expect(await app.page.getAttribute('[data-testid=editor-canvas]', 'data-pan-x')).toBe(panX);
+    await app.page.waitForTimeout(100);
+    expect((await canvasShot()).equals(halfway)).toBe(false);
+    await app.page.keyboard.press('Home');
+    expect(await at()).toEqual(['0', '0 % original']);
+    await app.page.keyboard.press('PageUp');
+    expect(await at()).toEqual(['10', '10 % original']);
+    await shot('cutout-compare-split-focus');
+    await app.page.focus('[data-testid=editor-canvas]');
     await app.page.keyboard.press('c');
+    expect(await split.count()).toBe(0);
     await app.page.click('[data-bg=transparent]');
     // The edge brush turns the trimap overlay on.
     await app.page.click('[data-tool=unknown]');

@@ -15,6 +15,8 @@ export const cutout = {
   'view.composite': { en: 'On background', 'zh-CN': '背景合成' },
   'view.compare': { en: 'Compare', 'zh-CN': '对比' },
   'view.before': { en: 'Before', 'zh-CN': '处理前' },
+  'view.compareSplit': { en: 'Compare divider: the original is left of it; ← and → move it', 'zh-CN': '对比分隔线：左侧为原图；← 和 → 移动' },
+  'view.compareSplit.value': { en: '{pct} % original', 'zh-CN': '原图占 {pct}%' },
   'view.canvas': { en: 'The picture: the arrow keys move it, + and − zoom, 0 fits it', 'zh-CN': '图片：方向键移动，+ 和 − 缩放，0 适应窗口' },
   'view.after': { en: 'After', 'zh-CN': '处理后' },
   'bg.title': { en: 'Background', 'zh-CN': '背景' },
