@@ -46,7 +46,7 @@ describe('workspaces, language and theme in Chromium', () => {
     const split = app.page.getByRole('slider', { name: /^Compare divider/ });
     await app.page.focus('[data-testid=editor-canvas]');
     await app.page.keyboard.press('Tab');
-    expect(await split.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await app.page.evaluate(`document.activeElement?.getAttribute('data-testid')`)).toBe('compare-split');
     expect(await split.getAttribute('aria-valuenow')).toBe('50');
     const canvasShot = () => app.page.locator('[data-testid=editor-canvas]').screenshot();
     const halfway = await canvasShot();
