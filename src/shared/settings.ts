@@ -38,6 +38,12 @@ export interface Settings {
   outputDir: string | null;
   /** Show the exported file in the OS file manager after an export. */
   revealAfterExport: boolean;
+  /**
+   * Shortcuts of one key with no modifier (B, E, C, +, 0 …) act anywhere in the window; false: only
+   * while the picture (or its compare divider) has the focus, so speech input and screen-reader
+   * keys do not fire them by accident (WCAG 2.1.4).
+   */
+  singleKeyShortcuts: boolean;
 }
 
 /** The settings of a fresh install. */
@@ -54,6 +60,7 @@ export const DEFAULT_SETTINGS: Settings = {
   jpegQuality: 92,
   outputDir: null,
   revealAfterExport: true,
+  singleKeyShortcuts: true,
 };
 
 function pick<T extends string>(value: unknown, choices: readonly T[], fallback: T): T {
@@ -83,5 +90,6 @@ export function parseSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): 
     jpegQuality: quality,
     outputDir,
     revealAfterExport: typeof r.revealAfterExport === 'boolean' ? r.revealAfterExport : base.revealAfterExport,
+    singleKeyShortcuts: typeof r.singleKeyShortcuts === 'boolean' ? r.singleKeyShortcuts : base.singleKeyShortcuts,
   };
 }

@@ -600,6 +600,44 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
+  it('single-key shortcuts turned off in Settings act only on the focused picture; Ctrl shortcuts still act anywhere', async () => {
+    await workspace('cutout');
+    await openThroughDialog(app.page, evalFile('id_portraits', 'images', 'df_img12.jpg'));
+    await waitForCutoutOf(app.page, 'df_img12.jpg');
+    const compare = app.page.locator('[data-workspace-slot=cutout] button[aria-pressed]', { hasText: 'Compare' });
+    const zoom = () => app.page.textContent('[data-testid=zoom-pct]');
+    await workspace('settings');
+    const toggle = app.page.getByRole('checkbox', { name: 'Single-key shortcuts anywhere in the window' });
+    expect(await toggle.isChecked()).toBe(true);
+    expect(await toggle.getAttribute('aria-describedby')).toBe('settings-single-keys-tip');
+    await toggle.uncheck();
+    await workspace('cutout');
+    // The focus is on the sidebar button just clicked: C and + do nothing there.
+    await app.page.keyboard.press('c');
+    const fitted = await zoom();
+    await app.page.keyboard.press('+');
+    expect(await compare.getAttribute('aria-pressed')).toBe('false');
+    expect(await zoom()).toBe(fitted);
+    // Ctrl+= is not a single key: it still zooms.
+    await app.page.keyboard.press('Control+=');
+    expect(await zoom()).not.toBe(fitted);
+    await app.page.keyboard.press('Control+0');
+    // On the focused picture the single keys act.
+    await app.page.focus('[data-testid=editor-canvas]');
+    await app.page.keyboard.press('c');
+    expect(await compare.getAttribute('aria-pressed')).toBe('true');
+    await app.page.keyboard.press('c');
+    expect(await compare.getAttribute('aria-pressed')).toBe('false');
+    // Back on: anywhere again (the setting is kept for the next tests otherwise).
+    await workspace('settings');
+    await toggle.check();
+    await workspace('cutout');
+    await app.page.keyboard.press('c');
+    expect(await compare.getAttribute('aria-pressed')).toBe('true');
+    await app.page.keyboard.press('c');
+    expect(app.pageErrors).toEqual([]);
+  });
+
   it('a clip of two frames at 24 fps: the Stickers trim says one frame makes a still, and how to keep it moving', async () => {
     const clip = join(tempDir(), 'two-frames.mp4');
     execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=24', '-frames:v', '2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', clip]);

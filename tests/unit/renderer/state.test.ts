@@ -7,7 +7,7 @@ import { describeError } from '../../../src/renderer/src/lib/error-text';
 import { ID_SPECS, searchSpecs, specName, specsForLocale } from '../../../src/renderer/src/lib/id-specs';
 import { checkTip, failedCheckText, isInformation } from '../../../src/renderer/src/lib/idphoto-tips';
 import { detectLocale, joinSentences, MESSAGES, TABLES, translate } from '../../../src/renderer/src/lib/i18n';
-import { displayCombo, matchShortcut } from '../../../src/renderer/src/lib/shortcuts';
+import { displayCombo, isSingleKey, matchShortcut } from '../../../src/renderer/src/lib/shortcuts';
 import { formatDuration } from '../../../src/renderer/src/lib/state/app.svelte';
 import { BackgroundState } from '../../../src/renderer/src/lib/state/background.svelte';
 import { exportName } from '../../../src/renderer/src/lib/state/cutout.svelte';
@@ -249,6 +249,15 @@ describe('shortcuts', () => {
     expect(matchShortcut(key('q'), false)).toBeNull();
     expect(displayCombo('Mod+Shift+Z', true)).toBe('⌘⇧Z');
     expect(displayCombo('Mod+O', false)).toBe('Ctrl+O');
+  });
+
+  it('tells single-key shortcuts (which Settings can keep to the picture) from the others', () => {
+    for (const k of ['c', 'B', '+', '0', '[']) expect(isSingleKey(key(k))).toBe(true);
+    expect(isSingleKey(key('E', { shiftKey: true }))).toBe(true);
+    expect(isSingleKey(key('Escape'))).toBe(false);
+    expect(isSingleKey(key('z', { ctrlKey: true }))).toBe(false);
+    expect(isSingleKey(key('o', { metaKey: true }))).toBe(false);
+    expect(isSingleKey(key('c', { altKey: true }))).toBe(false);
   });
 });
 

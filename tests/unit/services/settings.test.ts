@@ -14,6 +14,8 @@ describe('settings', () => {
     expect(s).toMatchObject({ language: 'zh-CN', theme: 'system', threads: 4, defaultBackground: '#438EDB', jpegQuality: 92, provider: 'cuda', outputDir: null });
     expect(parseSettings({ defaultBackground: '#438edb' }).defaultBackground).toBe('#438EDB');
     expect([DEFAULT_SETTINGS.defaultSubject, parseSettings({ defaultSubject: 'anime' }).defaultSubject, parseSettings({ defaultSubject: 'cat' }).defaultSubject]).toEqual(['person', 'anime', 'person']);
+    expect([DEFAULT_SETTINGS.singleKeyShortcuts, parseSettings({ singleKeyShortcuts: false }).singleKeyShortcuts, parseSettings({ singleKeyShortcuts: 'no' }).singleKeyShortcuts]).toEqual([true, false, true]);
+    expect([parseSettings({ outputDir: '/exports' }).outputDir, parseSettings({ outputDir: 42 }).outputDir]).toEqual(['/exports', null]);
   });
 
   it('persists settings and recent files and reads them back; a corrupt file means defaults', async () => {

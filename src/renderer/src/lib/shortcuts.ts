@@ -58,6 +58,11 @@ export function matchShortcut(e: KeyLike, isMac: boolean): ShortcutAction | null
   return null;
 }
 
+/** Whether a key press is a single key with no modifier that types a character (B, +, 0; not Escape or Ctrl+Z). */
+export function isSingleKey(e: KeyLike): boolean {
+  return !e.ctrlKey && !e.metaKey && !e.altKey && e.key.length === 1;
+}
+
 /** How a combo reads on this platform: 'Mod+Shift+Z' -> '⌘⇧Z' on macOS, 'Ctrl+Shift+Z' elsewhere. */
 export function displayCombo(combo: string, isMac: boolean): string {
   if (isMac) return combo.replace('Mod+', '⌘').replace('Shift+', '⇧').replace('Alt+', '⌥');

@@ -37,6 +37,8 @@ export const settings = {
   'settings.outputDir.choose': { en: 'Choose folder…', 'zh-CN': '选择文件夹…' },
   'settings.outputDir.clear': { en: 'Clear', 'zh-CN': '清除' },
   'settings.outputDir.tip': { en: 'The save dialog opens here, and Batch starts with it as its output folder.', 'zh-CN': '保存对话框默认打开这里，批量处理也默认导出到这里。' },
+  'settings.singleKeys': { en: 'Single-key shortcuts anywhere in the window', 'zh-CN': '单键快捷键在整个窗口中生效' },
+  'settings.singleKeys.tip': { en: 'Off: B, E, C, +, 0 and the other one-key shortcuts act only while the picture has the focus (for speech input and screen readers).', 'zh-CN': '关闭后，B、E、C、+、0 等单键快捷键只在图片获得焦点时生效（便于语音输入和读屏软件）。' },
   'settings.reveal': { en: 'Show the file in its folder after export', 'zh-CN': '导出后在文件夹中显示' },
   'settings.quality': { en: 'JPEG / WebP quality', 'zh-CN': 'JPEG / WebP 质量' },
   'settings.format': { en: 'Default format', 'zh-CN': '默认格式' },
