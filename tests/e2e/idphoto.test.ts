@@ -33,7 +33,9 @@ describe('ID-photo workspace in Chromium', () => {
     await expect.poll(() => app.page.textContent('[data-testid=idphoto-report]')).toMatch(/Crown to chin/);
     // CN 1-inch sets no eye line: the row is shown for information, not ticked as passed.
     const eyeRow = app.page.locator('[data-testid=idphoto-report] tr', { hasText: 'Eye line' });
-    await expect.poll(() => eyeRow.locator('td').allTextContents()).toEqual(['ⓘ', 'Eye line from bottom', expect.stringMatching(/^\d+(\.\d+)? mm$/), 'no limit']);
+    // (Its label cell also tells a screen reader, out of sight, that this is for information.)
+    await expect.poll(() => eyeRow.locator('td').allTextContents()).toEqual(['ⓘ', 'Eye line from bottom (For information: this size sets no limit for it)', expect.stringMatching(/^\d+(\.\d+)? mm$/), 'no limit']);
+    expect((await eyeRow.locator('td:nth-child(2) .sr-only').boundingBox())!.width).toBeLessThanOrEqual(1);
     expect(await eyeRow.getAttribute('class')).toMatch(/\binfo\b/);
 
     // ICAO by search; white background; a 6-inch sheet.
@@ -226,6 +228,14 @@ describe('ID-photo workspace in Chromium', () => {
     const bad = await app.page.locator('[data-testid=idphoto-report] tr.bad td:nth-child(2)').allTextContents();
     expect(bad.length).toBeGreaterThan(0);
     expect(await failing.textContent()).toBe(`Does not pass: ${bad.join(', ')}. Export writes it as it is`);
+    // Each failed check says what it measures under its row, in view (it was a hover title only).
+    const whys = await app.page.locator('[data-testid=idphoto-check-why]').allTextContents();
+    expect(whys.length).toBeGreaterThan(0);
+    expect(whys.length).toBeLessThanOrEqual(bad.length);
+    expect(whys.join(' ')).toMatch(/Hair cut by the top of the source|hair/i);
+    // A passing check's explanation is in its label for a screen reader, and on hover.
+    const passing = app.page.locator('[data-testid=idphoto-report] tr:not(.bad):not(.why)', { hasText: 'Background colour' });
+    expect(await passing.locator('.sr-only').textContent()).toMatch(/^ \(ΔE76 from the nearest colour this size allows: .+\)$/);
     await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
     await app.page.screenshot({ path: join(SCREENS, 'idphoto-failing.png') });
     expect(app.pageErrors).toEqual([]);

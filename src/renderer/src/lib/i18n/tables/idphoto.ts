@@ -79,6 +79,7 @@ export const idphoto = {
   'idphoto.tip.backgroundUniformityDeltaE': { en: 'How much the background varies: ΔE76 of its pixels from their mean (95th percentile)', 'zh-CN': '背景的均匀程度：背景像素与其平均色的色差 ΔE76（第 95 百分位）' },
   'idphoto.tip.backgroundColourDeltaE': { en: 'ΔE76 from the nearest colour this size allows: {colours}', 'zh-CN': '与该规格允许的最接近底色的色差 ΔE76：{colours}' },
   'idphoto.tip.clothingContrastDeltaE': { en: 'ΔE76 between the clothing and the background (a white shirt on white fails)', 'zh-CN': '服装与背景的色差 ΔE76（白底配白衣不合格）' },
+  'idphoto.check.aside': { en: ' ({tip})', 'zh-CN': '（{tip}）' },
   'idphoto.tip.information': { en: 'For information: this size sets no limit for it', 'zh-CN': '仅供参考：该规格对此没有要求' },
   'idphoto.tip.alsoInformation': { en: '{what}. For information: this size sets no limit for it', 'zh-CN': '{what}。仅供参考：该规格对此没有要求' },
   'idphoto.info': { en: 'no limit', 'zh-CN': '无要求' },
