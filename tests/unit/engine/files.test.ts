@@ -1,7 +1,7 @@
 // The engine's expandPaths: a dropped folder becomes the files of the asked kind (shared/media lists).
 // chooseSaveTarget: which folder the save dialog opens in.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ApiDeps } from '../../../src/main/engine/api/deps';
 import { createFilesArea } from '../../../src/main/engine/api/files';
@@ -25,13 +25,14 @@ describe('expandPaths', () => {
 });
 
 describe('chooseSaveTarget', () => {
-  it('opens the dialog in Settings\' export folder, else where the last export went, else next to the picture', async () => {
+  it('opens the dialog in Settings\' export folder, else where the last export went, else next to the picture (not a pasted one\'s temp folder)', async () => {
     const asked: (string | undefined)[] = [];
     let answer: string | null = null;
     const settings = await SettingsStore.open(tempDir());
+    const appTemp = tempDir();
     const area = createFilesArea({
       settings,
-      tempDir: tempDir(),
+      tempDir: appTemp,
       platform: {
         chooseSaveTarget: async (req: { defaultDir?: string; defaultName: string }) => {
           asked.push(req.defaultDir);
@@ -39,23 +40,25 @@ describe('chooseSaveTarget', () => {
         },
       },
     } as unknown as ApiDeps);
+    const photos = resolve('/photos');
+    // A pasted picture (in the app's temp folder, emptied at every start): the platform's own default.
+    expect(await area.chooseSaveTarget({ defaultName: 'pasted_cutout.png', nearPath: join(appTemp, 'imports', 'x', 'pasted.png') })).toBeNull();
     // First export of a picture: next to it. Cancelled, so nothing is remembered.
-    expect(await area.chooseSaveTarget({ defaultName: 'a_cutout.png', nearPath: join('/photos', 'trip', 'a.jpg') })).toBeNull();
-    expect(await area.chooseSaveTarget({ defaultName: 'b_cutout.png', nearPath: join('/photos', 'b.jpg') })).toBeNull();
-    expect(asked).toEqual([join('/photos', 'trip'), '/photos']);
+    expect(await area.chooseSaveTarget({ defaultName: 'a_cutout.png', nearPath: join(photos, 'trip', 'a.jpg') })).toBeNull();
+    expect(await area.chooseSaveTarget({ defaultName: 'b_cutout.png', nearPath: join(photos, 'b.jpg') })).toBeNull();
+    expect(asked).toEqual([undefined, join(photos, 'trip'), photos]);
+    // A save into the temp folder (Copy's scratch file is not asked, but a user could pick it) is not remembered.
+    answer = join(appTemp, 'copies', 'b_cutout.png');
+    await area.chooseSaveTarget({ defaultName: 'b_cutout.png', nearPath: join(photos, 'b.jpg') });
     // Saved somewhere else: the next dialog opens there, whatever the picture.
-    answer = join('/exports', 'b_cutout.png');
-    await area.chooseSaveTarget({ defaultName: 'b_cutout.png', nearPath: join('/photos', 'b.jpg') });
-    await area.chooseSaveTarget({ defaultName: 'c_cutout.png', nearPath: join('/photos', 'c.jpg') });
-    expect(asked.slice(2)).toEqual(['/photos', '/exports']);
+    answer = join(resolve('/exports'), 'b_cutout.png');
+    await area.chooseSaveTarget({ defaultName: 'b_cutout.png', nearPath: join(photos, 'b.jpg') });
+    await area.chooseSaveTarget({ defaultName: 'c_cutout.png', nearPath: join(photos, 'c.jpg') });
+    expect(asked.slice(3)).toEqual([photos, photos, resolve('/exports')]);
     // Settings' folder comes first; an explicit folder before it.
-    await settings.set({ outputDir: '/fixed' });
-    await area.chooseSaveTarget({ defaultName: 'd_cutout.png', nearPath: join('/photos', 'd.jpg') });
-    await area.chooseSaveTarget({ defaultName: 'e_cutout.png', defaultDir: '/asked', nearPath: join('/photos', 'e.jpg') });
-    expect(asked.slice(4)).toEqual(['/fixed', '/asked']);
-    // Without a picture and before any save: the platform's own default.
-    const fresh = createFilesArea({ settings: await SettingsStore.open(tempDir()), platform: { chooseSaveTarget: async (req: { defaultDir?: string }) => (asked.push(req.defaultDir), null) } } as unknown as ApiDeps);
-    await fresh.chooseSaveTarget({ defaultName: 'x.png' });
-    expect(asked.at(-1)).toBeUndefined();
+    await settings.set({ outputDir: resolve('/fixed') });
+    await area.chooseSaveTarget({ defaultName: 'd_cutout.png', nearPath: join(photos, 'd.jpg') });
+    await area.chooseSaveTarget({ defaultName: 'e_cutout.png', defaultDir: resolve('/asked'), nearPath: join(photos, 'e.jpg') });
+    expect(asked.slice(6)).toEqual([resolve('/fixed'), resolve('/asked')]);
   });
 });

@@ -2,10 +2,11 @@
 // manager and the clipboard (the last three through PlatformServices). Main process; Node only.
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { AppApi, FileFilter } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
 import { FILTER_EXTENSIONS, matchesFilter } from '../../../shared/media';
+import { isInside } from '../../core/batch/scan';
 import { writeFileAtomic } from '../../core/io/atomic-write';
 import type { ApiDeps } from './deps';
 import { expectObject, expectOneOf, expectString, expectStringArray } from './validate';
@@ -89,13 +90,15 @@ export function createFilesArea(deps: ApiDeps): Pick<AppApi, 'importImage' | 'ex
         await mkdir(dir, { recursive: true });
         return join(dir, safeFileName(expectString(r.defaultName, 'defaultName')));
       }
-      const near = typeof r.nearPath === 'string' && r.nearPath ? dirname(r.nearPath) : undefined;
+      // A pasted or dropped-in picture lives in the app's temporary folder, emptied at every start:
+      // never offered as the place to save, nor remembered as the last one.
+      const near = typeof r.nearPath === 'string' && r.nearPath && !isInside(resolve(r.nearPath), resolve(deps.tempDir)) ? dirname(r.nearPath) : undefined;
       const chosen = await deps.platform.chooseSaveTarget({
         defaultName: safeFileName(expectString(r.defaultName, 'defaultName')),
         defaultDir: typeof r.defaultDir === 'string' ? r.defaultDir : (deps.settings.get().outputDir ?? lastSaveDir ?? near),
         title: typeof r.title === 'string' ? r.title : undefined,
       });
-      if (chosen) lastSaveDir = dirname(chosen);
+      if (chosen && !isInside(resolve(chosen), resolve(deps.tempDir))) lastSaveDir = dirname(chosen);
       return chosen;
     },
     async revealInFolder(path) {
