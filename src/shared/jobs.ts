@@ -256,14 +256,17 @@ export interface JobProgress {
   counts?: { done: number; skipped: number; failed: number };
 }
 
-/**
- * What a batch file's pipeline adds to its entry when done (kept for skipped ones done before): the
- * review of cut-outs and stickers, and a note.
- */
-/** A picture with more pixels than the budget (DEFAULT_MAX_PIXELS): its own size, and the size it was worked on at. */
+/** A picture with more pixels than the budget (DEFAULT_MAX_PIXELS, or the host's). */
 export interface DownscaledInput {
+  /** Its own size (EXIF orientation applied). */
   from: { width: number; height: number };
+  /** The size it was worked on and written at: the largest of its aspect within the budget. */
   to: { width: number; height: number };
+}
+
+/** A size in megapixels as the notes say it, one decimal ("108.0"). */
+export function megapixels(size: { width: number; height: number }): string {
+  return ((size.width * size.height) / 1e6).toFixed(1);
 }
 
 /**
@@ -278,6 +281,10 @@ export type FileNote =
   | { kind: 'firstPart'; seconds: number; frames: number }
   | { kind: 'stoppedShort'; seconds: number };
 
+/**
+ * What a batch file's pipeline adds to its entry when done (kept for skipped ones done before): the
+ * review of cut-outs and stickers, and a note.
+ */
 export interface FinishedFile extends Partial<MatteReview> {
   /** Said in the report and the CLI line (a sticker made of the clip's first part only), in English. */
   note?: string;

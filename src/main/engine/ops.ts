@@ -71,7 +71,7 @@ const MASK_CACHE_SIZE = 3;
 const sourceCache: Array<{ key: string; image: Promise<DecodedImage> }> = [];
 const SOURCE_CACHE_SIZE = 3;
 
-/** Stats and decodes a source once per (path, size, mtime); INPUT_NOT_FOUND when it is gone. */
+/** Stats and decodes a source once per (path, size, mtime, pixel budget); INPUT_NOT_FOUND when it is gone. */
 async function cachedSource(path: string, env: CoreEnv): Promise<{ key: string; image: DecodedImage }> {
   const info = await stat(path).catch((cause) => {
     throw new AppError('INPUT_NOT_FOUND', `File not found: ${path}`, { cause, detail: { path } });
@@ -339,7 +339,8 @@ export const REGION_PAD_PX = 8;
 /** Writes a preview-size trimap, scaled to the source size, as a grey PNG in the temp folder. */
 export async function saveTrimap(req: SaveTrimapRequest, e: EngineContext): Promise<string> {
   checkTrimap(req);
-  const source = await decodeToWorkOn(req.path, e.env.maxPixels);
+  // The picture the cut-out is made of (its size is the trimap's), decoded once with the editor's.
+  const source = (await cachedSource(req.path, e.env)).image;
   const full = scaleTrimapNearest(req.trimap, req.width, req.height, source.width, source.height);
   const rgba = new Uint8Array(full.length * 4);
   for (let i = 0; i < full.length; i++) {

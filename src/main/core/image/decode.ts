@@ -33,12 +33,11 @@ export interface DecodeOptions {
   maxPixels?: number;
   /**
    * A picture over the budget is downscaled to fit it as it decodes (the aspect kept, the result's
-   * `downscaledFrom` set) rather than refused, up to `maxSourcePixels`. For the pipelines that make
+   * `downscaledFrom` set) rather than refused, up to DEFAULT_MAX_SOURCE_PIXELS (or the budget, if
+   * larger). For the pipelines that make
    * a picture; not for evaluation, whose ground truth has the file's own size.
    */
   downscale?: boolean;
-  /** With `downscale`: the largest picture taken (default DEFAULT_MAX_SOURCE_PIXELS, never below the budget). */
-  maxSourcePixels?: number;
   /** Name used in messages when the input is a buffer. */
   name?: string;
 }
@@ -88,7 +87,7 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
   }
   const pixels = (meta.width ?? 0) * (meta.height ?? 0);
   if (!pixels) throw new AppError('INPUT_UNSUPPORTED', `${name} has no pixel size`, { detail: { path: name } });
-  const limit = options.downscale ? Math.max(maxPixels, options.maxSourcePixels ?? DEFAULT_MAX_SOURCE_PIXELS) : maxPixels;
+  const limit = options.downscale ? Math.max(maxPixels, DEFAULT_MAX_SOURCE_PIXELS) : maxPixels;
   if (pixels > limit) {
     throw new AppError(
       'IMAGE_TOO_LARGE',
@@ -160,12 +159,17 @@ export function decodeToWorkOn(input: string | Uint8Array, maxPixels: number | u
   return decodeImage(input, { maxPixels, downscale: true });
 }
 
-/** The largest size of this aspect within a pixel budget (each side at least 1, the product at most the budget). */
+/**
+ * The largest size of this aspect within a pixel budget, never larger than the picture (each side
+ * at least 1; the product at most the budget unless a side of 1 alone is over it).
+ */
 export function fitPixelBudget(width: number, height: number, maxPixels: number): { width: number; height: number } {
-  const scale = Math.sqrt(maxPixels / (width * height));
-  let w = Math.max(1, Math.floor(width * scale));
-  let h = Math.max(1, Math.floor(height * scale));
-  while (w * h > maxPixels && (w > 1 || h > 1)) if (w >= h) w--; else h--;
+  const scale = Math.min(1, Math.sqrt(maxPixels / (width * height)));
+  // Both sides rounded down keep w * h within the budget; the mins guard a float just over it and a
+  // strip whose short side would round to 0.
+  const w0 = Math.max(1, Math.floor(width * scale));
+  const h = Math.max(1, Math.min(Math.floor(height * scale), Math.floor(maxPixels / w0)));
+  const w = Math.max(1, Math.min(w0, Math.floor(maxPixels / h)));
   return { width: w, height: h };
 }
 

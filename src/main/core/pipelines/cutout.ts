@@ -1,7 +1,7 @@
 // Single-image cut-out: decode -> mask model -> refine -> composite -> encode. Used by the
 // `cutout portrait` / `cutout anime` commands, the engine and batch export. Core (no electron).
 import { AppError } from '../../../shared/errors';
-import type { CutoutOptions, DownscaledInput, MatteReview } from '../../../shared/jobs';
+import { megapixels, type CutoutOptions, type DownscaledInput, type MatteReview } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import { prepareBackground } from '../image/background';
 import { compositeOver } from '../image/composite';
@@ -158,7 +158,7 @@ export function animatedInputText(frames: number, isClip: boolean): string {
 
 /** What the CLI and a batch's note say of a picture over the pixel budget that was cut out at `to`, its largest size within it. */
 export function downscaledInputText({ from, to }: DownscaledInput): string {
-  return `${from.width}x${from.height} (${((from.width * from.height) / 1e6).toFixed(1)} MP), more pixels than a cut-out is made of: it was cut out at ${to.width}x${to.height}`;
+  return `${from.width}x${from.height} (${megapixels(from)} MP), more pixels than a cut-out is made of: it was cut out at ${to.width}x${to.height}`;
 }
 
 /** Cuts out one image file and writes the result atomically (never over the input). */

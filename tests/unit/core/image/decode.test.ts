@@ -128,7 +128,9 @@ describe('pictures over the pixel budget', () => {
     expect(phone.width * phone.height).toBeLessThanOrEqual(DEFAULT_MAX_PIXELS);
     expect(phone.width * phone.height).toBeGreaterThan(DEFAULT_MAX_PIXELS * 0.999);
     expect(phone.width / phone.height).toBeCloseTo(12000 / 9000, 3);
-    for (const [w, h, budget] of [[3, 1_000_000, 1000], [1_000_000, 2, 999], [1001, 999, 1_000_000], [7, 5, 34]]) {
+    // Never larger than the picture: within the budget it is its own size.
+    expect(fitPixelBudget(640, 480, 1_000_000)).toEqual({ width: 640, height: 480 });
+    for (const [w, h, budget] of [[3, 1_000_000, 1000], [1_000_000, 2, 999], [1001, 999, 1_000_000], [7, 5, 34], [4000, 3000, 10_000_000]]) {
       const f = fitPixelBudget(w, h, budget);
       expect(f.width * f.height).toBeLessThanOrEqual(budget);
       expect(f.width).toBeGreaterThanOrEqual(1);

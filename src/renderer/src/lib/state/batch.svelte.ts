@@ -1,6 +1,6 @@
 // Batch workspace state (rune class, renderer): the per-file statuses of the batch on screen from
 // batchItemFinished events, and the pieces of its progress line (files/s, ETA, pause). No DOM.
-import type { BatchItemFinished, JobId } from '../../../../shared/jobs';
+import { megapixels, type BatchItemFinished, type JobId } from '../../../../shared/jobs';
 
 /** One finished input as the file list shows it. */
 export type BatchItemRow = Omit<BatchItemFinished, 'jobId'>;
@@ -50,7 +50,7 @@ export function noteText(row: Pick<BatchItemRow, 'note' | 'notes'>, t: (key: Not
         case 'animated':
           return [t('batch.note.animated', { frames: n.frames }), ...(n.isClip ? [t('batch.note.animatedClip')] : [])];
         case 'downscaled':
-          return [t('batch.note.downscaled', { w: n.from.width, h: n.from.height, mp: ((n.from.width * n.from.height) / 1e6).toFixed(1), tw: n.to.width, th: n.to.height })];
+          return [t('batch.note.downscaled', { w: n.from.width, h: n.from.height, mp: megapixels(n.from), tw: n.to.width, th: n.to.height })];
         case 'firstPart':
           return [t('batch.note.firstPart', { seconds: n.seconds.toFixed(2), frames: n.frames })];
         case 'stoppedShort':
