@@ -211,7 +211,9 @@ export async function openThroughDialog(page: Page, file: string): Promise<void>
  */
 export async function waitForCutoutOf(page: Page, file: string): Promise<void> {
   const name = file.split(/[\\/]/).pop()!;
-  await page.locator('[data-workspace-slot=cutout] .info span').first().filter({ hasText: name }).waitFor({ timeout: 60_000 });
+  // The whole name ("a.png" is not "data.png").
+  const exact = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  await page.locator('[data-workspace-slot=cutout] .info span').first().filter({ hasText: exact }).waitFor({ timeout: 60_000 });
   await waitForCutout(page);
 }
 

@@ -1,27 +1,47 @@
-// A picture with more pixels than a cut-out is made of (80 MP by default; CUTOUT_MAX_MEGAPIXELS=2
-// here, so that a test picture stays small): refused with IMAGE_TOO_LARGE before, it is now worked
-// on at its largest size within the budget. In Chromium against `cutout serve`: the editor says so
-// and exports that size, a batch notes it on the file's row, and the ID photo workspace makes its
-// photo of it.
+// What the host sets for the app, in Chromium against `cutout serve`:
+// - A picture with more pixels than a cut-out is made of (80 MP by default; CUTOUT_MAX_MEGAPIXELS=2
+//   here, so that a test picture stays small): refused with IMAGE_TOO_LARGE before, it is now worked
+//   on at its largest size within the budget. The editor says so and exports that size, a batch
+//   notes it on the file's row, and the ID photo workspace makes its photo of it.
+// - Settings' export folder (settings.json, set on the desktop): Batch starts with it.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { fitPixelBudget } from '../../src/main/core/image/decode';
 import { evalFile, tempDir } from '../helpers/env';
 import { ARTIFACTS_DIR, chooseFiles, openThroughDialog, useAppSession, waitForCutoutOf } from './helpers';
 
 const BUDGET_MP = 2;
 
-describe('a picture over the pixel budget in Chromium', () => {
-  const app = useAppSession({ CUTOUT_MAX_MEGAPIXELS: String(BUDGET_MP) });
+/** A user data folder whose settings.json names an export folder, as the desktop's Settings writes it. */
+function userDataWithExportFolder(): { userData: string; exportFolder: string } {
+  const userData = tempDir('cutout-e2e-userdata-');
+  const exportFolder = join(tempDir('cutout-e2e-exports-'), 'My cut-outs');
+  mkdirSync(exportFolder);
+  writeFileSync(join(userData, 'settings.json'), JSON.stringify({ outputDir: exportFolder }));
+  return { userData, exportFolder };
+}
+
+describe('host settings in Chromium: the pixel budget, the export folder', () => {
+  const { userData, exportFolder } = userDataWithExportFolder();
+  const app = useAppSession({ CUTOUT_MAX_MEGAPIXELS: String(BUDGET_MP), CUTOUT_USER_DATA: userData });
+
+  it('Settings\' export folder is where Batch starts (the browser does not offer the setting: its exports are downloads)', async () => {
+    await app.page.click('[data-workspace=batch]');
+    expect(await app.page.textContent('[data-testid=batch-output]')).toBe(exportFolder);
+    expect(await app.page.textContent('[data-testid=batch-start-hint]')).toBe('Add files or a folder to start.');
+    await app.page.click('[data-workspace=settings]');
+    expect(await app.page.locator('[data-testid=settings-output-choose]').count()).toBe(0);
+    expect(app.pageErrors).toEqual([]);
+  });
 
   it('is cut out and exported at its largest size within the budget, said in the editor and in a batch; the ID photo is made of it', async () => {
     const dir = tempDir('cutout-e2e-budget-');
     // A real portrait enlarged to 1516 x 2048 (3.1 MP).
     const big = join(dir, 'big-portrait.jpg');
     await sharp(evalFile('id_portraits', 'images', 'df_img1.jpg')).resize(1516, 2048).jpeg({ quality: 92 }).toFile(big);
-    const fitted = fitPixelBudget(1516, 2048, BUDGET_MP * 1e6);
-    expect(fitted.width * fitted.height).toBeLessThanOrEqual(BUDGET_MP * 1e6);
+    // Its largest size within 2 MP (1216 x 1643 = 1.998 MP; fitPixelBudget's unit test covers the rule).
+    const fitted = { width: 1216, height: 1643 };
 
     // The editor: the notice, the size under the picture, and an export of the fitted size that is a cut-out.
     await app.page.click('[data-workspace=cutout]');

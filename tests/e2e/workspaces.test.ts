@@ -571,35 +571,6 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
-  it('Settings names a folder for exports: Batch starts with it as its output, until one is picked there; Clear forgets it', async () => {
-    await workspace('settings');
-    const shown = app.page.locator('[data-testid=settings-output-dir]');
-    expect(await shown.textContent()).toBe('Next to the picture, or where the last export went');
-    // In a browser the folder chooser is the session's export folder (`cutout serve`).
-    await app.page.click('[data-testid=settings-output-choose]');
-    await expect.poll(() => shown.textContent()).toMatch(/exports$/);
-    const folder = (await shown.textContent())!;
-    expect(await app.page.getByRole('group', { name: 'Save exports to' }).count()).toBe(1);
-    await app.page.locator('[data-workspace-slot=settings] .card', { has: app.page.locator('.output-dir') }).screenshot({ path: join(SCREENS, 'settings-output-dir.png') });
-    // Kept across a reload, as every setting.
-    await app.page.reload();
-    await app.page.locator('[data-testid=status-text]', { hasText: /^Ready$/ }).waitFor({ timeout: 20_000 });
-    await workspace('settings');
-    expect(await shown.textContent()).toBe(folder);
-    // Batch: the output folder is there before any pick, so only the inputs are missing.
-    await workspace('batch');
-    expect(await app.page.textContent('[data-testid=batch-output]')).toBe(folder);
-    expect(await app.page.textContent('[data-testid=batch-start-hint]')).toBe('Add files or a folder to start.');
-    // Cleared in Settings: Batch asks for a folder again.
-    await workspace('settings');
-    await app.page.click('[data-testid=settings-output-clear]');
-    await expect.poll(() => shown.textContent()).toBe('Next to the picture, or where the last export went');
-    expect(await app.page.locator('[data-testid=settings-output-clear]').count()).toBe(0);
-    await workspace('batch');
-    expect(await app.page.textContent('[data-testid=batch-output]')).toBe('Choose…');
-    expect(app.pageErrors).toEqual([]);
-  });
-
   it('single-key shortcuts turned off in Settings act only on the focused picture; Ctrl shortcuts still act anywhere', async () => {
     await workspace('cutout');
     await openThroughDialog(app.page, evalFile('id_portraits', 'images', 'df_img12.jpg'));
@@ -628,6 +599,28 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(await compare.getAttribute('aria-pressed')).toBe('true');
     await app.page.keyboard.press('c');
     expect(await compare.getAttribute('aria-pressed')).toBe('false');
+    // The compare divider focused, C turns compare off and hands the focus back to the picture.
+    await app.page.keyboard.press('c');
+    await app.page.keyboard.press('Tab');
+    expect(await app.page.evaluate(`document.activeElement?.getAttribute('data-testid')`)).toBe('compare-split');
+    await app.page.keyboard.press('c');
+    expect(await compare.getAttribute('aria-pressed')).toBe('false');
+    expect(await app.page.evaluate(`document.activeElement?.getAttribute('data-testid')`)).toBe('editor-canvas');
+    // Stickers: the brush keys act on the focused frame (a click on it focuses it), not elsewhere.
+    await workspace('sticker');
+    const slot = app.page.locator('[data-workspace-slot=sticker]');
+    await chooseFiles(app.page, () => slot.getByRole('button', { name: 'Open…' }).first().click(), evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'));
+    const painter = slot.locator('[data-testid=sticker-painter]');
+    await painter.waitFor({ timeout: 60_000 });
+    const keep = slot.locator('[data-testid=sticker-brush-keep]');
+    await app.page.keyboard.press('b');
+    expect(await keep.getAttribute('aria-pressed')).toBe('false');
+    await painter.focus();
+    await app.page.keyboard.press('b');
+    expect(await keep.getAttribute('aria-pressed')).toBe('true');
+    await app.page.keyboard.press('Escape');
+    expect(await keep.getAttribute('aria-pressed')).toBe('false');
+    await workspace('cutout');
     // Back on: anywhere again (the setting is kept for the next tests otherwise).
     await workspace('settings');
     await toggle.check();
