@@ -52,6 +52,22 @@ describe('host settings in Chromium: the pixel budget, the export folder', () =>
       `This picture is 1516×2048 (3.1 MP), more pixels than a cut-out is made of: it is cut out and exported at ${fitted.width}×${fitted.height}.`,
     );
     await app.page.screenshot({ path: join(ARTIFACTS_DIR, 'screens', 'cutout-downscaled.png') });
+    // A Remove stroke across the neck: its trimap is made at the size the picture is worked on, so the export takes it.
+    const canvas = app.page.locator('[data-testid=editor-canvas]');
+    const box = (await canvas.boundingBox())!;
+    const attr = async (name: string) => Number(await canvas.getAttribute(name));
+    const [zoom, panX, panY, imageW, imageH] = [await attr('data-zoom'), await attr('data-pan-x'), await attr('data-pan-y'), await attr('data-image-w'), await attr('data-image-h')];
+    const toPage = (fx: number, fy: number) => ({ x: box.x + panX + fx * imageW * zoom, y: box.y + panY + fy * imageH * zoom });
+    await app.page.click('[data-tool=background]');
+    await app.page.locator('[data-testid=brush-size]').fill('60');
+    const a = toPage(0.4, 0.62);
+    const b = toPage(0.6, 0.62);
+    await app.page.mouse.move(a.x, a.y);
+    await app.page.mouse.down();
+    for (let k = 1; k <= 10; k++) await app.page.mouse.move(a.x + ((b.x - a.x) * k) / 10, a.y);
+    await app.page.mouse.up();
+    await app.page.getByText('Re-solving the edge').waitFor({ state: 'detached', timeout: 60_000 });
+    expect(await app.page.textContent('[data-workspace-slot=cutout] .inspector')).toContain('Strokes: 1');
     const saved = app.page.locator('[data-testid=last-export] .path');
     await app.page.click('[data-testid=export]');
     await saved.waitFor({ timeout: 120_000 });
@@ -59,9 +75,10 @@ describe('host settings in Chromium: the pixel budget, the export folder', () =>
     const { data, info } = await sharp(output).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     expect([info.width, info.height]).toEqual([fitted.width, fitted.height]);
     const alphaAt = (x: number, y: number) => data[(y * info.width + x) * 4 + 3];
-    // The studio backdrop at the top corner is gone; the face in the middle is kept.
+    // The studio backdrop at the top corner is gone; the face in the middle is kept; the stroke's core is removed.
     expect(alphaAt(5, 5)).toBe(0);
     expect(alphaAt(Math.round(info.width / 2), Math.round(info.height * 0.4))).toBe(255);
+    for (const fx of [0.45, 0.5, 0.55]) expect(alphaAt(Math.round(info.width * fx), Math.round(info.height * 0.62))).toBe(0);
 
     // A batch: written at the fitted size, and the row's note says why.
     await app.page.click('[data-workspace=batch]');
