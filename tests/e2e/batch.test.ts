@@ -218,7 +218,7 @@ describe('Batch workspace in Chromium', () => {
     await app.page.click('[data-testid=batch-start]');
     await app.page.locator('[data-testid=batch-item][data-status=done]').first().waitFor({ timeout: 90_000 });
     await app.page.click('[data-testid=batch-cancel]');
-    // Files at work finish first: the run says so, and cannot be started again meanwhile.
+    // Files at work stop first (a refine is dropped, nothing written for it): the run says so, and cannot be started again meanwhile.
     expect(await app.page.textContent('[data-testid=batch-paused]')).toMatch(/^Cancelling…/);
     expect(await app.page.locator('[data-testid=batch-start]').count()).toBe(0);
     const cancelled = app.page.locator('[data-testid=batch-cancelled]');

@@ -123,4 +123,42 @@ describe('batch faults', () => {
       await pool.close();
     }
   });
+
+  it('cancels a running refine at once (its worker is stopped and replaced) and a queued one; the pool goes on', async () => {
+    // A 4 MP picture with a soft, blocky mask: the full refine solves a wide band (seconds here).
+    const w = 2000;
+    const h = 2000;
+    const task = () => {
+      const data = new Uint8Array(w * h * 4);
+      for (let i = 0; i < w * h; i++) data.set([(i * 7) % 251, (i >> 3) % 239, 128, 255], i * 4);
+      const mask = new Float32Array(64 * 64);
+      for (let y = 0; y < 64; y++) for (let x = 0; x < 64; x++) mask[y * 64 + x] = Math.hypot(x - 32, y - 32) < 20 ? 1 : Math.hypot(x - 32, y - 32) < 26 ? 0.5 : 0;
+      return { data, width: w, height: h, mask, maskW: 64, maskH: 64, mode: 'full' as const, background: { kind: 'transparent' as const } };
+    };
+    const pool = new RefinePool(1);
+    try {
+      // The time one refine takes, measured here (the machine's speed varies).
+      let t0 = performance.now();
+      await pool.run(task());
+      const fullMs = performance.now() - t0;
+      const ac = new AbortController();
+      t0 = performance.now();
+      const running = pool.run(task(), ac.signal);
+      const queued = pool.run(task(), ac.signal);
+      setTimeout(() => ac.abort(), 50);
+      await expect(running).rejects.toMatchObject({ code: 'CANCELLED' });
+      await expect(queued).rejects.toMatchObject({ code: 'CANCELLED' });
+      const cancelMs = performance.now() - t0;
+      expect(cancelMs).toBeLessThan(fullMs / 2);
+      // A worker took the stopped one's place: the next task runs off-thread and completes.
+      expect(pool.size).toBe(1);
+      expect(pool.isInThread).toBe(false);
+      const small = await pool.run({ data: new Uint8Array(16 * 16 * 4).fill(255), width: 16, height: 16, mask: new Float32Array(16).fill(1), maskW: 4, maskH: 4, mode: 'off', background: { kind: 'transparent' } });
+      expect(small.data.length).toBe(16 * 16 * 4);
+      // Already cancelled: refused without work.
+      await expect(pool.run(task(), ac.signal)).rejects.toMatchObject({ code: 'CANCELLED' });
+    } finally {
+      await pool.close();
+    }
+  }, 120_000);
 });

@@ -4,6 +4,7 @@
 import { AppError } from '../../../shared/errors';
 import type { Background, FileNote, FinishedFile, RefineMode } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
+import { throwIfAborted } from '../abort';
 import { fitBackground } from '../image/background';
 import { decodeToWorkOn, type DecodedImage, type RgbaImage } from '../image/decode';
 import { encodeImage } from '../image/encode';
@@ -114,7 +115,7 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
     background: 'picture',
     firstWorkStage: 'decode',
     async start(mctx) {
-      const { options, env, pool, picture } = mctx;
+      const { options, env, pool, picture, signal } = mctx;
       const session = { provider: env.provider, threads: env.threads };
       const model = await resolveMaskModel(env, subject, options.modelId);
       await getSession(model.path, session);
@@ -125,6 +126,7 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
         decode: (input) => decodeToWorkOn(input, env.maxPixels),
         infer: async (image) => ({ image, mask: await runMaskModel(image, model, session) }),
         async finish({ image, mask }, output) {
+          // Cancel stops the refine and writes nothing (a big picture's refine takes a minute).
           const { data, unsureShare, isEmpty } = await pool.run({
             data: image.data,
             width: image.width,
@@ -134,9 +136,11 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
             maskH: mask.height,
             mode: options.refine,
             background: background.kind === 'image' ? await fitBackground(picture!, image.width, image.height) : background,
-          });
+          }, signal);
+          throwIfAborted(signal);
           const bytes = await encodeImage({ data, width: image.width, height: image.height }, { format, quality: options.quality });
-          await writeFileAtomic(output, bytes);
+          throwIfAborted(signal);
+          await writeFileAtomic(output, bytes, { signal });
           const notes: FileNote[] = [
             ...(image.pages ? [{ kind: 'animated' as const, frames: image.pages, isClip: isAnimationClip(image.format) }] : []),
             ...(image.downscaledFrom ? [{ kind: 'downscaled' as const, from: image.downscaledFrom, to: { width: image.width, height: image.height } }] : []),

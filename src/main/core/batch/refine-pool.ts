@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { AppError, fromWire, type WireError } from '../../../shared/errors';
+import { AppError, CancelledError, fromWire, type WireError } from '../../../shared/errors';
 import type { RefineMode } from '../../../shared/jobs';
 import type { CompositeBackground } from '../image/composite';
 
@@ -142,15 +142,56 @@ export class RefinePool {
     }
   }
 
-  /** Refines the mask to full resolution and composites; resolves to RGBA pixels and the unsure share. */
-  run(task: Omit<RefineTask, 'id'>): Promise<RefineOutput> {
+  /**
+   * Refines the mask to full resolution and composites; resolves to RGBA pixels and the unsure share.
+   * `signal` cancels it (CancelledError): a queued task leaves the queue, a running one's worker is
+   * stopped and replaced (a big picture's refine takes a minute; a cancelled batch waited for it).
+   * In-thread work runs to its end.
+   */
+  run(task: Omit<RefineTask, 'id'>, signal?: AbortSignal): Promise<RefineOutput> {
     if (this.isClosed) return Promise.reject(new AppError('INTERNAL', 'Internal error: refine pool is closed'));
+    if (signal?.aborted) return Promise.reject(new CancelledError());
     return new Promise((resolve, reject) => {
-      const job: Pending = { task: { ...task, id: this.nextId++ }, resolve, reject };
+      const onAbort = (): void => this.cancel(job);
+      const settle = <T>(fn: (value: T) => void) => (value: T): void => {
+        signal?.removeEventListener('abort', onAbort);
+        fn(value);
+      };
+      const job: Pending = { task: { ...task, id: this.nextId++ }, resolve: settle(resolve), reject: settle(reject) };
+      signal?.addEventListener('abort', onAbort, { once: true });
       if (this.isInThread) return this.runInThread(job);
       this.queue.push(job);
       this.pump();
     });
+  }
+
+  /** Cancels one task: out of the queue, or its worker terminated and replaced. */
+  private cancel(job: Pending): void {
+    const queued = this.queue.indexOf(job);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      return job.reject(new CancelledError());
+    }
+    const worker = [...this.busy].find(([, j]) => j === job)?.[0];
+    if (!worker) return;
+    // Forgotten first, so its exit fails nothing; a new worker takes its place for the rest.
+    this.busy.delete(worker);
+    this.all.delete(worker);
+    job.reject(new CancelledError());
+    void worker.terminate();
+    if (this.isClosed) return;
+    let replacement: Worker | undefined;
+    try {
+      replacement = startWorker();
+    } catch {
+      replacement = undefined;
+    }
+    if (replacement) this.adopt(replacement);
+    else if (this.all.size === 0) {
+      this.isInThread = true;
+      for (const q of this.queue.splice(0)) this.runInThread(q);
+    }
+    this.pump();
   }
 
   /** Terminates every worker; queued tasks are rejected. */
