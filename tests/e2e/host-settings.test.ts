@@ -3,8 +3,8 @@
 //   here, so that a test picture stays small): refused with IMAGE_TOO_LARGE before, it is now worked
 //   on at its largest size within the budget. The editor says so and exports that size, a batch
 //   notes it on the file's row, and the ID photo workspace makes its photo of it.
-// - Settings' export folder (settings.json, set on the desktop): Batch starts with it.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// - Settings' export folder (settings.json, set on the desktop): a browser does not use it unseen.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -26,10 +26,10 @@ describe('host settings in Chromium: the pixel budget, the export folder', () =>
   const { userData, exportFolder } = userDataWithExportFolder();
   const app = useAppSession({ CUTOUT_MAX_MEGAPIXELS: String(BUDGET_MP), CUTOUT_USER_DATA: userData });
 
-  it('Settings\' export folder is where Batch starts (the browser does not offer the setting: its exports are downloads)', async () => {
+  it('a browser neither offers Settings\' export folder nor starts Batch in one the desktop stored (its exports are downloads)', async () => {
+    expect(existsSync(exportFolder)).toBe(true);
     await app.page.click('[data-workspace=batch]');
-    expect(await app.page.textContent('[data-testid=batch-output]')).toBe(exportFolder);
-    expect(await app.page.textContent('[data-testid=batch-start-hint]')).toBe('Add files or a folder to start.');
+    expect(await app.page.textContent('[data-testid=batch-output]')).toBe('Choose…');
     await app.page.click('[data-workspace=settings]');
     expect(await app.page.locator('[data-testid=settings-output-choose]').count()).toBe(0);
     expect(app.pageErrors).toEqual([]);
@@ -49,8 +49,10 @@ describe('host settings in Chromium: the pixel budget, the export folder', () =>
     await waitForCutoutOf(app.page, big);
     const notice = app.page.locator('[data-testid=downscaled-notice]');
     expect((await notice.textContent())!.trim()).toBe(
-      `This picture is 1516×2048 (3.1 MP), more pixels than a cut-out is made of: it is cut out and exported at ${fitted.width}×${fitted.height}.`,
+      `This picture is 1516×2048 (3.1 MP), more pixels than a cut-out is made of: it is cut out and exported at ${fitted.width}×${fitted.height} (2.0 MP).`,
     );
+    // The export size names the largest it can be, not an "original size" it is not.
+    expect(await app.page.locator('[data-testid=export-size] option').first().textContent()).toBe('Largest');
     await app.page.screenshot({ path: join(ARTIFACTS_DIR, 'screens', 'cutout-downscaled.png') });
     // A Remove stroke across the neck: its trimap is made at the size the picture is worked on, so the export takes it.
     const canvas = app.page.locator('[data-testid=editor-canvas]');
@@ -91,7 +93,7 @@ describe('host settings in Chromium: the pixel budget, the export folder', () =>
     await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 120_000 }).toBe('1 done, 0 skipped, 0 failed of 1');
     const row = app.page.locator('[data-testid=batch-item]', { hasText: 'big-portrait.jpg' });
     expect(await row.locator('[data-testid=batch-note]').getAttribute('title')).toBe(
-      `A picture of 1516×2048 (3.1 MP), more pixels than a cut-out is made of: it was cut out at ${fitted.width}×${fitted.height}.`,
+      `A picture of 1516×2048 (3.1 MP), more pixels than a cut-out is made of: it was cut out at ${fitted.width}×${fitted.height} (2.0 MP).`,
     );
     const batchOut = (await row.locator('.out').getAttribute('title'))!;
     const batchMeta = await sharp(batchOut).metadata();

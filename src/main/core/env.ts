@@ -14,14 +14,18 @@ export interface CoreEnv {
   maxPixels?: number;
 }
 
+/** The largest budget CUTOUT_MAX_MEGAPIXELS takes, in megapixels. */
+export const MAX_BUDGET_MP = 250;
+
 /**
- * The pixel budget a host was given in CUTOUT_MAX_MEGAPIXELS (megapixels, 1 to 1000), or undefined
- * for the default. INVALID_ARGUMENT for anything else, so a typo is not silently the default.
+ * The pixel budget a host was given in CUTOUT_MAX_MEGAPIXELS (megapixels, 1 to 250), or undefined
+ * for the default. INVALID_ARGUMENT for anything else, so a typo is not silently the default. 250 is
+ * under libvips' default pixel limit (268 MP), which the encoders keep: a bigger budget failed there.
  */
 export function maxPixelsFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   const raw = env.CUTOUT_MAX_MEGAPIXELS;
   if (raw === undefined || raw.trim() === '') return undefined;
   const mp = Number(raw);
-  if (!Number.isFinite(mp) || mp < 1 || mp > 1000) throw new AppError('INVALID_ARGUMENT', `CUTOUT_MAX_MEGAPIXELS must be a number of megapixels from 1 to 1000, got "${raw}"`);
+  if (!Number.isFinite(mp) || mp < 1 || mp > MAX_BUDGET_MP) throw new AppError('INVALID_ARGUMENT', `CUTOUT_MAX_MEGAPIXELS must be a number of megapixels from 1 to ${MAX_BUDGET_MP}, got "${raw}"`);
   return Math.round(mp * 1e6);
 }

@@ -70,8 +70,8 @@ describe('noteText', () => {
     expect(noteText(gif, tOf('en'), join('en'))).toBe('An animation of 12 frames: only its first frame was cut out. Stickers makes an animated sticker of it.');
     expect(noteText({ notes: [{ kind: 'animated' as const, frames: 3, isClip: false }] }, tOf('zh-CN'), join('zh-CN'))).toBe('这是 3 帧的动图：只抠出了第一帧。');
     const big = { notes: [{ kind: 'downscaled' as const, from: { width: 12000, height: 9000 }, to: { width: 10327, height: 7745 } }] };
-    expect(noteText(big, tOf('en'), join('en'))).toBe('A picture of 12000×9000 (108.0 MP), more pixels than a cut-out is made of: it was cut out at 10327×7745.');
-    expect(noteText(big, tOf('zh-CN'), join('zh-CN'))).toBe('图片为 12000×9000（108.0 百万像素），超过抠图可处理的像素数：已按 10327×7745 抠图。');
+    expect(noteText(big, tOf('en'), join('en'))).toBe('A picture of 12000×9000 (108.0 MP), more pixels than a cut-out is made of: it was cut out at 10327×7745 (80.0 MP).');
+    expect(noteText(big, tOf('zh-CN'), join('zh-CN'))).toBe('图片为 12000×9000（108.0 百万像素），超过抠图可处理的像素数：已按 10327×7745（80.0 百万像素）抠图。');
     expect(noteText({ note: 'an old sentence' }, tOf('en'), join('en'))).toBe('an old sentence');
     expect(noteText({}, tOf('en'), join('en'))).toBeUndefined();
   });

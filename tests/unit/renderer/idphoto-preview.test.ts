@@ -78,4 +78,19 @@ describe('IdPhotoPreviewer', () => {
     expect(previewer.failure).toBeNull();
     expect(previewer.isBusy).toBe(false);
   });
+
+  it('another photo clears the last one\'s failure as it is asked for, not when its preview comes', async () => {
+    const { previewer, pending, fire } = harness();
+    previewer.request({ path: '/huge.jpg', options: { spec: { id: 'a' } } });
+    fire();
+    pending[0].reject(new AppError('IMAGE_TOO_LARGE', 'too large'));
+    await flush();
+    expect(previewer.failure?.code).toBe('IMAGE_TOO_LARGE');
+    // The same photo with another spec keeps saying why until its answer comes.
+    previewer.request({ path: '/huge.jpg', options: { spec: { id: 'b' } } });
+    expect(previewer.failure?.code).toBe('IMAGE_TOO_LARGE');
+    previewer.request({ path: '/next.jpg', options: { spec: { id: 'b' } } });
+    expect(previewer.failure).toBeNull();
+    expect(previewer.isBusy).toBe(true);
+  });
 });

@@ -215,10 +215,12 @@ describe('describeError', () => {
     const short = describeError({ code: 'VIDEO_CORRUPT', message: 'No frames could be decoded from a.mp4 after 3.2s', detail: { cutShort: true, startS: 3.2 } })!;
     expect([translate('en', short.messageKey), translate('en', short.fixKey)]).toEqual(['The video stops before the part you picked: the file is probably cut short.', 'Move the start earlier, or copy or download the video again.']);
     expect(describeError({ code: 'VIDEO_CORRUPT', message: 'x' })!.messageKey).toBe('error.VIDEO_CORRUPT');
-    // Too large: the limit is named (there is no setting for it), from the detail or the default.
-    const big = describeError({ code: 'IMAGE_TOO_LARGE', message: 'x', detail: { width: 12000, height: 14400, maxPixels: 80_000_000 } })!;
-    expect(translate('en', big.fixKey, big.params)).toBe('Pictures of up to 80 megapixels are cut out: save a smaller copy and open that.');
-    expect(describeError({ code: 'IMAGE_TOO_LARGE', message: 'x' })!.params).toEqual({ limit: 80 });
+    // Too large: the limit is named (there is no setting for it), from the detail, else the largest
+    // picture the app takes (a batch row has no detail: it said 80, the budget bigger pictures are
+    // downscaled to).
+    const big = describeError({ code: 'IMAGE_TOO_LARGE', message: 'x', detail: { width: 20000, height: 20000, maxPixels: 320_000_000 } })!;
+    expect(translate('en', big.fixKey, big.params)).toBe('Pictures of up to 320 megapixels are taken: save a smaller copy and open that.');
+    expect(describeError({ code: 'IMAGE_TOO_LARGE', message: 'x' })!.params).toEqual({ limit: 320 });
     // Too tight: where the room is missing (beside, below or above the head) is said, with what helps there.
     const tight = (sides: string[]) => translate('en', describeError({ code: 'TOO_TIGHT', message: 'x', detail: { sides } })!.messageKey);
     expect(tight(['left', 'right'])).toBe('There is not enough room to the left and right of the head for this size.');

@@ -91,7 +91,8 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
   if (pixels > limit) {
     throw new AppError(
       'IMAGE_TOO_LARGE',
-      `${name} is ${meta.width}x${meta.height} (${(pixels / 1e6).toFixed(1)} MP); the limit is ${(limit / 1e6).toFixed(0)} MP. Downscale it first.`,
+      // Said with the decimals that show it is over ("320.003 MP", not "320.0 MP" against a limit of 320).
+      `${name} is ${meta.width}x${meta.height} (${(pixels / 1e6).toFixed(pixels - limit < 50_000 ? 3 : 1)} MP); the limit is ${(limit / 1e6).toFixed(0)} MP. Downscale it first.`,
       { detail: { path: name, width: meta.width, height: meta.height, maxPixels: limit } },
     );
   }

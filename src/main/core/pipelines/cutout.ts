@@ -158,7 +158,7 @@ export function animatedInputText(frames: number, isClip: boolean): string {
 
 /** What the CLI and a batch's note say of a picture over the pixel budget that was cut out at `to`, its largest size within it. */
 export function downscaledInputText({ from, to }: DownscaledInput): string {
-  return `${from.width}x${from.height} (${megapixels(from)} MP), more pixels than a cut-out is made of: it was cut out at ${to.width}x${to.height}`;
+  return `${from.width}x${from.height} (${megapixels(from)} MP), more pixels than a cut-out is made of: it was cut out at ${to.width}x${to.height} (${megapixels(to)} MP)`;
 }
 
 /** Cuts out one image file and writes the result atomically (never over the input). */

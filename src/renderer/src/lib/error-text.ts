@@ -1,7 +1,7 @@
 // Turns any thrown value into what the error banner shows: the code, a sentence, what to do (renderer).
 // Branches on `code`, and on the detail flags that change what to do (a damaged picture, a still
 // where a clip is wanted); cancellation is not an error and yields null.
-import { DEFAULT_MAX_PIXELS, ERROR_CODES, errorKindOf, isCancellation, type ErrorCode, type ErrorKind, type WireError } from '../../../shared/errors';
+import { DEFAULT_MAX_SOURCE_PIXELS, ERROR_CODES, errorKindOf, isCancellation, type ErrorCode, type ErrorKind, type WireError } from '../../../shared/errors';
 import { MESSAGES, type MessageKey } from './i18n';
 
 /** What the UI shows for a failure. */
@@ -41,11 +41,15 @@ export function describeError(error: unknown): ErrorNotice | null {
   };
 }
 
-/** What a notice's words name from the error's detail: the pixel limit of IMAGE_TOO_LARGE (there is no such setting to point at). */
+/**
+ * What a notice's words name from the error's detail: the pixel limit of IMAGE_TOO_LARGE (there is
+ * no such setting to point at). Without a detail (a batch row carries none) it is the largest
+ * picture the app takes, which every picture it opens is held to (bigger ones it downscales).
+ */
 function paramsOf(code: ErrorCode, detail: unknown): Record<string, string | number> {
   if (code !== 'IMAGE_TOO_LARGE') return {};
   const d = (detail ?? {}) as { maxPixels?: unknown };
-  return { limit: Math.round((typeof d.maxPixels === 'number' ? d.maxPixels : DEFAULT_MAX_PIXELS) / 1e6) };
+  return { limit: Math.round((typeof d.maxPixels === 'number' ? d.maxPixels : DEFAULT_MAX_SOURCE_PIXELS) / 1e6) };
 }
 
 /**

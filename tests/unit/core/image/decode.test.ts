@@ -180,6 +180,10 @@ describe('pictures over the pixel budget', () => {
     expect(err.code).toBe('IMAGE_TOO_LARGE');
     expect(err.detail).toMatchObject({ maxPixels: DEFAULT_MAX_SOURCE_PIXELS });
     expect(err.message).toMatch(/the limit is 320 MP/);
+    // Just over the limit, the size is said with the decimals that show it ("320.0 MP" read as within).
+    const just = join(dir, 'just-over.png');
+    writeFileSync(just, pngClaiming(16000, 20001));
+    expect(((await decodeToWorkOn(just, undefined).catch((e) => e)) as AppError).message).toMatch(/\(320\.016 MP\); the limit is 320 MP/);
   });
 });
 

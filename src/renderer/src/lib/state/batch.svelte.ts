@@ -50,7 +50,7 @@ export function noteText(row: Pick<BatchItemRow, 'note' | 'notes'>, t: (key: Not
         case 'animated':
           return [t('batch.note.animated', { frames: n.frames }), ...(n.isClip ? [t('batch.note.animatedClip')] : [])];
         case 'downscaled':
-          return [t('batch.note.downscaled', { w: n.from.width, h: n.from.height, mp: megapixels(n.from), tw: n.to.width, th: n.to.height })];
+          return [t('batch.note.downscaled', { w: n.from.width, h: n.from.height, mp: megapixels(n.from), tw: n.to.width, th: n.to.height, tmp: megapixels(n.to) })];
         case 'firstPart':
           return [t('batch.note.firstPart', { seconds: n.seconds.toFixed(2), frames: n.frames })];
         case 'stoppedShort':

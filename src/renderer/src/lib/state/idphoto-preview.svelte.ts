@@ -27,6 +27,8 @@ export class IdPhotoPreviewer {
 
   private seq = 0;
   private cancelTimer: (() => void) | null = null;
+  /** The photo the failure is about: another photo's request clears it at once, not when its answer comes. */
+  private failedPath: string | null = null;
 
   constructor(
     private readonly client: Pick<ApiClient, 'previewIdPhoto'>,
@@ -45,6 +47,7 @@ export class IdPhotoPreviewer {
       this.isBusy = false;
       return;
     }
+    if (this.failure && req.path !== this.failedPath) this.failure = null;
     this.isBusy = true;
     this.cancelTimer = this.schedule(() => {
       this.cancelTimer = null;
@@ -63,6 +66,7 @@ export class IdPhotoPreviewer {
       const e = error as { code?: string; message?: string; detail?: unknown };
       this.preview = null;
       this.failure = { code: e.code ?? 'INTERNAL', message: e.message ?? String(error), detail: e.detail };
+      this.failedPath = req.path;
     } finally {
       if (id === this.seq) this.isBusy = false;
     }

@@ -76,8 +76,8 @@ export const cutout = {
     'zh-CN': '动漫模型在这张图片里没有找到角色，抠图结果是空的。请试试人像模型，或用“保留”画笔涂抹主体。',
   },
   'cutout.downscaled': {
-    en: 'This picture is {w}×{h} ({mp} MP), more pixels than a cut-out is made of: it is cut out and exported at {tw}×{th}.',
-    'zh-CN': '这张图片为 {w}×{h}（{mp} 百万像素），超过抠图可处理的像素数：将按 {tw}×{th} 抠图并导出。',
+    en: 'This picture is {w}×{h} ({mp} MP), more pixels than a cut-out is made of: it is cut out and exported at {tw}×{th} ({tmp} MP).',
+    'zh-CN': '这张图片为 {w}×{h}（{mp} 百万像素），超过抠图可处理的像素数：将按 {tw}×{th}（{tmp} 百万像素）抠图并导出。',
   },
   'cutout.animated': { en: 'This picture is an animation of {n} frames: only its first frame is cut out here.', 'zh-CN': '这张图片是 {n} 帧的动画：这里只抠取第一帧。' },
   'cutout.animated.toSticker': { en: 'Make an animated sticker of it', 'zh-CN': '做成动态表情包' },
@@ -87,6 +87,7 @@ export const cutout = {
   'export.title': { en: 'Export', 'zh-CN': '导出' },
   'export.format': { en: 'Format', 'zh-CN': '格式' },
   'export.size': { en: 'Size', 'zh-CN': '尺寸' },
+  'export.size.largest': { en: 'Largest', 'zh-CN': '最大尺寸' },
   'export.size.original': { en: 'Original size', 'zh-CN': '原始尺寸' },
   'export.size.max': { en: 'Longest side {px} px', 'zh-CN': '长边 {px} 像素' },
   'export.where': { en: 'Save to', 'zh-CN': '保存到' },

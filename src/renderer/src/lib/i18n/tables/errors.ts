@@ -20,7 +20,7 @@ export const errors = {
   'error.INPUT_NOT_FOUND': { en: 'The file is no longer there.', 'zh-CN': '文件已不存在。' },
   'fix.INPUT_NOT_FOUND': { en: 'It may have been moved or deleted; open it again from its new place.', 'zh-CN': '文件可能已被移动或删除，请从新位置重新打开。' },
   'error.IMAGE_TOO_LARGE': { en: 'The picture is too large to process.', 'zh-CN': '图片太大，无法处理。' },
-  'fix.IMAGE_TOO_LARGE': { en: 'Pictures of up to {limit} megapixels are cut out: save a smaller copy and open that.', 'zh-CN': '可处理的图片最大为 {limit} 百万像素：请另存一份缩小的副本再打开。' },
+  'fix.IMAGE_TOO_LARGE': { en: 'Pictures of up to {limit} megapixels are taken: save a smaller copy and open that.', 'zh-CN': '可处理的图片最大为 {limit} 百万像素：请另存一份缩小的副本再打开。' },
   'error.MODEL_MISSING': { en: 'A model file the app needs is missing.', 'zh-CN': '缺少所需的模型文件。' },
   'fix.MODEL_MISSING': { en: 'Reinstall the app, or check the models folder in Settings.', 'zh-CN': '请重新安装应用，或在设置中检查模型文件夹。' },
   'error.MODEL_CORRUPT': { en: 'A model file is damaged.', 'zh-CN': '模型文件已损坏。' },
