@@ -32,16 +32,17 @@ export interface Settings {
   /** JPEG/WebP quality, 1..100. */
   jpegQuality: number;
   /**
-   * Folder exports (the save dialog) and new batches default to. null: the save dialog opens where
-   * the last export went in this run of the app, at first next to the picture; a batch asks.
+   * Folder exports (the save dialog) and new batches default to, on the desktop (a browser's exports
+   * are downloads). null: the save dialog opens where the last export went in this run of the app,
+   * at first next to the picture; a batch asks.
    */
   outputDir: string | null;
   /** Show the exported file in the OS file manager after an export. */
   revealAfterExport: boolean;
   /**
    * Shortcuts of one key with no modifier (B, E, C, +, 0 …) act anywhere in the window; false: only
-   * while the picture (or its compare divider) has the focus, so speech input and screen-reader
-   * keys do not fire them by accident (WCAG 2.1.4).
+   * while a picture has the focus (the editor's, its compare divider, the Stickers frame), so speech
+   * input and screen-reader keys do not fire them by accident (WCAG 2.1.4).
    */
   singleKeyShortcuts: boolean;
 }

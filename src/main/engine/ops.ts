@@ -64,7 +64,7 @@ const maskCache: MaskCacheEntry[] = [];
 const MASK_CACHE_SIZE = 3;
 
 /**
- * The last decoded sources by path, size and mtime: the preview, the editor and the ID-photo
+ * The last decoded sources by path, size, mtime and pixel budget: the preview, the editor and the ID-photo
  * preview re-use them. A decode in flight is shared, so a preview and a segment asked for at once
  * decode the file once; a failed decode is forgotten.
  */

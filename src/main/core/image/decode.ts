@@ -34,8 +34,8 @@ export interface DecodeOptions {
   /**
    * A picture over the budget is downscaled to fit it as it decodes (the aspect kept, the result's
    * `downscaledFrom` set) rather than refused, up to DEFAULT_MAX_SOURCE_PIXELS (or the budget, if
-   * larger). For the pipelines that make
-   * a picture; not for evaluation, whose ground truth has the file's own size.
+   * larger). For the pipelines that make a picture; not for evaluation, whose ground truth has the
+   * file's own size.
    */
   downscale?: boolean;
   /** Name used in messages when the input is a buffer. */
@@ -161,8 +161,8 @@ export function decodeToWorkOn(input: string | Uint8Array, maxPixels: number | u
 }
 
 /**
- * The largest size of this aspect within a pixel budget, never larger than the picture (each side
- * at least 1; the product at most the budget unless a side of 1 alone is over it).
+ * The largest size of this aspect within a pixel budget (a budget of at least 1), never larger than
+ * the picture; each side at least 1.
  */
 export function fitPixelBudget(width: number, height: number, maxPixels: number): { width: number; height: number } {
   const scale = Math.min(1, Math.sqrt(maxPixels / (width * height)));
