@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createModelStore } from '../../src/main/cli/cli-env';
 import { PauseGate } from '../../src/main/core/batch/pause-gate';
-import { runBatch } from '../../src/main/core/batch/run-batch';
+import { pixelsInFlightFor, runBatch } from '../../src/main/core/batch/run-batch';
 import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { runJob, type batchItemOf } from '../../src/main/engine/run-job';
 import type { BatchFileEvent, BatchStatus } from '../../src/main/core/batch/types';
@@ -138,6 +138,25 @@ describe('batch export', () => {
     expect(skippedDone.length).toBe(retried.skipped);
     expect(skippedDone.every((e) => e.doneBefore === true)).toBe(true);
     expect(resumed.cancelled).toBe(0);
+  });
+
+  it('admits files by their working pixels: with room for one picture they run one at a time, whatever --jobs says', async () => {
+    const files = ['a.jpg', 'b.jpg', 'sub/c.jpg'].map((f) => join(input, f));
+    const mostAtOnce = async (pixelsInFlight?: number): Promise<number> => {
+      let most = 0;
+      const summary = await runBatch(files, tempDir(), { mode: 'portrait', jobs: 3, refine: 'off' }, env, {
+        pixelsInFlight,
+        onStatus: (s) => (most = Math.max(most, s.current.length)),
+      });
+      expect(summary.done).toBe(3);
+      return most;
+    };
+    // Room for one (each file weighs at most the room): one at a time. The machine's default: all three.
+    expect(await mostAtOnce(1)).toBe(1);
+    expect(await mostAtOnce()).toBeGreaterThanOrEqual(2);
+    // Half the machine's memory at 32 bytes a working pixel, never below one picture of the budget.
+    expect(pixelsInFlightFor(8 * 2 ** 30, 80_000_000)).toBe(134_217_728);
+    expect(pixelsInFlightFor(2 ** 30, 80_000_000)).toBe(80_000_000);
   });
 
   it('pause holds started files before their next stage: only those inside a stage finish', async () => {

@@ -6,7 +6,7 @@ import type { Background, FileNote, FinishedFile, RefineMode } from '../../../sh
 import type { CoreEnv } from '../env';
 import { throwIfAborted } from '../abort';
 import { fitBackground } from '../image/background';
-import { decodeToWorkOn, type DecodedImage, type RgbaImage } from '../image/decode';
+import { decodeToWorkOn, workingPixelsOf, type DecodedImage, type RgbaImage } from '../image/decode';
 import { encodeImage } from '../image/encode';
 import { getSession } from '../inference/session';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
@@ -75,6 +75,11 @@ export interface BatchModeHandler {
   outputVersion?: number;
   /** Files written beside an output (an ID photo's print sheet): a plan passes over a name whose companion is someone else's file. */
   companionsOf?(output: string, options: BatchOptions): string[];
+  /**
+   * The pixels an input will be worked on at (workingPixelsOf), for the batch's memory bound; modes
+   * without it are not weighed. 0 when it cannot be read (the decode then says why).
+   */
+  weighInput?(input: string, maxPixels: number): Promise<number>;
   /** Once per batch: resolves models, warms the session, validates mode options. Throws to stop the batch. */
   start(mctx: ModeContext): Promise<ModeStages>;
 }
@@ -114,6 +119,7 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
     usesRefinePool: true,
     background: 'picture',
     firstWorkStage: 'decode',
+    weighInput: workingPixelsOf,
     async start(mctx) {
       const { options, env, pool, picture, signal } = mctx;
       const session = { provider: env.provider, threads: env.threads };
@@ -232,6 +238,7 @@ const idPhotoMode: BatchModeHandler = {
   ),
   companionsOf: (output, options) => (options.extra?.sheet ? [sheetPathOf(output)] : []),
   background: 'colour',
+  weighInput: workingPixelsOf,
 };
 
 /**

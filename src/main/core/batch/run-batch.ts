@@ -2,10 +2,10 @@
 // decode / infer / finish pipeline with bounded queues -> journal each finished file -> report.
 // A failing file never stops the batch; pause and cancel act as a file reaches its next stage (a
 // file inside a stage finishes it). Core (no electron).
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { AppError, CancelledError, errorKindOf, isCancellation, toWire } from '../../../shared/errors';
+import { AppError, CancelledError, DEFAULT_MAX_PIXELS, errorKindOf, isCancellation, toWire } from '../../../shared/errors';
 import { BATCH_DEFAULT_REFINE, BATCH_NAME_DEFAULTS, type FinishedFile } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
 import { loadBackgroundPicture } from '../image/background';
@@ -32,6 +32,23 @@ export interface BatchRunContext extends RunContext {
   onStatus?: (status: BatchStatus) => void;
   /** Pause/resume: while the gate is closed no file starts, nor goes on to its next stage. */
   gate?: PauseGate;
+  /** Working pixels admitted at once (default pixelsInFlightFor the machine's memory); for tests. */
+  pixelsInFlight?: number;
+}
+
+/**
+ * Bytes a cut-out's working pixel costs at its peak (source, its copy in the refine worker, alpha,
+ * foreground, solver, composite, encoder): an 80 MP cut-out peaked at 3.0 GB (docs/performance.md).
+ */
+const BYTES_PER_WORKING_PIXEL = 32;
+
+/**
+ * Working pixels a batch admits at once: files whose pictures add up to more wait, so a folder of
+ * 108 MP phone photos keeps to half the machine's memory (four at once took 8 GB) while small
+ * pictures run as many as the jobs allow. Never below one picture of the budget.
+ */
+export function pixelsInFlightFor(totalMemBytes: number, maxPixels: number): number {
+  return Math.max(maxPixels, Math.floor(totalMemBytes / 2 / BYTES_PER_WORKING_PIXEL));
 }
 
 /** Default concurrency: the CPU cores, at most 4 (inference is serialised anyway). */
@@ -61,6 +78,31 @@ class Semaphore {
       return await fn();
     } finally {
       this.release();
+    }
+  }
+}
+
+/** A FIFO semaphore of weights (pixels): a waiter goes when its weight fits, in turn. */
+class WeightedSemaphore {
+  private used = 0;
+  private waiters: { weight: number; go: () => void }[] = [];
+  constructor(private readonly capacity: number) {}
+  /** Waits until `weight` (at most the capacity) fits beside what is held, after earlier waiters. */
+  async acquire(weight: number): Promise<number> {
+    const w = Math.min(Math.max(0, weight), this.capacity);
+    if (this.waiters.length === 0 && this.used + w <= this.capacity) {
+      this.used += w;
+      return w;
+    }
+    await new Promise<void>((go) => this.waiters.push({ weight: w, go }));
+    return w;
+  }
+  release(weight: number): void {
+    this.used -= weight;
+    while (this.waiters.length > 0 && this.used + this.waiters[0].weight <= this.capacity) {
+      const next = this.waiters.shift()!;
+      this.used += next.weight;
+      next.go();
     }
   }
 }
@@ -253,10 +295,13 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     const inferSlots = new Semaphore(1);
     const finishSlots = new Semaphore(jobs);
     const admitted = new Semaphore(2 * jobs + 1);
+    // And by their pictures' working pixels (modes that weigh them): memory stays in bounds with big photos.
+    const budget = env.maxPixels ?? DEFAULT_MAX_PIXELS;
+    const pixels = new WeightedSemaphore(ctx.pixelsInFlight ?? pixelsInFlightFor(totalmem(), budget));
     const running: Promise<void>[] = [];
     processingStartMs = performance.now();
 
-    const processOne = async (i: number): Promise<void> => {
+    const processOne = async (i: number, weight: number): Promise<void> => {
       const item = items[i];
       const index = base + i;
       const output = outputs[i];
@@ -325,6 +370,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
         current.delete(item.input);
         emitFile(index);
         emitStatus();
+        pixels.release(weight);
         admitted.release();
       }
     };
@@ -336,11 +382,13 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
         break;
       }
       await admitted.acquire();
+      const weight = await pixels.acquire(mode.weighInput ? await mode.weighInput(items[i].input, budget) : 0);
       if (signal?.aborted) {
+        pixels.release(weight);
         admitted.release();
         break;
       }
-      running.push(processOne(i));
+      running.push(processOne(i, weight));
     }
     await Promise.all(running);
     isCancelled = signal?.aborted === true && entries.some((e) => e.status === 'cancelled');

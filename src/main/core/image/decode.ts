@@ -161,6 +161,19 @@ export function decodeToWorkOn(input: string | Uint8Array, maxPixels: number | u
 }
 
 /**
+ * The pixels a picture will be worked on at (its own, at most the budget), from its header alone;
+ * 0 when it cannot be read (its decode says why).
+ */
+export async function workingPixelsOf(input: string, maxPixels: number): Promise<number> {
+  try {
+    const meta = await sharp(input, { limitInputPixels: false }).metadata();
+    return Math.min((meta.width ?? 0) * (meta.height ?? 0), maxPixels);
+  } catch {
+    return 0;
+  }
+}
+
+/**
  * The largest size of this aspect within a pixel budget (a budget of at least 1), never larger than
  * the picture; each side at least 1.
  */
