@@ -2,6 +2,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { AppError } from '../../shared/errors';
+import { isQuality } from '../core/image/encode';
 
 /** Where a command writes: stdout for results, stderr for progress and errors. */
 export interface CliIo {
@@ -40,7 +41,7 @@ export function choiceFlag<T>(value: string | undefined, name: string, choices: 
 /** --quality: a whole number 1..100 (JPEG / WebP), undefined when not given. */
 export function qualityFlag(value: string | undefined): number | undefined {
   const quality = intFlag(value, 'quality');
-  if (quality !== undefined && !(Number.isInteger(quality) && quality >= 1 && quality <= 100)) throw new UsageError(`--quality must be a whole number 1..100, got "${value}"`);
+  if (quality !== undefined && !isQuality(quality)) throw new UsageError(`--quality must be a whole number 1..100, got "${value}"`);
   return quality;
 }
 

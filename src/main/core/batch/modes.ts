@@ -11,7 +11,7 @@ import { encodeImage } from '../image/encode';
 import { getSession } from '../inference/session';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import { reviewOf, verdictOf } from '../matting/unsure-share';
-import { animatedInputText, downscaledInputText, isAnimationClip, resolveMaskModel } from '../pipelines/cutout';
+import { animatedInputText, downscaledInputText, downscaledOf, isAnimationClip, resolveMaskModel } from '../pipelines/cutout';
 import { runMaskModel, type MaskResult } from '../segment/mask-model';
 import { failedChecks } from '../idphoto/compliance';
 import { runIdPhotoJob } from '../idphoto/id-photo-job';
@@ -147,9 +147,10 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
           const bytes = await encodeImage({ data, width: image.width, height: image.height }, { format, quality: options.quality });
           throwIfAborted(signal);
           await writeFileAtomic(output, bytes, { signal });
+          const downscaled = downscaledOf(image);
           const notes: FileNote[] = [
             ...(image.pages ? [{ kind: 'animated' as const, frames: image.pages, isClip: isAnimationClip(image.format) }] : []),
-            ...(image.downscaledFrom ? [{ kind: 'downscaled' as const, from: image.downscaledFrom, to: { width: image.width, height: image.height } }] : []),
+            ...(downscaled ? [{ kind: 'downscaled' as const, ...downscaled }] : []),
           ];
           return { ...reviewOf(unsureShare, model.entry, 'cutout', isEmpty), ...withNotes(notes) };
         },

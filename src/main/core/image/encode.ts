@@ -32,6 +32,11 @@ export function formatFromPath(path: string, fallback: ImageFormat = 'png'): Ima
 /** The JPEG / WebP quality when none is asked for. */
 export const DEFAULT_QUALITY = 92;
 
+/** Whether a JPEG / WebP quality is one the encoders take: a whole number 1..100. */
+export function isQuality(quality: number): boolean {
+  return Number.isInteger(quality) && quality >= 1 && quality <= 100;
+}
+
 /**
  * Encodes RGBA pixels. JPEG drops alpha (flatten first for a coloured background; a transparent
  * cut-out saved as JPEG is flattened on white). EXIF and other metadata are never copied.

@@ -6,7 +6,7 @@ import { throwIfAborted } from '../abort';
 import { prepareBackground } from '../image/background';
 import { compositeOver } from '../image/composite';
 import { decodeToWorkOn, type DecodedImage, type RgbaImage } from '../image/decode';
-import { encodeImage, formatFromPath } from '../image/encode';
+import { encodeImage, formatFromPath, isQuality } from '../image/encode';
 import { resizeRgba } from '../image/resize';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import type { ProviderName } from '../inference/execution-providers';
@@ -35,7 +35,7 @@ export interface CutoutResult {
   image: RgbaImage;
   alpha: Float32Array;
   /** The decoded source (for previews and re-mattes). */
-  source: RgbaImage;
+  source: DecodedImage;
   /** Estimated foreground colours (RGBA, A = alpha); the raw source for refine 'off'. */
   foreground: RgbaImage;
   /** Refine 'full': the trimap that was solved (the user's if given) and the automatic one (for the brush overlay and eraser). */
@@ -156,6 +156,11 @@ export function animatedInputText(frames: number, isClip: boolean): string {
   return `an animation of ${frames} frames: only its first frame was cut out${isClip ? ' (`cutout sticker` makes an animated sticker of it)' : ''}`;
 }
 
+/** A decoded picture's own size and the size it is worked at, when it was over the pixel budget. */
+export function downscaledOf(image: DecodedImage): DownscaledInput | undefined {
+  return image.downscaledFrom ? { from: image.downscaledFrom, to: { width: image.width, height: image.height } } : undefined;
+}
+
 /** What the CLI and a batch's note say of a picture over the pixel budget that was cut out at `to`, its largest size within it. */
 export function downscaledInputText({ from, to }: DownscaledInput): string {
   return `${from.width}x${from.height} (${megapixels(from)} MP), more pixels than a cut-out is made of: it was cut out at ${to.width}x${to.height} (${megapixels(to)} MP)`;
@@ -165,11 +170,12 @@ export function downscaledInputText({ from, to }: DownscaledInput): string {
 export async function cutoutToFile(input: string, output: string, options: CutoutOptions, env: CoreEnv, ctx: RunContext = {}): Promise<CutoutFileResult> {
   await assertNotAnInput(output, [input]);
   const format = options.format ?? formatFromPath(output);
-  if (options.quality !== undefined && !(Number.isInteger(options.quality) && options.quality >= 1 && options.quality <= 100)) {
+  if (options.quality !== undefined && !isQuality(options.quality)) {
     throw new AppError('INVALID_ARGUMENT', `quality must be a whole number 1..100, got ${options.quality}`);
   }
   const result = await cutoutImage(input, options, env, ctx);
-  const source = result.source as DecodedImage;
+  const { source } = result;
+  const downscaled = downscaledOf(source);
   throwIfAborted(ctx.signal);
   const t0 = performance.now();
   ctx.onProgress?.({ stage: 'encode', done: 0, total: 1 });
@@ -186,7 +192,7 @@ export async function cutoutToFile(input: string, output: string, options: Cutou
     provider: result.provider,
     review: result.review,
     ...(source.pages ? { frames: source.pages, format: source.format } : {}),
-    ...(source.downscaledFrom ? { downscaled: { from: source.downscaledFrom, to: { width: source.width, height: source.height } } } : {}),
+    ...(downscaled ? { downscaled } : {}),
     timings: { ...result.timings, encodeMs, totalMs: result.timings.totalMs + encodeMs },
   };
 }

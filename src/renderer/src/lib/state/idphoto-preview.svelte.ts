@@ -4,8 +4,9 @@
 import type { ApiClient } from '../../../../shared/api-client';
 import type { IdPhotoPreview, IdPhotoPreviewRequest } from '../../../../shared/api';
 
-/** Why the last preview could not be made: the error's code, message and detail (faces count/boxes, sides). */
+/** Why the last preview could not be made: the error's code, message and detail (faces count/boxes, sides), and of which photo. */
 export interface PreviewFailure {
+  path: string;
   code: string;
   message: string;
   detail?: unknown;
@@ -27,8 +28,6 @@ export class IdPhotoPreviewer {
 
   private seq = 0;
   private cancelTimer: (() => void) | null = null;
-  /** The photo the failure is about: another photo's request clears it at once, not when its answer comes. */
-  private failedPath: string | null = null;
 
   constructor(
     private readonly client: Pick<ApiClient, 'previewIdPhoto'>,
@@ -47,7 +46,8 @@ export class IdPhotoPreviewer {
       this.isBusy = false;
       return;
     }
-    if (this.failure && req.path !== this.failedPath) this.failure = null;
+    // Another photo's request clears the last one's failure at once, not when its answer comes.
+    if (this.failure && req.path !== this.failure.path) this.failure = null;
     this.isBusy = true;
     this.cancelTimer = this.schedule(() => {
       this.cancelTimer = null;
@@ -65,8 +65,7 @@ export class IdPhotoPreviewer {
       if (id !== this.seq) return;
       const e = error as { code?: string; message?: string; detail?: unknown };
       this.preview = null;
-      this.failure = { code: e.code ?? 'INTERNAL', message: e.message ?? String(error), detail: e.detail };
-      this.failedPath = req.path;
+      this.failure = { path: req.path, code: e.code ?? 'INTERNAL', message: e.message ?? String(error), detail: e.detail };
     } finally {
       if (id === this.seq) this.isBusy = false;
     }
