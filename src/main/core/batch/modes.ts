@@ -60,6 +60,8 @@ export interface BatchModeHandler {
   maxJobs?: number;
   /** Whether the mode uses the refine worker pool. */
   usesRefinePool: boolean;
+  /** Whether its outputs are encoded with options.quality (as JPEG / WebP): the resume hash holds it then (hashedQuality). */
+  usesQuality?: boolean;
   /** The backgrounds it takes: a colour or a picture (cut-outs), a colour only (ID photos); none: ignored. */
   background?: 'picture' | 'colour';
   /**
@@ -117,6 +119,7 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
     formats: ['png', 'webp', 'jpeg'],
     defaultFormat: 'png',
     usesRefinePool: true,
+    usesQuality: true,
     background: 'picture',
     firstWorkStage: 'decode',
     weighInput: workingPixelsOf,

@@ -13,7 +13,7 @@ import { loadBackgroundPicture } from '../image/background';
 import { assertNotAnInput, toWriteError } from '../io/atomic-write';
 import type { RunContext } from '../progress';
 import { JOURNAL_NAME, JournalWriter, hashOptions, outputKey, readJournal, type JournalIndex, type JournalRecord } from './journal';
-import { getBatchMode, type ModeContext } from './modes';
+import { getBatchMode, type BatchModeHandler, type ModeContext } from './modes';
 import { FORMAT_EXTENSIONS, planOutputPaths, validateNameTemplate } from './naming';
 import { PauseGate } from './pause-gate';
 import { RefinePool } from './refine-pool';
@@ -170,7 +170,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   // that changes nothing: see hashedQuality).
   // A picture background counts by its bytes' identity too: another picture saved under the same name redoes the outputs.
   const pictureStamp = background.kind === 'image' ? await stat(background.path).then((s) => ({ size: s.size, mtimeMs: s.mtimeMs }), () => null) : undefined;
-  const optionsHash = hashOptions({ v: OUTPUT_VERSION, mode: mode.id, modeVersion: mode.outputVersion, format, nameTemplate, background, pictureStamp, refine, modelId: options.modelId, spec: options.spec, extra: options.extra, quality: hashedQuality(mode.id, format, options.quality) });
+  const optionsHash = hashOptions({ v: OUTPUT_VERSION, mode: mode.id, modeVersion: mode.outputVersion, format, nameTemplate, background, pictureStamp, refine, modelId: options.modelId, spec: options.spec, extra: options.extra, quality: hashedQuality(mode, format, options.quality) });
 
   ctx.onProgress?.({ stage: 'scan', done: 0, total: 1 });
   const scan = await scanInputs(inputs, { recursive: options.recursive ?? false, extensions: options.extensions ?? mode.inputExtensions, excludeDirs: [outDir] });
@@ -482,11 +482,12 @@ async function isStillDone(record: JournalRecord, item: BatchItem, output: strin
 }
 
 /**
- * The quality as the options hash holds it: only where it changes the bytes (a cut-out written as
- * JPEG or WebP), and not when it is the encoder's default, so a run given 92 (the app sends its
- * setting) resumes one given none (the CLI without --quality) and journals from before it was hashed.
+ * The quality as the options hash holds it: only where it changes the bytes (a mode that encodes
+ * with it, writing JPEG or WebP), and not when it is the encoder's default, so a run given 92 (the
+ * app sends its setting) resumes one given none (the CLI without --quality) and journals from
+ * before it was hashed.
  */
-export function hashedQuality(mode: string, format: string, quality: number | undefined): number | undefined {
-  if ((mode !== 'portrait' && mode !== 'anime') || (format !== 'jpeg' && format !== 'webp')) return undefined;
+export function hashedQuality(mode: Pick<BatchModeHandler, 'usesQuality'>, format: string, quality: number | undefined): number | undefined {
+  if (!mode.usesQuality || (format !== 'jpeg' && format !== 'webp')) return undefined;
   return quality === undefined || quality === DEFAULT_QUALITY ? undefined : quality;
 }

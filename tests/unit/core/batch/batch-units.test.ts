@@ -7,6 +7,7 @@ import { planOutputPaths, validateNameTemplate } from '../../../../src/main/core
 import { PauseGate } from '../../../../src/main/core/batch/pause-gate';
 import { entriesToCsv } from '../../../../src/main/core/batch/report';
 import { hashedQuality } from '../../../../src/main/core/batch/run-batch';
+import { BATCH_MODES } from '../../../../src/main/core/batch/modes';
 import { scanInputs } from '../../../../src/main/core/batch/scan';
 import { tempDir } from '../../../helpers/env';
 
@@ -81,13 +82,13 @@ describe('batch journal', () => {
   });
 
   it('hashes a quality only where it changes the bytes, and the default as none (the app sends 92, the CLI nothing)', () => {
-    expect(hashedQuality('portrait', 'jpeg', 50)).toBe(50);
-    expect(hashedQuality('anime', 'webp', 80)).toBe(80);
-    expect(hashedQuality('portrait', 'jpeg', 92)).toBeUndefined();
-    expect(hashedQuality('portrait', 'jpeg', undefined)).toBeUndefined();
-    expect(hashedQuality('portrait', 'png', 50)).toBeUndefined();
-    expect(hashedQuality('idphoto', 'jpeg', 50)).toBeUndefined();
-    expect(hashOptions({ a: 1, quality: hashedQuality('portrait', 'jpeg', 92) })).toBe(hashOptions({ a: 1 }));
+    expect(hashedQuality(BATCH_MODES.portrait, 'jpeg', 50)).toBe(50);
+    expect(hashedQuality(BATCH_MODES.anime, 'webp', 80)).toBe(80);
+    expect(hashedQuality(BATCH_MODES.portrait, 'jpeg', 92)).toBeUndefined();
+    expect(hashedQuality(BATCH_MODES.portrait, 'jpeg', undefined)).toBeUndefined();
+    expect(hashedQuality(BATCH_MODES.portrait, 'png', 50)).toBeUndefined();
+    expect(hashedQuality(BATCH_MODES.idphoto, 'jpeg', 50)).toBeUndefined();
+    expect(hashOptions({ a: 1, quality: hashedQuality(BATCH_MODES.portrait, 'jpeg', 92) })).toBe(hashOptions({ a: 1 }));
   });
 
   it('keeps each options run apart, and knows which input each output was written for', () => {
