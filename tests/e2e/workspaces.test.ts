@@ -618,6 +618,7 @@ describe('workspaces, language and theme in Chromium', () => {
     await painter.focus();
     await app.page.keyboard.press('b');
     expect(await keep.getAttribute('aria-pressed')).toBe('true');
+    await shot('sticker-painter-focus');
     await app.page.keyboard.press('Escape');
     expect(await keep.getAttribute('aria-pressed')).toBe('false');
     await workspace('cutout');
