@@ -147,7 +147,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   const alpha =
     refine === 'full'
       ? upsampleMaskGuided(mask.mask, mask.width, mask.height, work)
-      : (await refineMatte({ image: work, mask: mask.mask, maskW: mask.width, maskH: mask.height, mode: refine, shouldEstimateForeground: false }, ctx)).alpha;
+      : (await refineMatte({ image: work, mask: mask.mask, maskW: mask.width, maskH: mask.height, mode: refine, shouldEstimateForeground: false }, { signal })).alpha;
   throwIfAborted(signal);
   // The trimap on the work image (nearest source pixel); its background and foreground hold before
   // the crown is looked for, so a blob painted away no longer counts as hair.

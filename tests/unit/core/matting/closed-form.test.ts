@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { solveAlphaInBox } from '../../../../src/main/core/matting/closed-form';
 import { estimateForeground } from '../../../../src/main/core/matting/foreground';
-import { refineMatte } from '../../../../src/main/core/matting/refine';
+import { REFINE_STEPS, refineMatte } from '../../../../src/main/core/matting/refine';
+import type { ProgressEvent } from '../../../../src/main/core/progress';
 import { resolveRegion } from '../../../../src/main/core/matting/region';
 import { computeTrimap } from '../../../../src/main/core/trimap/trimap';
 import { stampStroke } from '../../../../src/shared/trimap-brush';
@@ -115,5 +116,44 @@ describe('closed-form matting', () => {
       const inside = x >= update.box.x && x < update.box.x + update.box.width && y >= update.box.y && y < update.box.y + update.box.height;
       if (!inside && state.alpha[y * W + x] !== before[y * W + x]) throw new Error(`alpha changed outside the box at ${x},${y}`);
     }
+  });
+
+  it("tells a refine's progress step by step, from 0 to REFINE_STEPS, never going back, in every mode", async () => {
+    for (const mode of ['off', 'fast', 'full'] as const) {
+      const events: ProgressEvent[] = [];
+      await refineMatte({ image: scene.image, mask, maskW: 50, maskH: 50, mode }, { onProgress: (e) => events.push(e) });
+      expect(events.every((e) => e.stage === 'refine' && e.total === REFINE_STEPS)).toBe(true);
+      const done = events.map((e) => e.done);
+      expect(done[0]).toBe(0);
+      expect(done.at(-1)).toBe(REFINE_STEPS);
+      for (let i = 1; i < done.length; i++) expect(done[i]).toBeGreaterThan(done[i - 1]);
+      // Full edges tell the steps between: the guided filter, the trimap and the solve.
+      if (mode === 'full') expect(done.length).toBeGreaterThanOrEqual(4);
+    }
+  });
+
+  it("tells a long solve's progress as it goes, as a fraction that never goes back", async () => {
+    // Nine of the scene side by side (600x600) with a wide unknown band and a tolerance it cannot
+    // reach: the solve runs its 300 iterations, long enough to yield many times.
+    const big = { data: new Uint8Array(600 * 600 * 4), width: 600, height: 600 };
+    const truth = new Float32Array(600 * 600);
+    for (let y = 0; y < 600; y++) for (let x = 0; x < 600; x++) {
+      const i = (y % H) * W + (x % W);
+      big.data.set(scene.image.data.subarray(i * 4, i * 4 + 4), (y * 600 + x) * 4);
+      truth[y * 600 + x] = scene.alpha[i];
+    }
+    const trimap = computeTrimap(truth, 600, 600, { bandPx: 12 });
+    const alpha = new Float32Array(600 * 600).fill(0.5);
+    const told: number[] = [];
+    const stats = await solveAlphaInBox(big, trimap, alpha, { x: 0, y: 0, width: 600, height: 600 }, { tolerance: 1e-12, maxIterations: 300, onProgress: (f) => told.push(f) });
+    expect(stats.iterations).toBe(300);
+    expect(told.length).toBeGreaterThan(2);
+    for (let i = 0; i < told.length; i++) {
+      expect(told[i]).toBeGreaterThanOrEqual(i > 0 ? told[i - 1] : 0);
+      expect(told[i]).toBeLessThanOrEqual(1);
+    }
+    // Told before the end (at least the share of iterations used), not only at it.
+    expect(told[0]).toBeLessThan(1);
+    expect(told.at(-1)!).toBeGreaterThan(told[0]);
   });
 });
