@@ -2,7 +2,10 @@
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { cutoutToFile } from '../../src/main/core/pipelines/cutout';
+import { readdirSync } from 'node:fs';
+import { cutoutImage, cutoutToFile, REFINE_IN_WORKER_MIN_PIXELS } from '../../src/main/core/pipelines/cutout';
+import { REFINE_STEPS } from '../../src/main/core/matting/refine';
+import type { ProgressEvent } from '../../src/main/core/progress';
 import { evalFile, tempDir, testEnv } from '../helpers/env';
 
 describe('portrait cut-out', () => {
@@ -112,4 +115,86 @@ describe('a picture with transparency of its own', () => {
     expect(data[(Math.floor(info.height * 0.35) * info.width + Math.floor(info.width / 2)) * 4 + 3]).toBeGreaterThanOrEqual(95);
     expect(r.review.isEmpty).toBeUndefined();
   });
+});
+
+describe('a big picture: refined in a worker thread', () => {
+  const env = testEnv();
+  /** A portrait enlarged past REFINE_IN_WORKER_MIN_PIXELS (1800x2400, 4.3 MP). */
+  const bigPortrait = async (dir: string): Promise<string> => {
+    const path = join(dir, 'big.jpg');
+    await sharp(evalFile('id_portraits', 'images', 'hv_test1.jpg')).resize(1800, 2400, { fit: 'fill' }).jpeg({ quality: 92 }).toFile(path);
+    return path;
+  };
+
+  it('writes what the in-thread cut-out makes, and tells every stage in order, the refine step by step', async () => {
+    const dir = tempDir();
+    const input = await bigPortrait(dir);
+    expect(1800 * 2400).toBeGreaterThanOrEqual(REFINE_IN_WORKER_MIN_PIXELS);
+    const events: ProgressEvent[] = [];
+    const out = join(dir, 'big_cutout.png');
+    const options = { subject: 'person', background: { kind: 'color', hex: '#438EDB' }, refine: 'fast' } as const;
+    const r = await cutoutToFile(input, out, options, env, { onProgress: (e) => events.push(e) });
+    const inThread = await cutoutImage(input, options, env);
+    const { data, info } = await sharp(out).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([1800, 2400]);
+    let differ = 0;
+    for (let i = 0, j = 0; i < info.width * info.height; i++, j += info.channels) {
+      for (let c = 0; c < 3; c++) if (data[j + c] !== inThread.image.data[i * 4 + c]) differ++;
+    }
+    expect(differ).toBe(0);
+    expect(r.review).toEqual(inThread.review);
+    // Stages in order (each once in a row), the refine from 0 to REFINE_STEPS going up.
+    const stages = events.map((e) => e.stage).filter((s, i, all) => i === 0 || all[i - 1] !== s);
+    expect(stages).toEqual(['decode', 'segment', 'refine', 'composite', 'encode']);
+    const refine = events.filter((e) => e.stage === 'refine').map((e) => e.done);
+    expect(refine[0]).toBe(0);
+    expect(refine.at(-1)).toBe(REFINE_STEPS);
+    for (let i = 1; i < refine.length; i++) expect(refine[i]).toBeGreaterThan(refine[i - 1]);
+  }, 120_000);
+
+  it('keeps the calling thread free during a full refine, and a cancel in it stops at once and writes nothing', async () => {
+    const dir = tempDir();
+    const input = await bigPortrait(dir);
+    const options = { subject: 'person', background: { kind: 'transparent' }, refine: 'full' } as const;
+    // The longest the calling thread's event loop was held while the refine ran, against the refine's span.
+    let refineFrom = 0;
+    let refineTo = 0;
+    let lastTick = 0;
+    let longestGap = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      if (refineFrom && !refineTo && lastTick) longestGap = Math.max(longestGap, now - lastTick);
+      lastTick = now;
+    }, 5);
+    try {
+      await cutoutToFile(input, join(dir, 'whole.png'), options, env, {
+        onProgress: (e) => {
+          if (e.stage === 'refine' && e.done === 0) refineFrom = performance.now();
+          if (e.stage === 'refine' && e.done === REFINE_STEPS) refineTo = performance.now();
+        },
+      });
+    } finally {
+      clearInterval(ticker);
+    }
+    const refineMs = refineTo - refineFrom;
+    // In this thread the guided filter alone (a third of it) held the loop without a break.
+    expect(longestGap).toBeLessThan(refineMs / 10);
+
+    // Cancelled in the middle of the solve: CANCELLED, no output and no temp file left.
+    const ac = new AbortController();
+    const out = join(dir, 'cancelled.png');
+    let abortedAt = 0;
+    const cancelled = cutoutToFile(input, out, options, env, {
+      signal: ac.signal,
+      onProgress: (e) => {
+        if (e.stage === 'refine' && e.done >= 40 && !abortedAt) {
+          abortedAt = performance.now();
+          ac.abort();
+        }
+      },
+    });
+    await expect(cancelled).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(performance.now() - abortedAt).toBeLessThan(refineMs / 4);
+    expect(readdirSync(dir).sort()).toEqual(['big.jpg', 'whole.png']);
+  }, 180_000);
 });

@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { AppError, CancelledError, fromWire, type WireError } from '../../../shared/errors';
 import type { RefineMode } from '../../../shared/jobs';
 import type { CompositeBackground } from '../image/composite';
+import type { ProgressEvent, ProgressSink } from '../progress';
 
 /** One refine + composite request (the pixels are copied to the worker). */
 export interface RefineTask {
@@ -22,6 +23,10 @@ export interface RefineTask {
   mode: RefineMode;
   /** A picture comes fitted to the image (its pixels are copied to the worker too). */
   background: CompositeBackground;
+  /** A user trimap at the image's size (0 background, 128 unknown, 255 foreground), as refineMatte takes it. */
+  trimap?: Uint8Array;
+  /** The worker posts the refine's progress before its answer (RefinePool.run sets it when it has a listener). */
+  tellsProgress?: boolean;
 }
 
 /** What a refine task gives back: the composited RGBA pixels and the matte's unsure share. */
@@ -32,13 +37,14 @@ export interface RefineOutput {
   isEmpty: boolean;
 }
 
-/** A worker's answer: the output or a wire error. */
-export type RefineReply = ({ id: number; ok: true } & RefineOutput) | { id: number; ok: false; error: WireError };
+/** A worker's answer: the output or a wire error, or (before either) how far the refine is. */
+export type RefineReply = ({ id: number; ok: true } & RefineOutput) | { id: number; ok: false; error: WireError } | { id: number; progress: ProgressEvent };
 
 interface Pending {
   task: RefineTask;
   resolve: (output: RefineOutput) => void;
   reject: (error: unknown) => void;
+  onProgress?: ProgressSink;
 }
 
 /**
@@ -100,6 +106,7 @@ export class RefinePool {
     this.all.add(worker);
     this.idle.push(worker);
     worker.on('message', (reply: RefineReply) => {
+      if ('progress' in reply) return this.busy.get(worker)?.onProgress?.(reply.progress);
       const job = this.busy.get(worker);
       this.busy.delete(worker);
       if (job) {
@@ -130,7 +137,7 @@ export class RefinePool {
   }
 
   private runInThread(job: Pending): void {
-    import('./refine-worker').then((m) => m.runRefineTask(job.task)).then(job.resolve, job.reject);
+    import('./refine-task').then((m) => m.runRefineTask(job.task, job.onProgress)).then(job.resolve, job.reject);
   }
 
   private pump(): void {
@@ -146,9 +153,9 @@ export class RefinePool {
    * Refines the mask to full resolution and composites; resolves to RGBA pixels and the unsure share.
    * `signal` cancels it (CancelledError): a queued task leaves the queue, a running one's worker is
    * stopped and replaced (a big picture's refine takes a minute; a cancelled batch waited for it).
-   * In-thread work runs to its end.
+   * In-thread work runs to its end. `onProgress` hears the refine's steps (stage 'refine').
    */
-  run(task: Omit<RefineTask, 'id'>, signal?: AbortSignal): Promise<RefineOutput> {
+  run(task: Omit<RefineTask, 'id'>, signal?: AbortSignal, onProgress?: ProgressSink): Promise<RefineOutput> {
     if (this.isClosed) return Promise.reject(new AppError('INTERNAL', 'Internal error: refine pool is closed'));
     if (signal?.aborted) return Promise.reject(new CancelledError());
     return new Promise((resolve, reject) => {
@@ -157,7 +164,7 @@ export class RefinePool {
         signal?.removeEventListener('abort', onAbort);
         fn(value);
       };
-      const job: Pending = { task: { ...task, id: this.nextId++ }, resolve: settle(resolve), reject: settle(reject) };
+      const job: Pending = { task: { ...task, id: this.nextId++, tellsProgress: onProgress !== undefined }, resolve: settle(resolve), reject: settle(reject), onProgress };
       signal?.addEventListener('abort', onAbort, { once: true });
       if (this.isInThread) return this.runInThread(job);
       this.queue.push(job);

@@ -1,0 +1,17 @@
+// One refine + composite task: mask -> full-resolution alpha (refineMatte) -> composite, with the
+// matte's unsure share. What refine-worker runs, and what runs in-thread when no worker is used.
+// Kept apart from the worker entry, which listens on parentPort: imported into the engine's own
+// worker thread, that entry would take the engine's messages for tasks. Core (no electron).
+import { compositeOver } from '../image/composite';
+import { ownAlphaOf } from '../matting/own-alpha';
+import { refineMatte } from '../matting/refine';
+import { isEmptyMatte, unsureShare } from '../matting/unsure-share';
+import type { ProgressSink } from '../progress';
+import type { RefineOutput, RefineTask } from './refine-pool';
+
+/** Runs one refine + composite task; `onProgress` hears the refine's steps (stage 'refine'). */
+export async function runRefineTask(task: Omit<RefineTask, 'id'>, onProgress?: ProgressSink): Promise<RefineOutput> {
+  const image = { data: task.data, width: task.width, height: task.height };
+  const refined = await refineMatte({ image, mask: task.mask, maskW: task.maskW, maskH: task.maskH, mode: task.mode, trimap: task.trimap }, { onProgress });
+  return { data: compositeOver(refined.foreground, refined.alpha, task.background).data, unsureShare: unsureShare(refined.alpha, task.width, task.height), isEmpty: isEmptyMatte(refined.alpha, ownAlphaOf(image)) };
+}
