@@ -195,7 +195,7 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('cancels a running export: the status says cancelled, no error is shown, no file is written', async () => {
+  it("shows a running export's edge refine moving on, and cancels it: the status says cancelled, no error is shown, no file is written", async () => {
     // A large input (12 MP, made by the test from an eval portrait) so the export runs for seconds.
     const dir = mkdtempSync(join(tmpdir(), 'cutout-e2e-'));
     const big = join(dir, 'big-portrait.png');
@@ -204,6 +204,12 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     await openThroughDialog(page, big);
     await waitForCutoutOf(page, big);
     await page.click('[data-testid=export]');
+    // The bar moves on through the edge refine (it is told step by step), past the guided filter.
+    const barNow = `(() => { const bar = document.querySelector('[data-testid=job-progress] [role=progressbar]'); return bar ? Number(bar.getAttribute('aria-valuenow')) : 0; })()`;
+    await expect.poll(() => page.evaluate(barNow), { timeout: 60_000, intervals: [100] }).toBeGreaterThan(35);
+    expect(await page.textContent('[data-testid=job-progress] .stage')).toBe('Refining edges');
+    expect(await page.evaluate(barNow)).toBeLessThan(93);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'export-refining.png') });
     await page.locator('[data-testid=cancel-job]').click({ timeout: 30_000 });
     await expect.poll(() => page.textContent('[data-testid=status-text]'), { timeout: 10_000 }).toBe('Cancelled');
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'cancelled.png') });

@@ -72,8 +72,8 @@ describe('JobTracker', () => {
     const jobs = new JobTracker();
     const done = jobs.track('a', 'cutout', 0);
     expect(jobs.isBusy).toBe(true);
-    jobs.onProgress({ jobId: 'a', stage: 'segment', done: 1, total: 4 });
-    expect(jobFraction(jobs.current!)).toBe(0.25);
+    jobs.onProgress({ jobId: 'a', stage: 'refine', done: 50, total: 100 });
+    expect(jobFraction(jobs.current!)).toBeCloseTo(0.5, 5);
     jobs.onProgress({ jobId: 'zzz', stage: 'segment', done: 3, total: 4 });
     jobs.onFinished({ jobId: 'a', outcome: 'cancelled', elapsedMs: 12 });
     expect((await done).outcome).toBe('cancelled');
@@ -93,6 +93,21 @@ describe('JobTracker', () => {
     expect(compositing).toBeGreaterThanOrEqual(segmented);
     expect(encoded).toBeGreaterThan(compositing);
     expect(jobFraction({ kind: 'sticker', stage: 'write', done: 1, total: 1 })).toBe(1);
+    // A cut-out's bar moves through its refine and does not fall back for the encode.
+    const cutout = [
+      { stage: 'decode', done: 0, total: 1 },
+      { stage: 'segment', done: 0, total: 1 },
+      { stage: 'refine', done: 0, total: 100 },
+      { stage: 'refine', done: 30, total: 100 },
+      { stage: 'refine', done: 100, total: 100 },
+      { stage: 'composite', done: 1, total: 1 },
+      { stage: 'encode', done: 0, total: 1 },
+      { stage: 'encode', done: 1, total: 1 },
+    ] as const;
+    const bar = cutout.map((e) => jobFraction({ kind: 'cutout', ...e }));
+    for (let i = 1; i < bar.length; i++) expect(bar[i]).toBeGreaterThanOrEqual(bar[i - 1]);
+    expect(bar[3] - bar[2]).toBeGreaterThan(0.2);
+    expect(bar.at(-1)).toBe(1);
   });
 });
 
