@@ -3,6 +3,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { isQuality } from '../core/image/encode';
+import type { ProgressEvent } from '../core/progress';
 
 /** Where a command writes: stdout for results, stderr for progress and errors. */
 export interface CliIo {
@@ -11,6 +12,50 @@ export interface CliIo {
   /** True when stderr is a terminal (draw progress bars). */
   isTty: boolean;
   signal: AbortSignal;
+}
+
+/** What a status line says of a stage (a cut-out's, a sticker's). */
+const STAGE_WORDS: Record<ProgressEvent['stage'], string> = {
+  scan: 'scanning',
+  decode: 'reading',
+  detect: 'finding the face',
+  segment: 'segmenting',
+  refine: 'refining edges',
+  composite: 'compositing',
+  encode: 'encoding',
+  extract: 'extracting frames',
+  matte: 'matting',
+  write: 'writing',
+};
+
+/** A progress event in words: the stage and, when it counts more than one step, how far (`refining edges 43 %`). */
+export function progressText(e: ProgressEvent): string {
+  if (e.total <= 1) return STAGE_WORDS[e.stage];
+  return e.stage === 'refine' ? `${STAGE_WORDS[e.stage]} ${Math.floor((100 * e.done) / e.total)} %` : `${STAGE_WORDS[e.stage]} ${e.done}/${e.total}`;
+}
+
+/**
+ * A status line on a terminal's stderr, redrawn in place and at most every `intervalMs`; `clear()`
+ * wipes it before results are printed. Off a terminal it draws nothing (a log gets results only).
+ */
+export function terminalStatus(io: CliIo, intervalMs = 200): { show(text: string): void; clear(): void } {
+  let shownAt = 0;
+  let isShown = false;
+  return {
+    show(text) {
+      const now = Date.now();
+      if (!io.isTty || now - shownAt < intervalMs) return;
+      shownAt = now;
+      isShown = true;
+      process.stderr.write(`\r\x1b[2K${text}`);
+    },
+    clear() {
+      if (!isShown) return;
+      isShown = false;
+      shownAt = 0;
+      process.stderr.write('\r\x1b[2K');
+    },
+  };
 }
 
 /** One sub-command of `cutout`. */
@@ -22,11 +67,18 @@ export interface CliCommand {
   run(argv: string[], io: CliIo): Promise<number>;
 }
 
-/** Parses an integer flag; INVALID_ARGUMENT when it is not one. */
-export function intFlag(value: string | undefined, name: string, fallback?: number): number | undefined {
+/** Parses a number flag; a UsageError when it is not one. */
+export function numberFlag(value: string | undefined, name: string, fallback?: number): number | undefined {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${value}"`);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${value}"`);
+  return n;
+}
+
+/** Parses a whole-number flag (a count, pixels, a port); a UsageError when it is not one. */
+export function intFlag(value: string | undefined, name: string, fallback?: number): number | undefined {
+  const n = numberFlag(value, name, fallback);
+  if (n !== undefined && !Number.isInteger(n)) throw new UsageError(`--${name} must be a whole number, got "${value}"`);
   return n;
 }
 

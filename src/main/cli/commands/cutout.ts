@@ -8,7 +8,7 @@ import { parseBackground } from '../../core/image/composite';
 import { formatFromPath } from '../../core/image/encode';
 import { animatedInputText, cutoutToFile, downscaledInputText, isAnimationClip } from '../../core/pipelines/cutout';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { choiceFlag, type CliCommand, noteProviderFallback, planOutputs, qualityFlag, UsageError } from '../command';
+import { choiceFlag, type CliCommand, noteProviderFallback, planOutputs, progressText, qualityFlag, terminalStatus, UsageError } from '../command';
 
 /**
  * What a flagged cut-out's "check it" line says (also batch's CLI lines; a sticker batch's with
@@ -77,15 +77,18 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
       const outputs = asked ? planned.map((output) => withFormatExtension(output, asked)) : planned;
       let failures = 0;
       let toReview = 0;
+      // On a terminal, what the cut-out is doing (a big photo's full refine takes a minute).
+      const status = terminalStatus(io);
       for (let i = 0; i < positionals.length; i++) {
+        const which = positionals.length > 1 ? `[${i + 1}/${positionals.length}] ${positionals[i]}` : positionals[i];
         try {
           const r = await cutoutToFile(
             positionals[i],
             outputs[i],
             { subject, modelId: values.model, background, refine, trimapPath: values.trimap, format: asked, quality },
             env,
-            { signal: io.signal },
-          );
+            { signal: io.signal, onProgress: (e) => status.show(`${which}: ${progressText(e)}`) },
+          ).finally(() => status.clear());
           io.out(`${positionals[i]} -> ${r.output} (${r.width}x${r.height}, ${r.modelId} on ${r.provider}, ${r.timings.totalMs.toFixed(0)} ms)`);
           if (i === 0) noteProviderFallback(io, values.provider, r.provider);
           if (r.frames) io.err(`note: ${positionals[i]} is ${animatedInputText(r.frames, isAnimationClip(r.format))}`);

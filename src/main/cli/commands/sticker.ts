@@ -5,18 +5,11 @@ import { parseArgs } from 'node:util';
 import { AppError } from '../../../shared/errors';
 import type { StickerReview, StickerStroke } from '../../../shared/jobs';
 import { flaggedRanges } from '../../../shared/sticker-review';
-import { throttleProgress } from '../../core/progress';
+import type { ProgressSink } from '../../core/progress';
 import { makeSticker, stoppedShortText, type StickerOptions } from '../../core/sticker/make-sticker';
 import { findPlatformPreset, STICKER_FORMATS, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { type CliCommand, intFlag, noteProviderFallback, UsageError } from '../command';
-
-function numFlag(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${value}"`);
-  return n;
-}
+import { type CliCommand, intFlag, noteProviderFallback, numberFlag, progressText, terminalStatus, UsageError } from '../command';
 
 function parseSize(value: string | undefined): StickerOptions['size'] {
   if (value === undefined) return undefined;
@@ -99,17 +92,17 @@ export const stickerCommand: CliCommand = {
     if (!values.preset && !format) throw new UsageError(`Cannot tell the format from ${values.out}: use .gif, .webp, .png or .webm, or --format`);
     const options: StickerOptions = {
       model: values.model,
-      startS: numFlag(values.start, 'start'),
-      durationS: numFlag(values.duration, 'duration'),
-      fps: numFlag(values.fps, 'fps'),
+      startS: numberFlag(values.start, 'start'),
+      durationS: numberFlag(values.duration, 'duration'),
+      fps: numberFlag(values.fps, 'fps'),
       maxSidePx: intFlag(values['max-side'], 'max-side'),
       size: parseSize(values.size),
       format,
       preset: values.preset,
-      stability: numFlag(values.stability, 'stability'),
-      threshold: numFlag(values.threshold, 'threshold'),
+      stability: numberFlag(values.stability, 'stability'),
+      threshold: numberFlag(values.threshold, 'threshold'),
       matte: values.matte,
-      outlinePx: numFlag(values.outline, 'outline'),
+      outlinePx: numberFlag(values.outline, 'outline'),
       outlineColor: values['outline-color'],
       plays: intFlag(values.plays, 'plays'),
       maxColors: intFlag(values.colors, 'colors'),
@@ -118,15 +111,15 @@ export const stickerCommand: CliCommand = {
     const env = envFromFlags(values);
     // Off a terminal, one line as each stage begins (an encode that retries for a byte budget is one stage).
     let lastStage = '';
-    const progress = throttleProgress((e) => {
-      if (io.isTty) process.stderr.write(`\r${e.stage.padEnd(9)} ${e.done}/${e.total}   `);
+    const status = terminalStatus(io);
+    const progress: ProgressSink = (e) => {
+      if (io.isTty) status.show(progressText(e));
       else if (e.stage !== lastStage) {
         lastStage = e.stage;
         io.err(`${e.stage}…`);
       }
-    }, 200);
-    const r = await makeSticker(positionals[0], values.out, options, env, { signal: io.signal, onProgress: progress });
-    if (io.isTty) process.stderr.write('\n');
+    };
+    const r = await makeSticker(positionals[0], values.out, options, env, { signal: io.signal, onProgress: progress }).finally(() => status.clear());
     if (r.modelFallback) io.err('note: no anime model is installed; used the person model (see `cutout models`)');
     noteProviderFallback(io, values.provider, r.provider);
     if (r.cutToS !== undefined) {

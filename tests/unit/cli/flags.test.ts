@@ -1,0 +1,67 @@
+// The CLI's flag parsers and its terminal status line (what `cutout portrait` and `cutout sticker`
+// draw while they work).
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type CliIo, intFlag, numberFlag, progressText, terminalStatus } from '../../../src/main/cli/command';
+
+describe('numberFlag and intFlag', () => {
+  it('take numbers (and whole numbers), the fallback when absent, and refuse the rest as a wrong command line', () => {
+    expect(numberFlag('2.5', 'fps')).toBe(2.5);
+    expect(numberFlag(undefined, 'fps', 12)).toBe(12);
+    expect(intFlag('300', 'dpi')).toBe(300);
+    expect(intFlag(undefined, 'dpi')).toBeUndefined();
+    for (const [value, text] of [
+      ['ten', '--fps must be a number, got "ten"'],
+      ['', '--fps must be a number, got ""'],
+      ['Infinity', '--fps must be a number, got "Infinity"'],
+    ]) {
+      expect(() => numberFlag(value, 'fps')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: text }));
+    }
+    expect(() => intFlag('2.5', 'jobs')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: '--jobs must be a whole number, got "2.5"' }));
+  });
+});
+
+describe('progressText', () => {
+  it('says the stage, how far a refine is in percent, and a count for other counted stages', () => {
+    expect(progressText({ stage: 'decode', done: 0, total: 1 })).toBe('reading');
+    expect(progressText({ stage: 'refine', done: 43, total: 100 })).toBe('refining edges 43 %');
+    expect(progressText({ stage: 'segment', done: 12, total: 40 })).toBe('segmenting 12/40');
+  });
+});
+
+describe('terminalStatus', () => {
+  const written: string[] = [];
+  afterEach(() => {
+    vi.restoreAllMocks();
+    written.length = 0;
+  });
+  const ioOf = (isTty: boolean): CliIo => ({ out: () => undefined, err: () => undefined, isTty, signal: new AbortController().signal });
+
+  it('on a terminal, redraws one line in place at most every interval and wipes it when cleared', () => {
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    let now = 1000;
+    vi.spyOn(Date, 'now').mockImplementation(() => now);
+    const status = terminalStatus(ioOf(true), 200);
+    status.show('a.jpg: reading');
+    now += 50;
+    status.show('a.jpg: segmenting');
+    now += 200;
+    status.show('a.jpg: refining edges 10 %');
+    status.clear();
+    status.clear();
+    expect(written).toEqual(['\r\x1b[2Ka.jpg: reading', '\r\x1b[2Ka.jpg: refining edges 10 %', '\r\x1b[2K']);
+  });
+
+  it('off a terminal draws nothing', () => {
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const status = terminalStatus(ioOf(false));
+    status.show('a.jpg: reading');
+    status.clear();
+    expect(written).toEqual([]);
+  });
+});
