@@ -48,7 +48,7 @@ describe('cutout sticker (CLI)', () => {
     expect(await runCli(['sticker', clip, '-o', join(dir, 'n.gif'), '--duration', '-2'], o)).toBe(2);
     expect(o.errors.at(-1)).toBe('INVALID_ARGUMENT: --duration -2: a value starting with "-" reads as another option; write --duration=-2 to pass it; see `cutout sticker --help`');
     o = io();
-    expect(await runCli(['sticker', clip, '-o', join(dir, 'n.gif'), '--duration=-2'], o)).toBe(1);
+    expect(await runCli(['sticker', clip, '-o', join(dir, 'n.gif'), '--duration=-2'], o)).toBe(2);
     expect(o.errors.at(-1)).toBe('INVALID_ARGUMENT: duration must be > 0 s, got -2');
     // One frame is "1 frame".
     o = io();
@@ -66,7 +66,7 @@ describe('cutout sticker (CLI)', () => {
     expect(o.lines).toHaveLength(1);
   });
 
-  it('--strokes: a Remove stroke over the whole frame leaves no subject (NO_SUBJECT, nothing written); a bad strokes file exits with its code (2 for one that is not JSON)', async () => {
+  it('--strokes: a Remove stroke over the whole frame leaves no subject (NO_SUBJECT, nothing written); a bad strokes file exits 2 (not JSON, or not strokes), a missing one 1', async () => {
     const dir = tempDir();
     const clip = evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif');
     const strokes = join(dir, 'strokes.json');
@@ -84,7 +84,7 @@ describe('cutout sticker (CLI)', () => {
     expect(o.errors.at(-1)).toMatch(/^INVALID_ARGUMENT: .*is not JSON/);
     writeFileSync(strokes, JSON.stringify([{ mode: 'keep', size: 0.1, points: [{ x: 0.5, y: 0.5 }] }]));
     o = io();
-    expect(await runCli(['sticker', clip, '-o', join(dir, 'x.gif'), '--strokes', strokes], o)).toBe(1);
+    expect(await runCli(['sticker', clip, '-o', join(dir, 'x.gif'), '--strokes', strokes], o)).toBe(2);
     expect(o.errors.at(-1)).toMatch(/^INVALID_ARGUMENT: stroke 1: mode must be fg/);
   });
 
@@ -108,8 +108,15 @@ describe('cutout sticker (CLI)', () => {
     expect(await runCli(['sticker', fake, '-o', join(dir, 'x.bmp')], o)).toBe(2);
     expect(o.errors.at(-1)).toMatch(/^INVALID_ARGUMENT: /);
     o = io();
-    expect(await runCli(['sticker', fake, '-o', join(dir, 'x.gif'), '--preset', 'myspace'], o)).toBe(1);
-    expect(o.errors.at(-1)).toMatch(/^INVALID_ARGUMENT: Unknown preset/);
+    // Values out of range are the command line's too (checked before the video is read).
+    expect(await runCli(['sticker', fake, '-o', join(dir, 'x.gif'), '--preset', 'myspace'], o)).toBe(2);
+    expect(o.errors.at(-1)).toBe('INVALID_ARGUMENT: Unknown preset "myspace": use line, telegram, discord or wechat');
+    o = io();
+    expect(await runCli(['sticker', fake, '-o', join(dir, 'x.gif'), '--fps', '2.5x'], o)).toBe(2);
+    expect(o.errors.at(-1)).toMatch(/^INVALID_ARGUMENT: --fps must be a number, got "2.5x"/);
+    o = io();
+    expect(await runCli(['sticker', fake, '-o', join(dir, 'x.gif'), '--colors', '12.5'], o)).toBe(2);
+    expect(o.errors.at(-1)).toMatch(/^INVALID_ARGUMENT: --colors must be a whole number, got "12.5"/);
     expect(existsSync(join(dir, 'x.gif'))).toBe(false);
   });
 });

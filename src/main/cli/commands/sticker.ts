@@ -6,7 +6,7 @@ import { AppError } from '../../../shared/errors';
 import type { StickerReview, StickerStroke } from '../../../shared/jobs';
 import { flaggedRanges } from '../../../shared/sticker-review';
 import type { ProgressSink } from '../../core/progress';
-import { makeSticker, stoppedShortText, type StickerOptions } from '../../core/sticker/make-sticker';
+import { makeSticker, stoppedShortText, validateStickerOptions, type StickerOptions } from '../../core/sticker/make-sticker';
 import { findPlatformPreset, STICKER_FORMATS, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { type CliCommand, intFlag, noteProviderFallback, numberFlag, progressText, terminalStatus, UsageError } from '../command';
@@ -108,6 +108,13 @@ export const stickerCommand: CliCommand = {
       maxColors: intFlag(values.colors, 'colors'),
       strokes: await readStrokes(values.strokes),
     };
+    // A value out of range (--duration=-2, --preset myspace) is a wrong command line: exit 2, as a bad flag is.
+    try {
+      validateStickerOptions(options);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'INVALID_ARGUMENT') throw new UsageError(error.message, { cause: error, detail: error.detail });
+      throw error;
+    }
     const env = envFromFlags(values);
     // Off a terminal, one line as each stage begins (an encode that retries for a byte budget is one stage).
     let lastStage = '';
