@@ -206,7 +206,7 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     await page.click('[data-testid=export]');
     // The bar moves on through the edge refine (it is told step by step), past the guided filter.
     const barNow = `(() => { const bar = document.querySelector('[data-testid=job-progress] [role=progressbar]'); return bar ? Number(bar.getAttribute('aria-valuenow')) : 0; })()`;
-    await expect.poll(() => page.evaluate(barNow), { timeout: 60_000, intervals: [100] }).toBeGreaterThan(35);
+    await expect.poll(() => page.evaluate(barNow), { timeout: 60_000, interval: 100 }).toBeGreaterThan(35);
     expect(await page.textContent('[data-testid=job-progress] .stage')).toBe('Refining edges');
     expect(await page.evaluate(barNow)).toBeLessThan(93);
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'export-refining.png') });
