@@ -119,6 +119,11 @@ describe('batch faults', () => {
       expect(data.length).toBe(256);
       expect(data[3]).toBe(255);
       expect(unsureShare).toBe(0); // a fully opaque matte
+      // Moved, not copied, when asked: the caller's pixels are gone, the answer is the same.
+      const pixels = Uint8Array.from({ length: 8 * 8 * 4 }, (_, i) => (i % 4 === 3 ? 255 : 200));
+      const moved = await pool.run({ data: pixels, width: 8, height: 8, mask: new Float32Array(4 * 4).fill(1), maskW: 4, maskH: 4, mode: 'off', background: { kind: 'transparent' } }, { transfersPixels: true });
+      expect(pixels.length).toBe(0);
+      expect([...moved.data]).toEqual([...data]);
     } finally {
       await pool.close();
     }
@@ -143,8 +148,8 @@ describe('batch faults', () => {
       const fullMs = performance.now() - t0;
       const ac = new AbortController();
       t0 = performance.now();
-      const running = pool.run(task(), ac.signal);
-      const queued = pool.run(task(), ac.signal);
+      const running = pool.run(task(), { signal: ac.signal });
+      const queued = pool.run(task(), { signal: ac.signal });
       setTimeout(() => ac.abort(), 50);
       await expect(running).rejects.toMatchObject({ code: 'CANCELLED' });
       await expect(queued).rejects.toMatchObject({ code: 'CANCELLED' });
@@ -156,7 +161,7 @@ describe('batch faults', () => {
       const small = await pool.run({ data: new Uint8Array(16 * 16 * 4).fill(255), width: 16, height: 16, mask: new Float32Array(16).fill(1), maskW: 4, maskH: 4, mode: 'off', background: { kind: 'transparent' } });
       expect(small.data.length).toBe(16 * 16 * 4);
       // Already cancelled: refused without work.
-      await expect(pool.run(task(), ac.signal)).rejects.toMatchObject({ code: 'CANCELLED' });
+      await expect(pool.run(task(), { signal: ac.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
     } finally {
       await pool.close();
     }

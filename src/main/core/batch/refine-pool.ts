@@ -45,6 +45,21 @@ interface Pending {
   resolve: (output: RefineOutput) => void;
   reject: (error: unknown) => void;
   onProgress?: ProgressSink;
+  /** Moved to the worker, not copied (RefineRunOptions.transfersPixels). */
+  transfer: ArrayBuffer[];
+}
+
+/** How RefinePool.run runs a task. */
+export interface RefineRunOptions {
+  /** Cancels the task (CancelledError). */
+  signal?: AbortSignal;
+  /** Hears the refine's steps (stage 'refine'). */
+  onProgress?: ProgressSink;
+  /**
+   * Moves the picture's pixels to the worker instead of copying them (when they own their buffer):
+   * the caller's `data` is left empty. 320 MB less at 80 MP, for a caller done with the pixels.
+   */
+  transfersPixels?: boolean;
 }
 
 /**
@@ -145,7 +160,7 @@ export class RefinePool {
       const worker = this.idle.shift()!;
       const job = this.queue.shift()!;
       this.busy.set(worker, job);
-      worker.postMessage(job.task);
+      worker.postMessage(job.task, job.transfer);
     }
   }
 
@@ -153,9 +168,9 @@ export class RefinePool {
    * Refines the mask to full resolution and composites; resolves to RGBA pixels and the unsure share.
    * `signal` cancels it (CancelledError): a queued task leaves the queue, a running one's worker is
    * stopped and replaced (a big picture's refine takes a minute; a cancelled batch waited for it).
-   * In-thread work runs to its end. `onProgress` hears the refine's steps (stage 'refine').
+   * In-thread work runs to its end.
    */
-  run(task: Omit<RefineTask, 'id'>, signal?: AbortSignal, onProgress?: ProgressSink): Promise<RefineOutput> {
+  run(task: Omit<RefineTask, 'id'>, { signal, onProgress, transfersPixels = false }: RefineRunOptions = {}): Promise<RefineOutput> {
     if (this.isClosed) return Promise.reject(new AppError('INTERNAL', 'Internal error: refine pool is closed'));
     if (signal?.aborted) return Promise.reject(new CancelledError());
     return new Promise((resolve, reject) => {
@@ -164,7 +179,10 @@ export class RefinePool {
         signal?.removeEventListener('abort', onAbort);
         fn(value);
       };
-      const job: Pending = { task: { ...task, id: this.nextId++, tellsProgress: onProgress !== undefined }, resolve: settle(resolve), reject: settle(reject), onProgress };
+      const { data } = task;
+      const ownsBuffer = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
+      const transfer = transfersPixels && ownsBuffer ? [data.buffer as ArrayBuffer] : [];
+      const job: Pending = { task: { ...task, id: this.nextId++, tellsProgress: onProgress !== undefined }, resolve: settle(resolve), reject: settle(reject), onProgress, transfer };
       signal?.addEventListener('abort', onAbort, { once: true });
       if (this.isInThread) return this.runInThread(job);
       this.queue.push(job);

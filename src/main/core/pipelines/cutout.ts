@@ -151,7 +151,8 @@ async function refineAndComposite({ source, mask, trimap, background }: Segmente
   if (source.width * source.height < REFINE_IN_WORKER_MIN_PIXELS) return runRefineTask(task, ctx.onProgress);
   const pool = new RefinePool(1);
   try {
-    return await pool.run(task, ctx.signal, ctx.onProgress);
+    // The picture is not needed here after its refine: its pixels move to the worker.
+    return await pool.run(task, { signal: ctx.signal, onProgress: ctx.onProgress, transfersPixels: true });
   } finally {
     await pool.close();
   }
