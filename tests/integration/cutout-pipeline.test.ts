@@ -197,4 +197,28 @@ describe('a big picture: refined in a worker thread', () => {
     expect(performance.now() - abortedAt).toBeLessThan(refineMs / 4);
     expect(readdirSync(dir).sort()).toEqual(['big.jpg', 'whole.png']);
   }, 180_000);
+
+  it('a smaller picture refines in this thread, and a cancel in its solve stops it there too', async () => {
+    const dir = tempDir();
+    const input = join(dir, 'mid.jpg');
+    // 1200x1600 (1.9 MP): under REFINE_IN_WORKER_MIN_PIXELS.
+    await sharp(evalFile('id_portraits', 'images', 'hv_test1.jpg')).resize(1200, 1600, { fit: 'fill' }).jpeg({ quality: 92 }).toFile(input);
+    expect(1200 * 1600).toBeLessThan(REFINE_IN_WORKER_MIN_PIXELS);
+    const ac = new AbortController();
+    const refineDone: number[] = [];
+    const cancelled = cutoutToFile(input, join(dir, 'mid_cutout.png'), { subject: 'person', background: { kind: 'transparent' }, refine: 'full' }, env, {
+      signal: ac.signal,
+      onProgress: (e) => {
+        if (e.stage !== 'refine') return;
+        refineDone.push(e.done);
+        // In the solve (past the guided filter and the trimap).
+        if (e.done >= 40) ac.abort();
+      },
+    });
+    await expect(cancelled).rejects.toMatchObject({ code: 'CANCELLED' });
+    // Stopped in the solve: the foreground colours (the last fifth) never ran.
+    expect(Math.max(...refineDone)).toBeLessThan(REFINE_STEPS);
+    expect(readdirSync(dir)).toEqual(['mid.jpg']);
+  }, 120_000);
 });
+

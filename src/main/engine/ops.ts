@@ -272,7 +272,8 @@ async function matte(path: string, subject: Subject, modelId: string | undefined
   const image = await previewImageOf(source, size.width, size.height);
   throwIfAborted(ctx.signal);
   // The preview needs only the alpha: colours are composited in the renderer.
-  const refined = await refineMatte({ image, mask: base.mask, maskW: base.maskW, maskH: base.maskH, mode: refine, shouldEstimateForeground: false }, ctx);
+  // The op tells its own steps (refine 2 and 3 of 3), not the refine's.
+  const refined = await refineMatte({ image, mask: base.mask, maskW: base.maskW, maskH: base.maskH, mode: refine, shouldEstimateForeground: false }, { signal: ctx.signal });
   throwIfAborted(ctx.signal);
   const t2 = performance.now();
   ctx.onProgress?.({ stage: 'refine', done: 3, total: 3 });

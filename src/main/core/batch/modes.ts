@@ -135,8 +135,7 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
         decode: (input) => decodeToWorkOn(input, env.maxPixels),
         infer: async (image) => ({ image, mask: await runMaskModel(image, model, session) }),
         async finish({ image, mask }, output) {
-          // Cancel stops the refine and writes nothing (a big picture's refine takes a minute). The
-          // pixels move to the worker: only their size is read after.
+          // Cancel stops the refine and writes nothing (a big picture's refine takes a minute).
           const { data, unsureShare, isEmpty } = await pool.run({
             data: image.data,
             width: image.width,
@@ -146,7 +145,7 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
             maskH: mask.height,
             mode: options.refine,
             background: background.kind === 'image' ? await fitBackground(picture!, image.width, image.height) : background,
-          }, { signal, transfersPixels: true });
+          }, { signal });
           throwIfAborted(signal);
           const bytes = await encodeImage({ data, width: image.width, height: image.height }, { format, quality: options.quality });
           throwIfAborted(signal);

@@ -6,12 +6,15 @@ import { compositeOver } from '../image/composite';
 import { ownAlphaOf } from '../matting/own-alpha';
 import { refineMatte } from '../matting/refine';
 import { isEmptyMatte, unsureShare } from '../matting/unsure-share';
-import type { ProgressSink } from '../progress';
+import type { RunContext } from '../progress';
 import type { RefineOutput, RefineTask } from './refine-pool';
 
-/** Runs one refine + composite task; `onProgress` hears the refine's steps (stage 'refine'). */
-export async function runRefineTask(task: Omit<RefineTask, 'id'>, onProgress?: ProgressSink): Promise<RefineOutput> {
+/**
+ * Runs one refine + composite task; `ctx.onProgress` hears the refine's steps (stage 'refine'), and
+ * `ctx.signal` stops it where the refine checks (after the guided filter, as its solve yields).
+ */
+export async function runRefineTask(task: Omit<RefineTask, 'id'>, ctx: RunContext = {}): Promise<RefineOutput> {
   const image = { data: task.data, width: task.width, height: task.height };
-  const refined = await refineMatte({ image, mask: task.mask, maskW: task.maskW, maskH: task.maskH, mode: task.mode, trimap: task.trimap }, { onProgress });
+  const refined = await refineMatte({ image, mask: task.mask, maskW: task.maskW, maskH: task.maskH, mode: task.mode, trimap: task.trimap }, ctx);
   return { data: compositeOver(refined.foreground, refined.alpha, task.background).data, unsureShare: unsureShare(refined.alpha, task.width, task.height), isEmpty: isEmptyMatte(refined.alpha, ownAlphaOf(image)) };
 }

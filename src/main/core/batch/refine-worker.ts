@@ -14,7 +14,7 @@ parentPort?.on('message', (task: RefineTask) => {
         parentPort!.postMessage(reply);
       }
     : undefined;
-  runRefineTask(task, onProgress).then(
+  runRefineTask(task, { onProgress }).then(
     (output) => {
       const reply: RefineReply = { id: task.id, ok: true, ...output };
       parentPort!.postMessage(reply, [output.data.buffer as ArrayBuffer]);

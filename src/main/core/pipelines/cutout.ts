@@ -26,7 +26,9 @@ export interface CutoutTimings {
   decodeMs: number;
   preprocessMs: number;
   inferenceMs: number;
+  /** cutoutToFile: the refine and the composite, one task (with a worker's start for a big picture). */
   refineMs: number;
+  /** cutoutImage only; 0 from cutoutToFile, whose refineMs holds it. */
   compositeMs: number;
   encodeMs: number;
   totalMs: number;
@@ -148,11 +150,10 @@ export const REFINE_IN_WORKER_MIN_PIXELS = 4_000_000;
 /** Refines and composites a segmented picture: in a worker when it is big (REFINE_IN_WORKER_MIN_PIXELS), else here. */
 async function refineAndComposite({ source, mask, trimap, background }: SegmentedInput, mode: CutoutOptions['refine'], ctx: RunContext): Promise<RefineOutput> {
   const task = { data: source.data, width: source.width, height: source.height, mask: mask.mask, maskW: mask.width, maskH: mask.height, mode, background, trimap };
-  if (source.width * source.height < REFINE_IN_WORKER_MIN_PIXELS) return runRefineTask(task, ctx.onProgress);
+  if (source.width * source.height < REFINE_IN_WORKER_MIN_PIXELS) return runRefineTask(task, ctx);
   const pool = new RefinePool(1);
   try {
-    // The picture is not needed here after its refine: its pixels move to the worker.
-    return await pool.run(task, { signal: ctx.signal, onProgress: ctx.onProgress, transfersPixels: true });
+    return await pool.run(task, { signal: ctx.signal, onProgress: ctx.onProgress });
   } finally {
     await pool.close();
   }
@@ -239,7 +240,6 @@ export async function cutoutToFile(input: string, output: string, options: Cutou
     review: reviewOf(refined.unsureShare, model.entry, 'cutout', refined.isEmpty),
     ...(source.pages ? { frames: source.pages, format: source.format } : {}),
     ...(downscaled ? { downscaled } : {}),
-    // The refine and the composite are one task (in a worker for a big picture): refineMs holds both.
     timings: {
       decodeMs: segmented.decodeMs,
       preprocessMs: mask.timings.preprocessMs,
