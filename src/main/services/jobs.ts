@@ -3,7 +3,7 @@
 // bar) and ends every job with exactly one finished event. Main process (and `cutout serve`); Node only.
 import { randomUUID } from 'node:crypto';
 import { isCancellation, toWire } from '../../shared/errors';
-import type { BatchItemFinished, JobId, JobOutcome, JobProgress, JobSpec } from '../../shared/jobs';
+import { jobFraction, type BatchItemFinished, type JobId, type JobOutcome, type JobProgress, type JobSpec } from '../../shared/jobs';
 import { PauseGate } from '../core/batch/pause-gate';
 import type { RunContext } from '../core/progress';
 
@@ -135,7 +135,8 @@ export class JobRegistry {
       ...(e.isPaused !== undefined ? { isPaused: e.isPaused } : {}),
       ...(e.counts ? { counts: e.counts } : {}),
     };
-    job.fraction = e.total > 0 ? Math.min(1, Math.max(0, e.done / e.total)) : 0;
+    // Where the window's bar is: a cut-out's taskbar bar fell back to 0 for its encode.
+    job.fraction = jobFraction({ kind: job.kind, stage: e.stage, done: e.done, total: e.total });
     const t = this.now();
     if (t - job.lastSentAt >= this.intervalMs) {
       job.lastSentAt = t;

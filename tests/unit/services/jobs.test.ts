@@ -189,4 +189,22 @@ describe('JobRegistry', () => {
     await t.until(b);
     expect(t.aggregate.at(-1)).toBeNull();
   });
+
+  it("puts a cut-out's stages on one taskbar bar, as the window does: its encode does not fall back to 0", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const t = setup(async (_spec, ctx) => {
+      ctx.onProgress({ stage: 'refine', done: 100, total: 100 });
+      await sleep(150);
+      ctx.onProgress({ stage: 'encode', done: 0, total: 1 });
+      await gate;
+      return null;
+    });
+    const a = t.registry.start(SPEC);
+    await sleep(400);
+    expect(SPEC.kind).toBe('cutout');
+    expect(t.aggregate.at(-1)).toBeCloseTo(0.93);
+    release();
+    await t.until(a);
+  });
 });
