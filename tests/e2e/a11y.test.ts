@@ -138,6 +138,16 @@ describe('the keyboard and a screen reader in Chromium', () => {
     expect(selected.outline).toBe('solid');
     expect(selected.ring).not.toMatch(/6px/);
     await page.locator(`${slot} aside.inspector`).screenshot({ path: join(SCREENS, 'a11y-swatch-focus.png') });
+    // The keyboard shows a focused control's tooltip (a title shows only under a mouse); a click does not.
+    const whiteTitle = await page.getAttribute(`${slot} [data-bg=white]`, 'title');
+    expect(whiteTitle).toBeTruthy();
+    expect(await page.textContent('[data-testid=focus-tip]')).toBe(whiteTitle);
+    await page.keyboard.press('Escape');
+    expect(await page.locator('[data-testid=focus-tip]').count()).toBe(0);
+    await page.keyboard.press('Tab');
+    expect(await page.locator('[data-testid=focus-tip]').count()).toBe(1);
+    await page.click(`${slot} [data-bg=transparent]`);
+    expect(await page.locator('[data-testid=focus-tip]').count()).toBe(0);
   });
 
   it('at 200 % zoom (a 680 × 430 page) the Stickers panes stack, so the trim sliders keep their width', async () => {

@@ -178,6 +178,22 @@ describe('Batch workspace in Chromium', () => {
     const noted = app.page.locator('[data-testid=batch-item]:has([data-testid=batch-note])');
     expect(await noted.locator('.path').allTextContents()).toEqual(['long.mp4']);
     expect(await noted.locator('[data-testid=batch-note]').getAttribute('title')).toBe("The clip's first 30.00 s only: a sticker holds at most 360 frames here.");
+    // The keyboard reaches the chip and shows its words (a tooltip is for a mouse): Tab to it shows
+    // them beside it, Enter opens them under the row, Enter again closes them.
+    const noteChip = noted.locator('[data-testid=batch-note]');
+    await noteChip.focus();
+    await app.page.keyboard.press('Shift+Tab');
+    await app.page.keyboard.press('Tab');
+    expect(await app.page.evaluate('document.activeElement?.dataset.testid')).toBe('batch-note');
+    expect(await app.page.textContent('[data-testid=focus-tip]')).toBe("The clip's first 30.00 s only: a sticker holds at most 360 frames here.");
+    await app.page.keyboard.press('Enter');
+    expect(await noteChip.getAttribute('aria-expanded')).toBe('true');
+    expect(await noted.locator('[data-testid=batch-explain]').textContent()).toBe("The clip's first 30.00 s only: a sticker holds at most 360 frames here.");
+    await app.page.screenshot({ path: join(SCREENS, 'batch-note-open.png') });
+    await app.page.keyboard.press('Escape');
+    expect(await app.page.locator('[data-testid=focus-tip]').count()).toBe(0);
+    await app.page.keyboard.press('Enter');
+    expect(await noted.locator('[data-testid=batch-explain]').count()).toBe(0);
     await app.page.screenshot({ path: join(SCREENS, 'batch-stickers.png') });
     const review = app.page.locator('[data-testid=batch-reviews] li');
     expect(await review.count()).toBe(1);
