@@ -254,6 +254,11 @@ export interface JobProgress {
   isPaused?: boolean;
   /** Batch jobs: finished inputs by how they ended (done + skipped + failed = `done`). */
   counts?: { done: number; skipped: number; failed: number };
+  /**
+   * Batch jobs: how far the files at work are, summed (each 0..1): the bar stands at
+   * (done + partial) / total, so it moves while a long file (a sticker, a big photo) is made.
+   */
+  partial?: number;
 }
 
 /** A picture with more pixels than the budget (DEFAULT_MAX_PIXELS, or the host's). */
@@ -335,9 +340,12 @@ const STAGE_SPANS: Partial<Record<JobSpec['kind'], Partial<Record<JobStage, read
   cutout: { decode: [0, 0.03], segment: [0.03, 0.08], refine: [0.08, 0.92], composite: [0.92, 0.93], encode: [0.93, 1] },
 };
 
-/** 0..1 progress of a job, never going back from one stage to the next; 0 before the first event. */
-export function jobFraction(job: { done: number; total: number; kind?: JobSpec['kind']; stage?: JobStage | null }): number {
-  const within = job.total > 0 ? Math.min(1, Math.max(0, job.done / job.total)) : 0;
+/**
+ * 0..1 progress of a job, never going back from one stage to the next; 0 before the first event. A
+ * batch's `partial` (its files at work, how far each is) adds to its `done`.
+ */
+export function jobFraction(job: { done: number; total: number; kind?: JobSpec['kind']; stage?: JobStage | null; partial?: number }): number {
+  const within = job.total > 0 ? Math.min(1, Math.max(0, (job.done + (job.partial ?? 0)) / job.total)) : 0;
   const span = job.kind && job.stage ? STAGE_SPANS[job.kind]?.[job.stage] : undefined;
   if (span) return span[0] + (span[1] - span[0]) * within;
   return within;

@@ -173,8 +173,13 @@ describe('Batch workspace in Chromium', () => {
     await app.page.locator('.toolbar', { hasText: '3 files' }).waitFor();
     expect(await listed()).toEqual(['emi.mp4', 'girl.gif', 'long.mp4']);
     await app.page.selectOption('[data-testid=batch-mode]', 'sticker');
+    // The bar as it moves: each sticker tells how far it is, so it stands between whole files too.
+    await app.page.evaluate(`(() => { const w = window; w.barSeen = []; w.barTimer = setInterval(() => { const p = document.querySelector('[data-workspace-slot=batch] progress'); if (p) w.barSeen.push(p.value); }, 100); })()`);
     await app.page.click('[data-testid=batch-start]');
     await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 120_000 }).toBe('3 done, 0 skipped, 0 failed of 3');
+    const barSeen = (await app.page.evaluate(`(() => { clearInterval(window.barTimer); return window.barSeen; })()`)) as number[];
+    expect(barSeen.some((v) => ![0, 33, 67, 100].includes(v))).toBe(true);
+    for (let i = 1; i < barSeen.length; i++) expect(barSeen[i]).toBeGreaterThanOrEqual(barSeen[i - 1]);
     const noted = app.page.locator('[data-testid=batch-item]:has([data-testid=batch-note])');
     expect(await noted.locator('.path').allTextContents()).toEqual(['long.mp4']);
     expect(await noted.locator('[data-testid=batch-note]').getAttribute('title')).toBe("The clip's first 30.00 s only: a sticker holds at most 360 frames here.");

@@ -87,6 +87,11 @@ describe('batch export', () => {
     // The broken files fail at once: no rate (and ETA) from them alone, only from a file done or a second of work.
     for (const s of statuses.filter((x) => x.done === 0 && x.filesPerSec > 0)) expect(s.elapsedMs).toBeGreaterThanOrEqual(1000);
     expect(last.filesPerSec).toBeGreaterThan(0);
+    // The bar moves inside a file (its refine's steps), and never goes back.
+    const place = statuses.map((s) => s.finished + s.inFlight);
+    expect(statuses.some((s) => s.inFlight > 0 && !Number.isInteger(s.finished + s.inFlight))).toBe(true);
+    for (let i = 1; i < place.length; i++) expect(place[i]).toBeGreaterThanOrEqual(place[i - 1] - 1e-9);
+    expect(last.inFlight).toBe(0);
   });
 
   it('resume skips what is done, redoes a changed input; retry-failed redoes only failures', async () => {
@@ -431,9 +436,18 @@ describe('batch export', () => {
       execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=6:duration=1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, `${name}.mp4`)]);
     }
     const atWork: number[] = [];
-    const summary = await runBatch([dir], join(root, 'short-clips-out'), { mode: 'sticker', jobs: 3 }, env, { onStatus: (s) => atWork.push(s.current.length) });
+    const inFlight: number[] = [];
+    const summary = await runBatch([dir], join(root, 'short-clips-out'), { mode: 'sticker', jobs: 3 }, env, {
+      onStatus: (s) => {
+        atWork.push(s.current.length);
+        inFlight.push(s.inFlight);
+      },
+    });
     expect(summary.done).toBe(3);
     expect(Math.max(...atWork)).toBe(2);
+    // Each sticker tells how far it is (its frames segmented), so the bar moves before one ends.
+    expect(inFlight.some((f) => f > 0 && f < 2)).toBe(true);
+    expect(inFlight.at(-1)).toBe(0);
   }, 60_000);
 
   it('puts every cut-out on one picture, named by {bg}; a missing picture stops the batch before any file', async () => {

@@ -34,6 +34,7 @@ export function batchStatusToProgress(s: BatchStatus): JobProgressEvent & Progre
     current: s.current,
     isPaused: s.isPaused,
     counts: { done: s.done, skipped: s.skipped, failed: s.failed },
+    partial: s.inFlight,
   };
 }
 

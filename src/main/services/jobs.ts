@@ -134,9 +134,10 @@ export class JobRegistry {
       ...(e.current ? { current: e.current } : {}),
       ...(e.isPaused !== undefined ? { isPaused: e.isPaused } : {}),
       ...(e.counts ? { counts: e.counts } : {}),
+      ...(e.partial !== undefined ? { partial: e.partial } : {}),
     };
     // Where the window's bar is: a cut-out's taskbar bar fell back to 0 for its encode.
-    job.fraction = jobFraction({ kind: job.kind, stage: e.stage, done: e.done, total: e.total });
+    job.fraction = jobFraction({ kind: job.kind, stage: e.stage, done: e.done, total: e.total, partial: e.partial });
     const t = this.now();
     if (t - job.lastSentAt >= this.intervalMs) {
       job.lastSentAt = t;

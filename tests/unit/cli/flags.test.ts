@@ -1,6 +1,7 @@
-// The CLI's flag parsers and its terminal status line (what `cutout portrait` and `cutout sticker`
+// The CLI's flag parsers and its terminal status lines (what `cutout portrait`, `cutout sticker` and `cutout batch`
 // draw while they work).
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { formatStatusLine } from '../../../src/main/cli/commands/batch';
 import { type CliIo, intFlag, numberFlag, progressText, terminalStatus } from '../../../src/main/cli/command';
 
 describe('numberFlag and intFlag', () => {
@@ -63,5 +64,12 @@ describe('terminalStatus', () => {
     status.show('a.jpg: reading');
     status.clear();
     expect(written).toEqual([]);
+  });
+});
+
+describe('formatStatusLine', () => {
+  it('fills the bar with the files done and how far the files at work are, and counts whole files', () => {
+    const line = formatStatusLine({ total: 4, done: 1, skipped: 0, failed: 0, finished: 1, filesPerSec: 0.5, etaMs: 6000, current: ['/in/big.jpg'], isPaused: false, elapsedMs: 2000, inFlight: 1 }, 8);
+    expect(line).toBe('[####----] 1/4 0.5 files/s ETA 0:06 big.jpg');
   });
 });

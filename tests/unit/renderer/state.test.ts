@@ -108,6 +108,13 @@ describe('JobTracker', () => {
     for (let i = 1; i < bar.length; i++) expect(bar[i]).toBeGreaterThanOrEqual(bar[i - 1]);
     expect(bar[3] - bar[2]).toBeGreaterThan(0.2);
     expect(bar.at(-1)).toBe(1);
+    // A batch's files at work add how far they are: 2 done of 4 and one half made is 62.5 %.
+    expect(jobFraction({ kind: 'batch', stage: 'write', done: 2, total: 4, partial: 0.5 })).toBeCloseTo(0.625, 5);
+    jobs.track('c', 'batch', 0);
+    jobs.onProgress({ jobId: 'c', stage: 'write', done: 1, total: 4, partial: 0.6 });
+    expect(jobFraction(jobs.current!)).toBeCloseTo(0.4, 5);
+    jobs.onProgress({ jobId: 'c', stage: 'write', done: 2, total: 4 });
+    expect(jobFraction(jobs.current!)).toBeCloseTo(0.5, 5);
   });
 });
 

@@ -30,7 +30,7 @@ export function formatDuration(ms: number): string {
 
 /** One line of progress: bar, N of M, files/s, ETA, current file. */
 export function formatStatusLine(s: BatchStatus, width = 24): string {
-  const ratio = s.total > 0 ? s.finished / s.total : 1;
+  const ratio = s.total > 0 ? Math.min(1, (s.finished + s.inFlight) / s.total) : 1;
   const filled = Math.round(ratio * width);
   const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
   const eta = s.etaMs === undefined ? '--:--' : formatDuration(s.etaMs);

@@ -19,6 +19,7 @@ import { parsePaper, sheetPathOf } from '../idphoto/print-sheet';
 import { parseSpec } from '../idphoto/spec';
 import { makeSticker, stoppedShortText, validateStickerOptions } from '../sticker/make-sticker';
 import type { StickerJobOptions } from '../../../shared/jobs';
+import type { ProgressSink } from '../progress';
 import type { RefinePool } from './refine-pool';
 import type { BatchFormat, BatchModeId, BatchOptions } from './types';
 import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../shared/media';
@@ -41,8 +42,11 @@ export interface ModeContext {
 export interface ModeStages<Decoded = unknown, Inferred = unknown> {
   decode(input: string): Promise<Decoded>;
   infer(decoded: Decoded): Promise<Inferred>;
-  /** Cut-out and sticker modes resolve to the review (report.json's unsureShare / needsReview), and may add a note. */
-  finish(inferred: Inferred, output: string): Promise<FinishedFile | void>;
+  /**
+   * Cut-out and sticker modes resolve to the review (report.json's unsureShare / needsReview), and
+   * may add a note. `onProgress` hears the file's own steps (modes with fileProgressAs).
+   */
+  finish(inferred: Inferred, output: string, onProgress?: ProgressSink): Promise<FinishedFile | void>;
 }
 
 /** One batch mode: what it reads and writes, and how it starts a run. */
@@ -58,6 +62,12 @@ export interface BatchModeHandler {
    * cores: 27 s against 30 s); each further one adds its frames to memory.
    */
   maxJobs?: number;
+  /**
+   * The job kind whose stage spans (shared/jobs.ts jobFraction) turn a file's progress into how far
+   * it is, so the batch's bar moves inside a long file. Absent: a file counts when it ends (ID
+   * photos take a second or two).
+   */
+  fileProgressAs?: 'cutout' | 'sticker';
   /** Whether the mode uses the refine worker pool. */
   usesRefinePool: boolean;
   /** Whether its outputs are encoded with options.quality (as JPEG / WebP): the resume hash holds it then (hashedQuality). */
@@ -119,6 +129,7 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
     formats: ['png', 'webp', 'jpeg'],
     defaultFormat: 'png',
     usesRefinePool: true,
+    fileProgressAs: 'cutout',
     usesQuality: true,
     background: 'picture',
     firstWorkStage: 'decode',
@@ -134,7 +145,7 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
       const stages: ModeStages<DecodedImage, MaskInferred> = {
         decode: (input) => decodeToWorkOn(input, env.maxPixels),
         infer: async (image) => ({ image, mask: await runMaskModel(image, model, session) }),
-        async finish({ image, mask }, output) {
+        async finish({ image, mask }, output, onProgress) {
           // Cancel stops the refine and writes nothing (a big picture's refine takes a minute).
           const { data, unsureShare, isEmpty } = await pool.run({
             data: image.data,
@@ -145,8 +156,9 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
             maskH: mask.height,
             mode: options.refine,
             background: background.kind === 'image' ? await fitBackground(picture!, image.width, image.height) : background,
-          }, { signal });
+          }, { signal, onProgress });
           throwIfAborted(signal);
+          onProgress?.({ stage: 'encode', done: 0, total: 1 });
           const bytes = await encodeImage({ data, width: image.width, height: image.height }, { format, quality: options.quality });
           throwIfAborted(signal);
           await writeFileAtomic(output, bytes, { signal });
@@ -172,7 +184,7 @@ function makeWholeFileMode(
   inputExtensions: readonly string[],
   formats: readonly BatchFormat[],
   validate: (mctx: ModeContext) => void,
-  processFile: (input: string, output: string, mctx: ModeContext) => Promise<FinishedFile | void>,
+  processFile: (input: string, output: string, mctx: ModeContext, onProgress?: ProgressSink) => Promise<FinishedFile | void>,
 ): BatchModeHandler {
   return {
     id,
@@ -186,7 +198,7 @@ function makeWholeFileMode(
       const stages: ModeStages<string, string> = {
         decode: async (input) => input,
         infer: async (input) => input,
-        finish: (input, output) => processFile(input, output, mctx),
+        finish: (input, output, onProgress) => processFile(input, output, mctx, onProgress),
       };
       return stages as ModeStages;
     },
@@ -251,13 +263,14 @@ const idPhotoMode: BatchModeHandler = {
  * than one sticker holds is made of its first part, with a note saying so.
  */
 const stickerMode: BatchModeHandler = {
+  fileProgressAs: 'sticker',
   ...makeWholeFileMode(
     'sticker',
     VIDEO_EXTENSIONS,
     ['gif', 'webp'],
     (mctx) => validateStickerOptions(stickerOptionsOf(mctx)),
-    async (input, output, mctx) => {
-      const { review, cutToS, endsAtS } = await makeSticker(input, output, stickerOptionsOf(mctx), mctx.env, { signal: mctx.signal });
+    async (input, output, mctx, onProgress) => {
+      const { review, cutToS, endsAtS } = await makeSticker(input, output, stickerOptionsOf(mctx), mctx.env, { signal: mctx.signal, onProgress });
       // The median frame's verdict only: the per-frame list stays out of the journal and report.
       const notes: FileNote[] = [
         ...(cutToS === undefined ? [] : [{ kind: 'firstPart' as const, seconds: cutToS, frames: review.frames.length }]),

@@ -7,11 +7,11 @@ import { availableParallelism, totalmem } from 'node:os';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { AppError, CancelledError, DEFAULT_MAX_PIXELS, errorKindOf, isCancellation, toWire } from '../../../shared/errors';
-import { BATCH_DEFAULT_REFINE, BATCH_NAME_DEFAULTS, type FinishedFile } from '../../../shared/jobs';
+import { BATCH_DEFAULT_REFINE, BATCH_NAME_DEFAULTS, jobFraction, type FinishedFile } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
 import { loadBackgroundPicture } from '../image/background';
 import { assertNotAnInput, toWriteError } from '../io/atomic-write';
-import type { RunContext } from '../progress';
+import type { ProgressSink, RunContext } from '../progress';
 import { JOURNAL_NAME, JournalWriter, hashOptions, outputKey, readJournal, type JournalIndex, type JournalRecord } from './journal';
 import { getBatchMode, type BatchModeHandler, type ModeContext } from './modes';
 import { FORMAT_EXTENSIONS, planOutputPaths, validateNameTemplate } from './naming';
@@ -241,6 +241,8 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   failed += scan.missing.length;
   const total = entries.length;
   const current = new Set<string>();
+  /** How far each file at work is (0..1), for the modes that tell it (BatchModeHandler.fileProgressAs). */
+  const partial = new Map<string, number>();
   let processed = 0;
   let processingStartMs = 0;
   // Time spent paused does not count towards the rate (else the ETA grows after a pause).
@@ -268,7 +270,9 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     const remaining = total - finished;
     const etaMs = filesPerSec > 0 ? (remaining / filesPerSec) * 1000 : undefined;
     const currentList = [...current];
-    ctx.onStatus?.({ total, done, skipped, failed, finished, filesPerSec, etaMs, current: currentList, isPaused: gate.isPaused, elapsedMs });
+    let inFlight = 0;
+    for (const f of partial.values()) inFlight += f;
+    ctx.onStatus?.({ total, done, skipped, failed, finished, filesPerSec, etaMs, current: currentList, isPaused: gate.isPaused, elapsedMs, inFlight });
     ctx.onProgress?.({ stage: 'write', done: finished, total, detail: currentList[0] });
   };
   const emitted = new Set<number>();
@@ -349,7 +353,17 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
         const decoded = await inStage(decodeSlots, isDecodeWork, () => stages!.decode(item.input));
         const inferred = await inStage(inferSlots, isDecodeWork, () => stages!.infer(decoded));
         await inStage(finishSlots, true, async () => {
-          const finished = await stages!.finish(inferred, output);
+          // The file's own progress, in its mode's stage spans, moves the batch's bar; it never goes back.
+          const spans = mode.fileProgressAs;
+          const tell: ProgressSink | undefined = spans
+            ? (e) => {
+                const f = jobFraction({ kind: spans, stage: e.stage, done: e.done, total: e.total });
+                if (f <= (partial.get(item.input) ?? 0)) return;
+                partial.set(item.input, f);
+                emitStatus();
+              }
+            : undefined;
+          const finished = await stages!.finish(inferred, output, tell);
           // Journalled only after the output is renamed into place and synced: a crash before this
           // line leaves the file redone on resume, never a journalled file that is missing or torn.
           await journal.append({ v: 1, input: item.input, status: 'done', sizeBytes: item.sizeBytes, mtimeMs: item.mtimeMs, optionsHash, output, outputRel: journalIndex.relOf(output), ...(finished ?? {}), atMs: Date.now() });
@@ -372,6 +386,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
         }
       } finally {
         current.delete(item.input);
+        partial.delete(item.input);
         emitFile(index);
         emitStatus();
         pixels.release(weight);

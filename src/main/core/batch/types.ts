@@ -97,6 +97,11 @@ export interface BatchStatus {
   etaMs?: number;
   /** Inputs in flight now (the first is the "current file"). */
   current: string[];
+  /**
+   * How far the files in flight are, summed (each 0..1 by its own progress, in its mode's stage
+   * spans; a mode that tells none, the ID photo's, counts 0 until the file ends).
+   */
+  inFlight: number;
   isPaused: boolean;
   elapsedMs: number;
 }

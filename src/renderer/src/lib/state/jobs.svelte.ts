@@ -20,6 +20,8 @@ export interface TrackedJob {
   isPaused: boolean;
   /** Batch jobs: finished inputs by how they ended. */
   counts: JobProgress['counts'] | null;
+  /** Batch jobs: how far the files at work are, summed (JobProgress.partial). */
+  partial: number;
 }
 
 /** 0..1 progress of a job (shared/jobs.ts, also the taskbar's). */
@@ -46,7 +48,7 @@ export class JobTracker {
       this.lastOutcome = early;
       return Promise.resolve(early);
     }
-    this.jobs.push({ id, kind, stage: null, done: 0, total: 0, startedAtMs: nowMs, isCancelling: false, rate: null, currentFiles: [], isPaused: false, counts: null });
+    this.jobs.push({ id, kind, stage: null, done: 0, total: 0, startedAtMs: nowMs, isCancelling: false, rate: null, currentFiles: [], isPaused: false, counts: null, partial: 0 });
     return new Promise((resolve) => this.waiters.set(id, resolve));
   }
 
@@ -62,6 +64,7 @@ export class JobTracker {
     if (p.current) job.currentFiles = p.current;
     if (p.isPaused !== undefined) job.isPaused = p.isPaused;
     if (p.counts) job.counts = p.counts;
+    job.partial = p.partial ?? 0;
   }
 
   /** A jobFinished event: the job leaves the list and its waiter resolves. */
