@@ -437,10 +437,12 @@ describe('batch export', () => {
     }
     const atWork: number[] = [];
     const inFlight: number[] = [];
+    let hasEarlyEta = false;
     const summary = await runBatch([dir], join(root, 'short-clips-out'), { mode: 'sticker', jobs: 3 }, env, {
       onStatus: (s) => {
         atWork.push(s.current.length);
         inFlight.push(s.inFlight);
+        if (s.finished === 0 && s.etaMs !== undefined) hasEarlyEta = true;
       },
     });
     expect(summary.done).toBe(3);
@@ -448,6 +450,8 @@ describe('batch export', () => {
     // Each sticker tells how far it is (its frames segmented), so the bar moves before one ends.
     expect(inFlight.some((f) => f > 0 && f < 2)).toBe(true);
     expect(inFlight.at(-1)).toBe(0);
+    // ... and a rate and an ETA come before the first one ends (after a second of work).
+    expect(hasEarlyEta).toBe(true);
   }, 60_000);
 
   it('puts every cut-out on one picture, named by {bg}; a missing picture stops the batch before any file', async () => {

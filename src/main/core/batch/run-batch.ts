@@ -266,12 +266,15 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     // No rate from instant failures alone (a broken file first read as 39 files/s and ETA 0:00):
     // it waits for a file done, or a second of work.
     const hasMeasure = done > 0 || processingMs >= 1000;
-    const filesPerSec = hasMeasure && processed > 0 && processingMs > 0 ? processed / (processingMs / 1000) : 0;
-    const remaining = total - finished;
-    const etaMs = filesPerSec > 0 ? (remaining / filesPerSec) * 1000 : undefined;
-    const currentList = [...current];
+    // The files at work count as far as they are: a batch of three long stickers has a rate (and an
+    // ETA) before the first one ends, and the ETA falls as they go.
     let inFlight = 0;
     for (const f of partial.values()) inFlight += f;
+    const worked = processed + inFlight;
+    const filesPerSec = hasMeasure && worked > 0 && processingMs > 0 ? worked / (processingMs / 1000) : 0;
+    const remaining = Math.max(0, total - finished - inFlight);
+    const etaMs = filesPerSec > 0 ? (remaining / filesPerSec) * 1000 : undefined;
+    const currentList = [...current];
     ctx.onStatus?.({ total, done, skipped, failed, finished, filesPerSec, etaMs, current: currentList, isPaused: gate.isPaused, elapsedMs, inFlight });
     ctx.onProgress?.({ stage: 'write', done: finished, total, detail: currentList[0] });
   };
