@@ -32,27 +32,34 @@ describe('progressText', () => {
 describe('terminalStatus', () => {
   const written: string[] = [];
   afterEach(() => {
+    vi.useRealTimers();
     vi.restoreAllMocks();
     written.length = 0;
   });
   const ioOf = (isTty: boolean): CliIo => ({ out: () => undefined, err: () => undefined, isTty, signal: new AbortController().signal });
 
-  it('on a terminal, redraws one line in place at most every interval and wipes it when cleared', () => {
+  it('on a terminal, redraws one line in place at most every interval, the last text when it is up, and wipes it when cleared', () => {
+    vi.useFakeTimers({ now: 1000 });
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
       written.push(String(chunk));
       return true;
     });
-    let now = 1000;
-    vi.spyOn(Date, 'now').mockImplementation(() => now);
     const status = terminalStatus(ioOf(true), 200);
     status.show('a.jpg: reading');
-    now += 50;
+    vi.advanceTimersByTime(50);
     status.show('a.jpg: segmenting');
-    now += 200;
-    status.show('a.jpg: refining edges 10 %');
+    status.show('a.jpg: refining edges 0 %');
+    expect(written).toEqual(['\r\x1b[2Ka.jpg: reading']);
+    // The interval is up: the last text comes, not the one before it.
+    vi.advanceTimersByTime(150);
+    expect(written.at(-1)).toBe('\r\x1b[2Ka.jpg: refining edges 0 %');
+    vi.advanceTimersByTime(300);
+    status.show('a.jpg: encoding');
+    status.show('a.jpg: writing');
     status.clear();
+    vi.advanceTimersByTime(500);
     status.clear();
-    expect(written).toEqual(['\r\x1b[2Ka.jpg: reading', '\r\x1b[2Ka.jpg: refining edges 10 %', '\r\x1b[2K']);
+    expect(written).toEqual(['\r\x1b[2Ka.jpg: reading', '\r\x1b[2Ka.jpg: refining edges 0 %', '\r\x1b[2Ka.jpg: encoding', '\r\x1b[2K']);
   });
 
   it('off a terminal draws nothing', () => {
