@@ -1,7 +1,7 @@
 // Browser end-to-end tests of the renderer in real Chromium against `cutout serve` (real engine,
 // real models): open a portrait, pick ID blue, export; cancel a job; an invalid file's error;
 // a background brush stroke that removes a region from the export (issue 4).
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
@@ -216,6 +216,26 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     expect(await page.locator('[data-testid=error-banner]').count()).toBe(0);
     expect(await page.locator('[data-testid=job-progress]').count()).toBe(0);
     expect(await page.locator('[data-testid=last-export]').count()).toBe(0);
+  });
+
+  it("an export that ends while another picture is open is saved and said, and the export panel stays the open picture's", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cutout-e2e-'));
+    const big = join(dir, 'big-export.png');
+    await sharp(PORTRAIT).resize({ width: 4000 }).png({ compressionLevel: 1 }).toFile(big);
+    await freshApp();
+    await openThroughDialog(page, big);
+    await waitForCutoutOf(page, big);
+    await page.click('[data-testid=export]');
+    await page.locator('[data-testid=job-progress]').waitFor({ timeout: 30_000 });
+    // The engine stays free during the export's refine: another picture opens and is cut out meanwhile.
+    const small = join(dir, 'small.jpg');
+    copyFileSync(PORTRAIT, small);
+    await openThroughDialog(page, small);
+    await waitForCutoutOf(page, small);
+    await expect.poll(() => page.textContent('[data-testid=status-text]'), { timeout: 120_000 }).toMatch(/^Saved .*big-export_cutout\.png/);
+    // "Download again" would give big-export's cut-out while small.jpg is on screen.
+    expect(await page.locator('[data-testid=last-export]').count()).toBe(0);
+    expect(await page.textContent('[data-workspace-slot=cutout] .info span')).toBe('small.jpg');
   });
 
   it('shows an invalid file by its code, in words, with what to do', async () => {

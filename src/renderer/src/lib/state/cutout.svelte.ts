@@ -364,8 +364,12 @@ export class CutoutState {
       if (end.outcome === 'done') {
         const result = end.result as { output?: string; provider?: string } | null;
         const written = result?.output ?? output;
-        this.lastExportPath = written;
-        this.exportedKey = key;
+        // Another picture opened while it was made: the file is saved and said, but the export panel
+        // is the picture on screen's ("Download again" gave the other picture's cut-out).
+        if (this.path === path) {
+          this.lastExportPath = written;
+          this.exportedKey = key;
+        }
         this.status(
           result?.provider
             ? { key: 'status.savedIn', params: { path: written, ms: formatDuration(end.elapsedMs, app.locale), provider: providerLabel(result.provider) }, tone: 'ok' }
