@@ -3,7 +3,7 @@
 // partial files), and the refine worker pool really running off-thread.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RefinePool } from '../../src/main/core/batch/refine-pool';
@@ -87,6 +87,37 @@ describe('batch faults', () => {
     for (const e of report.entries.filter((x) => x.status === 'done')) expect((await sharp(e.output, { failOn: 'truncated' }).metadata()).channels).toBe(4);
     expect(listFiles(out).filter((f) => f.endsWith('.part') || f.includes('.tmp'))).toEqual([]);
   });
+
+  it('cutout portrait with several files: a stop signal ends the run, said once, by its exit code (Ctrl+C 130 even when it comes twice at once, kill 143)', async () => {
+    const inputs = Array.from({ length: count }, (_, i) => join(input, 'in', `p${i}.jpg`));
+    const run = async (signals: NodeJS.Signals[]) => {
+      const out = tempDir('cutout-portrait-stop-');
+      const child = spawn(process.execPath, [CLI, 'portrait', ...inputs, '-o', out, '--refine', 'full'], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      for (let t = 0; t < 1200 && !stdout.includes(' -> '); t++) await new Promise((r) => setTimeout(r, 50));
+      // A launcher in front of node (tsx) relays the terminal's Ctrl+C: the same stop comes twice.
+      for (const signal of signals) {
+        child.kill(signal);
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      return { code: await exited, stdout, stderr, written: readdirSync(out) };
+    };
+    for (const [signals, code] of [[['SIGINT', 'SIGINT'], 130], [['SIGTERM'], 143]] as const) {
+      const r = await run([...signals]);
+      expect(r.code).toBe(code);
+      // Said once, not as a failure of each file that never started.
+      expect(r.stderr.trim().split('\n')).toEqual(['CANCELLED: stopped (Ctrl+C or kill); no half-written file is left']);
+      const done = r.stdout.split('\n').filter((l) => l.includes(' -> '));
+      expect(done.length).toBeGreaterThanOrEqual(1);
+      expect(done.length).toBeLessThan(count);
+      // What was done is kept, whole; nothing else (no half-written file) is there.
+      expect(r.written.sort()).toEqual(done.map((l) => basename(l.split(' -> ')[1].split(' (')[0])).sort());
+    }
+  }, 120_000);
 
   it('a full disk (file-size limit) gives DISK_FULL per file and leaves no partial files', () => {
     const hasPrlimit = spawnSync('prlimit', ['--version']).status === 0;

@@ -84,6 +84,20 @@ await engine.dispose();`,
     expect(sizes[0]).toBeLessThan(sizes[1] * 0.6);
     const bad = await cutout(['portrait', input, '-o', join(dir, 'q.jpg'), '--quality', '0']);
     expect([bad.code, bad.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: --quality must be a whole number 1..100, got "0"']);
+    // A transparent cut-out to a .jpg is a JPEG (on white), which takes --quality: no note that it does not.
+    const jpeg = await cutout(['portrait', input, '-o', join(dir, 'plain.jpg'), '--quality', '50', '--refine', 'off']);
+    expect([jpeg.code, jpeg.stderr]).toEqual([0, '']);
+    const png = await cutout(['portrait', input, '-o', join(dir, 'plain.png'), '--quality', '50', '--refine', 'off']);
+    expect([png.code, png.stderr.trim()]).toEqual([0, 'note: --quality is for JPEG and WebP; a PNG is lossless and does not use it']);
+    // Counts out of range are a wrong command line (exit 2), said before any work.
+    for (const [args, said] of [
+      [['batch', input, '-o', join(dir, 'b'), '--jobs', '0'], '--jobs must be a whole number from 1 to 64, got 0'],
+      [['portrait', input, '-o', join(dir, 't.png'), '--threads=-1'], '--threads must be a whole number from 1 to 256, got -1'],
+      [['eval', '--set', evalFile('ccp_person'), '--limit', '0'], '--limit must be a whole number of at least 1, got 0'],
+    ] as const) {
+      const r = await cutout([...args]);
+      expect([r.code, r.stderr.trim()]).toEqual([2, `INVALID_ARGUMENT: ${said}`]);
+    }
   });
 
   it('prints one line CODE: message and exits non-zero on errors', async () => {

@@ -1,7 +1,7 @@
 // `cutout idphoto` end to end through the CLI entry: spec list, a photo + JSON report + PNG sheet,
 // and a refusal code on stderr with a non-zero exit.
 import { execFile } from 'node:child_process';
-import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -66,12 +66,17 @@ describe('cutout idphoto', () => {
       [['-o', join(dir, 'x.jpg'), '--copies', '3'], /INVALID_ARGUMENT: --copies is the print sheet's: it goes with --sheet/, 2],
       [['-o', join(dir, 'x.jpg'), '--dpi', '600'], /INVALID_ARGUMENT: --dpi is the print sheet's/, 2],
       [['-o', join(dir, 'x.jpg'), '--sheet', '20x20'], /INVALID_ARGUMENT: A 35x45 mm photo does not fit on 20x20 mm paper/, 1],
+      // A sheet's dpi out of range: --dpi 100000 ran for ten minutes past Ctrl+C, 0 failed after the photo was written.
+      [['-o', join(dir, 'x.jpg'), '--sheet', '6inch', '--dpi', '100000'], /^INVALID_ARGUMENT: Print sheet dpi must be a whole number from 72 to 1200, got 100000\n$/, 2],
+      [['-o', join(dir, 'x.jpg'), '--sheet', '6inch', '--dpi', '0'], /^INVALID_ARGUMENT: Print sheet dpi must be a whole number from 72 to 1200, got 0\n$/, 2],
+      [['-o', join(dir, 'x.jpg'), '--face=-1'], /^INVALID_ARGUMENT: --face must be a whole number of at least 0, got -1\n$/, 2],
     ];
     for (const [args, message, code] of refusals) {
       const refused = await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', ...args], { env }).catch((e) => e);
       expect(refused.code).toBe(code);
       expect(String(refused.stderr)).toMatch(message);
     }
+    expect(existsSync(join(dir, 'x.jpg'))).toBe(false);
     // The report and the sheet are never written over the input, nor over the photo (they were: a
     // --report named as the input turned the portrait into JSON).
     const mine = join(dir, 'mine.jpg');

@@ -56,5 +56,5 @@ export const ENGINE_FLAGS = { provider: { type: 'string' }, threads: { type: 'st
 
 /** The CoreEnv from parsed `--provider` / `--threads` flags (INVALID_ARGUMENT for a bad thread count). */
 export function envFromFlags(values: { provider?: string; threads?: string }): CoreEnv {
-  return createCliEnv({ provider: values.provider, threads: intFlag(values.threads, 'threads') });
+  return createCliEnv({ provider: values.provider, threads: intFlag(values.threads, 'threads', undefined, { min: 1, max: 256 }) });
 }

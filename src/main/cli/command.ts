@@ -28,10 +28,24 @@ const STAGE_WORDS: Record<ProgressEvent['stage'], string> = {
   write: 'writing',
 };
 
+/** A stage in words (`refine`: "refining edges"). */
+export function stageWords(stage: ProgressEvent['stage']): string {
+  return STAGE_WORDS[stage];
+}
+
 /** A progress event in words: the stage and, when it counts more than one step, how far (`refining edges 43 %`). */
 export function progressText(e: ProgressEvent): string {
   if (e.total <= 1) return STAGE_WORDS[e.stage];
   return e.stage === 'refine' ? `${STAGE_WORDS[e.stage]} ${Math.floor((100 * e.done) / e.total)} %` : `${STAGE_WORDS[e.stage]} ${e.done}/${e.total}`;
+}
+
+/**
+ * `text` cut to one row of a terminal `columns` wide, keeping its end (where the progress is): a
+ * line that wraps is not redrawn in place, and each redraw left a row behind.
+ */
+export function fitToTerminal(text: string, columns: number | undefined): string {
+  if (!columns || columns < 8 || text.length < columns) return text;
+  return `…${text.slice(text.length - (columns - 2))}`;
 }
 
 /**
@@ -49,7 +63,7 @@ export function terminalStatus(io: CliIo, intervalMs = 200): { show(text: string
     shownAt = Date.now();
     isShown = true;
     pending = undefined;
-    process.stderr.write(`\r\x1b[2K${text}`);
+    process.stderr.write(`\r\x1b[2K${fitToTerminal(text, process.stderr.columns)}`);
   };
   return {
     show(text) {
@@ -77,6 +91,19 @@ export function terminalStatus(io: CliIo, intervalMs = 200): { show(text: string
   };
 }
 
+/**
+ * Runs a core check of the command line's values: its INVALID_ARGUMENT is a wrong command line (a
+ * UsageError, exit 2), said before any work, as the flags' own checks are.
+ */
+export function checkedAsUsage<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'INVALID_ARGUMENT' && !(error instanceof UsageError)) throw new UsageError(error.message, { cause: error, detail: error.detail });
+    throw error;
+  }
+}
+
 /** One sub-command of `cutout`. */
 export interface CliCommand {
   name: string;
@@ -86,18 +113,26 @@ export interface CliCommand {
   run(argv: string[], io: CliIo): Promise<number>;
 }
 
+/** A number as a person writes one: digits, an optional sign and decimal point (not 0x40, 1e2 or Infinity). */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
 /** Parses a number flag; a UsageError when it is not one. */
 export function numberFlag(value: string | undefined, name: string, fallback?: number): number | undefined {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${value}"`);
-  return n;
+  if (!DECIMAL.test(value.trim())) throw new UsageError(`--${name} must be a number, got "${value}"`);
+  return Number(value);
 }
 
-/** Parses a whole-number flag (a count, pixels, a port); a UsageError when it is not one. */
-export function intFlag(value: string | undefined, name: string, fallback?: number): number | undefined {
+/**
+ * Parses a whole-number flag (a count, pixels, a port); a UsageError when it is not one, or when it
+ * is out of `range` (said before any work: --jobs 0 was refused by the batch, exit 1).
+ */
+export function intFlag(value: string | undefined, name: string, fallback?: number, range?: { min: number; max?: number }): number | undefined {
   const n = numberFlag(value, name, fallback);
   if (n !== undefined && !Number.isInteger(n)) throw new UsageError(`--${name} must be a whole number, got "${value}"`);
+  if (n !== undefined && value !== undefined && range && (n < range.min || (range.max !== undefined && n > range.max))) {
+    throw new UsageError(`--${name} must be a whole number ${range.max === undefined ? `of at least ${range.min}` : `from ${range.min} to ${range.max}`}, got ${value}`);
+  }
   return n;
 }
 

@@ -81,6 +81,9 @@ export function parseErrorText(message: string, argv: readonly string[]): string
   return message.replace(/\s*\n\s*/g, ' ');
 }
 
+/** How soon after a first stop signal a second one is taken as its echo (see main). */
+export const SIGNAL_ECHO_MS = 500;
+
 /**
  * Process entry: wires stdout/stderr, and Ctrl+C or `kill` (SIGINT / SIGTERM): the first cancels
  * (a batch keeps what it finished, `cutout serve` removes its session folder), a second exits at
@@ -88,11 +91,19 @@ export function parseErrorText(message: string, argv: readonly string[]): string
  */
 export async function main(): Promise<void> {
   const controller = new AbortController();
-  let interrupts = 0;
+  let firstSignalAt = 0;
+  let signalExit: number | undefined;
   const stop = (exitCode: number) => (): void => {
-    interrupts++;
-    if (interrupts > 1) process.exit(exitCode);
-    controller.abort();
+    const now = Date.now();
+    if (signalExit === undefined) {
+      firstSignalAt = now;
+      signalExit = exitCode;
+      controller.abort();
+      return;
+    }
+    // One Ctrl+C can come twice: from the terminal, and relayed by a launcher in front of node (tsx
+    // does): that second one within a moment is the same stop, not "exit at once".
+    if (now - firstSignalAt >= SIGNAL_ECHO_MS) process.exit(exitCode);
   };
   process.on('SIGINT', stop(130));
   process.on('SIGTERM', stop(143));
@@ -103,7 +114,8 @@ export async function main(): Promise<void> {
     signal: controller.signal,
   };
   const code = await runCli(process.argv.slice(2), io);
-  process.exitCode = code;
+  // A stopped run exits by its signal: 130 for Ctrl+C (SIGINT), 143 for `kill` (SIGTERM).
+  process.exitCode = code === 130 && signalExit !== undefined ? signalExit : code;
 }
 
 /**

@@ -2,7 +2,7 @@
 // draw while they work).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatStatusLine } from '../../../src/main/cli/commands/batch';
-import { type CliIo, intFlag, numberFlag, progressText, terminalStatus } from '../../../src/main/cli/command';
+import { type CliIo, fitToTerminal, intFlag, numberFlag, progressText, terminalStatus } from '../../../src/main/cli/command';
 
 describe('numberFlag and intFlag', () => {
   it('take numbers (and whole numbers), the fallback when absent, and refuse the rest as a wrong command line', () => {
@@ -18,6 +18,21 @@ describe('numberFlag and intFlag', () => {
       expect(() => numberFlag(value, 'fps')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: text }));
     }
     expect(() => intFlag('2.5', 'jobs')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: '--jobs must be a whole number, got "2.5"' }));
+    // Only numbers as a person writes them: not hex, exponents or Infinity (--quality 0x40 was 64).
+    for (const value of ['0x40', '1e2', 'Infinity', '12abc', '--1']) expect(() => numberFlag(value, 'quality')).toThrow(/must be a number/);
+    expect(numberFlag('-2.5', 'start')).toBe(-2.5);
+    expect(numberFlag('.5', 'stability')).toBe(0.5);
+    // A range is checked on what was given, with the flag's words.
+    expect(() => intFlag('0', 'jobs', undefined, { min: 1, max: 64 })).toThrow(expect.objectContaining({ message: '--jobs must be a whole number from 1 to 64, got 0' }));
+    expect(() => intFlag('-1', 'face', undefined, { min: 0 })).toThrow(expect.objectContaining({ message: '--face must be a whole number of at least 0, got -1' }));
+    expect(intFlag(undefined, 'port', 0, { min: 1 })).toBe(0);
+    expect(intFlag('64', 'jobs', undefined, { min: 1, max: 64 })).toBe(64);
+  });
+
+  it('fitToTerminal keeps a line to one row, its end (the progress) kept', () => {
+    expect(fitToTerminal('short', 80)).toBe('short');
+    expect(fitToTerminal('/a/very/long/path/photo.jpg: refining edges 43 %', 20)).toBe('…efining edges 43 %');
+    expect(fitToTerminal('x'.repeat(200), undefined)).toHaveLength(200);
   });
 });
 

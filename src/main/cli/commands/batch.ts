@@ -11,7 +11,7 @@ import { readReport } from '../../core/batch/report';
 import type { BatchFormat, BatchModeId, BatchStatus } from '../../core/batch/types';
 import { parseBackground } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { choiceFlag, type CliCommand, type CliIo, intFlag, qualityFlag, UsageError } from '../command';
+import { checkedAsUsage, choiceFlag, type CliCommand, type CliIo, fitToTerminal, intFlag, qualityFlag, UsageError } from '../command';
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { reviewText } from './cutout';
 import { specLibraryPath } from './idphoto';
@@ -52,7 +52,7 @@ function makeTtyBar(io: CliIo): { draw(s: BatchStatus, force?: boolean): void; l
       const now = Date.now();
       if (!force && now - lastMs < 100) return;
       lastMs = now;
-      io.err(`${clear()}${formatStatusLine(s)}`);
+      io.err(`${clear()}${fitToTerminal(formatStatusLine(s), process.stderr.columns)}`);
       isDrawn = true;
     },
     line(text) {
@@ -116,7 +116,7 @@ export const batchCommand: CliCommand = {
     const refine = values.refine === undefined ? undefined : parseRefineMode(values.refine, '--refine');
     const format = choiceFlag(values.format, 'format', FORMATS, 'png, jpg, webp or gif');
     const quality = qualityFlag(values.quality);
-    const jobs = intFlag(values.jobs, 'jobs') ?? defaultJobCount();
+    const jobs = intFlag(values.jobs, 'jobs', undefined, { min: 1, max: 64 }) ?? defaultJobCount();
     const env = envFromFlags(values);
     const extensions = values.ext?.split(',').map((e) => e.trim().replace(/^\./, '').toLowerCase()).filter(Boolean);
 

@@ -2,7 +2,7 @@
 // transparent. Node only.
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AppError } from '../../../shared/errors';
+import { AppError, isCancellation } from '../../../shared/errors';
 import { parseRefineMode, type Subject } from '../../../shared/jobs';
 import { parseBackground } from '../../core/image/composite';
 import { formatFromPath } from '../../core/image/encode';
@@ -20,6 +20,15 @@ export function reviewText(unsureShare: number, what: 'cut-out' | 'sticker' = 'c
   return `${Math.round(unsureShare * 100)} % of the cut-out is half transparent where the model was unsure; touch it up with the brushes in the app (or pass --trimap)`;
 }
 
+/** The format an output's name says, or undefined for a name the encoder does not know. */
+function formatOf(output: string): string | undefined {
+  try {
+    return formatFromPath(output);
+  } catch {
+    return undefined;
+  }
+}
+
 /** --format's values as the encoder names them (jpg is jpeg). */
 const FORMATS = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp' } as const;
 
@@ -30,13 +39,7 @@ const FORMATS = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp' } as const
 export function withFormatExtension(output: string, format: 'png' | 'jpeg' | 'webp'): string {
   const ext = format === 'jpeg' ? 'jpg' : format;
   if (extname(output) === '') return `${output}.${ext}`;
-  let named: string | undefined;
-  try {
-    named = formatFromPath(output);
-  } catch {
-    named = undefined;
-  }
-  if (named !== format) throw new UsageError(`-o ${output} names another file type than --format ${format === 'jpeg' ? 'jpg' : format}: name it .${ext}, or leave --format out`, { detail: { path: output } });
+  if (formatOf(output) !== format) throw new UsageError(`-o ${output} names another file type than --format ${format === 'jpeg' ? 'jpg' : format}: name it .${ext}, or leave --format out`, { detail: { path: output } });
   return output;
 }
 
@@ -72,9 +75,10 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
       const format = asked ?? (background.kind === 'transparent' ? 'png' : undefined);
       const quality = qualityFlag(values.quality);
       const env = envFromFlags(values);
-      if (quality !== undefined && format === 'png') io.err('note: --quality is for JPEG and WebP; a PNG is lossless and does not use it');
       const planned = await planOutputs(positionals, values.out, format === 'jpeg' ? 'jpg' : (format ?? 'png'), positionals.length > 1 ? '_cutout' : '');
       const outputs = asked ? planned.map((output) => withFormatExtension(output, asked)) : planned;
+      // Said of the files written (-o photo.jpg is a JPEG, which takes it, whatever the default format).
+      if (quality !== undefined && outputs.every((output) => formatOf(output) === 'png')) io.err('note: --quality is for JPEG and WebP; a PNG is lossless and does not use it');
       let failures = 0;
       let toReview = 0;
       // On a terminal, what the cut-out is doing (a big photo's full refine takes a minute).
@@ -98,7 +102,8 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
             io.out(`  check it: ${reviewText(r.review.unsureShare, 'cut-out', r.review.isEmpty ? subject : undefined)}`);
           }
         } catch (e) {
-          if (positionals.length === 1) throw e;
+          // Ctrl+C stops the run (exit 130), not only this file: the files after it never start.
+          if (positionals.length === 1 || isCancellation(e)) throw e;
           failures++;
           const err = e as AppError;
           io.err(`${err.code ?? 'INTERNAL'}: ${positionals[i]}: ${err.message}`);

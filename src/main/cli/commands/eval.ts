@@ -41,7 +41,7 @@ export const evalCommand: CliCommand = {
     const env = envFromFlags(values);
     const result = await evaluateSet(
       values.set,
-      { subject: values.task, modelId: values.model, refine, limit: intFlag(values.limit, 'limit'), stickerSidePx },
+      { subject: values.task, modelId: values.model, refine, limit: intFlag(values.limit, 'limit', undefined, { min: 1 }), stickerSidePx },
       env,
       { signal: io.signal, onProgress: (p) => io.isTty && io.err(`\r${p.done}/${p.total} ${p.detail ?? ''}`.padEnd(60)) },
     );

@@ -2,17 +2,17 @@
 // (PNG/JPEG/PDF). Node only (imports core, never electron).
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AppError } from '../../../shared/errors';
+import { AppError, isCancellation } from '../../../shared/errors';
 import { ID_PHOTO_REFINE, parseRefineMode } from '../../../shared/jobs';
 import { failedCheckWords } from '../../../shared/idphoto-report';
 import { idPhotoToFile, type IdPhotoResult } from '../../core/idphoto/make-id-photo';
 import { BACKGROUND_COLOUR_MAX_DE, failedChecks, nearestAllowedDeltaE } from '../../core/idphoto/compliance';
-import { layoutSheet, parsePaper, renderSheetPdf, renderSheetRaster, sheetPathOf } from '../../core/idphoto/print-sheet';
+import { checkSheetDpi, layoutSheet, parsePaper, renderSheetPdf, renderSheetRaster, sheetPathOf } from '../../core/idphoto/print-sheet';
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { parseBackground } from '../../core/image/composite';
 import { assertSeparateOutputs, writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags, projectResourcesDir } from '../cli-env';
-import { type CliCommand, intFlag, noteProviderFallback, planOutputs, UsageError } from '../command';
+import { checkedAsUsage, type CliCommand, intFlag, noteProviderFallback, planOutputs, UsageError } from '../command';
 
 /** Path of the built-in spec library. */
 export function specLibraryPath(): string {
@@ -81,11 +81,12 @@ export const idphotoCommand: CliCommand = {
       if (values[flag] !== undefined && !values.sheet) throw new UsageError(`--${flag} is the print sheet's: it goes with --sheet${flag === 'dpi' ? ` (the photo has its spec's ${spec.dpi} dpi)` : ''}`);
     }
     const dpi = intFlag(values.dpi, 'dpi', 300)!;
+    if (values.sheet) checkedAsUsage(() => checkSheetDpi(dpi));
     const copies = intFlag(values.copies, 'copies', 0)!;
     if (copies < 0 || copies > 500) throw new UsageError(`--copies must be 0 (as many as fit) to 500, got ${copies}`);
     if (![254, 300, 600].includes(dpi) && values.sheet) io.err(`note: printer dpi ${dpi} is unusual (254, 300 or 600 are common)`);
     const paper = values.sheet ? parsePaper(values.sheet) : undefined;
-    const faceIndex = intFlag(values.face, 'face');
+    const faceIndex = intFlag(values.face, 'face', undefined, { min: 0 });
     const env = envFromFlags(values);
     if (values.bg !== undefined) {
       const bg = parseBackground(values.bg);
@@ -125,6 +126,8 @@ export const idphotoCommand: CliCommand = {
         // Offices that take files take the spec's format: a PNG asked for by name is written, and said.
         if (spec.format === 'jpeg' && /\.png$/i.test(r.output)) io.err(`note: ${spec.name} asks for a JPEG file; ${r.output} is a PNG (name it .jpg for the file to send)`);
       } catch (e) {
+        // Ctrl+C stops the run (exit 130), not only this photo.
+        if (isCancellation(e)) throw e;
         failures++;
         const err = e as AppError;
         // The engine's words are the app's too; on the command line, say how to pick a face.

@@ -27,7 +27,7 @@ export const serveCommand: CliCommand = {
       args: argv,
       options: { port: { type: 'string', default: '0' }, open: { type: 'boolean', default: false }, renderer: { type: 'string' } },
     });
-    const port = intFlag(values.port, 'port', 0)!;
+    const port = intFlag(values.port, 'port', 0, { min: 0, max: 65535 })!;
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got ${values.port}`);
     const resourcesDir = projectResourcesDir();
     const root = join(resourcesDir, '..');

@@ -9,7 +9,7 @@ import type { ProgressSink } from '../../core/progress';
 import { makeSticker, stoppedShortText, validateStickerOptions, type StickerOptions } from '../../core/sticker/make-sticker';
 import { findPlatformPreset, STICKER_FORMATS, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { type CliCommand, intFlag, noteProviderFallback, numberFlag, progressText, terminalStatus, UsageError } from '../command';
+import { checkedAsUsage, type CliCommand, intFlag, noteProviderFallback, numberFlag, progressText, stageWords, terminalStatus, UsageError } from '../command';
 
 function parseSize(value: string | undefined): StickerOptions['size'] {
   if (value === undefined) return undefined;
@@ -109,12 +109,7 @@ export const stickerCommand: CliCommand = {
       strokes: await readStrokes(values.strokes),
     };
     // A value out of range (--duration=-2, --preset myspace) is a wrong command line: exit 2, as a bad flag is.
-    try {
-      validateStickerOptions(options);
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'INVALID_ARGUMENT') throw new UsageError(error.message, { cause: error, detail: error.detail });
-      throw error;
-    }
+    checkedAsUsage(() => validateStickerOptions(options));
     const env = envFromFlags(values);
     // Off a terminal, one line as each stage begins (an encode that retries for a byte budget is one stage).
     let lastStage = '';
@@ -123,7 +118,7 @@ export const stickerCommand: CliCommand = {
       if (io.isTty) status.show(progressText(e));
       else if (e.stage !== lastStage) {
         lastStage = e.stage;
-        io.err(`${e.stage}…`);
+        io.err(`${stageWords(e.stage)}…`);
       }
     };
     const r = await makeSticker(positionals[0], values.out, options, env, { signal: io.signal, onProgress: progress }).finally(() => status.clear());

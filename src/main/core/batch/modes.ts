@@ -15,7 +15,7 @@ import { animatedInputText, downscaledInputText, downscaledOf, isAnimationClip, 
 import { runMaskModel, type MaskResult } from '../segment/mask-model';
 import { failedChecks } from '../idphoto/compliance';
 import { runIdPhotoJob } from '../idphoto/id-photo-job';
-import { parsePaper, sheetPathOf } from '../idphoto/print-sheet';
+import { checkSheetDpi, parsePaper, sheetPathOf } from '../idphoto/print-sheet';
 import { parseSpec } from '../idphoto/spec';
 import { makeSticker, stoppedShortText, validateStickerOptions } from '../sticker/make-sticker';
 import type { StickerJobOptions } from '../../../shared/jobs';
@@ -218,8 +218,7 @@ function idSheetOf(mctx: ModeContext): { paper: string; dpi: number } | undefine
   if (sheet === undefined) return undefined;
   if (typeof sheet !== 'object' || sheet === null || typeof sheet.paper !== 'string') throw new AppError('INVALID_ARGUMENT', 'A print sheet needs a paper (6inch, 5inch, a4, a5 or WxH in mm)');
   parsePaper(sheet.paper);
-  if (typeof sheet.dpi !== 'number' || !Number.isInteger(sheet.dpi) || sheet.dpi < 72 || sheet.dpi > 1200) throw new AppError('INVALID_ARGUMENT', `Print sheet dpi must be a whole number from 72 to 1200, got ${String(sheet.dpi)}`);
-  return { paper: sheet.paper, dpi: sheet.dpi };
+  return { paper: sheet.paper, dpi: checkSheetDpi(sheet.dpi) };
 }
 
 /**

@@ -6,6 +6,17 @@ import { AppError } from '../../../shared/errors';
 import type { RgbaImage } from '../image/decode';
 import { rewriteJpegHeader, setPngDpi } from './exact-file';
 
+/** The dpi a print sheet may have: 72 (a screen) to 1200 (a photo printer's most); more only costs memory (100000 dpi hung). */
+export const SHEET_DPI_RANGE = { min: 72, max: 1200 } as const;
+
+/** `dpi` when it is a whole number in SHEET_DPI_RANGE; INVALID_ARGUMENT otherwise. */
+export function checkSheetDpi(dpi: unknown): number {
+  if (typeof dpi !== 'number' || !Number.isInteger(dpi) || dpi < SHEET_DPI_RANGE.min || dpi > SHEET_DPI_RANGE.max) {
+    throw new AppError('INVALID_ARGUMENT', `Print sheet dpi must be a whole number from ${SHEET_DPI_RANGE.min} to ${SHEET_DPI_RANGE.max}, got ${String(dpi)}`);
+  }
+  return dpi;
+}
+
 /** Paper sizes in mm (portrait). */
 export const PAPER_SIZES: Record<string, { widthMm: number; heightMm: number }> = {
   '6inch': { widthMm: 101.6, heightMm: 152.4 },
@@ -149,6 +160,7 @@ async function photoPng(image: RgbaImage): Promise<Buffer> {
 
 /** Renders a layout to a raster sheet at `dpi` (PNG or JPEG, density written, no EXIF). */
 export async function renderSheetRaster(layout: SheetLayout, images: RgbaImage[], dpi: number, format: 'png' | 'jpeg'): Promise<Uint8Array> {
+  checkSheetDpi(dpi);
   const pxPerMm = dpi / 25.4;
   const W = Math.round(layout.widthMm * pxPerMm);
   const H = Math.round(layout.heightMm * pxPerMm);
