@@ -77,7 +77,7 @@ describe('electron-builder.yml', () => {
       });
       expect(reply).toMatchObject({ id: 7, ok: true });
       expect(reply.data).toHaveLength(16);
-      // Asked to, it tells the refine's progress before it answers.
+      // Asked to, it tells the refine's progress and the composite's start before it answers.
       const replies = await new Promise<{ id: number; ok?: boolean; progress?: unknown }[]>((resolve, reject) => {
         const got: { id: number; ok?: boolean; progress?: unknown }[] = [];
         worker.on('message', (m) => {
@@ -88,7 +88,8 @@ describe('electron-builder.yml', () => {
         worker.postMessage({ id: 8, data: new Uint8Array(2 * 2 * 4).fill(200), width: 2, height: 2, mask: new Float32Array([1, 1, 0, 0]), maskW: 2, maskH: 2, mode: 'fast', background: { kind: 'transparent' }, tellsProgress: true });
       });
       expect(replies[0]).toEqual({ id: 8, progress: { stage: 'refine', done: 0, total: 100 } });
-      expect(replies.at(-2)).toEqual({ id: 8, progress: { stage: 'refine', done: 100, total: 100 } });
+      expect(replies.at(-3)).toEqual({ id: 8, progress: { stage: 'refine', done: 100, total: 100 } });
+      expect(replies.at(-2)).toEqual({ id: 8, progress: { stage: 'composite', done: 0, total: 1 } });
       expect(replies.at(-1)).toMatchObject({ id: 8, ok: true });
     } finally {
       await worker.terminate();

@@ -10,11 +10,14 @@ import type { RunContext } from '../progress';
 import type { RefineOutput, RefineTask } from './refine-pool';
 
 /**
- * Runs one refine + composite task; `ctx.onProgress` hears the refine's steps (stage 'refine'), and
+ * Runs one refine + composite task; `ctx.onProgress` hears the refine's steps (stage 'refine') and
+ * the composite's start, and
  * `ctx.signal` stops it where the refine checks (after the guided filter, as its solve yields).
  */
 export async function runRefineTask(task: Omit<RefineTask, 'id'>, ctx: RunContext = {}): Promise<RefineOutput> {
   const image = { data: task.data, width: task.width, height: task.height };
   const refined = await refineMatte({ image, mask: task.mask, maskW: task.maskW, maskH: task.maskH, mode: task.mode, trimap: task.trimap }, ctx);
+  // Seconds at 80 MP: said, so the refine's 100 % does not stand for it.
+  ctx.onProgress?.({ stage: 'composite', done: 0, total: 1 });
   return { data: compositeOver(refined.foreground, refined.alpha, task.background).data, unsureShare: unsureShare(refined.alpha, task.width, task.height), isEmpty: isEmptyMatte(refined.alpha, ownAlphaOf(image)) };
 }

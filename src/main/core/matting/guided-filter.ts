@@ -15,6 +15,8 @@ export interface GuidedFilterOptions {
    * default 1, the exact filter). The output keeps the full-resolution guide.
    */
   subsample?: number;
+  /** Hears how far the filter is (0..1, going up), a step per pass over the image: seconds at 80 MP. */
+  onStep?: (fraction: number) => void;
 }
 
 /** Luma in 0..1 (Rec. 601 weights) of an RGBA image. */
@@ -30,15 +32,19 @@ export function lumaOf(image: RgbaImage): Float32Array {
  * The guided filter's linear model, box-averaged: mean(a) and mean(b) with
  * a = cov(I,p)/(var(I)+eps), b = mean(p) − a·mean(I), over (2r+1)² windows. `tmp` is a spare plane.
  */
-function guidedCoefficients(guide: Float32Array, p: Float32Array, width: number, height: number, r: number, eps: number, tmp: Float32Array): { meanA: Float32Array; meanB: Float32Array } {
+function guidedCoefficients(guide: Float32Array, p: Float32Array, width: number, height: number, r: number, eps: number, tmp: Float32Array, step: (done: number) => void = () => undefined): { meanA: Float32Array; meanB: Float32Array } {
   const n = width * height;
   const scratch = new Float32Array(n);
   const meanI = boxMean(guide, width, height, r, new Float32Array(n), scratch);
+  step(1);
   const meanP = boxMean(p, width, height, r, new Float32Array(n), scratch);
+  step(2);
   for (let i = 0; i < n; i++) tmp[i] = guide[i] * p[i];
   const corrIP = boxMean(tmp, width, height, r, new Float32Array(n), scratch);
+  step(3);
   for (let i = 0; i < n; i++) tmp[i] = guide[i] * guide[i];
   const corrII = boxMean(tmp, width, height, r, new Float32Array(n), scratch);
+  step(4);
   // a and b overwrite corrIP and corrII to keep memory at a few planes.
   const a = corrIP;
   const b = corrII;
@@ -49,16 +55,22 @@ function guidedCoefficients(guide: Float32Array, p: Float32Array, width: number,
     a[i] = ai;
     b[i] = meanP[i] - ai * mI;
   }
-  return { meanA: boxMean(a, width, height, r, meanI, scratch), meanB: boxMean(b, width, height, r, meanP, scratch) };
+  step(5);
+  const meanA = boxMean(a, width, height, r, meanI, scratch);
+  step(6);
+  return { meanA, meanB: boxMean(b, width, height, r, meanP, scratch) };
 }
+
+/** guidedCoefficients' steps (the box means and the model between them): 7, the last when it returns. */
+const COEFFICIENT_STEPS = 7;
 
 /**
  * Guided filter of `p` with grey guide `guide` (both width x height): q = mean(a)·I + mean(b).
  * Output clamped to 0..1.
  */
-export function guidedFilterGray(guide: Float32Array, p: Float32Array, width: number, height: number, radiusPx: number, eps: number): Float32Array {
+export function guidedFilterGray(guide: Float32Array, p: Float32Array, width: number, height: number, radiusPx: number, eps: number, step?: (done: number) => void): Float32Array {
   const q = new Float32Array(width * height);
-  const { meanA, meanB } = guidedCoefficients(guide, p, width, height, radiusPx, eps, q);
+  const { meanA, meanB } = guidedCoefficients(guide, p, width, height, radiusPx, eps, q, step);
   for (let i = 0; i < q.length; i++) {
     const v = meanA[i] * guide[i] + meanB[i];
     q[i] = v < 0 ? 0 : v > 1 ? 1 : v;
@@ -149,11 +161,22 @@ export function upsampleMaskGuided(mask: Float32Array, maskW: number, maskH: num
   const r = options.radiusPx ?? defaultGuidedRadius(width, height, maskW, maskH);
   const eps = options.eps ?? 1e-3;
   const s = options.subsample ?? 1;
+  // Steps: the luma, the upsample, the coefficients' 7 (the exact filter), the output and the snap.
+  const total = 2 + (s <= 1 ? COEFFICIENT_STEPS : 0) + 2;
+  const tell = (done: number): void => options.onStep?.(done / total);
   const luma = lumaOf(image);
-  const q =
-    s <= 1
-      ? guidedFilterGray(luma, resizeFloatBilinear(mask, maskW, maskH, width, height), width, height, r, eps)
-      : fastGuidedFilterGray(luma, resizeFloatBilinear(mask, maskW, maskH, Math.ceil(width / s), Math.ceil(height / s)), width, height, r, eps, s);
+  tell(1);
+  let q: Float32Array;
+  if (s <= 1) {
+    const p = resizeFloatBilinear(mask, maskW, maskH, width, height);
+    tell(2);
+    q = guidedFilterGray(luma, p, width, height, r, eps, (done) => tell(2 + done));
+  } else {
+    const p = resizeFloatBilinear(mask, maskW, maskH, Math.ceil(width / s), Math.ceil(height / s));
+    tell(2);
+    q = fastGuidedFilterGray(luma, p, width, height, r, eps, s);
+  }
+  tell(total - 1);
   // The filter's linear model leaks a few percent of alpha into flat regions next to an edge;
   // summed over a whole background that costs more SAD than the edge gains. Snap the tails.
   const lo = options.snap ?? 0.04;
@@ -163,5 +186,6 @@ export function upsampleMaskGuided(mask: Float32Array, maskW: number, maskH: num
     if (v < lo) q[i] = 0;
     else if (v > hi) q[i] = 1;
   }
+  tell(total);
   return q;
 }

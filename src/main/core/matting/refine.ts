@@ -107,8 +107,9 @@ async function refineOpaque(input: RefineInput, ctx: RunContext): Promise<Refine
   const tell = refineProgress(ctx);
   tell(0);
   const isEstimating = input.shouldEstimateForeground !== false;
-  const foregroundOf = (alpha: Float32Array): RgbaImage => {
-    const foreground = isEstimating ? estimateForeground(image, alpha) : image;
+  /** The foreground colours, told from `from` to 1. */
+  const foregroundOf = (alpha: Float32Array, from: number): RgbaImage => {
+    const foreground = isEstimating ? estimateForeground(image, alpha, { onStep: (f) => tell(from + (1 - from) * f) }) : image;
     tell(1);
     return foreground;
   };
@@ -120,18 +121,19 @@ async function refineOpaque(input: RefineInput, ctx: RunContext): Promise<Refine
   // 'fast' solves the guided filter on a coarser grid (the fast guided filter); 'full' keeps the
   // exact filter, its time is in the solve.
   const subsample = mode === 'fast' ? defaultGuidedSubsample(image.width, image.height, maskW, maskH) : 1;
-  const alpha = upsampleMaskGuided(mask, maskW, maskH, image, { subsample });
+  const guidedEnd = mode === 'fast' ? (isEstimating ? FAST_GUIDED_END : 1) : FULL_STEPS_END.guided;
+  const alpha = upsampleMaskGuided(mask, maskW, maskH, image, { subsample, onStep: (f) => tell(guidedEnd * f) });
   throwIfAborted(ctx.signal);
   if (mode === 'fast') {
-    tell(isEstimating ? FAST_GUIDED_END : 1);
+    tell(guidedEnd);
     if (input.trimap) applyTrimapConstraints(alpha, input.trimap);
-    return { alpha, foreground: foregroundOf(alpha) };
+    return { alpha, foreground: foregroundOf(alpha, FAST_GUIDED_END) };
   }
   tell(FULL_STEPS_END.guided);
   const solveEnd = isEstimating ? FULL_STEPS_END.solve : 1;
   const { trimap, autoTrimap, solve } = await solveFullAlpha(image, alpha, input, { signal: ctx.signal, onProgress: (e) => tell(FULL_STEPS_END.guided + (solveEnd - FULL_STEPS_END.guided) * (e.done / e.total)) });
   throwIfAborted(ctx.signal);
-  return { alpha, foreground: foregroundOf(alpha), trimap, autoTrimap, solve };
+  return { alpha, foreground: foregroundOf(alpha, solveEnd), trimap, autoTrimap, solve };
 }
 
 /**

@@ -519,6 +519,9 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     }
     const composeMs = performance.now() - t0;
     const t1 = performance.now();
+    // Told as the encode begins (a WebP of 224 frames takes 20 s; its progress said "composite" till
+    // the end). Only the first time: a retry for the byte budget does not take the bar back.
+    if (attempts === 1) ctx.onProgress?.({ stage: 'encode', done: 0, total: 1 });
     const delaysMs = picked.map(() => 1000 / fps);
     // How many times it plays (0 forever): a preset's rule, else the option.
     const plays = preset ? presetLoops(preset, picked.length / fps) : (options.plays ?? 0);

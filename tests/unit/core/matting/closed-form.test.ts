@@ -127,8 +127,10 @@ describe('closed-form matting', () => {
       expect(done[0]).toBe(0);
       expect(done.at(-1)).toBe(REFINE_STEPS);
       for (let i = 1; i < done.length; i++) expect(done[i]).toBeGreaterThan(done[i - 1]);
-      // Full edges tell the steps between: the guided filter, the trimap and the solve.
-      if (mode === 'full') expect(done.length).toBeGreaterThanOrEqual(4);
+      // The steps between: the guided filter's passes, the trimap, the solve, the colours' passes
+      // (each holds its thread for seconds at 80 MP).
+      if (mode === 'full') expect(done.length).toBeGreaterThanOrEqual(15);
+      if (mode === 'fast') expect(done.length).toBeGreaterThanOrEqual(8);
     }
   });
 
