@@ -162,8 +162,8 @@ export class RefinePool {
   /**
    * Refines the mask to full resolution and composites; resolves to RGBA pixels and the unsure share.
    * `signal` cancels it (CancelledError): a queued task leaves the queue, a running one's worker is
-   * stopped and replaced (a big picture's refine takes a minute; a cancelled batch waited for it).
-   * In-thread work runs to its end.
+   * stopped, and replaced when tasks wait (a big picture's refine takes a minute; a cancelled batch
+   * waited for it). In-thread work stops where the refine checks the signal.
    */
   run(task: Omit<RefineTask, 'id'>, { signal, onProgress }: RefineRunOptions = {}): Promise<RefineOutput> {
     if (this.isClosed) return Promise.reject(new AppError('INTERNAL', 'Internal error: refine pool is closed'));
