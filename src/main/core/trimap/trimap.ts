@@ -67,7 +67,7 @@ export function chamferDistance(isSeed: Uint8Array, width: number, height: numbe
  * soft mask in 0..1. Unknown = within `bandPx` of the mask's 0.5 contour, or a soft mask value.
  * Everything else is foreground where mask >= 0.5, background otherwise.
  */
-export function computeTrimap(mask: Float32Array, width: number, height: number, options: TrimapOptions = {}): Uint8Array {
+export function computeTrimap(mask: Float32Array, width: number, height: number, options: TrimapOptions = {}, onStep?: (fraction: number) => void): Uint8Array {
   const n = width * height;
   const band = options.bandPx ?? defaultBandPx(width, height);
   const lo = options.softLow ?? 0.04;
@@ -83,7 +83,9 @@ export function computeTrimap(mask: Float32Array, width: number, height: number,
       }
     }
   }
+  onStep?.(1 / 3);
   const dist = band > 0 ? chamferDistance(seed, width, height) : null;
+  onStep?.(2 / 3);
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const m = mask[i];
