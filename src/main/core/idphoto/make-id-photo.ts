@@ -328,7 +328,6 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     out[o + 3] = 255;
   }
   const image: RgbaImage = { data: out, width: W, height: H };
-  const t3 = performance.now();
 
   // Measure the result in output pixels.
   onProgress?.({ stage: 'composite', done: 3, total: 4 });
