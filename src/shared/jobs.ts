@@ -337,6 +337,8 @@ export type JobOutcome =
 const STAGE_SPANS: Partial<Record<JobSpec['kind'], Partial<Record<JobStage, readonly [number, number]>>>> = {
   sticker: { decode: [0, 0.02], segment: [0.02, 0.88], composite: [0.88, 0.9], encode: [0.9, 0.98], write: [0.98, 1] },
   cutout: { decode: [0, 0.03], segment: [0.03, 0.08], refine: [0.08, 0.92], composite: [0.92, 0.93], encode: [0.93, 1] },
+  // An ID photo's bar went 100 % at its composite and back to 0 for its encode.
+  idphoto: { detect: [0, 0.3], segment: [0.3, 0.6], composite: [0.6, 0.9], encode: [0.9, 1] },
 };
 
 /**

@@ -108,6 +108,18 @@ describe('JobTracker', () => {
     for (let i = 1; i < bar.length; i++) expect(bar[i]).toBeGreaterThanOrEqual(bar[i - 1]);
     expect(bar[3] - bar[2]).toBeGreaterThan(0.2);
     expect(bar.at(-1)).toBe(1);
+    // An ID photo's too.
+    const idphoto = [
+      { stage: 'detect', done: 0, total: 1 },
+      { stage: 'segment', done: 0, total: 1 },
+      { stage: 'composite', done: 0, total: 2 },
+      { stage: 'composite', done: 2, total: 2 },
+      { stage: 'encode', done: 0, total: 1 },
+      { stage: 'encode', done: 1, total: 1 },
+    ] as const;
+    const idBar = idphoto.map((e) => jobFraction({ kind: 'idphoto', ...e }));
+    for (let i = 1; i < idBar.length; i++) expect(idBar[i]).toBeGreaterThanOrEqual(idBar[i - 1]);
+    expect([idBar[0], idBar.at(-1)]).toEqual([0, 1]);
     // A batch's files at work add how far they are: 2 done of 4 and one half made is 62.5 %.
     expect(jobFraction({ kind: 'batch', stage: 'write', done: 2, total: 4, partial: 0.5 })).toBeCloseTo(0.625, 5);
     jobs.track('c', 'batch', 0);

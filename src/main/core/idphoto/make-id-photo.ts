@@ -110,13 +110,14 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   if (bgHex.kind !== 'color') throw new AppError('INVALID_ARGUMENT', `An ID photo needs a background colour, not ${bgHex.kind === 'image' ? 'a picture' : 'transparency'}`);
   const bgRgb = parseHexColor(bgHex.hex);
 
-  onProgress?.({ stage: 'detect', done: 0, total: 4 });
+  // Progress is counted per stage (the job's stage spans in shared/jobs.ts put them on one bar).
+  onProgress?.({ stage: 'detect', done: 0, total: 1 });
   const face = await analyseFace(source, env, { faceIndex: options.faceIndex });
   throwIfAborted(signal);
   const t1 = performance.now();
 
   // Work image: the region around the head, scaled so the crop is ~1.1x the output resolution.
-  onProgress?.({ stage: 'segment', done: 1, total: 4 });
+  onProgress?.({ stage: 'segment', done: 0, total: 1 });
   const region = workRegion(face, source.width, source.height);
   const estHeadPx = 1.45 * face.face.height;
   const estCropPx = (spec.heightMm / bandMid(spec.crownChinMm)) * estHeadPx;
@@ -162,7 +163,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   let solveMs = 0;
 
   // Eye-aligned frame (roll corrected only above 1 degree).
-  onProgress?.({ stage: 'composite', done: 2, total: 4 });
+  onProgress?.({ stage: 'composite', done: 0, total: 2 });
   const eyesW = face.eyes.map(toWork) as [Point, Point];
   const chinW = toWork(face.chin);
   const rollCorrectedDeg = Math.abs(face.rollDeg) > 1 ? face.rollDeg : 0;
@@ -330,7 +331,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   const image: RgbaImage = { data: out, width: W, height: H };
 
   // Measure the result in output pixels.
-  onProgress?.({ stage: 'composite', done: 3, total: 4 });
+  onProgress?.({ stage: 'composite', done: 1, total: 2 });
   const toOut = (pw: Point): Point => {
     const a = toAligned(frame, pw);
     return { x: (a.u - chosen!.uCentre) * chosen!.k + W / 2, y: (a.v - chosen!.crownV) * chosen!.k + chosen!.topPx };
@@ -362,7 +363,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     // Work pixels are source pixels times sx; the placement scales work pixels by k.
     sourceScale: chosen.k * sx,
   });
-  onProgress?.({ stage: 'composite', done: 4, total: 4 });
+  onProgress?.({ stage: 'composite', done: 2, total: 2 });
   const t4 = performance.now();
   return {
     image,
