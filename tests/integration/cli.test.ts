@@ -91,7 +91,11 @@ await engine.dispose();`,
     expect([png.code, png.stderr.trim()]).toEqual([0, 'note: --quality is for JPEG and WebP; a PNG is lossless and does not use it']);
     // Counts out of range are a wrong command line (exit 2), said before any work.
     for (const [args, said] of [
-      [['batch', input, '-o', join(dir, 'b'), '--jobs', '0'], '--jobs must be a whole number from 1 to 64, got 0'],
+      // A mode in any case is taken (it is the --jobs that is refused), as --format is; an unknown one is said.
+      [['batch', input, '-o', join(dir, 'b'), '--mode', 'Sticker', '--jobs', '0'], '--jobs must be a whole number from 1 to 64, got 0'],
+      [['batch', input, '-o', join(dir, 'b'), '--mode', 'photos'], '--mode must be one of portrait, anime, idphoto, sticker, got "photos"'],
+      [['eval', '--set', evalFile('ccp_person'), '--task', 'cats'], '--task must be person or anime, got "cats"'],
+      [['sticker', input, '-o', join(dir, 's.gif'), '--format', 'mp4'], '--format must be one of gif, webp, apng, webm, got "mp4"'],
       [['portrait', input, '-o', join(dir, 't.png'), '--threads=-1'], '--threads must be a whole number from 1 to 256, got -1'],
       [['eval', '--set', evalFile('ccp_person'), '--limit', '0'], '--limit must be a whole number of at least 1, got 0'],
     ] as const) {

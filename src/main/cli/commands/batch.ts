@@ -16,7 +16,7 @@ import { SpecLibrary } from '../../core/idphoto/spec';
 import { reviewText } from './cutout';
 import { specLibraryPath } from './idphoto';
 
-const MODES: BatchModeId[] = ['portrait', 'anime', 'idphoto', 'sticker'];
+const MODES: Record<BatchModeId, BatchModeId> = { portrait: 'portrait', anime: 'anime', idphoto: 'idphoto', sticker: 'sticker' };
 const FORMATS: Record<string, BatchFormat> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp', gif: 'gif' };
 
 /** "1:05" / "1:02:03" from milliseconds. */
@@ -110,8 +110,8 @@ export const batchCommand: CliCommand = {
     });
     if (positionals.length === 0) throw new UsageError(`No inputs. Usage: ${this.usage}`);
     if (!values.out) throw new UsageError('Missing -o OUT (the output folder)');
-    const mode = values.mode as BatchModeId;
-    if (!MODES.includes(mode)) throw new UsageError(`--mode must be one of ${MODES.join(', ')}, got "${values.mode}"`);
+    // Any case, as --format takes it.
+    const mode = choiceFlag(values.mode, 'mode', MODES, `one of ${Object.keys(MODES).join(', ')}`)!;
     const what = mode === 'sticker' ? 'sticker' : 'cut-out';
     const refine = values.refine === undefined ? undefined : parseRefineMode(values.refine, '--refine');
     const format = choiceFlag(values.format, 'format', FORMATS, 'png, jpg, webp or gif');

@@ -5,7 +5,7 @@ import { parseRefineMode } from '../../../shared/jobs';
 import { evaluateSet, formatEvalReport } from '../../core/eval/run-eval';
 import { writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { type CliCommand, intFlag, UsageError } from '../command';
+import { choiceFlag, type CliCommand, intFlag, UsageError } from '../command';
 
 /** `cutout eval`. */
 export const evalCommand: CliCommand = {
@@ -32,7 +32,7 @@ export const evalCommand: CliCommand = {
       },
     });
     if (!values.set) throw new UsageError('Missing --set DIR');
-    if (values.task !== 'person' && values.task !== 'anime') throw new UsageError('--task must be person or anime');
+    const task = choiceFlag(values.task, 'task', { person: 'person', anime: 'anime' } as const, 'person or anime')!;
     if (values['max-side'] !== undefined && !values.sticker) throw new UsageError('--max-side goes with --sticker');
     if (values.refine !== undefined && values.sticker) throw new UsageError('--refine does not go with --sticker (sticker frames are not refined)');
     const refine = parseRefineMode(values.refine ?? 'full', '--refine');
@@ -41,7 +41,7 @@ export const evalCommand: CliCommand = {
     const env = envFromFlags(values);
     const result = await evaluateSet(
       values.set,
-      { subject: values.task, modelId: values.model, refine, limit: intFlag(values.limit, 'limit', undefined, { min: 1 }), stickerSidePx },
+      { subject: task, modelId: values.model, refine, limit: intFlag(values.limit, 'limit', undefined, { min: 1 }), stickerSidePx },
       env,
       { signal: io.signal, onProgress: (p) => io.isTty && io.err(`\r${p.done}/${p.total} ${p.detail ?? ''}`.padEnd(60)) },
     );

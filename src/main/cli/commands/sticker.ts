@@ -9,7 +9,7 @@ import type { ProgressSink } from '../../core/progress';
 import { makeSticker, stoppedShortText, validateStickerOptions, type StickerOptions } from '../../core/sticker/make-sticker';
 import { findPlatformPreset, STICKER_FORMATS, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { checkedAsUsage, type CliCommand, intFlag, noteProviderFallback, numberFlag, progressText, stageWords, terminalStatus, UsageError } from '../command';
+import { checkedAsUsage, choiceFlag, type CliCommand, intFlag, noteProviderFallback, numberFlag, progressText, stageWords, terminalStatus, UsageError } from '../command';
 
 function parseSize(value: string | undefined): StickerOptions['size'] {
   if (value === undefined) return undefined;
@@ -85,10 +85,8 @@ export const stickerCommand: CliCommand = {
     });
     if (positionals.length !== 1) throw new UsageError(`Give exactly one clip. Usage: ${this.usage}`);
     if (!values.out) throw new UsageError('Missing -o OUT (for example -o sticker.gif)');
-    const format = (values.format ?? (values.preset ? undefined : stickerFormatFromPath(values.out))) as StickerFormat | undefined;
-    if (values.format && !STICKER_FORMATS.includes(values.format as StickerFormat)) {
-      throw new UsageError(`--format must be one of ${STICKER_FORMATS.join(', ')}, got "${values.format}"`);
-    }
+    const asked = choiceFlag(values.format, 'format', Object.fromEntries(STICKER_FORMATS.map((f) => [f, f])) as Record<string, StickerFormat>, `one of ${STICKER_FORMATS.join(', ')}`);
+    const format = asked ?? (values.preset ? undefined : stickerFormatFromPath(values.out));
     if (!values.preset && !format) throw new UsageError(`Cannot tell the format from ${values.out}: use .gif, .webp, .png or .webm, or --format`);
     const options: StickerOptions = {
       model: values.model,
