@@ -195,14 +195,22 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it("shows a running export's edge refine moving on, and cancels it: the status says cancelled, no error is shown, no file is written", async () => {
-    // A large input (12 MP, made by the test from an eval portrait) so the export runs for seconds.
+  /**
+   * A fresh app showing a large input (an eval portrait enlarged to 4000 × 5404, 21.6 MP, made here),
+   * so its export runs for seconds; the folder it is in.
+   */
+  async function openBigPortrait(name: string): Promise<{ dir: string }> {
     const dir = mkdtempSync(join(tmpdir(), 'cutout-e2e-'));
-    const big = join(dir, 'big-portrait.png');
+    const big = join(dir, name);
     await sharp(PORTRAIT).resize({ width: 4000 }).png({ compressionLevel: 1 }).toFile(big);
     await freshApp();
     await openThroughDialog(page, big);
     await waitForCutoutOf(page, big);
+    return { dir };
+  }
+
+  it("shows a running export's edge refine moving on, and cancels it: the status says cancelled, no error is shown, no file is written", async () => {
+    await openBigPortrait('big-portrait.png');
     await page.click('[data-testid=export]');
     // The bar moves on through the edge refine (it is told step by step), past the guided filter.
     const barNow = `(() => { const bar = document.querySelector('[data-testid=job-progress] [role=progressbar]'); return bar ? Number(bar.getAttribute('aria-valuenow')) : 0; })()`;
@@ -219,12 +227,7 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
   });
 
   it("an export that ends while another picture is open is saved and said, and the export panel stays the open picture's", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cutout-e2e-'));
-    const big = join(dir, 'big-export.png');
-    await sharp(PORTRAIT).resize({ width: 4000 }).png({ compressionLevel: 1 }).toFile(big);
-    await freshApp();
-    await openThroughDialog(page, big);
-    await waitForCutoutOf(page, big);
+    const { dir } = await openBigPortrait('big-export.png');
     await page.click('[data-testid=export]');
     await page.locator('[data-testid=job-progress]').waitFor({ timeout: 30_000 });
     // The engine stays free during the export's refine: another picture opens and is cut out meanwhile.

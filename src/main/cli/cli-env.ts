@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { maxPixelsFromEnv, type CoreEnv } from '../core/env';
 import { defaultModelsDirs, ModelStore } from '../core/models/model-store';
-import { intFlag, UsageError } from './command';
+import { checkedAsUsage, intFlag } from './command';
 
 /** The project's resources folder, found from this file's place in src/main/cli. */
 export function projectResourcesDir(): string {
@@ -41,13 +41,8 @@ export function createModelStore(env: NodeJS.ProcessEnv = process.env, onNote: (
 /** The CoreEnv for a CLI run: provider and threads from flags, else CUTOUT_PROVIDER / CUTOUT_THREADS; the pixel budget from CUTOUT_MAX_MEGAPIXELS. */
 export function createCliEnv(options: { provider?: string; threads?: number } = {}, env: NodeJS.ProcessEnv = process.env): CoreEnv {
   const threads = options.threads ?? (env.CUTOUT_THREADS ? Number(env.CUTOUT_THREADS) : undefined);
-  let maxPixels: number | undefined;
-  try {
-    maxPixels = maxPixelsFromEnv(env);
-  } catch (error) {
-    // A wrong setting of the command's own environment is a usage error (exit 2), as a wrong flag is.
-    throw new UsageError((error as Error).message, { cause: error });
-  }
+  // A wrong setting of the command's own environment is a usage error (exit 2), as a wrong flag is.
+  const maxPixels = checkedAsUsage(() => maxPixelsFromEnv(env));
   return { store: createModelStore(env), provider: options.provider ?? env.CUTOUT_PROVIDER ?? 'auto', threads, ...(maxPixels ? { maxPixels } : {}) };
 }
 

@@ -2,6 +2,7 @@
 // shortcuts and pixel helpers (no DOM).
 import { describe, expect, it } from 'vitest';
 import { normalizeHex } from '../../../src/shared/color';
+import type { JobStage } from '../../../src/shared/jobs';
 import { applyAlpha, flattenPixel, pastePlane, unionBox } from '../../../src/renderer/src/lib/canvas/pixels';
 import { describeError } from '../../../src/renderer/src/lib/error-text';
 import { ID_SPECS, searchSpecs, specName, specsForLocale } from '../../../src/renderer/src/lib/id-specs';
@@ -93,33 +94,17 @@ describe('JobTracker', () => {
     expect(compositing).toBeGreaterThanOrEqual(segmented);
     expect(encoded).toBeGreaterThan(compositing);
     expect(jobFraction({ kind: 'sticker', stage: 'write', done: 1, total: 1 })).toBe(1);
-    // A cut-out's bar moves through its refine and does not fall back for the encode.
-    const cutout = [
-      { stage: 'decode', done: 0, total: 1 },
-      { stage: 'segment', done: 0, total: 1 },
-      { stage: 'refine', done: 0, total: 100 },
-      { stage: 'refine', done: 30, total: 100 },
-      { stage: 'refine', done: 100, total: 100 },
-      { stage: 'composite', done: 1, total: 1 },
-      { stage: 'encode', done: 0, total: 1 },
-      { stage: 'encode', done: 1, total: 1 },
-    ] as const;
-    const bar = cutout.map((e) => jobFraction({ kind: 'cutout', ...e }));
-    for (let i = 1; i < bar.length; i++) expect(bar[i]).toBeGreaterThanOrEqual(bar[i - 1]);
-    expect(bar[3] - bar[2]).toBeGreaterThan(0.2);
-    expect(bar.at(-1)).toBe(1);
-    // An ID photo's too.
-    const idphoto = [
-      { stage: 'detect', done: 0, total: 1 },
-      { stage: 'segment', done: 0, total: 1 },
-      { stage: 'composite', done: 0, total: 2 },
-      { stage: 'composite', done: 2, total: 2 },
-      { stage: 'encode', done: 0, total: 1 },
-      { stage: 'encode', done: 1, total: 1 },
-    ] as const;
-    const idBar = idphoto.map((e) => jobFraction({ kind: 'idphoto', ...e }));
-    for (let i = 1; i < idBar.length; i++) expect(idBar[i]).toBeGreaterThanOrEqual(idBar[i - 1]);
-    expect([idBar[0], idBar.at(-1)]).toEqual([0, 1]);
+    // A cut-out's bar moves through its refine and does not fall back for the encode; an ID photo's
+    // neither. Each runs from 0 to 1, never going back.
+    const barThrough = (kind: 'cutout' | 'idphoto', events: [JobStage, number, number][]): number[] => {
+      const bar = events.map(([stage, done, total]) => jobFraction({ kind, stage, done, total }));
+      for (let i = 1; i < bar.length; i++) expect(bar[i]).toBeGreaterThanOrEqual(bar[i - 1]);
+      expect([bar[0], bar.at(-1)]).toEqual([0, 1]);
+      return bar;
+    };
+    const cutout = barThrough('cutout', [['decode', 0, 1], ['segment', 0, 1], ['refine', 0, 100], ['refine', 30, 100], ['refine', 100, 100], ['composite', 1, 1], ['encode', 0, 1], ['encode', 1, 1]]);
+    expect(cutout[3] - cutout[2]).toBeGreaterThan(0.2);
+    barThrough('idphoto', [['detect', 0, 1], ['segment', 0, 1], ['composite', 0, 2], ['composite', 2, 2], ['encode', 0, 1], ['encode', 1, 1]]);
     // A batch's files at work add how far they are: 2 done of 4 and one half made is 62.5 %.
     expect(jobFraction({ kind: 'batch', stage: 'write', done: 2, total: 4, partial: 0.5 })).toBeCloseTo(0.625, 5);
     jobs.track('c', 'batch', 0);

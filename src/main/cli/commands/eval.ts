@@ -5,7 +5,7 @@ import { parseRefineMode } from '../../../shared/jobs';
 import { evaluateSet, formatEvalReport } from '../../core/eval/run-eval';
 import { writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { choiceFlag, type CliCommand, intFlag, UsageError } from '../command';
+import { choiceFlag, type CliCommand, intFlag, terminalStatus, UsageError } from '../command';
 
 /** `cutout eval`. */
 export const evalCommand: CliCommand = {
@@ -39,12 +39,14 @@ export const evalCommand: CliCommand = {
     const stickerSidePx = values.sticker ? (intFlag(values['max-side'], 'max-side') ?? 320) : undefined;
     if (stickerSidePx !== undefined && !(stickerSidePx >= 16 && stickerSidePx <= 2048)) throw new UsageError(`--max-side must be 16..2048 px, got ${stickerSidePx}`);
     const env = envFromFlags(values);
+    // On a terminal, one line redrawn in place (io.err wrote a new line for every image).
+    const status = terminalStatus(io);
     const result = await evaluateSet(
       values.set,
       { subject: task, modelId: values.model, refine, limit: intFlag(values.limit, 'limit', undefined, { min: 1 }), stickerSidePx },
       env,
-      { signal: io.signal, onProgress: (p) => io.isTty && io.err(`\r${p.done}/${p.total} ${p.detail ?? ''}`.padEnd(60)) },
-    );
+      { signal: io.signal, onProgress: (p) => status.show(`${p.done}/${p.total} ${p.detail ?? ''}`) },
+    ).finally(() => status.clear());
     if (values.json) await writeFileAtomic(values.json, JSON.stringify(result, null, 2));
     io.out(formatEvalReport(result));
     return 0;

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { AppError } from '../../../shared/errors';
 import { startServeApp } from '../../server/serve-app';
 import { projectResourcesDir } from '../cli-env';
-import { type CliCommand, intFlag, UsageError } from '../command';
+import { type CliCommand, intFlag } from '../command';
 
 function openInBrowser(url: string): void {
   const [cmd, args] = process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : process.platform === 'darwin' ? ['open', [url]] : ['xdg-open', [url]];
@@ -28,7 +28,6 @@ export const serveCommand: CliCommand = {
       options: { port: { type: 'string', default: '0' }, open: { type: 'boolean', default: false }, renderer: { type: 'string' } },
     });
     const port = intFlag(values.port, 'port', 0, { min: 0, max: 65535 })!;
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got ${values.port}`);
     const resourcesDir = projectResourcesDir();
     const root = join(resourcesDir, '..');
     const rendererDir = values.renderer ?? join(root, 'out', 'renderer');

@@ -11,8 +11,8 @@ import type { RefineOutput, RefineTask } from './refine-pool';
 
 /**
  * Runs one refine + composite task; `ctx.onProgress` hears the refine's steps (stage 'refine') and
- * the composite's start, and
- * `ctx.signal` stops it where the refine checks (after the guided filter, as its solve yields).
+ * the composite's start, and `ctx.signal` stops it where the refine checks (after the guided
+ * filter, as its solve yields).
  */
 export async function runRefineTask(task: Omit<RefineTask, 'id'>, ctx: RunContext = {}): Promise<RefineOutput> {
   const image = { data: task.data, width: task.width, height: task.height };
