@@ -238,10 +238,16 @@ describe('Batch workspace in Chromium', () => {
     await app.page.selectOption('[data-testid=batch-refine]', 'full');
     await app.page.click('[data-testid=batch-start]');
     await app.page.locator('[data-testid=batch-item][data-status=done]').first().waitFor({ timeout: 90_000 });
-    await app.page.click('[data-testid=batch-cancel]');
     // Files at work stop first (a refine is dropped, nothing written for it): the run says so, and cannot be started again meanwhile.
-    expect(await app.page.textContent('[data-testid=batch-paused]')).toMatch(/^Cancelling…/);
-    expect(await app.page.locator('[data-testid=batch-start]').count()).toBe(0);
+    // Read in the page as the click is handled: a cancelled refine stops at once, and the run can end
+    // between two reads from here (the Start button was back by the second).
+    const atCancel = (await app.page.evaluate(`(async () => {
+      document.querySelector('[data-testid=batch-cancel]').click();
+      await new Promise((r) => setTimeout(r, 0));
+      return { said: document.querySelector('[data-testid=batch-paused]')?.textContent ?? null, starts: document.querySelectorAll('[data-testid=batch-start]').length };
+    })()`)) as { said: string | null; starts: number };
+    expect(atCancel.said).toMatch(/^Cancelling…/);
+    expect(atCancel.starts).toBe(0);
     const cancelled = app.page.locator('[data-testid=batch-cancelled]');
     await cancelled.waitFor({ timeout: 60_000 });
     const done = app.page.locator('[data-testid=batch-item][data-status=done]');
