@@ -35,6 +35,15 @@ export const ERROR_CODES = [
 /** A stable error code (see ERROR_CODES). */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * Failures that come of the input itself, which the same file under the same options meets again
+ * (a damaged or unsupported file, no face or several, a clip with no video): a batch that resumes or
+ * retries its failures does not try such a file again until the file or the options change.
+ * Not IMAGE_TOO_LARGE (the pixel budget is the machine's setting), nor anything of the disk, the
+ * models or the engine.
+ */
+export const INPUT_FAULT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['INPUT_UNSUPPORTED', 'NO_FACE', 'MULTIPLE_FACES', 'FACE_CUT_OFF', 'TOO_TIGHT', 'NO_VIDEO_STREAM', 'VIDEO_CORRUPT', 'NO_SUBJECT']);
+
 /** The structured-clone-able form of an error that crosses IPC, HTTP or a worker boundary. */
 export interface WireError {
   code: ErrorCode;

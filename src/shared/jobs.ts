@@ -319,6 +319,8 @@ export interface BatchItemFinished extends FinishedFile {
   reason?: string;
   /** Skipped because an earlier run made its output (resume, or a retry of the failed ones). */
   doneBefore?: boolean;
+  /** Failed, not tried again: it failed before as it would now (same file and options, a fault of the file). */
+  failedBefore?: boolean;
 }
 
 /** How a job ended: exactly one per job. */

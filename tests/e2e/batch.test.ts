@@ -101,11 +101,17 @@ describe('Batch workspace in Chromium', () => {
       expect([Math.min(sheet.width!, sheet.height!), Math.max(sheet.width!, sheet.height!)]).toEqual([1200, 1800]);
     }
 
-    // Retry failed: only the corrupt file runs again (and fails again); the rest is skipped.
+    // Retry failed: the rest is skipped, and the corrupt file, unchanged, fails as before without
+    // being tried again; the row and the summary say so.
     await app.page.click('[data-testid=batch-retry]');
     await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 60_000 }).toBe('0 done, 5 skipped, 1 failed of 6');
     const statuses = await app.page.locator('[data-testid=batch-item]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')).sort());
     expect(statuses).toEqual(['failed', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped']);
+    const brokenRow = app.page.locator('[data-testid=batch-item]', { hasText: 'zz-broken.jpg' });
+    expect(await brokenRow.locator('[data-testid=batch-reason]').textContent()).toBe('This file is not an image we can read.');
+    expect(await brokenRow.locator('[data-testid=batch-failed-before]').textContent()).toBe('(as before: not retried)');
+    expect(await app.page.textContent('[data-testid=batch-failed-before-summary]')).toBe('1 file(s) failed before for the same reason and were not retried: neither the file nor the settings changed');
+    await app.page.screenshot({ path: join(SCREENS, 'batch-retried.png') });
     expect(app.pageErrors).toEqual([]);
   }, 180_000);
 

@@ -94,15 +94,23 @@ describe('batch export', () => {
     expect(last.inFlight).toBe(0);
   });
 
-  it('resume skips what is done, redoes a changed input; retry-failed redoes only failures', async () => {
+  it('resume skips what is done, redoes a changed input; retry-failed redoes only failures; neither tries again an unchanged file that failed for what it is', async () => {
     writeFileSync(join(input, 'b.jpg'), await smallPortrait(PORTRAITS[3]));
-    const resumed = await runBatch([input], output, { mode: 'portrait', recursive: true, nameTemplate: '{name}_cutout', jobs: 2, resume: true }, env);
-    // a, c, d unchanged -> skipped; b changed -> redone; the two corrupt files are tried again.
-    expect([resumed.skipped, resumed.done, resumed.failed]).toEqual([3, 1, 2]);
+    // a, c, d unchanged -> skipped; b changed -> redone; the two corrupt files, unchanged, fail as
+    // before without being tried again, with what their failure said.
+    const events: BatchFileEvent[] = [];
+    const resumed = await runBatch([input], output, { mode: 'portrait', recursive: true, nameTemplate: '{name}_cutout', jobs: 2, resume: true }, env, { onFile: (e) => events.push(e) });
+    expect([resumed.skipped, resumed.done, resumed.failed, resumed.failedBefore]).toEqual([3, 1, 2, 2]);
+    const asBefore = JSON.parse(readFileSync(join(output, 'report.json'), 'utf8')) as BatchReport;
+    const repeated = asBefore.entries.filter((e) => e.failedBefore).map((e) => [e.input.slice(input.length), e.code, e.errorKind, e.elapsedMs]);
+    expect(repeated.sort()).toEqual([['/empty.png', 'INPUT_UNSUPPORTED', 'empty', undefined], ['/sub/truncated.jpg', 'INPUT_UNSUPPORTED', 'damaged', undefined]]);
+    expect(asBefore.entries.filter((e) => e.failedBefore).every((e) => e.status === 'failed' && e.message && e.reason?.includes('not tried again'))).toBe(true);
+    expect(events.filter((e) => e.entry.failedBefore)).toHaveLength(2);
 
+    // The damaged file replaced: a retry of the failed ones tries it (done); the empty one still fails as before.
     writeFileSync(join(input, 'sub', 'truncated.jpg'), await smallPortrait(PORTRAITS[2]));
     const retried = await runBatch([input], output, { mode: 'portrait', recursive: true, nameTemplate: '{name}_cutout', jobs: 2, retryFailed: true }, env);
-    expect([retried.done, retried.failed, retried.skipped]).toEqual([1, 1, 4]);
+    expect([retried.done, retried.failed, retried.skipped, retried.failedBefore]).toEqual([1, 1, 4, 1]);
     await expectCutoutPng(join(output, 'sub', 'truncated_cutout.png'), sizes.get('sub/c.jpg')!.width, sizes.get('sub/c.jpg')!.height);
 
     // Other options -> another options hash -> nothing is skipped.

@@ -280,6 +280,26 @@ await engine.dispose();`,
     expect(again.stderr).toMatch(/fails its spec: .*\(done before\)/);
   });
 
+  it('batch --retry-failed does not try again a picture that failed for what it is until it changes, and says so', async () => {
+    const input = tempDir();
+    const out = tempDir();
+    const plain = join(input, 'wall.png');
+    await sharp({ create: { width: 400, height: 500, channels: 3, background: '#c8c0b0' } }).png().toFile(plain);
+    const first = await cutout(['batch', input, '-o', out, '--mode', 'idphoto', '--refine', 'off']);
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(/^failed {2}\S+wall\.png: NO_FACE: [^\n]*$/m);
+    expect(first.stderr).not.toContain('not tried again');
+    const again = await cutout(['batch', input, '-o', out, '--mode', 'idphoto', '--refine', 'off', '--retry-failed']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^failed {2}\S+wall\.png: NO_FACE: .*\(as before: not tried again\)$/m);
+    expect(again.stdout).toContain('1 file failed before with the same file and options and was not tried again: change the file or the options, or run without --resume / --retry-failed to try it');
+    // Other options: tried again (and fails again, as itself).
+    const other = await cutout(['batch', input, '-o', out, '--mode', 'idphoto', '--refine', 'off', '--bg', 'red', '--retry-failed']);
+    expect(other.stderr).toMatch(/wall\.png: NO_FACE: [^\n]*$/m);
+    expect(other.stderr).not.toContain('not tried again');
+    expect(other.stdout).not.toContain('not tried again');
+  });
+
   /** Two anime_cutout sprites (truth: their exact alpha) and a scenery-only image made here, whose truth is empty. */
   async function smallAnimeSet(): Promise<string> {
     const set = tempDir();

@@ -40,8 +40,8 @@ export function batchStatusToProgress(s: BatchStatus): JobProgressEvent & Progre
 
 /** A finished batch entry as the batchItemFinished event carries it (only the fields it has). */
 export function batchItemOf(entry: BatchEntry): Omit<BatchItemFinished, 'jobId'> {
-  const { input, status, output, code, message, errorKind, reason, doneBefore, note, notes, unsureShare, needsReview, reviewThreshold, isEmpty, specFailures } = entry;
-  const optional = { output: output || undefined, code, message, errorKind, reason, doneBefore, note, notes, unsureShare, needsReview, reviewThreshold, isEmpty, specFailures };
+  const { input, status, output, code, message, errorKind, reason, doneBefore, failedBefore, note, notes, unsureShare, needsReview, reviewThreshold, isEmpty, specFailures } = entry;
+  const optional = { output: output || undefined, code, message, errorKind, reason, doneBefore, failedBefore, note, notes, unsureShare, needsReview, reviewThreshold, isEmpty, specFailures };
   return { input, status, ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)) };
 }
 

@@ -79,7 +79,9 @@ export const batchCommand: CliCommand = {
   (stickers: gif or webp). --refine defaults to fast, and to full for ID photos. ID photos: --spec
   defaults to icao-35x45; each photo's failed checks are said and listed in report.csv's spec column.
   --resume skips inputs OUT's journal records as done (same size, mtime and options); --retry-failed
-  redoes only the inputs that failed last time. OUT/report.json and OUT/report.csv list every input.
+  redoes only the inputs that failed last time. Neither tries again a file that failed for what it is
+  (damaged, no face or several, no video) while it and the options stay the same: it is listed as failed.
+  OUT/report.json and OUT/report.csv list every input.
   --jobs: files at work at once (default: the cores, at most 4; stickers at most 2, each holds its frames).
   Exit code: 0 all done or skipped, 1 some failed, 3 none failed but some ID photos fail their spec,
   2 a wrong command line, 130 cancelled (Ctrl+C; run again with --resume).`,
@@ -170,7 +172,7 @@ export const batchCommand: CliCommand = {
             let text: string | undefined;
             const note = entry.note ? ` (${entry.note})` : '';
             const specFailures = entry.specFailures ?? [];
-            if (entry.status === 'failed') text = `failed  ${entry.input}: ${entry.code}: ${entry.message}`;
+            if (entry.status === 'failed') text = `failed  ${entry.input}: ${entry.code}: ${entry.message}${entry.failedBefore ? ' (as before: not tried again)' : ''}`;
             // Said even with -q or the bar: the photo was written but does not meet its spec.
             else if (specFailures.length > 0) text = `fails   ${entry.input} -> ${entry.output}: fails its spec: ${specFailures.map(failedCheckWords).join('; ')}${entry.status === 'skipped' ? ' (done before)' : ''}`;
             else if (entry.needsReview) text = `check   ${entry.input} -> ${entry.output}: ${reviewText(entry.unsureShare!, what, entry.isEmpty ? (mode === 'anime' ? 'anime' : 'person') : undefined)}${note}${entry.status === 'skipped' ? ' (done before)' : ''}`;
@@ -200,6 +202,10 @@ export const batchCommand: CliCommand = {
       }
       if (summary.redoneSame > 0) {
         io.out(`${summary.redoneSame === 1 ? '1 file was' : `${summary.redoneSame} files were`} done before with these options and made again: --resume skips what is done`);
+      }
+      if (summary.failedBefore > 0) {
+        const n = summary.failedBefore;
+        io.out(`${n === 1 ? '1 file' : `${n} files`} failed before with the same file and options and ${n === 1 ? 'was' : 'were'} not tried again: change the file or the options, or run without --resume / --retry-failed to try ${n === 1 ? 'it' : 'them'}`);
       }
       if (summary.leftOutFolders.length > 0) {
         const n = summary.leftOutFolders.length;

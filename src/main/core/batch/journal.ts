@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
-import type { ErrorCode } from '../../../shared/errors';
+import type { ErrorCode, ErrorKind } from '../../../shared/errors';
 import type { FinishedFile } from '../../../shared/jobs';
 import { BATCH_JOURNAL_NAME } from '../../../shared/media';
 import { toWriteError } from '../io/atomic-write';
@@ -25,6 +25,8 @@ export interface JournalRecord extends FinishedFile {
   outputRel?: string;
   code?: ErrorCode;
   message?: string;
+  /** What a failure's error detail said of the file (records from 2 December 2026 on). */
+  errorKind?: ErrorKind;
   atMs: number;
 }
 

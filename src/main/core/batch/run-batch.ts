@@ -6,7 +6,7 @@
 import { availableParallelism, totalmem } from 'node:os';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { AppError, CancelledError, DEFAULT_MAX_PIXELS, errorKindOf, isCancellation, toWire } from '../../../shared/errors';
+import { AppError, CancelledError, DEFAULT_MAX_PIXELS, errorKindOf, INPUT_FAULT_CODES, isCancellation, toWire } from '../../../shared/errors';
 import { BATCH_DEFAULT_REFINE, BATCH_NAME_DEFAULTS, jobFraction, type FinishedFile } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
 import { loadBackgroundPicture } from '../image/background';
@@ -209,6 +209,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   const entries: BatchEntry[] = [];
   const todo: number[] = [];
   let redoneSame = 0;
+  let failedBefore = 0;
   for (const path of scan.missing) {
     entries.push({ input: path, status: 'failed', output: '', code: 'INPUT_NOT_FOUND', message: `File or folder not found: ${path}` });
   }
@@ -220,6 +221,12 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     if (options.retryFailed && record?.status !== 'failed') {
       const doneBefore = record?.status === 'done';
       entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason: doneBefore ? 'done before' : 'did not fail before', ...(doneBefore ? { doneBefore } : {}), ...finishedOfRecord(record) };
+      continue;
+    }
+    if (record && repeatsFailure(record, item, optionsHash)) {
+      const { code, message, errorKind } = record;
+      entries[base + i] = { input: item.input, status: 'failed', output: outputs[i], code, message, ...(errorKind ? { errorKind } : {}), failedBefore: true, reason: 'failed before with the same file and options: not tried again' };
+      failedBefore++;
       continue;
     }
     if (options.resume && record?.status === 'done' && (await isStillDone(record, item, outputs[i], optionsHash, journalIndex))) {
@@ -238,7 +245,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   let done = 0;
   let failed = 0;
   const skipped = entries.filter((e) => e.status === 'skipped').length;
-  failed += scan.missing.length;
+  failed += scan.missing.length + failedBefore;
   const total = entries.length;
   const current = new Set<string>();
   /** How far each file at work is (0..1), for the modes that tell it (BatchModeHandler.fileProgressAs). */
@@ -384,7 +391,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
           failed++;
           processed++;
           await journal
-            .append({ v: 1, input: item.input, status: 'failed', sizeBytes: item.sizeBytes, mtimeMs: item.mtimeMs, optionsHash, output, code: wire.code, message: wire.message, atMs: Date.now() })
+            .append({ v: 1, input: item.input, status: 'failed', sizeBytes: item.sizeBytes, mtimeMs: item.mtimeMs, optionsHash, output, code: wire.code, message: wire.message, ...(errorKind ? { errorKind } : {}), atMs: Date.now() })
             .catch(() => undefined);
         }
       } finally {
@@ -454,6 +461,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     leftOutTypes: scan.leftOutTypes,
     leftOutFolders: scan.leftOutFolders,
     redoneSame,
+    failedBefore,
     elapsedMs,
     pausedMs: batchPausedMs,
     filesPerSec: processed > 0 ? processed / (processingMs / 1000) : 0,
@@ -476,6 +484,15 @@ function finishedOfRecord(record: JournalRecord | undefined): FinishedFile {
   if (typeof record.unsureShare !== 'number' || !Number.isFinite(record.unsureShare)) return { ...note, ...spec };
   const reviewThreshold = typeof record.reviewThreshold === 'number' ? record.reviewThreshold : null;
   return { unsureShare: record.unsureShare, needsReview: record.needsReview === true, reviewThreshold, ...(record.isEmpty === true ? { isEmpty: true } : {}), ...note, ...spec };
+}
+
+/**
+ * Whether a journalled failure would come again: a fault of the input itself (INPUT_FAULT_CODES)
+ * with the same input size, mtime and options. A failure of the disk, a model or the engine, or
+ * one of a file changed since, is tried again.
+ */
+export function repeatsFailure(record: JournalRecord, item: Pick<BatchItem, 'sizeBytes' | 'mtimeMs'>, optionsHash: string): boolean {
+  return record.status === 'failed' && record.code !== undefined && INPUT_FAULT_CODES.has(record.code) && record.optionsHash === optionsHash && record.sizeBytes === item.sizeBytes && record.mtimeMs === item.mtimeMs && typeof record.message === 'string';
 }
 
 /** The files (output keys) already in the output folders the items map to. */

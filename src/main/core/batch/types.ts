@@ -74,6 +74,12 @@ export interface BatchEntry extends FinishedFile {
   reason?: string;
   /** A skipped file whose output an earlier run made (resume, or a retry of the failed ones). */
   doneBefore?: boolean;
+  /**
+   * A failure not tried again (resume, or a retry of the failed ones): an earlier run's, of the
+   * input itself (INPUT_FAULT_CODES), with the same file (size, mtime) and options. Its code, message
+   * and errorKind are that run's.
+   */
+  failedBefore?: boolean;
   elapsedMs?: number;
 }
 
@@ -128,6 +134,8 @@ export interface BatchSummary {
   leftOutFolders: string[];
   /** Files made again that an earlier run had done with the same input and options (a run without resume / retryFailed). */
   redoneSame: number;
+  /** Of failed, those not tried again: they failed before as they would now (BatchEntry.failedBefore). */
+  failedBefore: number;
   /** Wall time of the run, paused time included. */
   elapsedMs: number;
   /** Of elapsedMs, the time the run was paused (0 when never paused). */

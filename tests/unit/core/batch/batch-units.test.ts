@@ -6,7 +6,7 @@ import { readJournal, JournalIndex, JournalWriter, hashOptions } from '../../../
 import { planOutputPaths, validateNameTemplate } from '../../../../src/main/core/batch/naming';
 import { PauseGate } from '../../../../src/main/core/batch/pause-gate';
 import { entriesToCsv } from '../../../../src/main/core/batch/report';
-import { hashedQuality } from '../../../../src/main/core/batch/run-batch';
+import { hashedQuality, repeatsFailure } from '../../../../src/main/core/batch/run-batch';
 import { BATCH_MODES } from '../../../../src/main/core/batch/modes';
 import { scanInputs } from '../../../../src/main/core/batch/scan';
 import { tempDir } from '../../../helpers/env';
@@ -89,6 +89,23 @@ describe('batch journal', () => {
     expect(hashedQuality(BATCH_MODES.portrait, 'png', 50)).toBeUndefined();
     expect(hashedQuality(BATCH_MODES.idphoto, 'jpeg', 50)).toBeUndefined();
     expect(hashOptions({ a: 1, quality: hashedQuality(BATCH_MODES.portrait, 'jpeg', 92) })).toBe(hashOptions({ a: 1 }));
+  });
+
+  it('does not try again a failure of the file itself while the file and options stay the same; anything else is tried again', () => {
+    const item = { sizeBytes: 3, mtimeMs: 4 };
+    const failure = { v: 1 as const, input: '/in/a.jpg', status: 'failed' as const, sizeBytes: 3, mtimeMs: 4, optionsHash: 'h', output: '/o/a.png', message: 'm', atMs: 0 };
+    for (const code of ['INPUT_UNSUPPORTED', 'NO_FACE', 'MULTIPLE_FACES', 'FACE_CUT_OFF', 'TOO_TIGHT', 'NO_VIDEO_STREAM', 'VIDEO_CORRUPT', 'NO_SUBJECT'] as const) {
+      expect(repeatsFailure({ ...failure, code }, item, 'h')).toBe(true);
+    }
+    // The disk, the models, the engine, the machine's pixel budget: tried again.
+    for (const code of ['DISK_FULL', 'OUTPUT_NOT_WRITABLE', 'MODEL_MISSING', 'FFMPEG_FAILED', 'IMAGE_TOO_LARGE', 'INTERNAL'] as const) {
+      expect(repeatsFailure({ ...failure, code }, item, 'h')).toBe(false);
+    }
+    // The file or the options changed, or a done record.
+    expect(repeatsFailure({ ...failure, code: 'NO_FACE' }, { ...item, mtimeMs: 5 }, 'h')).toBe(false);
+    expect(repeatsFailure({ ...failure, code: 'NO_FACE' }, { ...item, sizeBytes: 9 }, 'h')).toBe(false);
+    expect(repeatsFailure({ ...failure, code: 'NO_FACE' }, item, 'other')).toBe(false);
+    expect(repeatsFailure({ ...failure, code: 'NO_FACE', status: 'done' }, item, 'h')).toBe(false);
   });
 
   it('keeps each options run apart, and knows which input each output was written for', () => {
