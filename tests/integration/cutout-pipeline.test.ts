@@ -38,6 +38,15 @@ describe('portrait cut-out', () => {
     expect(Math.abs(data[1] - 0x8e)).toBeLessThan(12);
     expect(Math.abs(data[2] - 0xdb)).toBeLessThan(12);
   });
+  it('with raw edges tells no refine stage (the mask is only scaled): the app does not say "Refining edges"', async () => {
+    const events: ProgressEvent[] = [];
+    const out = join(tempDir(), 'raw.png');
+    await cutoutToFile(evalFile('id_portraits', 'images', 'hv_test1.jpg'), out, { subject: 'person', background: { kind: 'transparent' }, refine: 'off' }, env, { onProgress: (e) => events.push(e) });
+    const stages = events.map((e) => e.stage).filter((s, i, all) => i === 0 || all[i - 1] !== s);
+    expect(stages).toEqual(['decode', 'segment', 'composite', 'encode']);
+    expect((await sharp(out).metadata()).channels).toBe(4);
+  });
+
   it('places the cut-out on a picture: the picture shows around the person, the person stays', async () => {
     const dir = tempDir();
     // A wide picture, red | green | blue: covering a portrait keeps its green middle band.

@@ -85,7 +85,7 @@ export function applyTrimapConstraints(alpha: Float32Array, trimap: Uint8Array):
  * Turns a model mask into a full-resolution alpha and foreground colours by the chosen mode.
  * A user trimap is honoured in 'fast' (its fg/bg clamp the alpha) and 'full' (fg/bg fixed,
  * unknown solved) modes; 'off' ignores it so raw output stays comparable. Progress is told as stage
- * 'refine', `done` of REFINE_STEPS.
+ * 'refine', `done` of REFINE_STEPS ('fast' and 'full'; 'off' tells none).
  */
 export async function refineMatte(input: RefineInput, ctx: RunContext = {}): Promise<RefineResult> {
   const own = ownAlphaOf(input.image);
@@ -104,6 +104,9 @@ export async function refineMatte(input: RefineInput, ctx: RunContext = {}): Pro
 /** refineMatte for an opaque picture. */
 async function refineOpaque(input: RefineInput, ctx: RunContext): Promise<RefineResult> {
   const { image, mask, maskW, maskH, mode } = input;
+  // 'off' only scales the mask (a fraction of a second at 80 MP): it tells no refine, so Raw edges
+  // do not show "Refining edges".
+  if (mode === 'off') return { alpha: resizeFloatBilinear(mask, maskW, maskH, image.width, image.height), foreground: image };
   const tell = refineProgress(ctx);
   tell(0);
   const isEstimating = input.shouldEstimateForeground !== false;
@@ -113,11 +116,6 @@ async function refineOpaque(input: RefineInput, ctx: RunContext): Promise<Refine
     tell(1);
     return foreground;
   };
-  if (mode === 'off') {
-    const alpha = resizeFloatBilinear(mask, maskW, maskH, image.width, image.height);
-    tell(1);
-    return { alpha, foreground: image };
-  }
   // 'fast' solves the guided filter on a coarser grid (the fast guided filter); 'full' keeps the
   // exact filter, its time is in the solve.
   const subsample = mode === 'fast' ? defaultGuidedSubsample(image.width, image.height, maskW, maskH) : 1;

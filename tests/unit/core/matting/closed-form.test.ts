@@ -118,8 +118,11 @@ describe('closed-form matting', () => {
     }
   });
 
-  it("tells a refine's progress step by step, from 0 to REFINE_STEPS, never going back, in every mode", async () => {
-    for (const mode of ['off', 'fast', 'full'] as const) {
+  it("tells a refine's progress step by step, from 0 to REFINE_STEPS, never going back, and none for raw edges", async () => {
+    const raw: ProgressEvent[] = [];
+    await refineMatte({ image: scene.image, mask, maskW: 50, maskH: 50, mode: 'off' }, { onProgress: (e) => raw.push(e) });
+    expect(raw).toEqual([]);
+    for (const mode of ['fast', 'full'] as const) {
       const events: ProgressEvent[] = [];
       await refineMatte({ image: scene.image, mask, maskW: 50, maskH: 50, mode }, { onProgress: (e) => events.push(e) });
       expect(events.every((e) => e.stage === 'refine' && e.total === REFINE_STEPS)).toBe(true);
