@@ -69,7 +69,7 @@ describe('cutout idphoto', () => {
       // A sheet's dpi out of range: --dpi 100000 ran for ten minutes past Ctrl+C, 0 failed after the photo was written.
       [['-o', join(dir, 'x.jpg'), '--sheet', '6inch', '--dpi', '100000'], /^INVALID_ARGUMENT: Print sheet dpi must be a whole number from 72 to 1200, got 100000\n$/, 2],
       [['-o', join(dir, 'x.jpg'), '--sheet', '6inch', '--dpi', '0'], /^INVALID_ARGUMENT: Print sheet dpi must be a whole number from 72 to 1200, got 0\n$/, 2],
-      [['-o', join(dir, 'x.jpg'), '--face=-1'], /^INVALID_ARGUMENT: --face must be a whole number of at least 0, got -1\n$/, 2],
+      [['-o', join(dir, 'x.jpg'), '--face=0'], /^INVALID_ARGUMENT: --face must be a whole number of at least 1, got 0\n$/, 2],
     ];
     for (const [args, message, code] of refusals) {
       const refused = await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', ...args], { env }).catch((e) => e);
@@ -113,6 +113,19 @@ describe('cutout idphoto', () => {
     const [wl, wr] = await Promise.all([widthOf(left), widthOf(right)]);
     await sharp({ create: { width: wl + wr, height: 600, channels: 3, background: '#ffffff' } }).composite([{ input: left, left: 0, top: 0 }, { input: right, left: wl, top: 0 }]).jpeg().toFile(two);
     const several = await run(process.execPath, [cli, 'idphoto', two, '--spec', 'icao-35x45', '-o', join(dir, 'y.jpg')], { env }).catch((e) => e);
-    expect(String(several.stderr)).toMatch(/^MULTIPLE_FACES: \S*two\.jpg: 2 faces were found; an ID photo needs exactly one\. Pick one with --face N: 0 is the leftmost of the 2\.$/m);
+    expect(String(several.stderr)).toMatch(/^MULTIPLE_FACES: \S*two\.jpg: 2 faces were found; an ID photo needs exactly one\. Pick one with --face N: 1 is the leftmost of the 2\.$/m);
+    // Faces are numbered from 1, as the app's buttons are: --face 2 is the right-hand one (df_img2),
+    // and a third is said in the same numbers.
+    const photoOf = async (input: string, name: string, face?: string): Promise<Buffer> => {
+      const out = join(dir, name);
+      await run(process.execPath, [cli, 'idphoto', input, '--spec', 'icao-35x45', '--refine', 'off', ...(face ? ['--face', face] : []), '-o', out], { env }).catch((e) => e);
+      return sharp(out).resize(32, 32, { fit: 'fill' }).greyscale().raw().toBuffer();
+    };
+    const alone = await photoOf(evalFile('id_portraits', 'images', 'df_img2.jpg'), 'alone.jpg');
+    const distance = (a: Buffer): number => a.reduce((sum, v, i) => sum + Math.abs(v - alone[i]), 0) / a.length;
+    const [first, second] = [await photoOf(two, 'first.jpg', '1'), await photoOf(two, 'second.jpg', '2')];
+    expect(distance(second)).toBeLessThan(distance(first));
+    const third = await run(process.execPath, [cli, 'idphoto', two, '--spec', 'icao-35x45', '--face', '3', '-o', join(dir, 'z.jpg')], { env }).catch((e) => e);
+    expect(String(third.stderr)).toMatch(/^INVALID_ARGUMENT: --face 3: the picture has 2 faces \(1 is the leftmost\)\.$/m);
   });
 });

@@ -41,8 +41,8 @@ export const idphotoCommand: CliCommand = {
   yourself. --copies: photos on the sheet (default: as many as fit).
   The sheet goes beside the photo in its format (one.jpg -> one_sheet.jpg) unless --sheet-out names it;
   with several inputs, all their photos share the first one's sheet.
-  --face N: in a group photo, the face to use, numbered from the left from 0 (without it, a
-  picture with several faces is refused with MULTIPLE_FACES).
+  --face N: in a group photo, the face to use, numbered from the left from 1 as the app's face
+  buttons are (without it, a picture with several faces is refused with MULTIPLE_FACES).
   Exit code: 0 every photo made and meeting its spec, 1 some could not be made, 3 all made but some
   fail their spec, 2 a wrong command line.`,
   async run(argv, io) {
@@ -86,7 +86,9 @@ export const idphotoCommand: CliCommand = {
     if (copies < 0 || copies > 500) throw new UsageError(`--copies must be 0 (as many as fit) to 500, got ${copies}`);
     if (![254, 300, 600].includes(dpi) && values.sheet) io.err(`note: printer dpi ${dpi} is unusual (254, 300 or 600 are common)`);
     const paper = values.sheet ? parsePaper(values.sheet) : undefined;
-    const faceIndex = intFlag(values.face, 'face', undefined, { min: 0 });
+    // Numbered from 1 on the command line, as in the app; the engine counts from 0.
+    const face = intFlag(values.face, 'face', undefined, { min: 1 });
+    const faceIndex = face === undefined ? undefined : face - 1;
     const env = envFromFlags(values);
     if (values.bg !== undefined) {
       const bg = parseBackground(values.bg);
@@ -131,7 +133,10 @@ export const idphotoCommand: CliCommand = {
         failures++;
         const err = e as AppError;
         // The engine's words are the app's too; on the command line, say how to pick a face.
-        if (err.code === 'MULTIPLE_FACES') err.message += ` Pick one with --face N: 0 is the leftmost of the ${(err.detail as { count?: number })?.count ?? 'several'}.`;
+        const count = (err.detail as { count?: number } | undefined)?.count;
+        if (err.code === 'MULTIPLE_FACES') err.message += ` Pick one with --face N: 1 is the leftmost of the ${count ?? 'several'}.`;
+        // A face past the last: said in --face's numbers, not the engine's.
+        else if (err.code === 'INVALID_ARGUMENT' && face !== undefined && count !== undefined) err.message = `--face ${face}: the picture has ${count === 1 ? '1 face' : `${count} faces`} (1 is the leftmost).`;
         reports.push({ input: positionals[i], error: { code: err.code ?? 'INTERNAL', message: err.message, detail: err.detail } });
         if (positionals.length === 1 && !values.report) {
           // Said with the file, as with several inputs (the engine's sentences rarely name it).
