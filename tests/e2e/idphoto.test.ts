@@ -159,6 +159,17 @@ describe('ID-photo workspace in Chromium', () => {
       .toFile(group);
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), group);
     await expect.poll(() => app.page.textContent('[data-testid=idphoto-failure]'), { timeout: 60_000 }).toMatch(/MULTIPLE_FACES/);
+    // The refusal is asked once: the workspace does not ask for the preview again and again (it
+    // did, four times a second, while a refusal was on screen), and says it is not updating.
+    const asked: string[] = [];
+    const onRequest = (r: { url(): string }): void => {
+      if (r.url().includes('previewIdPhoto')) asked.push(r.url());
+    };
+    app.page.on('request', onRequest);
+    await app.page.waitForTimeout(1500);
+    app.page.off('request', onRequest);
+    expect(asked).toEqual([]);
+    expect(await app.page.locator('[data-testid=idphoto-busy]').count()).toBe(0);
     // The failure is said in words, and each face is shown on the button that picks it.
     expect(await app.page.textContent('[data-testid=idphoto-failure]')).toMatch(/More than one face is in the picture/);
     await expect.poll(() => app.page.locator('[data-testid=idphoto-face] img').count(), { timeout: 30_000 }).toBe(2);
