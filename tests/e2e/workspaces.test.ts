@@ -452,6 +452,15 @@ describe('workspaces, language and theme in Chromium', () => {
     const empty = slot.locator('[data-testid=sticker-still-empty]');
     await empty.waitFor({ timeout: 60_000 });
     expect(await empty.textContent()).toMatch(/^Nothing to cut out in the frame at 0\.00 s\. Move the start/);
+    // The clip (15 s) is longer than a sticker may be: said under the sliders, in the Clip pane (it
+    // was drawn over the Start slider, as wide as the workspace).
+    const notice = slot.locator('[data-testid=sticker-max-length]');
+    expect(await notice.textContent()).toBe('A sticker is at most 10 s long: move Start to pick the part.');
+    const box = async (l: typeof notice) => (await l.boundingBox())!;
+    const [said, end, trim] = [await box(notice), await box(slot.locator('[data-testid=sticker-trim] .slider').nth(1)), await box(slot.locator('[data-testid=sticker-trim]'))];
+    expect(said.y).toBeGreaterThanOrEqual(end.y + end.height);
+    expect(said.x).toBeGreaterThanOrEqual(trim.x);
+    expect(said.x + said.width).toBeLessThanOrEqual(trim.x + trim.width + 0.5);
     await shot('sticker-empty-frame');
     expect(app.pageErrors).toEqual([]);
   });
