@@ -2,6 +2,7 @@
 // switches to Simplified Chinese and back, the theme switches to dark, the compare slider and the
 // trimap overlay draw, a sticker's unsure frames are marked and Keep / Remove strokes painted on
 // its clip lower them. Screenshots of each state go to test-artifacts/e2e/screens.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import sharp from 'sharp';
@@ -461,7 +462,16 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(said.y).toBeGreaterThanOrEqual(end.y + end.height);
     expect(said.x).toBeGreaterThanOrEqual(trim.x);
     expect(said.x + said.width).toBeLessThanOrEqual(trim.x + trim.width + 0.5);
+    expect(await slot.locator('[data-testid=sticker-clip-name]').textContent()).toBe('ks_tc_act3_rin.mp4');
     await shot('sticker-empty-frame');
+    // A clip cut short at its first bytes (its header reads, its frames do not) is refused: the
+    // banner says so, and Rin's clip, its length and its frame stay.
+    const cut = join(tempDir(), 'cut.mp4');
+    writeFileSync(cut, readFileSync(evalFile('anime_clips', 'clips', 'esrgan_onepiece_demo.mp4')).subarray(0, 20_000));
+    await chooseFiles(app.page, () => slot.getByRole('button', { name: 'Open…' }).first().click(), cut);
+    await app.page.locator('[data-testid=error-banner][data-code=VIDEO_CORRUPT]').waitFor({ timeout: 30_000 });
+    expect(await slot.locator('[data-testid=sticker-clip-name]').textContent()).toBe('ks_tc_act3_rin.mp4');
+    expect(await slot.locator('[data-testid=sticker-trim] .meta').textContent()).toMatch(/^\s*800 × 600, 30\.00 fps, 14\.97 s/);
     expect(app.pageErrors).toEqual([]);
   });
 

@@ -278,6 +278,22 @@ describe('StickerState', () => {
     expect([s.phase, s.clip?.path, s.result?.path]).toEqual(['done', '/clips/b.gif', '/out/b_sticker.gif']);
   });
 
+  it('a clip whose header reads but whose first frame does not is refused the same way: the last clip, its frame and sticker stay', async () => {
+    const { host, calls } = fakeHost((spec) => ({ jobId: 'job-1', outcome: 'done', elapsedMs: 9, result: { output: spec.output, width: 320, height: 240, frameCount: 18, fps: 12, bytes: 150_000, withinBudget: true, modelFallback: false } }));
+    const frame = host.client.loadClipFrame;
+    host.client.loadClipFrame = async (req) => {
+      if (req.path.endsWith('cut.mp4')) throw { code: 'VIDEO_CORRUPT', message: 'no frames' };
+      return frame(req);
+    };
+    const s = new StickerState(host);
+    await s.open('/clips/b.gif');
+    await s.export();
+    await s.open('/clips/cut.mp4');
+    expect(calls.errors).toEqual([{ code: 'VIDEO_CORRUPT', message: 'no frames' }]);
+    // Its header (another size and length) did not replace the last clip's, nor its frame the poster.
+    expect([s.phase, s.clip?.path, s.poster?.path, s.result?.path]).toEqual(['done', '/clips/b.gif', '/clips/b.gif', '/out/b_sticker.gif']);
+  });
+
   it('the newest clip asked for opens, whichever probe answers last; a sticker made meanwhile is still handed over', async () => {
     const delivered: string[] = [];
     let finish: (o: JobOutcome) => void = () => undefined;

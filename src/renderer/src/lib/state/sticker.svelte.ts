@@ -207,8 +207,15 @@ export class StickerState {
     // The last clip's error is not this one's: a clip that fails to open says so anew.
     this.host.dismissError?.('sticker');
     let clip: ClipInfo;
+    let trim: { startS: number; durationS: number };
+    let poster: MediaBytes;
     try {
       clip = await this.host.client.probeClip({ path });
+      if (seq !== this.probeSeq) return;
+      trim = clampTrim(0, options.wholeClip ? clip.durationS : 3, clip.durationS, this.maxDurationS);
+      // A clip opens with its first frame: one whose header reads but whose frames do not (cut short
+      // at its first bytes) is refused here, as one that does not probe, and the last clip stays.
+      poster = await this.host.client.loadClipFrame({ path: clip.path, timeS: trim.startS, maxSidePx: 480 });
     } catch (error) {
       if (seq !== this.probeSeq) return;
       // The last clip, its sticker (or the one being made) and its frame stay.
@@ -230,12 +237,11 @@ export class StickerState {
       this.strokes = [];
       this.brush = null;
       this.fps = Math.min(this.preferredFps, Math.round(clip.fps) || this.preferredFps);
-      const t = clampTrim(0, options.wholeClip ? clip.durationS : 3, clip.durationS, this.maxDurationS);
-      this.startS = t.startS;
-      this.durationS = t.durationS;
+      this.startS = trim.startS;
+      this.durationS = trim.durationS;
+      this.poster = poster;
       this.phase = 'ready';
       void this.host.addRecent?.([path], 'videos');
-      await this.loadPoster();
     } catch (error) {
       this.host.showError(error, 'sticker');
     }
