@@ -98,10 +98,18 @@ await engine.dispose();`,
       [['sticker', input, '-o', join(dir, 's.gif'), '--format', 'mp4'], '--format must be one of gif, webp, apng, webm, got "mp4"'],
       [['portrait', input, '-o', join(dir, 't.png'), '--threads=-1'], '--threads must be a whole number from 1 to 256, got -1'],
       [['eval', '--set', evalFile('ccp_person'), '--limit', '0'], '--limit must be a whole number of at least 1, got 0'],
+      // A background or an output type the command does not take, as the help says (they exited 1).
+      [['portrait', input, '-o', join(dir, 'g.png'), '--bg', 'green'], '"green" is not a background: use transparent, a colour (white, blue, red, #RRGGBB) or a picture (.jpg, .png, .webp ...)'],
+      [['portrait', input, '-o', join(dir, 'x.bmp')], 'Cannot write .bmp images; use .png, .jpg or .webp'],
+      [['batch', input, '-o', join(dir, 'b'), '--bg', 'green'], '"green" is not a background: use transparent, a colour (white, blue, red, #RRGGBB) or a picture (.jpg, .png, .webp ...)'],
+      [['batch', input, '-o', join(dir, 'b'), '--mode', 'idphoto', '--bg', join(dir, 'sky.png')], 'An ID photo needs a background colour (white, blue, red, grey or #RRGGBB), not a picture'],
     ] as const) {
       const r = await cutout([...args]);
       expect([r.code, r.stderr.trim()]).toEqual([2, `INVALID_ARGUMENT: ${said}`]);
     }
+    const spec = await cutout(['batch', input, '-o', join(dir, 'b'), '--mode', 'idphoto', '--spec', 'nope']);
+    expect([spec.code, spec.stderr]).toEqual([2, expect.stringMatching(/^SPEC_UNKNOWN: Unknown ID-photo spec "nope"/)]);
+    expect(existsSync(join(dir, 'b'))).toBe(false);
   });
 
   it('prints one line CODE: message and exits non-zero on errors', async () => {

@@ -59,13 +59,17 @@ describe('cutout idphoto', () => {
     // Into a folder, one input is named by its spec as several are (and as a batch names it).
     await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', '-o', join(dir, 'photos') + '/'], { env });
     expect(readdirSync(join(dir, 'photos'))).toEqual(['hv_test1_icao-35x45.jpg']);
-    // Bad requests are refused before any work, with the code; exit 2 for flags the command line's
-    // own checks refuse, 1 for what the engine refuses (the file type, the paper).
+    // Bad requests are refused before any work, with the code, and exit 2, as the help says of a
+    // wrong command line (an output type, a spec, a colour or a paper the command does not take
+    // exited 1).
     const refusals: [string[], RegExp, number][] = [
-      [['-o', join(dir, 'x.webp')], /INVALID_ARGUMENT: Cannot write an ID photo as \.webp: use \.jpg or \.png/, 1],
+      [['-o', join(dir, 'x.webp')], /^INVALID_ARGUMENT: Cannot write an ID photo as \.webp: use \.jpg or \.png/, 2],
+      [['-o', join(dir, 'x.jpg'), '--spec', 'nope'], /^SPEC_UNKNOWN: Unknown ID-photo spec "nope"/, 2],
+      [['-o', join(dir, 'x.jpg'), '--bg', 'green'], /^INVALID_ARGUMENT: "green" is not a colour: an ID photo's background is white, blue, red, grey or #RRGGBB\n$/, 2],
+      [['-o', join(dir, 'x.jpg'), '--bg', join(dir, 'sky.png')], /^INVALID_ARGUMENT: An ID photo needs a background colour \(white, blue, red, grey or #RRGGBB\), not a picture\n$/, 2],
       [['-o', join(dir, 'x.jpg'), '--copies', '3'], /INVALID_ARGUMENT: --copies is the print sheet's: it goes with --sheet/, 2],
       [['-o', join(dir, 'x.jpg'), '--dpi', '600'], /INVALID_ARGUMENT: --dpi is the print sheet's/, 2],
-      [['-o', join(dir, 'x.jpg'), '--sheet', '20x20'], /INVALID_ARGUMENT: A 35x45 mm photo does not fit on 20x20 mm paper/, 1],
+      [['-o', join(dir, 'x.jpg'), '--sheet', '20x20'], /INVALID_ARGUMENT: A 35x45 mm photo does not fit on 20x20 mm paper/, 2],
       // A sheet's dpi out of range: --dpi 100000 ran for ten minutes past Ctrl+C, 0 failed after the photo was written.
       [['-o', join(dir, 'x.jpg'), '--sheet', '6inch', '--dpi', '100000'], /^INVALID_ARGUMENT: Print sheet dpi must be a whole number from 72 to 1200, got 100000\n$/, 2],
       [['-o', join(dir, 'x.jpg'), '--sheet', '6inch', '--dpi', '0'], /^INVALID_ARGUMENT: Print sheet dpi must be a whole number from 72 to 1200, got 0\n$/, 2],
@@ -82,15 +86,15 @@ describe('cutout idphoto', () => {
     const mine = join(dir, 'mine.jpg');
     copyFileSync(portrait, mine);
     const before = readFileSync(mine);
-    const clashes: [string[], RegExp][] = [
-      [['-o', join(dir, 'p1.jpg'), '--report', mine], /^OUTPUT_EXISTS: Refusing to overwrite the input \S*mine\.jpg/m],
-      [['-o', join(dir, 'p2.jpg'), '--sheet', '6inch', '--sheet-out', mine], /^OUTPUT_EXISTS: Refusing to overwrite the input \S*mine\.jpg/m],
-      [['-o', join(dir, 'p3.jpg'), '--report', join(dir, 'p3.jpg')], /^INVALID_ARGUMENT: --report and -o name the same file \S*p3\.jpg/m],
-      [['-o', join(dir, 'p4.jpg'), '--sheet', '6inch', '--sheet-out', join(dir, 'p4.jpg')], /^INVALID_ARGUMENT: --sheet-out and -o name the same file/m],
+    const clashes: [string[], RegExp, number][] = [
+      [['-o', join(dir, 'p1.jpg'), '--report', mine], /^OUTPUT_EXISTS: Refusing to overwrite the input \S*mine\.jpg/m, 1],
+      [['-o', join(dir, 'p2.jpg'), '--sheet', '6inch', '--sheet-out', mine], /^OUTPUT_EXISTS: Refusing to overwrite the input \S*mine\.jpg/m, 1],
+      [['-o', join(dir, 'p3.jpg'), '--report', join(dir, 'p3.jpg')], /^INVALID_ARGUMENT: --report and -o name the same file \S*p3\.jpg/m, 2],
+      [['-o', join(dir, 'p4.jpg'), '--sheet', '6inch', '--sheet-out', join(dir, 'p4.jpg')], /^INVALID_ARGUMENT: --sheet-out and -o name the same file/m, 2],
     ];
-    for (const [args, message] of clashes) {
+    for (const [args, message, code] of clashes) {
       const refused = await run(process.execPath, [cli, 'idphoto', mine, '--spec', 'icao-35x45', ...args], { env }).catch((e) => e);
-      expect(refused.code).toBe(1);
+      expect(refused.code).toBe(code);
       expect(String(refused.stderr)).toMatch(message);
     }
     expect(readFileSync(mine).equals(before)).toBe(true);

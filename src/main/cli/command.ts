@@ -1,7 +1,7 @@
 // The shape of a `cutout` sub-command and shared helpers for them. Node only.
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { AppError } from '../../shared/errors';
+import { AppError, type ErrorCode } from '../../shared/errors';
 import { isQuality } from '../core/image/encode';
 import type { ProgressEvent } from '../core/progress';
 
@@ -92,14 +92,17 @@ export function terminalStatus(io: CliIo, intervalMs = 200): { show(text: string
 }
 
 /**
- * Runs a core check of the command line's values: its INVALID_ARGUMENT is a wrong command line (a
- * UsageError, exit 2), said before any work, as the flags' own checks are.
+ * Runs a core check of the command line's values: its INVALID_ARGUMENT (or SPEC_UNKNOWN, a --spec
+ * no spec has) is a wrong command line (a UsageError with the same code, exit 2), said before any
+ * work, as the flags' own checks are.
  */
 export function checkedAsUsage<T>(check: () => T): T {
   try {
     return check();
   } catch (error) {
-    if (error instanceof AppError && error.code === 'INVALID_ARGUMENT' && !(error instanceof UsageError)) throw new UsageError(error.message, { cause: error, detail: error.detail });
+    if (error instanceof AppError && (error.code === 'INVALID_ARGUMENT' || error.code === 'SPEC_UNKNOWN') && !(error instanceof UsageError)) {
+      throw new UsageError(error.message, { cause: error, detail: error.detail, code: error.code });
+    }
     throw error;
   }
 }
@@ -153,12 +156,13 @@ export function qualityFlag(value: string | undefined): number | undefined {
 
 /**
  * A wrong command line found by the CLI before any work (a flag's value, a missing -o, flags that
- * do not go together): INVALID_ARGUMENT, and the CLI exits 2 for it as for an unknown option. The
- * same code from the work itself (a model name the store does not have, a spec file's content) exits 1.
+ * do not go together): INVALID_ARGUMENT (SPEC_UNKNOWN for --spec), and the CLI exits 2 for it as
+ * for an unknown option. The same code from the work itself (a model name the store does not have,
+ * a spec file's content) exits 1.
  */
 export class UsageError extends AppError {
-  constructor(message: string, options: { cause?: unknown; detail?: unknown } = {}) {
-    super('INVALID_ARGUMENT', message, options);
+  constructor(message: string, options: { cause?: unknown; detail?: unknown; code?: ErrorCode } = {}) {
+    super(options.code ?? 'INVALID_ARGUMENT', message, options);
   }
 }
 

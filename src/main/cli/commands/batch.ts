@@ -12,6 +12,7 @@ import type { BatchFormat, BatchModeId, BatchStatus } from '../../core/batch/typ
 import { parseBackground } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { checkedAsUsage, choiceFlag, type CliCommand, type CliIo, fitToTerminal, intFlag, qualityFlag, UsageError } from '../command';
+import { idPhotoBackground } from '../../core/idphoto/make-id-photo';
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { reviewText } from './cutout';
 import { specLibraryPath } from './idphoto';
@@ -126,14 +127,17 @@ export const batchCommand: CliCommand = {
     let spec = values.spec;
     if (mode === 'idphoto') {
       const library = await SpecLibrary.load(specLibraryPath(), []);
-      const resolved = library.get(values.spec ?? 'icao-35x45');
+      const resolved = checkedAsUsage(() => library.get(values.spec ?? 'icao-35x45'));
       spec = resolved.id;
+      // A colour (a picture or transparency is refused before any file starts, as the spec is).
+      if (values.bg) checkedAsUsage(() => idPhotoBackground(values.bg, resolved));
       // A print sheet per photo, beside it as <name>_sheet.<ext> (paper and dpi are checked before any file starts).
       extra = { spec: resolved, ...(values.sheet ? { sheet: { paper: values.sheet, dpi: intFlag(values.dpi, 'dpi') ?? 300 } } : {}) };
     } else if (values.sheet) {
       throw new UsageError('--sheet goes with --mode idphoto');
     }
     if (values.dpi !== undefined && !values.sheet) throw new UsageError('--dpi is the print sheet\'s: it goes with --sheet (the photo has its spec\'s dpi)');
+    const background = values.bg ? checkedAsUsage(() => parseBackground(values.bg!)) : undefined;
     const bar = io.isTty && !values.quiet ? makeTtyBar(io) : undefined;
     let lastPlainMs = 0;
     try {
@@ -146,7 +150,7 @@ export const batchCommand: CliCommand = {
           extensions,
           nameTemplate: values.name,
           format,
-          background: values.bg ? parseBackground(values.bg) : undefined,
+          background,
           refine,
           modelId: values.model,
           spec,

@@ -8,7 +8,7 @@ import { parseBackground } from '../../core/image/composite';
 import { formatFromPath } from '../../core/image/encode';
 import { animatedInputText, cutoutToFile, downscaledInputText, isAnimationClip } from '../../core/pipelines/cutout';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { choiceFlag, type CliCommand, noteProviderFallback, planOutputs, progressText, qualityFlag, terminalStatus, UsageError } from '../command';
+import { checkedAsUsage, choiceFlag, type CliCommand, noteProviderFallback, planOutputs, progressText, qualityFlag, terminalStatus, UsageError } from '../command';
 
 /**
  * What a flagged cut-out's "check it" line says (also batch's CLI lines; a sticker batch's with
@@ -70,13 +70,15 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
       if (!values.out) throw new UsageError('Missing -o OUT (a file for one input, a folder for several)');
       const refine = parseRefineMode(values.refine, '--refine');
       if (values.trimap && positionals.length > 1) throw new UsageError('--trimap works with a single input');
-      const background = parseBackground(values.bg!);
+      const background = checkedAsUsage(() => parseBackground(values.bg!));
       const asked = choiceFlag(values.format, 'format', FORMATS, 'png, jpg or webp');
       const format = asked ?? (background.kind === 'transparent' ? 'png' : undefined);
       const quality = qualityFlag(values.quality);
       const env = envFromFlags(values);
       const planned = await planOutputs(positionals, values.out, format === 'jpeg' ? 'jpg' : (format ?? 'png'), positionals.length > 1 ? '_cutout' : '');
       const outputs = asked ? planned.map((output) => withFormatExtension(output, asked)) : planned;
+      // An output named as a type the encoder does not write (-o x.bmp) is refused before any work.
+      for (const output of outputs) checkedAsUsage(() => formatFromPath(output));
       // Said of the files written (-o photo.jpg is a JPEG, which takes it, whatever the default format).
       if (quality !== undefined && outputs.every((output) => formatOf(output) === 'png')) io.err('note: --quality is for JPEG and WebP; a PNG is lossless and does not use it');
       let failures = 0;

@@ -5,11 +5,10 @@ import { parseArgs } from 'node:util';
 import { AppError, isCancellation } from '../../../shared/errors';
 import { ID_PHOTO_REFINE, parseRefineMode } from '../../../shared/jobs';
 import { failedCheckWords } from '../../../shared/idphoto-report';
-import { idPhotoToFile, type IdPhotoResult } from '../../core/idphoto/make-id-photo';
+import { checkIdPhotoOutput, idPhotoBackground, idPhotoToFile, type IdPhotoResult } from '../../core/idphoto/make-id-photo';
 import { BACKGROUND_COLOUR_MAX_DE, failedChecks, nearestAllowedDeltaE } from '../../core/idphoto/compliance';
 import { checkSheetDpi, layoutSheet, parsePaper, renderSheetPdf, renderSheetRaster, sheetPathOf } from '../../core/idphoto/print-sheet';
 import { SpecLibrary } from '../../core/idphoto/spec';
-import { parseBackground } from '../../core/image/composite';
 import { assertSeparateOutputs, writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags, projectResourcesDir } from '../cli-env';
 import { checkedAsUsage, type CliCommand, intFlag, noteProviderFallback, planOutputs, UsageError } from '../command';
@@ -76,7 +75,7 @@ export const idphotoCommand: CliCommand = {
     const refine = parseRefineMode(values.refine ?? ID_PHOTO_REFINE, '--refine');
     if (values.trimap && positionals.length > 1) throw new UsageError('--trimap works with a single input');
     if (values.trimap && refine !== 'full') io.err(`note: a touched-up trimap is solved with full edges; --refine ${refine} is not used`);
-    const spec = library.get(values.spec!);
+    const spec = checkedAsUsage(() => library.get(values.spec!));
     for (const flag of ['dpi', 'copies', 'sheet-out'] as const) {
       if (values[flag] !== undefined && !values.sheet) throw new UsageError(`--${flag} is the print sheet's: it goes with --sheet${flag === 'dpi' ? ` (the photo has its spec's ${spec.dpi} dpi)` : ''}`);
     }
@@ -85,24 +84,26 @@ export const idphotoCommand: CliCommand = {
     const copies = intFlag(values.copies, 'copies', 0)!;
     if (copies < 0 || copies > 500) throw new UsageError(`--copies must be 0 (as many as fit) to 500, got ${copies}`);
     if (![254, 300, 600].includes(dpi) && values.sheet) io.err(`note: printer dpi ${dpi} is unusual (254, 300 or 600 are common)`);
-    const paper = values.sheet ? parsePaper(values.sheet) : undefined;
+    const paper = values.sheet ? checkedAsUsage(() => parsePaper(values.sheet!)) : undefined;
     // Numbered from 1 on the command line, as in the app; the engine counts from 0.
     const face = intFlag(values.face, 'face', undefined, { min: 1 });
     const faceIndex = face === undefined ? undefined : face - 1;
     const env = envFromFlags(values);
     if (values.bg !== undefined) {
-      const bg = parseBackground(values.bg);
-      if (bg.kind === 'color' && nearestAllowedDeltaE(spec, bg.hex) > BACKGROUND_COLOUR_MAX_DE) {
+      const hex = checkedAsUsage(() => idPhotoBackground(values.bg, spec));
+      if (nearestAllowedDeltaE(spec, hex) > BACKGROUND_COLOUR_MAX_DE) {
         io.err(`note: ${values.bg} is not a background ${spec.id} allows (${spec.background.allowed.join(', ')}): the photos will fail its background colour check`);
       }
     }
     // A sheet the photo does not fit on is refused before any photo is written.
-    if (paper) layoutSheet([{ widthMm: spec.widthMm, heightMm: spec.heightMm, copies, imageIndex: 0 }], { paper });
+    if (paper) checkedAsUsage(() => layoutSheet([{ widthMm: spec.widthMm, heightMm: spec.heightMm, copies, imageIndex: 0 }], { paper }));
     // Into a folder, each photo is named by its spec ("a_us-2x2.jpg"), one input or several, as a batch names it.
     const outputs = await planOutputs(positionals, values.out, spec.format === 'png' ? 'png' : 'jpg', `_${spec.id}`);
+    for (const output of outputs) checkedAsUsage(() => checkIdPhotoOutput(output));
     // Beside the (first) photo in its format, as a batch names it: one.jpg -> one_sheet.jpg.
     const sheetOut = paper ? (values['sheet-out'] ?? sheetPathOf(outputs[0])) : undefined;
-    // Nothing read is written over, and no written file over another (a --report named as the photo).
+    // Nothing read is written over, and no written file over another (a --report named as the photo:
+    // a wrong command line, exit 2; an input named as an output is OUTPUT_EXISTS, 1).
     await assertSeparateOutputs(
       [
         ...outputs.map((path) => ({ path, what: '-o' })),
@@ -110,6 +111,10 @@ export const idphotoCommand: CliCommand = {
         ...(sheetOut ? [{ path: sheetOut, what: values['sheet-out'] ? '--sheet-out' : 'the print sheet' }] : []),
       ],
       [...positionals, ...(values.trimap ? [values.trimap] : []), ...(values['spec-file'] ?? [])],
+    ).catch((error: unknown) =>
+      checkedAsUsage(() => {
+        throw error;
+      }),
     );
     const reports: unknown[] = [];
     const made: IdPhotoResult[] = [];

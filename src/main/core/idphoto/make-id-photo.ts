@@ -106,9 +106,8 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   const { spec } = options;
   const { signal, onProgress } = ctx;
   const t0 = performance.now();
-  const bgHex = options.background ? parseBackground(options.background) : parseBackground(spec.background.default);
-  if (bgHex.kind !== 'color') throw new AppError('INVALID_ARGUMENT', `An ID photo needs a background colour, not ${bgHex.kind === 'image' ? 'a picture' : 'transparency'}`);
-  const bgRgb = parseHexColor(bgHex.hex);
+  const bgHex = idPhotoBackground(options.background, spec);
+  const bgRgb = parseHexColor(bgHex);
 
   // Progress is counted per stage (the job's stage spans in shared/jobs.ts put them on one bar).
   onProgress?.({ stage: 'detect', done: 0, total: 1 });
@@ -351,7 +350,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     spec,
     image,
     alpha: outAlpha,
-    backgroundHex: bgHex.hex,
+    backgroundHex: bgHex,
     crownY: crownYOut,
     chin: chinOut,
     eyes: eyesOut,
@@ -387,10 +386,29 @@ export interface IdPhotoFileResult {
   timings: IdPhotoTimings;
 }
 
+/** An ID photo's file carries the spec's dpi (JFIF or pHYs) and its KB band: JPEG or PNG only, named so. */
+export function checkIdPhotoOutput(output: string): void {
+  if (!/\.(png|jpe?g)$/i.test(output)) throw new AppError('INVALID_ARGUMENT', `Cannot write an ID photo as ${extname(output) || 'a file without an extension'}: use .jpg or .png (${output})`, { detail: { path: output } });
+}
+
+/** The background colour of an ID photo: a colour the spec's own default when none is asked; a picture or transparency is refused. */
+export function idPhotoBackground(value: string | undefined, spec: Pick<IdPhotoSpec, 'background'>): string {
+  const colours = 'white, blue, red, grey or #RRGGBB';
+  let background: ReturnType<typeof parseBackground>;
+  try {
+    background = parseBackground(value ?? spec.background.default);
+  } catch (error) {
+    // Said in an ID photo's words: the cut-out's "or a picture" does not hold here.
+    if (error instanceof AppError) throw new AppError('INVALID_ARGUMENT', `"${value}" is not a colour: an ID photo's background is ${colours}`, { cause: error, detail: error.detail });
+    throw error;
+  }
+  if (background.kind !== 'color') throw new AppError('INVALID_ARGUMENT', `An ID photo needs a background colour (${colours}), not ${background.kind === 'image' ? 'a picture' : 'transparency'}`);
+  return background.hex;
+}
+
 /** Decodes, makes and writes one ID photo atomically (never over the input). */
 export async function idPhotoToFile(input: string, output: string, options: IdPhotoOptions, env: CoreEnv, ctx: RunContext = {}): Promise<IdPhotoFileResult & { result: IdPhotoResult }> {
-  // The file carries the spec's dpi (JFIF or pHYs) and its KB band: JPEG or PNG only, named so.
-  if (!/\.(png|jpe?g)$/i.test(output)) throw new AppError('INVALID_ARGUMENT', `Cannot write an ID photo as ${extname(output) || 'a file without an extension'}: use .jpg or .png (${output})`, { detail: { path: output } });
+  checkIdPhotoOutput(output);
   await assertNotAnInput(output, [input]);
   const t0 = performance.now();
   const source = await decodeToWorkOn(input, env.maxPixels);
