@@ -15,9 +15,9 @@ export function maxSideNudgeMm(widthMm: number): number {
   return Math.floor(CENTRE_TOLERANCE * widthMm * 4 + 1e-9) / 4;
 }
 
-/** A measurement's band as read; empty when it is open at both ends. */
+/** A measurement's band as read ("24–28", "±1.25" for one centred on 0); empty when it is open at both ends. */
 export function bandText(m: Pick<IdPhotoMeasurement, 'min' | 'max'>): string {
-  if (m.min !== null && m.max !== null) return m.min === m.max ? `= ${m.min}` : `${m.min}–${m.max}`;
+  if (m.min !== null && m.max !== null) return m.min === m.max ? `= ${m.min}` : m.min === -m.max ? `±${m.max}` : `${m.min}–${m.max}`;
   if (m.max !== null) return `≤ ${m.max}`;
   return m.min !== null ? `≥ ${m.min}` : '';
 }

@@ -303,6 +303,8 @@ describe('failed checks', () => {
     expect(nearestAllowedDeltaE(white, '#D83B2F')).toBeGreaterThan(BACKGROUND_COLOUR_MAX_DE);
     // The compliance panel reads the same symbols in every language.
     expect([valueText({ value: -0.07, unit: 'deg' }), valueText({ value: 1, unit: 'count' }), valueText({ value: 0.13, unit: '%' }), bandText({ min: 1, max: 1 }), bandText({ min: null, max: null })]).toEqual(['-0.07°', '1', '0.13 %', '= 1', '']);
+    // A band centred on 0 reads as ± (it read "-1.25–1.25"); another as its two ends.
+    expect([bandText({ min: -1.25, max: 1.25 }), bandText({ min: -2, max: 2 }), bandText({ min: 24, max: 28 }), bandText({ min: -1, max: 2 })]).toEqual(['±1.25', '±2', '24–28', '-1–2']);
     // A range reads low to high whichever end was measured (a crown hidden by the source lowers the margin).
     expect([valueText({ value: 4.96, minValue: 2.99, unit: 'mm' }), valueText({ value: 25.03, maxValue: 27, unit: 'mm' })]).toEqual(['2.99–4.96 mm', '25.03–27 mm']);
     // Judged as shown: a margin that rounds to 0 meets "≥ 0".
