@@ -223,6 +223,8 @@ export interface ClipInfo {
   hasAudio: boolean;
   /** Frames stated by the container, else null. */
   frameCount: number | null;
+  /** The file is cut short (a GIF without its end): its last frames are missing, and durationS is what is there. */
+  isCutShort?: boolean;
 }
 
 /** An encoded file's bytes for display (a clip frame as PNG, or a finished sticker). */

@@ -101,6 +101,11 @@ export interface StickerJobResult {
   cutToS?: number;
   /** Set when the clip stopped well before the part asked for ended (a file cut short): where its frames end, seconds. */
   endsAtS?: number;
+  /**
+   * Set when the file itself is cut short (a GIF without its end, ClipInfo.isCutShort), whose length
+   * is then that of the frames there: where they end, seconds. Its last frames are missing.
+   */
+  cutShortAtS?: number;
   review: StickerReview;
 }
 
@@ -284,7 +289,8 @@ export type FileNote =
   | { kind: 'animated'; frames: number; isClip: boolean }
   | ({ kind: 'downscaled' } & DownscaledInput)
   | { kind: 'firstPart'; seconds: number; frames: number }
-  | { kind: 'stoppedShort'; seconds: number };
+  | { kind: 'stoppedShort'; seconds: number }
+  | { kind: 'cutShortFile'; seconds: number };
 
 /**
  * What a batch file's pipeline adds to its entry when done (kept for skipped ones done before): the

@@ -472,6 +472,12 @@ describe('workspaces, language and theme in Chromium', () => {
     await app.page.locator('[data-testid=error-banner][data-code=VIDEO_CORRUPT]').waitFor({ timeout: 30_000 });
     expect(await slot.locator('[data-testid=sticker-clip-name]').textContent()).toBe('ks_tc_act3_rin.mp4');
     expect(await slot.locator('[data-testid=sticker-trim] .meta').textContent()).toMatch(/^\s*800 × 600, 30\.00 fps, 14\.97 s/);
+    // A GIF cut short opens (ffmpeg reads the frames there), and the Clip pane says its end is missing.
+    const cutGif = join(tempDir(), 'cut.gif');
+    writeFileSync(cutGif, readFileSync(evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif')).subarray(0, 200_000));
+    await chooseFiles(app.page, () => slot.getByRole('button', { name: 'Open…' }).first().click(), cutGif);
+    await expect.poll(() => slot.locator('[data-testid=sticker-clip-name]').textContent(), { timeout: 30_000 }).toBe('cut.gif');
+    expect(await slot.locator('[data-testid=sticker-cut-short]').textContent()).toMatch(/^This file is cut short \(a GIF without its end\): its last frames are missing\. The clip is the 0\.9\d s that are there\.$/);
     expect(app.pageErrors).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 // `cutout sticker` through runCli: a real clip to a GIF with the summary line, and bad input /
 // bad flags mapped to their codes and exit status.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/main/cli/index';
@@ -94,6 +94,20 @@ describe('cutout sticker (CLI)', () => {
     const o = io();
     expect(await runCli(['sticker', clip, '-o', join(dir, 'long.gif'), '--max-side', '96', '--start', '5'], o)).toBe(0);
     expect(o.errors).toContain('note: the clip is longer than one sticker holds (360 frames at this size and fps): this one is the 30.00 s from 5.00 s; pick another part with --start / --duration');
+  });
+
+  it('a GIF cut short (its file ends inside its frames) is made of the frames there, and said so', async () => {
+    const dir = tempDir();
+    const whole = evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif');
+    const cut = join(dir, 'cut.gif');
+    writeFileSync(cut, readFileSync(whole).subarray(0, 200_000));
+    const o = io();
+    expect(await runCli(['sticker', cut, '-o', join(dir, 'cut.webp'), '--max-side', '96', '--fps', '8'], o)).toBe(0);
+    expect(o.errors).toContainEqual(expect.stringMatching(/^note: \S+cut\.gif: the file is cut short \(a GIF without its end\): its last frames are missing, and its frames stop at 0\.9\d s$/));
+    // The whole GIF says nothing of the kind.
+    const full = io();
+    expect(await runCli(['sticker', whole, '-o', join(dir, 'whole.webp'), '--max-side', '96', '--fps', '8', '--duration', '0.5'], full)).toBe(0);
+    expect(full.errors.join('\n')).not.toContain('cut short');
   });
 
   it('exits with the code for a fake .mp4 and for bad flags (2 for what the command line\'s own checks refuse)', async () => {

@@ -6,7 +6,7 @@ import { AppError } from '../../../shared/errors';
 import type { StickerReview, StickerStroke } from '../../../shared/jobs';
 import { flaggedRanges } from '../../../shared/sticker-review';
 import type { ProgressSink } from '../../core/progress';
-import { makeSticker, stoppedShortText, validateStickerOptions, type StickerOptions } from '../../core/sticker/make-sticker';
+import { cutShortFileText, makeSticker, stoppedShortText, validateStickerOptions, type StickerOptions } from '../../core/sticker/make-sticker';
 import { findPlatformPreset, STICKER_FORMATS, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { checkedAsUsage, choiceFlag, type CliCommand, intFlag, noteProviderFallback, numberFlag, progressText, stageWords, terminalStatus, UsageError } from '../command';
@@ -126,6 +126,7 @@ export const stickerCommand: CliCommand = {
       io.err(`note: the clip is longer than one sticker holds (${r.review.frames.length} frames at this size and fps): this one is the ${r.cutToS.toFixed(2)} s from ${(options.startS ?? 0).toFixed(2)} s; pick another part with --start / --duration`);
     }
     if (r.endsAtS !== undefined) io.err(`note: ${stoppedShortText(r.endsAtS)}`);
+    if (r.cutShortAtS !== undefined) io.err(`note: ${positionals[0]}: ${cutShortFileText(r.cutShortAtS)}`);
     const preset = options.preset ? findPlatformPreset(options.preset) : undefined;
     if (preset && options.durationS !== undefined && options.durationS > preset.maxDurationS) {
       io.err(`note: a ${preset.label} lasts at most ${preset.maxDurationS} s, so --duration ${options.durationS} was cut to ${preset.maxDurationS} s`);

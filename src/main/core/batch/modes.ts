@@ -17,7 +17,7 @@ import { failedChecks } from '../idphoto/compliance';
 import { runIdPhotoJob } from '../idphoto/id-photo-job';
 import { checkSheetDpi, parsePaper, sheetPathOf } from '../idphoto/print-sheet';
 import { parseSpec } from '../idphoto/spec';
-import { makeSticker, stoppedShortText, validateStickerOptions } from '../sticker/make-sticker';
+import { cutShortFileText, makeSticker, stoppedShortText, validateStickerOptions } from '../sticker/make-sticker';
 import type { StickerJobOptions } from '../../../shared/jobs';
 import type { ProgressSink } from '../progress';
 import type { RefinePool } from './refine-pool';
@@ -112,6 +112,8 @@ function fileNoteText(n: FileNote): string {
       return `the clip's first ${n.seconds.toFixed(2)} s only: a sticker holds at most ${n.frames} frames here`;
     case 'stoppedShort':
       return stoppedShortText(n.seconds);
+    case 'cutShortFile':
+      return cutShortFileText(n.seconds);
   }
 }
 
@@ -269,11 +271,12 @@ const stickerMode: BatchModeHandler = {
     ['gif', 'webp'],
     (mctx) => validateStickerOptions(stickerOptionsOf(mctx)),
     async (input, output, mctx, onProgress) => {
-      const { review, cutToS, endsAtS } = await makeSticker(input, output, stickerOptionsOf(mctx), mctx.env, { signal: mctx.signal, onProgress });
+      const { review, cutToS, endsAtS, cutShortAtS } = await makeSticker(input, output, stickerOptionsOf(mctx), mctx.env, { signal: mctx.signal, onProgress });
       // The median frame's verdict only: the per-frame list stays out of the journal and report.
       const notes: FileNote[] = [
         ...(cutToS === undefined ? [] : [{ kind: 'firstPart' as const, seconds: cutToS, frames: review.frames.length }]),
         ...(endsAtS === undefined ? [] : [{ kind: 'stoppedShort' as const, seconds: endsAtS }]),
+        ...(cutShortAtS === undefined ? [] : [{ kind: 'cutShortFile' as const, seconds: cutShortAtS }]),
       ];
       return { ...verdictOf(review.unsureShare, review.reviewThreshold), ...withNotes(notes) };
     },

@@ -591,6 +591,11 @@ export function gifRepeatOf(plays: number): number {
   return plays === 0 ? 0 : plays === 1 ? -1 : plays - 1;
 }
 
+/** What the CLI and a batch's note say of a file cut short (StickerJobResult.cutShortAtS). */
+export function cutShortFileText(atS: number): string {
+  return `the file is cut short (a GIF without its end): its last frames are missing, and its frames stop at ${atS.toFixed(2)} s`;
+}
+
 /** What the CLI and a batch's note say of a clip that stopped short (StickerJobResult.endsAtS). */
 export function stoppedShortText(endsAtS: number): string {
   return `the clip's frames stop at ${endsAtS.toFixed(2)} s, before the part asked for ends: the file is probably cut short, so the sticker ends there`;
@@ -703,6 +708,7 @@ export async function makeSticker(input: string, output: string, options: Sticke
     repeatedFrames: prepared.repeatedFrames,
     ...(prepared.cutToS === undefined ? {} : { cutToS: prepared.cutToS }),
     ...(prepared.endsAtS === undefined ? {} : { endsAtS: prepared.endsAtS }),
+    ...(prepared.info.isCutShort ? { cutShortAtS: prepared.info.durationS } : {}),
     review: prepared.review,
     sceneCuts: prepared.cuts.size,
     timings: prepared.timings,

@@ -1,6 +1,6 @@
 // Probes a clip: duration, frame rate, display size, rotation, whether it has video. Uses ffprobe
 // JSON when present, else parses `ffmpeg -i` stderr (pure parsers, unit-tested). Core (no electron).
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { AppError } from '../../../shared/errors';
 import type { RunContext } from '../progress';
 import { resolveFfmpeg, runTool, type FfmpegTools } from './ffmpeg';
@@ -19,6 +19,23 @@ export interface VideoInfo {
   container: string;
   /** Frame count when the container states it (GIF, most MP4), else null. */
   frameCount: number | null;
+  /**
+   * The file ends before its end: a GIF without its trailer byte (0x3B), as a download cut short
+   * leaves it. ffmpeg reads the frames that are there without a word, and its duration is theirs.
+   */
+  isCutShort?: boolean;
+}
+
+/** Whether a GIF file lacks its trailer (its last byte, 0x3B): the file was cut short. */
+export async function isGifCutShort(path: string, size: number): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const last = Buffer.alloc(1);
+    const { bytesRead } = await handle.read(last, 0, 1, size - 1);
+    return bytesRead === 1 && last[0] !== 0x3b;
+  } finally {
+    await handle.close();
+  }
 }
 
 function parseRate(rate: string | undefined): number {
@@ -156,5 +173,6 @@ export async function probeVideo(path: string, ctx: RunContext = {}, tools: Ffmp
     throw new AppError('INPUT_UNSUPPORTED', `${path} is a still picture: a sticker is made from a video or an animated GIF`, { detail: { path, still: true } });
   }
   if (!info.width || !info.height) throw new AppError('VIDEO_CORRUPT', `${path}: the video stream has no picture size`, { detail: { path, stderr } });
+  if (info.container === 'gif' && (await isGifCutShort(path, size))) info.isCutShort = true;
   return info;
 }

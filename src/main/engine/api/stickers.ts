@@ -28,7 +28,7 @@ export function createStickersArea(deps: ApiDeps): Pick<AppApi, 'probeClip' | 'l
     async probeClip(req) {
       const path = expectString(expectObject(req, 'request').path, 'path');
       const info = await probeVideo(path);
-      return { path, durationS: info.durationS, fps: info.fps, width: info.width, height: info.height, hasAudio: info.hasAudio, frameCount: info.frameCount };
+      return { path, durationS: info.durationS, fps: info.fps, width: info.width, height: info.height, hasAudio: info.hasAudio, frameCount: info.frameCount, ...(info.isCutShort ? { isCutShort: true } : {}) };
     },
     async loadClipFrame(req) {
       const r = expectObject(req, 'request');

@@ -36,7 +36,7 @@ export function haltText(
   return n > 0 ? t('batch.pausing', { n }) : t('batch.paused');
 }
 
-type NoteKey = 'batch.note.animated' | 'batch.note.animatedClip' | 'batch.note.downscaled' | 'batch.note.firstPart' | 'batch.note.stoppedShort';
+type NoteKey = 'batch.note.animated' | 'batch.note.animatedClip' | 'batch.note.downscaled' | 'batch.note.firstPart' | 'batch.note.stoppedShort' | 'batch.note.cutShortFile';
 
 /**
  * A row's note in the UI's words: each of its notes (FinishedFile.notes) as a sentence, or the
@@ -55,6 +55,8 @@ export function noteText(row: Pick<BatchItemRow, 'note' | 'notes'>, t: (key: Not
           return [t('batch.note.firstPart', { seconds: n.seconds.toFixed(2), frames: n.frames })];
         case 'stoppedShort':
           return [t('batch.note.stoppedShort', { seconds: n.seconds.toFixed(2) })];
+        case 'cutShortFile':
+          return [t('batch.note.cutShortFile', { seconds: n.seconds.toFixed(2) })];
       }
     }),
   );

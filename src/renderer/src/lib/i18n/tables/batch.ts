@@ -61,6 +61,7 @@ export const batch = {
   'batch.note.animatedClip': { en: 'Stickers makes an animated sticker of it.', 'zh-CN': '在“表情包”中可以把它做成动态表情包。' },
   'batch.note.downscaled': { en: 'A picture of {w}×{h} ({mp} MP), more pixels than a cut-out is made of: it was cut out at {tw}×{th} ({tmp} MP).', 'zh-CN': '图片为 {w}×{h}（{mp} 百万像素），超过抠图可处理的像素数：已按 {tw}×{th}（{tmp} 百万像素）抠图。' },
   'batch.note.firstPart': { en: "The clip's first {seconds} s only: a sticker holds at most {frames} frames here.", 'zh-CN': '只用了片段的前 {seconds} 秒：这里一张贴纸最多 {frames} 帧。' },
+  'batch.note.cutShortFile': { en: 'The file is cut short (a GIF without its end): its last frames are missing, and the sticker ends where they stop, at {seconds} s.', 'zh-CN': '文件不完整（GIF 缺少结尾）：最后的画面丢失了，贴纸在 {seconds} 秒处结束。' },
   'batch.note.stoppedShort': { en: "The clip's frames stop at {seconds} s, before the part asked for ends: the file is probably cut short, so the sticker ends there.", 'zh-CN': '片段的画面在 {seconds} 秒处就结束了，早于所选部分的结尾：文件可能不完整，贴纸到此为止。' },
   'batch.summary.leftOutFolders': { en: '{n} sub-folder(s) left out: they hold an earlier batch\'s outputs', 'zh-CN': '跳过了 {n} 个子文件夹：其中是之前批量处理的输出' },
   'batch.summary.leftOut': { en: '{n} other file(s) in the folders left out ({types}): not a type this mode takes', 'zh-CN': '文件夹中另有 {n} 个文件未处理（{types}）：不是此模式接受的类型' },
