@@ -110,6 +110,16 @@ describe('the keyboard and a screen reader in Chromium', () => {
     expect(await focusedSize()).toBe(2);
     await page.keyboard.press('ArrowUp');
     expect(await focusedSize()).toBe(1);
+    // From the search box: ↓ goes to the first size found, and Enter picks the first one.
+    const search = page.locator('[data-testid=idphoto-search]');
+    await search.fill('schengen');
+    await search.press('ArrowDown');
+    expect(await focusedSize()).toBe(0);
+    expect(await page.evaluate(`document.activeElement?.textContent`)).toContain('Schengen');
+    await search.fill('us passport');
+    await search.press('Enter');
+    expect(await page.textContent('[data-workspace-slot=idphoto] [data-testid=idphoto-current-spec]')).toBe('US passport 2×2 in · 600×600 px');
+    await search.fill('');
   });
 
   it('an export by Enter keeps the focus on its button; a focused swatch is drawn apart from the selected one', async () => {

@@ -3,7 +3,7 @@
 // update it, a print sheet appears, a group photo asks to pick a face, and Export writes a file
 // of the spec's exact pixels whose background is the picked colour. Screenshots go to
 // test-artifacts/e2e/screens.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
@@ -22,7 +22,15 @@ async function shownPhotoSize(page: Page): Promise<[number, number]> {
 }
 
 describe('ID-photo workspace in Chromium', () => {
-  const app = useAppSession();
+  const userData = tempDir('cutout-e2e-id-userdata-');
+  const app = useAppSession({ CUTOUT_USER_DATA: userData });
+  /** The names in the recent files, newest first. */
+  const recentNames = (): string[] => {
+    const file = join(userData, 'recent-files.json');
+    if (!existsSync(file)) return [];
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { files?: { path: string }[] } | { path: string }[];
+    return (Array.isArray(data) ? data : (data.files ?? [])).map((f) => basename(f.path));
+  };
 
   it('previews the photo live, follows spec / background / sheet, and exports the exact file', async () => {
     await app.page.click('[data-workspace=idphoto]');
@@ -157,8 +165,15 @@ describe('ID-photo workspace in Chromium', () => {
       .composite([{ input: a, left: 0, top: 0 }, { input: b, left: wa, top: 0 }])
       .jpeg()
       .toFile(group);
+    // A text file named .jpg is refused, and is not listed as a recent photo; the group photo is (it was read).
+    const notImage = join(tempDir('cutout-e2e-id-'), 'notimage.jpg');
+    writeFileSync(notImage, 'not a picture');
+    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), notImage);
+    await expect.poll(() => app.page.textContent('[data-testid=idphoto-failure]'), { timeout: 60_000 }).toMatch(/INPUT_UNSUPPORTED/);
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), group);
     await expect.poll(() => app.page.textContent('[data-testid=idphoto-failure]'), { timeout: 60_000 }).toMatch(/MULTIPLE_FACES/);
+    await expect.poll(recentNames, { timeout: 10_000 }).toContain('group.jpg');
+    expect(recentNames()).not.toContain('notimage.jpg');
     // The refusal is asked once: the workspace does not ask for the preview again and again (it
     // did, four times a second, while a refusal was on screen), and says it is not updating.
     const asked: string[] = [];

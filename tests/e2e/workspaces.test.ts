@@ -220,6 +220,8 @@ describe('workspaces, language and theme in Chromium', () => {
     await workspace('idphoto');
     // The images opened in the editor above, newest first.
     await expect.poll(() => recentIn('idphoto'), { timeout: 10_000 }).toEqual([expect.stringContaining('hamster.png'), expect.stringContaining('df_img24.jpg')]);
+    // In a browser a recent file is its name: where the upload went on the engine's side is not the user's path.
+    expect((await recentIn('idphoto')).map((r) => r.trim())).toEqual(['hamster.png', 'df_img24.jpg']);
     // The Stickers controls come back after a restart (they went back to 12 fps and 320 px).
     await workspace('sticker');
     const stickerSlot = app.page.locator('[data-workspace-slot=sticker]');
@@ -232,6 +234,11 @@ describe('workspaces, language and theme in Chromium', () => {
     const fpsSlider = 'label.slider:has-text("Frame rate") input[type=range]';
     await setRange(fpsSlider, '20');
     await stickerSlot.locator('.field-row:has-text("Size") select').selectOption('512');
+    // The ID photo size and print sheet last picked come back after a restart too.
+    await workspace('idphoto');
+    const idSlot = app.page.locator('[data-workspace-slot=idphoto]');
+    await idSlot.locator('button.spec', { hasText: 'US passport 2×2 in' }).first().click();
+    await idSlot.getByRole('combobox', { name: 'Print sheet' }).selectOption('a4');
     // Settings' default background is what a new cut-out starts on (after the restart below).
     await workspace('settings');
     await app.page.selectOption('[data-testid=settings-background]', '#438EDB');
@@ -246,6 +253,11 @@ describe('workspaces, language and theme in Chromium', () => {
     await stickerSlot.locator('.field-row:has-text("Size") select').selectOption('320');
     await workspace('cutout');
     await expect.poll(() => app.page.getAttribute('[data-workspace-slot=cutout] [data-bg=id-blue]', 'aria-checked'), { timeout: 10_000 }).toBe('true');
+    await workspace('idphoto');
+    expect(await idSlot.locator('[data-testid=idphoto-current-spec]').textContent()).toBe('US passport 2×2 in · 600×600 px');
+    expect(await idSlot.getByRole('combobox', { name: 'Print sheet' }).inputValue()).toBe('a4');
+    await idSlot.locator('button.spec', { hasText: '1-inch photo 25×35 mm' }).first().click();
+    await idSlot.getByRole('combobox', { name: 'Print sheet' }).selectOption('');
     await workspace('settings');
     await app.page.selectOption('[data-testid=settings-background]', 'transparent');
     await app.page.reload();

@@ -5,7 +5,7 @@ import { normalizeHex } from '../../../src/shared/color';
 import type { JobStage } from '../../../src/shared/jobs';
 import { applyAlpha, flattenPixel, pastePlane, unionBox } from '../../../src/renderer/src/lib/canvas/pixels';
 import { describeError } from '../../../src/renderer/src/lib/error-text';
-import { ID_SPECS, searchSpecs, specName, specsForLocale } from '../../../src/renderer/src/lib/id-specs';
+import { DEFAULT_ID_PHOTO_CHOICES, ID_SPECS, readIdPhotoChoices, searchSpecs, specName, specsForLocale } from '../../../src/renderer/src/lib/id-specs';
 import { checkTip, failedCheckText, isInformation } from '../../../src/renderer/src/lib/idphoto-tips';
 import { detectLocale, joinSentences, MESSAGES, TABLES, translate } from '../../../src/renderer/src/lib/i18n';
 import { displayCombo, isSingleKey, matchShortcut } from '../../../src/renderer/src/lib/shortcuts';
@@ -304,5 +304,15 @@ describe('pixels and names', () => {
     expect(formatDuration(840)).toBe('840 ms');
     expect(formatDuration(1340)).toBe('1.3 s');
     expect(formatDuration(125_000)).toBe('2 min 5 s');
+  });
+});
+
+describe('the ID photo choices kept between sessions', () => {
+  const ids = ID_SPECS.map((s) => s.id);
+  it('takes back a size and sheet still offered, and the default for anything else', () => {
+    expect(readIdPhotoChoices(JSON.stringify({ specId: 'us-2x2', paper: 'a4', dpi: 600, sheetFormat: 'jpg' }), ids)).toEqual({ specId: 'us-2x2', paper: 'a4', dpi: 600, sheetFormat: 'jpg' });
+    expect(readIdPhotoChoices(JSON.stringify({ specId: 'gone-spec', paper: 'letter', dpi: 72, sheetFormat: 'tiff' }), ids)).toEqual(DEFAULT_ID_PHOTO_CHOICES);
+    expect(readIdPhotoChoices(JSON.stringify({ specId: 'icao-35x45' }), ids)).toEqual({ ...DEFAULT_ID_PHOTO_CHOICES, specId: 'icao-35x45' });
+    for (const raw of [null, '', 'not json', '[1,2]', 'null']) expect(readIdPhotoChoices(raw, ids)).toEqual(DEFAULT_ID_PHOTO_CHOICES);
   });
 });

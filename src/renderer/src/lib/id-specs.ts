@@ -25,6 +25,35 @@ export interface SpecEntry {
 /** The print-sheet papers the pickers offer (core/idphoto/print-sheet.ts's names), in the order shown. */
 export const PAPERS = ['6inch', '5inch', 'a4', 'a5'] as const;
 
+/** What the ID photo workspace keeps between sessions: the size and the print sheet last picked. */
+export interface IdPhotoChoices {
+  specId: string;
+  paper: '' | (typeof PAPERS)[number];
+  dpi: 254 | 300 | 600;
+  sheetFormat: 'pdf' | 'jpg';
+}
+
+export const ID_PHOTO_CHOICES_KEY = 'cutout.idphoto.choices';
+export const DEFAULT_ID_PHOTO_CHOICES: IdPhotoChoices = { specId: 'cn-1inch', paper: '', dpi: 300, sheetFormat: 'pdf' };
+
+/** The choices saved as JSON, each taken back only when it is still one the workspace offers (a spec removed since, a bad value: the default). */
+export function readIdPhotoChoices(raw: string | null, specIds: readonly string[]): IdPhotoChoices {
+  let saved: Partial<Record<keyof IdPhotoChoices, unknown>> = {};
+  try {
+    const parsed = JSON.parse(raw ?? '{}') as unknown;
+    if (parsed && typeof parsed === 'object') saved = parsed as typeof saved;
+  } catch {
+    // A damaged entry: the defaults.
+  }
+  const d = DEFAULT_ID_PHOTO_CHOICES;
+  return {
+    specId: typeof saved.specId === 'string' && specIds.includes(saved.specId) ? saved.specId : d.specId,
+    paper: saved.paper === '' || (PAPERS as readonly unknown[]).includes(saved.paper) ? (saved.paper as IdPhotoChoices['paper']) : d.paper,
+    dpi: saved.dpi === 254 || saved.dpi === 300 || saved.dpi === 600 ? saved.dpi : d.dpi,
+    sheetFormat: saved.sheetFormat === 'pdf' || saved.sheetFormat === 'jpg' ? saved.sheetFormat : d.sheetFormat,
+  };
+}
+
 /** Every spec of the library, in file order. */
 export const ID_SPECS: SpecEntry[] = (library as unknown as { specs: SpecEntry[] }).specs;
 
