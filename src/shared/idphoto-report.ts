@@ -15,6 +15,28 @@ export function maxSideNudgeMm(widthMm: number): number {
   return Math.floor(CENTRE_TOLERANCE * widthMm * 4 + 1e-9) / 4;
 }
 
+/** The largest file size a band may ask for, KB (a 600 dpi passport photo is a few hundred). */
+export const MAX_FILE_KB = 10_000;
+
+/**
+ * A file size band a person asks for, [min, max] KB (an upload form's "20 to 50 KB"), from its
+ * ends; an end left out is open (0, or MAX_FILE_KB). Null unless 0 <= min <= max <= MAX_FILE_KB
+ * and max > 0, or when both ends are left out.
+ */
+export function fileSizeBand(minKb: number | undefined, maxKb: number | undefined): [number, number] | null {
+  if (minKb === undefined && maxKb === undefined) return null;
+  const band: [number, number] = [minKb ?? 0, maxKb ?? MAX_FILE_KB];
+  return band.every((n) => Number.isFinite(n)) && band[0] >= 0 && band[0] <= band[1] && band[1] > 0 && band[1] <= MAX_FILE_KB ? band : null;
+}
+
+/** `--kb`'s value: "20-50", "-50" or "50" (at most 50), "20-" (at least 20); null when it does not read as a band. */
+export function parseFileSizeBand(text: string): [number, number] | null {
+  const m = /^\s*(\d+(?:\.\d+)?)?\s*(-)?\s*(\d+(?:\.\d+)?)?\s*$/.exec(text);
+  if (!m || (!m[1] && !m[3])) return null;
+  if (!m[2]) return m[3] ? null : fileSizeBand(undefined, Number(m[1]));
+  return fileSizeBand(m[1] ? Number(m[1]) : undefined, m[3] ? Number(m[3]) : undefined);
+}
+
 /** A measurement's band as read ("24–28", "±1.25" for one centred on 0); empty when it is open at both ends. */
 export function bandText(m: Pick<IdPhotoMeasurement, 'min' | 'max'>): string {
   if (m.min !== null && m.max !== null) return m.min === m.max ? `= ${m.min}` : m.min === -m.max ? `±${m.max}` : `${m.min}–${m.max}`;

@@ -93,6 +93,23 @@ describe('ID-photo workspace in Chromium', () => {
     const sheetMeta = await sharp(sheetJpg).metadata();
     expect([sheetMeta.format, Math.min(sheetMeta.width!, sheetMeta.height!), Math.max(sheetMeta.width!, sheetMeta.height!)]).toEqual(['jpeg', 1200, 1800]);
     await app.page.selectOption('[data-testid=idphoto-sheet-format]', 'pdf');
+    // An upload form's file size, at most 20 KB (ICAO sets none): the photo is made to fit, and its check says so.
+    const kbNote = app.page.locator('[data-testid=idphoto-kb-note]');
+    expect(await kbNote.textContent()).toMatch(/^Any size\. If the form you upload to asks for one/);
+    await app.page.fill('[data-testid=idphoto-kb-max]', '20');
+    expect(await kbNote.textContent()).toBe('The JPEG is made to fit ≤ 20 KB, whether the form counts 1000 or 1024 bytes to a KB.');
+    // A band upside down is said, and nothing is made from it.
+    await app.page.fill('[data-testid=idphoto-kb-min]', '30');
+    expect(await kbNote.textContent()).toBe('Set the smaller size first, up to 10000 KB.');
+    expect(await app.page.isDisabled('[data-testid=idphoto-export]')).toBe(true);
+    await app.page.fill('[data-testid=idphoto-kb-min]', '');
+    await app.page.click('[data-testid=idphoto-export]');
+    const sizeRow = app.page.locator('[data-testid=idphoto-report] tr', { hasText: 'File size' });
+    await expect.poll(() => sizeRow.locator('td').nth(3).textContent(), { timeout: 60_000 }).toBe('≤ 20');
+    const fitted = (await saved.getAttribute('title'))!;
+    expect(readFileSync(fitted).length).toBeLessThanOrEqual(20_000);
+    expect(readFileSync(fitted).length).toBeGreaterThan(8_000);
+    await app.page.fill('[data-testid=idphoto-kb-max]', '');
     // Another workspace and back: the photo, the size and the saved line are still there.
     await app.page.click('[data-workspace=cutout]');
     await app.page.click('[data-workspace=idphoto]');

@@ -103,6 +103,7 @@ await engine.dispose();`,
       [['portrait', input, '-o', join(dir, 'x.bmp')], 'Cannot write .bmp images; use .png, .jpg or .webp'],
       [['batch', input, '-o', join(dir, 'b'), '--bg', 'green'], '"green" is not a background: use transparent, a colour (white, blue, red, #RRGGBB) or a picture (.jpg, .png, .webp ...)'],
       [['batch', input, '-o', join(dir, 'b'), '--mode', 'idphoto', '--bg', join(dir, 'sky.png')], 'An ID photo needs a background colour (white, blue, red, grey or #RRGGBB), not a picture'],
+      [['batch', input, '-o', join(dir, 'b'), '--kb', '20-50'], '--kb goes with --mode idphoto'],
     ] as const) {
       const r = await cutout([...args]);
       expect([r.code, r.stderr.trim()]).toEqual([2, `INVALID_ARGUMENT: ${said}`]);
@@ -306,6 +307,20 @@ await engine.dispose();`,
     expect(other.stderr).toMatch(/wall\.png: NO_FACE: [^\n]*$/m);
     expect(other.stderr).not.toContain('not tried again');
     expect(other.stdout).not.toContain('not tried again');
+  });
+
+  it('batch --mode idphoto --kb makes every photo fit the band, and a resume with another band redoes them', async () => {
+    const input = tempDir();
+    const out = tempDir();
+    writeFileSync(join(input, 'a.jpg'), readFileSync(evalFile('id_portraits', 'images', 'hv_test1.jpg')));
+    const sizeOf = () => readFileSync(join(out, 'a_icao-35x45.jpg')).length;
+    expect((await cutout(['batch', input, '-o', out, '--mode', 'idphoto', '--refine', 'off', '--kb', '12-18', '-q'])).code).toBe(0);
+    expect(sizeOf()).toBeGreaterThanOrEqual(12 * 1024);
+    expect(sizeOf()).toBeLessThanOrEqual(18 * 1000);
+    const again = await cutout(['batch', input, '-o', out, '--mode', 'idphoto', '--refine', 'off', '--kb', '25-30', '--resume', '-q']);
+    expect(again.stdout).toMatch(/^1 done, 0 skipped, 0 failed of 1/m);
+    expect(sizeOf()).toBeGreaterThanOrEqual(25 * 1024);
+    expect(sizeOf()).toBeLessThanOrEqual(30 * 1000);
   });
 
   /** Two anime_cutout sprites (truth: their exact alpha) and a scenery-only image made here, whose truth is empty. */

@@ -74,6 +74,7 @@ describe('cutout idphoto', () => {
       [['-o', join(dir, 'x.jpg'), '--sheet', '6inch', '--dpi', '100000'], /^INVALID_ARGUMENT: Print sheet dpi must be a whole number from 72 to 1200, got 100000\n$/, 2],
       [['-o', join(dir, 'x.jpg'), '--sheet', '6inch', '--dpi', '0'], /^INVALID_ARGUMENT: Print sheet dpi must be a whole number from 72 to 1200, got 0\n$/, 2],
       [['-o', join(dir, 'x.jpg'), '--face=0'], /^INVALID_ARGUMENT: --face must be a whole number of at least 1, got 0\n$/, 2],
+      [['-o', join(dir, 'x.jpg'), '--kb', '50-20'], /^INVALID_ARGUMENT: --kb must be a file size in KB: MIN-MAX \(20-50\), at most MAX \(50\) or at least MIN \(20-\), up to 10000; got "50-20"\n$/, 2],
     ];
     for (const [args, message, code] of refusals) {
       const refused = await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', ...args], { env }).catch((e) => e);
@@ -99,6 +100,25 @@ describe('cutout idphoto', () => {
     }
     expect(readFileSync(mine).equals(before)).toBe(true);
     expect(readdirSync(dir).filter((f) => /^p\d/.test(f))).toEqual([]);
+  });
+
+  it('--kb makes the JPEG fit the file size an upload form asks for, in place of the spec\'s band, and checks it', { timeout: 60_000 }, async () => {
+    const dir = tempDir();
+    const portrait = evalFile('id_portraits', 'images', 'hv_test1.jpg');
+    const out = join(dir, 'kb.jpg');
+    const json = join(dir, 'kb.json');
+    const r = await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', '--refine', 'off', '--kb', '12-18', '-o', out, '--report', json], { env });
+    expect(r.stdout).toMatch(/ KB, crown-chin [\d.]+ mm, PASS,/);
+    // Inside the band whether a KB is 1000 or 1024 bytes.
+    const bytes = readFileSync(out).length;
+    expect(bytes).toBeGreaterThanOrEqual(12 * 1024);
+    expect(bytes).toBeLessThanOrEqual(18 * 1000);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { measurements: { fileSizeKb: { min: number | null; max: number | null; pass: boolean } } };
+    expect(report.measurements.fileSizeKb).toMatchObject({ min: 12, max: 18, pass: true });
+    // "At most": a band open below reads "≤ 1" when it cannot be met (a photo is more than 1 KB), and exits 3.
+    const tiny = await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', '--refine', 'off', '--kb', '1', '-o', join(dir, 'tiny.jpg')], { env }).catch((e) => e);
+    expect(tiny.code).toBe(3);
+    expect(String(tiny.stdout)).toMatch(/FAIL: File size: [\d.]+ KB \(≤ 1 KB\)/);
   });
 
   it('exits non-zero with the code for a picture without a face', { timeout: 60_000 }, async () => {

@@ -2,6 +2,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { AppError, type ErrorCode } from '../../shared/errors';
+import { MAX_FILE_KB, parseFileSizeBand } from '../../shared/idphoto-report';
 import { isQuality } from '../core/image/encode';
 import type { ProgressEvent } from '../core/progress';
 
@@ -152,6 +153,14 @@ export function qualityFlag(value: string | undefined): number | undefined {
   const quality = intFlag(value, 'quality');
   if (quality !== undefined && !isQuality(quality)) throw new UsageError(`--quality must be a whole number 1..100, got "${value}"`);
   return quality;
+}
+
+/** `--kb MIN-MAX`: an ID photo's file size band in KB (parseFileSizeBand), or undefined when not given. */
+export function kbFlag(value: string | undefined): [number, number] | undefined {
+  if (value === undefined) return undefined;
+  const band = parseFileSizeBand(value);
+  if (!band) throw new UsageError(`--kb must be a file size in KB: MIN-MAX (20-50), at most MAX (50) or at least MIN (20-), up to ${MAX_FILE_KB}; got "${value}"`);
+  return band;
 }
 
 /**

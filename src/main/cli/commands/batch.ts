@@ -11,7 +11,7 @@ import { readReport } from '../../core/batch/report';
 import type { BatchFormat, BatchModeId, BatchStatus } from '../../core/batch/types';
 import { parseBackground } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { checkedAsUsage, choiceFlag, type CliCommand, type CliIo, fitToTerminal, intFlag, qualityFlag, UsageError } from '../command';
+import { checkedAsUsage, choiceFlag, type CliCommand, type CliIo, fitToTerminal, intFlag, kbFlag, qualityFlag, UsageError } from '../command';
 import { idPhotoBackground } from '../../core/idphoto/make-id-photo';
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { reviewText } from './cutout';
@@ -70,7 +70,7 @@ export const batchCommand: CliCommand = {
   summary: 'batch export folders of pictures (or videos) with resume and a report',
   usage: `cutout batch IN... -o OUT [--mode portrait|anime|idphoto|sticker] [-r|--recursive] [--name TEMPLATE]
        [--format png|jpg|webp] [--bg transparent|white|'#438EDB'|PICTURE] [--refine off|fast|full] [--model ID]
-       [--spec ID [--sheet 6inch|5inch|a4|a5|WxH --dpi 300]] [--ext jpg,png] [-j|--jobs N] [--resume] [--retry-failed] [--quality 1-100] [--provider auto|cpu|...] [--threads N] [-q|--quiet]
+       [--spec ID [--kb MIN-MAX] [--sheet 6inch|5inch|a4|a5|WxH --dpi 300]] [--ext jpg,png] [-j|--jobs N] [--resume] [--retry-failed] [--quality 1-100] [--provider auto|cpu|...] [--threads N] [-q|--quiet]
   IN: files and folders. The input tree is mirrored under OUT (OUT inside IN is never scanned).
   -q: only the summary and the files to look at (failed, off their spec, needing a look, with a note).
   --name: the output name without extension, from {name} {ext} {mode} {spec} {bg} {index}; default
@@ -78,7 +78,8 @@ export const batchCommand: CliCommand = {
   so two modes' runs into one OUT keep each other's files. --bg PICTURE (an image file) puts every cut-out on that picture,
   scaled to cover and centred ({bg} is then its name). Hidden and system files are skipped. --format: png, jpg or webp
   (stickers: gif or webp). --refine defaults to fast, and to full for ID photos. ID photos: --spec
-  defaults to icao-35x45; each photo's failed checks are said and listed in report.csv's spec column.
+  defaults to icao-35x45; each photo's failed checks are said and listed in report.csv's spec column;
+  --kb MIN-MAX: the file size band the photos are made to (as \`cutout idphoto --kb\`).
   --resume skips inputs OUT's journal records as done (same size, mtime and options); --retry-failed
   redoes only the inputs that failed last time. Neither tries again a file that failed for what it is
   (damaged, no face or several, no video) while it and the options stay the same: it is listed as failed.
@@ -100,6 +101,7 @@ export const batchCommand: CliCommand = {
         refine: { type: 'string' },
         model: { type: 'string' },
         spec: { type: 'string' },
+        kb: { type: 'string' },
         sheet: { type: 'string' },
         dpi: { type: 'string' },
         ext: { type: 'string' },
@@ -127,14 +129,17 @@ export const batchCommand: CliCommand = {
     let spec = values.spec;
     if (mode === 'idphoto') {
       const library = await SpecLibrary.load(specLibraryPath(), []);
-      const resolved = checkedAsUsage(() => library.get(values.spec ?? 'icao-35x45'));
+      const listed = checkedAsUsage(() => library.get(values.spec ?? 'icao-35x45'));
+      // --kb: the file size band the photos are made to (idphoto's), in place of the spec's own.
+      const kb = kbFlag(values.kb);
+      const resolved = kb ? { ...listed, fileSizeKb: kb } : listed;
       spec = resolved.id;
       // A colour (a picture or transparency is refused before any file starts, as the spec is).
       if (values.bg) checkedAsUsage(() => idPhotoBackground(values.bg, resolved));
       // A print sheet per photo, beside it as <name>_sheet.<ext> (paper and dpi are checked before any file starts).
       extra = { spec: resolved, ...(values.sheet ? { sheet: { paper: values.sheet, dpi: intFlag(values.dpi, 'dpi') ?? 300 } } : {}) };
-    } else if (values.sheet) {
-      throw new UsageError('--sheet goes with --mode idphoto');
+    } else if (values.sheet || values.kb) {
+      throw new UsageError(`--${values.sheet ? 'sheet' : 'kb'} goes with --mode idphoto`);
     }
     if (values.dpi !== undefined && !values.sheet) throw new UsageError('--dpi is the print sheet\'s: it goes with --sheet (the photo has its spec\'s dpi)');
     const background = values.bg ? checkedAsUsage(() => parseBackground(values.bg!)) : undefined;

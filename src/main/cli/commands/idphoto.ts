@@ -11,7 +11,7 @@ import { checkSheetDpi, layoutSheet, parsePaper, renderSheetPdf, renderSheetRast
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { assertSeparateOutputs, writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags, projectResourcesDir } from '../cli-env';
-import { checkedAsUsage, type CliCommand, intFlag, noteProviderFallback, planOutputs, UsageError } from '../command';
+import { checkedAsUsage, type CliCommand, intFlag, kbFlag, noteProviderFallback, planOutputs, UsageError } from '../command';
 
 /** Path of the built-in spec library. */
 export function specLibraryPath(): string {
@@ -25,12 +25,16 @@ const PICTURE_REFUSALS = new Set<string>(['NO_FACE', 'MULTIPLE_FACES', 'FACE_CUT
 export const idphotoCommand: CliCommand = {
   name: 'idphoto',
   summary: 'make ID photos by spec (crop, background, report, print sheet)',
-  usage: `cutout idphoto IN... [--spec icao-35x45|cn-1inch|一寸|...] -o OUT.jpg|.png [--bg blue|white|red|'#RRGGBB'] [--report FILE.json]
+  usage: `cutout idphoto IN... [--spec icao-35x45|cn-1inch|一寸|...] -o OUT.jpg|.png [--bg blue|white|red|'#RRGGBB'] [--kb MIN-MAX] [--report FILE.json]
     [--sheet 6inch|5inch|a4|a5|WxH [--dpi 300|254|600] [--sheet-out FILE.png|.jpg|.pdf] [--copies N]]
     [--face N] [--refine off|fast|full] [--trimap FILE.png] [--spec-file MORE.json] [--list-specs] [--provider auto|cpu|webgpu|...] [--threads N]
   OUT is a .jpg or .png file for one input, a folder for several (each named NAME_SPEC.jpg).
   --spec: an id from --list-specs, or a size's name (一寸, 1寸, 小二寸, 社保卡); it defaults to icao-35x45.
   --refine defaults to full (no halo on the new background; fast is about 0.1 s quicker a photo).
+  --kb MIN-MAX: the file size an upload form asks for, in KB (20-50; 50 is at most 50, 20- at least
+  20), in place of the spec's own band: the JPEG's quality is chosen to fit it, and it lands inside
+  whether the form counts 1000 or 1024 bytes to a KB. A PNG is measured against it.
+  The spec's band, if it has one, applies without --kb (cn-id-card: 14-20).
   --trimap: a touched-up trimap at the portrait's size (0 background, 128 unknown, 255 foreground,
   as \`cutout portrait --trimap\` takes), e.g. old background painted away from the hair; one input
   only; it is solved with full edges.
@@ -58,6 +62,7 @@ export const idphotoCommand: CliCommand = {
         dpi: { type: 'string' },
         copies: { type: 'string' },
         face: { type: 'string' },
+        kb: { type: 'string' },
         refine: { type: 'string' },
         trimap: { type: 'string' },
         'spec-file': { type: 'string', multiple: true },
@@ -75,7 +80,10 @@ export const idphotoCommand: CliCommand = {
     const refine = parseRefineMode(values.refine ?? ID_PHOTO_REFINE, '--refine');
     if (values.trimap && positionals.length > 1) throw new UsageError('--trimap works with a single input');
     if (values.trimap && refine !== 'full') io.err(`note: a touched-up trimap is solved with full edges; --refine ${refine} is not used`);
-    const spec = checkedAsUsage(() => library.get(values.spec!));
+    const kb = kbFlag(values.kb);
+    const listed = checkedAsUsage(() => library.get(values.spec!));
+    // A band asked for takes the place of the spec's own: it is the spec the photo is made and checked by.
+    const spec = kb ? { ...listed, fileSizeKb: kb } : listed;
     for (const flag of ['dpi', 'copies', 'sheet-out'] as const) {
       if (values[flag] !== undefined && !values.sheet) throw new UsageError(`--${flag} is the print sheet's: it goes with --sheet${flag === 'dpi' ? ` (the photo has its spec's ${spec.dpi} dpi)` : ''}`);
     }

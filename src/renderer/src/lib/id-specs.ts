@@ -19,6 +19,9 @@ export interface SpecEntry {
   /** The eye line's band from the bottom edge, where the size has that rule. */
   eyeLineFromBottomMm?: [number, number];
   background: { allowed: string[]; default: string };
+  /** The file size band in KB, where the size has one (the CN ID card's 14–20). */
+  fileSizeKb?: [number, number];
+  format?: 'jpeg' | 'png';
   [field: string]: unknown;
 }
 

@@ -7,7 +7,7 @@ import { specLibraryPath } from '../../../../src/main/cli/commands/idphoto';
 import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core/face/yunet';
 import { byteBand, commentSegments, encodeIdPhoto, jpegAppMarkers, readJpegDpi, readPngDpi, rewriteJpegHeader, setPngDpi } from '../../../../src/main/core/idphoto/exact-file';
 import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, FACE_LIGHTNESS_BAND, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
-import { bandText, CHECK_NAMES_EN, failedCheckLine, failedCheckWords, valueText } from '../../../../src/shared/idphoto-report';
+import { bandText, CHECK_NAMES_EN, failedCheckLine, failedCheckWords, fileSizeBand, MAX_FILE_KB, parseFileSizeBand, valueText } from '../../../../src/shared/idphoto-report';
 import { estimateHiddenCrown, fromAligned, toAligned, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
 import { cutMarks, layoutSheet, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
 import { parseSpec, SpecLibrary } from '../../../../src/main/core/idphoto/spec';
@@ -345,5 +345,13 @@ describe('hidden crown from the outline', () => {
     const whole = head(-10);
     const est = estimateHiddenCrown(whole.alpha, whole.w, whole.h, 100, 90);
     expect(est.chordPx).toBe(0);
+  });
+});
+
+describe('a file size band asked for', () => {
+  it('reads MIN-MAX, an upper bound alone and a lower bound alone, and refuses the rest', () => {
+    expect(['20-50', '20 - 50', '50', '-50', '20-', '1.5-2.5'].map(parseFileSizeBand)).toEqual([[20, 50], [20, 50], [0, 50], [0, 50], [20, MAX_FILE_KB], [1.5, 2.5]]);
+    for (const bad of ['50-20', '', '-', 'abc', '0', '0-0', `20-${MAX_FILE_KB + 1}`, '20kb', '1e3']) expect(parseFileSizeBand(bad)).toBeNull();
+    expect([fileSizeBand(undefined, undefined), fileSizeBand(30, 20), fileSizeBand(-1, 5), fileSizeBand(NaN, 5), fileSizeBand(14, 20)]).toEqual([null, null, null, null, [14, 20]]);
   });
 });
