@@ -34,6 +34,12 @@ describe('Batch workspace in Chromium', () => {
     await app.page.selectOption('[data-testid=batch-spec]', spec.id);
     await app.page.click('[data-workspace-slot=batch] .swatches .swatch >> nth=1');
     await app.page.selectOption('[data-testid=batch-sheet]', '6inch');
+    // The file size an upload form asks for: at most 10 KB (a band upside down is said, and does not start).
+    await app.page.fill('[data-testid=batch-kb-min]', '20');
+    await app.page.fill('[data-testid=batch-kb-max]', '10');
+    expect(await app.page.textContent('[data-testid=batch-kb-invalid]')).toBe('Set the smaller size first, up to 10000 KB.');
+    await app.page.fill('[data-testid=batch-kb-min]', '');
+    expect(await app.page.locator('[data-testid=batch-kb-invalid]').count()).toBe(0);
     await app.page.click('[data-testid=batch-output]');
     await expect.poll(() => app.page.textContent('[data-testid=batch-output]')).toMatch(/exports/);
     await app.page.click('[data-testid=batch-start]');
@@ -93,6 +99,7 @@ describe('Batch workspace in Chromium', () => {
       expect(r.output).toMatch(new RegExp(`_${spec.id}\\.jpg$`));
       const meta = await sharp(r.output!).metadata();
       expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', spec.widthPx, spec.heightPx]);
+      expect(readFileSync(r.output!).length).toBeLessThanOrEqual(10_000);
       // The chosen background (the spec's second colour) fills the top-left corner.
       const { data } = await sharp(r.output!).extract({ left: 2, top: 2, width: 1, height: 1 }).raw().toBuffer({ resolveWithObject: true });
       expect(`#${[...data.subarray(0, 3)].map((v) => v.toString(16).padStart(2, '0')).join('')}`.toUpperCase()).toMatch(/^#F[A-F0-9]F[A-F0-9]F[A-F0-9]$/);

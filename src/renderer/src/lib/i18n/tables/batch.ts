@@ -65,6 +65,8 @@ export const batch = {
   'batch.note.stoppedShort': { en: "The clip's frames stop at {seconds} s, before the part asked for ends: the file is probably cut short, so the sticker ends there.", 'zh-CN': '片段的画面在 {seconds} 秒处就结束了，早于所选部分的结尾：文件可能不完整，贴纸到此为止。' },
   'batch.summary.leftOutFolders': { en: '{n} sub-folder(s) left out: they hold an earlier batch\'s outputs', 'zh-CN': '跳过了 {n} 个子文件夹：其中是之前批量处理的输出' },
   'batch.summary.leftOut': { en: '{n} other file(s) in the folders left out ({types}): not a type this mode takes', 'zh-CN': '文件夹中另有 {n} 个文件未处理（{types}）：不是此模式接受的类型' },
+  'batch.kbFrom': { en: 'File size from (KB)', 'zh-CN': '文件大小 最小 (KB)' },
+  'batch.kbTo': { en: 'to (KB)', 'zh-CN': '最大 (KB)' },
   'batch.failedBefore': { en: '(as before: not retried)', 'zh-CN': '（与上次相同：未重试）' },
   'batch.summary.failedBefore': { en: '{n} file(s) failed before for the same reason and were not retried: neither the file nor the settings changed', 'zh-CN': '{n} 个文件上次因同样原因失败，未重试：文件和设置都没有改变' },
   'batch.summary.noExtension': { en: 'with no extension', 'zh-CN': '无扩展名' },
