@@ -115,6 +115,29 @@ describe('ID-photo workspace in Chromium', () => {
     await app.page.click('[data-workspace=idphoto]');
     expect(await shownPhotoSize(app.page)).toEqual([413, 531]);
     expect(await app.page.isVisible('[data-testid=idphoto-saved]')).toBe(true);
+    // A colour of the user's own: the photo takes it, and is said to fail the background check of a size that lists others.
+    await app.page.locator('[data-testid=idphoto-bg-custom]').evaluate((el) => {
+      const input = el as unknown as { value: string; dispatchEvent(e: unknown): boolean };
+      input.value = '#2e7d32';
+      input.dispatchEvent(new (globalThis as unknown as { Event: new (type: string, init: { bubbles: boolean }) => unknown }).Event('input', { bubbles: true }));
+    });
+    expect(await app.page.textContent('[data-testid=idphoto-bg-note]')).toMatch(/^A colour of your own: this size lists White #FFFFFF/);
+    const bgRow = app.page.locator('[data-testid=idphoto-report] tr', { hasText: 'Background colour' });
+    await expect.poll(() => bgRow.locator('td').first().textContent(), { timeout: 30_000 }).toBe('✗');
+    const greenPreview = await app.page.$eval('[data-testid=idphoto-photo]', async (el) => {
+      const img = el as unknown as { naturalWidth: number; naturalHeight: number };
+      const doc = (globalThis as unknown as { document: { createElement(t: string): { width: number; height: number; getContext(k: string): { drawImage(i: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: number[] } } } } }).document;
+      const canvas = doc.createElement('canvas');
+      canvas.width = img.naturalWidth;
+      canvas.height = img.naturalHeight;
+      const ctx = canvas.getContext('2d');
+      ctx.drawImage(img, 0, 0);
+      return Array.from(ctx.getImageData(3, 3, 1, 1).data).slice(0, 3);
+    });
+    for (const [got, want] of greenPreview.map((v, i) => [v, [0x2e, 0x7d, 0x32][i]])) expect(Math.abs(got - want)).toBeLessThanOrEqual(6);
+    await app.page.click('[data-workspace-slot=idphoto] .swatches .swatch[aria-label="White #FFFFFF"]');
+    await expect.poll(() => bgRow.locator('td').first().textContent(), { timeout: 30_000 }).toBe('✓');
+    expect(await app.page.locator('[data-testid=idphoto-bg-note]').count()).toBe(0);
     expect(app.pageErrors).toEqual([]);
   });
 
@@ -234,9 +257,9 @@ describe('ID-photo workspace in Chromium', () => {
       input.dispatchEvent(new (globalThis as unknown as { Event: new (type: string, init: { bubbles: boolean }) => unknown }).Event('input', { bubbles: true }));
     });
     // Left / right stops where the face would leave ICAO's centre band (5 % of 35 mm).
-    expect(await slot.locator('label').first().textContent()).toContain('1.75 mm');
+    expect(await slot.locator('label:has(input[type=range])').first().textContent()).toContain('1.75 mm');
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), evalFile('id_portraits', 'images', 'df_img2.jpg'));
-    await expect.poll(() => slot.locator('label').first().textContent(), { timeout: 10_000 }).toContain(' 0 mm');
+    await expect.poll(() => slot.locator('label:has(input[type=range])').first().textContent(), { timeout: 10_000 }).toContain(' 0 mm');
     await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
     // 3 mm up is more than df_img2 has above the head in ICAO: the label says what was applied.
     await slot.locator('input[type=range]').nth(1).evaluate((el) => {

@@ -8,6 +8,7 @@ export const idphoto = {
   'idphoto.background': { en: 'Background', 'zh-CN': '底色' },
   'idphoto.sheet': { en: 'Print sheet', 'zh-CN': '排版打印' },
   'idphoto.sheet.dpi': { en: 'Print resolution', 'zh-CN': '打印分辨率' },
+  'idphoto.bgCustom': { en: 'A colour of your own: this size lists {colours}, so the photo fails its background check where an office holds to them.', 'zh-CN': '自选颜色：此规格要求{colours}，若受理单位严格执行，背景色检查将不通过。' },
   'idphoto.kb': { en: 'File size', 'zh-CN': '文件大小' },
   'idphoto.kb.min': { en: 'From', 'zh-CN': '最小' },
   'idphoto.kb.max': { en: 'to', 'zh-CN': '最大' },
