@@ -35,14 +35,6 @@ export const ERROR_CODES = [
 /** A stable error code (see ERROR_CODES). */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/**
- * Failures that come of the input itself, which the same file under the same options meets again
- * (a damaged or unsupported file, no face or several, a clip with no video): a batch that resumes or
- * retries its failures does not try such a file again until the file or the options change.
- * Not IMAGE_TOO_LARGE (the pixel budget is the machine's setting), nor anything of the disk, the
- * models or the engine.
- */
-export const INPUT_FAULT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['INPUT_UNSUPPORTED', 'NO_FACE', 'MULTIPLE_FACES', 'FACE_CUT_OFF', 'TOO_TIGHT', 'NO_VIDEO_STREAM', 'VIDEO_CORRUPT', 'NO_SUBJECT']);
 
 /** The structured-clone-able form of an error that crosses IPC, HTTP or a worker boundary. */
 export interface WireError {
@@ -79,14 +71,34 @@ export const DEFAULT_MAX_SOURCE_PIXELS = 320_000_000;
 /**
  * What an error's detail says of the file, which the UI words apart from the code: `damaged` (a
  * known picture format cut short), `empty` (a file of 0 bytes; VIDEO_CORRUPT for a clip), `still` (a
- * still picture where a clip is wanted) or `video` (a video where a picture is wanted), INPUT_UNSUPPORTED; `cutShort` (a video that stops before the part picked), VIDEO_CORRUPT;
+ * still picture where a clip is wanted), `video` (a video where a picture is wanted) or
+ * `unknownFormat` (content the decoder reads as no picture format: a text file named .jpg), INPUT_UNSUPPORTED; `cutShort` (a video that stops before the part picked), VIDEO_CORRUPT;
  * `nameTooLong` (an output name over the file system's limit), OUTPUT_NOT_WRITABLE; a batch that
  * cannot start for its name template (`badTemplate`) or its output folder being the input folder
  * (`outputIsInput`), INVALID_ARGUMENT.
  */
-const ERROR_KINDS = ['damaged', 'empty', 'still', 'video', 'cutShort', 'nameTooLong', 'badTemplate', 'outputIsInput'] as const;
+const ERROR_KINDS = ['damaged', 'empty', 'still', 'video', 'unknownFormat', 'cutShort', 'nameTooLong', 'badTemplate', 'outputIsInput'] as const;
 /** See ERROR_KINDS. */
 export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/** Refusals of what a picture or clip shows, which the same file under the same options meets again. */
+const SHOWN_FAULT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['NO_FACE', 'MULTIPLE_FACES', 'FACE_CUT_OFF', 'TOO_TIGHT', 'NO_VIDEO_STREAM']);
+/** What a file is, as the decoder or the probe found it (ErrorKind), that the same file is again. */
+const FILE_FAULT_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>(['damaged', 'empty', 'still', 'video', 'unknownFormat', 'cutShort']);
+
+/**
+ * Whether a failure comes of the input itself, so that the same file under the same options meets
+ * it again (a batch's resume and retry do not try it again while neither changes): a refusal of
+ * what it shows (no face, several, no video stream), or an unreadable file the decoder or probe said
+ * what it is of (damaged, empty, not a picture format, a still where a clip goes). Not one without
+ * that word (a permission, a killed ffprobe and a full memory read as INPUT_UNSUPPORTED /
+ * VIDEO_CORRUPT too), nor NO_SUBJECT (a missing anime model falls back to the person model), nor
+ * IMAGE_TOO_LARGE (the machine's pixel budget), nor anything of the disk, the models or the engine.
+ */
+export function isInputFault(code: ErrorCode, kind: ErrorKind | undefined): boolean {
+  if (SHOWN_FAULT_CODES.has(code)) return true;
+  return (code === 'INPUT_UNSUPPORTED' || code === 'VIDEO_CORRUPT') && kind !== undefined && FILE_FAULT_KINDS.has(kind);
+}
 
 /** The ErrorKind an error's detail flags (`{ damaged: true }`, `{ still: true }`, …), if any. */
 export function errorKindOf(detail: unknown): ErrorKind | undefined {

@@ -29,9 +29,21 @@ export function fileSizeBand(minKb: number | undefined, maxKb: number | undefine
   return band.every((n) => Number.isFinite(n)) && band[0] >= 0 && band[0] <= band[1] && band[1] > 0 && band[1] <= MAX_FILE_KB ? band : null;
 }
 
-/** `--kb`'s value: "20-50", "-50" or "50" (at most 50), "20-" (at least 20); null when it does not read as a band. */
+/**
+ * The band a pair of From / To fields asks for: an end left empty is the spec's own (the field's
+ * placeholder), else open. Undefined when nothing is asked (both empty, or only "from 0" on a size
+ * with no band); null when what is asked is no band.
+ */
+export function askedFileSizeBand(minKb: number | null, maxKb: number | null, specBand: readonly [number, number] | undefined): [number, number] | null | undefined {
+  if (minKb === null && maxKb === null) return undefined;
+  if (maxKb === null && minKb === 0 && !specBand) return undefined;
+  return fileSizeBand(minKb ?? specBand?.[0], maxKb ?? specBand?.[1]);
+}
+
+/** `--kb`'s value: "20-50" (or "20–50"), "50" (at most 50), "20-" (at least 20); null when it does not read as a band. */
 export function parseFileSizeBand(text: string): [number, number] | null {
-  const m = /^\s*(\d+(?:\.\d+)?)?\s*(-)?\s*(\d+(?:\.\d+)?)?\s*$/.exec(text);
+  // "14–20" as the checks show a band (an en dash) reads too.
+  const m = /^\s*(\d+(?:\.\d+)?)?\s*([-–])?\s*(\d+(?:\.\d+)?)?\s*$/.exec(text);
   if (!m || (!m[1] && !m[3])) return null;
   if (!m[2]) return m[3] ? null : fileSizeBand(undefined, Number(m[1]));
   return fileSizeBand(m[1] ? Number(m[1]) : undefined, m[3] ? Number(m[3]) : undefined);

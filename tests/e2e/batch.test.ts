@@ -37,7 +37,7 @@ describe('Batch workspace in Chromium', () => {
     // The file size an upload form asks for: at most 10 KB (a band upside down is said, and does not start).
     await app.page.fill('[data-testid=batch-kb-min]', '20');
     await app.page.fill('[data-testid=batch-kb-max]', '10');
-    expect(await app.page.textContent('[data-testid=batch-kb-invalid]')).toBe('Set the smaller size first, up to 10000 KB.');
+    expect(await app.page.textContent('[data-testid=batch-kb-invalid]')).toBe('From must not be above To, and To is at most 10000 KB.');
     await app.page.fill('[data-testid=batch-kb-min]', '');
     expect(await app.page.locator('[data-testid=batch-kb-invalid]').count()).toBe(0);
     await app.page.click('[data-testid=batch-output]');
@@ -117,7 +117,10 @@ describe('Batch workspace in Chromium', () => {
     const brokenRow = app.page.locator('[data-testid=batch-item]', { hasText: 'zz-broken.jpg' });
     expect(await brokenRow.locator('[data-testid=batch-reason]').textContent()).toBe('This file is not an image we can read.');
     expect(await brokenRow.locator('[data-testid=batch-failed-before]').textContent()).toBe('(as before: not retried)');
-    expect(await app.page.textContent('[data-testid=batch-failed-before-summary]')).toBe('1 file(s) failed before for the same reason and were not retried: neither the file nor the settings changed');
+    expect(await app.page.textContent('[data-testid=batch-failed-before-summary]')).toBe('1 file(s) failed before for the same reason and were not retried: neither the file nor the settings changed. Replace a file and Start to try it again.');
+    expect(await app.page.textContent('[data-testid=batch-failures] [data-testid=batch-failure-before]')).toBe('(as before: not retried)');
+    // Retry failed would do the same again: it is not offered.
+    expect(await app.page.locator('[data-testid=batch-retry]').count()).toBe(0);
     await app.page.screenshot({ path: join(SCREENS, 'batch-retried.png') });
     expect(app.pageErrors).toEqual([]);
   }, 180_000);

@@ -100,7 +100,7 @@ describe('ID-photo workspace in Chromium', () => {
     expect(await kbNote.textContent()).toBe('The JPEG is made to fit ≤ 20 KB, whether the form counts 1000 or 1024 bytes to a KB.');
     // A band upside down is said, and nothing is made from it.
     await app.page.fill('[data-testid=idphoto-kb-min]', '30');
-    expect(await kbNote.textContent()).toBe('Set the smaller size first, up to 10000 KB.');
+    expect(await kbNote.textContent()).toBe('From must not be above To, and To is at most 10000 KB.');
     expect(await app.page.isDisabled('[data-testid=idphoto-export]')).toBe(true);
     await app.page.fill('[data-testid=idphoto-kb-min]', '');
     await app.page.click('[data-testid=idphoto-export]');
@@ -109,12 +109,14 @@ describe('ID-photo workspace in Chromium', () => {
     const fitted = (await saved.getAttribute('title'))!;
     expect(readFileSync(fitted).length).toBeLessThanOrEqual(20_000);
     expect(readFileSync(fitted).length).toBeGreaterThan(8_000);
-    await app.page.fill('[data-testid=idphoto-kb-max]', '');
     // Another workspace and back: the photo, the size and the saved line are still there.
     await app.page.click('[data-workspace=cutout]');
     await app.page.click('[data-workspace=idphoto]');
     expect(await shownPhotoSize(app.page)).toEqual([413, 531]);
     expect(await app.page.isVisible('[data-testid=idphoto-saved]')).toBe(true);
+    // Another band: that file no longer is what the controls say.
+    await app.page.fill('[data-testid=idphoto-kb-max]', '');
+    expect(await app.page.isVisible('[data-testid=idphoto-saved]')).toBe(false);
     // A colour of the user's own: the photo takes it, and is said to fail the background check of a size that lists others.
     await app.page.locator('[data-testid=idphoto-bg-custom]').evaluate((el) => {
       const input = el as unknown as { value: string; dispatchEvent(e: unknown): boolean };

@@ -1,7 +1,7 @@
 // Streamed frame decoding with the real ffmpeg on eval clips: trim/fps/size, GIF coalescing,
 // error codes, and that cancel or an early stop leaves no ffmpeg child behind.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +31,20 @@ describe('probe and streamed frames', () => {
     expect([frames[0].width, frames[0].height]).toEqual([200, 200]);
     expect(frames[0].data.length).toBe(200 * 200 * 4);
     expect(ffmpegChildren()).toEqual([]);
+  });
+
+  it('says a GIF without its trailer is cut short, and not one with padding after it', async () => {
+    const dir = tempDir();
+    const whole = readFileSync(evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif'));
+    const cases: [string, Buffer, boolean | undefined][] = [
+      ['whole.gif', whole, undefined],
+      ['padded.gif', Buffer.concat([whole, Buffer.from([0, 0, 0x0a])]), undefined],
+      ['cut.gif', whole.subarray(0, 200_000), true],
+    ];
+    for (const [name, bytes, isCutShort] of cases) {
+      writeFileSync(join(dir, name), bytes);
+      expect((await probeVideo(join(dir, name))).isCutShort).toBe(isCutShort);
+    }
   });
 
   it('coalesces a frame-delta GIF: every decoded frame is a whole opaque picture', async () => {

@@ -266,7 +266,11 @@ async function matte(path: string, subject: Subject, modelId: string | undefined
   const t0 = performance.now();
   const base = await cachedMask(path, subject, modelId, e.env, ctx);
   const { source } = base;
-  ctx.onProgress?.({ stage: 'refine', done: 2, total: 3 });
+  // Raw edges only scale the mask: no "Refining edges" (as a cut-out's export tells none).
+  const tellRefine = (done: number): void => {
+    if (refine !== 'off') ctx.onProgress?.({ stage: 'refine', done, total: 3 });
+  };
+  tellRefine(2);
   const t1 = performance.now();
   const size = previewSize(source.width, source.height, maxSidePx);
   const image = await previewImageOf(source, size.width, size.height);
@@ -276,7 +280,7 @@ async function matte(path: string, subject: Subject, modelId: string | undefined
   const refined = await refineMatte({ image, mask: base.mask, maskW: base.maskW, maskH: base.maskH, mode: refine, shouldEstimateForeground: false }, { signal: ctx.signal });
   throwIfAborted(ctx.signal);
   const t2 = performance.now();
-  ctx.onProgress?.({ stage: 'refine', done: 3, total: 3 });
+  tellRefine(3);
   return {
     path,
     width: image.width,

@@ -278,6 +278,24 @@ describe('StickerState', () => {
     expect([s.phase, s.clip?.path, s.result?.path]).toEqual(['done', '/clips/b.gif', '/out/b_sticker.gif']);
   });
 
+  it("drops the last clip's frame when it comes back after another clip opened (a start moved just before)", async () => {
+    const { host, calls } = fakeHost((spec) => ({ jobId: 'job-1', outcome: 'done', elapsedMs: 9, result: { output: spec.output, width: 320, height: 240, frameCount: 18, fps: 12, bytes: 150_000, withinBudget: true, modelFallback: false } }));
+    const frame = host.client.loadClipFrame;
+    let release: (() => void) | undefined;
+    const s = new StickerState(host);
+    await s.open('/clips/a.gif');
+    // The start handle of a.gif settles: its frame is slow to come.
+    host.client.loadClipFrame = async (req) => {
+      if (req.path.endsWith('a.gif')) await new Promise<void>((r) => (release = r));
+      return frame(req);
+    };
+    const late = s.loadPoster();
+    await s.open('/clips/b.gif');
+    release!();
+    await late;
+    expect([s.clip?.path, s.poster?.path, calls.errors]).toEqual(['/clips/b.gif', '/clips/b.gif', []]);
+  });
+
   it('a clip whose header reads but whose first frame does not is refused the same way: the last clip, its frame and sticker stay', async () => {
     const { host, calls } = fakeHost((spec) => ({ jobId: 'job-1', outcome: 'done', elapsedMs: 9, result: { output: spec.output, width: 320, height: 240, frameCount: 18, fps: 12, bytes: 150_000, withinBudget: true, modelFallback: false } }));
     const frame = host.client.loadClipFrame;

@@ -13,6 +13,7 @@ import { parseBackground } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { checkedAsUsage, choiceFlag, type CliCommand, type CliIo, fitToTerminal, intFlag, kbFlag, qualityFlag, UsageError } from '../command';
 import { idPhotoBackground } from '../../core/idphoto/make-id-photo';
+import { checkSheetDpi, parsePaper } from '../../core/idphoto/print-sheet';
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { reviewText } from './cutout';
 import { specLibraryPath } from './idphoto';
@@ -137,7 +138,10 @@ export const batchCommand: CliCommand = {
       // A colour (a picture or transparency is refused before any file starts, as the spec is).
       if (values.bg) checkedAsUsage(() => idPhotoBackground(values.bg, resolved));
       // A print sheet per photo, beside it as <name>_sheet.<ext> (paper and dpi are checked before any file starts).
-      extra = { spec: resolved, ...(values.sheet ? { sheet: { paper: values.sheet, dpi: intFlag(values.dpi, 'dpi') ?? 300 } } : {}) };
+      const sheetDpi = intFlag(values.dpi, 'dpi') ?? 300;
+      // A paper or dpi the sheet does not take is a wrong command line, said before OUT is made.
+      if (values.sheet) checkedAsUsage(() => (parsePaper(values.sheet!), checkSheetDpi(sheetDpi)));
+      extra = { spec: resolved, ...(values.sheet ? { sheet: { paper: values.sheet, dpi: sheetDpi } } : {}) };
     } else if (values.sheet || values.kb) {
       throw new UsageError(`--${values.sheet ? 'sheet' : 'kb'} goes with --mode idphoto`);
     }

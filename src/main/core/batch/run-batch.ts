@@ -6,7 +6,7 @@
 import { availableParallelism, totalmem } from 'node:os';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { AppError, CancelledError, DEFAULT_MAX_PIXELS, errorKindOf, INPUT_FAULT_CODES, isCancellation, toWire } from '../../../shared/errors';
+import { AppError, CancelledError, DEFAULT_MAX_PIXELS, errorKindOf, isCancellation, isInputFault, toWire } from '../../../shared/errors';
 import { BATCH_DEFAULT_REFINE, BATCH_NAME_DEFAULTS, jobFraction, type FinishedFile } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
 import { loadBackgroundPicture } from '../image/background';
@@ -487,12 +487,12 @@ function finishedOfRecord(record: JournalRecord | undefined): FinishedFile {
 }
 
 /**
- * Whether a journalled failure would come again: a fault of the input itself (INPUT_FAULT_CODES)
- * with the same input size, mtime and options. A failure of the disk, a model or the engine, or
- * one of a file changed since, is tried again.
+ * Whether a journalled failure would come again: a fault of the input itself (isInputFault) with
+ * the same input size, mtime and options. A failure of the disk, a model or the engine, one whose
+ * record does not say what the file is, or one of a file changed since, is tried again.
  */
 export function repeatsFailure(record: JournalRecord, item: Pick<BatchItem, 'sizeBytes' | 'mtimeMs'>, optionsHash: string): boolean {
-  return record.status === 'failed' && record.code !== undefined && INPUT_FAULT_CODES.has(record.code) && record.optionsHash === optionsHash && record.sizeBytes === item.sizeBytes && record.mtimeMs === item.mtimeMs && typeof record.message === 'string';
+  return record.status === 'failed' && record.code !== undefined && isInputFault(record.code, record.errorKind) && record.optionsHash === optionsHash && record.sizeBytes === item.sizeBytes && record.mtimeMs === item.mtimeMs && typeof record.message === 'string';
 }
 
 /** The files (output keys) already in the output folders the items map to. */

@@ -76,7 +76,7 @@ export interface BatchEntry extends FinishedFile {
   doneBefore?: boolean;
   /**
    * A failure not tried again (resume, or a retry of the failed ones): an earlier run's, of the
-   * input itself (INPUT_FAULT_CODES), with the same file (size, mtime) and options. Its code, message
+   * input itself (isInputFault), with the same file (size, mtime) and options. Its code, message
    * and errorKind are that run's.
    */
   failedBefore?: boolean;

@@ -79,11 +79,12 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
     const isVideo = hasExtension(name, VIDEO_EXTENSIONS) && !hasExtension(name, IMAGE_EXTENSIONS);
     throw new AppError('INPUT_UNSUPPORTED', isVideo ? `${name} is a video, not a picture: make a sticker of it (\`cutout sticker\`, the Stickers workspace, or \`cutout batch --mode sticker\`)` : `${name} is not an image this app can read (${why})`, {
       cause,
-      detail: isVideo ? { path: name, video: true } : { path: name },
+      // Content sharp reads as no picture format at all (a text file named .jpg), said so: the same file fails so again.
+      detail: isVideo ? { path: name, video: true } : /unsupported image format/i.test(why) ? { path: name, unknownFormat: true } : { path: name },
     });
   }
   if (!meta.format || !STILL_FORMATS.has(meta.format)) {
-    throw new AppError('INPUT_UNSUPPORTED', `${name}: unsupported image format ${meta.format ?? 'unknown'}`, { detail: { path: name, format: meta.format } });
+    throw new AppError('INPUT_UNSUPPORTED', `${name}: unsupported image format ${meta.format ?? 'unknown'}`, { detail: { path: name, format: meta.format, unknownFormat: true } });
   }
   const pixels = (meta.width ?? 0) * (meta.height ?? 0);
   if (!pixels) throw new AppError('INPUT_UNSUPPORTED', `${name} has no pixel size`, { detail: { path: name } });

@@ -708,7 +708,8 @@ export async function makeSticker(input: string, output: string, options: Sticke
     repeatedFrames: prepared.repeatedFrames,
     ...(prepared.cutToS === undefined ? {} : { cutToS: prepared.cutToS }),
     ...(prepared.endsAtS === undefined ? {} : { endsAtS: prepared.endsAtS }),
-    ...(prepared.info.isCutShort ? { cutShortAtS: prepared.info.durationS } : {}),
+    // Said where the sticker reaches the end of what the file holds (not of a part before it).
+    ...(prepared.info.isCutShort && prepared.plan.startS + prepared.plan.durationS >= prepared.info.durationS - 1.5 / prepared.plan.fps ? { cutShortAtS: prepared.info.durationS } : {}),
     review: prepared.review,
     sceneCuts: prepared.cuts.size,
     timings: prepared.timings,

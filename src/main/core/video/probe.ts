@@ -26,13 +26,18 @@ export interface VideoInfo {
   isCutShort?: boolean;
 }
 
-/** Whether a GIF file lacks its trailer (its last byte, 0x3B): the file was cut short. */
+/**
+ * Whether a GIF file lacks its trailer (0x3B): the file was cut short. Zero bytes and white space
+ * after the trailer (padding, a newline some tools add) are passed over.
+ */
 export async function isGifCutShort(path: string, size: number): Promise<boolean> {
   const handle = await open(path, 'r');
   try {
-    const last = Buffer.alloc(1);
-    const { bytesRead } = await handle.read(last, 0, 1, size - 1);
-    return bytesRead === 1 && last[0] !== 0x3b;
+    const tail = Buffer.alloc(Math.min(size, 64));
+    const { bytesRead } = await handle.read(tail, 0, tail.length, size - tail.length);
+    let i = bytesRead - 1;
+    while (i >= 0 && (tail[i] === 0x00 || tail[i] === 0x0a || tail[i] === 0x0d || tail[i] === 0x20)) i--;
+    return i >= 0 && tail[i] !== 0x3b;
   } finally {
     await handle.close();
   }

@@ -94,13 +94,16 @@ describe('batch journal', () => {
   it('does not try again a failure of the file itself while the file and options stay the same; anything else is tried again', () => {
     const item = { sizeBytes: 3, mtimeMs: 4 };
     const failure = { v: 1 as const, input: '/in/a.jpg', status: 'failed' as const, sizeBytes: 3, mtimeMs: 4, optionsHash: 'h', output: '/o/a.png', message: 'm', atMs: 0 };
-    for (const code of ['INPUT_UNSUPPORTED', 'NO_FACE', 'MULTIPLE_FACES', 'FACE_CUT_OFF', 'TOO_TIGHT', 'NO_VIDEO_STREAM', 'VIDEO_CORRUPT', 'NO_SUBJECT'] as const) {
-      expect(repeatsFailure({ ...failure, code }, item, 'h')).toBe(true);
-    }
-    // The disk, the models, the engine, the machine's pixel budget: tried again.
-    for (const code of ['DISK_FULL', 'OUTPUT_NOT_WRITABLE', 'MODEL_MISSING', 'FFMPEG_FAILED', 'IMAGE_TOO_LARGE', 'INTERNAL'] as const) {
+    // What the picture shows, or what the file is as the decoder or probe said.
+    for (const code of ['NO_FACE', 'MULTIPLE_FACES', 'FACE_CUT_OFF', 'TOO_TIGHT', 'NO_VIDEO_STREAM'] as const) expect(repeatsFailure({ ...failure, code }, item, 'h')).toBe(true);
+    for (const errorKind of ['damaged', 'empty', 'unknownFormat', 'still', 'video'] as const) expect(repeatsFailure({ ...failure, code: 'INPUT_UNSUPPORTED', errorKind }, item, 'h')).toBe(true);
+    for (const errorKind of ['cutShort', 'empty'] as const) expect(repeatsFailure({ ...failure, code: 'VIDEO_CORRUPT', errorKind }, item, 'h')).toBe(true);
+    // An unreadable file that does not say why (a permission, a killed ffprobe), a record from before
+    // errorKind was kept, NO_SUBJECT (a missing anime model), the disk, the models, the engine, the pixel budget: tried again.
+    for (const code of ['INPUT_UNSUPPORTED', 'VIDEO_CORRUPT', 'NO_SUBJECT', 'DISK_FULL', 'OUTPUT_NOT_WRITABLE', 'MODEL_MISSING', 'FFMPEG_FAILED', 'IMAGE_TOO_LARGE', 'INTERNAL'] as const) {
       expect(repeatsFailure({ ...failure, code }, item, 'h')).toBe(false);
     }
+    expect(repeatsFailure({ ...failure, code: 'OUTPUT_NOT_WRITABLE', errorKind: 'nameTooLong' }, item, 'h')).toBe(false);
     // The file or the options changed, or a done record.
     expect(repeatsFailure({ ...failure, code: 'NO_FACE' }, { ...item, mtimeMs: 5 }, 'h')).toBe(false);
     expect(repeatsFailure({ ...failure, code: 'NO_FACE' }, { ...item, sizeBytes: 9 }, 'h')).toBe(false);

@@ -7,7 +7,7 @@ import { specLibraryPath } from '../../../../src/main/cli/commands/idphoto';
 import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core/face/yunet';
 import { byteBand, commentSegments, encodeIdPhoto, jpegAppMarkers, readJpegDpi, readPngDpi, rewriteJpegHeader, setPngDpi } from '../../../../src/main/core/idphoto/exact-file';
 import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, FACE_LIGHTNESS_BAND, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
-import { bandText, CHECK_NAMES_EN, failedCheckLine, failedCheckWords, fileSizeBand, MAX_FILE_KB, parseFileSizeBand, valueText } from '../../../../src/shared/idphoto-report';
+import { bandText, CHECK_NAMES_EN, failedCheckLine, failedCheckWords, askedFileSizeBand, fileSizeBand, MAX_FILE_KB, parseFileSizeBand, valueText } from '../../../../src/shared/idphoto-report';
 import { estimateHiddenCrown, fromAligned, toAligned, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
 import { cutMarks, layoutSheet, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
 import { parseSpec, SpecLibrary } from '../../../../src/main/core/idphoto/spec';
@@ -353,5 +353,17 @@ describe('a file size band asked for', () => {
     expect(['20-50', '20 - 50', '50', '-50', '20-', '1.5-2.5'].map(parseFileSizeBand)).toEqual([[20, 50], [20, 50], [0, 50], [0, 50], [20, MAX_FILE_KB], [1.5, 2.5]]);
     for (const bad of ['50-20', '', '-', 'abc', '0', '0-0', `20-${MAX_FILE_KB + 1}`, '20kb', '1e3']) expect(parseFileSizeBand(bad)).toBeNull();
     expect([fileSizeBand(undefined, undefined), fileSizeBand(30, 20), fileSizeBand(-1, 5), fileSizeBand(NaN, 5), fileSizeBand(14, 20)]).toEqual([null, null, null, null, [14, 20]]);
+    expect(parseFileSizeBand('14–20')).toEqual([14, 20]);
+  });
+
+  it('takes an empty field as the spec\'s own end (its placeholder), else open; nothing asked is undefined', () => {
+    const card: [number, number] = [14, 20];
+    expect(askedFileSizeBand(16, null, card)).toEqual([16, 20]);
+    expect(askedFileSizeBand(null, 18, card)).toEqual([14, 18]);
+    expect(askedFileSizeBand(16, null, undefined)).toEqual([16, MAX_FILE_KB]);
+    expect(askedFileSizeBand(null, null, card)).toBeUndefined();
+    expect(askedFileSizeBand(0, null, undefined)).toBeUndefined();
+    expect(askedFileSizeBand(30, null, card)).toBeNull();
+    expect(askedFileSizeBand(null, 0, undefined)).toBeNull();
   });
 });

@@ -287,10 +287,13 @@ export class StickerState {
   /** Reloads the poster at the trim start (after the start handle settles). */
   async loadPoster(): Promise<void> {
     if (!this.clip) return;
+    // An answer for a clip opened before another is dropped (it drew the last clip's frame, or its error, over this one).
+    const seq = this.openSeq;
     try {
-      this.poster = await this.host.client.loadClipFrame({ path: this.clip.path, timeS: this.startS, maxSidePx: 480 });
+      const poster = await this.host.client.loadClipFrame({ path: this.clip.path, timeS: this.startS, maxSidePx: 480 });
+      if (seq === this.openSeq) this.poster = poster;
     } catch (error) {
-      this.host.showError(error, 'sticker');
+      if (seq === this.openSeq) this.host.showError(error, 'sticker');
     }
   }
 

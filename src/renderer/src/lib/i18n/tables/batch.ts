@@ -68,7 +68,7 @@ export const batch = {
   'batch.kbFrom': { en: 'File size from (KB)', 'zh-CN': '文件大小 最小 (KB)' },
   'batch.kbTo': { en: 'to (KB)', 'zh-CN': '最大 (KB)' },
   'batch.failedBefore': { en: '(as before: not retried)', 'zh-CN': '（与上次相同：未重试）' },
-  'batch.summary.failedBefore': { en: '{n} file(s) failed before for the same reason and were not retried: neither the file nor the settings changed', 'zh-CN': '{n} 个文件上次因同样原因失败，未重试：文件和设置都没有改变' },
+  'batch.summary.failedBefore': { en: '{n} file(s) failed before for the same reason and were not retried: neither the file nor the settings changed. Replace a file and Start to try it again.', 'zh-CN': '{n} 个文件上次因同样原因失败，未重试：文件和设置都没有改变。替换文件后点“开始”即可重试。' },
   'batch.summary.noExtension': { en: 'with no extension', 'zh-CN': '无扩展名' },
   'batch.summary.specFailed': { en: '{n} written off spec (marked "fails spec")', 'zh-CN': '{n} 个已生成但不符合规格（已标记为“不合规格”）' },
   'batch.failsSpec': { en: 'fails spec', 'zh-CN': '不合规格' },
