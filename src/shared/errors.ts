@@ -35,7 +35,6 @@ export const ERROR_CODES = [
 /** A stable error code (see ERROR_CODES). */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-
 /** The structured-clone-able form of an error that crosses IPC, HTTP or a worker boundary. */
 export interface WireError {
   code: ErrorCode;
