@@ -29,6 +29,11 @@ export function fileSizeBand(minKb: number | undefined, maxKb: number | undefine
   return band.every((n) => Number.isFinite(n)) && band[0] >= 0 && band[0] <= band[1] && band[1] > 0 && band[1] <= MAX_FILE_KB ? band : null;
 }
 
+/** A file size band's ends as a measurement holds them: an open end (0, MAX_FILE_KB) is null, so it reads "≤ 50" / "≥ 20". */
+export function fileSizeBandEnds(band: readonly [number, number]): { min: number | null; max: number | null } {
+  return { min: band[0] > 0 ? band[0] : null, max: band[1] < MAX_FILE_KB ? band[1] : null };
+}
+
 /**
  * The band a pair of From / To fields asks for: an end left empty is the spec's own (the field's
  * placeholder), else open. Undefined when nothing is asked (both empty, or only "from 0" on a size

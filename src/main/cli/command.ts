@@ -101,11 +101,16 @@ export function checkedAsUsage<T>(check: () => T): T {
   try {
     return check();
   } catch (error) {
-    if (error instanceof AppError && (error.code === 'INVALID_ARGUMENT' || error.code === 'SPEC_UNKNOWN') && !(error instanceof UsageError)) {
-      throw new UsageError(error.message, { cause: error, detail: error.detail, code: error.code });
-    }
-    throw error;
+    throw asUsage(error);
   }
+}
+
+/** An error of a check of the command line's values as checkedAsUsage throws it (for a check that is async). */
+export function asUsage(error: unknown): unknown {
+  if (error instanceof AppError && (error.code === 'INVALID_ARGUMENT' || error.code === 'SPEC_UNKNOWN') && !(error instanceof UsageError)) {
+    return new UsageError(error.message, { cause: error, detail: error.detail, code: error.code });
+  }
+  return error;
 }
 
 /** One sub-command of `cutout`. */

@@ -11,7 +11,7 @@ import { checkSheetDpi, layoutSheet, parsePaper, renderSheetPdf, renderSheetRast
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { assertSeparateOutputs, writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags, projectResourcesDir } from '../cli-env';
-import { checkedAsUsage, type CliCommand, intFlag, kbFlag, noteProviderFallback, planOutputs, UsageError } from '../command';
+import { asUsage, checkedAsUsage, type CliCommand, intFlag, kbFlag, noteProviderFallback, planOutputs, UsageError } from '../command';
 
 /** Path of the built-in spec library. */
 export function specLibraryPath(): string {
@@ -119,11 +119,9 @@ export const idphotoCommand: CliCommand = {
         ...(sheetOut ? [{ path: sheetOut, what: values['sheet-out'] ? '--sheet-out' : 'the print sheet' }] : []),
       ],
       [...positionals, ...(values.trimap ? [values.trimap] : []), ...(values['spec-file'] ?? [])],
-    ).catch((error: unknown) =>
-      checkedAsUsage(() => {
-        throw error;
-      }),
-    );
+    ).catch((error: unknown) => {
+      throw asUsage(error);
+    });
     const reports: unknown[] = [];
     const made: IdPhotoResult[] = [];
     let failures = 0;

@@ -1,7 +1,7 @@
 // The compliance report of one ID photo: each measurement in its unit with the spec's band and a
 // pass flag, plus an overall pass. Pure typed-array code (core); measured on the output pixels.
 import type { IdPhotoMeasurement } from '../../../shared/api';
-import { CENTRE_TOLERANCE, CHECK_NAMES_EN, failedCheckLine, MAX_FILE_KB } from '../../../shared/idphoto-report';
+import { CENTRE_TOLERANCE, CHECK_NAMES_EN, failedCheckLine, fileSizeBandEnds } from '../../../shared/idphoto-report';
 import { parseHexColor } from '../image/composite';
 import type { RgbaImage } from '../image/decode';
 import { unsureShare } from '../matting/unsure-share';
@@ -284,9 +284,9 @@ export function failedChecks(report: { measurements: Record<string, IdPhotoMeasu
 
 /** Adds the written file's size (KB of 1024 bytes) to a report and recomputes its pass. */
 export function withFileSize(report: ComplianceReport, bytes: number, spec: IdPhotoSpec): ComplianceReport {
-  const band = spec.fileSizeKb ?? null;
   // A band open at one end (--kb 50: at most 50 KB) reads "≤ 50", not "0–50".
-  const m = measure(bytes / 1024, 'KB', band && band[0] > 0 ? band[0] : null, band && band[1] < MAX_FILE_KB ? band[1] : null, band ? undefined : NO_BAND_NOTE);
+  const ends = spec.fileSizeKb ? fileSizeBandEnds(spec.fileSizeKb) : { min: null, max: null };
+  const m = measure(bytes / 1024, 'KB', ends.min, ends.max, spec.fileSizeKb ? undefined : NO_BAND_NOTE);
   const measurements = { ...report.measurements, fileSizeKb: m };
   return { ...report, measurements, pass: Object.values(measurements).every((x) => x.pass) };
 }

@@ -1,6 +1,7 @@
 // The ID-photo workspace's live preview (rune class, renderer): every change of portrait, spec,
 // background, nudge or sheet asks the engine for a new preview after a short pause; answers to
 // older requests are dropped, so the photo on screen always matches the controls.
+import { untrack } from 'svelte';
 import type { ApiClient } from '../../../../shared/api-client';
 import type { IdPhotoPreview, IdPhotoPreviewRequest } from '../../../../shared/api';
 
@@ -35,8 +36,16 @@ export class IdPhotoPreviewer {
     private readonly schedule: Schedule = realSchedule,
   ) {}
 
-  /** Asks for a preview of `req` after the pause (null clears); a newer call replaces a waiting one. */
+  /**
+   * Asks for a preview of `req` after the pause (null clears); a newer call replaces a waiting one.
+   * Called from an effect, it subscribes it to nothing of its own: it reads `failure`, which its
+   * answer sets, and a refusal then asked again four times a second for as long as it showed.
+   */
   request(req: IdPhotoPreviewRequest | null): void {
+    untrack(() => this.ask(req));
+  }
+
+  private ask(req: IdPhotoPreviewRequest | null): void {
     this.cancelTimer?.();
     this.cancelTimer = null;
     const id = ++this.seq;

@@ -8,6 +8,9 @@ import { STICKER_STROKE_LIMITS, type JobOutcome, type StickerJobOptions, type St
 import { PLATFORM_PRESETS, presetFps, type PlatformPreset } from '../../../../shared/sticker-presets';
 import { sureTrim } from '../../../../shared/sticker-review';
 
+/** The long side of the clip's frame the Clip pane shows (the poster). */
+const POSTER_SIDE_PX = 480;
+
 /** Formats offered by the format picker. */
 export const STICKER_FORMATS = ['gif', 'webp', 'apng', 'webm'] as const;
 export type StickerFormatChoice = (typeof STICKER_FORMATS)[number];
@@ -215,7 +218,7 @@ export class StickerState {
       trim = clampTrim(0, options.wholeClip ? clip.durationS : 3, clip.durationS, this.maxDurationS);
       // A clip opens with its first frame: one whose header reads but whose frames do not (cut short
       // at its first bytes) is refused here, as one that does not probe, and the last clip stays.
-      poster = await this.host.client.loadClipFrame({ path: clip.path, timeS: trim.startS, maxSidePx: 480 });
+      poster = await this.host.client.loadClipFrame({ path: clip.path, timeS: trim.startS, maxSidePx: POSTER_SIDE_PX });
     } catch (error) {
       if (seq !== this.probeSeq) return;
       // The last clip, its sticker (or the one being made) and its frame stay.
@@ -290,7 +293,7 @@ export class StickerState {
     // An answer for a clip opened before another is dropped (it drew the last clip's frame, or its error, over this one).
     const seq = this.openSeq;
     try {
-      const poster = await this.host.client.loadClipFrame({ path: this.clip.path, timeS: this.startS, maxSidePx: 480 });
+      const poster = await this.host.client.loadClipFrame({ path: this.clip.path, timeS: this.startS, maxSidePx: POSTER_SIDE_PX });
       if (seq === this.openSeq) this.poster = poster;
     } catch (error) {
       if (seq === this.openSeq) this.host.showError(error, 'sticker');
