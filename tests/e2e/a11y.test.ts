@@ -120,6 +120,23 @@ describe('the keyboard and a screen reader in Chromium', () => {
     await search.press('Enter');
     expect(await page.textContent('[data-workspace-slot=idphoto] [data-testid=idphoto-current-spec]')).toBe('US passport 2×2 in · 600×600 px');
     await search.fill('');
+    // The list of 31 sizes is one Tab stop, which lands on the chosen size; the next Tab leaves it.
+    await search.focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(`document.activeElement?.getAttribute('aria-current')`)).toBe('true');
+    expect(await page.evaluate(`document.activeElement?.textContent`)).toContain('US passport 2×2 in');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(`document.activeElement?.closest('ul.specs') === null`)).toBe(true);
+    // Back in, ← reaches the size's star (Space pins and unpins it) and → the size again.
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('ArrowLeft');
+    expect(await page.evaluate(`document.activeElement?.getAttribute('aria-label')`)).toBe('Favourite: US passport 2×2 in');
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.evaluate(`document.activeElement?.getAttribute('aria-pressed')`)).toBe('true');
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.evaluate(`document.activeElement?.getAttribute('aria-pressed')`)).toBe('false');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.evaluate(`document.activeElement?.classList.contains('spec')`)).toBe(true);
   });
 
   it('an export by Enter keeps the focus on its button; a focused swatch is drawn apart from the selected one', async () => {
