@@ -259,7 +259,8 @@ describe('ID-photo workspace in Chromium', () => {
       input.dispatchEvent(new (globalThis as unknown as { Event: new (type: string, init: { bubbles: boolean }) => unknown }).Event('input', { bubbles: true }));
     });
     // Left / right stops where the face would leave ICAO's centre band (5 % of 35 mm).
-    expect(await slot.locator('label:has(input[type=range])').first().textContent()).toContain('1.75 mm');
+    // + moves the person right, and the label says which way.
+    expect(await slot.locator('label:has(input[type=range])').first().textContent()).toContain('Left / right 1.75 mm right');
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), evalFile('id_portraits', 'images', 'df_img2.jpg'));
     await expect.poll(() => slot.locator('label:has(input[type=range])').first().textContent(), { timeout: 10_000 }).toContain(' 0 mm');
     await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
@@ -269,7 +270,8 @@ describe('ID-photo workspace in Chromium', () => {
       input.value = '-3';
       input.dispatchEvent(new (globalThis as unknown as { Event: new (type: string, init: { bubbles: boolean }) => unknown }).Event('input', { bubbles: true }));
     });
-    await expect.poll(() => slot.locator('[data-testid=idphoto-nudge-limited]').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^\(-[\d.]+ mm applied: the spec stops it there\)$/);
+    await expect.poll(() => slot.locator('[data-testid=idphoto-nudge-limited]').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^\([\d.]+ mm up applied: the spec stops it there\)$/);
+    expect(await slot.locator('label:has(input[type=range])').nth(1).textContent()).toContain('Up / down 3 mm up');
     await app.page.screenshot({ path: join(SCREENS, 'idphoto-nudge-limited.png') });
     // 1024 x 700 with a sheet: the stage scrolls, and at the top of its scroll the photo's top is in view.
     await app.page.setViewportSize({ width: 1024, height: 700 });
