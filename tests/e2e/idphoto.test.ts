@@ -93,6 +93,22 @@ describe('ID-photo workspace in Chromium', () => {
     const sheetMeta = await sharp(sheetJpg).metadata();
     expect([sheetMeta.format, Math.min(sheetMeta.width!, sheetMeta.height!), Math.max(sheetMeta.width!, sheetMeta.height!)]).toEqual(['jpeg', 1200, 1800]);
     await app.page.selectOption('[data-testid=idphoto-sheet-format]', 'pdf');
+    // Copies: two on the sheet, and the exported sheet holds two; more than fit is said; a count that is none stops the export.
+    const sheetNote = app.page.locator('.sheet figcaption');
+    const allFit = Number((await sheetNote.textContent())!.match(/(\d+) photos/)![1]);
+    await app.page.fill('[data-testid=idphoto-sheet-copies]', '2');
+    await expect.poll(() => sheetNote.textContent(), { timeout: 30_000 }).toBe('Print sheet: 2 photos');
+    await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
+    await app.page.click('[data-testid=idphoto-export]');
+    await expect.poll(() => app.page.textContent('[data-testid=idphoto-sheet-done]').catch(() => ''), { timeout: 60_000 }).toBe('2 photos on the sheet (PDF downloaded with the photo)');
+    await app.page.fill('[data-testid=idphoto-sheet-copies]', '40');
+    await expect.poll(() => app.page.textContent('[data-testid=idphoto-copies-note]').catch(() => ''), { timeout: 30_000 }).toBe(`40 asked for, ${allFit} fit on this paper`);
+    await app.page.fill('[data-testid=idphoto-sheet-copies]', '0');
+    expect(await app.page.textContent('[data-testid=idphoto-copies-note]')).toBe('A whole number from 1 to 500, or empty for all that fit');
+    expect(await app.page.isDisabled('[data-testid=idphoto-export]')).toBe(true);
+    await app.page.fill('[data-testid=idphoto-sheet-copies]', '');
+    await expect.poll(() => sheetNote.textContent(), { timeout: 30_000 }).toBe(`Print sheet: ${allFit} photos`);
+    expect(await app.page.isVisible('[data-testid=idphoto-copies-note]')).toBe(false);
     // An upload form's file size, at most 20 KB (ICAO sets none): the photo is made to fit, and its check says so.
     const kbNote = app.page.locator('[data-testid=idphoto-kb-note]');
     expect(await kbNote.textContent()).toMatch(/^Any size\. If the form you upload to asks for one/);

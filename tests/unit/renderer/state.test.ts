@@ -310,7 +310,10 @@ describe('pixels and names', () => {
 describe('the ID photo choices kept between sessions', () => {
   const ids = ID_SPECS.map((s) => s.id);
   it('takes back a size and sheet still offered, and the default for anything else', () => {
-    expect(readIdPhotoChoices(JSON.stringify({ specId: 'us-2x2', paper: 'a4', dpi: 600, sheetFormat: 'jpg' }), ids)).toEqual({ specId: 'us-2x2', paper: 'a4', dpi: 600, sheetFormat: 'jpg' });
+    expect(readIdPhotoChoices(JSON.stringify({ specId: 'us-2x2', paper: 'a4', dpi: 600, sheetFormat: 'jpg', copies: 4 }), ids)).toEqual({ specId: 'us-2x2', paper: 'a4', dpi: 600, sheetFormat: 'jpg', copies: 4 });
+    // Copies: a whole number 1 to 500, else as many as fit (0).
+    for (const copies of [0, -1, 2.5, 501, '4', null]) expect(readIdPhotoChoices(JSON.stringify({ copies }), ids).copies).toBe(0);
+    expect(readIdPhotoChoices(JSON.stringify({ copies: 500 }), ids).copies).toBe(500);
     expect(readIdPhotoChoices(JSON.stringify({ specId: 'gone-spec', paper: 'letter', dpi: 72, sheetFormat: 'tiff' }), ids)).toEqual(DEFAULT_ID_PHOTO_CHOICES);
     expect(readIdPhotoChoices(JSON.stringify({ specId: 'icao-35x45' }), ids)).toEqual({ ...DEFAULT_ID_PHOTO_CHOICES, specId: 'icao-35x45' });
     for (const raw of [null, '', 'not json', '[1,2]', 'null']) expect(readIdPhotoChoices(raw, ids)).toEqual(DEFAULT_ID_PHOTO_CHOICES);

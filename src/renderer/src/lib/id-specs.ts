@@ -34,10 +34,15 @@ export interface IdPhotoChoices {
   paper: '' | (typeof PAPERS)[number];
   dpi: 254 | 300 | 600;
   sheetFormat: 'pdf' | 'jpg';
+  /** Photos on the sheet, 1 to MAX_SHEET_COPIES; 0: as many as fit. */
+  copies: number;
 }
 
+/** The most copies a sheet is asked for (the CLI's --copies takes as many). */
+export const MAX_SHEET_COPIES = 500;
+
 export const ID_PHOTO_CHOICES_KEY = 'cutout.idphoto.choices';
-export const DEFAULT_ID_PHOTO_CHOICES: IdPhotoChoices = { specId: 'cn-1inch', paper: '', dpi: 300, sheetFormat: 'pdf' };
+export const DEFAULT_ID_PHOTO_CHOICES: IdPhotoChoices = { specId: 'cn-1inch', paper: '', dpi: 300, sheetFormat: 'pdf', copies: 0 };
 
 /** The choices saved as JSON, each taken back only when it is still one the workspace offers (a spec removed since, a bad value: the default). */
 export function readIdPhotoChoices(raw: string | null, specIds: readonly string[]): IdPhotoChoices {
@@ -54,7 +59,13 @@ export function readIdPhotoChoices(raw: string | null, specIds: readonly string[
     paper: saved.paper === '' || (PAPERS as readonly unknown[]).includes(saved.paper) ? (saved.paper as IdPhotoChoices['paper']) : d.paper,
     dpi: saved.dpi === 254 || saved.dpi === 300 || saved.dpi === 600 ? saved.dpi : d.dpi,
     sheetFormat: saved.sheetFormat === 'pdf' || saved.sheetFormat === 'jpg' ? saved.sheetFormat : d.sheetFormat,
+    copies: sheetCopies(saved.copies),
   };
+}
+
+/** The copies a field holds, as a sheet takes them: a whole number 1 to MAX_SHEET_COPIES, else 0 (as many as fit). */
+export function sheetCopies(value: unknown): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= MAX_SHEET_COPIES ? value : 0;
 }
 
 /** Every spec of the library, in file order. */
