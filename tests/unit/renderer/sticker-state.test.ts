@@ -296,6 +296,23 @@ describe('StickerState', () => {
     expect([s.clip?.path, s.poster?.path, calls.errors]).toEqual(['/clips/b.gif', '/clips/b.gif', []]);
   });
 
+  it('a preset picked while the first frame loads holds for the clip that opens (Telegram: at most 3 s of the whole clip)', async () => {
+    const { host } = fakeHost(() => ({ jobId: 'job-1', outcome: 'cancelled', elapsedMs: 1 }));
+    const frame = host.client.loadClipFrame;
+    let release: (() => void) | undefined;
+    host.client.loadClipFrame = async (req) => {
+      await new Promise<void>((r) => (release = r));
+      return frame(req);
+    };
+    const s = new StickerState(host);
+    const opening = s.open('/clips/long.mp4', { wholeClip: true });
+    await new Promise((r) => setTimeout(r, 0));
+    s.setPreset('telegram');
+    release!();
+    await opening;
+    expect([s.clip?.path, s.startS, s.durationS]).toEqual(['/clips/long.mp4', 0, 3]);
+  });
+
   it('a clip whose header reads but whose first frame does not is refused the same way: the last clip, its frame and sticker stay', async () => {
     const { host, calls } = fakeHost((spec) => ({ jobId: 'job-1', outcome: 'done', elapsedMs: 9, result: { output: spec.output, width: 320, height: 240, frameCount: 18, fps: 12, bytes: 150_000, withinBudget: true, modelFallback: false } }));
     const frame = host.client.loadClipFrame;

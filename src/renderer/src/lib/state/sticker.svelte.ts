@@ -240,8 +240,8 @@ export class StickerState {
       this.strokes = [];
       this.brush = null;
       this.fps = Math.min(this.preferredFps, Math.round(clip.fps) || this.preferredFps);
-      this.startS = trim.startS;
-      this.durationS = trim.durationS;
+      // Clamped again as it opens: a preset picked while the first frame loaded has its longest trim.
+      ({ startS: this.startS, durationS: this.durationS } = clampTrim(trim.startS, trim.durationS, clip.durationS, this.maxDurationS));
       this.poster = poster;
       this.phase = 'ready';
       void this.host.addRecent?.([path], 'videos');
