@@ -291,6 +291,42 @@ describe('batch export', () => {
     expect(existsSync(join(tree, 'cutouts2', 'cutouts'))).toBe(false);
   });
 
+  it('an input folder goes where it went before: a resume in another order skips it all, and one class after another each get their own folder', async () => {
+    const x = join(root, 'places', 'x', 'photos');
+    const y = join(root, 'places', 'y', 'photos');
+    mkdirSync(x, { recursive: true });
+    mkdirSync(y, { recursive: true });
+    writeFileSync(join(x, 'a.jpg'), await smallPortrait('df_img2.jpg'));
+    writeFileSync(join(y, 'a.jpg'), await smallPortrait('df_img3.jpg'));
+    writeFileSync(join(y, 'b.jpg'), await smallPortrait('df_img1.jpg'));
+    const out = join(root, 'places-out');
+    const opts = { mode: 'portrait' as const, jobs: 2, refine: 'off' as const };
+    const first = await runBatch([x, y], out, opts, env);
+    expect(first.done).toBe(3);
+    const placed = (dir: string) => readFileSync(join(dir, 'report.json'), 'utf8');
+    const outputsOf = (report: BatchReport) => Object.fromEntries(report.entries.map((e) => [e.input.slice(join(root, 'places').length), e.output.slice(out.length)]));
+    const want = { '/x/photos/a.jpg': '/photos/a_cutout.png', '/y/photos/a.jpg': '/photos-2/a_cutout.png', '/y/photos/b.jpg': '/photos-2/b_cutout.png' };
+    expect(outputsOf(JSON.parse(placed(out)) as BatchReport)).toEqual(want);
+    // The other order, resumed: each folder is where it was, so nothing is made again.
+    const swapped = await runBatch([y, x], out, { ...opts, resume: true }, env);
+    expect([swapped.skipped, swapped.done]).toEqual([3, 0]);
+    expect(outputsOf(JSON.parse(placed(out)) as BatchReport)).toEqual(want);
+    // x alone, resumed: still in photos/, not at the top.
+    const alone = await runBatch([x], out, { ...opts, resume: true }, env);
+    expect([alone.skipped, alone.done]).toEqual([1, 0]);
+    // One class, then another, into one folder: the second gets a sub-folder of its own.
+    const classA = join(root, 'school', '7A');
+    const classB = join(root, 'school', '7B');
+    mkdirSync(classA, { recursive: true });
+    mkdirSync(classB, { recursive: true });
+    writeFileSync(join(classA, '001.jpg'), await smallPortrait('df_img2.jpg'));
+    writeFileSync(join(classB, '001.jpg'), await smallPortrait('df_img3.jpg'));
+    const school = join(root, 'school-out');
+    expect((await runBatch([classA], school, opts, env)).done).toBe(1);
+    expect((await runBatch([classB], school, opts, env)).done).toBe(1);
+    expect([existsSync(join(school, '001_cutout.png')), existsSync(join(school, '7B', '001_cutout.png')), existsSync(join(school, '001_cutout-2.png'))]).toEqual([true, true, false]);
+  });
+
   it('a pause while two files decode comes to rest: a file queued for the model is not at work', async () => {
     // The first file out of decoding takes the model's slot and waits there on the pause; the second
     // queues behind it. It was left on the "at work" list, so the UI said "Pausing… waiting for 1

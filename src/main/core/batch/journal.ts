@@ -106,6 +106,16 @@ export class JournalIndex {
     return [...(this.doneOutputs.get(input) ?? [])].filter(([key]) => this.doneAt.get(key)?.input === input).map(([, path]) => path);
   }
 
+  /** Each output the journal has done and still its input's (the latest written at its place): the input and the output's place in the output folder, '/'-separated. */
+  donePlaces(): { input: string; rel: string }[] {
+    const places: { input: string; rel: string }[] = [];
+    for (const record of this.doneAt.values()) {
+      const rel = typeof record.outputRel === 'string' && record.outputRel ? record.outputRel : this.relOf(record.output);
+      if (rel !== undefined) places.push({ input: record.input, rel });
+    }
+    return places;
+  }
+
   /** An output's place in the output folder, '/'-separated, or undefined outside it. */
   relOf(path: string): string | undefined {
     if (!this.outputDir) return undefined;

@@ -172,17 +172,18 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   const pictureStamp = background.kind === 'image' ? await stat(background.path).then((s) => ({ size: s.size, mtimeMs: s.mtimeMs }), () => null) : undefined;
   const optionsHash = hashOptions({ v: OUTPUT_VERSION, mode: mode.id, modeVersion: mode.outputVersion, format, nameTemplate, background, pictureStamp, refine, modelId: options.modelId, spec: options.spec, extra: options.extra, quality: hashedQuality(mode, format, options.quality) });
 
+  // The journal is read on every run: it says which files in OUT a batch wrote, and for which
+  // input, so that no run overwrites a file it did not write for the same input (a user's file, or
+  // another batch's output of a same-named picture), and where each input folder went (the scan
+  // puts it back there). --resume and --retry-failed also read what became of each input under
+  // these options (batches of other modes may share OUT).
+  const journalPath = join(outDir, JOURNAL_NAME);
+  const journalIndex = await readJournal(journalPath, outDir);
   ctx.onProgress?.({ stage: 'scan', done: 0, total: 1 });
-  const scan = await scanInputs(inputs, { recursive: options.recursive ?? false, extensions: options.extensions ?? mode.inputExtensions, excludeDirs: [outDir] });
+  const scan = await scanInputs(inputs, { recursive: options.recursive ?? false, extensions: options.extensions ?? mode.inputExtensions, excludeDirs: [outDir], earlierPlaces: journalIndex.donePlaces() });
   ctx.onProgress?.({ stage: 'scan', done: 1, total: 1 });
   const items = scan.items;
   const bgName = background.kind === 'transparent' ? 'transparent' : background.kind === 'image' ? basename(background.path, extname(background.path)) : background.hex.replace('#', '');
-  // The journal is read on every run: it says which files in OUT a batch wrote, and for which
-  // input, so that no run overwrites a file it did not write for the same input (a user's file, or
-  // another batch's output of a same-named picture). --resume and --retry-failed also read what
-  // became of each input under these options (batches of other modes may share OUT).
-  const journalPath = join(outDir, JOURNAL_NAME);
-  const journalIndex = await readJournal(journalPath, outDir);
   const existing = await existingFiles(outDir, items);
   const outputs = planOutputPaths(items, outDir, nameTemplate, { mode: mode.id, spec: options.spec, bg: bgName }, FORMAT_EXTENSIONS[format], {
     previousOutputsOf: (input) => journalIndex.outputsOf(input),

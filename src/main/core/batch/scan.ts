@@ -3,7 +3,7 @@
 // folder (and earlier batches' output folders), symlinked folders not followed (no cycles).
 // Deterministic order. Core (no electron).
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
-import { basename, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { extensionOf, isHiddenOrSystem } from '../../../shared/media';
 import { JOURNAL_NAME } from './journal';
 import type { BatchItem } from './types';
@@ -15,6 +15,12 @@ export interface ScanOptions {
   extensions: readonly string[];
   /** Folders never entered (the output folder). */
   excludeDirs?: readonly string[];
+  /**
+   * Where earlier batches into the same output folder put their inputs (JournalIndex.donePlaces):
+   * an input folder goes back where it went before, and a new one stays out of the places of
+   * folders not in this run (folderPrefixes).
+   */
+  earlierPlaces?: readonly { input: string; rel: string }[];
 }
 
 /** What the scan found: items in order, and inputs given by path that do not exist. */
@@ -70,17 +76,12 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
     }
   }
 
-  const usedPrefixes = new Set<string>();
-  for (const root of roots) {
-    let prefix = '';
-    if (roots.length > 1) {
-      const base = basename(root.path) || 'input';
-      prefix = base;
-      for (let n = 2; usedPrefixes.has(prefix.toLowerCase()); n++) prefix = `${base}-${n}`;
-      usedPrefixes.add(prefix.toLowerCase());
-    }
-    await walk(root.path, prefix, true);
-  }
+  const prefixes = folderPrefixes(
+    roots.map((r) => r.path),
+    items.map((item) => item.input),
+    options.earlierPlaces ?? [],
+  );
+  for (let r = 0; r < roots.length; r++) await walk(roots[r].path, prefixes[r], true);
   return { items, missing, leftOut, leftOutTypes, leftOutFolders };
 
   async function walk(dir: string, relDir: string, isRoot = false): Promise<void> {
@@ -121,6 +122,53 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
     if (!options.recursive) return;
     for (const name of subdirs) await walk(join(dir, name), relDir ? `${relDir}/${name}` : name);
   }
+}
+
+/**
+ * The sub-folder of the output folder each input folder (`roots`, resolved) mirrors into ('' for
+ * the output folder itself). One folder alone goes to the top; several each get a sub-folder named
+ * after it (-2, -3 for a name met twice). Earlier batches into the same output folder decide
+ * first (`earlier`: their outputs' places and inputs): a folder they placed goes back where it
+ * went, whatever else is in the run or in which order (else a resume wrote it elsewhere and made
+ * it all again, or two classes' photos met in one folder); a new folder keeps out of the places of
+ * folders not in this run, so one class after another into one output folder each get their own.
+ * Files given directly (`files`) always land at the top and take no place from a folder.
+ */
+export function folderPrefixes(roots: readonly string[], files: readonly string[], earlier: readonly { input: string; rel: string }[]): string[] {
+  const known = new Map<string, string>();
+  const taken = new Set<string>();
+  const fileSet = new Set(files);
+  for (const { input, rel } of earlier) {
+    const root = roots.find((r) => isInside(input, r) && input !== r);
+    if (root === undefined) {
+      if (fileSet.has(input)) continue;
+      // Another input's output: its top-level folder (or the top itself, for a file there) is taken.
+      const slash = rel.indexOf('/');
+      taken.add(slash < 0 ? '' : rel.slice(0, slash).toLowerCase());
+      continue;
+    }
+    if (known.has(root)) continue;
+    const relDir = relative(root, dirname(input)).split(sep).join('/');
+    const outDir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
+    if (!relDir) known.set(root, outDir);
+    else if (outDir === relDir) known.set(root, '');
+    else if (outDir.endsWith(`/${relDir}`)) known.set(root, outDir.slice(0, -relDir.length - 1));
+  }
+  const used = new Set([...taken]);
+  for (const prefix of known.values()) used.add(prefix.toLowerCase());
+  return roots.map((root) => {
+    const before = known.get(root);
+    if (before !== undefined) return before;
+    if (roots.length === 1 && !used.has('')) {
+      used.add('');
+      return '';
+    }
+    const base = basename(root) || 'input';
+    let prefix = base;
+    for (let n = 2; used.has(prefix.toLowerCase()); n++) prefix = `${base}-${n}`;
+    used.add(prefix.toLowerCase());
+    return prefix;
+  });
 }
 
 /** Whether `child` is `parent` or lies inside it (both absolute, resolved). */

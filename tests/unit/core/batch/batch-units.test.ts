@@ -8,7 +8,7 @@ import { PauseGate } from '../../../../src/main/core/batch/pause-gate';
 import { entriesToCsv } from '../../../../src/main/core/batch/report';
 import { hashedQuality, repeatsFailure } from '../../../../src/main/core/batch/run-batch';
 import { BATCH_MODES } from '../../../../src/main/core/batch/modes';
-import { scanInputs } from '../../../../src/main/core/batch/scan';
+import { folderPrefixes, scanInputs } from '../../../../src/main/core/batch/scan';
 import { tempDir } from '../../../helpers/env';
 
 describe('batch naming', () => {
@@ -59,6 +59,32 @@ describe('batch scan', () => {
     const deep = await scanInputs([root, join(root, 'missing.jpg')], { recursive: true, extensions: ['jpg', 'png', 'webp'], excludeDirs: [join(root, 'out')] });
     expect(deep.items.map((i) => `${i.relDir}/${i.fileName}`)).toEqual(['/B.PNG', '/a.jpg', 'sub/c.jpg', 'sub/deep/d.webp']);
     expect(deep.missing).toEqual([join(root, 'missing.jpg')]);
+  });
+});
+
+describe('where input folders go in the output folder', () => {
+  const x = '/in/x/photos';
+  const y = '/in/y/photos';
+  it('one folder at the top, several each in a sub-folder named after it (-2 for a name met twice)', () => {
+    expect(folderPrefixes([x], [], [])).toEqual(['']);
+    expect(folderPrefixes([x, y], [], [])).toEqual(['photos', 'photos-2']);
+  });
+  it('a folder placed by an earlier batch goes back there, whatever else is in the run or in which order', () => {
+    const before = [
+      { input: `${x}/a.jpg`, rel: 'photos/a_cutout.png' },
+      { input: `${y}/sub/b.jpg`, rel: 'photos-2/sub/b_cutout.png' },
+    ];
+    expect(folderPrefixes([y, x], [], before)).toEqual(['photos-2', 'photos']);
+    expect(folderPrefixes([x], [], before)).toEqual(['photos']);
+    // Alone first (at the top), then with another: it stays at the top, the new one gets a sub-folder.
+    expect(folderPrefixes([y, x], [], [{ input: `${x}/sub/deep/a.jpg`, rel: 'sub/deep/a_cutout.png' }])).toEqual(['photos', '']);
+  });
+  it("a new folder keeps out of the places of folders not in the run (one class after another into one folder)", () => {
+    const classA = [{ input: '/school/7A/001.jpg', rel: '001_cn-1inch.jpg' }];
+    expect(folderPrefixes(['/school/7B'], [], classA)).toEqual(['7B']);
+    expect(folderPrefixes(['/school/7B', '/other/7B'], [], [...classA, { input: '/old/7B/x.jpg', rel: '7B/x.jpg' }])).toEqual(['7B-2', '7B-3']);
+    // Files given directly land at the top and take no place from a folder.
+    expect(folderPrefixes(['/school/7B'], ['/loose/p.jpg'], [{ input: '/loose/p.jpg', rel: 'p_cutout.png' }])).toEqual(['']);
   });
 });
 
