@@ -65,7 +65,7 @@ export function startServe(env: NodeJS.ProcessEnv = {}): Promise<Served> {
   const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'cutout.mjs'), 'serve', '--port', '0'], {
     cwd: REPO_ROOT,
     // A fresh settings/recent-files folder: tests never touch the user's own.
-    env: { ...process.env, CUTOUT_MODELS_DIR: process.env.CUTOUT_MODELS_DIR ?? SHARED_MODELS_DIR, CUTOUT_USER_DATA: mkdtempSync(join(tmpdir(), 'cutout-e2e-userdata-')), ...env },
+    env: { ...process.env, CUTOUT_MODELS_DIR: process.env.CUTOUT_MODELS_DIR ?? SHARED_MODELS_DIR, CUTOUT_USER_DATA: mkdtempSync(join(tmpdir(), 'cutout-e2e-userdata-')), CUTOUT_EXPORTS_DIR: mkdtempSync(join(tmpdir(), 'cutout-e2e-exports-')), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

@@ -178,19 +178,24 @@ await engine.dispose();`,
     expect(existsSync(join(dir, 'id.jpg'))).toBe(false);
   });
 
-  it('cutout serve stopped by kill (SIGTERM) removes its session folder and exits 0', async () => {
+  it('cutout serve says where exports go; stopped by kill (SIGTERM) it removes its session folder, keeps the exports and exits 0', async () => {
     // Its own temp folder, so the session folder is the only one there.
     const tmp = tempDir();
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { env: { ...process.env, TMPDIR: tmp, CUTOUT_MODELS_DIR: SHARED_MODELS_DIR, CUTOUT_USER_DATA: tempDir() }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exportsDir = join(tempDir(), 'my exports');
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--exports', exportsDir], { env: { ...process.env, TMPDIR: tmp, CUTOUT_MODELS_DIR: SHARED_MODELS_DIR, CUTOUT_USER_DATA: tempDir() }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     await expect.poll(() => stdout, { timeout: 60_000 }).toContain('is running at http://127.0.0.1:');
     const sessions = () => readdirSync(tmp).filter((f) => f.startsWith('cutout-serve-'));
     expect(sessions()).toHaveLength(1);
+    await expect.poll(() => stdout).toContain(`Exports and batch outputs are saved in ${exportsDir} (kept when the server stops).`);
+    mkdirSync(exportsDir, { recursive: true });
+    writeFileSync(join(exportsDir, 'photo.jpg'), 'exported');
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(sessions()).toEqual([]);
+    expect(readFileSync(join(exportsDir, 'photo.jpg'), 'utf8')).toBe('exported');
   });
 
   it('batch on a folder with nothing the mode takes says so', async () => {

@@ -38,6 +38,7 @@ beforeAll(async () => {
     resourcesDir: join(REPO_ROOT, 'resources'),
     rendererDir,
     userDataDir: join(work, 'user'),
+    exportsDir: join(work, 'exports'),
     env: { ...process.env, CUTOUT_MODELS_DIR: SHARED_MODELS_DIR },
     log: () => undefined,
   });
@@ -210,7 +211,7 @@ describe('cutout serve', () => {
     await expect(client.startJob({ kind: 'cutout' } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
-  it('uploads a dropped file and gives back a path the engine reads; save targets land in the session export folder', async () => {
+  it('uploads a dropped file and gives back a path the engine reads; save targets land in the exports folder', async () => {
     const bytes = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#ff0000' } }).png().toBuffer();
     const path = await client.pathForFile({ name: 'drop.png', arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
     expect(existsSync(path)).toBe(true);
@@ -228,7 +229,7 @@ describe('cutout serve', () => {
     // No temporary folder is left behind: every upload folder is named by its content.
     expect(readdirSync(join(app.sessionDir, 'uploads')).every((n) => /^[0-9a-f]{32}$/.test(n))).toBe(true);
     const target = await client.chooseSaveTarget({ defaultName: '../../evil/name.png' });
-    expect(target!.startsWith(app.sessionDir)).toBe(true);
+    expect(target!.startsWith(join(work, 'exports'))).toBe(true);
     expect(target!.endsWith('name.png')).toBe(true);
   });
   it('a picked folder is uploaded in its tree and comes back as one folder; a batch over it mirrors its sub-folders, and the same folder picked again resumes', async () => {
@@ -250,7 +251,7 @@ describe('cutout serve', () => {
       expect(readdirSync(root).sort()).toEqual(['sub1', 'sub2']);
       // Each file keeps its own time (a batch's journal knows files by size and time).
       expect(statSync(join(root, 'sub2', 'p.jpg')).mtimeMs).toBe(1_700_000_100_000);
-      const out = join(app.sessionDir, 'exports', 'folder-batch');
+      const out = join(app.exportsDir, 'folder-batch');
       const run = async (resume: boolean) => {
         const id = await picker.startJob({ kind: 'batch', inputs: [root], outputDir: out, options: { mode: 'portrait', refine: 'off', recursive: true, resume } });
         const end = await waitFinished(id);
@@ -269,5 +270,32 @@ describe('cutout serve', () => {
     // An upload folder that is not the client's pick name is refused.
     const bad = await fetch(`${app.server.origin}/upload?name=x.png&dir=${encodeURIComponent('../../etc')}`, { method: 'POST', headers: { 'x-cutout-token': app.server.token }, body: 'x' });
     expect(await bad.json()).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+  });
+
+  it('what a page exported, and the folder a batch writes to, stay when the server stops; only the session folder goes', async () => {
+    const exportsDir = join(work, 'kept-exports');
+    const other = await startServeApp({ resourcesDir: join(REPO_ROOT, 'resources'), rendererDir: join(work, 'renderer'), userDataDir: join(work, 'user2'), exportsDir, env: { ...process.env, CUTOUT_MODELS_DIR: SHARED_MODELS_DIR }, log: () => undefined });
+    const web = createWebClient({ baseUrl: other.server.origin, token: other.server.token, WebSocket: WebSocket as never });
+    try {
+      await web.ready;
+      const output = (await web.chooseSaveTarget({ defaultName: 'kept.png' }))!;
+      expect(output).toBe(join(exportsDir, 'kept.png'));
+      const outputDir = (await web.chooseFolder({}))!;
+      expect(outputDir).toBe(exportsDir);
+      const id = await web.startJob({ kind: 'cutout', input: portrait, output, options: { subject: 'person', background: { kind: 'transparent' }, refine: 'off' } });
+      const end = await new Promise<JobOutcome>((resolve) => {
+        const off = web.on('jobFinished', (e) => {
+          if (e.jobId !== id) return;
+          off();
+          resolve(e);
+        });
+      });
+      expect(end.outcome).toBe('done');
+    } finally {
+      web.close();
+      await other.close();
+    }
+    expect(existsSync(other.sessionDir)).toBe(false);
+    expect((await sharp(join(exportsDir, 'kept.png')).metadata()).format).toBe('png');
   });
 });

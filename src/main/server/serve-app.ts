@@ -22,6 +22,8 @@ export interface ServeAppOptions {
   port?: number;
   /** Settings and recent files; default CUTOUT_USER_DATA or the OS config folder. */
   userDataDir?: string;
+  /** Where exports and batch outputs are written; default defaultExportsDir(env). Kept when the server stops. */
+  exportsDir?: string;
   token?: string;
   engineMode?: 'worker' | 'in-process';
   env?: NodeJS.ProcessEnv;
@@ -34,8 +36,10 @@ export interface ServeApp {
   server: WebServer;
   core: AppCore;
   api: AppApi;
-  /** Session folder: uploads, exports, trimaps (removed on close). */
+  /** Session folder: uploads, trimaps, the engine's temporary files (removed on close). */
   sessionDir: string;
+  /** Exports and batch outputs: outside the session folder, so stopping the server never takes them. */
+  exportsDir: string;
   close(): Promise<void>;
 }
 
@@ -45,6 +49,16 @@ export function defaultUserDataDir(env: NodeJS.ProcessEnv = process.env): string
   if (process.platform === 'win32' && env.APPDATA) return join(env.APPDATA, 'cutout-studio');
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'cutout-studio');
   return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'cutout-studio');
+}
+
+/**
+ * Where `cutout serve` writes what the page exports and its batches: CUTOUT_EXPORTS_DIR, else
+ * "Cutout Studio" in the home folder. A lasting folder, not the session's temporary one: a batch of
+ * hundreds of ID photos is still there after the server stops, and a batch started again in a later
+ * session finds its journal and resumes.
+ */
+export function defaultExportsDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CUTOUT_EXPORTS_DIR || join(homedir(), 'Cutout Studio');
 }
 
 function isInside(path: string, dir: string): boolean {
@@ -59,7 +73,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   const log = options.log ?? ((m: string) => console.error(m));
   const sessionDir = await mkdtemp(join(tmpdir(), 'cutout-serve-'));
   const uploadDir = join(sessionDir, 'uploads');
-  const exportDir = join(sessionDir, 'exports');
+  const exportDir = resolve(options.exportsDir ?? defaultExportsDir(env));
   const hub = new EventHub();
   const core = await createAppCore({
     engine: {
@@ -109,6 +123,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     core,
     api,
     sessionDir,
+    exportsDir: exportDir,
     async close() {
       await server.close();
       await core.dispose();

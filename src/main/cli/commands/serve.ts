@@ -20,12 +20,14 @@ function openInBrowser(url: string): void {
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'run the app in a browser (127.0.0.1 only, session token)',
-  usage: `cutout serve [--port N] [--open] [--renderer DIR]
-  Serves the built renderer (npx electron-vite build -> out/renderer) and the app API. Open the printed address.`,
+  usage: `cutout serve [--port N] [--open] [--renderer DIR] [--exports DIR]
+  Serves the built renderer (npx electron-vite build -> out/renderer) and the app API. Open the printed address.
+  --exports: where exports and batch outputs are written (default CUTOUT_EXPORTS_DIR, else ~/Cutout Studio);
+  they stay there when the server stops.`,
   async run(argv, io) {
     const { values } = parseArgs({
       args: argv,
-      options: { port: { type: 'string', default: '0' }, open: { type: 'boolean', default: false }, renderer: { type: 'string' } },
+      options: { port: { type: 'string', default: '0' }, open: { type: 'boolean', default: false }, renderer: { type: 'string' }, exports: { type: 'string' } },
     });
     const port = intFlag(values.port, 'port', 0, { min: 0, max: 65535 })!;
     const resourcesDir = projectResourcesDir();
@@ -35,8 +37,9 @@ export const serveCommand: CliCommand = {
       throw new AppError('INPUT_NOT_FOUND', `No built renderer in ${rendererDir}; run \`npx electron-vite build\` first (or pass --renderer DIR)`);
     }
     const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-    const app = await startServeApp({ resourcesDir, rendererDir, port, version, log: io.err });
+    const app = await startServeApp({ resourcesDir, rendererDir, port, version, log: io.err, exportsDir: values.exports });
     io.out(`Cutout Studio is running at ${app.server.url}`);
+    io.out(`Exports and batch outputs are saved in ${app.exportsDir} (kept when the server stops).`);
     io.out('Press Ctrl+C to stop.');
     if (values.open) openInBrowser(app.server.url);
     await new Promise<void>((resolve) => {
