@@ -138,6 +138,16 @@ describe('batch export', () => {
     expect([...ended.keys()].sort((a, b) => a - b)).toEqual(report.entries.map((_, i) => i));
     expect(report.entries.map((e, i) => ended.get(i) === e.status)).not.toContain(false);
     const doneBefore = report.entries.filter((e) => e.status === 'done').length;
+    // Retrying the failures at this point: the files never done are not failures to retry, and have no output to name.
+    const early = await runBatch([input], out, { mode: 'portrait', recursive: true, jobs: 2, retryFailed: true, refine: 'off' }, env);
+    const earlyReport = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BatchReport;
+    const neverDone = earlyReport.entries.filter((e) => e.status === 'skipped' && !e.doneBefore);
+    expect(neverDone.length).toBe(report.entries.filter((e) => e.status === 'cancelled').length);
+    expect(neverDone.every((e) => e.output === '' && e.reason?.startsWith('not done before'))).toBe(true);
+    expect(early.done).toBe(0);
+    // ... and into a folder no batch wrote to, there is nothing to retry: said, nothing written.
+    await expect(runBatch([input], join(root, 'never-ran'), { mode: 'portrait', recursive: true, retryFailed: true }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^Nothing to retry: /) });
+    expect(existsSync(join(root, 'never-ran', '.cutout-batch.jsonl'))).toBe(false);
     const resumed = await runBatch([input], out, { mode: 'portrait', recursive: true, jobs: 2, resume: true }, env);
     expect(resumed.skipped).toBe(doneBefore);
     expect(resumed.done + resumed.skipped + resumed.failed).toBe(resumed.total);
@@ -476,8 +486,9 @@ describe('batch export', () => {
   it('sticker mode makes at most two stickers at once, whatever --jobs says', async () => {
     const dir = join(root, 'short-clips');
     mkdirSync(dir);
+    // Clips of 3 s at 12 fps: each takes well over the second of work an early rate waits for.
     for (const name of ['a', 'b', 'c']) {
-      execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=6:duration=1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, `${name}.mp4`)]);
+      execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=12:duration=3', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, `${name}.mp4`)]);
     }
     const atWork: number[] = [];
     const inFlight: number[] = [];

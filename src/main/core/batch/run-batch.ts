@@ -60,6 +60,20 @@ export function defaultJobCount(): number {
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 
+/**
+ * How many files' worth of work a batch has done, for its rate and ETA: the files done, the files
+ * at work as far as they are (`inFlight`), and each failure as the share of a file's work it took.
+ * A broken file that fails at once is not a file done (two read as 2 files/s and ETA 0:01 while
+ * three long clips were still to go); a file's work is measured on the files done, else the
+ * longest at work (`atWorkMs`) or the failures' own, and failures count whole with nothing to
+ * measure against.
+ */
+export function filesWorked(w: { done: number; failed: number; doneWorkMs: number; failedWorkMs: number; atWorkMs: number; inFlight: number }): number {
+  const fileMs = w.done > 0 ? w.doneWorkMs / w.done : Math.max(w.atWorkMs, w.failed > 0 ? w.failedWorkMs / w.failed : 0);
+  const failedWorth = fileMs > 0 ? Math.min(w.failed, w.failedWorkMs / fileMs) : w.failed;
+  return w.done + failedWorth + w.inFlight;
+}
+
 /** A FIFO counting semaphore: the bounded queues between pipeline stages. */
 class Semaphore {
   private waiters: (() => void)[] = [];
@@ -207,6 +221,11 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     return journalIndex.latest(input) ?? reportFailures.get(input);
   };
 
+  // A retry of the failures of a batch that never ran into OUT (another folder, a typo) has none
+  // to retry: said, rather than listing every file as skipped with an output that was never made.
+  if (options.retryFailed && items.length > 0 && items.every((item) => previousOf(item.input) === undefined)) {
+    throw new AppError('INVALID_ARGUMENT', `Nothing to retry: ${outDir} holds no earlier batch of these files. Run it without --retry-failed (the app: Start).`);
+  }
   const entries: BatchEntry[] = [];
   const todo: number[] = [];
   let redoneSame = 0;
@@ -220,8 +239,11 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     const record = previousOf(item.input);
     entries.push({ input: item.input, status: 'cancelled', output: outputs[i] });
     if (options.retryFailed && record?.status !== 'failed') {
+      // Done before: its output. Never done (cancelled before it, or added since): no output, and said.
       const doneBefore = record?.status === 'done';
-      entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason: doneBefore ? 'done before' : 'did not fail before', ...(doneBefore ? { doneBefore } : {}), ...finishedOfRecord(record) };
+      entries[base + i] = doneBefore
+        ? { input: item.input, status: 'skipped', output: outputs[i], reason: 'done before', doneBefore, ...finishedOfRecord(record) }
+        : { input: item.input, status: 'skipped', output: '', reason: 'not done before, so no failure to retry: --resume (the app: Skip files already done) does it' };
       continue;
     }
     if (record && repeatsFailure(record, item, optionsHash)) {
@@ -252,6 +274,11 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   /** How far each file at work is (0..1), for the modes that tell it (BatchModeHandler.fileProgressAs). */
   const partial = new Map<string, number>();
   let processed = 0;
+  /** Work time (from each file's first work stage) of the files done and of those failed. */
+  let doneWorkMs = 0;
+  let failedWorkMs = 0;
+  /** When each file at work began its work. */
+  const workStart = new Map<string, number>();
   let processingStartMs = 0;
   // Time spent paused does not count towards the rate (else the ETA grows after a pause).
   let pausedMs = 0;
@@ -278,7 +305,9 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     // ETA) before the first one ends, and the ETA falls as they go.
     let inFlight = 0;
     for (const f of partial.values()) inFlight += f;
-    const worked = processed + inFlight;
+    let atWorkMs = 0;
+    for (const t of workStart.values()) atWorkMs = Math.max(atWorkMs, now - t);
+    const worked = filesWorked({ done, failed: processed - done, doneWorkMs, failedWorkMs, atWorkMs, inFlight });
     const filesPerSec = hasMeasure && worked > 0 && processingMs > 0 ? worked / (processingMs / 1000) : 0;
     const remaining = Math.max(0, total - finished - inFlight);
     const etaMs = filesPerSec > 0 ? (remaining / filesPerSec) * 1000 : undefined;
@@ -346,6 +375,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
           if (!hasStarted) {
             hasStarted = true;
             t0 = performance.now();
+            workStart.set(item.input, t0);
           }
           current.add(item.input);
           emitStatus();
@@ -379,6 +409,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
           // line leaves the file redone on resume, never a journalled file that is missing or torn.
           await journal.append({ v: 1, input: item.input, status: 'done', sizeBytes: item.sizeBytes, mtimeMs: item.mtimeMs, optionsHash, output, outputRel: journalIndex.relOf(output), ...(finished ?? {}), atMs: Date.now() });
           entries[index] = { input: item.input, status: 'done', output, elapsedMs: performance.now() - t0, ...(finished ?? {}) };
+          doneWorkMs += performance.now() - t0;
           done++;
           processed++;
         }, true);
@@ -389,6 +420,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
           const wire = toWire(error);
           const errorKind = errorKindOf(wire.detail);
           entries[index] = { input: item.input, status: 'failed', output, code: wire.code, message: wire.message, ...(errorKind ? { errorKind } : {}), elapsedMs: performance.now() - t0 };
+          failedWorkMs += hasStarted ? performance.now() - t0 : 0;
           failed++;
           processed++;
           await journal
@@ -398,6 +430,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
       } finally {
         current.delete(item.input);
         partial.delete(item.input);
+        workStart.delete(item.input);
         emitFile(index);
         emitStatus();
         pixels.release(weight);

@@ -6,7 +6,7 @@ import { readJournal, JournalIndex, JournalWriter, hashOptions } from '../../../
 import { planOutputPaths, validateNameTemplate } from '../../../../src/main/core/batch/naming';
 import { PauseGate } from '../../../../src/main/core/batch/pause-gate';
 import { entriesToCsv } from '../../../../src/main/core/batch/report';
-import { hashedQuality, repeatsFailure } from '../../../../src/main/core/batch/run-batch';
+import { filesWorked, hashedQuality, repeatsFailure } from '../../../../src/main/core/batch/run-batch';
 import { BATCH_MODES } from '../../../../src/main/core/batch/modes';
 import { folderPrefixes, scanInputs } from '../../../../src/main/core/batch/scan';
 import { tempDir } from '../../../helpers/env';
@@ -167,6 +167,19 @@ describe('batch journal', () => {
     const index = new JournalIndex('/private/tmp/out', [{ ...base, input: '/in/a.jpg', output: '/tmp/out/sub/a_cutout.png', outputRel: 'sub/a_cutout.png' }]);
     expect(index.ownerOf('/private/tmp/out/sub/A_cutout.png')).toBe('/in/a.jpg');
     expect(index.outputsOf('/in/a.jpg')).toEqual(['/private/tmp/out/sub/a_cutout.png']);
+  });
+});
+
+describe('the rate of a batch', () => {
+  it('counts a failure as the share of a file it took: broken files that failed at once are not files done', () => {
+    // Two corrupt clips failed in 20 ms each while a sticker has been at work 1.5 s and is 30 % made.
+    expect(filesWorked({ done: 0, failed: 2, doneWorkMs: 0, failedWorkMs: 40, atWorkMs: 1500, inFlight: 0.3 })).toBeCloseTo(0.3 + 40 / 1500, 6);
+    // Once files are done, a failure weighs its time against theirs (a face refused after the model ran: nearly a whole file).
+    expect(filesWorked({ done: 2, failed: 1, doneWorkMs: 2000, failedWorkMs: 900, atWorkMs: 0, inFlight: 0 })).toBeCloseTo(2.9, 6);
+    expect(filesWorked({ done: 2, failed: 1, doneWorkMs: 2000, failedWorkMs: 5000, atWorkMs: 0, inFlight: 0 })).toBe(3);
+    // Failures only, nothing at work: their own time is the measure, each counts whole.
+    expect(filesWorked({ done: 0, failed: 3, doneWorkMs: 0, failedWorkMs: 2700, atWorkMs: 0, inFlight: 0 })).toBe(3);
+    expect(filesWorked({ done: 0, failed: 2, doneWorkMs: 0, failedWorkMs: 0, atWorkMs: 0, inFlight: 0 })).toBe(2);
   });
 });
 
