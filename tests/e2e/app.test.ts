@@ -321,7 +321,9 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     for (const fx of [0.45, 0.5, 0.55]) expect(alphaAt(imageW * fx, y)).toBe(0);
     // ... while the face above the stroke is still kept.
     expect(alphaAt(imageW * 0.5, imageH * 0.3)).toBeGreaterThan(200);
-    // Undo removes the stroke (redo becomes possible); redo brings it back.
+    // Undo removes the stroke (redo becomes possible); redo brings it back. From the brush size
+    // slider too, the last control touched (it kept every key, and undo did nothing).
+    await page.focus('[data-testid=brush-size]');
     await page.keyboard.press('Control+z');
     await expect.poll(() => page.locator('.inspector').textContent(), { timeout: 10_000 }).not.toContain('Strokes:');
     await page.keyboard.press('Control+Shift+Z');

@@ -8,7 +8,7 @@ import { describeError } from '../../../src/renderer/src/lib/error-text';
 import { DEFAULT_ID_PHOTO_CHOICES, ID_SPECS, readIdPhotoChoices, searchSpecs, specName, specsForLocale } from '../../../src/renderer/src/lib/id-specs';
 import { checkTip, failedCheckText, isInformation } from '../../../src/renderer/src/lib/idphoto-tips';
 import { detectLocale, joinSentences, MESSAGES, TABLES, translate } from '../../../src/renderer/src/lib/i18n';
-import { displayCombo, isSingleKey, matchShortcut } from '../../../src/renderer/src/lib/shortcuts';
+import { displayCombo, fieldOwnsKey, isSingleKey, matchShortcut } from '../../../src/renderer/src/lib/shortcuts';
 import { formatDuration } from '../../../src/renderer/src/lib/state/app.svelte';
 import { BackgroundState } from '../../../src/renderer/src/lib/state/background.svelte';
 import { exportName } from '../../../src/renderer/src/lib/state/cutout.svelte';
@@ -258,6 +258,23 @@ describe('describeError', () => {
 });
 
 describe('shortcuts', () => {
+  it('leave a field the keys it uses: a text field all, a list those without Ctrl, a slider or checkbox only its own', () => {
+    const input = (type: string) => ({ tagName: 'INPUT', type });
+    const undo = key('z', { ctrlKey: true });
+    for (const type of ['text', 'number', 'search']) expect(fieldOwnsKey(input(type), undo, false)).toBe(true);
+    expect(fieldOwnsKey({ tagName: 'TEXTAREA' }, key('b'), false)).toBe(true);
+    expect(fieldOwnsKey({ tagName: 'DIV', isContentEditable: true }, undo, false)).toBe(true);
+    // After dragging the brush size: undo, export and the brush keys are the app's; the arrows the slider's.
+    for (const e of [undo, key('s', { ctrlKey: true }), key('['), key('t'), key('Escape')]) expect(fieldOwnsKey(input('range'), e, false)).toBe(false);
+    for (const k of ['ArrowLeft', 'ArrowUp', 'Home', 'PageDown']) expect(fieldOwnsKey(input('range'), key(k), false)).toBe(true);
+    expect([fieldOwnsKey(input('checkbox'), key(' '), false), fieldOwnsKey(input('checkbox'), undo, false)]).toEqual([true, false]);
+    // A list picks by letter; Ctrl (⌘ on macOS) combos are the app's.
+    expect([fieldOwnsKey({ tagName: 'SELECT' }, key('p'), false), fieldOwnsKey({ tagName: 'SELECT' }, undo, false)]).toEqual([true, false]);
+    expect(fieldOwnsKey({ tagName: 'SELECT' }, undo, true)).toBe(true);
+    expect(fieldOwnsKey({ tagName: 'SELECT' }, key('z', { metaKey: true }), true)).toBe(false);
+    expect([fieldOwnsKey({ tagName: 'BUTTON' }, undo, false), fieldOwnsKey(null, undo, false)]).toEqual([false, false]);
+  });
+
   it('maps Mod to Cmd on macOS and Ctrl elsewhere', () => {
     expect(matchShortcut(key('o', { ctrlKey: true }), false)).toBe('open');
     expect(matchShortcut(key('o', { ctrlKey: true }), true)).toBeNull();

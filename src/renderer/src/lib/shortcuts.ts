@@ -63,6 +63,34 @@ export function isSingleKey(e: KeyLike): boolean {
   return !e.ctrlKey && !e.metaKey && !e.altKey && e.key.length === 1;
 }
 
+/** Input types that are not typed into: a key they do not use is the app's. */
+const CONTROL_INPUT_KEYS: Record<string, readonly string[]> = {
+  range: ['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End', 'PageUp', 'PageDown'],
+  checkbox: [' '],
+  radio: [' ', 'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown'],
+  color: [' ', 'Enter'],
+  file: [' ', 'Enter'],
+  button: [' ', 'Enter'],
+  submit: [' ', 'Enter'],
+  reset: [' ', 'Enter'],
+};
+
+/**
+ * Whether a key press belongs to the focused form field rather than to the app's shortcuts. A
+ * field typed into (text, number, search, a textarea, contenteditable) keeps every key; a list
+ * (select) keeps the keys without Ctrl/⌘ (it picks by letter); a slider, checkbox or colour well
+ * keeps only the keys it uses, so undo, export and the brush keys still work after dragging the
+ * brush size (they did nothing until the canvas was clicked).
+ */
+export function fieldOwnsKey(field: { tagName: string; type?: string; isContentEditable?: boolean } | null, e: KeyLike, isMac: boolean): boolean {
+  if (!field) return false;
+  if (field.isContentEditable || field.tagName === 'TEXTAREA') return true;
+  if (field.tagName === 'SELECT') return !(isMac ? e.metaKey : e.ctrlKey);
+  if (field.tagName !== 'INPUT') return false;
+  const own = CONTROL_INPUT_KEYS[(field.type ?? 'text').toLowerCase()];
+  return own ? own.includes(e.key) : true;
+}
+
 /** How a combo reads on this platform: 'Mod+Shift+Z' -> '⌘⇧Z' on macOS, 'Ctrl+Shift+Z' elsewhere. */
 export function displayCombo(combo: string, isMac: boolean): string {
   if (isMac) return combo.replace('Mod+', '⌘').replace('Shift+', '⇧').replace('Alt+', '⌥');
