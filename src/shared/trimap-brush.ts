@@ -2,8 +2,12 @@
 // 255 foreground; one byte per pixel). Shared by the renderer (live overlay) and the core
 // (re-solve); no 'electron', no 'node:*'.
 
-/** Trimap label values, as stored in trimap PNGs and arrays. */
-export const TRIMAP_LABEL = { bg: 0, unknown: 128, fg: 255 } as const;
+/**
+ * Trimap label values, as stored in trimap PNGs and arrays. `auto` (a touch-up's file only) leaves
+ * the pixel to the engine's own automatic trimap: an editor's strokes change the picture where
+ * they were painted, and the rest is solved as it is without them.
+ */
+export const TRIMAP_LABEL = { bg: 0, auto: 64, unknown: 128, fg: 255 } as const;
 
 /** What a brush paints: a label, or `auto` (eraser) that restores the automatic trimap. */
 export type BrushMode = 'fg' | 'bg' | 'unknown' | 'auto';

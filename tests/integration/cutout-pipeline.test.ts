@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import { cutoutImage, cutoutToFile, REFINE_IN_WORKER_MIN_PIXELS } from '../../src/main/core/pipelines/cutout';
 import { REFINE_STEPS } from '../../src/main/core/matting/refine';
 import type { ProgressEvent } from '../../src/main/core/progress';
+import { TRIMAP_LABEL } from '../../src/shared/trimap-brush';
 import { evalFile, tempDir, testEnv } from '../helpers/env';
 
 describe('portrait cut-out', () => {
@@ -68,6 +69,38 @@ describe('portrait cut-out', () => {
     const [fr, fg] = at(Math.floor(info.width / 2), Math.floor(info.height * 0.35));
     expect(fr).toBeGreaterThan(fg);
   });
+});
+
+describe('a touch-up', () => {
+  const env = testEnv();
+  it('changes the cut-out where it was painted: the rest of the picture is solved as without it (its file leaves it to the automatic trimap)', async () => {
+    const path = evalFile('id_portraits', 'images', 'df_img2.jpg');
+    const plain = await cutoutImage(path, { subject: 'person', background: { kind: 'transparent' }, refine: 'full' }, env);
+    const W = plain.source.width;
+    const H = plain.source.height;
+    // One Keep dab (radius 12) on the soft hair edge: the first half-transparent pixel from the top, in the middle third.
+    const r = 12;
+    let at = -1;
+    for (let i = 0; i < W * H && at < 0; i++) if (i % W > W / 3 && i % W < (2 * W) / 3 && Math.floor(i / W) > r && plain.alpha[i] > 0.3 && plain.alpha[i] < 0.7) at = i;
+    const [cx, cy] = [at % W, Math.floor(at / W)];
+    const touchUp = async (trimap: Uint8Array) => {
+      for (let y = cy - r; y <= cy + r; y++) for (let x = cx - r; x <= cx + r; x++) if ((x - cx) ** 2 + (y - cy) ** 2 <= r * r) trimap[y * W + x] = TRIMAP_LABEL.fg;
+      const trimapPath = join(tempDir(), 'touch-up.png');
+      await sharp(trimap, { raw: { width: W, height: H, channels: 1 } }).png().toFile(trimapPath);
+      const touched = await cutoutImage(path, { subject: 'person', background: { kind: 'transparent' }, refine: 'full', trimapPath }, env);
+      // Pixels changed by more than 2 % outside the dab and 32 px around it.
+      let changed = 0;
+      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if ((Math.abs(x - cx) > r + 32 || Math.abs(y - cy) > r + 32) && Math.abs(plain.alpha[y * W + x] - touched.alpha[y * W + x]) > 0.02) changed++;
+      return { changed, atDab: touched.alpha[at] };
+    };
+    // As the editor saves it: the label where painted, auto elsewhere.
+    const saved = await touchUp(new Uint8Array(W * H).fill(TRIMAP_LABEL.auto));
+    expect(saved.atDab).toBe(1);
+    // As it was saved before: the dab over a trimap of the cut-out's own alpha, which re-solved the whole picture's edges.
+    const filled = await touchUp(Uint8Array.from(plain.alpha, (a) => (a >= 0.95 ? TRIMAP_LABEL.fg : a <= 0.05 ? TRIMAP_LABEL.bg : TRIMAP_LABEL.unknown)));
+    expect(filled.changed).toBeGreaterThan(1000);
+    expect(saved.changed).toBeLessThan(filled.changed / 20);
+  }, 120_000);
 });
 
 describe('a picture with transparency of its own', () => {

@@ -1,6 +1,6 @@
 // Unit tests of brush stamping, trimap resolution and the TrimapBrushState undo/redo (no DOM).
 import { describe, expect, it } from 'vitest';
-import { EDIT_AUTO, EDIT_BG, EDIT_FG, EDIT_UNKNOWN, resolveTrimap, stampStroke, strokeBox, trimapFromAlpha, type Stroke } from '../../../src/renderer/src/lib/canvas/stroke';
+import { EDIT_AUTO, EDIT_BG, EDIT_FG, EDIT_UNKNOWN, resolveTrimap, stampStroke, strokeBox, touchUpLabels, trimapFromAlpha, type Stroke } from '../../../src/renderer/src/lib/canvas/stroke';
 import { paintTrimapOverlay, OVERLAY_COLORS } from '../../../src/renderer/src/lib/canvas/overlay';
 import { TrimapBrushState } from '../../../src/renderer/src/lib/state/trimap-brush.svelte';
 
@@ -45,6 +45,8 @@ describe('trimap resolution and overlay', () => {
     const out = new Uint8Array(6);
     resolveTrimap(auto, layer, 3, out);
     expect([...out]).toEqual([0, 255, 128, 0, 128, 255]);
+    // The file an export is made with: the painted labels, and auto (64) where nothing is painted.
+    expect([...touchUpLabels(layer)]).toEqual([64, 255, 64, 0, 128, 64]);
     const rgba = new Uint8Array(24);
     paintTrimapOverlay(out, 3, rgba);
     expect([...rgba.slice(0, 4)]).toEqual([...OVERLAY_COLORS.background]);

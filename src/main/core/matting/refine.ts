@@ -8,7 +8,7 @@ import type { RgbaImage } from '../image/decode';
 import { resizeFloatBilinear } from '../image/resize';
 import type { RunContext } from '../progress';
 import { computeTrimap, type TrimapOptions } from '../trimap/trimap';
-import { TRIMAP_BG, TRIMAP_FG } from '../trimap/trimap-file';
+import { TRIMAP_BG, TRIMAP_FG, withAutoLabels } from '../trimap/trimap-file';
 import { solveAlphaInBox, type ClosedFormOptions, type ClosedFormStats } from './closed-form';
 import { estimateForeground } from './foreground';
 import { defaultGuidedSubsample, upsampleMaskGuided } from './guided-filter';
@@ -149,7 +149,8 @@ export async function solveFullAlpha(
   const tell = refineProgress(ctx);
   // Its passes are told too: 8 s at 80 MP.
   const autoTrimap = computeTrimap(alpha, image.width, image.height, options.trimapOptions, (f) => tell(TRIMAP_SHARE * f));
-  const trimap = options.trimap ?? autoTrimap;
+  // A touch-up's unpainted pixels (TRIMAP_AUTO) are solved as without it.
+  const trimap = options.trimap ? withAutoLabels(options.trimap, autoTrimap) : autoTrimap;
   tell(TRIMAP_SHARE);
   const box = { x: 0, y: 0, width: image.width, height: image.height };
   const solve = await solveAlphaInBox(image, trimap, alpha, box, { ...options.solveOptions, signal: ctx.signal, onProgress: (f) => tell(TRIMAP_SHARE + (1 - TRIMAP_SHARE) * f) });

@@ -11,6 +11,16 @@ export const TRIMAP_BG = TRIMAP_LABEL.bg;
 export const TRIMAP_UNKNOWN = TRIMAP_LABEL.unknown;
 /** Foreground. */
 export const TRIMAP_FG = TRIMAP_LABEL.fg;
+/** Left to the automatic trimap (a touch-up's unpainted pixels): exactly this value in a file. */
+export const TRIMAP_AUTO = TRIMAP_LABEL.auto;
+
+/** A user trimap with its `auto` pixels taken from the automatic trimap (a new array; `user` as it is when it has none). */
+export function withAutoLabels(user: Uint8Array, auto: Uint8Array): Uint8Array {
+  if (!user.includes(TRIMAP_AUTO)) return user;
+  const out = user.slice();
+  for (let i = 0; i < out.length; i++) if (out[i] === TRIMAP_AUTO) out[i] = auto[i];
+  return out;
+}
 
 /**
  * The last trimap decoded, by file identity: the ID-photo preview asks for the same touch-up on
@@ -21,7 +31,8 @@ let lastDecoded: { key: string; labels: Uint8Array } | null = null;
 
 /**
  * Decodes a trimap PNG to one byte per pixel, snapped to 0 / 128 / 255 (values below 64 are
- * background, above 191 foreground, between unknown). It must match the image's size.
+ * background, above 191 foreground, between unknown), and exactly 64 kept as TRIMAP_AUTO (a
+ * touch-up's "as the engine would make it"). It must match the image's size.
  * The caller owns the returned array (a copy when it comes from the cache).
  */
 export async function decodeTrimapFile(path: string, width: number, height: number): Promise<Uint8Array> {
@@ -43,7 +54,7 @@ export async function decodeTrimapFile(path: string, width: number, height: numb
   const out = new Uint8Array(width * height);
   for (let i = 0; i < out.length; i++) {
     const v = data[i];
-    out[i] = v < 64 ? TRIMAP_BG : v > 191 ? TRIMAP_FG : TRIMAP_UNKNOWN;
+    out[i] = v < 64 ? TRIMAP_BG : v > 191 ? TRIMAP_FG : v === TRIMAP_AUTO ? TRIMAP_AUTO : TRIMAP_UNKNOWN;
   }
   lastDecoded = { key, labels: out.slice() };
   return out;

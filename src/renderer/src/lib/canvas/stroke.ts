@@ -1,5 +1,6 @@
 // Pure trimap brush stamping of the renderer: strokes -> an edit layer over the automatic trimap.
 // Renderer only; the engine gets the resolved trimap (0 / 128 / 255) and re-solves the touched box.
+import { TRIMAP_LABEL } from '../../../../shared/trimap-brush';
 import type { PixelBox } from './pixels';
 
 /** The four brushes: definite foreground, definite background, unknown (re-solve), eraser (back to automatic). */
@@ -11,10 +12,26 @@ export const EDIT_BG = 1;
 export const EDIT_UNKNOWN = 2;
 export const EDIT_FG = 3;
 
-/** Trimap values on the wire and in trimap PNGs. */
-export const TRIMAP_BG = 0;
-export const TRIMAP_UNKNOWN = 128;
-export const TRIMAP_FG = 255;
+/** Trimap values on the wire and in trimap PNGs (shared TRIMAP_LABEL). */
+export const TRIMAP_BG = TRIMAP_LABEL.bg;
+export const TRIMAP_UNKNOWN = TRIMAP_LABEL.unknown;
+export const TRIMAP_FG = TRIMAP_LABEL.fg;
+
+/**
+ * A touch-up as the file an export or an ID photo is made with: the painted labels, and `auto`
+ * (TRIMAP_LABEL.auto) where nothing is painted, so the engine solves the rest of the picture as
+ * it would without the strokes. (Filled from the editor's own trimap, one dab re-solved the whole
+ * picture's edges on a trimap of the preview's alpha: a review counted 30 000 pixels changed
+ * outside a small stroke, and half the soft hair edge gone.)
+ */
+export function touchUpLabels(layer: Uint8Array): Uint8Array {
+  const out = new Uint8Array(layer.length);
+  for (let i = 0; i < layer.length; i++) {
+    const c = layer[i];
+    out[i] = c === EDIT_AUTO ? TRIMAP_LABEL.auto : c === EDIT_FG ? TRIMAP_FG : c === EDIT_BG ? TRIMAP_BG : TRIMAP_UNKNOWN;
+  }
+  return out;
+}
 
 /** One brush stroke in image pixels. */
 export interface Stroke {

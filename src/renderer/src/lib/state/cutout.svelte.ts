@@ -4,7 +4,7 @@
 import type { ImagePreview, MatteResult } from '../../../../shared/api';
 import type { CutoutOptions, RefineMode, Subject } from '../../../../shared/jobs';
 import { DEFAULT_SETTINGS, type EXPORT_FORMAT_CHOICES } from '../../../../shared/settings';
-import { trimapFromAlpha } from '../canvas/stroke';
+import { touchUpLabels, trimapFromAlpha } from '../canvas/stroke';
 import { unionBox, type PixelBox } from '../canvas/pixels';
 import { formatDuration, type AppState, type OpenOptions, type StatusLine } from './app.svelte';
 import { providerLabel } from '../labels';
@@ -321,7 +321,7 @@ export class CutoutState {
   async saveTouchUp(): Promise<string | null> {
     const path = this.path;
     const preview = this.preview;
-    const trimap = this.brush.strokes.length > 0 ? this.currentTrimap() : null;
+    const trimap = this.brush.strokes.length > 0 && this.autoTrimap ? touchUpLabels(this.brush.layer) : null;
     if (!path || !preview || !trimap) return null;
     return this.app.client.saveTrimap({ path, width: preview.width, height: preview.height, trimap });
   }
