@@ -13,11 +13,12 @@ import { checkedAsUsage, choiceFlag, type CliCommand, noteProviderFallback, plan
 /**
  * What a flagged cut-out's "check it" line says (also batch's CLI lines; a sticker batch's with
  * `sticker`). `emptyOf`: the matte is empty, and the subject it was cut for (the other model may see one).
+ * `trimapHint`: how a trimap is given here ("pass --trimap"; a batch, which takes none, names the command).
  */
-export function reviewText(unsureShare: number, what: 'cut-out' | 'sticker' = 'cut-out', emptyOf?: Subject): string {
-  if (emptyOf) return `nothing was found to cut out: the ${what} is empty (no ${emptyOf === 'anime' ? 'anime character' : 'person'} found); try ${emptyOf === 'anime' ? '`cutout portrait`' : '`cutout anime`'}, or paint Keep over the subject in the app (or pass --trimap)`;
+export function reviewText(unsureShare: number, what: 'cut-out' | 'sticker' = 'cut-out', emptyOf?: Subject, trimapHint = 'pass --trimap'): string {
+  if (emptyOf) return `nothing was found to cut out: the ${what} is empty (no ${emptyOf === 'anime' ? 'anime character' : 'person'} found); try ${emptyOf === 'anime' ? '`cutout portrait`' : '`cutout anime`'}, or paint Keep over the subject in the app (or ${trimapHint})`;
   if (what === 'sticker') return `in a typical frame ${Math.round(unsureShare * 100)} % of the sticker is half transparent where the model was unsure; make it again in the app, trimmed, with the other subject or with Keep / Remove strokes`;
-  return `${Math.round(unsureShare * 100)} % of the cut-out is half transparent where the model was unsure; touch it up with the brushes in the app (or pass --trimap)`;
+  return `${Math.round(unsureShare * 100)} % of the cut-out is half transparent where the model was unsure; touch it up with the brushes in the app (or ${trimapHint})`;
 }
 
 /** The format an output's name says, or undefined for a name the encoder does not know. */

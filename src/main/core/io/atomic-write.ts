@@ -1,7 +1,7 @@
 // Atomic output files: write to a temp file in the same folder, fsync, rename over the target.
 // Maps OS errors to DISK_FULL / OUTPUT_NOT_WRITABLE. Core (no electron).
 import { randomBytes } from 'node:crypto';
-import { statSync, type Stats } from 'node:fs';
+import { accessSync, constants, statSync, type Stats } from 'node:fs';
 import { mkdir, open, realpath, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AppError, CancelledError } from '../../../shared/errors';
@@ -27,6 +27,12 @@ export function toWriteError(error: unknown, path: string): AppError {
   if (blocker) {
     return new AppError('OUTPUT_NOT_WRITABLE', `Cannot write ${path}: ${blocker} is a file, not a folder.`, { cause: error, detail: { path, errno: code, blocker } });
   }
+  // A folder that could not be made under a read-only one: mkdir -p tells ENOENT on a read-only
+  // mount ("no such file or directory, mkdir"), which read as if something were missing.
+  const readOnlyAbove = code === 'ENOENT' ? readOnlyAncestor(dirname(path)) : null;
+  if (readOnlyAbove) {
+    return new AppError('OUTPUT_NOT_WRITABLE', `Cannot write ${path}: the folder ${readOnlyAbove} is read-only, so no folder can be made in it.`, { cause: error, detail: { path, errno: code, readOnly: readOnlyAbove } });
+  }
   if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOTDIR' || code === 'EISDIR') {
     return new AppError('OUTPUT_NOT_WRITABLE', `Cannot write ${path}: the folder is read-only or not a folder (${code}).`, {
       cause: error,
@@ -42,6 +48,24 @@ function fileInTheWay(path: string): string | null {
     const info = statSyncOrNull(dir);
     if (info) return info.isDirectory() ? null : dir;
     if (dirname(dir) === dir) return null;
+  }
+}
+
+function canWrite(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The nearest existing folder above or at `dir`, when it cannot be written to; null when it can (or none exists). */
+export function readOnlyAncestor(dir: string, isWritable: (dir: string) => boolean = canWrite): string | null {
+  for (let d = dir; ; d = dirname(d)) {
+    const info = statSyncOrNull(d);
+    if (info) return info.isDirectory() && !isWritable(d) ? d : null;
+    if (dirname(d) === d) return null;
   }
 }
 

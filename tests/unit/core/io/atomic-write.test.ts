@@ -1,9 +1,9 @@
 // Atomic writes: the whole file or nothing, never over an input, and a cancel that lands while the
 // bytes are written leaves neither the output nor a temp file (the old file, if any, stays).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_NAME_BYTES, assertNotAnInput, tempPathFor, writeFileAtomic } from '../../../../src/main/core/io/atomic-write';
+import { MAX_NAME_BYTES, assertNotAnInput, readOnlyAncestor, tempPathFor, toWriteError, writeFileAtomic } from '../../../../src/main/core/io/atomic-write';
 import { errorKindOf, type AppError } from '../../../../src/shared/errors';
 import { tempDir } from '../../../helpers/env';
 
@@ -25,6 +25,17 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(dir)).toEqual(['old.png']);
     expect(readFileSync(join(dir, 'old.png'), 'utf8')).toBe('old');
     expect(existsSync(join(dir, 'new.png'))).toBe(false);
+  });
+
+  it('says a folder that could not be made under a read-only one is read-only (mkdir -p tells ENOENT on a read-only mount)', () => {
+    const dir = tempDir();
+    const target = join(dir, 'class 7B', 'deeper', 'p.jpg');
+    // The nearest folder that exists is the one asked about.
+    expect(readOnlyAncestor(join(dir, 'class 7B', 'deeper'), (d) => d !== dir)).toBe(dir);
+    expect(readOnlyAncestor(join(dir, 'class 7B', 'deeper'), () => true)).toBeNull();
+    // A writable one: ENOENT keeps its own words.
+    const enoent = Object.assign(new Error(`ENOENT: no such file or directory, mkdir '${dirname(target)}'`), { code: 'ENOENT' });
+    expect(toWriteError(enoent, target).message).toContain('no such file or directory');
   });
 
   it('says which file stands where a folder must be (a picture named as a folder of the output)', async () => {
