@@ -2,10 +2,20 @@
 // current files, pause state and counts; BatchItems keeps per-file statuses, including items that
 // arrive before startJob's reply; the progress line's number formats.
 import { describe, expect, it } from 'vitest';
-import { baseName } from '../../../src/renderer/src/lib/paths';
+import { baseName, nameInRun } from '../../../src/renderer/src/lib/paths';
 import { BatchItems, formatEta, formatRate, haltText, noteText } from '../../../src/renderer/src/lib/state/batch.svelte';
 import { joinSentences, translate } from '../../../src/renderer/src/lib/i18n';
 import { JobTracker } from '../../../src/renderer/src/lib/state/jobs.svelte';
+
+describe('a batch file\'s name in the lists', () => {
+  it('is its place in its folder, led by the folder when the run has several (and by its parent when two share a name)', () => {
+    expect(nameInRun('/school/7A/sub/001.jpg', ['/school/7A'])).toBe('sub/001.jpg');
+    expect([nameInRun('/school/7A/001.jpg', ['/school/7A', '/school/7B']), nameInRun('/school/7B/001.jpg', ['/school/7A', '/school/7B'])]).toEqual(['7A/001.jpg', '7B/001.jpg']);
+    expect(nameInRun('/in/y/photos/a.jpg', ['/in/x/photos', '/in/y/photos'])).toBe('y/photos/a.jpg');
+    expect(nameInRun('C:\\in\\7B\\001.jpg', ['C:\\in\\7A', 'C:\\in\\7B'])).toBe('7B/001.jpg');
+    expect(nameInRun('/loose/p.jpg', ['/school/7A', '/school/7B'])).toBe('p.jpg');
+  });
+});
 
 describe('JobTracker with batch progress', () => {
   it('keeps the newest rate, ETA, current files, pause state and counts; plain events leave them', () => {

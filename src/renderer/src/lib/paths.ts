@@ -4,3 +4,22 @@
 export function baseName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
 }
+
+/**
+ * A batch file's name in the lists: its place in the folder input it came from ("sub1/p.jpg"; two
+ * p.jpg were two identical rows), led by that folder's name when the run has several folders
+ * ("7A/001.jpg", "7B/001.jpg": two classes read as 001.jpg twice), with its parent's too when two
+ * folders share a name ("x/photos/a.jpg"); a file given on its own: its name.
+ */
+export function nameInRun(path: string, folderInputs: readonly string[]): string {
+  for (const dir of folderInputs) {
+    if (!(path.length > dir.length + 1 && path.startsWith(dir) && /[\\/]/.test(path[dir.length]))) continue;
+    const inFolder = path.slice(dir.length + 1).replace(/\\/g, '/');
+    if (folderInputs.length < 2) return inFolder;
+    const parts = dir.split(/[\\/]/).filter(Boolean);
+    const name = parts.at(-1) ?? dir;
+    const isShared = folderInputs.some((other) => other !== dir && baseName(other) === name);
+    return `${isShared && parts.length > 1 ? `${parts.at(-2)}/` : ''}${name}/${inFolder}`;
+  }
+  return baseName(path);
+}

@@ -22,6 +22,7 @@ export const batch = {
   'batch.resume': { en: 'Skip files already done', 'zh-CN': '跳过已完成的文件' },
   'batch.progress': { en: '{done} of {total}', 'zh-CN': '{done} / {total}' },
   'batch.cancel': { en: 'Cancel', 'zh-CN': '取消' },
+  'batch.cancelledFailed': { en: 'Cancelled after {done} of {total} files; {failed} failed (listed below). Finished files are kept; start again to do the other {rest}.', 'zh-CN': '已取消：{total} 个文件中已完成 {done} 个，{failed} 个失败（见下方）。已完成的文件会保留，再次开始即可处理其余 {rest} 个。' },
   'batch.cancelled': { en: 'Cancelled after {done} of {total} files. Finished files are kept; start again to do the other {rest}.', 'zh-CN': '已取消：{total} 个文件中已完成 {done} 个。已完成的文件会保留，再次开始即可处理其余 {rest} 个。' },
   'batch.summary': { en: '{done} done, {skipped} skipped, {failed} failed of {total}', 'zh-CN': '共 {total} 个：完成 {done}，跳过 {skipped}，失败 {failed}' },
   'batch.summary.took': { en: 'Took {time}', 'zh-CN': '用时 {time}' },
