@@ -81,11 +81,12 @@ describe('probe and streamed frames', () => {
     const dir = tempDir();
     const text = join(dir, 'notes.mp4');
     writeFileSync(text, 'this is a text file, not a video\n'.repeat(20));
-    await expect(probeVideo(text)).rejects.toMatchObject({ code: 'VIDEO_CORRUPT' });
+    // Said as not a video, with the kind that keeps a batch from trying it again on every resume.
+    await expect(probeVideo(text)).rejects.toMatchObject({ code: 'VIDEO_CORRUPT', detail: { unknownFormat: true } });
     // Text named .jpg: ffprobe finds an image stream of no size; not a picture, not "no video".
     const fakeJpeg = join(dir, 'photo.jpg');
     writeFileSync(fakeJpeg, 'this is a text file, not a picture\n');
-    await expect(probeVideo(fakeJpeg)).rejects.toMatchObject({ code: 'VIDEO_CORRUPT' });
+    await expect(probeVideo(fakeJpeg)).rejects.toMatchObject({ code: 'VIDEO_CORRUPT', detail: { unknownFormat: true } });
     await expect(probeVideo(join(dir, 'absent.mp4'))).rejects.toMatchObject({ code: 'INPUT_NOT_FOUND' });
     // A real still picture (JPEG, and a PNG made from it) is a still, not a corrupt video.
     const png = join(dir, 'still.png');
@@ -103,6 +104,12 @@ describe('probe and streamed frames', () => {
     copyFileSync(mp4, cut);
     writeFileSync(cut, execFileSync('head', ['-c', '20000', mp4]));
     await expect(probeVideo(cut)).rejects.toMatchObject({ code: 'VIDEO_CORRUPT' });
+    // An MP4 whose index (moov atom, written last) never arrived: an unfinished download, said so.
+    const unfinished = join(dir, 'unfinished.mp4');
+    execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=6:duration=2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'whole.mp4')]);
+    const whole = readFileSync(join(dir, 'whole.mp4'));
+    writeFileSync(unfinished, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    await expect(probeVideo(unfinished)).rejects.toMatchObject({ code: 'VIDEO_CORRUPT', message: expect.stringMatching(/is incomplete: its index \(moov atom\) is missing/), detail: { damaged: true } });
   });
 
   it('reads WebM, MOV and MKV containers too (made from an eval clip by ffmpeg)', async () => {

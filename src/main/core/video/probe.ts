@@ -128,6 +128,35 @@ export function parseFfmpegInfo(stderr: string): VideoInfo {
 
 const CORRUPT_HINTS = /Invalid data found|moov atom not found|could not find codec parameters|Error opening input|End of file|Invalid argument|corrupt|does not contain any stream/i;
 
+/** Whether a file begins as an MP4 / MOV does: a box of a known type (ftyp, mdat, free, wide, skip, moov). */
+async function startsWithIsoBox(path: string): Promise<boolean> {
+  const head = Buffer.alloc(8);
+  const handle = await open(path, 'r').catch(() => null);
+  if (!handle) return false;
+  try {
+    const { bytesRead } = await handle.read(head, 0, 8, 0);
+    return bytesRead === 8 && ['ftyp', 'mdat', 'free', 'wide', 'skip', 'moov'].includes(head.toString('latin1', 4, 8));
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * A clip ffmpeg cannot open, said by what its reading found, with the kind that tells a batch the
+ * same file fails again (not tried again on a resume): an MP4 or MOV whose index ("moov atom") is
+ * missing is an unfinished download or copy (damaged); "Invalid data found" is not a video at all
+ * (unknownFormat). Anything else keeps no kind (a resume tries it again).
+ */
+async function unreadableClip(path: string, stderr: string, fallback?: string): Promise<AppError> {
+  const last = stderr.split('\n').filter(Boolean).pop() ?? fallback;
+  // A text file named .mp4 is read as MP4 too, and lacks a moov as well: an MP4 begins with a box (ftyp).
+  if (/moov atom not found/i.test(stderr) && (await startsWithIsoBox(path))) {
+    return new AppError('VIDEO_CORRUPT', `${path} is incomplete: its index (moov atom) is missing, as in a download or copy that did not finish`, { detail: { path, stderr, damaged: true } });
+  }
+  const kind = /Invalid data found when processing input/i.test(stderr) ? { unknownFormat: true } : {};
+  return new AppError('VIDEO_CORRUPT', `${path} is not a video this app can read${last ? ` (${last})` : ''}`, { detail: { path, stderr, ...kind } });
+}
+
 /**
  * Probes a clip. Errors: INPUT_NOT_FOUND, INPUT_UNSUPPORTED (a folder), VIDEO_CORRUPT (not a media file, truncated, no stream
  * with a picture or sound), NO_VIDEO_STREAM (audio only), FFMPEG_MISSING, FFMPEG_FAILED.
@@ -151,25 +180,19 @@ export async function probeVideo(path: string, ctx: RunContext = {}, tools: Ffmp
     } catch {
       json = null;
     }
-    if (out.code !== 0 || !json || !json.format) {
-      throw new AppError('VIDEO_CORRUPT', `${path} is not a video this app can read (${stderr.split('\n').filter(Boolean).pop() ?? `exit ${out.code}`})`, {
-        detail: { path, stderr },
-      });
-    }
+    if (out.code !== 0 || !json || !json.format) throw await unreadableClip(path, stderr, `exit ${out.code}`);
     info = parseProbeJson(json);
   } else {
     const out = await runTool(tools.ffmpeg, ['-hide_banner', '-i', path], { signal: ctx.signal });
     stderr = out.stderr;
-    if (!/Input #0/.test(stderr) || CORRUPT_HINTS.test(stderr.split('\n').slice(-2).join('\n'))) {
-      throw new AppError('VIDEO_CORRUPT', `${path} is not a video this app can read`, { detail: { path, stderr } });
-    }
+    if (!/Input #0/.test(stderr) || CORRUPT_HINTS.test(stderr.split('\n').slice(-2).join('\n'))) throw await unreadableClip(path, stderr);
     info = parseFfmpegInfo(stderr);
   }
   // Neither picture nor sound (ffprobe read a stream of no size, e.g. a text file named .jpg): not a
   // file of ours at all, rather than a file without video.
   if (!info.hasVideo && !info.hasAudio) {
     const why = stderr.split('\n').filter(Boolean).pop();
-    throw new AppError('VIDEO_CORRUPT', `${path} is not a video this app can read${why ? ` (${why})` : ''}`, { detail: { path, stderr } });
+    throw new AppError('VIDEO_CORRUPT', `${path} is not a video this app can read${why ? ` (${why})` : ''}`, { detail: { path, stderr, unknownFormat: true } });
   }
   if (!info.hasVideo) throw new AppError('NO_VIDEO_STREAM', `${path} has no video stream${info.hasAudio ? ' (audio only)' : ''}`, { detail: { path } });
   // ffmpeg reads a still picture as a one-frame "video" (its image2 or *_pipe demuxers); GIF, APNG
