@@ -49,6 +49,9 @@ describe('ViewState', () => {
     expect(view.zoomPct).toBe(48);
     view.setViewport(500, 400);
     expect(view.zoom).toBeCloseTo(452 / 2000, 6);
+    // A hidden workspace (no size) keeps its view: fitted to nothing it read 2 % until shown again.
+    view.setViewport(0, 0);
+    expect(view.zoom).toBeCloseTo(452 / 2000, 6);
     view.zoomIn();
     expect(view.isFitted).toBe(false);
     const z = view.zoom;

@@ -47,8 +47,13 @@ export class ViewState {
     this.zoomTo(1 / this.sourceScale);
   }
 
-  /** The viewport changed size; a fitted view stays fitted. */
+  /**
+   * The viewport changed size; a fitted view stays fitted. A viewport of no size is a hidden
+   * workspace: the view is kept as it was (fitted to nothing it read 2 %, and back in view the
+   * zoom jumped to the fit a moment later).
+   */
   setViewport(width: number, height: number): void {
+    if (!(width > 0 && height > 0)) return;
     this.viewportW = Math.max(1, width);
     this.viewportH = Math.max(1, height);
     if (this.isFitted && this.imageW > 0) this.fit();
