@@ -283,6 +283,8 @@ describe('batch export', () => {
     // options then redoes them (their records no longer hold for those files).
     const white = await runBatch([dir], out, { mode: 'portrait', jobs: 2, refine: 'fast', background: { kind: 'color', hex: '#FFFFFF' } }, env);
     expect(white.done).toBe(3);
+    // ... and say so: the set made first is written over (the CLI and the app say how many).
+    expect([redo.replacedOther, white.replacedOther]).toEqual([0, 3]);
     const back = await runBatch([dir], out, { mode: 'portrait', jobs: 2, refine: 'fast', resume: true }, env);
     expect([back.skipped, back.done]).toEqual([0, 3]);
     const { data } = await sharp(join(out, 'b_cutout.png')).raw().toBuffer({ resolveWithObject: true });

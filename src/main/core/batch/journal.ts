@@ -96,6 +96,11 @@ export class JournalIndex {
     return this.doneAt.get(this.keyOf(path))?.input;
   }
 
+  /** The done record last written at `path` (any input, any options), if the journal has one. */
+  lastDoneAt(path: string): JournalRecord | undefined {
+    return this.doneAt.get(this.keyOf(path));
+  }
+
   /** Whether `record` is the last one written to `path`: no run with other options wrote over it since. */
   isLatestAt(record: JournalRecord, path: string): boolean {
     return this.doneAt.get(this.keyOf(path)) === record;

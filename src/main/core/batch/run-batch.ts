@@ -229,6 +229,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   const entries: BatchEntry[] = [];
   const todo: number[] = [];
   let redoneSame = 0;
+  let replacedOther = 0;
   let failedBefore = 0;
   for (const path of scan.missing) {
     entries.push({ input: path, status: 'failed', output: '', code: 'INPUT_NOT_FOUND', message: `File or folder not found: ${path}` });
@@ -262,6 +263,9 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
       const same = journalIndex.latestFor(item.input, optionsHash);
       if (same?.status === 'done' && (await isStillDone(same, item, outputs[i], optionsHash, journalIndex))) redoneSame++;
     }
+    // Its output is there, made of this input with other options: this run writes over it.
+    const there = journalIndex.lastDoneAt(outputs[i]);
+    if (there && there.input === item.input && there.optionsHash !== optionsHash && existing.has(outputKey(outputs[i]))) replacedOther++;
     todo.push(i);
   }
 
@@ -495,6 +499,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     leftOutTypes: scan.leftOutTypes,
     leftOutFolders: scan.leftOutFolders,
     redoneSame,
+    replacedOther,
     failedBefore,
     elapsedMs,
     pausedMs: batchPausedMs,

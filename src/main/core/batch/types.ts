@@ -134,6 +134,11 @@ export interface BatchSummary {
   leftOutFolders: string[];
   /** Files made again that an earlier run had done with the same input and options (a run without resume / retryFailed). */
   redoneSame: number;
+  /**
+   * Outputs written over that an earlier run made of the same input with other options (another
+   * background, size or edges under the same name): said, so a set made first is not lost unseen.
+   */
+  replacedOther: number;
   /** Of failed, those not tried again: they failed before as they would now (BatchEntry.failedBefore). */
   failedBefore: number;
   /** Wall time of the run, paused time included. */
