@@ -1,7 +1,7 @@
 // The web transport end to end in Node: `cutout serve`'s app (engine in a worker thread) on
 // port 0, driven by the same web client the renderer uses: token checks, listModels, previews,
 // a cut-out job over HTTP + WebSocket, cancellation and a coded failure.
-import { mkdirSync, readdirSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import type { AppEvents } from '../../src/shared/api';
 import { createWebClient, type ApiClient } from '../../src/shared/api-client';
 import { providerAttemptOrder, providersForPlatform } from '../../src/main/core/inference/execution-providers';
 import type { JobOutcome } from '../../src/shared/jobs';
-import { startServeApp, type ServeApp } from '../../src/main/server/serve-app';
+import { pruneUploads, startServeApp, UPLOAD_KEEP_MS, type ServeApp } from '../../src/main/server/serve-app';
 import { REPO_ROOT, SHARED_MODELS_DIR, evalFile, tempDir } from '../helpers/env';
 
 let app: ServeApp;
@@ -227,7 +227,15 @@ describe('cutout serve', () => {
     const empty = await client.pathForFile({ name: 'empty.jpg', arrayBuffer: async () => new ArrayBuffer(0) });
     await expect(client.loadImagePreview({ path: empty })).rejects.toMatchObject({ code: 'INPUT_UNSUPPORTED', message: expect.stringMatching(/empty\.jpg is empty \(0 bytes\)/) });
     // No temporary folder is left behind: every upload folder is named by its content.
-    expect(readdirSync(join(app.sessionDir, 'uploads')).every((n) => /^[0-9a-f]{32}$/.test(n))).toBe(true);
+    expect(readdirSync(app.uploadDir).every((n) => /^[0-9a-f]{32}$/.test(n))).toBe(true);
+    // Kept in the user data folder (a restart finds the same paths); one unused for a week goes as the server starts.
+    expect(app.uploadDir).toBe(join(work, 'user', 'uploads'));
+    const old = join(app.uploadDir, 'f'.repeat(32));
+    mkdirSync(old);
+    utimesSync(old, new Date(Date.now() - UPLOAD_KEEP_MS - 60_000), new Date(Date.now() - UPLOAD_KEEP_MS - 60_000));
+    await pruneUploads(app.uploadDir, UPLOAD_KEEP_MS);
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(path)).toBe(true);
     const target = await client.chooseSaveTarget({ defaultName: '../../evil/name.png' });
     expect(target!.startsWith(join(work, 'exports'))).toBe(true);
     expect(target!.endsWith('name.png')).toBe(true);
@@ -272,12 +280,34 @@ describe('cutout serve', () => {
     expect(await bad.json()).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
   });
 
-  it('what a page exported, and the folder a batch writes to, stay when the server stops; only the session folder goes', async () => {
+  it('what a page exported, and the folder a batch writes to, stay when the server stops; only the session folder goes; a batch picked up after a restart resumes', async () => {
     const exportsDir = join(work, 'kept-exports');
-    const other = await startServeApp({ resourcesDir: join(REPO_ROOT, 'resources'), rendererDir: join(work, 'renderer'), userDataDir: join(work, 'user2'), exportsDir, env: { ...process.env, CUTOUT_MODELS_DIR: SHARED_MODELS_DIR }, log: () => undefined });
+    const bytes = await sharp(evalFile('id_portraits', 'images', 'df_img3.jpg')).resize({ height: 320 }).jpeg().toBuffer();
+    const picked = [{ name: 'a.jpg', webkitRelativePath: 'kids/a.jpg', size: bytes.length, lastModified: 1_700_000_000_000, arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer }];
+    const startOther = () => startServeApp({ resourcesDir: join(REPO_ROOT, 'resources'), rendererDir: join(work, 'renderer'), userDataDir: join(work, 'user2'), exportsDir, env: { ...process.env, CUTOUT_MODELS_DIR: SHARED_MODELS_DIR }, log: () => undefined });
+    const batchOnce = async (served: ServeApp): Promise<{ done: number; skipped: number }> => {
+      const picker = createWebClient({ baseUrl: served.server.origin, token: served.server.token, WebSocket: WebSocket as never, pickFiles: async () => picked });
+      try {
+        await picker.ready;
+        const [root] = await picker.chooseFiles({ filter: 'images', multiple: true, folder: true, recursive: true });
+        const id = await picker.startJob({ kind: 'batch', inputs: [root], outputDir: (await picker.chooseFolder({}))!, options: { mode: 'portrait', refine: 'off', recursive: true, resume: true } });
+        const end = await new Promise<JobOutcome>((resolve) => {
+          const off = picker.on('jobFinished', (e) => {
+            if (e.jobId !== id) return;
+            off();
+            resolve(e);
+          });
+        });
+        return (end as { result?: unknown }).result as { done: number; skipped: number };
+      } finally {
+        picker.close();
+      }
+    };
+    const other = await startOther();
     const web = createWebClient({ baseUrl: other.server.origin, token: other.server.token, WebSocket: WebSocket as never });
     try {
       await web.ready;
+      expect(await batchOnce(other)).toMatchObject({ done: 1, skipped: 0 });
       const output = (await web.chooseSaveTarget({ defaultName: 'kept.png' }))!;
       expect(output).toBe(join(exportsDir, 'kept.png'));
       const outputDir = (await web.chooseFolder({}))!;
@@ -297,5 +327,13 @@ describe('cutout serve', () => {
     }
     expect(existsSync(other.sessionDir)).toBe(false);
     expect((await sharp(join(exportsDir, 'kept.png')).metadata()).format).toBe('png');
+    expect(existsSync(join(exportsDir, 'a_cutout.png'))).toBe(true);
+    // Started again: the same folder picked lands at the same paths, and its batch skips what is done.
+    const again = await startOther();
+    try {
+      expect(await batchOnce(again)).toMatchObject({ done: 0, skipped: 1 });
+    } finally {
+      await again.close();
+    }
   });
 });

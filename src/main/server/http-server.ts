@@ -146,6 +146,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         await mkdir(dir, { recursive: true });
         await rename(tmpPath, path);
         await rm(tmpDir, { recursive: true, force: true });
+        // Used now: kept another week (serve-app's pruneUploads goes by the top folder's time).
+        const now = new Date();
+        await utimes(join(options.uploadDir, folder ? folder[0] : basename(dir)), now, now).catch(() => undefined);
         // The file's own time (the browser's lastModified): a batch's journal knows a file by its
         // size and time, so the same file picked again is not taken for a changed one.
         // (A picked folder's files only: a file kept by its content may be picked from several.)

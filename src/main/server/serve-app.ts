@@ -1,6 +1,6 @@
 // Composition root of `cutout serve`: the shared app core (engine in a worker, jobs, settings),
 // the AppApi implementation with browser platform services, and the web transport. Node only.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import type { AppApi } from '../../shared/api';
@@ -36,8 +36,10 @@ export interface ServeApp {
   server: WebServer;
   core: AppCore;
   api: AppApi;
-  /** Session folder: uploads, trimaps, the engine's temporary files (removed on close). */
+  /** Session folder: trimaps, imports, the engine's temporary files (removed on close). */
   sessionDir: string;
+  /** Uploads, kept by content in the user data folder (pruneUploads). */
+  uploadDir: string;
   /** Exports and batch outputs: outside the session folder, so stopping the server never takes them. */
   exportsDir: string;
   close(): Promise<void>;
@@ -61,6 +63,19 @@ export function defaultExportsDir(env: NodeJS.ProcessEnv = process.env): string 
   return env.CUTOUT_EXPORTS_DIR || join(homedir(), 'Cutout Studio');
 }
 
+/** How long an upload is kept unused (7 days): a batch picked up again within a week resumes. */
+export const UPLOAD_KEEP_MS = 7 * 24 * 3600 * 1000;
+
+/** Removes the uploads (top-level folders of `uploadDir`) not used for `keepMs`. */
+export async function pruneUploads(uploadDir: string, keepMs: number, nowMs = Date.now()): Promise<void> {
+  const names = await readdir(uploadDir).catch(() => [] as string[]);
+  for (const name of names) {
+    const path = join(uploadDir, name);
+    const info = await stat(path).catch(() => null);
+    if (info && nowMs - info.mtimeMs > keepMs) await rm(path, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
 function isInside(path: string, dir: string): boolean {
   const p = resolve(path);
   const d = resolve(dir);
@@ -72,7 +87,12 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   const env = options.env ?? process.env;
   const log = options.log ?? ((m: string) => console.error(m));
   const sessionDir = await mkdtemp(join(tmpdir(), 'cutout-serve-'));
-  const uploadDir = join(sessionDir, 'uploads');
+  const userDataDir = options.userDataDir ?? defaultUserDataDir(env);
+  // Uploads are kept by content (a picked folder by its files' names, sizes and times) in a lasting
+  // folder, so the same folder picked after a restart has the same paths and a batch into the
+  // exports folder resumes; those not used for UPLOAD_KEEP_MS are removed as the server starts.
+  const uploadDir = join(userDataDir, 'uploads');
+  await pruneUploads(uploadDir, UPLOAD_KEEP_MS);
   const exportDir = resolve(options.exportsDir ?? defaultExportsDir(env));
   const hub = new EventHub();
   const core = await createAppCore({
@@ -83,7 +103,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
       ffmpegPath: env.CUTOUT_FFMPEG ?? null,
       maxPixels: maxPixelsFromEnv(env),
     },
-    userDataDir: options.userDataDir ?? defaultUserDataDir(env),
+    userDataDir,
     emit: hub.emit,
     engineMode: options.engineMode,
     log,
@@ -116,7 +136,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     token: options.token,
     log,
     isDownloadAllowed: (path) =>
-      jobOutputs.has(resolve(path)) || [...jobOutputDirs, sessionDir].some((dir) => isInside(path, dir)),
+      jobOutputs.has(resolve(path)) || [...jobOutputDirs, sessionDir, uploadDir].some((dir) => isInside(path, dir)),
   });
   return {
     server,
@@ -124,6 +144,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     api,
     sessionDir,
     exportsDir: exportDir,
+    uploadDir,
     async close() {
       await server.close();
       await core.dispose();
