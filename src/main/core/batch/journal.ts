@@ -111,14 +111,14 @@ export class JournalIndex {
     return [...(this.doneOutputs.get(input) ?? [])].filter(([key]) => this.doneAt.get(key)?.input === input).map(([, path]) => path);
   }
 
-  /** Each output the journal has done and still its input's (the latest written at its place): the input and the output's place in the output folder, '/'-separated. */
+  /** Each output the journal has done (the latest written at its place): the input and the output's place in the output folder, '/'-separated, the newest first. */
   donePlaces(): { input: string; rel: string }[] {
-    const places: { input: string; rel: string }[] = [];
+    const places: { input: string; rel: string; atMs: number }[] = [];
     for (const record of this.doneAt.values()) {
       const rel = typeof record.outputRel === 'string' && record.outputRel ? record.outputRel : this.relOf(record.output);
-      if (rel !== undefined) places.push({ input: record.input, rel });
+      if (rel !== undefined) places.push({ input: record.input, rel, atMs: record.atMs });
     }
-    return places;
+    return places.sort((a, b) => b.atMs - a.atMs).map(({ input, rel }) => ({ input, rel }));
   }
 
   /** An output's place in the output folder, '/'-separated, or undefined outside it. */

@@ -16,7 +16,7 @@ export interface ScanOptions {
   /** Folders never entered (the output folder). */
   excludeDirs?: readonly string[];
   /**
-   * Where earlier batches into the same output folder put their inputs (JournalIndex.donePlaces):
+   * Where earlier batches into the same output folder put their inputs, the newest first (JournalIndex.donePlaces):
    * an input folder goes back where it went before, and a new one stays out of the places of
    * folders not in this run (folderPrefixes).
    */
@@ -132,7 +132,8 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
  * went, whatever else is in the run or in which order (else a resume wrote it elsewhere and made
  * it all again, or two classes' photos met in one folder); a new folder keeps out of the places of
  * folders not in this run, so one class after another into one output folder each get their own.
- * Files given directly (`files`) always land at the top and take no place from a folder.
+ * Files given directly (`files`) always land at the top and take no place from a folder. `earlier`
+ * comes newest first: a folder placed twice goes where it went last.
  */
 export function folderPrefixes(roots: readonly string[], files: readonly string[], earlier: readonly { input: string; rel: string }[]): string[] {
   const known = new Map<string, string>();
