@@ -67,7 +67,11 @@ describe('ID-photo workspace in Chromium', () => {
 
     // In a browser the photo and its sheet PDF arrive as two downloads.
     const names: string[] = [];
-    const onDownload = (d: { suggestedFilename(): string }) => names.push(d.suggestedFilename());
+    const failures: Promise<string | null>[] = [];
+    const onDownload = (d: { suggestedFilename(): string; failure(): Promise<string | null> }) => {
+      names.push(d.suggestedFilename());
+      failures.push(d.failure());
+    };
     app.page.on('download', onDownload);
     await app.page.click('[data-testid=idphoto-export]');
     const saved = app.page.locator('[data-testid=idphoto-saved]');
@@ -79,6 +83,8 @@ describe('ID-photo workspace in Chromium', () => {
     app.page.off('download', onDownload);
     // The two downloads may arrive in either order.
     expect([...names].sort()).toEqual([basename(output), basename(output).replace(/\.[^.]+$/, '') + '_sheet.pdf'].sort());
+    // Both arrive whole (the sheet was refused by the server once, and its download event fired all the same).
+    expect(await Promise.all(failures)).toEqual([null, null]);
     const { data, info } = await sharp(output).raw().toBuffer({ resolveWithObject: true });
     expect([info.width, info.height]).toEqual([413, 531]);
     // Top-left corner: the white background (JPEG, so within a few levels).

@@ -11,6 +11,8 @@ import { createWebClient, type ApiClient } from '../../src/shared/api-client';
 import { providerAttemptOrder, providersForPlatform } from '../../src/main/core/inference/execution-providers';
 import type { JobOutcome } from '../../src/shared/jobs';
 import { pruneUploads, startServeApp, UPLOAD_KEEP_MS, type ServeApp } from '../../src/main/server/serve-app';
+import { SpecLibrary } from '../../src/main/core/idphoto/spec';
+import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
 import { REPO_ROOT, SHARED_MODELS_DIR, evalFile, tempDir } from '../helpers/env';
 
 let app: ServeApp;
@@ -183,6 +185,18 @@ describe('cutout serve', () => {
     expect(dl.headers.get('content-type')).toBe('image/png');
     const denied = await fetch(`${app.server.origin}/download?path=${encodeURIComponent(portrait)}`, { headers: { 'x-cutout-token': app.server.token } });
     expect(denied.status).toBe(404);
+  });
+
+  it('an ID photo exported with its print sheet: the page may download both', async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    const output = (await client.chooseSaveTarget({ defaultName: 'id.jpg' }))!;
+    const sheet = output.replace(/\.jpg$/, '_sheet.pdf');
+    const id = await client.startJob({ kind: 'idphoto', input: portrait, output, options: { spec: { ...lib.get('icao-35x45') } as unknown as { id: string }, background: '#FFFFFF', sheet: { paper: '6inch', dpi: 300, output: sheet } } });
+    expect((await waitFinished(id)).outcome).toBe('done');
+    for (const [path, type] of [[output, 'image/jpeg'], [sheet, 'application/pdf']]) {
+      const dl = await fetch(`${app.server.origin}/download?path=${encodeURIComponent(path)}`, { headers: { 'x-cutout-token': app.server.token } });
+      expect([dl.status, dl.headers.get('content-type')]).toEqual([200, type]);
+    }
   });
 
   it('cancels a job within a second and reports cancelled, not failed', async () => {

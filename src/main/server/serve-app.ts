@@ -123,6 +123,8 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     async startJob(spec: JobSpec) {
       const id = await base.startJob(spec);
       if ('output' in spec && typeof spec.output === 'string') jobOutputs.add(resolve(spec.output));
+      // An ID photo's print sheet is written beside it, and downloaded with it.
+      if (spec.kind === 'idphoto' && typeof spec.options.sheet?.output === 'string') jobOutputs.add(resolve(spec.options.sheet.output));
       if ('outputDir' in spec && typeof spec.outputDir === 'string') jobOutputDirs.add(resolve(spec.outputDir));
       return id;
     },
