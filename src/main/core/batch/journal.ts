@@ -20,6 +20,8 @@ export interface JournalRecord extends FinishedFile {
   sizeBytes: number;
   mtimeMs: number;
   optionsHash: string;
+  /** The hash of the user's choices alone, without the app's output versions (records from 2 December 2026 on). */
+  settingsHash?: string;
   output: string;
   /** The output's place in the output folder, '/'-separated (records from 2 December 2026 on). */
   outputRel?: string;

@@ -184,7 +184,11 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   // that changes nothing: see hashedQuality).
   // A picture background counts by its bytes' identity too: another picture saved under the same name redoes the outputs.
   const pictureStamp = background.kind === 'image' ? await stat(background.path).then((s) => ({ size: s.size, mtimeMs: s.mtimeMs }), () => null) : undefined;
-  const optionsHash = hashOptions({ v: OUTPUT_VERSION, mode: mode.id, modeVersion: mode.outputVersion, format, nameTemplate, background, pictureStamp, refine, modelId: options.modelId, spec: options.spec, extra: options.extra, quality: hashedQuality(mode, format, options.quality) });
+  const settings = { mode: mode.id, format, nameTemplate, background, refine, modelId: options.modelId, spec: options.spec, extra: options.extra, quality: hashedQuality(mode, format, options.quality) };
+  const optionsHash = hashOptions({ v: OUTPUT_VERSION, modeVersion: mode.outputVersion, pictureStamp, ...settings });
+  // What the user chose, without the app's output versions or the picture's stamp: a set written
+  // over is said only when these differ (an app update that redoes outputs changed no choice).
+  const settingsHash = hashOptions(settings);
 
   // The journal is read on every run: it says which files in OUT a batch wrote, and for which
   // input, so that no run overwrites a file it did not write for the same input (a user's file, or
@@ -230,6 +234,8 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   const todo: number[] = [];
   let redoneSame = 0;
   let replacedOther = 0;
+  /** Items whose output holds a set made with other settings (replacedOther counts those done). */
+  const replacing = new Set<number>();
   let failedBefore = 0;
   for (const path of scan.missing) {
     entries.push({ input: path, status: 'failed', output: '', code: 'INPUT_NOT_FOUND', message: `File or folder not found: ${path}` });
@@ -263,9 +269,9 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
       const same = journalIndex.latestFor(item.input, optionsHash);
       if (same?.status === 'done' && (await isStillDone(same, item, outputs[i], optionsHash, journalIndex))) redoneSame++;
     }
-    // Its output is there, made of this input with other options: this run writes over it.
+    // Its output is there, made of this input with other settings: this run writes over it when done.
     const there = journalIndex.lastDoneAt(outputs[i]);
-    if (there && there.input === item.input && there.optionsHash !== optionsHash && existing.has(outputKey(outputs[i]))) replacedOther++;
+    if (there && there.input === item.input && there.optionsHash !== optionsHash && (there.settingsHash ?? '') !== settingsHash && existing.has(outputKey(outputs[i]))) replacing.add(i);
     todo.push(i);
   }
 
@@ -411,7 +417,8 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
           const finished = await stages!.finish(inferred, output, tell);
           // Journalled only after the output is renamed into place and synced: a crash before this
           // line leaves the file redone on resume, never a journalled file that is missing or torn.
-          await journal.append({ v: 1, input: item.input, status: 'done', sizeBytes: item.sizeBytes, mtimeMs: item.mtimeMs, optionsHash, output, outputRel: journalIndex.relOf(output), ...(finished ?? {}), atMs: Date.now() });
+          await journal.append({ v: 1, input: item.input, status: 'done', sizeBytes: item.sizeBytes, mtimeMs: item.mtimeMs, optionsHash, settingsHash, output, outputRel: journalIndex.relOf(output), ...(finished ?? {}), atMs: Date.now() });
+          if (replacing.has(i)) replacedOther++;
           entries[index] = { input: item.input, status: 'done', output, elapsedMs: performance.now() - t0, ...(finished ?? {}) };
           doneWorkMs += performance.now() - t0;
           done++;

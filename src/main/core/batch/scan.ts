@@ -78,7 +78,6 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
 
   const prefixes = folderPrefixes(
     roots.map((r) => r.path),
-    items.map((item) => item.input),
     options.earlierPlaces ?? [],
   );
   for (let r = 0; r < roots.length; r++) await walk(roots[r].path, prefixes[r], true);
@@ -128,24 +127,24 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
  * The sub-folder of the output folder each input folder (`roots`, resolved) mirrors into ('' for
  * the output folder itself). One folder alone goes to the top; several each get a sub-folder named
  * after it (-2, -3 for a name met twice). Earlier batches into the same output folder decide
- * first (`earlier`: their outputs' places and inputs): a folder they placed goes back where it
- * went, whatever else is in the run or in which order (else a resume wrote it elsewhere and made
- * it all again, or two classes' photos met in one folder); a new folder keeps out of the places of
- * folders not in this run, so one class after another into one output folder each get their own.
- * Files given directly (`files`) always land at the top and take no place from a folder. `earlier`
- * comes newest first: a folder placed twice goes where it went last.
+ * first (`earlier`: their outputs' places and inputs, newest first): a folder they placed goes
+ * back where it went last, whatever else is in the run or in which order (else a resume wrote it
+ * elsewhere and made it all again, or two classes' photos met in one folder). A new folder goes to
+ * the top only when no other input has outputs there yet, else to a sub-folder of its own named
+ * after it, out of the others' folders: one class after another into one output folder each get
+ * their own, and a tree whose sub-folders match an earlier tree's never lands among them.
  */
-export function folderPrefixes(roots: readonly string[], files: readonly string[], earlier: readonly { input: string; rel: string }[]): string[] {
+export function folderPrefixes(roots: readonly string[], earlier: readonly { input: string; rel: string }[]): string[] {
   const known = new Map<string, string>();
+  /** Lower-case top-level folders other inputs' outputs are in. */
   const taken = new Set<string>();
-  const fileSet = new Set(files);
+  let hasOthers = false;
   for (const { input, rel } of earlier) {
     const root = roots.find((r) => isInside(input, r) && input !== r);
     if (root === undefined) {
-      if (fileSet.has(input)) continue;
-      // Another input's output: its top-level folder (or the top itself, for a file there) is taken.
+      hasOthers = true;
       const slash = rel.indexOf('/');
-      taken.add(slash < 0 ? '' : rel.slice(0, slash).toLowerCase());
+      if (slash >= 0) taken.add(rel.slice(0, slash).toLowerCase());
       continue;
     }
     if (known.has(root)) continue;
@@ -155,7 +154,8 @@ export function folderPrefixes(roots: readonly string[], files: readonly string[
     else if (outDir === relDir) known.set(root, '');
     else if (outDir.endsWith(`/${relDir}`)) known.set(root, outDir.slice(0, -relDir.length - 1));
   }
-  const used = new Set([...taken]);
+  const used = new Set(taken);
+  if (hasOthers) used.add('');
   for (const prefix of known.values()) used.add(prefix.toLowerCase());
   return roots.map((root) => {
     const before = known.get(root);

@@ -66,25 +66,30 @@ describe('where input folders go in the output folder', () => {
   const x = '/in/x/photos';
   const y = '/in/y/photos';
   it('one folder at the top, several each in a sub-folder named after it (-2 for a name met twice)', () => {
-    expect(folderPrefixes([x], [], [])).toEqual(['']);
-    expect(folderPrefixes([x, y], [], [])).toEqual(['photos', 'photos-2']);
+    expect(folderPrefixes([x], [])).toEqual(['']);
+    expect(folderPrefixes([x, y], [])).toEqual(['photos', 'photos-2']);
   });
   it('a folder placed by an earlier batch goes back there, whatever else is in the run or in which order', () => {
     const before = [
       { input: `${x}/a.jpg`, rel: 'photos/a_cutout.png' },
       { input: `${y}/sub/b.jpg`, rel: 'photos-2/sub/b_cutout.png' },
     ];
-    expect(folderPrefixes([y, x], [], before)).toEqual(['photos-2', 'photos']);
-    expect(folderPrefixes([x], [], before)).toEqual(['photos']);
+    expect(folderPrefixes([y, x], before)).toEqual(['photos-2', 'photos']);
+    expect(folderPrefixes([x], before)).toEqual(['photos']);
     // Alone first (at the top), then with another: it stays at the top, the new one gets a sub-folder.
-    expect(folderPrefixes([y, x], [], [{ input: `${x}/sub/deep/a.jpg`, rel: 'sub/deep/a_cutout.png' }])).toEqual(['photos', '']);
+    expect(folderPrefixes([y, x], [{ input: `${x}/sub/deep/a.jpg`, rel: 'sub/deep/a_cutout.png' }])).toEqual(['photos', '']);
+    // Placed twice: where it went last (the newest first).
+    expect(folderPrefixes([x], [{ input: `${x}/a.jpg`, rel: 'photos/a_cutout.png' }, { input: `${x}/a.jpg`, rel: 'a_cutout.png' }])).toEqual(['photos']);
   });
-  it("a new folder keeps out of the places of folders not in the run (one class after another into one folder)", () => {
+  it('a new folder goes to the top only when no other input has outputs there (one class after another; a tree like an earlier one)', () => {
     const classA = [{ input: '/school/7A/001.jpg', rel: '001_cn-1inch.jpg' }];
-    expect(folderPrefixes(['/school/7B'], [], classA)).toEqual(['7B']);
-    expect(folderPrefixes(['/school/7B', '/other/7B'], [], [...classA, { input: '/old/7B/x.jpg', rel: '7B/x.jpg' }])).toEqual(['7B-2', '7B-3']);
-    // Files given directly land at the top and take no place from a folder.
-    expect(folderPrefixes(['/school/7B'], ['/loose/p.jpg'], [{ input: '/loose/p.jpg', rel: 'p_cutout.png' }])).toEqual(['']);
+    expect(folderPrefixes(['/school/7B'], classA)).toEqual(['7B']);
+    expect(folderPrefixes(['/school/7B', '/other/7B'], [...classA, { input: '/old/7B/x.jpg', rel: '7B/x.jpg' }])).toEqual(['7B-2', '7B-3']);
+    // An earlier tree (classes/7A, classes/7B at the top): a second tree with the same sub-folders gets its own folder.
+    const tree = [{ input: '/classes/7A/001.jpg', rel: '7A/001_cutout.png' }, { input: '/classes/7B/001.jpg', rel: '7B/001_cutout.png' }];
+    expect(folderPrefixes(['/classes2'], tree)).toEqual(['classes2']);
+    // A loose file written before counts as another input's, in the run or not.
+    expect(folderPrefixes(['/school/7B'], [{ input: '/loose/p.jpg', rel: 'p_cutout.png' }])).toEqual(['7B']);
   });
 });
 
