@@ -202,7 +202,7 @@ export async function resolveRegionAlpha(state: PreviewMatte, trimap: Uint8Array
   if (state.own) keepOwnEdge(alpha, state.own, W, H, undefined, { x: x0, y: y0, width: x1 - x0, height: y1 - y0 });
 }
 
-/** Nearest-neighbour scale of a trimap (labels must stay 0 / 128 / 255). */
+/** Nearest-neighbour scale of a trimap (labels must stay 0 / 64 / 128 / 255). */
 export function scaleTrimapNearest(trimap: Uint8Array, srcW: number, srcH: number, dstW: number, dstH: number): Uint8Array {
   if (srcW === dstW && srcH === dstH) return trimap;
   const out = new Uint8Array(dstW * dstH);

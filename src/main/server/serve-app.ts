@@ -38,7 +38,7 @@ export interface ServeApp {
   api: AppApi;
   /** Session folder: trimaps, imports, the engine's temporary files (removed on close). */
   sessionDir: string;
-  /** Uploads, kept by content in the user data folder (pruneUploads). */
+  /** Uploads, kept by content (defaultUploadsDir, or `uploads` in a user data folder given; pruneUploads). */
   uploadDir: string;
   /** Exports and batch outputs: outside the session folder, so stopping the server never takes them. */
   exportsDir: string;
@@ -61,6 +61,17 @@ export function defaultUserDataDir(env: NodeJS.ProcessEnv = process.env): string
  */
 export function defaultExportsDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.CUTOUT_EXPORTS_DIR || join(homedir(), 'Cutout Studio');
+}
+
+/**
+ * Where `cutout serve` keeps the page's uploads when no user data folder is given: the OS's cache
+ * folder (not the settings folder, which Windows may roam and sync; uploads are copies of the
+ * user's own files, videos among them).
+ */
+export function defaultUploadsDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (process.platform === 'win32') return join(env.LOCALAPPDATA ?? env.APPDATA ?? tmpdir(), 'cutout-studio', 'uploads');
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'cutout-studio', 'uploads');
+  return join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'cutout-studio', 'uploads');
 }
 
 /** How long an upload is kept unused (7 days): a batch picked up again within a week resumes. */
@@ -91,7 +102,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   // Uploads are kept by content (a picked folder by its files' names, sizes and times) in a lasting
   // folder, so the same folder picked after a restart has the same paths and a batch into the
   // exports folder resumes; those not used for UPLOAD_KEEP_MS are removed as the server starts.
-  const uploadDir = join(userDataDir, 'uploads');
+  const uploadDir = options.userDataDir || env.CUTOUT_USER_DATA ? join(userDataDir, 'uploads') : defaultUploadsDir(env);
   await pruneUploads(uploadDir, UPLOAD_KEEP_MS);
   const exportDir = resolve(options.exportsDir ?? defaultExportsDir(env));
   const hub = new EventHub();

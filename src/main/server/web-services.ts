@@ -1,5 +1,5 @@
 // PlatformServices for the browser transport: there are no native dialogs, so files arrive as
-// uploads (see the web client), save targets and folders are in the session's export folder,
+// uploads (see the web client), save targets and folders are in the server's exports folder,
 // and the browser downloads results instead of revealing them. Node only (`cutout serve`).
 import { mkdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';

@@ -36,7 +36,7 @@ export const idphotoCommand: CliCommand = {
   whether the form counts 1000 or 1024 bytes to a KB. A PNG is measured against it.
   The spec's band, if it has one, applies without --kb (cn-id-card: 14-20).
   --trimap: a touched-up trimap at the portrait's size (0 background, 128 unknown, 255 foreground,
-  as \`cutout portrait --trimap\` takes), e.g. old background painted away from the hair; one input
+  64 as the engine would make it; as \`cutout portrait --trimap\` takes), e.g. old background painted away from the hair; one input
   only; it is solved with full edges.
   The report holds every measurement with its band and pass flag; a photo that fails its spec is
   written, and its line names the failed checks. Not checked: glasses, expression, eyes open and

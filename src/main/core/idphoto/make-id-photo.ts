@@ -40,7 +40,7 @@ export interface IdPhotoOptions {
   modelId?: string;
   /**
    * A touched-up trimap at the source's size (the editor's: 0 background, 128 unknown, 255
-   * foreground), e.g. old background painted away from the hair. It decides the matte where it
+   * foreground, 64 where nothing is painted), e.g. old background painted away from the hair. It decides the matte where it
    * says background or foreground (placement included) and is solved with 'full' edges.
    */
   trimapPath?: string;

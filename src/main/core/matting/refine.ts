@@ -22,7 +22,7 @@ export interface RefineInput {
   maskW: number;
   maskH: number;
   mode: RefineMode;
-  /** Optional user trimap at full resolution: 0 background, 128 unknown, 255 foreground. */
+  /** Optional user trimap at full resolution: 0 background, 128 unknown, 255 foreground; 64 (a touch-up's unpainted pixels) takes the automatic trimap in 'full'. */
   trimap?: Uint8Array;
   /** Tuning of the automatic trimap ('full' mode). */
   trimapOptions?: TrimapOptions;

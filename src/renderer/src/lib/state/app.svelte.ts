@@ -136,8 +136,8 @@ export class AppState {
   }
 
   /**
-   * After an export: in a browser (`cutout serve`) the files are written in the server's session
-   * folder, so each is downloaded as a save would; in the desktop app the folder is shown when the
+   * After an export: in a browser (`cutout serve`) the files are written in the server's exports
+   * folder, and each is downloaded as a save would; in the desktop app the folder is shown when the
    * setting asks for it (the first file).
    */
   async deliverExport(paths: readonly string[]): Promise<void> {
