@@ -32,7 +32,7 @@ let lastDecoded: { key: string; labels: Uint8Array } | null = null;
 /**
  * Decodes a trimap PNG to one byte per pixel, snapped to 0 / 128 / 255 (values below 64 are
  * background, above 191 foreground, between unknown), and exactly 64 kept as TRIMAP_AUTO (a
- * touch-up's "as the engine would make it"). It must match the image's size.
+ * touch-up's "as the engine would make it") in a file that holds the four labels alone. It must match the image's size.
  * The caller owns the returned array (a copy when it comes from the cache).
  */
 export async function decodeTrimapFile(path: string, width: number, height: number): Promise<Uint8Array> {
@@ -51,10 +51,17 @@ export async function decodeTrimapFile(path: string, width: number, height: numb
   if (info.width !== width || info.height !== height) {
     throw new AppError('INVALID_ARGUMENT', `Trimap ${path} is ${info.width}x${info.height} but the image is ${width}x${height}`, { detail: { path } });
   }
+  // 64 means auto only in a file of the four labels alone (as the editor saves a touch-up): in a
+  // hand-made trimap with soft edges it is one more grey between background and unknown.
+  let isLabelsOnly = true;
+  for (let i = 0; i < width * height && isLabelsOnly; i++) {
+    const v = data[i];
+    isLabelsOnly = v === TRIMAP_BG || v === TRIMAP_AUTO || v === TRIMAP_UNKNOWN || v === TRIMAP_FG;
+  }
   const out = new Uint8Array(width * height);
   for (let i = 0; i < out.length; i++) {
     const v = data[i];
-    out[i] = v < 64 ? TRIMAP_BG : v > 191 ? TRIMAP_FG : v === TRIMAP_AUTO ? TRIMAP_AUTO : TRIMAP_UNKNOWN;
+    out[i] = v < 64 ? TRIMAP_BG : v > 191 ? TRIMAP_FG : v === TRIMAP_AUTO && isLabelsOnly ? TRIMAP_AUTO : TRIMAP_UNKNOWN;
   }
   lastDecoded = { key, labels: out.slice() };
   return out;

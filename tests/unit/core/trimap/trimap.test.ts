@@ -49,7 +49,7 @@ describe('computeTrimap', () => {
 });
 
 describe('decodeTrimapFile', () => {
-  it('snaps values (exactly 64 is a touch-up\'s auto), hands out its own copy, and reads a rewritten file again', async () => {
+  it('snaps values, hands out its own copy, and reads a rewritten file again', async () => {
     const w = 8, h = 2, dir = tempDir(), path = join(dir, 'touch-up.png');
     const write = async (target: string, v: number[]) => sharp(Buffer.from(v), { raw: { width: w, height: h, channels: 1 } }).png().toFile(target);
     await write(path, [0, 40, 63, 64, 128, 191, 192, 255, ...new Array(8).fill(255)]);
@@ -57,19 +57,24 @@ describe('decodeTrimapFile', () => {
     const stamp = 1_700_000_000;
     utimesSync(path, stamp, stamp);
     const first = await decodeTrimapFile(path, w, h);
-    expect(Array.from(first.subarray(0, 8))).toEqual([0, 0, 0, 64, 128, 128, 255, 255]);
+    // Soft values between: 64 is one more grey (unknown), not the touch-up's auto.
+    expect(Array.from(first.subarray(0, 8))).toEqual([0, 0, 0, 128, 128, 128, 255, 255]);
     first.fill(7); // the caller's copy: a second read is not changed by it
-    expect(Array.from((await decodeTrimapFile(path, w, h)).subarray(0, 4))).toEqual([0, 0, 0, 64]);
+    expect(Array.from((await decodeTrimapFile(path, w, h)).subarray(0, 4))).toEqual([0, 0, 0, 128]);
     // The second read is the cache's, not a decode: the same file (inode, size, mtime) with its bytes
     // garbled in place still gives the labels, where a decode would fail.
     writeFileSync(path, Buffer.alloc(statSync(path).size, 7));
     utimesSync(path, stamp, stamp);
-    expect(Array.from((await decodeTrimapFile(path, w, h)).subarray(0, 8))).toEqual([0, 0, 0, 64, 128, 128, 255, 255]);
+    expect(Array.from((await decodeTrimapFile(path, w, h)).subarray(0, 8))).toEqual([0, 0, 0, 128, 128, 128, 255, 255]);
     // Saved again as the app saves it (temp file + rename): the new labels are read.
     await write(join(dir, 'next.png'), new Array(16).fill(0));
     await rename(join(dir, 'next.png'), path);
     expect(Array.from(await decodeTrimapFile(path, w, h))).toEqual(new Array(16).fill(0));
     await expect(decodeTrimapFile(path, w + 1, h)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    // A touch-up as the editor saves it (the four labels alone): 64 is auto.
+    const touchUp = join(dir, 'labels.png');
+    await write(touchUp, [0, 64, 128, 255, ...new Array(12).fill(64)]);
+    expect(Array.from((await decodeTrimapFile(touchUp, w, h)).subarray(0, 4))).toEqual([0, 64, 128, 255]);
   });
 
   it('a touch-up\'s auto pixels take the automatic trimap; a trimap without any is used as it is', () => {
