@@ -109,9 +109,18 @@ describe('ID-photo workspace in Chromium', () => {
     await expect.poll(() => app.page.textContent('[data-testid=idphoto-sheet-done]').catch(() => ''), { timeout: 60_000 }).toBe('2 photos on the sheet (PDF downloaded with the photo)');
     await app.page.fill('[data-testid=idphoto-sheet-copies]', '40');
     await expect.poll(() => app.page.textContent('[data-testid=idphoto-copies-note]').catch(() => ''), { timeout: 30_000 }).toBe(`40 asked for, ${allFit} fit on this paper`);
-    await app.page.fill('[data-testid=idphoto-sheet-copies]', '0');
-    expect(await app.page.textContent('[data-testid=idphoto-copies-note]')).toBe('A whole number from 1 to 500, or empty for all that fit');
+    await app.page.fill('[data-testid=idphoto-sheet-copies]', '2.5');
+    expect(await app.page.textContent('[data-testid=idphoto-copies-note]')).toBe('A whole number from 1 to 500, or empty (or 0) for all that fit');
     expect(await app.page.isDisabled('[data-testid=idphoto-export]')).toBe(true);
+    // Text that is no number (the browser reads it as empty) is said too, not taken for "all that fit".
+    await app.page.fill('[data-testid=idphoto-sheet-copies]', '');
+    await app.page.focus('[data-testid=idphoto-sheet-copies]');
+    await app.page.keyboard.type('-');
+    expect(await app.page.textContent('[data-testid=idphoto-copies-note]')).toBe('A whole number from 1 to 500, or empty (or 0) for all that fit');
+    await app.page.keyboard.press('Backspace');
+    // 0 is all that fit, as the CLI's --copies 0.
+    await app.page.fill('[data-testid=idphoto-sheet-copies]', '0');
+    expect(await app.page.isVisible('[data-testid=idphoto-copies-note]')).toBe(false);
     await app.page.fill('[data-testid=idphoto-sheet-copies]', '');
     await expect.poll(() => sheetNote.textContent(), { timeout: 30_000 }).toBe(`Print sheet: ${allFit} photos`);
     expect(await app.page.isVisible('[data-testid=idphoto-copies-note]')).toBe(false);

@@ -420,7 +420,7 @@ await engine.dispose();`,
     expect(lines.at(-1)).toBe('1 of 2 cut-outs need a look (see "check it" above)');
     // A batch takes no --trimap: its line names the command that does.
     const batch = await cutout(['batch', ...frames, '-o', join(dir, 'batch'), '--mode', 'anime', '--provider', 'cpu']);
-    expect(batch.stderr).toMatch(/^check   \S*hamster\.png -> \S+: \d+ % of the cut-out is half transparent where the model was unsure; touch it up with the brushes in the app \(or one file at a time: `cutout anime FILE --trimap TRIMAP\.png`\)$/m);
+    expect(batch.stderr).toMatch(/^check   \S*hamster\.png -> \S+: \d+ % of the cut-out is half transparent where the model was unsure; touch it up with the brushes in the app \(or one file at a time: `cutout anime FILE -o OUT\.png --trimap TRIMAP\.png`\)$/m);
   }, 120_000);
 
   it('portrait: an animated GIF is cut out from its first frame, and said so', async () => {

@@ -14,6 +14,9 @@ describe('a batch file\'s name in the lists', () => {
     expect(nameInRun('/in/y/photos/a.jpg', ['/in/x/photos', '/in/y/photos'])).toBe('y/photos/a.jpg');
     expect(nameInRun('C:\\in\\7B\\001.jpg', ['C:\\in\\7A', 'C:\\in\\7B'])).toBe('7B/001.jpg');
     expect(nameInRun('/loose/p.jpg', ['/school/7A', '/school/7B'])).toBe('p.jpg');
+    // Two browser uploads of one name: their upload folders mean nothing, their order does.
+    const ups = ['/u/folder-0123456789abcdef/photos', '/u/folder-fedcba9876543210/photos'];
+    expect(nameInRun(`${ups[1]}/a.jpg`, ups)).toBe('photos (2)/a.jpg');
   });
 });
 

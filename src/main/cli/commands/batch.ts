@@ -188,7 +188,7 @@ export const batchCommand: CliCommand = {
             if (entry.status === 'failed') text = `failed  ${entry.input}: ${entry.code}: ${entry.message}${entry.failedBefore ? ' (as before: not tried again)' : ''}`;
             // Said even with -q or the bar: the photo was written but does not meet its spec.
             else if (specFailures.length > 0) text = `fails   ${entry.input} -> ${entry.output}: fails its spec: ${specFailures.map(failedCheckWords).join('; ')}${entry.status === 'skipped' ? ' (done before)' : ''}`;
-            else if (entry.needsReview) text = `check   ${entry.input} -> ${entry.output}: ${reviewText(entry.unsureShare!, what, entry.isEmpty ? (mode === 'anime' ? 'anime' : 'person') : undefined, `one file at a time: \`cutout ${mode === 'portrait' ? 'portrait' : mode} FILE --trimap TRIMAP.png\``)}${note}${entry.status === 'skipped' ? ' (done before)' : ''}`;
+            else if (entry.needsReview) text = `check   ${entry.input} -> ${entry.output}: ${reviewText(entry.unsureShare!, what, entry.isEmpty ? (mode === 'anime' ? 'anime' : 'person') : undefined, `one file at a time: \`cutout ${mode} FILE -o OUT.${mode === 'idphoto' ? 'jpg' : 'png'} --trimap TRIMAP.png\``)}${note}${entry.status === 'skipped' ? ' (done before)' : ''}`;
             // A done file with a note is said even with -q or the bar, like a file to check.
             else if (entry.status === 'done' && note) text = `done    ${entry.input} -> ${entry.output}${note}`;
             else if (values.quiet || bar) text = undefined;

@@ -510,7 +510,8 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     failedBefore,
     elapsedMs,
     pausedMs: batchPausedMs,
-    filesPerSec: processed > 0 ? processed / (processingMs / 1000) : 0,
+    // As the live rate counts: a failure as the share of a file's work it took.
+    filesPerSec: processed > 0 && processingMs > 0 ? filesWorked({ done, failed: processed - done, doneWorkMs, failedWorkMs, atWorkMs: 0, inFlight: 0 }) / (processingMs / 1000) : 0,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     isCancelled,
   };

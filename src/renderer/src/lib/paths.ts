@@ -9,7 +9,7 @@ export function baseName(path: string): string {
  * A batch file's name in the lists: its place in the folder input it came from ("sub1/p.jpg"; two
  * p.jpg were two identical rows), led by that folder's name when the run has several folders
  * ("7A/001.jpg", "7B/001.jpg": two classes read as 001.jpg twice), with its parent's too when two
- * folders share a name ("x/photos/a.jpg"); a file given on its own: its name.
+ * folders share a name ("x/photos/a.jpg", or "photos (2)/a.jpg" for two uploads); a file given on its own: its name.
  */
 export function nameInRun(path: string, folderInputs: readonly string[]): string {
   for (const dir of folderInputs) {
@@ -18,8 +18,12 @@ export function nameInRun(path: string, folderInputs: readonly string[]): string
     if (folderInputs.length < 2) return inFolder;
     const parts = dir.split(/[\\/]/).filter(Boolean);
     const name = parts.at(-1) ?? dir;
-    const isShared = folderInputs.some((other) => other !== dir && baseName(other) === name);
-    return `${isShared && parts.length > 1 ? `${parts.at(-2)}/` : ''}${name}/${inFolder}`;
+    const namesakes = folderInputs.filter((other) => baseName(other) === name);
+    if (namesakes.length < 2) return `${name}/${inFolder}`;
+    // Two folders of one name: the parent tells them apart, unless it is a browser upload's own
+    // folder (folder-<hash>, meaningless to the user), then their order in the list does.
+    const parent = parts.at(-2);
+    return parent && !/^folder-[0-9a-f]{16}$/.test(parent) ? `${parent}/${name}/${inFolder}` : `${name} (${namesakes.indexOf(dir) + 1})/${inFolder}`;
   }
   return baseName(path);
 }

@@ -58,7 +58,7 @@ export const idphoto = {
   'idphoto.sheet.copies': { en: 'Copies', 'zh-CN': '张数' },
   'idphoto.sheet.copiesAll': { en: 'all that fit', 'zh-CN': '排满' },
   'idphoto.sheet.copiesShort': { en: '{asked} asked for, {fit} fit on this paper', 'zh-CN': '要 {asked} 张，此纸只能排 {fit} 张' },
-  'idphoto.sheet.copiesBad': { en: 'A whole number from 1 to {max}, or empty for all that fit', 'zh-CN': '请填 1 到 {max} 的整数，留空则排满' },
+  'idphoto.sheet.copiesBad': { en: 'A whole number from 1 to {max}, or empty (or 0) for all that fit', 'zh-CN': '请填 1 到 {max} 的整数，留空（或填 0）则排满' },
   'idphoto.sheet.format': { en: 'Sheet file', 'zh-CN': '排版文件格式' },
   'idphoto.sheet.pdf': { en: 'PDF (print at 100 %)', 'zh-CN': 'PDF（按 100% 打印）' },
   'idphoto.sheet.jpg': { en: 'JPEG (photo kiosks, online prints)', 'zh-CN': 'JPEG（冲印机、网上冲印）' },
