@@ -334,8 +334,9 @@ describe('batch export', () => {
     writeFileSync(join(classA, '001.jpg'), await smallPortrait('df_img2.jpg'));
     writeFileSync(join(classB, '001.jpg'), await smallPortrait('df_img3.jpg'));
     const school = join(root, 'school-out');
-    expect((await runBatch([classA], school, opts, env)).done).toBe(1);
-    expect((await runBatch([classB], school, opts, env)).done).toBe(1);
+    expect((await runBatch([classA], school, opts, env)).folderPlaces).toEqual([{ input: classA, rel: '' }]);
+    const second = await runBatch([classB], school, opts, env);
+    expect([second.done, second.folderPlaces]).toEqual([1, [{ input: classB, rel: '7B' }]]);
     expect([existsSync(join(school, '001_cutout.png')), existsSync(join(school, '7B', '001_cutout.png')), existsSync(join(school, '001_cutout-2.png'))]).toEqual([true, true, false]);
   });
 

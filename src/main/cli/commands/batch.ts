@@ -1,6 +1,6 @@
 // `cutout batch IN... -o OUT --mode portrait|anime|idphoto|sticker`: batch folder export with
 // resume, a progress bar on a terminal (plain lines otherwise) and report.json/.csv. Node only.
-import { basename } from 'node:path';
+import { basename, join, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isCancellation } from '../../../shared/errors';
 import { parseRefineMode } from '../../../shared/jobs';
@@ -223,6 +223,8 @@ export const batchCommand: CliCommand = {
         const n = summary.failedBefore;
         io.out(`${n === 1 ? '1 file' : `${n} files`} failed before with the same file and options and ${n === 1 ? 'was' : 'were'} not tried again: change the file or the options, or run without --resume / --retry-failed to try ${n === 1 ? 'it' : 'them'}`);
       }
+      // A folder placed in a sub-folder (several in the run, or others' outputs already at the top): where its outputs are.
+      for (const place of summary.folderPlaces.filter((p) => p.rel)) io.out(`${place.input} -> ${join(summary.outputDir, ...place.rel.split('/'))}${sep}`);
       if (summary.leftOutFolders.length > 0) {
         const n = summary.leftOutFolders.length;
         io.out(`${n === 1 ? '1 folder' : `${n} folders`} left out, holding an earlier batch's outputs: ${summary.leftOutFolders.join(', ')}`);

@@ -505,6 +505,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     leftOut: scan.leftOut,
     leftOutTypes: scan.leftOutTypes,
     leftOutFolders: scan.leftOutFolders,
+    folderPlaces: scan.folderPlaces,
     redoneSame,
     replacedOther,
     failedBefore,

@@ -33,6 +33,8 @@ export interface ScanResult {
   leftOutTypes: Record<string, number>;
   /** Sub-folders not entered because an earlier batch wrote into them (they hold its journal). */
   leftOutFolders: string[];
+  /** Each input folder and the sub-folder of the output folder it went to ('' for the top; folderPrefixes). */
+  folderPlaces: { input: string; rel: string }[];
 }
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -81,7 +83,7 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
     options.earlierPlaces ?? [],
   );
   for (let r = 0; r < roots.length; r++) await walk(roots[r].path, prefixes[r], true);
-  return { items, missing, leftOut, leftOutTypes, leftOutFolders };
+  return { items, missing, leftOut, leftOutTypes, leftOutFolders, folderPlaces: roots.map((root, r) => ({ input: root.path, rel: prefixes[r] })) };
 
   async function walk(dir: string, relDir: string, isRoot = false): Promise<void> {
     if (isExcluded(await realOrResolved(dir))) return;
