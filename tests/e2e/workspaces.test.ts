@@ -583,6 +583,9 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(await notice.textContent()).toContain('Nothing was found to cut out. The person model sees no one in this picture');
     expect(await notice.getByRole('button', { name: 'Try the anime model' }).count()).toBe(1);
     await shot('cutout-empty-result');
+    // Exported all the same (as asked), and the status line says nothing was cut out.
+    await app.page.click('[data-testid=export]');
+    await expect.poll(() => app.page.textContent('[data-testid=status-live]'), { timeout: 120_000 }).toMatch(/^Saved \S*bars_cutout[^,]*\.png, with nothing cut out: no one was found in the picture$/);
     // The zoom is in the picture's own pixels (fitted, under a third of its size; it read as the
     // preview's), Actual size is 100 % of them, and the view says it is drawn from a preview.
     const zoomPct = async () => Number((await app.page.textContent('[data-testid=zoom-pct]'))!.replace('%', ''));

@@ -370,10 +370,14 @@ export class CutoutState {
           this.lastExportPath = written;
           this.exportedKey = key;
         }
+        // A cut-out of nothing (no one found, nothing kept by a stroke) is saved as asked, and said so.
+        const isEmpty = this.path === path && this.matte?.review.isEmpty === true && !this.alpha?.some((a) => a > 0);
         this.status(
-          result?.provider
-            ? { key: 'status.savedIn', params: { path: written, ms: formatDuration(end.elapsedMs, app.locale), provider: providerLabel(result.provider) }, tone: 'ok' }
-            : { key: 'status.saved', params: { path: written }, tone: 'ok' },
+          isEmpty
+            ? { key: 'status.savedEmpty', params: { path: written }, tone: 'warn' }
+            : result?.provider
+              ? { key: 'status.savedIn', params: { path: written, ms: formatDuration(end.elapsedMs, app.locale), provider: providerLabel(result.provider) }, tone: 'ok' }
+              : { key: 'status.saved', params: { path: written }, tone: 'ok' },
         );
         await app.deliverExport([written]);
         return written;
