@@ -110,6 +110,15 @@ describe('probe and streamed frames', () => {
     const whole = readFileSync(join(dir, 'whole.mp4'));
     writeFileSync(unfinished, whole.subarray(0, Math.floor(whole.length * 0.6)));
     await expect(probeVideo(unfinished)).rejects.toMatchObject({ code: 'VIDEO_CORRUPT', message: expect.stringMatching(/is incomplete: its index \(moov atom\) is missing/), detail: { damaged: true } });
+    // Its index first (faststart) and cut at its first bytes: the header reads, not one frame does. Said plainly, as the file's own fault.
+    execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=6:duration=2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', join(dir, 'fast.mp4')]);
+    const headOnly = join(dir, 'head-only.mp4');
+    writeFileSync(headOnly, readFileSync(join(dir, 'fast.mp4')).subarray(0, 3500));
+    const headInfo = await probeVideo(headOnly);
+    const drain = async () => {
+      for await (const f of streamFrames(headOnly, headInfo, { fps: 6 })) void f;
+    };
+    await expect(drain()).rejects.toMatchObject({ code: 'VIDEO_CORRUPT', message: expect.stringMatching(/could be decoded: the file is probably cut short or damaged$/), detail: { damaged: true } });
   });
 
   it('reads WebM, MOV and MKV containers too (made from an eval clip by ffmpeg)', async () => {

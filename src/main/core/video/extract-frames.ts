@@ -129,7 +129,7 @@ export async function* streamFrames(
     if (!failure && signal?.aborted) failure = new CancelledError();
     else if (!failure && code !== 0) {
       const tail = stderr.toString();
-      const corrupt = /Invalid data found|moov atom not found|corrupt|Error while decoding|could not find codec/i.test(tail);
+      const corrupt = /Invalid data found|moov atom not found|corrupt|Error while decoding|could not find codec|after EOF/i.test(tail);
       failure = new AppError(corrupt ? 'VIDEO_CORRUPT' : 'FFMPEG_FAILED', `ffmpeg failed while decoding ${path} (exit ${code}): ${tail.split('\n').slice(-2).join(' | ')}`, {
         detail: { exitCode: code, stderr: tail },
       });
@@ -137,6 +137,15 @@ export async function* streamFrames(
     notify();
   });
 
+  /**
+   * A clip whose header reads but of which not one frame decodes from its start is the file's own
+   * fault (cut short at its first frames, damaged): said so plainly, with the kind that keeps a
+   * batch from trying it again on every resume (ffmpeg's own words stay in the detail).
+   */
+  const noFrameAtAll = (error: unknown, decoded: number): unknown =>
+    error instanceof AppError && error.code === 'VIDEO_CORRUPT' && decoded === 0 && plan.startS === 0
+      ? new AppError('VIDEO_CORRUPT', `No frame of ${path} could be decoded: the file is probably cut short or damaged`, { cause: error, detail: { ...(error.detail as object), damaged: true } })
+      : error;
   const onAbort = (): void => notify();
   signal?.addEventListener('abort', onAbort, { once: true });
   let index = 0;
@@ -150,18 +159,18 @@ export async function* streamFrames(
         index++;
         continue;
       }
-      if (failure) throw failure;
+      if (failure) throw noFrameAtAll(failure, index);
       if (ended) break;
       await new Promise<void>((resolve) => {
         wake = resolve;
       });
     }
-    if (failure) throw failure;
+    if (failure) throw noFrameAtAll(failure, index);
     if (index === 0 && plan.startS > 0) {
       // The header promised more (planFrames checked the start against it): the file stops before.
       throw new AppError('VIDEO_CORRUPT', `No frames could be decoded from ${path} after ${plan.startS}s, though it says it lasts ${info.durationS.toFixed(2)}s: the file is probably cut short; pick an earlier part`, { detail: { stderr: stderr.toString(), cutShort: true, startS: plan.startS } });
     }
-    if (index === 0) throw new AppError('VIDEO_CORRUPT', `No frames could be decoded from ${path}`, { detail: { stderr: stderr.toString() } });
+    if (index === 0) throw new AppError('VIDEO_CORRUPT', `No frames could be decoded from ${path}: the file is probably cut short or damaged`, { detail: { stderr: stderr.toString(), damaged: true } });
   } finally {
     signal?.removeEventListener('abort', onAbort);
     if (child.exitCode === null && child.signalCode === null) {
