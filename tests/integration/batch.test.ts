@@ -144,7 +144,7 @@ describe('batch export', () => {
     const neverDone = earlyReport.entries.filter((e) => e.status === 'skipped' && !e.doneBefore);
     expect(neverDone.length).toBe(report.entries.filter((e) => e.status === 'cancelled').length);
     expect(neverDone.every((e) => e.output === '' && e.reason?.startsWith('not done before'))).toBe(true);
-    expect(early.done).toBe(0);
+    expect([early.done, early.neverDone]).toEqual([0, neverDone.length]);
     // ... and into a folder no batch wrote to, there is nothing to retry: said, nothing written.
     await expect(runBatch([input], join(root, 'never-ran'), { mode: 'portrait', recursive: true, retryFailed: true }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^Nothing to retry: /) });
     expect(existsSync(join(root, 'never-ran', '.cutout-batch.jsonl'))).toBe(false);
@@ -161,6 +161,7 @@ describe('batch export', () => {
     expect(skippedDone.length).toBe(retried.skipped);
     expect(skippedDone.every((e) => e.doneBefore === true)).toBe(true);
     expect(resumed.cancelled).toBe(0);
+    expect(retried.neverDone).toBe(0);
   });
 
   it('admits files by their working pixels: with room for one picture they run one at a time, whatever --jobs says', async () => {

@@ -84,9 +84,10 @@ export const batchCommand: CliCommand = {
   --resume skips inputs OUT's journal records as done (same size, mtime and options); --retry-failed
   redoes only the inputs that failed last time. Neither tries again a file that failed for what it is
   (damaged, no face or several, no video) while it and the options stay the same: it is listed as failed.
-  OUT/report.json and OUT/report.csv list every input.
+  OUT/report.json and OUT/report.csv list every input of the run.
   --jobs: files at work at once (default: the cores, at most 4; stickers at most 2, each holds its frames).
-  Exit code: 0 all done or skipped, 1 some failed, 3 none failed but some ID photos fail their spec,
+  Exit code: 0 all done or skipped, 1 some failed (or, with --retry-failed, some were never done:
+  --resume makes them), 3 none failed but some ID photos fail their spec,
   2 a wrong command line, 130 cancelled (Ctrl+C; run again with --resume).`,
   async run(argv, io) {
     const { values, positionals } = parseArgs({
@@ -230,7 +231,9 @@ export const batchCommand: CliCommand = {
         io.out(`${n === 1 ? '1 folder' : `${n} folders`} left out, holding an earlier batch's outputs: ${summary.leftOutFolders.join(', ')}`);
       }
       if (summary.specFailed > 0) io.out(`${summary.specFailed === 1 ? '1 ID photo fails its spec' : `${summary.specFailed} ID photos fail their spec`} (spec in report.csv)`);
-      return summary.failed > 0 ? 1 : summary.specFailed > 0 ? 3 : 0;
+      // Not made, and not failures to retry (a cancel stopped before them): the batch is not complete.
+      if (summary.neverDone > 0) io.err(`${summary.neverDone === 1 ? '1 file was' : `${summary.neverDone} files were`} never done, so there was no failure of ${summary.neverDone === 1 ? 'it' : 'theirs'} to retry: run the same command with --resume to make ${summary.neverDone === 1 ? 'it' : 'them'}`);
+      return summary.failed > 0 || summary.neverDone > 0 ? 1 : summary.specFailed > 0 ? 3 : 0;
     } catch (error) {
       // Said once, with what to do next (not again as a bare "Cancelled" by the entry point).
       if (isCancellation(error)) {

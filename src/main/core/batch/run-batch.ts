@@ -506,6 +506,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     leftOutTypes: scan.leftOutTypes,
     leftOutFolders: scan.leftOutFolders,
     folderPlaces: scan.folderPlaces,
+    neverDone: entries.filter((e) => e.status === 'skipped' && !e.doneBefore).length,
     redoneSame,
     replacedOther,
     failedBefore,

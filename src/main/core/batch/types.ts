@@ -133,6 +133,8 @@ export interface BatchSummary {
   /** Sub-folders of the inputs not read because an earlier batch wrote into them (scan.ts). */
   leftOutFolders: string[];
   /** Files made again that an earlier run had done with the same input and options (a run without resume / retryFailed). */
+  /** With retryFailed: files skipped that were never done (a cancel stopped before them, or added since); not made by this run. */
+  neverDone: number;
   /** Each input folder and the sub-folder of the output folder it went to ('' for the top): where to look. */
   folderPlaces: { input: string; rel: string }[];
   redoneSame: number;

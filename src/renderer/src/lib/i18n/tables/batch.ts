@@ -26,7 +26,7 @@ export const batch = {
   'batch.cancelled': { en: 'Cancelled after {done} of {total} files. Finished files are kept; start again to do the other {rest}.', 'zh-CN': '已取消：{total} 个文件中已完成 {done} 个。已完成的文件会保留，再次开始即可处理其余 {rest} 个。' },
   'batch.summary': { en: '{done} done, {skipped} skipped, {failed} failed of {total}', 'zh-CN': '共 {total} 个：完成 {done}，跳过 {skipped}，失败 {failed}' },
   'batch.summary.placedIn': { en: 'Written into {folders} in the output folder.', 'zh-CN': '已写入输出文件夹中的 {folders}。' },
-  'batch.summary.replacedOther': { en: '{n} file(s) made before with other settings were written over (the names stay the same). To keep both sets, choose another output folder.', 'zh-CN': '有 {n} 个之前用其他设置生成的文件被覆盖（文件名不变）。如需保留两套，请选择另一个输出文件夹。' },
+  'batch.summary.replacedOther': { en: '{n} file(s) made before with other settings were written over (the names stay the same). To keep both sets, add {bg} to File names, or choose another output folder.', 'zh-CN': '有 {n} 个之前用其他设置生成的文件被覆盖（文件名不变）。如需保留两套，请在文件名中加入 {bg}，或选择另一个输出文件夹。' },
   'batch.summary.took': { en: 'Took {time}', 'zh-CN': '用时 {time}' },
   'batch.summary.tookPaused': { en: 'Took {time} ({paused} of it paused)', 'zh-CN': '用时 {time}（其中暂停 {paused}）' },
   'batch.failures': { en: '{n} failed', 'zh-CN': '{n} 个失败' },
