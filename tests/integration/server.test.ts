@@ -187,6 +187,17 @@ describe('cutout serve', () => {
     expect(denied.status).toBe(404);
   });
 
+  it('its port taken (another server), one told to fall back runs on another and says so', async () => {
+    const logs: string[] = [];
+    const other = await startServeApp({ resourcesDir: join(REPO_ROOT, 'resources'), rendererDir: join(work, 'renderer'), userDataDir: join(work, 'user3'), exportsDir: join(work, 'exports3'), port: app.server.port, isPortFallback: true, env: { ...process.env, CUTOUT_MODELS_DIR: SHARED_MODELS_DIR }, log: (m) => logs.push(m) });
+    try {
+      expect(other.server.port).not.toBe(app.server.port);
+      expect(logs.some((m) => m.startsWith(`Port ${app.server.port} is in use`))).toBe(true);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('an ID photo exported with its print sheet: the page may download both', async () => {
     const lib = await SpecLibrary.load(specLibraryPath());
     const output = (await client.chooseSaveTarget({ defaultName: 'id.jpg' }))!;

@@ -32,6 +32,8 @@ export interface WebServerOptions {
   uploadDir: string;
   /** 0 picks a free port. */
   port?: number;
+  /** When `port` is taken, listen on a free one instead of failing (the default port of `cutout serve`). */
+  isPortFallback?: boolean;
   /** Fixed token (tests); default a fresh random one. */
   token?: string;
   /** Whether GET /download may send this file (job outputs, uploads, exports). */
@@ -210,10 +212,21 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
+  const listen = (at: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(at, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  try {
+    await listen(options.port ?? 0);
+  } catch (error) {
+    if (!(options.isPortFallback && (error as NodeJS.ErrnoException).code === 'EADDRINUSE')) throw error;
+    options.log?.(`Port ${options.port} is in use (another Cutout Studio?): running on another one, where the page does not find the choices it kept on ${options.port}.`);
+    await listen(0);
+  }
   port = (server.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
   return {

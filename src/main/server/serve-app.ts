@@ -20,6 +20,8 @@ export interface ServeAppOptions {
   /** The built renderer (out/renderer). */
   rendererDir: string;
   port?: number;
+  /** When `port` is taken, run on a free one (the default port of `cutout serve`). */
+  isPortFallback?: boolean;
   /** Settings and recent files; default CUTOUT_USER_DATA or the OS config folder. */
   userDataDir?: string;
   /** Where exports and batch outputs are written; default defaultExportsDir(env). Kept when the server stops. */
@@ -146,6 +148,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     rendererDir: options.rendererDir,
     uploadDir,
     port: options.port,
+    isPortFallback: options.isPortFallback,
     token: options.token,
     log,
     isDownloadAllowed: (path) =>
