@@ -239,6 +239,10 @@ describe('workspaces, language and theme in Chromium', () => {
     const idSlot = app.page.locator('[data-workspace-slot=idphoto]');
     await idSlot.locator('button.spec', { hasText: 'US passport 2×2 in' }).first().click();
     await idSlot.getByRole('combobox', { name: 'Print sheet' }).selectOption('a4');
+    // The Batch workspace's choices too (a restart went back to portrait, no sheet).
+    await workspace('batch');
+    await app.page.selectOption('[data-testid=batch-mode]', 'idphoto');
+    await app.page.selectOption('[data-testid=batch-sheet]', 'a5');
     // Settings' default background is what a new cut-out starts on (after the restart below).
     await workspace('settings');
     await app.page.selectOption('[data-testid=settings-background]', '#438EDB');
@@ -258,6 +262,10 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(await idSlot.getByRole('combobox', { name: 'Print sheet' }).inputValue()).toBe('a4');
     await idSlot.locator('button.spec', { hasText: '1-inch photo 25×35 mm' }).first().click();
     await idSlot.getByRole('combobox', { name: 'Print sheet' }).selectOption('');
+    await workspace('batch');
+    expect([await app.page.inputValue('[data-testid=batch-mode]'), await app.page.inputValue('[data-testid=batch-sheet]')]).toEqual(['idphoto', 'a5']);
+    await app.page.selectOption('[data-testid=batch-sheet]', '');
+    await app.page.selectOption('[data-testid=batch-mode]', 'portrait');
     await workspace('settings');
     await app.page.selectOption('[data-testid=settings-background]', 'transparent');
     await app.page.reload();

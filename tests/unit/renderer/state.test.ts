@@ -5,6 +5,8 @@ import { normalizeHex } from '../../../src/shared/color';
 import type { JobStage } from '../../../src/shared/jobs';
 import { applyAlpha, flattenPixel, pastePlane, unionBox } from '../../../src/renderer/src/lib/canvas/pixels';
 import { describeError } from '../../../src/renderer/src/lib/error-text';
+import { BATCH_FORMATS, DEFAULT_BATCH_CHOICES, readBatchChoices } from '../../../src/renderer/src/lib/batch-choices';
+import { BATCH_NAME_DEFAULTS } from '../../../src/shared/jobs';
 import { DEFAULT_ID_PHOTO_CHOICES, ID_SPECS, readIdPhotoChoices, searchSpecs, specName, specsForLocale } from '../../../src/renderer/src/lib/id-specs';
 import { checkTip, failedCheckText, isInformation } from '../../../src/renderer/src/lib/idphoto-tips';
 import { detectLocale, joinSentences, MESSAGES, TABLES, translate } from '../../../src/renderer/src/lib/i18n';
@@ -257,6 +259,18 @@ describe('describeError', () => {
     expect(translate('zh-CN', describeError({ code: 'INVALID_ARGUMENT', message: 'Unknown token {名字}', detail: { template: '{名字}_抠图', badTemplate: true } })!.messageKey)).toBe('文件名模板无法使用。');
     expect(translate('en', describeError({ code: 'INVALID_ARGUMENT', message: 'x', detail: { path: '/in', outputIsInput: true } })!.fixKey)).toBe('Choose another output folder, for example a new folder inside it.');
     expect(describeError({ code: 'INVALID_ARGUMENT', message: 'x' })!.messageKey).toBe('error.INVALID_ARGUMENT');
+  });
+});
+
+describe('the Batch workspace\'s kept choices', () => {
+  it('come back as far as they are still offered; a damaged entry gives the defaults', () => {
+    const ids = ID_SPECS.map((s) => s.id);
+    const kept = { mode: 'idphoto', specId: 'us-2x2', idBackground: '#ffffff', paper: 'a5', dpi: 600, format: 'png', nameTemplate: '{name}_{bg}', isRecursive: false, shouldResume: false };
+    expect(readBatchChoices(JSON.stringify(kept), ids)).toEqual({ ...kept, idBackground: '#FFFFFF' });
+    // A format the mode does not write, a removed spec, a name with a folder in it, a bad colour: each its default.
+    const odd = readBatchChoices(JSON.stringify({ mode: 'sticker', specId: 'gone', format: 'jpeg', nameTemplate: '../x', idBackground: 'blue', dpi: 72 }), ids);
+    expect(odd).toEqual({ ...DEFAULT_BATCH_CHOICES, mode: 'sticker', format: BATCH_FORMATS.sticker[0], nameTemplate: BATCH_NAME_DEFAULTS.sticker });
+    for (const raw of [null, '', 'not json', '[1,2]', 'null']) expect(readBatchChoices(raw, ids)).toEqual(DEFAULT_BATCH_CHOICES);
   });
 });
 
