@@ -45,6 +45,11 @@ export function askedFileSizeBand(minKb: number | null, maxKb: number | null, sp
   return fileSizeBand(minKb ?? specBand?.[0], maxKb ?? specBand?.[1]);
 }
 
+/** A spec with the file size band asked for in place of its own (the spec a photo is made and checked by); the spec itself when none is asked. */
+export function withFileSizeBand<S extends { fileSizeKb?: readonly [number, number] | [number, number] }>(spec: S, band: [number, number] | null | undefined): S {
+  return band ? { ...spec, fileSizeKb: band } : spec;
+}
+
 /** `--kb`'s value: "20-50" (or "20–50"), "50" (at most 50), "20-" (at least 20); null when it does not read as a band. */
 export function parseFileSizeBand(text: string): [number, number] | null {
   // "14–20" as the checks show a band (an en dash) reads too.

@@ -46,7 +46,7 @@ describe('trimap resolution and overlay', () => {
     resolveTrimap(auto, layer, 3, out);
     expect([...out]).toEqual([0, 255, 128, 0, 128, 255]);
     // The file an export is made with: the painted labels, and auto (64) where nothing is painted.
-    expect([...touchUpLabels(layer)]).toEqual([64, 255, 64, 0, 128, 64]);
+    expect([...touchUpLabels(layer, 3)]).toEqual([64, 255, 64, 0, 128, 64]);
     const rgba = new Uint8Array(24);
     paintTrimapOverlay(out, 3, rgba);
     expect([...rgba.slice(0, 4)]).toEqual([...OVERLAY_COLORS.background]);

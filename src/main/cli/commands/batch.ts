@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { isCancellation } from '../../../shared/errors';
 import { parseRefineMode } from '../../../shared/jobs';
 import { leftOutTypesText } from '../../../shared/media';
-import { failedCheckWords } from '../../../shared/idphoto-report';
+import { failedCheckWords, withFileSizeBand } from '../../../shared/idphoto-report';
 import { defaultJobCount, runBatch } from '../../core/batch/run-batch';
 import { readReport } from '../../core/batch/report';
 import type { BatchFormat, BatchModeId, BatchStatus } from '../../core/batch/types';
@@ -134,7 +134,7 @@ export const batchCommand: CliCommand = {
       const listed = checkedAsUsage(() => library.get(values.spec ?? 'icao-35x45'));
       // --kb: the file size band the photos are made to (idphoto's), in place of the spec's own.
       const kb = kbFlag(values.kb);
-      const resolved = kb ? { ...listed, fileSizeKb: kb } : listed;
+      const resolved = withFileSizeBand(listed, kb);
       spec = resolved.id;
       // A colour (a picture or transparency is refused before any file starts, as the spec is).
       if (values.bg) checkedAsUsage(() => idPhotoBackground(values.bg, resolved));

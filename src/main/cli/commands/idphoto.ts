@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, isCancellation } from '../../../shared/errors';
 import { ID_PHOTO_REFINE, parseRefineMode } from '../../../shared/jobs';
-import { failedCheckWords } from '../../../shared/idphoto-report';
+import { failedCheckWords, withFileSizeBand } from '../../../shared/idphoto-report';
 import { checkIdPhotoOutput, idPhotoBackground, idPhotoToFile, type IdPhotoResult } from '../../core/idphoto/make-id-photo';
 import { BACKGROUND_COLOUR_MAX_DE, failedChecks, nearestAllowedDeltaE } from '../../core/idphoto/compliance';
 import { checkSheetDpi, layoutSheet, parsePaper, renderSheetPdf, renderSheetRaster, sheetPathOf } from '../../core/idphoto/print-sheet';
@@ -83,7 +83,7 @@ export const idphotoCommand: CliCommand = {
     const kb = kbFlag(values.kb);
     const listed = checkedAsUsage(() => library.get(values.spec!));
     // A band asked for takes the place of the spec's own: it is the spec the photo is made and checked by.
-    const spec = kb ? { ...listed, fileSizeKb: kb } : listed;
+    const spec = withFileSizeBand(listed, kb);
     for (const flag of ['dpi', 'copies', 'sheet-out'] as const) {
       if (values[flag] !== undefined && !values.sheet) throw new UsageError(`--${flag} is the print sheet's: it goes with --sheet${flag === 'dpi' ? ` (the photo has its spec's ${spec.dpi} dpi)` : ''}`);
     }

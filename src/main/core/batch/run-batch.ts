@@ -419,8 +419,9 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
           // line leaves the file redone on resume, never a journalled file that is missing or torn.
           await journal.append({ v: 1, input: item.input, status: 'done', sizeBytes: item.sizeBytes, mtimeMs: item.mtimeMs, optionsHash, settingsHash, output, outputRel: journalIndex.relOf(output), ...(finished ?? {}), atMs: Date.now() });
           if (replacing.has(i)) replacedOther++;
-          entries[index] = { input: item.input, status: 'done', output, elapsedMs: performance.now() - t0, ...(finished ?? {}) };
-          doneWorkMs += performance.now() - t0;
+          const elapsedMs = performance.now() - t0;
+          entries[index] = { input: item.input, status: 'done', output, elapsedMs, ...(finished ?? {}) };
+          doneWorkMs += elapsedMs;
           done++;
           processed++;
         }, true);

@@ -51,18 +51,16 @@ export async function decodeTrimapFile(path: string, width: number, height: numb
   if (info.width !== width || info.height !== height) {
     throw new AppError('INVALID_ARGUMENT', `Trimap ${path} is ${info.width}x${info.height} but the image is ${width}x${height}`, { detail: { path } });
   }
-  // 64 means auto only in a file of the four labels alone (as the editor saves a touch-up): in a
-  // hand-made trimap with soft edges it is one more grey between background and unknown.
-  let isLabelsOnly = true;
-  for (let i = 0; i < width * height && isLabelsOnly; i++) {
-    const v = data[i];
-    isLabelsOnly = v === TRIMAP_BG || v === TRIMAP_AUTO || v === TRIMAP_UNKNOWN || v === TRIMAP_FG;
-  }
   const out = new Uint8Array(width * height);
+  let isLabelsOnly = true;
   for (let i = 0; i < out.length; i++) {
     const v = data[i];
-    out[i] = v < 64 ? TRIMAP_BG : v > 191 ? TRIMAP_FG : v === TRIMAP_AUTO && isLabelsOnly ? TRIMAP_AUTO : TRIMAP_UNKNOWN;
+    out[i] = v < 64 ? TRIMAP_BG : v > 191 ? TRIMAP_FG : v === TRIMAP_AUTO ? TRIMAP_AUTO : TRIMAP_UNKNOWN;
+    if (v !== TRIMAP_BG && v !== TRIMAP_AUTO && v !== TRIMAP_UNKNOWN && v !== TRIMAP_FG) isLabelsOnly = false;
   }
+  // 64 means auto only in a file of the four labels alone (as the editor saves a touch-up): in a
+  // hand-made trimap with soft edges it is one more grey between background and unknown.
+  if (!isLabelsOnly) for (let i = 0; i < out.length; i++) if (out[i] === TRIMAP_AUTO) out[i] = TRIMAP_UNKNOWN;
   lastDecoded = { key, labels: out.slice() };
   return out;
 }

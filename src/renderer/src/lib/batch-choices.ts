@@ -1,13 +1,14 @@
 // The Batch workspace's choices kept between sessions (renderer, pure): mode, size, background,
 // sheet, format, names and the folder switches. Read back only as far as they are still offered.
 import { BATCH_NAME_DEFAULTS, type BatchJobOptions } from '../../../shared/jobs';
-import { PAPERS } from './id-specs';
+import { isSheetPaper, isSheetDpi, type PAPERS, storedFields } from './id-specs';
 
 type Mode = BatchJobOptions['mode'];
-type Format = NonNullable<BatchJobOptions['format']>;
+/** A format a batch writes. */
+export type BatchFormat = NonNullable<BatchJobOptions['format']>;
 
 /** Output formats per mode (what core/batch/modes.ts writes), the first is the default. */
-export const BATCH_FORMATS: Record<Mode, Format[]> = { portrait: ['png', 'webp', 'jpeg'], anime: ['png', 'webp', 'jpeg'], idphoto: ['jpeg', 'png'], sticker: ['gif', 'webp'] };
+export const BATCH_FORMATS: Record<Mode, BatchFormat[]> = { portrait: ['png', 'webp', 'jpeg'], anime: ['png', 'webp', 'jpeg'], idphoto: ['jpeg', 'png'], sticker: ['gif', 'webp'] };
 
 /** What is kept. */
 export interface BatchChoices {
@@ -17,7 +18,7 @@ export interface BatchChoices {
   idBackground: string | null;
   paper: '' | (typeof PAPERS)[number];
   dpi: 254 | 300 | 600;
-  format: Format;
+  format: BatchFormat;
   nameTemplate: string;
   isRecursive: boolean;
   shouldResume: boolean;
@@ -32,13 +33,7 @@ export const DEFAULT_BATCH_CHOICES: BatchChoices = { mode: 'portrait', specId: '
  * (A fresh start lost them all: a resume after a restart made a white set again on transparent.)
  */
 export function readBatchChoices(raw: string | null, specIds: readonly string[]): BatchChoices {
-  let saved: Partial<Record<keyof BatchChoices, unknown>> = {};
-  try {
-    const parsed = JSON.parse(raw ?? '{}') as unknown;
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) saved = parsed as typeof saved;
-  } catch {
-    // A damaged entry: the defaults.
-  }
+  const saved = storedFields<keyof BatchChoices>(raw);
   const d = DEFAULT_BATCH_CHOICES;
   const mode = typeof saved.mode === 'string' && saved.mode in BATCH_FORMATS ? (saved.mode as Mode) : d.mode;
   const formats = BATCH_FORMATS[mode];
@@ -46,9 +41,9 @@ export function readBatchChoices(raw: string | null, specIds: readonly string[])
     mode,
     specId: typeof saved.specId === 'string' && specIds.includes(saved.specId) ? saved.specId : d.specId,
     idBackground: typeof saved.idBackground === 'string' && /^#[0-9A-F]{6}$/i.test(saved.idBackground) ? saved.idBackground.toUpperCase() : null,
-    paper: saved.paper === '' || (PAPERS as readonly unknown[]).includes(saved.paper) ? (saved.paper as BatchChoices['paper']) : d.paper,
-    dpi: saved.dpi === 254 || saved.dpi === 300 || saved.dpi === 600 ? saved.dpi : d.dpi,
-    format: (formats as unknown[]).includes(saved.format) ? (saved.format as Format) : formats[0],
+    paper: isSheetPaper(saved.paper) ? saved.paper : d.paper,
+    dpi: isSheetDpi(saved.dpi) ? saved.dpi : d.dpi,
+    format: (formats as unknown[]).includes(saved.format) ? (saved.format as BatchFormat) : formats[0],
     nameTemplate: typeof saved.nameTemplate === 'string' && saved.nameTemplate.trim() && !/[\\/]/.test(saved.nameTemplate) ? saved.nameTemplate : BATCH_NAME_DEFAULTS[mode],
     isRecursive: typeof saved.isRecursive === 'boolean' ? saved.isRecursive : d.isRecursive,
     shouldResume: typeof saved.shouldResume === 'boolean' ? saved.shouldResume : d.shouldResume,

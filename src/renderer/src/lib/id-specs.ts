@@ -46,21 +46,35 @@ export const DEFAULT_ID_PHOTO_CHOICES: IdPhotoChoices = { specId: 'cn-1inch', pa
 
 /** The choices saved as JSON, each taken back only when it is still one the workspace offers (a spec removed since, a bad value: the default). */
 export function readIdPhotoChoices(raw: string | null, specIds: readonly string[]): IdPhotoChoices {
-  let saved: Partial<Record<keyof IdPhotoChoices, unknown>> = {};
-  try {
-    const parsed = JSON.parse(raw ?? '{}') as unknown;
-    if (parsed && typeof parsed === 'object') saved = parsed as typeof saved;
-  } catch {
-    // A damaged entry: the defaults.
-  }
+  const saved = storedFields<keyof IdPhotoChoices>(raw);
   const d = DEFAULT_ID_PHOTO_CHOICES;
   return {
     specId: typeof saved.specId === 'string' && specIds.includes(saved.specId) ? saved.specId : d.specId,
-    paper: saved.paper === '' || (PAPERS as readonly unknown[]).includes(saved.paper) ? (saved.paper as IdPhotoChoices['paper']) : d.paper,
-    dpi: saved.dpi === 254 || saved.dpi === 300 || saved.dpi === 600 ? saved.dpi : d.dpi,
+    paper: isSheetPaper(saved.paper) ? saved.paper : d.paper,
+    dpi: isSheetDpi(saved.dpi) ? saved.dpi : d.dpi,
     sheetFormat: saved.sheetFormat === 'pdf' || saved.sheetFormat === 'jpg' ? saved.sheetFormat : d.sheetFormat,
     copies: sheetCopies(saved.copies),
   };
+}
+
+/** A stored choice's fields (JSON of an object), each still to be checked; none for a damaged or missing entry. */
+export function storedFields<K extends string>(raw: string | null): Partial<Record<K, unknown>> {
+  try {
+    const parsed = JSON.parse(raw ?? '{}') as unknown;
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Partial<Record<K, unknown>>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** A print sheet's paper as the workspaces offer it ('' for none). */
+export function isSheetPaper(value: unknown): value is '' | (typeof PAPERS)[number] {
+  return value === '' || (PAPERS as readonly unknown[]).includes(value);
+}
+
+/** A print sheet's dpi as the workspaces offer it. */
+export function isSheetDpi(value: unknown): value is 254 | 300 | 600 {
+  return value === 254 || value === 300 || value === 600;
 }
 
 /** The copies a field holds, as a sheet takes them: a whole number 1 to MAX_SHEET_COPIES, else 0 (as many as fit). */

@@ -24,12 +24,9 @@ export const TRIMAP_FG = TRIMAP_LABEL.fg;
  * picture's edges on a trimap of the preview's alpha: a review counted 30 000 pixels changed
  * outside a small stroke, and half the soft hair edge gone.)
  */
-export function touchUpLabels(layer: Uint8Array): Uint8Array {
+export function touchUpLabels(layer: Uint8Array, width: number): Uint8Array {
   const out = new Uint8Array(layer.length);
-  for (let i = 0; i < layer.length; i++) {
-    const c = layer[i];
-    out[i] = c === EDIT_AUTO ? TRIMAP_LABEL.auto : c === EDIT_FG ? TRIMAP_FG : c === EDIT_BG ? TRIMAP_BG : TRIMAP_UNKNOWN;
-  }
+  resolveTrimap(new Uint8Array(layer.length).fill(TRIMAP_LABEL.auto), layer, width, out);
   return out;
 }
 

@@ -321,8 +321,8 @@ export class CutoutState {
   async saveTouchUp(): Promise<string | null> {
     const path = this.path;
     const preview = this.preview;
-    const trimap = this.brush.strokes.length > 0 && this.autoTrimap ? touchUpLabels(this.brush.layer) : null;
-    if (!path || !preview || !trimap) return null;
+    if (!path || !preview || this.brush.strokes.length === 0 || !this.autoTrimap) return null;
+    const trimap = touchUpLabels(this.brush.layer, preview.width);
     return this.app.client.saveTrimap({ path, width: preview.width, height: preview.height, trimap });
   }
 
