@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { cutoutImage, cutoutToFile, REFINE_IN_WORKER_MIN_PIXELS } from '../../src/main/core/pipelines/cutout';
+import { estimateForeground } from '../../src/main/core/matting/foreground';
 import { REFINE_STEPS } from '../../src/main/core/matting/refine';
 import type { ProgressEvent } from '../../src/main/core/progress';
 import { TRIMAP_LABEL } from '../../src/shared/trimap-brush';
@@ -68,6 +69,43 @@ describe('portrait cut-out', () => {
     // The face is the person's, not the picture.
     const [fr, fg] = at(Math.floor(info.width / 2), Math.floor(info.height * 0.35));
     expect(fr).toBeGreaterThan(fg);
+  });
+});
+
+describe('edge colours', () => {
+  const env = testEnv();
+
+  it("keeps no pink on dark hair's edge against a pink sign (df_img2, a 4:2:0 JPEG: its colour bleeds)", async () => {
+    const r = await cutoutImage(evalFile('id_portraits', 'images', 'df_img2.jpg'), { subject: 'person', background: { kind: 'transparent' }, refine: 'full' }, env);
+    expect(r.source.isColourSubsampled).toBe(true);
+    const kept = estimateForeground(r.source, r.alpha, { shouldRemoveTint: false }).data;
+    const W = r.source.width;
+    // The hair's right edge over the sign (x 640-740, y 30-240): how much redder than green the
+    // edge pixels are, beyond the hair's own (its opaque pixels 4 px or more inside the edge).
+    const isDeep = (x: number, y: number) => {
+      for (let v = -4; v <= 4; v++) for (let u = -4; u <= 4; u++) if (r.alpha[(y + v) * W + x + u] < 1) return false;
+      return true;
+    };
+    let n = 0, redKept = 0, redMade = 0, deep = 0, redDeep = 0;
+    for (let y = 30; y < 240; y++) {
+      for (let x = 640; x < 740; x++) {
+        const i = y * W + x;
+        if (r.alpha[i] >= 1 && isDeep(x, y)) {
+          deep++;
+          redDeep += kept[i * 4] - kept[i * 4 + 1];
+        }
+        if (r.alpha[i] < 0.3 || r.alpha[i] >= 1) continue;
+        n++;
+        redKept += kept[i * 4] - kept[i * 4 + 1];
+        redMade += r.foreground.data[i * 4] - r.foreground.data[i * 4 + 1];
+      }
+    }
+    expect(n).toBeGreaterThan(200);
+    expect(deep).toBeGreaterThan(1000);
+    const own = redDeep / deep;
+    // Without the tint removal the edge is 7 redder than the hair (11.9 against 4.7); with it 3.3.
+    expect(redKept / n - own).toBeGreaterThan(5);
+    expect(redMade / n - own).toBeLessThan((redKept / n - own) * 0.6);
   });
 });
 

@@ -17,6 +17,8 @@ export interface RefineTask {
   data: Uint8Array;
   width: number;
   height: number;
+  /** The picture's colour is subsampled (RgbaImage.isColourSubsampled). */
+  isColourSubsampled?: boolean;
   mask: Float32Array;
   maskW: number;
   maskH: number;

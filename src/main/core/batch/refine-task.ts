@@ -15,7 +15,7 @@ import type { RefineOutput, RefineTask } from './refine-pool';
  * filter, as its solve yields).
  */
 export async function runRefineTask(task: Omit<RefineTask, 'id'>, ctx: RunContext = {}): Promise<RefineOutput> {
-  const image = { data: task.data, width: task.width, height: task.height };
+  const image = { data: task.data, width: task.width, height: task.height, isColourSubsampled: task.isColourSubsampled };
   const refined = await refineMatte({ image, mask: task.mask, maskW: task.maskW, maskH: task.maskH, mode: task.mode, trimap: task.trimap }, ctx);
   // Seconds at 80 MP: said, so the refine's 100 % does not stand for it.
   ctx.onProgress?.({ stage: 'composite', done: 0, total: 1 });

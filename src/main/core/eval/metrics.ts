@@ -1,5 +1,7 @@
 // Segmentation and matting metrics on float alpha maps in 0..1: IoU (foreground, background),
-// SAD, MSE and gradient error (Rhemann et al. 2009). Pure typed-array code (core).
+// SAD, MSE and gradient error (Rhemann et al. 2009), and the foreground colour error near the edge.
+// Pure typed-array code (core).
+import { dilateSquare } from '../matting/morphology';
 
 /** Per-image scores. SAD and Grad are reported divided by 1000, as in the matting literature. */
 export interface MaskScores {
@@ -148,4 +150,43 @@ export function meanScores(all: MaskScores[]): MaskScores {
   const out = { fgIoU: 0, bgIoU: 0, meanIoU: 0, sad: 0, mse: 0, grad: 0 };
   for (const s of all) for (const k of keys) out[k] += s[k] / all.length;
   return out;
+}
+
+/** How far estimated foreground colours are from the true ones near the edge (0..255 units). */
+export interface ForegroundColourError {
+  /** Mean over the soft pixels (0 < a < 1) of a·|F − F*|, averaged over R, G, B. */
+  soft: number;
+  /** The same over the opaque pixels within FOREGROUND_RIM_PX of a non-opaque one, where a photo's old background bleeds in. */
+  rim: number;
+}
+
+/** Width of the opaque rim foregroundColourError scores. */
+export const FOREGROUND_RIM_PX = 4;
+
+/**
+ * Foreground colour error of an estimate (RGBA, RGB = F) against the true colours (RGBA, RGB = F*)
+ * under the true alpha (0..1), both width × height: what the estimate puts on a new background
+ * that the truth would not, at the soft pixels and on the opaque rim.
+ */
+export function foregroundColourError(estimate: Uint8Array, truth: Uint8Array, alpha: Float32Array, width: number, height: number): ForegroundColourError {
+  const n = width * height;
+  if (alpha.length !== n || estimate.length !== n * 4 || truth.length !== n * 4) throw new Error('foregroundColourError: size mismatch');
+  const notOpaque = new Uint8Array(n);
+  for (let i = 0; i < n; i++) notOpaque[i] = alpha[i] < 1 ? 1 : 0;
+  const rim = dilateSquare(notOpaque, width, height, FOREGROUND_RIM_PX);
+  let soft = 0, softCount = 0, rimSum = 0, rimCount = 0;
+  for (let i = 0; i < n; i++) {
+    const a = alpha[i];
+    if (a <= 0 || (a >= 1 && !rim[i])) continue;
+    const j = i * 4;
+    const e = (a * (Math.abs(estimate[j] - truth[j]) + Math.abs(estimate[j + 1] - truth[j + 1]) + Math.abs(estimate[j + 2] - truth[j + 2]))) / 3;
+    if (a < 1) {
+      soft += e;
+      softCount++;
+    } else {
+      rimSum += e;
+      rimCount++;
+    }
+  }
+  return { soft: softCount ? soft / softCount : 0, rim: rimCount ? rimSum / rimCount : 0 };
 }

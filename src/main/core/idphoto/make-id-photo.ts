@@ -274,7 +274,8 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   // Warp + composite on the background colour.
   const out = new Uint8Array(W * H * 4);
   const outAlpha = new Float32Array(W * H);
-  const warped: RgbaImage = { data: new Uint8Array(W * H * 4), width: W, height: H };
+  // A source whose colour is at half resolution keeps its bleed unless the photo shrinks it by half.
+  const warped: RgbaImage = { data: new Uint8Array(W * H * 4), width: W, height: H, ...(source.isColourSubsampled && workScale > 0.5 ? { isColourSubsampled: true } : {}) };
   // outputToImage is affine: its origin and steps per output column and row. One set of bilinear
   // taps per pixel serves the alpha and the three colours (sampleBilinear's rules: outside the
   // work image by more than half a pixel is background, the rest is clamped to its edge).

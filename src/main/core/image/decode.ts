@@ -10,6 +10,12 @@ export interface RgbaImage {
   data: Uint8Array;
   width: number;
   height: number;
+  /**
+   * Its colour was kept at a lower resolution than its brightness (a JPEG at 4:2:0, HEIF / AVIF, a
+   * video frame at its own size), so a background's hue bleeds a pixel or two into the subject's
+   * edge: the foreground colours take it out (estimateForeground).
+   */
+  isColourSubsampled?: boolean;
 }
 
 /** A decoded input and what it was. */
@@ -22,6 +28,15 @@ export interface DecodedImage extends RgbaImage {
   format: string;
   /** The file's own size (orientation applied) when it was bigger than the budget and was downscaled to fit it (DecodeOptions.downscale). */
   downscaledFrom?: { width: number; height: number };
+}
+
+/** Formats whose colour is nearly always kept at half resolution (4:2:0): phones' HEIF and AVIF. */
+const HALF_COLOUR_FORMATS = new Set(['heif', 'avif']);
+
+/** Whether a picture's colour is stored at a lower resolution than its brightness; a JPEG says which. */
+function isColourSubsampledIn(meta: Metadata): boolean {
+  if (meta.format === 'jpeg') return meta.chromaSubsampling !== undefined && !meta.chromaSubsampling.startsWith('4:4:4');
+  return HALF_COLOUR_FORMATS.has(meta.format ?? '');
 }
 
 /** Formats decoded as still images. */
@@ -136,6 +151,8 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
       hasAlpha: meta.hasAlpha === true,
       ...((meta.pages ?? 1) > 1 ? { pages: meta.pages } : {}),
       format: meta.format,
+      // Downscaled to half or less, its colour is whole again.
+      ...(isColourSubsampledIn(meta) && !(fitted && fitted.width * 2 <= own.width) ? { isColourSubsampled: true } : {}),
       ...(fitted ? { downscaledFrom: own } : {}),
     };
   } catch (cause) {

@@ -39,7 +39,7 @@ export function cropRgba(image: RgbaImage, x: number, y: number, width: number, 
     const src = ((y + row) * image.width + x) * 4;
     out.set(image.data.subarray(src, src + width * 4), row * width * 4);
   }
-  return { data: out, width, height };
+  return { data: out, width, height, ...(image.isColourSubsampled ? { isColourSubsampled: true } : {}) };
 }
 
 /** Bilinear sampling along one axis: for each output index, two source cells and the weight of the second. */

@@ -149,7 +149,7 @@ export const REFINE_IN_WORKER_MIN_PIXELS = 4_000_000;
 
 /** Refines and composites a segmented picture: in a worker when it is big (REFINE_IN_WORKER_MIN_PIXELS), else here. */
 async function refineAndComposite({ source, mask, trimap, background }: SegmentedInput, mode: CutoutOptions['refine'], ctx: RunContext): Promise<RefineOutput> {
-  const task = { data: source.data, width: source.width, height: source.height, mask: mask.mask, maskW: mask.width, maskH: mask.height, mode, background, trimap };
+  const task = { data: source.data, width: source.width, height: source.height, isColourSubsampled: source.isColourSubsampled, mask: mask.mask, maskW: mask.width, maskH: mask.height, mode, background, trimap };
   if (source.width * source.height < REFINE_IN_WORKER_MIN_PIXELS) return runRefineTask(task, ctx);
   const pool = new RefinePool(1);
   try {

@@ -312,7 +312,7 @@ export async function prepareSticker(input: string, options: StickerOptions, env
         anchor = { frame, alpha, fg };
       }
       timesS.push(plan.startS + frame.timeMs / 1000);
-      frames.push({ data: frame.data, width: frame.width, height: frame.height });
+      frames.push({ data: frame.data, width: frame.width, height: frame.height, isColourSubsampled: frame.isColourSubsampled });
       rawAlphas.push(alpha);
       foregrounds.push(fg);
       onProgress?.({ stage: 'segment', done: frames.length, total: plan.frameCount });

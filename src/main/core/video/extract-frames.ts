@@ -37,6 +37,8 @@ export interface FramePlan {
   durationS: number;
   /** Frames expected (the stream stops after this many; fewer if the clip ends first). */
   frameCount: number;
+  /** The frames' colour is subsampled: the clip's is, and they are not shrunk to half or less (RgbaImage.isColourSubsampled). */
+  isColourSubsampled: boolean;
 }
 
 /** Computes frame size (long side <= maxSidePx, never upscaled) and count for a trim. */
@@ -55,7 +57,7 @@ export function planFrames(info: VideoInfo, options: FrameStreamOptions = {}): F
   const width = Math.max(2, Math.round(info.width * scale));
   const height = Math.max(2, Math.round(info.height * scale));
   const frameCount = Math.max(1, Math.round(durationS * fps));
-  return { width, height, fps, startS, durationS, frameCount };
+  return { width, height, fps, startS, durationS, frameCount, isColourSubsampled: info.isColourSubsampled === true && scale > 0.5 };
 }
 
 /** The ffmpeg arguments that decode a plan to raw RGBA on stdout. */
@@ -155,7 +157,7 @@ export async function* streamFrames(
       if (queue.length > 0) {
         const data = queue.shift()!;
         if (queue.length < maxQueue && stdout.isPaused()) stdout.resume();
-        yield { data, width: plan.width, height: plan.height, index, timeMs: (index * 1000) / plan.fps };
+        yield { data, width: plan.width, height: plan.height, isColourSubsampled: plan.isColourSubsampled, index, timeMs: (index * 1000) / plan.fps };
         index++;
         continue;
       }
@@ -188,7 +190,7 @@ export async function* streamFrames(
 export async function clipFrame(path: string, info: VideoInfo, timeS: number, maxSidePx: number, ctx: RunContext = {}, tools: FfmpegTools = resolveFfmpeg()): Promise<RgbaImage> {
   const startS = Math.min(Math.max(0, timeS), Math.max(0, info.durationS - 0.05));
   for await (const frame of streamFrames(path, info, { startS, durationS: 0.05, fps: Math.max(info.fps, 20), maxSidePx }, ctx, tools)) {
-    return { data: frame.data, width: frame.width, height: frame.height };
+    return { data: frame.data, width: frame.width, height: frame.height, isColourSubsampled: frame.isColourSubsampled };
   }
   throw new AppError('VIDEO_CORRUPT', `No frame could be decoded from ${path} at ${timeS}s`);
 }

@@ -19,6 +19,8 @@ export interface VideoInfo {
   container: string;
   /** Frame count when the container states it (GIF, most MP4), else null. */
   frameCount: number | null;
+  /** Its colour is at a lower resolution than its brightness (yuv420p, nv12, ... as nearly all video; not a GIF). */
+  isColourSubsampled?: boolean;
   /**
    * The file ends before its end: a GIF without its trailer byte (0x3B), as a download cut short
    * leaves it. ffmpeg reads the frames that are there without a word, and its duration is theirs.
@@ -60,6 +62,7 @@ interface ProbeJson {
   streams?: Array<{
     codec_type?: string;
     codec_name?: string;
+    pix_fmt?: string;
     width?: number;
     height?: number;
     r_frame_rate?: string;
@@ -70,6 +73,14 @@ interface ProbeJson {
     side_data_list?: Array<{ rotation?: number | string }>;
   }>;
   format?: { duration?: string; format_name?: string };
+}
+
+/** Pixel formats whose colour is subsampled: yuv420p, yuvj422p, yuva420p, yuv411p, nv12, nv21, p010le, ... */
+const SUBSAMPLED_PIXEL_FORMAT = /^(?:yuv[aj]?4(?:20|22|11|10|40)|nv(?:12|16|21|24|42)|p0(?:10|12|16)|p2(?:10|16))/;
+
+/** Whether an ffmpeg pixel format keeps colour at a lower resolution than brightness (4:4:4 and RGB do not). */
+export function isSubsampledPixelFormat(pixFmt: string | undefined): boolean {
+  return pixFmt !== undefined && SUBSAMPLED_PIXEL_FORMAT.test(pixFmt);
 }
 
 /** Builds VideoInfo from `ffprobe -of json -show_streams -show_format` output. */
@@ -102,6 +113,7 @@ export function parseProbeJson(json: ProbeJson): VideoInfo {
     codec: video.codec_name ?? '',
     container: json.format?.format_name ?? '',
     frameCount,
+    ...(isSubsampledPixelFormat(video.pix_fmt) ? { isColourSubsampled: true } : {}),
   };
 }
 
@@ -123,7 +135,9 @@ export function parseFfmpegInfo(stderr: string): VideoInfo {
   const w = Number(vm[2]);
   const h = Number(vm[3]);
   const swap = rotationDeg === 90 || rotationDeg === 270;
-  return { durationS, fps, width: swap ? h : w, height: swap ? w : h, rotationDeg, hasVideo: true, hasAudio, codec: vm[1], container, frameCount: null };
+  // "Video: h264 (High), yuv420p(tv, bt709, progressive), 1920x1080": the pixel format follows the codec.
+  const pixFmt = /Video: [^,]+, (\w+)/.exec(line)?.[1];
+  return { durationS, fps, width: swap ? h : w, height: swap ? w : h, rotationDeg, hasVideo: true, hasAudio, codec: vm[1], container, frameCount: null, ...(isSubsampledPixelFormat(pixFmt) ? { isColourSubsampled: true } : {}) };
 }
 
 const CORRUPT_HINTS = /Invalid data found|moov atom not found|could not find codec parameters|Error opening input|End of file|Invalid argument|corrupt|does not contain any stream/i;

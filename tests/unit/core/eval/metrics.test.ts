@@ -1,7 +1,7 @@
 // IoU metrics of `cutout eval`: per image, and pooled over the pixels of a whole set (which an
 // image with an empty truth cannot swing by a whole point, as it does the per-image mean).
 import { describe, expect, it } from 'vitest';
-import { iouCounts, iouScores, meanScores, pooledIou, scoreMask } from '../../../../src/main/core/eval/metrics';
+import { FOREGROUND_RIM_PX, foregroundColourError, iouCounts, iouScores, meanScores, pooledIou, scoreMask } from '../../../../src/main/core/eval/metrics';
 
 /** A w x h map with the pixels of [x0, x1) x [y0, y1) at 1. */
 function box(w: number, h: number, x0: number, y0: number, x1: number, y1: number): Float32Array {
@@ -35,5 +35,22 @@ describe('eval metrics', () => {
     expect(pooled.meanIoU).toBeCloseTo((pooled.fgIoU + pooled.bgIoU) / 2, 12);
     // An image where both maps are empty adds nothing to the pooled IoU.
     expect(pooledIou([s1.counts, scoreMask(scenery, scenery, w, h).counts]).fgIoU).toBe(1);
+  });
+});
+
+describe('foregroundColourError', () => {
+  it('scores the soft pixels and the opaque rim apart, weighting by alpha, and ignores the inside', () => {
+    const w = 20, h = 1;
+    // Opaque at x < 10, soft (0.5) at x = 10, clear after.
+    const alpha = Float32Array.from({ length: w }, (_, x) => (x < 10 ? 1 : x === 10 ? 0.5 : 0));
+    const truth = new Uint8Array(w * 4).fill(100);
+    expect(foregroundColourError(truth.slice(), truth, alpha, w, h)).toEqual({ soft: 0, rim: 0 });
+    const estimate = truth.slice();
+    // 30 off in every channel: at the soft pixel (weighted 0.5), on the rim (x = 6..9), and deep inside (x = 0).
+    for (const x of [10, 8, 0]) estimate.fill(130, x * 4, x * 4 + 3);
+    const e = foregroundColourError(estimate, truth, alpha, w, h);
+    expect(e.soft).toBeCloseTo(15, 6);
+    expect(e.rim).toBeCloseTo(30 / 4, 6); // one of the 4 rim pixels (within FOREGROUND_RIM_PX of x = 10)
+    expect(FOREGROUND_RIM_PX).toBe(4);
   });
 });

@@ -222,3 +222,18 @@ describe('decodeImage normalisation', () => {
     expect(Math.abs(a.data[3] - 128)).toBeLessThanOrEqual(1);
   });
 });
+
+describe('colour subsampling', () => {
+  it('is said for a JPEG at 4:2:0, not at 4:4:4, not for a PNG, nor once shrunk to half by the budget', async () => {
+    const scene = sharp({ create: { width: 400, height: 200, channels: 3, background: '#c04080' } });
+    const half = await scene.clone().jpeg({ chromaSubsampling: '4:2:0' }).toBuffer();
+    const whole = await scene.clone().jpeg({ chromaSubsampling: '4:4:4' }).toBuffer();
+    const png = await scene.clone().png().toBuffer();
+    expect((await decodeImage(half)).isColourSubsampled).toBe(true);
+    expect((await decodeImage(whole)).isColourSubsampled).toBeUndefined();
+    expect((await decodeImage(png)).isColourSubsampled).toBeUndefined();
+    // To 200x100 (a quarter of the pixels): its colour is whole again. A little smaller it is not.
+    expect((await decodeToWorkOn(half, 200 * 100)).isColourSubsampled).toBeUndefined();
+    expect((await decodeToWorkOn(half, 300 * 150)).isColourSubsampled).toBe(true);
+  });
+});

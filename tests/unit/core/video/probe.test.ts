@@ -1,7 +1,7 @@
 // Unit tests of the pure probe parsers and the frame plan (no ffmpeg run).
 import { describe, expect, it } from 'vitest';
 import { planFrames, frameArgs } from '../../../../src/main/core/video/extract-frames';
-import { parseFfmpegInfo, parseProbeJson, type VideoInfo } from '../../../../src/main/core/video/probe';
+import { isSubsampledPixelFormat, parseFfmpegInfo, parseProbeJson, type VideoInfo } from '../../../../src/main/core/video/probe';
 
 describe('parseProbeJson', () => {
   it('reads a rotated phone clip as its displayed size', () => {
@@ -24,6 +24,21 @@ describe('parseProbeJson', () => {
   });
 });
 
+describe('colour subsampling', () => {
+  it('is read from the pixel format: video at 4:2:0 / 4:2:2 is, RGB, 4:4:4 and a GIF palette are not', () => {
+    const probe = (pix_fmt?: string) => parseProbeJson({ streams: [{ codec_type: 'video', codec_name: 'h264', width: 64, height: 64, r_frame_rate: '25/1', pix_fmt }], format: { duration: '1' } });
+    for (const fmt of ['yuv420p', 'yuvj420p', 'yuv422p10le', 'yuva420p', 'nv12', 'p010le']) expect(probe(fmt).isColourSubsampled, fmt).toBe(true);
+    for (const fmt of ['yuv444p', 'rgb24', 'bgra', 'pal8', 'gbrp', 'gray', undefined]) expect(probe(fmt).isColourSubsampled, String(fmt)).toBeUndefined();
+    expect(isSubsampledPixelFormat('yuvj444p')).toBe(false);
+  });
+  it('reaches the frames unless they are shrunk to half or less', () => {
+    const clip: VideoInfo = { durationS: 2, fps: 10, width: 640, height: 480, rotationDeg: 0, hasVideo: true, hasAudio: false, codec: 'h264', container: 'mp4', frameCount: 20, isColourSubsampled: true };
+    expect(planFrames(clip, { maxSidePx: 512 }).isColourSubsampled).toBe(true);
+    expect(planFrames(clip, { maxSidePx: 320 }).isColourSubsampled).toBe(false);
+    expect(planFrames({ ...clip, isColourSubsampled: undefined }, {}).isColourSubsampled).toBe(false);
+  });
+});
+
 describe('parseFfmpegInfo', () => {
   it('parses duration, size, fps and display-matrix rotation from ffmpeg -i stderr', () => {
     const stderr = `Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'a.mp4':
@@ -33,7 +48,7 @@ describe('parseFfmpegInfo', () => {
       displaymatrix: rotation of -90.00 degrees
   Stream #0:1[0x2](und): Audio: aac (LC) (mp4a / 0x6134706D), 44100 Hz, stereo, fltp, 128 kb/s (default)`;
     const info = parseFfmpegInfo(stderr);
-    expect(info).toMatchObject({ width: 480, height: 640, rotationDeg: 90, hasVideo: true, hasAudio: true, codec: 'h264' });
+    expect(info).toMatchObject({ width: 480, height: 640, rotationDeg: 90, hasVideo: true, hasAudio: true, codec: 'h264', isColourSubsampled: true });
     expect(info.durationS).toBeCloseTo(7.55, 3);
     expect(info.fps).toBeCloseTo(23.98, 2);
   });
