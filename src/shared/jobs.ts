@@ -99,6 +99,12 @@ export interface StickerJobResult {
   modelFallback: boolean;
   /** Set when no length was asked for and the clip was too long for one sticker: the seconds used from the start. */
   cutToS?: number;
+  /** Set when the part (asked for, or the rest of the clip) was longer than the platform preset's longest sticker: that length, seconds. */
+  presetCutToS?: number;
+  /** Set when the --duration asked for runs past the clip's end: the seconds the clip had from the start asked. */
+  pastEndToS?: number;
+  /** Set when frames at the start or end of the part showed nothing to cut out: the seconds left out there. */
+  emptyEndsS?: { start: number; end: number };
   /** Set when the clip stopped well before the part asked for ended (a file cut short): where its frames end, seconds. */
   endsAtS?: number;
   /**
@@ -289,6 +295,9 @@ export type FileNote =
   | { kind: 'animated'; frames: number; isClip: boolean }
   | ({ kind: 'downscaled' } & DownscaledInput)
   | { kind: 'firstPart'; seconds: number; frames: number }
+  | { kind: 'presetLength'; seconds: number; preset: string }
+  | { kind: 'pastEnd'; seconds: number }
+  | { kind: 'emptyEnds'; start: number; end: number }
   | { kind: 'stoppedShort'; seconds: number }
   | { kind: 'cutShortFile'; seconds: number };
 

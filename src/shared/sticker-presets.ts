@@ -24,6 +24,8 @@ export interface PlatformPreset {
   maxFps: number;
   /** Most frames allowed (LINE: 5..20), if limited. */
   maxFrames?: number;
+  /** Fewest frames allowed (LINE: 5): a shorter sticker shows each frame more than once, its timing kept. */
+  minFrames?: number;
   /** Loop count written (APNG plays, GIF repeat); 0 = forever. */
   loops: number;
   /** Longest total play, loops × length (LINE: 4 s): a longer sticker gets fewer loops (presetLoops). */
@@ -44,7 +46,7 @@ export function presetLoops(preset: PlatformPreset | undefined, durationS: numbe
  * stickers: GIF, 240x240 display, <= 500 KB (sticker-platform main image limit).
  */
 export const PLATFORM_PRESETS: Record<PlatformPreset['id'], PlatformPreset> = {
-  line: { id: 'line', label: 'LINE animated sticker', format: 'apng', maxW: 320, maxH: 270, exactLongSide: true, minSide: 270, maxDurationS: 4, maxBytes: 300 * 1024, maxFps: 20, maxFrames: 20, loops: 4, maxPlayS: 4 },
+  line: { id: 'line', label: 'LINE animated sticker', format: 'apng', maxW: 320, maxH: 270, exactLongSide: true, minSide: 270, maxDurationS: 4, maxBytes: 300 * 1024, maxFps: 20, minFrames: 5, maxFrames: 20, loops: 4, maxPlayS: 4 },
   telegram: { id: 'telegram', label: 'Telegram video sticker', format: 'webm', maxW: 512, maxH: 512, exactLongSide: true, maxDurationS: 3, maxBytes: 256 * 1024, maxFps: 30, loops: 0 },
   discord: { id: 'discord', label: 'Discord sticker', format: 'apng', maxW: 320, maxH: 320, exactLongSide: false, maxDurationS: 10, maxBytes: 512 * 1024, maxFps: 30, loops: 0 },
   wechat: { id: 'wechat', label: 'WeChat GIF sticker', format: 'gif', maxW: 240, maxH: 240, exactLongSide: false, maxDurationS: 10, maxBytes: 500 * 1024, maxFps: 15, loops: 0 },

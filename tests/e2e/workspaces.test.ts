@@ -474,9 +474,25 @@ describe('workspaces, language and theme in Chromium', () => {
     await empty.waitFor({ timeout: 60_000 });
     expect(await empty.textContent()).toMatch(/^Nothing to cut out in the frame at 0\.00 s\. Move the start/);
     // The clip (15 s) is longer than a sticker may be: said under the sliders, in the Clip pane (it
-    // was drawn over the Start slider, as wide as the workspace).
+    // was drawn over the Start slider, as wide as the workspace), once End is held at the longest
+    // trim; with the first 3 s picked it is not (it read as an error when nothing was wrong).
     const notice = slot.locator('[data-testid=sticker-max-length]');
-    expect(await notice.textContent()).toBe('A sticker is at most 10 s long: move Start to pick the part.');
+    expect(await notice.count()).toBe(0);
+    // The keyboard moves a trim by a frame of the sticker (12 fps), by a second with Shift, to the end with End.
+    const start = slot.locator('[data-testid=sticker-start]');
+    await start.focus();
+    await app.page.keyboard.press('ArrowRight');
+    expect(Number(await start.inputValue())).toBeCloseTo(1 / 12, 2);
+    await app.page.keyboard.press('Shift+ArrowRight');
+    expect(Number(await start.inputValue())).toBeCloseTo(1 + 1 / 12, 2);
+    await app.page.keyboard.press('Home');
+    expect(Number(await start.inputValue())).toBe(0);
+    expect(await start.getAttribute('aria-valuetext')).toBe('0.00 s');
+    await slot.locator('[data-testid=sticker-end]').focus();
+    await app.page.keyboard.press('End');
+    await notice.waitFor({ timeout: 5_000 });
+    expect(Number(await slot.locator('[data-testid=sticker-end]').inputValue())).toBeCloseTo(10, 2);
+    expect(await notice.textContent()).toBe('End stops here: a sticker is at most 10 s long. Move Start to pick another part.');
     const box = async (l: typeof notice) => (await l.boundingBox())!;
     const [said, end, trim] = [await box(notice), await box(slot.locator('[data-testid=sticker-trim] .slider').nth(1)), await box(slot.locator('[data-testid=sticker-trim]'))];
     expect(said.y).toBeGreaterThanOrEqual(end.y + end.height);

@@ -36,13 +36,26 @@ describe('cutout sticker (CLI)', () => {
     expect(Math.max(w, h)).toBeLessThan(240);
   }, 120_000);
 
-  it('says when a preset cuts --duration, and reads a negative value plainly', async () => {
+  it('says when a preset cuts the part (asked for or the rest of the clip) or --duration runs past the end, and reads a negative value plainly', async () => {
     const dir = tempDir();
     const clip = join(dir, 'long.mp4');
     longCharacterClip(clip, { durationS: 14, width: 160, height: 120, fps: 6 });
     let o = io();
     expect(await runCli(['sticker', clip, '-o', join(dir, 'w.gif'), '--preset', 'wechat', '--start', '1', '--duration', '12'], o)).toBe(0);
-    expect(o.errors).toContain('note: a WeChat GIF sticker lasts at most 10 s, so --duration 12 was cut to 10 s');
+    const cut = 'note: a WeChat GIF sticker lasts at most 10 s: this one is the first 10 s of the part; pick another part with --start / --duration';
+    expect(o.errors).toContain(cut);
+    // No length asked: the rest of the clip (13 s) was cut just the same, and said (it was not).
+    o = io();
+    expect(await runCli(['sticker', clip, '-o', join(dir, 'w2.gif'), '--preset', 'wechat', '--start', '1'], o)).toBe(0);
+    expect(o.errors).toContain(cut);
+    // Past the clip's end: 8 s asked from 10 s of 14.
+    o = io();
+    expect(await runCli(['sticker', clip, '-o', join(dir, 'end.gif'), '--start', '10', '--duration', '8', '--max-side', '64'], o)).toBe(0);
+    expect(o.errors).toContain('note: the clip ends 4.00 s after the start asked, so the sticker is that long');
+    // Within the clip and the preset nothing is said.
+    o = io();
+    expect(await runCli(['sticker', clip, '-o', join(dir, 'ok.gif'), '--preset', 'wechat', '--start', '1', '--duration', '3'], o)).toBe(0);
+    expect(o.errors.filter((l) => l.startsWith('note:'))).toEqual([]);
     o = io();
     expect(await runCli(['sticker', clip, '-o', join(dir, 'n.gif'), '--duration', '-2'], o)).toBe(2);
     expect(o.errors.at(-1)).toBe('INVALID_ARGUMENT: --duration -2: a value starting with "-" reads as another option; write --duration=-2 to pass it; see `cutout sticker --help`');
@@ -131,5 +144,10 @@ describe('cutout sticker (CLI)', () => {
     expect(await runCli(['sticker', fake, '-o', join(dir, 'x.gif'), '--colors', '12.5'], o)).toBe(2);
     expect(o.errors.at(-1)).toMatch(/^INVALID_ARGUMENT: --colors must be a whole number, got "12.5"/);
     expect(existsSync(join(dir, 'x.gif'))).toBe(false);
+    // A preset's file under a name of another kind (.out) is refused before any work.
+    o = io();
+    expect(await runCli(['sticker', fake, '-o', join(dir, 'line.out'), '--preset', 'line'], o)).toBe(1);
+    expect(o.errors.at(-1)).toBe(`INVALID_ARGUMENT: The line preset makes APNG, but ${join(dir, 'line.out')} is named otherwise: name it .png`);
+    expect(existsSync(join(dir, 'line.out'))).toBe(false);
   });
 });

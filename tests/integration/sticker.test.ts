@@ -151,6 +151,48 @@ describe('cutout sticker pipeline', () => {
     expect(raw[3]).toBeLessThan(10);
   });
 
+  it('LINE: a palette APNG stays solid where the sticker is (its palette used to blend the edge into every colour), and a one-frame clip still makes 5 frames', async () => {
+    const dir = tempDir();
+    // animatediff_model07_01: over LINE's 300 KB as RGBA, so written with one palette.
+    const r = await makeSticker(evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), join(dir, 'line'), { preset: 'line' }, env);
+    // A name without an extension gets the format's.
+    expect(r.output).toBe(join(dir, 'line.png'));
+    const file = readFileSync(r.output);
+    expect(file[file.indexOf('IHDR') + 13]).toBe(3);
+    const raw = execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-i', r.output, '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1'], { maxBuffer: 64 << 20 });
+    expect(raw.length).toBe(r.width * r.height * 4 * r.frameCount);
+    let visible = 0;
+    let solid = 0;
+    for (let j = 3; j < raw.length; j += 4) {
+      if (raw[j] === 0) continue;
+      visible++;
+      if (raw[j] === 255) solid++;
+    }
+    // About 17 % of the visible pixels are the soft edge; it was 96 % (3.8 % solid).
+    expect(solid / visible).toBeGreaterThan(0.75);
+    // One frame: LINE takes 5 to 20, so it is shown 5 times over.
+    const one = join(dir, 'one.mp4');
+    execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-i', evalFile('anime_clips', 'clips', 'esrgan_onepiece_demo.mp4'), '-frames:v', '1', one]);
+    const still = await makeSticker(one, join(dir, 'one.png'), { preset: 'line' }, env);
+    expect(still.frameCount).toBe(5);
+    const apng = readFileSync(join(dir, 'one.png'));
+    expect(apng.readUInt32BE(apng.indexOf('acTL') + 4)).toBe(5);
+  });
+
+  it('leaves out frames at either end that show nothing to cut out, and says so', async () => {
+    // Emi's title card: a torn-paper card from 2 s, on which the first 1.08 s show nothing the model takes for a character.
+    const r = await makeSticker(evalFile('anime_clips', 'clips', 'ks_tc_act4_emi.mp4'), join(tempDir(), 'emi.gif'), { startS: 2, durationS: 3 }, env);
+    expect(r.emptyEndsS?.start).toBeGreaterThan(0.5);
+    expect(r.emptyEndsS?.end).toBe(0);
+    const p = await pages(r.output);
+    const total = p.delays.reduce((a, b) => a + b, 0);
+    expect(total).toBeCloseTo(3000 - r.emptyEndsS!.start * 1000, -2);
+    // Its first frame now shows something.
+    let shown = 0;
+    for (let j = 3; j < p.w * p.h * 4; j += 4) if (p.data[j] > 0) shown++;
+    expect(shown).toBeGreaterThan(100);
+  });
+
   it('a transparent animated GIF: each frame keeps what it hides hidden', async () => {
     // A 3-frame GIF of an anime sprite sliding on a transparent canvas (GIF: 1-bit alpha).
     const sprite = await sharp(evalFile('anime_cutout', 'fg', 'ks_emi_basic_closedhappy.png')).resize({ height: 200 }).png().toBuffer();

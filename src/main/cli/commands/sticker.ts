@@ -6,7 +6,7 @@ import { AppError } from '../../../shared/errors';
 import type { StickerReview, StickerStroke } from '../../../shared/jobs';
 import { flaggedRanges } from '../../../shared/sticker-review';
 import type { ProgressSink } from '../../core/progress';
-import { cutShortFileText, makeSticker, stoppedShortText, validateStickerOptions, type StickerOptions } from '../../core/sticker/make-sticker';
+import { cutShortFileText, emptyEndsText, makeSticker, pastEndText, presetLengthText, stoppedShortText, validateStickerOptions, type StickerOptions } from '../../core/sticker/make-sticker';
 import { findPlatformPreset, STICKER_FORMATS, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { checkedAsUsage, choiceFlag, type CliCommand, intFlag, noteProviderFallback, numberFlag, progressText, stageWords, terminalStatus, UsageError } from '../command';
@@ -127,10 +127,10 @@ export const stickerCommand: CliCommand = {
     }
     if (r.endsAtS !== undefined) io.err(`note: ${stoppedShortText(r.endsAtS)}`);
     if (r.cutShortAtS !== undefined) io.err(`note: ${positionals[0]}: ${cutShortFileText(r.cutShortAtS)}`);
+    if (r.presetCutToS !== undefined && options.preset) io.err(`note: ${presetLengthText(options.preset, r.presetCutToS)}`);
+    if (r.pastEndToS !== undefined) io.err(`note: ${pastEndText(r.pastEndToS)}`);
+    if (r.emptyEndsS) io.err(`note: ${emptyEndsText(r.emptyEndsS)}`);
     const preset = options.preset ? findPlatformPreset(options.preset) : undefined;
-    if (preset && options.durationS !== undefined && options.durationS > preset.maxDurationS) {
-      io.err(`note: a ${preset.label} lasts at most ${preset.maxDurationS} s, so --duration ${options.durationS} was cut to ${preset.maxDurationS} s`);
-    }
     if (!r.withinBudget) io.err(`warning: ${(r.bytes / 1024).toFixed(0)} KB is over the ${r.preset} budget after ${r.attempts} attempts`);
     else if (r.shrunkToFit && preset) io.err(`note: made smaller to fit the ${preset.label}'s ${Math.round(preset.maxBytes / 1024)} KB`);
     const t = r.timings;

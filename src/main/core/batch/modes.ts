@@ -17,7 +17,7 @@ import { failedChecks } from '../idphoto/compliance';
 import { runIdPhotoJob } from '../idphoto/id-photo-job';
 import { checkSheetDpi, parsePaper, sheetPathOf } from '../idphoto/print-sheet';
 import { parseSpec } from '../idphoto/spec';
-import { cutShortFileText, makeSticker, stoppedShortText, validateStickerOptions } from '../sticker/make-sticker';
+import { cutShortFileText, emptyEndsText, makeSticker, pastEndText, presetLengthText, stoppedShortText, validateStickerOptions } from '../sticker/make-sticker';
 import type { StickerJobOptions } from '../../../shared/jobs';
 import type { ProgressSink } from '../progress';
 import type { RefinePool } from './refine-pool';
@@ -110,6 +110,12 @@ function fileNoteText(n: FileNote): string {
       return `a picture of ${downscaledInputText(n)}`;
     case 'firstPart':
       return `the clip's first ${n.seconds.toFixed(2)} s only: a sticker holds at most ${n.frames} frames here`;
+    case 'presetLength':
+      return presetLengthText(n.preset, n.seconds);
+    case 'pastEnd':
+      return pastEndText(n.seconds);
+    case 'emptyEnds':
+      return emptyEndsText(n);
     case 'stoppedShort':
       return stoppedShortText(n.seconds);
     case 'cutShortFile':
@@ -271,10 +277,14 @@ const stickerMode: BatchModeHandler = {
     ['gif', 'webp'],
     (mctx) => validateStickerOptions(stickerOptionsOf(mctx)),
     async (input, output, mctx, onProgress) => {
-      const { review, cutToS, endsAtS, cutShortAtS } = await makeSticker(input, output, stickerOptionsOf(mctx), mctx.env, { signal: mctx.signal, onProgress });
+      const options = stickerOptionsOf(mctx);
+      const { review, cutToS, presetCutToS, pastEndToS, emptyEndsS, endsAtS, cutShortAtS } = await makeSticker(input, output, options, mctx.env, { signal: mctx.signal, onProgress });
       // The median frame's verdict only: the per-frame list stays out of the journal and report.
       const notes: FileNote[] = [
         ...(cutToS === undefined ? [] : [{ kind: 'firstPart' as const, seconds: cutToS, frames: review.frames.length }]),
+        ...(presetCutToS === undefined ? [] : [{ kind: 'presetLength' as const, seconds: presetCutToS, preset: options.preset ?? '' }]),
+        ...(pastEndToS === undefined ? [] : [{ kind: 'pastEnd' as const, seconds: pastEndToS }]),
+        ...(emptyEndsS === undefined ? [] : [{ kind: 'emptyEnds' as const, ...emptyEndsS }]),
         ...(endsAtS === undefined ? [] : [{ kind: 'stoppedShort' as const, seconds: endsAtS }]),
         ...(cutShortAtS === undefined ? [] : [{ kind: 'cutShortFile' as const, seconds: cutShortAtS }]),
       ];

@@ -2,6 +2,7 @@
 // guided upsample -> Keep / Remove strokes -> zero-lag temporal smoothing (reset at cuts) -> crop
 // to the union box -> outline -> GIF / WebP / APNG / WebM, fitted to a platform's budget. Core
 // (no electron).
+import { basename } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import type { StickerJobOptions, StickerJobResult, StickerReview, Subject } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
@@ -66,6 +67,9 @@ export interface PreparedSticker {
   repeatedFrames: number;
   /** Set when no length was asked for and the rest of the clip held more than maxStickerFrames: the length used, seconds. */
   cutToS?: number;
+  /** StickerJobResult.presetCutToS and pastEndToS. */
+  presetCutToS?: number;
+  pastEndToS?: number;
   /**
    * Set when the clip's frames stopped well before the part asked for ended (a file cut short, whose
    * header still gives the whole length): the time the last decoded frame ends, seconds.
@@ -95,6 +99,8 @@ export interface RenderedSticker {
   withinBudget: boolean;
   /** Made smaller than the size asked for (or the preset's box) to fit the byte budget. Absent when not. */
   shrunkToFit?: boolean;
+  /** StickerJobResult.emptyEndsS: frames at either end with nothing found, left out. */
+  emptyEndsS?: { start: number; end: number };
   box: Box;
 }
 
@@ -131,6 +137,21 @@ function clamp01(v: number | undefined, fallback: number, name: string): number 
   const x = v ?? fallback;
   if (!(x >= 0 && x <= 1)) throw new AppError('INVALID_ARGUMENT', `${name} must be between 0 and 1, got ${v}`);
   return x;
+}
+
+/**
+ * Why a sticker is shorter than the part asked for (or, with none asked, than the rest of the
+ * clip): a platform preset's longest sticker (presetCutToS, its length), or a --duration that runs
+ * past the clip's end (pastEndToS, what the clip has from the start). Neither when it is as asked.
+ */
+export function lengthCuts(info: Pick<VideoInfo, 'durationS'>, options: Pick<StickerOptions, 'startS' | 'durationS'>, preset: PlatformPreset | undefined): { presetCutToS?: number; pastEndToS?: number } {
+  if (!(info.durationS > 0)) return {};
+  const remaining = Math.max(0, info.durationS - (options.startS ?? 0));
+  const asked = options.durationS ?? remaining;
+  // A frame's worth of slack: a 3.00 s part of a 3.02 s clip is as asked.
+  const isPastEnd = options.durationS !== undefined && options.durationS > remaining + 0.05;
+  if (preset && Math.min(asked, remaining) > preset.maxDurationS + 1e-3) return { presetCutToS: preset.maxDurationS };
+  return isPastEnd ? { pastEndToS: remaining } : {};
 }
 
 /** The output box (maxW x maxH), fps and duration the options and preset ask for. */
@@ -238,6 +259,7 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   // pixels. StickerOptions.workScale sets the work size by hand instead.
   const streamOptions = { startS: options.startS, durationS: targets.durationS, fps: targets.fps, maxSidePx: stickerWorkSide(options, targets), queueFrames: 4 };
   let plan = planFrames(info, streamOptions);
+  const { presetCutToS, pastEndToS } = lengthCuts(info, options, targets.preset);
   const maxFrames = maxStickerFrames(plan.width, plan.height);
   let cutToS: number | undefined;
   if (plan.frameCount > maxFrames) {
@@ -329,7 +351,9 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   timings.smoothMs = performance.now() - t3;
   const review = reviewStickerFrames(alphas, plan.width, plan.height, timesS, 1 / plan.fps, reviewThresholdOf(model.entry, 'sticker'));
   timings.totalMs = performance.now() - t0;
-  return { info, plan, modelId: model.entry.id, provider: provider ?? 'none', subject: subjectOf(model.entry), modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, ...(cutToS === undefined ? {} : { cutToS }), ...(endsAtS === undefined ? {} : { endsAtS }), timesS, review, timings };
+  return { info, plan, modelId: model.entry.id, provider: provider ?? 'none', subject: subjectOf(model.entry), modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, ...(cutToS === undefined ? {} : { cutToS }),
+    ...(presetCutToS === undefined ? {} : { presetCutToS }),
+    ...(pastEndToS === undefined ? {} : { pastEndToS }), ...(endsAtS === undefined ? {} : { endsAtS }), timesS, review, timings };
 }
 
 /** A frame through the sticker's segmentation path (stickerFrameAlpha). */
@@ -489,13 +513,20 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
   const { frames, foregrounds, alphas, plan } = prepared;
   const width = frames[0].width;
   const height = frames[0].height;
-  const union = unionBoxes(alphas.map((a) => alphaBox(a, width, height, 0.5)));
+  const boxes = alphas.map((a) => alphaBox(a, width, height, 0.5));
+  const union = unionBoxes(boxes);
   // A sticker of nothing (no frame is half opaque anywhere) is refused before anything is written.
   if (union === null) {
     const what = prepared.subject === 'anime' ? 'character' : 'person';
     const hint = prepared.subject === 'anime' ? 'try the person model, another part of the clip, or Keep strokes' : 'try another part of the clip or Keep strokes';
     throw new AppError('NO_SUBJECT', `No ${what} was found in any of the ${alphas.length} frames, so there is no sticker to make: ${hint}`, { detail: { frames: alphas.length, subject: prepared.subject } });
   }
+  // Frames at either end in which nothing was found are left out (and said): a sticker opened on a
+  // second of nothing, a title card's worth before the character came in.
+  const first = boxes.findIndex((b) => b !== null);
+  const last = boxes.findLastIndex((b) => b !== null);
+  const spanLength = last - first + 1;
+  const emptyEndsS = first > 0 || last < boxes.length - 1 ? { start: first / plan.fps, end: (boxes.length - 1 - last) / plan.fps } : undefined;
   const preset = targets.preset;
   const knobs: RenderKnobs = { fpsStep: 1, scale: 1, maxColors: options.maxColors ?? 255, quality: 80, posterize: options.maxColors !== undefined };
   const threshold = clamp01(options.threshold, 0.5, 'threshold');
@@ -511,7 +542,8 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     const t0 = performance.now();
     const layout = stickerLayout(union, width, height, options, targets, knobs.scale);
     const { box, size } = layout;
-    const { picked, fps } = pickStickerFrames(frames.length, plan.fps, knobs.fpsStep);
+    const inSpan = pickStickerFrames(spanLength, plan.fps, knobs.fpsStep);
+    const { picked, fps } = withMinFrames({ picked: inSpan.picked.map((i) => i + first), fps: inSpan.fps }, preset?.minFrames);
     const composed: ColourAlpha[] = [];
     for (const i of picked) {
       throwIfAborted(ctx.signal);
@@ -562,7 +594,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     const withinBudget = !preset || bytes.length <= preset.maxBytes;
     ctx.onProgress?.({ stage: 'encode', done: attempts, total: attempts, detail: `attempt ${attempts}: ${size.width}x${size.height}, ${picked.length} frames, ${bytes.length} bytes` });
     if (withinBudget || attempts >= 7) {
-      return { bytes, format: targets.format, width: size.width, height: size.height, fps, frameCount, delaysMs: writtenDelays, alphas: outAlphas, attempts, withinBudget, ...(knobs.scale < 1 ? { shrunkToFit: true } : {}), box };
+      return { bytes, format: targets.format, width: size.width, height: size.height, fps, frameCount, delaysMs: writtenDelays, alphas: outAlphas, attempts, withinBudget, ...(knobs.scale < 1 ? { shrunkToFit: true } : {}), ...(emptyEndsS ? { emptyEndsS } : {}), box };
     }
     // Shrink in order of what a viewer notices least: colours / quality (twice), then size,
     // then, as a last resort, every other frame. Bytes go roughly with the area, so a size step
@@ -573,7 +605,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
       if (targets.format === 'apng' && !knobs.posterize) knobs.posterize = true;
       else knobs.maxColors = Math.max(32, Math.round(knobs.maxColors / Math.max(1.5, over)));
       knobs.quality = Math.max(20, Math.round(knobs.quality - 20 * over));
-    } else if ((knobs.scale <= scaleFloor || (attempts >= 5 && over > 1.25) || attempts >= 6) && frames.length / (knobs.fpsStep + 1) >= 5) {
+    } else if ((knobs.scale <= scaleFloor || (attempts >= 5 && over > 1.25) || attempts >= 6) && spanLength / (knobs.fpsStep + 1) >= 5) {
       // (The sixth attempt drops frames whatever is left over: flat art whose bytes shrink more
       // slowly than its area would otherwise still be over at the seventh, the last.)
       knobs.fpsStep += 1;
@@ -596,6 +628,23 @@ export function cutShortFileText(atS: number): string {
   return `the file is cut short (a GIF without its end): its last frames are missing, and its frames stop at ${atS.toFixed(2)} s`;
 }
 
+/** What the CLI and a batch's note say of a part cut to a preset's longest sticker (StickerJobResult.presetCutToS). */
+export function presetLengthText(presetId: string, seconds: number): string {
+  const label = findPlatformPreset(presetId)?.label ?? `${presetId} sticker`;
+  return `a ${label} lasts at most ${seconds} s: this one is the first ${seconds} s of the part; pick another part with --start / --duration`;
+}
+
+/** What the CLI and a batch's note say of empty frames left out at the ends (StickerJobResult.emptyEndsS). */
+export function emptyEndsText({ start, end }: { start: number; end: number }): string {
+  const where = [start > 0 ? `the first ${start.toFixed(2)} s` : '', end > 0 ? `the last ${end.toFixed(2)} s` : ''].filter(Boolean).join(' and ');
+  return `nothing to cut out was found in ${where} of the part, so the sticker leaves ${start > 0 && end > 0 ? 'them' : 'it'} out`;
+}
+
+/** What the CLI and a batch's note say of a --duration past the clip's end (StickerJobResult.pastEndToS). */
+export function pastEndText(seconds: number): string {
+  return `the clip ends ${seconds.toFixed(2)} s after the start asked, so the sticker is that long`;
+}
+
 /** What the CLI and a batch's note say of a clip that stopped short (StickerJobResult.endsAtS). */
 export function stoppedShortText(endsAtS: number): string {
   return `the clip's frames stop at ${endsAtS.toFixed(2)} s, before the part asked for ends: the file is probably cut short, so the sticker ends there`;
@@ -610,6 +659,16 @@ export function pickStickerFrames(frameCount: number, fps: number, step: number)
   const picked: number[] = [];
   for (let i = 0; i < frameCount; i += step) picked.push(i);
   return { picked, fps: step === 1 ? fps : picked.length / (frameCount / fps) };
+}
+
+/**
+ * At least `minFrames` frames (LINE takes 5..20): each picked frame shown that many times over, at
+ * that many times the fps, so the sticker lasts as long and looks the same. Unchanged when enough.
+ */
+export function withMinFrames(frames: { picked: number[]; fps: number }, minFrames: number | undefined): { picked: number[]; fps: number } {
+  if (!minFrames || frames.picked.length >= minFrames) return frames;
+  const times = Math.ceil(minFrames / frames.picked.length);
+  return { picked: frames.picked.flatMap((i) => Array<number>(times).fill(i)), fps: frames.fps * times };
 }
 
 /** Mask probabilities at or below this are background, at or above PROB_HIGH foreground. */
@@ -668,9 +727,17 @@ export function flattenForGif(c: ColourAlpha, bin: Uint8Array, matte: [number, n
 /**
  * Makes a sticker file from a clip: prepare, render, write atomically (never over the input; a
  * cancel or failure leaves no output file). Without a format or preset the output's extension
- * picks the format.
+ * picks the format; with one, a name without an extension gets the format's (the result's
+ * `output` says the name written), and one with another extension is refused.
  */
 export async function makeSticker(input: string, output: string, options: StickerOptions, env: CoreEnv, ctx: RunContext = {}): Promise<StickerResult> {
+  if ((options.format || options.preset) && !stickerFormatFromPath(output)) {
+    const writes = resolveTargets(options).format;
+    const ext = writes === 'apng' ? 'png' : writes;
+    // "sticker" gets ".png"; "sticker.out" would be an APNG no app opens as one.
+    if (/\.[^./\\]+$/.test(basename(output))) throw new AppError('INVALID_ARGUMENT', `${options.preset ? `The ${options.preset} preset makes` : 'This sticker is'} ${writes.toUpperCase()}, but ${output} is named otherwise: name it .${ext}`, { detail: { path: output, format: writes } });
+    output = `${output}.${ext}`;
+  }
   await assertNotAnInput(output, [input]);
   if (!options.format && !options.preset) {
     const fromPath = stickerFormatFromPath(output);
@@ -707,6 +774,8 @@ export async function makeSticker(input: string, output: string, options: Sticke
     preset: options.preset,
     repeatedFrames: prepared.repeatedFrames,
     ...(prepared.cutToS === undefined ? {} : { cutToS: prepared.cutToS }),
+    ...(prepared.presetCutToS === undefined ? {} : { presetCutToS: prepared.presetCutToS }),
+    ...(prepared.pastEndToS === undefined ? {} : { pastEndToS: prepared.pastEndToS }),
     ...(prepared.endsAtS === undefined ? {} : { endsAtS: prepared.endsAtS }),
     // Said where the sticker reaches the end of what the file holds (not of a part before it).
     ...(prepared.info.isCutShort && prepared.plan.startS + prepared.plan.durationS >= prepared.info.durationS - 1.5 / prepared.plan.fps ? { cutShortAtS: prepared.info.durationS } : {}),

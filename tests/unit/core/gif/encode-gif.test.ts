@@ -2,7 +2,7 @@
 // result is decoded back with sharp (libvips' GIF reader).
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { encodeGif, exactDelaysCs, type GifFrame } from '../../../../src/main/core/gif/encode-gif';
+import { encodeGif, exactDelaysCs, indexFrames, type GifFrame } from '../../../../src/main/core/gif/encode-gif';
 
 function frame(w: number, h: number, fill: (x: number, y: number) => [number, number, number, number]): GifFrame {
   const data = new Uint8Array(w * h * 4);
@@ -42,5 +42,56 @@ describe('encodeGif', () => {
     expect(data[c + 3]).toBe(255);
     expect(data[c + 1]).toBeGreaterThan(150);
     expect(data[c]).toBeLessThan(80);
+  });
+});
+
+describe('indexFrames (the palette APNG)', () => {
+  it('keeps opaque pixels opaque and close in colour, the soft edge soft, and transparent ones at entry 0', () => {
+    const W = 64, H = 48;
+    // Two frames: an opaque body with a colour gradient, a soft ring of falling alpha, clear beyond.
+    const frames = [0, 1].map((f) => {
+      const data = new Uint8Array(W * H * 4);
+      for (let y = 0; y < H; y++) {
+        for (let x = 0; x < W; x++) {
+          const d = Math.hypot(x - 32 - f, y - 24);
+          const a = d < 16 ? 255 : d < 20 ? Math.round(255 * (20 - d) / 4) : 0;
+          data.set([40 + 3 * x, 200 - 3 * y, 90 + f * 20, a], (y * W + x) * 4);
+        }
+      }
+      return data;
+    });
+    const { palette, indexed } = indexFrames(frames, 64);
+    expect(palette.length).toBeLessThanOrEqual(64);
+    expect(palette[0]).toEqual([0, 0, 0, 0]);
+    let opaque = 0, soft = 0, worst = 0, alphaError = 0, worstAlpha = 0;
+    frames.forEach((f, k) => {
+      for (let i = 0; i < W * H; i++) {
+        const a = f[i * 4 + 3];
+        const p = palette[indexed[k][i]];
+        if (a === 0) {
+          expect(indexed[k][i]).toBe(0);
+          continue;
+        }
+        if (a === 255) {
+          opaque++;
+          expect(p[3]).toBe(255);
+          for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(p[c] - f[i * 4 + c]));
+        } else {
+          soft++;
+          expect(p[3]).toBeGreaterThan(0);
+          expect(p[3]).toBeLessThan(255);
+          alphaError += Math.abs(p[3] - a);
+          worstAlpha = Math.max(worstAlpha, Math.abs(p[3] - a));
+        }
+      }
+    });
+    expect(opaque).toBeGreaterThan(1000);
+    expect(soft).toBeGreaterThan(200);
+    // 48 opaque entries over a smooth gradient: within a few steps of it.
+    expect(worst).toBeLessThanOrEqual(24);
+    // 21 soft entries (5 bands of alpha) for a ring of many colours and alphas: 12.7 off on
+    // average, 27 at worst (quantised with the opaque ones as RGBA, a soft pixel was off by 118).
+    expect(alphaError / soft).toBeLessThan(16);
+    expect(worstAlpha).toBeLessThanOrEqual(40);
   });
 });

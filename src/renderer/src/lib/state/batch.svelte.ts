@@ -1,6 +1,7 @@
 // Batch workspace state (rune class, renderer): the per-file statuses of the batch on screen from
 // batchItemFinished events, and the pieces of its progress line (files/s, ETA, pause). No DOM.
 import { megapixels, type BatchItemFinished, type JobId } from '../../../../shared/jobs';
+import { PLATFORM_PRESETS, type PlatformPreset } from '../../../../shared/sticker-presets';
 
 /** One finished input as the file list shows it. */
 export type BatchItemRow = Omit<BatchItemFinished, 'jobId'>;
@@ -36,7 +37,18 @@ export function haltText(
   return n > 0 ? t('batch.pausing', { n }) : t('batch.paused');
 }
 
-type NoteKey = 'batch.note.animated' | 'batch.note.animatedClip' | 'batch.note.downscaled' | 'batch.note.firstPart' | 'batch.note.stoppedShort' | 'batch.note.cutShortFile';
+type NoteKey =
+  | 'batch.note.animated'
+  | 'batch.note.animatedClip'
+  | 'batch.note.downscaled'
+  | 'batch.note.firstPart'
+  | 'batch.note.presetLength'
+  | 'batch.note.pastEnd'
+  | 'batch.note.emptyStart'
+  | 'batch.note.emptyEnd'
+  | 'batch.note.stoppedShort'
+  | 'batch.note.cutShortFile'
+  | `sticker.preset.${PlatformPreset['id']}`;
 
 /**
  * A row's note in the UI's words: each of its notes (FinishedFile.notes) as a sentence, or the
@@ -53,6 +65,12 @@ export function noteText(row: Pick<BatchItemRow, 'note' | 'notes'>, t: (key: Not
           return [t('batch.note.downscaled', { w: n.from.width, h: n.from.height, mp: megapixels(n.from), tw: n.to.width, th: n.to.height, tmp: megapixels(n.to) })];
         case 'firstPart':
           return [t('batch.note.firstPart', { seconds: n.seconds.toFixed(2), frames: n.frames })];
+        case 'presetLength':
+          return [t('batch.note.presetLength', { seconds: n.seconds, preset: n.preset in PLATFORM_PRESETS ? t(`sticker.preset.${n.preset as PlatformPreset['id']}`) : n.preset })];
+        case 'pastEnd':
+          return [t('batch.note.pastEnd', { seconds: n.seconds.toFixed(2) })];
+        case 'emptyEnds':
+          return [...(n.start > 0 ? [t('batch.note.emptyStart', { seconds: n.start.toFixed(2) })] : []), ...(n.end > 0 ? [t('batch.note.emptyEnd', { seconds: n.end.toFixed(2) })] : [])];
         case 'stoppedShort':
           return [t('batch.note.stoppedShort', { seconds: n.seconds.toFixed(2) })];
         case 'cutShortFile':
