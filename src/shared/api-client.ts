@@ -25,6 +25,12 @@ export interface ApiClient extends AppApi {
   readonly transport: 'ipc' | 'web';
   /** Subscribes to an event; returns the unsubscribe function. */
   on<E extends EventName>(event: E, listener: (payload: AppEvents[E]) => void): () => void;
+  /**
+   * Hears the engine go out of reach ('lost': `cutout serve` stopped) and come back ('back': the
+   * page reconnected by itself); returns the unsubscribe function. The desktop's engine is the
+   * app's own process: it never says either.
+   */
+  onConnection(listener: (state: 'lost' | 'back') => void): () => void;
   /** Path of a dropped/pasted File: its real path on the desktop, else an imported temp copy. */
   pathForFile(file: FileLike): Promise<string>;
   /**
@@ -63,6 +69,7 @@ export function createIpcClient(bridge: PreloadBridge): ApiClient {
     ...methods,
     transport: 'ipc',
     on: (event, listener) => bridge.on(event, listener),
+    onConnection: () => () => undefined,
     async pathForFile(file) {
       const path = bridge.getPathForFile(file);
       return path || importFileBytes(methods, file);
@@ -180,6 +187,11 @@ export function pickRootOf(path: string, key: string): string {
 /** Files uploaded at once from a pick: each is read whole into memory while it is sent. */
 const UPLOADS_AT_ONCE = 4;
 
+/** What a page says when `cutout serve` is out of reach (a call or an upload fails to connect, the event socket closes). */
+export function engineUnreachable(cause?: unknown): AppError {
+  return new AppError('ENGINE_UNREACHABLE', 'Lost the connection to the Cutout Studio engine. Is `cutout serve` still running?', cause === undefined ? {} : { cause });
+}
+
 /** The browser client for `cutout serve`: POST /api/<method>, POST /upload, GET /download, WS /events. */
 export function createWebClient(options: WebClientOptions): ApiClient & { close(): void; ready: Promise<void> } {
   const doFetch = options.fetch ?? fetch.bind(globalThis);
@@ -192,7 +204,7 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
     try {
       response = await doFetch(`${base}/api/${method}`, { method: 'POST', headers, body: encodeWire({ arg }), credentials: 'same-origin' });
     } catch (cause) {
-      throw new AppError('INTERNAL', 'Lost the connection to the Cutout Studio engine. Is `cutout serve` still running?', { cause });
+      throw engineUnreachable(cause);
     }
     const text = await response.text();
     let result: Result<unknown>;
@@ -208,6 +220,10 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   let socket: MiniWebSocket | undefined;
   let closed = false;
+  const connectionListeners = new Set<(state: 'lost' | 'back') => void>();
+  /** The socket was open once and is now closed: said once, then 'back' when it opens again. */
+  let hasOpened = false;
+  let isLost = false;
   let resolveReady!: () => void;
   const ready = new Promise<void>((r) => (resolveReady = r));
 
@@ -216,14 +232,26 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
     const url = `${base.replace(/^http/, 'ws')}/events${options.token ? `?token=${encodeURIComponent(options.token)}` : ''}`;
     const ws = new WS(url);
     socket = ws;
-    ws.onopen = () => resolveReady();
+    ws.onopen = () => {
+      resolveReady();
+      hasOpened = true;
+      if (isLost) {
+        isLost = false;
+        for (const l of connectionListeners) l('back');
+      }
+    };
     ws.onmessage = (ev) => {
       const { event, payload } = decodeWire<{ event: string; payload: unknown }>(String(ev.data));
       for (const l of listeners.get(event) ?? []) l(payload);
     };
     ws.onerror = () => undefined;
     ws.onclose = () => {
-      if (!closed) setTimeout(connect, 1000);
+      if (closed) return;
+      if (hasOpened && !isLost) {
+        isLost = true;
+        for (const l of connectionListeners) l('lost');
+      }
+      setTimeout(connect, 1000);
     };
   }
   connect();
@@ -235,7 +263,12 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
     if (options.token) uploadHeaders['x-cutout-token'] = options.token;
     // A picked folder's file keeps its own time there (the server keeps it for those only).
     const query = [`name=${encodeURIComponent(file.name || 'upload.png')}`, ...(dir ? [`dir=${encodeURIComponent(dir)}`, ...(file.lastModified ? [`mtime=${file.lastModified}`] : [])] : [])].join('&');
-    const response = await doFetch(`${base}/upload?${query}`, { method: 'POST', headers: uploadHeaders, body, credentials: 'same-origin' });
+    let response: Response;
+    try {
+      response = await doFetch(`${base}/upload?${query}`, { method: 'POST', headers: uploadHeaders, body, credentials: 'same-origin' });
+    } catch (cause) {
+      throw engineUnreachable(cause);
+    }
     return unwrapResult(decodeWire<Result<string>>(await response.text()));
   }
 
@@ -283,6 +316,12 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
       set.add(listener as (payload: unknown) => void);
       return () => {
         set.delete(listener as (payload: unknown) => void);
+      };
+    },
+    onConnection(listener) {
+      connectionListeners.add(listener);
+      return () => {
+        connectionListeners.delete(listener);
       };
     },
     pathForFile: upload,

@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'JOB_NOT_FOUND',
   'JOB_KIND_UNSUPPORTED',
   'UNAUTHORIZED',
+  'ENGINE_UNREACHABLE',
   'CANCELLED',
   'INTERNAL',
 ] as const;
@@ -71,12 +72,13 @@ export const DEFAULT_MAX_SOURCE_PIXELS = 320_000_000;
  * What an error's detail says of the file, which the UI words apart from the code: `damaged` (a
  * known picture format cut short), `empty` (a file of 0 bytes; VIDEO_CORRUPT for a clip), `still` (a
  * still picture where a clip is wanted), `video` (a video where a picture is wanted) or
- * `unknownFormat` (content the decoder reads as no picture format: a text file named .jpg), INPUT_UNSUPPORTED; `cutShort` (a video that stops before the part picked), VIDEO_CORRUPT;
+ * `unknownFormat` (content the decoder reads as no picture format: a text file named .jpg),
+ * `formatNotRead` (a picture of a kind this build cannot decode: BMP, HEIC), INPUT_UNSUPPORTED; `cutShort` (a video that stops before the part picked), VIDEO_CORRUPT;
  * `nameTooLong` (an output name over the file system's limit), OUTPUT_NOT_WRITABLE; a batch that
  * cannot start for its name template (`badTemplate`) or its output folder being the input folder
  * (`outputIsInput`), INVALID_ARGUMENT.
  */
-const ERROR_KINDS = ['damaged', 'empty', 'still', 'video', 'unknownFormat', 'cutShort', 'nameTooLong', 'badTemplate', 'outputIsInput'] as const;
+const ERROR_KINDS = ['damaged', 'empty', 'still', 'video', 'unknownFormat', 'formatNotRead', 'cutShort', 'nameTooLong', 'badTemplate', 'outputIsInput'] as const;
 /** See ERROR_KINDS. */
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 

@@ -196,8 +196,11 @@ describe('Batch workspace in Chromium', () => {
     const barSeen = (await app.page.evaluate(`(() => { clearInterval(window.barTimer); return window.barSeen; })()`)) as number[];
     expect(barSeen.some((v) => ![0, 33, 67, 100].includes(v))).toBe(true);
     for (let i = 1; i < barSeen.length; i++) expect(barSeen[i]).toBeGreaterThanOrEqual(barSeen[i - 1]);
-    const noted = app.page.locator('[data-testid=batch-item]:has([data-testid=batch-note])');
-    expect(await noted.locator('.path').allTextContents()).toEqual(['long.mp4']);
+    const withNotes = app.page.locator('[data-testid=batch-item]:has([data-testid=batch-note])');
+    expect((await withNotes.locator('.path').allTextContents()).sort()).toEqual(['emi.mp4', 'long.mp4']);
+    // Emi's title card opens on frames with nothing to cut out: left out of her sticker, and said.
+    expect(await withNotes.filter({ hasText: 'emi.mp4' }).locator('[data-testid=batch-note]').getAttribute('title')).toMatch(/^Nothing to cut out in the first \d+\.\d\d s of the part: the sticker leaves it out\.( Nothing to cut out in the last \d+\.\d\d s of the part: the sticker leaves it out\.)?$/);
+    const noted = withNotes.filter({ hasText: 'long.mp4' });
     expect(await noted.locator('[data-testid=batch-note]').getAttribute('title')).toBe("The clip's first 30.00 s only: a sticker holds at most 360 frames here.");
     // The keyboard reaches the chip and shows its words (a tooltip is for a mouse): Tab to it shows
     // them beside it, Enter opens them under the row, Enter again closes them.

@@ -32,6 +32,8 @@ describe('host settings in Chromium: the pixel budget, the export folder', () =>
     expect(await app.page.textContent('[data-testid=batch-output]')).toBe('Choose…');
     await app.page.click('[data-workspace=settings]');
     expect(await app.page.locator('[data-testid=settings-output-choose]').count()).toBe(0);
+    // Nor "Show the file in its folder after export", which a download cannot do (it did nothing).
+    expect(await app.page.locator('[data-testid=settings-reveal]').count()).toBe(0);
     expect(app.pageErrors).toEqual([]);
   });
 
@@ -107,4 +109,24 @@ describe('host settings in Chromium: the pixel budget, the export folder', () =>
     expect(await app.page.locator('[data-testid=error-banner]').count()).toBe(0);
     expect(app.pageErrors).toEqual([]);
   }, 300_000);
+});
+
+describe('the server stopping under the page', () => {
+  const app = useAppSession();
+
+  it('says the engine is gone (status bar and banner, in every workspace), and an action then says the same, not "an unexpected problem"', async () => {
+    await app.session.served.stop();
+    await app.page.locator('[data-testid=status-text]', { hasText: 'Engine not reachable' }).waitFor({ timeout: 10_000 });
+    const banner = app.page.locator('[data-testid=error-banner]');
+    expect(await banner.getAttribute('data-code')).toBe('ENGINE_UNREACHABLE');
+    expect(await banner.textContent()).toContain('Start `cutout serve` again and open the address it prints.');
+    await app.page.click('[data-workspace=idphoto]');
+    expect(await app.page.locator('[data-testid=error-banner]').getAttribute('data-code')).toBe('ENGINE_UNREACHABLE');
+    // Opening a picture (an upload) is refused with the same words (it read INTERNAL).
+    await app.page.click('[data-workspace=cutout]');
+    await chooseFiles(app.page, () => app.page.click('[data-workspace-slot=cutout] [data-testid=drop-zone]'), evalFile('id_portraits', 'images', 'hv_test1.jpg'));
+    await expect.poll(() => app.page.locator('[data-testid=error-banner]').getAttribute('data-code'), { timeout: 10_000 }).toBe('ENGINE_UNREACHABLE');
+    expect(await app.page.locator('[data-testid=error-banner]', { hasText: 'unexpected problem' }).count()).toBe(0);
+    expect(app.pageErrors).toEqual([]);
+  });
 });

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { isProviderInstalled } from '../../src/main/core/inference/execution-providers';
 import { REPO_ROOT, SHARED_MODELS_DIR, evalFile, reviewFrame, tempDir } from '../helpers/env';
 
 const run = promisify(execFile);
@@ -64,6 +65,11 @@ await engine.dispose();`,
     expect(existsSync(join(out, 'hv_test1_cutout.png'))).toBe(true);
     expect(existsSync(join(out, 'df_img2_cutout.png'))).toBe(true);
     expect(r.stdout).toMatch(/mediapipe-selfie on cpu/);
+    // Into a folder that cannot be made (under a file): said as such before any work (it read INTERNAL: mkdir).
+    const blocker = join(out, 'notes.txt');
+    writeFileSync(blocker, 'a file');
+    const blocked = await cutout(['portrait', evalFile('id_portraits', 'images', 'hv_test1.jpg'), evalFile('id_portraits', 'images', 'df_img2.jpg'), '-o', join(blocker, 'sub')]);
+    expect([blocked.code, blocked.stderr.trim()]).toEqual([1, `OUTPUT_NOT_WRITABLE: Cannot write ${join(blocker, 'sub')}: ${blocker} is a file, not a folder.`]);
   });
 
   it('--format names the file type (a name without an extension gets it, a clashing one is refused); --quality sets JPEG quality; CUTOUT_PROVIDER that cannot start is noted', async () => {
@@ -78,7 +84,7 @@ await engine.dispose();`,
     for (const quality of ['40', '95']) {
       const r = await cutout(['portrait', input, '-o', join(dir, `q${quality}.jpg`), '--bg', 'white', '--quality', quality, '--refine', 'off'], { CUTOUT_PROVIDER: 'cuda' });
       expect(r.code).toBe(0);
-      if (!/ on cuda,/.test(r.stdout)) expect(r.stderr.trim()).toBe('note: CUTOUT_PROVIDER=cuda could not start here; ran on cpu');
+      if (!/ on cuda,/.test(r.stdout)) expect(r.stderr.trim()).toBe(`note: CUTOUT_PROVIDER=cuda could not start here${isProviderInstalled('cuda') ? '' : " (ONNX Runtime's CUDA libraries are not installed: see README, GPU)"}; ran on cpu`);
       sizes.push(readFileSync(join(dir, `q${quality}.jpg`)).length);
     }
     expect(sizes[0]).toBeLessThan(sizes[1] * 0.6);
@@ -113,6 +119,11 @@ await engine.dispose();`,
     const spec = await cutout(['batch', input, '-o', join(dir, 'b'), '--mode', 'idphoto', '--spec', 'nope']);
     expect([spec.code, spec.stderr]).toEqual([2, expect.stringMatching(/^SPEC_UNKNOWN: Unknown ID-photo spec "nope"/)]);
     expect(existsSync(join(dir, 'b'))).toBe(false);
+    // A typo is answered with the name meant.
+    const typo = await cutout(['batch', input, '-o', join(dir, 'b'), '--mode', 'idphoto', '--spec', 'cn-1inh']);
+    expect([typo.code, typo.stderr]).toEqual([2, expect.stringMatching(/^SPEC_UNKNOWN: Unknown ID-photo spec "cn-1inh"\. Did you mean cn-1inch\? Known specs: /)]);
+    const command = await cutout(['portait', input]);
+    expect([command.code, command.stderr]).toEqual([2, expect.stringMatching(/^INVALID_ARGUMENT: unknown command "portait"\. Did you mean portrait\? Commands: /)]);
   });
 
   it('prints one line CODE: message and exits non-zero on errors', async () => {
@@ -128,14 +139,15 @@ await engine.dispose();`,
     expect([video.code, video.stderr.trim()]).toEqual([1, expect.stringMatching(/^INPUT_UNSUPPORTED: \S+d10\.mp4 is a video, not a picture: make a sticker of it \(`cutout sticker`/)]);
 
     const provider = await cutout(['portrait', evalFile('id_portraits', 'images', 'hv_test1.jpg'), '-o', join(dir, 'o.png'), '--provider', 'tpu']);
-    expect(provider.code).toBe(1);
-    expect(provider.stderr).toMatch(/^PROVIDER_UNKNOWN: /);
+    // A flag's bad value: exit 2, before any work (it was 1, after the picture was read).
+    expect(provider.code).toBe(2);
+    expect(provider.stderr).toMatch(/^PROVIDER_UNKNOWN: Unknown execution provider "tpu"/);
 
     // A known provider that cannot start here (CUDA needs its own libraries) falls back quietly:
     // one note, none of ONNX Runtime's native log lines.
     const cuda = await cutout(['portrait', evalFile('id_portraits', 'images', 'hv_test1.jpg'), '-o', join(dir, 'cuda.png'), '--provider', 'cuda', '--refine', 'off']);
     expect(cuda.code).toBe(0);
-    if (!/ on cuda,/.test(cuda.stdout)) expect(cuda.stderr.trim()).toBe('note: --provider cuda could not start here; ran on cpu');
+    if (!/ on cuda,/.test(cuda.stdout)) expect(cuda.stderr.trim()).toBe(`note: --provider cuda could not start here${isProviderInstalled('cuda') ? '' : " (ONNX Runtime's CUDA libraries are not installed: see README, GPU)"}; ran on cpu`);
 
     const missing = await cutout(['portrait', evalFile('id_portraits', 'images', 'hv_test1.jpg'), '-o', join(dir, 'o.png')], { CUTOUT_MODELS_DIR: tempDir() });
     expect(missing.code).toBe(1);
@@ -155,7 +167,7 @@ await engine.dispose();`,
       const bad = await cutout([command, evalFile('id_portraits', 'images', 'hv_test1.jpg'), '-o', join(dir, 'm.png'), '--model', model]);
       // Found by the model store, not by the command line's own checks: 1, as with several inputs.
       expect(bad.code).toBe(1);
-      expect(bad.stderr).toMatch(/^INVALID_ARGUMENT: (Unknown model "nope": the models that cut out are|Model yunet is a face-detect model; pick one that cuts out:) .*mediapipe-selfie/);
+      expect(bad.stderr).toMatch(/^INVALID_ARGUMENT: (Unknown model "nope"\. The models that cut out are|Model yunet is a face-detect model; pick one that cuts out:) .*mediapipe-selfie/);
       expect(bad.stderr).not.toMatch(/pfld-98/);
     }
     // An unknown flag: one line, and where the flags are listed.
@@ -244,7 +256,11 @@ await engine.dispose();`,
     const none = await cutout(['models'], { CUTOUT_MODELS_DIR: tempDir() });
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/^\d+ models the app needs are missing or damaged: mediapipe-selfie \(missing\)/);
-    expect(none.stdout).toMatch(/\| mediapipe-selfie \| person-mask \| missing \| .* \| portrait_selfie_segmentation_mediapipe_256x256\.onnx \(download: https:/);
+    // The name to save it as (its download is named selfie_segmentation.onnx) and where from.
+    expect(none.stdout).toMatch(/\| mediapipe-selfie \| person-mask \| missing \| .* \| save as portrait_selfie_segmentation_mediapipe_256x256\.onnx, from https:\S+\/selfie_segmentation\.onnx \|/);
+    // A models folder that is not there is said so.
+    const typo = await cutout(['models'], { CUTOUT_MODELS_DIR: join(tempDir(), 'modles') });
+    expect(typo.stdout.split('\n')[0]).toMatch(/^models folders: \S+modles \(no such folder\), /);
   });
 
   it('batch-exports ID photos with a print sheet beside each, and refuses a sheet outside idphoto mode', async () => {

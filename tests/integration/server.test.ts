@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { AppEvents } from '../../src/shared/api';
 import { createWebClient, type ApiClient } from '../../src/shared/api-client';
-import { providerAttemptOrder, providersForPlatform } from '../../src/main/core/inference/execution-providers';
+import { isProviderInstalled, providerAttemptOrder, providersForPlatform } from '../../src/main/core/inference/execution-providers';
 import type { JobOutcome } from '../../src/shared/jobs';
 import { pruneUploads, startServeApp, UPLOAD_KEEP_MS, type ServeApp } from '../../src/main/server/serve-app';
 import { SpecLibrary } from '../../src/main/core/idphoto/spec';
@@ -101,9 +101,13 @@ describe('cutout serve', () => {
     try {
       const info = await client.getAppInfo();
       expect(info.providerChoices).toEqual(['auto', ...here]);
-      expect(info.providers).toEqual(providerAttemptOrder('auto'));
+      expect(info.providers).toEqual(providerAttemptOrder('auto').filter(isProviderInstalled));
       const matte = await client.segment({ path: portrait, subject: 'person', refine: 'off', maxSidePx: 256 });
       expect(here).toContain(matte.provider);
+      // CUDA asked for where its libraries are not installed: the status bar's order is what will
+      // run (it named CUDA, on a machine with none).
+      await client.setSettings({ provider: 'cuda' });
+      expect((await client.getAppInfo()).providers).toEqual(isProviderInstalled('cuda') ? ['cuda', 'cpu'] : ['cpu']);
     } finally {
       await client.setSettings({ provider: 'auto' });
     }
@@ -195,6 +199,29 @@ describe('cutout serve', () => {
       expect(logs.some((m) => m.startsWith(`Port ${app.server.port} is in use`))).toBe(true);
     } finally {
       await other.close();
+    }
+  });
+
+  it('a port asked for that is taken, and an exports folder that cannot be written, stop the start with what to do; missing models are said as it starts', async () => {
+    const start = (over: Partial<Parameters<typeof startServeApp>[0]>) =>
+      startServeApp({ resourcesDir: join(REPO_ROOT, 'resources'), rendererDir: join(work, 'renderer'), userDataDir: join(work, 'user4'), exportsDir: join(work, 'exports4'), env: { ...process.env, CUTOUT_MODELS_DIR: SHARED_MODELS_DIR }, log: () => undefined, ...over });
+    // It read INTERNAL: listen EADDRINUSE.
+    await expect(start({ port: app.server.port })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: `Port ${app.server.port} is in use (another Cutout Studio?): pick another with --port N, or --port 0 for any free one` });
+    // Under a file: it started, and the first export said INTERNAL.
+    const file = join(work, 'notes.txt');
+    writeFileSync(file, 'a file, not a folder');
+    await expect(start({ exportsDir: join(file, 'exports') })).rejects.toMatchObject({ code: 'OUTPUT_NOT_WRITABLE', message: expect.stringMatching(/^The exports folder cannot be used: .* is a file, not a folder\. Pass --exports DIR/) });
+    // No models where it looks: said at once, with where they go and how to get them.
+    const logs: string[] = [];
+    const bare = await start({ env: { ...process.env, CUTOUT_MODELS_DIR: join(work, 'no-models') }, log: (m) => logs.push(m) });
+    try {
+      const said = logs.find((m) => m.startsWith('No usable model'));
+      expect(said).toMatch(/^No usable model for cutting out people \(mediapipe-selfie missing, sinet missing[^)]*\); ID photos \(face detection\) \(yunet missing\); ID photos \(face landmarks\) \(pfld-98 missing\): these fail until a model is in .*no-models/);
+      expect(said).toMatch(/`cutout models` says where to get each and the file name to save it as\.$/);
+      // Our own anime model is in the checkout: cutting out anime characters is not named.
+      expect(said).not.toMatch(/anime/);
+    } finally {
+      await bare.close();
     }
   });
 

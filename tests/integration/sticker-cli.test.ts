@@ -149,5 +149,10 @@ describe('cutout sticker (CLI)', () => {
     expect(await runCli(['sticker', fake, '-o', join(dir, 'line.out'), '--preset', 'line'], o)).toBe(1);
     expect(o.errors.at(-1)).toBe(`INVALID_ARGUMENT: The line preset makes APNG, but ${join(dir, 'line.out')} is named otherwise: name it .png`);
     expect(existsSync(join(dir, 'line.out'))).toBe(false);
+    // Into a folder that cannot be made: said before the clip is read (it was after all the work).
+    writeFileSync(join(dir, 'notes.txt'), 'a file');
+    o = io();
+    expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif'), '-o', join(dir, 'notes.txt', 's.gif')], o)).toBe(1);
+    expect(o.errors).toEqual([`OUTPUT_NOT_WRITABLE: Cannot write ${join(dir, 'notes.txt')}: ${join(dir, 'notes.txt')} is a file, not a folder.`]);
   });
 });

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { maxPixelsFromEnv, type CoreEnv } from '../core/env';
+import { providerAttemptOrder } from '../core/inference/execution-providers';
 import { defaultModelsDirs, ModelStore } from '../core/models/model-store';
 import { checkedAsUsage, intFlag } from './command';
 
@@ -43,7 +44,10 @@ export function createCliEnv(options: { provider?: string; threads?: number } = 
   const threads = options.threads ?? (env.CUTOUT_THREADS ? Number(env.CUTOUT_THREADS) : undefined);
   // A wrong setting of the command's own environment is a usage error (exit 2), as a wrong flag is.
   const maxPixels = checkedAsUsage(() => maxPixelsFromEnv(env));
-  return { store: createModelStore(env), provider: options.provider ?? env.CUTOUT_PROVIDER ?? 'auto', threads, ...(maxPixels ? { maxPixels } : {}) };
+  const provider = options.provider ?? env.CUTOUT_PROVIDER ?? 'auto';
+  // A provider this platform does not have is refused before any work (exit 2, as --bg purple is).
+  checkedAsUsage(() => providerAttemptOrder(provider));
+  return { store: createModelStore(env), provider, threads, ...(maxPixels ? { maxPixels } : {}) };
 }
 
 /** The flags every command that runs a model takes: `--provider` and `--threads`. Spread into parseArgs options. */

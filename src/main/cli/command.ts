@@ -1,9 +1,11 @@
 // The shape of a `cutout` sub-command and shared helpers for them. Node only.
-import { mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { AppError, type ErrorCode } from '../../shared/errors';
 import { MAX_FILE_KB, parseFileSizeBand } from '../../shared/idphoto-report';
 import { isQuality } from '../core/image/encode';
+import { isProviderInstalled } from '../core/inference/execution-providers';
+import { ensureWritableFolder } from '../core/io/atomic-write';
 import type { ProgressEvent } from '../core/progress';
 
 /** Where a command writes: stdout for results, stderr for progress and errors. */
@@ -107,7 +109,7 @@ export function checkedAsUsage<T>(check: () => T): T {
 
 /** An error of a check of the command line's values as checkedAsUsage throws it (for a check that is async). */
 export function asUsage(error: unknown): unknown {
-  if (error instanceof AppError && (error.code === 'INVALID_ARGUMENT' || error.code === 'SPEC_UNKNOWN') && !(error instanceof UsageError)) {
+  if (error instanceof AppError && (error.code === 'INVALID_ARGUMENT' || error.code === 'SPEC_UNKNOWN' || error.code === 'PROVIDER_UNKNOWN') && !(error instanceof UsageError)) {
     return new UsageError(error.message, { cause: error, detail: error.detail, code: error.code });
   }
   return error;
@@ -191,7 +193,8 @@ export async function planOutputs(inputs: string[], out: string, ext: string, su
   if (!isDir && /\.(png|jpe?g|webp|gif|tiff?|avif|pdf)$/i.test(out)) {
     throw new UsageError(`${inputs.length} inputs make ${inputs.length} files, so -o must be a folder, not ${out}`, { detail: { path: out } });
   }
-  await mkdir(out, { recursive: true });
+  // A folder that cannot be made or written in is said as such (it read INTERNAL: EACCES, mkdir).
+  await ensureWritableFolder(out);
   const used = new Set<string>();
   return inputs.map((input) => {
     const stem = basename(input, extname(input));
@@ -209,5 +212,8 @@ export async function planOutputs(inputs: string[], out: string, ext: string, su
 export function noteProviderFallback(io: Pick<CliIo, 'err'>, asked: string | undefined, ran: string, env: NodeJS.ProcessEnv = process.env): void {
   // The flag, else CUTOUT_PROVIDER (as envFromFlags reads them).
   const [request, by] = asked ? [asked, `--provider ${asked}`] : [env.CUTOUT_PROVIDER, `CUTOUT_PROVIDER=${env.CUTOUT_PROVIDER}`];
-  if (request && request !== 'auto' && ran !== 'none' && request !== ran) io.err(`note: ${by} could not start here; ran on ${ran}`);
+  if (request && request !== 'auto' && ran !== 'none' && request !== ran) {
+    const why = isProviderInstalled(request) ? '' : ` (ONNX Runtime's ${request === 'cuda' ? 'CUDA' : 'TensorRT'} libraries are not installed: see README, GPU)`;
+    io.err(`note: ${by} could not start here${why}; ran on ${ran}`);
+  }
 }

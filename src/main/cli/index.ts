@@ -2,6 +2,7 @@
 // Errors print one line `CODE: message` and exit non-zero. Node only (never electron).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { didYouMean } from '../../shared/did-you-mean';
 import { toWire } from '../../shared/errors';
 import { projectResourcesDir } from './cli-env';
 import { UsageError, type CliIo } from './command';
@@ -39,7 +40,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    io.err(`INVALID_ARGUMENT: unknown command "${name}". Commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+    const names = COMMANDS.map((c) => c.name);
+    io.err(`INVALID_ARGUMENT: unknown command "${name}".${didYouMean(name, names)} Commands: ${names.join(', ')}`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

@@ -223,7 +223,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   try {
     await listen(options.port ?? 0);
   } catch (error) {
-    if (!(options.isPortFallback && (error as NodeJS.ErrnoException).code === 'EADDRINUSE')) throw error;
+    const isInUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    // A port asked for that is taken is said as such (it read INTERNAL: listen EADDRINUSE).
+    if (isInUse && !options.isPortFallback) throw new AppError('INVALID_ARGUMENT', `Port ${options.port} is in use (another Cutout Studio?): pick another with --port N, or --port 0 for any free one`, { cause: error, detail: { port: options.port } });
+    if (!isInUse) throw error;
     options.log?.(`Port ${options.port} is in use (another Cutout Studio?): running on another one, where the page does not find the choices it kept on ${options.port}.`);
     await listen(0);
   }

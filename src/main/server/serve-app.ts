@@ -3,9 +3,11 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
-import type { AppApi } from '../../shared/api';
+import type { AppApi, ModelInfo } from '../../shared/api';
+import { AppError } from '../../shared/errors';
 import type { JobSpec } from '../../shared/jobs';
 import { maxPixelsFromEnv } from '../core/env';
+import { ensureWritableFolder } from '../core/io/atomic-write';
 import { defaultModelsDirs } from '../core/models/model-store';
 import { createAppApi } from '../engine/api/index';
 import { createAppCore, type AppCore } from '../engine/app-core';
@@ -95,6 +97,22 @@ function isInside(path: string, dir: string): boolean {
   return p === d || p.startsWith(d + sep);
 }
 
+/** What each model task does, as the start-up line names it. */
+const TASK_WORDS: Record<ModelInfo['task'], string> = {
+  'person-mask': 'cutting out people',
+  'anime-mask': 'cutting out anime characters',
+  'face-detect': 'ID photos (face detection)',
+  'face-landmarks': 'ID photos (face landmarks)',
+};
+
+/** The tasks none of whose models can be used, each with its models' states ("cutting out people (mediapipe-selfie missing, sinet missing)"). */
+export function unusableTasks(models: readonly ModelInfo[]): string[] {
+  const tasks = [...new Set(models.map((m) => m.task))];
+  return tasks
+    .filter((task) => !models.some((m) => m.task === task && (m.state === 'ok' || m.state === 'unpinned')))
+    .map((task) => `${TASK_WORDS[task]} (${models.filter((m) => m.task === task).map((m) => `${m.id} ${m.state}`).join(', ')})`);
+}
+
 /** Starts the engine, the API and the web server. */
 export async function startServeApp(options: ServeAppOptions): Promise<ServeApp> {
   const env = options.env ?? process.env;
@@ -107,6 +125,11 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   const uploadDir = options.userDataDir || env.CUTOUT_USER_DATA ? join(userDataDir, 'uploads') : defaultUploadsDir(env);
   await pruneUploads(uploadDir, UPLOAD_KEEP_MS);
   const exportDir = resolve(options.exportsDir ?? defaultExportsDir(env));
+  // Checked now: a folder that cannot be written showed only at the first export, as INTERNAL.
+  await ensureWritableFolder(exportDir).catch((error: unknown) => {
+    const e = error as AppError;
+    throw new AppError(e.code ?? 'OUTPUT_NOT_WRITABLE', `The exports folder cannot be used: ${e.message} Pass --exports DIR (or set CUTOUT_EXPORTS_DIR).`, { cause: error, detail: e.detail });
+  });
   const hub = new EventHub();
   const core = await createAppCore({
     engine: {
@@ -142,6 +165,12 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
       return id;
     },
   };
+  // A job no model can do is said as the server starts, not found out from the first picture.
+  const lacking = unusableTasks(await api.listModels().catch(() => []));
+  if (lacking.length > 0) {
+    log(`No usable model for ${lacking.join('; ')}: these fail until a model is in ${defaultModelsDirs(env, join(options.resourcesDir, 'models')).join(' or ')}. \`cutout models\` says where to get each and the file name to save it as.`);
+  }
+  // A port asked for that is taken stops the start: what was started for it goes.
   const server = await startWebServer({
     api,
     hub,
@@ -153,6 +182,10 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     log,
     isDownloadAllowed: (path) =>
       jobOutputs.has(resolve(path)) || [...jobOutputDirs, sessionDir, uploadDir].some((dir) => isInside(path, dir)),
+  }).catch(async (error: unknown) => {
+    await core.dispose();
+    await rm(sessionDir, { recursive: true, force: true }).catch(() => undefined);
+    throw error;
   });
   return {
     server,

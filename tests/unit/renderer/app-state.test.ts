@@ -1,7 +1,7 @@
 // Unit tests of AppState without a DOM: locale and theme from Settings vs the OS, file routing to
 // the shown workspace (pending until one registers), errors vs cancellation, job outcomes.
 // The API client is a small in-memory stand-in for the transport (the e2e tests use the real one).
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { AppEvents } from '../../../src/shared/api';
 import type { ApiClient } from '../../../src/shared/api-client';
 import { AppError, CancelledError } from '../../../src/shared/errors';
@@ -10,8 +10,12 @@ import { AppState } from '../../../src/renderer/src/lib/state/app.svelte';
 
 const infoCalls: number[] = [];
 
+/** What the engine was asked, in order ('set' a setting, 'info' the app info). */
+const calls: string[] = [];
+
 function memoryClient() {
   let settings: Settings = { ...DEFAULT_SETTINGS };
+  const connection: ((state: 'lost' | 'back') => void)[] = [];
   const listeners: { [K in keyof AppEvents]?: ((p: AppEvents[K]) => void)[] } = {};
   const emit = <K extends keyof AppEvents>(event: K, payload: AppEvents[K]) => listeners[event]?.forEach((l) => l(payload));
   const client = {
@@ -20,20 +24,50 @@ function memoryClient() {
       ((listeners[event] ??= []) as unknown[]).push(listener);
       return () => undefined;
     },
+    onConnection(listener: (state: 'lost' | 'back') => void) {
+      connection.push(listener);
+      return () => undefined;
+    },
     rendererReady: async () => undefined,
-    getAppInfo: async () => (infoCalls.push(1), { version: '0.1.0', platform: 'linux', arch: 'x64', transport: 'web', providers: ['cpu'], providerChoices: ['auto', 'cpu', 'webgpu'], modelsDirs: [] }),
+    getAppInfo: async () => (infoCalls.push(1), calls.push('info'), { version: '0.1.0', platform: 'linux', arch: 'x64', transport: 'web', providers: ['cpu'], providerChoices: ['auto', 'cpu', 'webgpu'], modelsDirs: [] }),
     getSettings: async () => settings,
-    setSettings: async (patch: Partial<Settings>) => (settings = { ...settings, ...patch }),
+    setSettings: async (patch: Partial<Settings>) => (calls.push('set'), (settings = { ...settings, ...patch })),
     getRecentFiles: async () => [],
     startJob: async () => 'job-1',
     cancelJob: async () => {
       emit('jobFinished', { jobId: 'job-1', outcome: 'cancelled', elapsedMs: 3 });
     },
   } as unknown as ApiClient;
-  return { client, emit };
+  return { client, emit, connect: (state: 'lost' | 'back') => connection.forEach((l) => l(state)), setStored: (s: Partial<Settings>) => (settings = { ...settings, ...s }) };
 }
 
 describe('AppState', () => {
+  it('says the engine is gone when the page loses it (status and banner for every workspace), and takes both down, settings read again, when it is back', async () => {
+    const { client, connect, setStored } = memoryClient();
+    const app = new AppState(client, { languages: ['en'] });
+    await app.init();
+    expect(app.connection).toBe('ok');
+    connect('lost');
+    expect(app.connection).toBe('offline');
+    expect(app.status.key).toBe('status.offline');
+    expect(app.shownNotice?.code).toBe('ENGINE_UNREACHABLE');
+    // Shown in every workspace, not waiting in one.
+    expect(app.unseenErrorIn).toBeNull();
+    setStored({ theme: 'dark' });
+    connect('back');
+    await vi.waitFor(() => expect(app.settings.theme).toBe('dark'));
+    expect([app.connection, app.status.key, app.notice]).toEqual(['ok', 'status.ready', null]);
+  });
+
+  it('asks which providers will run only once the engine has the new setting (it asked before, and showed the old order)', async () => {
+    const { client } = memoryClient();
+    const app = new AppState(client, { languages: ['en'] });
+    await app.init();
+    calls.length = 0;
+    await app.updateSettings({ provider: 'webgpu' });
+    await vi.waitFor(() => expect(calls).toEqual(['set', 'info']));
+  });
+
   it('takes the locale and theme from the OS until Settings override them', async () => {
     const { client, emit } = memoryClient();
     const app = new AppState(client, { languages: ['zh-CN', 'en'], isDark: true });

@@ -5,7 +5,7 @@ import { normalizeHex } from '../../../src/shared/color';
 import type { JobStage } from '../../../src/shared/jobs';
 import { applyAlpha, flattenPixel, pastePlane, unionBox } from '../../../src/renderer/src/lib/canvas/pixels';
 import { describeError } from '../../../src/renderer/src/lib/error-text';
-import { BATCH_FORMATS, DEFAULT_BATCH_CHOICES, readBatchChoices } from '../../../src/renderer/src/lib/batch-choices';
+import { BATCH_FORMATS, DEFAULT_BATCH_CHOICES, readBatchChoices, startFormat } from '../../../src/renderer/src/lib/batch-choices';
 import { BATCH_NAME_DEFAULTS } from '../../../src/shared/jobs';
 import { DEFAULT_ID_PHOTO_CHOICES, ID_SPECS, readIdPhotoChoices, searchSpecs, specName, specsForLocale } from '../../../src/renderer/src/lib/id-specs';
 import { checkTip, failedCheckText, isInformation } from '../../../src/renderer/src/lib/idphoto-tips';
@@ -271,6 +271,13 @@ describe('the Batch workspace\'s kept choices', () => {
     const odd = readBatchChoices(JSON.stringify({ mode: 'sticker', specId: 'gone', format: 'jpeg', nameTemplate: '../x', idBackground: 'blue', dpi: 72 }), ids);
     expect(odd).toEqual({ ...DEFAULT_BATCH_CHOICES, mode: 'sticker', format: BATCH_FORMATS.sticker[0], nameTemplate: BATCH_NAME_DEFAULTS.sticker });
     for (const raw of [null, '', 'not json', '[1,2]', 'null']) expect(readBatchChoices(raw, ids)).toEqual(DEFAULT_BATCH_CHOICES);
+    // A cut-out batch with no format of its own starts on Settings' default export format (it started on PNG);
+    // a mode that does not write it, and one that kept its own, do not.
+    expect(readBatchChoices(null, ids, 'jpeg').format).toBe('jpeg');
+    expect(readBatchChoices(JSON.stringify({ mode: 'anime' }), ids, 'webp').format).toBe('webp');
+    expect(readBatchChoices(JSON.stringify({ mode: 'sticker' }), ids, 'jpeg').format).toBe('gif');
+    expect(readBatchChoices(JSON.stringify({ mode: 'portrait', format: 'png' }), ids, 'jpeg').format).toBe('png');
+    expect([startFormat('portrait', 'webp'), startFormat('idphoto', 'png'), startFormat('idphoto', 'webp'), startFormat('portrait', undefined)]).toEqual(['webp', 'jpeg', 'jpeg', 'png']);
   });
 });
 

@@ -1,5 +1,6 @@
 // `cutout models`: list every known model, where its file is and whether its sha256 matches.
 // Node only.
+import { existsSync } from 'node:fs';
 import { createCliEnv } from '../cli-env';
 import type { CliCommand } from '../command';
 
@@ -14,10 +15,12 @@ export const modelsCommand: CliCommand = {
     if (argv.includes('--json')) {
       io.out(JSON.stringify(list.map((s) => ({ id: s.entry.id, task: s.entry.task, state: s.state, path: s.path, licence: s.entry.licence, bundled: s.entry.bundled, url: s.entry.url })), null, 2));
     } else {
-      io.out(`models folders: ${env.store.modelsDirs.join(', ')}`);
+      const folders = env.store.modelsDirs.map((d) => (existsSync(d) ? d : `${d} (no such folder)`));
+      io.out(`models folders: ${folders.join(', ')}`);
       io.out('| id | task | state | licence | file |');
       io.out('|---|---|---|---|---|');
-      for (const s of list) io.out(`| ${s.entry.id} | ${s.entry.task} | ${s.state} | ${s.entry.licence} | ${s.path ?? `${s.entry.file} (${s.entry.url ? `download: ${s.entry.url}` : s.entry.bundled ? 'bundled' : 'n/a'})`} |`);
+      // A missing one: the name to save it as (a download's own name is often another) and where from.
+      for (const s of list) io.out(`| ${s.entry.id} | ${s.entry.task} | ${s.state} | ${s.entry.licence} | ${s.path ?? `save as ${s.entry.file}${s.entry.url ? `, from ${s.entry.url}` : s.entry.bundled ? ' (bundled)' : ''}`} |`);
     }
     // Exit 1 when a model the app ships with is missing, or any model is damaged: the app would
     // fall back to another, or stop with MODEL_MISSING / MODEL_CORRUPT.

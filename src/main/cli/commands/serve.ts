@@ -29,7 +29,8 @@ export const serveCommand: CliCommand = {
   usage: `cutout serve [--port N] [--open] [--renderer DIR] [--exports DIR]
   Serves the built renderer (npx electron-vite build -> out/renderer) and the app API. Open the printed address.
   --port: default ${DEFAULT_SERVE_PORT}, the same each time, so the page keeps what it remembers (the workspace,
-  the chosen ID photo size, favourites, sticker preferences); another free one when it is taken. 0 picks any free port.
+  the chosen ID photo size, favourites, sticker preferences); another free one when it is taken. A port given
+  that is taken is an error. 0 picks any free port.
   --exports: where exports and batch outputs are written (default CUTOUT_EXPORTS_DIR, else ~/Cutout Studio);
   they stay there when the server stops.`,
   async run(argv, io) {

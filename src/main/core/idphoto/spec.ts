@@ -2,6 +2,7 @@
 // and validated (SPEC_UNKNOWN / INVALID_ARGUMENT). Core (no electron); paths arrive as arguments.
 import { readFile } from 'node:fs/promises';
 import { AppError } from '../../../shared/errors';
+import { didYouMean, nearestName } from '../../../shared/did-you-mean';
 import { parseHexColor } from '../image/composite';
 
 /** A closed band [min, max]. */
@@ -130,7 +131,7 @@ export class SpecLibrary {
     const s = this.byId.get(id) ?? this.byName(id);
     if (!s) {
       const known = [...this.byId.keys()];
-      throw new AppError('SPEC_UNKNOWN', `Unknown ID-photo spec "${id}". Known specs: ${known.join(', ')}`, { detail: { id, known } });
+      throw new AppError('SPEC_UNKNOWN', `Unknown ID-photo spec "${id}".${didYouMean(id, known)} Known specs: ${known.join(', ')}`, { detail: { id, known, nearest: nearestName(id, known) } });
     }
     return s;
   }

@@ -3,7 +3,7 @@
 import { stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { AppError, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SOURCE_PIXELS } from '../../../shared/errors';
-import { hasExtension, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../shared/media';
+import { extensionOf, hasExtension, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../shared/media';
 
 /** An 8-bit sRGB image with 4 interleaved channels (RGBA), row-major, no padding. */
 export interface RgbaImage {
@@ -29,6 +29,12 @@ export interface DecodedImage extends RgbaImage {
   /** The file's own size (orientation applied) when it was bigger than the budget and was downscaled to fit it (DecodeOptions.downscale). */
   downscaledFrom?: { width: number; height: number };
 }
+
+/**
+ * Picture kinds offered for opening (IMAGE_EXTENSIONS) that libvips may not decode: BMP never,
+ * HEIC only with a HEVC decoder (sharp's prebuilt libvips reads AVIF alone).
+ */
+const FORMATS_NOT_READ: Record<string, string> = { bmp: 'BMP', heic: 'HEIC', heif: 'HEIF' };
 
 /** Formats whose colour is nearly always kept at half resolution (4:2:0): phones' HEIF and AVIF. */
 const HALF_COLOUR_FORMATS = new Set(['heif', 'avif']);
@@ -89,6 +95,12 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
     // A JPEG cut short inside its header is a damaged picture, not an unknown kind of file.
     if (/premature end|truncated|unexpected end/i.test(why)) {
       throw new AppError('INPUT_UNSUPPORTED', `${name} could not be decoded: it is corrupt or truncated (${why})`, { cause, detail: { path: name, damaged: true } });
+    }
+    // A kind of picture the app takes in (its extension is offered) but this build's libvips
+    // cannot decode: said as that, not as a file that is no picture at all.
+    const kind = FORMATS_NOT_READ[extensionOf(name)];
+    if (kind && /unsupported image format|heif|bad seek|no decoder/i.test(why)) {
+      throw new AppError('INPUT_UNSUPPORTED', `${name} is a ${kind} picture, which this app cannot read: save it as JPEG or PNG first`, { cause, detail: { path: name, formatNotRead: true, format: kind } });
     }
     // A video given where a picture goes: said, with where videos go.
     const isVideo = hasExtension(name, VIDEO_EXTENSIONS) && !hasExtension(name, IMAGE_EXTENSIONS);

@@ -55,6 +55,11 @@ export function providerRequestHere(request: string, platform: string = process.
   return request === 'auto' || (providersForPlatform(platform, arch) as string[]).includes(request) ? (request as ProviderRequest) : 'auto';
 }
 
+/** Whether a provider's library is here: the CUDA / TensorRT ones are optional installs; the others come with the binding. */
+export function isProviderInstalled(name: string): boolean {
+  return name === 'cuda' || name === 'tensorrt' ? hasProviderLibrary(name) : true;
+}
+
 /** The CUDA / TensorRT EP libraries are optional installs next to the binding. */
 function hasProviderLibrary(name: 'cuda' | 'tensorrt'): boolean {
   try {

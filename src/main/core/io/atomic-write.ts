@@ -120,6 +120,24 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
   }
 }
 
+/**
+ * Makes `dir` (and the folders above it) and checks a file can be written in it, before any work
+ * is done for it: OUTPUT_NOT_WRITABLE (or DISK_FULL) naming why, as a write there would.
+ */
+export async function ensureWritableFolder(dir: string): Promise<void> {
+  const target = resolve(dir);
+  const probe = tempPathFor(join(target, '.cutout-write-check'));
+  try {
+    await mkdir(target, { recursive: true });
+    const handle = await open(probe, 'wx');
+    await handle.close();
+  } catch (error) {
+    throw toWriteError(error, target);
+  } finally {
+    await rm(probe, { force: true }).catch(() => undefined);
+  }
+}
+
 /** Refuses an output path that is one of the inputs (inputs are never overwritten). */
 export async function assertNotAnInput(output: string, inputs: readonly string[]): Promise<void> {
   const real = async (p: string): Promise<string> => realpath(p).catch(() => resolve(p));

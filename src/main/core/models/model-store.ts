@@ -137,16 +137,20 @@ export class ModelStore {
     const status = await this.check(entry);
     if (status.state === 'missing') {
       const looked = this.candidatePaths(entry);
-      const hint = entry.url ? ` Download it from ${entry.url} into one of those folders.` : '';
-      throw new AppError('MODEL_MISSING', `Model file ${entry.file} (${entry.id}) not found. Looked in: ${looked.join(', ')}.${hint}`, {
+      // A folder that is not there (a mistyped CUTOUT_MODELS_DIR) is said so; the download's own
+      // name is often another than the one looked for, so the name to save it as is said too.
+      const where = await Promise.all(looked.map(async (p) => ((await isFolder(dirname(p))) ? p : `${p} (no folder ${dirname(p)})`)));
+      const hint = entry.url ? ` Download it from ${entry.url} and save it as ${entry.file} in ${dirname(looked[0])}.` : '';
+      throw new AppError('MODEL_MISSING', `Model file ${entry.file} (${entry.id}) not found. Looked for: ${where.join(', ')}.${hint}`, {
         detail: { id: entry.id, file: entry.file, looked, url: entry.url },
       });
     }
     if (status.state === 'corrupt') {
+      const hint = entry.url ? ` Download it again from ${entry.url} and save it as ${entry.file} there.` : ' Replace the file.';
       throw new AppError(
         'MODEL_CORRUPT',
-        `Model file ${status.path} (${entry.id}) has sha256 ${status.actualSha256}, expected ${entry.sha256}. Replace the file.`,
-        { detail: { id: entry.id, path: status.path, expected: entry.sha256, actual: status.actualSha256 } },
+        `Model file ${status.path} (${entry.id}) has sha256 ${status.actualSha256}, expected ${entry.sha256}: it is damaged or another file.${hint}`,
+        { detail: { id: entry.id, path: status.path, expected: entry.sha256, actual: status.actualSha256, url: entry.url } },
       );
     }
     return { entry, path: status.path! };
@@ -234,4 +238,12 @@ export class ModelStore {
       // The cache is an optimisation; a read-only cache folder only costs re-hashing.
     }
   }
+}
+
+/** Whether `path` is a folder that exists. */
+async function isFolder(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }

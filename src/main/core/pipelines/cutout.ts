@@ -1,6 +1,7 @@
 // Single-image cut-out: decode -> mask model -> refine -> composite -> encode. Used by the
 // `cutout portrait` / `cutout anime` commands, the engine and batch export. Core (no electron).
 import { AppError } from '../../../shared/errors';
+import { didYouMean } from '../../../shared/did-you-mean';
 import { megapixels, type CutoutOptions, type DownscaledInput, type MatteReview } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import { prepareBackground } from '../image/background';
@@ -68,7 +69,7 @@ export async function resolveNamedMaskModel(env: CoreEnv, modelId: string, extra
   const masks = all.filter((e) => e.task === 'person-mask' || e.task === 'anime-mask');
   const entry = all.find((e) => e.id === modelId);
   const choices = [...extraChoices, ...masks.map((e) => e.id)].join(', ');
-  if (!entry) throw new AppError('INVALID_ARGUMENT', `Unknown model "${modelId}": the models that cut out are ${choices}`, { detail: { id: modelId, known: masks.map((e) => e.id) } });
+  if (!entry) throw new AppError('INVALID_ARGUMENT', `Unknown model "${modelId}".${didYouMean(modelId, [...extraChoices, ...masks.map((e) => e.id)])} The models that cut out are ${choices}`, { detail: { id: modelId, known: masks.map((e) => e.id) } });
   if (!masks.includes(entry)) throw new AppError('INVALID_ARGUMENT', `Model ${modelId} is a ${entry.task} model; pick one that cuts out: ${choices}`, { detail: { id: modelId } });
   return env.store.resolve(entry);
 }

@@ -2,14 +2,15 @@
 // guided upsample -> Keep / Remove strokes -> zero-lag temporal smoothing (reset at cuts) -> crop
 // to the union box -> outline -> GIF / WebP / APNG / WebM, fitted to a platform's budget. Core
 // (no electron).
-import { basename } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { AppError } from '../../../shared/errors';
+import { didYouMean } from '../../../shared/did-you-mean';
 import type { StickerJobOptions, StickerJobResult, StickerReview, Subject } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import { parseHexColor } from '../image/composite';
 import type { RgbaImage } from '../image/decode';
 import type { CoreEnv } from '../env';
-import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
+import { assertNotAnInput, ensureWritableFolder, writeFileAtomic } from '../io/atomic-write';
 import { estimateForeground } from '../matting/foreground';
 import { upsampleMaskGuided } from '../matting/guided-filter';
 import { reviewThresholdOf, unsureShare, verdictOf } from '../matting/unsure-share';
@@ -26,7 +27,7 @@ import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, unio
 import { flattenForMatting, keepOwnEdge, ownAlphaOf } from '../matting/own-alpha';
 import { encodeIndexedApng } from './apng-indexed';
 import { encodeAnimatedWebp, encodeApng, encodeWebmVp9, type AnimatedFrames } from './encode-animated';
-import { findPlatformPreset, presetFps, presetLoops, SIZE_PRESETS, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
+import { findPlatformPreset, PLATFORM_PRESETS, presetFps, presetLoops, SIZE_PRESETS, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
 import { applyStickerHints, stickerHintMap, validateStickerStrokes } from './touch-up';
 import { binarizeWithHysteresis, hysteresisBand, isRepeatFrame, isSceneCut, smoothAlphaSequence } from './temporal';
 
@@ -157,7 +158,7 @@ export function lengthCuts(info: Pick<VideoInfo, 'durationS'>, options: Pick<Sti
 /** The output box (maxW x maxH), fps and duration the options and preset ask for. */
 export function resolveTargets(options: StickerOptions, info?: VideoInfo): { preset?: PlatformPreset; maxW: number; maxH: number; fps: number; durationS?: number; format: StickerFormat } {
   const preset = options.preset ? findPlatformPreset(options.preset) : undefined;
-  if (options.preset && !preset) throw new AppError('INVALID_ARGUMENT', `Unknown preset "${options.preset}": use line, telegram, discord or wechat`);
+  if (options.preset && !preset) throw new AppError('INVALID_ARGUMENT', `Unknown preset "${options.preset}":${didYouMean(options.preset, Object.keys(PLATFORM_PRESETS))} use line, telegram, discord or wechat`);
   const side = options.size ? SIZE_PRESETS[options.size] : (options.maxSidePx ?? 320);
   if (!(side >= 16 && side <= 2048)) throw new AppError('INVALID_ARGUMENT', `max side must be 16..2048 px, got ${side}`);
   let fps = options.fps ?? Math.min(12, info?.fps || 12);
@@ -739,6 +740,8 @@ export async function makeSticker(input: string, output: string, options: Sticke
     output = `${output}.${ext}`;
   }
   await assertNotAnInput(output, [input]);
+  // A folder that cannot be written is said before the clip is read, not after all the work.
+  await ensureWritableFolder(dirname(resolve(output)));
   if (!options.format && !options.preset) {
     const fromPath = stickerFormatFromPath(output);
     if (!fromPath) throw new AppError('INVALID_ARGUMENT', `Cannot tell the sticker format from ${output}: use .gif, .webp, .png or .webm, or pass a format`);

@@ -1,6 +1,6 @@
 // API area "app": version/platform facts and the renderer-ready signal. Main process; Node only.
 import type { AppApi } from '../../../shared/api';
-import { providerAttemptOrder, providerRequestHere, providersForPlatform } from '../../core/inference/execution-providers';
+import { isProviderInstalled, providerAttemptOrder, providerRequestHere, providersForPlatform } from '../../core/inference/execution-providers';
 import type { ApiDeps } from './deps';
 
 /** getAppInfo, rendererReady. */
@@ -12,7 +12,9 @@ export function createAppArea(deps: ApiDeps): Pick<AppApi, 'getAppInfo' | 'rende
         platform: process.platform,
         arch: process.arch,
         transport: deps.info.transport,
-        providers: providerAttemptOrder(providerRequestHere(deps.settings.get().provider)),
+        // What will run: CUDA / TensorRT asked for without their libraries fail to start, so the
+        // status bar named a provider that cannot run here (CUDA on a machine with no GPU).
+        providers: providerAttemptOrder(providerRequestHere(deps.settings.get().provider)).filter(isProviderInstalled),
         providerChoices: ['auto', ...providersForPlatform()],
         modelsDirs: deps.models.modelsDirs,
       };

@@ -28,11 +28,21 @@ export const BATCH_CHOICES_KEY = 'cutout.batch.choices';
 export const DEFAULT_BATCH_CHOICES: BatchChoices = { mode: 'portrait', specId: 'cn-1inch', idBackground: null, paper: '', dpi: 300, format: 'png', nameTemplate: BATCH_NAME_DEFAULTS.portrait, isRecursive: true, shouldResume: true };
 
 /**
+ * The format a mode starts with: a cut-out mode Settings' default export format (the editor's),
+ * when the mode writes it; else the mode's first.
+ */
+export function startFormat(mode: Mode, exportFormat: string | undefined): BatchFormat {
+  const formats = BATCH_FORMATS[mode];
+  return (mode === 'portrait' || mode === 'anime') && (formats as unknown[]).includes(exportFormat) ? (exportFormat as BatchFormat) : formats[0];
+}
+
+/**
  * The choices saved as JSON, each taken back only when it is one the workspace still offers: a
- * spec removed since, a format the mode does not write, a name with a path in it: the default.
+ * spec removed since, a format the mode does not write, a name with a path in it: the default
+ * (a cut-out mode's format: Settings' `exportFormat`, startFormat).
  * (A fresh start lost them all: a resume after a restart made a white set again on transparent.)
  */
-export function readBatchChoices(raw: string | null, specIds: readonly string[]): BatchChoices {
+export function readBatchChoices(raw: string | null, specIds: readonly string[], exportFormat?: string): BatchChoices {
   const saved = storedFields<keyof BatchChoices>(raw);
   const d = DEFAULT_BATCH_CHOICES;
   const mode = typeof saved.mode === 'string' && saved.mode in BATCH_FORMATS ? (saved.mode as Mode) : d.mode;
@@ -43,7 +53,7 @@ export function readBatchChoices(raw: string | null, specIds: readonly string[])
     idBackground: typeof saved.idBackground === 'string' && /^#[0-9A-F]{6}$/i.test(saved.idBackground) ? saved.idBackground.toUpperCase() : null,
     paper: isSheetPaper(saved.paper) ? saved.paper : d.paper,
     dpi: isSheetDpi(saved.dpi) ? saved.dpi : d.dpi,
-    format: (formats as unknown[]).includes(saved.format) ? (saved.format as BatchFormat) : formats[0],
+    format: (formats as unknown[]).includes(saved.format) ? (saved.format as BatchFormat) : startFormat(mode, exportFormat),
     nameTemplate: typeof saved.nameTemplate === 'string' && saved.nameTemplate.trim() && !/[\\/]/.test(saved.nameTemplate) ? saved.nameTemplate : BATCH_NAME_DEFAULTS[mode],
     isRecursive: typeof saved.isRecursive === 'boolean' ? saved.isRecursive : d.isRecursive,
     shouldResume: typeof saved.shouldResume === 'boolean' ? saved.shouldResume : d.shouldResume,

@@ -114,6 +114,26 @@ describe('decodeImage bad inputs', () => {
     expect((err as AppError).message).toMatch(/20000x20000/);
   });
 
+  it('a BMP (offered for opening, not decoded by libvips) -> INPUT_UNSUPPORTED saying what it is and what to do, not "not an image"', async () => {
+    const p = join(dir, 'scan.bmp');
+    // A 2x1 24-bit BMP: 54 bytes of headers, one padded row.
+    const bmp = Buffer.alloc(62);
+    bmp.write('BM', 0);
+    bmp.writeUInt32LE(62, 2);
+    bmp.writeUInt32LE(54, 10);
+    bmp.writeUInt32LE(40, 14);
+    bmp.writeInt32LE(2, 18);
+    bmp.writeInt32LE(1, 22);
+    bmp.writeUInt16LE(1, 26);
+    bmp.writeUInt16LE(24, 28);
+    bmp.writeUInt32LE(8, 34);
+    writeFileSync(p, bmp);
+    const err = (await decodeImage(p).catch((e) => e)) as AppError;
+    expect(err.code).toBe('INPUT_UNSUPPORTED');
+    expect(err.message).toBe(`${p} is a BMP picture, which this app cannot read: save it as JPEG or PNG first`);
+    expect(err.detail).toMatchObject({ formatNotRead: true, format: 'BMP' });
+  });
+
   it('missing file -> INPUT_NOT_FOUND', async () => {
     expect(await codeOf(decodeImage(join(dir, 'nope.png')))).toBe('INPUT_NOT_FOUND');
   });

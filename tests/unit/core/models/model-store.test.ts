@@ -31,6 +31,12 @@ describe('ModelStore', () => {
     expect(err.message).toContain('portrait_sinet_softmax_320x320.onnx');
     expect(err.message).toContain(join(a, 'portrait_sinet_softmax_320x320.onnx'));
     expect(err.message).toContain(join(b, 'portrait_sinet_softmax_320x320.onnx'));
+    // The download is named SINet_Softmax.onnx: the name to save it as, and where, are said.
+    expect(err.message).toContain(`SINet_Softmax.onnx and save it as portrait_sinet_softmax_320x320.onnx in ${a}.`);
+    // A folder that is not there (a mistyped CUTOUT_MODELS_DIR) is said so.
+    const typo = join(a, 'modles');
+    const miss = (await new ModelStore({ modelsDirs: [typo], manifestPath: MANIFEST }).resolve('sinet').catch((e) => e)) as AppError;
+    expect(miss.message).toContain(`${join(typo, 'portrait_sinet_softmax_320x320.onnx')} (no folder ${typo})`);
   });
 
   it('MODEL_CORRUPT for a file whose sha256 differs; the cache notices a changed file', async () => {
@@ -45,6 +51,8 @@ describe('ModelStore', () => {
     const err = (await fresh.resolve('mediapipe-selfie').catch((e) => e)) as AppError;
     expect(err.code).toBe('MODEL_CORRUPT');
     expect(err.message).toMatch(/expected 1511ab55/);
+    // Where to get it again, and the name to save it as.
+    expect(err.message).toMatch(/Download it again from https:\/\/\S+selfie_segmentation\.onnx and save it as portrait_selfie_segmentation_mediapipe_256x256\.onnx there\.$/);
   });
 
   it('a damaged copy in an earlier folder does not hide a good one; a default that cannot be used is said, with the one used', async () => {

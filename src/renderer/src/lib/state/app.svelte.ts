@@ -1,7 +1,7 @@
 // The app's top-level state (rune class, renderer): the API client, settings, locale and theme,
 // the active workspace, recent files, the status line, the error banner and the running jobs.
 import type { AppInfo, RecentFile, RecentMedia } from '../../../../shared/api';
-import type { ApiClient } from '../../../../shared/api-client';
+import { engineUnreachable, type ApiClient } from '../../../../shared/api-client';
 import type { JobSpec, RefineMode, Subject } from '../../../../shared/jobs';
 import { DEFAULT_SETTINGS, type Settings } from '../../../../shared/settings';
 import { describeError, type ErrorNotice } from '../error-text';
@@ -161,6 +161,7 @@ export class AppState {
     });
     this.client.on('settingsChanged', (s) => this.takeSettings(s));
     this.client.on('filesOpened', (e) => this.openFiles(e.paths));
+    this.client.onConnection((state) => void this.onConnection(state));
     try {
       await this.client.rendererReady();
       const [info, settings, recent] = await Promise.all([this.client.getAppInfo(), this.client.getSettings(), this.client.getRecentFiles()]);
@@ -174,6 +175,28 @@ export class AppState {
       this.status = { key: 'status.offline', tone: 'warn' };
       // The engine is out of reach: said in every workspace.
       this.showError(error, null);
+    }
+  }
+
+  /**
+   * The engine went out of reach (`cutout serve` stopped): said in the status bar and a banner in
+   * every workspace, not found out from an action's "unexpected problem". When the page reconnects
+   * (the server is back), both go and the settings are read again (they may have changed).
+   */
+  private async onConnection(state: 'lost' | 'back'): Promise<void> {
+    if (state === 'lost') {
+      this.connection = 'offline';
+      this.status = { key: 'status.offline', tone: 'warn' };
+      this.showError(engineUnreachable(), null);
+      return;
+    }
+    this.connection = 'ok';
+    this.status = { key: 'status.ready', tone: 'idle' };
+    if (this.notice?.code === 'ENGINE_UNREACHABLE') this.dismissError();
+    try {
+      this.takeSettings(await this.client.getSettings());
+    } catch {
+      // Gone again: the next 'lost' says so.
     }
   }
 
@@ -220,9 +243,9 @@ export class AppState {
   }
 
   async updateSettings(patch: Partial<Settings>): Promise<void> {
-    this.takeSettings({ ...this.settings, ...patch });
+    this.takeSettings({ ...this.settings, ...patch }, { isSaved: false });
     try {
-      this.takeSettings(await this.client.setSettings(patch));
+      this.takeSettings(await this.client.setSettings(patch), { hasNewProvider: 'provider' in patch });
     } catch (error) {
       this.showError(error);
     }
@@ -230,14 +253,14 @@ export class AppState {
 
   /**
    * Takes new settings. Another provider: the status bar's "ran on" is forgotten until the next run,
-   * and the order the engine will try is asked for again.
+   * and the order the engine will try is asked for again, once the engine has them (asked before,
+   * it gave the old provider's order: CUDA's after going back to Automatic).
    */
-  private takeSettings(next: Settings): void {
+  private takeSettings(next: Settings, { isSaved = true, hasNewProvider = false } = {}): void {
     const isOtherProvider = next.provider !== this.settings.provider;
     this.settings = next;
-    if (!isOtherProvider) return;
-    this.ranOn = null;
-    this.client.getAppInfo().then((info) => (this.info = info), () => undefined);
+    if (isOtherProvider) this.ranOn = null;
+    if (isSaved && (isOtherProvider || hasNewProvider)) this.client.getAppInfo().then((info) => (this.info = info), () => undefined);
   }
 
   /** Records files as opened as pictures or as clips (each drop zone lists its own kind). */
