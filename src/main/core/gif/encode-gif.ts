@@ -217,10 +217,23 @@ function softPalette(soft: Uint8Array, entries: number): SoftPalette {
     colours.push(...quantised.map((c) => [c[0], c[1], c[2]]));
     countOfBand.push(quantised.length);
   }
+  // An alpha whose band has no entries (none of the sample's pixels fell in it: a frame's alpha the
+  // sample skipped) takes the nearest band that has some.
+  for (let a = 1; a < 255; a++) {
+    const band = bandOfAlpha[a];
+    if (countOfBand[band] > 0) continue;
+    for (let step = 1; step < bands; step++) {
+      const near = [band - step, band + step].find((b) => b >= 0 && b < bands && countOfBand[b] > 0);
+      if (near !== undefined) {
+        bandOfAlpha[a] = near;
+        break;
+      }
+    }
+  }
   return { colours, bandOfAlpha, firstOfBand, countOfBand };
 }
 
-/** The entry of `edge` nearest a soft pixel's colour, among those of its alpha band; -1 when its band has none. */
+/** The entry of `edge` nearest a soft pixel's colour, among those of its alpha band (every alpha's band has some). */
 function nearestSoftEntry(edge: SoftPalette, r: number, g: number, b: number, a: number): number {
   const band = edge.bandOfAlpha[a];
   let best = -1;

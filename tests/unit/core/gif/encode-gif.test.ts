@@ -95,3 +95,23 @@ describe('indexFrames (the palette APNG)', () => {
     expect(worstAlpha).toBeLessThanOrEqual(40);
   });
 });
+
+describe('indexFrames, an alpha the palette sample skipped', () => {
+  it('still takes a soft entry (its alpha band had none: it took the last opaque colour)', () => {
+    // 2 frames of 400x400 soft pixels (320k: sampled every other one). Even pixels alternate
+    // alpha 40 and 220; odd ones, which the sample skips, are alpha 130, between them.
+    const frames = [0, 1].map(() => {
+      const data = new Uint8Array(400 * 400 * 4);
+      for (let i = 0; i < 400 * 400; i++) data.set([200, 50, 50, i % 2 ? 130 : i % 4 ? 40 : 220], i * 4);
+      return data;
+    });
+    const { palette, indexed } = indexFrames(frames, 255);
+    for (const frame of indexed) {
+      for (let i = 1; i < frame.length; i += 2) {
+        const entry = palette[frame[i]];
+        expect(entry[3]).toBeGreaterThan(0);
+        expect(entry[3]).toBeLessThan(255);
+      }
+    }
+  });
+});
