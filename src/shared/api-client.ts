@@ -221,9 +221,11 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
   let socket: MiniWebSocket | undefined;
   let closed = false;
   const connectionListeners = new Set<(state: 'lost' | 'back') => void>();
-  /** The socket was open once and is now closed: said once, then 'back' when it opens again. */
-  let hasOpened = false;
-  let isLost = false;
+  /**
+   * Whether the engine answers: unknown until the socket first opens or fails. Its going (a close,
+   * or a first connection that fails) is said once as 'lost', its coming back as 'back'.
+   */
+  let isReachable: boolean | undefined;
   let resolveReady!: () => void;
   const ready = new Promise<void>((r) => (resolveReady = r));
 
@@ -234,11 +236,9 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
     socket = ws;
     ws.onopen = () => {
       resolveReady();
-      hasOpened = true;
-      if (isLost) {
-        isLost = false;
-        for (const l of connectionListeners) l('back');
-      }
+      const wasLost = isReachable === false;
+      isReachable = true;
+      if (wasLost) for (const l of connectionListeners) l('back');
     };
     ws.onmessage = (ev) => {
       const { event, payload } = decodeWire<{ event: string; payload: unknown }>(String(ev.data));
@@ -247,8 +247,8 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
     ws.onerror = () => undefined;
     ws.onclose = () => {
       if (closed) return;
-      if (hasOpened && !isLost) {
-        isLost = true;
+      if (isReachable !== false) {
+        isReachable = false;
         for (const l of connectionListeners) l('lost');
       }
       setTimeout(connect, 1000);

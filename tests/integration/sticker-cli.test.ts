@@ -136,7 +136,10 @@ describe('cutout sticker (CLI)', () => {
     o = io();
     // Values out of range are the command line's too (checked before the video is read).
     expect(await runCli(['sticker', fake, '-o', join(dir, 'x.gif'), '--preset', 'myspace'], o)).toBe(2);
-    expect(o.errors.at(-1)).toBe('INVALID_ARGUMENT: Unknown preset "myspace": use line, telegram, discord or wechat');
+    expect(o.errors.at(-1)).toBe('INVALID_ARGUMENT: Unknown preset "myspace". Use line, telegram, discord or wechat.');
+    o = io();
+    expect(await runCli(['sticker', fake, '-o', join(dir, 'x.gif'), '--preset', 'lien'], o)).toBe(2);
+    expect(o.errors.at(-1)).toBe('INVALID_ARGUMENT: Unknown preset "lien". Did you mean line? Use line, telegram, discord or wechat.');
     o = io();
     expect(await runCli(['sticker', fake, '-o', join(dir, 'x.gif'), '--fps', '2.5x'], o)).toBe(2);
     expect(o.errors.at(-1)).toMatch(/^INVALID_ARGUMENT: --fps must be a number, got "2.5x"/);
@@ -149,6 +152,10 @@ describe('cutout sticker (CLI)', () => {
     expect(await runCli(['sticker', fake, '-o', join(dir, 'line.out'), '--preset', 'line'], o)).toBe(1);
     expect(o.errors.at(-1)).toBe(`INVALID_ARGUMENT: The line preset makes APNG, but ${join(dir, 'line.out')} is named otherwise: name it .png`);
     expect(existsSync(join(dir, 'line.out'))).toBe(false);
+    // A folder as the output is refused (with a preset it was written beside it, as "folder.png").
+    o = io();
+    expect(await runCli(['sticker', fake, '-o', dir, '--preset', 'line'], o)).toBe(1);
+    expect(o.errors.at(-1)).toBe(`INVALID_ARGUMENT: ${dir} is a folder: name the sticker's file (for example ${join(dir, 'sticker.gif')})`);
     // Into a folder that cannot be made: said before the clip is read (it was after all the work).
     writeFileSync(join(dir, 'notes.txt'), 'a file');
     o = io();

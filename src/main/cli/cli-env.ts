@@ -44,10 +44,7 @@ export function createCliEnv(options: { provider?: string; threads?: number } = 
   const threads = options.threads ?? (env.CUTOUT_THREADS ? Number(env.CUTOUT_THREADS) : undefined);
   // A wrong setting of the command's own environment is a usage error (exit 2), as a wrong flag is.
   const maxPixels = checkedAsUsage(() => maxPixelsFromEnv(env));
-  const provider = options.provider ?? env.CUTOUT_PROVIDER ?? 'auto';
-  // A provider this platform does not have is refused before any work (exit 2, as --bg purple is).
-  checkedAsUsage(() => providerAttemptOrder(provider));
-  return { store: createModelStore(env), provider, threads, ...(maxPixels ? { maxPixels } : {}) };
+  return { store: createModelStore(env), provider: options.provider ?? env.CUTOUT_PROVIDER ?? 'auto', threads, ...(maxPixels ? { maxPixels } : {}) };
 }
 
 /** The flags every command that runs a model takes: `--provider` and `--threads`. Spread into parseArgs options. */
@@ -55,5 +52,9 @@ export const ENGINE_FLAGS = { provider: { type: 'string' }, threads: { type: 'st
 
 /** The CoreEnv from parsed `--provider` / `--threads` flags (INVALID_ARGUMENT for a bad thread count). */
 export function envFromFlags(values: { provider?: string; threads?: string }): CoreEnv {
-  return createCliEnv({ provider: values.provider, threads: intFlag(values.threads, 'threads', undefined, { min: 1, max: 256 }) });
+  const env = createCliEnv({ provider: values.provider, threads: intFlag(values.threads, 'threads', undefined, { min: 1, max: 256 }) });
+  // A provider this platform does not have (--provider, else CUTOUT_PROVIDER) is refused before any
+  // work, exit 2 as --bg purple is; commands that run no model (`cutout models`) do not ask.
+  checkedAsUsage(() => providerAttemptOrder(env.provider ?? 'auto'));
+  return env;
 }

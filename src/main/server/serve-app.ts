@@ -117,6 +117,13 @@ export function unusableTasks(models: readonly ModelInfo[]): string[] {
 export async function startServeApp(options: ServeAppOptions): Promise<ServeApp> {
   const env = options.env ?? process.env;
   const log = options.log ?? ((m: string) => console.error(m));
+  const exportDir = resolve(options.exportsDir ?? defaultExportsDir(env));
+  // Checked first (before anything is made for the session): a folder that cannot be written
+  // showed only at the first export, as INTERNAL.
+  await ensureWritableFolder(exportDir).catch((error: unknown) => {
+    const e = error as AppError;
+    throw new AppError(e.code ?? 'OUTPUT_NOT_WRITABLE', `The exports folder cannot be used: ${e.message} Pass --exports DIR (or set CUTOUT_EXPORTS_DIR).`, { cause: error, detail: e.detail });
+  });
   const sessionDir = await mkdtemp(join(tmpdir(), 'cutout-serve-'));
   const userDataDir = options.userDataDir ?? defaultUserDataDir(env);
   // Uploads are kept by content (a picked folder by its files' names, sizes and times) in a lasting
@@ -124,12 +131,6 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   // exports folder resumes; those not used for UPLOAD_KEEP_MS are removed as the server starts.
   const uploadDir = options.userDataDir || env.CUTOUT_USER_DATA ? join(userDataDir, 'uploads') : defaultUploadsDir(env);
   await pruneUploads(uploadDir, UPLOAD_KEEP_MS);
-  const exportDir = resolve(options.exportsDir ?? defaultExportsDir(env));
-  // Checked now: a folder that cannot be written showed only at the first export, as INTERNAL.
-  await ensureWritableFolder(exportDir).catch((error: unknown) => {
-    const e = error as AppError;
-    throw new AppError(e.code ?? 'OUTPUT_NOT_WRITABLE', `The exports folder cannot be used: ${e.message} Pass --exports DIR (or set CUTOUT_EXPORTS_DIR).`, { cause: error, detail: e.detail });
-  });
   const hub = new EventHub();
   const core = await createAppCore({
     engine: {

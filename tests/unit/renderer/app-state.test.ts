@@ -47,7 +47,11 @@ describe('AppState', () => {
     const app = new AppState(client, { languages: ['en'] });
     await app.init();
     expect(app.connection).toBe('ok');
+    // A job running when the engine goes ends as failed (its end would never come).
+    const running = app.jobs.track('job-7', 'sticker');
     connect('lost');
+    expect(await running).toMatchObject({ jobId: 'job-7', outcome: 'failed', error: { code: 'ENGINE_UNREACHABLE' } });
+    expect(app.jobs.jobs).toEqual([]);
     expect(app.connection).toBe('offline');
     expect(app.status.key).toBe('status.offline');
     expect(app.shownNotice?.code).toBe('ENGINE_UNREACHABLE');
@@ -57,6 +61,19 @@ describe('AppState', () => {
     connect('back');
     await vi.waitFor(() => expect(app.settings.theme).toBe('dark'));
     expect([app.connection, app.status.key, app.notice]).toEqual(['ok', 'status.ready', null]);
+  });
+
+  it('a page that found no engine at its start reads what it shows once the engine is reached', async () => {
+    const { client, connect } = memoryClient();
+    const failing = { ...client, getAppInfo: async () => Promise.reject(new Error('fetch failed')) } as typeof client;
+    const app = new AppState(failing, { languages: ['en'] });
+    await app.init();
+    expect([app.connection, app.info]).toEqual(['offline', null]);
+    (failing as { getAppInfo: unknown }).getAppInfo = client.getAppInfo;
+    connect('back');
+    await vi.waitFor(() => expect(app.connection).toBe('ok'));
+    expect(app.info?.version).toBe('0.1.0');
+    expect(app.status.key).toBe('status.ready');
   });
 
   it('asks which providers will run only once the engine has the new setting (it asked before, and showed the old order)', async () => {

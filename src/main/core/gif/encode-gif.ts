@@ -260,11 +260,13 @@ function nearestSoftEntry(edge: SoftPalette, r: number, g: number, b: number, a:
 export function indexFrames(frames: readonly Uint8Array[], maxColors: number): { palette: number[][]; indexed: Uint8Array[] } {
   const opaque = samplePixels(frames, (a) => a === 255);
   const soft = samplePixels(frames, (a) => a > 0 && a < 255);
-  const entries = Math.min(255, Math.max(2, maxColors - 1));
+  const entries = Math.min(255, Math.max(1, maxColors - 1));
   const softShare = soft.count / Math.max(1, soft.count + opaque.count);
-  const softEntries = soft.count === 0 ? 0 : opaque.count === 0 ? entries : Math.max(1, Math.min(Math.round(entries / 3), Math.max(entries >> 3, Math.round(entries * SOFT_SHARE * softShare))));
+  // One entry in all (--colors 2) goes to the opaque pixels; the soft edge is then cut at half.
+  const softEntries =
+    soft.count === 0 ? 0 : opaque.count === 0 ? entries : entries < 2 ? 0 : Math.max(1, Math.min(Math.round(entries / 3), Math.max(entries >> 3, Math.round(entries * SOFT_SHARE * softShare))));
   const opaqueColours = opaque.count ? gifenc.quantize(opaque.pixels, entries - softEntries, { format: 'rgb565' }) : [];
-  const edge = soft.count ? softPalette(soft.pixels, softEntries) : undefined;
+  const edge = softEntries > 0 ? softPalette(soft.pixels, softEntries) : undefined;
   const softBase = 1 + opaqueColours.length;
   // Each soft entry's alpha: the mean of the pixels it takes, summed as they are mapped.
   const alphaSum = new Float64Array(edge?.colours.length ?? 0);
@@ -275,11 +277,11 @@ export function indexFrames(frames: readonly Uint8Array[], maxColors: number): {
     for (let i = 0, j = 0; i < out.length; i++, j += 4) {
       const a = f[j + 3];
       if (a === 0) continue;
-      if (a === 255) {
-        out[i] = 1 + opaqueIndex![i];
+      if (a === 255 || !edge) {
+        if (a >= 128) out[i] = 1 + opaqueIndex![i];
         continue;
       }
-      const e = nearestSoftEntry(edge!, f[j], f[j + 1], f[j + 2], a);
+      const e = nearestSoftEntry(edge, f[j], f[j + 1], f[j + 2], a);
       alphaSum[e] += a;
       alphaCount[e]++;
       out[i] = softBase + e;

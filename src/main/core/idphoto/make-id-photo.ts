@@ -274,14 +274,16 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   // Warp + composite on the background colour.
   const out = new Uint8Array(W * H * 4);
   const outAlpha = new Float32Array(W * H);
-  // A source whose colour is at half resolution keeps its bleed unless the photo shrinks it by half.
-  const warped: RgbaImage = { data: new Uint8Array(W * H * 4), width: W, height: H, ...(source.isColourSubsampled && workScale > 0.5 ? { isColourSubsampled: true } : {}) };
+  const warped: RgbaImage = { data: new Uint8Array(W * H * 4), width: W, height: H };
   // outputToImage is affine: its origin and steps per output column and row. One set of bilinear
   // taps per pixel serves the alpha and the three colours (sampleBilinear's rules: outside the
   // work image by more than half a pixel is background, the rest is clamped to its edge).
   const p00 = outputToImage(frame, chosen, W, 0, 0);
   const p10 = outputToImage(frame, chosen, W, 1, 0);
   const p01 = outputToImage(frame, chosen, W, 0, 1);
+  // A source whose colour is at half resolution keeps its bleed unless the photo shrinks it to half
+  // or less: source pixels per output pixel are work pixels per output pixel over the work scale.
+  if (source.isColourSubsampled && Math.hypot(p10.x - p00.x, p10.y - p00.y) / workScale < 2) warped.isColourSubsampled = true;
   const work4 = work.data;
   for (let Y = 0, i = 0; Y < H; Y++) {
     for (let X = 0; X < W; X++, i++) {

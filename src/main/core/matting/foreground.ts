@@ -72,7 +72,8 @@ function fuse(fSum: number, bSum: number, cnt: number, ba: number, a: number, va
 /**
  * Estimates the foreground colours F of `image` given its alpha (0..1, full resolution), so that
  * a composite F·a + B'·(1−a) on a new background B' carries no trace of the old background.
- * Returns RGBA with RGB = F (opaque pixels keep their own colour) and A = round(alpha·255).
+ * Returns RGBA with RGB = F (opaque pixels keep their own colour, but for the rim's bled hue where
+ * the colour is subsampled: removeBackgroundTint) and A = round(alpha·255).
  * Work is proportional to the number of partially transparent pixels plus a coarse pass over
  * the image: the large blur runs at 1/(radius/3) resolution, the small one only around soft pixels.
  */

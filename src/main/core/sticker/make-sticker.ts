@@ -2,7 +2,8 @@
 // guided upsample -> Keep / Remove strokes -> zero-lag temporal smoothing (reset at cuts) -> crop
 // to the union box -> outline -> GIF / WebP / APNG / WebM, fitted to a platform's budget. Core
 // (no electron).
-import { basename, dirname, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import { didYouMean } from '../../../shared/did-you-mean';
 import type { StickerJobOptions, StickerJobResult, StickerReview, Subject } from '../../../shared/jobs';
@@ -158,7 +159,7 @@ export function lengthCuts(info: Pick<VideoInfo, 'durationS'>, options: Pick<Sti
 /** The output box (maxW x maxH), fps and duration the options and preset ask for. */
 export function resolveTargets(options: StickerOptions, info?: VideoInfo): { preset?: PlatformPreset; maxW: number; maxH: number; fps: number; durationS?: number; format: StickerFormat } {
   const preset = options.preset ? findPlatformPreset(options.preset) : undefined;
-  if (options.preset && !preset) throw new AppError('INVALID_ARGUMENT', `Unknown preset "${options.preset}":${didYouMean(options.preset, Object.keys(PLATFORM_PRESETS))} use line, telegram, discord or wechat`);
+  if (options.preset && !preset) throw new AppError('INVALID_ARGUMENT', `Unknown preset "${options.preset}".${didYouMean(options.preset, Object.keys(PLATFORM_PRESETS))} Use line, telegram, discord or wechat.`);
   const side = options.size ? SIZE_PRESETS[options.size] : (options.maxSidePx ?? 320);
   if (!(side >= 16 && side <= 2048)) throw new AppError('INVALID_ARGUMENT', `max side must be 16..2048 px, got ${side}`);
   let fps = options.fps ?? Math.min(12, info?.fps || 12);
@@ -732,6 +733,10 @@ export function flattenForGif(c: ColourAlpha, bin: Uint8Array, matte: [number, n
  * `output` says the name written), and one with another extension is refused.
  */
 export async function makeSticker(input: string, output: string, options: StickerOptions, env: CoreEnv, ctx: RunContext = {}): Promise<StickerResult> {
+  // A folder given as the output (a sticker is one file) is refused, not written beside as "folder.png".
+  if (await stat(output).then((s) => s.isDirectory(), () => false)) {
+    throw new AppError('INVALID_ARGUMENT', `${output} is a folder: name the sticker's file (for example ${join(output, 'sticker.gif')})`, { detail: { path: output } });
+  }
   if ((options.format || options.preset) && !stickerFormatFromPath(output)) {
     const writes = resolveTargets(options).format;
     const ext = writes === 'apng' ? 'png' : writes;
@@ -740,8 +745,6 @@ export async function makeSticker(input: string, output: string, options: Sticke
     output = `${output}.${ext}`;
   }
   await assertNotAnInput(output, [input]);
-  // A folder that cannot be written is said before the clip is read, not after all the work.
-  await ensureWritableFolder(dirname(resolve(output)));
   if (!options.format && !options.preset) {
     const fromPath = stickerFormatFromPath(output);
     if (!fromPath) throw new AppError('INVALID_ARGUMENT', `Cannot tell the sticker format from ${output}: use .gif, .webp, .png or .webm, or pass a format`);
@@ -755,6 +758,8 @@ export async function makeSticker(input: string, output: string, options: Sticke
     const by = options.preset ? `The ${options.preset} preset makes` : 'This sticker is';
     throw new AppError('INVALID_ARGUMENT', `${by} ${writes.toUpperCase()}, but ${output} is named as ${named.toUpperCase()}: name it .${writes === 'apng' ? 'png' : writes}`, { detail: { path: output, format: writes } });
   }
+  // A folder that cannot be written is said before the clip is read, not after all the work.
+  await ensureWritableFolder(dirname(resolve(output)));
   const tools = resolveFfmpeg();
   const t0 = performance.now();
   const prepared = await prepareSticker(input, options, env, ctx, tools);

@@ -75,8 +75,8 @@ interface ProbeJson {
   format?: { duration?: string; format_name?: string };
 }
 
-/** Pixel formats whose colour is subsampled: yuv420p, yuvj422p, yuva420p, yuv411p, nv12, nv21, p010le, ... */
-const SUBSAMPLED_PIXEL_FORMAT = /^(?:yuv[aj]?4(?:20|22|11|10|40)|nv(?:12|16|21|24|42)|p0(?:10|12|16)|p2(?:10|16))/;
+/** Pixel formats whose colour is subsampled: yuv420p, yuvj422p, yuva420p, yuv411p, nv12, nv21, p010le, ... (nv24 / nv42 are 4:4:4). */
+const SUBSAMPLED_PIXEL_FORMAT = /^(?:yuv[aj]?4(?:20|22|11|10|40)|nv(?:12|16|21)|p0(?:10|12|16)|p2(?:10|16))/;
 
 /** Whether an ffmpeg pixel format keeps colour at a lower resolution than brightness (4:4:4 and RGB do not). */
 export function isSubsampledPixelFormat(pixFmt: string | undefined): boolean {

@@ -115,3 +115,13 @@ describe('indexFrames, an alpha the palette sample skipped', () => {
     }
   });
 });
+
+describe('indexFrames with the fewest colours', () => {
+  it('--colors 2: one opaque entry beside the transparent one, the soft edge cut at half', () => {
+    const frame = new Uint8Array(4 * 4);
+    frame.set([10, 20, 30, 255, 10, 20, 30, 200, 10, 20, 30, 60, 0, 0, 0, 0]);
+    const { palette, indexed } = indexFrames([frame], 2);
+    expect(palette).toEqual([[0, 0, 0, 0], [10, 20, 30, 255]]);
+    expect([...indexed[0]]).toEqual([1, 1, 0, 0]);
+  });
+});

@@ -28,7 +28,7 @@ describe('colour subsampling', () => {
   it('is read from the pixel format: video at 4:2:0 / 4:2:2 is, RGB, 4:4:4 and a GIF palette are not', () => {
     const probe = (pix_fmt?: string) => parseProbeJson({ streams: [{ codec_type: 'video', codec_name: 'h264', width: 64, height: 64, r_frame_rate: '25/1', pix_fmt }], format: { duration: '1' } });
     for (const fmt of ['yuv420p', 'yuvj420p', 'yuv422p10le', 'yuva420p', 'nv12', 'p010le']) expect(probe(fmt).isColourSubsampled, fmt).toBe(true);
-    for (const fmt of ['yuv444p', 'rgb24', 'bgra', 'pal8', 'gbrp', 'gray', undefined]) expect(probe(fmt).isColourSubsampled, String(fmt)).toBeUndefined();
+    for (const fmt of ['yuv444p', 'nv24', 'rgb24', 'bgra', 'pal8', 'gbrp', 'gray', undefined]) expect(probe(fmt).isColourSubsampled, String(fmt)).toBeUndefined();
     expect(isSubsampledPixelFormat('yuvj444p')).toBe(false);
   });
   it('reaches the frames unless they are shrunk to half or less', () => {

@@ -2,6 +2,7 @@
 // the active workspace, recent files, the status line, the error banner and the running jobs.
 import type { AppInfo, RecentFile, RecentMedia } from '../../../../shared/api';
 import { engineUnreachable, type ApiClient } from '../../../../shared/api-client';
+import { toWire } from '../../../../shared/errors';
 import type { JobSpec, RefineMode, Subject } from '../../../../shared/jobs';
 import { DEFAULT_SETTINGS, type Settings } from '../../../../shared/settings';
 import { describeError, type ErrorNotice } from '../error-text';
@@ -162,6 +163,11 @@ export class AppState {
     this.client.on('settingsChanged', (s) => this.takeSettings(s));
     this.client.on('filesOpened', (e) => this.openFiles(e.paths));
     this.client.onConnection((state) => void this.onConnection(state));
+    await this.connect();
+  }
+
+  /** Reads what the app shows from the engine (info, settings, recent files); offline, says so everywhere. */
+  private async connect(): Promise<void> {
     try {
       await this.client.rendererReady();
       const [info, settings, recent] = await Promise.all([this.client.getAppInfo(), this.client.getSettings(), this.client.getRecentFiles()]);
@@ -169,7 +175,7 @@ export class AppState {
       this.settings = settings;
       this.recent = recent;
       this.connection = 'ok';
-      this.status = { key: 'status.ready', tone: 'idle' };
+      if (this.status.key === 'status.offline' || this.status.key === 'status.connecting') this.status = { key: 'status.ready', tone: 'idle' };
     } catch (error) {
       this.connection = 'offline';
       this.status = { key: 'status.offline', tone: 'warn' };
@@ -180,24 +186,20 @@ export class AppState {
 
   /**
    * The engine went out of reach (`cutout serve` stopped): said in the status bar and a banner in
-   * every workspace, not found out from an action's "unexpected problem". When the page reconnects
-   * (the server is back), both go and the settings are read again (they may have changed).
+   * every workspace, not found out from an action's "unexpected problem", and the jobs it was
+   * running end as failed (their end will never come). When the page reaches it again, the banner
+   * goes and what the app shows is read again.
    */
   private async onConnection(state: 'lost' | 'back'): Promise<void> {
     if (state === 'lost') {
       this.connection = 'offline';
       this.status = { key: 'status.offline', tone: 'warn' };
+      this.jobs.failAll(toWire(engineUnreachable()));
       this.showError(engineUnreachable(), null);
       return;
     }
-    this.connection = 'ok';
-    this.status = { key: 'status.ready', tone: 'idle' };
     if (this.notice?.code === 'ENGINE_UNREACHABLE') this.dismissError();
-    try {
-      this.takeSettings(await this.client.getSettings());
-    } catch {
-      // Gone again: the next 'lost' says so.
-    }
+    await this.connect();
   }
 
   /**

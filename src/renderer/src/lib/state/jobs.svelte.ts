@@ -2,6 +2,7 @@
 // events (batch jobs: rate, ETA, current files, pause state, counts), the one jobFinished per job,
 // and the fraction the progress bar shows.
 import { jobFraction, type JobId, type JobOutcome, type JobProgress, type JobSpec, type JobStage } from '../../../../shared/jobs';
+import type { WireError } from '../../../../shared/errors';
 
 /** A job the UI started and is waiting for. */
 export interface TrackedJob {
@@ -78,6 +79,14 @@ export class JobTracker {
     this.jobs = this.jobs.filter((j) => j.id !== o.jobId);
     this.lastOutcome = o;
     waiter(o);
+  }
+
+  /**
+   * Ends every job being tracked as failed with `error` (the engine is gone: their jobFinished will
+   * never come, and a running sticker showed "working" for good).
+   */
+  failAll(error: WireError, nowMs = Date.now()): void {
+    for (const job of [...this.jobs]) this.onFinished({ jobId: job.id, outcome: 'failed', error, elapsedMs: nowMs - job.startedAtMs });
   }
 
   /** Marks a job as being cancelled (the button shows it at once; the event ends it). */
