@@ -250,6 +250,8 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     const banner = page.locator('[data-testid=error-banner]');
     await banner.waitFor({ timeout: 30_000 });
     expect(await banner.getAttribute('data-code')).toBe('INPUT_UNSUPPORTED');
+    // It names the file (with several opened at once, it did not say which).
+    expect(await banner.locator('[data-testid=error-file]').textContent()).toBe('not-a-picture.png');
     expect(await banner.textContent()).toContain('This file is not an image we can read.');
     expect(await banner.textContent()).toContain('Open a PNG, JPEG, WebP, GIF, TIFF or AVIF picture.');
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'invalid-file.png') });

@@ -223,6 +223,10 @@ describe('describeError', () => {
     expect(describeError(new TypeError('boom'))!.code).toBe('INTERNAL');
     // A damaged picture (the engine's detail flag) is said as damaged, not as "not an image".
     const damaged = describeError({ code: 'INPUT_UNSUPPORTED', message: 'a.jpg could not be decoded', detail: { path: 'a.jpg', damaged: true } })!;
+    // The file it is about is named (several opened at once: which one failed?), by its name alone.
+    expect(damaged.file).toBe('a.jpg');
+    expect(describeError({ code: 'INPUT_UNSUPPORTED', message: 'x', detail: { path: '/home/me/Pictures\\scan.bmp' } })!.file).toBe('scan.bmp');
+    expect(describeError(new AppError('INPUT_UNSUPPORTED', 'bad.png is not an image'))!.file).toBeUndefined();
     expect([translate('en', damaged.messageKey), translate('en', damaged.fixKey)]).toEqual(['This picture is damaged: part of it is missing or corrupt.', 'Copy or download it again from the original, or use another picture.']);
     const still = describeError({ code: 'INPUT_UNSUPPORTED', message: 'a.jpg is a still picture', detail: { path: 'a.jpg', still: true } })!;
     expect(translate('en', still.messageKey)).toBe('This is a still picture, not a clip.');

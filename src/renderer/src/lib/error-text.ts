@@ -3,6 +3,7 @@
 // where a clip is wanted); cancellation is not an error and yields null.
 import { DEFAULT_MAX_SOURCE_PIXELS, ERROR_CODES, errorKindOf, isCancellation, type ErrorCode, type ErrorKind, type WireError } from '../../../shared/errors';
 import { MESSAGES, type MessageKey } from './i18n';
+import { baseName } from './paths';
 
 /** What the UI shows for a failure. */
 export interface ErrorNotice {
@@ -14,6 +15,11 @@ export interface ErrorNotice {
   detail?: unknown;
   /** Values the message and fix name ({limit} megapixels of IMAGE_TOO_LARGE). */
   params: Record<string, string | number>;
+  /**
+   * The name of the file it is about (the error's detail.path), shown before the sentence: with
+   * several files opened at once, the banner did not say which one failed.
+   */
+  file?: string;
 }
 
 /** The notice for an error, or null for a cancellation. Unknown codes are shown as INTERNAL. */
@@ -38,7 +44,14 @@ export function describeError(error: unknown): ErrorNotice | null {
     engineMessage: typeof e.message === 'string' ? e.message : String(error),
     detail: e.detail,
     params: paramsOf(code, e.detail),
+    ...fileOf(e.detail),
   };
+}
+
+/** The base name of the file an error's detail names (`detail.path`), if any. */
+function fileOf(detail: unknown): { file?: string } {
+  const path = (detail as { path?: unknown } | null | undefined)?.path;
+  return typeof path === 'string' && path ? { file: baseName(path) } : {};
 }
 
 /**
