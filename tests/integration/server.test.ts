@@ -216,7 +216,7 @@ describe('cutout serve', () => {
     const bare = await start({ env: { ...process.env, CUTOUT_MODELS_DIR: join(work, 'no-models') }, log: (m) => logs.push(m) });
     try {
       const said = logs.find((m) => m.startsWith('No usable model'));
-      expect(said).toMatch(/^No usable model for cutting out people \(mediapipe-selfie missing, sinet missing[^)]*\); ID photos \(face detection\) \(yunet missing\); ID photos \(face landmarks\) \(pfld-98 missing\): these fail until a model is in .*no-models/);
+      expect(said).toMatch(/^No usable model for cutting out people \(mediapipe-selfie missing, sinet missing[^)]*\); ID photos \(face detection\) \(yunet missing\); ID photos \(face landmarks\) \(pfld-98 missing\): these fail until a model is in \S*no-models \(no such folder\)/);
       expect(said).toMatch(/`cutout models` says where to get each and the file name to save it as\.$/);
       // Our own anime model is in the checkout: cutting out anime characters is not named.
       expect(said).not.toMatch(/anime/);

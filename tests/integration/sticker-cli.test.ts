@@ -155,7 +155,8 @@ describe('cutout sticker (CLI)', () => {
     // A folder as the output is refused (with a preset it was written beside it, as "folder.png").
     o = io();
     expect(await runCli(['sticker', fake, '-o', dir, '--preset', 'line'], o)).toBe(1);
-    expect(o.errors.at(-1)).toBe(`INVALID_ARGUMENT: ${dir} is a folder: name the sticker's file (for example ${join(dir, 'sticker.gif')})`);
+    // Named with the extension the preset writes (it said .gif, which a LINE sticker is refused as).
+    expect(o.errors.at(-1)).toBe(`INVALID_ARGUMENT: ${dir} is a folder: name the sticker's file (for example ${join(dir, 'sticker.png')})`);
     // Into a folder that cannot be made: said before the clip is read (it was after all the work).
     writeFileSync(join(dir, 'notes.txt'), 'a file');
     o = io();

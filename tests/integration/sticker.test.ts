@@ -175,6 +175,8 @@ describe('cutout sticker pipeline', () => {
     execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-i', evalFile('anime_clips', 'clips', 'esrgan_onepiece_demo.mp4'), '-frames:v', '1', one]);
     const still = await makeSticker(one, join(dir, 'one.png'), { preset: 'line' }, env);
     expect(still.frameCount).toBe(5);
+    // At LINE's 20 fps at most (it was 60: five 17-ms frames, a flash).
+    expect(still.fps).toBe(20);
     const apng = readFileSync(join(dir, 'one.png'));
     expect(apng.readUInt32BE(apng.indexOf('acTL') + 4)).toBe(5);
   });

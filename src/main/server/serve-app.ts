@@ -1,5 +1,6 @@
 // Composition root of `cutout serve`: the shared app core (engine in a worker, jobs, settings),
 // the AppApi implementation with browser platform services, and the web transport. Node only.
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
@@ -169,7 +170,8 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   // A job no model can do is said as the server starts, not found out from the first picture.
   const lacking = unusableTasks(await api.listModels().catch(() => []));
   if (lacking.length > 0) {
-    log(`No usable model for ${lacking.join('; ')}: these fail until a model is in ${defaultModelsDirs(env, join(options.resourcesDir, 'models')).join(' or ')}. \`cutout models\` says where to get each and the file name to save it as.`);
+    const dirs = defaultModelsDirs(env, join(options.resourcesDir, 'models')).map((d) => (existsSync(d) ? d : `${d} (no such folder)`));
+    log(`No usable model for ${lacking.join('; ')}: these fail until a model is in ${dirs.join(' or ')}. \`cutout models\` says where to get each and the file name to save it as.`);
   }
   // A port asked for that is taken stops the start: what was started for it goes.
   const server = await startWebServer({

@@ -545,7 +545,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     const layout = stickerLayout(union, width, height, options, targets, knobs.scale);
     const { box, size } = layout;
     const inSpan = pickStickerFrames(spanLength, plan.fps, knobs.fpsStep);
-    const { picked, fps } = withMinFrames({ picked: inSpan.picked.map((i) => i + first), fps: inSpan.fps }, preset?.minFrames);
+    const { picked, fps } = withMinFrames({ picked: inSpan.picked.map((i) => i + first), fps: inSpan.fps }, preset?.minFrames, preset?.maxFps);
     const composed: ColourAlpha[] = [];
     for (const i of picked) {
       throwIfAborted(ctx.signal);
@@ -665,12 +665,14 @@ export function pickStickerFrames(frameCount: number, fps: number, step: number)
 
 /**
  * At least `minFrames` frames (LINE takes 5..20): each picked frame shown that many times over, at
- * that many times the fps, so the sticker lasts as long and looks the same. Unchanged when enough.
+ * that many times the fps, so the sticker lasts as long and looks the same; at most `maxFps`, where
+ * it then lasts longer (a one-frame clip at 12 fps made 5 frames of 17 ms, a flash). Unchanged
+ * when enough.
  */
-export function withMinFrames(frames: { picked: number[]; fps: number }, minFrames: number | undefined): { picked: number[]; fps: number } {
+export function withMinFrames(frames: { picked: number[]; fps: number }, minFrames: number | undefined, maxFps = Infinity): { picked: number[]; fps: number } {
   if (!minFrames || frames.picked.length >= minFrames) return frames;
   const times = Math.ceil(minFrames / frames.picked.length);
-  return { picked: frames.picked.flatMap((i) => Array<number>(times).fill(i)), fps: frames.fps * times };
+  return { picked: frames.picked.flatMap((i) => Array<number>(times).fill(i)), fps: Math.min(frames.fps * times, Math.max(frames.fps, maxFps)) };
 }
 
 /** Mask probabilities at or below this are background, at or above PROB_HIGH foreground. */
@@ -735,7 +737,8 @@ export function flattenForGif(c: ColourAlpha, bin: Uint8Array, matte: [number, n
 export async function makeSticker(input: string, output: string, options: StickerOptions, env: CoreEnv, ctx: RunContext = {}): Promise<StickerResult> {
   // A folder given as the output (a sticker is one file) is refused, not written beside as "folder.png".
   if (await stat(output).then((s) => s.isDirectory(), () => false)) {
-    throw new AppError('INVALID_ARGUMENT', `${output} is a folder: name the sticker's file (for example ${join(output, 'sticker.gif')})`, { detail: { path: output } });
+    const writes = options.format || options.preset ? resolveTargets(options).format : 'gif';
+    throw new AppError('INVALID_ARGUMENT', `${output} is a folder: name the sticker's file (for example ${join(output, `sticker.${writes === 'apng' ? 'png' : writes}`)})`, { detail: { path: output } });
   }
   if ((options.format || options.preset) && !stickerFormatFromPath(output)) {
     const writes = resolveTargets(options).format;

@@ -29,6 +29,9 @@ describe('lengthCuts', () => {
 describe('withMinFrames', () => {
   it('shows each frame as many times as LINE needs for 5, at that many times the fps, so it lasts as long', () => {
     expect(withMinFrames({ picked: [0], fps: 12 }, 5)).toEqual({ picked: [0, 0, 0, 0, 0], fps: 60 });
+    // Within LINE's 20 fps: a still's 5 frames last a quarter second, not a 17-ms flash each.
+    expect(withMinFrames({ picked: [0], fps: 12 }, 5, 20)).toEqual({ picked: [0, 0, 0, 0, 0], fps: 20 });
+    expect(withMinFrames({ picked: [0, 2], fps: 6 }, 5, 20)).toEqual({ picked: [0, 0, 0, 2, 2, 2], fps: 18 });
     expect(withMinFrames({ picked: [0, 2], fps: 6 }, 5)).toEqual({ picked: [0, 0, 0, 2, 2, 2], fps: 18 });
     const enough = { picked: [0, 1, 2, 3, 4], fps: 12 };
     expect(withMinFrames(enough, 5)).toBe(enough);
