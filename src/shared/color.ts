@@ -1,5 +1,11 @@
-// Colour parsing shared by the core (composites) and the renderer (background picker, canvas).
+// Colour parsing and luma, shared by the core (composites, matting, stickers) and the renderer
+// (background picker, canvas).
 // Pure; no 'electron', no 'node:*'.
+
+/** Luma (BT.601) of an RGB colour, in the colour's own units. */
+export function luma(r: number, g: number, b: number): number {
+  return 0.299 * r + 0.587 * g + 0.114 * b;
+}
 
 /** Parses '#RGB' / '#RRGGBB' (the '#' optional) to [r, g, b], or null when it is not a colour. */
 export function parseHex(hex: string): [number, number, number] | null {

@@ -7,6 +7,11 @@ export type StickerFormat = 'gif' | 'webp' | 'apng' | 'webm';
 /** Every sticker format. */
 export const STICKER_FORMATS: readonly StickerFormat[] = ['gif', 'webp', 'apng', 'webm'];
 
+/** The file extension a sticker format is written with (an APNG is a .png). */
+export function stickerExtension(format: StickerFormat): string {
+  return format === 'apng' ? 'png' : format;
+}
+
 /** A platform's limits; the pipeline fits colours, fps and size until the file is within them. */
 export interface PlatformPreset {
   id: 'line' | 'telegram' | 'discord' | 'wechat';

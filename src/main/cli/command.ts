@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { AppError, type ErrorCode } from '../../shared/errors';
 import { MAX_FILE_KB, parseFileSizeBand } from '../../shared/idphoto-report';
+import { providerLabel } from '../../shared/labels';
 import { isQuality } from '../core/image/encode';
 import { isProviderInstalled } from '../core/inference/execution-providers';
 import { ensureWritableFolder } from '../core/io/atomic-write';
@@ -213,7 +214,7 @@ export function noteProviderFallback(io: Pick<CliIo, 'err'>, asked: string | und
   // The flag, else CUTOUT_PROVIDER (as envFromFlags reads them).
   const [request, by] = asked ? [asked, `--provider ${asked}`] : [env.CUTOUT_PROVIDER, `CUTOUT_PROVIDER=${env.CUTOUT_PROVIDER}`];
   if (request && request !== 'auto' && ran !== 'none' && request !== ran) {
-    const why = isProviderInstalled(request) ? '' : ` (ONNX Runtime's ${request === 'cuda' ? 'CUDA' : 'TensorRT'} libraries are not installed: see README, GPU)`;
+    const why = isProviderInstalled(request) ? '' : ` (ONNX Runtime's ${providerLabel(request)} libraries are not installed: see README, GPU)`;
     io.err(`note: ${by} could not start here${why}; ran on ${ran}`);
   }
 }

@@ -1,6 +1,5 @@
 // Composition root of `cutout serve`: the shared app core (engine in a worker, jobs, settings),
 // the AppApi implementation with browser platform services, and the web transport. Node only.
-import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
@@ -9,7 +8,7 @@ import { AppError } from '../../shared/errors';
 import type { JobSpec } from '../../shared/jobs';
 import { maxPixelsFromEnv } from '../core/env';
 import { ensureWritableFolder } from '../core/io/atomic-write';
-import { defaultModelsDirs } from '../core/models/model-store';
+import { defaultModelsDirs, modelsFolderText } from '../core/models/model-store';
 import { createAppApi } from '../engine/api/index';
 import { createAppCore, type AppCore } from '../engine/app-core';
 import { EventHub } from './event-hub';
@@ -132,10 +131,11 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   // exports folder resumes; those not used for UPLOAD_KEEP_MS are removed as the server starts.
   const uploadDir = options.userDataDir || env.CUTOUT_USER_DATA ? join(userDataDir, 'uploads') : defaultUploadsDir(env);
   await pruneUploads(uploadDir, UPLOAD_KEEP_MS);
+  const modelsDirs = defaultModelsDirs(env, join(options.resourcesDir, 'models'));
   const hub = new EventHub();
   const core = await createAppCore({
     engine: {
-      modelsDirs: defaultModelsDirs(env, join(options.resourcesDir, 'models')),
+      modelsDirs,
       manifestPath: join(options.resourcesDir, 'models', 'manifest.json'),
       tempDir: join(sessionDir, 'engine'),
       ffmpegPath: env.CUTOUT_FFMPEG ?? null,
@@ -170,8 +170,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   // A job no model can do is said as the server starts, not found out from the first picture.
   const lacking = unusableTasks(await api.listModels().catch(() => []));
   if (lacking.length > 0) {
-    const dirs = defaultModelsDirs(env, join(options.resourcesDir, 'models')).map((d) => (existsSync(d) ? d : `${d} (no such folder)`));
-    log(`No usable model for ${lacking.join('; ')}: these fail until a model is in ${dirs.join(' or ')}. \`cutout models\` says where to get each and the file name to save it as.`);
+    log(`No usable model for ${lacking.join('; ')}: these fail until a model is in ${modelsDirs.map(modelsFolderText).join(' or ')}. \`cutout models\` says where to get each and the file name to save it as.`);
   }
   // A port asked for that is taken stops the start: what was started for it goes.
   const server = await startWebServer({

@@ -2,7 +2,7 @@
 // spell them, durations in the UI's units, and no space between Chinese sentences or before "（".
 import { describe, expect, it } from 'vitest';
 import { textGap } from '../../../src/renderer/src/lib/i18n';
-import { formatLabel, providerLabel } from '../../../src/renderer/src/lib/labels';
+import { formatLabel, providerLabel } from '../../../src/shared/labels';
 import { formatDuration } from '../../../src/renderer/src/lib/state/app.svelte';
 import { colourLabelKey } from '../../../src/renderer/src/lib/state/background.svelte';
 

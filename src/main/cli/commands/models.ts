@@ -1,6 +1,6 @@
 // `cutout models`: list every known model, where its file is and whether its sha256 matches.
 // Node only.
-import { existsSync } from 'node:fs';
+import { modelsFolderText } from '../../core/models/model-store';
 import { createCliEnv } from '../cli-env';
 import type { CliCommand } from '../command';
 
@@ -15,8 +15,7 @@ export const modelsCommand: CliCommand = {
     if (argv.includes('--json')) {
       io.out(JSON.stringify(list.map((s) => ({ id: s.entry.id, task: s.entry.task, state: s.state, path: s.path, licence: s.entry.licence, bundled: s.entry.bundled, url: s.entry.url })), null, 2));
     } else {
-      const folders = env.store.modelsDirs.map((d) => (existsSync(d) ? d : `${d} (no such folder)`));
-      io.out(`models folders: ${folders.join(', ')}`);
+      io.out(`models folders: ${env.store.modelsDirs.map(modelsFolderText).join(', ')}`);
       io.out('| id | task | state | licence | file |');
       io.out('|---|---|---|---|---|');
       // A missing one: the name to save it as (a download's own name is often another) and where from.

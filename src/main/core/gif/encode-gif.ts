@@ -25,7 +25,7 @@ export interface GifOptions {
   maxColors?: number;
   /** Loop count: 0 forever (default), n > 0 plays n+1 times per the Netscape extension. */
   repeat?: number;
-  /** Upper bound on pixels sampled for the palette (default 250k). */
+  /** Upper bound on pixels sampled for the palette (default PALETTE_SAMPLE). */
   samplePixels?: number;
 }
 
@@ -56,30 +56,27 @@ export function exactDelaysCs(delaysMs: readonly number[]): number[] {
   return out;
 }
 
-function sampleOpaque(frames: readonly GifFrame[], limit: number): Uint8Array {
-  let opaque = 0;
-  for (const f of frames) for (let j = 3; j < f.data.length; j += 4) if (f.data[j]) opaque++;
-  const step = Math.max(1, Math.ceil(opaque / limit));
-  const out = new Uint8Array(Math.ceil(opaque / step) * 4 + 4);
+/** Pixels of each kind a palette is built from, at most (an even sample of the frames beyond). */
+const PALETTE_SAMPLE = 250_000;
+
+/** An even sample of the frames' pixels that `take` keeps (by alpha), RGBA, at most `limit`, and how many it keeps in all. */
+function samplePixels(frames: readonly Uint8Array[], take: (a: number) => boolean, limit = PALETTE_SAMPLE): { pixels: Uint8Array; count: number } {
+  let count = 0;
+  for (const f of frames) for (let j = 3; j < f.length; j += 4) if (take(f[j])) count++;
+  const step = Math.max(1, Math.ceil(count / limit));
+  const pixels = new Uint8Array(Math.ceil(count / step) * 4);
   let k = 0;
   let seen = 0;
   for (const f of frames) {
-    const d = f.data;
-    for (let j = 0; j < d.length; j += 4) {
-      if (!d[j + 3]) continue;
-      if (seen++ % step === 0 && k + 4 <= out.length) {
-        out[k++] = d[j];
-        out[k++] = d[j + 1];
-        out[k++] = d[j + 2];
-        out[k++] = 255;
+    for (let j = 0; j < f.length; j += 4) {
+      if (!take(f[j + 3])) continue;
+      if (seen++ % step === 0 && k + 4 <= pixels.length) {
+        pixels.set(f.subarray(j, j + 4), k);
+        k += 4;
       }
     }
   }
-  if (k === 0) {
-    out.set([0, 0, 0, 255], 0);
-    k = 4;
-  }
-  return out.subarray(0, k);
+  return { pixels: pixels.subarray(0, k), count };
 }
 
 function sameIndices(a: Uint8Array, b: Uint8Array): boolean {
@@ -98,8 +95,12 @@ export function encodeGif(frames: readonly GifFrame[], delaysMs: readonly number
   if (delaysMs.length !== frames.length) throw new AppError('INVALID_ARGUMENT', 'One delay per frame is needed');
   const { width, height } = frames[0];
   const maxColors = Math.min(255, Math.max(2, Math.round(options.maxColors ?? 255)));
-  const sample = sampleOpaque(frames, options.samplePixels ?? 250_000);
-  const palette = gifenc.quantize(sample, maxColors, { format: 'rgb565' });
+  const { pixels } = samplePixels(
+    frames.map((f) => f.data),
+    (a) => a > 0,
+    options.samplePixels,
+  );
+  const palette = gifenc.quantize(pixels.length ? pixels : Uint8Array.of(0, 0, 0, 255), maxColors, { format: 'rgb565' });
   const transparentIndex = palette.length;
   const fullPalette = [...palette.map((c) => [c[0], c[1], c[2]]), [0, 0, 0]];
   const indexed: Uint8Array[] = [];
@@ -135,29 +136,6 @@ export function encodeGif(frames: readonly GifFrame[], delaysMs: readonly number
   return { bytes: gif.bytes(), frameCount: indexed.length, delaysMs: cs.map((c) => c * 10), paletteSize: fullPalette.length };
 }
 
-/** Pixels of each kind a palette is built from, at most (an even sample of the frames beyond). */
-const PALETTE_SAMPLE = 250_000;
-
-/** An even sample of the frames' pixels that `take` keeps (by alpha), RGBA, at most PALETTE_SAMPLE. */
-function samplePixels(frames: readonly Uint8Array[], take: (a: number) => boolean): { pixels: Uint8Array; count: number } {
-  let count = 0;
-  for (const f of frames) for (let j = 3; j < f.length; j += 4) if (take(f[j])) count++;
-  const step = Math.max(1, Math.ceil(count / PALETTE_SAMPLE));
-  const pixels = new Uint8Array(Math.ceil(count / step) * 4);
-  let k = 0;
-  let seen = 0;
-  for (const f of frames) {
-    for (let j = 0; j < f.length; j += 4) {
-      if (!take(f[j + 3])) continue;
-      if (seen++ % step === 0 && k + 4 <= pixels.length) {
-        pixels.set(f.subarray(j, j + 4), k);
-        k += 4;
-      }
-    }
-  }
-  return { pixels: pixels.subarray(0, k), count };
-}
-
 /** About this many soft entries to an alpha band, in at most SOFT_BANDS bands (chosen with SOFT_SHARE, below). */
 const ENTRIES_PER_BAND = 4;
 const SOFT_BANDS = 16;
@@ -165,9 +143,10 @@ const SOFT_BANDS = 16;
 /**
  * The soft edge's share of the entries: this many times its share of the pixels, from an eighth to
  * a third of them. With 4 entries to a band, chosen on sprites of `../shared/train/anime` (every
- * 20th, 4 to a sticker, 255 and 64 colours) against quantising all pixels as RGBA together, as it
- * was: the edge's composite error on black and white 10.9 (was 12.2), its alpha 8.2 off on average,
- * opaque colours 4.6 off (was 7.2, and alpha 240-254 where they were opaque).
+ * 20th, 4 to a sticker, 255 and 64 colours; `npm run bench -- --only palette`) against quantising
+ * all pixels as RGBA together, as it was: the edge's composite on black and white 10.9 off (was
+ * 13.7), its alpha 8.2 (was 21.0); opaque colours 4.6 off (was 7.2) and none see-through (8.7 of
+ * alpha lost on average).
  */
 const SOFT_SHARE = 3;
 

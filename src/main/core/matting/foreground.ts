@@ -2,6 +2,7 @@
 // colour estimation"): F = F̂ + a·(I − a·F̂ − (1−a)·B̂) with F̂, B̂ alpha-weighted local means, run
 // twice (large, then 3 px radius). Removes the old background's colour from hair and edges.
 // Core, typed arrays only.
+import { luma } from '../../../shared/color';
 import type { RgbaImage } from '../image/decode';
 import { bilinearTaps } from '../image/resize';
 import { boxMean } from './box-filter';
@@ -207,11 +208,6 @@ const TINT_CELL_PX = 4;
 const TINT_MIN_CHROMA = 10;
 /** At most this share of the background's hue beyond the subject's is taken away: what half-resolution colour can bleed. */
 const TINT_MAX_SHARE = 0.3;
-
-/** Luma (BT.601) of an RGB colour. */
-function luma(r: number, g: number, b: number): number {
-  return 0.299 * r + 0.587 * g + 0.114 * b;
-}
 
 /**
  * Takes the old background's hue out of the edge, in place in `out` (RGBA, F from blur-fusion).

@@ -1,5 +1,6 @@
 // Edge-aware upsampling of a low-resolution mask with a guided filter (He, Sun, Tang 2013)
 // against the full-resolution image. Pure typed-array code; the `fast` refine mode.
+import { luma } from '../../../shared/color';
 import type { RgbaImage } from '../image/decode';
 import { bilinearTaps, resizeFloatBilinear } from '../image/resize';
 import { boxMean } from './box-filter';
@@ -24,7 +25,7 @@ export function lumaOf(image: RgbaImage): Float32Array {
   const n = image.width * image.height;
   const out = new Float32Array(n);
   const d = image.data;
-  for (let i = 0, j = 0; i < n; i++, j += 4) out[i] = (0.299 * d[j] + 0.587 * d[j + 1] + 0.114 * d[j + 2]) / 255;
+  for (let i = 0, j = 0; i < n; i++, j += 4) out[i] = luma(d[j], d[j + 1], d[j + 2]) / 255;
   return out;
 }
 

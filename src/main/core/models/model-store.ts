@@ -1,7 +1,7 @@
 // Finds model files in the models folders, verifies their sha256 (cached by size + mtime) and
 // merges user descriptors (`*.model.json`) with the app manifest. Core: paths arrive as arguments.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { AppError } from '../../../shared/errors';
@@ -139,7 +139,7 @@ export class ModelStore {
       const looked = this.candidatePaths(entry);
       // A folder that is not there (a mistyped CUTOUT_MODELS_DIR) is said so; the download's own
       // name is often another than the one looked for, so the name to save it as is said too.
-      const where = await Promise.all(looked.map(async (p) => ((await isFolder(dirname(p))) ? p : `${p} (no folder ${dirname(p)})`)));
+      const where = looked.map((p) => (isFolder(dirname(p)) ? p : `${p} (no folder ${dirname(p)})`));
       const hint = entry.url ? ` Download it from ${entry.url} and save it as ${entry.file} in ${dirname(looked[0])}.` : '';
       throw new AppError('MODEL_MISSING', `Model file ${entry.file} (${entry.id}) not found. Looked for: ${where.join(', ')}.${hint}`, {
         detail: { id: entry.id, file: entry.file, looked, url: entry.url },
@@ -241,9 +241,15 @@ export class ModelStore {
 }
 
 /** Whether `path` is a folder that exists. */
-async function isFolder(path: string): Promise<boolean> {
-  return stat(path).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A models folder as said to a person: its path, marked when it is not there (a mistyped CUTOUT_MODELS_DIR). */
+export function modelsFolderText(dir: string): string {
+  return isFolder(dir) ? dir : `${dir} (no such folder)`;
 }

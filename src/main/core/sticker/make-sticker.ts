@@ -28,7 +28,7 @@ import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, unio
 import { flattenForMatting, keepOwnEdge, ownAlphaOf } from '../matting/own-alpha';
 import { encodeIndexedApng } from './apng-indexed';
 import { encodeAnimatedWebp, encodeApng, encodeWebmVp9, type AnimatedFrames } from './encode-animated';
-import { findPlatformPreset, PLATFORM_PRESETS, presetFps, presetLoops, SIZE_PRESETS, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
+import { findPlatformPreset, PLATFORM_PRESETS, presetFps, presetLoops, SIZE_PRESETS, stickerExtension, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
 import { applyStickerHints, stickerHintMap, validateStickerStrokes } from './touch-up';
 import { binarizeWithHysteresis, hysteresisBand, isRepeatFrame, isSceneCut, smoothAlphaSequence } from './temporal';
 
@@ -738,11 +738,11 @@ export async function makeSticker(input: string, output: string, options: Sticke
   // A folder given as the output (a sticker is one file) is refused, not written beside as "folder.png".
   if (await stat(output).then((s) => s.isDirectory(), () => false)) {
     const writes = options.format || options.preset ? resolveTargets(options).format : 'gif';
-    throw new AppError('INVALID_ARGUMENT', `${output} is a folder: name the sticker's file (for example ${join(output, `sticker.${writes === 'apng' ? 'png' : writes}`)})`, { detail: { path: output } });
+    throw new AppError('INVALID_ARGUMENT', `${output} is a folder: name the sticker's file (for example ${join(output, `sticker.${stickerExtension(writes)}`)})`, { detail: { path: output } });
   }
   if ((options.format || options.preset) && !stickerFormatFromPath(output)) {
     const writes = resolveTargets(options).format;
-    const ext = writes === 'apng' ? 'png' : writes;
+    const ext = stickerExtension(writes);
     // "sticker" gets ".png"; "sticker.out" would be an APNG no app opens as one.
     if (/\.[^./\\]+$/.test(basename(output))) throw new AppError('INVALID_ARGUMENT', `${options.preset ? `The ${options.preset} preset makes` : 'This sticker is'} ${writes.toUpperCase()}, but ${output} is named otherwise: name it .${ext}`, { detail: { path: output, format: writes } });
     output = `${output}.${ext}`;
@@ -759,7 +759,7 @@ export async function makeSticker(input: string, output: string, options: Sticke
   const writes = resolveTargets(options).format;
   if (named && named !== writes) {
     const by = options.preset ? `The ${options.preset} preset makes` : 'This sticker is';
-    throw new AppError('INVALID_ARGUMENT', `${by} ${writes.toUpperCase()}, but ${output} is named as ${named.toUpperCase()}: name it .${writes === 'apng' ? 'png' : writes}`, { detail: { path: output, format: writes } });
+    throw new AppError('INVALID_ARGUMENT', `${by} ${writes.toUpperCase()}, but ${output} is named as ${named.toUpperCase()}: name it .${stickerExtension(writes)}`, { detail: { path: output, format: writes } });
   }
   // A folder that cannot be written is said before the clip is read, not after all the work.
   await ensureWritableFolder(dirname(resolve(output)));

@@ -1,6 +1,7 @@
 // Temporal logic of a sticker's frame sequence: repeated-frame and scene-cut detection, zero-lag
 // smoothing of alpha (forward-backward EMA, reset at cuts) and temporal hysteresis before a 1-bit
 // threshold. Pure typed-array code (core).
+import { luma } from '../../../shared/color';
 import type { RgbaImage } from '../image/decode';
 
 /** Mean absolute difference of the RGB channels (0..255), on every `step`-th pixel. */
@@ -60,7 +61,7 @@ function lumaHistogram(image: RgbaImage, bins = 32): Float32Array {
   const d = image.data;
   let n = 0;
   for (let j = 0; j < d.length; j += 8) {
-    const y = (0.299 * d[j] + 0.587 * d[j + 1] + 0.114 * d[j + 2]) | 0;
+    const y = luma(d[j], d[j + 1], d[j + 2]) | 0;
     h[Math.min(bins - 1, (y * bins) >> 8)]++;
     n++;
   }

@@ -90,7 +90,7 @@ describe('indexFrames (the palette APNG)', () => {
     // 48 opaque entries over a smooth gradient: within a few steps of it.
     expect(worst).toBeLessThanOrEqual(24);
     // 21 soft entries (5 bands of alpha) for a ring of many colours and alphas: 12.7 off on
-    // average, 27 at worst (quantised with the opaque ones as RGBA, a soft pixel was off by 118).
+    // average, 27 at worst.
     expect(alphaError / soft).toBeLessThan(16);
     expect(worstAlpha).toBeLessThanOrEqual(40);
   });

@@ -50,6 +50,14 @@ type NoteKey =
   | 'batch.note.cutShortFile'
   | `sticker.preset.${PlatformPreset['id']}`;
 
+/** What a sticker left out at its ends (StickerJobResult.emptyEndsS), as sentences: a batch row's note and the Stickers result's line. */
+export function emptyEndsSentences(ends: { start: number; end: number }, t: (key: 'batch.note.emptyStart' | 'batch.note.emptyEnd', params: Record<string, string>) => string): string[] {
+  return [
+    ...(ends.start > 0 ? [t('batch.note.emptyStart', { seconds: ends.start.toFixed(2) })] : []),
+    ...(ends.end > 0 ? [t('batch.note.emptyEnd', { seconds: ends.end.toFixed(2) })] : []),
+  ];
+}
+
 /**
  * A row's note in the UI's words: each of its notes (FinishedFile.notes) as a sentence, or the
  * engine's English sentence for a record written before notes were data.
@@ -70,7 +78,7 @@ export function noteText(row: Pick<BatchItemRow, 'note' | 'notes'>, t: (key: Not
         case 'pastEnd':
           return [t('batch.note.pastEnd', { seconds: n.seconds.toFixed(2) })];
         case 'emptyEnds':
-          return [...(n.start > 0 ? [t('batch.note.emptyStart', { seconds: n.start.toFixed(2) })] : []), ...(n.end > 0 ? [t('batch.note.emptyEnd', { seconds: n.end.toFixed(2) })] : [])];
+          return emptyEndsSentences(n, t);
         case 'stoppedShort':
           return [t('batch.note.stoppedShort', { seconds: n.seconds.toFixed(2) })];
         case 'cutShortFile':

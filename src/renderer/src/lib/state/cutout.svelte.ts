@@ -7,7 +7,7 @@ import { DEFAULT_SETTINGS, type EXPORT_FORMAT_CHOICES } from '../../../../shared
 import { touchUpLabels, trimapFromAlpha } from '../canvas/stroke';
 import { unionBox, type PixelBox } from '../canvas/pixels';
 import { formatDuration, type AppState, type OpenOptions, type StatusLine } from './app.svelte';
-import { providerLabel } from '../labels';
+import { providerLabel } from '../../../../shared/labels';
 import { BackgroundState } from './background.svelte';
 import { TrimapBrushState } from './trimap-brush.svelte';
 import { ViewState } from './view.svelte';

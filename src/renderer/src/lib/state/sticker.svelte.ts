@@ -5,7 +5,7 @@
 import type { ClipInfo, MediaBytes, StickerFramePreview, StickerFramePreviewRequest } from '../../../../shared/api';
 import type { ApiClient } from '../../../../shared/api-client';
 import { STICKER_STROKE_LIMITS, type JobOutcome, type StickerJobOptions, type StickerJobResult, type StickerReview, type StickerStroke, type Subject } from '../../../../shared/jobs';
-import { PLATFORM_PRESETS, presetFps, type PlatformPreset } from '../../../../shared/sticker-presets';
+import { PLATFORM_PRESETS, presetFps, stickerExtension, type PlatformPreset } from '../../../../shared/sticker-presets';
 import { sureTrim } from '../../../../shared/sticker-review';
 
 /** The long side of the clip's frame the Clip pane shows (the poster). */
@@ -43,10 +43,6 @@ export const MAX_TRIM_S = 10;
 export const MIN_TRIM_S = 0.2;
 
 
-/** File extension written for a format. */
-export function extensionFor(format: StickerFormatChoice): string {
-  return format === 'apng' ? 'png' : format;
-}
 
 /**
  * Clamps a trim to the clip: start in [0, clip − MIN_TRIM_S], duration in [MIN_TRIM_S, maxS] and
@@ -362,7 +358,7 @@ export class StickerState {
   /** A file name for the save dialog: clip name + _sticker + the format's extension. */
   suggestedName(): string {
     const name = (this.clip?.path ?? 'sticker').split(/[\\/]/).pop()!.replace(/\.[^.]+$/, '');
-    return `${name}_sticker.${extensionFor(this.effectiveFormat)}`;
+    return `${name}_sticker.${stickerExtension(this.effectiveFormat)}`;
   }
 
   /** Asks where to save, runs the sticker job, then loads the result for the preview. */

@@ -1,5 +1,5 @@
-// How format and provider ids are written for people (renderer): "WebP", not "WEBP"; "DirectML",
-// not "DML". Ids the tables do not know are shown upper-cased.
+// How format and provider ids are written for people (renderer, CLI): "WebP", not "WEBP";
+// "DirectML", not "DML". Ids the tables do not know are shown upper-cased. Pure.
 
 const FORMAT_LABELS: Record<string, string> = { gif: 'GIF', webp: 'WebP', apng: 'APNG', webm: 'WebM', png: 'PNG', jpeg: 'JPEG', jpg: 'JPEG' };
 const PROVIDER_LABELS: Record<string, string> = { cpu: 'CPU', webgpu: 'WebGPU', cuda: 'CUDA', tensorrt: 'TensorRT', dml: 'DirectML', coreml: 'CoreML' };
