@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { evalFile, tempDir } from '../helpers/env';
+import { writeHeic } from '../helpers/heic';
 import { ARTIFACTS_DIR, chooseFiles, useAppSession, waitForCutoutOf } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
@@ -267,6 +268,24 @@ describe('ID-photo workspace in Chromium', () => {
     await app.page.locator('.faces button', { hasText: '2' }).click();
     await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
     await expect.poll(() => shownPhotoSize(app.page), { timeout: 30_000 }).toEqual([413, 531]);
+    expect(app.pageErrors).toEqual([]);
+  });
+
+  it('makes the photo of an iPhone HEIC portrait, stored lying on its side and shown upright', async () => {
+    const dir = tempDir('cutout-e2e-id-');
+    const lying = join(dir, 'lying.png');
+    await sharp(evalFile('id_portraits', 'images', 'hv_test1.jpg')).rotate(90).png().toFile(lying);
+    const heic = join(dir, 'IMG_4032.HEIC');
+    writeFileSync(heic, await writeHeic({ png: lying, tile: 512, nclx: true, transforms: [{ irot: 1 }] }));
+    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), heic);
+    await expect.poll(recentNames, { timeout: 60_000 }).toContain('IMG_4032.HEIC');
+    await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 60_000 });
+    expect(await app.page.locator('[data-testid=idphoto-failure]').count()).toBe(0);
+    await expect.poll(() => shownPhotoSize(app.page), { timeout: 30_000 }).toEqual([413, 531]);
+    // Upright: the head's size is measured and within the spec (a face on its side is not found).
+    await expect.poll(() => app.page.textContent('[data-testid=idphoto-report]')).toMatch(/Crown to chin/);
+    expect(await app.page.locator('[data-testid=idphoto-report] tr', { hasText: 'Crown to chin' }).getAttribute('class')).not.toMatch(/\bbad\b/);
+    await app.page.screenshot({ path: join(SCREENS, 'idphoto-heic.png') });
     expect(app.pageErrors).toEqual([]);
   });
 

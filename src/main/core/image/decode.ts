@@ -1,8 +1,10 @@
 // Image decoding with sharp: EXIF orientation applied, any colour model normalised to 8-bit
 // sRGB RGBA, a pixel-count guard. Core (no electron); sharp is used only under core/image.
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { AppError, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SOURCE_PIXELS } from '../../../shared/errors';
+import { decodeHeic } from './heif';
+import { rawTiff } from './tiff';
 import { extensionOf, hasExtension, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../shared/media';
 
 /** An 8-bit sRGB image with 4 interleaved channels (RGBA), row-major, no padding. */
@@ -32,9 +34,15 @@ export interface DecodedImage extends RgbaImage {
 
 /**
  * Picture kinds offered for opening (IMAGE_EXTENSIONS) that libvips may not decode: BMP never,
- * HEIC only with a HEVC decoder (sharp's prebuilt libvips reads AVIF alone).
+ * a HEIC whose container libvips cannot read (one it reads is decoded by decodeHeic).
  */
 const FORMATS_NOT_READ: Record<string, string> = { bmp: 'BMP', heic: 'HEIC', heif: 'HEIF' };
+
+/**
+ * Whether this sharp decodes HEVC-coded HEIF (HEIC) itself: its prebuilt libvips reads AVIF alone,
+ * a system libvips with libde265 reads both. Otherwise decodeHeic does, with ffmpeg.
+ */
+const SHARP_DECODES_HEIC = (sharp.format.heif?.input as { fileSuffix?: string[] } | undefined)?.fileSuffix?.includes('.heic') ?? false;
 
 /** Formats whose colour is nearly always kept at half resolution (4:2:0): phones' HEIF and AVIF. */
 const HALF_COLOUR_FORMATS = new Set(['heif', 'avif']);
@@ -125,6 +133,7 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
     );
   }
   // The file's size as shown (EXIF orientations 5-8 turn it a quarter) and, over the budget, the size it is worked on at.
+  if (meta.format === 'heif' && meta.compression === 'hevc' && !SHARP_DECODES_HEIC) return decodeHeicImage(input, name, options);
   const turned = (meta.orientation ?? 1) >= 5;
   const own = { width: turned ? meta.height! : meta.width!, height: turned ? meta.width! : meta.height! };
   const fitted = pixels > maxPixels ? fitPixelBudget(own.width, own.height, maxPixels) : undefined;
@@ -180,6 +189,20 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
       detail: { path: name, damaged: true },
     });
   }
+}
+
+/**
+ * A HEIC decoded by decodeHeic (the container read here, its HEVC by ffmpeg), then through sharp like
+ * any picture (from a TIFF of its pixels and profile): its ICC profile converted to sRGB, the pixel
+ * budget applied.
+ */
+async function decodeHeicImage(input: string | Uint8Array, name: string, options: DecodeOptions): Promise<DecodedImage> {
+  const picture = await decodeHeic(typeof input === 'string' ? await readFile(input) : input, name);
+  const image = await decodeImage(rawTiff(picture.data, picture.width, picture.height, picture.channels, picture.icc), { ...options, name });
+  // Downscaled to half or less, its colour is whole again.
+  const halved = image.downscaledFrom !== undefined && image.width * 2 <= image.downscaledFrom.width;
+  const { isColourSubsampled: _tiff, ...rest } = image;
+  return { ...rest, format: 'heif', ...(picture.isColourSubsampled && !halved ? { isColourSubsampled: true } : {}) };
 }
 
 /**

@@ -84,14 +84,17 @@ export interface RunToolOptions {
   signal?: AbortSignal;
   /** Bytes written to the child's stdin, then closed; omitted: stdin is ignored. */
   stdin?: Uint8Array;
-  /** Collect stdout (probe output); default false (ignored). */
-  captureStdout?: boolean;
+  /** Collect stdout: as text (probe output, `true`) or as bytes (decoded pixels); default false (ignored). */
+  captureStdout?: boolean | 'bytes';
 }
 
 /** Stdout and stderr of a finished tool run. */
 export interface ToolOutput {
   code: number;
+  /** Stdout as text (captureStdout true), else empty. */
   stdout: string;
+  /** Stdout as bytes (captureStdout 'bytes'), else empty. */
+  stdoutBytes: Buffer;
   stderr: string;
 }
 
@@ -125,7 +128,8 @@ export function runTool(binary: string, args: string[], options: RunToolOptions 
     });
     child.on('close', (code) => {
       if (signal?.aborted) return reject(new CancelledError());
-      resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: stderr.toString() });
+      const bytes = Buffer.concat(out);
+      resolve({ code: code ?? -1, stdout: options.captureStdout === true ? bytes.toString('utf8') : '', stdoutBytes: options.captureStdout === 'bytes' ? bytes : Buffer.alloc(0), stderr: stderr.toString() });
     });
   });
 }
