@@ -73,7 +73,7 @@ export const DEFAULT_MAX_SOURCE_PIXELS = 320_000_000;
  * known picture format cut short), `empty` (a file of 0 bytes; VIDEO_CORRUPT for a clip), `still` (a
  * still picture where a clip is wanted), `video` (a video where a picture is wanted) or
  * `unknownFormat` (content the decoder reads as no picture format: a text file named .jpg),
- * `formatNotRead` (a picture of a kind this build cannot decode: BMP, a HEIC using a part of HEIF not read), INPUT_UNSUPPORTED; `cutShort` (a video that stops before the part picked), VIDEO_CORRUPT;
+ * `formatNotRead` (a picture of a kind this build cannot decode: a HEIC using a part of HEIF not read), INPUT_UNSUPPORTED; `cutShort` (a video that stops before the part picked), VIDEO_CORRUPT;
  * `nameTooLong` (an output name over the file system's limit), OUTPUT_NOT_WRITABLE; a batch that
  * cannot start for its name template (`badTemplate`) or its output folder being the input folder
  * (`outputIsInput`), INVALID_ARGUMENT.

@@ -1,8 +1,9 @@
 // Image decoding with sharp: EXIF orientation applied, any colour model normalised to 8-bit
 // sRGB RGBA, a pixel-count guard. Core (no electron); sharp is used only under core/image.
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { AppError, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SOURCE_PIXELS } from '../../../shared/errors';
+import { bmpSize, decodeBmp } from './bmp';
 import { decodeHeic } from './heif';
 import { rawTiff } from './tiff';
 import { extensionOf, hasExtension, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../shared/media';
@@ -33,10 +34,11 @@ export interface DecodedImage extends RgbaImage {
 }
 
 /**
- * Picture kinds offered for opening (IMAGE_EXTENSIONS) that libvips may not decode: BMP never,
- * a HEIC whose container libvips cannot read (one it reads is decoded by decodeHeic).
+ * Picture kinds offered for opening (IMAGE_EXTENSIONS) that libvips may not decode: a HEIC whose
+ * container libvips cannot read (one it reads is decoded by decodeHeic). BMP, which libvips never
+ * reads, is decoded by decodeBmp.
  */
-const FORMATS_NOT_READ: Record<string, string> = { bmp: 'BMP', heic: 'HEIC', heif: 'HEIF' };
+const FORMATS_NOT_READ: Record<string, string> = { heic: 'HEIC', heif: 'HEIF' };
 
 /**
  * Whether this sharp decodes HEVC-coded HEIF (HEIC) itself: its prebuilt libvips reads AVIF alone,
@@ -104,6 +106,8 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
     if (/premature end|truncated|unexpected end/i.test(why)) {
       throw new AppError('INPUT_UNSUPPORTED', `${name} could not be decoded: it is corrupt or truncated (${why})`, { cause, detail: { path: name, damaged: true } });
     }
+    // A BMP, which libvips has no loader for: decoded by ffmpeg.
+    if (bmpSize(typeof input === 'string' ? await readHead(input, 30) : input)) return decodeBmpImage(input, name, options);
     // A kind of picture the app takes in (its extension is offered) but this build's libvips
     // cannot decode: said as that, not as a file that is no picture at all.
     const kind = FORMATS_NOT_READ[extensionOf(name)];
@@ -124,14 +128,7 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
   const pixels = (meta.width ?? 0) * (meta.height ?? 0);
   if (!pixels) throw new AppError('INPUT_UNSUPPORTED', `${name} has no pixel size`, { detail: { path: name } });
   const limit = options.downscale ? Math.max(maxPixels, DEFAULT_MAX_SOURCE_PIXELS) : maxPixels;
-  if (pixels > limit) {
-    throw new AppError(
-      'IMAGE_TOO_LARGE',
-      // Said with the decimals that show it is over ("320.003 MP", not "320.0 MP" against a limit of 320).
-      `${name} is ${meta.width}x${meta.height} (${(pixels / 1e6).toFixed(pixels - limit < 50_000 ? 3 : 1)} MP); the limit is ${(limit / 1e6).toFixed(0)} MP. Downscale it first.`,
-      { detail: { path: name, width: meta.width, height: meta.height, maxPixels: limit } },
-    );
-  }
+  if (pixels > limit) throw tooLarge(name, meta.width!, meta.height!, limit);
   // The file's size as shown (EXIF orientations 5-8 turn it a quarter) and, over the budget, the size it is worked on at.
   if (meta.format === 'heif' && meta.compression === 'hevc' && !SHARP_DECODES_HEIC) return decodeHeicImage(input, name, options);
   const turned = (meta.orientation ?? 1) >= 5;
@@ -189,6 +186,42 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
       detail: { path: name, damaged: true },
     });
   }
+}
+
+/** IMAGE_TOO_LARGE for a picture over the pixel limit. */
+function tooLarge(name: string, width: number, height: number, limit: number): AppError {
+  const pixels = width * height;
+  return new AppError(
+    'IMAGE_TOO_LARGE',
+    // Said with the decimals that show it is over ("320.003 MP", not "320.0 MP" against a limit of 320).
+    `${name} is ${width}x${height} (${(pixels / 1e6).toFixed(pixels - limit < 50_000 ? 3 : 1)} MP); the limit is ${(limit / 1e6).toFixed(0)} MP. Downscale it first.`,
+    { detail: { path: name, width, height, maxPixels: limit } },
+  );
+}
+
+/** The first bytes of a file (fewer when it is shorter). */
+async function readHead(path: string, length: number): Promise<Uint8Array> {
+  const file = await open(path, 'r');
+  try {
+    const head = new Uint8Array(length);
+    const { bytesRead } = await file.read(head, 0, length, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * A BMP decoded by decodeBmp (ffmpeg), then through sharp like any picture (the pixel budget
+ * applied); its size is checked against the limit from its header first.
+ */
+async function decodeBmpImage(input: string | Uint8Array, name: string, options: DecodeOptions): Promise<DecodedImage> {
+  const bytes = typeof input === 'string' ? await readFile(input) : input;
+  const size = bmpSize(bytes);
+  const limit = options.downscale ? Math.max(options.maxPixels ?? DEFAULT_MAX_PIXELS, DEFAULT_MAX_SOURCE_PIXELS) : (options.maxPixels ?? DEFAULT_MAX_PIXELS);
+  if (size && size.width * size.height > limit) throw tooLarge(name, size.width, size.height, limit);
+  const picture = await decodeBmp(bytes, name);
+  return { ...(await decodeImage(rawTiff(picture.data, picture.width, picture.height, picture.channels), { ...options, name })), format: 'bmp' };
 }
 
 /**

@@ -1,4 +1,5 @@
 // Bad and unusual inputs to decodeImage: each gets its code; odd colour models normalise to RGBA.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -6,6 +7,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { AppError, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SOURCE_PIXELS } from '../../../../src/shared/errors';
 import { decodeImage, decodeToWorkOn, fitPixelBudget, isDamagedData, oneLine } from '../../../../src/main/core/image/decode';
+import { resolveFfmpeg } from '../../../../src/main/core/video/ffmpeg';
 import { evalFile, tempDir } from '../../../helpers/env';
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -114,24 +116,58 @@ describe('decodeImage bad inputs', () => {
     expect((err as AppError).message).toMatch(/20000x20000/);
   });
 
-  it('a BMP (offered for opening, not decoded by libvips) -> INPUT_UNSUPPORTED saying what it is and what to do, not "not an image"', async () => {
-    const p = join(dir, 'scan.bmp');
-    // A 2x1 24-bit BMP: 54 bytes of headers, one padded row.
-    const bmp = Buffer.alloc(62);
-    bmp.write('BM', 0);
-    bmp.writeUInt32LE(62, 2);
-    bmp.writeUInt32LE(54, 10);
-    bmp.writeUInt32LE(40, 14);
-    bmp.writeInt32LE(2, 18);
-    bmp.writeInt32LE(1, 22);
-    bmp.writeUInt16LE(1, 26);
-    bmp.writeUInt16LE(24, 28);
-    bmp.writeUInt32LE(8, 34);
-    writeFileSync(p, bmp);
-    const err = (await decodeImage(p).catch((e) => e)) as AppError;
-    expect(err.code).toBe('INPUT_UNSUPPORTED');
-    expect(err.message).toBe(`${p} is a BMP picture, which this app cannot read: save it as JPEG or PNG first`);
-    expect(err.detail).toMatchObject({ formatNotRead: true, format: 'BMP' });
+  it('a BMP (which libvips has no loader for) is decoded by ffmpeg: 24-bit, palette, 32-bit with alpha and without; a damaged or huge one is said so', async () => {
+    const card = join(dir, 'card.png');
+    execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=128x80', '-vf', 'format=rgb24,crop=97:61:0:0', '-frames:v', '1', card]);
+    const source = await decodeImage(card);
+    const bmpOf = (pixFmt: string, name: string, input = card): string => {
+      const out = join(dir, name);
+      execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-y', '-i', input, '-pix_fmt', pixFmt, out]);
+      return out;
+    };
+    // 24-bit: the PNG's pixels exactly (an odd width: each row padded to 4 bytes).
+    const rgb = await decodeImage(bmpOf('bgr24', 'card.bmp'));
+    expect(rgb).toMatchObject({ width: 97, height: 61, format: 'bmp', hasAlpha: false });
+    expect(Buffer.from(rgb.data).equals(Buffer.from(source.data))).toBe(true);
+    // 8-bit with a palette: its colours are the palette's, each close to the source's.
+    const pal = await decodeImage(bmpOf('pal8', 'pal.bmp'));
+    let off = 0;
+    for (let i = 0; i < pal.data.length; i++) off += Math.abs(pal.data[i] - source.data[i]);
+    expect(off / pal.data.length).toBeLessThan(6);
+    // 32-bit with alpha: kept. The card with a see-through left half.
+    const half = join(dir, 'half.png');
+    const halfRgba = Buffer.from(source.data);
+    for (let i = 0; i < 97 * 61; i++) if (i % 97 < 48) halfRgba[i * 4 + 3] = 0;
+    await sharp(halfRgba, { raw: { width: 97, height: 61, channels: 4 } }).png().toFile(half);
+    const withAlpha = await decodeImage(bmpOf('bgra', 'alpha.bmp', half));
+    expect(withAlpha.hasAlpha).toBe(true);
+    expect([withAlpha.data[3], withAlpha.data[60 * 4 + 3]]).toEqual([0, 255]);
+    // 32-bit whose alpha is all 0 (as many writers leave it): opaque, not invisible.
+    const zero = join(dir, 'zero.bmp');
+    const rgbaBmp = readFileSync(bmpOf('bgra', 'opaque32.bmp'));
+    const offset = rgbaBmp.readUInt32LE(10);
+    for (let i = offset + 3; i < rgbaBmp.length; i += 4) rgbaBmp[i] = 0;
+    writeFileSync(zero, rgbaBmp);
+    const unused = await decodeImage(zero);
+    expect(unused.hasAlpha).toBe(false);
+    expect(Buffer.from(unused.data).equals(Buffer.from(source.data))).toBe(true);
+
+    // Cut short: damaged. A header claiming 20000x20000: too large, before any decoding.
+    const whole = readFileSync(join(dir, 'card.bmp'));
+    writeFileSync(join(dir, 'cut.bmp'), whole.subarray(0, 2000));
+    const cut = (await decodeImage(join(dir, 'cut.bmp')).catch((e) => e)) as AppError;
+    expect(cut.code).toBe('INPUT_UNSUPPORTED');
+    expect(cut.detail).toMatchObject({ damaged: true });
+    const huge = Buffer.from(whole);
+    huge.writeInt32LE(20000, 18);
+    huge.writeInt32LE(20000, 22);
+    writeFileSync(join(dir, 'huge.bmp'), huge);
+    expect(await codeOf(decodeImage(join(dir, 'huge.bmp')))).toBe('IMAGE_TOO_LARGE');
+    // A text file named .bmp is no picture (not "a BMP this app cannot read").
+    writeFileSync(join(dir, 'text.bmp'), 'not a picture at all');
+    const text = (await decodeImage(join(dir, 'text.bmp')).catch((e) => e)) as AppError;
+    expect(text.code).toBe('INPUT_UNSUPPORTED');
+    expect(text.detail).toMatchObject({ unknownFormat: true });
   });
 
   it('missing file -> INPUT_NOT_FOUND', async () => {

@@ -11,7 +11,7 @@ export const errors = {
   'fix.INPUT_UNSUPPORTED.empty': { en: 'It was probably not copied or downloaded whole: get it again from the original.', 'zh-CN': '文件可能没有完整复制或下载：请从原始来源重新获取。' },
   'error.VIDEO_CORRUPT.empty': { en: 'This video file is empty (0 bytes).', 'zh-CN': '此视频文件是空的（0 字节）。' },
   'fix.VIDEO_CORRUPT.empty': { en: 'It was probably not copied or downloaded whole: get it again from the original.', 'zh-CN': '文件可能没有完整复制或下载：请从原始来源重新获取。' },
-  'error.INPUT_UNSUPPORTED.formatNotRead': { en: 'This kind of picture (BMP, or a HEIC made in an unusual way) cannot be read here.', 'zh-CN': '此处无法读取这种图片格式（BMP，或以特殊方式生成的 HEIC）。' },
+  'error.INPUT_UNSUPPORTED.formatNotRead': { en: 'This HEIC picture is made in a way that cannot be read here.', 'zh-CN': '此 HEIC 图片的生成方式特殊，此处无法读取。' },
   'fix.INPUT_UNSUPPORTED.formatNotRead': { en: 'Save it as JPEG or PNG first (on a phone or in Photos / Preview: export or share as JPEG), then open that.', 'zh-CN': '请先将其另存为 JPEG 或 PNG（手机或“照片”/“预览”中导出或分享为 JPEG），再打开。' },
   'error.INPUT_UNSUPPORTED.damaged': { en: 'This picture is damaged: part of it is missing or corrupt.', 'zh-CN': '这张图片已损坏：部分数据缺失或出错。' },
   'error.INPUT_UNSUPPORTED.video': { en: 'This is a video, not a picture.', 'zh-CN': '这是一个视频，不是图片。' },
