@@ -255,7 +255,9 @@ export async function workingPixelsOf(input: string, maxPixels: number): Promise
     const meta = await sharp(input, { limitInputPixels: false }).metadata();
     return Math.min((meta.width ?? 0) * (meta.height ?? 0), maxPixels);
   } catch {
-    return 0;
+    // A BMP (no libvips loader) says its size in its header too.
+    const size = bmpSize(await readHead(input, 30).catch(() => new Uint8Array(0)));
+    return size ? Math.min(size.width * size.height, maxPixels) : 0;
   }
 }
 

@@ -6,7 +6,7 @@ import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { AppError, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SOURCE_PIXELS } from '../../../../src/shared/errors';
-import { decodeImage, decodeToWorkOn, fitPixelBudget, isDamagedData, oneLine } from '../../../../src/main/core/image/decode';
+import { decodeImage, decodeToWorkOn, fitPixelBudget, isDamagedData, oneLine, workingPixelsOf } from '../../../../src/main/core/image/decode';
 import { resolveFfmpeg } from '../../../../src/main/core/video/ffmpeg';
 import { evalFile, tempDir } from '../../../helpers/env';
 
@@ -129,6 +129,8 @@ describe('decodeImage bad inputs', () => {
     const rgb = await decodeImage(bmpOf('bgr24', 'card.bmp'));
     expect(rgb).toMatchObject({ width: 97, height: 61, format: 'bmp', hasAlpha: false });
     expect(Buffer.from(rgb.data).equals(Buffer.from(source.data))).toBe(true);
+    // Its size from the header alone, as a batch weighs its inputs.
+    expect(await workingPixelsOf(join(dir, 'card.bmp'), 1e9)).toBe(97 * 61);
     // 8-bit with a palette: its colours are the palette's, each close to the source's.
     const pal = await decodeImage(bmpOf('pal8', 'pal.bmp'));
     let off = 0;
