@@ -18,7 +18,7 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The known name nearest `word`, when at most a third of its letters (at least one) are off and no
- * other is as near; else undefined. "portait" is "portrait", "cn-1inh" "cn-1inch"; "x" is nothing.
+ * other is as near; else undefined. "portait" is "portrait", "Portrait" too, "cn-1inh" "cn-1inch"; "x" is nothing.
  */
 export function nearestName(word: string, known: readonly string[]): string | undefined {
   const limit = Math.max(1, Math.floor(word.length / 3));
@@ -31,7 +31,8 @@ export function nearestName(word: string, known: readonly string[]): string | un
       [best, bestD, isTie] = [name, d, false];
     } else if (d === bestD) isTie = true;
   }
-  return best !== undefined && bestD > 0 && bestD <= limit && !isTie ? best : undefined;
+  // A name off only in case ("Portrait") is one too: the names are matched as typed.
+  return best !== undefined && best !== word && bestD <= limit && !isTie ? best : undefined;
 }
 
 /** " Did you mean X?" for a mistyped name, or '' when none is near. */

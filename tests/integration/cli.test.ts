@@ -178,6 +178,10 @@ await engine.dispose();`,
     const folder = await cutout(['sticker', dir, '-o', join(dir, 's.gif')]);
     expect(folder.code).toBe(1);
     expect(folder.stderr).toMatch(/^INPUT_UNSUPPORTED: Not a file: .* is a folder \(`cutout batch --mode sticker`/m);
+    // And to portrait, with where a folder's pictures are done.
+    const pictures = await cutout(['portrait', dir, '-o', join(dir, 'p.png')]);
+    expect(pictures.code).toBe(1);
+    expect(pictures.stderr).toMatch(/^INPUT_UNSUPPORTED: Not a file: .* is a folder \(`cutout batch` does every picture in a folder/m);
 
     // Two inputs into a picture's name: refused, and no folder of that name is made.
     const two = await cutout(['portrait', text, text, '-o', join(dir, 'two.png')]);

@@ -9,7 +9,7 @@ describe('did you mean', () => {
     expect(editDistance('CN-1INCH', 'cn-1inch')).toBe(0);
     expect(editDistance('', 'abc')).toBe(3);
   });
-  it('names the one known name a typo is near, and none when it is far, exact or tied', () => {
+  it('names the one known name a typo is near (in case too), and none when it is far, exact or tied', () => {
     const commands = ['portrait', 'anime', 'models', 'idphoto', 'eval', 'bench', 'batch', 'sticker', 'serve'];
     expect(nearestName('portait', commands)).toBe('portrait');
     expect(nearestName('stickers', commands)).toBe('sticker');
@@ -17,6 +17,9 @@ describe('did you mean', () => {
     expect(nearestName('x', commands)).toBeUndefined();
     expect(nearestName('myspace', ['line', 'telegram', 'discord', 'wechat'])).toBeUndefined();
     expect(nearestName('portrait', commands)).toBeUndefined();
+    // Off only in case: the name as it is known.
+    expect(nearestName('Portrait', commands)).toBe('portrait');
+    expect(didYouMean('CN-1INCH', ['cn-1inch', 'us-2x2'])).toBe(' Did you mean cn-1inch?');
     // One nearer than the rest is named; two as near are not.
     expect(nearestName('batcj', commands)).toBe('batch');
     expect(nearestName('seve', ['serve', 'sieve'])).toBeUndefined();

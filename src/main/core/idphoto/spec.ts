@@ -128,7 +128,8 @@ export class SpecLibrary {
    * 1寸 is cn-1inch); SPEC_UNKNOWN lists the known ids.
    */
   get(id: string): IdPhotoSpec {
-    const s = this.byId.get(id) ?? this.byName(id);
+    // Ids are lower case; one typed in capitals ("CN-1INCH", as it is printed) is the same size.
+    const s = this.byId.get(id) ?? this.byId.get(id.toLowerCase()) ?? this.byName(id);
     if (!s) {
       const known = [...this.byId.keys()];
       throw new AppError('SPEC_UNKNOWN', `Unknown ID-photo spec "${id}".${didYouMean(id, known)} Known specs: ${known.join(', ')}`, { detail: { id, known, nearest: nearestName(id, known) } });

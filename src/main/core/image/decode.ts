@@ -89,7 +89,8 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
     } catch (cause) {
       throw new AppError('INPUT_NOT_FOUND', `File not found: ${input}`, { cause, detail: { path: input } });
     }
-    if (!info.isFile()) throw new AppError('INPUT_UNSUPPORTED', `Not a file: ${input}`, { detail: { path: input } });
+    // A folder, as the probe of a clip says it: with where a whole folder is done.
+    if (!info.isFile()) throw new AppError('INPUT_UNSUPPORTED', `Not a file: ${input}${info.isDirectory() ? ' is a folder (`cutout batch` does every picture in a folder, as does the Batch workspace)' : ''}`, { detail: { path: input } });
     if (info.size === 0) throw new AppError('INPUT_UNSUPPORTED', `${input} is empty (0 bytes)`, { detail: { path: input, empty: true } });
   } else if (input.byteLength === 0) {
     throw new AppError('INPUT_UNSUPPORTED', `${name} is empty (0 bytes)`, { detail: { path: name, empty: true } });

@@ -44,6 +44,9 @@ describe('spec library', () => {
     // A size's name in any language stands for it, when one size has it (`--spec 一寸`).
     expect(lib.get('一寸').id).toBe('cn-1inch');
     expect(lib.get('1寸').id).toBe('cn-1inch');
+    // An id in capitals, as sizes are printed ("CN-1INCH"), is the same size.
+    expect(lib.get('CN-1INCH').id).toBe('cn-1inch');
+    expect(lib.get('Us-2x2').id).toBe('us-2x2');
     expect(lib.get('小二寸').id).toBe('cn-2inch-small');
     expect(lib.get('社保卡').id).toBe('cn-social-security-26x32');
     expect(() => lib.get('护照')).toThrow(expect.objectContaining({ code: 'SPEC_UNKNOWN' }));
