@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { decodeImage } from '../../src/main/core/image/decode';
 import { writeHeic } from '../../tests/helpers/heic';
 import { measureInterleaved, type BenchRow, type BenchSection } from '../harness';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 export const section: BenchSection = {
@@ -26,7 +26,7 @@ export const section: BenchSection = {
     const heic = join(dir, 'photo.heic');
     writeFileSync(heic, await writeHeic({ png: lying, tile: 512, nclx: true, transforms: [{ irot: 1 }] }));
     const n = ctx.quick ? 3 : 9;
-    const [j, h] = await measureInterleaved([() => decodeImage(jpeg), () => decodeImage(heic)], { n, warmup: 1 });
+    const [j, h] = await measureInterleaved([() => decodeImage(jpeg), () => decodeImage(heic)], { n, warmup: 1 }).finally(() => rmSync(dir, { recursive: true, force: true }));
     const note = `4032x3024 to RGBA, ${first} enlarged`;
     const rows: BenchRow[] = [
       { name: 'JPEG (sharp)', ...j, note },

@@ -43,8 +43,12 @@ export interface HeicLayout {
   png: string;
   tile?: number;
   transforms?: HeifTransform[];
-  /** A colr nclx box: BT.601 (6) full range as libheif writes it. */
+  /** A colr nclx box on the picture: BT.601 (6) full range as libheif writes it. */
   nclx?: boolean;
+  /** What the HEVC stream itself says of its colours (default: the truth, BT.601 full range). */
+  streamSays?: { range: 'full' | 'limited'; matrix: 'smpte170m' | 'bt709' };
+  /** Sizes the file claims, when they are to be wrong (damaged or hostile files): each tile's ispe, the grid's size. */
+  claims?: { tile?: { width: number; height: number }; grid?: { width: number; height: number } };
 }
 
 /** The NAL units of an HEVC Annex B stream (start codes of 3 or 4 bytes). */
@@ -91,10 +95,10 @@ function bytes(...fields: ([number, 1 | 2 | 4] | string)[]): Uint8Array {
 }
 
 /** A tile of the picture coded by libx265 as one 4:2:0 intra picture (Annex B). */
-function encodeTile(png: Buffer, x: number, y: number, w: number, h: number): Uint8Array {
+function encodeTile(png: Buffer, x: number, y: number, w: number, h: number, says: NonNullable<HeicLayout['streamSays']>): Uint8Array {
   return execFileSync(resolveFfmpeg().ffmpeg, [
     ...['-v', 'error', '-f', 'png_pipe', '-i', 'pipe:0', '-vf', `crop=${w}:${h}:${x}:${y},scale=out_range=full:out_color_matrix=bt601,format=yuv420p`, '-frames:v', '1'],
-    ...['-c:v', 'libx265', '-x265-params', 'log-level=error:keyint=1:range=full:colormatrix=smpte170m', '-crf', '12', '-color_range', 'pc', '-f', 'hevc', 'pipe:1'],
+    ...['-c:v', 'libx265', '-x265-params', `log-level=error:keyint=1:range=${says.range}:colormatrix=${says.matrix}`, '-crf', '12', '-color_range', says.range === 'full' ? 'pc' : 'tv', '-f', 'hevc', 'pipe:1'],
   ], { input: png });
 }
 
@@ -118,7 +122,7 @@ export async function writeHeic(layout: HeicLayout): Promise<Uint8Array> {
   const tiles: { parameterSets: Uint8Array[]; data: Uint8Array }[] = [];
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < columns; c++) {
-      const nals = nalUnits(encodeTile(padded, c * tw, r * th, tw, th));
+      const nals = nalUnits(encodeTile(padded, c * tw, r * th, tw, th, layout.streamSays ?? { range: 'full', matrix: 'smpte170m' }));
       const parameterSets = nals.filter((n) => [32, 33, 34].includes((n[0] >> 1) & 63));
       const rest = nals.filter((n) => ![32, 33, 34].includes((n[0] >> 1) & 63));
       const data = new Uint8Array(rest.reduce((n, u) => n + 4 + u.length, 0));
@@ -134,17 +138,22 @@ export async function writeHeic(layout: HeicLayout): Promise<Uint8Array> {
 
   // Item ids: the grid 1 and its tiles 2.., or the one picture 1.
   const tileIds = tiles.map((_, i) => (grid ? i + 2 : 1));
-  const gridData = bytes([0, 1], [0, 1], [rows - 1, 1], [columns - 1, 1], [W, 2], [H, 2]);
+  const gridSize = layout.claims?.grid ?? { width: W, height: H };
+  const wideGrid = gridSize.width > 0xffff || gridSize.height > 0xffff;
+  const gridData = wideGrid
+    ? bytes([0, 1], [1, 1], [rows - 1, 1], [columns - 1, 1], [gridSize.width, 4], [gridSize.height, 4])
+    : bytes([0, 1], [0, 1], [rows - 1, 1], [columns - 1, 1], [gridSize.width, 2], [gridSize.height, 2]);
+  const tileSize = layout.claims?.tile ?? { width: tw, height: th };
   const params = tiles[0].parameterSets;
   const hvcC = box(
     'hvcC',
     bytes([1, 1], [0x01, 1], [0x60000000, 4], [0, 4], [0, 2], [93, 1], [0xf000, 2], [0xfc, 1], [0xfd, 1], [0xf8, 1], [0xf8, 1], [0, 2], [0x0f, 1], [params.length, 1]),
     ...params.flatMap((n) => [bytes([0x80 | ((n[0] >> 1) & 63), 1], [1, 2], [n.length, 2]), n]),
   );
-  const properties: Uint8Array[] = [hvcC, fullBox('ispe', 0, 0, bytes([tw, 4], [th, 4]))];
+  const properties: Uint8Array[] = [hvcC, fullBox('ispe', 0, 0, bytes([tileSize.width, 4], [tileSize.height, 4]))];
   const primaryProps: number[] = [];
   if (grid) {
-    properties.push(fullBox('ispe', 0, 0, bytes([W, 4], [H, 4])));
+    properties.push(fullBox('ispe', 0, 0, bytes([gridSize.width, 4], [gridSize.height, 4])));
     primaryProps.push(3);
   } else {
     primaryProps.push(1, 2);

@@ -66,6 +66,28 @@ describe('HEIC pictures', () => {
     }
   });
 
+  it("takes a grid's colours from the grid's own nclx, over what its tiles' stream says", async () => {
+    // Tiles coded full range BT.601 whose stream says limited range BT.709; the grid's nclx says the truth.
+    const file = join(dir, 'nclx.heic');
+    writeFileSync(file, await writeHeic({ png: card, tile: 256, nclx: true, streamSays: { range: 'limited', matrix: 'bt709' } }));
+    expect(diff(await decodeImage(file), await pngRgba(card))).toBeLessThan(1.5);
+  });
+
+  it('refuses a file whose pictures are not the size it says, or larger than the limit, before or while decoding', async () => {
+    // One 256-px tile that says it is 64x64: damaged (not striped, not decoded past what it says).
+    const liar = join(dir, 'liar.heic');
+    const small = join(dir, 'small.png');
+    await sharp(card).extract({ left: 0, top: 0, width: 256, height: 256 }).png().toFile(small);
+    writeFileSync(liar, await writeHeic({ png: small, claims: { tile: { width: 64, height: 64 } } }));
+    const err = (await decodeImage(liar).catch((e) => e)) as AppError;
+    expect(err.code).toBe('INPUT_UNSUPPORTED');
+    expect(err.message).toMatch(/not the size it says/);
+    // A grid that says it is 100000 x 100000: over the limit, before any tile is decoded.
+    const huge = join(dir, 'huge.heic');
+    writeFileSync(huge, await writeHeic({ png: card, tile: 256, claims: { grid: { width: 100_000, height: 100_000 } } }));
+    expect(((await decodeImage(huge).catch((e) => e)) as AppError).code).toBe('IMAGE_TOO_LARGE');
+  });
+
   it('keeps an alpha plane and converts an ICC profile (Display P3) to sRGB', async () => {
     // A training sprite with exact alpha (third-party, read at run time).
     const sprite = join(dir, 'sprite.png');
@@ -98,8 +120,16 @@ describe('HEIC pictures', () => {
     expect(diff({ data: p3Numbers, width: 700, height: 500 }, await pngRgba(card))).toBeGreaterThan(20);
   });
 
-  it('says a damaged HEIC is damaged, and one it cannot read which is it', async () => {
+  it('says a damaged HEIC is damaged, and one it cannot read which is it; bytes after its boxes are no harm', async () => {
     const whole = await writeHeic({ png: card, tile: 256, nclx: true });
+    // A camera's trailer after the last box: read as before.
+    const trailer = join(dir, 'trailer.heic');
+    writeFileSync(trailer, Buffer.concat([whole, Buffer.from('SEFH and some bytes a phone left after the boxes')]));
+    expect((await decodeImage(trailer)).width).toBe(700);
+    // Cut inside its first boxes: damaged (it was once said to be a kind not read).
+    const stub = join(dir, 'stub.heic');
+    writeFileSync(stub, whole.subarray(0, 200));
+    expect(((await decodeImage(stub).catch((e) => e)) as AppError).detail).toMatchObject({ damaged: true });
     const cut = join(dir, 'cut.heic');
     writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
     const damaged = (await decodeImage(cut).catch((e) => e)) as AppError;

@@ -2,7 +2,7 @@
 // loader, so the size comes from the header here and the pixels from ffmpeg's BMP decoder (1 to 32
 // bits, palettes, RLE, bit fields). Core (no electron).
 import { AppError } from '../../../shared/errors';
-import { resolveFfmpeg, runTool } from '../video/ffmpeg';
+import { ffmpegToDecode, runTool } from '../video/ffmpeg';
 
 /** A BMP's pixel size from its header; null when the bytes are not a BMP. */
 export function bmpSize(bytes: Uint8Array): { width: number; height: number } | null {
@@ -23,13 +23,7 @@ export function bmpSize(bytes: Uint8Array): { width: number; height: number } | 
 export async function decodeBmp(bytes: Uint8Array, name: string, signal?: AbortSignal): Promise<{ data: Uint8Array; width: number; height: number; channels: 3 | 4 }> {
   const size = bmpSize(bytes);
   if (!size || !size.width || !size.height) throw new AppError('INPUT_UNSUPPORTED', `${name} could not be decoded: its BMP header is damaged`, { detail: { path: name, damaged: true } });
-  let ffmpeg: string;
-  try {
-    ({ ffmpeg } = resolveFfmpeg());
-  } catch (cause) {
-    const why = (cause as Error).message;
-    throw new AppError('FFMPEG_MISSING', `${name} is a BMP picture, which is decoded with ffmpeg: ${why[0].toLowerCase()}${why.slice(1)}`, { cause, detail: { ...((cause as AppError).detail as object | undefined), path: name } });
-  }
+  const ffmpeg = ffmpegToDecode(name, 'BMP');
   const out = await runTool(ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-f', 'bmp_pipe', '-i', 'pipe:0', '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1'], {
     stdin: bytes,
     captureStdout: 'bytes',

@@ -4,9 +4,9 @@ import { open, readFile, stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { AppError, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SOURCE_PIXELS } from '../../../shared/errors';
 import { bmpSize, decodeBmp } from './bmp';
-import { decodeHeic } from './heif';
+import { decodeHeic, heicSize, isHeicFile } from './heif';
 import { rawTiff } from './tiff';
-import { extensionOf, hasExtension, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../shared/media';
+import { hasExtension, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../shared/media';
 
 /** An 8-bit sRGB image with 4 interleaved channels (RGBA), row-major, no padding. */
 export interface RgbaImage {
@@ -32,13 +32,6 @@ export interface DecodedImage extends RgbaImage {
   /** The file's own size (orientation applied) when it was bigger than the budget and was downscaled to fit it (DecodeOptions.downscale). */
   downscaledFrom?: { width: number; height: number };
 }
-
-/**
- * Picture kinds offered for opening (IMAGE_EXTENSIONS) that libvips may not decode: a HEIC whose
- * container libvips cannot read (one it reads is decoded by decodeHeic). BMP, which libvips never
- * reads, is decoded by decodeBmp.
- */
-const FORMATS_NOT_READ: Record<string, string> = { heic: 'HEIC', heif: 'HEIF' };
 
 /**
  * Whether this sharp decodes HEVC-coded HEIF (HEIC) itself: its prebuilt libvips reads AVIF alone,
@@ -103,17 +96,14 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
     // libvips repeats a warning once per attempt ("VipsJpeg: premature end of JPEG image" five
     // times): the message keeps each line once, on one line.
     const why = oneLine((cause as Error).message);
+    // Kinds libvips has no loader for, or whose container it refused, known by their first bytes and
+    // decoded here: a BMP (by ffmpeg), a HEIC (its container read here, a damaged one said so).
+    const head = typeof input === 'string' ? await readHead(input, 256) : input;
+    if (bmpSize(head)) return decodeBmpImage(input, name, options);
+    if (isHeicFile(head)) return decodeHeicImage(input, name, options);
     // A JPEG cut short inside its header is a damaged picture, not an unknown kind of file.
     if (/premature end|truncated|unexpected end/i.test(why)) {
       throw new AppError('INPUT_UNSUPPORTED', `${name} could not be decoded: it is corrupt or truncated (${why})`, { cause, detail: { path: name, damaged: true } });
-    }
-    // A BMP, which libvips has no loader for: decoded by ffmpeg.
-    if (bmpSize(typeof input === 'string' ? await readHead(input, 30) : input)) return decodeBmpImage(input, name, options);
-    // A kind of picture the app takes in (its extension is offered) but this build's libvips
-    // cannot decode: said as that, not as a file that is no picture at all.
-    const kind = FORMATS_NOT_READ[extensionOf(name)];
-    if (kind && /unsupported image format|heif|bad seek|no decoder/i.test(why)) {
-      throw new AppError('INPUT_UNSUPPORTED', `${name} is a ${kind} picture, which this app cannot read: save it as JPEG or PNG first`, { cause, detail: { path: name, formatNotRead: true, format: kind } });
     }
     // A video given where a picture goes: said, with where videos go.
     const isVideo = hasExtension(name, VIDEO_EXTENSIONS) && !hasExtension(name, IMAGE_EXTENSIONS);
@@ -128,7 +118,7 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
   }
   const pixels = (meta.width ?? 0) * (meta.height ?? 0);
   if (!pixels) throw new AppError('INPUT_UNSUPPORTED', `${name} has no pixel size`, { detail: { path: name } });
-  const limit = options.downscale ? Math.max(maxPixels, DEFAULT_MAX_SOURCE_PIXELS) : maxPixels;
+  const limit = pixelLimit(options);
   if (pixels > limit) throw tooLarge(name, meta.width!, meta.height!, limit);
   // The file's size as shown (EXIF orientations 5-8 turn it a quarter) and, over the budget, the size it is worked on at.
   if (meta.format === 'heif' && meta.compression === 'hevc' && !SHARP_DECODES_HEIC) return decodeHeicImage(input, name, options);
@@ -189,6 +179,12 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
   }
 }
 
+/** The most pixels a picture may have: the budget, or with `downscale` the largest taken (320 MP). */
+function pixelLimit(options: DecodeOptions): number {
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  return options.downscale ? Math.max(maxPixels, DEFAULT_MAX_SOURCE_PIXELS) : maxPixels;
+}
+
 /** IMAGE_TOO_LARGE for a picture over the pixel limit. */
 function tooLarge(name: string, width: number, height: number, limit: number): AppError {
   const pixels = width * height;
@@ -219,7 +215,7 @@ async function readHead(path: string, length: number): Promise<Uint8Array> {
 async function decodeBmpImage(input: string | Uint8Array, name: string, options: DecodeOptions): Promise<DecodedImage> {
   const bytes = typeof input === 'string' ? await readFile(input) : input;
   const size = bmpSize(bytes);
-  const limit = options.downscale ? Math.max(options.maxPixels ?? DEFAULT_MAX_PIXELS, DEFAULT_MAX_SOURCE_PIXELS) : (options.maxPixels ?? DEFAULT_MAX_PIXELS);
+  const limit = pixelLimit(options);
   if (size && size.width * size.height > limit) throw tooLarge(name, size.width, size.height, limit);
   const picture = await decodeBmp(bytes, name);
   return { ...(await decodeImage(rawTiff(picture.data, picture.width, picture.height, picture.channels), { ...options, name })), format: 'bmp' };
@@ -231,7 +227,11 @@ async function decodeBmpImage(input: string | Uint8Array, name: string, options:
  * budget applied.
  */
 async function decodeHeicImage(input: string | Uint8Array, name: string, options: DecodeOptions): Promise<DecodedImage> {
-  const picture = await decodeHeic(typeof input === 'string' ? await readFile(input) : input, name);
+  const bytes = typeof input === 'string' ? await readFile(input) : input;
+  const size = heicSize(bytes, name);
+  const limit = pixelLimit(options);
+  if (size.width * size.height > limit) throw tooLarge(name, size.width, size.height, limit);
+  const picture = await decodeHeic(bytes, name, { maxPixels: limit });
   const image = await decodeImage(rawTiff(picture.data, picture.width, picture.height, picture.channels, picture.icc), { ...options, name });
   // Downscaled to half or less, its colour is whole again.
   const halved = image.downscaledFrom !== undefined && image.width * 2 <= image.downscaledFrom.width;

@@ -5,7 +5,7 @@
 // ISO/IEC 23008-12 (HEIF) on ISO/IEC 14496-12 boxes. Core (no electron).
 import sharp from 'sharp';
 import { AppError } from '../../../shared/errors';
-import { resolveFfmpeg, runTool } from '../video/ffmpeg';
+import { ffmpegToDecode, runTool } from '../video/ffmpeg';
 
 /** A decoded HEIC: 8-bit RGB, or RGBA when it has an alpha plane; oriented as it is to be shown. */
 export interface HeifPicture {
@@ -34,6 +34,8 @@ interface Item {
   extents: { offset: number; length: number }[];
   inIdat: boolean;
   properties: Box[];
+  /** Types of the properties it marks essential (a reader must understand them to show it). */
+  essential: string[];
   /** The items it is made of (a grid's tiles, row by row). */
   dimg: number[];
 }
@@ -41,12 +43,16 @@ interface Item {
 /** Brands of HEIF files whose pictures are HEVC-coded. */
 const HEVC_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'hevm', 'hevs']);
 
-/** Whether the bytes are a HEIF file with HEVC pictures (its ftyp names a HEVC brand). */
+/**
+ * Whether the bytes are a HEIF file whose pictures may be HEVC: its ftyp names a HEVC brand, or
+ * HEIF's own (mif1, msf1) and no AVIF one.
+ */
 export function isHeicFile(bytes: Uint8Array): boolean {
   if (bytes.length < 16 || fourcc(bytes, 4) !== 'ftyp') return false;
   const size = Math.min(new DataView(bytes.buffer, bytes.byteOffset).getUint32(0), bytes.length);
-  for (let p = 8; p + 4 <= size; p += 4) if (p !== 12 && HEVC_BRANDS.has(fourcc(bytes, p))) return true;
-  return false;
+  const brands: string[] = [];
+  for (let p = 8; p + 4 <= size; p += 4) if (p !== 12) brands.push(fourcc(bytes, p));
+  return brands.some((b) => HEVC_BRANDS.has(b)) || (brands.some((b) => b === 'mif1' || b === 'msf1') && !brands.some((b) => b === 'avif' || b === 'avis'));
 }
 
 function fourcc(bytes: Uint8Array, at: number): string {
@@ -72,6 +78,8 @@ class HeifFile {
   idat: Box | null = null;
   /** Alpha planes by the item they belong to (auxl references with an alpha auxC). */
   readonly alphaOf = new Map<number, number>();
+  /** Items whose colours are premultiplied by their alpha (prem references). */
+  readonly premultiplied = new Set<number>();
   private readonly view: DataView;
 
   constructor(
@@ -79,7 +87,8 @@ class HeifFile {
     readonly name: string,
   ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const meta = this.children(0, bytes.length).find((b) => b.type === 'meta');
+    // The top level is read up to its meta box: what follows the boxes (a camera's trailer) is not looked at.
+    const meta = this.children(0, bytes.length, 'meta').find((b) => b.type === 'meta');
     if (!meta) throw damaged(name, 'no meta box');
     // meta is a full box: version and flags first.
     const parts = this.children(meta.start + 4, meta.end);
@@ -120,10 +129,10 @@ class HeifFile {
     return 1;
   }
 
-  /** The boxes between two offsets. */
-  children(start: number, end: number): Box[] {
+  /** The boxes between two offsets (up to the first of type `until`, when given). */
+  children(start: number, end: number, until?: string): Box[] {
     const out: Box[] = [];
-    for (let p = start; p + 8 <= end; ) {
+    for (let p = start; p + 8 <= end && (until === undefined || out.at(-1)?.type !== until); ) {
       let size = this.u32(p);
       let header = 8;
       if (size === 1) {
@@ -151,7 +160,7 @@ class HeifFile {
       const at = infe.start + (v === 2 ? 6 : 8);
       const protectedItem = this.u16(at) !== 0;
       const type = protectedItem ? 'protected' : fourcc(this.bytes, at + 2);
-      this.items.set(id, { id, type, extents: [], inIdat: false, properties: [], dimg: [] });
+      this.items.set(id, { id, type, extents: [], inIdat: false, properties: [], essential: [], dimg: [] });
     }
   }
 
@@ -215,9 +224,13 @@ class HeifFile {
         const n = this.u8(p++);
         const item = this.items.get(id);
         for (let a = 0; a < n; a++) {
-          const index = wide ? this.u16(p) & 0x7fff : this.u8(p) & 0x7f;
+          const value = wide ? this.u16(p) : this.u8(p);
+          const index = wide ? value & 0x7fff : value & 0x7f;
           p += wide ? 2 : 1;
-          if (index > 0 && index <= properties.length && item) item.properties.push(properties[index - 1]);
+          if (index > 0 && index <= properties.length && item) {
+            item.properties.push(properties[index - 1]);
+            if (value >> (wide ? 15 : 7)) item.essential.push(properties[index - 1].type);
+          }
         }
       }
     }
@@ -234,6 +247,7 @@ class HeifFile {
       for (let i = 0; i < count; i++) to.push(read(ref.start + size + 2 + i * size));
       if (ref.type === 'dimg' && this.items.has(from)) this.items.get(from)!.dimg = to;
       if (ref.type === 'auxl' && this.items.has(from) && this.isAlpha(this.items.get(from)!)) for (const master of to) this.alphaOf.set(master, from);
+      if (ref.type === 'prem') this.premultiplied.add(from);
     }
   }
 
@@ -286,9 +300,12 @@ interface Plane {
   channels: number;
 }
 
-/** How ffmpeg is to turn an item's YCbCr into RGB: from its colr nclx, else what the HEVC stream says. */
-function colourArgs(file: HeifFile, item: Item): { range: string; matrix: string } {
-  const colr = item.properties.find((b) => b.type === 'colr' && fourcc(file.bytes, b.start) === 'nclx');
+/**
+ * How ffmpeg is to turn YCbCr into RGB: from the first colr nclx of `items` (the picture's own, then
+ * its tile's), else what the HEVC stream says.
+ */
+function colourArgs(file: HeifFile, items: Item[]): { range: string; matrix: string } {
+  const colr = items.flatMap((item) => item.properties).find((b) => b.type === 'colr' && fourcc(file.bytes, b.start) === 'nclx');
   if (!colr) return { range: 'auto', matrix: 'auto' };
   const matrix = file.u16(colr.start + 8);
   const full = (file.u8(colr.start + 10) & 0x80) !== 0;
@@ -340,8 +357,11 @@ function annexB(file: HeifFile, item: Item, config: ReturnType<typeof hevcConfig
  * Decodes hvc1 items of one size with one ffmpeg run (a grid's tiles), each to RGB (3 channels) or
  * its brightness alone (1: an alpha plane), in the items' order.
  */
-async function decodeHevc(file: HeifFile, tiles: Item[], channels: 1 | 3, signal: AbortSignal | undefined): Promise<{ planes: Uint8Array[]; width: number; height: number; chromaFormat: number }> {
+async function decodeHevc(file: HeifFile, tiles: Item[], channels: 1 | 3, how: Decoding & { colourFrom: Item }): Promise<{ planes: Uint8Array[]; width: number; height: number; chromaFormat: number }> {
   const { width, height } = file.size(tiles[0]);
+  // What the tiles say they are, bounded before anything is decoded: a grid's tiles cover its size
+  // and a little past it, never twice over (a small file naming one big tile 255 times is refused).
+  if (!width || !height || width * height * tiles.length > how.maxPixels * 2) throw damaged(file.name, `${tiles.length} tiles of ${width}x${height} are more than its size`);
   const parts: Uint8Array[] = [];
   let chromaFormat = 1;
   for (const tile of tiles) {
@@ -356,26 +376,22 @@ async function decodeHevc(file: HeifFile, tiles: Item[], channels: 1 | 3, signal
     stream.set(part, at);
     at += part.length;
   }
-  const { range, matrix } = colourArgs(file, tiles[0]);
-  let ffmpeg: string;
-  try {
-    ({ ffmpeg } = resolveFfmpeg());
-  } catch (cause) {
-    const why = (cause as Error).message;
-    throw new AppError('FFMPEG_MISSING', `${file.name} is a HEIC picture, which is decoded with ffmpeg: ${why[0].toLowerCase()}${why.slice(1)}`, { cause, detail: { ...((cause as AppError).detail as object | undefined), path: file.name } });
-  }
+  const { range, matrix } = colourArgs(file, [how.colourFrom, tiles[0]]);
+  const ffmpeg = ffmpegToDecode(file.name, 'HEIC');
   // Chroma taken as libheif takes it (nearest sample): its decode of a file is matched pixel for
   // pixel, and on pictures libheif coded it comes closer to the source than bicubic (mean 0.49 vs 1.04
   // on a training background; 0.49 vs 1.44 on ffmpeg's test card).
   const scale = `scale=in_range=${range}:in_color_matrix=${matrix}:out_range=full:flags=neighbor+accurate_rnd+full_chroma_int`;
   const out = await runTool(
     ffmpeg,
-    ['-hide_banner', '-nostdin', '-loglevel', 'error', '-f', 'hevc', '-i', 'pipe:0', '-fps_mode', 'passthrough', '-vf', `${scale},format=${channels === 3 ? 'rgb24' : 'gray'}`, '-f', 'rawvideo', 'pipe:1'],
-    { stdin: stream, captureStdout: 'bytes', signal },
+    // -xerror: a tile whose data is damaged stops the decode (ffmpeg would conceal it and go on).
+    ['-hide_banner', '-nostdin', '-loglevel', 'error', '-xerror', '-f', 'hevc', '-i', 'pipe:0', '-frames:v', String(tiles.length), '-vf', `${scale},format=${channels === 3 ? 'rgb24' : 'gray'}`, '-f', 'rawvideo', 'pipe:1'],
+    { stdin: stream, captureStdout: 'bytes', maxStdoutBytes: width * height * channels * tiles.length, signal: how.signal },
   );
   const frame = width * height * channels;
   const bytes = out.stdoutBytes;
-  if (out.code !== 0 || bytes.length < frame * tiles.length) {
+  if (out.overflow || (out.code === 0 && bytes.length !== frame * tiles.length)) throw damaged(file.name, `its pictures are not the size it says (${width}x${height})`);
+  if (out.code !== 0) {
     const last = out.stderr.split(/\r?\n/).filter((l) => l.trim()).slice(-2).join(' | ');
     throw damaged(file.name, `its HEVC data did not decode${last ? `: ${last}` : ''}`);
   }
@@ -383,25 +399,37 @@ async function decodeHevc(file: HeifFile, tiles: Item[], channels: 1 | 3, signal
   return { planes, width, height, chromaFormat };
 }
 
-/** Decodes an item (an hvc1 picture, a grid of them, or an identity derivation) with its crop, rotation and mirror. */
-async function decodeItem(file: HeifFile, item: Item, channels: 1 | 3, signal: AbortSignal | undefined, depth = 0): Promise<Plane & { chromaFormat: number }> {
+/** How a file is being decoded: its pixel limit and the caller's cancel. */
+interface Decoding {
+  maxPixels: number;
+  signal?: AbortSignal;
+}
+
+/** Properties this reader understands; an item that marks another essential is not read. */
+const KNOWN_PROPERTIES = new Set(['hvcC', 'ispe', 'irot', 'imir', 'clap', 'colr', 'pixi', 'auxC', 'rloc', 'pasp']);
+
+/** Decodes an item (an hvc1 picture, a grid of them, or an identity derivation) as coded, before its own crop, turn and mirror. */
+async function decodeCoded(file: HeifFile, item: Item, channels: 1 | 3, how: Decoding, depth = 0): Promise<Plane & { chromaFormat: number }> {
   if (depth > 2) throw damaged(file.name, 'items derived from each other in a loop');
-  let plane: Plane & { chromaFormat: number };
+  const unknown = item.essential.find((type) => !KNOWN_PROPERTIES.has(type));
+  if (unknown) throw notRead(file.name, `its picture needs a "${unknown}" property`);
   if (item.type === 'hvc1') {
-    const { planes, width, height, chromaFormat } = await decodeHevc(file, [item], channels, signal);
-    plane = { data: planes[0], width, height, channels, chromaFormat };
-  } else if (item.type === 'grid') {
-    plane = await decodeGrid(file, item, channels, signal);
-  } else if (item.type === 'iden' && item.dimg.length === 1 && file.items.has(item.dimg[0])) {
-    plane = await decodeItem(file, file.items.get(item.dimg[0])!, channels, signal, depth + 1);
-  } else {
-    throw notRead(file.name, item.type === 'av01' ? 'an AV1 picture in a HEIC' : `its picture is a "${item.type}" item`);
+    const { planes, width, height, chromaFormat } = await decodeHevc(file, [item], channels, { ...how, colourFrom: item });
+    return { data: planes[0], width, height, channels, chromaFormat };
   }
+  if (item.type === 'grid') return decodeGrid(file, item, channels, how);
+  if (item.type === 'iden' && item.dimg.length === 1 && file.items.has(item.dimg[0])) return decodeItem(file, file.items.get(item.dimg[0])!, channels, how, depth + 1);
+  throw notRead(file.name, item.type === 'av01' ? 'an AV1 picture in a HEIC' : `its picture is a "${item.type}" item`);
+}
+
+/** Decodes an item with its crop, rotation and mirror. */
+async function decodeItem(file: HeifFile, item: Item, channels: 1 | 3, how: Decoding, depth = 0): Promise<Plane & { chromaFormat: number }> {
+  const plane = await decodeCoded(file, item, channels, how, depth);
   return { ...(await transform(file, item, plane)), chromaFormat: plane.chromaFormat };
 }
 
 /** A grid item: its tiles decoded and laid out row by row, cut to the grid's size. */
-async function decodeGrid(file: HeifFile, item: Item, channels: 1 | 3, signal: AbortSignal | undefined): Promise<Plane & { chromaFormat: number }> {
+async function decodeGrid(file: HeifFile, item: Item, channels: 1 | 3, how: Decoding): Promise<Plane & { chromaFormat: number }> {
   const data = file.data(item);
   if (data.length < 8) throw damaged(file.name, 'grid description cut short');
   const wide = (data[1] & 1) === 1;
@@ -417,7 +445,8 @@ async function decodeGrid(file: HeifFile, item: Item, channels: 1 | 3, signal: A
     if (!tile) throw damaged(file.name, `grid tile ${id} is not listed`);
     return tile;
   });
-  const decoded = await decodeHevc(file, tiles, channels, signal);
+  if (!width || !height || width * height > how.maxPixels) throw damaged(file.name, `a grid of ${width}x${height}`);
+  const decoded = await decodeHevc(file, tiles, channels, { ...how, colourFrom: item });
   if (decoded.width * columns < width || decoded.height * rows < height || !width || !height) throw damaged(file.name, 'grid tiles do not cover its size');
   const out = new Uint8Array(width * height * channels);
   tiles.forEach((_, i) => {
@@ -471,47 +500,73 @@ function cleanAperture(file: HeifFile, box: Box, plane: Plane): Plane {
  */
 async function turnOrMirror(plane: Plane, how: { quarters: number } | { topBottom: boolean }): Promise<Plane> {
   if ('quarters' in how && how.quarters === 0) return plane;
-  const image = sharp(plane.data, { raw: { width: plane.width, height: plane.height, channels: plane.channels as 1 | 3 }, limitInputPixels: false });
+  const image = sharp(plane.data, { raw: { width: plane.width, height: plane.height, channels: plane.channels as 1 | 3 | 4 }, limitInputPixels: false });
   // sharp turns clockwise; flip swaps top and bottom, flop left and right.
   const done = 'quarters' in how ? image.rotate((4 - how.quarters) * 90) : how.topBottom ? image.flip() : image.flop();
   const { data, info } = await done.raw().toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: plane.channels };
 }
 
+/** The pixel size a HEIC's primary picture is coded at (its grid's, or its ispe), from its header; throws as decodeHeic does for a damaged one. */
+export function heicSize(bytes: Uint8Array, name: string): { width: number; height: number } {
+  const file = new HeifFile(bytes, name);
+  let item = file.items.get(file.primary)!;
+  for (let depth = 0; item.type === 'iden' && item.dimg.length === 1 && file.items.has(item.dimg[0]) && depth < 3; depth++) item = file.items.get(item.dimg[0])!;
+  if (item.type === 'grid') {
+    const data = file.data(item);
+    if (data.length < 8) throw damaged(name, 'grid description cut short');
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    const wide = (data[1] & 1) === 1;
+    if (wide && data.length < 12) throw damaged(name, 'grid description cut short');
+    return wide ? { width: view.getUint32(4), height: view.getUint32(8) } : { width: view.getUint16(4), height: view.getUint16(6) };
+  }
+  return file.size(item);
+}
+
 /**
  * Decodes a HEIC file's primary picture: its grid or single HEVC image, with its alpha plane when it
  * has one, turned and cropped as its properties say. The ICC profile is returned for the caller to
- * convert from. Errors: INPUT_UNSUPPORTED (damaged, or a HEIF feature not read: formatNotRead),
- * FFMPEG_MISSING.
+ * convert from. What the file says it holds is bounded by `maxPixels` before it is decoded (the
+ * caller checks the picture's own size against it). Errors: INPUT_UNSUPPORTED (damaged, or a HEIF
+ * feature not read: formatNotRead), FFMPEG_MISSING.
  */
-export async function decodeHeic(bytes: Uint8Array, name: string, signal?: AbortSignal): Promise<HeifPicture> {
+export async function decodeHeic(bytes: Uint8Array, name: string, how: Decoding): Promise<HeifPicture> {
   const file = new HeifFile(bytes, name);
   const primary = file.items.get(file.primary)!;
-  const colour = await decodeItem(file, primary, 3, signal);
-  let data = colour.data;
-  let channels: 3 | 4 = 3;
+  const colour = await decodeCoded(file, primary, 3, how);
+  let plane: Plane = colour;
   const alphaId = file.alphaOf.get(primary.id);
   if (alphaId !== undefined) {
-    const alphaItem = file.items.get(alphaId)!;
-    // The alpha plane is coded like the picture; the primary's own crop and turns apply to it too.
-    const alpha = await transform(file, primary, await decodeItem(file, alphaItem, 1, signal));
-    if (alpha.width === colour.width && alpha.height === colour.height) {
-      channels = 4;
-      data = new Uint8Array(colour.width * colour.height * 4);
-      for (let i = 0, n = colour.width * colour.height; i < n; i++) {
-        data[i * 4] = colour.data[i * 3];
-        data[i * 4 + 1] = colour.data[i * 3 + 1];
-        data[i * 4 + 2] = colour.data[i * 3 + 2];
-        data[i * 4 + 3] = alpha.data[i];
-      }
+    // The alpha plane is coded like the picture; at another size it is scaled to the picture's
+    // (nearest, as libheif does), and the primary's crop and turns then apply to both.
+    let alpha: Plane = await decodeItem(file, file.items.get(alphaId)!, 1, how);
+    if (alpha.width !== colour.width || alpha.height !== colour.height) {
+      const scaled = await sharp(alpha.data, { raw: { width: alpha.width, height: alpha.height, channels: 1 }, limitInputPixels: false })
+        .resize(colour.width, colour.height, { fit: 'fill', kernel: 'nearest' })
+        .raw()
+        .toBuffer();
+      alpha = { data: new Uint8Array(scaled.buffer, scaled.byteOffset, scaled.byteLength), width: colour.width, height: colour.height, channels: 1 };
     }
+    const premultiplied = file.premultiplied.has(primary.id);
+    const data = new Uint8Array(colour.width * colour.height * 4);
+    for (let i = 0, n = colour.width * colour.height; i < n; i++) {
+      const a = alpha.data[i];
+      // Colours stored premultiplied by their alpha (a prem reference) are divided back.
+      const k = premultiplied && a > 0 ? 255 / a : 1;
+      data[i * 4] = Math.min(255, Math.round(colour.data[i * 3] * k));
+      data[i * 4 + 1] = Math.min(255, Math.round(colour.data[i * 3 + 1] * k));
+      data[i * 4 + 2] = Math.min(255, Math.round(colour.data[i * 3 + 2] * k));
+      data[i * 4 + 3] = a;
+    }
+    plane = { data, width: colour.width, height: colour.height, channels: 4 };
   }
+  const shown = await transform(file, primary, plane);
   const profile = primary.properties.find((b) => b.type === 'colr' && ['prof', 'rICC'].includes(fourcc(bytes, b.start)));
   return {
-    data,
-    width: colour.width,
-    height: colour.height,
-    channels,
+    data: shown.data,
+    width: shown.width,
+    height: shown.height,
+    channels: shown.channels as 3 | 4,
     ...(profile ? { icc: bytes.slice(profile.start + 4, profile.end) } : {}),
     isColourSubsampled: colour.chromaFormat === 1 || colour.chromaFormat === 2,
   };

@@ -66,6 +66,19 @@ export function resolveFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegTools
   });
 }
 
+/**
+ * ffmpeg for decoding a picture of a kind sharp does not read (a HEIC, a BMP): FFMPEG_MISSING says
+ * which picture needed it, the cause's detail kept.
+ */
+export function ffmpegToDecode(picture: string, kind: string): string {
+  try {
+    return resolveFfmpeg().ffmpeg;
+  } catch (cause) {
+    if (!(cause instanceof AppError)) throw cause;
+    throw new AppError('FFMPEG_MISSING', `${picture} is a ${kind} picture, which is decoded with ffmpeg, and ffmpeg is missing: ${cause.message}`, { cause, detail: { ...(cause.detail as object | undefined), picture } });
+  }
+}
+
 /** Keeps the last `maxChars` characters of a child's stderr (ffmpeg puts the reason at the end). */
 export class StderrTail {
   private text = '';
@@ -86,6 +99,8 @@ export interface RunToolOptions {
   stdin?: Uint8Array;
   /** Collect stdout: as text (probe output, `true`) or as bytes (decoded pixels); default false (ignored). */
   captureStdout?: boolean | 'bytes';
+  /** The most stdout bytes taken: past it the child is killed and the output marked `overflow` (a decode bigger than it said). */
+  maxStdoutBytes?: number;
 }
 
 /** Stdout and stderr of a finished tool run. */
@@ -95,6 +110,8 @@ export interface ToolOutput {
   stdout: string;
   /** Stdout as bytes (captureStdout 'bytes'), else empty. */
   stdoutBytes: Buffer;
+  /** The child wrote more than maxStdoutBytes and was killed. */
+  overflow?: boolean;
   stderr: string;
 }
 
@@ -116,7 +133,19 @@ export function runTool(binary: string, args: string[], options: RunToolOptions 
     const stderr = new StderrTail();
     const out: Buffer[] = [];
     child.stderr?.on('data', (c: Buffer) => stderr.push(c));
-    child.stdout?.on('data', (c: Buffer) => out.push(c));
+    let taken = 0;
+    let overflow = false;
+    child.stdout?.on('data', (c: Buffer) => {
+      if (overflow) return;
+      taken += c.length;
+      if (options.maxStdoutBytes !== undefined && taken > options.maxStdoutBytes) {
+        overflow = true;
+        out.length = 0;
+        child.kill('SIGKILL');
+        return;
+      }
+      out.push(c);
+    });
     if (options.stdin && child.stdin) {
       child.stdin.on('error', () => undefined); // EPIPE when the child exits early; its exit code tells why
       child.stdin.end(options.stdin);
@@ -129,7 +158,13 @@ export function runTool(binary: string, args: string[], options: RunToolOptions 
     child.on('close', (code) => {
       if (signal?.aborted) return reject(new CancelledError());
       const bytes = Buffer.concat(out);
-      resolve({ code: code ?? -1, stdout: options.captureStdout === true ? bytes.toString('utf8') : '', stdoutBytes: options.captureStdout === 'bytes' ? bytes : Buffer.alloc(0), stderr: stderr.toString() });
+      resolve({
+        code: code ?? -1,
+        stdout: options.captureStdout === true ? bytes.toString('utf8') : '',
+        stdoutBytes: options.captureStdout === 'bytes' ? bytes : Buffer.alloc(0),
+        stderr: stderr.toString(),
+        ...(overflow ? { overflow } : {}),
+      });
     });
   });
 }
