@@ -253,7 +253,7 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     // It names the file (with several opened at once, it did not say which).
     expect(await banner.locator('[data-testid=error-file]').textContent()).toBe('not-a-picture.png');
     expect(await banner.textContent()).toContain('This file is not an image we can read.');
-    expect(await banner.textContent()).toContain('Open a PNG, JPEG, WebP, GIF, TIFF or AVIF picture.');
+    expect(await banner.textContent()).toContain('Open a JPEG, PNG, HEIC, WebP, GIF, TIFF, AVIF or BMP picture.');
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'invalid-file.png') });
   });
 

@@ -9,6 +9,7 @@ import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { streamFrames } from '../../src/main/core/video/extract-frames';
 import { probeVideo } from '../../src/main/core/video/probe';
 import { evalFile, tempDir } from '../helpers/env';
+import { writeHeic } from '../helpers/heic';
 
 /** Child processes of this test process named ffmpeg (zombies included: ps lists them). */
 function ffmpegChildren(): string[] {
@@ -88,10 +89,13 @@ describe('probe and streamed frames', () => {
     writeFileSync(fakeJpeg, 'this is a text file, not a picture\n');
     await expect(probeVideo(fakeJpeg)).rejects.toMatchObject({ code: 'VIDEO_CORRUPT', detail: { unknownFormat: true } });
     await expect(probeVideo(join(dir, 'absent.mp4'))).rejects.toMatchObject({ code: 'INPUT_NOT_FOUND' });
-    // A real still picture (JPEG, and a PNG made from it) is a still, not a corrupt video.
+    // A real still picture (JPEG, a PNG and an iPhone-like HEIC made from it) is a still, not a
+    // corrupt video (ffmpeg read the HEIC as an MP4 without its index).
     const png = join(dir, 'still.png');
     await sharp(evalFile('id_portraits', 'images', 'df_img1.jpg')).resize(200).png().toFile(png);
-    for (const still of [evalFile('id_portraits', 'images', 'df_img1.jpg'), png]) {
+    const heic = join(dir, 'IMG_0001.HEIC');
+    writeFileSync(heic, await writeHeic({ png, tile: 128, nclx: true }));
+    for (const still of [evalFile('id_portraits', 'images', 'df_img1.jpg'), png, heic]) {
       await expect(probeVideo(still)).rejects.toMatchObject({ code: 'INPUT_UNSUPPORTED', detail: { still: true } });
     }
     const audio = join(dir, 'tone.m4a');

@@ -1,12 +1,13 @@
 // Image decoding with sharp: EXIF orientation applied, any colour model normalised to 8-bit
 // sRGB RGBA, a pixel-count guard. Core (no electron); sharp is used only under core/image.
-import { open, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { AppError, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SOURCE_PIXELS } from '../../../shared/errors';
 import { bmpSize, decodeBmp } from './bmp';
 import { decodeHeic, heicSize, isHeicFile } from './heif';
 import { rawTiff } from './tiff';
 import { hasExtension, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../shared/media';
+import { readHead } from '../io/read-head';
 
 /** An 8-bit sRGB image with 4 interleaved channels (RGBA), row-major, no padding. */
 export interface RgbaImage {
@@ -194,18 +195,6 @@ function tooLarge(name: string, width: number, height: number, limit: number): A
     `${name} is ${width}x${height} (${(pixels / 1e6).toFixed(pixels - limit < 50_000 ? 3 : 1)} MP); the limit is ${(limit / 1e6).toFixed(0)} MP. Downscale it first.`,
     { detail: { path: name, width, height, maxPixels: limit } },
   );
-}
-
-/** The first bytes of a file (fewer when it is shorter). */
-async function readHead(path: string, length: number): Promise<Uint8Array> {
-  const file = await open(path, 'r');
-  try {
-    const head = new Uint8Array(length);
-    const { bytesRead } = await file.read(head, 0, length, 0);
-    return head.subarray(0, bytesRead);
-  } finally {
-    await file.close();
-  }
 }
 
 /**

@@ -1,7 +1,7 @@
-// Reading a user-edited trimap PNG (0 background, 128 unknown, 255 foreground) at the image's
-// size. Core (no electron).
+// Reading a user-edited trimap (0 background, 128 unknown, 255 foreground) at the image's size: a
+// PNG as the editor saves it, or any picture the app opens (a BMP from Paint). Core (no electron).
 import { stat } from 'node:fs/promises';
-import sharp, { type OutputInfo } from 'sharp';
+import { decodeImage, type DecodedImage } from '../image/decode';
 import { AppError } from '../../../shared/errors';
 import { TRIMAP_LABEL } from '../../../shared/trimap-brush';
 
@@ -36,25 +36,25 @@ let lastDecoded: { key: string; labels: Uint8Array } | null = null;
  * The caller owns the returned array (a copy when it comes from the cache).
  */
 export async function decodeTrimapFile(path: string, width: number, height: number): Promise<Uint8Array> {
-  let data: Buffer;
-  let info: OutputInfo;
   // A missing file is said as such, like a missing input or background picture.
   const st = await stat(path).catch(() => null);
   if (!st?.isFile()) throw new AppError('INPUT_NOT_FOUND', `Trimap file not found: ${path}`, { detail: { path } });
   const key = `${path}\0${st.dev}:${st.ino}:${st.size}:${Math.floor(st.mtimeMs)}\0${width}x${height}`;
   if (lastDecoded?.key === key) return lastDecoded.labels.slice();
+  let trimap: DecodedImage;
   try {
-    ({ data, info } = await sharp(path).extractChannel(0).raw().toBuffer({ resolveWithObject: true }));
+    // Decoded as any picture is (a BMP from Paint, a HEIC), its first channel read.
+    trimap = await decodeImage(path);
   } catch (cause) {
     throw new AppError('INPUT_UNSUPPORTED', `Trimap ${path} could not be read (${(cause as Error).message})`, { cause, detail: { path } });
   }
-  if (info.width !== width || info.height !== height) {
-    throw new AppError('INVALID_ARGUMENT', `Trimap ${path} is ${info.width}x${info.height} but the image is ${width}x${height}`, { detail: { path } });
+  if (trimap.width !== width || trimap.height !== height) {
+    throw new AppError('INVALID_ARGUMENT', `Trimap ${path} is ${trimap.width}x${trimap.height} but the image is ${width}x${height}`, { detail: { path } });
   }
   const out = new Uint8Array(width * height);
   let isLabelsOnly = true;
   for (let i = 0; i < out.length; i++) {
-    const v = data[i];
+    const v = trimap.data[i * 4];
     out[i] = v < 64 ? TRIMAP_BG : v > 191 ? TRIMAP_FG : v === TRIMAP_AUTO ? TRIMAP_AUTO : TRIMAP_UNKNOWN;
     if (v !== TRIMAP_BG && v !== TRIMAP_AUTO && v !== TRIMAP_UNKNOWN && v !== TRIMAP_FG) isLabelsOnly = false;
   }

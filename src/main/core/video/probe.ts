@@ -4,6 +4,8 @@ import { open, stat } from 'node:fs/promises';
 import { AppError } from '../../../shared/errors';
 import type { RunContext } from '../progress';
 import { resolveFfmpeg, runTool, type FfmpegTools } from './ffmpeg';
+import { readHead } from '../io/read-head';
+import { isHeicFile } from '../image/heif';
 
 /** What a clip is. Width/height are the displayed size (rotation already applied, as ffmpeg decodes). */
 export interface VideoInfo {
@@ -171,6 +173,11 @@ async function unreadableClip(path: string, stderr: string, fallback?: string): 
   return new AppError('VIDEO_CORRUPT', `${path} is not a video this app can read${last ? ` (${last})` : ''}`, { detail: { path, stderr, ...kind } });
 }
 
+/** A still picture given where a clip goes. */
+function stillPicture(path: string): AppError {
+  return new AppError('INPUT_UNSUPPORTED', `${path} is a still picture: a sticker is made from a video or an animated GIF`, { detail: { path, still: true } });
+}
+
 /**
  * Probes a clip. Errors: INPUT_NOT_FOUND, INPUT_UNSUPPORTED (a folder), VIDEO_CORRUPT (not a media file, truncated, no stream
  * with a picture or sound), NO_VIDEO_STREAM (audio only), FFMPEG_MISSING, FFMPEG_FAILED.
@@ -183,6 +190,9 @@ export async function probeVideo(path: string, ctx: RunContext = {}, tools: Ffmp
   if (!s.isFile()) throw new AppError('INPUT_UNSUPPORTED', `Not a file: ${path}${s.isDirectory() ? ' is a folder (`cutout batch --mode sticker` makes a sticker of each clip in a folder)' : ''}`, { detail: { path } });
   const size = s.size;
   if (size === 0) throw new AppError('VIDEO_CORRUPT', `${path} is empty (0 bytes)`, { detail: { path, empty: true } });
+  // A HEIC photo is an ISO media file as an MP4 is, which ffmpeg before 7 reads as a clip without its
+  // index ("moov atom not found"): known by its brand, it is the still it is.
+  if (isHeicFile(await readHead(path, 256))) throw stillPicture(path);
   let info: VideoInfo;
   let stderr: string;
   if (tools.ffprobe) {
@@ -211,9 +221,7 @@ export async function probeVideo(path: string, ctx: RunContext = {}, tools: Ffmp
   if (!info.hasVideo) throw new AppError('NO_VIDEO_STREAM', `${path} has no video stream${info.hasAudio ? ' (audio only)' : ''}`, { detail: { path } });
   // ffmpeg reads a still picture as a one-frame "video" (its image2 or *_pipe demuxers); GIF, APNG
   // and real video containers have their own. A still is not a clip: say so, not "corrupt".
-  if (info.container === 'image2' || info.container.endsWith('_pipe')) {
-    throw new AppError('INPUT_UNSUPPORTED', `${path} is a still picture: a sticker is made from a video or an animated GIF`, { detail: { path, still: true } });
-  }
+  if (info.container === 'image2' || info.container.endsWith('_pipe')) throw stillPicture(path);
   if (!info.width || !info.height) throw new AppError('VIDEO_CORRUPT', `${path}: the video stream has no picture size`, { detail: { path, stderr } });
   if (info.container === 'gif' && (await isGifCutShort(path, size))) info.isCutShort = true;
   return info;

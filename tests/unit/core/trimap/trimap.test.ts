@@ -3,10 +3,12 @@
 import { statSync, utimesSync, writeFileSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeTrimapFile, withAutoLabels } from '../../../../src/main/core/trimap/trimap-file';
 import { computeTrimap, countTrimap, defaultBandPx } from '../../../../src/main/core/trimap/trimap';
+import { resolveFfmpeg } from '../../../../src/main/core/video/ffmpeg';
 import { tempDir } from '../../../helpers/env';
 
 function discMask(w: number, h: number, r: number): Float32Array {
@@ -75,6 +77,10 @@ describe('decodeTrimapFile', () => {
     const touchUp = join(dir, 'labels.png');
     await write(touchUp, [0, 64, 128, 255, ...new Array(12).fill(64)]);
     expect(Array.from((await decodeTrimapFile(touchUp, w, h)).subarray(0, 4))).toEqual([0, 64, 128, 255]);
+    // Painted in Paint and saved as a 24-bit BMP: read as the PNG is.
+    const bmp = join(dir, 'painted.bmp');
+    execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-i', path.replace('touch-up.png', 'labels.png'), '-pix_fmt', 'bgr24', bmp]);
+    expect(Array.from((await decodeTrimapFile(bmp, w, h)).subarray(0, 4))).toEqual([0, 64, 128, 255]);
   });
 
   it('a touch-up\'s auto pixels take the automatic trimap; a trimap without any is used as it is', () => {

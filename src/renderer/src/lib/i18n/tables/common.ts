@@ -33,7 +33,7 @@ export const common = {
   'drop.hint': { en: 'or open a file ({open}), or paste an image ({paste})', 'zh-CN': '或打开文件（{open}），或粘贴图片（{paste}）' },
   'drop.hint.open': { en: 'or open a file ({open})', 'zh-CN': '或打开文件（{open}）' },
   'drop.release': { en: 'Release to open', 'zh-CN': '松开以打开' },
-  'drop.formats': { en: 'PNG, JPEG, WebP, GIF, TIFF, AVIF', 'zh-CN': '支持 PNG、JPEG、WebP、GIF、TIFF、AVIF' },
+  'drop.formats': { en: 'JPEG, PNG, HEIC, WebP, GIF, TIFF, AVIF, BMP', 'zh-CN': '支持 JPEG、PNG、HEIC、WebP、GIF、TIFF、AVIF、BMP' },
   'recent.title': { en: 'Recent files', 'zh-CN': '最近打开' },
   'recent.empty': { en: 'Nothing opened yet', 'zh-CN': '暂无记录' },
   'recent.clear': { en: 'Clear list', 'zh-CN': '清空列表' },
