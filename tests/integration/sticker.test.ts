@@ -189,6 +189,9 @@ describe('cutout sticker pipeline', () => {
     const p = await pages(r.output);
     const total = p.delays.reduce((a, b) => a + b, 0);
     expect(total).toBeCloseTo(3000 - r.emptyEndsS!.start * 1000, -2);
+    // Its review is of the frames kept: none before the first shown (it listed the card's to check).
+    expect(r.review.frames.length).toBeGreaterThan(0);
+    expect(Math.min(...r.review.frames.map((f) => f.timeS))).toBeGreaterThanOrEqual(2 + r.emptyEndsS!.start - 1e-6);
     // Its first frame now shows something.
     let shown = 0;
     for (let j = 3; j < p.w * p.h * 4; j += 4) if (p.data[j] > 0) shown++;

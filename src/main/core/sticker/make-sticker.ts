@@ -103,11 +103,13 @@ export interface RenderedSticker {
   shrunkToFit?: boolean;
   /** StickerJobResult.emptyEndsS: frames at either end with nothing found, left out. */
   emptyEndsS?: { start: number; end: number };
+  /** With empty ends left out: the first and last of the prepared frames the sticker is made of. */
+  keptFrames?: { first: number; last: number };
   box: Box;
 }
 
 /** What makeSticker wrote (the shared StickerJobResult plus the rest of the render). */
-export interface StickerResult extends Omit<RenderedSticker, 'bytes' | 'alphas'>, StickerJobResult {
+export interface StickerResult extends Omit<RenderedSticker, 'bytes' | 'alphas' | 'keptFrames'>, StickerJobResult {
   modelId: string;
   provider: string;
   preset?: string;
@@ -431,6 +433,12 @@ export function reviewStickerFrames(
   return { ...verdictOf(median, threshold), frames, frameStepS, flaggedFrames };
 }
 
+/** The review of some of a prepared sticker's frames (those it kept). */
+function reviewOfFrames(prepared: PreparedSticker, { first, last }: { first: number; last: number }): StickerReview {
+  const { plan, review } = prepared;
+  return reviewStickerFrames(prepared.alphas.slice(first, last + 1), plan.width, plan.height, prepared.timesS.slice(first, last + 1), review.frameStepS, review.reviewThreshold);
+}
+
 /**
  * The same prepared clip smoothed over time at another stability: segmentation, refinement and
  * scene cuts do not depend on it, so only the smoothing of the raw alphas is redone.
@@ -596,7 +604,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     const withinBudget = !preset || bytes.length <= preset.maxBytes;
     ctx.onProgress?.({ stage: 'encode', done: attempts, total: attempts, detail: `attempt ${attempts}: ${size.width}x${size.height}, ${picked.length} frames, ${bytes.length} bytes` });
     if (withinBudget || attempts >= 7) {
-      return { bytes, format: targets.format, width: size.width, height: size.height, fps, frameCount, delaysMs: writtenDelays, alphas: outAlphas, attempts, withinBudget, ...(knobs.scale < 1 ? { shrunkToFit: true } : {}), ...(emptyEndsS ? { emptyEndsS } : {}), box };
+      return { bytes, format: targets.format, width: size.width, height: size.height, fps, frameCount, delaysMs: writtenDelays, alphas: outAlphas, attempts, withinBudget, ...(knobs.scale < 1 ? { shrunkToFit: true } : {}), ...(emptyEndsS ? { emptyEndsS, keptFrames: { first, last } } : {}), box };
     }
     // Shrink in order of what a viewer notices least: colours / quality (twice), then size,
     // then, as a last resort, every other frame. Bytes go roughly with the area, so a size step
@@ -773,7 +781,7 @@ export async function makeSticker(input: string, output: string, options: Sticke
   await writeFileAtomic(output, rendered.bytes, { signal: ctx.signal });
   ctx.onProgress?.({ stage: 'write', done: 1, total: 1 });
   prepared.timings.totalMs = performance.now() - t0;
-  const { bytes, alphas: _alphas, ...rest } = rendered;
+  const { bytes, alphas: _alphas, keptFrames, ...rest } = rendered;
   return {
     ...rest,
     output,
@@ -790,7 +798,8 @@ export async function makeSticker(input: string, output: string, options: Sticke
     ...(prepared.endsAtS === undefined ? {} : { endsAtS: prepared.endsAtS }),
     // Said where the sticker reaches the end of what the file holds (not of a part before it).
     ...(prepared.info.isCutShort && prepared.plan.startS + prepared.plan.durationS >= prepared.info.durationS - 1.5 / prepared.plan.fps ? { cutShortAtS: prepared.info.durationS } : {}),
-    review: prepared.review,
+    // The frames left out at the ends are not in the review either (their unsure ones were listed to check).
+    review: keptFrames ? reviewOfFrames(prepared, keptFrames) : prepared.review,
     sceneCuts: prepared.cuts.size,
     timings: prepared.timings,
   };
