@@ -11,7 +11,7 @@ export function bmpSize(bytes: Uint8Array): { width: number; height: number } | 
   const header = view.getUint32(14, true);
   // The old OS/2 header has 16-bit sizes; the Windows ones (40 bytes and up) 32-bit, a negative height for rows stored top down.
   if (header === 12) return { width: view.getUint16(18, true), height: view.getUint16(20, true) };
-  if (header < 40 || bytes.length < 26) return null;
+  if (header < 40) return null;
   return { width: Math.abs(view.getInt32(18, true)), height: Math.abs(view.getInt32(22, true)) };
 }
 
@@ -24,14 +24,15 @@ export async function decodeBmp(bytes: Uint8Array, name: string, signal?: AbortS
   const size = bmpSize(bytes);
   if (!size || !size.width || !size.height) throw new AppError('INPUT_UNSUPPORTED', `${name} could not be decoded: its BMP header is damaged`, { detail: { path: name, damaged: true } });
   const ffmpeg = ffmpegToDecode(name, 'BMP');
+  const { width, height } = size;
   const out = await runTool(ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-f', 'bmp_pipe', '-i', 'pipe:0', '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1'], {
     stdin: bytes,
     captureStdout: 'bytes',
+    maxStdoutBytes: width * height * 4,
     signal,
   });
-  const { width, height } = size;
   const rgba = out.stdoutBytes;
-  if (out.code !== 0 || rgba.length !== width * height * 4) {
+  if (out.overflow || out.code !== 0 || rgba.length !== width * height * 4) {
     const last = out.stderr.split(/\r?\n/).filter((l) => l.trim()).slice(-2).join(' | ');
     throw new AppError('INPUT_UNSUPPORTED', `${name} could not be decoded: it is corrupt or truncated (${last || `${rgba.length} bytes of pixels for ${width}x${height}`})`, { detail: { path: name, damaged: true } });
   }

@@ -1,5 +1,6 @@
 // Image decoding with sharp: EXIF orientation applied, any colour model normalised to 8-bit
-// sRGB RGBA, a pixel-count guard. Core (no electron); sharp is used only under core/image.
+// sRGB RGBA, a pixel-count guard; HEIC and BMP, which sharp does not read, decoded with ffmpeg
+// (heif.ts, bmp.ts) and then through sharp. Core (no electron); sharp is used only under core/image.
 import { readFile, stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { AppError, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SOURCE_PIXELS } from '../../../shared/errors';
@@ -121,8 +122,8 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
   if (!pixels) throw new AppError('INPUT_UNSUPPORTED', `${name} has no pixel size`, { detail: { path: name } });
   const limit = pixelLimit(options);
   if (pixels > limit) throw tooLarge(name, meta.width!, meta.height!, limit);
-  // The file's size as shown (EXIF orientations 5-8 turn it a quarter) and, over the budget, the size it is worked on at.
   if (meta.format === 'heif' && meta.compression === 'hevc' && !SHARP_DECODES_HEIC) return decodeHeicImage(input, name, options);
+  // The file's size as shown (EXIF orientations 5-8 turn it a quarter) and, over the budget, the size it is worked on at.
   const turned = (meta.orientation ?? 1) >= 5;
   const own = { width: turned ? meta.height! : meta.width!, height: turned ? meta.width! : meta.height! };
   const fitted = pixels > maxPixels ? fitPixelBudget(own.width, own.height, maxPixels) : undefined;

@@ -26,7 +26,7 @@ interface Box {
   end: number;
 }
 
-/** A property as an item lists it (ipma): the box, in the order the item gives. */
+/** An item of the file: its kind, where its data is, its properties (in the order ipma lists them) and what it is made of. */
 interface Item {
   id: number;
   type: string;
