@@ -466,6 +466,8 @@ function evenUp(v: number): number {
 export interface StickerLayout {
   box: Box;
   size: { width: number; height: number };
+  /** The file's own size when a preset fixes it (Discord's 320 x 320): `size` centred on it, transparent around. */
+  canvas?: { width: number; height: number };
 }
 
 /**
@@ -484,7 +486,7 @@ export function stickerLayout(union: Box | null, width: number, height: number, 
   const box = union ? padBox(base, boxLong * (options.padding ?? 0.04) + (outlineOut + 1) * framePerOut, width, height) : base;
   let size = fitSize(box.x1 - box.x0, box.y1 - box.y0, targets.maxW * scale, targets.maxH * scale, exact);
   if (targets.format === 'webm') size = { width: Math.min(evenUp(size.width), evenUp(Math.floor(targets.maxW))), height: Math.min(evenUp(size.height), evenUp(Math.floor(targets.maxH))) };
-  return { box, size };
+  return { box, size, ...(targets.preset?.canvas ? { canvas: targets.preset.canvas } : {}) };
 }
 
 /** One frame as the sticker holds it before encoding: cropped and scaled to the layout, specks removed (unless kept), outlined. */
@@ -492,7 +494,21 @@ export function composeStickerFrame(foreground: Uint8Array, alpha: Float32Array,
   const c = cropResample(foreground, alpha, width, height, layout.box, layout.size.width, layout.size.height);
   if (options.keepSpecks !== true) removeSpecks(c.alpha, c.width, c.height);
   addOutline(c, Math.max(0, options.outlinePx ?? 0), parseHexColor(options.outlineColor ?? '#FFFFFF'));
-  return c;
+  return layout.canvas ? onCanvas(c, layout.canvas) : c;
+}
+
+/** A composed frame centred on a transparent canvas of a fixed size (no larger than it). */
+export function onCanvas(c: ColourAlpha, canvas: { width: number; height: number }): ColourAlpha {
+  const { width, height } = canvas;
+  const left = Math.floor((width - c.width) / 2);
+  const top = Math.floor((height - c.height) / 2);
+  const rgba = new Uint8Array(width * height * 4);
+  const alpha = new Float32Array(width * height);
+  for (let y = 0; y < c.height; y++) {
+    rgba.set(c.rgba.subarray(y * c.width * 4, (y + 1) * c.width * 4), ((top + y) * width + left) * 4);
+    alpha.set(c.alpha.subarray(y * c.width, (y + 1) * c.width), (top + y) * width + left);
+  }
+  return { rgba, alpha, width, height };
 }
 
 /**
@@ -551,7 +567,9 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     throwIfAborted(ctx.signal);
     const t0 = performance.now();
     const layout = stickerLayout(union, width, height, options, targets, knobs.scale);
-    const { box, size } = layout;
+    const { box } = layout;
+    // The file's size: the sticker's, or the canvas a preset fixes.
+    const size = layout.canvas ?? layout.size;
     const inSpan = pickStickerFrames(spanLength, plan.fps, knobs.fpsStep);
     const { picked, fps } = withMinFrames({ picked: inSpan.picked.map((i) => i + first), fps: inSpan.fps }, preset?.minFrames, preset?.maxFps);
     const composed: ColourAlpha[] = [];
