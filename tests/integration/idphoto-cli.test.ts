@@ -43,6 +43,22 @@ describe('cutout idphoto', () => {
     expect(sheet.density).toBe(300);
   });
 
+  it('shares one sheet evenly among several portraits: none is left off', { timeout: 120_000 }, async () => {
+    const dir = tempDir();
+    const inputs = ['hv_test1.jpg', 'df_img1.jpg'].map((f) => evalFile('id_portraits', 'images', f));
+    // 12 one-inch photos fit on 6 inches: 8 of each were asked for, 6 of each are on it (the photos
+    // after the first were cut short, or left off without a word).
+    const { stdout } = await run(process.execPath, [cli, 'idphoto', ...inputs, '--spec', 'cn-1inch', '-o', dir + '/', '--sheet', '4x6', '--copies', '8'], { env });
+    expect(stdout).toMatch(/sheet -> \S+_sheet\.jpg \(12 photos on 101\.6x152\.4 mm: 6 each of 2 people; 8 each were asked for, 6 each fit\)/);
+  });
+
+  it('says when a KB band is met only by a blocky JPEG', { timeout: 120_000 }, async () => {
+    const dir = tempDir();
+    const { stdout, stderr } = await run(process.execPath, [cli, 'idphoto', evalFile('id_portraits', 'images', 'df_img1.jpg'), '--spec', 'cn-1inch', '--kb', '1-2', '-o', join(dir, 'tiny.jpg')], { env });
+    expect(stdout).toMatch(/tiny\.jpg \(295x413 @300 dpi, 1\.\d KB/);
+    expect(stderr).toMatch(/note: to be at most 2 KB, \S*tiny\.jpg is a JPEG of quality \d+ of 100: look at it before sending it/);
+  });
+
   it('names the failed checks and exits 3 for a photo made off its spec; refuses what it cannot write', { timeout: 120_000 }, async () => {
     const dir = tempDir();
     const portrait = evalFile('id_portraits', 'images', 'hv_test1.jpg');

@@ -359,7 +359,7 @@ describe('the ID photo choices kept between sessions', () => {
     // Copies: a whole number 1 to 500, else as many as fit (0).
     for (const copies of [0, -1, 2.5, 501, '4', null]) expect(readIdPhotoChoices(JSON.stringify({ copies }), ids).copies).toBe(0);
     expect(readIdPhotoChoices(JSON.stringify({ copies: 500 }), ids).copies).toBe(500);
-    expect(readIdPhotoChoices(JSON.stringify({ specId: 'gone-spec', paper: 'letter', dpi: 72, sheetFormat: 'tiff' }), ids)).toEqual(DEFAULT_ID_PHOTO_CHOICES);
+    expect(readIdPhotoChoices(JSON.stringify({ specId: 'gone-spec', paper: 'legal', dpi: 72, sheetFormat: 'tiff' }), ids)).toEqual(DEFAULT_ID_PHOTO_CHOICES);
     expect(readIdPhotoChoices(JSON.stringify({ specId: 'icao-35x45' }), ids)).toEqual({ ...DEFAULT_ID_PHOTO_CHOICES, specId: 'icao-35x45' });
     for (const raw of [null, '', 'not json', '[1,2]', 'null']) expect(readIdPhotoChoices(raw, ids)).toEqual(DEFAULT_ID_PHOTO_CHOICES);
   });

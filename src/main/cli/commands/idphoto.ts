@@ -5,9 +5,10 @@ import { parseArgs } from 'node:util';
 import { AppError, isCancellation } from '../../../shared/errors';
 import { ID_PHOTO_REFINE, parseRefineMode } from '../../../shared/jobs';
 import { failedCheckWords, withFileSizeBand } from '../../../shared/idphoto-report';
+import { LOW_JPEG_QUALITY } from '../../core/idphoto/exact-file';
 import { checkIdPhotoOutput, idPhotoBackground, idPhotoToFile, type IdPhotoResult } from '../../core/idphoto/make-id-photo';
 import { BACKGROUND_COLOUR_MAX_DE, failedChecks, nearestAllowedDeltaE } from '../../core/idphoto/compliance';
-import { checkSheetDpi, layoutSheet, parsePaper, renderSheetPdf, renderSheetRaster, sheetPathOf } from '../../core/idphoto/print-sheet';
+import { checkSheetDpi, layoutSharedSheet, layoutSheet, parsePaper, renderSheetPdf, renderSheetRaster, sheetPathOf } from '../../core/idphoto/print-sheet';
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { assertSeparateOutputs, writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags, projectResourcesDir } from '../cli-env';
@@ -26,7 +27,7 @@ export const idphotoCommand: CliCommand = {
   name: 'idphoto',
   summary: 'make ID photos by spec (crop, background, report, print sheet)',
   usage: `cutout idphoto IN... [--spec icao-35x45|cn-1inch|一寸|...] -o OUT.jpg|.png [--bg blue|white|red|'#RRGGBB'] [--kb MIN-MAX] [--report FILE.json]
-    [--sheet 6inch|5inch|a4|a5|WxH [--dpi 300|254|600] [--sheet-out FILE.png|.jpg|.pdf] [--copies N]]
+    [--sheet 6inch|5inch|5r|a4|a5|letter|WxH [--dpi 300|254|600] [--sheet-out FILE.png|.jpg|.pdf] [--copies N]]
     [--face N] [--refine off|fast|full] [--trimap FILE.png] [--spec-file MORE.json] [--list-specs] [--provider auto|cpu|webgpu|...] [--threads N]
   OUT is a .jpg or .png file for one input, a folder for several (each named NAME_SPEC.jpg).
   --spec: an id from --list-specs, or a size's name (一寸, 1寸, 小二寸, 社保卡); it defaults to icao-35x45.
@@ -41,9 +42,11 @@ export const idphotoCommand: CliCommand = {
   The report holds every measurement with its band and pass flag; a photo that fails its spec is
   written, and its line names the failed checks. Not checked: glasses, expression, eyes open and
   looking at the camera, even lighting, and that it is a recent photo of the person: check these
-  yourself. --copies: photos on the sheet (default: as many as fit).
+  yourself. --sheet WxH is in mm (90x60), or in inches with "in" or as a lab says it (4x6, 5x7).
+  --copies: photos on the sheet (default: as many as fit).
   The sheet goes beside the photo in its format (one.jpg -> one_sheet.jpg) unless --sheet-out names it;
-  with several inputs, all their photos share the first one's sheet.
+  with several inputs, all their photos share the first one's sheet evenly (--copies of each, or as
+  many as fit shared), and any that do not fit are named.
   --face N: in a group photo, the face to use, numbered from the left from 1 as the app's face
   buttons are (without it, a picture with several faces is refused with MULTIPLE_FACES).
   Exit code: 0 every photo made and meeting its spec, 1 some could not be made, 3 all made but some
@@ -124,18 +127,25 @@ export const idphotoCommand: CliCommand = {
     });
     const reports: unknown[] = [];
     const made: IdPhotoResult[] = [];
+    /** The inputs of `made`, in its order. */
+    const madeFrom: string[] = [];
     let failures = 0;
     let specFailures = 0;
     for (let i = 0; i < positionals.length; i++) {
       try {
         const r = await idPhotoToFile(positionals[i], outputs[i], { spec, background: values.bg, refine, faceIndex, trimapPath: values.trimap }, env, { signal: io.signal });
         made.push(r.result);
+        madeFrom.push(positionals[i]);
         reports.push({ input: positionals[i], output: r.output, bytes: r.bytes, quality: r.quality, modelId: r.result.modelId, provider: r.result.provider, ...r.report });
         const m = r.report.measurements;
         const failed = failedChecks(r.report);
         if (failed.length > 0) specFailures++;
         io.out(`${positionals[i]} -> ${r.output} (${spec.widthPx}x${spec.heightPx} @${spec.dpi} dpi, ${(r.bytes / 1024).toFixed(1)} KB, crown-chin ${m.crownChinMm.value} mm, ${r.report.pass ? 'PASS' : `FAIL: ${failed.map(failedCheckWords).join('; ')}`}, ${r.result.modelId} on ${r.result.provider}, ${r.timings.totalMs.toFixed(0)} ms)`);
         if (i === 0) noteProviderFallback(io, values.provider, r.result.provider);
+        // A band met only by a coarse JPEG (1-2 KB: quality 5) is said: the form may refuse what it shows.
+        if (r.quality !== null && r.quality < LOW_JPEG_QUALITY && spec.fileSizeKb) {
+          io.err(`note: to be at most ${spec.fileSizeKb[1]} KB, ${r.output} is a JPEG of quality ${r.quality} of 100: look at it before sending it, it may be too blocky to be accepted`);
+        }
         // Offices that take files take the spec's format: a PNG asked for by name is written, and said.
         if (spec.format === 'jpeg' && /\.png$/i.test(r.output)) io.err(`note: ${spec.name} asks for a JPEG file; ${r.output} is a PNG (name it .jpg for the file to send)`);
       } catch (e) {
@@ -161,14 +171,19 @@ export const idphotoCommand: CliCommand = {
       await writeFileAtomic(values.report, JSON.stringify(positionals.length === 1 ? reports[0] : { spec: spec.id, results: reports }, null, 2) + '\n');
     }
     if (paper && sheetOut && made.length > 0) {
-      const items = made.map((_, idx) => ({ widthMm: spec.widthMm, heightMm: spec.heightMm, copies: made.length > 1 && copies === 0 ? 1 : copies, imageIndex: idx }));
-      const layout = layoutSheet(items, { paper });
+      // Several photos share the sheet evenly (each the copies asked, or as many as fit), none left off unsaid.
+      const { layout, each, people } = layoutSharedSheet({ widthMm: spec.widthMm, heightMm: spec.heightMm }, made.length, copies, paper);
       const images = made.map((m) => m.image);
       const bytes = /\.pdf$/i.test(sheetOut) ? await renderSheetPdf(layout, images) : await renderSheetRaster(layout, images, dpi, /\.jpe?g$/i.test(sheetOut) ? 'jpeg' : 'png');
       await writeFileAtomic(sheetOut, bytes);
-      const asked = items.reduce((n, item) => n + item.copies, 0);
-      const short = items.every((item) => item.copies > 0) && layout.photos.length < asked ? `; ${asked} were asked for, ${layout.photos.length} fit` : '';
-      io.out(`sheet -> ${sheetOut} (${layout.photos.length} photos on ${layout.widthMm}x${layout.heightMm} mm${short})`);
+      const n = layout.photos.length;
+      const shared = made.length > 1 ? `: ${each} each of ${people} people` : '';
+      const short = copies > each ? (made.length > 1 ? `; ${copies} each were asked for, ${each} each fit` : `; ${copies} were asked for, ${n} fit`) : '';
+      io.out(`sheet -> ${sheetOut} (${n} photo${n === 1 ? '' : 's'} on ${layout.widthMm}x${layout.heightMm} mm${shared}${short})`);
+      if (people < made.length) {
+        const left = madeFrom.slice(people);
+        io.err(`note: ${people} photos of this size fit on one sheet, so ${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} not on it: make a sheet of ${left.length === 1 ? 'it' : 'them'} with another run`);
+      }
     }
     return failures > 0 ? 1 : specFailures > 0 ? 3 : 0;
   },

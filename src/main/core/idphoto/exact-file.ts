@@ -133,6 +133,9 @@ export function byteBand(kb: Band): [number, number] {
   return lo <= hi ? [lo, hi] : [Math.ceil(kb[0] * 1024), Math.floor(kb[1] * 1024)];
 }
 
+/** Below this JPEG quality an ID photo shows blocks: a file that needed it to fit a KB band is said to need a look. */
+export const LOW_JPEG_QUALITY = 30;
+
 /** A written ID-photo file in memory. */
 export interface EncodedIdPhoto {
   bytes: Uint8Array;
@@ -184,6 +187,12 @@ export async function encodeIdPhoto(image: RgbaImage, options: { format: 'jpeg' 
     return { bytes, format: 'jpeg', quality: 5, paddingBytes: 0, isSizeInBand: false };
   }
   if (best.bytes.length >= lo) return { bytes: best.bytes, format: 'jpeg', quality: best.q, paddingBytes: 0, isSizeInBand: true };
+  // Below the floor: at the best quality there is (100) before any padding.
+  if (best.q < 100 && options.quality === undefined) {
+    const finest = await encodeAt(100);
+    if (finest.length <= hi) best = { q: 100, bytes: finest };
+    if (best.bytes.length >= lo) return { bytes: best.bytes, format: 'jpeg', quality: best.q, paddingBytes: 0, isSizeInBand: true };
+  }
   // Below the floor even at the best quality: pad with comments to a little above the floor.
   const target = Math.min(hi, lo + Math.min(512, Math.floor((hi - lo) / 4)));
   const pad = Math.max(4, target - best.bytes.length);

@@ -1,6 +1,6 @@
 // Print sheets in millimetres: paper presets, auto-rotated grid/shelf packing of one or more
 // photo sizes with gaps and cut marks, rendered to PNG/JPEG (sharp) or PDF (pdf-lib). Core.
-import { degrees, PDFDocument, rgb } from 'pdf-lib';
+import { degrees, PDFDocument, PrintScaling, rgb } from 'pdf-lib';
 import sharp, { type OverlayOptions } from 'sharp';
 import { AppError } from '../../../shared/errors';
 import type { RgbaImage } from '../image/decode';
@@ -22,17 +22,31 @@ export const PAPER_SIZES: Record<string, { widthMm: number; heightMm: number }> 
   '6inch': { widthMm: 101.6, heightMm: 152.4 },
   '4r': { widthMm: 101.6, heightMm: 152.4 },
   '5inch': { widthMm: 88.9, heightMm: 127 },
+  '5r': { widthMm: 127, heightMm: 177.8 },
   a4: { widthMm: 210, heightMm: 297 },
   a5: { widthMm: 148, heightMm: 210 },
+  letter: { widthMm: 215.9, heightMm: 279.4 },
 };
 
-/** Parses a paper name or a custom 'WxH' in mm; INVALID_ARGUMENT otherwise. */
+/** The largest paper side taken (A0's long side is 1189 mm): a sheet is printed, not a poster. */
+const MAX_PAPER_MM = 1200;
+
+/**
+ * Parses a paper name or a custom 'WxH': in mm, or in inches with "in" or when both sides are 14 or
+ * less (a photo lab's "4x6" and "5x7"; no paper is 4 mm wide). INVALID_ARGUMENT otherwise.
+ */
 export function parsePaper(value: string): { widthMm: number; heightMm: number } {
-  const v = value.trim().toLowerCase();
+  const v = value.trim().toLowerCase().replace(/\s+/g, '');
   if (PAPER_SIZES[v]) return PAPER_SIZES[v];
-  const m = /^(\d+(?:\.\d+)?)x(\d+(?:\.\d+)?)(mm)?$/.exec(v);
-  if (m) return { widthMm: Number(m[1]), heightMm: Number(m[2]) };
-  throw new AppError('INVALID_ARGUMENT', `Unknown paper "${value}": use ${Object.keys(PAPER_SIZES).join(', ')} or WxH in mm`, { detail: { value } });
+  const m = /^(\d+(?:\.\d+)?)[x×](\d+(?:\.\d+)?)(mm|in|")?$/.exec(v);
+  if (m) {
+    const [w, h] = [Number(m[1]), Number(m[2])];
+    const inches = m[3] === 'in' || m[3] === '"' || (m[3] === undefined && w <= 14 && h <= 14);
+    const paper = inches ? { widthMm: Math.round(w * 25.4 * 100) / 100, heightMm: Math.round(h * 25.4 * 100) / 100 } : { widthMm: w, heightMm: h };
+    if (paper.widthMm > 0 && paper.heightMm > 0 && paper.widthMm <= MAX_PAPER_MM && paper.heightMm <= MAX_PAPER_MM) return paper;
+    throw new AppError('INVALID_ARGUMENT', `Paper "${value}" is ${paper.widthMm}x${paper.heightMm} mm: a sheet's sides are up to ${MAX_PAPER_MM} mm`, { detail: { value } });
+  }
+  throw new AppError('INVALID_ARGUMENT', `Unknown paper "${value}": use ${Object.keys(PAPER_SIZES).join(', ')}, WxH in mm, or WxHin in inches (4x6 is read as inches)`, { detail: { value } });
 }
 
 /** One photo size to place on the sheet, with how many copies (0 = as many as fit). */
@@ -78,6 +92,22 @@ export interface SheetOptions {
 /** The sheet of one ID photo size on a named paper, as many copies as fit (or `copies`). */
 export function layoutPhotoSheet(photo: { widthMm: number; heightMm: number }, sheet: { paper: string; copies?: number }): SheetLayout {
   return layoutSheet([{ widthMm: photo.widthMm, heightMm: photo.heightMm, copies: sheet.copies ?? 0, imageIndex: 0 }], { paper: parsePaper(sheet.paper) });
+}
+
+/**
+ * The sheet of one photo size shared by `people` photos (several portraits on one print): each gets
+ * the same number of copies, `copies` (0: as many as fit, shared evenly), fewer when they do not
+ * all fit, in reading order (photo k is person floor(k / each)). When more people are asked for
+ * than photos fit, the first `people` of the result are on it.
+ */
+export function layoutSharedSheet(photo: { widthMm: number; heightMm: number }, people: number, copies: number, paper: SheetOptions['paper']): { layout: SheetLayout; each: number; people: number } {
+  const capacity = layoutSheet([{ ...photo, copies: 0, imageIndex: 0 }], { paper }).photos.length;
+  const onSheet = Math.max(1, Math.min(people, capacity));
+  const fairShare = Math.floor(capacity / onSheet);
+  const each = copies > 0 ? Math.min(copies, fairShare) : fairShare;
+  const layout = layoutSheet([{ ...photo, copies: each * onSheet, imageIndex: 0 }], { paper });
+  layout.photos.forEach((placed, k) => (placed.imageIndex = Math.floor(k / each)));
+  return { layout, each, people: onSheet };
 }
 
 /**
@@ -200,6 +230,8 @@ export async function renderSheetPdf(layout: SheetLayout, images: RgbaImage[]): 
   const doc = await PDFDocument.create();
   doc.setProducer('Cutout Studio');
   doc.setCreator('Cutout Studio');
+  // Printed at actual size: a viewer's "fit to page" would shrink every photo off its spec.
+  doc.catalog.getOrCreateViewerPreferences().setPrintScaling(PrintScaling.None);
   const page = doc.addPage([layout.widthMm * pt, layout.heightMm * pt]);
   const embedded = await Promise.all(
     images.map(async (img) => doc.embedJpg(await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 4 } }).flatten({ background: '#ffffff' }).jpeg({ quality: 95, chromaSubsampling: '4:4:4' }).toBuffer())),
@@ -207,9 +239,10 @@ export async function renderSheetPdf(layout: SheetLayout, images: RgbaImage[]): 
   const H = layout.heightMm;
   for (const p of layout.photos) {
     const img = embedded[p.imageIndex];
-    // PDF y runs upwards; a rotated photo is drawn rotated 90° about its lower-left corner.
+    // PDF y runs upwards; a rotated photo is turned a quarter clockwise (its head to the right, as
+    // on a raster sheet) about its top-left corner, the placed box's top-left.
     if (p.isRotated) {
-      page.drawImage(img, { x: (p.xMm + p.widthMm) * pt, y: (H - p.yMm - p.heightMm) * pt, width: p.heightMm * pt, height: p.widthMm * pt, rotate: degrees(90) });
+      page.drawImage(img, { x: p.xMm * pt, y: (H - p.yMm) * pt, width: p.heightMm * pt, height: p.widthMm * pt, rotate: degrees(-90) });
     } else {
       page.drawImage(img, { x: p.xMm * pt, y: (H - p.yMm - p.heightMm) * pt, width: p.widthMm * pt, height: p.heightMm * pt });
     }

@@ -26,7 +26,7 @@ export interface SpecEntry {
 }
 
 /** The print-sheet papers the pickers offer (core/idphoto/print-sheet.ts's names), in the order shown. */
-export const PAPERS = ['6inch', '5inch', 'a4', 'a5'] as const;
+export const PAPERS = ['6inch', '5inch', 'a4', 'a5', 'letter'] as const;
 
 /** What the ID photo workspace keeps between sessions: the size and the print sheet last picked. */
 export interface IdPhotoChoices {

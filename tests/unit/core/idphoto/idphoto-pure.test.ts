@@ -9,7 +9,7 @@ import { byteBand, commentSegments, encodeIdPhoto, jpegAppMarkers, readJpegDpi, 
 import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, FACE_LIGHTNESS_BAND, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
 import { bandText, CHECK_NAMES_EN, failedCheckLine, failedCheckWords, askedFileSizeBand, fileSizeBand, MAX_FILE_KB, parseFileSizeBand, valueText } from '../../../../src/shared/idphoto-report';
 import { estimateHiddenCrown, fromAligned, toAligned, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
-import { cutMarks, layoutSheet, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
+import { cutMarks, layoutSharedSheet, layoutSheet, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
 import { parseSpec, SpecLibrary } from '../../../../src/main/core/idphoto/spec';
 
 function noiseImage(w: number, h: number, seed = 1) {
@@ -211,6 +211,16 @@ describe('exact files', () => {
     expect((await sharp(Buffer.from(noisy.bytes)).metadata()).density).toBe(350);
   });
 
+  it('reaches a floor at quality 100 before padding with comments (it padded a quality-95 file by 156 KB)', async () => {
+    const photo = noiseImage(200, 250);
+    const at95 = (await encodeIdPhoto(photo, { format: 'jpeg', dpi: 300, quality: 95 })).bytes.length;
+    const at100 = (await encodeIdPhoto(photo, { format: 'jpeg', dpi: 300, quality: 100 })).bytes.length;
+    expect(at100).toBeGreaterThan(at95 * 1.2);
+    // A floor above what quality 95 makes and below what 100 does.
+    const r = await encodeIdPhoto(photo, { format: 'jpeg', dpi: 300, fileSizeKb: [(at95 * 1.1) / 1024, (at100 * 1.5) / 1000] });
+    expect([r.quality, r.paddingBytes, r.isSizeInBand]).toEqual([100, 0, true]);
+  });
+
   it('writes PNG pHYs', async () => {
     const png = await sharp({ create: { width: 10, height: 10, channels: 3, background: '#123456' } }).png().toBuffer();
     const out = setPngDpi(new Uint8Array(png), 300);
@@ -277,6 +287,32 @@ describe('print sheets', () => {
     expect(layout.photos.filter((p) => p.imageIndex === 0)).toHaveLength(4);
     expect(layout.photos.filter((p) => p.imageIndex === 1)).toHaveLength(2);
     expect(() => parsePaper('letterish')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
+  it('shares a sheet evenly among several photos, none left off unsaid', () => {
+    const six = parsePaper('6inch');
+    const oneInch = { widthMm: 25, heightMm: 35 };
+    // 12 one-inch photos fit: 3 people asking 5 each get 4 each (the third was left off).
+    const asked = layoutSharedSheet(oneInch, 3, 5, six);
+    expect([asked.each, asked.people, asked.layout.photos.length]).toEqual([4, 3, 12]);
+    expect([0, 1, 2].map((i) => asked.layout.photos.filter((p) => p.imageIndex === i).length)).toEqual([4, 4, 4]);
+    // As many as fit, shared: 4 each; all upright on portrait paper.
+    const fit = layoutSharedSheet(oneInch, 3, 0, six);
+    expect([fit.each, fit.layout.photos.length, fit.layout.photos.every((p) => !p.isRotated)]).toEqual([4, 12, true]);
+    // One person: the copies asked, or all that fit.
+    expect(layoutSharedSheet(oneInch, 1, 5, six).layout.photos.length).toBe(5);
+    expect(layoutSharedSheet(oneInch, 1, 0, six).layout.photos.length).toBe(12);
+    // More people than photos fit: the first 12, one each.
+    const crowd = layoutSharedSheet(oneInch, 13, 0, six);
+    expect([crowd.each, crowd.people, crowd.layout.photos.at(-1)!.imageIndex]).toEqual([1, 12, 11]);
+  });
+
+  it('reads paper by name, in mm, and in inches as a lab says it; refuses a poster', () => {
+    expect(parsePaper('4x6')).toEqual({ widthMm: 101.6, heightMm: 152.4 });
+    expect(parsePaper('5x7in')).toEqual({ widthMm: 127, heightMm: 177.8 });
+    expect(parsePaper('letter')).toEqual({ widthMm: 215.9, heightMm: 279.4 });
+    expect(parsePaper('90x60')).toEqual({ widthMm: 90, heightMm: 60 });
+    expect(() => parsePaper('3000x3000')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('up to 1200 mm') }));
   });
 
   it('refuses a paper that holds not even one photo', () => {

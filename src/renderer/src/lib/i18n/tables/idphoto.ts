@@ -22,6 +22,7 @@ export const idphoto = {
   'idphoto.sheet.5inch': { en: '5-inch (3R)', 'zh-CN': '5 寸（3R）' },
   'idphoto.sheet.a4': { en: 'A4', 'zh-CN': 'A4' },
   'idphoto.sheet.a5': { en: 'A5', 'zh-CN': 'A5' },
+  'idphoto.sheet.letter': { en: 'US Letter (8.5×11 in)', 'zh-CN': '美国 Letter（8.5×11 英寸）' },
   'idphoto.check': { en: 'Checks', 'zh-CN': '合规检查' },
   'idphoto.empty': { en: 'Drop a front-facing portrait to make an ID photo', 'zh-CN': '拖入一张正面人像照片来制作证件照' },
   'idphoto.make': { en: 'Export…', 'zh-CN': '导出…' },

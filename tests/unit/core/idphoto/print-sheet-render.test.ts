@@ -1,0 +1,72 @@
+// Print sheets as files: a raster sheet and a PDF of the same layout turn sideways photos the same
+// way (head to the right), the PDF asks to be printed at actual size, and each photo is its spec's
+// size. A made-up photo (red top half, blue bottom half) shows which way is up.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
+import { PDFArray, PDFDocument, PDFName, type PDFRawStream } from 'pdf-lib';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { layoutSheet, parsePaper, renderSheetPdf, renderSheetRaster } from '../../../../src/main/core/idphoto/print-sheet';
+import { tempDir } from '../../../helpers/env';
+
+/** A 350x450 "photo": red above the middle, blue below. */
+function photo(): { data: Uint8Array; width: number; height: number } {
+  const width = 350;
+  const height = 450;
+  const data = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) data.set(i < (width * height) / 2 ? [220, 20, 20, 255] : [20, 20, 220, 255], i * 4);
+  return { data, width, height };
+}
+
+describe('print sheet files', () => {
+  // ICAO 35x45 on a 6-inch sheet: 8 fit sideways.
+  const layout = layoutSheet([{ widthMm: 35, heightMm: 45, copies: 0, imageIndex: 0 }], { paper: parsePaper('6inch') });
+
+  it('turns sideways photos head to the right on a raster sheet', async () => {
+    expect(layout.photos.length).toBe(8);
+    expect(layout.photos.every((p) => p.isRotated)).toBe(true);
+    const png = await renderSheetRaster(layout, [photo()], 300, 'png');
+    const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const p = layout.photos[0];
+    const px = (xMm: number, yMm: number) => {
+      const i = (Math.round(yMm * (300 / 25.4)) * info.width + Math.round(xMm * (300 / 25.4))) * 3;
+      return data[i] > data[i + 2] ? 'red' : 'blue';
+    };
+    // The photo's top (red) is on the right of its box, its bottom (blue) on the left.
+    expect([px(p.xMm + p.widthMm * 0.8, p.yMm + p.heightMm / 2), px(p.xMm + p.widthMm * 0.2, p.yMm + p.heightMm / 2)]).toEqual(['red', 'blue']);
+  });
+
+  it('draws the PDF the same way, at actual size, and asks viewers not to scale it', async () => {
+    const pdfBytes = await renderSheetPdf(layout, [photo()]);
+    const pdf = await PDFDocument.load(pdfBytes);
+    const prefs = pdf.catalog.lookup(PDFName.of('ViewerPreferences')) as unknown as { get(k: PDFName): unknown };
+    expect(String(prefs.get(PDFName.of('PrintScaling')))).toBe('/None');
+    // The page's drawing: each sideways photo turned a quarter clockwise (cos 0, sin -1), drawn 35 mm
+    // wide and 45 mm tall before the turn.
+    const contents = pdf.context.lookup(pdf.getPage(0).node.get(PDFName.of('Contents')));
+    const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => pdf.context.lookup(ref)) : [contents];
+    const text = streams.map((stream) => inflateSync(Buffer.from((stream as PDFRawStream).getContents())).toString('latin1')).join('\n');
+    expect(text.match(/^\S+ -1 1 \S+ 0 0 cm$/gm)?.length).toBe(8);
+    expect(text.match(/^99\.2125\d* 0 0 127\.559\d* 0 0 cm$/gm)?.length).toBe(8);
+    // Where poppler is installed, the printed page shows it: red on the right of the first photo.
+    let hasPoppler = true;
+    try {
+      execFileSync('pdftoppm', ['-v'], { stdio: 'ignore' });
+    } catch (e) {
+      hasPoppler = (e as NodeJS.ErrnoException).code !== 'ENOENT';
+    }
+    if (!hasPoppler) return;
+    const dir = tempDir();
+    writeFileSync(join(dir, 'sheet.pdf'), pdfBytes);
+    execFileSync('pdftoppm', ['-r', '100', '-png', '-singlefile', join(dir, 'sheet.pdf'), join(dir, 'page')]);
+    const { data, info } = await sharp(join(dir, 'page.png')).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const p = layout.photos[0];
+    const px = (xMm: number, yMm: number) => {
+      const i = (Math.round(yMm * (100 / 25.4)) * info.width + Math.round(xMm * (100 / 25.4))) * 3;
+      return data[i] > data[i + 2] ? 'red' : 'blue';
+    };
+    expect([px(p.xMm + p.widthMm * 0.8, p.yMm + p.heightMm / 2), px(p.xMm + p.widthMm * 0.2, p.yMm + p.heightMm / 2)]).toEqual(['red', 'blue']);
+  });
+});
