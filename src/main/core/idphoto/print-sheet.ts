@@ -46,7 +46,7 @@ export function parsePaper(value: string): { widthMm: number; heightMm: number }
     if (paper.widthMm > 0 && paper.heightMm > 0 && paper.widthMm <= MAX_PAPER_MM && paper.heightMm <= MAX_PAPER_MM) return paper;
     throw new AppError('INVALID_ARGUMENT', `Paper "${value}" is ${paper.widthMm}x${paper.heightMm} mm: a sheet's sides are up to ${MAX_PAPER_MM} mm`, { detail: { value } });
   }
-  throw new AppError('INVALID_ARGUMENT', `Unknown paper "${value}": use ${Object.keys(PAPER_SIZES).join(', ')}, WxH in mm, or WxHin in inches (4x6 is read as inches)`, { detail: { value } });
+  throw new AppError('INVALID_ARGUMENT', `Unknown paper "${value}": use ${Object.keys(PAPER_SIZES).join(', ')}, or WxH in mm (90x60) or inches (4x6, 5x7in)`, { detail: { value } });
 }
 
 /** One photo size to place on the sheet, with how many copies (0 = as many as fit). */
