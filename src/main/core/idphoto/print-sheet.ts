@@ -17,15 +17,19 @@ export function checkSheetDpi(dpi: unknown): number {
   return dpi;
 }
 
-/** Paper sizes in mm (portrait). */
-export const PAPER_SIZES: Record<string, { widthMm: number; heightMm: number }> = {
+/**
+ * Paper sizes in mm (portrait). Office papers (A4, A5, Letter) go through a home or office printer,
+ * which cannot print the outer 4-5 mm: their photos keep 6 mm from the edge (their cut marks 4.5 mm);
+ * a lab prints photo papers to the edge (3 mm).
+ */
+export const PAPER_SIZES: Record<string, { widthMm: number; heightMm: number; marginMm?: number }> = {
   '6inch': { widthMm: 101.6, heightMm: 152.4 },
   '4r': { widthMm: 101.6, heightMm: 152.4 },
   '5inch': { widthMm: 88.9, heightMm: 127 },
   '5r': { widthMm: 127, heightMm: 177.8 },
-  a4: { widthMm: 210, heightMm: 297 },
-  a5: { widthMm: 148, heightMm: 210 },
-  letter: { widthMm: 215.9, heightMm: 279.4 },
+  a4: { widthMm: 210, heightMm: 297, marginMm: 6 },
+  a5: { widthMm: 148, heightMm: 210, marginMm: 6 },
+  letter: { widthMm: 215.9, heightMm: 279.4, marginMm: 6 },
 };
 
 /** The largest paper side taken (A0's long side is 1189 mm): a sheet is printed, not a poster. */
@@ -35,7 +39,7 @@ const MAX_PAPER_MM = 1200;
  * Parses a paper name or a custom 'WxH': in mm, or in inches with "in" or when both sides are 14 or
  * less (a photo lab's "4x6" and "5x7"; no paper is 4 mm wide). INVALID_ARGUMENT otherwise.
  */
-export function parsePaper(value: string): { widthMm: number; heightMm: number } {
+export function parsePaper(value: string): { widthMm: number; heightMm: number; marginMm?: number } {
   const v = value.trim().toLowerCase().replace(/\s+/g, '');
   if (PAPER_SIZES[v]) return PAPER_SIZES[v];
   const m = /^(\d+(?:\.\d+)?)[x×](\d+(?:\.\d+)?)(mm|in|")?$/.exec(v);
@@ -78,14 +82,15 @@ export interface SheetLayout {
 
 /** Options of layoutSheet. */
 export interface SheetOptions {
-  paper: { widthMm: number; heightMm: number };
+  /** The paper, with its own margin when it has one (PAPER_SIZES). */
+  paper: { widthMm: number; heightMm: number; marginMm?: number };
   /**
    * Gap between photos (cut marks sit in it), kept within 2–3 mm. Default: 3, 2.5 or 2 mm,
    * whichever fits the most photos (the wider on a tie): a 6-inch sheet holds 8 ICAO photos with
    * 2 mm gaps where 2.5 mm fits 6.
    */
   gapMm?: number;
-  /** Unprintable margin at the paper edges; default 3 mm. */
+  /** Unprintable margin at the paper edges; default the paper's, else 3 mm. */
   marginMm?: number;
 }
 
@@ -117,7 +122,7 @@ export function layoutSharedSheet(photo: { widthMm: number; heightMm: number }, 
  */
 export function layoutSheet(items: SheetItem[], options: SheetOptions): SheetLayout {
   const gaps = options.gapMm === undefined ? [3, 2.5, 2] : [Math.min(3, Math.max(2, options.gapMm))];
-  const margin = options.marginMm ?? 3;
+  const margin = options.marginMm ?? options.paper.marginMm ?? 3;
   let best: SheetLayout | null = null;
   for (const gap of gaps) {
     const layout = layoutWithGap(items, options.paper, gap, margin);

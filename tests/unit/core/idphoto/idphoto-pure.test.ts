@@ -307,10 +307,21 @@ describe('print sheets', () => {
     expect([crowd.each, crowd.people, crowd.layout.photos.at(-1)!.imageIndex]).toEqual([1, 12, 11]);
   });
 
+  it('keeps photos 6 mm from the edge of office paper (a home printer cannot print its outer 4-5 mm), 3 mm on a lab\'s', () => {
+    const a4 = layoutSheet([{ widthMm: 35, heightMm: 45, copies: 0, imageIndex: 0 }], { paper: parsePaper('a4') });
+    const six = layoutSheet([{ widthMm: 35, heightMm: 45, copies: 0, imageIndex: 0 }], { paper: parsePaper('6inch') });
+    const nearest = (l: typeof a4) => Math.min(...l.photos.flatMap((p) => [p.xMm, p.yMm, l.widthMm - p.xMm - p.widthMm, l.heightMm - p.yMm - p.heightMm]));
+    expect(nearest(a4)).toBeGreaterThanOrEqual(6 - 1e-9);
+    // The cut marks too stay 4.5 mm in.
+    expect(Math.min(...cutMarks(a4).flatMap(([x1, y1, x2, y2]) => [x1, y1, x2, y2, a4.widthMm - Math.max(x1, x2), a4.heightMm - Math.max(y1, y2)]))).toBeGreaterThanOrEqual(4.5 - 1e-9);
+    expect(nearest(six)).toBeGreaterThanOrEqual(3 - 1e-9);
+    expect(nearest(six)).toBeLessThan(6);
+  });
+
   it('reads paper by name, in mm, and in inches as a lab says it; refuses a poster', () => {
     expect(parsePaper('4x6')).toEqual({ widthMm: 101.6, heightMm: 152.4 });
     expect(parsePaper('5x7in')).toEqual({ widthMm: 127, heightMm: 177.8 });
-    expect(parsePaper('letter')).toEqual({ widthMm: 215.9, heightMm: 279.4 });
+    expect(parsePaper('letter')).toEqual({ widthMm: 215.9, heightMm: 279.4, marginMm: 6 });
     expect(parsePaper('90x60')).toEqual({ widthMm: 90, heightMm: 60 });
     expect(() => parsePaper('3000x3000')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('up to 1200 mm') }));
   });
