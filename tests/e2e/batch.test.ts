@@ -37,7 +37,7 @@ describe('Batch workspace in Chromium', () => {
     // The file size an upload form asks for: at most 10 KB (a band upside down is said, and does not start).
     await app.page.fill('[data-testid=batch-kb-min]', '20');
     await app.page.fill('[data-testid=batch-kb-max]', '10');
-    expect(await app.page.textContent('[data-testid=batch-kb-invalid]')).toBe('From must not be above To, and To is at most 10000 KB.');
+    expect(await app.page.textContent('[data-testid=batch-kb-invalid]')).toBe('From is 0 or more, To is above 0 and at most 10000 KB, and From is not above To.');
     await app.page.fill('[data-testid=batch-kb-min]', '');
     expect(await app.page.locator('[data-testid=batch-kb-invalid]').count()).toBe(0);
     await app.page.click('[data-testid=batch-output]');

@@ -188,8 +188,8 @@ await engine.dispose();`,
     expect(two.stderr).toMatch(/^INVALID_ARGUMENT: 2 inputs make 2 files, so -o must be a folder, not .*two\.png/);
     expect(existsSync(join(dir, 'two.png'))).toBe(false);
 
-    // A sheet too small for the photo is refused before the photo is written.
-    const sheet = await cutout(['idphoto', evalFile('id_portraits', 'images', 'df_img1.jpg'), '--spec', 'cn-1inch', '--sheet', '10x10', '-o', join(dir, 'id.jpg')]);
+    // A sheet too small for the photo (20x20 mm; 10x10 is read as inches) is refused before the photo is written.
+    const sheet = await cutout(['idphoto', evalFile('id_portraits', 'images', 'df_img1.jpg'), '--spec', 'cn-1inch', '--sheet', '20x20', '-o', join(dir, 'id.jpg')]);
     expect(sheet.stderr).toMatch(/^INVALID_ARGUMENT: /);
     expect(existsSync(join(dir, 'id.jpg'))).toBe(false);
   });
