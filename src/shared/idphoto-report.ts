@@ -45,6 +45,9 @@ export function askedFileSizeBand(minKb: number | null, maxKb: number | null, sp
   return fileSizeBand(minKb ?? specBand?.[0], maxKb ?? specBand?.[1]);
 }
 
+/** Below this JPEG quality an ID photo shows blocks: a file that needed it to fit a KB band is said to need a look (CLI and app). */
+export const LOW_JPEG_QUALITY = 30;
+
 /** A spec with the file size band asked for in place of its own (the spec a photo is made and checked by); the spec itself when none is asked. */
 export function withFileSizeBand<S extends { fileSizeKb?: readonly [number, number] | [number, number] }>(spec: S, band: [number, number] | null | undefined): S {
   return band ? { ...spec, fileSizeKb: band } : spec;

@@ -141,6 +141,14 @@ describe('ID-photo workspace in Chromium', () => {
     const fitted = (await saved.getAttribute('title'))!;
     expect(readFileSync(fitted).length).toBeLessThanOrEqual(20_000);
     expect(readFileSync(fitted).length).toBeGreaterThan(8_000);
+    expect(await app.page.locator('[data-testid=idphoto-low-quality]').count()).toBe(0);
+    // At most 2 KB: met only by a blocky JPEG, which is said (the preview shows the photo, not the file).
+    await app.page.fill('[data-testid=idphoto-kb-max]', '2');
+    await app.page.click('[data-testid=idphoto-export]');
+    await expect.poll(() => app.page.locator('[data-testid=idphoto-low-quality]').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^To be that small it is a JPEG of quality \d+ of 100: open the file before sending it/);
+    await app.page.fill('[data-testid=idphoto-kb-max]', '20');
+    await app.page.click('[data-testid=idphoto-export]');
+    await saved.waitFor({ timeout: 60_000 });
     // Another workspace and back: the photo, the size and the saved line are still there.
     await app.page.click('[data-workspace=cutout]');
     await app.page.click('[data-workspace=idphoto]');

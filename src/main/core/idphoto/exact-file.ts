@@ -133,9 +133,6 @@ export function byteBand(kb: Band): [number, number] {
   return lo <= hi ? [lo, hi] : [Math.ceil(kb[0] * 1024), Math.floor(kb[1] * 1024)];
 }
 
-/** Below this JPEG quality an ID photo shows blocks: a file that needed it to fit a KB band is said to need a look. */
-export const LOW_JPEG_QUALITY = 30;
-
 /** A written ID-photo file in memory. */
 export interface EncodedIdPhoto {
   bytes: Uint8Array;

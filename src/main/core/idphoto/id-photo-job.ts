@@ -14,6 +14,8 @@ import { parseSpec } from './spec';
 export interface IdPhotoJobResult {
   output: string;
   bytes: number;
+  /** The JPEG's quality (null for a PNG): low when a KB band needed it (LOW_JPEG_QUALITY). */
+  quality: number | null;
   widthPx: number;
   heightPx: number;
   report: ComplianceReport;
@@ -36,5 +38,5 @@ export async function runIdPhotoJob(input: string, output: string, options: IdPh
     await writeFileAtomic(options.sheet.output, bytes, { signal: ctx.signal });
     sheet = { output: options.sheet.output, photos: layout.photos.length };
   }
-  return { output: r.output, bytes: r.bytes, widthPx: spec.widthPx, heightPx: spec.heightPx, report: r.report, rollCorrectedDeg: r.result.rollCorrectedDeg, sheet, timingsMs: r.timings.totalMs };
+  return { output: r.output, bytes: r.bytes, quality: r.quality, widthPx: spec.widthPx, heightPx: spec.heightPx, report: r.report, rollCorrectedDeg: r.result.rollCorrectedDeg, sheet, timingsMs: r.timings.totalMs };
 }

@@ -33,6 +33,7 @@ export const idphoto = {
   'idphoto.working': { en: 'Saving…', 'zh-CN': '正在保存…' },
   'idphoto.previewing': { en: 'Updating preview…', 'zh-CN': '正在更新预览…' },
   'idphoto.saved': { en: 'Saved {name} ({kb} KB)', 'zh-CN': '已保存 {name}（{kb} KB）' },
+  'idphoto.lowQuality': { en: 'To be that small it is a JPEG of quality {quality} of 100: open the file before sending it, it may be too blocky to be accepted.', 'zh-CN': '为达到该大小，JPEG 质量仅为 {quality}/100：提交前请打开文件查看，可能过于模糊而不被接受。' },
   'idphoto.sheetPreview': { en: 'Print sheet: {count} photos', 'zh-CN': '排版预览：{count} 张' },
   'idphoto.other': { en: 'Another photo…', 'zh-CN': '换一张照片…' },
   'idphoto.touchUp': { en: 'Touch up edges…', 'zh-CN': '修补边缘…' },
