@@ -53,10 +53,10 @@ export function withFileSizeBand<S extends { fileSizeKb?: readonly [number, numb
   return band ? { ...spec, fileSizeKb: band } : spec;
 }
 
-/** `--kb`'s value: "20-50" (or "20–50"), "50" (at most 50), "20-" (at least 20); null when it does not read as a band. */
+/** `--kb`'s value: "20-50" (or "20–50", "20-50KB"), "50" (at most 50), "20-" (at least 20); null when it does not read as a band. */
 export function parseFileSizeBand(text: string): [number, number] | null {
-  // "14–20" as the checks show a band (an en dash) reads too.
-  const m = /^\s*(\d+(?:\.\d+)?)?\s*([-–])?\s*(\d+(?:\.\d+)?)?\s*$/.exec(text);
+  // "14–20" as the checks show a band (an en dash) reads too, and "20-50 KB" as a form writes it.
+  const m = /^\s*(\d+(?:\.\d+)?)?\s*([-–])?\s*(\d+(?:\.\d+)?)?\s*(?:kb)?\s*$/i.exec(text);
   if (!m || (!m[1] && !m[3])) return null;
   if (!m[2]) return m[3] ? null : fileSizeBand(undefined, Number(m[1]));
   return fileSizeBand(m[1] ? Number(m[1]) : undefined, m[3] ? Number(m[3]) : undefined);

@@ -401,7 +401,9 @@ describe('hidden crown from the outline', () => {
 describe('a file size band asked for', () => {
   it('reads MIN-MAX, an upper bound alone and a lower bound alone, and refuses the rest', () => {
     expect(['20-50', '20 - 50', '50', '-50', '20-', '1.5-2.5'].map(parseFileSizeBand)).toEqual([[20, 50], [20, 50], [0, 50], [0, 50], [20, MAX_FILE_KB], [1.5, 2.5]]);
-    for (const bad of ['50-20', '', '-', 'abc', '0', '0-0', `20-${MAX_FILE_KB + 1}`, '20kb', '1e3']) expect(parseFileSizeBand(bad)).toBeNull();
+    for (const bad of ['50-20', '', '-', 'abc', '0', '0-0', `20-${MAX_FILE_KB + 1}`, '20mb', 'kb', '1e3']) expect(parseFileSizeBand(bad)).toBeNull();
+    // As a form writes it.
+    expect(['20-50KB', '20 - 50 kb', '240KB'].map(parseFileSizeBand)).toEqual([[20, 50], [20, 50], [0, 240]]);
     expect([fileSizeBand(undefined, undefined), fileSizeBand(30, 20), fileSizeBand(-1, 5), fileSizeBand(NaN, 5), fileSizeBand(14, 20)]).toEqual([null, null, null, null, [14, 20]]);
     expect(parseFileSizeBand('14–20')).toEqual([14, 20]);
   });
