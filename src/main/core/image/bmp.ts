@@ -2,7 +2,7 @@
 // loader, so the size comes from the header here and the pixels from ffmpeg's BMP decoder (1 to 32
 // bits, palettes, RLE, bit fields). Core (no electron).
 import { AppError } from '../../../shared/errors';
-import { ffmpegToDecode, runTool } from '../video/ffmpeg';
+import { ffmpegToDecode, lastLines, runTool } from '../video/ffmpeg';
 
 /** A BMP's pixel size from its header; null when the bytes are not a BMP. */
 export function bmpSize(bytes: Uint8Array): { width: number; height: number } | null {
@@ -17,23 +17,29 @@ export function bmpSize(bytes: Uint8Array): { width: number; height: number } | 
 
 /**
  * Decodes a BMP with ffmpeg to 8-bit RGB, or RGBA when it has an alpha channel that is used (a
- * 32-bit BMP whose alpha is all 255, or all 0 as many writers leave it, is opaque). Errors:
- * INPUT_UNSUPPORTED (damaged), FFMPEG_MISSING.
+ * 32-bit BMP whose alpha is all 255, or all 0 as many writers leave it, is opaque). Its size goes
+ * to `checkSize` first. Errors: INPUT_UNSUPPORTED (damaged), FFMPEG_MISSING.
  */
-export async function decodeBmp(bytes: Uint8Array, name: string, signal?: AbortSignal): Promise<{ data: Uint8Array; width: number; height: number; channels: 3 | 4 }> {
+export async function decodeBmp(
+  bytes: Uint8Array,
+  name: string,
+  how: { checkSize(size: { width: number; height: number }): void; signal?: AbortSignal },
+): Promise<{ data: Uint8Array; width: number; height: number; channels: 3 | 4 }> {
   const size = bmpSize(bytes);
   if (!size || !size.width || !size.height) throw new AppError('INPUT_UNSUPPORTED', `${name} could not be decoded: its BMP header is damaged`, { detail: { path: name, damaged: true } });
+  // Its size against the caller's limit (IMAGE_TOO_LARGE) before any decoding.
+  how.checkSize(size);
   const ffmpeg = ffmpegToDecode(name, 'BMP');
   const { width, height } = size;
   const out = await runTool(ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-f', 'bmp_pipe', '-i', 'pipe:0', '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1'], {
     stdin: bytes,
     captureStdout: 'bytes',
     maxStdoutBytes: width * height * 4,
-    signal,
+    signal: how.signal,
   });
   const rgba = out.stdoutBytes;
   if (out.overflow || out.code !== 0 || rgba.length !== width * height * 4) {
-    const last = out.stderr.split(/\r?\n/).filter((l) => l.trim()).slice(-2).join(' | ');
+    const last = lastLines(out.stderr, 2);
     throw new AppError('INPUT_UNSUPPORTED', `${name} could not be decoded: it is corrupt or truncated (${last || `${rgba.length} bytes of pixels for ${width}x${height}`})`, { detail: { path: name, damaged: true } });
   }
   let min = 255;

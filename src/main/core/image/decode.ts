@@ -5,7 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { AppError, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SOURCE_PIXELS } from '../../../shared/errors';
 import { bmpSize, decodeBmp } from './bmp';
-import { decodeHeic, heicSize, isHeicFile } from './heif';
+import { decodeHeic, isHeicFile } from './heif';
 import { rawTiff } from './tiff';
 import { hasExtension, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../shared/media';
 import { readHead } from '../io/read-head';
@@ -101,8 +101,8 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
     // Kinds libvips has no loader for, or whose container it refused, known by their first bytes and
     // decoded here: a BMP (by ffmpeg), a HEIC (its container read here, a damaged one said so).
     const head = typeof input === 'string' ? await readHead(input, 256) : input;
-    if (bmpSize(head)) return decodeBmpImage(input, name, options);
-    if (isHeicFile(head)) return decodeHeicImage(input, name, options);
+    if (bmpSize(head)) return decodeWithFfmpeg(input, name, options, 'bmp');
+    if (isHeicFile(head)) return decodeWithFfmpeg(input, name, options, 'heif');
     // A JPEG cut short inside its header is a damaged picture, not an unknown kind of file.
     if (/premature end|truncated|unexpected end/i.test(why)) {
       throw new AppError('INPUT_UNSUPPORTED', `${name} could not be decoded: it is corrupt or truncated (${why})`, { cause, detail: { path: name, damaged: true } });
@@ -122,7 +122,7 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
   if (!pixels) throw new AppError('INPUT_UNSUPPORTED', `${name} has no pixel size`, { detail: { path: name } });
   const limit = pixelLimit(options);
   if (pixels > limit) throw tooLarge(name, meta.width!, meta.height!, limit);
-  if (meta.format === 'heif' && meta.compression === 'hevc' && !SHARP_DECODES_HEIC) return decodeHeicImage(input, name, options);
+  if (meta.format === 'heif' && meta.compression === 'hevc' && !SHARP_DECODES_HEIC) return decodeWithFfmpeg(input, name, options, 'heif');
   // The file's size as shown (EXIF orientations 5-8 turn it a quarter) and, over the budget, the size it is worked on at.
   const turned = (meta.orientation ?? 1) >= 5;
   const own = { width: turned ? meta.height! : meta.width!, height: turned ? meta.width! : meta.height! };
@@ -199,34 +199,27 @@ function tooLarge(name: string, width: number, height: number, limit: number): A
 }
 
 /**
- * A BMP decoded by decodeBmp (ffmpeg), then through sharp like any picture (the pixel budget
- * applied); its size is checked against the limit from its header first.
- */
-async function decodeBmpImage(input: string | Uint8Array, name: string, options: DecodeOptions): Promise<DecodedImage> {
-  const bytes = typeof input === 'string' ? await readFile(input) : input;
-  const size = bmpSize(bytes);
-  const limit = pixelLimit(options);
-  if (size && size.width * size.height > limit) throw tooLarge(name, size.width, size.height, limit);
-  const picture = await decodeBmp(bytes, name);
-  return { ...(await decodeImage(rawTiff(picture.data, picture.width, picture.height, picture.channels), { ...options, name })), format: 'bmp' };
-}
-
-/**
- * A HEIC decoded by decodeHeic (the container read here, its HEVC by ffmpeg), then through sharp like
- * any picture (from a TIFF of its pixels and profile): its ICC profile converted to sRGB, the pixel
+ * A picture sharp does not read, decoded here (a HEIC by decodeHeic, a BMP by decodeBmp, both with
+ * ffmpeg; its size checked against the limit from its header first), then through sharp like any
+ * picture, from a TIFF of its pixels and ICC profile: the profile converted to sRGB, the pixel
  * budget applied.
  */
-async function decodeHeicImage(input: string | Uint8Array, name: string, options: DecodeOptions): Promise<DecodedImage> {
-  const bytes = typeof input === 'string' ? await readFile(input) : input;
-  const size = heicSize(bytes, name);
+async function decodeWithFfmpeg(input: string | Uint8Array, name: string, options: DecodeOptions, format: 'heif' | 'bmp'): Promise<DecodedImage> {
   const limit = pixelLimit(options);
-  if (size.width * size.height > limit) throw tooLarge(name, size.width, size.height, limit);
-  const picture = await decodeHeic(bytes, name, { maxPixels: limit });
+  const bytes = typeof input === 'string' ? await readFile(input) : input;
+  const how = {
+    maxPixels: limit,
+    checkSize: ({ width, height }: { width: number; height: number }) => {
+      if (width * height > limit) throw tooLarge(name, width, height, limit);
+    },
+  };
+  const picture: { data: Uint8Array; width: number; height: number; channels: 3 | 4; icc?: Uint8Array; isColourSubsampled?: boolean } =
+    format === 'heif' ? await decodeHeic(bytes, name, how) : await decodeBmp(bytes, name, how);
   const image = await decodeImage(rawTiff(picture.data, picture.width, picture.height, picture.channels, picture.icc), { ...options, name });
   // Downscaled to half or less, its colour is whole again.
   const halved = image.downscaledFrom !== undefined && image.width * 2 <= image.downscaledFrom.width;
   const { isColourSubsampled: _tiff, ...rest } = image;
-  return { ...rest, format: 'heif', ...(picture.isColourSubsampled && !halved ? { isColourSubsampled: true } : {}) };
+  return { ...rest, format, ...(picture.isColourSubsampled && !halved ? { isColourSubsampled: true } : {}) };
 }
 
 /**

@@ -5,7 +5,7 @@
 // ISO/IEC 23008-12 (HEIF) on ISO/IEC 14496-12 boxes. Core (no electron).
 import sharp from 'sharp';
 import { AppError } from '../../../shared/errors';
-import { ffmpegToDecode, runTool } from '../video/ffmpeg';
+import { ffmpegToDecode, lastLines, runTool } from '../video/ffmpeg';
 
 /** A decoded HEIC: 8-bit RGB, or RGBA when it has an alpha plane; oriented as it is to be shown. */
 export interface HeifPicture {
@@ -392,7 +392,7 @@ async function decodeHevc(file: HeifFile, tiles: Item[], channels: 1 | 3, how: D
   const bytes = out.stdoutBytes;
   if (out.overflow || (out.code === 0 && bytes.length !== frame * tiles.length)) throw damaged(file.name, `its pictures are not the size it says (${width}x${height})`);
   if (out.code !== 0) {
-    const last = out.stderr.split(/\r?\n/).filter((l) => l.trim()).slice(-2).join(' | ');
+    const last = lastLines(out.stderr, 2);
     throw damaged(file.name, `its HEVC data did not decode${last ? `: ${last}` : ''}`);
   }
   const planes = tiles.map((_, i) => new Uint8Array(bytes.buffer, bytes.byteOffset + i * frame, frame));
@@ -430,15 +430,7 @@ async function decodeItem(file: HeifFile, item: Item, channels: 1 | 3, how: Deco
 
 /** A grid item: its tiles decoded and laid out row by row, cut to the grid's size. */
 async function decodeGrid(file: HeifFile, item: Item, channels: 1 | 3, how: Decoding): Promise<Plane & { chromaFormat: number }> {
-  const data = file.data(item);
-  if (data.length < 8) throw damaged(file.name, 'grid description cut short');
-  const wide = (data[1] & 1) === 1;
-  const rows = data[2] + 1;
-  const columns = data[3] + 1;
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  if (wide && data.length < 12) throw damaged(file.name, 'grid description cut short');
-  const width = wide ? view.getUint32(4) : view.getUint16(4);
-  const height = wide ? view.getUint32(8) : view.getUint16(6);
+  const { rows, columns, width, height } = gridOf(file, item);
   if (item.dimg.length !== rows * columns) throw damaged(file.name, `grid of ${rows}x${columns} with ${item.dimg.length} tiles`);
   const tiles = item.dimg.map((id) => {
     const tile = file.items.get(id);
@@ -507,31 +499,33 @@ async function turnOrMirror(plane: Plane, how: { quarters: number } | { topBotto
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: plane.channels };
 }
 
-/** The pixel size a HEIC's primary picture is coded at (its grid's, or its ispe), from its header; throws as decodeHeic does for a damaged one. */
-export function heicSize(bytes: Uint8Array, name: string): { width: number; height: number } {
-  const file = new HeifFile(bytes, name);
+/** A grid item's description (ImageGrid): its rows and columns of tiles and the picture's size. */
+function gridOf(file: HeifFile, item: Item): { rows: number; columns: number; width: number; height: number } {
+  const data = file.data(item);
+  const wide = (data[1] & 1) === 1;
+  if (data.length < (wide ? 12 : 8)) throw damaged(file.name, 'grid description cut short');
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  return { rows: data[2] + 1, columns: data[3] + 1, width: wide ? view.getUint32(4) : view.getUint16(4), height: wide ? view.getUint32(8) : view.getUint16(6) };
+}
+
+/** The pixel size a file's primary picture is coded at (its grid's, or its ispe), from its header. */
+function codedSize(file: HeifFile): { width: number; height: number } {
   let item = file.items.get(file.primary)!;
   for (let depth = 0; item.type === 'iden' && item.dimg.length === 1 && file.items.has(item.dimg[0]) && depth < 3; depth++) item = file.items.get(item.dimg[0])!;
-  if (item.type === 'grid') {
-    const data = file.data(item);
-    if (data.length < 8) throw damaged(name, 'grid description cut short');
-    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    const wide = (data[1] & 1) === 1;
-    if (wide && data.length < 12) throw damaged(name, 'grid description cut short');
-    return wide ? { width: view.getUint32(4), height: view.getUint32(8) } : { width: view.getUint16(4), height: view.getUint16(6) };
-  }
-  return file.size(item);
+  return item.type === 'grid' ? gridOf(file, item) : file.size(item);
 }
 
 /**
  * Decodes a HEIC file's primary picture: its grid or single HEVC image, with its alpha plane when it
  * has one, turned and cropped as its properties say. The ICC profile is returned for the caller to
- * convert from. What the file says it holds is bounded by `maxPixels` before it is decoded (the
- * caller checks the picture's own size against it). Errors: INPUT_UNSUPPORTED (damaged, or a HEIF
+ * convert from. The picture's coded size goes to `checkSize` first, and what the file says its
+ * tiles hold is bounded by `maxPixels` before and while they are decoded. Errors: INPUT_UNSUPPORTED (damaged, or a HEIF
  * feature not read: formatNotRead), FFMPEG_MISSING.
  */
-export async function decodeHeic(bytes: Uint8Array, name: string, how: Decoding): Promise<HeifPicture> {
+export async function decodeHeic(bytes: Uint8Array, name: string, how: Decoding & { checkSize(size: { width: number; height: number }): void }): Promise<HeifPicture> {
   const file = new HeifFile(bytes, name);
+  // Its own size against the caller's limit (IMAGE_TOO_LARGE), from the header, before any decoding.
+  how.checkSize(codedSize(file));
   const primary = file.items.get(file.primary)!;
   const colour = await decodeCoded(file, primary, 3, how);
   let plane: Plane = colour;

@@ -425,7 +425,15 @@ export function reviewStickerFrames(
   frameStepS: number,
   threshold: number | null,
 ): StickerReview {
-  const frames = alphas.map((a, i) => ({ timeS: timesS[i], unsureShare: unsureShare(a, width, height) }));
+  return summarizeReview(
+    alphas.map((a, i) => ({ timeS: timesS[i], unsureShare: unsureShare(a, width, height) })),
+    frameStepS,
+    threshold,
+  );
+}
+
+/** A review from its frames' unsure shares: the sticker's is their median. */
+function summarizeReview(frames: StickerReview['frames'], frameStepS: number, threshold: number | null): StickerReview {
   const sorted = frames.map((f) => f.unsureShare).sort((a, b) => a - b);
   const n = sorted.length;
   const median = n === 0 ? 0 : n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
@@ -433,10 +441,9 @@ export function reviewStickerFrames(
   return { ...verdictOf(median, threshold), frames, frameStepS, flaggedFrames };
 }
 
-/** The review of some of a prepared sticker's frames (those it kept). */
-function reviewOfFrames(prepared: PreparedSticker, { first, last }: { first: number; last: number }): StickerReview {
-  const { plan, review } = prepared;
-  return reviewStickerFrames(prepared.alphas.slice(first, last + 1), plan.width, plan.height, prepared.timesS.slice(first, last + 1), review.frameStepS, review.reviewThreshold);
+/** The review of some of a prepared sticker's frames (those it kept), from their shares already measured. */
+function reviewOfFrames({ frames, frameStepS, reviewThreshold }: StickerReview, { first, last }: { first: number; last: number }): StickerReview {
+  return summarizeReview(frames.slice(first, last + 1), frameStepS, reviewThreshold);
 }
 
 /**
@@ -817,7 +824,7 @@ export async function makeSticker(input: string, output: string, options: Sticke
     // Said where the sticker reaches the end of what the file holds (not of a part before it).
     ...(prepared.info.isCutShort && prepared.plan.startS + prepared.plan.durationS >= prepared.info.durationS - 1.5 / prepared.plan.fps ? { cutShortAtS: prepared.info.durationS } : {}),
     // The frames left out at the ends are not in the review either (their unsure ones were listed to check).
-    review: keptFrames ? reviewOfFrames(prepared, keptFrames) : prepared.review,
+    review: keptFrames ? reviewOfFrames(prepared.review, keptFrames) : prepared.review,
     sceneCuts: prepared.cuts.size,
     timings: prepared.timings,
   };

@@ -169,9 +169,13 @@ export function runTool(binary: string, args: string[], options: RunToolOptions 
   });
 }
 
+/** The last `count` non-empty lines of a tool's stderr on one line (ffmpeg says why at the end). */
+export function lastLines(stderr: string, count: number): string {
+  return stderr.split(/\r?\n/).filter((l) => l.trim()).slice(-count).join(' | ');
+}
+
 /** The FFMPEG_FAILED error for a failed run: the last stderr lines are in the message and detail. */
 export function ffmpegFailed(what: string, out: { code: number; stderr: string }): AppError {
-  const lines = out.stderr.split(/\r?\n/).filter((l) => l.trim());
-  const last = lines.slice(-3).join(' | ');
+  const last = lastLines(out.stderr, 3);
   return new AppError('FFMPEG_FAILED', `ffmpeg failed while ${what} (exit ${out.code}): ${last}`, { detail: { exitCode: out.code, stderr: out.stderr } });
 }
