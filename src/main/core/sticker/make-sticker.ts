@@ -505,7 +505,7 @@ export function composeStickerFrame(foreground: Uint8Array, alpha: Float32Array,
 }
 
 /** A composed frame centred on a transparent canvas of a fixed size (no larger than it). */
-export function onCanvas(c: ColourAlpha, canvas: { width: number; height: number }): ColourAlpha {
+function onCanvas(c: ColourAlpha, canvas: { width: number; height: number }): ColourAlpha {
   const { width, height } = canvas;
   const left = Math.floor((width - c.width) / 2);
   const top = Math.floor((height - c.height) / 2);
