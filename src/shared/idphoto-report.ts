@@ -48,6 +48,21 @@ export function askedFileSizeBand(minKb: number | null, maxKb: number | null, sp
 /** Below this JPEG quality an ID photo shows blocks: a file that needed it to fit a KB band is said to need a look (CLI and app). */
 export const LOW_JPEG_QUALITY = 30;
 
+/**
+ * What a written ID photo's file size needs said, from its JPEG quality and its fileSizeKb check:
+ * 'over' when even the coarsest JPEG is over the band's ceiling (the band cannot be met at the
+ * spec's pixel size: the smallest file there is smallestKb), 'blocky' when the band was met only
+ * below LOW_JPEG_QUALITY; null when neither (a PNG, no band, a fine JPEG).
+ */
+export function fileSizeAdvice(quality: number | null, sizeCheck: Pick<IdPhotoMeasurement, 'value' | 'max' | 'pass'> | undefined): { kind: 'over'; smallestKb: number; maxKb: number; quality: number } | { kind: 'blocky'; quality: number } | null {
+  if (quality === null) return null;
+  if (sizeCheck && !sizeCheck.pass && sizeCheck.value !== null && sizeCheck.max !== null && sizeCheck.value > sizeCheck.max) {
+    // Said rounded up: "2.96" reads as the least a band's ceiling must allow.
+    return { kind: 'over', smallestKb: Math.ceil(sizeCheck.value * 100) / 100, maxKb: sizeCheck.max, quality };
+  }
+  return quality < LOW_JPEG_QUALITY ? { kind: 'blocky', quality } : null;
+}
+
 /** A spec with the file size band asked for in place of its own (the spec a photo is made and checked by); the spec itself when none is asked. */
 export function withFileSizeBand<S extends { fileSizeKb?: readonly [number, number] | [number, number] }>(spec: S, band: [number, number] | null | undefined): S {
   return band ? { ...spec, fileSizeKb: band } : spec;

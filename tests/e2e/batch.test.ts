@@ -117,7 +117,7 @@ describe('Batch workspace in Chromium', () => {
     const brokenRow = app.page.locator('[data-testid=batch-item]', { hasText: 'zz-broken.jpg' });
     expect(await brokenRow.locator('[data-testid=batch-reason]').textContent()).toBe('This file is not an image we can read.');
     expect(await brokenRow.locator('[data-testid=batch-failed-before]').textContent()).toBe('(as before: not retried)');
-    expect(await app.page.textContent('[data-testid=batch-failed-before-summary]')).toBe('1 file(s) failed before for the same reason and were not retried: neither the file nor the settings changed. Replace a file and Start to try it again.');
+    expect(await app.page.textContent('[data-testid=batch-failed-before-summary]')).toBe('1 file failed before for the same reason and was not retried: neither the file nor the settings changed. Replace a file and Start to try it again.');
     expect(await app.page.textContent('[data-testid=batch-failures] [data-testid=batch-failure-before]')).toBe('(as before: not retried)');
     // Retry failed would do the same again: it is not offered.
     expect(await app.page.locator('[data-testid=batch-retry]').count()).toBe(0);
@@ -252,7 +252,8 @@ describe('Batch workspace in Chromium', () => {
     // In a browser "Add folder…" is the browser's folder picker; the folder's pictures are uploaded
     // in its tree, and the folder is the one input (as the desktop's folder dialog gives it).
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: 'Add folder…' }).click(), dir);
-    await app.page.locator('[data-testid=batch-input-count]', { hasText: '1 folder(s)' }).waitFor();
+    await app.page.locator('[data-testid=batch-input-count]', { hasText: '1 folder' }).waitFor();
+    expect(await app.page.textContent('[data-testid=batch-input-count]')).toBe('1 folder');
     expect(await app.page.locator('[data-workspace-slot=batch] .list li').allTextContents()).toEqual([`${basename(dir)}/`]);
     await app.page.selectOption('[data-testid=batch-refine]', 'full');
     await app.page.click('[data-testid=batch-start]');

@@ -142,10 +142,18 @@ describe('ID-photo workspace in Chromium', () => {
     expect(readFileSync(fitted).length).toBeLessThanOrEqual(20_000);
     expect(readFileSync(fitted).length).toBeGreaterThan(8_000);
     expect(await app.page.locator('[data-testid=idphoto-low-quality]').count()).toBe(0);
-    // At most 2 KB: met only by a blocky JPEG, which is said (the preview shows the photo, not the file).
-    await app.page.fill('[data-testid=idphoto-kb-max]', '2');
+    // At most 5 KB: met only by a blocky JPEG, which is said (the preview shows the photo, not the file).
+    await app.page.fill('[data-testid=idphoto-kb-max]', '5');
     await app.page.click('[data-testid=idphoto-export]');
     await expect.poll(() => app.page.locator('[data-testid=idphoto-low-quality]').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^To be that small it is a JPEG of quality \d+ of 100: open the file before sending it/);
+    // At most 2 KB: no JPEG of 413×531 px is that small; said with the least it comes to, not as "blocky".
+    await app.page.fill('[data-testid=idphoto-kb-max]', '2');
+    await app.page.click('[data-testid=idphoto-export]');
+    const unmet = app.page.locator('[data-testid=idphoto-kb-unmet]');
+    await expect.poll(() => unmet.textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^No file of 413×531 px is 2 KB or less: even at JPEG quality 5 of 100 it is \d+\.\d+ KB\. Check the size and the KB band the form asks for\.$/);
+    expect(await app.page.locator('[data-testid=idphoto-low-quality]').count()).toBe(0);
+    const smallestKb = Number(/it is (\d+\.\d+) KB/.exec((await unmet.textContent())!)![1]);
+    expect(smallestKb * 1024).toBeGreaterThanOrEqual(readFileSync((await saved.getAttribute('title'))!).length);
     await app.page.fill('[data-testid=idphoto-kb-max]', '20');
     await app.page.click('[data-testid=idphoto-export]');
     await saved.waitFor({ timeout: 60_000 });

@@ -52,11 +52,19 @@ describe('cutout idphoto', () => {
     expect(stdout).toMatch(/sheet -> \S+_sheet\.jpg \(12 photos on 101\.6x152\.4 mm: 6 each of 2 people; 8 each were asked for, 6 each fit\)/);
   });
 
-  it('says when a KB band is met only by a blocky JPEG', { timeout: 120_000 }, async () => {
+  it('says when a KB band is met only by a blocky JPEG, and when no JPEG of the size can meet it', { timeout: 120_000 }, async () => {
     const dir = tempDir();
     const { stdout, stderr } = await run(process.execPath, [cli, 'idphoto', evalFile('id_portraits', 'images', 'df_img1.jpg'), '--spec', 'cn-1inch', '--kb', '1-2', '-o', join(dir, 'tiny.jpg')], { env });
     expect(stdout).toMatch(/tiny\.jpg \(295x413 @300 dpi, 1\.\d KB/);
     expect(stderr).toMatch(/note: to be at most 2 KB, \S*tiny\.jpg is a JPEG of quality \d+ of 100: look at it before sending it/);
+    // 413x531 px cannot be 2 KB: the note says so and the least a band must allow, not "blocky".
+    const over = await run(process.execPath, [cli, 'idphoto', evalFile('id_portraits', 'images', 'df_img1.jpg'), '--spec', 'icao-35x45', '--kb', '1-2', '-o', join(dir, 'over.jpg')], { env }).catch((e) => e);
+    expect(over.code).toBe(3);
+    const smallest = Number(/is (\d+\.\d+) KB, so the band cannot be met/.exec(String(over.stderr))?.[1]);
+    expect(String(over.stderr)).toMatch(/note: \S*over\.jpg cannot be made 2 KB or less: at 413x531 px even a JPEG of quality 5 of 100 is \d+\.\d+ KB, so the band cannot be met at this size/);
+    expect(String(over.stderr)).not.toMatch(/too blocky/);
+    expect(smallest * 1024).toBeGreaterThanOrEqual(readFileSync(join(dir, 'over.jpg')).length);
+    expect(smallest).toBeGreaterThan(2);
   });
 
   it('names the failed checks and exits 3 for a photo made off its spec; refuses what it cannot write', { timeout: 120_000 }, async () => {

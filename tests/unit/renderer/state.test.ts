@@ -148,6 +148,15 @@ describe('i18n', () => {
     expect(translate('zh-CN', 'nav.idphoto')).toBe('证件照');
     expect(translate('en', 'status.doneIn', { ms: '1.2 s', provider: 'cpu' })).toBe('Done in 1.2 s on cpu');
     expect(translate('en', 'status.saved', {})).toBe('Saved {path}');
+    // English counts in the singular for one (a batch of 1 file, a sheet of 1 photo); Chinese has no plural.
+    expect(translate('en', 'batch.files', { n: 1 })).toBe('1 file');
+    expect(translate('en', 'batch.files', { n: 0 })).toBe('0 files');
+    expect(translate('en', 'idphoto.sheetPreview', { count: 1 })).toBe('Print sheet: 1 photo');
+    expect(translate('en', 'batch.summary.leftOutFolders', { n: 1 })).toBe("1 sub-folder left out: it holds an earlier batch's outputs");
+    expect(translate('en', 'batch.summary.leftOutFolders', { n: 2 })).toBe("2 sub-folders left out: they hold an earlier batch's outputs");
+    expect(translate('zh-CN', 'batch.files', { n: 1 })).toBe('1 个文件');
+    // A count left out leaves the whole placeholder, as any unknown one.
+    expect(translate('en', 'batch.files', {})).toBe('{n} {n|file|files}');
   });
 });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, isCancellation } from '../../../shared/errors';
 import { ID_PHOTO_REFINE, parseRefineMode } from '../../../shared/jobs';
-import { failedCheckWords, LOW_JPEG_QUALITY, withFileSizeBand } from '../../../shared/idphoto-report';
+import { failedCheckWords, fileSizeAdvice, withFileSizeBand } from '../../../shared/idphoto-report';
 import { checkIdPhotoOutput, idPhotoBackground, idPhotoToFile, type IdPhotoResult } from '../../core/idphoto/make-id-photo';
 import { BACKGROUND_COLOUR_MAX_DE, failedChecks, nearestAllowedDeltaE } from '../../core/idphoto/compliance';
 import { checkSheetDpi, layoutSharedSheet, layoutSheet, parsePaper, renderSheetPdf, renderSheetRaster, sheetPathOf } from '../../core/idphoto/print-sheet';
@@ -141,9 +141,13 @@ export const idphotoCommand: CliCommand = {
         if (failed.length > 0) specFailures++;
         io.out(`${positionals[i]} -> ${r.output} (${spec.widthPx}x${spec.heightPx} @${spec.dpi} dpi, ${(r.bytes / 1024).toFixed(1)} KB, crown-chin ${m.crownChinMm.value} mm, ${r.report.pass ? 'PASS' : `FAIL: ${failed.map(failedCheckWords).join('; ')}`}, ${r.result.modelId} on ${r.result.provider}, ${r.timings.totalMs.toFixed(0)} ms)`);
         if (i === 0) noteProviderFallback(io, values.provider, r.result.provider);
-        // A band met only by a coarse JPEG (1-2 KB: quality 5) is said: the form may refuse what it shows.
-        if (r.quality !== null && r.quality < LOW_JPEG_QUALITY && spec.fileSizeKb) {
-          io.err(`note: to be at most ${spec.fileSizeKb[1]} KB, ${r.output} is a JPEG of quality ${r.quality} of 100: look at it before sending it, it may be too blocky to be accepted`);
+        // A band met only by a coarse JPEG (1-2 KB: quality 5) is said: the form may refuse what it
+        // shows. One no JPEG of the spec's pixels can meet says the least its ceiling must allow.
+        const advice = spec.fileSizeKb ? fileSizeAdvice(r.quality, r.report.measurements.fileSizeKb) : null;
+        if (advice?.kind === 'over') {
+          io.err(`note: ${r.output} cannot be made ${advice.maxKb} KB or less: at ${spec.widthPx}x${spec.heightPx} px even a JPEG of quality ${advice.quality} of 100 is ${advice.smallestKb} KB, so the band cannot be met at this size: check the band and the photo size the form asks for (--spec)`);
+        } else if (advice?.kind === 'blocky') {
+          io.err(`note: to be at most ${spec.fileSizeKb![1]} KB, ${r.output} is a JPEG of quality ${advice.quality} of 100: look at it before sending it, it may be too blocky to be accepted`);
         }
         // Offices that take files take the spec's format: a PNG asked for by name is written, and said.
         if (spec.format === 'jpeg' && /\.png$/i.test(r.output)) io.err(`note: ${spec.name} asks for a JPEG file; ${r.output} is a PNG (name it .jpg for the file to send)`);

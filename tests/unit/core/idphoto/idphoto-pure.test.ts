@@ -7,7 +7,7 @@ import { specLibraryPath } from '../../../../src/main/cli/commands/idphoto';
 import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core/face/yunet';
 import { byteBand, commentSegments, encodeIdPhoto, jpegAppMarkers, readJpegDpi, readPngDpi, rewriteJpegHeader, setPngDpi } from '../../../../src/main/core/idphoto/exact-file';
 import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, FACE_LIGHTNESS_BAND, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
-import { bandText, CHECK_NAMES_EN, failedCheckLine, failedCheckWords, askedFileSizeBand, fileSizeBand, MAX_FILE_KB, parseFileSizeBand, valueText } from '../../../../src/shared/idphoto-report';
+import { bandText, CHECK_NAMES_EN, failedCheckLine, failedCheckWords, askedFileSizeBand, fileSizeAdvice, fileSizeBand, fileSizeBandEnds, LOW_JPEG_QUALITY, MAX_FILE_KB, parseFileSizeBand, valueText } from '../../../../src/shared/idphoto-report';
 import { estimateHiddenCrown, fromAligned, toAligned, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
 import { cutMarks, layoutSharedSheet, layoutSheet, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
 import { parseSpec, SpecLibrary } from '../../../../src/main/core/idphoto/spec';
@@ -219,6 +219,29 @@ describe('exact files', () => {
     // A floor above what quality 95 makes and below what 100 does.
     const r = await encodeIdPhoto(photo, { format: 'jpeg', dpi: 300, fileSizeKb: [(at95 * 1.1) / 1024, (at100 * 1.5) / 1000] });
     expect([r.quality, r.paddingBytes, r.isSizeInBand]).toEqual([100, 0, true]);
+  });
+
+  it('says a band no JPEG of the photo\'s pixels can meet apart from one met only by a blocky JPEG', async () => {
+    const photo = noiseImage(200, 250);
+    const coarsest = (await encodeIdPhoto(photo, { format: 'jpeg', dpi: 300, quality: 5 })).bytes.length;
+    const advise = async (band: [number, number]) => {
+      const r = await encodeIdPhoto(photo, { format: 'jpeg', dpi: 300, fileSizeKb: band });
+      const ends = fileSizeBandEnds(band);
+      return { r, advice: fileSizeAdvice(r.quality, measure(r.bytes.length / 1024, 'KB', ends.min, ends.max)) };
+    };
+    // A ceiling under the coarsest file: not met, and the least it must allow is said (rounded up).
+    const under = await advise([0, (coarsest * 0.8) / 1000]);
+    expect(under.r.isSizeInBand).toBe(false);
+    expect(under.advice).toEqual({ kind: 'over', smallestKb: Math.ceil((under.r.bytes.length / 1024) * 100) / 100, maxKb: (coarsest * 0.8) / 1000, quality: 5 });
+    expect(under.advice!.kind === 'over' && under.advice!.smallestKb * 1024).toBeGreaterThanOrEqual(coarsest);
+    // Just above it: met, by a JPEG that needs a look.
+    const blocky = await advise([0, (coarsest * 1.05) / 1000]);
+    expect(blocky.r.isSizeInBand).toBe(true);
+    expect(blocky.advice).toMatchObject({ kind: 'blocky' });
+    expect((blocky.advice as { quality: number }).quality).toBeLessThan(LOW_JPEG_QUALITY);
+    // Room enough: nothing to say; nor of a PNG.
+    expect((await advise([0, 10_000])).advice).toBeNull();
+    expect(fileSizeAdvice(null, measure(30, 'KB', null, 20))).toBeNull();
   });
 
   it('writes PNG pHYs', async () => {

@@ -34,10 +34,18 @@ export function detectLocale(languages: readonly string[]): Locale {
   return 'en';
 }
 
-/** Fills `{name}` placeholders; unknown placeholders stay visible so they are noticed. */
+/**
+ * Fills `{name}` placeholders, and `{name|one|other}` with "one" when params[name] is 1 and "other"
+ * otherwise (English's "1 photo" / "2 photos"; Chinese needs none). Unknown placeholders stay
+ * visible so they are noticed.
+ */
 export function format(template: string, params?: Record<string, string | number>): string {
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return template.replace(/\{(\w+)(?:\|([^|{}]*)\|([^|{}]*))?\}/g, (whole, name: string, one?: string, other?: string) => {
+    if (!(name in params)) return whole;
+    if (one === undefined) return String(params[name]);
+    return Number(params[name]) === 1 ? one : (other ?? '');
+  });
 }
 
 /** Translates a key in a locale; a key missing from the table is returned as-is. */
