@@ -109,11 +109,15 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
     }
     // A video given where a picture goes: said, with where videos go.
     const isVideo = hasExtension(name, VIDEO_EXTENSIONS) && !hasExtension(name, IMAGE_EXTENSIONS);
-    throw new AppError('INPUT_UNSUPPORTED', isVideo ? `${name} is a video, not a picture: make a sticker of it (\`cutout sticker\`, the Stickers workspace, or \`cutout batch --mode sticker\`)` : `${name} is not an image this app can read (${why})`, {
-      cause,
-      // Content sharp reads as no picture format at all (a text file named .jpg), said so: the same file fails so again.
-      detail: isVideo ? { path: name, video: true } : /unsupported image format/i.test(why) ? { path: name, unknownFormat: true } : { path: name },
-    });
+    // Content sharp reads as no picture format at all (a text file named .jpg), said so in words (not
+    // libvips' "Input file contains unsupported image format"): the same file fails so again.
+    const isUnknown = !isVideo && /unsupported image format/i.test(why);
+    const message = isVideo
+      ? `${name} is a video, not a picture: make a sticker of it (\`cutout sticker\`, the Stickers workspace, or \`cutout batch --mode sticker\`)`
+      : isUnknown
+        ? `${name} is not an image this app can read: its content is no picture format it knows, whatever its name says (another kind of file renamed, or one damaged from its first bytes)`
+        : `${name} is not an image this app can read (${why})`;
+    throw new AppError('INPUT_UNSUPPORTED', message, { cause, detail: isVideo ? { path: name, video: true } : isUnknown ? { path: name, unknownFormat: true } : { path: name } });
   }
   if (!meta.format || !STILL_FORMATS.has(meta.format)) {
     throw new AppError('INPUT_UNSUPPORTED', `${name}: unsupported image format ${meta.format ?? 'unknown'}`, { detail: { path: name, format: meta.format, unknownFormat: true } });

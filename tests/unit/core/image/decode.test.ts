@@ -170,6 +170,8 @@ describe('decodeImage bad inputs', () => {
     const text = (await decodeImage(join(dir, 'text.bmp')).catch((e) => e)) as AppError;
     expect(text.code).toBe('INPUT_UNSUPPORTED');
     expect(text.detail).toMatchObject({ unknownFormat: true });
+    // In words, not libvips' "(Input file contains unsupported image format)".
+    expect(text.message).toBe(`${join(dir, 'text.bmp')} is not an image this app can read: its content is no picture format it knows, whatever its name says (another kind of file renamed, or one damaged from its first bytes)`);
   });
 
   it('missing file -> INPUT_NOT_FOUND', async () => {
