@@ -41,6 +41,10 @@ describe('cutout idphoto', () => {
     // 4x6 in at 300 dpi.
     expect([sheet.width, sheet.height].sort()).toEqual([1200, 1800]);
     expect(sheet.density).toBe(300);
+    // The report says where the sheet is, as the line does (it said nothing of it).
+    expect(r.sheet).toMatchObject({ output: join(dir, 'one_sheet.jpg'), paperMm: [101.6, 152.4], dpi: 300, leftOff: [] });
+    expect(r.sheet.photos).toBe(r.sheet.copiesEach);
+    expect(r.sheet.photos).toBeGreaterThan(4);
   });
 
   it('shares one sheet evenly among several portraits: none is left off', { timeout: 120_000 }, async () => {
@@ -48,8 +52,11 @@ describe('cutout idphoto', () => {
     const inputs = ['hv_test1.jpg', 'df_img1.jpg'].map((f) => evalFile('id_portraits', 'images', f));
     // 12 one-inch photos fit on 6 inches: 8 of each were asked for, 6 of each are on it (the photos
     // after the first were cut short, or left off without a word).
-    const { stdout } = await run(process.execPath, [cli, 'idphoto', ...inputs, '--spec', 'cn-1inch', '-o', dir + '/', '--sheet', '4x6', '--copies', '8'], { env });
+    const { stdout } = await run(process.execPath, [cli, 'idphoto', ...inputs, '--spec', 'cn-1inch', '-o', dir + '/', '--sheet', '4x6', '--copies', '8', '--report', join(dir, 'both.json')], { env });
     expect(stdout).toMatch(/sheet -> \S+_sheet\.jpg \(12 photos on 101\.6x152\.4 mm: 6 each of 2 people; 8 each were asked for, 6 each fit\)/);
+    const report = JSON.parse(readFileSync(join(dir, 'both.json'), 'utf8'));
+    expect(report.results).toHaveLength(2);
+    expect(report.sheet).toMatchObject({ paperMm: [101.6, 152.4], dpi: 300, photos: 12, copiesEach: 6, inputs, leftOff: [] });
   });
 
   it('says when a KB band is met only by a blocky JPEG, and when no JPEG of the size can meet it', { timeout: 120_000 }, async () => {
