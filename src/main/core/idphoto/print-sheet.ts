@@ -224,7 +224,10 @@ export async function renderSheetRaster(layout: SheetLayout, images: RgbaImage[]
     if (left < 0 || top < 0 || left + w > W || top + h > H) continue;
     composites.push({ input: { create: { width: w, height: h, channels: 4, background: '#000000ff' } }, left, top });
   }
-  const base = sharp({ create: { width: W, height: H, channels: 3, background: '#ffffff' } }).composite(composites);
+  // Opaque RGB: paper has no transparency, and a composite of RGBA photos would keep an alpha channel.
+  // (sharp composites last in a pipeline, so the alpha goes in a second one.)
+  const { data, info } = await sharp({ create: { width: W, height: H, channels: 3, background: '#ffffff' } }).composite(composites).raw().toBuffer({ resolveWithObject: true });
+  const base = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } }).removeAlpha();
   if (format === 'png') return setPngDpi(new Uint8Array(await base.png().toBuffer()), dpi);
   return rewriteJpegHeader(new Uint8Array(await base.jpeg({ quality: 95, chromaSubsampling: '4:4:4' }).toBuffer()), dpi);
 }

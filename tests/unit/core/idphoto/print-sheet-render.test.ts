@@ -28,7 +28,9 @@ describe('print sheet files', () => {
     expect(layout.photos.length).toBe(8);
     expect(layout.photos.every((p) => p.isRotated)).toBe(true);
     const png = await renderSheetRaster(layout, [photo()], 300, 'png');
-    const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    // Paper is opaque: RGB, no alpha channel (the composite of RGBA photos kept one).
+    expect(await sharp(png).metadata()).toMatchObject({ channels: 3, hasAlpha: false, density: 300 });
+    const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
     const p = layout.photos[0];
     const px = (xMm: number, yMm: number) => {
       const i = (Math.round(yMm * (300 / 25.4)) * info.width + Math.round(xMm * (300 / 25.4))) * 3;
