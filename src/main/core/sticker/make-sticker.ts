@@ -473,8 +473,22 @@ function evenUp(v: number): number {
 export interface StickerLayout {
   box: Box;
   size: { width: number; height: number };
-  /** The file's own size when a preset fixes it (Discord's 320 x 320): `size` centred on it, transparent around. */
-  canvas?: { width: number; height: number };
+  /**
+   * The file's own size when a preset fixes it (Discord's 320 x 320): `size` on it, transparent
+   * around; centred, except against a side where the clip cuts the subject (a person cut off at the
+   * clip's bottom edge stands on the canvas's bottom, not floating above it).
+   */
+  canvas?: { width: number; height: number; alignX: CanvasAlign; alignY: CanvasAlign };
+}
+
+/** Where a sticker sits along one side of a fixed canvas. */
+export type CanvasAlign = 'start' | 'centre' | 'end';
+
+/** 'start' / 'end' when the subject runs into only that edge of the frame (0..size, within 2 px: a cut edge's matte fades), else 'centre'. */
+function alignToCut(from: number, to: number, size: number): CanvasAlign {
+  const atStart = from <= 2;
+  const atEnd = to >= size - 2;
+  return atStart === atEnd ? 'centre' : atStart ? 'start' : 'end';
 }
 
 /**
@@ -493,7 +507,8 @@ export function stickerLayout(union: Box | null, width: number, height: number, 
   const box = union ? padBox(base, boxLong * (options.padding ?? 0.04) + (outlineOut + 1) * framePerOut, width, height) : base;
   let size = fitSize(box.x1 - box.x0, box.y1 - box.y0, targets.maxW * scale, targets.maxH * scale, exact);
   if (targets.format === 'webm') size = { width: Math.min(evenUp(size.width), evenUp(Math.floor(targets.maxW))), height: Math.min(evenUp(size.height), evenUp(Math.floor(targets.maxH))) };
-  return { box, size, ...(targets.preset?.canvas ? { canvas: targets.preset.canvas } : {}) };
+  const canvas = targets.preset?.canvas;
+  return { box, size, ...(canvas ? { canvas: { ...canvas, alignX: union ? alignToCut(union.x0, union.x1, width) : 'centre', alignY: union ? alignToCut(union.y0, union.y1, height) : 'centre' } } : {}) };
 }
 
 /** One frame as the sticker holds it before encoding: cropped and scaled to the layout, specks removed (unless kept), outlined. */
@@ -504,11 +519,12 @@ export function composeStickerFrame(foreground: Uint8Array, alpha: Float32Array,
   return layout.canvas ? onCanvas(c, layout.canvas) : c;
 }
 
-/** A composed frame centred on a transparent canvas of a fixed size (no larger than it). */
-function onCanvas(c: ColourAlpha, canvas: { width: number; height: number }): ColourAlpha {
+/** A composed frame on a transparent canvas of a fixed size (no larger than it), placed as the layout aligns it. */
+function onCanvas(c: ColourAlpha, canvas: NonNullable<StickerLayout['canvas']>): ColourAlpha {
   const { width, height } = canvas;
-  const left = Math.floor((width - c.width) / 2);
-  const top = Math.floor((height - c.height) / 2);
+  const at = (room: number, align: CanvasAlign) => (align === 'start' ? 0 : align === 'end' ? room : Math.floor(room / 2));
+  const left = at(width - c.width, canvas.alignX);
+  const top = at(height - c.height, canvas.alignY);
   const rgba = new Uint8Array(width * height * 4);
   const alpha = new Float32Array(width * height);
   for (let y = 0; y < c.height; y++) {

@@ -1,7 +1,7 @@
 // Unit tests of sticker composition: boxes, fitting, premultiplied crop-resample, outline; the platform presets' loops.
 import { describe, expect, it } from 'vitest';
 import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, unionBoxes } from '../../../../src/main/core/sticker/compose';
-import { pickStickerFrames } from '../../../../src/main/core/sticker/make-sticker';
+import { composeStickerFrame, pickStickerFrames, resolveTargets, stickerLayout } from '../../../../src/main/core/sticker/make-sticker';
 import { findPlatformPreset, presetLoops } from '../../../../src/main/core/sticker/presets';
 
 describe('boxes', () => {
@@ -99,5 +99,39 @@ describe('platform presets', () => {
     expect(pickStickerFrames(20, 5, 3).fps).toBeCloseTo(7 / 4, 9);
     // Within LINE's 4 s, so presetLoops leaves one play, not a second past it.
     expect(presetLoops(findPlatformPreset('line'), 7 / pickStickerFrames(20, 5, 3).fps)).toBe(1);
+  });
+});
+
+describe('a fixed canvas (Discord 320 x 320)', () => {
+  /** A wide frame whose opaque subject spans columns x0..x1 and rows y0..y1 (exclusive ends). */
+  const frame = (w: number, h: number, box: { x0: number; y0: number; x1: number; y1: number }) => {
+    const alpha = new Float32Array(w * h);
+    const rgb = new Uint8Array(w * h * 4);
+    for (let y = box.y0; y < box.y1; y++) for (let x = box.x0; x < box.x1; x++) alpha[y * w + x] = 1;
+    return { alpha, rgb };
+  };
+  /** Rows of the composed canvas with any opaque pixel: [first, last]. */
+  const rows = (w: number, h: number, box: { x0: number; y0: number; x1: number; y1: number }) => {
+    const { alpha, rgb } = frame(w, h, box);
+    const options = { preset: 'discord' };
+    const layout = stickerLayout(alphaBox(alpha, w, h), w, h, options, resolveTargets(options));
+    const c = composeStickerFrame(rgb, alpha, w, h, layout, options);
+    expect([c.width, c.height]).toEqual([320, 320]);
+    const filled = [...Array(320).keys()].filter((y) => c.alpha.subarray(y * 320, (y + 1) * 320).some((a) => a > 0.5));
+    return [filled[0], filled.at(-1)];
+  };
+
+  it('stands a subject cut off by the clip\'s bottom edge on the canvas\'s bottom (it floated mid-square)', () => {
+    // A wide subject running out of the frame's bottom: its square has room above and below.
+    const [top, bottom] = rows(400, 200, { x0: 50, y0: 80, x1: 350, y1: 200 });
+    expect(bottom).toBe(319);
+    expect(top).toBeGreaterThan(100);
+  });
+
+  it('centres a subject the clip does not cut, and one cut at both the top and the bottom', () => {
+    const [top, bottom] = rows(400, 200, { x0: 50, y0: 60, x1: 350, y1: 140 });
+    expect(Math.abs(top - (319 - bottom))).toBeLessThanOrEqual(1);
+    const [top2, bottom2] = rows(400, 100, { x0: 20, y0: 0, x1: 380, y1: 100 });
+    expect(Math.abs(top2 - (319 - bottom2))).toBeLessThanOrEqual(1);
   });
 });
