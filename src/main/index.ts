@@ -1,15 +1,15 @@
 // Composition root of the desktop app: lifecycle, the window, the engine (worker thread), the
 // AppApi handlers over IPC and the taskbar progress. Main process (electron). Everything below
 // runs without Electron (engine/, services/jobs, services/settings, core/).
-import { app, BrowserWindow, nativeTheme } from 'electron';
+import { app, BrowserWindow, dialog, nativeTheme } from 'electron';
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { defaultModelsDirs } from './core/models/model-store';
 import { createAppApi } from './engine/api/index';
 import { createAppCore, type AppCore } from './engine/app-core';
 import { RendererEmitter } from './ipc/emit';
 import { createSenderCheck, registerApi } from './ipc/register-api';
+import { filesFromArgv } from './platform/argv';
 import { installAppMenu } from './platform/menu';
 import { appPaths } from './platform/paths';
 import { createDesktopPlatformServices } from './services/dialogs';
@@ -19,20 +19,31 @@ const log = (message: string): void => console.error(message);
 
 registerAppScheme();
 
-/** Files named on a command line (second instance, file association). */
-function filesFromArgv(argv: string[]): string[] {
-  return argv.slice(app.isPackaged ? 1 : 2).filter((a) => !a.startsWith('-') && existsSync(a)).map((a) => resolve(a));
-}
-
 /** Events for the one window; queued until its renderer says it is ready. */
 const emitter = new RendererEmitter();
+
+/** The one window (null when closed: macOS keeps the app running), and how to open it once started. */
+let win: BrowserWindow | null = null;
+let openWindow: (() => void) | null = null;
+
+/**
+ * Files a launch or the OS hands over (a second instance, a file association, the dock): sent to
+ * the page (queued until it is ready), with the window brought up, or opened when there is none
+ * (macOS after its window was closed: a Finder double-click opened nothing until the dock was
+ * clicked). Before start() has made the window they wait in the queue for it.
+ */
+function openFiles(paths: string[]): void {
+  if (openWindow && !win) openWindow();
+  if (win?.isMinimized()) win.restore();
+  win?.focus();
+  if (paths.length) emitter.emit('filesOpened', { paths });
+}
 
 async function start(): Promise<void> {
   const paths = appPaths();
   // The previous run's trimaps and pasted images are not needed any more.
   await rm(paths.tempDir, { recursive: true, force: true }).catch(() => undefined);
   await mkdir(paths.userModelsDir, { recursive: true }).catch(() => undefined);
-  let win: BrowserWindow | null = null;
   const core: AppCore = await createAppCore({
     engine: {
       // The user's own folder last, made so that Settings can show it (a model downloaded later goes there).
@@ -66,36 +77,52 @@ async function start(): Promise<void> {
   if (paths.renderer.kind === 'file') serveRendererProtocol(paths.renderer.dir);
   registerApi(api, createSenderCheck((url) => isAppUrl(url, pageUrl)), log);
 
-  const openWindow = (): void => {
-    win = createMainWindow({ preloadPath: paths.preloadPath, pageUrl, onClosed: () => (win = null) });
+  openWindow = (): void => {
+    win = createMainWindow({
+      preloadPath: paths.preloadPath,
+      pageUrl,
+      // The work in the closed window stops with it (macOS keeps the app, not its jobs: they ran on
+      // unseen, their events piling up for no page).
+      onClosed: () => {
+        win = null;
+        core.jobs.cancelAll();
+      },
+    });
     emitter.attach(win.webContents);
   };
   openWindow();
 
-  const initialFiles = filesFromArgv(process.argv);
+  const initialFiles = filesFromArgv(process.argv, { isPackaged: app.isPackaged, cwd: process.cwd() });
   if (initialFiles.length) emitter.emit('filesOpened', { paths: initialFiles });
-  app.on('second-instance', (_event, argv) => {
-    if (!win) openWindow();
-    if (win?.isMinimized()) win.restore();
-    win?.focus();
-    const files = filesFromArgv(argv);
-    if (files.length) emitter.emit('filesOpened', { paths: files });
-  });
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) openWindow();
+    if (BrowserWindow.getAllWindows().length === 0) openWindow?.();
   });
-  app.on('before-quit', () => {
-    void core.dispose();
+  // Quitting waits (a little: the engine's own grace) for the jobs to stop at their cancellation
+  // points, so their ffmpeg children are ended and no half-written output is left behind.
+  let isStopped = false;
+  app.on('before-quit', (event) => {
+    if (isStopped) return;
+    event.preventDefault();
+    isStopped = true;
+    void core
+      .dispose()
+      .catch((error: unknown) => log(`engine did not stop cleanly: ${(error as Error)?.stack ?? error}`))
+      .finally(() => app.quit());
   });
 }
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  // macOS file association / dock drop before and after ready.
+  // macOS file association / dock drop, before and after ready.
   app.on('open-file', (event, path) => {
     event.preventDefault();
-    emitter.emit('filesOpened', { paths: [path] });
+    openFiles([path]);
+  });
+  // Another launch (a command line, "Open with" on Windows / Linux): its files, read against the
+  // folder it was started from. Listened to from the first moment, so a launch during startup is kept.
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    openFiles(filesFromArgv(argv, { isPackaged: app.isPackaged, cwd: workingDirectory }));
   });
   // Any other web contents (none are expected) get the same guards: no navigation, no windows.
   app.on('web-contents-created', (_event, contents) => {
@@ -107,6 +134,8 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.whenReady().then(start).catch((error) => {
     log(`Cutout Studio failed to start: ${(error as Error)?.stack ?? error}`);
+    // A packaged app has no console: said in a box, or the app just does not open.
+    dialog.showErrorBox('Cutout Studio could not start', `${(error as Error)?.message ?? String(error)}\n\nThe details are in the log: start it from a terminal to see them.`);
     app.exit(1);
   });
 }

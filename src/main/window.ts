@@ -55,7 +55,7 @@ export function isAppUrl(url: string, pageUrl: string): boolean {
 export interface MainWindowOptions {
   preloadPath: string;
   pageUrl: string;
-  /** Called once the page asked to close (after jobs are told to stop). */
+  /** Called once the window has closed (the caller stops its jobs). */
   onClosed?: () => void;
 }
 
@@ -102,10 +102,25 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
   win.once('ready-to-show', () => win.show());
-  nativeTheme.on('updated', () => {
+  const onThemeUpdated = (): void => {
     if (!win.isDestroyed()) win.setBackgroundColor(nativeTheme.shouldUseDarkColors ? '#1c1c1e' : '#f5f5f7');
+  };
+  nativeTheme.on('updated', onThemeUpdated);
+  // A page that crashed (out of memory on a huge preview, a GPU fault) is loaded again rather than
+  // left blank; the emitter waits for it to say it is ready. Three crashes within a minute are left
+  // as they are, not reloaded for ever.
+  const crashes: number[] = [];
+  contents.on('render-process-gone', (_event, details) => {
+    if (details.reason === 'clean-exit' || win.isDestroyed()) return;
+    const now = Date.now();
+    crashes.push(now);
+    while (crashes.length > 0 && now - crashes[0] > 60_000) crashes.shift();
+    if (crashes.length <= 3) contents.reload();
   });
-  win.on('closed', () => options.onClosed?.());
+  win.on('closed', () => {
+    nativeTheme.off('updated', onThemeUpdated);
+    options.onClosed?.();
+  });
   void win.loadURL(options.pageUrl);
   return win;
 }

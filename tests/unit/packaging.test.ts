@@ -20,7 +20,9 @@ interface BuilderConfig {
   files: string[];
   win: { target: Array<{ target: string }> };
   mac: { target: Array<{ target: string }> };
-  linux: { target: string[]; icon: string };
+  linux: { target: string[]; icon: string; mimeTypes: string[]; executableArgs: string[] };
+  deb: { depends: string[] };
+  fileAssociations: Array<{ ext: string[] }>;
 }
 
 const config = parse(readFileSync(join(REPO_ROOT, 'electron-builder.yml'), 'utf8')) as BuilderConfig;
@@ -39,6 +41,23 @@ describe('electron-builder.yml', () => {
     expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/node_modules/onnxruntime-node/**/*', '**/node_modules/sharp/**/*', '**/node_modules/@img/**/*']));
     expect(config.npmRebuild).toBe(false);
     expect(config.files).toContain('out/**/*');
+  });
+
+  it('fills resources/ before packing (a missing extraResources folder is only a warning), and keeps ffmpeg-static out of the asar', () => {
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.package).toMatch(/electron-vite build && node build\/prepare-resources\.mjs && electron-builder /);
+    expect(config.files).toContain('!**/node_modules/ffmpeg-static/**');
+  });
+
+  it('opens every picture type the app reads from the OS, Linux included (MimeType, local paths by %F)', () => {
+    const exts = config.fileAssociations.flatMap((a) => a.ext);
+    for (const ext of ['jpg', 'jpeg', 'png', 'webp', 'heic', 'heif', 'bmp', 'tif', 'tiff', 'avif']) expect(exts).toContain(ext);
+    expect(config.linux.mimeTypes).toEqual(expect.arrayContaining(['image/jpeg', 'image/png', 'image/heic']));
+    expect(config.linux.executableArgs).toEqual(['%F']);
+  });
+
+  it('keeps electron-builder\'s own deb dependencies (a depends list replaces them)', () => {
+    expect(config.deb.depends).toEqual(expect.arrayContaining(['libgtk-3-0', 'libnotify4', 'libnss3', 'libxss1', 'libxtst6', 'xdg-utils', 'libatspi2.0-0', 'libuuid1', 'libsecret-1-0']));
   });
 
   it('ships models and ffmpeg as extraResources where the packaged app looks for them', () => {

@@ -27,6 +27,13 @@ export const CANCEL_GRACE_MS = 500;
 export const BATCH_CANCEL_GRACE_MS = 60_000;
 
 /**
+ * How long dispose() waits for the calls still running in the worker to stop at their
+ * cancellation points (killing their ffmpeg children, dropping half-written outputs) before it
+ * ends the thread: quitting mid-inference waits for at most this.
+ */
+export const DISPOSE_GRACE_MS = 2_000;
+
+/**
  * Runs engine operations; cancel through ctx.signal, progress through ctx.onProgress. A job call
  * may also pass a pause gate (mirrored to the engine's own) and a per-input sink (batch jobs).
  */
@@ -72,6 +79,8 @@ export function startEngine(config: EngineConfig, options: { mode?: 'worker' | '
   const mode = options.mode ?? 'worker';
   const log = options.log ?? ((m: string) => console.error(m));
   const pending = new Map<number, Pending>();
+  /** Calls the worker has not answered yet (a call reported cancelled by its grace may still run there). */
+  const running = new Set<number>();
   let nextId = 1;
   let current: Partial<EngineConfig> = {};
   let worker: Worker | undefined;
@@ -79,6 +88,7 @@ export function startEngine(config: EngineConfig, options: { mode?: 'worker' | '
   let disposed = false;
 
   const onMessage = (message: FromEngine): void => {
+    if (message.type !== 'progress' && message.type !== 'item') running.delete(message.id);
     const p = pending.get(message.id);
     if (!p) return;
     if (message.type === 'progress') {
@@ -114,6 +124,7 @@ export function startEngine(config: EngineConfig, options: { mode?: 'worker' | '
       w.on('error', (error) => log(`engine worker error: ${error.stack ?? error}`));
       w.on('exit', (code) => {
         if (worker === w) worker = undefined;
+        running.clear();
         // A crash (native fault, OOM) ends every call in flight with a coded error; the next call restarts the engine.
         for (const [id, p] of pending) {
           pending.delete(id);
@@ -122,6 +133,7 @@ export function startEngine(config: EngineConfig, options: { mode?: 'worker' | '
         }
       });
     }
+    if (message.type === 'call') running.add(message.id);
     worker.postMessage(message);
   };
 
@@ -169,6 +181,12 @@ export function startEngine(config: EngineConfig, options: { mode?: 'worker' | '
     },
     async dispose() {
       disposed = true;
+      if (worker && running.size > 0) {
+        // Told to stop, then given a moment to: terminate() alone left a call's ffmpeg running.
+        for (const id of running) send({ type: 'cancel', id });
+        const until = Date.now() + DISPOSE_GRACE_MS;
+        while (running.size > 0 && worker && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      }
       for (const [id, p] of pending) {
         pending.delete(id);
         p.cleanup();

@@ -2,11 +2,25 @@
 // implementation of PlatformServices. Main process (electron).
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { BrowserWindow, clipboard, ClipboardItem, dialog, nativeImage, shell, type FileFilter as ElectronFilter } from 'electron';
 import type { FileFilter } from '../../shared/api';
 import { AppError } from '../../shared/errors';
 import type { PlatformServices } from '../engine/api/deps';
 import { FILTER_EXTENSIONS } from '../../shared/media';
+
+/** A picture file as PNG bytes for the clipboard (alpha kept); INPUT_UNSUPPORTED when it is none. */
+async function toClipboardPng(path: string): Promise<Buffer> {
+  if (/\.(png|jpe?g)$/i.test(path)) {
+    const image = nativeImage.createFromPath(path);
+    if (!image.isEmpty()) return image.toPNG();
+  }
+  try {
+    return await sharp(path, { animated: false }).png().toBuffer();
+  } catch (cause) {
+    throw new AppError('INPUT_UNSUPPORTED', `${path} is not an image the clipboard can hold`, { cause, detail: { path } });
+  }
+}
 
 function electronFilters(filter: FileFilter): ElectronFilter[] {
   if (filter === 'any') return [];
@@ -47,10 +61,11 @@ export function createDesktopPlatformServices(getWindow: () => BrowserWindow | n
       shell.showItemInFolder(path);
     },
     async copyImageToClipboard(path) {
-      const image = nativeImage.createFromPath(path);
-      if (image.isEmpty()) throw new AppError('INPUT_UNSUPPORTED', `${path} is not an image the clipboard can hold (PNG or JPEG)`, { detail: { path } });
-      // Electron 45's clipboard is async and W3C-shaped: one PNG item (JPEG sources are converted).
-      await clipboard.write([new ClipboardItem({ 'image/png': new Blob([new Uint8Array(image.toPNG())], { type: 'image/png' }) })]);
+      // Electron 45's clipboard is async and W3C-shaped: one PNG item. nativeImage reads only PNG
+      // and JPEG, so any other export (WebP, AVIF, TIFF) is made a PNG by sharp first (Copy after a
+      // WebP export failed with "not an image the clipboard can hold").
+      const png = await toClipboardPng(path);
+      await clipboard.write([new ClipboardItem({ 'image/png': new Blob([new Uint8Array(png)], { type: 'image/png' }) })]);
     },
   };
 }

@@ -112,6 +112,29 @@ describe('batch job through the engine worker', () => {
     expect(items.every((i) => i.status === 'cancelled')).toBe(true);
   });
 
+  it('quitting mid-run (the host disposed): the engine stops the batch and writes its report before the thread ends', async () => {
+    const input = join(dir, 'in-quit');
+    mkdirSync(input, { recursive: true });
+    for (const name of ['df_img1', 'df_img2', 'df_img3', 'df_img5']) copyFileSync(evalFile('id_portraits', 'images', `${name}.jpg`), join(input, `${name}.jpg`));
+    const out = join(dir, 'out-quit');
+    const engine = host();
+    let disposed: Promise<void> | undefined;
+    const call = engine.call('runJob', { kind: 'batch', inputs: [input], outputDir: out, options: { mode: 'portrait', refine: 'fast', jobs: 1 } }, {
+      onItem: (item) => {
+        // The app quits as the first file is done (before-quit disposes the core).
+        if (item.status === 'done') disposed ??= engine.dispose();
+      },
+    });
+    await expect(call).rejects.toMatchObject({ name: 'CancelledError' });
+    await disposed;
+    // The thread was not cut off mid-batch: its report says what was done and what was not (the
+    // next run resumes from the journal either way).
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { entries: { status: string }[] };
+    expect(report.entries).toHaveLength(4);
+    expect(report.entries.filter((e) => e.status === 'done').length).toBeGreaterThanOrEqual(1);
+    expect(report.entries.filter((e) => e.status === 'cancelled').length).toBeGreaterThanOrEqual(1);
+  });
+
   it('cancel mid-run: the job ends only when the engine has stopped, and nothing is written after it', async () => {
     // Eight portraits, two at work at once: some are being cut out, some wait for a slot.
     const input = join(dir, 'in-cancel-mid');

@@ -1,14 +1,29 @@
 // The engine host: the worker thread and in-process modes give the same answers, a worker that
 // dies fails its calls with RUNTIME_UNAVAILABLE (not a hang), and an aborted call never starts.
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEngine, type EngineHost } from '../../../src/main/engine/host';
 import type { EngineConfig } from '../../../src/main/engine/protocol';
-import { REPO_ROOT, tempDir } from '../../helpers/env';
+import { evalFile, REPO_ROOT, SHARED_MODELS_DIR, tempDir } from '../../helpers/env';
 
 const dir = tempDir('cutout-host-');
+
+/** The pids of ffmpeg processes whose command line names `file`. */
+function ffmpegsReading(file: string): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return /ffmpeg/.test(args[0] ?? '') && args.includes(file);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 const config: EngineConfig = { modelsDirs: [join(REPO_ROOT, 'resources', 'models')], manifestPath: join(REPO_ROOT, 'resources', 'models', 'manifest.json'), tempDir: join(dir, 'engine') };
 const hosts: EngineHost[] = [];
 
@@ -39,6 +54,25 @@ describe('engine host', () => {
     const broken = startEngine({ ...config, tempDir: join(file, 'sub') }, { mode: 'worker', log: () => undefined });
     hosts.push(broken);
     await expect(broken.call('loadImagePreview', { path: file })).rejects.toMatchObject({ code: 'RUNTIME_UNAVAILABLE' });
+  });
+
+  it('disposed mid-sticker (the app quits), it leaves no ffmpeg reading the clip and writes nothing', { timeout: 120_000 }, async () => {
+    const clip = evalFile('anime_clips', 'clips', 'esrgan_onepiece_demo.mp4');
+    const host = startEngine({ ...config, modelsDirs: [SHARED_MODELS_DIR, ...config.modelsDirs], provider: 'cpu' }, { mode: 'worker', log: () => undefined });
+    hosts.push(host);
+    const output = join(dir, 'quit.webp');
+    let segmenting!: () => void;
+    const started = new Promise<void>((resolve) => (segmenting = resolve));
+    // A large sticker segmented at twice its size: seconds of work, ffmpeg decoding the clip meanwhile.
+    const call = host.call('runJob', { kind: 'sticker', input: clip, output, options: { maxSidePx: 512, fps: 12, workScale: 2 } }, { onProgress: (e) => e.stage === 'segment' && segmenting() });
+    const outcome = call.then(() => 'done', (e: Error) => e.name);
+    await started;
+    expect(ffmpegsReading(clip)).toHaveLength(1);
+    await host.dispose();
+    expect(await outcome).toBe('CancelledError');
+    // Quitting mid-sticker left no ffmpeg reading the clip, and no sticker (nor its temporary file).
+    expect(ffmpegsReading(clip)).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.startsWith('quit'))).toEqual([]);
   });
 
   it('rejects an already-aborted call with CancelledError without running it', async () => {

@@ -118,7 +118,7 @@ describe('a fixed canvas (Discord 320 x 320)', () => {
     const c = composeStickerFrame(rgb, alpha, w, h, layout, options);
     expect([c.width, c.height]).toEqual([320, 320]);
     const filled = [...Array(320).keys()].filter((y) => c.alpha.subarray(y * 320, (y + 1) * 320).some((a) => a > 0.5));
-    return [filled[0], filled.at(-1)];
+    return [filled[0], filled.at(-1)!];
   };
 
   it('stands a subject cut off by the clip\'s bottom edge on the canvas\'s bottom (it floated mid-square)', () => {
