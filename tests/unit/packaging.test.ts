@@ -56,6 +56,10 @@ describe('electron-builder.yml', () => {
     expect(config.linux.executableArgs).toEqual(['%F']);
   });
 
+  it('packages the machine\'s own architecture only (its native binaries are the only ones installed)', () => {
+    expect(JSON.stringify([config.win.target, config.mac.target, config.linux.target])).not.toContain('arch');
+  });
+
   it('keeps electron-builder\'s own deb dependencies (a depends list replaces them)', () => {
     expect(config.deb.depends).toEqual(expect.arrayContaining(['libgtk-3-0', 'libnotify4', 'libnss3', 'libxss1', 'libxtst6', 'xdg-utils', 'libatspi2.0-0', 'libuuid1', 'libsecret-1-0']));
   });
