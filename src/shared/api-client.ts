@@ -273,15 +273,19 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
   }
 
   /**
-   * A picked folder's files (those a folder scan would take), uploaded in their tree under a
-   * folder named by what was picked (names, sizes, times: the same folder picked again lands in the
-   * same place, so a batch over it resumes); returns that folder's path, as the desktop's folder
-   * dialog does. Files without their place in the folder (an old browser) are uploaded one by one.
+   * A picked folder's pictures and videos, sub-folders too (what a folder scan of any mode could
+   * take), uploaded in their tree under a folder named by them (names, sizes, times: the same folder
+   * picked again lands in the same place, so a batch over it resumes); returns that folder's path,
+   * as the desktop's folder dialog does. The batch then takes what its mode and "Include
+   * sub-folders" say, as they are at Start: uploading only the kinds of the mode at the pick left a
+   * folder's videos out of a sticker batch chosen after it, and a changed pick put the same folder's
+   * outputs in a second folder. Files without their place in the folder (an old browser) are
+   * uploaded one by one, those of `filter` (and of sub-folders only when `recursive`).
    */
   async function folderUploads(files: readonly FileLike[], filter: FileFilter, recursive: boolean): Promise<string[]> {
-    const picked = folderPickFiles(files, filter, recursive);
+    if (!files.every((f) => f.webkitRelativePath?.includes('/'))) return mapLimited(folderPickFiles(files, filter, recursive), UPLOADS_AT_ONCE, (f) => upload(f));
+    const picked = folderPickFiles(files, 'media', true);
     if (picked.length === 0) return [];
-    if (!picked.every((f) => f.webkitRelativePath?.includes('/'))) return mapLimited(picked, UPLOADS_AT_ONCE, (f) => upload(f));
     const key = `folder-${fnv1a64(picked.map((f) => `${f.webkitRelativePath}\u0000${f.size ?? ''}\u0000${f.lastModified ?? ''}`).join('\n'))}`;
     const paths = await mapLimited(picked, UPLOADS_AT_ONCE, (f) => upload(f, `${key}/${f.webkitRelativePath!.split('/').slice(0, -1).join('/')}`));
     // The picked folder: the segment after the pick's name in the first file's path (the server

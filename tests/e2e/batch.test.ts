@@ -40,8 +40,8 @@ describe('Batch workspace in Chromium', () => {
     expect(await app.page.textContent('[data-testid=batch-kb-invalid]')).toBe('From is 0 or more, To is above 0 and at most 10000 KB, and From is not above To.');
     await app.page.fill('[data-testid=batch-kb-min]', '');
     expect(await app.page.locator('[data-testid=batch-kb-invalid]').count()).toBe(0);
-    await app.page.click('[data-testid=batch-output]');
-    await expect.poll(() => app.page.textContent('[data-testid=batch-output]')).toMatch(/exports/);
+    // In a browser the output is said, not chosen: the server's exports folder, files in its "batch".
+    await expect.poll(() => app.page.textContent('[data-testid=batch-output]')).toMatch(/exports-\w+[\\/]batch$/);
     await app.page.click('[data-testid=batch-start]');
 
     // Paused as soon as it runs (five portraits take a few seconds: a later click can come after the
@@ -245,15 +245,17 @@ describe('Batch workspace in Chromium', () => {
     writeFileSync(join(dir, 'notes.txt'), 'not a picture');
     await app.page.click('[data-workspace=batch]');
     if (await app.page.locator('[data-testid=batch-clear]').count()) await app.page.click('[data-testid=batch-clear]');
-    await app.page.click('[data-testid=batch-output]');
-    await expect.poll(() => app.page.textContent('[data-testid=batch-output]')).toMatch(/exports/);
-    // The mode first: a folder is read for the pictures (or the clips) the mode takes.
-    await app.page.selectOption('[data-testid=batch-mode]', 'portrait');
+    // The folder first, the mode after: the batch takes what the mode takes as it starts (a folder
+    // picked before the mode was read for the kinds of the mode it was picked in).
+    await app.page.selectOption('[data-testid=batch-mode]', 'sticker');
     // In a browser "Add folder…" is the browser's folder picker; the folder's pictures are uploaded
     // in its tree, and the folder is the one input (as the desktop's folder dialog gives it).
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: 'Add folder…' }).click(), dir);
     await app.page.locator('[data-testid=batch-input-count]', { hasText: '1 folder' }).waitFor();
     expect(await app.page.textContent('[data-testid=batch-input-count]')).toBe('1 folder');
+    await app.page.selectOption('[data-testid=batch-mode]', 'portrait');
+    // Its outputs go to a folder of its name in the exports folder, with their own report.
+    expect(await app.page.textContent('[data-testid=batch-output]')).toMatch(new RegExp(`exports-\\w+[\\\\/]${basename(dir)}$`));
     expect(await app.page.locator('[data-workspace-slot=batch] .list li').allTextContents()).toEqual([`${basename(dir)}/`]);
     await app.page.selectOption('[data-testid=batch-refine]', 'full');
     await app.page.click('[data-testid=batch-start]');
@@ -293,6 +295,8 @@ describe('Batch workspace in Chromium', () => {
     const before = app.page.locator('[data-testid=batch-item][data-status=skipped]');
     expect(await before.locator('[data-testid=batch-status]').allTextContents()).toEqual(Array(doneCount).fill('done before'));
     expect((await before.locator('.out').evaluateAll((els) => els.map((e) => e.getAttribute('title')!))).sort()).toEqual([...outputs].sort());
+    // The folder's own report, beside its outputs (every browser batch wrote one report over the last).
+    expect(JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')).summary).toMatchObject({ total: 9, skipped: doneCount });
     await app.page.screenshot({ path: join(SCREENS, 'batch-resumed.png') });
     expect(app.pageErrors).toEqual([]);
   }, 240_000);

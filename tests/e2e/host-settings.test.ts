@@ -29,7 +29,10 @@ describe('host settings in Chromium: the pixel budget, the export folder', () =>
   it('a browser neither offers Settings\' export folder nor starts Batch in one the desktop stored (its exports are downloads)', async () => {
     expect(existsSync(exportFolder)).toBe(true);
     await app.page.click('[data-workspace=batch]');
-    expect(await app.page.textContent('[data-testid=batch-output]')).toBe('Choose…');
+    // Where the batch goes is the server's exports folder, said (a browser picks no folder there).
+    await expect.poll(() => app.page.textContent('[data-testid=batch-output]')).toMatch(/cutout-e2e-exports-/);
+    expect(await app.page.textContent('[data-testid=batch-output]')).not.toContain(exportFolder);
+    expect(await app.page.locator('[data-testid=batch-output]').evaluate((e) => e.tagName)).toBe('P');
     await app.page.click('[data-workspace=settings]');
     expect(await app.page.locator('[data-testid=settings-output-choose]').count()).toBe(0);
     // Nor "Show the file in its folder after export", which a download cannot do (it did nothing).
@@ -89,8 +92,8 @@ describe('host settings in Chromium: the pixel budget, the export folder', () =>
     await chooseFiles(app.page, () => app.page.click('[data-workspace-slot=batch] [data-testid=drop-zone]'), big);
     await app.page.locator('.toolbar', { hasText: '1 file' }).waitFor();
     await app.page.selectOption('[data-testid=batch-mode]', 'portrait');
-    await app.page.click('[data-testid=batch-output]');
-    await expect.poll(() => app.page.textContent('[data-testid=batch-output]')).toMatch(/exports/);
+    // Files (no folder): into the exports folder's "batch".
+    await expect.poll(() => app.page.textContent('[data-testid=batch-output]')).toMatch(/cutout-e2e-exports-\w+[\\/]batch$/);
     await app.page.click('[data-testid=batch-start]');
     await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 120_000 }).toBe('1 done, 0 skipped, 0 failed of 1');
     const row = app.page.locator('[data-testid=batch-item]', { hasText: 'big-portrait.jpg' });

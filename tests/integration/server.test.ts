@@ -301,14 +301,16 @@ describe('cutout serve', () => {
       lastModified,
       arrayBuffer: async () => data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer,
     });
-    // Two pictures of one name in two sub-folders, and a file the mode does not take.
-    const picked = [asFile('class/sub1/p.jpg', bytes, 1_700_000_000_000), asFile('class/sub2/p.jpg', bytes, 1_700_000_100_000), asFile('class/notes.txt', Buffer.from('x'), 1_700_000_000_000)];
+    // Two pictures of one name in two sub-folders, a clip (a sticker batch's), and a file no mode takes.
+    const picked = [asFile('class/sub1/p.jpg', bytes, 1_700_000_000_000), asFile('class/sub2/p.jpg', bytes, 1_700_000_100_000), asFile('class/clip.mp4', Buffer.from('a clip'), 1_700_000_000_000), asFile('class/notes.txt', Buffer.from('x'), 1_700_000_000_000)];
     const picker = createWebClient({ baseUrl: app.server.origin, token: app.server.token, WebSocket: WebSocket as never, pickFiles: async () => picked });
     await picker.ready;
     try {
       const [root] = await picker.chooseFiles({ filter: 'images', multiple: true, folder: true, recursive: true });
       expect(root).toMatch(/[\\/]uploads[\\/]folder-[0-9a-f]{16}[\\/]class$/);
-      expect(readdirSync(root).sort()).toEqual(['sub1', 'sub2']);
+      // Every picture and video, whatever the mode and sub-folder setting at the pick: the batch
+      // takes what they are at Start (a sticker batch chosen after the pick lost the folder's videos).
+      expect(readdirSync(root).sort()).toEqual(['clip.mp4', 'sub1', 'sub2']);
       // Each file keeps its own time (a batch's journal knows files by size and time).
       expect(statSync(join(root, 'sub2', 'p.jpg')).mtimeMs).toBe(1_700_000_100_000);
       const out = join(app.exportsDir, 'folder-batch');
@@ -321,7 +323,8 @@ describe('cutout serve', () => {
       expect(await run(false)).toMatchObject({ done: 2, skipped: 0 });
       expect(existsSync(join(out, 'sub1', 'p_cutout.png')) && existsSync(join(out, 'sub2', 'p_cutout.png'))).toBe(true);
       // The same folder picked again lands in the same place, with the same times: nothing to redo.
-      const [again] = await picker.chooseFiles({ filter: 'images', multiple: true, folder: true, recursive: true });
+      // Picked again for another mode, sub-folders off, it is still the same folder (it went to a second one).
+      const [again] = await picker.chooseFiles({ filter: 'videos', multiple: true, folder: true, recursive: false });
       expect(again).toBe(root);
       expect(await run(true)).toMatchObject({ done: 0, skipped: 2 });
     } finally {

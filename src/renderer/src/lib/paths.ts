@@ -27,3 +27,16 @@ export function nameInRun(path: string, folderInputs: readonly string[]): string
   }
   return baseName(path);
 }
+
+/**
+ * Where a browser's batch writes, in the server's exports folder (a browser picks no folder): a
+ * folder's batch in a folder of its name ("exports/class-7a"), so each keeps its own report and the
+ * same folder again resumes there; several folders, or files, in "exports/batch". Every batch wrote
+ * to the exports folder itself, each report over the last one.
+ */
+export function webBatchDir(exportsDir: string, inputs: readonly string[], folderInputs: readonly string[]): string {
+  const sep = exportsDir.includes('\\') && !exportsDir.includes('/') ? '\\' : '/';
+  const folders = inputs.filter((p) => folderInputs.includes(p));
+  const name = folders.length === 1 && folders.length === inputs.length ? baseName(folders[0].replace(/[\\/]+$/, '')) : '';
+  return `${exportsDir.replace(/[\\/]+$/, '')}${sep}${name && name !== '.' && name !== '..' ? name : 'batch'}`;
+}

@@ -9,6 +9,7 @@ export const batch = {
   'batch.files': { en: '{n} {n|file|files}', 'zh-CN': '{n} 个文件' },
   'batch.folders': { en: '{n} {n|folder|folders}', 'zh-CN': '{n} 个文件夹' },
   'batch.output': { en: 'Output folder', 'zh-CN': '导出文件夹' },
+  'batch.output.web': { en: 'In the exports folder of the computer running Cutout Studio: a folder\'s batch in a folder of its name, with its report; other files in "batch". The same folder again resumes there.', 'zh-CN': '保存在运行 Cutout Studio 的电脑的导出文件夹中：文件夹的批量结果放在同名文件夹里（含报告）；其他文件放在 “batch” 中。再次处理同一文件夹会在那里继续。' },
   'batch.start': { en: 'Start', 'zh-CN': '开始处理' },
   'batch.addFolder': { en: 'Add folder…', 'zh-CN': '添加文件夹…' },
   'batch.addFiles': { en: 'Add files…', 'zh-CN': '添加文件…' },
