@@ -85,9 +85,10 @@ describe('Batch workspace in Chromium', () => {
       // A screen reader hears it too, not only a mouse over the chip.
       expect(await chip.ariaSnapshot()).toContain(e.specFailures![0].replace(/^hairCutMm /, 'Hair cut by the photo edge '));
     }
-    // The failures list keeps "retry failed"; in a browser it has no "show file" (that would
-    // download the user's own broken file back to them).
-    await app.page.locator('[data-testid=batch-retry]').waitFor();
+    // No "Retry failed": the one failure is of the file itself, and would come again (it was offered,
+    // and then said "failed before … not retried"). In a browser the failure has no "show file"
+    // either (that would download the user's own broken file back to them).
+    expect(await app.page.locator('[data-testid=batch-retry]').count()).toBe(0);
     expect(await app.page.locator('[data-testid=batch-failures] li', { hasText: 'zz-broken.jpg' }).getByRole('button', { name: 'Show file' }).count()).toBe(0);
     // A done row's output opens where it is: in a browser, it downloads.
     const firstDone = app.page.locator('[data-testid=batch-item][data-status=done] [data-testid=batch-output-link]').first();
@@ -108,9 +109,11 @@ describe('Batch workspace in Chromium', () => {
       expect([Math.min(sheet.width!, sheet.height!), Math.max(sheet.width!, sheet.height!)]).toEqual([1200, 1800]);
     }
 
-    // Retry failed: the rest is skipped, and the corrupt file, unchanged, fails as before without
-    // being tried again; the row and the summary say so.
-    await app.page.click('[data-testid=batch-retry]');
+    // Started again, skipping what is done: the rest is skipped, and the corrupt file, unchanged,
+    // fails as before without being tried again; the row and the summary say so (with a space
+    // between the name and "(as before…)" in the failures list).
+    await app.page.getByLabel('Skip files already done').check();
+    await app.page.click('[data-testid=batch-start]');
     await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 60_000 }).toBe('0 done, 5 skipped, 1 failed of 6');
     const statuses = await app.page.locator('[data-testid=batch-item]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')).sort());
     expect(statuses).toEqual(['failed', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped']);
@@ -119,6 +122,7 @@ describe('Batch workspace in Chromium', () => {
     expect(await brokenRow.locator('[data-testid=batch-failed-before]').textContent()).toBe('(as before: not retried)');
     expect(await app.page.textContent('[data-testid=batch-failed-before-summary]')).toBe('1 file failed before for the same reason and was not retried: neither the file nor the settings changed. Replace a file and Start to try it again.');
     expect(await app.page.textContent('[data-testid=batch-failures] [data-testid=batch-failure-before]')).toBe('(as before: not retried)');
+    expect(await app.page.locator('[data-testid=batch-failures] li', { hasText: 'zz-broken.jpg' }).innerText()).toMatch(/zz-broken\.jpg \(as before: not retried\)/);
     // Retry failed would do the same again: it is not offered.
     expect(await app.page.locator('[data-testid=batch-retry]').count()).toBe(0);
     await app.page.screenshot({ path: join(SCREENS, 'batch-retried.png') });
@@ -300,4 +304,38 @@ describe('Batch workspace in Chromium', () => {
     await app.page.screenshot({ path: join(SCREENS, 'batch-resumed.png') });
     expect(app.pageErrors).toEqual([]);
   }, 240_000);
+});
+
+describe('Batch workspace on a disk that fills up', () => {
+  // The server may write files of 60 kB at most: small uploads and the report fit, a cut-out PNG does not.
+  const app = useAppSession({}, { maxFileBytes: 60_000 });
+
+  it('stops at the first full write and says what was not done and how to go on (every file was cut out to fail the same way)', async () => {
+    const dir = tempDir('cutout-e2e-full-');
+    const names = ['df_img1', 'df_img2', 'df_img3', 'df_img5'];
+    for (const name of names) await sharp(evalFile('id_portraits', 'images', `${name}.jpg`)).resize({ height: 360 }).jpeg({ quality: 80 }).toFile(join(dir, `${name}.jpg`));
+    await app.page.click('[data-workspace=batch]');
+    await app.page.selectOption('[data-testid=batch-mode]', 'portrait');
+    await chooseFiles(app.page, () => app.page.click('[data-workspace-slot=batch] [data-testid=drop-zone]'), names.map((n) => join(dir, `${n}.jpg`)));
+    await app.page.locator('.toolbar', { hasText: '4 files' }).waitFor();
+    await app.page.selectOption('[data-testid=batch-refine]', 'off');
+    await app.page.click('[data-testid=batch-start]');
+    const stopped = app.page.locator('[data-testid=batch-stopped]');
+    await stopped.waitFor({ timeout: 90_000 });
+    const notDone = Number(/(\d+) files? (was|were) not done/.exec((await stopped.textContent())!)?.[1]);
+    expect(notDone).toBeGreaterThanOrEqual(1);
+    expect(await stopped.textContent()).toBe(`Stopped: the disk is full. ${notDone} ${notDone === 1 ? 'file was' : 'files were'} not done. Free some space (or choose another output folder), then Start again with "Skip files already done".`);
+    const summary = (await app.page.textContent('[data-testid=batch-summary]'))!;
+    const failed = Number(/(\d+) failed/.exec(summary)![1]);
+    expect(failed + notDone).toBe(4);
+    expect(summary).toBe(`0 done, 0 skipped, ${failed} failed of 4`);
+    // Its failures are the disk's: said in words, and no "Retry failed" (Start does the rest once there is room).
+    const reasons = await app.page.locator('[data-testid=batch-item][data-status=failed] [data-testid=batch-reason]').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
+    expect(reasons).toEqual(Array(failed).fill('DISK_FULL'));
+    expect(await app.page.locator('[data-testid=batch-retry]').count()).toBe(0);
+    // The report fitted (60 kB): it is there to open.
+    expect(await app.page.getByRole('button', { name: 'Show report' }).count()).toBe(1);
+    await app.page.screenshot({ path: join(SCREENS, 'batch-disk-full.png') });
+    expect(app.pageErrors).toEqual([]);
+  }, 180_000);
 });

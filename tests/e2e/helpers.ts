@@ -60,9 +60,17 @@ export interface Served {
   stop(): Promise<void>;
 }
 
+/** How a test server is started besides its environment. */
+export interface ServeOptions {
+  /** The largest file the server may write (prlimit --fsize): a disk that fills up at this size. */
+  maxFileBytes?: number;
+}
+
 /** Starts `node bin/cutout.mjs serve --port 0` (with `env` added to the environment) and waits for the printed address. */
-export function startServe(env: NodeJS.ProcessEnv = {}): Promise<Served> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'cutout.mjs'), 'serve', '--port', '0'], {
+export function startServe(env: NodeJS.ProcessEnv = {}, options: ServeOptions = {}): Promise<Served> {
+  const command = [process.execPath, join(REPO_ROOT, 'bin', 'cutout.mjs'), 'serve', '--port', '0'];
+  if (options.maxFileBytes !== undefined) command.unshift('prlimit', `--fsize=${options.maxFileBytes}`);
+  const child = spawn(command[0], command.slice(1), {
     cwd: REPO_ROOT,
     // A fresh settings/recent-files folder: tests never touch the user's own.
     env: { ...process.env, CUTOUT_MODELS_DIR: process.env.CUTOUT_MODELS_DIR ?? SHARED_MODELS_DIR, CUTOUT_USER_DATA: mkdtempSync(join(tmpdir(), 'cutout-e2e-userdata-')), CUTOUT_EXPORTS_DIR: mkdtempSync(join(tmpdir(), 'cutout-e2e-exports-')), ...env },
@@ -133,10 +141,10 @@ export interface AppSession {
 }
 
 /** Builds the renderer if needed, starts `cutout serve` (with `env` added) and Chromium, opens the app (light theme) and waits for Ready. */
-export async function openAppSession(env: NodeJS.ProcessEnv = {}): Promise<AppSession> {
+export async function openAppSession(env: NodeJS.ProcessEnv = {}, options: ServeOptions = {}): Promise<AppSession> {
   ensureRendererBuilt();
   mkdirSync(join(ARTIFACTS_DIR, 'screens'), { recursive: true });
-  const served = await startServe(env);
+  const served = await startServe(env, options);
   const browser = await launchBrowser();
   const page = browser.page;
   const pageErrors: string[] = [];
@@ -165,10 +173,10 @@ export async function openAppSession(env: NodeJS.ProcessEnv = {}): Promise<AppSe
  * Registers beforeAll / afterAll in the calling describe block: one app session for its tests.
  * Read `.page` and `.pageErrors` inside the tests (they exist once beforeAll has run).
  */
-export function useAppSession(env: NodeJS.ProcessEnv = {}): { readonly page: Page; readonly pageErrors: string[]; readonly session: AppSession } {
+export function useAppSession(env: NodeJS.ProcessEnv = {}, options: ServeOptions = {}): { readonly page: Page; readonly pageErrors: string[]; readonly session: AppSession } {
   let session: AppSession | undefined;
   beforeAll(async () => {
-    session = await openAppSession(env);
+    session = await openAppSession(env, options);
   }, 120_000);
   afterAll(async () => {
     await session?.close();

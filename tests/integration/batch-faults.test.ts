@@ -119,18 +119,33 @@ describe('batch faults', () => {
     }
   }, 120_000);
 
-  it('a full disk (file-size limit) gives DISK_FULL per file and leaves no partial files', () => {
+  it('a full disk (file-size limit) stops the batch with its summary: DISK_FULL, the rest not done, no partial files', () => {
     const hasPrlimit = spawnSync('prlimit', ['--version']).status === 0;
     expect(hasPrlimit).toBe(true);
     const out = join(input, 'out-full');
-    // 40 kB: the journal and reports fit, a 480 px cut-out PNG (>100 kB) does not.
-    const run = spawnSync('prlimit', ['--fsize=40000', process.execPath, CLI, 'batch', join(input, 'in', 'p0.jpg'), join(input, 'in', 'p1.jpg'), '-o', out, '-q'], { env: childEnv, encoding: 'utf8' });
+    // 40 kB: the journal and reports fit, a 480 px cut-out PNG (>100 kB) does not. One at a time:
+    // the first full write stops the run, and the files after it are not made whole only to fail.
+    const inputs = [0, 1, 2, 3].map((i) => join(input, 'in', `p${i}.jpg`));
+    const run = spawnSync('prlimit', ['--fsize=40000', process.execPath, CLI, 'batch', ...inputs, '-o', out, '-q', '--jobs', '1'], { env: childEnv, encoding: 'utf8' });
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain('DISK_FULL');
+    expect(run.stdout).toMatch(/^0 done, 0 skipped, 1 failed, 3 not done of 4 in /m);
+    expect(run.stderr).toMatch(/^STOPPED: DISK_FULL: The disk is full .* 3 files were not done: once there is room \(or with another -o\), run the same command with --resume\.$/m);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BatchReport;
-    expect(report.entries.map((e) => e.code)).toEqual(['DISK_FULL', 'DISK_FULL']);
+    expect(report.entries.map((e) => e.status)).toEqual(['failed', 'cancelled', 'cancelled', 'cancelled']);
+    expect(report.entries[0].code).toBe('DISK_FULL');
+    expect(report.entries[1].reason).toMatch(/^not done: the disk filled up/);
+    expect(report.summary).toMatchObject({ stoppedBy: { code: 'DISK_FULL', input: inputs[0] }, cancelled: 3 });
     const left = listFiles(out).map((f) => f.slice(out.length + 1)).sort();
     expect(left).toEqual(['.cutout-batch.jsonl', 'report.csv', 'report.json']);
+    // So full that the report does not fit either: the summary still ends the run, and says so.
+    const fuller = spawnSync('prlimit', ['--fsize=1200', process.execPath, CLI, 'batch', ...inputs, '-o', join(input, 'out-fuller'), '-q', '--jobs', '1'], { env: childEnv, encoding: 'utf8' });
+    expect(fuller.status).toBe(1);
+    expect(fuller.stdout).toMatch(/^0 done, 0 skipped, 1 failed, 3 not done of 4 in .* No report: The disk is full \(or over quota\) while writing \S+report\.json/m);
+    expect(listFiles(join(input, 'out-fuller')).map((f) => basename(f))).toEqual(['.cutout-batch.jsonl']);
+    // Room again: --resume does the four.
+    const again = spawnSync(process.execPath, [CLI, 'batch', ...inputs, '-o', out, '-q', '--resume'], { env: childEnv, encoding: 'utf8' });
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/^4 done, 0 skipped, 0 failed of 4 /m);
   });
 
   it('runs refinement on worker threads (not the calling thread)', async () => {

@@ -2,7 +2,8 @@
 // current files, pause state and counts; BatchItems keeps per-file statuses, including items that
 // arrive before startJob's reply; the progress line's number formats.
 import { describe, expect, it } from 'vitest';
-import { baseName, nameInRun } from '../../../src/renderer/src/lib/paths';
+import { canRetryFailed } from '../../../src/renderer/src/lib/batch-summary';
+import { baseName, nameInRun, webBatchDir } from '../../../src/renderer/src/lib/paths';
 import { BatchItems, formatEta, formatRate, haltText, noteText } from '../../../src/renderer/src/lib/state/batch.svelte';
 import { joinSentences, translate } from '../../../src/renderer/src/lib/i18n';
 import { JobTracker } from '../../../src/renderer/src/lib/state/jobs.svelte';
@@ -87,5 +88,30 @@ describe('noteText', () => {
     expect(noteText(big, tOf('zh-CN'), join('zh-CN'))).toBe('图片为 12000×9000（108.0 百万像素），超过抠图可处理的像素数：已按 10327×7745（80.0 百万像素）抠图。');
     expect(noteText({ note: 'an old sentence' }, tOf('en'), join('en'))).toBe('an old sentence');
     expect(noteText({}, tOf('en'), join('en'))).toBeUndefined();
+  });
+});
+
+describe('what a finished batch offers', () => {
+  it('offers "Retry failed" only while a failure could go now: not for the file\'s own faults, nor after a full disk', () => {
+    // A damaged file, a file with no face, one too tight for the size: each comes again unchanged.
+    const ofTheFile = [{ code: 'INPUT_UNSUPPORTED', errorKind: 'damaged' as const }, { code: 'NO_FACE' }, { code: 'TOO_TIGHT' }];
+    expect(canRetryFailed({ failures: ofTheFile })).toBe(false);
+    // A model that was missing, or a read the OS refused, may go now.
+    expect(canRetryFailed({ failures: [...ofTheFile, { code: 'MODEL_MISSING' }] })).toBe(true);
+    expect(canRetryFailed({ failures: [{ code: 'INPUT_UNSUPPORTED' }] })).toBe(true);
+    // Failed before as it would now: not tried by a retry either.
+    expect(canRetryFailed({ failures: [{ code: 'MODEL_MISSING', failedBefore: true }] })).toBe(false);
+    // A full disk stopped the run: Start (skipping what is done) does the rest, not a retry of one file.
+    expect(canRetryFailed({ failures: [{ code: 'DISK_FULL' }], stoppedBy: { code: 'DISK_FULL' } })).toBe(false);
+    expect(canRetryFailed({ failures: [] })).toBe(false);
+  });
+
+  it('says where a browser batch writes: a folder\'s in a folder of its name, other runs in "batch"', () => {
+    expect(webBatchDir('/home/u/Cutout Studio', ['/c/uploads/folder-0123456789abcdef/class 7a'], ['/c/uploads/folder-0123456789abcdef/class 7a'])).toBe('/home/u/Cutout Studio/class 7a');
+    expect(webBatchDir('/home/u/Cutout Studio/', ['/c/up/a.jpg', '/c/up/b.jpg'], [])).toBe('/home/u/Cutout Studio/batch');
+    expect(webBatchDir('C:\\Users\\u\\Cutout Studio', ['C:\\c\\up\\folder-0123456789abcdef\\kids'], ['C:\\c\\up\\folder-0123456789abcdef\\kids'])).toBe('C:\\Users\\u\\Cutout Studio\\kids');
+    // Two folders (each gets a sub-folder of its own in the run), or a folder and files: "batch".
+    expect(webBatchDir('/e', ['/u/a', '/u/b'], ['/u/a', '/u/b'])).toBe('/e/batch');
+    expect(webBatchDir('/e', ['/u/a', '/u/x.jpg'], ['/u/a'])).toBe('/e/batch');
   });
 });

@@ -201,9 +201,14 @@ export const batchCommand: CliCommand = {
           },
         },
       );
-      io.out(
-        `${summary.done} done, ${summary.skipped} skipped, ${summary.failed} failed of ${summary.total} in ${formatDuration(summary.elapsedMs)} (${summary.filesPerSec.toFixed(2)} files/s). Report: ${summary.reportJson}`,
-      );
+      const notDone = summary.stoppedBy && summary.cancelled > 0 ? `, ${summary.cancelled} not done` : '';
+      const reportSaid = summary.reportError ? `No report: ${summary.reportError.message}` : `Report: ${summary.reportJson}`;
+      io.out(`${summary.done} done, ${summary.skipped} skipped, ${summary.failed} failed${notDone} of ${summary.total} in ${formatDuration(summary.elapsedMs)} (${summary.filesPerSec.toFixed(2)} files/s). ${reportSaid}`);
+      // A full disk stops the run (each file after it would be made whole and fail the same way).
+      if (summary.stoppedBy) {
+        const n = summary.cancelled;
+        io.err(`STOPPED: ${summary.stoppedBy.code}: ${summary.stoppedBy.message} ${n === 1 ? '1 file was' : `${n} files were`} not done: once there is room (or with another -o), run the same command with --resume.`);
+      }
       // An empty run is most likely a wrong folder or mode: said, not just "0 of 0".
       if (summary.total === 0) {
         const what = values.ext ? `files of the types --ext ${values.ext} names` : summary.mode === 'sticker' ? 'videos' : 'pictures';
@@ -233,7 +238,7 @@ export const batchCommand: CliCommand = {
       if (summary.specFailed > 0) io.out(`${summary.specFailed === 1 ? '1 ID photo fails its spec' : `${summary.specFailed} ID photos fail their spec`} (spec in report.csv)`);
       // Not made, and not failures to retry (a cancel stopped before them): the batch is not complete.
       if (summary.neverDone > 0) io.err(`${summary.neverDone === 1 ? '1 file was' : `${summary.neverDone} files were`} never done, so there was no failure of ${summary.neverDone === 1 ? 'it' : 'theirs'} to retry: run the same command with --resume to make ${summary.neverDone === 1 ? 'it' : 'them'}`);
-      return summary.failed > 0 || summary.neverDone > 0 ? 1 : summary.specFailed > 0 ? 3 : 0;
+      return summary.failed > 0 || summary.neverDone > 0 || summary.stoppedBy ? 1 : summary.specFailed > 0 ? 3 : 0;
     } catch (error) {
       // Said once, with what to do next (not again as a bare "Cancelled" by the entry point).
       if (isCancellation(error)) {

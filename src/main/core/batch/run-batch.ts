@@ -18,7 +18,7 @@ import { FORMAT_EXTENSIONS, planOutputPaths, validateNameTemplate } from './nami
 import { PauseGate } from './pause-gate';
 import { RefinePool } from './refine-pool';
 import { DEFAULT_QUALITY } from '../image/encode';
-import { readReport, writeReports } from './report';
+import { readReport, REPORT_CSV, REPORT_JSON, writeReports } from './report';
 import { realOrResolved, scanInputs } from './scan';
 import type { BatchEntry, BatchFileEvent, BatchItem, BatchOptions, BatchStatus, BatchSummary } from './types';
 
@@ -340,7 +340,12 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   const threads = env.threads ?? Math.max(1, Math.floor(availableParallelism() / jobs));
   const modeEnv: CoreEnv = { ...env, threads };
   const pool = new RefinePool(mode.usesRefinePool && todo.length > 0 ? Math.min(jobs, todo.length) : 0);
-  const mctx: ModeContext = { options: { ...options, background, refine, format }, picture, env: modeEnv, pool, signal };
+  // A full disk stops the batch (as a cancel stops it, but the run ends with its summary): every
+  // file after it would be worked on whole and fail the same way.
+  const halt = new AbortController();
+  const runSignal = signal ? AbortSignal.any([signal, halt.signal]) : halt.signal;
+  let stoppedBy: BatchSummary['stoppedBy'];
+  const mctx: ModeContext = { options: { ...options, background, refine, format }, picture, env: modeEnv, pool, signal: runSignal };
   let isCancelled = false;
   try {
     emitStatus();
@@ -368,7 +373,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
       // Checked as each stage gets its slot, not only before it queues: a file that waited for a
       // slot while the batch was cancelled starts no new work.
       const throwIfCancelled = (): void => {
-        if (signal?.aborted) throw new CancelledError();
+        if (runSignal.aborted) throw new CancelledError();
       };
       // One pipeline stage. A file is at work ("current") only inside a stage from its mode's first
       // work stage on: not while it queues for a slot, nor while a pause holds it before a stage.
@@ -381,7 +386,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
         slots.use(async () => {
           throwIfCancelled();
           if (!isWork) return run();
-          while (gate.isPaused) await gate.wait(signal);
+          while (gate.isPaused) await gate.wait(runSignal);
           if (!hasStarted) {
             hasStarted = true;
             t0 = performance.now();
@@ -435,6 +440,10 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
           failedWorkMs += hasStarted ? performance.now() - t0 : 0;
           failed++;
           processed++;
+          if (wire.code === 'DISK_FULL' && !stoppedBy) {
+            stoppedBy = { code: wire.code, message: wire.message, input: item.input };
+            halt.abort();
+          }
           await journal
             .append({ v: 1, input: item.input, status: 'failed', sizeBytes: item.sizeBytes, mtimeMs: item.mtimeMs, optionsHash, output, code: wire.code, message: wire.message, ...(errorKind ? { errorKind } : {}), atMs: Date.now() })
             .catch(() => undefined);
@@ -452,13 +461,13 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
 
     for (const i of todo) {
       try {
-        await gate.wait(signal);
+        await gate.wait(runSignal);
       } catch {
         break;
       }
       await admitted.acquire();
       const weight = await pixels.acquire(mode.weighInput ? await mode.weighInput(items[i].input, budget) : 0);
-      if (signal?.aborted) {
+      if (runSignal.aborted) {
         pixels.release(weight);
         admitted.release();
         break;
@@ -483,8 +492,12 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     await journal.close();
   }
 
-  // A cancelled run also ends the inputs that never started, so a list of them shows every input.
-  if (isCancelled) for (let i = 0; i < entries.length; i++) if (!emitted.has(i)) emitFile(i);
+  // A run stopped by a full disk says so of the files it did not do (cancelled, or never started).
+  if (stoppedBy) {
+    for (const e of entries) if (e.status === 'cancelled') e.reason = 'not done: the disk filled up; free some space and run again, skipping what is done';
+  }
+  // A cancelled (or stopped) run also ends the inputs that never started, so a list of them shows every input.
+  if (isCancelled || stoppedBy) for (let i = 0; i < entries.length; i++) if (!emitted.has(i)) emitFile(i);
   const endMs = performance.now();
   const elapsedMs = endMs - startedMs;
   const batchPausedMs = pausedUntil(endMs);
@@ -517,10 +530,21 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     filesPerSec: processed > 0 && processingMs > 0 ? filesWorked({ done, failed: processed - done, doneWorkMs, failedWorkMs, atWorkMs: 0, inFlight: 0 }) / (processingMs / 1000) : 0,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     isCancelled,
+    ...(stoppedBy ? { stoppedBy } : {}),
   };
-  const paths = await writeReports(outDir, { version: 1, summary: summaryCore, entries });
+  // On a full disk the report may not fit either: the run still ends with its summary, saying so.
+  let paths: { json: string; csv: string };
+  let reportError: BatchSummary['reportError'];
+  try {
+    paths = await writeReports(outDir, { version: 1, summary: summaryCore, entries });
+  } catch (error) {
+    if (!stoppedBy || isCancelled) throw error;
+    const wire = toWire(error);
+    reportError = { code: wire.code, message: wire.message };
+    paths = { json: join(outDir, REPORT_JSON), csv: join(outDir, REPORT_CSV) };
+  }
   if (isCancelled) throw new CancelledError();
-  return { ...summaryCore, reportJson: paths.json, reportCsv: paths.csv, failures: entries.filter((e) => e.status === 'failed'), reviews };
+  return { ...summaryCore, reportJson: paths.json, reportCsv: paths.csv, ...(reportError ? { reportError } : {}), failures: entries.filter((e) => e.status === 'failed'), reviews };
 }
 
 /**

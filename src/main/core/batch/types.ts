@@ -155,8 +155,15 @@ export interface BatchSummary {
   peakRssBytes: number;
   /** Whether the run was cancelled before every input finished. */
   isCancelled: boolean;
+  /**
+   * The failure that stopped the run before every input finished: the output disk full (every file
+   * after it would fail the same way). The files not done are `cancelled`; a resume does them.
+   */
+  stoppedBy?: { code: 'DISK_FULL'; message: string; input: string };
   reportJson: string;
   reportCsv: string;
+  /** Why report.json / report.csv could not be written (a full disk); they are not there then. */
+  reportError?: { code: string; message: string };
   /** The failed entries (for a UI list with "show file" / "retry failed"); all entries are in report.json. */
   failures: BatchEntry[];
   /** The entries whose cut-out or sticker needs a look (for a UI list with "show file"). */
