@@ -5,7 +5,7 @@
 // spec with its "fails spec" chip, and the written files at the spec's exact pixel size. An anime batch lists the cut-out to check and opens it in the
 // editor; new inputs replace its list (Ctrl+O). A sticker batch, its clips picked after Clear list
 // and Add files…, marks the sticker to check and opens it in Stickers. Screenshots go to test-artifacts/e2e/screens.
-import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -247,6 +247,9 @@ describe('Batch workspace in Chromium', () => {
     // An empty file is one failed row, not a refused pick; a text file is not a picture and stays out.
     writeFileSync(join(dir, 'a-empty.jpg'), '');
     writeFileSync(join(dir, 'notes.txt'), 'not a picture');
+    // A sub-folder, with "Include sub-folders" off: not read, and said.
+    mkdirSync(join(dir, 'older'));
+    copyFileSync(evalFile('id_portraits', 'images', 'df_img13.jpg'), join(dir, 'older', 'df_img13.jpg'));
     await app.page.click('[data-workspace=batch]');
     if (await app.page.locator('[data-testid=batch-clear]').count()) await app.page.click('[data-testid=batch-clear]');
     // The folder first, the mode after: the batch takes what the mode takes as it starts (a folder
@@ -262,6 +265,7 @@ describe('Batch workspace in Chromium', () => {
     expect(await app.page.textContent('[data-testid=batch-output]')).toMatch(new RegExp(`exports-\\w+[\\\\/]${basename(dir)}$`));
     expect(await app.page.locator('[data-workspace-slot=batch] .list li').allTextContents()).toEqual([`${basename(dir)}/`]);
     await app.page.selectOption('[data-testid=batch-refine]', 'full');
+    await app.page.getByLabel('Include sub-folders').uncheck();
     await app.page.click('[data-testid=batch-start]');
     await app.page.locator('[data-testid=batch-item][data-status=done]').first().waitFor({ timeout: 90_000 });
     // Files at work stop first (a refine is dropped, nothing written for it): the run says so, and cannot be started again meanwhile.
@@ -299,6 +303,7 @@ describe('Batch workspace in Chromium', () => {
     const before = app.page.locator('[data-testid=batch-item][data-status=skipped]');
     expect(await before.locator('[data-testid=batch-status]').allTextContents()).toEqual(Array(doneCount).fill('done before'));
     expect((await before.locator('.out').evaluateAll((els) => els.map((e) => e.getAttribute('title')!))).sort()).toEqual([...outputs].sort());
+    expect(await app.page.textContent('[data-testid=batch-not-searched]')).toBe('1 sub-folder was not searched: tick "Include sub-folders" to do its files too');
     // The folder's own report, beside its outputs (every browser batch wrote one report over the last).
     expect(JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')).summary).toMatchObject({ total: 9, skipped: doneCount });
     await app.page.screenshot({ path: join(SCREENS, 'batch-resumed.png') });

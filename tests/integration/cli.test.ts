@@ -214,7 +214,7 @@ await engine.dispose();`,
     expect(readFileSync(join(exportsDir, 'photo.jpg'), 'utf8')).toBe('exported');
   });
 
-  it('batch on a folder with nothing the mode takes says so', async () => {
+  it('batch on a folder with nothing the mode takes says so, and names the sub-folders it did not search', async () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'in'));
     writeFileSync(join(dir, 'in', 'notes.txt'), 'no pictures here');
@@ -222,6 +222,15 @@ await engine.dispose();`,
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`nothing to do: no videos found in ${join(dir, 'in')} (sub-folders are read with -r)`);
     expect(r.stdout).toContain('1 other file in the folders left out (1 .txt): not a video type this mode takes');
+    // Sub-folders not read without -r are named (they were skipped unsaid); the output folder made inside the input is no input.
+    mkdirSync(join(dir, 'in', 'Kunden Ordner'));
+    mkdirSync(join(dir, 'in', 'sub'));
+    const nested = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'in', 'out'), '--mode', 'sticker']);
+    expect(nested.stdout).toContain('2 sub-folders were not searched (-r reads them): Kunden Ordner, sub');
+    const report = JSON.parse(readFileSync(join(dir, 'in', 'out', 'report.json'), 'utf8')) as { summary: { notSearched: string[] } };
+    expect(report.summary.notSearched).toEqual([join(dir, 'in', 'Kunden Ordner'), join(dir, 'in', 'sub')]);
+    const recursive = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'out-r'), '--mode', 'sticker', '-r']);
+    expect(recursive.stdout).not.toContain('not searched');
   });
 
   it('refuses to overwrite the input', async () => {

@@ -231,6 +231,11 @@ export const batchCommand: CliCommand = {
       }
       // A folder placed in a sub-folder (several in the run, or others' outputs already at the top): where its outputs are.
       for (const place of summary.folderPlaces.filter((p) => p.rel)) io.out(`${place.input} -> ${join(summary.outputDir, ...place.rel.split('/'))}${sep}`);
+      // Sub-folders not read without -r: said with their names (they were skipped unsaid).
+      if (summary.notSearched.length > 0) {
+        const n = summary.notSearched.length;
+        io.out(`${n === 1 ? '1 sub-folder was' : `${n} sub-folders were`} not searched (-r reads them): ${summary.notSearched.map((d) => basename(d)).join(', ')}`);
+      }
       if (summary.leftOutFolders.length > 0) {
         const n = summary.leftOutFolders.length;
         io.out(`${n === 1 ? '1 folder' : `${n} folders`} left out, holding an earlier batch's outputs: ${summary.leftOutFolders.join(', ')}`);

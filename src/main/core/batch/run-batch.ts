@@ -519,6 +519,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     leftOut: scan.leftOut,
     leftOutTypes: scan.leftOutTypes,
     leftOutFolders: scan.leftOutFolders,
+    notSearched: scan.notSearched,
     folderPlaces: scan.folderPlaces,
     neverDone: entries.filter((e) => e.status === 'skipped' && !e.doneBefore).length,
     redoneSame,

@@ -33,6 +33,8 @@ export interface ScanResult {
   leftOutTypes: Record<string, number>;
   /** Sub-folders not entered because an earlier batch wrote into them (they hold its journal). */
   leftOutFolders: string[];
+  /** Sub-folders of the input folders not read because the scan is not recursive (the run says so: they were skipped unsaid). */
+  notSearched: string[];
   /** Each input folder and the sub-folder of the output folder it went to ('' for the top; folderPrefixes). */
   folderPlaces: { input: string; rel: string }[];
 }
@@ -59,6 +61,7 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
   let leftOut = 0;
   const leftOutTypes: Record<string, number> = {};
   const leftOutFolders: string[] = [];
+  const notSearched: string[] = [];
   const seen = new Set<string>();
   const roots: { path: string; real: string }[] = [];
 
@@ -83,7 +86,7 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
     options.earlierPlaces ?? [],
   );
   for (let r = 0; r < roots.length; r++) await walk(roots[r].path, prefixes[r], true);
-  return { items, missing, leftOut, leftOutTypes, leftOutFolders, folderPlaces: roots.map((root, r) => ({ input: root.path, rel: prefixes[r] })) };
+  return { items, missing, leftOut, leftOutTypes, leftOutFolders, notSearched, folderPlaces: roots.map((root, r) => ({ input: root.path, rel: prefixes[r] })) };
 
   async function walk(dir: string, relDir: string, isRoot = false): Promise<void> {
     if (isExcluded(await realOrResolved(dir))) return;
@@ -120,7 +123,11 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
       seen.add(real);
       items.push({ input: path, relDir, fileName: name, sizeBytes: info.size, mtimeMs: info.mtimeMs });
     }
-    if (!options.recursive) return;
+    if (!options.recursive) {
+      // Said, not skipped unsaid (the output folder made inside the input is no input of its own).
+      for (const name of subdirs) if (!isExcluded(await realOrResolved(join(dir, name)))) notSearched.push(join(dir, name));
+      return;
+    }
     for (const name of subdirs) await walk(join(dir, name), relDir ? `${relDir}/${name}` : name);
   }
 }

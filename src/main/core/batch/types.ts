@@ -132,6 +132,8 @@ export interface BatchSummary {
   leftOutTypes: Record<string, number>;
   /** Sub-folders of the inputs not read because an earlier batch wrote into them (scan.ts). */
   leftOutFolders: string[];
+  /** Sub-folders of the input folders not read: the run is not recursive (CLI without -r, the app's "Include sub-folders" off). */
+  notSearched: string[];
   /** Files made again that an earlier run had done with the same input and options (a run without resume / retryFailed). */
   /** With retryFailed: files skipped that were never done (a cancel stopped before them, or added since); not made by this run. */
   neverDone: number;

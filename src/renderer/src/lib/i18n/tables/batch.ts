@@ -74,6 +74,7 @@ export const batch = {
   'batch.note.cutShortFile': { en: 'The file is cut short (a GIF without its end): its last frames are missing, and the sticker ends where they stop, at {seconds} s.', 'zh-CN': '文件不完整（GIF 缺少结尾）：最后的画面丢失了，贴纸在 {seconds} 秒处结束。' },
   'batch.note.stoppedShort': { en: "The clip's frames stop at {seconds} s, before the part asked for ends: the file is probably cut short, so the sticker ends there.", 'zh-CN': '片段的画面在 {seconds} 秒处就结束了，早于所选部分的结尾：文件可能不完整，贴纸到此为止。' },
   'batch.summary.leftOutFolders': { en: '{n} {n|sub-folder|sub-folders} left out: {n|it holds|they hold} an earlier batch\'s outputs', 'zh-CN': '跳过了 {n} 个子文件夹：其中是之前批量处理的输出' },
+  'batch.summary.notSearched': { en: '{n} {n|sub-folder was|sub-folders were} not searched: tick "Include sub-folders" to do {n|its|their} files too', 'zh-CN': '{n} 个子文件夹未处理：勾选“包含子文件夹”即可一并处理' },
   'batch.summary.leftOut': { en: '{n} other {n|file|files} in the folders left out ({types}): not a type this mode takes', 'zh-CN': '文件夹中另有 {n} 个文件未处理（{types}）：不是此模式接受的类型' },
   'batch.kbFrom': { en: 'File size from (KB)', 'zh-CN': '文件大小 最小 (KB)' },
   'batch.kbTo': { en: 'to (KB)', 'zh-CN': '最大 (KB)' },
