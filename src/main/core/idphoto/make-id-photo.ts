@@ -263,7 +263,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     throw new AppError('FACE_CUT_OFF', 'The top of the head is cut off by the top edge of the picture.', { detail: { sides: ['top'] } });
   }
   if (!chosen) {
-    throw new AppError('TOO_TIGHT', `The photo has too little room on the ${firstSides.join(' and ')} for ${spec.name}; use a photo with more space around the person.`, {
+    throw new AppError('TOO_TIGHT', `The photo has too little room on the ${firstSides.length > 1 ? `${firstSides.slice(0, -1).join(', ')} and ${firstSides.at(-1)}` : firstSides[0]} for ${spec.name}; use a photo with more space around the person.`, {
       detail: { sides: firstSides, specId: spec.id },
     });
   }

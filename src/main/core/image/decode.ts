@@ -115,7 +115,7 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
     const message = isVideo
       ? `${name} is a video, not a picture: make a sticker of it (\`cutout sticker\`, the Stickers workspace, or \`cutout batch --mode sticker\`)`
       : isUnknown
-        ? `${name} is not an image this app can read: its content is no picture format it knows, whatever its name says (another kind of file renamed, or one damaged from its first bytes)`
+        ? `${name} is not an image this app can read: its content is in no picture format the app knows, whatever its name says (it may be another kind of file renamed, or damaged from its first bytes)`
         : `${name} is not an image this app can read (${why})`;
     throw new AppError('INPUT_UNSUPPORTED', message, { cause, detail: isVideo ? { path: name, video: true } : isUnknown ? { path: name, unknownFormat: true } : { path: name } });
   }

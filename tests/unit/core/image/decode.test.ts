@@ -171,7 +171,7 @@ describe('decodeImage bad inputs', () => {
     expect(text.code).toBe('INPUT_UNSUPPORTED');
     expect(text.detail).toMatchObject({ unknownFormat: true });
     // In words, not libvips' "(Input file contains unsupported image format)".
-    expect(text.message).toBe(`${join(dir, 'text.bmp')} is not an image this app can read: its content is no picture format it knows, whatever its name says (another kind of file renamed, or one damaged from its first bytes)`);
+    expect(text.message).toBe(`${join(dir, 'text.bmp')} is not an image this app can read: its content is in no picture format the app knows, whatever its name says (it may be another kind of file renamed, or damaged from its first bytes)`);
   });
 
   it('missing file -> INPUT_NOT_FOUND', async () => {
