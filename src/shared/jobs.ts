@@ -336,6 +336,8 @@ export interface BatchItemFinished extends FinishedFile {
   doneBefore?: boolean;
   /** Failed, not tried again: it failed before as it would now (same file and options, a fault of the file). */
   failedBefore?: boolean;
+  /** Failed, and an earlier run's output of it is still there under its name (not this run's). */
+  staleOutput?: string;
 }
 
 /** How a job ended: exactly one per job. */

@@ -345,6 +345,28 @@ await engine.dispose();`,
     expect(other.stdout).not.toContain('not tried again');
   });
 
+  it('batch: a file that fails now says that the output there is an earlier run\'s (made of it as it was)', async () => {
+    const input = tempDir();
+    const out = tempDir();
+    const photo = join(input, 'corrupt.jpg');
+    const good = await sharp(evalFile('id_portraits', 'images', 'df_img2.jpg')).resize({ height: 320 }).jpeg().toBuffer();
+    writeFileSync(photo, good);
+    expect((await cutout(['batch', input, '-o', out, '--refine', 'off'])).code).toBe(0);
+    // The same file, cut short since: it fails, and its old cut-out stays, said as not this run's.
+    writeFileSync(photo, good.subarray(0, 600));
+    const again = await cutout(['batch', input, '-o', out, '--refine', 'off', '--resume']);
+    expect(again.code).toBe(1);
+    const old = join(out, 'corrupt_cutout.png');
+    expect(again.stderr).toContain(`(${old}, made by an earlier run of the file as it was then, is still there)`);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { entries: { status: string; staleOutput?: string }[] };
+    expect(report.entries).toEqual([expect.objectContaining({ status: 'failed', staleOutput: old })]);
+    // A file that never had an output says nothing of one.
+    writeFileSync(join(input, 'new.jpg'), good.subarray(0, 600));
+    const third = await cutout(['batch', input, '-o', out, '--refine', 'off', '--resume']);
+    expect(third.stderr).toMatch(/^failed {2}\S+new\.jpg: INPUT_UNSUPPORTED: /m);
+    expect(third.stderr).not.toMatch(/new_cutout\.png, made by an earlier run/);
+  });
+
   it('batch --mode idphoto --kb makes every photo fit the band, and a resume with another band redoes them', async () => {
     const input = tempDir();
     const out = tempDir();

@@ -186,7 +186,10 @@ export const batchCommand: CliCommand = {
             let text: string | undefined;
             const note = entry.note ? ` (${entry.note})` : '';
             const specFailures = entry.specFailures ?? [];
-            if (entry.status === 'failed') text = `failed  ${entry.input}: ${entry.code}: ${entry.message}${entry.failedBefore ? ' (as before: not tried again)' : ''}`;
+            if (entry.status === 'failed') {
+              const stale = entry.staleOutput ? ` (${entry.staleOutput}, made by an earlier run of the file as it was then, is still there)` : '';
+              text = `failed  ${entry.input}: ${entry.code}: ${entry.message}${entry.failedBefore ? ' (as before: not tried again)' : ''}${stale}`;
+            }
             // Said even with -q or the bar: the photo was written but does not meet its spec.
             else if (specFailures.length > 0) text = `fails   ${entry.input} -> ${entry.output}: fails its spec: ${specFailures.map(failedCheckWords).join('; ')}${entry.status === 'skipped' ? ' (done before)' : ''}`;
             else if (entry.needsReview) text = `check   ${entry.input} -> ${entry.output}: ${reviewText(entry.unsureShare!, what, entry.isEmpty ? (mode === 'anime' ? 'anime' : 'person') : undefined, `one file at a time: \`cutout ${mode} FILE -o OUT.${mode === 'idphoto' ? 'jpg' : 'png'} --trimap TRIMAP.png\``)}${note}${entry.status === 'skipped' ? ' (done before)' : ''}`;

@@ -232,6 +232,9 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   }
   const entries: BatchEntry[] = [];
   const todo: number[] = [];
+  /** `output` when an earlier run's output of `input` is still there under it (a failure now leaves it). */
+  const staleOf = (input: string, output: string): { staleOutput?: string } =>
+    output && journalIndex.lastDoneAt(output)?.input === input && existing.has(outputKey(output)) ? { staleOutput: output } : {};
   let redoneSame = 0;
   let replacedOther = 0;
   /** Items whose output holds a set made with other settings (replacedOther counts those done). */
@@ -255,7 +258,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     }
     if (record && repeatsFailure(record, item, optionsHash)) {
       const { code, message, errorKind } = record;
-      entries[base + i] = { input: item.input, status: 'failed', output: outputs[i], code, message, ...(errorKind ? { errorKind } : {}), failedBefore: true, reason: 'failed before with the same file and options: not tried again' };
+      entries[base + i] = { input: item.input, status: 'failed', output: outputs[i], code, message, ...(errorKind ? { errorKind } : {}), failedBefore: true, reason: 'failed before with the same file and options: not tried again', ...staleOf(item.input, outputs[i]) };
       failedBefore++;
       continue;
     }
@@ -436,7 +439,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
         } else {
           const wire = toWire(error);
           const errorKind = errorKindOf(wire.detail);
-          entries[index] = { input: item.input, status: 'failed', output, code: wire.code, message: wire.message, ...(errorKind ? { errorKind } : {}), elapsedMs: performance.now() - t0 };
+          entries[index] = { input: item.input, status: 'failed', output, code: wire.code, message: wire.message, ...(errorKind ? { errorKind } : {}), ...staleOf(item.input, output), elapsedMs: performance.now() - t0 };
           failedWorkMs += hasStarted ? performance.now() - t0 : 0;
           failed++;
           processed++;

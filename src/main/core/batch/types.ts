@@ -80,6 +80,11 @@ export interface BatchEntry extends FinishedFile {
    * and errorKind are that run's.
    */
   failedBefore?: boolean;
+  /**
+   * A failed file's output that an earlier run made of it (the file as it was then) and that is
+   * still there, under the name this run would have written: said, so it is not taken for this run's.
+   */
+  staleOutput?: string;
   elapsedMs?: number;
 }
 

@@ -78,6 +78,7 @@ export const batch = {
   'batch.summary.leftOut': { en: '{n} other {n|file|files} in the folders left out ({types}): not a type this mode takes', 'zh-CN': '文件夹中另有 {n} 个文件未处理（{types}）：不是此模式接受的类型' },
   'batch.kbFrom': { en: 'File size from (KB)', 'zh-CN': '文件大小 最小 (KB)' },
   'batch.kbTo': { en: 'to (KB)', 'zh-CN': '最大 (KB)' },
+  'batch.staleOutput': { en: '({name} there is from an earlier run, not this one)', 'zh-CN': '（其中的 {name} 是之前运行生成的，不是本次）' },
   'batch.failedBefore': { en: '(as before: not retried)', 'zh-CN': '（与上次相同：未重试）' },
   'batch.summary.failedBefore': { en: '{n} {n|file|files} failed before for the same reason and {n|was|were} not retried: neither the file nor the settings changed. Replace a file and Start to try it again.', 'zh-CN': '{n} 个文件上次因同样原因失败，未重试：文件和设置都没有改变。替换文件后点“开始”即可重试。' },
   'batch.summary.noExtension': { en: 'with no extension', 'zh-CN': '无扩展名' },
