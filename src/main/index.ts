@@ -25,6 +25,8 @@ const emitter = new RendererEmitter();
 /** The one window (null when closed: macOS keeps the app running), and how to open it once started. */
 let win: BrowserWindow | null = null;
 let openWindow: (() => void) | null = null;
+/** Quitting waits for the engine to stop (stopping); a second Quit meanwhile waits too, then it is stopped. */
+let quitState: 'running' | 'stopping' | 'stopped' = 'running';
 
 /**
  * Files a launch or the OS hands over (a second instance, a file association, the dock): sent to
@@ -33,6 +35,8 @@ let openWindow: (() => void) | null = null;
  * clicked). Before start() has made the window they wait in the queue for it.
  */
 function openFiles(paths: string[]): void {
+  // Quitting: no window is opened to be closed at once.
+  if (quitState !== 'running') return;
   if (openWindow && !win) openWindow();
   if (win?.isMinimized()) win.restore();
   win?.focus();
@@ -87,6 +91,9 @@ async function start(): Promise<void> {
         win = null;
         core.jobs.cancelAll();
       },
+      // A crashed page is loaded again, without the jobs it started: it knows none of them (two
+      // batches would meet in one output folder).
+      onCrashed: () => core.jobs.cancelAll(),
     });
     emitter.attach(win.webContents);
   };
@@ -99,15 +106,18 @@ async function start(): Promise<void> {
   });
   // Quitting waits (a little: the engine's own grace) for the jobs to stop at their cancellation
   // points, so their ffmpeg children are ended and no half-written output is left behind.
-  let isStopped = false;
   app.on('before-quit', (event) => {
-    if (isStopped) return;
+    if (quitState === 'stopped') return;
     event.preventDefault();
-    isStopped = true;
+    if (quitState === 'stopping') return;
+    quitState = 'stopping';
     void core
       .dispose()
       .catch((error: unknown) => log(`engine did not stop cleanly: ${(error as Error)?.stack ?? error}`))
-      .finally(() => app.quit());
+      .finally(() => {
+        quitState = 'stopped';
+        app.quit();
+      });
   });
 }
 

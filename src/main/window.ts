@@ -57,6 +57,8 @@ export interface MainWindowOptions {
   pageUrl: string;
   /** Called once the window has closed (the caller stops its jobs). */
   onClosed?: () => void;
+  /** Called when the page crashed, before it is loaded again (the caller stops its jobs). */
+  onCrashed?: () => void;
 }
 
 /** Creates and loads the one main window. */
@@ -115,6 +117,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     const now = Date.now();
     crashes.push(now);
     while (crashes.length > 0 && now - crashes[0] > 60_000) crashes.shift();
+    options.onCrashed?.();
     if (crashes.length <= 3) contents.reload();
   });
   win.on('closed', () => {

@@ -329,7 +329,8 @@ describe('Batch workspace on a disk that fills up', () => {
     await stopped.waitFor({ timeout: 90_000 });
     const notDone = Number(/(\d+) files? (was|were) not done/.exec((await stopped.textContent())!)?.[1]);
     expect(notDone).toBeGreaterThanOrEqual(1);
-    expect(await stopped.textContent()).toBe(`Stopped: the disk is full. ${notDone} ${notDone === 1 ? 'file was' : 'files were'} not done. Free some space (or choose another output folder), then Start again with "Skip files already done".`);
+    // Said of the disk where the server writes (a browser chooses no output folder).
+    expect(await stopped.textContent()).toBe(`Stopped: the disk of the computer running Cutout Studio is full. ${notDone} ${notDone === 1 ? 'file was' : 'files were'} not done. Free some space there, then Start again with "Skip files already done".`);
     const summary = (await app.page.textContent('[data-testid=batch-summary]'))!;
     const failed = Number(/(\d+) failed/.exec(summary)![1]);
     expect(failed + notDone).toBe(4);
@@ -338,8 +339,9 @@ describe('Batch workspace on a disk that fills up', () => {
     const reasons = await app.page.locator('[data-testid=batch-item][data-status=failed] [data-testid=batch-reason]').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
     expect(reasons).toEqual(Array(failed).fill('DISK_FULL'));
     expect(await app.page.locator('[data-testid=batch-retry]').count()).toBe(0);
-    // The report fitted (60 kB): it is there to open.
-    expect(await app.page.getByRole('button', { name: 'Show report' }).count()).toBe(1);
+    // The report fitted (60 kB): it is there to open, as the CSV a spreadsheet reads (it was the JSON).
+    const [report] = await Promise.all([app.page.waitForEvent('download'), app.page.getByRole('button', { name: 'Show report' }).click()]);
+    expect(report.suggestedFilename()).toBe('report.csv');
     await app.page.screenshot({ path: join(SCREENS, 'batch-disk-full.png') });
     expect(app.pageErrors).toEqual([]);
   }, 180_000);

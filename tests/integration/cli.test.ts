@@ -1,6 +1,6 @@
 // The `cutout` CLI as a user runs it: one error line with the code and a non-zero exit;
 // portrait for one file and for a folder of outputs; models listing; eval with pooled IoU.
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -225,6 +225,9 @@ await engine.dispose();`,
     // Sub-folders not read without -r are named (they were skipped unsaid); the output folder made inside the input is no input.
     mkdirSync(join(dir, 'in', 'Kunden Ordner'));
     mkdirSync(join(dir, 'in', 'sub'));
+    // An earlier batch's output folder is not one of them (-r leaves it out too).
+    mkdirSync(join(dir, 'in', 'old-out'));
+    writeFileSync(join(dir, 'in', 'old-out', '.cutout-batch.jsonl'), '');
     const nested = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'in', 'out'), '--mode', 'sticker']);
     expect(nested.stdout).toContain('2 sub-folders were not searched (-r reads them): Kunden Ordner, sub');
     const report = JSON.parse(readFileSync(join(dir, 'in', 'out', 'report.json'), 'utf8')) as { summary: { notSearched: string[] } };
@@ -360,6 +363,13 @@ await engine.dispose();`,
     expect(again.stderr).toContain(`(${old}, made by an earlier run of the file as it was then, is still there)`);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { entries: { status: string; staleOutput?: string }[] };
     expect(report.entries).toEqual([expect.objectContaining({ status: 'failed', staleOutput: old })]);
+    // A file that fails while its output is as this run would make it (the same file and options;
+    // the disk failed) says nothing of it: that output is current.
+    writeFileSync(photo, good);
+    expect((await cutout(['batch', input, '-o', out, '--refine', 'off'])).code).toBe(0);
+    const full = spawnSync('prlimit', ['--fsize=40000', process.execPath, BIN, 'batch', input, '-o', out, '--refine', 'off'], { env: { ...process.env, CUTOUT_MODELS_DIR: SHARED_MODELS_DIR }, encoding: 'utf8' });
+    expect(full.stderr).toMatch(/corrupt\.jpg: DISK_FULL: /);
+    expect(full.stderr).not.toContain('made by an earlier run');
     // A file that never had an output says nothing of one.
     writeFileSync(join(input, 'new.jpg'), good.subarray(0, 600));
     const third = await cutout(['batch', input, '-o', out, '--refine', 'off', '--resume']);

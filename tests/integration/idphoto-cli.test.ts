@@ -1,7 +1,7 @@
 // `cutout idphoto` end to end through the CLI entry: spec list, a photo + JSON report + PNG sheet,
 // and a refusal code on stderr with a non-zero exit.
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -45,6 +45,13 @@ describe('cutout idphoto', () => {
     expect(r.sheet).toMatchObject({ output: join(dir, 'one_sheet.jpg'), paperMm: [101.6, 152.4], dpi: 300, leftOff: [] });
     expect(r.sheet.photos).toBe(r.sheet.copiesEach);
     expect(r.sheet.photos).toBeGreaterThan(4);
+    // A sheet that cannot be written fails the run, and the report of the photo written is still there.
+    writeFileSync(join(dir, 'a-file'), 'x');
+    const failed = await run(process.execPath, [cli, 'idphoto', evalFile('id_portraits', 'images', 'hv_test1.jpg'), '--spec', 'cn-1inch', '-o', join(dir, 'two.jpg'), '--report', join(dir, 'two.json'), '--sheet', '6inch', '--sheet-out', join(dir, 'a-file', 'sheet.png')], { env }).catch((e) => e);
+    expect(failed.code).toBe(1);
+    expect(String(failed.stderr)).toMatch(/OUTPUT_NOT_WRITABLE: /);
+    expect(JSON.parse(await readFile(join(dir, 'two.json'), 'utf8'))).toMatchObject({ specId: 'cn-1inch' });
+    expect(JSON.parse(await readFile(join(dir, 'two.json'), 'utf8')).sheet).toBeUndefined();
   });
 
   it('shares one sheet evenly among several portraits: none is left off', { timeout: 120_000 }, async () => {

@@ -29,9 +29,11 @@ export const BATCH_CANCEL_GRACE_MS = 60_000;
 /**
  * How long dispose() waits for the calls still running in the worker to stop at their
  * cancellation points (killing their ffmpeg children, dropping half-written outputs) before it
- * ends the thread: quitting mid-inference waits for at most this.
+ * ends the thread: quitting mid-inference waits for at most this. A batch gets longer: it stops
+ * between its files' stages (one inference, a refine) and then writes its journal and report.
  */
 export const DISPOSE_GRACE_MS = 2_000;
+export const BATCH_DISPOSE_GRACE_MS = 10_000;
 
 /**
  * Runs engine operations; cancel through ctx.signal, progress through ctx.onProgress. A job call
@@ -79,8 +81,8 @@ export function startEngine(config: EngineConfig, options: { mode?: 'worker' | '
   const mode = options.mode ?? 'worker';
   const log = options.log ?? ((m: string) => console.error(m));
   const pending = new Map<number, Pending>();
-  /** Calls the worker has not answered yet (a call reported cancelled by its grace may still run there). */
-  const running = new Set<number>();
+  /** Calls the worker has not answered yet (a call reported cancelled by its grace may still run there), and whether each is a batch. */
+  const running = new Map<number, boolean>();
   let nextId = 1;
   let current: Partial<EngineConfig> = {};
   let worker: Worker | undefined;
@@ -133,7 +135,7 @@ export function startEngine(config: EngineConfig, options: { mode?: 'worker' | '
         }
       });
     }
-    if (message.type === 'call') running.add(message.id);
+    if (message.type === 'call') running.set(message.id, message.op === 'runJob' && (message.arg as { kind?: string }).kind === 'batch');
     worker.postMessage(message);
   };
 
@@ -183,8 +185,8 @@ export function startEngine(config: EngineConfig, options: { mode?: 'worker' | '
       disposed = true;
       if (worker && running.size > 0) {
         // Told to stop, then given a moment to: terminate() alone left a call's ffmpeg running.
-        for (const id of running) send({ type: 'cancel', id });
-        const until = Date.now() + DISPOSE_GRACE_MS;
+        for (const id of running.keys()) send({ type: 'cancel', id });
+        const until = Date.now() + ([...running.values()].some(Boolean) ? BATCH_DISPOSE_GRACE_MS : DISPOSE_GRACE_MS);
         while (running.size > 0 && worker && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       }
       for (const [id, p] of pending) {

@@ -38,11 +38,22 @@ export function batchStatusToProgress(s: BatchStatus): JobProgressEvent & Progre
   };
 }
 
+/** The entry fields a batchItemFinished event carries besides input and status. */
+const CARRIED_ITEM_FIELDS = ['output', 'code', 'message', 'errorKind', 'reason', 'doneBefore', 'failedBefore', 'staleOutput', 'note', 'notes', 'unsureShare', 'needsReview', 'reviewThreshold', 'isEmpty', 'specFailures'] as const satisfies readonly (keyof BatchEntry & keyof BatchItemFinished)[];
+// Every field of the event is carried: one added to it and not here fails to compile (staleOutput
+// was left out of a hand-written list, and the app never showed it).
+type UncarriedItemField = Exclude<keyof Omit<BatchItemFinished, 'jobId' | 'input' | 'status'>, (typeof CARRIED_ITEM_FIELDS)[number]>;
+const everyItemFieldCarried: [UncarriedItemField] extends [never] ? true : UncarriedItemField = true;
+void everyItemFieldCarried;
+
 /** A finished batch entry as the batchItemFinished event carries it (only the fields it has). */
 export function batchItemOf(entry: BatchEntry): Omit<BatchItemFinished, 'jobId'> {
-  const { input, status, output, code, message, errorKind, reason, doneBefore, failedBefore, note, notes, unsureShare, needsReview, reviewThreshold, isEmpty, specFailures } = entry;
-  const optional = { output: output || undefined, code, message, errorKind, reason, doneBefore, failedBefore, note, notes, unsureShare, needsReview, reviewThreshold, isEmpty, specFailures };
-  return { input, status, ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)) };
+  const optional: Record<string, unknown> = {};
+  for (const key of CARRIED_ITEM_FIELDS) {
+    const value = key === 'output' ? entry.output || undefined : entry[key];
+    if (value !== undefined) optional[key] = value;
+  }
+  return { input: entry.input, status: entry.status, ...optional };
 }
 
 /** Runs one job to the end and returns its (structured-clone-able) result. */

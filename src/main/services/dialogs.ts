@@ -2,7 +2,6 @@
 // implementation of PlatformServices. Main process (electron).
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { BrowserWindow, clipboard, ClipboardItem, dialog, nativeImage, shell, type FileFilter as ElectronFilter } from 'electron';
 import type { FileFilter } from '../../shared/api';
 import { AppError } from '../../shared/errors';
@@ -16,6 +15,8 @@ async function toClipboardPng(path: string): Promise<Buffer> {
     if (!image.isEmpty()) return image.toPNG();
   }
   try {
+    // Loaded here, not as the app starts: a libvips that cannot load stops Copy, not the app.
+    const { default: sharp } = await import('sharp');
     return await sharp(path, { animated: false }).png().toBuffer();
   } catch (cause) {
     throw new AppError('INPUT_UNSUPPORTED', `${path} is not an image the clipboard can hold`, { cause, detail: { path } });

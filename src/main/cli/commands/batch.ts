@@ -210,7 +210,8 @@ export const batchCommand: CliCommand = {
       // A full disk stops the run (each file after it would be made whole and fail the same way).
       if (summary.stoppedBy) {
         const n = summary.cancelled;
-        io.err(`STOPPED: ${summary.stoppedBy.code}: ${summary.stoppedBy.message} ${n === 1 ? '1 file was' : `${n} files were`} not done: once there is room (or with another -o), run the same command with --resume.`);
+        const rest = n === 0 ? 'It was the last file' : `${n === 1 ? '1 file was' : `${n} files were`} not done`;
+        io.err(`STOPPED: ${summary.stoppedBy.code}: ${summary.stoppedBy.message} ${rest}: once there is room (or with another -o), run the same command with --resume.`);
       }
       // An empty run is most likely a wrong folder or mode: said, not just "0 of 0".
       if (summary.total === 0) {

@@ -171,28 +171,37 @@ export const idphotoCommand: CliCommand = {
       }
     }
     let sheetReport: { output: string; paperMm: [number, number]; dpi: number | null; photos: number; copiesEach: number; inputs: string[]; leftOff: string[] } | null = null;
-    if (paper && sheetOut && made.length > 0) {
-      // Several photos share the sheet evenly (each the copies asked, or as many as fit), none left off unsaid.
-      const { layout, each, people } = layoutSharedSheet({ widthMm: spec.widthMm, heightMm: spec.heightMm }, made.length, copies, paper);
-      const images = made.map((m) => m.image);
-      const bytes = /\.pdf$/i.test(sheetOut) ? await renderSheetPdf(layout, images) : await renderSheetRaster(layout, images, dpi, /\.jpe?g$/i.test(sheetOut) ? 'jpeg' : 'png');
-      await writeFileAtomic(sheetOut, bytes);
-      const n = layout.photos.length;
-      const shared = made.length > 1 ? `: ${each} each of ${people} people` : '';
-      const short = copies > each ? (made.length > 1 ? `; ${copies} each were asked for, ${each} each fit` : `; ${copies} were asked for, ${n} fit`) : '';
-      io.out(`sheet -> ${sheetOut} (${n} photo${n === 1 ? '' : 's'} on ${layout.widthMm}x${layout.heightMm} mm${shared}${short})`);
-      const left = madeFrom.slice(people);
-      if (left.length > 0) {
-        io.err(`note: ${people} photos of this size fit on one sheet, so ${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} not on it: make a sheet of ${left.length === 1 ? 'it' : 'them'} with another run`);
-      }
-      // The report says what the line says: where the sheet is, on what paper, whose photos and how many.
-      const isPdf = /\.pdf$/i.test(sheetOut);
-      sheetReport = { output: sheetOut, paperMm: [layout.widthMm, layout.heightMm], dpi: isPdf ? null : dpi, photos: n, copiesEach: each, inputs: madeFrom.slice(0, people), leftOff: left };
-    }
-    if (values.report) {
-      const body = positionals.length === 1 ? { ...(reports[0] as object), ...(sheetReport ? { sheet: sheetReport } : {}) } : { spec: spec.id, results: reports, ...(sheetReport ? { sheet: sheetReport } : {}) };
+    // The report is written even when the sheet fails (a full disk): the photos it reports are there.
+    const writeReport = async (): Promise<void> => {
+      if (!values.report) return;
+      const sheet = sheetReport ? { sheet: sheetReport } : {};
+      const body = positionals.length === 1 ? { ...(reports[0] as object), ...sheet } : { spec: spec.id, results: reports, ...sheet };
       await writeFileAtomic(values.report, JSON.stringify(body, null, 2) + '\n');
+    };
+    if (paper && sheetOut && made.length > 0) {
+      try {
+        // Several photos share the sheet evenly (each the copies asked, or as many as fit), none left off unsaid.
+        const { layout, each, people } = layoutSharedSheet({ widthMm: spec.widthMm, heightMm: spec.heightMm }, made.length, copies, paper);
+        const images = made.map((m) => m.image);
+        const bytes = /\.pdf$/i.test(sheetOut) ? await renderSheetPdf(layout, images) : await renderSheetRaster(layout, images, dpi, /\.jpe?g$/i.test(sheetOut) ? 'jpeg' : 'png');
+        await writeFileAtomic(sheetOut, bytes);
+        const n = layout.photos.length;
+        const shared = made.length > 1 ? `: ${each} each of ${people} people` : '';
+        const short = copies > each ? (made.length > 1 ? `; ${copies} each were asked for, ${each} each fit` : `; ${copies} were asked for, ${n} fit`) : '';
+        io.out(`sheet -> ${sheetOut} (${n} photo${n === 1 ? '' : 's'} on ${layout.widthMm}x${layout.heightMm} mm${shared}${short})`);
+        const left = madeFrom.slice(people);
+        if (left.length > 0) {
+          io.err(`note: ${people} photos of this size fit on one sheet, so ${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} not on it: make a sheet of ${left.length === 1 ? 'it' : 'them'} with another run`);
+        }
+        // The report says what the line says: where the sheet is, on what paper, whose photos and how many.
+        const isPdf = /\.pdf$/i.test(sheetOut);
+        sheetReport = { output: sheetOut, paperMm: [layout.widthMm, layout.heightMm], dpi: isPdf ? null : dpi, photos: n, copiesEach: each, inputs: madeFrom.slice(0, people), leftOff: left };
+      } catch (error) {
+        await writeReport();
+        throw error;
+      }
     }
+    await writeReport();
     return failures > 0 ? 1 : specFailures > 0 ? 3 : 0;
   },
 };

@@ -232,9 +232,18 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   }
   const entries: BatchEntry[] = [];
   const todo: number[] = [];
-  /** `output` when an earlier run's output of `input` is still there under it (a failure now leaves it). */
-  const staleOf = (input: string, output: string): { staleOutput?: string } =>
-    output && journalIndex.lastDoneAt(output)?.input === input && existing.has(outputKey(output)) ? { staleOutput: output } : {};
+  /**
+   * `output` when an earlier run's output of the item is still there under it, made of the file as it
+   * was then or with other options (a failure now leaves it, and it is not this run's); nothing
+   * when that output is as this run would make it (a failure of the disk or a model on a file
+   * unchanged since leaves a current output).
+   */
+  const staleOf = (item: BatchItem, output: string): { staleOutput?: string } => {
+    const record = output ? journalIndex.lastDoneAt(output) : undefined;
+    if (!record || record.input !== item.input || !existing.has(outputKey(output))) return {};
+    const isAsNow = record.sizeBytes === item.sizeBytes && record.mtimeMs === item.mtimeMs && record.optionsHash === optionsHash;
+    return isAsNow ? {} : { staleOutput: output };
+  };
   let redoneSame = 0;
   let replacedOther = 0;
   /** Items whose output holds a set made with other settings (replacedOther counts those done). */
@@ -258,7 +267,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     }
     if (record && repeatsFailure(record, item, optionsHash)) {
       const { code, message, errorKind } = record;
-      entries[base + i] = { input: item.input, status: 'failed', output: outputs[i], code, message, ...(errorKind ? { errorKind } : {}), failedBefore: true, reason: 'failed before with the same file and options: not tried again', ...staleOf(item.input, outputs[i]) };
+      entries[base + i] = { input: item.input, status: 'failed', output: outputs[i], code, message, ...(errorKind ? { errorKind } : {}), failedBefore: true, reason: 'failed before with the same file and options: not tried again', ...staleOf(item, outputs[i]) };
       failedBefore++;
       continue;
     }
@@ -439,7 +448,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
         } else {
           const wire = toWire(error);
           const errorKind = errorKindOf(wire.detail);
-          entries[index] = { input: item.input, status: 'failed', output, code: wire.code, message: wire.message, ...(errorKind ? { errorKind } : {}), ...staleOf(item.input, output), elapsedMs: performance.now() - t0 };
+          entries[index] = { input: item.input, status: 'failed', output, code: wire.code, message: wire.message, ...(errorKind ? { errorKind } : {}), ...staleOf(item, output), elapsedMs: performance.now() - t0 };
           failedWorkMs += hasStarted ? performance.now() - t0 : 0;
           failed++;
           processed++;

@@ -124,8 +124,14 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
       items.push({ input: path, relDir, fileName: name, sizeBytes: info.size, mtimeMs: info.mtimeMs });
     }
     if (!options.recursive) {
-      // Said, not skipped unsaid (the output folder made inside the input is no input of its own).
-      for (const name of subdirs) if (!isExcluded(await realOrResolved(join(dir, name)))) notSearched.push(join(dir, name));
+      // Said, not skipped unsaid: not the output folder made inside the input, nor an earlier batch's
+      // (-r leaves those out too: leftOutFolders).
+      for (const name of subdirs) {
+        const sub = join(dir, name);
+        if (isExcluded(await realOrResolved(sub))) continue;
+        if (await lstat(join(sub, JOURNAL_NAME)).then(() => true, () => false)) continue;
+        notSearched.push(sub);
+      }
       return;
     }
     for (const name of subdirs) await walk(join(dir, name), relDir ? `${relDir}/${name}` : name);
