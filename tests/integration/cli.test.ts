@@ -126,6 +126,23 @@ await engine.dispose();`,
     expect([command.code, command.stderr]).toEqual([2, expect.stringMatching(/^INVALID_ARGUMENT: unknown command "portait"\. Did you mean portrait\? Commands: /)]);
   });
 
+  it('refuses before any work, exit 2, what the command line asks that cannot be: a type the batch mode does not write, two sizes, a bad CUTOUT_THREADS', async () => {
+    const dir = tempDir();
+    const picture = evalFile('id_portraits', 'images', 'df_img1.jpg');
+    // The batch's own modes: a sticker batch writes GIF or WebP (it exited 1, as an engine error).
+    const wrongType = await cutout(['batch', dir, '-o', join(dir, 'out'), '--mode', 'sticker', '--format', 'png']);
+    expect([wrongType.code, wrongType.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: --format: mode sticker writes gif, webp, not png']);
+    // --size and --max-side both: it took --size and dropped --max-side unsaid.
+    const twoSizes = await cutout(['sticker', evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif'), '-o', join(dir, 's.gif'), '--max-side', '100', '--size', 'small']);
+    expect([twoSizes.code, twoSizes.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: --max-side and --size both set the size: give one of them']);
+    // CUTOUT_THREADS as --threads is checked ("abc" reached ONNX Runtime as NaN; 0 passed unsaid).
+    for (const value of ['abc', '0', '1.5']) {
+      const threads = await cutout(['portrait', picture, '-o', join(dir, 'p.png')], { CUTOUT_THREADS: value });
+      expect([threads.code, threads.stderr.trim()]).toEqual([2, `INVALID_ARGUMENT: CUTOUT_THREADS must be a whole number from 1 to 256, got "${value}"`]);
+    }
+    expect(existsSync(join(dir, 'p.png')) || existsSync(join(dir, 's.gif')) || existsSync(join(dir, 'out'))).toBe(false);
+  });
+
   it('prints one line CODE: message and exits non-zero on errors', async () => {
     const dir = tempDir();
     const text = join(dir, 'notes.jpg');

@@ -3,6 +3,7 @@
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AppError } from '../../shared/errors';
 import { maxPixelsFromEnv, type CoreEnv } from '../core/env';
 import { providerAttemptOrder } from '../core/inference/execution-providers';
 import { defaultModelsDirs, ModelStore } from '../core/models/model-store';
@@ -39,9 +40,17 @@ export function createModelStore(env: NodeJS.ProcessEnv = process.env, onNote: (
   });
 }
 
+/** CUTOUT_THREADS as a thread count: a whole number from 1 to 256, else INVALID_ARGUMENT. */
+export function threadsFromEnv(value: string): number {
+  const n = Number(value.trim());
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new AppError('INVALID_ARGUMENT', `CUTOUT_THREADS must be a whole number from 1 to 256, got "${value}"`);
+  return n;
+}
+
 /** The CoreEnv for a CLI run: provider and threads from flags, else CUTOUT_PROVIDER / CUTOUT_THREADS; the pixel budget from CUTOUT_MAX_MEGAPIXELS. */
 export function createCliEnv(options: { provider?: string; threads?: number } = {}, env: NodeJS.ProcessEnv = process.env): CoreEnv {
-  const threads = options.threads ?? (env.CUTOUT_THREADS ? Number(env.CUTOUT_THREADS) : undefined);
+  // CUTOUT_THREADS is checked as --threads is (1 to 256): "abc" reached ONNX Runtime as NaN.
+  const threads = options.threads ?? (env.CUTOUT_THREADS ? checkedAsUsage(() => threadsFromEnv(env.CUTOUT_THREADS!)) : undefined);
   // A wrong setting of the command's own environment is a usage error (exit 2), as a wrong flag is.
   const maxPixels = checkedAsUsage(() => maxPixelsFromEnv(env));
   return { store: createModelStore(env), provider: options.provider ?? env.CUTOUT_PROVIDER ?? 'auto', threads, ...(maxPixels ? { maxPixels } : {}) };

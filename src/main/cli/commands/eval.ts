@@ -11,7 +11,7 @@ import { choiceFlag, type CliCommand, intFlag, terminalStatus, UsageError } from
 export const evalCommand: CliCommand = {
   name: 'eval',
   summary: 'score a model on an evaluation set (IoU, SAD, MSE, gradient error)',
-  usage: `cutout eval --set DIR [--task person|anime (default person)] [--model ID] [--refine off|fast|full (default full)] [--limit N] [--json FILE] [--provider P]
+  usage: `cutout eval --set DIR [--task person|anime (default person)] [--model ID] [--refine off|fast|full (default full)] [--limit N] [--json FILE] [--provider P] [--threads N]
        [--sticker [--max-side PX (default 320)]]
   DIR holds images/ and alpha/ (soft ground truth) or masks/ (binary). SAD and Grad are reported /1000.
   --sticker scores the sticker's per-frame path instead of a cut-out: image and truth area-averaged to

@@ -88,6 +88,8 @@ export const stickerCommand: CliCommand = {
     const asked = choiceFlag(values.format, 'format', Object.fromEntries(STICKER_FORMATS.map((f) => [f, f])) as Record<string, StickerFormat>, `one of ${STICKER_FORMATS.join(', ')}`);
     const format = asked ?? (values.preset ? undefined : stickerFormatFromPath(values.out));
     if (!values.preset && !format) throw new UsageError(`Cannot tell the format from ${values.out}: use .gif, .webp, .png or .webm, or --format`);
+    // One size: --size named the side and --max-side was dropped unsaid.
+    if (values.size !== undefined && values['max-side'] !== undefined) throw new UsageError('--max-side and --size both set the size: give one of them');
     const options: StickerOptions = {
       model: values.model,
       startS: numberFlag(values.start, 'start'),

@@ -21,7 +21,7 @@ function companion(dir: string | undefined, input: string): string | undefined {
 export const trainingDataCommand: CliCommand = {
   name: 'training-data',
   summary: 'export cut-outs as segmentation training pairs (images/, annotations/ 0/1)',
-  usage: `cutout training-data IN... -o DIR [--subject person|anime] [--model ID] [--refine off|fast|full] [--trimaps DIR] [--alphas DIR] [--threshold 0.5] [--image-format jpg|png]
+  usage: `cutout training-data IN... -o DIR [--subject person|anime] [--model ID] [--refine off|fast|full] [--trimaps DIR] [--alphas DIR] [--threshold 0.5] [--image-format jpg|png] [--provider P] [--threads N]
   For each IN, DIR/images/<name>.jpg and DIR/annotations/<name>.png (0 background, 1 subject).
   An alpha DIR/<name>.png in --alphas is used as the label as is; else a trimap <name>.png in
   --trimaps (0/128/255, as saved by the editor) guides the matting; else the model's cut-out.`,
