@@ -496,6 +496,8 @@ await engine.dispose();`,
     const girl = lines.findIndex((l) => l.includes('girl.png ->'));
     expect(lines[girl + 1] ?? '').not.toMatch(/^  check it/);
     expect(lines.at(-1)).toBe('1 of 2 cut-outs need a look (see "check it" above)');
+    // Named as a batch of anime pictures names them (they were NAME_cutout.png, a batch's NAME_anime.png).
+    expect(readdirSync(out).sort()).toEqual(['girl_anime.png', 'hamster_anime.png']);
     // A batch takes no --trimap: its line names the command that does.
     const batch = await cutout(['batch', ...frames, '-o', join(dir, 'batch'), '--mode', 'anime', '--provider', 'cpu']);
     expect(batch.stderr).toMatch(/^check   \S*hamster\.png -> \S+: \d+ % of the cut-out is half transparent where the model was unsure; touch it up with the brushes in the app \(or one file at a time: `cutout anime FILE -o OUT\.png --trimap TRIMAP\.png`\)$/m);
