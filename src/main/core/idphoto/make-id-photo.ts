@@ -24,6 +24,7 @@ import { buildComplianceReport, round2, withFileSize, type ComplianceReport } fr
 import { encodeIdPhoto } from './exact-file';
 import { bandMid, estimateHiddenCrown, inventedSides, outputToImage, scanCrown, toAligned, topMarginBand, type AlignedFrame, type Placement, type Side } from './geometry';
 import type { IdPhotoSpec } from './spec';
+import { keepPersonMatte, PERSON_REACH_MM } from './person-matte';
 
 /** Options of one ID photo. */
 export interface IdPhotoOptions {
@@ -314,16 +315,27 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
       for (let c = 0; c < 3; c++) warped.data[o + c] = Math.round(work4[i00 * 4 + c] * w00 + work4[i01 * 4 + c] * w01 + work4[i10 * 4 + c] * w10 + work4[i11 * 4 + c] * w11);
     }
   }
+  // A touched-up trimap comes along the same warp as the photo; outside the work image is background.
+  const outTrimap = workTrimap ? sampleTrimap(workTrimap, workW, workH, { x0: p00.x + 0.5, y0: p00.y + 0.5, xPerCol: p10.x - p00.x, yPerCol: p10.y - p00.y, xPerRow: p01.x - p00.x, yPerRow: p01.y - p00.y }, W, H) : undefined;
   if (refine === 'full') {
     // Trimap + closed-form solve (refineMatte's 'full') on the photo as it will be made, not on
     // the larger work region: about half the unknowns (docs/performance.md, "ID photos"), and the
-    // band follows the output's size. A touched-up trimap comes along the same warp; outside the
-    // work image is background.
+    // band follows the output's size.
     const ts = performance.now();
-    const outTrimap = workTrimap ? sampleTrimap(workTrimap, workW, workH, { x0: p00.x + 0.5, y0: p00.y + 0.5, xPerCol: p10.x - p00.x, yPerCol: p10.y - p00.y, xPerRow: p01.x - p00.x, yPerRow: p01.y - p00.y }, W, H) : undefined;
     await solveFullAlpha(warped, outAlpha, outTrimap ? { trimap: outTrimap } : {}, { signal });
     solveMs = performance.now() - ts;
   }
+  // One person: a smudge of the old background the matte keeps away from them is dropped
+  // (person-matte.ts), measured from the face (between the eyes and the chin); painted foreground stays.
+  const toOut = (pw: Point): Point => {
+    const a = toAligned(frame, pw);
+    return { x: (a.u - chosen!.uCentre) * chosen!.k + W / 2, y: (a.v - chosen!.crownV) * chosen!.k + chosen!.topPx };
+  };
+  const eyesOut = eyesW.map(toOut) as [Point, Point];
+  const chinOut = toOut(chinW);
+  const faceSeed = { x: ((eyesOut[0].x + eyesOut[1].x) / 2 + chinOut.x) / 2, y: ((eyesOut[0].y + eyesOut[1].y) / 2 + chinOut.y) / 2 };
+  const keepPainted = outTrimap ? outTrimap.map((v) => (v === TRIMAP_FG ? 1 : 0)) : undefined;
+  keepPersonMatte(outAlpha, W, H, faceSeed, PERSON_REACH_MM * ppmm, keepPainted);
   const colours = refine === 'off' ? warped : estimateForeground(warped, outAlpha);
   for (let i = 0, o = 0; i < W * H; i++, o += 4) {
     const a = outAlpha[i];
@@ -334,13 +346,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
 
   // Measure the result in output pixels.
   onProgress?.({ stage: 'composite', done: 1, total: 2 });
-  const toOut = (pw: Point): Point => {
-    const a = toAligned(frame, pw);
-    return { x: (a.u - chosen!.uCentre) * chosen!.k + W / 2, y: (a.v - chosen!.crownV) * chosen!.k + chosen!.topPx };
-  };
   const outFrame: AlignedFrame = { originX: 0, originY: 0, angleRad: 0 };
-  const eyesOut = eyesW.map(toOut) as [Point, Point];
-  const chinOut = toOut(chinW);
   const eyeYOut = (eyesOut[0].y + eyesOut[1].y) / 2;
   const faceWOut = faceWw * chosen.k;
   const rescan = scanCrown(outAlpha, W, H, outFrame, W / 2 - 0.3 * faceWOut, W / 2 + 0.3 * faceWOut, eyeYOut, -1);
