@@ -1,6 +1,7 @@
 // An ID photo's matte holds one person: what the matte keeps away from them (a smudge of the old
 // background the segmenter half-believed: a tree's edge beside the head, a pink wall by a
 // shoulder) is dropped before the photo is composed. Pure typed arrays. Core (no electron).
+import { flood8 } from '../matting/morphology';
 import { chamferDistance } from '../trimap/trimap';
 
 /**
@@ -38,24 +39,12 @@ export function keepPersonMatte(alpha: Float32Array, width: number, height: numb
     }
   }
   const flood = (): void => {
-    while (top > 0) {
-      const i = stack[--top];
-      const x = i % width;
-      const y = (i - x) / width;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx;
-          if (xx < 0 || xx >= width) continue;
-          const j = yy * width + xx;
-          if (!core[j] && alpha[j] >= 0.5) {
-            core[j] = 1;
-            stack[top++] = j;
-          }
-        }
-      }
-    }
+    flood8(width, height, stack, top, (j) => {
+      if (core[j] || alpha[j] < 0.5) return false;
+      core[j] = 1;
+      return true;
+    });
+    top = 0;
   };
   flood();
   // Solid pieces within reach of the person belong to them (a dangling earring's links, a strand

@@ -1,6 +1,7 @@
 // Square-window morphology on 0/1 maps (Uint8Array, row-major): dilation as two running 1-D passes,
 // erosion as its dual. Used by foreground estimation (where F matters) and the unsure share (broad
-// half-transparent regions). Pure typed arrays. Core (no electron).
+// half-transparent regions). And the 8-connected flood fill that a sticker's specks and an ID
+// photo's one person are found by. Pure typed arrays. Core (no electron).
 
 /** Marks, in a new map, every pixel within `r` columns of a marked pixel in its row. */
 function dilateRows(mark: Uint8Array, W: number, H: number, r: number): Uint8Array {
@@ -52,4 +53,30 @@ export function erodeSquare(mark: Uint8Array, W: number, H: number, r: number): 
     }
   }
   return out;
+}
+
+/**
+ * Flood fill over 8-connected neighbours from the first `top` pixels of `stack` (already taken):
+ * `take(j)` says whether pixel j joins, and marks it so that it is not taken twice. `stack` needs
+ * room for every pixel. Returns how many pixels were visited, the seeds included.
+ */
+export function flood8(width: number, height: number, stack: Int32Array, top: number, take: (j: number) => boolean): number {
+  let visited = 0;
+  while (top > 0) {
+    const i = stack[--top];
+    visited++;
+    const x = i % width;
+    const y = (i - x) / width;
+    for (let dy = -1; dy <= 1; dy++) {
+      const yy = y + dy;
+      if (yy < 0 || yy >= height) continue;
+      for (let dx = -1; dx <= 1; dx++) {
+        const xx = x + dx;
+        if (xx < 0 || xx >= width) continue;
+        const j = yy * width + xx;
+        if (take(j)) stack[top++] = j;
+      }
+    }
+  }
+  return visited;
 }

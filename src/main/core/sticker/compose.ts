@@ -2,6 +2,7 @@
 // and resample of colour + alpha to the output size, and the optional outline stroke. Pure
 // typed-array code (core).
 import { chamferDistance } from '../trimap/trimap';
+import { dilateSquare, flood8 } from '../matting/morphology';
 
 /** An axis-aligned box in pixels, x1/y1 exclusive. */
 export interface Box {
@@ -178,30 +179,15 @@ export function removeSpecks(alpha: Float32Array, width: number, height: number,
   for (let start = 0; start < n; start++) {
     if (label[start] !== -1 || alpha[start] < 0.5) continue;
     const id = sizes.length;
-    let top = 0;
-    let size = 0;
-    stack[top++] = start;
+    stack[0] = start;
     label[start] = id;
-    while (top > 0) {
-      const i = stack[--top];
-      size++;
-      const x = i % width;
-      const y = (i - x) / width;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx;
-          if (xx < 0 || xx >= width) continue;
-          const j = yy * width + xx;
-          if (label[j] === -1 && alpha[j] >= 0.5) {
-            label[j] = id;
-            stack[top++] = j;
-          }
-        }
-      }
-    }
-    sizes.push(size);
+    sizes.push(
+      flood8(width, height, stack, 1, (j) => {
+        if (label[j] !== -1 || alpha[j] < 0.5) return false;
+        label[j] = id;
+        return true;
+      }),
+    );
   }
   if (sizes.length < 2) return 0;
   const largest = Math.max(...sizes);
@@ -214,20 +200,9 @@ export function removeSpecks(alpha: Float32Array, width: number, height: number,
     }
   }
   // Fringe: soft pixels (0 < a < 0.5) with no kept solid pixel within 2 px.
-  const keptNear = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    if (label[i] < 0 || drop[label[i]]) continue;
-    const x = i % width;
-    const y = (i - x) / width;
-    for (let dy = -2; dy <= 2; dy++) {
-      const yy = y + dy;
-      if (yy < 0 || yy >= height) continue;
-      for (let dx = -2; dx <= 2; dx++) {
-        const xx = x + dx;
-        if (xx >= 0 && xx < width) keptNear[yy * width + xx] = 1;
-      }
-    }
-  }
+  const kept = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (label[i] >= 0 && !drop[label[i]]) kept[i] = 1;
+  const keptNear = dilateSquare(kept, width, height, 2);
   for (let i = 0; i < n; i++) if (alpha[i] > 0 && alpha[i] < 0.5 && !keptNear[i]) alpha[i] = 0;
   return cleared;
 }
