@@ -2,7 +2,7 @@
 // spell them, durations in the UI's units, and no space between Chinese sentences or before "（".
 import { describe, expect, it } from 'vitest';
 import { textGap } from '../../../src/renderer/src/lib/i18n';
-import { formatLabel, providerLabel } from '../../../src/shared/labels';
+import { formatLabel, providerLabel, wordList } from '../../../src/shared/labels';
 import { formatDuration } from '../../../src/renderer/src/lib/state/app.svelte';
 import { colourLabelKey } from '../../../src/renderer/src/lib/state/background.svelte';
 
@@ -10,6 +10,10 @@ describe('UI labels', () => {
   it('spells formats and providers as their makers do', () => {
     expect(['webp', 'webm', 'gif', 'apng', 'jpeg'].map(formatLabel)).toEqual(['WebP', 'WebM', 'GIF', 'APNG', 'JPEG']);
     expect(['cpu', 'webgpu', 'dml', 'coreml', 'tensorrt', 'qnn'].map(providerLabel)).toEqual(['CPU', 'WebGPU', 'DirectML', 'CoreML', 'TensorRT', 'QNN']);
+  });
+
+  it('lists words as English does (the sides an ID photo lacks room on read "bottom and left and right")', () => {
+    expect([wordList([]), wordList(['bottom']), wordList(['left', 'right']), wordList(['bottom', 'left', 'right'])]).toEqual(['', 'bottom', 'left and right', 'bottom, left and right']);
   });
 
   it('writes durations in the UI language', () => {

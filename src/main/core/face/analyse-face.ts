@@ -1,6 +1,7 @@
 // The one face an ID photo is made of: YuNet + PFLD, exactly-one-face rule (NO_FACE /
 // MULTIPLE_FACES with boxes), cut-off check, roll from the eye line. Core (no electron).
 import { AppError } from '../../../shared/errors';
+import { wordList } from '../../../shared/labels';
 import type { CoreEnv } from '../env';
 import type { RgbaImage } from '../image/decode';
 import { detectLandmarks, WFLW } from './landmarks';
@@ -63,7 +64,7 @@ export async function analyseFace(image: RgbaImage, env: CoreEnv, options: Analy
   }
   const cutSides = cutOffSides(face, image.width, image.height);
   if (cutSides.length > 0) {
-    throw new AppError('FACE_CUT_OFF', `The face is cut off by the ${cutSides.join(' and ')} edge of the picture.`, {
+    throw new AppError('FACE_CUT_OFF', `The face is cut off by the ${wordList(cutSides)} edge of the picture.`, {
       detail: { sides: cutSides, box: wireBox(face) },
     });
   }
@@ -72,7 +73,7 @@ export async function analyseFace(image: RgbaImage, env: CoreEnv, options: Analy
   const chin = landmarks[WFLW.chin];
   const outside = landmarkCutOffSides(landmarks, image.width, image.height);
   if (outside.length > 0) {
-    throw new AppError('FACE_CUT_OFF', `The face is cut off by the ${outside.join(' and ')} edge of the picture.`, { detail: { sides: outside, box: wireBox(face) } });
+    throw new AppError('FACE_CUT_OFF', `The face is cut off by the ${wordList(outside)} edge of the picture.`, { detail: { sides: outside, box: wireBox(face) } });
   }
   const a = landmarks[WFLW.eyeA];
   const b = landmarks[WFLW.eyeB];

@@ -20,6 +20,7 @@ import { runMaskModel } from '../segment/mask-model';
 import { decodeTrimapFile, TRIMAP_BG, TRIMAP_FG } from '../trimap/trimap-file';
 import { resolveMaskModel } from '../pipelines/cutout';
 import { CENTRE_TOLERANCE } from '../../../shared/idphoto-report';
+import { wordList } from '../../../shared/labels';
 import { buildComplianceReport, round2, withFileSize, type ComplianceReport } from './compliance';
 import { encodeIdPhoto } from './exact-file';
 import { bandMid, estimateHiddenCrown, inventedSides, outputToImage, scanCrown, toAligned, topMarginBand, type AlignedFrame, type Placement, type Side } from './geometry';
@@ -264,7 +265,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     throw new AppError('FACE_CUT_OFF', 'The top of the head is cut off by the top edge of the picture.', { detail: { sides: ['top'] } });
   }
   if (!chosen) {
-    throw new AppError('TOO_TIGHT', `The photo has too little room on the ${firstSides.length > 1 ? `${firstSides.slice(0, -1).join(', ')} and ${firstSides.at(-1)}` : firstSides[0]} for ${spec.name}; use a photo with more space around the person.`, {
+    throw new AppError('TOO_TIGHT', `The photo has too little room on the ${wordList(firstSides)} for ${spec.name}; use a photo with more space around the person.`, {
       detail: { sides: firstSides, specId: spec.id },
     });
   }
