@@ -40,10 +40,15 @@ export function createModelStore(env: NodeJS.ProcessEnv = process.env, onNote: (
   });
 }
 
-/** CUTOUT_THREADS as a thread count: a whole number from 1 to 256, else INVALID_ARGUMENT. */
+/** The ONNX Runtime thread counts the CLI takes, from --threads or CUTOUT_THREADS. */
+const THREADS_RANGE = { min: 1, max: 256 };
+
+/** CUTOUT_THREADS as a thread count: a whole number in THREADS_RANGE, else INVALID_ARGUMENT. */
 export function threadsFromEnv(value: string): number {
   const n = Number(value.trim());
-  if (!Number.isInteger(n) || n < 1 || n > 256) throw new AppError('INVALID_ARGUMENT', `CUTOUT_THREADS must be a whole number from 1 to 256, got "${value}"`);
+  if (!Number.isInteger(n) || n < THREADS_RANGE.min || n > THREADS_RANGE.max) {
+    throw new AppError('INVALID_ARGUMENT', `CUTOUT_THREADS must be a whole number from ${THREADS_RANGE.min} to ${THREADS_RANGE.max}, got "${value}"`);
+  }
   return n;
 }
 
@@ -61,7 +66,7 @@ export const ENGINE_FLAGS = { provider: { type: 'string' }, threads: { type: 'st
 
 /** The CoreEnv from parsed `--provider` / `--threads` flags (INVALID_ARGUMENT for a bad thread count). */
 export function envFromFlags(values: { provider?: string; threads?: string }): CoreEnv {
-  const env = createCliEnv({ provider: values.provider, threads: intFlag(values.threads, 'threads', undefined, { min: 1, max: 256 }) });
+  const env = createCliEnv({ provider: values.provider, threads: intFlag(values.threads, 'threads', undefined, THREADS_RANGE) });
   // A provider this platform does not have (--provider, else CUTOUT_PROVIDER) is refused before any
   // work, exit 2 as --bg purple is; commands that run no model (`cutout models`) do not ask.
   checkedAsUsage(() => providerAttemptOrder(env.provider ?? 'auto'));

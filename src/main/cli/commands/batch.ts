@@ -7,7 +7,7 @@ import { parseRefineMode } from '../../../shared/jobs';
 import { leftOutTypesText } from '../../../shared/media';
 import { failedCheckWords, withFileSizeBand } from '../../../shared/idphoto-report';
 import { defaultJobCount, runBatch } from '../../core/batch/run-batch';
-import { getBatchMode } from '../../core/batch/modes';
+import { batchFormatOf, getBatchMode } from '../../core/batch/modes';
 import { readReport } from '../../core/batch/report';
 import type { BatchFormat, BatchModeId, BatchStatus } from '../../core/batch/types';
 import { parseBackground } from '../../core/image/composite';
@@ -124,8 +124,7 @@ export const batchCommand: CliCommand = {
     const refine = values.refine === undefined ? undefined : parseRefineMode(values.refine, '--refine');
     const format = choiceFlag(values.format, 'format', FORMATS, 'png, jpg, webp or gif');
     // A file type the mode does not write is a wrong command line (exit 2), as an unknown one is.
-    const { formats } = getBatchMode(mode);
-    if (format !== undefined && !formats.includes(format)) throw new UsageError(`--format: mode ${mode} writes ${formats.join(', ')}, not ${format}`);
+    checkedAsUsage(() => batchFormatOf(getBatchMode(mode), format));
     const quality = qualityFlag(values.quality);
     const jobs = intFlag(values.jobs, 'jobs', undefined, { min: 1, max: 64 }) ?? defaultJobCount();
     const env = envFromFlags(values);

@@ -308,6 +308,13 @@ export const BATCH_MODES: Record<BatchModeId, BatchModeHandler> = {
   sticker: stickerMode,
 };
 
+/** The file type a mode's outputs are written as: `format`, else the mode's default; INVALID_ARGUMENT for one it does not write. */
+export function batchFormatOf(mode: Pick<BatchModeHandler, 'id' | 'formats' | 'defaultFormat'>, format: BatchFormat | undefined): BatchFormat {
+  const chosen = format ?? mode.defaultFormat;
+  if (!mode.formats.includes(chosen)) throw new AppError('INVALID_ARGUMENT', `Mode ${mode.id} writes ${mode.formats.join(', ')}, not ${chosen}`);
+  return chosen;
+}
+
 /** The handler of a mode; INVALID_ARGUMENT for an unknown one. */
 export function getBatchMode(id: string): BatchModeHandler {
   const handler = (BATCH_MODES as Record<string, BatchModeHandler | undefined>)[id];

@@ -13,7 +13,7 @@ import { loadBackgroundPicture } from '../image/background';
 import { assertNotAnInput, toWriteError } from '../io/atomic-write';
 import type { ProgressSink, RunContext } from '../progress';
 import { JOURNAL_NAME, JournalWriter, hashOptions, outputKey, readJournal, type JournalIndex, type JournalRecord } from './journal';
-import { getBatchMode, type BatchModeHandler, type ModeContext } from './modes';
+import { batchFormatOf, getBatchMode, type BatchModeHandler, type ModeContext } from './modes';
 import { FORMAT_EXTENSIONS, planOutputPaths, validateNameTemplate } from './naming';
 import { PauseGate } from './pause-gate';
 import { RefinePool } from './refine-pool';
@@ -148,10 +148,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   const askedJobs = options.jobs ?? defaultJobCount();
   if (!Number.isInteger(askedJobs) || askedJobs < 1 || askedJobs > 64) throw new AppError('INVALID_ARGUMENT', `--jobs must be a whole number from 1 to 64, got ${askedJobs}`);
   const jobs = Math.min(askedJobs, mode.maxJobs ?? askedJobs);
-  const format = options.format ?? mode.defaultFormat;
-  if (!mode.formats.includes(format)) {
-    throw new AppError('INVALID_ARGUMENT', `Mode ${mode.id} writes ${mode.formats.join(', ')}, not ${format}`);
-  }
+  const format = batchFormatOf(mode, options.format);
   const nameTemplate = options.nameTemplate ?? BATCH_NAME_DEFAULTS[mode.id];
   validateNameTemplate(nameTemplate);
   if (inputs.length === 0) throw new AppError('INVALID_ARGUMENT', 'No inputs: give files or folders');
