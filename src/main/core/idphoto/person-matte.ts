@@ -15,9 +15,9 @@ export const PERSON_REACH_MM = 1.2;
  * Keeps, in place, the matte of the person whose face holds `seed` (output pixels): their solid
  * part is the 8-connected region of alpha >= 0.5 around the seed (plus `keep`, pixels a touch-up
  * painted as foreground), and every solid piece within `reachPx` of it, in turn; a pixel further
- * than `reachPx` from it is cleared, one between reachPx / 2 and reachPx fades linearly. Painted pixels are never changed. Nothing changes when
- * the seed is not solid (the matte missed the face: nothing to measure from). Returns how many
- * pixels lost more than 0.02 of alpha.
+ * than `reachPx` from it is cleared, one between reachPx / 2 and reachPx fades linearly. Painted
+ * pixels are never changed. Nothing changes when the seed is not solid (the matte missed the face:
+ * nothing to measure from). Returns how many pixels lost more than 0.02 of alpha.
  */
 export function keepPersonMatte(alpha: Float32Array, width: number, height: number, seed: { x: number; y: number }, reachPx: number, keep?: Uint8Array): number {
   const n = width * height;
