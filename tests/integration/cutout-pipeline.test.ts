@@ -72,6 +72,30 @@ describe('portrait cut-out', () => {
   });
 });
 
+describe('haze apart from the subject', () => {
+  const env = testEnv();
+  // ccp_0516: MediaPipe half-believes a patch of the street right of the woman's coat
+  // (x 445..504, y 299..434 of 550 x 809); nothing solid links it to her.
+  const patch = { x0: 445, y0: 299, x1: 505, y1: 435 };
+  const maxIn = (alpha: Float32Array, width: number) => {
+    let m = 0;
+    for (let y = patch.y0; y < patch.y1; y++) for (let x = patch.x0; x < patch.x1; x++) m = Math.max(m, alpha[y * width + x]);
+    return m;
+  };
+
+  it('is dropped by the fast and full edges, the person kept; raw edges keep what the model said', async () => {
+    const file = evalFile('ccp_person', 'images', 'ccp_0516.jpg');
+    const raw = await cutoutImage(file, { subject: 'person', background: { kind: 'transparent' }, refine: 'off' }, env);
+    expect(maxIn(raw.alpha, raw.source.width)).toBeGreaterThan(0.3);
+    for (const refine of ['fast', 'full'] as const) {
+      const r = await cutoutImage(file, { subject: 'person', background: { kind: 'transparent' }, refine }, env);
+      expect(maxIn(r.alpha, r.source.width), refine).toBe(0);
+      // The person is there: her chest (the striped top) is opaque.
+      expect(r.alpha[330 * r.source.width + 300], refine).toBeGreaterThan(0.99);
+    }
+  });
+});
+
 describe('edge colours', () => {
   const env = testEnv();
 

@@ -1,17 +1,19 @@
 // The seam between segmentation and compositing: turns a low-resolution mask into a full-
 // resolution alpha and the foreground colours to composite with. Modes: off (raw bilinear mask,
 // raw pixels), fast (guided filter + foreground estimation), full (trimap + closed-form matting
-// + foreground estimation). Core (no electron).
+// + foreground estimation); fast and full then drop the haze linked to nothing solid (loose-haze.ts).
+// Core (no electron).
 import type { RefineMode } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import type { RgbaImage } from '../image/decode';
 import { resizeFloatBilinear } from '../image/resize';
 import type { RunContext } from '../progress';
 import { computeTrimap, type TrimapOptions } from '../trimap/trimap';
-import { TRIMAP_BG, TRIMAP_FG, withAutoLabels } from '../trimap/trimap-file';
+import { TRIMAP_BG, TRIMAP_FG, TRIMAP_UNKNOWN, withAutoLabels } from '../trimap/trimap-file';
 import { solveAlphaInBox, type ClosedFormOptions, type ClosedFormStats } from './closed-form';
 import { estimateForeground } from './foreground';
 import { defaultGuidedSubsample, upsampleMaskGuided } from './guided-filter';
+import { dropLooseHaze } from './loose-haze';
 import { flattenForMatting, keepOwnEdge, ownAlphaOf } from './own-alpha';
 
 /** What refinement starts from. */
@@ -125,13 +127,20 @@ async function refineOpaque(input: RefineInput, ctx: RunContext): Promise<Refine
   if (mode === 'fast') {
     tell(guidedEnd);
     if (input.trimap) applyTrimapConstraints(alpha, input.trimap);
+    dropUserLooseHaze(alpha, image, input.trimap);
     return { alpha, foreground: foregroundOf(alpha, FAST_GUIDED_END) };
   }
   tell(FULL_STEPS_END.guided);
   const solveEnd = isEstimating ? FULL_STEPS_END.solve : 1;
   const { trimap, autoTrimap, solve } = await solveFullAlpha(image, alpha, input, { signal: ctx.signal, onProgress: (e) => tell(FULL_STEPS_END.guided + (solveEnd - FULL_STEPS_END.guided) * (e.done / e.total)) });
   throwIfAborted(ctx.signal);
+  dropUserLooseHaze(alpha, image, input.trimap);
   return { alpha, foreground: foregroundOf(alpha, solveEnd), trimap, autoTrimap, solve };
+}
+
+/** dropLooseHaze, sparing what the user's trimap marks unknown (asked to be solved). */
+function dropUserLooseHaze(alpha: Float32Array, image: RgbaImage, userTrimap: Uint8Array | undefined): void {
+  dropLooseHaze(alpha, image.width, image.height, userTrimap && ((i) => userTrimap[i] === TRIMAP_UNKNOWN));
 }
 
 /**
