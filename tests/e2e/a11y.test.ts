@@ -177,6 +177,65 @@ describe('the keyboard and a screen reader in Chromium', () => {
     expect(await page.locator('[data-testid=focus-tip]').count()).toBe(0);
   });
 
+  it('paints a touch-up with the keyboard: a brush key, the arrows, Enter down and up; it is said where the brush is and what lies under it', async () => {
+    const page = app.page;
+    await page.click('[data-workspace=cutout]');
+    await openThroughDialog(page, evalFile('id_portraits', 'images', 'hv_test2.jpg'));
+    await waitForCutoutOf(page, 'hv_test2.jpg');
+    await page.click('[data-workspace-slot=cutout] [data-view=cutout]');
+    const canvas = page.locator('[data-testid=editor-canvas]');
+    const live = page.locator('[data-testid=brush-live]');
+    const strokes = () => page.locator('[data-workspace-slot=cutout] .section-head .count').allTextContents();
+    const before = await strokes();
+    await page.locator('[data-testid=brush-size]').fill('40');
+    await canvas.focus();
+    // Without a brush the arrows move the picture; E takes the Remove brush and the picture says so.
+    await page.keyboard.press('e');
+    expect(await page.getAttribute('[data-tool=background]', 'aria-pressed')).toBe('true');
+    expect(await canvas.getAttribute('aria-label')).toMatch(/^The picture, with the Remove brush: the arrow keys move the brush/);
+    const panX = await canvas.getAttribute('data-pan-x');
+    // The brush starts in the middle of the view (her face): kept.
+    await page.keyboard.press('ArrowUp');
+    expect(await canvas.getAttribute('data-pan-x')).toBe(panX);
+    const at = (await live.textContent())!;
+    expect(at).toMatch(/^Remove brush at \d+ % across, \d+ % down, over the kept part$/);
+    const [, fx, fy] = at.match(/at (\d+) % across, (\d+) % down/)!.map(Number);
+    // The colour the canvas shows at an image point given in per cent: the person, or the checkerboard once removed.
+    const shownAt = async (px: number, py: number) => {
+      const [zoom, pX, pY, w, h] = await Promise.all(['data-zoom', 'data-pan-x', 'data-pan-y', 'data-image-w', 'data-image-h'].map(async (a) => Number(await canvas.getAttribute(a))));
+      const cssAt = [pX + (px / 100) * (w - 1) * zoom, pY + (py / 100) * (h - 1) * zoom] as const;
+      return canvas.evaluate((c, [x, y]) => {
+        const dpr = (globalThis as unknown as { devicePixelRatio: number }).devicePixelRatio;
+        return [...(c as unknown as { getContext(k: string): { getImageData(x: number, y: number, w: number, h: number): { data: number[] } } }).getContext('2d').getImageData(Math.round(x * dpr), Math.round(y * dpr), 1, 1).data].slice(0, 3);
+      }, cssAt);
+    };
+    const isChecker = ([r, g, b]: number[]) => (r > 250 && g > 250 && b > 250) || (Math.abs(r - 0xe4) < 4 && Math.abs(g - 0xe7) < 4 && Math.abs(b - 0xec) < 4);
+    expect(isChecker(await shownAt(fx, fy))).toBe(false);
+    // Enter puts it down; → paints along; Enter lifts it: one stroke, re-matted.
+    await page.keyboard.press('Enter');
+    expect(await live.textContent()).toMatch(/^Painting Remove at /);
+    for (let k = 0; k < 3; k++) await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    expect(await live.textContent()).toBe(`Remove stroke painted (${before.length === 0 ? 1 : Number(before[0].match(/\d+/)![0]) + 1} ${before.length === 0 ? 'stroke' : 'strokes'} in all)`);
+    await page.getByText('Re-solving the edge').waitFor({ state: 'detached', timeout: 60_000 });
+    await expect.poll(async () => isChecker(await shownAt(fx, fy)), { timeout: 30_000 }).toBe(true);
+    await page.screenshot({ path: join(SCREENS, 'a11y-keyboard-brush.png') });
+    // Escape lifts a pen that is down and keeps the brush; a second Escape puts the brush away.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    expect(await live.textContent()).toMatch(/^Remove stroke painted \(\d+ strokes in all\)/);
+    expect(await page.getAttribute('[data-tool=background]', 'aria-pressed')).toBe('true');
+    await page.keyboard.press('Escape');
+    expect(await page.getAttribute('[data-tool=background]', 'aria-pressed')).toBe('false');
+    // Ctrl+Z undoes the keyboard's strokes as a mouse's; the picture is whole again.
+    await page.getByText('Re-solving the edge').waitFor({ state: 'detached', timeout: 60_000 });
+    await page.keyboard.press('Control+z');
+    await page.keyboard.press('Control+z');
+    await expect.poll(async () => isChecker(await shownAt(fx, fy)), { timeout: 60_000 }).toBe(false);
+    expect(app.pageErrors).toEqual([]);
+  });
+
   it('at 200 % zoom (a 680 × 430 page) the Stickers panes stack, so the trim sliders keep their width', async () => {
     const page = app.page;
     const size = page.viewportSize();
