@@ -228,6 +228,16 @@ describe('the keyboard and a screen reader in Chromium', () => {
     expect(await page.getAttribute('[data-tool=background]', 'aria-pressed')).toBe('true');
     await page.keyboard.press('Escape');
     expect(await page.getAttribute('[data-tool=background]', 'aria-pressed')).toBe('false');
+    // Escape on a control whose keyboard tooltip shows hides the tooltip only (it put the brush down too).
+    await page.keyboard.press('e');
+    await page.focus('[data-tool=foreground]');
+    await page.keyboard.press('Tab');
+    expect(await page.textContent('[data-testid=focus-tip]')).toBe('Paint what must go (E)');
+    await page.keyboard.press('Escape');
+    expect(await page.locator('[data-testid=focus-tip]').count()).toBe(0);
+    expect(await page.getAttribute('[data-tool=background]', 'aria-pressed')).toBe('true');
+    await page.keyboard.press('Escape');
+    expect(await page.getAttribute('[data-tool=background]', 'aria-pressed')).toBe('false');
     // Ctrl+Z undoes the keyboard's strokes as a mouse's; the picture is whole again.
     await page.getByText('Re-solving the edge').waitFor({ state: 'detached', timeout: 60_000 });
     await page.keyboard.press('Control+z');
