@@ -206,9 +206,13 @@ describe('ID-photo workspace in Chromium', () => {
     await expect.poll(photoSrc, { timeout: 60_000 }).not.toBe(lastPhoto);
     await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
     const before = await aboveEyes();
-    await app.page.click('[data-testid=idphoto-touchup]');
+    const focused = () => app.page.evaluate(`document.activeElement?.dataset.testid ?? document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName`);
+    // By the keyboard: the focus goes along to the workspace that takes over (it fell to the page).
+    await app.page.focus('[data-testid=idphoto-touchup]');
+    await app.page.keyboard.press('Enter');
     // The editor opens the portrait with best edges and says what the strokes are for.
     await app.page.locator('[data-testid=for-idphoto]').waitFor({ timeout: 30_000 });
+    await expect.poll(focused).toBe('use-in-idphoto');
     await waitForCutoutOf(app.page, 'hv_test1.jpg');
     expect(await app.page.getAttribute('[data-refine=full]', 'aria-pressed')).toBe('true');
     const canvas = app.page.locator('[data-testid=editor-canvas]');
@@ -227,9 +231,11 @@ describe('ID-photo workspace in Chromium', () => {
     await app.page.mouse.up();
     await app.page.getByText('Re-solving the edge').waitFor({ state: 'detached', timeout: 60_000 });
     await app.page.screenshot({ path: join(SCREENS, 'idphoto-touchup-editor.png') });
-    await app.page.click('[data-testid=use-in-idphoto]');
-    // Back in the ID photo workspace with the touch-up on.
+    await app.page.focus('[data-testid=use-in-idphoto]');
+    await app.page.keyboard.press('Enter');
+    // Back in the ID photo workspace with the touch-up on, the focus on Touch up more….
     await app.page.locator('[data-testid=idphoto-touched]').waitFor({ timeout: 30_000 });
+    await expect.poll(focused).toBe('idphoto-touchup');
     await expect.poll(aboveEyes, { timeout: 60_000 }).toBeLessThan(before * 0.92);
     await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
     await app.page.screenshot({ path: join(SCREENS, 'idphoto-touched.png') });
@@ -239,7 +245,10 @@ describe('ID-photo workspace in Chromium', () => {
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), evalFile('id_portraits', 'images', 'hv_test1.jpg'));
     await app.page.locator('[data-testid=idphoto-touched]').waitFor({ timeout: 30_000 });
     await expect.poll(aboveEyes, { timeout: 60_000 }).toBeLessThan(before * 0.92);
-    await app.page.click('[data-testid=idphoto-touchup-clear]');
+    // Undo touch-up goes away with the touch-up: the focus stays beside it, on Touch up edges….
+    await app.page.focus('[data-testid=idphoto-touchup-clear]');
+    await app.page.keyboard.press('Enter');
+    await expect.poll(focused).toBe('idphoto-touchup');
     await expect.poll(aboveEyes, { timeout: 60_000 }).toBeCloseTo(before, 2);
     expect(await app.page.locator('[data-testid=idphoto-touched]').count()).toBe(0);
     expect(app.pageErrors).toEqual([]);

@@ -107,8 +107,11 @@ describe('workspaces, language and theme in Chromium', () => {
     // It offers the other model, as the Stickers notice does.
     expect(await notice.getByRole('button', { name: 'Try the person model' }).count()).toBe(1);
     // "Show on the trimap" turns the trimap overlay on (the unsure parts lie in its amber unknown band).
-    await notice.getByRole('button', { name: 'Show on the trimap' }).click();
+    // By the keyboard: the button goes once the trimap shows, and the focus goes to the trimap's check box, not to the page.
+    await notice.getByRole('button', { name: 'Show on the trimap' }).focus();
+    await app.page.keyboard.press('Enter');
     expect(await app.page.locator('[data-testid=overlay-toggle]').isChecked()).toBe(true);
+    await expect.poll(() => app.page.evaluate(`document.activeElement?.dataset.testid`)).toBe('overlay-toggle');
     // A Keep stroke across the hamster (right of centre) re-mattes it; the notice follows the new matte.
     const canvas = app.page.locator('[data-testid=editor-canvas]');
     const box = (await canvas.boundingBox())!;
