@@ -246,6 +246,31 @@ describe('the keyboard and a screen reader in Chromium', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
+  it('names controls by their words (not their values or keys), groups the choices, and says each ID photo preview', async () => {
+    const page = app.page;
+    await page.click('[data-workspace=cutout]');
+    const cutout = await page.locator('[data-workspace-slot=cutout] aside').ariaSnapshot();
+    for (const line of ['- group "Subject"', '- group "Edges"', '- group "Touch-up"', '- button "Pan" [pressed]', '- slider "Brush size"', '- slider "Brush hardness"', '- checkbox "Show trimap"']) expect(cutout).toContain(line);
+    // (They read "Size 40", "Hardness 80%", "Pan (H; or hold Space)" and "Show trimap T".)
+    expect(cutout).not.toMatch(/slider "Size|Show trimap T|Pan \(/);
+    await page.click('[data-workspace=idphoto]');
+    await chooseFiles(page, () => page.click('[data-workspace-slot=idphoto] [data-testid=drop-zone]'), evalFile('id_portraits', 'images', 'df_img2.jpg'));
+    await page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
+    const idphoto = await page.locator('[data-workspace-slot=idphoto] aside').ariaSnapshot();
+    for (const line of ['- slider "Left / right"', '- slider "Up / down"', '- slider "Head size"']) expect(idphoto).toContain(line);
+    // A change of the photo is said on the status line once its preview comes, with the checks that fail.
+    await expect.poll(() => page.textContent('[data-testid=status-live]'), { timeout: 60_000 }).toMatch(/^Preview updated: (every check passes|\d+ checks? fails?: .+)$/);
+    const upDown = page.getByRole('slider', { name: 'Up / down' });
+    await upDown.focus();
+    for (let k = 0; k < 6; k++) await page.keyboard.press('ArrowRight');
+    await page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 60_000 });
+    // 3 mm down is more than the spec's bands allow: the slider's value says what was applied.
+    await expect.poll(() => upDown.getAttribute('aria-valuetext')).toMatch(/^3 mm down \([\d.]+ mm down applied: the spec stops it there\)$/);
+    for (let k = 0; k < 6; k++) await page.keyboard.press('ArrowLeft');
+    await page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 60_000 });
+    expect(app.pageErrors).toEqual([]);
+  });
+
   it('at 200 % zoom (a 680 × 430 page) the Stickers panes stack, so the trim sliders keep their width', async () => {
     const page = app.page;
     const size = page.viewportSize();

@@ -32,6 +32,8 @@ export const idphoto = {
   'idphoto.noMatch': { en: 'No size matches “{query}”', 'zh-CN': '没有与“{query}”匹配的规格' },
   'idphoto.working': { en: 'Saving…', 'zh-CN': '正在保存…' },
   'idphoto.previewing': { en: 'Updating preview…', 'zh-CN': '正在更新预览…' },
+  'idphoto.status.pass': { en: 'Preview updated: every check passes', 'zh-CN': '预览已更新：全部检查通过' },
+  'idphoto.status.fail': { en: 'Preview updated: {n} {n|check fails|checks fail}: {checks}', 'zh-CN': '预览已更新：{n} 项检查未通过：{checks}' },
   'idphoto.saved': { en: 'Saved {name} ({kb} KB)', 'zh-CN': '已保存 {name}（{kb} KB）' },
   'idphoto.kb.unmet': { en: 'No file of {width}×{height} px is {max} KB or less: even at JPEG quality {quality} of 100 it is {smallest} KB. Check the size and the KB band the form asks for.', 'zh-CN': '{width}×{height} 像素的文件无法小于等于 {max} KB：即使 JPEG 质量为 {quality} 也有 {smallest} KB。请核对表单要求的尺寸和文件大小。' },
   'idphoto.lowQuality': { en: 'To be that small it is a JPEG of quality {quality} of 100: open the file before sending it, it may be too blocky to be accepted.', 'zh-CN': '为达到该大小，JPEG 质量仅为 {quality}/100：提交前请打开文件查看，可能过于模糊而不被接受。' },
