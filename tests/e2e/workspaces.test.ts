@@ -384,9 +384,25 @@ describe('workspaces, language and theme in Chromium', () => {
     expect((await layer([])).painted).toBeGreaterThan(painted);
     await app.page.keyboard.press('Control+z');
     expect((await layer([])).painted).toBe(painted);
-    // Clear takes every stroke away, and the frame's cut-out is the model's again.
-    await app.page.click('[data-testid=sticker-strokes-clear]');
+    // The keyboard paints too: on the focused picture, with the brush held, the arrows move the
+    // brush and Enter puts it down and lifts it; where it is and the stroke are said.
+    const painterEl = slot.locator('[data-testid=sticker-painter]');
+    await painterEl.focus();
+    expect(await painterEl.getAttribute('aria-label')).toMatch(/\. With the Remove brush: the arrow keys move it/);
+    await app.page.keyboard.press('ArrowUp');
+    expect(await slot.locator('[data-testid=sticker-brush-live]').textContent()).toMatch(/^Remove brush at 50 % across, \d+ % down$/);
+    await app.page.keyboard.press('Enter');
+    await app.page.keyboard.press('ArrowRight');
+    await app.page.keyboard.press('ArrowRight');
+    await app.page.keyboard.press('Enter');
+    expect(await slot.locator('[data-testid=sticker-brush-live]').textContent()).toMatch(/^Remove stroke painted \(\d+ strokes in all\)$/);
+    expect((await layer([])).painted).toBeGreaterThan(painted);
+    // Clear takes every stroke away, and the frame's cut-out is the model's again. Disabled then,
+    // it hands the focus to the picture.
+    await slot.locator('[data-testid=sticker-strokes-clear]').focus();
+    await app.page.keyboard.press('Enter');
     expect((await layer([])).painted).toBe(0);
+    await expect.poll(() => app.page.evaluate(`document.activeElement?.dataset.testid`)).toBe('sticker-painter');
     await expect.poll(share, { timeout: 60_000 }).toBe(frameBefore);
     await app.page.click('[data-testid=sticker-view-frame]');
     expect(app.pageErrors).toEqual([]);

@@ -3,9 +3,13 @@
 // next Tab starts over at the sidebar: the control that takes its place gets it instead.
 import { tick } from 'svelte';
 
-/** Whether the focus fell back to the page (its control was removed or disabled). */
+/**
+ * Whether the focus fell back to the page (its control was removed or disabled). A focused control
+ * just disabled still holds it for a while in Chromium, and keys do nothing there: lost too.
+ */
 export function isFocusLost(): boolean {
-  return document.activeElement === null || document.activeElement === document.body;
+  const active = document.activeElement;
+  return active === null || active === document.body || active.matches(':disabled');
 }
 
 /** After the DOM updates, focuses `next()` if the focus was lost (never takes it from elsewhere). */
