@@ -253,9 +253,21 @@ describe('the keyboard and a screen reader in Chromium', () => {
     for (const line of ['- group "Subject"', '- group "Edges"', '- group "Touch-up"', '- button "Pan" [pressed]', '- slider "Brush size"', '- slider "Brush hardness"', '- checkbox "Show trimap"']) expect(cutout).toContain(line);
     // (They read "Size 40", "Hardness 80%", "Pan (H; or hold Space)" and "Show trimap T".)
     expect(cutout).not.toMatch(/slider "Size|Show trimap T|Pan \(/);
+    // A focused choice reads apart from the chosen one (both were blue boxes): its ring is in the text colour.
+    const slotSel = '[data-workspace-slot=cutout]';
+    const pressed = await page.locator(`${slotSel} [data-refine][aria-pressed=true]`).getAttribute('data-refine');
+    const other = pressed === 'fast' ? 'off' : 'fast';
+    await page.focus(`${slotSel} [data-refine=${other}]`);
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    const css = (sel: string, prop: string) => page.locator(sel).evaluate((e, p) => (globalThis as unknown as { getComputedStyle(el: unknown): { getPropertyValue(n: string): string } }).getComputedStyle(e).getPropertyValue(p), prop);
+    expect(await css(`${slotSel} [data-refine=${other}]`, 'outline-color')).toBe(await css(`${slotSel} [data-refine=${pressed}]`, 'color'));
+    await page.locator(`${slotSel} aside.inspector`).screenshot({ path: join(SCREENS, 'a11y-segmented-focus.png') });
     await page.click('[data-workspace=idphoto]');
     await chooseFiles(page, () => page.click('[data-workspace-slot=idphoto] [data-testid=drop-zone]'), evalFile('id_portraits', 'images', 'df_img2.jpg'));
     await page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
+    // The drop zone went when the photo came: its focus went on to Make ID photo, not to the page.
+    await expect.poll(() => page.evaluate(`document.activeElement?.dataset.testid`)).toBe('idphoto-export');
     const idphoto = await page.locator('[data-workspace-slot=idphoto] aside').ariaSnapshot();
     for (const line of ['- slider "Left / right"', '- slider "Up / down"', '- slider "Head size"']) expect(idphoto).toContain(line);
     // A change of the photo is said on the status line once its preview comes, with the checks that fail.

@@ -290,7 +290,8 @@ describe('ID-photo workspace in Chromium', () => {
     const thumb = await app.page.locator('[data-testid=idphoto-face] img').first().evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth);
     expect(thumb).toBe(72);
     await app.page.screenshot({ path: join(SCREENS, 'idphoto-faces.png') });
-    await app.page.locator('.faces button', { hasText: '2' }).click();
+    // Named for a screen reader as which face of how many (they read "1" and "2").
+    await app.page.getByRole('button', { name: 'Face 2 of 2', exact: true }).click();
     await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
     await expect.poll(() => shownPhotoSize(app.page), { timeout: 30_000 }).toEqual([413, 531]);
     expect(app.pageErrors).toEqual([]);

@@ -68,6 +68,7 @@ export const idphoto = {
   'idphoto.sheet.pdf': { en: 'PDF (print at 100 %)', 'zh-CN': 'PDF（按 100% 打印）' },
   'idphoto.sheet.jpg': { en: 'JPEG (photo kiosks, online prints)', 'zh-CN': 'JPEG（冲印机、网上冲印）' },
   'idphoto.pickFace': { en: 'Several faces: pick one', 'zh-CN': '请选择要使用的人脸：' },
+  'idphoto.face': { en: 'Face {i} of {n}', 'zh-CN': '第 {i} 张脸（共 {n} 张）' },
   'idphoto.pass': { en: 'pass', 'zh-CN': '合格' },
   'idphoto.fail': { en: 'does not pass', 'zh-CN': '不合格' },
   'idphoto.m.crownChinMm': { en: CHECK_NAMES_EN.crownChinMm, 'zh-CN': '头顶到下巴' },
