@@ -4,6 +4,7 @@
 import sharp from 'sharp';
 import { join } from 'node:path';
 import { decodeImage } from '../../src/main/core/image/decode';
+import { dropLooseHaze } from '../../src/main/core/matting/loose-haze';
 import { refineMatte } from '../../src/main/core/matting/refine';
 import { resolveRegion } from '../../src/main/core/matting/region';
 import { unsureShare } from '../../src/main/core/matting/unsure-share';
@@ -40,6 +41,9 @@ export const section: BenchSection = {
     // The "needs a look" measure every cut-out now gets (docs/quality.md), on the full matte.
     const review = await ctx.measure(() => unsureShare(result.alpha, image.width, image.height), { warmup: 1, n });
     rows.push({ name: 'unsure share of the full matte', ...review, note: `${((100 * review.medianMs) / full.medianMs).toFixed(1)} % of a full refine; share ${unsureShare(result.alpha, image.width, image.height).toFixed(3)}` });
+    // The loose-haze step both refines run (a part of their times above), on its own.
+    const haze = await ctx.measure(() => dropLooseHaze(result.alpha.slice(), image.width, image.height), { warmup: 1, n });
+    rows.push({ name: 'dropping haze linked to nothing solid (full matte)', ...haze, note: `${((100 * haze.medianMs) / full.medianMs).toFixed(1)} % of a full refine (includes a copy of the matte)` });
 
     // One background stroke, 40 px brush, 120 px long, across the shoulder line.
     const trimap = result.trimap!.slice();
