@@ -12,6 +12,18 @@ export const TRIMAP_LABEL = { bg: 0, auto: 64, unknown: 128, fg: 255 } as const;
 /** What a brush paints: a label, or `auto` (eraser) that restores the automatic trimap. */
 export type BrushMode = 'fg' | 'bg' | 'unknown' | 'auto';
 
+/** The label of one pixel of the editor's automatic trimap, from its 8-bit alpha: ≥ 0.95 foreground, ≤ 0.05 background, else unknown. */
+export function autoLabelOf(alpha8: number): number {
+  return alpha8 >= 242 ? TRIMAP_LABEL.fg : alpha8 <= 13 ? TRIMAP_LABEL.bg : TRIMAP_LABEL.unknown;
+}
+
+/** The editor's automatic trimap from an 8-bit alpha matte (autoLabelOf per pixel). */
+export function trimapFromAlpha(alpha: Uint8Array): Uint8Array {
+  const out = new Uint8Array(alpha.length);
+  for (let i = 0; i < alpha.length; i++) out[i] = autoLabelOf(alpha[i]);
+  return out;
+}
+
 /** One stroke in image pixels. */
 export interface BrushStroke {
   /** Polyline of the stroke's centre, in image pixels (one point = a dab). */

@@ -8,12 +8,14 @@ import { join } from 'node:path';
 import type { IdPhotoPreview, IdPhotoPreviewRequest, ImagePreview, MatteResult, PixelRect, PreviewRequest, RematteRequest, SaveTrimapRequest, SegmentRequest, StickerFramePreview, StickerFramePreviewRequest } from '../../shared/api';
 import { AppError } from '../../shared/errors';
 import type { JobSpec, RefineMode, Subject } from '../../shared/jobs';
+import { autoLabelOf, TRIMAP_LABEL } from '../../shared/trimap-brush';
 import { throwIfAborted } from '../core/abort';
 import type { CoreEnv } from '../core/env';
 import { decodeToWorkOn, type DecodedImage, type RgbaImage } from '../core/image/decode';
 import { encodeImage } from '../core/image/encode';
 import { resizeRgba } from '../core/image/resize';
 import { writeFileAtomic } from '../core/io/atomic-write';
+import { dropLooseHaze } from '../core/matting/loose-haze';
 import { refineMatte } from '../core/matting/refine';
 import { flattenForMatting, keepOwnEdge, ownAlphaOf } from '../core/matting/own-alpha';
 import { resolveRegion } from '../core/matting/region';
@@ -324,18 +326,34 @@ export async function rematte(req: RematteRequest, e: EngineContext, ctx: RunCon
   const t1 = performance.now();
   if (box.width > 0 && box.height > 0) await resolveRegionAlpha(state, req.trimap, box, ctx);
   throwIfAborted(ctx.signal);
+  const shown = withoutLooseHaze(state, req.trimap, req.width, req.height);
   return {
     path: req.path,
     width: req.width,
     height: req.height,
     sourceWidth: base.source.width,
     sourceHeight: base.source.height,
-    alpha: toByteAlpha(state.alpha),
+    alpha: toByteAlpha(shown),
     modelId: base.modelId,
     provider: base.provider,
-    review: reviewMatte(state.alpha, req.width, req.height, base.modelEntry, 'cutout', state.own),
+    review: reviewMatte(shown, req.width, req.height, base.modelEntry, 'cutout', state.own),
     timings: { decodeMs: 0, inferenceMs: 0, refineMs: performance.now() - t1, totalMs: performance.now() - t0 },
   };
+}
+
+/**
+ * The matte a re-solve shows: without the haze a stroke left linked to nothing solid (a Remove
+ * stroke that cuts a patch off), as the export's refineMatte drops it. On a copy: undoing the
+ * stroke brings the patch back. The export spares what the touch-up painted unknown; the editor's
+ * trimap has its painted labels over the automatic ones, so a pixel unknown there but not in the
+ * automatic trimap (from the segment's alpha, as the editor makes it) was painted so. (One painted
+ * unknown over the automatic band is not told apart: it is spared in the export, not here.)
+ */
+export function withoutLooseHaze(state: Pick<PreviewMatte, 'alpha' | 'baseAlpha'>, trimap: Uint8Array, width: number, height: number): Float32Array {
+  const shown = state.alpha.slice();
+  const base = state.baseAlpha;
+  dropLooseHaze(shown, width, height, (i) => trimap[i] === TRIMAP_LABEL.unknown && autoLabelOf(Math.round(base[i] * 255)) !== TRIMAP_LABEL.unknown);
+  return shown;
 }
 
 /** Least margin solved around a stroke's box (matting's default is the trimap band, 1 % of the long side). */

@@ -60,6 +60,19 @@ describe('dropLooseHaze', () => {
     expect(a).toEqual(before);
   });
 
+  it('what a touch-up asked solved links what touches it: haze joined to the body only through an Edge stroke stays', () => {
+    const a = subject();
+    fill(a, 72, 60, 80, 62, 0.2); // an Edge stroke's solve, 2 px apart from the body
+    fill(a, 80, 55, 100, 70, 0.3); // haze touching the stroke
+    const stroke = (i: number) => i % W >= 72 && i % W < 80 && Math.floor(i / W) >= 60 && Math.floor(i / W) < 62;
+    const without = a.slice();
+    dropLooseHaze(without, W, H);
+    expect(sum(without, 72, 55, 100, 70)).toBe(0);
+    const before = a.slice();
+    expect(dropLooseHaze(a, W, H, stroke)).toBe(0);
+    expect(a).toEqual(before);
+  });
+
   it('leaves a matte with nothing solid as it is', () => {
     const a = new Float32Array(W * H);
     fill(a, 10, 10, 60, 60, 0.3);

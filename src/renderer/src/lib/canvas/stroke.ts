@@ -123,9 +123,5 @@ export function resolveTrimap(auto: Uint8Array, layer: Uint8Array, width: number
   }
 }
 
-/** An automatic trimap from an alpha matte: ≥ 0.95 foreground, ≤ 0.05 background, else unknown. */
-export function trimapFromAlpha(alpha: Uint8Array): Uint8Array {
-  const out = new Uint8Array(alpha.length);
-  for (let i = 0; i < alpha.length; i++) out[i] = alpha[i] >= 242 ? TRIMAP_FG : alpha[i] <= 13 ? TRIMAP_BG : TRIMAP_UNKNOWN;
-  return out;
-}
+/** The editor's automatic trimap from its matte (shared: the engine reads the same labels). */
+export { trimapFromAlpha } from '../../../../shared/trimap-brush';
