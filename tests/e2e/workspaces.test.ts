@@ -397,6 +397,16 @@ describe('workspaces, language and theme in Chromium', () => {
     await app.page.keyboard.press('Enter');
     expect(await slot.locator('[data-testid=sticker-brush-live]').textContent()).toMatch(/^Remove stroke painted \(\d+ strokes in all\)$/);
     expect((await layer([])).painted).toBeGreaterThan(painted);
+    // With the pen down, a mouse hovering over the frame (no button) adds nothing to the stroke, and
+    // taking the other brush lifts the pen: the stroke is kept as painted.
+    expect((await layer([[0.3, 0.2]])).at[0][3]).toBe(0);
+    await app.page.keyboard.press('Enter');
+    const box = (await canvas.boundingBox())!;
+    await app.page.mouse.move(box.x + 0.3 * box.width, box.y + 0.2 * box.height, { steps: 4 });
+    await app.page.keyboard.press('b');
+    expect(await slot.locator('[data-testid=sticker-brush-live]').textContent()).toMatch(/^Remove stroke painted \(\d+ strokes in all\)$/);
+    expect((await layer([[0.3, 0.2]])).at[0][3]).toBe(0);
+    await app.page.mouse.move(0, 0);
     // Clear takes every stroke away, and the frame's cut-out is the model's again. Disabled then,
     // it hands the focus to the picture.
     await slot.locator('[data-testid=sticker-strokes-clear]').focus();

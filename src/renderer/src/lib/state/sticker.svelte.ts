@@ -304,10 +304,12 @@ export class StickerState {
   }
 
   /** Adds a stroke unless it is empty or the sticker's limits (STICKER_STROKE_LIMITS) are reached. */
-  addStroke(stroke: StickerStroke): void {
+  /** Adds a stroke; false when it is refused (empty, or past STICKER_STROKE_LIMITS). */
+  addStroke(stroke: StickerStroke): boolean {
     const points = this.strokes.reduce((n, s) => n + s.points.length, stroke.points.length);
-    if (stroke.points.length === 0 || this.strokes.length >= STICKER_STROKE_LIMITS.strokes || points > STICKER_STROKE_LIMITS.points) return;
+    if (stroke.points.length === 0 || this.strokes.length >= STICKER_STROKE_LIMITS.strokes || points > STICKER_STROKE_LIMITS.points) return false;
     this.strokes = [...this.strokes, stroke];
+    return true;
   }
 
   undoStroke(): void {

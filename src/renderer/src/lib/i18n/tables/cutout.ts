@@ -18,6 +18,7 @@ export const cutout = {
   'view.compareSplit': { en: 'Compare divider: the original is left of it; ← and → move it', 'zh-CN': '对比分隔线：左侧为原图；← 和 → 移动' },
   'view.compareSplit.value': { en: '{pct} % original', 'zh-CN': '原图占 {pct}%' },
   'view.canvas': { en: 'The picture: the arrow keys move it, + and − zoom, 0 fits it', 'zh-CN': '图片：方向键移动，+ 和 − 缩放，0 适应窗口' },
+  'view.canvas.role': { en: 'picture', 'zh-CN': '图片' },
   'view.canvas.brush': { en: 'The picture, with the {tool} brush: the arrow keys move the brush (Shift: further), Enter puts it down to paint and lifts it; + and − zoom', 'zh-CN': '图片（“{tool}”画笔）：方向键移动画笔（Shift 移得更远），Enter 落笔涂抹、再按抬笔；+ 和 − 缩放' },
   'view.brush.at': { en: '{tool} brush at {x} % across, {y} % down, over {area}', 'zh-CN': '“{tool}”画笔位于横向 {x}%、纵向 {y}%，下方为：{area}' },
   'view.brush.painting': { en: 'Painting {tool} at {x} % across, {y} % down, over {area}', 'zh-CN': '正在涂抹“{tool}”，横向 {x}%、纵向 {y}%，下方为：{area}' },

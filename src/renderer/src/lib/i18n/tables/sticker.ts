@@ -66,6 +66,7 @@ export const sticker = {
   'sticker.touchup.keep': { en: 'Keep', 'zh-CN': '保留' },
   'sticker.brush.label': { en: 'With the {tool} brush: the arrow keys move it (Shift: further), Enter puts it down to paint and lifts it', 'zh-CN': '“{tool}”画笔：方向键移动（Shift 移得更远），Enter 落笔涂抹、再按抬笔' },
   'sticker.brush.at': { en: '{tool} brush at {x} % across, {y} % down', 'zh-CN': '“{tool}”画笔位于横向 {x}%、纵向 {y}%' },
+  'sticker.brush.refused': { en: 'That stroke was not kept: a sticker takes at most {strokes} strokes and {points} points', 'zh-CN': '这一笔未保留：贴纸最多 {strokes} 笔、{points} 个点' },
   'sticker.brush.painting': { en: 'Painting {tool} at {x} % across, {y} % down', 'zh-CN': '正在涂抹“{tool}”，横向 {x}%、纵向 {y}%' },
   'sticker.touchup.remove': { en: 'Remove', 'zh-CN': '去除' },
   'sticker.touchup.size': { en: 'Brush size', 'zh-CN': '画笔大小' },
