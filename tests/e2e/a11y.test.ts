@@ -308,6 +308,10 @@ describe('the keyboard and a screen reader in Chromium', () => {
       // (They were squeezed to 4 px side by side.)
       expect((await page.locator('[data-workspace-slot=sticker] .pane input[type=range]').last().boundingBox())!.width).toBeGreaterThan(100);
       await page.screenshot({ path: join(SCREENS, 'a11y-sticker-zoom200.png') });
+      // Named by their words, not their values ("Start 0.13 s", "Frame rate 8"), the choices in named groups.
+      const sticker = await page.locator('[data-workspace-slot=sticker]').ariaSnapshot();
+      for (const line of ['- slider "Start"', '- slider "End"', '- slider "Frame rate"', '- slider "Stability"', '- group "Format"', '- group "Character"', '- group "Outline colour"', '- group "GIF edge colour"']) expect(sticker).toContain(line);
+      expect(sticker).not.toMatch(/slider "(Start|End|Frame rate|Stability|Threshold|Outline) [\d.]/);
     } finally {
       await page.setViewportSize(size!);
     }

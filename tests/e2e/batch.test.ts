@@ -56,12 +56,16 @@ describe('Batch workspace in Chromium', () => {
     expect(finishedWhilePaused).toBeLessThan(6);
     expect(await app.page.locator('[data-testid=batch-items] [data-status=working]').count()).toBe(0);
     await app.page.click('[data-testid=batch-resume]');
+    // A screen reader hears it go on (the live line went blank), and then how it ended.
+    const live = () => app.page.textContent('[data-testid=batch-live]');
+    await expect.poll(live, { timeout: 30_000 }).toBe('Resumed');
     // N of M with a rate (the files done before the pause give it at once).
     await progress.filter({ hasText: /of 6 · [\d.]+ files\/s/ }).waitFor({ timeout: 60_000 });
     await app.page.screenshot({ path: join(SCREENS, 'batch-running.png') });
     await app.page.locator('[data-testid=batch-summary]').waitFor({ timeout: 90_000 });
 
     expect(await app.page.textContent('[data-testid=batch-summary]')).toBe('5 done, 0 skipped, 1 failed of 6');
+    expect(await live()).toBe('5 done, 0 skipped, 1 failed of 6');
     // How long it took, the pause named apart when it lasted a second or more, and the rate without it.
     expect(await app.page.textContent('[data-testid=batch-summary-time]')).toMatch(/^Took [\d.]+ (s|min \d+ s)( \([\d.]+ (ms|s|min \d+ s) of it paused\))? · [\d.]+ files\/s$/);
     const rows = await app.page.locator('[data-testid=batch-item]').evaluateAll((els) =>

@@ -404,15 +404,22 @@ describe('workspaces, language and theme in Chromium', () => {
     const box = (await canvas.boundingBox())!;
     await app.page.mouse.move(box.x + 0.3 * box.width, box.y + 0.2 * box.height, { steps: 4 });
     await app.page.keyboard.press('b');
-    expect(await slot.locator('[data-testid=sticker-brush-live]').textContent()).toMatch(/^Remove stroke painted \(\d+ strokes in all\)$/);
+    expect(await slot.locator('[data-testid=sticker-brush-live]').textContent()).toMatch(/^Remove stroke painted \(\d+ strokes in all\)\. Keep brush taken$/);
     expect((await layer([[0.3, 0.2]])).at[0][3]).toBe(0);
     await app.page.mouse.move(0, 0);
+    // Undone by Ctrl+Z with the picture focused, it is said.
+    await app.page.keyboard.press('Control+z');
+    expect(await slot.locator('[data-testid=sticker-brush-live]').textContent()).toMatch(/^Stroke undone \(\d+ strokes left\)$/);
     // Clear takes every stroke away, and the frame's cut-out is the model's again. Disabled then,
     // it hands the focus to the picture.
     await slot.locator('[data-testid=sticker-strokes-clear]').focus();
     await app.page.keyboard.press('Enter');
     expect((await layer([])).painted).toBe(0);
     await expect.poll(() => app.page.evaluate(`document.activeElement?.dataset.testid`)).toBe('sticker-painter');
+    // H puts the brush away: said, and the picture's name says how to take one.
+    await app.page.keyboard.press('h');
+    expect(await slot.locator('[data-testid=sticker-brush-live]').textContent()).toBe('Brush put away');
+    expect(await painterEl.getAttribute('aria-label')).toMatch(/\. B takes the Keep brush, E the Remove brush, to paint on it$/);
     await expect.poll(share, { timeout: 60_000 }).toBe(frameBefore);
     await app.page.click('[data-testid=sticker-view-frame]');
     expect(app.pageErrors).toEqual([]);
@@ -516,7 +523,8 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(Number(await start.inputValue())).toBeCloseTo(1 + 1 / 12, 2);
     await app.page.keyboard.press('Home');
     expect(Number(await start.inputValue())).toBe(0);
-    expect(await start.getAttribute('aria-valuetext')).toBe('0.00 s');
+    // Start carries End along: its value says where the clip now ends.
+    expect(await start.getAttribute('aria-valuetext')).toMatch(/^0\.00 s, ends at \d+\.\d\d s$/);
     await slot.locator('[data-testid=sticker-end]').focus();
     await app.page.keyboard.press('End');
     await notice.waitFor({ timeout: 5_000 });

@@ -36,6 +36,7 @@ export const batch = {
   'batch.summary.tookPaused': { en: 'Took {time} ({paused} of it paused)', 'zh-CN': '用时 {time}（其中暂停 {paused}）' },
   'batch.failures': { en: '{n} failed', 'zh-CN': '{n} 个失败' },
   'batch.showFile': { en: 'Show file', 'zh-CN': '显示文件' },
+  'batch.resumed': { en: 'Resumed', 'zh-CN': '已继续' },
   'batch.showReport': { en: 'Show report', 'zh-CN': '显示报告' },
   'batch.retryFailed': { en: 'Retry failed', 'zh-CN': '重试失败项' },
   'batch.mode.idphoto': { en: 'ID photos', 'zh-CN': '证件照' },
