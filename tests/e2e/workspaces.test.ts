@@ -586,8 +586,11 @@ describe('workspaces, language and theme in Chromium', () => {
     // Cancelled at once: the pane says so, and the make button is back.
     await app.page.selectOption('[data-testid=sticker-preset]', 'none');
     await app.page.click('[data-testid=sticker-export]');
-    await app.page.click('[data-testid=sticker-cancel]');
+    // By the keyboard: Cancel goes when the make stops, and hands the focus to Make sticker….
+    await slot.locator('[data-testid=sticker-cancel]').focus();
+    await app.page.keyboard.press('Enter');
     await expect.poll(() => slot.locator('[data-testid=sticker-cancelled]').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toBe('Cancelled: no sticker was written.');
+    await expect.poll(() => app.page.evaluate(`document.activeElement?.dataset.testid`)).toBe('sticker-export');
     expect(app.pageErrors).toEqual([]);
   });
 
