@@ -96,6 +96,8 @@ describe('Batch workspace in Chromium', () => {
     expect(await app.page.locator('[data-testid=batch-failures] li', { hasText: 'zz-broken.jpg' }).getByRole('button', { name: 'Show file' }).count()).toBe(0);
     // A done row's output opens where it is: in a browser, it downloads.
     const firstDone = app.page.locator('[data-testid=batch-item][data-status=done] [data-testid=batch-output-link]').first();
+    // Named by what it does and the file (it read "→ NAME").
+    expect(await firstDone.getAttribute('aria-label')).toMatch(/^Download again: .+\.jpg$/);
     const [download] = await Promise.all([app.page.waitForEvent('download'), firstDone.click()]);
     expect(download.suggestedFilename()).toBe(basename((await firstDone.getAttribute('title'))!));
     await app.page.screenshot({ path: join(SCREENS, 'batch-finished.png') });

@@ -322,6 +322,7 @@ describe('workspaces, language and theme in Chromium', () => {
     // the trim on the sure part: wait for the whole clip's trim before making anything.
     await chooseFiles(app.page, () => slot.getByRole('button', { name: 'Open…' }).first().click(), evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif'));
     await expect.poll(() => slot.locator('[data-testid=sticker-trim] .num').allTextContents(), { timeout: 60_000 }).toEqual(['0.00 s', '2.08 s']);
+    await expect.poll(() => app.page.textContent('[data-testid=status-live]')).toMatch(/^Opened animatediff_model01_01\.gif \([\d.]+ s\)$/);
     await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled]):not([aria-disabled=true])', { timeout: 60_000 });
     await slot.getByRole('button', { name: 'Anime', exact: true }).click();
     // Makes the sticker (each make is saved under a new name) and counts its unsure frames.
@@ -334,6 +335,8 @@ describe('workspaces, language and theme in Chromium', () => {
       return app.page.locator('[data-testid=sticker-frames] .frame[data-flagged=true]').count();
     };
     const before = await flaggedNow();
+    // The sticker made is said on the status line (a live region), which read Ready.
+    await expect.poll(() => app.page.textContent('[data-testid=status-live]')).toMatch(/^Sticker saved: \S+, \d+ frames, [\d.]+ KB$/);
     // The Cut-out view shows the start frame as the sticker cuts it, and how unsure it is.
     const share = async () => Number((await slot.locator('[data-testid=sticker-frame-share]').textContent())?.match(/This frame: (\d+) %/)?.[1] ?? NaN);
     await app.page.click('[data-testid=sticker-view-cutout]');
