@@ -303,8 +303,7 @@ export class StickerState {
     this.brush = this.brush === mode ? null : mode;
   }
 
-  /** Adds a stroke unless it is empty or the sticker's limits (STICKER_STROKE_LIMITS) are reached. */
-  /** Adds a stroke; false when it is refused (empty, or past STICKER_STROKE_LIMITS). */
+  /** Adds a stroke unless it is empty or the sticker's limits (STICKER_STROKE_LIMITS) are reached; false when it was refused. */
   addStroke(stroke: StickerStroke): boolean {
     const points = this.strokes.reduce((n, s) => n + s.points.length, stroke.points.length);
     if (stroke.points.length === 0 || this.strokes.length >= STICKER_STROKE_LIMITS.strokes || points > STICKER_STROKE_LIMITS.points) return false;
