@@ -400,6 +400,7 @@ describe('workspaces, language and theme in Chromium', () => {
     await app.page.keyboard.press('Enter');
     expect(await slot.locator('[data-testid=sticker-brush-live]').textContent()).toMatch(/^Remove stroke painted \(\d+ strokes in all\)$/);
     expect((await layer([])).painted).toBeGreaterThan(painted);
+    await shot('sticker-keyboard-brush');
     // With the pen down, a mouse hovering over the frame (no button) adds nothing to the stroke, and
     // taking the other brush lifts the pen: the stroke is kept as painted.
     expect((await layer([[0.3, 0.2]])).at[0][3]).toBe(0);
