@@ -433,6 +433,15 @@ describe('workspaces, language and theme in Chromium', () => {
     await app.page.emulateMedia({ colorScheme: 'light' });
     await workspace('sticker');
     const slot = app.page.locator('[data-workspace-slot=sticker]');
+    // A keyboard stroke still open on the last clip's frame (the pen down, the brush moved) when
+    // another clip opens is not handed to the new clip's strokes (it was lifted into them when the
+    // brush was put away, and said "Keep stroke painted").
+    expect(await slot.locator('[data-testid=sticker-strokes-clear]').isDisabled()).toBe(true);
+    await slot.locator('[data-testid=sticker-painter]').focus();
+    await app.page.keyboard.press('b');
+    await app.page.keyboard.press('Enter');
+    await app.page.keyboard.press('ArrowRight');
+    expect(await slot.locator('[data-testid=sticker-brush-live]').textContent()).toMatch(/^Painting Keep at \d+ % across/);
     await chooseFiles(app.page, () => slot.getByRole('button', { name: 'Open…' }).first().click(), evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'));
     const still = slot.locator('[data-testid=sticker-still]');
     const note = slot.locator('[data-testid=sticker-still-note]');
@@ -440,6 +449,10 @@ describe('workspaces, language and theme in Chromium', () => {
     // line names this clip's size first: until then the last clip's still may still be on screen).
     await expect.poll(() => slot.locator('[data-testid=sticker-trim] .meta').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^\s*512 × 512/);
     await expect.poll(() => note.textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toContain('The first frame as the sticker will show it');
+    // Nor said to be painted: the new clip's picture starts with nothing said.
+    expect(await slot.locator('[data-testid=sticker-brush-live]').textContent()).toBe('');
+    expect(await slot.locator('[data-testid=sticker-strokes-clear]').isDisabled()).toBe(true);
+    expect(await slot.locator('[data-testid=sticker-brush-remove]').getAttribute('aria-pressed')).toBe('false');
     // Opaque, opaque black and half-transparent pixels of the still (decoded in the page), and its size.
     type Img = { src: string; naturalWidth: number; naturalHeight: number };
     type Canvas2D = { width: number; height: number; getContext(kind: '2d'): { drawImage(img: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } };
