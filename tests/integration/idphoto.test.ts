@@ -8,7 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
 import { decodeImage } from '../../src/main/core/image/decode';
 import { byteBand, jpegAppMarkers, readJpegDpi, readPngDpi } from '../../src/main/core/idphoto/exact-file';
-import { failedChecks } from '../../src/main/core/idphoto/compliance';
+import { BACKGROUND_COLOUR_MAX_DE, failedChecks, nearestAllowedDeltaE, srgbToLab } from '../../src/main/core/idphoto/compliance';
+import { withFileSizeBand } from '../../src/shared/idphoto-report';
 import { idPhotoToFile, makeIdPhoto } from '../../src/main/core/idphoto/make-id-photo';
 import { MIN_TOP_MARGIN_MM } from '../../src/main/core/idphoto/geometry';
 import { SpecLibrary } from '../../src/main/core/idphoto/spec';
@@ -53,6 +54,32 @@ describe('idphoto on real portraits', () => {
     // The background really is the spec's white.
     const px = await rgbaOf(Buffer.from(bytes));
     expect(px.data[0]).toBeGreaterThan(245);
+  });
+
+  it('measures the background colour in the written JPEG: squeezed into 1-2 KB it leaves the blue, and the report says so', async () => {
+    const dir = tempDir();
+    const spec = withFileSizeBand(lib.get('cn-1inch'), [1, 2]);
+    const made = await makeIdPhoto(await decodeImage(evalFile('id_portraits', 'images', 'df_img30.jpg')), { spec }, env);
+    // As made, the photo's blue is the spec's.
+    expect(made.report.measurements.backgroundColourDeltaE.pass).toBe(true);
+    const r = await idPhotoToFile(evalFile('id_portraits', 'images', 'df_img30.jpg'), join(dir, 'tiny.jpg'), { spec }, env);
+    expect(r.quality).toBeLessThan(15);
+    // The file's own plain background, decoded here: its mean is several ΔE off #438EDB.
+    const px = await rgbaOf(await readFile(join(dir, 'tiny.jpg')));
+    let n = 0;
+    const sum = [0, 0, 0];
+    for (let i = 0; i < made.alpha.length; i++) {
+      if (made.alpha[i] >= 0.02) continue;
+      for (let c = 0; c < 3; c++) sum[c] += px.data[i * 4 + c];
+      n++;
+    }
+    const fileDe = nearestAllowedDeltaE(spec, srgbToLab(sum[0] / n, sum[1] / n, sum[2] / n));
+    expect(fileDe).toBeGreaterThan(BACKGROUND_COLOUR_MAX_DE);
+    // The report reads the file, not the photo before its encoding.
+    expect(r.report.measurements.backgroundColourDeltaE.value!).toBeCloseTo(fileDe, 0);
+    expect(r.report.measurements.backgroundColourDeltaE.pass).toBe(false);
+    expect(r.report.pass).toBe(false);
+    expect(failedChecks(r.report)[0]).toMatch(/^backgroundColourDeltaE /);
   });
 
   it('writes an ICAO PNG with pHYs and a report whose measurements carry bands', async () => {

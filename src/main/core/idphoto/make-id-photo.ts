@@ -9,7 +9,7 @@ import type { CoreEnv } from '../env';
 import { analyseFace, type FaceAnalysis } from '../face/analyse-face';
 import type { Point } from '../face/yunet';
 import { parseBackground, parseHexColor } from '../image/composite';
-import { decodeToWorkOn, type RgbaImage } from '../image/decode';
+import { decodeImage, decodeToWorkOn, type RgbaImage } from '../image/decode';
 import { cropRgba, resizeToRgb } from '../image/resize';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import { estimateForeground } from '../matting/foreground';
@@ -21,7 +21,7 @@ import { decodeTrimapFile, TRIMAP_BG, TRIMAP_FG } from '../trimap/trimap-file';
 import { resolveMaskModel } from '../pipelines/cutout';
 import { CENTRE_TOLERANCE } from '../../../shared/idphoto-report';
 import { wordList } from '../../../shared/labels';
-import { buildComplianceReport, round2, withFileSize, type ComplianceReport } from './compliance';
+import { buildComplianceReport, round2, withFileSize, withWrittenBackground, type ComplianceReport } from './compliance';
 import { encodeIdPhoto } from './exact-file';
 import { bandMid, estimateHiddenCrown, inventedSides, outputToImage, scanCrown, toAligned, topMarginBand, type AlignedFrame, type Placement, type Side } from './geometry';
 import type { IdPhotoSpec } from './spec';
@@ -431,7 +431,9 @@ export async function idPhotoToFile(input: string, output: string, options: IdPh
   const encoded = await encodeIdPhoto(result.image, { format, dpi: options.spec.dpi, fileSizeKb: format === 'jpeg' ? options.spec.fileSizeKb : undefined });
   await writeFileAtomic(output, encoded.bytes, { signal: ctx.signal });
   ctx.onProgress?.({ stage: 'encode', done: 1, total: 1 });
-  const report = withFileSize(result.report, encoded.bytes.length, options.spec);
+  // The background's colour as the file holds it (a JPEG squeezed into a KB band shifts it).
+  const written = format === 'jpeg' ? withWrittenBackground(result.report, await decodeImage(encoded.bytes), result.alpha, options.spec) : result.report;
+  const report = withFileSize(written, encoded.bytes.length, options.spec);
   const timings = { ...result.timings, decodeMs, totalMs: performance.now() - t0 };
   return { output, bytes: encoded.bytes.length, quality: encoded.quality, report, timings, result: { ...result, report, timings } };
 }
