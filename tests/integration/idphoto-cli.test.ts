@@ -68,8 +68,11 @@ describe('cutout idphoto', () => {
 
   it('says when a KB band is met only by a blocky JPEG, and when no JPEG of the size can meet it', { timeout: 120_000 }, async () => {
     const dir = tempDir();
-    const { stdout, stderr } = await run(process.execPath, [cli, 'idphoto', evalFile('id_portraits', 'images', 'df_img1.jpg'), '--spec', 'cn-1inch', '--kb', '1-2', '-o', join(dir, 'tiny.jpg')], { env });
-    expect(stdout).toMatch(/tiny\.jpg \(295x413 @300 dpi, 1\.\d KB/);
+    // Made, and failed (exit 3): at quality 5 the file's blue is no longer the spec's (the colour
+    // check reads the written JPEG).
+    const { stdout, stderr, code } = await run(process.execPath, [cli, 'idphoto', evalFile('id_portraits', 'images', 'df_img1.jpg'), '--spec', 'cn-1inch', '--kb', '1-2', '-o', join(dir, 'tiny.jpg')], { env }).catch((e) => e);
+    expect(code).toBe(3);
+    expect(stdout).toMatch(/tiny\.jpg \(295x413 @300 dpi, 1\.\d KB, crown-chin [\d.]+ mm, FAIL: Background colour: [\d.]+ ΔE \(≤ 6 ΔE\)/);
     expect(stderr).toMatch(/note: to be at most 2 KB, \S*tiny\.jpg is a JPEG of quality \d+ of 100: look at it before sending it/);
     // 413x531 px cannot be 2 KB: the note says so and the least a band must allow, not "blocky".
     const over = await run(process.execPath, [cli, 'idphoto', evalFile('id_portraits', 'images', 'df_img1.jpg'), '--spec', 'icao-35x45', '--kb', '1-2', '-o', join(dir, 'over.jpg')], { env }).catch((e) => e);
@@ -130,6 +133,8 @@ describe('cutout idphoto', () => {
       [['-o', join(dir, 'p2.jpg'), '--sheet', '6inch', '--sheet-out', mine], /^OUTPUT_EXISTS: Refusing to overwrite the input \S*mine\.jpg/m, 1],
       [['-o', join(dir, 'p3.jpg'), '--report', join(dir, 'p3.jpg')], /^INVALID_ARGUMENT: --report and -o name the same file \S*p3\.jpg/m, 2],
       [['-o', join(dir, 'p4.jpg'), '--sheet', '6inch', '--sheet-out', join(dir, 'p4.jpg')], /^INVALID_ARGUMENT: --sheet-out and -o name the same file/m, 2],
+      // A sheet named as a type it is not written as (a .tiff was written as PNG bytes).
+      [['-o', join(dir, 'p5.jpg'), '--sheet', '6inch', '--sheet-out', join(dir, 'p5_sheet.tiff')], /^INVALID_ARGUMENT: Cannot write a print sheet as \.tiff: use \.png, \.jpg or \.pdf/m, 2],
     ];
     for (const [args, message, code] of clashes) {
       const refused = await run(process.execPath, [cli, 'idphoto', mine, '--spec', 'icao-35x45', ...args], { env }).catch((e) => e);

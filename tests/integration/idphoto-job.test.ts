@@ -1,5 +1,6 @@
 // The 'idphoto' job kind through the engine's run-job dispatch: spec as plain data, photo and a
 // PDF print sheet written, report returned; a bad spec is INVALID_ARGUMENT.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
@@ -93,5 +94,14 @@ describe('idphoto job', () => {
     await expect(
       runJob({ kind: 'idphoto', input: evalFile('id_portraits', 'images', 'df_img2.jpg'), output: join(tempDir(), 'x.jpg'), options: { spec: { id: 'Bad Id' } } }, testEnv(), {}),
     ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  it('refuses a sheet named as a type it is not written as, before the photo is made', async () => {
+    const dir = tempDir();
+    const spec = (await SpecLibrary.load(specLibraryPath())).get('cn-1inch');
+    await expect(
+      runJob({ kind: 'idphoto', input: evalFile('id_portraits', 'images', 'df_img2.jpg'), output: join(dir, 'x.jpg'), options: { spec: { ...spec } as unknown as { id: string }, sheet: { paper: '6inch', dpi: 300, output: join(dir, 'sheet.tiff') } } }, testEnv(), {}),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^Cannot write a print sheet as \.tiff/) });
+    expect(existsSync(join(dir, 'x.jpg'))).toBe(false);
   });
 });

@@ -7,7 +7,7 @@ import { ID_PHOTO_REFINE, parseRefineMode } from '../../../shared/jobs';
 import { failedCheckWords, fileSizeAdvice, withFileSizeBand } from '../../../shared/idphoto-report';
 import { checkIdPhotoOutput, idPhotoBackground, idPhotoToFile, type IdPhotoResult } from '../../core/idphoto/make-id-photo';
 import { BACKGROUND_COLOUR_MAX_DE, failedChecks, nearestAllowedDeltaE } from '../../core/idphoto/compliance';
-import { checkSheetDpi, layoutSharedSheet, layoutSheet, parsePaper, renderSheetPdf, renderSheetRaster, sheetPathOf } from '../../core/idphoto/print-sheet';
+import { checkSheetDpi, checkSheetOutput, layoutSharedSheet, layoutSheet, parsePaper, renderSheetPdf, renderSheetRaster, sheetPathOf } from '../../core/idphoto/print-sheet';
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { assertSeparateOutputs, writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags, projectResourcesDir } from '../cli-env';
@@ -112,6 +112,7 @@ export const idphotoCommand: CliCommand = {
     for (const output of outputs) checkedAsUsage(() => checkIdPhotoOutput(output));
     // Beside the (first) photo in its format, as a batch names it: one.jpg -> one_sheet.jpg.
     const sheetOut = paper ? (values['sheet-out'] ?? sheetPathOf(outputs[0])) : undefined;
+    if (sheetOut) checkedAsUsage(() => checkSheetOutput(sheetOut));
     // Nothing read is written over, and no written file over another (a --report named as the photo:
     // a wrong command line, exit 2; an input named as an output is OUTPUT_EXISTS, 1).
     await assertSeparateOutputs(

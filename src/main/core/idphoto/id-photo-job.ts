@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../io/atomic-write';
 import type { RunContext } from '../progress';
 import type { ComplianceReport } from './compliance';
 import { idPhotoToFile } from './make-id-photo';
-import { layoutPhotoSheet, renderSheetPdf, renderSheetRaster } from './print-sheet';
+import { checkSheetOutput, layoutPhotoSheet, renderSheetPdf, renderSheetRaster } from './print-sheet';
 import { parseSpec } from './spec';
 
 /** What an 'idphoto' job returns (structured-clone-able). */
@@ -29,6 +29,8 @@ export async function runIdPhotoJob(input: string, output: string, options: IdPh
   if (!options || typeof options !== 'object') throw new AppError('INVALID_ARGUMENT', 'ID-photo options are missing');
   const spec = parseSpec(options.spec, 'job');
   const refine = parseRefineMode(options.refine ?? ID_PHOTO_REFINE);
+  // Refused before the photo is made: a sheet named as a type it is not written as.
+  if (options.sheet) checkSheetOutput(options.sheet.output);
   const r = await idPhotoToFile(input, output, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge, trimapPath: options.trimapPath }, env, ctx);
   let sheet: IdPhotoJobResult['sheet'] = null;
   if (options.sheet) {

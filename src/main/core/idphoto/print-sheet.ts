@@ -261,6 +261,15 @@ export async function renderSheetPdf(layout: SheetLayout, images: RgbaImage[]): 
   return doc.save();
 }
 
+/** `output` when it names a file type a sheet is written as (.png, .jpg, .jpeg, .pdf); INVALID_ARGUMENT otherwise (a .tiff was written as PNG bytes). */
+export function checkSheetOutput(output: string): string {
+  if (!/\.(png|jpe?g|pdf)$/i.test(output)) {
+    const ext = /\.[^./\\]+$/.exec(output)?.[0];
+    throw new AppError('INVALID_ARGUMENT', `Cannot write a print sheet as ${ext ?? 'a file without an extension'}: use .png, .jpg or .pdf (${output})`, { detail: { path: output } });
+  }
+  return output;
+}
+
 /** Where the sheet of a photo goes: beside it, '_sheet' before the extension (same format). */
 export function sheetPathOf(output: string): string {
   return output.replace(/(\.[^./\\]+)?$/, (ext) => `_sheet${ext}`);
