@@ -2,6 +2,7 @@
 // bad flags mapped to their codes and exit status.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/main/cli/index';
 import type { CliIo } from '../../src/main/cli/command';
@@ -25,6 +26,22 @@ describe('cutout sticker (CLI)', () => {
     expect(o.lines.join('\n')).toMatch(/-> .*s\.gif \(gif, \d+x\d+, \d+ frames at 10\.00 fps, [\d.]+ KB, anime-seg on cpu, /);
     // Off a terminal: one line in words as each stage begins, not a line per step, the encode before it ends.
     expect(o.errors).toEqual(['reading…', 'segmenting…', 'compositing…', 'encoding…', 'writing…']);
+  });
+
+  it('makes a GIF asked for above 50 fps at 50 (no 10 ms delay, which browsers play at 100 ms), and says so', async () => {
+    const out = join(tempDir(), 'fast.gif');
+    const o = io();
+    expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), '-o', out, '--duration', '1', '--fps', '60', '--max-side', '64'], o)).toBe(0);
+    expect(o.lines.join('\n')).toMatch(/ frames at 50\.00 fps, /);
+    expect(o.errors).toContain('note: a GIF plays 50 frames a second at most (browsers slow shorter delays to 100 ms): made at 50 fps');
+    const { delay } = await sharp(out).metadata();
+    expect(delay!.length).toBeGreaterThan(1);
+    expect(Math.min(...delay!)).toBeGreaterThanOrEqual(20);
+    // A WebP keeps the 60 asked for (its delays are whole milliseconds).
+    const webp = join(tempDir(), 'fast.webp');
+    const w = io();
+    expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), '-o', webp, '--duration', '1', '--fps', '60', '--max-side', '64'], w)).toBe(0);
+    expect(w.lines.join('\n')).toMatch(/ frames at 60\.00 fps, /);
   });
 
   it('says when a sticker was made smaller than its preset to fit the byte budget', async () => {
@@ -149,12 +166,12 @@ describe('cutout sticker (CLI)', () => {
     expect(existsSync(join(dir, 'x.gif'))).toBe(false);
     // A preset's file under a name of another kind (.out) is refused before any work.
     o = io();
-    expect(await runCli(['sticker', fake, '-o', join(dir, 'line.out'), '--preset', 'line'], o)).toBe(1);
+    expect(await runCli(['sticker', fake, '-o', join(dir, 'line.out'), '--preset', 'line'], o)).toBe(2);
     expect(o.errors.at(-1)).toBe(`INVALID_ARGUMENT: The line preset makes APNG, but ${join(dir, 'line.out')} is named otherwise: name it .png`);
     expect(existsSync(join(dir, 'line.out'))).toBe(false);
     // A folder as the output is refused (with a preset it was written beside it, as "folder.png").
     o = io();
-    expect(await runCli(['sticker', fake, '-o', dir, '--preset', 'line'], o)).toBe(1);
+    expect(await runCli(['sticker', fake, '-o', dir, '--preset', 'line'], o)).toBe(2);
     // Named with the extension the preset writes (it said .gif, which a LINE sticker is refused as).
     expect(o.errors.at(-1)).toBe(`INVALID_ARGUMENT: ${dir} is a folder: name the sticker's file (for example ${join(dir, 'sticker.png')})`);
     // Into a folder that cannot be made: said before the clip is read (it was after all the work).

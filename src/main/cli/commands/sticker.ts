@@ -6,10 +6,10 @@ import { AppError } from '../../../shared/errors';
 import type { StickerReview, StickerStroke } from '../../../shared/jobs';
 import { flaggedRanges } from '../../../shared/sticker-review';
 import type { ProgressSink } from '../../core/progress';
-import { cutShortFileText, emptyEndsText, makeSticker, pastEndText, presetLengthText, stoppedShortText, validateStickerOptions, type StickerOptions } from '../../core/sticker/make-sticker';
+import { cutShortFileText, emptyEndsText, GIF_MAX_FPS, makeSticker, pastEndText, presetLengthText, stoppedShortText, validateStickerOptions, type StickerOptions } from '../../core/sticker/make-sticker';
 import { findPlatformPreset, STICKER_FORMATS, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { checkedAsUsage, choiceFlag, type CliCommand, intFlag, noteProviderFallback, numberFlag, progressText, stageWords, terminalStatus, UsageError } from '../command';
+import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, intFlag, noteProviderFallback, numberFlag, progressText, stageWords, terminalStatus, UsageError } from '../command';
 
 function parseSize(value: string | undefined): StickerOptions['size'] {
   if (value === undefined) return undefined;
@@ -53,7 +53,11 @@ export const stickerCommand: CliCommand = {
   usage: `cutout sticker CLIP -o OUT.gif [--start S] [--duration S] [--fps N] [--max-side PX | --size small|medium|large] [--format gif|webp|apng|webm]
        [--preset line|telegram|discord|wechat] [--model anime|person|ID] [--stability 0..1] [--threshold 0..1]
        [--matte '#FFFFFF'] [--outline PX] [--outline-color '#FFFFFF'] [--colors N] [--plays N] [--strokes FILE.json] [--provider auto|cpu|webgpu|...] [--threads N]
-  The format follows OUT's extension (.gif .webp .png/.apng .webm) unless --format or --preset says otherwise.
+  The format is OUT's extension (.gif .webp .png/.apng .webm). --format or --preset names it too: an OUT
+  without an extension gets its extension, one with another extension is refused.
+  --fps: frames a second, up to 60 (a GIF plays 50 at most: it is made at 50).
+  --matte: the colour a GIF's hard (1-bit) edge is blended with (default white, for a light chat; a dark
+  chat wants its own background, e.g. '#1E1E1E'). WebP, APNG and WebM keep soft edges and do not use it.
   --plays: how many times a GIF, WebP or APNG plays (default 0: forever; a preset sets its own; a WebM's
   looping is up to its player).
   --strokes: Keep ("fg") / Remove ("bg") strokes that hold for every frame, points and size in fractions of
@@ -121,7 +125,14 @@ export const stickerCommand: CliCommand = {
         io.err(`${stageWords(e.stage)}…`);
       }
     };
-    const r = await makeSticker(positionals[0], values.out, options, env, { signal: io.signal, onProgress: progress }).finally(() => status.clear());
+    // What the engine refuses of the options (a name of another format, more frames than a sticker
+    // holds) is a wrong command line too: exit 2.
+    const r = await makeSticker(positionals[0], values.out, options, env, { signal: io.signal, onProgress: progress })
+      .catch((error: unknown) => {
+        throw asUsage(error);
+      })
+      .finally(() => status.clear());
+    if (options.fps !== undefined && options.fps > GIF_MAX_FPS && r.format === 'gif') io.err(`note: a GIF plays ${GIF_MAX_FPS} frames a second at most (browsers slow shorter delays to 100 ms): made at ${GIF_MAX_FPS} fps`);
     if (r.modelFallback) io.err('note: no anime model is installed; used the person model (see `cutout models`)');
     noteProviderFallback(io, values.provider, r.provider);
     if (r.cutToS !== undefined) {

@@ -172,8 +172,14 @@ export function resolveTargets(options: StickerOptions, info?: VideoInfo): { pre
     fps = presetFps(preset, fps, durationS);
   }
   const format = options.format ?? preset?.format ?? 'gif';
+  // A GIF's delays are whole centiseconds, and browsers play one of 10 ms or less at 100 ms: above
+  // 50 fps some frames got 10 ms and a 1-s sticker played for 2.5 s. So a GIF runs at 50 fps at most.
+  if (format === 'gif') fps = Math.min(fps, GIF_MAX_FPS);
   return { preset, maxW: preset ? preset.maxW : side, maxH: preset ? preset.maxH : side, fps, durationS, format };
 }
+
+/** The most frames a second a GIF plays as written (20 ms delays: browsers stretch 10 ms to 100). */
+export const GIF_MAX_FPS = 50;
 
 /** The long side, in pixels, at which a sticker decodes and segments its frames. */
 export function stickerWorkSide(options: StickerOptions, targets = resolveTargets(options)): number {
