@@ -40,6 +40,19 @@ export interface PlatformPreset {
   loops: number;
   /** Longest total play, loops × length (LINE: 4 s): a longer sticker gets fewer loops (presetLoops). */
   maxPlayS?: number;
+  /** The sticker plays a whole number of seconds (LINE: 1, 2, 3 or 4 s, no fraction; wholeSecondsOf). */
+  wholeSeconds?: boolean;
+}
+
+/**
+ * The whole seconds a preset with `wholeSeconds` plays a part `durationS` long in: the nearest, 1 at
+ * least and the preset's longest at most; at most what the clip has left (`availableS`), where that
+ * is a second or more. A part of less than a second plays in 1 s (its frames shown longer).
+ */
+export function wholeSecondsOf(preset: Pick<PlatformPreset, 'maxDurationS'>, durationS: number, availableS = Infinity): number {
+  const longest = Math.max(1, Math.floor(preset.maxDurationS + 1e-6));
+  const nearest = Math.min(longest, Math.max(1, Math.round(durationS)));
+  return nearest > availableS + 0.05 ? Math.max(1, Math.floor(availableS + 0.05)) : nearest;
 }
 
 /** The loops to write for a sticker `durationS` long: the preset's, fewer where loops × length would pass its maxPlayS (at least 1); 0 = forever. */
@@ -51,13 +64,14 @@ export function presetLoops(preset: PlatformPreset | undefined, durationS: numbe
 /**
  * Platform presets. LINE animated stickers (creator.line.me/en/guideline/animationsticker): APNG,
  * within 320x270 with one side at least 270, <= 4 s, <= 300 KB, 5..20 frames, 1..4 loops whose
- * total play is at most 4 s. Telegram video stickers: VP9 WebM, one side 512 px, <= 3 s, <= 256 KB, <= 30 fps,
+ * total play is at most 4 s; a playback time of 1, 2, 3 or 4 s ("choose a playback time that
+ * matches your number of frames"; creators' notes: no fraction of a second). Telegram video stickers: VP9 WebM, one side 512 px, <= 3 s, <= 256 KB, <= 30 fps,
  * no audio. Discord stickers: exactly 320x320 (other sizes are refused on upload), <= 512 KB (APNG
  * keeps true alpha). WeChat sticker-platform main images: a GIF of exactly 240x240, <= 500 KB
  * (the sticker centred on a transparent square, as Discord's).
  */
 export const PLATFORM_PRESETS: Record<PlatformPreset['id'], PlatformPreset> = {
-  line: { id: 'line', label: 'LINE animated sticker', format: 'apng', maxW: 320, maxH: 270, exactLongSide: true, minSide: 270, maxDurationS: 4, maxBytes: 300 * 1024, maxFps: 20, minFrames: 5, maxFrames: 20, loops: 4, maxPlayS: 4 },
+  line: { id: 'line', label: 'LINE animated sticker', format: 'apng', maxW: 320, maxH: 270, exactLongSide: true, minSide: 270, maxDurationS: 4, maxBytes: 300 * 1024, maxFps: 20, minFrames: 5, maxFrames: 20, loops: 4, maxPlayS: 4, wholeSeconds: true },
   telegram: { id: 'telegram', label: 'Telegram video sticker', format: 'webm', maxW: 512, maxH: 512, exactLongSide: true, maxDurationS: 3, maxBytes: 256 * 1024, maxFps: 30, loops: 0 },
   discord: { id: 'discord', label: 'Discord sticker', format: 'apng', maxW: 320, maxH: 320, exactLongSide: true, canvas: { width: 320, height: 320 }, maxDurationS: 10, maxBytes: 512 * 1024, maxFps: 30, loops: 0 },
   wechat: { id: 'wechat', label: 'WeChat GIF sticker', format: 'gif', maxW: 240, maxH: 240, exactLongSide: true, canvas: { width: 240, height: 240 }, maxDurationS: 10, maxBytes: 500 * 1024, maxFps: 15, loops: 0 },

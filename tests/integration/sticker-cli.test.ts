@@ -44,6 +44,15 @@ describe('cutout sticker (CLI)', () => {
     expect(w.lines.join('\n')).toMatch(/ frames at 60\.00 fps, /);
   });
 
+  it('a LINE sticker plays whole seconds: a part of 1.3 s plays in 1 s, and it is said', async () => {
+    const o = io();
+    const out = join(tempDir(), 'line.png');
+    expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), '-o', out, '--preset', 'line', '--duration', '1.3'], o)).toBe(0);
+    expect(o.errors).toContain('note: a LINE animated sticker plays a whole number of seconds (1 to 4): this one plays 1 s, not 1.3');
+    const [frames, fps] = o.lines[0].match(/(\d+) frames at ([\d.]+) fps/)!.slice(1).map(Number);
+    expect(frames / fps).toBeCloseTo(1, 2);
+  });
+
   it('says when a sticker was made smaller than its preset to fit the byte budget', async () => {
     const o = io();
     const out = join(tempDir(), 'op.gif');

@@ -34,6 +34,16 @@ function cornerAlphas(p: { n: number; w: number; h: number; data: Buffer }): num
   return out;
 }
 
+/** The milliseconds an APNG's frames play once (its fcTL delays, delay_num / delay_den seconds each). */
+function apngPlayMs(file: Buffer): number {
+  let ms = 0;
+  for (let at = file.indexOf('fcTL'); at > 0; at = file.indexOf('fcTL', at + 4)) {
+    const den = file.readUInt16BE(at + 4 + 22) || 100;
+    ms += (1000 * file.readUInt16BE(at + 4 + 20)) / den;
+  }
+  return Math.round(ms);
+}
+
 describe('cutout sticker pipeline', () => {
   const env = testEnv();
   const person = evalFile('person_clips', 'clips', 'liveportrait_driving_d18.mp4');
@@ -124,6 +134,11 @@ describe('cutout sticker pipeline', () => {
     expect(line.bytes).toBeLessThanOrEqual(300 * 1024);
     expect(line.frameCount).toBeLessThanOrEqual(20);
     expect(line.frameCount / line.fps).toBeLessThanOrEqual(4.01);
+    // It plays whole seconds (LINE takes 1, 2, 3 or 4 s), and so does a part asked for as 1.3 s.
+    expect(Number.isInteger(Math.round((line.frameCount / line.fps) * 1e6) / 1e6)).toBe(true);
+    const short = await makeSticker(person, join(dir, 'short.png'), { model: 'person', preset: 'line', startS: 0.5, durationS: 1.3 }, env);
+    expect(short.frameCount / short.fps).toBeCloseTo(1, 6);
+    expect(apngPlayMs(readFileSync(short.output))).toBe(1000);
     // LINE's guideline: one side at least 270 px, and loops × length at most 4 s (1–4 loops).
     expect(Math.max(line.width, line.height)).toBeGreaterThanOrEqual(270);
     const apng = readFileSync(join(dir, 'line.png'));
@@ -193,8 +208,9 @@ describe('cutout sticker pipeline', () => {
     execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-i', evalFile('anime_clips', 'clips', 'esrgan_onepiece_demo.mp4'), '-frames:v', '1', one]);
     const still = await makeSticker(one, join(dir, 'one.png'), { preset: 'line' }, env);
     expect(still.frameCount).toBe(5);
-    // At LINE's 20 fps at most (it was 60: five 17-ms frames, a flash).
-    expect(still.fps).toBe(20);
+    // In LINE's shortest playback time, a whole second: 5 fps (it was 60 fps, five 17-ms frames, a
+    // flash; then LINE's 20 fps at most, 0.25 s, a time LINE does not take).
+    expect(still.fps).toBe(5);
     const apng = readFileSync(join(dir, 'one.png'));
     expect(apng.readUInt32BE(apng.indexOf('acTL') + 4)).toBe(5);
   });

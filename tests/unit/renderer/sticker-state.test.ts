@@ -69,6 +69,11 @@ describe('StickerState', () => {
     s.setPreset('line');
     s.setEnd(100);
     expect([s.durationS, s.effectiveFps, s.frameEstimate, s.presetLimits?.maxW, s.presetLimits?.maxH]).toEqual([4, 5, 20, 320, 270]);
+    expect(s.playedS).toBe(4);
+    // LINE plays whole seconds: a trim of 2.5 s is made 3 s (20 frames over 3 s), as the engine makes it.
+    s.setEnd(s.startS + 2.5);
+    expect([s.durationS, s.playedS, s.frameEstimate]).toEqual([2.5, 3, 20]);
+    expect(s.effectiveFps).toBeCloseTo(20 / 3, 6);
     // WeChat caps the rate (15 fps); Custom takes the slider as it is.
     s.setPreset('wechat');
     expect(s.effectiveFps).toBe(15);

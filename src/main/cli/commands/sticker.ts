@@ -144,6 +144,11 @@ export const stickerCommand: CliCommand = {
     if (r.pastEndToS !== undefined) io.err(`note: ${pastEndText(r.pastEndToS)}`);
     if (r.emptyEndsS) io.err(`note: ${emptyEndsText(r.emptyEndsS)}`);
     const preset = options.preset ? findPlatformPreset(options.preset) : undefined;
+    // A part asked for in a fraction of a second plays in whole ones on LINE (2.5 s: 3 s).
+    const playedS = r.frameCount / r.fps;
+    if (preset?.wholeSeconds && options.durationS !== undefined && r.presetCutToS === undefined && Math.abs(playedS - options.durationS) > 0.01) {
+      io.err(`note: a ${preset.label} plays a whole number of seconds (1 to ${preset.maxDurationS}): this one plays ${Math.round(playedS)} s, not ${Number(options.durationS.toFixed(2))}`);
+    }
     if (!r.withinBudget) io.err(`warning: ${(r.bytes / 1024).toFixed(0)} KB is over the ${r.preset} budget after ${r.attempts} attempts`);
     else if (r.shrunkToFit && preset) io.err(`note: made smaller to fit the ${preset.label}'s ${Math.round(preset.maxBytes / 1024)} KB`);
     const t = r.timings;

@@ -28,7 +28,7 @@ import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, unio
 import { flattenForMatting, keepOwnEdge, ownAlphaOf } from '../matting/own-alpha';
 import { encodeIndexedApng } from './apng-indexed';
 import { encodeAnimatedWebp, encodeApng, encodeWebmVp9, type AnimatedFrames } from './encode-animated';
-import { findPlatformPreset, PLATFORM_PRESETS, presetFps, presetLoops, SIZE_PRESETS, stickerExtension, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
+import { findPlatformPreset, PLATFORM_PRESETS, presetFps, presetLoops, SIZE_PRESETS, wholeSecondsOf, stickerExtension, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
 import { applyStickerHints, stickerHintMap, validateStickerStrokes } from './touch-up';
 import { binarizeWithHysteresis, hysteresisBand, isRepeatFrame, isSceneCut, smoothAlphaSequence } from './temporal';
 
@@ -169,6 +169,8 @@ export function resolveTargets(options: StickerOptions, info?: VideoInfo): { pre
   if (preset) {
     const remaining = info ? info.durationS - (options.startS ?? 0) : preset.maxDurationS;
     durationS = Math.min(durationS ?? remaining, preset.maxDurationS);
+    // LINE plays whole seconds: the part is the nearest whole seconds the clip has (2.5 s: 3 s).
+    if (preset.wholeSeconds) durationS = wholeSecondsOf(preset, durationS, info ? remaining : Infinity);
     fps = presetFps(preset, fps, durationS);
   }
   const format = options.format ?? preset?.format ?? 'gif';
@@ -600,7 +602,10 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     // The file's size: the sticker's, or the canvas a preset fixes.
     const size = layout.canvas ?? layout.size;
     const inSpan = pickStickerFrames(spanLength, plan.fps, knobs.fpsStep);
-    const { picked, fps } = withMinFrames({ picked: inSpan.picked.map((i) => i + first), fps: inSpan.fps }, preset?.minFrames, preset?.maxFps);
+    const { picked, fps: spanFps } = withMinFrames({ picked: inSpan.picked.map((i) => i + first), fps: inSpan.fps }, preset?.minFrames, preset?.maxFps);
+    // A whole-seconds preset plays its frames in whole seconds exactly (frames with nothing left out
+    // at the ends, or a clip shorter than a second, made it 2.75 or 0.5 s).
+    const fps = preset?.wholeSeconds ? picked.length / wholeSecondsOf(preset, picked.length / spanFps) : spanFps;
     const composed: ColourAlpha[] = [];
     for (const i of picked) {
       throwIfAborted(ctx.signal);

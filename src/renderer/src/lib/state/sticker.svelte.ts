@@ -5,7 +5,7 @@
 import type { ClipInfo, MediaBytes, StickerFramePreview, StickerFramePreviewRequest } from '../../../../shared/api';
 import type { ApiClient } from '../../../../shared/api-client';
 import { STICKER_STROKE_LIMITS, type JobOutcome, type StickerJobOptions, type StickerJobResult, type StickerReview, type StickerStroke, type Subject } from '../../../../shared/jobs';
-import { PLATFORM_PRESETS, presetFps, stickerExtension, type PlatformPreset } from '../../../../shared/sticker-presets';
+import { PLATFORM_PRESETS, presetFps, stickerExtension, wholeSecondsOf, type PlatformPreset } from '../../../../shared/sticker-presets';
 import { sureTrim } from '../../../../shared/sticker-review';
 
 /** The long side of the clip's frame the Clip pane shows (the poster). */
@@ -156,9 +156,11 @@ export class StickerState {
   /** The longest trim allowed now. */
   maxDurationS = $derived(Math.min(MAX_TRIM_S, this.presetLimits?.maxDurationS ?? MAX_TRIM_S));
   endS = $derived(this.startS + this.durationS);
+  /** The whole seconds a preset that plays whole seconds (LINE) makes of the trim (2.5 s: 3 s, as the engine does), or null. */
+  playedS = $derived(this.presetLimits?.wholeSeconds && this.clip ? wholeSecondsOf(this.presetLimits, this.durationS, this.clip.durationS - this.startS) : null);
   /** The frame rate the sticker is made at: the slider's, lowered where a preset limits rate or frames (LINE: 20 frames). */
-  effectiveFps = $derived(presetFps(this.presetLimits ?? undefined, this.fps, this.durationS));
-  frameEstimate = $derived(Math.max(1, Math.round(this.durationS * this.effectiveFps)));
+  effectiveFps = $derived(presetFps(this.presetLimits ?? undefined, this.fps, this.playedS ?? this.durationS));
+  frameEstimate = $derived(Math.max(1, Math.round((this.playedS ?? this.durationS) * this.effectiveFps)));
   /** True when a sticker is shown but a control has changed since it was made. */
   isResultStale = $derived(this.result !== null && JSON.stringify(this.options()) !== this.madeWith);
   /** The frame preview is wanted: the Cut-out view is open, or the Sticker pane has no up-to-date sticker to show. */

@@ -33,6 +33,7 @@ export const sticker = {
   'sticker.still.alt': { en: 'The first frame of the sticker with the current settings', 'zh-CN': '当前设置下表情包的第一帧' },
   'sticker.working': { en: 'Making the sticker…', 'zh-CN': '正在生成表情包…' },
   'sticker.resultInfoOne': { en: '{w} × {h}, one frame (a still, not animated), {kb} KB', 'zh-CN': '{w} × {h}，仅 1 帧（静态图，不会动），{kb} KB' },
+  'sticker.wholeSeconds': { en: 'LINE takes a sticker of whole seconds (1 to {max}): this part is made {s} s long.', 'zh-CN': 'LINE 只接受整秒时长（1 到 {max} 秒）的表情：此片段将做成 {s} 秒。' },
   'sticker.maxLength': { en: 'End stops here: a sticker is at most {max} s long. Move Start to pick another part.', 'zh-CN': '终点只能到这里：表情包最长 {max} 秒。拖动“起点”可选择其他片段。' },
   'sticker.oneFrameHint': { en: 'One frame makes a still picture: raise the frame rate or lengthen the trim to keep the clip moving.', 'zh-CN': '只有一帧会变成静态图：提高帧率或加长片段即可保留动画。' },
   'sticker.framesOne': { en: 'one frame over {dur} s', 'zh-CN': '共 1 帧（{dur} 秒）' },
