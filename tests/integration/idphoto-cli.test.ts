@@ -63,7 +63,20 @@ describe('cutout idphoto', () => {
     expect(stdout).toMatch(/sheet -> \S+_sheet\.jpg \(12 photos on 101\.6x152\.4 mm: 6 each of 2 people; 8 each were asked for, 6 each fit\)/);
     const report = JSON.parse(readFileSync(join(dir, 'both.json'), 'utf8'));
     expect(report.results).toHaveLength(2);
-    expect(report.sheet).toMatchObject({ paperMm: [101.6, 152.4], dpi: 300, photos: 12, copiesEach: 6, inputs, leftOff: [] });
+    expect(report.sheet).toMatchObject({ paperMm: [101.6, 152.4], dpi: 300, photos: 12, copiesEach: 6, inputs, leftOff: [], failingSpec: [] });
+  });
+
+  it('says which photos on a shared sheet fail their spec (a photo enlarged past 2x from a small picture)', { timeout: 120_000 }, async () => {
+    const dir = tempDir();
+    const small = join(dir, 'small.jpg');
+    await sharp(evalFile('id_portraits', 'images', 'hv_test2.jpg')).resize({ width: 140 }).jpeg().toFile(small);
+    const good = evalFile('id_portraits', 'images', 'df_img13.jpg');
+    const failed = await run(process.execPath, [cli, 'idphoto', good, small, '--spec', 'cn-1inch', '-o', dir + '/', '--sheet', '6inch', '--report', join(dir, 'r.json')], { env }).catch((e) => e);
+    expect(failed.code).toBe(3);
+    expect(String(failed.stdout)).toMatch(/small\.jpg -> .*FAIL: Enlarged/);
+    expect(String(failed.stdout)).toMatch(/sheet -> \S+ \(12 photos on .*: 6 each of 2 people\)/);
+    expect(String(failed.stderr)).toContain(`note: ${small} is on the sheet but fails 1-inch photo 25×35 mm (一寸), as said above: leave it out and run again for a sheet of photos that pass`);
+    expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')).sheet.failingSpec).toEqual([small]);
   });
 
   it('says when a KB band is met only by a blocky JPEG, and when no JPEG of the size can meet it', { timeout: 120_000 }, async () => {

@@ -129,6 +129,8 @@ export const idphotoCommand: CliCommand = {
     const made: IdPhotoResult[] = [];
     /** The inputs of `made`, in its order. */
     const madeFrom: string[] = [];
+    /** Whether each of `made` meets its spec. */
+    const madePass: boolean[] = [];
     let failures = 0;
     let specFailures = 0;
     for (let i = 0; i < positionals.length; i++) {
@@ -136,6 +138,7 @@ export const idphotoCommand: CliCommand = {
         const r = await idPhotoToFile(positionals[i], outputs[i], { spec, background: values.bg, refine, faceIndex, trimapPath: values.trimap }, env, { signal: io.signal });
         made.push(r.result);
         madeFrom.push(positionals[i]);
+        madePass.push(r.report.pass);
         reports.push({ input: positionals[i], output: r.output, bytes: r.bytes, quality: r.quality, modelId: r.result.modelId, provider: r.result.provider, ...r.report });
         const m = r.report.measurements;
         const failed = failedChecks(r.report);
@@ -171,7 +174,7 @@ export const idphotoCommand: CliCommand = {
         io.err(`${err.code ?? 'INTERNAL'}: ${positionals[i]}: ${err.message}`);
       }
     }
-    let sheetReport: { output: string; paperMm: [number, number]; dpi: number | null; photos: number; copiesEach: number; inputs: string[]; leftOff: string[] } | null = null;
+    let sheetReport: { output: string; paperMm: [number, number]; dpi: number | null; photos: number; copiesEach: number; inputs: string[]; leftOff: string[]; failingSpec: string[] } | null = null;
     // The report is written even when the sheet fails (a full disk): the photos it reports are there.
     const writeReport = async (): Promise<void> => {
       if (!values.report) return;
@@ -194,9 +197,14 @@ export const idphotoCommand: CliCommand = {
         if (left.length > 0) {
           io.err(`note: ${people} photos of this size fit on one sheet, so ${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} not on it: make a sheet of ${left.length === 1 ? 'it' : 'them'} with another run`);
         }
+        // A photo that fails its spec is on the sheet as it is written: said, so it is not printed unawares.
+        const failing = madeFrom.slice(0, people).filter((_, k) => !madePass[k]);
+        if (failing.length > 0 && made.length > 1) {
+          io.err(`note: ${failing.join(', ')} ${failing.length === 1 ? 'is' : 'are'} on the sheet but fail${failing.length === 1 ? 's' : ''} ${spec.name}, as said above: leave ${failing.length === 1 ? 'it' : 'them'} out and run again for a sheet of photos that pass`);
+        }
         // The report says what the line says: where the sheet is, on what paper, whose photos and how many.
         const isPdf = /\.pdf$/i.test(sheetOut);
-        sheetReport = { output: sheetOut, paperMm: [layout.widthMm, layout.heightMm], dpi: isPdf ? null : dpi, photos: n, copiesEach: each, inputs: madeFrom.slice(0, people), leftOff: left };
+        sheetReport = { output: sheetOut, paperMm: [layout.widthMm, layout.heightMm], dpi: isPdf ? null : dpi, photos: n, copiesEach: each, inputs: madeFrom.slice(0, people), leftOff: left, failingSpec: failing };
       } catch (error) {
         await writeReport();
         throw error;
