@@ -44,14 +44,22 @@ export interface GifResult {
  * round(sum(delaysMs[0..i]) / 10), so rounding never drifts (a 12 fps clip alternates 80/90 ms).
  */
 export function exactDelaysCs(delaysMs: readonly number[]): number[] {
+  return exactDelaysIn(delaysMs, 10);
+}
+
+/**
+ * Delays in whole `unitMs` (a GIF's 10 ms, a WebP's 1 ms) whose running sum follows the exact
+ * timeline: frame i ends at round(sum(delaysMs[0..i]) / unitMs) units, so rounding never drifts.
+ */
+export function exactDelaysIn(delaysMs: readonly number[], unitMs: number): number[] {
   const out: number[] = [];
   let t = 0;
-  let prevCs = 0;
+  let prev = 0;
   for (const d of delaysMs) {
     t += d;
-    const cs = Math.round(t / 10);
-    out.push(Math.max(cs - prevCs, 0));
-    prevCs = cs;
+    const end = Math.round(t / unitMs);
+    out.push(Math.max(end - prev, 0));
+    prev = end;
   }
   return out;
 }

@@ -3,6 +3,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { encodeGif, exactDelaysCs, indexFrames, type GifFrame } from '../../../../src/main/core/gif/encode-gif';
+import { encodeAnimatedWebp, webpDelaysMs } from '../../../../src/main/core/sticker/encode-animated';
 
 function frame(w: number, h: number, fill: (x: number, y: number) => [number, number, number, number]): GifFrame {
   const data = new Uint8Array(w * h * 4);
@@ -15,6 +16,21 @@ describe('exactDelaysCs', () => {
     const cs = exactDelaysCs(Array(12).fill(1000 / 12));
     expect(cs.reduce((a, b) => a + b, 0)).toBe(100);
     expect(new Set(cs)).toEqual(new Set([8, 9]));
+  });
+});
+
+describe('webpDelaysMs', () => {
+  it('keeps a WebP to its timeline in whole milliseconds (each rounded alone, 12 fps lost 6 ms in 1.5 s and 60 fps gained 20 ms a second)', async () => {
+    const at12 = webpDelaysMs(Array(18).fill(1000 / 12));
+    expect(at12.reduce((a, b) => a + b, 0)).toBe(1500);
+    expect(new Set(at12)).toEqual(new Set([83, 84]));
+    const at60 = webpDelaysMs(Array(60).fill(1000 / 60));
+    expect(at60.reduce((a, b) => a + b, 0)).toBe(1000);
+    // Written so: the file's own delays add up to the length.
+    const frames = Array.from({ length: 18 }, (_, k) => frame(8, 8, (x) => (x === k % 8 ? [255, 0, 0, 255] : [0, 0, 0, 0])));
+    const bytes = await encodeAnimatedWebp({ frames: frames.map((f) => f.data), width: 8, height: 8, delaysMs: Array(18).fill(1000 / 12), fps: 12 });
+    const meta = await sharp(Buffer.from(bytes), { animated: true }).metadata();
+    expect(meta.delay!.reduce((a, b) => a + b, 0)).toBe(1500);
   });
 });
 
