@@ -53,6 +53,19 @@ describe('cutout sticker (CLI)', () => {
     expect(frames / fps).toBeCloseTo(1, 2);
   });
 
+  it('takes a folder as OUT (CLIP_sticker.EXT in it), a time as a player shows it, and colour names', async () => {
+    const dir = tempDir();
+    const clip = evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif');
+    const o = io();
+    expect(await runCli(['sticker', clip, '-o', dir, '--start', '0:00.5', '--duration', '0:01', '--max-side', '64', '--matte', 'black', '--outline', '1', '--outline-color', 'Red'], o)).toBe(0);
+    expect(o.lines[0]).toContain(`-> ${join(dir, 'animatediff_model07_01_sticker.gif')} (gif, `);
+    expect(existsSync(join(dir, 'animatediff_model07_01_sticker.gif'))).toBe(true);
+    // Into a folder named with a slash, that is not there yet, with the extension of --format.
+    const w = io();
+    expect(await runCli(['sticker', clip, '-o', join(dir, 'webp') + '/', '--format', 'webp', '--duration', '0.5', '--max-side', '64'], w)).toBe(0);
+    expect(existsSync(join(dir, 'webp', 'animatediff_model07_01_sticker.webp'))).toBe(true);
+  });
+
   it('says when a sticker was made smaller than its preset to fit the byte budget', async () => {
     const o = io();
     const out = join(tempDir(), 'op.gif');
@@ -181,11 +194,9 @@ describe('cutout sticker (CLI)', () => {
     expect(await runCli(['sticker', fake, '-o', join(dir, 'line.out'), '--preset', 'line'], o)).toBe(2);
     expect(o.errors.at(-1)).toBe(`INVALID_ARGUMENT: The line preset makes APNG, but ${join(dir, 'line.out')} is named otherwise: name it .png`);
     expect(existsSync(join(dir, 'line.out'))).toBe(false);
-    // A folder as the output is refused (with a preset it was written beside it, as "folder.png").
     o = io();
-    expect(await runCli(['sticker', fake, '-o', dir, '--preset', 'line'], o)).toBe(2);
-    // Named with the extension the preset writes (it said .gif, which a LINE sticker is refused as).
-    expect(o.errors.at(-1)).toBe(`INVALID_ARGUMENT: ${dir} is a folder: name the sticker's file (for example ${join(dir, 'sticker.png')})`);
+    expect(await runCli(['sticker', fake, '-o', join(dir, 'x.gif'), '--start', '1:75'], o)).toBe(2);
+    expect(o.errors.at(-1)).toBe('INVALID_ARGUMENT: --start must be seconds (62.5) or a time (1:02.5), got "1:75"');
     // Into a folder that cannot be made: said before the clip is read (it was after all the work).
     writeFileSync(join(dir, 'notes.txt'), 'a file');
     o = io();

@@ -136,6 +136,22 @@ export function numberFlag(value: string | undefined, name: string, fallback?: n
 }
 
 /**
+ * Parses a time flag in seconds: a number (`62.5`), or as a player shows it, `M:SS` or `H:MM:SS`
+ * with an optional fraction (`1:02.5`, `0:01:02`). A UsageError otherwise.
+ */
+export function secondsFlag(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const clock = /^\s*(?:(\d+):)?(\d+):([0-5]?\d(?:\.\d+)?)\s*$/.exec(value);
+  if (!clock) {
+    if (!DECIMAL.test(value.trim())) throw new UsageError(`--${name} must be seconds (62.5) or a time (1:02.5), got "${value}"`);
+    return Number(value);
+  }
+  const [, h, m, sec] = clock;
+  if (h !== undefined && Number(m) > 59) throw new UsageError(`--${name}: minutes past 59 in "${value}" (H:MM:SS)`);
+  return Number(h ?? 0) * 3600 + Number(m) * 60 + Number(sec);
+}
+
+/**
  * Parses a whole-number flag (a count, pixels, a port); a UsageError when it is not one, or when it
  * is out of `range` (said before any work: --jobs 0 was refused by the batch, exit 1).
  */

@@ -2,7 +2,19 @@
 // draw while they work).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatStatusLine } from '../../../src/main/cli/commands/batch';
-import { type CliIo, fitToTerminal, intFlag, numberFlag, progressText, terminalStatus } from '../../../src/main/cli/command';
+import { type CliIo, fitToTerminal, intFlag, numberFlag, progressText, secondsFlag, terminalStatus, UsageError } from '../../../src/main/cli/command';
+
+describe('secondsFlag', () => {
+  it('takes seconds, or a time as a player shows it (M:SS, H:MM:SS, with a fraction), and refuses the rest as a wrong command line', () => {
+    expect(secondsFlag('62.5', 'start')).toBe(62.5);
+    expect(secondsFlag('1:02.5', 'start')).toBe(62.5);
+    expect(secondsFlag('0:01:02', 'start')).toBe(62);
+    expect(secondsFlag('1:00:00', 'start')).toBe(3600);
+    expect(secondsFlag('90:00', 'start')).toBe(5400);
+    expect(secondsFlag(undefined, 'start')).toBeUndefined();
+    for (const bad of ['1:60', '1:75', '1:2:3:4', 'abc', '1:', '1:61:00']) expect(() => secondsFlag(bad, 'start')).toThrow(UsageError);
+  });
+});
 
 describe('numberFlag and intFlag', () => {
   it('take numbers (and whole numbers), the fallback when absent, and refuse the rest as a wrong command line', () => {

@@ -1,15 +1,17 @@
 // `cutout sticker`: an anime (or person) clip to a transparent animated sticker (GIF, WebP, APNG,
 // VP9 WebM), optionally fitted to a platform preset, with Keep / Remove strokes. Node only.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError } from '../../../shared/errors';
 import type { StickerReview, StickerStroke } from '../../../shared/jobs';
 import { flaggedRanges } from '../../../shared/sticker-review';
 import type { ProgressSink } from '../../core/progress';
 import { cutShortFileText, emptyEndsText, GIF_MAX_FPS, makeSticker, pastEndText, presetLengthText, stoppedShortText, validateStickerOptions, type StickerOptions } from '../../core/sticker/make-sticker';
-import { findPlatformPreset, STICKER_FORMATS, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
+import { findPlatformPreset, STICKER_FORMATS, stickerExtension, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
+import { BACKGROUND_PRESETS } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, intFlag, noteProviderFallback, numberFlag, progressText, stageWords, terminalStatus, UsageError } from '../command';
+import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, intFlag, noteProviderFallback, numberFlag, progressText, secondsFlag, stageWords, terminalStatus, UsageError } from '../command';
 
 function parseSize(value: string | undefined): StickerOptions['size'] {
   if (value === undefined) return undefined;
@@ -50,9 +52,10 @@ export function stickerReviewText(review: StickerReview, other: 'person' | 'anim
 export const stickerCommand: CliCommand = {
   name: 'sticker',
   summary: 'turn a clip (GIF, MP4, WebM, MOV, MKV) into a transparent animated sticker',
-  usage: `cutout sticker CLIP -o OUT.gif [--start S] [--duration S] [--fps N] [--max-side PX | --size small|medium|large] [--format gif|webp|apng|webm]
+  usage: `cutout sticker CLIP -o OUT.gif [--start S|M:SS] [--duration S] [--fps N] [--max-side PX | --size small|medium|large] [--format gif|webp|apng|webm]
        [--preset line|telegram|discord|wechat] [--model anime|person|ID] [--stability 0..1] [--threshold 0..1]
        [--matte '#FFFFFF'] [--outline PX] [--outline-color '#FFFFFF'] [--colors N] [--plays N] [--strokes FILE.json] [--provider auto|cpu|webgpu|...] [--threads N]
+  OUT is the sticker's file, or a folder (there CLIP_sticker.gif, or the extension of --format / --preset).
   The format is OUT's extension (.gif .webp .png/.apng .webm). --format or --preset names it too: an OUT
   without an extension gets its extension, one with another extension is refused.
   --fps: frames a second, up to 60 (a GIF plays 50 at most: it is made at 50).
@@ -90,14 +93,19 @@ export const stickerCommand: CliCommand = {
     if (positionals.length !== 1) throw new UsageError(`Give exactly one clip. Usage: ${this.usage}`);
     if (!values.out) throw new UsageError('Missing -o OUT (for example -o sticker.gif)');
     const asked = choiceFlag(values.format, 'format', Object.fromEntries(STICKER_FORMATS.map((f) => [f, f])) as Record<string, StickerFormat>, `one of ${STICKER_FORMATS.join(', ')}`);
+    // A folder (one that is there, or a name ending in a slash) takes CLIP_sticker.EXT, as a batch names it.
+    if (/[\\/]$/.test(values.out) || (await stat(values.out).then((st) => st.isDirectory(), () => false))) {
+      const writes = asked ?? (values.preset ? findPlatformPreset(values.preset)?.format : undefined) ?? 'gif';
+      values.out = join(values.out, `${basename(positionals[0]).replace(/\.[^.]*$/, '')}_sticker.${stickerExtension(writes)}`);
+    }
     const format = asked ?? (values.preset ? undefined : stickerFormatFromPath(values.out));
     if (!values.preset && !format) throw new UsageError(`Cannot tell the format from ${values.out}: use .gif, .webp, .png or .webm, or --format`);
     // One size: --size named the side and --max-side was dropped unsaid.
     if (values.size !== undefined && values['max-side'] !== undefined) throw new UsageError('--max-side and --size both set the size: give one of them');
     const options: StickerOptions = {
       model: values.model,
-      startS: numberFlag(values.start, 'start'),
-      durationS: numberFlag(values.duration, 'duration'),
+      startS: secondsFlag(values.start, 'start'),
+      durationS: secondsFlag(values.duration, 'duration'),
       fps: numberFlag(values.fps, 'fps'),
       maxSidePx: intFlag(values['max-side'], 'max-side'),
       size: parseSize(values.size),
@@ -105,9 +113,9 @@ export const stickerCommand: CliCommand = {
       preset: values.preset,
       stability: numberFlag(values.stability, 'stability'),
       threshold: numberFlag(values.threshold, 'threshold'),
-      matte: values.matte,
+      matte: colourFlag(values.matte),
       outlinePx: numberFlag(values.outline, 'outline'),
-      outlineColor: values['outline-color'],
+      outlineColor: colourFlag(values['outline-color']),
       plays: intFlag(values.plays, 'plays'),
       maxColors: intFlag(values.colors, 'colors'),
       strokes: await readStrokes(values.strokes),
@@ -160,3 +168,8 @@ export const stickerCommand: CliCommand = {
     return 0;
   },
 };
+
+/** A colour flag: a name the app's backgrounds know (white, black, blue …) as its '#RRGGBB', else as given (the engine checks it). */
+function colourFlag(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : (BACKGROUND_PRESETS[value.trim().toLowerCase()] ?? value);
+}
