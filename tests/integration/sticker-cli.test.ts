@@ -193,6 +193,10 @@ describe('cutout sticker (CLI)', () => {
     o = io();
     expect(await runCli(['sticker', fake, '-o', join(dir, 'line.out'), '--preset', 'line'], o)).toBe(2);
     expect(o.errors.at(-1)).toBe(`INVALID_ARGUMENT: The line preset makes APNG, but ${join(dir, 'line.out')} is named otherwise: name it .png`);
+    // --format and a name of another format: the command line's own check too (it exited 1).
+    o = io();
+    expect(await runCli(['sticker', fake, '-o', join(dir, 'x.gif'), '--format', 'webm'], o)).toBe(2);
+    expect(o.errors.at(-1)).toBe(`INVALID_ARGUMENT: This sticker is WEBM, but ${join(dir, 'x.gif')} is named as GIF: name it .webm`);
     expect(existsSync(join(dir, 'line.out'))).toBe(false);
     o = io();
     expect(await runCli(['sticker', fake, '-o', join(dir, 'x.gif'), '--start', '1:75'], o)).toBe(2);

@@ -7,11 +7,11 @@ import { AppError } from '../../../shared/errors';
 import type { StickerReview, StickerStroke } from '../../../shared/jobs';
 import { flaggedRanges } from '../../../shared/sticker-review';
 import type { ProgressSink } from '../../core/progress';
-import { cutShortFileText, emptyEndsText, GIF_MAX_FPS, makeSticker, pastEndText, presetLengthText, stoppedShortText, validateStickerOptions, type StickerOptions } from '../../core/sticker/make-sticker';
+import { cutShortFileText, emptyEndsText, GIF_MAX_FPS, makeSticker, pastEndText, presetLengthText, stickerOutputNamed, stoppedShortText, validateStickerOptions, type StickerOptions } from '../../core/sticker/make-sticker';
 import { findPlatformPreset, STICKER_FORMATS, stickerExtension, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
 import { BACKGROUND_PRESETS } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, intFlag, noteProviderFallback, numberFlag, progressText, secondsFlag, stageWords, terminalStatus, UsageError } from '../command';
+import { checkedAsUsage, choiceFlag, type CliCommand, intFlag, noteProviderFallback, numberFlag, progressText, secondsFlag, stageWords, terminalStatus, UsageError } from '../command';
 
 function parseSize(value: string | undefined): StickerOptions['size'] {
   if (value === undefined) return undefined;
@@ -122,6 +122,8 @@ export const stickerCommand: CliCommand = {
     };
     // A value out of range (--duration=-2, --preset myspace) is a wrong command line: exit 2, as a bad flag is.
     checkedAsUsage(() => validateStickerOptions(options));
+    // So is an OUT named as another format than --format or --preset writes (-o x.gif --format webm).
+    checkedAsUsage(() => stickerOutputNamed(values.out!, options));
     const env = envFromFlags(values);
     // Off a terminal, one line as each stage begins (an encode that retries for a byte budget is one stage).
     let lastStage = '';
@@ -133,13 +135,7 @@ export const stickerCommand: CliCommand = {
         io.err(`${stageWords(e.stage)}…`);
       }
     };
-    // What the engine refuses of the options (a name of another format, more frames than a sticker
-    // holds) is a wrong command line too: exit 2.
-    const r = await makeSticker(positionals[0], values.out, options, env, { signal: io.signal, onProgress: progress })
-      .catch((error: unknown) => {
-        throw asUsage(error);
-      })
-      .finally(() => status.clear());
+    const r = await makeSticker(positionals[0], values.out, options, env, { signal: io.signal, onProgress: progress }).finally(() => status.clear());
     if (options.fps !== undefined && options.fps > GIF_MAX_FPS && r.format === 'gif') io.err(`note: a GIF plays ${GIF_MAX_FPS} frames a second at most (browsers slow shorter delays to 100 ms): made at ${GIF_MAX_FPS} fps`);
     if (r.modelFallback) io.err('note: no anime model is installed; used the person model (see `cutout models`)');
     noteProviderFallback(io, values.provider, r.provider);

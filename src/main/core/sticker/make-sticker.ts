@@ -789,6 +789,34 @@ export function flattenForGif(c: ColourAlpha, bin: Uint8Array, matte: [number, n
 }
 
 /**
+ * The name a sticker is written under and the options with its format: a name without an
+ * extension gets the format's (of --format or the preset); without either, the name's extension
+ * picks the format. A name that says another format than the one written (--preset telegram -o
+ * s.webp wrote WebM into a .webp; "sticker.out" would be an APNG no app opens as one) or none a
+ * sticker has is INVALID_ARGUMENT. Checks the name only (the CLI says it as a wrong command line).
+ */
+export function stickerOutputNamed(output: string, options: StickerOptions): { output: string; options: StickerOptions } {
+  if ((options.format || options.preset) && !stickerFormatFromPath(output)) {
+    const writes = resolveTargets(options).format;
+    const ext = stickerExtension(writes);
+    if (/\.[^./\\]+$/.test(basename(output))) throw new AppError('INVALID_ARGUMENT', `${options.preset ? `The ${options.preset} preset makes` : 'This sticker is'} ${writes.toUpperCase()}, but ${output} is named otherwise: name it .${ext}`, { detail: { path: output, format: writes } });
+    output = `${output}.${ext}`;
+  }
+  if (!options.format && !options.preset) {
+    const fromPath = stickerFormatFromPath(output);
+    if (!fromPath) throw new AppError('INVALID_ARGUMENT', `Cannot tell the sticker format from ${output}: use .gif, .webp, .png or .webm, or pass a format`);
+    options = { ...options, format: fromPath };
+  }
+  const named = stickerFormatFromPath(output);
+  const writes = resolveTargets(options).format;
+  if (named && named !== writes) {
+    const by = options.preset ? `The ${options.preset} preset makes` : 'This sticker is';
+    throw new AppError('INVALID_ARGUMENT', `${by} ${writes.toUpperCase()}, but ${output} is named as ${named.toUpperCase()}: name it .${stickerExtension(writes)}`, { detail: { path: output, format: writes } });
+  }
+  return { output, options };
+}
+
+/**
  * Makes a sticker file from a clip: prepare, render, write atomically (never over the input; a
  * cancel or failure leaves no output file). Without a format or preset the output's extension
  * picks the format; with one, a name without an extension gets the format's (the result's
@@ -800,27 +828,8 @@ export async function makeSticker(input: string, output: string, options: Sticke
     const writes = options.format || options.preset ? resolveTargets(options).format : 'gif';
     throw new AppError('INVALID_ARGUMENT', `${output} is a folder: name the sticker's file (for example ${join(output, `sticker.${stickerExtension(writes)}`)})`, { detail: { path: output } });
   }
-  if ((options.format || options.preset) && !stickerFormatFromPath(output)) {
-    const writes = resolveTargets(options).format;
-    const ext = stickerExtension(writes);
-    // "sticker" gets ".png"; "sticker.out" would be an APNG no app opens as one.
-    if (/\.[^./\\]+$/.test(basename(output))) throw new AppError('INVALID_ARGUMENT', `${options.preset ? `The ${options.preset} preset makes` : 'This sticker is'} ${writes.toUpperCase()}, but ${output} is named otherwise: name it .${ext}`, { detail: { path: output, format: writes } });
-    output = `${output}.${ext}`;
-  }
+  ({ output, options } = stickerOutputNamed(output, options));
   await assertNotAnInput(output, [input]);
-  if (!options.format && !options.preset) {
-    const fromPath = stickerFormatFromPath(output);
-    if (!fromPath) throw new AppError('INVALID_ARGUMENT', `Cannot tell the sticker format from ${output}: use .gif, .webp, .png or .webm, or pass a format`);
-    options = { ...options, format: fromPath };
-  }
-  // A name that says another format than the one written (--preset telegram -o s.webp wrote WebM
-  // into a .webp) is refused before any work: the file would open in the wrong app or be rejected.
-  const named = stickerFormatFromPath(output);
-  const writes = resolveTargets(options).format;
-  if (named && named !== writes) {
-    const by = options.preset ? `The ${options.preset} preset makes` : 'This sticker is';
-    throw new AppError('INVALID_ARGUMENT', `${by} ${writes.toUpperCase()}, but ${output} is named as ${named.toUpperCase()}: name it .${stickerExtension(writes)}`, { detail: { path: output, format: writes } });
-  }
   // A folder that cannot be written is said before the clip is read, not after all the work.
   await ensureWritableFolder(dirname(resolve(output)));
   const tools = resolveFfmpeg();
