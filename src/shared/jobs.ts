@@ -103,6 +103,8 @@ export interface StickerJobResult {
   presetCutToS?: number;
   /** Set when the --duration asked for runs past the clip's end: the seconds the clip had from the start asked. */
   pastEndToS?: number;
+  /** Set when a preset that plays whole seconds (LINE) made the part another length: the part's seconds before (asked, or what the clip had). */
+  wholeSecondsFromS?: number;
   /** Set when frames at the start or end of the part showed nothing to cut out: the seconds left out there. */
   emptyEndsS?: { start: number; end: number };
   /** Set when the clip stopped well before the part asked for ended (a file cut short): where its frames end, seconds. */

@@ -48,7 +48,7 @@ describe('cutout sticker (CLI)', () => {
     const o = io();
     const out = join(tempDir(), 'line.png');
     expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), '-o', out, '--preset', 'line', '--duration', '1.3'], o)).toBe(0);
-    expect(o.errors).toContain('note: a LINE animated sticker plays a whole number of seconds (1 to 4): this one plays 1 s, not 1.3');
+    expect(o.errors).toContain('note: a LINE animated sticker plays a whole number of seconds (1 to 4): this one plays 1 s, of a part 1.3 s long');
     const [frames, fps] = o.lines[0].match(/(\d+) frames at ([\d.]+) fps/)!.slice(1).map(Number);
     expect(frames / fps).toBeCloseTo(1, 2);
   });

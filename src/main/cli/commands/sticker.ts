@@ -7,7 +7,7 @@ import { AppError } from '../../../shared/errors';
 import type { StickerReview, StickerStroke } from '../../../shared/jobs';
 import { flaggedRanges } from '../../../shared/sticker-review';
 import type { ProgressSink } from '../../core/progress';
-import { cutShortFileText, emptyEndsText, GIF_MAX_FPS, makeSticker, pastEndText, presetLengthText, stickerOutputNamed, stoppedShortText, validateStickerOptions, type StickerOptions } from '../../core/sticker/make-sticker';
+import { cutShortFileText, emptyEndsText, GIF_MAX_FPS, makeSticker, pastEndText, presetLengthText, stickerOutputNamed, stoppedShortText, validateStickerOptions, wholeSecondsText, type StickerOptions } from '../../core/sticker/make-sticker';
 import { findPlatformPreset, STICKER_FORMATS, stickerExtension, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
 import { BACKGROUND_PRESETS } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
@@ -136,7 +136,7 @@ export const stickerCommand: CliCommand = {
       }
     };
     const r = await makeSticker(positionals[0], values.out, options, env, { signal: io.signal, onProgress: progress }).finally(() => status.clear());
-    if (options.fps !== undefined && options.fps > GIF_MAX_FPS && r.format === 'gif') io.err(`note: a GIF plays ${GIF_MAX_FPS} frames a second at most (browsers slow shorter delays to 100 ms): made at ${GIF_MAX_FPS} fps`);
+    if (!options.preset && options.fps !== undefined && options.fps > GIF_MAX_FPS && r.format === 'gif') io.err(`note: a GIF plays ${GIF_MAX_FPS} frames a second at most (browsers slow shorter delays to 100 ms): made at ${GIF_MAX_FPS} fps`);
     if (r.modelFallback) io.err('note: no anime model is installed; used the person model (see `cutout models`)');
     noteProviderFallback(io, values.provider, r.provider);
     if (r.cutToS !== undefined) {
@@ -148,11 +148,9 @@ export const stickerCommand: CliCommand = {
     if (r.pastEndToS !== undefined) io.err(`note: ${pastEndText(r.pastEndToS)}`);
     if (r.emptyEndsS) io.err(`note: ${emptyEndsText(r.emptyEndsS)}`);
     const preset = options.preset ? findPlatformPreset(options.preset) : undefined;
-    // A part asked for in a fraction of a second plays in whole ones on LINE (2.5 s: 3 s).
-    const playedS = r.frameCount / r.fps;
-    if (preset?.wholeSeconds && options.durationS !== undefined && r.presetCutToS === undefined && Math.abs(playedS - options.durationS) > 0.01) {
-      io.err(`note: a ${preset.label} plays a whole number of seconds (1 to ${preset.maxDurationS}): this one plays ${Math.round(playedS)} s, not ${Number(options.durationS.toFixed(2))}`);
-    }
+    // A part of a fraction of a second plays in whole ones on LINE (2.5 s: 3 s). Its length is
+    // its delays' (a GIF merges repeated frames: frames / fps is not it).
+    if (r.wholeSecondsFromS !== undefined && options.preset) io.err(`note: ${wholeSecondsText(options.preset, r.wholeSecondsFromS, r.delaysMs.reduce((a, b) => a + b, 0) / 1000)}`);
     if (!r.withinBudget) io.err(`warning: ${(r.bytes / 1024).toFixed(0)} KB is over the ${r.preset} budget after ${r.attempts} attempts`);
     else if (r.shrunkToFit && preset) io.err(`note: made smaller to fit the ${preset.label}'s ${Math.round(preset.maxBytes / 1024)} KB`);
     const t = r.timings;

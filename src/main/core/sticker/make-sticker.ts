@@ -69,9 +69,10 @@ export interface PreparedSticker {
   repeatedFrames: number;
   /** Set when no length was asked for and the rest of the clip held more than maxStickerFrames: the length used, seconds. */
   cutToS?: number;
-  /** StickerJobResult.presetCutToS and pastEndToS. */
+  /** StickerJobResult.presetCutToS, pastEndToS and wholeSecondsFromS. */
   presetCutToS?: number;
   pastEndToS?: number;
+  wholeSecondsFromS?: number;
   /**
    * Set when the clip's frames stopped well before the part asked for ended (a file cut short, whose
    * header still gives the whole length): the time the last decoded frame ends, seconds.
@@ -144,17 +145,24 @@ function clamp01(v: number | undefined, fallback: number, name: string): number 
 }
 
 /**
- * Why a sticker is shorter than the part asked for (or, with none asked, than the rest of the
- * clip): a platform preset's longest sticker (presetCutToS, its length), or a --duration that runs
- * past the clip's end (pastEndToS, what the clip has from the start). Neither when it is as asked.
+ * Why a sticker is another length than the part asked for (or, with none asked, than the rest of
+ * the clip): a platform preset's longest sticker (presetCutToS, its length), a preset that plays
+ * whole seconds (wholeSecondsFromS, the part's length before: 2.5 s made 3 s, a clip's last 3.6 s
+ * made 3 s), or a --duration that runs past the clip's end (pastEndToS, what the clip has from the
+ * start). None when it is as asked; one at most.
  */
-export function lengthCuts(info: Pick<VideoInfo, 'durationS'>, options: Pick<StickerOptions, 'startS' | 'durationS'>, preset: PlatformPreset | undefined): { presetCutToS?: number; pastEndToS?: number } {
+export function lengthCuts(info: Pick<VideoInfo, 'durationS'>, options: Pick<StickerOptions, 'startS' | 'durationS'>, preset: PlatformPreset | undefined): { presetCutToS?: number; pastEndToS?: number; wholeSecondsFromS?: number } {
   if (!(info.durationS > 0)) return {};
   const remaining = Math.max(0, info.durationS - (options.startS ?? 0));
   const asked = options.durationS ?? remaining;
   // A frame's worth of slack: a 3.00 s part of a 3.02 s clip is as asked.
   const isPastEnd = options.durationS !== undefined && options.durationS > remaining + 0.05;
   if (preset && Math.min(asked, remaining) > preset.maxDurationS + 1e-3) return { presetCutToS: preset.maxDurationS };
+  // As resolveTargets makes it; said in place of running past the end (the clip's 2.2 s made 2 s).
+  if (preset?.wholeSeconds) {
+    const part = Math.min(asked, remaining);
+    if (Math.abs(wholeSecondsOf(preset, Math.min(asked, preset.maxDurationS), remaining) - part) > 0.05) return { wholeSecondsFromS: part };
+  }
   return isPastEnd ? { pastEndToS: remaining } : {};
 }
 
@@ -271,7 +279,7 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   // pixels. StickerOptions.workScale sets the work size by hand instead.
   const streamOptions = { startS: options.startS, durationS: targets.durationS, fps: targets.fps, maxSidePx: stickerWorkSide(options, targets), queueFrames: 4 };
   let plan = planFrames(info, streamOptions);
-  const { presetCutToS, pastEndToS } = lengthCuts(info, options, targets.preset);
+  const { presetCutToS, pastEndToS, wholeSecondsFromS } = lengthCuts(info, options, targets.preset);
   const maxFrames = maxStickerFrames(plan.width, plan.height);
   let cutToS: number | undefined;
   if (plan.frameCount > maxFrames) {
@@ -365,7 +373,7 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   timings.totalMs = performance.now() - t0;
   return { info, plan, modelId: model.entry.id, provider: provider ?? 'none', subject: subjectOf(model.entry), modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, ...(cutToS === undefined ? {} : { cutToS }),
     ...(presetCutToS === undefined ? {} : { presetCutToS }),
-    ...(pastEndToS === undefined ? {} : { pastEndToS }), ...(endsAtS === undefined ? {} : { endsAtS }), timesS, review, timings };
+    ...(pastEndToS === undefined ? {} : { pastEndToS }), ...(wholeSecondsFromS === undefined ? {} : { wholeSecondsFromS }), ...(endsAtS === undefined ? {} : { endsAtS }), timesS, review, timings };
 }
 
 /** A frame through the sticker's segmentation path (stickerFrameAlpha). */
@@ -696,6 +704,12 @@ export function presetLengthText(presetId: string, seconds: number): string {
   return `a ${label} lasts at most ${seconds} s: this one is the first ${seconds} s of the part; pick another part with --start / --duration`;
 }
 
+/** What the CLI says of a part a whole-seconds preset (LINE) made another length (StickerJobResult.wholeSecondsFromS); `playedS` is the sticker's. */
+export function wholeSecondsText(presetId: string, fromS: number, playedS: number): string {
+  const preset = findPlatformPreset(presetId);
+  return `a ${preset?.label ?? `${presetId} sticker`} plays a whole number of seconds (1 to ${preset?.maxDurationS ?? 4}): this one plays ${Math.round(playedS)} s, of a part ${Number(fromS.toFixed(2))} s long`;
+}
+
 /** What the CLI and a batch's note say of empty frames left out at the ends (StickerJobResult.emptyEndsS). */
 export function emptyEndsText({ start, end }: { start: number; end: number }): string {
   const where = [start > 0 ? `the first ${start.toFixed(2)} s` : '', end > 0 ? `the last ${end.toFixed(2)} s` : ''].filter(Boolean).join(' and ');
@@ -856,6 +870,7 @@ export async function makeSticker(input: string, output: string, options: Sticke
     ...(prepared.cutToS === undefined ? {} : { cutToS: prepared.cutToS }),
     ...(prepared.presetCutToS === undefined ? {} : { presetCutToS: prepared.presetCutToS }),
     ...(prepared.pastEndToS === undefined ? {} : { pastEndToS: prepared.pastEndToS }),
+    ...(prepared.wholeSecondsFromS === undefined ? {} : { wholeSecondsFromS: prepared.wholeSecondsFromS }),
     ...(prepared.endsAtS === undefined ? {} : { endsAtS: prepared.endsAtS }),
     // Said where the sticker reaches the end of what the file holds (not of a part before it).
     ...(prepared.info.isCutShort && prepared.plan.startS + prepared.plan.durationS >= prepared.info.durationS - 1.5 / prepared.plan.fps ? { cutShortAtS: prepared.info.durationS } : {}),

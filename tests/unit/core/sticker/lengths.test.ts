@@ -10,9 +10,14 @@ describe('lengthCuts', () => {
   it("says a preset's cut, asked for or not, and a --duration past the clip's end", () => {
     expect(lengthCuts(clip, {}, line)).toEqual({ presetCutToS: 4 });
     expect(lengthCuts(clip, { startS: 1, durationS: 6 }, line)).toEqual({ presetCutToS: 4 });
-    expect(lengthCuts(clip, { startS: 5, durationS: 6 }, line)).toEqual({ pastEndToS: 2.55 });
-    expect(lengthCuts(clip, { startS: 5 }, line)).toEqual({});
+    // LINE plays whole seconds: the clip's last 2.55 s make 2 s, said so (not "that long", past the end).
+    expect(lengthCuts(clip, { startS: 5, durationS: 6 }, line)).toEqual({ wholeSecondsFromS: 2.55 });
+    expect(lengthCuts(clip, { startS: 5 }, line)).toEqual({ wholeSecondsFromS: 2.55 });
     expect(lengthCuts(clip, { durationS: 3 }, line)).toEqual({});
+    expect(lengthCuts(clip, { durationS: 2.5 }, line)).toEqual({ wholeSecondsFromS: 2.5 });
+    expect(lengthCuts({ durationS: 3.6 }, {}, line)).toEqual({ wholeSecondsFromS: 3.6 });
+    expect(lengthCuts({ durationS: 0.5 }, {}, line)).toEqual({ wholeSecondsFromS: 0.5 });
+    expect(lengthCuts(clip, { startS: 5, durationS: 6 }, PLATFORM_PRESETS.wechat)).toEqual({ pastEndToS: 2.55 });
     expect(lengthCuts(clip, { startS: 0.5, durationS: 9 }, undefined)).toEqual({ pastEndToS: 7.05 });
     // A frame's worth over the end is as asked; a clip of unknown length says nothing.
     expect(lengthCuts(clip, { startS: 4.55, durationS: 3.02 }, undefined)).toEqual({});
