@@ -77,6 +77,12 @@ describe('cutout idphoto', () => {
     expect(String(failed.stdout)).toMatch(/sheet -> \S+ \(12 photos on .*: 6 each of 2 people\)/);
     expect(String(failed.stderr)).toContain(`note: ${small} is on the sheet but fails 1-inch photo 25×35 mm (一寸), as said above: leave it out and run again for a sheet of photos that pass`);
     expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')).sheet.failingSpec).toEqual([small]);
+    // Photos whose files only miss what the file is checked for (squeezed into 1-2 KB) print well:
+    // the sheet is made of the photos as made, and none is named.
+    const squeezed = await run(process.execPath, [cli, 'idphoto', good, evalFile('id_portraits', 'images', 'df_img1.jpg'), '--spec', 'cn-1inch', '--kb', '1-2', '-o', join(dir, 'kb') + '/', '--sheet', '6inch', '--report', join(dir, 'kb.json')], { env }).catch((e) => e);
+    expect(squeezed.code).toBe(3);
+    expect(String(squeezed.stderr)).not.toMatch(/on the sheet but fail/);
+    expect(JSON.parse(readFileSync(join(dir, 'kb.json'), 'utf8')).sheet.failingSpec).toEqual([]);
   });
 
   it('says when a KB band is met only by a blocky JPEG, and when no JPEG of the size can meet it', { timeout: 120_000 }, async () => {
@@ -87,6 +93,8 @@ describe('cutout idphoto', () => {
     expect(code).toBe(3);
     expect(stdout).toMatch(/tiny\.jpg \(295x413 @300 dpi, 1\.\d KB, crown-chin [\d.]+ mm, FAIL: Background colour: [\d.]+ ΔE \(≤ 6 ΔE\)/);
     expect(stderr).toMatch(/note: to be at most 2 KB, \S*tiny\.jpg is a JPEG of quality \d+ of 100: look at it before sending it/);
+    // The cause is said: the JPEG's quality, not the colour asked for.
+    expect(stderr).toMatch(/note: the photo's background is 1-inch photo 25×35 mm \(一寸\)'s colour, but at JPEG quality \d+ \(to fit the KB band\) the file's is [\d.]+ ΔE off it: allow a larger --kb band/);
     // 413x531 px cannot be 2 KB: the note says so and the least a band must allow, not "blocky".
     const over = await run(process.execPath, [cli, 'idphoto', evalFile('id_portraits', 'images', 'df_img1.jpg'), '--spec', 'icao-35x45', '--kb', '1-2', '-o', join(dir, 'over.jpg')], { env }).catch((e) => e);
     expect(over.code).toBe(3);

@@ -138,7 +138,8 @@ export const idphotoCommand: CliCommand = {
         const r = await idPhotoToFile(positionals[i], outputs[i], { spec, background: values.bg, refine, faceIndex, trimapPath: values.trimap }, env, { signal: io.signal });
         made.push(r.result);
         madeFrom.push(positionals[i]);
-        madePass.push(r.report.pass);
+        // The sheet prints the photo as made: its file's own checks (KB band, the JPEG's colour) are not its.
+        madePass.push(r.madeReport.pass);
         reports.push({ input: positionals[i], output: r.output, bytes: r.bytes, quality: r.quality, modelId: r.result.modelId, provider: r.result.provider, ...r.report });
         const m = r.report.measurements;
         const failed = failedChecks(r.report);
@@ -152,6 +153,11 @@ export const idphotoCommand: CliCommand = {
           io.err(`note: ${r.output} cannot be made ${advice.maxKb} KB or less: at ${spec.widthPx}x${spec.heightPx} px even a JPEG of quality ${advice.quality} of 100 is ${advice.smallestKb} KB, so the band cannot be met at this size: check the band and the photo size the form asks for (--spec)`);
         } else if (advice?.kind === 'blocky') {
           io.err(`note: to be at most ${spec.fileSizeKb![1]} KB, ${r.output} is a JPEG of quality ${advice.quality} of 100: look at it before sending it, it may be too blocky to be accepted`);
+        }
+        // A colour the photo had and its squeezed JPEG lost: said with its cause (a --bg would not fix it).
+        const fileDe = r.report.measurements.backgroundColourDeltaE;
+        if (!fileDe.pass && r.madeReport.measurements.backgroundColourDeltaE.pass && r.quality !== null) {
+          io.err(`note: the photo's background is ${spec.name}'s colour, but at JPEG quality ${r.quality} (to fit the KB band) the file's is ${fileDe.value} ΔE off it: allow a larger --kb band`);
         }
         // Offices that take files take the spec's format: a PNG asked for by name is written, and said.
         if (spec.format === 'jpeg' && /\.png$/i.test(r.output)) io.err(`note: ${spec.name} asks for a JPEG file; ${r.output} is a PNG (name it .jpg for the file to send)`);

@@ -393,6 +393,8 @@ export interface IdPhotoFileResult {
   bytes: number;
   quality: number | null;
   report: ComplianceReport;
+  /** The photo's report as made, before its file was measured (its KB band, the background colour the JPEG holds): what a print sheet of it prints. */
+  madeReport: ComplianceReport;
   timings: IdPhotoTimings;
 }
 
@@ -435,7 +437,7 @@ export async function idPhotoToFile(input: string, output: string, options: IdPh
   const written = format === 'jpeg' ? withWrittenBackground(result.report, await decodeImage(encoded.bytes), result.alpha, options.spec) : result.report;
   const report = withFileSize(written, encoded.bytes.length, options.spec);
   const timings = { ...result.timings, decodeMs, totalMs: performance.now() - t0 };
-  return { output, bytes: encoded.bytes.length, quality: encoded.quality, report, timings, result: { ...result, report, timings } };
+  return { output, bytes: encoded.bytes.length, quality: encoded.quality, report, madeReport: result.report, timings, result: { ...result, report, timings } };
 }
 
 /** An affine map from output pixels (X, Y) to points in a source: x0 + X·xPerCol + Y·xPerRow, and so for y. */
