@@ -201,6 +201,9 @@ describe('cutout sticker (CLI)', () => {
     o = io();
     expect(await runCli(['sticker', fake, '-o', join(dir, 'x.gif'), '--start', '1:75'], o)).toBe(2);
     expect(o.errors.at(-1)).toBe('INVALID_ARGUMENT: --start must be seconds (62.5) or a time (1:02.5), got "1:75"');
+    o = io();
+    expect(await runCli(['sticker', fake, '-o', join(dir, 'x.gif'), '--matte', 'green'], o)).toBe(2);
+    expect(o.errors.at(-1)).toBe('INVALID_ARGUMENT: --matte must be a colour, #RRGGBB or white, black, blue (ID blue #438EDB), red (#D9342B) or grey (light, #F0F0F0); got "green"');
     // Into a folder that cannot be made: said before the clip is read (it was after all the work).
     writeFileSync(join(dir, 'notes.txt'), 'a file');
     o = io();

@@ -45,6 +45,14 @@ function apngPlayMs(file: Buffer): number {
 }
 
 describe('cutout sticker pipeline', () => {
+  it('refuses a folder as the output, before any work, naming a file in it of the format it writes', async () => {
+    const dir = tempDir();
+    const clip = evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif');
+    await expect(makeSticker(clip, dir, { preset: 'line' }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: `${dir} is a folder: name the sticker's file (for example ${join(dir, 'sticker.png')})` });
+    await expect(makeSticker(clip, dir, {}, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining(join(dir, 'sticker.gif')) });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   const env = testEnv();
   const person = evalFile('person_clips', 'clips', 'liveportrait_driving_d18.mp4');
   const anime = evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif');

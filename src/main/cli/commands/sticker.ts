@@ -1,8 +1,8 @@
 // `cutout sticker`: an anime (or person) clip to a transparent animated sticker (GIF, WebP, APNG,
 // VP9 WebM), optionally fitted to a platform preset, with Keep / Remove strokes. Node only.
-import { readFile, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { parseHex } from '../../../shared/color';
 import { AppError } from '../../../shared/errors';
 import type { StickerReview, StickerStroke } from '../../../shared/jobs';
 import { flaggedRanges } from '../../../shared/sticker-review';
@@ -11,7 +11,10 @@ import { cutShortFileText, emptyEndsText, GIF_MAX_FPS, makeSticker, pastEndText,
 import { findPlatformPreset, STICKER_FORMATS, stickerExtension, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
 import { BACKGROUND_PRESETS } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { checkedAsUsage, choiceFlag, type CliCommand, intFlag, noteProviderFallback, numberFlag, progressText, secondsFlag, stageWords, terminalStatus, UsageError } from '../command';
+import { checkedAsUsage, choiceFlag, type CliCommand, intFlag, noteProviderFallback, numberFlag, planOutputs, progressText, secondsFlag, stageWords, terminalStatus, UsageError } from '../command';
+
+/** The colour names --matte and --outline-color take, as the help says them. */
+const COLOUR_NAMES = 'white, black, blue (ID blue #438EDB), red (#D9342B) or grey (light, #F0F0F0)';
 
 function parseSize(value: string | undefined): StickerOptions['size'] {
   if (value === undefined) return undefined;
@@ -52,15 +55,17 @@ export function stickerReviewText(review: StickerReview, other: 'person' | 'anim
 export const stickerCommand: CliCommand = {
   name: 'sticker',
   summary: 'turn a clip (GIF, MP4, WebM, MOV, MKV) into a transparent animated sticker',
-  usage: `cutout sticker CLIP -o OUT.gif [--start S|M:SS] [--duration S] [--fps N] [--max-side PX | --size small|medium|large] [--format gif|webp|apng|webm]
+  usage: `cutout sticker CLIP -o OUT.gif [--start T] [--duration T] [--fps N] [--max-side PX | --size small|medium|large] [--format gif|webp|apng|webm]
        [--preset line|telegram|discord|wechat] [--model anime|person|ID] [--stability 0..1] [--threshold 0..1]
        [--matte '#FFFFFF'] [--outline PX] [--outline-color '#FFFFFF'] [--colors N] [--plays N] [--strokes FILE.json] [--provider auto|cpu|webgpu|...] [--threads N]
   OUT is the sticker's file, or a folder (there CLIP_sticker.gif, or the extension of --format / --preset).
+  T: seconds (62.5) or a time as a player shows it (1:02.5, 0:01:02).
   The format is OUT's extension (.gif .webp .png/.apng .webm). --format or --preset names it too: an OUT
   without an extension gets its extension, one with another extension is refused.
   --fps: frames a second, up to 60 (a GIF plays 50 at most: it is made at 50).
   --matte: the colour a GIF's hard (1-bit) edge is blended with (default white, for a light chat; a dark
   chat wants its own background, e.g. '#1E1E1E'). WebP, APNG and WebM keep soft edges and do not use it.
+  --matte and --outline-color take #RRGGBB or ${COLOUR_NAMES}.
   --plays: how many times a GIF, WebP or APNG plays (default 0: forever; a preset sets its own; a WebM's
   looping is up to its player).
   --strokes: Keep ("fg") / Remove ("bg") strokes that hold for every frame, points and size in fractions of
@@ -94,10 +99,8 @@ export const stickerCommand: CliCommand = {
     if (!values.out) throw new UsageError('Missing -o OUT (for example -o sticker.gif)');
     const asked = choiceFlag(values.format, 'format', Object.fromEntries(STICKER_FORMATS.map((f) => [f, f])) as Record<string, StickerFormat>, `one of ${STICKER_FORMATS.join(', ')}`);
     // A folder (one that is there, or a name ending in a slash) takes CLIP_sticker.EXT, as a batch names it.
-    if (/[\\/]$/.test(values.out) || (await stat(values.out).then((st) => st.isDirectory(), () => false))) {
-      const writes = asked ?? (values.preset ? findPlatformPreset(values.preset)?.format : undefined) ?? 'gif';
-      values.out = join(values.out, `${basename(positionals[0]).replace(/\.[^.]*$/, '')}_sticker.${stickerExtension(writes)}`);
-    }
+    const writes = asked ?? (values.preset ? findPlatformPreset(values.preset)?.format : undefined) ?? 'gif';
+    [values.out] = await planOutputs(positionals, values.out, stickerExtension(writes), '_sticker');
     const format = asked ?? (values.preset ? undefined : stickerFormatFromPath(values.out));
     if (!values.preset && !format) throw new UsageError(`Cannot tell the format from ${values.out}: use .gif, .webp, .png or .webm, or --format`);
     // One size: --size named the side and --max-side was dropped unsaid.
@@ -113,9 +116,9 @@ export const stickerCommand: CliCommand = {
       preset: values.preset,
       stability: numberFlag(values.stability, 'stability'),
       threshold: numberFlag(values.threshold, 'threshold'),
-      matte: colourFlag(values.matte),
+      matte: colourFlag(values.matte, 'matte'),
       outlinePx: numberFlag(values.outline, 'outline'),
-      outlineColor: colourFlag(values['outline-color']),
+      outlineColor: colourFlag(values['outline-color'], 'outline-color'),
       plays: intFlag(values.plays, 'plays'),
       maxColors: intFlag(values.colors, 'colors'),
       strokes: await readStrokes(values.strokes),
@@ -163,7 +166,12 @@ export const stickerCommand: CliCommand = {
   },
 };
 
-/** A colour flag: a name the app's backgrounds know (white, black, blue …) as its '#RRGGBB', else as given (the engine checks it). */
-function colourFlag(value: string | undefined): string | undefined {
-  return value === undefined ? undefined : (BACKGROUND_PRESETS[value.trim().toLowerCase()] ?? value);
+/** A colour flag: '#RRGGBB', or a name the app's colours have (white, black, blue …) as its '#RRGGBB'; a UsageError naming the flag otherwise. */
+function colourFlag(value: string | undefined, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  const named = BACKGROUND_PRESETS[value.trim().toLowerCase()];
+  if (named) return named;
+  if (!parseHex(value.trim())) throw new UsageError(`--${name} must be a colour, #RRGGBB or ${COLOUR_NAMES}; got "${value}"`);
+  return value.trim();
 }
+

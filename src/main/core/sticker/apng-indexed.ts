@@ -5,6 +5,7 @@
 import { deflateSync } from 'node:zlib';
 import { pngChunk } from '../image/png-chunk';
 import { alphaBox } from './compose';
+import { exactDelaysIn } from '../gif/encode-gif';
 
 /** Frames as palette indices (one byte a pixel, row-major), all `width` x `height`, with one shared RGBA palette. */
 export interface IndexedFrames {
@@ -60,12 +61,9 @@ export function encodeIndexedApng(input: IndexedFrames, options: { plays?: numbe
   let previous: Uint8Array | null = null;
   // Delays rounded on the running total, so the frames add up to the length asked (six 666.67-ms
   // frames make 4000 ms, not 4002: LINE's 4-s limit).
-  let elapsedMs = 0;
-  let writtenMs = 0;
+  const delays = exactDelaysIn(frames.map((_, i) => delaysMs[i] ?? 100), 1);
   frames.forEach((frame, i) => {
-    elapsedMs += delaysMs[i] ?? 100;
-    const delay = Math.max(1, Math.min(65535, Math.round(elapsedMs) - writtenMs));
-    writtenMs += delay;
+    const delay = Math.max(1, Math.min(65535, delays[i]));
     const rect = changedRect(frame, previous, width, height);
     const fctl = new Uint8Array(26);
     const view = new DataView(fctl.buffer);
