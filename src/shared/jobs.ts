@@ -235,7 +235,8 @@ export interface BatchJobOptions {
   recursive?: boolean;
   /** Output name template without extension: {name} {ext} {mode} {spec} {bg} {index}; default BATCH_NAME_DEFAULTS[mode]. */
   nameTemplate?: string;
-  format?: 'png' | 'jpeg' | 'webp' | 'gif';
+  /** The output type: png, jpeg, webp (cut-outs, ID photos); gif, webp, apng, webm (stickers). */
+  format?: 'png' | 'jpeg' | 'webp' | 'gif' | 'apng' | 'webm';
   /** JPEG / WebP quality of cut-outs, 1..100 (ID photos meet their spec's KB band instead). */
   quality?: number;
   background?: Background;

@@ -513,6 +513,24 @@ describe('batch export', () => {
     expect(hasEarlyEta).toBe(true);
   }, 60_000);
 
+  it('writes a sticker batch as APNG (true alpha, named .png) or as VP9 WebM with alpha, as one sticker is made', async () => {
+    const root = tempDir('cutout-batch-sticker-formats-');
+    const dir = join(root, 'in');
+    mkdirSync(dir);
+    copyFileSync(evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), join(dir, 'girl.gif'));
+    for (const format of ['apng', 'webm'] as const) {
+      const summary = await runBatch([dir], join(root, format), { mode: 'sticker', format, extra: { fps: 8, maxSidePx: 96, durationS: 1 } }, env);
+      expect([summary.done, summary.failed]).toEqual([1, 0]);
+    }
+    const apng = readFileSync(join(root, 'apng', 'girl_sticker.png'));
+    expect(apng.readUInt32BE(apng.indexOf('acTL') + 4)).toBeGreaterThan(1);
+    // The WebM's first frame, decoded with its alpha: transparent around the girl, opaque on her.
+    const raw = execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-c:v', 'libvpx-vp9', '-i', join(root, 'webm', 'girl_sticker.webm'), '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1']);
+    const alphas = Array.from({ length: raw.length / 4 }, (_, i) => raw[i * 4 + 3]);
+    expect(alphas.filter((a) => a < 10).length).toBeGreaterThan(alphas.length * 0.05);
+    expect(alphas.filter((a) => a > 245).length).toBeGreaterThan(alphas.length * 0.2);
+  }, 60_000);
+
   it('puts every cut-out on one picture, named by {bg}; a missing picture stops the batch before any file', async () => {
     const dir = tempDir('cutout-batch-bg-');
     mkdirSync(join(dir, 'in'));

@@ -129,9 +129,9 @@ await engine.dispose();`,
   it('refuses before any work, exit 2, what the command line asks that cannot be: a type the batch mode does not write, two sizes, a bad CUTOUT_THREADS', async () => {
     const dir = tempDir();
     const picture = evalFile('id_portraits', 'images', 'df_img1.jpg');
-    // The batch's own modes: a sticker batch writes GIF or WebP (it exited 1, as an engine error).
+    // The batch's own modes: a sticker batch writes GIF, WebP, APNG or WebM (it exited 1, as an engine error).
     const wrongType = await cutout(['batch', dir, '-o', join(dir, 'out'), '--mode', 'sticker', '--format', 'png']);
-    expect([wrongType.code, wrongType.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: Mode sticker writes gif, webp, not png']);
+    expect([wrongType.code, wrongType.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: Mode sticker writes gif, webp, apng, webm, not png']);
     // --size and --max-side both: it took --size and dropped --max-side unsaid.
     const twoSizes = await cutout(['sticker', evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif'), '-o', join(dir, 's.gif'), '--max-side', '100', '--size', 'small']);
     expect([twoSizes.code, twoSizes.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: --max-side and --size both set the size: give one of them']);

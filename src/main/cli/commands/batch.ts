@@ -20,7 +20,7 @@ import { reviewText } from './cutout';
 import { specLibraryPath } from './idphoto';
 
 const MODES: Record<BatchModeId, BatchModeId> = { portrait: 'portrait', anime: 'anime', idphoto: 'idphoto', sticker: 'sticker' };
-const FORMATS: Record<string, BatchFormat> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp', gif: 'gif' };
+const FORMATS: Record<string, BatchFormat> = { png: 'png', jpg: 'jpeg', jpeg: 'jpeg', webp: 'webp', gif: 'gif', apng: 'apng', webm: 'webm' };
 
 /** "1:05" / "1:02:03" from milliseconds. */
 export function formatDuration(ms: number): string {
@@ -79,7 +79,7 @@ export const batchCommand: CliCommand = {
   per mode, as in the app: '{name}_cutout', '{name}_anime', '{name}_{spec}' (ID photos), '{name}_sticker',
   so two modes' runs into one OUT keep each other's files. --bg PICTURE (an image file) puts every cut-out on that picture,
   scaled to cover and centred ({bg} is then its name). Hidden and system files are skipped. --format: png, jpg or webp
-  (stickers: gif or webp). --refine defaults to fast, and to full for ID photos. ID photos: --spec
+  (stickers: gif, webp, apng or webm). --refine defaults to fast, and to full for ID photos. ID photos: --spec
   defaults to icao-35x45; each photo's failed checks are said and listed in report.csv's spec column;
   --kb MIN-MAX: the file size band the photos are made to (as \`cutout idphoto --kb\`).
   --resume skips inputs OUT's journal records as done (same size, mtime and options); --retry-failed
@@ -122,7 +122,7 @@ export const batchCommand: CliCommand = {
     const mode = choiceFlag(values.mode, 'mode', MODES, `one of ${Object.keys(MODES).join(', ')}`)!;
     const what = mode === 'sticker' ? 'sticker' : 'cut-out';
     const refine = values.refine === undefined ? undefined : parseRefineMode(values.refine, '--refine');
-    const format = choiceFlag(values.format, 'format', FORMATS, 'png, jpg, webp or gif');
+    const format = choiceFlag(values.format, 'format', FORMATS, 'png, jpg, webp, gif, apng or webm');
     // A file type the mode does not write is a wrong command line (exit 2), as an unknown one is.
     checkedAsUsage(() => batchFormatOf(getBatchMode(mode), format));
     const quality = qualityFlag(values.quality);

@@ -147,7 +147,8 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
       const session = { provider: env.provider, threads: env.threads };
       const model = await resolveMaskModel(env, subject, options.modelId);
       await getSession(model.path, session);
-      const format = options.format === 'gif' ? 'png' : options.format;
+      // A cut-out mode writes png, jpeg or webp only (batchFormatOf refuses the others before any work).
+      const format = options.format === 'jpeg' || options.format === 'webp' ? options.format : 'png';
       // A picture background (decoded once by runBatch) is fitted to each image.
       const background = options.background;
       const stages: ModeStages<DecodedImage, MaskInferred> = {
@@ -264,8 +265,12 @@ const idPhotoMode: BatchModeHandler = {
   weighInput: workingPixelsOf,
 };
 
+/** The sticker formats a batch writes: all a sticker has. */
+const STICKER_BATCH_FORMATS: BatchFormat[] = ['gif', 'webp', 'apng', 'webm'];
+
 /**
- * Sticker per video: `extra` carries StickerJobOptions (size, fps, preset, ...); format gif or webp.
+ * Sticker per video: `extra` carries StickerJobOptions (size, fps, preset, ...); format gif, webp,
+ * apng (true alpha, as LINE and Discord take) or webm (VP9 with alpha, as Telegram takes).
  * Its review (the median frame's unsure share) goes to the report like a cut-out's; a video longer
  * than one sticker holds is made of its first part, with a note saying so.
  */
@@ -274,7 +279,7 @@ const stickerMode: BatchModeHandler = {
   ...makeWholeFileMode(
     'sticker',
     VIDEO_EXTENSIONS,
-    ['gif', 'webp'],
+    STICKER_BATCH_FORMATS,
     (mctx) => validateStickerOptions(stickerOptionsOf(mctx)),
     async (input, output, mctx, onProgress) => {
       const options = stickerOptionsOf(mctx);
@@ -296,7 +301,8 @@ const stickerMode: BatchModeHandler = {
 };
 
 function stickerOptionsOf(mctx: ModeContext): StickerJobOptions {
-  const format = mctx.options.format === 'webp' ? 'webp' : 'gif';
+  const asked = mctx.options.format;
+  const format = asked === 'webp' || asked === 'apng' || asked === 'webm' ? asked : 'gif';
   return { ...(mctx.options.extra as StickerJobOptions | undefined), format };
 }
 

@@ -12,7 +12,7 @@ export const NAME_TOKENS = ['name', 'ext', 'mode', 'spec', 'bg', 'index'] as con
 export type NameVars = Record<(typeof NAME_TOKENS)[number], string>;
 
 /** Extension written for each output format. */
-export const FORMAT_EXTENSIONS: Record<BatchFormat, string> = { png: 'png', jpeg: 'jpg', webp: 'webp', gif: 'gif' };
+export const FORMAT_EXTENSIONS: Record<BatchFormat, string> = { png: 'png', jpeg: 'jpg', webp: 'webp', gif: 'gif', apng: 'png', webm: 'webm' };
 
 /**
  * Checks a template: only known {tokens}, no path separators, not empty. INVALID_ARGUMENT otherwise.

@@ -7,7 +7,7 @@ import type { Background, FinishedFile, RefineMode } from '../../../shared/jobs'
 export type BatchModeId = 'portrait' | 'anime' | 'idphoto' | 'sticker';
 
 /** Output image formats a batch can write (sticker mode picks its own container). */
-export type BatchFormat = 'png' | 'jpeg' | 'webp' | 'gif';
+export type BatchFormat = 'png' | 'jpeg' | 'webp' | 'gif' | 'apng' | 'webm';
 
 /** Options of one batch run. Everything here that changes an output goes into the options hash. */
 export interface BatchOptions {

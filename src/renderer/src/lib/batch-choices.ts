@@ -8,7 +8,7 @@ type Mode = BatchJobOptions['mode'];
 export type BatchFormat = NonNullable<BatchJobOptions['format']>;
 
 /** Output formats per mode (what core/batch/modes.ts writes), the first is the default. */
-export const BATCH_FORMATS: Record<Mode, BatchFormat[]> = { portrait: ['png', 'webp', 'jpeg'], anime: ['png', 'webp', 'jpeg'], idphoto: ['jpeg', 'png'], sticker: ['gif', 'webp'] };
+export const BATCH_FORMATS: Record<Mode, BatchFormat[]> = { portrait: ['png', 'webp', 'jpeg'], anime: ['png', 'webp', 'jpeg'], idphoto: ['jpeg', 'png'], sticker: ['gif', 'webp', 'apng', 'webm'] };
 
 /** What is kept. */
 export interface BatchChoices {
