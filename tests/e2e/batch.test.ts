@@ -257,6 +257,35 @@ describe('Batch workspace in Chromium', () => {
     expect(app.pageErrors).toEqual([]);
   }, 180_000);
 
+  it('a sticker batch fitted to a platform (LINE) writes each sticker as it takes them: APNG, named .png', async () => {
+    const dir = tempDir('cutout-e2e-line-');
+    copyFileSync(evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), join(dir, 'girl.gif'));
+    await app.page.click('[data-workspace=batch]');
+    if (await app.page.locator('[data-testid=batch-clear]').count()) await app.page.click('[data-testid=batch-clear]');
+    await app.page.selectOption('[data-testid=batch-mode]', 'sticker');
+    await chooseFiles(app.page, () => app.page.click('[data-workspace-slot=batch] [data-testid=drop-zone]'), join(dir, 'girl.gif'));
+    await app.page.locator('.toolbar', { hasText: '1 file' }).waitFor();
+    const format = app.page.locator('[data-testid=batch-format]');
+    expect(await format.isDisabled()).toBe(false);
+    await app.page.selectOption('[data-testid=batch-sticker-preset]', 'line');
+    // LINE's own format: shown, not picked.
+    expect(await format.isDisabled()).toBe(true);
+    expect(await format.textContent()).toBe('APNG');
+    await app.page.screenshot({ path: join(SCREENS, 'batch-sticker-line.png') });
+    await app.page.click('[data-testid=batch-start]');
+    await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 120_000 }).toBe('1 done, 0 skipped, 0 failed of 1');
+    const output = (await app.page.locator('[data-testid=batch-output-link]').first().getAttribute('title'))!;
+    expect(output).toMatch(/girl_sticker\.png$/);
+    const apng = readFileSync(output);
+    const [w, h] = [apng.readUInt32BE(apng.indexOf('IHDR') + 4), apng.readUInt32BE(apng.indexOf('IHDR') + 8)];
+    expect(w <= 320 && h <= 270 && Math.max(w, h) >= 270).toBe(true);
+    expect(apng.readUInt32BE(apng.indexOf('acTL') + 4)).toBeGreaterThanOrEqual(5);
+    // Back to Custom: the format is picked again.
+    await app.page.selectOption('[data-testid=batch-sticker-preset]', 'none');
+    expect(await format.isDisabled()).toBe(false);
+    expect(app.pageErrors).toEqual([]);
+  }, 180_000);
+
   it('Cancel says it is cancelling until the files at work finish, then counts what was done; nothing is written after it', async () => {
     const dir = tempDir('cutout-e2e-cancel-');
     const names = ['df_img1', 'df_img2', 'df_img3', 'df_img5', 'df_img6', 'df_img7', 'df_img11', 'df_img12'];

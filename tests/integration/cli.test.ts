@@ -253,6 +253,28 @@ await engine.dispose();`,
     expect(recursive.stdout).not.toContain('not searched');
   });
 
+  it('batch --mode sticker --preset makes each clip a sticker of that platform, in its format; a --format of another is refused', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'in'));
+    copyFileSync(evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), join(dir, 'in', 'girl.gif'));
+    const r = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'out'), '--mode', 'sticker', '--preset', 'line', '--fps', '8']);
+    expect(r.code).toBe(0);
+    // LINE: an APNG (named .png) within 320 × 270 touching it, 5 to 20 frames.
+    const apng = readFileSync(join(dir, 'out', 'girl_sticker.png'));
+    const [w, h] = [apng.readUInt32BE(apng.indexOf('IHDR') + 4), apng.readUInt32BE(apng.indexOf('IHDR') + 8)];
+    expect(w <= 320 && h <= 270 && Math.max(w, h) >= 270).toBe(true);
+    const frames = apng.readUInt32BE(apng.indexOf('acTL') + 4);
+    expect(frames).toBeGreaterThanOrEqual(5);
+    expect(frames).toBeLessThanOrEqual(20);
+    const clash = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'out2'), '--mode', 'sticker', '--preset', 'telegram', '--format', 'gif']);
+    expect([clash.code, clash.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: --preset telegram makes WEBM, not GIF: leave --format out']);
+    const notSticker = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'out3'), '--preset', 'line']);
+    expect([notSticker.code, notSticker.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: --preset goes with --mode sticker']);
+    const badFps = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'out4'), '--mode', 'sticker', '--fps', '0']);
+    expect(badFps.code).toBe(2);
+    expect(existsSync(join(dir, 'out2'))).toBe(false);
+  }, 120_000);
+
   it('refuses to overwrite the input', async () => {
     const dir = tempDir();
     const input = join(dir, 'me.png');

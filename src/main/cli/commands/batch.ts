@@ -12,7 +12,8 @@ import { readReport } from '../../core/batch/report';
 import type { BatchFormat, BatchModeId, BatchStatus } from '../../core/batch/types';
 import { parseBackground } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { checkedAsUsage, choiceFlag, type CliCommand, type CliIo, fitToTerminal, intFlag, kbFlag, qualityFlag, UsageError } from '../command';
+import { checkedAsUsage, choiceFlag, type CliCommand, type CliIo, fitToTerminal, intFlag, kbFlag, numberFlag, qualityFlag, UsageError } from '../command';
+import { resolveTargets, validateStickerOptions } from '../../core/sticker/make-sticker';
 import { idPhotoBackground } from '../../core/idphoto/make-id-photo';
 import { checkSheetDpi, parsePaper } from '../../core/idphoto/print-sheet';
 import { SpecLibrary } from '../../core/idphoto/spec';
@@ -72,7 +73,7 @@ export const batchCommand: CliCommand = {
   summary: 'batch export folders of pictures (or videos) with resume and a report',
   usage: `cutout batch IN... -o OUT [--mode portrait|anime|idphoto|sticker] [-r|--recursive] [--name TEMPLATE]
        [--format png|jpg|webp] [--bg transparent|white|'#438EDB'|PICTURE] [--refine off|fast|full] [--model ID]
-       [--spec ID [--kb MIN-MAX] [--sheet 6inch|5inch|a4|a5|WxH --dpi 300]] [--ext jpg,png] [-j|--jobs N] [--resume] [--retry-failed] [--quality 1-100] [--provider auto|cpu|...] [--threads N] [-q|--quiet]
+       [--spec ID [--kb MIN-MAX] [--sheet 6inch|5inch|a4|a5|WxH --dpi 300]] [--preset line|telegram|discord|wechat] [--fps N] [--max-side PX] [--ext jpg,png] [-j|--jobs N] [--resume] [--retry-failed] [--quality 1-100] [--provider auto|cpu|...] [--threads N] [-q|--quiet]
   IN: files and folders. The input tree is mirrored under OUT (OUT inside IN is never scanned).
   -q: only the summary and the files to look at (failed, off their spec, needing a look, with a note).
   --name: the output name without extension, from {name} {ext} {mode} {spec} {bg} {index}; default
@@ -81,7 +82,9 @@ export const batchCommand: CliCommand = {
   scaled to cover and centred ({bg} is then its name). Hidden and system files are skipped. --format: png, jpg or webp
   (stickers: gif, webp, apng or webm). --refine defaults to fast, and to full for ID photos. ID photos: --spec
   defaults to icao-35x45; each photo's failed checks are said and listed in report.csv's spec column;
-  --kb MIN-MAX: the file size band the photos are made to (as \`cutout idphoto --kb\`).
+  --kb MIN-MAX: the file size band the photos are made to (as \`cutout idphoto --kb\`). Stickers: --preset
+  fits each to a chat platform (its format: LINE and Discord APNG, Telegram WebM, WeChat GIF), --fps and
+  --max-side as \`cutout sticker\` takes them.
   --resume skips inputs OUT's journal records as done (same size, mtime and options); --retry-failed
   redoes only the inputs that failed last time. Neither tries again a file that failed for what it is
   (damaged, no face or several, no video) while it and the options stay the same: it is listed as failed.
@@ -112,6 +115,9 @@ export const batchCommand: CliCommand = {
         resume: { type: 'boolean', default: false },
         'retry-failed': { type: 'boolean', default: false },
         quality: { type: 'string' },
+        preset: { type: 'string' },
+        fps: { type: 'string' },
+        'max-side': { type: 'string' },
         ...ENGINE_FLAGS,
         quiet: { type: 'boolean', short: 'q', default: false },
       },
@@ -122,7 +128,11 @@ export const batchCommand: CliCommand = {
     const mode = choiceFlag(values.mode, 'mode', MODES, `one of ${Object.keys(MODES).join(', ')}`)!;
     const what = mode === 'sticker' ? 'sticker' : 'cut-out';
     const refine = values.refine === undefined ? undefined : parseRefineMode(values.refine, '--refine');
-    const format = choiceFlag(values.format, 'format', FORMATS, 'png, jpg, webp, gif, apng or webm');
+    const asked = choiceFlag(values.format, 'format', FORMATS, 'png, jpg, webp, gif, apng or webm');
+    // A sticker preset writes its platform's format (LINE: APNG); another asked for is a wrong command line.
+    const preset = mode === 'sticker' && values.preset !== undefined ? checkedAsUsage(() => resolveTargets({ preset: values.preset }).preset!) : undefined;
+    if (preset && asked !== undefined && asked !== preset.format) throw new UsageError(`--preset ${preset.id} makes ${preset.format.toUpperCase()}, not ${asked.toUpperCase()}: leave --format out`);
+    const format = asked ?? preset?.format;
     // A file type the mode does not write is a wrong command line (exit 2), as an unknown one is.
     checkedAsUsage(() => batchFormatOf(getBatchMode(mode), format));
     const quality = qualityFlag(values.quality);
@@ -148,6 +158,14 @@ export const batchCommand: CliCommand = {
       extra = { spec: resolved, ...(values.sheet ? { sheet: { paper: values.sheet, dpi: sheetDpi } } : {}) };
     } else if (values.sheet || values.kb) {
       throw new UsageError(`--${values.sheet ? 'sheet' : 'kb'} goes with --mode idphoto`);
+    }
+    if (mode === 'sticker') {
+      const sticker = { ...(preset ? { preset: preset.id } : {}), fps: numberFlag(values.fps, 'fps'), maxSidePx: intFlag(values['max-side'], 'max-side') };
+      // Checked before any file starts (each would fail the same way).
+      checkedAsUsage(() => validateStickerOptions({ ...sticker, format: format === 'gif' || format === 'webp' || format === 'apng' || format === 'webm' ? format : undefined }));
+      extra = sticker;
+    } else {
+      for (const flag of ['preset', 'fps', 'max-side'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --mode sticker`);
     }
     if (values.dpi !== undefined && !values.sheet) throw new UsageError('--dpi is the print sheet\'s: it goes with --sheet (the photo has its spec\'s dpi)');
     const background = values.bg ? checkedAsUsage(() => parseBackground(values.bg!)) : undefined;

@@ -22,10 +22,16 @@ export interface BatchChoices {
   nameTemplate: string;
   isRecursive: boolean;
   shouldResume: boolean;
+  /** A sticker batch's platform ('none': the format picked, free size). */
+  stickerPreset: StickerPresetChoice;
 }
 
+/** The platforms a sticker batch fits its stickers to ('none': free), as the Stickers workspace offers them. */
+export const BATCH_STICKER_PRESETS = ['none', 'line', 'telegram', 'discord', 'wechat'] as const;
+export type StickerPresetChoice = (typeof BATCH_STICKER_PRESETS)[number];
+
 export const BATCH_CHOICES_KEY = 'cutout.batch.choices';
-export const DEFAULT_BATCH_CHOICES: BatchChoices = { mode: 'portrait', specId: 'cn-1inch', idBackground: null, paper: '', dpi: 300, format: 'png', nameTemplate: BATCH_NAME_DEFAULTS.portrait, isRecursive: true, shouldResume: true };
+export const DEFAULT_BATCH_CHOICES: BatchChoices = { mode: 'portrait', specId: 'cn-1inch', idBackground: null, paper: '', dpi: 300, format: 'png', nameTemplate: BATCH_NAME_DEFAULTS.portrait, isRecursive: true, shouldResume: true, stickerPreset: 'none' };
 
 /**
  * The format a mode starts with: a cut-out mode Settings' default export format (the editor's),
@@ -57,5 +63,6 @@ export function readBatchChoices(raw: string | null, specIds: readonly string[],
     nameTemplate: typeof saved.nameTemplate === 'string' && saved.nameTemplate.trim() && !/[\\/]/.test(saved.nameTemplate) ? saved.nameTemplate : BATCH_NAME_DEFAULTS[mode],
     isRecursive: typeof saved.isRecursive === 'boolean' ? saved.isRecursive : d.isRecursive,
     shouldResume: typeof saved.shouldResume === 'boolean' ? saved.shouldResume : d.shouldResume,
+    stickerPreset: (BATCH_STICKER_PRESETS as readonly unknown[]).includes(saved.stickerPreset) ? (saved.stickerPreset as StickerPresetChoice) : d.stickerPreset,
   };
 }

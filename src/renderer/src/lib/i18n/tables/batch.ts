@@ -46,6 +46,7 @@ export const batch = {
   'batch.sheet.none': { en: 'None', 'zh-CN': '不排版' },
   'batch.sheet.dpi': { en: 'Resolution', 'zh-CN': '分辨率' },
   'batch.format': { en: 'Format', 'zh-CN': '格式' },
+  'batch.format.byPreset': { en: "The platform's own format", 'zh-CN': '该平台规定的格式' },
   'batch.refine': { en: 'Edges', 'zh-CN': '边缘' },
   'batch.rate': { en: '{n} files/s', 'zh-CN': '{n} 个/秒' },
   'batch.eta': { en: 'ETA {time}', 'zh-CN': '剩余 {time}' },
