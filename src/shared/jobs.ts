@@ -300,6 +300,8 @@ export type FileNote =
   | { kind: 'firstPart'; seconds: number; frames: number }
   | { kind: 'presetLength'; seconds: number; preset: string }
   | { kind: 'pastEnd'; seconds: number }
+  /** A whole-seconds platform (LINE) made a part of `fromS` seconds `playedS` long. */
+  | { kind: 'wholeSeconds'; fromS: number; playedS: number; preset: string }
   | { kind: 'emptyEnds'; start: number; end: number }
   | { kind: 'stoppedShort'; seconds: number }
   | { kind: 'cutShortFile'; seconds: number };

@@ -7,6 +7,15 @@ export type StickerFormat = 'gif' | 'webp' | 'apng' | 'webm';
 /** Every sticker format. */
 export const STICKER_FORMATS: readonly StickerFormat[] = ['gif', 'webp', 'apng', 'webm'];
 
+/** Whether `value` names a sticker format. */
+export function isStickerFormat(value: unknown): value is StickerFormat {
+  return (STICKER_FORMATS as readonly unknown[]).includes(value);
+}
+
+/** The platforms a sticker is fitted to, 'none' for free size and format, as the workspaces offer them. */
+export const STICKER_PRESET_CHOICES = ['none', 'line', 'telegram', 'discord', 'wechat'] as const;
+export type StickerPresetChoice = (typeof STICKER_PRESET_CHOICES)[number];
+
 /** The file extension a sticker format is written with (an APNG is a .png). */
 export function stickerExtension(format: StickerFormat): string {
   return format === 'apng' ? 'png' : format;

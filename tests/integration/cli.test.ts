@@ -8,7 +8,8 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { isProviderInstalled } from '../../src/main/core/inference/execution-providers';
-import { REPO_ROOT, SHARED_MODELS_DIR, evalFile, reviewFrame, tempDir } from '../helpers/env';
+import { runJob } from '../../src/main/engine/run-job';
+import { REPO_ROOT, SHARED_MODELS_DIR, evalFile, reviewFrame, tempDir, testEnv } from '../helpers/env';
 
 const run = promisify(execFile);
 const BIN = join(REPO_ROOT, 'bin', 'cutout.mjs');
@@ -267,12 +268,19 @@ await engine.dispose();`,
     expect(frames).toBeGreaterThanOrEqual(5);
     expect(frames).toBeLessThanOrEqual(20);
     const clash = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'out2'), '--mode', 'sticker', '--preset', 'telegram', '--format', 'gif']);
-    expect([clash.code, clash.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: --preset telegram makes WEBM, not GIF: leave --format out']);
+    expect([clash.code, clash.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: The telegram preset makes WebM, not GIF: leave the format out']);
     const notSticker = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'out3'), '--preset', 'line']);
     expect([notSticker.code, notSticker.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: --preset goes with --mode sticker']);
     const badFps = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'out4'), '--mode', 'sticker', '--fps', '0']);
-    expect(badFps.code).toBe(2);
+    expect([badFps.code, badFps.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: fps must be more than 0 and at most 60, got 0']);
     expect(existsSync(join(dir, 'out2'))).toBe(false);
+    expect(existsSync(join(dir, 'out4'))).toBe(false);
+    // Without sticker flags, a run resumes what the app made (a batch job with no sticker options):
+    // empty sticker options in the hash made it redo every clip.
+    const app = await runJob({ kind: 'batch', inputs: [join(dir, 'in')], outputDir: join(dir, 'plain'), options: { mode: 'sticker' } }, testEnv(), {});
+    expect((app as { done: number }).done).toBe(1);
+    const resumed = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'plain'), '--mode', 'sticker', '--resume']);
+    expect(resumed.stdout).toMatch(/0 done, 1 skipped, 0 failed of 1/);
   }, 120_000);
 
   it('refuses to overwrite the input', async () => {

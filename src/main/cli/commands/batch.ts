@@ -13,7 +13,8 @@ import type { BatchFormat, BatchModeId, BatchStatus } from '../../core/batch/typ
 import { parseBackground } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { checkedAsUsage, choiceFlag, type CliCommand, type CliIo, fitToTerminal, intFlag, kbFlag, numberFlag, qualityFlag, UsageError } from '../command';
-import { resolveTargets, validateStickerOptions } from '../../core/sticker/make-sticker';
+import { validateStickerOptions, type StickerOptions } from '../../core/sticker/make-sticker';
+import { isStickerFormat } from '../../../shared/sticker-presets';
 import { idPhotoBackground } from '../../core/idphoto/make-id-photo';
 import { checkSheetDpi, parsePaper } from '../../core/idphoto/print-sheet';
 import { SpecLibrary } from '../../core/idphoto/spec';
@@ -72,7 +73,7 @@ export const batchCommand: CliCommand = {
   name: 'batch',
   summary: 'batch export folders of pictures (or videos) with resume and a report',
   usage: `cutout batch IN... -o OUT [--mode portrait|anime|idphoto|sticker] [-r|--recursive] [--name TEMPLATE]
-       [--format png|jpg|webp] [--bg transparent|white|'#438EDB'|PICTURE] [--refine off|fast|full] [--model ID]
+       [--format png|jpg|webp|gif|apng|webm] [--bg transparent|white|'#438EDB'|PICTURE] [--refine off|fast|full] [--model ID]
        [--spec ID [--kb MIN-MAX] [--sheet 6inch|5inch|a4|a5|WxH --dpi 300]] [--preset line|telegram|discord|wechat] [--fps N] [--max-side PX] [--ext jpg,png] [-j|--jobs N] [--resume] [--retry-failed] [--quality 1-100] [--provider auto|cpu|...] [--threads N] [-q|--quiet]
   IN: files and folders. The input tree is mirrored under OUT (OUT inside IN is never scanned).
   -q: only the summary and the files to look at (failed, off their spec, needing a look, with a note).
@@ -128,13 +129,7 @@ export const batchCommand: CliCommand = {
     const mode = choiceFlag(values.mode, 'mode', MODES, `one of ${Object.keys(MODES).join(', ')}`)!;
     const what = mode === 'sticker' ? 'sticker' : 'cut-out';
     const refine = values.refine === undefined ? undefined : parseRefineMode(values.refine, '--refine');
-    const asked = choiceFlag(values.format, 'format', FORMATS, 'png, jpg, webp, gif, apng or webm');
-    // A sticker preset writes its platform's format (LINE: APNG); another asked for is a wrong command line.
-    const preset = mode === 'sticker' && values.preset !== undefined ? checkedAsUsage(() => resolveTargets({ preset: values.preset }).preset!) : undefined;
-    if (preset && asked !== undefined && asked !== preset.format) throw new UsageError(`--preset ${preset.id} makes ${preset.format.toUpperCase()}, not ${asked.toUpperCase()}: leave --format out`);
-    const format = asked ?? preset?.format;
-    // A file type the mode does not write is a wrong command line (exit 2), as an unknown one is.
-    checkedAsUsage(() => batchFormatOf(getBatchMode(mode), format));
+    const format = choiceFlag(values.format, 'format', FORMATS, 'png, jpg, webp, gif, apng or webm');
     const quality = qualityFlag(values.quality);
     const jobs = intFlag(values.jobs, 'jobs', undefined, { min: 1, max: 64 }) ?? defaultJobCount();
     const env = envFromFlags(values);
@@ -160,13 +155,18 @@ export const batchCommand: CliCommand = {
       throw new UsageError(`--${values.sheet ? 'sheet' : 'kb'} goes with --mode idphoto`);
     }
     if (mode === 'sticker') {
-      const sticker = { ...(preset ? { preset: preset.id } : {}), fps: numberFlag(values.fps, 'fps'), maxSidePx: intFlag(values['max-side'], 'max-side') };
-      // Checked before any file starts (each would fail the same way).
-      checkedAsUsage(() => validateStickerOptions({ ...sticker, format: format === 'gif' || format === 'webp' || format === 'apng' || format === 'webm' ? format : undefined }));
-      extra = sticker;
+      // Only what was asked (an empty extra would change the options' hash: a resume redid every clip).
+      const sticker = Object.entries({ preset: values.preset, fps: numberFlag(values.fps, 'fps'), maxSidePx: intFlag(values['max-side'], 'max-side') }).filter(([, v]) => v !== undefined);
+      if (sticker.length > 0) extra = Object.fromEntries(sticker);
     } else {
       for (const flag of ['preset', 'fps', 'max-side'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --mode sticker`);
     }
+    // A file type the mode does not write (or a sticker platform does not: LINE is APNG), and sticker
+    // options out of range, are a wrong command line (exit 2), said before any file starts.
+    checkedAsUsage(() => {
+      const writes = batchFormatOf(getBatchMode(mode), format, extra);
+      if (mode === 'sticker') validateStickerOptions({ ...(extra as StickerOptions | undefined), format: isStickerFormat(writes) ? writes : undefined });
+    });
     if (values.dpi !== undefined && !values.sheet) throw new UsageError('--dpi is the print sheet\'s: it goes with --sheet (the photo has its spec\'s dpi)');
     const background = values.bg ? checkedAsUsage(() => parseBackground(values.bg!)) : undefined;
     const bar = io.isTty && !values.quiet ? makeTtyBar(io) : undefined;

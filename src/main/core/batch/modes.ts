@@ -17,7 +17,9 @@ import { failedChecks } from '../idphoto/compliance';
 import { runIdPhotoJob } from '../idphoto/id-photo-job';
 import { checkSheetDpi, parsePaper, sheetPathOf } from '../idphoto/print-sheet';
 import { parseSpec } from '../idphoto/spec';
-import { cutShortFileText, emptyEndsText, makeSticker, pastEndText, presetLengthText, stoppedShortText, validateStickerOptions } from '../sticker/make-sticker';
+import { cutShortFileText, emptyEndsText, makeSticker, pastEndText, presetLengthText, resolveTargets, stoppedShortText, validateStickerOptions, wholeSecondsText } from '../sticker/make-sticker';
+import { isStickerFormat, STICKER_FORMATS } from '../../../shared/sticker-presets';
+import { formatLabel } from '../../../shared/labels';
 import type { StickerJobOptions } from '../../../shared/jobs';
 import type { ProgressSink } from '../progress';
 import type { RefinePool } from './refine-pool';
@@ -114,6 +116,8 @@ function fileNoteText(n: FileNote): string {
       return presetLengthText(n.preset, n.seconds);
     case 'pastEnd':
       return pastEndText(n.seconds);
+    case 'wholeSeconds':
+      return wholeSecondsText(n.preset, n.fromS, n.playedS);
     case 'emptyEnds':
       return emptyEndsText(n);
     case 'stoppedShort':
@@ -266,7 +270,7 @@ const idPhotoMode: BatchModeHandler = {
 };
 
 /** The sticker formats a batch writes: all a sticker has. */
-const STICKER_BATCH_FORMATS: BatchFormat[] = ['gif', 'webp', 'apng', 'webm'];
+const STICKER_BATCH_FORMATS: readonly BatchFormat[] = STICKER_FORMATS;
 
 /**
  * Sticker per video: `extra` carries StickerJobOptions (size, fps, preset, ...); format gif, webp,
@@ -283,12 +287,13 @@ const stickerMode: BatchModeHandler = {
     (mctx) => validateStickerOptions(stickerOptionsOf(mctx)),
     async (input, output, mctx, onProgress) => {
       const options = stickerOptionsOf(mctx);
-      const { review, cutToS, presetCutToS, pastEndToS, emptyEndsS, endsAtS, cutShortAtS } = await makeSticker(input, output, options, mctx.env, { signal: mctx.signal, onProgress });
+      const { review, cutToS, presetCutToS, pastEndToS, wholeSecondsFromS, delaysMs, emptyEndsS, endsAtS, cutShortAtS } = await makeSticker(input, output, options, mctx.env, { signal: mctx.signal, onProgress });
       // The median frame's verdict only: the per-frame list stays out of the journal and report.
       const notes: FileNote[] = [
         ...(cutToS === undefined ? [] : [{ kind: 'firstPart' as const, seconds: cutToS, frames: review.frames.length }]),
         ...(presetCutToS === undefined ? [] : [{ kind: 'presetLength' as const, seconds: presetCutToS, preset: options.preset ?? '' }]),
         ...(pastEndToS === undefined ? [] : [{ kind: 'pastEnd' as const, seconds: pastEndToS }]),
+        ...(wholeSecondsFromS === undefined ? [] : [{ kind: 'wholeSeconds' as const, fromS: wholeSecondsFromS, playedS: Math.round(delaysMs.reduce((a, b) => a + b, 0) / 1000), preset: options.preset ?? '' }]),
         ...(emptyEndsS === undefined ? [] : [{ kind: 'emptyEnds' as const, ...emptyEndsS }]),
         ...(endsAtS === undefined ? [] : [{ kind: 'stoppedShort' as const, seconds: endsAtS }]),
         ...(cutShortAtS === undefined ? [] : [{ kind: 'cutShortFile' as const, seconds: cutShortAtS }]),
@@ -301,8 +306,8 @@ const stickerMode: BatchModeHandler = {
 };
 
 function stickerOptionsOf(mctx: ModeContext): StickerJobOptions {
-  const asked = mctx.options.format;
-  const format = asked === 'webp' || asked === 'apng' || asked === 'webm' ? asked : 'gif';
+  // batchFormatOf chose it (a sticker format, the platform's with a preset).
+  const format = isStickerFormat(mctx.options.format) ? mctx.options.format : 'gif';
   return { ...(mctx.options.extra as StickerJobOptions | undefined), format };
 }
 
@@ -314,10 +319,17 @@ export const BATCH_MODES: Record<BatchModeId, BatchModeHandler> = {
   sticker: stickerMode,
 };
 
-/** The file type a mode's outputs are written as: `format`, else the mode's default; INVALID_ARGUMENT for one it does not write. */
-export function batchFormatOf(mode: Pick<BatchModeHandler, 'id' | 'formats' | 'defaultFormat'>, format: BatchFormat | undefined): BatchFormat {
-  const chosen = format ?? mode.defaultFormat;
+/**
+ * The file type a mode's outputs are written as: `format`, else a sticker platform's (`extra.preset`
+ * of a sticker batch: LINE APNG, Telegram WebM), else the mode's default. INVALID_ARGUMENT for one
+ * the mode does not write, or one other than the platform's.
+ */
+export function batchFormatOf(mode: Pick<BatchModeHandler, 'id' | 'formats' | 'defaultFormat'>, format: BatchFormat | undefined, extra?: unknown): BatchFormat {
+  const presetId = mode.id === 'sticker' ? (extra as { preset?: unknown } | undefined)?.preset : undefined;
+  const preset = typeof presetId === 'string' ? resolveTargets({ preset: presetId }).preset : undefined;
+  const chosen = format ?? preset?.format ?? mode.defaultFormat;
   if (!mode.formats.includes(chosen)) throw new AppError('INVALID_ARGUMENT', `Mode ${mode.id} writes ${mode.formats.join(', ')}, not ${chosen}`);
+  if (preset && chosen !== preset.format) throw new AppError('INVALID_ARGUMENT', `The ${preset.id} preset makes ${formatLabel(preset.format)}, not ${formatLabel(chosen)}: leave the format out`, { detail: { preset: preset.id, format: preset.format } });
   return chosen;
 }
 

@@ -148,7 +148,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   const askedJobs = options.jobs ?? defaultJobCount();
   if (!Number.isInteger(askedJobs) || askedJobs < 1 || askedJobs > 64) throw new AppError('INVALID_ARGUMENT', `--jobs must be a whole number from 1 to 64, got ${askedJobs}`);
   const jobs = Math.min(askedJobs, mode.maxJobs ?? askedJobs);
-  const format = batchFormatOf(mode, options.format);
+  const format = batchFormatOf(mode, options.format, options.extra);
   const nameTemplate = options.nameTemplate ?? BATCH_NAME_DEFAULTS[mode.id];
   validateNameTemplate(nameTemplate);
   if (inputs.length === 0) throw new AppError('INVALID_ARGUMENT', 'No inputs: give files or folders');

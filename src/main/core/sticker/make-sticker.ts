@@ -522,7 +522,8 @@ export function stickerLayout(union: Box | null, width: number, height: number, 
   const framePerOut = (base.x1 - base.x0) / provisional.width;
   const box = union ? padBox(base, boxLong * (options.padding ?? 0.04) + (outlineOut + 1) * framePerOut, width, height) : base;
   let size = fitSize(box.x1 - box.x0, box.y1 - box.y0, targets.maxW * scale, targets.maxH * scale, exact);
-  if (targets.format === 'webm') size = { width: Math.min(evenUp(size.width), evenUp(Math.floor(targets.maxW))), height: Math.min(evenUp(size.height), evenUp(Math.floor(targets.maxH))) };
+  // Even sizes (VP9's 4:2:0), the box's bound rounded down: --max-side 101 made 102.
+  if (targets.format === 'webm') size = { width: Math.min(evenUp(size.width), 2 * Math.floor(targets.maxW / 2)), height: Math.min(evenUp(size.height), 2 * Math.floor(targets.maxH / 2)) };
   const canvas = targets.preset?.canvas;
   return { box, size, ...(canvas ? { canvas: { ...canvas, alignX: union ? alignToCut(union.x0, union.x1, width) : 'centre', alignY: union ? alignToCut(union.y0, union.y1, height) : 'centre' } } : {}) };
 }

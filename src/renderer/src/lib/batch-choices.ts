@@ -1,6 +1,7 @@
 // The Batch workspace's choices kept between sessions (renderer, pure): mode, size, background,
 // sheet, format, names and the folder switches. Read back only as far as they are still offered.
 import { BATCH_NAME_DEFAULTS, type BatchJobOptions } from '../../../shared/jobs';
+import { STICKER_FORMATS, STICKER_PRESET_CHOICES, type StickerPresetChoice } from '../../../shared/sticker-presets';
 import { isSheetPaper, isSheetDpi, type PAPERS, storedFields } from './id-specs';
 
 type Mode = BatchJobOptions['mode'];
@@ -8,7 +9,7 @@ type Mode = BatchJobOptions['mode'];
 export type BatchFormat = NonNullable<BatchJobOptions['format']>;
 
 /** Output formats per mode (what core/batch/modes.ts writes), the first is the default. */
-export const BATCH_FORMATS: Record<Mode, BatchFormat[]> = { portrait: ['png', 'webp', 'jpeg'], anime: ['png', 'webp', 'jpeg'], idphoto: ['jpeg', 'png'], sticker: ['gif', 'webp', 'apng', 'webm'] };
+export const BATCH_FORMATS: Record<Mode, BatchFormat[]> = { portrait: ['png', 'webp', 'jpeg'], anime: ['png', 'webp', 'jpeg'], idphoto: ['jpeg', 'png'], sticker: [...STICKER_FORMATS] };
 
 /** What is kept. */
 export interface BatchChoices {
@@ -27,8 +28,8 @@ export interface BatchChoices {
 }
 
 /** The platforms a sticker batch fits its stickers to ('none': free), as the Stickers workspace offers them. */
-export const BATCH_STICKER_PRESETS = ['none', 'line', 'telegram', 'discord', 'wechat'] as const;
-export type StickerPresetChoice = (typeof BATCH_STICKER_PRESETS)[number];
+export const BATCH_STICKER_PRESETS = STICKER_PRESET_CHOICES;
+export type { StickerPresetChoice };
 
 export const BATCH_CHOICES_KEY = 'cutout.batch.choices';
 export const DEFAULT_BATCH_CHOICES: BatchChoices = { mode: 'portrait', specId: 'cn-1inch', idBackground: null, paper: '', dpi: 300, format: 'png', nameTemplate: BATCH_NAME_DEFAULTS.portrait, isRecursive: true, shouldResume: true, stickerPreset: 'none' };

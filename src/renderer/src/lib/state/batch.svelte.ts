@@ -44,6 +44,7 @@ type NoteKey =
   | 'batch.note.firstPart'
   | 'batch.note.presetLength'
   | 'batch.note.pastEnd'
+  | 'batch.note.wholeSeconds'
   | 'batch.note.emptyStart'
   | 'batch.note.emptyEnd'
   | 'batch.note.stoppedShort'
@@ -77,6 +78,8 @@ export function noteText(row: Pick<BatchItemRow, 'note' | 'notes'>, t: (key: Not
           return [t('batch.note.presetLength', { seconds: n.seconds, preset: n.preset in PLATFORM_PRESETS ? t(`sticker.preset.${n.preset as PlatformPreset['id']}`) : n.preset })];
         case 'pastEnd':
           return [t('batch.note.pastEnd', { seconds: n.seconds.toFixed(2) })];
+        case 'wholeSeconds':
+          return [t('batch.note.wholeSeconds', { from: Number(n.fromS.toFixed(2)), played: n.playedS, preset: n.preset in PLATFORM_PRESETS ? t(`sticker.preset.${n.preset as PlatformPreset['id']}`) : n.preset })];
         case 'emptyEnds':
           return emptyEndsSentences(n, t);
         case 'stoppedShort':

@@ -5,7 +5,7 @@
 import type { ClipInfo, MediaBytes, StickerFramePreview, StickerFramePreviewRequest } from '../../../../shared/api';
 import type { ApiClient } from '../../../../shared/api-client';
 import { STICKER_STROKE_LIMITS, type JobOutcome, type StickerJobOptions, type StickerJobResult, type StickerReview, type StickerStroke, type Subject } from '../../../../shared/jobs';
-import { PLATFORM_PRESETS, presetFps, stickerExtension, wholeSecondsOf, type PlatformPreset } from '../../../../shared/sticker-presets';
+import { PLATFORM_PRESETS, presetFps, STICKER_PRESET_CHOICES, stickerExtension, wholeSecondsOf, type PlatformPreset, type StickerPresetChoice } from '../../../../shared/sticker-presets';
 import { sureTrim } from '../../../../shared/sticker-review';
 
 /** The long side of the clip's frame the Clip pane shows (the poster). */
@@ -15,8 +15,8 @@ const POSTER_SIDE_PX = 480;
 export const STICKER_FORMATS = ['gif', 'webp', 'apng', 'webm'] as const;
 export type StickerFormatChoice = (typeof STICKER_FORMATS)[number];
 /** Platform presets ('none' = free size and format). */
-export const STICKER_PRESETS = ['none', 'line', 'telegram', 'discord', 'wechat'] as const;
-export type StickerPresetChoice = (typeof STICKER_PRESETS)[number];
+export const STICKER_PRESETS = STICKER_PRESET_CHOICES;
+export type { StickerPresetChoice };
 /** Output sizes (long side, px) of the size picker. */
 export const STICKER_SIZES = [160, 240, 320, 512] as const;
 /** The controls a user sets once and expects back next time (StickerState.preferences). */

@@ -71,6 +71,7 @@ export const batch = {
   'batch.note.animatedClip': { en: 'Stickers makes an animated sticker of it.', 'zh-CN': '在“表情包”中可以把它做成动态表情包。' },
   'batch.note.downscaled': { en: 'A picture of {w}×{h} ({mp} MP), more pixels than a cut-out is made of: it was cut out at {tw}×{th} ({tmp} MP).', 'zh-CN': '图片为 {w}×{h}（{mp} 百万像素），超过抠图可处理的像素数：已按 {tw}×{th}（{tmp} 百万像素）抠图。' },
   'batch.note.firstPart': { en: "The clip's first {seconds} s only: a sticker holds at most {frames} frames here.", 'zh-CN': '只用了片段的前 {seconds} 秒：这里一张贴纸最多 {frames} 帧。' },
+  'batch.note.wholeSeconds': { en: 'A {preset} sticker plays whole seconds: the part of {from} s plays {played} s.', 'zh-CN': '{preset} 表情包只支持整秒时长：{from} 秒的片段做成了 {played} 秒。' },
   'batch.note.presetLength': { en: 'A {preset} sticker lasts at most {seconds} s: only the first {seconds} s of the part were used.', 'zh-CN': '{preset} 表情包最长 {seconds} 秒：只用了所选部分的前 {seconds} 秒。' },
   'batch.note.pastEnd': { en: 'The clip ends {seconds} s after the start asked, so the sticker is that long.', 'zh-CN': '片段在所选起点之后 {seconds} 秒就结束了，所以贴纸只有这么长。' },
   'batch.note.emptyStart': { en: 'Nothing to cut out in the first {seconds} s of the part: the sticker leaves it out.', 'zh-CN': '所选部分的前 {seconds} 秒里没有可抠出的内容：贴纸略去了这段。' },
