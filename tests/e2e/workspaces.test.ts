@@ -576,6 +576,22 @@ describe('workspaces, language and theme in Chromium', () => {
     const slot = app.page.locator('[data-workspace-slot=sticker]');
     await chooseFiles(app.page, () => slot.getByRole('button', { name: 'Open…' }).first().click(), evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'));
     await expect.poll(() => slot.locator('[data-testid=sticker-trim] .meta').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^\s*512 × 512/);
+    const setEnd = (value: string) =>
+      slot.locator('[data-testid=sticker-trim] input[type=range]').nth(1).evaluate((el, v) => {
+        const input = el as unknown as { value: string; dispatchEvent(e: unknown): boolean };
+        input.value = v;
+        input.dispatchEvent(new (globalThis as unknown as { Event: new (type: string, init: { bubbles: boolean }) => unknown }).Event('input', { bubbles: true }));
+      }, value);
+    // LINE takes whole seconds: a trim of 1.5 s (of this 2.08-s clip) is said to be made 2 s, and the
+    // frames line counts over 2 s; a whole-second trim says nothing.
+    await app.page.selectOption('[data-testid=sticker-preset]', 'line');
+    await setEnd('1.5');
+    const whole = slot.locator('[data-testid=sticker-whole-seconds]');
+    expect(await whole.textContent()).toBe('LINE takes a sticker of whole seconds (1 to 4): this part is made 2 s long.');
+    expect(await slot.locator('[data-testid=sticker-trim] .meta').textContent()).toMatch(/over 2\.00 s/);
+    await shot('sticker-line-whole-seconds');
+    await setEnd('2');
+    expect(await whole.count()).toBe(0);
     await app.page.selectOption('[data-testid=sticker-preset]', 'telegram');
     // The formats Telegram does not take are shown unavailable, and say why.
     const gifButton = slot.locator('[data-format=gif]');
@@ -583,11 +599,7 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(await gifButton.getAttribute('title')).toBe('This platform takes WebM only: choose Custom for another format');
     expect(Number(await gifButton.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { opacity: string } }).getComputedStyle(el).opacity))).toBeLessThan(0.5);
     // Half a second: six frames at 12 fps.
-    await slot.locator('[data-testid=sticker-trim] input[type=range]').nth(1).evaluate((el) => {
-      const input = el as unknown as { value: string; dispatchEvent(e: unknown): boolean };
-      input.value = '0.5';
-      input.dispatchEvent(new (globalThis as unknown as { Event: new (type: string, init: { bubbles: boolean }) => unknown }).Event('input', { bubbles: true }));
-    });
+    await setEnd('0.5');
     await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled]):not([aria-disabled=true])', { timeout: 60_000 });
     await app.page.click('[data-testid=sticker-export]');
     const video = slot.locator('[data-testid=sticker-preview] video').first();
