@@ -156,7 +156,10 @@ export const batchCommand: CliCommand = {
     }
     if (mode === 'sticker') {
       // Only what was asked (an empty extra would change the options' hash: a resume redid every clip).
-      const sticker = Object.entries({ preset: values.preset, fps: numberFlag(values.fps, 'fps'), maxSidePx: intFlag(values['max-side'], 'max-side') }).filter(([, v]) => v !== undefined);
+      // A platform sets its own size: --max-side is not used then (nor kept, so a resume is not told it changed).
+      const maxSidePx = intFlag(values['max-side'], 'max-side');
+      if (values.preset !== undefined && maxSidePx !== undefined) io.err(`note: a sticker platform (--preset ${values.preset}) has its own size: --max-side is not used`);
+      const sticker = Object.entries({ preset: values.preset, fps: numberFlag(values.fps, 'fps'), maxSidePx: values.preset === undefined ? maxSidePx : undefined }).filter(([, v]) => v !== undefined);
       if (sticker.length > 0) extra = Object.fromEntries(sticker);
     } else {
       for (const flag of ['preset', 'fps', 'max-side'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --mode sticker`);

@@ -125,6 +125,12 @@ export const stickerCommand: CliCommand = {
     };
     // A value out of range (--duration=-2, --preset myspace) is a wrong command line: exit 2, as a bad flag is.
     checkedAsUsage(() => validateStickerOptions(options));
+    // A platform sets its own size: a size asked for too is not used (it was dropped unsaid).
+    const sizeFlag = values['max-side'] !== undefined ? '--max-side' : values.size !== undefined ? '--size' : undefined;
+    if (options.preset && sizeFlag) {
+      const p = findPlatformPreset(options.preset)!;
+      io.err(`note: the ${p.label} has its own size (${p.canvas ? 'exactly' : 'within'} ${p.maxW}x${p.maxH}): ${sizeFlag} is not used`);
+    }
     // So is an OUT named as another format than --format or --preset writes (-o x.gif --format webm).
     checkedAsUsage(() => stickerOutputNamed(values.out!, options));
     const env = envFromFlags(values);
