@@ -275,6 +275,10 @@ await engine.dispose();`,
     expect([badFps.code, badFps.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: fps must be more than 0 and at most 60, got 0']);
     expect(existsSync(join(dir, 'out2'))).toBe(false);
     expect(existsSync(join(dir, 'out4'))).toBe(false);
+    // GIF stickers asked for above 50 fps are made at 50, and said so before any work.
+    mkdirSync(join(dir, 'none'));
+    const fast = await cutout(['batch', join(dir, 'none'), '-o', join(dir, 'out5'), '--mode', 'sticker', '--fps', '60']);
+    expect(fast.stderr).toContain('note: a GIF plays 50 frames a second at most (browsers slow shorter delays to 100 ms): the stickers are made at 50 fps');
     // Without sticker flags, a run resumes what the app made (a batch job with no sticker options):
     // empty sticker options in the hash made it redo every clip.
     const app = await runJob({ kind: 'batch', inputs: [join(dir, 'in')], outputDir: join(dir, 'plain'), options: { mode: 'sticker' } }, testEnv(), {});

@@ -13,7 +13,7 @@ import type { BatchFormat, BatchModeId, BatchStatus } from '../../core/batch/typ
 import { parseBackground } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { checkedAsUsage, choiceFlag, type CliCommand, type CliIo, fitToTerminal, intFlag, kbFlag, numberFlag, qualityFlag, UsageError } from '../command';
-import { validateStickerOptions, type StickerOptions } from '../../core/sticker/make-sticker';
+import { GIF_MAX_FPS, validateStickerOptions, type StickerOptions } from '../../core/sticker/make-sticker';
 import { isStickerFormat } from '../../../shared/sticker-presets';
 import { idPhotoBackground } from '../../core/idphoto/make-id-photo';
 import { checkSheetDpi, parsePaper } from '../../core/idphoto/print-sheet';
@@ -166,10 +166,13 @@ export const batchCommand: CliCommand = {
     }
     // A file type the mode does not write (or a sticker platform does not: LINE is APNG), and sticker
     // options out of range, are a wrong command line (exit 2), said before any file starts.
-    checkedAsUsage(() => {
-      const writes = batchFormatOf(getBatchMode(mode), format, extra);
-      if (mode === 'sticker') validateStickerOptions({ ...(extra as StickerOptions | undefined), format: isStickerFormat(writes) ? writes : undefined });
-    });
+    const writes = checkedAsUsage(() => batchFormatOf(getBatchMode(mode), format, extra));
+    const stickerOptions = mode === 'sticker' ? { ...(extra as StickerOptions | undefined), format: isStickerFormat(writes) ? writes : undefined } : undefined;
+    if (stickerOptions) {
+      checkedAsUsage(() => validateStickerOptions(stickerOptions));
+      // As \`cutout sticker\` says it: a GIF asked for above 50 fps is made at 50.
+      if (writes === 'gif' && !stickerOptions.preset && (stickerOptions.fps ?? 0) > GIF_MAX_FPS) io.err(`note: a GIF plays ${GIF_MAX_FPS} frames a second at most (browsers slow shorter delays to 100 ms): the stickers are made at ${GIF_MAX_FPS} fps`);
+    }
     if (values.dpi !== undefined && !values.sheet) throw new UsageError('--dpi is the print sheet\'s: it goes with --sheet (the photo has its spec\'s dpi)');
     const background = values.bg ? checkedAsUsage(() => parseBackground(values.bg!)) : undefined;
     const bar = io.isTty && !values.quiet ? makeTtyBar(io) : undefined;
