@@ -180,4 +180,3 @@ function colourFlag(value: string | undefined, name: string): string | undefined
   if (!parseHex(value.trim())) throw new UsageError(`--${name} must be a colour, #RRGGBB or ${COLOUR_NAMES}; got "${value}"`);
   return value.trim();
 }
-
