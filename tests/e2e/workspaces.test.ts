@@ -139,7 +139,15 @@ describe('workspaces, language and theme in Chromium', () => {
 
   it('switches to Simplified Chinese in Settings and back', async () => {
     await workspace('settings');
-    await app.page.selectOption('[data-testid=settings-language]', 'zh-CN');
+    // The keyboard passes over the languages without switching to each (a list did, on each arrow).
+    await app.page.focus('[data-language-choice=system]');
+    await app.page.keyboard.press('Tab');
+    await app.page.keyboard.press('Tab');
+    expect(await app.page.evaluate('document.activeElement?.dataset.languageChoice')).toBe('zh-CN');
+    expect(await app.page.getAttribute('html', 'lang')).toBe('en');
+    expect(await app.page.getAttribute('[data-language-choice=zh-CN]', 'lang')).toBe('zh-CN');
+    await app.page.keyboard.press('Enter');
+    expect(await app.page.getAttribute('[data-language-choice=zh-CN]', 'aria-pressed')).toBe('true');
     await expect.poll(() => app.page.textContent('[data-workspace=idphoto]'), { timeout: 10_000 }).toContain('证件照');
     expect(await app.page.getAttribute('html', 'lang')).toBe('zh-CN');
     // Every shortcut is listed (the brush size keys, compare and the overlay were missing).
@@ -171,7 +179,7 @@ describe('workspaces, language and theme in Chromium', () => {
     await slot.locator('input[type=search]').fill('');
     expect(await slot.locator('[data-testid=idphoto-current-spec]').textContent()).toMatch(/^[^·]*[\u4e00-\u9fff][^·]* · \d+×\d+ px$/);
     await workspace('settings');
-    await app.page.selectOption('[data-testid=settings-language]', 'en');
+    await app.page.click('[data-language-choice=en]');
     await expect.poll(() => app.page.textContent('[data-workspace=idphoto]'), { timeout: 10_000 }).toContain('ID photo');
   });
 
@@ -644,7 +652,7 @@ describe('workspaces, language and theme in Chromium', () => {
         expect(await overflow(id), id).toBeLessThanOrEqual(0);
       }
       await workspace('settings');
-      await app.page.selectOption('[data-testid=settings-language]', 'zh-CN');
+      await app.page.click('[data-language-choice=zh-CN]');
       await expect.poll(() => app.page.textContent('[data-workspace=idphoto]'), { timeout: 10_000 }).toContain('证件照');
       for (const id of ['cutout', 'sticker', 'idphoto', 'batch']) {
         await workspace(id);
@@ -654,7 +662,7 @@ describe('workspaces, language and theme in Chromium', () => {
       await shot('sticker-narrow-zh');
     } finally {
       await workspace('settings');
-      await app.page.selectOption('[data-testid=settings-language]', 'en');
+      await app.page.click('[data-language-choice=en]');
       await app.page.setViewportSize({ width: 1360, height: 860 });
     }
     expect(app.pageErrors).toEqual([]);
