@@ -312,6 +312,8 @@ describe('workspaces, language and theme in Chromium', () => {
     await trim.click();
     const shown = await app.page.locator('[data-testid=sticker-trim] .num').allTextContents();
     expect(shown.slice(0, 2)).toEqual([`${start} s`, `${end} s`]);
+    // Said on the status line (a live region): the handles moved out of a screen reader's sight.
+    expect(await app.page.textContent('[data-testid=status-live]')).toBe(`Trimmed to ${start}–${end} s, the sure frames: Make sticker… again for a sticker of them`);
     // "Show the cut-out to touch up" switches the clip pane to the frame's cut-out.
     await notice.locator('[data-testid=sticker-show-cutout]').click();
     expect(await app.page.getAttribute('[data-testid=sticker-view-cutout]', 'aria-pressed')).toBe('true');
