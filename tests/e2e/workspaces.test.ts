@@ -352,6 +352,10 @@ describe('workspaces, language and theme in Chromium', () => {
     await app.page.click('[data-testid=sticker-view-cutout]');
     await expect.poll(share, { timeout: 60_000 }).toBeGreaterThan(0);
     const frameBefore = await share();
+    // A screen reader hears the share as it changes (after a stroke), without the "working…" beside it.
+    const shareLive = slot.locator('[data-testid=sticker-frame-share-live]');
+    expect(await shareLive.getAttribute('aria-live')).toBe('polite');
+    expect(await shareLive.textContent()).toMatch(/^This frame: \d+ % half transparent/);
     // Keep the jacket and the dark hair on the right, remove the background at both sides.
     const canvas = app.page.locator('[data-testid=sticker-strokes]');
     const paint = async (brush: 'keep' | 'remove', from: [number, number], to: [number, number]) => {
