@@ -30,8 +30,10 @@ describe('idphoto job', () => {
       { kind: 'idphoto', input: evalFile('id_portraits', 'images', 'df_img2.jpg'), output: join(dir, 'us.jpg'), options: { spec, background: 'white', sheet: { paper: '6inch', dpi: 300, output: join(dir, 'sheet.pdf') } } },
       testEnv(),
       { onProgress: (e) => progress.push(e.stage) },
-    )) as { widthPx: number; report: { measurements: { crownChinMm: { pass: boolean }; eyeLineFromBottomMm: { min: number } } }; sheet: { photos: number } };
+    )) as { widthPx: number; report: { measurements: { crownChinMm: { pass: boolean }; eyeLineFromBottomMm: { min: number } } }; isColourLostToJpeg: boolean; sheet: { photos: number } };
     expect(result.widthPx).toBe(600);
+    // No KB band squeezed it: the file's background is the photo's.
+    expect(result.isColourLostToJpeg).toBe(false);
     expect(result.report.measurements.crownChinMm.pass).toBe(true);
     expect(result.report.measurements.eyeLineFromBottomMm.min).toBe(28.58);
     // 2×2 in on 4×6 in with 3 mm margins and a 2.5 mm gap: two fit.

@@ -6,7 +6,7 @@ import { AppError, isCancellation } from '../../../shared/errors';
 import { ID_PHOTO_REFINE, parseRefineMode } from '../../../shared/jobs';
 import { failedCheckWords, fileSizeAdvice, withFileSizeBand } from '../../../shared/idphoto-report';
 import { checkIdPhotoOutput, idPhotoBackground, idPhotoToFile, type IdPhotoResult } from '../../core/idphoto/make-id-photo';
-import { BACKGROUND_COLOUR_MAX_DE, failedChecks, nearestAllowedDeltaE } from '../../core/idphoto/compliance';
+import { BACKGROUND_COLOUR_MAX_DE, failedChecks, isColourLostToJpeg, nearestAllowedDeltaE } from '../../core/idphoto/compliance';
 import { checkSheetDpi, checkSheetOutput, layoutSharedSheet, layoutSheet, parsePaper, renderSheetPdf, renderSheetRaster, sheetPathOf } from '../../core/idphoto/print-sheet';
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { assertSeparateOutputs, writeFileAtomic } from '../../core/io/atomic-write';
@@ -155,9 +155,8 @@ export const idphotoCommand: CliCommand = {
           io.err(`note: to be at most ${spec.fileSizeKb![1]} KB, ${r.output} is a JPEG of quality ${advice.quality} of 100: look at it before sending it, it may be too blocky to be accepted`);
         }
         // A colour the photo had and its squeezed JPEG lost: said with its cause (a --bg would not fix it).
-        const fileDe = r.report.measurements.backgroundColourDeltaE;
-        if (!fileDe.pass && r.madeReport.measurements.backgroundColourDeltaE.pass && r.quality !== null) {
-          io.err(`note: the photo's background is ${spec.name}'s colour, but at JPEG quality ${r.quality} (to fit the KB band) the file's is ${fileDe.value} ΔE off it: allow a larger --kb band`);
+        if (isColourLostToJpeg(r)) {
+          io.err(`note: the photo's background is ${spec.name}'s colour, but at JPEG quality ${r.quality} (to fit the KB band) the file's is ${r.report.measurements.backgroundColourDeltaE.value} ΔE off it: allow a larger --kb band`);
         }
         // Offices that take files take the spec's format: a PNG asked for by name is written, and said.
         if (spec.format === 'jpeg' && /\.png$/i.test(r.output)) io.err(`note: ${spec.name} asks for a JPEG file; ${r.output} is a PNG (name it .jpg for the file to send)`);

@@ -306,6 +306,11 @@ export function withWrittenBackground(report: ComplianceReport, written: RgbaIma
   return { ...report, measurements, pass: Object.values(measurements).every((x) => x.pass) };
 }
 
+/** Whether a file's background colour fails only because its JPEG was squeezed (the photo as made had it): said with that cause, not as a wrong colour. */
+export function isColourLostToJpeg(file: { report: ComplianceReport; madeReport: ComplianceReport; quality: number | null }): boolean {
+  return file.quality !== null && !file.report.measurements.backgroundColourDeltaE.pass && file.madeReport.measurements.backgroundColourDeltaE.pass;
+}
+
 /** Adds the written file's size (KB of 1024 bytes) to a report and recomputes its pass. */
 export function withFileSize(report: ComplianceReport, bytes: number, spec: IdPhotoSpec): ComplianceReport {
   // A band open at one end (--kb 50: at most 50 KB) reads "≤ 50", not "0–50".

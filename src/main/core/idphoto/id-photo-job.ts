@@ -5,7 +5,7 @@ import { ID_PHOTO_REFINE, parseRefineMode, type IdPhotoJobOptions } from '../../
 import type { CoreEnv } from '../env';
 import { writeFileAtomic } from '../io/atomic-write';
 import type { RunContext } from '../progress';
-import type { ComplianceReport } from './compliance';
+import { isColourLostToJpeg, type ComplianceReport } from './compliance';
 import { idPhotoToFile } from './make-id-photo';
 import { checkSheetOutput, layoutPhotoSheet, renderSheetPdf, renderSheetRaster } from './print-sheet';
 import { parseSpec } from './spec';
@@ -19,6 +19,8 @@ export interface IdPhotoJobResult {
   widthPx: number;
   heightPx: number;
   report: ComplianceReport;
+  /** The file's background colour fails only because its JPEG was squeezed into the KB band (isColourLostToJpeg). */
+  isColourLostToJpeg: boolean;
   rollCorrectedDeg: number;
   sheet: { output: string; photos: number } | null;
   timingsMs: number;
@@ -40,5 +42,5 @@ export async function runIdPhotoJob(input: string, output: string, options: IdPh
     await writeFileAtomic(options.sheet.output, bytes, { signal: ctx.signal });
     sheet = { output: options.sheet.output, photos: layout.photos.length };
   }
-  return { output: r.output, bytes: r.bytes, quality: r.quality, widthPx: spec.widthPx, heightPx: spec.heightPx, report: r.report, rollCorrectedDeg: r.result.rollCorrectedDeg, sheet, timingsMs: r.timings.totalMs };
+  return { output: r.output, bytes: r.bytes, quality: r.quality, widthPx: spec.widthPx, heightPx: spec.heightPx, report: r.report, isColourLostToJpeg: isColourLostToJpeg(r), rollCorrectedDeg: r.result.rollCorrectedDeg, sheet, timingsMs: r.timings.totalMs };
 }
