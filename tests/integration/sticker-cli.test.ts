@@ -66,6 +66,10 @@ describe('cutout sticker (CLI)', () => {
     const w = io();
     expect(await runCli(['sticker', clip, '-o', join(dir, 'webp') + '/', '--format', 'webp', '--duration', '0.5', '--max-side', '64'], w)).toBe(0);
     expect(existsSync(join(dir, 'webp', 'animatediff_model07_01_sticker.webp'))).toBe(true);
+    // A wrong command line makes no folder.
+    const bad = io();
+    expect(await runCli(['sticker', clip, '-o', join(dir, 'never') + '/', '--fps', '0'], bad)).toBe(2);
+    expect(existsSync(join(dir, 'never'))).toBe(false);
   });
 
   it('says when a sticker was made smaller than its preset to fit the byte budget', async () => {

@@ -98,11 +98,6 @@ export const stickerCommand: CliCommand = {
     if (positionals.length !== 1) throw new UsageError(`Give exactly one clip. Usage: ${this.usage}`);
     if (!values.out) throw new UsageError('Missing -o OUT (for example -o sticker.gif)');
     const asked = choiceFlag(values.format, 'format', Object.fromEntries(STICKER_FORMATS.map((f) => [f, f])) as Record<string, StickerFormat>, `one of ${STICKER_FORMATS.join(', ')}`);
-    // A folder (one that is there, or a name ending in a slash) takes CLIP_sticker.EXT, as a batch names it.
-    const writes = asked ?? (values.preset ? findPlatformPreset(values.preset)?.format : undefined) ?? 'gif';
-    [values.out] = await planOutputs(positionals, values.out, stickerExtension(writes), '_sticker');
-    const format = asked ?? (values.preset ? undefined : stickerFormatFromPath(values.out));
-    if (!values.preset && !format) throw new UsageError(`Cannot tell the format from ${values.out}: use .gif, .webp, .png or .webm, or --format`);
     // One size: --size named the side and --max-side was dropped unsaid.
     if (values.size !== undefined && values['max-side'] !== undefined) throw new UsageError('--max-side and --size both set the size: give one of them');
     const options: StickerOptions = {
@@ -112,7 +107,7 @@ export const stickerCommand: CliCommand = {
       fps: numberFlag(values.fps, 'fps'),
       maxSidePx: intFlag(values['max-side'], 'max-side'),
       size: parseSize(values.size),
-      format,
+      format: asked,
       preset: values.preset,
       stability: numberFlag(values.stability, 'stability'),
       threshold: numberFlag(values.threshold, 'threshold'),
@@ -125,6 +120,12 @@ export const stickerCommand: CliCommand = {
     };
     // A value out of range (--duration=-2, --preset myspace) is a wrong command line: exit 2, as a bad flag is.
     checkedAsUsage(() => validateStickerOptions(options));
+    // A folder (one that is there, or a name ending in a slash) takes CLIP_sticker.EXT, as a batch names
+    // it; made only now, with the flags checked.
+    const writes = asked ?? (values.preset ? findPlatformPreset(values.preset)?.format : undefined) ?? 'gif';
+    [values.out] = await planOutputs(positionals, values.out, stickerExtension(writes), '_sticker');
+    options.format = asked ?? (values.preset ? undefined : stickerFormatFromPath(values.out));
+    if (!values.preset && !options.format) throw new UsageError(`Cannot tell the format from ${values.out}: use .gif, .webp, .png or .webm, or --format`);
     // A platform sets its own size: a size asked for too is not used (it was dropped unsaid).
     const sizeFlag = values['max-side'] !== undefined ? '--max-side' : values.size !== undefined ? '--size' : undefined;
     if (options.preset && sizeFlag) {
