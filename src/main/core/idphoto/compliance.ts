@@ -180,25 +180,14 @@ export const FACE_LIGHTNESS_BAND: readonly [number, number] = [24, 92];
 /** How much hair the source may have cut above the crown before the photo fails (mm, about 12 px at 300 dpi). */
 export const HAIR_CUT_TOLERANCE_MM = 1;
 
-/**
- * The background's two checks: how even its plain fill is (p95 ΔE76 from its mean) and how far its
- * mean is from the nearest colour the spec allows. The plain fill is where `alpha` < 0.02,
- * subsampled every 2 px; `lab` is its mean (null when the person fills the photo).
- */
-function backgroundOf(image: RgbaImage, alpha: Float32Array, spec: Pick<IdPhotoSpec, 'background'>): { uniformity: Measurement; colour: Measurement; lab: [number, number, number] | null } {
-  const bg = meanLab(image, (i, x, y) => (x & 1) === 0 && (y & 1) === 0 && alpha[i] < 0.02);
-  let p95 = 0;
-  if (bg.n > 0) {
-    const d = new Float32Array(bg.n);
-    for (let j = 0; j < bg.n; j++) d[j] = deltaE([bg.labs[j * 3], bg.labs[j * 3 + 1], bg.labs[j * 3 + 2]], bg.lab);
-    d.sort();
-    p95 = d[Math.min(bg.n - 1, Math.floor(bg.n * 0.95))];
-  }
-  return {
-    uniformity: measure(bg.n ? p95 : null, 'dE', null, 3, 'p95 ΔE76 of the plain background pixels from their mean'),
-    colour: measure(bg.n ? nearestAllowedDeltaE(spec, bg.lab) : null, 'dE', null, BACKGROUND_COLOUR_MAX_DE, `nearest allowed colour: ${spec.background.allowed.join(', ')}`),
-    lab: bg.n ? bg.lab : null,
-  };
+/** The plain background: pixels clearly not the person (alpha < 0.02), subsampled every 2 px, in Lab. */
+function plainBackgroundOf(image: RgbaImage, alpha: Float32Array): ReturnType<typeof meanLab> {
+  return meanLab(image, (i, x, y) => (x & 1) === 0 && (y & 1) === 0 && alpha[i] < 0.02);
+}
+
+/** The background colour check: the plain background's mean against the nearest colour the spec allows. */
+function backgroundColourOf(bg: ReturnType<typeof meanLab>, spec: Pick<IdPhotoSpec, 'background'>): Measurement {
+  return measure(bg.n ? nearestAllowedDeltaE(spec, bg.lab) : null, 'dE', null, BACKGROUND_COLOUR_MAX_DE, `nearest allowed colour: ${spec.background.allowed.join(', ')}`);
 }
 
 /** Measures an ID photo against its spec. */
@@ -210,12 +199,20 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
   const eyeBand = spec.eyeLineFromBottomMm ?? null;
   const crownBand = spec.crownMarginMm ?? null;
 
-  const bg = backgroundOf(image, alpha, spec);
+  // Background: how even its plain fill is (p95 ΔE76 from its mean), and its colour.
+  const bg = plainBackgroundOf(image, alpha);
+  let p95 = 0;
+  if (bg.n > 0) {
+    const d = new Float32Array(bg.n);
+    for (let j = 0; j < bg.n; j++) d[j] = deltaE([bg.labs[j * 3], bg.labs[j * 3 + 1], bg.labs[j * 3 + 2]], bg.lab);
+    d.sort();
+    p95 = d[Math.min(bg.n - 1, Math.floor(bg.n * 0.95))];
+  }
 
   // Clothing: opaque person pixels below the chin, in the bottom part of the photo.
   const clothTop = Math.max(chin.y + image.height * 0.04, image.height * 0.85);
   const cloth = meanLab(image, (i, _x, y) => y >= clothTop && alpha[i] > 0.9);
-  const targetBg = bg.lab ?? srgbToLab(...parseHexColor(input.backgroundHex));
+  const targetBg = bg.n ? bg.lab : srgbToLab(...parseHexColor(input.backgroundHex));
   const clothDe = cloth.n >= image.width * 2 ? deltaE(cloth.lab, targetBg) : null;
 
   // Colour: the face between the eye line and the chin, within the eyes' span (cheeks, nose, mouth).
@@ -248,8 +245,8 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
     faceCount: measure(input.faceCount, 'count', 1, 1),
     // The plain fill only (alpha < 0.02): old background left inside the soft edge is not measured
     // here (see docs/idphoto.md, "What the checks do not see").
-    backgroundUniformityDeltaE: bg.uniformity,
-    backgroundColourDeltaE: bg.colour,
+    backgroundUniformityDeltaE: measure(bg.n ? p95 : null, 'dE', null, 3, 'p95 ΔE76 of the plain background pixels from their mean'),
+    backgroundColourDeltaE: backgroundColourOf(bg, spec),
     clothingContrastDeltaE: measure(clothDe, 'dE', 12, null, clothDe === null ? 'no clothing visible' : 'ΔE76 between clothing and background'),
     faceChroma: measure(faceChroma, 'dE', isDocument ? MIN_FACE_CHROMA : null, null, isDocument ? 'chroma of the face (ΔE76 from a grey of the same lightness): a black-and-white photo has none, and documents ask for colour' : NO_BAND_NOTE),
     // Every size, studio ones too: a face too dark to see is no photo of it (a black-and-white
@@ -301,8 +298,7 @@ export function failedChecks(report: { measurements: Record<string, IdPhotoMeasu
  * file may not. The evenness stays as made: a JPEG's ringing beside the person is not an uneven backdrop.
  */
 export function withWrittenBackground(report: ComplianceReport, written: RgbaImage, alpha: Float32Array, spec: Pick<IdPhotoSpec, 'background'>): ComplianceReport {
-  const { colour } = backgroundOf(written, alpha, spec);
-  const measurements = { ...report.measurements, backgroundColourDeltaE: colour };
+  const measurements = { ...report.measurements, backgroundColourDeltaE: backgroundColourOf(plainBackgroundOf(written, alpha), spec) };
   return { ...report, measurements, pass: Object.values(measurements).every((x) => x.pass) };
 }
 
