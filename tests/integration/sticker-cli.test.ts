@@ -33,7 +33,7 @@ describe('cutout sticker (CLI)', () => {
     const o = io();
     expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), '-o', out, '--duration', '1', '--fps', '60', '--max-side', '64'], o)).toBe(0);
     expect(o.lines.join('\n')).toMatch(/ frames at 50\.00 fps, /);
-    expect(o.errors).toContain('note: a GIF plays 50 frames a second at most (browsers slow shorter delays to 100 ms): made at 50 fps');
+    expect(o.errors).toContain('note: a GIF plays 50 frames a second at most (browsers slow shorter delays to 100 ms): it is made at 50 fps');
     const { delay } = await sharp(out).metadata();
     expect(delay!.length).toBeGreaterThan(1);
     expect(Math.min(...delay!)).toBeGreaterThanOrEqual(20);
@@ -202,7 +202,7 @@ describe('cutout sticker (CLI)', () => {
     // --format and a name of another format: the command line's own check too (it exited 1).
     o = io();
     expect(await runCli(['sticker', fake, '-o', join(dir, 'x.gif'), '--format', 'webm'], o)).toBe(2);
-    expect(o.errors.at(-1)).toBe(`INVALID_ARGUMENT: This sticker is WEBM, but ${join(dir, 'x.gif')} is named as GIF: name it .webm`);
+    expect(o.errors.at(-1)).toBe(`INVALID_ARGUMENT: This sticker is WebM, but ${join(dir, 'x.gif')} is named as GIF: name it .webm`);
     expect(existsSync(join(dir, 'line.out'))).toBe(false);
     o = io();
     expect(await runCli(['sticker', fake, '-o', join(dir, 'x.gif'), '--start', '1:75'], o)).toBe(2);

@@ -294,7 +294,7 @@ describe('cutout sticker pipeline', () => {
     expect(readdirSync(dir)).toEqual(['clip.mp4']);
     expect(statSync(fake).size).toBeGreaterThan(0);
     // A name that says another format than the one written is refused before any work.
-    await expect(makeSticker(anime, join(dir, 's.webp'), { preset: 'telegram' }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('The telegram preset makes WEBM, but') });
+    await expect(makeSticker(anime, join(dir, 's.webp'), { preset: 'telegram' }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('The telegram preset makes WebM, but') });
     await expect(makeSticker(anime, join(dir, 's.gif'), { format: 'apng' }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('name it .png') });
     expect(readdirSync(dir)).toEqual(['clip.mp4']);
   });

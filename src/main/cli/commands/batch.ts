@@ -13,7 +13,7 @@ import type { BatchFormat, BatchModeId, BatchStatus } from '../../core/batch/typ
 import { parseBackground } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { checkedAsUsage, choiceFlag, type CliCommand, type CliIo, fitToTerminal, intFlag, kbFlag, numberFlag, qualityFlag, UsageError } from '../command';
-import { GIF_MAX_FPS, validateStickerOptions, type StickerOptions } from '../../core/sticker/make-sticker';
+import { gifFpsCapText, presetSizeText, validateStickerOptions, type StickerOptions } from '../../core/sticker/make-sticker';
 import { isStickerFormat } from '../../../shared/sticker-presets';
 import { idPhotoBackground } from '../../core/idphoto/make-id-photo';
 import { checkSheetDpi, parsePaper } from '../../core/idphoto/print-sheet';
@@ -158,7 +158,6 @@ export const batchCommand: CliCommand = {
       // Only what was asked (an empty extra would change the options' hash: a resume redid every clip).
       // A platform sets its own size: --max-side is not used then (nor kept, so a resume is not told it changed).
       const maxSidePx = intFlag(values['max-side'], 'max-side');
-      if (values.preset !== undefined && maxSidePx !== undefined) io.err(`note: a sticker platform (--preset ${values.preset}) has its own size: --max-side is not used`);
       const sticker = Object.entries({ preset: values.preset, fps: numberFlag(values.fps, 'fps'), maxSidePx: values.preset === undefined ? maxSidePx : undefined }).filter(([, v]) => v !== undefined);
       if (sticker.length > 0) extra = Object.fromEntries(sticker);
     } else {
@@ -170,8 +169,10 @@ export const batchCommand: CliCommand = {
     const stickerOptions = mode === 'sticker' ? { ...(extra as StickerOptions | undefined), format: isStickerFormat(writes) ? writes : undefined } : undefined;
     if (stickerOptions) {
       checkedAsUsage(() => validateStickerOptions(stickerOptions));
-      // As \`cutout sticker\` says it: a GIF asked for above 50 fps is made at 50.
-      if (writes === 'gif' && !stickerOptions.preset && (stickerOptions.fps ?? 0) > GIF_MAX_FPS) io.err(`note: a GIF plays ${GIF_MAX_FPS} frames a second at most (browsers slow shorter delays to 100 ms): the stickers are made at ${GIF_MAX_FPS} fps`);
+      // As \`cutout sticker\` says them.
+      if (stickerOptions.preset && values['max-side'] !== undefined) io.err(`note: ${presetSizeText(stickerOptions.preset, '--max-side')}`);
+      const fpsCap = isStickerFormat(writes) ? gifFpsCapText(stickerOptions, writes) : undefined;
+      if (fpsCap) io.err(`note: ${fpsCap}`);
     }
     if (values.dpi !== undefined && !values.sheet) throw new UsageError('--dpi is the print sheet\'s: it goes with --sheet (the photo has its spec\'s dpi)');
     const background = values.bg ? checkedAsUsage(() => parseBackground(values.bg!)) : undefined;

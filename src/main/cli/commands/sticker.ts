@@ -7,7 +7,7 @@ import { AppError } from '../../../shared/errors';
 import type { StickerReview, StickerStroke } from '../../../shared/jobs';
 import { flaggedRanges } from '../../../shared/sticker-review';
 import type { ProgressSink } from '../../core/progress';
-import { cutShortFileText, emptyEndsText, GIF_MAX_FPS, makeSticker, pastEndText, presetLengthText, stickerOutputNamed, stoppedShortText, validateStickerOptions, wholeSecondsText, type StickerOptions } from '../../core/sticker/make-sticker';
+import { cutShortFileText, emptyEndsText, gifFpsCapText, makeSticker, pastEndText, presetLengthText, presetSizeText, stickerOutputNamed, stoppedShortText, validateStickerOptions, wholeSecondsText, type StickerOptions } from '../../core/sticker/make-sticker';
 import { findPlatformPreset, STICKER_FORMATS, stickerExtension, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
 import { BACKGROUND_PRESETS } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
@@ -128,10 +128,7 @@ export const stickerCommand: CliCommand = {
     if (!values.preset && !options.format) throw new UsageError(`Cannot tell the format from ${values.out}: use .gif, .webp, .png or .webm, or --format`);
     // A platform sets its own size: a size asked for too is not used (it was dropped unsaid).
     const sizeFlag = values['max-side'] !== undefined ? '--max-side' : values.size !== undefined ? '--size' : undefined;
-    if (options.preset && sizeFlag) {
-      const p = findPlatformPreset(options.preset)!;
-      io.err(`note: the ${p.label} has its own size (${p.canvas ? 'exactly' : 'within'} ${p.maxW}x${p.maxH}): ${sizeFlag} is not used`);
-    }
+    if (options.preset && sizeFlag) io.err(`note: ${presetSizeText(options.preset, sizeFlag)}`);
     // So is an OUT named as another format than --format or --preset writes (-o x.gif --format webm).
     checkedAsUsage(() => stickerOutputNamed(values.out!, options));
     const env = envFromFlags(values);
@@ -146,7 +143,8 @@ export const stickerCommand: CliCommand = {
       }
     };
     const r = await makeSticker(positionals[0], values.out, options, env, { signal: io.signal, onProgress: progress }).finally(() => status.clear());
-    if (!options.preset && options.fps !== undefined && options.fps > GIF_MAX_FPS && r.format === 'gif') io.err(`note: a GIF plays ${GIF_MAX_FPS} frames a second at most (browsers slow shorter delays to 100 ms): made at ${GIF_MAX_FPS} fps`);
+    const fpsCap = gifFpsCapText(options, r.format);
+    if (fpsCap) io.err(`note: ${fpsCap}`);
     if (r.modelFallback) io.err('note: no anime model is installed; used the person model (see `cutout models`)');
     noteProviderFallback(io, values.provider, r.provider);
     if (r.cutToS !== undefined) {

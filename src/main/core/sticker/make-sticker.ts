@@ -29,6 +29,7 @@ import { flattenForMatting, keepOwnEdge, ownAlphaOf } from '../matting/own-alpha
 import { encodeIndexedApng } from './apng-indexed';
 import { encodeAnimatedWebp, encodeApng, encodeWebmVp9, type AnimatedFrames } from './encode-animated';
 import { findPlatformPreset, PLATFORM_PRESETS, presetFps, presetLoops, SIZE_PRESETS, wholeSecondsOf, stickerExtension, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
+import { formatLabel } from '../../../shared/labels';
 import { applyStickerHints, stickerHintMap, validateStickerStrokes } from './touch-up';
 import { binarizeWithHysteresis, hysteresisBand, isRepeatFrame, isSceneCut, smoothAlphaSequence } from './temporal';
 
@@ -711,6 +712,18 @@ export function wholeSecondsText(presetId: string, fromS: number, playedS: numbe
   return `a ${preset?.label ?? `${presetId} sticker`} plays a whole number of seconds (1 to ${preset?.maxDurationS ?? 4}): this one plays ${Math.round(playedS)} s, of a part ${Number(fromS.toFixed(2))} s long`;
 }
 
+/** What the CLI says of GIF stickers asked for above GIF_MAX_FPS (made at it, as resolveTargets caps them); undefined when not so. */
+export function gifFpsCapText(options: Pick<StickerOptions, 'fps' | 'preset'>, format: StickerFormat): string | undefined {
+  if (format !== 'gif' || options.preset || !((options.fps ?? 0) > GIF_MAX_FPS)) return undefined;
+  return `a GIF plays ${GIF_MAX_FPS} frames a second at most (browsers slow shorter delays to 100 ms): it is made at ${GIF_MAX_FPS} fps`;
+}
+
+/** What the CLI says of a size flag given with a platform preset: the platform's own size is used. */
+export function presetSizeText(presetId: string, flag: string): string {
+  const p = findPlatformPreset(presetId);
+  return p ? `the ${p.label} has its own size (${p.canvas ? 'exactly' : 'within'} ${p.maxW}x${p.maxH}): ${flag} is not used` : `a sticker platform has its own size: ${flag} is not used`;
+}
+
 /** What the CLI and a batch's note say of empty frames left out at the ends (StickerJobResult.emptyEndsS). */
 export function emptyEndsText({ start, end }: { start: number; end: number }): string {
   const where = [start > 0 ? `the first ${start.toFixed(2)} s` : '', end > 0 ? `the last ${end.toFixed(2)} s` : ''].filter(Boolean).join(' and ');
@@ -814,7 +827,7 @@ export function stickerOutputNamed(output: string, options: StickerOptions): { o
   if ((options.format || options.preset) && !stickerFormatFromPath(output)) {
     const writes = resolveTargets(options).format;
     const ext = stickerExtension(writes);
-    if (/\.[^./\\]+$/.test(basename(output))) throw new AppError('INVALID_ARGUMENT', `${options.preset ? `The ${options.preset} preset makes` : 'This sticker is'} ${writes.toUpperCase()}, but ${output} is named otherwise: name it .${ext}`, { detail: { path: output, format: writes } });
+    if (/\.[^./\\]+$/.test(basename(output))) throw new AppError('INVALID_ARGUMENT', `${options.preset ? `The ${options.preset} preset makes` : 'This sticker is'} ${formatLabel(writes)}, but ${output} is named otherwise: name it .${ext}`, { detail: { path: output, format: writes } });
     output = `${output}.${ext}`;
   }
   if (!options.format && !options.preset) {
@@ -826,7 +839,7 @@ export function stickerOutputNamed(output: string, options: StickerOptions): { o
   const writes = resolveTargets(options).format;
   if (named && named !== writes) {
     const by = options.preset ? `The ${options.preset} preset makes` : 'This sticker is';
-    throw new AppError('INVALID_ARGUMENT', `${by} ${writes.toUpperCase()}, but ${output} is named as ${named.toUpperCase()}: name it .${stickerExtension(writes)}`, { detail: { path: output, format: writes } });
+    throw new AppError('INVALID_ARGUMENT', `${by} ${formatLabel(writes)}, but ${output} is named as ${formatLabel(named)}: name it .${stickerExtension(writes)}`, { detail: { path: output, format: writes } });
   }
   return { output, options };
 }
