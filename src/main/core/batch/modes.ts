@@ -17,8 +17,9 @@ import { failedChecks } from '../idphoto/compliance';
 import { runIdPhotoJob } from '../idphoto/id-photo-job';
 import { checkSheetDpi, parsePaper, sheetPathOf } from '../idphoto/print-sheet';
 import { parseSpec } from '../idphoto/spec';
-import { cutShortFileText, emptyEndsText, makeSticker, pastEndText, presetLengthText, resolveTargets, stoppedShortText, validateStickerOptions, wholeSecondsText } from '../sticker/make-sticker';
+import { cutShortFileText, emptyEndsText, makeSticker, pastEndText, presetLengthText, stoppedShortText, validateStickerOptions, wholeSecondsText } from '../sticker/make-sticker';
 import { isStickerFormat, STICKER_FORMATS } from '../../../shared/sticker-presets';
+import { findPlatformPreset } from '../sticker/presets';
 import { formatLabel } from '../../../shared/labels';
 import type { StickerJobOptions } from '../../../shared/jobs';
 import type { ProgressSink } from '../progress';
@@ -269,9 +270,6 @@ const idPhotoMode: BatchModeHandler = {
   weighInput: workingPixelsOf,
 };
 
-/** The sticker formats a batch writes: all a sticker has. */
-const STICKER_BATCH_FORMATS: readonly BatchFormat[] = STICKER_FORMATS;
-
 /**
  * Sticker per video: `extra` carries StickerJobOptions (size, fps, preset, ...); format gif, webp,
  * apng (true alpha, as LINE and Discord take) or webm (VP9 with alpha, as Telegram takes).
@@ -283,7 +281,7 @@ const stickerMode: BatchModeHandler = {
   ...makeWholeFileMode(
     'sticker',
     VIDEO_EXTENSIONS,
-    STICKER_BATCH_FORMATS,
+    STICKER_FORMATS,
     (mctx) => validateStickerOptions(stickerOptionsOf(mctx)),
     async (input, output, mctx, onProgress) => {
       const options = stickerOptionsOf(mctx);
@@ -326,7 +324,8 @@ export const BATCH_MODES: Record<BatchModeId, BatchModeHandler> = {
  */
 export function batchFormatOf(mode: Pick<BatchModeHandler, 'id' | 'formats' | 'defaultFormat'>, format: BatchFormat | undefined, extra?: unknown): BatchFormat {
   const presetId = mode.id === 'sticker' ? (extra as { preset?: unknown } | undefined)?.preset : undefined;
-  const preset = typeof presetId === 'string' ? resolveTargets({ preset: presetId }).preset : undefined;
+  // An unknown one is left to the mode's check of the sticker options (validateStickerOptions).
+  const preset = typeof presetId === 'string' ? findPlatformPreset(presetId) : undefined;
   const chosen = format ?? preset?.format ?? mode.defaultFormat;
   if (!mode.formats.includes(chosen)) throw new AppError('INVALID_ARGUMENT', `Mode ${mode.id} writes ${mode.formats.join(', ')}, not ${chosen}`);
   if (preset && chosen !== preset.format) throw new AppError('INVALID_ARGUMENT', `The ${preset.id} preset makes ${formatLabel(preset.format)}, not ${formatLabel(chosen)}: leave the format out`, { detail: { preset: preset.id, format: preset.format } });

@@ -27,10 +27,6 @@ export interface BatchChoices {
   stickerPreset: StickerPresetChoice;
 }
 
-/** The platforms a sticker batch fits its stickers to ('none': free), as the Stickers workspace offers them. */
-export const BATCH_STICKER_PRESETS = STICKER_PRESET_CHOICES;
-export type { StickerPresetChoice };
-
 export const BATCH_CHOICES_KEY = 'cutout.batch.choices';
 export const DEFAULT_BATCH_CHOICES: BatchChoices = { mode: 'portrait', specId: 'cn-1inch', idBackground: null, paper: '', dpi: 300, format: 'png', nameTemplate: BATCH_NAME_DEFAULTS.portrait, isRecursive: true, shouldResume: true, stickerPreset: 'none' };
 
@@ -64,6 +60,6 @@ export function readBatchChoices(raw: string | null, specIds: readonly string[],
     nameTemplate: typeof saved.nameTemplate === 'string' && saved.nameTemplate.trim() && !/[\\/]/.test(saved.nameTemplate) ? saved.nameTemplate : BATCH_NAME_DEFAULTS[mode],
     isRecursive: typeof saved.isRecursive === 'boolean' ? saved.isRecursive : d.isRecursive,
     shouldResume: typeof saved.shouldResume === 'boolean' ? saved.shouldResume : d.shouldResume,
-    stickerPreset: (BATCH_STICKER_PRESETS as readonly unknown[]).includes(saved.stickerPreset) ? (saved.stickerPreset as StickerPresetChoice) : d.stickerPreset,
+    stickerPreset: (STICKER_PRESET_CHOICES as readonly unknown[]).includes(saved.stickerPreset) ? (saved.stickerPreset as StickerPresetChoice) : d.stickerPreset,
   };
 }
