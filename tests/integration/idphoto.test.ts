@@ -169,6 +169,13 @@ describe('idphoto refusals', () => {
     const tight = await makeIdPhoto(await decodeImage(evalFile('id_portraits', 'images', 'df_img29.jpg')), { spec: lib.get('us-2x2'), nudge: { headBandPos: 0.1 } }, env);
     expect(tight.nudgeApplied.headMm - tight.nudgeApplied.headAskedMm).toBeGreaterThan(0.3);
     expect(tight.report.measurements.crownChinMm.value!).toBeCloseTo(tight.nudgeApplied.headMm, 0);
+    // Towards smaller never gives a larger head: the smallest that fits is searched, not the next
+    // of a few steps from where the slider asks (df_img1 on US 2×2 gave 33.97 mm at 0.1, 32.54 at 0.3).
+    const df1 = await decodeImage(evalFile('id_portraits', 'images', 'df_img1.jpg'));
+    const heads: number[] = [];
+    for (const headBandPos of [0.1, 0.3, 0.5, 0.7, 0.9]) heads.push((await makeIdPhoto(df1, { spec: lib.get('us-2x2'), nudge: { headBandPos } }, env)).nudgeApplied.headMm);
+    for (let i = 1; i < heads.length; i++) expect(heads[i], heads.join(', ')).toBeGreaterThanOrEqual(heads[i - 1]);
+    expect(heads[0], heads.join(', ')).toBeLessThan(heads[4]);
     // Every corner of the nudges stays in a 2-5 mm crown-margin band (CN 1-inch): pushed to its very
     // edge, the crown measured 1.97 mm and the photo failed its own check.
     const cn = lib.get('cn-1inch');

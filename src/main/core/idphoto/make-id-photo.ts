@@ -103,6 +103,9 @@ function workRegion(face: FaceAnalysis, w: number, h: number): { x: number; y: n
 /** How far inside the top-margin band a nudge stops (mm): see the placement search. */
 export const NUDGE_INSET_MM = 0.1;
 
+/** The grid (mm) on which the smallest head that fits a tight photo is searched: a hundredth, as the head size is shown. */
+const HEAD_STEP_MM = 0.01;
+
 /** Cuts one ID photo out of a decoded image; nothing is written. */
 export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, env: CoreEnv, ctx: RunContext = {}): Promise<IdPhotoResult> {
   const { spec } = options;
@@ -226,37 +229,60 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   // Centred first; then off-centre by up to the tolerance, when one side lacks pixels.
   const centreTolMm = CENTRE_TOLERANCE * spec.widthMm;
   const step = centreTolMm / 2;
+  /** The placement of a head of headMm shifted by shiftMm, or the sides it would have to invent (none when its top band is empty). */
+  const placeHead = (headMm: number, shiftMm: number): { placement: Placement } | { sides: Side[] } => {
+    const k = (headMm * ppmm) / headPx;
+    // The margin rules hold for the tallest possible crown: the visible one sits hiddenMm lower.
+    const hiddenMm = (hiddenPx * k) / ppmm;
+    const crownToEyeMm = ((eyeV - crownV) * k) / ppmm + hiddenMm;
+    const fit = topMarginBand(spec, headMm + hiddenMm, crownToEyeMm);
+    // A crown-margin rule must hold from the tallest crown (t) to the visible one (t + hiddenMm).
+    const band: [number, number] = spec.crownMarginMm && hiddenMm > 0 ? [fit.band[0], Math.min(fit.band[1], spec.crownMarginMm[1] - hiddenMm)] : fit.band;
+    if (band[1] < band[0]) return { sides: [] };
+    const preferred = Math.min(band[1], Math.max(band[0], fit.preferred));
+    const tops = [preferred];
+    for (let i = 0; i <= 8; i++) tops.push(band[0] + ((band[1] - band[0]) * i) / 8);
+    tops.sort((a, b) => Math.abs(a - preferred) - Math.abs(b - preferred));
+    // A nudge stops NUDGE_INSET_MM inside the band: the crown measured on the finished photo can
+    // sit a few hundredths of a millimetre off where it was placed (a nudge to the very edge of
+    // CN 1-inch's 2–5 mm read 1.97 mm and failed its own check).
+    const inset = Math.min(NUDGE_INSET_MM, (band[1] - band[0]) / 4);
+    let first: Side[] = [];
+    for (const topMm of tops) {
+      const t = dy === 0 ? topMm : Math.min(band[1] - inset, Math.max(band[0] + inset, topMm + dy));
+      // The nudge moves the face within the centre tolerance, never out of it.
+      const sideMm = Math.min(centreTolMm, Math.max(-centreTolMm, dx + shiftMm));
+      const placement: Placement = { k, uCentre: uCentre - (sideMm * ppmm) / k, crownV, topPx: (t + hiddenMm) * ppmm, headMm, topMarginMm: t, nudgeMm: { dx: sideMm - shiftMm, dy: t - topMm } };
+      // Above a cut crown the output shows background: the hair is not continued.
+      const sides = inventedSides(alpha, workW, workH, frame, placement, spec.widthPx, spec.heightPx).filter((side) => !(hiddenPx > 0 && side === 'top'));
+      if (sides.length === 0) return { placement };
+      if (first.length === 0) first = sides;
+    }
+    return { sides: first };
+  };
   search: for (const shiftMm of [0, step, -step, 2 * step, -2 * step]) {
-    for (const headMm of headCandidates) {
-      const k = (headMm * ppmm) / headPx;
-      // The margin rules hold for the tallest possible crown: the visible one sits hiddenMm lower.
-      const hiddenMm = (hiddenPx * k) / ppmm;
-      const crownToEyeMm = ((eyeV - crownV) * k) / ppmm + hiddenMm;
-      const fit = topMarginBand(spec, headMm + hiddenMm, crownToEyeMm);
-      // A crown-margin rule must hold from the tallest crown (t) to the visible one (t + hiddenMm).
-      const band: [number, number] = spec.crownMarginMm && hiddenMm > 0 ? [fit.band[0], Math.min(fit.band[1], spec.crownMarginMm[1] - hiddenMm)] : fit.band;
-      if (band[1] < band[0]) continue;
-      const preferred = Math.min(band[1], Math.max(band[0], fit.preferred));
-      const tops = [preferred];
-      for (let i = 0; i <= 8; i++) tops.push(band[0] + ((band[1] - band[0]) * i) / 8);
-      tops.sort((a, b) => Math.abs(a - preferred) - Math.abs(b - preferred));
-      // A nudge stops NUDGE_INSET_MM inside the band: the crown measured on the finished photo can
-      // sit a few hundredths of a millimetre off where it was placed (a nudge to the very edge of
-      // CN 1-inch's 2–5 mm read 1.97 mm and failed its own check).
-      const inset = Math.min(NUDGE_INSET_MM, (band[1] - band[0]) / 4);
-      for (const topMm of tops) {
-        const t = dy === 0 ? topMm : Math.min(band[1] - inset, Math.max(band[0] + inset, topMm + dy));
-        // The nudge moves the face within the centre tolerance, never out of it.
-        const sideMm = Math.min(centreTolMm, Math.max(-centreTolMm, dx + shiftMm));
-        const placement: Placement = { k, uCentre: uCentre - (sideMm * ppmm) / k, crownV, topPx: (t + hiddenMm) * ppmm, headMm, topMarginMm: t, nudgeMm: { dx: sideMm - shiftMm, dy: t - topMm } };
-        // Above a cut crown the output shows background: the hair is not continued.
-        const sides = inventedSides(alpha, workW, workH, frame, placement, spec.widthPx, spec.heightPx).filter((side) => !(hiddenPx > 0 && side === 'top'));
-        if (sides.length === 0) {
-          chosen = placement;
-          break search;
+    for (let j = 0; j < headCandidates.length; j++) {
+      const tried = placeHead(headCandidates[j], shiftMm);
+      if ('placement' in tried) {
+        chosen = tried.placement;
+        // The smallest head between the last candidate that did not fit and this one: the
+        // candidates step from where the slider asks, so without it a smaller head asked could
+        // land on a larger one than a larger head asked (US 2×2: 0.1 gave 33.97 mm, 0.3 32.54 mm).
+        // Searched on a fixed grid of HEAD_STEP_MM, so every slider position below the smallest that
+        // fits lands on the same head.
+        if (j > 0) {
+          let lo = Math.floor(headCandidates[j - 1] / HEAD_STEP_MM);
+          let hi = Math.ceil(headCandidates[j] / HEAD_STEP_MM);
+          while (hi - lo > 1) {
+            const mid = (lo + hi) >> 1;
+            const midTried = placeHead(mid * HEAD_STEP_MM, shiftMm);
+            if ('placement' in midTried) [hi, chosen] = [mid, midTried.placement];
+            else lo = mid;
+          }
         }
-        if (firstSides.length === 0) firstSides = sides;
+        break search;
       }
+      if (firstSides.length === 0) firstSides = tried.sides;
     }
     if (!firstSides.includes('left') && !firstSides.includes('right')) break;
   }
