@@ -295,6 +295,20 @@ await engine.dispose();`,
     writeFileSync(input, Buffer.from('x'));
     const r = await cutout(['portrait', input, '-o', input]);
     expect(r.stderr).toMatch(/^OUTPUT_EXISTS: /);
+    // Nor another file it reads: a second input named as the first one's output, the --bg picture,
+    // the --trimap (each was written over, the second input then cut out of the first's result).
+    const b = join(dir, 'b.jpg');
+    const bCutout = join(dir, 'b_cutout.png');
+    const backdrop = join(dir, 'bg.jpg');
+    for (const f of [b, bCutout, backdrop]) copyFileSync(evalFile('id_portraits', 'images', 'df_img1.jpg'), f);
+    const before = readFileSync(bCutout);
+    for (const args of [[b, bCutout, '-o', dir], [b, '-o', backdrop, '--bg', backdrop], [b, '-o', bCutout, '--trimap', bCutout]]) {
+      const refused = await cutout(['portrait', ...args]);
+      expect(refused.code, args.join(' ')).toBe(1);
+      expect(refused.stderr).toMatch(/^OUTPUT_EXISTS: Refusing to overwrite the input /);
+    }
+    expect(readFileSync(bCutout).equals(before)).toBe(true);
+    expect(readFileSync(backdrop).equals(before)).toBe(true);
   });
 
   it('batch: a group photo fails with where to pick its face (a batch picks none)', async () => {

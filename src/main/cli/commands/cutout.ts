@@ -6,9 +6,10 @@ import { AppError, isCancellation } from '../../../shared/errors';
 import { parseRefineMode, type Subject } from '../../../shared/jobs';
 import { parseBackground } from '../../core/image/composite';
 import { formatFromPath } from '../../core/image/encode';
+import { assertSeparateOutputs } from '../../core/io/atomic-write';
 import { animatedInputText, cutoutToFile, downscaledInputText, isAnimationClip } from '../../core/pipelines/cutout';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { checkedAsUsage, choiceFlag, type CliCommand, noteProviderFallback, planOutputs, progressText, qualityFlag, terminalStatus, UsageError } from '../command';
+import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, noteProviderFallback, planOutputs, progressText, qualityFlag, terminalStatus, UsageError } from '../command';
 
 /**
  * What a flagged cut-out's "check it" line says (also batch's CLI lines; a sticker batch's with
@@ -81,6 +82,15 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
       const outputs = asked ? planned.map((output) => withFormatExtension(output, asked)) : planned;
       // An output named as a type the encoder does not write (-o x.bmp) is refused before any work.
       for (const output of outputs) checkedAsUsage(() => formatFromPath(output));
+      // Nothing read is written over: another input (b.jpg's b_cutout.png when b_cutout.png is an
+      // input too), the --bg picture or the --trimap (OUTPUT_EXISTS, exit 1, as idphoto); nor two
+      // outputs one file (a wrong command line, exit 2).
+      await assertSeparateOutputs(
+        outputs.map((path, i) => ({ path, what: `the output of ${positionals[i]}` })),
+        [...positionals, ...(values.trimap ? [values.trimap] : []), ...(background.kind === 'image' ? [background.path] : [])],
+      ).catch((error: unknown) => {
+        throw asUsage(error);
+      });
       // Said of the files written (-o photo.jpg is a JPEG, which takes it, whatever the default format).
       if (quality !== undefined && outputs.every((output) => formatOf(output) === 'png')) io.err('note: --quality is for JPEG and WebP; a PNG is lossless and does not use it');
       let failures = 0;
