@@ -2,7 +2,7 @@
 // Maps OS errors to DISK_FULL / OUTPUT_NOT_WRITABLE. Core (no electron).
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, statSync, type Stats } from 'node:fs';
-import { mkdir, open, realpath, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, open, realpath, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AppError, CancelledError } from '../../../shared/errors';
 
@@ -100,7 +100,7 @@ export function tempPathFor(path: string): string {
  * leaves no output.
  */
 export async function writeFileAtomic(path: string, data: Uint8Array | string, options: { signal?: AbortSignal } = {}): Promise<void> {
-  const target = resolve(path);
+  const target = await writeTargetOf(resolve(path));
   const tmp = tempPathFor(target);
   try {
     await mkdir(dirname(target), { recursive: true });
@@ -118,6 +118,25 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
     if (error instanceof CancelledError) throw error;
     throw toWriteError(error, target);
   }
+}
+
+/**
+ * The file a write to `path` replaces: the file a symbolic link points to (renamed over, the link
+ * itself became a plain file, and what it pointed to kept the old bytes); `path` when nothing is
+ * there. Something there that is not a file is refused with OUTPUT_NOT_WRITABLE: a folder, and a
+ * device or a named pipe (as root, `-o /dev/null` would have replaced the system's /dev/null with
+ * a picture).
+ */
+export async function writeTargetOf(path: string): Promise<string> {
+  const link = await lstat(path).catch(() => null);
+  if (!link) return path;
+  // A link to nothing is written as the link (its target does not exist to be written through).
+  const target = link.isSymbolicLink() ? await realpath(path).catch(() => null) : path;
+  if (target === null) return path;
+  const info = target === path ? link : await lstat(target);
+  if (info.isFile()) return target;
+  const what = info.isDirectory() ? 'a folder' : info.isFIFO() ? 'a named pipe' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : 'not a file';
+  throw new AppError('OUTPUT_NOT_WRITABLE', `Cannot write ${path}: it is ${what}, not a file; name a file to write.`, { detail: { path, notAFile: what } });
 }
 
 /**

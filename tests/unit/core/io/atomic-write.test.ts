@@ -1,6 +1,7 @@
 // Atomic writes: the whole file or nothing, never over an input, and a cancel that lands while the
 // bytes are written leaves neither the output nor a temp file (the old file, if any, stays).
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_NAME_BYTES, assertNotAnInput, readOnlyAncestor, tempPathFor, toWriteError, writeFileAtomic } from '../../../../src/main/core/io/atomic-write';
@@ -13,6 +14,22 @@ describe('writeFileAtomic', () => {
     await writeFileAtomic(join(dir, 'sub', 'a.bin'), new Uint8Array([1, 2, 3]));
     expect([...readFileSync(join(dir, 'sub', 'a.bin'))]).toEqual([1, 2, 3]);
     expect(readdirSync(join(dir, 'sub'))).toEqual(['a.bin']);
+  });
+
+  it('writes through a symbolic link, and refuses a folder or a named pipe where the file goes', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'real.png'), 'old');
+    symlinkSync(join(dir, 'real.png'), join(dir, 'link.png'));
+    await writeFileAtomic(join(dir, 'link.png'), 'new');
+    // The link stays a link, and what it points to has the bytes (the link was replaced by a file).
+    expect(lstatSync(join(dir, 'link.png')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'real.png'), 'utf8')).toBe('new');
+    mkdirSync(join(dir, 'folder.png'));
+    await expect(writeFileAtomic(join(dir, 'folder.png'), 'x')).rejects.toMatchObject({ code: 'OUTPUT_NOT_WRITABLE', message: expect.stringContaining('it is a folder, not a file') });
+    execFileSync('mkfifo', [join(dir, 'pipe.png')]);
+    await expect(writeFileAtomic(join(dir, 'pipe.png'), 'x')).rejects.toMatchObject({ code: 'OUTPUT_NOT_WRITABLE', message: expect.stringContaining('it is a named pipe, not a file') });
+    expect(lstatSync(join(dir, 'pipe.png')).isFIFO()).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.part'))).toEqual([]);
   });
 
   it('drops the bytes when the job was cancelled meanwhile: no output, no temp, the old file kept', async () => {
