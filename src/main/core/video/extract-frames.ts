@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { AppError, CancelledError } from '../../../shared/errors';
 import type { RgbaImage } from '../image/decode';
 import type { RunContext } from '../progress';
-import { resolveFfmpeg, StderrTail, type FfmpegTools } from './ffmpeg';
+import { ffmpegFileArg, resolveFfmpeg, StderrTail, type FfmpegTools } from './ffmpeg';
 import type { VideoInfo } from './probe';
 
 /** What part of the clip to decode, how often and how large. */
@@ -64,7 +64,7 @@ export function planFrames(info: VideoInfo, options: FrameStreamOptions = {}): F
 export function frameArgs(path: string, plan: FramePlan): string[] {
   const args = ['-hide_banner', '-nostdin', '-v', 'error'];
   if (plan.startS > 0) args.push('-ss', plan.startS.toFixed(3));
-  args.push('-t', plan.durationS.toFixed(3), '-i', path, '-map', '0:v:0', '-an', '-sn');
+  args.push('-t', plan.durationS.toFixed(3), '-i', ffmpegFileArg(path), '-map', '0:v:0', '-an', '-sn');
   // fps before scale: fewer frames scaled. 'area' is a proper box downsample (no aliasing).
   args.push('-vf', `fps=${plan.fps},scale=${plan.width}:${plan.height}:flags=area,format=rgba`);
   args.push('-frames:v', String(plan.frameCount), '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1');

@@ -3,8 +3,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { AppError, CancelledError } from '../../../shared/errors';
+
+/**
+ * A file as ffmpeg and ffprobe are given it: its absolute path. A relative name was read as an
+ * option when it starts with "-" ("-x.gif": Missing argument for option 'x.gif') and as a protocol
+ * before a colon ("clip:1.gif": Protocol not found; "pipe:0.gif" read standard input).
+ */
+export function ffmpegFileArg(path: string): string {
+  return resolve(path);
+}
 
 /** Where the ffmpeg tools are and how they were found. */
 export interface FfmpegTools {

@@ -3,7 +3,7 @@
 import { open, stat } from 'node:fs/promises';
 import { AppError } from '../../../shared/errors';
 import type { RunContext } from '../progress';
-import { resolveFfmpeg, runTool, type FfmpegTools } from './ffmpeg';
+import { ffmpegFileArg, resolveFfmpeg, runTool, type FfmpegTools } from './ffmpeg';
 import { readHead } from '../io/read-head';
 import { isHeicFile } from '../image/heif';
 
@@ -196,7 +196,7 @@ export async function probeVideo(path: string, ctx: RunContext = {}, tools: Ffmp
   let info: VideoInfo;
   let stderr: string;
   if (tools.ffprobe) {
-    const out = await runTool(tools.ffprobe, ['-v', 'error', '-of', 'json', '-show_streams', '-show_format', path], { signal: ctx.signal, captureStdout: true });
+    const out = await runTool(tools.ffprobe, ['-v', 'error', '-of', 'json', '-show_streams', '-show_format', ffmpegFileArg(path)], { signal: ctx.signal, captureStdout: true });
     stderr = out.stderr;
     let json: ProbeJson | null = null;
     try {
@@ -207,7 +207,7 @@ export async function probeVideo(path: string, ctx: RunContext = {}, tools: Ffmp
     if (out.code !== 0 || !json || !json.format) throw await unreadableClip(path, stderr, `exit ${out.code}`);
     info = parseProbeJson(json);
   } else {
-    const out = await runTool(tools.ffmpeg, ['-hide_banner', '-i', path], { signal: ctx.signal });
+    const out = await runTool(tools.ffmpeg, ['-hide_banner', '-i', ffmpegFileArg(path)], { signal: ctx.signal });
     stderr = out.stderr;
     if (!/Input #0/.test(stderr) || CORRUPT_HINTS.test(stderr.split('\n').slice(-2).join('\n'))) throw await unreadableClip(path, stderr);
     info = parseFfmpegInfo(stderr);

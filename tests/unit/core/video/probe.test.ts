@@ -1,4 +1,5 @@
 // Unit tests of the pure probe parsers and the frame plan (no ffmpeg run).
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planFrames, frameArgs } from '../../../../src/main/core/video/extract-frames';
 import { isSubsampledPixelFormat, parseFfmpegInfo, parseProbeJson, type VideoInfo } from '../../../../src/main/core/video/probe';
@@ -71,5 +72,11 @@ describe('planFrames', () => {
     expect(args.indexOf('-ss')).toBeLessThan(args.indexOf('-i'));
     expect(args).toContain('pipe:1');
     expect(args[args.indexOf('-frames:v') + 1]).toBe('24');
+    // The clip by its absolute path: a name starting with "-" was read as an option, one with a
+    // colon as a protocol ("clip:1.gif": Protocol not found).
+    for (const name of ['-x.gif', 'clip:1.gif']) {
+      const named = frameArgs(name, planFrames(info, {}));
+      expect(named[named.indexOf('-i') + 1]).toBe(resolve(name));
+    }
   });
 });
