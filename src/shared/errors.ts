@@ -5,6 +5,7 @@
 export const ERROR_CODES = [
   'INPUT_UNSUPPORTED',
   'INPUT_NOT_FOUND',
+  'INPUT_NOT_READABLE',
   'IMAGE_TOO_LARGE',
   'MODEL_MISSING',
   'MODEL_CORRUPT',
@@ -110,9 +111,12 @@ export function errorKindOf(detail: unknown): ErrorKind | undefined {
 /** Thrown when an AbortSignal fires. Not an error for the user: never logged or toasted. */
 export class CancelledError extends Error {
   readonly code = 'CANCELLED' as const;
-  constructor(message = 'Cancelled') {
+  /** What the job left behind before it stopped, for its outcome (a batch: where its report is). */
+  readonly partial?: unknown;
+  constructor(message = 'Cancelled', partial?: unknown) {
     super(message);
     this.name = 'CancelledError';
+    if (partial !== undefined) this.partial = partial;
   }
 }
 
@@ -126,14 +130,15 @@ export function isCancellation(error: unknown): boolean {
 /** Turns any thrown value into a WireError; unknown errors become INTERNAL. */
 export function toWire(error: unknown): WireError {
   if (error instanceof AppError) return { code: error.code, message: error.message, detail: error.detail };
-  if (isCancellation(error)) return { code: 'CANCELLED', message: 'Cancelled' };
+  // What a cancelled job left (a batch's report) crosses with it, in the detail.
+  if (isCancellation(error)) return { code: 'CANCELLED', message: 'Cancelled', ...((error as Partial<CancelledError>).partial !== undefined ? { detail: { partial: (error as CancelledError).partial } } : {}) };
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'INTERNAL', message: `Internal error: ${message}` };
 }
 
 /** Rebuilds the thrown form of a WireError on the receiving side. */
 export function fromWire(wire: WireError): AppError | CancelledError {
-  if (wire.code === 'CANCELLED') return new CancelledError(wire.message);
+  if (wire.code === 'CANCELLED') return new CancelledError(wire.message, (wire.detail as { partial?: unknown } | undefined)?.partial);
   return new AppError(wire.code, wire.message, { detail: wire.detail });
 }
 

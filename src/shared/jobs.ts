@@ -114,6 +114,8 @@ export interface StickerJobResult {
    * is then that of the frames there: where they end, seconds. Its last frames are missing.
    */
   cutShortAtS?: number;
+  /** Set when the decoder reported errors in the part made (a damaged clip): how many. Its frames may show them. */
+  decodeErrors?: number;
   review: StickerReview;
 }
 
@@ -304,7 +306,8 @@ export type FileNote =
   | { kind: 'wholeSeconds'; fromS: number; playedS: number; preset: string }
   | { kind: 'emptyEnds'; start: number; end: number }
   | { kind: 'stoppedShort'; seconds: number }
-  | { kind: 'cutShortFile'; seconds: number };
+  | { kind: 'cutShortFile'; seconds: number }
+  | { kind: 'decodeErrors'; count: number };
 
 /**
  * What a batch file's pipeline adds to its entry when done (kept for skipped ones done before): the
@@ -345,10 +348,18 @@ export interface BatchItemFinished extends FinishedFile {
   staleOutput?: string;
 }
 
+/** What a cancelled batch left: its report, written up to the cancel (the outcome's `partial`). */
+export interface CancelledBatch {
+  outputDir: string;
+  reportJson: string;
+  reportCsv: string;
+}
+
 /** How a job ended: exactly one per job. */
 export type JobOutcome =
   | { jobId: JobId; outcome: 'done'; result: unknown; elapsedMs: number }
-  | { jobId: JobId; outcome: 'cancelled'; elapsedMs: number }
+  /** `partial`: what it left behind (a batch: CancelledBatch, its report written up to the cancel). */
+  | { jobId: JobId; outcome: 'cancelled'; elapsedMs: number; partial?: unknown }
   | { jobId: JobId; outcome: 'failed'; error: WireError; elapsedMs: number };
 
 /**

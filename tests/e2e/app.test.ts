@@ -75,7 +75,10 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     await waitForCutout(page);
     expect(await page.getAttribute('[data-refine=full]', 'aria-pressed')).toBe('true');
     expect(await page.textContent('[data-testid=status-text]')).toMatch(/^Done in [\d.]+ m?s on CPU$/);
+    // A background picked while the view shows the original is shown (the swatch was selected, nothing else).
+    await page.click('[data-view=original]');
     await page.click('[data-bg=id-blue]');
+    expect(await page.getAttribute('[data-view=composite]', 'aria-pressed')).toBe('true');
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'portrait-blue.png') });
     // Copy puts the composite on the clipboard as a PNG (before any export: the preview-size render).
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(served.url).origin });

@@ -330,11 +330,16 @@ describe('Batch workspace in Chromium', () => {
     const doneCount = await done.count();
     expect(doneCount).toBeLessThan(8);
     // The empty file failed at once: it is not one of the files still to do.
-    expect(await cancelled.textContent()).toBe(`Cancelled after ${doneCount} of 9 files; 1 failed (listed below). Finished files are kept; start again to do the other ${8 - doneCount}.`);
+    expect(await cancelled.textContent()).toBe(`Cancelled: ${doneCount} of 9 files made, 1 failed (listed below). Finished files are kept; start again to do the other ${8 - doneCount}.`);
     const outputs = await done.locator('.out').evaluateAll((els) => els.map((e) => e.getAttribute('title')!));
     const outDir = dirname(outputs[0]);
     const pngs = () => readdirSync(outDir).filter((f) => names.some((n) => f.startsWith(`${n}_cutout`))).sort();
     expect(pngs()).toEqual(outputs.map((o) => basename(o)).sort());
+    // The report, written up to the cancel, is offered as after a finished run (there was no way to it).
+    await app.page.locator('[data-testid=batch-cancelled-report]').waitFor();
+    const rows = readFileSync(join(outDir, 'report.csv'), 'utf8').trim().split('\n');
+    expect(rows).toHaveLength(1 + 9);
+    expect(rows.filter((r) => r.includes(',cancelled,'))).toHaveLength(8 - doneCount);
     // Nothing more is written once it says cancelled (a full cut-out takes about a second here).
     await new Promise((r) => setTimeout(r, 3000));
     expect(pngs()).toHaveLength(doneCount);

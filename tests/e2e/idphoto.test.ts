@@ -90,6 +90,8 @@ describe('ID-photo workspace in Chromium', () => {
     const output = (await saved.getAttribute('title'))!;
     expect(existsSync(output)).toBe(true);
     expect(existsSync(output.replace(/\.[^.]+$/, '') + '_sheet.pdf')).toBe(true);
+    // The status line says it too (it kept "Preview updated: every check passes").
+    expect(await app.page.textContent('[data-testid=status-text]')).toMatch(/^Saved /);
     await expect.poll(() => names.length, { timeout: 30_000 }).toBe(2);
     app.page.off('download', onDownload);
     // The two downloads may arrive in either order.

@@ -633,6 +633,8 @@ describe('workspaces, language and theme in Chromium', () => {
     await slot.locator('[data-testid=sticker-cancel]').focus();
     await app.page.keyboard.press('Enter');
     await expect.poll(() => slot.locator('[data-testid=sticker-cancelled]').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toBe('Cancelled: no sticker was written.');
+    // The status line says so too (it kept "Opened …").
+    expect(await app.page.textContent('[data-testid=status-text]')).toBe('Cancelled');
     await expect.poll(() => app.page.evaluate(`document.activeElement?.dataset.testid`)).toBe('sticker-export');
     expect(app.pageErrors).toEqual([]);
   });

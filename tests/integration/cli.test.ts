@@ -1,7 +1,7 @@
 // The `cutout` CLI as a user runs it: one error line with the code and a non-zero exit;
 // portrait for one file and for a folder of outputs; models listing; eval with pooled IoU.
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -289,6 +289,41 @@ await engine.dispose();`,
     expect(resumed.stdout).toMatch(/0 done, 1 skipped, 0 failed of 1/);
   }, 120_000);
 
+  it('fails a picture and a folder this account may not read with INPUT_NOT_READABLE (the folder was left out unsaid)', async () => {
+    // Root reads everything: then the CLI runs as nobody (setpriv), in folders nobody may use.
+    const isRoot = process.getuid?.() === 0;
+    const dir = tempDir();
+    const cache = tempDir();
+    for (const d of [dir, cache]) chmodSync(d, 0o777);
+    const asUser = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+      const env = { ...process.env, CUTOUT_MODELS_DIR: SHARED_MODELS_DIR, CUTOUT_CACHE_DIR: cache, HOME: dir };
+      const [file, argv] = isRoot ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, ...args]] : [process.execPath, [BIN, ...args]];
+      return run(file, argv, { env }).then(
+        (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+      );
+    };
+    const picture = join(dir, 'x.jpg');
+    copyFileSync(evalFile('id_portraits', 'images', 'df_img1.jpg'), picture);
+    chmodSync(picture, 0o000);
+    const single = await asUser(['portrait', picture, '-o', join(dir, 'x.png')]);
+    expect(single.code).toBe(1);
+    expect(single.stderr).toMatch(/^INPUT_NOT_READABLE: Cannot read .*x\.jpg: permission denied/);
+    for (const sub of ['ok', 'locked']) {
+      mkdirSync(join(dir, 'in', sub), { recursive: true });
+      copyFileSync(evalFile('id_portraits', 'images', 'df_img1.jpg'), join(dir, 'in', sub, 'p.jpg'));
+    }
+    chmodSync(join(dir, 'in'), 0o777);
+    chmodSync(join(dir, 'in', 'ok'), 0o777);
+    chmodSync(join(dir, 'in', 'ok', 'p.jpg'), 0o644);
+    chmodSync(join(dir, 'in', 'locked'), 0o000);
+    const batch = await asUser(['batch', join(dir, 'in'), '-o', join(dir, 'out'), '-r', '--refine', 'fast', '-q']);
+    expect(batch.code, batch.stderr).toBe(1);
+    expect(batch.stdout).toMatch(/1 done, 0 skipped, 1 failed of 2/);
+    const report = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')) as { entries: { input: string; code?: string }[] };
+    expect(report.entries.find((e) => e.input === join(dir, 'in', 'locked'))?.code).toBe('INPUT_NOT_READABLE');
+  }, 120_000);
+
   it('refuses to overwrite the input', async () => {
     const dir = tempDir();
     const input = join(dir, 'me.png');
@@ -309,6 +344,11 @@ await engine.dispose();`,
     }
     expect(readFileSync(bCutout).equals(before)).toBe(true);
     expect(readFileSync(backdrop).equals(before)).toBe(true);
+    // A name without an extension gets the format's: it wrote a PNG named "plain".
+    const plain = await cutout(['portrait', b, '-o', join(dir, 'plain'), '--refine', 'fast']);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(existsSync(join(dir, 'plain.png'))).toBe(true);
+    expect(existsSync(join(dir, 'plain'))).toBe(false);
   });
 
   it('batch: a group photo fails with where to pick its face (a batch picks none)', async () => {
@@ -371,9 +411,15 @@ await engine.dispose();`,
     const wrong = await cutout(['batch', input, '-o', tempDir(), '--mode', 'portrait', '--sheet', '6inch']);
     expect(wrong.stderr).toMatch(/^INVALID_ARGUMENT: --sheet goes with --mode idphoto/);
     // The output folder may not be the input folder (its scan would leave nothing to do).
+    // Both are a wrong command line, exit 2 as the help says (they exited 1, as the run's errors).
     const same = await cutout(['batch', input, '-o', input, '--mode', 'idphoto']);
-    expect(same.code).toBe(1);
+    expect(same.code).toBe(2);
     expect(same.stderr).toMatch(/^INVALID_ARGUMENT: The output folder is the input folder/);
+    for (const name of ['', '../x/{name}', '{bogus}']) {
+      const bad = await cutout(['batch', input, '-o', tempDir(), '--mode', 'portrait', '--name', name]);
+      expect(bad.code, name).toBe(2);
+      expect(bad.stderr).toMatch(/^INVALID_ARGUMENT: (The name template|Unknown token)/);
+    }
   });
 
   it('batch: an ID photo that fails its spec is written, said with its failed checks, in the spec column, and exits 3', async () => {

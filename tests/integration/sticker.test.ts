@@ -314,6 +314,25 @@ describe('cutout sticker pipeline', () => {
     expect(existsSync(join(dir, 'late.gif'))).toBe(false);
   });
 
+  it('a damaged clip: a sticker made of it says so, and one of which nothing decodes is VIDEO_CORRUPT (it read NO_SUBJECT)', async () => {
+    const dir = tempDir();
+    // Every 97th byte of the middle third of an MP4 flipped (its header whole): ffmpeg decodes it
+    // with errors ("error while decoding MB …"); the whole clip reports none.
+    const bytes = readFileSync(evalFile('anime_clips', 'clips', 'anime4k_web_input.mp4'));
+    const damaged = Buffer.from(bytes);
+    for (let i = Math.floor(bytes.length / 3); i < (2 * bytes.length) / 3; i += 97) damaged[i] ^= 0x5a;
+    writeFileSync(join(dir, 'damaged.mp4'), damaged);
+    const made = await makeSticker(join(dir, 'damaged.mp4'), join(dir, 'damaged.gif'), { fps: 4, maxSidePx: 128 }, env);
+    expect(made.decodeErrors).toBeGreaterThan(10);
+    expect((await makeSticker(evalFile('anime_clips', 'clips', 'anime4k_web_input.mp4'), join(dir, 'whole.gif'), { fps: 4, maxSidePx: 128 }, env)).decodeErrors).toBeUndefined();
+    // A GIF whose picture data is flipped from its second kilobyte: its frames are mush.
+    const gif = Buffer.from(readFileSync(evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif')));
+    for (let i = 2000; i < gif.length; i += 131) gif[i] ^= 0x33;
+    writeFileSync(join(dir, 'mush.gif'), gif);
+    await expect(makeSticker(join(dir, 'mush.gif'), join(dir, 'mush-sticker.gif'), { maxSidePx: 128 }, env)).rejects.toMatchObject({ code: 'VIDEO_CORRUPT', detail: { damaged: true } });
+    expect(existsSync(join(dir, 'mush-sticker.gif'))).toBe(false);
+  });
+
   it('temporal smoothing lowers flicker on a static-camera clip', async () => {
     const opts = { model: 'person', startS: 0, durationS: 3, fps: 12, maxSidePx: 160 };
     const prepared = await prepareSticker(person, { ...opts, stability: 0.7 }, env);

@@ -51,7 +51,7 @@ export class EngineDispatcher {
       const value = await fn(arg, this.context, { signal: controller.signal, onProgress, gate, onItem });
       this.send({ type: 'result', id, ok: true, value });
     } catch (error) {
-      const wire = controller.signal.aborted && isCancellation(error) ? { code: 'CANCELLED' as const, message: 'Cancelled' } : toWire(error);
+      const wire = controller.signal.aborted && isCancellation(error) ? { ...toWire(error), code: 'CANCELLED' as const, message: 'Cancelled' } : toWire(error);
       this.send({ type: 'result', id, ok: false, error: wire, stack: wire.code === 'INTERNAL' ? (error as Error)?.stack : undefined });
     } finally {
       this.running.delete(id);

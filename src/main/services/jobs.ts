@@ -2,7 +2,7 @@
 // to at most 10 events per second per job, reports an aggregate fraction (the taskbar progress
 // bar) and ends every job with exactly one finished event. Main process (and `cutout serve`); Node only.
 import { randomUUID } from 'node:crypto';
-import { isCancellation, toWire } from '../../shared/errors';
+import { isCancellation, toWire, type CancelledError } from '../../shared/errors';
 import { jobFraction, type BatchItemFinished, type JobId, type JobOutcome, type JobProgress, type JobSpec } from '../../shared/jobs';
 import { PauseGate } from '../core/batch/pause-gate';
 import type { RunContext } from '../core/progress';
@@ -86,7 +86,11 @@ export class JobRegistry {
         (result) => this.finish(id, job, { jobId: id, outcome: 'done', result, elapsedMs: this.now() - job.startedAt }),
         (error) => {
           const elapsedMs = this.now() - job.startedAt;
-          if (isCancellation(error)) this.finish(id, job, { jobId: id, outcome: 'cancelled', elapsedMs });
+          if (isCancellation(error)) {
+            // Read off the error, not by its class: a bundle may hold two copies of CancelledError.
+            const partial = (error as Partial<CancelledError> | null)?.partial;
+            this.finish(id, job, { jobId: id, outcome: 'cancelled', elapsedMs, ...(partial !== undefined ? { partial } : {}) });
+          }
           else {
             const wire = toWire(error);
             if (wire.code === 'INTERNAL') this.log(`job ${id} (${spec.kind}) failed: ${(error as Error)?.stack ?? error}`);

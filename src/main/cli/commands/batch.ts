@@ -6,13 +6,14 @@ import { isCancellation } from '../../../shared/errors';
 import { parseRefineMode } from '../../../shared/jobs';
 import { leftOutTypesText } from '../../../shared/media';
 import { failedCheckWords, withFileSizeBand } from '../../../shared/idphoto-report';
-import { defaultJobCount, runBatch } from '../../core/batch/run-batch';
+import { assertOutputFolderNotAnInput, defaultJobCount, runBatch } from '../../core/batch/run-batch';
+import { validateNameTemplate } from '../../core/batch/naming';
 import { batchFormatOf, getBatchMode } from '../../core/batch/modes';
 import { readReport } from '../../core/batch/report';
 import type { BatchFormat, BatchModeId, BatchStatus } from '../../core/batch/types';
 import { parseBackground } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { checkedAsUsage, choiceFlag, type CliCommand, type CliIo, fitToTerminal, intFlag, kbFlag, numberFlag, qualityFlag, UsageError } from '../command';
+import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, type CliIo, fitToTerminal, intFlag, kbFlag, numberFlag, qualityFlag, UsageError } from '../command';
 import { gifFpsCapText, presetSizeText, validateStickerOptions, type StickerOptions } from '../../core/sticker/make-sticker';
 import { isStickerFormat } from '../../../shared/sticker-presets';
 import { idPhotoBackground } from '../../core/idphoto/make-id-photo';
@@ -176,6 +177,12 @@ export const batchCommand: CliCommand = {
     }
     if (values.dpi !== undefined && !values.sheet) throw new UsageError('--dpi is the print sheet\'s: it goes with --sheet (the photo has its spec\'s dpi)');
     const background = values.bg ? checkedAsUsage(() => parseBackground(values.bg!)) : undefined;
+    // A name template the run would refuse, and OUT being an input folder, are a wrong command line
+    // (exit 2, said before the run; they read as the run's errors, exit 1).
+    if (values.name !== undefined) checkedAsUsage(() => validateNameTemplate(values.name!));
+    await assertOutputFolderNotAnInput(positionals, values.out).catch((error: unknown) => {
+      throw asUsage(error);
+    });
     const bar = io.isTty && !values.quiet ? makeTtyBar(io) : undefined;
     let lastPlainMs = 0;
     try {

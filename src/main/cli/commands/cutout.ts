@@ -51,7 +51,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
     summary: subject === 'person' ? 'cut people out of photos' : 'cut anime characters out of pictures',
     usage: `cutout ${name} IN... -o OUT [--bg '#438EDB'|white|blue|red|transparent|PICTURE] [--model ID] [--refine off|fast|full (default full)] [--trimap FILE] [--format png|jpg|webp] [--quality 1-100] [--provider auto|cpu|webgpu|...] [--threads N]
   OUT is a file for one input, a folder for several (there NAME_${subject === 'anime' ? 'anime' : 'cutout'}.png, as a batch names them). PNG and WebP keep transparency; .jpg has none, so a transparent cut-out is put on white (pass --bg for another colour).
-  --format: the file type (default: OUT's extension, else PNG; a name without one gets it); --quality: JPEG / WebP quality (default 92).
+  --format: the file type (default: OUT's extension, else PNG; a name without an extension gets the type's); --quality: JPEG / WebP quality (default 92).
   --bg PICTURE (a .jpg, .png, .webp ... file) places the cut-out on that picture, scaled to cover it and centred.`,
     async run(argv, io) {
       const { values, positionals } = parseArgs({
@@ -79,7 +79,8 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
       const env = envFromFlags(values);
       // Several into a folder are named as a batch of the same mode names them (a_cutout.png, a_anime.png).
       const planned = await planOutputs(positionals, values.out, format === 'jpeg' ? 'jpg' : (format ?? 'png'), positionals.length > 1 ? (subject === 'anime' ? '_anime' : '_cutout') : '');
-      const outputs = asked ? planned.map((output) => withFormatExtension(output, asked)) : planned;
+      // A name without an extension gets the format's (-o same wrote a PNG named "same").
+      const outputs = planned.map((output) => (asked || extname(output) === '' ? withFormatExtension(output, asked ?? format ?? 'png') : output));
       // An output named as a type the encoder does not write (-o x.bmp) is refused before any work.
       for (const output of outputs) checkedAsUsage(() => formatFromPath(output));
       // Nothing read is written over: another input (b.jpg's b_cutout.png when b_cutout.png is an

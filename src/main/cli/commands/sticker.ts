@@ -7,7 +7,7 @@ import { AppError } from '../../../shared/errors';
 import type { StickerReview, StickerStroke } from '../../../shared/jobs';
 import { flaggedRanges } from '../../../shared/sticker-review';
 import type { ProgressSink } from '../../core/progress';
-import { cutShortFileText, emptyEndsText, gifFpsCapText, makeSticker, pastEndText, presetLengthText, presetSizeText, stickerOutputNamed, stoppedShortText, validateStickerOptions, wholeSecondsText, type StickerOptions } from '../../core/sticker/make-sticker';
+import { cutShortFileText, decodeErrorsText, emptyEndsText, gifFpsCapText, makeSticker, pastEndText, presetLengthText, presetSizeText, stickerOutputNamed, stoppedShortText, validateStickerOptions, wholeSecondsText, type StickerOptions } from '../../core/sticker/make-sticker';
 import { findPlatformPreset, STICKER_FORMATS, stickerExtension, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
 import { BACKGROUND_PRESETS } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
@@ -152,6 +152,7 @@ export const stickerCommand: CliCommand = {
     }
     if (r.endsAtS !== undefined) io.err(`note: ${stoppedShortText(r.endsAtS)}`);
     if (r.cutShortAtS !== undefined) io.err(`note: ${positionals[0]}: ${cutShortFileText(r.cutShortAtS)}`);
+    if (r.decodeErrors !== undefined) io.err(`note: ${positionals[0]}: ${decodeErrorsText(r.decodeErrors)}`);
     if (r.presetCutToS !== undefined && options.preset) io.err(`note: ${presetLengthText(options.preset, r.presetCutToS)}`);
     if (r.pastEndToS !== undefined) io.err(`note: ${pastEndText(r.pastEndToS)}`);
     if (r.emptyEndsS) io.err(`note: ${emptyEndsText(r.emptyEndsS)}`);

@@ -17,7 +17,7 @@ import { failedChecks } from '../idphoto/compliance';
 import { runIdPhotoJob } from '../idphoto/id-photo-job';
 import { checkSheetDpi, parsePaper, sheetPathOf } from '../idphoto/print-sheet';
 import { parseSpec } from '../idphoto/spec';
-import { cutShortFileText, emptyEndsText, makeSticker, pastEndText, presetLengthText, stoppedShortText, validateStickerOptions, wholeSecondsText } from '../sticker/make-sticker';
+import { cutShortFileText, decodeErrorsText, emptyEndsText, makeSticker, pastEndText, presetLengthText, stoppedShortText, validateStickerOptions, wholeSecondsText } from '../sticker/make-sticker';
 import { isStickerFormat, STICKER_FORMATS } from '../../../shared/sticker-presets';
 import { findPlatformPreset } from '../sticker/presets';
 import { formatLabel } from '../../../shared/labels';
@@ -125,6 +125,8 @@ function fileNoteText(n: FileNote): string {
       return stoppedShortText(n.seconds);
     case 'cutShortFile':
       return cutShortFileText(n.seconds);
+    case 'decodeErrors':
+      return decodeErrorsText(n.count);
   }
 }
 
@@ -285,7 +287,7 @@ const stickerMode: BatchModeHandler = {
     (mctx) => validateStickerOptions(stickerOptionsOf(mctx)),
     async (input, output, mctx, onProgress) => {
       const options = stickerOptionsOf(mctx);
-      const { review, cutToS, presetCutToS, pastEndToS, wholeSecondsFromS, delaysMs, emptyEndsS, endsAtS, cutShortAtS } = await makeSticker(input, output, options, mctx.env, { signal: mctx.signal, onProgress });
+      const { review, cutToS, presetCutToS, pastEndToS, wholeSecondsFromS, delaysMs, emptyEndsS, endsAtS, cutShortAtS, decodeErrors } = await makeSticker(input, output, options, mctx.env, { signal: mctx.signal, onProgress });
       // The median frame's verdict only: the per-frame list stays out of the journal and report.
       const notes: FileNote[] = [
         ...(cutToS === undefined ? [] : [{ kind: 'firstPart' as const, seconds: cutToS, frames: review.frames.length }]),
@@ -295,6 +297,7 @@ const stickerMode: BatchModeHandler = {
         ...(emptyEndsS === undefined ? [] : [{ kind: 'emptyEnds' as const, ...emptyEndsS }]),
         ...(endsAtS === undefined ? [] : [{ kind: 'stoppedShort' as const, seconds: endsAtS }]),
         ...(cutShortAtS === undefined ? [] : [{ kind: 'cutShortFile' as const, seconds: cutShortAtS }]),
+        ...(decodeErrors === undefined ? [] : [{ kind: 'decodeErrors' as const, count: decodeErrors }]),
       ];
       return { ...verdictOf(review.unsureShare, review.reviewThreshold), ...withNotes(notes) };
     },

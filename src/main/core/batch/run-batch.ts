@@ -7,7 +7,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { AppError, CancelledError, DEFAULT_MAX_PIXELS, errorKindOf, isCancellation, isInputFault, toWire } from '../../../shared/errors';
-import { BATCH_DEFAULT_REFINE, BATCH_NAME_DEFAULTS, jobFraction, type FinishedFile } from '../../../shared/jobs';
+import { BATCH_DEFAULT_REFINE, BATCH_NAME_DEFAULTS, jobFraction, type CancelledBatch, type FinishedFile } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
 import { loadBackgroundPicture } from '../image/background';
 import { assertNotAnInput, toWriteError } from '../io/atomic-write';
@@ -19,6 +19,7 @@ import { PauseGate } from './pause-gate';
 import { RefinePool } from './refine-pool';
 import { DEFAULT_QUALITY } from '../image/encode';
 import { readReport, REPORT_CSV, REPORT_JSON, writeReports } from './report';
+import { notReadable } from '../io/read-head';
 import { realOrResolved, scanInputs } from './scan';
 import type { BatchEntry, BatchFileEvent, BatchItem, BatchOptions, BatchStatus, BatchSummary } from './types';
 
@@ -125,6 +126,20 @@ class WeightedSemaphore {
   }
 }
 
+/**
+ * Refuses an output folder that is one of the inputs (INVALID_ARGUMENT, `outputIsInput`): OUT inside
+ * a folder input is left out of its scan, OUT equal to it would leave nothing to do. The CLI says it
+ * before the run as a wrong command line.
+ */
+export async function assertOutputFolderNotAnInput(inputs: readonly string[], outputDir: string): Promise<void> {
+  const realOut = await realOrResolved(resolve(outputDir));
+  for (const input of inputs) {
+    if ((await realOrResolved(input)) === realOut) {
+      throw new AppError('INVALID_ARGUMENT', `The output folder is the input folder ${input}: pick another one (for example ${join(input, 'out')})`, { detail: { path: input, outputIsInput: true } });
+    }
+  }
+}
+
 /** Removes temp files a killed run left behind (writeFileAtomic's `.<name>.<pid>.<hex>.part`). */
 async function removeStaleTempFiles(dir: string, depth = 0): Promise<void> {
   if (depth > 32) return;
@@ -161,13 +176,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   const picture = background.kind === 'image' && mode.background === 'picture' ? await loadBackgroundPicture(background.path, env.maxPixels) : undefined;
   const refine = options.refine ?? BATCH_DEFAULT_REFINE[mode.id];
   const outDir = resolve(outputDir);
-  // OUT inside a folder input is left out of its scan; OUT equal to it would leave nothing to do.
-  const realOut = await realOrResolved(outDir);
-  for (const input of inputs) {
-    if ((await realOrResolved(input)) === realOut) {
-      throw new AppError('INVALID_ARGUMENT', `The output folder is the input folder ${input}: pick another one (for example ${join(input, 'out')})`, { detail: { path: input, outputIsInput: true } });
-    }
-  }
+  await assertOutputFolderNotAnInput(inputs, outDir);
   try {
     await mkdir(outDir, { recursive: true });
     const info = await stat(outDir);
@@ -249,6 +258,11 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   for (const path of scan.missing) {
     entries.push({ input: path, status: 'failed', output: '', code: 'INPUT_NOT_FOUND', message: `File or folder not found: ${path}` });
   }
+  // A folder it may not read fails as a file would: it was left out unsaid, and the run said all done.
+  for (const path of scan.unreadable) {
+    const { code, message } = notReadable(path);
+    entries.push({ input: path, status: 'failed', output: '', code, message: `${message}; the pictures in it were not done` });
+  }
   const base = entries.length;
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
@@ -287,7 +301,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   let done = 0;
   let failed = 0;
   const skipped = entries.filter((e) => e.status === 'skipped').length;
-  failed += scan.missing.length + failedBefore;
+  failed += scan.missing.length + scan.unreadable.length + failedBefore;
   const total = entries.length;
   const current = new Set<string>();
   /** How far each file at work is (0..1), for the modes that tell it (BatchModeHandler.fileProgressAs). */
@@ -553,7 +567,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     reportError = { code: wire.code, message: wire.message };
     paths = { json: join(outDir, REPORT_JSON), csv: join(outDir, REPORT_CSV) };
   }
-  if (isCancelled) throw new CancelledError();
+  if (isCancelled) throw new CancelledError('Cancelled', { outputDir: outDir, reportJson: paths.json, reportCsv: paths.csv } satisfies CancelledBatch);
   return { ...summaryCore, reportJson: paths.json, reportCsv: paths.csv, ...(reportError ? { reportError } : {}), failures: entries.filter((e) => e.status === 'failed'), reviews };
 }
 

@@ -5,6 +5,7 @@
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { extensionOf, isHiddenOrSystem } from '../../../shared/media';
+import { isPermissionError } from '../io/read-head';
 import { JOURNAL_NAME } from './journal';
 import type { BatchItem } from './types';
 
@@ -35,6 +36,8 @@ export interface ScanResult {
   leftOutFolders: string[];
   /** Sub-folders of the input folders not read because the scan is not recursive (the run says so: they were skipped unsaid). */
   notSearched: string[];
+  /** Folders this account may not read (the run fails each with INPUT_NOT_READABLE: they were left out unsaid). */
+  unreadable: string[];
   /** Each input folder and the sub-folder of the output folder it went to ('' for the top; folderPrefixes). */
   folderPlaces: { input: string; rel: string }[];
 }
@@ -62,6 +65,7 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
   const leftOutTypes: Record<string, number> = {};
   const leftOutFolders: string[] = [];
   const notSearched: string[] = [];
+  const unreadable: string[] = [];
   const seen = new Set<string>();
   const roots: { path: string; real: string }[] = [];
 
@@ -86,11 +90,14 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
     options.earlierPlaces ?? [],
   );
   for (let r = 0; r < roots.length; r++) await walk(roots[r].path, prefixes[r], true);
-  return { items, missing, leftOut, leftOutTypes, leftOutFolders, notSearched, folderPlaces: roots.map((root, r) => ({ input: root.path, rel: prefixes[r] })) };
+  return { items, missing, leftOut, leftOutTypes, leftOutFolders, notSearched, unreadable, folderPlaces: roots.map((root, r) => ({ input: root.path, rel: prefixes[r] })) };
 
   async function walk(dir: string, relDir: string, isRoot = false): Promise<void> {
     if (isExcluded(await realOrResolved(dir))) return;
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
+      if (isPermissionError(error)) unreadable.push(dir);
+      return [];
+    });
     const names = entries.map((e) => e.name).sort(byName);
     // An earlier batch's output folder inside the input tree (its journal says so) is not read
     // again: a second run into another folder would cut out the cut-outs. A folder given as an

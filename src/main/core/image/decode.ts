@@ -8,7 +8,7 @@ import { bmpSize, decodeBmp } from './bmp';
 import { decodeHeic, isHeicFile } from './heif';
 import { rawTiff } from './tiff';
 import { hasExtension, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../shared/media';
-import { readHead } from '../io/read-head';
+import { assertReadable, readHead } from '../io/read-head';
 
 /** An 8-bit sRGB image with 4 interleaved channels (RGBA), row-major, no padding. */
 export interface RgbaImage {
@@ -87,6 +87,7 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
     // A folder, as the probe of a clip says it: with where a whole folder is done.
     if (!info.isFile()) throw new AppError('INPUT_UNSUPPORTED', `Not a file: ${input}${info.isDirectory() ? ' is a folder (`cutout batch` does every picture in a folder, as does the Batch workspace)' : ''}`, { detail: { path: input } });
     if (info.size === 0) throw new AppError('INPUT_UNSUPPORTED', `${input} is empty (0 bytes)`, { detail: { path: input, empty: true } });
+    await assertReadable(input);
   } else if (input.byteLength === 0) {
     throw new AppError('INPUT_UNSUPPORTED', `${name} is empty (0 bytes)`, { detail: { path: name, empty: true } });
   }

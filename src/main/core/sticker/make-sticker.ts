@@ -79,6 +79,8 @@ export interface PreparedSticker {
    * header still gives the whole length): the time the last decoded frame ends, seconds.
    */
   endsAtS?: number;
+  /** StickerJobResult.decodeErrors. */
+  decodeErrors?: number;
   /** Time of each frame in the clip, seconds. */
   timesS: number[];
   /** How unsure the smoothed alphas are, per frame and for the sticker (docs/quality.md). */
@@ -278,7 +280,13 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   // would come out far smaller than the size asked for (80x106 from an 800x600 clip at 320): the
   // first frame's subject sets a larger work size then (subjectWorkSide), from the clip's own
   // pixels. StickerOptions.workScale sets the work size by hand instead.
-  const streamOptions = { startS: options.startS, durationS: targets.durationS, fps: targets.fps, maxSidePx: stickerWorkSide(options, targets), queueFrames: 4 };
+  /** The errors the decoder reported, of the stream that made the frames (a restarted one counts afresh). */
+  let decodeErrors = { count: 0 };
+  const countDecodeErrors = (): (() => void) => {
+    const counted = (decodeErrors = { count: 0 });
+    return () => void counted.count++;
+  };
+  const streamOptions = { startS: options.startS, durationS: targets.durationS, fps: targets.fps, maxSidePx: stickerWorkSide(options, targets), queueFrames: 4, onDecodeError: countDecodeErrors() };
   let plan = planFrames(info, streamOptions);
   const { presetCutToS, pastEndToS, wholeSecondsFromS } = lengthCuts(info, options, targets.preset);
   const maxFrames = maxStickerFrames(plan.width, plan.height);
@@ -320,6 +328,7 @@ export async function prepareSticker(input: string, options: StickerOptions, env
         firstSegmented = undefined;
         await stream.return?.(undefined);
         streamOptions.maxSidePx = side;
+        streamOptions.onDecodeError = countDecodeErrors();
         plan = planFrames(info, streamOptions);
         stream = streamFrames(input, info, streamOptions, ctx, tools)[Symbol.asyncIterator]();
         next = await stream.next();
@@ -374,7 +383,8 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   timings.totalMs = performance.now() - t0;
   return { info, plan, modelId: model.entry.id, provider: provider ?? 'none', subject: subjectOf(model.entry), modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, ...(cutToS === undefined ? {} : { cutToS }),
     ...(presetCutToS === undefined ? {} : { presetCutToS }),
-    ...(pastEndToS === undefined ? {} : { pastEndToS }), ...(wholeSecondsFromS === undefined ? {} : { wholeSecondsFromS }), ...(endsAtS === undefined ? {} : { endsAtS }), timesS, review, timings };
+    ...(pastEndToS === undefined ? {} : { pastEndToS }), ...(wholeSecondsFromS === undefined ? {} : { wholeSecondsFromS }), ...(endsAtS === undefined ? {} : { endsAtS }),
+    ...(decodeErrors.count > 0 ? { decodeErrors: decodeErrors.count } : {}), timesS, review, timings };
 }
 
 /** A frame through the sticker's segmentation path (stickerFrameAlpha). */
@@ -586,6 +596,11 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
   if (union === null) {
     const what = prepared.subject === 'anime' ? 'character' : 'person';
     const hint = prepared.subject === 'anime' ? 'try the person model, another part of the clip, or Keep strokes' : 'try another part of the clip or Keep strokes';
+    // A damaged clip decodes to grey smears the model finds nothing in: said as the file's fault (it
+    // read "no character was found … try the person model").
+    if (prepared.decodeErrors) {
+      throw new AppError('VIDEO_CORRUPT', `The clip is damaged: ffmpeg met ${prepared.decodeErrors} decode error(s) in it and nothing could be cut out of its ${alphas.length} frames; use an undamaged copy`, { detail: { frames: alphas.length, decodeErrors: prepared.decodeErrors, damaged: true } });
+    }
     throw new AppError('NO_SUBJECT', `No ${what} was found in any of the ${alphas.length} frames, so there is no sticker to make: ${hint}`, { detail: { frames: alphas.length, subject: prepared.subject } });
   }
   // Frames at either end in which nothing was found are left out (and said): a sticker opened on a
@@ -733,6 +748,11 @@ export function emptyEndsText({ start, end }: { start: number; end: number }): s
 /** What the CLI and a batch's note say of a --duration past the clip's end (StickerJobResult.pastEndToS). */
 export function pastEndText(seconds: number): string {
   return `the clip ends ${seconds.toFixed(2)} s after the start asked, so the sticker is that long`;
+}
+
+/** What the CLI and a batch's note say of a damaged clip made into a sticker (StickerJobResult.decodeErrors). */
+export function decodeErrorsText(count: number): string {
+  return `the clip is damaged: ffmpeg met ${count} decode error(s) in the part made, so some frames may show blocks or smears; look at the sticker, or use an undamaged copy`;
 }
 
 /** What the CLI and a batch's note say of a clip that stopped short (StickerJobResult.endsAtS). */
@@ -886,6 +906,7 @@ export async function makeSticker(input: string, output: string, options: Sticke
     ...(prepared.pastEndToS === undefined ? {} : { pastEndToS: prepared.pastEndToS }),
     ...(prepared.wholeSecondsFromS === undefined ? {} : { wholeSecondsFromS: prepared.wholeSecondsFromS }),
     ...(prepared.endsAtS === undefined ? {} : { endsAtS: prepared.endsAtS }),
+    ...(prepared.decodeErrors === undefined ? {} : { decodeErrors: prepared.decodeErrors }),
     // Said where the sticker reaches the end of what the file holds (not of a part before it).
     ...(prepared.info.isCutShort && prepared.plan.startS + prepared.plan.durationS >= prepared.info.durationS - 1.5 / prepared.plan.fps ? { cutShortAtS: prepared.info.durationS } : {}),
     // The frames left out at the ends are not in the review either (their unsure ones were listed to check).

@@ -20,6 +20,26 @@ export interface FrameStreamOptions {
   maxSidePx?: number;
   /** Frames decoded ahead of the consumer (default 4). */
   queueFrames?: number;
+  /** Hears each error the decoder reports (a damaged clip: "error while decoding MB …", "LZW decode failed"). */
+  onDecodeError?: () => void;
+}
+
+/**
+ * Counts the errors in ffmpeg's stderr at `-v error`, where every line is one (an undamaged clip
+ * prints none; all 27 eval clips decode without a line): a component's "[h264 @ 0x…] …" line, and
+ * "Last message repeated N times" as N more. Lines may arrive split across chunks.
+ */
+export function decodeErrorCounter(onError: () => void): (chunk: Buffer | string) => void {
+  let partial = '';
+  return (chunk) => {
+    const lines = (partial + chunk.toString()).split(/\r?\n/);
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const repeated = /Last message repeated (\d+) times/.exec(line);
+      const count = repeated ? Number(repeated[1]) : /^\[[^\]]+ @ 0x[0-9a-f]+\]/.test(line) ? 1 : 0;
+      for (let i = 0; i < count; i++) onError();
+    }
+  };
 }
 
 /** One decoded frame: RGBA pixels plus its index and presentation time from the trim start. */
@@ -90,7 +110,11 @@ export async function* streamFrames(
   const child: ChildProcess = spawn(tools.ffmpeg, frameArgs(path, plan), { stdio: ['ignore', 'pipe', 'pipe'], signal, windowsHide: true });
   const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const stderr = new StderrTail();
-  child.stderr!.on('data', (c: Buffer) => stderr.push(c));
+  const countErrors = options.onDecodeError && decodeErrorCounter(options.onDecodeError);
+  child.stderr!.on('data', (c: Buffer) => {
+    stderr.push(c);
+    countErrors?.(c);
+  });
 
   const queue: Uint8Array[] = [];
   let current = new Uint8Array(frameBytes);

@@ -4,7 +4,7 @@ import { open, stat } from 'node:fs/promises';
 import { AppError } from '../../../shared/errors';
 import type { RunContext } from '../progress';
 import { ffmpegFileArg, resolveFfmpeg, runTool, type FfmpegTools } from './ffmpeg';
-import { readHead } from '../io/read-head';
+import { assertReadable, readHead } from '../io/read-head';
 import { isHeicFile } from '../image/heif';
 
 /** What a clip is. Width/height are the displayed size (rotation already applied, as ffmpeg decodes). */
@@ -190,6 +190,7 @@ export async function probeVideo(path: string, ctx: RunContext = {}, tools: Ffmp
   if (!s.isFile()) throw new AppError('INPUT_UNSUPPORTED', `Not a file: ${path}${s.isDirectory() ? ' is a folder (`cutout batch --mode sticker` makes a sticker of each clip in a folder)' : ''}`, { detail: { path } });
   const size = s.size;
   if (size === 0) throw new AppError('VIDEO_CORRUPT', `${path} is empty (0 bytes)`, { detail: { path, empty: true } });
+  await assertReadable(path);
   // A HEIC photo is an ISO media file as an MP4 is, which ffmpeg before 7 reads as a clip without its
   // index ("moov atom not found"): known by its brand, it is the still it is.
   if (isHeicFile(await readHead(path, 256))) throw stillPicture(path);

@@ -1,7 +1,7 @@
 // Unit tests of the pure probe parsers and the frame plan (no ffmpeg run).
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planFrames, frameArgs } from '../../../../src/main/core/video/extract-frames';
+import { decodeErrorCounter, planFrames, frameArgs } from '../../../../src/main/core/video/extract-frames';
 import { isSubsampledPixelFormat, parseFfmpegInfo, parseProbeJson, type VideoInfo } from '../../../../src/main/core/video/probe';
 
 describe('parseProbeJson', () => {
@@ -78,5 +78,19 @@ describe('planFrames', () => {
       const named = frameArgs(name, planFrames(info, {}));
       expect(named[named.indexOf('-i') + 1]).toBe(resolve(name));
     }
+  });
+});
+
+describe('decodeErrorCounter', () => {
+  it('counts the decoder\'s error lines, across chunks, and "Last message repeated N times" as N', () => {
+    let count = 0;
+    const feed = decodeErrorCounter(() => count++);
+    feed('[h264 @ 0x55e1] error while decoding MB 15 2, bytestream 3411\n[h264 @ 0x55');
+    expect(count).toBe(1);
+    feed('e1] co located POCs unavailable\n    Last message repeated 3 times\n');
+    expect(count).toBe(5);
+    // Not a component's line: not counted.
+    feed('frame=  10 fps=0.0\n');
+    expect(count).toBe(5);
   });
 });

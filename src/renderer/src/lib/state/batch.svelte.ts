@@ -49,6 +49,7 @@ type NoteKey =
   | 'batch.note.emptyEnd'
   | 'batch.note.stoppedShort'
   | 'batch.note.cutShortFile'
+  | 'batch.note.decodeErrors'
   | `sticker.preset.${PlatformPreset['id']}`;
 
 /** What a sticker left out at its ends (StickerJobResult.emptyEndsS), as sentences: a batch row's note and the Stickers result's line. */
@@ -86,6 +87,8 @@ export function noteText(row: Pick<BatchItemRow, 'note' | 'notes'>, t: (key: Not
           return [t('batch.note.stoppedShort', { seconds: n.seconds.toFixed(2) })];
         case 'cutShortFile':
           return [t('batch.note.cutShortFile', { seconds: n.seconds.toFixed(2) })];
+        case 'decodeErrors':
+          return [t('batch.note.decodeErrors', { n: String(n.count) })];
       }
     }),
   );

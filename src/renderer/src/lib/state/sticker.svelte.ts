@@ -96,6 +96,8 @@ export interface StickerResultView {
   endsAtS?: number;
   /** Seconds at the start and end of the trim that showed nothing to cut out, left out of the sticker. */
   emptyEndsS?: { start: number; end: number };
+  /** StickerJobResult.decodeErrors: the clip is damaged. */
+  decodeErrors?: number;
   /** The trim's end the sticker was made with (the handles may have moved since). */
   askedEndS: number;
   /** How unsure the model was, per frame and for the sticker (its median frame). */
@@ -403,7 +405,7 @@ export class StickerState {
         const file = await this.host.client.loadStickerFile({ path: r.output }).catch(() => null);
         if (seq !== this.openSeq) return;
         this.madeWith = JSON.stringify(options);
-        this.result = { path: r.output, mime: file?.mime ?? '', bytes: file?.bytes ?? null, width: r.width, height: r.height, frameCount: r.frameCount, fps: r.fps, askedFps: options.fps ?? r.fps, sizeBytes: r.bytes, withinBudget: r.withinBudget, shrunkToFit: r.shrunkToFit === true, modelFallback: r.modelFallback, subject: r.subject, endsAtS: r.endsAtS, emptyEndsS: r.emptyEndsS, askedEndS: (options.startS ?? 0) + (options.durationS ?? 0), review: r.review };
+        this.result = { path: r.output, mime: file?.mime ?? '', bytes: file?.bytes ?? null, width: r.width, height: r.height, frameCount: r.frameCount, fps: r.fps, askedFps: options.fps ?? r.fps, sizeBytes: r.bytes, withinBudget: r.withinBudget, shrunkToFit: r.shrunkToFit === true, modelFallback: r.modelFallback, subject: r.subject, endsAtS: r.endsAtS, emptyEndsS: r.emptyEndsS, decodeErrors: r.decodeErrors, askedEndS: (options.startS ?? 0) + (options.durationS ?? 0), review: r.review };
         this.phase = 'done';
         return;
       }

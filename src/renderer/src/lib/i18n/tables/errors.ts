@@ -21,6 +21,8 @@ export const errors = {
   'fix.INPUT_UNSUPPORTED.damaged': { en: 'Copy or download it again from the original, or use another picture.', 'zh-CN': '请从原始来源重新复制或下载，或换一张图片。' },
   'error.INPUT_NOT_FOUND': { en: 'The file is no longer there.', 'zh-CN': '文件已不存在。' },
   'fix.INPUT_NOT_FOUND': { en: 'It may have been moved or deleted; open it again from its new place.', 'zh-CN': '文件可能已被移动或删除，请从新位置重新打开。' },
+  'error.INPUT_NOT_READABLE': { en: 'This file or folder cannot be read: permission denied.', 'zh-CN': '无法读取此文件或文件夹：没有权限。' },
+  'fix.INPUT_NOT_READABLE': { en: 'Check that your account may read it (its permissions or owner), or copy it to a folder of yours and use the copy.', 'zh-CN': '请确认你的账户有权读取它（权限或所有者），或将其复制到你自己的文件夹后使用副本。' },
   'error.IMAGE_TOO_LARGE': { en: 'The picture is too large to process.', 'zh-CN': '图片太大，无法处理。' },
   'fix.IMAGE_TOO_LARGE': { en: 'Pictures of up to {limit} megapixels are taken: save a smaller copy and open that.', 'zh-CN': '可处理的图片最大为 {limit} 百万像素：请另存一份缩小的副本再打开。' },
   'error.MODEL_MISSING': { en: 'A model file the app needs is missing.', 'zh-CN': '缺少所需的模型文件。' },
