@@ -78,7 +78,8 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
     }
     const real = await realOrResolved(path);
     if (info.isDirectory()) {
-      roots.push({ path, real });
+      // The same folder given twice ("in in/") is read once: it was placed in a second sub-folder that was never made.
+      if (!roots.some((root) => root.real === real)) roots.push({ path, real });
     } else if (info.isFile() && !seen.has(real)) {
       seen.add(real);
       items.push({ input: path, relDir: '', fileName: basename(path), sizeBytes: info.size, mtimeMs: info.mtimeMs });

@@ -108,8 +108,9 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
     if (/premature end|truncated|unexpected end/i.test(why)) {
       throw new AppError('INPUT_UNSUPPORTED', `${name} could not be decoded: it is corrupt or truncated (${why})`, { cause, detail: { path: name, damaged: true } });
     }
-    // A video given where a picture goes: said, with where videos go.
-    const isVideo = hasExtension(name, VIDEO_EXTENSIONS) && !hasExtension(name, IMAGE_EXTENSIONS);
+    // A video given where a picture goes: said, with where videos go (by its name, or by its first
+    // bytes: an MP4 renamed .jpg read "not an image").
+    const isVideo = (hasExtension(name, VIDEO_EXTENSIONS) && !hasExtension(name, IMAGE_EXTENSIONS)) || isVideoContainer(head);
     // Content sharp reads as no picture format at all (a text file named .jpg), said so in words (not
     // libvips' "Input file contains unsupported image format"): the same file fails so again.
     const isUnknown = !isVideo && /unsupported image format/i.test(why);
@@ -184,6 +185,18 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
       detail: { path: name, damaged: true },
     });
   }
+}
+
+/**
+ * Whether the first bytes are a video container no picture decoder reads: an ISO media file (MP4,
+ * MOV) whose brand is not a picture's (AVIF, HEIF), Matroska / WebM, or an AVI.
+ */
+export function isVideoContainer(head: Uint8Array): boolean {
+  const text = (at: number, length: number): string => String.fromCharCode(...head.subarray(at, at + length));
+  // A damaged AVIF or HEIF still names its picture brand: not a video.
+  if (head.length >= 12 && text(4, 4) === 'ftyp') return !['avif', 'avis', 'mif1', 'msf1', 'heic', 'heix', 'hevc', 'hevx'].includes(text(8, 4));
+  if (head.length >= 4 && head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) return true;
+  return head.length >= 12 && text(0, 4) === 'RIFF' && text(8, 4) === 'AVI ';
 }
 
 /** The most pixels a picture may have: the budget, or with `downscale` the largest taken (320 MP). */

@@ -59,6 +59,10 @@ describe('batch scan', () => {
     const deep = await scanInputs([root, join(root, 'missing.jpg')], { recursive: true, extensions: ['jpg', 'png', 'webp'], excludeDirs: [join(root, 'out')] });
     expect(deep.items.map((i) => `${i.relDir}/${i.fileName}`)).toEqual(['/B.PNG', '/a.jpg', 'sub/c.jpg', 'sub/deep/d.webp']);
     expect(deep.missing).toEqual([join(root, 'missing.jpg')]);
+    // The same folder twice ("in in/"): read once, at the top (it was said placed in a sub-folder never made).
+    const twice = await scanInputs([root, `${root}/`], { recursive: false, extensions: ['jpg', 'png', 'webp'], excludeDirs: [join(root, 'out')] });
+    expect(twice.items.map((i) => `${i.relDir}/${i.fileName}`)).toEqual(['/B.PNG', '/a.jpg']);
+    expect(twice.folderPlaces).toEqual([{ input: root, rel: '' }]);
   });
 });
 

@@ -6,7 +6,7 @@ import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { AppError, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SOURCE_PIXELS } from '../../../../src/shared/errors';
-import { decodeImage, decodeToWorkOn, fitPixelBudget, isDamagedData, oneLine, workingPixelsOf } from '../../../../src/main/core/image/decode';
+import { decodeImage, decodeToWorkOn, fitPixelBudget, isDamagedData, isVideoContainer, oneLine, workingPixelsOf } from '../../../../src/main/core/image/decode';
 import { resolveFfmpeg } from '../../../../src/main/core/video/ffmpeg';
 import { evalFile, tempDir } from '../../../helpers/env';
 
@@ -62,6 +62,16 @@ describe('decodeImage bad inputs', () => {
     const p = join(dir, 'notes.jpg');
     writeFileSync(p, 'this is not a picture\n'.repeat(20));
     expect(await codeOf(decodeImage(p))).toBe('INPUT_UNSUPPORTED');
+  });
+
+  it('a video renamed .jpg is said to be a video by its first bytes (it read "not an image")', async () => {
+    const p = join(dir, 'clip.jpg');
+    writeFileSync(p, readFileSync(evalFile('person_clips', 'clips', 'liveportrait_driving_d10.mp4')));
+    await expect(decodeImage(p)).rejects.toMatchObject({ code: 'INPUT_UNSUPPORTED', detail: { video: true } });
+    // A damaged AVIF names its picture brand: a picture, not a video.
+    expect(isVideoContainer(new Uint8Array([0, 0, 0, 28, ...Buffer.from('ftypavif'), 0, 0, 0, 0]))).toBe(false);
+    expect(isVideoContainer(new Uint8Array([0, 0, 0, 28, ...Buffer.from('ftypisom'), 0, 0, 0, 0]))).toBe(true);
+    expect(isVideoContainer(new Uint8Array([0x1a, 0x45, 0xdf, 0xa3, 0, 0, 0, 0, 0, 0, 0, 0]))).toBe(true);
   });
 
   it('truncated JPEG -> INPUT_UNSUPPORTED', async () => {
