@@ -406,7 +406,17 @@ await engine.dispose();`,
     const sheet = await sharp(join(out, 'a_cn-1inch_sheet.jpg')).metadata();
     expect([sheet.width, sheet.height, sheet.density]).toEqual([1200, 1800, 300]);
     // Cut-outs and anime cut-outs into the same folder, both PNG, keep each other's files.
-    for (const mode of ['portrait', 'anime']) expect((await cutout(['batch', join(input, 'a.jpg'), '-o', out, '--mode', mode, '--refine', 'off', '-q'])).code).toBe(0);
+    const runs: string[] = [];
+    for (const mode of ['portrait', 'anime']) {
+      const run = await cutout(['batch', join(input, 'a.jpg'), '-o', out, '--mode', mode, '--refine', 'off', '-q']);
+      expect(run.code).toBe(0);
+      runs.push(run.stdout);
+    }
+    // Each earlier mode's report is kept beside the last one's (the cut-outs' report replaced the ID photos').
+    expect(readdirSync(out).filter((f) => f.startsWith('report')).sort()).toEqual(['report-idphoto.csv', 'report-idphoto.json', 'report-portrait.csv', 'report-portrait.json', 'report.csv', 'report.json']);
+    expect(runs[0]).toContain('The report of the earlier batch of another mode in');
+    expect(runs[0]).toContain('is kept as report-idphoto.csv (and .json)');
+    expect(readFileSync(join(out, 'report-idphoto.csv'), 'utf8')).toContain('a_cn-1inch.jpg');
     expect(readdirSync(out).filter((f) => !f.startsWith('.') && !f.startsWith('report')).sort()).toEqual(['a_anime.png', 'a_cn-1inch.jpg', 'a_cn-1inch_sheet.jpg', 'a_cutout.png', 'b_cn-1inch-2.jpg', 'b_cn-1inch-2_sheet.jpg', 'b_cn-1inch_sheet.jpg']);
     const wrong = await cutout(['batch', input, '-o', tempDir(), '--mode', 'portrait', '--sheet', '6inch']);
     expect(wrong.stderr).toMatch(/^INVALID_ARGUMENT: --sheet goes with --mode idphoto/);

@@ -1,6 +1,6 @@
 // report.json and report.csv in the output folder: one entry per input (done / skipped / failed /
 // cancelled, error code, output path) plus the run summary. Written atomically. Core (no electron).
-import { readFile } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { failedCheckWords } from '../../../shared/idphoto-report';
 import { writeFileAtomic } from '../io/atomic-write';
@@ -14,7 +14,7 @@ export const REPORT_CSV = 'report.csv';
 /** The content of report.json. */
 export interface BatchReport {
   version: 1;
-  summary: Omit<BatchSummary, 'reportJson' | 'reportCsv' | 'failures' | 'reviews'>;
+  summary: Omit<BatchSummary, 'reportJson' | 'reportCsv' | 'keptReportCsv' | 'failures' | 'reviews'>;
   entries: BatchEntry[];
 }
 
@@ -44,15 +44,27 @@ export function entriesToCsv(entries: readonly BatchEntry[]): string {
   return `${rows.join('\r\n')}\r\n`;
 }
 
-/** Writes report.json and report.csv (UTF-8 with a byte order mark) atomically into `outputDir`; returns their paths. */
-export async function writeReports(outputDir: string, report: BatchReport): Promise<{ json: string; csv: string }> {
+/**
+ * Writes report.json and report.csv (UTF-8 with a byte order mark) atomically into `outputDir`;
+ * returns their paths. A report there of a batch of another mode (ID photos, then cut-outs of the
+ * same folder into the same place: the app's exports folder does that) is kept, renamed
+ * report-MODE.json / .csv, and `kept` names its CSV; a run of the same mode replaces its own.
+ */
+export async function writeReports(outputDir: string, report: BatchReport): Promise<{ json: string; csv: string; kept?: string }> {
   const json = join(outputDir, REPORT_JSON);
   const csv = join(outputDir, REPORT_CSV);
+  const before = (await readReport(outputDir))?.summary.mode;
+  let kept: string | undefined;
+  if (before && before !== report.summary.mode && /^[a-z]+$/.test(before)) {
+    kept = join(outputDir, `report-${before}.csv`);
+    await rename(json, join(outputDir, `report-${before}.json`));
+    await rename(csv, kept).catch(() => undefined);
+  }
   await writeFileAtomic(json, `${JSON.stringify(report, null, 2)}\n`);
   // With a UTF-8 byte order mark: Excel reads a CSV without one in the system's code page, and file
   // names in Chinese (or any non-ASCII) came out garbled.
   await writeFileAtomic(csv, `\uFEFF${entriesToCsv(report.entries)}`);
-  return { json, csv };
+  return { json, csv, ...(kept ? { kept } : {}) };
 }
 
 /** Reads a previous report.json; undefined when there is none or it does not parse. */

@@ -557,7 +557,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     ...(stoppedBy ? { stoppedBy } : {}),
   };
   // On a full disk the report may not fit either: the run still ends with its summary, saying so.
-  let paths: { json: string; csv: string };
+  let paths: { json: string; csv: string; kept?: string };
   let reportError: BatchSummary['reportError'];
   try {
     paths = await writeReports(outDir, { version: 1, summary: summaryCore, entries });
@@ -568,7 +568,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     paths = { json: join(outDir, REPORT_JSON), csv: join(outDir, REPORT_CSV) };
   }
   if (isCancelled) throw new CancelledError('Cancelled', { outputDir: outDir, reportJson: paths.json, reportCsv: paths.csv } satisfies CancelledBatch);
-  return { ...summaryCore, reportJson: paths.json, reportCsv: paths.csv, ...(reportError ? { reportError } : {}), failures: entries.filter((e) => e.status === 'failed'), reviews };
+  return { ...summaryCore, reportJson: paths.json, reportCsv: paths.csv, ...(paths.kept ? { keptReportCsv: paths.kept } : {}), ...(reportError ? { reportError } : {}), failures: entries.filter((e) => e.status === 'failed'), reviews };
 }
 
 /**

@@ -169,6 +169,11 @@ export interface BatchSummary {
   stoppedBy?: { code: 'DISK_FULL'; message: string; input: string };
   reportJson: string;
   reportCsv: string;
+  /**
+   * The report a batch of another mode left in the folder, kept beside this one as
+   * report-MODE.csv (and .json): a second batch of another mode into the folder replaced it.
+   */
+  keptReportCsv?: string;
   /** Why report.json / report.csv could not be written (a full disk); they are not there then. */
   reportError?: { code: string; message: string };
   /** The failed entries (for a UI list with "show file" / "retry failed"); all entries are in report.json. */
