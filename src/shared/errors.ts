@@ -112,11 +112,11 @@ export function errorKindOf(detail: unknown): ErrorKind | undefined {
 export class CancelledError extends Error {
   readonly code = 'CANCELLED' as const;
   /** What the job left behind before it stopped, for its outcome (a batch: where its report is). */
-  readonly partial?: unknown;
-  constructor(message = 'Cancelled', partial?: unknown) {
+  readonly leftBehind?: unknown;
+  constructor(message = 'Cancelled', leftBehind?: unknown) {
     super(message);
     this.name = 'CancelledError';
-    if (partial !== undefined) this.partial = partial;
+    if (leftBehind !== undefined) this.leftBehind = leftBehind;
   }
 }
 
@@ -131,14 +131,14 @@ export function isCancellation(error: unknown): boolean {
 export function toWire(error: unknown): WireError {
   if (error instanceof AppError) return { code: error.code, message: error.message, detail: error.detail };
   // What a cancelled job left (a batch's report) crosses with it, in the detail.
-  if (isCancellation(error)) return { code: 'CANCELLED', message: 'Cancelled', ...((error as Partial<CancelledError>).partial !== undefined ? { detail: { partial: (error as CancelledError).partial } } : {}) };
+  if (isCancellation(error)) return { code: 'CANCELLED', message: 'Cancelled', ...((error as Partial<CancelledError>).leftBehind !== undefined ? { detail: { leftBehind: (error as CancelledError).leftBehind } } : {}) };
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'INTERNAL', message: `Internal error: ${message}` };
 }
 
 /** Rebuilds the thrown form of a WireError on the receiving side. */
 export function fromWire(wire: WireError): AppError | CancelledError {
-  if (wire.code === 'CANCELLED') return new CancelledError(wire.message, (wire.detail as { partial?: unknown } | undefined)?.partial);
+  if (wire.code === 'CANCELLED') return new CancelledError(wire.message, (wire.detail as { leftBehind?: unknown } | undefined)?.leftBehind);
   return new AppError(wire.code, wire.message, { detail: wire.detail });
 }
 

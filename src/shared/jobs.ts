@@ -348,7 +348,7 @@ export interface BatchItemFinished extends FinishedFile {
   staleOutput?: string;
 }
 
-/** What a cancelled batch left: its report, written up to the cancel (the outcome's `partial`). */
+/** What a cancelled batch left: its report, written up to the cancel (the outcome's `leftBehind`). */
 export interface CancelledBatch {
   outputDir: string;
   reportJson: string;
@@ -358,8 +358,8 @@ export interface CancelledBatch {
 /** How a job ended: exactly one per job. */
 export type JobOutcome =
   | { jobId: JobId; outcome: 'done'; result: unknown; elapsedMs: number }
-  /** `partial`: what it left behind (a batch: CancelledBatch, its report written up to the cancel). */
-  | { jobId: JobId; outcome: 'cancelled'; elapsedMs: number; partial?: unknown }
+  /** `leftBehind`: what it left (a batch: CancelledBatch, its report written up to the cancel). */
+  | { jobId: JobId; outcome: 'cancelled'; elapsedMs: number; leftBehind?: unknown }
   | { jobId: JobId; outcome: 'failed'; error: WireError; elapsedMs: number };
 
 /**

@@ -322,6 +322,10 @@ await engine.dispose();`,
     expect(batch.stdout).toMatch(/1 done, 0 skipped, 1 failed of 2/);
     const report = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')) as { entries: { input: string; code?: string }[] };
     expect(report.entries.find((e) => e.input === join(dir, 'in', 'locked'))?.code).toBe('INPUT_NOT_READABLE');
+    // A picture behind that folder is there, but not readable (it was said not found).
+    const behind = await asUser(['batch', join(dir, 'in', 'locked', 'p.jpg'), '-o', join(dir, 'out2'), '-q']);
+    expect(behind.code).toBe(1);
+    expect(behind.stderr).toMatch(/INPUT_NOT_READABLE: Cannot read \S+p\.jpg: permission denied/);
   }, 120_000);
 
   it('refuses to overwrite the input', async () => {

@@ -213,11 +213,13 @@ export async function planOutputs(inputs: string[], out: string, ext: string, su
   // A folder that cannot be made or written in is said as such (it read INTERNAL: EACCES, mkdir).
   await ensureWritableFolder(out);
   const used = new Set<string>();
+  // Apart from Linux, file systems take A.jpg's and a.jpg's outputs for one file.
+  const keyOf = (name: string): string => (process.platform === 'linux' ? name : name.toLowerCase());
   return inputs.map((input) => {
     const stem = basename(input, extname(input));
     let name = `${stem}${suffix}.${ext}`;
-    for (let i = 2; used.has(name); i++) name = `${stem}${suffix}-${i}.${ext}`;
-    used.add(name);
+    for (let i = 2; used.has(keyOf(name)); i++) name = `${stem}${suffix}-${i}.${ext}`;
+    used.add(keyOf(name));
     return join(out, name);
   });
 }

@@ -88,8 +88,8 @@ export class JobRegistry {
           const elapsedMs = this.now() - job.startedAt;
           if (isCancellation(error)) {
             // Read off the error, not by its class: a bundle may hold two copies of CancelledError.
-            const partial = (error as Partial<CancelledError> | null)?.partial;
-            this.finish(id, job, { jobId: id, outcome: 'cancelled', elapsedMs, ...(partial !== undefined ? { partial } : {}) });
+            const leftBehind = (error as Partial<CancelledError> | null)?.leftBehind;
+            this.finish(id, job, { jobId: id, outcome: 'cancelled', elapsedMs, ...(leftBehind !== undefined ? { leftBehind } : {}) });
           }
           else {
             const wire = toWire(error);

@@ -105,7 +105,7 @@ describe('batch job through the engine worker', () => {
       },
     });
     // Where its report is crosses the worker with the cancel (the app offers it: Show report).
-    await expect(call).rejects.toMatchObject({ name: 'CancelledError', partial: { outputDir: out, reportCsv: join(out, 'report.csv'), reportJson: join(out, 'report.json') } });
+    await expect(call).rejects.toMatchObject({ name: 'CancelledError', leftBehind: { outputDir: out, reportCsv: join(out, 'report.csv'), reportJson: join(out, 'report.json') } });
     // A job is said cancelled only once the engine has stopped it: its report is already written.
     expect(existsSync(join(out, 'report.json'))).toBe(true);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { entries: { status: string }[] };

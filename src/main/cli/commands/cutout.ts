@@ -1,5 +1,6 @@
 // `cutout portrait` and `cutout anime`: cut the subject out of images, over a colour or
 // transparent. Node only.
+import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, isCancellation } from '../../../shared/errors';
@@ -79,8 +80,9 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
       const env = envFromFlags(values);
       // Several into a folder are named as a batch of the same mode names them (a_cutout.png, a_anime.png).
       const planned = await planOutputs(positionals, values.out, format === 'jpeg' ? 'jpg' : (format ?? 'png'), positionals.length > 1 ? (subject === 'anime' ? '_anime' : '_cutout') : '');
-      // A name without an extension gets the format's (-o same wrote a PNG named "same").
-      const outputs = planned.map((output) => (asked || extname(output) === '' ? withFormatExtension(output, asked ?? format ?? 'png') : output));
+      // A new name without an extension gets the format's (-o same wrote a PNG named "same"); what is
+      // already there (a device, a folder) is left for the write to refuse.
+      const outputs = planned.map((output) => (asked || (extname(output) === '' && !existsSync(output)) ? withFormatExtension(output, asked ?? format ?? 'png') : output));
       // An output named as a type the encoder does not write (-o x.bmp) is refused before any work.
       for (const output of outputs) checkedAsUsage(() => formatFromPath(output));
       // Nothing read is written over: another input (b.jpg's b_cutout.png when b_cutout.png is an

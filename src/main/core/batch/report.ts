@@ -1,6 +1,6 @@
 // report.json and report.csv in the output folder: one entry per input (done / skipped / failed /
 // cancelled, error code, output path) plus the run summary. Written atomically. Core (no electron).
-import { readFile, rename } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { failedCheckWords } from '../../../shared/idphoto-report';
 import { writeFileAtomic } from '../io/atomic-write';
@@ -48,23 +48,36 @@ export function entriesToCsv(entries: readonly BatchEntry[]): string {
  * Writes report.json and report.csv (UTF-8 with a byte order mark) atomically into `outputDir`;
  * returns their paths. A report there of a batch of another mode (ID photos, then cut-outs of the
  * same folder into the same place: the app's exports folder does that) is kept, renamed
- * report-MODE.json / .csv, and `kept` names its CSV; a run of the same mode replaces its own.
+ * report-MODE.csv / .json, and `kept` names it (its CSV, or its JSON when it had no CSV); an older
+ * report-MODE of this run's own mode, which this one supersedes, is removed. A report that cannot
+ * be moved (a CSV open in a spreadsheet on Windows) is written over, as before.
  */
 export async function writeReports(outputDir: string, report: BatchReport): Promise<{ json: string; csv: string; kept?: string }> {
   const json = join(outputDir, REPORT_JSON);
   const csv = join(outputDir, REPORT_CSV);
+  const mode = report.summary.mode;
   const before = (await readReport(outputDir))?.summary.mode;
   let kept: string | undefined;
-  if (before && before !== report.summary.mode && /^[a-z]+$/.test(before)) {
-    kept = join(outputDir, `report-${before}.csv`);
-    await rename(json, join(outputDir, `report-${before}.json`));
-    await rename(csv, kept).catch(() => undefined);
-  }
+  if (before && before !== mode && /^[a-z]+$/.test(before)) kept = await keepReport(outputDir, before);
+  await Promise.all(['csv', 'json'].map((ext) => rm(join(outputDir, `report-${mode}.${ext}`), { force: true }).catch(() => undefined)));
   await writeFileAtomic(json, `${JSON.stringify(report, null, 2)}\n`);
   // With a UTF-8 byte order mark: Excel reads a CSV without one in the system's code page, and file
   // names in Chinese (or any non-ASCII) came out garbled.
   await writeFileAtomic(csv, `\uFEFF${entriesToCsv(report.entries)}`);
   return { json, csv, ...(kept ? { kept } : {}) };
+}
+
+/** Moves report.csv and report.json to report-MODE.*; the path of what was kept (CSV first), or undefined when nothing could be moved. */
+async function keepReport(outputDir: string, mode: string): Promise<string | undefined> {
+  const moved: string[] = [];
+  for (const ext of ['csv', 'json']) {
+    const to = join(outputDir, `report-${mode}.${ext}`);
+    const error = await rename(join(outputDir, `report.${ext}`), to).then(() => null, (e: unknown) => e);
+    if (!error) moved.push(to);
+    // The CSV could not be moved (not a missing one): keep neither, and write over both as before.
+    else if (ext === 'csv' && (error as NodeJS.ErrnoException).code !== 'ENOENT') return undefined;
+  }
+  return moved[0];
 }
 
 /** Reads a previous report.json; undefined when there is none or it does not parse. */

@@ -258,10 +258,11 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   for (const path of scan.missing) {
     entries.push({ input: path, status: 'failed', output: '', code: 'INPUT_NOT_FOUND', message: `File or folder not found: ${path}` });
   }
-  // A folder it may not read fails as a file would: it was left out unsaid, and the run said all done.
+  // A folder it may not read (or an input behind one) fails as a file would: it was left out unsaid
+  // (or said not found), and the run said all done.
   for (const path of scan.unreadable) {
     const { code, message } = notReadable(path);
-    entries.push({ input: path, status: 'failed', output: '', code, message: `${message}; the pictures in it were not done` });
+    entries.push({ input: path, status: 'failed', output: '', code, message });
   }
   const base = entries.length;
   for (let i = 0; i < items.length; i++) {

@@ -5,7 +5,6 @@
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { extensionOf, isHiddenOrSystem } from '../../../shared/media';
-import { isPermissionError } from '../io/read-head';
 import { JOURNAL_NAME } from './journal';
 import type { BatchItem } from './types';
 
@@ -71,9 +70,14 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
 
   for (const input of inputs) {
     const path = resolve(input);
-    const info = await stat(path).catch(() => undefined);
+    let denied = false;
+    const info = await stat(path).catch((error: unknown) => {
+      denied = (error as NodeJS.ErrnoException).code === 'EACCES';
+      return undefined;
+    });
     if (!info) {
-      missing.push(path);
+      // Behind a folder this account may not enter: there, but not readable (it read "not found").
+      (denied ? unreadable : missing).push(path);
       continue;
     }
     const real = await realOrResolved(path);
@@ -95,8 +99,10 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
 
   async function walk(dir: string, relDir: string, isRoot = false): Promise<void> {
     if (isExcluded(await realOrResolved(dir))) return;
+    // EACCES only: macOS answers EPERM for the folders its privacy settings guard (~/Library/Mail),
+    // which a recursive scan of a home folder would list by the dozen.
     const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
-      if (isPermissionError(error)) unreadable.push(dir);
+      if ((error as NodeJS.ErrnoException).code === 'EACCES') unreadable.push(dir);
       return [];
     });
     const names = entries.map((e) => e.name).sort(byName);

@@ -189,12 +189,13 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
 
 /**
  * Whether the first bytes are a video container no picture decoder reads: an ISO media file (MP4,
- * MOV) whose brand is not a picture's (AVIF, HEIF), Matroska / WebM, or an AVI.
+ * MOV) whose brand is not a picture's (AVIF, HEIF, a Canon CR3) nor a sound's (M4A), Matroska /
+ * WebM, or an AVI.
  */
 export function isVideoContainer(head: Uint8Array): boolean {
   const text = (at: number, length: number): string => String.fromCharCode(...head.subarray(at, at + length));
   // A damaged AVIF or HEIF still names its picture brand: not a video.
-  if (head.length >= 12 && text(4, 4) === 'ftyp') return !['avif', 'avis', 'mif1', 'msf1', 'heic', 'heix', 'hevc', 'hevx'].includes(text(8, 4));
+  if (head.length >= 12 && text(4, 4) === 'ftyp') return !['avif', 'avis', 'mif1', 'msf1', 'heic', 'heix', 'hevc', 'hevx', 'crx ', 'M4A ', 'M4B ', 'M4P '].includes(text(8, 4));
   if (head.length >= 4 && head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) return true;
   return head.length >= 12 && text(0, 4) === 'RIFF' && text(8, 4) === 'AVI ';
 }

@@ -121,20 +121,15 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
 }
 
 /**
- * The file a write to `path` replaces: the file a symbolic link points to (renamed over, the link
- * itself became a plain file, and what it pointed to kept the old bytes); `path` when nothing is
- * there. Something there that is not a file is refused with OUTPUT_NOT_WRITABLE: a folder, and a
- * device or a named pipe (as root, `-o /dev/null` would have replaced the system's /dev/null with
- * a picture).
+ * The path a write replaces: `path`, when nothing is there, or a file, or a symbolic link (the link
+ * is replaced by the new file and what it pointed to is left as it was: a link in an output folder
+ * to a user's file, or to another input of a batch, never has that file written over). Anything
+ * else there is refused with OUTPUT_NOT_WRITABLE: a folder, and a device or a named pipe (as root,
+ * `-o /dev/null` replaced the system's /dev/null with a picture).
  */
 export async function writeTargetOf(path: string): Promise<string> {
-  const link = await lstat(path).catch(() => null);
-  if (!link) return path;
-  // A link to nothing is written as the link (its target does not exist to be written through).
-  const target = link.isSymbolicLink() ? await realpath(path).catch(() => null) : path;
-  if (target === null) return path;
-  const info = target === path ? link : await lstat(target);
-  if (info.isFile()) return target;
+  const info = await lstat(path).catch(() => null);
+  if (!info || info.isFile() || info.isSymbolicLink()) return path;
   const what = info.isDirectory() ? 'a folder' : info.isFIFO() ? 'a named pipe' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : 'not a file';
   throw new AppError('OUTPUT_NOT_WRITABLE', `Cannot write ${path}: it is ${what}, not a file; name a file to write.`, { detail: { path, notAFile: what } });
 }

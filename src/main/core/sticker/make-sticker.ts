@@ -597,8 +597,9 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     const what = prepared.subject === 'anime' ? 'character' : 'person';
     const hint = prepared.subject === 'anime' ? 'try the person model, another part of the clip, or Keep strokes' : 'try another part of the clip or Keep strokes';
     // A damaged clip decodes to grey smears the model finds nothing in: said as the file's fault (it
-    // read "no character was found … try the person model").
-    if (prepared.decodeErrors) {
+    // read "no character was found … try the person model"), where the damage is widespread (an
+    // error or more a frame), not a few blocks a clip with no character in it also has.
+    if (prepared.decodeErrors !== undefined && prepared.decodeErrors >= alphas.length) {
       throw new AppError('VIDEO_CORRUPT', `The clip is damaged: ffmpeg met ${prepared.decodeErrors} decode error(s) in it and nothing could be cut out of its ${alphas.length} frames; use an undamaged copy`, { detail: { frames: alphas.length, decodeErrors: prepared.decodeErrors, damaged: true } });
     }
     throw new AppError('NO_SUBJECT', `No ${what} was found in any of the ${alphas.length} frames, so there is no sticker to make: ${hint}`, { detail: { frames: alphas.length, subject: prepared.subject } });

@@ -25,19 +25,33 @@ export interface FrameStreamOptions {
 }
 
 /**
- * Counts the errors in ffmpeg's stderr at `-v error`, where every line is one (an undamaged clip
- * prints none; all 27 eval clips decode without a line): a component's "[h264 @ 0x…] …" line, and
- * "Last message repeated N times" as N more. Lines may arrive split across chunks.
+ * What a decoder says of damaged data (H.264 / HEVC / MPEG-4 macroblocks and slices, a GIF's LZW
+ * stream). Not what an undamaged clip may print at `-v error` too: the missing references after a
+ * seek into an open GOP ("Missing reference picture", "mmco: unref short failure", "co located POCs
+ * unavailable"), nor ffmpeg's per-stream repeat of a decoder's error ("Error while decoding stream",
+ * "Decoding error"), which would count each one twice.
+ */
+const DAMAGE_LINE = /error while decoding MB|concealing \d+|Invalid NAL unit size|decode_slice_header error|cabac decode of|ac-tex damaged|LZW decode failed|invalid block label|corrupt (?:input|frame|decoded)|partial file/;
+
+/**
+ * Counts the damage ffmpeg's decoders report in its stderr (DAMAGE_LINE; none of the 27 eval clips
+ * prints one), "Last message repeated N times" after such a line as N more. Lines may arrive split
+ * across chunks.
  */
 export function decodeErrorCounter(onError: () => void): (chunk: Buffer | string) => void {
   let partial = '';
+  let lastCounted = false;
   return (chunk) => {
     const lines = (partial + chunk.toString()).split(/\r?\n/);
     partial = lines.pop() ?? '';
     for (const line of lines) {
       const repeated = /Last message repeated (\d+) times/.exec(line);
-      const count = repeated ? Number(repeated[1]) : /^\[[^\]]+ @ 0x[0-9a-f]+\]/.test(line) ? 1 : 0;
-      for (let i = 0; i < count; i++) onError();
+      if (repeated) {
+        if (lastCounted) for (let i = 0; i < Number(repeated[1]); i++) onError();
+        continue;
+      }
+      lastCounted = DAMAGE_LINE.test(line);
+      if (lastCounted) onError();
     }
   };
 }

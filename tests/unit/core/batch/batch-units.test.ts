@@ -1,11 +1,11 @@
 // Unit tests of batch export's pure parts: naming template, scan rules, journal, pause gate.
-import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJournal, JournalIndex, JournalWriter, hashOptions } from '../../../../src/main/core/batch/journal';
 import { planOutputPaths, validateNameTemplate } from '../../../../src/main/core/batch/naming';
 import { PauseGate } from '../../../../src/main/core/batch/pause-gate';
-import { entriesToCsv } from '../../../../src/main/core/batch/report';
+import { entriesToCsv, writeReports, type BatchReport } from '../../../../src/main/core/batch/report';
 import { filesWorked, hashedQuality, repeatsFailure } from '../../../../src/main/core/batch/run-batch';
 import { BATCH_MODES } from '../../../../src/main/core/batch/modes';
 import { folderPrefixes, scanInputs } from '../../../../src/main/core/batch/scan';
@@ -213,6 +213,24 @@ describe('pause gate', () => {
 });
 
 describe('batch report.csv', () => {
+  it('keeps a report of another mode as report-MODE.*, drops an older one of its own mode, and writes over one it cannot move', async () => {
+    const dir = tempDir();
+    const reportOf = (mode: string, input: string): BatchReport => ({ version: 1, summary: { mode } as BatchReport['summary'], entries: [{ input, status: 'done', output: `${input}.out` }] });
+    expect((await writeReports(dir, reportOf('idphoto', 'a.jpg'))).kept).toBeUndefined();
+    const second = await writeReports(dir, reportOf('portrait', 'b.jpg'));
+    expect(second.kept).toBe(join(dir, 'report-idphoto.csv'));
+    expect(readFileSync(join(dir, 'report-idphoto.csv'), 'utf8')).toContain('a.jpg');
+    expect(readFileSync(join(dir, 'report.csv'), 'utf8')).toContain('b.jpg');
+    // ID photos again: the portrait report is kept, the older ID-photo one superseded.
+    await writeReports(dir, reportOf('idphoto', 'c.jpg'));
+    expect(readdirSync(dir).sort()).toEqual(['report-portrait.csv', 'report-portrait.json', 'report.csv', 'report.json']);
+    // A CSV that cannot be moved (a folder stands where it goes): nothing is kept, the report is written.
+    mkdirSync(join(dir, 'report-idphoto.csv', 'x'), { recursive: true });
+    const blocked = await writeReports(dir, reportOf('anime', 'd.jpg'));
+    expect(blocked.kept).toBeUndefined();
+    expect(readFileSync(join(dir, 'report.csv'), 'utf8')).toContain('d.jpg');
+  });
+
   it('writes the review columns: yes / no, n/a for a model without a threshold, empty for other modes', () => {
     const csv = entriesToCsv([
       { input: '/in/a.png', status: 'done', output: '/out/a.png', unsureShare: 0.2, needsReview: true, reviewThreshold: 0.08 },

@@ -16,14 +16,14 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(join(dir, 'sub'))).toEqual(['a.bin']);
   });
 
-  it('writes through a symbolic link, and refuses a folder or a named pipe where the file goes', async () => {
+  it('replaces a symbolic link (never writing over what it points to), and refuses a folder or a named pipe where the file goes', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'real.png'), 'old');
     symlinkSync(join(dir, 'real.png'), join(dir, 'link.png'));
     await writeFileAtomic(join(dir, 'link.png'), 'new');
-    // The link stays a link, and what it points to has the bytes (the link was replaced by a file).
-    expect(lstatSync(join(dir, 'link.png')).isSymbolicLink()).toBe(true);
-    expect(readFileSync(join(dir, 'real.png'), 'utf8')).toBe('new');
+    expect(lstatSync(join(dir, 'link.png')).isFile()).toBe(true);
+    expect(readFileSync(join(dir, 'link.png'), 'utf8')).toBe('new');
+    expect(readFileSync(join(dir, 'real.png'), 'utf8')).toBe('old');
     mkdirSync(join(dir, 'folder.png'));
     await expect(writeFileAtomic(join(dir, 'folder.png'), 'x')).rejects.toMatchObject({ code: 'OUTPUT_NOT_WRITABLE', message: expect.stringContaining('it is a folder, not a file') });
     execFileSync('mkfifo', [join(dir, 'pipe.png')]);

@@ -82,15 +82,16 @@ describe('planFrames', () => {
 });
 
 describe('decodeErrorCounter', () => {
-  it('counts the decoder\'s error lines, across chunks, and "Last message repeated N times" as N', () => {
+  it('counts what decoders say of damaged data, across chunks, and "Last message repeated N times" after it as N', () => {
     let count = 0;
     const feed = decodeErrorCounter(() => count++);
-    feed('[h264 @ 0x55e1] error while decoding MB 15 2, bytestream 3411\n[h264 @ 0x55');
+    feed('[h264 @ 0x55e1] error while decoding MB 15 2, bytestream 3411\n[gif @ 000001d6df9649c0] LZW dec');
     expect(count).toBe(1);
-    feed('e1] co located POCs unavailable\n    Last message repeated 3 times\n');
+    feed('ode failed\n    Last message repeated 3 times\n');
     expect(count).toBe(5);
-    // Not a component's line: not counted.
-    feed('frame=  10 fps=0.0\n');
+    // An undamaged open-GOP clip after a seek, and ffmpeg's repeat of a decoder's error: not counted.
+    feed('[h264 @ 0x55e1] Missing reference picture, default is 0\n    Last message repeated 1 times\n[h264 @ 0x55e1] mmco: unref short failure\n');
+    feed('Error while decoding stream #0:0: Invalid data found when processing input\nframe=  10 fps=0.0\n');
     expect(count).toBe(5);
   });
 });
