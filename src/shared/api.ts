@@ -2,7 +2,7 @@
 // transport): methods, events and their name lists. Imported by main, preload and renderer:
 // plain data only, no 'electron', no 'node:*'. Additions only; see docs/architecture.md.
 import type { Result } from './errors';
-import type { BatchItemFinished, IdPhotoJobOptions, JobId, JobOutcome, JobProgress, JobSpec, MatteReview, RefineMode, StickerJobOptions, Subject } from './jobs';
+import type { BatchItemFinished, BatchJobOptions, IdPhotoJobOptions, JobId, JobOutcome, JobProgress, JobSpec, MatteReview, RefineMode, StickerJobOptions, Subject } from './jobs';
 import type { Settings } from './settings';
 
 /** A model known to the app, with whether its file was found and verified. */
@@ -182,6 +182,22 @@ export interface ExpandPathsRequest {
   recursive?: boolean;
 }
 
+/** Arguments of countBatchInputs: a batch's inputs, counted as its run will scan them. */
+export interface CountBatchInputsRequest {
+  inputs: string[];
+  mode: BatchJobOptions['mode'];
+  /** Sub-folders too (the batch's "Include sub-folders"); default false. */
+  recursive?: boolean;
+  /** The batch's output folder, whose files a run never takes as inputs. */
+  outputDir?: string;
+}
+
+/** What a batch would take of its inputs: the files of each (a file given is 1) and in all (each file once). */
+export interface BatchInputCount {
+  perInput: number[];
+  total: number;
+}
+
 /** A recently opened file. */
 export interface RecentFile {
   path: string;
@@ -347,6 +363,8 @@ export interface AppApi {
   importImage(req: ImportImageRequest): Promise<string>;
   /** Files and folders -> the matching media files (folders expanded, sorted by name). */
   expandPaths(req: ExpandPathsRequest): Promise<string[]>;
+  /** The files a batch over these inputs would take, counted before it starts (the list said "1 folder" and no more). */
+  countBatchInputs(req: CountBatchInputsRequest): Promise<BatchInputCount>;
   /** Open dialog; [] when the person cancels. */
   chooseFiles(req: ChooseFilesRequest): Promise<string[]>;
   /** Folder dialog; null when cancelled. */
@@ -405,6 +423,7 @@ export const API_METHODS = [
   'saveTrimap',
   'importImage',
   'expandPaths',
+  'countBatchInputs',
   'chooseFiles',
   'chooseFolder',
   'chooseSaveTarget',

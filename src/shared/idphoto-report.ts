@@ -103,6 +103,7 @@ export const CHECK_NAMES_EN = {
   crownMarginMm: 'Space above head',
   faceCentreOffsetMm: 'Face off centre',
   hairCutMm: 'Hair cut by the photo edge',
+  hairCutWidthMm: 'Head cut flat by the photo edge',
   tiltDeg: 'Tilt',
   faceCount: 'Faces',
   backgroundUniformityDeltaE: 'Background uniformity',

@@ -306,14 +306,16 @@ describe('Batch workspace in Chromium', () => {
     // In a browser "Add folder…" is the browser's folder picker; the folder's pictures are uploaded
     // in its tree, and the folder is the one input (as the desktop's folder dialog gives it).
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: 'Add folder…' }).click(), dir);
-    await app.page.locator('[data-testid=batch-input-count]', { hasText: '1 folder' }).waitFor();
-    expect(await app.page.textContent('[data-testid=batch-input-count]')).toBe('1 folder');
+    // How many files the run takes of it is counted as it would scan (it said "1 folder" and no more): no clips here.
+    await expect.poll(() => app.page.textContent('[data-testid=batch-input-count]')).toBe('1 folder · 0 clips');
     await app.page.selectOption('[data-testid=batch-mode]', 'portrait');
     // Its outputs go to a folder of its name in the exports folder, with their own report.
     expect(await app.page.textContent('[data-testid=batch-output]')).toMatch(new RegExp(`exports-\\w+[\\\\/]${basename(dir)}$`));
-    expect(await app.page.locator('[data-workspace-slot=batch] .list li').allTextContents()).toEqual([`${basename(dir)}/`]);
+    // Its 9 pictures (the empty one too) and the one in its sub-folder; not the text file.
+    await expect.poll(() => app.page.locator('[data-workspace-slot=batch] .list li').allTextContents()).toEqual([`${basename(dir)}/ · 10 pictures`]);
     await app.page.selectOption('[data-testid=batch-refine]', 'full');
     await app.page.getByLabel('Include sub-folders').uncheck();
+    await expect.poll(() => app.page.textContent('[data-testid=batch-input-count]')).toBe('1 folder · 9 pictures');
     await app.page.click('[data-testid=batch-start]');
     await app.page.locator('[data-testid=batch-item][data-status=done]').first().waitFor({ timeout: 90_000 });
     // Files at work stop first (a refine is dropped, nothing written for it): the run says so, and cannot be started again meanwhile.

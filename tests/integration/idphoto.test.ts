@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
 import { decodeImage } from '../../src/main/core/image/decode';
 import { byteBand, jpegAppMarkers, readJpegDpi, readPngDpi } from '../../src/main/core/idphoto/exact-file';
-import { BACKGROUND_COLOUR_MAX_DE, failedChecks, nearestAllowedDeltaE, srgbToLab } from '../../src/main/core/idphoto/compliance';
+import { BACKGROUND_COLOUR_MAX_DE, HAIR_CUT_WIDTH_MAX_MM, failedChecks, nearestAllowedDeltaE, srgbToLab } from '../../src/main/core/idphoto/compliance';
 import { withFileSizeBand } from '../../src/shared/idphoto-report';
 import { idPhotoToFile, makeIdPhoto } from '../../src/main/core/idphoto/make-id-photo';
 import { MIN_TOP_MARGIN_MM } from '../../src/main/core/idphoto/geometry';
@@ -242,6 +242,7 @@ describe('idphoto refusals', () => {
     const src = evalFile('id_portraits', 'images', 'df_img1.jpg');
     const full = await makeIdPhoto(await decodeImage(src), { spec: lib.get('icao-35x45') }, env);
     expect(full.report.measurements.hairCutMm).toBeUndefined();
+    expect(full.report.measurements.hairCutWidthMm).toBeUndefined();
     // Where the crown is in the source, from the uncut photo's guides (output px scale alike).
     const g = full.report.guides;
     const crownAboveEyes = (g.eyeY - g.crownY) / (g.chinY - g.eyeY);
@@ -263,6 +264,11 @@ describe('idphoto refusals', () => {
     expect(cc.value!).toBeGreaterThanOrEqual(32);
     expect(cc.maxValue!).toBeLessThanOrEqual(36);
     expect(cc.note).toMatch(/hair cut/);
+    // The head sliced flat across several millimetres: that shows, and fails on its own (the hidden
+    // height alone passed df_img53's and df_img56's 7-12 mm flat tops: 0.6-0.95 mm missing).
+    const flat = grazed.report.measurements.hairCutWidthMm!;
+    expect(flat.value!).toBeGreaterThan(HAIR_CUT_WIDTH_MAX_MM);
+    expect([flat.pass, grazed.report.pass]).toEqual([false, false]);
     // A quarter of the head cut off (through the forehead): refused.
     const err = await makeIdPhoto(await cutHead(0.25), { spec: lib.get('icao-35x45') }, env).catch((e) => e);
     expect(err.code).toBe('FACE_CUT_OFF');

@@ -1,7 +1,7 @@
 // The web transport end to end in Node: `cutout serve`'s app (engine in a worker thread) on
 // port 0, driven by the same web client the renderer uses: token checks, listModels, previews,
 // a cut-out job over HTTP + WebSocket, cancellation and a coded failure.
-import { mkdirSync, readdirSync, statSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,6 +30,13 @@ function waitFinished(id: string, timeoutMs = 60_000): Promise<JobOutcome & { at
       resolve({ ...e, at: performance.now() });
     });
   });
+}
+
+/** A fresh folder under `root`. */
+function tempDirOf(root: string, name: string): string {
+  const dir = join(root, name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }
 
 beforeAll(async () => {
@@ -72,6 +79,31 @@ describe('cutout serve', () => {
     // A foreign Origin (another site in the same browser) is refused even with the token.
     const foreign = await fetch(`${app.server.origin}/api/listModels`, { method: 'POST', body: '{}', headers: { 'x-cutout-token': app.server.token, origin: 'http://evil.example' } });
     expect(foreign.status).toBe(403);
+  });
+
+  it('a bad cookie on the events route does not end the server; a job writes only in the exports folder; a download runs nothing', async () => {
+    // Another page on 127.0.0.1 shares the cookie jar: "cutout_token=%E0" threw in the upgrade handler and ended the server.
+    const upgrade = await fetch(`${app.server.origin}/events`, { headers: { cookie: 'cutout_token=%E0', connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } }).catch((e: Error) => e);
+    expect(upgrade instanceof Error || upgrade.status === 401).toBe(true);
+    // ... nor does a wrong cookie set for a narrower path shadow the right one.
+    const both = await fetch(`${app.server.origin}/api/listModels`, { method: 'POST', body: '{}', headers: { cookie: `cutout_token=%E0; cutout_token=${app.server.token}` } });
+    expect(both.status).toBe(200);
+    // A job's output outside the exports folder is refused (it was written, and its folder downloadable).
+    const outside = tempDirOf(work, 'outside');
+    writeFileSync(join(outside, 'victim.rc'), 'mine');
+    await expect(client.startJob({ kind: 'cutout', input: portrait, output: join(outside, 'victim.rc'), options: { subject: 'person', background: { kind: 'transparent' }, refine: 'off' } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(client.startJob({ kind: 'batch', inputs: [portrait], outputDir: outside, options: { mode: 'portrait' } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(readFileSync(join(outside, 'victim.rc'), 'utf8')).toBe('mine');
+    const leak = await fetch(`${app.server.origin}/download?path=${encodeURIComponent(join(outside, 'victim.rc'))}`, { headers: { 'x-cutout-token': app.server.token } });
+    expect(leak.status).toBe(404);
+    // An HTML file in the exports folder comes as a download that runs nothing, never as a page of this origin.
+    writeFileSync(join(app.exportsDir, 'page.html'), '<script>fetch("/api/getSettings")</script>');
+    const page = await fetch(`${app.server.origin}/download?path=${encodeURIComponent(join(app.exportsDir, 'page.html'))}&inline=1`, { headers: { 'x-cutout-token': app.server.token } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-disposition')).toMatch(/^attachment;/);
+    expect(page.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    // The server is still there.
+    expect((await fetch(`${app.server.origin}/api/listModels`, { method: 'POST', body: '{}', headers: { 'x-cutout-token': app.server.token } })).status).toBe(200);
   });
 
   it('trades the URL token for an HttpOnly cookie and serves the page with a CSP', async () => {
@@ -131,7 +163,7 @@ describe('cutout serve', () => {
     expect(Math.max(matte.width, matte.height)).toBe(400);
     expect(matte.sourceWidth).toBeGreaterThan(matte.width);
     // The export solves the whole picture; shrunk to the preview, it is what the editor showed.
-    const out = join(work, 'full-export.png');
+    const out = join(app.exportsDir, 'full-export.png');
     const id = await client.startJob({ kind: 'cutout', input: portrait, output: out, options: { subject: 'person', background: { kind: 'transparent' }, refine: 'full' } });
     expect((await waitFinished(id)).outcome).toBe('done');
     const shrunk = await sharp(out).extractChannel(3).resize(matte.width, matte.height, { kernel: 'lanczos3' }).raw().toBuffer();
@@ -165,7 +197,7 @@ describe('cutout serve', () => {
   });
 
   it('runs a cut-out job: id at once, throttled progress, one done event, blue corner', async () => {
-    const output = join(work, 'out', 'blue.png');
+    const output = join(app.exportsDir, 'out', 'blue.png');
     const progress: AppEvents['jobProgress'][] = [];
     const finished: JobOutcome[] = [];
     const offP = client.on('jobProgress', (e) => progress.push(e));
@@ -238,7 +270,7 @@ describe('cutout serve', () => {
   });
 
   it('cancels a job within a second and reports cancelled, not failed', async () => {
-    const output = join(work, 'out', 'cancelled.png');
+    const output = join(app.exportsDir, 'out', 'cancelled.png');
     const id = await client.startJob({ kind: 'cutout', input: portrait, output, options: { subject: 'person', background: { kind: 'transparent' }, refine: 'full' } });
     const finished = waitFinished(id);
     await new Promise((r) => setTimeout(r, 50));
@@ -252,11 +284,11 @@ describe('cutout serve', () => {
   it('fails a job on a file that is not an image with INPUT_UNSUPPORTED, and an unknown kind with its code', async () => {
     const bad = join(work, 'not-an-image.png');
     writeFileSync(bad, 'this is text, not a PNG');
-    const id = await client.startJob({ kind: 'cutout', input: bad, output: join(work, 'out', 'bad.png'), options: { subject: 'person', background: { kind: 'transparent' }, refine: 'fast' } });
+    const id = await client.startJob({ kind: 'cutout', input: bad, output: join(app.exportsDir, 'out', 'bad.png'), options: { subject: 'person', background: { kind: 'transparent' }, refine: 'fast' } });
     const end = await waitFinished(id);
     expect(end.outcome).toBe('failed');
     expect(end.outcome === 'failed' && end.error.code).toBe('INPUT_UNSUPPORTED');
-    const id2 = await client.startJob({ kind: 'nonsense', input: bad, output: join(work, 'x.png'), options: {} } as never);
+    const id2 = await client.startJob({ kind: 'nonsense', input: bad, output: join(app.exportsDir, 'x.png'), options: {} } as never);
     const end2 = await waitFinished(id2);
     expect(end2.outcome === 'failed' && end2.error.code).toBe('JOB_KIND_UNSUPPORTED');
     await expect(client.loadImagePreview({ path: bad })).rejects.toMatchObject({ code: 'INPUT_UNSUPPORTED' });

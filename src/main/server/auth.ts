@@ -19,18 +19,29 @@ function equalTokens(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** The cookie value of `name`, if the request has one. */
-export function readCookie(req: IncomingMessage, name: string): string | undefined {
+/**
+ * Every value of the cookie `name` the request carries (a page on another port of 127.0.0.1 shares
+ * the cookie jar, and may set one of the name for a narrower path, which the browser sends first).
+ * A value that is not valid percent-encoding is skipped: decodeURIComponent threw, and in the
+ * WebSocket upgrade that ended the server ("cutout_token=%E0").
+ */
+export function readCookies(req: IncomingMessage, name: string): string[] {
+  const values: string[] = [];
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
+    if (k !== name) continue;
+    try {
+      values.push(decodeURIComponent(v.join('=')));
+    } catch {
+      // Not a value this server set.
+    }
   }
-  return undefined;
+  return values;
 }
 
-/** True when the request carries the token in the cookie, the header or (WebSocket, download) the query. */
+/** True when the request carries the token in a cookie, the header or (WebSocket, download) the query. */
 export function hasValidToken(req: IncomingMessage, url: URL, token: string): boolean {
-  const candidates = [readCookie(req, TOKEN_COOKIE), req.headers[TOKEN_HEADER] as string | undefined, url.searchParams.get('token') ?? undefined];
+  const candidates = [...readCookies(req, TOKEN_COOKIE), req.headers[TOKEN_HEADER] as string | undefined, url.searchParams.get('token') ?? undefined];
   return candidates.some((c) => typeof c === 'string' && equalTokens(c, token));
 }
 

@@ -169,11 +169,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       if (!info?.isFile() || !options.isDownloadAllowed(path)) {
         return sendError(res, 404, new AppError('INPUT_NOT_FOUND', `No downloadable file ${path}`));
       }
-      const disposition = url.searchParams.get('inline') === '1' ? 'inline' : 'attachment';
+      // Shown in the page only as a picture or a video; anything else (an uploaded .html or .svg would
+      // have run as a page of this origin, with its API) is a download, and runs nothing either way.
+      const type = contentTypeFor(path);
+      const isInline = url.searchParams.get('inline') === '1' && /^(image\/(png|jpeg|gif|webp|avif|bmp|tiff)|video\/)/.test(type);
       res.writeHead(200, {
-        'content-type': contentTypeFor(path),
+        'content-type': type,
         'content-length': info.size,
-        'content-disposition': `${disposition}; filename*=UTF-8''${encodeURIComponent(basename(path))}`,
+        'content-disposition': `${isInline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(basename(path))}`,
+        'content-security-policy': "default-src 'none'; sandbox",
         'x-content-type-options': 'nosniff',
         'cache-control': 'no-store',
       });
@@ -199,17 +203,23 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname !== '/events' || !isSameOriginRequest(req, port) || !hasValidToken(req, url, token)) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+    // Nothing a request carries may end the server (an event handler's throw is uncaught).
+    try {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (url.pathname !== '/events' || !isSameOriginRequest(req, port) || !hasValidToken(req, url, token)) {
+        socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+        socket.destroy();
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const remove = options.hub.add({ send: (text) => ws.send(text) });
+        ws.on('close', remove);
+        ws.on('error', remove);
+      });
+    } catch (error) {
+      log(`serve: upgrade: ${(error as Error)?.message ?? error}`);
       socket.destroy();
-      return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const remove = options.hub.add({ send: (text) => ws.send(text) });
-      ws.on('close', remove);
-      ws.on('error', remove);
-    });
   });
 
   const listen = (at: number) =>

@@ -146,9 +146,6 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     engineMode: options.engineMode,
     log,
   });
-  // Files a page may download: what its jobs wrote, its uploads and its exports.
-  const jobOutputs = new Set<string>();
-  const jobOutputDirs = new Set<string>();
   const base = createAppApi({
     ...core,
     platform: createWebPlatformServices(exportDir),
@@ -156,15 +153,20 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     info: { version: options.version ?? '0.0.0', transport: 'web' },
     onRendererReady: () => undefined,
   });
+  // A page writes only where it was given to (the exports folder, the session's own): a job's
+  // output anywhere else was written (a file outside replaced by a PNG), and its folder became
+  // downloadable (outputDir "/etc", then /download?path=/etc/passwd).
+  const writable = [exportDir, sessionDir];
   const api: AppApi = {
     ...base,
     async startJob(spec: JobSpec) {
-      const id = await base.startJob(spec);
-      if ('output' in spec && typeof spec.output === 'string') jobOutputs.add(resolve(spec.output));
-      // An ID photo's print sheet is written beside it, and downloaded with it.
-      if (spec.kind === 'idphoto' && typeof spec.options.sheet?.output === 'string') jobOutputs.add(resolve(spec.options.sheet.output));
-      if ('outputDir' in spec && typeof spec.outputDir === 'string') jobOutputDirs.add(resolve(spec.outputDir));
-      return id;
+      const s = spec as unknown as { output?: unknown; outputDir?: unknown; options?: { sheet?: { output?: unknown } } | null };
+      for (const [what, path] of [['output', s.output], ['outputDir', s.outputDir], ['the print sheet', s.options?.sheet?.output]] as const) {
+        if (typeof path === 'string' && !writable.some((dir) => isInside(path, dir))) {
+          throw new AppError('INVALID_ARGUMENT', `In a browser, ${what} goes in the exports folder (${exportDir}), not ${path}`, { detail: { path } });
+        }
+      }
+      return base.startJob(spec);
     },
   };
   // A job no model can do is said as the server starts, not found out from the first picture.
@@ -182,8 +184,8 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     isPortFallback: options.isPortFallback,
     token: options.token,
     log,
-    isDownloadAllowed: (path) =>
-      jobOutputs.has(resolve(path)) || [...jobOutputDirs, sessionDir, uploadDir].some((dir) => isInside(path, dir)),
+    // Files a page may download: its exports (what its jobs wrote), the session's and its uploads.
+    isDownloadAllowed: (path) => [exportDir, sessionDir, uploadDir].some((dir) => isInside(path, dir)),
   }).catch(async (error: unknown) => {
     await core.dispose();
     await rm(sessionDir, { recursive: true, force: true }).catch(() => undefined);

@@ -24,6 +24,22 @@ describe('expandPaths', () => {
   });
 });
 
+describe('countBatchInputs', () => {
+  it('counts what the batch would take: its mode\'s types, sub-folders when asked, never the output folder, each file once', async () => {
+    const dir = tempDir();
+    for (const name of ['a.jpg', 'b.PNG', 'c.mp4', '.hidden.jpg', 'notes.txt']) writeFileSync(join(dir, name), 'x');
+    mkdirSync(join(dir, 'sub'));
+    mkdirSync(join(dir, 'out'));
+    writeFileSync(join(dir, 'sub', 'd.webp'), 'x');
+    writeFileSync(join(dir, 'out', 'a_cutout.png'), 'x');
+    const area = createFilesArea({} as ApiDeps);
+    expect(await area.countBatchInputs({ inputs: [dir], mode: 'portrait' })).toEqual({ perInput: [2], total: 2 });
+    expect(await area.countBatchInputs({ inputs: [dir, join(dir, 'a.jpg')], mode: 'portrait', recursive: true, outputDir: join(dir, 'out') })).toEqual({ perInput: [3, 1], total: 3 });
+    expect(await area.countBatchInputs({ inputs: [dir], mode: 'sticker' })).toEqual({ perInput: [1], total: 1 });
+    await expect(area.countBatchInputs({ inputs: [dir], mode: 'bogus' } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});
+
 describe('chooseSaveTarget', () => {
   it('opens the dialog in Settings\' export folder, else where the last export went, else next to the picture (not a pasted one\'s temp folder)', async () => {
     const asked: (string | undefined)[] = [];

@@ -38,6 +38,8 @@ export interface ComplianceReport {
     matteUnsurePct: Measurement;
     /** Present when the source cut the top of the hair: how much may be missing (mm). */
     hairCutMm?: Measurement;
+    /** Present when the source cut the top of the hair: how wide the flat line it leaves across the top of the head is (mm). */
+    hairCutWidthMm?: Measurement;
     /** Output pixels per source pixel (MAX_SOURCE_SCALE at most): how much the photo was enlarged from its source. */
     sourceScale?: Measurement;
   };
@@ -122,6 +124,8 @@ export interface ComplianceInput {
   crownHiddenPx?: number;
   /** The hair runs into the top edge of the source (so hairCutMm is reported, even near 0). */
   crownTouchesTop?: boolean;
+  /** With crownTouchesTop: the width (output px) of the head where the source's top edge cuts it. */
+  crownCutWidthPx?: number;
   /** The mask model's review threshold (manifest output.reviewUnsureShare); absent: the matte check always passes. */
   reviewUnsureShare?: number;
   /** Output pixels per pixel of the source across the photo (above 1: enlarged from the source); absent: not measured. */
@@ -179,6 +183,14 @@ export const FACE_LIGHTNESS_BAND: readonly [number, number] = [24, 92];
 
 /** How much hair the source may have cut above the crown before the photo fails (mm, about 12 px at 300 dpi). */
 export const HAIR_CUT_TOLERANCE_MM = 1;
+
+/**
+ * How wide the flat line a cut crown leaves across the top of the head may be (mm, 24 px at 300
+ * dpi): a few strands touching the edge, not a head sliced flat. The hidden height alone let heads
+ * cut flat over 7–12 mm pass (df_img53, df_img56: 0.6–0.95 mm of hair estimated missing), and the
+ * line shows on any background; offices ask for the whole head. Set by what a print shows, not fitted.
+ */
+export const HAIR_CUT_WIDTH_MAX_MM = 2;
 
 /** The plain background: pixels clearly not the person (alpha < 0.02), subsampled every 2 px, in Lab. */
 function plainBackgroundOf(image: RgbaImage, alpha: Float32Array): ReturnType<typeof meanLab> {
@@ -265,6 +277,9 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
   }
   // A visibly flat-cut hairline is more than a measuring matter: offices ask for the whole head.
   if (hiddenMm > 0.05 || input.crownTouchesTop) measurements.hairCutMm = measure(hiddenMm, 'mm', null, HAIR_CUT_TOLERANCE_MM, 'the hair runs into the top edge of the source; the missing part is estimated from the head outline at the edge; use a photo with room above the head');
+  if (input.crownTouchesTop && input.crownCutWidthPx !== undefined) {
+    measurements.hairCutWidthMm = measure(input.crownCutWidthPx / ppmm, 'mm', null, HAIR_CUT_WIDTH_MAX_MM, 'width of the flat line the top edge of the source cuts across the top of the head; use a photo with room above the head');
+  }
   const pass = Object.values(measurements).every((m) => m.pass);
   return {
     specId: spec.id,

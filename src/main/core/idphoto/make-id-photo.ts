@@ -183,6 +183,8 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   // Crown cut by the top edge of the source: the visible top is a lower bound; the crown may be up
   // to CROWN_ABOVE_EYES_MAX eye-chin distances above the eye line. Both ends must fit the band.
   let hiddenPx = 0;
+  /** With a cut crown: the head's width (work px) where the source's top edge cuts it. */
+  let cutChordPx = 0;
   // The hair runs into the source's own top edge (not just the matte region's).
   const cutAtTop = scan?.touchesTop === true && region.y === 0;
   if (scan) {
@@ -194,6 +196,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
       const eyeMidW = { x: (eyesW[0].x + eyesW[1].x) / 2, y: (eyesW[0].y + eyesW[1].y) / 2 };
       const outline = estimateHiddenCrown(alpha, workW, workH, eyeMidW.x, eyeMidW.y);
       hiddenPx = Math.min(prior, outline.hiddenPx);
+      cutChordPx = outline.chordPx;
       const upper = crownV - hiddenPx;
       // Both ends must fit the band with a measuring allowance at each side.
       const [bMin, bMax] = spec.crownChinMm;
@@ -394,6 +397,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     faceCount: facesInside,
     crownHiddenPx: hiddenPx * chosen.k,
     crownTouchesTop: cutAtTop,
+    ...(cutAtTop ? { crownCutWidthPx: cutChordPx * chosen.k } : {}),
     reviewUnsureShare: model.entry.output.reviewUnsureShare,
     // Work pixels are source pixels times sx; the placement scales work pixels by k.
     sourceScale: chosen.k * sx,

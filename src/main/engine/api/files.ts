@@ -6,7 +6,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { AppApi, FileFilter } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
 import { FILTER_EXTENSIONS, matchesFilter } from '../../../shared/media';
-import { isInside } from '../../core/batch/scan';
+import { getBatchMode } from '../../core/batch/modes';
+import { isInside, scanInputs } from '../../core/batch/scan';
 import { writeFileAtomic } from '../../core/io/atomic-write';
 import type { ApiDeps } from './deps';
 import { expectObject, expectOneOf, expectString, expectStringArray } from './validate';
@@ -58,7 +59,7 @@ async function expandOne(path: string, filter: FileFilter, recursive: boolean, o
 }
 
 /** importImage, expandPaths, chooseFiles, chooseFolder, chooseSaveTarget, revealInFolder, copyImageToClipboard. */
-export function createFilesArea(deps: ApiDeps): Pick<AppApi, 'importImage' | 'expandPaths' | 'chooseFiles' | 'chooseFolder' | 'chooseSaveTarget' | 'revealInFolder' | 'copyImageToClipboard'> {
+export function createFilesArea(deps: ApiDeps): Pick<AppApi, 'importImage' | 'expandPaths' | 'countBatchInputs' | 'chooseFiles' | 'chooseFolder' | 'chooseSaveTarget' | 'revealInFolder' | 'copyImageToClipboard'> {
   const filters = Object.keys(FILTER_EXTENSIONS) as FileFilter[];
   /** Where the last save dialog saved, for the next one's default (when Settings names no folder). */
   let lastSaveDir: string | undefined;
@@ -74,6 +75,15 @@ export function createFilesArea(deps: ApiDeps): Pick<AppApi, 'importImage' | 'ex
       const filter = expectOneOf(r.filter, filters, 'filter');
       for (const p of expectStringArray(r.paths, 'paths')) await expandOne(p, filter, r.recursive === true, out, 0);
       return [...new Set(out)];
+    },
+    async countBatchInputs(req) {
+      const r = expectObject(req, 'request');
+      const inputs = expectStringArray(r.inputs, 'inputs');
+      const extensions = getBatchMode(expectString(r.mode, 'mode')).inputExtensions;
+      const options = { recursive: r.recursive === true, extensions: [...extensions], excludeDirs: typeof r.outputDir === 'string' ? [r.outputDir] : [] };
+      // Each input as the run scans it (hidden files, other types and an earlier batch's output folders left out).
+      const perInput = await Promise.all(inputs.map(async (input) => (await scanInputs([input], options)).items.length));
+      return { perInput, total: (await scanInputs(inputs, options)).items.length };
     },
     async chooseFiles(req) {
       const r = expectObject(req, 'request');

@@ -21,6 +21,7 @@ function measuredTip(name: string, m: IdPhotoMeasurement, allowedColours: readon
     case 'backgroundUniformityDeltaE':
     case 'matteUnsurePct':
     case 'hairCutMm':
+    case 'hairCutWidthMm':
     case 'sourceScale':
     case 'faceChroma':
     case 'faceLightness':

@@ -8,6 +8,8 @@ export const batch = {
   'batch.empty.clips.body': { en: 'MP4, M4V, WebM, MOV, MKV, AVI or GIF: each becomes a sticker.', 'zh-CN': '支持 MP4、M4V、WebM、MOV、MKV、AVI 或 GIF：每个片段生成一个表情包。' },
   'batch.files': { en: '{n} {n|file|files}', 'zh-CN': '{n} 个文件' },
   'batch.folders': { en: '{n} {n|folder|folders}', 'zh-CN': '{n} 个文件夹' },
+  'batch.count.pictures': { en: '{n} {n|picture|pictures}', 'zh-CN': '{n} 张图片' },
+  'batch.count.clips': { en: '{n} {n|clip|clips}', 'zh-CN': '{n} 个视频' },
   'batch.output': { en: 'Output folder', 'zh-CN': '导出文件夹' },
   'batch.stopped.diskFull': { en: 'Stopped: the disk is full. {n} {n|file was|files were} not done. Free some space (or choose another output folder), then Start again with "Skip files already done".', 'zh-CN': '已停止：磁盘已满。{n} 个文件未处理。请释放空间（或换一个输出文件夹），然后勾选“跳过已完成的文件”再点“开始”。' },
   'batch.stopped.diskFull.web': { en: 'Stopped: the disk of the computer running Cutout Studio is full. {n} {n|file was|files were} not done. Free some space there, then Start again with "Skip files already done".', 'zh-CN': '已停止：运行 Cutout Studio 的电脑磁盘已满。{n} 个文件未处理。请在那台电脑上释放空间，然后勾选“跳过已完成的文件”再点“开始”。' },

@@ -77,6 +77,7 @@ export const idphoto = {
   'idphoto.m.crownMarginMm': { en: CHECK_NAMES_EN.crownMarginMm, 'zh-CN': '头顶留白' },
   'idphoto.m.faceCentreOffsetMm': { en: CHECK_NAMES_EN.faceCentreOffsetMm, 'zh-CN': '人脸偏离中线' },
   'idphoto.m.hairCutMm': { en: CHECK_NAMES_EN.hairCutMm, 'zh-CN': '头顶超出原图' },
+  'idphoto.m.hairCutWidthMm': { en: CHECK_NAMES_EN.hairCutWidthMm, 'zh-CN': '头顶被原图边缘截平' },
   'idphoto.m.tiltDeg': { en: CHECK_NAMES_EN.tiltDeg, 'zh-CN': '头部倾斜' },
   'idphoto.m.faceCount': { en: CHECK_NAMES_EN.faceCount, 'zh-CN': '人脸数' },
   'idphoto.m.backgroundUniformityDeltaE': { en: CHECK_NAMES_EN.backgroundUniformityDeltaE, 'zh-CN': '背景均匀度' },
@@ -119,6 +120,10 @@ export const idphoto = {
   'idphoto.tip.hairCutMm': {
     en: 'The hair runs into the top edge of the source; the missing part is estimated from the head outline at the edge. Use a photo with room above the head.',
     'zh-CN': '头发超出了原图的上边缘，缺失部分按边缘处的头部轮廓估算。请使用头顶留有空间的照片。',
+  },
+  'idphoto.tip.hairCutWidthMm': {
+    en: 'The top edge of the source cuts across the top of the head, which shows as a flat line: offices ask for the whole head. Use a photo with room above the head.',
+    'zh-CN': '原图上边缘截过头顶，照片上会出现一条平直的边：证件照要求完整的头部。请使用头顶留有空间的照片。',
   },
   'idphoto.tip.crownHidden': { en: 'Hair cut by the top of the source: the crown may be up to {mm} mm higher than measured', 'zh-CN': '头发被原图上边缘裁掉：头顶可能比测量值最多高 {mm} mm' },
 } satisfies MessageTable;
