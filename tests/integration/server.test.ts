@@ -94,6 +94,8 @@ describe('cutout serve', () => {
     await expect(client.startJob({ kind: 'cutout', input: portrait, output: join(outside, 'victim.rc'), options: { subject: 'person', background: { kind: 'transparent' }, refine: 'off' } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(client.startJob({ kind: 'batch', inputs: [portrait], outputDir: outside, options: { mode: 'portrait' } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(readFileSync(join(outside, 'victim.rc'), 'utf8')).toBe('mine');
+    // Options null are refused as such (the job failed INTERNAL reading them).
+    await expect(client.startJob({ kind: 'cutout', input: portrait, output: join(app.exportsDir, 'null.png'), options: null } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     const leak = await fetch(`${app.server.origin}/download?path=${encodeURIComponent(join(outside, 'victim.rc'))}`, { headers: { 'x-cutout-token': app.server.token } });
     expect(leak.status).toBe(404);
     // An HTML file in the exports folder comes as a download that runs nothing, never as a page of this origin.

@@ -12,7 +12,8 @@ export function validateJobSpec(value: unknown): JobSpec {
   else expectString(spec.input, 'job.input');
   if ('outputDir' in spec) expectString(spec.outputDir, 'job.outputDir');
   else expectString(spec.output, 'job.output');
-  expectObject(spec.options ?? {}, 'job.options');
+  // Absent is none; null is not (it passed, and the job failed as INTERNAL reading its fields).
+  expectObject(spec.options === undefined ? {} : spec.options, 'job.options');
   return { ...spec, kind } as JobSpec;
 }
 
