@@ -104,6 +104,8 @@ describe('cutout serve', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-disposition')).toMatch(/^attachment;/);
     expect(page.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    // The token in a URL is taken only where a URL must carry it (the printed address, events, downloads).
+    expect((await fetch(`${app.server.origin}/api/listModels?token=${app.server.token}`, { method: 'POST', body: '{}' })).status).toBe(401);
     // The server is still there.
     expect((await fetch(`${app.server.origin}/api/listModels`, { method: 'POST', body: '{}', headers: { 'x-cutout-token': app.server.token } })).status).toBe(200);
   });

@@ -39,9 +39,13 @@ export function readCookies(req: IncomingMessage, name: string): string[] {
   return values;
 }
 
-/** True when the request carries the token in a cookie, the header or (WebSocket, download) the query. */
-export function hasValidToken(req: IncomingMessage, url: URL, token: string): boolean {
-  const candidates = [...readCookies(req, TOKEN_COOKIE), req.headers[TOKEN_HEADER] as string | undefined, url.searchParams.get('token') ?? undefined];
+/**
+ * True when the request carries the token in a cookie, the header or, where `isQueryAllowed` (the
+ * printed address, the WebSocket, a download link), the query: elsewhere a token in a URL would
+ * only end up in logs and histories.
+ */
+export function hasValidToken(req: IncomingMessage, url: URL, token: string, isQueryAllowed = false): boolean {
+  const candidates = [...readCookies(req, TOKEN_COOKIE), req.headers[TOKEN_HEADER] as string | undefined, isQueryAllowed ? (url.searchParams.get('token') ?? undefined) : undefined];
   return candidates.some((c) => typeof c === 'string' && equalTokens(c, token));
 }
 

@@ -89,7 +89,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       res.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden: wrong host or origin');
       return;
     }
-    const authed = hasValidToken(req, url, token);
+    const authed = hasValidToken(req, url, token, url.pathname === '/' || url.pathname === '/download');
     if (req.method === 'GET' && url.pathname === '/' && url.searchParams.has('token')) {
       if (!authed) {
         res.writeHead(401, { 'content-type': 'text/html; charset=utf-8' }).end(UNAUTHORIZED_PAGE);
@@ -206,7 +206,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     // Nothing a request carries may end the server (an event handler's throw is uncaught).
     try {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      if (url.pathname !== '/events' || !isSameOriginRequest(req, port) || !hasValidToken(req, url, token)) {
+      if (url.pathname !== '/events' || !isSameOriginRequest(req, port) || !hasValidToken(req, url, token, true)) {
         socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
         socket.destroy();
         return;
