@@ -35,7 +35,7 @@ export interface ScanResult {
   leftOutFolders: string[];
   /** Sub-folders of the input folders not read because the scan is not recursive (the run says so: they were skipped unsaid). */
   notSearched: string[];
-  /** Folders this account may not read (the run fails each with INPUT_NOT_READABLE: they were left out unsaid). */
+  /** Folders this account may not read, and inputs behind one (the run fails each with INPUT_NOT_READABLE: they were left out unsaid, or said not found). */
   unreadable: string[];
   /** Each input folder and the sub-folder of the output folder it went to ('' for the top; folderPrefixes). */
   folderPlaces: { input: string; rel: string }[];

@@ -100,7 +100,8 @@ export function tempPathFor(path: string): string {
  * leaves no output.
  */
 export async function writeFileAtomic(path: string, data: Uint8Array | string, options: { signal?: AbortSignal } = {}): Promise<void> {
-  const target = await writeTargetOf(resolve(path));
+  const target = resolve(path);
+  await assertReplaceable(target);
   const tmp = tempPathFor(target);
   try {
     await mkdir(dirname(target), { recursive: true });
@@ -121,15 +122,15 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
 }
 
 /**
- * The path a write replaces: `path`, when nothing is there, or a file, or a symbolic link (the link
- * is replaced by the new file and what it pointed to is left as it was: a link in an output folder
- * to a user's file, or to another input of a batch, never has that file written over). Anything
- * else there is refused with OUTPUT_NOT_WRITABLE: a folder, and a device or a named pipe (as root,
- * `-o /dev/null` replaced the system's /dev/null with a picture).
+ * Refuses to replace what is at `path` unless it is nothing, a file or a symbolic link (the link is
+ * replaced by the new file and what it pointed to is left as it was: a link in an output folder to
+ * a user's file, or to another input of a batch, never has that file written over), with
+ * OUTPUT_NOT_WRITABLE: a folder, and a device or a named pipe (as root, `-o /dev/null` replaced the
+ * system's /dev/null with a picture).
  */
-export async function writeTargetOf(path: string): Promise<string> {
+export async function assertReplaceable(path: string): Promise<void> {
   const info = await lstat(path).catch(() => null);
-  if (!info || info.isFile() || info.isSymbolicLink()) return path;
+  if (!info || info.isFile() || info.isSymbolicLink()) return;
   const what = info.isDirectory() ? 'a folder' : info.isFIFO() ? 'a named pipe' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : 'not a file';
   throw new AppError('OUTPUT_NOT_WRITABLE', `Cannot write ${path}: it is ${what}, not a file; name a file to write.`, { detail: { path, notAFile: what } });
 }
