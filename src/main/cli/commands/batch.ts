@@ -2,8 +2,8 @@
 // resume, a progress bar on a terminal (plain lines otherwise) and report.json/.csv. Node only.
 import { basename, join, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isCancellation } from '../../../shared/errors';
-import { parseRefineMode } from '../../../shared/jobs';
+import { isCancellation, type CancelledError } from '../../../shared/errors';
+import { parseRefineMode, type CancelledBatch } from '../../../shared/jobs';
 import { leftOutTypesText } from '../../../shared/media';
 import { failedCheckWords, withFileSizeBand } from '../../../shared/idphoto-report';
 import { assertOutputFolderNotAnInput, defaultJobCount, runBatch } from '../../core/batch/run-batch';
@@ -290,7 +290,7 @@ export const batchCommand: CliCommand = {
         // How far it got, from the report the cancelled run wrote.
         const summary = (await readReport(values.out!))?.summary;
         const counts = summary?.isCancelled ? ` after ${summary.done} done, ${summary.skipped} skipped, ${summary.failed} failed of ${summary.total} (${summary.cancelled} not done)` : '';
-        io.err(`CANCELLED${counts}: finished files are kept; run the same command with --resume to continue. Report: ${values.out}/report.json`);
+        io.err(`CANCELLED${counts}: finished files are kept; run the same command with --resume to continue. Report: ${(error as Partial<CancelledError>).leftBehind ? ((error as CancelledError).leftBehind as CancelledBatch).reportJson : join(values.out!, 'report.json')}`);
         return 130;
       }
       throw error;
