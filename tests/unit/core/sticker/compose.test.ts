@@ -1,8 +1,28 @@
 // Unit tests of sticker composition: boxes, fitting, premultiplied crop-resample, outline; the platform presets' loops.
 import { describe, expect, it } from 'vitest';
 import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, unionBoxes } from '../../../../src/main/core/sticker/compose';
-import { composeStickerFrame, pickStickerFrames, resolveTargets, stickerLayout } from '../../../../src/main/core/sticker/make-sticker';
+import { composeStickerFrame, flattenForGif, pickStickerFrames, resolveTargets, stickerLayout } from '../../../../src/main/core/sticker/make-sticker';
 import { findPlatformPreset, presetLoops } from '../../../../src/main/core/sticker/presets';
+
+describe('flattenForGif', () => {
+  it('blends only the 1-bit edge with the matte; inside, a half-transparent part keeps its colour (it turned pale grey on white)', () => {
+    const [W, H] = [5, 5];
+    const rgba = new Uint8Array(W * H * 4).fill(40);
+    const alpha = new Float32Array(W * H).fill(0.5);
+    const bin = new Uint8Array(W * H);
+    for (let y = 1; y < 4; y++) for (let x = 0; x < 4; x++) bin[y * W + x] = 1;
+    const out = flattenForGif({ rgba, alpha, width: W, height: H }, bin, [255, 255, 255]).data;
+    const at = (x: number, y: number) => [...out.subarray((y * W + x) * 4, (y * W + x) * 4 + 4)];
+    // Inside (every neighbour opaque, the frame's left border not counting as transparent): F whole.
+    expect(at(1, 2)).toEqual([40, 40, 40, 255]);
+    expect(at(0, 2)).toEqual([40, 40, 40, 255]);
+    // On the edge: F·a + matte·(1 − a).
+    expect(at(3, 2)).toEqual([148, 148, 148, 255]);
+    expect(at(2, 1)).toEqual([148, 148, 148, 255]);
+    // Outside: transparent.
+    expect(at(4, 2)[3]).toBe(0);
+  });
+});
 
 describe('boxes', () => {
   it('finds the alpha box, unions boxes over frames and pads within the frame', () => {
