@@ -29,7 +29,26 @@ export async function encodeAnimatedWebp(input: AnimatedFrames, options: { quali
   const out = await sharp(tall, { raw: { width, height: height * frames.length, channels: 4, pageHeight: height } })
     .webp({ quality: options.quality ?? 80, alphaQuality: 90, effort: 4, loop: options.loop ?? 0, delay: webpDelaysMs(input.delaysMs) })
     .toBuffer();
-  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  return withTransparentCanvas(new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
+}
+
+/**
+ * Sets an animated WebP's canvas background (its ANIM chunk's colour, which libvips writes as opaque
+ * white) to transparent, in place: a viewer that honours it showed a sticker in a white box. The
+ * colour is a hint the WebP format leaves to players; transparent is what a sticker means.
+ */
+export function withTransparentCanvas(webp: Uint8Array): Uint8Array {
+  // RIFF header (12 bytes), then chunks: fourcc, little-endian size, data padded to even.
+  for (let at = 12; at + 8 <= webp.length; ) {
+    const fourcc = String.fromCharCode(webp[at], webp[at + 1], webp[at + 2], webp[at + 3]);
+    const size = webp[at + 4] | (webp[at + 5] << 8) | (webp[at + 6] << 16) | (webp[at + 7] << 24);
+    if (fourcc === 'ANIM' && size >= 6) {
+      webp.fill(0, at + 8, at + 12);
+      break;
+    }
+    at += 8 + size + (size & 1);
+  }
+  return webp;
 }
 
 /**

@@ -31,6 +31,10 @@ describe('webpDelaysMs', () => {
     const bytes = await encodeAnimatedWebp({ frames: frames.map((f) => f.data), width: 8, height: 8, delaysMs: Array(18).fill(1000 / 12), fps: 12 });
     const meta = await sharp(Buffer.from(bytes), { animated: true }).metadata();
     expect(meta.delay!.reduce((a, b) => a + b, 0)).toBe(1500);
+    // Its canvas is transparent (libvips wrote opaque white: a viewer honouring it drew a white box), and it still decodes.
+    const anim = Buffer.from(bytes).indexOf('ANIM');
+    expect([...bytes.subarray(anim + 8, anim + 12)]).toEqual([0, 0, 0, 0]);
+    expect(meta.pages).toBe(18);
   });
 });
 
