@@ -2,11 +2,12 @@
 // the AppApi implementation with browser platform services, and the web transport. Node only.
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { AppApi, ModelInfo } from '../../shared/api';
 import { AppError } from '../../shared/errors';
 import type { JobSpec } from '../../shared/jobs';
 import { maxPixelsFromEnv } from '../core/env';
+import { isInside as isInsideFolder } from '../core/batch/scan';
 import { ensureWritableFolder } from '../core/io/atomic-write';
 import { defaultModelsDirs, modelsFolderText } from '../core/models/model-store';
 import { createAppApi } from '../engine/api/index';
@@ -91,10 +92,9 @@ export async function pruneUploads(uploadDir: string, keepMs: number, nowMs = Da
   }
 }
 
+/** Whether `path` is `dir` or inside it (a drive root or / too: "E:\\" + sep matched nothing). */
 function isInside(path: string, dir: string): boolean {
-  const p = resolve(path);
-  const d = resolve(dir);
-  return p === d || p.startsWith(d + sep);
+  return isInsideFolder(resolve(path), resolve(dir));
 }
 
 /** What each model task does, as the start-up line names it. */
@@ -160,7 +160,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   const api: AppApi = {
     ...base,
     async startJob(spec: JobSpec) {
-      const s = spec as unknown as { output?: unknown; outputDir?: unknown; options?: { sheet?: { output?: unknown } } | null };
+      const s = (spec ?? {}) as unknown as { output?: unknown; outputDir?: unknown; options?: { sheet?: { output?: unknown } } | null };
       for (const [what, path] of [['output', s.output], ['outputDir', s.outputDir], ['the print sheet', s.options?.sheet?.output]] as const) {
         if (typeof path === 'string' && !writable.some((dir) => isInside(path, dir))) {
           throw new AppError('INVALID_ARGUMENT', `In a browser, ${what} goes in the exports folder (${exportDir}), not ${path}`, { detail: { path } });

@@ -1,6 +1,6 @@
 // `cutout portrait` and `cutout anime`: cut the subject out of images, over a colour or
 // transparent. Node only.
-import { existsSync } from 'node:fs';
+import { lstatSync, type Stats } from 'node:fs';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, isCancellation } from '../../../shared/errors';
@@ -11,6 +11,15 @@ import { assertSeparateOutputs } from '../../core/io/atomic-write';
 import { animatedInputText, cutoutToFile, downscaledInputText, isAnimationClip } from '../../core/pipelines/cutout';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, noteProviderFallback, planOutputs, progressText, qualityFlag, terminalStatus, UsageError } from '../command';
+
+/** lstat, or null when nothing is there. */
+function lstatOrNull(path: string): Stats | null {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
+  }
+}
 
 /**
  * What a flagged cut-out's "check it" line says (also batch's CLI lines; a sticker batch's with
@@ -80,9 +89,14 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
       const env = envFromFlags(values);
       // Several into a folder are named as a batch of the same mode names them (a_cutout.png, a_anime.png).
       const planned = await planOutputs(positionals, values.out, format === 'jpeg' ? 'jpg' : (format ?? 'png'), positionals.length > 1 ? (subject === 'anime' ? '_anime' : '_cutout') : '');
-      // A new name without an extension gets the format's (-o same wrote a PNG named "same"); what is
-      // already there (a device, a folder) is left for the write to refuse.
-      const outputs = planned.map((output) => (asked || (extname(output) === '' && !existsSync(output)) ? withFormatExtension(output, asked ?? format ?? 'png') : output));
+      // A name without an extension gets the format's (-o same wrote a PNG named "same", and over a
+      // file "same"); what stands there that is no file (a device, a folder) is left for the write
+      // to refuse (-o /dev/null would have become /dev/null.png).
+      const isNoFile = (path: string): boolean => {
+        const info = lstatOrNull(path);
+        return info !== null && !info.isFile() && !info.isSymbolicLink();
+      };
+      const outputs = planned.map((output) => ((asked || extname(output) === '') && !isNoFile(output) ? withFormatExtension(output, asked ?? format ?? 'png') : output));
       // An output named as a type the encoder does not write (-o x.bmp) is refused before any work.
       for (const output of outputs) checkedAsUsage(() => formatFromPath(output));
       // Nothing read is written over: another input (b.jpg's b_cutout.png when b_cutout.png is an

@@ -85,7 +85,9 @@ export interface BatchModeHandler {
   firstWorkStage: 'decode' | 'finish';
   /**
    * Bumped when a change to the mode changes its outputs (stickers: 2, since small subjects are
-   * worked on at a larger size), so --resume redoes that mode's old outputs only.
+   * worked on at a larger size; 3, a GIF's inside no longer blended with the matte and a WebP's
+   * canvas transparent; ID photos: 2, a head cut flat by the source fails, and a tight photo's head
+   * is the smallest that fits), so --resume redoes that mode's old outputs (and verdicts) only.
    */
   outputVersion?: number;
   /** Files written beside an output (an ID photo's print sheet): a plan passes over a name whose companion is someone else's file. */
@@ -244,6 +246,7 @@ function idSheetOf(mctx: ModeContext): { paper: string; dpi: number } | undefine
  * written (atomically) before the photo is journalled.
  */
 const idPhotoMode: BatchModeHandler = {
+  outputVersion: 2,
   ...makeWholeFileMode(
     'idphoto',
     IMAGE_EXTENSIONS,
@@ -302,7 +305,7 @@ const stickerMode: BatchModeHandler = {
       return { ...verdictOf(review.unsureShare, review.reviewThreshold), ...withNotes(notes) };
     },
   ),
-  outputVersion: 2,
+  outputVersion: 3,
   maxJobs: 2,
 };
 

@@ -23,7 +23,7 @@ import { CENTRE_TOLERANCE } from '../../../shared/idphoto-report';
 import { wordList } from '../../../shared/labels';
 import { buildComplianceReport, round2, withFileSize, withWrittenBackground, type ComplianceReport } from './compliance';
 import { encodeIdPhoto } from './exact-file';
-import { bandMid, estimateHiddenCrown, inventedSides, outputToImage, scanCrown, toAligned, topMarginBand, type AlignedFrame, type Placement, type Side } from './geometry';
+import { bandMid, estimateHiddenCrown, inventedSides, topEdgeCutWidth, outputToImage, scanCrown, toAligned, topMarginBand, type AlignedFrame, type Placement, type Side } from './geometry';
 import type { IdPhotoSpec } from './spec';
 import { keepPersonMatte, PERSON_REACH_MM } from './person-matte';
 
@@ -183,7 +183,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   // Crown cut by the top edge of the source: the visible top is a lower bound; the crown may be up
   // to CROWN_ABOVE_EYES_MAX eye-chin distances above the eye line. Both ends must fit the band.
   let hiddenPx = 0;
-  /** With a cut crown: the head's width (work px) where the source's top edge cuts it. */
+  /** With a cut crown: the width (work px) of the flat line the source's top edge cuts across the head. */
   let cutChordPx = 0;
   // The hair runs into the source's own top edge (not just the matte region's).
   const cutAtTop = scan?.touchesTop === true && region.y === 0;
@@ -196,7 +196,9 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
       const eyeMidW = { x: (eyesW[0].x + eyesW[1].x) / 2, y: (eyesW[0].y + eyesW[1].y) / 2 };
       const outline = estimateHiddenCrown(alpha, workW, workH, eyeMidW.x, eyeMidW.y);
       hiddenPx = Math.min(prior, outline.hiddenPx);
-      cutChordPx = outline.chordPx;
+      // Across the face's width and then some (a rolled head's crown sits to the side of the eyes'
+      // midpoint; the outline's chord went through their midpoint's column only).
+      cutChordPx = topEdgeCutWidth(alpha, workW, eyeMidW.x - 0.6 * faceWw, eyeMidW.x + 0.6 * faceWw);
       const upper = crownV - hiddenPx;
       // Both ends must fit the band with a measuring allowance at each side.
       const [bMin, bMax] = spec.crownChinMm;

@@ -41,7 +41,7 @@ export function withTransparentCanvas(webp: Uint8Array): Uint8Array {
   // RIFF header (12 bytes), then chunks: fourcc, little-endian size, data padded to even.
   for (let at = 12; at + 8 <= webp.length; ) {
     const fourcc = String.fromCharCode(webp[at], webp[at + 1], webp[at + 2], webp[at + 3]);
-    const size = webp[at + 4] | (webp[at + 5] << 8) | (webp[at + 6] << 16) | (webp[at + 7] << 24);
+    const size = (webp[at + 4] | (webp[at + 5] << 8) | (webp[at + 6] << 16) | (webp[at + 7] << 24)) >>> 0;
     if (fourcc === 'ANIM' && size >= 6) {
       webp.fill(0, at + 8, at + 12);
       break;

@@ -823,7 +823,9 @@ export function toStraightRgba(c: Pick<ColourAlpha, 'rgba' | 'alpha'>): Uint8Arr
  * A GIF frame: opaque where `bin` is 1. On its edge (a pixel beside a transparent one) the colour
  * is flattened against the matte by its soft alpha (F·a + M·(1−a)), so the 1-bit edge blends into
  * the chosen chat background; inside, the foreground colour F is kept whole: what shows through
- * a half-transparent part there is the sticker itself, not the chat. Flattening those against white
+ * a half-transparent part there is the sticker itself, not the chat (a pixel under half opaque,
+ * kept opaque only by the hysteresis, is still blended: its colour estimate is mostly the old
+ * background's). Flattening those against white
  * turned dark hair the model was unsure of into pale grey blotches on every background (about 3 %
  * of each frame of an anime clip lightened by more than 40 levels).
  */
@@ -841,7 +843,7 @@ export function flattenForGif(c: ColourAlpha, bin: Uint8Array, matte: [number, n
   };
   for (let i = 0, j = 0; i < bin.length; i++, j += 4) {
     if (!bin[i]) continue;
-    const a = isEdge(i) ? Math.min(1, c.alpha[i]) : 1;
+    const a = c.alpha[i] < 0.5 || isEdge(i) ? Math.min(1, c.alpha[i]) : 1;
     const ia = 1 - a;
     out[j] = Math.round(c.rgba[j] * a + matte[0] * ia);
     out[j + 1] = Math.round(c.rgba[j + 1] * a + matte[1] * ia);

@@ -8,7 +8,7 @@ import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core
 import { byteBand, commentSegments, encodeIdPhoto, jpegAppMarkers, readJpegDpi, readPngDpi, rewriteJpegHeader, setPngDpi } from '../../../../src/main/core/idphoto/exact-file';
 import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, FACE_LIGHTNESS_BAND, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
 import { bandText, CHECK_NAMES_EN, failedCheckLine, failedCheckWords, askedFileSizeBand, fileSizeAdvice, fileSizeBand, fileSizeBandEnds, LOW_JPEG_QUALITY, MAX_FILE_KB, parseFileSizeBand, valueText } from '../../../../src/shared/idphoto-report';
-import { estimateHiddenCrown, fromAligned, toAligned, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
+import { estimateHiddenCrown, fromAligned, toAligned, topEdgeCutWidth, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
 import { cutMarks, layoutSharedSheet, layoutSheet, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
 import { parseSpec, SpecLibrary } from '../../../../src/main/core/idphoto/spec';
 
@@ -440,5 +440,19 @@ describe('a file size band asked for', () => {
     expect(askedFileSizeBand(0, null, undefined)).toBeUndefined();
     expect(askedFileSizeBand(30, null, card)).toBeNull();
     expect(askedFileSizeBand(null, 0, undefined)).toBeNull();
+  });
+});
+
+describe('topEdgeCutWidth', () => {
+  it('sums the runs of the top row at least half opaque that reach into the span', () => {
+    const row = new Float32Array(40);
+    row.fill(0.6, 10, 20);
+    row.fill(1, 20, 24);
+    row.fill(0.3, 24, 30); // faded: a faint line, not counted
+    row.fill(1, 34, 38); // reaches the span only when it is wider
+    expect(topEdgeCutWidth(row, 40, 15, 30)).toBe(14);
+    expect(topEdgeCutWidth(row, 40, 15, 36)).toBe(18);
+    expect(topEdgeCutWidth(row, 40, 0, 5)).toBe(0);
+    expect(topEdgeCutWidth(row, 40, 24, 30, 0.25)).toBe(20);
   });
 });

@@ -16,6 +16,10 @@ describe('flattenForGif', () => {
     // Inside (every neighbour opaque, the frame's left border not counting as transparent): F whole.
     expect(at(1, 2)).toEqual([40, 40, 40, 255]);
     expect(at(0, 2)).toEqual([40, 40, 40, 255]);
+    // Inside but under half opaque (kept by the hysteresis): blended still.
+    const faint = Float32Array.from(alpha);
+    faint[2 * W + 1] = 0.25;
+    expect([...flattenForGif({ rgba, alpha: faint, width: W, height: H }, bin, [255, 255, 255]).data.subarray((2 * W + 1) * 4, (2 * W + 1) * 4 + 3)]).toEqual([201, 201, 201]);
     // On the edge: F·a + matte·(1 − a).
     expect(at(3, 2)).toEqual([148, 148, 148, 255]);
     expect(at(2, 1)).toEqual([148, 148, 148, 255]);
