@@ -81,9 +81,14 @@ export function createFilesArea(deps: ApiDeps): Pick<AppApi, 'importImage' | 'ex
       const inputs = expectStringArray(r.inputs, 'inputs');
       const extensions = getBatchMode(expectString(r.mode, 'mode')).inputExtensions;
       const options = { recursive: r.recursive === true, extensions: [...extensions], excludeDirs: typeof r.outputDir === 'string' ? [r.outputDir] : [] };
-      // Each input as the run scans it (hidden files, other types and an earlier batch's output folders left out).
-      const perInput = await Promise.all(inputs.map(async (input) => (await scanInputs([input], options)).items.length));
-      return { perInput, total: (await scanInputs(inputs, options)).items.length };
+      // As the run scans them (hidden files, other types and an earlier batch's output folders left
+      // out), in one walk: each input's share is what the walk took in it (a file given: itself).
+      const { items } = await scanInputs(inputs, options);
+      const perInput = inputs.map((input) => {
+        const path = resolve(input);
+        return items.some((item) => item.input === path) ? 1 : items.filter((item) => isInside(item.input, path)).length;
+      });
+      return { perInput, total: items.length };
     },
     async chooseFiles(req) {
       const r = expectObject(req, 'request');
