@@ -29,6 +29,7 @@ export const batch = {
   'batch.resume': { en: 'Skip files already done', 'zh-CN': '跳过已完成的文件' },
   'batch.progress': { en: '{done} of {total}', 'zh-CN': '{done} / {total}' },
   'batch.cancel': { en: 'Cancel', 'zh-CN': '取消' },
+  'batch.showKeptReport': { en: 'Show that report', 'zh-CN': '查看该报告' },
   'batch.summary.keptReport': { en: 'The report of the earlier batch of another kind in this folder is kept as {name}.', 'zh-CN': '此文件夹中先前另一种批量处理的报告已保留为 {name}。' },
   'batch.cancelledFailed': { en: 'Cancelled: {done} of {total} files made, {failed} failed (listed below). Finished files are kept; start again to do the other {rest}.', 'zh-CN': '已取消：{total} 个文件中已完成 {done} 个，{failed} 个失败（见下方）。已完成的文件会保留，再次开始即可处理其余 {rest} 个。' },
   'batch.cancelled': { en: 'Cancelled: {done} of {total} files made. Finished files are kept; start again to do the other {rest}.', 'zh-CN': '已取消：{total} 个文件中已完成 {done} 个。已完成的文件会保留，再次开始即可处理其余 {rest} 个。' },
