@@ -25,6 +25,7 @@ import { resolveFfmpeg, type FfmpegTools } from '../video/ffmpeg';
 import { planFrames, streamFrames, type FramePlan } from '../video/extract-frames';
 import { probeVideo, type VideoInfo } from '../video/probe';
 import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, unionBoxes, type Box, type ColourAlpha } from './compose';
+import { dilateSquare } from '../matting/morphology';
 import { flattenForMatting, keepOwnEdge, ownAlphaOf } from '../matting/own-alpha';
 import { encodeIndexedApng } from './apng-indexed';
 import { encodeAnimatedWebp, encodeApng, encodeWebmVp9, type AnimatedFrames } from './encode-animated';
@@ -825,25 +826,17 @@ export function toStraightRgba(c: Pick<ColourAlpha, 'rgba' | 'alpha'>): Uint8Arr
  * the chosen chat background; inside, the foreground colour F is kept whole: what shows through
  * a half-transparent part there is the sticker itself, not the chat (a pixel under half opaque,
  * kept opaque only by the hysteresis, is still blended: its colour estimate is mostly the old
- * background's). Flattening those against white
- * turned dark hair the model was unsure of into pale grey blotches on every background (about 3 %
- * of each frame of an anime clip lightened by more than 40 levels).
+ * background's). Flattening those against white turned dark hair the model was unsure of into pale
+ * grey blotches on every background.
  */
 export function flattenForGif(c: ColourAlpha, bin: Uint8Array, matte: [number, number, number]): RgbaImage {
-  const { width: W, height: H } = c;
   const out = new Uint8Array(c.rgba.length);
-  /** Whether pixel i (x, y) has a transparent 8-neighbour (the frame's border is not one: a cut subject's edge there stays whole). */
-  const isEdge = (i: number): boolean => {
-    const x = i % W;
-    const y = (i - x) / W;
-    for (let yy = Math.max(0, y - 1); yy <= Math.min(H - 1, y + 1); yy++) {
-      for (let xx = Math.max(0, x - 1); xx <= Math.min(W - 1, x + 1); xx++) if (!bin[yy * W + xx]) return true;
-    }
-    return false;
-  };
+  // The edge: opaque pixels with a transparent 8-neighbour (the frame's border is not one: a cut
+  // subject's edge there stays whole).
+  const nearTransparent = dilateSquare(bin.map((v) => (v ? 0 : 1)), c.width, c.height, 1);
   for (let i = 0, j = 0; i < bin.length; i++, j += 4) {
     if (!bin[i]) continue;
-    const a = c.alpha[i] < 0.5 || isEdge(i) ? Math.min(1, c.alpha[i]) : 1;
+    const a = c.alpha[i] < 0.5 || nearTransparent[i] ? Math.min(1, c.alpha[i]) : 1;
     const ia = 1 - a;
     out[j] = Math.round(c.rgba[j] * a + matte[0] * ia);
     out[j + 1] = Math.round(c.rgba[j + 1] * a + matte[1] * ia);
