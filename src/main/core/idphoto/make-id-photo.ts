@@ -184,7 +184,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   // to CROWN_ABOVE_EYES_MAX eye-chin distances above the eye line. Both ends must fit the band.
   let hiddenPx = 0;
   /** With a cut crown: the width (work px) of the flat line the source's top edge cuts across the head. */
-  let cutChordPx = 0;
+  let cutWidthPx = 0;
   // The hair runs into the source's own top edge (not just the matte region's).
   const cutAtTop = scan?.touchesTop === true && region.y === 0;
   if (scan) {
@@ -198,7 +198,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
       hiddenPx = Math.min(prior, outline.hiddenPx);
       // Across the face's width and then some (a rolled head's crown sits to the side of the eyes'
       // midpoint; the outline's chord went through their midpoint's column only).
-      cutChordPx = topEdgeCutWidth(alpha, workW, eyeMidW.x - 0.6 * faceWw, eyeMidW.x + 0.6 * faceWw);
+      cutWidthPx = topEdgeCutWidth(alpha, workW, eyeMidW.x - 0.6 * faceWw, eyeMidW.x + 0.6 * faceWw);
       const upper = crownV - hiddenPx;
       // Both ends must fit the band with a measuring allowance at each side.
       const [bMin, bMax] = spec.crownChinMm;
@@ -399,7 +399,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     faceCount: facesInside,
     crownHiddenPx: hiddenPx * chosen.k,
     crownTouchesTop: cutAtTop,
-    ...(cutAtTop ? { crownCutWidthPx: cutChordPx * chosen.k } : {}),
+    ...(cutAtTop ? { crownCutWidthPx: cutWidthPx * chosen.k } : {}),
     reviewUnsureShare: model.entry.output.reviewUnsureShare,
     // Work pixels are source pixels times sx; the placement scales work pixels by k.
     sourceScale: chosen.k * sx,

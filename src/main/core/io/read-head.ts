@@ -5,7 +5,7 @@ import { access, open } from 'node:fs/promises';
 import { AppError } from '../../../shared/errors';
 
 /** Whether an fs error is a refused permission (not a missing file). */
-export function isPermissionError(error: unknown): boolean {
+function isPermissionError(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException)?.code;
   return code === 'EACCES' || code === 'EPERM';
 }
