@@ -2,7 +2,7 @@
 // transport): methods, events and their name lists. Imported by main, preload and renderer:
 // plain data only, no 'electron', no 'node:*'. Additions only; see docs/architecture.md.
 import type { Result } from './errors';
-import type { BatchItemFinished, BatchJobOptions, IdPhotoJobOptions, JobId, JobOutcome, JobProgress, JobSpec, MatteReview, RefineMode, StickerJobOptions, Subject } from './jobs';
+import type { BatchItemFinished, BatchJobOptions, DrawingCadence, IdPhotoJobOptions, JobId, JobOutcome, JobProgress, JobSpec, MatteReview, RefineMode, StickerJobOptions, Subject } from './jobs';
 import type { Settings } from './settings';
 
 /** A model known to the app, with whether its file was found and verified. */
@@ -241,6 +241,8 @@ export interface ClipInfo {
   frameCount: number | null;
   /** The file is cut short (a GIF without its end): its last frames are missing, and durationS is what is there. */
   isCutShort?: boolean;
+  /** How the clip holds its drawings over its first seconds (on twos, threes); absent where a new picture comes every frame. */
+  drawing?: DrawingCadence;
 }
 
 /** An encoded file's bytes for display (a clip frame as PNG, or a finished sticker). */

@@ -79,6 +79,14 @@ export interface StickerReview extends MatteReview {
 }
 
 /** What a 'sticker' job returns (core's StickerResult, as the renderer reads it). */
+/** How a clip holds its drawings (core/video/drawing-cadence.ts): absent where it shows a new picture every frame. */
+export interface DrawingCadence {
+  /** Frames of the clip each drawing is held for, most of the time (2: on twos, 3: on threes). Always 2 or more. */
+  framesPerDrawing: number;
+  /** New pictures a second: the clip's fps / framesPerDrawing. */
+  drawingFps: number;
+}
+
 export interface StickerJobResult {
   output: string;
   width: number;
@@ -87,6 +95,8 @@ export interface StickerJobResult {
   frameCount: number;
   /** Frames per second written: the asked rate, lower where a preset's frame or byte limit dropped frames. */
   fps: number;
+  /** Set when no rate was asked for and the clip holds its drawings (on twos, threes) fewer than 12 a second: the rate made is theirs, each drawing once. */
+  drawing?: DrawingCadence;
   bytes: number;
   withinBudget: boolean;
   /** Made smaller than the size asked for (or the preset's box) to fit the preset's byte budget. Absent when not. */
@@ -307,7 +317,9 @@ export type FileNote =
   | { kind: 'emptyEnds'; start: number; end: number }
   | { kind: 'stoppedShort'; seconds: number }
   | { kind: 'cutShortFile'; seconds: number }
-  | { kind: 'decodeErrors'; count: number };
+  | { kind: 'decodeErrors'; count: number }
+  /** The clip's drawings set the rate (StickerJobResult.drawing). */
+  | ({ kind: 'drawingRate' } & DrawingCadence);
 
 /**
  * What a batch file's pipeline adds to its entry when done (kept for skipped ones done before): the

@@ -294,11 +294,21 @@ describe('workspaces, language and theme in Chromium', () => {
     const zone = app.page.locator('[data-workspace-slot=sticker] [data-testid=drop-zone]');
     await chooseFiles(app.page, () => zone.click(), evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif'));
     await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled]):not([aria-disabled=true])', { timeout: 60_000 });
+    // The clip holds each drawing for 3 of its frames: the rate opens at its 7.7 drawings a second, and says why.
+    const fpsSlider = app.page.getByRole('slider', { name: 'Frame rate' });
+    expect(await fpsSlider.getAttribute('aria-valuetext')).toBe('7.7 fps');
+    expect(await app.page.textContent('[data-testid=sticker-fps-drawing]')).toBe('The clip holds each drawing for 3 frames: at 7.7 fps the sticker shows each once, as long as the clip does');
+    // A higher rate says it plays unevenly, and Use puts it back.
+    await fpsSlider.fill('12');
+    expect(await app.page.textContent('[data-testid=sticker-fps-above-drawing]')).toContain('The clip holds each drawing for 3 frames (7.7 a second): a higher rate shows some twice and plays unevenly.');
+    await app.page.click('[data-testid=sticker-fps-use-drawing]');
+    expect(await fpsSlider.getAttribute('aria-valuetext')).toBe('7.7 fps');
+    await shot('sticker-fps-drawing');
     await app.page.click('[data-testid=sticker-export]');
     await app.page.locator('[data-testid=sticker-preview]').waitFor({ timeout: 120_000 });
     const frames = app.page.locator('[data-testid=sticker-frames] .frame');
     const total = await frames.count();
-    expect(total).toBe(25); // 2.08 s at 12 fps
+    expect(total).toBe(16); // 2.08 s at its 7.69 drawings a second
     const flagged = await app.page.locator('[data-testid=sticker-frames] .frame[data-flagged=true]').count();
     expect(flagged).toBeGreaterThan(total / 2);
     expect(flagged).toBeLessThan(total);

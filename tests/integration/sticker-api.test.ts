@@ -21,6 +21,11 @@ describe('stickers API area and job kind', () => {
   it('probes a clip and returns a poster frame as PNG', async () => {
     const info = await api.probeClip({ path: clip });
     expect(info).toMatchObject({ width: 512, height: 512, frameCount: 16 });
+    // Its GIF holds each drawing in one frame of 130 ms: a new picture every frame.
+    expect(info.drawing).toBeUndefined();
+    // This one spells each drawing out as 3 frames of 43 ms: the slider starts at its 7.69 drawings a second.
+    const threes = await api.probeClip({ path: evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif') });
+    expect(threes.drawing).toEqual({ framesPerDrawing: 3, drawingFps: expect.closeTo(1000 / 130, 6) });
     const frame = await api.loadClipFrame({ path: clip, timeS: 1, maxSidePx: 128 });
     expect(frame.mime).toBe('image/png');
     const meta = await sharp(Buffer.from(frame.bytes)).metadata();

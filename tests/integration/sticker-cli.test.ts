@@ -77,6 +77,9 @@ describe('cutout sticker (CLI)', () => {
     const out = join(tempDir(), 'op.gif');
     expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'esrgan_onepiece_demo.mp4'), '-o', out, '--preset', 'wechat', '--duration', '10'], o)).toBe(0);
     expect(o.errors).toContain("note: made smaller to fit the WeChat GIF sticker's 500 KB");
+    // No --fps: the clip is on threes, so the sticker is made at its 7.99 drawings a second, and says so.
+    expect(o.errors).toContain('note: the clip holds each drawing for 3 frames (7.99 drawings a second): the sticker is made at 7.99 fps, each drawing once and held as long as in the clip (--fps sets another rate)');
+    expect(o.lines[0]).toMatch(/ 60 frames at 7\.99 fps, /);
     // The file stays the 240 x 240 square the sticker platform takes: the sticker on it is smaller.
     expect(o.lines[0]).toMatch(/\(gif, 240x240,/);
     const { width, height, pages } = await sharp(out).metadata();

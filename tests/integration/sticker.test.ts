@@ -69,6 +69,24 @@ describe('cutout sticker pipeline', () => {
     expect(Math.abs(total - 25 * (1000 / 12))).toBeLessThanOrEqual(10);
     expect(p.delays.every((d) => d % 10 === 0 && d >= 80)).toBe(true);
     expect(cornerAlphas(p).every((a) => a === 0)).toBe(true);
+    // A rate asked for is kept: the clip's drawings are not measured.
+    expect([r.fps, r.drawing]).toEqual([12, undefined]);
+  });
+
+  it('a clip drawn on threes is made at its drawing rate when no rate is asked: each drawing once, held as long as in the clip', async () => {
+    // animatediff_model01_01.gif holds each of its 16 drawings for 3 of its 48 frames (23.08 fps).
+    // At 12 fps they played 167 and 83 ms in turn; at 7.69 each plays 130 ms, as in the clip.
+    const out = join(tempDir(), 'threes.gif');
+    const r = await makeSticker(anime, out, { maxSidePx: 128 }, env);
+    expect(r.drawing?.framesPerDrawing).toBe(3);
+    expect(r.drawing?.drawingFps).toBeCloseTo(1000 / 130, 6);
+    expect(r.fps).toBeCloseTo(1000 / 130, 6);
+    const p = await pages(out);
+    expect(p.n).toBe(16);
+    expect(p.delays).toEqual(Array(16).fill(130));
+    // Each frame a new drawing: no two in turn alike (a repeat would have been merged into one).
+    const page = p.w * p.h * 4;
+    for (let k = 1; k < p.n; k++) expect(p.data.subarray(k * page, (k + 1) * page).equals(p.data.subarray((k - 1) * page, k * page))).toBe(false);
   });
 
   it('a small character in a wide frame comes out near the size asked for, from the clip\'s own pixels', async () => {
@@ -124,6 +142,7 @@ describe('cutout sticker pipeline', () => {
     expect(p.n).toBe(20);
     expect(p.delays).toEqual(Array(20).fill(100));
     expect(r.withinBudget).toBe(true);
+    expect(r.drawing).toBeUndefined();
     expect(cornerAlphas(p).every((a) => a === 0)).toBe(true);
     // The face is opaque and some edge pixels are partially transparent (true alpha, not 1-bit).
     const page = p.w * p.h * 4;

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { streamFrames } from '../../src/main/core/video/extract-frames';
 import { probeVideo } from '../../src/main/core/video/probe';
+import { measureDrawingCadence } from '../../src/main/core/video/drawing-cadence';
 import { evalFile, tempDir } from '../helpers/env';
 import { writeHeic } from '../helpers/heic';
 
@@ -142,5 +143,29 @@ describe('probe and streamed frames', () => {
       for await (const f of streamFrames(path, info, { fps: 10, durationS: 0.8 })) n += f.width === 128 ? 1 : 0;
       expect(n).toBe(8);
     }
+  });
+});
+
+describe('how a clip holds its drawings', () => {
+  it('finds threes in anime and AnimateDiff clips, and none in real-person clips, still scenes or GIFs of one frame a drawing', async () => {
+    const cadence = async (set: string, name: string, part?: { startS?: number }) => {
+      const path = evalFile(set, 'clips', name);
+      return measureDrawingCadence(path, await probeVideo(path), part);
+    };
+    // One Piece at 23.98 fps on threes (its 7.5-s demo has a cut and still moments), from its start and from 3 s.
+    for (const part of [{}, { startS: 3 }]) expect(await cadence('anime_clips', 'esrgan_onepiece_demo.mp4', part)).toEqual({ framesPerDrawing: 3, drawingFps: expect.closeTo(23.98 / 3, 2) });
+    expect(await cadence('anime_clips', 'animatediff_model02_04.gif')).toEqual({ framesPerDrawing: 3, drawingFps: expect.closeTo(1000 / 130, 6) });
+    // A GIF whose frames are its drawings (130 ms each), and a person moving every frame.
+    expect(await cadence('anime_clips', 'animatediff_model08_01.gif')).toBeNull();
+    expect(await cadence('person_clips', 'liveportrait_driving_d6.mp4')).toBeNull();
+    // A still visual-novel scene: nothing changes, nothing to tell.
+    expect(await cadence('anime_clips', 'ks_tc_act3_rin.mp4')).toBeNull();
+    // A file whose header reads and whose frames do not has no cadence (its sticker's decode says why), and no ffmpeg is left behind.
+    const dir = tempDir();
+    execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-i', evalFile('anime_clips', 'clips', 'esrgan_onepiece_demo.mp4'), '-t', '2', '-an', '-c:v', 'libx264', '-preset', 'ultrafast', '-movflags', '+faststart', join(dir, 'whole.mp4')]);
+    const headOnly = join(dir, 'head.mp4');
+    writeFileSync(headOnly, readFileSync(join(dir, 'whole.mp4')).subarray(0, 4000));
+    expect(await measureDrawingCadence(headOnly, await probeVideo(headOnly))).toBeNull();
+    expect(ffmpegChildren()).toEqual([]);
   });
 });

@@ -48,6 +48,25 @@ describe('clampTrim', () => {
 });
 
 describe('StickerState', () => {
+  it('opens a clip drawn on threes at its drawing rate, below the rate wanted; Use puts a moved slider back', async () => {
+    const { host, calls } = fakeHost((spec) => ({ jobId: 'job-1', outcome: 'done', elapsedMs: 9, result: { output: spec.output, width: 320, height: 240, frameCount: 24, fps: 8, bytes: 1000, withinBudget: true, modelFallback: false } }));
+    host.client.probeClip = async ({ path }) => ({ path, durationS: 7.5, fps: 24, width: 640, height: 480, hasAudio: false, frameCount: 180, drawing: { framesPerDrawing: 3, drawingFps: 8 } });
+    const s = new StickerState(host);
+    await s.open('/clips/threes.mp4');
+    expect(s.fps).toBe(8);
+    s.setFps(12);
+    expect([s.fps, s.preferredFps]).toEqual([12, 12]);
+    s.useDrawingFps();
+    // This clip's sticker at 8; the next clip still starts from the 12 picked.
+    expect([s.fps, s.preferredFps]).toEqual([8, 12]);
+    await s.export();
+    expect(calls.spec?.options.fps).toBe(8);
+    // A rate wanted below the drawing rate is kept.
+    s.setFps(6);
+    await s.open('/clips/threes.mp4');
+    expect(s.fps).toBe(6);
+  });
+
   it('opens a clip with a 3-s trim at <= 12 fps and clamps the handles', async () => {
     const { host } = fakeHost(() => ({ jobId: 'job-1', outcome: 'cancelled', elapsedMs: 1 }));
     const s = new StickerState(host);

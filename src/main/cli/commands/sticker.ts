@@ -7,7 +7,7 @@ import { AppError } from '../../../shared/errors';
 import type { StickerReview, StickerStroke } from '../../../shared/jobs';
 import { flaggedRanges } from '../../../shared/sticker-review';
 import type { ProgressSink } from '../../core/progress';
-import { cutShortFileText, decodeErrorsText, emptyEndsText, gifFpsCapText, makeSticker, pastEndText, presetLengthText, presetSizeText, stickerOutputNamed, stoppedShortText, validateStickerOptions, wholeSecondsText, type StickerOptions } from '../../core/sticker/make-sticker';
+import { cutShortFileText, decodeErrorsText, drawingRateText, emptyEndsText, gifFpsCapText, makeSticker, pastEndText, presetLengthText, presetSizeText, stickerOutputNamed, stoppedShortText, validateStickerOptions, wholeSecondsText, type StickerOptions } from '../../core/sticker/make-sticker';
 import { findPlatformPreset, STICKER_FORMATS, stickerExtension, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
 import { BACKGROUND_PRESETS } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
@@ -62,7 +62,9 @@ export const stickerCommand: CliCommand = {
   T: seconds (62.5) or a time as a player shows it (1:02.5, 0:01:02).
   The format is OUT's extension (.gif .webp .png/.apng .webm). --format or --preset names it too: an OUT
   without an extension gets its extension, one with another extension is refused.
-  --fps: frames a second, up to 60 (a GIF plays 50 at most: it is made at 50).
+  --fps: frames a second, up to 60 (a GIF plays 50 at most: it is made at 50). Default 12, or the clip's
+  rate if lower, or its drawing rate if lower: a clip drawn on threes (8 drawings a second) is made at 8,
+  each drawing once and held as long as in the clip, not unevenly at 12.
   --matte: the colour a GIF's hard (1-bit) edge is blended with (default white, for a light chat; a dark
   chat wants its own background, e.g. '#1E1E1E'). WebP, APNG and WebM keep soft edges and do not use it.
   --matte and --outline-color take #RRGGBB or ${COLOUR_NAMES}.
@@ -145,6 +147,7 @@ export const stickerCommand: CliCommand = {
     const r = await makeSticker(positionals[0], values.out, options, env, { signal: io.signal, onProgress: progress }).finally(() => status.clear());
     const fpsCap = gifFpsCapText(options, r.format);
     if (fpsCap) io.err(`note: ${fpsCap}`);
+    if (r.drawing) io.err(`note: ${drawingRateText(r.drawing)}`);
     if (r.modelFallback) io.err('note: no anime model is installed; used the person model (see `cutout models`)');
     noteProviderFallback(io, values.provider, r.provider);
     if (r.cutToS !== undefined) {

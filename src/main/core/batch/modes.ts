@@ -17,7 +17,7 @@ import { failedChecks } from '../idphoto/compliance';
 import { runIdPhotoJob } from '../idphoto/id-photo-job';
 import { checkSheetDpi, parsePaper, sheetPathOf } from '../idphoto/print-sheet';
 import { parseSpec } from '../idphoto/spec';
-import { cutShortFileText, decodeErrorsText, emptyEndsText, makeSticker, pastEndText, presetLengthText, stoppedShortText, validateStickerOptions, wholeSecondsText } from '../sticker/make-sticker';
+import { cutShortFileText, decodeErrorsText, drawingRateText, emptyEndsText, makeSticker, pastEndText, presetLengthText, stoppedShortText, validateStickerOptions, wholeSecondsText } from '../sticker/make-sticker';
 import { isStickerFormat, STICKER_FORMATS } from '../../../shared/sticker-presets';
 import { findPlatformPreset } from '../sticker/presets';
 import { formatLabel } from '../../../shared/labels';
@@ -129,6 +129,8 @@ function fileNoteText(n: FileNote): string {
       return cutShortFileText(n.seconds);
     case 'decodeErrors':
       return decodeErrorsText(n.count);
+    case 'drawingRate':
+      return drawingRateText(n);
   }
 }
 
@@ -290,7 +292,7 @@ const stickerMode: BatchModeHandler = {
     (mctx) => validateStickerOptions(stickerOptionsOf(mctx)),
     async (input, output, mctx, onProgress) => {
       const options = stickerOptionsOf(mctx);
-      const { review, cutToS, presetCutToS, pastEndToS, wholeSecondsFromS, delaysMs, emptyEndsS, endsAtS, cutShortAtS, decodeErrors } = await makeSticker(input, output, options, mctx.env, { signal: mctx.signal, onProgress });
+      const { review, cutToS, presetCutToS, pastEndToS, wholeSecondsFromS, delaysMs, emptyEndsS, endsAtS, cutShortAtS, decodeErrors, drawing } = await makeSticker(input, output, options, mctx.env, { signal: mctx.signal, onProgress });
       // The median frame's verdict only: the per-frame list stays out of the journal and report.
       const notes: FileNote[] = [
         ...(cutToS === undefined ? [] : [{ kind: 'firstPart' as const, seconds: cutToS, frames: review.frames.length }]),
@@ -301,11 +303,12 @@ const stickerMode: BatchModeHandler = {
         ...(endsAtS === undefined ? [] : [{ kind: 'stoppedShort' as const, seconds: endsAtS }]),
         ...(cutShortAtS === undefined ? [] : [{ kind: 'cutShortFile' as const, seconds: cutShortAtS }]),
         ...(decodeErrors === undefined ? [] : [{ kind: 'decodeErrors' as const, count: decodeErrors }]),
+        ...(drawing === undefined ? [] : [{ kind: 'drawingRate' as const, ...drawing }]),
       ];
       return { ...verdictOf(review.unsureShare, review.reviewThreshold), ...withNotes(notes) };
     },
   ),
-  outputVersion: 3,
+  outputVersion: 4,
   maxJobs: 2,
 };
 

@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import { didYouMean } from '../../../shared/did-you-mean';
-import type { StickerJobOptions, StickerJobResult, StickerReview, Subject } from '../../../shared/jobs';
+import type { DrawingCadence, StickerJobOptions, StickerJobResult, StickerReview, Subject } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import { parseHexColor } from '../image/composite';
 import type { RgbaImage } from '../image/decode';
@@ -24,6 +24,7 @@ import { encodeGif, indexFrames } from '../gif/encode-gif';
 import { resolveFfmpeg, type FfmpegTools } from '../video/ffmpeg';
 import { planFrames, streamFrames, type FramePlan } from '../video/extract-frames';
 import { probeVideo, type VideoInfo } from '../video/probe';
+import { measureDrawingCadence } from '../video/drawing-cadence';
 import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, unionBoxes, type Box, type ColourAlpha } from './compose';
 import { dilateSquare } from '../matting/morphology';
 import { flattenForMatting, keepOwnEdge, ownAlphaOf } from '../matting/own-alpha';
@@ -84,6 +85,8 @@ export interface PreparedSticker {
   decodeErrors?: number;
   /** Time of each frame in the clip, seconds. */
   timesS: number[];
+  /** How the clip holds its drawings, measured when no rate was asked for (null: a new picture every frame). */
+  drawing?: DrawingCadence;
   /** How unsure the smoothed alphas are, per frame and for the sticker (docs/quality.md). */
   review: StickerReview;
   timings: StickerTimings;
@@ -170,13 +173,29 @@ export function lengthCuts(info: Pick<VideoInfo, 'durationS'>, options: Pick<Sti
   return isPastEnd ? { pastEndToS: remaining } : {};
 }
 
-/** The output box (maxW x maxH), fps and duration the options and preset ask for. */
-export function resolveTargets(options: StickerOptions, info?: VideoInfo): { preset?: PlatformPreset; maxW: number; maxH: number; fps: number; durationS?: number; format: StickerFormat } {
+/** The frame rate of a sticker none was asked for: 12, or the clip's if lower. */
+export const DEFAULT_STICKER_FPS = 12;
+
+/**
+ * The frame rate a sticker is made at when none is asked for: DEFAULT_STICKER_FPS, or the clip's
+ * own rate if lower, or the clip's drawing rate if lower (a clip on threes, 8 pictures a second at
+ * 24 fps, is made at 8: each picture once, held as long as the clip holds it, where 12 fps showed
+ * them 167 and 83 ms in turn).
+ */
+export function defaultStickerFps(info?: Pick<VideoInfo, 'fps'>, drawing?: DrawingCadence | null): number {
+  return Math.min(DEFAULT_STICKER_FPS, drawing?.drawingFps ?? Infinity, info?.fps || DEFAULT_STICKER_FPS);
+}
+
+/**
+ * The output box (maxW x maxH), fps and duration the options and preset ask for; `drawing` is how
+ * the clip holds its drawings (measureDrawingCadence), which sets the rate none was asked for.
+ */
+export function resolveTargets(options: StickerOptions, info?: VideoInfo, drawing?: DrawingCadence | null): { preset?: PlatformPreset; maxW: number; maxH: number; fps: number; durationS?: number; format: StickerFormat } {
   const preset = options.preset ? findPlatformPreset(options.preset) : undefined;
   if (options.preset && !preset) throw new AppError('INVALID_ARGUMENT', `Unknown preset "${options.preset}".${didYouMean(options.preset, Object.keys(PLATFORM_PRESETS))} Use line, telegram, discord or wechat.`);
   const side = options.size ? SIZE_PRESETS[options.size] : (options.maxSidePx ?? 320);
   if (!(side >= 16 && side <= 2048)) throw new AppError('INVALID_ARGUMENT', `max side must be 16..2048 px, got ${side}`);
-  let fps = options.fps ?? Math.min(12, info?.fps || 12);
+  let fps = options.fps ?? defaultStickerFps(info, drawing);
   let durationS = options.durationS;
   if (preset) {
     const remaining = info ? info.durationS - (options.startS ?? 0) : preset.maxDurationS;
@@ -274,7 +293,9 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   onProgress?.({ stage: 'decode', done: 0, total: 1 });
   const info = await probeVideo(input, ctx, tools);
   const model = await resolveStickerModel(env, options.model);
-  const targets = resolveTargets(options, info);
+  // No rate asked for: the clip's drawing rate may set it (a clip on threes is made at 8 fps, not 12).
+  const drawing = options.fps === undefined ? await measureDrawingCadence(input, info, { startS: options.startS, durationS: options.durationS }, ctx, tools) : null;
+  const targets = resolveTargets(options, info, drawing);
   const stability = clamp01(options.stability, 0.5, 'stability');
   // Work at the output long side: per-frame cost (guided upsample, foreground estimation) is
   // linear in pixels and the 2-core budget is ~100 ms a frame. A small subject in a wide frame
@@ -382,7 +403,7 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   timings.smoothMs = performance.now() - t3;
   const review = reviewStickerFrames(alphas, plan.width, plan.height, timesS, 1 / plan.fps, reviewThresholdOf(model.entry, 'sticker'));
   timings.totalMs = performance.now() - t0;
-  return { info, plan, modelId: model.entry.id, provider: provider ?? 'none', subject: subjectOf(model.entry), modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, ...(cutToS === undefined ? {} : { cutToS }),
+  return { info, ...(drawing ? { drawing } : {}), plan, modelId: model.entry.id, provider: provider ?? 'none', subject: subjectOf(model.entry), modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, ...(cutToS === undefined ? {} : { cutToS }),
     ...(presetCutToS === undefined ? {} : { presetCutToS }),
     ...(pastEndToS === undefined ? {} : { pastEndToS }), ...(wholeSecondsFromS === undefined ? {} : { wholeSecondsFromS }), ...(endsAtS === undefined ? {} : { endsAtS }),
     ...(decodeErrors.count > 0 ? { decodeErrors: decodeErrors.count } : {}), timesS, review, timings };
@@ -587,7 +608,7 @@ export function stickerStill(foreground: Uint8Array, alpha: Float32Array, width:
  * fits the preset's byte budget (at most 7 attempts).
  */
 export async function renderSticker(prepared: PreparedSticker, options: StickerOptions, ctx: RunContext = {}, tools?: FfmpegTools): Promise<RenderedSticker> {
-  const targets = resolveTargets(options, prepared.info);
+  const targets = resolveTargets(options, prepared.info, prepared.drawing);
   const { frames, foregrounds, alphas, plan } = prepared;
   const width = frames[0].width;
   const height = frames[0].height;
@@ -757,6 +778,12 @@ export function decodeErrorsText(count: number): string {
   return `the clip is damaged: ffmpeg met ${count} decode error(s) in the part made, so some frames may show blocks or smears; look at the sticker, or use an undamaged copy`;
 }
 
+/** What the CLI and a batch's note say of a rate set by the clip's drawings (StickerJobResult.drawing). */
+export function drawingRateText(drawing: DrawingCadence): string {
+  const fps = Number(drawing.drawingFps.toFixed(2));
+  return `the clip holds each drawing for ${drawing.framesPerDrawing} frames (${fps} drawings a second): the sticker is made at ${fps} fps, each drawing once and held as long as in the clip (--fps sets another rate)`;
+}
+
 /** What the CLI and a batch's note say of a clip that stopped short (StickerJobResult.endsAtS). */
 export function stoppedShortText(endsAtS: number): string {
   return `the clip's frames stop at ${endsAtS.toFixed(2)} s, before the part asked for ends: the file is probably cut short, so the sticker ends there`;
@@ -911,6 +938,8 @@ export async function makeSticker(input: string, output: string, options: Sticke
     modelFallback: prepared.modelFallback,
     preset: options.preset,
     repeatedFrames: prepared.repeatedFrames,
+    // Said where it set the rate (fewer drawings a second than 12 and than the clip's frames).
+    ...(prepared.drawing && defaultStickerFps(prepared.info, prepared.drawing) === prepared.drawing.drawingFps ? { drawing: prepared.drawing } : {}),
     ...(prepared.cutToS === undefined ? {} : { cutToS: prepared.cutToS }),
     ...(prepared.presetCutToS === undefined ? {} : { presetCutToS: prepared.presetCutToS }),
     ...(prepared.pastEndToS === undefined ? {} : { pastEndToS: prepared.pastEndToS }),

@@ -7,6 +7,7 @@ import type { AppApi } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
 import { encodeImage } from '../../core/image/encode';
 import { clipFrame } from '../../core/video/extract-frames';
+import { measureDrawingCadence } from '../../core/video/drawing-cadence';
 import { probeVideo } from '../../core/video/probe';
 import type { ApiDeps } from './deps';
 import { expectObject, expectString } from './validate';
@@ -28,7 +29,9 @@ export function createStickersArea(deps: ApiDeps): Pick<AppApi, 'probeClip' | 'l
     async probeClip(req) {
       const path = expectString(expectObject(req, 'request').path, 'path');
       const info = await probeVideo(path);
-      return { path, durationS: info.durationS, fps: info.fps, width: info.width, height: info.height, hasAudio: info.hasAudio, frameCount: info.frameCount, ...(info.isCutShort ? { isCutShort: true } : {}) };
+      // The slider starts at the clip's drawing rate where that is lower than the rate wanted (a clip on threes: 8).
+      const drawing = await measureDrawingCadence(path, info);
+      return { path, durationS: info.durationS, fps: info.fps, width: info.width, height: info.height, hasAudio: info.hasAudio, frameCount: info.frameCount, ...(info.isCutShort ? { isCutShort: true } : {}), ...(drawing ? { drawing } : {}) };
     },
     async loadClipFrame(req) {
       const r = expectObject(req, 'request');

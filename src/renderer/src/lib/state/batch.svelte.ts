@@ -50,6 +50,7 @@ type NoteKey =
   | 'batch.note.stoppedShort'
   | 'batch.note.cutShortFile'
   | 'batch.note.decodeErrors'
+  | 'batch.note.drawingRate'
   | `sticker.preset.${PlatformPreset['id']}`;
 
 /** What a sticker left out at its ends (StickerJobResult.emptyEndsS), as sentences: a batch row's note and the Stickers result's line. */
@@ -89,6 +90,8 @@ export function noteText(row: Pick<BatchItemRow, 'note' | 'notes'>, t: (key: Not
           return [t('batch.note.cutShortFile', { seconds: n.seconds.toFixed(2) })];
         case 'decodeErrors':
           return [t('batch.note.decodeErrors', { n: String(n.count) })];
+        case 'drawingRate':
+          return [t('batch.note.drawingRate', { frames: n.framesPerDrawing, fps: Number(n.drawingFps.toFixed(2)) })];
       }
     }),
   );

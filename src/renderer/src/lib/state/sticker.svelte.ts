@@ -176,6 +176,11 @@ export class StickerState {
     this.preferredFps = fps;
   }
 
+  /** Makes this clip's sticker at its drawing rate (each drawing once); the rate the next clip starts at stays. */
+  useDrawingFps(): void {
+    if (this.clip?.drawing) this.fps = this.clip.drawing.drawingFps;
+  }
+
   /** What is remembered between sessions (STICKER_PREFERENCES_KEY). */
   preferences(): StickerPreferences {
     const { preferredFps: fps, sizePx, stability, threshold, matte, outlinePx, outlineColor, plays, format, preset, model } = this;
@@ -241,7 +246,8 @@ export class StickerState {
       // Strokes were painted on the last clip's picture.
       this.strokes = [];
       this.brush = null;
-      this.fps = Math.min(this.preferredFps, Math.round(clip.fps) || this.preferredFps);
+      // The rate wanted, or the clip's own if lower, or its drawing rate if lower (a clip on threes: 8, each drawing once).
+      this.fps = Math.min(this.preferredFps, clip.drawing?.drawingFps ?? Infinity, clip.fps || this.preferredFps);
       // Clamped again as it opens: a preset picked while the first frame loaded has its longest trim.
       ({ startS: this.startS, durationS: this.durationS } = clampTrim(trim.startS, trim.durationS, clip.durationS, this.maxDurationS));
       this.poster = poster;

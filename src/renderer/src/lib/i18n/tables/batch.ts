@@ -80,6 +80,7 @@ export const batch = {
   'batch.note.pastEnd': { en: 'The clip ends {seconds} s after the start asked, so the sticker is that long.', 'zh-CN': '片段在所选起点之后 {seconds} 秒就结束了，所以贴纸只有这么长。' },
   'batch.note.emptyStart': { en: 'Nothing to cut out in the first {seconds} s of the part: the sticker leaves it out.', 'zh-CN': '所选部分的前 {seconds} 秒里没有可抠出的内容：贴纸略去了这段。' },
   'batch.note.emptyEnd': { en: 'Nothing to cut out in the last {seconds} s of the part: the sticker leaves it out.', 'zh-CN': '所选部分的最后 {seconds} 秒里没有可抠出的内容：贴纸略去了这段。' },
+  'batch.note.drawingRate': { en: 'The clip holds each drawing for {frames} frames ({fps} a second): the sticker is made at {fps} fps, each drawing once and held as long as in the clip.', 'zh-CN': '该片段每张画面保持 {frames} 帧（每秒 {fps} 张）：表情包以 {fps} 帧/秒制作，每张画面一帧，停留时长与原片相同。' },
   'batch.note.decodeErrors': { en: 'The clip is damaged: the decoder met {n} error(s) in it, so some frames may show blocks or smears. Look at the sticker, or use an undamaged copy.', 'zh-CN': '视频片段已损坏：解码时遇到 {n} 个错误，部分画面可能出现色块或拖影。请检查表情包，或换用完好的副本。' },
   'batch.note.cutShortFile': { en: 'The file is cut short (a GIF without its end): its last frames are missing, and the sticker ends where they stop, at {seconds} s.', 'zh-CN': '文件不完整（GIF 缺少结尾）：最后的画面丢失了，贴纸在 {seconds} 秒处结束。' },
   'batch.note.stoppedShort': { en: "The clip's frames stop at {seconds} s, before the part asked for ends: the file is probably cut short, so the sticker ends there.", 'zh-CN': '片段的画面在 {seconds} 秒处就结束了，早于所选部分的结尾：文件可能不完整，贴纸到此为止。' },
