@@ -2,7 +2,7 @@
 // port 0, driven by the same web client the renderer uses: token checks, listModels, previews,
 // a cut-out job over HTTP + WebSocket, cancellation and a coded failure.
 import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -18,7 +18,16 @@ import { REPO_ROOT, SHARED_MODELS_DIR, evalFile, tempDir } from '../helpers/env'
 let app: ServeApp;
 let client: ApiClient & { close(): void; ready: Promise<void> };
 const work = tempDir('cutout-serve-test-');
-const portrait = evalFile('id_portraits', 'images', 'df_img1.jpg');
+/** An eval portrait on disk: a page may not read it where it is. */
+const portraitOnDisk = evalFile('id_portraits', 'images', 'df_img1.jpg');
+/** The same portrait uploaded by the page (beforeAll): what it reads. */
+let portrait: string;
+
+/** A file uploaded by the page as it picks it: the path it then works on. */
+function upload(web: Pick<ApiClient, 'pathForFile'>, path: string): Promise<string> {
+  const bytes = readFileSync(path);
+  return web.pathForFile({ name: basename(path), arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
+}
 
 function waitFinished(id: string, timeoutMs = 60_000): Promise<JobOutcome & { at: number }> {
   return new Promise((resolve, reject) => {
@@ -53,6 +62,7 @@ beforeAll(async () => {
   });
   client = createWebClient({ baseUrl: app.server.origin, token: app.server.token, WebSocket: WebSocket as never });
   await client.ready;
+  portrait = await upload(client, portraitOnDisk);
 });
 
 afterAll(async () => {
@@ -98,6 +108,29 @@ describe('cutout serve', () => {
     await expect(client.startJob({ kind: 'cutout', input: portrait, output: join(app.exportsDir, 'null.png'), options: null } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     const leak = await fetch(`${app.server.origin}/download?path=${encodeURIComponent(join(outside, 'victim.rc'))}`, { headers: { 'x-cutout-token': app.server.token } });
     expect(leak.status).toBe(404);
+    // A page reads only what it uploaded or made: a picture, clip or folder of the server's user elsewhere is refused, by every call that reads one.
+    const secret = join(outside, 'secret.png');
+    writeFileSync(secret, await sharp({ create: { width: 8, height: 8, channels: 3, background: '#123456' } }).png().toBuffer());
+    const clip = evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif');
+    const refused = { code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^In a browser, .* is one the page uploaded or made/) };
+    const reads: [string, () => Promise<unknown>][] = [
+      ['loadImagePreview', () => client.loadImagePreview({ path: secret })],
+      ['segment', () => client.segment({ path: secret, subject: 'person', refine: 'off' })],
+      ['saveTrimap', () => client.saveTrimap({ path: secret, width: 1, height: 1, trimap: new Uint8Array(1) })],
+      ['loadStickerFile', () => client.loadStickerFile({ path: secret })],
+      ['probeClip', () => client.probeClip({ path: clip })],
+      ['loadClipFrame', () => client.loadClipFrame({ path: clip })],
+      ['previewStickerFrame', () => client.previewStickerFrame({ path: clip })],
+      ['previewIdPhoto', () => client.previewIdPhoto({ path: portraitOnDisk, options: { spec: { id: 'cn-1inch' } } })],
+      ['previewIdPhoto trimap', () => client.previewIdPhoto({ path: portrait, options: { spec: { id: 'cn-1inch' }, trimapPath: secret } })],
+      ['expandPaths', () => client.expandPaths({ paths: [outside], filter: 'images' })],
+      ['countBatchInputs', () => client.countBatchInputs({ inputs: [outside], mode: 'portrait' })],
+      ['startJob input', () => client.startJob({ kind: 'cutout', input: secret, output: join(app.exportsDir, 'secret.png'), options: { subject: 'person', background: { kind: 'transparent' }, refine: 'off' } })],
+      ['startJob background', () => client.startJob({ kind: 'cutout', input: portrait, output: join(app.exportsDir, 'bg.png'), options: { subject: 'person', background: { kind: 'image', path: secret }, refine: 'off' } })],
+      ['startJob batch', () => client.startJob({ kind: 'batch', inputs: [outside], outputDir: app.exportsDir, options: { mode: 'portrait' } })],
+    ];
+    for (const [what, call] of reads) await expect(call(), what).rejects.toMatchObject(refused);
+    expect(existsSync(join(app.exportsDir, 'secret.png'))).toBe(false);
     // An HTML file in the exports folder comes as a download that runs nothing, never as a page of this origin.
     writeFileSync(join(app.exportsDir, 'page.html'), '<script>fetch("/api/getSettings")</script>');
     const page = await fetch(`${app.server.origin}/download?path=${encodeURIComponent(join(app.exportsDir, 'page.html'))}&inline=1`, { headers: { 'x-cutout-token': app.server.token } });
@@ -223,7 +256,7 @@ describe('cutout serve', () => {
     const dl = await fetch(`${app.server.origin}/download?path=${encodeURIComponent(output)}`, { headers: { 'x-cutout-token': app.server.token } });
     expect(dl.status).toBe(200);
     expect(dl.headers.get('content-type')).toBe('image/png');
-    const denied = await fetch(`${app.server.origin}/download?path=${encodeURIComponent(portrait)}`, { headers: { 'x-cutout-token': app.server.token } });
+    const denied = await fetch(`${app.server.origin}/download?path=${encodeURIComponent(portraitOnDisk)}`, { headers: { 'x-cutout-token': app.server.token } });
     expect(denied.status).toBe(404);
   });
 
@@ -286,8 +319,9 @@ describe('cutout serve', () => {
   });
 
   it('fails a job on a file that is not an image with INPUT_UNSUPPORTED, and an unknown kind with its code', async () => {
-    const bad = join(work, 'not-an-image.png');
-    writeFileSync(bad, 'this is text, not a PNG');
+    const text = join(work, 'not-an-image.png');
+    writeFileSync(text, 'this is text, not a PNG');
+    const bad = await upload(client, text);
     const id = await client.startJob({ kind: 'cutout', input: bad, output: join(app.exportsDir, 'out', 'bad.png'), options: { subject: 'person', background: { kind: 'transparent' }, refine: 'fast' } });
     const end = await waitFinished(id);
     expect(end.outcome).toBe('failed');
@@ -403,7 +437,7 @@ describe('cutout serve', () => {
       expect(output).toBe(join(exportsDir, 'kept.png'));
       const outputDir = (await web.chooseFolder({}))!;
       expect(outputDir).toBe(exportsDir);
-      const id = await web.startJob({ kind: 'cutout', input: portrait, output, options: { subject: 'person', background: { kind: 'transparent' }, refine: 'off' } });
+      const id = await web.startJob({ kind: 'cutout', input: await upload(web, portraitOnDisk), output, options: { subject: 'person', background: { kind: 'transparent' }, refine: 'off' } });
       const end = await new Promise<JobOutcome>((resolve) => {
         const off = web.on('jobFinished', (e) => {
           if (e.jobId !== id) return;

@@ -97,6 +97,59 @@ function isInside(path: string, dir: string): boolean {
   return isInsideFolder(resolve(path), resolve(dir));
 }
 
+/** The named files a call reads ([what, path]; a path not a string is left to the call's own checks), by method; every method is listed. */
+export function pathsReadBy(method: keyof AppApi, arg: unknown): [string, unknown][] {
+  const o = (arg ?? {}) as Record<string, unknown>;
+  const list = (what: string, v: unknown): [string, unknown][] => (Array.isArray(v) ? v.map((p) => [what, p]) : []);
+  const options = (o.options ?? {}) as Record<string, unknown>;
+  const background = (options.background ?? {}) as Record<string, unknown>;
+  const ofOptions: [string, unknown][] = [['the trimap', options.trimapPath], ...(background.kind === 'image' ? [['the background picture', background.path] as [string, unknown]] : [])];
+  switch (method) {
+    case 'loadImagePreview':
+    case 'segment':
+    case 'rematte':
+    case 'saveTrimap':
+    case 'probeClip':
+    case 'loadClipFrame':
+    case 'loadStickerFile':
+    case 'previewStickerFrame':
+      return [['the file', o.path]];
+    case 'previewIdPhoto':
+      return [['the file', o.path], ...ofOptions];
+    case 'copyImageToClipboard':
+      return [['the file', arg]];
+    case 'expandPaths':
+      return list('the file', o.paths);
+    case 'countBatchInputs':
+      return list('the input', o.inputs);
+    case 'startJob':
+      return [['the input', o.input], ...list('the input', o.inputs), ...ofOptions];
+    // Read no file a page names (recent files are only listed; a reveal is a download, checked there).
+    case 'getAppInfo':
+    case 'rendererReady':
+    case 'cancelJob':
+    case 'pauseJob':
+    case 'resumeJob':
+    case 'listModels':
+    case 'getSettings':
+    case 'setSettings':
+    case 'importImage':
+    case 'chooseFiles':
+    case 'chooseFolder':
+    case 'chooseSaveTarget':
+    case 'revealInFolder':
+    case 'getRecentFiles':
+    case 'addRecentFiles':
+    case 'clearRecentFiles':
+      return [];
+    default: {
+      // A new method must say here whether it reads a file (a compile error until it does).
+      const unlisted: never = method;
+      return unlisted;
+    }
+  }
+}
+
 /** What each model task does, as the start-up line names it. */
 const TASK_WORDS: Record<ModelInfo['task'], string> = {
   'person-mask': 'cutting out people',
@@ -153,12 +206,29 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     info: { version: options.version ?? '0.0.0', transport: 'web' },
     onRendererReady: () => undefined,
   });
+  // A page reads only what it uploaded and what it made (its exports, the session's trimaps and
+  // imports): a token holder could preview, cut out or batch any picture or clip of the server's
+  // user (loadStickerFile gave any .png's bytes), and count any folder's files.
+  const readable = [uploadDir, exportDir, sessionDir];
+  const confined = Object.fromEntries(
+    (Object.keys(base) as (keyof AppApi)[]).map((method) => [
+      method,
+      async (arg: unknown) => {
+        for (const [what, path] of pathsReadBy(method, arg)) {
+          if (typeof path === 'string' && !readable.some((dir) => isInside(path, dir))) {
+            throw new AppError('INVALID_ARGUMENT', `In a browser, ${what} is one the page uploaded or made (in ${uploadDir} or ${exportDir}), not ${path}`, { detail: { path } });
+          }
+        }
+        return (base[method] as (a: unknown) => Promise<unknown>)(arg);
+      },
+    ]),
+  ) as unknown as AppApi;
   // A page writes only where it was given to (the exports folder, the session's own): a job's
   // output anywhere else was written (a file outside replaced by a PNG), and its folder became
   // downloadable (outputDir "/etc", then /download?path=/etc/passwd).
   const writable = [exportDir, sessionDir];
   const api: AppApi = {
-    ...base,
+    ...confined,
     async startJob(spec: JobSpec) {
       const s = (spec ?? {}) as unknown as { output?: unknown; outputDir?: unknown; options?: { sheet?: { output?: unknown } } | null };
       for (const [what, path] of [['output', s.output], ['outputDir', s.outputDir], ['the print sheet', s.options?.sheet?.output]] as const) {
@@ -166,7 +236,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
           throw new AppError('INVALID_ARGUMENT', `In a browser, ${what} goes in the exports folder (${exportDir}), not ${path}`, { detail: { path } });
         }
       }
-      return base.startJob(spec);
+      return confined.startJob(spec);
     },
   };
   // A job no model can do is said as the server starts, not found out from the first picture.
