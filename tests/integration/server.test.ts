@@ -131,6 +131,10 @@ describe('cutout serve', () => {
     ];
     for (const [what, call] of reads) await expect(call(), what).rejects.toMatchObject(refused);
     expect(existsSync(join(app.exportsDir, 'secret.png'))).toBe(false);
+    // Nor are such files listed as recent (the desktop app may share the list): only those it may open.
+    const recent = await client.addRecentFiles({ paths: [secret, portrait], openedAs: 'images' });
+    expect(recent.map((f) => f.path)).toEqual([portrait]);
+    expect((await client.getRecentFiles()).map((f) => f.path)).not.toContain(secret);
     // An HTML file in the exports folder comes as a download that runs nothing, never as a page of this origin.
     writeFileSync(join(app.exportsDir, 'page.html'), '<script>fetch("/api/getSettings")</script>');
     const page = await fetch(`${app.server.origin}/download?path=${encodeURIComponent(join(app.exportsDir, 'page.html'))}&inline=1`, { headers: { 'x-cutout-token': app.server.token } });

@@ -75,16 +75,26 @@ describe('cutout sticker (CLI)', () => {
   it('says when a sticker was made smaller than its preset to fit the byte budget', async () => {
     const o = io();
     const out = join(tempDir(), 'op.gif');
-    expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'esrgan_onepiece_demo.mp4'), '-o', out, '--preset', 'wechat', '--duration', '10'], o)).toBe(0);
+    // At 15 fps (its drawing rate, 8, fits whole since GIF frames are written as what changed).
+    expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'esrgan_onepiece_demo.mp4'), '-o', out, '--preset', 'wechat', '--duration', '10', '--fps', '15'], o)).toBe(0);
     expect(o.errors).toContain("note: made smaller to fit the WeChat GIF sticker's 500 KB");
-    // No --fps: the clip is on threes, so the sticker is made at its 7.99 drawings a second, and says so.
-    expect(o.errors).toContain('note: the clip holds each drawing for 3 frames (7.99 drawings a second): the sticker is made at 7.99 fps, each drawing once and held as long as in the clip (--fps sets another rate)');
-    expect(o.lines[0]).toMatch(/ 60 frames at 7\.99 fps, /);
     // The file stays the 240 x 240 square the sticker platform takes: the sticker on it is smaller.
     expect(o.lines[0]).toMatch(/\(gif, 240x240,/);
     const { width, height, pages } = await sharp(out).metadata();
     expect([width, height]).toEqual([240, 240]);
     expect(pages).toBeGreaterThan(1);
+  }, 120_000);
+
+  it('with no --fps, a clip drawn on threes is made at its drawing rate, and says so', async () => {
+    const o = io();
+    expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'esrgan_onepiece_demo.mp4'), '-o', join(tempDir(), 'op.gif'), '--duration', '2', '--max-side', '96'], o)).toBe(0);
+    expect(o.errors).toContain('note: the clip holds each drawing for 3 frames (7.99 drawings a second): the sticker is made at 7.99 fps, each drawing once and held as long as in the clip (--fps sets another rate)');
+    expect(o.lines[0]).toMatch(/ 16 frames at 7\.99 fps, /);
+    // LINE takes 20 frames at most: 4 s of it keep every 2nd drawing (4 fps, even; 5 fps took them unevenly), and no note says each is kept.
+    const line = io();
+    expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'esrgan_onepiece_demo.mp4'), '-o', join(tempDir(), 'op.png'), '--duration', '4', '--preset', 'line'], line)).toBe(0);
+    expect(line.lines[0]).toMatch(/ 16 frames at 4\.00 fps, /);
+    expect(line.errors.join('\n')).not.toContain('holds each drawing');
   }, 120_000);
 
   it('says when a preset cuts the part (asked for or the rest of the clip) or --duration runs past the end, and reads a negative value plainly', async () => {

@@ -3,7 +3,7 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { AppApi, ModelInfo } from '../../shared/api';
+import type { AppApi, ModelInfo, RecentFile } from '../../shared/api';
 import { AppError } from '../../shared/errors';
 import type { JobSpec } from '../../shared/jobs';
 import { maxPixelsFromEnv } from '../core/env';
@@ -227,8 +227,13 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   // output anywhere else was written (a file outside replaced by a PNG), and its folder became
   // downloadable (outputDir "/etc", then /download?path=/etc/passwd).
   const writable = [exportDir, sessionDir];
+  // The recent files listed are those it may read (the desktop app's, which may share the list, and an
+  // earlier exports folder's would fail to open, and would tell a token holder the user's paths).
+  const readableOnly = (files: RecentFile[]) => files.filter((f) => readable.some((dir) => isInside(f.path, dir)));
   const api: AppApi = {
     ...confined,
+    getRecentFiles: async () => readableOnly(await confined.getRecentFiles()),
+    addRecentFiles: async (req) => readableOnly(await confined.addRecentFiles(req)),
     async startJob(spec: JobSpec) {
       const s = (spec ?? {}) as unknown as { output?: unknown; outputDir?: unknown; options?: { sheet?: { output?: unknown } } | null };
       for (const [what, path] of [['output', s.output], ['outputDir', s.outputDir], ['the print sheet', s.options?.sheet?.output]] as const) {

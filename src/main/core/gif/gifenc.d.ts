@@ -10,6 +10,8 @@ declare module 'gifenc' {
     ): void;
     finish(): void;
     bytes(): Uint8Array;
+    /** The bytes written so far, as a view (not a copy): valid until the next write. */
+    bytesView(): Uint8Array;
   }
   interface GifencModule {
     GIFEncoder(opts?: { auto?: boolean; initialCapacity?: number }): GifEncoderStream;

@@ -203,6 +203,8 @@ export function resolveTargets(options: StickerOptions, info?: VideoInfo, drawin
     // LINE plays whole seconds: the part is the nearest whole seconds the clip has (2.5 s: 3 s).
     if (preset.wholeSeconds) durationS = wholeSecondsOf(preset, durationS, info ? remaining : Infinity);
     fps = presetFps(preset, fps, durationS);
+    // Lowered below the clip's drawing rate (LINE's 20 frames): every 2nd (3rd, …) drawing, so they still show evenly.
+    if (options.fps === undefined && drawing && fps < drawing.drawingFps - 1e-9) fps = drawing.drawingFps / Math.ceil(drawing.drawingFps / fps - 1e-9);
   }
   const format = options.format ?? preset?.format ?? 'gif';
   // A GIF's delays are whole centiseconds, and browsers play one of 10 ms or less at 100 ms: above
@@ -294,7 +296,7 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   const info = await probeVideo(input, ctx, tools);
   const model = await resolveStickerModel(env, options.model);
   // No rate asked for: the clip's drawing rate may set it (a clip on threes is made at 8 fps, not 12).
-  const drawing = options.fps === undefined ? await measureDrawingCadence(input, info, { startS: options.startS, durationS: options.durationS }, ctx, tools) : null;
+  const drawing = options.fps === undefined ? await measureDrawingCadence(input, info, { startS: options.startS }, ctx, tools) : null;
   const targets = resolveTargets(options, info, drawing);
   const stability = clamp01(options.stability, 0.5, 'stability');
   // Work at the output long side: per-frame cost (guided upsample, foreground estimation) is
@@ -938,8 +940,9 @@ export async function makeSticker(input: string, output: string, options: Sticke
     modelFallback: prepared.modelFallback,
     preset: options.preset,
     repeatedFrames: prepared.repeatedFrames,
-    // Said where it set the rate (fewer drawings a second than 12 and than the clip's frames).
-    ...(prepared.drawing && defaultStickerFps(prepared.info, prepared.drawing) === prepared.drawing.drawingFps ? { drawing: prepared.drawing } : {}),
+    // Said where the sticker is made at it (fewer drawings a second than 12 and than the clip's
+    // frames, and no preset's frame or byte limit lowered the rate further).
+    ...(prepared.drawing && Math.abs(rendered.fps - prepared.drawing.drawingFps) < 0.01 ? { drawing: prepared.drawing } : {}),
     ...(prepared.cutToS === undefined ? {} : { cutToS: prepared.cutToS }),
     ...(prepared.presetCutToS === undefined ? {} : { presetCutToS: prepared.presetCutToS }),
     ...(prepared.pastEndToS === undefined ? {} : { pastEndToS: prepared.pastEndToS }),

@@ -11,24 +11,29 @@ import { resolveFfmpeg, type FfmpegTools } from './ffmpeg';
 import { streamFrames, type VideoFrame } from './extract-frames';
 import type { VideoInfo } from './probe';
 
-/** Seconds of the clip (from the trim's start) whose drawings are counted. */
+/** Seconds of the clip (from the trim's start) whose drawings are counted, and at most how many frames (4 s at 24 fps). */
 export const CADENCE_WINDOW_S = 5;
+const CADENCE_WINDOW_FRAMES = 96;
 /** Long side of the frames compared (the sticker's repeat test, isRepeatFrame, on 1/64th blocks). */
 const CADENCE_SIDE_PX = 128;
-/** The longest hold that counts as animation; a longer one is a still moment (a pause, a held pose). */
-const MAX_ANIMATION_HOLD = 4;
+/** The longest hold that counts as animation, in seconds (4 frames at 24 fps, 12 at 60); a longer one is a still moment (a pause, a held pose). */
+const MAX_ANIMATION_HOLD_S = 1 / 5;
 /** Holds between changes needed to say anything (5 changes of picture). */
 const MIN_HOLDS = 4;
+/** How far the mean hold may be from the whole number most holds have (a clip on threes with a 2 and a 4 among them: 3.0). */
+const HOLD_MEAN_TOLERANCE = 0.15;
 
 /**
- * The frames a clip holds its drawings for, from which frames repeat the one before (`repeats[i]`:
- * frame i + 1 repeats frame i). The holds are the runs between changes of picture, the first and
- * last (cut by the window) left out, and those longer than MAX_ANIMATION_HOLD (still moments) too.
- * The answer is the hold most of them have, when it is 2 or more and more than half have it;
- * otherwise 1 (a new picture every frame, or no steady cadence: 2s and 3s mixed, as a 24-fps film
- * in a 60-fps file, which no lower rate shows evenly).
+ * The frames a clip of `fps` holds its drawings for, from which frames repeat the one before
+ * (`repeats[i]`: frame i + 1 repeats frame i). The holds are the runs between changes of picture,
+ * the first and last (cut by the window) left out, and those longer than MAX_ANIMATION_HOLD_S
+ * (still moments) too. The answer is the hold most of them have, when it is 2 or more, more than
+ * half have it and their mean is within HOLD_MEAN_TOLERANCE of it; otherwise 1: a new picture
+ * every frame, or no whole number of frames a drawing, which no steady rate shows evenly (2s and
+ * 3s, a 24-fps film in a 60-fps file; 4, 4, 4, 3, one on threes in a 30-fps file: 8 drawings a
+ * second, where 7.5 skipped one in 16).
  */
-export function framesPerDrawingOf(repeats: readonly boolean[]): number {
+export function framesPerDrawingOf(repeats: readonly boolean[], fps: number): number {
   const changes: number[] = [];
   repeats.forEach((isRepeat, i) => {
     if (!isRepeat) changes.push(i + 1);
@@ -36,7 +41,7 @@ export function framesPerDrawingOf(repeats: readonly boolean[]): number {
   const holds: number[] = [];
   for (let i = 1; i < changes.length; i++) {
     const hold = changes[i] - changes[i - 1];
-    if (hold <= MAX_ANIMATION_HOLD) holds.push(hold);
+    if (hold <= fps * MAX_ANIMATION_HOLD_S + 1e-9) holds.push(hold);
   }
   if (holds.length < MIN_HOLDS) return 1;
   const counts = new Map<number, number>();
@@ -46,29 +51,33 @@ export function framesPerDrawingOf(repeats: readonly boolean[]): number {
   for (const [hold, count] of [...counts].sort((a, b) => a[0] - b[0])) {
     if (count > bestCount) [best, bestCount] = [hold, count];
   }
-  return best >= 2 && bestCount * 2 > holds.length ? best : 1;
+  const mean = holds.reduce((a, b) => a + b, 0) / holds.length;
+  return best >= 2 && bestCount * 2 > holds.length && Math.abs(mean - best) <= HOLD_MEAN_TOLERANCE ? best : 1;
 }
 
 /**
  * Measures how the clip holds its drawings over CADENCE_WINDOW_S from `startS`: null when it shows
- * a new picture every frame (or has no steady cadence, is too short or still to tell, or does not decode). Decodes
- * those seconds once more, at 128 px (0.1 s for a 480p clip, 0.4 s for a 1080p one, on 2 cores).
+ * a new picture every frame (or has no steady cadence, is too short or still to tell, or does not
+ * decode). Decodes those seconds once more (at most CADENCE_WINDOW_FRAMES frames), at 128 px: on 2
+ * cores 0.1 s for a 480p clip, 0.4 s for a 1080p one, 0.9 s for a 4K 60-fps one (a generated one).
  */
 export async function measureDrawingCadence(
   path: string,
   info: VideoInfo,
-  part: { startS?: number; durationS?: number } = {},
+  from: { startS?: number } = {},
   ctx: RunContext = {},
   tools: FfmpegTools = resolveFfmpeg(),
 ): Promise<DrawingCadence | null> {
   if (!(info.fps > 0) || !info.hasVideo) return null;
-  const durationS = Math.min(part.durationS ?? CADENCE_WINDOW_S, CADENCE_WINDOW_S);
-  const repeats: boolean[] = [];
-  let last: VideoFrame | null = null;
   // The clip's own rate (a GIF's mean rate: its frames as they are, the holds it spelled out as repeats).
   const fps = Math.min(info.fps, 60);
+  // Decoding takes the clip's whole frames: a 4K 60-fps clip decodes at about 20 frames a second on 2 cores.
+  // The clip's cadence, not the part's: a part of half a second has too few changes to tell, so the window runs past its end.
+  const durationS = Math.min(CADENCE_WINDOW_S, CADENCE_WINDOW_FRAMES / fps);
+  const repeats: boolean[] = [];
+  let last: VideoFrame | null = null;
   try {
-    for await (const frame of streamFrames(path, info, { startS: part.startS, durationS, fps, maxSidePx: CADENCE_SIDE_PX, queueFrames: 8 }, ctx, tools)) {
+    for await (const frame of streamFrames(path, info, { startS: from.startS, durationS, fps, maxSidePx: CADENCE_SIDE_PX, queueFrames: 8 }, ctx, tools)) {
       if (last) repeats.push(isRepeatFrame(last, frame));
       last = frame;
     }
@@ -77,6 +86,6 @@ export async function measureDrawingCadence(
     if (error instanceof CancelledError) throw error;
     return null;
   }
-  const framesPerDrawing = framesPerDrawingOf(repeats);
+  const framesPerDrawing = framesPerDrawingOf(repeats, fps);
   return framesPerDrawing > 1 ? { framesPerDrawing, drawingFps: fps / framesPerDrawing } : null;
 }

@@ -1,9 +1,14 @@
 // Unit tests of the GIF encoder: exact delays, merged repeats, reserved transparent index; the
 // result is decoded back with sharp (libvips' GIF reader).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { encodeGif, exactDelaysCs, indexFrames, type GifFrame } from '../../../../src/main/core/gif/encode-gif';
+import { encodeGif, exactDelaysCs, indexFrames, planGifFrames, type GifFrame } from '../../../../src/main/core/gif/encode-gif';
 import { encodeAnimatedWebp, webpDelaysMs } from '../../../../src/main/core/sticker/encode-animated';
+import { resolveFfmpeg } from '../../../../src/main/core/video/ffmpeg';
 
 function frame(w: number, h: number, fill: (x: number, y: number) => [number, number, number, number]): GifFrame {
   const data = new Uint8Array(w * h * 4);
@@ -62,6 +67,87 @@ describe('encodeGif', () => {
     expect(data[c + 3]).toBe(255);
     expect(data[c + 1]).toBeGreaterThan(150);
     expect(data[c]).toBeLessThan(80);
+  });
+
+  it('each frame after the first is only what changed, and two decoders (libvips, ffmpeg) show every frame as made', async () => {
+    // A still bar, a disc that moves and changes colour, and a square that comes and goes.
+    const w = 48, h = 32, n = 8;
+    const colours: [number, number, number][] = [[220, 30, 30], [30, 200, 40], [20, 40, 230], [240, 200, 20]];
+    const frames = Array.from({ length: n }, (_, k) =>
+      frame(w, h, (x, y) => {
+        if (y >= 28 && x < 20) return [90, 90, 90, 255];
+        if ((x - 8 - 4 * k) ** 2 + (y - 12) ** 2 < 30) return [...colours[k % 4], 255];
+        if (k % 3 === 1 && x >= 38 && y < 8) return [255, 255, 255, 255];
+        return [0, 0, 0, 0];
+      }),
+    );
+    const gif = encodeGif(frames, Array(n).fill(100));
+    expect(gif.frameCount).toBe(n);
+    const expected = (k: number, i: number): number[] => {
+      const d = frames[k].data;
+      return d[i * 4 + 3] === 0 ? [0] : [d[i * 4], d[i * 4 + 1], d[i * 4 + 2]];
+    };
+    const check = (pages: Buffer, channels: number) => {
+      for (let k = 0; k < n; k++) {
+        for (let i = 0; i < w * h; i++) {
+          const at = (k * w * h + i) * channels;
+          const want = expected(k, i);
+          if (want.length === 1) expect(pages[at + 3], `frame ${k} pixel ${i} clear`).toBe(0);
+          else expect([pages[at], pages[at + 1], pages[at + 2], pages[at + 3]], `frame ${k} pixel ${i}`).toEqual([...want, 255]);
+        }
+      }
+    };
+    const { data } = await sharp(Buffer.from(gif.bytes), { animated: true }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    check(data, 4);
+    // ffmpeg's GIF decoder, with its own handling of rectangles and disposal.
+    const dir = mkdtempSync(join(tmpdir(), 'gif-delta-'));
+    writeFileSync(join(dir, 'a.gif'), gif.bytes);
+    const raw = execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-i', join(dir, 'a.gif'), '-f', 'rawvideo', '-pix_fmt', 'rgba', '-fps_mode', 'passthrough', '-'], { maxBuffer: 1 << 24 });
+    check(raw, 4);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+/** What a GIF decoder shows after each frame of `plans` (dispose 1 keeps, 2 clears the rectangle), over `plays` loops. */
+function playPlans(plans: ReturnType<typeof planGifFrames>, width: number, height: number, t: number, plays: number): Uint8Array[] {
+  const canvas = new Uint8Array(width * height).fill(t);
+  const shown: Uint8Array[] = [];
+  for (let p = 0; p < plays; p++) {
+    for (const f of plans) {
+      for (let y = 0; y < f.height; y++) for (let x = 0; x < f.width; x++) if (f.pixels[y * f.width + x] !== t) canvas[(f.y + y) * width + f.x + x] = f.pixels[y * f.width + x];
+      shown.push(canvas.slice());
+      if (f.dispose === 2) for (let y = f.y; y < f.y + f.height; y++) canvas.fill(t, y * width + f.x, y * width + f.x + f.width);
+    }
+  }
+  return shown;
+}
+
+describe('planGifFrames', () => {
+  it('shows every frame exactly, loop after loop, writing only what changed', () => {
+    // A seeded walk of blobs that move, change colour and vanish, over a clear canvas (T = 9).
+    const W = 40, H = 30, T = 9;
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const frames: Uint8Array[] = [];
+    for (let k = 0; k < 30; k++) {
+      const f = new Uint8Array(W * H).fill(T);
+      const blobs = 1 + Math.floor(rand() * 3);
+      for (let b = 0; b < blobs; b++) {
+        const cx = 5 + ((k * 2 + b * 13) % 30), cy = 8 + b * 7, r = 2 + Math.floor(rand() * 4), c = Math.floor(rand() * 9);
+        for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) if ((x - cx) ** 2 + (y - cy) ** 2 <= r * r) f[y * W + x] = c;
+      }
+      // A still part that never moves (it is written once).
+      for (let x = 0; x < 6; x++) f[(H - 1) * W + x] = 3;
+      frames.push(f);
+    }
+    const plans = planGifFrames(frames, W, H, T);
+    expect(playPlans(plans, W, H, T, 3)).toEqual([...frames, ...frames, ...frames]);
+    // Each frame is a rectangle smaller than the canvas (none covers its right edge, where nothing ever is).
+    for (const f of plans) expect(f.x + f.width).toBeLessThan(W);
+    // One frame, or frames that do not change: still exact.
+    const one = [frames[0]];
+    expect(playPlans(planGifFrames(one, W, H, T), W, H, T, 2)).toEqual([frames[0], frames[0]]);
+    expect(playPlans(planGifFrames([frames[0], frames[0]], W, H, T), W, H, T, 1)).toEqual([frames[0], frames[0]]);
   });
 });
 
