@@ -179,6 +179,12 @@ describe('cutout idphoto', () => {
     expect(bytes).toBeLessThanOrEqual(18 * 1000);
     const report = JSON.parse(readFileSync(json, 'utf8')) as { measurements: { fileSizeKb: { min: number | null; max: number | null; pass: boolean } } };
     expect(report.measurements.fileSizeKb).toMatchObject({ min: 12, max: 18, pass: true });
+    expect(r.stderr).not.toContain('padding');
+    // A floor above the best JPEG: met with padding, and said so.
+    const padded = await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', '--refine', 'off', '--kb', '400-500', '-o', join(dir, 'padded.jpg')], { env });
+    expect(padded.stdout).toMatch(/ KB, crown-chin [\d.]+ mm, PASS,/);
+    expect(readFileSync(join(dir, 'padded.jpg')).length).toBeGreaterThanOrEqual(400 * 1024);
+    expect(padded.stderr).toMatch(/note: at its best quality \(100\) \S+padded\.jpg is [\d.]+ KB; it was raised to the 400 KB floor with [\d.]+ KB of padding \(a JPEG comment, which shows nothing\)/);
     // "At most": a band open below reads "≤ 1" when it cannot be met (a photo is more than 1 KB), and exits 3.
     const tiny = await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', '--refine', 'off', '--kb', '1', '-o', join(dir, 'tiny.jpg')], { env }).catch((e) => e);
     expect(tiny.code).toBe(3);

@@ -154,6 +154,10 @@ export const idphotoCommand: CliCommand = {
         } else if (advice?.kind === 'blocky') {
           io.err(`note: to be at most ${spec.fileSizeKb![1]} KB, ${r.output} is a JPEG of quality ${advice.quality} of 100: look at it before sending it, it may be too blocky to be accepted`);
         }
+        // A floor even the best JPEG is under is met with padding: said, as the form may measure the picture, not the file.
+        if (r.paddingBytes > 0) {
+          io.err(`note: at its best quality (100) ${r.output} is ${((r.bytes - r.paddingBytes) / 1024).toFixed(1)} KB; it was raised to the ${spec.fileSizeKb![0]} KB floor with ${(r.paddingBytes / 1024).toFixed(1)} KB of padding (a JPEG comment, which shows nothing): a form that asks for so many KB usually means a larger photo (--spec)`);
+        }
         // A colour the photo had and its squeezed JPEG lost: said with its cause (a --bg would not fix it).
         if (isColourLostToJpeg(r)) {
           io.err(`note: the photo's background is ${spec.name}'s colour, but at JPEG quality ${r.quality} (to fit the KB band) the file's is ${r.report.measurements.backgroundColourDeltaE.value} ΔE off it: allow a larger --kb band`);

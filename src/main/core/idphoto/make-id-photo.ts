@@ -424,6 +424,8 @@ export interface IdPhotoFileResult {
   output: string;
   bytes: number;
   quality: number | null;
+  /** Bytes of padding (JPEG comments, which show nothing) that raised the file to its KB band's floor; 0 when none. */
+  paddingBytes: number;
   report: ComplianceReport;
   /** The photo's report as made, before its file was measured (its KB band, the background colour the JPEG holds): what a print sheet of it prints. */
   madeReport: ComplianceReport;
@@ -469,7 +471,7 @@ export async function idPhotoToFile(input: string, output: string, options: IdPh
   const written = format === 'jpeg' ? withWrittenBackground(result.report, await decodeImage(encoded.bytes), result.alpha, options.spec) : result.report;
   const report = withFileSize(written, encoded.bytes.length, options.spec);
   const timings = { ...result.timings, decodeMs, totalMs: performance.now() - t0 };
-  return { output, bytes: encoded.bytes.length, quality: encoded.quality, report, madeReport: result.report, timings, result: { ...result, report, timings } };
+  return { output, bytes: encoded.bytes.length, quality: encoded.quality, paddingBytes: encoded.paddingBytes, report, madeReport: result.report, timings, result: { ...result, report, timings } };
 }
 
 /** An affine map from output pixels (X, Y) to points in a source: x0 + X·xPerCol + Y·xPerRow, and so for y. */
