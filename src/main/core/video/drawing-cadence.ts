@@ -2,7 +2,7 @@
 // or 3 frames of a 24-fps clip (AnimateDiff GIFs hold every one for 3 of 23 fps). A sticker made at
 // a rate that is not the drawing rate shows the drawings unevenly: at 12 fps a clip on threes (8
 // pictures a second) alternates 167 and 83 ms, a visible judder. Measured here on small frames of
-// the clip's first seconds; the sticker's default rate follows it (defaultStickerFps). Core.
+// the clip from the part's start; the sticker's default rate follows it (defaultStickerFps). Core.
 import { CancelledError } from '../../../shared/errors';
 import type { DrawingCadence } from '../../../shared/jobs';
 import type { RunContext } from '../progress';
@@ -71,7 +71,7 @@ export async function measureDrawingCadence(
   if (!(info.fps > 0) || !info.hasVideo) return null;
   // The clip's own rate (a GIF's mean rate: its frames as they are, the holds it spelled out as repeats).
   const fps = Math.min(info.fps, 60);
-  // Decoding takes the clip's whole frames: a 4K 60-fps clip decodes at about 20 frames a second on 2 cores.
+  // Decoding takes the clip's whole frames (a reviewer's 4K 60-fps clip took 5 s for 5 s of it on 2 cores), hence the frame cap.
   // The clip's cadence, not the part's: a part of half a second has too few changes to tell, so the window runs past its end.
   const durationS = Math.min(CADENCE_WINDOW_S, CADENCE_WINDOW_FRAMES / fps);
   const repeats: boolean[] = [];
