@@ -1,6 +1,6 @@
 // Animated GIF encoding with gifenc: one global palette from sampled opaque pixels plus a
-// reserved transparent index, exact centisecond delays, repeated frames merged, each frame after
-// the first only what changed, endless loop. Core (no electron); gifenc is used only here.
+// reserved transparent index, exact centisecond delays, repeated frames merged, each frame only
+// the rectangle that changed, endless loop. Core (no electron); gifenc is used only here.
 import * as gifencModule from 'gifenc';
 import { AppError } from '../../../shared/errors';
 import { throwIfAborted } from '../abort';
@@ -163,8 +163,8 @@ export function planGifFrames(indexed: readonly Uint8Array[], width: number, hei
 
 /**
  * Encodes frames (all the same size) with per-frame delays in ms. Identical consecutive frames
- * (after palette mapping) are merged and their delays summed. Each frame after the first is only
- * what changed (planGifFrames), and transparent areas never show an earlier frame.
+ * (after palette mapping) are merged and their delays summed. Each frame is only the rectangle
+ * that changed (planGifFrames), and transparent areas never show an earlier frame.
  */
 export function encodeGif(frames: readonly GifFrame[], delaysMs: readonly number[], options: GifOptions = {}, ctx: RunContext = {}): GifResult {
   if (frames.length === 0) throw new AppError('INVALID_ARGUMENT', 'No frames to encode');
