@@ -1,6 +1,7 @@
 // Sticker platform presets: format, size box, duration, frame and byte budgets (the platforms'
 // published upload limits). Pure data, shared by the engine (which fits a sticker to them) and the
 // Stickers workspace (which shows what a preset will make before it is made).
+import type { DrawingCadence } from './jobs';
 
 /** Output container of a sticker. */
 export type StickerFormat = 'gif' | 'webp' | 'apng' | 'webm';
@@ -88,10 +89,23 @@ export const PLATFORM_PRESETS: Record<PlatformPreset['id'], PlatformPreset> = {
 
 /**
  * The frame rate a preset allows for a sticker `durationS` long when `fps` is asked: at most its
- * maxFps, and few enough frames for its maxFrames (LINE: 20 frames over 4 s is 5 fps).
+ * maxFps, and few enough frames for its maxFrames (LINE: 20 frames over 4 s is 5 fps). Given the
+ * clip's drawing rate, a rate lowered below it keeps every 2nd (3rd, …) drawing, so they still show
+ * evenly (8 drawings a second: 4 fps, not 6.67 or 5).
  */
-export function presetFps(preset: PlatformPreset | undefined, fps: number, durationS: number): number {
+export function presetFps(preset: PlatformPreset | undefined, fps: number, durationS: number, drawingFps?: number): number {
   if (!preset) return fps;
   const capped = Math.min(fps, preset.maxFps);
-  return preset.maxFrames && durationS > 0 ? Math.min(capped, preset.maxFrames / durationS) : capped;
+  const rate = preset.maxFrames && durationS > 0 ? Math.min(capped, preset.maxFrames / durationS) : capped;
+  return drawingFps && rate < drawingFps - 1e-9 ? drawingFps / Math.ceil(drawingFps / rate - 1e-9) : rate;
+}
+
+/**
+ * The rate a sticker of a clip is made at when `wanted` is asked (the engine's default 12, the
+ * workspace's remembered rate): that, or the clip's own rate if lower, or its drawing rate if lower
+ * (a clip on threes, 8 drawings a second at 24 fps, is made at 8: each drawing once, held as long as
+ * the clip holds it, where 12 fps showed them 167 and 83 ms in turn).
+ */
+export function clipStickerFps(wanted: number, clip?: { fps: number; drawing?: DrawingCadence | null }): number {
+  return Math.min(wanted, clip?.drawing?.drawingFps ?? Infinity, clip?.fps || wanted);
 }

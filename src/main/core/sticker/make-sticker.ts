@@ -30,7 +30,7 @@ import { dilateSquare } from '../matting/morphology';
 import { flattenForMatting, keepOwnEdge, ownAlphaOf } from '../matting/own-alpha';
 import { encodeIndexedApng } from './apng-indexed';
 import { encodeAnimatedWebp, encodeApng, encodeWebmVp9, type AnimatedFrames } from './encode-animated';
-import { findPlatformPreset, PLATFORM_PRESETS, presetFps, presetLoops, SIZE_PRESETS, wholeSecondsOf, stickerExtension, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
+import { clipStickerFps, findPlatformPreset, PLATFORM_PRESETS, presetFps, presetLoops, SIZE_PRESETS, wholeSecondsOf, stickerExtension, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
 import { formatLabel } from '../../../shared/labels';
 import { applyStickerHints, stickerHintMap, validateStickerStrokes } from './touch-up';
 import { binarizeWithHysteresis, hysteresisBand, isRepeatFrame, isSceneCut, smoothAlphaSequence } from './temporal';
@@ -173,18 +173,8 @@ export function lengthCuts(info: Pick<VideoInfo, 'durationS'>, options: Pick<Sti
   return isPastEnd ? { pastEndToS: remaining } : {};
 }
 
-/** The frame rate of a sticker none was asked for: 12, or the clip's if lower. */
+/** The frame rate of a sticker none was asked for (clipStickerFps: or the clip's, or its drawings', if lower). */
 export const DEFAULT_STICKER_FPS = 12;
-
-/**
- * The frame rate a sticker is made at when none is asked for: DEFAULT_STICKER_FPS, or the clip's
- * own rate if lower, or the clip's drawing rate if lower (a clip on threes, 8 pictures a second at
- * 24 fps, is made at 8: each picture once, held as long as the clip holds it, where 12 fps showed
- * them 167 and 83 ms in turn).
- */
-export function defaultStickerFps(info?: Pick<VideoInfo, 'fps'>, drawing?: DrawingCadence | null): number {
-  return Math.min(DEFAULT_STICKER_FPS, drawing?.drawingFps ?? Infinity, info?.fps || DEFAULT_STICKER_FPS);
-}
 
 /**
  * The output box (maxW x maxH), fps and duration the options and preset ask for; `drawing` is how
@@ -195,16 +185,15 @@ export function resolveTargets(options: StickerOptions, info?: VideoInfo, drawin
   if (options.preset && !preset) throw new AppError('INVALID_ARGUMENT', `Unknown preset "${options.preset}".${didYouMean(options.preset, Object.keys(PLATFORM_PRESETS))} Use line, telegram, discord or wechat.`);
   const side = options.size ? SIZE_PRESETS[options.size] : (options.maxSidePx ?? 320);
   if (!(side >= 16 && side <= 2048)) throw new AppError('INVALID_ARGUMENT', `max side must be 16..2048 px, got ${side}`);
-  let fps = options.fps ?? defaultStickerFps(info, drawing);
+  let fps = options.fps ?? clipStickerFps(DEFAULT_STICKER_FPS, info && { fps: info.fps, drawing });
   let durationS = options.durationS;
   if (preset) {
     const remaining = info ? info.durationS - (options.startS ?? 0) : preset.maxDurationS;
     durationS = Math.min(durationS ?? remaining, preset.maxDurationS);
     // LINE plays whole seconds: the part is the nearest whole seconds the clip has (2.5 s: 3 s).
     if (preset.wholeSeconds) durationS = wholeSecondsOf(preset, durationS, info ? remaining : Infinity);
-    fps = presetFps(preset, fps, durationS);
     // Lowered below the clip's drawing rate (LINE's 20 frames): every 2nd (3rd, …) drawing, so they still show evenly.
-    if (options.fps === undefined && drawing && fps < drawing.drawingFps - 1e-9) fps = drawing.drawingFps / Math.ceil(drawing.drawingFps / fps - 1e-9);
+    fps = presetFps(preset, fps, durationS, options.fps === undefined ? drawing?.drawingFps : undefined);
   }
   const format = options.format ?? preset?.format ?? 'gif';
   // A GIF's delays are whole centiseconds, and browsers play one of 10 ms or less at 100 ms: above

@@ -2,7 +2,7 @@
 // or 3 frames of a 24-fps clip (AnimateDiff GIFs hold every one for 3 of 23 fps). A sticker made at
 // a rate that is not the drawing rate shows the drawings unevenly: at 12 fps a clip on threes (8
 // pictures a second) alternates 167 and 83 ms, a visible judder. Measured here on small frames of
-// the clip from the part's start; the sticker's default rate follows it (defaultStickerFps). Core.
+// the clip from the part's start; the sticker's default rate follows it (clipStickerFps). Core.
 import { CancelledError } from '../../../shared/errors';
 import type { DrawingCadence } from '../../../shared/jobs';
 import type { RunContext } from '../progress';

@@ -1,7 +1,8 @@
 // framesPerDrawingOf: the hold most of a clip's drawings have, from which frames repeat the one before.
 import { describe, expect, it } from 'vitest';
 import { framesPerDrawingOf } from '../../../../src/main/core/video/drawing-cadence';
-import { defaultStickerFps, resolveTargets } from '../../../../src/main/core/sticker/make-sticker';
+import { DEFAULT_STICKER_FPS, resolveTargets } from '../../../../src/main/core/sticker/make-sticker';
+import { clipStickerFps } from '../../../../src/shared/sticker-presets';
 import type { VideoInfo } from '../../../../src/main/core/video/probe';
 
 /** The cadence of a clip of `fps` whose drawings are held for `holds` frames in turn (its first frame is a new picture). */
@@ -39,17 +40,18 @@ describe('framesPerDrawingOf', () => {
   });
 });
 
-describe('defaultStickerFps and a preset', () => {
+describe('clipStickerFps and a preset', () => {
   const info = { fps: 24, durationS: 10, width: 640, height: 360 } as VideoInfo;
   const threes = { framesPerDrawing: 3, drawingFps: 8 };
 
   it('is 12, the clip\'s rate if lower, and its drawing rate if lower', () => {
-    expect(defaultStickerFps({ fps: 30 })).toBe(12);
-    expect(defaultStickerFps({ fps: 7.5 })).toBe(7.5);
-    expect(defaultStickerFps(undefined)).toBe(12);
-    expect(defaultStickerFps({ fps: 24 }, threes)).toBe(8);
-    // 30 fps on twos: 15 drawings a second, more than 12.
-    expect(defaultStickerFps({ fps: 30 }, { framesPerDrawing: 2, drawingFps: 15 })).toBe(12);
+    expect(clipStickerFps(DEFAULT_STICKER_FPS, { fps: 30 })).toBe(12);
+    expect(clipStickerFps(DEFAULT_STICKER_FPS, { fps: 7.5 })).toBe(7.5);
+    expect(clipStickerFps(DEFAULT_STICKER_FPS)).toBe(12);
+    expect(clipStickerFps(DEFAULT_STICKER_FPS, { fps: 24, drawing: threes })).toBe(8);
+    // The workspace's remembered 20 under a 23.98-fps clip; 30 fps on twos: 15 drawings a second, more than 12.
+    expect(clipStickerFps(20, { fps: 23.98 })).toBe(20);
+    expect(clipStickerFps(DEFAULT_STICKER_FPS, { fps: 30, drawing: { framesPerDrawing: 2, drawingFps: 15 } })).toBe(12);
   });
 
   it('a preset that lowers the rate below the drawings\' keeps every 2nd (3rd) drawing, evenly', () => {

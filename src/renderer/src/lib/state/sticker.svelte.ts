@@ -5,7 +5,7 @@
 import type { ClipInfo, MediaBytes, StickerFramePreview, StickerFramePreviewRequest } from '../../../../shared/api';
 import type { ApiClient } from '../../../../shared/api-client';
 import { STICKER_STROKE_LIMITS, type JobOutcome, type StickerJobOptions, type StickerJobResult, type StickerReview, type StickerStroke, type Subject } from '../../../../shared/jobs';
-import { PLATFORM_PRESETS, presetFps, STICKER_PRESET_CHOICES, stickerExtension, wholeSecondsOf, type PlatformPreset, type StickerPresetChoice } from '../../../../shared/sticker-presets';
+import { clipStickerFps, PLATFORM_PRESETS, presetFps, STICKER_PRESET_CHOICES, stickerExtension, wholeSecondsOf, type PlatformPreset, type StickerPresetChoice } from '../../../../shared/sticker-presets';
 import { sureTrim } from '../../../../shared/sticker-review';
 
 /** The long side of the clip's frame the Clip pane shows (the poster). */
@@ -246,8 +246,7 @@ export class StickerState {
       // Strokes were painted on the last clip's picture.
       this.strokes = [];
       this.brush = null;
-      // The rate wanted, or the clip's own if lower, or its drawing rate if lower (a clip on threes: 8, each drawing once).
-      this.fps = Math.min(this.preferredFps, clip.drawing?.drawingFps ?? Infinity, clip.fps || this.preferredFps);
+      this.fps = clipStickerFps(this.preferredFps, clip);
       // Clamped again as it opens: a preset picked while the first frame loaded has its longest trim.
       ({ startS: this.startS, durationS: this.durationS } = clampTrim(trim.startS, trim.durationS, clip.durationS, this.maxDurationS));
       this.poster = poster;
