@@ -209,13 +209,13 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   // A page reads only what it uploaded and what it made (its exports, the session's trimaps and
   // imports): a token holder could preview, cut out or batch any picture or clip of the server's
   // user (loadStickerFile gave any .png's bytes), and count any folder's files.
-  const readable = [uploadDir, exportDir, sessionDir];
+  const isReadable = (path: string) => [uploadDir, exportDir, sessionDir].some((dir) => isInside(path, dir));
   const confined = Object.fromEntries(
     (Object.keys(base) as (keyof AppApi)[]).map((method) => [
       method,
       async (arg: unknown) => {
         for (const [what, path] of pathsReadBy(method, arg)) {
-          if (typeof path === 'string' && !readable.some((dir) => isInside(path, dir))) {
+          if (typeof path === 'string' && !isReadable(path)) {
             throw new AppError('INVALID_ARGUMENT', `In a browser, ${what} is one the page uploaded or made (in ${uploadDir} or ${exportDir}), not ${path}`, { detail: { path } });
           }
         }
@@ -229,7 +229,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   const writable = [exportDir, sessionDir];
   // The recent files listed are those it may read (the desktop app's, which may share the list, and an
   // earlier exports folder's would fail to open, and would tell a token holder the user's paths).
-  const readableOnly = (files: RecentFile[]) => files.filter((f) => readable.some((dir) => isInside(f.path, dir)));
+  const readableOnly = (files: RecentFile[]) => files.filter((f) => isReadable(f.path));
   const api: AppApi = {
     ...confined,
     getRecentFiles: async () => readableOnly(await confined.getRecentFiles()),
@@ -259,8 +259,8 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     isPortFallback: options.isPortFallback,
     token: options.token,
     log,
-    // Files a page may download: its exports (what its jobs wrote), the session's and its uploads.
-    isDownloadAllowed: (path) => [exportDir, sessionDir, uploadDir].some((dir) => isInside(path, dir)),
+    // Files a page may download: those it may read (its uploads, what its jobs wrote, the session's).
+    isDownloadAllowed: isReadable,
   }).catch(async (error: unknown) => {
     await core.dispose();
     await rm(sessionDir, { recursive: true, force: true }).catch(() => undefined);
