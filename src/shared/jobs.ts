@@ -79,12 +79,14 @@ export interface StickerReview extends MatteReview {
 }
 
 /** What a 'sticker' job returns (core's StickerResult, as the renderer reads it). */
-/** How a clip holds its drawings (core/video/drawing-cadence.ts): absent where it shows a new picture every frame. */
+/** How a clip holds its drawings (core/video/drawing-cadence.ts): absent where it shows a new picture (nearly) every frame. */
 export interface DrawingCadence {
-  /** Frames of the clip each drawing is held for, most of the time (2: on twos, 3: on threes). Always 2 or more. */
+  /** Frames of the clip a drawing is held for: even, the whole number most are held (2: on twos, 3: on threes); uneven, their mean (3.75: threes in a 30-fps file, 4, 4, 4, 3). */
   framesPerDrawing: number;
   /** New pictures a second: the clip's fps / framesPerDrawing. */
   drawingFps: number;
+  /** Whether most drawings are held one whole number of frames, which a steady rate (the drawing rate) shows evenly. */
+  even: boolean;
 }
 
 export interface StickerJobResult {
@@ -169,8 +171,14 @@ export interface StickerJobOptions {
   /** Trim start and length in seconds [whole clip]. */
   startS?: number;
   durationS?: number;
-  /** Output frame rate [12, capped by the preset]. */
+  /** Output frame rate [12, or the clip's own if lower; capped by the preset]. */
   fps?: number;
+  /**
+   * Made as drawn where the clip holds its drawings fewer than `fps` (12) a second: each drawing
+   * one frame, held as long as the clip holds it [true when no fps is given]. The workspace sends
+   * it with its slider at the drawing rate.
+   */
+  asDrawn?: boolean;
   /** Long side of the output in px [320]; ignored when a platform preset sets the size. */
   maxSidePx?: number;
   /** Named size instead of maxSidePx: small 160, medium 320, large 512. */

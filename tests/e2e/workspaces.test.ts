@@ -297,7 +297,7 @@ describe('workspaces, language and theme in Chromium', () => {
     // The clip holds each drawing for 3 of its frames: the rate opens at its 7.7 drawings a second, and says why.
     const fpsSlider = app.page.getByRole('slider', { name: 'Frame rate' });
     expect(await fpsSlider.getAttribute('aria-valuetext')).toBe('7.7 fps');
-    expect(await app.page.textContent('[data-testid=sticker-fps-drawing]')).toBe('The clip holds each drawing for 3 frames: at 7.7 fps the sticker shows each once, as long as the clip does');
+    expect(await app.page.textContent('[data-testid=sticker-fps-drawing]')).toBe('The clip holds each drawing for 3 frames: at 7.7 fps the sticker is made as drawn, each drawing once, as long as the clip shows it');
     // A higher rate says it plays unevenly, and Use puts it back.
     await fpsSlider.fill('12');
     expect(await app.page.textContent('[data-testid=sticker-fps-above-drawing]')).toContain('The clip holds each drawing for 3 frames (7.7 a second): a higher rate shows some twice and plays unevenly.');

@@ -25,7 +25,7 @@ describe('stickers API area and job kind', () => {
     expect(info.drawing).toBeUndefined();
     // This one spells each drawing out as 3 frames of 43 ms: the slider starts at its 7.69 drawings a second.
     const threes = await api.probeClip({ path: evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif') });
-    expect(threes.drawing).toEqual({ framesPerDrawing: 3, drawingFps: expect.closeTo(1000 / 130, 6) });
+    expect(threes.drawing).toEqual({ framesPerDrawing: 3, drawingFps: expect.closeTo(1000 / 130, 6), even: true });
     const frame = await api.loadClipFrame({ path: clip, timeS: 1, maxSidePx: 128 });
     expect(frame.mime).toBe('image/png');
     const meta = await sharp(Buffer.from(frame.bytes)).metadata();

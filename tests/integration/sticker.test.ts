@@ -73,7 +73,7 @@ describe('cutout sticker pipeline', () => {
     expect([r.fps, r.drawing]).toEqual([12, undefined]);
   });
 
-  it('a clip drawn on threes is made at its drawing rate when no rate is asked: each drawing once, held as long as in the clip', async () => {
+  it('a clip drawn on threes is made as drawn when no rate is asked: each drawing once, held as long as in the clip', async () => {
     // animatediff_model01_01.gif holds each of its 16 drawings for 3 of its 48 frames (23.08 fps).
     // At 12 fps they played 167 and 83 ms in turn; at 7.69 each plays 130 ms, as in the clip.
     const out = join(tempDir(), 'threes.gif');
@@ -87,6 +87,43 @@ describe('cutout sticker pipeline', () => {
     // Each frame a new drawing: no two in turn alike (a repeat would have been merged into one).
     const page = p.w * p.h * 4;
     for (let k = 1; k < p.n; k++) expect(p.data.subarray(k * page, (k + 1) * page).equals(p.data.subarray((k - 1) * page, k * page))).toBe(false);
+  });
+
+  it('a clip whose drawings take no whole number of frames (threes in a 30-fps file) is made as drawn: each drawing a frame of its own length', async () => {
+    // An eval character stepping 14 px a drawing, its drawings held 4, 4, 4, 3 frames in turn at
+    // 30 fps (8 a second: no steady rate shows them evenly), encoded losslessly.
+    const dir = tempDir();
+    const clip = join(dir, 'uneven.mp4');
+    const ffmpeg = resolveFfmpeg().ffmpeg;
+    const drawingAt = '4*floor(n/15)+gte(mod(n,15),4)+gte(mod(n,15),8)+gte(mod(n,15),12)';
+    execFileSync(ffmpeg, [
+      ...['-v', 'error', '-f', 'lavfi', '-i', 'color=c=0x808890:s=480x360:r=30:d=2', '-loop', '1', '-r', '30', '-i', evalFile('anime_cutout', 'images', 'ks_misha_hips_smile.jpg')],
+      ...['-filter_complex', `[1:v]scale=-2:300[c];[0:v][c]overlay=eval=frame:y=30:x='20+14*(${drawingAt})':shortest=1,format=yuv420p`],
+      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-t', '2', clip],
+    ]);
+    // The clip's own holds, from its frames' checksums (the overlay shows each drawing a frame late: 3, 4, 4, 3, …, 4, 4, 4, 3, 1).
+    const sums = execFileSync(ffmpeg, ['-v', 'error', '-i', clip, '-f', 'framemd5', '-'], { encoding: 'utf8' }).split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(',').at(-1));
+    const holds: number[] = [];
+    sums.forEach((sum, i) => (i > 0 && sum === sums[i - 1] ? holds[holds.length - 1]++ : holds.push(1)));
+    expect(holds.slice(0, 5)).toEqual([3, 4, 4, 3, 4]);
+    const clipEndsMs = holds.map((_, k) => (holds.slice(0, k + 1).reduce((a, b) => a + b, 0) * 1000) / 30);
+
+    const gif = await makeSticker(clip, join(dir, 'drawn.gif'), { maxSidePx: 128 }, env);
+    expect(gif.drawing).toEqual({ framesPerDrawing: expect.closeTo(3.75, 0), drawingFps: expect.closeTo(8, 0), even: false });
+    // Every drawing once, each ending where it ends in the clip (a GIF's delays are whole centiseconds).
+    const p = await pages(join(dir, 'drawn.gif'));
+    expect(p.n).toBe(holds.length);
+    const gifEnds = p.delays.map((_, k) => p.delays.slice(0, k + 1).reduce((a, b) => a + b, 0));
+    gifEnds.forEach((end, k) => expect(Math.abs(end - clipEndsMs[k])).toBeLessThanOrEqual(5));
+    // WebP keeps whole milliseconds; APNG and WebM (a steady rate through ffmpeg) repeat each drawing for its hold.
+    const webp = await pages((await makeSticker(clip, join(dir, 'drawn.webp'), { maxSidePx: 128 }, env)).output);
+    webp.delays.forEach((d, k) => expect(Math.abs(d - (holds[k] * 1000) / 30)).toBeLessThanOrEqual(1));
+    const apng = await makeSticker(clip, join(dir, 'drawn.png'), { maxSidePx: 128 }, env);
+    expect(apng.frameCount).toBe(holds.length);
+    expect(apngPlayMs(readFileSync(apng.output))).toBe(2000);
+    // A steady rate asked for is kept: 24 frames of 83 ms, which show the drawings 83 and 167 ms in turn.
+    const steady = await makeSticker(clip, join(dir, 'steady.gif'), { maxSidePx: 128, fps: 12 }, env);
+    expect([steady.frameCount, steady.drawing]).toEqual([24, undefined]);
   });
 
   it('a small character in a wide frame comes out near the size asked for, from the clip\'s own pixels', async () => {

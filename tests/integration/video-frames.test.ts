@@ -147,14 +147,17 @@ describe('probe and streamed frames', () => {
 });
 
 describe('how a clip holds its drawings', () => {
-  it('finds threes in anime and AnimateDiff clips, and none in real-person clips, still scenes or GIFs of one frame a drawing', async () => {
+  it('finds threes in anime and AnimateDiff clips, uneven holds in others, and none in real-person clips, still scenes or GIFs of one frame a drawing', async () => {
     const cadence = async (set: string, name: string, part?: { startS?: number }) => {
       const path = evalFile(set, 'clips', name);
       return measureDrawingCadence(path, await probeVideo(path), part);
     };
     // One Piece at 23.98 fps on threes (its 7.5-s demo has a cut and still moments), from its start and from 3 s.
-    for (const part of [{}, { startS: 3 }]) expect(await cadence('anime_clips', 'esrgan_onepiece_demo.mp4', part)).toEqual({ framesPerDrawing: 3, drawingFps: expect.closeTo(23.98 / 3, 2) });
-    expect(await cadence('anime_clips', 'animatediff_model02_04.gif')).toEqual({ framesPerDrawing: 3, drawingFps: expect.closeTo(1000 / 130, 6) });
+    for (const part of [{}, { startS: 3 }]) expect(await cadence('anime_clips', 'esrgan_onepiece_demo.mp4', part)).toEqual({ framesPerDrawing: 3, drawingFps: expect.closeTo(23.98 / 3, 2), even: true });
+    expect(await cadence('anime_clips', 'animatediff_model02_04.gif')).toEqual({ framesPerDrawing: 3, drawingFps: expect.closeTo(1000 / 130, 6), even: true });
+    // Drawings held unevenly: w2xgui's mix of 1s, 2s and 3s at 24 fps, and a 60-fps web clip of a film (2s and 3s).
+    expect(await cadence('anime_clips', 'w2xgui_video2_original_360p.mp4')).toEqual({ framesPerDrawing: expect.closeTo(2.6, 1), drawingFps: expect.closeTo(9.2, 1), even: false });
+    expect(await cadence('anime_clips', 'anime4k_web_input.mp4')).toEqual({ framesPerDrawing: expect.closeTo(2.5, 1), drawingFps: expect.closeTo(24, 0), even: false });
     // A GIF whose frames are its drawings (130 ms each), and a person moving every frame.
     expect(await cadence('anime_clips', 'animatediff_model08_01.gif')).toBeNull();
     expect(await cadence('person_clips', 'liveportrait_driving_d6.mp4')).toBeNull();

@@ -50,7 +50,7 @@ describe('clampTrim', () => {
 describe('StickerState', () => {
   it('opens a clip drawn on threes at its drawing rate, below the rate wanted; Use puts a moved slider back', async () => {
     const { host, calls } = fakeHost((spec) => ({ jobId: 'job-1', outcome: 'done', elapsedMs: 9, result: { output: spec.output, width: 320, height: 240, frameCount: 24, fps: 8, bytes: 1000, withinBudget: true, modelFallback: false } }));
-    host.client.probeClip = async ({ path }) => ({ path, durationS: 7.5, fps: 24, width: 640, height: 480, hasAudio: false, frameCount: 180, drawing: { framesPerDrawing: 3, drawingFps: 8 } });
+    host.client.probeClip = async ({ path }) => ({ path, durationS: 7.5, fps: 24, width: 640, height: 480, hasAudio: false, frameCount: 180, drawing: { framesPerDrawing: 3, drawingFps: 8, even: true } });
     const s = new StickerState(host);
     await s.open('/clips/threes.mp4');
     expect(s.fps).toBe(8);
@@ -60,11 +60,30 @@ describe('StickerState', () => {
     // This clip's sticker at 8; the next clip still starts from the 12 picked.
     expect([s.fps, s.preferredFps]).toEqual([8, 12]);
     await s.export();
-    expect(calls.spec?.options.fps).toBe(8);
-    // A rate wanted below the drawing rate is kept.
+    // At the drawing rate the sticker is made as drawn (each drawing held as long as the clip holds it).
+    expect(calls.spec?.options).toMatchObject({ fps: 8, asDrawn: true });
+    s.setFps(12);
+    await s.export();
+    expect(calls.spec?.options.asDrawn).toBeUndefined();
+    // A rate wanted below the drawing rate is kept, steady.
     s.setFps(6);
     await s.open('/clips/threes.mp4');
-    expect(s.fps).toBe(6);
+    expect([s.fps, s.isAsDrawn]).toEqual([6, false]);
+  });
+
+  it('a clip that holds its drawings unevenly opens as drawn; LINE\'s 20 frames keep every 2nd drawing', async () => {
+    const { host, calls } = fakeHost((spec) => ({ jobId: 'job-1', outcome: 'done', elapsedMs: 9, result: { output: spec.output, width: 320, height: 240, frameCount: 16, fps: 8, bytes: 1000, withinBudget: true, modelFallback: false } }));
+    // Threes in a 30-fps file: 4, 4, 4, 3 frames, 8 drawings a second.
+    host.client.probeClip = async ({ path }) => ({ path, durationS: 6, fps: 30, width: 640, height: 480, hasAudio: false, frameCount: 180, drawing: { framesPerDrawing: 3.75, drawingFps: 8, even: false } });
+    const s = new StickerState(host);
+    await s.open('/clips/uneven.mp4');
+    expect([s.fps, s.isAsDrawn, s.effectiveFps]).toEqual([8, true, 8]);
+    await s.export();
+    expect(calls.spec?.options).toMatchObject({ fps: 8, asDrawn: true });
+    s.preset = 'line';
+    s.durationS = 4;
+    expect(s.effectiveFps).toBe(4);
+    expect(s.frameEstimate).toBe(16);
   });
 
   it('opens a clip with a 3-s trim at <= 12 fps and clamps the handles', async () => {

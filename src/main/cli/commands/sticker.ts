@@ -63,8 +63,9 @@ export const stickerCommand: CliCommand = {
   The format is OUT's extension (.gif .webp .png/.apng .webm). --format or --preset names it too: an OUT
   without an extension gets its extension, one with another extension is refused.
   --fps: frames a second, up to 60 (a GIF plays 50 at most: it is made at 50). Default 12, or the clip's
-  rate if lower, or its drawing rate if lower: a clip drawn on threes (8 drawings a second) is made at 8,
-  each drawing once and held as long as in the clip, not unevenly at 12.
+  rate if lower; a clip that holds its drawings (on twos, threes) fewer than 12 a second is made as drawn:
+  each drawing one frame, held as long as the clip holds it (threes in a 30-fps file: 133, 133, 133 and
+  100 ms), not unevenly at a steady rate. --fps sets a steady rate.
   --matte: the colour a GIF's hard (1-bit) edge is blended with (default white, for a light chat; a dark
   chat wants its own background, e.g. '#1E1E1E'). WebP, APNG and WebM keep soft edges and do not use it.
   --matte and --outline-color take #RRGGBB or ${COLOUR_NAMES}.
@@ -167,7 +168,7 @@ export const stickerCommand: CliCommand = {
     else if (r.shrunkToFit && preset) io.err(`note: made smaller to fit the ${preset.label}'s ${Math.round(preset.maxBytes / 1024)} KB`);
     const t = r.timings;
     io.out(
-      `${positionals[0]} -> ${r.output} (${r.format}, ${r.width}x${r.height}, ${r.frameCount === 1 ? '1 frame' : `${r.frameCount} frames`} at ${r.fps.toFixed(2)} fps, ${(r.bytes / 1024).toFixed(1)} KB, ` +
+      `${positionals[0]} -> ${r.output} (${r.format}, ${r.width}x${r.height}, ${r.frameCount === 1 ? '1 frame' : `${r.frameCount} frames`} ${r.drawing ? `as drawn, ${r.fps.toFixed(2)} a second` : `at ${r.fps.toFixed(2)} fps`}, ${(r.bytes / 1024).toFixed(1)} KB, ` +
         `${r.modelId} on ${r.provider}, ${r.repeatedFrames} repeated, ${r.sceneCuts} cuts, ${r.attempts} encode(s), ${t.totalMs.toFixed(0)} ms: segment ${t.segmentMs.toFixed(0)} refine ${t.refineMs.toFixed(0)} compose ${t.composeMs.toFixed(0)} encode ${t.encodeMs.toFixed(0)})`,
     );
     if (r.review.needsReview) io.out(`  check it: ${stickerReviewText(r.review, r.modelFallback ? null : r.subject === 'anime' ? 'person' : 'anime')}`);

@@ -86,7 +86,8 @@ export interface BatchModeHandler {
   /**
    * Bumped when a change to the mode changes its outputs (stickers: 2, since small subjects are
    * worked on at a larger size; 3, a GIF's inside no longer blended with the matte and a WebP's
-   * canvas transparent; ID photos: 2, a head cut flat by the source fails, and a tight photo's head
+   * canvas transparent; 4, a clip on threes at its drawing rate; 5, a clip that holds its drawings made
+   * as drawn, unevenly held ones too; ID photos: 2, a head cut flat by the source fails, and a tight photo's head
    * is the smallest that fits), so --resume redoes that mode's old outputs (and verdicts) only.
    */
   outputVersion?: number;
@@ -308,7 +309,7 @@ const stickerMode: BatchModeHandler = {
       return { ...verdictOf(review.unsureShare, review.reviewThreshold), ...withNotes(notes) };
     },
   ),
-  outputVersion: 4,
+  outputVersion: 5,
   maxJobs: 2,
 };
 

@@ -18,7 +18,7 @@ export interface AnimatedFrames {
   height: number;
   /** Delay of each frame in ms. */
   delaysMs: number[];
-  /** Constant frame rate the frames were sampled at (APNG/WebM are written at this rate). */
+  /** The steady rate APNG / WebM are written at through ffmpeg: a frame whose delay is n of its steps is written n times (a drawing held as in the clip). */
   fps: number;
 }
 
@@ -60,11 +60,21 @@ export function webpDelaysMs(delaysMs: readonly number[]): number[] {
   return exactDelaysIn(delaysMs, 1).map((d) => Math.max(11, d));
 }
 
+/**
+ * The frames as a steady stream at `fps`: each as many times as its delay has steps, the running
+ * sum kept to the timeline (exactDelaysIn); a frame shorter than half a step is left out. Frames of
+ * one step each are as they are.
+ */
+export function framesAtSteadyRate({ frames, delaysMs, fps }: Pick<AnimatedFrames, 'frames' | 'delaysMs' | 'fps'>): Uint8Array[] {
+  const steps = exactDelaysIn(delaysMs, 1000 / fps);
+  return frames.flatMap((f, i) => Array<Uint8Array>(steps[i]).fill(f));
+}
+
 async function encodeWithFfmpeg(input: AnimatedFrames, outArgs: string[], ext: string, what: string, ctx: RunContext, tools: FfmpegTools): Promise<Uint8Array> {
   // ffmpeg writes a private temp file; the caller writes the bytes to the real output atomically.
   const tmpPath = join(tmpdir(), `cutout-sticker-${process.pid}-${randomBytes(6).toString('hex')}.${ext}`);
   const { width, height, frames, fps } = input;
-  const stdin = Buffer.concat(frames.map((f) => Buffer.from(f.buffer, f.byteOffset, f.byteLength)));
+  const stdin = Buffer.concat(framesAtSteadyRate(input).map((f) => Buffer.from(f.buffer, f.byteOffset, f.byteLength)));
   const args = ['-hide_banner', '-nostdin', '-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${width}x${height}`, '-framerate', String(fps), '-i', 'pipe:0', ...outArgs, tmpPath];
   // -nostdin only stops ffmpeg reading keys; pipe:0 is still read as the input.
   args.splice(args.indexOf('-nostdin'), 1);

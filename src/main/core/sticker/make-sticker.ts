@@ -87,6 +87,11 @@ export interface PreparedSticker {
   timesS: number[];
   /** How the clip holds its drawings, measured when no rate was asked for (null: a new picture every frame). */
   drawing?: DrawingCadence;
+  /**
+   * Made as drawn (resolveTargets): each frame is a drawing, held for this many decoded frames
+   * (1 / plan.fps each) where the clip repeated it. Absent: every decoded frame is a frame.
+   */
+  holds?: number[];
   /** How unsure the smoothed alphas are, per frame and for the sticker (docs/quality.md). */
   review: StickerReview;
   timings: StickerTimings;
@@ -111,13 +116,15 @@ export interface RenderedSticker {
   shrunkToFit?: boolean;
   /** StickerJobResult.emptyEndsS: frames at either end with nothing found, left out. */
   emptyEndsS?: { start: number; end: number };
+  /** Made as drawn: 1 where every drawing is a frame, n where every n-th is (a preset's frame or byte limit). */
+  drawingStep?: number;
   /** With empty ends left out: the first and last of the prepared frames the sticker is made of. */
   keptFrames?: { first: number; last: number };
   box: Box;
 }
 
 /** What makeSticker wrote (the shared StickerJobResult plus the rest of the render). */
-export interface StickerResult extends Omit<RenderedSticker, 'bytes' | 'alphas' | 'keptFrames'>, StickerJobResult {
+export interface StickerResult extends Omit<RenderedSticker, 'bytes' | 'alphas' | 'keptFrames' | 'drawingStep'>, StickerJobResult {
   modelId: string;
   provider: string;
   preset?: string;
@@ -176,30 +183,49 @@ export function lengthCuts(info: Pick<VideoInfo, 'durationS'>, options: Pick<Sti
 /** The frame rate of a sticker none was asked for (clipStickerFps: or the clip's, or its drawings', if lower). */
 export const DEFAULT_STICKER_FPS = 12;
 
+/** The highest rate a sticker made as drawn decodes its clip at (a 60-fps file of a film on threes holds each drawing 7 or 8 frames). */
+const AS_DRAWN_MAX_DECODE_FPS = 60;
+
+/**
+ * Whether a sticker is made as drawn: each of the clip's drawings one frame, held as long as the
+ * clip holds it. So where the clip holds its drawings (`drawing`, measureDrawingCadence), fewer
+ * a second than the rate wanted (12 when none is asked), and none was asked for or `asDrawn` is
+ * (the workspace, its slider at the drawing rate). Drawings held unevenly (threes in a 30-fps file:
+ * 4, 4, 4, 3 frames) show evenly only so; even ones the same as at their rate, and a still moment
+ * is one long frame.
+ */
+export function isMadeAsDrawn(options: Pick<StickerOptions, 'fps' | 'asDrawn'>, drawing: DrawingCadence | null | undefined): drawing is DrawingCadence {
+  return !!drawing && (options.asDrawn ?? options.fps === undefined) && drawing.drawingFps <= (options.fps ?? DEFAULT_STICKER_FPS) + 0.01;
+}
+
 /**
  * The output box (maxW x maxH), fps and duration the options and preset ask for; `drawing` is how
- * the clip holds its drawings (measureDrawingCadence), which sets the rate none was asked for.
+ * the clip holds its drawings (measureDrawingCadence). Made as drawn (isMadeAsDrawn, `asDrawn`),
+ * `fps` is the rate the clip is decoded at (its own, at most 60 and the preset's or a GIF's most),
+ * whose repeats are then merged; a preset's frame limit then keeps every 2nd (3rd, …) drawing.
  */
-export function resolveTargets(options: StickerOptions, info?: VideoInfo, drawing?: DrawingCadence | null): { preset?: PlatformPreset; maxW: number; maxH: number; fps: number; durationS?: number; format: StickerFormat } {
+export function resolveTargets(options: StickerOptions, info?: VideoInfo, drawing?: DrawingCadence | null): { preset?: PlatformPreset; maxW: number; maxH: number; fps: number; durationS?: number; format: StickerFormat; asDrawn: boolean } {
   const preset = options.preset ? findPlatformPreset(options.preset) : undefined;
   if (options.preset && !preset) throw new AppError('INVALID_ARGUMENT', `Unknown preset "${options.preset}".${didYouMean(options.preset, Object.keys(PLATFORM_PRESETS))} Use line, telegram, discord or wechat.`);
   const side = options.size ? SIZE_PRESETS[options.size] : (options.maxSidePx ?? 320);
   if (!(side >= 16 && side <= 2048)) throw new AppError('INVALID_ARGUMENT', `max side must be 16..2048 px, got ${side}`);
-  let fps = options.fps ?? clipStickerFps(DEFAULT_STICKER_FPS, info && { fps: info.fps, drawing });
+  const asDrawn = info !== undefined && isMadeAsDrawn(options, drawing);
+  let fps = options.fps ?? Math.min(DEFAULT_STICKER_FPS, info?.fps || DEFAULT_STICKER_FPS);
   let durationS = options.durationS;
   if (preset) {
     const remaining = info ? info.durationS - (options.startS ?? 0) : preset.maxDurationS;
     durationS = Math.min(durationS ?? remaining, preset.maxDurationS);
     // LINE plays whole seconds: the part is the nearest whole seconds the clip has (2.5 s: 3 s).
     if (preset.wholeSeconds) durationS = wholeSecondsOf(preset, durationS, info ? remaining : Infinity);
-    // Lowered below the clip's drawing rate (LINE's 20 frames): every 2nd (3rd, …) drawing, so they still show evenly.
-    fps = presetFps(preset, fps, durationS, options.fps === undefined ? drawing?.drawingFps : undefined);
+    fps = presetFps(preset, fps, durationS);
   }
   const format = options.format ?? preset?.format ?? 'gif';
+  // Each drawing is held a whole number of the decoded frames, at most as fast as the preset plays.
+  if (asDrawn) fps = Math.min(info.fps, AS_DRAWN_MAX_DECODE_FPS, preset?.maxFps ?? Infinity);
   // A GIF's delays are whole centiseconds, and browsers play one of 10 ms or less at 100 ms: above
   // 50 fps some frames got 10 ms and a 1-s sticker played for 2.5 s. So a GIF runs at 50 fps at most.
   if (format === 'gif') fps = Math.min(fps, GIF_MAX_FPS);
-  return { preset, maxW: preset ? preset.maxW : side, maxH: preset ? preset.maxH : side, fps, durationS, format };
+  return { preset, maxW: preset ? preset.maxW : side, maxH: preset ? preset.maxH : side, fps, durationS, format, asDrawn };
 }
 
 /** The most frames a second a GIF plays as written (20 ms delays: browsers stretch 10 ms to 100). */
@@ -223,6 +249,7 @@ export function validateStickerOptions(options: StickerOptions): void {
   if (options.fps !== undefined && !(options.fps > 0 && options.fps <= 60)) throw new AppError('INVALID_ARGUMENT', `fps must be more than 0 and at most 60, got ${options.fps}`);
   if (options.startS !== undefined && !(options.startS >= 0)) throw new AppError('INVALID_ARGUMENT', `start must be >= 0 s, got ${options.startS}`);
   if (options.durationS !== undefined && !(options.durationS > 0)) throw new AppError('INVALID_ARGUMENT', `duration must be > 0 s, got ${options.durationS}`);
+  if (options.asDrawn !== undefined && typeof options.asDrawn !== 'boolean') throw new AppError('INVALID_ARGUMENT', `asDrawn must be true or false, got ${String(options.asDrawn)}`);
   if (options.plays !== undefined && !(Number.isInteger(options.plays) && options.plays >= 0 && options.plays <= 100)) throw new AppError('INVALID_ARGUMENT', `plays must be a whole number 0..100 (0: forever), got ${options.plays}`);
   validateStickerStrokes(options.strokes);
 }
@@ -284,8 +311,8 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   onProgress?.({ stage: 'decode', done: 0, total: 1 });
   const info = await probeVideo(input, ctx, tools);
   const model = await resolveStickerModel(env, options.model);
-  // No rate asked for: the clip's drawing rate may set it (a clip on threes is made at 8 fps, not 12).
-  const drawing = options.fps === undefined ? await measureDrawingCadence(input, info, { startS: options.startS }, ctx, tools) : null;
+  // No rate asked for (or as drawn): a clip that holds its drawings is made as drawn (resolveTargets).
+  const drawing = (options.asDrawn ?? options.fps === undefined) ? await measureDrawingCadence(input, info, { startS: options.startS }, ctx, tools) : null;
   const targets = resolveTargets(options, info, drawing);
   const stability = clamp01(options.stability, 0.5, 'stability');
   // Work at the output long side: per-frame cost (guided upsample, foreground estimation) is
@@ -303,17 +330,19 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   let plan = planFrames(info, streamOptions);
   const { presetCutToS, pastEndToS, wholeSecondsFromS } = lengthCuts(info, options, targets.preset);
   const maxFrames = maxStickerFrames(plan.width, plan.height);
+  // Made as drawn, the frames kept are the drawings: about the clip's drawing rate of them a second (a still moment fewer).
+  const keptShare = targets.asDrawn && drawing ? Math.min(1, drawing.drawingFps / plan.fps) : 1;
   let cutToS: number | undefined;
-  if (plan.frameCount > maxFrames) {
+  if (Math.ceil(plan.frameCount * keptShare) > maxFrames) {
     // A length that was asked for is refused; the whole of a long clip becomes its first part.
     if (targets.durationS !== undefined) {
       throw new AppError(
         'INVALID_ARGUMENT',
-        `A sticker holds at most ${maxFrames} frames of ${plan.width}x${plan.height}; ${plan.durationS.toFixed(2)} s at ${Number(plan.fps.toFixed(2))} fps makes ${plan.frameCount}: pick a shorter part, a lower fps or a smaller size`,
-        { detail: { frames: plan.frameCount, maxFrames } },
+        `A sticker holds at most ${maxFrames} frames of ${plan.width}x${plan.height}; ${plan.durationS.toFixed(2)} s at ${Number((plan.fps * keptShare).toFixed(2))} fps makes ${Math.ceil(plan.frameCount * keptShare)}: pick a shorter part, a lower fps or a smaller size`,
+        { detail: { frames: Math.ceil(plan.frameCount * keptShare), maxFrames } },
       );
     }
-    streamOptions.durationS = maxFrames / plan.fps;
+    streamOptions.durationS = maxFrames / (plan.fps * keptShare);
     plan = planFrames(info, streamOptions);
     cutToS = plan.durationS;
   }
@@ -325,6 +354,9 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   const rawAlphas: Float32Array[] = [];
   const cuts = new Set<number>();
   const timesS: number[] = [];
+  // Made as drawn: the decoded frames each kept frame stands for (a repeat adds one to the last).
+  const holds: number[] = [];
+  let decoded = 0;
   let repeatedFrames = 0;
   let anchor: { frame: RgbaImage; alpha: Float32Array; fg: Uint8Array } | null = null;
   let provider: string | undefined;
@@ -353,13 +385,29 @@ export async function prepareSticker(input: string, options: StickerOptions, env
       const frame = next.value;
       timings.decodeWaitMs += performance.now() - tWait;
       throwIfAborted(signal);
+      decoded++;
       const prev = frames[frames.length - 1];
       const t1 = performance.now();
       let alpha: Float32Array;
       let fg: Uint8Array;
       // Compare with the anchor (the last frame the model saw), not the previous frame, so a slow
       // drift never chains into a frozen mask.
-      if (anchor && isRepeatFrame(anchor.frame, frame)) {
+      const isRepeat = anchor !== null && isRepeatFrame(anchor.frame, frame);
+      if (isRepeat && targets.asDrawn) {
+        // As drawn: the drawing shown is held a frame longer.
+        repeatedFrames++;
+        holds[holds.length - 1]++;
+        timings.segmentMs += performance.now() - t1;
+        onProgress?.({ stage: 'segment', done: decoded, total: plan.frameCount });
+        tWait = performance.now();
+        continue;
+      }
+      if (targets.asDrawn && frames.length >= maxFrames) {
+        // More drawings than a sticker holds (the estimate was short): it ends before this one.
+        cutToS = frame.timeMs / 1000;
+        break;
+      }
+      if (isRepeat && anchor) {
         repeatedFrames++;
         alpha = anchor.alpha;
         fg = anchor.fg;
@@ -380,7 +428,8 @@ export async function prepareSticker(input: string, options: StickerOptions, env
       frames.push({ data: frame.data, width: frame.width, height: frame.height, isColourSubsampled: frame.isColourSubsampled });
       rawAlphas.push(alpha);
       foregrounds.push(fg);
-      onProgress?.({ stage: 'segment', done: frames.length, total: plan.frameCount });
+      holds.push(1);
+      onProgress?.({ stage: 'segment', done: decoded, total: plan.frameCount });
       tWait = performance.now();
     }
   } finally {
@@ -388,13 +437,15 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   }
   throwIfAborted(signal);
   // ffmpeg's fps filter may give a frame less than planned at the end; a clip that stops far short is cut short.
-  const endsAtS = plan.frameCount - frames.length > Math.max(2, plan.frameCount * 0.05) ? plan.startS + frames.length / plan.fps : undefined;
+  const endsAtS = cutToS === undefined && plan.frameCount - decoded > Math.max(2, plan.frameCount * 0.05) ? plan.startS + decoded / plan.fps : undefined;
   const t3 = performance.now();
   const alphas = smoothAlphaSequence(rawAlphas, stability, cuts, frames);
   timings.smoothMs = performance.now() - t3;
-  const review = reviewStickerFrames(alphas, plan.width, plan.height, timesS, 1 / plan.fps, reviewThresholdOf(model.entry, 'sticker'));
+  // A flagged span ends a frame after its last frame: as drawn, a frame of the mean length.
+  const frameStepS = targets.asDrawn ? holds.reduce((a, b) => a + b, 0) / Math.max(1, holds.length) / plan.fps : 1 / plan.fps;
+  const review = reviewStickerFrames(alphas, plan.width, plan.height, timesS, frameStepS, reviewThresholdOf(model.entry, 'sticker'));
   timings.totalMs = performance.now() - t0;
-  return { info, ...(drawing ? { drawing } : {}), plan, modelId: model.entry.id, provider: provider ?? 'none', subject: subjectOf(model.entry), modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, ...(cutToS === undefined ? {} : { cutToS }),
+  return { info, ...(drawing ? { drawing } : {}), ...(targets.asDrawn ? { holds } : {}), plan, modelId: model.entry.id, provider: provider ?? 'none', subject: subjectOf(model.entry), modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, ...(cutToS === undefined ? {} : { cutToS }),
     ...(presetCutToS === undefined ? {} : { presetCutToS }),
     ...(pastEndToS === undefined ? {} : { pastEndToS }), ...(wholeSecondsFromS === undefined ? {} : { wholeSecondsFromS }), ...(endsAtS === undefined ? {} : { endsAtS }),
     ...(decodeErrors.count > 0 ? { decodeErrors: decodeErrors.count } : {}), timesS, review, timings };
@@ -622,7 +673,9 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
   const first = boxes.findIndex((b) => b !== null);
   const last = boxes.findLastIndex((b) => b !== null);
   const spanLength = last - first + 1;
-  const emptyEndsS = first > 0 || last < boxes.length - 1 ? { start: first / plan.fps, end: (boxes.length - 1 - last) / plan.fps } : undefined;
+  const durationsMs = frameDurationsMs(prepared);
+  const sumMs = (from: number, to: number): number => durationsMs.slice(from, to).reduce((a, b) => a + b, 0);
+  const emptyEndsS = first > 0 || last < boxes.length - 1 ? { start: sumMs(0, first) / 1000, end: sumMs(last + 1, boxes.length) / 1000 } : undefined;
   const preset = targets.preset;
   const knobs: RenderKnobs = { fpsStep: 1, scale: 1, maxColors: options.maxColors ?? 255, quality: 80, posterize: options.maxColors !== undefined };
   const threshold = clamp01(options.threshold, 0.5, 'threshold');
@@ -640,11 +693,10 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     const { box } = layout;
     // The file's size: the sticker's, or the canvas a preset fixes.
     const size = layout.canvas ?? layout.size;
-    const inSpan = pickStickerFrames(spanLength, plan.fps, knobs.fpsStep);
-    const { picked, fps: spanFps } = withMinFrames({ picked: inSpan.picked.map((i) => i + first), fps: inSpan.fps }, preset?.minFrames, preset?.maxFps);
-    // A whole-seconds preset plays its frames in whole seconds exactly (frames with nothing left out
-    // at the ends, or a clip shorter than a second, made it 2.75 or 0.5 s).
-    const fps = preset?.wholeSeconds ? picked.length / wholeSecondsOf(preset, picked.length / spanFps) : spanFps;
+    const { picked, delaysMs, step } = playedFrames(durationsMs, first, last, knobs.fpsStep, preset, targets.asDrawn);
+    const playedS = delaysMs.reduce((a, b) => a + b, 0) / 1000;
+    // Frames a second: the rate made, or as drawn their mean (to 1e-9: 12 fps stays 12 after a sum of 83.3-ms delays).
+    const fps = Math.round((picked.length / playedS) * 1e9) / 1e9;
     const composed: ColourAlpha[] = [];
     for (const i of picked) {
       throwIfAborted(ctx.signal);
@@ -655,9 +707,8 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     // Told as the encode begins (a WebP of 224 frames takes 20 s; its progress said "composite" till
     // the end). Only the first time: a retry for the byte budget does not take the bar back.
     if (attempts === 1) ctx.onProgress?.({ stage: 'encode', done: 0, total: 1 });
-    const delaysMs = picked.map(() => 1000 / fps);
     // How many times it plays (0 forever): a preset's rule, else the option.
-    const plays = preset ? presetLoops(preset, picked.length / fps) : (options.plays ?? 0);
+    const plays = preset ? presetLoops(preset, playedS) : (options.plays ?? 0);
     let bytes: Uint8Array;
     let outAlphas: Float32Array[];
     let frameCount = picked.length;
@@ -680,7 +731,8 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
       outAlphas = bins.map((b) => Float32Array.from(b));
     } else {
       const straight = composed.map(toStraightRgba);
-      const animated: AnimatedFrames = { frames: straight, width: size.width, height: size.height, delaysMs, fps };
+      // APNG / WebM through ffmpeg are written at a steady rate: as drawn, the decoded one (each drawing repeated for its hold).
+      const animated: AnimatedFrames = { frames: straight, width: size.width, height: size.height, delaysMs, fps: targets.asDrawn ? plan.fps : fps };
       if (targets.format === 'webp') bytes = await encodeAnimatedWebp(animated, { quality: knobs.quality, loop: plays });
       else if (targets.format === 'apng' && knobs.posterize) {
         // One shared palette, a byte a pixel, and only each frame's changed rectangle (apng-indexed.ts).
@@ -695,7 +747,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     const withinBudget = !preset || bytes.length <= preset.maxBytes;
     ctx.onProgress?.({ stage: 'encode', done: attempts, total: attempts, detail: `attempt ${attempts}: ${size.width}x${size.height}, ${picked.length} frames, ${bytes.length} bytes` });
     if (withinBudget || attempts >= 7) {
-      return { bytes, format: targets.format, width: size.width, height: size.height, fps, frameCount, delaysMs: writtenDelays, alphas: outAlphas, attempts, withinBudget, ...(knobs.scale < 1 ? { shrunkToFit: true } : {}), ...(emptyEndsS ? { emptyEndsS, keptFrames: { first, last } } : {}), box };
+      return { bytes, format: targets.format, width: size.width, height: size.height, fps, frameCount, delaysMs: writtenDelays, alphas: outAlphas, attempts, withinBudget, ...(targets.asDrawn ? { drawingStep: step } : {}), ...(knobs.scale < 1 ? { shrunkToFit: true } : {}), ...(emptyEndsS ? { emptyEndsS, keptFrames: { first, last } } : {}), box };
     }
     // Shrink in order of what a viewer notices least: colours / quality (twice), then size,
     // then, as a last resort, every other frame. Bytes go roughly with the area, so a size step
@@ -706,10 +758,10 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
       if (targets.format === 'apng' && !knobs.posterize) knobs.posterize = true;
       else knobs.maxColors = Math.max(32, Math.round(knobs.maxColors / Math.max(1.5, over)));
       knobs.quality = Math.max(20, Math.round(knobs.quality - 20 * over));
-    } else if ((knobs.scale <= scaleFloor || (attempts >= 5 && over > 1.25) || attempts >= 6) && spanLength / (knobs.fpsStep + 1) >= 5) {
+    } else if ((knobs.scale <= scaleFloor || (attempts >= 5 && over > 1.25) || attempts >= 6) && spanLength / (step + 1) >= 5) {
       // (The sixth attempt drops frames whatever is left over: flat art whose bytes shrink more
       // slowly than its area would otherwise still be over at the seventh, the last.)
-      knobs.fpsStep += 1;
+      knobs.fpsStep = step + 1;
     } else {
       knobs.scale = Math.max(scaleFloor, knobs.scale * Math.max(0.6, Math.min(0.97, 0.98 / Math.sqrt(over))));
     }
@@ -772,7 +824,8 @@ export function decodeErrorsText(count: number): string {
 /** What the CLI and a batch's note say of a rate set by the clip's drawings (StickerJobResult.drawing). */
 export function drawingRateText(drawing: DrawingCadence): string {
   const fps = Number(drawing.drawingFps.toFixed(2));
-  return `the clip holds each drawing for ${drawing.framesPerDrawing} frames (${fps} drawings a second): the sticker is made at ${fps} fps, each drawing once and held as long as in the clip (--fps sets another rate)`;
+  const held = drawing.even ? `holds each drawing for ${drawing.framesPerDrawing} frames` : `holds its drawings ${Number(drawing.framesPerDrawing.toFixed(2))} frames on average, unevenly`;
+  return `the clip ${held} (${fps} drawings a second): the sticker is made as drawn, each drawing one frame held as long as in the clip (--fps sets a steady rate)`;
 }
 
 /** What the CLI and a batch's note say of a clip that stopped short (StickerJobResult.endsAtS). */
@@ -780,27 +833,57 @@ export function stoppedShortText(endsAtS: number): string {
   return `the clip's frames stop at ${endsAtS.toFixed(2)} s, before the part asked for ends: the file is probably cut short, so the sticker ends there`;
 }
 
-/**
- * The frames a sticker keeps when it drops all but every `step`-th, and the fps that spreads them
- * over the same length: 20 frames at 5 fps with step 3 keep 7 frames of 4/7 s (4.0 s, as trimmed),
- * not 7 of 3/5 s (4.2 s, past LINE's 4 s).
- */
-export function pickStickerFrames(frameCount: number, fps: number, step: number): { picked: number[]; fps: number } {
-  const picked: number[] = [];
-  for (let i = 0; i < frameCount; i += step) picked.push(i);
-  return { picked, fps: step === 1 ? fps : picked.length / (frameCount / fps) };
+/** How long each of a prepared sticker's frames plays, ms: 1 / the decode fps, or as drawn its hold. */
+export function frameDurationsMs(prepared: Pick<PreparedSticker, 'plan' | 'holds' | 'frames'>): number[] {
+  const stepMs = 1000 / prepared.plan.fps;
+  return prepared.holds ? prepared.holds.map((h) => h * stepMs) : prepared.frames.map(() => stepMs);
 }
 
 /**
- * At least `minFrames` frames (LINE takes 5..20): each picked frame shown that many times over, at
- * that many times the fps, so the sticker lasts as long and looks the same; at most `maxFps`, where
- * it then lasts longer (a one-frame clip at 12 fps made 5 frames of 17 ms, a flash). Unchanged
- * when enough.
+ * The frames a sticker plays, of the prepared ones `first`..`last` that last `durationsMs`, and how
+ * long each (ms):
+ * - every `step`-th kept, each for its own time and those it stands for; as drawn (`asDrawn`), at
+ *   least every n-th for a preset's most frames (LINE: 20; 32 drawings make 16 of two drawings'
+ *   time). Frames of one length stay of one length, spread over the same time: 20 frames at 5 fps
+ *   with step 3 keep 7 frames of 4/7 s (4.0 s, as trimmed), not 6 of 3/5 s and one of 2/5;
+ * - at least a preset's fewest (LINE: 5), each shown that many times over for a share of its time,
+ *   at the preset's most frames a second at most (where the sticker then lasts longer: a one-frame
+ *   clip at 12 fps made 5 frames of 17 ms, a flash);
+ * - a whole-seconds preset's frames play in whole seconds exactly (frames left out at the ends, or
+ *   a clip shorter than a second, made it 2.75 or 0.5 s), each stretched alike.
  */
-export function withMinFrames(frames: { picked: number[]; fps: number }, minFrames: number | undefined, maxFps = Infinity): { picked: number[]; fps: number } {
-  if (!minFrames || frames.picked.length >= minFrames) return frames;
-  const times = Math.ceil(minFrames / frames.picked.length);
-  return { picked: frames.picked.flatMap((i) => Array<number>(times).fill(i)), fps: Math.min(frames.fps * times, Math.max(frames.fps, maxFps)) };
+export function playedFrames(
+  durationsMs: readonly number[],
+  first: number,
+  last: number,
+  step: number,
+  preset?: Pick<PlatformPreset, 'maxFrames' | 'minFrames' | 'maxFps' | 'wholeSeconds' | 'maxDurationS'>,
+  asDrawn = false,
+): { picked: number[]; delaysMs: number[]; step: number } {
+  const count = last - first + 1;
+  if (asDrawn && preset?.maxFrames) step = Math.max(step, Math.ceil(count / preset.maxFrames));
+  let picked: number[] = [];
+  let delaysMs: number[] = [];
+  for (let i = first; i <= last; i += step) {
+    picked.push(i);
+    let ms = 0;
+    for (let j = i; j < Math.min(i + step, last + 1); j++) ms += durationsMs[j];
+    delaysMs.push(ms);
+  }
+  const spanMs = delaysMs.reduce((a, b) => a + b, 0);
+  if (step > 1 && durationsMs.slice(first, last + 1).every((d) => d === durationsMs[first])) delaysMs = delaysMs.map(() => spanMs / picked.length);
+  if (preset?.minFrames && picked.length < preset.minFrames) {
+    const times = Math.ceil(preset.minFrames / picked.length);
+    const shortestMs = 1000 / (preset.maxFps ?? Infinity);
+    picked = picked.flatMap((i) => Array<number>(times).fill(i));
+    delaysMs = delaysMs.flatMap((ms) => Array<number>(times).fill(Math.max(ms / times, Math.min(ms, shortestMs))));
+  }
+  if (preset?.wholeSeconds) {
+    const totalMs = delaysMs.reduce((a, b) => a + b, 0);
+    const wholeMs = wholeSecondsOf(preset, totalMs / 1000) * 1000;
+    delaysMs = delaysMs.map((ms) => (ms * wholeMs) / totalMs);
+  }
+  return { picked, delaysMs, step };
 }
 
 /** Mask probabilities at or below this are background, at or above PROB_HIGH foreground. */
@@ -918,7 +1001,7 @@ export async function makeSticker(input: string, output: string, options: Sticke
   await writeFileAtomic(output, rendered.bytes, { signal: ctx.signal });
   ctx.onProgress?.({ stage: 'write', done: 1, total: 1 });
   prepared.timings.totalMs = performance.now() - t0;
-  const { bytes, alphas: _alphas, keptFrames, ...rest } = rendered;
+  const { bytes, alphas: _alphas, keptFrames, drawingStep: _step, ...rest } = rendered;
   return {
     ...rest,
     output,
@@ -929,9 +1012,8 @@ export async function makeSticker(input: string, output: string, options: Sticke
     modelFallback: prepared.modelFallback,
     preset: options.preset,
     repeatedFrames: prepared.repeatedFrames,
-    // Said where the sticker is made at it (fewer drawings a second than 12 and than the clip's
-    // frames, and no preset's frame or byte limit lowered the rate further).
-    ...(prepared.drawing && Math.abs(rendered.fps - prepared.drawing.drawingFps) < 0.01 ? { drawing: prepared.drawing } : {}),
+    // Said where the sticker is made as drawn, every drawing a frame (no preset's frame or byte limit kept every 2nd).
+    ...(prepared.drawing && rendered.drawingStep === 1 ? { drawing: prepared.drawing } : {}),
     ...(prepared.cutToS === undefined ? {} : { cutToS: prepared.cutToS }),
     ...(prepared.presetCutToS === undefined ? {} : { presetCutToS: prepared.presetCutToS }),
     ...(prepared.pastEndToS === undefined ? {} : { pastEndToS: prepared.pastEndToS }),

@@ -1,8 +1,10 @@
 // How a clip holds its drawings. Anime is drawn "on twos" or "on threes": each picture stays for 2
 // or 3 frames of a 24-fps clip (AnimateDiff GIFs hold every one for 3 of 23 fps). A sticker made at
 // a rate that is not the drawing rate shows the drawings unevenly: at 12 fps a clip on threes (8
-// pictures a second) alternates 167 and 83 ms, a visible judder. Measured here on small frames of
-// the clip from the part's start; the sticker's default rate follows it (clipStickerFps). Core.
+// pictures a second) alternates 167 and 83 ms, a visible judder; so does any steady rate where a
+// drawing takes no whole number of frames (threes in a 30-fps file: 4, 4, 4, 3). Measured here on
+// small frames of the clip from the part's start; a sticker of such a clip is made as drawn, each
+// drawing one frame held as long as the clip holds it (make-sticker.ts, resolveTargets). Core.
 import { CancelledError } from '../../../shared/errors';
 import type { DrawingCadence } from '../../../shared/jobs';
 import type { RunContext } from '../progress';
@@ -23,17 +25,21 @@ const MIN_HOLDS = 4;
 /** How far the mean hold may be from the whole number most holds have (a clip on threes with a 2 and a 4 among them: 3.0). */
 const HOLD_MEAN_TOLERANCE = 0.15;
 
+/** The least mean hold (frames) of a clip whose drawings take no whole number of frames: most of its frames repeat the one before. */
+const MIN_UNEVEN_MEAN_HOLD = 1.5;
+
 /**
- * The frames a clip of `fps` holds its drawings for, from which frames repeat the one before
- * (`repeats[i]`: frame i + 1 repeats frame i). The holds are the runs between changes of picture,
- * the first and last (cut by the window) left out, and those longer than MAX_ANIMATION_HOLD_S
- * (still moments) too. The answer is the hold most of them have, when it is 2 or more, more than
- * half have it and their mean is within HOLD_MEAN_TOLERANCE of it; otherwise 1: a new picture
- * every frame, or no whole number of frames a drawing, which no steady rate shows evenly (2s and
- * 3s, a 24-fps film in a 60-fps file; 4, 4, 4, 3, one on threes in a 30-fps file: 8 drawings a
- * second, where 7.5 skipped one in 16).
+ * How a clip of `fps` holds its drawings, from which frames repeat the one before (`repeats[i]`:
+ * frame i + 1 repeats frame i), or null where it shows a new picture (nearly) every frame. The
+ * holds are the runs between changes of picture, the first and last (cut by the window) left out,
+ * and those longer than MAX_ANIMATION_HOLD_S (still moments) too; at least MIN_HOLDS of them.
+ * Even: most have one whole number of frames k ≥ 2 (more than half, their mean within
+ * HOLD_MEAN_TOLERANCE of it), framesPerDrawing k. Uneven: no such k, but their mean is
+ * MIN_UNEVEN_MEAN_HOLD or more, framesPerDrawing that mean (2s and 3s, a 24-fps film in a 60-fps
+ * file: 2.5; 4, 4, 4, 3, one on threes in a 30-fps file: 3.75). No steady rate shows uneven
+ * drawings evenly; a sticker made as drawn (each drawing a frame of its own length) does.
  */
-export function framesPerDrawingOf(repeats: readonly boolean[], fps: number): number {
+export function holdCadenceOf(repeats: readonly boolean[], fps: number): { framesPerDrawing: number; even: boolean } | null {
   const changes: number[] = [];
   repeats.forEach((isRepeat, i) => {
     if (!isRepeat) changes.push(i + 1);
@@ -43,7 +49,7 @@ export function framesPerDrawingOf(repeats: readonly boolean[], fps: number): nu
     const hold = changes[i] - changes[i - 1];
     if (hold <= fps * MAX_ANIMATION_HOLD_S + 1e-9) holds.push(hold);
   }
-  if (holds.length < MIN_HOLDS) return 1;
+  if (holds.length < MIN_HOLDS) return null;
   const counts = new Map<number, number>();
   for (const h of holds) counts.set(h, (counts.get(h) ?? 0) + 1);
   let best = 1;
@@ -52,13 +58,14 @@ export function framesPerDrawingOf(repeats: readonly boolean[], fps: number): nu
     if (count > bestCount) [best, bestCount] = [hold, count];
   }
   const mean = holds.reduce((a, b) => a + b, 0) / holds.length;
-  return best >= 2 && bestCount * 2 > holds.length && Math.abs(mean - best) <= HOLD_MEAN_TOLERANCE ? best : 1;
+  if (best >= 2 && bestCount * 2 > holds.length && Math.abs(mean - best) <= HOLD_MEAN_TOLERANCE) return { framesPerDrawing: best, even: true };
+  return mean >= MIN_UNEVEN_MEAN_HOLD ? { framesPerDrawing: mean, even: false } : null;
 }
 
 /**
- * Measures how the clip holds its drawings over CADENCE_WINDOW_S from `startS`: null when it shows
- * a new picture every frame (or has no steady cadence, is too short or still to tell, or does not
- * decode). Decodes those seconds once more (at most CADENCE_WINDOW_FRAMES frames), at 128 px: on 2
+ * Measures how the clip holds its drawings over CADENCE_WINDOW_S from `startS` (holdCadenceOf):
+ * null when it shows a new picture (nearly) every frame, is too short or still to tell, or does not
+ * decode. Decodes those seconds once more (at most CADENCE_WINDOW_FRAMES frames), at 128 px: on 2
  * cores 0.1 s for a 480p clip, 0.4 s for a 1080p one, 0.9 s for a 4K 60-fps one (a generated one).
  */
 export async function measureDrawingCadence(
@@ -86,6 +93,6 @@ export async function measureDrawingCadence(
     if (error instanceof CancelledError) throw error;
     return null;
   }
-  const framesPerDrawing = framesPerDrawingOf(repeats, fps);
-  return framesPerDrawing > 1 ? { framesPerDrawing, drawingFps: fps / framesPerDrawing } : null;
+  const cadence = holdCadenceOf(repeats, fps);
+  return cadence && { ...cadence, drawingFps: fps / cadence.framesPerDrawing };
 }

@@ -1,7 +1,7 @@
 // Unit tests of sticker composition: boxes, fitting, premultiplied crop-resample, outline; the platform presets' loops.
 import { describe, expect, it } from 'vitest';
 import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, unionBoxes } from '../../../../src/main/core/sticker/compose';
-import { composeStickerFrame, flattenForGif, pickStickerFrames, resolveTargets, stickerLayout } from '../../../../src/main/core/sticker/make-sticker';
+import { composeStickerFrame, flattenForGif, playedFrames, resolveTargets, stickerLayout } from '../../../../src/main/core/sticker/make-sticker';
 import { findPlatformPreset, presetLoops } from '../../../../src/main/core/sticker/presets';
 
 describe('flattenForGif', () => {
@@ -115,14 +115,52 @@ describe('platform presets', () => {
   it('dropping frames to fit a budget keeps the trimmed length (a review got 4.2 s from a 4 s LINE trim)', () => {
     for (const [count, fps] of [[20, 5], [24, 12], [7, 30], [45, 15]] as const) {
       for (let step = 1; step <= 4; step++) {
-        const kept = pickStickerFrames(count, fps, step);
+        const kept = playedFrames(Array(count).fill(1000 / fps), 0, count - 1, step);
         expect(kept.picked).toEqual(Array.from({ length: Math.ceil(count / step) }, (_, k) => k * step));
-        expect(kept.picked.length / kept.fps).toBeCloseTo(count / fps, 9);
+        // Of one length still, spread over the same time.
+        expect(new Set(kept.delaysMs.map((d) => d.toFixed(6))).size).toBe(1);
+        expect(kept.delaysMs.reduce((a, b) => a + b, 0)).toBeCloseTo((count * 1000) / fps, 6);
       }
     }
-    expect(pickStickerFrames(20, 5, 3).fps).toBeCloseTo(7 / 4, 9);
+    const line = findPlatformPreset('line')!;
+    const seven = playedFrames(Array(20).fill(200), 0, 19, 3, line);
+    expect(seven.delaysMs).toEqual(Array(7).fill(4000 / 7));
     // Within LINE's 4 s, so presetLoops leaves one play, not a second past it.
-    expect(presetLoops(findPlatformPreset('line'), 7 / pickStickerFrames(20, 5, 3).fps)).toBe(1);
+    expect(presetLoops(line, 4)).toBe(1);
+  });
+
+  it('as drawn, each drawing plays for its own hold; a preset\'s most frames keep every n-th drawing, with the time of those between', () => {
+    // Threes in a 30-fps file: 4, 4, 4, 3 frames of 33.3 ms.
+    const holds = [4, 4, 4, 3, 4, 4, 4, 3].map((h) => (h * 1000) / 30);
+    const all = playedFrames(holds, 0, 7, 1, undefined, true);
+    expect(all.picked).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(all.delaysMs).toEqual(holds);
+    expect(all.step).toBe(1);
+    // Frames left out at the ends are not played.
+    expect(playedFrames(holds, 2, 5, 1, undefined, true).delaysMs).toEqual(holds.slice(2, 6));
+    // LINE holds 20 frames at most: 32 drawings (4 s on threes at 24 fps) make 16 of two drawings' time, in 4 whole seconds.
+    const line = findPlatformPreset('line')!;
+    const drawn = [3, 3, 4, 2].flatMap((h) => Array(8).fill((h * 1000) / 24));
+    const kept = playedFrames(drawn, 0, 31, 1, line, true);
+    expect(kept.step).toBe(2);
+    expect(kept.picked).toEqual(Array.from({ length: 16 }, (_, k) => 2 * k));
+    expect(kept.delaysMs.reduce((a, b) => a + b, 0)).toBeCloseTo(4000, 6);
+    expect(kept.delaysMs[0]).toBeCloseTo(250, 6);
+    // Not as drawn (a steady rate the preset already allows), a frame too many is not halved.
+    expect(playedFrames(Array(21).fill(200), 0, 20, 1, line).picked).toHaveLength(21);
+  });
+
+  it('a preset\'s fewest frames: each shown that many times over for a share of its time, at the preset\'s most frames a second at most', () => {
+    const line = findPlatformPreset('line')!;
+    const lineNoWhole = { ...line, wholeSeconds: false };
+    // One frame at 12 fps: 5 frames of 50 ms (LINE's 20 fps), not a 17-ms flash each; in a whole second with LINE's rule.
+    expect(playedFrames([1000 / 12], 0, 0, 1, lineNoWhole)).toEqual({ picked: [0, 0, 0, 0, 0], delaysMs: Array(5).fill(50), step: 1 });
+    expect(playedFrames([1000 / 12], 0, 0, 1, line).delaysMs).toEqual(Array(5).fill(200));
+    // Two drawings of 1/6 s: three times over, 18 fps.
+    const two = playedFrames([1000 / 6, 1000 / 6], 0, 1, 1, lineNoWhole);
+    expect(two.picked).toEqual([0, 0, 0, 1, 1, 1]);
+    for (const d of two.delaysMs) expect(d).toBeCloseTo(1000 / 18, 9);
+    expect(playedFrames(Array(5).fill(100), 0, 4, 1, lineNoWhole).picked).toEqual([0, 1, 2, 3, 4]);
   });
 });
 

@@ -1,7 +1,7 @@
 // How long a sticker is against the part asked for: a preset's longest sticker, a --duration past
-// the clip's end (lengthCuts), LINE's fewest frames (withMinFrames), and what is said of them.
+// the clip's end (lengthCuts), and what is said of them.
 import { describe, expect, it } from 'vitest';
-import { emptyEndsText, lengthCuts, pastEndText, presetLengthText, withMinFrames } from '../../../../src/main/core/sticker/make-sticker';
+import { emptyEndsText, lengthCuts, pastEndText, presetLengthText } from '../../../../src/main/core/sticker/make-sticker';
 import { PLATFORM_PRESETS } from '../../../../src/shared/sticker-presets';
 
 describe('lengthCuts', () => {
@@ -28,18 +28,5 @@ describe('lengthCuts', () => {
     expect(pastEndText(2.55)).toBe('the clip ends 2.55 s after the start asked, so the sticker is that long');
     expect(emptyEndsText({ start: 1.083, end: 0 })).toBe('nothing to cut out was found in the first 1.08 s of the part, so the sticker leaves it out');
     expect(emptyEndsText({ start: 0.5, end: 0.25 })).toBe('nothing to cut out was found in the first 0.50 s and the last 0.25 s of the part, so the sticker leaves them out');
-  });
-});
-
-describe('withMinFrames', () => {
-  it('shows each frame as many times as LINE needs for 5, at that many times the fps, so it lasts as long', () => {
-    expect(withMinFrames({ picked: [0], fps: 12 }, 5)).toEqual({ picked: [0, 0, 0, 0, 0], fps: 60 });
-    // Within LINE's 20 fps: a still's 5 frames last a quarter second, not a 17-ms flash each.
-    expect(withMinFrames({ picked: [0], fps: 12 }, 5, 20)).toEqual({ picked: [0, 0, 0, 0, 0], fps: 20 });
-    expect(withMinFrames({ picked: [0, 2], fps: 6 }, 5, 20)).toEqual({ picked: [0, 0, 0, 2, 2, 2], fps: 18 });
-    expect(withMinFrames({ picked: [0, 2], fps: 6 }, 5)).toEqual({ picked: [0, 0, 0, 2, 2, 2], fps: 18 });
-    const enough = { picked: [0, 1, 2, 3, 4], fps: 12 };
-    expect(withMinFrames(enough, 5)).toBe(enough);
-    expect(withMinFrames({ picked: [0], fps: 12 }, undefined)).toEqual({ picked: [0], fps: 12 });
   });
 });

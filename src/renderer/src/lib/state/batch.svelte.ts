@@ -51,6 +51,7 @@ type NoteKey =
   | 'batch.note.cutShortFile'
   | 'batch.note.decodeErrors'
   | 'batch.note.drawingRate'
+  | 'batch.note.drawingRateUneven'
   | `sticker.preset.${PlatformPreset['id']}`;
 
 /** What a sticker left out at its ends (StickerJobResult.emptyEndsS), as sentences: a batch row's note and the Stickers result's line. */
@@ -91,7 +92,7 @@ export function noteText(row: Pick<BatchItemRow, 'note' | 'notes'>, t: (key: Not
         case 'decodeErrors':
           return [t('batch.note.decodeErrors', { n: String(n.count) })];
         case 'drawingRate':
-          return [t('batch.note.drawingRate', { frames: n.framesPerDrawing, fps: Number(n.drawingFps.toFixed(2)) })];
+          return [t(n.even ? 'batch.note.drawingRate' : 'batch.note.drawingRateUneven', { frames: Number(n.framesPerDrawing.toFixed(2)), fps: Number(n.drawingFps.toFixed(2)) })];
       }
     }),
   );

@@ -160,8 +160,13 @@ export class StickerState {
   endS = $derived(this.startS + this.durationS);
   /** The whole seconds a preset that plays whole seconds (LINE) makes of the trim (2.5 s: 3 s, as the engine does), or null. */
   playedS = $derived(this.presetLimits?.wholeSeconds && this.clip ? wholeSecondsOf(this.presetLimits, this.durationS, this.clip.durationS - this.startS) : null);
-  /** The frame rate the sticker is made at: the slider's, lowered where a preset limits rate or frames (LINE: 20 frames). */
-  effectiveFps = $derived(presetFps(this.presetLimits ?? undefined, this.fps, this.playedS ?? this.durationS));
+  /**
+   * Made as drawn (each of the clip's drawings one frame, held as long as the clip holds it): the
+   * slider at the clip's drawing rate, where it has one. The engine does so (StickerJobOptions.asDrawn).
+   */
+  isAsDrawn = $derived(!!this.clip?.drawing && Math.abs(this.fps - this.clip.drawing.drawingFps) < 0.05);
+  /** The frame rate the sticker is made at: the slider's, lowered where a preset limits rate or frames (LINE: 20 frames; as drawn, every 2nd drawing). */
+  effectiveFps = $derived(presetFps(this.presetLimits ?? undefined, this.fps, this.playedS ?? this.durationS, this.isAsDrawn ? this.clip?.drawing?.drawingFps : undefined));
   frameEstimate = $derived(Math.max(1, Math.round((this.playedS ?? this.durationS) * this.effectiveFps)));
   /** True when a sticker is shown but a control has changed since it was made. */
   isResultStale = $derived(this.result !== null && JSON.stringify(this.options()) !== this.madeWith);
@@ -176,7 +181,7 @@ export class StickerState {
     this.preferredFps = fps;
   }
 
-  /** Makes this clip's sticker at its drawing rate (each drawing once); the rate the next clip starts at stays. */
+  /** Makes this clip's sticker as drawn (each drawing once, as long as the clip holds it); the rate the next clip starts at stays. */
   useDrawingFps(): void {
     if (this.clip?.drawing) this.fps = this.clip.drawing.drawingFps;
   }
@@ -362,7 +367,7 @@ export class StickerState {
 
   /** The job options from the controls. */
   options(): StickerJobOptions {
-    return { startS: this.startS, durationS: this.durationS, fps: this.fps, ...this.previewOptions() };
+    return { startS: this.startS, durationS: this.durationS, fps: this.fps, ...(this.isAsDrawn ? { asDrawn: true } : {}), ...this.previewOptions() };
   }
 
   /** A file name for the save dialog: clip name + _sticker + the format's extension. */
