@@ -86,6 +86,12 @@ describe('noteText', () => {
     const big = { notes: [{ kind: 'downscaled' as const, from: { width: 12000, height: 9000 }, to: { width: 10327, height: 7745 } }] };
     expect(noteText(big, tOf('en'), join('en'))).toBe('A picture of 12000×9000 (108.0 MP), more pixels than a cut-out is made of: it was cut out at 10327×7745 (80.0 MP).');
     expect(noteText(big, tOf('zh-CN'), join('zh-CN'))).toBe('图片为 12000×9000（108.0 百万像素），超过抠图可处理的像素数：已按 10327×7745（80.0 百万像素）抠图。');
+    // A sticker made as drawn: drawings held evenly (on threes) or not (3.75 frames on average).
+    const threes = { notes: [{ kind: 'drawingRate' as const, framesPerDrawing: 3, drawingFps: 7.993, even: true }] };
+    expect(noteText(threes, tOf('en'), join('en'))).toBe('The clip holds each drawing for 3 frames (7.99 a second): the sticker is made as drawn, each drawing one frame, held as long as in the clip.');
+    const uneven = { notes: [{ kind: 'drawingRate' as const, framesPerDrawing: 3.7333, drawingFps: 8.0357, even: false }] };
+    expect(noteText(uneven, tOf('en'), join('en'))).toBe('The clip holds its drawings unevenly (3.73 frames on average, 8.04 a second): the sticker is made as drawn, each drawing one frame, held as long as in the clip.');
+    expect(noteText(uneven, tOf('zh-CN'), join('zh-CN'))).toBe('该片段的画面保持时长不均（平均 3.73 帧，每秒 8.04 张）：表情包按原画制作，每张画面一帧，停留时长与原片相同。');
     expect(noteText({ note: 'an old sentence' }, tOf('en'), join('en'))).toBe('an old sentence');
     expect(noteText({}, tOf('en'), join('en'))).toBeUndefined();
   });
