@@ -479,5 +479,9 @@ describe('cutout sticker pipeline', () => {
     const p = await prepareSticker(clip, { model: 'person', fps: 12, maxSidePx: 96 }, env);
     expect([...p.cuts].some((i) => Math.abs(i - 28) <= 1)).toBe(true);
     expect(p.cuts.size).toBeLessThanOrEqual(2);
+    // Made as drawn, the cut is where it is in the frames kept (a repeat adds none): One Piece's at 4.17 s.
+    const drawn = await prepareSticker(evalFile('anime_clips', 'clips', 'esrgan_onepiece_demo.mp4'), { maxSidePx: 96 }, env);
+    expect(drawn.holds).toHaveLength(drawn.frames.length);
+    expect([...drawn.cuts].map((i) => Number(drawn.timesS[i].toFixed(2)))).toEqual([4.17]);
   });
 });

@@ -413,7 +413,8 @@ export async function prepareSticker(input: string, options: StickerOptions, env
         fg = anchor.fg;
         timings.segmentMs += performance.now() - t1;
       } else {
-        if (prev && isSceneCut(prev, frame)) cuts.add(frame.index);
+        // Indexed as the frame is kept (as drawn, a repeat adds no frame).
+        if (prev && isSceneCut(prev, frame)) cuts.add(frames.length);
         const tMask = performance.now();
         const cut = await cutStickerFrame(frame, model, hint, session, firstSegmented);
         firstSegmented = undefined;
