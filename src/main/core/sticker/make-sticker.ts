@@ -28,7 +28,7 @@ import { measureDrawingCadence } from '../video/drawing-cadence';
 import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, unionBoxes, type Box, type ColourAlpha } from './compose';
 import { dilateSquare } from '../matting/morphology';
 import { flattenForMatting, keepOwnEdge, ownAlphaOf } from '../matting/own-alpha';
-import { encodeIndexedApng } from './apng-indexed';
+import { encodeIndexedApng, encodeRgbaApng } from './apng';
 import { encodeAnimatedWebp, encodeApng, encodeWebmVp9, type AnimatedFrames } from './encode-animated';
 import { clipStickerFps, findPlatformPreset, PLATFORM_PRESETS, presetFps, presetLoops, SIZE_PRESETS, wholeSecondsOf, stickerExtension, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
 import { formatLabel } from '../../../shared/labels';
@@ -201,8 +201,9 @@ export function isMadeAsDrawn(options: Pick<StickerOptions, 'fps' | 'asDrawn'>, 
 /**
  * The output box (maxW x maxH), fps and duration the options and preset ask for; `drawing` is how
  * the clip holds its drawings (measureDrawingCadence). Made as drawn (isMadeAsDrawn, `asDrawn`),
- * `fps` is the rate the clip is decoded at (its own, at most 60 and the preset's or a GIF's most),
- * whose repeats are then merged; a preset's frame limit then keeps every 2nd (3rd, …) drawing.
+ * `fps` is the rate the clip is decoded at (its own, at most 60), whose repeats are then merged; a
+ * preset's frame limit then keeps every 2nd (3rd, …) drawing, and its most frames a second (or a
+ * GIF's) the drawings that last that long (shortestFrameMs).
  */
 export function resolveTargets(options: StickerOptions, info?: VideoInfo, drawing?: DrawingCadence | null): { preset?: PlatformPreset; maxW: number; maxH: number; fps: number; durationS?: number; format: StickerFormat; asDrawn: boolean } {
   const preset = options.preset ? findPlatformPreset(options.preset) : undefined;
@@ -220,16 +221,24 @@ export function resolveTargets(options: StickerOptions, info?: VideoInfo, drawin
     fps = presetFps(preset, fps, durationS);
   }
   const format = options.format ?? preset?.format ?? 'gif';
-  // Each drawing is held a whole number of the decoded frames, at most as fast as the preset plays.
-  if (asDrawn) fps = Math.min(info.fps, AS_DRAWN_MAX_DECODE_FPS, preset?.maxFps ?? Infinity);
   // A GIF's delays are whole centiseconds, and browsers play one of 10 ms or less at 100 ms: above
   // 50 fps some frames got 10 ms and a 1-s sticker played for 2.5 s. So a GIF runs at 50 fps at most.
   if (format === 'gif') fps = Math.min(fps, GIF_MAX_FPS);
+  // Each drawing is held a whole number of the clip's own frames (a rate that is not a multiple of
+  // the drawings' made twos 2, 1, 1, 1 frames of 15 fps); a drawing shorter than the preset's or a
+  // GIF's shortest frame gives its time to the one before (playedFrames).
+  if (asDrawn) fps = Math.min(info.fps, AS_DRAWN_MAX_DECODE_FPS);
   return { preset, maxW: preset ? preset.maxW : side, maxH: preset ? preset.maxH : side, fps, durationS, format, asDrawn };
 }
 
 /** The most frames a second a GIF plays as written (20 ms delays: browsers stretch 10 ms to 100). */
 export const GIF_MAX_FPS = 50;
+
+/** The shortest frame a sticker may show, ms: a preset's most frames a second (LINE 20, WeChat 15), a GIF's 50; 0 for none. */
+export function shortestFrameMs(targets: Pick<ReturnType<typeof resolveTargets>, 'preset' | 'format'>): number {
+  const most = Math.min(targets.preset?.maxFps ?? Infinity, targets.format === 'gif' ? GIF_MAX_FPS : Infinity);
+  return Number.isFinite(most) ? 1000 / most : 0;
+}
 
 /** The long side, in pixels, at which a sticker decodes and segments its frames. */
 export function stickerWorkSide(options: StickerOptions, targets = resolveTargets(options)): number {
@@ -283,11 +292,12 @@ function mayGrowWorkSide(info: VideoInfo, plan: FramePlan): boolean {
  * The long side to decode a sticker's frames at when its subject is small in the frame, or
  * undefined to keep `plan`'s: the first frame's subject (`subject`, as the sticker segments it),
  * padded as the crop pads it, should reach the output long side. Bounded by the clip's own size,
- * by MAX_WORK_GROWTH and by the frames a sticker may hold (maxStickerFrames); not worth it under
+ * by MAX_WORK_GROWTH and by the pixels a sticker's `heldFrames` may hold (MAX_STICKER_PIXELS; as
+ * drawn, the drawings, not every decoded frame); not worth it under
  * MIN_WORK_GROWTH. The other frames' subjects may be larger (the crop is their union): then the
  * crop is scaled down to the size asked for, as before.
  */
-export function subjectWorkSide(subject: Box | null, info: VideoInfo, plan: FramePlan, targets: ReturnType<typeof resolveTargets>, options: StickerOptions): number | undefined {
+export function subjectWorkSide(subject: Box | null, info: VideoInfo, plan: FramePlan, targets: ReturnType<typeof resolveTargets>, options: StickerOptions, heldFrames = plan.frameCount): number | undefined {
   if (!subject) return undefined;
   const frameLong = Math.max(plan.width, plan.height);
   const sourceLong = Math.max(info.width, info.height);
@@ -295,7 +305,7 @@ export function subjectWorkSide(subject: Box | null, info: VideoInfo, plan: Fram
   const wanted = (frameLong * Math.max(targets.maxW, targets.maxH)) / subjectLong;
   // Every frame is held until the encode: as many frames as planned must still fit.
   const areaPerLong2 = (plan.width * plan.height) / (frameLong * frameLong);
-  const byMemory = Math.sqrt(MAX_STICKER_PIXELS / Math.max(1, plan.frameCount) / areaPerLong2);
+  const byMemory = Math.sqrt(MAX_STICKER_PIXELS / Math.max(1, heldFrames) / areaPerLong2);
   const side = Math.floor(Math.min(wanted, sourceLong, frameLong * MAX_WORK_GROWTH, byMemory));
   return side >= frameLong * MIN_WORK_GROWTH ? side : undefined;
 }
@@ -368,7 +378,8 @@ export async function prepareSticker(input: string, options: StickerOptions, env
     let firstSegmented: SegmentedFrame | undefined;
     if (!next.done && options.workScale === undefined && mayGrowWorkSide(info, plan)) {
       firstSegmented = await stickerFrameAlpha(next.value, model, session);
-      const side = subjectWorkSide(alphaBox(firstSegmented.alpha, next.value.width, next.value.height, 0.5), info, plan, targets, options);
+      // As drawn, the frames held are the drawings, not every decoded frame.
+      const side = subjectWorkSide(alphaBox(firstSegmented.alpha, next.value.width, next.value.height, 0.5), info, plan, targets, options, Math.ceil(plan.frameCount * keptShare));
       if (side !== undefined) {
         firstSegmented = undefined;
         await stream.return?.(undefined);
@@ -402,7 +413,7 @@ export async function prepareSticker(input: string, options: StickerOptions, env
         tWait = performance.now();
         continue;
       }
-      if (targets.asDrawn && frames.length >= maxFrames) {
+      if (targets.asDrawn && frames.length >= maxStickerFrames(plan.width, plan.height)) {
         // More drawings than a sticker holds (the estimate was short): it ends before this one.
         cutToS = frame.timeMs / 1000;
         break;
@@ -694,7 +705,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     const { box } = layout;
     // The file's size: the sticker's, or the canvas a preset fixes.
     const size = layout.canvas ?? layout.size;
-    const { picked, delaysMs, step } = playedFrames(durationsMs, first, last, knobs.fpsStep, preset, targets.asDrawn);
+    const { picked, delaysMs, step } = playedFrames(durationsMs, first, last, knobs.fpsStep, preset, targets.asDrawn ? { shortestMs: shortestFrameMs(targets) } : undefined);
     const playedS = delaysMs.reduce((a, b) => a + b, 0) / 1000;
     // Frames a second: the rate made, or as drawn their mean (to 1e-9: 12 fps stays 12 after a sum of 83.3-ms delays).
     const fps = Math.round((picked.length / playedS) * 1e9) / 1e9;
@@ -732,13 +743,17 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
       outAlphas = bins.map((b) => Float32Array.from(b));
     } else {
       const straight = composed.map(toStraightRgba);
-      // APNG / WebM through ffmpeg are written at a steady rate: as drawn, the decoded one (each drawing repeated for its hold).
-      const animated: AnimatedFrames = { frames: straight, width: size.width, height: size.height, delaysMs, fps: targets.asDrawn ? plan.fps : fps };
+      // WebM (and a steady APNG) through ffmpeg are written at a steady rate: as drawn, the decoded
+      // one (each drawing repeated for its hold), at most the preset's (Telegram's 30).
+      const animated: AnimatedFrames = { frames: straight, width: size.width, height: size.height, delaysMs, fps: targets.asDrawn ? Math.min(plan.fps, preset?.maxFps ?? Infinity) : fps };
       if (targets.format === 'webp') bytes = await encodeAnimatedWebp(animated, { quality: knobs.quality, loop: plays });
       else if (targets.format === 'apng' && knobs.posterize) {
-        // One shared palette, a byte a pixel, and only each frame's changed rectangle (apng-indexed.ts).
+        // One shared palette, a byte a pixel, and only each frame's changed rectangle (apng.ts).
         const { palette, indexed } = indexFrames(straight, knobs.maxColors);
         bytes = encodeIndexedApng({ width: size.width, height: size.height, palette, frames: indexed, delaysMs }, { plays });
+      } else if (targets.format === 'apng' && targets.asDrawn) {
+        // Each drawing one frame of its own length (ffmpeg's encoder takes a steady rate: it wrote a drawing once a decoded frame).
+        bytes = encodeRgbaApng({ width: size.width, height: size.height, frames: straight, delaysMs }, { plays });
       } else if (targets.format === 'apng') bytes = await encodeApng(animated, { plays }, ctx, tools ?? resolveFfmpeg());
       else bytes = await encodeWebmVp9(animated, { crf: Math.round(63 - knobs.quality * 0.45) }, ctx, tools ?? resolveFfmpeg());
       outAlphas = composed.map((c) => c.alpha);
@@ -825,7 +840,8 @@ export function decodeErrorsText(count: number): string {
 /** What the CLI and a batch's note say of a rate set by the clip's drawings (StickerJobResult.drawing). */
 export function drawingRateText(drawing: DrawingCadence): string {
   const fps = Number(drawing.drawingFps.toFixed(2));
-  const held = drawing.even ? `holds each drawing for ${drawing.framesPerDrawing} frames` : `holds its drawings ${Number(drawing.framesPerDrawing.toFixed(2))} frames on average, unevenly`;
+  // (A batch journal from before uneven holds has no `even`: its drawings were even.)
+  const held = drawing.even !== false ? `holds each drawing for ${drawing.framesPerDrawing} frames` : `holds its drawings ${Number(drawing.framesPerDrawing.toFixed(2))} frames on average, unevenly`;
   return `the clip ${held} (${fps} drawings a second): the sticker is made as drawn, each drawing one frame held as long as in the clip (--fps sets a steady rate)`;
 }
 
@@ -843,10 +859,12 @@ export function frameDurationsMs(prepared: Pick<PreparedSticker, 'plan' | 'holds
 /**
  * The frames a sticker plays, of the prepared ones `first`..`last` that last `durationsMs`, and how
  * long each (ms):
- * - every `step`-th kept, each for its own time and those it stands for; as drawn (`asDrawn`), at
- *   least every n-th for a preset's most frames (LINE: 20; 32 drawings make 16 of two drawings'
- *   time). Frames of one length stay of one length, spread over the same time: 20 frames at 5 fps
- *   with step 3 keep 7 frames of 4/7 s (4.0 s, as trimmed), not 6 of 3/5 s and one of 2/5;
+ * - as drawn (`drawn`), a drawing shorter than `drawn.shortestMs` (a preset's or a GIF's most frames
+ *   a second) is not shown: its time goes to the drawing before (the first's to the next);
+ * - every `step`-th kept, each for its own time and those it stands for; as drawn, at least every
+ *   n-th for a preset's most frames (LINE: 20; 32 drawings make 16 of two drawings' time). Frames
+ *   of one length stay of one length, spread over the same time: 20 frames at 5 fps with step 3
+ *   keep 7 frames of 4/7 s (4.0 s, as trimmed), not 6 of 3/5 s and one of 2/5;
  * - at least a preset's fewest (LINE: 5), each shown that many times over for a share of its time,
  *   at the preset's most frames a second at most (where the sticker then lasts longer: a one-frame
  *   clip at 12 fps made 5 frames of 17 ms, a flash);
@@ -859,20 +877,24 @@ export function playedFrames(
   last: number,
   step: number,
   preset?: Pick<PlatformPreset, 'maxFrames' | 'minFrames' | 'maxFps' | 'wholeSeconds' | 'maxDurationS'>,
-  asDrawn = false,
+  drawn?: { shortestMs: number },
 ): { picked: number[]; delaysMs: number[]; step: number } {
-  const count = last - first + 1;
-  if (asDrawn && preset?.maxFrames) step = Math.max(step, Math.ceil(count / preset.maxFrames));
+  // The frames that may show, each with its time.
+  const shown: { i: number; ms: number }[] = [];
+  for (let i = first; i <= last; i++) {
+    if (drawn && shown.length > 0 && durationsMs[i] < drawn.shortestMs - 1e-6) shown[shown.length - 1].ms += durationsMs[i];
+    else if (drawn && shown.length === 1 && shown[0].ms < drawn.shortestMs - 1e-6) shown[0] = { i, ms: shown[0].ms + durationsMs[i] };
+    else shown.push({ i, ms: durationsMs[i] });
+  }
+  if (drawn && preset?.maxFrames) step = Math.max(step, Math.ceil(shown.length / preset.maxFrames));
   let picked: number[] = [];
   let delaysMs: number[] = [];
-  for (let i = first; i <= last; i += step) {
-    picked.push(i);
-    let ms = 0;
-    for (let j = i; j < Math.min(i + step, last + 1); j++) ms += durationsMs[j];
-    delaysMs.push(ms);
+  for (let k = 0; k < shown.length; k += step) {
+    picked.push(shown[k].i);
+    delaysMs.push(shown.slice(k, k + step).reduce((a, f) => a + f.ms, 0));
   }
   const spanMs = delaysMs.reduce((a, b) => a + b, 0);
-  if (step > 1 && durationsMs.slice(first, last + 1).every((d) => d === durationsMs[first])) delaysMs = delaysMs.map(() => spanMs / picked.length);
+  if (step > 1 && !drawn && durationsMs.slice(first, last + 1).every((d) => d === durationsMs[first])) delaysMs = delaysMs.map(() => spanMs / picked.length);
   if (preset?.minFrames && picked.length < preset.minFrames) {
     const times = Math.ceil(preset.minFrames / picked.length);
     const shortestMs = 1000 / (preset.maxFps ?? Infinity);

@@ -132,20 +132,28 @@ describe('platform presets', () => {
   it('as drawn, each drawing plays for its own hold; a preset\'s most frames keep every n-th drawing, with the time of those between', () => {
     // Threes in a 30-fps file: 4, 4, 4, 3 frames of 33.3 ms.
     const holds = [4, 4, 4, 3, 4, 4, 4, 3].map((h) => (h * 1000) / 30);
-    const all = playedFrames(holds, 0, 7, 1, undefined, true);
+    const all = playedFrames(holds, 0, 7, 1, undefined, { shortestMs: 0 });
     expect(all.picked).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(all.delaysMs).toEqual(holds);
     expect(all.step).toBe(1);
     // Frames left out at the ends are not played.
-    expect(playedFrames(holds, 2, 5, 1, undefined, true).delaysMs).toEqual(holds.slice(2, 6));
+    expect(playedFrames(holds, 2, 5, 1, undefined, { shortestMs: 0 }).delaysMs).toEqual(holds.slice(2, 6));
     // LINE holds 20 frames at most: 32 drawings (4 s on threes at 24 fps) make 16 of two drawings' time, in 4 whole seconds.
     const line = findPlatformPreset('line')!;
     const drawn = [3, 3, 4, 2].flatMap((h) => Array(8).fill((h * 1000) / 24));
-    const kept = playedFrames(drawn, 0, 31, 1, line, true);
+    const kept = playedFrames(drawn, 0, 31, 1, line, { shortestMs: 50 });
     expect(kept.step).toBe(2);
     expect(kept.picked).toEqual(Array.from({ length: 16 }, (_, k) => 2 * k));
     expect(kept.delaysMs.reduce((a, b) => a + b, 0)).toBeCloseTo(4000, 6);
     expect(kept.delaysMs[0]).toBeCloseTo(250, 6);
+    // A drawing shorter than the platform's shortest frame (WeChat: 15 a second, 67 ms) is not shown: its time goes to the one before.
+    const ms = (frames: number[]) => frames.map((h) => (h * 1000) / 24);
+    const wechat = playedFrames(ms([3, 1, 2, 2, 3]), 0, 4, 1, findPlatformPreset('wechat'), { shortestMs: 1000 / 15 });
+    expect(wechat.picked).toEqual([0, 2, 3, 4]);
+    expect(wechat.delaysMs).toEqual(ms([4, 2, 2, 3]));
+    // The first one's goes to the next; twos at 23.98 fps (83 ms) all show.
+    expect(playedFrames(ms([1, 3, 3]), 0, 2, 1, undefined, { shortestMs: 50 })).toMatchObject({ picked: [1, 2], delaysMs: ms([4, 3]) });
+    expect(playedFrames(Array(8).fill(2000 / 23.976), 0, 7, 1, undefined, { shortestMs: 1000 / 15 }).picked).toHaveLength(8);
     // Not as drawn (a steady rate the preset already allows), a frame too many is not halved.
     expect(playedFrames(Array(21).fill(200), 0, 20, 1, line).picked).toHaveLength(21);
   });

@@ -2,7 +2,7 @@
 // rate a sticker of it is made at (as drawn, or a steady one).
 import { describe, expect, it } from 'vitest';
 import { holdCadenceOf } from '../../../../src/main/core/video/drawing-cadence';
-import { DEFAULT_STICKER_FPS, isMadeAsDrawn, resolveTargets } from '../../../../src/main/core/sticker/make-sticker';
+import { DEFAULT_STICKER_FPS, isMadeAsDrawn, resolveTargets, shortestFrameMs } from '../../../../src/main/core/sticker/make-sticker';
 import { clipStickerFps } from '../../../../src/shared/sticker-presets';
 import type { VideoInfo } from '../../../../src/main/core/video/probe';
 
@@ -70,14 +70,18 @@ describe('clipStickerFps, isMadeAsDrawn and a preset', () => {
     expect(isMadeAsDrawn({ asDrawn: false }, uneven)).toBe(false);
   });
 
-  it('as drawn, the clip is decoded at its own rate (at most the preset\'s and a GIF\'s), whose repeats are merged', () => {
+  it('as drawn, the clip is decoded at its own rate (at most 60), whose repeats are merged', () => {
     const at30 = { ...info, fps: 30 };
     expect(resolveTargets({}, at30, uneven)).toMatchObject({ asDrawn: true, fps: 30 });
+    // A 60-fps file: each drawing a whole number of its frames, a GIF too (its 50 a second most is playedFrames' shortest frame).
     expect(resolveTargets({ format: 'webp' }, { ...info, fps: 60 }, uneven)).toMatchObject({ asDrawn: true, fps: 60 });
-    expect(resolveTargets({}, { ...info, fps: 60 }, uneven)).toMatchObject({ asDrawn: true, fps: 50 });
-    // LINE plays 20 a second at most, WeChat 15; its frame limit is met by keeping every n-th drawing (playedFrames).
-    expect(resolveTargets({ preset: 'line', durationS: 4 }, at30, uneven)).toMatchObject({ asDrawn: true, fps: 20 });
-    expect(resolveTargets({ preset: 'wechat' }, at30, uneven)).toMatchObject({ asDrawn: true, fps: 15 });
+    expect(resolveTargets({}, { ...info, fps: 60 }, uneven)).toMatchObject({ asDrawn: true, fps: 60 });
+    expect(shortestFrameMs(resolveTargets({}, at30, uneven))).toBe(20);
+    // LINE plays 20 a second at most, WeChat 15: their shortest frames; LINE's frame limit keeps every n-th drawing (playedFrames).
+    expect(resolveTargets({ preset: 'line', durationS: 4 }, at30, uneven)).toMatchObject({ asDrawn: true, fps: 30 });
+    expect(shortestFrameMs(resolveTargets({ preset: 'line', durationS: 4 }, at30, uneven))).toBe(50);
+    expect(shortestFrameMs(resolveTargets({ preset: 'wechat' }, at30, uneven))).toBeCloseTo(1000 / 15, 9);
+    expect(shortestFrameMs(resolveTargets({ format: 'webp' }, at30, uneven))).toBe(0);
     // A rate asked for: steady, as before.
     expect(resolveTargets({ fps: 12 }, at30, uneven)).toMatchObject({ asDrawn: false, fps: 12 });
     expect(resolveTargets({ preset: 'line', durationS: 3, fps: 6 }, info, threes)).toMatchObject({ asDrawn: false, fps: 6 });

@@ -92,7 +92,8 @@ export function noteText(row: Pick<BatchItemRow, 'note' | 'notes'>, t: (key: Not
         case 'decodeErrors':
           return [t('batch.note.decodeErrors', { n: String(n.count) })];
         case 'drawingRate':
-          return [t(n.even ? 'batch.note.drawingRate' : 'batch.note.drawingRateUneven', { frames: Number(n.framesPerDrawing.toFixed(2)), fps: Number(n.drawingFps.toFixed(2)) })];
+          // (A journal from before uneven holds has no `even`: its drawings were even.)
+          return [t(n.even !== false ? 'batch.note.drawingRate' : 'batch.note.drawingRateUneven', { frames: Number(n.framesPerDrawing.toFixed(2)), fps: Number(n.drawingFps.toFixed(2)) })];
       }
     }),
   );

@@ -1,10 +1,10 @@
-// The palette APNG writer (core/sticker/apng-indexed.ts), decoded by ffmpeg's APNG decoder: every
-// frame, its soft alpha and the rectangles that only changed, back pixel for pixel.
+// The APNG writer (core/sticker/apng.ts), palette and RGBA, decoded by ffmpeg's APNG decoder:
+// every frame, its soft alpha and the rectangles that only changed, back pixel for pixel.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { changedRect, encodeIndexedApng } from '../../src/main/core/sticker/apng-indexed';
+import { changedRect, encodeIndexedApng, encodeRgbaApng } from '../../src/main/core/sticker/apng';
 import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { tempDir } from '../helpers/env';
 
@@ -62,5 +62,47 @@ describe('palette APNG', () => {
     expect(changedRect(a, null, 20, 10)).toEqual({ x: 0, y: 0, w: 20, h: 10 });
     expect(changedRect(b, a, 20, 10)).toEqual({ x: 5, y: 3, w: 5, h: 4 });
     expect(changedRect(a, a, 20, 10)).toEqual({ x: 0, y: 0, w: 1, h: 1 });
+  });
+});
+
+describe('RGBA APNG (a sticker made as drawn)', () => {
+  it('decodes to the RGBA frames it was given, each with its own delay, soft alpha and unchanged parts included', () => {
+    const W = 41;
+    const H = 29;
+    // A gradient (each row filtered as suits it), soft-alpha edge columns, and a square that moves, then holds.
+    const frames = Array.from({ length: 4 }, (_, f) => {
+      const frame = new Uint8Array(W * H * 4);
+      for (let y = 0; y < H; y++) {
+        for (let x = 0; x < W; x++) {
+          const o = (y * W + x) * 4;
+          frame.set([(x * 6) & 255, (y * 9) & 255, (x * y) & 255, x < 3 ? 0 : x < 6 ? 40 * x : 255], o);
+        }
+      }
+      const at = Math.min(f, 2) * 7 + 8;
+      for (let y = 9; y < 16; y++) for (let x = at; x < at + 6; x++) frame.set([250, 20, 30, 200], (y * W + x) * 4);
+      return frame;
+    });
+    const delaysMs = [100, 1000 / 7.5, 100, 400];
+    const file = join(tempDir(), 'rgba.png');
+    writeFileSync(file, encodeRgbaApng({ width: W, height: H, frames, delaysMs }, { plays: 0 }));
+    const buf = Buffer.from(readFileSync(file));
+    expect(buf[buf.indexOf('IHDR') + 4 + 9]).toBe(6);
+    expect(buf.readUInt32BE(buf.indexOf('acTL') + 4)).toBe(4);
+    const delays: number[] = [];
+    for (let at = buf.indexOf('fcTL'); at >= 0; at = buf.indexOf('fcTL', at + 4)) delays.push(buf.readUInt16BE(at + 24));
+    expect(delays).toEqual([100, 133, 100, 400]);
+    // The last frame repeats the one before: only a pixel's rectangle is stored for it.
+    const lastFctl = buf.lastIndexOf('fcTL');
+    expect([buf.readUInt32BE(lastFctl + 8), buf.readUInt32BE(lastFctl + 12)]).toEqual([1, 1]);
+    const raw = execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-i', file, '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1']);
+    expect(raw.length).toBe(W * H * 4 * 4);
+    frames.forEach((frame, f) => {
+      for (let i = 0; i < W * H; i++) {
+        const got = [...raw.subarray((f * W * H + i) * 4, (f * W * H + i) * 4 + 4)];
+        const want = [...frame.subarray(i * 4, i * 4 + 4)];
+        if (want[3] === 0) expect(got[3]).toBe(0);
+        else expect(got).toEqual(want);
+      }
+    });
   });
 });
