@@ -70,9 +70,12 @@ export function verdictOf(share: number, threshold: number | null, isEmpty = fal
  * shares, flagged above the model's sticker threshold), and every frame's share with its time.
  */
 export interface StickerReview extends MatteReview {
-  /** Each decoded frame (before repeats are merged): its time in the clip (seconds) and its unsure share. */
-  frames: { timeS: number; unsureShare: number }[];
-  /** How long a decoded frame lasts (1 / the decode fps), seconds. */
+  /**
+   * Each frame made (steady: every decoded one, before a GIF merges repeats; as drawn: each drawing):
+   * its time in the clip (seconds), its unsure share, and as drawn how long it lasts (seconds).
+   */
+  frames: { timeS: number; unsureShare: number; durationS?: number }[];
+  /** How long a decoded frame lasts (1 / the decode fps), seconds: a frame's length where it has no durationS. */
   frameStepS: number;
   /** Frames whose share is above the threshold (0 without a threshold). */
   flaggedFrames: number;

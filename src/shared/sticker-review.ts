@@ -20,9 +20,10 @@ export function frameRuns(review: StickerReview, flagged: boolean): [number, num
   return runs;
 }
 
-/** A run in seconds of the clip: from its first frame's time to the end of its last frame (one frame step later). */
+/** A run in seconds of the clip: from its first frame's time to the end of its last frame (its length, or one frame step, later). */
 export function runSeconds(review: StickerReview, [first, last]: [number, number]): { startS: number; endS: number } {
-  return { startS: review.frames[first].timeS, endS: review.frames[last].timeS + review.frameStepS };
+  const end = review.frames[last];
+  return { startS: review.frames[first].timeS, endS: end.timeS + (end.durationS ?? review.frameStepS) };
 }
 
 /** The flagged runs as times in the clip ("0.00–0.50 s, 1.25–1.33 s"), each to the end of its last frame; '' when none. */
@@ -36,13 +37,18 @@ export function flaggedRanges(review: StickerReview): string {
 }
 
 /**
- * The longest run of sure frames as a trim (the first of equal runs), rounded to 0.01 s; null when
- * nothing needs trimming (no threshold, no flagged frame) or no sure run lasts `minS`.
+ * The longest run of sure frames as a trim (the longest in time: frames made as drawn last as long
+ * as their drawings; the first of equal runs), rounded to 0.01 s; null when nothing needs trimming
+ * (no threshold, no flagged frame) or no sure run lasts `minS`.
  */
 export function sureTrim(review: StickerReview, minS: number): { startS: number; durationS: number } | null {
   if (review.flaggedFrames === 0) return null;
+  const lengthOf = (run: [number, number]): number => {
+    const { startS, endS } = runSeconds(review, run);
+    return Math.round((endS - startS) * 1e6);
+  };
   let best: [number, number] | null = null;
-  for (const run of frameRuns(review, false)) if (!best || run[1] - run[0] > best[1] - best[0]) best = run;
+  for (const run of frameRuns(review, false)) if (!best || lengthOf(run) > lengthOf(best)) best = run;
   if (!best) return null;
   const { startS, endS } = runSeconds(review, best);
   const r = (v: number): number => Math.round(v * 100) / 100;

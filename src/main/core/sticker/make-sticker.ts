@@ -453,9 +453,8 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   const t3 = performance.now();
   const alphas = smoothAlphaSequence(rawAlphas, stability, cuts, frames);
   timings.smoothMs = performance.now() - t3;
-  // A flagged span ends a frame after its last frame: as drawn, a frame of the mean length.
-  const frameStepS = targets.asDrawn ? holds.reduce((a, b) => a + b, 0) / Math.max(1, holds.length) / plan.fps : 1 / plan.fps;
-  const review = reviewStickerFrames(alphas, plan.width, plan.height, timesS, frameStepS, reviewThresholdOf(model.entry, 'sticker'));
+  // A flagged span ends where its last frame does: as drawn, each frame is as long as its drawing.
+  const review = reviewStickerFrames(alphas, plan.width, plan.height, timesS, 1 / plan.fps, reviewThresholdOf(model.entry, 'sticker'), targets.asDrawn ? holds.map((h) => h / plan.fps) : undefined);
   timings.totalMs = performance.now() - t0;
   return { info, ...(drawing ? { drawing } : {}), ...(targets.asDrawn ? { holds } : {}), plan, modelId: model.entry.id, provider: provider ?? 'none', subject: subjectOf(model.entry), modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, ...(cutToS === undefined ? {} : { cutToS }),
     ...(presetCutToS === undefined ? {} : { presetCutToS }),
@@ -518,7 +517,8 @@ export function finishStickerFrame(frame: RgbaImage, alpha: Float32Array, hint: 
 
 /**
  * The review of a sticker's frames (docs/quality.md, "Stickers that need a look"): each frame's
- * unsure share; the sticker's is their median, flagged above the model's sticker threshold.
+ * unsure share (and, made as drawn, its length: `durationsS`); the sticker's is their median,
+ * flagged above the model's sticker threshold.
  */
 export function reviewStickerFrames(
   alphas: readonly Float32Array[],
@@ -527,9 +527,10 @@ export function reviewStickerFrames(
   timesS: readonly number[],
   frameStepS: number,
   threshold: number | null,
+  durationsS?: readonly number[],
 ): StickerReview {
   return summarizeReview(
-    alphas.map((a, i) => ({ timeS: timesS[i], unsureShare: unsureShare(a, width, height) })),
+    alphas.map((a, i) => ({ timeS: timesS[i], unsureShare: unsureShare(a, width, height), ...(durationsS ? { durationS: durationsS[i] } : {}) })),
     frameStepS,
     threshold,
   );
@@ -555,7 +556,7 @@ function reviewOfFrames({ frames, frameStepS, reviewThreshold }: StickerReview, 
  */
 export function restabilize(prepared: PreparedSticker, stability: number): PreparedSticker {
   const alphas = smoothAlphaSequence(prepared.rawAlphas, clamp01(stability, 0.5, 'stability'), prepared.cuts, prepared.frames);
-  const review = reviewStickerFrames(alphas, prepared.plan.width, prepared.plan.height, prepared.timesS, prepared.review.frameStepS, prepared.review.reviewThreshold);
+  const review = reviewStickerFrames(alphas, prepared.plan.width, prepared.plan.height, prepared.timesS, prepared.review.frameStepS, prepared.review.reviewThreshold, prepared.holds?.map((h) => h / prepared.plan.fps));
   return { ...prepared, alphas, review };
 }
 

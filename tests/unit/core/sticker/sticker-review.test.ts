@@ -72,6 +72,17 @@ describe('sureTrim', () => {
     expect(sureTrim(reviewOf([1, 1, 0, 0, 0]), 0.2)).toEqual({ startS: 0.5, durationS: 0.75 });
   });
 
+  it('made as drawn, each frame lasts as long as its drawing: the longest run in time, to its last drawing\'s end', () => {
+    // Drawings of 0.1, 0.1, 0.1 s (sure), one unsure, then one held still 0.8 s (sure).
+    const lengths = [0.1, 0.1, 0.1, 0.2, 0.8];
+    const times = lengths.map((_, i) => lengths.slice(0, i).reduce((a, b) => a + b, 0));
+    const r = reviewStickerFrames([0, 0, 0, 1, 0].map((u) => frame(u ? 30 : 0)), W, H, times, 1 / 30, 0.08, lengths);
+    expect(r.frames.map((f) => f.durationS)).toEqual(lengths);
+    expect(flaggedRanges(r)).toBe('0.30–0.50 s');
+    // One still drawing outlasts three short ones.
+    expect(sureTrim(r, 0.2)).toEqual({ startS: 0.5, durationS: 0.8 });
+  });
+
   it('is null with nothing to trim: no flagged frame, every frame flagged, a run under the minimum, or no threshold', () => {
     expect(sureTrim(reviewOf([0, 0, 0, 0]), 0.2)).toBeNull();
     expect(sureTrim(reviewOf([1, 1, 1, 1]), 0.2)).toBeNull();
