@@ -100,8 +100,10 @@ export interface StickerJobResult {
   frameCount: number;
   /** Frames per second written: the asked rate, lower where a preset's frame or byte limit dropped frames. */
   fps: number;
-  /** Set when no rate was asked for and the clip holds its drawings (on twos, threes) fewer than 12 a second: the rate made is theirs, each drawing once. */
+  /** Set when the sticker is made as drawn (no rate asked for, and the clip holds its drawings fewer than 12 a second): each drawing one frame, as long as the clip holds it. */
   drawing?: DrawingCadence;
+  /** Made as drawn, where a preset's (or a GIF's) limits left drawings out: only every n-th is kept (`every`), and `short` ones shorter than its shortest frame are not shown. */
+  drawingsLeftOut?: { every: number; short: number };
   bytes: number;
   withinBudget: boolean;
   /** Made smaller than the size asked for (or the preset's box) to fit the preset's byte budget. Absent when not. */
@@ -330,7 +332,7 @@ export type FileNote =
   | { kind: 'cutShortFile'; seconds: number }
   | { kind: 'decodeErrors'; count: number }
   /** The clip's drawings set the rate (StickerJobResult.drawing). */
-  | ({ kind: 'drawingRate' } & DrawingCadence);
+  | ({ kind: 'drawingRate'; leftOut?: { every: number; short: number } } & DrawingCadence);
 
 /**
  * What a batch file's pipeline adds to its entry when done (kept for skipped ones done before): the

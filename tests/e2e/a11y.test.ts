@@ -193,7 +193,8 @@ describe('the keyboard and a screen reader in Chromium', () => {
     // Without a brush the arrows move the picture; E takes the Remove brush and the picture says so.
     await page.keyboard.press('e');
     expect(await page.getAttribute('[data-tool=background]', 'aria-pressed')).toBe('true');
-    expect(await canvas.getAttribute('aria-label')).toMatch(/^The picture, with the Remove brush: the arrow keys move the brush/);
+    // (Polled: on a loaded machine the label followed the pressed button a moment later.)
+    await expect.poll(() => canvas.getAttribute('aria-label')).toMatch(/^The picture, with the Remove brush: the arrow keys move the brush/);
     const panX = await canvas.getAttribute('data-pan-x');
     // The brush starts in the middle of the view (her face): kept.
     await page.keyboard.press('ArrowUp');

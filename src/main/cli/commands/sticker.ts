@@ -148,7 +148,7 @@ export const stickerCommand: CliCommand = {
     const r = await makeSticker(positionals[0], values.out, options, env, { signal: io.signal, onProgress: progress }).finally(() => status.clear());
     const fpsCap = gifFpsCapText(options, r.format);
     if (fpsCap) io.err(`note: ${fpsCap}`);
-    if (r.drawing) io.err(`note: ${drawingRateText(r.drawing)}`);
+    if (r.drawing) io.err(`note: ${drawingRateText(r.drawing, r.drawingsLeftOut)}`);
     if (r.modelFallback) io.err('note: no anime model is installed; used the person model (see `cutout models`)');
     noteProviderFallback(io, values.provider, r.provider);
     if (r.cutToS !== undefined) {
@@ -168,7 +168,7 @@ export const stickerCommand: CliCommand = {
     else if (r.shrunkToFit && preset) io.err(`note: made smaller to fit the ${preset.label}'s ${Math.round(preset.maxBytes / 1024)} KB`);
     const t = r.timings;
     io.out(
-      `${positionals[0]} -> ${r.output} (${r.format}, ${r.width}x${r.height}, ${r.frameCount === 1 ? '1 frame' : `${r.frameCount} frames`} ${r.drawing ? `as drawn, ${r.fps.toFixed(2)} a second` : `at ${r.fps.toFixed(2)} fps`}, ${(r.bytes / 1024).toFixed(1)} KB, ` +
+      `${positionals[0]} -> ${r.output} (${r.format}, ${r.width}x${r.height}, ${r.frameCount === 1 ? '1 frame' : `${r.frameCount} frames`} ${r.drawing && r.format !== 'webm' ? `as drawn, ${r.fps.toFixed(2)} a second on average` : `at ${r.fps.toFixed(2)} fps${r.drawing ? ', as drawn' : ''}`}, ${(r.bytes / 1024).toFixed(1)} KB, ` +
         `${r.modelId} on ${r.provider}, ${r.repeatedFrames} repeated, ${r.sceneCuts} cuts, ${r.attempts} encode(s), ${t.totalMs.toFixed(0)} ms: segment ${t.segmentMs.toFixed(0)} refine ${t.refineMs.toFixed(0)} compose ${t.composeMs.toFixed(0)} encode ${t.encodeMs.toFixed(0)})`,
     );
     if (r.review.needsReview) io.out(`  check it: ${stickerReviewText(r.review, r.modelFallback ? null : r.subject === 'anime' ? 'person' : 'anime')}`);

@@ -131,7 +131,7 @@ function fileNoteText(n: FileNote): string {
     case 'decodeErrors':
       return decodeErrorsText(n.count);
     case 'drawingRate':
-      return drawingRateText(n);
+      return drawingRateText(n, n.leftOut);
   }
 }
 
@@ -293,7 +293,7 @@ const stickerMode: BatchModeHandler = {
     (mctx) => validateStickerOptions(stickerOptionsOf(mctx)),
     async (input, output, mctx, onProgress) => {
       const options = stickerOptionsOf(mctx);
-      const { review, cutToS, presetCutToS, pastEndToS, wholeSecondsFromS, delaysMs, emptyEndsS, endsAtS, cutShortAtS, decodeErrors, drawing } = await makeSticker(input, output, options, mctx.env, { signal: mctx.signal, onProgress });
+      const { review, cutToS, presetCutToS, pastEndToS, wholeSecondsFromS, delaysMs, emptyEndsS, endsAtS, cutShortAtS, decodeErrors, drawing, drawingsLeftOut } = await makeSticker(input, output, options, mctx.env, { signal: mctx.signal, onProgress });
       // The median frame's verdict only: the per-frame list stays out of the journal and report.
       const notes: FileNote[] = [
         ...(cutToS === undefined ? [] : [{ kind: 'firstPart' as const, seconds: cutToS, frames: review.frames.length }]),
@@ -304,7 +304,7 @@ const stickerMode: BatchModeHandler = {
         ...(endsAtS === undefined ? [] : [{ kind: 'stoppedShort' as const, seconds: endsAtS }]),
         ...(cutShortAtS === undefined ? [] : [{ kind: 'cutShortFile' as const, seconds: cutShortAtS }]),
         ...(decodeErrors === undefined ? [] : [{ kind: 'decodeErrors' as const, count: decodeErrors }]),
-        ...(drawing === undefined ? [] : [{ kind: 'drawingRate' as const, ...drawing }]),
+        ...(drawing === undefined ? [] : [{ kind: 'drawingRate' as const, ...drawing, ...(drawingsLeftOut ? { leftOut: drawingsLeftOut } : {}) }]),
       ];
       return { ...verdictOf(review.unsureShare, review.reviewThreshold), ...withNotes(notes) };
     },

@@ -61,12 +61,29 @@ export function webpDelaysMs(delaysMs: readonly number[]): number[] {
 }
 
 /**
- * The frames as a steady stream at `fps`: each as many times as its delay has steps, the running
- * sum kept to the timeline (exactDelaysIn); a frame shorter than half a step is left out. Frames of
- * one step each are as they are.
+ * How many steps of a steady `fps` each delay takes: the running sum kept to the timeline
+ * (exactDelaysIn), and the whole never longer than the delays (the last frame a step shorter where
+ * it would be: 3.000 s at 23.98 fps made 72 frames, 3.003 s, past Telegram's 3 s; only the last
+ * frame may lose its only step for it, a sliver of under a step). A frame shorter than half a step
+ * may take none. Frames of one step each take one.
  */
+export function steadyRateSteps(delaysMs: readonly number[], fps: number): number[] {
+  const stepMs = 1000 / fps;
+  const steps = exactDelaysIn(delaysMs, stepMs);
+  const totalMs = delaysMs.reduce((a, b) => a + b, 0);
+  let count = steps.reduce((a, b) => a + b, 0);
+  for (let i = steps.length - 1; i >= 0 && count * stepMs > totalMs + 1e-6; i--) {
+    while ((steps[i] > 1 || (steps[i] === 1 && i === steps.length - 1)) && count * stepMs > totalMs + 1e-6) {
+      steps[i]--;
+      count--;
+    }
+  }
+  return steps;
+}
+
+/** The frames as a steady stream at `fps`: each as many times as its delay has steps (steadyRateSteps). */
 export function framesAtSteadyRate({ frames, delaysMs, fps }: Pick<AnimatedFrames, 'frames' | 'delaysMs' | 'fps'>): Uint8Array[] {
-  const steps = exactDelaysIn(delaysMs, 1000 / fps);
+  const steps = steadyRateSteps(delaysMs, fps);
   return frames.flatMap((f, i) => Array<Uint8Array>(steps[i]).fill(f));
 }
 

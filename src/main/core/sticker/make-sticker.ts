@@ -29,7 +29,7 @@ import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, unio
 import { dilateSquare } from '../matting/morphology';
 import { flattenForMatting, keepOwnEdge, ownAlphaOf } from '../matting/own-alpha';
 import { encodeIndexedApng, encodeRgbaApng } from './apng';
-import { encodeAnimatedWebp, encodeApng, encodeWebmVp9, type AnimatedFrames } from './encode-animated';
+import { encodeAnimatedWebp, encodeApng, encodeWebmVp9, steadyRateSteps, type AnimatedFrames } from './encode-animated';
 import { clipStickerFps, findPlatformPreset, PLATFORM_PRESETS, presetFps, presetLoops, SIZE_PRESETS, wholeSecondsOf, stickerExtension, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
 import { formatLabel } from '../../../shared/labels';
 import { applyStickerHints, stickerHintMap, validateStickerStrokes } from './touch-up';
@@ -116,15 +116,15 @@ export interface RenderedSticker {
   shrunkToFit?: boolean;
   /** StickerJobResult.emptyEndsS: frames at either end with nothing found, left out. */
   emptyEndsS?: { start: number; end: number };
-  /** Made as drawn: 1 where every drawing is a frame, n where every n-th is (a preset's frame or byte limit). */
-  drawingStep?: number;
+  /** Made as drawn: every n-th drawing is a frame (1: each; more for a preset's frame or byte limit), and how many were too short to show (a preset's or a GIF's shortest frame). */
+  drawn?: { every: number; short: number };
   /** With empty ends left out: the first and last of the prepared frames the sticker is made of. */
   keptFrames?: { first: number; last: number };
   box: Box;
 }
 
 /** What makeSticker wrote (the shared StickerJobResult plus the rest of the render). */
-export interface StickerResult extends Omit<RenderedSticker, 'bytes' | 'alphas' | 'keptFrames' | 'drawingStep'>, StickerJobResult {
+export interface StickerResult extends Omit<RenderedSticker, 'bytes' | 'alphas' | 'keptFrames' | 'drawn'>, StickerJobResult {
   modelId: string;
   provider: string;
   preset?: string;
@@ -706,7 +706,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     const { box } = layout;
     // The file's size: the sticker's, or the canvas a preset fixes.
     const size = layout.canvas ?? layout.size;
-    const { picked, delaysMs, step } = playedFrames(durationsMs, first, last, knobs.fpsStep, preset, targets.asDrawn ? { shortestMs: shortestFrameMs(targets) } : undefined);
+    const { picked, delaysMs, step, short } = playedFrames(durationsMs, first, last, knobs.fpsStep, preset, targets.asDrawn ? { shortestMs: shortestFrameMs(targets) } : undefined);
     const playedS = delaysMs.reduce((a, b) => a + b, 0) / 1000;
     // Frames a second: the rate made, or as drawn their mean (to 1e-9: 12 fps stays 12 after a sum of 83.3-ms delays).
     const fps = Math.round((picked.length / playedS) * 1e9) / 1e9;
@@ -726,6 +726,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     let outAlphas: Float32Array[];
     let frameCount = picked.length;
     let writtenDelays = delaysMs;
+    let writtenFps = fps;
     if (targets.format === 'gif') {
       const segStarts = new Set<number>();
       picked.forEach((fi, k) => {
@@ -756,7 +757,16 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
         // Each drawing one frame of its own length (ffmpeg's encoder takes a steady rate: it wrote a drawing once a decoded frame).
         bytes = encodeRgbaApng({ width: size.width, height: size.height, frames: straight, delaysMs }, { plays });
       } else if (targets.format === 'apng') bytes = await encodeApng(animated, { plays }, ctx, tools ?? resolveFfmpeg());
-      else bytes = await encodeWebmVp9(animated, { crf: Math.round(63 - knobs.quality * 0.45) }, ctx, tools ?? resolveFfmpeg());
+      else {
+        bytes = await encodeWebmVp9(animated, { crf: Math.round(63 - knobs.quality * 0.45) }, ctx, tools ?? resolveFfmpeg());
+        if (targets.asDrawn) {
+          // The file's own frames: each drawing once a step of the steady rate.
+          const steps = steadyRateSteps(delaysMs, animated.fps);
+          frameCount = steps.reduce((a, b) => a + b, 0);
+          writtenDelays = steps.flatMap((n) => Array<number>(n).fill(1000 / animated.fps));
+          writtenFps = animated.fps;
+        }
+      }
       outAlphas = composed.map((c) => c.alpha);
     }
     prepared.timings.composeMs += composeMs;
@@ -764,7 +774,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     const withinBudget = !preset || bytes.length <= preset.maxBytes;
     ctx.onProgress?.({ stage: 'encode', done: attempts, total: attempts, detail: `attempt ${attempts}: ${size.width}x${size.height}, ${picked.length} frames, ${bytes.length} bytes` });
     if (withinBudget || attempts >= 7) {
-      return { bytes, format: targets.format, width: size.width, height: size.height, fps, frameCount, delaysMs: writtenDelays, alphas: outAlphas, attempts, withinBudget, ...(targets.asDrawn ? { drawingStep: step } : {}), ...(knobs.scale < 1 ? { shrunkToFit: true } : {}), ...(emptyEndsS ? { emptyEndsS, keptFrames: { first, last } } : {}), box };
+      return { bytes, format: targets.format, width: size.width, height: size.height, fps: writtenFps, frameCount, delaysMs: writtenDelays, alphas: outAlphas, attempts, withinBudget, ...(targets.asDrawn ? { drawn: { every: step, short } } : {}), ...(knobs.scale < 1 ? { shrunkToFit: true } : {}), ...(emptyEndsS ? { emptyEndsS, keptFrames: { first, last } } : {}), box };
     }
     // Shrink in order of what a viewer notices least: colours / quality (twice), then size,
     // then, as a last resort, every other frame. Bytes go roughly with the area, so a size step
@@ -839,11 +849,24 @@ export function decodeErrorsText(count: number): string {
 }
 
 /** What the CLI and a batch's note say of a rate set by the clip's drawings (StickerJobResult.drawing). */
-export function drawingRateText(drawing: DrawingCadence): string {
+export function drawingRateText(drawing: DrawingCadence, leftOut?: { every: number; short: number }): string {
   const fps = Number(drawing.drawingFps.toFixed(2));
   // (A batch journal from before uneven holds has no `even`: its drawings were even.)
   const held = drawing.even !== false ? `holds each drawing for ${drawing.framesPerDrawing} frames` : `holds its drawings ${Number(drawing.framesPerDrawing.toFixed(2))} frames on average, unevenly`;
-  return `the clip ${held} (${fps} drawings a second): the sticker is made as drawn, each drawing one frame held as long as in the clip (--fps sets a steady rate)`;
+  return `the clip ${held} (${fps} drawings a second): the sticker is made as drawn, each drawing one frame held as long as in the clip${drawingsLeftOutText(leftOut)} (--fps sets a steady rate)`;
+}
+
+/** What is said of the drawings a sticker made as drawn left out (StickerJobResult.drawingsLeftOut), after drawingRateText's sentence; '' for none. */
+function drawingsLeftOutText(leftOut?: { every: number; short: number }): string {
+  if (!leftOut) return '';
+  const parts: string[] = [];
+  if (leftOut.short > 0) parts.push(`${leftOut.short === 1 ? '1 drawing' : `${leftOut.short} drawings`} on screen shorter than the format's or platform's shortest frame ${leftOut.short === 1 ? 'is' : 'are'} left out, ${leftOut.short === 1 ? 'its' : 'their'} time given to the drawing before`);
+  if (leftOut.every > 1) parts.push(`only every ${ordinal(leftOut.every)} drawing is kept (the platform's frame or byte limit), each for its time and the next ${leftOut.every === 2 ? 'one\'s' : `${leftOut.every - 1}'`}`);
+  return `; ${parts.join('; ')}`;
+}
+
+function ordinal(n: number): string {
+  return n === 2 ? '2nd' : n === 3 ? '3rd' : `${n}th`;
 }
 
 /** What the CLI and a batch's note say of a clip that stopped short (StickerJobResult.endsAtS). */
@@ -870,7 +893,9 @@ export function frameDurationsMs(prepared: Pick<PreparedSticker, 'plan' | 'holds
  *   at the preset's most frames a second at most (where the sticker then lasts longer: a one-frame
  *   clip at 12 fps made 5 frames of 17 ms, a flash);
  * - a whole-seconds preset's frames play in whole seconds exactly (frames left out at the ends, or
- *   a clip shorter than a second, made it 2.75 or 0.5 s), each stretched alike.
+ *   a clip shorter than a second, made it 2.75 or 0.5 s), each stretched alike; and no sticker
+ *   plays past its preset's longest (the last frame shortened).
+ * `short`: drawings not shown for their shortness.
  */
 export function playedFrames(
   durationsMs: readonly number[],
@@ -879,13 +904,18 @@ export function playedFrames(
   step: number,
   preset?: Pick<PlatformPreset, 'maxFrames' | 'minFrames' | 'maxFps' | 'wholeSeconds' | 'maxDurationS'>,
   drawn?: { shortestMs: number },
-): { picked: number[]; delaysMs: number[]; step: number } {
-  // The frames that may show, each with its time.
+): { picked: number[]; delaysMs: number[]; step: number; short: number } {
+  // The frames that may show, each with its time; `short` drawings were not.
   const shown: { i: number; ms: number }[] = [];
+  let short = 0;
   for (let i = first; i <= last; i++) {
-    if (drawn && shown.length > 0 && durationsMs[i] < drawn.shortestMs - 1e-6) shown[shown.length - 1].ms += durationsMs[i];
-    else if (drawn && shown.length === 1 && shown[0].ms < drawn.shortestMs - 1e-6) shown[0] = { i, ms: shown[0].ms + durationsMs[i] };
-    else shown.push({ i, ms: durationsMs[i] });
+    if (drawn && shown.length > 0 && durationsMs[i] < drawn.shortestMs - 1e-6) {
+      shown[shown.length - 1].ms += durationsMs[i];
+      short++;
+    } else if (drawn && shown.length === 1 && shown[0].ms < drawn.shortestMs - 1e-6) {
+      shown[0] = { i, ms: shown[0].ms + durationsMs[i] };
+      short++;
+    } else shown.push({ i, ms: durationsMs[i] });
   }
   if (drawn && preset?.maxFrames) step = Math.max(step, Math.ceil(shown.length / preset.maxFrames));
   let picked: number[] = [];
@@ -907,7 +937,10 @@ export function playedFrames(
     const wholeMs = wholeSecondsOf(preset, totalMs / 1000) * 1000;
     delaysMs = delaysMs.map((ms) => (ms * wholeMs) / totalMs);
   }
-  return { picked, delaysMs, step };
+  // Never past a preset's longest (3 s of a 23.98-fps clip is 72 frames, 3.003 s: Telegram takes 3).
+  const overMs = preset ? delaysMs.reduce((a, b) => a + b, 0) - preset.maxDurationS * 1000 : 0;
+  if (overMs > 1e-6) delaysMs[delaysMs.length - 1] = Math.max(1, delaysMs[delaysMs.length - 1] - overMs);
+  return { picked, delaysMs, step, short };
 }
 
 /** Mask probabilities at or below this are background, at or above PROB_HIGH foreground. */
@@ -1025,7 +1058,7 @@ export async function makeSticker(input: string, output: string, options: Sticke
   await writeFileAtomic(output, rendered.bytes, { signal: ctx.signal });
   ctx.onProgress?.({ stage: 'write', done: 1, total: 1 });
   prepared.timings.totalMs = performance.now() - t0;
-  const { bytes, alphas: _alphas, keptFrames, drawingStep: _step, ...rest } = rendered;
+  const { bytes, alphas: _alphas, keptFrames, drawn: _drawn, ...rest } = rendered;
   return {
     ...rest,
     output,
@@ -1036,8 +1069,9 @@ export async function makeSticker(input: string, output: string, options: Sticke
     modelFallback: prepared.modelFallback,
     preset: options.preset,
     repeatedFrames: prepared.repeatedFrames,
-    // Said where the sticker is made as drawn, every drawing a frame (no preset's frame or byte limit kept every 2nd).
-    ...(prepared.drawing && rendered.drawingStep === 1 ? { drawing: prepared.drawing } : {}),
+    // Said where the sticker is made as drawn, with the drawings a preset's limits left out.
+    ...(prepared.drawing && rendered.drawn ? { drawing: prepared.drawing } : {}),
+    ...(rendered.drawn && (rendered.drawn.every > 1 || rendered.drawn.short > 0) ? { drawingsLeftOut: rendered.drawn } : {}),
     ...(prepared.cutToS === undefined ? {} : { cutToS: prepared.cutToS }),
     ...(prepared.presetCutToS === undefined ? {} : { presetCutToS: prepared.presetCutToS }),
     ...(prepared.pastEndToS === undefined ? {} : { pastEndToS: prepared.pastEndToS }),

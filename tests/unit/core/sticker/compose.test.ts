@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, unionBoxes } from '../../../../src/main/core/sticker/compose';
 import { composeStickerFrame, flattenForGif, playedFrames, resolveTargets, stickerLayout } from '../../../../src/main/core/sticker/make-sticker';
 import { findPlatformPreset, presetLoops } from '../../../../src/main/core/sticker/presets';
+import { steadyRateSteps } from '../../../../src/main/core/sticker/encode-animated';
 
 describe('flattenForGif', () => {
   it('blends only the 1-bit edge with the matte; inside, a half-transparent part keeps its colour (it turned pale grey on white)', () => {
@@ -151,9 +152,17 @@ describe('platform presets', () => {
     const wechat = playedFrames(ms([3, 1, 2, 2, 3]), 0, 4, 1, findPlatformPreset('wechat'), { shortestMs: 1000 / 15 });
     expect(wechat.picked).toEqual([0, 2, 3, 4]);
     expect(wechat.delaysMs).toEqual(ms([4, 2, 2, 3]));
+    expect(wechat.short).toBe(1);
     // The first one's goes to the next; twos at 23.98 fps (83 ms) all show.
     expect(playedFrames(ms([1, 3, 3]), 0, 2, 1, undefined, { shortestMs: 50 })).toMatchObject({ picked: [1, 2], delaysMs: ms([4, 3]) });
     expect(playedFrames(Array(8).fill(2000 / 23.976), 0, 7, 1, undefined, { shortestMs: 1000 / 15 }).picked).toHaveLength(8);
+    // Never past a preset's longest: 3 s of a 23.98-fps clip is 72 frames, 3.003 s; Telegram takes 3.
+    const telegram = playedFrames(Array(72).fill(1000 / 23.98), 0, 71, 1, findPlatformPreset('telegram'), { shortestMs: 1000 / 30 });
+    expect(telegram.delaysMs.reduce((a, b) => a + b, 0)).toBeCloseTo(3000, 6);
+    // Written at a steady 23.98 fps (WebM), it is 71 frames, not 72 (the last a step shorter), and never longer than the delays.
+    expect(steadyRateSteps(telegram.delaysMs, 23.98).reduce((a, b) => a + b, 0)).toBe(71);
+    expect(steadyRateSteps([3000 / 7, 4000 / 7, 2000 / 7], 7)).toEqual([3, 4, 2]);
+    expect(steadyRateSteps(Array(5).fill(100), 10)).toEqual([1, 1, 1, 1, 1]);
     // Not as drawn (a steady rate the preset already allows), a frame too many is not halved.
     expect(playedFrames(Array(21).fill(200), 0, 20, 1, line).picked).toHaveLength(21);
   });
@@ -162,7 +171,7 @@ describe('platform presets', () => {
     const line = findPlatformPreset('line')!;
     const lineNoWhole = { ...line, wholeSeconds: false };
     // One frame at 12 fps: 5 frames of 50 ms (LINE's 20 fps), not a 17-ms flash each; in a whole second with LINE's rule.
-    expect(playedFrames([1000 / 12], 0, 0, 1, lineNoWhole)).toEqual({ picked: [0, 0, 0, 0, 0], delaysMs: Array(5).fill(50), step: 1 });
+    expect(playedFrames([1000 / 12], 0, 0, 1, lineNoWhole)).toEqual({ picked: [0, 0, 0, 0, 0], delaysMs: Array(5).fill(50), step: 1, short: 0 });
     expect(playedFrames([1000 / 12], 0, 0, 1, line).delaysMs).toEqual(Array(5).fill(200));
     // Two drawings of 1/6 s: three times over, 18 fps.
     const two = playedFrames([1000 / 6, 1000 / 6], 0, 1, 1, lineNoWhole);

@@ -52,6 +52,8 @@ type NoteKey =
   | 'batch.note.decodeErrors'
   | 'batch.note.drawingRate'
   | 'batch.note.drawingRateUneven'
+  | 'batch.note.drawingsShort'
+  | 'batch.note.drawingsEvery'
   | `sticker.preset.${PlatformPreset['id']}`;
 
 /** What a sticker left out at its ends (StickerJobResult.emptyEndsS), as sentences: a batch row's note and the Stickers result's line. */
@@ -93,7 +95,11 @@ export function noteText(row: Pick<BatchItemRow, 'note' | 'notes'>, t: (key: Not
           return [t('batch.note.decodeErrors', { n: String(n.count) })];
         case 'drawingRate':
           // (A journal from before uneven holds has no `even`: its drawings were even.)
-          return [t(n.even !== false ? 'batch.note.drawingRate' : 'batch.note.drawingRateUneven', { frames: Number(n.framesPerDrawing.toFixed(2)), fps: Number(n.drawingFps.toFixed(2)) })];
+          return [
+            t(n.even !== false ? 'batch.note.drawingRate' : 'batch.note.drawingRateUneven', { frames: Number(n.framesPerDrawing.toFixed(2)), fps: Number(n.drawingFps.toFixed(2)) }),
+            ...(n.leftOut?.short ? [t('batch.note.drawingsShort', { n: n.leftOut.short })] : []),
+            ...(n.leftOut && n.leftOut.every > 1 ? [t('batch.note.drawingsEvery', { every: n.leftOut.every })] : []),
+          ];
       }
     }),
   );
