@@ -101,10 +101,11 @@ export function presetFps(preset: PlatformPreset | undefined, fps: number, durat
 }
 
 /**
- * The rate a sticker of a clip is made at when `wanted` is asked (the engine's default 12, the
- * workspace's remembered rate): that, or the clip's own rate if lower, or its drawing rate if lower
- * (a clip on threes, 8 drawings a second at 24 fps, is made at 8: each drawing once, held as long as
- * the clip holds it, where 12 fps showed them 167 and 83 ms in turn).
+ * The rate the workspace's slider opens at for a clip, `wanted` being the rate remembered: that, or
+ * the clip's own rate if lower, or its drawing rate if lower (a clip on threes, 8 drawings a second
+ * at 24 fps, opens at 8), where the sticker is made as drawn (StickerJobOptions.asDrawn: each
+ * drawing once, held as long as the clip holds it; at 12 fps its drawings showed 167 and 83 ms in
+ * turn). The engine with no rate asked decides the same (make-sticker.ts, isMadeAsDrawn).
  */
 export function clipStickerFps(wanted: number, clip?: { fps: number; drawing?: DrawingCadence | null }): number {
   return Math.min(wanted, clip?.drawing?.drawingFps ?? Infinity, clip?.fps || wanted);

@@ -30,7 +30,7 @@ import { dilateSquare } from '../matting/morphology';
 import { flattenForMatting, keepOwnEdge, ownAlphaOf } from '../matting/own-alpha';
 import { encodeIndexedApng, encodeRgbaApng } from './apng';
 import { encodeAnimatedWebp, encodeApng, encodeWebmVp9, steadyRateSteps, type AnimatedFrames } from './encode-animated';
-import { clipStickerFps, findPlatformPreset, PLATFORM_PRESETS, presetFps, presetLoops, SIZE_PRESETS, wholeSecondsOf, stickerExtension, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
+import { findPlatformPreset, PLATFORM_PRESETS, presetFps, presetLoops, SIZE_PRESETS, wholeSecondsOf, stickerExtension, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
 import { formatLabel } from '../../../shared/labels';
 import { applyStickerHints, stickerHintMap, validateStickerStrokes } from './touch-up';
 import { binarizeWithHysteresis, hysteresisBand, isRepeatFrame, isSceneCut, smoothAlphaSequence } from './temporal';
@@ -180,7 +180,7 @@ export function lengthCuts(info: Pick<VideoInfo, 'durationS'>, options: Pick<Sti
   return isPastEnd ? { pastEndToS: remaining } : {};
 }
 
-/** The frame rate of a sticker none was asked for (clipStickerFps: or the clip's, or its drawings', if lower). */
+/** The frame rate of a sticker none was asked for (or the clip's, if lower); a clip that holds its drawings fewer than this a second is made as drawn (isMadeAsDrawn). */
 export const DEFAULT_STICKER_FPS = 12;
 
 /** The highest rate a sticker made as drawn decodes its clip at (a 60-fps file of a film on threes holds each drawing 7 or 8 frames). */
