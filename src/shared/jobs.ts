@@ -81,7 +81,6 @@ export interface StickerReview extends MatteReview {
   flaggedFrames: number;
 }
 
-/** What a 'sticker' job returns (core's StickerResult, as the renderer reads it). */
 /** How a clip holds its drawings (core/video/drawing-cadence.ts): absent where it shows a new picture (nearly) every frame. */
 export interface DrawingCadence {
   /** Frames of the clip a drawing is held for: even, the whole number most are held (2: on twos, 3: on threes); uneven, their mean (3.75: threes in a 30-fps file, 4, 4, 4, 3). */
@@ -92,6 +91,7 @@ export interface DrawingCadence {
   even: boolean;
 }
 
+/** What a 'sticker' job returns (core's StickerResult, as the renderer reads it). */
 export interface StickerJobResult {
   output: string;
   width: number;
