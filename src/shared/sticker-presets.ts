@@ -72,19 +72,26 @@ export function presetLoops(preset: PlatformPreset | undefined, durationS: numbe
 }
 
 /**
+ * A KB of a platform's byte limit, taken as 1000 bytes: a file under N × 1000 bytes is under N KB
+ * whether the platform counts 1000 or 1024 bytes to a KB (a Discord sticker of 517,118 bytes was
+ * within 512 × 1024 and over 512,000).
+ */
+export const KB = 1000;
+
+/**
  * Platform presets. LINE animated stickers (creator.line.me/en/guideline/animationsticker): APNG,
  * within 320x270 with one side at least 270, <= 4 s, <= 300 KB, 5..20 frames, 1..4 loops whose
  * total play is at most 4 s; a playback time of 1, 2, 3 or 4 s ("choose a playback time that
  * matches your number of frames"; creators' notes: no fraction of a second). Telegram video stickers: VP9 WebM, one side 512 px, <= 3 s, <= 256 KB, <= 30 fps,
- * no audio. Discord stickers: exactly 320x320 (other sizes are refused on upload), <= 512 KB (APNG
- * keeps true alpha). WeChat sticker-platform main images: a GIF of exactly 240x240, <= 500 KB
+ * no audio. Discord stickers: exactly 320x320 (other sizes are refused on upload), <= 512 KB (guides
+ * say 500 KB too: 500 is kept to; APNG keeps true alpha). WeChat sticker-platform main images: a GIF of exactly 240x240, <= 500 KB
  * (the sticker centred on a transparent square, as Discord's).
  */
 export const PLATFORM_PRESETS: Record<PlatformPreset['id'], PlatformPreset> = {
-  line: { id: 'line', label: 'LINE animated sticker', format: 'apng', maxW: 320, maxH: 270, exactLongSide: true, minSide: 270, maxDurationS: 4, maxBytes: 300 * 1024, maxFps: 20, minFrames: 5, maxFrames: 20, loops: 4, maxPlayS: 4, wholeSeconds: true },
-  telegram: { id: 'telegram', label: 'Telegram video sticker', format: 'webm', maxW: 512, maxH: 512, exactLongSide: true, maxDurationS: 3, maxBytes: 256 * 1024, maxFps: 30, loops: 0 },
-  discord: { id: 'discord', label: 'Discord sticker', format: 'apng', maxW: 320, maxH: 320, exactLongSide: true, canvas: { width: 320, height: 320 }, maxDurationS: 10, maxBytes: 512 * 1024, maxFps: 30, loops: 0 },
-  wechat: { id: 'wechat', label: 'WeChat GIF sticker', format: 'gif', maxW: 240, maxH: 240, exactLongSide: true, canvas: { width: 240, height: 240 }, maxDurationS: 10, maxBytes: 500 * 1024, maxFps: 15, loops: 0 },
+  line: { id: 'line', label: 'LINE animated sticker', format: 'apng', maxW: 320, maxH: 270, exactLongSide: true, minSide: 270, maxDurationS: 4, maxBytes: 300 * KB, maxFps: 20, minFrames: 5, maxFrames: 20, loops: 4, maxPlayS: 4, wholeSeconds: true },
+  telegram: { id: 'telegram', label: 'Telegram video sticker', format: 'webm', maxW: 512, maxH: 512, exactLongSide: true, maxDurationS: 3, maxBytes: 256 * KB, maxFps: 30, loops: 0 },
+  discord: { id: 'discord', label: 'Discord sticker', format: 'apng', maxW: 320, maxH: 320, exactLongSide: true, canvas: { width: 320, height: 320 }, maxDurationS: 10, maxBytes: 500 * KB, maxFps: 30, loops: 0 },
+  wechat: { id: 'wechat', label: 'WeChat GIF sticker', format: 'gif', maxW: 240, maxH: 240, exactLongSide: true, canvas: { width: 240, height: 240 }, maxDurationS: 10, maxBytes: 500 * KB, maxFps: 15, loops: 0 },
 };
 
 /**

@@ -8,7 +8,7 @@ import type { StickerReview, StickerStroke } from '../../../shared/jobs';
 import { flaggedRanges } from '../../../shared/sticker-review';
 import type { ProgressSink } from '../../core/progress';
 import { cutShortFileText, decodeErrorsText, drawingRateText, emptyEndsText, gifFpsCapText, makeSticker, pastEndText, presetLengthText, presetSizeText, stickerOutputNamed, stoppedShortText, validateStickerOptions, wholeSecondsText, type StickerOptions } from '../../core/sticker/make-sticker';
-import { findPlatformPreset, STICKER_FORMATS, stickerExtension, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
+import { findPlatformPreset, KB, STICKER_FORMATS, stickerExtension, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
 import { BACKGROUND_PRESETS } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { checkedAsUsage, choiceFlag, type CliCommand, intFlag, noteProviderFallback, numberFlag, planOutputs, progressText, secondsFlag, stageWords, terminalStatus, UsageError } from '../command';
@@ -165,7 +165,7 @@ export const stickerCommand: CliCommand = {
     // its delays' (a GIF merges repeated frames: frames / fps is not it).
     if (r.wholeSecondsFromS !== undefined && options.preset) io.err(`note: ${wholeSecondsText(options.preset, r.wholeSecondsFromS, r.delaysMs.reduce((a, b) => a + b, 0) / 1000)}`);
     if (!r.withinBudget) io.err(`warning: ${(r.bytes / 1024).toFixed(0)} KB is over the ${r.preset} budget after ${r.attempts} attempts`);
-    else if (r.shrunkToFit && preset) io.err(`note: made smaller to fit the ${preset.label}'s ${Math.round(preset.maxBytes / 1024)} KB`);
+    else if (r.shrunkToFit && preset) io.err(`note: made smaller to fit the ${preset.label}'s ${Math.round(preset.maxBytes / KB)} KB`);
     const t = r.timings;
     io.out(
       `${positionals[0]} -> ${r.output} (${r.format}, ${r.width}x${r.height}, ${r.frameCount === 1 ? '1 frame' : `${r.frameCount} frames`} ${r.drawing && r.format !== 'webm' ? `as drawn, ${r.fps.toFixed(2)} a second on average` : `at ${r.fps.toFixed(2)} fps${r.drawing ? ', as drawn' : ''}`}, ${(r.bytes / 1024).toFixed(1)} KB, ` +

@@ -2,7 +2,7 @@
 // (shared/sticker-presets.ts), re-exported here for the engine.
 import { PLATFORM_PRESETS, type PlatformPreset, type StickerFormat } from '../../../shared/sticker-presets';
 
-export { clipStickerFps, PLATFORM_PRESETS, STICKER_FORMATS, presetFps, presetLoops, stickerExtension, wholeSecondsOf, type PlatformPreset, type StickerFormat } from '../../../shared/sticker-presets';
+export { clipStickerFps, KB, PLATFORM_PRESETS, STICKER_FORMATS, presetFps, presetLoops, stickerExtension, wholeSecondsOf, type PlatformPreset, type StickerFormat } from '../../../shared/sticker-presets';
 
 /** Named output sizes (long side in px) for when no platform preset is chosen. */
 export const SIZE_PRESETS: Record<'small' | 'medium' | 'large', number> = { small: 160, medium: 320, large: 512 };
