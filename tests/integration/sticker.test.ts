@@ -124,6 +124,13 @@ describe('cutout sticker pipeline', () => {
     // A steady rate asked for is kept: 24 frames of 83 ms, which show the drawings 83 and 167 ms in turn.
     const steady = await makeSticker(clip, join(dir, 'steady.gif'), { maxSidePx: 128, fps: 12 }, env);
     expect([steady.frameCount, steady.drawing]).toEqual([24, undefined]);
+    // The workspace asks for as drawn by the clip's cadence from its start: a part that starts on a
+    // still moment (the last drawing held 6 s) has none of its own, and is made as drawn all the same.
+    const stillEnd = join(dir, 'still-end.mp4');
+    execFileSync(ffmpeg, ['-v', 'error', '-i', clip, '-vf', 'tpad=stop_mode=clone:stop_duration=6', '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', stillEnd]);
+    const part = { startS: 2.5, durationS: 1, maxSidePx: 96 };
+    expect((await prepareSticker(stillEnd, { ...part, fps: 8.04, asDrawn: true }, env)).holds).toEqual([30]);
+    expect((await prepareSticker(stillEnd, part, env)).holds).toBeUndefined();
   });
 
   it('a small character in a wide frame comes out near the size asked for, from the clip\'s own pixels', async () => {

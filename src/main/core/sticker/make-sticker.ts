@@ -322,7 +322,10 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   const info = await probeVideo(input, ctx, tools);
   const model = await resolveStickerModel(env, options.model);
   // No rate asked for (or as drawn): a clip that holds its drawings is made as drawn (resolveTargets).
-  const drawing = (options.asDrawn ?? options.fps === undefined) ? await measureDrawingCadence(input, info, { startS: options.startS }, ctx, tools) : null;
+  let drawing = (options.asDrawn ?? options.fps === undefined) ? await measureDrawingCadence(input, info, { startS: options.startS }, ctx, tools) : null;
+  // The workspace asks for as drawn by the cadence it measured from the clip's start (probeClip):
+  // a part that starts on a still moment has none of its own to tell, and is made as the page said.
+  if (!drawing && options.asDrawn && (options.startS ?? 0) > 0) drawing = await measureDrawingCadence(input, info, {}, ctx, tools);
   const targets = resolveTargets(options, info, drawing);
   const stability = clamp01(options.stability, 0.5, 'stability');
   // Work at the output long side: per-frame cost (guided upsample, foreground estimation) is
