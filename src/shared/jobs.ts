@@ -98,7 +98,7 @@ export interface StickerJobResult {
   height: number;
   /** Frames in the file (GIF: after merging repeats; a preset may drop frames). */
   frameCount: number;
-  /** Frames per second written: the asked rate, lower where a preset's frame or byte limit dropped frames. */
+  /** Frames per second written: the asked rate, lower where a preset's frame or byte limit dropped frames; as drawn, the mean (a WebM: the steady rate it is written at). */
   fps: number;
   /** Set when the sticker is made as drawn (no rate asked for, and the clip holds its drawings fewer than 12 a second): each drawing one frame, as long as the clip holds it. */
   drawing?: DrawingCadence;

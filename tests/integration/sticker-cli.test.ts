@@ -100,9 +100,9 @@ describe('cutout sticker (CLI)', () => {
     const line = io();
     const linePng = join(tempDir(), 'op.png');
     expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'esrgan_onepiece_demo.mp4'), '-o', linePng, '--duration', '4', '--preset', 'line'], line)).toBe(0);
-    // Its 31 drawings, the first on screen for one frame of the part (42 ms, shorter than LINE's 20 a second allow): 30, every 2nd kept.
+    // Its 31 drawings, the first on screen for one frame of the part (42 ms, shorter than LINE's 20 a second allow, so it takes the next one's time): 30, every 2nd kept.
     expect(line.lines[0]).toMatch(/ 15 frames as drawn, 3\.75 a second on average, /);
-    expect(line.errors).toContain("note: the clip holds each drawing for 3 frames (7.99 drawings a second): the sticker is made as drawn, each drawing one frame held as long as in the clip; 1 drawing on screen shorter than the format's or platform's shortest frame is left out, its time given to the drawing before; only every 2nd drawing is kept (the platform's frame or byte limit), each for its time and the next one's (--fps sets a steady rate)");
+    expect(line.errors).toContain("note: the clip holds each drawing for 3 frames (7.99 drawings a second): the sticker is made as drawn, each drawing one frame held as long as in the clip; 1 drawing is left out where the drawings came faster than the format or platform plays frames, its time given to the drawing before; only every 2nd drawing is kept (the platform's frame or byte limit), each for its time and the next one's (--fps sets a steady rate)");
     // The file holds them once each (ffmpeg's encoder wrote a drawing once a decoded frame: 40 of them, past LINE's 20).
     const file = readFileSync(linePng);
     expect(file.readUInt32BE(file.indexOf('acTL') + 4)).toBe(15);

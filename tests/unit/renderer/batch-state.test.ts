@@ -94,7 +94,7 @@ describe('noteText', () => {
     expect(noteText(uneven, tOf('zh-CN'), join('zh-CN'))).toBe('该片段的画面保持时长不均（平均 3.73 帧，每秒 8.04 张）：表情包按原画制作，每张画面一帧，停留时长与原片相同。');
     // LINE's 20 frames and 50-ms shortest frame left some out: said after it.
     const line = { notes: [{ kind: 'drawingRate' as const, framesPerDrawing: 3, drawingFps: 7.993, even: true, leftOut: { every: 2, short: 1 } }] };
-    expect(noteText(line, tOf('en'), join('en'))).toBe("The clip holds each drawing for 3 frames (7.99 a second): the sticker is made as drawn, each drawing one frame, held as long as in the clip. 1 drawing(s) on screen shorter than the platform's shortest frame left out, their time given to the drawing before. Only one drawing in 2 is kept (the platform's frame or byte limit), each for its own time and that of the ones after it.");
+    expect(noteText(line, tOf('en'), join('en'))).toBe("The clip holds each drawing for 3 frames (7.99 a second): the sticker is made as drawn, each drawing one frame, held as long as in the clip. 1 drawing left out where the drawings came faster than the format or platform plays frames, their time given to the drawing before. Only one drawing in 2 is kept (the platform's frame or byte limit), each for its own time and that of the ones after it.");
     expect(noteText({ note: 'an old sentence' }, tOf('en'), join('en'))).toBe('an old sentence');
     expect(noteText({}, tOf('en'), join('en'))).toBeUndefined();
   });

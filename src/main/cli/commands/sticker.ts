@@ -164,11 +164,11 @@ export const stickerCommand: CliCommand = {
     // A part of a fraction of a second plays in whole ones on LINE (2.5 s: 3 s). Its length is
     // its delays' (a GIF merges repeated frames: frames / fps is not it).
     if (r.wholeSecondsFromS !== undefined && options.preset) io.err(`note: ${wholeSecondsText(options.preset, r.wholeSecondsFromS, r.delaysMs.reduce((a, b) => a + b, 0) / 1000)}`);
-    if (!r.withinBudget) io.err(`warning: ${(r.bytes / 1024).toFixed(0)} KB is over the ${r.preset} budget after ${r.attempts} attempts`);
+    if (!r.withinBudget) io.err(`warning: ${(r.bytes / KB).toFixed(0)} KB is over the ${r.preset} budget after ${r.attempts} attempts`);
     else if (r.shrunkToFit && preset) io.err(`note: made smaller to fit the ${preset.label}'s ${Math.round(preset.maxBytes / KB)} KB`);
     const t = r.timings;
     io.out(
-      `${positionals[0]} -> ${r.output} (${r.format}, ${r.width}x${r.height}, ${r.frameCount === 1 ? '1 frame' : `${r.frameCount} frames`} ${r.drawing && r.format !== 'webm' ? `as drawn, ${r.fps.toFixed(2)} a second on average` : `at ${r.fps.toFixed(2)} fps${r.drawing ? ', as drawn' : ''}`}, ${(r.bytes / 1024).toFixed(1)} KB, ` +
+      `${positionals[0]} -> ${r.output} (${r.format}, ${r.width}x${r.height}, ${r.frameCount === 1 ? '1 frame' : `${r.frameCount} frames`} ${r.drawing && r.format !== 'webm' ? `as drawn, ${r.fps.toFixed(2)} a second on average` : `at ${r.fps.toFixed(2)} fps${r.drawing ? ', as drawn' : ''}`}, ${(r.bytes / KB).toFixed(1)} KB, ` +
         `${r.modelId} on ${r.provider}, ${r.repeatedFrames} repeated, ${r.sceneCuts} cuts, ${r.attempts} encode(s), ${t.totalMs.toFixed(0)} ms: segment ${t.segmentMs.toFixed(0)} refine ${t.refineMs.toFixed(0)} compose ${t.composeMs.toFixed(0)} encode ${t.encodeMs.toFixed(0)})`,
     );
     if (r.review.needsReview) io.out(`  check it: ${stickerReviewText(r.review, r.modelFallback ? null : r.subject === 'anime' ? 'person' : 'anime')}`);

@@ -73,11 +73,13 @@ export function steadyRateSteps(delaysMs: readonly number[], fps: number): numbe
   const totalMs = delaysMs.reduce((a, b) => a + b, 0);
   let count = steps.reduce((a, b) => a + b, 0);
   for (let i = steps.length - 1; i >= 0 && count * stepMs > totalMs + 1e-6; i--) {
-    while ((steps[i] > 1 || (steps[i] === 1 && i === steps.length - 1)) && count * stepMs > totalMs + 1e-6) {
+    while ((steps[i] > 1 || (steps[i] === 1 && i === steps.length - 1 && count > 1)) && count * stepMs > totalMs + 1e-6) {
       steps[i]--;
       count--;
     }
   }
+  // At least one frame: a drawing shorter than half a step is still written once.
+  if (count === 0 && steps.length > 0) steps[steps.length - 1] = 1;
   return steps;
 }
 

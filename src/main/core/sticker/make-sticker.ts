@@ -688,7 +688,6 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
   // second of nothing, a title card's worth before the character came in.
   const first = boxes.findIndex((b) => b !== null);
   const last = boxes.findLastIndex((b) => b !== null);
-  const spanLength = last - first + 1;
   const durationsMs = frameDurationsMs(prepared);
   const sumMs = (from: number, to: number): number => durationsMs.slice(from, to).reduce((a, b) => a + b, 0);
   const emptyEndsS = first > 0 || last < boxes.length - 1 ? { start: sumMs(0, first) / 1000, end: sumMs(last + 1, boxes.length) / 1000 } : undefined;
@@ -709,7 +708,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     const { box } = layout;
     // The file's size: the sticker's, or the canvas a preset fixes.
     const size = layout.canvas ?? layout.size;
-    const { picked, delaysMs, step, short } = playedFrames(durationsMs, first, last, knobs.fpsStep, preset, targets.asDrawn ? { shortestMs: shortestFrameMs(targets) } : undefined);
+    const { picked, delaysMs, step, short, shown } = playedFrames(durationsMs, first, last, knobs.fpsStep, preset, targets.asDrawn ? { shortestMs: shortestFrameMs(targets) } : undefined);
     const playedS = delaysMs.reduce((a, b) => a + b, 0) / 1000;
     // Frames a second: the rate made, or as drawn their mean (to 1e-9: 12 fps stays 12 after a sum of 83.3-ms delays).
     const fps = Math.round((picked.length / playedS) * 1e9) / 1e9;
@@ -788,7 +787,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
       if (targets.format === 'apng' && !knobs.posterize) knobs.posterize = true;
       else knobs.maxColors = Math.max(32, Math.round(knobs.maxColors / Math.max(1.5, over)));
       knobs.quality = Math.max(20, Math.round(knobs.quality - 20 * over));
-    } else if ((knobs.scale <= scaleFloor || (attempts >= 5 && over > 1.25) || attempts >= 6) && spanLength / (step + 1) >= 5) {
+    } else if ((knobs.scale <= scaleFloor || (attempts >= 5 && over > 1.25) || attempts >= 6) && shown / (step + 1) >= 5) {
       // (The sixth attempt drops frames whatever is left over: flat art whose bytes shrink more
       // slowly than its area would otherwise still be over at the seventh, the last.)
       knobs.fpsStep = step + 1;
@@ -863,7 +862,7 @@ export function drawingRateText(drawing: DrawingCadence, leftOut?: { every: numb
 function drawingsLeftOutText(leftOut?: { every: number; short: number }): string {
   if (!leftOut) return '';
   const parts: string[] = [];
-  if (leftOut.short > 0) parts.push(`${leftOut.short === 1 ? '1 drawing' : `${leftOut.short} drawings`} on screen shorter than the format's or platform's shortest frame ${leftOut.short === 1 ? 'is' : 'are'} left out, ${leftOut.short === 1 ? 'its' : 'their'} time given to the drawing before`);
+  if (leftOut.short > 0) parts.push(`${leftOut.short === 1 ? '1 drawing is' : `${leftOut.short} drawings are`} left out where the drawings came faster than the format or platform plays frames, ${leftOut.short === 1 ? 'its' : 'their'} time given to the drawing before`);
   if (leftOut.every > 1) parts.push(`only every ${ordinal(leftOut.every)} drawing is kept (the platform's frame or byte limit), each for its time and the next ${leftOut.every === 2 ? 'one\'s' : `${leftOut.every - 1}'`}`);
   return `; ${parts.join('; ')}`;
 }
@@ -877,6 +876,9 @@ export function stoppedShortText(endsAtS: number): string {
   return `the clip's frames stop at ${endsAtS.toFixed(2)} s, before the part asked for ends: the file is probably cut short, so the sticker ends there`;
 }
 
+/** The shortest a frame is made to keep a sticker within its preset's longest: a GIF's 2 centiseconds (browsers play 1 cs at 100 ms). */
+const MIN_CAPPED_FRAME_MS = 20;
+
 /** How long each of a prepared sticker's frames plays, ms: 1 / the decode fps, or as drawn its hold. */
 export function frameDurationsMs(prepared: Pick<PreparedSticker, 'plan' | 'holds' | 'frames'>): number[] {
   const stepMs = 1000 / prepared.plan.fps;
@@ -886,8 +888,10 @@ export function frameDurationsMs(prepared: Pick<PreparedSticker, 'plan' | 'holds
 /**
  * The frames a sticker plays, of the prepared ones `first`..`last` that last `durationsMs`, and how
  * long each (ms):
- * - as drawn (`drawn`), a drawing shorter than `drawn.shortestMs` (a preset's or a GIF's most frames
- *   a second) is not shown: its time goes to the drawing before (the first's to the next);
+ * - as drawn (`drawn`), a frame shorter than `drawn.shortestMs` (a preset's or a GIF's most frames a
+ *   second) takes the drawings after it until it is that long, which are not shown (a run of ones
+ *   under WeChat's 67 ms keeps every other drawing of it, 83 ms each); a short last frame goes to
+ *   the one before;
  * - every `step`-th kept, each for its own time and those it stands for; as drawn, at least every
  *   n-th for a preset's most frames (LINE: 20; 32 drawings make 16 of two drawings' time). Frames
  *   of one length stay of one length, spread over the same time: 20 frames at 5 fps with step 3
@@ -898,7 +902,7 @@ export function frameDurationsMs(prepared: Pick<PreparedSticker, 'plan' | 'holds
  * - a whole-seconds preset's frames play in whole seconds exactly (frames left out at the ends, or
  *   a clip shorter than a second, made it 2.75 or 0.5 s), each stretched alike; and no sticker
  *   plays past its preset's longest (the last frame shortened).
- * `short`: drawings not shown for their shortness.
+ * `short`: drawings not shown for their shortness; `shown`: the frames that may show, before `step`.
  */
 export function playedFrames(
   durationsMs: readonly number[],
@@ -907,18 +911,20 @@ export function playedFrames(
   step: number,
   preset?: Pick<PlatformPreset, 'maxFrames' | 'minFrames' | 'maxFps' | 'wholeSeconds' | 'maxDurationS'>,
   drawn?: { shortestMs: number },
-): { picked: number[]; delaysMs: number[]; step: number; short: number } {
+): { picked: number[]; delaysMs: number[]; step: number; short: number; shown: number } {
   // The frames that may show, each with its time; `short` drawings were not.
   const shown: { i: number; ms: number }[] = [];
   let short = 0;
+  const isShort = (ms: number): boolean => drawn !== undefined && ms < drawn.shortestMs - 1e-6;
   for (let i = first; i <= last; i++) {
-    if (drawn && shown.length > 0 && durationsMs[i] < drawn.shortestMs - 1e-6) {
+    if (shown.length > 0 && isShort(shown[shown.length - 1].ms)) {
       shown[shown.length - 1].ms += durationsMs[i];
       short++;
-    } else if (drawn && shown.length === 1 && shown[0].ms < drawn.shortestMs - 1e-6) {
-      shown[0] = { i, ms: shown[0].ms + durationsMs[i] };
-      short++;
     } else shown.push({ i, ms: durationsMs[i] });
+  }
+  if (shown.length > 1 && isShort(shown[shown.length - 1].ms)) {
+    shown[shown.length - 2].ms += shown.pop()!.ms;
+    short++;
   }
   if (drawn && preset?.maxFrames) step = Math.max(step, Math.ceil(shown.length / preset.maxFrames));
   let picked: number[] = [];
@@ -928,7 +934,7 @@ export function playedFrames(
     delaysMs.push(shown.slice(k, k + step).reduce((a, f) => a + f.ms, 0));
   }
   const spanMs = delaysMs.reduce((a, b) => a + b, 0);
-  if (step > 1 && !drawn && durationsMs.slice(first, last + 1).every((d) => d === durationsMs[first])) delaysMs = delaysMs.map(() => spanMs / picked.length);
+  if (step > 1 && shown.every((f) => Math.abs(f.ms - shown[0].ms) < 1e-6)) delaysMs = delaysMs.map(() => spanMs / picked.length);
   if (preset?.minFrames && picked.length < preset.minFrames) {
     const times = Math.ceil(preset.minFrames / picked.length);
     const shortestMs = 1000 / (preset.maxFps ?? Infinity);
@@ -940,10 +946,15 @@ export function playedFrames(
     const wholeMs = wholeSecondsOf(preset, totalMs / 1000) * 1000;
     delaysMs = delaysMs.map((ms) => (ms * wholeMs) / totalMs);
   }
-  // Never past a preset's longest (3 s of a 23.98-fps clip is 72 frames, 3.003 s: Telegram takes 3).
-  const overMs = preset ? delaysMs.reduce((a, b) => a + b, 0) - preset.maxDurationS * 1000 : 0;
-  if (overMs > 1e-6) delaysMs[delaysMs.length - 1] = Math.max(1, delaysMs[delaysMs.length - 1] - overMs);
-  return { picked, delaysMs, step, short };
+  // Never past a preset's longest (3 s of a 23.98-fps clip is 72 frames, 3.003 s: Telegram takes 3),
+  // taken from the last frames in turn, each kept to MIN_CAPPED_FRAME_MS.
+  let overMs = preset ? delaysMs.reduce((a, b) => a + b, 0) - preset.maxDurationS * 1000 : 0;
+  for (let k = delaysMs.length - 1; k >= 0 && overMs > 1e-6; k--) {
+    const take = Math.min(overMs, Math.max(0, delaysMs[k] - MIN_CAPPED_FRAME_MS));
+    delaysMs[k] -= take;
+    overMs -= take;
+  }
+  return { picked, delaysMs, step, short, shown: shown.length };
 }
 
 /** Mask probabilities at or below this are background, at or above PROB_HIGH foreground. */

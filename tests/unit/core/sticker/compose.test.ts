@@ -147,15 +147,24 @@ describe('platform presets', () => {
     expect(kept.picked).toEqual(Array.from({ length: 16 }, (_, k) => 2 * k));
     expect(kept.delaysMs.reduce((a, b) => a + b, 0)).toBeCloseTo(4000, 6);
     expect(kept.delaysMs[0]).toBeCloseTo(250, 6);
-    // A drawing shorter than the platform's shortest frame (WeChat: 15 a second, 67 ms) is not shown: its time goes to the one before.
+    // A frame shorter than the platform's shortest (WeChat: 15 a second, 67 ms) takes the drawings after it till it is that long.
     const ms = (frames: number[]) => frames.map((h) => (h * 1000) / 24);
     const wechat = playedFrames(ms([3, 1, 2, 2, 3]), 0, 4, 1, findPlatformPreset('wechat'), { shortestMs: 1000 / 15 });
-    expect(wechat.picked).toEqual([0, 2, 3, 4]);
-    expect(wechat.delaysMs).toEqual(ms([4, 2, 2, 3]));
-    expect(wechat.short).toBe(1);
-    // The first one's goes to the next; twos at 23.98 fps (83 ms) all show.
-    expect(playedFrames(ms([1, 3, 3]), 0, 2, 1, undefined, { shortestMs: 50 })).toMatchObject({ picked: [1, 2], delaysMs: ms([4, 3]) });
+    expect(wechat.picked).toEqual([0, 1, 3, 4]);
+    expect(wechat.delaysMs).toEqual(ms([3, 3, 2, 3]));
+    expect([wechat.short, wechat.shown]).toEqual([1, 4]);
+    // A run of ones (an action burst) keeps every other drawing of it, 83 ms each, not one still frame.
+    const burst = playedFrames(ms([3, 1, 1, 1, 1, 1, 1, 3]), 0, 7, 1, findPlatformPreset('wechat'), { shortestMs: 1000 / 15 });
+    expect(burst.picked).toEqual([0, 1, 3, 5, 7]);
+    expect(burst.delaysMs).toEqual(ms([3, 2, 2, 2, 3]));
+    // A short first frame takes the next one's time, a short last one goes to the one before; twos at 23.98 fps (83 ms) all show.
+    expect(playedFrames(ms([1, 3, 3]), 0, 2, 1, undefined, { shortestMs: 50 })).toMatchObject({ picked: [0, 2], delaysMs: ms([4, 3]) });
+    expect(playedFrames(ms([3, 3, 1]), 0, 2, 1, undefined, { shortestMs: 50 })).toMatchObject({ picked: [0, 1], delaysMs: ms([3, 4]) });
     expect(playedFrames(Array(8).fill(2000 / 23.976), 0, 7, 1, undefined, { shortestMs: 1000 / 15 }).picked).toHaveLength(8);
+    // Even holds stay even when every 2nd is kept: 21 drawings on twos under LINE, 11 frames of one length.
+    const twos = playedFrames(Array(21).fill(1000 / 12), 0, 20, 1, line, { shortestMs: 50 });
+    expect(twos.step).toBe(2);
+    expect(new Set(twos.delaysMs.map((d) => d.toFixed(6))).size).toBe(1);
     // Never past a preset's longest: 3 s of a 23.98-fps clip is 72 frames, 3.003 s; Telegram takes 3.
     const telegram = playedFrames(Array(72).fill(1000 / 23.98), 0, 71, 1, findPlatformPreset('telegram'), { shortestMs: 1000 / 30 });
     expect(telegram.delaysMs.reduce((a, b) => a + b, 0)).toBeCloseTo(3000, 6);
@@ -163,6 +172,8 @@ describe('platform presets', () => {
     expect(steadyRateSteps(telegram.delaysMs, 23.98).reduce((a, b) => a + b, 0)).toBe(71);
     expect(steadyRateSteps([3000 / 7, 4000 / 7, 2000 / 7], 7)).toEqual([3, 4, 2]);
     expect(steadyRateSteps(Array(5).fill(100), 10)).toEqual([1, 1, 1, 1, 1]);
+    // One drawing shorter than a step is still written once (a WebM of no frames fails).
+    expect(steadyRateSteps([20], 30)).toEqual([1]);
     // Not as drawn (a steady rate the preset already allows), a frame too many is not halved.
     expect(playedFrames(Array(21).fill(200), 0, 20, 1, line).picked).toHaveLength(21);
   });
@@ -171,7 +182,7 @@ describe('platform presets', () => {
     const line = findPlatformPreset('line')!;
     const lineNoWhole = { ...line, wholeSeconds: false };
     // One frame at 12 fps: 5 frames of 50 ms (LINE's 20 fps), not a 17-ms flash each; in a whole second with LINE's rule.
-    expect(playedFrames([1000 / 12], 0, 0, 1, lineNoWhole)).toEqual({ picked: [0, 0, 0, 0, 0], delaysMs: Array(5).fill(50), step: 1, short: 0 });
+    expect(playedFrames([1000 / 12], 0, 0, 1, lineNoWhole)).toEqual({ picked: [0, 0, 0, 0, 0], delaysMs: Array(5).fill(50), step: 1, short: 0, shown: 1 });
     expect(playedFrames([1000 / 12], 0, 0, 1, line).delaysMs).toEqual(Array(5).fill(200));
     // Two drawings of 1/6 s: three times over, 18 fps.
     const two = playedFrames([1000 / 6, 1000 / 6], 0, 1, 1, lineNoWhole);

@@ -96,6 +96,8 @@ export interface StickerResultView {
   endsAtS?: number;
   /** Seconds at the start and end of the trim that showed nothing to cut out, left out of the sticker. */
   emptyEndsS?: { start: number; end: number };
+  /** StickerJobResult.drawingsLeftOut: made as drawn, the drawings a preset's limits left out. */
+  drawingsLeftOut?: { every: number; short: number };
   /** StickerJobResult.decodeErrors: the clip is damaged. */
   decodeErrors?: number;
   /** The trim's end the sticker was made with (the handles may have moved since). */
@@ -415,7 +417,7 @@ export class StickerState {
         const file = await this.host.client.loadStickerFile({ path: r.output }).catch(() => null);
         if (seq !== this.openSeq) return;
         this.madeWith = JSON.stringify(options);
-        this.result = { path: r.output, mime: file?.mime ?? '', bytes: file?.bytes ?? null, width: r.width, height: r.height, frameCount: r.frameCount, fps: r.fps, askedFps: r.drawing ? r.fps : (options.fps ?? r.fps), sizeBytes: r.bytes, withinBudget: r.withinBudget, shrunkToFit: r.shrunkToFit === true, modelFallback: r.modelFallback, subject: r.subject, endsAtS: r.endsAtS, emptyEndsS: r.emptyEndsS, decodeErrors: r.decodeErrors, askedEndS: (options.startS ?? 0) + (options.durationS ?? 0), review: r.review };
+        this.result = { path: r.output, mime: file?.mime ?? '', bytes: file?.bytes ?? null, width: r.width, height: r.height, frameCount: r.frameCount, fps: r.fps, askedFps: r.drawing ? r.fps : (options.fps ?? r.fps), sizeBytes: r.bytes, withinBudget: r.withinBudget, shrunkToFit: r.shrunkToFit === true, modelFallback: r.modelFallback, subject: r.subject, endsAtS: r.endsAtS, emptyEndsS: r.emptyEndsS, drawingsLeftOut: r.drawingsLeftOut, decodeErrors: r.decodeErrors, askedEndS: (options.startS ?? 0) + (options.durationS ?? 0), review: r.review };
         this.phase = 'done';
         return;
       }
