@@ -97,8 +97,9 @@ export const PLATFORM_PRESETS: Record<PlatformPreset['id'], PlatformPreset> = {
 /**
  * The frame rate a preset allows for a sticker `durationS` long when `fps` is asked: at most its
  * maxFps, and few enough frames for its maxFrames (LINE: 20 frames over 4 s is 5 fps). Given the
- * clip's drawing rate, a rate lowered below it keeps every 2nd (3rd, …) drawing, so they still show
- * evenly (8 drawings a second: 4 fps, not 6.67 or 5).
+ * clip's drawing rate (a sticker made as drawn), a rate lowered below it keeps every 2nd (3rd, …)
+ * drawing (8 drawings a second: 4 fps, not 6.67 or 5): the workspace's estimate, before the clip is
+ * cut out, of what the engine's playedFrames does with the drawings it finds.
  */
 export function presetFps(preset: PlatformPreset | undefined, fps: number, durationS: number, drawingFps?: number): number {
   if (!preset) return fps;

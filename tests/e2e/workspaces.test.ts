@@ -352,6 +352,22 @@ describe('workspaces, language and theme in Chromium', () => {
     await fpsSlider.fill('12');
     await app.page.click('[data-testid=sticker-fps-use-drawing]');
     expect(await fpsSlider.getAttribute('aria-valuetext')).toBe('9.2 fps');
+    // WeChat plays 15 frames a second at most: drawings that came faster are left out, and the sticker says so.
+    await app.page.selectOption('[data-testid=sticker-preset]', 'wechat');
+    await app.page.click('[data-testid=sticker-export]');
+    const leftOut = slot.locator('[data-testid=sticker-drawings-left-out]');
+    await leftOut.waitFor({ timeout: 120_000 });
+    expect(await leftOut.textContent()).toMatch(/^\s*\d+ drawings? left out where the drawings came faster than the format or platform plays frames, their time given to the drawing before\.\s*$/);
+    // No "fps lowered" for a sticker made as drawn, and its frame strip fills the pane's width.
+    expect(await slot.locator('[data-testid=sticker-fps-lowered]').count()).toBe(0);
+    const strip = slot.locator('[data-testid=sticker-frames]');
+    const widths = await strip.evaluate((el) => {
+      const e = el as unknown as { clientWidth: number; querySelectorAll(s: string): ArrayLike<{ getBoundingClientRect(): { width: number } }> };
+      return { strip: e.clientWidth, frames: Array.from(e.querySelectorAll('.frame')).reduce((a, f) => a + f.getBoundingClientRect().width, 0) };
+    });
+    expect(widths.frames).toBeGreaterThan(widths.strip * 0.8);
+    await shot('sticker-as-drawn-wechat');
+    await app.page.selectOption('[data-testid=sticker-preset]', 'none');
     expect(app.pageErrors).toEqual([]);
   });
 

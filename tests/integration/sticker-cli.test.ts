@@ -103,7 +103,7 @@ describe('cutout sticker (CLI)', () => {
     // Its 31 drawings, the first on screen for one frame of the part (42 ms, shorter than LINE's 20 a second allow, so it takes the next one's time): 30, every 2nd kept.
     expect(line.lines[0]).toMatch(/ 15 frames as drawn, 3\.75 a second on average, /);
     expect(line.errors).toContain("note: the clip holds each drawing for 3 frames (7.99 drawings a second): the sticker is made as drawn, each drawing one frame held as long as in the clip; 1 drawing is left out where the drawings came faster than the format or platform plays frames, its time given to the drawing before; only every 2nd drawing is kept (the platform's frame or byte limit), each for its time and the next one's (--fps sets a steady rate)");
-    // The file holds them once each (ffmpeg's encoder wrote a drawing once a decoded frame: 40 of them, past LINE's 20).
+    // The file holds them once each, not once a decoded frame (ffmpeg's steady-rate encoder's way).
     const file = readFileSync(linePng);
     expect(file.readUInt32BE(file.indexOf('acTL') + 4)).toBe(15);
   }, 120_000);

@@ -4,7 +4,8 @@
 //   (posterized for a byte budget, LINE's 300 KB) takes a byte a pixel instead of RGBA's four;
 //   ffmpeg's APNG encoder writes RGBA only.
 // - RGBA, for a sticker made as drawn: its frames last as long as their drawings (ffmpeg's encoder
-//   takes a steady rate, so a drawing held 4 frames was written 4 times, past LINE's 20 frames).
+//   takes a steady rate, so each drawing was written once a decoded frame: AnimateDiff model01_01's
+//   16 drawings made 48 APNG frames, and a LINE sticker fitting its bytes at once could pass 20).
 // Pure Node (zlib). Core (no electron).
 import { deflateSync } from 'node:zlib';
 import { pngChunk } from '../image/png-chunk';
