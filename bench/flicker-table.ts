@@ -31,10 +31,25 @@ export async function flickerByStability(prepared: PreparedSticker, options: Sti
   const out: { soft: number; gif: number }[] = [];
   for (const stability of stabilities) {
     const p = restabilize(prepared, stability);
-    const rendered = await renderSticker(p, { ...options, stability, format: 'gif' });
-    out.push({ soft: meanAlphaChange(p.alphas) * 1000, gif: meanAlphaChange(rendered.alphas) * 1000 });
+    out.push({ soft: meanAlphaChange(p.alphas) * 1000, gif: meanAlphaChange(await gifAlphas(p, { ...options, stability })) * 1000 });
   }
   return out;
+}
+
+/**
+ * The 1-bit alpha of every prepared frame as the GIF has it. A sticker leaves out frames at either
+ * end that show nothing (a visual-novel scene before its character comes in), and is NO_SUBJECT
+ * with none: those frames count as empty here, so each stability is measured over the same frames.
+ */
+async function gifAlphas(prepared: PreparedSticker, options: StickerOptions): Promise<Float32Array[]> {
+  const rendered = await renderSticker(prepared, { ...options, format: 'gif' }).catch((error: unknown) => {
+    if ((error as { code?: string }).code === 'NO_SUBJECT') return null;
+    throw error;
+  });
+  if (!rendered) return prepared.alphas.map(() => new Float32Array(1));
+  const { first } = rendered.keptFrames ?? { first: 0 };
+  const empty = new Float32Array(rendered.alphas[0].length);
+  return prepared.alphas.map((_, t) => rendered.alphas[t - first] ?? empty);
 }
 
 /** The markdown table, then per stability the range of the change against stability 0 over the clips. */

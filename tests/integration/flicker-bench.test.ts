@@ -1,0 +1,35 @@
+// The flicker table's tool (bench/flicker-table.ts, docs/quality.md): each stability is measured
+// over the same frames, a sticker's empty ends counted as empty, and a clip in which no sticker
+// finds anyone measures 0 for the GIF instead of stopping the table.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { flickerByStability } from '../../bench/flicker-table';
+import { prepareSticker } from '../../src/main/core/sticker/make-sticker';
+import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
+import { evalFile, tempDir, testEnv } from '../helpers/env';
+
+describe('npm run flicker', () => {
+  const env = testEnv();
+  const options = { model: 'anime', fps: 12, maxSidePx: 160 };
+
+  it('measures a clip whose character comes in halfway, and one with nobody in it', async () => {
+    const dir = tempDir();
+    const clip = (name: string, filter: string): string => {
+      const out = join(dir, name);
+      execFileSync(resolveFfmpeg().ffmpeg, [
+        ...['-v', 'error', '-f', 'lavfi', '-i', 'color=c=0x8890a0:s=320x240:r=24:d=2', '-loop', '1', '-r', '24', '-i', evalFile('anime_cutout', 'fg', 'ks_misha_hips_smile.png')],
+        ...['-filter_complex', `${filter},format=yuv420p`, '-c:v', 'libx264', '-preset', 'ultrafast', '-t', '2', out],
+      ]);
+      return out;
+    };
+    const halfway = await prepareSticker(clip('halfway.mp4', "[1:v]scale=-2:220[m];[0:v][m]overlay=y=10:x=100:shortest=1:enable='gte(t,1)'"), options, env);
+    const [still, smooth] = await flickerByStability(halfway, options, [0, 0.8]);
+    // Her coming in is one change of the GIF's alpha over 24 frames: about her share of the frame / 23.
+    expect(still.gif).toBeGreaterThan(5);
+    expect(smooth.gif).toBeGreaterThan(0);
+    expect(smooth.soft).toBeLessThanOrEqual(still.soft);
+    const nobody = await prepareSticker(clip('nobody.mp4', '[0:v]null'), options, env);
+    expect((await flickerByStability(nobody, options, [0, 0.5])).map((f) => f.gif)).toEqual([0, 0]);
+  });
+});
