@@ -133,6 +133,55 @@ describe('cutout sticker pipeline', () => {
     expect((await prepareSticker(stillEnd, part, env)).holds).toBeUndefined();
   });
 
+  it('made as drawn, a drawing is held while only the background moves, and a character coming in is drawn as it comes', async () => {
+    // Eval cut-outs (their exact alpha) over a plain 24-fps backdrop, encoded losslessly: Misha
+    // stepping 6 px a drawing on threes; in one clip a box moves behind her every 8 frames (the
+    // children behind w2xgui video 2's girl), in another Hanako comes in from the right on threes.
+    const dir = tempDir();
+    const ffmpeg = resolveFfmpeg().ffmpeg;
+    const fg = (name: string) => evalFile('anime_cutout', 'fg', `${name}.png`);
+    const clipOf = (name: string, filter: string, inputs: string[]): string => {
+      const out = join(dir, name);
+      execFileSync(ffmpeg, [
+        ...['-v', 'error', '-f', 'lavfi', '-i', 'color=c=0x8890a0:s=640x300:r=24:d=2', ...inputs],
+        ...['-filter_complex', `${filter},format=yuv420p`, '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-t', '2', out],
+      ]);
+      return out;
+    };
+    const misha = ['-loop', '1', '-r', '24', '-i', fg('ks_misha_hips_smile')];
+    const box = ['-f', 'lavfi', '-i', 'color=c=0x505860:s=40x40:r=24:d=2'];
+    const stepping = "[1:v]scale=-2:260[m];[0:v][m]overlay=eval=frame:y=30:x='40+6*floor(n/3)':shortest=1";
+    const alone = clipOf('alone.mp4', stepping, misha);
+    const behind = clipOf('behind.mp4', `[0:v][2:v]overlay=eval=frame:y=20:x='520+20*mod(floor(n/8),4)'[b];${stepping.replace('[0:v]', '[b]')}`, [...misha, ...box]);
+    /** The clip's holds (frames), from its frames' checksums. */
+    const holdsOf = (clip: string): number[] => {
+      const sums = execFileSync(ffmpeg, ['-v', 'error', '-i', clip, '-f', 'framemd5', '-'], { encoding: 'utf8' }).split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(',').at(-1));
+      const holds: number[] = [];
+      sums.forEach((sum, i) => (i > 0 && sum === sums[i - 1] ? holds[holds.length - 1]++ : holds.push(1)));
+      return holds;
+    };
+    const drawn = holdsOf(alone);
+    // (The overlay shows each drawing a frame late: 2, 3, …, 3, 1.)
+    expect(drawn).toEqual([2, ...Array(15).fill(3), 1]);
+    // Behind her the box splits her holds (3, 3, 2, 1, …): the clip's frames say uneven.
+    expect(holdsOf(behind).length).toBeGreaterThan(20);
+    const sticker = await makeSticker(behind, join(dir, 'behind.webp'), { maxSidePx: 160 }, env);
+    // Her drawings as in the clip without the box: each once, as long as it is held.
+    expect(sticker.drawing).toEqual({ framesPerDrawing: 3, even: true, drawingFps: 8 });
+    const p = await pages(sticker.output);
+    expect(p.n).toBe(drawn.length);
+    p.delays.forEach((d, k) => expect(Math.abs(d - (drawn[k] * 1000) / 24)).toBeLessThanOrEqual(1));
+
+    // Misha still, Hanako coming in (a third of her in the frame at first), 20 px a drawing: every
+    // one of her steps is a drawing though Misha's part of the frame repeats.
+    const coming = clipOf('coming.mp4', "[1:v]scale=-2:260[m];[2:v]scale=-2:260[h];[0:v][m]overlay=y=30:x=40:shortest=1[a];[a][h]overlay=eval=frame:y=30:x='600-20*floor(n/3)'", [...misha, '-loop', '1', '-r', '24', '-i', fg('ks_hanako_basic_worry')]);
+    const steps = holdsOf(coming);
+    expect(steps).toEqual([2, ...Array(15).fill(3), 1]);
+    const comes = await pages((await makeSticker(coming, join(dir, 'coming.webp'), { maxSidePx: 160 }, env)).output);
+    expect(comes.n).toBe(steps.length);
+    comes.delays.forEach((d, k) => expect(Math.abs(d - (steps[k] * 1000) / 24)).toBeLessThanOrEqual(1));
+  });
+
   it('a small character in a wide frame comes out near the size asked for, from the clip\'s own pixels', async () => {
     // An eval picture (character on a background) shrunk to a third of a wide grey frame.
     const dir = tempDir();

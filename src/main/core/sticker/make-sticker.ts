@@ -24,7 +24,7 @@ import { encodeGif, indexFrames } from '../gif/encode-gif';
 import { resolveFfmpeg, type FfmpegTools } from '../video/ffmpeg';
 import { planFrames, streamFrames, type FramePlan } from '../video/extract-frames';
 import { probeVideo, type VideoInfo } from '../video/probe';
-import { measureDrawingCadence } from '../video/drawing-cadence';
+import { cadenceOfHolds, measureDrawingCadence } from '../video/drawing-cadence';
 import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, unionBoxes, type Box, type ColourAlpha } from './compose';
 import { dilateSquare } from '../matting/morphology';
 import { flattenForMatting, keepOwnEdge, ownAlphaOf } from '../matting/own-alpha';
@@ -33,7 +33,7 @@ import { encodeAnimatedWebp, encodeApng, encodeWebmVp9, steadyRateSteps, type An
 import { findPlatformPreset, PLATFORM_PRESETS, presetFps, presetLoops, SIZE_PRESETS, wholeSecondsOf, stickerExtension, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
 import { formatLabel } from '../../../shared/labels';
 import { applyStickerHints, stickerHintMap, validateStickerStrokes } from './touch-up';
-import { binarizeWithHysteresis, hysteresisBand, isRepeatFrame, isSceneCut, smoothAlphaSequence } from './temporal';
+import { binarizeWithHysteresis, hysteresisBand, isRepeatFrame, isSceneCut, isSubjectRepeat, smoothAlphaSequence } from './temporal';
 
 /** Options of a sticker (the job's options; see StickerJobOptions for each field and its default). */
 export type StickerOptions = StickerJobOptions;
@@ -68,7 +68,7 @@ export interface PreparedSticker {
   alphas: Float32Array[];
   /** Indices where a new shot starts (smoothing and hysteresis restart there). */
   cuts: Set<number>;
-  /** Frames whose mask was reused from the previous frame (repeated drawing). */
+  /** Frames whose mask was reused from the previous frame (a repeated drawing, or one where only the background moved). */
   repeatedFrames: number;
   /** Set when no length was asked for and the rest of the clip held more than maxStickerFrames: the length used, seconds. */
   cutToS?: number;
@@ -404,14 +404,32 @@ export async function prepareSticker(input: string, options: StickerOptions, env
       const t1 = performance.now();
       let alpha: Float32Array;
       let fg: Uint8Array;
-      // Compare with the anchor (the last frame the model saw), not the previous frame, so a slow
+      // Compare with the anchor (the last drawing the model saw), not the previous frame, so a slow
       // drift never chains into a frozen mask.
-      const isRepeat = anchor !== null && isRepeatFrame(anchor.frame, frame);
+      let isRepeat = anchor !== null && isRepeatFrame(anchor.frame, frame);
+      let shown: RgbaImage = frame;
+      let cut: Awaited<ReturnType<typeof cutStickerFrame>> | undefined;
+      let isCut = false;
+      if (!isRepeat) {
+        isCut = !!prev && isSceneCut(prev, frame);
+        const tMask = performance.now();
+        cut = await cutStickerFrame(frame, model, hint, session, firstSegmented);
+        firstSegmented = undefined;
+        timings.segmentMs += tMask - t1 + cut.maskMs; // the repeat and scene-cut checks count as segmenting
+        timings.refineMs += cut.refineMs;
+        provider ??= cut.provider;
+        // Only the background moved (the sticker does not show it): the drawing is held as if the frame repeated.
+        if (anchor && !isCut && isSubjectRepeat(anchor.frame, anchor.alpha, frame, cut.alpha)) {
+          isRepeat = true;
+          shown = anchor.frame;
+        }
+      } else {
+        timings.segmentMs += performance.now() - t1;
+      }
       if (isRepeat && targets.asDrawn) {
         // As drawn: the drawing shown is held a frame longer.
         repeatedFrames++;
         holds[holds.length - 1]++;
-        timings.segmentMs += performance.now() - t1;
         onProgress?.({ stage: 'segment', done: decoded, total: plan.frameCount });
         tWait = performance.now();
         continue;
@@ -425,22 +443,15 @@ export async function prepareSticker(input: string, options: StickerOptions, env
         repeatedFrames++;
         alpha = anchor.alpha;
         fg = anchor.fg;
-        timings.segmentMs += performance.now() - t1;
       } else {
         // Indexed as the frame is kept (as drawn, a repeat adds no frame).
-        if (prev && isSceneCut(prev, frame)) cuts.add(frames.length);
-        const tMask = performance.now();
-        const cut = await cutStickerFrame(frame, model, hint, session, firstSegmented);
-        firstSegmented = undefined;
-        timings.segmentMs += tMask - t1 + cut.maskMs; // the repeat and scene-cut checks count as segmenting
-        timings.refineMs += cut.refineMs;
-        alpha = cut.alpha;
-        fg = cut.foreground;
-        provider ??= cut.provider;
+        if (isCut) cuts.add(frames.length);
+        alpha = cut!.alpha;
+        fg = cut!.foreground;
         anchor = { frame, alpha, fg };
       }
       timesS.push(plan.startS + frame.timeMs / 1000);
-      frames.push({ data: frame.data, width: frame.width, height: frame.height, isColourSubsampled: frame.isColourSubsampled });
+      frames.push({ data: shown.data, width: shown.width, height: shown.height, isColourSubsampled: shown.isColourSubsampled });
       rawAlphas.push(alpha);
       foregrounds.push(fg);
       holds.push(1);
@@ -451,6 +462,10 @@ export async function prepareSticker(input: string, options: StickerOptions, env
     await stream.return?.(undefined);
   }
   throwIfAborted(signal);
+  // The drawings as held tell the part's cadence, the subject's where only the background moved
+  // (the clip's whole frames called w2xgui video 2's threes uneven, children moving behind her).
+  const held = targets.asDrawn ? cadenceOfHolds(holds, plan.fps) : null;
+  if (held && isMadeAsDrawn(options, held)) drawing = held;
   // ffmpeg's fps filter may give a frame less than planned at the end; a clip that stops far short is cut short.
   const endsAtS = cutToS === undefined && plan.frameCount - decoded > Math.max(2, plan.frameCount * 0.05) ? plan.startS + decoded / plan.fps : undefined;
   const t3 = performance.now();

@@ -63,6 +63,22 @@ export function holdCadenceOf(repeats: readonly boolean[], fps: number): { frame
 }
 
 /**
+ * How a sticker made as drawn held its drawings (`holds`: the decoded frames of `fps` each one stood
+ * for, prepareSticker), as holdCadenceOf tells it of the clip's frames; null when too few to tell.
+ * Where only the background moved, the subject's drawing was held (isSubjectRepeat), so this is the
+ * subject's cadence where the clip's whole frames gave another.
+ */
+export function cadenceOfHolds(holds: readonly number[], fps: number): DrawingCadence | null {
+  const repeats: boolean[] = [];
+  holds.forEach((hold, k) => {
+    if (k > 0) repeats.push(false);
+    for (let i = 1; i < hold; i++) repeats.push(true);
+  });
+  const cadence = holdCadenceOf(repeats, fps);
+  return cadence && { ...cadence, drawingFps: fps / cadence.framesPerDrawing };
+}
+
+/**
  * Measures how the clip holds its drawings over CADENCE_WINDOW_S from `startS` (holdCadenceOf):
  * null when it shows a new picture (nearly) every frame, is too short or still to tell, or does not
  * decode. Decodes those seconds once more (at most CADENCE_WINDOW_FRAMES frames), at 128 px: on 2

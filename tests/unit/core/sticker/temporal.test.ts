@@ -7,6 +7,7 @@ import {
   hysteresisBand,
   isRepeatFrame,
   isSceneCut,
+  isSubjectRepeat,
   meanAlphaChange,
   smoothAlphaSequence,
 } from '../../../../src/main/core/sticker/temporal';
@@ -91,6 +92,33 @@ describe('repeat and cut detection', () => {
     const moved = { ...a, data: new Uint8Array(a.data) };
     for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) moved.data.set([250, 20, 20, 255], (y * 64 + x) * 4);
     expect(isRepeatFrame(a, moved)).toBe(false);
+  });
+  it('holds a drawing whose subject repeats though the background moved, but not one that changed or gained a subject', () => {
+    // A 64x64 frame, its subject the left half (alpha 1), a grey background on the right.
+    const frame = solid(64, 64, [120, 120, 130]);
+    const alpha = new Float32Array(64 * 64);
+    for (let y = 0; y < 64; y++) for (let x = 0; x < 32; x++) alpha[y * 64 + x] = 1;
+    const paint = (image: RgbaImage, x0: number, x1: number, y0: number, y1: number, rgb: [number, number, number]): RgbaImage => {
+      const out = { ...image, data: new Uint8Array(image.data) };
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) out.data.set([...rgb, 255], (y * 64 + x) * 4);
+      return out;
+    };
+    // Something moving in the background: the whole frame is no repeat, its subject is.
+    const background = paint(frame, 40, 56, 8, 24, [250, 20, 20]);
+    expect(isRepeatFrame(frame, background)).toBe(false);
+    expect(isSubjectRepeat(frame, alpha, background, alpha)).toBe(true);
+    // The subject changed colour in a 4x4 patch (one block of 16x16): a new drawing.
+    expect(isSubjectRepeat(frame, alpha, paint(frame, 8, 12, 8, 12, [250, 20, 20]), alpha)).toBe(false);
+    // Something came into the background that the model calls subject (a character entering): its
+    // alpha is new, though the frame's colours there are as the background was.
+    const entering = new Float32Array(alpha);
+    for (let y = 40; y < 44; y++) for (let x = 56; x < 64; x++) entering[y * 64 + x] = 1;
+    expect(isSubjectRepeat(frame, alpha, frame, entering)).toBe(false);
+    // Edge noise of the model, well under a block's 3 %, is no change.
+    const noisy = new Float32Array(alpha);
+    for (let y = 0; y < 64; y += 8) noisy[y * 64 + 32] = 0.3;
+    expect(isSubjectRepeat(frame, alpha, background, noisy)).toBe(true);
+    expect(isSubjectRepeat(frame, alpha, solid(32, 32, [120, 120, 130]), alpha)).toBe(false);
   });
   it('finds a cut between unlike shots but not within one', () => {
     expect(isSceneCut(solid(32, 32, [20, 20, 30]), solid(32, 32, [230, 220, 200]))).toBe(true);

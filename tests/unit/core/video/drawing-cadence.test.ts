@@ -1,19 +1,23 @@
 // holdCadenceOf: how a clip holds its drawings, from which frames repeat the one before; and the
 // rate a sticker of it is made at (as drawn, or a steady one).
 import { describe, expect, it } from 'vitest';
-import { holdCadenceOf } from '../../../../src/main/core/video/drawing-cadence';
+import { cadenceOfHolds } from '../../../../src/main/core/video/drawing-cadence';
 import { DEFAULT_STICKER_FPS, isMadeAsDrawn, resolveTargets, shortestFrameMs } from '../../../../src/main/core/sticker/make-sticker';
 import { clipStickerFps } from '../../../../src/shared/sticker-presets';
 import type { VideoInfo } from '../../../../src/main/core/video/probe';
 
-/** The cadence of a clip of `fps` whose drawings are held for `holds` frames in turn (its first frame is a new picture). */
+/** holdCadenceOf of a clip of `fps` whose drawings are held for `holds` frames in turn (its first frame is a new picture). */
 function cadence(holds: number[], fps = 24): { framesPerDrawing: number; even: boolean } | null {
-  const flags: boolean[] = [];
-  for (const h of holds) for (let i = 0; i < h; i++) flags.push(i > 0);
-  return holdCadenceOf(flags.slice(1), fps);
+  const held = cadenceOfHolds(holds, fps);
+  return held && { framesPerDrawing: held.framesPerDrawing, even: held.even };
 }
 
 describe('holdCadenceOf', () => {
+  it('of the holds a sticker made as drawn kept (cadenceOfHolds): their rate, the first and last left out as cut by the part', () => {
+    expect(cadenceOfHolds([12, 3, 3, 3, 3, 3, 3, 1], 24)).toEqual({ framesPerDrawing: 3, even: true, drawingFps: 8 });
+    expect(cadenceOfHolds([3, 3, 3, 3], 24)).toBeNull();
+  });
+
   it('finds twos and threes, and nothing for a new picture every frame', () => {
     expect(cadence(Array(12).fill(3))).toEqual({ framesPerDrawing: 3, even: true });
     expect(cadence(Array(12).fill(2))).toEqual({ framesPerDrawing: 2, even: true });
