@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { streamFrames } from '../../src/main/core/video/extract-frames';
-import { probeVideo } from '../../src/main/core/video/probe';
+import { cachedProbe, probeVideo } from '../../src/main/core/video/probe';
 import { measureDrawingCadence } from '../../src/main/core/video/drawing-cadence';
 import { evalFile, tempDir } from '../helpers/env';
 import { writeHeic } from '../helpers/heic';
@@ -77,6 +77,24 @@ describe('probe and streamed frames', () => {
     expect(ffmpegChildren()).toEqual([]);
     for await (const f of streamFrames(mp4, info, { fps: 30 })) if (f.index === 1) break;
     expect(ffmpegChildren()).toEqual([]);
+  });
+
+  it('a probe remembered (the trim handles\' frames) holds while the file stays as it is', async () => {
+    const dir = tempDir();
+    const clip = join(dir, 'clip.mp4');
+    copyFileSync(mp4, clip);
+    const probe = cachedProbe(1);
+    const first = await probe(clip);
+    expect(first).toEqual(await probeVideo(mp4));
+    expect(await probe(clip)).toBe(first);
+    // Replaced by another clip under the same name: probed again.
+    copyFileSync(evalFile('anime_clips', 'clips', 'esrgan_onepiece_demo.mp4'), clip);
+    const second = await probe(clip);
+    expect(second.fps).toBeCloseTo(23.98, 2);
+    // One file remembered: another pushes it out; a file gone is not found, not remembered.
+    await probe(gif);
+    expect(await probe(clip)).not.toBe(second);
+    await expect(probe(join(dir, 'absent.mp4'))).rejects.toMatchObject({ code: 'INPUT_NOT_FOUND' });
   });
 
   it('gives each bad input its code', async () => {

@@ -29,7 +29,7 @@ import { runMaskModel } from '../core/segment/mask-model';
 import { finishStickerFrame, resolveStickerModel, stickerFrameAlpha, stickerStill, stickerWorkSide, subjectOf, toStraightRgba, validateStickerOptions } from '../core/sticker/make-sticker';
 import { stickerHintMap } from '../core/sticker/touch-up';
 import { clipFrame } from '../core/video/extract-frames';
-import { probeVideo } from '../core/video/probe';
+import { cachedProbe } from '../core/video/probe';
 import { runJob, type JobRunContext } from './run-job';
 
 /** What the engine needs besides CoreEnv: where temp files (trimaps, pastes) go. */
@@ -386,6 +386,9 @@ export async function previewIdPhoto(req: IdPhotoPreviewRequest, e: EngineContex
   return { path: req.path, ...r };
 }
 
+/** The clips the Cut-out view showed a frame of, probed once each while they stay as they are (a trim handle moved asks for another frame). */
+const probeClip = cachedProbe();
+
 /** The frame the Cut-out view last segmented and the model's alpha: a new stroke only re-applies the strokes and colours. */
 let stickerFrameCache: { key: string; frame: RgbaImage; alpha: Float32Array } | null = null;
 
@@ -404,7 +407,7 @@ export async function previewStickerFrame(req: StickerFramePreviewRequest, e: En
   const key = [req.path, file.size, file.mtimeMs, req.timeS ?? 0, side, model.path].join('\0');
   if (stickerFrameCache?.key !== key) {
     // Decoded at the sticker's own work size, so the model sees the frame as the sticker's does.
-    const frame = await clipFrame(req.path, await probeVideo(req.path, ctx), req.timeS ?? 0, side, ctx);
+    const frame = await clipFrame(req.path, await probeClip(req.path, ctx), req.timeS ?? 0, side, ctx);
     throwIfAborted(ctx.signal);
     const { alpha } = await stickerFrameAlpha(frame, model, { provider: e.env.provider, threads: e.env.threads });
     stickerFrameCache = { key, frame, alpha };

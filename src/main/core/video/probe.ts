@@ -179,6 +179,30 @@ function stillPicture(path: string): AppError {
 }
 
 /**
+ * probeVideo remembered for the last `limit` files, each while its size and modification time stay
+ * as they were. The Stickers workspace asks for a frame of its clip at every move of a trim handle:
+ * probing it again took a third of each (ffprobe, 130–200 ms of 350–470 on 2 cores for One Piece).
+ */
+export function cachedProbe(limit = 8, tools?: FfmpegTools): (path: string, ctx?: RunContext) => Promise<VideoInfo> {
+  const known = new Map<string, { stamp: string; info: VideoInfo }>();
+  return async (path, ctx = {}) => {
+    const s = await stat(path).catch(() => null);
+    const stamp = s?.isFile() ? `${s.size}:${s.mtimeMs}` : undefined;
+    const hit = known.get(path);
+    known.delete(path);
+    if (hit && hit.stamp === stamp) {
+      known.set(path, hit);
+      return hit.info;
+    }
+    const info = await probeVideo(path, ctx, tools);
+    // Stamped as it was before the probe: a file changed meanwhile is probed again next time.
+    if (stamp !== undefined) known.set(path, { stamp, info });
+    if (known.size > limit) known.delete(known.keys().next().value!);
+    return info;
+  };
+}
+
+/**
  * Probes a clip. Errors: INPUT_NOT_FOUND, INPUT_UNSUPPORTED (a folder), VIDEO_CORRUPT (not a media file, truncated, no stream
  * with a picture or sound), NO_VIDEO_STREAM (audio only), FFMPEG_MISSING, FFMPEG_FAILED.
  */

@@ -8,7 +8,7 @@ import { AppError } from '../../../shared/errors';
 import { encodeImage } from '../../core/image/encode';
 import { clipFrame } from '../../core/video/extract-frames';
 import { measureDrawingCadence } from '../../core/video/drawing-cadence';
-import { probeVideo } from '../../core/video/probe';
+import { cachedProbe } from '../../core/video/probe';
 import type { ApiDeps } from './deps';
 import { expectObject, expectString } from './validate';
 
@@ -25,10 +25,12 @@ function optionalNumber(value: unknown, field: string, min: number, max: number)
 
 /** probeClip, loadClipFrame, loadStickerFile, previewStickerFrame. */
 export function createStickersArea(deps: ApiDeps): Pick<AppApi, 'probeClip' | 'loadClipFrame' | 'loadStickerFile' | 'previewStickerFrame'> {
+  // A trim handle asks for a frame at every move: the clip is probed once while it stays as it is.
+  const probe = cachedProbe();
   return {
     async probeClip(req) {
       const path = expectString(expectObject(req, 'request').path, 'path');
-      const info = await probeVideo(path);
+      const info = await probe(path);
       // The slider starts at the clip's drawing rate where that is lower than the rate wanted (a clip on threes: 8).
       const drawing = await measureDrawingCadence(path, info);
       return { path, durationS: info.durationS, fps: info.fps, width: info.width, height: info.height, hasAudio: info.hasAudio, frameCount: info.frameCount, ...(info.isCutShort ? { isCutShort: true } : {}), ...(drawing ? { drawing } : {}) };
@@ -38,7 +40,7 @@ export function createStickersArea(deps: ApiDeps): Pick<AppApi, 'probeClip' | 'l
       const path = expectString(r.path, 'path');
       const timeS = optionalNumber(r.timeS, 'timeS', 0, 24 * 3600) ?? 0;
       const maxSidePx = Math.round(optionalNumber(r.maxSidePx, 'maxSidePx', 16, 4096) ?? 480);
-      const frame = await clipFrame(path, await probeVideo(path), timeS, maxSidePx);
+      const frame = await clipFrame(path, await probe(path), timeS, maxSidePx);
       return { path, mime: 'image/png', bytes: new Uint8Array(await encodeImage(frame, { format: 'png' })) };
     },
     async previewStickerFrame(req) {

@@ -16,6 +16,8 @@ export const sticker = {
   'sticker.clipInfo': { en: '{w} × {h}, {fps} fps, {dur} s', 'zh-CN': '{w} × {h}，{fps} 帧/秒，{dur} 秒' },
   'sticker.seconds': { en: '{s} s', 'zh-CN': '{s} 秒' },
   'sticker.frames': { en: '{n} frames over {dur} s', 'zh-CN': '共 {n} 帧（{dur} 秒）' },
+  // Made as drawn, the frames are the drawings the part holds: the rate from the clip's start says about how many.
+  'sticker.framesAbout': { en: 'about {n} frames over {dur} s', 'zh-CN': '约 {n} 帧（{dur} 秒）' },
   'sticker.preview': { en: 'Sticker', 'zh-CN': '表情包' },
   'sticker.previewHint': { en: 'Pick the moment and the style, then Make sticker. It will loop here over chat backgrounds.', 'zh-CN': '选好片段和样式后点击“生成表情包”，结果会在聊天背景上循环播放。' },
   'sticker.still': {
