@@ -135,7 +135,7 @@ export const section: BenchSection = {
       ...e2e,
       value: fps(e2e.medianMs),
       unit: 'frames/s',
-      note: `goal ≥ 10 frames/s; ${prepared.repeatedFrames}/${frames} frames reused a mask; ${readFileSync(out).length >> 10} KiB`,
+      note: `goal ≥ 10 frames/s; ${prepared.repeatedFrames}/${frames} frames repeated a drawing; ${readFileSync(out).length >> 10} KiB`,
     });
 
     // The Stickers workspace's frame preview (the Cut-out view and the Sticker pane's first frame,

@@ -84,7 +84,9 @@ describe('probe and streamed frames', () => {
     const clip = join(dir, 'clip.mp4');
     copyFileSync(mp4, clip);
     const probe = cachedProbe(1);
-    const first = await probe(clip);
+    // Two at once (the poster and the Cut-out view's frame): one probe.
+    const [first, meanwhile] = await Promise.all([probe(clip), probe(clip)]);
+    expect(meanwhile).toBe(first);
     expect(first).toEqual(await probeVideo(mp4));
     expect(await probe(clip)).toBe(first);
     // Replaced by another clip under the same name: probed again.

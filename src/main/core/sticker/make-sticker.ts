@@ -61,6 +61,7 @@ export interface PreparedSticker {
   subject: Subject;
   /** True when 'anime' was asked but no anime model is installed, so the person model ran. */
   modelFallback: boolean;
+  /** The frames kept, as decoded; where only the background moved, the drawing held (its anchor's frame), as the sticker shows it. */
   frames: RgbaImage[];
   /** Foreground colour estimates per frame (RGBA, A unused). */
   foregrounds: Uint8Array[];
@@ -68,7 +69,7 @@ export interface PreparedSticker {
   alphas: Float32Array[];
   /** Indices where a new shot starts (smoothing and hysteresis restart there). */
   cuts: Set<number>;
-  /** Frames whose mask was reused from the previous frame (a repeated drawing, or one where only the background moved). */
+  /** Frames whose mask was reused from the anchor, the last drawing segmented (the drawing repeated, or only the background moved). */
   repeatedFrames: number;
   /** Set when no length was asked for and the rest of the clip held more than maxStickerFrames: the length used, seconds. */
   cutToS?: number;
@@ -372,6 +373,9 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   let decoded = 0;
   let repeatedFrames = 0;
   let anchor: { frame: RgbaImage; alpha: Float32Array; fg: Uint8Array } | null = null;
+  /** The last frame the model found repeating the anchor's drawing though the background moved. */
+  let heldBy: RgbaImage | null = null;
+  let lastDecoded: RgbaImage | null = null;
   let provider: string | undefined;
   let stream = streamFrames(input, info, streamOptions, ctx, tools)[Symbol.asyncIterator]();
   // Closed however it ends (an error, a cancel): ffmpeg stops with it.
@@ -400,7 +404,6 @@ export async function prepareSticker(input: string, options: StickerOptions, env
       timings.decodeWaitMs += performance.now() - tWait;
       throwIfAborted(signal);
       decoded++;
-      const prev = frames[frames.length - 1];
       const t1 = performance.now();
       let alpha: Float32Array;
       let fg: Uint8Array;
@@ -408,24 +411,38 @@ export async function prepareSticker(input: string, options: StickerOptions, env
       // drift never chains into a frozen mask.
       let isRepeat = anchor !== null && isRepeatFrame(anchor.frame, frame);
       let shown: RgbaImage = frame;
-      let cut: Awaited<ReturnType<typeof cutStickerFrame>> | undefined;
+      let segmented: SegmentedFrame | undefined;
       let isCut = false;
       if (!isRepeat) {
-        isCut = !!prev && isSceneCut(prev, frame);
-        const tMask = performance.now();
-        cut = await cutStickerFrame(frame, model, hint, session, firstSegmented);
-        firstSegmented = undefined;
-        timings.segmentMs += tMask - t1 + cut.maskMs; // the repeat and scene-cut checks count as segmenting
-        timings.refineMs += cut.refineMs;
-        provider ??= cut.provider;
-        // Only the background moved (the sticker does not show it): the drawing is held as if the frame repeated.
-        if (anchor && !isCut && isSubjectRepeat(anchor.frame, anchor.alpha, frame, cut.alpha)) {
+        // A cut is between this frame and the one decoded before it (a held drawing may be long past).
+        isCut = !!lastDecoded && isSceneCut(lastDecoded, frame);
+        // Only the background moved (the sticker does not show it): the drawing is held as if the frame
+        // repeated. The frame the model last found so repeats it too (the background moves every 4th
+        // frame: the 3 after it are not segmented again).
+        if (!isCut && anchor && heldBy && isRepeatFrame(heldBy, frame)) {
           isRepeat = true;
           shown = anchor.frame;
+          timings.segmentMs += performance.now() - t1;
+        } else {
+          const tMask = performance.now();
+          segmented = firstSegmented ?? (await stickerFrameAlpha(frame, model, session));
+          firstSegmented = undefined;
+          provider ??= segmented.provider;
+          const tHint = performance.now();
+          applyStickerHints(segmented.alpha, hint);
+          if (anchor && !isCut && isSubjectRepeat(anchor.frame, anchor.alpha, frame, segmented.alpha)) {
+            isRepeat = true;
+            shown = anchor.frame;
+            heldBy = frame;
+          }
+          // The repeat and scene-cut checks count as segmenting.
+          timings.segmentMs += tMask - t1 + segmented.maskMs + (performance.now() - tHint);
+          timings.refineMs += segmented.upsampleMs;
         }
       } else {
         timings.segmentMs += performance.now() - t1;
       }
+      lastDecoded = frame;
       if (isRepeat && targets.asDrawn) {
         // As drawn: the drawing shown is held a frame longer.
         repeatedFrames++;
@@ -446,9 +463,12 @@ export async function prepareSticker(input: string, options: StickerOptions, env
       } else {
         // Indexed as the frame is kept (as drawn, a repeat adds no frame).
         if (isCut) cuts.add(frames.length);
-        alpha = cut!.alpha;
-        fg = cut!.foreground;
+        const tColours = performance.now();
+        alpha = segmented!.alpha;
+        fg = estimateColours(frame, alpha);
+        timings.refineMs += performance.now() - tColours;
         anchor = { frame, alpha, fg };
+        heldBy = null;
       }
       timesS.push(plan.startS + frame.timeMs / 1000);
       frames.push({ data: shown.data, width: shown.width, height: shown.height, isColourSubsampled: shown.isColourSubsampled });
@@ -694,10 +714,12 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     // A damaged clip decodes to grey smears the model finds nothing in: said as the file's fault (it
     // read "no character was found … try the person model"), where the damage is widespread (an
     // error or more a frame), not a few blocks a clip with no character in it also has.
-    if (prepared.decodeErrors !== undefined && prepared.decodeErrors >= alphas.length) {
-      throw new AppError('VIDEO_CORRUPT', `The clip is damaged: ffmpeg met ${prepared.decodeErrors} decode error(s) in it and nothing could be cut out of its ${alphas.length} frames; use an undamaged copy`, { detail: { frames: alphas.length, decodeErrors: prepared.decodeErrors, damaged: true } });
+    // The frames decoded: made as drawn, a held drawing stands for several.
+    const decoded = prepared.holds ? prepared.holds.reduce((a, b) => a + b, 0) : alphas.length;
+    if (prepared.decodeErrors !== undefined && prepared.decodeErrors >= decoded) {
+      throw new AppError('VIDEO_CORRUPT', `The clip is damaged: ffmpeg met ${prepared.decodeErrors} decode error(s) in it and nothing could be cut out of its ${decoded} frames; use an undamaged copy`, { detail: { frames: decoded, decodeErrors: prepared.decodeErrors, damaged: true } });
     }
-    throw new AppError('NO_SUBJECT', `No ${what} was found in any of the ${alphas.length} frames, so there is no sticker to make: ${hint}`, { detail: { frames: alphas.length, subject: prepared.subject } });
+    throw new AppError('NO_SUBJECT', `No ${what} was found in any of the ${decoded} frames, so there is no sticker to make: ${hint}`, { detail: { frames: decoded, subject: prepared.subject } });
   }
   // Frames at either end in which nothing was found are left out (and said): a sticker opened on a
   // second of nothing, a title card's worth before the character came in.

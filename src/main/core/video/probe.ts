@@ -1,7 +1,7 @@
 // Probes a clip: duration, frame rate, display size, rotation, whether it has video. Uses ffprobe
 // JSON when present, else parses `ffmpeg -i` stderr (pure parsers, unit-tested). Core (no electron).
 import { open, stat } from 'node:fs/promises';
-import { AppError } from '../../../shared/errors';
+import { AppError, CancelledError } from '../../../shared/errors';
 import type { RunContext } from '../progress';
 import { ffmpegFileArg, resolveFfmpeg, runTool, type FfmpegTools } from './ffmpeg';
 import { assertReadable, readHead } from '../io/read-head';
@@ -179,25 +179,37 @@ function stillPicture(path: string): AppError {
 }
 
 /**
- * probeVideo remembered for the last `limit` files, each while its size and modification time stay
- * as they were. The Stickers workspace asks for a frame of its clip at every move of a trim handle:
- * probing it again took a third of each (ffprobe, 130–200 ms of 350–470 on 2 cores for One Piece).
+ * probeVideo remembered for the last `limit` files, each while it stays as it was: the same inode,
+ * size, modification and change times (a copy that keeps the old modification time, `cp -p`, still
+ * changes the change time). The Stickers workspace asks for a frame of its clip at every move of a
+ * trim handle: probing it again took a third of each (ffprobe, 130–200 ms of 350–470 on 2 cores for
+ * One Piece). Calls for a file being probed wait for that probe; a probe that fails is not kept.
  */
 export function cachedProbe(limit = 8, tools?: FfmpegTools): (path: string, ctx?: RunContext) => Promise<VideoInfo> {
-  const known = new Map<string, { stamp: string; info: VideoInfo }>();
+  const known = new Map<string, { stamp: string; info: Promise<VideoInfo> }>();
   return async (path, ctx = {}) => {
     const s = await stat(path).catch(() => null);
-    const stamp = s?.isFile() ? `${s.size}:${s.mtimeMs}` : undefined;
+    const stamp = s?.isFile() ? `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}` : undefined;
     const hit = known.get(path);
     known.delete(path);
     if (hit && hit.stamp === stamp) {
       known.set(path, hit);
-      return hit.info;
+      // A probe another caller cancelled is this one's to make again.
+      return hit.info.catch((error: unknown) => {
+        if (error instanceof CancelledError && !ctx.signal?.aborted) return probeVideo(path, ctx, tools);
+        throw error;
+      });
     }
-    const info = await probeVideo(path, ctx, tools);
+    const info = probeVideo(path, ctx, tools);
     // Stamped as it was before the probe: a file changed meanwhile is probed again next time.
-    if (stamp !== undefined) known.set(path, { stamp, info });
-    if (known.size > limit) known.delete(known.keys().next().value!);
+    if (stamp !== undefined) {
+      const entry = { stamp, info };
+      known.set(path, entry);
+      if (known.size > limit) known.delete(known.keys().next().value!);
+      info.catch(() => {
+        if (known.get(path) === entry) known.delete(path);
+      });
+    }
     return info;
   };
 }

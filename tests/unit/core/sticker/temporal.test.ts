@@ -100,7 +100,7 @@ describe('repeat and cut detection', () => {
     for (let y = 0; y < 64; y++) for (let x = 0; x < 32; x++) alpha[y * 64 + x] = 1;
     const paint = (image: RgbaImage, x0: number, x1: number, y0: number, y1: number, rgb: [number, number, number]): RgbaImage => {
       const out = { ...image, data: new Uint8Array(image.data) };
-      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) out.data.set([...rgb, 255], (y * 64 + x) * 4);
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) out.data.set([...rgb, 255], (y * image.width + x) * 4);
       return out;
     };
     // Something moving in the background: the whole frame is no repeat, its subject is.
@@ -119,6 +119,17 @@ describe('repeat and cut detection', () => {
     for (let y = 0; y < 64; y += 8) noisy[y * 64 + 32] = 0.3;
     expect(isSubjectRepeat(frame, alpha, background, noisy)).toBe(true);
     expect(isSubjectRepeat(frame, alpha, solid(32, 32, [120, 120, 130]), alpha)).toBe(false);
+    // Frames with nobody in them: no drawing to hold.
+    const nobody = new Float32Array(64 * 64);
+    expect(isSubjectRepeat(frame, nobody, background, nobody)).toBe(false);
+    // A character coming in at the edge of a 320x160 frame: 10 pixels of it the model half sees (its
+    // alpha 6.4/255 of their 20x10 block, under 8), in colours not the background's.
+    const wide = solid(320, 160, [120, 120, 130]);
+    const wideAlpha = new Float32Array(320 * 160);
+    for (let y = 0; y < 160; y++) for (let x = 0; x < 100; x++) wideAlpha[y * 320 + x] = 1;
+    const sliverAlpha = new Float32Array(wideAlpha);
+    for (let y = 80; y < 85; y++) for (let x = 318; x < 320; x++) sliverAlpha[y * 320 + x] = 0.5;
+    expect(isSubjectRepeat(wide, wideAlpha, paint(wide, 318, 320, 80, 85, [250, 200, 180]), sliverAlpha)).toBe(false);
   });
   it('finds a cut between unlike shots but not within one', () => {
     expect(isSceneCut(solid(32, 32, [20, 20, 30]), solid(32, 32, [230, 220, 200]))).toBe(true);
