@@ -84,7 +84,7 @@ describe('probe and streamed frames', () => {
     const clip = join(dir, 'clip.mp4');
     copyFileSync(mp4, clip);
     const probe = cachedProbe(1);
-    // Two at once (the poster and the Cut-out view's frame): one probe.
+    // Two at once (a clip opened: probeClip and its first frame): one probe.
     const [first, meanwhile] = await Promise.all([probe(clip), probe(clip)]);
     expect(meanwhile).toBe(first);
     expect(first).toEqual(await probeVideo(mp4));

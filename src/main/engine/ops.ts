@@ -394,7 +394,8 @@ let stickerFrameCache: { key: string; frame: RgbaImage; alpha: Float32Array } | 
 
 /**
  * The Stickers workspace's frame preview (engine/api/stickers.ts validates the request): what
- * cutStickerFrame makes of the frame at timeS, with the model's part cached per frame.
+ * the sticker makes of the frame at timeS (stickerFrameAlpha, finishStickerFrame), with the model's
+ * part cached per frame.
  */
 export async function previewStickerFrame(req: StickerFramePreviewRequest, e: EngineContext, ctx: RunContext = {}): Promise<StickerFramePreview> {
   const options = req.options ?? {};
@@ -404,7 +405,7 @@ export async function previewStickerFrame(req: StickerFramePreviewRequest, e: En
   });
   const model = await resolveStickerModel(e.env, options.model);
   const side = stickerWorkSide(options);
-  const key = [req.path, file.size, file.mtimeMs, req.timeS ?? 0, side, model.path].join('\0');
+  const key = [req.path, file.ino, file.size, file.mtimeMs, file.ctimeMs, req.timeS ?? 0, side, model.path].join('\0');
   if (stickerFrameCache?.key !== key) {
     // Decoded at the sticker's own work size, so the model sees the frame as the sticker's does.
     const frame = await clipFrame(req.path, await probeClip(req.path, ctx), req.timeS ?? 0, side, ctx);

@@ -529,25 +529,11 @@ export async function stickerFrameAlpha(frame: RgbaImage, model: { entry: ModelE
 }
 
 /**
- * One frame cut out as the sticker cuts it: stickerFrameAlpha (or `segmented`, its result for this
- * frame made already), the Keep / Remove hints (a map from stickerHintMap at the frame's size, or
- * null), then foreground colours. prepareSticker runs it on every frame it segments; the Stickers
- * workspace's frame preview on one.
+ * A frame's cut-out after the model (stickerFrameAlpha): the Keep / Remove hints (a map from
+ * stickerHintMap at the frame's size, or null) applied to `alpha` (in place), then the foreground
+ * colours. The Stickers workspace's frame preview runs it; prepareSticker does the same in two steps,
+ * the colours only for a new drawing.
  */
-export async function cutStickerFrame(
-  frame: RgbaImage,
-  model: { entry: ModelEntry; path: string },
-  hint: Uint8Array | null,
-  session: SessionOptions,
-  segmented?: SegmentedFrame,
-): Promise<{ alpha: Float32Array; foreground: Uint8Array; provider: string; maskMs: number; refineMs: number }> {
-  segmented ??= await stickerFrameAlpha(frame, model, session);
-  const t0 = performance.now();
-  const { alpha, foreground } = finishStickerFrame(frame, segmented.alpha, hint);
-  return { alpha, foreground, provider: segmented.provider, maskMs: segmented.maskMs, refineMs: segmented.upsampleMs + performance.now() - t0 };
-}
-
-/** The rest of cutStickerFrame after the model: the hints applied to `alpha` (in place), then the colours. */
 export function finishStickerFrame(frame: RgbaImage, alpha: Float32Array, hint: Uint8Array | null): { alpha: Float32Array; foreground: Uint8Array } {
   applyStickerHints(alpha, hint);
   return { alpha, foreground: estimateColours(frame, alpha) };
@@ -678,7 +664,7 @@ function onCanvas(c: ColourAlpha, canvas: NonNullable<StickerLayout['canvas']>):
 }
 
 /**
- * One cut-out frame (work size, from cutStickerFrame) as the sticker will show it, for a live
+ * One cut-out frame (work size, from finishStickerFrame) as the sticker will show it, for a live
  * preview: cropped to its own subject (the sticker crops to the union of all its frames'), sized,
  * outlined; in a GIF its 1-bit edge at the threshold, flattened against the edge colour (as the
  * sticker's first frame is). The smoothing over time and a GIF's palette are not in it.

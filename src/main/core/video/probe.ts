@@ -187,7 +187,7 @@ function stillPicture(path: string): AppError {
  */
 export function cachedProbe(limit = 8, tools?: FfmpegTools): (path: string, ctx?: RunContext) => Promise<VideoInfo> {
   const known = new Map<string, { stamp: string; info: Promise<VideoInfo> }>();
-  return async (path, ctx = {}) => {
+  const probe = async (path: string, ctx: RunContext = {}): Promise<VideoInfo> => {
     const s = await stat(path).catch(() => null);
     const stamp = s?.isFile() ? `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}` : undefined;
     const hit = known.get(path);
@@ -196,7 +196,7 @@ export function cachedProbe(limit = 8, tools?: FfmpegTools): (path: string, ctx?
       known.set(path, hit);
       // A probe another caller cancelled is this one's to make again.
       return hit.info.catch((error: unknown) => {
-        if (error instanceof CancelledError && !ctx.signal?.aborted) return probeVideo(path, ctx, tools);
+        if (error instanceof CancelledError && !ctx.signal?.aborted) return probe(path, ctx);
         throw error;
       });
     }
@@ -212,6 +212,7 @@ export function cachedProbe(limit = 8, tools?: FfmpegTools): (path: string, ctx?
     }
     return info;
   };
+  return probe;
 }
 
 /**
