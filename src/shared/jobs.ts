@@ -91,6 +91,12 @@ export interface DrawingCadence {
   even: boolean;
 }
 
+/** Made as drawn, the drawings a preset's (or a GIF's) limits left out: only every n-th is kept (`every`), and `short` ones shorter than its shortest frame are not shown. */
+export interface DrawingsLeftOut {
+  every: number;
+  short: number;
+}
+
 /** What a 'sticker' job returns (core's StickerResult, as the renderer reads it). */
 export interface StickerJobResult {
   output: string;
@@ -102,8 +108,8 @@ export interface StickerJobResult {
   fps: number;
   /** Set when the sticker is made as drawn (no rate asked for, and the clip holds its drawings fewer than 12 a second): each drawing one frame, as long as the clip holds it. */
   drawing?: DrawingCadence;
-  /** Made as drawn, where a preset's (or a GIF's) limits left drawings out: only every n-th is kept (`every`), and `short` ones shorter than its shortest frame are not shown. */
-  drawingsLeftOut?: { every: number; short: number };
+  /** Made as drawn, where a preset's (or a GIF's) limits left drawings out. */
+  drawingsLeftOut?: DrawingsLeftOut;
   bytes: number;
   withinBudget: boolean;
   /** Made smaller than the size asked for (or the preset's box) to fit the preset's byte budget. Absent when not. */
@@ -332,7 +338,7 @@ export type FileNote =
   | { kind: 'cutShortFile'; seconds: number }
   | { kind: 'decodeErrors'; count: number }
   /** The clip's drawings set the rate (StickerJobResult.drawing). */
-  | ({ kind: 'drawingRate'; leftOut?: { every: number; short: number } } & DrawingCadence);
+  | ({ kind: 'drawingRate'; leftOut?: DrawingsLeftOut } & DrawingCadence);
 
 /**
  * What a batch file's pipeline adds to its entry when done (kept for skipped ones done before): the

@@ -57,6 +57,17 @@ export function longCharacterClip(out: string, options: { durationS: number; wid
   return out;
 }
 
+/** A clip's holds: the runs of its decoded frames that are one picture (by ffmpeg's checksum of each frame), in frames. */
+export function clipHolds(clip: string): number[] {
+  const sums = execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-i', clip, '-f', 'framemd5', '-'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split(',').at(-1));
+  const holds: number[] = [];
+  sums.forEach((sum, i) => (i > 0 && sum === sums[i - 1] ? holds[holds.length - 1]++ : holds.push(1)));
+  return holds;
+}
+
 /** A CoreEnv on the real models (CUTOUT_MODELS_DIR, else ../shared/models), CPU provider. */
 export function testEnv(overrides: Partial<CoreEnv> = {}): CoreEnv {
   const env = { ...process.env, CUTOUT_MODELS_DIR: process.env.CUTOUT_MODELS_DIR ?? SHARED_MODELS_DIR, CUTOUT_CACHE_DIR: join(tmpdir(), 'cutout-test-cache') };

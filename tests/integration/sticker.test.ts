@@ -12,7 +12,7 @@ import { meanAlphaChange } from '../../src/main/core/sticker/temporal';
 import { stickerHintMap } from '../../src/main/core/sticker/touch-up';
 import type { StickerStroke } from '../../src/shared/jobs';
 import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
-import { evalFile, tempDir, testEnv } from '../helpers/env';
+import { clipHolds, evalFile, tempDir, testEnv } from '../helpers/env';
 
 function ffmpegChildren(): string[] {
   const out = execFileSync('ps', ['-o', 'pid=,stat=,comm=', '--ppid', String(process.pid)], { encoding: 'utf8' });
@@ -102,9 +102,7 @@ describe('cutout sticker pipeline', () => {
       ...['-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '0', '-t', '2', clip],
     ]);
     // The clip's own holds, from its frames' checksums (the overlay shows each drawing a frame late: 3, 4, 4, 3, …, 4, 4, 4, 3, 1).
-    const sums = execFileSync(ffmpeg, ['-v', 'error', '-i', clip, '-f', 'framemd5', '-'], { encoding: 'utf8' }).split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(',').at(-1));
-    const holds: number[] = [];
-    sums.forEach((sum, i) => (i > 0 && sum === sums[i - 1] ? holds[holds.length - 1]++ : holds.push(1)));
+    const holds = clipHolds(clip);
     expect(holds.slice(0, 5)).toEqual([3, 4, 4, 3, 4]);
     const clipEndsMs = holds.map((_, k) => (holds.slice(0, k + 1).reduce((a, b) => a + b, 0) * 1000) / 30);
 
@@ -153,18 +151,11 @@ describe('cutout sticker pipeline', () => {
     const stepping = "[1:v]scale=-2:260[m];[0:v][m]overlay=eval=frame:y=30:x='40+6*floor(n/3)':shortest=1";
     const alone = clipOf('alone.mp4', stepping, misha);
     const behind = clipOf('behind.mp4', `[0:v][2:v]overlay=eval=frame:y=20:x='520+20*mod(floor(n/8),4)'[b];${stepping.replace('[0:v]', '[b]')}`, [...misha, ...box]);
-    /** The clip's holds (frames), from its frames' checksums. */
-    const holdsOf = (clip: string): number[] => {
-      const sums = execFileSync(ffmpeg, ['-v', 'error', '-i', clip, '-f', 'framemd5', '-'], { encoding: 'utf8' }).split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(',').at(-1));
-      const holds: number[] = [];
-      sums.forEach((sum, i) => (i > 0 && sum === sums[i - 1] ? holds[holds.length - 1]++ : holds.push(1)));
-      return holds;
-    };
-    const drawn = holdsOf(alone);
+    const drawn = clipHolds(alone);
     // (The overlay shows each drawing a frame late: 2, 3, …, 3, 1.)
     expect(drawn).toEqual([2, ...Array(15).fill(3), 1]);
     // Behind her the box splits her holds (3, 3, 2, 1, …): the clip's frames say uneven.
-    expect(holdsOf(behind).length).toBeGreaterThan(20);
+    expect(clipHolds(behind).length).toBeGreaterThan(20);
     const sticker = await makeSticker(behind, join(dir, 'behind.webp'), { maxSidePx: 160 }, env);
     // Her drawings as in the clip without the box: each once, as long as it is held.
     expect(sticker.drawing).toEqual({ framesPerDrawing: 3, even: true, drawingFps: 8 });
@@ -175,7 +166,7 @@ describe('cutout sticker pipeline', () => {
     // Misha still, Hanako coming in (a third of her in the frame at first), 20 px a drawing: every
     // one of her steps is a drawing though Misha's part of the frame repeats.
     const coming = clipOf('coming.mp4', "[1:v]scale=-2:260[m];[2:v]scale=-2:260[h];[0:v][m]overlay=y=30:x=40:shortest=1[a];[a][h]overlay=eval=frame:y=30:x='600-20*floor(n/3)'", [...misha, '-loop', '1', '-r', '24', '-i', fg('ks_hanako_basic_worry')]);
-    const steps = holdsOf(coming);
+    const steps = clipHolds(coming);
     expect(steps).toEqual([2, ...Array(15).fill(3), 1]);
     const comes = await pages((await makeSticker(coming, join(dir, 'coming.webp'), { maxSidePx: 160 }, env)).output);
     expect(comes.n).toBe(steps.length);

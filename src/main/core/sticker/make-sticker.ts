@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import { didYouMean } from '../../../shared/did-you-mean';
-import type { DrawingCadence, StickerJobOptions, StickerJobResult, StickerReview, Subject } from '../../../shared/jobs';
+import type { DrawingCadence, DrawingsLeftOut, StickerJobOptions, StickerJobResult, StickerReview, Subject } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import { parseHexColor } from '../image/composite';
 import type { RgbaImage } from '../image/decode';
@@ -118,7 +118,7 @@ export interface RenderedSticker {
   /** StickerJobResult.emptyEndsS: frames at either end with nothing found, left out. */
   emptyEndsS?: { start: number; end: number };
   /** Made as drawn: every n-th drawing is a frame (1: each; more for a preset's frame or byte limit), and how many were too short to show (a preset's or a GIF's shortest frame). */
-  drawn?: { every: number; short: number };
+  drawn?: DrawingsLeftOut;
   /** With empty ends left out: the first and last of the prepared frames the sticker is made of. */
   keptFrames?: { first: number; last: number };
   box: Box;
@@ -874,7 +874,7 @@ export function decodeErrorsText(count: number): string {
 }
 
 /** What the CLI and a batch's note say of a rate set by the clip's drawings (StickerJobResult.drawing). */
-export function drawingRateText(drawing: DrawingCadence, leftOut?: { every: number; short: number }): string {
+export function drawingRateText(drawing: DrawingCadence, leftOut?: DrawingsLeftOut): string {
   const fps = Number(drawing.drawingFps.toFixed(2));
   // (A batch journal from before uneven holds has no `even`: its drawings were even.)
   const held = drawing.even !== false ? `holds each drawing for ${drawing.framesPerDrawing} frames` : `holds its drawings ${Number(drawing.framesPerDrawing.toFixed(2))} frames on average, unevenly`;
@@ -882,7 +882,7 @@ export function drawingRateText(drawing: DrawingCadence, leftOut?: { every: numb
 }
 
 /** What is said of the drawings a sticker made as drawn left out (StickerJobResult.drawingsLeftOut), after drawingRateText's sentence; '' for none. */
-function drawingsLeftOutText(leftOut?: { every: number; short: number }): string {
+function drawingsLeftOutText(leftOut?: DrawingsLeftOut): string {
   if (!leftOut) return '';
   const parts: string[] = [];
   if (leftOut.short > 0) parts.push(`${leftOut.short === 1 ? '1 drawing is' : `${leftOut.short} drawings are`} left out where the drawings came faster than the format or platform plays frames, ${leftOut.short === 1 ? 'its' : 'their'} time given to the drawing before`);
@@ -899,8 +899,8 @@ export function stoppedShortText(endsAtS: number): string {
   return `the clip's frames stop at ${endsAtS.toFixed(2)} s, before the part asked for ends: the file is probably cut short, so the sticker ends there`;
 }
 
-/** The shortest a frame is made to keep a sticker within its preset's longest: a GIF's 2 centiseconds (browsers play 1 cs at 100 ms). */
-const MIN_CAPPED_FRAME_MS = 20;
+/** The shortest a frame is made to keep a sticker within its preset's longest: a GIF's shortest (20 ms; browsers play 1 cs at 100 ms). */
+const MIN_CAPPED_FRAME_MS = 1000 / GIF_MAX_FPS;
 
 /** How long each of a prepared sticker's frames plays, ms: 1 / the decode fps, or as drawn its hold. */
 export function frameDurationsMs(prepared: Pick<PreparedSticker, 'plan' | 'holds' | 'frames'>): number[] {

@@ -29,26 +29,20 @@ const HOLD_MEAN_TOLERANCE = 0.15;
 const MIN_UNEVEN_MEAN_HOLD = 1.5;
 
 /**
- * How a clip of `fps` holds its drawings, from which frames repeat the one before (`repeats[i]`:
- * frame i + 1 repeats frame i), or null where it shows a new picture (nearly) every frame. The
- * holds are the runs between changes of picture, the first and last (cut by the window) left out,
- * and those longer than MAX_ANIMATION_HOLD_S (still moments) too; at least MIN_HOLDS of them.
- * Even: most have one whole number of frames k ≥ 2 (more than half, their mean within
- * HOLD_MEAN_TOLERANCE of it), framesPerDrawing k. Uneven: no such k, but their mean is
- * MIN_UNEVEN_MEAN_HOLD or more, framesPerDrawing that mean (2s and 3s, a 24-fps film in a 60-fps
- * file: 2.5; 4, 4, 4, 3, one on threes in a 30-fps file: 3.75). No steady rate shows uneven
- * drawings evenly; a sticker made as drawn (each drawing a frame of its own length) does.
+ * How a clip of `fps` holds its drawings, from the runs of frames that show one picture in turn
+ * (`holds`: a new picture starts each), or null where it shows a new picture (nearly) every frame.
+ * The first and last runs (cut by the window or the part) are left out, and those longer than
+ * MAX_ANIMATION_HOLD_S (still moments) too; at least MIN_HOLDS must be left. Even: most have one
+ * whole number of frames k ≥ 2 (more than half, their mean within HOLD_MEAN_TOLERANCE of it),
+ * framesPerDrawing k. Uneven: no such k, but their mean is MIN_UNEVEN_MEAN_HOLD or more,
+ * framesPerDrawing that mean (2s and 3s, a 24-fps film in a 60-fps file: 2.5; 4, 4, 4, 3, one on
+ * threes in a 30-fps file: 3.75). No steady rate shows uneven drawings evenly; a sticker made as
+ * drawn (each drawing a frame of its own length) does. measureDrawingCadence tells the runs of the
+ * clip's frames; a sticker made as drawn, of the drawings it held (prepareSticker's `holds`: where
+ * only the background moved, its subject's, isSubjectRepeat).
  */
-export function holdCadenceOf(repeats: readonly boolean[], fps: number): { framesPerDrawing: number; even: boolean } | null {
-  const changes: number[] = [];
-  repeats.forEach((isRepeat, i) => {
-    if (!isRepeat) changes.push(i + 1);
-  });
-  const holds: number[] = [];
-  for (let i = 1; i < changes.length; i++) {
-    const hold = changes[i] - changes[i - 1];
-    if (hold <= fps * MAX_ANIMATION_HOLD_S + 1e-9) holds.push(hold);
-  }
+export function cadenceOfHolds(runs: readonly number[], fps: number): DrawingCadence | null {
+  const holds = runs.slice(1, -1).filter((hold) => hold <= fps * MAX_ANIMATION_HOLD_S + 1e-9);
   if (holds.length < MIN_HOLDS) return null;
   const counts = new Map<number, number>();
   for (const h of holds) counts.set(h, (counts.get(h) ?? 0) + 1);
@@ -58,28 +52,14 @@ export function holdCadenceOf(repeats: readonly boolean[], fps: number): { frame
     if (count > bestCount) [best, bestCount] = [hold, count];
   }
   const mean = holds.reduce((a, b) => a + b, 0) / holds.length;
-  if (best >= 2 && bestCount * 2 > holds.length && Math.abs(mean - best) <= HOLD_MEAN_TOLERANCE) return { framesPerDrawing: best, even: true };
-  return mean >= MIN_UNEVEN_MEAN_HOLD ? { framesPerDrawing: mean, even: false } : null;
+  const even = best >= 2 && bestCount * 2 > holds.length && Math.abs(mean - best) <= HOLD_MEAN_TOLERANCE;
+  if (!even && mean < MIN_UNEVEN_MEAN_HOLD) return null;
+  const framesPerDrawing = even ? best : mean;
+  return { framesPerDrawing, even, drawingFps: fps / framesPerDrawing };
 }
 
 /**
- * How a sticker made as drawn held its drawings (`holds`: the decoded frames of `fps` each one stood
- * for, prepareSticker), as holdCadenceOf tells it of the clip's frames; null when too few to tell.
- * Where only the background moved, the subject's drawing was held (isSubjectRepeat), so this is the
- * subject's cadence where the clip's whole frames gave another.
- */
-export function cadenceOfHolds(holds: readonly number[], fps: number): DrawingCadence | null {
-  const repeats: boolean[] = [];
-  holds.forEach((hold, k) => {
-    if (k > 0) repeats.push(false);
-    for (let i = 1; i < hold; i++) repeats.push(true);
-  });
-  const cadence = holdCadenceOf(repeats, fps);
-  return cadence && { ...cadence, drawingFps: fps / cadence.framesPerDrawing };
-}
-
-/**
- * Measures how the clip holds its drawings over CADENCE_WINDOW_S from `startS` (holdCadenceOf):
+ * Measures how the clip holds its drawings over CADENCE_WINDOW_S from `startS` (cadenceOfHolds):
  * null when it shows a new picture (nearly) every frame, is too short or still to tell, or does not
  * decode. Decodes those seconds once more (at most CADENCE_WINDOW_FRAMES frames), at 128 px: on 2
  * cores 0.1 s for a 480p clip, 0.4 s for a 1080p one, 0.9 s for a 4K 60-fps one (a generated one).
@@ -97,11 +77,12 @@ export async function measureDrawingCadence(
   // Decoding takes the clip's whole frames (a reviewer's 4K 60-fps clip took 5 s for 5 s of it on 2 cores), hence the frame cap.
   // The clip's cadence, not the part's: a part of half a second has too few changes to tell, so the window runs past its end.
   const durationS = Math.min(CADENCE_WINDOW_S, CADENCE_WINDOW_FRAMES / fps);
-  const repeats: boolean[] = [];
+  const holds: number[] = [];
   let last: VideoFrame | null = null;
   try {
     for await (const frame of streamFrames(path, info, { startS: from.startS, durationS, fps, maxSidePx: CADENCE_SIDE_PX, queueFrames: 8 }, ctx, tools)) {
-      if (last) repeats.push(isRepeatFrame(last, frame));
+      if (last && isRepeatFrame(last, frame)) holds[holds.length - 1]++;
+      else holds.push(1);
       last = frame;
     }
   } catch (error) {
@@ -109,6 +90,5 @@ export async function measureDrawingCadence(
     if (error instanceof CancelledError) throw error;
     return null;
   }
-  const cadence = holdCadenceOf(repeats, fps);
-  return cadence && { ...cadence, drawingFps: fps / cadence.framesPerDrawing };
+  return cadenceOfHolds(holds, fps);
 }

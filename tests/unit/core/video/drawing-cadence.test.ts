@@ -1,4 +1,4 @@
-// holdCadenceOf: how a clip holds its drawings, from which frames repeat the one before; and the
+// cadenceOfHolds: how a clip holds its drawings, from the runs of frames showing one picture; and the
 // rate a sticker of it is made at (as drawn, or a steady one).
 import { describe, expect, it } from 'vitest';
 import { cadenceOfHolds } from '../../../../src/main/core/video/drawing-cadence';
@@ -6,14 +6,14 @@ import { DEFAULT_STICKER_FPS, isMadeAsDrawn, resolveTargets, shortestFrameMs } f
 import { clipStickerFps } from '../../../../src/shared/sticker-presets';
 import type { VideoInfo } from '../../../../src/main/core/video/probe';
 
-/** holdCadenceOf of a clip of `fps` whose drawings are held for `holds` frames in turn (its first frame is a new picture). */
+/** cadenceOfHolds of a clip of `fps` whose drawings are held for `holds` frames in turn, without its rate. */
 function cadence(holds: number[], fps = 24): { framesPerDrawing: number; even: boolean } | null {
   const held = cadenceOfHolds(holds, fps);
   return held && { framesPerDrawing: held.framesPerDrawing, even: held.even };
 }
 
-describe('holdCadenceOf', () => {
-  it('of the holds a sticker made as drawn kept (cadenceOfHolds): their rate, the first and last left out as cut by the part', () => {
+describe('cadenceOfHolds', () => {
+  it('of the holds a sticker made as drawn kept: their rate, the first and last left out as cut by the part', () => {
     expect(cadenceOfHolds([12, 3, 3, 3, 3, 3, 3, 1], 24)).toEqual({ framesPerDrawing: 3, even: true, drawingFps: 8 });
     expect(cadenceOfHolds([3, 3, 3, 3], 24)).toBeNull();
   });

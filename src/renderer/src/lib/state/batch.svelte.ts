@@ -1,6 +1,6 @@
 // Batch workspace state (rune class, renderer): the per-file statuses of the batch on screen from
 // batchItemFinished events, and the pieces of its progress line (files/s, ETA, pause). No DOM.
-import { megapixels, type BatchItemFinished, type JobId } from '../../../../shared/jobs';
+import { megapixels, type BatchItemFinished, type DrawingsLeftOut, type JobId } from '../../../../shared/jobs';
 import { PLATFORM_PRESETS, type PlatformPreset } from '../../../../shared/sticker-presets';
 
 /** One finished input as the file list shows it. */
@@ -64,6 +64,14 @@ export function emptyEndsSentences(ends: { start: number; end: number }, t: (key
   ];
 }
 
+/** What a sticker made as drawn left out (StickerJobResult.drawingsLeftOut), as sentences: a batch row's note and the Stickers result's line. */
+export function drawingsLeftOutSentences(leftOut: DrawingsLeftOut | undefined, t: (key: 'batch.note.drawingsShort' | 'batch.note.drawingsEvery', params: Record<string, number>) => string): string[] {
+  return [
+    ...(leftOut?.short ? [t('batch.note.drawingsShort', { n: leftOut.short })] : []),
+    ...(leftOut && leftOut.every > 1 ? [t('batch.note.drawingsEvery', { every: leftOut.every })] : []),
+  ];
+}
+
 /**
  * A row's note in the UI's words: each of its notes (FinishedFile.notes) as a sentence, or the
  * engine's English sentence for a record written before notes were data.
@@ -97,8 +105,7 @@ export function noteText(row: Pick<BatchItemRow, 'note' | 'notes'>, t: (key: Not
           // (A journal from before uneven holds has no `even`: its drawings were even.)
           return [
             t(n.even !== false ? 'batch.note.drawingRate' : 'batch.note.drawingRateUneven', { frames: Number(n.framesPerDrawing.toFixed(2)), fps: Number(n.drawingFps.toFixed(2)) }),
-            ...(n.leftOut?.short ? [t('batch.note.drawingsShort', { n: n.leftOut.short })] : []),
-            ...(n.leftOut && n.leftOut.every > 1 ? [t('batch.note.drawingsEvery', { every: n.leftOut.every })] : []),
+            ...drawingsLeftOutSentences(n.leftOut, t),
           ];
       }
     }),

@@ -4,7 +4,7 @@
 // finished sticker's bytes for the looping preview. Talks to main only through the ApiClient.
 import type { ClipInfo, MediaBytes, StickerFramePreview, StickerFramePreviewRequest } from '../../../../shared/api';
 import type { ApiClient } from '../../../../shared/api-client';
-import { STICKER_STROKE_LIMITS, type JobOutcome, type StickerJobOptions, type StickerJobResult, type StickerReview, type StickerStroke, type Subject } from '../../../../shared/jobs';
+import { STICKER_STROKE_LIMITS, type DrawingsLeftOut, type JobOutcome, type StickerJobOptions, type StickerJobResult, type StickerReview, type StickerStroke, type Subject } from '../../../../shared/jobs';
 import { clipStickerFps, PLATFORM_PRESETS, presetFps, STICKER_PRESET_CHOICES, stickerExtension, wholeSecondsOf, type PlatformPreset, type StickerPresetChoice } from '../../../../shared/sticker-presets';
 import { sureTrim } from '../../../../shared/sticker-review';
 
@@ -97,7 +97,7 @@ export interface StickerResultView {
   /** Seconds at the start and end of the trim that showed nothing to cut out, left out of the sticker. */
   emptyEndsS?: { start: number; end: number };
   /** StickerJobResult.drawingsLeftOut: made as drawn, the drawings a preset's limits left out. */
-  drawingsLeftOut?: { every: number; short: number };
+  drawingsLeftOut?: DrawingsLeftOut;
   /** StickerJobResult.decodeErrors: the clip is damaged. */
   decodeErrors?: number;
   /** The trim's end the sticker was made with (the handles may have moved since). */
