@@ -182,7 +182,7 @@ function stillPicture(path: string): AppError {
  * probeVideo remembered for the last `limit` files, each while it stays as it was: the same inode,
  * size, modification and change times (a copy that keeps the old modification time, `cp -p`, still
  * changes the change time). The Stickers workspace asks for a frame of its clip at every move of a
- * trim handle: probing it again took a third of each (ffprobe, 130–200 ms of 350–470 on 2 cores for
+ * trim handle: probing it again took a third of each (ffprobe, 126–202 ms of 369–474 on 2 cores for
  * One Piece). Calls for a file being probed wait for that probe; a probe that fails is not kept.
  */
 export function cachedProbe(limit = 8, tools?: FfmpegTools): (path: string, ctx?: RunContext) => Promise<VideoInfo> {
