@@ -30,6 +30,12 @@ export type RefineMode = 'off' | 'fast' | 'full';
 /** Every refine mode, in order of cost. */
 export const REFINE_MODES = ['off', 'fast', 'full'] as const satisfies readonly RefineMode[];
 
+/** How a palette shows colours between its entries: the nearest entry, or a pattern of entries fixed to the canvas (core/gif/dither.ts). */
+export type DitherMode = 'none' | 'ordered';
+
+/** Every dither mode, the default first. */
+export const DITHER_MODES = ['none', 'ordered'] as const satisfies readonly DitherMode[];
+
 /**
  * Edges of an ID photo unless asked otherwise: 'full'. An ID photo sits on a flat colour, where
  * the guided filter's soft edge ('fast') shows as a light or tinted halo at the hair and ears;
@@ -211,6 +217,12 @@ export interface StickerJobOptions {
   padding?: number;
   /** Opaque GIF / APNG palette colours [255]. */
   maxColors?: number;
+  /**
+   * How a GIF or palette APNG shows colours between its palette's entries ['none']: 'none' the
+   * nearest entry, 'ordered' a fine pattern of entries fixed to the canvas (smoother shading with
+   * few colours, 5-25 % more bytes; docs/stickers.md, "Colours").
+   */
+  dither?: DitherMode;
   /** Keep small detached blobs [false: regions under 2 % of the largest are removed]. */
   keepSpecks?: boolean;
   /** Frames are decoded and segmented at workScale x the output long side; unset: the output long side, more when the subject is small in the frame (core/sticker/make-sticker.ts subjectWorkSide). */

@@ -5,6 +5,8 @@ import * as gifencModule from 'gifenc';
 import { AppError } from '../../../shared/errors';
 import { throwIfAborted } from '../abort';
 import type { RunContext } from '../progress';
+import type { DitherMode } from '../../../shared/jobs';
+import { PaletteMapper, type DitherTuning } from './dither';
 
 // gifenc ships CJS (main) and ESM (module) builds: Node's ESM loader exposes the CJS build as a
 // default export only, bundlers expose named exports. Take whichever holds the functions.
@@ -27,6 +29,10 @@ export interface GifOptions {
   repeat?: number;
   /** Upper bound on pixels sampled for the palette (default PALETTE_SAMPLE). */
   samplePixels?: number;
+  /** How colours between the palette's entries are shown (default 'none', the nearest entry; dither.ts). */
+  dither?: DitherMode;
+  /** The ordered pattern's make-up (default DEFAULT_TUNING; for the bench that chose it). */
+  ditherTuning?: DitherTuning;
 }
 
 /** What encodeGif wrote. */
@@ -162,40 +168,63 @@ export function planGifFrames(indexed: readonly Uint8Array[], width: number, hei
 }
 
 /**
- * Encodes frames (all the same size) with per-frame delays in ms. Identical consecutive frames
- * (after palette mapping) are merged and their delays summed. Each frame is only the rectangle
- * that changed (planGifFrames), and transparent areas never show an earlier frame.
+ * A GIF's palette for these frames (RGB, at most `maxColors`, 2..255): quantised from an even
+ * sample (at most `sample` pixels) of their opaque pixels; the transparent index comes after it.
+ */
+export function gifPalette(frames: readonly GifFrame[], maxColors = 255, sample?: number): number[][] {
+  const { pixels } = samplePixels(
+    frames.map((f) => f.data),
+    (a) => a > 0,
+    sample,
+  );
+  const colours = Math.min(255, Math.max(2, Math.round(maxColors)));
+  return gifenc.quantize(pixels.length ? pixels : Uint8Array.of(0, 0, 0, 255), colours, { format: 'rgb565' }).map((c) => [c[0], c[1], c[2]]);
+}
+
+/**
+ * Encodes frames (all the same size) with per-frame delays in ms: one palette (gifPalette), each
+ * frame's colours mapped to it alike (`options.dither`: the nearest entry, or ordered). Identical consecutive
+ * frames (after palette mapping) are merged and their delays summed. Each frame is only the
+ * rectangle that changed (planGifFrames), and transparent areas never show an earlier frame.
  */
 export function encodeGif(frames: readonly GifFrame[], delaysMs: readonly number[], options: GifOptions = {}, ctx: RunContext = {}): GifResult {
   if (frames.length === 0) throw new AppError('INVALID_ARGUMENT', 'No frames to encode');
   if (delaysMs.length !== frames.length) throw new AppError('INVALID_ARGUMENT', 'One delay per frame is needed');
   const { width, height } = frames[0];
-  const maxColors = Math.min(255, Math.max(2, Math.round(options.maxColors ?? 255)));
-  const { pixels } = samplePixels(
-    frames.map((f) => f.data),
-    (a) => a > 0,
-    options.samplePixels,
-  );
-  const palette = gifenc.quantize(pixels.length ? pixels : Uint8Array.of(0, 0, 0, 255), maxColors, { format: 'rgb565' });
-  const transparentIndex = palette.length;
-  const fullPalette = [...palette.map((c) => [c[0], c[1], c[2]]), [0, 0, 0]];
+  const palette = gifPalette(frames, options.maxColors, options.samplePixels);
+  const mapper = new PaletteMapper(palette, options.dither, options.ditherTuning);
   const indexed: Uint8Array[] = [];
-  const mergedDelays: number[] = [];
   for (let f = 0; f < frames.length; f++) {
     throwIfAborted(ctx.signal);
     const frame = frames[f];
     if (frame.width !== width || frame.height !== height) throw new AppError('INVALID_ARGUMENT', 'All GIF frames must have the same size');
-    const index = gifenc.applyPalette(frame.data, palette, 'rgb565');
+    const index = mapper.apply(frame.data, width);
     const d = frame.data;
-    for (let i = 0, j = 3; i < index.length; i++, j += 4) if (!d[j]) index[i] = transparentIndex;
+    for (let i = 0, j = 3; i < index.length; i++, j += 4) if (!d[j]) index[i] = palette.length;
+    indexed.push(index);
+    ctx.onProgress?.({ stage: 'encode', done: f + 1, total: frames.length });
+  }
+  return encodeIndexedGif(indexed, palette, width, height, delaysMs, options.repeat);
+}
+
+/**
+ * Writes frames already mapped to `palette` (its indices; `palette.length` where clear) with
+ * per-frame delays in ms. Identical consecutive frames are merged and their delays summed; each
+ * frame is only the rectangle that changed (planGifFrames); `repeat` as GifOptions.repeat.
+ */
+export function encodeIndexedGif(frames: readonly Uint8Array[], palette: readonly (readonly number[])[], width: number, height: number, delaysMs: readonly number[], repeat = 0): GifResult {
+  const transparentIndex = palette.length;
+  const fullPalette = [...palette.map((c) => [c[0], c[1], c[2]]), [0, 0, 0]];
+  const indexed: Uint8Array[] = [];
+  const mergedDelays: number[] = [];
+  frames.forEach((index, f) => {
     if (indexed.length > 0 && sameIndices(indexed[indexed.length - 1], index)) {
       mergedDelays[mergedDelays.length - 1] += delaysMs[f];
     } else {
       indexed.push(index);
       mergedDelays.push(delaysMs[f]);
     }
-    ctx.onProgress?.({ stage: 'encode', done: f + 1, total: frames.length });
-  }
+  });
   const cs = exactDelaysCs(mergedDelays);
   const gif = gifenc.GIFEncoder();
   planGifFrames(indexed, width, height, transparentIndex).forEach((plan, i) => {
@@ -206,7 +235,7 @@ export function encodeGif(frames: readonly GifFrame[], delaysMs: readonly number
       transparent: true,
       transparentIndex,
       dispose: plan.dispose,
-      repeat: options.repeat ?? 0,
+      repeat,
     });
     // gifenc places every frame at 0,0, and takes the first one's size for the GIF's: its image
     // descriptor gets the rectangle's place, and the screen the canvas's size.
@@ -338,8 +367,10 @@ function nearestSoftEntry(edge: SoftPalette, r: number, g: number, b: number, a:
  * entries (colour at 5-6-5 bits), the soft edge its own (SOFT_SHARE) by bands of alpha, each
  * entry's alpha the mean of the pixels it takes. Quantised together as RGBA, each entry averaged opaque colours with half-transparent
  * edge pixels: the whole sticker came out a little see-through (alpha 240-254) and blotchy.
+ * Opaque pixels are mapped as a GIF's are (`dither`, frames `width` wide); the soft edge takes its
+ * band's nearest entry.
  */
-export function indexFrames(frames: readonly Uint8Array[], maxColors: number): { palette: number[][]; indexed: Uint8Array[] } {
+export function indexFrames(frames: readonly Uint8Array[], width: number, maxColors: number, dither: DitherMode = 'none'): { palette: number[][]; indexed: Uint8Array[] } {
   const opaque = samplePixels(frames, (a) => a === 255);
   const soft = samplePixels(frames, (a) => a > 0 && a < 255);
   const entries = Math.min(255, Math.max(1, maxColors - 1));
@@ -353,8 +384,9 @@ export function indexFrames(frames: readonly Uint8Array[], maxColors: number): {
   // Each soft entry's alpha: the mean of the pixels it takes, summed as they are mapped.
   const alphaSum = new Float64Array(edge?.colours.length ?? 0);
   const alphaCount = new Float64Array(edge?.colours.length ?? 0);
+  const mapper = opaqueColours.length ? new PaletteMapper(opaqueColours, dither) : undefined;
   const indexed = frames.map((f) => {
-    const opaqueIndex = opaqueColours.length ? gifenc.applyPalette(f, opaqueColours, 'rgb565') : undefined;
+    const opaqueIndex = mapper?.apply(f, width);
     const out = new Uint8Array(f.length / 4);
     for (let i = 0, j = 0; i < out.length; i++, j += 4) {
       const a = f[j + 3];

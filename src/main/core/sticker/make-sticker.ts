@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import { didYouMean } from '../../../shared/did-you-mean';
-import type { DrawingCadence, DrawingsLeftOut, StickerJobOptions, StickerJobResult, StickerReview, Subject } from '../../../shared/jobs';
+import { DITHER_MODES, type DrawingCadence, type DrawingsLeftOut, type StickerJobOptions, type StickerJobResult, type StickerReview, type Subject } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import { parseHexColor } from '../image/composite';
 import type { RgbaImage } from '../image/decode';
@@ -256,6 +256,7 @@ export function validateStickerOptions(options: StickerOptions): void {
   if (options.outlinePx !== undefined && !(options.outlinePx >= 0 && options.outlinePx <= 64)) throw new AppError('INVALID_ARGUMENT', `outline must be 0..64 px, got ${options.outlinePx}`);
   if (options.padding !== undefined && !(options.padding >= 0 && options.padding <= 1)) throw new AppError('INVALID_ARGUMENT', `padding must be 0..1 of the subject's long side, got ${options.padding}`);
   if (options.maxColors !== undefined && !(options.maxColors >= 2 && options.maxColors <= 256)) throw new AppError('INVALID_ARGUMENT', `colors must be 2..256, got ${options.maxColors}`);
+  if (options.dither !== undefined && !(DITHER_MODES as readonly string[]).includes(options.dither)) throw new AppError('INVALID_ARGUMENT', `dither must be ${DITHER_MODES.join(' or ')}, got ${String(options.dither)}`);
   if (options.fps !== undefined && !(options.fps > 0 && options.fps <= 60)) throw new AppError('INVALID_ARGUMENT', `fps must be more than 0 and at most 60, got ${options.fps}`);
   if (options.startS !== undefined && !(options.startS >= 0)) throw new AppError('INVALID_ARGUMENT', `start must be >= 0 s, got ${options.startS}`);
   if (options.durationS !== undefined && !(options.durationS > 0)) throw new AppError('INVALID_ARGUMENT', `duration must be > 0 s, got ${options.durationS}`);
@@ -763,7 +764,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
         segStarts,
       );
       const gifFrames = composed.map((c, k) => flattenForGif(c, bins[k], matte));
-      const gif = encodeGif(gifFrames, delaysMs, { maxColors: knobs.maxColors, repeat: gifRepeatOf(plays) }, ctx);
+      const gif = encodeGif(gifFrames, delaysMs, { maxColors: knobs.maxColors, repeat: gifRepeatOf(plays), dither: options.dither }, ctx);
       bytes = gif.bytes;
       frameCount = gif.frameCount;
       writtenDelays = gif.delaysMs;
@@ -776,7 +777,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
       if (targets.format === 'webp') bytes = await encodeAnimatedWebp(animated, { quality: knobs.quality, loop: plays });
       else if (targets.format === 'apng' && knobs.posterize) {
         // One shared palette, a byte a pixel, and only each frame's changed rectangle (apng.ts).
-        const { palette, indexed } = indexFrames(straight, knobs.maxColors);
+        const { palette, indexed } = indexFrames(straight, size.width, knobs.maxColors, options.dither);
         bytes = encodeIndexedApng({ width: size.width, height: size.height, palette, frames: indexed, delaysMs }, { plays });
       } else if (targets.format === 'apng' && targets.asDrawn) {
         // Each drawing one frame of its own length (ffmpeg's encoder takes a steady rate: it wrote a drawing once a decoded frame).

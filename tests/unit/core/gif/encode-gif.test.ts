@@ -166,7 +166,7 @@ describe('indexFrames (the palette APNG)', () => {
       }
       return data;
     });
-    const { palette, indexed } = indexFrames(frames, 64);
+    const { palette, indexed } = indexFrames(frames, W, 64, 'none');
     expect(palette.length).toBeLessThanOrEqual(64);
     expect(palette[0]).toEqual([0, 0, 0, 0]);
     let opaque = 0, soft = 0, worst = 0, alphaError = 0, worstAlpha = 0;
@@ -211,7 +211,7 @@ describe('indexFrames, an alpha the palette sample skipped', () => {
       for (let i = 0; i < 400 * 400; i++) data.set([200, 50, 50, i % 2 ? 130 : i % 4 ? 40 : 220], i * 4);
       return data;
     });
-    const { palette, indexed } = indexFrames(frames, 255);
+    const { palette, indexed } = indexFrames(frames, 400, 255);
     for (const frame of indexed) {
       for (let i = 1; i < frame.length; i += 2) {
         const entry = palette[frame[i]];
@@ -226,7 +226,7 @@ describe('indexFrames with the fewest colours', () => {
   it('--colors 2: one opaque entry beside the transparent one, the soft edge cut at half', () => {
     const frame = new Uint8Array(4 * 4);
     frame.set([10, 20, 30, 255, 10, 20, 30, 200, 10, 20, 30, 60, 0, 0, 0, 0]);
-    const { palette, indexed } = indexFrames([frame], 2);
+    const { palette, indexed } = indexFrames([frame], 2, 2);
     expect(palette).toEqual([[0, 0, 0, 0], [10, 20, 30, 255]]);
     expect([...indexed[0]]).toEqual([1, 1, 0, 0]);
   });
