@@ -218,6 +218,9 @@ describe('cutout sticker (CLI)', () => {
     o = io();
     expect(await runCli(['sticker', fake, '-o', join(dir, 'x.gif'), '--colors', '12.5'], o)).toBe(2);
     expect(o.errors.at(-1)).toMatch(/^INVALID_ARGUMENT: --colors must be a whole number, got "12.5"/);
+    o = io();
+    expect(await runCli(['sticker', fake, '-o', join(dir, 'x.gif'), '--dither', 'floyd'], o)).toBe(2);
+    expect(o.errors.at(-1)).toBe('INVALID_ARGUMENT: --dither must be none or ordered, got "floyd"');
     expect(existsSync(join(dir, 'x.gif'))).toBe(false);
     // A preset's file under a name of another kind (.out) is refused before any work.
     o = io();

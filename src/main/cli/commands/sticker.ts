@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { parseHex } from '../../../shared/color';
 import { AppError } from '../../../shared/errors';
-import type { StickerReview, StickerStroke } from '../../../shared/jobs';
+import { DITHER_MODES, type DitherMode, type StickerReview, type StickerStroke } from '../../../shared/jobs';
 import { flaggedRanges } from '../../../shared/sticker-review';
 import type { ProgressSink } from '../../core/progress';
 import { cutShortFileText, decodeErrorsText, drawingRateText, emptyEndsText, gifFpsCapText, makeSticker, pastEndText, presetLengthText, presetSizeText, stickerOutputNamed, stoppedShortText, validateStickerOptions, wholeSecondsText, type StickerOptions } from '../../core/sticker/make-sticker';
@@ -57,7 +57,7 @@ export const stickerCommand: CliCommand = {
   summary: 'turn a clip (GIF, MP4, WebM, MOV, MKV) into a transparent animated sticker',
   usage: `cutout sticker CLIP -o OUT.gif [--start T] [--duration T] [--fps N] [--max-side PX | --size small|medium|large] [--format gif|webp|apng|webm]
        [--preset line|telegram|discord|wechat] [--model anime|person|ID] [--stability 0..1] [--threshold 0..1]
-       [--matte '#FFFFFF'] [--outline PX] [--outline-color '#FFFFFF'] [--colors N] [--plays N] [--strokes FILE.json] [--provider auto|cpu|webgpu|...] [--threads N]
+       [--matte '#FFFFFF'] [--outline PX] [--outline-color '#FFFFFF'] [--colors N] [--dither none|ordered] [--plays N] [--strokes FILE.json] [--provider auto|cpu|webgpu|...] [--threads N]
   OUT is the sticker's file, or a folder (there CLIP_sticker.gif, or the extension of --format / --preset).
   T: seconds (62.5) or a time as a player shows it (1:02.5, 0:01:02).
   The format is OUT's extension (.gif .webp .png/.apng .webm). --format or --preset names it too: an OUT
@@ -69,6 +69,11 @@ export const stickerCommand: CliCommand = {
   --matte: the colour a GIF's hard (1-bit) edge is blended with (default white, for a light chat; a dark
   chat wants its own background, e.g. '#1E1E1E'). WebP, APNG and WebM keep soft edges and do not use it.
   --matte and --outline-color take #RRGGBB or ${COLOUR_NAMES}.
+  --colors: a GIF's palette (2..256, default 255); an APNG given --colors is written with one.
+  --dither: how a palette shows the colours between its entries: none (default) the nearest colour;
+  ordered a fine pattern fixed to the frame: smoother soft shading (AI art) with few colours
+  (--colors 32..64, or a preset's byte budget), but flat anime fills come out dotted and a clip that
+  is a dithered GIF already can come out worse; 5-25 % larger.
   --plays: how many times a GIF, WebP or APNG plays (default 0: forever; a preset sets its own; a WebM's
   looping is up to its player).
   --strokes: Keep ("fg") / Remove ("bg") strokes that hold for every frame, points and size in fractions of
@@ -94,6 +99,7 @@ export const stickerCommand: CliCommand = {
         'outline-color': { type: 'string' },
         plays: { type: 'string' },
         colors: { type: 'string' },
+        dither: { type: 'string' },
         strokes: { type: 'string' },
         ...ENGINE_FLAGS,
       },
@@ -119,6 +125,7 @@ export const stickerCommand: CliCommand = {
       outlineColor: colourFlag(values['outline-color'], 'outline-color'),
       plays: intFlag(values.plays, 'plays'),
       maxColors: intFlag(values.colors, 'colors'),
+      dither: choiceFlag(values.dither, 'dither', Object.fromEntries(DITHER_MODES.map((m) => [m, m])) as Record<string, DitherMode>, DITHER_MODES.join(' or ')),
       strokes: await readStrokes(values.strokes),
     };
     // A value out of range (--duration=-2, --preset myspace) is a wrong command line: exit 2, as a bad flag is.
