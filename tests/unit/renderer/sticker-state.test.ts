@@ -126,8 +126,12 @@ describe('StickerState', () => {
     s.sizePx = 512;
     s.preset = 'line';
     s.outlinePx = 3;
+    // The nearest colour unless dithering is turned on: the job says only 'ordered'.
+    expect(s.options().dither).toBeUndefined();
+    s.dither = true;
+    expect(s.options().dither).toBe('ordered');
     const saved = JSON.parse(JSON.stringify(s.preferences()));
-    expect(saved).toMatchObject({ fps: 20, sizePx: 512, preset: 'line', outlinePx: 3, format: 'gif', model: 'anime' });
+    expect(saved).toMatchObject({ fps: 20, sizePx: 512, preset: 'line', outlinePx: 3, format: 'gif', model: 'anime', dither: true });
     const next = new StickerState(host);
     next.restorePreferences(saved);
     expect(next.preferences()).toEqual(saved);
@@ -136,8 +140,8 @@ describe('StickerState', () => {
     expect(next.fps).toBe(20);
     // Junk is ignored, field by field.
     const other = new StickerState(host);
-    other.restorePreferences({ fps: 99, sizePx: 333, matte: 'red', preset: 'myspace', model: 'cat', threshold: 0.5, plays: 2 });
-    expect(other.preferences()).toMatchObject({ fps: 12, sizePx: 320, matte: '#FFFFFF', preset: 'none', model: 'anime', threshold: 0.5, plays: 2 });
+    other.restorePreferences({ fps: 99, sizePx: 333, matte: 'red', preset: 'myspace', model: 'cat', threshold: 0.5, plays: 2, dither: 'no' });
+    expect(other.preferences()).toMatchObject({ fps: 12, sizePx: 320, matte: '#FFFFFF', preset: 'none', model: 'anime', threshold: 0.5, plays: 2, dither: false });
     other.restorePreferences(null);
     other.restorePreferences('{');
   });

@@ -26,6 +26,8 @@ export interface StickerPreferences {
   stability: number;
   threshold: number;
   matte: string;
+  /** A GIF's (or palette APNG's) gradients dithered (true) or banded. */
+  dither: boolean;
   outlinePx: number;
   outlineColor: string;
   plays: number;
@@ -117,6 +119,8 @@ export class StickerState {
   stability = $state(0.5);
   threshold = $state(0.5);
   matte = $state('#FFFFFF');
+  /** A GIF's gradients shown as a fine pattern of its palette (ordered dither), not as bands. */
+  dither = $state(false);
   outlinePx = $state(0);
   /** The outline's colour ('#RRGGBB'; white, as chat stickers usually have). */
   outlineColor = $state('#FFFFFF');
@@ -190,8 +194,8 @@ export class StickerState {
 
   /** What is remembered between sessions (STICKER_PREFERENCES_KEY). */
   preferences(): StickerPreferences {
-    const { preferredFps: fps, sizePx, stability, threshold, matte, outlinePx, outlineColor, plays, format, preset, model } = this;
-    return { fps, sizePx, stability, threshold, matte, outlinePx, outlineColor, plays, format, preset, model };
+    const { preferredFps: fps, sizePx, stability, threshold, matte, dither, outlinePx, outlineColor, plays, format, preset, model } = this;
+    return { fps, sizePx, stability, threshold, matte, dither, outlinePx, outlineColor, plays, format, preset, model };
   }
 
   /** Takes back remembered preferences; anything missing, of the wrong kind or out of range is left as it is. */
@@ -205,6 +209,7 @@ export class StickerState {
     if (num(p.stability, 0, 1)) this.stability = p.stability;
     if (num(p.threshold, 0.1, 0.9)) this.threshold = p.threshold;
     if (hex(p.matte)) this.matte = p.matte;
+    if (typeof p.dither === 'boolean') this.dither = p.dither;
     if (num(p.outlinePx, 0, 8)) this.outlinePx = Math.round(p.outlinePx);
     if (hex(p.outlineColor)) this.outlineColor = p.outlineColor;
     if (num(p.plays, 0, 100)) this.plays = Math.round(p.plays);
@@ -369,7 +374,7 @@ export class StickerState {
 
   /** The job options from the controls. */
   options(): StickerJobOptions {
-    return { startS: this.startS, durationS: this.durationS, fps: this.fps, ...(this.isAsDrawn ? { asDrawn: true } : {}), ...this.previewOptions() };
+    return { startS: this.startS, durationS: this.durationS, fps: this.fps, ...(this.isAsDrawn ? { asDrawn: true } : {}), ...(this.dither ? { dither: 'ordered' } : {}), ...this.previewOptions() };
   }
 
   /** A file name for the save dialog: clip name + _sticker + the format's extension. */
