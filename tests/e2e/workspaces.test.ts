@@ -562,11 +562,10 @@ describe('workspaces, language and theme in Chromium', () => {
     await slot.locator('[data-format=apng]').first().click();
     await expect.poll(async () => (await still.getAttribute('data-format')) ?? '', { timeout: 30_000 }).toBe('apng');
     expect((await pixels()).soft).toBeGreaterThan(100);
-    // The threshold shapes only a GIF's 1-bit edge: it is off for APNG. Dithering is on offer
-    // (a preset's budget may give an APNG a palette), off until asked for.
+    // The threshold shapes only a GIF's 1-bit edge: it is off for APNG. So is dithering, for an
+    // APNG that keeps every colour (no preset's budget to give it a palette).
     expect(await slot.locator('[data-testid=sticker-threshold]').isDisabled()).toBe(true);
-    const dither = slot.locator('[data-testid=sticker-dither]');
-    expect([await dither.isDisabled(), await dither.isChecked()]).toEqual([false, false]);
+    expect(await slot.locator('[data-testid=sticker-dither]').isDisabled()).toBe(true);
     // Made, the sticker takes the pane; a change after that brings the live frame back, with a note.
     await app.page.click('[data-testid=sticker-export]');
     await slot.locator('[data-testid=sticker-preview]').waitFor({ timeout: 120_000 });

@@ -130,6 +130,13 @@ describe('StickerState', () => {
     expect(s.options().dither).toBeUndefined();
     s.dither = true;
     expect(s.options().dither).toBe('ordered');
+    // LINE's APNG may be given a palette to fit its budget; an APNG without a preset keeps every
+    // colour: nothing to dither, nothing sent.
+    s.preset = 'none';
+    s.format = 'apng';
+    expect(s.options().dither).toBeUndefined();
+    s.format = 'gif';
+    s.preset = 'line';
     const saved = JSON.parse(JSON.stringify(s.preferences()));
     expect(saved).toMatchObject({ fps: 20, sizePx: 512, preset: 'line', outlinePx: 3, format: 'gif', model: 'anime', dither: true });
     const next = new StickerState(host);

@@ -161,6 +161,8 @@ export class StickerState {
   presetBox = $derived(this.presetLimits ? (this.presetLimits.maxW === this.presetLimits.maxH ? `${this.presetLimits.maxW}` : `${this.presetLimits.maxW} × ${this.presetLimits.maxH}`) : null);
   /** The format actually written (a preset forces its own). */
   effectiveFormat: StickerFormatChoice = $derived(this.presetLimits?.format ?? this.format);
+  /** The sticker is made with a palette, so `dither` applies: a GIF, or an APNG a preset's byte budget may reduce to one. */
+  usesPalette: boolean = $derived(this.effectiveFormat === 'gif' || (this.effectiveFormat === 'apng' && this.preset !== 'none'));
   /** The longest trim allowed now. */
   maxDurationS = $derived(Math.min(MAX_TRIM_S, this.presetLimits?.maxDurationS ?? MAX_TRIM_S));
   endS = $derived(this.startS + this.durationS);
@@ -374,7 +376,7 @@ export class StickerState {
 
   /** The job options from the controls. */
   options(): StickerJobOptions {
-    return { startS: this.startS, durationS: this.durationS, fps: this.fps, ...(this.isAsDrawn ? { asDrawn: true } : {}), ...(this.dither ? { dither: 'ordered' } : {}), ...this.previewOptions() };
+    return { startS: this.startS, durationS: this.durationS, fps: this.fps, ...(this.isAsDrawn ? { asDrawn: true } : {}), ...(this.dither && this.usesPalette ? { dither: 'ordered' } : {}), ...this.previewOptions() };
   }
 
   /** A file name for the save dialog: clip name + _sticker + the format's extension. */

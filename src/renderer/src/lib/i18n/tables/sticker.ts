@@ -133,10 +133,10 @@ export const sticker = {
   'sticker.matte.customName': { en: 'Custom GIF edge colour', 'zh-CN': '自定义 GIF 边缘底色' },
   'sticker.dither': { en: 'Smooth gradients (dither)', 'zh-CN': '平滑渐变（抖动）' },
   'sticker.dither.tip': {
-    en: 'A GIF, and an APNG cut down to fit a preset, has 256 colours at most: soft shading between them is shown as a fine, still pattern instead of flat bands. For soft shading (AI art); flat anime colours come out dotted. The file is 5-25 % larger',
-    'zh-CN': 'GIF（以及为符合平台限制而压缩的 APNG）最多 256 色：柔和渐变以细密、静止的网点呈现，而不是成片的色块。适合柔和光影（AI 绘图）；纯色动画会出现网点。文件大 5-25%',
+    en: 'A GIF, and an APNG cut down to fit a preset, has 256 colours at most: soft shading between them is shown as a fine, still pattern instead of flat bands. For soft shading (AI art); flat anime colours come out dotted. The file is 5-40 % larger',
+    'zh-CN': 'GIF（以及为符合平台限制而压缩的 APNG）最多 256 色：柔和渐变以细密、静止的网点呈现，而不是成片的色块。适合柔和光影（AI 绘图）；纯色动画会出现网点。文件大 5-40%',
   },
-  'sticker.dither.off': { en: 'WebP and WebM keep every colour: nothing to dither', 'zh-CN': 'WebP 和 WebM 保留全部颜色：无需抖动' },
+  'sticker.dither.off': { en: 'WebP, WebM and an APNG without a preset keep every colour: nothing to dither', 'zh-CN': 'WebP、WebM 以及未选平台的 APNG 保留全部颜色：无需抖动' },
   'sticker.format.byPreset': { en: 'This platform takes {format} only: choose Custom for another format', 'zh-CN': '此平台只接受 {format}：如需其他格式，请选择“自定义”' },
   'sticker.format': { en: 'Format', 'zh-CN': '格式' },
   'sticker.pending': { en: 'Video stickers are not in this build yet.', 'zh-CN': '视频表情包功能此版本暂未提供。' },
