@@ -73,7 +73,7 @@ export const stickerCommand: CliCommand = {
   --dither: how a palette shows the colours between its entries: none (default) the nearest colour;
   ordered a fine pattern fixed to the frame: smoother soft shading (AI art) with few colours
   (--colors 32..64, or a preset's byte budget), but flat anime fills come out dotted and a clip that
-  is a dithered GIF already can come out worse; 5-25 % larger.
+  is a dithered GIF already can come out worse; 5-40 % larger.
   --plays: how many times a GIF, WebP or APNG plays (default 0: forever; a preset sets its own; a WebM's
   looping is up to its player).
   --strokes: Keep ("fg") / Remove ("bg") strokes that hold for every frame, points and size in fractions of

@@ -89,7 +89,7 @@ export interface BatchModeHandler {
    * canvas transparent; 4, a clip on threes at its drawing rate; 5, a clip that holds its drawings made
    * as drawn, unevenly held ones too; 6, an APNG as drawn within LINE's 20 frames, budgets in 1000-byte
    * KB and Discord's at 500, no sticker past its preset's longest; 7, a drawing held while only the
-   * background moves; 8, a GIF's and a palette APNG's colours dithered; ID photos: 2, a head cut flat by the source fails, and a tight photo's head
+   * background moves; 8, a GIF's and a palette APNG's colours mapped alike in every frame; ID photos: 2, a head cut flat by the source fails, and a tight photo's head
    * is the smallest that fits), so --resume redoes that mode's old outputs (and verdicts) only.
    */
   outputVersion?: number;

@@ -13,7 +13,7 @@
 // Both map a colour by its 6-bit cell's centre, worked out once for all the frames. gifenc's
 // applyPalette, used until 3 December, kept its cache for one frame and let the first pixel of a
 // 5-6-5 cell decide the cell's entry: the same colour could take another entry in the next frame,
-// and One Piece's still parts changed colour from frame to frame (docs/stickers.md, "Dithering").
+// and One Piece's still parts changed colour from frame to frame (docs/stickers.md, "Colours").
 import type { DitherMode } from '../../../shared/jobs';
 
 /** The 4x4 Bayer map: where each of the 16 levels falls in a 4x4 tile. */
@@ -28,16 +28,17 @@ const KEY_COUNT = 1 << 18;
 export interface DitherTuning {
   /** How much of the error so far each next candidate is pushed by (Knoll's multiplier, 0..1). */
   errorScale: number;
-  /** A colour this close to an entry (RGB distance, 0..441) is shown as that entry alone: codec noise on a flat fill is not dithered into specks. */
+  /** A colour whose 6-bit cell's centre is this close to an entry (RGB distance, 0..441) is shown as that entry alone: codec noise on a flat fill is not dithered into specks. */
   tolerance: number;
 }
 
 /**
  * Chosen on `../shared/train/anime` sprites, 4 to a GIF at 255, 64 and 32 colours, clean and through
- * JPEG (`npm run bench -- --only dither`, docs/performance.md): of multipliers 0.25-1 and
- * tolerances 0-24, 0.5 and 4 kept the shading's local colour closest at 64 and 32 colours (low-pass
- * error 2.40 and 3.86, against 3.05 and 4.95 for the nearest entry), where a GIF made to fit a
- * byte budget goes; tolerance 0 was no closer and larger.
+ * JPEG: 0.5 and 4 kept the shading's local colour closest at 64 and 32 colours (low-pass error 2.39
+ * and 3.85, against 3.05 and 4.95 for the nearest entry), where a GIF made to fit a byte budget
+ * goes. `npm run bench -- --only dither` (docs/performance.md) measures it against tolerances 8
+ * and 12; a wider sweep the same way on 3 December (multipliers 0.25, 0.75 and 1, tolerances 0 to
+ * 24) found none closer: 0.75 and 1 no closer and larger, tolerance 0 no closer and larger.
  */
 export const DEFAULT_TUNING: DitherTuning = { errorScale: 0.5, tolerance: 4 };
 
