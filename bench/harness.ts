@@ -1,5 +1,6 @@
 // Benchmark harness types and the timing helper shared by every bench/sections/*.ts module.
 // Runs in Node (tsx); numbers are medians after warm-up, never asserted in tests.
+import { readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCliEnv } from '../src/main/cli/cli-env';
@@ -94,4 +95,15 @@ export async function measureInterleaved(fns: (() => Promise<unknown> | unknown)
 export function summarize(samples: number[]): Timing {
   const sorted = [...samples].sort((a, b) => a - b);
   return { medianMs: quantile(sorted, 0.5), p10Ms: quantile(sorted, 0.1), p90Ms: quantile(sorted, 0.9), n: sorted.length };
+}
+
+/**
+ * Stickers of training sprites for the palette benches: every 20th `../shared/train/anime/fg`
+ * sprite (from the 8th), 4 to a sticker (2 stickers when quick), as paths.
+ */
+export async function spriteStickers(ctx: Pick<BenchContext, 'sharedDir' | 'quick'>): Promise<string[][]> {
+  const dir = join(ctx.sharedDir, 'train', 'anime', 'fg');
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.png')).sort().filter((_, i) => i % 20 === 7);
+  const groups = ctx.quick ? 2 : Math.floor(files.length / 4);
+  return Array.from({ length: groups }, (_, g) => files.slice(g * 4, g * 4 + 4).map((f) => join(dir, f)));
 }

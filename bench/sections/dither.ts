@@ -17,7 +17,6 @@
 // difference of 4x4 tiles' mean colours, over tiles opaque in both; all decoded by ffmpeg).
 import sharp from 'sharp';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as gifencModule from 'gifenc';
@@ -26,7 +25,7 @@ import { encodeIndexedGif, gifPalette, type GifFrame } from '../../src/main/core
 import { prepareSticker, renderSticker } from '../../src/main/core/sticker/make-sticker';
 import { resolveFfmpeg, runTool } from '../../src/main/core/video/ffmpeg';
 import type { DitherMode } from '../../src/shared/jobs';
-import type { BenchRow, BenchSection } from '../harness';
+import { spriteStickers, type BenchRow, type BenchSection } from '../harness';
 
 type Gifenc = typeof gifencModule.default;
 const gifenc = ((gifencModule as unknown as { default?: Gifenc }).default ?? (gifencModule as unknown as Gifenc)) as Gifenc;
@@ -200,12 +199,9 @@ export const section: BenchSection = {
   id: 'dither',
   title: 'GIF dithering: the nearest entry, the ordered dither and Floyd–Steinberg on the same palettes and frames (errors in 0..255), same run',
   async run(ctx) {
-    const dir = join(ctx.sharedDir, 'train', 'anime', 'fg');
-    const files = (await readdir(dir)).filter((f) => f.endsWith('.png')).sort().filter((_, i) => i % 20 === 7);
-    const groups = ctx.quick ? 2 : Math.floor(files.length / 4);
     const rows: BenchRow[] = [];
-    const stickers: Uint8Array[][] = [];
-    for (let g = 0; g < groups; g++) stickers.push(await Promise.all(files.slice(g * 4, g * 4 + 4).map((f) => gifFrameOf(join(dir, f)))));
+    const stickers = await Promise.all((await spriteStickers(ctx)).map((paths) => Promise.all(paths.map(gifFrameOf))));
+    const groups = stickers.length;
     const insides = stickers.map((frames) => frames.map(interiorOf));
     for (const colours of [255, 64, 32]) {
       const palettes = stickers.map((frames) => gifPalette(frames.map((data): GifFrame => ({ data, width: W, height: H })), colours));

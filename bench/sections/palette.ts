@@ -5,11 +5,9 @@
 // opaque pixels' colour and alpha (opaque pixels that came out see-through), the soft edge's alpha,
 // and its composite on black and on white.
 import sharp from 'sharp';
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as gifencModule from 'gifenc';
 import { indexFrames } from '../../src/main/core/gif/encode-gif';
-import type { BenchRow, BenchSection } from '../harness';
+import { spriteStickers, type BenchRow, type BenchSection } from '../harness';
 
 type Gifenc = typeof gifencModule.default;
 const gifenc = ((gifencModule as unknown as { default?: Gifenc }).default ?? (gifencModule as unknown as Gifenc)) as Gifenc;
@@ -69,9 +67,8 @@ export const section: BenchSection = {
   id: 'palette',
   title: 'Palette APNG (indexFrames) against the joint RGBA palette it replaced: errors in 0..255, same frames, same run',
   async run(ctx) {
-    const dir = join(ctx.sharedDir, 'train', 'anime', 'fg');
-    const files = (await readdir(dir)).filter((f) => f.endsWith('.png')).sort().filter((_, i) => i % 20 === 7);
-    const groups = ctx.quick ? 2 : Math.floor(files.length / 4);
+    const stickers = await spriteStickers(ctx);
+    const groups = stickers.length;
     const rows: BenchRow[] = [];
     for (const [label, make] of [
       ['joint RGBA 4444 (before)', jointRgbaPalette],
@@ -83,7 +80,7 @@ export const section: BenchSection = {
       let soft = 0;
       for (let g = 0; g < groups; g++) {
         const frames = await Promise.all(
-          files.slice(g * 4, g * 4 + 4).map(async (f) => new Uint8Array(await sharp(join(dir, f)).resize(256, 320, { fit: 'contain', background: { r: 0, g: 0, b: 0, alpha: 0 } }).ensureAlpha().raw().toBuffer())),
+          stickers[g].map(async (f) => new Uint8Array(await sharp(f).resize(256, 320, { fit: 'contain', background: { r: 0, g: 0, b: 0, alpha: 0 } }).ensureAlpha().raw().toBuffer())),
         );
         for (const colours of [255, 64]) {
           const r = errorsOf(frames, make(frames, colours));
