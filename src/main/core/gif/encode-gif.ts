@@ -1,6 +1,7 @@
 // Animated GIF encoding with gifenc: one global palette from sampled opaque pixels plus a
-// reserved transparent index, exact centisecond delays, repeated frames merged, each frame only
-// the rectangle that changed, endless loop. Core (no electron); gifenc is used only here.
+// reserved transparent index, each colour mapped to it alike in every frame (dither.ts), exact
+// centisecond delays, repeated frames merged, each frame only the rectangle that changed, endless
+// loop. Core (no electron); gifenc is used only here.
 import * as gifencModule from 'gifenc';
 import { AppError } from '../../../shared/errors';
 import { throwIfAborted } from '../abort';
