@@ -10,7 +10,8 @@
 //   - per-pixel error: the same without the blur;
 //   - KB: the GIF's size (encodeIndexedGif, the same writer);
 //   - changed: the share of opaque pixels whose entry differs between two frames of the same sprite
-//     decoded from JPEG at quality 80 and 85 (codec noise): a still part that crawls.
+//     decoded from JPEG at quality 80 and 85 (codec noise): a still part that crawls;
+//   - the time each takes to map the frames (alternating rounds).
 // Then 2-s stickers of `../shared/eval/anime_clips` (measured, not tuned on), made at 320 px with
 // the nearest entry ('none') and the ordered dither, at 255 and 48 colours and under WeChat's
 // 500 KB: their size, and their colours against the same sticker as a true-colour APNG (the mean
@@ -25,7 +26,7 @@ import { encodeIndexedGif, gifPalette, type GifFrame } from '../../src/main/core
 import { prepareSticker, renderSticker } from '../../src/main/core/sticker/make-sticker';
 import { resolveFfmpeg, runTool } from '../../src/main/core/video/ffmpeg';
 import type { DitherMode } from '../../src/shared/jobs';
-import { spriteStickers, type BenchRow, type BenchSection } from '../harness';
+import { measureInterleaved, spriteStickers, type BenchRow, type BenchSection } from '../harness';
 
 type Gifenc = typeof gifencModule.default;
 const gifenc = ((gifencModule as unknown as { default?: Gifenc }).default ?? (gifencModule as unknown as Gifenc)) as Gifenc;
@@ -228,6 +229,18 @@ export const section: BenchSection = {
         rows.push({ name: `${colours} colours, ${label}: low-pass error`, value: lowPass / n, unit: '0..255', note: `per pixel ${(pixel / n).toFixed(2)}; ${(bytes / groups / 1024).toFixed(1)} KB a sticker of 4 (${groups} stickers)` });
       }
     }
+    // Time to map all the stickers' frames at 255 colours (a mapper per sticker, as an encode makes
+    // one), in alternating rounds.
+    const palettes = stickers.map((frames) => gifPalette(frames.map((data): GifFrame => ({ data, width: W, height: H }))));
+    const timed = METHODS.filter(([label]) => !label.includes('tolerance 8') && !label.includes('tolerance 12'));
+    const timings = await measureInterleaved(
+      timed.map(([, make]) => () => stickers.forEach((frames, g) => {
+        const map = make();
+        for (const f of frames) map(f, palettes[g]);
+      })),
+      { n: ctx.quick ? 3 : 7, warmup: 1 },
+    );
+    timed.forEach(([label], k) => rows.push({ name: `255 colours, ${label}: time to map ${stickers.length * 4} frames of ${W}x${H}`, ...timings[k] }));
     // Still parts under codec noise: two JPEG takes of each sprite, 64 colours.
     for (const [label, make] of METHODS) {
       let changed = 0;

@@ -61,18 +61,21 @@ export class PaletteMapper {
   private readonly palette: readonly (readonly number[])[];
   private readonly luma: Float64Array;
   private readonly tuning: DitherTuning;
-  /** Per key, its LEVELS candidates (entries), filled when the key is first met. */
-  private readonly candidates = new Uint8Array(KEY_COUNT * LEVELS);
-  private readonly filled = new Uint8Array(KEY_COUNT);
-  /** Per key of an attempted colour, its nearest entry + 1 (0: not yet known). */
+  private readonly mode: DitherMode;
+  /** Per key, its LEVELS candidates (entries), filled when the key is first met (ordered only). */
+  private readonly candidates: Uint8Array;
+  private readonly filled: Uint8Array;
+  /** Per key of a colour (or an attempted one), its nearest entry + 1 (0: not yet known). */
   private readonly nearestOfKey = new Uint16Array(KEY_COUNT);
 
   constructor(palette: readonly (readonly number[])[], mode: DitherMode = 'none', tuning: DitherTuning = DEFAULT_TUNING) {
     if (palette.length === 0 || palette.length > 256) throw new RangeError(`A palette has 1..256 entries, got ${palette.length}`);
     this.palette = palette;
-    // The nearest entry alone is the pattern of a colour always within tolerance.
-    this.tuning = mode === 'none' ? { ...tuning, tolerance: Infinity } : tuning;
+    this.mode = mode;
+    this.tuning = tuning;
     this.luma = Float64Array.from(palette, (c) => 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]);
+    this.candidates = new Uint8Array(mode === 'ordered' ? KEY_COUNT * LEVELS : 0);
+    this.filled = new Uint8Array(mode === 'ordered' ? KEY_COUNT : 0);
   }
 
   /** The entry nearest a colour (squared RGB distance), and that distance. */
@@ -143,10 +146,15 @@ export class PaletteMapper {
 
   /**
    * The entry of each pixel of an RGBA image `width` wide (its alpha is not looked at: the caller
-   * sets what is clear): ordered, by the pattern at the pixel's place on the canvas.
+   * sets what is clear): the nearest entry of its cell, or ordered, by the pattern at the pixel's
+   * place on the canvas.
    */
   apply(rgba: Uint8Array, width: number): Uint8Array {
     const out = new Uint8Array(rgba.length >> 2);
+    if (this.mode === 'none') {
+      for (let i = 0, j = 0; i < out.length; i++, j += 4) out[i] = this.nearestCached(rgba[j], rgba[j + 1], rgba[j + 2]);
+      return out;
+    }
     for (let i = 0, j = 0; i < out.length; i++, j += 4) {
       const key = keyOf(rgba[j], rgba[j + 1], rgba[j + 2]);
       if (!this.filled[key]) this.fill(key);
