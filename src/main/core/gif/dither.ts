@@ -145,17 +145,19 @@ export class PaletteMapper {
   }
 
   /**
-   * The entry of each pixel of an RGBA image `width` wide (its alpha is not looked at: the caller
-   * sets what is clear): the nearest entry of its cell, or ordered, by the pattern at the pixel's
-   * place on the canvas.
+   * The entry of each pixel of an RGBA image `width` wide: the nearest entry of its cell, or
+   * ordered, by the pattern at the pixel's place on the canvas. A pixel under half opaque is left
+   * at 0 (the caller sets what is clear, or has entries of its own for a soft edge), so the colours
+   * transparent pixels happen to carry cost nothing.
    */
   apply(rgba: Uint8Array, width: number): Uint8Array {
     const out = new Uint8Array(rgba.length >> 2);
     if (this.mode === 'none') {
-      for (let i = 0, j = 0; i < out.length; i++, j += 4) out[i] = this.nearestCached(rgba[j], rgba[j + 1], rgba[j + 2]);
+      for (let i = 0, j = 0; i < out.length; i++, j += 4) if (rgba[j + 3] >= 128) out[i] = this.nearestCached(rgba[j], rgba[j + 1], rgba[j + 2]);
       return out;
     }
     for (let i = 0, j = 0; i < out.length; i++, j += 4) {
+      if (rgba[j + 3] < 128) continue;
       const key = keyOf(rgba[j], rgba[j + 1], rgba[j + 2]);
       if (!this.filled[key]) this.fill(key);
       const x = i % width;
