@@ -228,8 +228,10 @@ export const batchCommand: CliCommand = {
             // Said even with -q or the bar: the photo was written but does not meet its spec.
             else if (specFailures.length > 0) text = `fails   ${entry.input} -> ${entry.output}: fails its spec: ${specFailures.map(failedCheckWords).join('; ')}${entry.status === 'skipped' ? ' (done before)' : ''}`;
             else if (entry.needsReview) text = `check   ${entry.input} -> ${entry.output}: ${reviewText(entry.unsureShare!, what, entry.isEmpty ? (mode === 'anime' ? 'anime' : 'person') : undefined, `one file at a time: \`cutout ${mode} FILE -o OUT.${mode === 'idphoto' ? 'jpg' : 'png'} --trimap TRIMAP.png\``)}${note}${entry.status === 'skipped' ? ' (done before)' : ''}`;
-            // A done file with a note is said even with -q or the bar, like a file to check.
+            // A done file with a note is said even with -q or the bar, like a file to check; so is
+            // one done before, whose note its journal kept (a resumed run said only "skipped").
             else if (entry.status === 'done' && note) text = `done    ${entry.input} -> ${entry.output}${note}`;
+            else if (entry.status === 'skipped' && entry.doneBefore && entry.note) text = `skipped ${entry.input} -> ${entry.output} (${entry.reason}; ${entry.note})`;
             else if (values.quiet || bar) text = undefined;
             else if (entry.status === 'done') text = `done    ${entry.input} -> ${entry.output}`;
             else if (entry.status === 'skipped') text = `skipped ${entry.input} (${entry.reason})`;
