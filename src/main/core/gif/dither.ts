@@ -146,18 +146,18 @@ export class PaletteMapper {
 
   /**
    * The entry of each pixel of an RGBA image `width` wide: the nearest entry of its cell, or
-   * ordered, by the pattern at the pixel's place on the canvas. A pixel under half opaque is left
-   * at 0 (the caller sets what is clear, or has entries of its own for a soft edge), so the colours
-   * transparent pixels happen to carry cost nothing.
+   * ordered, by the pattern at the pixel's place on the canvas. A clear pixel (alpha 0) is left at
+   * 0 (the caller sets what is clear), so the colours clear pixels happen to carry cost nothing; any
+   * other counts as opaque, as a GIF frame's 1-bit alpha has it.
    */
   apply(rgba: Uint8Array, width: number): Uint8Array {
     const out = new Uint8Array(rgba.length >> 2);
     if (this.mode === 'none') {
-      for (let i = 0, j = 0; i < out.length; i++, j += 4) if (rgba[j + 3] >= 128) out[i] = this.nearestCached(rgba[j], rgba[j + 1], rgba[j + 2]);
+      for (let i = 0, j = 0; i < out.length; i++, j += 4) if (rgba[j + 3]) out[i] = this.nearestCached(rgba[j], rgba[j + 1], rgba[j + 2]);
       return out;
     }
     for (let i = 0, j = 0; i < out.length; i++, j += 4) {
-      if (rgba[j + 3] < 128) continue;
+      if (!rgba[j + 3]) continue;
       const key = keyOf(rgba[j], rgba[j + 1], rgba[j + 2]);
       if (!this.filled[key]) this.fill(key);
       const x = i % width;
