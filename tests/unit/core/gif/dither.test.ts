@@ -134,6 +134,12 @@ describe('PaletteMapper, none', () => {
     expect(gifenc.applyPalette(first, palette, 'rgb565')[0]).not.toBe(gifenc.applyPalette(second, palette, 'rgb565')[1]);
   });
 
+  it('leaves a clear pixel at 0 and maps any other, as a GIF frame\'s 1-bit alpha counts it opaque', () => {
+    const palette = [[0, 0, 0], [200, 30, 30], [30, 30, 200]];
+    const pixels = Uint8Array.of(30, 30, 200, 0, 30, 30, 200, 1, 200, 30, 30, 100, 30, 30, 200, 255);
+    for (const mode of ['none', 'ordered'] as const) expect([...new PaletteMapper(palette, mode).apply(pixels, 4)], mode).toEqual([0, 2, 1, 2]);
+  });
+
   it('is the nearest entry alone: a ramp is banded, each pixel within half a step of its colour', () => {
     const w = 256, h = 4;
     const rgba = image(w, h, (x) => [Math.round((x * 252) / 255), Math.round((x * 252) / 255), Math.round((x * 252) / 255)]);
