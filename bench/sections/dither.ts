@@ -20,16 +20,12 @@ import sharp from 'sharp';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as gifencModule from 'gifenc';
 import { DEFAULT_TUNING, PaletteMapper, type DitherTuning } from '../../src/main/core/gif/dither';
-import { encodeIndexedGif, gifPalette, type GifFrame } from '../../src/main/core/gif/encode-gif';
+import { encodeIndexedGif, gifenc, gifPalette, type GifFrame } from '../../src/main/core/gif/encode-gif';
 import { prepareSticker, renderSticker } from '../../src/main/core/sticker/make-sticker';
 import { resolveFfmpeg, runTool } from '../../src/main/core/video/ffmpeg';
 import type { DitherMode } from '../../src/shared/jobs';
 import { measureInterleaved, spriteStickers, type BenchRow, type BenchSection } from '../harness';
-
-type Gifenc = typeof gifencModule.default;
-const gifenc = ((gifencModule as unknown as { default?: Gifenc }).default ?? (gifencModule as unknown as Gifenc)) as Gifenc;
 
 const W = 256;
 const H = 320;

@@ -5,12 +5,8 @@
 // opaque pixels' colour and alpha (opaque pixels that came out see-through), the soft edge's alpha,
 // and its composite on black and on white.
 import sharp from 'sharp';
-import * as gifencModule from 'gifenc';
-import { indexFrames } from '../../src/main/core/gif/encode-gif';
+import { gifenc, indexFrames } from '../../src/main/core/gif/encode-gif';
 import { spriteStickers, type BenchRow, type BenchSection } from '../harness';
-
-type Gifenc = typeof gifencModule.default;
-const gifenc = ((gifencModule as unknown as { default?: Gifenc }).default ?? (gifencModule as unknown as Gifenc)) as Gifenc;
 
 /** The palette as it was until 2 December: all visible pixels together, RGBA 4-4-4-4; entry 0 transparent. */
 function jointRgbaPalette(frames: readonly Uint8Array[], maxColors: number): { palette: number[][]; indexed: Uint8Array[] } {

@@ -11,9 +11,10 @@ import { PaletteMapper, type DitherTuning } from './dither';
 
 // gifenc ships CJS (main) and ESM (module) builds: Node's ESM loader exposes the CJS build as a
 // default export only, bundlers expose named exports. Take whichever holds the functions.
+// Exported for the benches and tests that measure against gifenc's own functions.
 type Gifenc = typeof gifencModule.default;
 const gifencNs = gifencModule as unknown as Partial<Gifenc> & { default?: Gifenc };
-const gifenc: Gifenc = gifencNs.quantize ? (gifencNs as Gifenc) : gifencNs.default!;
+export const gifenc: Gifenc = gifencNs.quantize ? (gifencNs as Gifenc) : gifencNs.default!;
 
 /** One GIF frame: RGBA whose alpha is already 1-bit (0 transparent, anything else opaque). */
 export interface GifFrame {

@@ -2,8 +2,8 @@
 // gradient's local mean is kept where the nearest entry makes bands, and the pattern is fixed to
 // the canvas; either way, a colour maps alike in every frame.
 import { describe, expect, it } from 'vitest';
-import * as gifencModule from 'gifenc';
 import { PaletteMapper } from '../../../../src/main/core/gif/dither';
+import { gifenc } from '../../../../src/main/core/gif/encode-gif';
 
 /** RGBA of a w x h image from a colour per pixel. */
 function image(w: number, h: number, colour: (x: number, y: number) => [number, number, number]): Uint8Array {
@@ -113,10 +113,6 @@ describe('PaletteMapper, ordered', () => {
     expect(ditheredChange).toBeLessThan(nearestChange * 2);
   });
 });
-
-type Gifenc = typeof gifencModule.default;
-const gifencNs = gifencModule as unknown as Partial<Gifenc> & { default?: Gifenc };
-const gifenc: Gifenc = gifencNs.applyPalette ? (gifencNs as Gifenc) : gifencNs.default!;
 
 describe('PaletteMapper, none', () => {
   it('maps a colour to the same entry in every frame, whatever else the frame holds', () => {
