@@ -17,14 +17,12 @@
 // 500 KB: their size, and their colours against the same sticker as a true-colour APNG (the mean
 // difference of 4x4 tiles' mean colours, over tiles opaque in both; all decoded by ffmpeg).
 import sharp from 'sharp';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_TUNING, PaletteMapper, type DitherTuning } from '../../src/main/core/gif/dither';
 import { encodeIndexedGif, gifenc, gifPalette, type GifFrame } from '../../src/main/core/gif/encode-gif';
 import { prepareSticker, renderSticker } from '../../src/main/core/sticker/make-sticker';
-import { resolveFfmpeg, runTool } from '../../src/main/core/video/ffmpeg';
 import type { DitherMode } from '../../src/shared/jobs';
+import { decodeAnimationFrames, tileColourError } from '../../tests/helpers/animation';
 import { measureInterleaved, spriteStickers, type BenchRow, type BenchSection } from '../harness';
 
 const W = 256;
@@ -149,49 +147,6 @@ async function throughJpeg(frame: Uint8Array, quality: number): Promise<Uint8Arr
   return out;
 }
 
-/** Every frame of a GIF or APNG as ffmpeg decodes it, RGBA. */
-async function decodeFrames(bytes: Uint8Array, width: number, height: number): Promise<Uint8Array[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-dither-'));
-  try {
-    const path = join(dir, 'in');
-    writeFileSync(path, bytes);
-    const { stdoutBytes } = await runTool(resolveFfmpeg().ffmpeg, ['-v', 'error', '-i', path, '-f', 'rawvideo', '-pix_fmt', 'rgba', '-fps_mode', 'passthrough', '-'], { captureStdout: 'bytes' });
-    const page = width * height * 4;
-    return Array.from({ length: Math.floor(stdoutBytes.length / page) }, (_, k) => new Uint8Array(stdoutBytes.subarray(k * page, (k + 1) * page)));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Mean difference (0..255, over RGB) of 4x4 tiles' mean colours, over tiles opaque in both, all frames. */
-function tileError(want: readonly Uint8Array[], got: readonly Uint8Array[], width: number, height: number): number {
-  let sum = 0;
-  let tiles = 0;
-  want.forEach((w, k) => {
-    const g = got[k];
-    for (let ty = 0; ty + 4 <= height; ty += 4) {
-      for (let tx = 0; tx + 4 <= width; tx += 4) {
-        const sums = [0, 0, 0, 0, 0, 0];
-        let opaque = true;
-        for (let y = ty; y < ty + 4 && opaque; y++) {
-          for (let x = tx; x < tx + 4 && opaque; x++) {
-            const j = (y * width + x) * 4;
-            if (w[j + 3] < 255 || g[j + 3] < 255) opaque = false;
-            for (let c = 0; c < 3; c++) {
-              sums[c] += w[j + c];
-              sums[3 + c] += g[j + c];
-            }
-          }
-        }
-        if (!opaque) continue;
-        for (let c = 0; c < 3; c++) sum += Math.abs(sums[c] - sums[3 + c]) / 48;
-        tiles++;
-      }
-    }
-  });
-  return tiles ? sum / tiles : NaN;
-}
-
 export const section: BenchSection = {
   id: 'dither',
   title: 'GIF dithering: the nearest entry, the ordered dither and Floyd–Steinberg on the same palettes and frames (errors in 0..255), same run',
@@ -262,7 +217,7 @@ export const section: BenchSection = {
       const options = { maxSidePx: 320, durationS: 2 };
       const prepared = await prepareSticker(join(ctx.sharedDir, 'eval', 'anime_clips', 'clips', clip), options, ctx.env);
       const truth = await renderSticker(prepared, { ...options, format: 'apng' });
-      const want = await decodeFrames(truth.bytes, truth.width, truth.height);
+      const want = decodeAnimationFrames(truth.bytes, truth.width, truth.height);
       for (const [setting, extra] of [
         ['255 colours', {}],
         ['48 colours', { maxColors: 48 }],
@@ -272,8 +227,8 @@ export const section: BenchSection = {
         for (const dither of ['none', 'ordered'] as const) {
           const sticker = await renderSticker(prepared, { ...options, format: 'gif', ...extra, dither });
           // The local colour error against the true-colour APNG, where both are the same size.
-          const got = sticker.width === truth.width && sticker.height === truth.height ? await decodeFrames(sticker.bytes, sticker.width, sticker.height) : [];
-          made[dither] = { kb: sticker.bytes.length / 1024, error: got.length === want.length ? tileError(want, got, truth.width, truth.height) : NaN, note: `${sticker.width}x${sticker.height}, ${sticker.frameCount} frames, ${sticker.attempts} encode(s)` };
+          const got = sticker.width === truth.width && sticker.height === truth.height ? decodeAnimationFrames(sticker.bytes, sticker.width, sticker.height) : [];
+          made[dither] = { kb: sticker.bytes.length / 1024, error: got.length === want.length ? tileColourError(want, got, truth.width, truth.height).error : NaN, note: `${sticker.width}x${sticker.height}, ${sticker.frameCount} frames, ${sticker.attempts} encode(s)` };
         }
         const name = `${clip.replace(/\.\w+$/, '')}, ${setting}`;
         rows.push({ name: `${name}: ordered / nearest size`, value: made.ordered.kb / made.none.kb, unit: '×', note: `${made.ordered.kb.toFixed(1)} KB (${made.ordered.note}) against ${made.none.kb.toFixed(1)} KB (${made.none.note})` });

@@ -7,7 +7,7 @@ import { AppError } from '../../../shared/errors';
 import { throwIfAborted } from '../abort';
 import type { RunContext } from '../progress';
 import type { DitherMode } from '../../../shared/jobs';
-import { PaletteMapper, type DitherTuning } from './dither';
+import { PaletteMapper } from './dither';
 
 // gifenc ships CJS (main) and ESM (module) builds: Node's ESM loader exposes the CJS build as a
 // default export only, bundlers expose named exports. Take whichever holds the functions.
@@ -33,8 +33,6 @@ export interface GifOptions {
   samplePixels?: number;
   /** How colours between the palette's entries are shown (default 'none', the nearest entry; dither.ts). */
   dither?: DitherMode;
-  /** The ordered pattern's make-up (default DEFAULT_TUNING; for the bench that chose it). */
-  ditherTuning?: DitherTuning;
 }
 
 /** What encodeGif wrote. */
@@ -194,7 +192,7 @@ export function encodeGif(frames: readonly GifFrame[], delaysMs: readonly number
   if (delaysMs.length !== frames.length) throw new AppError('INVALID_ARGUMENT', 'One delay per frame is needed');
   const { width, height } = frames[0];
   const palette = gifPalette(frames, options.maxColors, options.samplePixels);
-  const mapper = new PaletteMapper(palette, options.dither, options.ditherTuning);
+  const mapper = new PaletteMapper(palette, options.dither);
   const indexed: Uint8Array[] = [];
   for (let f = 0; f < frames.length; f++) {
     throwIfAborted(ctx.signal);

@@ -1,0 +1,53 @@
+// Helpers for animated stickers (tests and the dither bench): every frame of a GIF or APNG as
+// ffmpeg decodes it, and how far one animation's local colour is from another's.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
+
+/** Every frame of an animated file (GIF, APNG, WebP …) `width` x `height` as ffmpeg decodes it, RGBA. */
+export function decodeAnimationFrames(bytes: Uint8Array, width: number, height: number): Uint8Array[] {
+  const dir = mkdtempSync(join(tmpdir(), 'cutout-frames-'));
+  try {
+    const path = join(dir, 'in');
+    writeFileSync(path, bytes);
+    const raw = execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-i', path, '-f', 'rawvideo', '-pix_fmt', 'rgba', '-fps_mode', 'passthrough', '-'], { maxBuffer: 1 << 28 });
+    const page = width * height * 4;
+    return Array.from({ length: Math.floor(raw.length / page) }, (_, k) => new Uint8Array(raw.subarray(k * page, (k + 1) * page)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The mean difference (0..255, over RGB) of 4x4 tiles' mean colours between two animations frame
+ * by frame, over the tiles opaque in both, and how many tiles that is (`error` NaN when none).
+ */
+export function tileColourError(want: readonly Uint8Array[], got: readonly Uint8Array[], width: number, height: number): { error: number; tiles: number } {
+  let sum = 0;
+  let tiles = 0;
+  want.forEach((w, k) => {
+    const g = got[k];
+    for (let ty = 0; ty + 4 <= height; ty += 4) {
+      for (let tx = 0; tx + 4 <= width; tx += 4) {
+        const sums = [0, 0, 0, 0, 0, 0];
+        let opaque = true;
+        for (let y = ty; y < ty + 4 && opaque; y++) {
+          for (let x = tx; x < tx + 4 && opaque; x++) {
+            const j = (y * width + x) * 4;
+            if (w[j + 3] < 255 || g[j + 3] < 255) opaque = false;
+            for (let c = 0; c < 3; c++) {
+              sums[c] += w[j + c];
+              sums[3 + c] += g[j + c];
+            }
+          }
+        }
+        if (!opaque) continue;
+        for (let c = 0; c < 3; c++) sum += Math.abs(sums[c] - sums[3 + c]) / 48;
+        tiles++;
+      }
+    }
+  });
+  return { error: tiles ? sum / tiles : NaN, tiles };
+}
