@@ -14,6 +14,21 @@ export function isStickerFormat(value: unknown): value is StickerFormat {
 }
 
 /** The platforms a sticker is fitted to, 'none' for free size and format, as the workspaces offer them. */
+/**
+ * Whether a sticker of this format is written with a palette, so that a dither applies: a GIF, or
+ * an APNG given a colour count or a platform preset (whose byte budget may reduce it to one). WebP
+ * and WebM keep every colour.
+ */
+export function stickerHasPalette(format: StickerFormat, options: { preset?: string; maxColors?: number }): boolean {
+  return format === 'gif' || (format === 'apng' && (options.maxColors !== undefined || options.preset !== undefined));
+}
+
+/** The GIF edge colours the workspaces offer as swatches (a custom one beside them): a light chat and a dark one. */
+export const STICKER_MATTES = [
+  ['#FFFFFF', 'sticker.matte.white'],
+  ['#1E1E1E', 'sticker.matte.dark'],
+] as const;
+
 export const STICKER_PRESET_CHOICES = ['none', 'line', 'telegram', 'discord', 'wechat'] as const;
 export type StickerPresetChoice = (typeof STICKER_PRESET_CHOICES)[number];
 

@@ -9,7 +9,10 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } fro
 import { basename, dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, evalFile, longCharacterClip, reviewFrame, tempDir } from '../helpers/env';
+import type { StickerJobOptions } from '../../src/shared/jobs';
+import { runJob } from '../../src/main/engine/run-job';
+import { gifEdgeLevel } from '../helpers/animation';
+import { REPO_ROOT, evalFile, longCharacterClip, reviewFrame, tempDir, testEnv } from '../helpers/env';
 import { ARTIFACTS_DIR, chooseFiles, useAppSession } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
@@ -285,6 +288,53 @@ describe('Batch workspace in Chromium', () => {
     // Back to Custom: the format is picked again.
     await app.page.selectOption('[data-testid=batch-sticker-preset]', 'none');
     expect(await format.isDisabled()).toBe(false);
+    expect(app.pageErrors).toEqual([]);
+  }, 180_000);
+
+  it('a GIF sticker batch takes the chat\'s edge colour and the dither as the Stickers workspace does; a format without them greys them out', async () => {
+    const dir = tempDir('cutout-e2e-matte-');
+    const clip = join(dir, 'girl.gif');
+    copyFileSync(evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), clip);
+    await app.page.click('[data-workspace=batch]');
+    if (await app.page.locator('[data-testid=batch-clear]').count()) await app.page.click('[data-testid=batch-clear]');
+    await app.page.selectOption('[data-testid=batch-mode]', 'sticker');
+    await chooseFiles(app.page, () => app.page.click('[data-workspace-slot=batch] [data-testid=drop-zone]'), clip);
+    await app.page.locator('.toolbar', { hasText: '1 file' }).waitFor();
+    await app.page.selectOption('[data-testid=batch-sticker-preset]', 'none');
+    await app.page.selectOption('[data-testid=batch-format]', 'gif');
+    const matte = app.page.locator('[data-testid=batch-sticker-matte]');
+    const dark = matte.getByRole('button', { name: 'Dark' });
+    const dither = app.page.locator('[data-testid=batch-sticker-dither]');
+    expect([await dark.isDisabled(), await dither.isDisabled()]).toEqual([false, false]);
+    // WebM keeps its soft edge and every colour: neither is offered.
+    await app.page.selectOption('[data-testid=batch-format]', 'webm');
+    expect([await dark.isDisabled(), await dither.isDisabled()]).toEqual([true, true]);
+    // LINE's APNG has no 1-bit edge, but its byte budget may need a palette.
+    await app.page.selectOption('[data-testid=batch-sticker-preset]', 'line');
+    expect([await dark.isDisabled(), await dither.isDisabled()]).toEqual([true, false]);
+    await app.page.selectOption('[data-testid=batch-sticker-preset]', 'none');
+    await app.page.selectOption('[data-testid=batch-format]', 'gif');
+    await dark.click();
+    await dither.check();
+    expect(await dark.getAttribute('aria-pressed')).toBe('true');
+    await app.page.screenshot({ path: join(SCREENS, 'batch-sticker-gif.png') });
+    await app.page.click('[data-testid=batch-start]');
+    await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 120_000 }).toBe('1 done, 0 skipped, 0 failed of 1');
+    const output = (await app.page.locator('[data-testid=batch-output-link]').first().getAttribute('title'))!;
+    expect(output).toMatch(/girl_sticker\.gif$/);
+    // The engine was asked for both: the sticker is the one the job makes with them, and its edge is
+    // far darker than a sticker for a white chat.
+    const made = readFileSync(output);
+    const job = async (options: StickerJobOptions): Promise<Buffer> => {
+      const out = join(dir, `${Object.keys(options).join('-') || 'default'}.gif`);
+      await runJob({ kind: 'sticker', input: clip, output: out, options: { ...options, format: 'gif' } }, testEnv(), {});
+      return readFileSync(out);
+    };
+    expect(made.equals(await job({ matte: '#1E1E1E', dither: 'ordered' }))).toBe(true);
+    expect(gifEdgeLevel(await job({})) - gifEdgeLevel(made)).toBeGreaterThan(20);
+    // Kept for the next run, as the other choices are; back to the defaults for the tests after this one.
+    await matte.getByRole('button', { name: 'White' }).click();
+    await dither.uncheck();
     expect(app.pageErrors).toEqual([]);
   }, 180_000);
 

@@ -1,5 +1,5 @@
 // Helpers for animated stickers (tests and the dither bench): every frame of a GIF or APNG as
-// ffmpeg decodes it, and how far one animation's local colour is from another's.
+// ffmpeg decodes it, how far one animation's local colour is from another's, and a GIF edge's level.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,4 +50,25 @@ export function tileColourError(want: readonly Uint8Array[], got: readonly Uint8
     }
   });
   return { error: tiles ? sum / tiles : NaN, tiles };
+}
+
+/**
+ * The mean RGB level (0..255) of a GIF's opaque pixels beside a clear one, over every frame: its
+ * 1-bit edge, where the colour is blended with the matte (the chat background it was made for).
+ */
+export function gifEdgeLevel(bytes: Uint8Array): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const [w, h] = [view.getUint16(6, true), view.getUint16(8, true)];
+  let [sum, n] = [0, 0];
+  for (const f of decodeAnimationFrames(bytes, w, h)) {
+    for (let y = 1; y < h - 1; y++) {
+      for (let x = 1; x < w - 1; x++) {
+        const j = (y * w + x) * 4;
+        if (f[j + 3] === 0 || (f[j - 4 + 3] && f[j + 4 + 3] && f[j - w * 4 + 3] && f[j + w * 4 + 3])) continue;
+        sum += (f[j] + f[j + 1] + f[j + 2]) / 3;
+        n++;
+      }
+    }
+  }
+  return sum / n;
 }

@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { isProviderInstalled } from '../../src/main/core/inference/execution-providers';
 import { runJob } from '../../src/main/engine/run-job';
+import { gifEdgeLevel } from '../helpers/animation';
 import { REPO_ROOT, SHARED_MODELS_DIR, evalFile, reviewFrame, tempDir, testEnv } from '../helpers/env';
 
 const run = promisify(execFile);
@@ -288,6 +289,60 @@ await engine.dispose();`,
     const resumed = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'plain'), '--mode', 'sticker', '--resume']);
     expect(resumed.stdout).toMatch(/0 done, 1 skipped, 0 failed of 1/);
   }, 120_000);
+
+  it('batch --mode sticker takes --colors, --dither and --matte as `cutout sticker` does; a resume with other ones makes the clip again', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'in'));
+    copyFileSync(evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), join(dir, 'in', 'girl.gif'));
+    const out = join(dir, 'out');
+    const gif = join(out, 'girl_sticker.gif');
+    const args = (into: string, ...more: string[]): string[] => ['batch', join(dir, 'in'), '-o', into, '--mode', 'sticker', '--fps', '8', '--max-side', '96', ...more];
+    const base = args(out, '--colors', '32');
+    // The GIF's global colour table holds 2^(n+1) entries: 32 colours and the clear one fit 64, 255 fit 256.
+    const tableSize = (bytes: Buffer): number => 2 ** ((bytes[10] & 7) + 1);
+    const first = await cutout(base);
+    expect([first.code, first.stdout]).toEqual([0, expect.stringMatching(/1 done, 0 skipped, 0 failed of 1/)]);
+    const plain = readFileSync(gif);
+    expect(tableSize(plain)).toBe(64);
+    // Dithered, on a dark chat: the options' hash changes, so --resume makes the clip again (said as written over).
+    const dark = await cutout([...base, '--dither', 'ordered', '--matte', 'black', '--resume']);
+    expect(dark.code).toBe(0);
+    expect(dark.stdout).toMatch(/1 done, 0 skipped, 0 failed of 1/);
+    expect(dark.stdout).toContain('1 file made before with other options was written over');
+    const dithered = readFileSync(gif);
+    expect(tableSize(dithered)).toBe(64);
+    expect(dithered.equals(plain)).toBe(false);
+    // The edge is blended with black, not white: far darker.
+    const [light, darkEdge] = [gifEdgeLevel(plain), gifEdgeLevel(dithered)];
+    expect(light - darkEdge).toBeGreaterThan(20);
+    // The same options again: done.
+    const again = await cutout([...base, '--dither', 'ordered', '--matte', 'black', '--resume']);
+    expect(again.stdout).toMatch(/0 done, 1 skipped, 0 failed of 1/);
+    // --dither none is the default: a resume with it skips what a run without it made.
+    const none = await cutout(args(join(dir, 'out-none'), '--colors', '32', '--dither', 'none'));
+    expect(none.stdout).toMatch(/1 done, 0 skipped/);
+    const noneAgain = await cutout(args(join(dir, 'out-none'), '--colors', '32', '--resume'));
+    expect(noneAgain.stdout).toMatch(/0 done, 1 skipped, 0 failed of 1/);
+    // A format that has no palette or 1-bit edge: said before the work, not dropped unsaid.
+    mkdirSync(join(dir, 'none'));
+    const webp = await cutout(['batch', join(dir, 'none'), '-o', join(dir, 'out-webp'), '--mode', 'sticker', '--format', 'webp', '--matte', 'black', '--dither', 'ordered']);
+    expect(webp.stderr).toContain("note: these are not used: --matte (a WebP keeps its soft edge: a GIF's 1-bit edge is blended with the matte); --dither (a WebP is not written with a palette)\n");
+    // An APNG takes the dither where it has a palette: with --colors (or a preset), else it is said.
+    const apng = await cutout(['batch', join(dir, 'none'), '-o', join(dir, 'out-apng'), '--mode', 'sticker', '--format', 'apng', '--dither', 'ordered']);
+    expect(apng.stderr).toContain('note: this is not used: --dither (an APNG is not written with a palette unless --colors is given)\n');
+    const apngColors = await cutout(['batch', join(dir, 'none'), '-o', join(dir, 'out-apng'), '--mode', 'sticker', '--format', 'apng', '--dither', 'ordered', '--colors', '64']);
+    expect(apngColors.stderr).not.toContain('not used');
+    const webpColors = await cutout(['batch', join(dir, 'none'), '-o', join(dir, 'out-webp'), '--mode', 'sticker', '--format', 'webm', '--colors', '64', '--matte', '#000000']);
+    expect(webpColors.stderr).toContain('note: these are not used: --matte (a WebM keeps its soft edge');
+    expect(webpColors.stderr).toContain('--colors (a WebM is not written with a palette)');
+    // Wrong values, and the flags in another mode, are a wrong command line.
+    const floyd = await cutout([...base, '--dither', 'floyd']);
+    expect([floyd.code, floyd.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: --dither must be none or ordered, got "floyd"']);
+    const tooMany = await cutout(args(join(dir, 'out-x'), '--colors', '300'));
+    expect([tooMany.code, tooMany.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: colors must be 2..256, got 300']);
+    const portrait = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'out-p'), '--matte', 'black']);
+    expect([portrait.code, portrait.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: --matte goes with --mode sticker']);
+  }, 180_000);
 
   it('fails a picture and a folder this account may not read with INPUT_NOT_READABLE (the folder was left out unsaid)', async () => {
     // Root reads everything: then the CLI runs as nobody (setpriv), in folders nobody may use.

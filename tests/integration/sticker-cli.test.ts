@@ -237,6 +237,19 @@ describe('cutout sticker (CLI)', () => {
     o = io();
     expect(await runCli(['sticker', fake, '-o', join(dir, 'x.gif'), '--matte', 'green'], o)).toBe(2);
     expect(o.errors.at(-1)).toBe('INVALID_ARGUMENT: --matte must be a colour, #RRGGBB or white, black, blue (ID blue #438EDB), red (#D9342B) or grey (light, #F0F0F0); got "green"');
+    // A matte or palette the format has not: said before the clip is read (they were dropped unsaid).
+    o = io();
+    expect(await runCli(['sticker', fake, '-o', join(dir, 'x.webm'), '--matte', 'black', '--colors', '48'], o)).toBe(1);
+    expect(o.errors[0]).toBe("note: these are not used: --matte (a WebM keeps its soft edge: a GIF's 1-bit edge is blended with the matte); --colors (a WebM is not written with a palette)");
+    o = io();
+    expect(await runCli(['sticker', fake, '-o', join(dir, 'x.png'), '--dither', 'ordered'], o)).toBe(1);
+    expect(o.errors[0]).toBe('note: this is not used: --dither (an APNG is not written with a palette unless --colors is given)');
+    // A preset's APNG may need a palette for its byte budget, and a GIF has one: nothing to say.
+    for (const args of [['-o', join(dir, 'line.png'), '--preset', 'line', '--dither', 'ordered'], ['-o', join(dir, 'x.gif'), '--dither', 'ordered', '--matte', 'black', '--colors', '32']]) {
+      o = io();
+      expect(await runCli(['sticker', fake, ...args], o)).toBe(1);
+      expect(o.errors.join('\n')).not.toContain('not used');
+    }
     // Into a folder that cannot be made: said before the clip is read (it was after all the work).
     writeFileSync(join(dir, 'notes.txt'), 'a file');
     o = io();

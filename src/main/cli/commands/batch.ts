@@ -20,6 +20,7 @@ import { idPhotoBackground } from '../../core/idphoto/make-id-photo';
 import { checkSheetDpi, parsePaper } from '../../core/idphoto/print-sheet';
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { reviewText } from './cutout';
+import { colourFlag, ditherFlag, unusedPaletteFlagsText } from './sticker';
 import { specLibraryPath } from './idphoto';
 
 const MODES: Record<BatchModeId, BatchModeId> = { portrait: 'portrait', anime: 'anime', idphoto: 'idphoto', sticker: 'sticker' };
@@ -75,7 +76,7 @@ export const batchCommand: CliCommand = {
   summary: 'batch export folders of pictures (or videos) with resume and a report',
   usage: `cutout batch IN... -o OUT [--mode portrait|anime|idphoto|sticker] [-r|--recursive] [--name TEMPLATE]
        [--format png|jpg|webp|gif|apng|webm] [--bg transparent|white|'#438EDB'|PICTURE] [--refine off|fast|full] [--model ID]
-       [--spec ID [--kb MIN-MAX] [--sheet 6inch|5inch|a4|a5|WxH --dpi 300]] [--preset line|telegram|discord|wechat] [--fps N] [--max-side PX] [--ext jpg,png] [-j|--jobs N] [--resume] [--retry-failed] [--quality 1-100] [--provider auto|cpu|...] [--threads N] [-q|--quiet]
+       [--spec ID [--kb MIN-MAX] [--sheet 6inch|5inch|a4|a5|WxH --dpi 300]] [--preset line|telegram|discord|wechat] [--fps N] [--max-side PX] [--colors N] [--dither none|ordered] [--matte '#FFFFFF'] [--ext jpg,png] [-j|--jobs N] [--resume] [--retry-failed] [--quality 1-100] [--provider auto|cpu|...] [--threads N] [-q|--quiet]
   IN: files and folders. The input tree is mirrored under OUT (OUT inside IN is never scanned).
   -q: only the summary and the files to look at (failed, off their spec, needing a look, with a note).
   --name: the output name without extension, from {name} {ext} {mode} {spec} {bg} {index}; default
@@ -86,7 +87,7 @@ export const batchCommand: CliCommand = {
   defaults to icao-35x45; each photo's failed checks are said and listed in report.csv's spec column;
   --kb MIN-MAX: the file size band the photos are made to (as \`cutout idphoto --kb\`). Stickers: --preset
   fits each to a chat platform (its format: LINE and Discord APNG, Telegram WebM, WeChat GIF), --fps and
-  --max-side as \`cutout sticker\` takes them.
+  --max-side, --colors, --dither and --matte as \`cutout sticker\` takes them.
   --resume skips inputs OUT's journal records as done (same size, mtime and options); --retry-failed
   redoes only the inputs that failed last time. Neither tries again a file that failed for what it is
   (damaged, no face or several, no video) while it and the options stay the same: it is listed as failed.
@@ -120,6 +121,9 @@ export const batchCommand: CliCommand = {
         preset: { type: 'string' },
         fps: { type: 'string' },
         'max-side': { type: 'string' },
+        colors: { type: 'string' },
+        dither: { type: 'string' },
+        matte: { type: 'string' },
         ...ENGINE_FLAGS,
         quiet: { type: 'boolean', short: 'q', default: false },
       },
@@ -159,10 +163,19 @@ export const batchCommand: CliCommand = {
       // Only what was asked (an empty extra would change the options' hash: a resume redid every clip).
       // A platform sets its own size: --max-side is not used then (nor kept, so a resume is not told it changed).
       const maxSidePx = intFlag(values['max-side'], 'max-side');
-      const sticker = Object.entries({ preset: values.preset, fps: numberFlag(values.fps, 'fps'), maxSidePx: values.preset === undefined ? maxSidePx : undefined }).filter(([, v]) => v !== undefined);
+      // --dither none is the default: left out, so a resume of a run without it skips what that made.
+      const dither = ditherFlag(values.dither);
+      const sticker = Object.entries({
+        preset: values.preset,
+        fps: numberFlag(values.fps, 'fps'),
+        maxSidePx: values.preset === undefined ? maxSidePx : undefined,
+        maxColors: intFlag(values.colors, 'colors'),
+        dither: dither === 'none' ? undefined : dither,
+        matte: colourFlag(values.matte, 'matte'),
+      }).filter(([, v]) => v !== undefined);
       if (sticker.length > 0) extra = Object.fromEntries(sticker);
     } else {
-      for (const flag of ['preset', 'fps', 'max-side'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --mode sticker`);
+      for (const flag of ['preset', 'fps', 'max-side', 'colors', 'dither', 'matte'] as const) if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --mode sticker`);
     }
     // A file type the mode does not write (or a sticker platform does not: LINE is APNG), and sticker
     // options out of range, are a wrong command line (exit 2), said before any file starts.
@@ -174,6 +187,8 @@ export const batchCommand: CliCommand = {
       if (stickerOptions.preset && values['max-side'] !== undefined) io.err(`note: ${presetSizeText(stickerOptions.preset, '--max-side')}`);
       const fpsCap = isStickerFormat(writes) ? gifFpsCapText(stickerOptions, writes) : undefined;
       if (fpsCap) io.err(`note: ${fpsCap}`);
+      const unused = isStickerFormat(writes) ? unusedPaletteFlagsText(stickerOptions, writes) : undefined;
+      if (unused) io.err(`note: ${unused}`);
     }
     if (values.dpi !== undefined && !values.sheet) throw new UsageError('--dpi is the print sheet\'s: it goes with --sheet (the photo has its spec\'s dpi)');
     const background = values.bg ? checkedAsUsage(() => parseBackground(values.bg!)) : undefined;

@@ -6,6 +6,7 @@ import { parseHex } from '../../../shared/color';
 import { AppError } from '../../../shared/errors';
 import { DITHER_MODES, type DitherMode, type StickerReview, type StickerStroke } from '../../../shared/jobs';
 import { flaggedRanges } from '../../../shared/sticker-review';
+import { stickerHasPalette } from '../../../shared/sticker-presets';
 import type { ProgressSink } from '../../core/progress';
 import { cutShortFileText, decodeErrorsText, drawingRateText, emptyEndsText, gifFpsCapText, makeSticker, pastEndText, presetLengthText, presetSizeText, stickerOutputNamed, stoppedShortText, validateStickerOptions, wholeSecondsText, type StickerOptions } from '../../core/sticker/make-sticker';
 import { findPlatformPreset, KB, STICKER_FORMATS, stickerExtension, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
@@ -37,6 +38,27 @@ async function readStrokes(path: string | undefined): Promise<StickerStroke[] | 
   } catch {
     throw new UsageError(`${path} is not JSON: --strokes takes a list like [{"mode":"bg","size":0.1,"points":[{"x":0.9,"y":0.5}]}]`);
   }
+}
+
+/** --dither: none or ordered (a UsageError naming them otherwise). */
+export function ditherFlag(value: string | undefined): DitherMode | undefined {
+  return choiceFlag(value, 'dither', Object.fromEntries(DITHER_MODES.map((m) => [m, m])) as Record<string, DitherMode>, DITHER_MODES.join(' or '));
+}
+
+/**
+ * What --matte, --colors and --dither do not do in a sticker of this format, said before the work
+ * (they were taken and dropped unsaid): the matte is a GIF's 1-bit edge's; a palette is a GIF's, or
+ * an APNG's given --colors or a preset (whose byte budget may need one); WebP and WebM keep true
+ * colour and alpha. undefined when each flag given is used.
+ */
+export function unusedPaletteFlagsText(options: Pick<StickerOptions, 'matte' | 'maxColors' | 'dither' | 'preset'>, format: StickerFormat): string | undefined {
+  const label = format === 'apng' ? 'an APNG' : format === 'webp' ? 'a WebP' : format === 'webm' ? 'a WebM' : 'a GIF';
+  const unused: string[] = [];
+  if (options.matte !== undefined && format !== 'gif') unused.push(`--matte (${label} keeps its soft edge: a GIF's 1-bit edge is blended with the matte)`);
+  if (options.maxColors !== undefined && format !== 'gif' && format !== 'apng') unused.push(`--colors (${label} is not written with a palette)`);
+  else if (options.dither === 'ordered' && !stickerHasPalette(format, options)) unused.push(`--dither (${label} is not written with a palette${format === 'apng' ? ' unless --colors is given' : ''})`);
+  if (unused.length === 0) return undefined;
+  return `${unused.length === 1 ? 'this is not used' : 'these are not used'}: ${unused.join('; ')}`;
 }
 
 /**
@@ -125,7 +147,7 @@ export const stickerCommand: CliCommand = {
       outlineColor: colourFlag(values['outline-color'], 'outline-color'),
       plays: intFlag(values.plays, 'plays'),
       maxColors: intFlag(values.colors, 'colors'),
-      dither: choiceFlag(values.dither, 'dither', Object.fromEntries(DITHER_MODES.map((m) => [m, m])) as Record<string, DitherMode>, DITHER_MODES.join(' or ')),
+      dither: ditherFlag(values.dither),
       strokes: await readStrokes(values.strokes),
     };
     // A value out of range (--duration=-2, --preset myspace) is a wrong command line: exit 2, as a bad flag is.
@@ -139,6 +161,8 @@ export const stickerCommand: CliCommand = {
     // A platform sets its own size: a size asked for too is not used (it was dropped unsaid).
     const sizeFlag = values['max-side'] !== undefined ? '--max-side' : values.size !== undefined ? '--size' : undefined;
     if (options.preset && sizeFlag) io.err(`note: ${presetSizeText(options.preset, sizeFlag)}`);
+    const unused = unusedPaletteFlagsText(options, options.format ?? findPlatformPreset(options.preset!)!.format);
+    if (unused) io.err(`note: ${unused}`);
     // So is an OUT named as another format than --format or --preset writes (-o x.gif --format webm).
     checkedAsUsage(() => stickerOutputNamed(values.out!, options));
     const env = envFromFlags(values);
@@ -184,7 +208,7 @@ export const stickerCommand: CliCommand = {
 };
 
 /** A colour flag: '#RRGGBB', or a name the app's colours have (white, black, blue …) as its '#RRGGBB'; a UsageError naming the flag otherwise. */
-function colourFlag(value: string | undefined, name: string): string | undefined {
+export function colourFlag(value: string | undefined, name: string): string | undefined {
   if (value === undefined) return undefined;
   const named = BACKGROUND_PRESETS[value.trim().toLowerCase()];
   if (named) return named;

@@ -25,10 +25,14 @@ export interface BatchChoices {
   shouldResume: boolean;
   /** A sticker batch's platform ('none': the format picked, free size). */
   stickerPreset: StickerPresetChoice;
+  /** A GIF sticker's edge colour ('#RRGGBB': the chat's background). */
+  stickerMatte: string;
+  /** A palette sticker's gradients dithered (ordered) or the nearest colour. */
+  stickerDither: boolean;
 }
 
 export const BATCH_CHOICES_KEY = 'cutout.batch.choices';
-export const DEFAULT_BATCH_CHOICES: BatchChoices = { mode: 'portrait', specId: 'cn-1inch', idBackground: null, paper: '', dpi: 300, format: 'png', nameTemplate: BATCH_NAME_DEFAULTS.portrait, isRecursive: true, shouldResume: true, stickerPreset: 'none' };
+export const DEFAULT_BATCH_CHOICES: BatchChoices = { mode: 'portrait', specId: 'cn-1inch', idBackground: null, paper: '', dpi: 300, format: 'png', nameTemplate: BATCH_NAME_DEFAULTS.portrait, isRecursive: true, shouldResume: true, stickerPreset: 'none', stickerMatte: '#FFFFFF', stickerDither: false };
 
 /**
  * The format a mode starts with: a cut-out mode Settings' default export format (the editor's),
@@ -61,5 +65,7 @@ export function readBatchChoices(raw: string | null, specIds: readonly string[],
     isRecursive: typeof saved.isRecursive === 'boolean' ? saved.isRecursive : d.isRecursive,
     shouldResume: typeof saved.shouldResume === 'boolean' ? saved.shouldResume : d.shouldResume,
     stickerPreset: (STICKER_PRESET_CHOICES as readonly unknown[]).includes(saved.stickerPreset) ? (saved.stickerPreset as StickerPresetChoice) : d.stickerPreset,
+    stickerMatte: typeof saved.stickerMatte === 'string' && /^#[0-9A-F]{6}$/i.test(saved.stickerMatte) ? saved.stickerMatte.toUpperCase() : d.stickerMatte,
+    stickerDither: typeof saved.stickerDither === 'boolean' ? saved.stickerDither : d.stickerDither,
   };
 }

@@ -5,7 +5,7 @@
 import type { ClipInfo, MediaBytes, StickerFramePreview, StickerFramePreviewRequest } from '../../../../shared/api';
 import type { ApiClient } from '../../../../shared/api-client';
 import { STICKER_STROKE_LIMITS, type DrawingsLeftOut, type JobOutcome, type StickerJobOptions, type StickerJobResult, type StickerReview, type StickerStroke, type Subject } from '../../../../shared/jobs';
-import { clipStickerFps, PLATFORM_PRESETS, presetFps, STICKER_PRESET_CHOICES, stickerExtension, wholeSecondsOf, type PlatformPreset, type StickerPresetChoice } from '../../../../shared/sticker-presets';
+import { clipStickerFps, PLATFORM_PRESETS, presetFps, STICKER_PRESET_CHOICES, stickerExtension, stickerHasPalette, wholeSecondsOf, type PlatformPreset, type StickerPresetChoice } from '../../../../shared/sticker-presets';
 import { sureTrim } from '../../../../shared/sticker-review';
 
 /** The long side of the clip's frame the Clip pane shows (the poster). */
@@ -162,7 +162,7 @@ export class StickerState {
   /** The format actually written (a preset forces its own). */
   effectiveFormat: StickerFormatChoice = $derived(this.presetLimits?.format ?? this.format);
   /** The sticker is made with a palette, so `dither` applies: a GIF, or an APNG a preset's byte budget may reduce to one. */
-  usesPalette: boolean = $derived(this.effectiveFormat === 'gif' || (this.effectiveFormat === 'apng' && this.preset !== 'none'));
+  usesPalette: boolean = $derived(stickerHasPalette(this.effectiveFormat, this.preset === 'none' ? {} : { preset: this.preset }));
   /** The longest trim allowed now. */
   maxDurationS = $derived(Math.min(MAX_TRIM_S, this.presetLimits?.maxDurationS ?? MAX_TRIM_S));
   endS = $derived(this.startS + this.durationS);
