@@ -115,11 +115,21 @@ describe('cutout idphoto', () => {
     expect(String(err.stdout)).toMatch(/FAIL: Background colour: \d+(\.\d+)? ΔE \(≤ 6 ΔE\)/);
     expect((await sharp(join(dir, 'red.jpg')).metadata()).width).toBe(413);
     // A PNG asked for by name is written (RGB, the spec's dpi), with a note that the spec wants a JPEG.
-    const png = await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', '-o', join(dir, 'photo.png')], { env });
-    expect(png.stderr).toMatch(/note: ICAO \/ ISO 19794-5 passport 35×45 mm asks for a JPEG file; \S*photo\.png is a PNG/);
+    // hv_test1's lips are apart (15 % of the mouth's width): ICAO asks for a closed mouth, so the
+    // photo is written, its line says why it fails, and the exit is 3.
+    const png = await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', '-o', join(dir, 'photo.png')], { env }).catch((e) => e);
+    expect(png.code).toBe(3);
+    expect(String(png.stdout)).toMatch(/, FAIL: Mouth open: 1\d(\.\d+)? % \(≤ 10 %\), /);
+    expect(String(png.stderr)).toMatch(/note: ICAO \/ ISO 19794-5 passport 35×45 mm asks for a JPEG file; \S*photo\.png is a PNG/);
     expect(await sharp(join(dir, 'photo.png')).metadata()).toMatchObject({ format: 'png', width: 413, channels: 3 });
+    // A studio size (as the US passport) takes a smile: the same face is measured there for information.
+    const studio = await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'cn-1inch', '-o', join(dir, 'studio.jpg'), '--report', join(dir, 'studio.json')], { env }).catch((e) => e);
+    expect(String(studio.stdout)).not.toContain('Mouth open');
+    const studioReport = JSON.parse(readFileSync(join(dir, 'studio.json'), 'utf8')) as { measurements: { mouthOpeningPct: { value: number; min: null; max: null; pass: boolean } } };
+    expect(studioReport.measurements.mouthOpeningPct).toMatchObject({ min: null, max: null, pass: true });
+    expect(studioReport.measurements.mouthOpeningPct.value).toBeGreaterThan(10);
     // Into a folder, one input is named by its spec as several are (and as a batch names it).
-    await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', '-o', join(dir, 'photos') + '/'], { env });
+    await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', '-o', join(dir, 'photos') + '/'], { env }).catch((e) => e);
     expect(readdirSync(join(dir, 'photos'))).toEqual(['hv_test1_icao-35x45.jpg']);
     // Bad requests are refused before any work, with the code, and exit 2, as the help says of a
     // wrong command line (an output type, a spec, a colour or a paper the command does not take
@@ -168,7 +178,8 @@ describe('cutout idphoto', () => {
 
   it('--kb makes the JPEG fit the file size an upload form asks for, in place of the spec\'s band, and checks it', { timeout: 60_000 }, async () => {
     const dir = tempDir();
-    const portrait = evalFile('id_portraits', 'images', 'hv_test1.jpg');
+    // A closed mouth (hv_test1's lips are apart: it fails ICAO for that).
+    const portrait = evalFile('id_portraits', 'images', 'hv_test2.jpg');
     const out = join(dir, 'kb.jpg');
     const json = join(dir, 'kb.json');
     const r = await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', '--refine', 'off', '--kb', '12-18', '-o', out, '--report', json], { env });

@@ -15,7 +15,22 @@ export const WFLW = {
   /** Pupil centres: 96 is on the image-left eye, 97 on the image-right eye. */
   eyeA: 96,
   eyeB: 97,
+  /** The inner lips: corners 88 (image-left) and 92; upper 89..91, lower 95..93 beneath them. */
+  mouthInnerLeft: 88,
+  mouthInnerRight: 92,
 } as const;
+
+/**
+ * How far the lips are apart, as a fraction of the mouth's width: the mean gap between the inner
+ * lips at three points (WFLW 89-95, 90-94, 91-93) over the distance of their corners (88-92). Scale
+ * and roll do not change it. A closed mouth measures about 0 to 0.06 with PFLD (lips meeting; the
+ * points are not exact), a smile that shows the teeth 0.1 to 0.3 (docs/idphoto.md, "Expression").
+ */
+export function mouthOpening(landmarks: readonly Point[]): number {
+  const gap = (a: number, b: number): number => Math.hypot(landmarks[a].x - landmarks[b].x, landmarks[a].y - landmarks[b].y);
+  const width = gap(WFLW.mouthInnerLeft, WFLW.mouthInnerRight);
+  return width > 0 ? (gap(89, 95) + gap(90, 94) + gap(91, 93)) / 3 / width : 0;
+}
 
 /** The square crop PFLD sees: side = max(w, h) of the face box, centred on it. */
 export function landmarkCrop(face: FaceBox): { x: number; y: number; side: number } {

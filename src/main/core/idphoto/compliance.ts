@@ -6,7 +6,7 @@ import { parseHexColor } from '../image/composite';
 import type { RgbaImage } from '../image/decode';
 import { unsureShare } from '../matting/unsure-share';
 import type { Point } from '../face/yunet';
-import type { IdPhotoSpec } from './spec';
+import { asksClosedMouth, type IdPhotoSpec } from './spec';
 
 /** One measured value against its band (null bounds are open), in one of the report's units. */
 export interface Measurement extends IdPhotoMeasurement {
@@ -42,6 +42,8 @@ export interface ComplianceReport {
     hairCutWidthMm?: Measurement;
     /** Output pixels per source pixel (MAX_SOURCE_SCALE at most): how much the photo was enlarged from its source. */
     sourceScale?: Measurement;
+    /** How far apart the lips are, % of the mouth's width (face/landmarks.ts mouthOpening); judged where the spec asks for a closed mouth. */
+    mouthOpeningPct?: Measurement;
   };
   /** Guides in output pixels for drawing over the preview. */
   guides: { crownY: number; chinY: number; eyeY: number; centreX: number };
@@ -130,6 +132,8 @@ export interface ComplianceInput {
   reviewUnsureShare?: number;
   /** Output pixels per pixel of the source across the photo (above 1: enlarged from the source); absent: not measured. */
   sourceScale?: number;
+  /** The lips' gap over the mouth's width (mouthOpening); absent: not measured. */
+  mouthOpening?: number;
 }
 
 /** Mean Lab of the pixels selected by `pick`, with their count. */
@@ -180,6 +184,14 @@ export const MIN_FACE_CHROMA = 5;
  * the eval portraits' spread.
  */
 export const FACE_LIGHTNESS_BAND: readonly [number, number] = [24, 92];
+
+/**
+ * The widest the lips may be apart where a spec asks for a closed mouth, % of the mouth's width:
+ * about 5 mm on an adult's 50-mm mouth, where the teeth show. A round figure set by that, not fitted;
+ * on the 31 one-face eval portraits PFLD measures the closed mouths 0-6 % and the smiles that show
+ * teeth 11-27 % (docs/idphoto.md, "Expression": one with a glimpse of teeth, 6 %, passes).
+ */
+export const MOUTH_OPEN_MAX_PCT = 10;
 
 /** How much hair the source may have cut above the crown before the photo fails (mm, about 12 px at 300 dpi). */
 export const HAIR_CUT_TOLERANCE_MM = 1;
@@ -274,6 +286,10 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
   };
   if (input.sourceScale !== undefined) {
     measurements.sourceScale = measure(input.sourceScale, 'x', null, MAX_SOURCE_SCALE, 'output pixels per pixel of the source: above 2 the photo is enlarged past half the spec\'s print resolution and looks soft; use a larger photo or one taken closer');
+  }
+  if (input.mouthOpening !== undefined) {
+    const asks = asksClosedMouth(spec);
+    measurements.mouthOpeningPct = measure(input.mouthOpening * 100, '%', null, asks ? MOUTH_OPEN_MAX_PCT : null, asks ? 'how far apart the lips are, in % of the mouth\'s width: this rule asks for a neutral expression with the mouth closed (a smile that shows the teeth is refused)' : NO_BAND_NOTE);
   }
   // A visibly flat-cut hairline is more than a measuring matter: offices ask for the whole head.
   if (hiddenMm > 0.05 || input.crownTouchesTop) measurements.hairCutMm = measure(hiddenMm, 'mm', null, HAIR_CUT_TOLERANCE_MM, 'the hair runs into the top edge of the source; the missing part is estimated from the head outline at the edge; use a photo with room above the head');

@@ -8,6 +8,7 @@ import { throwIfAborted } from '../abort';
 import type { CoreEnv } from '../env';
 import { analyseFace, type FaceAnalysis } from '../face/analyse-face';
 import type { Point } from '../face/yunet';
+import { mouthOpening } from '../face/landmarks';
 import { parseBackground, parseHexColor } from '../image/composite';
 import { decodeImage, decodeToWorkOn, type RgbaImage } from '../image/decode';
 import { cropRgba, resizeToRgb } from '../image/resize';
@@ -403,6 +404,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     reviewUnsureShare: model.entry.output.reviewUnsureShare,
     // Work pixels are source pixels times sx; the placement scales work pixels by k.
     sourceScale: chosen.k * sx,
+    mouthOpening: mouthOpening(face.landmarks),
   });
   onProgress?.({ stage: 'composite', done: 2, total: 2 });
   const t4 = performance.now();

@@ -34,6 +34,11 @@ export interface IdPhotoSpec {
   fileSizeKb?: Band;
   format: 'jpeg' | 'png';
   source: string;
+  /**
+   * The rule asks for a closed mouth (a neutral expression: ICAO 9303, Schengen, the UK, China …);
+   * default: true for a document, false otherwise. The US takes "a natural smile" (false).
+   */
+  mouthClosed?: boolean;
   /** Date (YYYY-MM-DD) the values were compiled. */
   checked: string;
   note?: string;
@@ -63,6 +68,7 @@ export function parseSpec(raw: unknown, origin = 'spec'): IdPhotoSpec {
   if (s.eyeLineFromBottomMm !== undefined && !isBand(s.eyeLineFromBottomMm)) fail('has an invalid eyeLineFromBottomMm');
   if (s.crownMarginMm !== undefined && !isBand(s.crownMarginMm)) fail('has an invalid crownMarginMm');
   if (s.fileSizeKb !== undefined && !isBand(s.fileSizeKb)) fail('has an invalid fileSizeKb');
+  if (s.mouthClosed !== undefined && typeof s.mouthClosed !== 'boolean') fail('has a mouthClosed that is not true or false');
   const bg = s.background ?? { allowed: ['#FFFFFF'], default: '#FFFFFF' };
   if (!Array.isArray(bg.allowed) || bg.allowed.length === 0) fail('needs background.allowed colours');
   for (const c of [...bg.allowed, bg.default]) parseHexColor(c);
@@ -84,9 +90,15 @@ export function parseSpec(raw: unknown, origin = 'spec'): IdPhotoSpec {
     fileSizeKb: s.fileSizeKb,
     format: s.format === 'png' ? 'png' : 'jpeg',
     source: s.source ?? 'user spec',
+    ...(s.mouthClosed !== undefined ? { mouthClosed: s.mouthClosed } : {}),
     checked: s.checked ?? '',
     note: s.note,
   };
+}
+
+/** Whether a spec's rule asks for a closed mouth: its own `mouthClosed`, else a document's do. */
+export function asksClosedMouth(spec: Pick<IdPhotoSpec, 'use' | 'mouthClosed'>): boolean {
+  return spec.mouthClosed ?? spec.use === 'document';
 }
 
 /** Reads a spec file ({ specs: [...] } or a bare array). */

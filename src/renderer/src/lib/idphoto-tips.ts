@@ -25,6 +25,7 @@ function measuredTip(name: string, m: IdPhotoMeasurement, allowedColours: readon
     case 'sourceScale':
     case 'faceChroma':
     case 'faceLightness':
+    case 'mouthOpeningPct':
       return t(`idphoto.tip.${name}`);
     case 'backgroundColourDeltaE':
       return t('idphoto.tip.backgroundColourDeltaE', { colours: allowedColours.join(', ') });

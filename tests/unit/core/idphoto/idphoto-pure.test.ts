@@ -6,11 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../../../src/main/cli/commands/idphoto';
 import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core/face/yunet';
 import { byteBand, commentSegments, encodeIdPhoto, jpegAppMarkers, readJpegDpi, readPngDpi, rewriteJpegHeader, setPngDpi } from '../../../../src/main/core/idphoto/exact-file';
-import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, FACE_LIGHTNESS_BAND, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
+import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, FACE_LIGHTNESS_BAND, MOUTH_OPEN_MAX_PCT, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
 import { bandText, CHECK_NAMES_EN, failedCheckLine, failedCheckWords, askedFileSizeBand, fileSizeAdvice, fileSizeBand, fileSizeBandEnds, LOW_JPEG_QUALITY, MAX_FILE_KB, parseFileSizeBand, valueText } from '../../../../src/shared/idphoto-report';
 import { estimateHiddenCrown, fromAligned, toAligned, topEdgeCutWidth, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
 import { cutMarks, layoutSharedSheet, layoutSheet, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
-import { parseSpec, SpecLibrary } from '../../../../src/main/core/idphoto/spec';
+import { asksClosedMouth, parseSpec, SpecLibrary } from '../../../../src/main/core/idphoto/spec';
+import { mouthOpening } from '../../../../src/main/core/face/landmarks';
+import type { Point } from '../../../../src/main/core/face/yunet';
 
 function noiseImage(w: number, h: number, seed = 1) {
   const data = new Uint8Array(w * h * 4);
@@ -158,6 +160,50 @@ describe('compliance report: the colour and brightness checks', () => {
     expect((await lightness('icao-35x45', [96, 62, 44])).pass).toBe(true);
     expect((await lightness('cn-1inch', [56, 43, 35])).pass).toBe(false);
     expect((await lightness('icao-35x45', [252, 250, 248])).pass).toBe(false);
+  });
+});
+
+describe('compliance report: the closed mouth', () => {
+  /** WFLW-98 landmarks of a mouth `width` wide whose inner lips are `gap` apart (the rest of the face at the origin). */
+  const mouth = (width: number, gap: number, rollDeg = 0): Point[] => {
+    const points: Point[] = Array.from({ length: 98 }, () => ({ x: 0, y: 0 }));
+    const [c, s] = [Math.cos((rollDeg * Math.PI) / 180), Math.sin((rollDeg * Math.PI) / 180)];
+    const put = (i: number, x: number, y: number): void => void (points[i] = { x: 100 + x * c - y * s, y: 200 + x * s + y * c });
+    put(88, -width / 2, 0);
+    put(92, width / 2, 0);
+    // Upper inner lip 89..91 left to right, lower 95..93 beneath them.
+    [-width / 4, 0, width / 4].forEach((x, k) => {
+      put(89 + k, x, -gap / 2);
+      put(95 - k, x, gap / 2);
+    });
+    return points;
+  };
+
+  it('measures the lips\' gap over the mouth\'s width, whatever its size and roll', () => {
+    expect(mouthOpening(mouth(50, 0))).toBe(0);
+    expect(mouthOpening(mouth(50, 10))).toBeCloseTo(0.2, 6);
+    expect(mouthOpening(mouth(200, 40, 12))).toBeCloseTo(0.2, 6);
+  });
+
+  it('fails lips apart by more than the limit where the spec asks for a closed mouth: documents, not the US or a studio size', async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    const check = (specId: string, opening: number) => {
+      const spec = lib.get(specId);
+      const [W, H] = [spec.widthPx, spec.heightPx];
+      const eyes: [Point, Point] = [{ x: W * 0.4, y: H * 0.4 }, { x: W * 0.6, y: H * 0.4 }];
+      return buildComplianceReport({ spec, image: { data: new Uint8Array(W * H * 4).fill(255), width: W, height: H }, alpha: new Float32Array(W * H), backgroundHex: '#FFFFFF', crownY: H * 0.15, chin: { x: W / 2, y: H * 0.72 }, eyes, centreX: W / 2, faceCount: 1, mouthOpening: opening }).measurements.mouthOpeningPct!;
+    };
+    expect(check('icao-35x45', 0.04)).toMatchObject({ value: 4, unit: '%', min: null, max: MOUTH_OPEN_MAX_PCT, pass: true });
+    expect(check('cn-id-card', 0.2)).toMatchObject({ value: 20, pass: false });
+    expect(failedCheckWords(failedCheckLine('mouthOpeningPct', check('uk-35x45', 0.2)))).toBe('Mouth open: 20 % (≤ 10 %)');
+    // The US takes a natural smile, a studio size a smile of any kind: shown, not judged.
+    for (const id of ['us-2x2', 'us-visa-2x2', 'cn-1inch', 'resume-35x45']) expect(check(id, 0.2), id).toMatchObject({ value: 20, min: null, max: null, pass: true, note: NO_BAND_NOTE });
+    // A user's spec says it either way; anything but true or false is refused.
+    const base = { id: 'mine', widthMm: 35, heightMm: 45, dpi: 300, crownChinMm: [32, 36] };
+    expect(asksClosedMouth(parseSpec({ ...base, use: 'general', mouthClosed: true }))).toBe(true);
+    expect(asksClosedMouth(parseSpec({ ...base, mouthClosed: false }))).toBe(false);
+    expect(asksClosedMouth(parseSpec(base))).toBe(true);
+    expect(() => parseSpec({ ...base, mouthClosed: 'yes' })).toThrow('spec mine has a mouthClosed that is not true or false');
   });
 });
 
