@@ -23,6 +23,9 @@ export function stickerHasPalette(format: StickerFormat, options: { preset?: str
   return format === 'gif' || (format === 'apng' && (options.maxColors !== undefined || options.preset !== undefined));
 }
 
+/** The colour counts the workspaces' Colours picker offers; 0 is "all" (a GIF's 255, an APNG in true colour). */
+export const STICKER_COLOUR_COUNTS = [0, 128, 64, 32, 16] as const;
+
 /** The GIF edge colours the workspaces offer as swatches (a custom one beside them): a light chat and a dark one. */
 export const STICKER_MATTES = [
   ['#FFFFFF', 'sticker.matte.white'],

@@ -291,7 +291,7 @@ describe('Batch workspace in Chromium', () => {
     expect(app.pageErrors).toEqual([]);
   }, 180_000);
 
-  it('a GIF sticker batch takes the chat\'s edge colour and the dither as the Stickers workspace does; a format without them greys them out', async () => {
+  it('a GIF sticker batch takes the chat\'s edge colour, a colour count and the dither as the Stickers workspace does; a format without them greys them out', async () => {
     const dir = tempDir('cutout-e2e-matte-');
     const clip = join(dir, 'girl.gif');
     copyFileSync(evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), clip);
@@ -305,16 +305,24 @@ describe('Batch workspace in Chromium', () => {
     const matte = app.page.locator('[data-testid=batch-sticker-matte]');
     const dark = matte.getByRole('button', { name: 'Dark' });
     const dither = app.page.locator('[data-testid=batch-sticker-dither]');
-    expect([await dark.isDisabled(), await dither.isDisabled()]).toEqual([false, false]);
-    // WebM keeps its soft edge and every colour: neither is offered.
+    const colours = app.page.locator('[data-testid=batch-sticker-colors]');
+    const offered = async () => [await dark.isDisabled(), await colours.isDisabled(), await dither.isDisabled()].map((off) => !off);
+    expect(await offered()).toEqual([true, true, true]);
+    // WebM keeps its soft edge and every colour: none is offered.
     await app.page.selectOption('[data-testid=batch-format]', 'webm');
-    expect([await dark.isDisabled(), await dither.isDisabled()]).toEqual([true, true]);
-    // LINE's APNG has no 1-bit edge, but its byte budget may need a palette.
+    expect(await offered()).toEqual([false, false, false]);
+    // An APNG has no 1-bit edge; it takes a palette given a colour count, or for LINE's byte budget.
+    await app.page.selectOption('[data-testid=batch-format]', 'apng');
+    expect(await offered()).toEqual([false, true, false]);
+    await colours.selectOption('64');
+    expect(await offered()).toEqual([false, true, true]);
+    await colours.selectOption('0');
     await app.page.selectOption('[data-testid=batch-sticker-preset]', 'line');
-    expect([await dark.isDisabled(), await dither.isDisabled()]).toEqual([true, false]);
+    expect(await offered()).toEqual([false, true, true]);
     await app.page.selectOption('[data-testid=batch-sticker-preset]', 'none');
     await app.page.selectOption('[data-testid=batch-format]', 'gif');
     await dark.click();
+    await colours.selectOption('32');
     await dither.check();
     expect(await dark.getAttribute('aria-pressed')).toBe('true');
     await app.page.screenshot({ path: join(SCREENS, 'batch-sticker-gif.png') });
@@ -330,10 +338,13 @@ describe('Batch workspace in Chromium', () => {
       await runJob({ kind: 'sticker', input: clip, output: out, options: { ...options, format: 'gif' } }, testEnv(), {});
       return readFileSync(out);
     };
-    expect(made.equals(await job({ matte: '#1E1E1E', dither: 'ordered' }))).toBe(true);
+    expect(made.equals(await job({ matte: '#1E1E1E', dither: 'ordered', maxColors: 32 }))).toBe(true);
+    // 32 colours and the clear one: a 64-entry colour table.
+    expect(2 ** ((made[10] & 7) + 1)).toBe(64);
     expect(gifEdgeLevel(await job({})) - gifEdgeLevel(made)).toBeGreaterThan(20);
     // Kept for the next run, as the other choices are; back to the defaults for the tests after this one.
     await matte.getByRole('button', { name: 'White' }).click();
+    await colours.selectOption('0');
     await dither.uncheck();
     expect(app.pageErrors).toEqual([]);
   }, 180_000);

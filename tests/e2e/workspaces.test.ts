@@ -566,9 +566,33 @@ describe('workspaces, language and theme in Chromium', () => {
     // APNG that keeps every colour (no preset's budget to give it a palette).
     expect(await slot.locator('[data-testid=sticker-threshold]').isDisabled()).toBe(true);
     expect(await slot.locator('[data-testid=sticker-dither]').isDisabled()).toBe(true);
+    // Given a colour count, the APNG is written with a palette: the dither is on offer.
+    const colours = slot.locator('[data-testid=sticker-colors]');
+    expect(await colours.isDisabled()).toBe(false);
+    await colours.selectOption('64');
+    expect(await slot.locator('[data-testid=sticker-dither]').isDisabled()).toBe(false);
     // Made, the sticker takes the pane; a change after that brings the live frame back, with a note.
     await app.page.click('[data-testid=sticker-export]');
     await slot.locator('[data-testid=sticker-preview]').waitFor({ timeout: 120_000 });
+    // The APNG made is reduced to 64 colours: its first frame's opaque pixels hold at most 64
+    // (the page's CSP lets no fetch read the blob, so it is drawn on a canvas).
+    const opaqueColours = await slot.locator('[data-testid=sticker-preview] img').first().evaluate(async (el) => {
+      type Img = { decode(): Promise<void>; naturalWidth: number; naturalHeight: number };
+      type Ctx = { drawImage(i: Img, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+      const img = el as unknown as Img;
+      await img.decode();
+      const doc = (globalThis as unknown as { document: { createElement(t: 'canvas'): { width: number; height: number; getContext(k: '2d'): Ctx } } }).document;
+      const canvas = doc.createElement('canvas');
+      [canvas.width, canvas.height] = [img.naturalWidth, img.naturalHeight];
+      const ctx = canvas.getContext('2d');
+      ctx.drawImage(img, 0, 0);
+      const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+      const seen = new Set<number>();
+      for (let j = 0; j < data.length; j += 4) if (data[j + 3] === 255) seen.add((data[j] << 16) | (data[j + 1] << 8) | data[j + 2]);
+      return seen.size;
+    });
+    expect(opaqueColours).toBeGreaterThan(8);
+    expect(opaqueColours).toBeLessThanOrEqual(64);
     expect(await still.count()).toBe(0);
     await setSlider('sticker-outline', 2);
     await still.waitFor({ timeout: 30_000 });
@@ -576,6 +600,7 @@ describe('workspaces, language and theme in Chromium', () => {
     await setSlider('sticker-outline', 6);
     await slot.locator('[data-testid=sticker-preview]').waitFor({ timeout: 10_000 });
     await setSlider('sticker-outline', 0);
+    await colours.selectOption('0');
     await slot.locator('[data-format=gif]').first().click();
     expect(app.pageErrors).toEqual([]);
   });

@@ -135,10 +135,19 @@ describe('StickerState', () => {
     s.preset = 'none';
     s.format = 'apng';
     expect(s.options().dither).toBeUndefined();
+    // Given a colour count, the APNG is written with a palette: the dither and the count are sent.
+    s.colors = 64;
+    expect([s.usesPalette, s.options().maxColors, s.options().dither]).toEqual([true, 64, 'ordered']);
+    // WebP and WebM keep every colour: neither is sent; "all" sends no count.
+    s.format = 'webm';
+    expect([s.takesColours, s.usesPalette, s.options().maxColors, s.options().dither]).toEqual([false, false, undefined, undefined]);
     s.format = 'gif';
+    s.colors = 0;
+    expect(s.options().maxColors).toBeUndefined();
+    s.colors = 32;
     s.preset = 'line';
     const saved = JSON.parse(JSON.stringify(s.preferences()));
-    expect(saved).toMatchObject({ fps: 20, sizePx: 512, preset: 'line', outlinePx: 3, format: 'gif', model: 'anime', dither: true });
+    expect(saved).toMatchObject({ fps: 20, sizePx: 512, preset: 'line', outlinePx: 3, format: 'gif', model: 'anime', dither: true, colors: 32 });
     const next = new StickerState(host);
     next.restorePreferences(saved);
     expect(next.preferences()).toEqual(saved);
@@ -147,8 +156,8 @@ describe('StickerState', () => {
     expect(next.fps).toBe(20);
     // Junk is ignored, field by field.
     const other = new StickerState(host);
-    other.restorePreferences({ fps: 99, sizePx: 333, matte: 'red', preset: 'myspace', model: 'cat', threshold: 0.5, plays: 2, dither: 'no' });
-    expect(other.preferences()).toMatchObject({ fps: 12, sizePx: 320, matte: '#FFFFFF', preset: 'none', model: 'anime', threshold: 0.5, plays: 2, dither: false });
+    other.restorePreferences({ fps: 99, sizePx: 333, matte: 'red', preset: 'myspace', model: 'cat', threshold: 0.5, plays: 2, dither: 'no', colors: 100 });
+    expect(other.preferences()).toMatchObject({ fps: 12, sizePx: 320, matte: '#FFFFFF', preset: 'none', model: 'anime', threshold: 0.5, plays: 2, dither: false, colors: 0 });
     other.restorePreferences(null);
     other.restorePreferences('{');
   });

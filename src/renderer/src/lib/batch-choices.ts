@@ -1,7 +1,7 @@
 // The Batch workspace's choices kept between sessions (renderer, pure): mode, size, background,
 // sheet, format, names and the folder switches. Read back only as far as they are still offered.
 import { BATCH_NAME_DEFAULTS, type BatchJobOptions } from '../../../shared/jobs';
-import { STICKER_FORMATS, STICKER_PRESET_CHOICES, type StickerPresetChoice } from '../../../shared/sticker-presets';
+import { STICKER_COLOUR_COUNTS, STICKER_FORMATS, STICKER_PRESET_CHOICES, type StickerPresetChoice } from '../../../shared/sticker-presets';
 import { isSheetPaper, isSheetDpi, type PAPERS, storedFields } from './id-specs';
 
 type Mode = BatchJobOptions['mode'];
@@ -29,10 +29,12 @@ export interface BatchChoices {
   stickerMatte: string;
   /** A palette sticker's gradients dithered (ordered) or the nearest colour. */
   stickerDither: boolean;
+  /** A GIF or APNG sticker's colours (STICKER_COLOUR_COUNTS; 0 all). */
+  stickerColors: number;
 }
 
 export const BATCH_CHOICES_KEY = 'cutout.batch.choices';
-export const DEFAULT_BATCH_CHOICES: BatchChoices = { mode: 'portrait', specId: 'cn-1inch', idBackground: null, paper: '', dpi: 300, format: 'png', nameTemplate: BATCH_NAME_DEFAULTS.portrait, isRecursive: true, shouldResume: true, stickerPreset: 'none', stickerMatte: '#FFFFFF', stickerDither: false };
+export const DEFAULT_BATCH_CHOICES: BatchChoices = { mode: 'portrait', specId: 'cn-1inch', idBackground: null, paper: '', dpi: 300, format: 'png', nameTemplate: BATCH_NAME_DEFAULTS.portrait, isRecursive: true, shouldResume: true, stickerPreset: 'none', stickerMatte: '#FFFFFF', stickerDither: false, stickerColors: 0 };
 
 /**
  * The format a mode starts with: a cut-out mode Settings' default export format (the editor's),
@@ -67,5 +69,6 @@ export function readBatchChoices(raw: string | null, specIds: readonly string[],
     stickerPreset: (STICKER_PRESET_CHOICES as readonly unknown[]).includes(saved.stickerPreset) ? (saved.stickerPreset as StickerPresetChoice) : d.stickerPreset,
     stickerMatte: typeof saved.stickerMatte === 'string' && /^#[0-9A-F]{6}$/i.test(saved.stickerMatte) ? saved.stickerMatte.toUpperCase() : d.stickerMatte,
     stickerDither: typeof saved.stickerDither === 'boolean' ? saved.stickerDither : d.stickerDither,
+    stickerColors: (STICKER_COLOUR_COUNTS as readonly unknown[]).includes(saved.stickerColors) ? (saved.stickerColors as number) : d.stickerColors,
   };
 }

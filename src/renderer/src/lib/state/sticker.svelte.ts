@@ -5,7 +5,7 @@
 import type { ClipInfo, MediaBytes, StickerFramePreview, StickerFramePreviewRequest } from '../../../../shared/api';
 import type { ApiClient } from '../../../../shared/api-client';
 import { STICKER_STROKE_LIMITS, type DrawingsLeftOut, type JobOutcome, type StickerJobOptions, type StickerJobResult, type StickerReview, type StickerStroke, type Subject } from '../../../../shared/jobs';
-import { clipStickerFps, PLATFORM_PRESETS, presetFps, STICKER_PRESET_CHOICES, stickerExtension, stickerHasPalette, wholeSecondsOf, type PlatformPreset, type StickerPresetChoice } from '../../../../shared/sticker-presets';
+import { clipStickerFps, PLATFORM_PRESETS, presetFps, STICKER_PRESET_CHOICES, stickerExtension, stickerHasPalette, STICKER_COLOUR_COUNTS, wholeSecondsOf, type PlatformPreset, type StickerPresetChoice } from '../../../../shared/sticker-presets';
 import { sureTrim } from '../../../../shared/sticker-review';
 
 /** The long side of the clip's frame the Clip pane shows (the poster). */
@@ -28,6 +28,8 @@ export interface StickerPreferences {
   matte: string;
   /** A GIF's (or palette APNG's) gradients dithered (true) or banded. */
   dither: boolean;
+  /** The palette's colours (STICKER_COLOUR_COUNTS; 0 all). */
+  colors: number;
   outlinePx: number;
   outlineColor: string;
   plays: number;
@@ -121,6 +123,11 @@ export class StickerState {
   matte = $state('#FFFFFF');
   /** A GIF's gradients shown as a fine pattern of its palette (ordered dither), not as bands. */
   dither = $state(false);
+  /**
+   * A GIF's or APNG's palette, in colours; 0 all (a GIF's 255, an APNG in true colour). Fewer make
+   * a smaller file, and the dither shows what lies between them. WebP and WebM keep every colour.
+   */
+  colors = $state(0);
   outlinePx = $state(0);
   /** The outline's colour ('#RRGGBB'; white, as chat stickers usually have). */
   outlineColor = $state('#FFFFFF');
@@ -161,8 +168,10 @@ export class StickerState {
   presetBox = $derived(this.presetLimits ? (this.presetLimits.maxW === this.presetLimits.maxH ? `${this.presetLimits.maxW}` : `${this.presetLimits.maxW} × ${this.presetLimits.maxH}`) : null);
   /** The format actually written (a preset forces its own). */
   effectiveFormat: StickerFormatChoice = $derived(this.presetLimits?.format ?? this.format);
-  /** The sticker is made with a palette, so `dither` applies: a GIF, or an APNG a preset's byte budget may reduce to one. */
-  usesPalette: boolean = $derived(stickerHasPalette(this.effectiveFormat, this.preset === 'none' ? {} : { preset: this.preset }));
+  /** The format takes a colour count: a GIF's palette, or an APNG then reduced to one. */
+  takesColours: boolean = $derived(this.effectiveFormat === 'gif' || this.effectiveFormat === 'apng');
+  /** The sticker is made with a palette, so `dither` applies: a GIF, an APNG given a colour count, or one a preset's byte budget may reduce to one. */
+  usesPalette: boolean = $derived(stickerHasPalette(this.effectiveFormat, { ...(this.preset === 'none' ? {} : { preset: this.preset }), ...(this.takesColours && this.colors > 0 ? { maxColors: this.colors } : {}) }));
   /** The longest trim allowed now. */
   maxDurationS = $derived(Math.min(MAX_TRIM_S, this.presetLimits?.maxDurationS ?? MAX_TRIM_S));
   endS = $derived(this.startS + this.durationS);
@@ -196,8 +205,8 @@ export class StickerState {
 
   /** What is remembered between sessions (STICKER_PREFERENCES_KEY). */
   preferences(): StickerPreferences {
-    const { preferredFps: fps, sizePx, stability, threshold, matte, dither, outlinePx, outlineColor, plays, format, preset, model } = this;
-    return { fps, sizePx, stability, threshold, matte, dither, outlinePx, outlineColor, plays, format, preset, model };
+    const { preferredFps: fps, sizePx, stability, threshold, matte, dither, colors, outlinePx, outlineColor, plays, format, preset, model } = this;
+    return { fps, sizePx, stability, threshold, matte, dither, colors, outlinePx, outlineColor, plays, format, preset, model };
   }
 
   /** Takes back remembered preferences; anything missing, of the wrong kind or out of range is left as it is. */
@@ -212,6 +221,7 @@ export class StickerState {
     if (num(p.threshold, 0.1, 0.9)) this.threshold = p.threshold;
     if (hex(p.matte)) this.matte = p.matte;
     if (typeof p.dither === 'boolean') this.dither = p.dither;
+    if ((STICKER_COLOUR_COUNTS as readonly unknown[]).includes(p.colors)) this.colors = p.colors as number;
     if (num(p.outlinePx, 0, 8)) this.outlinePx = Math.round(p.outlinePx);
     if (hex(p.outlineColor)) this.outlineColor = p.outlineColor;
     if (num(p.plays, 0, 100)) this.plays = Math.round(p.plays);
@@ -376,7 +386,7 @@ export class StickerState {
 
   /** The job options from the controls. */
   options(): StickerJobOptions {
-    return { startS: this.startS, durationS: this.durationS, fps: this.fps, ...(this.isAsDrawn ? { asDrawn: true } : {}), ...(this.dither && this.usesPalette ? { dither: 'ordered' } : {}), ...this.previewOptions() };
+    return { startS: this.startS, durationS: this.durationS, fps: this.fps, ...(this.isAsDrawn ? { asDrawn: true } : {}), ...(this.dither && this.usesPalette ? { dither: 'ordered' } : {}), ...(this.takesColours && this.colors > 0 ? { maxColors: this.colors } : {}), ...this.previewOptions() };
   }
 
   /** A file name for the save dialog: clip name + _sticker + the format's extension. */
