@@ -263,7 +263,7 @@ export interface StickerFramePreviewRequest {
    */
   options?: Pick<
     StickerJobOptions,
-    'model' | 'strokes' | 'maxSidePx' | 'size' | 'preset' | 'workScale' | 'format' | 'threshold' | 'stability' | 'matte' | 'outlinePx' | 'outlineColor' | 'padding' | 'keepSpecks'
+    'model' | 'strokes' | 'maxSidePx' | 'size' | 'preset' | 'workScale' | 'format' | 'threshold' | 'stability' | 'matte' | 'outlinePx' | 'outlineColor' | 'padding' | 'keepSpecks' | 'maxColors' | 'dither'
   >;
 }
 
@@ -281,7 +281,9 @@ export interface StickerFramePreview extends MediaBytes {
   /**
    * The same frame as the sticker will show it: cropped to its subject, at the output size, with
    * the outline, and in a GIF its 1-bit edge at the threshold flattened against the edge colour
-   * (PNG; `format` is the sticker's). Smoothing over time and the GIF palette are not in it.
+   * and its colours mapped to a palette of `maxColors` with the dither asked for (a GIF always, an
+   * APNG given `maxColors`; this frame's palette, not the whole sticker's) (PNG; `format` is the
+   * sticker's). Smoothing over time is not in it.
    */
   sticker: MediaBytes & { width: number; height: number; format: 'gif' | 'webp' | 'apng' | 'webm' };
 }

@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import sharp from 'sharp';
+import type { Locator } from 'playwright-core';
 import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { describe, expect, it } from 'vitest';
 import { evalFile, reviewFrame, tempDir } from '../helpers/env';
@@ -513,11 +514,12 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(await slot.locator('[data-testid=sticker-brush-live]').textContent()).toBe('');
     expect(await slot.locator('[data-testid=sticker-strokes-clear]').isDisabled()).toBe(true);
     expect(await slot.locator('[data-testid=sticker-brush-remove]').getAttribute('aria-pressed')).toBe('false');
-    // Opaque, opaque black and half-transparent pixels of the still (decoded in the page), and its size.
+    // Opaque, opaque black and half-transparent pixels of a picture (decoded in the page: its CSP
+    // lets no fetch read a blob), its size, and how many colours its opaque pixels hold.
     type Img = { src: string; naturalWidth: number; naturalHeight: number };
     type Canvas2D = { width: number; height: number; getContext(kind: '2d'): { drawImage(img: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } };
-    const pixels = () =>
-      still.locator('img').first().evaluate(async (el) => {
+    const pixelsOf = (picture: Locator) =>
+      picture.evaluate(async (el) => {
         const img = el as unknown as Img & { decode(): Promise<void> };
         await img.decode();
         const c = (globalThis as unknown as { document: { createElement(tag: 'canvas'): Canvas2D } }).document.createElement('canvas');
@@ -529,14 +531,17 @@ describe('workspaces, language and theme in Chromium', () => {
         let opaque = 0;
         let black = 0;
         let soft = 0;
+        const colours = new Set<number>();
         for (let i = 3; i < data.length; i += 4) {
           if (data[i] === 255) {
             opaque++;
+            colours.add((data[i - 3] << 16) | (data[i - 2] << 8) | data[i - 1]);
             if (data[i - 3] < 24 && data[i - 2] < 24 && data[i - 1] < 24) black++;
           } else if (data[i] > 0) soft++;
         }
-        return { src: img.src, width: img.naturalWidth, height: img.naturalHeight, opaque, black, soft };
+        return { src: img.src, width: img.naturalWidth, height: img.naturalHeight, opaque, black, soft, colours: colours.size };
       });
+    const pixels = () => pixelsOf(still.locator('img').first());
     const plain = await pixels();
     expect(Math.max(plain.width, plain.height)).toBe(320);
     expect(plain.opaque).toBeGreaterThan(10_000);
@@ -558,6 +563,22 @@ describe('workspaces, language and theme in Chromium', () => {
     await expect.poll(async () => (await pixels()).src, { timeout: 30_000 }).not.toBe(outlined.src);
     expect((await pixels()).black).toBeGreaterThan(outlined.black + 1000);
     await slot.locator('[data-outline="#FFFFFF"]').click();
+    // A GIF's palette shows in the still: at most the 255 colours, and 16 when asked; the dither
+    // then draws a pattern of them (a new still, of the same 16 colours at most).
+    await expect.poll(async () => (await pixels()).black, { timeout: 30_000 }).toBeLessThan(outlined.black + 1000);
+    expect((await pixels()).colours).toBeLessThanOrEqual(255);
+    const colours = slot.locator('[data-testid=sticker-colors]');
+    const before = await pixels();
+    await colours.selectOption('16');
+    await expect.poll(async () => (await pixels()).src, { timeout: 30_000 }).not.toBe(before.src);
+    const sixteen = await pixels();
+    expect(sixteen.colours).toBeLessThanOrEqual(16);
+    await slot.locator('[data-testid=sticker-dither]').check();
+    await expect.poll(async () => (await pixels()).src, { timeout: 30_000 }).not.toBe(sixteen.src);
+    expect((await pixels()).colours).toBeLessThanOrEqual(16);
+    await shot('sticker-still-16');
+    await slot.locator('[data-testid=sticker-dither]').uncheck();
+    await colours.selectOption('0');
     // APNG keeps the soft edge.
     await slot.locator('[data-format=apng]').first().click();
     await expect.poll(async () => (await still.getAttribute('data-format')) ?? '', { timeout: 30_000 }).toBe('apng');
@@ -567,32 +588,16 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(await slot.locator('[data-testid=sticker-threshold]').isDisabled()).toBe(true);
     expect(await slot.locator('[data-testid=sticker-dither]').isDisabled()).toBe(true);
     // Given a colour count, the APNG is written with a palette: the dither is on offer.
-    const colours = slot.locator('[data-testid=sticker-colors]');
     expect(await colours.isDisabled()).toBe(false);
     await colours.selectOption('64');
     expect(await slot.locator('[data-testid=sticker-dither]').isDisabled()).toBe(false);
     // Made, the sticker takes the pane; a change after that brings the live frame back, with a note.
     await app.page.click('[data-testid=sticker-export]');
     await slot.locator('[data-testid=sticker-preview]').waitFor({ timeout: 120_000 });
-    // The APNG made is reduced to 64 colours: its first frame's opaque pixels hold at most 64
-    // (the page's CSP lets no fetch read the blob, so it is drawn on a canvas).
-    const opaqueColours = await slot.locator('[data-testid=sticker-preview] img').first().evaluate(async (el) => {
-      type Img = { decode(): Promise<void>; naturalWidth: number; naturalHeight: number };
-      type Ctx = { drawImage(i: Img, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
-      const img = el as unknown as Img;
-      await img.decode();
-      const doc = (globalThis as unknown as { document: { createElement(t: 'canvas'): { width: number; height: number; getContext(k: '2d'): Ctx } } }).document;
-      const canvas = doc.createElement('canvas');
-      [canvas.width, canvas.height] = [img.naturalWidth, img.naturalHeight];
-      const ctx = canvas.getContext('2d');
-      ctx.drawImage(img, 0, 0);
-      const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-      const seen = new Set<number>();
-      for (let j = 0; j < data.length; j += 4) if (data[j + 3] === 255) seen.add((data[j] << 16) | (data[j + 1] << 8) | data[j + 2]);
-      return seen.size;
-    });
-    expect(opaqueColours).toBeGreaterThan(8);
-    expect(opaqueColours).toBeLessThanOrEqual(64);
+    // The APNG made is reduced to 64 colours: its first frame's opaque pixels hold at most 64.
+    const made = await pixelsOf(slot.locator('[data-testid=sticker-preview] img').first());
+    expect(made.colours).toBeGreaterThan(8);
+    expect(made.colours).toBeLessThanOrEqual(64);
     expect(await still.count()).toBe(0);
     await setSlider('sticker-outline', 2);
     await still.waitFor({ timeout: 30_000 });

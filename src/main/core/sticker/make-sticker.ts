@@ -20,7 +20,8 @@ import type { ModelEntry } from '../models/manifest';
 import type { RunContext } from '../progress';
 import { runMaskModel } from '../segment/mask-model';
 import { resolveNamedMaskModel } from '../pipelines/cutout';
-import { encodeGif, indexFrames } from '../gif/encode-gif';
+import { encodeGif, gifPalette, indexFrames } from '../gif/encode-gif';
+import { PaletteMapper } from '../gif/dither';
 import { resolveFfmpeg, type FfmpegTools } from '../video/ffmpeg';
 import { planFrames, streamFrames, type FramePlan } from '../video/extract-frames';
 import { probeVideo, type VideoInfo } from '../video/probe';
@@ -668,7 +669,9 @@ function onCanvas(c: ColourAlpha, canvas: NonNullable<StickerLayout['canvas']>):
  * One cut-out frame (work size, from finishStickerFrame) as the sticker will show it, for a live
  * preview: cropped to its own subject (the sticker crops to the union of all its frames'), sized,
  * outlined; in a GIF its 1-bit edge at the threshold, flattened against the edge colour (as the
- * sticker's first frame is). The smoothing over time and a GIF's palette are not in it.
+ * sticker's first frame is), and a GIF's (or an APNG given `maxColors`) colours mapped to a palette
+ * of `maxColors` with the dither asked for. The smoothing over time is not in it, and the palette is
+ * this frame's (the sticker's is quantised from all its frames: close, not the same).
  */
 export function stickerStill(foreground: Uint8Array, alpha: Float32Array, width: number, height: number, options: StickerOptions): RgbaImage & { format: StickerFormat; hasSubject: boolean } {
   const targets = resolveTargets(options);
@@ -676,10 +679,35 @@ export function stickerStill(foreground: Uint8Array, alpha: Float32Array, width:
   const subject = alphaBox(alpha, width, height, 0.5);
   const c = composeStickerFrame(foreground, alpha, width, height, stickerLayout(subject, width, height, options, targets), options);
   const hasSubject = subject !== null;
+  if (targets.format === 'apng' && options.maxColors !== undefined) {
+    // Its palette, as a palette APNG is written (indexFrames), of this frame's colours.
+    const { palette, indexed } = indexFrames([toStraightRgba(c)], c.width, options.maxColors, options.dither);
+    return { data: paletteColours(indexed[0], palette), width: c.width, height: c.height, format: 'apng', hasSubject };
+  }
   if (targets.format !== 'gif') return { data: toStraightRgba(c), width: c.width, height: c.height, format: targets.format, hasSubject };
   const band = hysteresisBand(clamp01(options.threshold, 0.5, 'threshold'), clamp01(options.stability, 0.5, 'stability'));
   const [bin] = binarizeWithHysteresis([c.alpha], band);
-  return { ...flattenForGif(c, bin, parseHexColor(options.matte ?? '#FFFFFF')), format: 'gif', hasSubject };
+  const flat = flattenForGif(c, bin, parseHexColor(options.matte ?? '#FFFFFF'));
+  // Its colours mapped to a palette as the GIF's are (encodeGif), of this frame's colours: the
+  // colour count's bands, and the dither's pattern, show before the sticker is made.
+  const palette = gifPalette([flat], options.maxColors);
+  const index = new PaletteMapper(palette, options.dither).apply(flat.data, flat.width);
+  const rgba = [...palette.map((e) => [e[0], e[1], e[2], 255]), [0, 0, 0, 0]];
+  for (let i = 0, j = 3; i < index.length; i++, j += 4) if (!flat.data[j]) index[i] = palette.length;
+  return { data: paletteColours(index, rgba), width: flat.width, height: flat.height, format: 'gif', hasSubject };
+}
+
+/** RGBA pixels from palette indices (each entry [r, g, b, a]). */
+function paletteColours(index: Uint8Array, palette: readonly (readonly number[])[]): Uint8Array {
+  const out = new Uint8Array(index.length * 4);
+  for (let i = 0, j = 0; i < index.length; i++, j += 4) {
+    const e = palette[index[i]];
+    out[j] = e[0];
+    out[j + 1] = e[1];
+    out[j + 2] = e[2];
+    out[j + 3] = e[3];
+  }
+  return out;
 }
 
 /**

@@ -380,13 +380,16 @@ export class StickerState {
       outlinePx: this.outlinePx,
       ...(this.outlinePx > 0 ? { outlineColor: this.outlineColor } : {}),
       ...(this.strokes.length > 0 ? { strokes: this.strokes } : {}),
+      // The still shows the palette's colours and dither as the sticker will.
+      ...(this.dither && this.usesPalette ? { dither: 'ordered' as const } : {}),
+      ...(this.takesColours && this.colors > 0 ? { maxColors: this.colors } : {}),
     };
     return this.preset === 'none' ? { ...base, maxSidePx: this.sizePx, format: this.format, ...(this.plays > 0 ? { plays: this.plays } : {}) } : { ...base, preset: this.preset };
   }
 
   /** The job options from the controls. */
   options(): StickerJobOptions {
-    return { startS: this.startS, durationS: this.durationS, fps: this.fps, ...(this.isAsDrawn ? { asDrawn: true } : {}), ...(this.dither && this.usesPalette ? { dither: 'ordered' } : {}), ...(this.takesColours && this.colors > 0 ? { maxColors: this.colors } : {}), ...this.previewOptions() };
+    return { startS: this.startS, durationS: this.durationS, fps: this.fps, ...(this.isAsDrawn ? { asDrawn: true } : {}), ...this.previewOptions() };
   }
 
   /** A file name for the save dialog: clip name + _sticker + the format's extension. */
