@@ -14,6 +14,11 @@ export function isStickerFormat(value: unknown): value is StickerFormat {
 }
 
 /** The platforms a sticker is fitted to, 'none' for free size and format, as the workspaces offer them. */
+/** Whether a sticker of this format takes a colour count (`maxColors`): a GIF's palette, or an APNG then reduced to one. WebP and WebM keep every colour. */
+export function stickerTakesColours(format: StickerFormat): boolean {
+  return format === 'gif' || format === 'apng';
+}
+
 /**
  * Whether a sticker of this format is written with a palette, so that a dither applies: a GIF, or
  * an APNG given a colour count or a platform preset (whose byte budget may reduce it to one). WebP

@@ -6,7 +6,7 @@ import { parseHex } from '../../../shared/color';
 import { AppError } from '../../../shared/errors';
 import { DITHER_MODES, type DitherMode, type StickerReview, type StickerStroke } from '../../../shared/jobs';
 import { flaggedRanges } from '../../../shared/sticker-review';
-import { stickerHasPalette } from '../../../shared/sticker-presets';
+import { stickerHasPalette, stickerTakesColours } from '../../../shared/sticker-presets';
 import type { ProgressSink } from '../../core/progress';
 import { cutShortFileText, decodeErrorsText, drawingRateText, emptyEndsText, gifFpsCapText, makeSticker, pastEndText, presetLengthText, presetSizeText, stickerOutputNamed, stoppedShortText, validateStickerOptions, wholeSecondsText, type StickerOptions } from '../../core/sticker/make-sticker';
 import { findPlatformPreset, KB, STICKER_FORMATS, stickerExtension, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
@@ -55,7 +55,7 @@ export function unusedPaletteFlagsText(options: Pick<StickerOptions, 'matte' | '
   const label = format === 'apng' ? 'an APNG' : format === 'webp' ? 'a WebP' : format === 'webm' ? 'a WebM' : 'a GIF';
   const unused: string[] = [];
   if (options.matte !== undefined && format !== 'gif') unused.push(`--matte (${label} keeps its soft edge: a GIF's 1-bit edge is blended with the matte)`);
-  if (options.maxColors !== undefined && format !== 'gif' && format !== 'apng') unused.push(`--colors (${label} is not written with a palette)`);
+  if (options.maxColors !== undefined && !stickerTakesColours(format)) unused.push(`--colors (${label} is not written with a palette)`);
   else if (options.dither === 'ordered' && !stickerHasPalette(format, options)) unused.push(`--dither (${label} is not written with a palette${format === 'apng' ? ' unless --colors is given' : ''})`);
   if (unused.length === 0) return undefined;
   return `${unused.length === 1 ? 'this is not used' : 'these are not used'}: ${unused.join('; ')}`;

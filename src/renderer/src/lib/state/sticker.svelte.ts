@@ -5,7 +5,7 @@
 import type { ClipInfo, MediaBytes, StickerFramePreview, StickerFramePreviewRequest } from '../../../../shared/api';
 import type { ApiClient } from '../../../../shared/api-client';
 import { STICKER_STROKE_LIMITS, type DrawingsLeftOut, type JobOutcome, type StickerJobOptions, type StickerJobResult, type StickerReview, type StickerStroke, type Subject } from '../../../../shared/jobs';
-import { clipStickerFps, PLATFORM_PRESETS, presetFps, STICKER_PRESET_CHOICES, stickerExtension, stickerHasPalette, STICKER_COLOUR_COUNTS, wholeSecondsOf, type PlatformPreset, type StickerPresetChoice } from '../../../../shared/sticker-presets';
+import { clipStickerFps, PLATFORM_PRESETS, presetFps, STICKER_PRESET_CHOICES, stickerExtension, stickerHasPalette, stickerTakesColours, STICKER_COLOUR_COUNTS, wholeSecondsOf, type PlatformPreset, type StickerPresetChoice } from '../../../../shared/sticker-presets';
 import { sureTrim } from '../../../../shared/sticker-review';
 
 /** The long side of the clip's frame the Clip pane shows (the poster). */
@@ -169,7 +169,7 @@ export class StickerState {
   /** The format actually written (a preset forces its own). */
   effectiveFormat: StickerFormatChoice = $derived(this.presetLimits?.format ?? this.format);
   /** The format takes a colour count: a GIF's palette, or an APNG then reduced to one. */
-  takesColours: boolean = $derived(this.effectiveFormat === 'gif' || this.effectiveFormat === 'apng');
+  takesColours: boolean = $derived(stickerTakesColours(this.effectiveFormat));
   /** The sticker is made with a palette, so `dither` applies: a GIF, an APNG given a colour count, or one a preset's byte budget may reduce to one. */
   usesPalette: boolean = $derived(stickerHasPalette(this.effectiveFormat, { ...(this.preset === 'none' ? {} : { preset: this.preset }), ...(this.takesColours && this.colors > 0 ? { maxColors: this.colors } : {}) }));
   /** The longest trim allowed now. */
