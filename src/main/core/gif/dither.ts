@@ -67,6 +67,9 @@ export class PaletteMapper {
   private readonly filled: Uint8Array;
   /** Per key of a colour (or an attempted one), its nearest entry + 1 (0: not yet known). */
   private readonly nearestOfKey = new Uint16Array(KEY_COUNT);
+  /** The entries sorted by red (`byRed`: their indices), with their channels side by side, for `nearest`. */
+  private readonly byRed: Uint16Array;
+  private readonly sortedRgb: Int16Array;
 
   constructor(palette: readonly (readonly number[])[], mode: DitherMode = 'none', tuning: DitherTuning = DEFAULT_TUNING) {
     if (palette.length === 0 || palette.length > 256) throw new RangeError(`A palette has 1..256 entries, got ${palette.length}`);
@@ -76,19 +79,47 @@ export class PaletteMapper {
     this.luma = Float64Array.from(palette, (c) => 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]);
     this.candidates = new Uint8Array(mode === 'ordered' ? KEY_COUNT * LEVELS : 0);
     this.filled = new Uint8Array(mode === 'ordered' ? KEY_COUNT : 0);
+    this.byRed = Uint16Array.from(palette.keys()).sort((p, q) => palette[p][0] - palette[q][0] || p - q);
+    this.sortedRgb = new Int16Array(palette.length * 3);
+    this.byRed.forEach((e, k) => this.sortedRgb.set([palette[e][0], palette[e][1], palette[e][2]], k * 3));
   }
 
-  /** The entry nearest a colour (squared RGB distance), and that distance. */
+  /**
+   * The entry nearest a colour (squared RGB distance; the first of equals, as a scan of the palette
+   * in order finds it), and that distance. The entries are searched outwards from the colour's red
+   * in their red order, each way until the red alone is further than the best so far: a cell of a
+   * many-colour sticker looked through all 255 (the dither bench's sprites: 203 ms, gifenc's 134;
+   * now 129 against 105).
+   */
   private nearest(r: number, g: number, b: number): { index: number; distance: number } {
-    let index = 0;
+    const rgb = this.sortedRgb;
+    const n = this.byRed.length;
+    // The first entry whose red is at least r.
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (rgb[mid * 3] < r) lo = mid + 1;
+      else hi = mid;
+    }
+    let index = -1;
     let best = Infinity;
-    for (let i = 0; i < this.palette.length; i++) {
-      const c = this.palette[i];
-      const d = (c[0] - r) ** 2 + (c[1] - g) ** 2 + (c[2] - b) ** 2;
-      if (d < best) {
+    const visit = (k: number): void => {
+      const d = (rgb[k * 3] - r) ** 2 + (rgb[k * 3 + 1] - g) ** 2 + (rgb[k * 3 + 2] - b) ** 2;
+      const e = this.byRed[k];
+      if (d < best || (d === best && e < index)) {
         best = d;
-        index = i;
+        index = e;
       }
+    };
+    for (let up = lo, down = lo - 1; up < n || down >= 0; ) {
+      const upOpen = up < n && (rgb[up * 3] - r) ** 2 <= best;
+      const downOpen = down >= 0 && (r - rgb[down * 3]) ** 2 <= best;
+      if (!upOpen && !downOpen) break;
+      if (upOpen) visit(up++);
+      else up = n;
+      if (downOpen) visit(down--);
+      else down = -1;
     }
     return { index, distance: Math.sqrt(best) };
   }

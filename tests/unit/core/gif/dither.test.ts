@@ -136,6 +136,31 @@ describe('PaletteMapper, none', () => {
     for (const mode of ['none', 'ordered'] as const) expect([...new PaletteMapper(palette, mode).apply(pixels, 4)], mode).toEqual([0, 2, 1, 2]);
   });
 
+  it('finds the same entry a scan of the whole palette does, the first of equals, on random palettes with repeated entries', () => {
+    let seed = 12345;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (const [entries, levels] of [[255, 256], [48, 256], [16, 8], [2, 256], [1, 256]]) {
+      // Few levels repeat entries and ties (levels 8: every entry on a coarse grid).
+      const palette = Array.from({ length: entries }, () => [0, 0, 0].map(() => Math.min(255, rand(levels) * Math.ceil(256 / levels))));
+      const rgba = Uint8Array.from({ length: 20_000 * 4 }, (_, j) => (j % 4 === 3 ? 255 : rand(256)));
+      // The mapper maps a colour by its 6-bit cell's centre.
+      const want = Uint8Array.from({ length: rgba.length / 4 }, (_, i) => {
+        const c = [0, 1, 2].map((k) => (rgba[i * 4 + k] & ~3) + 1.5);
+        let best = 0;
+        let bestD = Infinity;
+        palette.forEach((e, k) => {
+          const d = (e[0] - c[0]) ** 2 + (e[1] - c[1]) ** 2 + (e[2] - c[2]) ** 2;
+          if (d < bestD) [best, bestD] = [k, d];
+        });
+        return best;
+      });
+      expect(new PaletteMapper(palette, 'none').apply(rgba, 100)).toEqual(want);
+    }
+  });
+
   it('is the nearest entry alone: a ramp is banded, each pixel within half a step of its colour', () => {
     const w = 256, h = 4;
     const rgba = image(w, h, (x) => [Math.round((x * 252) / 255), Math.round((x * 252) / 255), Math.round((x * 252) / 255)]);
