@@ -187,9 +187,10 @@ export const FACE_LIGHTNESS_BAND: readonly [number, number] = [24, 92];
 
 /**
  * The widest the lips may be apart where a spec asks for a closed mouth, % of the mouth's width:
- * about 5 mm on an adult's 50-mm mouth, where the teeth show. A round figure set by that, not fitted;
- * on the 31 one-face eval portraits PFLD measures the closed mouths 0-6 % and the smiles that show
- * teeth 11-27 % (docs/idphoto.md, "Expression": one with a glimpse of teeth, 6 %, passes).
+ * about 5 mm on an adult's 50-mm mouth, where the teeth show. A round figure set by that, not fitted
+ * (though written after the values were seen): on the 31 one-face eval portraits PFLD measures the
+ * closed mouths 0-6 % and the smiles that show teeth 11-27 % (docs/idphoto.md, "Expression": one
+ * with a glimpse of teeth, 6 %, passes).
  */
 export const MOUTH_OPEN_MAX_PCT = 10;
 
