@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { constants } from 'node:os';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RefinePool } from '../../src/main/core/batch/refine-pool';
@@ -97,7 +98,9 @@ describe('batch faults', () => {
       let stderr = '';
       child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
       child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      // The status a shell sees: a second Ctrl+C that lands while the process is already exiting
+      // (its handlers gone) ends it by the signal itself, which a shell reads as 128 + 2 = 130 too.
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + constants.signals[signal] : null))));
       for (let t = 0; t < 1200 && !stdout.includes(' -> '); t++) await new Promise((r) => setTimeout(r, 50));
       // A launcher in front of node (tsx) relays the terminal's Ctrl+C: the same stop comes twice.
       for (const signal of signals) {
