@@ -28,6 +28,35 @@ export function stickerHasPalette(format: StickerFormat, options: { preset?: str
   return format === 'gif' || (format === 'apng' && (options.maxColors !== undefined || options.preset !== undefined));
 }
 
+/** The palette choices a workspace holds: the format written (a preset's own where one is chosen), the preset ('none': free), the Colours list (0: all) and the dither box. */
+export interface StickerPaletteChoices {
+  format: StickerFormat;
+  preset: StickerPresetChoice;
+  colors: number;
+  dither: boolean;
+}
+
+/** What a workspace's palette choices make of a sticker: which controls apply, and the job options they give. */
+export interface StickerPaletteOffer {
+  /** The Colours list applies (stickerTakesColours). */
+  takesColours: boolean;
+  /** The sticker has a palette, so the dither box applies (stickerHasPalette). */
+  usesPalette: boolean;
+  /** The options the choices give, only where they apply: a job without them is made with the defaults (a batch's options hash stays the same). */
+  options: { dither?: 'ordered'; maxColors?: number };
+}
+
+/**
+ * The Stickers and Batch workspaces' palette controls in one place: a colour count only for a
+ * format that takes one, the dither only where the sticker has a palette.
+ */
+export function stickerPaletteOffer(choices: StickerPaletteChoices): StickerPaletteOffer {
+  const takesColours = stickerTakesColours(choices.format);
+  const maxColors = takesColours && choices.colors > 0 ? { maxColors: choices.colors } : {};
+  const usesPalette = stickerHasPalette(choices.format, { ...(choices.preset === 'none' ? {} : { preset: choices.preset }), ...maxColors });
+  return { takesColours, usesPalette, options: { ...(usesPalette && choices.dither ? { dither: 'ordered' as const } : {}), ...maxColors } };
+}
+
 /** The colour counts the workspaces' Colours picker offers; 0 is "all" (a GIF's 255, an APNG in true colour). */
 export const STICKER_COLOUR_COUNTS = [0, 128, 64, 32, 16] as const;
 

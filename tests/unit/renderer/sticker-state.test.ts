@@ -137,10 +137,10 @@ describe('StickerState', () => {
     expect(s.options().dither).toBeUndefined();
     // Given a colour count, the APNG is written with a palette: the dither and the count are sent.
     s.colors = 64;
-    expect([s.usesPalette, s.options().maxColors, s.options().dither]).toEqual([true, 64, 'ordered']);
+    expect([s.palette.usesPalette, s.options().maxColors, s.options().dither]).toEqual([true, 64, 'ordered']);
     // WebP and WebM keep every colour: neither is sent; "all" sends no count.
     s.format = 'webm';
-    expect([s.takesColours, s.usesPalette, s.options().maxColors, s.options().dither]).toEqual([false, false, undefined, undefined]);
+    expect([s.palette.takesColours, s.palette.usesPalette, s.options().maxColors, s.options().dither]).toEqual([false, false, undefined, undefined]);
     s.format = 'gif';
     s.colors = 0;
     expect(s.options().maxColors).toBeUndefined();

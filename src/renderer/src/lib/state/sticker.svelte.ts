@@ -5,7 +5,7 @@
 import type { ClipInfo, MediaBytes, StickerFramePreview, StickerFramePreviewRequest } from '../../../../shared/api';
 import type { ApiClient } from '../../../../shared/api-client';
 import { STICKER_STROKE_LIMITS, type DrawingsLeftOut, type JobOutcome, type StickerJobOptions, type StickerJobResult, type StickerReview, type StickerStroke, type Subject } from '../../../../shared/jobs';
-import { clipStickerFps, PLATFORM_PRESETS, presetFps, STICKER_PRESET_CHOICES, stickerExtension, stickerHasPalette, stickerTakesColours, STICKER_COLOUR_COUNTS, wholeSecondsOf, type PlatformPreset, type StickerPresetChoice } from '../../../../shared/sticker-presets';
+import { clipStickerFps, PLATFORM_PRESETS, presetFps, STICKER_PRESET_CHOICES, stickerExtension, stickerPaletteOffer, STICKER_COLOUR_COUNTS, wholeSecondsOf, type PlatformPreset, type StickerPaletteOffer, type StickerPresetChoice } from '../../../../shared/sticker-presets';
 import { sureTrim } from '../../../../shared/sticker-review';
 
 /** The long side of the clip's frame the Clip pane shows (the poster). */
@@ -168,10 +168,12 @@ export class StickerState {
   presetBox = $derived(this.presetLimits ? (this.presetLimits.maxW === this.presetLimits.maxH ? `${this.presetLimits.maxW}` : `${this.presetLimits.maxW} × ${this.presetLimits.maxH}`) : null);
   /** The format actually written (a preset forces its own). */
   effectiveFormat: StickerFormatChoice = $derived(this.presetLimits?.format ?? this.format);
-  /** The format takes a colour count: a GIF's palette, or an APNG then reduced to one. */
-  takesColours: boolean = $derived(stickerTakesColours(this.effectiveFormat));
-  /** The sticker is made with a palette, so `dither` applies: a GIF, an APNG given a colour count, or one a preset's byte budget may reduce to one. */
-  usesPalette: boolean = $derived(stickerHasPalette(this.effectiveFormat, { ...(this.preset === 'none' ? {} : { preset: this.preset }), ...(this.takesColours && this.colors > 0 ? { maxColors: this.colors } : {}) }));
+  /**
+   * The Colours list and the dither box as they apply to the format written (a colour count for a
+   * GIF, or an APNG then reduced to a palette; the dither where the sticker has a palette: a GIF, an
+   * APNG given a count or a preset whose byte budget may reduce it to one), and the options they give.
+   */
+  palette: StickerPaletteOffer = $derived(stickerPaletteOffer({ format: this.effectiveFormat, preset: this.preset, colors: this.colors, dither: this.dither }));
   /** The longest trim allowed now. */
   maxDurationS = $derived(Math.min(MAX_TRIM_S, this.presetLimits?.maxDurationS ?? MAX_TRIM_S));
   endS = $derived(this.startS + this.durationS);
@@ -381,8 +383,7 @@ export class StickerState {
       ...(this.outlinePx > 0 ? { outlineColor: this.outlineColor } : {}),
       ...(this.strokes.length > 0 ? { strokes: this.strokes } : {}),
       // The still shows the palette's colours and dither as the sticker will.
-      ...(this.dither && this.usesPalette ? { dither: 'ordered' as const } : {}),
-      ...(this.takesColours && this.colors > 0 ? { maxColors: this.colors } : {}),
+      ...this.palette.options,
     };
     return this.preset === 'none' ? { ...base, maxSidePx: this.sizePx, format: this.format, ...(this.plays > 0 ? { plays: this.plays } : {}) } : { ...base, preset: this.preset };
   }
