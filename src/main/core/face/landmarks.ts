@@ -18,6 +18,12 @@ export const WFLW = {
   /** The inner lips: corners 88 (image-left) and 92; upper 89..91, lower 95..93 beneath them. */
   mouthInnerLeft: 88,
   mouthInnerRight: 92,
+  /** The inner lips' upper and lower points facing each other, image-left to right. */
+  mouthInnerPairs: [
+    [89, 95],
+    [90, 94],
+    [91, 93],
+  ],
 } as const;
 
 /**
@@ -29,7 +35,8 @@ export const WFLW = {
 export function mouthOpening(landmarks: readonly Point[]): number {
   const gap = (a: number, b: number): number => Math.hypot(landmarks[a].x - landmarks[b].x, landmarks[a].y - landmarks[b].y);
   const width = gap(WFLW.mouthInnerLeft, WFLW.mouthInnerRight);
-  return width > 0 ? (gap(89, 95) + gap(90, 94) + gap(91, 93)) / 3 / width : 0;
+  if (width <= 0) return 0;
+  return WFLW.mouthInnerPairs.reduce((sum, [upper, lower]) => sum + gap(upper, lower), 0) / WFLW.mouthInnerPairs.length / width;
 }
 
 /** The square crop PFLD sees: side = max(w, h) of the face box, centred on it. */

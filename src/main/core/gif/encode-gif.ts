@@ -181,6 +181,14 @@ export function gifPalette(frames: readonly GifFrame[], maxColors = 255, sample?
   return gifenc.quantize(pixels.length ? pixels : Uint8Array.of(0, 0, 0, 255), colours, { format: 'rgb565' }).map((c) => [c[0], c[1], c[2]]);
 }
 
+/** A GIF frame's palette indices: each kept pixel's colour mapped by `mapper`, each clear one (alpha 0) `transparentIndex` (the entry after the palette). */
+export function gifIndices(mapper: PaletteMapper, frame: GifFrame, transparentIndex: number): Uint8Array {
+  const index = mapper.apply(frame.data, frame.width);
+  const d = frame.data;
+  for (let i = 0, j = 3; i < index.length; i++, j += 4) if (!d[j]) index[i] = transparentIndex;
+  return index;
+}
+
 /**
  * Encodes frames (all the same size) with per-frame delays in ms: one palette (gifPalette), each
  * frame's colours mapped to it alike (`options.dither`: the nearest entry, or ordered). Identical consecutive
@@ -198,10 +206,7 @@ export function encodeGif(frames: readonly GifFrame[], delaysMs: readonly number
     throwIfAborted(ctx.signal);
     const frame = frames[f];
     if (frame.width !== width || frame.height !== height) throw new AppError('INVALID_ARGUMENT', 'All GIF frames must have the same size');
-    const index = mapper.apply(frame.data, width);
-    const d = frame.data;
-    for (let i = 0, j = 3; i < index.length; i++, j += 4) if (!d[j]) index[i] = palette.length;
-    indexed.push(index);
+    indexed.push(gifIndices(mapper, frame, palette.length));
     ctx.onProgress?.({ stage: 'encode', done: f + 1, total: frames.length });
   }
   return encodeIndexedGif(indexed, palette, width, height, delaysMs, options.repeat);

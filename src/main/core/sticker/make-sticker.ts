@@ -20,7 +20,7 @@ import type { ModelEntry } from '../models/manifest';
 import type { RunContext } from '../progress';
 import { runMaskModel } from '../segment/mask-model';
 import { resolveNamedMaskModel } from '../pipelines/cutout';
-import { encodeGif, gifPalette, indexFrames } from '../gif/encode-gif';
+import { encodeGif, gifIndices, gifPalette, indexFrames } from '../gif/encode-gif';
 import { PaletteMapper } from '../gif/dither';
 import { resolveFfmpeg, type FfmpegTools } from '../video/ffmpeg';
 import { planFrames, streamFrames, type FramePlan } from '../video/extract-frames';
@@ -691,9 +691,8 @@ export function stickerStill(foreground: Uint8Array, alpha: Float32Array, width:
   // Its colours mapped to a palette as the GIF's are (encodeGif), of this frame's colours: the
   // colour count's bands, and the dither's pattern, show before the sticker is made.
   const palette = gifPalette([flat], options.maxColors);
-  const index = new PaletteMapper(palette, options.dither).apply(flat.data, flat.width);
+  const index = gifIndices(new PaletteMapper(palette, options.dither), flat, palette.length);
   const rgba = [...palette.map((e) => [e[0], e[1], e[2], 255]), [0, 0, 0, 0]];
-  for (let i = 0, j = 3; i < index.length; i++, j += 4) if (!flat.data[j]) index[i] = palette.length;
   return { data: paletteColours(index, rgba), width: flat.width, height: flat.height, format: 'gif', hasSubject };
 }
 
