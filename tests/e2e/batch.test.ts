@@ -5,7 +5,7 @@
 // spec with its "fails spec" chip, and the written files at the spec's exact pixel size. An anime batch lists the cut-out to check and opens it in the
 // editor; new inputs replace its list (Ctrl+O). A sticker batch, its clips picked after Clear list
 // and Add files…, marks the sticker to check and opens it in Stickers. Screenshots go to test-artifacts/e2e/screens.
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -376,6 +376,18 @@ describe('Batch workspace in Chromium', () => {
     await expect.poll(() => app.page.locator('[data-workspace-slot=batch] .list li').allTextContents()).toEqual([`${basename(dir)}/ · 10 pictures`]);
     await app.page.selectOption('[data-testid=batch-refine]', 'full');
     await app.page.getByLabel('Include sub-folders').uncheck();
+    await expect.poll(() => app.page.textContent('[data-testid=batch-input-count]')).toBe('1 folder · 9 pictures');
+    // A picture copied into the folder (here the server's copy of it; on the desktop the folder
+    // itself) while the app is in the background: back in the window the folder is counted again,
+    // and again when it is taken out.
+    const uploaded = readdirSync(join(app.session.served.userDataDir, 'uploads'), { recursive: true, withFileTypes: true }).find((e) => e.isFile() && e.name === 'df_img1.jpg')!;
+    const added = join(uploaded.parentPath, 'df_img17.jpg');
+    copyFileSync(evalFile('id_portraits', 'images', 'df_img17.jpg'), added);
+    const backInWindow = () => app.page.evaluate("window.dispatchEvent(new Event('focus'))");
+    await backInWindow();
+    await expect.poll(() => app.page.textContent('[data-testid=batch-input-count]')).toBe('1 folder · 10 pictures');
+    rmSync(added);
+    await backInWindow();
     await expect.poll(() => app.page.textContent('[data-testid=batch-input-count]')).toBe('1 folder · 9 pictures');
     await app.page.click('[data-testid=batch-start]');
     await app.page.locator('[data-testid=batch-item][data-status=done]').first().waitFor({ timeout: 90_000 });

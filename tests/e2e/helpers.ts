@@ -57,6 +57,8 @@ export function ensureRendererBuilt(): void {
 export interface Served {
   url: string;
   child: ChildProcess;
+  /** The server's settings folder (CUTOUT_USER_DATA); the page's uploads are in its `uploads`. */
+  userDataDir: string;
   stop(): Promise<void>;
 }
 
@@ -70,10 +72,11 @@ export interface ServeOptions {
 export function startServe(env: NodeJS.ProcessEnv = {}, options: ServeOptions = {}): Promise<Served> {
   const command = [process.execPath, join(REPO_ROOT, 'bin', 'cutout.mjs'), 'serve', '--port', '0'];
   if (options.maxFileBytes !== undefined) command.unshift('prlimit', `--fsize=${options.maxFileBytes}`);
+  // A fresh settings/recent-files folder: tests never touch the user's own.
+  const userDataDir = env.CUTOUT_USER_DATA ?? mkdtempSync(join(tmpdir(), 'cutout-e2e-userdata-'));
   const child = spawn(command[0], command.slice(1), {
     cwd: REPO_ROOT,
-    // A fresh settings/recent-files folder: tests never touch the user's own.
-    env: { ...process.env, CUTOUT_MODELS_DIR: process.env.CUTOUT_MODELS_DIR ?? SHARED_MODELS_DIR, CUTOUT_USER_DATA: mkdtempSync(join(tmpdir(), 'cutout-e2e-userdata-')), CUTOUT_EXPORTS_DIR: mkdtempSync(join(tmpdir(), 'cutout-e2e-exports-')), ...env },
+    env: { ...process.env, CUTOUT_MODELS_DIR: process.env.CUTOUT_MODELS_DIR ?? SHARED_MODELS_DIR, CUTOUT_EXPORTS_DIR: mkdtempSync(join(tmpdir(), 'cutout-e2e-exports-')), ...env, CUTOUT_USER_DATA: userDataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -87,6 +90,7 @@ export function startServe(env: NodeJS.ProcessEnv = {}, options: ServeOptions = 
         resolve({
           url: m[1],
           child,
+          userDataDir,
           stop: () =>
             new Promise<void>((done) => {
               if (child.exitCode !== null) return done();
