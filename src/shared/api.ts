@@ -319,10 +319,22 @@ export interface IdPhotoReport {
   pass: boolean;
 }
 
-/** The live preview of an ID photo: the photo at the spec's pixel size, its report, the print sheet drawn small. */
+/** The file an ID photo's preview shows, as Make photo writes it. */
+export interface IdPhotoPreviewFile {
+  format: 'jpeg' | 'png';
+  /** Its size in bytes. */
+  bytes: number;
+  /** The JPEG quality it took (a KB band searches it); null for a PNG. */
+  quality: number | null;
+  /** Its background colour fails only because the JPEG was squeezed into the KB band (the photo as made had it). */
+  isColourLostToJpeg: boolean;
+}
+
+/** The live preview of an ID photo: the photo's file at the spec's pixel size, its report measured on that file, the print sheet drawn small. */
 export interface IdPhotoPreview {
   path: string;
   photo: { mime: string; bytes: Uint8Array; width: number; height: number };
+  file: IdPhotoPreviewFile;
   report: IdPhotoReport;
   rollCorrectedDeg: number;
   /** The nudge as applied (mm): less than asked where the spec's bands stop it; the head size placed, and the one asked for (a tight photo needs a larger head). */

@@ -48,11 +48,17 @@ describe('ID-photo workspace in Chromium', () => {
     expect(await eyeRow.getAttribute('class')).toMatch(/\binfo\b/);
 
     // Squeezed into 2 KB, the JPEG of the blue photo loses its blue (the engine measures the file):
-    // said with what to do, not as a wrong colour picked.
+    // said with what to do, not as a wrong colour picked, and before the photo is made: the preview
+    // shows the file Make photo writes.
     await app.page.fill('[data-testid=idphoto-kb-max]', '2');
-    await app.page.click('[data-testid=idphoto-export]');
     const colourLost = app.page.locator('[data-testid=idphoto-kb-colour]');
-    await expect.poll(() => colourLost.textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^At that JPEG quality the file's background is \d+(\.\d+)? ΔE off its colour, more than the size allows: allow a larger KB band\.$/);
+    const colourLostText = /^At that JPEG quality the file's background is \d+(\.\d+)? ΔE off its colour, more than the size allows: allow a larger KB band\.$/;
+    await expect.poll(() => colourLost.textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(colourLostText);
+    expect(await app.page.textContent('[data-testid=idphoto-file]')).toMatch(/^JPEG, \d+(\.\d+)? KB \(quality 5\)$/);
+    expect(await app.page.locator('[data-testid=idphoto-saved]').count()).toBe(0);
+    await app.page.click('[data-testid=idphoto-export]');
+    await app.page.locator('[data-testid=idphoto-saved]').waitFor({ timeout: 60_000 });
+    expect(await colourLost.textContent()).toMatch(colourLostText);
     await app.page.screenshot({ path: join(SCREENS, 'idphoto-kb-colour.png') });
     await app.page.fill('[data-testid=idphoto-kb-max]', '');
     await expect.poll(() => colourLost.count()).toBe(0);
@@ -154,10 +160,18 @@ describe('ID-photo workspace in Chromium', () => {
     expect(readFileSync(fitted).length).toBeLessThanOrEqual(20_000);
     expect(readFileSync(fitted).length).toBeGreaterThan(8_000);
     expect(await app.page.locator('[data-testid=idphoto-low-quality]').count()).toBe(0);
-    // At most 5 KB: met only by a blocky JPEG, which is said (the preview shows the photo, not the file).
+    // At most 5 KB: met only by a blocky JPEG, which is said before it is made (the preview shows
+    // that JPEG, its size and quality); the file saved is the one shown.
     await app.page.fill('[data-testid=idphoto-kb-max]', '5');
+    const lowQuality = app.page.locator('[data-testid=idphoto-low-quality]');
+    await expect.poll(() => lowQuality.textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^To be that small it is a JPEG of quality \d+ of 100: open the file before sending it/);
+    const shownFile = /^JPEG, (\d+(?:\.\d+)?) KB \(quality (\d+)\)$/.exec((await app.page.textContent('[data-testid=idphoto-file]'))!)!;
+    expect(Number(shownFile[1])).toBeLessThanOrEqual(5);
+    expect(await lowQuality.textContent()).toContain(`quality ${shownFile[2]} of 100`);
+    await app.page.screenshot({ path: join(SCREENS, 'idphoto-kb-preview.png') });
     await app.page.click('[data-testid=idphoto-export]');
-    await expect.poll(() => app.page.locator('[data-testid=idphoto-low-quality]').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^To be that small it is a JPEG of quality \d+ of 100: open the file before sending it/);
+    await expect.poll(() => app.page.textContent('[data-testid=idphoto-saved]').catch(() => ''), { timeout: 60_000 }).toContain(`(${shownFile[1]} KB)`);
+    expect(readFileSync((await saved.getAttribute('title'))!).length).toBeLessThanOrEqual(5_000);
     // At most 2 KB: no JPEG of 413×531 px is that small; said with the least it comes to, not as "blocky".
     await app.page.fill('[data-testid=idphoto-kb-max]', '2');
     await app.page.click('[data-testid=idphoto-export]');

@@ -1,7 +1,7 @@
 // The ID-photo workspace's live preview (engine op previewIdPhoto and its API area): the photo at
 // the spec's exact pixels with its report, the print sheet drawn small, refusals by code, and
 // nothing written. Real models and eval portraits.
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { SpecLibrary } from '../../src/main/core/idphoto/spec';
 import type { ApiDeps } from '../../src/main/engine/api/deps';
 import { createIdPhotoArea } from '../../src/main/engine/api/idphoto';
 import { previewIdPhoto } from '../../src/main/engine/ops';
+import { runJob } from '../../src/main/engine/run-job';
 import { evalFile, tempDir, testEnv } from '../helpers/env';
 
 describe('previewIdPhoto', () => {
@@ -44,6 +45,35 @@ describe('previewIdPhoto', () => {
     expect(offset(far).value).toBeCloseTo(-1.25, 1);
     expect([offset(side).pass, offset(far).pass, far.report.pass]).toEqual([true, true, r.report.pass]);
     expect(readdirSync(dir)).toEqual(['portrait.jpg']);
+  });
+
+  it("shows the file Make photo writes: a JPEG squeezed into a small KB band, checked as the file, the same bytes as the job's", async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    // An upload form that takes 4 to 8 KB: a 295 x 413 JPEG is that small only at a low quality.
+    const spec = { ...lib.get('cn-1inch'), fileSizeKb: [4, 8] as [number, number] };
+    const dir = tempDir();
+    const src = evalFile('id_portraits', 'images', 'hv_test2.jpg');
+    const r = await previewIdPhoto({ path: src, options: { spec: spec as never, background: '#ffffff' } }, e);
+    expect(r.photo.mime).toBe('image/jpeg');
+    expect(r.file.format).toBe('jpeg');
+    expect(r.file.bytes).toBe(r.photo.bytes.length);
+    expect(r.file.quality).toBeLessThan(95);
+    // Its size is checked before anything is written, as the saved file's is.
+    const size = r.report.measurements.fileSizeKb;
+    expect(size.value).toBeCloseTo(r.file.bytes / 1024, 1);
+    expect([size.min, size.max, size.pass]).toEqual([4, 8, true]);
+    const meta = await sharp(Buffer.from(r.photo.bytes)).metadata();
+    expect([meta.format, meta.width, meta.height, meta.density]).toEqual(['jpeg', 295, 413, 300]);
+    // Make photo writes those very bytes, and reports them alike.
+    const output = join(dir, 'photo.jpg');
+    const job = (await runJob({ kind: 'idphoto', input: src, output, options: { spec: spec as never, background: '#ffffff' } }, testEnv(), {})) as { quality: number | null; report: { measurements: Record<string, unknown>; pass: boolean } };
+    expect(Buffer.compare(readFileSync(output), Buffer.from(r.photo.bytes))).toBe(0);
+    expect(job.quality).toBe(r.file.quality);
+    expect(job.report.measurements).toEqual(r.report.measurements);
+    // Without a band the preview is the spec's JPEG at quality 95.
+    const plain = await previewIdPhoto({ path: src, options: { spec: lib.get('cn-1inch') as never, background: '#ffffff' } }, e);
+    expect([plain.file.format, plain.file.quality, plain.file.isColourLostToJpeg]).toEqual(['jpeg', 95, false]);
+    expect(plain.file.bytes).toBeGreaterThan(r.file.bytes);
   });
 
   it('refuses a picture without a face by code, and malformed requests before the engine', async () => {

@@ -23,7 +23,7 @@ import { resolveMaskModel } from '../pipelines/cutout';
 import { CENTRE_TOLERANCE } from '../../../shared/idphoto-report';
 import { wordList } from '../../../shared/labels';
 import { buildComplianceReport, round2, withFileSize, withWrittenBackground, type ComplianceReport } from './compliance';
-import { encodeIdPhoto } from './exact-file';
+import { encodeIdPhoto, type EncodedIdPhoto } from './exact-file';
 import { bandMid, estimateHiddenCrown, inventedSides, topEdgeCutWidth, outputToImage, scanCrown, toAligned, topMarginBand, type AlignedFrame, type Placement, type Side } from './geometry';
 import type { IdPhotoSpec } from './spec';
 import { keepPersonMatte, PERSON_REACH_MM } from './person-matte';
@@ -454,6 +454,18 @@ export function idPhotoBackground(value: string | undefined, spec: Pick<IdPhotoS
   return background.hex;
 }
 
+/**
+ * An ID photo's file, in memory: encoded at the spec's dpi (a JPEG's quality searched into the
+ * spec's KB band), and the report measured on the file: the background's colour as the file holds
+ * it (a JPEG squeezed into a KB band shifts it) and its size. The live preview shows this file,
+ * and the photo written is the same bytes.
+ */
+export async function idPhotoFile(result: Pick<IdPhotoResult, 'image' | 'alpha' | 'report'>, format: 'jpeg' | 'png', spec: IdPhotoSpec): Promise<{ encoded: EncodedIdPhoto; report: ComplianceReport }> {
+  const encoded = await encodeIdPhoto(result.image, { format, dpi: spec.dpi, fileSizeKb: format === 'jpeg' ? spec.fileSizeKb : undefined });
+  const written = format === 'jpeg' ? withWrittenBackground(result.report, await decodeImage(encoded.bytes), result.alpha, spec) : result.report;
+  return { encoded, report: withFileSize(written, encoded.bytes.length, spec) };
+}
+
 /** Decodes, makes and writes one ID photo atomically (never over the input). */
 export async function idPhotoToFile(input: string, output: string, options: IdPhotoOptions, env: CoreEnv, ctx: RunContext = {}): Promise<IdPhotoFileResult & { result: IdPhotoResult }> {
   checkIdPhotoOutput(output);
@@ -465,13 +477,9 @@ export async function idPhotoToFile(input: string, output: string, options: IdPh
   const result = await makeIdPhoto(source, options, env, ctx);
   throwIfAborted(ctx.signal);
   ctx.onProgress?.({ stage: 'encode', done: 0, total: 1 });
-  const format = /\.png$/i.test(output) ? 'png' : 'jpeg';
-  const encoded = await encodeIdPhoto(result.image, { format, dpi: options.spec.dpi, fileSizeKb: format === 'jpeg' ? options.spec.fileSizeKb : undefined });
+  const { encoded, report } = await idPhotoFile(result, /\.png$/i.test(output) ? 'png' : 'jpeg', options.spec);
   await writeFileAtomic(output, encoded.bytes, { signal: ctx.signal });
   ctx.onProgress?.({ stage: 'encode', done: 1, total: 1 });
-  // The background's colour as the file holds it (a JPEG squeezed into a KB band shifts it).
-  const written = format === 'jpeg' ? withWrittenBackground(result.report, await decodeImage(encoded.bytes), result.alpha, options.spec) : result.report;
-  const report = withFileSize(written, encoded.bytes.length, options.spec);
   const timings = { ...result.timings, decodeMs, totalMs: performance.now() - t0 };
   return { output, bytes: encoded.bytes.length, quality: encoded.quality, paddingBytes: encoded.paddingBytes, report, madeReport: result.report, timings, result: { ...result, report, timings } };
 }

@@ -1,13 +1,13 @@
-// The ID-photo workspace's live preview: the photo as it will be exported (spec pixels), its
-// compliance report and, when a paper is picked, the print sheet drawn small. Nothing is written.
+// The ID-photo workspace's live preview: the photo's file as it will be exported (spec pixels, a
+// JPEG squeezed into its KB band), its compliance report measured on that file and, when a paper is picked, the print sheet drawn small. Nothing is written.
 // Core (no electron).
-import type { IdPhotoMeasurement, IdPhotoPreviewRequest, IdPhotoReport } from '../../../shared/api';
+import type { IdPhotoMeasurement, IdPhotoPreviewFile, IdPhotoPreviewRequest, IdPhotoReport } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
 import type { CoreEnv } from '../env';
 import type { RgbaImage } from '../image/decode';
-import { encodeImage } from '../image/encode';
 import type { RunContext } from '../progress';
-import { makeIdPhoto } from './make-id-photo';
+import { isColourLostToJpeg } from './compliance';
+import { idPhotoFile, makeIdPhoto } from './make-id-photo';
 import { layoutPhotoSheet, renderSheetRaster } from './print-sheet';
 import { parseSpec } from './spec';
 import { ID_PHOTO_REFINE, parseRefineMode } from '../../../shared/jobs';
@@ -17,8 +17,11 @@ export const SHEET_PREVIEW_DPI = 150;
 
 /** What the preview of one ID photo holds (structured-clone-able). */
 export interface IdPhotoPreviewResult {
-  /** The photo at the spec's exact pixel size, PNG. */
-  photo: { mime: 'image/png'; bytes: Uint8Array; width: number; height: number };
+  /** The photo's file as Make photo writes it (the spec's format, a JPEG's quality searched into its KB band), at the spec's exact pixel size. */
+  photo: { mime: 'image/jpeg' | 'image/png'; bytes: Uint8Array; width: number; height: number };
+  /** That file: its format, size, JPEG quality (null for PNG), and whether its background colour fails only because the JPEG was squeezed into the KB band. */
+  file: IdPhotoPreviewFile;
+  /** The photo's report, measured on that file (its size, the background colour it holds). */
   report: IdPhotoReport;
   rollCorrectedDeg: number;
   /** The nudge as applied (mm): less than asked where the spec's bands stop it; the head size placed, and the one asked for. */
@@ -35,7 +38,10 @@ export async function previewIdPhoto(source: RgbaImage, options: IdPhotoPreviewR
   const spec = parseSpec(options.spec, 'preview');
   const refine = parseRefineMode(options.refine ?? ID_PHOTO_REFINE);
   const r = await makeIdPhoto(source, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge, trimapPath: options.trimapPath }, env, ctx);
-  const png = new Uint8Array(await encodeImage(r.image, { format: 'png' }));
+  // The file Make photo writes (a name ending .jpg for a JPEG spec), so the KB band's JPEG and its
+  // checks show before it is made.
+  const { encoded, report: fileReport } = await idPhotoFile(r, spec.format, spec);
+  const file: IdPhotoPreviewFile = { format: encoded.format, bytes: encoded.bytes.length, quality: encoded.quality, isColourLostToJpeg: isColourLostToJpeg({ report: fileReport, madeReport: r.report, quality: encoded.quality }) };
   let sheet: IdPhotoPreviewResult['sheet'] = null;
   if (options.sheet) {
     const layout = layoutPhotoSheet(spec, options.sheet);
@@ -45,7 +51,7 @@ export async function previewIdPhoto(source: RgbaImage, options: IdPhotoPreviewR
   }
   // The wire report: the measurements that exist (fileSizeKb / hairCutMm only when they apply).
   const measurements: Record<string, IdPhotoMeasurement> = {};
-  for (const [name, m] of Object.entries(r.report.measurements)) if (m) measurements[name] = m;
-  const report: IdPhotoReport = { ...r.report, measurements };
-  return { photo: { mime: 'image/png', bytes: png, width: r.image.width, height: r.image.height }, report, rollCorrectedDeg: r.rollCorrectedDeg, nudgeApplied: r.nudgeApplied, sheet, timingsMs: performance.now() - t0 };
+  for (const [name, m] of Object.entries(fileReport.measurements)) if (m) measurements[name] = m;
+  const report: IdPhotoReport = { ...fileReport, measurements };
+  return { photo: { mime: `image/${encoded.format}`, bytes: encoded.bytes, width: r.image.width, height: r.image.height }, file, report, rollCorrectedDeg: r.rollCorrectedDeg, nudgeApplied: r.nudgeApplied, sheet, timingsMs: performance.now() - t0 };
 }

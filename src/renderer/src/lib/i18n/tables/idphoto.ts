@@ -34,6 +34,8 @@ export const idphoto = {
   'idphoto.previewing': { en: 'Updating preview…', 'zh-CN': '正在更新预览…' },
   'idphoto.status.pass': { en: 'Preview updated: every check passes', 'zh-CN': '预览已更新：全部检查通过' },
   'idphoto.status.fail': { en: 'Preview updated: {n} {n|check fails|checks fail}: {checks}', 'zh-CN': '预览已更新：{n} 项检查未通过：{checks}' },
+  'idphoto.file.jpeg': { en: 'JPEG, {kb} KB (quality {quality})', 'zh-CN': 'JPEG，{kb} KB（质量 {quality}）' },
+  'idphoto.file.png': { en: 'PNG, {kb} KB', 'zh-CN': 'PNG，{kb} KB' },
   'idphoto.saved': { en: 'Saved {name} ({kb} KB)', 'zh-CN': '已保存 {name}（{kb} KB）' },
   'idphoto.kb.unmet': { en: 'No file of {width}×{height} px is {max} KB or less: even at JPEG quality {quality} of 100 it is {smallest} KB. Check the size and the KB band the form asks for.', 'zh-CN': '{width}×{height} 像素的文件无法小于等于 {max} KB：即使 JPEG 质量为 {quality} 也有 {smallest} KB。请核对表单要求的尺寸和文件大小。' },
   'idphoto.kb.colourLost': { en: "At that JPEG quality the file's background is {de} ΔE off its colour, more than the size allows: allow a larger KB band.", 'zh-CN': '在该 JPEG 质量下，文件的底色偏离了 {de} ΔE，超出该规格允许的范围：请放宽文件大小范围。' },
