@@ -319,7 +319,7 @@ export interface IdPhotoReport {
   pass: boolean;
 }
 
-/** The file an ID photo's preview shows, as Make photo writes it. */
+/** The file an ID photo's preview shows, as Export writes it. */
 export interface IdPhotoPreviewFile {
   format: 'jpeg' | 'png';
   /** Its size in bytes. */

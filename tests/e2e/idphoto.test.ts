@@ -49,7 +49,7 @@ describe('ID-photo workspace in Chromium', () => {
 
     // Squeezed into 2 KB, the JPEG of the blue photo loses its blue (the engine measures the file):
     // said with what to do, not as a wrong colour picked, and before the photo is made: the preview
-    // shows the file Make photo writes.
+    // shows the file Export writes.
     await app.page.fill('[data-testid=idphoto-kb-max]', '2');
     const colourLost = app.page.locator('[data-testid=idphoto-kb-colour]');
     const colourLostText = /^At that JPEG quality the file's background is \d+(\.\d+)? ΔE off its colour, more than the size allows: allow a larger KB band\.$/;

@@ -47,7 +47,7 @@ describe('previewIdPhoto', () => {
     expect(readdirSync(dir)).toEqual(['portrait.jpg']);
   });
 
-  it("shows the file Make photo writes: a JPEG squeezed into a small KB band, checked as the file, the same bytes as the job's", async () => {
+  it("shows the file Export writes: a JPEG squeezed into a small KB band, checked as the file, the same bytes as the job's", async () => {
     const lib = await SpecLibrary.load(specLibraryPath());
     // An upload form that takes 4 to 8 KB: a 295 x 413 JPEG is that small only at a low quality.
     const spec = { ...lib.get('cn-1inch'), fileSizeKb: [4, 8] as [number, number] };
@@ -64,7 +64,7 @@ describe('previewIdPhoto', () => {
     expect([size.min, size.max, size.pass]).toEqual([4, 8, true]);
     const meta = await sharp(Buffer.from(r.photo.bytes)).metadata();
     expect([meta.format, meta.width, meta.height, meta.density]).toEqual(['jpeg', 295, 413, 300]);
-    // Make photo writes those very bytes, and reports them alike.
+    // Export writes those very bytes, and reports them alike.
     const output = join(dir, 'photo.jpg');
     const job = (await runJob({ kind: 'idphoto', input: src, output, options: { spec: spec as never, background: '#ffffff' } }, testEnv(), {})) as { quality: number | null; report: { measurements: Record<string, unknown>; pass: boolean } };
     expect(Buffer.compare(readFileSync(output), Buffer.from(r.photo.bytes))).toBe(0);

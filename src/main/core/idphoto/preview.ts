@@ -17,7 +17,7 @@ export const SHEET_PREVIEW_DPI = 150;
 
 /** What the preview of one ID photo holds (structured-clone-able). */
 export interface IdPhotoPreviewResult {
-  /** The photo's file as Make photo writes it (the spec's format, a JPEG's quality searched into its KB band), at the spec's exact pixel size. */
+  /** The photo's file as Export writes it (the spec's format, a JPEG's quality searched into its KB band), at the spec's exact pixel size. */
   photo: { mime: 'image/jpeg' | 'image/png'; bytes: Uint8Array; width: number; height: number };
   /** That file: its format, size, JPEG quality (null for PNG), and whether its background colour fails only because the JPEG was squeezed into the KB band. */
   file: IdPhotoPreviewFile;
@@ -38,7 +38,7 @@ export async function previewIdPhoto(source: RgbaImage, options: IdPhotoPreviewR
   const spec = parseSpec(options.spec, 'preview');
   const refine = parseRefineMode(options.refine ?? ID_PHOTO_REFINE);
   const r = await makeIdPhoto(source, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge, trimapPath: options.trimapPath }, env, ctx);
-  // The file Make photo writes (a name ending .jpg for a JPEG spec), so the KB band's JPEG and its
+  // The file Export writes (a name ending .jpg for a JPEG spec), so the KB band's JPEG and its
   // checks show before it is made.
   const { encoded, report: fileReport } = await idPhotoFile(r, spec.format, spec);
   const file: IdPhotoPreviewFile = { format: encoded.format, bytes: encoded.bytes.length, quality: encoded.quality, isColourLostToJpeg: isColourLostToJpeg({ report: fileReport, madeReport: r.report, quality: encoded.quality }) };
