@@ -377,10 +377,10 @@ describe('Batch workspace in Chromium', () => {
     await app.page.selectOption('[data-testid=batch-refine]', 'full');
     await app.page.getByLabel('Include sub-folders').uncheck();
     await expect.poll(() => app.page.textContent('[data-testid=batch-input-count]')).toBe('1 folder · 9 pictures');
-    // A picture copied into the folder (here the server's copy of it; on the desktop the folder
-    // itself) while the app is in the background: back in the window the folder is counted again,
+    // A picture copied into the folder (here the server's copy of it, not an earlier test's upload
+    // of df_img1 alone; on the desktop the folder itself) while the app is in the background: back in the window the folder is counted again,
     // and again when it is taken out.
-    const uploaded = readdirSync(join(app.session.served.userDataDir, 'uploads'), { recursive: true, withFileTypes: true }).find((e) => e.isFile() && e.name === 'df_img1.jpg')!;
+    const uploaded = readdirSync(join(app.session.served.userDataDir, 'uploads'), { recursive: true, withFileTypes: true }).find((e) => e.isFile() && e.name === 'df_img1.jpg' && basename(e.parentPath) === basename(dir))!;
     const added = join(uploaded.parentPath, 'df_img17.jpg');
     copyFileSync(evalFile('id_portraits', 'images', 'df_img17.jpg'), added);
     const backInWindow = () => app.page.evaluate("window.dispatchEvent(new Event('focus'))");
@@ -417,6 +417,11 @@ describe('Batch workspace in Chromium', () => {
     const rows = readFileSync(join(outDir, 'report.csv'), 'utf8').trim().split('\n');
     expect(rows).toHaveLength(1 + 9);
     expect(rows.filter((r) => r.includes(',cancelled,'))).toHaveLength(8 - doneCount);
+    // It names the files as the page picked them (the folder and its files), and the cut-outs by
+    // their names in the batch's folder, not by the server's folders they were uploaded to and written in.
+    const cells = rows.slice(1).map((r) => r.replace(/^\uFEFF/, '').split(','));
+    expect(cells.map((c) => c[0]).sort()).toEqual([...names, 'a-empty'].map((n) => `${basename(dir)}/${n}.jpg`).sort());
+    expect(cells.filter((c) => c[1] === 'done').map((c) => c[4]).sort()).toEqual(outputs.map((o) => basename(o)).sort());
     // Nothing more is written once it says cancelled (a full cut-out takes about a second here).
     await new Promise((r) => setTimeout(r, 3000));
     expect(pngs()).toHaveLength(doneCount);
