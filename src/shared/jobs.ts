@@ -294,6 +294,8 @@ export interface BatchJobOptions {
   jobs?: number;
   resume?: boolean;
   retryFailed?: boolean;
+  /** report.csv says inputs from these folders and outputs from the output folder (set by `cutout serve` to its upload folders; core/batch BatchOptions). */
+  reportInputRoots?: string[];
 }
 
 /** Progress of one job; throttled to at most 10 per second per job. */

@@ -2,7 +2,7 @@
 // the AppApi implementation with browser platform services, and the web transport. Node only.
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import type { AppApi, ModelInfo, RecentFile } from '../../shared/api';
 import { AppError } from '../../shared/errors';
 import type { JobSpec } from '../../shared/jobs';
@@ -81,6 +81,21 @@ export function defaultUploadsDir(env: NodeJS.ProcessEnv = process.env): string 
 
 /** How long an upload is kept unused (7 days): a batch picked up again within a week resumes. */
 export const UPLOAD_KEEP_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * The folders a browser's batch inputs are said from in its report: an upload's own folder
+ * (`uploadDir`'s top-level folder that holds it: "folder-1a2b…", under which the page's folder
+ * keeps its name), or the folder of `others` (the exports folder) that holds it.
+ */
+export function reportRootsOf(inputs: readonly unknown[], uploadDir: string, others: readonly string[]): string[] {
+  const roots = new Set<string>();
+  for (const input of inputs) {
+    if (typeof input !== 'string') continue;
+    if (isInside(input, uploadDir) && resolve(input) !== resolve(uploadDir)) roots.add(join(resolve(uploadDir), relative(resolve(uploadDir), resolve(input)).split(sep)[0]));
+    else for (const dir of others) if (isInside(input, dir)) roots.add(resolve(dir));
+  }
+  return [...roots];
+}
 
 /** Removes the uploads (top-level folders of `uploadDir`) not used for `keepMs`. */
 export async function pruneUploads(uploadDir: string, keepMs: number, nowMs = Date.now()): Promise<void> {
@@ -240,6 +255,11 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
         if (typeof path === 'string' && !writable.some((dir) => isInside(path, dir))) {
           throw new AppError('INVALID_ARGUMENT', `In a browser, ${what} goes in the exports folder (${exportDir}), not ${path}`, { detail: { path } });
         }
+      }
+      // A batch's report.csv says the page's own names ("photos/a.jpg", "a_cutout.png"), not the
+      // server's folders it was uploaded to and written in.
+      if (spec?.kind === 'batch' && Array.isArray(spec.inputs) && spec.options && typeof spec.options === 'object') {
+        return confined.startJob({ ...spec, options: { ...spec.options, reportInputRoots: reportRootsOf(spec.inputs, uploadDir, [exportDir, sessionDir]) } });
       }
       return confined.startJob(spec);
     },

@@ -1,9 +1,10 @@
 // report.json and report.csv in the output folder: one entry per input (done / skipped / failed /
 // cancelled, error code, output path) plus the run summary. Written atomically. Core (no electron).
 import { readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { failedCheckWords } from '../../../shared/idphoto-report';
 import { writeFileAtomic } from '../io/atomic-write';
+import { isInside } from './scan';
 import type { BatchEntry, BatchSummary } from './types';
 
 /** File names of the reports inside the output folder. */
@@ -25,6 +26,18 @@ function csvField(value: unknown): string {
 }
 
 /**
+ * How report.csv says its paths: as given (the desktop and the CLI: the user's own paths), or, for
+ * a browser's batch, each input from the upload folder that holds it ("photos/a.jpg", not the
+ * server's uploads/folder-1a2b…/photos/a.jpg) and each output from the output folder.
+ */
+export interface CsvPaths {
+  /** Folders an input is said from (the deepest that holds it); an input in none is said whole. */
+  inputRoots?: readonly string[];
+  /** With inputRoots: outputs said from this folder. */
+  outputDir?: string;
+}
+
+/**
  * The CSV text of the entries: header input,status,code,message,output,elapsed_ms,unsure_share,needs_review,spec,note
  * (message: a failure's message, "nothing found to cut out" for an empty cut-out and a skip's reason, joined by '; ';
  * note: what a done file's line said of it (a sticker of the clip's first part only …), in its own column since 2 December 2026;
@@ -32,27 +45,33 @@ function csvField(value: unknown): string {
  * spec: ID photos, "pass" or "fail: " and the failed checks joined by '; ', empty for other modes;
  * output: empty for a failed file, which wrote nothing).
  */
-export function entriesToCsv(entries: readonly BatchEntry[]): string {
+export function entriesToCsv(entries: readonly BatchEntry[], paths: CsvPaths = {}): string {
+  const shownInput = (input: string): string => {
+    const root = paths.inputRoots?.filter((r) => input !== r && isInside(input, r)).sort((a, b) => b.length - a.length)[0];
+    return root ? relative(root, input) : input;
+  };
+  const shownOutput = (output: string): string => (paths.outputDir && output && output !== paths.outputDir && isInside(output, paths.outputDir) ? relative(paths.outputDir, output) : output);
   const rows = [['input', 'status', 'code', 'message', 'output', 'elapsed_ms', 'unsure_share', 'needs_review', 'spec', 'note'].join(',')];
   for (const e of entries) {
     const review = e.unsureShare === undefined ? ['', ''] : [e.unsureShare.toFixed(3), e.isEmpty || e.needsReview ? 'yes' : e.reviewThreshold === null ? 'n/a' : 'no'];
     const message = [e.message, e.isEmpty ? 'nothing found to cut out' : '', e.reason].filter(Boolean).join('; ');
     const spec = e.specFailures === undefined ? '' : e.specFailures.length === 0 ? 'pass' : `fail: ${e.specFailures.map(failedCheckWords).join('; ')}`;
-    const output = e.status === 'failed' ? '' : e.output;
-    rows.push([e.input, e.status, e.code ?? '', message, output, e.elapsedMs === undefined ? '' : Math.round(e.elapsedMs), ...review, spec, e.note ?? ''].map(csvField).join(','));
+    const output = e.status === 'failed' ? '' : shownOutput(e.output);
+    rows.push([shownInput(e.input), e.status, e.code ?? '', message, output, e.elapsedMs === undefined ? '' : Math.round(e.elapsedMs), ...review, spec, e.note ?? ''].map(csvField).join(','));
   }
   return `${rows.join('\r\n')}\r\n`;
 }
 
 /**
- * Writes report.json and report.csv (UTF-8 with a byte order mark) atomically into `outputDir`;
+ * Writes report.json (the paths whole: a retry reads it) and report.csv (UTF-8 with a byte order
+ * mark; its paths as `csvPaths` says) atomically into `outputDir`;
  * returns their paths. A report there of a batch of another mode (ID photos, then cut-outs of the
  * same folder into the same place: the app's exports folder does that) is kept, renamed
  * report-MODE.csv / .json, and `kept` names it (its CSV, or its JSON when it had no CSV); an older
  * report-MODE of this run's own mode, which this one supersedes, is removed. A report that cannot
  * be moved (a CSV open in a spreadsheet on Windows) is written over, as before.
  */
-export async function writeReports(outputDir: string, report: BatchReport): Promise<{ json: string; csv: string; kept?: string }> {
+export async function writeReports(outputDir: string, report: BatchReport, csvPaths: CsvPaths = {}): Promise<{ json: string; csv: string; kept?: string }> {
   const json = join(outputDir, REPORT_JSON);
   const csv = join(outputDir, REPORT_CSV);
   const mode = report.summary.mode;
@@ -63,7 +82,7 @@ export async function writeReports(outputDir: string, report: BatchReport): Prom
   await writeFileAtomic(json, `${JSON.stringify(report, null, 2)}\n`);
   // With a UTF-8 byte order mark: Excel reads a CSV without one in the system's code page, and file
   // names in Chinese (or any non-ASCII) came out garbled.
-  await writeFileAtomic(csv, `\uFEFF${entriesToCsv(report.entries)}`);
+  await writeFileAtomic(csv, `\uFEFF${entriesToCsv(report.entries, csvPaths)}`);
   return { json, csv, ...(kept ? { kept } : {}) };
 }
 

@@ -561,7 +561,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   let paths: { json: string; csv: string; kept?: string };
   let reportError: BatchSummary['reportError'];
   try {
-    paths = await writeReports(outDir, { version: 1, summary: summaryCore, entries });
+    paths = await writeReports(outDir, { version: 1, summary: summaryCore, entries }, options.reportInputRoots ? { inputRoots: options.reportInputRoots, outputDir: outDir } : {});
   } catch (error) {
     if (!stoppedBy || isCancelled) throw error;
     const wire = toWire(error);

@@ -36,6 +36,12 @@ export interface BatchOptions {
   retryFailed?: boolean;
   /** JPEG/WebP quality 1..100. */
   quality?: number;
+  /**
+   * report.csv says each input from the one of these folders that holds it, and each output from
+   * the output folder (a browser's batch: `cutout serve` passes the upload folders, whose server
+   * paths mean nothing to the page's user). Not an output option: not hashed.
+   */
+  reportInputRoots?: string[];
 }
 
 /** One input found by the scan, with where its output goes. */

@@ -255,6 +255,24 @@ describe('batch report.csv', () => {
     expect(csv[1].split(',')[4]).toBe('');
   });
 
+  it("a browser's report says inputs from their upload folders and outputs from the output folder; other paths whole", () => {
+    const csv = entriesToCsv(
+      [
+        { input: '/srv/uploads/folder-1a2b/photos/2024/a.jpg', status: 'done', output: '/srv/exports/photos/2024/a_cutout.png' },
+        { input: '/srv/uploads/9f8e/b.jpg', status: 'failed', output: '/srv/exports/photos/b_cutout.png', code: 'NO_FACE', message: 'no face' },
+        { input: '/elsewhere/c.jpg', status: 'done', output: '/elsewhere/out/c_cutout.png' },
+      ],
+      { inputRoots: ['/srv/uploads/folder-1a2b', '/srv/uploads/9f8e'], outputDir: '/srv/exports/photos' },
+    ).trim().split('\r\n');
+    expect(csv.slice(1).map((l) => [l.split(',')[0], l.split(',')[4]])).toEqual([
+      ['photos/2024/a.jpg', '2024/a_cutout.png'],
+      ['b.jpg', ''],
+      ['/elsewhere/c.jpg', '/elsewhere/out/c_cutout.png'],
+    ]);
+    // Without roots (the desktop, the CLI) every path is the user's own, whole.
+    expect(entriesToCsv([{ input: '/srv/uploads/9f8e/b.jpg', status: 'done', output: '/srv/exports/photos/b.png' }]).split('\r\n')[1].split(',').slice(0, 5)).toEqual(['/srv/uploads/9f8e/b.jpg', 'done', '', '', '/srv/exports/photos/b.png']);
+  });
+
   it('the spec column says pass or the failed checks of an ID photo, and nothing for other modes', () => {
     const csv = entriesToCsv([
       { input: '/in/a.jpg', status: 'done', output: '/out/a.jpg', specFailures: [] },
