@@ -9,7 +9,8 @@ import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
 import { analyseFace } from '../../src/main/core/face/analyse-face';
 import { decodeImage } from '../../src/main/core/image/decode';
 import { encodeIdPhoto } from '../../src/main/core/idphoto/exact-file';
-import { idPhotoToFile, makeIdPhoto } from '../../src/main/core/idphoto/make-id-photo';
+import { IdPhotoAnalyses, idPhotoToFile, makeIdPhoto } from '../../src/main/core/idphoto/make-id-photo';
+import { previewIdPhoto } from '../../src/main/core/idphoto/preview';
 import { SpecLibrary } from '../../src/main/core/idphoto/spec';
 import type { BenchRow, BenchSection } from '../harness';
 
@@ -41,6 +42,16 @@ export const section: BenchSection = {
     rows.push({ name: 'end to end, ICAO 35×45 JPEG file, fast edges', ...e2eFast });
     const e2eId = await ctx.measure(() => idPhotoToFile(input, join(dir, 'id.jpg'), { spec: idCard }, ctx.env), { n });
     rows.push({ name: 'end to end, CN ID card 358×441 JPEG in the KB band', ...e2eId });
+    // The workspace's live preview (the photo's file and its checks, no sheet): a new picture, then
+    // a nudge on the same picture, which is placed on the analysis the first one made (face and matte).
+    const previewOptions = (dyMm: number) => ({ spec: icao as never, nudge: { dyMm } });
+    const fresh = await ctx.measure(() => previewIdPhoto(image, previewOptions(0.4), ctx.env), { n });
+    rows.push({ name: 'live preview, ICAO 35×45: a new picture (face, matte, placement, file)', ...fresh });
+    const analyses = new IdPhotoAnalyses(2);
+    await previewIdPhoto(image, previewOptions(0), ctx.env, {}, { analyses, sourceKey: input });
+    let dy = 0;
+    const nudged = await ctx.measure(() => previewIdPhoto(image, previewOptions((dy = (dy + 0.3) % 1.2)), ctx.env, {}, { analyses, sourceKey: input }), { n });
+    rows.push({ name: 'live preview, ICAO 35×45: a nudge on the same picture', ...nudged, note: `${Math.round((100 * nudged.medianMs) / fresh.medianMs)} % of a new picture's, same rounds` });
     return rows;
   },
 };

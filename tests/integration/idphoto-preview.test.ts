@@ -11,6 +11,9 @@ import type { ApiDeps } from '../../src/main/engine/api/deps';
 import { createIdPhotoArea } from '../../src/main/engine/api/idphoto';
 import { previewIdPhoto } from '../../src/main/engine/ops';
 import { runJob } from '../../src/main/engine/run-job';
+import { IdPhotoAnalyses } from '../../src/main/core/idphoto/make-id-photo';
+import { previewIdPhoto as previewCore } from '../../src/main/core/idphoto/preview';
+import { decodeToWorkOn } from '../../src/main/core/image/decode';
 import { evalFile, tempDir, testEnv } from '../helpers/env';
 
 describe('previewIdPhoto', () => {
@@ -74,6 +77,32 @@ describe('previewIdPhoto', () => {
     const plain = await previewIdPhoto({ path: src, options: { spec: lib.get('cn-1inch') as never, background: '#ffffff' } }, e);
     expect([plain.file.format, plain.file.quality, plain.file.isColourLostToJpeg]).toEqual(['jpeg', 95, false]);
     expect(plain.file.bytes).toBeGreaterThan(r.file.bytes);
+  });
+
+  it("places a nudge, a head size or a colour on the picture's analysis: the same photo as made afresh, the face and matte not made again", async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    const spec = lib.get('icao-35x45');
+    const source = await decodeToWorkOn(evalFile('id_portraits', 'images', 'hv_test2.jpg'), e.env.maxPixels);
+    const analyses = new IdPhotoAnalyses(2);
+    const made: string[] = [];
+    const spy = { analyses: { get: (...args: Parameters<IdPhotoAnalyses['get']>) => analyses.get(...args).then((a) => (made.push(a.key), a)) } as IdPhotoAnalyses, sourceKey: 'hv_test2' };
+    const options = (nudge: { dxMm?: number; dyMm?: number; headBandPos?: number }, background = '#ffffff') => ({ spec: spec as never, background, nudge });
+    const first = await previewCore(source, options({}), e.env, {}, spy);
+    for (const [nudge, background] of [[{ dyMm: 0.6 }, '#ffffff'], [{ dxMm: -0.5, headBandPos: 0.8 }, '#ffffff'], [{}, '#f0f0f0']] as const) {
+      const reused = await previewCore(source, options(nudge, background), e.env, {}, spy);
+      const fresh = await previewCore(source, options(nudge, background), e.env);
+      expect(Buffer.compare(Buffer.from(reused.photo.bytes), Buffer.from(fresh.photo.bytes))).toBe(0);
+      expect(reused.report).toEqual(fresh.report);
+    }
+    expect(first.nudgeApplied.dyMm).toBe(0);
+    // One analysis served all four (each get returned the same one).
+    expect(new Set(made).size).toBe(1);
+    const keys = () => (analyses as unknown as { entries: { key: string }[] }).entries.map((k) => k.key.split('\0')[0]);
+    expect(keys()).toEqual(['hv_test2']);
+    // Another size (its work image is scaled for it) is analysed anew; the first stays for a way back.
+    await previewCore(source, { spec: lib.get('us-2x2') as never, background: '#ffffff' }, e.env, {}, spy);
+    expect(keys()).toEqual(['hv_test2', 'hv_test2']);
+    expect(new Set(made).size).toBe(2);
   });
 
   it('refuses a picture without a face by code, and malformed requests before the engine', async () => {

@@ -24,6 +24,7 @@ import type { ModelEntry } from '../core/models/manifest';
 import { defaultBandPx } from '../core/trimap/trimap';
 import { isAnimationClip, resolveMaskModel } from '../core/pipelines/cutout';
 import type { RunContext } from '../core/progress';
+import { IdPhotoAnalyses } from '../core/idphoto/make-id-photo';
 import { previewIdPhoto as makeIdPhotoPreview } from '../core/idphoto/preview';
 import { runMaskModel } from '../core/segment/mask-model';
 import { finishStickerFrame, resolveStickerModel, stickerFrameAlpha, stickerStill, stickerWorkSide, subjectOf, toStraightRgba, validateStickerOptions } from '../core/sticker/make-sticker';
@@ -378,11 +379,14 @@ export async function saveTrimap(req: SaveTrimapRequest, e: EngineContext): Prom
   return out;
 }
 
+/** The pictures the ID-photo preview analysed last (face and matte): a nudge or a colour is placed on them. */
+const idPhotoAnalyses = new IdPhotoAnalyses(2);
+
 /** The ID-photo workspace's live preview (engine/api/idphoto.ts validates the request). */
 export async function previewIdPhoto(req: IdPhotoPreviewRequest, e: EngineContext, ctx: RunContext = {}): Promise<IdPhotoPreview> {
   const source = await cachedSource(req.path, e.env);
   throwIfAborted(ctx.signal);
-  const r = await makeIdPhotoPreview(source.image, req.options, e.env, ctx);
+  const r = await makeIdPhotoPreview(source.image, req.options, e.env, ctx, { analyses: idPhotoAnalyses, sourceKey: source.key });
   return { path: req.path, ...r };
 }
 

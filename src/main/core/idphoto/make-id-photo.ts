@@ -107,14 +107,42 @@ export const NUDGE_INSET_MM = 0.1;
 /** The grid (mm) on which the smallest head that fits a tight photo is searched: a hundredth, as the head size is shown. */
 const HEAD_STEP_MM = 0.01;
 
-/** Cuts one ID photo out of a decoded image; nothing is written. */
-export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, env: CoreEnv, ctx: RunContext = {}): Promise<IdPhotoResult> {
+/**
+ * What of an ID photo depends on the picture and not on where its head is placed nor on the
+ * background colour: the face, the work image around the head, the person's matte on it (with a
+ * touched-up trimap's strokes held). The live preview places every nudge and colour on one
+ * (IdPhotoAnalyses); a job makes its own.
+ */
+export interface IdPhotoAnalysis {
+  /** The options it was made for (idPhotoAnalysisKey). */
+  key: string;
+  face: FaceAnalysis;
+  /** The source region the work image covers, and its scale (work px per source px). */
+  region: { x: number; y: number; width: number; height: number };
+  workScale: number;
+  work: RgbaImage;
+  /** Alpha on the work image: the guided filter's for 'full' edges (solved again on the output), else refined. */
+  alpha: Float32Array;
+  /** The touched-up trimap on the work image, or null. */
+  workTrimap: Uint8Array | null;
+  refine: RefineMode;
+  model: Awaited<ReturnType<typeof resolveMaskModel>>;
+  provider: string;
+  faceMs: number;
+  matteMs: number;
+}
+
+/** The options an analysis depends on: the face picked, the model, the edges, the trimap, and the spec's size and head band (the work image's scale). */
+export function idPhotoAnalysisKey(options: IdPhotoOptions): string {
+  const { spec } = options;
+  return JSON.stringify([options.faceIndex ?? null, options.modelId ?? null, options.refine ?? null, options.trimapPath ?? null, spec.heightPx, spec.heightMm, spec.crownChinMm]);
+}
+
+/** Finds the face and cuts the person out of the region around the head (IdPhotoAnalysis). */
+export async function analyseIdPhoto(source: RgbaImage, options: IdPhotoOptions, env: CoreEnv, ctx: RunContext = {}): Promise<IdPhotoAnalysis> {
   const { spec } = options;
   const { signal, onProgress } = ctx;
   const t0 = performance.now();
-  const bgHex = idPhotoBackground(options.background, spec);
-  const bgRgb = parseHexColor(bgHex);
-
   // Progress is counted per stage (the job's stage spans in shared/jobs.ts put them on one bar).
   onProgress?.({ stage: 'detect', done: 0, total: 1 });
   const face = await analyseFace(source, env, { faceIndex: options.faceIndex });
@@ -140,7 +168,6 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   }
   const sx = workW / region.width;
   const sy = workH / region.height;
-  const toWork = (p: Point): Point => ({ x: (p.x - region.x) * sx, y: (p.y - region.y) * sy });
   const model = await resolveMaskModel(env, 'person', options.modelId);
   const mask = await runMaskModel(work, model, { provider: env.provider, threads: env.threads });
   throwIfAborted(signal);
@@ -164,6 +191,44 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
       else if (workTrimap[i] === TRIMAP_FG) alpha[i] = 1;
     }
   }
+  return { key: idPhotoAnalysisKey(options), face, region, workScale, work, alpha, workTrimap, refine, model, provider: mask.provider, faceMs: t1 - t0, matteMs: performance.now() - t1 };
+}
+
+/**
+ * The last few pictures' analyses, by a key the caller gives each picture (its path, size and
+ * time): the live preview places a nudge, a head size or a colour on the analysis it made (the face
+ * and the matte took about half of each preview). Only finished analyses are kept: a cancelled
+ * preview leaves nothing half made.
+ */
+export class IdPhotoAnalyses {
+  private entries: { key: string; analysis: IdPhotoAnalysis }[] = [];
+
+  constructor(private readonly size = 2) {}
+
+  async get(sourceKey: string, source: RgbaImage, options: IdPhotoOptions, env: CoreEnv, ctx: RunContext = {}): Promise<IdPhotoAnalysis> {
+    const key = `${sourceKey}\0${idPhotoAnalysisKey(options)}`;
+    const hit = this.entries.find((e) => e.key === key);
+    if (hit) return hit.analysis;
+    const analysis = await analyseIdPhoto(source, options, env, ctx);
+    this.entries = [{ key, analysis }, ...this.entries.filter((e) => e.key !== key)].slice(0, this.size);
+    return analysis;
+  }
+}
+
+/** Cuts one ID photo out of a decoded image (on `analysis` when it was made for these options); nothing is written. */
+export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, env: CoreEnv, ctx: RunContext = {}, analysis?: IdPhotoAnalysis): Promise<IdPhotoResult> {
+  const { spec } = options;
+  const { signal, onProgress } = ctx;
+  const t0 = performance.now();
+  const bgHex = idPhotoBackground(options.background, spec);
+  const bgRgb = parseHexColor(bgHex);
+  const a = analysis?.key === idPhotoAnalysisKey(options) ? analysis : await analyseIdPhoto(source, options, env, ctx);
+  const { face, region, workScale, work, alpha, workTrimap, refine, model } = a;
+  const workW = work.width;
+  const workH = work.height;
+  const sx = workW / region.width;
+  const sy = workH / region.height;
+  const toWork = (p: Point): Point => ({ x: (p.x - region.x) * sx, y: (p.y - region.y) * sy });
   const t2 = performance.now();
   let solveMs = 0;
 
@@ -415,9 +480,10 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     rollCorrectedDeg,
     face,
     nudgeApplied: { dxMm: round2(chosen.nudgeMm.dx), dyMm: round2(chosen.nudgeMm.dy), headMm: round2(chosen.headMm), headAskedMm: round2(headStart) },
-    timings: { decodeMs: 0, faceMs: t1 - t0, matteMs: t2 - t1 + solveMs, layoutMs: t4 - t2 - solveMs, totalMs: t4 - t0 },
+    // A reused analysis took no time here.
+    timings: { decodeMs: 0, faceMs: a === analysis ? 0 : a.faceMs, matteMs: (a === analysis ? 0 : a.matteMs) + solveMs, layoutMs: t4 - t2 - solveMs, totalMs: t4 - t0 },
     modelId: model.entry.id,
-    provider: mask.provider,
+    provider: a.provider,
   };
 }
 
