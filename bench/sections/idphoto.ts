@@ -12,6 +12,7 @@ import { encodeIdPhoto } from '../../src/main/core/idphoto/exact-file';
 import { IdPhotoAnalyses, idPhotoToFile, makeIdPhoto } from '../../src/main/core/idphoto/make-id-photo';
 import { previewIdPhoto } from '../../src/main/core/idphoto/preview';
 import { SpecLibrary } from '../../src/main/core/idphoto/spec';
+import { ENGINE_OPS } from '../../src/main/engine/ops';
 import type { BenchRow, BenchSection } from '../harness';
 
 export const section: BenchSection = {
@@ -52,6 +53,11 @@ export const section: BenchSection = {
     let dy = 0;
     const nudged = await ctx.measure(() => previewIdPhoto(image, previewOptions((dy = (dy + 0.3) % 1.2)), ctx.env, {}, { analyses, sourceKey: input }), { n });
     rows.push({ name: 'live preview, ICAO 35×45: a nudge on the same picture', ...nudged, note: `${Math.round((100 * nudged.medianMs) / fresh.medianMs)} % of a new picture's, same rounds` });
+    // The workspace's Export: the engine's job after its preview, on the picture and analysis the preview made.
+    const engine = { env: ctx.env, tempDir: dir };
+    await ENGINE_OPS.previewIdPhoto({ path: input, options: { spec: icao as never, background: '#ffffff' } }, engine, {});
+    const exported = await ctx.measure(() => ENGINE_OPS.runJob({ kind: 'idphoto', input, output: join(dir, 'exported.jpg'), options: { spec: icao as never, background: '#ffffff' } }, engine, {}), { n });
+    rows.push({ name: "Export in the workspace, ICAO 35×45 JPEG file: on its preview's picture and analysis", ...exported, note: `${Math.round((100 * exported.medianMs) / e2eIcao.medianMs)} % of end to end above` });
     return rows;
   },
 };

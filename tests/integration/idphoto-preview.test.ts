@@ -9,7 +9,7 @@ import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
 import { SpecLibrary } from '../../src/main/core/idphoto/spec';
 import type { ApiDeps } from '../../src/main/engine/api/deps';
 import { createIdPhotoArea } from '../../src/main/engine/api/idphoto';
-import { previewIdPhoto } from '../../src/main/engine/ops';
+import { ENGINE_OPS, previewIdPhoto } from '../../src/main/engine/ops';
 import { runJob } from '../../src/main/engine/run-job';
 import { IdPhotoAnalyses } from '../../src/main/core/idphoto/make-id-photo';
 import { previewIdPhoto as previewCore } from '../../src/main/core/idphoto/preview';
@@ -73,6 +73,11 @@ describe('previewIdPhoto', () => {
     expect(Buffer.compare(readFileSync(output), Buffer.from(r.photo.bytes))).toBe(0);
     expect(job.quality).toBe(r.file.quality);
     expect(job.report.measurements).toEqual(r.report.measurements);
+    // The app's Export (the engine's op) is made on the picture and the analysis the preview made: the same bytes again.
+    const exported = join(dir, 'exported.jpg');
+    const viaEngine = (await ENGINE_OPS.runJob({ kind: 'idphoto', input: src, output: exported, options: { spec: spec as never, background: '#ffffff' } }, e as never, {})) as { quality: number | null };
+    expect(Buffer.compare(readFileSync(exported), Buffer.from(r.photo.bytes))).toBe(0);
+    expect(viaEngine.quality).toBe(r.file.quality);
     // Without a band the preview is the spec's JPEG at quality 95.
     const plain = await previewIdPhoto({ path: src, options: { spec: lib.get('cn-1inch') as never, background: '#ffffff' } }, e);
     expect([plain.file.format, plain.file.quality, plain.file.isColourLostToJpeg]).toEqual(['jpeg', 95, false]);

@@ -46,7 +46,7 @@ export class EngineDispatcher {
     const onProgress = (event: ProgressEvent): void => this.send({ type: 'progress', id, event });
     const onItem: JobRunContext['onItem'] = (item) => this.send({ type: 'item', id, item });
     try {
-      const fn = ENGINE_OPS[op] as (a: unknown, e: EngineContext, c: Required<JobRunContext>) => Promise<unknown>;
+      const fn = ENGINE_OPS[op] as (a: unknown, e: EngineContext, c: Required<Omit<JobRunContext, 'idPhotoReuse'>>) => Promise<unknown>;
       if (typeof fn !== 'function') throw new Error(`unknown engine op ${String(op)}`);
       const value = await fn(arg, this.context, { signal: controller.signal, onProgress, gate, onItem });
       this.send({ type: 'result', id, ok: true, value });

@@ -24,7 +24,7 @@ import type { ModelEntry } from '../core/models/manifest';
 import { defaultBandPx } from '../core/trimap/trimap';
 import { isAnimationClip, resolveMaskModel } from '../core/pipelines/cutout';
 import type { RunContext } from '../core/progress';
-import { IdPhotoAnalyses } from '../core/idphoto/make-id-photo';
+import { IdPhotoAnalyses, type IdPhotoReuse } from '../core/idphoto/make-id-photo';
 import { previewIdPhoto as makeIdPhotoPreview } from '../core/idphoto/preview';
 import { runMaskModel } from '../core/segment/mask-model';
 import { finishStickerFrame, resolveStickerModel, stickerFrameAlpha, stickerStill, stickerWorkSide, subjectOf, toStraightRgba, validateStickerOptions } from '../core/sticker/make-sticker';
@@ -382,6 +382,12 @@ export async function saveTrimap(req: SaveTrimapRequest, e: EngineContext): Prom
 /** The pictures the ID-photo preview analysed last (face and matte): a nudge or a colour is placed on them. */
 const idPhotoAnalyses = new IdPhotoAnalyses(2);
 
+/** The picture an ID photo is made from as the engine holds it, with the preview's analyses of it. */
+async function idPhotoReuse(path: string, e: EngineContext): Promise<IdPhotoReuse> {
+  const source = await cachedSource(path, e.env);
+  return { source: source.image, sourceKey: source.key, analyses: idPhotoAnalyses };
+}
+
 /** The ID-photo workspace's live preview (engine/api/idphoto.ts validates the request). */
 export async function previewIdPhoto(req: IdPhotoPreviewRequest, e: EngineContext, ctx: RunContext = {}): Promise<IdPhotoPreview> {
   const source = await cachedSource(req.path, e.env);
@@ -437,7 +443,8 @@ export async function previewStickerFrame(req: StickerFramePreviewRequest, e: En
 
 /** Every operation the engine host can call, by name. */
 export const ENGINE_OPS = {
-  runJob: (spec: JobSpec, e: EngineContext, ctx: JobRunContext) => runJob(spec, e.env, ctx),
+  // An ID photo's Export is made on the picture and the analysis its live preview made.
+  runJob: (spec: JobSpec, e: EngineContext, ctx: JobRunContext) => runJob(spec, e.env, { ...ctx, idPhotoReuse: (path) => idPhotoReuse(path, e) }),
   loadImagePreview: (req: PreviewRequest, e: EngineContext, _ctx: RunContext) => loadImagePreview(req, e),
   segment: (req: SegmentRequest, e: EngineContext, ctx: RunContext) => segment(req, e, ctx),
   rematte: (req: RematteRequest, e: EngineContext, ctx: RunContext) => rematte(req, e, ctx),

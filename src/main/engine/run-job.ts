@@ -8,6 +8,7 @@ import type { PauseGate } from '../core/batch/pause-gate';
 import type { BatchEntry, BatchStatus } from '../core/batch/types';
 import type { CoreEnv } from '../core/env';
 import { runIdPhotoJob } from '../core/idphoto/id-photo-job';
+import type { IdPhotoReuse } from '../core/idphoto/make-id-photo';
 import { cutoutToFile } from '../core/pipelines/cutout';
 import type { ProgressEvent, RunContext } from '../core/progress';
 import { makeSticker } from '../core/sticker/make-sticker';
@@ -21,6 +22,8 @@ export interface JobRunContext extends RunContext {
   gate?: PauseGate;
   /** One batch input has ended. */
   onItem?: (item: Omit<BatchItemFinished, 'jobId'>) => void;
+  /** The engine's decoded picture and the live preview's analyses of it, for an 'idphoto' job (Export made on what the preview made). */
+  idPhotoReuse?: (input: string) => Promise<IdPhotoReuse>;
 }
 
 /** A batch status as a 'write' progress event: N of M plus rate, ETA, current files, pause state and counts. */
@@ -64,7 +67,7 @@ export async function runJob(spec: JobSpec, env: CoreEnv, ctx: JobRunContext): P
     case 'sticker':
       return makeSticker(spec.input, spec.output, spec.options, env, ctx);
     case 'idphoto':
-      return runIdPhotoJob(spec.input, spec.output, spec.options, env, ctx);
+      return runIdPhotoJob(spec.input, spec.output, spec.options, env, ctx, await ctx.idPhotoReuse?.(spec.input));
     case 'batch': {
       const { idSpec, idSheet, sticker, ...options } = spec.options;
       const extra = idSpec ? { spec: idSpec, ...(idSheet ? { sheet: idSheet } : {}) } : sticker ? { ...sticker } : undefined;

@@ -6,7 +6,7 @@ import type { CoreEnv } from '../env';
 import { writeFileAtomic } from '../io/atomic-write';
 import type { RunContext } from '../progress';
 import { isColourLostToJpeg, type ComplianceReport } from './compliance';
-import { idPhotoToFile } from './make-id-photo';
+import { idPhotoToFile, type IdPhotoReuse } from './make-id-photo';
 import { checkSheetOutput, layoutPhotoSheet, renderSheetPdf, renderSheetRaster } from './print-sheet';
 import { parseSpec } from './spec';
 
@@ -26,14 +26,14 @@ export interface IdPhotoJobResult {
   timingsMs: number;
 }
 
-/** Runs one ID-photo job: validates the options, writes the photo and the optional sheet. */
-export async function runIdPhotoJob(input: string, output: string, options: IdPhotoJobOptions, env: CoreEnv, ctx: RunContext = {}): Promise<IdPhotoJobResult> {
+/** Runs one ID-photo job: validates the options, writes the photo and the optional sheet (`reuse`: the app's decoded picture and its preview's analyses). */
+export async function runIdPhotoJob(input: string, output: string, options: IdPhotoJobOptions, env: CoreEnv, ctx: RunContext = {}, reuse?: IdPhotoReuse): Promise<IdPhotoJobResult> {
   if (!options || typeof options !== 'object') throw new AppError('INVALID_ARGUMENT', 'ID-photo options are missing');
   const spec = parseSpec(options.spec, 'job');
   const refine = parseRefineMode(options.refine ?? ID_PHOTO_REFINE);
   // Refused before the photo is made: a sheet named as a type it is not written as.
   if (options.sheet) checkSheetOutput(options.sheet.output);
-  const r = await idPhotoToFile(input, output, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge, trimapPath: options.trimapPath }, env, ctx);
+  const r = await idPhotoToFile(input, output, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge, trimapPath: options.trimapPath }, env, ctx, reuse);
   let sheet: IdPhotoJobResult['sheet'] = null;
   if (options.sheet) {
     const layout = layoutPhotoSheet(spec, options.sheet);

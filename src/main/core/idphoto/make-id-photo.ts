@@ -215,6 +215,17 @@ export class IdPhotoAnalyses {
   }
 }
 
+/**
+ * The picture an app's ID photo is made from, already decoded, and the analyses the live preview
+ * made of it (the engine's caches): Export places the photo on the analysis its preview made.
+ */
+export interface IdPhotoReuse {
+  source: RgbaImage;
+  /** Names the picture as its file was (path, size, time): the analyses' key. */
+  sourceKey: string;
+  analyses: IdPhotoAnalyses;
+}
+
 /** Cuts one ID photo out of a decoded image (on `analysis` when it was made for these options); nothing is written. */
 export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, env: CoreEnv, ctx: RunContext = {}, analysis?: IdPhotoAnalysis): Promise<IdPhotoResult> {
   const { spec } = options;
@@ -532,15 +543,16 @@ export async function idPhotoFile(result: Pick<IdPhotoResult, 'image' | 'alpha' 
   return { encoded, report: withFileSize(written, encoded.bytes.length, spec) };
 }
 
-/** Decodes, makes and writes one ID photo atomically (never over the input). */
-export async function idPhotoToFile(input: string, output: string, options: IdPhotoOptions, env: CoreEnv, ctx: RunContext = {}): Promise<IdPhotoFileResult & { result: IdPhotoResult }> {
+/** Decodes (or takes `reuse`'s picture and analysis), makes and writes one ID photo atomically (never over the input). */
+export async function idPhotoToFile(input: string, output: string, options: IdPhotoOptions, env: CoreEnv, ctx: RunContext = {}, reuse?: IdPhotoReuse): Promise<IdPhotoFileResult & { result: IdPhotoResult }> {
   checkIdPhotoOutput(output);
   await assertNotAnInput(output, [input]);
   const t0 = performance.now();
-  const source = await decodeToWorkOn(input, env.maxPixels);
+  const source = reuse?.source ?? (await decodeToWorkOn(input, env.maxPixels));
   const decodeMs = performance.now() - t0;
   throwIfAborted(ctx.signal);
-  const result = await makeIdPhoto(source, options, env, ctx);
+  const analysis = reuse ? await reuse.analyses.get(reuse.sourceKey, source, options, env, ctx) : undefined;
+  const result = await makeIdPhoto(source, options, env, ctx, analysis);
   throwIfAborted(ctx.signal);
   ctx.onProgress?.({ stage: 'encode', done: 0, total: 1 });
   const { encoded, report } = await idPhotoFile(result, /\.png$/i.test(output) ? 'png' : 'jpeg', options.spec);
