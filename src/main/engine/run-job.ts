@@ -67,7 +67,7 @@ export async function runJob(spec: JobSpec, env: CoreEnv, ctx: JobRunContext): P
     case 'sticker':
       return makeSticker(spec.input, spec.output, spec.options, env, ctx);
     case 'idphoto':
-      return runIdPhotoJob(spec.input, spec.output, spec.options, env, ctx, await ctx.idPhotoReuse?.(spec.input));
+      return runIdPhotoJob(spec.input, spec.output, spec.options, env, ctx, ctx.idPhotoReuse && (() => ctx.idPhotoReuse!(spec.input)));
     case 'batch': {
       const { idSpec, idSheet, sticker, ...options } = spec.options;
       const extra = idSpec ? { spec: idSpec, ...(idSheet ? { sheet: idSheet } : {}) } : sticker ? { ...sticker } : undefined;

@@ -27,7 +27,7 @@ export interface IdPhotoJobResult {
 }
 
 /** Runs one ID-photo job: validates the options, writes the photo and the optional sheet (`reuse`: the app's decoded picture and its preview's analyses). */
-export async function runIdPhotoJob(input: string, output: string, options: IdPhotoJobOptions, env: CoreEnv, ctx: RunContext = {}, reuse?: IdPhotoReuse): Promise<IdPhotoJobResult> {
+export async function runIdPhotoJob(input: string, output: string, options: IdPhotoJobOptions, env: CoreEnv, ctx: RunContext = {}, reuse?: () => Promise<IdPhotoReuse>): Promise<IdPhotoJobResult> {
   if (!options || typeof options !== 'object') throw new AppError('INVALID_ARGUMENT', 'ID-photo options are missing');
   const spec = parseSpec(options.spec, 'job');
   const refine = parseRefineMode(options.refine ?? ID_PHOTO_REFINE);

@@ -544,10 +544,12 @@ export async function idPhotoFile(result: Pick<IdPhotoResult, 'image' | 'alpha' 
 }
 
 /** Decodes (or takes `reuse`'s picture and analysis), makes and writes one ID photo atomically (never over the input). */
-export async function idPhotoToFile(input: string, output: string, options: IdPhotoOptions, env: CoreEnv, ctx: RunContext = {}, reuse?: IdPhotoReuse): Promise<IdPhotoFileResult & { result: IdPhotoResult }> {
+export async function idPhotoToFile(input: string, output: string, options: IdPhotoOptions, env: CoreEnv, ctx: RunContext = {}, reuseOf?: () => Promise<IdPhotoReuse>): Promise<IdPhotoFileResult & { result: IdPhotoResult }> {
   checkIdPhotoOutput(output);
   await assertNotAnInput(output, [input]);
   const t0 = performance.now();
+  // Asked for only now: a wrong output is said before the picture is read.
+  const reuse = reuseOf ? await reuseOf() : undefined;
   const source = reuse?.source ?? (await decodeToWorkOn(input, env.maxPixels));
   const decodeMs = performance.now() - t0;
   throwIfAborted(ctx.signal);

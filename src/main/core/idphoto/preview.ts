@@ -1,6 +1,6 @@
 // The ID-photo workspace's live preview: the photo's file as it will be exported (spec pixels, a
-// JPEG squeezed into its KB band), its compliance report measured on that file and, when a paper is picked, the print sheet drawn small. Nothing is written.
-// Core (no electron).
+// JPEG squeezed into its KB band), its compliance report measured on that file and, when a paper is
+// picked, the print sheet drawn small. Nothing is written. Core (no electron).
 import type { IdPhotoMeasurement, IdPhotoPreviewFile, IdPhotoPreviewRequest, IdPhotoReport } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
 import type { CoreEnv } from '../env';
