@@ -378,8 +378,8 @@ describe('Batch workspace in Chromium', () => {
     await app.page.getByLabel('Include sub-folders').uncheck();
     await expect.poll(() => app.page.textContent('[data-testid=batch-input-count]')).toBe('1 folder · 9 pictures');
     // A picture copied into the folder (here the server's copy of it, not an earlier test's upload
-    // of df_img1 alone; on the desktop the folder itself) while the app is in the background: back in the window the folder is counted again,
-    // and again when it is taken out.
+    // of df_img1 alone; on the desktop the folder itself) while the app is in the background: back
+    // in the window the folder is counted again, and again when it is taken out.
     const uploaded = readdirSync(join(app.session.served.userDataDir, 'uploads'), { recursive: true, withFileTypes: true }).find((e) => e.isFile() && e.name === 'df_img1.jpg' && basename(e.parentPath) === basename(dir))!;
     const added = join(uploaded.parentPath, 'df_img17.jpg');
     copyFileSync(evalFile('id_portraits', 'images', 'df_img17.jpg'), added);

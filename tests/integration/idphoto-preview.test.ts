@@ -89,8 +89,9 @@ describe('previewIdPhoto', () => {
     const spec = lib.get('icao-35x45');
     const source = await decodeToWorkOn(evalFile('id_portraits', 'images', 'hv_test2.jpg'), e.env.maxPixels);
     const analyses = new IdPhotoAnalyses(2);
-    const made: string[] = [];
-    const spy = { analyses: { get: (...args: Parameters<IdPhotoAnalyses['get']>) => analyses.get(...args).then((a) => (made.push(a.key), a)) } as IdPhotoAnalyses, sourceKey: 'hv_test2' };
+    /** Whether each preview's analysis was made for it (true) or the kept one (false). */
+    const made: boolean[] = [];
+    const spy = { analyses: { get: (...args: Parameters<IdPhotoAnalyses['get']>) => analyses.get(...args).then((got) => (made.push(got.isNew), got)) } as IdPhotoAnalyses, sourceKey: 'hv_test2' };
     const options = (nudge: { dxMm?: number; dyMm?: number; headBandPos?: number }, background = '#ffffff') => ({ spec: spec as never, background, nudge });
     const first = await previewCore(source, options({}), e.env, {}, spy);
     for (const [nudge, background] of [[{ dyMm: 0.6 }, '#ffffff'], [{ dxMm: -0.5, headBandPos: 0.8 }, '#ffffff'], [{}, '#f0f0f0']] as const) {
@@ -100,14 +101,16 @@ describe('previewIdPhoto', () => {
       expect(reused.report).toEqual(fresh.report);
     }
     expect(first.nudgeApplied.dyMm).toBe(0);
-    // One analysis served all four (each get returned the same one).
-    expect(new Set(made).size).toBe(1);
-    const keys = () => (analyses as unknown as { entries: { key: string }[] }).entries.map((k) => k.key.split('\0')[0]);
-    expect(keys()).toEqual(['hv_test2']);
-    // Another size (its work image is scaled for it) is analysed anew; the first stays for a way back.
+    // The first preview made the analysis; the nudges, the head size and the colour were placed on it.
+    expect(made).toEqual([true, false, false, false]);
+    // Another size (its work image is scaled for it) is analysed anew; the first is kept for a way back,
+    // and a third picture's analysis pushes the oldest out (two are kept).
     await previewCore(source, { spec: lib.get('us-2x2') as never, background: '#ffffff' }, e.env, {}, spy);
-    expect(keys()).toEqual(['hv_test2', 'hv_test2']);
-    expect(new Set(made).size).toBe(2);
+    await previewCore(source, options({ dyMm: 0.3 }), e.env, {}, spy);
+    expect(made.slice(4)).toEqual([true, false]);
+    await previewCore(source, options({}), e.env, {}, { ...spy, sourceKey: 'another picture' });
+    await previewCore(source, { spec: lib.get('us-2x2') as never, background: '#ffffff' }, e.env, {}, spy);
+    expect(made.slice(6)).toEqual([true, true]);
   });
 
   it('refuses a picture without a face by code, and malformed requests before the engine', async () => {

@@ -114,8 +114,6 @@ const HEAD_STEP_MM = 0.01;
  * (IdPhotoAnalyses); a job makes its own.
  */
 export interface IdPhotoAnalysis {
-  /** The options it was made for (idPhotoAnalysisKey). */
-  key: string;
   face: FaceAnalysis;
   /** The source region the work image covers, and its scale (work px per source px). */
   region: { x: number; y: number; width: number; height: number };
@@ -133,7 +131,7 @@ export interface IdPhotoAnalysis {
 }
 
 /** The options an analysis depends on: the face picked, the model, the edges, the trimap, and the spec's size and head band (the work image's scale). */
-export function idPhotoAnalysisKey(options: IdPhotoOptions): string {
+function idPhotoAnalysisKey(options: IdPhotoOptions): string {
   const { spec } = options;
   return JSON.stringify([options.faceIndex ?? null, options.modelId ?? null, options.refine ?? null, options.trimapPath ?? null, spec.heightPx, spec.heightMm, spec.crownChinMm]);
 }
@@ -191,11 +189,11 @@ export async function analyseIdPhoto(source: RgbaImage, options: IdPhotoOptions,
       else if (workTrimap[i] === TRIMAP_FG) alpha[i] = 1;
     }
   }
-  return { key: idPhotoAnalysisKey(options), face, region, workScale, work, alpha, workTrimap, refine, model, provider: mask.provider, faceMs: t1 - t0, matteMs: performance.now() - t1 };
+  return { face, region, workScale, work, alpha, workTrimap, refine, model, provider: mask.provider, faceMs: t1 - t0, matteMs: performance.now() - t1 };
 }
 
 /**
- * The last few pictures' analyses, by a key the caller gives each picture (its path, size and
+ * The last few pictures' analyses used, by a key the caller gives each picture (its path, size and
  * time): the live preview places a nudge, a head size or a colour on the analysis it made (the face
  * and the matte took about half of each preview). Only finished analyses are kept: a cancelled
  * preview leaves nothing half made.
@@ -205,35 +203,39 @@ export class IdPhotoAnalyses {
 
   constructor(private readonly size = 2) {}
 
-  async get(sourceKey: string, source: RgbaImage, options: IdPhotoOptions, env: CoreEnv, ctx: RunContext = {}): Promise<IdPhotoAnalysis> {
+  /** The picture's analysis for these options: the one kept (`isNew` false), or one made now and kept. */
+  async get(sourceKey: string, source: RgbaImage, options: IdPhotoOptions, env: CoreEnv, ctx: RunContext = {}): Promise<{ analysis: IdPhotoAnalysis; isNew: boolean }> {
     const key = `${sourceKey}\0${idPhotoAnalysisKey(options)}`;
     const hit = this.entries.find((e) => e.key === key);
-    if (hit) return hit.analysis;
-    const analysis = await analyseIdPhoto(source, options, env, ctx);
+    const analysis = hit?.analysis ?? (await analyseIdPhoto(source, options, env, ctx));
+    // The one used last is kept longest.
     this.entries = [{ key, analysis }, ...this.entries.filter((e) => e.key !== key)].slice(0, this.size);
-    return analysis;
+    return { analysis, isNew: !hit };
   }
+}
+
+/** Where a picture's analysis is kept (the engine's caches), and the key naming the picture as its file was (path, size, time). */
+export interface IdPhotoAnalysesOf {
+  analyses: IdPhotoAnalyses;
+  sourceKey: string;
 }
 
 /**
  * The picture an app's ID photo is made from, already decoded, and the analyses the live preview
- * made of it (the engine's caches): Export places the photo on the analysis its preview made.
+ * made of it: Export places the photo on the analysis its preview made.
  */
-export interface IdPhotoReuse {
+export interface IdPhotoReuse extends IdPhotoAnalysesOf {
   source: RgbaImage;
-  /** Names the picture as its file was (path, size, time): the analyses' key. */
-  sourceKey: string;
-  analyses: IdPhotoAnalyses;
 }
 
-/** Cuts one ID photo out of a decoded image (on `analysis` when it was made for these options); nothing is written. */
-export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, env: CoreEnv, ctx: RunContext = {}, analysis?: IdPhotoAnalysis): Promise<IdPhotoResult> {
+/** Cuts one ID photo out of a decoded image (its analysis taken from, or kept in, `kept` when given); nothing is written. */
+export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, env: CoreEnv, ctx: RunContext = {}, kept?: IdPhotoAnalysesOf): Promise<IdPhotoResult> {
   const { spec } = options;
   const { signal, onProgress } = ctx;
   const t0 = performance.now();
   const bgHex = idPhotoBackground(options.background, spec);
   const bgRgb = parseHexColor(bgHex);
-  const a = analysis?.key === idPhotoAnalysisKey(options) ? analysis : await analyseIdPhoto(source, options, env, ctx);
+  const { analysis: a, isNew } = kept ? await kept.analyses.get(kept.sourceKey, source, options, env, ctx) : { analysis: await analyseIdPhoto(source, options, env, ctx), isNew: true };
   const { face, region, workScale, work, alpha, workTrimap, refine, model } = a;
   const workW = work.width;
   const workH = work.height;
@@ -491,8 +493,8 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     rollCorrectedDeg,
     face,
     nudgeApplied: { dxMm: round2(chosen.nudgeMm.dx), dyMm: round2(chosen.nudgeMm.dy), headMm: round2(chosen.headMm), headAskedMm: round2(headStart) },
-    // A reused analysis took no time here.
-    timings: { decodeMs: 0, faceMs: a === analysis ? 0 : a.faceMs, matteMs: (a === analysis ? 0 : a.matteMs) + solveMs, layoutMs: t4 - t2 - solveMs, totalMs: t4 - t0 },
+    // A kept analysis took no time here.
+    timings: { decodeMs: 0, faceMs: isNew ? a.faceMs : 0, matteMs: (isNew ? a.matteMs : 0) + solveMs, layoutMs: t4 - t2 - solveMs, totalMs: t4 - t0 },
     modelId: model.entry.id,
     provider: a.provider,
   };
@@ -553,8 +555,7 @@ export async function idPhotoToFile(input: string, output: string, options: IdPh
   const source = reuse?.source ?? (await decodeToWorkOn(input, env.maxPixels));
   const decodeMs = performance.now() - t0;
   throwIfAborted(ctx.signal);
-  const analysis = reuse ? await reuse.analyses.get(reuse.sourceKey, source, options, env, ctx) : undefined;
-  const result = await makeIdPhoto(source, options, env, ctx, analysis);
+  const result = await makeIdPhoto(source, options, env, ctx, reuse);
   throwIfAborted(ctx.signal);
   ctx.onProgress?.({ stage: 'encode', done: 0, total: 1 });
   const { encoded, report } = await idPhotoFile(result, /\.png$/i.test(output) ? 'png' : 'jpeg', options.spec);

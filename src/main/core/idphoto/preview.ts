@@ -7,7 +7,7 @@ import type { CoreEnv } from '../env';
 import type { RgbaImage } from '../image/decode';
 import type { RunContext } from '../progress';
 import { isColourLostToJpeg } from './compliance';
-import { idPhotoBackground, idPhotoFile, makeIdPhoto, type IdPhotoAnalyses, type IdPhotoOptions } from './make-id-photo';
+import { idPhotoFile, makeIdPhoto, type IdPhotoAnalysesOf } from './make-id-photo';
 import { layoutPhotoSheet, renderSheetRaster } from './print-sheet';
 import { parseSpec } from './spec';
 import { ID_PHOTO_REFINE, parseRefineMode } from '../../../shared/jobs';
@@ -36,16 +36,12 @@ export interface IdPhotoPreviewResult {
  * With `reuse`, the picture's face and matte come from its cache (made once for the picture, the
  * face picked, the edges, the trimap and the size): a nudge or a colour only places and composes.
  */
-export async function previewIdPhoto(source: RgbaImage, options: IdPhotoPreviewRequest['options'], env: CoreEnv, ctx: RunContext = {}, reuse?: { analyses: IdPhotoAnalyses; sourceKey: string }): Promise<IdPhotoPreviewResult> {
+export async function previewIdPhoto(source: RgbaImage, options: IdPhotoPreviewRequest['options'], env: CoreEnv, ctx: RunContext = {}, reuse?: IdPhotoAnalysesOf): Promise<IdPhotoPreviewResult> {
   if (!options || typeof options !== 'object') throw new AppError('INVALID_ARGUMENT', 'ID-photo options are missing');
   const t0 = performance.now();
   const spec = parseSpec(options.spec, 'preview');
   const refine = parseRefineMode(options.refine ?? ID_PHOTO_REFINE);
-  const made: IdPhotoOptions = { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge, trimapPath: options.trimapPath };
-  // The colour is checked before the picture is analysed (a wrong one is said at once).
-  idPhotoBackground(made.background, spec);
-  const analysis = reuse ? await reuse.analyses.get(reuse.sourceKey, source, made, env, ctx) : undefined;
-  const r = await makeIdPhoto(source, made, env, ctx, analysis);
+  const r = await makeIdPhoto(source, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge, trimapPath: options.trimapPath }, env, ctx, reuse);
   // The file Export writes (a name ending .jpg for a JPEG spec), so the KB band's JPEG and its
   // checks show before it is made.
   const { encoded, report: fileReport } = await idPhotoFile(r, spec.format, spec);
