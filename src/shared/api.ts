@@ -396,7 +396,10 @@ export interface AppApi {
   /** Records opened files and returns the updated list. */
   addRecentFiles(req: AddRecentRequest): Promise<RecentFile[]>;
   clearRecentFiles(): Promise<void>;
-  /** Probes a video or GIF for the sticker trim controls. VIDEO_CORRUPT / NO_VIDEO_STREAM / FFMPEG_MISSING. */
+  /**
+   * Probes a video or GIF for the sticker trim controls. VIDEO_CORRUPT / NO_VIDEO_STREAM / FFMPEG_MISSING;
+   * CANCELLED when another probeClip starts before it answers (the clip dropped last is the one opened).
+   */
   probeClip(req: ClipRequest): Promise<ClipInfo>;
   /** One frame of a clip at timeS as a PNG, for the trim handles' poster. */
   loadClipFrame(req: ClipRequest): Promise<MediaBytes>;

@@ -32,6 +32,23 @@ describe('stickers API area and job kind', () => {
     expect([meta.width, meta.height]).toEqual([128, 128]);
   });
 
+  it('stops probing a clip when another is dropped before it answers, and probes it again when asked', async () => {
+    const area = createStickersArea({} as ApiDeps);
+    const big = evalFile('anime_clips', 'clips', 'ks_tc_act3_rin.mp4');
+    const threes = evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif');
+    const first = area.probeClip({ path: big });
+    const second = area.probeClip({ path: threes });
+    await expect(first).rejects.toMatchObject({ code: 'CANCELLED' });
+    // The one dropped last is measured in full, and the first, asked for again, is probed afresh (not a kept cancellation).
+    expect((await second).drawing).toMatchObject({ framesPerDrawing: 3 });
+    const again = await area.probeClip({ path: big });
+    expect(again.durationS).toBeGreaterThan(1);
+    // Cached probes too: a clip whose probe is kept still has its cadence measure stopped.
+    const cachedFirst = expect(area.probeClip({ path: big })).rejects.toMatchObject({ code: 'CANCELLED' });
+    await area.probeClip({ path: threes });
+    await cachedFirst;
+  });
+
   it('previews a frame cut out as the sticker cuts it, and with Keep / Remove strokes', async () => {
     const engine = startEngine({ modelsDirs: [join(REPO_ROOT, 'resources', 'models')], manifestPath: join(REPO_ROOT, 'resources', 'models', 'manifest.json'), tempDir: tempDir() }, { mode: 'in-process', log: () => undefined });
     const area = createStickersArea({ engine } as ApiDeps);

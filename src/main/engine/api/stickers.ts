@@ -27,13 +27,23 @@ function optionalNumber(value: unknown, field: string, min: number, max: number)
 export function createStickersArea(deps: ApiDeps): Pick<AppApi, 'probeClip' | 'loadClipFrame' | 'loadStickerFile' | 'previewStickerFrame'> {
   // A trim handle asks for a frame at every move: the clip is probed once while it stays as it is.
   const probe = cachedProbe();
+  // The clip being opened: one dropped after it is the one the workspace opens, so the measure of
+  // the one before (its ffmpeg decoding up to 96 frames, seconds for a 4K clip on 2 cores) is stopped.
+  let opening: AbortController | null = null;
   return {
     async probeClip(req) {
       const path = expectString(expectObject(req, 'request').path, 'path');
-      const info = await probe(path);
-      // The slider starts at the clip's drawing rate where that is lower than the rate wanted (a clip on threes: 8).
-      const drawing = await measureDrawingCadence(path, info);
-      return { path, durationS: info.durationS, fps: info.fps, width: info.width, height: info.height, hasAudio: info.hasAudio, frameCount: info.frameCount, ...(info.isCutShort ? { isCutShort: true } : {}), ...(drawing ? { drawing } : {}) };
+      opening?.abort();
+      const gate = new AbortController();
+      opening = gate;
+      try {
+        const info = await probe(path, { signal: gate.signal });
+        // The slider starts at the clip's drawing rate where that is lower than the rate wanted (a clip on threes: 8).
+        const drawing = await measureDrawingCadence(path, info, {}, { signal: gate.signal });
+        return { path, durationS: info.durationS, fps: info.fps, width: info.width, height: info.height, hasAudio: info.hasAudio, frameCount: info.frameCount, ...(info.isCutShort ? { isCutShort: true } : {}), ...(drawing ? { drawing } : {}) };
+      } finally {
+        if (opening === gate) opening = null;
+      }
     },
     async loadClipFrame(req) {
       const r = expectObject(req, 'request');
