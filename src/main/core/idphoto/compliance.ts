@@ -136,26 +136,38 @@ export interface ComplianceInput {
   mouthOpening?: number;
 }
 
-/** Mean Lab of the pixels selected by `pick`, with their count. */
+/**
+ * Mean Lab of the pixels selected by `pick`, with their count. A run of one colour (the new
+ * background, where the photo is measured most) is converted once: the same values as per pixel.
+ */
 function meanLab(image: RgbaImage, pick: (i: number, x: number, y: number) => boolean): { lab: [number, number, number]; labs: Float32Array; n: number } {
   const { width, height, data } = image;
-  const labs: number[] = [];
+  const labs = new Float32Array(width * height * 3);
+  let n = 0;
   let L = 0;
   let A = 0;
   let B = 0;
+  let lastRgb = -1;
+  let lab: [number, number, number] = [0, 0, 0];
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       if (!pick(i, x, y)) continue;
-      const lab = srgbToLab(data[i * 4], data[i * 4 + 1], data[i * 4 + 2]);
-      labs.push(lab[0], lab[1], lab[2]);
+      const rgb = (data[i * 4] << 16) | (data[i * 4 + 1] << 8) | data[i * 4 + 2];
+      if (rgb !== lastRgb) {
+        lab = srgbToLab(data[i * 4], data[i * 4 + 1], data[i * 4 + 2]);
+        lastRgb = rgb;
+      }
+      labs[n * 3] = lab[0];
+      labs[n * 3 + 1] = lab[1];
+      labs[n * 3 + 2] = lab[2];
+      n++;
       L += lab[0];
       A += lab[1];
       B += lab[2];
     }
   }
-  const n = labs.length / 3;
-  return { lab: n ? [L / n, A / n, B / n] : [0, 0, 0], labs: Float32Array.from(labs), n };
+  return { lab: n ? [L / n, A / n, B / n] : [0, 0, 0], labs: labs.slice(0, n * 3), n };
 }
 
 /** The note of a measurement the spec sets no band for (the eye line of CN 1-inch, a file with no KB band). */
