@@ -359,6 +359,42 @@ describe('StickerState', () => {
     expect([s.clip?.path, s.poster?.path, calls.errors]).toEqual(['/clips/b.gif', '/clips/b.gif', []]);
   });
 
+  it("shows the frame of the start the handle settled on last, when an earlier start's frame comes back after it", async () => {
+    const { host, calls } = fakeHost((spec) => ({ jobId: 'job-1', outcome: 'done', elapsedMs: 9, result: { output: spec.output, width: 320, height: 240, frameCount: 18, fps: 12, bytes: 150_000, withinBudget: true, modelFallback: false } }));
+    const s = new StickerState(host);
+    await s.open('/clips/a.gif');
+    // The frame at 1 s is slow (a seek to a far keyframe); the one at 2 s, asked for after it, is quick.
+    const release: Record<number, () => void> = {};
+    host.client.loadClipFrame = async (req) => {
+      await new Promise<void>((r) => (release[req.timeS ?? 0] = r));
+      return { path: req.path, mime: 'image/png', bytes: new Uint8Array([req.timeS ?? 0]) };
+    };
+    s.setStart(1);
+    const atOne = s.loadPoster();
+    s.setStart(2);
+    const atTwo = s.loadPoster();
+    release[2]();
+    await atTwo;
+    release[1]();
+    await atOne;
+    expect([s.startS, [...(s.poster?.bytes ?? [])], calls.errors]).toEqual([2, [2], []]);
+    // A failing earlier start, answering last, says nothing either.
+    host.client.loadClipFrame = async (req) => {
+      await new Promise<void>((r) => (release[req.timeS ?? 0] = r));
+      if (req.timeS === 3) throw new Error('late failure');
+      return { path: req.path, mime: 'image/png', bytes: new Uint8Array([req.timeS ?? 0]) };
+    };
+    s.setStart(3);
+    const atThree = s.loadPoster();
+    s.setStart(4);
+    const atFour = s.loadPoster();
+    release[4]();
+    await atFour;
+    release[3]();
+    await atThree;
+    expect([[...(s.poster?.bytes ?? [])], calls.errors]).toEqual([[4], []]);
+  });
+
   it('a preset picked while the first frame loads holds for the clip that opens (Telegram: at most 3 s of the whole clip)', async () => {
     const { host } = fakeHost(() => ({ jobId: 'job-1', outcome: 'cancelled', elapsedMs: 1 }));
     const frame = host.client.loadClipFrame;

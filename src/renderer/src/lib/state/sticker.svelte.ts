@@ -144,6 +144,8 @@ export class StickerState {
   private openSeq = 0;
   /** Bumped by each open() before its probe: only the newest clip asked for opens. */
   private probeSeq = 0;
+  /** Bumped by each loadPoster(): the frame of a start the handle has left, answering last, is not shown. */
+  private posterSeq = 0;
   /** The last make was cancelled (nothing was written): the pane says so until the next make or clip. */
   wasCancelled = $state(false);
   /** Keep / Remove strokes over the clip, in frame fractions: they hold for every frame. */
@@ -323,13 +325,17 @@ export class StickerState {
   /** Reloads the poster at the trim start (after the start handle settles). */
   async loadPoster(): Promise<void> {
     if (!this.clip) return;
-    // An answer for a clip opened before another is dropped (it drew the last clip's frame, or its error, over this one).
+    // An answer for a clip opened before another is dropped (it drew the last clip's frame, or its error, over this one),
+    // and so is one for an earlier start of this clip that comes back after the frame asked for since (a seek to a far
+    // keyframe can take longer than the one after it).
     const seq = this.openSeq;
+    const ask = ++this.posterSeq;
+    const isCurrent = () => seq === this.openSeq && ask === this.posterSeq;
     try {
       const poster = await this.host.client.loadClipFrame({ path: this.clip.path, timeS: this.startS, maxSidePx: POSTER_SIDE_PX });
-      if (seq === this.openSeq) this.poster = poster;
+      if (isCurrent()) this.poster = poster;
     } catch (error) {
-      if (seq === this.openSeq) this.host.showError(error, 'sticker');
+      if (isCurrent()) this.host.showError(error, 'sticker');
     }
   }
 
