@@ -363,36 +363,30 @@ describe('StickerState', () => {
     const { host, calls } = fakeHost((spec) => ({ jobId: 'job-1', outcome: 'done', elapsedMs: 9, result: { output: spec.output, width: 320, height: 240, frameCount: 18, fps: 12, bytes: 150_000, withinBudget: true, modelFallback: false } }));
     const s = new StickerState(host);
     await s.open('/clips/a.gif');
-    // The frame at 1 s is slow (a seek to a far keyframe); the one at 2 s, asked for after it, is quick.
+    // Each frame answers when released; the frame at `failsAt` fails.
     const release: Record<number, () => void> = {};
+    let failsAt = -1;
     host.client.loadClipFrame = async (req) => {
       await new Promise<void>((r) => (release[req.timeS ?? 0] = r));
+      if (req.timeS === failsAt) throw new Error('late failure');
       return { path: req.path, mime: 'image/png', bytes: new Uint8Array([req.timeS ?? 0]) };
     };
-    s.setStart(1);
-    const atOne = s.loadPoster();
-    s.setStart(2);
-    const atTwo = s.loadPoster();
-    release[2]();
-    await atTwo;
-    release[1]();
-    await atOne;
-    expect([s.startS, [...(s.poster?.bytes ?? [])], calls.errors]).toEqual([2, [2], []]);
+    /** The start settles at `early`, then at `late`; the frame at `late` answers first (a seek to a far keyframe is slow). */
+    const settleTwice = async (early: number, late: number) => {
+      s.setStart(early);
+      const first = s.loadPoster();
+      s.setStart(late);
+      const second = s.loadPoster();
+      release[late]();
+      await second;
+      release[early]();
+      await first;
+      return [s.startS, [...(s.poster?.bytes ?? [])], calls.errors];
+    };
+    expect(await settleTwice(1, 2)).toEqual([2, [2], []]);
     // A failing earlier start, answering last, says nothing either.
-    host.client.loadClipFrame = async (req) => {
-      await new Promise<void>((r) => (release[req.timeS ?? 0] = r));
-      if (req.timeS === 3) throw new Error('late failure');
-      return { path: req.path, mime: 'image/png', bytes: new Uint8Array([req.timeS ?? 0]) };
-    };
-    s.setStart(3);
-    const atThree = s.loadPoster();
-    s.setStart(4);
-    const atFour = s.loadPoster();
-    release[4]();
-    await atFour;
-    release[3]();
-    await atThree;
-    expect([[...(s.poster?.bytes ?? [])], calls.errors]).toEqual([[4], []]);
+    failsAt = 3;
+    expect(await settleTwice(3, 4)).toEqual([4, [4], []]);
   });
 
   it('a preset picked while the first frame loads holds for the clip that opens (Telegram: at most 3 s of the whole clip)', async () => {
