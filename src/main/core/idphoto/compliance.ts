@@ -167,7 +167,7 @@ function meanLab(image: RgbaImage, pick: (i: number, x: number, y: number) => bo
       B += lab[2];
     }
   }
-  return { lab: n ? [L / n, A / n, B / n] : [0, 0, 0], labs: labs.slice(0, n * 3), n };
+  return { lab: n ? [L / n, A / n, B / n] : [0, 0, 0], labs: labs.subarray(0, n * 3), n };
 }
 
 /** The note of a measurement the spec sets no band for (the eye line of CN 1-inch, a file with no KB band). */
