@@ -13,7 +13,7 @@ import { ENGINE_OPS, previewIdPhoto } from '../../src/main/engine/ops';
 import { runJob } from '../../src/main/engine/run-job';
 import { IdPhotoAnalyses } from '../../src/main/core/idphoto/make-id-photo';
 import { previewIdPhoto as previewCore } from '../../src/main/core/idphoto/preview';
-import { decodeToWorkOn } from '../../src/main/core/image/decode';
+import { decodeImage, decodeToWorkOn } from '../../src/main/core/image/decode';
 import { evalFile, tempDir, testEnv } from '../helpers/env';
 
 describe('previewIdPhoto', () => {
@@ -111,6 +111,48 @@ describe('previewIdPhoto', () => {
     await previewCore(source, options({}), e.env, {}, { ...spy, sourceKey: 'another picture' });
     await previewCore(source, { spec: lib.get('us-2x2') as never, background: '#ffffff' }, e.env, {}, spy);
     expect(made.slice(6)).toEqual([true, true]);
+  });
+
+  it("keeps the face finder's refusal of a picture and the face it found: another colour or spec does not look for the face again", async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    // Two portraits side by side: MULTIPLE_FACES until one is picked.
+    const a = await sharp(evalFile('id_portraits', 'images', 'hv_test2.jpg')).resize({ height: 600 }).toBuffer();
+    const b = await sharp(evalFile('id_portraits', 'images', 'df_img1.jpg')).resize({ height: 600 }).toBuffer();
+    const wa = (await sharp(a).metadata()).width!;
+    const wb = (await sharp(b).metadata()).width!;
+    const group = await sharp({ create: { width: wa + wb, height: 600, channels: 3, background: '#ffffff' } })
+      .composite([
+        { input: a, left: 0, top: 0 },
+        { input: b, left: wa, top: 0 },
+      ])
+      .png()
+      .toBuffer();
+    const source = await decodeImage(group);
+    // The face detector's model is looked up once per search for faces: that is what is counted.
+    let searches = 0;
+    const store = Object.create(e.env.store) as typeof e.env.store;
+    store.resolve = (id) => {
+      if (id === 'yunet') searches++;
+      return e.env.store.resolve(id);
+    };
+    const env = { ...e.env, store };
+    const kept = { analyses: new IdPhotoAnalyses(2), sourceKey: 'group' };
+    const preview = (spec: string, background: string, faceIndex?: number) => previewCore(source, { spec: lib.get(spec) as never, background, faceIndex }, env, {}, kept);
+    // The refusal, then a colour and a spec changed: the faces were looked for once.
+    const refusals = [];
+    for (const [spec, background] of [['icao-35x45', '#ffffff'], ['icao-35x45', '#dbe9f4'], ['us-2x2', '#ffffff']]) refusals.push(await preview(spec, background).catch((err) => err));
+    for (const refusal of refusals) expect(refusal).toMatchObject({ code: 'MULTIPLE_FACES', detail: { count: 2 } });
+    expect(searches).toBe(1);
+    // A picked face is looked for once, then placed on every spec; the same as made afresh.
+    const picked = await preview('icao-35x45', '#ffffff', 1);
+    const otherSpec = await preview('us-2x2', '#ffffff', 1);
+    expect(searches).toBe(2);
+    const fresh = await previewCore(source, { spec: lib.get('us-2x2') as never, background: '#ffffff', faceIndex: 1 }, e.env);
+    expect(Buffer.compare(Buffer.from(otherSpec.photo.bytes), Buffer.from(fresh.photo.bytes))).toBe(0);
+    expect(picked.report.measurements.crownChinMm.pass).toBe(true);
+    // Another picture is looked at afresh.
+    await expect(previewCore(source, { spec: lib.get('icao-35x45') as never, background: '#ffffff' }, env, {}, { ...kept, sourceKey: 'group, changed' })).rejects.toMatchObject({ code: 'MULTIPLE_FACES' });
+    expect(searches).toBe(3);
   });
 
   it('refuses a picture without a face by code, and malformed requests before the engine', async () => {

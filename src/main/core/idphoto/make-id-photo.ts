@@ -137,13 +137,13 @@ function idPhotoAnalysisKey(options: IdPhotoOptions): string {
 }
 
 /** Finds the face and cuts the person out of the region around the head (IdPhotoAnalysis). */
-export async function analyseIdPhoto(source: RgbaImage, options: IdPhotoOptions, env: CoreEnv, ctx: RunContext = {}): Promise<IdPhotoAnalysis> {
+export async function analyseIdPhoto(source: RgbaImage, options: IdPhotoOptions, env: CoreEnv, ctx: RunContext = {}, findFace = (): Promise<FaceAnalysis> => analyseFace(source, env, { faceIndex: options.faceIndex })): Promise<IdPhotoAnalysis> {
   const { spec } = options;
   const { signal, onProgress } = ctx;
   const t0 = performance.now();
   // Progress is counted per stage (the job's stage spans in shared/jobs.ts put them on one bar).
   onProgress?.({ stage: 'detect', done: 0, total: 1 });
-  const face = await analyseFace(source, env, { faceIndex: options.faceIndex });
+  const face = await findFace();
   throwIfAborted(signal);
   const t1 = performance.now();
 
@@ -192,14 +192,23 @@ export async function analyseIdPhoto(source: RgbaImage, options: IdPhotoOptions,
   return { face, region, workScale, work, alpha, workTrimap, refine, model, provider: mask.provider, faceMs: t1 - t0, matteMs: performance.now() - t1 };
 }
 
+/** The face finder's verdicts on a picture: the same picture and face pick always give them. */
+const FACE_VERDICTS: ReadonlySet<string> = new Set(['NO_FACE', 'MULTIPLE_FACES', 'FACE_CUT_OFF', 'INVALID_ARGUMENT']);
+
 /**
  * The last few pictures' analyses used, by a key the caller gives each picture (its path, size and
  * time): the live preview places a nudge, a head size or a colour on the analysis it made (the face
  * and the matte took about half of each preview). Only finished analyses are kept: a cancelled
  * preview leaves nothing half made.
+ *
+ * The face found for a picture and face pick is kept apart, and so is the face finder's refusal
+ * (NO_FACE, MULTIPLE_FACES, ...): another spec or edge mode is analysed without finding the face
+ * again, and a refused picture's preview is refused again at once at each control change, until
+ * a face is picked. A missing or broken model is not kept: it may be mended.
  */
 export class IdPhotoAnalyses {
   private entries: { key: string; analysis: IdPhotoAnalysis }[] = [];
+  private faces: { key: string; face?: FaceAnalysis; refusal?: AppError }[] = [];
 
   constructor(private readonly size = 2) {}
 
@@ -207,10 +216,28 @@ export class IdPhotoAnalyses {
   async get(sourceKey: string, source: RgbaImage, options: IdPhotoOptions, env: CoreEnv, ctx: RunContext = {}): Promise<{ analysis: IdPhotoAnalysis; isNew: boolean }> {
     const key = `${sourceKey}\0${idPhotoAnalysisKey(options)}`;
     const hit = this.entries.find((e) => e.key === key);
-    const analysis = hit?.analysis ?? (await analyseIdPhoto(source, options, env, ctx));
+    const analysis = hit?.analysis ?? (await analyseIdPhoto(source, options, env, ctx, () => this.face(sourceKey, source, options.faceIndex, env)));
     // The one used last is kept longest.
     this.entries = [{ key, analysis }, ...this.entries.filter((e) => e.key !== key)].slice(0, this.size);
     return { analysis, isNew: !hit };
+  }
+
+  /** The face of the picture for this pick: the one kept, or found now; a refusal kept is thrown again. */
+  private async face(sourceKey: string, source: RgbaImage, faceIndex: number | undefined, env: CoreEnv): Promise<FaceAnalysis> {
+    const key = `${sourceKey}\0${faceIndex ?? ''}`;
+    let kept = this.faces.find((e) => e.key === key);
+    if (!kept) {
+      try {
+        kept = { key, face: await analyseFace(source, env, { faceIndex }) };
+      } catch (error) {
+        if (!(error instanceof AppError && FACE_VERDICTS.has(error.code))) throw error;
+        kept = { key, refusal: error };
+      }
+    }
+    // A few picks for each picture kept.
+    this.faces = [kept, ...this.faces.filter((e) => e.key !== key)].slice(0, 4 * this.size);
+    if (kept.refusal) throw kept.refusal;
+    return kept.face!;
   }
 }
 
