@@ -86,11 +86,13 @@ export function isSubjectRepeat(a: RgbaImage, alphaA: Float32Array, b: RgbaImage
   const px = new Uint32Array(blocks);
   const da = a.data;
   const db = b.data;
+  // Each column's block, worked out once (not a division per pixel).
+  const columnBlock = new Uint32Array(width);
+  for (let x = 0; x < width; x++) columnBlock[x] = Math.min(grid - 1, Math.floor((x * grid) / width));
   for (let y = 0; y < height; y++) {
     const row = Math.min(grid - 1, Math.floor((y * grid) / height)) * grid;
-    for (let x = 0; x < width; x++) {
-      const k = row + Math.min(grid - 1, Math.floor((x * grid) / width));
-      const i = y * width + x;
+    for (let x = 0, i = y * width; x < width; x++, i++) {
+      const k = row + columnBlock[x];
       alpha[k] += Math.abs(alphaA[i] - alphaB[i]);
       px[k]++;
       if (alphaA[i] < SUBJECT_ALPHA && alphaB[i] < SUBJECT_ALPHA) continue;
