@@ -312,6 +312,8 @@ describe('ID-photo workspace in Chromium', () => {
     expect(await app.page.locator('[data-testid=idphoto-busy]').count()).toBe(0);
     // The failure is said in words, and each face is shown on the button that picks it.
     expect(await app.page.textContent('[data-testid=idphoto-failure]')).toMatch(/More than one face is in the picture/);
+    // The status line says it too, not the last photo's "Preview updated".
+    expect(await app.page.textContent('[data-testid=status-text]')).toBe('No photo: More than one face is in the picture (MULTIPLE_FACES)');
     await expect.poll(() => app.page.locator('[data-testid=idphoto-face] img').count(), { timeout: 30_000 }).toBe(2);
     const thumb = await app.page.locator('[data-testid=idphoto-face] img').first().evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth);
     expect(thumb).toBe(72);
