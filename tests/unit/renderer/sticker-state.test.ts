@@ -339,6 +339,18 @@ describe('StickerState', () => {
     await s.open('/clips/broken.mp4');
     expect(calls.errors).toEqual([{ code: 'VIDEO_CORRUPT', message: 'cut short' }]);
     expect([s.phase, s.clip?.path, s.result?.path]).toEqual(['done', '/clips/b.gif', '/out/b_sticker.gif']);
+    // The status line is told, each time (a new object), and not once a clip opens.
+    const first = s.openFailure;
+    expect(first).toEqual({ path: '/clips/broken.mp4', isClipKept: true });
+    await s.open('/clips/broken.mp4');
+    expect(s.openFailure).toEqual(first);
+    expect(s.openFailure).not.toBe(first);
+    await s.open('/clips/b.gif');
+    expect(s.openFailure).toBeNull();
+    // With no clip open, nothing is kept.
+    const empty = new StickerState(host);
+    await empty.open('/clips/broken.mp4');
+    expect([empty.phase, empty.openFailure]).toEqual(['empty', { path: '/clips/broken.mp4', isClipKept: false }]);
   });
 
   it("drops the last clip's frame when it comes back after another clip opened (a start moved just before)", async () => {

@@ -148,6 +148,11 @@ export class StickerState {
   private posterSeq = 0;
   /** The last make was cancelled (nothing was written): the pane says so until the next make or clip. */
   wasCancelled = $state(false);
+  /**
+   * The last clip asked for could not be opened (a new object each time, so the status line says
+   * each one): `isClipKept` when the clip before it stays open. Null once a clip opens.
+   */
+  openFailure = $state.raw<{ path: string; isClipKept: boolean } | null>(null);
   /** Keep / Remove strokes over the clip, in frame fractions: they hold for every frame. */
   strokes = $state.raw<StickerStroke[]>([]);
   /** The brush that paints on the clip's frame, or null (the frame is only a picture). */
@@ -258,6 +263,7 @@ export class StickerState {
       if (seq !== this.probeSeq) return;
       // The last clip, its sticker (or the one being made) and its frame stay.
       this.phase = this.jobId ? 'rendering' : this.result ? 'done' : this.clip ? 'ready' : 'empty';
+      this.openFailure = { path, isClipKept: this.clip !== null };
       this.host.showError(error, 'sticker');
       return;
     }
@@ -269,6 +275,7 @@ export class StickerState {
     try {
       this.result = null;
       this.wasCancelled = false;
+      this.openFailure = null;
       this.framePreview = null;
       this.clip = clip;
       // Strokes were painted on the last clip's picture.
