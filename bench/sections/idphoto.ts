@@ -50,9 +50,15 @@ export const section: BenchSection = {
     rows.push({ name: 'live preview, ICAO 35×45: a new picture (face, matte, placement, file)', ...fresh });
     const analyses = new IdPhotoAnalyses(2);
     await previewIdPhoto(image, previewOptions(0), ctx.env, {}, { analyses, sourceKey: input });
-    let dy = 0;
-    const nudged = await ctx.measure(() => previewIdPhoto(image, previewOptions((dy = (dy + 0.3) % 1.2)), ctx.env, {}, { analyses, sourceKey: input }), { n });
+    // Each nudge a place not asked before (the last four places' mattes are kept for colours).
+    let round = 0;
+    const nudged = await ctx.measure(() => previewIdPhoto(image, previewOptions(0.02 + 0.04 * (++round % 20)), ctx.env, {}, { analyses, sourceKey: input }), { n });
     rows.push({ name: 'live preview, ICAO 35×45: a nudge on the same picture', ...nudged, note: `${Math.round((100 * nudged.medianMs) / fresh.medianMs)} % of a new picture's, same rounds` });
+    // Another background colour at the same place: composed on the matte placed there (five
+    // colours in turn: a photo reaching past the picture keeps four of its colours' mattes).
+    const colours = ['#ffffff', '#438edb', '#d93a3a', '#f0f0f0', '#dbe9f4'];
+    const recoloured = await ctx.measure(() => previewIdPhoto(image, { ...previewOptions(0), background: colours[++round % colours.length] }, ctx.env, {}, { analyses, sourceKey: input }), { n });
+    rows.push({ name: 'live preview, ICAO 35×45: another background colour, same place', ...recoloured, note: `${Math.round((100 * recoloured.medianMs) / fresh.medianMs)} % of a new picture's, same rounds` });
     // The workspace's Export: the engine's job after its preview, on the picture and analysis the preview made.
     const engine = { env: ctx.env, tempDir: dir };
     await ENGINE_OPS.previewIdPhoto({ path: input, options: { spec: icao as never, background: '#ffffff' } }, engine, {});

@@ -11,7 +11,7 @@ import type { ApiDeps } from '../../src/main/engine/api/deps';
 import { createIdPhotoArea } from '../../src/main/engine/api/idphoto';
 import { ENGINE_OPS, previewIdPhoto } from '../../src/main/engine/ops';
 import { runJob } from '../../src/main/engine/run-job';
-import { IdPhotoAnalyses } from '../../src/main/core/idphoto/make-id-photo';
+import { IdPhotoAnalyses, makeIdPhoto } from '../../src/main/core/idphoto/make-id-photo';
 import { previewIdPhoto as previewCore } from '../../src/main/core/idphoto/preview';
 import { decodeImage, decodeToWorkOn } from '../../src/main/core/image/decode';
 import { evalFile, tempDir, testEnv } from '../helpers/env';
@@ -111,6 +111,30 @@ describe('previewIdPhoto', () => {
     await previewCore(source, options({}), e.env, {}, { ...spy, sourceKey: 'another picture' });
     await previewCore(source, { spec: lib.get('us-2x2') as never, background: '#ffffff' }, e.env, {}, spy);
     expect(made.slice(6)).toEqual([true, true]);
+  });
+
+  it('composes another background colour on the matte placed last, without solving the edges again; a photo reaching past the picture is solved again', async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    const spec = lib.get('icao-35x45');
+    // hv_test2 has room above the head; df_img2 is cropped tight, so the photo's top reaches past
+    // the picture, is filled with the colour, and the colour is part of the solve there.
+    for (const [name, isComposedOnly] of [['hv_test2.jpg', true], ['df_img2.jpg', false]] as const) {
+      const source = await decodeToWorkOn(evalFile('id_portraits', 'images', name), e.env.maxPixels);
+      const kept = { analyses: new IdPhotoAnalyses(2), sourceKey: name };
+      const make = (background: string, nudge = {}) => makeIdPhoto(source, { spec, background, nudge }, e.env, {}, kept);
+      const first = await make('#ffffff');
+      expect(first.timings.matteMs).toBeGreaterThan(0);
+      // Another colour, then the first colour again, at the same place (kept with its colour too).
+      for (const [background, isKept] of [['#438edb', isComposedOnly], ['#ffffff', true]] as const) {
+        const recoloured = await make(background);
+        expect(recoloured.timings.matteMs === 0).toBe(isKept);
+        const fresh = await makeIdPhoto(source, { spec, background }, e.env);
+        expect(Buffer.compare(Buffer.from(recoloured.image.data), Buffer.from(fresh.image.data))).toBe(0);
+        expect(recoloured.report).toEqual(fresh.report);
+      }
+      // A nudge is another place: solved there.
+      expect((await make('#438edb', { dyMm: 0.4 })).timings.matteMs).toBeGreaterThan(0);
+    }
   });
 
   it("keeps the face finder's refusal of a picture and the face it found: another colour or spec does not look for the face again", async () => {

@@ -128,6 +128,22 @@ export interface IdPhotoAnalysis {
   provider: string;
   faceMs: number;
   matteMs: number;
+  /**
+   * The photo's matte as last placed on this analysis (at most four placements, the newest first):
+   * another background colour at the same place is composed on it, without solving the edges or
+   * estimating the hair's colours again. A photo that reaches past the picture (its top above a
+   * tight crop's edge) has that part filled with the background colour before the edges are
+   * solved, so there the colour is part of the placement.
+   */
+  placements: PlacedMatte[];
+}
+
+/** What one placement of the photo makes before its background colour: the alpha (solved, one person kept) and the foreground colours. */
+interface PlacedMatte {
+  /** The placement's warp and size, and the background colour when the photo reaches past the work image. */
+  key: string;
+  alpha: Float32Array;
+  colours: RgbaImage;
 }
 
 /** The options an analysis depends on: the face picked, the model, the edges, the trimap, and the spec's size and head band (the work image's scale). */
@@ -189,7 +205,7 @@ export async function analyseIdPhoto(source: RgbaImage, options: IdPhotoOptions,
       else if (workTrimap[i] === TRIMAP_FG) alpha[i] = 1;
     }
   }
-  return { face, region, workScale, work, alpha, workTrimap, refine, model, provider: mask.provider, faceMs: t1 - t0, matteMs: performance.now() - t1 };
+  return { face, region, workScale, work, alpha, workTrimap, refine, model, provider: mask.provider, faceMs: t1 - t0, matteMs: performance.now() - t1, placements: [] };
 }
 
 /** The face finder's verdicts on a picture: the same picture and face pick always give them. */
@@ -410,59 +426,10 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   const W = spec.widthPx;
   const H = spec.heightPx;
 
-  // Warp + composite on the background colour.
-  const out = new Uint8Array(W * H * 4);
-  const outAlpha = new Float32Array(W * H);
-  const warped: RgbaImage = { data: new Uint8Array(W * H * 4), width: W, height: H };
-  // outputToImage is affine: its origin and steps per output column and row. One set of bilinear
-  // taps per pixel serves the alpha and the three colours (sampleBilinear's rules: outside the
-  // work image by more than half a pixel is background, the rest is clamped to its edge).
+  // outputToImage is affine: its origin and steps per output column and row.
   const p00 = outputToImage(frame, chosen, W, 0, 0);
   const p10 = outputToImage(frame, chosen, W, 1, 0);
   const p01 = outputToImage(frame, chosen, W, 0, 1);
-  // A source whose colour is at half resolution keeps its bleed unless the photo shrinks it to half
-  // or less: source pixels per output pixel are work pixels per output pixel over the work scale.
-  if (source.isColourSubsampled && Math.hypot(p10.x - p00.x, p10.y - p00.y) / workScale < 2) warped.isColourSubsampled = true;
-  const work4 = work.data;
-  for (let Y = 0, i = 0; Y < H; Y++) {
-    for (let X = 0; X < W; X++, i++) {
-      const x = p00.x + X * (p10.x - p00.x) + Y * (p01.x - p00.x);
-      const y = p00.y + X * (p10.y - p00.y) + Y * (p01.y - p00.y);
-      const o = i * 4;
-      warped.data[o + 3] = 255;
-      if (x < -0.5 || y < -0.5 || x > workW - 0.5 || y > workH - 0.5) {
-        warped.data.set(bgRgb, o);
-        continue;
-      }
-      const fx = Math.min(workW - 1, Math.max(0, x));
-      const fy = Math.min(workH - 1, Math.max(0, y));
-      const x0 = Math.floor(fx);
-      const y0 = Math.floor(fy);
-      const ax = fx - x0;
-      const ay = fy - y0;
-      const i00 = y0 * workW + x0;
-      const i01 = x0 + 1 < workW ? i00 + 1 : i00;
-      const i10 = y0 + 1 < workH ? i00 + workW : i00;
-      const i11 = i10 + (i01 - i00);
-      const w00 = (1 - ax) * (1 - ay);
-      const w01 = ax * (1 - ay);
-      const w10 = (1 - ax) * ay;
-      const w11 = ax * ay;
-      const a = alpha[i00] * w00 + alpha[i01] * w01 + alpha[i10] * w10 + alpha[i11] * w11;
-      outAlpha[i] = a < 0 ? 0 : a > 1 ? 1 : a;
-      for (let c = 0; c < 3; c++) warped.data[o + c] = Math.round(work4[i00 * 4 + c] * w00 + work4[i01 * 4 + c] * w01 + work4[i10 * 4 + c] * w10 + work4[i11 * 4 + c] * w11);
-    }
-  }
-  // A touched-up trimap comes along the same warp as the photo; outside the work image is background.
-  const outTrimap = workTrimap ? sampleTrimap(workTrimap, workW, workH, { x0: p00.x + 0.5, y0: p00.y + 0.5, xPerCol: p10.x - p00.x, yPerCol: p10.y - p00.y, xPerRow: p01.x - p00.x, yPerRow: p01.y - p00.y }, W, H) : undefined;
-  if (refine === 'full') {
-    // Trimap + closed-form solve (refineMatte's 'full') on the photo as it will be made, not on
-    // the larger work region: about half the unknowns (docs/performance.md, "ID photos"), and the
-    // band follows the output's size.
-    const ts = performance.now();
-    await solveFullAlpha(warped, outAlpha, outTrimap ? { trimap: outTrimap } : {}, { signal });
-    solveMs = performance.now() - ts;
-  }
   // One person: a smudge of the old background the matte keeps away from them is dropped
   // (person-matte.ts), measured from the face (between the eyes and the chin); painted foreground stays.
   const toOut = (pw: Point): Point => {
@@ -471,16 +438,88 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   };
   const eyesOut = eyesW.map(toOut) as [Point, Point];
   const chinOut = toOut(chinW);
-  const faceSeed = { x: ((eyesOut[0].x + eyesOut[1].x) / 2 + chinOut.x) / 2, y: ((eyesOut[0].y + eyesOut[1].y) / 2 + chinOut.y) / 2 };
-  const keepPainted = outTrimap ? outTrimap.map((v) => (v === TRIMAP_FG ? 1 : 0)) : undefined;
-  keepPersonMatte(outAlpha, W, H, faceSeed, PERSON_REACH_MM * ppmm, keepPainted);
-  const colours = refine === 'off' ? warped : estimateForeground(warped, outAlpha);
+  // The matte of this placement: the one kept (a colour changed), or warped and solved now.
+  const isInsideWork = (X: number, Y: number): boolean => {
+    const x = p00.x + X * (p10.x - p00.x) + Y * (p01.x - p00.x);
+    const y = p00.y + X * (p10.y - p00.y) + Y * (p01.y - p00.y);
+    return x >= -0.5 && y >= -0.5 && x <= workW - 0.5 && y <= workH - 0.5;
+  };
+  // The warp is affine and the work image convex: the photo is inside it when its four corners are.
+  const isReachingOut = !(isInsideWork(0, 0) && isInsideWork(W - 1, 0) && isInsideWork(0, H - 1) && isInsideWork(W - 1, H - 1));
+  const placementKey = [p00.x, p00.y, p10.x, p10.y, p01.x, p01.y, W, H, ppmm, ...(isReachingOut ? [bgHex] : [])].join(' ');
+  let placed = a.placements.find((p) => p.key === placementKey);
+  if (!placed) {
+    ({ placed, solveMs } = await placeMatte());
+    a.placements = [placed, ...a.placements].slice(0, 4);
+  }
+  const { alpha: outAlpha, colours } = placed;
+
+  // Composite on the background colour.
+  const out = new Uint8Array(W * H * 4);
   for (let i = 0, o = 0; i < W * H; i++, o += 4) {
     const a = outAlpha[i];
     for (let c = 0; c < 3; c++) out[o + c] = Math.round(colours.data[o + c] * a + bgRgb[c] * (1 - a));
     out[o + 3] = 255;
   }
   const image: RgbaImage = { data: out, width: W, height: H };
+
+  /** Warps the work image and its alpha to the photo, solves the edges there, keeps the one person and estimates the foreground colours. */
+  async function placeMatte(): Promise<{ placed: PlacedMatte; solveMs: number }> {
+    let solvedInMs = 0;
+    const outAlpha = new Float32Array(W * H);
+    const warped: RgbaImage = { data: new Uint8Array(W * H * 4), width: W, height: H };
+    // One set of bilinear taps per pixel serves the alpha and the three colours (sampleBilinear's
+    // rules: outside the work image by more than half a pixel is background, the rest is clamped to
+    // its edge).
+    // A source whose colour is at half resolution keeps its bleed unless the photo shrinks it to half
+    // or less: source pixels per output pixel are work pixels per output pixel over the work scale.
+    if (source.isColourSubsampled && Math.hypot(p10.x - p00.x, p10.y - p00.y) / workScale < 2) warped.isColourSubsampled = true;
+    const work4 = work.data;
+    for (let Y = 0, i = 0; Y < H; Y++) {
+      for (let X = 0; X < W; X++, i++) {
+        const x = p00.x + X * (p10.x - p00.x) + Y * (p01.x - p00.x);
+        const y = p00.y + X * (p10.y - p00.y) + Y * (p01.y - p00.y);
+        const o = i * 4;
+        warped.data[o + 3] = 255;
+        if (x < -0.5 || y < -0.5 || x > workW - 0.5 || y > workH - 0.5) {
+          warped.data.set(bgRgb, o);
+          continue;
+        }
+        const fx = Math.min(workW - 1, Math.max(0, x));
+        const fy = Math.min(workH - 1, Math.max(0, y));
+        const x0 = Math.floor(fx);
+        const y0 = Math.floor(fy);
+        const ax = fx - x0;
+        const ay = fy - y0;
+        const i00 = y0 * workW + x0;
+        const i01 = x0 + 1 < workW ? i00 + 1 : i00;
+        const i10 = y0 + 1 < workH ? i00 + workW : i00;
+        const i11 = i10 + (i01 - i00);
+        const w00 = (1 - ax) * (1 - ay);
+        const w01 = ax * (1 - ay);
+        const w10 = (1 - ax) * ay;
+        const w11 = ax * ay;
+        const a = alpha[i00] * w00 + alpha[i01] * w01 + alpha[i10] * w10 + alpha[i11] * w11;
+        outAlpha[i] = a < 0 ? 0 : a > 1 ? 1 : a;
+        for (let c = 0; c < 3; c++) warped.data[o + c] = Math.round(work4[i00 * 4 + c] * w00 + work4[i01 * 4 + c] * w01 + work4[i10 * 4 + c] * w10 + work4[i11 * 4 + c] * w11);
+      }
+    }
+    // A touched-up trimap comes along the same warp as the photo; outside the work image is background.
+    const outTrimap = workTrimap ? sampleTrimap(workTrimap, workW, workH, { x0: p00.x + 0.5, y0: p00.y + 0.5, xPerCol: p10.x - p00.x, yPerCol: p10.y - p00.y, xPerRow: p01.x - p00.x, yPerRow: p01.y - p00.y }, W, H) : undefined;
+    if (refine === 'full') {
+      // Trimap + closed-form solve (refineMatte's 'full') on the photo as it will be made, not on
+      // the larger work region: about half the unknowns (docs/performance.md, "ID photos"), and the
+      // band follows the output's size.
+      const ts = performance.now();
+      await solveFullAlpha(warped, outAlpha, outTrimap ? { trimap: outTrimap } : {}, { signal });
+      solvedInMs = performance.now() - ts;
+    }
+    const faceSeed = { x: ((eyesOut[0].x + eyesOut[1].x) / 2 + chinOut.x) / 2, y: ((eyesOut[0].y + eyesOut[1].y) / 2 + chinOut.y) / 2 };
+    const keepPainted = outTrimap ? outTrimap.map((v) => (v === TRIMAP_FG ? 1 : 0)) : undefined;
+    keepPersonMatte(outAlpha, W, H, faceSeed, PERSON_REACH_MM * ppmm, keepPainted);
+    const colours = refine === 'off' ? warped : estimateForeground(warped, outAlpha);
+    return { placed: { key: placementKey, alpha: outAlpha, colours }, solveMs: solvedInMs };
+  }
 
   // Measure the result in output pixels.
   onProgress?.({ stage: 'composite', done: 1, total: 2 });
