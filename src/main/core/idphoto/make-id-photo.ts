@@ -138,6 +138,9 @@ export interface IdPhotoAnalysis {
   placements: PlacedMatte[];
 }
 
+/** The most pixels of placed mattes kept with one analysis (IdPhotoAnalysis.placements): about 32 MB. */
+const PLACED_PIXELS_MAX = 4_000_000;
+
 /** What one placement of the photo makes before its background colour: the alpha (solved, one person kept) and the foreground colours. */
 interface PlacedMatte {
   /** The placement's warp and size, and the background colour when the photo reaches past the work image. */
@@ -450,7 +453,15 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   let placed = a.placements.find((p) => p.key === placementKey);
   if (!placed) {
     ({ placed, solveMs } = await placeMatte());
-    a.placements = [placed, ...a.placements].slice(0, 4);
+    // The newest first, up to four, and no more pixels than four 1-megapixel photos (a matte is 8 bytes a pixel).
+    const kept: PlacedMatte[] = [];
+    let pixels = 0;
+    for (const p of [placed, ...a.placements]) {
+      pixels += p.alpha.length;
+      if (kept.length === 4 || (kept.length > 0 && pixels > PLACED_PIXELS_MAX)) break;
+      kept.push(p);
+    }
+    a.placements = kept;
   }
   const { alpha: outAlpha, colours } = placed;
 
