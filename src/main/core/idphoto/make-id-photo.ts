@@ -433,15 +433,15 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   const p00 = outputToImage(frame, chosen, W, 0, 0);
   const p10 = outputToImage(frame, chosen, W, 1, 0);
   const p01 = outputToImage(frame, chosen, W, 0, 1);
-  // One person: a smudge of the old background the matte keeps away from them is dropped
-  // (person-matte.ts), measured from the face (between the eyes and the chin); painted foreground stays.
   const toOut = (pw: Point): Point => {
     const a = toAligned(frame, pw);
     return { x: (a.u - chosen!.uCentre) * chosen!.k + W / 2, y: (a.v - chosen!.crownV) * chosen!.k + chosen!.topPx };
   };
   const eyesOut = eyesW.map(toOut) as [Point, Point];
   const chinOut = toOut(chinW);
-  // The matte of this placement: the one kept (a colour changed), or warped and solved now.
+  // The matte of this placement: the one kept (a colour changed), or warped and solved now. Where
+  // the photo reaches past the work image (a picture cropped tight above the head), that part is
+  // filled with the background colour before the solve, so the colour is part of the key.
   const isInsideWork = (X: number, Y: number): boolean => {
     const x = p00.x + X * (p10.x - p00.x) + Y * (p01.x - p00.x);
     const y = p00.y + X * (p10.y - p00.y) + Y * (p01.y - p00.y);
@@ -525,6 +525,8 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
       await solveFullAlpha(warped, outAlpha, outTrimap ? { trimap: outTrimap } : {}, { signal });
       solvedInMs = performance.now() - ts;
     }
+    // One person: a smudge of the old background the matte keeps away from them is dropped
+    // (person-matte.ts), measured from the face (between the eyes and the chin); painted foreground stays.
     const faceSeed = { x: ((eyesOut[0].x + eyesOut[1].x) / 2 + chinOut.x) / 2, y: ((eyesOut[0].y + eyesOut[1].y) / 2 + chinOut.y) / 2 };
     const keepPainted = outTrimap ? outTrimap.map((v) => (v === TRIMAP_FG ? 1 : 0)) : undefined;
     keepPersonMatte(outAlpha, W, H, faceSeed, PERSON_REACH_MM * ppmm, keepPainted);
