@@ -1,5 +1,5 @@
-// The ID-photo workspace's live preview state without the DOM: requests wait for the pause, a
-// newer request replaces a waiting one, answers to older requests are dropped (the photo always
+// The ID-photo workspace's live preview state without the DOM: a request after a quiet spell goes
+// at once, quick ones after it wait for the pause, a newer request replaces a waiting one, answers to older requests are dropped (the photo always
 // matches the controls), failures keep their code and detail, and null clears.
 import { describe, expect, it } from 'vitest';
 import type { IdPhotoPreview, IdPhotoPreviewRequest } from '../../../src/shared/api';
@@ -34,24 +34,60 @@ function harness() {
   };
   const client = { previewIdPhoto: (req: IdPhotoPreviewRequest) => new Promise<IdPhotoPreview>((resolve, reject) => pending.push({ req, resolve, reject })) };
   const fire = () => timers.splice(0).forEach((t) => !t.cancelled && t.fn());
-  return { previewer: new IdPhotoPreviewer(client, 100, schedule), pending, fire };
+  const clock = { ms: 1000 };
+  return { previewer: new IdPhotoPreviewer(client, 100, schedule, () => clock.ms), pending, fire, clock, timers };
 }
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
 describe('IdPhotoPreviewer', () => {
-  it('sends only the last of quick changes, after the pause', async () => {
-    const { previewer, pending, fire } = harness();
+  it('asks for a change after a quiet spell at once; of the quick changes after it, only the last, after the pause', async () => {
+    const { previewer, pending, fire, clock } = harness();
     previewer.request(request('a'));
-    previewer.request(request('b'));
+    expect(pending.map((p) => p.req.options.spec.id)).toEqual(['a']);
+    // A slider dragged: each change comes before the pause is over.
+    for (const id of ['b', 'c', 'd']) {
+      clock.ms += 30;
+      previewer.request(request(id));
+    }
     expect(previewer.isBusy).toBe(true);
-    expect(pending).toHaveLength(0);
+    expect(pending).toHaveLength(1);
     fire();
-    expect(pending.map((p) => p.req.options.spec.id)).toEqual(['b']);
+    expect(pending.map((p) => p.req.options.spec.id)).toEqual(['a', 'd']);
+    // The first answer is no longer the controls': dropped.
     pending[0].resolve(previewOf(pending[0].req));
     await flush();
-    expect(previewer.preview?.report.specId).toBe('b');
+    expect([previewer.preview, previewer.isBusy]).toEqual([null, true]);
+    pending[1].resolve(previewOf(pending[1].req));
+    await flush();
+    expect(previewer.preview?.report.specId).toBe('d');
     expect(previewer.isBusy).toBe(false);
+  });
+
+  it('waits for the pause when a change comes soon after the last, or while one is still being made', async () => {
+    const { previewer, pending, fire, clock, timers } = harness();
+    previewer.request(request('a'));
+    pending[0].resolve(previewOf(pending[0].req));
+    await flush();
+    // Answered, but the last change was only 50 ms ago.
+    clock.ms += 50;
+    previewer.request(request('b'));
+    expect([pending.length, timers.length]).toEqual([1, 1]);
+    fire();
+    expect(pending.map((p) => p.req.options.spec.id)).toEqual(['a', 'b']);
+    // A quiet spell, but b is still being made: c waits.
+    clock.ms += 500;
+    previewer.request(request('c'));
+    expect([pending.length, timers.length]).toEqual([2, 1]);
+    fire();
+    pending[1].resolve(previewOf(pending[1].req));
+    pending[2].resolve(previewOf(pending[2].req));
+    await flush();
+    expect(previewer.preview?.report.specId).toBe('c');
+    // Nothing running and a quiet spell: a click on another colour goes at once.
+    clock.ms += 500;
+    previewer.request(request('d'));
+    expect([pending.length, timers.length]).toEqual([4, 0]);
   });
 
   it('drops the answer of an older request that arrives last', async () => {

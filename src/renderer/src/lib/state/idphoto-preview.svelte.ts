@@ -1,6 +1,7 @@
 // The ID-photo workspace's live preview (rune class, renderer): every change of portrait, spec,
-// background, nudge or sheet asks the engine for a new preview after a short pause; answers to
-// older requests are dropped, so the photo on screen always matches the controls.
+// background, nudge or sheet asks the engine for a new preview: at once after a quiet spell (a
+// click on a colour or a size), after a short pause when changes follow closely (a slider dragged);
+// answers to older requests are dropped, so the photo on screen always matches the controls.
 import { untrack } from 'svelte';
 import type { ApiClient } from '../../../../shared/api-client';
 import type { IdPhotoPreview, IdPhotoPreviewRequest } from '../../../../shared/api';
@@ -29,11 +30,14 @@ export class IdPhotoPreviewer {
 
   private seq = 0;
   private cancelTimer: (() => void) | null = null;
+  /** When the last request came (the clock's ms). */
+  private lastAskAt = -Infinity;
 
   constructor(
     private readonly client: Pick<ApiClient, 'previewIdPhoto'>,
     private readonly delayMs = 180,
     private readonly schedule: Schedule = realSchedule,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /**
@@ -57,7 +61,17 @@ export class IdPhotoPreviewer {
     }
     // Another photo's request clears the last one's failure at once, not when its answer comes.
     if (this.failure && req.path !== this.failure.path) this.failure = null;
+    // A change after a quiet spell, with nothing waiting or running, is asked for at once (a colour
+    // placed on the kept matte comes back in about 50 ms: the pause was most of the wait); one
+    // that follows closely waits for the pause, and only the last of a run of them is asked for.
+    const at = this.now();
+    const isQuiet = !this.isBusy && at - this.lastAskAt >= this.delayMs;
+    this.lastAskAt = at;
     this.isBusy = true;
+    if (isQuiet) {
+      void this.run(id, req);
+      return;
+    }
     this.cancelTimer = this.schedule(() => {
       this.cancelTimer = null;
       void this.run(id, req);
