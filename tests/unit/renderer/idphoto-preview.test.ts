@@ -1,6 +1,7 @@
 // The ID-photo workspace's live preview state without the DOM: a request after a quiet spell goes
-// at once, quick ones after it wait for the pause, a newer request replaces a waiting one, answers to older requests are dropped (the photo always
-// matches the controls), failures keep their code and detail, and null clears.
+// at once, quick ones after it wait for the pause, a newer request replaces a waiting one, answers
+// to older requests are dropped (the photo always matches the controls), failures keep their code
+// and detail, and null clears.
 import { describe, expect, it } from 'vitest';
 import type { IdPhotoPreview, IdPhotoPreviewRequest } from '../../../src/shared/api';
 import { AppError } from '../../../src/shared/errors';
