@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { evalFile, tempDir } from '../helpers/env';
+import { evalFile, tempDir, twoPortraits } from '../helpers/env';
 import { writeHeic } from '../helpers/heic';
 import { ARTIFACTS_DIR, chooseFiles, useAppSession, waitForCutoutOf } from './helpers';
 
@@ -281,15 +281,8 @@ describe('ID-photo workspace in Chromium', () => {
   });
 
   it('asks to pick a face on a group photo and previews the picked one', async () => {
-    const a = await sharp(evalFile('id_portraits', 'images', 'hv_test1.jpg')).resize({ height: 600 }).toBuffer();
-    const b = await sharp(evalFile('id_portraits', 'images', 'df_img1.jpg')).resize({ height: 600 }).toBuffer();
-    const wa = (await sharp(a).metadata()).width!;
-    const wb = (await sharp(b).metadata()).width!;
     const group = join(tempDir('cutout-e2e-id-'), 'group.jpg');
-    await sharp({ create: { width: wa + wb, height: 600, channels: 3, background: '#ffffff' } })
-      .composite([{ input: a, left: 0, top: 0 }, { input: b, left: wa, top: 0 }])
-      .jpeg()
-      .toFile(group);
+    writeFileSync(group, (await twoPortraits('jpeg')).bytes);
     // A text file named .jpg is refused, and is not listed as a recent photo; the group photo is (it was read).
     const notImage = join(tempDir('cutout-e2e-id-'), 'notimage.jpg');
     writeFileSync(notImage, 'not a picture');

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import sharp from 'sharp';
 import { createCliEnv, createModelStore } from '../../src/main/cli/cli-env';
 import type { CoreEnv } from '../../src/main/core/env';
 import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
@@ -23,6 +24,21 @@ export function evalFile(...parts: string[]): string {
   const p = join(EVAL_DIR, ...parts);
   if (!existsSync(p)) throw new Error(`evaluation file missing: ${p} (tests need ../shared/eval)`);
   return p;
+}
+
+/** A group photo of two faces: the eval portraits hv_test1 (left, `leftWidth` px wide) and df_img1 (right) side by side, 600 px high, on white. */
+export async function twoPortraits(format: 'png' | 'jpeg' = 'png'): Promise<{ bytes: Buffer; leftWidth: number }> {
+  const [a, b] = await Promise.all(['hv_test1.jpg', 'df_img1.jpg'].map((name) => sharp(evalFile('id_portraits', 'images', name)).resize({ height: 600 }).toBuffer()));
+  const wa = (await sharp(a).metadata()).width!;
+  const wb = (await sharp(b).metadata()).width!;
+  const bytes = await sharp({ create: { width: wa + wb, height: 600, channels: 3, background: '#ffffff' } })
+    .composite([
+      { input: a, left: 0, top: 0 },
+      { input: b, left: wa, top: 0 },
+    ])
+    .toFormat(format)
+    .toBuffer();
+  return { bytes, leftWidth: wa };
 }
 
 /**

@@ -14,7 +14,7 @@ import { runJob } from '../../src/main/engine/run-job';
 import { IdPhotoAnalyses, makeIdPhoto } from '../../src/main/core/idphoto/make-id-photo';
 import { previewIdPhoto as previewCore } from '../../src/main/core/idphoto/preview';
 import { decodeImage, decodeToWorkOn } from '../../src/main/core/image/decode';
-import { evalFile, tempDir, testEnv } from '../helpers/env';
+import { evalFile, tempDir, testEnv, twoPortraits } from '../helpers/env';
 
 describe('previewIdPhoto', () => {
   const e = { env: testEnv(), tempDir: tempDir() };
@@ -140,18 +140,7 @@ describe('previewIdPhoto', () => {
   it("keeps the face finder's refusal of a picture and the face it found: another colour or spec does not look for the face again", async () => {
     const lib = await SpecLibrary.load(specLibraryPath());
     // Two portraits side by side: MULTIPLE_FACES until one is picked.
-    const a = await sharp(evalFile('id_portraits', 'images', 'hv_test2.jpg')).resize({ height: 600 }).toBuffer();
-    const b = await sharp(evalFile('id_portraits', 'images', 'df_img1.jpg')).resize({ height: 600 }).toBuffer();
-    const wa = (await sharp(a).metadata()).width!;
-    const wb = (await sharp(b).metadata()).width!;
-    const group = await sharp({ create: { width: wa + wb, height: 600, channels: 3, background: '#ffffff' } })
-      .composite([
-        { input: a, left: 0, top: 0 },
-        { input: b, left: wa, top: 0 },
-      ])
-      .png()
-      .toBuffer();
-    const source = await decodeImage(group);
+    const source = await decodeImage((await twoPortraits()).bytes);
     // The face detector's model is looked up once per search for faces: that is what is counted.
     let searches = 0;
     const store = Object.create(e.env.store) as typeof e.env.store;

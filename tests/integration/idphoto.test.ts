@@ -14,7 +14,7 @@ import { idPhotoToFile, makeIdPhoto } from '../../src/main/core/idphoto/make-id-
 import { MIN_TOP_MARGIN_MM } from '../../src/main/core/idphoto/geometry';
 import { SpecLibrary } from '../../src/main/core/idphoto/spec';
 import { cutoutImage } from '../../src/main/core/pipelines/cutout';
-import { evalFile, tempDir, testEnv } from '../helpers/env';
+import { evalFile, tempDir, testEnv, twoPortraits } from '../helpers/env';
 
 const env = testEnv();
 let lib: SpecLibrary;
@@ -205,26 +205,16 @@ describe('idphoto refusals', () => {
   });
 
   it('gives MULTIPLE_FACES with the count and boxes for two portraits side by side, and accepts a picked face', async () => {
-    const a = await sharp(evalFile('id_portraits', 'images', 'hv_test1.jpg')).resize({ height: 600 }).toBuffer();
-    const b = await sharp(evalFile('id_portraits', 'images', 'df_img1.jpg')).resize({ height: 600 }).toBuffer();
-    const wa = (await sharp(a).metadata()).width!;
-    const wb = (await sharp(b).metadata()).width!;
-    const group = await sharp({ create: { width: wa + wb, height: 600, channels: 3, background: '#ffffff' } })
-      .composite([
-        { input: a, left: 0, top: 0 },
-        { input: b, left: wa, top: 0 },
-      ])
-      .png()
-      .toBuffer();
-    const image = await decodeImage(group);
+    const group = await twoPortraits();
+    const image = await decodeImage(group.bytes);
     const err = await makeIdPhoto(image, { spec: lib.get('icao-35x45') }, env).catch((e) => e);
     expect(err.code).toBe('MULTIPLE_FACES');
     expect(err.detail.count).toBe(2);
     expect(err.detail.boxes).toHaveLength(2);
     // Numbered from the left: face 0 is the left portrait's, face 1 the right one's.
     const [left, right] = err.detail.boxes as { x: number; width: number }[];
-    expect(left.x + left.width / 2).toBeLessThan(wa);
-    expect(right.x + right.width / 2).toBeGreaterThan(wa);
+    expect(left.x + left.width / 2).toBeLessThan(group.leftWidth);
+    expect(right.x + right.width / 2).toBeGreaterThan(group.leftWidth);
     const picked = await makeIdPhoto(image, { spec: lib.get('cn-1inch'), faceIndex: 0 }, env);
     expect(picked.image.width).toBe(295);
   });
