@@ -18,7 +18,7 @@ import { upsampleMaskGuided } from '../matting/guided-filter';
 import { refineMatte, solveFullAlpha } from '../matting/refine';
 import type { RunContext } from '../progress';
 import { runMaskModel } from '../segment/mask-model';
-import { decodeTrimapFile, TRIMAP_BG, TRIMAP_FG } from '../trimap/trimap-file';
+import { decodeTrimapFile, TRIMAP_AUTO, TRIMAP_BG, TRIMAP_FG } from '../trimap/trimap-file';
 import { resolveMaskModel } from '../pipelines/cutout';
 import { CENTRE_TOLERANCE } from '../../../shared/idphoto-report';
 import { wordList } from '../../../shared/labels';
@@ -131,9 +131,7 @@ export interface IdPhotoAnalysis {
   /**
    * The photo's matte as last placed on this analysis (at most four placements, the newest first):
    * another background colour at the same place is composed on it, without solving the edges or
-   * estimating the hair's colours again. A photo that reaches past the picture (its top above a
-   * tight crop's edge) has that part filled with the background colour before the edges are
-   * solved, so there the colour is part of the placement.
+   * estimating the hair's colours again.
    */
   placements: PlacedMatte[];
 }
@@ -143,7 +141,7 @@ const PLACED_PIXELS_MAX = 4_000_000;
 
 /** What one placement of the photo makes before its background colour: the alpha (solved, one person kept) and the foreground colours. */
 interface PlacedMatte {
-  /** The placement's warp and size, and the background colour when the photo reaches past the work image. */
+  /** The placement: its warp and size. */
   key: string;
   alpha: Float32Array;
   colours: RgbaImage;
@@ -439,17 +437,9 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   };
   const eyesOut = eyesW.map(toOut) as [Point, Point];
   const chinOut = toOut(chinW);
-  // The matte of this placement: the one kept (a colour changed), or warped and solved now. Where
-  // the photo reaches past the work image (a picture cropped tight above the head), that part is
-  // filled with the background colour before the solve, so the colour is part of the key.
-  const isInsideWork = (X: number, Y: number): boolean => {
-    const x = p00.x + X * (p10.x - p00.x) + Y * (p01.x - p00.x);
-    const y = p00.y + X * (p10.y - p00.y) + Y * (p01.y - p00.y);
-    return x >= -0.5 && y >= -0.5 && x <= workW - 0.5 && y <= workH - 0.5;
-  };
-  // The warp is affine and the work image convex: the photo is inside it when its four corners are.
-  const isReachingOut = !(isInsideWork(0, 0) && isInsideWork(W - 1, 0) && isInsideWork(0, H - 1) && isInsideWork(W - 1, H - 1));
-  const placementKey = [p00.x, p00.y, p10.x, p10.y, p01.x, p01.y, W, H, ppmm, ...(isReachingOut ? [bgHex] : [])].join(' ');
+  // The matte of this placement (it does not depend on the background colour): the one kept (a
+  // colour changed), or warped and solved now.
+  const placementKey = [p00.x, p00.y, p10.x, p10.y, p01.x, p01.y, W, H, ppmm].join(' ');
   let placed = a.placements.find((p) => p.key === placementKey);
   if (!placed) {
     ({ placed, solveMs } = await placeMatte());
@@ -481,7 +471,11 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     const warped: RgbaImage = { data: new Uint8Array(W * H * 4), width: W, height: H };
     // One set of bilinear taps per pixel serves the alpha and the three colours (sampleBilinear's
     // rules: outside the work image by more than half a pixel is background, the rest is clamped to
-    // its edge).
+    // its edge). Where the photo reaches past the work image (a picture cropped tight above the
+    // head), its colours are the work image's edge carried on, so the edges are solved and the
+    // hair's colours estimated against the picture's own background, not against a band of the new
+    // colour (and one matte serves every colour); that part is background again after the solve.
+    const outside = new Uint8Array(W * H);
     // A source whose colour is at half resolution keeps its bleed unless the photo shrinks it to half
     // or less: source pixels per output pixel are work pixels per output pixel over the work scale.
     if (source.isColourSubsampled && Math.hypot(p10.x - p00.x, p10.y - p00.y) / workScale < 2) warped.isColourSubsampled = true;
@@ -492,10 +486,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
         const y = p00.y + X * (p10.y - p00.y) + Y * (p01.y - p00.y);
         const o = i * 4;
         warped.data[o + 3] = 255;
-        if (x < -0.5 || y < -0.5 || x > workW - 0.5 || y > workH - 0.5) {
-          warped.data.set(bgRgb, o);
-          continue;
-        }
+        const isOutside = x < -0.5 || y < -0.5 || x > workW - 0.5 || y > workH - 0.5;
         const fx = Math.min(workW - 1, Math.max(0, x));
         const fy = Math.min(workH - 1, Math.max(0, y));
         const x0 = Math.floor(fx);
@@ -510,12 +501,16 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
         const w01 = ax * (1 - ay);
         const w10 = (1 - ax) * ay;
         const w11 = ax * ay;
-        const a = alpha[i00] * w00 + alpha[i01] * w01 + alpha[i10] * w10 + alpha[i11] * w11;
-        outAlpha[i] = a < 0 ? 0 : a > 1 ? 1 : a;
+        if (isOutside) outside[i] = 1;
+        else {
+          const a = alpha[i00] * w00 + alpha[i01] * w01 + alpha[i10] * w10 + alpha[i11] * w11;
+          outAlpha[i] = a < 0 ? 0 : a > 1 ? 1 : a;
+        }
         for (let c = 0; c < 3; c++) warped.data[o + c] = Math.round(work4[i00 * 4 + c] * w00 + work4[i01 * 4 + c] * w01 + work4[i10 * 4 + c] * w10 + work4[i11 * 4 + c] * w11);
       }
     }
-    // A touched-up trimap comes along the same warp as the photo; outside the work image is background.
+    // A touched-up trimap comes along the same warp as the photo; outside the work image it is left
+    // to the matte, as without a touch-up (its colours there are the picture's edge carried on).
     const outTrimap = workTrimap ? sampleTrimap(workTrimap, workW, workH, { x0: p00.x + 0.5, y0: p00.y + 0.5, xPerCol: p10.x - p00.x, yPerCol: p10.y - p00.y, xPerRow: p01.x - p00.x, yPerRow: p01.y - p00.y }, W, H) : undefined;
     if (refine === 'full') {
       // Trimap + closed-form solve (refineMatte's 'full') on the photo as it will be made, not on
@@ -524,6 +519,8 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
       const ts = performance.now();
       await solveFullAlpha(warped, outAlpha, outTrimap ? { trimap: outTrimap } : {}, { signal });
       solvedInMs = performance.now() - ts;
+      // Nothing of the person is drawn past the picture: the hair is not made up there.
+      for (let i = 0; i < outside.length; i++) if (outside[i]) outAlpha[i] = 0;
     }
     // One person: a smudge of the old background the matte keeps away from them is dropped
     // (person-matte.ts), measured from the face (between the eyes and the chin); painted foreground stays.
@@ -656,8 +653,9 @@ interface PixelAffine {
 
 /**
  * A trimap resampled by nearest neighbour: output pixel (X, Y) takes the label at `map`'s point for
- * it (in the source trimap's pixel units, pixel centres at .5); outside it is background. Runs per
- * preview with a touch-up, so it allocates nothing per pixel.
+ * it (in the source trimap's pixel units, pixel centres at .5); outside it is left to the matte
+ * (auto), as where nothing was painted. Runs per preview with a touch-up, so it allocates nothing
+ * per pixel.
  */
 function sampleTrimap(trimap: Uint8Array, srcW: number, srcH: number, map: PixelAffine, width: number, height: number): Uint8Array {
   const out = new Uint8Array(width * height);
@@ -667,7 +665,7 @@ function sampleTrimap(trimap: Uint8Array, srcW: number, srcH: number, map: Pixel
     for (let X = 0; X < width; X++, i++, x += map.xPerCol, y += map.yPerCol) {
       const sx = Math.floor(x);
       const sy = Math.floor(y);
-      out[i] = sx >= 0 && sy >= 0 && sx < srcW && sy < srcH ? trimap[sy * srcW + sx] : TRIMAP_BG;
+      out[i] = sx >= 0 && sy >= 0 && sx < srcW && sy < srcH ? trimap[sy * srcW + sx] : TRIMAP_AUTO;
     }
   }
   return out;
