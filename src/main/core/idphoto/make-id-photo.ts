@@ -2,7 +2,7 @@
 // crown from the alpha, chin from landmarks -> crop/scale/roll by the spec -> composite on the
 // spec background -> compliance report -> exact file. Core (no electron).
 import { extname } from 'node:path';
-import { AppError } from '../../../shared/errors';
+import { AppError, errorKindOf, isInputFault } from '../../../shared/errors';
 import { ID_PHOTO_REFINE, type RefineMode } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import type { CoreEnv } from '../env';
@@ -209,9 +209,6 @@ export async function analyseIdPhoto(source: RgbaImage, options: IdPhotoOptions,
   return { face, region, workScale, work, alpha, workTrimap, refine, model, provider: mask.provider, faceMs: t1 - t0, matteMs: performance.now() - t1, placements: [] };
 }
 
-/** The face finder's verdicts on a picture: the same picture and face pick always give them. */
-const FACE_VERDICTS: ReadonlySet<string> = new Set(['NO_FACE', 'MULTIPLE_FACES', 'FACE_CUT_OFF', 'INVALID_ARGUMENT']);
-
 /**
  * The last few pictures' analyses used, by a key the caller gives each picture (its path, size and
  * time): the live preview places a nudge, a head size or a colour on the analysis it made (the face
@@ -247,7 +244,9 @@ export class IdPhotoAnalyses {
       try {
         kept = { key, face: await analyseFace(source, env, { faceIndex }) };
       } catch (error) {
-        if (!(error instanceof AppError && FACE_VERDICTS.has(error.code))) throw error;
+        // A refusal of what the picture shows comes again for the same picture (isInputFault); a
+        // missing model or a bad face index is not kept.
+        if (!(error instanceof AppError && isInputFault(error.code, errorKindOf(error.detail)))) throw error;
         kept = { key, refusal: error };
       }
     }
