@@ -152,7 +152,7 @@ export class StickerState {
    * The last clip asked for could not be opened (a new object each time, so the status line says
    * each one): `isClipKept` when the clip before it stays open. Null once a clip opens.
    */
-  openFailure = $state.raw<{ path: string; isClipKept: boolean } | null>(null);
+  openFailure = $state.raw<{ isClipKept: boolean } | null>(null);
   /** Keep / Remove strokes over the clip, in frame fractions: they hold for every frame. */
   strokes = $state.raw<StickerStroke[]>([]);
   /** The brush that paints on the clip's frame, or null (the frame is only a picture). */
@@ -263,7 +263,7 @@ export class StickerState {
       if (seq !== this.probeSeq) return;
       // The last clip, its sticker (or the one being made) and its frame stay.
       this.phase = this.jobId ? 'rendering' : this.result ? 'done' : this.clip ? 'ready' : 'empty';
-      this.openFailure = { path, isClipKept: this.clip !== null };
+      this.openFailure = { isClipKept: this.clip !== null };
       this.host.showError(error, 'sticker');
       return;
     }
