@@ -49,6 +49,21 @@ export function parseRefineMode(value: unknown, field = 'refine'): RefineMode {
   return value as RefineMode;
 }
 
+/**
+ * How far an ID photo's brightness goes each way, in EV: stops of light at the darkest tones
+ * (IdPhotoJobOptions.brightnessEv; the curve is core/image/tone.ts brightnessTable).
+ */
+export const ID_PHOTO_BRIGHTNESS_EV_MAX = 2;
+
+/** Checks an ID photo's brightness (EV) from a flag or a request; INVALID_ARGUMENT says the range. */
+export function parseBrightnessEv(value: unknown, field = 'brightness'): number {
+  const ev = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof ev !== 'number' || !Number.isFinite(ev) || Math.abs(ev) > ID_PHOTO_BRIGHTNESS_EV_MAX) {
+    throw new AppError('INVALID_ARGUMENT', `${field} must be a number of EV from -${ID_PHOTO_BRIGHTNESS_EV_MAX} to +${ID_PHOTO_BRIGHTNESS_EV_MAX} (0 leaves the photo as it is), got "${String(value)}"`);
+  }
+  return ev === 0 ? 0 : ev;
+}
+
 /** What is being cut out: selects the model task (person-mask or anime-mask). */
 export type Subject = 'person' | 'anime';
 
@@ -248,6 +263,8 @@ export interface IdPhotoJobOptions {
   nudge?: { dxMm?: number; dyMm?: number; headBandPos?: number };
   /** A touched-up trimap PNG at the portrait's size (saveTrimap from the editor's brushes); edges are then 'full'. */
   trimapPath?: string;
+  /** The person made lighter (+) or darker (−), in EV within ±ID_PHOTO_BRIGHTNESS_EV_MAX [0]; the background colour stays as asked. */
+  brightnessEv?: number;
   /** Also write a print sheet (PNG/JPEG/PDF by the output's extension). */
   sheet?: { paper: string; dpi: number; output: string; copies?: number };
 }

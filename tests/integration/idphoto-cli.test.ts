@@ -146,6 +146,8 @@ describe('cutout idphoto', () => {
       [['-o', join(dir, 'x.jpg'), '--sheet', '6inch', '--dpi', '100000'], /^INVALID_ARGUMENT: Print sheet dpi must be a whole number from 72 to 1200, got 100000\n$/, 2],
       [['-o', join(dir, 'x.jpg'), '--sheet', '6inch', '--dpi', '0'], /^INVALID_ARGUMENT: Print sheet dpi must be a whole number from 72 to 1200, got 0\n$/, 2],
       [['-o', join(dir, 'x.jpg'), '--face=0'], /^INVALID_ARGUMENT: --face must be a whole number of at least 1, got 0\n$/, 2],
+      [['-o', join(dir, 'x.jpg'), '--brightness', '3'], /^INVALID_ARGUMENT: --brightness must be a number of EV from -2 to \+2 \(0 leaves the photo as it is\), got "3"\n$/, 2],
+      [['-o', join(dir, 'x.jpg'), '--brightness=lighter'], /^INVALID_ARGUMENT: --brightness must be a number of EV/, 2],
       [['-o', join(dir, 'x.jpg'), '--kb', '50-20'], /^INVALID_ARGUMENT: --kb must be a file size in KB: MIN-MAX \(20-50\), at most MAX \(50\) or at least MIN \(20-\), up to 10000; got "50-20"\n$/, 2],
     ];
     for (const [args, message, code] of refusals) {
@@ -200,6 +202,24 @@ describe('cutout idphoto', () => {
     const tiny = await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', '--refine', 'off', '--kb', '1', '-o', join(dir, 'tiny.jpg')], { env }).catch((e) => e);
     expect(tiny.code).toBe(3);
     expect(String(tiny.stdout)).toMatch(/FAIL: File size: [\d.]+ KB \(≤ 1 KB\)/);
+  });
+
+  it('--brightness lightens or darkens the person, not the background: the face brightness check measures it', { timeout: 60_000 }, async () => {
+    const dir = tempDir();
+    const input = evalFile('id_portraits', 'images', 'hv_test2.jpg');
+    const made: { lightness: number; corner: number[] }[] = [];
+    for (const ev of ['0', '1', '=-1']) {
+      const out = join(dir, `b${made.length}.png`);
+      const report = join(dir, `b${made.length}.json`);
+      const flag = ev.startsWith('=') ? [`--brightness${ev}`] : ['--brightness', ev];
+      await run(process.execPath, [cli, 'idphoto', input, '--spec', 'cn-1inch', '--bg', 'blue', '--refine', 'off', ...flag, '-o', out, '--report', report], { env });
+      const { data } = await sharp(out).raw().toBuffer({ resolveWithObject: true });
+      made.push({ lightness: JSON.parse(await readFile(report, 'utf8')).measurements.faceLightness.value, corner: [...data.subarray(0, 3)] });
+    }
+    expect(made[1].lightness).toBeGreaterThan(made[0].lightness + 5);
+    expect(made[2].lightness).toBeLessThan(made[0].lightness - 5);
+    // The background is the spec's blue in every one.
+    for (const m of made) expect(m.corner).toEqual([0x43, 0x8e, 0xdb]);
   });
 
   it('exits non-zero with the code for a picture without a face', { timeout: 60_000 }, async () => {

@@ -138,6 +138,43 @@ describe('previewIdPhoto', () => {
     }
   });
 
+  it('lightens an under-exposed portrait into the face brightness band: the person only, composed on the matte placed, the background the colour asked', async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    const spec = lib.get('cn-1inch');
+    // A normal portrait at a quarter of its sRGB values (as a reviewer's under-exposed photo was).
+    const dark = await decodeImage(await sharp(evalFile('id_portraits', 'images', 'df_img2.jpg')).linear(0.25, 0).jpeg({ quality: 90 }).toBuffer());
+    const kept = { analyses: new IdPhotoAnalyses(2), sourceKey: 'dark' };
+    const make = (brightnessEv?: number) => makeIdPhoto(dark, { spec, background: '#438edb', brightnessEv }, e.env, {}, kept);
+    const asIs = await make();
+    expect(asIs.report.measurements.faceLightness).toMatchObject({ pass: false });
+    const lighter = await make(1.5);
+    // Composed on the matte placed for the first: the edges were not solved again, and it is the photo made afresh.
+    expect(lighter.timings.matteMs).toBe(0);
+    const fresh = await makeIdPhoto(dark, { spec, background: '#438edb', brightnessEv: 1.5 }, e.env);
+    expect(Buffer.compare(Buffer.from(lighter.image.data), Buffer.from(fresh.image.data))).toBe(0);
+    const lightness = lighter.report.measurements.faceLightness;
+    expect(lightness.pass).toBe(true);
+    expect(lightness.value! - asIs.report.measurements.faceLightness.value!).toBeGreaterThan(8);
+    // Where the photo is background (alpha 0) it is exactly the colour asked; where it is person, lighter.
+    let background = 0;
+    let person = 0;
+    for (let i = 0; i < lighter.alpha.length; i++) {
+      const o = i * 4;
+      if (lighter.alpha[i] === 0) {
+        background++;
+        expect([lighter.image.data[o], lighter.image.data[o + 1], lighter.image.data[o + 2]]).toEqual([0x43, 0x8e, 0xdb]);
+      } else if (lighter.alpha[i] === 1) {
+        person++;
+        expect(lighter.image.data[o] + lighter.image.data[o + 1] + lighter.image.data[o + 2]).toBeGreaterThanOrEqual(asIs.image.data[o] + asIs.image.data[o + 1] + asIs.image.data[o + 2]);
+      }
+    }
+    expect(background).toBeGreaterThan(0.1 * lighter.alpha.length);
+    expect(person).toBeGreaterThan(0.3 * lighter.alpha.length);
+    // 0 is the photo as it was, byte for byte; out of range is refused before any work.
+    expect(Buffer.compare(Buffer.from((await make(0)).image.data), Buffer.from(asIs.image.data))).toBe(0);
+    await expect(make(2.5)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
   it("keeps the face finder's refusal of a picture and the face it found: another colour or spec does not look for the face again", async () => {
     const lib = await SpecLibrary.load(specLibraryPath());
     // Two portraits side by side: MULTIPLE_FACES until one is picked.

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, isCancellation } from '../../../shared/errors';
-import { ID_PHOTO_REFINE, parseRefineMode } from '../../../shared/jobs';
+import { ID_PHOTO_REFINE, parseBrightnessEv, parseRefineMode } from '../../../shared/jobs';
 import { failedCheckWords, fileSizeAdvice, withFileSizeBand } from '../../../shared/idphoto-report';
 import { checkIdPhotoOutput, idPhotoBackground, idPhotoToFile, type IdPhotoResult } from '../../core/idphoto/make-id-photo';
 import { BACKGROUND_COLOUR_MAX_DE, failedChecks, isColourLostToJpeg, nearestAllowedDeltaE } from '../../core/idphoto/compliance';
@@ -27,7 +27,7 @@ export const idphotoCommand: CliCommand = {
   summary: 'make ID photos by spec (crop, background, report, print sheet)',
   usage: `cutout idphoto IN... [--spec icao-35x45|cn-1inch|一寸|...] -o OUT.jpg|.png [--bg blue|white|red|'#RRGGBB'] [--kb MIN-MAX] [--report FILE.json]
     [--sheet 6inch|5inch|5r|a4|a5|letter|WxH [--dpi 300|254|600] [--sheet-out FILE.png|.jpg|.pdf] [--copies N]]
-    [--face N] [--refine off|fast|full] [--trimap FILE.png] [--spec-file MORE.json] [--list-specs] [--provider auto|cpu|webgpu|...] [--threads N]
+    [--face N] [--brightness EV] [--refine off|fast|full] [--trimap FILE.png] [--spec-file MORE.json] [--list-specs] [--provider auto|cpu|webgpu|...] [--threads N]
   OUT is a .jpg or .png file for one input, a folder for several (each named NAME_SPEC.jpg).
   --spec: an id from --list-specs, or a size's name (一寸, 1寸, 小二寸, 社保卡); it defaults to icao-35x45.
   --refine defaults to full (no halo on the new background; fast is about 0.1 s quicker a photo).
@@ -50,6 +50,9 @@ export const idphotoCommand: CliCommand = {
   many as fit shared), and any that do not fit are named.
   --face N: in a group photo, the face to use, numbered from the left from 1 as the app's face
   buttons are (without it, a picture with several faces is refused with MULTIPLE_FACES).
+  --brightness EV: the person lighter (1) or darker (=-1), -2 to 2 [0]: EV stops of light in the
+  darkest tones, less towards the light ones, so nothing burns out; the background keeps its
+  colour. For a face too dark (or too light) for the face brightness check.
   Exit code: 0 every photo made and meeting its spec, 1 some could not be made, 3 all made but some
   fail their spec, 2 a wrong command line.`,
   async run(argv, io) {
@@ -66,6 +69,7 @@ export const idphotoCommand: CliCommand = {
         dpi: { type: 'string' },
         copies: { type: 'string' },
         face: { type: 'string' },
+        brightness: { type: 'string' },
         kb: { type: 'string' },
         refine: { type: 'string' },
         trimap: { type: 'string' },
@@ -100,6 +104,7 @@ export const idphotoCommand: CliCommand = {
     // Numbered from 1 on the command line, as in the app; the engine counts from 0.
     const face = intFlag(values.face, 'face', undefined, { min: 1 });
     const faceIndex = face === undefined ? undefined : face - 1;
+    const brightnessEv = values.brightness === undefined ? undefined : checkedAsUsage(() => parseBrightnessEv(values.brightness, '--brightness'));
     const env = envFromFlags(values);
     if (values.bg !== undefined) {
       const hex = checkedAsUsage(() => idPhotoBackground(values.bg, spec));
@@ -137,7 +142,7 @@ export const idphotoCommand: CliCommand = {
     let specFailures = 0;
     for (let i = 0; i < positionals.length; i++) {
       try {
-        const r = await idPhotoToFile(positionals[i], outputs[i], { spec, background: values.bg, refine, faceIndex, trimapPath: values.trimap }, env, { signal: io.signal });
+        const r = await idPhotoToFile(positionals[i], outputs[i], { spec, background: values.bg, refine, faceIndex, trimapPath: values.trimap, brightnessEv }, env, { signal: io.signal });
         made.push(r.result);
         madeFrom.push(positionals[i]);
         // The sheet prints the photo as made: its file's own checks (KB band, the JPEG's colour) are not its.

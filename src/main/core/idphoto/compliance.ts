@@ -4,6 +4,7 @@ import type { IdPhotoMeasurement } from '../../../shared/api';
 import { CENTRE_TOLERANCE, CHECK_NAMES_EN, failedCheckLine, fileSizeBandEnds } from '../../../shared/idphoto-report';
 import { parseHexColor } from '../image/composite';
 import type { RgbaImage } from '../image/decode';
+import { SRGB_TO_LINEAR } from '../image/tone';
 import { unsureShare } from '../matting/unsure-share';
 import type { Point } from '../face/yunet';
 import { asksClosedMouth, type IdPhotoSpec } from './spec';
@@ -76,12 +77,6 @@ export function measure(value: number | null, unit: Measurement['unit'], min: nu
   const pass = rounded === null ? passIfMissing : (min === null || rounded >= min - 1e-6) && (max === null || rounded <= max + 1e-6);
   return note ? { value: rounded, unit, min, max, pass, note } : { value: rounded, unit, min, max, pass };
 }
-
-/** sRGB 0..255 -> linear light, for each of the 256 values (srgbToLab runs per pixel). */
-const SRGB_TO_LINEAR = Float64Array.from({ length: 256 }, (_, c) => {
-  const v = c / 255;
-  return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
-});
 
 /** CIE Lab's f(t). */
 function labF(t: number): number {

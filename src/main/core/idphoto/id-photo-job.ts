@@ -33,7 +33,7 @@ export async function runIdPhotoJob(input: string, output: string, options: IdPh
   const refine = parseRefineMode(options.refine ?? ID_PHOTO_REFINE);
   // Refused before the photo is made: a sheet named as a type it is not written as.
   if (options.sheet) checkSheetOutput(options.sheet.output);
-  const r = await idPhotoToFile(input, output, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge, trimapPath: options.trimapPath }, env, ctx, reuse);
+  const r = await idPhotoToFile(input, output, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge, trimapPath: options.trimapPath, brightnessEv: options.brightnessEv }, env, ctx, reuse);
   let sheet: IdPhotoJobResult['sheet'] = null;
   if (options.sheet) {
     const layout = layoutPhotoSheet(spec, options.sheet);

@@ -3,13 +3,14 @@
 // spec background -> compliance report -> exact file. Core (no electron).
 import { extname } from 'node:path';
 import { AppError, errorKindOf, isInputFault } from '../../../shared/errors';
-import { ID_PHOTO_REFINE, type RefineMode } from '../../../shared/jobs';
+import { ID_PHOTO_REFINE, parseBrightnessEv, type RefineMode } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import type { CoreEnv } from '../env';
 import { analyseFace, type FaceAnalysis } from '../face/analyse-face';
 import type { Point } from '../face/yunet';
 import { mouthOpening } from '../face/landmarks';
 import { parseBackground, parseHexColor } from '../image/composite';
+import { brightnessTable } from '../image/tone';
 import { decodeImage, decodeToWorkOn, type RgbaImage } from '../image/decode';
 import { cropRgba, resizeToRgb } from '../image/resize';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
@@ -47,6 +48,13 @@ export interface IdPhotoOptions {
    * says background or foreground (placement included) and is solved with 'full' edges.
    */
   trimapPath?: string;
+  /**
+   * The person made lighter (+) or darker (−), in EV within ±ID_PHOTO_BRIGHTNESS_EV_MAX [0]: the
+   * foreground colours take brightnessTable's curve before they are composed, so the background
+   * stays the colour asked and the report measures the face as shown. It does not change the matte:
+   * another brightness at the same place only composes, as another colour does.
+   */
+  brightnessEv?: number;
 }
 
 /** Timings of one ID photo, ms. */
@@ -278,6 +286,8 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   const t0 = performance.now();
   const bgHex = idPhotoBackground(options.background, spec);
   const bgRgb = parseHexColor(bgHex);
+  // Refused before any work, as a colour that is not one is.
+  const brightnessEv = parseBrightnessEv(options.brightnessEv ?? 0);
   const { analysis: a, isNew } = kept ? await kept.analyses.get(kept.sourceKey, source, options, env, ctx) : { analysis: await analyseIdPhoto(source, options, env, ctx), isNew: true };
   const { face, region, workScale, work, alpha, workTrimap, refine, model } = a;
   const workW = work.width;
@@ -454,11 +464,12 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   }
   const { alpha: outAlpha, colours } = placed;
 
-  // Composite on the background colour.
+  // Composite on the background colour, the person at the brightness asked.
+  const tone = brightnessTable(brightnessEv);
   const out = new Uint8Array(W * H * 4);
   for (let i = 0, o = 0; i < W * H; i++, o += 4) {
     const a = outAlpha[i];
-    for (let c = 0; c < 3; c++) out[o + c] = Math.round(colours.data[o + c] * a + bgRgb[c] * (1 - a));
+    for (let c = 0; c < 3; c++) out[o + c] = Math.round(tone[colours.data[o + c]] * a + bgRgb[c] * (1 - a));
     out[o + 3] = 255;
   }
   const image: RgbaImage = { data: out, width: W, height: H };

@@ -41,7 +41,7 @@ export async function previewIdPhoto(source: RgbaImage, options: IdPhotoPreviewR
   const t0 = performance.now();
   const spec = parseSpec(options.spec, 'preview');
   const refine = parseRefineMode(options.refine ?? ID_PHOTO_REFINE);
-  const r = await makeIdPhoto(source, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge, trimapPath: options.trimapPath }, env, ctx, reuse);
+  const r = await makeIdPhoto(source, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge, trimapPath: options.trimapPath, brightnessEv: options.brightnessEv }, env, ctx, reuse);
   // The file Export writes (a name ending .jpg for a JPEG spec), so the KB band's JPEG and its
   // checks show before it is made.
   const { encoded, report: fileReport } = await idPhotoFile(r, spec.format, spec);
