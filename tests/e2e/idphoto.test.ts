@@ -387,6 +387,52 @@ describe('ID-photo workspace in Chromium', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
+  it('lightens a face too dark with Brightness: its check fails and says so, and passes at +1.5 EV; another photo starts at 0 EV', async () => {
+    const slot = app.page.locator('[data-workspace-slot=idphoto]');
+    // A portrait at a quarter of its sRGB values (as a reviewer's under-exposed photo was).
+    const dark = join(tempDir('cutout-e2e-id-'), 'dark.jpg');
+    await sharp(evalFile('id_portraits', 'images', 'df_img2.jpg')).linear(0.25, 0).jpeg({ quality: 90 }).toFile(dark);
+    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), dark);
+    const row = app.page.locator('[data-testid=idphoto-report] tr:not(.why)', { hasText: 'Face brightness' });
+    const lightness = async () => Number((await row.locator('td:nth-child(3)').textContent())!.replace(/[^\d.]/g, ''));
+    await expect.poll(() => row.getAttribute('class', { timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/\bbad\b/);
+    // The failed check's words under its row say where the remedy is.
+    await expect.poll(() => app.page.locator('[data-testid=idphoto-check-why]').allTextContents()).toContainEqual(expect.stringMatching(/Brightness \(under Adjust\) lightens or darkens the person$/));
+    const before = await lightness();
+    expect(before).toBeLessThan(24);
+    const brightness = slot.locator('[data-testid=idphoto-brightness]');
+    expect(await brightness.getAttribute('aria-label')).toBe('Brightness');
+    await brightness.evaluate((el) => {
+      const input = el as unknown as { value: string; dispatchEvent(e: unknown): boolean };
+      input.value = '1.5';
+      input.dispatchEvent(new (globalThis as unknown as { Event: new (type: string, init: { bubbles: boolean }) => unknown }).Event('input', { bubbles: true }));
+    });
+    expect(await slot.locator('[data-testid=idphoto-brightness-text]').textContent()).toBe('Brightness +1.5 EV');
+    expect(await brightness.getAttribute('aria-valuetext')).toBe('+1.5 EV');
+    await expect.poll(() => row.getAttribute('class', { timeout: 1000 }).catch(() => 'bad'), { timeout: 60_000 }).not.toMatch(/\bbad\b/);
+    expect(await lightness()).toBeGreaterThan(before + 8);
+    // The background is still the colour picked: the photo's corner pixel is the selected swatch's.
+    const selected = await slot.locator('.swatches .swatch[aria-pressed=true]').getAttribute('aria-label');
+    const corner = await app.page.locator('[data-testid=idphoto-photo]').evaluate((el) => {
+      const img = el as unknown as { naturalWidth: number; naturalHeight: number; ownerDocument: { createElement(tag: string): { width: number; height: number; getContext(kind: string): { drawImage(i: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } } } };
+      const canvas = img.ownerDocument.createElement('canvas');
+      canvas.width = img.naturalWidth;
+      canvas.height = img.naturalHeight;
+      const g = canvas.getContext('2d');
+      g.drawImage(img, 0, 0);
+      return [...g.getImageData(2, 2, 1, 1).data.slice(0, 3)].map((v) => v.toString(16).padStart(2, '0')).join('').toUpperCase();
+    });
+    // (a JPEG: within a few levels of the swatch's hex)
+    const hex = /#([0-9A-F]{6})$/.exec(selected!)![1];
+    for (let c = 0; c < 3; c++) expect(Math.abs(parseInt(corner.slice(2 * c, 2 * c + 2), 16) - parseInt(hex.slice(2 * c, 2 * c + 2), 16))).toBeLessThanOrEqual(3);
+    await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
+    await app.page.screenshot({ path: join(SCREENS, 'idphoto-brightness.png') });
+    // Brightness is the picture's: another photo starts at 0 EV.
+    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), evalFile('id_portraits', 'images', 'df_img2.jpg'));
+    await expect.poll(() => slot.locator('[data-testid=idphoto-brightness-text]').textContent(), { timeout: 10_000 }).toBe('Brightness 0 EV');
+    expect(app.pageErrors).toEqual([]);
+  });
+
   it('names the failing checks in the toolbar, which stays in view when the checks panel does not', async () => {
     // df_img27's hair runs into the top of the source: the photo is made, off its spec (docs/idphoto.md).
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), evalFile('id_portraits', 'images', 'df_img27.jpg'));

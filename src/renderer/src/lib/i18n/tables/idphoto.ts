@@ -62,6 +62,11 @@ export const idphoto = {
   'idphoto.nudge.head': { en: 'Head size', 'zh-CN': '头部大小' },
   'idphoto.nudge.headBand': { en: '(this size allows {min}–{max} mm)', 'zh-CN': '（规格 {min}–{max} mm）' },
   'idphoto.nudge.headLimited': { en: '(a smaller head does not fit this photo)', 'zh-CN': '（此照片无法将头部缩得更小）' },
+  'idphoto.brightness': { en: 'Brightness', 'zh-CN': '亮度' },
+  'idphoto.brightness.tip': {
+    en: 'The person lighter or darker, for a face too dark or too light (the face brightness check): EV are stops of light in the darkest tones, less towards the light ones, so nothing burns out. The background keeps its colour.',
+    'zh-CN': '调亮或调暗人像，用于面部过暗或过亮（面部亮度检查）：EV 为暗部的曝光档数，亮部调整较少，不会过曝。底色保持不变。',
+  },
   'idphoto.sheet.done': { en: '{count} {count|photo|photos} on the sheet ({format} saved next to the photo)', 'zh-CN': '排版 {count} 张（{format} 已保存在照片旁）' },
   'idphoto.sheet.downloaded': { en: '{count} {count|photo|photos} on the sheet ({format} downloaded with the photo)', 'zh-CN': '排版 {count} 张（{format} 已随照片一起下载）' },
   'idphoto.sheet.copies': { en: 'Copies', 'zh-CN': '张数' },
@@ -97,8 +102,8 @@ export const idphoto = {
     'zh-CN': '上下唇之间的距离，占嘴宽的百分比：护照和多数证件要求表情自然、嘴巴闭合（露齿微笑不合格；美国允许自然微笑）',
   },
   'idphoto.tip.faceLightness': {
-    en: 'How light the face is (mean CIE L*, 0 black to 100 white): a face in shadow or an under-exposed photo is too dark, one burnt out by flash too light; offices refuse both',
-    'zh-CN': '面部的明暗程度（CIE L* 平均值，0 为黑、100 为白）：背光、阴影或曝光不足会过暗，闪光过曝会过亮，证件均不接受',
+    en: 'How light the face is (mean CIE L*, 0 black to 100 white): a face in shadow or an under-exposed photo is too dark, one burnt out by flash too light; offices refuse both. Brightness (under Adjust) lightens or darkens the person',
+    'zh-CN': '面部的明暗程度（CIE L* 平均值，0 为黑、100 为白）：背光、阴影或曝光不足会过暗，闪光过曝会过亮，证件均不接受。可用“微调”中的“亮度”调亮或调暗人像',
   },
   'idphoto.tip.faceChroma': {
     en: 'How colourful the face is (ΔE76 from a grey of the same lightness): a black-and-white photo has none, and documents ask for a colour photo',
