@@ -14,6 +14,18 @@ import { ARTIFACTS_DIR, chooseFiles, useAppSession, waitForCutoutOf } from './he
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
 
+/** The RGBA pixels of an <img> as the page decoded it (run in the page by locator.evaluate). */
+function pixelsOf(el: unknown): { width: number; height: number; rgba: number[] } {
+  type Canvas = { width: number; height: number; getContext(kind: string): { drawImage(i: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+  const img = el as { naturalWidth: number; naturalHeight: number; ownerDocument: { createElement(tag: string): Canvas } };
+  const canvas = img.ownerDocument.createElement('canvas');
+  canvas.width = img.naturalWidth;
+  canvas.height = img.naturalHeight;
+  const g = canvas.getContext('2d');
+  g.drawImage(img, 0, 0);
+  return { width: canvas.width, height: canvas.height, rgba: [...g.getImageData(0, 0, canvas.width, canvas.height).data] };
+}
+
 /** Natural size of the photo the workspace shows. */
 async function shownPhotoSize(page: Page): Promise<[number, number]> {
   return page.$eval('[data-testid=idphoto-photo]', (el) => {
@@ -413,20 +425,24 @@ describe('ID-photo workspace in Chromium', () => {
     expect(await lightness()).toBeGreaterThan(before + 8);
     // The background is still the colour picked: the photo's corner pixel is the selected swatch's.
     const selected = await slot.locator('.swatches .swatch[aria-pressed=true]').getAttribute('aria-label');
-    const corner = await app.page.locator('[data-testid=idphoto-photo]').evaluate((el) => {
-      const img = el as unknown as { naturalWidth: number; naturalHeight: number; ownerDocument: { createElement(tag: string): { width: number; height: number; getContext(kind: string): { drawImage(i: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } } } };
-      const canvas = img.ownerDocument.createElement('canvas');
-      canvas.width = img.naturalWidth;
-      canvas.height = img.naturalHeight;
-      const g = canvas.getContext('2d');
-      g.drawImage(img, 0, 0);
-      return [...g.getImageData(2, 2, 1, 1).data.slice(0, 3)].map((v) => v.toString(16).padStart(2, '0')).join('').toUpperCase();
-    });
+    const photo = await app.page.locator('[data-testid=idphoto-photo]').evaluate(pixelsOf);
+    const corner = [...photo.rgba.slice(0, 3)].map((v) => v.toString(16).padStart(2, '0')).join('').toUpperCase();
     // (a JPEG: within a few levels of the swatch's hex)
     const hex = /#([0-9A-F]{6})$/.exec(selected!)![1];
     for (let c = 0; c < 3; c++) expect(Math.abs(parseInt(corner.slice(2 * c, 2 * c + 2), 16) - parseInt(hex.slice(2 * c, 2 * c + 2), 16))).toBeLessThanOrEqual(3);
     await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
     await app.page.screenshot({ path: join(SCREENS, 'idphoto-brightness.png') });
+    // Export writes the photo shown, lightened: its pixels are the preview's (each decoder's JPEG
+    // rounding apart).
+    const shown = await app.page.locator('[data-testid=idphoto-photo]').evaluate(pixelsOf);
+    await app.page.click('[data-testid=idphoto-export]');
+    const saved = app.page.locator('[data-testid=idphoto-saved]');
+    await saved.waitFor({ timeout: 60_000 });
+    const written = await sharp((await saved.getAttribute('title'))!).raw().toBuffer({ resolveWithObject: true });
+    expect([written.info.width, written.info.height]).toEqual([shown.width, shown.height]);
+    let diff = 0;
+    for (let i = 0, k = 0; i < shown.rgba.length; i += 4, k += 3) for (let c = 0; c < 3; c++) diff += Math.abs(shown.rgba[i + c] - written.data[k + c]);
+    expect(diff / (shown.width * shown.height * 3)).toBeLessThan(1);
     // Brightness is the picture's: another photo starts at 0 EV.
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), evalFile('id_portraits', 'images', 'df_img2.jpg'));
     await expect.poll(() => slot.locator('[data-testid=idphoto-brightness-text]').textContent(), { timeout: 10_000 }).toBe('Brightness 0 EV');
