@@ -1,6 +1,7 @@
 // Integration tests of `cutout idphoto`'s core on real models and real portraits: exact files
 // read back, the CN ID card KB band, and the refusal codes for a non-portrait, a group photo and
 // a face cut by the border.
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -14,7 +15,8 @@ import { idPhotoToFile, makeIdPhoto } from '../../src/main/core/idphoto/make-id-
 import { MIN_TOP_MARGIN_MM } from '../../src/main/core/idphoto/geometry';
 import { SpecLibrary } from '../../src/main/core/idphoto/spec';
 import { cutoutImage } from '../../src/main/core/pipelines/cutout';
-import { evalFile, tempDir, testEnv, twoPortraits } from '../helpers/env';
+import { dilateSquare } from '../../src/main/core/matting/morphology';
+import { EVAL_DIR, evalFile, tempDir, testEnv, twoPortraits } from '../helpers/env';
 
 const env = testEnv();
 let lib: SpecLibrary;
@@ -276,6 +278,68 @@ describe('idphoto refusals', () => {
     expect(r.alpha[150 * W + 159]).toBeGreaterThan(0.4);
     expect(r.alpha[150 * W + 170]).toBeGreaterThan(0.95);
     expect(r.report.pass).toBe(true);
+  });
+
+  it('makes the photo of a transparent cut-out PNG as of its original: no light haze where the PNG shows through, nor a faded person', { timeout: 120_000 }, async () => {
+    const spec = lib.get('icao-35x45');
+    const background = '#438EDB';
+    const [bgL] = srgbToLab(0x43, 0x8e, 0xdb);
+    const W = spec.widthPx;
+    const H = spec.heightPx;
+    /** Pixels 2-8 px outside the person (alpha ≥ 0.5 in `person`) more than 10 L* lighter than the blue: old background, or a white haze. */
+    const lightHaze = (r: { image: { data: Uint8Array } }, person: Float32Array): number => {
+      const inside = Uint8Array.from(person, (a) => (a >= 0.5 ? 1 : 0));
+      const near = dilateSquare(inside, W, H, 2);
+      const far = dilateSquare(inside, W, H, 8);
+      let n = 0;
+      for (let i = 0, o = 0; i < W * H; i++, o += 4) if (far[i] && !near[i] && srgbToLab(r.image.data[o], r.image.data[o + 1], r.image.data[o + 2])[0] > bgL + 10) n++;
+      return n;
+    };
+    // Every third eval portrait: each cut out as the Cut-out workspace saves it (a PNG with alpha,
+    // full edges), then made into an ID photo from that PNG and from the original. Its soft hair
+    // was flattened on white and came out as a white haze on the new colour (577 such pixels
+    // around df_img56's hair, 1,159 over the 28 portraits that make a photo, against 54 from the originals).
+    const files = readdirSync(join(EVAL_DIR, 'id_portraits', 'images')).filter((f) => /\.jpe?g$/i.test(f)).sort().filter((_, i) => i % 3 === 0);
+    let fromOriginals = 0;
+    let fromCutouts = 0;
+    let made = 0;
+    for (const file of files) {
+      const path = evalFile('id_portraits', 'images', file);
+      let original;
+      try {
+        original = await makeIdPhoto(await decodeImage(path), { spec, background }, env);
+      } catch {
+        continue; // refused as a picture: several faces, cut off, too tight
+      }
+      const cut = await cutoutImage(path, { subject: 'person', background: { kind: 'transparent' }, refine: 'full' }, env);
+      const png = await sharp(Buffer.from(cut.image.data), { raw: { width: cut.image.width, height: cut.image.height, channels: 4 } }).png().toBuffer();
+      const fromPng = await makeIdPhoto(await decodeImage(png), { spec, background }, env);
+      made++;
+      fromOriginals += lightHaze(original, original.alpha);
+      fromCutouts += lightHaze(fromPng, original.alpha);
+      // The person is as opaque as in the photo of the original: its face (between the eye line and the chin).
+      const g = fromPng.report.guides;
+      let sum = 0;
+      let count = 0;
+      for (let y = Math.round(g.eyeY); y < Math.round(g.chinY); y++) for (let x = Math.round(g.centreX - W / 8); x < Math.round(g.centreX + W / 8); x++, count++) sum += fromPng.alpha[y * W + x];
+      expect(sum / count, file).toBeGreaterThan(0.99);
+    }
+    expect(made).toBeGreaterThanOrEqual(8);
+    expect(fromCutouts).toBeLessThanOrEqual(fromOriginals + 10);
+  });
+
+  it('makes a PNG faded as a whole (a cut-out saved at half opacity) as the opaque picture, not washed out on the new colour', async () => {
+    const spec = lib.get('cn-1inch');
+    const path = evalFile('id_portraits', 'images', 'hv_test2.jpg');
+    const faded = await sharp(path).ensureAlpha(0.5).png().toBuffer();
+    const a = await makeIdPhoto(await decodeImage(path), { spec, background: 'blue' }, env);
+    const b = await makeIdPhoto(await decodeImage(faded), { spec, background: 'blue' }, env);
+    let diff = 0;
+    for (let i = 0; i < a.image.data.length; i += 4) for (let c = 0; c < 3; c++) diff += Math.abs(a.image.data[i + c] - b.image.data[i + c]);
+    // The same photo, to a level or two (its face is found on the faded picture as shown, a little apart).
+    expect(diff / (a.image.width * a.image.height * 3)).toBeLessThan(4);
+    // (washed out on the blue it was 57 levels off on average, and its face 16.8 L* lighter)
+    expect(Math.abs(b.report.measurements.faceLightness.value! - a.report.measurements.faceLightness.value!)).toBeLessThan(2);
   });
 
   it('gives TOO_TIGHT (bottom) when the photo ends just under the chin', async () => {

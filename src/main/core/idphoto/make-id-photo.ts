@@ -12,9 +12,10 @@ import { mouthOpening } from '../face/landmarks';
 import { parseBackground, parseHexColor } from '../image/composite';
 import { brightnessTable } from '../image/tone';
 import { decodeImage, decodeToWorkOn, type RgbaImage } from '../image/decode';
-import { cropRgba, resizeToRgb } from '../image/resize';
+import { cropRgba, resizeRgba, resizeToRgb } from '../image/resize';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import { estimateForeground } from '../matting/foreground';
+import { flattenForMatting, keepOwnEdge, ownAlphaOf, unfadedOwnAlpha } from '../matting/own-alpha';
 import { upsampleMaskGuided } from '../matting/guided-filter';
 import { refineMatte, solveFullAlpha } from '../matting/refine';
 import type { RunContext } from '../progress';
@@ -131,6 +132,12 @@ export interface IdPhotoAnalysis {
   alpha: Float32Array;
   /** The touched-up trimap on the work image, or null. */
   workTrimap: Uint8Array | null;
+  /**
+   * A picture with transparency of its own (a cut-out made elsewhere, or saved from the Cut-out
+   * workspace), at the work image's size: its colours as they are (not flattened) and its alpha
+   * (unfadedOwnAlpha); null for an opaque picture. The photo keeps its edge (keepOwnEdge).
+   */
+  workOwn: RgbaImage | null;
   refine: RefineMode;
   model: Awaited<ReturnType<typeof resolveMaskModel>>;
   provider: string;
@@ -181,13 +188,28 @@ export async function analyseIdPhoto(source: RgbaImage, options: IdPhotoOptions,
   const workW = Math.max(8, Math.round(region.width * workScale));
   const workH = Math.max(8, Math.round(region.height * workScale));
   const crop = region.x === 0 && region.y === 0 && region.width === source.width && region.height === source.height ? source : cropRgba(source, region.x, region.y, region.width, region.height);
-  const rgb = await resizeToRgb(crop, workW, workH, { kernel: 'linear' });
-  const work: RgbaImage = { data: new Uint8Array(workW * workH * 4), width: workW, height: workH };
-  for (let i = 0, j = 0; i < workW * workH; i++, j += 4) {
-    work.data[j] = rgb.data[i * 3];
-    work.data[j + 1] = rgb.data[i * 3 + 1];
-    work.data[j + 2] = rgb.data[i * 3 + 2];
-    work.data[j + 3] = 255;
+  // A picture with transparency of its own is matted as the cut-out matting sees one: on the
+  // backdrop that stands apart from its edge (flattenForMatting; it was flattened on white, and a
+  // cut-out's soft hair then came out as a white haze on the new colour), and its edge is kept.
+  const cropOwn = ownAlphaOf(crop);
+  const unfaded = cropOwn && unfadedOwnAlpha(cropOwn);
+  let work: RgbaImage;
+  let workOwn: RgbaImage | null = null;
+  if (unfaded) {
+    const withOwn = new Uint8Array(crop.data);
+    for (let i = 0; i < unfaded.length; i++) withOwn[i * 4 + 3] = unfaded[i];
+    workOwn = await resizeRgba({ data: withOwn, width: crop.width, height: crop.height }, workW, workH, 'linear');
+    work = flattenForMatting(workOwn);
+  } else {
+    // Opaque, or faded as a whole: its colours as they are, opaque (a person in an ID photo is).
+    const rgb = await resizeToRgb(crop, workW, workH, { kernel: 'linear', flatten: false });
+    work = { data: new Uint8Array(workW * workH * 4), width: workW, height: workH };
+    for (let i = 0, j = 0; i < workW * workH; i++, j += 4) {
+      work.data[j] = rgb.data[i * 3];
+      work.data[j + 1] = rgb.data[i * 3 + 1];
+      work.data[j + 2] = rgb.data[i * 3 + 2];
+      work.data[j + 3] = 255;
+    }
   }
   const sx = workW / region.width;
   const sy = workH / region.height;
@@ -214,7 +236,7 @@ export async function analyseIdPhoto(source: RgbaImage, options: IdPhotoOptions,
       else if (workTrimap[i] === TRIMAP_FG) alpha[i] = 1;
     }
   }
-  return { face, region, workScale, work, alpha, workTrimap, refine, model, provider: mask.provider, faceMs: t1 - t0, matteMs: performance.now() - t1, placements: [] };
+  return { face, region, workScale, work, alpha, workTrimap, workOwn, refine, model, provider: mask.provider, faceMs: t1 - t0, matteMs: performance.now() - t1, placements: [] };
 }
 
 /**
@@ -289,7 +311,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   // Refused before any work, as a colour that is not one is.
   const brightnessEv = parseBrightnessEv(options.brightnessEv ?? 0);
   const { analysis: a, isNew } = kept ? await kept.analyses.get(kept.sourceKey, source, options, env, ctx) : { analysis: await analyseIdPhoto(source, options, env, ctx), isNew: true };
-  const { face, region, workScale, work, alpha, workTrimap, refine, model } = a;
+  const { face, region, workScale, work, alpha, workTrimap, workOwn, refine, model } = a;
   const workW = work.width;
   const workH = work.height;
   const sx = workW / region.width;
@@ -486,6 +508,9 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     // hair's colours estimated against the picture's own background, not against a band of the new
     // colour (and one matte serves every colour); that part is background again after the solve.
     const outside = new Uint8Array(W * H);
+    // The picture's own alpha and its colours as they are, along the same taps (workOwn).
+    const outOwn = workOwn ? new Uint8Array(W * H) : null;
+    const ownColours: RgbaImage | null = workOwn ? { data: new Uint8Array(W * H * 4), width: W, height: H } : null;
     // A source whose colour is at half resolution keeps its bleed unless the photo shrinks it to half
     // or less: source pixels per output pixel are work pixels per output pixel over the work scale.
     if (source.isColourSubsampled && Math.hypot(p10.x - p00.x, p10.y - p00.y) / workScale < 2) warped.isColourSubsampled = true;
@@ -517,6 +542,11 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
           outAlpha[i] = a < 0 ? 0 : a > 1 ? 1 : a;
         }
         for (let c = 0; c < 3; c++) warped.data[o + c] = Math.round(work4[i00 * 4 + c] * w00 + work4[i01 * 4 + c] * w01 + work4[i10 * 4 + c] * w10 + work4[i11 * 4 + c] * w11);
+        if (outOwn && ownColours && workOwn) {
+          const own4 = workOwn.data;
+          for (let c = 0; c < 4; c++) ownColours.data[o + c] = Math.round(own4[i00 * 4 + c] * w00 + own4[i01 * 4 + c] * w01 + own4[i10 * 4 + c] * w10 + own4[i11 * 4 + c] * w11);
+          outOwn[i] = isOutside ? 0 : ownColours.data[o + 3];
+        }
       }
     }
     // A touched-up trimap comes along the same warp as the photo; outside the work image it is left
@@ -538,6 +568,9 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     const keepPainted = outTrimap ? outTrimap.map((v) => (v === TRIMAP_FG ? 1 : 0)) : undefined;
     keepPersonMatte(outAlpha, W, H, faceSeed, PERSON_REACH_MM * ppmm, keepPainted);
     const colours = refine === 'off' ? warped : estimateForeground(warped, outAlpha);
+    // A picture with transparency of its own: nothing it hides comes back, and its own edge is kept
+    // with its own colours (a cut-out's hair is not matted again against the backdrop it was seen on).
+    if (outOwn && ownColours) keepOwnEdge(outAlpha, outOwn, W, H, { source: ownColours, foreground: colours });
     return { placed: { key: placementKey, alpha: outAlpha, colours }, solveMs: solvedInMs };
   }
 

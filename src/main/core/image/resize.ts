@@ -113,9 +113,9 @@ export function resizeFloatBilinear(src: Float32Array, srcW: number, srcH: numbe
 }
 
 /** Resizes an RGBA image to exactly width x height (alpha kept; premultiplied so edges do not halo). */
-export async function resizeRgba(image: RgbaImage, width: number, height: number): Promise<RgbaImage> {
+export async function resizeRgba(image: RgbaImage, width: number, height: number, kernel: 'lanczos3' | 'linear' = 'lanczos3'): Promise<RgbaImage> {
   const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } })
-    .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
+    .resize(width, height, { fit: 'fill', kernel })
     .ensureAlpha()
     .raw()
     .toBuffer({ resolveWithObject: true });

@@ -58,6 +58,32 @@ export function ownAlphaOf(image: RgbaImage & { hasAlpha?: boolean }): Uint8Arra
   return own;
 }
 
+/**
+ * The picture's own alpha as a person's is in an ID photo, where the person is opaque: a picture
+ * faded as a whole (a layer's opacity: a cut-out saved at 50 %) is brought back, each alpha over
+ * its 95th percentile among the pixels it shows (its subject's body), so that level reads opaque
+ * and the edges scale with it; a cut-out whose body is opaque is unchanged. Null when the picture
+ * then hides nothing (no transparency, or a fade alone). A new array; `own` is not changed.
+ */
+export function unfadedOwnAlpha(own: Uint8Array): Uint8Array | null {
+  const counts = new Float64Array(256);
+  for (let i = 0; i < own.length; i++) counts[own[i]]++;
+  const shown = own.length - counts[0];
+  if (shown === 0) return null;
+  let level = 255;
+  for (let seen = 0; level > 0; level--) {
+    seen += counts[level];
+    if (seen >= 0.05 * shown) break;
+  }
+  const out = new Uint8Array(own.length);
+  let isOpaque = true;
+  for (let i = 0; i < own.length; i++) {
+    out[i] = Math.min(255, Math.round((own[i] * 255) / level));
+    if (out[i] !== 255) isOpaque = false;
+  }
+  return isOpaque ? null : out;
+}
+
 /** Backdrops a transparent picture may be matted on. */
 export const MATTING_BACKDROPS: readonly (readonly [number, number, number])[] = [
   [255, 255, 255],

@@ -1,7 +1,7 @@
 // Pictures with transparency of their own: which ones, the backdrop they are matted on, and what
 // a cut-out keeps of their alpha.
 import { describe, expect, it } from 'vitest';
-import { backdropFor, flattenForMatting, keepOwnEdge, ownAlphaOf } from '../../../../src/main/core/matting/own-alpha';
+import { backdropFor, flattenForMatting, keepOwnEdge, ownAlphaOf, unfadedOwnAlpha } from '../../../../src/main/core/matting/own-alpha';
 import type { RgbaImage } from '../../../../src/main/core/image/decode';
 
 /** A W x H picture: an opaque disc of `colour` in the middle, transparent black around it. */
@@ -50,5 +50,21 @@ describe('own alpha', () => {
     const again = alpha.slice();
     keepOwnEdge(again, own, W, W);
     expect(again).toEqual(alpha);
+  });
+
+  it('an ID photo brings back a picture faded as a whole, and leaves a cut-out whose body is opaque as it is', () => {
+    // A cut-out: an opaque body (90 % of what shows), a soft edge, hidden around it.
+    const cut = new Uint8Array(200);
+    cut.fill(255, 0, 90);
+    cut.fill(128, 90, 100);
+    expect(unfadedOwnAlpha(cut)).toEqual(cut);
+    // The same saved at half opacity: its body reads opaque again and its edge scales with it.
+    const half = cut.map((a) => Math.round(a / 2));
+    const back = unfadedOwnAlpha(half)!;
+    expect([back[0], back[95], back[150]]).toEqual([255, 128, 0]);
+    expect(half[0]).toBe(128); // not changed in place
+    // Faded everywhere, hiding nothing: opaque, so null; and nothing shown at all is null too.
+    expect(unfadedOwnAlpha(new Uint8Array(50).fill(128))).toBeNull();
+    expect(unfadedOwnAlpha(new Uint8Array(50))).toBeNull();
   });
 });
