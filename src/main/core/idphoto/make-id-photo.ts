@@ -191,7 +191,8 @@ export async function analyseIdPhoto(source: RgbaImage, options: IdPhotoOptions,
   // A picture with transparency of its own is matted as the cut-out matting sees one: on the
   // backdrop that stands apart from its edge (flattenForMatting; it was flattened on white, and a
   // cut-out's soft hair then came out as a white haze on the new colour), and its edge is kept.
-  const cropOwn = ownAlphaOf(crop);
+  // (A picture decoded from a file without an alpha channel, a JPEG, is known opaque without a scan.)
+  const cropOwn = ownAlphaOf({ ...crop, hasAlpha: (source as RgbaImage & { hasAlpha?: boolean }).hasAlpha });
   const unfaded = cropOwn && unfadedOwnAlpha(cropOwn);
   let work: RgbaImage;
   let workOwn: RgbaImage | null = null;
