@@ -59,6 +59,9 @@ export const section: BenchSection = {
     const colours = ['#ffffff', '#438edb', '#d93a3a', '#f0f0f0', '#dbe9f4'];
     const recoloured = await ctx.measure(() => previewIdPhoto(image, { ...previewOptions(0), background: colours[++round % colours.length] }, ctx.env, {}, { analyses, sourceKey: input }), { n });
     rows.push({ name: 'live preview, ICAO 35×45: another background colour, same place', ...recoloured, note: `${Math.round((100 * recoloured.medianMs) / fresh.medianMs)} % of a new picture's, same rounds` });
+    // Another Brightness at the same place: composed as a colour is (a quarter stop at a time).
+    const brightened = await ctx.measure(() => previewIdPhoto(image, { ...previewOptions(0), brightnessEv: 0.25 * (1 + (++round % 8)) }, ctx.env, {}, { analyses, sourceKey: input }), { n });
+    rows.push({ name: 'live preview, ICAO 35×45: another brightness, same place', ...brightened, note: `${Math.round((100 * brightened.medianMs) / fresh.medianMs)} % of a new picture's, same rounds` });
     // The workspace's Export: the engine's job after its preview, on the picture and analysis the preview made.
     const engine = { env: ctx.env, tempDir: dir };
     await ENGINE_OPS.previewIdPhoto({ path: input, options: { spec: icao as never, background: '#ffffff' } }, engine, {});
