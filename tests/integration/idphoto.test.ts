@@ -298,7 +298,7 @@ describe('idphoto refusals', () => {
     // Every third eval portrait: each cut out as the Cut-out workspace saves it (a PNG with alpha,
     // full edges), then made into an ID photo from that PNG and from the original. Its soft hair
     // was flattened on white and came out as a white haze on the new colour (577 such pixels
-    // around df_img56's hair, 1,159 over the 28 portraits that make a photo, against 54 from the originals).
+    // around df_img56's hair, 1,159 over the 29 portraits whose cut-out made a photo, against 54 from the originals).
     const files = readdirSync(join(EVAL_DIR, 'id_portraits', 'images')).filter((f) => /\.jpe?g$/i.test(f)).sort().filter((_, i) => i % 3 === 0);
     let fromOriginals = 0;
     let fromCutouts = 0;
