@@ -50,9 +50,10 @@ export const idphotoCommand: CliCommand = {
   many as fit shared), and any that do not fit are named.
   --face N: in a group photo, the face to use, numbered from the left from 1 as the app's face
   buttons are (without it, a picture with several faces is refused with MULTIPLE_FACES).
-  --brightness EV: the person lighter (1) or darker (=-1), -2 to 2 [0]: EV stops of light in the
-  darkest tones, less towards the light ones, so nothing burns out; the background keeps its
-  colour. For a face too dark (or too light) for the face brightness check.
+  --brightness EV: the person lighter or darker, -2 to 2 [0] (--brightness 1 lighter,
+  --brightness=-1 darker): EV stops of light in the darkest tones, less towards the light ones, so
+  nothing burns out; the background keeps its colour. For a face too dark (or too light) for the
+  face brightness check.
   Exit code: 0 every photo made and meeting its spec, 1 some could not be made, 3 all made but some
   fail their spec, 2 a wrong command line.`,
   async run(argv, io) {
