@@ -4,7 +4,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { REPO_ROOT, SHARED_MODELS_DIR } from '../helpers/env';
 
@@ -210,6 +210,18 @@ export async function chooseFiles(page: Page, trigger: () => Promise<unknown>, f
     if (chooser) return chooser.setFiles(files);
     console.warn('chooseFiles: no file chooser came in 10 s; firing the trigger again');
   }
+}
+
+/**
+ * Sets an input's value as a drag or a colour picker does and fires its `input` event (a range
+ * slider, an <input type=color>): Playwright's fill() takes neither.
+ */
+export async function setInputValue(input: Locator, value: string | number): Promise<void> {
+  await input.evaluate((el, v) => {
+    const target = el as unknown as { value: string; dispatchEvent(e: unknown): boolean };
+    target.value = v;
+    target.dispatchEvent(new (globalThis as unknown as { Event: new (type: string, init: { bubbles: boolean }) => unknown }).Event('input', { bubbles: true }));
+  }, String(value));
 }
 
 /** Opens a file through the drop zone's file chooser (the browser's open dialog). */

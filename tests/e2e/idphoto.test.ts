@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { evalFile, tempDir, twoPortraits } from '../helpers/env';
 import { writeHeic } from '../helpers/heic';
-import { ARTIFACTS_DIR, chooseFiles, useAppSession, waitForCutoutOf } from './helpers';
+import { ARTIFACTS_DIR, chooseFiles, setInputValue, useAppSession, waitForCutoutOf } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
 
@@ -204,24 +204,13 @@ describe('ID-photo workspace in Chromium', () => {
     await app.page.fill('[data-testid=idphoto-kb-max]', '');
     expect(await app.page.isVisible('[data-testid=idphoto-saved]')).toBe(false);
     // A colour of the user's own: the photo takes it, and is said to fail the background check of a size that lists others.
-    await app.page.locator('[data-testid=idphoto-bg-custom]').evaluate((el) => {
-      const input = el as unknown as { value: string; dispatchEvent(e: unknown): boolean };
-      input.value = '#2e7d32';
-      input.dispatchEvent(new (globalThis as unknown as { Event: new (type: string, init: { bubbles: boolean }) => unknown }).Event('input', { bubbles: true }));
-    });
+    await setInputValue(app.page.locator('[data-testid=idphoto-bg-custom]'), '#2e7d32');
     expect(await app.page.textContent('[data-testid=idphoto-bg-note]')).toMatch(/^A colour of your own: this size lists White #FFFFFF/);
     const bgRow = app.page.locator('[data-testid=idphoto-report] tr', { hasText: 'Background colour' });
     await expect.poll(() => bgRow.locator('td').first().textContent(), { timeout: 30_000 }).toBe('✗');
-    const greenPreview = await app.page.$eval('[data-testid=idphoto-photo]', async (el) => {
-      const img = el as unknown as { naturalWidth: number; naturalHeight: number };
-      const doc = (globalThis as unknown as { document: { createElement(t: string): { width: number; height: number; getContext(k: string): { drawImage(i: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: number[] } } } } }).document;
-      const canvas = doc.createElement('canvas');
-      canvas.width = img.naturalWidth;
-      canvas.height = img.naturalHeight;
-      const ctx = canvas.getContext('2d');
-      ctx.drawImage(img, 0, 0);
-      return Array.from(ctx.getImageData(3, 3, 1, 1).data).slice(0, 3);
-    });
+    const shownGreen = await app.page.locator('[data-testid=idphoto-photo]').evaluate(pixelsOf);
+    const at = (3 * shownGreen.width + 3) * 4;
+    const greenPreview = shownGreen.rgba.slice(at, at + 3);
     for (const [got, want] of greenPreview.map((v, i) => [v, [0x2e, 0x7d, 0x32][i]])) expect(Math.abs(got - want)).toBeLessThanOrEqual(6);
     await app.page.click('[data-workspace-slot=idphoto] .swatches .swatch[aria-label="White #FFFFFF"]');
     await expect.poll(() => bgRow.locator('td').first().textContent(), { timeout: 30_000 }).toBe('✓');
@@ -362,11 +351,7 @@ describe('ID-photo workspace in Chromium', () => {
     expect(await slot.locator('[data-testid=idphoto-current-spec]').textContent()).toMatch(/^ICAO.* · 413×531 px$/);
     // A nudge, then another photo: it opens at the spec's own placement.
     const slider = slot.locator('input[type=range]').first();
-    await slider.evaluate((el) => {
-      const input = el as unknown as { value: string; dispatchEvent(e: unknown): boolean };
-      input.value = '3';
-      input.dispatchEvent(new (globalThis as unknown as { Event: new (type: string, init: { bubbles: boolean }) => unknown }).Event('input', { bubbles: true }));
-    });
+    await setInputValue(slider, '3');
     // Left / right stops where the face would leave ICAO's centre band (5 % of 35 mm).
     // + moves the person right, and the label says which way.
     expect(await slot.locator('label:has(input[type=range])').first().textContent()).toContain('Left / right 1.75 mm right');
@@ -374,11 +359,7 @@ describe('ID-photo workspace in Chromium', () => {
     await expect.poll(() => slot.locator('label:has(input[type=range])').first().textContent(), { timeout: 10_000 }).toContain(' 0 mm');
     await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
     // 3 mm up is more than df_img2 has above the head in ICAO: the label says what was applied.
-    await slot.locator('input[type=range]').nth(1).evaluate((el) => {
-      const input = el as unknown as { value: string; dispatchEvent(e: unknown): boolean };
-      input.value = '-3';
-      input.dispatchEvent(new (globalThis as unknown as { Event: new (type: string, init: { bubbles: boolean }) => unknown }).Event('input', { bubbles: true }));
-    });
+    await setInputValue(slot.locator('input[type=range]').nth(1), '-3');
     await expect.poll(() => slot.locator('[data-testid=idphoto-nudge-limited]').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^\([\d.]+ mm up applied: the spec stops it there\)$/);
     expect(await slot.locator('label:has(input[type=range])').nth(1).textContent()).toContain('Up / down 3 mm up');
     await app.page.screenshot({ path: join(SCREENS, 'idphoto-nudge-limited.png') });
@@ -414,11 +395,7 @@ describe('ID-photo workspace in Chromium', () => {
     expect(before).toBeLessThan(24);
     const brightness = slot.locator('[data-testid=idphoto-brightness]');
     expect(await brightness.getAttribute('aria-label')).toBe('Brightness');
-    await brightness.evaluate((el) => {
-      const input = el as unknown as { value: string; dispatchEvent(e: unknown): boolean };
-      input.value = '1.5';
-      input.dispatchEvent(new (globalThis as unknown as { Event: new (type: string, init: { bubbles: boolean }) => unknown }).Event('input', { bubbles: true }));
-    });
+    await setInputValue(brightness, '1.5');
     expect(await slot.locator('[data-testid=idphoto-brightness-text]').textContent()).toBe('Brightness +1.5 EV');
     expect(await brightness.getAttribute('aria-valuetext')).toBe('+1.5 EV');
     await expect.poll(() => row.getAttribute('class', { timeout: 1000 }).catch(() => 'bad'), { timeout: 60_000 }).not.toMatch(/\bbad\b/);
@@ -426,10 +403,9 @@ describe('ID-photo workspace in Chromium', () => {
     // The background is still the colour picked: the photo's corner pixel is the selected swatch's.
     const selected = await slot.locator('.swatches .swatch[aria-pressed=true]').getAttribute('aria-label');
     const photo = await app.page.locator('[data-testid=idphoto-photo]').evaluate(pixelsOf);
-    const corner = [...photo.rgba.slice(0, 3)].map((v) => v.toString(16).padStart(2, '0')).join('').toUpperCase();
     // (a JPEG: within a few levels of the swatch's hex)
     const hex = /#([0-9A-F]{6})$/.exec(selected!)![1];
-    for (let c = 0; c < 3; c++) expect(Math.abs(parseInt(corner.slice(2 * c, 2 * c + 2), 16) - parseInt(hex.slice(2 * c, 2 * c + 2), 16))).toBeLessThanOrEqual(3);
+    for (let c = 0; c < 3; c++) expect(Math.abs(photo.rgba[c] - parseInt(hex.slice(2 * c, 2 * c + 2), 16))).toBeLessThanOrEqual(3);
     await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
     await app.page.screenshot({ path: join(SCREENS, 'idphoto-brightness.png') });
     // Export writes the photo shown, lightened: its pixels are the preview's (each decoder's JPEG

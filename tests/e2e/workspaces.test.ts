@@ -10,7 +10,7 @@ import type { Locator } from 'playwright-core';
 import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { describe, expect, it } from 'vitest';
 import { evalFile, reviewFrame, tempDir } from '../helpers/env';
-import { ARTIFACTS_DIR, chooseFiles, openThroughDialog, useAppSession, waitForCutoutOf } from './helpers';
+import { ARTIFACTS_DIR, chooseFiles, openThroughDialog, setInputValue, useAppSession, waitForCutoutOf } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
 
@@ -237,12 +237,7 @@ describe('workspaces, language and theme in Chromium', () => {
     // The Stickers controls come back after a restart (they went back to 12 fps and 320 px).
     await workspace('sticker');
     const stickerSlot = app.page.locator('[data-workspace-slot=sticker]');
-    const setRange = (selector: string, value: string) =>
-      stickerSlot.locator(selector).evaluate((el, v) => {
-        const input = el as unknown as { value: string; dispatchEvent(e: unknown): boolean };
-        input.value = v;
-        input.dispatchEvent(new (globalThis as unknown as { Event: new (type: string, init: { bubbles: boolean }) => unknown }).Event('input', { bubbles: true }));
-      }, value);
+    const setRange = (selector: string, value: string) => setInputValue(stickerSlot.locator(selector), value);
     const fpsSlider = 'label.slider:has-text("Frame rate") input[type=range]';
     await setRange(fpsSlider, '20');
     await stickerSlot.locator('.field-row:has-text("Size") select').selectOption('512');
@@ -547,12 +542,7 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(plain.opaque).toBeGreaterThan(10_000);
     expect(plain.soft).toBe(0); // a GIF's edge is 1 bit
     // A 6-px outline: the still follows the slider, with more opaque pixels.
-    const setSlider = (testId: string, value: number) =>
-      slot.locator(`[data-testid=${testId}]`).evaluate((el, v) => {
-        const input = el as unknown as { value: string; dispatchEvent(e: unknown): boolean };
-        input.value = String(v);
-        input.dispatchEvent(new (globalThis as unknown as { Event: new (type: string, init: { bubbles: boolean }) => unknown }).Event('input', { bubbles: true }));
-      }, value);
+    const setSlider = (testId: string, value: number) => setInputValue(slot.locator(`[data-testid=${testId}]`), value);
     await setSlider('sticker-outline', 6);
     await expect.poll(async () => (await pixels()).src, { timeout: 30_000 }).not.toBe(plain.src);
     const outlined = await pixels();
@@ -670,12 +660,7 @@ describe('workspaces, language and theme in Chromium', () => {
     const slot = app.page.locator('[data-workspace-slot=sticker]');
     await chooseFiles(app.page, () => slot.getByRole('button', { name: 'Open…' }).first().click(), evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'));
     await expect.poll(() => slot.locator('[data-testid=sticker-trim] .meta').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^\s*512 × 512/);
-    const setEnd = (value: string) =>
-      slot.locator('[data-testid=sticker-trim] input[type=range]').nth(1).evaluate((el, v) => {
-        const input = el as unknown as { value: string; dispatchEvent(e: unknown): boolean };
-        input.value = v;
-        input.dispatchEvent(new (globalThis as unknown as { Event: new (type: string, init: { bubbles: boolean }) => unknown }).Event('input', { bubbles: true }));
-      }, value);
+    const setEnd = (value: string) => setInputValue(slot.locator('[data-testid=sticker-trim] input[type=range]').nth(1), value);
     // LINE takes whole seconds: a trim of 1.5 s (of this 2.08-s clip) is said to be made 2 s, and the
     // frames line counts over 2 s; a whole-second trim says nothing.
     await app.page.selectOption('[data-testid=sticker-preset]', 'line');

@@ -8,13 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
 import { detectLandmarks, WFLW } from '../../src/main/core/face/landmarks';
 import { deltaE, srgbToLab } from '../../src/main/core/idphoto/compliance';
-import { dilateSquare } from '../../src/main/core/matting/morphology';
 import { detectFaces } from '../../src/main/core/face/yunet';
 import { decodeImage } from '../../src/main/core/image/decode';
 import { encodeImage } from '../../src/main/core/image/encode';
 import { makeIdPhoto } from '../../src/main/core/idphoto/make-id-photo';
 import { SpecLibrary } from '../../src/main/core/idphoto/spec';
 import { EVAL_DIR, testEnv } from '../helpers/env';
+import { ringOutside } from '../helpers/ring';
 
 const env = testEnv();
 const OUT = process.env.IDPHOTO_EVAL_OUT;
@@ -110,13 +110,12 @@ describe('id_portraits: the edge of an ID photo on ID blue', () => {
       }
       const person = new Uint8Array(W * H);
       for (let i = 0; i < W * H; i++) person[i] = fast.alpha[i] >= 0.5 || full.alpha[i] >= 0.5 ? 1 : 0;
-      const near = dilateSquare(person, W, H, 2);
-      const far = dilateSquare(person, W, H, 8);
+      const ring = ringOutside(person, W, H);
       for (const [mode, r] of [['fast', fast], ['full', full]] as const) {
         let sum = 0;
         let count = 0;
         for (let i = 0, o = 0; i < W * H; i++, o += 4) {
-          if (!far[i] || near[i]) continue;
+          if (!ring[i]) continue;
           sum += deltaE(srgbToLab(r.image.data[o], r.image.data[o + 1], r.image.data[o + 2]), bgLab);
           count++;
         }

@@ -15,8 +15,8 @@ import { idPhotoToFile, makeIdPhoto } from '../../src/main/core/idphoto/make-id-
 import { MIN_TOP_MARGIN_MM } from '../../src/main/core/idphoto/geometry';
 import { SpecLibrary } from '../../src/main/core/idphoto/spec';
 import { cutoutImage } from '../../src/main/core/pipelines/cutout';
-import { dilateSquare } from '../../src/main/core/matting/morphology';
 import { EVAL_DIR, evalFile, tempDir, testEnv, twoPortraits } from '../helpers/env';
+import { ringOutside } from '../helpers/ring';
 
 const env = testEnv();
 let lib: SpecLibrary;
@@ -288,11 +288,9 @@ describe('idphoto refusals', () => {
     const H = spec.heightPx;
     /** Pixels 2-8 px outside the person (alpha ≥ 0.5 in `person`) more than 10 L* lighter than the blue: old background, or a white haze. */
     const lightHaze = (r: { image: { data: Uint8Array } }, person: Float32Array): number => {
-      const inside = Uint8Array.from(person, (a) => (a >= 0.5 ? 1 : 0));
-      const near = dilateSquare(inside, W, H, 2);
-      const far = dilateSquare(inside, W, H, 8);
+      const ring = ringOutside(Uint8Array.from(person, (a) => (a >= 0.5 ? 1 : 0)), W, H);
       let n = 0;
-      for (let i = 0, o = 0; i < W * H; i++, o += 4) if (far[i] && !near[i] && srgbToLab(r.image.data[o], r.image.data[o + 1], r.image.data[o + 2])[0] > bgL + 10) n++;
+      for (let i = 0, o = 0; i < W * H; i++, o += 4) if (ring[i] && srgbToLab(r.image.data[o], r.image.data[o + 1], r.image.data[o + 2])[0] > bgL + 10) n++;
       return n;
     };
     // Every third eval portrait: each cut out as the Cut-out workspace saves it (a PNG with alpha,

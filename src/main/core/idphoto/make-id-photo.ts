@@ -510,8 +510,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     // colour (and one matte serves every colour); that part is background again after the solve.
     const outside = new Uint8Array(W * H);
     // The picture's own alpha and its colours as they are, along the same taps (workOwn).
-    const outOwn = workOwn ? new Uint8Array(W * H) : null;
-    const ownColours: RgbaImage | null = workOwn ? { data: new Uint8Array(W * H * 4), width: W, height: H } : null;
+    const own = workOwn ? { from: workOwn.data, alpha: new Uint8Array(W * H), colours: { data: new Uint8Array(W * H * 4), width: W, height: H } as RgbaImage } : null;
     // A source whose colour is at half resolution keeps its bleed unless the photo shrinks it to half
     // or less: source pixels per output pixel are work pixels per output pixel over the work scale.
     if (source.isColourSubsampled && Math.hypot(p10.x - p00.x, p10.y - p00.y) / workScale < 2) warped.isColourSubsampled = true;
@@ -543,10 +542,10 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
           outAlpha[i] = a < 0 ? 0 : a > 1 ? 1 : a;
         }
         for (let c = 0; c < 3; c++) warped.data[o + c] = Math.round(work4[i00 * 4 + c] * w00 + work4[i01 * 4 + c] * w01 + work4[i10 * 4 + c] * w10 + work4[i11 * 4 + c] * w11);
-        if (outOwn && ownColours && workOwn) {
-          const own4 = workOwn.data;
-          for (let c = 0; c < 4; c++) ownColours.data[o + c] = Math.round(own4[i00 * 4 + c] * w00 + own4[i01 * 4 + c] * w01 + own4[i10 * 4 + c] * w10 + own4[i11 * 4 + c] * w11);
-          outOwn[i] = isOutside ? 0 : ownColours.data[o + 3];
+        if (own) {
+          const { from } = own;
+          for (let c = 0; c < 4; c++) own.colours.data[o + c] = Math.round(from[i00 * 4 + c] * w00 + from[i01 * 4 + c] * w01 + from[i10 * 4 + c] * w10 + from[i11 * 4 + c] * w11);
+          own.alpha[i] = isOutside ? 0 : own.colours.data[o + 3];
         }
       }
     }
@@ -571,7 +570,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     const colours = refine === 'off' ? warped : estimateForeground(warped, outAlpha);
     // A picture with transparency of its own: nothing it hides comes back, and its own edge is kept
     // with its own colours (a cut-out's hair is not matted again against the backdrop it was seen on).
-    if (outOwn && ownColours) keepOwnEdge(outAlpha, outOwn, W, H, { source: ownColours, foreground: colours });
+    if (own) keepOwnEdge(outAlpha, own.alpha, W, H, { source: own.colours, foreground: colours });
     return { placed: { key: placementKey, alpha: outAlpha, colours }, solveMs: solvedInMs };
   }
 
