@@ -55,13 +55,25 @@ export function parseRefineMode(value: unknown, field = 'refine'): RefineMode {
  */
 export const ID_PHOTO_BRIGHTNESS_EV_MAX = 2;
 
-/** Checks an ID photo's brightness (EV) from a flag or a request; INVALID_ARGUMENT says the range. */
-export function parseBrightnessEv(value: unknown, field = 'brightness'): number {
+/**
+ * An ID photo's brightness as asked: EV, or 'auto' (the least quarter-EV step that brings a face
+ * the face brightness check fails into its band; none for a face that passes: core/idphoto/auto-brightness.ts).
+ */
+export type BrightnessSetting = number | 'auto';
+
+/** Checks an ID photo's brightness from a flag or a request: 'auto', or EV (a number or its text); INVALID_ARGUMENT names `field` and the range. */
+export function parseBrightness(value: unknown, field = 'brightness'): BrightnessSetting {
+  if (value === 'auto') return 'auto';
   const ev = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof ev !== 'number' || !Number.isFinite(ev) || Math.abs(ev) > ID_PHOTO_BRIGHTNESS_EV_MAX) {
-    throw new AppError('INVALID_ARGUMENT', `${field} must be a number of EV from -${ID_PHOTO_BRIGHTNESS_EV_MAX} to +${ID_PHOTO_BRIGHTNESS_EV_MAX} (0 leaves the photo as it is), got "${String(value)}"`);
+    throw new AppError('INVALID_ARGUMENT', `${field} must be auto or a number of EV from -${ID_PHOTO_BRIGHTNESS_EV_MAX} to +${ID_PHOTO_BRIGHTNESS_EV_MAX} (0 leaves the photo as it is), got "${String(value)}"`);
   }
   return ev === 0 ? 0 : ev;
+}
+
+/** A brightness as a camera's exposure dial says it: "+0.5 EV", "−1 EV", "0 EV". */
+export function evText(ev: number): string {
+  return ev === 0 ? '0 EV' : `${ev > 0 ? '+' : '−'}${Math.abs(ev)} EV`;
 }
 
 /** What is being cut out: selects the model task (person-mask or anime-mask). */
@@ -263,8 +275,8 @@ export interface IdPhotoJobOptions {
   nudge?: { dxMm?: number; dyMm?: number; headBandPos?: number };
   /** A touched-up trimap PNG at the portrait's size (saveTrimap from the editor's brushes); edges are then 'full'. */
   trimapPath?: string;
-  /** The person made lighter (+) or darker (−), in EV within ±ID_PHOTO_BRIGHTNESS_EV_MAX [0]; the background colour stays as asked. */
-  brightnessEv?: number;
+  /** The person made lighter (+) or darker (−), in EV within ±ID_PHOTO_BRIGHTNESS_EV_MAX, or 'auto' (BrightnessSetting) [0]; the background colour stays as asked. */
+  brightnessEv?: BrightnessSetting;
   /** Also write a print sheet (PNG/JPEG/PDF by the output's extension). */
   sheet?: { paper: string; dpi: number; output: string; copies?: number };
 }
@@ -306,6 +318,8 @@ export interface BatchJobOptions {
   idSpec?: { id: string; [field: string]: unknown };
   /** ID-photo print sheet (idphoto mode): one sheet per photo beside it, named '<output>_sheet.<ext>'. */
   idSheet?: { paper: string; dpi: number };
+  /** ID-photo brightness (idphoto mode), as the idphoto job's brightnessEv; 'auto' mends only the photos whose face is too dark or too light [0]. */
+  idBrightness?: BrightnessSetting;
   /** Sticker options (sticker mode). */
   sticker?: StickerJobOptions;
   jobs?: number;
@@ -368,6 +382,8 @@ export type FileNote =
   | { kind: 'stoppedShort'; seconds: number }
   | { kind: 'cutShortFile'; seconds: number }
   | { kind: 'decodeErrors'; count: number }
+  /** An ID photo's brightness 'auto' lightened (+) or darkened (−) by `ev` (IdPhotoJobResult.brightnessEv). */
+  | { kind: 'autoBrightness'; ev: number }
   /** The clip's drawings set the rate (StickerJobResult.drawing). */
   | ({ kind: 'drawingRate'; leftOut?: DrawingsLeftOut } & DrawingCadence);
 

@@ -1,7 +1,7 @@
 // `cutout idphoto` end to end through the CLI entry: spec list, a photo + JSON report + PNG sheet,
 // and a refusal code on stderr with a non-zero exit.
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -146,8 +146,8 @@ describe('cutout idphoto', () => {
       [['-o', join(dir, 'x.jpg'), '--sheet', '6inch', '--dpi', '100000'], /^INVALID_ARGUMENT: Print sheet dpi must be a whole number from 72 to 1200, got 100000\n$/, 2],
       [['-o', join(dir, 'x.jpg'), '--sheet', '6inch', '--dpi', '0'], /^INVALID_ARGUMENT: Print sheet dpi must be a whole number from 72 to 1200, got 0\n$/, 2],
       [['-o', join(dir, 'x.jpg'), '--face=0'], /^INVALID_ARGUMENT: --face must be a whole number of at least 1, got 0\n$/, 2],
-      [['-o', join(dir, 'x.jpg'), '--brightness', '3'], /^INVALID_ARGUMENT: --brightness must be a number of EV from -2 to \+2 \(0 leaves the photo as it is\), got "3"\n$/, 2],
-      [['-o', join(dir, 'x.jpg'), '--brightness=lighter'], /^INVALID_ARGUMENT: --brightness must be a number of EV/, 2],
+      [['-o', join(dir, 'x.jpg'), '--brightness', '3'], /^INVALID_ARGUMENT: --brightness must be auto or a number of EV from -2 to \+2 \(0 leaves the photo as it is\), got "3"\n$/, 2],
+      [['-o', join(dir, 'x.jpg'), '--brightness=lighter'], /^INVALID_ARGUMENT: --brightness must be auto or a number of EV/, 2],
       [['-o', join(dir, 'x.jpg'), '--kb', '50-20'], /^INVALID_ARGUMENT: --kb must be a file size in KB: MIN-MAX \(20-50\), at most MAX \(50\) or at least MIN \(20-\), up to 10000; got "50-20"\n$/, 2],
     ];
     for (const [args, message, code] of refusals) {
@@ -220,6 +220,44 @@ describe('cutout idphoto', () => {
     expect(made[2].lightness).toBeLessThan(made[0].lightness - 5);
     // The background is the spec's blue in every one.
     for (const m of made) expect(m.corner).toEqual([0x43, 0x8e, 0xdb]);
+  });
+
+  it('--brightness auto mends only the photo whose face is too dark, in idphoto and in a batch, and says the EV it took', { timeout: 120_000 }, async () => {
+    const dir = tempDir();
+    const input = join(dir, 'in');
+    mkdirSync(input);
+    const normal = join(input, 'normal.jpg');
+    copyFileSync(evalFile('id_portraits', 'images', 'df_img2.jpg'), normal);
+    // The same portrait at a quarter of its sRGB values: too dark for the face brightness check.
+    const dark = join(input, 'dark.jpg');
+    await sharp(normal).linear(0.25, 0).jpeg({ quality: 90 }).toFile(dark);
+    const idphoto = (file: string, out: string, ...more: string[]) => run(process.execPath, [cli, 'idphoto', file, '--spec', 'cn-1inch', '--bg', 'blue', '--refine', 'off', ...more, '-o', join(dir, out), '--report', join(dir, `${out}.json`)], { env });
+    const auto = await idphoto(dark, 'dark-auto.png', '--brightness', 'auto');
+    const report = JSON.parse(await readFile(join(dir, 'dark-auto.png.json'), 'utf8'));
+    expect(report.brightnessEv).toBeGreaterThan(0);
+    expect(report.measurements.faceLightness.pass).toBe(true);
+    expect(auto.stdout).toContain(`brightness auto +${report.brightnessEv} EV, PASS`);
+    // The photo it made is the one --brightness at that EV makes.
+    await idphoto(dark, 'dark-byhand.png', '--brightness', String(report.brightnessEv));
+    expect(readFileSync(join(dir, 'dark-byhand.png')).equals(readFileSync(join(dir, 'dark-auto.png')))).toBe(true);
+    // A batch: the dark photo is mended and its note says so; the one that passes is the photo made without --brightness.
+    const out = join(dir, 'out');
+    const batch = await run(process.execPath, [cli, 'batch', input, '-o', out, '--mode', 'idphoto', '--spec', 'cn-1inch', '--bg', 'blue', '--refine', 'off', '--format', 'png', '--brightness', 'auto'], { env });
+    // Its line (on stderr, with the progress) and report.csv's note column say it.
+    expect(batch.stderr).toMatch(/dark\.jpg -> .*\(brightness auto: \+[\d.]+ EV for a face the face brightness check found too dark\)/);
+    expect(readFileSync(join(out, 'report.csv'), 'utf8')).toContain(`,pass,brightness auto: +${report.brightnessEv} EV for a face the face brightness check found too dark`);
+    const entries = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).entries as { input: string; notes?: { kind: string; ev: number }[]; specFailures: string[] }[];
+    const entryOf = (name: string) => entries.find((e) => e.input.endsWith(name))!;
+    expect(entryOf('dark.jpg').notes).toEqual([{ kind: 'autoBrightness', ev: report.brightnessEv }]);
+    expect(entryOf('dark.jpg').specFailures.join()).not.toMatch(/Face brightness/);
+    expect(entryOf('normal.jpg').notes).toBeUndefined();
+    await idphoto(normal, 'normal.png');
+    expect(readFileSync(join(out, 'normal_cn-1inch.png')).equals(readFileSync(join(dir, 'normal.png')))).toBe(true);
+    expect(readFileSync(join(out, 'dark_cn-1inch.png')).equals(readFileSync(join(dir, 'dark-auto.png')))).toBe(true);
+    // Outside ID photos it is a wrong command line.
+    const wrong = await run(process.execPath, [cli, 'batch', input, '-o', join(dir, 'x'), '--brightness', 'auto'], { env }).catch((e) => e);
+    expect(wrong.code).toBe(2);
+    expect(String(wrong.stderr)).toContain('--brightness goes with --mode idphoto');
   });
 
   it('exits non-zero with the code for a picture without a face', { timeout: 60_000 }, async () => {

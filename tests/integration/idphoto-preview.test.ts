@@ -175,6 +175,30 @@ describe('previewIdPhoto', () => {
     await expect(make(2.5)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
+  it("brightness 'auto' mends an under-exposed portrait by the least step that passes, and leaves a portrait that passes byte for byte", async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    const spec = lib.get('cn-1inch');
+    const portrait = evalFile('id_portraits', 'images', 'df_img2.jpg');
+    const dark = await decodeImage(await sharp(portrait).linear(0.25, 0).jpeg({ quality: 90 }).toBuffer());
+    const kept = { analyses: new IdPhotoAnalyses(2), sourceKey: 'dark' };
+    const make = (brightnessEv: number | 'auto') => makeIdPhoto(dark, { spec, background: '#438edb', brightnessEv }, e.env, {}, kept);
+    const auto = await make('auto');
+    expect(auto.brightnessEv).toBeGreaterThan(0);
+    expect(auto.report.measurements.faceLightness.pass).toBe(true);
+    // The photo at the EV it took, made by hand, is the same photo; a quarter EV less still fails.
+    const byHand = await make(auto.brightnessEv);
+    expect(byHand.brightnessEv).toBe(auto.brightnessEv);
+    expect(Buffer.compare(Buffer.from(byHand.image.data), Buffer.from(auto.image.data))).toBe(0);
+    expect((await make(auto.brightnessEv - 0.25)).report.measurements.faceLightness.pass).toBe(false);
+    // A portrait that passes: auto takes 0 and the photo is the one made without it.
+    const normal = await decodeImage(readFileSync(portrait));
+    const asIs = await makeIdPhoto(normal, { spec, background: '#438edb' }, e.env);
+    const normalAuto = await makeIdPhoto(normal, { spec, background: '#438edb', brightnessEv: 'auto' }, e.env);
+    expect(asIs.report.measurements.faceLightness.pass).toBe(true);
+    expect(normalAuto.brightnessEv).toBe(0);
+    expect(Buffer.compare(Buffer.from(normalAuto.image.data), Buffer.from(asIs.image.data))).toBe(0);
+  });
+
   it("keeps the face finder's refusal of a picture and the face it found: another colour or spec does not look for the face again", async () => {
     const lib = await SpecLibrary.load(specLibraryPath());
     // Two portraits side by side: MULTIPLE_FACES until one is picked.

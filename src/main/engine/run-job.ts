@@ -69,8 +69,8 @@ export async function runJob(spec: JobSpec, env: CoreEnv, ctx: JobRunContext): P
     case 'idphoto':
       return runIdPhotoJob(spec.input, spec.output, spec.options, env, ctx, ctx.idPhotoReuse && (() => ctx.idPhotoReuse!(spec.input)));
     case 'batch': {
-      const { idSpec, idSheet, sticker, ...options } = spec.options;
-      const extra = idSpec ? { spec: idSpec, ...(idSheet ? { sheet: idSheet } : {}) } : sticker ? { ...sticker } : undefined;
+      const { idSpec, idSheet, idBrightness, sticker, ...options } = spec.options;
+      const extra = idSpec ? { spec: idSpec, ...(idSheet ? { sheet: idSheet } : {}), ...(idBrightness !== undefined && idBrightness !== 0 ? { brightness: idBrightness } : {}) } : sticker ? { ...sticker } : undefined;
       const { onProgress, onItem } = ctx;
       return runBatch(spec.inputs, spec.outputDir, { ...options, spec: idSpec?.id, extra }, env, {
         signal: ctx.signal,

@@ -95,6 +95,11 @@ describe('noteText', () => {
     // LINE's 20 frames and 50-ms shortest frame left some out: said after it.
     const line = { notes: [{ kind: 'drawingRate' as const, framesPerDrawing: 3, drawingFps: 7.993, even: true, leftOut: { every: 2, short: 1 } }] };
     expect(noteText(line, tOf('en'), join('en'))).toBe("The clip holds each drawing for 3 frames (7.99 a second): the sticker is made as drawn, each drawing one frame, held as long as in the clip. 1 drawing left out where the drawings came faster than the format or platform plays frames, their time given to the drawing before. Only one drawing in 2 is kept (the platform's frame or byte limit), each for its own time and that of the ones after it.");
+    // An ID photo batch's auto brightness.
+    const lighter = { notes: [{ kind: 'autoBrightness' as const, ev: 1.25 }] };
+    expect(noteText(lighter, tOf('en'), join('en'))).toBe('Brightness auto: +1.25 EV, as the face was too dark for the face brightness check.');
+    expect(noteText(lighter, tOf('zh-CN'), join('zh-CN'))).toBe('自动亮度：+1.25 EV，因为面部过暗，未通过面部亮度检查。');
+    expect(noteText({ notes: [{ kind: 'autoBrightness' as const, ev: -0.5 }] }, tOf('en'), join('en'))).toBe('Brightness auto: −0.5 EV, as the face was too light for the face brightness check.');
     expect(noteText({ note: 'an old sentence' }, tOf('en'), join('en'))).toBe('an old sentence');
     expect(noteText({}, tOf('en'), join('en'))).toBeUndefined();
   });

@@ -18,6 +18,7 @@ function previewOf(req: IdPhotoPreviewRequest): IdPhotoPreview {
     file: { format: 'jpeg', bytes: 1, quality: 95, isColourLostToJpeg: false },
     report: { specId: req.options.spec.id, widthPx: 10, heightPx: 12, dpi: 300, background: '#FFFFFF', measurements: {}, guides: { crownY: 1, chinY: 9, eyeY: 5, centreX: 5 }, pass: true },
     rollCorrectedDeg: 0,
+    brightnessEv: 0,
     nudgeApplied: { dxMm: 0, dyMm: 0, headMm: 30, headAskedMm: 30 },
     sheet: null,
     timingsMs: 1,

@@ -3,7 +3,7 @@
 import { basename, join, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isCancellation, type CancelledError } from '../../../shared/errors';
-import { parseRefineMode, type CancelledBatch } from '../../../shared/jobs';
+import { parseBrightness, parseRefineMode, type CancelledBatch } from '../../../shared/jobs';
 import { leftOutTypesText } from '../../../shared/media';
 import { failedCheckWords, withFileSizeBand } from '../../../shared/idphoto-report';
 import { assertOutputFolderNotAnInput, defaultJobCount, runBatch } from '../../core/batch/run-batch';
@@ -76,7 +76,7 @@ export const batchCommand: CliCommand = {
   summary: 'batch export folders of pictures (or videos) with resume and a report',
   usage: `cutout batch IN... -o OUT [--mode portrait|anime|idphoto|sticker] [-r|--recursive] [--name TEMPLATE]
        [--format png|jpg|webp|gif|apng|webm] [--bg transparent|white|'#438EDB'|PICTURE] [--refine off|fast|full] [--model ID]
-       [--spec ID [--kb MIN-MAX] [--sheet 6inch|5inch|a4|a5|WxH --dpi 300]] [--preset line|telegram|discord|wechat] [--fps N] [--max-side PX] [--colors N] [--dither none|ordered] [--matte '#FFFFFF'] [--ext jpg,png] [-j|--jobs N] [--resume] [--retry-failed] [--quality 1-100] [--provider auto|cpu|...] [--threads N] [-q|--quiet]
+       [--spec ID [--kb MIN-MAX] [--brightness auto|EV] [--sheet 6inch|5inch|a4|a5|WxH --dpi 300]] [--preset line|telegram|discord|wechat] [--fps N] [--max-side PX] [--colors N] [--dither none|ordered] [--matte '#FFFFFF'] [--ext jpg,png] [-j|--jobs N] [--resume] [--retry-failed] [--quality 1-100] [--provider auto|cpu|...] [--threads N] [-q|--quiet]
   IN: files and folders. The input tree is mirrored under OUT (OUT inside IN is never scanned).
   -q: only the summary and the files to look at (failed, off their spec, needing a look, with a note).
   --name: the output name without extension, from {name} {ext} {mode} {spec} {bg} {index}; default
@@ -85,7 +85,9 @@ export const batchCommand: CliCommand = {
   scaled to cover and centred ({bg} is then its name). Hidden and system files are skipped. --format: png, jpg or webp
   (stickers: gif, webp, apng or webm). --refine defaults to fast, and to full for ID photos. ID photos: --spec
   defaults to icao-35x45; each photo's failed checks are said and listed in report.csv's spec column;
-  --kb MIN-MAX: the file size band the photos are made to (as \`cutout idphoto --kb\`). Stickers: --preset
+  --kb MIN-MAX: the file size band the photos are made to (as \`cutout idphoto --kb\`); --brightness
+  auto mends only the photos whose face is too dark or too light for the face brightness check (each
+  such photo's note says the EV it took), --brightness EV lightens or darkens every photo. Stickers: --preset
   fits each to a chat platform (its format: LINE and Discord APNG, Telegram WebM, WeChat GIF), --fps and
   --max-side, --colors, --dither and --matte as \`cutout sticker\` takes them.
   --resume skips inputs OUT's journal records as done (same size, mtime and options); --retry-failed
@@ -111,6 +113,7 @@ export const batchCommand: CliCommand = {
         model: { type: 'string' },
         spec: { type: 'string' },
         kb: { type: 'string' },
+        brightness: { type: 'string' },
         sheet: { type: 'string' },
         dpi: { type: 'string' },
         ext: { type: 'string' },
@@ -155,9 +158,11 @@ export const batchCommand: CliCommand = {
       const sheetDpi = intFlag(values.dpi, 'dpi') ?? 300;
       // A paper or dpi the sheet does not take is a wrong command line, said before OUT is made.
       if (values.sheet) checkedAsUsage(() => (parsePaper(values.sheet!), checkSheetDpi(sheetDpi)));
-      extra = { spec: resolved, ...(values.sheet ? { sheet: { paper: values.sheet, dpi: sheetDpi } } : {}) };
-    } else if (values.sheet || values.kb) {
-      throw new UsageError(`--${values.sheet ? 'sheet' : 'kb'} goes with --mode idphoto`);
+      // Left out at 0, as a run without it has none (a resume of that run skips what it made).
+      const brightness = values.brightness === undefined ? 0 : checkedAsUsage(() => parseBrightness(values.brightness, '--brightness'));
+      extra = { spec: resolved, ...(values.sheet ? { sheet: { paper: values.sheet, dpi: sheetDpi } } : {}), ...(brightness !== 0 ? { brightness } : {}) };
+    } else if (values.sheet || values.kb || values.brightness) {
+      throw new UsageError(`--${values.sheet ? 'sheet' : values.kb ? 'kb' : 'brightness'} goes with --mode idphoto`);
     }
     if (mode === 'sticker') {
       // Only what was asked (an empty extra would change the options' hash: a resume redid every clip).

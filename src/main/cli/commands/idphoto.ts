@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, isCancellation } from '../../../shared/errors';
-import { ID_PHOTO_REFINE, parseBrightnessEv, parseRefineMode } from '../../../shared/jobs';
+import { evText, ID_PHOTO_REFINE, parseBrightness, parseRefineMode } from '../../../shared/jobs';
 import { failedCheckWords, fileSizeAdvice, withFileSizeBand } from '../../../shared/idphoto-report';
 import { checkIdPhotoOutput, idPhotoBackground, idPhotoToFile, type IdPhotoResult } from '../../core/idphoto/make-id-photo';
 import { BACKGROUND_COLOUR_MAX_DE, failedChecks, isColourLostToJpeg, nearestAllowedDeltaE } from '../../core/idphoto/compliance';
@@ -27,7 +27,7 @@ export const idphotoCommand: CliCommand = {
   summary: 'make ID photos by spec (crop, background, report, print sheet)',
   usage: `cutout idphoto IN... [--spec icao-35x45|cn-1inch|一寸|...] -o OUT.jpg|.png [--bg blue|white|red|'#RRGGBB'] [--kb MIN-MAX] [--report FILE.json]
     [--sheet 6inch|5inch|5r|a4|a5|letter|WxH [--dpi 300|254|600] [--sheet-out FILE.png|.jpg|.pdf] [--copies N]]
-    [--face N] [--brightness EV] [--refine off|fast|full] [--trimap FILE.png] [--spec-file MORE.json] [--list-specs] [--provider auto|cpu|webgpu|...] [--threads N]
+    [--face N] [--brightness EV|auto] [--refine off|fast|full] [--trimap FILE.png] [--spec-file MORE.json] [--list-specs] [--provider auto|cpu|webgpu|...] [--threads N]
   OUT is a .jpg or .png file for one input, a folder for several (each named NAME_SPEC.jpg).
   --spec: an id from --list-specs, or a size's name (一寸, 1寸, 小二寸, 社保卡); it defaults to icao-35x45.
   --refine defaults to full (no halo on the new background; fast is about 0.1 s quicker a photo).
@@ -53,7 +53,9 @@ export const idphotoCommand: CliCommand = {
   --brightness EV: the person lighter or darker, -2 to 2 [0] (--brightness 1 lighter,
   --brightness=-1 darker): EV stops of light in the darkest tones, less towards the light ones, so
   nothing burns out; the background keeps its colour. For a face too dark (or too light) for the
-  face brightness check.
+  face brightness check. --brightness auto mends only a photo whose face that check finds too dark
+  or too light, by the least quarter-EV step that makes it pass, and leaves every other as it is
+  (its line says the EV it took): for a folder of photos taken in different light.
   Exit code: 0 every photo made and meeting its spec, 1 some could not be made, 3 all made but some
   fail their spec, 2 a wrong command line.`,
   async run(argv, io) {
@@ -105,7 +107,7 @@ export const idphotoCommand: CliCommand = {
     // Numbered from 1 on the command line, as in the app; the engine counts from 0.
     const face = intFlag(values.face, 'face', undefined, { min: 1 });
     const faceIndex = face === undefined ? undefined : face - 1;
-    const brightnessEv = values.brightness === undefined ? undefined : checkedAsUsage(() => parseBrightnessEv(values.brightness, '--brightness'));
+    const brightnessEv = values.brightness === undefined ? undefined : checkedAsUsage(() => parseBrightness(values.brightness, '--brightness'));
     const env = envFromFlags(values);
     if (values.bg !== undefined) {
       const hex = checkedAsUsage(() => idPhotoBackground(values.bg, spec));
@@ -148,11 +150,11 @@ export const idphotoCommand: CliCommand = {
         madeFrom.push(positionals[i]);
         // The sheet prints the photo as made: its file's own checks (KB band, the JPEG's colour) are not its.
         madePass.push(r.madeReport.pass);
-        reports.push({ input: positionals[i], output: r.output, bytes: r.bytes, quality: r.quality, modelId: r.result.modelId, provider: r.result.provider, ...r.report });
+        reports.push({ input: positionals[i], output: r.output, bytes: r.bytes, quality: r.quality, modelId: r.result.modelId, provider: r.result.provider, brightnessEv: r.result.brightnessEv, ...r.report });
         const m = r.report.measurements;
         const failed = failedChecks(r.report);
         if (failed.length > 0) specFailures++;
-        io.out(`${positionals[i]} -> ${r.output} (${spec.widthPx}x${spec.heightPx} @${spec.dpi} dpi, ${(r.bytes / 1024).toFixed(1)} KB, crown-chin ${m.crownChinMm.value} mm, ${r.report.pass ? 'PASS' : `FAIL: ${failed.map(failedCheckWords).join('; ')}`}, ${r.result.modelId} on ${r.result.provider}, ${r.timings.totalMs.toFixed(0)} ms)`);
+        io.out(`${positionals[i]} -> ${r.output} (${spec.widthPx}x${spec.heightPx} @${spec.dpi} dpi, ${(r.bytes / 1024).toFixed(1)} KB, crown-chin ${m.crownChinMm.value} mm, ${brightnessEv === 'auto' && r.result.brightnessEv !== 0 ? `brightness auto ${evText(r.result.brightnessEv)}, ` : ''}${r.report.pass ? 'PASS' : `FAIL: ${failed.map(failedCheckWords).join('; ')}`}, ${r.result.modelId} on ${r.result.provider}, ${r.timings.totalMs.toFixed(0)} ms)`);
         if (i === 0) noteProviderFallback(io, values.provider, r.result.provider);
         // A band met only by a coarse JPEG (1-2 KB: quality 5) is said: the form may refuse what it
         // shows. One no JPEG of the spec's pixels can meet says the least its ceiling must allow.

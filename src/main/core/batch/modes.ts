@@ -21,7 +21,7 @@ import { cutShortFileText, decodeErrorsText, drawingRateText, emptyEndsText, mak
 import { isStickerFormat, STICKER_FORMATS } from '../../../shared/sticker-presets';
 import { findPlatformPreset } from '../sticker/presets';
 import { formatLabel } from '../../../shared/labels';
-import type { StickerJobOptions } from '../../../shared/jobs';
+import { evText, parseBrightness, type BrightnessSetting, type StickerJobOptions } from '../../../shared/jobs';
 import type { ProgressSink } from '../progress';
 import type { RefinePool } from './refine-pool';
 import type { BatchFormat, BatchModeId, BatchOptions } from './types';
@@ -134,6 +134,8 @@ function fileNoteText(n: FileNote): string {
       return decodeErrorsText(n.count);
     case 'drawingRate':
       return drawingRateText(n, n.leftOut);
+    case 'autoBrightness':
+      return `brightness auto: ${evText(n.ev)} for a face the face brightness check found too ${n.ev > 0 ? 'dark' : 'light'}`;
   }
 }
 
@@ -244,9 +246,16 @@ function idSheetOf(mctx: ModeContext): { paper: string; dpi: number } | undefine
   return { paper: sheet.paper, dpi: checkSheetDpi(sheet.dpi) };
 }
 
+/** The brightness of an ID-photo batch (options.extra.brightness: EV or 'auto'); INVALID_ARGUMENT before any file starts. */
+function idBrightnessOf(mctx: ModeContext): BrightnessSetting | undefined {
+  const brightness = mctx.options.extra?.brightness;
+  return brightness === undefined ? undefined : parseBrightness(brightness);
+}
+
 /**
  * ID photo per input: the spec object in options.extra.spec (its id in options.spec), background
- * colour, refine, and an optional print sheet per photo (options.extra.sheet: paper, dpi). The
+ * colour, refine, brightness (options.extra.brightness: EV, or 'auto', noted on the photos it
+ * changed), and an optional print sheet per photo (options.extra.sheet: paper, dpi). The
  * journal and report name the photo and the spec checks it fails (specFailures); its sheet is
  * written (atomically) before the photo is journalled.
  */
@@ -259,6 +268,7 @@ const idPhotoMode: BatchModeHandler = {
     (mctx) => {
       parseSpec(idSpecOf(mctx), 'batch');
       idSheetOf(mctx);
+      idBrightnessOf(mctx);
     },
     async (input, output, mctx) => {
       const { options, env, signal } = mctx;
@@ -266,13 +276,14 @@ const idPhotoMode: BatchModeHandler = {
       const sheetOptions = idSheetOf(mctx);
       const sheet = sheetOptions ? { ...sheetOptions, output: sheetPathOf(output) } : undefined;
       if (sheet) await assertNotAnInput(sheet.output, [input]);
-      const { report } = await runIdPhotoJob(input, output, { spec: idSpecOf(mctx), background, refine: options.refine, ...(sheet ? { sheet } : {}) }, env, { signal }).catch((error: unknown) => {
+      const brightness = idBrightnessOf(mctx);
+      const { report, brightnessEv } = await runIdPhotoJob(input, output, { spec: idSpecOf(mctx), background, refine: options.refine, brightnessEv: brightness, ...(sheet ? { sheet } : {}) }, env, { signal }).catch((error: unknown) => {
         // A batch has no face to pick: said where one is picked.
         if (error instanceof AppError && error.code === 'MULTIPLE_FACES') error.message += ' Pick the face in the ID photo workspace, or with `cutout idphoto --face N`.';
         throw error;
       });
       // Written either way; the report, the CLI and the UI list say which checks it fails.
-      return { specFailures: failedChecks(report) };
+      return { specFailures: failedChecks(report), ...withNotes(brightness === 'auto' && brightnessEv !== 0 ? [{ kind: 'autoBrightness', ev: brightnessEv }] : []) };
     },
   ),
   companionsOf: (output, options) => (options.extra?.sheet ? [sheetPathOf(output)] : []),

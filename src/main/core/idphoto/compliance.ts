@@ -135,7 +135,7 @@ export interface ComplianceInput {
  * Mean Lab of the pixels selected by `pick`, with their count. A run of one colour (the new
  * background, where the photo is measured most) is converted once: the same values as per pixel.
  */
-function meanLab(image: RgbaImage, pick: (i: number, x: number, y: number) => boolean): { lab: [number, number, number]; labs: Float32Array; n: number } {
+export function meanLab(image: RgbaImage, pick: (i: number, x: number, y: number) => boolean): { lab: [number, number, number]; labs: Float32Array; n: number } {
   const { width, height, data } = image;
   const labs = new Float32Array(width * height * 3);
   let n = 0;
@@ -222,6 +222,17 @@ function backgroundColourOf(bg: ReturnType<typeof meanLab>, spec: Pick<IdPhotoSp
   return measure(bg.n ? nearestAllowedDeltaE(spec, bg.lab) : null, 'dE', null, BACKGROUND_COLOUR_MAX_DE, `nearest allowed colour: ${spec.background.allowed.join(', ')}`);
 }
 
+/**
+ * The face's patch the colour and lightness checks measure: between the eye line and the chin,
+ * within the eyes' span (cheeks, nose, mouth), the person opaque there (alpha over 0.9).
+ */
+export function facePatchOf(alpha: Float32Array, eyes: readonly [Point, Point], chin: Point): (i: number, x: number, y: number) => boolean {
+  const eyeY = (eyes[0].y + eyes[1].y) / 2;
+  const midX = (eyes[0].x + eyes[1].x) / 2;
+  const halfSpan = Math.max(2, Math.abs(eyes[1].x - eyes[0].x) * 0.6);
+  return (i, x, y) => y >= eyeY && y <= chin.y && Math.abs(x - midX) <= halfSpan && alpha[i] > 0.9;
+}
+
 /** Measures an ID photo against its spec. */
 export function buildComplianceReport(input: ComplianceInput): ComplianceReport {
   const { spec, image, alpha, crownY, chin, eyes } = input;
@@ -248,9 +259,7 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
   const clothDe = cloth.n >= image.width * 2 ? deltaE(cloth.lab, targetBg) : null;
 
   // Colour: the face between the eye line and the chin, within the eyes' span (cheeks, nose, mouth).
-  const midX = (eyes[0].x + eyes[1].x) / 2;
-  const halfSpan = Math.max(2, Math.abs(eyes[1].x - eyes[0].x) * 0.6);
-  const face = meanLab(image, (i, x, y) => y >= eyeY && y <= chin.y && Math.abs(x - midX) <= halfSpan && alpha[i] > 0.9);
+  const face = meanLab(image, facePatchOf(alpha, eyes, chin));
   const faceChroma = face.n > 0 ? Math.hypot(face.lab[1], face.lab[2]) : null;
   const isDocument = spec.use === 'document';
 

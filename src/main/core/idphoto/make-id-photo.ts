@@ -3,7 +3,7 @@
 // spec background -> compliance report -> exact file. Core (no electron).
 import { extname } from 'node:path';
 import { AppError, errorKindOf, isInputFault } from '../../../shared/errors';
-import { ID_PHOTO_REFINE, parseBrightnessEv, type RefineMode } from '../../../shared/jobs';
+import { ID_PHOTO_REFINE, parseBrightness, type BrightnessSetting, type RefineMode } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import type { CoreEnv } from '../env';
 import { analyseFace, type FaceAnalysis } from '../face/analyse-face';
@@ -11,6 +11,7 @@ import type { Point } from '../face/yunet';
 import { mouthOpening } from '../face/landmarks';
 import { parseBackground, parseHexColor } from '../image/composite';
 import { brightnessTable } from '../image/tone';
+import { autoBrightnessEv } from './auto-brightness';
 import { decodeImage, decodeToWorkOn, type RgbaImage } from '../image/decode';
 import { cropRgba, resizeRgba, resizeToRgb } from '../image/resize';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
@@ -53,9 +54,11 @@ export interface IdPhotoOptions {
    * The person made lighter (+) or darker (−), in EV within ±ID_PHOTO_BRIGHTNESS_EV_MAX [0]: the
    * foreground colours take brightnessTable's curve before they are composed, so the background
    * stays the colour asked and the report measures the face as shown. It does not change the matte:
-   * another brightness at the same place only composes, as another colour does.
+   * another brightness at the same place only composes, as another colour does. 'auto': the least
+   * step that brings a face too dark or too light for the face brightness check into its band, 0
+   * for one that passes (autoBrightnessEv); the result says the EV it took.
    */
-  brightnessEv?: number;
+  brightnessEv?: BrightnessSetting;
 }
 
 /** Timings of one ID photo, ms. */
@@ -81,6 +84,8 @@ export interface IdPhotoResult {
   /** The person model that cut the photo out, and the execution provider it ran on. */
   modelId: string;
   provider: string;
+  /** The brightness the person was given, EV: the one asked, or the one 'auto' chose. */
+  brightnessEv: number;
 }
 
 /**
@@ -310,7 +315,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   const bgHex = idPhotoBackground(options.background, spec);
   const bgRgb = parseHexColor(bgHex);
   // Refused before any work, as a colour that is not one is.
-  const brightnessEv = parseBrightnessEv(options.brightnessEv ?? 0);
+  const brightness = parseBrightness(options.brightnessEv ?? 0);
   const { analysis: a, isNew } = kept ? await kept.analyses.get(kept.sourceKey, source, options, env, ctx) : { analysis: await analyseIdPhoto(source, options, env, ctx), isNew: true };
   const { face, region, workScale, work, alpha, workTrimap, workOwn, refine, model } = a;
   const workW = work.width;
@@ -488,6 +493,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   const { alpha: outAlpha, colours } = placed;
 
   // Composite on the background colour, the person at the brightness asked.
+  const brightnessEv = brightness === 'auto' ? autoBrightnessEv({ colours, alpha: outAlpha, bgRgb, eyes: eyesOut, chin: chinOut }) : brightness;
   const tone = brightnessTable(brightnessEv);
   const out = new Uint8Array(W * H * 4);
   for (let i = 0, o = 0; i < W * H; i++, o += 4) {
@@ -616,6 +622,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     timings: { decodeMs: 0, faceMs: isNew ? a.faceMs : 0, matteMs: (isNew ? a.matteMs : 0) + solveMs, layoutMs: t4 - t2 - solveMs, totalMs: t4 - t0 },
     modelId: model.entry.id,
     provider: a.provider,
+    brightnessEv,
   };
 }
 

@@ -24,6 +24,8 @@ export interface IdPhotoPreviewResult {
   /** The photo's report, measured on that file (its size, the background colour it holds). */
   report: IdPhotoReport;
   rollCorrectedDeg: number;
+  /** The brightness the person was given, EV: the one asked, or the one 'auto' chose. */
+  brightnessEv: number;
   /** The nudge as applied (mm): less than asked where the spec's bands stop it; the head size placed, and the one asked for. */
   nudgeApplied: { dxMm: number; dyMm: number; headMm: number; headAskedMm: number };
   /** The print sheet at SHEET_PREVIEW_DPI (PNG) with the number of photos on it, when a paper was given. */
@@ -57,5 +59,5 @@ export async function previewIdPhoto(source: RgbaImage, options: IdPhotoPreviewR
   const measurements: Record<string, IdPhotoMeasurement> = {};
   for (const [name, m] of Object.entries(fileReport.measurements)) if (m) measurements[name] = m;
   const report: IdPhotoReport = { ...fileReport, measurements };
-  return { photo: { mime: `image/${encoded.format}`, bytes: encoded.bytes, width: r.image.width, height: r.image.height }, file, report, rollCorrectedDeg: r.rollCorrectedDeg, nudgeApplied: r.nudgeApplied, sheet, timingsMs: performance.now() - t0 };
+  return { photo: { mime: `image/${encoded.format}`, bytes: encoded.bytes, width: r.image.width, height: r.image.height }, file, report, rollCorrectedDeg: r.rollCorrectedDeg, brightnessEv: r.brightnessEv, nudgeApplied: r.nudgeApplied, sheet, timingsMs: performance.now() - t0 };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { brightnessTable, linearToSrgb8, SRGB_TO_LINEAR } from '../../../../src/main/core/image/tone';
 import { srgbToLab } from '../../../../src/main/core/idphoto/compliance';
-import { ID_PHOTO_BRIGHTNESS_EV_MAX, parseBrightnessEv } from '../../../../src/shared/jobs';
+import { ID_PHOTO_BRIGHTNESS_EV_MAX, parseBrightness } from '../../../../src/shared/jobs';
 
 describe('tone', () => {
   it('sRGB codes go to linear light and back unchanged', () => {
@@ -36,12 +36,13 @@ describe('tone', () => {
     for (let c = 0; c < 256; c++) expect(Math.abs(down[up[c]] - c), `code ${c}`).toBeLessThanOrEqual(1);
   });
 
-  it('a brightness is a finite number of EV within the range, from a flag or a request', () => {
-    expect(parseBrightnessEv('1.5')).toBe(1.5);
-    expect(parseBrightnessEv(-ID_PHOTO_BRIGHTNESS_EV_MAX)).toBe(-2);
-    expect(Object.is(parseBrightnessEv(-0), 0)).toBe(true);
-    for (const bad of ['3', -2.5, 'bright', '', Number.NaN, Infinity, null, '1e400']) {
-      expect(() => parseBrightnessEv(bad, '--brightness'), String(bad)).toThrow(/--brightness must be a number of EV from -2 to \+2/);
+  it('a brightness is auto or a finite number of EV within the range, from a flag or a request', () => {
+    expect(parseBrightness('auto')).toBe('auto');
+    expect(parseBrightness('1.5')).toBe(1.5);
+    expect(parseBrightness(-ID_PHOTO_BRIGHTNESS_EV_MAX)).toBe(-2);
+    expect(Object.is(parseBrightness(-0), 0)).toBe(true);
+    for (const bad of ['3', -2.5, 'bright', 'Auto', '', Number.NaN, Infinity, null, '1e400']) {
+      expect(() => parseBrightness(bad, '--brightness'), String(bad)).toThrow(/--brightness must be auto or a number of EV from -2 to \+2/);
     }
   });
 });

@@ -1,6 +1,6 @@
 // Batch workspace state (rune class, renderer): the per-file statuses of the batch on screen from
 // batchItemFinished events, and the pieces of its progress line (files/s, ETA, pause). No DOM.
-import { megapixels, type BatchItemFinished, type DrawingsLeftOut, type JobId } from '../../../../shared/jobs';
+import { evText, megapixels, type BatchItemFinished, type DrawingsLeftOut, type JobId } from '../../../../shared/jobs';
 import { PLATFORM_PRESETS, type PlatformPreset } from '../../../../shared/sticker-presets';
 
 /** One finished input as the file list shows it. */
@@ -50,6 +50,9 @@ type NoteKey =
   | 'batch.note.stoppedShort'
   | 'batch.note.cutShortFile'
   | 'batch.note.decodeErrors'
+  | 'batch.note.autoBrightness'
+  | 'batch.note.autoBrightnessDark'
+  | 'batch.note.autoBrightnessLight'
   | 'batch.note.drawingRate'
   | 'batch.note.drawingRateUneven'
   | 'batch.note.drawingsShort'
@@ -101,6 +104,8 @@ export function noteText(row: Pick<BatchItemRow, 'note' | 'notes'>, t: (key: Not
           return [t('batch.note.cutShortFile', { seconds: n.seconds.toFixed(2) })];
         case 'decodeErrors':
           return [t('batch.note.decodeErrors', { n: String(n.count) })];
+        case 'autoBrightness':
+          return [t('batch.note.autoBrightness', { ev: evText(n.ev), way: t(n.ev > 0 ? 'batch.note.autoBrightnessDark' : 'batch.note.autoBrightnessLight') })];
         case 'drawingRate':
           // (A journal from before uneven holds has no `even`: its drawings were even.)
           return [
