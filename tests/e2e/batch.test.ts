@@ -141,6 +141,30 @@ describe('Batch workspace in Chromium', () => {
     expect(app.pageErrors).toEqual([]);
   }, 180_000);
 
+  it('an ID-photo batch with auto brightness mends only the portrait too dark, and its row notes the EV it took', async () => {
+    const dark = join(tempDir('cutout-e2e-batch-'), 'dark.jpg');
+    // A portrait at a quarter of its sRGB values: too dark for the face brightness check.
+    await sharp(evalFile('id_portraits', 'images', 'df_img2.jpg')).linear(0.25, 0).jpeg({ quality: 90 }).toFile(dark);
+    await chooseFiles(app.page, () => app.page.keyboard.press('Control+o'), [dark, evalFile('id_portraits', 'images', 'df_img1.jpg')]);
+    await app.page.locator('.toolbar', { hasText: '2 files' }).waitFor();
+    await app.page.selectOption('[data-testid=batch-sheet]', '');
+    const auto = app.page.locator('[data-testid=batch-auto-brightness]');
+    expect(await auto.isChecked()).toBe(false);
+    await auto.check();
+    await app.page.click('[data-testid=batch-start]');
+    await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 90_000 }).toBe('2 done, 0 skipped, 0 failed of 2');
+    const noteOf = (name: string) => app.page.locator('[data-testid=batch-item]', { hasText: name }).locator('[data-testid=batch-note]');
+    expect(await noteOf('dark.jpg').getAttribute('title')).toMatch(/^Brightness auto: \+[\d.]+ EV, as the face was too dark for the face brightness check\.$/);
+    // The portrait that passes has no note: it was left as it is.
+    expect(await noteOf('df_img1.jpg').count()).toBe(0);
+    // The dark one no longer fails its face brightness (the report's spec column names every check it fails).
+    const output = await app.page.locator('[data-testid=batch-item]', { hasText: 'dark.jpg' }).locator('.out').getAttribute('title');
+    const report = JSON.parse(readFileSync(join(dirname(output!), 'report.json'), 'utf8')) as { entries: { input: string; specFailures?: string[] }[] };
+    expect(report.entries.find((e) => e.input.endsWith('dark.jpg'))!.specFailures!.join()).not.toMatch(/faceLightness/);
+    await auto.uncheck();
+    expect(app.pageErrors).toEqual([]);
+  });
+
   it('an anime batch marks the cut-out to check and opens it in the editor as anime', async () => {
     // Real frames: the Waifu2x hamster (the model is unsure of it) and a clean AnimateDiff girl.
     const dir = tempDir('cutout-e2e-anime-');

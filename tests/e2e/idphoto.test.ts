@@ -425,6 +425,44 @@ describe('ID-photo workspace in Chromium', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
+  it('Auto brightness mends a face too dark by the least step, stays on for the next photo (one that passes is left as it is), and the slider takes over from it', async () => {
+    const slot = app.page.locator('[data-workspace-slot=idphoto]');
+    const dark = join(tempDir('cutout-e2e-id-'), 'dark.jpg');
+    await sharp(evalFile('id_portraits', 'images', 'df_img2.jpg')).linear(0.25, 0).jpeg({ quality: 90 }).toFile(dark);
+    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), dark);
+    const row = app.page.locator('[data-testid=idphoto-report] tr:not(.why)', { hasText: 'Face brightness' });
+    await expect.poll(() => row.getAttribute('class', { timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/\bbad\b/);
+    const auto = slot.locator('[data-testid=idphoto-brightness-auto]');
+    const text = slot.locator('[data-testid=idphoto-brightness-text]');
+    const slider = slot.locator('[data-testid=idphoto-brightness]');
+    expect(await auto.getAttribute('aria-pressed')).toBe('false');
+    await auto.click();
+    expect(await auto.getAttribute('aria-pressed')).toBe('true');
+    // The EV it took is said, and the slider shows it; the face passes.
+    await expect.poll(() => text.textContent(), { timeout: 60_000 }).toMatch(/^Brightness auto, \+[\d.]+ EV$/);
+    await expect.poll(() => row.getAttribute('class', { timeout: 1000 }).catch(() => 'bad'), { timeout: 60_000 }).not.toMatch(/\bbad\b/);
+    const took = Number(/\+([\d.]+) EV/.exec((await text.textContent())!)![1]);
+    expect(Number(await slider.inputValue())).toBe(took);
+    expect(await slider.getAttribute('aria-valuetext')).toBe(`auto, +${took} EV`);
+    await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
+    await app.page.screenshot({ path: join(SCREENS, 'idphoto-brightness-auto.png') });
+    // A quarter EV less, set by hand, fails again: Auto took the least step. The slider leaves Auto.
+    await setInputValue(slider, String(took - 0.25));
+    expect(await auto.getAttribute('aria-pressed')).toBe('false');
+    expect(await text.textContent()).toBe(`Brightness +${took - 0.25} EV`);
+    await expect.poll(() => row.getAttribute('class', { timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/\bbad\b/);
+    // Auto stays on for the next photo, and leaves one that passes as it is.
+    await auto.click();
+    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), evalFile('id_portraits', 'images', 'df_img2.jpg'));
+    await expect.poll(() => text.textContent(), { timeout: 60_000 }).toBe('Brightness auto, 0 EV');
+    expect(await auto.getAttribute('aria-pressed')).toBe('true');
+    // Pressed again it is off, at 0 EV.
+    await auto.click();
+    expect(await auto.getAttribute('aria-pressed')).toBe('false');
+    expect(await text.textContent()).toBe('Brightness 0 EV');
+    expect(app.pageErrors).toEqual([]);
+  });
+
   it('names the failing checks in the toolbar, which stays in view when the checks panel does not', async () => {
     // df_img27's hair runs into the top of the source: the photo is made, off its spec (docs/idphoto.md).
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), evalFile('id_portraits', 'images', 'df_img27.jpg'));

@@ -19,6 +19,8 @@ export interface BatchChoices {
   idBackground: string | null;
   paper: '' | (typeof PAPERS)[number];
   dpi: 254 | 300 | 600;
+  /** ID photos: brightness 'auto' (a face too dark or too light for its check mended, the rest left as they are). */
+  idAutoBrightness: boolean;
   format: BatchFormat;
   nameTemplate: string;
   isRecursive: boolean;
@@ -34,7 +36,7 @@ export interface BatchChoices {
 }
 
 export const BATCH_CHOICES_KEY = 'cutout.batch.choices';
-export const DEFAULT_BATCH_CHOICES: BatchChoices = { mode: 'portrait', specId: 'cn-1inch', idBackground: null, paper: '', dpi: 300, format: 'png', nameTemplate: BATCH_NAME_DEFAULTS.portrait, isRecursive: true, shouldResume: true, stickerPreset: 'none', stickerMatte: '#FFFFFF', stickerDither: false, stickerColors: 0 };
+export const DEFAULT_BATCH_CHOICES: BatchChoices = { mode: 'portrait', specId: 'cn-1inch', idBackground: null, paper: '', dpi: 300, idAutoBrightness: false, format: 'png', nameTemplate: BATCH_NAME_DEFAULTS.portrait, isRecursive: true, shouldResume: true, stickerPreset: 'none', stickerMatte: '#FFFFFF', stickerDither: false, stickerColors: 0 };
 
 /**
  * The format a mode starts with: a cut-out mode Settings' default export format (the editor's),
@@ -62,6 +64,7 @@ export function readBatchChoices(raw: string | null, specIds: readonly string[],
     idBackground: typeof saved.idBackground === 'string' && /^#[0-9A-F]{6}$/i.test(saved.idBackground) ? saved.idBackground.toUpperCase() : null,
     paper: isSheetPaper(saved.paper) ? saved.paper : d.paper,
     dpi: isSheetDpi(saved.dpi) ? saved.dpi : d.dpi,
+    idAutoBrightness: typeof saved.idAutoBrightness === 'boolean' ? saved.idAutoBrightness : d.idAutoBrightness,
     format: (formats as unknown[]).includes(saved.format) ? (saved.format as BatchFormat) : startFormat(mode, exportFormat),
     nameTemplate: typeof saved.nameTemplate === 'string' && saved.nameTemplate.trim() && !/[\\/]/.test(saved.nameTemplate) ? saved.nameTemplate : BATCH_NAME_DEFAULTS[mode],
     isRecursive: typeof saved.isRecursive === 'boolean' ? saved.isRecursive : d.isRecursive,

@@ -67,6 +67,12 @@ export const idphoto = {
     en: 'The person lighter or darker, for a face too dark or too light (the face brightness check): EV are stops of light in the darkest tones, less towards the light ones, so nothing burns out. The background keeps its colour.',
     'zh-CN': '调亮或调暗人像，用于面部过暗或过亮（面部亮度检查）：EV 为暗部的曝光档数，亮部调整较少，不会过曝。底色保持不变。',
   },
+  'idphoto.brightness.auto': { en: 'Auto', 'zh-CN': '自动' },
+  'idphoto.brightness.autoValue': { en: 'auto, {ev}', 'zh-CN': '自动，{ev}' },
+  'idphoto.brightness.autoTip': {
+    en: 'Mends a face too dark or too light for the face brightness check by the least change that makes it pass, and leaves a face that passes as it is (a deep skin tone is not a dark photo). Stays on for the next photo.',
+    'zh-CN': '面部过暗或过亮、未通过面部亮度检查时，以最小的调整使其通过；已通过的面部保持不变（深肤色不等于照片过暗）。对下一张照片继续生效。',
+  },
   'idphoto.sheet.done': { en: '{count} {count|photo|photos} on the sheet ({format} saved next to the photo)', 'zh-CN': '排版 {count} 张（{format} 已保存在照片旁）' },
   'idphoto.sheet.downloaded': { en: '{count} {count|photo|photos} on the sheet ({format} downloaded with the photo)', 'zh-CN': '排版 {count} 张（{format} 已随照片一起下载）' },
   'idphoto.sheet.copies': { en: 'Copies', 'zh-CN': '张数' },
