@@ -390,7 +390,7 @@ describe('ID-photo workspace in Chromium', () => {
     const lightness = async () => Number((await row.locator('td:nth-child(3)').textContent())!.replace(/[^\d.]/g, ''));
     await expect.poll(() => row.getAttribute('class', { timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/\bbad\b/);
     // The failed check's words under its row say where the remedy is.
-    await expect.poll(() => app.page.locator('[data-testid=idphoto-check-why]').allTextContents()).toContainEqual(expect.stringMatching(/Brightness \(under Adjust\) lightens or darkens the person$/));
+    await expect.poll(() => app.page.locator('[data-testid=idphoto-check-why]').allTextContents()).toContainEqual(expect.stringMatching(/Brightness \(under Adjust\) lightens or darkens the person; its Auto takes the least step that passes$/));
     const before = await lightness();
     expect(before).toBeLessThan(24);
     const brightness = slot.locator('[data-testid=idphoto-brightness]');

@@ -108,8 +108,8 @@ export const idphoto = {
     'zh-CN': '上下唇之间的距离，占嘴宽的百分比：护照和多数证件要求表情自然、嘴巴闭合（露齿微笑不合格；美国允许自然微笑）',
   },
   'idphoto.tip.faceLightness': {
-    en: 'How light the face is (mean CIE L*, 0 black to 100 white): a face in shadow or an under-exposed photo is too dark, one burnt out by flash too light; offices refuse both. Brightness (under Adjust) lightens or darkens the person',
-    'zh-CN': '面部的明暗程度（CIE L* 平均值，0 为黑、100 为白）：背光、阴影或曝光不足会过暗，闪光过曝会过亮，证件均不接受。可用“微调”中的“亮度”调亮或调暗人像',
+    en: 'How light the face is (mean CIE L*, 0 black to 100 white): a face in shadow or an under-exposed photo is too dark, one burnt out by flash too light; offices refuse both. Brightness (under Adjust) lightens or darkens the person; its Auto takes the least step that passes',
+    'zh-CN': '面部的明暗程度（CIE L* 平均值，0 为黑、100 为白）：背光、阴影或曝光不足会过暗，闪光过曝会过亮，证件均不接受。可用“微调”中的“亮度”调亮或调暗人像，“自动”取能通过检查的最小调整',
   },
   'idphoto.tip.faceChroma': {
     en: 'How colourful the face is (ΔE76 from a grey of the same lightness): a black-and-white photo has none, and documents ask for a colour photo',
