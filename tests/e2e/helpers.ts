@@ -1,57 +1,18 @@
 // E2E helpers: build the renderer when out/renderer is missing, start `cutout serve` on a random
 // port, launch Debian's Chromium through playwright-core with a fresh profile. Node only.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { REPO_ROOT, SHARED_MODELS_DIR } from '../helpers/env';
+import { ensureRendererBuilt } from '../helpers/renderer-build';
+
+export { ensureRendererBuilt };
 
 /** Where e2e screenshots go (gitignored). */
 export const ARTIFACTS_DIR = join(REPO_ROOT, 'test-artifacts', 'e2e');
-
-function newestMtimeMs(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtimeMs(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds the renderer (electron-vite build) when out/renderer is missing or older than its sources. */
-export function ensureRendererBuilt(): void {
-  const index = join(REPO_ROOT, 'out', 'renderer', 'index.html');
-  const sourcesMs = Math.max(newestMtimeMs(join(REPO_ROOT, 'src', 'renderer')), newestMtimeMs(join(REPO_ROOT, 'src', 'shared')));
-  const isFresh = () => existsSync(index) && statSync(index).mtimeMs >= sourcesMs;
-  if (isFresh()) return;
-  // Both e2e files may start at once: one builds, the other waits for its lock to go.
-  const lock = join(tmpdir(), 'cutout-e2e-build.lock');
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      // A lock older than any build is a killed run's: taken over, not waited out.
-      const heldMs = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (heldMs > 600_000) {
-        rmSync(lock, { recursive: true, force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new Error(`renderer build lock ${lock} held for 3 minutes`);
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
-    }
-  }
-  try {
-    if (isFresh()) return;
-    const r = spawnSync('npx', ['electron-vite', 'build'], { cwd: REPO_ROOT, stdio: 'inherit', env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' } });
-    if (r.status !== 0) throw new Error('electron-vite build failed');
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
 
 /** A running `cutout serve` with its tokenised URL. */
 export interface Served {

@@ -1,0 +1,55 @@
+// The renderer's build (out/renderer) for what loads it in Chromium: the e2e tests and the bench's
+// `ui` section. Built with electron-vite when missing or older than its sources. Node only.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (as a path of this file: also under tsx, where there is no __dirname). */
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** The built renderer's folder. */
+export const RENDERER_DIR = join(REPO_ROOT, 'out', 'renderer');
+
+function newestMtimeMs(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtimeMs(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the renderer (electron-vite build) when out/renderer is missing or older than its sources. */
+export function ensureRendererBuilt(): void {
+  const index = join(RENDERER_DIR, 'index.html');
+  const sourcesMs = Math.max(newestMtimeMs(join(REPO_ROOT, 'src', 'renderer')), newestMtimeMs(join(REPO_ROOT, 'src', 'shared')));
+  const isFresh = () => existsSync(index) && statSync(index).mtimeMs >= sourcesMs;
+  if (isFresh()) return;
+  // Both e2e files may start at once: one builds, the other waits for its lock to go.
+  const lock = join(tmpdir(), 'cutout-e2e-build.lock');
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock older than any build is a killed run's: taken over, not waited out.
+      const heldMs = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (heldMs > 600_000) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`renderer build lock ${lock} held for 3 minutes`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    }
+  }
+  try {
+    if (isFresh()) return;
+    const r = spawnSync('npx', ['electron-vite', 'build'], { cwd: REPO_ROOT, stdio: 'inherit', env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' } });
+    if (r.status !== 0) throw new Error('electron-vite build failed');
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
