@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { evalFile, tempDir, twoPortraits } from '../helpers/env';
 import { writeHeic } from '../helpers/heic';
@@ -24,6 +24,11 @@ function pixelsOf(el: unknown): { width: number; height: number; rgba: number[] 
   const g = canvas.getContext('2d');
   g.drawImage(img, 0, 0);
   return { width: canvas.width, height: canvas.height, rgba: [...g.getImageData(0, 0, canvas.width, canvas.height).data] };
+}
+
+/** The value a check's row of the report shows, as a number ("17.42 L*" is 17.42). */
+async function lightnessOf(row: Locator): Promise<number> {
+  return Number((await row.locator('td:nth-child(3)').textContent())!.replace(/[^\d.]/g, ''));
 }
 
 /** Natural size of the photo the workspace shows. */
@@ -387,7 +392,7 @@ describe('ID-photo workspace in Chromium', () => {
     await sharp(evalFile('id_portraits', 'images', 'df_img2.jpg')).linear(0.25, 0).jpeg({ quality: 90 }).toFile(dark);
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), dark);
     const row = app.page.locator('[data-testid=idphoto-report] tr:not(.why)', { hasText: 'Face brightness' });
-    const lightness = async () => Number((await row.locator('td:nth-child(3)').textContent())!.replace(/[^\d.]/g, ''));
+    const lightness = () => lightnessOf(row);
     await expect.poll(() => row.getAttribute('class', { timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/\bbad\b/);
     // The failed check's words under its row say where the remedy is.
     await expect.poll(() => app.page.locator('[data-testid=idphoto-check-why]').allTextContents()).toContainEqual(expect.stringMatching(/Brightness \(under Adjust\) lightens or darkens the person; its Auto takes the least step that passes$/));
@@ -454,7 +459,11 @@ describe('ID-photo workspace in Chromium', () => {
     // Auto stays on for the next photo, and leaves one that passes as it is.
     await auto.click();
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), evalFile('id_portraits', 'images', 'df_img2.jpg'));
+    // Until its preview comes the EV is not known (not the last photo's +1).
     await expect.poll(() => text.textContent(), { timeout: 60_000 }).toBe('Brightness auto, 0 EV');
+    await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
+    expect(await row.getAttribute('class')).not.toMatch(/\bbad\b/);
+    expect(await lightnessOf(row)).toBeGreaterThan(60);
     expect(await auto.getAttribute('aria-pressed')).toBe('true');
     // Pressed again it is off, at 0 EV.
     await auto.click();

@@ -3,6 +3,7 @@
 // (see docs/architecture.md); a kind without a case fails with JOB_KIND_UNSUPPORTED.
 import { AppError } from '../../shared/errors';
 import type { BatchItemFinished, JobProgress, JobSpec } from '../../shared/jobs';
+import { idPhotoBatchExtra } from '../core/batch/modes';
 import { runBatch } from '../core/batch/run-batch';
 import type { PauseGate } from '../core/batch/pause-gate';
 import type { BatchEntry, BatchStatus } from '../core/batch/types';
@@ -70,7 +71,7 @@ export async function runJob(spec: JobSpec, env: CoreEnv, ctx: JobRunContext): P
       return runIdPhotoJob(spec.input, spec.output, spec.options, env, ctx, ctx.idPhotoReuse && (() => ctx.idPhotoReuse!(spec.input)));
     case 'batch': {
       const { idSpec, idSheet, idBrightness, sticker, ...options } = spec.options;
-      const extra = idSpec ? { spec: idSpec, ...(idSheet ? { sheet: idSheet } : {}), ...(idBrightness !== undefined && idBrightness !== 0 ? { brightness: idBrightness } : {}) } : sticker ? { ...sticker } : undefined;
+      const extra = idSpec ? idPhotoBatchExtra(idSpec, idSheet, idBrightness) : sticker ? { ...sticker } : undefined;
       const { onProgress, onItem } = ctx;
       return runBatch(spec.inputs, spec.outputDir, { ...options, spec: idSpec?.id, extra }, env, {
         signal: ctx.signal,

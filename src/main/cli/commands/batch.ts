@@ -8,7 +8,7 @@ import { leftOutTypesText } from '../../../shared/media';
 import { failedCheckWords, withFileSizeBand } from '../../../shared/idphoto-report';
 import { assertOutputFolderNotAnInput, defaultJobCount, runBatch } from '../../core/batch/run-batch';
 import { validateNameTemplate } from '../../core/batch/naming';
-import { batchFormatOf, getBatchMode } from '../../core/batch/modes';
+import { batchFormatOf, getBatchMode, idPhotoBatchExtra } from '../../core/batch/modes';
 import { readReport } from '../../core/batch/report';
 import type { BatchFormat, BatchModeId, BatchStatus } from '../../core/batch/types';
 import { parseBackground } from '../../core/image/composite';
@@ -87,7 +87,8 @@ export const batchCommand: CliCommand = {
   defaults to icao-35x45; each photo's failed checks are said and listed in report.csv's spec column;
   --kb MIN-MAX: the file size band the photos are made to (as \`cutout idphoto --kb\`); --brightness
   auto mends only the photos whose face is too dark or too light for the face brightness check (each
-  such photo's note says the EV it took), --brightness EV lightens or darkens every photo. Stickers: --preset
+  such photo's note says the EV it took), --brightness EV lightens or darkens every photo, -2 to 2
+  (a darkening as --brightness=-1). Stickers: --preset
   fits each to a chat platform (its format: LINE and Discord APNG, Telegram WebM, WeChat GIF), --fps and
   --max-side, --colors, --dither and --matte as \`cutout sticker\` takes them.
   --resume skips inputs OUT's journal records as done (same size, mtime and options); --retry-failed
@@ -158,9 +159,8 @@ export const batchCommand: CliCommand = {
       const sheetDpi = intFlag(values.dpi, 'dpi') ?? 300;
       // A paper or dpi the sheet does not take is a wrong command line, said before OUT is made.
       if (values.sheet) checkedAsUsage(() => (parsePaper(values.sheet!), checkSheetDpi(sheetDpi)));
-      // Left out at 0, as a run without it has none (a resume of that run skips what it made).
-      const brightness = values.brightness === undefined ? 0 : checkedAsUsage(() => parseBrightness(values.brightness, '--brightness'));
-      extra = { spec: resolved, ...(values.sheet ? { sheet: { paper: values.sheet, dpi: sheetDpi } } : {}), ...(brightness !== 0 ? { brightness } : {}) };
+      const brightness = values.brightness === undefined ? undefined : checkedAsUsage(() => parseBrightness(values.brightness, '--brightness'));
+      extra = idPhotoBatchExtra(resolved, values.sheet ? { paper: values.sheet, dpi: sheetDpi } : undefined, brightness);
     } else if (values.sheet || values.kb || values.brightness) {
       throw new UsageError(`--${values.sheet ? 'sheet' : values.kb ? 'kb' : 'brightness'} goes with --mode idphoto`);
     }

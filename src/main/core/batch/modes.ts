@@ -246,6 +246,15 @@ function idSheetOf(mctx: ModeContext): { paper: string; dpi: number } | undefine
   return { paper: sheet.paper, dpi: checkSheetDpi(sheet.dpi) };
 }
 
+/**
+ * An ID-photo batch's options.extra from its spec object, print sheet and brightness: each of the
+ * last two only when asked (0 EV is none), so a resume of a run without them skips what it made
+ * (they are in the options' hash). The CLI and the app's batch job both make it here.
+ */
+export function idPhotoBatchExtra(spec: { id: string }, sheet?: { paper: string; dpi: number }, brightness?: BrightnessSetting): Record<string, unknown> {
+  return { spec, ...(sheet ? { sheet } : {}), ...(brightness !== undefined && brightness !== 0 ? { brightness } : {}) };
+}
+
 /** The brightness of an ID-photo batch (options.extra.brightness: EV or 'auto'); INVALID_ARGUMENT before any file starts. */
 function idBrightnessOf(mctx: ModeContext): BrightnessSetting | undefined {
   const brightness = mctx.options.extra?.brightness;

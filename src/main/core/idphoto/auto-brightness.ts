@@ -1,13 +1,32 @@
-// The ID photo's 'auto' brightness: the least change that brings a face the face brightness check
-// fails into its band, and none for a face that passes. Core (pure typed-array code).
+// The ID photo's person composed at a brightness on the background colour, and the 'auto'
+// brightness: the least change that brings a face the face brightness check fails into its band,
+// and none for a face that passes. Core (pure typed-array code).
 import { ID_PHOTO_BRIGHTNESS_EV_MAX } from '../../../shared/jobs';
 import type { RgbaImage } from '../image/decode';
 import { brightnessTable } from '../image/tone';
 import type { Point } from '../face/yunet';
-import { FACE_LIGHTNESS_BAND, facePatchOf, meanLab, measure } from './compliance';
+import { faceLightnessOf, facePatchOf, meanLab } from './compliance';
 
 /** The steps 'auto' tries, EV: the Brightness slider's. */
 export const AUTO_BRIGHTNESS_STEP_EV = 0.25;
+
+/**
+ * The least change of the face's lightness (ΔL*) that 'auto' makes when no step mends the face:
+ * about one just-noticeable difference (ΔE76 2.3). Less is not seen on the face, and the rest of
+ * the person would still be made lighter or darker for nothing (white stays white: a face burnt
+ * out by flash hardly darkens).
+ */
+export const AUTO_BRIGHTNESS_MIN_GAIN_L = 2.3;
+
+/**
+ * Writes one pixel of an ID photo: the person's colour (`colours` at pixel `i`) through `tone`
+ * (brightnessTable) over the background colour by alpha `a`, opaque, into `out` at pixel `o`.
+ * makeIdPhoto composes every pixel so, and 'auto' the face's patch.
+ */
+export function composePixel(out: Uint8Array, o: number, colours: Uint8Array, i: number, a: number, tone: Uint8Array, bgRgb: readonly [number, number, number]): void {
+  for (let c = 0; c < 3; c++) out[o * 4 + c] = Math.round(tone[colours[i * 4 + c]] * a + bgRgb[c] * (1 - a));
+  out[o * 4 + 3] = 255;
+}
 
 /** A placed photo before it is composed: the person's colours and matte at the photo's size, the background colour, and the face's eyes and chin there. */
 export interface PlacedFace {
@@ -23,8 +42,10 @@ export interface PlacedFace {
  * deep skin tone is not an under-exposed photo, nor a fair one a burnt-out one, and a photo that
  * passes is left as it is. Otherwise the least step of AUTO_BRIGHTNESS_STEP_EV (lighter for a face
  * too dark, darker for one too light) whose face passes, measured as the check measures it: the
- * face's patch of the photo composed at that brightness. ±ID_PHOTO_BRIGHTNESS_EV_MAX when none does
- * (the photo then still fails, as close as the slider gets it).
+ * face's patch of the photo composed at that brightness (composePixel, faceLightnessOf). When none
+ * does, the slider's end (±ID_PHOTO_BRIGHTNESS_EV_MAX) if it moves the face's lightness at least
+ * AUTO_BRIGHTNESS_MIN_GAIN_L towards the band (the photo then still fails, as close as the slider
+ * gets it), else 0.
  */
 export function autoBrightnessEv(placed: PlacedFace): number {
   const { colours, alpha, bgRgb } = placed;
@@ -34,23 +55,18 @@ export function autoBrightnessEv(placed: PlacedFace): number {
   if (patch.length === 0) return 0;
   // The patch's pixels composed as the photo composes them, in the same order (the same mean).
   const composed: RgbaImage = { data: new Uint8Array(patch.length * 4), width: patch.length, height: 1 };
-  const passesAt = (ev: number): { pass: boolean; value: number } => {
+  const lightnessAt = (ev: number) => {
     const tone = brightnessTable(ev);
-    patch.forEach((i, j) => {
-      const a = alpha[i];
-      for (let c = 0; c < 3; c++) composed.data[j * 4 + c] = Math.round(tone[colours.data[i * 4 + c]] * a + bgRgb[c] * (1 - a));
-      composed.data[j * 4 + 3] = 255;
-    });
-    const value = meanLab(composed, () => true).lab[0];
-    return { pass: measure(value, 'L*', FACE_LIGHTNESS_BAND[0], FACE_LIGHTNESS_BAND[1]).pass, value };
+    patch.forEach((i, j) => composePixel(composed.data, j, colours.data, i, alpha[i], tone, bgRgb));
+    return faceLightnessOf(meanLab(composed, () => true));
   };
-  const asIs = passesAt(0);
+  const asIs = lightnessAt(0);
   if (asIs.pass) return 0;
-  const direction = asIs.value < FACE_LIGHTNESS_BAND[0] ? 1 : -1;
-  let ev = 0;
+  const direction = asIs.value! < asIs.min! ? 1 : -1;
+  let last = asIs;
   for (let k = 1; k * AUTO_BRIGHTNESS_STEP_EV <= ID_PHOTO_BRIGHTNESS_EV_MAX; k++) {
-    ev = direction * k * AUTO_BRIGHTNESS_STEP_EV;
-    if (passesAt(ev).pass) break;
+    last = lightnessAt(direction * k * AUTO_BRIGHTNESS_STEP_EV);
+    if (last.pass) return direction * k * AUTO_BRIGHTNESS_STEP_EV;
   }
-  return ev;
+  return Math.abs(last.value! - asIs.value!) >= AUTO_BRIGHTNESS_MIN_GAIN_L ? direction * ID_PHOTO_BRIGHTNESS_EV_MAX : 0;
 }

@@ -233,6 +233,11 @@ export function facePatchOf(alpha: Float32Array, eyes: readonly [Point, Point], 
   return (i, x, y) => y >= eyeY && y <= chin.y && Math.abs(x - midX) <= halfSpan && alpha[i] > 0.9;
 }
 
+/** The face brightness check of the face patch's mean Lab (facePatchOf): its L* against FACE_LIGHTNESS_BAND. */
+export function faceLightnessOf(face: { lab: readonly number[]; n: number }): Measurement {
+  return measure(face.n > 0 ? face.lab[0] : null, 'L*', FACE_LIGHTNESS_BAND[0], FACE_LIGHTNESS_BAND[1], 'mean CIE L* of the face: a face in shadow or an under-exposed photo is too dark, one burnt out by flash too light');
+}
+
 /** Measures an ID photo against its spec. */
 export function buildComplianceReport(input: ComplianceInput): ComplianceReport {
   const { spec, image, alpha, crownY, chin, eyes } = input;
@@ -292,7 +297,7 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
     faceChroma: measure(faceChroma, 'dE', isDocument ? MIN_FACE_CHROMA : null, null, isDocument ? 'chroma of the face (ΔE76 from a grey of the same lightness): a black-and-white photo has none, and documents ask for colour' : NO_BAND_NOTE),
     // Every size, studio ones too: a face too dark to see is no photo of it (a black-and-white
     // résumé photo may do; a black face may not).
-    faceLightness: measure(face.n > 0 ? face.lab[0] : null, 'L*', FACE_LIGHTNESS_BAND[0], FACE_LIGHTNESS_BAND[1], 'mean CIE L* of the face: a face in shadow or an under-exposed photo is too dark, one burnt out by flash too light'),
+    faceLightness: faceLightnessOf(face),
     matteUnsurePct: measure(
       unsureShare(alpha, image.width, image.height) * 100,
       '%',

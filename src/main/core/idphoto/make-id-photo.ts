@@ -11,7 +11,7 @@ import type { Point } from '../face/yunet';
 import { mouthOpening } from '../face/landmarks';
 import { parseBackground, parseHexColor } from '../image/composite';
 import { brightnessTable } from '../image/tone';
-import { autoBrightnessEv } from './auto-brightness';
+import { autoBrightnessEv, composePixel } from './auto-brightness';
 import { decodeImage, decodeToWorkOn, type RgbaImage } from '../image/decode';
 import { cropRgba, resizeRgba, resizeToRgb } from '../image/resize';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
@@ -496,11 +496,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   const brightnessEv = brightness === 'auto' ? autoBrightnessEv({ colours, alpha: outAlpha, bgRgb, eyes: eyesOut, chin: chinOut }) : brightness;
   const tone = brightnessTable(brightnessEv);
   const out = new Uint8Array(W * H * 4);
-  for (let i = 0, o = 0; i < W * H; i++, o += 4) {
-    const a = outAlpha[i];
-    for (let c = 0; c < 3; c++) out[o + c] = Math.round(tone[colours.data[o + c]] * a + bgRgb[c] * (1 - a));
-    out[o + 3] = 255;
-  }
+  for (let i = 0; i < W * H; i++) composePixel(out, i, colours.data, i, outAlpha[i], tone, bgRgb);
   const image: RgbaImage = { data: out, width: W, height: H };
 
   /** Warps the work image and its alpha to the photo, solves the edges there, keeps the one person and estimates the foreground colours. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AUTO_BRIGHTNESS_STEP_EV, autoBrightnessEv, type PlacedFace } from '../../../../src/main/core/idphoto/auto-brightness';
+import { AUTO_BRIGHTNESS_MIN_GAIN_L, AUTO_BRIGHTNESS_STEP_EV, autoBrightnessEv, composePixel, type PlacedFace } from '../../../../src/main/core/idphoto/auto-brightness';
 import { buildComplianceReport, FACE_LIGHTNESS_BAND, srgbToLab } from '../../../../src/main/core/idphoto/compliance';
 import { brightnessTable } from '../../../../src/main/core/image/tone';
 import type { RgbaImage } from '../../../../src/main/core/image/decode';
@@ -38,10 +38,7 @@ function placed(skin: [number, number, number]): PlacedFace {
 function reportedLightness(p: PlacedFace, ev: number): { value: number | null; pass: boolean } {
   const tone = brightnessTable(ev);
   const data = new Uint8Array(W * H * 4);
-  for (let i = 0; i < W * H; i++) {
-    for (let c = 0; c < 3; c++) data[i * 4 + c] = Math.round(tone[p.colours.data[i * 4 + c]] * p.alpha[i] + p.bgRgb[c] * (1 - p.alpha[i]));
-    data[i * 4 + 3] = 255;
-  }
+  for (let i = 0; i < W * H; i++) composePixel(data, i, p.colours.data, i, p.alpha[i], tone, p.bgRgb);
   const spec = { id: 'test', widthMm: 30, heightMm: 40, crownChinMm: [0, 100], background: { default: '#438EDB', allowed: ['#438EDB'] }, use: 'general' } as unknown as IdPhotoSpec;
   const report = buildComplianceReport({ spec, image: { data, width: W, height: H }, alpha: p.alpha, backgroundHex: '#438EDB', crownY: 10, chin: CHIN, eyes: [EYES[0], EYES[1]], centreX: W / 2, faceCount: 1 });
   return report.measurements.faceLightness;
@@ -69,21 +66,26 @@ describe('auto brightness', () => {
     }
   });
 
-  it('darkens a face too light by the least step, and gives the most there is when no step mends it', () => {
+  it('darkens a face too light by the least step; when no step mends a face, the slider\'s end only if the face shows it', () => {
     const light = placed([255, 250, 248]);
     expect(reportedLightness(light, 0).value!).toBeGreaterThan(FACE_LIGHTNESS_BAND[1]);
     const ev = autoBrightnessEv(light);
     expect(ev).toBeLessThan(0);
     expect(reportedLightness(light, ev).pass).toBe(true);
     expect(reportedLightness(light, ev + AUTO_BRIGHTNESS_STEP_EV).pass).toBe(false);
-    // Burnt out to white: white stays white at any brightness, so the face still fails at the slider's end.
-    const burnt = placed([255, 255, 255]);
-    burnt.colours.data.fill(255);
-    expect(autoBrightnessEv(burnt)).toBe(-ID_PHOTO_BRIGHTNESS_EV_MAX);
-    expect(reportedLightness(burnt, -ID_PHOTO_BRIGHTNESS_EV_MAX).pass).toBe(false);
-    // Black stays black too.
-    const black = placed([0, 0, 0]);
-    expect(autoBrightnessEv(black)).toBe(ID_PHOTO_BRIGHTNESS_EV_MAX);
+    // Far too dark: +2 EV does not make it pass, but lifts the face visibly: taken.
+    const night = placed([20, 13, 10]);
+    const atMost = reportedLightness(night, ID_PHOTO_BRIGHTNESS_EV_MAX);
+    expect(atMost.pass).toBe(false);
+    expect(atMost.value! - reportedLightness(night, 0).value!).toBeGreaterThan(AUTO_BRIGHTNESS_MIN_GAIN_L);
+    expect(autoBrightnessEv(night)).toBe(ID_PHOTO_BRIGHTNESS_EV_MAX);
+    // Burnt out to white, or black: they stay so at any brightness, so nothing is changed for nothing.
+    for (const value of [255, 0]) {
+      const flat = placed([value, value, value]);
+      flat.colours.data.fill(value);
+      expect(reportedLightness(flat, 0).pass, String(value)).toBe(false);
+      expect(autoBrightnessEv(flat), String(value)).toBe(0);
+    }
   });
 
   it('gives 0 when there is no opaque face to measure', () => {

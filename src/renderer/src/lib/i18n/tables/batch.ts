@@ -85,6 +85,10 @@ export const batch = {
   'batch.note.drawingsEvery': { en: 'Only one drawing in {every} is kept (the platform\'s frame or byte limit), each for its own time and that of the ones after it.', 'zh-CN': '受平台帧数或文件大小限制，每 {every} 张画面只保留一张，停留时长包含其后被略去的画面。' },
   'batch.note.drawingRateUneven': { en: 'The clip holds its drawings unevenly ({frames} frames on average, {fps} a second): the sticker is made as drawn, each drawing one frame, held as long as in the clip.', 'zh-CN': '该片段的画面保持时长不均（平均 {frames} 帧，每秒 {fps} 张）：表情包按原画制作，每张画面一帧，停留时长与原片相同。' },
   'batch.autoBrightness': { en: 'Mend a face too dark or too light (auto brightness)', 'zh-CN': '修正过暗或过亮的面部（自动亮度）' },
+  'batch.autoBrightness.tip': {
+    en: 'Each photo whose face is too dark or too light for the face brightness check is made lighter or darker by the least change that makes it pass, and noted; the others are left as they are (a deep skin tone is not a dark photo).',
+    'zh-CN': '面部过暗或过亮、未通过面部亮度检查的照片，以最小的调整使其通过，并加注说明；其余照片保持不变（深肤色不等于照片过暗）。',
+  },
   'batch.note.autoBrightness': { en: 'Brightness auto: {ev}, as the face was too {way} for the face brightness check.', 'zh-CN': '自动亮度：{ev}，因为面部过{way}，未通过面部亮度检查。' },
   'batch.note.autoBrightnessDark': { en: 'dark', 'zh-CN': '暗' },
   'batch.note.autoBrightnessLight': { en: 'light', 'zh-CN': '亮' },
