@@ -24,8 +24,13 @@ export const AUTO_BRIGHTNESS_MIN_GAIN_L = 2.3;
  * makeIdPhoto composes every pixel so, and 'auto' the face's patch.
  */
 export function composePixel(out: Uint8Array, o: number, colours: Uint8Array, i: number, a: number, tone: Uint8Array, bgRgb: readonly [number, number, number]): void {
-  for (let c = 0; c < 3; c++) out[o * 4 + c] = Math.round(tone[colours[i * 4 + c]] * a + bgRgb[c] * (1 - a));
-  out[o * 4 + 3] = 255;
+  const to = o * 4;
+  const from = i * 4;
+  const b = 1 - a;
+  out[to] = Math.round(tone[colours[from]] * a + bgRgb[0] * b);
+  out[to + 1] = Math.round(tone[colours[from + 1]] * a + bgRgb[1] * b);
+  out[to + 2] = Math.round(tone[colours[from + 2]] * a + bgRgb[2] * b);
+  out[to + 3] = 255;
 }
 
 /** A placed photo before it is composed: the person's colours and matte at the photo's size, the background colour, and the face's eyes and chin there. */
