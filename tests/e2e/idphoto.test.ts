@@ -465,6 +465,11 @@ describe('ID-photo workspace in Chromium', () => {
     expect(await row.getAttribute('class')).not.toMatch(/\bbad\b/);
     expect(await lightnessOf(row)).toBeGreaterThan(60);
     expect(await auto.getAttribute('aria-pressed')).toBe('true');
+    // A picture refused (no face) has no EV to say.
+    const flat = join(tempDir('cutout-e2e-id-'), 'flat.png');
+    await sharp({ create: { width: 400, height: 500, channels: 3, background: '#88aa44' } }).png().toFile(flat);
+    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), flat);
+    await expect.poll(() => text.textContent(), { timeout: 60_000 }).toBe('Brightness auto');
     // Pressed again it is off, at 0 EV.
     await auto.click();
     expect(await auto.getAttribute('aria-pressed')).toBe('false');

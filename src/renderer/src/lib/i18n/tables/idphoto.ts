@@ -69,6 +69,7 @@ export const idphoto = {
   },
   'idphoto.brightness.auto': { en: 'Auto', 'zh-CN': '自动' },
   'idphoto.brightness.autoValue': { en: 'auto, {ev}', 'zh-CN': '自动，{ev}' },
+  'idphoto.brightness.autoAlone': { en: 'auto', 'zh-CN': '自动' },
   'idphoto.brightness.autoTip': {
     en: 'Mends a face too dark or too light for the face brightness check by the least change that makes it pass, and leaves a face that passes as it is (a deep skin tone is not a dark photo). Stays on for the next photo.',
     'zh-CN': '面部过暗或过亮、未通过面部亮度检查时，以最小的调整使其通过；已通过的面部保持不变（深肤色不等于照片过暗）。对下一张照片继续生效。',
