@@ -190,6 +190,12 @@ export interface CutoutOptions {
   trimapPath?: string;
   /** Export size: the longest side in pixels (downscale only); default the source size. */
   maxSidePx?: number;
+  /**
+   * Write the matte instead of the cut-out: an 8-bit greyscale PNG, white where the subject is,
+   * black where it is not, grey at its soft edge (for an editor's layer mask). Its background must
+   * be transparent and its format PNG [false].
+   */
+  mask?: boolean;
 }
 
 /**

@@ -74,6 +74,32 @@ await engine.dispose();`,
     expect([blocked.code, blocked.stderr.trim()]).toEqual([1, `OUTPUT_NOT_WRITABLE: Cannot write ${join(blocker, 'sub')}: ${blocker} is a file, not a folder.`]);
   });
 
+  it('--mask writes the matte alone, a greyscale PNG (NAME_mask.png into a folder); with --bg, another type or --quality it is a wrong command line', async () => {
+    const dir = tempDir();
+    const inputs = ['hv_test2.jpg', 'df_img2.jpg'].map((f) => evalFile('id_portraits', 'images', f));
+    const r = await cutout(['anime', ...inputs, '-o', dir, '--mask', '--refine', 'off']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/hv_test2\.jpg -> \S+hv_test2_mask\.png \(mask \d+x\d+, /);
+    for (const name of ['hv_test2_mask.png', 'df_img2_mask.png']) {
+      const meta = await sharp(join(dir, name)).metadata();
+      expect([meta.format, meta.channels, meta.space], name).toEqual(['png', 1, 'b-w']);
+    }
+    const one = await cutout(['portrait', inputs[0], '-o', join(dir, 'one'), '--mask', '--refine', 'off']);
+    expect(one.code).toBe(0);
+    expect((await sharp(join(dir, 'one.png')).metadata()).channels).toBe(1);
+    for (const [args, message] of [
+      [['--bg', 'white'], '--mask writes the matte alone: --bg does not go with it'],
+      [['--format', 'jpg'], '--mask writes a PNG (8-bit grey, lossless): --format png, or leave --format out'],
+      [['--quality', '80'], '--quality is for JPEG and WebP; --mask writes a lossless PNG'],
+    ] as const) {
+      const bad = await cutout(['portrait', inputs[0], '-o', join(dir, 'bad.png'), '--mask', ...args]);
+      expect([bad.code, bad.stderr.trim()]).toEqual([2, `INVALID_ARGUMENT: ${message}`]);
+    }
+    const jpg = await cutout(['portrait', inputs[0], '-o', join(dir, 'bad.jpg'), '--mask']);
+    expect([jpg.code, jpg.stderr.trim()]).toEqual([2, `INVALID_ARGUMENT: A mask is written as a PNG (8-bit grey, lossless): name it .png, not .jpg (${join(dir, 'bad.jpg')})`]);
+    expect(readdirSync(dir).filter((f) => f.startsWith('bad'))).toEqual([]);
+  });
+
   it('--format names the file type (a name without an extension gets it, a clashing one is refused); --quality sets JPEG quality; CUTOUT_PROVIDER that cannot start is noted', async () => {
     const dir = tempDir();
     const input = evalFile('id_portraits', 'images', 'hv_test2.jpg');

@@ -28,6 +28,34 @@ describe('portrait cut-out', () => {
     expect(alphaAt(Math.floor(info.width / 2), Math.floor(info.height * 0.35))).toBe(255);
   });
 
+  it('writes the matte alone as a greyscale PNG (mask): the transparent cut-out\'s alpha, byte for byte, at the export size too', async () => {
+    const dir = tempDir();
+    const input = evalFile('id_portraits', 'images', 'df_img1.jpg');
+    for (const maxSidePx of [undefined, 300]) {
+      const cut = await cutoutToFile(input, join(dir, `cut${maxSidePx}.png`), { subject: 'person', background: { kind: 'transparent' }, refine: 'full', maxSidePx }, env);
+      const mask = await cutoutToFile(input, join(dir, `mask${maxSidePx}.png`), { subject: 'person', background: { kind: 'transparent' }, refine: 'full', maxSidePx, mask: true }, env);
+      expect([mask.width, mask.height]).toEqual([cut.width, cut.height]);
+      const meta = await sharp(mask.output).metadata();
+      expect([meta.format, meta.channels, meta.space, meta.hasAlpha]).toEqual(['png', 1, 'b-w', false]);
+      const grey = await sharp(mask.output).extractChannel(0).raw().toBuffer();
+      const rgba = await sharp(cut.output).raw().toBuffer();
+      expect(grey.length).toBe(cut.width * cut.height);
+      let differ = 0;
+      for (let i = 0; i < grey.length; i++) if (grey[i] !== rgba[i * 4 + 3]) differ++;
+      expect(differ).toBe(0);
+      // White where the person is, black where not, grey at the soft edge.
+      const counts = { white: 0, black: 0, grey: 0 };
+      for (const v of grey) counts[v === 255 ? 'white' : v === 0 ? 'black' : 'grey']++;
+      expect(counts.white).toBeGreaterThan(0.2 * grey.length);
+      expect(counts.black).toBeGreaterThan(0.2 * grey.length);
+      expect(counts.grey).toBeGreaterThan(0);
+    }
+    // A mask has no background, and is a PNG: refused before any work, nothing written.
+    await expect(cutoutToFile(input, join(dir, 'blue.png'), { subject: 'person', background: { kind: 'color', hex: '#438EDB' }, refine: 'off', mask: true }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^A mask is the matte alone: it has no background/) });
+    await expect(cutoutToFile(input, join(dir, 'm.jpg'), { subject: 'person', background: { kind: 'transparent' }, refine: 'off', mask: true }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^A mask is written as a PNG/) });
+    expect(readdirSync(dir).sort()).toEqual(['cut300.png', 'cutundefined.png', 'mask300.png', 'maskundefined.png']);
+  });
+
   it('flattens on ID blue for JPEG with the SINet model', async () => {
     const out = join(tempDir(), 'blue.jpg');
     const r = await cutoutToFile(evalFile('id_portraits', 'images', 'hv_test2.jpg'), out, { subject: 'person', modelId: 'sinet', background: { kind: 'color', hex: '#438EDB' }, refine: 'fast' }, env);

@@ -8,7 +8,7 @@ import { parseRefineMode, type Subject } from '../../../shared/jobs';
 import { parseBackground } from '../../core/image/composite';
 import { formatFromPath } from '../../core/image/encode';
 import { assertSeparateOutputs } from '../../core/io/atomic-write';
-import { animatedInputText, cutoutToFile, downscaledInputText, isAnimationClip } from '../../core/pipelines/cutout';
+import { animatedInputText, checkMaskOptions, cutoutToFile, downscaledInputText, isAnimationClip } from '../../core/pipelines/cutout';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, noteProviderFallback, planOutputs, progressText, qualityFlag, terminalStatus, UsageError } from '../command';
 
@@ -59,10 +59,12 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
   return {
     name,
     summary: subject === 'person' ? 'cut people out of photos' : 'cut anime characters out of pictures',
-    usage: `cutout ${name} IN... -o OUT [--bg '#438EDB'|white|blue|red|transparent|PICTURE] [--model ID] [--refine off|fast|full (default full)] [--trimap FILE] [--format png|jpg|webp] [--quality 1-100] [--provider auto|cpu|webgpu|...] [--threads N]
+    usage: `cutout ${name} IN... -o OUT [--bg '#438EDB'|white|blue|red|transparent|PICTURE] [--model ID] [--refine off|fast|full (default full)] [--trimap FILE] [--format png|jpg|webp] [--quality 1-100] [--mask] [--provider auto|cpu|webgpu|...] [--threads N]
   OUT is a file for one input, a folder for several (there NAME_${subject === 'anime' ? 'anime' : 'cutout'}.png, as a batch names them). PNG and WebP keep transparency; .jpg has none, so a transparent cut-out is put on white (pass --bg for another colour).
   --format: the file type (default: OUT's extension, else PNG; a name without an extension gets the type's); --quality: JPEG / WebP quality (default 92).
-  --bg PICTURE (a .jpg, .png, .webp ... file) places the cut-out on that picture, scaled to cover it and centred.`,
+  --bg PICTURE (a .jpg, .png, .webp ... file) places the cut-out on that picture, scaled to cover it and centred.
+  --mask writes the matte instead of the cut-out: an 8-bit greyscale PNG, white where the ${subject === 'anime' ? 'character' : 'person'} is, black where not, grey at the soft edge
+  (a layer mask for an editor; into a folder, NAME_mask.png).`,
     async run(argv, io) {
       const { values, positionals } = parseArgs({
         args: argv,
@@ -76,6 +78,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
           ...ENGINE_FLAGS,
           format: { type: 'string' },
           quality: { type: 'string' },
+          mask: { type: 'boolean', default: false },
         },
       });
       if (positionals.length === 0) throw new UsageError(`No input images. Usage: ${this.usage}`);
@@ -84,11 +87,15 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
       if (values.trimap && positionals.length > 1) throw new UsageError('--trimap works with a single input');
       const background = checkedAsUsage(() => parseBackground(values.bg!));
       const asked = choiceFlag(values.format, 'format', FORMATS, 'png, jpg or webp');
+      const mask = values.mask === true;
+      if (mask && background.kind !== 'transparent') throw new UsageError('--mask writes the matte alone: --bg does not go with it');
+      if (mask && asked !== undefined && asked !== 'png') throw new UsageError('--mask writes a PNG (8-bit grey, lossless): --format png, or leave --format out');
+      if (mask && values.quality !== undefined) throw new UsageError('--quality is for JPEG and WebP; --mask writes a lossless PNG');
       const format = asked ?? (background.kind === 'transparent' ? 'png' : undefined);
       const quality = qualityFlag(values.quality);
       const env = envFromFlags(values);
       // Several into a folder are named as a batch of the same mode names them (a_cutout.png, a_anime.png).
-      const planned = await planOutputs(positionals, values.out, format === 'jpeg' ? 'jpg' : (format ?? 'png'), positionals.length > 1 ? (subject === 'anime' ? '_anime' : '_cutout') : '');
+      const planned = await planOutputs(positionals, values.out, format === 'jpeg' ? 'jpg' : (format ?? 'png'), positionals.length > 1 ? (mask ? '_mask' : subject === 'anime' ? '_anime' : '_cutout') : '');
       // A name without an extension gets the format's (-o same wrote a PNG named "same", and over a
       // file "same"); what stands there that is no file (a device, a folder) is left for the write
       // to refuse (-o /dev/null would have become /dev/null.png).
@@ -98,7 +105,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
       };
       const outputs = planned.map((output) => ((asked || extname(output) === '') && !isNoFile(output) ? withFormatExtension(output, asked ?? format ?? 'png') : output));
       // An output named as a type the encoder does not write (-o x.bmp) is refused before any work.
-      for (const output of outputs) checkedAsUsage(() => formatFromPath(output));
+      for (const output of outputs) checkedAsUsage(() => (mask ? checkMaskOptions(background, formatFromPath(output), output) : formatFromPath(output)));
       // Nothing read is written over: another input (b.jpg's b_cutout.png when b_cutout.png is an
       // input too), the --bg picture or the --trimap (OUTPUT_EXISTS, exit 1, as idphoto); nor two
       // outputs one file (a wrong command line, exit 2).
@@ -120,11 +127,11 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
           const r = await cutoutToFile(
             positionals[i],
             outputs[i],
-            { subject, modelId: values.model, background, refine, trimapPath: values.trimap, format: asked, quality },
+            { subject, modelId: values.model, background, refine, trimapPath: values.trimap, format: asked, quality, ...(mask ? { mask } : {}) },
             env,
             { signal: io.signal, onProgress: (e) => status.show(`${which}: ${progressText(e)}`) },
           ).finally(() => status.clear());
-          io.out(`${positionals[i]} -> ${r.output} (${r.width}x${r.height}, ${r.modelId} on ${r.provider}, ${r.timings.totalMs.toFixed(0)} ms)`);
+          io.out(`${positionals[i]} -> ${r.output} (${mask ? 'mask ' : ''}${r.width}x${r.height}, ${r.modelId} on ${r.provider}, ${r.timings.totalMs.toFixed(0)} ms)`);
           if (i === 0) noteProviderFallback(io, values.provider, r.provider);
           if (r.frames) io.err(`note: ${positionals[i]} is ${animatedInputText(r.frames, isAnimationClip(r.format))}`);
           if (r.downscaled) io.err(`note: ${positionals[i]} is ${downscaledInputText(r.downscaled)}`);

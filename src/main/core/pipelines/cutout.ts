@@ -1,13 +1,14 @@
 // Single-image cut-out: decode -> mask model -> refine -> composite -> encode. Used by the
 // `cutout portrait` / `cutout anime` commands, the engine and batch export. Core (no electron).
+import { extname } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import { didYouMean } from '../../../shared/did-you-mean';
-import { megapixels, type CutoutOptions, type DownscaledInput, type MatteReview } from '../../../shared/jobs';
+import { megapixels, type Background, type CutoutOptions, type DownscaledInput, type MatteReview } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import { prepareBackground } from '../image/background';
 import { compositeOver, type CompositeBackground } from '../image/composite';
 import { decodeToWorkOn, type DecodedImage, type RgbaImage } from '../image/decode';
-import { encodeImage, formatFromPath, isQuality } from '../image/encode';
+import { encodeGrayPng, encodeImage, formatFromPath, isQuality } from '../image/encode';
 import { resizeRgba } from '../image/resize';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import type { ProviderName } from '../inference/execution-providers';
@@ -210,13 +211,27 @@ export function downscaledInputText({ from, to }: DownscaledInput): string {
   return `${from.width}x${from.height} (${megapixels(from)} MP), more pixels than a cut-out is made of: it was cut out at ${to.width}x${to.height} (${megapixels(to)} MP)`;
 }
 
-/** Cuts out one image file and writes the result atomically (never over the input). */
+/** A mask (CutoutOptions.mask) is the matte alone, as a PNG: a background or another file type is refused (INVALID_ARGUMENT). */
+export function checkMaskOptions(background: Background, format: string, output: string): void {
+  if (background.kind !== 'transparent') throw new AppError('INVALID_ARGUMENT', 'A mask is the matte alone: it has no background (leave the background transparent)');
+  if (format !== 'png') throw new AppError('INVALID_ARGUMENT', `A mask is written as a PNG (8-bit grey, lossless): name it .png, not ${extname(output) || 'without an extension'} (${output})`, { detail: { path: output } });
+}
+
+/** An RGBA image's alpha channel, one byte per pixel. */
+function alphaOf(image: RgbaImage): Uint8Array {
+  const alpha = new Uint8Array(image.width * image.height);
+  for (let i = 0; i < alpha.length; i++) alpha[i] = image.data[i * 4 + 3];
+  return alpha;
+}
+
+/** Cuts out one image file and writes the result atomically (never over the input): the cut-out, or its matte (`mask`). */
 export async function cutoutToFile(input: string, output: string, options: CutoutOptions, env: CoreEnv, ctx: RunContext = {}): Promise<CutoutFileResult> {
   await assertNotAnInput(output, [input]);
   const format = options.format ?? formatFromPath(output);
   if (options.quality !== undefined && !isQuality(options.quality)) {
     throw new AppError('INVALID_ARGUMENT', `quality must be a whole number 1..100, got ${options.quality}`);
   }
+  if (options.mask) checkMaskOptions(options.background, format, output);
   const t0 = performance.now();
   const segmented = await segmentInput(input, options, env, ctx);
   const { source, model, mask } = segmented;
@@ -228,7 +243,7 @@ export async function cutoutToFile(input: string, output: string, options: Cutou
   const t2 = performance.now();
   ctx.onProgress?.({ stage: 'encode', done: 0, total: 1 });
   const image = await fitLongestSide({ data: refined.data, width: source.width, height: source.height }, options.maxSidePx);
-  const bytes = await encodeImage(image, { format, quality: options.quality });
+  const bytes = options.mask ? await encodeGrayPng(alphaOf(image), image.width, image.height) : await encodeImage(image, { format, quality: options.quality });
   await writeFileAtomic(output, bytes, { signal: ctx.signal });
   const t3 = performance.now();
   ctx.onProgress?.({ stage: 'encode', done: 1, total: 1 });
