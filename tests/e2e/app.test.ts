@@ -122,6 +122,23 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     expect(small).not.toBe(output);
     const smallMeta = await sharp(small).metadata();
     expect(Math.max(smallMeta.width!, smallMeta.height!)).toBe(512);
+    // The matte alone: a greyscale PNG named _mask, at full size, the cut-out's alpha (white on the
+    // person, black in the corner), whatever background the editor shows; said under the format.
+    await page.selectOption('[data-testid=export-size]', '');
+    await page.selectOption('[data-testid=export-format]', 'mask');
+    expect(await page.textContent('[data-testid=export-mask-note]')).toMatch(/^The matte alone, for an editor's layer mask: white is kept, black is not/);
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'export-mask.png') });
+    const maskFile = await exportAndWait();
+    expect(basename(maskFile)).toMatch(/_mask(-\d+)?\.png$/);
+    const maskMeta = await sharp(maskFile).metadata();
+    expect([maskMeta.format, maskMeta.channels, maskMeta.width, maskMeta.height]).toEqual(['png', 1, meta.width, meta.height]);
+    const grey = await sharp(maskFile).extractChannel(0).raw().toBuffer();
+    expect(grey[0]).toBe(0);
+    expect(grey[Math.floor(meta.height! * 0.35) * meta.width! + Math.floor(meta.width! / 2)]).toBe(255);
+    // Copy still puts the cut-out on the clipboard (on its blue), not the mask just exported.
+    await copyAndWait();
+    expect(await readClipboardImage()).toMatchObject({ corner: [0x43, 0x8e, 0xdb, 255] });
+    await page.selectOption('[data-testid=export-format]', 'png');
     expect(pageErrors).toEqual([]);
   });
 

@@ -3,7 +3,7 @@
 // state, so a background change redraws without calling the engine.
 import type { ImagePreview, MatteResult } from '../../../../shared/api';
 import type { CutoutOptions, RefineMode, Subject } from '../../../../shared/jobs';
-import { DEFAULT_SETTINGS, type EXPORT_FORMAT_CHOICES } from '../../../../shared/settings';
+import { DEFAULT_SETTINGS, EXPORT_FORMAT_CHOICES } from '../../../../shared/settings';
 import { touchUpLabels, trimapFromAlpha } from '../canvas/stroke';
 import { unionBox, type PixelBox } from '../canvas/pixels';
 import { formatDuration, type AppState, type OpenOptions, type StatusLine } from './app.svelte';
@@ -13,15 +13,17 @@ import { TrimapBrushState } from './trimap-brush.svelte';
 import { ViewState } from './view.svelte';
 import { baseName } from '../paths';
 
-export type ExportFormat = (typeof EXPORT_FORMAT_CHOICES)[number];
+/** What the editor exports: the cut-out in one of Settings' formats, or its matte alone ('mask': a greyscale PNG, CutoutOptions.mask). */
+export const EDITOR_EXPORT_CHOICES = [...EXPORT_FORMAT_CHOICES, 'mask'] as const;
+export type ExportFormat = (typeof EDITOR_EXPORT_CHOICES)[number];
 
 /** The editor's life cycle. */
 export type CutoutPhase = 'empty' | 'loading' | 'segmenting' | 'ready' | 'failed';
 
-/** The default export name: 'photo.jpg' -> 'photo_cutout.png'. */
+/** The default export name: 'photo.jpg' -> 'photo_cutout.png' ('photo_mask.png' for the mask). */
 export function exportName(path: string, format: ExportFormat): string {
   const stem = baseName(path).replace(/\.[^.]+$/, '');
-  return `${stem}_cutout.${format === 'jpeg' ? 'jpg' : format}`;
+  return format === 'mask' ? `${stem}_mask.png` : `${stem}_cutout.${format === 'jpeg' ? 'jpg' : format}`;
 }
 
 /** How many earlier images' touch-ups the editor keeps (strokes are points: a few KB each). */
@@ -67,6 +69,8 @@ export class CutoutState {
   isPreviewFullSize = $derived(this.preview !== null && this.preview.sourceWidth <= this.preview.width && this.preview.sourceHeight <= this.preview.height);
   /** The last export while it still holds what the editor shows (any edit since makes it stale). */
   currentExportPath = $derived(this.lastExportPath && this.exportedKey === this.resultKey() ? this.lastExportPath : null);
+  /** That export when it is the full-size cut-out (not made smaller, nor the mask): what Copy puts on the clipboard. */
+  fullSizeExportPath = $derived(this.currentExportPath && this.exportMaxSidePx === null && this.exportFormat !== 'mask' ? this.currentExportPath : null);
 
   private pendingBox: PixelBox | null = null;
   /** Bumped by a new image or a new matte of it (subject, edges): answers for an older one are dropped. */
@@ -399,8 +403,11 @@ export class CutoutState {
 
   /** A cutout job's options from the editor: a touched-up trimap is solved with full edges. */
   private jobOptions(trimapPath: string | undefined, format: ExportFormat, maxSidePx?: number): CutoutOptions {
+    const refine = trimapPath ? 'full' : this.refine;
+    // The matte alone has no background and is a lossless PNG.
+    if (format === 'mask') return { subject: this.subject, background: { kind: 'transparent' }, refine, format: 'png', trimapPath, maxSidePx, mask: true };
     // Settings' "JPEG / WebP quality" (a PNG does not use it).
-    return { subject: this.subject, background: this.background.background, refine: trimapPath ? 'full' : this.refine, format, quality: this.app.settings.jpegQuality, trimapPath, maxSidePx };
+    return { subject: this.subject, background: this.background.background, refine, format, quality: this.app.settings.jpegQuality, trimapPath, maxSidePx };
   }
 
   /**
@@ -410,8 +417,8 @@ export class CutoutState {
    * the full size (the page copies its own composite), or when the copy was cancelled.
    */
   async fullSizeForCopy(): Promise<string | null> {
-    // An export at the source size is the full-size picture; one made smaller is not.
-    if (this.currentExportPath && this.exportMaxSidePx === null) return this.currentExportPath;
+    // An export of the cut-out at the source size is the full-size picture; one made smaller, or the mask, is not.
+    if (this.fullSizeExportPath) return this.fullSizeExportPath;
     const path = this.path;
     const preview = this.preview;
     if (!path || !preview || !this.hasResult || this.isWriting) return null;
