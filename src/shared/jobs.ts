@@ -306,6 +306,8 @@ export const BATCH_DEFAULT_REFINE: Record<BatchJobOptions['mode'], RefineMode> =
  * The engine (and so the CLI) and the Batch workspace both read it.
  */
 export const BATCH_NAME_DEFAULTS: Record<BatchJobOptions['mode'], string> = { portrait: '{name}_cutout', anime: '{name}_anime', idphoto: '{name}_{spec}', sticker: '{name}_sticker' };
+/** The output name of a cut-out batch's masks (BatchJobOptions.mask) when its options name none: apart from its cut-outs'. */
+export const BATCH_MASK_NAME_DEFAULT = '{name}_mask';
 
 /** Options of a batch job (plain data; see docs/batch.md). */
 export interface BatchJobOptions {
@@ -324,6 +326,8 @@ export interface BatchJobOptions {
   idSpec?: { id: string; [field: string]: unknown };
   /** ID-photo print sheet (idphoto mode): one sheet per photo beside it, named '<output>_sheet.<ext>'. */
   idSheet?: { paper: string; dpi: number };
+  /** Portrait / anime: write each cut-out's matte alone, a greyscale PNG (CutoutOptions.mask); the background transparent, the format PNG [false]. */
+  mask?: boolean;
   /** ID-photo brightness (idphoto mode), as the idphoto job's brightnessEv; 'auto' mends only the photos whose face is too dark or too light [0]. */
   idBrightness?: BrightnessSetting;
   /** Sticker options (sticker mode). */

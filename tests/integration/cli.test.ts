@@ -100,6 +100,35 @@ await engine.dispose();`,
     expect(readdirSync(dir).filter((f) => f.startsWith('bad'))).toEqual([]);
   });
 
+  it('batch --mask writes each cut-out\'s matte beside the cut-outs of the same folder (NAME_mask.png): their alpha, byte for byte', async () => {
+    const input = tempDir();
+    const out = tempDir();
+    for (const f of ['hv_test2.jpg', 'df_img2.jpg']) copyFileSync(evalFile('id_portraits', 'images', f), join(input, f));
+    expect((await cutout(['batch', input, '-o', out, '--refine', 'off', '-q'])).code).toBe(0);
+    const masks = await cutout(['batch', input, '-o', out, '--mask', '--refine', 'off', '-q']);
+    expect(masks.code).toBe(0);
+    expect(readdirSync(out).filter((f) => f.endsWith('.png')).sort()).toEqual(['df_img2_cutout.png', 'df_img2_mask.png', 'hv_test2_cutout.png', 'hv_test2_mask.png']);
+    for (const stem of ['df_img2', 'hv_test2']) {
+      const mask = await sharp(join(out, `${stem}_mask.png`)).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+      expect((await sharp(join(out, `${stem}_mask.png`)).metadata()).channels).toBe(1);
+      const rgba = await sharp(join(out, `${stem}_cutout.png`)).raw().toBuffer();
+      let differ = 0;
+      for (let i = 0; i < mask.data.length; i++) if (mask.data[i] !== rgba[i * 4 + 3]) differ++;
+      expect(differ, stem).toBe(0);
+    }
+    // Resumed, the masks are done: skipped, not redone as cut-outs.
+    const again = await cutout(['batch', input, '-o', out, '--mask', '--refine', 'off', '--resume']);
+    expect(again.stdout).toMatch(/^0 done, 2 skipped, 0 failed of 2/m);
+    for (const [args, message] of [
+      [['--mode', 'idphoto'], '--mask goes with --mode portrait or anime'],
+      [['--bg', 'white'], '--mask writes the matte alone: --bg does not go with it'],
+      [['--format', 'webp'], '--mask writes a PNG (8-bit grey, lossless): --format png, or leave --format out'],
+    ] as const) {
+      const bad = await cutout(['batch', input, '-o', tempDir(), '--mask', ...args]);
+      expect([bad.code, bad.stderr.trim()]).toEqual([2, `INVALID_ARGUMENT: ${message}`]);
+    }
+  });
+
   it('--format names the file type (a name without an extension gets it, a clashing one is refused); --quality sets JPEG quality; CUTOUT_PROVIDER that cannot start is noted', async () => {
     const dir = tempDir();
     const input = evalFile('id_portraits', 'images', 'hv_test2.jpg');

@@ -70,8 +70,8 @@ export async function runJob(spec: JobSpec, env: CoreEnv, ctx: JobRunContext): P
     case 'idphoto':
       return runIdPhotoJob(spec.input, spec.output, spec.options, env, ctx, ctx.idPhotoReuse && (() => ctx.idPhotoReuse!(spec.input)));
     case 'batch': {
-      const { idSpec, idSheet, idBrightness, sticker, ...options } = spec.options;
-      const extra = idSpec ? idPhotoBatchExtra(idSpec, idSheet, idBrightness) : sticker ? { ...sticker } : undefined;
+      const { idSpec, idSheet, idBrightness, sticker, mask, ...options } = spec.options;
+      const extra = idSpec ? idPhotoBatchExtra(idSpec, idSheet, idBrightness) : sticker ? { ...sticker } : mask ? { mask: true } : undefined;
       const { onProgress, onItem } = ctx;
       return runBatch(spec.inputs, spec.outputDir, { ...options, spec: idSpec?.id, extra }, env, {
         signal: ctx.signal,

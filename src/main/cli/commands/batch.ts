@@ -3,7 +3,7 @@
 import { basename, join, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isCancellation, type CancelledError } from '../../../shared/errors';
-import { parseBrightness, parseRefineMode, type CancelledBatch } from '../../../shared/jobs';
+import { BATCH_MASK_NAME_DEFAULT, parseBrightness, parseRefineMode, type CancelledBatch } from '../../../shared/jobs';
 import { leftOutTypesText } from '../../../shared/media';
 import { failedCheckWords, withFileSizeBand } from '../../../shared/idphoto-report';
 import { assertOutputFolderNotAnInput, defaultJobCount, runBatch } from '../../core/batch/run-batch';
@@ -75,14 +75,15 @@ export const batchCommand: CliCommand = {
   name: 'batch',
   summary: 'batch export folders of pictures (or videos) with resume and a report',
   usage: `cutout batch IN... -o OUT [--mode portrait|anime|idphoto|sticker] [-r|--recursive] [--name TEMPLATE]
-       [--format png|jpg|webp|gif|apng|webm] [--bg transparent|white|'#438EDB'|PICTURE] [--refine off|fast|full] [--model ID]
+       [--format png|jpg|webp|gif|apng|webm] [--bg transparent|white|'#438EDB'|PICTURE] [--mask] [--refine off|fast|full] [--model ID]
        [--spec ID [--kb MIN-MAX] [--brightness auto|EV] [--sheet 6inch|5inch|a4|a5|WxH --dpi 300]] [--preset line|telegram|discord|wechat] [--fps N] [--max-side PX] [--colors N] [--dither none|ordered] [--matte '#FFFFFF'] [--ext jpg,png] [-j|--jobs N] [--resume] [--retry-failed] [--quality 1-100] [--provider auto|cpu|...] [--threads N] [-q|--quiet]
   IN: files and folders. The input tree is mirrored under OUT (OUT inside IN is never scanned).
   -q: only the summary and the files to look at (failed, off their spec, needing a look, with a note).
   --name: the output name without extension, from {name} {ext} {mode} {spec} {bg} {index}; default
   per mode, as in the app: '{name}_cutout', '{name}_anime', '{name}_{spec}' (ID photos), '{name}_sticker',
   so two modes' runs into one OUT keep each other's files. --bg PICTURE (an image file) puts every cut-out on that picture,
-  scaled to cover and centred ({bg} is then its name). Hidden and system files are skipped. --format: png, jpg or webp
+  scaled to cover and centred ({bg} is then its name). --mask (portrait, anime) writes each cut-out's matte alone, a greyscale
+  PNG named '{name}_mask' by default. Hidden and system files are skipped. --format: png, jpg or webp
   (stickers: gif, webp, apng or webm). --refine defaults to fast, and to full for ID photos. ID photos: --spec
   defaults to icao-35x45; each photo's failed checks are said and listed in report.csv's spec column;
   --kb MIN-MAX: the file size band the photos are made to (as \`cutout idphoto --kb\`); --brightness
@@ -128,6 +129,7 @@ export const batchCommand: CliCommand = {
         colors: { type: 'string' },
         dither: { type: 'string' },
         matte: { type: 'string' },
+        mask: { type: 'boolean', default: false },
         ...ENGINE_FLAGS,
         quiet: { type: 'boolean', short: 'q', default: false },
       },
@@ -163,6 +165,13 @@ export const batchCommand: CliCommand = {
       extra = idPhotoBatchExtra(resolved, values.sheet ? { paper: values.sheet, dpi: sheetDpi } : undefined, brightness);
     } else if (values.sheet || values.kb || values.brightness) {
       throw new UsageError(`--${values.sheet ? 'sheet' : values.kb ? 'kb' : 'brightness'} goes with --mode idphoto`);
+    }
+    if (values.mask) {
+      if (mode !== 'portrait' && mode !== 'anime') throw new UsageError('--mask goes with --mode portrait or anime');
+      // The matte alone: no background, a PNG (refused before any file starts).
+      if (values.bg !== undefined) throw new UsageError('--mask writes the matte alone: --bg does not go with it');
+      if (format !== undefined && format !== 'png') throw new UsageError('--mask writes a PNG (8-bit grey, lossless): --format png, or leave --format out');
+      extra = { mask: true };
     }
     if (mode === 'sticker') {
       // Only what was asked (an empty extra would change the options' hash: a resume redid every clip).
@@ -213,7 +222,8 @@ export const batchCommand: CliCommand = {
           mode,
           recursive: values.recursive,
           extensions,
-          nameTemplate: values.name,
+          // Masks are named apart from cut-outs, so both of a folder can share OUT.
+          nameTemplate: values.name ?? (values.mask ? BATCH_MASK_NAME_DEFAULT : undefined),
           format,
           background,
           refine,

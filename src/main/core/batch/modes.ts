@@ -7,11 +7,11 @@ import type { CoreEnv } from '../env';
 import { throwIfAborted } from '../abort';
 import { fitBackground } from '../image/background';
 import { decodeToWorkOn, workingPixelsOf, type DecodedImage, type RgbaImage } from '../image/decode';
-import { encodeImage } from '../image/encode';
+import { encodeGrayPng, encodeImage } from '../image/encode';
 import { getSession } from '../inference/session';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import { reviewOf, verdictOf } from '../matting/unsure-share';
-import { animatedInputText, downscaledInputText, downscaledOf, isAnimationClip, resolveMaskModel } from '../pipelines/cutout';
+import { alphaOf, animatedInputText, checkMaskOptions, downscaledInputText, downscaledOf, isAnimationClip, resolveMaskModel } from '../pipelines/cutout';
 import { runMaskModel, type MaskResult } from '../segment/mask-model';
 import { failedChecks } from '../idphoto/compliance';
 import { runIdPhotoJob } from '../idphoto/id-photo-job';
@@ -144,7 +144,10 @@ function withNotes(notes: FileNote[]): Pick<FinishedFile, 'note' | 'notes'> {
   return notes.length ? { note: notes.map(fileNoteText).join('; '), notes } : {};
 }
 
-/** Portrait / anime cut-out: the same steps as pipelines/cutout.ts, split into pipeline stages. */
+/**
+ * Portrait / anime cut-out: the same steps as pipelines/cutout.ts, split into pipeline stages;
+ * with options.extra.mask, the matte alone as a greyscale PNG (CutoutOptions.mask).
+ */
 function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
   const subject = id === 'portrait' ? 'person' : 'anime';
   return {
@@ -167,6 +170,9 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
       const format = options.format === 'jpeg' || options.format === 'webp' ? options.format : 'png';
       // A picture background (decoded once by runBatch) is fitted to each image.
       const background = options.background;
+      // The matte alone (options.extra.mask): transparent, a PNG, refused otherwise before any file starts.
+      const isMask = options.extra?.mask === true;
+      if (isMask) checkMaskOptions(background, format);
       const stages: ModeStages<DecodedImage, MaskInferred> = {
         decode: (input) => decodeToWorkOn(input, env.maxPixels),
         infer: async (image) => ({ image, mask: await runMaskModel(image, model, session) }),
@@ -184,7 +190,8 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
           }, { signal, onProgress });
           throwIfAborted(signal);
           onProgress?.({ stage: 'encode', done: 0, total: 1 });
-          const bytes = await encodeImage({ data, width: image.width, height: image.height }, { format, quality: options.quality });
+          const cutout = { data, width: image.width, height: image.height };
+          const bytes = isMask ? await encodeGrayPng(alphaOf(cutout), image.width, image.height) : await encodeImage(cutout, { format, quality: options.quality });
           throwIfAborted(signal);
           await writeFileAtomic(output, bytes, { signal });
           const downscaled = downscaledOf(image);

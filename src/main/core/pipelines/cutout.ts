@@ -2,6 +2,7 @@
 // `cutout portrait` / `cutout anime` commands, the engine and batch export. Core (no electron).
 import { extname } from 'node:path';
 import { AppError } from '../../../shared/errors';
+import { formatLabel } from '../../../shared/labels';
 import { didYouMean } from '../../../shared/did-you-mean';
 import { megapixels, type Background, type CutoutOptions, type DownscaledInput, type MatteReview } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
@@ -212,13 +213,16 @@ export function downscaledInputText({ from, to }: DownscaledInput): string {
 }
 
 /** A mask (CutoutOptions.mask) is the matte alone, as a PNG: a background or another file type is refused (INVALID_ARGUMENT). */
-export function checkMaskOptions(background: Background, format: string, output: string): void {
+export function checkMaskOptions(background: Background, format: string, output?: string): void {
   if (background.kind !== 'transparent') throw new AppError('INVALID_ARGUMENT', 'A mask is the matte alone: it has no background (leave the background transparent)');
-  if (format !== 'png') throw new AppError('INVALID_ARGUMENT', `A mask is written as a PNG (8-bit grey, lossless): name it .png, not ${extname(output) || 'without an extension'} (${output})`, { detail: { path: output } });
+  if (format === 'png') return;
+  const why = 'A mask is written as a PNG (8-bit grey, lossless)';
+  if (output === undefined) throw new AppError('INVALID_ARGUMENT', `${why}, not ${formatLabel(format)}`);
+  throw new AppError('INVALID_ARGUMENT', `${why}: name it .png, not ${extname(output) || 'without an extension'} (${output})`, { detail: { path: output } });
 }
 
-/** An RGBA image's alpha channel, one byte per pixel. */
-function alphaOf(image: RgbaImage): Uint8Array {
+/** An RGBA image's alpha channel, one byte per pixel: a cut-out's mask (encodeGrayPng). */
+export function alphaOf(image: RgbaImage): Uint8Array {
   const alpha = new Uint8Array(image.width * image.height);
   for (let i = 0; i < alpha.length; i++) alpha[i] = image.data[i * 4 + 3];
   return alpha;
