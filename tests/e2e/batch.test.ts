@@ -212,6 +212,38 @@ describe('Batch workspace in Chromium', () => {
     expect(app.pageErrors).toEqual([]);
   }, 180_000);
 
+  it('a batch of masks writes each portrait\'s matte alone as a greyscale PNG named _mask; the background and format are not asked', async () => {
+    const portrait = evalFile('id_portraits', 'images', 'hv_test2.jpg');
+    // (The anime batch above left the page in the editor.)
+    await app.page.click('[data-workspace=batch]');
+    await chooseFiles(app.page, () => app.page.keyboard.press('Control+o'), [portrait]);
+    await app.page.locator('.toolbar', { hasText: '1 file' }).waitFor();
+    await app.page.selectOption('[data-testid=batch-mode]', 'portrait');
+    const nameField = app.page.getByLabel('File names');
+    expect(await nameField.inputValue()).toBe('{name}_cutout');
+    await app.page.locator('[data-testid=batch-mask]').check();
+    // The default name follows; a mask has no background and is a PNG: neither is asked.
+    expect(await nameField.inputValue()).toBe('{name}_mask');
+    expect(await app.page.locator('[data-testid=batch-background]').getAttribute('disabled')).not.toBeNull();
+    expect(await app.page.locator('[data-testid=batch-format]').isDisabled()).toBe(true);
+    expect(await app.page.locator('[data-testid=batch-format] option').allTextContents()).toEqual(['Mask (PNG)']);
+    await app.page.click('[data-testid=batch-start]');
+    await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 90_000 }).toBe('1 done, 0 skipped, 0 failed of 1');
+    const output = await app.page.locator('[data-testid=batch-item]', { hasText: 'hv_test2.jpg' }).locator('.out').getAttribute('title');
+    expect(basename(output!)).toBe('hv_test2_mask.png');
+    const meta = await sharp(output!).metadata();
+    const source = await sharp(portrait).metadata();
+    expect([meta.format, meta.channels, meta.width, meta.height]).toEqual(['png', 1, source.width, source.height]);
+    const grey = await sharp(output!).extractChannel(0).raw().toBuffer();
+    expect(grey[0]).toBe(0);
+    expect(grey.some((v) => v === 255)).toBe(true);
+    // Off again: the cut-out's name and choices come back.
+    await app.page.locator('[data-testid=batch-mask]').uncheck();
+    expect(await nameField.inputValue()).toBe('{name}_cutout');
+    expect(await app.page.locator('[data-testid=batch-format]').isDisabled()).toBe(false);
+    expect(app.pageErrors).toEqual([]);
+  });
+
   it('a sticker batch marks the sticker to check and opens its whole clip in Stickers with the anime model', async () => {
     // The Stickers workspace is left on the person model, so opening from the batch has to set anime.
     await app.page.click('[data-workspace=sticker]');

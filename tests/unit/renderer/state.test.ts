@@ -278,10 +278,10 @@ describe('describeError', () => {
 describe('the Batch workspace\'s kept choices', () => {
   it('come back as far as they are still offered; a damaged entry gives the defaults', () => {
     const ids = ID_SPECS.map((s) => s.id);
-    const kept = { mode: 'idphoto', specId: 'us-2x2', idBackground: '#ffffff', paper: 'a5', dpi: 600, idAutoBrightness: true, format: 'png', nameTemplate: '{name}_{bg}', isRecursive: false, shouldResume: false, stickerPreset: 'line', stickerMatte: '#1e1e1e', stickerDither: true, stickerColors: 32 };
+    const kept = { mode: 'idphoto', specId: 'us-2x2', idBackground: '#ffffff', paper: 'a5', dpi: 600, idAutoBrightness: true, cutoutMask: true, format: 'png', nameTemplate: '{name}_{bg}', isRecursive: false, shouldResume: false, stickerPreset: 'line', stickerMatte: '#1e1e1e', stickerDither: true, stickerColors: 32 };
     expect(readBatchChoices(JSON.stringify(kept), ids)).toEqual({ ...kept, idBackground: '#FFFFFF', stickerMatte: '#1E1E1E' });
     // A format the mode does not write, a removed spec, a name with a folder in it, a bad colour: each its default.
-    const odd = readBatchChoices(JSON.stringify({ mode: 'sticker', specId: 'gone', format: 'jpeg', nameTemplate: '../x', idBackground: 'blue', dpi: 72, idAutoBrightness: 'yes', stickerPreset: 'myspace', stickerMatte: 'black', stickerDither: 'yes', stickerColors: 7 }), ids);
+    const odd = readBatchChoices(JSON.stringify({ mode: 'sticker', specId: 'gone', format: 'jpeg', nameTemplate: '../x', idBackground: 'blue', dpi: 72, idAutoBrightness: 'yes', cutoutMask: 1, stickerPreset: 'myspace', stickerMatte: 'black', stickerDither: 'yes', stickerColors: 7 }), ids);
     expect(odd).toEqual({ ...DEFAULT_BATCH_CHOICES, mode: 'sticker', format: BATCH_FORMATS.sticker[0], nameTemplate: BATCH_NAME_DEFAULTS.sticker });
     for (const raw of [null, '', 'not json', '[1,2]', 'null']) expect(readBatchChoices(raw, ids)).toEqual(DEFAULT_BATCH_CHOICES);
     // A cut-out batch with no format of its own starts on Settings' default export format (it started on PNG);

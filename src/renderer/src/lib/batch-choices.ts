@@ -21,6 +21,8 @@ export interface BatchChoices {
   dpi: 254 | 300 | 600;
   /** ID photos: brightness 'auto' (a face too dark or too light for its check mended, the rest left as they are). */
   idAutoBrightness: boolean;
+  /** Cut-outs: each one's matte alone, a greyscale PNG (BatchJobOptions.mask). */
+  cutoutMask: boolean;
   format: BatchFormat;
   nameTemplate: string;
   isRecursive: boolean;
@@ -36,7 +38,7 @@ export interface BatchChoices {
 }
 
 export const BATCH_CHOICES_KEY = 'cutout.batch.choices';
-export const DEFAULT_BATCH_CHOICES: BatchChoices = { mode: 'portrait', specId: 'cn-1inch', idBackground: null, paper: '', dpi: 300, idAutoBrightness: false, format: 'png', nameTemplate: BATCH_NAME_DEFAULTS.portrait, isRecursive: true, shouldResume: true, stickerPreset: 'none', stickerMatte: '#FFFFFF', stickerDither: false, stickerColors: 0 };
+export const DEFAULT_BATCH_CHOICES: BatchChoices = { mode: 'portrait', specId: 'cn-1inch', idBackground: null, paper: '', dpi: 300, idAutoBrightness: false, cutoutMask: false, format: 'png', nameTemplate: BATCH_NAME_DEFAULTS.portrait, isRecursive: true, shouldResume: true, stickerPreset: 'none', stickerMatte: '#FFFFFF', stickerDither: false, stickerColors: 0 };
 
 /**
  * The format a mode starts with: a cut-out mode Settings' default export format (the editor's),
@@ -65,6 +67,7 @@ export function readBatchChoices(raw: string | null, specIds: readonly string[],
     paper: isSheetPaper(saved.paper) ? saved.paper : d.paper,
     dpi: isSheetDpi(saved.dpi) ? saved.dpi : d.dpi,
     idAutoBrightness: typeof saved.idAutoBrightness === 'boolean' ? saved.idAutoBrightness : d.idAutoBrightness,
+    cutoutMask: typeof saved.cutoutMask === 'boolean' ? saved.cutoutMask : d.cutoutMask,
     format: (formats as unknown[]).includes(saved.format) ? (saved.format as BatchFormat) : startFormat(mode, exportFormat),
     nameTemplate: typeof saved.nameTemplate === 'string' && saved.nameTemplate.trim() && !/[\\/]/.test(saved.nameTemplate) ? saved.nameTemplate : BATCH_NAME_DEFAULTS[mode],
     isRecursive: typeof saved.isRecursive === 'boolean' ? saved.isRecursive : d.isRecursive,
