@@ -387,6 +387,26 @@ describe('batch export', () => {
     expect(progress[progress.length - 1]).toBe(2);
   });
 
+  it('an engine batch of masks with no name of its own writes NAME_mask.png beside the cut-outs; a mask outside the cut-out modes, on a colour or as JPEG is refused before anything is written', async () => {
+    const out = join(root, 'mask-out');
+    const a = join(input, 'a.jpg');
+    await runJob({ kind: 'batch', inputs: [a], outputDir: out, options: { mode: 'portrait', refine: 'off' } }, env, {});
+    await runJob({ kind: 'batch', inputs: [a], outputDir: out, options: { mode: 'portrait', refine: 'off', mask: true } }, env, {});
+    await expectCutoutPng(join(out, 'a_cutout.png'), sizes.get('a.jpg')!.width, sizes.get('a.jpg')!.height);
+    const mask = await sharp(join(out, 'a_mask.png')).metadata();
+    expect([mask.channels, mask.width, mask.height]).toEqual([1, sizes.get('a.jpg')!.width, sizes.get('a.jpg')!.height]);
+    const never = join(root, 'mask-never');
+    for (const [options, message] of [
+      [{ mode: 'idphoto', mask: true, idSpec: { id: 'cn-1inch' } }, /^Mode idphoto makes no masks/],
+      [{ mode: 'portrait', mask: true, background: { kind: 'color', hex: '#FFFFFF' } }, /^A mask is the matte alone: it has no background/],
+      [{ mode: 'anime', mask: true, format: 'jpeg' }, /^A mask is written as a PNG \(8-bit grey, lossless\), not JPEG$/],
+      [{ mode: 'portrait', mask: 'yes' }, /^mask must be true or false/],
+    ] as const) {
+      await expect(runJob({ kind: 'batch', inputs: [a], outputDir: never, options: options as never }, env, {})).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) });
+    }
+    expect(existsSync(never)).toBe(false);
+  });
+
   it('names the cut-outs that need a look: report, csv, item events, and again when resumed', async () => {
     // Real frames: the Waifu2x hamster, which the anime model is unsure of, and a clean AnimateDiff girl.
     const dir = join(root, 'anime-in');

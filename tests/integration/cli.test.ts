@@ -87,6 +87,11 @@ await engine.dispose();`,
     const one = await cutout(['portrait', inputs[0], '-o', join(dir, 'one'), '--mask', '--refine', 'off']);
     expect(one.code).toBe(0);
     expect((await sharp(join(dir, 'one.png')).metadata()).channels).toBe(1);
+    // One input into a folder is named _mask too, apart from its cut-out (NAME.png).
+    const folder = tempDir();
+    expect((await cutout(['portrait', inputs[0], '-o', folder, '--refine', 'off'])).code).toBe(0);
+    expect((await cutout(['portrait', inputs[0], '-o', folder, '--mask', '--refine', 'off'])).code).toBe(0);
+    expect(readdirSync(folder).sort()).toEqual(['hv_test2.png', 'hv_test2_mask.png']);
     for (const [args, message] of [
       [['--bg', 'white'], '--mask writes the matte alone: --bg does not go with it'],
       [['--format', 'jpg'], '--mask writes a PNG (8-bit grey, lossless): --format png, or leave --format out'],

@@ -71,7 +71,9 @@ export async function runJob(spec: JobSpec, env: CoreEnv, ctx: JobRunContext): P
       return runIdPhotoJob(spec.input, spec.output, spec.options, env, ctx, ctx.idPhotoReuse && (() => ctx.idPhotoReuse!(spec.input)));
     case 'batch': {
       const { idSpec, idSheet, idBrightness, sticker, mask, ...options } = spec.options;
-      const extra = idSpec ? idPhotoBatchExtra(idSpec, idSheet, idBrightness) : sticker ? { ...sticker } : mask ? { mask: true } : undefined;
+      const modeExtra = idSpec ? idPhotoBatchExtra(idSpec, idSheet, idBrightness) : sticker ? { ...sticker } : undefined;
+      // Masks only when asked (batchFormatOf refuses them outside the cut-out modes); none is no key, as before.
+      const extra = mask === undefined || mask === false ? modeExtra : { ...modeExtra, mask };
       const { onProgress, onItem } = ctx;
       return runBatch(spec.inputs, spec.outputDir, { ...options, spec: idSpec?.id, extra }, env, {
         signal: ctx.signal,

@@ -284,6 +284,8 @@ describe('the Batch workspace\'s kept choices', () => {
     const odd = readBatchChoices(JSON.stringify({ mode: 'sticker', specId: 'gone', format: 'jpeg', nameTemplate: '../x', idBackground: 'blue', dpi: 72, idAutoBrightness: 'yes', cutoutMask: 1, stickerPreset: 'myspace', stickerMatte: 'black', stickerDither: 'yes', stickerColors: 7 }), ids);
     expect(odd).toEqual({ ...DEFAULT_BATCH_CHOICES, mode: 'sticker', format: BATCH_FORMATS.sticker[0], nameTemplate: BATCH_NAME_DEFAULTS.sticker });
     for (const raw of [null, '', 'not json', '[1,2]', 'null']) expect(readBatchChoices(raw, ids)).toEqual(DEFAULT_BATCH_CHOICES);
+    // Masks kept on: a name not taken back falls to the masks' default, not the cut-outs' (which they would write over).
+    expect(readBatchChoices(JSON.stringify({ mode: 'anime', cutoutMask: true, nameTemplate: '../x' }), ids).nameTemplate).toBe('{name}_mask');
     // A cut-out batch with no format of its own starts on Settings' default export format (it started on PNG);
     // a mode that does not write it, and one that kept its own, do not.
     expect(readBatchChoices(null, ids, 'jpeg').format).toBe('jpeg');
@@ -355,6 +357,7 @@ describe('pixels and names', () => {
   it('names exports and formats durations', () => {
     expect(exportName('/a/b/photo.final.JPG', 'png')).toBe('photo.final_cutout.png');
     expect(exportName('C:\\x\\me.png', 'jpeg')).toBe('me_cutout.jpg');
+    expect(exportName('/a/b/photo.final.JPG', 'mask')).toBe('photo.final_mask.png');
     expect(formatDuration(840)).toBe('840 ms');
     expect(formatDuration(1340)).toBe('1.3 s');
     expect(formatDuration(125_000)).toBe('2 min 5 s');

@@ -3,7 +3,7 @@
 import { basename, join, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isCancellation, type CancelledError } from '../../../shared/errors';
-import { BATCH_MASK_NAME_DEFAULT, parseBrightness, parseRefineMode, type CancelledBatch } from '../../../shared/jobs';
+import { parseBrightness, parseRefineMode, type CancelledBatch } from '../../../shared/jobs';
 import { leftOutTypesText } from '../../../shared/media';
 import { failedCheckWords, withFileSizeBand } from '../../../shared/idphoto-report';
 import { assertOutputFolderNotAnInput, defaultJobCount, runBatch } from '../../core/batch/run-batch';
@@ -169,7 +169,8 @@ export const batchCommand: CliCommand = {
     if (values.mask) {
       if (mode !== 'portrait' && mode !== 'anime') throw new UsageError('--mask goes with --mode portrait or anime');
       // The matte alone: no background, a PNG (refused before any file starts).
-      if (values.bg !== undefined) throw new UsageError('--mask writes the matte alone: --bg does not go with it');
+      if (values.bg !== undefined && checkedAsUsage(() => parseBackground(values.bg!)).kind !== 'transparent') throw new UsageError('--mask writes the matte alone: --bg does not go with it');
+      if (values.quality !== undefined) throw new UsageError('--quality is for JPEG and WebP; --mask writes a lossless PNG');
       if (format !== undefined && format !== 'png') throw new UsageError('--mask writes a PNG (8-bit grey, lossless): --format png, or leave --format out');
       extra = { mask: true };
     }
@@ -222,8 +223,7 @@ export const batchCommand: CliCommand = {
           mode,
           recursive: values.recursive,
           extensions,
-          // Masks are named apart from cut-outs, so both of a folder can share OUT.
-          nameTemplate: values.name ?? (values.mask ? BATCH_MASK_NAME_DEFAULT : undefined),
+          nameTemplate: values.name,
           format,
           background,
           refine,

@@ -95,7 +95,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
       const quality = qualityFlag(values.quality);
       const env = envFromFlags(values);
       // Several into a folder are named as a batch of the same mode names them (a_cutout.png, a_anime.png).
-      const planned = await planOutputs(positionals, values.out, format === 'jpeg' ? 'jpg' : (format ?? 'png'), positionals.length > 1 ? (mask ? '_mask' : subject === 'anime' ? '_anime' : '_cutout') : '');
+      const planned = await planOutputs(positionals, values.out, format === 'jpeg' ? 'jpg' : (format ?? 'png'), mask ? '_mask' : positionals.length > 1 ? (subject === 'anime' ? '_anime' : '_cutout') : '');
       // A name without an extension gets the format's (-o same wrote a PNG named "same", and over a
       // file "same"); what stands there that is no file (a device, a folder) is left for the write
       // to refuse (-o /dev/null would have become /dev/null.png).

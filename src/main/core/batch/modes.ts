@@ -7,11 +7,10 @@ import type { CoreEnv } from '../env';
 import { throwIfAborted } from '../abort';
 import { fitBackground } from '../image/background';
 import { decodeToWorkOn, workingPixelsOf, type DecodedImage, type RgbaImage } from '../image/decode';
-import { encodeGrayPng, encodeImage } from '../image/encode';
 import { getSession } from '../inference/session';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import { reviewOf, verdictOf } from '../matting/unsure-share';
-import { alphaOf, animatedInputText, checkMaskOptions, downscaledInputText, downscaledOf, isAnimationClip, resolveMaskModel } from '../pipelines/cutout';
+import { animatedInputText, checkMaskOptions, downscaledInputText, encodeCutout, downscaledOf, isAnimationClip, resolveMaskModel } from '../pipelines/cutout';
 import { runMaskModel, type MaskResult } from '../segment/mask-model';
 import { failedChecks } from '../idphoto/compliance';
 import { runIdPhotoJob } from '../idphoto/id-photo-job';
@@ -170,9 +169,8 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
       const format = options.format === 'jpeg' || options.format === 'webp' ? options.format : 'png';
       // A picture background (decoded once by runBatch) is fitted to each image.
       const background = options.background;
-      // The matte alone (options.extra.mask): transparent, a PNG, refused otherwise before any file starts.
+      // The matte alone (options.extra.mask; its background and format were checked before the batch began).
       const isMask = options.extra?.mask === true;
-      if (isMask) checkMaskOptions(background, format);
       const stages: ModeStages<DecodedImage, MaskInferred> = {
         decode: (input) => decodeToWorkOn(input, env.maxPixels),
         infer: async (image) => ({ image, mask: await runMaskModel(image, model, session) }),
@@ -190,8 +188,7 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
           }, { signal, onProgress });
           throwIfAborted(signal);
           onProgress?.({ stage: 'encode', done: 0, total: 1 });
-          const cutout = { data, width: image.width, height: image.height };
-          const bytes = isMask ? await encodeGrayPng(alphaOf(cutout), image.width, image.height) : await encodeImage(cutout, { format, quality: options.quality });
+          const bytes = await encodeCutout({ data, width: image.width, height: image.height }, { format, quality: options.quality, mask: isMask });
           throwIfAborted(signal);
           await writeFileAtomic(output, bytes, { signal });
           const downscaled = downscaledOf(image);
@@ -367,6 +364,13 @@ export function batchFormatOf(mode: Pick<BatchModeHandler, 'id' | 'formats' | 'd
   const preset = typeof presetId === 'string' ? findPlatformPreset(presetId) : undefined;
   const chosen = format ?? preset?.format ?? mode.defaultFormat;
   if (!mode.formats.includes(chosen)) throw new AppError('INVALID_ARGUMENT', `Mode ${mode.id} writes ${mode.formats.join(', ')}, not ${chosen}`);
+  // Masks (extra.mask): a cut-out mode's, as a PNG.
+  const mask = (extra as { mask?: unknown } | undefined)?.mask;
+  if (mask !== undefined) {
+    if (typeof mask !== 'boolean') throw new AppError('INVALID_ARGUMENT', `mask must be true or false, got "${String(mask)}"`);
+    if (mask && mode.id !== 'portrait' && mode.id !== 'anime') throw new AppError('INVALID_ARGUMENT', `Mode ${mode.id} makes no masks: masks are of cut-outs (portrait, anime)`);
+    if (mask && chosen !== 'png') checkMaskOptions({ kind: 'transparent' }, chosen);
+  }
   if (preset && chosen !== preset.format) throw new AppError('INVALID_ARGUMENT', `The ${preset.id} preset makes ${formatLabel(preset.format)}, not ${formatLabel(chosen)}: leave the format out`, { detail: { preset: preset.id, format: preset.format } });
   return chosen;
 }

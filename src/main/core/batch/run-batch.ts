@@ -7,13 +7,14 @@ import { availableParallelism, totalmem } from 'node:os';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { AppError, CancelledError, DEFAULT_MAX_PIXELS, errorKindOf, isCancellation, isInputFault, toWire } from '../../../shared/errors';
-import { BATCH_DEFAULT_REFINE, BATCH_NAME_DEFAULTS, jobFraction, type CancelledBatch, type FinishedFile } from '../../../shared/jobs';
+import { BATCH_DEFAULT_REFINE, batchNameDefault, jobFraction, type CancelledBatch, type FinishedFile } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
 import { loadBackgroundPicture } from '../image/background';
 import { assertNotAnInput, toWriteError } from '../io/atomic-write';
 import type { ProgressSink, RunContext } from '../progress';
 import { JOURNAL_NAME, JournalWriter, hashOptions, outputKey, readJournal, type JournalIndex, type JournalRecord } from './journal';
 import { batchFormatOf, getBatchMode, type BatchModeHandler, type ModeContext } from './modes';
+import { checkMaskOptions } from '../pipelines/cutout';
 import { FORMAT_EXTENSIONS, planOutputPaths, validateNameTemplate } from './naming';
 import { PauseGate } from './pause-gate';
 import { RefinePool } from './refine-pool';
@@ -164,10 +165,12 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   if (!Number.isInteger(askedJobs) || askedJobs < 1 || askedJobs > 64) throw new AppError('INVALID_ARGUMENT', `--jobs must be a whole number from 1 to 64, got ${askedJobs}`);
   const jobs = Math.min(askedJobs, mode.maxJobs ?? askedJobs);
   const format = batchFormatOf(mode, options.format, options.extra);
-  const nameTemplate = options.nameTemplate ?? BATCH_NAME_DEFAULTS[mode.id];
+  const nameTemplate = options.nameTemplate ?? batchNameDefault(mode.id, options.extra?.mask === true);
   validateNameTemplate(nameTemplate);
   if (inputs.length === 0) throw new AppError('INVALID_ARGUMENT', 'No inputs: give files or folders');
   const background = options.background ?? { kind: 'transparent' as const };
+  // A mask has no background (its format batchFormatOf checked): said before anything is written.
+  if (options.extra?.mask === true) checkMaskOptions(background, format);
   // A picture background is decoded once, before anything is written (the output folder
   // included): a missing or broken one stops the batch with the decoder's own error.
   if (background.kind === 'image' && mode.background === 'colour') {

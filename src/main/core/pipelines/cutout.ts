@@ -221,11 +221,12 @@ export function checkMaskOptions(background: Background, format: string, output?
   throw new AppError('INVALID_ARGUMENT', `${why}: name it .png, not ${extname(output) || 'without an extension'} (${output})`, { detail: { path: output } });
 }
 
-/** An RGBA image's alpha channel, one byte per pixel: a cut-out's mask (encodeGrayPng). */
-export function alphaOf(image: RgbaImage): Uint8Array {
+/** A cut-out's file: the image in its format, or its alpha alone as an 8-bit greyscale PNG (`mask`). */
+export async function encodeCutout(image: RgbaImage, options: { format: 'png' | 'jpeg' | 'webp'; quality?: number; mask?: boolean }): Promise<Buffer> {
+  if (!options.mask) return encodeImage(image, { format: options.format, quality: options.quality });
   const alpha = new Uint8Array(image.width * image.height);
   for (let i = 0; i < alpha.length; i++) alpha[i] = image.data[i * 4 + 3];
-  return alpha;
+  return encodeGrayPng(alpha, image.width, image.height);
 }
 
 /** Cuts out one image file and writes the result atomically (never over the input): the cut-out, or its matte (`mask`). */
@@ -235,6 +236,7 @@ export async function cutoutToFile(input: string, output: string, options: Cutou
   if (options.quality !== undefined && !isQuality(options.quality)) {
     throw new AppError('INVALID_ARGUMENT', `quality must be a whole number 1..100, got ${options.quality}`);
   }
+  if (options.mask !== undefined && typeof options.mask !== 'boolean') throw new AppError('INVALID_ARGUMENT', `mask must be true or false, got "${String(options.mask)}"`);
   if (options.mask) checkMaskOptions(options.background, format, output);
   const t0 = performance.now();
   const segmented = await segmentInput(input, options, env, ctx);
@@ -247,7 +249,7 @@ export async function cutoutToFile(input: string, output: string, options: Cutou
   const t2 = performance.now();
   ctx.onProgress?.({ stage: 'encode', done: 0, total: 1 });
   const image = await fitLongestSide({ data: refined.data, width: source.width, height: source.height }, options.maxSidePx);
-  const bytes = options.mask ? await encodeGrayPng(alphaOf(image), image.width, image.height) : await encodeImage(image, { format, quality: options.quality });
+  const bytes = await encodeCutout(image, { format, quality: options.quality, mask: options.mask });
   await writeFileAtomic(output, bytes, { signal: ctx.signal });
   const t3 = performance.now();
   ctx.onProgress?.({ stage: 'encode', done: 1, total: 1 });

@@ -1,6 +1,6 @@
 // The Batch workspace's choices kept between sessions (renderer, pure): mode, size, background,
 // sheet, format, names and the folder switches. Read back only as far as they are still offered.
-import { BATCH_NAME_DEFAULTS, type BatchJobOptions } from '../../../shared/jobs';
+import { BATCH_NAME_DEFAULTS, batchNameDefault, type BatchJobOptions } from '../../../shared/jobs';
 import { STICKER_COLOUR_COUNTS, STICKER_FORMATS, STICKER_PRESET_CHOICES, type StickerPresetChoice } from '../../../shared/sticker-presets';
 import { isSheetPaper, isSheetDpi, type PAPERS, storedFields } from './id-specs';
 
@@ -69,7 +69,7 @@ export function readBatchChoices(raw: string | null, specIds: readonly string[],
     idAutoBrightness: typeof saved.idAutoBrightness === 'boolean' ? saved.idAutoBrightness : d.idAutoBrightness,
     cutoutMask: typeof saved.cutoutMask === 'boolean' ? saved.cutoutMask : d.cutoutMask,
     format: (formats as unknown[]).includes(saved.format) ? (saved.format as BatchFormat) : startFormat(mode, exportFormat),
-    nameTemplate: typeof saved.nameTemplate === 'string' && saved.nameTemplate.trim() && !/[\\/]/.test(saved.nameTemplate) ? saved.nameTemplate : BATCH_NAME_DEFAULTS[mode],
+    nameTemplate: typeof saved.nameTemplate === 'string' && saved.nameTemplate.trim() && !/[\\/]/.test(saved.nameTemplate) ? saved.nameTemplate : batchNameDefault(mode, saved.cutoutMask === true),
     isRecursive: typeof saved.isRecursive === 'boolean' ? saved.isRecursive : d.isRecursive,
     shouldResume: typeof saved.shouldResume === 'boolean' ? saved.shouldResume : d.shouldResume,
     stickerPreset: (STICKER_PRESET_CHOICES as readonly unknown[]).includes(saved.stickerPreset) ? (saved.stickerPreset as StickerPresetChoice) : d.stickerPreset,
