@@ -53,6 +53,7 @@ describe('portrait cut-out', () => {
     // A mask has no background, and is a PNG: refused before any work, nothing written.
     await expect(cutoutToFile(input, join(dir, 'blue.png'), { subject: 'person', background: { kind: 'color', hex: '#438EDB' }, refine: 'off', mask: true }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^A mask is the matte alone: it has no background/) });
     await expect(cutoutToFile(input, join(dir, 'm.jpg'), { subject: 'person', background: { kind: 'transparent' }, refine: 'off', mask: true }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^A mask is written as a PNG/) });
+    await expect(cutoutToFile(input, join(dir, 'named.jpg'), { subject: 'person', background: { kind: 'transparent' }, refine: 'off', format: 'png', mask: true }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/name it \.png, not \.jpg/) });
     await expect(cutoutToFile(input, join(dir, 'yes.png'), { subject: 'person', background: { kind: 'transparent' }, refine: 'off', mask: 'yes' as never }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: 'mask must be true or false, got "yes"' });
     expect(readdirSync(dir).sort()).toEqual(['cut300.png', 'cutundefined.png', 'mask300.png', 'maskundefined.png']);
   });

@@ -215,7 +215,8 @@ export function downscaledInputText({ from, to }: DownscaledInput): string {
 /** A mask (CutoutOptions.mask) is the matte alone, as a PNG: a background or another file type is refused (INVALID_ARGUMENT). */
 export function checkMaskOptions(background: Background, format: string, output?: string): void {
   if (background.kind !== 'transparent') throw new AppError('INVALID_ARGUMENT', 'A mask is the matte alone: it has no background (leave the background transparent)');
-  if (format === 'png') return;
+  // (A name of another type is refused too when the format was given: a PNG named .jpg is no file an editor opens as a mask.)
+  if (format === 'png' && (output === undefined || !extname(output) || /\.png$/i.test(output))) return;
   const why = 'A mask is written as a PNG (8-bit grey, lossless)';
   if (output === undefined) throw new AppError('INVALID_ARGUMENT', `${why}, not ${formatLabel(format)}`);
   throw new AppError('INVALID_ARGUMENT', `${why}: name it .png, not ${extname(output) || 'without an extension'} (${output})`, { detail: { path: output } });
