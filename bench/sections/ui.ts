@@ -6,12 +6,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
-import sharp from 'sharp';
 import WebSocket from 'ws';
 import type { IdPhotoPreviewRequest } from '../../src/shared/api';
 import { createWebClient } from '../../src/shared/api-client';
 import { decodeWire } from '../../src/shared/wire-codec';
 import { startServeApp } from '../../src/main/server/serve-app';
+import { darkPortrait } from '../../tests/helpers/env';
 import { ensureRendererBuilt, RENDERER_DIR } from '../../tests/helpers/renderer-build';
 import type { BenchRow, BenchSection } from '../harness';
 
@@ -59,9 +59,9 @@ export const section: BenchSection = {
     ensureRendererBuilt();
     const work = mkdtempSync(join(tmpdir(), 'cutout-bench-ui-'));
     const portrait = join(ctx.sharedDir, 'eval', 'id_portraits', 'images', 'df_img2.jpg');
-    // The same portrait at a quarter of its sRGB values: too dark for the face brightness check (Auto takes +1 EV).
+    // df_img2 too dark for the face brightness check (Auto takes +1 EV for it).
     const dark = join(work, 'dark.jpg');
-    await sharp(portrait).linear(0.25, 0).jpeg({ quality: 90 }).toFile(dark);
+    await darkPortrait(dark);
     const app = await startServeApp({ resourcesDir: join(ctx.repoRoot, 'resources'), rendererDir: RENDERER_DIR, userDataDir: join(work, 'user'), exportsDir: join(work, 'exports'), log: () => undefined });
     const client = createWebClient({ baseUrl: app.server.origin, token: app.server.token, WebSocket: WebSocket as never });
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
@@ -92,7 +92,7 @@ export const section: BenchSection = {
        * after each, the engine's preview call alone for a change of the same kind to the page's
        * last request (`variant`), in the same rounds.
        */
-      const measure = async (name: string, act: (i: number) => string, variant: ((req: IdPhotoPreviewRequest, i: number) => IdPhotoPreviewRequest) | null, note: string): Promise<void> => {
+      const measure = async (name: string, act: (i: number) => string, variant: ((req: IdPhotoPreviewRequest) => IdPhotoPreviewRequest) | null, note: string): Promise<void> => {
         const ui: number[] = [];
         const engine: number[] = [];
         for (let i = 0; i < n; i++) {
@@ -101,7 +101,7 @@ export const section: BenchSection = {
           await page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 60_000 });
           if (variant && asked) {
             const t0 = performance.now();
-            await client.previewIdPhoto(variant(asked, i));
+            await client.previewIdPhoto(variant(asked));
             engine.push(performance.now() - t0);
           }
         }

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { StickerJobOptions } from '../../src/shared/jobs';
 import { runJob } from '../../src/main/engine/run-job';
 import { gifEdgeLevel } from '../helpers/animation';
-import { REPO_ROOT, evalFile, longCharacterClip, reviewFrame, tempDir, testEnv } from '../helpers/env';
+import { REPO_ROOT, darkPortrait, evalFile, longCharacterClip, reviewFrame, tempDir, testEnv } from '../helpers/env';
 import { ARTIFACTS_DIR, chooseFiles, useAppSession } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
@@ -144,7 +144,7 @@ describe('Batch workspace in Chromium', () => {
   it('an ID-photo batch with auto brightness mends only the portrait too dark, and its row notes the EV it took', async () => {
     const dark = join(tempDir('cutout-e2e-batch-'), 'dark.jpg');
     // A portrait at a quarter of its sRGB values: too dark for the face brightness check.
-    await sharp(evalFile('id_portraits', 'images', 'df_img2.jpg')).linear(0.25, 0).jpeg({ quality: 90 }).toFile(dark);
+    await darkPortrait(dark);
     await chooseFiles(app.page, () => app.page.keyboard.press('Control+o'), [dark, evalFile('id_portraits', 'images', 'df_img1.jpg')]);
     await app.page.locator('.toolbar', { hasText: '2 files' }).waitFor();
     await app.page.selectOption('[data-testid=batch-sheet]', '');

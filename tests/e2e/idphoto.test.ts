@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { evalFile, tempDir, twoPortraits } from '../helpers/env';
+import { darkPortrait, evalFile, tempDir, twoPortraits } from '../helpers/env';
 import { writeHeic } from '../helpers/heic';
 import { ARTIFACTS_DIR, chooseFiles, setInputValue, useAppSession, waitForCutoutOf } from './helpers';
 
@@ -43,6 +43,15 @@ describe('ID-photo workspace in Chromium', () => {
   const userData = tempDir('cutout-e2e-id-userdata-');
   const app = useAppSession({ CUTOUT_USER_DATA: userData });
   /** The names in the recent files, newest first. */
+  /** Opens a portrait too dark (darkPortrait) and waits for its failed face brightness row, which it returns. */
+  const openDarkPortrait = async (): Promise<Locator> => {
+    const dark = join(tempDir('cutout-e2e-id-'), 'dark.jpg');
+    await darkPortrait(dark);
+    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), dark);
+    const row = app.page.locator('[data-testid=idphoto-report] tr:not(.why)', { hasText: 'Face brightness' });
+    await expect.poll(() => row.getAttribute('class', { timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/\bbad\b/);
+    return row;
+  };
   const recentNames = (): string[] => {
     const file = join(userData, 'recent-files.json');
     if (!existsSync(file)) return [];
@@ -387,13 +396,8 @@ describe('ID-photo workspace in Chromium', () => {
 
   it('lightens a face too dark with Brightness: its check fails and says so, and passes at +1.5 EV; another photo starts at 0 EV', async () => {
     const slot = app.page.locator('[data-workspace-slot=idphoto]');
-    // A portrait at a quarter of its sRGB values (as a reviewer's under-exposed photo was).
-    const dark = join(tempDir('cutout-e2e-id-'), 'dark.jpg');
-    await sharp(evalFile('id_portraits', 'images', 'df_img2.jpg')).linear(0.25, 0).jpeg({ quality: 90 }).toFile(dark);
-    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), dark);
-    const row = app.page.locator('[data-testid=idphoto-report] tr:not(.why)', { hasText: 'Face brightness' });
+    const row = await openDarkPortrait();
     const lightness = () => lightnessOf(row);
-    await expect.poll(() => row.getAttribute('class', { timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/\bbad\b/);
     // The failed check's words under its row say where the remedy is.
     await expect.poll(() => app.page.locator('[data-testid=idphoto-check-why]').allTextContents()).toContainEqual(expect.stringMatching(/Brightness \(under Adjust\) lightens or darkens the person; its Auto takes the least step that passes$/));
     const before = await lightness();
@@ -432,11 +436,7 @@ describe('ID-photo workspace in Chromium', () => {
 
   it('Auto brightness mends a face too dark by the least step, stays on for the next photo (one that passes is left as it is), and the slider takes over from it', async () => {
     const slot = app.page.locator('[data-workspace-slot=idphoto]');
-    const dark = join(tempDir('cutout-e2e-id-'), 'dark.jpg');
-    await sharp(evalFile('id_portraits', 'images', 'df_img2.jpg')).linear(0.25, 0).jpeg({ quality: 90 }).toFile(dark);
-    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), dark);
-    const row = app.page.locator('[data-testid=idphoto-report] tr:not(.why)', { hasText: 'Face brightness' });
-    await expect.poll(() => row.getAttribute('class', { timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/\bbad\b/);
+    const row = await openDarkPortrait();
     const auto = slot.locator('[data-testid=idphoto-brightness-auto]');
     const text = slot.locator('[data-testid=idphoto-brightness-text]');
     const slider = slot.locator('[data-testid=idphoto-brightness]');

@@ -1,17 +1,18 @@
 // Test helpers: where ../shared (models, eval, train) is, and a CoreEnv on the real models.
 // Tests read third-party data from ../shared at run time; none of it is committed.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { createCliEnv, createModelStore } from '../../src/main/cli/cli-env';
 import type { CoreEnv } from '../../src/main/core/env';
 import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 
-/** The repository root. */
-export const REPO_ROOT = resolve(__dirname, '../..');
+/** The repository root (from this file's URL: also under tsx, as the bench imports these helpers). */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** ../shared beside the checkout (or CUTOUT_SHARED_DIR). */
 export const SHARED_DIR = resolve(process.env.CUTOUT_SHARED_DIR ?? join(REPO_ROOT, '..', 'shared'));
 /** The folder of the bundled third-party models. */
@@ -24,6 +25,16 @@ export function evalFile(...parts: string[]): string {
   const p = join(EVAL_DIR, ...parts);
   if (!existsSync(p)) throw new Error(`evaluation file missing: ${p} (tests need ../shared/eval)`);
   return p;
+}
+
+/**
+ * A portrait too dark for the face brightness check: df_img2 at a quarter of its sRGB values, a
+ * JPEG of quality 90 (as a reviewer's under-exposed photo was). Written to `path` when given.
+ */
+export async function darkPortrait(path?: string): Promise<Buffer> {
+  const bytes = await sharp(evalFile('id_portraits', 'images', 'df_img2.jpg')).linear(0.25, 0).jpeg({ quality: 90 }).toBuffer();
+  if (path) writeFileSync(path, bytes);
+  return bytes;
 }
 
 /** A group photo of two faces: the eval portraits hv_test1 (left, `leftWidth` px wide) and df_img1 (right) side by side, 600 px high, on white. */

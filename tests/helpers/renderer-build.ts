@@ -3,11 +3,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The repository root (as a path of this file: also under tsx, where there is no __dirname). */
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+import { join } from 'node:path';
+import { REPO_ROOT } from './env';
 
 /** The built renderer's folder. */
 export const RENDERER_DIR = join(REPO_ROOT, 'out', 'renderer');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { evalFile, REPO_ROOT, SHARED_MODELS_DIR, tempDir } from '../helpers/env';
+import { darkPortrait, evalFile, REPO_ROOT, SHARED_MODELS_DIR, tempDir } from '../helpers/env';
 
 const run = promisify(execFile);
 const env = { ...process.env, CUTOUT_MODELS_DIR: process.env.CUTOUT_MODELS_DIR ?? SHARED_MODELS_DIR };
@@ -230,7 +230,7 @@ describe('cutout idphoto', () => {
     copyFileSync(evalFile('id_portraits', 'images', 'df_img2.jpg'), normal);
     // The same portrait at a quarter of its sRGB values: too dark for the face brightness check.
     const dark = join(input, 'dark.jpg');
-    await sharp(normal).linear(0.25, 0).jpeg({ quality: 90 }).toFile(dark);
+    await darkPortrait(dark);
     const idphoto = (file: string, out: string, ...more: string[]) => run(process.execPath, [cli, 'idphoto', file, '--spec', 'cn-1inch', '--bg', 'blue', '--refine', 'off', ...more, '-o', join(dir, out), '--report', join(dir, `${out}.json`)], { env });
     const auto = await idphoto(dark, 'dark-auto.png', '--brightness', 'auto');
     const report = JSON.parse(await readFile(join(dir, 'dark-auto.png.json'), 'utf8'));

@@ -10,7 +10,7 @@ import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
 import { runBatch } from '../../src/main/core/batch/run-batch';
 import { SpecLibrary } from '../../src/main/core/idphoto/spec';
 import { runJob } from '../../src/main/engine/run-job';
-import { evalFile, tempDir, testEnv } from '../helpers/env';
+import { darkPortrait, evalFile, tempDir, testEnv } from '../helpers/env';
 
 /** An ID photo made as a job, and its compliance report (the measurements these tests read). */
 async function idPhotoReport(lib: SpecLibrary, input: string, output: string, specId: string, background: string) {
@@ -64,7 +64,7 @@ describe('idphoto job', () => {
     const dir = tempDir();
     const dark = join(dir, 'dark.jpg');
     // A normal portrait at a quarter of its brightness (what a reviewer's under-exposed photo was).
-    await sharp(evalFile('id_portraits', 'images', 'df_img2.jpg')).linear(0.25, 0).jpeg({ quality: 90 }).toFile(dark);
+    await darkPortrait(dark);
     const make = (input: string, name: string) => idPhotoReport(lib, input, join(dir, name), 'cn-1inch', 'blue');
     const normal = await make(evalFile('id_portraits', 'images', 'df_img2.jpg'), 'normal.jpg');
     expect(normal.measurements.faceLightness.pass).toBe(true);

@@ -14,7 +14,7 @@ import { runJob } from '../../src/main/engine/run-job';
 import { IdPhotoAnalyses, makeIdPhoto } from '../../src/main/core/idphoto/make-id-photo';
 import { previewIdPhoto as previewCore } from '../../src/main/core/idphoto/preview';
 import { decodeImage, decodeToWorkOn } from '../../src/main/core/image/decode';
-import { evalFile, tempDir, testEnv, twoPortraits } from '../helpers/env';
+import { darkPortrait, evalFile, tempDir, testEnv, twoPortraits } from '../helpers/env';
 
 describe('previewIdPhoto', () => {
   const e = { env: testEnv(), tempDir: tempDir() };
@@ -142,7 +142,7 @@ describe('previewIdPhoto', () => {
     const lib = await SpecLibrary.load(specLibraryPath());
     const spec = lib.get('cn-1inch');
     // A normal portrait at a quarter of its sRGB values (as a reviewer's under-exposed photo was).
-    const dark = await decodeImage(await sharp(evalFile('id_portraits', 'images', 'df_img2.jpg')).linear(0.25, 0).jpeg({ quality: 90 }).toBuffer());
+    const dark = await decodeImage(await darkPortrait());
     const kept = { analyses: new IdPhotoAnalyses(2), sourceKey: 'dark' };
     const make = (brightnessEv?: number) => makeIdPhoto(dark, { spec, background: '#438edb', brightnessEv }, e.env, {}, kept);
     const asIs = await make();
@@ -179,7 +179,7 @@ describe('previewIdPhoto', () => {
     const lib = await SpecLibrary.load(specLibraryPath());
     const spec = lib.get('cn-1inch');
     const portrait = evalFile('id_portraits', 'images', 'df_img2.jpg');
-    const dark = await decodeImage(await sharp(portrait).linear(0.25, 0).jpeg({ quality: 90 }).toBuffer());
+    const dark = await decodeImage(await darkPortrait());
     const kept = { analyses: new IdPhotoAnalyses(2), sourceKey: 'dark' };
     const make = (brightnessEv: number | 'auto') => makeIdPhoto(dark, { spec, background: '#438edb', brightnessEv }, e.env, {}, kept);
     const auto = await make('auto');

@@ -19,7 +19,7 @@ import { isStickerFormat } from '../../../shared/sticker-presets';
 import { idPhotoBackground } from '../../core/idphoto/make-id-photo';
 import { checkSheetDpi, parsePaper } from '../../core/idphoto/print-sheet';
 import { SpecLibrary } from '../../core/idphoto/spec';
-import { reviewText } from './cutout';
+import { checkMaskFlags, reviewText } from './cutout';
 import { colourFlag, ditherFlag, unusedPaletteFlagsText } from './sticker';
 import { specLibraryPath } from './idphoto';
 
@@ -166,12 +166,11 @@ export const batchCommand: CliCommand = {
     } else if (values.sheet || values.kb || values.brightness) {
       throw new UsageError(`--${values.sheet ? 'sheet' : values.kb ? 'kb' : 'brightness'} goes with --mode idphoto`);
     }
+    const background = values.bg ? checkedAsUsage(() => parseBackground(values.bg!)) : undefined;
     if (values.mask) {
       if (mode !== 'portrait' && mode !== 'anime') throw new UsageError('--mask goes with --mode portrait or anime');
       // The matte alone: no background, a PNG (refused before any file starts).
-      if (values.bg !== undefined && checkedAsUsage(() => parseBackground(values.bg!)).kind !== 'transparent') throw new UsageError('--mask writes the matte alone: --bg does not go with it');
-      if (values.quality !== undefined) throw new UsageError('--quality is for JPEG and WebP; --mask writes a lossless PNG');
-      if (format !== undefined && format !== 'png') throw new UsageError('--mask writes a PNG (8-bit grey, lossless): --format png, or leave --format out');
+      checkMaskFlags(background, format, values.quality);
       extra = { mask: true };
     }
     if (mode === 'sticker') {
@@ -206,7 +205,6 @@ export const batchCommand: CliCommand = {
       if (unused) io.err(`note: ${unused}`);
     }
     if (values.dpi !== undefined && !values.sheet) throw new UsageError('--dpi is the print sheet\'s: it goes with --sheet (the photo has its spec\'s dpi)');
-    const background = values.bg ? checkedAsUsage(() => parseBackground(values.bg!)) : undefined;
     // A name template the run would refuse, and OUT being an input folder, are a wrong command line
     // (exit 2, said before the run; they read as the run's errors, exit 1).
     if (values.name !== undefined) checkedAsUsage(() => validateNameTemplate(values.name!));

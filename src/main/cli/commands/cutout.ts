@@ -4,7 +4,7 @@ import { lstatSync, type Stats } from 'node:fs';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, isCancellation } from '../../../shared/errors';
-import { parseRefineMode, type Subject } from '../../../shared/jobs';
+import { parseRefineMode, type Background, type Subject } from '../../../shared/jobs';
 import { parseBackground } from '../../core/image/composite';
 import { formatFromPath } from '../../core/image/encode';
 import { assertSeparateOutputs } from '../../core/io/atomic-write';
@@ -55,6 +55,13 @@ export function withFormatExtension(output: string, format: 'png' | 'jpeg' | 'we
   return output;
 }
 
+/** `--mask` (the matte alone, a greyscale PNG) with the flags it does not take: a wrong command line (exit 2). */
+export function checkMaskFlags(background: Background | undefined, format: string | undefined, quality: string | undefined): void {
+  if (background && background.kind !== 'transparent') throw new UsageError('--mask writes the matte alone: --bg does not go with it');
+  if (format !== undefined && format !== 'png') throw new UsageError('--mask writes a PNG (8-bit grey, lossless): --format png, or leave --format out');
+  if (quality !== undefined) throw new UsageError('--quality is for JPEG and WebP; --mask writes a lossless PNG');
+}
+
 function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCommand {
   return {
     name,
@@ -88,9 +95,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
       const background = checkedAsUsage(() => parseBackground(values.bg!));
       const asked = choiceFlag(values.format, 'format', FORMATS, 'png, jpg or webp');
       const mask = values.mask === true;
-      if (mask && background.kind !== 'transparent') throw new UsageError('--mask writes the matte alone: --bg does not go with it');
-      if (mask && asked !== undefined && asked !== 'png') throw new UsageError('--mask writes a PNG (8-bit grey, lossless): --format png, or leave --format out');
-      if (mask && values.quality !== undefined) throw new UsageError('--quality is for JPEG and WebP; --mask writes a lossless PNG');
+      if (mask) checkMaskFlags(background, asked, values.quality);
       const format = asked ?? (background.kind === 'transparent' ? 'png' : undefined);
       const quality = qualityFlag(values.quality);
       const env = envFromFlags(values);
