@@ -225,7 +225,7 @@ def read_checkpoint(path: str) -> dict:
             state = {k: torch.from_numpy(z[k].copy()) for k in z.files if k != NPZ_STEP}
             step = int(z[NPZ_STEP]) if NPZ_STEP in z.files else None
         return {"model": state, "step": step}
-    return torch.load(path, map_location="cpu")
+    return torch.load(path, map_location="cpu", weights_only=False)  # our own checkpoints; newer torch defaults to True
 
 
 def write_npz(state: dict, path: str, step) -> None:

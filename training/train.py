@@ -195,7 +195,7 @@ def main(argv=None):
     t_start = time.time()
     last = os.path.join(args.run, "last.pt")
     if os.path.exists(last):
-        ck = torch.load(last, map_location=device)
+        ck = torch.load(last, map_location=device, weights_only=False)
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
         step, best = ck["step"], ck["best"]
