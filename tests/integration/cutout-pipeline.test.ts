@@ -3,9 +3,12 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
-import { cutoutImage, cutoutToFile, REFINE_IN_WORKER_MIN_PIXELS } from '../../src/main/core/pipelines/cutout';
+import { RefinePool } from '../../src/main/core/batch/refine-pool';
+import { runRefineTask } from '../../src/main/core/batch/refine-task';
+import { cutoutImage, cutoutToFile, REFINE_IN_WORKER_MIN_PIXELS, resolveMaskModel } from '../../src/main/core/pipelines/cutout';
 import { estimateForeground } from '../../src/main/core/matting/foreground';
 import { REFINE_STEPS } from '../../src/main/core/matting/refine';
+import { runMaskModel } from '../../src/main/core/segment/mask-model';
 import type { ProgressEvent } from '../../src/main/core/progress';
 import { TRIMAP_LABEL } from '../../src/shared/trimap-brush';
 import { evalFile, tempDir, testEnv } from '../helpers/env';
@@ -56,6 +59,38 @@ describe('portrait cut-out', () => {
     await expect(cutoutToFile(input, join(dir, 'named.jpg'), { subject: 'person', background: { kind: 'transparent' }, refine: 'off', format: 'png', mask: true }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/name it \.png, not \.jpg/) });
     await expect(cutoutToFile(input, join(dir, 'yes.png'), { subject: 'person', background: { kind: 'transparent' }, refine: 'off', mask: 'yes' as never }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: 'mask must be true or false, got "yes"' });
     expect(readdirSync(dir).sort()).toEqual(['cut300.png', 'cutundefined.png', 'mask300.png', 'maskundefined.png']);
+  });
+
+  it('a mask estimates no foreground colours (isAlphaOnly): the same alpha, the picture\'s own RGB, in the thread and in a worker', async () => {
+    // A real portrait at a small size and its real mask, so fast and full have hair edges to estimate.
+    const small = await sharp(evalFile('id_portraits', 'images', 'hv_test2.jpg')).rotate().resize(400, 400, { fit: 'inside' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const image = { data: new Uint8Array(small.data), width: small.info.width, height: small.info.height };
+    const mask = await runMaskModel(image, await resolveMaskModel(env, 'person'));
+    const pool = new RefinePool(1);
+    try {
+      for (const mode of ['fast', 'full'] as const) {
+        const task = { ...image, mask: mask.mask, maskW: mask.width, maskH: mask.height, mode, background: { kind: 'transparent' as const } };
+        const estimated = await runRefineTask(task);
+        for (const alphaOnly of [await runRefineTask({ ...task, isAlphaOnly: true }), await pool.run({ ...task, isAlphaOnly: true })]) {
+          let soft = 0;
+          let moved = 0;
+          for (let i = 0; i < image.width * image.height; i++) {
+            const o = i * 4;
+            expect(alphaOnly.data[o + 3]).toBe(estimated.data[o + 3]);
+            if (estimated.data[o + 3] === 0) continue;
+            expect([alphaOnly.data[o], alphaOnly.data[o + 1], alphaOnly.data[o + 2]]).toEqual([image.data[o], image.data[o + 1], image.data[o + 2]]);
+            if (estimated.data[o + 3] < 255) soft++;
+            if (estimated.data[o] !== image.data[o] || estimated.data[o + 1] !== image.data[o + 1] || estimated.data[o + 2] !== image.data[o + 2]) moved++;
+          }
+          // The picture has a soft edge whose colours the estimate changes (so skipping it is seen).
+          expect(soft).toBeGreaterThan(100);
+          expect(moved).toBeGreaterThan(100);
+          expect(alphaOnly.unsureShare).toBe(estimated.unsureShare);
+        }
+      }
+    } finally {
+      await pool.close();
+    }
   });
 
   it('flattens on ID blue for JPEG with the SINet model', async () => {

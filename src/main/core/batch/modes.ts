@@ -185,6 +185,7 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
             maskH: mask.height,
             mode: options.refine,
             background: background.kind === 'image' ? await fitBackground(picture!, image.width, image.height) : background,
+            isAlphaOnly: isMask,
           }, { signal, onProgress });
           throwIfAborted(signal);
           onProgress?.({ stage: 'encode', done: 0, total: 1 });

@@ -29,6 +29,11 @@ export interface RefineTask {
   trimap?: Uint8Array;
   /** The worker posts the refine's progress before its answer (RefinePool.run sets it when it has a listener). */
   tellsProgress?: boolean;
+  /**
+   * Only the alpha is kept (a mask, CutoutOptions.mask): the foreground colours are not estimated,
+   * and the output's RGB is the picture's own. Its alpha is the same either way.
+   */
+  isAlphaOnly?: boolean;
 }
 
 /** What a refine task gives back: the composited RGBA pixels and the matte's unsure share. */

@@ -16,7 +16,7 @@ import type { RefineOutput, RefineTask } from './refine-pool';
  */
 export async function runRefineTask(task: Omit<RefineTask, 'id'>, ctx: RunContext = {}): Promise<RefineOutput> {
   const image = { data: task.data, width: task.width, height: task.height, isColourSubsampled: task.isColourSubsampled };
-  const refined = await refineMatte({ image, mask: task.mask, maskW: task.maskW, maskH: task.maskH, mode: task.mode, trimap: task.trimap }, ctx);
+  const refined = await refineMatte({ image, mask: task.mask, maskW: task.maskW, maskH: task.maskH, mode: task.mode, trimap: task.trimap, shouldEstimateForeground: !task.isAlphaOnly }, ctx);
   // Seconds at 80 MP: said, so the refine's 100 % does not stand for it.
   ctx.onProgress?.({ stage: 'composite', done: 0, total: 1 });
   return { data: compositeOver(refined.foreground, refined.alpha, task.background).data, unsureShare: unsureShare(refined.alpha, task.width, task.height), isEmpty: isEmptyMatte(refined.alpha, ownAlphaOf(image)) };

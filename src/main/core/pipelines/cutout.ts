@@ -151,8 +151,8 @@ export async function cutoutImage(input: string | Uint8Array, options: CutoutOpt
 export const REFINE_IN_WORKER_MIN_PIXELS = 4_000_000;
 
 /** Refines and composites a segmented picture: in a worker when it is big (REFINE_IN_WORKER_MIN_PIXELS), else here. */
-async function refineAndComposite({ source, mask, trimap, background }: SegmentedInput, mode: CutoutOptions['refine'], ctx: RunContext): Promise<RefineOutput> {
-  const task = { data: source.data, width: source.width, height: source.height, isColourSubsampled: source.isColourSubsampled, mask: mask.mask, maskW: mask.width, maskH: mask.height, mode, background, trimap };
+async function refineAndComposite({ source, mask, trimap, background }: SegmentedInput, mode: CutoutOptions['refine'], ctx: RunContext, isAlphaOnly = false): Promise<RefineOutput> {
+  const task = { data: source.data, width: source.width, height: source.height, isColourSubsampled: source.isColourSubsampled, mask: mask.mask, maskW: mask.width, maskH: mask.height, mode, background, trimap, isAlphaOnly };
   if (source.width * source.height < REFINE_IN_WORKER_MIN_PIXELS) return runRefineTask(task, ctx);
   const pool = new RefinePool(1);
   try {
@@ -244,7 +244,8 @@ export async function cutoutToFile(input: string, output: string, options: Cutou
   const { source, model, mask } = segmented;
   const downscaled = downscaledOf(source);
   const t1 = performance.now();
-  const refined = await refineAndComposite(segmented, options.refine, ctx);
+  // A mask keeps the alpha alone: no foreground colours are estimated for it.
+  const refined = await refineAndComposite(segmented, options.refine, ctx, options.mask === true);
   throwIfAborted(ctx.signal);
   ctx.onProgress?.({ stage: 'composite', done: 1, total: 1 });
   const t2 = performance.now();
