@@ -309,9 +309,14 @@ export const BATCH_NAME_DEFAULTS: Record<BatchJobOptions['mode'], string> = { po
 /** The output name of a cut-out batch's masks (BatchJobOptions.mask) when its options name none: apart from its cut-outs'. */
 export const BATCH_MASK_NAME_DEFAULT = '{name}_mask';
 
+/** Whether a batch mode cuts its subject out (portrait, anime): the modes that take a background picture and make masks. */
+export function isCutoutMode(mode: BatchJobOptions['mode']): mode is 'portrait' | 'anime' {
+  return mode === 'portrait' || mode === 'anime';
+}
+
 /** The output name a batch of `mode` takes when its options name none: the mode's, or its masks' (`isMask`, cut-out modes). */
 export function batchNameDefault(mode: BatchJobOptions['mode'], isMask: boolean): string {
-  return isMask && (mode === 'portrait' || mode === 'anime') ? BATCH_MASK_NAME_DEFAULT : BATCH_NAME_DEFAULTS[mode];
+  return isMask && isCutoutMode(mode) ? BATCH_MASK_NAME_DEFAULT : BATCH_NAME_DEFAULTS[mode];
 }
 
 /** Options of a batch job (plain data; see docs/batch.md). */

@@ -3,7 +3,7 @@
 import { basename, join, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isCancellation, type CancelledError } from '../../../shared/errors';
-import { parseBrightness, parseRefineMode, type CancelledBatch } from '../../../shared/jobs';
+import { isCutoutMode, parseBrightness, parseRefineMode, type CancelledBatch } from '../../../shared/jobs';
 import { leftOutTypesText } from '../../../shared/media';
 import { failedCheckWords, withFileSizeBand } from '../../../shared/idphoto-report';
 import { assertOutputFolderNotAnInput, defaultJobCount, runBatch } from '../../core/batch/run-batch';
@@ -168,7 +168,7 @@ export const batchCommand: CliCommand = {
     }
     const background = values.bg ? checkedAsUsage(() => parseBackground(values.bg!)) : undefined;
     if (values.mask) {
-      if (mode !== 'portrait' && mode !== 'anime') throw new UsageError('--mask goes with --mode portrait or anime');
+      if (!isCutoutMode(mode)) throw new UsageError('--mask goes with --mode portrait or anime');
       // The matte alone: no background, a PNG (refused before any file starts).
       checkMaskFlags(background, format, values.quality);
       extra = { mask: true };

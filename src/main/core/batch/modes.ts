@@ -20,7 +20,7 @@ import { cutShortFileText, decodeErrorsText, drawingRateText, emptyEndsText, mak
 import { isStickerFormat, STICKER_FORMATS } from '../../../shared/sticker-presets';
 import { findPlatformPreset } from '../sticker/presets';
 import { formatLabel } from '../../../shared/labels';
-import { evText, parseBrightness, type BrightnessSetting, type StickerJobOptions } from '../../../shared/jobs';
+import { evText, isCutoutMode, parseBrightness, type BrightnessSetting, type StickerJobOptions } from '../../../shared/jobs';
 import type { ProgressSink } from '../progress';
 import type { RefinePool } from './refine-pool';
 import type { BatchFormat, BatchModeId, BatchOptions } from './types';
@@ -369,7 +369,7 @@ export function batchFormatOf(mode: Pick<BatchModeHandler, 'id' | 'formats' | 'd
   const mask = (extra as { mask?: unknown } | undefined)?.mask;
   if (mask !== undefined) {
     if (typeof mask !== 'boolean') throw new AppError('INVALID_ARGUMENT', `mask must be true or false, got "${String(mask)}"`);
-    if (mask && mode.id !== 'portrait' && mode.id !== 'anime') throw new AppError('INVALID_ARGUMENT', `Mode ${mode.id} makes no masks: masks are of cut-outs (portrait, anime)`);
+    if (mask && !isCutoutMode(mode.id)) throw new AppError('INVALID_ARGUMENT', `Mode ${mode.id} makes no masks: masks are of cut-outs (portrait, anime)`);
     if (mask && chosen !== 'png') checkMaskOptions({ kind: 'transparent' }, chosen);
   }
   if (preset && chosen !== preset.format) throw new AppError('INVALID_ARGUMENT', `The ${preset.id} preset makes ${formatLabel(preset.format)}, not ${formatLabel(chosen)}: leave the format out`, { detail: { preset: preset.id, format: preset.format } });

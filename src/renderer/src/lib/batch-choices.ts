@@ -1,6 +1,6 @@
 // The Batch workspace's choices kept between sessions (renderer, pure): mode, size, background,
 // sheet, format, names and the folder switches. Read back only as far as they are still offered.
-import { BATCH_NAME_DEFAULTS, batchNameDefault, type BatchJobOptions } from '../../../shared/jobs';
+import { BATCH_NAME_DEFAULTS, batchNameDefault, isCutoutMode, type BatchJobOptions } from '../../../shared/jobs';
 import { STICKER_COLOUR_COUNTS, STICKER_FORMATS, STICKER_PRESET_CHOICES, type StickerPresetChoice } from '../../../shared/sticker-presets';
 import { isSheetPaper, isSheetDpi, type PAPERS, storedFields } from './id-specs';
 
@@ -46,7 +46,7 @@ export const DEFAULT_BATCH_CHOICES: BatchChoices = { mode: 'portrait', specId: '
  */
 export function startFormat(mode: Mode, exportFormat: string | undefined): BatchFormat {
   const formats = BATCH_FORMATS[mode];
-  return (mode === 'portrait' || mode === 'anime') && (formats as unknown[]).includes(exportFormat) ? (exportFormat as BatchFormat) : formats[0];
+  return isCutoutMode(mode) && (formats as unknown[]).includes(exportFormat) ? (exportFormat as BatchFormat) : formats[0];
 }
 
 /**
