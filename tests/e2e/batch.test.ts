@@ -225,6 +225,9 @@ describe('Batch workspace in Chromium', () => {
     // The default name follows; a mask has no background and is a PNG: neither is asked.
     expect(await nameField.inputValue()).toBe('{name}_mask');
     expect(await app.page.locator('[data-testid=batch-background]').getAttribute('disabled')).not.toBeNull();
+    // The picker is dimmed, and says why (its picture is kept for the cut-outs).
+    expect(await app.page.locator('[data-testid=batch-mask-no-background]').textContent()).toBe('A mask has no background: this one is kept for cut-outs.');
+    expect(await app.page.locator('[data-testid=batch-background] > :not(legend, [data-testid=batch-mask-no-background])').first().evaluate((e) => getComputedStyle(e).opacity)).toBe('0.45');
     expect(await app.page.locator('[data-testid=batch-format]').isDisabled()).toBe(true);
     expect(await app.page.locator('[data-testid=batch-format] option').allTextContents()).toEqual(['Mask (PNG)']);
     await app.page.click('[data-testid=batch-start]');
@@ -237,9 +240,11 @@ describe('Batch workspace in Chromium', () => {
     const grey = await sharp(output!).extractChannel(0).raw().toBuffer();
     expect(grey[0]).toBe(0);
     expect(grey.some((v) => v === 255)).toBe(true);
+    await app.page.screenshot({ path: join(SCREENS, 'batch-masks.png') });
     // Off again: the cut-out's name and choices come back.
     await app.page.locator('[data-testid=batch-mask]').uncheck();
     expect(await nameField.inputValue()).toBe('{name}_cutout');
+    expect(await app.page.locator('[data-testid=batch-mask-no-background]').count()).toBe(0);
     expect(await app.page.locator('[data-testid=batch-format]').isDisabled()).toBe(false);
     expect(app.pageErrors).toEqual([]);
   });

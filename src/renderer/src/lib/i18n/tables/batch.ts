@@ -85,6 +85,7 @@ export const batch = {
   'batch.note.drawingsEvery': { en: 'Only one drawing in {every} is kept (the platform\'s frame or byte limit), each for its own time and that of the ones after it.', 'zh-CN': '受平台帧数或文件大小限制，每 {every} 张画面只保留一张，停留时长包含其后被略去的画面。' },
   'batch.note.drawingRateUneven': { en: 'The clip holds its drawings unevenly ({frames} frames on average, {fps} a second): the sticker is made as drawn, each drawing one frame, held as long as in the clip.', 'zh-CN': '该片段的画面保持时长不均（平均 {frames} 帧，每秒 {fps} 张）：表情包按原画制作，每张画面一帧，停留时长与原片相同。' },
   'batch.mask': { en: 'Masks only (the matte alone, greyscale PNG)', 'zh-CN': '仅蒙版（只导出蒙版，灰度 PNG）' },
+  'batch.mask.noBackground': { en: 'A mask has no background: this one is kept for cut-outs.', 'zh-CN': '蒙版没有背景：此背景留给抠图使用。' },
   'batch.autoBrightness': { en: 'Mend a face too dark or too light (auto brightness)', 'zh-CN': '修正过暗或过亮的面部（自动亮度）' },
   'batch.autoBrightness.tip': {
     en: 'Each photo whose face is too dark or too light for the face brightness check is made lighter or darker by the least change that makes it pass, and noted; the others are left as they are (a deep skin tone is not a dark photo).',
