@@ -227,7 +227,7 @@ describe('Batch workspace in Chromium', () => {
     expect(await app.page.locator('[data-testid=batch-background]').getAttribute('disabled')).not.toBeNull();
     // The picker is dimmed, and says why (its picture is kept for the cut-outs).
     expect(await app.page.locator('[data-testid=batch-mask-no-background]').textContent()).toBe('A mask has no background: this one is kept for cut-outs.');
-    expect(await app.page.locator('[data-testid=batch-background] > :not(legend, [data-testid=batch-mask-no-background])').first().evaluate((e) => getComputedStyle(e).opacity)).toBe('0.45');
+    expect(await app.page.locator('[data-testid=batch-background] > :not(legend, [data-testid=batch-mask-no-background])').first().evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { opacity: string } }).getComputedStyle(el).opacity)).toBe('0.45');
     expect(await app.page.locator('[data-testid=batch-format]').isDisabled()).toBe(true);
     expect(await app.page.locator('[data-testid=batch-format] option').allTextContents()).toEqual(['Mask (PNG)']);
     await app.page.click('[data-testid=batch-start]');
