@@ -191,6 +191,8 @@ describe('Batch workspace in Chromium', () => {
     await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 90_000 }).toBe('3 done, 0 skipped, 0 failed of 3');
     // Into the same folder as the ID photos: their report is kept (this run's replaced it).
     expect(await app.page.textContent('[data-testid=batch-kept-report]')).toMatch(/^The report of the earlier batch of another kind in this folder is kept as report-idphoto\.csv\./);
+    // Its name is kept in one piece on the line (not broken at its hyphen).
+    expect(await app.page.locator('[data-testid=batch-kept-report] .file-name').evaluate((el) => [el.textContent, (globalThis as unknown as { getComputedStyle(e: unknown): { whiteSpace: string } }).getComputedStyle(el).whiteSpace])).toEqual(['report-idphoto.csv', 'nowrap']);
     const girlOut = await app.page.locator('[data-testid=batch-item]', { hasText: 'girl.png' }).locator('.out').getAttribute('title');
     const { data } = await sharp(girlOut!).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     expect([data[0], data[1], data[2], data[3]]).toEqual([0x20, 0x60, 0xa0, 255]);
