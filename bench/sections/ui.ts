@@ -13,7 +13,7 @@ import { decodeWire } from '../../src/shared/wire-codec';
 import { startServeApp } from '../../src/main/server/serve-app';
 import { darkPortrait } from '../../tests/helpers/env';
 import { ensureRendererBuilt, RENDERER_DIR } from '../../tests/helpers/renderer-build';
-import type { BenchRow, BenchSection } from '../harness';
+import { summarize, type BenchRow, type BenchSection } from '../harness';
 
 /** Longer than the previewer's pause (180 ms): each change comes after a quiet spell, as a click does. */
 const QUIET_MS = 400;
@@ -105,9 +105,8 @@ export const section: BenchSection = {
             engine.push(performance.now() - t0);
           }
         }
-        const at = (a: number[], q: number) => [...a].sort((x, y) => x - y)[Math.min(a.length - 1, Math.floor(a.length * q))];
-        const engineNote = engine.length ? `; the engine's preview call alone for such a change: ${at(engine, 0.5).toFixed(1)} ms (web client, same rounds)` : '';
-        rows.push({ name, medianMs: at(ui, 0.5), p10Ms: at(ui, 0.1), p90Ms: at(ui, 0.9), n: ui.length, note: `${note}${engineNote}` });
+        const engineNote = engine.length ? `; the engine's preview call alone for such a change: ${summarize(engine).medianMs.toFixed(1)} ms (web client, same rounds)` : '';
+        rows.push({ name, ...summarize(ui), note: `${note}${engineNote}` });
       };
 
       const swatch = (k: number) => click(`[data-workspace-slot=idphoto] .swatches .swatch:nth-child(${k})`);
