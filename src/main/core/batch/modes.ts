@@ -10,7 +10,7 @@ import { decodeToWorkOn, workingPixelsOf, type DecodedImage, type RgbaImage } fr
 import { getSession } from '../inference/session';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import { reviewOf, verdictOf } from '../matting/unsure-share';
-import { animatedInputText, checkMaskOptions, downscaledInputText, encodeCutout, downscaledOf, isAnimationClip, resolveMaskModel } from '../pipelines/cutout';
+import { animatedInputText, checkMaskOptions, downscaledInputText, encodeCutout, downscaledOf, isAnimationClip, isMaskAsked, resolveMaskModel } from '../pipelines/cutout';
 import { runMaskModel, type MaskResult } from '../segment/mask-model';
 import { failedChecks } from '../idphoto/compliance';
 import { runIdPhotoJob } from '../idphoto/id-photo-job';
@@ -366,11 +366,9 @@ export function batchFormatOf(mode: Pick<BatchModeHandler, 'id' | 'formats' | 'd
   const chosen = format ?? preset?.format ?? mode.defaultFormat;
   if (!mode.formats.includes(chosen)) throw new AppError('INVALID_ARGUMENT', `Mode ${mode.id} writes ${mode.formats.join(', ')}, not ${chosen}`);
   // Masks (extra.mask): a cut-out mode's, as a PNG.
-  const mask = (extra as { mask?: unknown } | undefined)?.mask;
-  if (mask !== undefined) {
-    if (typeof mask !== 'boolean') throw new AppError('INVALID_ARGUMENT', `mask must be true or false, got "${String(mask)}"`);
-    if (mask && !isCutoutMode(mode.id)) throw new AppError('INVALID_ARGUMENT', `Mode ${mode.id} makes no masks: masks are of cut-outs (portrait, anime)`);
-    if (mask && chosen !== 'png') checkMaskOptions({ kind: 'transparent' }, chosen);
+  if (isMaskAsked((extra as { mask?: unknown } | undefined)?.mask)) {
+    if (!isCutoutMode(mode.id)) throw new AppError('INVALID_ARGUMENT', `Mode ${mode.id} makes no masks: masks are of cut-outs (portrait, anime)`);
+    if (chosen !== 'png') checkMaskOptions({ kind: 'transparent' }, chosen);
   }
   if (preset && chosen !== preset.format) throw new AppError('INVALID_ARGUMENT', `The ${preset.id} preset makes ${formatLabel(preset.format)}, not ${formatLabel(chosen)}: leave the format out`, { detail: { preset: preset.id, format: preset.format } });
   return chosen;

@@ -212,6 +212,12 @@ export function downscaledInputText({ from, to }: DownscaledInput): string {
   return `${from.width}x${from.height} (${megapixels(from)} MP), more pixels than a cut-out is made of: it was cut out at ${to.width}x${to.height} (${megapixels(to)} MP)`;
 }
 
+/** Whether a request asks for a mask (CutoutOptions.mask, a batch's extra.mask): absent is no; anything but true or false is INVALID_ARGUMENT. */
+export function isMaskAsked(mask: unknown): boolean {
+  if (mask !== undefined && typeof mask !== 'boolean') throw new AppError('INVALID_ARGUMENT', `mask must be true or false, got "${String(mask)}"`);
+  return mask === true;
+}
+
 /** A mask (CutoutOptions.mask) is the matte alone, as a PNG: a background or another file type is refused (INVALID_ARGUMENT). */
 export function checkMaskOptions(background: Background, format: string, output?: string): void {
   if (background.kind !== 'transparent') throw new AppError('INVALID_ARGUMENT', 'A mask is the matte alone: it has no background (leave the background transparent)');
@@ -237,21 +243,21 @@ export async function cutoutToFile(input: string, output: string, options: Cutou
   if (options.quality !== undefined && !isQuality(options.quality)) {
     throw new AppError('INVALID_ARGUMENT', `quality must be a whole number 1..100, got ${options.quality}`);
   }
-  if (options.mask !== undefined && typeof options.mask !== 'boolean') throw new AppError('INVALID_ARGUMENT', `mask must be true or false, got "${String(options.mask)}"`);
-  if (options.mask) checkMaskOptions(options.background, format, output);
+  const isMask = isMaskAsked(options.mask);
+  if (isMask) checkMaskOptions(options.background, format, output);
   const t0 = performance.now();
   const segmented = await segmentInput(input, options, env, ctx);
   const { source, model, mask } = segmented;
   const downscaled = downscaledOf(source);
   const t1 = performance.now();
   // A mask keeps the alpha alone: no foreground colours are estimated for it.
-  const refined = await refineAndComposite(segmented, options.refine, ctx, options.mask === true);
+  const refined = await refineAndComposite(segmented, options.refine, ctx, isMask);
   throwIfAborted(ctx.signal);
   ctx.onProgress?.({ stage: 'composite', done: 1, total: 1 });
   const t2 = performance.now();
   ctx.onProgress?.({ stage: 'encode', done: 0, total: 1 });
   const image = await fitLongestSide({ data: refined.data, width: source.width, height: source.height }, options.maxSidePx);
-  const bytes = await encodeCutout(image, { format, quality: options.quality, mask: options.mask });
+  const bytes = await encodeCutout(image, { format, quality: options.quality, mask: isMask });
   await writeFileAtomic(output, bytes, { signal: ctx.signal });
   const t3 = performance.now();
   ctx.onProgress?.({ stage: 'encode', done: 1, total: 1 });
