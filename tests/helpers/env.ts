@@ -37,6 +37,16 @@ export async function darkPortrait(path?: string): Promise<Buffer> {
   return bytes;
 }
 
+/** How many pixels of a mask PNG (greyscale) differ from the alpha of a cut-out PNG (RGBA) of the same size: 0 when the mask is its matte. */
+export async function maskAlphaDifferences(maskPath: string, cutoutPath: string): Promise<number> {
+  const grey = await sharp(maskPath).extractChannel(0).raw().toBuffer();
+  const rgba = await sharp(cutoutPath).ensureAlpha().raw().toBuffer();
+  if (rgba.length !== grey.length * 4) throw new Error(`${maskPath} and ${cutoutPath} are not the same size`);
+  let differ = 0;
+  for (let i = 0; i < grey.length; i++) if (grey[i] !== rgba[i * 4 + 3]) differ++;
+  return differ;
+}
+
 /** A group photo of two faces: the eval portraits hv_test1 (left, `leftWidth` px wide) and df_img1 (right) side by side, 600 px high, on white. */
 export async function twoPortraits(format: 'png' | 'jpeg' = 'png'): Promise<{ bytes: Buffer; leftWidth: number }> {
   const [a, b] = await Promise.all(['hv_test1.jpg', 'df_img1.jpg'].map((name) => sharp(evalFile('id_portraits', 'images', name)).resize({ height: 600 }).toBuffer()));
