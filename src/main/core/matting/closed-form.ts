@@ -62,6 +62,10 @@ function yieldToLoop(): Promise<void> {
  * Solves alpha for the trimap's unknown pixels inside `box`, in place in `alpha` (full image,
  * 0..1). Known pixels (trimap 0 / 255) are taken as 0 / 1 and written back so; unknown pixels
  * start from their current `alpha` (the warm start and the prior) and end clamped to 0..1.
+ *
+ * The hot loops are plain top-level functions on typed arrays: inside this async function (or as
+ * closures made per call) V8's optimised code held the call's own arrays and was thrown away
+ * when they were collected, so each photo's solve started again in the interpreter (docs/performance.md).
  */
 export async function solveAlphaInBox(image: RgbaImage, trimap: Uint8Array, alpha: Float32Array, box: PixelBox, options: ClosedFormOptions = {}): Promise<ClosedFormStats> {
   const eps = options.eps ?? 1e-6;
@@ -71,29 +75,90 @@ export async function solveAlphaInBox(image: RgbaImage, trimap: Uint8Array, alph
   const isBorderFixed = options.isBorderFixed ?? false;
   const W = image.width;
   const { x: bx, y: by, width: bw, height: bh } = box;
-  const px = image.data;
 
   // Known pixels take their label's value; unknown pixels get compact indices.
-  const local = new Int32Array(bw * bh).fill(-1);
-  let U = 0;
-  for (let y = 0; y < bh; y++) {
-    for (let x = 0; x < bw; x++) {
-      const p = (by + y) * W + bx + x;
-      const t = trimap[p];
-      const isRing = isBorderFixed && (x === 0 || y === 0 || x === bw - 1 || y === bh - 1);
-      if (t === TRIMAP_FG && !isRing) alpha[p] = 1;
-      else if (t === TRIMAP_BG && !isRing) alpha[p] = 0;
-      else if (!isRing) local[y * bw + x] = U++;
-    }
-  }
+  const local = new Int32Array(bw * bh);
+  const U = labelUnknowns(trimap, alpha, W, bx, by, bw, bh, isBorderFixed, local);
   if (U === 0) return { unknownCount: 0, iterations: 0, relativeResidual: 0 };
 
-  const coef = new Float32Array(U * 25);
-  const rhs = new Float64Array(U);
   // Unknown pixels' positions in a zero-padded (2 px) box layout, so the 5x5 stencil needs no bounds checks.
   const pw = bw + 4;
   const padPos = new Int32Array(U);
   const pix = new Int32Array(U);
+  indexUnknowns(local, bw, bh, pw, padPos, pix);
+  const coef = new Float32Array(U * 25);
+  const rhs = new Float64Array(U);
+  assembleLaplacian(image.data, alpha, W, bx, by, bw, bh, local, eps, coef, rhs);
+
+  // The prior term, the warm start and the Jacobi preconditioner.
+  const x = new Float64Array(U);
+  const invDiag = new Float64Array(U);
+  addPrior(alpha, W, bx, by, bw, pix, lambda, coef, rhs, x, invDiag);
+
+  // Jacobi-preconditioned CG on (L_uu + lambda I) x = rhs.
+  const padded = new Float64Array(pw * (bh + 4));
+  const r = new Float64Array(U);
+  const z = new Float64Array(U);
+  const p = new Float64Array(U);
+  const Ap = new Float64Array(U);
+  scatter(x, padPos, U, padded);
+  applyStencil(coef, padPos, pw, U, x, padded, Ap);
+  const sums = new Float64Array(3);
+  startCg(rhs, Ap, invDiag, r, z, p, U, padPos, padded, sums);
+  let rz = sums[0];
+  const bNorm = Math.sqrt(sums[2]) || 1;
+  let it = 0;
+  let rel = Math.sqrt(sums[1]) / bNorm;
+  const relStart = rel;
+  let fraction = 0;
+  let yieldedAt = performance.now();
+  for (; it < maxIter && rel >= tol; it++) {
+    if (performance.now() - yieldedAt >= SOLVE_YIELD_MS) {
+      if (options.onProgress) {
+        const fallen = relStart > tol && rel < relStart ? Math.log(relStart / rel) / Math.log(relStart / tol) : 0;
+        fraction = Math.min(1, Math.max(fraction, fallen, it / maxIter));
+        options.onProgress(fraction);
+      }
+      await yieldToLoop();
+      throwIfAborted(options.signal);
+      yieldedAt = performance.now();
+    }
+    const pAp = applyStencil(coef, padPos, pw, U, p, padded, Ap);
+    if (pAp <= 0) break;
+    cgStep(x, r, z, p, Ap, invDiag, rz / pAp, U, sums);
+    const rzNew = sums[0];
+    rel = Math.sqrt(sums[1]) / bNorm;
+    nextDirection(p, z, rzNew / rz, U, padPos, padded);
+    rz = rzNew;
+  }
+
+  writeAlpha(x, pix, W, bx, by, bw, alpha);
+  return { unknownCount: U, iterations: it, relativeResidual: rel };
+}
+
+/**
+ * Sets the known pixels of the box in `alpha` (foreground 1, background 0) and numbers the
+ * unknown ones in `local` (box layout; -1 where known or on a held ring). Returns how many are unknown.
+ */
+function labelUnknowns(trimap: Uint8Array, alpha: Float32Array, W: number, bx: number, by: number, bw: number, bh: number, isBorderFixed: boolean, local: Int32Array): number {
+  let U = 0;
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      const p = (by + y) * W + bx + x;
+      const k = y * bw + x;
+      local[k] = -1;
+      if (isBorderFixed && (x === 0 || y === 0 || x === bw - 1 || y === bh - 1)) continue;
+      const t = trimap[p];
+      if (t === TRIMAP_FG) alpha[p] = 1;
+      else if (t === TRIMAP_BG) alpha[p] = 0;
+      else local[k] = U++;
+    }
+  }
+  return U;
+}
+
+/** Each unknown pixel's place in the padded layout (`padPos`) and in the box (`pix`). */
+function indexUnknowns(local: Int32Array, bw: number, bh: number, pw: number, padPos: Int32Array, pix: Int32Array): void {
   for (let y = 0, k = 0; y < bh; y++) {
     for (let x = 0; x < bw; x++, k++) {
       const u = local[k];
@@ -102,23 +167,32 @@ export async function solveAlphaInBox(image: RgbaImage, trimap: Uint8Array, alph
       pix[u] = k;
     }
   }
-  // Stencil slot of the pair (i, j) of window positions 0..8.
-  const pairSlot = new Int32Array(81);
-  for (let i = 0; i < 9; i++) for (let j = 0; j < 9; j++) pairSlot[i * 9 + j] = (((j / 3) | 0) - ((i / 3) | 0) + 2) * 5 + (j % 3) - (i % 3) + 2;
+}
 
+/** Stencil slot (0..24) of the pair (i, j) of 3x3 window positions 0..8; the pair (j, i) takes 24 minus it. */
+const PAIR_SLOT = new Int32Array(81);
+for (let i = 0; i < 9; i++) for (let j = 0; j < 9; j++) PAIR_SLOT[i * 9 + j] = (((j / 3) | 0) - ((i / 3) | 0) + 2) * 5 + (j % 3) - (i % 3) + 2;
+
+/**
+ * Adds the matting Laplacian of every 3x3 window fully inside the box that touches an unknown
+ * pixel: into `coef` (25-point stencil per unknown row) between unknown pixels, and into `rhs`
+ * (minus L_uk a_k) for the known ones.
+ */
+function assembleLaplacian(px: Uint8Array, alpha: Float32Array, W: number, bx: number, by: number, bw: number, bh: number, local: Int32Array, eps: number, coef: Float32Array, rhs: Float64Array): void {
   // Windows (centres) that touch an unknown pixel: 3x3 dilation of the unknown set, separable.
   const rowHit = new Uint8Array(bw * bh);
   for (let y = 0; y < bh; y++) {
     const row = y * bw;
     for (let x = 1; x < bw - 1; x++) if (local[row + x - 1] >= 0 || local[row + x] >= 0 || local[row + x + 1] >= 0) rowHit[row + x] = 1;
   }
-
-  // Assemble: every 3x3 window fully inside the box that touches an unknown pixel.
   const wl = new Int32Array(9);
   const wa = new Float64Array(9);
   const dR = new Float64Array(9);
   const dG = new Float64Array(9);
   const dB = new Float64Array(9);
+  const gR = new Float64Array(9);
+  const gG = new Float64Array(9);
+  const gB = new Float64Array(9);
   const inv9 = 1 / 9;
   const epsW = eps / 9;
   for (let cy = 1; cy < bh - 1; cy++) {
@@ -173,30 +247,68 @@ export async function solveAlphaInBox(image: RgbaImage, trimap: Uint8Array, alph
       const c22 = srr * sgg - srg * srg;
       const id = 1 / (srr * c00 + srg * c01 + srb * c02);
       const i00 = c00 * id, i01 = c01 * id, i02 = c02 * id, i11 = c11 * id, i12 = c12 * id, i22 = c22 * id;
+      // G_i = the inverse covariance times d_i, for the window's unknown pixels.
+      for (let i = 0; i < 9; i++) {
+        if (wl[i] < 0) continue;
+        gR[i] = i00 * dR[i] + i01 * dG[i] + i02 * dB[i];
+        gG[i] = i01 * dR[i] + i11 * dG[i] + i12 * dB[i];
+        gB[i] = i02 * dR[i] + i12 * dG[i] + i22 * dB[i];
+      }
+      // The window's Laplacian is symmetric: a pair of unknown pixels is computed once and added to
+      // both rows; a known pixel's term goes to the unknown pixel's right-hand side.
       for (let i = 0; i < 9; i++) {
         const ui = wl[i];
         if (ui < 0) continue;
-        const gr = i00 * dR[i] + i01 * dG[i] + i02 * dB[i];
-        const gg = i01 * dR[i] + i11 * dG[i] + i12 * dB[i];
-        const gb = i02 * dR[i] + i12 * dG[i] + i22 * dB[i];
+        const gr = gR[i], gg = gG[i], gb = gB[i];
         const base = ui * 25;
         const ps = i * 9;
         let known = 0;
-        for (let j = 0; j < 9; j++) {
-          let v = -(1 + gr * dR[j] + gg * dG[j] + gb * dB[j]) * inv9;
-          if (i === j) v += 1;
-          if (wl[j] >= 0) coef[base + pairSlot[ps + j]] += v;
-          else known += v * wa[j];
+        for (let j = 0; j < i; j++) if (wl[j] < 0) known -= (1 + gr * dR[j] + gg * dG[j] + gb * dB[j]) * inv9 * wa[j];
+        coef[base + 12] += 1 - (1 + gr * dR[i] + gg * dG[i] + gb * dB[i]) * inv9;
+        for (let j = i + 1; j < 9; j++) {
+          const v = -(1 + gr * dR[j] + gg * dG[j] + gb * dB[j]) * inv9;
+          const uj = wl[j];
+          if (uj >= 0) {
+            const slot = PAIR_SLOT[ps + j];
+            coef[base + slot] += v;
+            coef[uj * 25 + 24 - slot] += v;
+          } else known += v * wa[j];
         }
         rhs[ui] -= known;
       }
     }
   }
+}
 
-  // The prior term, the warm start and the Jacobi preconditioner.
-  const x = new Float64Array(U);
-  const invDiag = new Float64Array(U);
-  for (let u = 0; u < U; u++) {
+/** Writes v into the padded layout P (whose known pixels stay 0). */
+function scatter(v: Float64Array, padPos: Int32Array, U: number, P: Float64Array): void {
+  for (let u = 0; u < U; u++) P[padPos[u]] = v[u];
+}
+
+/** out = A v by the 5x5 stencil, v read from its padded copy P (see scatter); returns v . out. */
+function applyStencil(c: Float32Array, padPos: Int32Array, pw: number, U: number, v: Float64Array, P: Float64Array, out: Float64Array): number {
+  let vAv = 0;
+  // Unrolled by rows (V8 keeps the row bases in registers).
+  for (let u = 0, b = 0; u < U; u++, b += 25) {
+    const k2 = padPos[u];
+    const k0 = k2 - 2 * pw;
+    const k1 = k2 - pw;
+    const k3 = k2 + pw;
+    const k4 = k2 + 2 * pw;
+    out[u] =
+      c[b] * P[k0 - 2] + c[b + 1] * P[k0 - 1] + c[b + 2] * P[k0] + c[b + 3] * P[k0 + 1] + c[b + 4] * P[k0 + 2] +
+      c[b + 5] * P[k1 - 2] + c[b + 6] * P[k1 - 1] + c[b + 7] * P[k1] + c[b + 8] * P[k1 + 1] + c[b + 9] * P[k1 + 2] +
+      c[b + 10] * P[k2 - 2] + c[b + 11] * P[k2 - 1] + c[b + 12] * P[k2] + c[b + 13] * P[k2 + 1] + c[b + 14] * P[k2 + 2] +
+      c[b + 15] * P[k3 - 2] + c[b + 16] * P[k3 - 1] + c[b + 17] * P[k3] + c[b + 18] * P[k3 + 1] + c[b + 19] * P[k3 + 2] +
+      c[b + 20] * P[k4 - 2] + c[b + 21] * P[k4 - 1] + c[b + 22] * P[k4] + c[b + 23] * P[k4 + 1] + c[b + 24] * P[k4 + 2];
+    vAv += v[u] * out[u];
+  }
+  return vAv;
+}
+
+/** Adds the prior (lambda, toward the current alpha) to the system; the warm start x and 1 / diagonal. */
+function addPrior(alpha: Float32Array, W: number, bx: number, by: number, bw: number, pix: Int32Array, lambda: number, coef: Float32Array, rhs: Float64Array, x: Float64Array, invDiag: Float64Array): void {
+  for (let u = 0; u < pix.length; u++) {
     const l = pix[u];
     const a0 = alpha[(by + ((l / bw) | 0)) * W + bx + (l % bw)];
     x[u] = a0;
@@ -204,91 +316,63 @@ export async function solveAlphaInBox(image: RgbaImage, trimap: Uint8Array, alph
     rhs[u] += lambda * a0;
     invDiag[u] = 1 / coef[u * 25 + 12];
   }
+}
 
-  // y = A v, with v scattered into the padded layout (zeros at known pixels).
-  const padded = new Float64Array(pw * (bh + 4));
-  const matvec = (v: Float64Array, out: Float64Array): void => {
-    for (let u = 0; u < U; u++) padded[padPos[u]] = v[u];
-    // The 5x5 stencil unrolled by rows (V8 keeps the row bases in registers).
-    const P = padded;
-    const c = coef;
-    for (let u = 0, b = 0; u < U; u++, b += 25) {
-      const k2 = padPos[u];
-      const k0 = k2 - 2 * pw;
-      const k1 = k2 - pw;
-      const k3 = k2 + pw;
-      const k4 = k2 + 2 * pw;
-      out[u] =
-        c[b] * P[k0 - 2] + c[b + 1] * P[k0 - 1] + c[b + 2] * P[k0] + c[b + 3] * P[k0 + 1] + c[b + 4] * P[k0 + 2] +
-        c[b + 5] * P[k1 - 2] + c[b + 6] * P[k1 - 1] + c[b + 7] * P[k1] + c[b + 8] * P[k1 + 1] + c[b + 9] * P[k1 + 2] +
-        c[b + 10] * P[k2 - 2] + c[b + 11] * P[k2 - 1] + c[b + 12] * P[k2] + c[b + 13] * P[k2 + 1] + c[b + 14] * P[k2 + 2] +
-        c[b + 15] * P[k3 - 2] + c[b + 16] * P[k3 - 1] + c[b + 17] * P[k3] + c[b + 18] * P[k3 + 1] + c[b + 19] * P[k3 + 2] +
-        c[b + 20] * P[k4 - 2] + c[b + 21] * P[k4 - 1] + c[b + 22] * P[k4] + c[b + 23] * P[k4 + 1] + c[b + 24] * P[k4 + 2];
-    }
-  };
-
-  // Jacobi-preconditioned CG on (L_uu + lambda I) x = rhs.
-  const r = new Float64Array(U);
-  const z = new Float64Array(U);
-  const p = new Float64Array(U);
-  const Ap = new Float64Array(U);
-  matvec(x, Ap);
-  let bNorm = 0;
-  for (let u = 0; u < U; u++) {
-    r[u] = rhs[u] - Ap[u];
-    bNorm += rhs[u] * rhs[u];
-  }
-  bNorm = Math.sqrt(bNorm) || 1;
+/**
+ * CG's start from Ax of the warm start: r = rhs - Ax, z = r / diagonal, p = z (and its padded
+ * copy); r.z, r.r and rhs.rhs go to sums[0..2].
+ */
+function startCg(rhs: Float64Array, Ax: Float64Array, invDiag: Float64Array, r: Float64Array, z: Float64Array, p: Float64Array, U: number, padPos: Int32Array, P: Float64Array, sums: Float64Array): void {
   let rz = 0;
-  for (let u = 0; u < U; u++) {
-    z[u] = r[u] * invDiag[u];
-    p[u] = z[u];
-    rz += r[u] * z[u];
-  }
-  let it = 0;
   let rr = 0;
-  for (let u = 0; u < U; u++) rr += r[u] * r[u];
-  let rel = Math.sqrt(rr) / bNorm;
-  const relStart = rel;
-  let fraction = 0;
-  let yieldedAt = performance.now();
-  for (; it < maxIter && rel >= tol; it++) {
-    if (performance.now() - yieldedAt >= SOLVE_YIELD_MS) {
-      if (options.onProgress) {
-        const fallen = relStart > tol && rel < relStart ? Math.log(relStart / rel) / Math.log(relStart / tol) : 0;
-        fraction = Math.min(1, Math.max(fraction, fallen, it / maxIter));
-        options.onProgress(fraction);
-      }
-      await yieldToLoop();
-      throwIfAborted(options.signal);
-      yieldedAt = performance.now();
-    }
-    matvec(p, Ap);
-    let pAp = 0;
-    for (let u = 0; u < U; u++) pAp += p[u] * Ap[u];
-    if (pAp <= 0) break;
-    const step = rz / pAp;
-    let rzNew = 0;
-    rr = 0;
-    for (let u = 0; u < U; u++) {
-      x[u] += step * p[u];
-      const ru = r[u] - step * Ap[u];
-      r[u] = ru;
-      const zu = ru * invDiag[u];
-      z[u] = zu;
-      rzNew += ru * zu;
-      rr += ru * ru;
-    }
-    rel = Math.sqrt(rr) / bNorm;
-    const beta = rzNew / rz;
-    rz = rzNew;
-    for (let u = 0; u < U; u++) p[u] = z[u] + beta * p[u];
-  }
-
+  let bb = 0;
   for (let u = 0; u < U; u++) {
+    const ru = rhs[u] - Ax[u];
+    const zu = ru * invDiag[u];
+    r[u] = ru;
+    z[u] = zu;
+    p[u] = zu;
+    P[padPos[u]] = zu;
+    rz += ru * zu;
+    rr += ru * ru;
+    bb += rhs[u] * rhs[u];
+  }
+  sums[0] = rz;
+  sums[1] = rr;
+  sums[2] = bb;
+}
+
+/** Writes the solution into the image's alpha, clamped to 0..1. */
+function writeAlpha(x: Float64Array, pix: Int32Array, W: number, bx: number, by: number, bw: number, alpha: Float32Array): void {
+  for (let u = 0; u < pix.length; u++) {
     const k = pix[u];
     const v = x[u];
     alpha[(by + ((k / bw) | 0)) * W + bx + (k % bw)] = v < 0 ? 0 : v > 1 ? 1 : v;
   }
-  return { unknownCount: U, iterations: it, relativeResidual: rel };
+}
+
+/** One CG step of length `step` along p; the new r.z and r.r go to sums[0] and sums[1]. */
+function cgStep(x: Float64Array, r: Float64Array, z: Float64Array, p: Float64Array, Ap: Float64Array, invDiag: Float64Array, step: number, U: number, sums: Float64Array): void {
+  let rz = 0;
+  let rr = 0;
+  for (let u = 0; u < U; u++) {
+    x[u] += step * p[u];
+    const ru = r[u] - step * Ap[u];
+    r[u] = ru;
+    const zu = ru * invDiag[u];
+    z[u] = zu;
+    rz += ru * zu;
+    rr += ru * ru;
+  }
+  sums[0] = rz;
+  sums[1] = rr;
+}
+
+/** p = z + beta p, in p and in its padded copy P. */
+function nextDirection(p: Float64Array, z: Float64Array, beta: number, U: number, padPos: Int32Array, P: Float64Array): void {
+  for (let u = 0; u < U; u++) {
+    const v = z[u] + beta * p[u];
+    p[u] = v;
+    P[padPos[u]] = v;
+  }
 }

@@ -161,4 +161,116 @@ describe('closed-form matting', () => {
     expect(told[0]).toBeLessThan(1);
     expect(told.at(-1)!).toBeGreaterThan(told[0]);
   });
+
+  it('solves the same system as the matting Laplacian written out densely (unknowns beside known pixels, a held ring)', async () => {
+    // A 16x14 picture of random colours with a few flat patches (near-singular windows); unknown
+    // pixels in a blob that touches known pixels on all sides and the box's edge.
+    const w = 16, h = 14;
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const data = new Uint8Array(w * h * 4);
+    for (let i = 0; i < w * h; i++) {
+      const flat = (i % w) > 11 && ((i / w) | 0) < 5;
+      for (let c = 0; c < 3; c++) data[i * 4 + c] = flat ? 90 + 40 * c : Math.floor(rand() * 256);
+      data[i * 4 + 3] = 255;
+    }
+    const image = { data, width: w, height: h };
+    const trimap = new Uint8Array(w * h);
+    const prior = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const d = Math.hypot(x - 8, y - 6);
+      trimap[i] = d < 3 ? 255 : d < 6.5 || (x > 11 && y < 4) ? 128 : 0;
+      prior[i] = 0.2 + 0.6 * rand();
+    }
+    for (const box of [{ x: 0, y: 0, width: w, height: h }, { x: 2, y: 1, width: 12, height: 11 }]) {
+      const isBorderFixed = box.x > 0;
+      const eps = 1e-4, lambda = 1e-2;
+      const alpha = prior.slice();
+      const stats = await solveAlphaInBox(image, trimap, alpha, box, { eps, priorWeight: lambda, tolerance: 1e-12, maxIterations: 2000, isBorderFixed });
+      // The reference: every 3x3 window inside the box, L = I - (1 + d_i' (C + eps/9 I)^-1 d_j) / 9,
+      // summed densely over the box's pixels; known = the trimap's 0 / 1, or the held ring's prior.
+      const n = box.width * box.height;
+      const L = Array.from({ length: n }, () => new Float64Array(n));
+      const at = (x: number, y: number) => ((box.y + y) * w + box.x + x) * 4;
+      for (let cy = 1; cy < box.height - 1; cy++) for (let cx = 1; cx < box.width - 1; cx++) {
+        const idx: number[] = [];
+        const d: number[][] = [];
+        for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+          idx.push((cy + dy) * box.width + cx + dx);
+          d.push([0, 1, 2].map((c) => data[at(cx + dx, cy + dy) + c] / 255));
+        }
+        const mean = [0, 1, 2].map((c) => d.reduce((s, v) => s + v[c], 0) / 9);
+        for (const v of d) for (let c = 0; c < 3; c++) v[c] -= mean[c];
+        const C = [0, 1, 2].map((a) => [0, 1, 2].map((b) => d.reduce((s, v) => s + v[a] * v[b], 0) / 9 + (a === b ? eps / 9 : 0)));
+        const inv = invert3(C);
+        for (let i = 0; i < 9; i++) for (let j = 0; j < 9; j++) {
+          let q = 0;
+          for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) q += d[i][a] * inv[a][b] * d[j][b];
+          L[idx[i]][idx[j]] += (i === j ? 1 : 0) - (1 + q) / 9;
+        }
+      }
+      const unknown: number[] = [];
+      const value = new Float64Array(n);
+      for (let y = 0; y < box.height; y++) for (let x = 0; x < box.width; x++) {
+        const k = y * box.width + x;
+        const p = (box.y + y) * w + box.x + x;
+        const isRing = isBorderFixed && (x === 0 || y === 0 || x === box.width - 1 || y === box.height - 1);
+        if (isRing) value[k] = prior[p];
+        else if (trimap[p] === 255) value[k] = 1;
+        else if (trimap[p] === 0) value[k] = 0;
+        else unknown.push(k);
+      }
+      expect(stats.unknownCount).toBe(unknown.length);
+      const isUnknown = new Set(unknown);
+      const A = unknown.map((k) => [...unknown.map((j) => L[k][j] + (j === k ? lambda : 0)), -L[k].reduce((s, v, j) => (isUnknown.has(j) ? s : s + v * value[j]), 0) + lambda * prior[((box.y + ((k / box.width) | 0)) * w + box.x + (k % box.width))]]);
+      const solution = solveDense(A);
+      unknown.forEach((k, u) => {
+        const p = (box.y + ((k / box.width) | 0)) * w + box.x + (k % box.width);
+        expect(alpha[p]).toBeCloseTo(Math.min(1, Math.max(0, solution[u])), 5);
+      });
+      // Known pixels are written as their labels, the held ring keeps its alpha, nothing outside the box moves.
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+        const p = y * w + x;
+        const inBox = x >= box.x && y >= box.y && x < box.x + box.width && y < box.y + box.height;
+        const isRing = inBox && isBorderFixed && (x === box.x || y === box.y || x === box.x + box.width - 1 || y === box.y + box.height - 1);
+        if (!inBox || isRing) expect(alpha[p]).toBe(prior[p]);
+        else if (trimap[p] !== 128) expect(alpha[p]).toBe(trimap[p] / 255);
+      }
+    }
+  });
 });
+
+/** The inverse of a 3x3 matrix. */
+function invert3(m: number[][]): number[][] {
+  const [[a, b, c], [d, e, f], [g, h, i]] = m;
+  const A = e * i - f * h, B = -(d * i - f * g), C = d * h - e * g;
+  const det = a * A + b * B + c * C;
+  return [
+    [A / det, -(b * i - c * h) / det, (b * f - c * e) / det],
+    [B / det, (a * i - c * g) / det, -(a * f - c * d) / det],
+    [C / det, -(a * h - b * g) / det, (a * e - b * d) / det],
+  ];
+}
+
+/** Gaussian elimination with partial pivoting on an augmented matrix [A | b]; returns x. */
+function solveDense(rows: number[][]): number[] {
+  const n = rows.length;
+  const m = rows.map((r) => r.slice());
+  for (let c = 0; c < n; c++) {
+    let best = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r][c]) > Math.abs(m[best][c])) best = r;
+    [m[c], m[best]] = [m[best], m[c]];
+    for (let r = c + 1; r < n; r++) {
+      const f = m[r][c] / m[c][c];
+      for (let k = c; k <= n; k++) m[r][k] -= f * m[c][k];
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let s = m[r][n];
+    for (let k = r + 1; k < n; k++) s -= m[r][k] * x[k];
+    x[r] = s / m[r][r];
+  }
+  return x;
+}
