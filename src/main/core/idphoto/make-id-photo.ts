@@ -11,9 +11,9 @@ import type { Point } from '../face/yunet';
 import { mouthOpening } from '../face/landmarks';
 import { parseBackground, parseHexColor } from '../image/composite';
 import { brightnessTable } from '../image/tone';
-import { autoBrightnessEv, composePixel } from './auto-brightness';
+import { autoBrightnessEv, composePhoto } from './auto-brightness';
 import { decodeImage, decodeToWorkOn, type RgbaImage } from '../image/decode';
-import { cropRgba, resizeRgba, resizeToRgb } from '../image/resize';
+import { cropRgba, resizeRgba, resizeToRgb, type RgbImage } from '../image/resize';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import { estimateForeground } from '../matting/foreground';
 import { flattenForMatting, keepOwnEdge, ownAlphaOf, unfadedOwnAlpha } from '../matting/own-alpha';
@@ -209,13 +209,7 @@ export async function analyseIdPhoto(source: RgbaImage, options: IdPhotoOptions,
   } else {
     // Opaque, or faded as a whole: its colours as they are, opaque (a person in an ID photo is).
     const rgb = await resizeToRgb(crop, workW, workH, { kernel: 'linear', flatten: false });
-    work = { data: new Uint8Array(workW * workH * 4), width: workW, height: workH };
-    for (let i = 0, j = 0; i < workW * workH; i++, j += 4) {
-      work.data[j] = rgb.data[i * 3];
-      work.data[j + 1] = rgb.data[i * 3 + 1];
-      work.data[j + 2] = rgb.data[i * 3 + 2];
-      work.data[j + 3] = 255;
-    }
+    work = opaqueRgba(rgb);
   }
   const sx = workW / region.width;
   const sy = workH / region.height;
@@ -495,9 +489,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   // Composite on the background colour, the person at the brightness asked.
   const brightnessEv = brightness === 'auto' ? autoBrightnessEv({ colours, alpha: outAlpha, bgRgb, eyes: eyesOut, chin: chinOut }) : brightness;
   const tone = brightnessTable(brightnessEv);
-  const out = new Uint8Array(W * H * 4);
-  for (let i = 0; i < W * H; i++) composePixel(out, i, colours.data, i, outAlpha[i], tone, bgRgb);
-  const image: RgbaImage = { data: out, width: W, height: H };
+  const image = composePhoto(colours, outAlpha, tone, bgRgb);
 
   /** Warps the work image and its alpha to the photo, solves the edges there, keeps the one person and estimates the foreground colours. */
   async function placeMatte(): Promise<{ placed: PlacedMatte; solveMs: number }> {
@@ -516,44 +508,11 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     // A source whose colour is at half resolution keeps its bleed unless the photo shrinks it to half
     // or less: source pixels per output pixel are work pixels per output pixel over the work scale.
     if (source.isColourSubsampled && Math.hypot(p10.x - p00.x, p10.y - p00.y) / workScale < 2) warped.isColourSubsampled = true;
-    const work4 = work.data;
-    for (let Y = 0, i = 0; Y < H; Y++) {
-      for (let X = 0; X < W; X++, i++) {
-        const x = p00.x + X * (p10.x - p00.x) + Y * (p01.x - p00.x);
-        const y = p00.y + X * (p10.y - p00.y) + Y * (p01.y - p00.y);
-        const o = i * 4;
-        warped.data[o + 3] = 255;
-        const isOutside = x < -0.5 || y < -0.5 || x > workW - 0.5 || y > workH - 0.5;
-        const fx = Math.min(workW - 1, Math.max(0, x));
-        const fy = Math.min(workH - 1, Math.max(0, y));
-        const x0 = Math.floor(fx);
-        const y0 = Math.floor(fy);
-        const ax = fx - x0;
-        const ay = fy - y0;
-        const i00 = y0 * workW + x0;
-        const i01 = x0 + 1 < workW ? i00 + 1 : i00;
-        const i10 = y0 + 1 < workH ? i00 + workW : i00;
-        const i11 = i10 + (i01 - i00);
-        const w00 = (1 - ax) * (1 - ay);
-        const w01 = ax * (1 - ay);
-        const w10 = (1 - ax) * ay;
-        const w11 = ax * ay;
-        if (isOutside) outside[i] = 1;
-        else {
-          const a = alpha[i00] * w00 + alpha[i01] * w01 + alpha[i10] * w10 + alpha[i11] * w11;
-          outAlpha[i] = a < 0 ? 0 : a > 1 ? 1 : a;
-        }
-        for (let c = 0; c < 3; c++) warped.data[o + c] = Math.round(work4[i00 * 4 + c] * w00 + work4[i01 * 4 + c] * w01 + work4[i10 * 4 + c] * w10 + work4[i11 * 4 + c] * w11);
-        if (own) {
-          const { from } = own;
-          for (let c = 0; c < 4; c++) own.colours.data[o + c] = Math.round(from[i00 * 4 + c] * w00 + from[i01 * 4 + c] * w01 + from[i10 * 4 + c] * w10 + from[i11 * 4 + c] * w11);
-          own.alpha[i] = isOutside ? 0 : own.colours.data[o + 3];
-        }
-      }
-    }
+    const toWorkMap: PixelAffine = { x0: p00.x, y0: p00.y, xPerCol: p10.x - p00.x, yPerCol: p10.y - p00.y, xPerRow: p01.x - p00.x, yPerRow: p01.y - p00.y };
+    warpToPhoto(work, alpha, toWorkMap, W, H, { colours: warped.data, alpha: outAlpha, outside }, own && { from: own.from, colours: own.colours.data, alpha: own.alpha });
     // A touched-up trimap comes along the same warp as the photo; outside the work image it is left
     // to the matte, as without a touch-up (its colours there are the picture's edge carried on).
-    const outTrimap = workTrimap ? sampleTrimap(workTrimap, workW, workH, { x0: p00.x + 0.5, y0: p00.y + 0.5, xPerCol: p10.x - p00.x, yPerCol: p10.y - p00.y, xPerRow: p01.x - p00.x, yPerRow: p01.y - p00.y }, W, H) : undefined;
+    const outTrimap = workTrimap ? sampleTrimap(workTrimap, workW, workH, { ...toWorkMap, x0: p00.x + 0.5, y0: p00.y + 0.5 }, W, H) : undefined;
     if (refine === 'full') {
       // Trimap + closed-form solve (refineMatte's 'full') on the photo as it will be made, not on
       // the larger work region: about half the unknowns (docs/performance.md, "ID photos"), and the
@@ -695,6 +654,67 @@ interface PixelAffine {
   yPerCol: number;
   xPerRow: number;
   yPerRow: number;
+}
+
+/**
+ * Warps the work image's colours and alpha to the photo (width x height of `out`) along `map` (work
+ * pixels per photo pixel, pixel corners at 0), bilinear with one set of taps per pixel for the
+ * alpha and the colours (sampleBilinear's rules: more than half a pixel outside the work image is
+ * marked in `out.outside` and its alpha left at 0; the colours there are the work image's edge
+ * carried on). `own` (a picture with transparency of its own: its RGBA as it is) comes along the
+ * same taps, its alpha 0 outside. A plain function, not a closure in makeIdPhoto: V8 keeps its
+ * optimised code from photo to photo.
+ */
+function warpToPhoto(work: RgbaImage, alpha: Float32Array, map: PixelAffine, width: number, height: number, out: { colours: Uint8Array; alpha: Float32Array; outside: Uint8Array }, own: { from: Uint8Array; colours: Uint8Array; alpha: Uint8Array } | null): void {
+  const { width: workW, height: workH, data: work4 } = work;
+  const { colours, outside } = out;
+  for (let Y = 0, i = 0; Y < height; Y++) {
+    for (let X = 0; X < width; X++, i++) {
+      const x = map.x0 + X * map.xPerCol + Y * map.xPerRow;
+      const y = map.y0 + X * map.yPerCol + Y * map.yPerRow;
+      const o = i * 4;
+      colours[o + 3] = 255;
+      const isOutside = x < -0.5 || y < -0.5 || x > workW - 0.5 || y > workH - 0.5;
+      const fx = Math.min(workW - 1, Math.max(0, x));
+      const fy = Math.min(workH - 1, Math.max(0, y));
+      const x0 = Math.floor(fx);
+      const y0 = Math.floor(fy);
+      const ax = fx - x0;
+      const ay = fy - y0;
+      const i00 = y0 * workW + x0;
+      const i01 = x0 + 1 < workW ? i00 + 1 : i00;
+      const i10 = y0 + 1 < workH ? i00 + workW : i00;
+      const i11 = i10 + (i01 - i00);
+      const w00 = (1 - ax) * (1 - ay);
+      const w01 = ax * (1 - ay);
+      const w10 = (1 - ax) * ay;
+      const w11 = ax * ay;
+      if (isOutside) outside[i] = 1;
+      else {
+        const a = alpha[i00] * w00 + alpha[i01] * w01 + alpha[i10] * w10 + alpha[i11] * w11;
+        out.alpha[i] = a < 0 ? 0 : a > 1 ? 1 : a;
+      }
+      for (let c = 0; c < 3; c++) colours[o + c] = Math.round(work4[i00 * 4 + c] * w00 + work4[i01 * 4 + c] * w01 + work4[i10 * 4 + c] * w10 + work4[i11 * 4 + c] * w11);
+      if (own) {
+        const { from } = own;
+        for (let c = 0; c < 4; c++) own.colours[o + c] = Math.round(from[i00 * 4 + c] * w00 + from[i01 * 4 + c] * w01 + from[i10 * 4 + c] * w10 + from[i11 * 4 + c] * w11);
+        own.alpha[i] = isOutside ? 0 : own.colours[o + 3];
+      }
+    }
+  }
+}
+
+/** An opaque RGBA copy of an RGB image. */
+function opaqueRgba(rgb: RgbImage): RgbaImage {
+  const n = rgb.width * rgb.height;
+  const data = new Uint8Array(n * 4);
+  for (let i = 0, j = 0; i < n; i++, j += 4) {
+    data[j] = rgb.data[i * 3];
+    data[j + 1] = rgb.data[i * 3 + 1];
+    data[j + 2] = rgb.data[i * 3 + 2];
+    data[j + 3] = 255;
+  }
+  return { data, width: rgb.width, height: rgb.height };
 }
 
 /**
