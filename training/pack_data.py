@@ -11,6 +11,12 @@ JPEG. The pack keeps what training needs and shrinks the rest:
   at least 30 % of a background's area and resizes it to 256-320 px, so 640 px keeps all the detail
   training uses);
 - manifest.csv: the same columns, with the new file names and sizes.
+For a run that tests whether the lossy colours cost the real pictures (docs/models/anime-seg.md, "A
+run on a GPU"), `--fg-lossless` keeps the sprites' colours exact too (lossless WebP), and
+`--fg-frac F` keeps about F of the training sprites, whole characters drawn by `--seed`, so that
+such a pack still fits the 64 MiB (the held-out sources' sprites are all kept: the run validates
+on them):
+  /usr/bin/python3 training/pack_data.py --out training/data-pack-lossless --fg-lossless --fg-frac 0.45
 The files in data.EXCLUDE are left out (their names change here, so the exclusion could not match).
 Composites made from the pack are therefore close to, not byte-identical with, those of the set.
 The pack is written to <out>.tmp and renamed into place when complete. Third-party data: keep it out
@@ -21,6 +27,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import random
 import shutil
 import sys
 
@@ -37,10 +44,36 @@ def parse_args(argv=None):
     p.add_argument("--fg-quality", type=int, default=90, help="WebP quality of the sprites' colours (alpha is lossless)")
     p.add_argument("--bg-quality", type=int, default=90)
     p.add_argument("--bg-long", type=int, default=640, help="backgrounds' long side at most, px")
+    p.add_argument("--fg-lossless", action="store_true", help="the sprites' colours lossless too (exact)")
+    p.add_argument("--fg-frac", type=float, default=1.0, help="keep about this share of the training sprites, whole characters")
+    p.add_argument("--seed", type=int, default=1, help="draws the characters --fg-frac keeps")
     return p.parse_args(argv)
 
 
-def pack(src: str, out: str, fg_quality: int = 90, bg_quality: int = 90, bg_long: int = 640) -> dict:
+def kept_characters(rows: list, frac: float, seed: int) -> set:
+    """The training characters (repo/character, as data.py groups them) a pack of about `frac` of
+    the training sprites keeps: characters in a seeded order until that many sprites; every
+    held-out (VAL_REPOS) character is kept."""
+    count, repo = {}, {}
+    for r in rows:
+        if r["kind"] == "fg" and r["file"] not in D.EXCLUDE:
+            key = r["repo"] + "/" + (r["character"] or r["file"])
+            count[key] = count.get(key, 0) + 1
+            repo[key] = r["repo"]
+    val = {k for k in count if repo[k] in D.VAL_REPOS}
+    train = sorted(k for k in count if k not in val)
+    random.Random(seed).shuffle(train)
+    want = frac * sum(count[k] for k in train)
+    keep, n = set(val), 0
+    for k in train:
+        if n >= want:
+            break
+        keep.add(k)
+        n += count[k]
+    return keep
+
+
+def pack(src: str, out: str, fg_quality: int = 90, bg_quality: int = 90, bg_long: int = 640, fg_lossless: bool = False, fg_frac: float = 1.0, seed: int = 1) -> dict:
     tmp = out + ".tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     os.makedirs(os.path.join(tmp, "fg"))
@@ -49,16 +82,22 @@ def pack(src: str, out: str, fg_quality: int = 90, bg_quality: int = 90, bg_long
         reader = csv.DictReader(f)
         fields = reader.fieldnames
         rows = list(reader)
+    characters = kept_characters(rows, fg_frac, seed) if fg_frac < 1 else None
     kept = []
-    counts = {"fg": 0, "bg": 0, "skipped": 0}
+    counts = {"fg": 0, "bg": 0, "skipped": 0, "left_out": 0}
     for row in rows:
         if row["file"] in D.EXCLUDE:
             counts["skipped"] += 1
             continue
+        if characters is not None and row["kind"] == "fg" and row["repo"] + "/" + (row["character"] or row["file"]) not in characters:
+            counts["left_out"] += 1
+            continue
         kind = row["kind"]
         name = os.path.splitext(row["file"])[0] + ".webp"
         im = Image.open(os.path.join(src, row["file"]))
-        if kind == "fg":
+        if kind == "fg" and fg_lossless:
+            im.convert("RGBA").save(os.path.join(tmp, name), "WEBP", lossless=True, quality=100, method=4)
+        elif kind == "fg":
             im.convert("RGBA").save(os.path.join(tmp, name), "WEBP", quality=fg_quality, alpha_quality=100, method=6)
         else:
             im = im.convert("RGB")
@@ -80,7 +119,7 @@ def pack(src: str, out: str, fg_quality: int = 90, bg_quality: int = 90, bg_long
 
 def main(argv=None):
     a = parse_args(argv)
-    print(pack(a.src, a.out, a.fg_quality, a.bg_quality, a.bg_long), flush=True)
+    print(pack(a.src, a.out, a.fg_quality, a.bg_quality, a.bg_long, a.fg_lossless, a.fg_frac, a.seed), flush=True)
     return 0
 
 

@@ -5,7 +5,7 @@
 // run everywhere.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -251,6 +251,45 @@ print(json.dumps({
     expect(again.sha256).toBe(sha(join(out, 'anime-seg-last.onnx')));
     expect(again.step).toBe(events.at(-1).step);
   }, 180_000);
+
+  it.skipIf(!hasTorch)('a lossless pack of part of the set (--fg-lossless --fg-frac): exact sprites, whole training characters drawn by the seed, every held-out one kept', async () => {
+    const dir = await writeTinyAnimeSet();
+    // A third sprite from a held-out source (data.VAL_REPOS): a pack of part of the set keeps it.
+    copyFileSync(join(dir, 'fg', 't_2.png'), join(dir, 'fg', 'v_1.png'));
+    writeFileSync(join(dir, 'manifest.csv'), readFileSync(join(dir, 'manifest.csv'), 'utf8') + 'fg/v_1.png,fuki-tea/ts-detective,0,x,MIT,"drawn; cut at original canvas edge: B",permissive-repo-licence,fg,v:1,160,320\n');
+    const packs = ['1', '5'].map((seed) => {
+      const pack = join(dir, `pack-${seed}`);
+      const told = JSON.parse(execFileSync(PY, [join(REPO_ROOT, 'training/pack_data.py'), '--src', dir, '--out', pack, '--fg-lossless', '--fg-frac', '0.5', '--seed', seed], { encoding: 'utf8' }).replace(/'/g, '"'));
+      return { pack, told };
+    });
+    const check = `
+import os
+from PIL import Image
+out = []
+for pack in sys.argv[2:]:
+    files = [x["file"] for x in D.load_dataset(pack)["fg"]]
+    worst = 0
+    for x in D.load_dataset(pack)["fg"]:
+        a = np.asarray(Image.open(os.path.join(sys.argv[1], x["file"].replace(".webp", ".png"))).convert("RGBA")).astype(int)
+        b = x["rgba"].astype(int)
+        seen = a[..., 3] > 0
+        worst = max(worst, int(np.abs(a - b)[seen].max()), int(np.abs(a[..., 3] - b[..., 3]).max()))
+    out.append({"files": files, "worst": worst})
+print(json.dumps(out))
+`;
+    const script = `import json, sys\nimport numpy as np\nsys.path.insert(0, "training")\nimport data as D\n${check}`;
+    const r = JSON.parse(execFileSync(PY, ['-c', script, dir, ...packs.map((p) => p.pack)], { encoding: 'utf8', cwd: REPO_ROOT })) as { files: string[]; worst: number }[];
+    for (const [i, { told }] of packs.entries()) {
+      expect(told).toMatchObject({ fg: 2, bg: 2, left_out: 1 });
+      // One of the two training characters (half the training sprites) and the held-out one.
+      expect(r[i].files).toHaveLength(2);
+      expect(r[i].files).toContain('fg/v_1.webp');
+      // Lossless: every colour and alpha as the set has it (colours under alpha 0 are not kept).
+      expect(r[i].worst).toBe(0);
+    }
+    // The seed draws which training character (seeds 1 and 5 draw different ones of the two).
+    expect(new Set(r.map((x) => x.files.find((f) => f !== 'fg/v_1.webp'))).size).toBe(2);
+  }, 120_000);
 
   it.skipIf(!hasTorch)('multi-scale training (--sizes): batch i is made at sizes[i mod n], also when a run resumes mid-stream', async () => {
     const dir = await writeTinyAnimeSet();
