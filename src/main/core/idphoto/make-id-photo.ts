@@ -496,10 +496,8 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     let solvedInMs = 0;
     const outAlpha = new Float32Array(W * H);
     const warped: RgbaImage = { data: new Uint8Array(W * H * 4), width: W, height: H };
-    // One set of bilinear taps per pixel serves the alpha and the three colours (sampleBilinear's
-    // rules: outside the work image by more than half a pixel is background, the rest is clamped to
-    // its edge). Where the photo reaches past the work image (a picture cropped tight above the
-    // head), its colours are the work image's edge carried on, so the edges are solved and the
+    // The warp (warpToPhoto): where the photo reaches past the work image (a picture cropped tight
+    // above the head), its colours are the work image's edge carried on, so the edges are solved and the
     // hair's colours estimated against the picture's own background, not against a band of the new
     // colour (and one matte serves every colour); that part is background again after the solve.
     const outside = new Uint8Array(W * H);
@@ -657,7 +655,7 @@ interface PixelAffine {
 }
 
 /**
- * Warps the work image's colours and alpha to the photo (width x height of `out`) along `map` (work
+ * Warps the work image's colours and alpha to the photo (width x height) along `map` (work
  * pixels per photo pixel, pixel corners at 0), bilinear with one set of taps per pixel for the
  * alpha and the colours (sampleBilinear's rules: more than half a pixel outside the work image is
  * marked in `out.outside` and its alpha left at 0; the colours there are the work image's edge
