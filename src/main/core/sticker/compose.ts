@@ -103,31 +103,16 @@ export function cropResample(rgba: Uint8Array, alpha: Float32Array, frameW: numb
           const y1 = Math.min(frameH - 1, y0 + 1);
           const wx = Math.min(1, fx - x0);
           const wy = Math.min(1, fy - y0);
-          // The four corners in turn, alpha-weighted (no array per tap: this runs per pixel per frame).
-          const i00 = y0 * frameW + x0;
-          const i01 = y0 * frameW + x1;
-          const i10 = y1 * frameW + x0;
-          const i11 = y1 * frameW + x1;
-          const a00 = alpha[i00] * ((1 - wx) * (1 - wy));
-          const a01 = alpha[i01] * (wx * (1 - wy));
-          const a10 = alpha[i10] * ((1 - wx) * wy);
-          const a11 = alpha[i11] * (wx * wy);
-          a += a00;
-          r += rgba[i00 * 4] * a00;
-          g += rgba[i00 * 4 + 1] * a00;
-          b += rgba[i00 * 4 + 2] * a00;
-          a += a01;
-          r += rgba[i01 * 4] * a01;
-          g += rgba[i01 * 4 + 1] * a01;
-          b += rgba[i01 * 4 + 2] * a01;
-          a += a10;
-          r += rgba[i10 * 4] * a10;
-          g += rgba[i10 * 4 + 1] * a10;
-          b += rgba[i10 * 4 + 2] * a10;
-          a += a11;
-          r += rgba[i11 * 4] * a11;
-          g += rgba[i11 * 4 + 1] * a11;
-          b += rgba[i11 * 4 + 2] * a11;
+          // The four corners in turn (x0 y0, x1 y0, x0 y1, x1 y1), alpha-weighted; no array per tap:
+          // this runs per pixel of every frame.
+          for (let k = 0; k < 4; k++) {
+            const i = (k < 2 ? y0 : y1) * frameW + (k & 1 ? x1 : x0);
+            const al = alpha[i] * ((k & 1 ? wx : 1 - wx) * (k < 2 ? 1 - wy : wy));
+            a += al;
+            r += rgba[i * 4] * al;
+            g += rgba[i * 4 + 1] * al;
+            b += rgba[i * 4 + 2] * al;
+          }
         }
       }
       const o = y * outW + x;
