@@ -16,7 +16,7 @@ run on a GPU"), `--fg-lossless` keeps the sprites' colours exact too (lossless W
 `--fg-frac F` keeps about F of the training sprites, whole characters drawn by `--seed`, so that
 such a pack still fits the 64 MiB (the held-out sources' sprites are all kept: the run validates
 on them):
-  /usr/bin/python3 training/pack_data.py --out training/data-pack-lossless --fg-lossless --fg-frac 0.45
+  /usr/bin/python3 training/pack_data.py --out training/data-pack-lossless --fg-lossless --fg-frac 0.35
 The files in data.EXCLUDE are left out (their names change here, so the exclusion could not match).
 Composites made from the pack are therefore close to, not byte-identical with, those of the set.
 The pack is written to <out>.tmp and renamed into place when complete. Third-party data: keep it out
@@ -50,6 +50,11 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
+def character_of(row: dict) -> str:
+    """A sprite's character as data.py groups them: repo/character (the file when unnamed)."""
+    return row["repo"] + "/" + (row["character"] or row["file"])
+
+
 def kept_characters(rows: list, frac: float, seed: int) -> set:
     """The training characters (repo/character, as data.py groups them) a pack of about `frac` of
     the training sprites keeps: characters in a seeded order until that many sprites; every
@@ -57,7 +62,7 @@ def kept_characters(rows: list, frac: float, seed: int) -> set:
     count, repo = {}, {}
     for r in rows:
         if r["kind"] == "fg" and r["file"] not in D.EXCLUDE:
-            key = r["repo"] + "/" + (r["character"] or r["file"])
+            key = character_of(r)
             count[key] = count.get(key, 0) + 1
             repo[key] = r["repo"]
     val = {k for k in count if repo[k] in D.VAL_REPOS}
@@ -89,7 +94,7 @@ def pack(src: str, out: str, fg_quality: int = 90, bg_quality: int = 90, bg_long
         if row["file"] in D.EXCLUDE:
             counts["skipped"] += 1
             continue
-        if characters is not None and row["kind"] == "fg" and row["repo"] + "/" + (row["character"] or row["file"]) not in characters:
+        if characters is not None and row["kind"] == "fg" and character_of(row) not in characters:
             counts["left_out"] += 1
             continue
         kind = row["kind"]
