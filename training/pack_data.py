@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import random
 import shutil
@@ -124,7 +125,7 @@ def pack(src: str, out: str, fg_quality: int = 90, bg_quality: int = 90, bg_long
 
 def main(argv=None):
     a = parse_args(argv)
-    print(pack(a.src, a.out, a.fg_quality, a.bg_quality, a.bg_long, a.fg_lossless, a.fg_frac, a.seed), flush=True)
+    print(json.dumps(pack(a.src, a.out, a.fg_quality, a.bg_quality, a.bg_long, a.fg_lossless, a.fg_frac, a.seed)), flush=True)
     return 0
 
 

@@ -259,7 +259,7 @@ print(json.dumps({
     writeFileSync(join(dir, 'manifest.csv'), readFileSync(join(dir, 'manifest.csv'), 'utf8') + 'fg/v_1.png,fuki-tea/ts-detective,0,x,MIT,"drawn; cut at original canvas edge: B",permissive-repo-licence,fg,v:1,160,320\n');
     const packs = ['1', '5'].map((seed) => {
       const pack = join(dir, `pack-${seed}`);
-      const told = JSON.parse(execFileSync(PY, [join(REPO_ROOT, 'training/pack_data.py'), '--src', dir, '--out', pack, '--fg-lossless', '--fg-frac', '0.5', '--seed', seed], { encoding: 'utf8' }).replace(/'/g, '"'));
+      const told = JSON.parse(execFileSync(PY, [join(REPO_ROOT, 'training/pack_data.py'), '--src', dir, '--out', pack, '--fg-lossless', '--fg-frac', '0.5', '--seed', seed], { encoding: 'utf8' }));
       return { pack, told };
     });
     const check = `
@@ -267,18 +267,17 @@ import os
 from PIL import Image
 out = []
 for pack in sys.argv[2:]:
-    files = [x["file"] for x in D.load_dataset(pack)["fg"]]
+    fg = D.load_dataset(pack)["fg"]
     worst = 0
-    for x in D.load_dataset(pack)["fg"]:
+    for x in fg:
         a = np.asarray(Image.open(os.path.join(sys.argv[1], x["file"].replace(".webp", ".png"))).convert("RGBA")).astype(int)
         b = x["rgba"].astype(int)
         seen = a[..., 3] > 0
         worst = max(worst, int(np.abs(a - b)[seen].max()), int(np.abs(a[..., 3] - b[..., 3]).max()))
-    out.append({"files": files, "worst": worst})
+    out.append({"files": [x["file"] for x in fg], "worst": worst})
 print(json.dumps(out))
 `;
-    const script = `import json, sys\nimport numpy as np\nsys.path.insert(0, "training")\nimport data as D\n${check}`;
-    const r = JSON.parse(execFileSync(PY, ['-c', script, dir, ...packs.map((p) => p.pack)], { encoding: 'utf8', cwd: REPO_ROOT })) as { files: string[]; worst: number }[];
+    const r = runOnTrainSplit(dir, check, packs.map((p) => p.pack)) as { files: string[]; worst: number }[];
     for (const [i, { told }] of packs.entries()) {
       expect(told).toMatchObject({ fg: 2, bg: 2, left_out: 1 });
       // One of the two training characters (half the training sprites) and the held-out one.
@@ -499,14 +498,15 @@ print(json.dumps({"rows": out, "reproducible": same}))
  * Runs a Python snippet against training/data.py with `D` (the module), `np` and `part` (the train
  * split of the composite set in `dataDir`) defined; the snippet prints one JSON value, returned parsed.
  */
-function runOnTrainSplit(dataDir: string, body: string): unknown {
+/** Runs `body` in Python with data.py as D and the set's training split as `part`; `args` follow the set as sys.argv[2:]. Returns its JSON. */
+function runOnTrainSplit(dataDir: string, body: string, args: readonly string[] = []): unknown {
   const script = `import json, sys
 import numpy as np
 sys.path.insert(0, "training")
 import data as D
 part = D.split(D.load_dataset(sys.argv[1]), "train")
 ${body}`;
-  return JSON.parse(execFileSync(PY, ['-c', script, dataDir], { encoding: 'utf8', cwd: REPO_ROOT }));
+  return JSON.parse(execFileSync(PY, ['-c', script, dataDir, ...args], { encoding: 'utf8', cwd: REPO_ROOT }));
 }
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
