@@ -115,6 +115,7 @@ export const CHECK_NAMES_EN = {
   faceChroma: 'Face colour',
   faceLightness: 'Face brightness',
   mouthOpeningPct: 'Mouth open',
+  eyeOpeningPct: 'Eye opening',
 } as const satisfies Record<string, string>;
 
 /** A failedCheckLine as English words, for the CLI and report.csv: "Hair cut by the photo edge: 1.84 mm (≤ 1 mm)". */

@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { darkPortrait, evalFile, tempDir, twoPortraits } from '../helpers/env';
+import { darkPortrait, evalFile, personClipFrame, tempDir, twoPortraits } from '../helpers/env';
 import { writeHeic } from '../helpers/heic';
 import { ARTIFACTS_DIR, chooseFiles, setInputValue, useAppSession, waitForCutoutOf } from './helpers';
 
@@ -495,6 +495,24 @@ describe('ID-photo workspace in Chromium', () => {
     expect(await passing.locator('.sr-only').textContent()).toMatch(/^ \(ΔE76 from the nearest colour this size allows: .+\)$/);
     await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
     await app.page.screenshot({ path: join(SCREENS, 'idphoto-failing.png') });
+    expect(app.pageErrors).toEqual([]);
+  });
+
+  it('fails a blink for a passport: its eye check says so under its row, and the toolbar names it', async () => {
+    const slot = app.page.locator('[data-workspace-slot=idphoto]');
+    await app.page.fill('[data-workspace-slot=idphoto] input[type=search]', 'ICAO');
+    await slot.locator('button.spec', { hasText: 'ICAO' }).first().click();
+    // A man mid-blink, a frame of a person_clips video (tests/integration/idphoto-eyes.test.ts).
+    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), personClipFrame('liveportrait_driving_d18.mp4', 186, tempDir('cutout-e2e-eyes-')));
+    const row = app.page.locator('[data-testid=idphoto-report] tr:not(.why)', { hasText: 'Eye opening' });
+    await expect.poll(() => row.getAttribute('class', { timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/\bbad\b/);
+    expect(await row.locator('td:nth-child(3)').textContent()).toMatch(/^\d+(\.\d+)? %$/);
+    await expect.poll(() => app.page.locator('[data-testid=idphoto-check-why]').allTextContents()).toContainEqual(expect.stringMatching(/^How far apart the eyelids are.*a blink or eyes cast down reads low and is refused/));
+    expect(await app.page.locator('[data-testid=idphoto-export-failing]').textContent()).toMatch(/^Does not pass: .*Eye opening.*\. Export writes it as it is$/);
+    await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
+    // The row and its words in view for the screenshot (the checks are below the controls).
+    await app.page.locator('[data-testid=idphoto-check-why]').last().scrollIntoViewIfNeeded();
+    await app.page.screenshot({ path: join(SCREENS, 'idphoto-eyes.png') });
     expect(app.pageErrors).toEqual([]);
   });
 });

@@ -80,6 +80,20 @@ export function reviewFrame(name: keyof typeof REVIEW_FRAMES, dir: string): stri
 }
 
 /**
+ * Frame `index` (0-based, in decoding order) of a `person_clips` video, as a JPEG in `dir`, with its
+ * bottom row of pixels carried on `extendPx` further down (the clothes run on): the head-and-shoulders
+ * framing of these clips leaves too little room below the chin for an ID photo, and carried-on
+ * rows keep the background and the clothes as they were.
+ */
+export function personClipFrame(clip: string, index: number, dir: string, extendPx = 240): string {
+  const out = join(dir, `${clip.replace(/\.\w+$/, '')}-${index}.jpg`);
+  if (existsSync(out)) return out;
+  const filter = `select=eq(n\\,${index}),pad=iw:ih+${extendPx}:0:0,fillborders=bottom=${extendPx}:mode=smear`;
+  execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-i', evalFile('person_clips', 'clips', clip), '-vf', filter, '-frames:v', '1', '-q:v', '2', out]);
+  return out;
+}
+
+/**
  * A long H.264 clip of one character standing still (the AnimateDiff girl of REVIEW_FRAMES, scaled
  * to width x height) for the tests of clips longer than one sticker holds: a clip without a
  * subject is refused (NO_SUBJECT), and a still one is segmented once (its frames repeat).

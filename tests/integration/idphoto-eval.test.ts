@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
 import { detectLandmarks, WFLW } from '../../src/main/core/face/landmarks';
-import { deltaE, srgbToLab } from '../../src/main/core/idphoto/compliance';
+import { deltaE, EYES_OPEN_MIN_PCT, srgbToLab } from '../../src/main/core/idphoto/compliance';
 import { detectFaces } from '../../src/main/core/face/yunet';
 import { decodeImage } from '../../src/main/core/image/decode';
 import { encodeImage } from '../../src/main/core/image/encode';
@@ -37,6 +37,8 @@ describe('id_portraits: ICAO 35x45 and CN 1-inch', () => {
           rows.push({ file, spec: specId, outcome: 'made', crownChinMm: cc.value, pass: cc.pass, failing });
           // Every photo that was made must meet the head-size band: the crop is placed by it.
           expect(cc.pass, `${specId} ${file}: crown-chin ${cc.value} mm`).toBe(true);
+          // Everyone in these portraits has their eyes open (looked at): none may read as a blink.
+          expect(r.report.measurements.eyeOpeningPct!.value!, `${file}: eye opening`).toBeGreaterThanOrEqual(EYES_OPEN_MIN_PCT);
           if (OUT) {
             const png = await encodeImage(r.image, { format: 'png' });
             mkdirSync(join(OUT, specId), { recursive: true });

@@ -24,6 +24,14 @@ export const WFLW = {
     [90, 94],
     [91, 93],
   ],
+  /**
+   * The eyes' contours, image-left eye then image-right: the corners (60 and 64; 68 and 72) and
+   * the lids' points facing each other, upper then lower (61-67, 62-66, 63-65; 69-75, 70-74, 71-73).
+   */
+  eyeContours: [
+    { corners: [60, 64], lidPairs: [[61, 67], [62, 66], [63, 65]] },
+    { corners: [68, 72], lidPairs: [[69, 75], [70, 74], [71, 73]] },
+  ],
 } as const;
 
 /**
@@ -37,6 +45,24 @@ export function mouthOpening(landmarks: readonly Point[]): number {
   const width = gap(WFLW.mouthInnerLeft, WFLW.mouthInnerRight);
   if (width <= 0) return 0;
   return WFLW.mouthInnerPairs.reduce((sum, [upper, lower]) => sum + gap(upper, lower), 0) / WFLW.mouthInnerPairs.length / width;
+}
+
+/**
+ * How open the eyes are: for each eye, the mean gap between its lids at three points (WFLW
+ * 61-67, 62-66, 63-65 and 69-75, 70-74, 71-73) over the distance of its corners (60-64, 68-72), the
+ * eye aspect ratio of Soukupová and Čech (2016) on WFLW's eight-point contour; the less open eye's.
+ * Scale and roll do not change it. With PFLD, open eyes looking at the camera measure about 0.16
+ * to 0.45 (a smile narrows them), most shut ones 0.02 to 0.13 (docs/idphoto.md, "Eyes").
+ */
+export function eyeOpening(landmarks: readonly Point[]): number {
+  const gap = (a: number, b: number): number => Math.hypot(landmarks[a].x - landmarks[b].x, landmarks[a].y - landmarks[b].y);
+  let least = Infinity;
+  for (const { corners, lidPairs } of WFLW.eyeContours) {
+    const width = gap(corners[0], corners[1]);
+    if (width <= 0) continue;
+    least = Math.min(least, lidPairs.reduce((sum, [upper, lower]) => sum + gap(upper, lower), 0) / lidPairs.length / width);
+  }
+  return Number.isFinite(least) ? least : 0;
 }
 
 /** The square crop PFLD sees: side = max(w, h) of the face box, centred on it. */

@@ -7,7 +7,7 @@ import type { RgbaImage } from '../image/decode';
 import { SRGB_TO_LINEAR } from '../image/tone';
 import { unsureShare } from '../matting/unsure-share';
 import type { Point } from '../face/yunet';
-import { asksClosedMouth, type IdPhotoSpec } from './spec';
+import { asksClosedMouth, asksOpenEyes, type IdPhotoSpec } from './spec';
 
 /** One measured value against its band (null bounds are open), in one of the report's units. */
 export interface Measurement extends IdPhotoMeasurement {
@@ -45,6 +45,8 @@ export interface ComplianceReport {
     sourceScale?: Measurement;
     /** How far apart the lips are, % of the mouth's width (face/landmarks.ts mouthOpening); judged where the spec asks for a closed mouth. */
     mouthOpeningPct?: Measurement;
+    /** How open the less open eye is, % of its width (face/landmarks.ts eyeOpening); judged where the spec asks for open eyes. */
+    eyeOpeningPct?: Measurement;
   };
   /** Guides in output pixels for drawing over the preview. */
   guides: { crownY: number; chinY: number; eyeY: number; centreX: number };
@@ -129,6 +131,8 @@ export interface ComplianceInput {
   sourceScale?: number;
   /** The lips' gap over the mouth's width (mouthOpening); absent: not measured. */
   mouthOpening?: number;
+  /** The less open eye's lid gap over its width (eyeOpening); absent: not measured. */
+  eyeOpening?: number;
 }
 
 /**
@@ -200,6 +204,16 @@ export const FACE_LIGHTNESS_BAND: readonly [number, number] = [24, 92];
  * with a glimpse of teeth, 6 %, passes).
  */
 export const MOUTH_OPEN_MAX_PCT = 10;
+
+/**
+ * The least the eyelids may be apart where a spec asks for open eyes, % of the eye's width (the
+ * less open eye's). Set between what PFLD measures (docs/idphoto.md, "Eyes"): on the frames of the
+ * `person_clips` videos, labelled by eye, three in four shut eyes read 1.6-12.8 % (the rest up to
+ * 19 %, drawn partly open), eyes cast down 12-15 %, and open eyes looking at the camera 16.4 % and
+ * more, as do the `id_portraits` faces (19.7 % and more; a smile's squint the least). It refuses
+ * most blinks and no open eye; a shut eye PFLD draws partly open, or a wink, passes.
+ */
+export const EYES_OPEN_MIN_PCT = 13;
 
 /** How much hair the source may have cut above the crown before the photo fails (mm, about 12 px at 300 dpi). */
 export const HAIR_CUT_TOLERANCE_MM = 1;
@@ -312,6 +326,10 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
   if (input.mouthOpening !== undefined) {
     const asks = asksClosedMouth(spec);
     measurements.mouthOpeningPct = measure(input.mouthOpening * 100, '%', null, asks ? MOUTH_OPEN_MAX_PCT : null, asks ? 'how far apart the lips are, in % of the mouth\'s width: this rule asks for a neutral expression with the mouth closed (a smile that shows the teeth is refused)' : NO_BAND_NOTE);
+  }
+  if (input.eyeOpening !== undefined) {
+    const asks = asksOpenEyes(spec);
+    measurements.eyeOpeningPct = measure(input.eyeOpening * 100, '%', asks ? EYES_OPEN_MIN_PCT : null, null, asks ? 'how far apart the eyelids are, in % of the eye\'s width (the less open eye): this rule asks for the eyes open and clearly visible (a blink, or eyes cast down, is refused)' : NO_BAND_NOTE);
   }
   // A visibly flat-cut hairline is more than a measuring matter: offices ask for the whole head.
   if (hiddenMm > 0.05 || input.crownTouchesTop) measurements.hairCutMm = measure(hiddenMm, 'mm', null, HAIR_CUT_TOLERANCE_MM, 'the hair runs into the top edge of the source; the missing part is estimated from the head outline at the edge; use a photo with room above the head');

@@ -39,6 +39,11 @@ export interface IdPhotoSpec {
    * default: true for a document, false otherwise. The US takes "a natural smile" (false).
    */
   mouthClosed?: boolean;
+  /**
+   * The rule asks for open eyes; default: true for a document (every photo ID rule does), false
+   * otherwise (a résumé or a general photo: the measurement is shown, not judged).
+   */
+  eyesOpen?: boolean;
   /** Date (YYYY-MM-DD) the values were compiled. */
   checked: string;
   note?: string;
@@ -69,6 +74,7 @@ export function parseSpec(raw: unknown, origin = 'spec'): IdPhotoSpec {
   if (s.crownMarginMm !== undefined && !isBand(s.crownMarginMm)) fail('has an invalid crownMarginMm');
   if (s.fileSizeKb !== undefined && !isBand(s.fileSizeKb)) fail('has an invalid fileSizeKb');
   if (s.mouthClosed !== undefined && typeof s.mouthClosed !== 'boolean') fail('has a mouthClosed that is not true or false');
+  if (s.eyesOpen !== undefined && typeof s.eyesOpen !== 'boolean') fail('has an eyesOpen that is not true or false');
   const bg = s.background ?? { allowed: ['#FFFFFF'], default: '#FFFFFF' };
   if (!Array.isArray(bg.allowed) || bg.allowed.length === 0) fail('needs background.allowed colours');
   for (const c of [...bg.allowed, bg.default]) parseHexColor(c);
@@ -91,6 +97,7 @@ export function parseSpec(raw: unknown, origin = 'spec'): IdPhotoSpec {
     format: s.format === 'png' ? 'png' : 'jpeg',
     source: s.source ?? 'user spec',
     ...(s.mouthClosed !== undefined ? { mouthClosed: s.mouthClosed } : {}),
+    ...(s.eyesOpen !== undefined ? { eyesOpen: s.eyesOpen } : {}),
     checked: s.checked ?? '',
     note: s.note,
   };
@@ -99,6 +106,11 @@ export function parseSpec(raw: unknown, origin = 'spec'): IdPhotoSpec {
 /** Whether a spec's rule asks for a closed mouth: its own `mouthClosed`, else a document's do. */
 export function asksClosedMouth(spec: Pick<IdPhotoSpec, 'use' | 'mouthClosed'>): boolean {
   return spec.mouthClosed ?? spec.use === 'document';
+}
+
+/** Whether a spec's rule asks for open eyes: its own `eyesOpen`, else a document's do. */
+export function asksOpenEyes(spec: Pick<IdPhotoSpec, 'use' | 'eyesOpen'>): boolean {
+  return spec.eyesOpen ?? spec.use === 'document';
 }
 
 /** Reads a spec file ({ specs: [...] } or a bare array). */

@@ -26,6 +26,7 @@ function measuredTip(name: string, m: IdPhotoMeasurement, allowedColours: readon
     case 'faceChroma':
     case 'faceLightness':
     case 'mouthOpeningPct':
+    case 'eyeOpeningPct':
       return t(`idphoto.tip.${name}`);
     case 'backgroundColourDeltaE':
       return t('idphoto.tip.backgroundColourDeltaE', { colours: allowedColours.join(', ') });

@@ -6,12 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../../../src/main/cli/commands/idphoto';
 import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core/face/yunet';
 import { byteBand, commentSegments, encodeIdPhoto, jpegAppMarkers, readJpegDpi, readPngDpi, rewriteJpegHeader, setPngDpi } from '../../../../src/main/core/idphoto/exact-file';
-import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, FACE_LIGHTNESS_BAND, MOUTH_OPEN_MAX_PCT, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
+import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, FACE_LIGHTNESS_BAND, MOUTH_OPEN_MAX_PCT, EYES_OPEN_MIN_PCT, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
 import { bandText, CHECK_NAMES_EN, failedCheckLine, failedCheckWords, askedFileSizeBand, fileSizeAdvice, fileSizeBand, fileSizeBandEnds, LOW_JPEG_QUALITY, MAX_FILE_KB, parseFileSizeBand, valueText } from '../../../../src/shared/idphoto-report';
 import { estimateHiddenCrown, fromAligned, toAligned, topEdgeCutWidth, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
 import { cutMarks, layoutSharedSheet, layoutSheet, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
-import { asksClosedMouth, parseSpec, SpecLibrary } from '../../../../src/main/core/idphoto/spec';
-import { mouthOpening } from '../../../../src/main/core/face/landmarks';
+import { asksClosedMouth, asksOpenEyes, parseSpec, SpecLibrary } from '../../../../src/main/core/idphoto/spec';
+import { eyeOpening, mouthOpening } from '../../../../src/main/core/face/landmarks';
 import type { Point } from '../../../../src/main/core/face/yunet';
 
 function noiseImage(w: number, h: number, seed = 1) {
@@ -204,6 +204,61 @@ describe('compliance report: the closed mouth', () => {
     expect(asksClosedMouth(parseSpec({ ...base, mouthClosed: false }))).toBe(false);
     expect(asksClosedMouth(parseSpec(base))).toBe(true);
     expect(() => parseSpec({ ...base, mouthClosed: 'yes' })).toThrow('spec mine has a mouthClosed that is not true or false');
+  });
+});
+
+describe('compliance report: open eyes', () => {
+  /**
+   * WFLW-98 landmarks of two eyes `width` wide, 60 apart, whose lids are `gapA` (image-left eye)
+   * and `gapB` apart at their middle and half that beside it, turned by rollDeg.
+   */
+  const eyes = (width: number, gapA: number, gapB: number, rollDeg = 0): Point[] => {
+    const points: Point[] = Array.from({ length: 98 }, () => ({ x: 0, y: 0 }));
+    const [c, s] = [Math.cos((rollDeg * Math.PI) / 180), Math.sin((rollDeg * Math.PI) / 180)];
+    const put = (i: number, x: number, y: number): void => void (points[i] = { x: 100 + x * c - y * s, y: 200 + x * s + y * c });
+    for (const [first, cx, gap] of [[60, -30, gapA], [68, 30, gapB]] as const) {
+      put(first, cx - width / 2, 0);
+      put(first + 4, cx + width / 2, 0);
+      // Upper lid first+1..first+3 left to right, lower lid first+7..first+5 beneath them.
+      [-width / 4, 0, width / 4].forEach((x, k) => {
+        const g = k === 1 ? gap : gap / 2;
+        put(first + 1 + k, cx + x, -g / 2);
+        put(first + 7 - k, cx + x, g / 2);
+      });
+    }
+    return points;
+  };
+
+  it("measures the less open eye's lid gap over its width, whatever its size and roll", () => {
+    // Mean gap (g/2 + g + g/2) / 3 = 2g/3: a 12-px gap over a 40-px eye is 0.2.
+    expect(eyeOpening(eyes(40, 12, 12))).toBeCloseTo(0.2, 6);
+    expect(eyeOpening(eyes(40, 12, 3))).toBeCloseTo(0.05, 6);
+    expect(eyeOpening(eyes(40, 3, 12, 14))).toBeCloseTo(0.05, 6);
+    expect(eyeOpening(eyes(160, 48, 60, -9))).toBeCloseTo(0.2, 6);
+    expect(eyeOpening(eyes(40, 0, 0))).toBe(0);
+  });
+
+  it('fails eyelids closer than the limit where the spec asks for open eyes: documents, not a studio or résumé size', async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    const check = (specId: string, opening: number) => {
+      const spec = lib.get(specId);
+      const [W, H] = [spec.widthPx, spec.heightPx];
+      const pupils: [Point, Point] = [{ x: W * 0.4, y: H * 0.4 }, { x: W * 0.6, y: H * 0.4 }];
+      return buildComplianceReport({ spec, image: { data: new Uint8Array(W * H * 4).fill(255), width: W, height: H }, alpha: new Float32Array(W * H), backgroundHex: '#FFFFFF', crownY: H * 0.15, chin: { x: W / 2, y: H * 0.72 }, eyes: pupils, centreX: W / 2, faceCount: 1, eyeOpening: opening }).measurements.eyeOpeningPct!;
+    };
+    expect(check('icao-35x45', 0.25)).toMatchObject({ value: 25, unit: '%', min: EYES_OPEN_MIN_PCT, max: null, pass: true });
+    expect(check('us-2x2', 0.05)).toMatchObject({ value: 5, pass: false });
+    expect(check('cn-id-card', EYES_OPEN_MIN_PCT / 100)).toMatchObject({ pass: true });
+    expect(failedCheckWords(failedCheckLine('eyeOpeningPct', check('uk-35x45', 0.08)))).toBe('Eye opening: 8 % (≥ 13 %)');
+    // A studio or résumé size: shown, not judged.
+    for (const id of ['cn-1inch', 'resume-35x45']) expect(check(id, 0.05), id).toMatchObject({ value: 5, min: null, max: null, pass: true, note: NO_BAND_NOTE });
+    // A user's spec says it either way; anything but true or false is refused.
+    const base = { id: 'mine', widthMm: 35, heightMm: 45, dpi: 300, crownChinMm: [32, 36] };
+    expect(asksOpenEyes(parseSpec({ ...base, use: 'general', eyesOpen: true }))).toBe(true);
+    expect(asksOpenEyes(parseSpec({ ...base, eyesOpen: false }))).toBe(false);
+    expect(asksOpenEyes(parseSpec(base))).toBe(true);
+    expect(asksOpenEyes(parseSpec({ ...base, use: 'resume' }))).toBe(false);
+    expect(() => parseSpec({ ...base, eyesOpen: 1 })).toThrow('spec mine has an eyesOpen that is not true or false');
   });
 });
 

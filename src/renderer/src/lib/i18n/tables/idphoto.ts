@@ -108,6 +108,11 @@ export const idphoto = {
     en: 'How far apart the lips are, in % of the mouth\'s width: passports and most IDs ask for a neutral expression with the mouth closed (a smile that shows the teeth is refused; the US takes a natural smile)',
     'zh-CN': '上下唇之间的距离，占嘴宽的百分比：护照和多数证件要求表情自然、嘴巴闭合（露齿微笑不合格；美国允许自然微笑）',
   },
+  'idphoto.m.eyeOpeningPct': { en: CHECK_NAMES_EN.eyeOpeningPct, 'zh-CN': '睁眼程度' },
+  'idphoto.tip.eyeOpeningPct': {
+    en: 'How far apart the eyelids are, in % of the eye\'s width (the less open eye): passports and IDs ask for the eyes open and clearly visible; a blink or eyes cast down reads low and is refused (a half-closed eye or a wink can still pass: look yourself)',
+    'zh-CN': '上下眼睑之间的距离，占眼宽的百分比（取睁得较小的一只眼）：护照和证件要求双眼睁开、清晰可见；闭眼或低头垂眼读数偏低，不合格（半闭眼或眨单眼仍可能通过，请自行确认）',
+  },
   'idphoto.tip.faceLightness': {
     en: 'How light the face is (mean CIE L*, 0 black to 100 white): a face in shadow or an under-exposed photo is too dark, one burnt out by flash too light; offices refuse both. Brightness (under Adjust) lightens or darkens the person; its Auto takes the least step that passes',
     'zh-CN': '面部的明暗程度（CIE L* 平均值，0 为黑、100 为白）：背光、阴影或曝光不足会过暗，闪光过曝会过亮，证件均不接受。可用“微调”中的“亮度”调亮或调暗人像，“自动”取能通过检查的最小调整',
@@ -117,8 +122,8 @@ export const idphoto = {
     'zh-CN': '面部的色彩程度（与同亮度灰色的色差 ΔE76）：黑白照片为零，证件要求彩色照片',
   },
   'idphoto.notChecked': {
-    en: 'Not checked here: glasses, eyes open and looking at the camera, an expression beyond the closed mouth, even lighting, and that this is a recent photo of you. Look at these yourself before you send it.',
-    'zh-CN': '以下各项本软件不检查：眼镜、是否睁眼并直视镜头、嘴巴闭合以外的表情、光照是否均匀、是否为本人近照。提交前请自行确认。',
+    en: 'Not checked here: glasses, eyes half closed or not looking at the camera, an expression beyond the closed mouth and open eyes, even lighting, and that this is a recent photo of you. Look at these yourself before you send it.',
+    'zh-CN': '以下各项本软件不检查：眼镜、半闭眼或未直视镜头、闭嘴和睁眼以外的表情、光照是否均匀、是否为本人近照。提交前请自行确认。',
   },
   'idphoto.tip.faceCentreOffsetMm': { en: 'Face centre (between the eyes) from the vertical centre line', 'zh-CN': '两眼中点偏离竖直中线的距离' },
   'idphoto.tip.backgroundUniformityDeltaE': { en: 'How much the background varies: ΔE76 of its pixels from their mean (95th percentile)', 'zh-CN': '背景的均匀程度：背景像素与其平均色的色差 ΔE76（第 95 百分位）' },
