@@ -1,7 +1,7 @@
 // Test helpers: where ../shared (models, eval, train) is, and a CoreEnv on the real models.
 // Tests read third-party data from ../shared at run time; none of it is committed.
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -80,16 +80,19 @@ export function reviewFrame(name: keyof typeof REVIEW_FRAMES, dir: string): stri
 }
 
 /**
- * Frame `index` (0-based, in decoding order) of a `person_clips` video, as a JPEG in `dir`, with its
+ * Frame `index` (0-based, in the order the decoder gives them out: presentation order) of a
+ * `person_clips` video, as a JPEG in `dir` (written under another name, then renamed), with its
  * bottom row of pixels carried on `extendPx` further down (the clothes run on): the head-and-shoulders
  * framing of these clips leaves too little room below the chin for an ID photo, and carried-on
  * rows keep the background and the clothes as they were.
  */
 export function personClipFrame(clip: string, index: number, dir: string, extendPx = 240): string {
-  const out = join(dir, `${clip.replace(/\.\w+$/, '')}-${index}.jpg`);
+  const out = join(dir, `${clip.replace(/\.\w+$/, '')}-${index}-${extendPx}.jpg`);
   if (existsSync(out)) return out;
   const filter = `select=eq(n\\,${index}),pad=iw:ih+${extendPx}:0:0,fillborders=bottom=${extendPx}:mode=smear`;
-  execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-i', evalFile('person_clips', 'clips', clip), '-vf', filter, '-frames:v', '1', '-q:v', '2', out]);
+  const part = `${out}.part.jpg`;
+  execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-y', '-i', evalFile('person_clips', 'clips', clip), '-vf', filter, '-frames:v', '1', '-q:v', '2', part]);
+  renameSync(part, out);
   return out;
 }
 

@@ -31,12 +31,15 @@ describe('ID photo: open eyes', () => {
       expect(eyes, `frame ${index}`).toMatchObject({ min: EYES_OPEN_MIN_PCT, max: null, pass: false });
       expect(eyes.value!, `frame ${index}`).toBeLessThan(EYES_OPEN_MIN_PCT - 2);
       expect(r.report.pass).toBe(false);
-      expect(failedChecks(r.report).some((line) => line.startsWith('eyeOpeningPct '))).toBe(true);
+      const failing = failedChecks(r.report);
+      expect(failing.some((line) => line.startsWith('eyeOpeningPct '))).toBe(true);
+      // Frame 186 fails nothing else (96 has his mouth open too).
+      if (index === 186) expect(failing).toHaveLength(1);
     }
     const open = await makeIdPhoto(await decodeImage(personClipFrame(CLIP, OPEN, dir)), { spec }, env);
     expect(open.report.measurements.eyeOpeningPct).toMatchObject({ pass: true });
     expect(open.report.measurements.eyeOpeningPct!.value!).toBeGreaterThan(EYES_OPEN_MIN_PCT + 6);
-    // Nothing else about this frame fails: the blink alone made the difference above.
+    // Nothing about this frame fails: with 186 above, the blink alone made the difference.
     expect(failedChecks(open.report)).toEqual([]);
   });
 

@@ -41,7 +41,7 @@ export const idphotoCommand: CliCommand = {
   The report holds every measurement with its band and pass flag; a photo that fails its spec is
   written, and its line names the failed checks. A closed mouth is checked where the spec asks for
   one (documents but the US: lips apart by over 10 % of the mouth's width, a smile that shows the
-  teeth, fail). Open eyes are checked for documents (eyelids apart by under 13 % of the eye's
+  teeth, fail). Open eyes are checked for documents (either eye's lids apart by under 13 % of its
   width, a blink or eyes cast down, fail; a half-closed eye or a wink can pass). Not checked:
   glasses, that the eyes look at the camera, the rest of the expression, even lighting, and that
   it is a recent photo of the person: check these yourself.

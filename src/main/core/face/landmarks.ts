@@ -52,9 +52,11 @@ export function mouthOpening(landmarks: readonly Point[]): number {
  * 61-67, 62-66, 63-65 and 69-75, 70-74, 71-73) over the distance of its corners (60-64, 68-72), the
  * eye aspect ratio of Soukupová and Čech (2016) on WFLW's eight-point contour; the less open eye's.
  * Scale and roll do not change it. With PFLD, open eyes looking at the camera measure about 0.16
- * to 0.45 (a smile narrows them), most shut ones 0.02 to 0.13 (docs/idphoto.md, "Eyes").
+ * and more (the eval portraits 0.20 to 0.38; a smile narrows them), most shut ones 0.02 to 0.13
+ * (docs/idphoto.md, "Eyes"). Undefined when neither eye has a width (points fallen together: no
+ * measure, rather than a blink).
  */
-export function eyeOpening(landmarks: readonly Point[]): number {
+export function eyeOpening(landmarks: readonly Point[]): number | undefined {
   const gap = (a: number, b: number): number => Math.hypot(landmarks[a].x - landmarks[b].x, landmarks[a].y - landmarks[b].y);
   let least = Infinity;
   for (const { corners, lidPairs } of WFLW.eyeContours) {
@@ -62,7 +64,7 @@ export function eyeOpening(landmarks: readonly Point[]): number {
     if (width <= 0) continue;
     least = Math.min(least, lidPairs.reduce((sum, [upper, lower]) => sum + gap(upper, lower), 0) / lidPairs.length / width);
   }
-  return Number.isFinite(least) ? least : 0;
+  return Number.isFinite(least) ? least : undefined;
 }
 
 /** The square crop PFLD sees: side = max(w, h) of the face box, centred on it. */

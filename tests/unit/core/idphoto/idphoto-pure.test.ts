@@ -236,6 +236,8 @@ describe('compliance report: open eyes', () => {
     expect(eyeOpening(eyes(40, 3, 12, 14))).toBeCloseTo(0.05, 6);
     expect(eyeOpening(eyes(160, 48, 60, -9))).toBeCloseTo(0.2, 6);
     expect(eyeOpening(eyes(40, 0, 0))).toBe(0);
+    // Points fallen together: not measured, rather than read as a blink.
+    expect(eyeOpening(eyes(0, 0, 0))).toBeUndefined();
   });
 
   it('fails eyelids closer than the limit where the spec asks for open eyes: documents, not a studio or résumé size', async () => {
@@ -249,6 +251,7 @@ describe('compliance report: open eyes', () => {
     expect(check('icao-35x45', 0.25)).toMatchObject({ value: 25, unit: '%', min: EYES_OPEN_MIN_PCT, max: null, pass: true });
     expect(check('us-2x2', 0.05)).toMatchObject({ value: 5, pass: false });
     expect(check('cn-id-card', EYES_OPEN_MIN_PCT / 100)).toMatchObject({ pass: true });
+    expect(check('cn-id-card', 0.1294)).toMatchObject({ value: 12.94, pass: false });
     expect(failedCheckWords(failedCheckLine('eyeOpeningPct', check('uk-35x45', 0.08)))).toBe('Eye opening: 8 % (≥ 13 %)');
     // A studio or résumé size: shown, not judged.
     for (const id of ['cn-1inch', 'resume-35x45']) expect(check(id, 0.05), id).toMatchObject({ value: 5, min: null, max: null, pass: true, note: NO_BAND_NOTE });

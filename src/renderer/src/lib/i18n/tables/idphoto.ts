@@ -111,7 +111,7 @@ export const idphoto = {
   'idphoto.m.eyeOpeningPct': { en: CHECK_NAMES_EN.eyeOpeningPct, 'zh-CN': '睁眼程度' },
   'idphoto.tip.eyeOpeningPct': {
     en: 'How far apart the eyelids are, in % of the eye\'s width (the less open eye): passports and IDs ask for the eyes open and clearly visible; a blink or eyes cast down reads low and is refused (a half-closed eye or a wink can still pass: look yourself)',
-    'zh-CN': '上下眼睑之间的距离，占眼宽的百分比（取睁得较小的一只眼）：护照和证件要求双眼睁开、清晰可见；闭眼或低头垂眼读数偏低，不合格（半闭眼或眨单眼仍可能通过，请自行确认）',
+    'zh-CN': '上下眼睑之间的距离，占眼宽的百分比（取睁得较小的一只眼）：护照和证件要求双眼睁开、清晰可见；闭眼或垂眼（目光向下）读数偏低，不合格（半闭眼或闭一只眼仍可能通过，请自行确认）',
   },
   'idphoto.tip.faceLightness': {
     en: 'How light the face is (mean CIE L*, 0 black to 100 white): a face in shadow or an under-exposed photo is too dark, one burnt out by flash too light; offices refuse both. Brightness (under Adjust) lightens or darkens the person; its Auto takes the least step that passes',
