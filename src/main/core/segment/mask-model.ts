@@ -1,9 +1,9 @@
 // Runs a mask model (person-mask / anime-mask) on an RGBA image: resize + normalise per the
 // manifest, inference (with the mirror image and at extra sizes when the manifest asks), decode to a
 // 0..1 map at model resolution. Core (no electron).
-import { luma } from '../../../shared/color';
 import { AppError } from '../../../shared/errors';
 import type { RgbaImage } from '../image/decode';
+import { exposureGain, gainTable } from '../image/exposure';
 import { resizeFloatBilinear, resizeToRgb } from '../image/resize';
 import { flattenForMatting, ownAlphaOf } from '../matting/own-alpha';
 import type { ModelEntry } from '../models/manifest';
@@ -136,52 +136,12 @@ interface ModelInput {
   resizeMs: number;
 }
 
-/**
- * The 99th percentile of luma (0..255) a person model's input is brought up to when the picture's
- * own is lower, and the most it is multiplied by for that. An under-exposed portrait lost the person
- * model's grip on its edges: the 33 `id_portraits` photos at a quarter of their sRGB values gave
- * masks that agree with their own photo's at a mean IoU (at 0.5) of 0.971 (df_img62 0.73), 0.993
- * seen brightened so (docs/quality.md, "Under-exposed pictures"). 170 lies below every eval photo's
- * own percentile (174 the lowest, of 114 photos in three sets), so a picture exposed as those are is
- * seen as it is; the gain is continuous in the percentile (no jump between frames of a clip).
- */
-export const EXPOSURE_TARGET_P99 = 170;
-export const EXPOSURE_GAIN_MAX = 4;
-
-/**
- * The gain (1 to EXPOSURE_GAIN_MAX) that brings the picture's 99th percentile of luma up to
- * EXPOSURE_TARGET_P99: 1 for a picture at or above it. Counted on every third pixel of every third
- * row (a sample of a ninth, plenty for a percentile).
- */
-export function exposureGain(image: RgbaImage): number {
-  const histogram = new Uint32Array(256);
-  const { data, width, height } = image;
-  let n = 0;
-  for (let y = 1; y < height; y += 3) {
-    for (let x = 1, j = (y * width + 1) * 4; x < width; x += 3, j += 12) {
-      histogram[Math.min(255, Math.round(luma(data[j], data[j + 1], data[j + 2])))]++;
-      n++;
-    }
-  }
-  if (n === 0) return 1;
-  let below = 0;
-  let p99 = 255;
-  for (let v = 0; v < 256; v++) {
-    below += histogram[v];
-    if (below >= 0.99 * n) {
-      p99 = v;
-      break;
-    }
-  }
-  return Math.min(EXPOSURE_GAIN_MAX, Math.max(1, EXPOSURE_TARGET_P99 / Math.max(1, p99)));
-}
-
 async function resizeForModel(image: RgbaImage, entry: ModelEntry, size: { width: number; height: number }, gain = 1): Promise<ModelInput> {
   const t0 = performance.now();
   const placement = computePlacement(image.width, image.height, size.width, size.height, entry.preprocess.resize);
   const rgb = await resizeToRgb(image, placement.width, placement.height, { kernel: entry.preprocess.interpolation });
   if (gain !== 1) {
-    const table = Uint8Array.from({ length: 256 }, (_, v) => Math.min(255, Math.round(v * gain)));
+    const table = gainTable(gain);
     for (let i = 0; i < rgb.data.length; i++) rgb.data[i] = table[rgb.data[i]];
   }
   return { rgb: rgb.data, placement, size, resizeMs: performance.now() - t0 };

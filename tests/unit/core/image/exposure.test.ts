@@ -1,7 +1,7 @@
-// exposureGain: how much a person model's input is brightened, from the picture's 99th percentile
-// of luma (pure; pictures made here).
+// exposureGain: how much a person model's or the face models' input is brightened, from the
+// picture's 99th percentile of luma (pure; pictures made here).
 import { describe, expect, it } from 'vitest';
-import { EXPOSURE_GAIN_MAX, EXPOSURE_TARGET_P99, exposureGain } from '../../../../src/main/core/segment/mask-model';
+import { EXPOSURE_GAIN_MAX, EXPOSURE_TARGET_P99, exposureGain } from '../../../../src/main/core/image/exposure';
 
 /** A width x height RGBA picture of grey `level`, with the pixels at `bright` ([x, y]) white. */
 function grey(level: number, width = 60, height = 40, bright: [number, number][] = []): { data: Uint8Array; width: number; height: number } {
