@@ -11,9 +11,9 @@ import type { RgbaImage } from './decode';
  * photos at a quarter of their sRGB values gave masks that agree with their own photo's at a mean
  * IoU (at 0.5) of 0.971 (df_img62 0.73), 0.994 seen brightened so, and eyes and chin a median 4.5 %
  * of the eyes' distance from their own photo's, 2.0 % brightened (docs/quality.md, "Under-exposed
- * pictures"). 170 lies below every eval photo's
- * own percentile (174 the lowest, of 114 photos in three sets), so a picture exposed as those are is
- * seen as it is; the gain is continuous in the percentile (no jump between frames of a clip).
+ * pictures"). 170 lies below every eval photo's own percentile (174 the lowest, of 114 photos in
+ * three sets), so a picture exposed as those are is seen as it is; the gain is continuous in the
+ * percentile (no jump between two frames that differ a little).
  */
 export const EXPOSURE_TARGET_P99 = 170;
 export const EXPOSURE_GAIN_MAX = 4;
