@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../../../src/main/cli/commands/idphoto';
 import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core/face/yunet';
 import { byteBand, commentSegments, encodeIdPhoto, jpegAppMarkers, readJpegDpi, readPngDpi, rewriteJpegHeader, setPngDpi } from '../../../../src/main/core/idphoto/exact-file';
-import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, FACE_LIGHTNESS_BAND, MOUTH_OPEN_MAX_PCT, EYES_OPEN_MIN_PCT, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
+import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, type ComplianceInput, type ComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, FACE_LIGHTNESS_BAND, MOUTH_OPEN_MAX_PCT, EYES_OPEN_MIN_PCT, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
 import { bandText, CHECK_NAMES_EN, failedCheckLine, failedCheckWords, askedFileSizeBand, fileSizeAdvice, fileSizeBand, fileSizeBandEnds, LOW_JPEG_QUALITY, MAX_FILE_KB, parseFileSizeBand, valueText } from '../../../../src/shared/idphoto-report';
 import { estimateHiddenCrown, fromAligned, toAligned, topEdgeCutWidth, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
 import { cutMarks, layoutSharedSheet, layoutSheet, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
@@ -163,6 +163,14 @@ describe('compliance report: the colour and brightness checks', () => {
   });
 });
 
+/** The report of a white photo of the spec's size (no person in the matte), its face's landmarks at fixed places, with `more` measured. */
+function plainPhotoReport(lib: SpecLibrary, specId: string, more: Pick<ComplianceInput, 'mouthOpening' | 'eyeOpening'>): ComplianceReport {
+  const spec = lib.get(specId);
+  const [W, H] = [spec.widthPx, spec.heightPx];
+  const eyes: [Point, Point] = [{ x: W * 0.4, y: H * 0.4 }, { x: W * 0.6, y: H * 0.4 }];
+  return buildComplianceReport({ spec, image: { data: new Uint8Array(W * H * 4).fill(255), width: W, height: H }, alpha: new Float32Array(W * H), backgroundHex: '#FFFFFF', crownY: H * 0.15, chin: { x: W / 2, y: H * 0.72 }, eyes, centreX: W / 2, faceCount: 1, ...more });
+}
+
 describe('compliance report: the closed mouth', () => {
   /** WFLW-98 landmarks of a mouth `width` wide whose inner lips are `gap` apart (the rest of the face at the origin). */
   const mouth = (width: number, gap: number, rollDeg = 0): Point[] => {
@@ -187,12 +195,7 @@ describe('compliance report: the closed mouth', () => {
 
   it('fails lips apart by more than the limit where the spec asks for a closed mouth: documents, not the US or a studio size', async () => {
     const lib = await SpecLibrary.load(specLibraryPath());
-    const check = (specId: string, opening: number) => {
-      const spec = lib.get(specId);
-      const [W, H] = [spec.widthPx, spec.heightPx];
-      const eyes: [Point, Point] = [{ x: W * 0.4, y: H * 0.4 }, { x: W * 0.6, y: H * 0.4 }];
-      return buildComplianceReport({ spec, image: { data: new Uint8Array(W * H * 4).fill(255), width: W, height: H }, alpha: new Float32Array(W * H), backgroundHex: '#FFFFFF', crownY: H * 0.15, chin: { x: W / 2, y: H * 0.72 }, eyes, centreX: W / 2, faceCount: 1, mouthOpening: opening }).measurements.mouthOpeningPct!;
-    };
+    const check = (specId: string, opening: number) => plainPhotoReport(lib, specId, { mouthOpening: opening }).measurements.mouthOpeningPct!;
     expect(check('icao-35x45', 0.04)).toMatchObject({ value: 4, unit: '%', min: null, max: MOUTH_OPEN_MAX_PCT, pass: true });
     expect(check('cn-id-card', 0.2)).toMatchObject({ value: 20, pass: false });
     expect(failedCheckWords(failedCheckLine('mouthOpeningPct', check('uk-35x45', 0.2)))).toBe('Mouth open: 20 % (≤ 10 %)');
@@ -242,12 +245,7 @@ describe('compliance report: open eyes', () => {
 
   it('fails eyelids closer than the limit where the spec asks for open eyes: documents, not a studio or résumé size', async () => {
     const lib = await SpecLibrary.load(specLibraryPath());
-    const check = (specId: string, opening: number) => {
-      const spec = lib.get(specId);
-      const [W, H] = [spec.widthPx, spec.heightPx];
-      const pupils: [Point, Point] = [{ x: W * 0.4, y: H * 0.4 }, { x: W * 0.6, y: H * 0.4 }];
-      return buildComplianceReport({ spec, image: { data: new Uint8Array(W * H * 4).fill(255), width: W, height: H }, alpha: new Float32Array(W * H), backgroundHex: '#FFFFFF', crownY: H * 0.15, chin: { x: W / 2, y: H * 0.72 }, eyes: pupils, centreX: W / 2, faceCount: 1, eyeOpening: opening }).measurements.eyeOpeningPct!;
-    };
+    const check = (specId: string, opening: number) => plainPhotoReport(lib, specId, { eyeOpening: opening }).measurements.eyeOpeningPct!;
     expect(check('icao-35x45', 0.25)).toMatchObject({ value: 25, unit: '%', min: EYES_OPEN_MIN_PCT, max: null, pass: true });
     expect(check('us-2x2', 0.05)).toMatchObject({ value: 5, pass: false });
     expect(check('cn-id-card', EYES_OPEN_MIN_PCT / 100)).toMatchObject({ pass: true });
