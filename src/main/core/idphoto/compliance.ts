@@ -208,7 +208,7 @@ export const MOUTH_OPEN_MAX_PCT = 10;
 /**
  * The least the eyelids may be apart where a spec asks for open eyes, % of the eye's width (the
  * less open eye's). Set between what PFLD measures (docs/idphoto.md, "Eyes"): on the frames of the
- * `person_clips` videos, labelled by eye, three in four shut eyes read 1.6-12.8 % (the rest up to
+ * `person_clips` videos, labelled by eye, seven in ten shut eyes read 1.6-12.8 % (the rest up to
  * 19 %, drawn partly open), eyes cast down 12-15 %, and open eyes looking at the camera 16.4 % and
  * more, as do the `id_portraits` faces (19.7 % and more; a smile's squint the least). It refuses
  * most blinks and no open eye; a shut eye PFLD draws partly open, or a wink, passes.
