@@ -1,5 +1,5 @@
 // Open eyes on real frames: a blink in a person_clips video (LivePortrait's d18, a man looking at
-// the camera) is refused as an ICAO photo, the same man a second earlier with his eyes open passes,
+// the camera) is refused as an ICAO photo, the same man at 1 s with his eyes open passes,
 // and a studio size shows the blink for information. Frames are cut with the app's ffmpeg.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
