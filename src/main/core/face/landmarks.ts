@@ -2,6 +2,7 @@
 // YuNet box, 112x112 bicubic, RGB (v/255-0.5)/0.5. Core (no electron); ORT via inference/session.
 import { AppError } from '../../../shared/errors';
 import type { RgbaImage } from '../image/decode';
+import { applyGain } from '../image/exposure';
 import { resizeToRgb } from '../image/resize';
 import { getSession, type SessionOptions } from '../inference/session';
 import type { ModelEntry } from '../models/manifest';
@@ -88,12 +89,16 @@ function cropSquareZeroPadded(image: RgbaImage, x0: number, y0: number, side: nu
   return { data: out, width: side, height: side };
 }
 
-/** Runs PFLD on the face and returns the 98 landmarks in source pixels. */
+/**
+ * Runs PFLD on the face and returns the 98 landmarks in source pixels; `options.gain` multiplies
+ * its input after the resize (exposureGain: an under-exposed picture; default 1).
+ */
 export async function detectLandmarks(
   image: RgbaImage,
   face: FaceBox,
   model: { entry: ModelEntry; path: string },
   sessionOptions: SessionOptions = {},
+  options: { gain?: number } = {},
 ): Promise<Point[]> {
   const { entry, path } = model;
   if (entry.task !== 'face-landmarks') throw new AppError('MODEL_INVALID', `Model ${entry.id} is not a landmark model`);
@@ -104,6 +109,7 @@ export async function detectLandmarks(
   const square = cropSquareZeroPadded(image, x0, y0, side);
   const size = entry.input.width;
   const rgb = await resizeToRgb(square, size, size, { kernel: 'cubic', flatten: false });
+  applyGain(rgb.data, options.gain ?? 1);
   const placement = computePlacement(size, size, size, size, 'stretch');
   const tensor = packTensor(rgb.data, placement, size, size, entry.preprocess, 'NCHW');
   const loaded = await getSession(path, sessionOptions);

@@ -2,6 +2,7 @@
 // anchor decoding per stride, score = cls*obj, NMS. Core (no electron); ORT via inference/session.
 import { AppError } from '../../../shared/errors';
 import type { RgbaImage } from '../image/decode';
+import { applyGain } from '../image/exposure';
 import { resizeToRgb } from '../image/resize';
 import { getSession, type SessionOptions } from '../inference/session';
 import type { ModelEntry } from '../models/manifest';
@@ -31,6 +32,8 @@ export interface DetectFacesOptions {
   minScore?: number;
   /** NMS IoU threshold; default 0.4. */
   nmsIou?: number;
+  /** Multiply the detector's input by this after its resize (exposureGain: an under-exposed picture); default 1. */
+  gain?: number;
 }
 
 /** Intersection over union of two boxes. */
@@ -105,6 +108,7 @@ export async function detectFaces(
   const loaded = await getSession(path, sessionOptions);
   const placement = computePlacement(image.width, image.height, size, size, 'letterbox-topleft');
   const rgb = await resizeToRgb(image, placement.width, placement.height, { kernel: 'linear' });
+  applyGain(rgb.data, options.gain ?? 1);
   const tensor = packTensor(rgb.data, placement, size, size, entry.preprocess, 'NCHW');
   const inputName = entry.input.name && loaded.session.inputNames.includes(entry.input.name) ? entry.input.name : loaded.session.inputNames[0];
   const out = await loaded.session.run({ [inputName]: new loaded.ort.Tensor('float32', tensor, [1, 3, size, size]) });

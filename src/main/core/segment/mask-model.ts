@@ -3,7 +3,7 @@
 // 0..1 map at model resolution. Core (no electron).
 import { AppError } from '../../../shared/errors';
 import type { RgbaImage } from '../image/decode';
-import { exposureGain, gainTable } from '../image/exposure';
+import { applyGain, exposureGain } from '../image/exposure';
 import { resizeFloatBilinear, resizeToRgb } from '../image/resize';
 import { flattenForMatting, ownAlphaOf } from '../matting/own-alpha';
 import type { ModelEntry } from '../models/manifest';
@@ -140,10 +140,7 @@ async function resizeForModel(image: RgbaImage, entry: ModelEntry, size: { width
   const t0 = performance.now();
   const placement = computePlacement(image.width, image.height, size.width, size.height, entry.preprocess.resize);
   const rgb = await resizeToRgb(image, placement.width, placement.height, { kernel: entry.preprocess.interpolation });
-  if (gain !== 1) {
-    const table = gainTable(gain);
-    for (let i = 0; i < rgb.data.length; i++) rgb.data[i] = table[rgb.data[i]];
-  }
+  applyGain(rgb.data, gain);
   return { rgb: rgb.data, placement, size, resizeMs: performance.now() - t0 };
 }
 
