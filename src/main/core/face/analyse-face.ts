@@ -19,6 +19,8 @@ export interface FaceAnalysis {
   eyes: [Point, Point];
   /** Angle of the eye line in degrees, positive = clockwise in image coordinates (y down). */
   rollDeg: number;
+  /** The gain the face models' inputs were multiplied by (exposureGain; 1 for a picture exposed well): a person model on the same picture takes it too. */
+  exposureGain: number;
 }
 
 /** Options of analyseFace. */
@@ -27,8 +29,8 @@ export interface AnalyseFaceOptions {
   faceIndex?: number;
   /** A face narrower than this fraction of the largest face is background and ignored; default 0.35. */
   minRelativeSize?: number;
-  /** Look at an under-exposed picture brightened (exposureGain; default true). */
-  brightenUnderExposed?: boolean;
+  /** The gain the models' inputs are multiplied by; default exposureGain(image) (an under-exposed picture brightened). */
+  exposureGain?: number;
 }
 
 /** The plain-data box sent in MULTIPLE_FACES detail. */
@@ -45,7 +47,7 @@ export async function analyseFace(image: RgbaImage, env: CoreEnv, options: Analy
   const sessionOptions = { provider: env.provider, threads: env.threads };
   // An under-exposed picture is looked at brightened (image/exposure.ts): its landmarks moved a
   // median 4.5 % of the eyes' distance away from the same photo exposed well's, 1.8 % so.
-  const gain = options.brightenUnderExposed === false ? 1 : exposureGain(image);
+  const gain = options.exposureGain ?? exposureGain(image);
   const detector = await env.store.resolve('yunet');
   const all = await detectFaces(image, detector, sessionOptions, { gain });
   if (all.length === 0) throw new AppError('NO_FACE', 'No face was found in this picture. Use a photo of one person facing the camera.', { detail: { count: 0 } });
@@ -85,7 +87,7 @@ export async function analyseFace(image: RgbaImage, env: CoreEnv, options: Analy
   const b = landmarks[WFLW.eyeB];
   const eyes: [Point, Point] = a.x <= b.x ? [a, b] : [b, a];
   const rollDeg = (Math.atan2(eyes[1].y - eyes[0].y, eyes[1].x - eyes[0].x) * 180) / Math.PI;
-  return { face, faces, landmarks, chin, eyes, rollDeg };
+  return { face, faces, landmarks, chin, eyes, rollDeg, exposureGain: gain };
 }
 
 /**

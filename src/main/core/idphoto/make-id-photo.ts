@@ -214,7 +214,8 @@ export async function analyseIdPhoto(source: RgbaImage, options: IdPhotoOptions,
   const sx = workW / region.width;
   const sy = workH / region.height;
   const model = await resolveMaskModel(env, 'person', options.modelId);
-  const mask = await runMaskModel(work, model, { provider: env.provider, threads: env.threads });
+  // The person model takes the gain the face models took on the same picture (exposureGain).
+  const mask = await runMaskModel(work, model, { provider: env.provider, threads: env.threads }, { exposureGain: face.exposureGain });
   throwIfAborted(signal);
   // Alpha here; foreground colours later on the output-sized crop only (estimating them on the
   // whole work region cost 2-3x more for pixels that are cropped away). 'full' places the crop on

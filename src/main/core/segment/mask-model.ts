@@ -48,8 +48,11 @@ export interface MaskRunOptions {
    * probability stretch (make-sticker.ts) was tuned on the map without it.
    */
   applyTemperature?: boolean;
-  /** Show a person model an under-exposed picture brightened (exposureGain; default true). */
-  brightenUnderExposed?: boolean;
+  /**
+   * The gain a person model's input is multiplied by; default exposureGain(image) (an under-exposed
+   * picture brightened). An anime model sees every picture as it is.
+   */
+  exposureGain?: number;
 }
 
 /**
@@ -78,7 +81,7 @@ export async function runMaskModel(
   // A picture with transparency of its own is seen on the backdrop its matting uses (own-alpha.ts).
   const seen = ownAlphaOf(image) ? flattenForMatting(image) : image;
   // An under-exposed picture is shown to a person model brightened (exposureGain).
-  const gain = entry.task === 'person-mask' && options.brightenUnderExposed !== false ? exposureGain(seen) : 1;
+  const gain = entry.task === 'person-mask' ? (options.exposureGain ?? exposureGain(seen)) : 1;
   const inputs = [undefined, ...extra].map((longSide) => resizeForModel(seen, entry, modelInputSize(entry, image.width, image.height, longSide), gain));
   inputs.forEach((p) => p.catch(() => undefined)); // awaited below, in order; no unhandled rejection meanwhile
   const main = await runAtSize(entry, loaded, await inputs[0]);

@@ -526,7 +526,7 @@ export async function stickerFrameAlpha(frame: RgbaImage, model: { entry: ModelE
   // Each frame as it is: a gain of each frame's own (exposureGain) varied between frames of a dim
   // clip and raised the person model's flicker (LivePortrait d11: 14.82 -> 15.43 ‰ soft, 10.98 ->
   // 11.40 ‰ GIF, at stability 0; docs/quality.md, "Under-exposed pictures").
-  const mask = await runMaskModel(seen, model, session, { applyTemperature: false, brightenUnderExposed: false });
+  const mask = await runMaskModel(seen, model, session, { applyTemperature: false, exposureGain: 1 });
   const t1 = performance.now();
   const alpha = stretchProbability(upsampleMaskGuided(mask.mask, mask.width, mask.height, seen));
   if (own) keepOwnEdge(alpha, own, frame.width, frame.height);
