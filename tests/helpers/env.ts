@@ -28,11 +28,12 @@ export function evalFile(...parts: string[]): string {
 }
 
 /**
- * A portrait too dark for the face brightness check: df_img2 at a quarter of its sRGB values, a
- * JPEG of quality 90 (as a reviewer's under-exposed photo was). Written to `path` when given.
+ * A portrait too dark for the face brightness check: df_img2 (or `file` of id_portraits) at a
+ * quarter (or `factor`) of its sRGB values, a JPEG of quality 90 (as a reviewer's under-exposed
+ * photo was). Written to `path` when given.
  */
-export async function darkPortrait(path?: string): Promise<Buffer> {
-  const bytes = await sharp(evalFile('id_portraits', 'images', 'df_img2.jpg')).linear(0.25, 0).jpeg({ quality: 90 }).toBuffer();
+export async function darkPortrait(path?: string, { file = 'df_img2.jpg', factor = 0.25 }: { file?: string; factor?: number } = {}): Promise<Buffer> {
+  const bytes = await sharp(evalFile('id_portraits', 'images', file)).linear(factor, 0).jpeg({ quality: 90 }).toBuffer();
   if (path) writeFileSync(path, bytes);
   return bytes;
 }
