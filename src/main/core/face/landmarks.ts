@@ -36,36 +36,39 @@ export const WFLW = {
 } as const;
 
 /**
- * How far the lips are apart, as a fraction of the mouth's width: the mean gap between the inner
- * lips at three points (WFLW 89-95, 90-94, 91-93) over the distance of their corners (88-92). Scale
- * and roll do not change it. A closed mouth measures about 0 to 0.06 with PFLD (lips meeting; the
- * points are not exact), a smile that shows the teeth 0.1 to 0.3 (docs/idphoto.md, "Expression").
+ * How open a contour is (lips, an eyelid): the mean gap between its facing points (`pairs`) over
+ * the distance of its corners. Scale and roll do not change it. Undefined when the corners meet.
  */
-export function mouthOpening(landmarks: readonly Point[]): number {
+function contourOpening(landmarks: readonly Point[], corners: readonly [number, number], pairs: readonly (readonly [number, number])[]): number | undefined {
   const gap = (a: number, b: number): number => Math.hypot(landmarks[a].x - landmarks[b].x, landmarks[a].y - landmarks[b].y);
-  const width = gap(WFLW.mouthInnerLeft, WFLW.mouthInnerRight);
-  if (width <= 0) return 0;
-  return WFLW.mouthInnerPairs.reduce((sum, [upper, lower]) => sum + gap(upper, lower), 0) / WFLW.mouthInnerPairs.length / width;
+  const width = gap(corners[0], corners[1]);
+  if (width <= 0) return undefined;
+  return pairs.reduce((sum, [upper, lower]) => sum + gap(upper, lower), 0) / pairs.length / width;
 }
 
 /**
- * How open the eyes are: for each eye, the mean gap between its lids at three points (WFLW
- * 61-67, 62-66, 63-65 and 69-75, 70-74, 71-73) over the distance of its corners (60-64, 68-72), the
- * eye aspect ratio of Soukupová and Čech (2016) on WFLW's eight-point contour; the less open eye's.
- * Scale and roll do not change it. With PFLD, open eyes looking at the camera measure about 0.16
- * and more (the eval portraits 0.20 to 0.38; a smile narrows them), most shut ones 0.02 to 0.13
+ * How far the lips are apart, as a fraction of the mouth's width (contourOpening): the mean gap
+ * between the inner lips at three points (WFLW 89-95, 90-94, 91-93) over the distance of their
+ * corners (88-92); 0 when the corners meet. A closed mouth measures about 0 to 0.06 with PFLD (lips
+ * meeting; the points are not exact), a smile that shows the teeth 0.1 to 0.3 (docs/idphoto.md,
+ * "Expression").
+ */
+export function mouthOpening(landmarks: readonly Point[]): number {
+  return contourOpening(landmarks, [WFLW.mouthInnerLeft, WFLW.mouthInnerRight], WFLW.mouthInnerPairs) ?? 0;
+}
+
+/**
+ * How open the eyes are (contourOpening): for each eye, the mean gap between its lids at three
+ * points (WFLW 61-67, 62-66, 63-65 and 69-75, 70-74, 71-73) over the distance of its corners
+ * (60-64, 68-72), the eye aspect ratio of Soukupová and Čech (2016) on WFLW's eight-point contour;
+ * the less open eye's. With PFLD, open eyes looking at the camera measure about 0.16 and more (the
+ * eval portraits 0.20 to 0.38; a smile narrows them), most shut ones 0.02 to 0.13
  * (docs/idphoto.md, "Eyes"). Undefined when neither eye has a width (points fallen together: no
  * measure, rather than a blink).
  */
 export function eyeOpening(landmarks: readonly Point[]): number | undefined {
-  const gap = (a: number, b: number): number => Math.hypot(landmarks[a].x - landmarks[b].x, landmarks[a].y - landmarks[b].y);
-  let least = Infinity;
-  for (const { corners, lidPairs } of WFLW.eyeContours) {
-    const width = gap(corners[0], corners[1]);
-    if (width <= 0) continue;
-    least = Math.min(least, lidPairs.reduce((sum, [upper, lower]) => sum + gap(upper, lower), 0) / lidPairs.length / width);
-  }
-  return Number.isFinite(least) ? least : undefined;
+  const eyes = WFLW.eyeContours.map(({ corners, lidPairs }) => contourOpening(landmarks, corners, lidPairs)).filter((v): v is number => v !== undefined);
+  return eyes.length > 0 ? Math.min(...eyes) : undefined;
 }
 
 /** The square crop PFLD sees: side = max(w, h) of the face box, centred on it. */

@@ -163,6 +163,13 @@ describe('compliance report: the colour and brightness checks', () => {
   });
 });
 
+/** 98 WFLW points at the origin, and `put(i, x, y)`, which places point i at (x, y) from (100, 200), turned by rollDeg. */
+function facePoints(rollDeg: number): { points: Point[]; put: (i: number, x: number, y: number) => void } {
+  const points: Point[] = Array.from({ length: 98 }, () => ({ x: 0, y: 0 }));
+  const [c, s] = [Math.cos((rollDeg * Math.PI) / 180), Math.sin((rollDeg * Math.PI) / 180)];
+  return { points, put: (i, x, y) => void (points[i] = { x: 100 + x * c - y * s, y: 200 + x * s + y * c }) };
+}
+
 /** The report of a white photo of the spec's size (no person in the matte), its face's landmarks at fixed places, with `more` measured. */
 function plainPhotoReport(lib: SpecLibrary, specId: string, more: Pick<ComplianceInput, 'mouthOpening' | 'eyeOpening'>): ComplianceReport {
   const spec = lib.get(specId);
@@ -174,9 +181,7 @@ function plainPhotoReport(lib: SpecLibrary, specId: string, more: Pick<Complianc
 describe('compliance report: the closed mouth', () => {
   /** WFLW-98 landmarks of a mouth `width` wide whose inner lips are `gap` apart (the rest of the face at the origin). */
   const mouth = (width: number, gap: number, rollDeg = 0): Point[] => {
-    const points: Point[] = Array.from({ length: 98 }, () => ({ x: 0, y: 0 }));
-    const [c, s] = [Math.cos((rollDeg * Math.PI) / 180), Math.sin((rollDeg * Math.PI) / 180)];
-    const put = (i: number, x: number, y: number): void => void (points[i] = { x: 100 + x * c - y * s, y: 200 + x * s + y * c });
+    const { points, put } = facePoints(rollDeg);
     put(88, -width / 2, 0);
     put(92, width / 2, 0);
     // Upper inner lip 89..91 left to right, lower 95..93 beneath them.
@@ -216,9 +221,7 @@ describe('compliance report: open eyes', () => {
    * and `gapB` apart at their middle and half that beside it, turned by rollDeg.
    */
   const eyes = (width: number, gapA: number, gapB: number, rollDeg = 0): Point[] => {
-    const points: Point[] = Array.from({ length: 98 }, () => ({ x: 0, y: 0 }));
-    const [c, s] = [Math.cos((rollDeg * Math.PI) / 180), Math.sin((rollDeg * Math.PI) / 180)];
-    const put = (i: number, x: number, y: number): void => void (points[i] = { x: 100 + x * c - y * s, y: 200 + x * s + y * c });
+    const { points, put } = facePoints(rollDeg);
     for (const [first, cx, gap] of [[60, -30, gapA], [68, 30, gapB]] as const) {
       put(first, cx - width / 2, 0);
       put(first + 4, cx + width / 2, 0);
