@@ -35,6 +35,11 @@ VAL_REPOS = {
 }
 
 
+def character_of(row: dict) -> str:
+    """A sprite's character, by which the sprites are grouped: repo/character (the file when unnamed)."""
+    return row["repo"] + "/" + (row["character"] or row["file"])
+
+
 def load_dataset(data_dir: str = DATA_DIR):
     """Returns {'fg': [...], 'bg': [...]}: fg items {rgba uint8 HxWx4, repo, char, bottom_cut},
     bg items {rgb uint8, repo}. Cached after the first decode."""
@@ -53,7 +58,7 @@ def load_dataset(data_dir: str = DATA_DIR):
                 fg.append({
                     "rgba": np.asarray(im, dtype=np.uint8).copy(),
                     "repo": row["repo"],
-                    "char": row["repo"] + "/" + (row["character"] or row["file"]),
+                    "char": character_of(row),
                     "cut": "".join(c for c in cut.split(";")[0].split(",")[0] if c in "TBLR"),
                     "file": row["file"],
                 })

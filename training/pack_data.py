@@ -51,11 +51,6 @@ def parse_args(argv=None):
     return p.parse_args(argv)
 
 
-def character_of(row: dict) -> str:
-    """A sprite's character as data.py groups them: repo/character (the file when unnamed)."""
-    return row["repo"] + "/" + (row["character"] or row["file"])
-
-
 def kept_characters(rows: list, frac: float, seed: int) -> set:
     """The training characters (repo/character, as data.py groups them) a pack of about `frac` of
     the training sprites keeps: characters in a seeded order until that many sprites; every
@@ -63,7 +58,7 @@ def kept_characters(rows: list, frac: float, seed: int) -> set:
     count, repo = {}, {}
     for r in rows:
         if r["kind"] == "fg" and r["file"] not in D.EXCLUDE:
-            key = character_of(r)
+            key = D.character_of(r)
             count[key] = count.get(key, 0) + 1
             repo[key] = r["repo"]
     val = {k for k in count if repo[k] in D.VAL_REPOS}
@@ -95,7 +90,7 @@ def pack(src: str, out: str, fg_quality: int = 90, bg_quality: int = 90, bg_long
         if row["file"] in D.EXCLUDE:
             counts["skipped"] += 1
             continue
-        if characters is not None and row["kind"] == "fg" and character_of(row) not in characters:
+        if characters is not None and row["kind"] == "fg" and D.character_of(row) not in characters:
             counts["left_out"] += 1
             continue
         kind = row["kind"]
