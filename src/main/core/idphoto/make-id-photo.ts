@@ -495,20 +495,16 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   /** Warps the work image and its alpha to the photo, solves the edges there, keeps the one person and estimates the foreground colours. */
   async function placeMatte(): Promise<{ placed: PlacedMatte; solveMs: number }> {
     let solvedInMs = 0;
-    const outAlpha = new Float32Array(W * H);
-    const warped: RgbaImage = { data: new Uint8Array(W * H * 4), width: W, height: H };
     // The warp (warpToPhoto): where the photo reaches past the work image (a picture cropped tight
     // above the head), its colours are the work image's edge carried on, so the edges are solved and the
     // hair's colours estimated against the picture's own background, not against a band of the new
     // colour (and one matte serves every colour); that part is background again after the solve.
-    const outside = new Uint8Array(W * H);
-    // The picture's own alpha and its colours as they are, along the same taps (workOwn).
-    const own = workOwn ? { from: workOwn.data, alpha: new Uint8Array(W * H), colours: { data: new Uint8Array(W * H * 4), width: W, height: H } as RgbaImage } : null;
+    // The picture's own alpha and its colours as they are come along the same taps (workOwn).
+    const toWorkMap: PixelAffine = { x0: p00.x, y0: p00.y, xPerCol: p10.x - p00.x, yPerCol: p10.y - p00.y, xPerRow: p01.x - p00.x, yPerRow: p01.y - p00.y };
+    const { warped, alpha: outAlpha, outside, own } = warpToPhoto(work, alpha, toWorkMap, W, H, workOwn);
     // A source whose colour is at half resolution keeps its bleed unless the photo shrinks it to half
     // or less: source pixels per output pixel are work pixels per output pixel over the work scale.
     if (source.isColourSubsampled && Math.hypot(p10.x - p00.x, p10.y - p00.y) / workScale < 2) warped.isColourSubsampled = true;
-    const toWorkMap: PixelAffine = { x0: p00.x, y0: p00.y, xPerCol: p10.x - p00.x, yPerCol: p10.y - p00.y, xPerRow: p01.x - p00.x, yPerRow: p01.y - p00.y };
-    warpToPhoto(work, alpha, toWorkMap, W, H, { colours: warped.data, alpha: outAlpha, outside }, own && { from: own.from, colours: own.colours.data, alpha: own.alpha });
     // A touched-up trimap comes along the same warp as the photo; outside the work image it is left
     // to the matte, as without a touch-up (its colours there are the picture's edge carried on).
     const outTrimap = workTrimap ? sampleTrimap(workTrimap, workW, workH, { ...toWorkMap, x0: p00.x + 0.5, y0: p00.y + 0.5 }, W, H) : undefined;
@@ -530,7 +526,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     const colours = refine === 'off' ? warped : estimateForeground(warped, outAlpha);
     // A picture with transparency of its own: nothing it hides comes back, and its own edge is kept
     // with its own colours (a cut-out's hair is not matted again against the backdrop it was seen on).
-    if (own) keepOwnEdge(outAlpha, own.alpha, W, H, { source: own.colours, foreground: colours });
+    if (own) keepOwnEdge(outAlpha, own.alpha, W, H, { source: own.image, foreground: colours });
     return { placed: { key: placementKey, alpha: outAlpha, colours }, solveMs: solvedInMs };
   }
 
@@ -660,14 +656,25 @@ interface PixelAffine {
  * Warps the work image's colours and alpha to the photo (width x height) along `map` (work
  * pixels per photo pixel, pixel corners at 0), bilinear with one set of taps per pixel for the
  * alpha and the colours (sampleBilinear's rules: more than half a pixel outside the work image is
- * marked in `out.outside` and its alpha left at 0; the colours there are the work image's edge
- * carried on). `own` (a picture with transparency of its own: its RGBA as it is) comes along the
- * same taps, its alpha 0 outside. A plain function, not a closure in makeIdPhoto: V8 keeps its
+ * marked in `outside` and its alpha left at 0; the colours there are the work image's edge carried
+ * on). `workOwn` (a picture with transparency of its own: its RGBA as it is) comes along the same
+ * taps as `own`, its alpha 0 outside. A plain function, not a closure in makeIdPhoto: V8 keeps its
  * optimised code from photo to photo.
  */
-function warpToPhoto(work: RgbaImage, alpha: Float32Array, map: PixelAffine, width: number, height: number, out: { colours: Uint8Array; alpha: Float32Array; outside: Uint8Array }, own: { from: Uint8Array; colours: Uint8Array; alpha: Uint8Array } | null): void {
+function warpToPhoto(
+  work: RgbaImage,
+  alpha: Float32Array,
+  map: PixelAffine,
+  width: number,
+  height: number,
+  workOwn: RgbaImage | null,
+): { warped: RgbaImage; alpha: Float32Array; outside: Uint8Array; own: { image: RgbaImage; alpha: Uint8Array } | null } {
   const { width: workW, height: workH, data: work4 } = work;
-  const { colours, outside } = out;
+  const n = width * height;
+  const colours = new Uint8Array(n * 4);
+  const outAlpha = new Float32Array(n);
+  const outside = new Uint8Array(n);
+  const own = workOwn ? { from: workOwn.data, colours: new Uint8Array(n * 4), alpha: new Uint8Array(n) } : null;
   for (let Y = 0, i = 0; Y < height; Y++) {
     for (let X = 0; X < width; X++, i++) {
       const x = map.x0 + X * map.xPerCol + Y * map.xPerRow;
@@ -692,7 +699,7 @@ function warpToPhoto(work: RgbaImage, alpha: Float32Array, map: PixelAffine, wid
       if (isOutside) outside[i] = 1;
       else {
         const a = alpha[i00] * w00 + alpha[i01] * w01 + alpha[i10] * w10 + alpha[i11] * w11;
-        out.alpha[i] = a < 0 ? 0 : a > 1 ? 1 : a;
+        outAlpha[i] = a < 0 ? 0 : a > 1 ? 1 : a;
       }
       for (let c = 0; c < 3; c++) colours[o + c] = Math.round(work4[i00 * 4 + c] * w00 + work4[i01 * 4 + c] * w01 + work4[i10 * 4 + c] * w10 + work4[i11 * 4 + c] * w11);
       if (own) {
@@ -702,6 +709,7 @@ function warpToPhoto(work: RgbaImage, alpha: Float32Array, map: PixelAffine, wid
       }
     }
   }
+  return { warped: { data: colours, width, height }, alpha: outAlpha, outside, own: own && { image: { data: own.colours, width, height }, alpha: own.alpha } };
 }
 
 /** An opaque RGBA copy of an RGB image. */
