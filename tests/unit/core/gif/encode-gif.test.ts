@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeGif, exactDelaysCs, indexFrames, planGifFrames, type GifFrame } from '../../../../src/main/core/gif/encode-gif';
 import { encodeAnimatedWebp, webpDelaysMs } from '../../../../src/main/core/sticker/encode-animated';
 import { resolveFfmpeg } from '../../../../src/main/core/video/ffmpeg';
+import { seededRandom } from '../../../helpers/random';
 
 function frame(w: number, h: number, fill: (x: number, y: number) => [number, number, number, number]): GifFrame {
   const data = new Uint8Array(w * h * 4);
@@ -126,8 +127,7 @@ describe('planGifFrames', () => {
   it('shows every frame exactly, loop after loop, writing only what changed', () => {
     // A seeded walk of blobs that move, change colour and vanish, over a clear canvas (T = 9).
     const W = 40, H = 30, T = 9;
-    let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = seededRandom(7);
     const frames: Uint8Array[] = [];
     for (let k = 0; k < 30; k++) {
       const f = new Uint8Array(W * H).fill(T);

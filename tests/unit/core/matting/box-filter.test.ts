@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { boxMean } from '../../../../src/main/core/matting/box-filter';
+import { seededRandom } from '../../../helpers/random';
 
 /** The normalised box by definition: the mean of the window's pixels that lie inside the image. */
 function bruteBoxMean(src: Float32Array, width: number, height: number, r: number): Float32Array {
@@ -26,8 +27,7 @@ describe('boxMean', () => {
     [1, 1, 0], [1, 1, 3], [7, 1, 2], [1, 9, 4], [5, 3, 1], [13, 11, 3], [40, 23, 5], [9, 9, 4], [9, 9, 8], [6, 17, 30],
   ];
   it.each(cases)('%i x %i, radius %i: equals the mean over the window inside the image', (width, height, r) => {
-    let seed = width * 131 + height * 17 + r;
-    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = seededRandom(width * 131 + height * 17 + r);
     const src = Float32Array.from({ length: width * height }, rand);
     const got = boxMean(src, width, height, r);
     const want = bruteBoxMean(src, width, height, r);

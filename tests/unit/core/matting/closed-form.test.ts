@@ -8,6 +8,7 @@ import type { ProgressEvent } from '../../../../src/main/core/progress';
 import { resolveRegion } from '../../../../src/main/core/matting/region';
 import { computeTrimap } from '../../../../src/main/core/trimap/trimap';
 import { stampStroke } from '../../../../src/shared/trimap-brush';
+import { seededRandom } from '../../../helpers/random';
 
 const W = 200, H = 200;
 
@@ -166,8 +167,7 @@ describe('closed-form matting', () => {
     // A 16x14 picture of random colours with a few flat patches (near-singular windows); unknown
     // pixels in a blob that touches known pixels on all sides and the box's edge.
     const w = 16, h = 14;
-    let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = seededRandom(7);
     const data = new Uint8Array(w * h * 4);
     for (let i = 0; i < w * h; i++) {
       const flat = (i % w) > 11 && ((i / w) | 0) < 5;
