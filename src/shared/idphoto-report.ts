@@ -85,7 +85,7 @@ export function bandText(m: Pick<IdPhotoMeasurement, 'min' | 'max'>): string {
 }
 
 /** The report's units as shown after a value: symbols that read the same in every language. */
-const UNIT_SUFFIX: Record<string, string> = { mm: ' mm', deg: '°', dE: ' ΔE', count: '', KB: ' KB', '%': ' %', x: '×', 'L*': ' L*' };
+const UNIT_SUFFIX: Record<string, string> = { mm: ' mm', deg: '°', dE: ' ΔE', count: '', KB: ' KB', '%': ' %', x: '×', 'L*': ' L*', EV: ' EV' };
 
 /** A value with its unit ("34.05 mm", "-0.07°", "0.01 ΔE", "1"); a range gives both ends. */
 export function valueText(m: Pick<IdPhotoMeasurement, 'value' | 'unit' | 'maxValue' | 'minValue'>): string {
@@ -114,6 +114,7 @@ export const CHECK_NAMES_EN = {
   sourceScale: 'Enlarged from the photo',
   faceChroma: 'Face colour',
   faceLightness: 'Face brightness',
+  lightingBalanceEv: 'Even lighting',
   mouthOpeningPct: 'Mouth open',
   eyeOpeningPct: 'Eye opening',
 } as const satisfies Record<string, string>;

@@ -515,4 +515,21 @@ describe('ID-photo workspace in Chromium', () => {
     await app.page.screenshot({ path: join(SCREENS, 'idphoto-eyes.png') });
     expect(app.pageErrors).toEqual([]);
   });
+
+  it('fails a face lit from one side for a passport: its lighting check says so, and the toolbar names it', async () => {
+    const slot = app.page.locator('[data-workspace-slot=idphoto]');
+    await app.page.fill('[data-workspace-slot=idphoto] input[type=search]', 'ICAO');
+    await slot.locator('button.spec', { hasText: 'ICAO' }).first().click();
+    // A press photo lit from the side (tests/integration/idphoto-lighting.test.ts).
+    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), evalFile('id_portraits', 'images', 'df_img34.jpg'));
+    const row = app.page.locator('[data-testid=idphoto-report] tr:not(.why)', { hasText: 'Even lighting' });
+    await expect.poll(() => row.getAttribute('class', { timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/\bbad\b/);
+    expect(await row.locator('td:nth-child(3)').textContent()).toMatch(/^\d+(\.\d+)? EV$/);
+    await expect.poll(() => app.page.locator('[data-testid=idphoto-check-why]').allTextContents()).toContainEqual(expect.stringMatching(/^How much more light one cheek has than the other.*no shadow side/));
+    expect(await app.page.locator('[data-testid=idphoto-export-failing]').textContent()).toMatch(/^Does not pass: .*Even lighting.*\. Export writes it as it is$/);
+    await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
+    await row.scrollIntoViewIfNeeded();
+    await app.page.screenshot({ path: join(SCREENS, 'idphoto-lighting.png') });
+    expect(app.pageErrors).toEqual([]);
+  });
 });

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
 import { detectLandmarks, WFLW } from '../../src/main/core/face/landmarks';
-import { deltaE, EYES_OPEN_MIN_PCT, srgbToLab } from '../../src/main/core/idphoto/compliance';
+import { deltaE, EYES_OPEN_MIN_PCT, LIGHTING_BALANCE_MAX_EV, srgbToLab } from '../../src/main/core/idphoto/compliance';
 import { detectFaces } from '../../src/main/core/face/yunet';
 import { decodeImage } from '../../src/main/core/image/decode';
 import { encodeImage } from '../../src/main/core/image/encode';
@@ -18,6 +18,8 @@ import { ringOutside } from '../helpers/ring';
 
 const env = testEnv();
 const OUT = process.env.IDPHOTO_EVAL_OUT;
+/** The portraits that show one side of the face in shadow (looked at, not measured): press photos lit from one side. */
+const SIDE_LIT = ['df_img24.jpg', 'df_img34.jpg'];
 
 describe('id_portraits: ICAO 35x45 and CN 1-inch', () => {
   it('puts crown-chin inside the band on the single-face photos', { timeout: 240_000 }, async () => {
@@ -28,6 +30,8 @@ describe('id_portraits: ICAO 35x45 and CN 1-inch', () => {
     const tiles: Record<string, Buffer[]> = { 'icao-35x45': [], 'cn-1inch': [] };
     /** Each photo's eye opening (%; the same landmarks for both specs). */
     const eyeOpenings = new Map<string, number>();
+    /** Each ICAO photo's lighting balance (EV between the cheeks). */
+    const lightings = new Map<string, number>();
     for (const specId of ['icao-35x45', 'cn-1inch']) {
       const spec = lib.get(specId);
       for (const file of files) {
@@ -40,6 +44,7 @@ describe('id_portraits: ICAO 35x45 and CN 1-inch', () => {
           // Every photo that was made must meet the head-size band: the crop is placed by it.
           expect(cc.pass, `${specId} ${file}: crown-chin ${cc.value} mm`).toBe(true);
           eyeOpenings.set(file, r.report.measurements.eyeOpeningPct!.value!);
+          if (specId === 'icao-35x45') lightings.set(file, r.report.measurements.lightingBalanceEv!.value!);
           if (OUT) {
             const png = await encodeImage(r.image, { format: 'png' });
             mkdirSync(join(OUT, specId), { recursive: true });
@@ -74,6 +79,10 @@ describe('id_portraits: ICAO 35x45 and CN 1-inch', () => {
     // Everyone in these portraits has their eyes open (looked at): none may read as a blink.
     expect(eyeOpenings.size).toBeGreaterThanOrEqual(30);
     for (const [file, value] of eyeOpenings) expect(value, `${file}: eye opening`).toBeGreaterThanOrEqual(EYES_OPEN_MIN_PCT);
+    // Two of these press photos were looked at as lit from one side (docs/idphoto.md, "Lighting"):
+    // they, and only they, are over the limit.
+    expect(lightings.size).toBeGreaterThanOrEqual(30);
+    for (const [file, value] of lightings) expect(value > LIGHTING_BALANCE_MAX_EV, `${file}: ${value} EV between the cheeks`).toBe(SIDE_LIT.includes(file));
     if (OUT) {
       writeFileSync(join(OUT, 'summary.json'), JSON.stringify({ summary, rows }, null, 2));
       const cols = 8;

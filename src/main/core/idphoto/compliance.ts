@@ -11,7 +11,7 @@ import { asksClosedMouth, asksOpenEyes, type IdPhotoSpec } from './spec';
 
 /** One measured value against its band (null bounds are open), in one of the report's units. */
 export interface Measurement extends IdPhotoMeasurement {
-  unit: 'mm' | 'deg' | 'count' | 'dE' | 'KB' | '%' | 'x' | 'L*';
+  unit: 'mm' | 'deg' | 'count' | 'dE' | 'KB' | '%' | 'x' | 'L*' | 'EV';
 }
 
 /** The report written next to each ID photo (and shown by the UI's compliance panel). */
@@ -34,6 +34,8 @@ export interface ComplianceReport {
     /** How colourful the face is (C*ab): a black-and-white photo has none. Judged for document specs. */
     faceChroma: Measurement;
     faceLightness: Measurement;
+    /** How much more light one cheek has than the other, in stops (lightingBalanceOf); judged for document specs. Absent where the cheeks could not be measured. */
+    lightingBalanceEv?: Measurement;
     fileSizeKb?: Measurement;
     /** The cut-out's unsure share in % (matting/unsure-share.ts); fails above the model's calibrated threshold. */
     matteUnsurePct: Measurement;
@@ -215,6 +217,59 @@ export const MOUTH_OPEN_MAX_PCT = 10;
  */
 export const EYES_OPEN_MIN_PCT = 13;
 
+/**
+ * The most light one cheek may have over the other where a spec is for a document, in stops (EV,
+ * a doubling of light each; lightingBalanceOf). 1.5 EV is a lighting ratio of about 3:1, where
+ * portrait lighting stops being flat and starts to model the face with a shadow side; passport
+ * rules ask for even light with no shadows on the face. A round figure from that photographic
+ * convention, not fitted: of the 30 eval portraits made into ICAO photos the two that show a shadow
+ * side (df_img34 3.07, df_img24 1.75 EV; looked at once measured) are over it and every other is at
+ * 1.03 or under; the `person_clips` frames are within 0.66 (docs/idphoto.md, "Lighting").
+ */
+export const LIGHTING_BALANCE_MAX_EV = 1.5;
+
+/** The fewest opaque pixels each cheek needs for the lighting balance to be measured. */
+const MIN_CHEEK_PIXELS = 30;
+
+/**
+ * How evenly the face is lit: the median luminance (linear light) of each cheek just under the
+ * eyes, left and right of the eyes' midpoint, compared in stops. A cheek is the band from 15 to
+ * 40 % of the way from the eye line to the chin, from 0.27 to 0.6 eye distances out from the
+ * middle of the face (under the eye, clear of the nose's own shadow, the beard and the hair at the
+ * side), where the person is opaque (alpha over 0.9). Medians, so a mole, a strand of hair or a
+ * glint of glasses' rim does not count. Null when a cheek has too few pixels to measure.
+ */
+export function lightingBalanceOf(image: RgbaImage, alpha: Float32Array, eyes: readonly [Point, Point], chin: Point): { ev: number; darkerSide: 'left' | 'right' } | null {
+  const { width, height, data } = image;
+  const eyeY = (eyes[0].y + eyes[1].y) / 2;
+  const midX = (eyes[0].x + eyes[1].x) / 2;
+  const eyeDistance = Math.abs(eyes[1].x - eyes[0].x);
+  const down = chin.y - eyeY;
+  const y0 = Math.max(0, Math.ceil(eyeY + 0.15 * down));
+  const y1 = Math.min(height - 1, Math.floor(eyeY + 0.4 * down));
+  const near = 0.27 * eyeDistance;
+  const far = 0.6 * eyeDistance;
+  const sides: [number[], number[]] = [[], []];
+  for (let y = y0; y <= y1; y++) {
+    for (let x = Math.max(0, Math.ceil(midX - far)); x <= Math.min(width - 1, Math.floor(midX + far)); x++) {
+      const dx = Math.abs(x - midX);
+      const i = y * width + x;
+      if (dx < near || alpha[i] <= 0.9) continue;
+      const o = i * 4;
+      sides[x < midX ? 0 : 1].push(0.2126729 * SRGB_TO_LINEAR[data[o]] + 0.7151522 * SRGB_TO_LINEAR[data[o + 1]] + 0.072175 * SRGB_TO_LINEAR[data[o + 2]]);
+    }
+  }
+  if (sides[0].length < MIN_CHEEK_PIXELS || sides[1].length < MIN_CHEEK_PIXELS) return null;
+  const [left, right] = sides.map((v) => Math.max(1e-4, median(v)));
+  return { ev: Math.abs(Math.log2(left / right)), darkerSide: left < right ? 'left' : 'right' };
+}
+
+/** The median of a list (the upper of the middle two), sorting it in place. */
+function median(values: number[]): number {
+  values.sort((a, b) => a - b);
+  return values[Math.floor(values.length / 2)];
+}
+
 /** How much hair the source may have cut above the crown before the photo fails (mm, about 12 px at 300 dpi). */
 export const HAIR_CUT_TOLERANCE_MM = 1;
 
@@ -320,6 +375,11 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
       'share of the person left half transparent where the model was unsure (hair, edges); a photo on a plainer background helps',
     ),
   };
+  const lighting = lightingBalanceOf(image, alpha, eyes, chin);
+  if (lighting) {
+    const note = `the ${lighting.darkerSide} of the photo is darker: ${isDocument ? 'documents ask for the face lit evenly, with no shadow side (face a window or a lamp, or add light on the darker side)' : NO_BAND_NOTE}`;
+    measurements.lightingBalanceEv = measure(lighting.ev, 'EV', null, isDocument ? LIGHTING_BALANCE_MAX_EV : null, note);
+  }
   if (input.sourceScale !== undefined) {
     measurements.sourceScale = measure(input.sourceScale, 'x', null, MAX_SOURCE_SCALE, 'output pixels per pixel of the source: above 2 the photo is enlarged past half the spec\'s print resolution and looks soft; use a larger photo or one taken closer');
   }

@@ -27,6 +27,7 @@ function measuredTip(name: string, m: IdPhotoMeasurement, allowedColours: readon
     case 'faceLightness':
     case 'mouthOpeningPct':
     case 'eyeOpeningPct':
+    case 'lightingBalanceEv':
       return t(`idphoto.tip.${name}`);
     case 'backgroundColourDeltaE':
       return t('idphoto.tip.backgroundColourDeltaE', { colours: allowedColours.join(', ') });

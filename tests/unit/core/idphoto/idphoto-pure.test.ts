@@ -6,13 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../../../src/main/cli/commands/idphoto';
 import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core/face/yunet';
 import { byteBand, commentSegments, encodeIdPhoto, jpegAppMarkers, readJpegDpi, readPngDpi, rewriteJpegHeader, setPngDpi } from '../../../../src/main/core/idphoto/exact-file';
-import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, type ComplianceInput, type ComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, FACE_LIGHTNESS_BAND, MOUTH_OPEN_MAX_PCT, EYES_OPEN_MIN_PCT, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
+import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, type ComplianceInput, type ComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, FACE_LIGHTNESS_BAND, MOUTH_OPEN_MAX_PCT, EYES_OPEN_MIN_PCT, LIGHTING_BALANCE_MAX_EV, lightingBalanceOf, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
 import { bandText, CHECK_NAMES_EN, failedCheckLine, failedCheckWords, askedFileSizeBand, fileSizeAdvice, fileSizeBand, fileSizeBandEnds, LOW_JPEG_QUALITY, MAX_FILE_KB, parseFileSizeBand, valueText } from '../../../../src/shared/idphoto-report';
 import { estimateHiddenCrown, fromAligned, toAligned, topEdgeCutWidth, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
 import { cutMarks, layoutSharedSheet, layoutSheet, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
 import { asksClosedMouth, asksOpenEyes, parseSpec, SpecLibrary } from '../../../../src/main/core/idphoto/spec';
 import { eyeOpening, mouthOpening } from '../../../../src/main/core/face/landmarks';
 import type { Point } from '../../../../src/main/core/face/yunet';
+import { SRGB_TO_LINEAR } from '../../../../src/main/core/image/tone';
 
 function noiseImage(w: number, h: number, seed = 1) {
   const data = new Uint8Array(w * h * 4);
@@ -263,6 +264,64 @@ describe('compliance report: open eyes', () => {
     expect(asksOpenEyes(parseSpec(base))).toBe(true);
     expect(asksOpenEyes(parseSpec({ ...base, use: 'resume' }))).toBe(false);
     expect(() => parseSpec({ ...base, eyesOpen: 1 })).toThrow('spec mine has an eyesOpen that is not true or false');
+  });
+});
+
+describe('compliance report: even lighting', () => {
+  /**
+   * A spec-sized photo, opaque, whose face (eyes 60 px apart on a row at 40 %, chin at 72 %) is
+   * grey `left` left of the eyes' midpoint and `right` right of it, in sRGB codes.
+   */
+  const litFace = (lib: SpecLibrary, specId: string, left: number, right: number) => {
+    const spec = lib.get(specId);
+    const [W, H] = [spec.widthPx, spec.heightPx];
+    const data = new Uint8Array(W * H * 4);
+    for (let i = 0; i < W * H; i++) data.fill(i % W < W / 2 ? left : right, i * 4, i * 4 + 3).fill(255, i * 4 + 3, i * 4 + 4);
+    const eyes: [Point, Point] = [{ x: W / 2 - 30, y: H * 0.4 }, { x: W / 2 + 30, y: H * 0.4 }];
+    const chin = { x: W / 2, y: H * 0.72 };
+    return { spec, image: { data, width: W, height: H }, alpha: new Float32Array(W * H).fill(1), eyes, chin };
+  };
+  /** The stops between two sRGB greys. */
+  const stops = (a: number, b: number) => Math.abs(Math.log2(SRGB_TO_LINEAR[a] / SRGB_TO_LINEAR[b]));
+
+  it('compares the cheeks under the eyes in stops of light, by their medians, and names the darker side', async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    const f = litFace(lib, 'icao-35x45', 90, 200);
+    expect(lightingBalanceOf(f.image, f.alpha, f.eyes, f.chin)).toEqual({ ev: expect.closeTo(stops(90, 200), 9), darkerSide: 'left' });
+    const even = litFace(lib, 'icao-35x45', 150, 150);
+    expect(lightingBalanceOf(even.image, even.alpha, even.eyes, even.chin)).toEqual({ ev: 0, darkerSide: 'right' });
+    // What lies outside the cheeks does not count: the nose's shadow beside the middle, the
+    // mouth and beard below 40 % of the way to the chin, the eye sockets above 15 %. Nor does a
+    // mole, a few pixels of the cheek (a median).
+    const { data, width } = even.image;
+    const paint = (x0: number, x1: number, y0: number, y1: number, v: number) => {
+      for (let y = Math.round(y0); y < y1; y++) for (let x = Math.round(x0); x < x1; x++) data.fill(v, (y * width + x) * 4, (y * width + x) * 4 + 3);
+    };
+    const [eyeY, chinY, mid] = [even.eyes[0].y, even.chin.y, width / 2];
+    paint(mid - 15, mid, eyeY, chinY, 20);
+    paint(0, mid, eyeY + 0.41 * (chinY - eyeY), chinY, 20);
+    paint(0, mid, eyeY, eyeY + 0.14 * (chinY - eyeY), 20);
+    paint(mid - 30, mid - 26, eyeY + 0.25 * (chinY - eyeY), eyeY + 0.25 * (chinY - eyeY) + 4, 0);
+    expect(lightingBalanceOf(even.image, even.alpha, even.eyes, even.chin)!.ev).toBe(0);
+    paint(mid - 36, mid - 17, eyeY + 0.16 * (chinY - eyeY), eyeY + 0.39 * (chinY - eyeY), 75);
+    expect(lightingBalanceOf(even.image, even.alpha, even.eyes, even.chin)!.ev).toBeCloseTo(stops(75, 150), 9);
+    // No opaque cheek (a cut-out's hole, a face past the photo's edge): not measured.
+    expect(lightingBalanceOf(f.image, new Float32Array(f.alpha.length), f.eyes, f.chin)).toBeNull();
+  });
+
+  it('fails a face lit from one side for a document, and shows it on a studio size', async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    const check = (specId: string, left: number, right: number) => {
+      const f = litFace(lib, specId, left, right);
+      return buildComplianceReport({ ...f, backgroundHex: '#FFFFFF', crownY: f.image.height * 0.15, centreX: f.image.width / 2, faceCount: 1 }).measurements.lightingBalanceEv!;
+    };
+    // 200 against 90 is 2.5 stops, 200 against 140 1.14.
+    expect(check('icao-35x45', 90, 200)).toMatchObject({ value: 2.5, unit: 'EV', min: null, max: LIGHTING_BALANCE_MAX_EV, pass: false });
+    expect(check('icao-35x45', 90, 200).note).toMatch(/^the left of the photo is darker: documents ask for the face lit evenly/);
+    expect(check('us-2x2', 200, 140)).toMatchObject({ value: 1.14, pass: true });
+    expect(check('cn-id-card', 200, 90).note).toMatch(/^the right of the photo is darker/);
+    expect(failedCheckWords(failedCheckLine('lightingBalanceEv', check('uk-35x45', 200, 90)))).toBe('Even lighting: 2.5 EV (≤ 1.5 EV)');
+    for (const id of ['cn-1inch', 'resume-35x45']) expect(check(id, 90, 200), id).toMatchObject({ value: 2.5, min: null, max: null, pass: true, note: `the left of the photo is darker: ${NO_BAND_NOTE}` });
   });
 });
 

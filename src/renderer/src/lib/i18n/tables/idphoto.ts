@@ -117,13 +117,18 @@ export const idphoto = {
     en: 'How light the face is (mean CIE L*, 0 black to 100 white): a face in shadow or an under-exposed photo is too dark, one burnt out by flash too light; offices refuse both. Brightness (under Adjust) lightens or darkens the person; its Auto takes the least step that passes',
     'zh-CN': '面部的明暗程度（CIE L* 平均值，0 为黑、100 为白）：背光、阴影或曝光不足会过暗，闪光过曝会过亮，证件均不接受。可用“微调”中的“亮度”调亮或调暗人像，“自动”取能通过检查的最小调整',
   },
+  'idphoto.m.lightingBalanceEv': { en: CHECK_NAMES_EN.lightingBalanceEv, 'zh-CN': '光照均匀' },
+  'idphoto.tip.lightingBalanceEv': {
+    en: 'How much more light one cheek has than the other, in stops (EV: 1 EV is twice the light): passports and IDs ask for the face lit evenly, with no shadow side. Face the window or lamp, or add light on the darker side',
+    'zh-CN': '两侧脸颊的受光差，单位为挡（EV：1 EV 即光线相差一倍）：护照和证件要求面部光照均匀、无阴影面。请正对窗户或灯光，或给较暗的一侧补光',
+  },
   'idphoto.tip.faceChroma': {
     en: 'How colourful the face is (ΔE76 from a grey of the same lightness): a black-and-white photo has none, and documents ask for a colour photo',
     'zh-CN': '面部的色彩程度（与同亮度灰色的色差 ΔE76）：黑白照片为零，证件要求彩色照片',
   },
   'idphoto.notChecked': {
-    en: 'Not checked here: glasses, eyes half closed or not looking at the camera, an expression beyond the closed mouth and open eyes, even lighting, and that this is a recent photo of you. Look at these yourself before you send it.',
-    'zh-CN': '以下各项本软件不检查：眼镜、半闭眼或未直视镜头、闭嘴和睁眼以外的表情、光照是否均匀、是否为本人近照。提交前请自行确认。',
+    en: 'Not checked here: glasses, eyes half closed or not looking at the camera, an expression beyond the closed mouth and open eyes, shadows that fall evenly on both sides (a hat\'s brim, a fringe) or a glare, and that this is a recent photo of you. Look at these yourself before you send it.',
+    'zh-CN': '以下各项本软件不检查：眼镜、半闭眼或未直视镜头、闭嘴和睁眼以外的表情、两侧对称的阴影（帽檐、刘海）或反光、是否为本人近照。提交前请自行确认。',
   },
   'idphoto.tip.faceCentreOffsetMm': { en: 'Face centre (between the eyes) from the vertical centre line', 'zh-CN': '两眼中点偏离竖直中线的距离' },
   'idphoto.tip.backgroundUniformityDeltaE': { en: 'How much the background varies: ΔE76 of its pixels from their mean (95th percentile)', 'zh-CN': '背景的均匀程度：背景像素与其平均色的色差 ΔE76（第 95 百分位）' },
