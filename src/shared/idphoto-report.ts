@@ -117,6 +117,7 @@ export const CHECK_NAMES_EN = {
   lightingBalanceEv: 'Even lighting',
   mouthOpeningPct: 'Mouth open',
   eyeOpeningPct: 'Eye opening',
+  gazeOffsetPct: 'Looking aside',
 } as const satisfies Record<string, string>;
 
 /** A failedCheckLine as English words, for the CLI and report.csv: "Hair cut by the photo edge: 1.84 mm (≤ 1 mm)". */

@@ -532,4 +532,21 @@ describe('ID-photo workspace in Chromium', () => {
     await app.page.screenshot({ path: join(SCREENS, 'idphoto-lighting.png') });
     expect(app.pageErrors).toEqual([]);
   });
+
+  it('fails eyes looking to the side for a passport: its gaze check says so, and the toolbar names it', async () => {
+    const slot = app.page.locator('[data-workspace-slot=idphoto]');
+    await app.page.fill('[data-workspace-slot=idphoto] input[type=search]', 'ICAO');
+    await slot.locator('button.spec', { hasText: 'ICAO' }).first().click();
+    // A woman glancing to the side, a frame of a person_clips video (tests/integration/idphoto-gaze.test.ts).
+    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), personClipFrame('liveportrait_driving_d3.mp4', 330, tempDir('cutout-e2e-gaze-')));
+    const row = app.page.locator('[data-testid=idphoto-report] tr:not(.why)', { hasText: 'Looking aside' });
+    await expect.poll(() => row.getAttribute('class', { timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/\bbad\b/);
+    expect(await row.locator('td:nth-child(3)').textContent()).toMatch(/^\d+(\.\d+)? %$/);
+    await expect.poll(() => app.page.locator('[data-testid=idphoto-check-why]').allTextContents()).toContainEqual(expect.stringMatching(/^How far the pupils sit from the middle of the eyes.*a glance to the side/));
+    expect(await app.page.locator('[data-testid=idphoto-export-failing]').textContent()).toMatch(/^Does not pass: .*Looking aside.*\. Export writes it as it is$/);
+    await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
+    await row.scrollIntoViewIfNeeded();
+    await app.page.screenshot({ path: join(SCREENS, 'idphoto-gaze.png') });
+    expect(app.pageErrors).toEqual([]);
+  });
 });

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
 import { detectLandmarks, WFLW } from '../../src/main/core/face/landmarks';
-import { deltaE, EYES_OPEN_MIN_PCT, LIGHTING_BALANCE_MAX_EV, srgbToLab } from '../../src/main/core/idphoto/compliance';
+import { deltaE, EYES_OPEN_MIN_PCT, GAZE_OFFSET_MAX_PCT, LIGHTING_BALANCE_MAX_EV, srgbToLab } from '../../src/main/core/idphoto/compliance';
 import { detectFaces } from '../../src/main/core/face/yunet';
 import { decodeImage } from '../../src/main/core/image/decode';
 import { encodeImage } from '../../src/main/core/image/encode';
@@ -32,6 +32,8 @@ describe('id_portraits: ICAO 35x45 and CN 1-inch', () => {
     const eyeOpenings = new Map<string, number>();
     /** Each ICAO photo's lighting balance (EV between the cheeks). */
     const lightings = new Map<string, number>();
+    /** Each photo's gaze offset (%; the same landmarks for both specs). */
+    const gazes = new Map<string, number>();
     for (const specId of ['icao-35x45', 'cn-1inch']) {
       const spec = lib.get(specId);
       for (const file of files) {
@@ -45,6 +47,7 @@ describe('id_portraits: ICAO 35x45 and CN 1-inch', () => {
           expect(cc.pass, `${specId} ${file}: crown-chin ${cc.value} mm`).toBe(true);
           eyeOpenings.set(file, r.report.measurements.eyeOpeningPct!.value!);
           if (specId === 'icao-35x45') lightings.set(file, r.report.measurements.lightingBalanceEv!.value!);
+          gazes.set(file, r.report.measurements.gazeOffsetPct!.value!);
           if (OUT) {
             const png = await encodeImage(r.image, { format: 'png' });
             mkdirSync(join(OUT, specId), { recursive: true });
@@ -79,6 +82,9 @@ describe('id_portraits: ICAO 35x45 and CN 1-inch', () => {
     // Everyone in these portraits has their eyes open (looked at): none may read as a blink.
     expect(eyeOpenings.size).toBeGreaterThanOrEqual(30);
     for (const [file, value] of eyeOpenings) expect(value, `${file}: eye opening`).toBeGreaterThanOrEqual(EYES_OPEN_MIN_PCT);
+    // Everyone in these portraits looks at the camera (looked at): none may read as looking aside.
+    expect(gazes.size).toBeGreaterThanOrEqual(30);
+    for (const [file, value] of gazes) expect(value, `${file}: pupils off the middle`).toBeLessThanOrEqual(GAZE_OFFSET_MAX_PCT);
     // Two of these press photos were looked at as lit from one side (docs/idphoto.md, "Lighting"):
     // they, and only they, are over the limit.
     expect(lightings.size).toBeGreaterThanOrEqual(30);

@@ -42,11 +42,12 @@ export const idphotoCommand: CliCommand = {
   written, and its line names the failed checks. A closed mouth is checked where the spec asks for
   one (documents but the US: lips apart by over 10 % of the mouth's width, a smile that shows the
   teeth, fail). Open eyes are checked for documents (either eye's lids apart by under 13 % of its
-  width, a blink or eyes cast down, fail; a half-closed eye or a wink can pass). Even lighting is
-  checked for documents (one cheek lit over 1.5 EV more than the other, a shadow side, fails).
-  Not checked: glasses, that the eyes look at the camera, the rest of the expression, shadows
-  that fall on both sides alike or a glare, and that it is a recent photo of the person: check
-  these yourself.
+  width, a blink or eyes cast down, fail; a half-closed eye or a wink can pass), and that they
+  look at the camera (pupils over 12 % of an eye's width off its middle, a glance to the side,
+  fail). Even lighting is checked for documents (one cheek lit over 1.5 EV more than the other, a
+  shadow side, fails). Not checked: glasses, eyes looking up or down, the rest of the expression,
+  shadows that fall on both sides alike or a glare, and that it is a recent photo of the person:
+  check these yourself.
   --sheet WxH is in mm (90x60), or in inches with "in" or as a lab says it (4x6, 5x7).
   --copies: photos on the sheet (default: as many as fit).
   The sheet goes beside the photo in its format (one.jpg -> one_sheet.jpg) unless --sheet-out names it;

@@ -71,6 +71,29 @@ export function eyeOpening(landmarks: readonly Point[]): number | undefined {
   return eyes.length > 0 ? Math.min(...eyes) : undefined;
 }
 
+/**
+ * Where the pupils sit in the eyes, across: for each eye, the pupil (WFLW 96, 97) projected on the
+ * line of its corners (60 to 64, 68 to 72), 0 at the image-left corner and 1 at the other; the
+ * two eyes' mean less one half, so 0 is a pupil in the middle and +0.1 one a tenth of the eye's
+ * width towards the image's right. Scale and roll do not change it. With PFLD, eyes looking at the
+ * camera measure within ±0.10 (the eval portraits within ±0.08), glances to the side 0.08 to 0.18
+ * (docs/idphoto.md, "Gaze"); a head turned with the eyes kept on the camera moves them too.
+ * Undefined when an eye's corners meet.
+ */
+export function gazeOffset(landmarks: readonly Point[]): number | undefined {
+  let sum = 0;
+  for (const [{ corners }, pupil] of [[WFLW.eyeContours[0], WFLW.eyeA], [WFLW.eyeContours[1], WFLW.eyeB]] as const) {
+    const a = landmarks[corners[0]];
+    const b = landmarks[corners[1]];
+    const dx = b.x - a.x;
+    const dy = b.y - a.y;
+    const width2 = dx * dx + dy * dy;
+    if (width2 <= 0) return undefined;
+    sum += ((landmarks[pupil].x - a.x) * dx + (landmarks[pupil].y - a.y) * dy) / width2;
+  }
+  return sum / 2 - 0.5;
+}
+
 /** The square crop PFLD sees: side = max(w, h) of the face box, centred on it. */
 export function landmarkCrop(face: FaceBox): { x: number; y: number; side: number } {
   const side = Math.max(face.width, face.height);

@@ -49,6 +49,8 @@ export interface ComplianceReport {
     mouthOpeningPct?: Measurement;
     /** How open the less open eye is, % of its width (face/landmarks.ts eyeOpening); judged where the spec asks for open eyes. */
     eyeOpeningPct?: Measurement;
+    /** How far the pupils sit from the middle of the eyes, % of an eye's width (face/landmarks.ts gazeOffset); judged for document specs. */
+    gazeOffsetPct?: Measurement;
   };
   /** Guides in output pixels for drawing over the preview. */
   guides: { crownY: number; chinY: number; eyeY: number; centreX: number };
@@ -135,6 +137,8 @@ export interface ComplianceInput {
   mouthOpening?: number;
   /** The less open eye's lid gap over its width (eyeOpening); absent: not measured. */
   eyeOpening?: number;
+  /** The pupils' mean offset from the middle of the eyes, in eye widths, + towards the photo's right (gazeOffset); absent: not measured. */
+  gazeOffset?: number;
 }
 
 /**
@@ -270,6 +274,16 @@ function median(values: number[]): number {
   return values[Math.floor(values.length / 2)];
 }
 
+/**
+ * The farthest the pupils may sit from the middle of the eyes where a spec is for a document, % of
+ * an eye's width (gazeOffset): passports ask for the eyes to look at the camera. Set between what
+ * PFLD measures on the `person_clips` frames labelled by eye (docs/idphoto.md, "Gaze"): eyes at or
+ * near the camera read up to 10.0 % (a man in glasses, smiling), the eval portraits up to 7.8 %;
+ * every frame over 12 % (37) looks to the side. 12 leaves a margin over the highest look at the
+ * camera; glances that read 8 to 12 % pass.
+ */
+export const GAZE_OFFSET_MAX_PCT = 12;
+
 /** How much hair the source may have cut above the crown before the photo fails (mm, about 12 px at 300 dpi). */
 export const HAIR_CUT_TOLERANCE_MM = 1;
 
@@ -375,6 +389,11 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
       'share of the person left half transparent where the model was unsure (hair, edges); a photo on a plainer background helps',
     ),
   };
+  if (input.gazeOffset !== undefined) {
+    const side = input.gazeOffset < 0 ? 'left' : 'right';
+    const note = `the pupils sit towards the ${side} of the photo in the eyes: ${isDocument ? 'documents ask for the eyes to look at the camera (a glance to the side, or a head turned away from it, moves them)' : NO_BAND_NOTE}`;
+    measurements.gazeOffsetPct = measure(Math.abs(input.gazeOffset) * 100, '%', null, isDocument ? GAZE_OFFSET_MAX_PCT : null, note);
+  }
   const lighting = lightingBalanceOf(image, alpha, eyes, chin);
   if (lighting) {
     const note = `the ${lighting.darkerSide} of the photo is darker: ${isDocument ? 'documents ask for the face lit evenly, with no shadow side (face a window or a lamp, or add light on the darker side)' : NO_BAND_NOTE}`;

@@ -6,12 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../../../src/main/cli/commands/idphoto';
 import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core/face/yunet';
 import { byteBand, commentSegments, encodeIdPhoto, jpegAppMarkers, readJpegDpi, readPngDpi, rewriteJpegHeader, setPngDpi } from '../../../../src/main/core/idphoto/exact-file';
-import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, type ComplianceInput, type ComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, FACE_LIGHTNESS_BAND, MOUTH_OPEN_MAX_PCT, EYES_OPEN_MIN_PCT, LIGHTING_BALANCE_MAX_EV, lightingBalanceOf, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
+import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, type ComplianceInput, type ComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, FACE_LIGHTNESS_BAND, MOUTH_OPEN_MAX_PCT, EYES_OPEN_MIN_PCT, LIGHTING_BALANCE_MAX_EV, lightingBalanceOf, GAZE_OFFSET_MAX_PCT, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
 import { bandText, CHECK_NAMES_EN, failedCheckLine, failedCheckWords, askedFileSizeBand, fileSizeAdvice, fileSizeBand, fileSizeBandEnds, LOW_JPEG_QUALITY, MAX_FILE_KB, parseFileSizeBand, valueText } from '../../../../src/shared/idphoto-report';
 import { estimateHiddenCrown, fromAligned, toAligned, topEdgeCutWidth, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
 import { cutMarks, layoutSharedSheet, layoutSheet, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
 import { asksClosedMouth, asksOpenEyes, parseSpec, SpecLibrary } from '../../../../src/main/core/idphoto/spec';
-import { eyeOpening, mouthOpening } from '../../../../src/main/core/face/landmarks';
+import { eyeOpening, gazeOffset, mouthOpening } from '../../../../src/main/core/face/landmarks';
 import type { Point } from '../../../../src/main/core/face/yunet';
 import { SRGB_TO_LINEAR } from '../../../../src/main/core/image/tone';
 
@@ -172,7 +172,7 @@ function facePoints(rollDeg: number): { points: Point[]; put: (i: number, x: num
 }
 
 /** The report of a white photo of the spec's size (no person in the matte), its face's landmarks at fixed places, with `more` measured. */
-function plainPhotoReport(lib: SpecLibrary, specId: string, more: Pick<ComplianceInput, 'mouthOpening' | 'eyeOpening'>): ComplianceReport {
+function plainPhotoReport(lib: SpecLibrary, specId: string, more: Pick<ComplianceInput, 'mouthOpening' | 'eyeOpening' | 'gazeOffset'>): ComplianceReport {
   const spec = lib.get(specId);
   const [W, H] = [spec.widthPx, spec.heightPx];
   const eyes: [Point, Point] = [{ x: W * 0.4, y: H * 0.4 }, { x: W * 0.6, y: H * 0.4 }];
@@ -264,6 +264,44 @@ describe('compliance report: open eyes', () => {
     expect(asksOpenEyes(parseSpec(base))).toBe(true);
     expect(asksOpenEyes(parseSpec({ ...base, use: 'resume' }))).toBe(false);
     expect(() => parseSpec({ ...base, eyesOpen: 1 })).toThrow('spec mine has an eyesOpen that is not true or false');
+  });
+});
+
+describe('compliance report: looking at the camera', () => {
+  /** WFLW-98 landmarks of two eyes 40 px wide, 60 apart, pupils `shiftA` and `shiftB` px right of each eye's middle, turned by rollDeg. */
+  const pupils = (shiftA: number, shiftB: number, rollDeg = 0, width = 40): Point[] => {
+    const { points, put } = facePoints(rollDeg);
+    for (const [first, cx, pupil, shift] of [[60, -30, 96, shiftA], [68, 30, 97, shiftB]] as const) {
+      put(first, cx - width / 2, 0);
+      put(first + 4, cx + width / 2, 0);
+      put(pupil, cx + shift, 1);
+    }
+    return points;
+  };
+
+  it("measures the pupils' offset from the middle of the eyes in eye widths, whatever the size and roll", () => {
+    expect(gazeOffset(pupils(0, 0))).toBeCloseTo(0, 9);
+    expect(gazeOffset(pupils(4, 4))).toBeCloseTo(0.1, 9);
+    expect(gazeOffset(pupils(-6, -2, 11))).toBeCloseTo(-0.1, 9);
+    expect(gazeOffset(pupils(-24, -24, -7, 160))).toBeCloseTo(-0.15, 9);
+    // A pupil below the corners' line (the lids' curve) does not count; eyes crossed cancel out.
+    expect(gazeOffset(pupils(5, -5))).toBeCloseTo(0, 9);
+    expect(gazeOffset(pupils(0, 0, 0, 0))).toBeUndefined();
+  });
+
+  it('fails pupils off the middle by more than the limit for a document, either way, and shows them on a studio size', async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    const check = (specId: string, offset: number) => plainPhotoReport(lib, specId, { gazeOffset: offset }).measurements.gazeOffsetPct!;
+    expect(check('icao-35x45', 0.08)).toMatchObject({ value: 8, unit: '%', min: null, max: GAZE_OFFSET_MAX_PCT, pass: true });
+    expect(check('icao-35x45', -0.15)).toMatchObject({ value: 15, pass: false });
+    expect(check('icao-35x45', -0.15).note).toMatch(/^the pupils sit towards the left of the photo in the eyes: documents ask for the eyes to look at the camera/);
+    expect(check('us-2x2', 0.1201)).toMatchObject({ value: 12.01, pass: false });
+    expect(check('us-2x2', 0.12).note).toMatch(/^the pupils sit towards the right/);
+    expect(check('cn-id-card', GAZE_OFFSET_MAX_PCT / 100)).toMatchObject({ pass: true });
+    expect(failedCheckWords(failedCheckLine('gazeOffsetPct', check('uk-35x45', 0.184)))).toBe('Looking aside: 18.4 % (≤ 12 %)');
+    for (const id of ['cn-1inch', 'resume-35x45']) expect(check(id, 0.2), id).toMatchObject({ value: 20, min: null, max: null, pass: true, note: `the pupils sit towards the right of the photo in the eyes: ${NO_BAND_NOTE}` });
+    // Not measured: no check.
+    expect(plainPhotoReport(lib, 'icao-35x45', {}).measurements.gazeOffsetPct).toBeUndefined();
   });
 });
 

@@ -113,6 +113,11 @@ export const idphoto = {
     en: 'How far apart the eyelids are, in % of the eye\'s width (the less open eye): passports and IDs ask for the eyes open and clearly visible; a blink or eyes cast down reads low and is refused (a half-closed eye or a wink can still pass: look yourself)',
     'zh-CN': '上下眼睑之间的距离，占眼宽的百分比（取睁得较小的一只眼）：护照和证件要求双眼睁开、清晰可见；闭眼或垂眼（目光向下）读数偏低，不合格（半闭眼或闭一只眼仍可能通过，请自行确认）',
   },
+  'idphoto.m.gazeOffsetPct': { en: CHECK_NAMES_EN.gazeOffsetPct, 'zh-CN': '视线偏移' },
+  'idphoto.tip.gazeOffsetPct': {
+    en: 'How far the pupils sit from the middle of the eyes, in % of an eye\'s width: passports and IDs ask for the eyes to look at the camera; a glance to the side, or a head turned away with the eyes kept on the camera, reads high and is refused',
+    'zh-CN': '瞳孔偏离眼睛中部的距离，占眼宽的百分比：护照和证件要求双眼直视镜头；目光侧视，或头部侧转而眼睛仍看镜头，读数偏高，不合格',
+  },
   'idphoto.tip.faceLightness': {
     en: 'How light the face is (mean CIE L*, 0 black to 100 white): a face in shadow or an under-exposed photo is too dark, one burnt out by flash too light; offices refuse both. Brightness (under Adjust) lightens or darkens the person; its Auto takes the least step that passes',
     'zh-CN': '面部的明暗程度（CIE L* 平均值，0 为黑、100 为白）：背光、阴影或曝光不足会过暗，闪光过曝会过亮，证件均不接受。可用“微调”中的“亮度”调亮或调暗人像，“自动”取能通过检查的最小调整',
@@ -127,8 +132,8 @@ export const idphoto = {
     'zh-CN': '面部的色彩程度（与同亮度灰色的色差 ΔE76）：黑白照片为零，证件要求彩色照片',
   },
   'idphoto.notChecked': {
-    en: 'Not checked here: glasses, eyes half closed or not looking at the camera, an expression beyond the closed mouth and open eyes, shadows that fall evenly on both sides (a hat\'s brim, a fringe) or a glare, and that this is a recent photo of you. Look at these yourself before you send it.',
-    'zh-CN': '以下各项本软件不检查：眼镜、半闭眼或未直视镜头、闭嘴和睁眼以外的表情、两侧对称的阴影（帽檐、刘海）或反光、是否为本人近照。提交前请自行确认。',
+    en: 'Not checked here: glasses, eyes half closed, eyes looking up or down, an expression beyond the closed mouth and open eyes, shadows that fall evenly on both sides (a hat\'s brim, a fringe) or a glare, and that this is a recent photo of you. Look at these yourself before you send it.',
+    'zh-CN': '以下各项本软件不检查：眼镜、半闭眼、目光向上或向下、闭嘴和睁眼以外的表情、两侧对称的阴影（帽檐、刘海）或反光、是否为本人近照。提交前请自行确认。',
   },
   'idphoto.tip.faceCentreOffsetMm': { en: 'Face centre (between the eyes) from the vertical centre line', 'zh-CN': '两眼中点偏离竖直中线的距离' },
   'idphoto.tip.backgroundUniformityDeltaE': { en: 'How much the background varies: ΔE76 of its pixels from their mean (95th percentile)', 'zh-CN': '背景的均匀程度：背景像素与其平均色的色差 ΔE76（第 95 百分位）' },
