@@ -498,55 +498,42 @@ describe('ID-photo workspace in Chromium', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
-  it('fails a blink for a passport: its eye check says so under its row, and the toolbar names it', async () => {
+  /**
+   * An ICAO photo of `picture` fails the check named `check` (its English name): its row is marked
+   * bad with a value in `unit`, its words under the row match `why`, and the toolbar names it.
+   * The row in view, the screen is kept as `screenshot`.
+   */
+  async function failsCheck(picture: string, check: string, unit: string, why: RegExp, screenshot: string): Promise<void> {
     const slot = app.page.locator('[data-workspace-slot=idphoto]');
     await app.page.fill('[data-workspace-slot=idphoto] input[type=search]', 'ICAO');
     await slot.locator('button.spec', { hasText: 'ICAO' }).first().click();
-    // A man mid-blink, a frame of a person_clips video (tests/integration/idphoto-eyes.test.ts).
-    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), personClipFrame('liveportrait_driving_d18.mp4', 186, tempDir('cutout-e2e-eyes-')));
-    const row = app.page.locator('[data-testid=idphoto-report] tr:not(.why)', { hasText: 'Eye opening' });
+    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), picture);
+    const row = app.page.locator('[data-testid=idphoto-report] tr:not(.why)', { hasText: check });
     await expect.poll(() => row.getAttribute('class', { timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/\bbad\b/);
-    expect(await row.locator('td:nth-child(3)').textContent()).toMatch(/^\d+(\.\d+)? %$/);
-    await expect.poll(() => app.page.locator('[data-testid=idphoto-check-why]').allTextContents()).toContainEqual(expect.stringMatching(/^How far apart the eyelids are.*a blink or eyes cast down reads low and is refused/));
-    expect(await app.page.locator('[data-testid=idphoto-export-failing]').textContent()).toMatch(/^Does not pass: .*Eye opening.*\. Export writes it as it is$/);
+    expect(await row.locator('td:nth-child(3)').textContent()).toMatch(new RegExp(`^\\d+(\\.\\d+)? ${unit}$`));
+    await expect.poll(() => app.page.locator('[data-testid=idphoto-check-why]').allTextContents()).toContainEqual(expect.stringMatching(why));
+    expect(await app.page.locator('[data-testid=idphoto-export-failing]').textContent()).toMatch(new RegExp(`^Does not pass: .*${check}.*\\. Export writes it as it is$`));
     await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
-    // The row and its words in view for the screenshot (the checks are below the controls).
-    await app.page.locator('[data-testid=idphoto-check-why]').last().scrollIntoViewIfNeeded();
-    await app.page.screenshot({ path: join(SCREENS, 'idphoto-eyes.png') });
-    expect(app.pageErrors).toEqual([]);
-  });
-
-  it('fails a face lit from one side for a passport: its lighting check says so, and the toolbar names it', async () => {
-    const slot = app.page.locator('[data-workspace-slot=idphoto]');
-    await app.page.fill('[data-workspace-slot=idphoto] input[type=search]', 'ICAO');
-    await slot.locator('button.spec', { hasText: 'ICAO' }).first().click();
-    // A press photo lit from the side (tests/integration/idphoto-lighting.test.ts).
-    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), evalFile('id_portraits', 'images', 'df_img34.jpg'));
-    const row = app.page.locator('[data-testid=idphoto-report] tr:not(.why)', { hasText: 'Even lighting' });
-    await expect.poll(() => row.getAttribute('class', { timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/\bbad\b/);
-    expect(await row.locator('td:nth-child(3)').textContent()).toMatch(/^\d+(\.\d+)? EV$/);
-    await expect.poll(() => app.page.locator('[data-testid=idphoto-check-why]').allTextContents()).toContainEqual(expect.stringMatching(/^How much more light one cheek has than the other.*no shadow side/));
-    expect(await app.page.locator('[data-testid=idphoto-export-failing]').textContent()).toMatch(/^Does not pass: .*Even lighting.*\. Export writes it as it is$/);
-    await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
+    // The row and its words in view (the checks are below the controls).
     await row.scrollIntoViewIfNeeded();
-    await app.page.screenshot({ path: join(SCREENS, 'idphoto-lighting.png') });
+    await app.page.screenshot({ path: join(SCREENS, screenshot) });
     expect(app.pageErrors).toEqual([]);
+  }
+
+  it('fails a blink for a passport: its eye check says so under its row, and the toolbar names it', async () => {
+    // A man mid-blink, a frame of a person_clips video (tests/integration/idphoto-eyes.test.ts).
+    const blink = personClipFrame('liveportrait_driving_d18.mp4', 186, tempDir('cutout-e2e-eyes-'));
+    await failsCheck(blink, 'Eye opening', '%', /^How far apart the eyelids are.*a blink or eyes cast down reads low and is refused/, 'idphoto-eyes.png');
   });
 
   it('fails eyes looking to the side for a passport: its gaze check says so, and the toolbar names it', async () => {
-    const slot = app.page.locator('[data-workspace-slot=idphoto]');
-    await app.page.fill('[data-workspace-slot=idphoto] input[type=search]', 'ICAO');
-    await slot.locator('button.spec', { hasText: 'ICAO' }).first().click();
-    // A woman glancing to the side, a frame of a person_clips video (tests/integration/idphoto-gaze.test.ts).
-    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), personClipFrame('liveportrait_driving_d3.mp4', 330, tempDir('cutout-e2e-gaze-')));
-    const row = app.page.locator('[data-testid=idphoto-report] tr:not(.why)', { hasText: 'Looking aside' });
-    await expect.poll(() => row.getAttribute('class', { timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/\bbad\b/);
-    expect(await row.locator('td:nth-child(3)').textContent()).toMatch(/^\d+(\.\d+)? %$/);
-    await expect.poll(() => app.page.locator('[data-testid=idphoto-check-why]').allTextContents()).toContainEqual(expect.stringMatching(/^How far the pupils sit from the middle of the eyes.*a glance to the side/));
-    expect(await app.page.locator('[data-testid=idphoto-export-failing]').textContent()).toMatch(/^Does not pass: .*Looking aside.*\. Export writes it as it is$/);
-    await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
-    await row.scrollIntoViewIfNeeded();
-    await app.page.screenshot({ path: join(SCREENS, 'idphoto-gaze.png') });
-    expect(app.pageErrors).toEqual([]);
+    // A woman glancing to the side, a frame of a person_clips video (tests/integration/idphoto-eyes.test.ts).
+    const glance = personClipFrame('liveportrait_driving_d3.mp4', 330, tempDir('cutout-e2e-gaze-'));
+    await failsCheck(glance, 'Looking aside', '%', /^How far the pupils sit from the middle of the eyes.*a glance to the side/, 'idphoto-gaze.png');
+  });
+
+  it('fails a face lit from one side for a passport: its lighting check says so, and the toolbar names it', async () => {
+    // A press photo lit from the side (tests/integration/idphoto-lighting.test.ts).
+    await failsCheck(evalFile('id_portraits', 'images', 'df_img34.jpg'), 'Even lighting', 'EV', /^How much more light one cheek has than the other.*no shadow side/, 'idphoto-lighting.png');
   });
 });

@@ -365,6 +365,7 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
     Object.assign(crownMargin, { pass: crownMargin.pass && lowestMargin.pass, note, minValue: lowestMargin.value });
   }
 
+  const lighting = lightingBalanceOf(image, alpha, eyes, chin);
   const measurements: ComplianceReport['measurements'] = {
     crownChinMm: crownChin,
     eyeLineFromBottomMm: measure((image.height - eyeY) / ppmm, 'mm', eyeBand?.[0] ?? null, eyeBand?.[1] ?? null, eyeBand ? undefined : NO_BAND_NOTE),
@@ -381,6 +382,7 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
     // Every size, studio ones too: a face too dark to see is no photo of it (a black-and-white
     // résumé photo may do; a black face may not).
     faceLightness: faceLightnessOf(face),
+    ...(lighting ? { lightingBalanceEv: measure(lighting.ev, 'EV', null, isDocument ? LIGHTING_BALANCE_MAX_EV : null, `the ${lighting.darkerSide} of the photo is darker: ${isDocument ? 'documents ask for the face lit evenly, with no shadow side (face a window or a lamp, or add light on the darker side)' : NO_BAND_NOTE}`) } : {}),
     matteUnsurePct: measure(
       unsureShare(alpha, image.width, image.height) * 100,
       '%',
@@ -389,16 +391,6 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
       'share of the person left half transparent where the model was unsure (hair, edges); a photo on a plainer background helps',
     ),
   };
-  if (input.gazeOffset !== undefined) {
-    const side = input.gazeOffset < 0 ? 'left' : 'right';
-    const note = `the pupils sit towards the ${side} of the photo in the eyes: ${isDocument ? 'documents ask for the eyes to look at the camera (a glance to the side, or a head turned away from it, moves them)' : NO_BAND_NOTE}`;
-    measurements.gazeOffsetPct = measure(Math.abs(input.gazeOffset) * 100, '%', null, isDocument ? GAZE_OFFSET_MAX_PCT : null, note);
-  }
-  const lighting = lightingBalanceOf(image, alpha, eyes, chin);
-  if (lighting) {
-    const note = `the ${lighting.darkerSide} of the photo is darker: ${isDocument ? 'documents ask for the face lit evenly, with no shadow side (face a window or a lamp, or add light on the darker side)' : NO_BAND_NOTE}`;
-    measurements.lightingBalanceEv = measure(lighting.ev, 'EV', null, isDocument ? LIGHTING_BALANCE_MAX_EV : null, note);
-  }
   if (input.sourceScale !== undefined) {
     measurements.sourceScale = measure(input.sourceScale, 'x', null, MAX_SOURCE_SCALE, 'output pixels per pixel of the source: above 2 the photo is enlarged past half the spec\'s print resolution and looks soft; use a larger photo or one taken closer');
   }
@@ -409,6 +401,11 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
   if (input.eyeOpening !== undefined) {
     const asks = asksOpenEyes(spec);
     measurements.eyeOpeningPct = measure(input.eyeOpening * 100, '%', asks ? EYES_OPEN_MIN_PCT : null, null, asks ? 'how far apart the eyelids are, in % of the eye\'s width (the less open eye): this rule asks for the eyes open and clearly visible (a blink, or eyes cast down, is refused)' : NO_BAND_NOTE);
+  }
+  if (input.gazeOffset !== undefined) {
+    const side = input.gazeOffset < 0 ? 'left' : 'right';
+    const note = `the pupils sit towards the ${side} of the photo in the eyes: ${isDocument ? 'documents ask for the eyes to look at the camera (a glance to the side, or a head turned away from it, moves them)' : NO_BAND_NOTE}`;
+    measurements.gazeOffsetPct = measure(Math.abs(input.gazeOffset) * 100, '%', null, isDocument ? GAZE_OFFSET_MAX_PCT : null, note);
   }
   // A visibly flat-cut hairline is more than a measuring matter: offices ask for the whole head.
   if (hiddenMm > 0.05 || input.crownTouchesTop) measurements.hairCutMm = measure(hiddenMm, 'mm', null, HAIR_CUT_TOLERANCE_MM, 'the hair runs into the top edge of the source; the missing part is estimated from the head outline at the edge; use a photo with room above the head');
