@@ -18,7 +18,7 @@ import { ringOutside } from '../helpers/ring';
 
 const env = testEnv();
 const OUT = process.env.IDPHOTO_EVAL_OUT;
-/** The portraits that show one side of the face in shadow (looked at, not measured): press photos lit from one side. */
+/** The portraits that show one side of the face in shadow: press photos lit from one side, labelled by looking at their photos (after the check had measured them). */
 const SIDE_LIT = ['df_img24.jpg', 'df_img34.jpg'];
 
 describe('id_portraits: ICAO 35x45 and CN 1-inch', () => {

@@ -9,7 +9,7 @@ import { failedChecks, LIGHTING_BALANCE_MAX_EV } from '../../src/main/core/idpho
 import { makeIdPhoto } from '../../src/main/core/idphoto/make-id-photo';
 import { SpecLibrary } from '../../src/main/core/idphoto/spec';
 import { decodeImage, type RgbaImage } from '../../src/main/core/image/decode';
-import { SRGB_TO_LINEAR } from '../../src/main/core/image/tone';
+import { linearToSrgb8, SRGB_TO_LINEAR } from '../../src/main/core/image/tone';
 import { evalFile, testEnv } from '../helpers/env';
 
 const env = testEnv();
@@ -27,10 +27,7 @@ async function shadedLeft(image: RgbaImage, midX: number, eyeDistance: number, s
     const gain = 2 ** (-stops * (1 - t));
     for (let y = 0; y < height; y++) {
       const i = y * width + x;
-      for (let c = 0; c < 3; c++) {
-        const linear = SRGB_TO_LINEAR[data[i * 4 + c]] * gain;
-        out[i * 3 + c] = Math.round(255 * (linear <= 0.0031308 ? 12.92 * linear : 1.055 * linear ** (1 / 2.4) - 0.055));
-      }
+      for (let c = 0; c < 3; c++) out[i * 3 + c] = linearToSrgb8(SRGB_TO_LINEAR[data[i * 4 + c]] * gain);
     }
   }
   return sharp(out, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();

@@ -4,7 +4,7 @@ import type { IdPhotoMeasurement } from '../../../shared/api';
 import { CENTRE_TOLERANCE, CHECK_NAMES_EN, failedCheckLine, fileSizeBandEnds } from '../../../shared/idphoto-report';
 import { parseHexColor } from '../image/composite';
 import type { RgbaImage } from '../image/decode';
-import { SRGB_TO_LINEAR } from '../image/tone';
+import { SRGB_TO_LINEAR, srgbLuminance } from '../image/tone';
 import { unsureShare } from '../matting/unsure-share';
 import type { Point } from '../face/yunet';
 import { asksClosedMouth, asksOpenEyes, type IdPhotoSpec } from './spec';
@@ -91,11 +91,12 @@ function labF(t: number): number {
 
 /** sRGB 0..255 -> CIE Lab (D65); a fractional value is rounded to its 8-bit code. */
 export function srgbToLab(r: number, g: number, b: number): [number, number, number] {
-  const R = SRGB_TO_LINEAR[Math.round(r)];
-  const G = SRGB_TO_LINEAR[Math.round(g)];
-  const B = SRGB_TO_LINEAR[Math.round(b)];
+  const [r8, g8, b8] = [Math.round(r), Math.round(g), Math.round(b)];
+  const R = SRGB_TO_LINEAR[r8];
+  const G = SRGB_TO_LINEAR[g8];
+  const B = SRGB_TO_LINEAR[b8];
   const X = (0.4124564 * R + 0.3575761 * G + 0.1804375 * B) / 0.95047;
-  const Y = 0.2126729 * R + 0.7151522 * G + 0.072175 * B;
+  const Y = srgbLuminance(r8, g8, b8);
   const Z = (0.0193339 * R + 0.119192 * G + 0.9503041 * B) / 1.08883;
   const fx = labF(X);
   const fy = labF(Y);
@@ -260,7 +261,7 @@ export function lightingBalanceOf(image: RgbaImage, alpha: Float32Array, eyes: r
       const i = y * width + x;
       if (dx < near || alpha[i] <= 0.9) continue;
       const o = i * 4;
-      sides[x < midX ? 0 : 1].push(0.2126729 * SRGB_TO_LINEAR[data[o]] + 0.7151522 * SRGB_TO_LINEAR[data[o + 1]] + 0.072175 * SRGB_TO_LINEAR[data[o + 2]]);
+      sides[x < midX ? 0 : 1].push(srgbLuminance(data[o], data[o + 1], data[o + 2]));
     }
   }
   if (sides[0].length < MIN_CHEEK_PIXELS || sides[1].length < MIN_CHEEK_PIXELS) return null;

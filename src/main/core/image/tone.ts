@@ -7,6 +7,11 @@ export const SRGB_TO_LINEAR = Float64Array.from({ length: 256 }, (_, c) => {
   return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
 });
 
+/** The relative luminance Y (linear light 0..1, D65) of an sRGB colour given as codes 0..255. */
+export function srgbLuminance(r: number, g: number, b: number): number {
+  return 0.2126729 * SRGB_TO_LINEAR[r] + 0.7151522 * SRGB_TO_LINEAR[g] + 0.072175 * SRGB_TO_LINEAR[b];
+}
+
 /** Linear light 0..1 -> the nearest sRGB code 0..255. */
 export function linearToSrgb8(v: number): number {
   const x = Math.min(1, Math.max(0, v));

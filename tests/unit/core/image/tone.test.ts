@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brightnessTable, linearToSrgb8, SRGB_TO_LINEAR } from '../../../../src/main/core/image/tone';
+import { brightnessTable, linearToSrgb8, SRGB_TO_LINEAR, srgbLuminance } from '../../../../src/main/core/image/tone';
 import { srgbToLab } from '../../../../src/main/core/idphoto/compliance';
 import { ID_PHOTO_BRIGHTNESS_EV_MAX, parseBrightness } from '../../../../src/shared/jobs';
 
@@ -8,6 +8,16 @@ describe('tone', () => {
     for (let c = 0; c < 256; c++) expect(linearToSrgb8(SRGB_TO_LINEAR[c])).toBe(c);
     expect(linearToSrgb8(-0.5)).toBe(0);
     expect(linearToSrgb8(1.5)).toBe(255);
+  });
+
+  it('luminance weighs the channels as sRGB does (D65), the Y of CIE L*', () => {
+    expect(srgbLuminance(0, 0, 0)).toBe(0);
+    expect(srgbLuminance(255, 255, 255)).toBeCloseTo(1, 6);
+    expect(srgbLuminance(0, 255, 0)).toBeCloseTo(0.7151522, 9);
+    for (const [r, g, b] of [[200, 120, 90], [30, 60, 200], [128, 128, 128]]) {
+      const Y = srgbLuminance(r, g, b);
+      expect(srgbToLab(r, g, b)[0]).toBeCloseTo(Y > 216 / 24389 ? 116 * Math.cbrt(Y) - 16 : (24389 / 27) * Y, 9);
+    }
   });
 
   it('brightness 0 is the identity; any other keeps black and white and the order of tones', () => {
