@@ -115,6 +115,7 @@ export const CHECK_NAMES_EN = {
   faceChroma: 'Face colour',
   faceLightness: 'Face brightness',
   lightingBalanceEv: 'Even lighting',
+  glarePct: 'Glare',
   mouthOpeningPct: 'Mouth open',
   eyeOpeningPct: 'Eye opening',
   gazeOffsetPct: 'Looking aside',

@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { darkPortrait, evalFile, personClipFrame, tempDir, twoPortraits } from '../helpers/env';
+import { darkPortrait, evalFile, flashPortrait, personClipFrame, tempDir, twoPortraits } from '../helpers/env';
 import { writeHeic } from '../helpers/heic';
 import { ARTIFACTS_DIR, chooseFiles, setInputValue, useAppSession, waitForCutoutOf } from './helpers';
 
@@ -535,5 +535,12 @@ describe('ID-photo workspace in Chromium', () => {
   it('fails a face lit from one side for a passport: its lighting check says so, and the toolbar names it', async () => {
     // A press photo lit from the side (tests/integration/idphoto-lighting.test.ts).
     await failsCheck(evalFile('id_portraits', 'images', 'df_img34.jpg'), 'Even lighting', 'EV', /^How much more light one cheek has than the other.*no shadow side/, 'idphoto-lighting.png');
+  });
+
+  it("fails a flash's glare for a passport: its glare check says so, and the toolbar names it", async () => {
+    // A portrait with a flash's hot spots on the forehead and nose (tests/integration/idphoto-glare.test.ts).
+    const flash = join(tempDir('cutout-e2e-glare-'), 'flash.jpg');
+    await flashPortrait(flash);
+    await failsCheck(flash, 'Glare', '%', /^How much of the face is burnt out to white.*no hot spots or glare/, 'idphoto-glare.png');
   });
 });

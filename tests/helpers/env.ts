@@ -9,6 +9,9 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { createCliEnv, createModelStore } from '../../src/main/cli/cli-env';
 import type { CoreEnv } from '../../src/main/core/env';
+import { analyseFace } from '../../src/main/core/face/analyse-face';
+import { decodeImage } from '../../src/main/core/image/decode';
+import { linearToSrgb8, SRGB_TO_LINEAR } from '../../src/main/core/image/tone';
 import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 
 /** The repository root (from this file's URL: also under tsx, as the bench imports these helpers). */
@@ -78,6 +81,34 @@ export function reviewFrame(name: keyof typeof REVIEW_FRAMES, dir: string): stri
   const out = join(dir, `${name}.png`);
   execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-ss', atS, '-i', evalFile('anime_clips', 'clips', clip), '-frames:v', '1', out]);
   return out;
+}
+
+/**
+ * df_img2 (a softly lit portrait) with a flash's hot spots: white Gaussian lobes of σ `sigma` eye
+ * distances added in linear light (a reflection of the light adds to what the skin reflects),
+ * clipped at white, on the forehead's middle (0.45 eye distances above the eyes) and the tip of the
+ * nose (WFLW 54), or on the nose alone; a JPEG of quality 92, as a camera would write it. Written
+ * to `path` when given.
+ */
+export async function flashPortrait(path?: string, { sigma = 0.15, spots = 'forehead and nose' }: { sigma?: number; spots?: 'forehead and nose' | 'nose' } = {}): Promise<Buffer> {
+  const image = await decodeImage(evalFile('id_portraits', 'images', 'df_img2.jpg'));
+  const face = await analyseFace(image, testEnv());
+  const [a, b] = face.eyes;
+  const d = Math.hypot(b.x - a.x, b.y - a.y);
+  const centres = [face.landmarks[54], ...(spots === 'nose' ? [] : [{ x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 - 0.45 * d }])];
+  const { data, width, height } = image;
+  const out = Buffer.alloc(width * height * 3);
+  const twoSigma2 = 2 * (sigma * d) ** 2;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const lobe = centres.reduce((sum, c) => sum + Math.exp(-((x - c.x) ** 2 + (y - c.y) ** 2) / twoSigma2), 0);
+      for (let k = 0; k < 3; k++) out[i * 3 + k] = linearToSrgb8(SRGB_TO_LINEAR[data[i * 4 + k]] + lobe);
+    }
+  }
+  const bytes = await sharp(out, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toBuffer();
+  if (path) writeFileSync(path, bytes);
+  return bytes;
 }
 
 /**

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
 import { detectLandmarks, WFLW } from '../../src/main/core/face/landmarks';
-import { deltaE, EYES_OPEN_MIN_PCT, GAZE_OFFSET_MAX_PCT, LIGHTING_BALANCE_MAX_EV, srgbToLab } from '../../src/main/core/idphoto/compliance';
+import { deltaE, EYES_OPEN_MIN_PCT, GAZE_OFFSET_MAX_PCT, GLARE_MAX_PCT, LIGHTING_BALANCE_MAX_EV, srgbToLab } from '../../src/main/core/idphoto/compliance';
 import { detectFaces } from '../../src/main/core/face/yunet';
 import { decodeImage } from '../../src/main/core/image/decode';
 import { encodeImage } from '../../src/main/core/image/encode';
@@ -32,6 +32,8 @@ describe('id_portraits: ICAO 35x45 and CN 1-inch', () => {
     const eyeOpenings = new Map<string, number>();
     /** Each ICAO photo's lighting balance (EV between the cheeks). */
     const lightings = new Map<string, number>();
+    /** Each ICAO photo's glare (% of the face burnt out to white). */
+    const glares = new Map<string, number>();
     /** Each photo's gaze offset (%; the same landmarks for both specs). */
     const gazes = new Map<string, number>();
     for (const specId of ['icao-35x45', 'cn-1inch']) {
@@ -47,6 +49,7 @@ describe('id_portraits: ICAO 35x45 and CN 1-inch', () => {
           expect(cc.pass, `${specId} ${file}: crown-chin ${cc.value} mm`).toBe(true);
           eyeOpenings.set(file, r.report.measurements.eyeOpeningPct!.value!);
           if (specId === 'icao-35x45') lightings.set(file, r.report.measurements.lightingBalanceEv!.value!);
+          if (specId === 'icao-35x45') glares.set(file, r.report.measurements.glarePct!.value!);
           gazes.set(file, r.report.measurements.gazeOffsetPct!.value!);
           if (OUT) {
             const png = await encodeImage(r.image, { format: 'png' });
@@ -89,6 +92,10 @@ describe('id_portraits: ICAO 35x45 and CN 1-inch', () => {
     // they, and only they, are over the limit.
     expect(lightings.size).toBeGreaterThanOrEqual(30);
     for (const [file, value] of lightings) expect(value > LIGHTING_BALANCE_MAX_EV, `${file}: ${value} EV between the cheeks`).toBe(SIDE_LIT.includes(file));
+    // No portrait here shows a hot spot beyond df_img13's small shine on the forehead (looked at):
+    // none may read as glare.
+    expect(glares.size).toBeGreaterThanOrEqual(30);
+    for (const [file, value] of glares) expect(value, `${file}: face burnt out to white`).toBeLessThanOrEqual(GLARE_MAX_PCT);
     if (OUT) {
       writeFileSync(join(OUT, 'summary.json'), JSON.stringify({ summary, rows }, null, 2));
       const cols = 8;

@@ -45,9 +45,10 @@ export const idphotoCommand: CliCommand = {
   width, a blink or eyes cast down, fail; a half-closed eye or a wink can pass), and that they
   look at the camera (pupils over 12 % of an eye's width off its middle, a glance to the side,
   fail). Even lighting is checked for documents (one cheek lit over 1.5 EV more than the other, a
-  shadow side, fails). Not checked: glasses, eyes looking up or down, the rest of the expression,
-  shadows that fall on both sides alike or a glare, and that it is a recent photo of the person:
-  check these yourself.
+  shadow side, fails), and so is glare (over 2 % of the face burnt out to white by a flash or a
+  lamp's reflection, on the skin or on glasses, fails). Not checked: glasses, eyes looking up or
+  down, the rest of the expression, shadows that fall on both sides alike, and that it is a recent
+  photo of the person: check these yourself.
   --sheet WxH is in mm (90x60), or in inches with "in" or as a lab says it (4x6, 5x7).
   --copies: photos on the sheet (default: as many as fit).
   The sheet goes beside the photo in its format (one.jpg -> one_sheet.jpg) unless --sheet-out names it;

@@ -36,6 +36,8 @@ export interface ComplianceReport {
     faceLightness: Measurement;
     /** How much more light one cheek has than the other, in stops (lightingBalanceOf); judged for document specs. Absent where the cheeks could not be measured. */
     lightingBalanceEv?: Measurement;
+    /** How much of the face is burnt out to white, in % (glareShareOf); judged for document specs. Absent where the face could not be measured. */
+    glarePct?: Measurement;
     fileSizeKb?: Measurement;
     /** The cut-out's unsure share in % (matting/unsure-share.ts); fails above the model's calibrated threshold. */
     matteUnsurePct: Measurement;
@@ -269,6 +271,53 @@ export function lightingBalanceOf(image: RgbaImage, alpha: Float32Array, eyes: r
   return { ev: Math.abs(Math.log2(left / right)), darkerSide: left < right ? 'left' : 'right' };
 }
 
+/**
+ * The most of the face that may be burnt out to white where a spec is for a document, % of the
+ * face glareShareOf measures: passports ask for no hot spots or reflections on the skin or the
+ * glasses. 2 % is about 4 mm² on an ICAO photo's face (a spot some 2.3 mm across; a flash's hot
+ * spot on a forehead or a lens covers more). A round figure, not fitted: no photo in the evaluation data shows a glare; the
+ * 30 eval portraits made into ICAO photos and the `person_clips` frames read under 1 %, a shiny
+ * forehead's small highlight the most (docs/idphoto.md, "Glare").
+ */
+export const GLARE_MAX_PCT = 2;
+
+/**
+ * The 8-bit level each of R, G and B reaches where a pixel is burnt out to white: skin of every tone
+ * keeps its blue well under its red in plain light, so only a reflection of the light itself (a
+ * flash's hot spot on the skin, a lamp in a glasses lens) or a face burnt out as a whole gets there.
+ */
+export const GLARE_LEVEL = 235;
+
+/** The fewest opaque pixels the face needs for the glare to be measured. */
+const MIN_GLARE_PIXELS = 100;
+
+/**
+ * How much of the face is burnt out to white (each channel at GLARE_LEVEL or more), as a share of
+ * its opaque pixels (alpha over 0.9) in the box from 0.8 eye distances above the eye line down to
+ * 45 % of the way to the chin, 0.8 eye distances either side of the middle: the forehead, the eyes
+ * with any glasses' lenses, the nose and the cheekbones, where a flash's hot spots fall. It stops
+ * above the mouth (teeth are white, and the mouth check judges them) and the jaw (a white collar
+ * beside a narrow chin). Null when the face has too few pixels to measure.
+ */
+export function glareShareOf(image: RgbaImage, alpha: Float32Array, eyes: readonly [Point, Point], chin: Point): number | null {
+  const { width, height, data } = image;
+  const eyeY = (eyes[0].y + eyes[1].y) / 2;
+  const midX = (eyes[0].x + eyes[1].x) / 2;
+  const reach = 0.8 * Math.abs(eyes[1].x - eyes[0].x);
+  let n = 0;
+  let white = 0;
+  for (let y = Math.max(0, Math.ceil(eyeY - reach)); y <= Math.min(height - 1, Math.floor(eyeY + 0.45 * (chin.y - eyeY))); y++) {
+    for (let x = Math.max(0, Math.ceil(midX - reach)); x <= Math.min(width - 1, Math.floor(midX + reach)); x++) {
+      const i = y * width + x;
+      if (alpha[i] <= 0.9) continue;
+      n++;
+      const o = i * 4;
+      if (data[o] >= GLARE_LEVEL && data[o + 1] >= GLARE_LEVEL && data[o + 2] >= GLARE_LEVEL) white++;
+    }
+  }
+  return n >= MIN_GLARE_PIXELS ? white / n : null;
+}
+
 /** The median of a list (the upper of the middle two), sorting it in place. */
 function median(values: number[]): number {
   values.sort((a, b) => a - b);
@@ -367,6 +416,7 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
   }
 
   const lighting = lightingBalanceOf(image, alpha, eyes, chin);
+  const glare = glareShareOf(image, alpha, eyes, chin);
   const measurements: ComplianceReport['measurements'] = {
     crownChinMm: crownChin,
     eyeLineFromBottomMm: measure((image.height - eyeY) / ppmm, 'mm', eyeBand?.[0] ?? null, eyeBand?.[1] ?? null, eyeBand ? undefined : NO_BAND_NOTE),
@@ -384,6 +434,7 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
     // résumé photo may do; a black face may not).
     faceLightness: faceLightnessOf(face),
     ...(lighting ? { lightingBalanceEv: measure(lighting.ev, 'EV', null, isDocument ? LIGHTING_BALANCE_MAX_EV : null, `the ${lighting.darkerSide} of the photo is darker: ${isDocument ? 'documents ask for the face lit evenly, with no shadow side (face a window or a lamp, or add light on the darker side)' : NO_BAND_NOTE}`) } : {}),
+    ...(glare !== null ? { glarePct: measure(glare * 100, '%', null, isDocument ? GLARE_MAX_PCT : null, `share of the face burnt out to white by a reflection of the light: ${isDocument ? 'documents ask for no hot spots or glare on the face or glasses (turn off the flash, light the face from the front with soft light, tilt glasses a little down)' : NO_BAND_NOTE}`) } : {}),
     matteUnsurePct: measure(
       unsureShare(alpha, image.width, image.height) * 100,
       '%',

@@ -28,6 +28,7 @@ function measuredTip(name: string, m: IdPhotoMeasurement, allowedColours: readon
     case 'mouthOpeningPct':
     case 'eyeOpeningPct':
     case 'lightingBalanceEv':
+    case 'glarePct':
     case 'gazeOffsetPct':
       return t(`idphoto.tip.${name}`);
     case 'backgroundColourDeltaE':

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../../../src/main/cli/commands/idphoto';
 import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core/face/yunet';
 import { byteBand, commentSegments, encodeIdPhoto, jpegAppMarkers, readJpegDpi, readPngDpi, rewriteJpegHeader, setPngDpi } from '../../../../src/main/core/idphoto/exact-file';
-import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, type ComplianceInput, type ComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, FACE_LIGHTNESS_BAND, MOUTH_OPEN_MAX_PCT, EYES_OPEN_MIN_PCT, LIGHTING_BALANCE_MAX_EV, lightingBalanceOf, GAZE_OFFSET_MAX_PCT, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
+import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, type ComplianceInput, type ComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, FACE_LIGHTNESS_BAND, MOUTH_OPEN_MAX_PCT, EYES_OPEN_MIN_PCT, LIGHTING_BALANCE_MAX_EV, lightingBalanceOf, GLARE_LEVEL, GLARE_MAX_PCT, glareShareOf, GAZE_OFFSET_MAX_PCT, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
 import { bandText, CHECK_NAMES_EN, failedCheckLine, failedCheckWords, askedFileSizeBand, fileSizeAdvice, fileSizeBand, fileSizeBandEnds, LOW_JPEG_QUALITY, MAX_FILE_KB, parseFileSizeBand, valueText } from '../../../../src/shared/idphoto-report';
 import { estimateHiddenCrown, fromAligned, toAligned, topEdgeCutWidth, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
 import { cutMarks, layoutSharedSheet, layoutSheet, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
@@ -454,6 +454,69 @@ describe('exact files', () => {
     // An ID photo's PNG is RGB (opaque on its fill), with its DPI.
     const photo = await encodeIdPhoto(noiseImage(40, 50), { format: 'png', dpi: 300 });
     expect(await sharp(Buffer.from(photo.bytes)).metadata()).toMatchObject({ channels: 3, hasAlpha: false, width: 40, height: 50, density: 300 });
+  });
+});
+
+describe('compliance report: glare', () => {
+  /**
+   * A spec-sized photo, opaque skin (sRGB 224, 180, 150), eyes 60 px apart on a row at 40 %, chin at
+   * 72 %, with the rectangles in `white` painted a flat (v, v, v).
+   */
+  const glaringFace = (lib: SpecLibrary, specId: string, white: { x0: number; x1: number; y0: number; y1: number; v: number }[] = []) => {
+    const spec = lib.get(specId);
+    const [W, H] = [spec.widthPx, spec.heightPx];
+    const data = new Uint8Array(W * H * 4);
+    for (let i = 0; i < W * H; i++) data.set([224, 180, 150, 255], i * 4);
+    for (const { x0, x1, y0, y1, v } of white) for (let y = Math.round(y0); y < y1; y++) for (let x = Math.round(x0); x < x1; x++) data.fill(v, (y * W + x) * 4, (y * W + x) * 4 + 3);
+    const eyes: [Point, Point] = [{ x: W / 2 - 30, y: Math.round(H * 0.4) }, { x: W / 2 + 30, y: Math.round(H * 0.4) }];
+    const chin = { x: W / 2, y: Math.round(H * 0.72) };
+    return { spec, image: { data, width: W, height: H }, alpha: new Float32Array(W * H).fill(1), eyes, chin };
+  };
+
+  it('counts the pixels burnt out to white from above the brows to the nose, within the face, and no others', async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    const plain = glaringFace(lib, 'icao-35x45');
+    expect(glareShareOf(plain.image, plain.alpha, plain.eyes, plain.chin)).toBe(0);
+    const { width: W } = plain.image;
+    const [eyeY, chinY] = [plain.eyes[0].y, plain.chin.y];
+    // The box: 48 px (0.8 eye distances) above the eye line to 45 % of the way to the chin, 48 px either side of the middle.
+    const [x0, x1, y0, y1] = [Math.ceil(W / 2 - 48), Math.floor(W / 2 + 48), eyeY - 48, Math.floor(eyeY + 0.45 * (chinY - eyeY))];
+    const box = (x1 - x0 + 1) * (y1 - y0 + 1);
+    // A white spot of 10 × 10 inside it, and white outside it (the teeth under the nose, a collar
+    // beside the chin, a white background beside the temples): only the spot counts.
+    const spot = { x0: Math.round(W / 2) - 5, x1: Math.round(W / 2) + 5, y0: eyeY - 30, y1: eyeY - 20, v: 250 };
+    const outside = [
+      { x0: W / 2 - 20, x1: W / 2 + 20, y0: y1 + 3, y1: y1 + 15, v: 255 },
+      { x0: W / 2 + 50, x1: W, y0: eyeY + 40, y1: chinY, v: 255 },
+      { x0: 0, x1: x0 - 1, y0: eyeY - 60, y1: eyeY, v: 255 },
+    ];
+    const f = glaringFace(lib, 'icao-35x45', [spot, ...outside]);
+    expect(glareShareOf(f.image, f.alpha, f.eyes, f.chin)).toBeCloseTo(100 / box, 9);
+    // Each of R, G and B must reach the level: a near-white at 234 is skin, not glare.
+    const grey = glareShareOf(glaringFace(lib, 'icao-35x45', [{ ...spot, v: GLARE_LEVEL - 1 }]).image, f.alpha, f.eyes, f.chin);
+    expect(grey).toBe(0);
+    // Where the person is not opaque (the background past a cut-out's edge), nothing counts: here
+    // only the box's part right of the spot is; no face left: not measured.
+    const alpha = new Float32Array(f.alpha.length);
+    for (let y = y0; y <= y1; y++) for (let x = spot.x1; x <= x1; x++) alpha[y * W + x] = 1;
+    expect(glareShareOf(f.image, alpha, f.eyes, f.chin)).toBe(0);
+    expect(glareShareOf(f.image, new Float32Array(f.alpha.length), f.eyes, f.chin)).toBeNull();
+  });
+
+  it('fails a glaring face for a document, and shows it on a studio size', async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    const check = (specId: string, side: number) => {
+      const plain = glaringFace(lib, specId);
+      const { width: W } = plain.image;
+      const f = glaringFace(lib, specId, [{ x0: W / 2 - side / 2, x1: W / 2 + side / 2, y0: plain.eyes[0].y - 40, y1: plain.eyes[0].y - 40 + side, v: 255 }]);
+      return buildComplianceReport({ ...f, backgroundHex: '#FFFFFF', crownY: f.image.height * 0.15, centreX: f.image.width / 2, faceCount: 1 }).measurements.glarePct!;
+    };
+    // ICAO's box is 96 × 125 px: a 20-px square is 3.33 % of it, a 12-px one 1.2 %.
+    expect(check('icao-35x45', 20)).toMatchObject({ value: 3.33, unit: '%', min: null, max: GLARE_MAX_PCT, pass: false });
+    expect(check('icao-35x45', 20).note).toMatch(/^share of the face burnt out to white by a reflection of the light: documents ask for no hot spots/);
+    expect(check('icao-35x45', 12)).toMatchObject({ value: 1.2, pass: true });
+    expect(failedCheckWords(failedCheckLine('glarePct', check('uk-35x45', 20)))).toMatch(/^Glare: \d+(\.\d+)? % \(≤ 2 %\)$/);
+    for (const id of ['cn-1inch', 'resume-35x45']) expect(check(id, 20), id).toMatchObject({ min: null, max: null, pass: true, note: `share of the face burnt out to white by a reflection of the light: ${NO_BAND_NOTE}` });
   });
 });
 

@@ -127,13 +127,18 @@ export const idphoto = {
     en: 'How much more light one cheek has than the other, in stops (EV: 1 EV is twice the light): passports and IDs ask for the face lit evenly, with no shadow side. Face the window or lamp, or add light on the darker side',
     'zh-CN': '两侧脸颊的受光差，单位为挡（EV：1 EV 即光线相差一倍）：护照和证件要求面部光照均匀、无阴影面。请正对窗户或灯光，或给较暗的一侧补光',
   },
+  'idphoto.m.glarePct': { en: CHECK_NAMES_EN.glarePct, 'zh-CN': '反光' },
+  'idphoto.tip.glarePct': {
+    en: 'How much of the face is burnt out to white by a reflection of the light, in %: passports and IDs ask for no hot spots or glare on the skin or on glasses. Turn off the flash, light the face from the front with soft light, and tilt glasses a little down',
+    'zh-CN': '面部被光线反射过曝成白色的比例（%）：护照和证件要求皮肤和眼镜上无高光或反光。请关闭闪光灯，用柔和的正面光照明，戴眼镜时可将镜框稍向下倾',
+  },
   'idphoto.tip.faceChroma': {
     en: 'How colourful the face is (ΔE76 from a grey of the same lightness): a black-and-white photo has none, and documents ask for a colour photo',
     'zh-CN': '面部的色彩程度（与同亮度灰色的色差 ΔE76）：黑白照片为零，证件要求彩色照片',
   },
   'idphoto.notChecked': {
-    en: 'Not checked here: glasses, eyes half closed, eyes looking up or down, an expression beyond the closed mouth and open eyes, shadows that fall evenly on both sides (a hat\'s brim, a fringe) or a glare, and that this is a recent photo of you. Look at these yourself before you send it.',
-    'zh-CN': '以下各项本软件不检查：眼镜、半闭眼、目光向上或向下、闭嘴和睁眼以外的表情、两侧对称的阴影（帽檐、刘海）或反光、是否为本人近照。提交前请自行确认。',
+    en: 'Not checked here: glasses, eyes half closed, eyes looking up or down, an expression beyond the closed mouth and open eyes, shadows that fall evenly on both sides (a hat\'s brim, a fringe), and that this is a recent photo of you. Look at these yourself before you send it.',
+    'zh-CN': '以下各项本软件不检查：眼镜、半闭眼、目光向上或向下、闭嘴和睁眼以外的表情、两侧对称的阴影（帽檐、刘海）、是否为本人近照。提交前请自行确认。',
   },
   'idphoto.tip.faceCentreOffsetMm': { en: 'Face centre (between the eyes) from the vertical centre line', 'zh-CN': '两眼中点偏离竖直中线的距离' },
   'idphoto.tip.backgroundUniformityDeltaE': { en: 'How much the background varies: ΔE76 of its pixels from their mean (95th percentile)', 'zh-CN': '背景的均匀程度：背景像素与其平均色的色差 ΔE76（第 95 百分位）' },
