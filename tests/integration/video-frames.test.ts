@@ -5,8 +5,8 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
-import { streamFrames } from '../../src/main/core/video/extract-frames';
+import { type FfmpegTools, resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
+import { clipFrame, planFrames, streamFrames } from '../../src/main/core/video/extract-frames';
 import { cachedProbe, probeVideo } from '../../src/main/core/video/probe';
 import { measureDrawingCadence } from '../../src/main/core/video/drawing-cadence';
 import { evalFile, tempDir } from '../helpers/env';
@@ -162,6 +162,70 @@ describe('probe and streamed frames', () => {
       let n = 0;
       for await (const f of streamFrames(path, info, { fps: 10, durationS: 0.8 })) n += f.width === 128 ? 1 : 0;
       expect(n).toBe(8);
+    }
+  });
+});
+
+describe('clips made the way phones, browsers and music players make them', () => {
+  const mp4 = evalFile('person_clips', 'clips', 'liveportrait_driving_d18.mp4');
+  const tools = resolveFfmpeg();
+  // The packaged app ships ffmpeg alone: its probe reads `ffmpeg -i` (parseFfmpegInfo).
+  const ffmpegOnly: FfmpegTools = { ...tools, ffprobe: null };
+  const make = (dir: string, name: string, args: string[]): string => {
+    const path = join(dir, name);
+    execFileSync(tools.ffmpeg, ['-v', 'error', '-y', ...args, path]);
+    return path;
+  };
+  const frameCount = async (path: string, fps: number, probe: FfmpegTools = tools): Promise<number> => {
+    let n = 0;
+    for await (const f of streamFrames(path, await probeVideo(path, {}, probe), { fps, maxSidePx: 64 })) n += f.width > 0 ? 1 : 0;
+    return n;
+  };
+
+  it('a one-frame clip gives its frame, as a one-frame GIF does', async () => {
+    const one = make(tempDir(), 'one.mp4', ['-i', mp4, '-frames:v', '1', '-vf', 'scale=96:96', '-c:v', 'libx264', '-pix_fmt', 'yuv420p']);
+    // 1/30 s is 0.4 of a frame at 12 fps: the fps filter rounded it to none ("probably cut short").
+    expect(await frameCount(one, 12)).toBe(1);
+  });
+
+  it('a slow-motion clip above 60 fps shows a frame (the workspace and the preview)', async () => {
+    const slow = make(tempDir(), 'slow.mp4', ['-t', '0.5', '-i', mp4, '-vf', 'scale=96:96,fps=120', '-c:v', 'libx264', '-pix_fmt', 'yuv420p']);
+    const info = await probeVideo(slow);
+    expect(info.fps).toBeCloseTo(120, 0);
+    const frame = await clipFrame(slow, info, 0.25, 64);
+    expect([frame.width, frame.height]).toEqual([64, 64]);
+  });
+
+  it("a WebM whose header states no length (a browser's recording) is measured from its packets", async () => {
+    const dir = tempDir();
+    // Written to a pipe, the WebM muxer cannot go back to write the length, as MediaRecorder's.
+    const live = join(dir, 'live.webm');
+    writeFileSync(live, execFileSync(tools.ffmpeg, ['-v', 'error', '-t', '1.5', '-i', mp4, '-vf', 'scale=96:96', '-r', '30', '-an', '-c:v', 'libvpx', '-deadline', 'realtime', '-f', 'webm', 'pipe:1'], { maxBuffer: 1 << 26 }));
+    for (const probe of [tools, ffmpegOnly]) {
+      const info = await probeVideo(live, {}, probe);
+      expect(info.durationS, probe.ffprobe ? 'ffprobe' : 'ffmpeg').toBeCloseTo(1.5, 1);
+      expect(await frameCount(live, 10, probe)).toBe(15);
+    }
+  });
+
+  it("an MKV's length is its video's, not its longer audio's", async () => {
+    const dir = tempDir();
+    const mkv = make(dir, 'long-audio.mkv', ['-t', '1.5', '-i', mp4, '-f', 'lavfi', '-i', 'sine=duration=4', '-map', '0:v', '-map', '1:a', '-vf', 'scale=96:96', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'libopus']);
+    for (const probe of [tools, ffmpegOnly]) {
+      const info = await probeVideo(mkv, {}, probe);
+      expect(info.durationS, probe.ffprobe ? 'ffprobe' : 'ffmpeg').toBeCloseTo(1.5, 1);
+      // A start in the audio's tail is past the clip's end, not a damaged file.
+      expect(() => planFrames(info, { startS: 2 })).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    }
+  });
+
+  it('an audio file with cover art has no video stream, said so on both probes', async () => {
+    const dir = tempDir();
+    const cover = join(dir, 'cover.jpg');
+    await sharp(evalFile('id_portraits', 'images', 'df_img1.jpg')).resize(96).jpeg().toFile(cover);
+    const song = make(dir, 'song.mp3', ['-f', 'lavfi', '-i', 'sine=duration=1', '-i', cover, '-map', '0', '-map', '1', '-c:a', 'libmp3lame', '-c:v', 'copy', '-disposition:v', 'attached_pic']);
+    for (const probe of [tools, ffmpegOnly]) {
+      await expect(probeVideo(song, {}, probe), probe.ffprobe ? 'ffprobe' : 'ffmpeg').rejects.toMatchObject({ code: 'NO_VIDEO_STREAM', message: expect.stringMatching(/\(audio only\)$/) });
     }
   });
 });

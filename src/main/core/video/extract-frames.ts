@@ -100,7 +100,9 @@ export function frameArgs(path: string, plan: FramePlan): string[] {
   if (plan.startS > 0) args.push('-ss', plan.startS.toFixed(3));
   args.push('-t', plan.durationS.toFixed(3), '-i', ffmpegFileArg(path), '-map', '0:v:0', '-an', '-sn');
   // fps before scale: fewer frames scaled. 'area' is a proper box downsample (no aliasing).
-  args.push('-vf', `fps=${plan.fps},scale=${plan.width}:${plan.height}:flags=area,format=rgba`);
+  // eof_action=pass: a clip (or a trim) shorter than half an output frame still gives its frame,
+  // where the fps filter's rounding of the end would give none.
+  args.push('-vf', `fps=${plan.fps}:eof_action=pass,scale=${plan.width}:${plan.height}:flags=area,format=rgba`);
   args.push('-frames:v', String(plan.frameCount), '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1');
   return args;
 }
@@ -227,7 +229,8 @@ export async function* streamFrames(
  */
 export async function clipFrame(path: string, info: VideoInfo, timeS: number, maxSidePx: number, ctx: RunContext = {}, tools: FfmpegTools = resolveFfmpeg()): Promise<RgbaImage> {
   const startS = Math.min(Math.max(0, timeS), Math.max(0, info.durationS - 0.05));
-  for await (const frame of streamFrames(path, info, { startS, durationS: 0.05, fps: Math.max(info.fps, 20), maxSidePx }, ctx, tools)) {
+  // At least 20 fps, so the 50 ms asked holds a frame; at most the 60 a plan takes (a 120-fps slow-motion clip).
+  for await (const frame of streamFrames(path, info, { startS, durationS: 0.05, fps: Math.min(60, Math.max(info.fps, 20)), maxSidePx }, ctx, tools)) {
     return { data: frame.data, width: frame.width, height: frame.height, isColourSubsampled: frame.isColourSubsampled };
   }
   throw new AppError('VIDEO_CORRUPT', `No frame could be decoded from ${path} at ${timeS}s`);

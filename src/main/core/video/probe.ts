@@ -72,6 +72,7 @@ interface ProbeJson {
     duration?: string;
     nb_frames?: string;
     tags?: Record<string, string>;
+    disposition?: { attached_pic?: number };
     side_data_list?: Array<{ rotation?: number | string }>;
   }>;
   format?: { duration?: string; format_name?: string };
@@ -88,7 +89,8 @@ export function isSubsampledPixelFormat(pixFmt: string | undefined): boolean {
 /** Builds VideoInfo from `ffprobe -of json -show_streams -show_format` output. */
 export function parseProbeJson(json: ProbeJson): VideoInfo {
   const streams = json.streams ?? [];
-  const video = streams.find((s) => s.codec_type === 'video' && (s.width ?? 0) > 0);
+  // An audio file's cover art is a "video" stream of one picture (attached_pic): not a clip's.
+  const video = streams.find((s) => s.codec_type === 'video' && (s.width ?? 0) > 0 && s.disposition?.attached_pic !== 1);
   const hasAudio = streams.some((s) => s.codec_type === 'audio');
   const durationS = Number(json.format?.duration ?? video?.duration ?? 0) || Number(video?.duration ?? 0) || 0;
   if (!video) {
@@ -99,7 +101,9 @@ export function parseProbeJson(json: ProbeJson): VideoInfo {
   if (side) rotationDeg = normaliseRotation(-Number(side.rotation));
   else if (video.tags?.rotate) rotationDeg = normaliseRotation(Number(video.tags.rotate));
   const frameCount = video.nb_frames && Number(video.nb_frames) > 0 ? Number(video.nb_frames) : null;
-  const streamDuration = Number(video.duration ?? 0) || durationS;
+  // The video's own length: MP4 states it per stream, Matroska / WebM as a DURATION tag; the
+  // container's is the longest stream's (audio running on past the picture).
+  const streamDuration = Number(video.duration ?? 0) || clockSeconds(video.tags?.DURATION) || durationS;
   // GIF r_frame_rate is a timebase guess; the mean rate from frame count and duration is truthful.
   let fps = parseRate(video.avg_frame_rate) || parseRate(video.r_frame_rate);
   if (frameCount && streamDuration > 0 && (video.codec_name === 'gif' || !fps)) fps = frameCount / streamDuration;
@@ -124,9 +128,14 @@ export function parseFfmpegInfo(stderr: string): VideoInfo {
   const dm = /Duration:\s*(\d+):(\d+):(\d+(?:\.\d+)?)/.exec(stderr);
   const durationS = dm ? Number(dm[1]) * 3600 + Number(dm[2]) * 60 + Number(dm[3]) : 0;
   const container = /Input #0,\s*([^,]+(?:,[^,\s]+)*),\s*from/.exec(stderr)?.[1] ?? '';
-  const vm = /Stream #\d+:\d+[^:]*: Video: (\w+)[^\n]*?(\d{2,5})x(\d{2,5})[^\n]*/.exec(stderr);
+  // The first video stream that is not an audio file's cover art ("(attached pic)").
+  const vm = [...stderr.matchAll(/Stream #\d+:\d+[^:]*: Video: (\w+)[^\n]*?(\d{2,5})x(\d{2,5})[^\n]*/g)].find((m) => !/\(attached pic\)/.test(m[0]));
   const hasAudio = /Stream #\d+:\d+[^:]*: Audio:/.test(stderr);
   if (!vm) return { durationS, fps: 0, width: 0, height: 0, rotationDeg: 0, hasVideo: false, hasAudio, codec: '', container, frameCount: null };
+  // Its own length where the container states one per stream (Matroska's DURATION tag, in the
+  // stream's metadata lines before the next stream): audio may run on past the picture.
+  const streamBlock = stderr.slice(vm.index! + vm[0].length).split(/\n\s*Stream #/)[0];
+  const streamDurationS = clockSeconds(/^\s*DURATION\s*:\s*(\S+)/m.exec(streamBlock)?.[1]);
   const line = vm[0];
   const fps = Number(/([\d.]+) fps/.exec(line)?.[1] ?? /([\d.]+)k? tbr/.exec(line)?.[1] ?? 0) || 0;
   let rotationDeg = 0;
@@ -139,7 +148,29 @@ export function parseFfmpegInfo(stderr: string): VideoInfo {
   const swap = rotationDeg === 90 || rotationDeg === 270;
   // "Video: h264 (High), yuv420p(tv, bt709, progressive), 1920x1080": the pixel format follows the codec.
   const pixFmt = /Video: [^,]+, (\w+)/.exec(line)?.[1];
-  return { durationS, fps, width: swap ? h : w, height: swap ? w : h, rotationDeg, hasVideo: true, hasAudio, codec: vm[1], container, frameCount: null, ...(isSubsampledPixelFormat(pixFmt) ? { isColourSubsampled: true } : {}) };
+  return { durationS: streamDurationS || durationS, fps, width: swap ? h : w, height: swap ? w : h, rotationDeg, hasVideo: true, hasAudio, codec: vm[1], container, frameCount: null, ...(isSubsampledPixelFormat(pixFmt) ? { isColourSubsampled: true } : {}) };
+}
+
+/** Seconds of an "HH:MM:SS.fraction" clock (Matroska's DURATION tag, ffmpeg's time=); 0 when it is not one. */
+export function clockSeconds(clock: string | undefined): number {
+  const m = /^(\d+):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(clock?.trim() ?? '');
+  return m ? Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) : 0;
+}
+
+/**
+ * The length and frame count of a clip whose header states no length (a browser's recording, a
+ * live stream's WebM, an APNG), from ffmpeg's last progress line when its video packets are copied
+ * to nothing (no decoding: a fraction of a second for a minute of video): the last frame's time
+ * plus one frame. Null when no frame was read.
+ */
+export function parseCopyScan(stderr: string, fps: number): { durationS: number; frameCount: number } | null {
+  const frames = [...stderr.matchAll(/frame=\s*(\d+)/g)].pop();
+  const time = [...stderr.matchAll(/time=\s*(\d+:\d{2}:\d{2}(?:\.\d+)?)/g)].pop();
+  const frameCount = frames ? Number(frames[1]) : 0;
+  if (frameCount === 0 || !time) return null;
+  const lastS = clockSeconds(time[1]);
+  const stepS = fps > 0 ? 1 / fps : frameCount > 1 ? lastS / (frameCount - 1) : 0;
+  return { durationS: lastS + stepS, frameCount };
 }
 
 const CORRUPT_HINTS = /Invalid data found|moov atom not found|could not find codec parameters|Error opening input|End of file|Invalid argument|corrupt|does not contain any stream/i;
@@ -262,5 +293,14 @@ export async function probeVideo(path: string, ctx: RunContext = {}, tools: Ffmp
   if (info.container === 'image2' || info.container.endsWith('_pipe')) throw stillPicture(path);
   if (!info.width || !info.height) throw new AppError('VIDEO_CORRUPT', `${path}: the video stream has no picture size`, { detail: { path, stderr } });
   if (info.container === 'gif' && (await isGifCutShort(path, size))) info.isCutShort = true;
+  if (!(info.durationS > 0)) {
+    const scan = await runTool(tools.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-stats', '-i', ffmpegFileArg(path), '-map', '0:v:0', '-c', 'copy', '-f', 'null', '-'], { signal: ctx.signal });
+    const measured = parseCopyScan(scan.stderr, info.fps);
+    if (measured && measured.durationS > 0) {
+      info.durationS = measured.durationS;
+      info.frameCount ??= measured.frameCount;
+      if (!info.fps && measured.frameCount > 1) info.fps = measured.frameCount / measured.durationS;
+    }
+  }
   return info;
 }

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeErrorCounter, planFrames, frameArgs } from '../../../../src/main/core/video/extract-frames';
-import { isSubsampledPixelFormat, parseFfmpegInfo, parseProbeJson, type VideoInfo } from '../../../../src/main/core/video/probe';
+import { clockSeconds, isSubsampledPixelFormat, parseCopyScan, parseFfmpegInfo, parseProbeJson, type VideoInfo } from '../../../../src/main/core/video/probe';
 
 describe('parseProbeJson', () => {
   it('reads a rotated phone clip as its displayed size', () => {
@@ -22,6 +22,41 @@ describe('parseProbeJson', () => {
   });
   it('reports an audio-only file as having no video', () => {
     expect(parseProbeJson({ streams: [{ codec_type: 'audio' }], format: { duration: '3' } }).hasVideo).toBe(false);
+  });
+  it("does not take an audio file's cover art for a clip", () => {
+    const info = parseProbeJson({
+      streams: [
+        { codec_type: 'audio', codec_name: 'mp3' },
+        { codec_type: 'video', codec_name: 'mjpeg', width: 256, height: 160, r_frame_rate: '90000/1', disposition: { attached_pic: 1 } },
+      ],
+      format: { duration: '2.0', format_name: 'mp3' },
+    });
+    expect(info).toMatchObject({ hasVideo: false, hasAudio: true });
+  });
+  it("takes the video's own length from Matroska's DURATION tag, not the container's longer audio", () => {
+    const info = parseProbeJson({
+      streams: [
+        { codec_type: 'video', codec_name: 'h264', width: 256, height: 160, r_frame_rate: '30/1', avg_frame_rate: '30/1', tags: { DURATION: '00:00:01.507000000' } },
+        { codec_type: 'audio', codec_name: 'opus', tags: { DURATION: '00:00:04.008000000' } },
+      ],
+      format: { duration: '4.008', format_name: 'matroska,webm' },
+    });
+    expect(info.durationS).toBeCloseTo(1.507, 6);
+  });
+});
+
+describe('clockSeconds and parseCopyScan', () => {
+  it('reads HH:MM:SS.fraction clocks, and nothing else', () => {
+    expect(clockSeconds('00:00:01.507000000')).toBeCloseTo(1.507, 9);
+    expect(clockSeconds('01:02:03.5')).toBe(3723.5);
+    for (const bad of [undefined, '', 'N/A', '1.5', '00:01']) expect(clockSeconds(bad), String(bad)).toBe(0);
+  });
+  it("takes a clip's length from the last progress line of a copy: the last frame's time plus a frame", () => {
+    const stderr = 'frame=    1 fps=0.0 q=-1.0 size=N/A time=00:00:00.00 bitrate=N/A speed=N/A    \rframe=   45 fps=0.0 q=-1.0 Lsize=N/A time=00:00:01.46 bitrate=N/A speed=1.3e+04x    \n';
+    expect(parseCopyScan(stderr, 30)).toEqual({ durationS: expect.closeTo(1.46 + 1 / 30, 9), frameCount: 45 });
+    // No rate known: the mean step between the frames.
+    expect(parseCopyScan(stderr, 0)).toEqual({ durationS: expect.closeTo(1.46 + 1.46 / 44, 9), frameCount: 45 });
+    expect(parseCopyScan('frame=    0 fps=0.0 q=-1.0 Lsize=N/A time=N/A bitrate=N/A', 30)).toBeNull();
   });
 });
 
@@ -53,6 +88,24 @@ describe('parseFfmpegInfo', () => {
     expect(info.durationS).toBeCloseTo(7.55, 3);
     expect(info.fps).toBeCloseTo(23.98, 2);
   });
+  it("passes over an audio file's cover art, and reads the video stream's own DURATION line", () => {
+    const cover = `Input #0, mp3, from 'a.mp3':
+  Duration: 00:00:02.04, start: 0.025057, bitrate: 73 kb/s
+  Stream #0:0: Audio: mp3, 44100 Hz, mono, fltp, 64 kb/s
+  Stream #0:1: Video: mjpeg (Baseline), yuvj420p(pc, bt470bg/unknown/unknown), 256x160 [SAR 1:1 DAR 8:5], 90k tbr, 90k tbn (attached pic)`;
+    expect(parseFfmpegInfo(cover)).toMatchObject({ hasVideo: false, hasAudio: true });
+    const mkv = `Input #0, matroska,webm, from 'a.mkv':
+  Duration: 00:00:04.01, start: -0.007000, bitrate: 110 kb/s
+  Stream #0:0: Video: h264 (High), yuv420p(tv, bt709, progressive), 256x160 [SAR 1:1 DAR 8:5], 30 fps, 30 tbr, 1k tbn (default)
+      Metadata:
+        DURATION        : 00:00:01.507000000
+  Stream #0:1: Audio: opus, 48000 Hz, mono, fltp
+      Metadata:
+        DURATION        : 00:00:04.008000000`;
+    expect(parseFfmpegInfo(mkv).durationS).toBeCloseTo(1.507, 6);
+    // Without a line of its own, the container's.
+    expect(parseFfmpegInfo(mkv.replace('DURATION        : 00:00:01.507000000', 'ENCODER : x')).durationS).toBeCloseTo(4.01, 6);
+  });
 });
 
 describe('planFrames', () => {
@@ -71,6 +124,8 @@ describe('planFrames', () => {
     expect(args.slice(args.indexOf('-ss'), args.indexOf('-ss') + 2)).toEqual(['-ss', '1.000']);
     expect(args.indexOf('-ss')).toBeLessThan(args.indexOf('-i'));
     expect(args).toContain('pipe:1');
+    // The last frame passes: a clip shorter than half a frame at the rate asked still gives one.
+    expect(args[args.indexOf('-vf') + 1]).toMatch(/^fps=12:eof_action=pass,/);
     expect(args[args.indexOf('-frames:v') + 1]).toBe('24');
     // The clip by its absolute path: a name starting with "-" was read as an option, one with a
     // colon as a protocol ("clip:1.gif": Protocol not found).
