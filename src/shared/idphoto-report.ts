@@ -54,11 +54,13 @@ export const LOW_JPEG_QUALITY = 30;
  * spec's pixel size: the smallest file there is smallestKb), 'blocky' when the band was met only
  * below LOW_JPEG_QUALITY; null when neither (a PNG, no band, a fine JPEG).
  */
-export function fileSizeAdvice(quality: number | null, sizeCheck: Pick<IdPhotoMeasurement, 'value' | 'max' | 'pass'> | undefined): { kind: 'over'; smallestKb: number; maxKb: number; quality: number } | { kind: 'blocky'; quality: number } | null {
+export function fileSizeAdvice(quality: number | null, sizeCheck: Pick<IdPhotoMeasurement, 'value' | 'max' | 'pass' | 'maxValue'> | undefined): { kind: 'over'; smallestKb: number; maxKb: number; quality: number } | { kind: 'blocky'; quality: number } | null {
   if (quality === null) return null;
-  if (sizeCheck && !sizeCheck.pass && sizeCheck.value !== null && sizeCheck.max !== null && sizeCheck.value > sizeCheck.max) {
+  // The larger reading where the size is shown as two (over the ceiling only in 1,000-byte KB).
+  const largest = sizeCheck?.value === null || sizeCheck?.value === undefined ? null : Math.max(sizeCheck.value, sizeCheck.maxValue ?? sizeCheck.value);
+  if (sizeCheck && !sizeCheck.pass && largest !== null && sizeCheck.max !== null && largest > sizeCheck.max) {
     // Said rounded up: "2.96" reads as the least a band's ceiling must allow.
-    return { kind: 'over', smallestKb: Math.ceil(sizeCheck.value * 100) / 100, maxKb: sizeCheck.max, quality };
+    return { kind: 'over', smallestKb: Math.ceil(largest * 100) / 100, maxKb: sizeCheck.max, quality };
   }
   return quality < LOW_JPEG_QUALITY ? { kind: 'blocky', quality } : null;
 }

@@ -7,7 +7,7 @@ import { evText, ID_PHOTO_REFINE, parseBrightness, parseRefineMode } from '../..
 import { failedCheckWords, fileSizeAdvice, withFileSizeBand } from '../../../shared/idphoto-report';
 import { checkIdPhotoOutput, idPhotoBackground, idPhotoToFile, type IdPhotoResult } from '../../core/idphoto/make-id-photo';
 import { BACKGROUND_COLOUR_MAX_DE, failedChecks, isColourLostToJpeg, nearestAllowedDeltaE } from '../../core/idphoto/compliance';
-import { checkSheetDpi, checkSheetOutput, layoutSharedSheet, layoutSheet, parsePaper, renderSheetPdf, renderSheetRaster, sheetPathOf } from '../../core/idphoto/print-sheet';
+import { checkSheetDpi, checkSheetOutput, layoutSharedSheet, layoutSheet, MAX_SHEET_COPIES, parsePaper, renderSheetPdf, renderSheetRaster, sheetPathOf } from '../../core/idphoto/print-sheet';
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { assertSeparateOutputs, writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags, projectResourcesDir } from '../cli-env';
@@ -107,7 +107,7 @@ export const idphotoCommand: CliCommand = {
     const dpi = intFlag(values.dpi, 'dpi', 300)!;
     if (values.sheet) checkedAsUsage(() => checkSheetDpi(dpi));
     const copies = intFlag(values.copies, 'copies', 0)!;
-    if (copies < 0 || copies > 500) throw new UsageError(`--copies must be 0 (as many as fit) to 500, got ${copies}`);
+    if (copies < 0 || copies > MAX_SHEET_COPIES) throw new UsageError(`--copies must be 0 (as many as fit) to ${MAX_SHEET_COPIES}, got ${copies}`);
     if (![254, 300, 600].includes(dpi) && values.sheet) io.err(`note: printer dpi ${dpi} is unusual (254, 300 or 600 are common)`);
     const paper = values.sheet ? checkedAsUsage(() => parsePaper(values.sheet!)) : undefined;
     // Numbered from 1 on the command line, as in the app; the engine counts from 0.
@@ -172,7 +172,7 @@ export const idphotoCommand: CliCommand = {
         }
         // A floor even the best JPEG is under is met with padding: said, as the form may measure the picture, not the file.
         if (r.paddingBytes > 0) {
-          io.err(`note: at its best quality (100) ${r.output} is ${((r.bytes - r.paddingBytes) / 1024).toFixed(1)} KB; it was raised to the ${spec.fileSizeKb![0]} KB floor with ${(r.paddingBytes / 1024).toFixed(1)} KB of padding (a JPEG comment, which shows nothing): a form that asks for so many KB usually means a larger photo (--spec)`);
+          io.err(`note: at its best quality${r.quality !== null && r.quality < 100 ? ` under the ${spec.fileSizeKb![1]} KB ceiling` : ''} (${r.quality}) ${r.output} is ${((r.bytes - r.paddingBytes) / 1024).toFixed(1)} KB; it was raised to the ${spec.fileSizeKb![0]} KB floor with ${(r.paddingBytes / 1024).toFixed(1)} KB of padding (a JPEG comment, which shows nothing): a form that asks for so many KB usually means a larger photo (--spec)`);
         }
         // A colour the photo had and its squeezed JPEG lost: said with its cause (a --bg would not fix it).
         if (isColourLostToJpeg(r)) {

@@ -184,13 +184,22 @@ export async function encodeIdPhoto(image: RgbaImage, options: { format: 'jpeg' 
     return { bytes, format: 'jpeg', quality: 5, paddingBytes: 0, isSizeInBand: false };
   }
   if (best.bytes.length >= lo) return { bytes: best.bytes, format: 'jpeg', quality: best.q, paddingBytes: 0, isSizeInBand: true };
-  // Below the floor: at the best quality there is (100) before any padding.
+  // Below the floor: the highest quality up to 100 that still fits under the ceiling, before any
+  // padding (trying 100 alone padded a quality-95 file where 97 fitted the band as it was).
   if (best.q < 100 && options.quality === undefined) {
-    const finest = await encodeAt(100);
-    if (finest.length <= hi) best = { q: 100, bytes: finest };
+    let a = best.q + 1;
+    let b = 100;
+    while (a <= b) {
+      const mid = (a + b) >> 1;
+      const bytes = await encodeAt(mid);
+      if (bytes.length <= hi) {
+        best = { q: mid, bytes };
+        a = mid + 1;
+      } else b = mid - 1;
+    }
     if (best.bytes.length >= lo) return { bytes: best.bytes, format: 'jpeg', quality: best.q, paddingBytes: 0, isSizeInBand: true };
   }
-  // Below the floor even at the best quality: pad with comments to a little above the floor.
+  // Below the floor even at the best quality under the ceiling: pad with comments to a little above the floor.
   const target = Math.min(hi, lo + Math.min(512, Math.floor((hi - lo) / 4)));
   const pad = Math.max(4, target - best.bytes.length);
   const padded = rewriteJpegHeader(best.bytes, options.dpi, pad);

@@ -32,6 +32,9 @@ export const PAPER_SIZES: Record<string, { widthMm: number; heightMm: number; ma
   letter: { widthMm: 215.9, heightMm: 279.4, marginMm: 6 },
 };
 
+/** The most copies of a photo a sheet is asked for (0: as many as fit). */
+export const MAX_SHEET_COPIES = 500;
+
 /** The largest paper side taken (A0's long side is 1189 mm): a sheet is printed, not a poster. */
 const MAX_PAPER_MM = 1200;
 
@@ -47,7 +50,12 @@ export function parsePaper(value: string): { widthMm: number; heightMm: number; 
     const [w, h] = [Number(m[1]), Number(m[2])];
     const inches = m[3] === 'in' || m[3] === '"' || (m[3] === undefined && w <= 14 && h <= 14);
     const paper = inches ? { widthMm: Math.round(w * 25.4 * 100) / 100, heightMm: Math.round(h * 25.4 * 100) / 100 } : { widthMm: w, heightMm: h };
-    if (paper.widthMm > 0 && paper.heightMm > 0 && paper.widthMm <= MAX_PAPER_MM && paper.heightMm <= MAX_PAPER_MM) return paper;
+    if (paper.widthMm > 0 && paper.heightMm > 0 && paper.widthMm <= MAX_PAPER_MM && paper.heightMm <= MAX_PAPER_MM) {
+      // A named paper's size given as WxH (8.5x11 is Letter, 210x297 A4, either way round) keeps
+      // its margin: it goes through the same office printer.
+      const named = Object.values(PAPER_SIZES).find((n) => n.marginMm !== undefined && [[n.widthMm, n.heightMm], [n.heightMm, n.widthMm]].some(([a, b]) => Math.abs(a - paper.widthMm) <= 0.5 && Math.abs(b - paper.heightMm) <= 0.5));
+      return named ? { ...paper, marginMm: named.marginMm } : paper;
+    }
     throw new AppError('INVALID_ARGUMENT', `Paper "${value}" is ${paper.widthMm}x${paper.heightMm} mm: a sheet's sides are up to ${MAX_PAPER_MM} mm`, { detail: { value } });
   }
   throw new AppError('INVALID_ARGUMENT', `Unknown paper "${value}": use ${Object.keys(PAPER_SIZES).join(', ')}, or WxH in mm (90x60) or inches (4x6, 5x7in)`, { detail: { value } });
@@ -121,6 +129,11 @@ export function layoutSharedSheet(photo: { widthMm: number; heightMm: number }, 
  * when not even one photo fits.
  */
 export function layoutSheet(items: SheetItem[], options: SheetOptions): SheetLayout {
+  // Copies come from the app and its API as well as the CLI: 2.5 placed a third photo off the
+  // middle, and -3 or NaN filled the sheet unsaid.
+  for (const { copies } of items) {
+    if (!Number.isInteger(copies) || copies < 0 || copies > MAX_SHEET_COPIES) throw new AppError('INVALID_ARGUMENT', `copies must be a whole number from 0 (as many as fit) to ${MAX_SHEET_COPIES}, got ${copies}`, { detail: { copies } });
+  }
   const gaps = options.gapMm === undefined ? [3, 2.5, 2] : [Math.min(3, Math.max(2, options.gapMm))];
   const margin = options.marginMm ?? options.paper.marginMm ?? 3;
   let best: SheetLayout | null = null;

@@ -65,6 +65,13 @@ export function parseSpec(raw: unknown, origin = 'spec'): IdPhotoSpec {
   const widthPx = s.widthPx ?? Math.round((s.widthMm! / 25.4) * s.dpi!);
   const heightPx = s.heightPx ?? Math.round((s.heightMm! / 25.4) * s.dpi!);
   if (!Number.isInteger(widthPx) || !Number.isInteger(heightPx) || widthPx < 16 || heightPx < 16) fail('has an invalid pixel size');
+  // Its pixels print at its size at its dpi (to a pixel, or 1 %): the photo is placed in mm at
+  // heightPx / heightMm, the file says its dpi and a sheet draws it at its mm; 600x600 px at 300 dpi
+  // for 35x45 mm printed 51 mm square, with its head 38 mm where the report said 34.
+  for (const [side, px, mm] of [['width', widthPx, s.widthMm!], ['height', heightPx, s.heightMm!]] as const) {
+    const atDpi = (mm / 25.4) * s.dpi!;
+    if (Math.abs(px - atDpi) > Math.max(1, 0.01 * atDpi)) fail(`has ${side}Px ${px}, where ${mm} mm at ${s.dpi} dpi is ${Math.round(atDpi)} px: give the dpi the pixels are for, or leave the pixels out`);
+  }
   if (!isBand(s.crownChinMm)) fail('needs crownChinMm as [min, max]');
   if (s.crownChinMm![1] >= s.heightMm!) fail('has a crown–chin band taller than the photo');
   if (s.names !== undefined && (typeof s.names !== 'object' || s.names === null || Array.isArray(s.names) || !Object.values(s.names).every((v) => typeof v === 'string' && v.trim() !== ''))) {

@@ -9,7 +9,7 @@ import { byteBand, commentSegments, encodeIdPhoto, jpegAppMarkers, readJpegDpi, 
 import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, type ComplianceInput, type ComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, FACE_LIGHTNESS_BAND, MOUTH_OPEN_MAX_PCT, EYES_OPEN_MIN_PCT, LIGHTING_BALANCE_MAX_EV, lightingBalanceOf, GLARE_LEVEL, GLARE_MAX_PCT, glareShareOf, GAZE_OFFSET_MAX_PCT, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
 import { bandText, CHECK_NAMES_EN, failedCheckLine, failedCheckWords, askedFileSizeBand, fileSizeAdvice, fileSizeBand, fileSizeBandEnds, LOW_JPEG_QUALITY, MAX_FILE_KB, parseFileSizeBand, valueText } from '../../../../src/shared/idphoto-report';
 import { estimateHiddenCrown, fromAligned, toAligned, topEdgeCutWidth, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
-import { cutMarks, layoutSharedSheet, layoutSheet, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
+import { cutMarks, layoutSharedSheet, layoutSheet, MAX_SHEET_COPIES, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
 import { asksClosedMouth, asksOpenEyes, parseSpec, SpecLibrary } from '../../../../src/main/core/idphoto/spec';
 import { eyeOpening, gazeOffset, mouthOpening } from '../../../../src/main/core/face/landmarks';
 import type { Point } from '../../../../src/main/core/face/yunet';
@@ -719,5 +719,64 @@ describe('topEdgeCutWidth', () => {
     expect(topEdgeCutWidth(row, 40, 15, 36)).toBe(18);
     expect(topEdgeCutWidth(row, 40, 0, 5)).toBe(0);
     expect(topEdgeCutWidth(row, 40, 24, 30, 0.25)).toBe(20);
+  });
+});
+
+describe('files, sizes and sheets a review found wrong', () => {
+  it("refuses a spec whose pixels do not print at its size at its dpi (to a pixel, or 1 %)", () => {
+    const base = { id: 'form-35x45', widthMm: 35, heightMm: 45, dpi: 300, crownChinMm: [32, 36] };
+    // 600x600 px at 300 dpi printed 51 mm square, its head 38 mm where the report said 34.
+    expect(() => parseSpec({ ...base, widthPx: 600, heightPx: 600 }, 'user.json')).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/has widthPx 600, where 35 mm at 300 dpi is 413 px/) }));
+    expect(() => parseSpec({ ...base, widthPx: 413, heightPx: 600 })).toThrowError(/has heightPx 600, where 45 mm at 300 dpi is 531 px/);
+    // What a form writes rounded its own way passes: 414 for 413.4, and 1 % on a large side.
+    expect(parseSpec({ ...base, widthPx: 414, heightPx: 531 })).toMatchObject({ widthPx: 414, heightPx: 531 });
+    expect(parseSpec({ ...base, widthMm: 51, heightMm: 51, widthPx: 600, heightPx: 600, crownChinMm: [25, 35] })).toMatchObject({ widthPx: 600 });
+  });
+
+  it('takes the highest quality under the ceiling before padding to the floor (it tried 100 alone and padded 95)', async () => {
+    const photo = noiseImage(200, 250);
+    const size: Record<number, number> = {};
+    for (let q = 95; q <= 100; q++) size[q] = (await encodeIdPhoto(photo, { format: 'jpeg', dpi: 300, quality: q })).bytes.length;
+    // A floor above quality 95's file, a ceiling under 100's: the band holds one of 96-99 as it is.
+    const band: [number, number] = [(size[96] + 1) / 1024, (size[99] - 1) / 1000];
+    const [lo, hi] = byteBand(band);
+    const fits = [96, 97, 98, 99].filter((q) => size[q] <= hi);
+    expect(fits.length).toBeGreaterThan(0);
+    const r = await encodeIdPhoto(photo, { format: 'jpeg', dpi: 300, fileSizeKb: band });
+    expect([r.quality, r.paddingBytes, r.isSizeInBand]).toEqual([Math.max(...fits), 0, true]);
+    expect(r.bytes.length).toBeGreaterThanOrEqual(lo);
+  });
+
+  it('judges the file size as the file was written: in the band whether a KB is 1,000 bytes or 1,024', () => {
+    const spec = { ...parseSpec({ id: 'form', widthMm: 35, heightMm: 45, dpi: 300, crownChinMm: [32, 36] }), fileSizeKb: [0, 3.9] as [number, number] };
+    const report = { measurements: {}, pass: true } as unknown as ComplianceReport;
+    // 3,958 bytes: 3.87 KB of 1,024 bytes, 3.96 of 1,000: over the ceiling, and shown as both.
+    const over = withFileSize(report, 3958, spec).measurements.fileSizeKb!;
+    expect(over).toMatchObject({ value: 3.87, maxValue: 3.96, max: 3.9, pass: false });
+    expect(failedCheckWords(failedCheckLine('fileSizeKb', over))).toBe('File size: 3.87–3.96 KB (≤ 3.9 KB)');
+    expect(fileSizeAdvice(5, over)).toEqual({ kind: 'over', smallestKb: 3.96, maxKb: 3.9, quality: 5 });
+    expect(withFileSize(report, 3900, spec).measurements.fileSizeKb).toMatchObject({ value: 3.81, pass: true });
+    expect(withFileSize(report, 3900, spec).measurements.fileSizeKb!.maxValue).toBeUndefined();
+    // The floor counts 1,024 bytes a KB: 14,335 bytes is under 14 KB.
+    const cn = { ...spec, fileSizeKb: [14, 20] as [number, number] };
+    expect(withFileSize(report, 14_335, cn).measurements.fileSizeKb!.pass).toBe(false);
+    expect(withFileSize(report, 14_336, cn).measurements.fileSizeKb!.pass).toBe(true);
+    expect(withFileSize(report, 20_001, cn).measurements.fileSizeKb).toMatchObject({ value: 19.53, maxValue: 20, pass: false });
+  });
+
+  it("keeps a named office paper's margin when its size is given as WxH", () => {
+    for (const v of ['8.5x11', '11x8.5in', '210x297', '297x210mm', '215.9x279.4']) expect(parsePaper(v).marginMm, v).toBe(6);
+    expect(parsePaper('4x6').marginMm).toBeUndefined();
+    expect(parsePaper('100x150').marginMm).toBeUndefined();
+    const photos = (paper: string) => layoutSheet([{ widthMm: 50.8, heightMm: 50.8, copies: 0, imageIndex: 0 }], { paper: parsePaper(paper) }).photos;
+    expect(photos('8.5x11')).toEqual(photos('letter'));
+  });
+
+  it('refuses copies that are not a whole number from 0 to 500', () => {
+    const paper = parsePaper('6inch');
+    for (const copies of [2.5, -3, Number.NaN, MAX_SHEET_COPIES + 1]) {
+      expect(() => layoutSheet([{ widthMm: 35, heightMm: 45, copies, imageIndex: 0 }], { paper }), String(copies)).toThrowError(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    }
+    expect(layoutSheet([{ widthMm: 35, heightMm: 45, copies: 3, imageIndex: 0 }], { paper }).photos).toHaveLength(3);
   });
 });
