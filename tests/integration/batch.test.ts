@@ -341,6 +341,43 @@ describe('batch export', () => {
     expect([existsSync(join(school, '001_cutout.png')), existsSync(join(school, '7B', '001_cutout.png')), existsSync(join(school, '001_cutout-2.png'))]).toEqual([true, true, false]);
   });
 
+  it('into the folder that holds the input folders, one run after another: no cut-outs among the pictures, none cut out again', async () => {
+    const pictures = join(root, 'Pictures');
+    const holiday = join(pictures, 'holiday');
+    const party = join(pictures, 'party');
+    mkdirSync(holiday, { recursive: true });
+    mkdirSync(party, { recursive: true });
+    writeFileSync(join(holiday, 'a.jpg'), await smallPortrait('df_img2.jpg'));
+    writeFileSync(join(party, 'b.jpg'), await smallPortrait('df_img3.jpg'));
+    const opts = { mode: 'portrait' as const, jobs: 1, refine: 'off' as const };
+    await runBatch([holiday], pictures, opts, env);
+    // party/ is an input folder: its cut-outs go to party-2/, not among its pictures.
+    const second = await runBatch([party], pictures, opts, env);
+    expect([second.done, second.folderPlaces]).toEqual([1, [{ input: party, rel: 'party-2' }]]);
+    expect([existsSync(join(party, 'b_cutout.png')), existsSync(join(pictures, 'party-2', 'b_cutout.png'))]).toEqual([false, true]);
+    const again = await runBatch([party], pictures, { ...opts, resume: true }, env);
+    expect([again.total, again.skipped, again.done]).toEqual([1, 1, 0]);
+  });
+
+  it('a run stopped after an output was renamed into place, before its done record: the resume redoes it in place, no NAME-2 beside it', async () => {
+    const dir = join(root, 'stopped');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'a.jpg'), await smallPortrait('df_img2.jpg'));
+    writeFileSync(join(dir, 'b.jpg'), await smallPortrait('df_img3.jpg'));
+    const out = join(root, 'stopped-out');
+    const opts = { mode: 'portrait' as const, jobs: 1, refine: 'off' as const };
+    expect((await runBatch([dir], out, opts, env)).done).toBe(2);
+    // As a crash (or a Ctrl+C, a full disk while an ID photo's sheet is drawn) leaves it: b's file is there, its done record is not.
+    const journalPath = join(out, '.cutout-batch.jsonl');
+    const lines = readFileSync(journalPath, 'utf8').trim().split('\n');
+    expect(JSON.parse(lines.at(-1)!)).toMatchObject({ input: join(dir, 'b.jpg'), status: 'done' });
+    expect(JSON.parse(lines.at(-2)!)).toMatchObject({ input: join(dir, 'b.jpg'), status: 'writing', output: join(out, 'b_cutout.png') });
+    writeFileSync(journalPath, `${lines.slice(0, -1).join('\n')}\n`);
+    const resumed = await runBatch([dir], out, { ...opts, resume: true }, env);
+    expect([resumed.skipped, resumed.done]).toEqual([1, 1]);
+    expect([existsSync(join(out, 'b_cutout.png')), existsSync(join(out, 'b_cutout-2.png'))]).toEqual([true, false]);
+  });
+
   it('a pause while two files decode comes to rest: a file queued for the model is not at work', async () => {
     // The first file out of decoding takes the model's slot and waits there on the pause; the second
     // queues behind it. It was left on the "at work" list, so the UI said "Pausing… waiting for 1

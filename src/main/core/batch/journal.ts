@@ -32,6 +32,26 @@ export interface JournalRecord extends FinishedFile {
   atMs: number;
 }
 
+/**
+ * A line written just before an output is renamed into place: the place is this input's. A run
+ * stopped (Ctrl+C, a full disk, a crash) between the rename and the done record left a file no
+ * record owned, and the next run wrote NAME-2 beside it as if it were the user's. Neither done nor
+ * failed: --resume and --retry-failed read no outcome from it (versions before it skip the line).
+ */
+export interface OutputClaim {
+  v: 1;
+  input: string;
+  status: 'writing';
+  output: string;
+  outputRel?: string;
+  atMs: number;
+}
+
+function isOutputClaim(r: unknown): r is OutputClaim {
+  const c = r as OutputClaim | null;
+  return !!c && c.v === 1 && c.status === 'writing' && typeof c.input === 'string' && typeof c.output === 'string' && typeof c.atMs === 'number';
+}
+
 /** Stable JSON (sorted keys) so the hash does not depend on property order. */
 function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
@@ -59,6 +79,8 @@ export class JournalIndex {
   private readonly byInput = new Map<string, JournalRecord>();
   /** The latest done record per output key. */
   private readonly doneAt = new Map<string, JournalRecord>();
+  /** The latest claim per output key: the input whose output was being written there (OutputClaim). */
+  private readonly claimedAt = new Map<string, OutputClaim>();
   /** Per input, its done records' outputs: key -> path in the output folder as now spelled. */
   private readonly doneOutputs = new Map<string, Map<string, string>>();
 
@@ -93,9 +115,22 @@ export class JournalIndex {
     return this.byInput.get(input);
   }
 
-  /** The input whose output `path` last was (case-insensitive, as file systems on Windows and macOS are). */
+  /**
+   * The input whose output `path` last was (case-insensitive, as file systems on Windows and macOS
+   * are): its latest done record's, or a later claim's (an output renamed into place by a run
+   * stopped before it journalled it done is that input's, redone in place, not another's file).
+   */
   ownerOf(path: string): string | undefined {
-    return this.doneAt.get(this.keyOf(path))?.input;
+    const key = this.keyOf(path);
+    const done = this.doneAt.get(key);
+    const claim = this.claimedAt.get(key);
+    return claim && (!done || claim.atMs >= done.atMs) ? claim.input : done?.input;
+  }
+
+  /** Adds a claim (a later one at the same place replaces the earlier). */
+  addClaim(claim: OutputClaim): void {
+    const rel = claim.outputRel || this.relOf(claim.output);
+    this.claimedAt.set(rel === undefined ? outputKey(claim.output) : outputKey(rel), claim);
   }
 
   /** The done record last written at `path` (any input, any options), if the journal has one. */
@@ -152,6 +187,7 @@ export async function readJournal(path: string, outputDir = ''): Promise<Journal
     try {
       const r = JSON.parse(line) as JournalRecord;
       if (r && r.v === 1 && typeof r.input === 'string' && (r.status === 'done' || r.status === 'failed')) index.add(r);
+      else if (isOutputClaim(r)) index.addClaim(r);
     } catch {
       // A torn line from a crash: that file was in flight and is redone.
     }
@@ -186,8 +222,8 @@ export class JournalWriter {
     }
   }
 
-  /** Appends one record and syncs it to disk. */
-  append(record: JournalRecord): Promise<void> {
+  /** Appends one record (or a claim) and syncs it to disk. */
+  append(record: JournalRecord | OutputClaim): Promise<void> {
     const line = `${JSON.stringify(record)}\n`;
     const next = this.tail.then(async () => {
       try {

@@ -207,7 +207,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   const journalPath = join(outDir, JOURNAL_NAME);
   const journalIndex = await readJournal(journalPath, outDir);
   ctx.onProgress?.({ stage: 'scan', done: 0, total: 1 });
-  const scan = await scanInputs(inputs, { recursive: options.recursive ?? false, extensions: options.extensions ?? mode.inputExtensions, excludeDirs: [outDir], earlierPlaces: journalIndex.donePlaces() });
+  const scan = await scanInputs(inputs, { recursive: options.recursive ?? false, extensions: options.extensions ?? mode.inputExtensions, excludeDirs: [outDir], earlierPlaces: journalIndex.donePlaces(), outDir, isOwnOutput: (path) => journalIndex.ownerOf(path) !== undefined });
   ctx.onProgress?.({ stage: 'scan', done: 1, total: 1 });
   const items = scan.items;
   const bgName = background.kind === 'transparent' ? 'transparent' : background.kind === 'image' ? basename(background.path, extname(background.path)) : background.hex.replace('#', '');
@@ -446,6 +446,9 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
                 emitStatus();
               }
             : undefined;
+          // The place is claimed first: a run stopped after the rename but before the done record
+          // leaves a file a resume redoes in place (it wrote NAME-2 beside it, as if a user's).
+          await journal.append({ v: 1, input: item.input, status: 'writing', output, outputRel: journalIndex.relOf(output), atMs: Date.now() });
           const finished = await stages!.finish(inferred, output, tell);
           // Journalled only after the output is renamed into place and synced: a crash before this
           // line leaves the file redone on resume, never a journalled file that is missing or torn.

@@ -21,6 +21,10 @@ export interface ScanOptions {
    * folders not in this run (folderPrefixes).
    */
   earlierPlaces?: readonly { input: string; rel: string }[];
+  /** The output folder: an input folder's sub-folder of it never lies inside an input folder (folderPrefixes). */
+  outDir?: string;
+  /** Files an earlier batch wrote as outputs into this output folder (JournalIndex.ownerOf): never taken as inputs. */
+  isOwnOutput?: (path: string) => boolean;
 }
 
 /** What the scan found: items in order, and inputs given by path that do not exist. */
@@ -93,6 +97,7 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
   const prefixes = folderPrefixes(
     roots.map((r) => r.path),
     options.earlierPlaces ?? [],
+    options.outDir === undefined ? undefined : resolve(options.outDir),
   );
   for (let r = 0; r < roots.length; r++) await walk(roots[r].path, prefixes[r], true);
   return { items, missing, leftOut, leftOutTypes, leftOutFolders, notSearched, unreadable, folderPlaces: roots.map((root, r) => ({ input: root.path, rel: prefixes[r] })) };
@@ -135,6 +140,8 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
       const real = await realOrResolved(path);
       if (seen.has(real)) continue;
       seen.add(real);
+      // A cut-out an earlier batch wrote here is its output, not a picture to cut out again.
+      if (options.isOwnOutput?.(path)) continue;
       items.push({ input: path, relDir, fileName: name, sizeBytes: info.size, mtimeMs: info.mtimeMs });
     }
     if (!options.recursive) {
@@ -163,17 +170,24 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
  * after it, out of the others' folders: one class after another into one output folder each get
  * their own, and a tree whose sub-folders match an earlier tree's never lands among them.
  */
-export function folderPrefixes(roots: readonly string[], earlier: readonly { input: string; rel: string }[]): string[] {
+export function folderPrefixes(roots: readonly string[], earlier: readonly { input: string; rel: string }[], outDir?: string): string[] {
+  // A sub-folder of the output folder that is an input folder, or lies inside one, is not a place:
+  // "party" into "Pictures" beside "holiday" wrote party's cut-outs among its pictures, and the
+  // next run cut out the cut-outs. (An output folder inside an input folder is its own case: the
+  // scan never enters it.)
+  const landsInInput = (prefix: string): boolean => outDir !== undefined && prefix !== '' && roots.some((r) => isInside(join(outDir, prefix), r) && !isInside(outDir, r));
   const known = new Map<string, string>();
   /** Lower-case top-level folders other inputs' outputs are in. */
   const taken = new Set<string>();
   let hasOthers = false;
   for (const { input, rel } of earlier) {
+    // Every top-level folder earlier outputs are in is taken, also by a tree in this run placed at
+    // the top (its sub-folders): another folder named as one of them went in among its outputs.
+    const slash = rel.indexOf('/');
+    if (slash >= 0) taken.add(rel.slice(0, slash).toLowerCase());
     const root = roots.find((r) => isInside(input, r) && input !== r);
     if (root === undefined) {
       hasOthers = true;
-      const slash = rel.indexOf('/');
-      if (slash >= 0) taken.add(rel.slice(0, slash).toLowerCase());
       continue;
     }
     if (known.has(root)) continue;
@@ -188,14 +202,14 @@ export function folderPrefixes(roots: readonly string[], earlier: readonly { inp
   for (const prefix of known.values()) used.add(prefix.toLowerCase());
   return roots.map((root) => {
     const before = known.get(root);
-    if (before !== undefined) return before;
+    if (before !== undefined && !landsInInput(before)) return before;
     if (roots.length === 1 && !used.has('')) {
       used.add('');
       return '';
     }
     const base = basename(root) || 'input';
     let prefix = base;
-    for (let n = 2; used.has(prefix.toLowerCase()); n++) prefix = `${base}-${n}`;
+    for (let n = 2; used.has(prefix.toLowerCase()) || landsInInput(prefix); n++) prefix = `${base}-${n}`;
     used.add(prefix.toLowerCase());
     return prefix;
   });

@@ -94,6 +94,20 @@ describe('where input folders go in the output folder', () => {
     expect(folderPrefixes(['/classes2'], tree)).toEqual(['classes2']);
     // A loose file written before counts as another input's, in the run or not.
     expect(folderPrefixes(['/school/7B'], [{ input: '/loose/p.jpg', rel: 'p_cutout.png' }])).toEqual(['7B']);
+    // A tree in this run placed at the top before: its sub-folders are taken, by a new folder of the same name too.
+    const sevenA = [{ input: '/school/7A/001.jpg', rel: '001_cutout.png' }, { input: '/school/7A/7B/001.jpg', rel: '7B/001_cutout.png' }];
+    expect(folderPrefixes(['/school/7A', '/other/7B'], sevenA)).toEqual(['', '7B-2']);
+  });
+  it('never a sub-folder of the output folder that is an input folder or lies in one', () => {
+    // The output folder is the input folders' parent: "party" after "holiday" went into party itself.
+    const holiday = [{ input: '/Pictures/holiday/a.jpg', rel: 'a_cutout.png' }];
+    expect(folderPrefixes(['/Pictures/party'], holiday, '/Pictures')).toEqual(['party-2']);
+    expect(folderPrefixes(['/Pictures/party', '/Pictures/holiday'], [], '/Pictures')).toEqual(['party-2', 'holiday-2']);
+    // A place an earlier run took there is left for a new one; elsewhere the name is kept.
+    expect(folderPrefixes(['/Pictures/party'], [...holiday, { input: '/Pictures/party/b.jpg', rel: 'party/b_cutout.png' }], '/Pictures')).toEqual(['party-2']);
+    expect(folderPrefixes(['/Pictures/party'], holiday, '/Exports')).toEqual(['party']);
+    // An output folder inside the input folder is its own case (the scan never enters it): places as before.
+    expect(folderPrefixes(['/Pictures', '/Other'], [], '/Pictures/out')).toEqual(['Pictures', 'Other']);
   });
 });
 
@@ -168,6 +182,20 @@ describe('batch journal', () => {
     expect(index.outputsOf('/in/a.jpg')).toEqual(['/o/a_icao.jpg']);
     // The white photo was written over by the blue one: its record no longer holds for that file.
     expect([index.isLatestAt(white, '/o/a_icao.jpg'), index.isLatestAt(blue, '/o/a_icao.jpg')]).toEqual([false, true]);
+  });
+
+  it('an output being written is its input\'s: a run stopped between the rename and the done record leaves no one else\'s file', () => {
+    const done = { v: 1 as const, status: 'done' as const, sizeBytes: 3, mtimeMs: 4, optionsHash: 'h' };
+    const index = new JournalIndex('/o', [{ ...done, input: '/in/a.jpg', output: '/o/a_cutout.png', atMs: 1 }]);
+    index.addClaim({ v: 1, input: '/in/b.jpg', status: 'writing', output: '/o/b_cutout.png', outputRel: 'b_cutout.png', atMs: 2 });
+    expect(index.ownerOf('/o/b_cutout.png')).toBe('/in/b.jpg');
+    // A claim is no outcome: nothing done or failed to skip or retry.
+    expect(index.latest('/in/b.jpg')).toBeUndefined();
+    // The later of a claim and a done record at one place decides.
+    index.addClaim({ v: 1, input: '/other/a.jpg', status: 'writing', output: '/o/a_cutout.png', atMs: 0 });
+    expect(index.ownerOf('/o/a_cutout.png')).toBe('/in/a.jpg');
+    index.addClaim({ v: 1, input: '/other/a.jpg', status: 'writing', output: '/o/A_cutout.png', atMs: 3 });
+    expect(index.ownerOf('/o/a_cutout.png')).toBe('/other/a.jpg');
   });
 
   it('knows an output by its place in the output folder, however the folder is spelled', () => {
