@@ -275,10 +275,11 @@ export function lightingBalanceOf(image: RgbaImage, alpha: Float32Array, eyes: r
 /**
  * The most of the face that may be burnt out to white where a spec is for a document, % of the
  * face glareShareOf measures: passports ask for no hot spots or reflections on the skin or the
- * glasses. 2 % is about 4 mm² on an ICAO photo's face (a spot some 2.3 mm across; a flash's hot
- * spot on a forehead or a lens covers more). A round figure, not fitted: no photo in the evaluation data shows a glare; the
- * 30 eval portraits made into ICAO photos and the `person_clips` frames read under 1 %, a shiny
- * forehead's small highlight the most (docs/idphoto.md, "Glare").
+ * glasses. 2 % is about 4 mm² on an ICAO photo's face, a spot some 2.3 mm across (a flash's hot
+ * spot on a forehead or a lens covers more). A round figure, not fitted: no photo in the
+ * evaluation data shows a glare; the 30 eval portraits made into ICAO photos and the
+ * `person_clips` frames read under 1 %, a shiny forehead's small highlight the most
+ * (docs/idphoto.md, "Glare").
  */
 export const GLARE_MAX_PCT = 2;
 
