@@ -31,6 +31,20 @@ describe('portrait cut-out', () => {
     expect(alphaAt(Math.floor(info.width / 2), Math.floor(info.height * 0.35))).toBe(255);
   });
 
+  it("refuses a WebP wider than WebP holds before the model runs (a panorama: it failed INTERNAL after the work), and writes it as PNG or at a smaller export size", async () => {
+    const dir = tempDir();
+    const strip = join(dir, 'strip.jpg');
+    await sharp(evalFile('id_portraits', 'images', 'hv_test1.jpg')).resize(16400, 48, { fit: 'fill' }).jpeg().toFile(strip);
+    const progress: string[] = [];
+    const options = { subject: 'person' as const, background: { kind: 'transparent' as const }, refine: 'off' as const };
+    await expect(cutoutToFile(strip, join(dir, 'strip.webp'), options, env, { onProgress: (e) => progress.push(e.stage) })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/A WebP is at most 16383 px a side, and this picture is 16400x48/) });
+    expect(progress).not.toContain('segment');
+    expect(readdirSync(dir)).toEqual(['strip.jpg']);
+    expect((await cutoutToFile(strip, join(dir, 'strip.png'), options, env)).width).toBe(16400);
+    const smaller = await cutoutToFile(strip, join(dir, 'small.webp'), { ...options, maxSidePx: 8000 }, env);
+    expect((await sharp(smaller.output).metadata()).width).toBe(8000);
+  });
+
   it('writes the matte alone as a greyscale PNG (mask): the transparent cut-out\'s alpha, byte for byte, at the export size too', async () => {
     const dir = tempDir();
     const input = evalFile('id_portraits', 'images', 'df_img1.jpg');

@@ -137,7 +137,12 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
   const decodeRgba = (failOn: 'warning' | 'truncated') => {
     // Auto-orientation comes before the resize, whose size is the oriented one.
     const oriented = sharp(input, { limitInputPixels: limit, failOn, pages: 1 }).rotate();
-    return (fitted ? oriented.resize({ width: fitted.width, height: fitted.height, fit: 'fill' }) : oriented)
+    const sized = fitted ? oriented.resize({ width: fitted.width, height: fitted.height, fit: 'fill' }) : oriented;
+    // A 16-bit picture with a colour profile (a 16-bit PNG or TIFF from Photoshop or Lightroom, a
+    // 10-bit AVIF) is brought to Display P3 by libvips, not sRGB, and toColourspace only relabels
+    // it: its colours came out muted (sRGB 200,100,50 read 187,105,61). Converted to sRGB by its
+    // profile instead; 16-bit without one is sRGB already (converting it would shift it).
+    return (meta.icc && meta.space === 'rgb16' ? sized.withIccProfile('srgb') : sized)
       .toColourspace('srgb')
       .ensureAlpha()
       .raw({ depth: 'uchar' })

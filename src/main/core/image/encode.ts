@@ -37,11 +37,25 @@ export function isQuality(quality: number): boolean {
   return Number.isInteger(quality) && quality >= 1 && quality <= 100;
 }
 
+/** The longest side a WebP holds (its format's limit: 14 bits). */
+export const WEBP_MAX_SIDE = 16383;
+
+/**
+ * INVALID_ARGUMENT when a picture of this size cannot be written in `format`: a WebP is at most
+ * 16383 px a side (a phone's panorama is wider), where libwebp's refusal read as an internal error.
+ */
+export function checkEncodable(format: 'png' | 'jpeg' | 'webp', width: number, height: number): void {
+  if (format === 'webp' && Math.max(width, height) > WEBP_MAX_SIDE) {
+    throw new AppError('INVALID_ARGUMENT', `A WebP is at most ${WEBP_MAX_SIDE} px a side, and this picture is ${width}x${height}: save it as PNG (or JPEG)`, { detail: { width, height, format } });
+  }
+}
+
 /**
  * Encodes RGBA pixels. JPEG drops alpha (flatten first for a coloured background; a transparent
  * cut-out saved as JPEG is flattened on white). EXIF and other metadata are never copied.
  */
 export async function encodeImage(image: RgbaImage, options: EncodeOptions): Promise<Buffer> {
+  checkEncodable(options.format, image.width, image.height);
   let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } });
   if (options.dpi) pipeline = pipeline.withMetadata({ density: options.dpi });
   const quality = options.quality ?? DEFAULT_QUALITY;

@@ -9,7 +9,7 @@ import { throwIfAborted } from '../abort';
 import { prepareBackground } from '../image/background';
 import { compositeOver, type CompositeBackground } from '../image/composite';
 import { decodeToWorkOn, type DecodedImage, type RgbaImage } from '../image/decode';
-import { encodeGrayPng, encodeImage, formatFromPath, isQuality } from '../image/encode';
+import { checkEncodable, encodeGrayPng, encodeImage, formatFromPath, isQuality } from '../image/encode';
 import { resizeRgba } from '../image/resize';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import type { ProviderName } from '../inference/execution-providers';
@@ -88,12 +88,13 @@ interface SegmentedInput {
 }
 
 /** Decodes, reads the trimap and background, and runs the mask model; progress: stages decode and segment. */
-async function segmentInput(input: string | Uint8Array, options: CutoutOptions, env: CoreEnv, ctx: RunContext): Promise<SegmentedInput> {
+async function segmentInput(input: string | Uint8Array, options: CutoutOptions, env: CoreEnv, ctx: RunContext, checkSource?: (source: RgbaImage) => void): Promise<SegmentedInput> {
   const { signal, onProgress } = ctx;
   const t0 = performance.now();
   onProgress?.({ stage: 'decode', done: 0, total: 1 });
   const model = await resolveMaskModel(env, options.subject, options.modelId);
   const source = await decodeToWorkOn(input, env.maxPixels);
+  checkSource?.(source);
   const trimap = options.trimapPath ? await decodeTrimapFile(options.trimapPath, source.width, source.height) : undefined;
   // Before the matting: a picture background that cannot be read fails the cut-out at once.
   const background = await prepareBackground(options.background, source.width, source.height, env.maxPixels);
@@ -162,14 +163,20 @@ async function refineAndComposite({ source, mask, trimap, background }: Segmente
   }
 }
 
+/** The size fitLongestSide gives a picture of width x height. */
+function fittedSize(width: number, height: number, maxSidePx: number | undefined): [number, number] {
+  const longest = Math.max(width, height);
+  if (maxSidePx === undefined || longest <= maxSidePx) return [width, height];
+  const scale = maxSidePx / longest;
+  return [Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale))];
+}
+
 /** Downscales so the longest side is at most `maxSidePx` (never enlarges); INVALID_ARGUMENT for a bad size. */
 async function fitLongestSide(image: RgbaImage, maxSidePx: number | undefined): Promise<RgbaImage> {
   if (maxSidePx === undefined) return image;
   if (!Number.isInteger(maxSidePx) || maxSidePx < 16) throw new AppError('INVALID_ARGUMENT', `Export size must be a whole number of pixels ≥ 16, got ${maxSidePx}`);
-  const longest = Math.max(image.width, image.height);
-  if (longest <= maxSidePx) return image;
-  const scale = maxSidePx / longest;
-  return resizeRgba(image, Math.max(1, Math.round(image.width * scale)), Math.max(1, Math.round(image.height * scale)));
+  const [width, height] = fittedSize(image.width, image.height, maxSidePx);
+  return width === image.width && height === image.height ? image : resizeRgba(image, width, height);
 }
 
 /** Summary of a cut-out written to disk. */
@@ -246,7 +253,10 @@ export async function cutoutToFile(input: string, output: string, options: Cutou
   const isMask = isMaskAsked(options.mask);
   if (isMask) checkMaskOptions(options.background, format, output);
   const t0 = performance.now();
-  const segmented = await segmentInput(input, options, env, ctx);
+  // A size the format cannot hold is refused once decoded, before the model and the edges run.
+  const segmented = await segmentInput(input, options, env, ctx, (source) => {
+    if (!isMask) checkEncodable(format, ...fittedSize(source.width, source.height, options.maxSidePx));
+  });
   const { source, model, mask } = segmented;
   const downscaled = downscaledOf(source);
   const t1 = performance.now();

@@ -291,6 +291,21 @@ describe('decodeImage normalisation', () => {
     expect(a.hasAlpha).toBe(true);
     expect(Math.abs(a.data[3] - 128)).toBeLessThanOrEqual(1);
   });
+
+  it("keeps a 16-bit picture's colours by its profile: sRGB or Display P3, as an 8-bit one's (they read P3 numbers as sRGB)", async () => {
+    const patch = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 200, g: 100, b: 50 } } }).png().toBuffer();
+    for (const profile of ['srgb', 'p3']) {
+      for (const depth of ['8-bit', '16-bit']) {
+        const made = depth === '16-bit' ? sharp(patch).toColourspace('rgb16') : sharp(patch);
+        const file = await made.withIccProfile(profile).png().toBuffer();
+        expect(Boolean((await sharp(file).metadata()).icc), `${profile} ${depth}`).toBe(true);
+        const [r, g, b] = (await decodeImage(file)).data;
+        for (const [got, want] of [[r, 200], [g, 100], [b, 50]]) expect(Math.abs(got - want), `${profile} ${depth}: ${[r, g, b]}`).toBeLessThanOrEqual(2);
+      }
+    }
+    // 16-bit without a profile is taken as sRGB, as it was.
+    expect([...(await decodeImage(await sharp(patch).toColourspace('rgb16').png().toBuffer())).data.subarray(0, 3)]).toEqual([200, 100, 50]);
+  });
 });
 
 describe('colour subsampling', () => {
