@@ -676,6 +676,34 @@ await engine.dispose();`,
     expect(result.pooled.fgIoU).toBeCloseTo(inter / union, 12);
   }, 120_000);
 
+  it("training-data's pairs score in eval as their alphas do (its 0/1 class ids read as 1/255: fg IoU 0), and an image without a truth is said", async () => {
+    const ids = ['ks_akira_basic_lost', 'ks_emi_basic_closedhappy'];
+    const dir = tempDir();
+    const pairs = join(dir, 'pairs');
+    const made = await cutout(['training-data', ...ids.map((id) => evalFile('anime_cutout', 'images', `${id}.jpg`)), '-o', pairs, '--subject', 'anime', '--alphas', evalFile('anime_cutout', 'alpha'), '--provider', 'cpu']);
+    expect(made.code).toBe(0);
+    expect(made.stdout).toMatch(/label from alpha/);
+    // One image more, with no annotation of its name.
+    await sharp({ create: { width: 64, height: 64, channels: 3, background: '#7fb2e5' } }).jpeg().toFile(join(pairs, 'images', 'zz_extra.jpg'));
+    const json = join(dir, 'eval.json');
+    const r = await cutout(['eval', '--set', pairs, '--task', 'anime', '--refine', 'off', '--json', json, '--provider', 'cpu']);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(readFileSync(json, 'utf8')) as { images: { id: string; fgIoU: number }[]; emptyTruth: number; withoutTruth: string[] };
+    expect(result.emptyTruth).toBe(0);
+    expect(result.images.map((i) => i.id)).toEqual(ids);
+    for (const i of result.images) expect(i.fgIoU, i.id).toBeGreaterThan(0.8);
+    expect(result.withoutTruth).toEqual(['zz_extra.jpg']);
+    expect(r.stdout).toMatch(/^images without a truth of the same name, not scored: 1 \(zz_extra\.jpg\)$/m);
+    // An alpha file given where a folder of them goes is refused, not passed over for the model's label;
+    // -o naming a file is said as such.
+    const alphaFile = evalFile('anime_cutout', 'alpha', `${ids[0]}.png`);
+    const asFile = await cutout(['training-data', evalFile('anime_cutout', 'images', `${ids[0]}.jpg`), '-o', join(dir, 'x'), '--alphas', alphaFile]);
+    expect([asFile.code, asFile.stderr]).toEqual([2, expect.stringContaining(`--alphas names a folder holding <name>.png for each input; ${alphaFile} is a file`)]);
+    const intoFile = await cutout(['training-data', evalFile('anime_cutout', 'images', `${ids[0]}.jpg`), '-o', join(dir, 'eval.json'), '--subject', 'anime', '--refine', 'off']);
+    expect(intoFile.code).not.toBe(0);
+    expect(intoFile.stderr).toMatch(/^OUTPUT_NOT_WRITABLE: /m);
+  }, 120_000);
+
   it('eval --sticker scores the sticker path at its working size, with the sticker threshold', async () => {
     const set = await smallAnimeSet();
     const json = join(tempDir(), 'eval-sticker.json');

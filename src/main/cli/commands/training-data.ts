@@ -1,6 +1,6 @@
 // `cutout training-data`: writes segmentation training pairs (images/, annotations/ with class
 // ids 0/1) from cut-outs, corrected by edited trimaps or alphas when given. Node only.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../command';
@@ -49,7 +49,12 @@ export const trainingDataCommand: CliCommand = {
     if (format !== 'jpg' && format !== 'png') throw new UsageError('--image-format must be jpg or png');
     const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
     if (threshold !== undefined && !(threshold > 0 && threshold <= 1)) throw new UsageError(`--threshold must be in (0, 1], got "${values.threshold}"`);
-    for (const dir of [values.trimaps, values.alphas]) if (dir && !existsSync(dir)) throw new AppError('INPUT_NOT_FOUND', `Folder not found: ${dir}`);
+    for (const [flag, dir] of [['--trimaps', values.trimaps], ['--alphas', values.alphas]] as const) {
+      if (!dir) continue;
+      if (!existsSync(dir)) throw new AppError('INPUT_NOT_FOUND', `Folder not found: ${dir}`);
+      // A file given here was looked into as a folder, found nothing, and the model's label was used unsaid.
+      if (!statSync(dir).isDirectory()) throw new UsageError(`${flag} names a folder holding <name>.png for each input; ${dir} is a file`);
+    }
     const sources: TrainingSource[] = positionals.map((image) => ({ image, trimap: companion(values.trimaps, image), alpha: companion(values.alphas, image) }));
     const env = envFromFlags(values);
     const pairs = await writeTrainingPairs(sources, values.out, { cutout: { subject: values.subject, modelId: values.model, refine }, threshold, imageFormat: format }, env, { signal: io.signal });

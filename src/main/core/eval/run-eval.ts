@@ -62,6 +62,8 @@ export interface EvalResult {
   pooled: { fgIoU: number; bgIoU: number; meanIoU: number };
   /** Images whose truth has no foreground pixel: their per-image fg IoU is 0 or 1. */
   emptyTruth: number;
+  /** Images of the set with no truth of the same name: not scored (said, so a misnamed mask does not quietly change the set). */
+  withoutTruth: string[];
   review: EvalReviewSummary;
 }
 
@@ -80,8 +82,11 @@ export interface EvalOptions {
   stickerSidePx?: number;
 }
 
-/** The (image, truth) pairs of a set and whether the truth is soft. */
-export async function listEvalPairs(setDir: string): Promise<{ pairs: { id: string; image: string; truth: string }[]; isSoftTruth: boolean }> {
+/**
+ * The (image, truth) pairs of a set, whether the truth is soft, whether it is class ids (0/1, as
+ * `cutout training-data` writes annotations/) and the images with no truth.
+ */
+export async function listEvalPairs(setDir: string): Promise<{ pairs: { id: string; image: string; truth: string }[]; isSoftTruth: boolean; isClassIds: boolean; withoutTruth: string[] }> {
   const imagesDir = join(setDir, 'images');
   const truthDirName = ['alpha', 'masks', 'annotations'].find((d) => existsSync(join(setDir, d)));
   if (!existsSync(setDir)) throw new AppError('INPUT_NOT_FOUND', `Evaluation set not found: ${setDir}`, { detail: { path: setDir } });
@@ -91,26 +96,31 @@ export async function listEvalPairs(setDir: string): Promise<{ pairs: { id: stri
   const truthDir = join(setDir, truthDirName);
   const names = (await readdir(imagesDir)).filter((n) => /\.(jpe?g|png|webp)$/i.test(n)).sort();
   const pairs = [];
+  const withoutTruth: string[] = [];
   for (const name of names) {
     const id = name.slice(0, -extname(name).length);
     const truth = join(truthDir, `${id}.png`);
     if (existsSync(truth)) pairs.push({ id, image: join(imagesDir, name), truth });
+    else withoutTruth.push(name);
   }
   if (pairs.length === 0) throw new AppError('INPUT_UNSUPPORTED', `${setDir} has no image/ground-truth pairs`, { detail: { path: setDir } });
-  return { pairs, isSoftTruth: truthDirName === 'alpha' };
+  return { pairs, isSoftTruth: truthDirName === 'alpha', isClassIds: truthDirName === 'annotations', withoutTruth };
 }
 
-/** Reads a ground-truth PNG as alpha in 0..1. */
-export async function readTruth(path: string): Promise<{ alpha: Float32Array; width: number; height: number }> {
+/**
+ * Reads a ground-truth PNG as alpha in 0..1: grey levels over 255, or with `isClassIds` class ids
+ * (annotations/: 0 background, any other id the subject), which read as 1/255 and scored an empty truth.
+ */
+export async function readTruth(path: string, isClassIds = false): Promise<{ alpha: Float32Array; width: number; height: number }> {
   const { data, info } = await sharp(path).removeAlpha().toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
   const alpha = new Float32Array(info.width * info.height);
-  for (let i = 0; i < alpha.length; i++) alpha[i] = data[i * info.channels] / 255;
+  for (let i = 0; i < alpha.length; i++) alpha[i] = isClassIds ? (data[i * info.channels] > 0 ? 1 : 0) : data[i * info.channels] / 255;
   return { alpha, width: info.width, height: info.height };
 }
 
 /** Scores a model (+ refine mode) on every pair of a set. */
 export async function evaluateSet(setDir: string, options: EvalOptions, env: CoreEnv, ctx: RunContext = {}): Promise<EvalResult> {
-  const { pairs, isSoftTruth } = await listEvalPairs(setDir);
+  const { pairs, isSoftTruth, isClassIds, withoutTruth } = await listEvalPairs(setDir);
   const chosen = options.limit ? pairs.slice(0, options.limit) : pairs;
   const images: EvalImageResult[] = [];
   let modelId = options.modelId ?? '';
@@ -123,7 +133,7 @@ export async function evaluateSet(setDir: string, options: EvalOptions, env: Cor
     throwIfAborted(ctx.signal);
     const pair = chosen[i];
     ctx.onProgress?.({ stage: 'segment', done: i, total: chosen.length, detail: pair.id });
-    let truth = await readTruth(pair.truth);
+    let truth = await readTruth(pair.truth, isClassIds);
     const t0 = performance.now();
     const r = stickerModel ? await stickerPathAlpha(pair.image, stickerModel, options.stickerSidePx!, env) : await cutoutImage(pair.image, { subject: options.subject, modelId: options.modelId, background: { kind: 'transparent' }, refine: options.refine }, env);
     const ms = performance.now() - t0;
@@ -152,7 +162,7 @@ export async function evaluateSet(setDir: string, options: EvalOptions, env: Cor
   ctx.onProgress?.({ stage: 'segment', done: chosen.length, total: chosen.length });
   const pooled = pooledIou(images.map((r) => r.counts));
   const path = options.stickerSidePx ? { stickerSidePx: options.stickerSidePx } : {};
-  return { set: setDir, modelId, provider, refine: options.refine, ...path, isSoftTruth, images, mean: meanScores(images), pooled, emptyTruth, review: { threshold, ...review } };
+  return { set: setDir, modelId, provider, refine: options.refine, ...path, isSoftTruth, images, mean: meanScores(images), pooled, emptyTruth, withoutTruth, review: { threshold, ...review } };
 }
 
 /** One image through the sticker's per-frame path at `sidePx` (EvalOptions.stickerSidePx). */
@@ -190,6 +200,7 @@ export function formatEvalReport(result: EvalResult): string {
     `pooled fg IoU: ${f4(result.pooled.fgIoU)} (over the pixels of all images)`,
     `pooled mean IoU: ${f4(result.pooled.meanIoU)}`,
     `images with an empty truth: ${result.emptyTruth} (each scores fg IoU 0 or 1 in the per-image mean)`,
+    ...(result.withoutTruth.length ? [`images without a truth of the same name, not scored: ${result.withoutTruth.length} (${result.withoutTruth.slice(0, 5).join(', ')}${result.withoutTruth.length > 5 ? ', …' : ''})`] : []),
     reviewLine(result.review, result.stickerSidePx ? 'frames' : 'cut-outs'),
   ];
   return lines.join('\n');

@@ -9,7 +9,7 @@ import { throwIfAborted } from '../abort';
 import { decodeImage } from '../image/decode';
 import { encodeGrayPng, encodeImage } from '../image/encode';
 import type { CoreEnv } from '../env';
-import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
+import { assertNotAnInput, ensureWritableFolder, writeFileAtomic } from '../io/atomic-write';
 import { cutoutImage } from '../pipelines/cutout';
 import type { RunContext } from '../progress';
 
@@ -63,6 +63,8 @@ export async function writeTrainingPairs(sources: TrainingSource[], outDir: stri
   const threshold = options.threshold ?? 0.5;
   if (!(threshold > 0 && threshold <= 1)) throw new AppError('INVALID_ARGUMENT', `threshold must be in (0, 1], got ${threshold}`);
   const ext = options.imageFormat ?? 'jpg';
+  // A file named as the folder is said as such (OUTPUT_NOT_WRITABLE), not an internal ENOTDIR.
+  await ensureWritableFolder(outDir);
   await mkdir(join(outDir, 'images'), { recursive: true });
   await mkdir(join(outDir, 'annotations'), { recursive: true });
   const used = new Set<string>();

@@ -138,9 +138,16 @@ export function parseModelEntry(raw: unknown, origin: string): ModelEntry {
     if (!Array.isArray(pre[k]) || pre[k].length !== 3 || pre[k].some((v) => typeof v !== 'number')) fail(`"preprocess.${k}" must be 3 numbers`);
   }
   if (pre.std.some((v) => v === 0)) fail('"preprocess.std" may not contain 0');
+  // A misspelt value ran as the default ("bgr" as RGB: a user's BGR model gave another matte unsaid).
+  if (pre.channelOrder !== 'RGB' && pre.channelOrder !== 'BGR') fail('"preprocess.channelOrder" must be RGB or BGR');
+  for (const k of ['valueScale', 'postScale', 'padValue'] as const) {
+    if (typeof pre[k] !== 'number' || !Number.isFinite(pre[k])) fail(`"preprocess.${k}" must be a number`);
+  }
+  if (pre.interpolation !== undefined && !['lanczos3', 'linear', 'cubic'].includes(pre.interpolation)) fail('"preprocess.interpolation" must be lanczos3, linear or cubic');
   if (!['stretch', 'letterbox-center', 'letterbox-topleft'].includes(pre.resize)) fail('"preprocess.resize" is unknown');
   const output = { ...(r.output ?? {}) } as ModelOutput;
   if (!['probability', 'logit', 'softmax-logits', 'yunet', 'landmarks'].includes(output.decode)) fail('"output.decode" is unknown');
+  if (output.layout !== undefined && output.layout !== 'NCHW' && output.layout !== 'NHWC') fail('"output.layout" must be NCHW or NHWC');
   if (output.temperature !== undefined && !(typeof output.temperature === 'number' && output.temperature > 0 && Number.isFinite(output.temperature))) fail('"output.temperature" must be a positive number');
   for (const key of ['reviewUnsureShare', 'stickerReviewUnsureShare'] as const) {
     const v = output[key];

@@ -151,6 +151,23 @@ describe('ModelStore', () => {
     }
   });
 
+  it('preprocess.channelOrder, its numbers and interpolation, and output.layout: as the code reads them, else MODEL_INVALID naming the field ("bgr" ran as RGB)', () => {
+    const base = { id: 'ms', task: 'person-mask', file: 'ms.onnx', input: { width: 320, height: 320 }, output: { decode: 'probability' } };
+    expect(parseModelEntry({ ...base, preprocess: { channelOrder: 'BGR' } }, 'ms.model.json').preprocess.channelOrder).toBe('BGR');
+    expect(parseModelEntry(base, 'ms.model.json').preprocess.channelOrder).toBe('RGB');
+    for (const [preprocess, field] of [
+      [{ channelOrder: 'bgr' }, 'preprocess.channelOrder'],
+      [{ channelOrder: 'RGBA' }, 'preprocess.channelOrder'],
+      [{ valueScale: '255' }, 'preprocess.valueScale'],
+      [{ postScale: Number.NaN }, 'preprocess.postScale'],
+      [{ padValue: null }, 'preprocess.padValue'],
+      [{ interpolation: 'nearest' }, 'preprocess.interpolation'],
+    ] as const) {
+      expect(() => parseModelEntry({ ...base, preprocess }, 'ms.model.json'), field).toThrow(field);
+    }
+    expect(() => parseModelEntry({ ...base, output: { decode: 'probability', layout: 'nhwc' } }, 'ms.model.json')).toThrow('output.layout');
+  });
+
   it('flops and params: positive integers or absent, else MODEL_INVALID naming the field', () => {
     const base = { id: 'ms', task: 'anime-mask', file: 'ms.onnx', input: { width: 320, height: 320 }, output: { decode: 'probability' } };
     const ok = parseModelEntry({ ...base, flops: 185007872, params: 106401 }, 'ms.model.json');
