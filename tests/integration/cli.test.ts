@@ -182,6 +182,11 @@ await engine.dispose();`,
     expect([typo.code, typo.stderr]).toEqual([2, expect.stringMatching(/^SPEC_UNKNOWN: Unknown ID-photo spec "cn-1inh"\. Did you mean cn-1inch\? Known specs: /)]);
     const command = await cutout(['portait', input]);
     expect([command.code, command.stderr]).toEqual([2, expect.stringMatching(/^INVALID_ARGUMENT: unknown command "portait"\. Did you mean portrait\? Commands: /)]);
+    // `help` of a command there is not, and an option `models` does not take, are refused as the others are (both printed and exited 0).
+    const help = await cutout(['help', 'portait']);
+    expect([help.code, help.stderr]).toEqual([2, expect.stringMatching(/^INVALID_ARGUMENT: unknown command "portait"\. Did you mean portrait\?/)]);
+    const models = await cutout(['models', '--jsn']);
+    expect([models.code, models.stdout, models.stderr]).toEqual([2, '', expect.stringMatching(/^INVALID_ARGUMENT: unknown option --jsn/)]);
   });
 
   it('refuses before any work, exit 2, what the command line asks that cannot be: a type the batch mode does not write, two sizes, a bad CUTOUT_THREADS', async () => {

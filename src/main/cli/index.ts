@@ -33,7 +33,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   // `cutout help portrait` is `cutout portrait --help`.
-  if (name === 'help' && rest.length > 0 && COMMANDS.some((c) => c.name === rest[0])) return runCli([rest[0], '--help'], io);
+  // `cutout help nonexist` is refused as `cutout nonexist` is (it printed the help and exited 0).
+  if (name === 'help' && rest.length > 0) return runCli([rest[0], '--help'], io);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     printHelp(io);
     return name ? 0 : 2;

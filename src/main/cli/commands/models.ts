@@ -1,5 +1,6 @@
 // `cutout models`: list every known model, where its file is and whether its sha256 matches.
 // Node only.
+import { parseArgs } from 'node:util';
 import { modelsFolderText } from '../../core/models/model-store';
 import { createCliEnv } from '../cli-env';
 import type { CliCommand } from '../command';
@@ -10,9 +11,11 @@ export const modelsCommand: CliCommand = {
   summary: 'list the models, where they are found, and verify their sha256',
   usage: 'cutout models [--json]',
   async run(argv, io) {
+    // Parsed as every command's options are: `--jsn` or a stray word is refused (it printed the table).
+    const { values } = parseArgs({ args: argv, allowPositionals: false, options: { json: { type: 'boolean' } } });
     const env = createCliEnv();
     const list = await env.store.list();
-    if (argv.includes('--json')) {
+    if (values.json) {
       io.out(JSON.stringify(list.map((s) => ({ id: s.entry.id, task: s.entry.task, state: s.state, path: s.path, licence: s.entry.licence, bundled: s.entry.bundled, url: s.entry.url })), null, 2));
     } else {
       io.out(`models folders: ${env.store.modelsDirs.map(modelsFolderText).join(', ')}`);
