@@ -4,7 +4,7 @@
 import { API_METHODS, type ApiMethod, type AppApi, type AppEvents, type EventName, type FileFilter, type PreloadBridge } from './api';
 import { AppError, CancelledError, fromWire, toWire, type Result } from './errors';
 import { decodeWire, encodeWire } from './wire-codec';
-import { BATCH_JOURNAL_NAME, IMAGE_EXTENSIONS, isHiddenOrSystem, matchesFilter, VIDEO_EXTENSIONS } from './media';
+import { BATCH_JOURNAL_NAME, IMAGE_EXTENSIONS, isHiddenOrSystem, matchesFilter, MAX_IMPORT_BYTES, tooLargeToImport, VIDEO_EXTENSIONS } from './media';
 
 /** A File-like object from a drop, a paste or a file input. */
 export interface FileLike {
@@ -258,6 +258,9 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
 
   /** Uploads a file; `dir` places it in a picked folder's tree (folderUploads), else it is kept by its content. */
   async function upload(file: FileLike, dir?: string): Promise<string> {
+    // Said before it is read into memory and sent (the server's refusal closed the connection:
+    // "Is cutout serve still running?").
+    if (file.size !== undefined && file.size > MAX_IMPORT_BYTES) throw new AppError('INPUT_UNSUPPORTED', tooLargeToImport(file.name), { detail: { tooLarge: true } });
     const body = new Uint8Array(await file.arrayBuffer());
     const uploadHeaders: Record<string, string> = { 'content-type': 'application/octet-stream' };
     if (options.token) uploadHeaders['x-cutout-token'] = options.token;

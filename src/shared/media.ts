@@ -51,3 +51,11 @@ export function leftOutTypesText(types: Readonly<Record<string, number>>, noExte
   const shown = rows.slice(0, max).map(([extension, n]) => `${n} ${extension ? `.${extension}` : noExtension}`);
   return rows.length > max ? `${shown.join(', ')}, …` : shown.join(', ');
 }
+
+/** The largest file the app imports (a paste, a drop in the desktop app, an upload to `cutout serve`), in bytes. */
+export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
+
+/** The words of a file over MAX_IMPORT_BYTES. */
+export function tooLargeToImport(name: string): string {
+  return `${name} is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`;
+}

@@ -5,7 +5,10 @@ import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSy
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import WebSocket from 'ws';
+import { sendFileStream } from '../../src/main/server/static-files';
 import type { AppEvents } from '../../src/shared/api';
 import { createWebClient, type ApiClient } from '../../src/shared/api-client';
 import { isProviderInstalled, providerAttemptOrder, providersForPlatform } from '../../src/main/core/inference/execution-providers';
@@ -131,6 +134,12 @@ describe('cutout serve', () => {
     ];
     for (const [what, call] of reads) await expect(call(), what).rejects.toMatchObject(refused);
     expect(existsSync(join(app.exportsDir, 'secret.png'))).toBe(false);
+    // A path sent as bytes is refused as such: it went past the check, and the job's error said
+    // whether a file of the server's user exists ("could not be read" or "not found").
+    const asBytes = (p: string) => new TextEncoder().encode(p) as unknown as string;
+    for (const path of [secret, join(outside, 'no-such.png')]) {
+      await expect(client.startJob({ kind: 'cutout', input: portrait, output: join(app.exportsDir, 'b.png'), options: { subject: 'person', background: { kind: 'transparent' }, refine: 'off', trimapPath: asBytes(path) } }), path).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: 'the trimap must be a path, not bytes or an object' });
+    }
     // Nor are such files listed as recent (the desktop app may share the list): only those it may open.
     const recent = await client.addRecentFiles({ paths: [secret, portrait], openedAs: 'images' });
     expect(recent.map((f) => f.path)).toEqual([portrait]);
@@ -362,6 +371,42 @@ describe('cutout serve', () => {
     await pruneUploads(app.uploadDir, UPLOAD_KEEP_MS);
     expect(existsSync(old)).toBe(false);
     expect(existsSync(path)).toBe(true);
+    // A file over the import limit is refused with its error before it is read (its connection
+    // was closed under it: "Is cutout serve still running?"); one that says so by its length too.
+    const huge = { name: 'huge.mov', size: 600 * 1024 * 1024, arrayBuffer: async (): Promise<ArrayBuffer> => { throw new Error('read'); } };
+    await expect(client.pathForFile(huge)).rejects.toMatchObject({ code: 'INPUT_UNSUPPORTED', message: 'huge.mov is larger than 512 MB' });
+    const said = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(app.server.origin).port), '127.0.0.1', () => {
+        socket.write(`POST /upload?name=huge.mov HTTP/1.1\r\nHost: ${new URL(app.server.origin).host}\r\nx-cutout-token: ${app.server.token}\r\nContent-Length: ${600 * 1024 * 1024}\r\n\r\n`);
+        socket.write(Buffer.alloc(64 * 1024));
+      });
+      let text = '';
+      socket.on('data', (d) => {
+        text += d.toString();
+        if (text.includes('}}')) {
+          socket.destroy();
+          resolve(text);
+        }
+      });
+      socket.on('error', reject);
+    });
+    expect(said).toMatch(/^HTTP\/1\.1 200/);
+    expect(said).toContain('"code":"INPUT_UNSUPPORTED","message":"huge.mov is larger than 512 MB"');
+    // A download whose file goes between its check and its read ends that answer alone (the read
+    // stream's error ended the server): sendFileStream after the answer has begun.
+    const gone = await new Promise<string>((resolve) => {
+      const server = createServer((_req, res) => {
+        res.writeHead(200, { 'content-length': 10 });
+        void sendFileStream(join(work, 'no-such-file'), res);
+      }).listen(0, '127.0.0.1', () => {
+        fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`).then(
+          (r) => r.text().then(() => 'read', () => 'cut'),
+          () => 'cut',
+        ).then((how) => server.close(() => resolve(how)));
+      });
+    });
+    expect(gone).toBe('cut');
+    expect((await fetch(`${app.server.origin}/api/listModels`, { method: 'POST', body: '{}', headers: { 'x-cutout-token': app.server.token } })).status).toBe(200);
     const target = await client.chooseSaveTarget({ defaultName: '../../evil/name.png' });
     expect(target!.startsWith(join(work, 'exports'))).toBe(true);
     expect(target!.endsWith('name.png')).toBe(true);

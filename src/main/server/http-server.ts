@@ -1,11 +1,12 @@
 // The web transport of the AppApi contract for `cutout serve`: POST /api/<method> (Result
 // envelopes, bytes as base64), POST /upload, GET /download, WebSocket /events, and the built
 // renderer, on 127.0.0.1 only, behind a random session token. Node only.
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, join } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createHash, randomUUID } from 'node:crypto';
 import { WebSocketServer } from 'ws';
@@ -14,10 +15,11 @@ import { AppError, toWire, type Result } from '../../shared/errors';
 import { decodeWire, encodeWire } from '../../shared/wire-codec';
 import { callApi } from '../engine/api/index';
 import { isUploadFolderName } from '../../shared/api-client';
-import { MAX_IMPORT_BYTES, safeFileName, safeNameSegment } from '../engine/api/files';
+import { MAX_IMPORT_BYTES, tooLargeToImport } from '../../shared/media';
+import { safeFileName, safeNameSegment } from '../engine/api/files';
 import { createSessionToken, hasValidToken, isSameOriginRequest, TOKEN_COOKIE } from './auth';
 import type { EventHub } from './event-hub';
-import { CONTENT_SECURITY_POLICY, contentTypeFor, sendStaticFile } from './static-files';
+import { CONTENT_SECURITY_POLICY, contentTypeFor, isReadable, sendFileStream, sendStaticFile } from './static-files';
 
 /** Largest JSON body of an API call (a preview-size trimap is a few MB as base64). */
 export const MAX_API_BODY_BYTES = 64 * 1024 * 1024;
@@ -130,19 +132,32 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       // the folder is one input whose tree a batch mirrors.
       const tmpDir = join(options.uploadDir, randomUUID());
       const tmpPath = join(tmpDir, name);
+      const tooLarge = () => new AppError('INPUT_UNSUPPORTED', tooLargeToImport(name), { detail: { tooLarge: true } });
+      // A file over the limit is answered with its error, read to its end and written nowhere: the
+      // connection closed under it said "Is cutout serve still running?" in the page.
+      if (Number(req.headers['content-length']) > MAX_IMPORT_BYTES) {
+        res.setHeader('connection', 'close');
+        req.resume();
+        return sendJson(res, 200, { ok: false, error: toWire(tooLarge()) });
+      }
       try {
         const folder = uploadFolderOf(url.searchParams.get('dir'));
         await mkdir(tmpDir, { recursive: true });
         let size = 0;
         const hash = createHash('sha256');
-        req.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          hash.update(chunk);
-          if (size > MAX_IMPORT_BYTES) req.destroy(new AppError('INPUT_UNSUPPORTED', `${name} is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`));
+        // Sent without its length: past the limit the rest is read and dropped, then refused.
+        const limit = new Transform({
+          transform(chunk: Buffer, _encoding, done) {
+            size += chunk.length;
+            if (size > MAX_IMPORT_BYTES) return done();
+            hash.update(chunk);
+            done(null, chunk);
+          },
         });
         // An empty file is kept too: it fails where it is used, as the file itself would in the
         // desktop app (one failed row of a batch, not a refused pick of every file with it).
-        await pipeline(req, createWriteStream(tmpPath));
+        await pipeline(req, limit, createWriteStream(tmpPath));
+        if (size > MAX_IMPORT_BYTES) throw tooLarge();
         const dir = folder ? join(options.uploadDir, ...folder) : join(options.uploadDir, hash.digest('hex').slice(0, 32));
         const path = join(dir, name);
         await mkdir(dir, { recursive: true });
@@ -169,6 +184,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       if (!info?.isFile() || !options.isDownloadAllowed(path)) {
         return sendError(res, 404, new AppError('INPUT_NOT_FOUND', `No downloadable file ${path}`));
       }
+      // Opened before the answer starts: a file this account may not read is its own error (a
+      // read stream's error was unhandled and ended the server, every job with it).
+      if (!(await isReadable(path))) return sendError(res, 403, new AppError('INPUT_NOT_READABLE', `Cannot read ${basename(path)}: permission denied`));
       // Shown in the page only as a picture or a video; anything else (an uploaded .html or .svg would
       // have run as a page of this origin, with its API) is a download, and runs nothing either way.
       const type = contentTypeFor(path);
@@ -181,7 +199,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         'x-content-type-options': 'nosniff',
         'cache-control': 'no-store',
       });
-      createReadStream(path).pipe(res);
+      await sendFileStream(path, res);
       return;
     }
 

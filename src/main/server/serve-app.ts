@@ -112,7 +112,7 @@ function isInside(path: string, dir: string): boolean {
   return isInsideFolder(resolve(path), resolve(dir));
 }
 
-/** The named files a call reads ([what, path]; a path not a string is left to the call's own checks), by method; every method is listed. */
+/** The named files a call reads ([what, path]; one that is not a string is refused by the confinement), by method; every method is listed. */
 export function pathsReadBy(method: keyof AppApi, arg: unknown): [string, unknown][] {
   const o = (arg ?? {}) as Record<string, unknown>;
   const list = (what: string, v: unknown): [string, unknown][] => (Array.isArray(v) ? v.map((p) => [what, p]) : []);
@@ -230,6 +230,11 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
       method,
       async (arg: unknown) => {
         for (const [what, path] of pathsReadBy(method, arg)) {
+          // A path sent as bytes (the wire's $bytes) is one Node's fs takes too: it went past this
+          // check, and the call's error said whether any file of the server's user exists.
+          if (path !== undefined && path !== null && typeof path !== 'string') {
+            throw new AppError('INVALID_ARGUMENT', `${what} must be a path, not ${Array.isArray(path) ? 'a list' : typeof path === 'object' ? 'bytes or an object' : typeof path}`);
+          }
           if (typeof path === 'string' && !isReadable(path)) {
             throw new AppError('INVALID_ARGUMENT', `In a browser, ${what} is one the page uploaded or made (in ${uploadDir} or ${exportDir}), not ${path}`, { detail: { path } });
           }

@@ -1,7 +1,8 @@
 // Serves the built renderer (out/renderer) with a strict CSP; refuses paths outside its folder.
 // Node only (`cutout serve`).
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../platform/csp';
@@ -47,7 +48,7 @@ export async function sendStaticFile(rootDir: string, urlPath: string, res: Serv
   const file = resolve(join(root, normalize(rel)));
   if (file !== root && !file.startsWith(root + sep)) return false;
   const info = await stat(file).catch(() => null);
-  if (!info?.isFile()) return false;
+  if (!info?.isFile() || !(await isReadable(file))) return false;
   res.writeHead(200, {
     'content-type': contentTypeFor(file),
     'content-length': info.size,
@@ -56,6 +57,25 @@ export async function sendStaticFile(rootDir: string, urlPath: string, res: Serv
     'referrer-policy': 'no-referrer',
     'cache-control': file.endsWith('.html') ? 'no-store' : 'max-age=3600',
   });
-  createReadStream(file).pipe(res);
+  await sendFileStream(file, res);
   return true;
+}
+
+/** Whether this account can open `path` for reading. */
+export async function isReadable(path: string): Promise<boolean> {
+  return access(path, constants.R_OK).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Streams a file as the body of an answer already begun. A read that fails on the way (the file
+ * removed or its rights changed since it was checked) ends this answer alone: `.pipe` left the
+ * stream's error unhandled, and Node ended the server with it.
+ */
+export async function sendFileStream(path: string, res: ServerResponse): Promise<void> {
+  await pipeline(createReadStream(path), res).catch(() => {
+    if (!res.destroyed) res.destroy();
+  });
 }

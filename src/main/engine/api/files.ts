@@ -5,15 +5,13 @@ import { mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { AppApi, FileFilter } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
-import { FILTER_EXTENSIONS, matchesFilter } from '../../../shared/media';
+import { FILTER_EXTENSIONS, matchesFilter, MAX_IMPORT_BYTES, tooLargeToImport } from '../../../shared/media';
 import { getBatchMode } from '../../core/batch/modes';
 import { isInside, scanInputs } from '../../core/batch/scan';
 import { writeFileAtomic } from '../../core/io/atomic-write';
 import type { ApiDeps } from './deps';
 import { expectObject, expectOneOf, expectString, expectStringArray } from './validate';
 
-/** Largest file importImage accepts (bytes). */
-export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
 
 /**
  * One plain file or folder name that every system takes: characters they refuse become '_', at
@@ -34,7 +32,7 @@ export function safeFileName(name: string): string {
 /** Writes imported bytes to `<tempDir>/imports/<uuid>/<name>` and returns the path. */
 export async function writeImport(tempDir: string, name: string, bytes: Uint8Array): Promise<string> {
   if (bytes.byteLength === 0) throw new AppError('INPUT_UNSUPPORTED', `${name} is empty (0 bytes)`, { detail: { empty: true } });
-  if (bytes.byteLength > MAX_IMPORT_BYTES) throw new AppError('INPUT_UNSUPPORTED', `${name} is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
+  if (bytes.byteLength > MAX_IMPORT_BYTES) throw new AppError('INPUT_UNSUPPORTED', tooLargeToImport(name), { detail: { tooLarge: true } });
   const path = join(tempDir, 'imports', randomUUID(), safeFileName(name));
   await writeFileAtomic(path, bytes);
   return path;
