@@ -206,6 +206,29 @@ describe('idphoto refusals', () => {
     await expect(makeIdPhoto({ data, width: w, height: h }, { spec: lib.get('cn-1inch') }, env)).rejects.toMatchObject({ code: 'NO_FACE' });
   });
 
+  it('finds a face small in a 24-MP photo, and measures it as in a crop of the same pixels (it was NO_FACE, or a loose box: the chin high, the mouth read open)', { timeout: 120_000 }, async () => {
+    /** The portrait at `scale`, pasted low in the middle of a plain 6000x4000 picture, and the 3000x2000 crop holding the same face pixels. */
+    const pasted = async (file: string, scale: number) => {
+      const source = sharp(evalFile('id_portraits', 'images', file));
+      const { width, height } = await source.metadata();
+      const small = await source.resize(Math.round(width! * scale), Math.round(height! * scale), { kernel: 'lanczos3' }).jpeg({ quality: 92 }).toBuffer();
+      const { width: w, height: h } = await sharp(small).metadata();
+      const big = await sharp({ create: { width: 6000, height: 4000, channels: 3, background: { r: 110, g: 120, b: 100 } } }).composite([{ input: small, left: 3000 - Math.round(w! / 2), top: 4000 - h! }]).jpeg({ quality: 92 }).toBuffer();
+      const crop = await sharp(big).extract({ left: 1500, top: 2000, width: 3000, height: 2000 }).jpeg({ quality: 92 }).toBuffer();
+      return { big: await decodeImage(big), crop: await decodeImage(crop) };
+    };
+    const icao = lib.get('icao-35x45');
+    for (const [file, scale] of [['df_img2.jpg', 0.58], ['hv_test2.jpg', 0.75]] as const) {
+      const { big, crop } = await pasted(file, scale);
+      const [whole, part] = [await makeIdPhoto(big, { spec: icao }, env), await makeIdPhoto(crop, { spec: icao }, env)];
+      // The same face: its eyes-to-chin within 3 % of the crop's, and the same checks failing (none).
+      const eyesToChin = (f: typeof whole.face) => Math.hypot(f.chin.x - (f.eyes[0].x + f.eyes[1].x) / 2, f.chin.y - (f.eyes[0].y + f.eyes[1].y) / 2);
+      expect(Math.abs(eyesToChin(whole.face) / eyesToChin(part.face) - 1), file).toBeLessThan(0.03);
+      expect(failedChecks(whole.report), file).toEqual(failedChecks(part.report));
+      expect(whole.report.measurements.mouthOpeningPct!.pass, file).toBe(true);
+    }
+  });
+
   it('gives MULTIPLE_FACES with the count and boxes for two portraits side by side, and accepts a picked face', async () => {
     const group = await twoPortraits();
     const image = await decodeImage(group.bytes);

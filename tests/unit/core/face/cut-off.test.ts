@@ -1,6 +1,6 @@
 // Unit tests of the face cut-off rules (pure): YuNet box past an edge, landmarks past an edge.
 import { describe, expect, it } from 'vitest';
-import { cutOffSides, landmarkCutOffSides } from '../../../../src/main/core/face/analyse-face';
+import { cutOffSides, FACE_TILE_SIDE, faceTiles, landmarkCutOffSides } from '../../../../src/main/core/face/analyse-face';
 import { landmarkCrop } from '../../../../src/main/core/face/landmarks';
 
 const face = (x: number, y: number, width = 100, height = 120) => ({ x, y, width, height, score: 0.9, points: [] });
@@ -24,5 +24,22 @@ describe('face cut-off', () => {
 
   it('crops a square of side max(w, h) centred on the box for PFLD', () => {
     expect(landmarkCrop(face(10, 20, 100, 120))).toEqual({ x: 0, y: 20, side: 120 });
+  });
+});
+
+describe('faceTiles', () => {
+  it('covers a large picture with overlapping tiles flush with its edges, and a small side with one', () => {
+    const tiles = faceTiles(6000, 4000);
+    const xs = [...new Set(tiles.map((t) => t.x))];
+    const ys = [...new Set(tiles.map((t) => t.y))];
+    expect(xs).toEqual([0, 1200, 2400, 3600, 4400]);
+    expect(ys).toEqual([0, 1200, 2400]);
+    expect(tiles).toHaveLength(15);
+    for (const t of tiles) expect([t.width, t.height, t.x + t.width <= 6000, t.y + t.height <= 4000]).toEqual([FACE_TILE_SIDE, FACE_TILE_SIDE, true, true]);
+    // A picture lower than a tile: one row as high as it, the last tile flush with its right edge.
+    expect(faceTiles(2100, 900)).toEqual([
+      { x: 0, y: 0, width: 1600, height: 900 },
+      { x: 500, y: 0, width: 1600, height: 900 },
+    ]);
   });
 });
