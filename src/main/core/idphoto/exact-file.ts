@@ -163,22 +163,22 @@ export async function encodeIdPhoto(image: RgbaImage, options: { format: 'jpeg' 
     return { bytes: await encodeAt(q), format: 'jpeg', quality: q, paddingBytes: 0, isSizeInBand: true };
   }
   const [lo, hi] = byteBand(options.fileSizeKb);
-  const maxQ = options.quality ?? 95;
-  let best: { q: number; bytes: Uint8Array } | null = null;
-  const top = await encodeAt(maxQ);
-  if (top.length <= hi) best = { q: maxQ, bytes: top };
-  else {
-    let a = 5;
-    let b = maxQ - 1;
-    while (a <= b) {
+  /** The highest quality from `from` to `to` whose file fits under the ceiling (binary search: size grows with quality), or null. */
+  const highestUnderCeiling = async (from: number, to: number): Promise<{ q: number; bytes: Uint8Array } | null> => {
+    let found: { q: number; bytes: Uint8Array } | null = null;
+    for (let a = from, b = to; a <= b; ) {
       const mid = (a + b) >> 1;
       const bytes = await encodeAt(mid);
       if (bytes.length <= hi) {
-        best = { q: mid, bytes };
+        found = { q: mid, bytes };
         a = mid + 1;
       } else b = mid - 1;
     }
-  }
+    return found;
+  };
+  const maxQ = options.quality ?? 95;
+  const top = await encodeAt(maxQ);
+  let best = top.length <= hi ? { q: maxQ, bytes: top } : await highestUnderCeiling(5, maxQ - 1);
   if (!best) {
     const bytes = await encodeAt(5);
     return { bytes, format: 'jpeg', quality: 5, paddingBytes: 0, isSizeInBand: false };
@@ -187,16 +187,7 @@ export async function encodeIdPhoto(image: RgbaImage, options: { format: 'jpeg' 
   // Below the floor: the highest quality up to 100 that still fits under the ceiling, before any
   // padding (trying 100 alone padded a quality-95 file where 97 fitted the band as it was).
   if (best.q < 100 && options.quality === undefined) {
-    let a = best.q + 1;
-    let b = 100;
-    while (a <= b) {
-      const mid = (a + b) >> 1;
-      const bytes = await encodeAt(mid);
-      if (bytes.length <= hi) {
-        best = { q: mid, bytes };
-        a = mid + 1;
-      } else b = mid - 1;
-    }
+    best = (await highestUnderCeiling(best.q + 1, 100)) ?? best;
     if (best.bytes.length >= lo) return { bytes: best.bytes, format: 'jpeg', quality: best.q, paddingBytes: 0, isSizeInBand: true };
   }
   // Below the floor even at the best quality under the ceiling: pad with comments to a little above the floor.
