@@ -242,6 +242,26 @@ describe('a touch-up', () => {
     expect(filled.changed).toBeGreaterThan(1000);
     expect(saved.changed).toBeLessThan(filled.changed / 20);
   }, 120_000);
+
+  it("takes a touched-up trimap at the picture's own size when the picture is worked on smaller (over the pixel budget): it was refused, naming a size the user never saw", async () => {
+    const path = evalFile('id_portraits', 'images', 'df_img2.jpg');
+    const { width, height } = await sharp(path).metadata();
+    // The left quarter painted background, the rest left to the automatic trimap, at the picture's own size.
+    const trimap = new Uint8Array(width! * height!).fill(TRIMAP_LABEL.auto);
+    for (let y = 0; y < height!; y++) trimap.fill(TRIMAP_LABEL.bg, y * width!, y * width! + Math.floor(width! / 4));
+    const trimapPath = join(tempDir(), 'own-size.png');
+    await sharp(trimap, { raw: { width: width!, height: height!, channels: 1 } }).png().toFile(trimapPath);
+    const small = testEnv({ maxPixels: Math.floor((width! * height!) / 2) });
+    const r = await cutoutImage(path, { subject: 'person', background: { kind: 'transparent' }, refine: 'fast', trimapPath }, small);
+    expect(r.source.width).toBeLessThan(width!);
+    let leftOpaque = 0;
+    for (let y = 0; y < r.source.height; y++) for (let x = 0; x < Math.floor(r.source.width / 4) - 1; x++) if (r.alpha[y * r.source.width + x] > 0) leftOpaque++;
+    expect(leftOpaque).toBe(0);
+    // Another size still is refused, naming the picture's own size.
+    const other = join(tempDir(), 'other.png');
+    await sharp(new Uint8Array(100 * 80), { raw: { width: 100, height: 80, channels: 1 } }).png().toFile(other);
+    await expect(cutoutImage(path, { subject: 'person', background: { kind: 'transparent' }, refine: 'fast', trimapPath: other }, small)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(new RegExp(`is 100x80 but the image is ${width}x${height}$`)) });
+  }, 60_000);
 });
 
 describe('a picture with transparency of its own', () => {

@@ -18,10 +18,10 @@ import { writeFileAtomic } from '../core/io/atomic-write';
 import { dropLooseHaze } from '../core/matting/loose-haze';
 import { refineMatte } from '../core/matting/refine';
 import { flattenForMatting, keepOwnEdge, ownAlphaOf } from '../core/matting/own-alpha';
-import { resolveRegion } from '../core/matting/region';
+import { regionMarginPx, resolveRegion } from '../core/matting/region';
 import { reviewMatte, unsureShare } from '../core/matting/unsure-share';
 import type { ModelEntry } from '../core/models/manifest';
-import { defaultBandPx } from '../core/trimap/trimap';
+import { scaleTrimapNearest } from '../core/trimap/trimap-file';
 import { isAnimationClip, resolveMaskModel } from '../core/pipelines/cutout';
 import type { RunContext } from '../core/progress';
 import { IdPhotoAnalyses, type IdPhotoReuse } from '../core/idphoto/make-id-photo';
@@ -193,30 +193,34 @@ export async function resolveRegionAlpha(state: PreviewMatte, trimap: Uint8Array
   const { image, baseAlpha, alpha } = state;
   const W = image.width;
   const H = image.height;
-  const margin = Math.max(REGION_PAD_PX, defaultBandPx(W, H));
+  const margin = regionMarginPx(W, H);
   const x0 = Math.max(0, box.x - margin);
   const y0 = Math.max(0, box.y - margin);
   const x1 = Math.min(W, box.x + box.width + margin);
   const y1 = Math.min(H, box.y + box.height + margin);
-  // Reset the inside (not the held 1-px ring) so the solve starts from the automatic alpha.
-  for (let y = y0 + 1; y < y1 - 1; y++) alpha.set(baseAlpha.subarray(y * W + x0 + 1, y * W + x1 - 1), y * W + x0 + 1);
+  const region = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+  // Nothing painted left there (its strokes undone): the automatic matte as it was. Solved again,
+  // it moved (up to 49/255 after undoing every stroke: the solve snaps and re-mattes the band).
+  if (isAutomaticTrimap(trimap, baseAlpha, W, region)) {
+    for (let y = y0; y < y1; y++) alpha.set(baseAlpha.subarray(y * W + x0, y * W + x1), y * W + x0);
+    if (state.own) keepOwnEdge(alpha, state.own, W, H, undefined, region);
+    return;
+  }
+  // Reset the inside (not the held 1-px ring where it joins the rest; all of it at the picture's
+  // edge, which is solved) so the solve starts from the automatic alpha.
+  const [ry0, ry1, rx0, rx1] = [y0 > 0 ? y0 + 1 : y0, y1 < H ? y1 - 1 : y1, x0 > 0 ? x0 + 1 : x0, x1 < W ? x1 - 1 : x1];
+  for (let y = ry0; y < ry1; y++) alpha.set(baseAlpha.subarray(y * W + rx0, y * W + rx1), y * W + rx0);
   await resolveRegion({ image, trimap, alpha, foreground: state.foreground }, box, { marginPx: margin }, ctx);
   throwIfAborted(ctx.signal);
-  if (state.own) keepOwnEdge(alpha, state.own, W, H, undefined, { x: x0, y: y0, width: x1 - x0, height: y1 - y0 });
+  if (state.own) keepOwnEdge(alpha, state.own, W, H, undefined, region);
 }
 
-/** Nearest-neighbour scale of a trimap (labels must stay 0 / 64 / 128 / 255). */
-export function scaleTrimapNearest(trimap: Uint8Array, srcW: number, srcH: number, dstW: number, dstH: number): Uint8Array {
-  if (srcW === dstW && srcH === dstH) return trimap;
-  const out = new Uint8Array(dstW * dstH);
-  const xs = new Int32Array(dstW);
-  for (let x = 0; x < dstW; x++) xs[x] = Math.min(srcW - 1, Math.floor(((x + 0.5) * srcW) / dstW));
-  for (let y = 0; y < dstH; y++) {
-    const row = Math.min(srcH - 1, Math.floor(((y + 0.5) * srcH) / dstH)) * srcW;
-    const o = y * dstW;
-    for (let x = 0; x < dstW; x++) out[o + x] = trimap[row + xs[x]];
+/** Whether the trimap is the automatic one of `baseAlpha` (autoLabelOf, as the editor makes it) everywhere in `region`. */
+function isAutomaticTrimap(trimap: Uint8Array, baseAlpha: Float32Array, W: number, region: PixelRect): boolean {
+  for (let y = region.y; y < region.y + region.height; y++) {
+    for (let i = y * W + region.x, end = i + region.width; i < end; i++) if (trimap[i] !== autoLabelOf(Math.round(baseAlpha[i] * 255))) return false;
   }
-  return out;
+  return true;
 }
 
 function checkTrimap(req: { width: number; height: number; trimap: Uint8Array }): void {
@@ -357,8 +361,6 @@ export function withoutLooseHaze(state: Pick<PreviewMatte, 'alpha' | 'baseAlpha'
   return shown;
 }
 
-/** Least margin solved around a stroke's box (matting's default is the trimap band, 1 % of the long side). */
-export const REGION_PAD_PX = 8;
 
 /** Writes a preview-size trimap, scaled to the source size, as a grey PNG in the temp folder. */
 export async function saveTrimap(req: SaveTrimapRequest, e: EngineContext): Promise<string> {

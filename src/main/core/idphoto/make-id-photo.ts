@@ -12,7 +12,7 @@ import { eyeOpening, gazeOffset, mouthOpening } from '../face/landmarks';
 import { parseBackground, parseHexColor } from '../image/composite';
 import { brightnessTable } from '../image/tone';
 import { autoBrightnessEv, composePhoto } from './auto-brightness';
-import { decodeImage, decodeToWorkOn, type RgbaImage } from '../image/decode';
+import { decodeImage, decodeToWorkOn, type DecodedImage, type RgbaImage } from '../image/decode';
 import { cropRgba, resizeRgba, resizeToRgb, type RgbImage } from '../image/resize';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import { estimateForeground } from '../matting/foreground';
@@ -221,7 +221,7 @@ export async function analyseIdPhoto(source: RgbaImage, options: IdPhotoOptions,
   // whole work region cost 2-3x more for pixels that are cropped away). 'full' places the crop on
   // the exact guided-filter alpha (its warm start) and solves on the output, below.
   // A touched-up trimap is solved with full edges, as a cut-out's is.
-  const userTrimap = options.trimapPath ? await decodeTrimapFile(options.trimapPath, source.width, source.height) : null;
+  const userTrimap = options.trimapPath ? await decodeTrimapFile(options.trimapPath, source.width, source.height, (source as DecodedImage).downscaledFrom) : null;
   const refine = userTrimap ? 'full' : (options.refine ?? ID_PHOTO_REFINE);
   const alpha =
     refine === 'full'

@@ -138,16 +138,21 @@ export async function solveAlphaInBox(image: RgbaImage, trimap: Uint8Array, alph
 
 /**
  * Sets the known pixels of the box in `alpha` (foreground 1, background 0) and numbers the
- * unknown ones in `local` (box layout; -1 where known or on a held ring). Returns how many are unknown.
+ * unknown ones in `local` (box layout; -1 where known or on a held ring: with `isBorderFixed`, the
+ * box's outer ring where it lies inside the picture). Returns how many are unknown.
  */
 function labelUnknowns(trimap: Uint8Array, alpha: Float32Array, W: number, bx: number, by: number, bw: number, bh: number, isBorderFixed: boolean, local: Int32Array): number {
+  // The ring is held where it joins the rest of the matte, not where it is the picture's own edge:
+  // a stroke along the edge left the outermost row or column as it was (a 1-px line the export had not).
+  const H = alpha.length / W;
+  const hold = { left: isBorderFixed && bx > 0, top: isBorderFixed && by > 0, right: isBorderFixed && bx + bw < W, bottom: isBorderFixed && by + bh < H };
   let U = 0;
   for (let y = 0; y < bh; y++) {
     for (let x = 0; x < bw; x++) {
       const p = (by + y) * W + bx + x;
       const k = y * bw + x;
       local[k] = -1;
-      if (isBorderFixed && (x === 0 || y === 0 || x === bw - 1 || y === bh - 1)) continue;
+      if ((hold.left && x === 0) || (hold.top && y === 0) || (hold.right && x === bw - 1) || (hold.bottom && y === bh - 1)) continue;
       const t = trimap[p];
       if (t === TRIMAP_FG) alpha[p] = 1;
       else if (t === TRIMAP_BG) alpha[p] = 0;

@@ -30,9 +30,19 @@ export interface RegionUpdate {
   stats: ClosedFormStats;
 }
 
+/**
+ * The pixels solved around a stroke's box: three times the automatic trimap band, at least 24. A
+ * stroke's effect runs along the unknown band past the box; at the band alone (8 px on a 480-px
+ * preview) the held ring left a seam, the re-matte 136/255 off the export's full solve there, and
+ * at 24 px 16.5 (a review's measure on df_img-sized previews).
+ */
+export function regionMarginPx(width: number, height: number): number {
+  return Math.max(24, 3 * defaultBandPx(width, height));
+}
+
 /** Options of resolveRegion. */
 export interface ResolveRegionOptions {
-  /** Extra pixels solved around the dirty box; default the automatic trimap band (1 % of the long side), at least 8. */
+  /** Extra pixels solved around the dirty box; default regionMarginPx. */
   marginPx?: number;
   solve?: Omit<ClosedFormOptions, 'signal' | 'isBorderFixed'>;
 }
@@ -46,7 +56,7 @@ export async function resolveRegion(state: MatteState, dirty: DirtyBox, options:
   const { image, trimap, alpha, foreground } = state;
   const W = image.width;
   const H = image.height;
-  const margin = options.marginPx ?? Math.max(8, defaultBandPx(W, H));
+  const margin = options.marginPx ?? regionMarginPx(W, H);
   const x0 = Math.max(0, dirty.x - margin);
   const y0 = Math.max(0, dirty.y - margin);
   const x1 = Math.min(W, dirty.x + dirty.width + margin);

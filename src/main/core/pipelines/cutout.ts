@@ -95,7 +95,7 @@ async function segmentInput(input: string | Uint8Array, options: CutoutOptions, 
   const model = await resolveMaskModel(env, options.subject, options.modelId);
   const source = await decodeToWorkOn(input, env.maxPixels);
   checkSource?.(source);
-  const trimap = options.trimapPath ? await decodeTrimapFile(options.trimapPath, source.width, source.height) : undefined;
+  const trimap = options.trimapPath ? await decodeTrimapFile(options.trimapPath, source.width, source.height, source.downscaledFrom) : undefined;
   // Before the matting: a picture background that cannot be read fails the cut-out at once.
   const background = await prepareBackground(options.background, source.width, source.height, env.maxPixels);
   throwIfAborted(signal);

@@ -5,7 +5,7 @@ import { solveAlphaInBox } from '../../../../src/main/core/matting/closed-form';
 import { estimateForeground } from '../../../../src/main/core/matting/foreground';
 import { REFINE_STEPS, refineMatte } from '../../../../src/main/core/matting/refine';
 import type { ProgressEvent } from '../../../../src/main/core/progress';
-import { resolveRegion } from '../../../../src/main/core/matting/region';
+import { regionMarginPx, resolveRegion } from '../../../../src/main/core/matting/region';
 import { computeTrimap } from '../../../../src/main/core/trimap/trimap';
 import { stampStroke } from '../../../../src/shared/trimap-brush';
 import { seededRandom } from '../../../helpers/random';
@@ -117,6 +117,24 @@ describe('closed-form matting', () => {
       const inside = x >= update.box.x && x < update.box.x + update.box.width && y >= update.box.y && y < update.box.y + update.box.height;
       if (!inside && state.alpha[y * W + x] !== before[y * W + x]) throw new Error(`alpha changed outside the box at ${x},${y}`);
     }
+  });
+
+  it("a stroke along the picture's edge reaches its outermost row and column (the held ring was the picture's own edge there)", async () => {
+    // A close-up: the subject fills the picture, alpha 1 everywhere.
+    const state = { image: scene.image, trimap: new Uint8Array(W * H).fill(255), alpha: new Float32Array(W * H).fill(1), foreground: { data: scene.image.data.slice(), width: W, height: H } };
+    const dirty = stampStroke(state.trimap, W, H, { points: [{ x: 0, y: H - 1 }, { x: 60, y: H - 1 }, { x: 0, y: H - 40 }], sizePx: 10, hardness: 1, mode: 'bg' })!;
+    const update = await resolveRegion(state, dirty);
+    let painted = 0;
+    for (let i = 0; i < W * H; i++) {
+      if (state.trimap[i] !== 0) continue;
+      painted++;
+      if (state.alpha[i] !== 0) throw new Error(`painted background at ${i % W},${Math.floor(i / W)} kept alpha ${state.alpha[i]}`);
+    }
+    expect(painted).toBeGreaterThan(300);
+    // The default margin is three trimap bands, at least 24 px; the box's inner sides still join the rest unchanged.
+    expect(regionMarginPx(W, H)).toBe(24);
+    expect(update.box.x + update.box.width).toBeLessThan(W);
+    expect(state.alpha[(H - 1) * W + update.box.x + update.box.width]).toBe(1);
   });
 
   it("tells a refine's progress step by step, from 0 to REFINE_STEPS, never going back, and none for raw edges", async () => {
