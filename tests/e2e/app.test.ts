@@ -59,10 +59,11 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
   }
 
   /** Exports and returns the path written (a new one: a last export still shown does not count). */
-  async function exportAndWait(): Promise<string> {
+  async function exportAndWait({ double = false }: { double?: boolean } = {}): Promise<string> {
     const saved = page.locator('[data-testid=last-export] .path');
     const before = (await saved.count()) > 0 ? await saved.getAttribute('title') : null;
-    await page.click('[data-testid=export]');
+    if (double) await page.dblclick('[data-testid=export]');
+    else await page.click('[data-testid=export]');
     await expect.poll(async () => ((await saved.count()) > 0 ? await saved.getAttribute('title') : null), { timeout: 120_000 }).not.toBe(before);
     return (await saved.getAttribute('title'))!;
   }
@@ -86,9 +87,17 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     const clip = await readClipboardImage();
     expect(clip.w).toBeGreaterThan(0);
     expect(clip.corner).toEqual([0x43, 0x8e, 0xdb, 255]);
-    // In a browser the export also arrives as a download of the same file.
+    // In a browser the export also arrives as a download of the same file. A double click exports
+    // once (it started two jobs writing the same file, and downloaded it twice).
     const downloaded = page.waitForEvent('download', { timeout: 120_000 });
-    const output = await exportAndWait();
+    const jobsStarted: string[] = [];
+    const countJobs = (r: { url(): string }) => void (r.url().endsWith('/api/startJob') && jobsStarted.push(r.url()));
+    page.on('request', countJobs);
+    const output = await exportAndWait({ double: true });
+    page.off('request', countJobs);
+    expect(jobsStarted).toHaveLength(1);
+    // The status line names the file, as the export panel does (it said the server's whole path).
+    expect(await page.textContent('[data-testid=status-text]')).toMatch(new RegExp(`^Saved ${basename(output).replace(/\./g, '\\.')} in [\\d.]+ m?s on CPU$`));
     expect(existsSync(output)).toBe(true);
     const download = await downloaded;
     expect(download.suggestedFilename()).toBe(basename(output));

@@ -82,8 +82,14 @@ describe('ID-photo workspace in Chromium', () => {
     await expect.poll(() => colourLost.textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(colourLostText);
     expect(await app.page.textContent('[data-testid=idphoto-file]')).toMatch(/^JPEG, \d+(\.\d+)? KB \(quality 5\)$/);
     expect(await app.page.locator('[data-testid=idphoto-saved]').count()).toBe(0);
-    await app.page.click('[data-testid=idphoto-export]');
+    // A double click exports once (it started the same export twice, and downloaded it twice).
+    const jobsStarted: string[] = [];
+    const countJobs = (r: { url(): string }) => void (r.url().endsWith('/api/startJob') && jobsStarted.push(r.url()));
+    app.page.on('request', countJobs);
+    await app.page.dblclick('[data-testid=idphoto-export]');
     await app.page.locator('[data-testid=idphoto-saved]').waitFor({ timeout: 60_000 });
+    app.page.off('request', countJobs);
+    expect(jobsStarted).toHaveLength(1);
     expect(await colourLost.textContent()).toMatch(colourLostText);
     await app.page.screenshot({ path: join(SCREENS, 'idphoto-kb-colour.png') });
     await app.page.fill('[data-testid=idphoto-kb-max]', '');

@@ -300,8 +300,14 @@ describe('workspaces, language and theme in Chromium', () => {
     await app.page.click('[data-testid=sticker-fps-use-drawing]');
     expect(await fpsSlider.getAttribute('aria-valuetext')).toBe('7.7 fps');
     await shot('sticker-fps-drawing');
-    await app.page.click('[data-testid=sticker-export]');
+    // A double click makes one sticker (it started two jobs on one file, and the toolbar lost the one it could cancel).
+    const jobsStarted: string[] = [];
+    const countJobs = (r: { url(): string }) => void (r.url().endsWith('/api/startJob') && jobsStarted.push(r.url()));
+    app.page.on('request', countJobs);
+    await app.page.dblclick('[data-testid=sticker-export]');
     await app.page.locator('[data-testid=sticker-preview]').waitFor({ timeout: 120_000 });
+    app.page.off('request', countJobs);
+    expect(jobsStarted).toHaveLength(1);
     const frames = app.page.locator('[data-testid=sticker-frames] .frame');
     const total = await frames.count();
     expect(total).toBe(16); // 2.08 s at its 7.69 drawings a second

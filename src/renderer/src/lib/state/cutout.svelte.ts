@@ -58,8 +58,14 @@ export class CutoutState {
   exportJobId = $state<string | null>(null);
   /** The job making the full-size picture for Copy (fullSizeForCopy), apart from an export's. */
   copyJobId = $state<string | null>(null);
+  /**
+   * An export or a full-size copy is starting (its target chosen, its touch-up saved, its job asked
+   * for) before it has a job: a second click then started the same export twice (in a browser,
+   * where the save dialog is no modal one).
+   */
+  private isStartingJob = $state(false);
   /** An export or a full-size copy is being made: neither can start another meanwhile. */
-  isWriting = $derived(this.exportJobId !== null || this.copyJobId !== null);
+  isWriting = $derived(this.exportJobId !== null || this.copyJobId !== null || this.isStartingJob);
 
   name = $derived(this.path ? baseName(this.path) : '');
   /** Another picture is being loaded: the one on screen stays (and cannot be exported meanwhile). */
@@ -351,6 +357,7 @@ export class CutoutState {
     app.dismissError('cutout');
     this.lastExportPath = null;
     const key = this.resultKey();
+    this.isStartingJob = true;
     try {
       const output = await app.client.chooseSaveTarget({ defaultName: exportName(path, this.exportFormat), nearPath: path });
       if (!output) return null;
@@ -363,6 +370,7 @@ export class CutoutState {
         options: this.jobOptions(trimapPath, this.exportFormat, this.exportMaxSidePx ?? undefined),
       });
       this.exportJobId = id;
+      this.isStartingJob = false;
       const end = await outcome;
       this.exportJobId = null;
       if (end.outcome === 'done') {
@@ -378,10 +386,10 @@ export class CutoutState {
         const isEmpty = this.path === path && this.matte?.review.isEmpty === true && !this.alpha?.some((a) => a > 0);
         this.status(
           isEmpty
-            ? { key: 'status.savedEmpty', params: { path: written }, tone: 'warn' }
+            ? { key: 'status.savedEmpty', params: { path: app.shownPath(written) }, tone: 'warn' }
             : result?.provider
-              ? { key: 'status.savedIn', params: { path: written, ms: formatDuration(end.elapsedMs, app.locale), provider: providerLabel(result.provider) }, tone: 'ok' }
-              : { key: 'status.saved', params: { path: written }, tone: 'ok' },
+              ? { key: 'status.savedIn', params: { path: app.shownPath(written), ms: formatDuration(end.elapsedMs, app.locale), provider: providerLabel(result.provider) }, tone: 'ok' }
+              : { key: 'status.saved', params: { path: app.shownPath(written) }, tone: 'ok' },
         );
         await app.deliverExport([written]);
         return written;
@@ -398,6 +406,8 @@ export class CutoutState {
       this.status({ key: 'status.failed', tone: 'warn' });
       app.showError(error, 'cutout');
       return null;
+    } finally {
+      this.isStartingJob = false;
     }
   }
 
@@ -424,6 +434,7 @@ export class CutoutState {
     if (!path || !preview || !this.hasResult || this.isWriting) return null;
     if (this.isPreviewFullSize) return null;
     this.status({ key: 'status.copying', tone: 'busy' });
+    this.isStartingJob = true;
     try {
       const output = await this.app.client.chooseSaveTarget({ defaultName: exportName(path, 'png').replace(/_cutout\.png$/, '_copy.png'), scratch: true });
       if (!output) return null;
@@ -435,6 +446,7 @@ export class CutoutState {
         options: this.jobOptions(trimapPath, 'png'),
       });
       this.copyJobId = id;
+      this.isStartingJob = false;
       const end = await outcome;
       if (end.outcome === 'done') return (end.result as { output?: string } | null)?.output ?? output;
       if (end.outcome === 'cancelled') {
@@ -447,6 +459,7 @@ export class CutoutState {
       throw error;
     } finally {
       this.copyJobId = null;
+      this.isStartingJob = false;
     }
   }
 

@@ -137,6 +137,8 @@ export class StickerState {
   preset = $state<StickerPresetChoice>('none');
   model = $state<'anime' | 'person'>('anime');
   jobId = $state<string | null>(null);
+  /** A sticker is starting: its target being chosen or its job asked for, before it has a job id. */
+  private isStartingJob = false;
   result = $state.raw<StickerResultView | null>(null);
   /** The frame rate last picked on the slider: a new clip starts at it (or at the clip's own, if lower). */
   preferredFps = $state(12);
@@ -414,16 +416,23 @@ export class StickerState {
 
   /** Asks where to save, runs the sticker job, then loads the result for the preview. */
   async export(): Promise<void> {
-    // While another clip opens, the controls still hold the last one's trim.
-    if (!this.clip || this.jobId || this.phase === 'probing') return;
+    // While another clip opens, the controls still hold the last one's trim; while a sticker is
+    // starting (its target chosen, its job asked for) a second click made the same sticker twice,
+    // and the toolbar lost the job it could cancel.
+    if (!this.clip || this.jobId || this.isStartingJob || this.phase === 'probing' || this.phase === 'rendering') return;
+    this.isStartingJob = true;
     let output: string | null;
     try {
       output = await this.host.client.chooseSaveTarget({ defaultName: this.suggestedName(), nearPath: this.clip.path });
     } catch (error) {
       this.host.showError(error, 'sticker');
+      this.isStartingJob = false;
       return;
     }
-    if (!output) return;
+    if (!output) {
+      this.isStartingJob = false;
+      return;
+    }
     await this.render(output);
   }
 
@@ -439,8 +448,9 @@ export class StickerState {
     try {
       const { id, outcome } = await this.host.runJob({ kind: 'sticker', input: this.clip.path, output, options });
       this.jobId = id;
+      this.isStartingJob = false;
       const o = await outcome;
-      this.jobId = null;
+      if (this.jobId === id) this.jobId = null;
       // The sticker is the user's now, whether or not it can be previewed here, and also when
       // another clip was opened meanwhile (it is only not shown then).
       if (o.outcome === 'done') void this.host.deliverExport?.([(o.result as StickerJobResult).output]);
@@ -462,6 +472,8 @@ export class StickerState {
       this.jobId = null;
       this.phase = 'ready';
       this.host.showError(error, 'sticker');
+    } finally {
+      this.isStartingJob = false;
     }
   }
 
