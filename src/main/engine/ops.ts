@@ -361,7 +361,6 @@ export function withoutLooseHaze(state: Pick<PreviewMatte, 'alpha' | 'baseAlpha'
   return shown;
 }
 
-
 /** Writes a preview-size trimap, scaled to the source size, as a grey PNG in the temp folder. */
 export async function saveTrimap(req: SaveTrimapRequest, e: EngineContext): Promise<string> {
   checkTrimap(req);

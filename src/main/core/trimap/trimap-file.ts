@@ -52,7 +52,8 @@ export async function decodeTrimapFile(path: string, width: number, height: numb
   }
   const isOwnSize = ownSize !== undefined && trimap.width === ownSize.width && trimap.height === ownSize.height;
   if ((trimap.width !== width || trimap.height !== height) && !isOwnSize) {
-    throw new AppError('INVALID_ARGUMENT', `Trimap ${path} is ${trimap.width}x${trimap.height} but the image is ${(ownSize ?? { width }).width}x${(ownSize ?? { height }).height}`, { detail: { path } });
+    const shown = ownSize ?? { width, height };
+    throw new AppError('INVALID_ARGUMENT', `Trimap ${path} is ${trimap.width}x${trimap.height} but the image is ${shown.width}x${shown.height}`, { detail: { path } });
   }
   const out = new Uint8Array(trimap.width * trimap.height);
   let isLabelsOnly = true;
@@ -82,4 +83,3 @@ export function scaleTrimapNearest(trimap: Uint8Array, srcW: number, srcH: numbe
   }
   return out;
 }
-

@@ -12,7 +12,6 @@ import { writeFileAtomic } from '../../core/io/atomic-write';
 import type { ApiDeps } from './deps';
 import { expectObject, expectOneOf, expectString, expectStringArray } from './validate';
 
-
 /**
  * One plain file or folder name that every system takes: characters they refuse become '_', at
  * most 120 characters, no trailing dot or space, no name Windows keeps for a device (CON, NUL,
