@@ -222,13 +222,17 @@ export class JournalWriter {
     }
   }
 
-  /** Appends one record (or a claim) and syncs it to disk. */
+  /**
+   * Appends one record and syncs it to disk. A claim is written, not synced on its own: a stopped
+   * process leaves it in the file as written, and the done record's sync after the output's
+   * rename takes it to the disk with it (one sync a file, not two).
+   */
   append(record: JournalRecord | OutputClaim): Promise<void> {
     const line = `${JSON.stringify(record)}\n`;
     const next = this.tail.then(async () => {
       try {
         await this.handle.write(line);
-        await this.handle.datasync();
+        if (record.status !== 'writing') await this.handle.datasync();
       } catch (error) {
         throw toWriteError(error, this.path);
       }

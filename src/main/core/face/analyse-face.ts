@@ -116,9 +116,10 @@ async function findFaces(image: RgbaImage, detector: Detector, sessionOptions: D
   const found: FaceBox[] = [];
   for (const tile of faceTiles(image.width, image.height)) {
     const faces = await detectFaces(cropRgba(image, tile.x, tile.y, tile.width, tile.height), detector, sessionOptions, { gain });
+    // The tile's sides inside the picture, where a face may be cut.
+    const cut = { left: tile.x > 0, top: tile.y > 0, right: tile.x + tile.width < image.width, bottom: tile.y + tile.height < image.height };
+    const margin = 0.02 * Math.max(tile.width, tile.height);
     for (const f of faces) {
-      const cut = { left: tile.x > 0, top: tile.y > 0, right: tile.x + tile.width < image.width, bottom: tile.y + tile.height < image.height };
-      const margin = 0.02 * Math.max(tile.width, tile.height);
       if ((cut.left && f.x < margin) || (cut.top && f.y < margin) || (cut.right && f.x + f.width > tile.width - margin) || (cut.bottom && f.y + f.height > tile.height - margin)) continue;
       found.push(shiftBox(f, tile.x, tile.y));
     }

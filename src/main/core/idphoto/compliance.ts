@@ -236,6 +236,12 @@ export const EYES_OPEN_MIN_PCT = 13;
  */
 export const LIGHTING_BALANCE_MAX_EV = 1.5;
 
+/** The face's axes in a photo: the eye line's height, the middle between the eyes, their distance across, and the eye line to the chin. */
+function faceAxes(eyes: readonly [Point, Point], chin: Point): { eyeY: number; midX: number; eyeDistance: number; down: number } {
+  const eyeY = (eyes[0].y + eyes[1].y) / 2;
+  return { eyeY, midX: (eyes[0].x + eyes[1].x) / 2, eyeDistance: Math.abs(eyes[1].x - eyes[0].x), down: chin.y - eyeY };
+}
+
 /** The fewest opaque pixels each cheek needs for the lighting balance to be measured. */
 const MIN_CHEEK_PIXELS = 30;
 
@@ -249,10 +255,7 @@ const MIN_CHEEK_PIXELS = 30;
  */
 export function lightingBalanceOf(image: RgbaImage, alpha: Float32Array, eyes: readonly [Point, Point], chin: Point): { ev: number; darkerSide: 'left' | 'right' } | null {
   const { width, height, data } = image;
-  const eyeY = (eyes[0].y + eyes[1].y) / 2;
-  const midX = (eyes[0].x + eyes[1].x) / 2;
-  const eyeDistance = Math.abs(eyes[1].x - eyes[0].x);
-  const down = chin.y - eyeY;
+  const { eyeY, midX, eyeDistance, down } = faceAxes(eyes, chin);
   const y0 = Math.max(0, Math.ceil(eyeY + 0.15 * down));
   const y1 = Math.min(height - 1, Math.floor(eyeY + 0.4 * down));
   const near = 0.27 * eyeDistance;
@@ -303,12 +306,11 @@ const MIN_GLARE_PIXELS = 100;
  */
 export function glareShareOf(image: RgbaImage, alpha: Float32Array, eyes: readonly [Point, Point], chin: Point): number | null {
   const { width, height, data } = image;
-  const eyeY = (eyes[0].y + eyes[1].y) / 2;
-  const midX = (eyes[0].x + eyes[1].x) / 2;
-  const reach = 0.8 * Math.abs(eyes[1].x - eyes[0].x);
+  const { eyeY, midX, eyeDistance, down } = faceAxes(eyes, chin);
+  const reach = 0.8 * eyeDistance;
   let n = 0;
   let white = 0;
-  for (let y = Math.max(0, Math.ceil(eyeY - reach)); y <= Math.min(height - 1, Math.floor(eyeY + 0.45 * (chin.y - eyeY))); y++) {
+  for (let y = Math.max(0, Math.ceil(eyeY - reach)); y <= Math.min(height - 1, Math.floor(eyeY + 0.45 * down)); y++) {
     for (let x = Math.max(0, Math.ceil(midX - reach)); x <= Math.min(width - 1, Math.floor(midX + reach)); x++) {
       const i = y * width + x;
       if (alpha[i] <= 0.9) continue;
@@ -362,9 +364,8 @@ function backgroundColourOf(bg: ReturnType<typeof meanLab>, spec: Pick<IdPhotoSp
  * within the eyes' span (cheeks, nose, mouth), the person opaque there (alpha over 0.9).
  */
 export function facePatchOf(alpha: Float32Array, eyes: readonly [Point, Point], chin: Point): (i: number, x: number, y: number) => boolean {
-  const eyeY = (eyes[0].y + eyes[1].y) / 2;
-  const midX = (eyes[0].x + eyes[1].x) / 2;
-  const halfSpan = Math.max(2, Math.abs(eyes[1].x - eyes[0].x) * 0.6);
+  const { eyeY, midX, eyeDistance } = faceAxes(eyes, chin);
+  const halfSpan = Math.max(2, eyeDistance * 0.6);
   return (i, x, y) => y >= eyeY && y <= chin.y && Math.abs(x - midX) <= halfSpan && alpha[i] > 0.9;
 }
 

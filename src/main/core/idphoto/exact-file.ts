@@ -154,7 +154,8 @@ export async function encodeIdPhoto(image: RgbaImage, options: { format: 'jpeg' 
   if (options.format === 'png') {
     // RGB: an ID photo is opaque, and upload forms may refuse a PNG with an alpha channel.
     const png = setPngDpi(new Uint8Array(await encodeImage(image, { format: 'png', opaque: true })), options.dpi);
-    const inBand = options.fileSizeKb ? png.length >= byteBand(options.fileSizeKb)[0] && png.length <= byteBand(options.fileSizeKb)[1] : true;
+    const band = options.fileSizeKb && byteBand(options.fileSizeKb);
+    const inBand = band ? png.length >= band[0] && png.length <= band[1] : true;
     return { bytes: png, format: 'png', quality: null, paddingBytes: 0, isSizeInBand: inBand };
   }
   const encodeAt = async (q: number): Promise<Uint8Array> => rewriteJpegHeader(new Uint8Array(await encodeImage(image, { format: 'jpeg', quality: q })), options.dpi);

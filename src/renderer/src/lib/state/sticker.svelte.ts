@@ -137,7 +137,7 @@ export class StickerState {
   preset = $state<StickerPresetChoice>('none');
   model = $state<'anime' | 'person'>('anime');
   jobId = $state<string | null>(null);
-  /** A sticker is starting: its target being chosen or its job asked for, before it has a job id. */
+  /** Make sticker… is at work: its target being chosen, then its job (the guard of a second click). */
   private isStartingJob = false;
   result = $state.raw<StickerResultView | null>(null);
   /** The frame rate last picked on the slider: a new clip starts at it (or at the clip's own, if lower). */
@@ -421,19 +421,14 @@ export class StickerState {
     // and the toolbar lost the job it could cancel.
     if (!this.clip || this.jobId || this.isStartingJob || this.phase === 'probing' || this.phase === 'rendering') return;
     this.isStartingJob = true;
-    let output: string | null;
     try {
-      output = await this.host.client.chooseSaveTarget({ defaultName: this.suggestedName(), nearPath: this.clip.path });
+      const output = await this.host.client.chooseSaveTarget({ defaultName: this.suggestedName(), nearPath: this.clip.path });
+      if (output) await this.render(output);
     } catch (error) {
       this.host.showError(error, 'sticker');
+    } finally {
       this.isStartingJob = false;
-      return;
     }
-    if (!output) {
-      this.isStartingJob = false;
-      return;
-    }
-    await this.render(output);
   }
 
   /** Runs the job into `output` and shows the result; cancellation is quiet. */
@@ -448,7 +443,6 @@ export class StickerState {
     try {
       const { id, outcome } = await this.host.runJob({ kind: 'sticker', input: this.clip.path, output, options });
       this.jobId = id;
-      this.isStartingJob = false;
       const o = await outcome;
       if (this.jobId === id) this.jobId = null;
       // The sticker is the user's now, whether or not it can be previewed here, and also when
@@ -472,8 +466,6 @@ export class StickerState {
       this.jobId = null;
       this.phase = 'ready';
       this.host.showError(error, 'sticker');
-    } finally {
-      this.isStartingJob = false;
     }
   }
 
