@@ -2,13 +2,13 @@
 // AppApi handlers over IPC and the taskbar progress. Main process (electron). Everything below
 // runs without Electron (engine/, services/jobs, services/settings, core/).
 import { app, BrowserWindow, dialog, nativeTheme } from 'electron';
-import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { defaultModelsDirs } from './core/models/model-store';
 import { createAppApi } from './engine/api/index';
 import { createAppCore, type AppCore } from './engine/app-core';
 import { RendererEmitter } from './ipc/emit';
 import { createSenderCheck, registerApi } from './ipc/register-api';
+import { useBundledFfmpeg } from './platform/app-paths';
 import { filesFromArgv } from './platform/argv';
 import { installAppMenu } from './platform/menu';
 import { appPaths } from './platform/paths';
@@ -54,7 +54,7 @@ async function start(): Promise<void> {
       modelsDirs: [...new Set([...defaultModelsDirs(process.env, paths.modelsDir), paths.userModelsDir])],
       manifestPath: paths.manifestPath,
       tempDir: paths.tempDir,
-      ffmpegPath: paths.ffmpegPath && existsSync(paths.ffmpegPath) ? paths.ffmpegPath : null,
+      ffmpegPath: useBundledFfmpeg(process.env, paths.ffmpegPath),
     },
     userDataDir: paths.userDataDir,
     emit: emitter.emit,

@@ -1,6 +1,7 @@
 // Resource and data paths of the desktop app, computed from facts about the running app (so
 // the dev vs packaged rules are testable without Electron). platform/paths.ts supplies the facts.
 // Main process; Node only.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What platform/paths.ts reads from Electron's app and process. */
@@ -57,4 +58,17 @@ export function resolveAppPaths(facts: AppFacts): AppPaths {
     preloadPath: join(facts.mainDir, '..', 'preload', 'index.cjs'),
     renderer: !facts.isPackaged && facts.rendererDevUrl ? { kind: 'url', url: facts.rendererDevUrl } : { kind: 'file', path: join(rendererDir, 'index.html'), dir: rendererDir },
   };
+}
+
+/**
+ * Makes the bundled ffmpeg the one this process finds (core/video reads CUTOUT_FFMPEG): the main
+ * process probes a clip and shows its frame itself, and the engine worker started after this
+ * inherits it. Set only on the main's worker, the Stickers workspace could open no clip in an
+ * installed app on a machine without its own ffmpeg (FFMPEG_MISSING). A CUTOUT_FFMPEG the user
+ * set is kept. Returns the bundled path when it is the one used, else null.
+ */
+export function useBundledFfmpeg(env: NodeJS.ProcessEnv, ffmpegPath: string | null, exists: (path: string) => boolean = existsSync): string | null {
+  if (env.CUTOUT_FFMPEG || !ffmpegPath || !exists(ffmpegPath)) return null;
+  env.CUTOUT_FFMPEG = ffmpegPath;
+  return ffmpegPath;
 }

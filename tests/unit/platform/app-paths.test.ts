@@ -1,7 +1,10 @@
 // Resource paths for dev and packaged runs, from a fake environment (no Electron).
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveAppPaths, type AppFacts } from '../../../src/main/platform/app-paths';
+import { resolveFfmpeg } from '../../../src/main/core/video/ffmpeg';
+import { resolveAppPaths, useBundledFfmpeg, type AppFacts } from '../../../src/main/platform/app-paths';
+import { tempDir } from '../../helpers/env';
 
 const base: AppFacts = {
   isPackaged: false,
@@ -32,5 +35,33 @@ describe('resolveAppPaths', () => {
     expect(p.modelsDir).not.toContain('app.asar');
     expect(p.renderer.kind).toBe('file');
     expect(resolveAppPaths({ ...base, isPackaged: true, platform: 'win32', resourcesPath: 'C:\\App\\resources' }).ffmpegPath).toMatch(/ffmpeg\.exe$/);
+  });
+});
+
+describe('useBundledFfmpeg', () => {
+  const bundled = join('/opt/Cutout Studio/resources', 'bin', 'ffmpeg');
+  const exists = (path: string): boolean => path === bundled;
+
+  it('makes the bundled ffmpeg the one the main process finds too (it probes clips itself), not only the engine\'s', () => {
+    // An installed app on a machine with no ffmpeg of its own: no ffmpeg-static, nothing on PATH.
+    const env: NodeJS.ProcessEnv = { PATH: '' };
+    expect(useBundledFfmpeg(env, bundled, exists)).toBe(bundled);
+    expect(env.CUTOUT_FFMPEG).toBe(bundled);
+    // And what core/video resolves from that environment (a real file standing for the bundled one).
+    const real = join(tempDir(), 'ffmpeg');
+    writeFileSync(real, '');
+    const realEnv: NodeJS.ProcessEnv = { PATH: '' };
+    useBundledFfmpeg(realEnv, real);
+    expect(resolveFfmpeg(realEnv)).toMatchObject({ ffmpeg: real, source: 'env' });
+  });
+
+  it('keeps a CUTOUT_FFMPEG the user set, and sets nothing when the bundled one is missing (development)', () => {
+    const own: NodeJS.ProcessEnv = { CUTOUT_FFMPEG: '/usr/local/bin/ffmpeg' };
+    expect(useBundledFfmpeg(own, bundled, exists)).toBeNull();
+    expect(own.CUTOUT_FFMPEG).toBe('/usr/local/bin/ffmpeg');
+    const dev: NodeJS.ProcessEnv = {};
+    expect(useBundledFfmpeg(dev, null, exists)).toBeNull();
+    expect(useBundledFfmpeg(dev, join('/elsewhere', 'ffmpeg'), exists)).toBeNull();
+    expect(dev.CUTOUT_FFMPEG).toBeUndefined();
   });
 });
