@@ -29,5 +29,8 @@ describe('filesFromArgv', () => {
     const b = join(dir, 'b.png');
     expect(filesFromArgv(['/x/electron', dir, '--no-sandbox', b, b], { isPackaged: false, cwd: '/' })).toEqual([b]);
     expect(filesFromArgv(['/x/cutout-studio', '--inspect', b], { isPackaged: true, cwd: '/' })).toEqual([b]);
+    // A second instance's argv as Chromium hands it over, its switches first: the app folder is
+    // still Electron's, not a file to open (it was, read by position).
+    expect(filesFromArgv(['/x/electron', '--allow-file-access-from-files', dir, b], { isPackaged: false, cwd: '/' })).toEqual([b]);
   });
 });
