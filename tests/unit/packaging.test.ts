@@ -3,8 +3,9 @@
 // no native rebuild; electron.vite.config builds the engine worker and a CommonJS preload; a built
 // out/main (CI builds before testing) holds refine-worker.js beside the chunk whose pool starts it.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { createRequire } from 'node:module';
+import { delimiter, join, relative, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -18,9 +19,9 @@ interface BuilderConfig {
   extraResources: Array<{ from: string; to: string }>;
   npmRebuild: boolean;
   files: string[];
-  win: { target: Array<{ target: string }> };
-  mac: { target: Array<{ target: string }> };
-  linux: { target: string[]; icon: string; mimeTypes: string[]; executableArgs: string[] };
+  win: { target: Array<{ target: string }>; files: string[] };
+  mac: { target: Array<{ target: string }>; files: string[] };
+  linux: { target: string[]; icon: string; mimeTypes: string[]; executableArgs: string[]; files: string[] };
   deb: { depends: string[] };
   fileAssociations: Array<{ ext: string[] }>;
 }
@@ -58,6 +59,45 @@ describe('electron-builder.yml', () => {
 
   it('packages the machine\'s own architecture only (its native binaries are the only ones installed)', () => {
     expect(JSON.stringify([config.win.target, config.mac.target, config.linux.target])).not.toContain('arch');
+  });
+
+  // onnxruntime-node's npm package holds every platform's binaries; run through electron-builder's
+  // own matcher (as it filters node_modules: the top level's and the platform's exclusions, ${arch}
+  // expanded), each installer keeps its own platform and arch alone. The earlier pattern named
+  // arch folders (arm, ia32) the package does not have: it matched nothing, and every installer
+  // carried all five (about 300 MB, unpacked).
+  it('packs onnxruntime-node\'s binaries for the installer\'s platform and arch alone', () => {
+    const require = createRequire(import.meta.url);
+    const { FileMatcher } = require('app-builder-lib/out/fileMatcher') as {
+      FileMatcher: new (from: string, to: string, expand: (pattern: string) => string, patterns: string[]) => { prependPattern(p: string): void; createFilter(): (file: string, stat: Stats) => boolean };
+    };
+    const binDir = join(REPO_ROOT, 'node_modules', 'onnxruntime-node', 'bin');
+    const kept = (files: string[], arch: string): string[] => {
+      const excludes = [...config.files, ...files].filter((p) => p.startsWith('!'));
+      const matcher = new FileMatcher(REPO_ROOT, '/app', (p) => p.replaceAll('${arch}', arch), excludes);
+      matcher.prependPattern('**/*');
+      const keep = matcher.createFilter();
+      const out: string[] = [];
+      const walk = (dir: string): void => {
+        for (const name of readdirSync(dir)) {
+          const path = join(dir, name);
+          const stat = statSync(path);
+          if (!keep(path, stat)) continue;
+          if (stat.isDirectory()) walk(path);
+          else out.push(relative(binDir, path).split(sep).join('/'));
+        }
+      };
+      walk(binDir);
+      return out;
+    };
+    const all = kept([], 'x64');
+    for (const [platform, folder, arch] of [['linux', 'linux', 'x64'], ['linux', 'linux', 'arm64'], ['win', 'win32', 'x64'], ['win', 'win32', 'arm64'], ['mac', 'darwin', 'arm64']] as const) {
+      const files = kept(config[platform].files, arch);
+      // Its own binding and runtime are there, and nothing of another platform or arch.
+      expect(files.some((f) => f.endsWith(`/${folder}/${arch}/onnxruntime_binding.node`)), `${platform} ${arch}`).toBe(true);
+      expect(files.filter((f) => !f.includes(`/${folder}/${arch}/`)), `${platform} ${arch}`).toEqual([]);
+      expect(files.length).toBeLessThan(all.length);
+    }
   });
 
   it('keeps electron-builder\'s own deb dependencies (a depends list replaces them)', () => {
