@@ -260,7 +260,7 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
   async function upload(file: FileLike, dir?: string): Promise<string> {
     // Said before it is read into memory and sent (the server's refusal closed the connection:
     // "Is cutout serve still running?").
-    if (file.size !== undefined && file.size > MAX_IMPORT_BYTES) throw new AppError('INPUT_UNSUPPORTED', tooLargeToImport(file.name), { detail: { tooLarge: true } });
+    if (file.size !== undefined && file.size > MAX_IMPORT_BYTES) throw tooLargeToImport(file.name);
     const body = new Uint8Array(await file.arrayBuffer());
     const uploadHeaders: Record<string, string> = { 'content-type': 'application/octet-stream' };
     if (options.token) uploadHeaders['x-cutout-token'] = options.token;

@@ -1,5 +1,6 @@
 // The file kinds the app reads, by extension (lower case, no dot): one list for the batch modes,
 // the open dialogs, the browser client's file picker and the renderer's recent-files list.
+import { AppError } from './errors';
 
 /** Still images the cut-out and ID-photo paths read (sharp decodes them). */
 export const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp', 'tif', 'tiff', 'avif', 'heic', 'heif', 'bmp', 'gif'] as const;
@@ -55,7 +56,10 @@ export function leftOutTypesText(types: Readonly<Record<string, number>>, noExte
 /** The largest file the app imports (a paste, a drop in the desktop app, an upload to `cutout serve`), in bytes. */
 export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
 
-/** The words of a file over MAX_IMPORT_BYTES. */
-export function tooLargeToImport(name: string): string {
-  return `${name} is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`;
+/**
+ * The refusal of a file over MAX_IMPORT_BYTES: INPUT_UNSUPPORTED flagged `tooLarge`, naming the
+ * file and the limit (the banner said "not an image we can read" of a 600 MB clip, no file named).
+ */
+export function tooLargeToImport(name: string): AppError {
+  return new AppError('INPUT_UNSUPPORTED', `${name} is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`, { detail: { tooLarge: true, path: name, maxBytes: MAX_IMPORT_BYTES } });
 }

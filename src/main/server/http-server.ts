@@ -132,7 +132,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       // the folder is one input whose tree a batch mirrors.
       const tmpDir = join(options.uploadDir, randomUUID());
       const tmpPath = join(tmpDir, name);
-      const tooLarge = () => new AppError('INPUT_UNSUPPORTED', tooLargeToImport(name), { detail: { tooLarge: true } });
+      const tooLarge = () => tooLargeToImport(name);
       // A file over the limit is answered with its error, read to its end and written nowhere: the
       // connection closed under it said "Is cutout serve still running?" in the page.
       if (Number(req.headers['content-length']) > MAX_IMPORT_BYTES) {

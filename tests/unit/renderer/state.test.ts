@@ -16,6 +16,7 @@ import { BackgroundState } from '../../../src/renderer/src/lib/state/background.
 import { exportName } from '../../../src/renderer/src/lib/state/cutout.svelte';
 import { jobFraction, JobTracker } from '../../../src/renderer/src/lib/state/jobs.svelte';
 import { AppError, CancelledError, ERROR_CODES } from '../../../src/shared/errors';
+import { tooLargeToImport } from '../../../src/shared/media';
 
 const key = (k: string, extra: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean }> = {}) => ({ key: k, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...extra });
 
@@ -258,6 +259,12 @@ describe('describeError', () => {
     const big = describeError({ code: 'IMAGE_TOO_LARGE', message: 'x', detail: { width: 20000, height: 20000, maxPixels: 320_000_000 } })!;
     expect(translate('en', big.fixKey, big.params)).toBe('Pictures of up to 320 megapixels are taken: save a smaller copy and open that.');
     expect(describeError({ code: 'IMAGE_TOO_LARGE', message: 'x' })!.params).toEqual({ limit: 320 });
+    // A file over the size the app imports (a 600 MB clip uploaded to `cutout serve`) is named and
+    // said too large, with its limit: it read "not an image we can read".
+    const huge = describeError(tooLargeToImport('holiday.mp4'))!;
+    expect(huge.file).toBe('holiday.mp4');
+    expect([translate('en', huge.messageKey, huge.params), translate('zh-CN', huge.messageKey, huge.params)]).toEqual(['This file is larger than 512 MB, more than the app takes in here.', '此文件大于 512 MB，超出此处可导入的大小。']);
+    expect(translate('en', huge.fixKey, huge.params)).toMatch(/^Open a smaller copy/);
     // Too tight: where the room is missing (beside, below or above the head) is said, with what helps there.
     const tight = (sides: string[]) => translate('en', describeError({ code: 'TOO_TIGHT', message: 'x', detail: { sides } })!.messageKey);
     expect(tight(['left', 'right'])).toBe('There is not enough room to the left and right of the head for this size.');

@@ -31,7 +31,7 @@ export function safeFileName(name: string): string {
 /** Writes imported bytes to `<tempDir>/imports/<uuid>/<name>` and returns the path. */
 export async function writeImport(tempDir: string, name: string, bytes: Uint8Array): Promise<string> {
   if (bytes.byteLength === 0) throw new AppError('INPUT_UNSUPPORTED', `${name} is empty (0 bytes)`, { detail: { empty: true } });
-  if (bytes.byteLength > MAX_IMPORT_BYTES) throw new AppError('INPUT_UNSUPPORTED', tooLargeToImport(name), { detail: { tooLarge: true } });
+  if (bytes.byteLength > MAX_IMPORT_BYTES) throw tooLargeToImport(name);
   const path = join(tempDir, 'imports', randomUUID(), safeFileName(name));
   await writeFileAtomic(path, bytes);
   return path;

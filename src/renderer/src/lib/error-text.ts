@@ -2,6 +2,7 @@
 // Branches on `code`, and on the detail flags that change what to do (a damaged picture, a still
 // where a clip is wanted); cancellation is not an error and yields null.
 import { DEFAULT_MAX_SOURCE_PIXELS, ERROR_CODES, errorKindOf, isCancellation, type ErrorCode, type ErrorKind, type WireError } from '../../../shared/errors';
+import { MAX_IMPORT_BYTES } from '../../../shared/media';
 import { MESSAGES, type MessageKey } from './i18n';
 import { baseName } from './paths';
 
@@ -55,11 +56,13 @@ function fileOf(detail: unknown): { file?: string } {
 }
 
 /**
- * What a notice's words name from the error's detail: the pixel limit of IMAGE_TOO_LARGE (there is
+ * What a notice's words name from the error's detail: the size limit of a file too large to
+ * import (INPUT_UNSUPPORTED tooLarge, in MB), and the pixel limit of IMAGE_TOO_LARGE (there is
  * no such setting to point at). Without a detail (a batch row carries none) it is the largest
  * picture the app takes, which every picture it opens is held to (bigger ones it downscales).
  */
 function paramsOf(code: ErrorCode, detail: unknown): Record<string, string | number> {
+  if (code === 'INPUT_UNSUPPORTED') return errorKindOf(detail) === 'tooLarge' ? { limit: MAX_IMPORT_BYTES / 1024 / 1024 } : {};
   if (code !== 'IMAGE_TOO_LARGE') return {};
   const d = (detail ?? {}) as { maxPixels?: unknown };
   return { limit: Math.round((typeof d.maxPixels === 'number' ? d.maxPixels : DEFAULT_MAX_SOURCE_PIXELS) / 1e6) };

@@ -19,6 +19,8 @@ export const errors = {
   'error.INPUT_UNSUPPORTED.still': { en: 'This is a still picture, not a clip.', 'zh-CN': '这是一张静态图片，不是视频片段。' },
   'fix.INPUT_UNSUPPORTED.still': { en: 'A sticker is made from a video or an animated GIF; cut a still picture out in Cut-out.', 'zh-CN': '表情包需要视频或动图 GIF；静态图片请在“抠图”中处理。' },
   'fix.INPUT_UNSUPPORTED.damaged': { en: 'Copy or download it again from the original, or use another picture.', 'zh-CN': '请从原始来源重新复制或下载，或换一张图片。' },
+  'error.INPUT_UNSUPPORTED.tooLarge': { en: 'This file is larger than {limit} MB, more than the app takes in here.', 'zh-CN': '此文件大于 {limit} MB，超出此处可导入的大小。' },
+  'fix.INPUT_UNSUPPORTED.tooLarge': { en: 'Open a smaller copy (for a clip, the part you want, cut out or re-encoded), or give it to the command line, which reads a file of any size where it is.', 'zh-CN': '请打开较小的副本（视频可只截取需要的片段或重新编码），或用命令行处理，命令行可直接读取任意大小的文件。' },
   'error.INPUT_NOT_FOUND': { en: 'The file is no longer there.', 'zh-CN': '文件已不存在。' },
   'fix.INPUT_NOT_FOUND': { en: 'It may have been moved or deleted; open it again from its new place.', 'zh-CN': '文件可能已被移动或删除，请从新位置重新打开。' },
   'error.INPUT_NOT_READABLE': { en: 'This file or folder cannot be read: permission denied.', 'zh-CN': '无法读取此文件或文件夹：没有权限。' },
