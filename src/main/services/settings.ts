@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RecentFile, RecentMedia } from '../../shared/api';
+import { AppError } from '../../shared/errors';
 import { DEFAULT_SETTINGS, parseSettings, type Settings } from '../../shared/settings';
 import { writeFileAtomic } from '../core/io/atomic-write';
 
@@ -23,6 +24,8 @@ export class SettingsStore {
   private settings: Settings = DEFAULT_SETTINGS;
   private recent: RecentFile[] = [];
   private readonly listeners = new Set<(settings: Settings) => void>();
+  /** The last write queued (inTurn): settings and recent files are written one at a time. */
+  private writes: Promise<unknown> = Promise.resolve();
 
   private constructor(private readonly dir: string) {}
 
@@ -45,13 +48,37 @@ export class SettingsStore {
     return this.settings;
   }
 
-  /** Merges a patch (invalid fields ignored), persists it and notifies listeners. */
+  /**
+   * Merges a patch (invalid fields ignored), persists it and notifies listeners. Changes are saved
+   * one after another, each on the file as the last one left it: several at once (a held arrow key
+   * on a slider) had their writes finish in any order, and the file kept an older value than the
+   * app showed (68 of 100 runs of three at once). Each merges onto the file as it is now, so a
+   * change another process saved there (`cutout serve` and the desktop app share the folder) is
+   * kept, not written over with this one's older copy. A write that fails changes nothing: the
+   * settings stay as saved, and the error says the settings file (OUTPUT_NOT_WRITABLE
+   * `settingsFile`; it was said as the export's folder, and the next change saved this one unsaid).
+   */
   async set(patch: unknown): Promise<Settings> {
-    const merged = parseSettings({ ...this.settings, ...(patch && typeof patch === 'object' ? patch : {}) }, this.settings);
-    this.settings = merged;
-    await writeFileAtomic(join(this.dir, 'settings.json'), JSON.stringify(merged, null, 2));
-    for (const l of this.listeners) l(merged);
-    return merged;
+    const changes = patch && typeof patch === 'object' ? patch : {};
+    return this.inTurn(async () => {
+      const path = join(this.dir, 'settings.json');
+      const saved = await readJson(path);
+      const base = saved === undefined ? this.settings : parseSettings(saved, this.settings);
+      const merged = parseSettings({ ...base, ...changes }, base);
+      await writeFileAtomic(path, JSON.stringify(merged, null, 2)).catch((error: unknown) => {
+        throw error instanceof AppError ? new AppError(error.code, error.message, { cause: error, detail: { ...(error.detail as object | undefined), settingsFile: true } }) : error;
+      });
+      this.settings = merged;
+      for (const l of this.listeners) l(merged);
+      return merged;
+    });
+  }
+
+  /** Runs `task` after the writes before it have finished (failed or not). */
+  private inTurn<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.writes.then(task, task);
+    this.writes = run.catch(() => undefined);
+    return run;
   }
 
   /** Calls `listener` after every change; returns the unsubscribe function. */
@@ -65,24 +92,29 @@ export class SettingsStore {
     return this.recent;
   }
 
-  /** Moves the paths to the front of the recent list and persists it. */
+  /** Moves the paths to the front of the recent list and persists it (in turn, as set). */
   async addRecentFiles(paths: string[], openedAs?: RecentMedia, nowMs = Date.now()): Promise<RecentFile[]> {
-    // A file opened both ways (a GIF cut out and made a sticker) stays in both lists.
-    const before = new Map(this.recent.map((r) => [r.path, r.openedAs ?? []]));
-    const fresh = paths.map((path, i) => {
-      const kinds = [...new Set([...(before.get(path) ?? []), ...(openedAs ? [openedAs] : [])])].sort();
-      return { path, name: basename(path), openedAtMs: nowMs - i, ...(kinds.length ? { openedAs: kinds } : {}) };
+    return this.inTurn(async () => {
+      // A file opened both ways (a GIF cut out and made a sticker) stays in both lists.
+      const before = new Map(this.recent.map((r) => [r.path, r.openedAs ?? []]));
+      const fresh = paths.map((path, i) => {
+        const kinds = [...new Set([...(before.get(path) ?? []), ...(openedAs ? [openedAs] : [])])].sort();
+        return { path, name: basename(path), openedAtMs: nowMs - i, ...(kinds.length ? { openedAs: kinds } : {}) };
+      });
+      const seen = new Set(paths);
+      const recent = [...fresh, ...this.recent.filter((r) => !seen.has(r.path))].slice(0, MAX_RECENT_FILES);
+      await writeFileAtomic(join(this.dir, 'recent-files.json'), JSON.stringify(recent));
+      this.recent = recent;
+      return recent;
     });
-    const seen = new Set(paths);
-    this.recent = [...fresh, ...this.recent.filter((r) => !seen.has(r.path))].slice(0, MAX_RECENT_FILES);
-    await writeFileAtomic(join(this.dir, 'recent-files.json'), JSON.stringify(this.recent));
-    return this.recent;
   }
 
   /** Empties the recent list. */
   async clearRecentFiles(): Promise<void> {
-    this.recent = [];
-    await writeFileAtomic(join(this.dir, 'recent-files.json'), '[]');
+    await this.inTurn(async () => {
+      await writeFileAtomic(join(this.dir, 'recent-files.json'), '[]');
+      this.recent = [];
+    });
   }
 }
 

@@ -85,6 +85,56 @@ describe('AppState', () => {
     await vi.waitFor(() => expect(calls).toEqual(['set', 'info']));
   });
 
+  it('saves changes one at a time, those made meanwhile together, and never shows an older one again', async () => {
+    const { client, emit } = memoryClient();
+    const sent: Partial<Settings>[] = [];
+    let stored: Settings = { ...DEFAULT_SETTINGS, jpegQuality: 99 };
+    // A slow disk: each save takes a while, and the engine says each change as it saves it.
+    const slow = {
+      ...client,
+      getSettings: async () => stored,
+      setSettings: async (patch: Partial<Settings>) => {
+        sent.push(patch);
+        await new Promise((r) => setTimeout(r, 5));
+        stored = { ...stored, ...patch };
+        emit('settingsChanged', stored);
+        return stored;
+      },
+    } as typeof client;
+    const app = new AppState(slow, { languages: ['en'] });
+    await app.init();
+    // Twelve Arrow-Left presses on the quality slider, faster than a save.
+    const shown: number[] = [];
+    const presses: Promise<void>[] = [];
+    for (let q = 98; q >= 87; q--) {
+      presses.push(app.updateSettings({ jpegQuality: q }));
+      shown.push(app.settings.jpegQuality);
+      await new Promise((r) => setTimeout(r, 1));
+      shown.push(app.settings.jpegQuality);
+    }
+    await Promise.all(presses);
+    // Never back up: each shown value is at or below the one before.
+    expect(shown.every((q, i) => i === 0 || q <= shown[i - 1]!)).toBe(true);
+    expect([app.settings.jpegQuality, stored.jpegQuality]).toEqual([87, 87]);
+    // One save at a time: the presses made while one was saving went in the next, together.
+    expect(sent.length).toBeLessThan(12);
+    expect(sent.at(-1)).toEqual({ jpegQuality: 87 });
+  });
+
+  it('a change the engine could not save is shown undone, with its error', async () => {
+    const { client } = memoryClient();
+    const failing = {
+      ...client,
+      setSettings: async () => Promise.reject(new AppError('OUTPUT_NOT_WRITABLE', 'Cannot write /u/settings.json', { detail: { path: '/u/settings.json', settingsFile: true } })),
+    } as typeof client;
+    const app = new AppState(failing, { languages: ['en'] });
+    await app.init();
+    await app.updateSettings({ threads: 1 });
+    expect(app.settings.threads).toBe(DEFAULT_SETTINGS.threads);
+    expect(app.shownNotice).toMatchObject({ code: 'OUTPUT_NOT_WRITABLE', messageKey: 'error.OUTPUT_NOT_WRITABLE.settingsFile', file: 'settings.json' });
+    expect(app.t(app.shownNotice!.messageKey)).toBe('The settings could not be saved: the change was not made.');
+  });
+
   it('takes the locale and theme from the OS until Settings override them', async () => {
     const { client, emit } = memoryClient();
     const app = new AppState(client, { languages: ['zh-CN', 'en'], isDark: true });

@@ -1,9 +1,10 @@
 // Settings and recent files: defaults, invalid fields ignored, persisted atomically and read back;
 // a corrupt settings file falls back to defaults instead of breaking start-up.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, parseSettings } from '../../../src/shared/settings';
+import { errorKindOf } from '../../../src/shared/errors';
 import { MAX_RECENT_FILES, SettingsStore } from '../../../src/main/services/settings';
 import { tempDir } from '../../helpers/env';
 
@@ -45,4 +46,56 @@ describe('settings', () => {
     writeFileSync(join(dir, 'settings.json'), '{ not json');
     expect((await SettingsStore.open(dir)).get()).toEqual(DEFAULT_SETTINGS);
   });
+
+  it('saves changes made at once in order: the file, the store and every listener end on the last one', async () => {
+    const dir = tempDir('cutout-settings-');
+    const store = await SettingsStore.open(dir);
+    const heard: number[] = [];
+    store.onChange((s) => heard.push(s.jpegQuality));
+    // A held arrow key on the quality slider: each write began at once, and whichever rename came
+    // last won (the file kept 92 while the app showed 70).
+    const qualities = [92, 91, 90, 80, 70];
+    const replies = await Promise.all(qualities.map((jpegQuality) => store.set({ jpegQuality })));
+    expect(replies.map((r) => r.jpegQuality)).toEqual(qualities);
+    expect(heard).toEqual(qualities);
+    expect(store.get().jpegQuality).toBe(70);
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).jpegQuality).toBe(70);
+    await Promise.all([store.addRecentFiles(['/a.png']), store.addRecentFiles(['/b.png']), store.addRecentFiles(['/c.png'])]);
+    expect((await SettingsStore.open(dir)).recentFiles().map((r) => r.path)).toEqual(['/c.png', '/b.png', '/a.png']);
+  });
+
+  it('keeps what another process saved in the same folder (cutout serve beside the desktop app)', async () => {
+    const dir = tempDir('cutout-settings-');
+    const app = await SettingsStore.open(dir);
+    const serve = await SettingsStore.open(dir);
+    await app.set({ theme: 'dark' });
+    await serve.set({ language: 'zh-CN' });
+    // serve's copy was read before the app saved: it wrote theme back to system.
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ theme: 'dark', language: 'zh-CN' });
+    expect(serve.get()).toMatchObject({ theme: 'dark', language: 'zh-CN' });
+    // A damaged file is not merged from: the store's own settings are.
+    writeFileSync(join(dir, 'settings.json'), '{ not json');
+    expect(await app.set({ jpegQuality: 80 })).toMatchObject({ theme: 'dark', jpegQuality: 80 });
+  });
+
+  it('a change that cannot be saved changes nothing and says the settings file', async () => {
+    const dir = tempDir('cutout-settings-');
+    const store = await SettingsStore.open(dir);
+    await store.set({ threads: 2 });
+    const heard: Array<number | null> = [];
+    store.onChange((s) => heard.push(s.threads));
+    // What stands where the file goes is a folder: no write there succeeds (as root too).
+    rmSync(join(dir, 'settings.json'));
+    mkdirSync(join(dir, 'settings.json'));
+    const failed = await store.set({ threads: 1 }).catch((error: unknown) => error);
+    expect(failed).toMatchObject({ code: 'OUTPUT_NOT_WRITABLE', detail: { settingsFile: true, path: join(dir, 'settings.json') } });
+    expect(errorKindOf((failed as { detail: unknown }).detail)).toBe('settingsFile');
+    // Not taken: nor passed on (the engine's threads), nor saved unsaid by the next change.
+    expect([store.get().threads, heard]).toEqual([2, []]);
+    rmSync(join(dir, 'settings.json'), { recursive: true });
+    await store.set({ theme: 'light' });
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ threads: 2, theme: 'light' });
+    expect(heard).toEqual([2]);
+  });
 });
+

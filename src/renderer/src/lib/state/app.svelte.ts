@@ -160,7 +160,7 @@ export class AppState {
       const provider = o.outcome === 'done' ? (o.result as { provider?: unknown } | null)?.provider : undefined;
       if (typeof provider === 'string') this.ranOn = provider;
     });
-    this.client.on('settingsChanged', (s) => this.takeSettings(s));
+    this.client.on('settingsChanged', (s) => this.takeSettings(this.withUnsaved(s)));
     this.client.on('filesOpened', (e) => this.openFiles(e.paths));
     this.client.onConnection((state) => void this.onConnection(state));
     await this.connect();
@@ -244,13 +244,49 @@ export class AppState {
     return this.status.owner && this.status.owner !== this.workspace ? { key: 'status.ready', tone: 'idle' } : this.status;
   }
 
+  /**
+   * Changes settings: shown at once, saved one change at a time (changes made while one is being
+   * saved go together in the next). Sent at once, each reply was taken as it came: an older one
+   * coming last put the slider back (12 Arrow-Left presses from 99 stopped at 96), and over HTTP the
+   * engine could save them out of order. Resolves once this change is saved or refused; a refused
+   * one shows what is saved again, and the error.
+   */
   async updateSettings(patch: Partial<Settings>): Promise<void> {
     this.takeSettings({ ...this.settings, ...patch }, { isSaved: false });
-    try {
-      this.takeSettings(await this.client.setSettings(patch), { hasNewProvider: 'provider' in patch });
-    } catch (error) {
-      this.showError(error);
+    this.unsavedSettings = { ...this.unsavedSettings, ...patch };
+    this.savingSettings ??= this.saveSettings().finally(() => (this.savingSettings = null));
+    await this.savingSettings;
+  }
+
+  /** Changes not yet sent to the engine (updateSettings), and the ones it is saving. */
+  private unsavedSettings: Partial<Settings> | null = null;
+  private sentSettings: Partial<Settings> | null = null;
+  private savingSettings: Promise<void> | null = null;
+
+  /** Sends the unsaved changes until none are left; what is shown keeps those not yet saved. */
+  private async saveSettings(): Promise<void> {
+    // A provider chosen is asked about (takeSettings) once all is saved, not lost under a later change.
+    let hasNewProvider = false;
+    while (this.unsavedSettings) {
+      const patch = (this.sentSettings = this.unsavedSettings);
+      this.unsavedSettings = null;
+      try {
+        const saved = await this.client.setSettings(patch);
+        this.sentSettings = null;
+        hasNewProvider ||= 'provider' in patch;
+        this.takeSettings(this.withUnsaved(saved), { isSaved: !this.unsavedSettings, hasNewProvider });
+      } catch (error) {
+        this.sentSettings = null;
+        this.showError(error);
+        const saved = await this.client.getSettings().catch(() => null);
+        if (saved) this.takeSettings(this.withUnsaved(saved), { isSaved: !this.unsavedSettings });
+      }
     }
+  }
+
+  /** Settings as the engine has them, with this page's changes it has not saved yet on top. */
+  private withUnsaved(saved: Settings): Settings {
+    return { ...saved, ...this.sentSettings, ...this.unsavedSettings };
   }
 
   /**

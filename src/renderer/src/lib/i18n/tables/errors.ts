@@ -79,6 +79,8 @@ export const errors = {
   'fix.INVALID_ARGUMENT.outputIsInput': { en: 'Choose another output folder, for example a new folder inside it.', 'zh-CN': '请选择其他导出文件夹，例如在其中新建一个文件夹。' },
   'error.OUTPUT_NOT_WRITABLE.nameTooLong': { en: 'The file name is too long to be saved.', 'zh-CN': '文件名过长，无法保存。' },
   'fix.OUTPUT_NOT_WRITABLE.nameTooLong': { en: 'Rename the picture, or use a shorter name template.', 'zh-CN': '请重命名该图片，或使用更短的文件名模板。' },
+  'error.OUTPUT_NOT_WRITABLE.settingsFile': { en: 'The settings could not be saved: the change was not made.', 'zh-CN': '无法保存设置：此项更改未生效。' },
+  'fix.OUTPUT_NOT_WRITABLE.settingsFile': { en: 'Check that your account may write the settings file and its folder (the message names it), then change it again.', 'zh-CN': '请确认你的账户有权写入设置文件及其所在文件夹（消息中给出了路径），然后重新更改。' },
   'error.OUTPUT_EXISTS': { en: 'A file with that name already exists.', 'zh-CN': '同名文件已存在。' },
   'fix.OUTPUT_EXISTS': { en: 'Choose another name, or allow overwriting.', 'zh-CN': '请换一个文件名，或允许覆盖。' },
   'error.INVALID_ARGUMENT': { en: 'A setting has a value the app cannot use.', 'zh-CN': '某项设置的值无效。' },
