@@ -331,6 +331,13 @@ describe('shortcuts', () => {
     expect(matchShortcut(key('+', { ctrlKey: true, shiftKey: true }), false)).toBe('zoomIn');
     expect(matchShortcut(key('e'), false)).toBe('brushBackground');
     expect(matchShortcut(key('q'), false)).toBeNull();
+    // On a layout that types no Latin letters, the key's place says which shortcut it is (Ctrl+я
+    // is Ctrl+Z on a Russian keyboard); a Latin layout's own letter stays what it types (AZERTY).
+    expect(matchShortcut({ ...key('я', { ctrlKey: true }), code: 'KeyZ' }, false)).toBe('undo');
+    expect(matchShortcut({ ...key('Я', { ctrlKey: true, shiftKey: true }), code: 'KeyZ' }, false)).toBe('redo');
+    expect(matchShortcut({ ...key('ы', { ctrlKey: true }), code: 'KeyS' }, false)).toBe('export');
+    expect(matchShortcut({ ...key('х'), code: 'BracketLeft' }, false)).toBe('brushSmaller');
+    expect(matchShortcut({ ...key('a', { ctrlKey: true }), code: 'KeyQ' }, false)).toBeNull();
     expect(displayCombo('Mod+Shift+Z', true)).toBe('⌘⇧Z');
     expect(displayCombo('Mod+O', false)).toBe('Ctrl+O');
   });

@@ -31,10 +31,29 @@ export const SHORTCUTS: Record<ShortcutAction, string[]> = {
 /** The part of a KeyboardEvent matching needs. */
 export interface KeyLike {
   key: string;
+  /** The physical key (KeyZ, Digit0), read when `key` is not a Latin character (another layout). */
+  code?: string;
   ctrlKey: boolean;
   metaKey: boolean;
   shiftKey: boolean;
   altKey: boolean;
+}
+
+/** Keys by place (KeyboardEvent.code) whose character the table names. */
+const KEYS_BY_CODE: Record<string, string> = { BracketLeft: '[', BracketRight: ']', Minus: '-', Equal: '=' };
+
+/**
+ * The key as the table names it. On a layout that types no Latin letters (Russian, Greek, Hebrew)
+ * `key` is its own letter ('я' where Ctrl+Z is meant): the key's place says which it is, as
+ * Chromium's own Ctrl+C does (no shortcut worked there).
+ */
+function keyOf(e: KeyLike): string {
+  if (e.key.length !== 1) return e.key;
+  if (e.key.charCodeAt(0) > 0x7f && e.code) {
+    const place = /^Key([A-Z])$/.exec(e.code)?.[1] ?? /^Digit(\d)$/.exec(e.code)?.[1] ?? KEYS_BY_CODE[e.code];
+    if (place) return place;
+  }
+  return e.key.toUpperCase();
 }
 
 function comboOf(e: KeyLike, isMac: boolean): string {
@@ -42,7 +61,7 @@ function comboOf(e: KeyLike, isMac: boolean): string {
   const parts: string[] = [];
   if (mod) parts.push('Mod');
   if (e.altKey) parts.push('Alt');
-  const key = e.key.length === 1 ? e.key.toUpperCase() : e.key;
+  const key = keyOf(e);
   // Shift is part of the combo for letters and named keys; for symbols it is already in e.key ('+').
   if (e.shiftKey && (/^[A-Z]$/.test(key) || e.key.length > 1)) parts.push('Shift');
   parts.push(key);
