@@ -89,7 +89,10 @@ export interface PlatformPreset {
    * centred on a transparent canvas of it, and a byte budget shrinks the sticker, not the canvas.
    */
   canvas?: { width: number; height: number };
-  /** At least one side this long (LINE: 270 px): a byte budget is met without shrinking below it. */
+  /**
+   * At least one side this long (LINE: 270 px; Telegram: 512, its one side exactly 512): a byte
+   * budget is met without shrinking below it (fewer frames, as a last resort, instead).
+   */
   minSide?: number;
   maxDurationS: number;
   maxBytes: number;
@@ -141,7 +144,7 @@ export const KB = 1000;
  */
 export const PLATFORM_PRESETS: Record<PlatformPreset['id'], PlatformPreset> = {
   line: { id: 'line', label: 'LINE animated sticker', format: 'apng', maxW: 320, maxH: 270, exactLongSide: true, minSide: 270, maxDurationS: 4, maxBytes: 300 * KB, maxFps: 20, minFrames: 5, maxFrames: 20, loops: 4, maxPlayS: 4, wholeSeconds: true },
-  telegram: { id: 'telegram', label: 'Telegram video sticker', format: 'webm', maxW: 512, maxH: 512, exactLongSide: true, maxDurationS: 3, maxBytes: 256 * KB, maxFps: 30, loops: 0 },
+  telegram: { id: 'telegram', label: 'Telegram video sticker', format: 'webm', maxW: 512, maxH: 512, exactLongSide: true, minSide: 512, maxDurationS: 3, maxBytes: 256 * KB, maxFps: 30, loops: 0 },
   discord: { id: 'discord', label: 'Discord sticker', format: 'apng', maxW: 320, maxH: 320, exactLongSide: true, canvas: { width: 320, height: 320 }, maxDurationS: 10, maxBytes: 500 * KB, maxFps: 30, loops: 0 },
   wechat: { id: 'wechat', label: 'WeChat GIF sticker', format: 'gif', maxW: 240, maxH: 240, exactLongSide: true, canvas: { width: 240, height: 240 }, maxDurationS: 10, maxBytes: 500 * KB, maxFps: 15, loops: 0 },
 };

@@ -715,7 +715,7 @@ function paletteColours(index: Uint8Array, palette: readonly (readonly number[])
 /**
  * Crops, scales, outlines and encodes prepared frames. With a platform preset the encode is
  * repeated with fewer colours / lower quality, fewer frames, then a smaller size until the file
- * fits the preset's byte budget (at most 7 attempts).
+ * fits the preset's byte budget (at most 7 attempts; fewer when nothing is left to lower).
  */
 export async function renderSticker(prepared: PreparedSticker, options: StickerOptions, ctx: RunContext = {}, tools?: FfmpegTools): Promise<RenderedSticker> {
   const targets = resolveTargets(options, prepared.info, prepared.drawing);
@@ -750,7 +750,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
   const threshold = clamp01(options.threshold, 0.5, 'threshold');
   const stability = clamp01(options.stability, 0.5, 'stability');
   const matte = parseHexColor(options.matte ?? '#FFFFFF');
-  // A preset's shortest long side (LINE: 270 px) is a floor for shrinking to the byte budget.
+  // A preset's shortest long side (LINE: 270 px; Telegram 512, exactly) is a floor for shrinking to the byte budget.
   const fullSize = stickerLayout(union, width, height, options, targets).size;
   const scaleFloor = preset?.minSide ? Math.min(1, preset.minSide / Math.max(fullSize.width, fullSize.height)) : 0;
   let attempts = 0;
@@ -829,15 +829,18 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     prepared.timings.encodeMs += performance.now() - t1;
     const withinBudget = !preset || bytes.length <= preset.maxBytes;
     ctx.onProgress?.({ stage: 'encode', done: attempts, total: attempts, detail: `attempt ${attempts}: ${size.width}x${size.height}, ${picked.length} frames, ${bytes.length} bytes` });
-    if (withinBudget || attempts >= 7) {
-      return { bytes, format: targets.format, width: size.width, height: size.height, fps: writtenFps, frameCount, delaysMs: writtenDelays, alphas: outAlphas, attempts, withinBudget, ...(targets.asDrawn ? { drawn: { every: step, short } } : {}), ...(knobs.scale < 1 ? { shrunkToFit: true } : {}), ...(emptyEndsS ? { emptyEndsS, keptFrames: { first, last } } : {}), box };
-    }
+    const made = (): RenderedSticker => ({ bytes, format: targets.format, width: size.width, height: size.height, fps: writtenFps, frameCount, delaysMs: writtenDelays, alphas: outAlphas, attempts, withinBudget, ...(targets.asDrawn ? { drawn: { every: step, short } } : {}), ...(knobs.scale < 1 ? { shrunkToFit: true } : {}), ...(emptyEndsS ? { emptyEndsS, keptFrames: { first, last } } : {}), box });
+    if (withinBudget || attempts >= 7) return made();
+    const was = { ...knobs };
     // Shrink in order of what a viewer notices least: colours / quality (twice), then size,
     // then, as a last resort, every other frame. Bytes go roughly with the area, so a size step
     // aims just under the budget: a sticker 3 % over (WeChat, One Piece: 513 KB of 500) shrinks a
     // little more, where it used to lose every other frame at the fifth attempt (264 KB).
     const over = bytes.length / preset!.maxBytes;
-    if (attempts <= 2) {
+    // Colours (GIF, APNG's palette) or quality (WebP, WebM) already as low as they go make the same
+    // file again: the next step is taken.
+    const isAtColourFloor = targets.format === 'webp' || targets.format === 'webm' ? knobs.quality <= 20 : knobs.maxColors <= 32 && (targets.format !== 'apng' || knobs.posterize);
+    if (attempts <= 2 && !isAtColourFloor) {
       if (targets.format === 'apng' && !knobs.posterize) knobs.posterize = true;
       else knobs.maxColors = Math.max(32, Math.round(knobs.maxColors / Math.max(1.5, over)));
       knobs.quality = Math.max(20, Math.round(knobs.quality - 20 * over));
@@ -848,6 +851,8 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     } else {
       knobs.scale = Math.max(scaleFloor, knobs.scale * Math.max(0.6, Math.min(0.97, 0.98 / Math.sqrt(over))));
     }
+    // Nothing left to lower (at its colours', size's and frames' floors): the same file again would be no nearer.
+    if ((Object.keys(knobs) as (keyof RenderKnobs)[]).every((k) => knobs[k] === was[k])) return made();
   }
 }
 
