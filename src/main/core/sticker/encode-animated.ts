@@ -4,12 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { AppError } from '../../../shared/errors';
 import type { RunContext } from '../progress';
 import { exactDelaysIn } from '../gif/encode-gif';
-import { ffmpegFailed, resolveFfmpeg, runTool, type FfmpegTools } from '../video/ffmpeg';
+import { ffmpegFailed, lastLines, resolveFfmpeg, runTool, type FfmpegTools } from '../video/ffmpeg';
 
 /** Frames with straight (not premultiplied) RGBA, all the same size. */
 export interface AnimatedFrames {
@@ -99,8 +99,17 @@ async function encodeWithFfmpeg(input: AnimatedFrames, outArgs: string[], ext: s
   args.splice(args.indexOf('-nostdin'), 1);
   try {
     const out = await runTool(tools.ffmpeg, args, { signal: ctx.signal, stdin });
+    // A full temp disk is DISK_FULL whatever ffmpeg's exit: it exited 0 with an empty file, and the
+    // sticker was saved as 0 bytes and said made (a batch journalled it done).
+    if (/No space left on device|Disk quota exceeded|File too large/i.test(out.stderr)) {
+      throw new AppError('DISK_FULL', `The disk of the temporary folder ${dirname(tmpPath)} is full (or over quota): ffmpeg could not write the sticker there while ${what}. Free some space on it (or set TMPDIR to a folder on another disk) and try again.`, {
+        detail: { path: tmpPath, errno: 'ENOSPC', stderr: lastLines(out.stderr, 3) },
+      });
+    }
     if (out.code !== 0) throw ffmpegFailed(what, out);
-    return new Uint8Array(await readFile(tmpPath));
+    const bytes = new Uint8Array(await readFile(tmpPath));
+    if (bytes.length === 0) throw ffmpegFailed(`${what}: it wrote an empty file`, out);
+    return bytes;
   } finally {
     await rm(tmpPath, { force: true }).catch(() => undefined);
   }
