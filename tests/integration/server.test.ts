@@ -1,7 +1,7 @@
 // The web transport end to end in Node: `cutout serve`'s app (engine in a worker thread) on
 // port 0, driven by the same web client the renderer uses: token checks, listModels, previews,
 // a cut-out job over HTTP + WebSocket, cancellation and a coded failure.
-import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -376,6 +376,16 @@ describe('cutout serve', () => {
     await pruneUploads(app.uploadDir, UPLOAD_KEEP_MS);
     expect(existsSync(old)).toBe(false);
     expect(existsSync(path)).toBe(true);
+    // An upload folder that cannot be written (here a file stands where it goes) is said as such,
+    // as a full disk is DISK_FULL: the OS's error read INTERNAL.
+    renameSync(app.uploadDir, `${app.uploadDir}.kept`);
+    writeFileSync(app.uploadDir, 'not a folder');
+    try {
+      await expect(client.pathForFile({ name: 'drop.png', arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer })).rejects.toMatchObject({ code: 'OUTPUT_NOT_WRITABLE', message: expect.stringContaining('is a file, not a folder') });
+    } finally {
+      rmSync(app.uploadDir);
+      renameSync(`${app.uploadDir}.kept`, app.uploadDir);
+    }
     // A file over the import limit is refused with its error before it is read (its connection
     // was closed under it: "Is cutout serve still running?"); one that says so by its length too.
     const huge = { name: 'huge.mov', size: 600 * 1024 * 1024, arrayBuffer: async (): Promise<ArrayBuffer> => { throw new Error('read'); } };

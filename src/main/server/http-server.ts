@@ -11,7 +11,8 @@ import { pipeline } from 'node:stream/promises';
 import { createHash, randomUUID } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import type { AppApi } from '../../shared/api';
-import { AppError, toWire, type Result } from '../../shared/errors';
+import { AppError, isCancellation, toWire, type Result } from '../../shared/errors';
+import { toWriteError } from '../core/io/atomic-write';
 import { decodeWire, encodeWire } from '../../shared/wire-codec';
 import { callApi } from '../engine/api/index';
 import { isUploadFolderName } from '../../shared/api-client';
@@ -174,7 +175,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         return sendJson(res, 200, { ok: true, value: path });
       } catch (error) {
         await rm(tmpDir, { recursive: true, force: true }).catch(() => undefined);
-        return sendJson(res, 200, { ok: false, error: toWire(error) });
+        // A full disk is DISK_FULL, a read-only upload folder OUTPUT_NOT_WRITABLE (an OS error read INTERNAL).
+        const known = error instanceof AppError || isCancellation(error) || !(error as NodeJS.ErrnoException)?.code ? error : toWriteError(error, tmpPath);
+        return sendJson(res, 200, { ok: false, error: toWire(known) });
       }
     }
 
