@@ -2,9 +2,10 @@
 // merges user descriptors (`*.model.json`) with the app manifest. Core: paths arrive as arguments.
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { AppError } from '../../../shared/errors';
+import { writeFileAtomic } from '../io/atomic-write';
 import { loadManifestFile, parseModelEntry, type ModelEntry, type ModelTask } from './manifest';
 
 /** A manifest entry together with where its file is (if anywhere) and whether it checked out. */
@@ -230,10 +231,8 @@ export class ModelStore {
   private async saveHashCache(cache: Map<string, HashCacheRecord>): Promise<void> {
     if (!this.hashCachePath) return;
     try {
-      await mkdir(dirname(this.hashCachePath), { recursive: true });
-      const tmp = `${this.hashCachePath}.${process.pid}.tmp`;
-      await writeFile(tmp, JSON.stringify(Object.fromEntries(cache)));
-      await rename(tmp, this.hashCachePath);
+      // Atomic, and no temp file left on a full disk (one a run piled up).
+      await writeFileAtomic(this.hashCachePath, JSON.stringify(Object.fromEntries(cache)));
     } catch {
       // The cache is an optimisation; a read-only cache folder only costs re-hashing.
     }
