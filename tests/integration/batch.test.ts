@@ -616,6 +616,14 @@ describe('batch export', () => {
       // The corner is the picture's colour (JPEG error aside).
       expect(Math.abs(data[0] - 0x20) + Math.abs(data[1] - 0xa0) + Math.abs(data[2] - 0xc0)).toBeLessThan(20);
     }
+    // One of those cut-outs as the next batch's picture, into the same folder: the file it would
+    // write is the picture itself, which is refused (it was written over, said "made before with
+    // other options").
+    const made = join(dir, 'out', PORTRAITS[0]!.replace('.jpg', '_beach.jpg'));
+    const madeBytes = readFileSync(made);
+    const again = await runBatch([join(dir, 'in', PORTRAITS[0]!)], join(dir, 'out'), { mode: 'portrait', background: { kind: 'image', path: made }, nameTemplate: '{name}_beach', format: 'jpeg' }, env);
+    expect([again.done, again.failed, again.failures[0]?.code]).toEqual([0, 1, 'OUTPUT_EXISTS']);
+    expect(readFileSync(made).equals(madeBytes)).toBe(true);
     const missing = join(dir, 'out-missing');
     await expect(runBatch([join(dir, 'in')], missing, { mode: 'portrait', background: { kind: 'image', path: join(dir, 'gone.jpg') } }, env)).rejects.toMatchObject({ code: 'INPUT_NOT_FOUND', message: expect.stringContaining('Background picture') });
     // Nothing is written, not even the output folder; nor for a picture that is not one.

@@ -432,7 +432,8 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
       const isDecodeWork = mode.firstWorkStage === 'decode';
       try {
         throwIfCancelled();
-        await assertNotAnInput(output, [item.input]);
+        // Nor the picture a batch puts behind its cut-outs (an earlier batch's output, named as --bg).
+        await assertNotAnInput(output, background.kind === 'image' ? [item.input, background.path] : [item.input]);
         const decoded = await inStage(decodeSlots, isDecodeWork, () => stages!.decode(item.input));
         const inferred = await inStage(inferSlots, isDecodeWork, () => stages!.infer(decoded));
         await inStage(finishSlots, true, async () => {
