@@ -1,6 +1,6 @@
 // `cutout idphoto` end to end through the CLI entry: spec list, a photo + JSON report + PNG sheet,
 // and a refusal code on stderr with a non-zero exit.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -291,4 +291,25 @@ describe('cutout idphoto', () => {
     const third = await run(process.execPath, [cli, 'idphoto', two, '--spec', 'icao-35x45', '--face', '3', '-o', join(dir, 'z.jpg')], { env }).catch((e) => e);
     expect(String(third.stderr)).toMatch(/^INVALID_ARGUMENT: --face 3: the picture has 2 faces \(1 is the leftmost\)\.$/m);
   });
+
+  it('Ctrl+C while the print sheet is made: exit 130, the photo kept, no sheet (it was written, exit 0)', { timeout: 120_000 }, async () => {
+    const dir = tempDir();
+    const child = spawn(process.execPath, [cli, 'idphoto', evalFile('id_portraits', 'images', 'df_img12.jpg'), '-o', join(dir, 'id.jpg'), '--sheet', 'a4', '--dpi', '600', '--sheet-out', join(dir, 'sheet.png')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // The photo's line comes as it is written; the 600-dpi A4 sheet of 30 takes seconds after it.
+    await new Promise<void>((resolve) =>
+      child.stdout!.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (stdout.includes(' -> ')) resolve();
+      }),
+    );
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('CANCELLED');
+    expect(readdirSync(dir).sort()).toEqual(['id.jpg']);
+  });
 });
+

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { AppError, isCancellation } from '../../../shared/errors';
 import { evText, ID_PHOTO_REFINE, parseBrightness, parseRefineMode } from '../../../shared/jobs';
 import { failedCheckWords, fileSizeAdvice, withFileSizeBand } from '../../../shared/idphoto-report';
+import { throwIfAborted } from '../../core/abort';
 import { checkIdPhotoOutput, idPhotoBackground, idPhotoToFile, type IdPhotoResult } from '../../core/idphoto/make-id-photo';
 import { BACKGROUND_COLOUR_MAX_DE, failedChecks, isColourLostToJpeg, nearestAllowedDeltaE } from '../../core/idphoto/compliance';
 import { checkSheetDpi, checkSheetOutput, layoutSharedSheet, layoutSheet, MAX_SHEET_COPIES, parsePaper, renderSheetPdf, renderSheetRaster, sheetPathOf } from '../../core/idphoto/print-sheet';
@@ -212,8 +213,11 @@ export const idphotoCommand: CliCommand = {
         // Several photos share the sheet evenly (each the copies asked, or as many as fit), none left off unsaid.
         const { layout, each, people } = layoutSharedSheet({ widthMm: spec.widthMm, heightMm: spec.heightMm }, made.length, copies, paper);
         const images = made.map((m) => m.image);
+        // Ctrl+C while the sheet renders (a 600-dpi A4 takes seconds) writes no sheet: it was written, exit 0.
+        throwIfAborted(io.signal);
         const bytes = /\.pdf$/i.test(sheetOut) ? await renderSheetPdf(layout, images) : await renderSheetRaster(layout, images, dpi, /\.jpe?g$/i.test(sheetOut) ? 'jpeg' : 'png');
-        await writeFileAtomic(sheetOut, bytes);
+        throwIfAborted(io.signal);
+        await writeFileAtomic(sheetOut, bytes, { signal: io.signal });
         const n = layout.photos.length;
         const shared = made.length > 1 ? `: ${each} each of ${people} people` : '';
         const short = copies > each ? (made.length > 1 ? `; ${copies} each were asked for, ${each} each fit` : `; ${copies} were asked for, ${n} fit`) : '';
