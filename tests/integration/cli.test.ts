@@ -162,6 +162,11 @@ await engine.dispose();`,
       [['sticker', input, '-o', join(dir, 's.gif'), '--format', 'mp4'], '--format must be one of gif, webp, apng, webm, got "mp4"'],
       [['portrait', input, '-o', join(dir, 't.png'), '--threads=-1'], '--threads must be a whole number from 1 to 256, got -1'],
       [['eval', '--set', evalFile('ccp_person'), '--limit', '0'], '--limit must be a whole number of at least 1, got 0'],
+      // --refine's value, in any case, as --format's (a wrong one exited 1, as an engine error); a
+      // word a command takes no word for (it was INTERNAL, exit 1).
+      [['portrait', input, '-o', join(dir, 'r.png'), '--refine', 'sharp'], '--refine must be off, fast or full, got "sharp"'],
+      [['batch', input, '-o', join(dir, 'b'), '--refine', 'FULL', '--jobs', '0'], '--jobs must be a whole number from 1 to 64, got 0'],
+      [['models', 'stray'], "Unexpected argument 'stray'. This command does not take positional arguments; see `cutout models --help`"],
       // A background or an output type the command does not take, as the help says (they exited 1).
       [['portrait', input, '-o', join(dir, 'g.png'), '--bg', 'green'], '"green" is not a background: use transparent, a colour (white, blue, red, #RRGGBB) or a picture (.jpg, .png, .webp ...)'],
       [['portrait', input, '-o', join(dir, 'x.bmp')], 'Cannot write .bmp images; use .png, .jpg or .webp'],

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { AppError, type ErrorCode } from '../../shared/errors';
 import { MAX_FILE_KB, parseFileSizeBand } from '../../shared/idphoto-report';
+import { parseRefineMode, type RefineMode } from '../../shared/jobs';
 import { providerLabel } from '../../shared/labels';
 import { isQuality } from '../core/image/encode';
 import { isProviderInstalled } from '../core/inference/execution-providers';
@@ -106,6 +107,11 @@ export function checkedAsUsage<T>(check: () => T): T {
   } catch (error) {
     throw asUsage(error);
   }
+}
+
+/** --refine's value (any case, as --format and --mode): off, fast or full; another is a wrong command line (exit 2). */
+export function refineFlag(value: string): RefineMode {
+  return checkedAsUsage(() => parseRefineMode(value.toLowerCase(), '--refine'));
 }
 
 /** An error of a check of the command line's values as checkedAsUsage throws it (for a check that is async). */

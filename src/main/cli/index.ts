@@ -57,7 +57,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.err('CANCELLED: stopped (Ctrl+C or kill); no half-written file is left');
       return 130;
     }
-    const isParseError = (error as { code?: string })?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (error as { code?: string })?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE';
+    const isParseError = ['ERR_PARSE_ARGS_UNKNOWN_OPTION', 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE', 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'].includes((error as { code?: string })?.code ?? '');
     io.err(isParseError ? `INVALID_ARGUMENT: ${parseErrorText((error as Error).message, rest)}; see \`cutout ${command.name} --help\`` : `${wire.code}: ${wire.message}`);
     if (wire.code === 'INTERNAL' && process.env.CUTOUT_DEBUG) io.err(String((error as Error)?.stack));
     // A wrong command line exits 2, as an unknown command does; whatever failed on the way, 1.

@@ -3,7 +3,7 @@
 import { basename, join, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isCancellation, type CancelledError } from '../../../shared/errors';
-import { isCutoutMode, parseBrightness, parseRefineMode, type CancelledBatch } from '../../../shared/jobs';
+import { isCutoutMode, parseBrightness, type CancelledBatch } from '../../../shared/jobs';
 import { leftOutTypesText } from '../../../shared/media';
 import { failedCheckWords, withFileSizeBand } from '../../../shared/idphoto-report';
 import { assertOutputFolderNotAnInput, defaultJobCount, runBatch } from '../../core/batch/run-batch';
@@ -13,7 +13,7 @@ import { readReport } from '../../core/batch/report';
 import type { BatchFormat, BatchModeId, BatchStatus } from '../../core/batch/types';
 import { parseBackground } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, type CliIo, fitToTerminal, intFlag, kbFlag, numberFlag, qualityFlag, UsageError } from '../command';
+import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, type CliIo, fitToTerminal, intFlag, kbFlag, numberFlag, qualityFlag, refineFlag, UsageError } from '../command';
 import { gifFpsCapText, presetSizeText, validateStickerOptions, type StickerOptions } from '../../core/sticker/make-sticker';
 import { isStickerFormat } from '../../../shared/sticker-presets';
 import { idPhotoBackground } from '../../core/idphoto/make-id-photo';
@@ -139,7 +139,7 @@ export const batchCommand: CliCommand = {
     // Any case, as --format takes it.
     const mode = choiceFlag(values.mode, 'mode', MODES, `one of ${Object.keys(MODES).join(', ')}`)!;
     const what = mode === 'sticker' ? 'sticker' : 'cut-out';
-    const refine = values.refine === undefined ? undefined : parseRefineMode(values.refine, '--refine');
+    const refine = values.refine === undefined ? undefined : refineFlag(values.refine);
     const format = choiceFlag(values.format, 'format', FORMATS, 'png, jpg, webp, gif, apng or webm');
     const quality = qualityFlag(values.quality);
     const jobs = intFlag(values.jobs, 'jobs', undefined, { min: 1, max: 64 }) ?? defaultJobCount();

@@ -4,13 +4,13 @@ import { lstatSync, type Stats } from 'node:fs';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, isCancellation } from '../../../shared/errors';
-import { parseRefineMode, type Background, type Subject } from '../../../shared/jobs';
+import type { Background, Subject } from '../../../shared/jobs';
 import { parseBackground } from '../../core/image/composite';
 import { formatFromPath } from '../../core/image/encode';
 import { assertSeparateOutputs } from '../../core/io/atomic-write';
 import { animatedInputText, checkMaskOptions, cutoutToFile, downscaledInputText, isAnimationClip } from '../../core/pipelines/cutout';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, noteProviderFallback, planOutputs, progressText, qualityFlag, terminalStatus, UsageError } from '../command';
+import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, noteProviderFallback, planOutputs, progressText, qualityFlag, terminalStatus, refineFlag, UsageError } from '../command';
 
 /** lstat, or null when nothing is there. */
 function lstatOrNull(path: string): Stats | null {
@@ -90,7 +90,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
       });
       if (positionals.length === 0) throw new UsageError(`No input images. Usage: ${this.usage}`);
       if (!values.out) throw new UsageError('Missing -o OUT (a file for one input, a folder for several)');
-      const refine = parseRefineMode(values.refine, '--refine');
+      const refine = refineFlag(values.refine);
       if (values.trimap && positionals.length > 1) throw new UsageError('--trimap works with a single input');
       const background = checkedAsUsage(() => parseBackground(values.bg!));
       const asked = choiceFlag(values.format, 'format', FORMATS, 'png, jpg or webp');

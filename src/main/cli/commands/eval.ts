@@ -1,11 +1,10 @@
 // `cutout eval`: scores a model (+ refinement) on an evaluation set with ground truth and prints
 // a markdown table ending in one line per mean. Node only.
 import { parseArgs } from 'node:util';
-import { parseRefineMode } from '../../../shared/jobs';
 import { evaluateSet, formatEvalReport } from '../../core/eval/run-eval';
 import { writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { choiceFlag, type CliCommand, intFlag, terminalStatus, UsageError } from '../command';
+import { choiceFlag, type CliCommand, intFlag, terminalStatus, refineFlag, UsageError } from '../command';
 
 /** `cutout eval`. */
 export const evalCommand: CliCommand = {
@@ -35,7 +34,7 @@ export const evalCommand: CliCommand = {
     const task = choiceFlag(values.task, 'task', { person: 'person', anime: 'anime' } as const, 'person or anime')!;
     if (values['max-side'] !== undefined && !values.sticker) throw new UsageError('--max-side goes with --sticker');
     if (values.refine !== undefined && values.sticker) throw new UsageError('--refine does not go with --sticker (sticker frames are not refined)');
-    const refine = parseRefineMode(values.refine ?? 'full', '--refine');
+    const refine = refineFlag(values.refine ?? 'full');
     const stickerSidePx = values.sticker ? (intFlag(values['max-side'], 'max-side') ?? 320) : undefined;
     if (stickerSidePx !== undefined && !(stickerSidePx >= 16 && stickerSidePx <= 2048)) throw new UsageError(`--max-side must be 16..2048 px, got ${stickerSidePx}`);
     const env = envFromFlags(values);

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, isCancellation } from '../../../shared/errors';
-import { evText, ID_PHOTO_REFINE, parseBrightness, parseRefineMode } from '../../../shared/jobs';
+import { evText, ID_PHOTO_REFINE, parseBrightness } from '../../../shared/jobs';
 import { failedCheckWords, fileSizeAdvice, withFileSizeBand } from '../../../shared/idphoto-report';
 import { throwIfAborted } from '../../core/abort';
 import { checkIdPhotoOutput, idPhotoBackground, idPhotoToFile, type IdPhotoResult } from '../../core/idphoto/make-id-photo';
@@ -12,7 +12,7 @@ import { checkSheetDpi, checkSheetOutput, layoutSharedSheet, layoutSheet, MAX_SH
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { assertSeparateOutputs, writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags, projectResourcesDir } from '../cli-env';
-import { asUsage, checkedAsUsage, type CliCommand, intFlag, kbFlag, noteProviderFallback, planOutputs, UsageError } from '../command';
+import { asUsage, checkedAsUsage, type CliCommand, intFlag, kbFlag, noteProviderFallback, planOutputs, refineFlag, UsageError } from '../command';
 
 /** Path of the built-in spec library. */
 export function specLibraryPath(): string {
@@ -95,7 +95,7 @@ export const idphotoCommand: CliCommand = {
     }
     if (positionals.length === 0) throw new UsageError(`No input images. Usage: ${this.usage}`);
     if (!values.out) throw new UsageError('Missing -o OUT (a file for one input, a folder for several)');
-    const refine = parseRefineMode(values.refine ?? ID_PHOTO_REFINE, '--refine');
+    const refine = refineFlag(values.refine ?? ID_PHOTO_REFINE);
     if (values.trimap && positionals.length > 1) throw new UsageError('--trimap works with a single input');
     if (values.trimap && refine !== 'full') io.err(`note: a touched-up trimap is solved with full edges; --refine ${refine} is not used`);
     const kb = kbFlag(values.kb);

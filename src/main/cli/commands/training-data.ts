@@ -5,10 +5,9 @@ import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../command';
 import { AppError } from '../../../shared/errors';
-import { parseRefineMode } from '../../../shared/jobs';
 import { writeTrainingPairs, type TrainingSource } from '../../core/matting/training-data';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import type { CliCommand } from '../command';
+import { refineFlag, type CliCommand } from '../command';
 
 /** The file DIR/<stem of input>.png, if it exists. */
 function companion(dir: string | undefined, input: string): string | undefined {
@@ -44,7 +43,7 @@ export const trainingDataCommand: CliCommand = {
     if (positionals.length === 0) throw new UsageError(`No input images. Usage: ${this.usage}`);
     if (!values.out) throw new UsageError('Missing -o DIR');
     if (values.subject !== 'person' && values.subject !== 'anime') throw new UsageError('--subject must be person or anime');
-    const refine = parseRefineMode(values.refine, '--refine');
+    const refine = refineFlag(values.refine);
     const format = values['image-format'];
     if (format !== 'jpg' && format !== 'png') throw new UsageError('--image-format must be jpg or png');
     const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
