@@ -338,6 +338,10 @@ await engine.dispose();`,
     expect(frames).toBeLessThanOrEqual(20);
     const clash = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'out2'), '--mode', 'sticker', '--preset', 'telegram', '--format', 'gif']);
     expect([clash.code, clash.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: The telegram preset makes WebM, not GIF: leave the format out']);
+    // And so does `cutout sticker` (it made a GIF, which LINE does not take).
+    const one = await cutout(['sticker', join(dir, 'in', 'girl.gif'), '-o', join(dir, 'one.gif'), '--preset', 'line', '--format', 'gif']);
+    expect([one.code, one.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: The line preset makes APNG, not GIF: leave the format out']);
+    expect(existsSync(join(dir, 'one.gif'))).toBe(false);
     const notSticker = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'out3'), '--preset', 'line']);
     expect([notSticker.code, notSticker.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: --preset goes with --mode sticker']);
     const badFps = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'out4'), '--mode', 'sticker', '--fps', '0']);

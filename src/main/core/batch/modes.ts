@@ -16,10 +16,9 @@ import { failedChecks } from '../idphoto/compliance';
 import { runIdPhotoJob } from '../idphoto/id-photo-job';
 import { checkSheetDpi, parsePaper, sheetPathOf } from '../idphoto/print-sheet';
 import { parseSpec } from '../idphoto/spec';
-import { cutShortFileText, decodeErrorsText, drawingRateText, emptyEndsText, makeSticker, pastEndText, presetLengthText, stoppedShortText, validateStickerOptions, wholeSecondsText } from '../sticker/make-sticker';
+import { checkPresetFormat, cutShortFileText, decodeErrorsText, drawingRateText, emptyEndsText, makeSticker, pastEndText, presetLengthText, stoppedShortText, validateStickerOptions, wholeSecondsText } from '../sticker/make-sticker';
 import { isStickerFormat, STICKER_FORMATS } from '../../../shared/sticker-presets';
 import { findPlatformPreset } from '../sticker/presets';
-import { formatLabel } from '../../../shared/labels';
 import { evText, isCutoutMode, parseBrightness, type BrightnessSetting, type StickerJobOptions } from '../../../shared/jobs';
 import type { ProgressSink } from '../progress';
 import type { RefinePool } from './refine-pool';
@@ -370,7 +369,7 @@ export function batchFormatOf(mode: Pick<BatchModeHandler, 'id' | 'formats' | 'd
     if (!isCutoutMode(mode.id)) throw new AppError('INVALID_ARGUMENT', `Mode ${mode.id} makes no masks: masks are of cut-outs (portrait, anime)`);
     if (chosen !== 'png') checkMaskOptions({ kind: 'transparent' }, chosen);
   }
-  if (preset && chosen !== preset.format) throw new AppError('INVALID_ARGUMENT', `The ${preset.id} preset makes ${formatLabel(preset.format)}, not ${formatLabel(chosen)}: leave the format out`, { detail: { preset: preset.id, format: preset.format } });
+  if (preset && isStickerFormat(chosen)) checkPresetFormat(preset, chosen);
   return chosen;
 }
 

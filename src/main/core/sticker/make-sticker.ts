@@ -210,6 +210,8 @@ export function isMadeAsDrawn(options: Pick<StickerOptions, 'fps' | 'asDrawn'>, 
 export function resolveTargets(options: StickerOptions, info?: VideoInfo, drawing?: DrawingCadence | null): { preset?: PlatformPreset; maxW: number; maxH: number; fps: number; durationS?: number; format: StickerFormat; asDrawn: boolean } {
   const preset = options.preset ? findPlatformPreset(options.preset) : undefined;
   if (options.preset && !preset) throw new AppError('INVALID_ARGUMENT', `Unknown preset "${options.preset}".${didYouMean(options.preset, Object.keys(PLATFORM_PRESETS))} Use line, telegram, discord or wechat.`);
+  // A platform takes its own format: `--preset line --format gif` made a GIF LINE does not take.
+  if (preset && options.format) checkPresetFormat(preset, options.format);
   const side = options.size ? SIZE_PRESETS[options.size] : (options.maxSidePx ?? 320);
   if (!(side >= 16 && side <= 2048)) throw new AppError('INVALID_ARGUMENT', `max side must be 16..2048 px, got ${side}`);
   const asDrawn = info !== undefined && isMadeAsDrawn(options, drawing);
@@ -1075,6 +1077,11 @@ export function flattenForGif(c: ColourAlpha, bin: Uint8Array, matte: [number, n
     out[j + 3] = 255;
   }
   return { data: out, width: c.width, height: c.height };
+}
+
+/** INVALID_ARGUMENT when a format other than the platform's is asked of its preset (the CLI, a batch). */
+export function checkPresetFormat(preset: PlatformPreset, format: StickerFormat): void {
+  if (format !== preset.format) throw new AppError('INVALID_ARGUMENT', `The ${preset.id} preset makes ${formatLabel(preset.format)}, not ${formatLabel(format)}: leave the format out`, { detail: { preset: preset.id, format: preset.format } });
 }
 
 /**
