@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createModelStore } from '../../src/main/cli/cli-env';
 import { PauseGate } from '../../src/main/core/batch/pause-gate';
 import { pixelsInFlightFor, runBatch } from '../../src/main/core/batch/run-batch';
+import { makeSticker } from '../../src/main/core/sticker/make-sticker';
 import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { runJob, type batchItemOf } from '../../src/main/engine/run-job';
 import type { BatchFileEvent, BatchStatus } from '../../src/main/core/batch/types';
@@ -597,6 +598,14 @@ describe('batch export', () => {
     expect(readFileSync(join(root, 'line', 'girl_sticker.png')).indexOf('acTL')).toBeGreaterThan(0);
     await expect(runBatch([dir], join(root, 'tg'), { mode: 'sticker', format: 'gif', extra: { preset: 'telegram' } }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: 'The telegram preset makes WebM, not GIF: leave the format out' });
     expect(existsSync(join(root, 'tg'))).toBe(false);
+    // The batch's model (--model) makes its stickers, as one sticker's --model does (every clip was
+    // made with the anime model).
+    const small = { fps: 4, maxSidePx: 64, durationS: 1 };
+    const person = await runBatch([dir], join(root, 'person'), { mode: 'sticker', modelId: 'person', extra: small }, env);
+    expect(person.done).toBe(1);
+    const one = await makeSticker(join(dir, 'girl.gif'), join(root, 'one-person.gif'), { ...small, model: 'person', format: 'gif' }, env);
+    expect(one.modelId).not.toBe('anime-seg');
+    expect(readFileSync(join(root, 'person', 'girl_sticker.gif')).equals(readFileSync(one.output))).toBe(true);
   }, 90_000);
 
   it('puts every cut-out on one picture, named by {bg}; a missing picture stops the batch before any file', async () => {

@@ -173,6 +173,11 @@ await engine.dispose();`,
       [['batch', input, '-o', join(dir, 'b'), '--bg', 'green'], '"green" is not a background: use transparent, a colour (white, blue, red, #RRGGBB) or a picture (.jpg, .png, .webp ...)'],
       [['batch', input, '-o', join(dir, 'b'), '--mode', 'idphoto', '--bg', join(dir, 'sky.png')], 'An ID photo needs a background colour (white, blue, red, grey or #RRGGBB), not a picture'],
       [['batch', input, '-o', join(dir, 'b'), '--kb', '20-50'], '--kb goes with --mode idphoto'],
+      // Flags a mode does not use are refused (they were taken unsaid, the files made as without them).
+      [['batch', input, '-o', join(dir, 'b'), '--mode', 'sticker', '--bg', 'red'], '--bg is not used by --mode sticker'],
+      [['batch', input, '-o', join(dir, 'b'), '--mode', 'sticker', '--refine', 'full'], '--refine is not used by --mode sticker'],
+      [['batch', input, '-o', join(dir, 'b'), '--mode', 'idphoto', '--model', 'sinet'], '--model is not used by --mode idphoto: ID photos are cut out with the person model their checks are measured with'],
+      [['batch', input, '-o', join(dir, 'b'), '--spec', 'us-2x2'], '--spec goes with --mode idphoto'],
       [['batch', input, '-o', join(dir, 'b'), '--mode', 'idphoto', '--sheet', 'nope'], 'Unknown paper "nope": use 6inch, 4r, 5inch, 5r, a4, a5, letter, or WxH in mm (90x60) or inches (4x6, 5x7in)'],
       [['batch', input, '-o', join(dir, 'b'), '--mode', 'idphoto', '--sheet', 'a4', '--dpi', '5'], 'Print sheet dpi must be a whole number from 72 to 1200, got 5'],
     ] as const) {

@@ -146,6 +146,10 @@ export const batchCommand: CliCommand = {
     const env = envFromFlags(values);
     const extensions = values.ext?.split(',').map((e) => e.trim().replace(/^\./, '').toLowerCase()).filter(Boolean);
 
+    // A flag the mode does not use is refused, not taken unsaid (the sticker ran as without it).
+    const unused = mode === 'sticker' ? (['bg', 'refine', 'quality'] as const).find((f) => values[f] !== undefined) : mode === 'idphoto' ? (values.model !== undefined ? 'model' : undefined) : undefined;
+    if (unused) throw new UsageError(`--${unused} is not used by --mode ${mode}${unused === 'model' ? ': ID photos are cut out with the person model their checks are measured with' : ''}`);
+    if (mode !== 'idphoto' && values.spec !== undefined) throw new UsageError('--spec goes with --mode idphoto');
     let extra: Record<string, unknown> | undefined;
     let spec = values.spec;
     if (mode === 'idphoto') {

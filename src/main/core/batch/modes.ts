@@ -342,7 +342,10 @@ const stickerMode: BatchModeHandler = {
 function stickerOptionsOf(mctx: ModeContext): StickerJobOptions {
   // batchFormatOf chose it (a sticker format, the platform's with a preset).
   const format = isStickerFormat(mctx.options.format) ? mctx.options.format : 'gif';
-  return { ...(mctx.options.extra as StickerJobOptions | undefined), format };
+  const extra = mctx.options.extra as StickerJobOptions | undefined;
+  // The batch's model (--model), as a cut-out batch takes it: a sticker batch made every clip with the anime model.
+  const model = extra?.model ?? mctx.options.modelId;
+  return { ...extra, format, ...(model ? { model } : {}) };
 }
 
 /** Every batch mode by id. */
