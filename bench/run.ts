@@ -6,6 +6,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { AppError } from '../src/shared/errors';
 import { benchEnv, measure, REPO_ROOT as repoRoot, type BenchContext, type BenchRow, type BenchSection } from './harness';
 
 const START = '<!-- bench:start -->';
@@ -34,10 +35,17 @@ export async function runBench(argv: string[]): Promise<void> {
   const files = readdirSync(dir).filter((f) => f.endsWith('.ts')).sort();
   const results: { id: string; title: string; rows: BenchRow[]; error?: string }[] = [];
   const ctx: BenchContext = { env, repoRoot, sharedDir, quick: values.quick!, measure, log: (l) => process.stderr.write(`  ${l}\n`) };
+  const sections: BenchSection[] = [];
   for (const file of files) {
-    const mod = (await import(pathToFileURL(join(dir, file)).href)) as { section?: BenchSection };
-    const section = mod.section;
-    if (!section || (only && !only.has(section.id))) continue;
+    const { section } = (await import(pathToFileURL(join(dir, file)).href)) as { section?: BenchSection };
+    if (section) sections.push(section);
+  }
+  // A section id that is none (a typo) is refused before anything runs: it ran nothing and wrote
+  // an empty latest.json over the last results.
+  const unknown = [...(only ?? [])].filter((id) => !sections.some((s) => s.id === id));
+  if (unknown.length > 0) throw new AppError('INVALID_ARGUMENT', `--only names no section ${unknown.map((id) => `"${id}"`).join(', ')}: the sections are ${sections.map((s) => s.id).join(', ')}`);
+  for (const section of sections) {
+    if (only && !only.has(section.id)) continue;
     process.stderr.write(`bench: ${section.id} (${section.title})\n`);
     try {
       const rows = await section.run(ctx);
@@ -77,4 +85,9 @@ export async function runBench(argv: string[]): Promise<void> {
   writeFileSync(docPath, `${head}${START}\n${merged}\n${END}${tail ?? '\n'}`);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void runBench(process.argv.slice(2));
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runBench(process.argv.slice(2)).catch((error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof AppError ? `${error.code}: ${error.message}` : ((error as Error)?.stack ?? String(error))}\n`);
+    process.exitCode = error instanceof AppError ? 2 : 1;
+  });
+}

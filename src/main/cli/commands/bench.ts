@@ -1,5 +1,5 @@
 // `cutout bench`: runs the benchmark sections (bench/sections/*.ts) from a checkout. Node only.
-import type { CliCommand } from '../command';
+import { asUsage, type CliCommand } from '../command';
 
 /** `cutout bench`. */
 export const benchCommand: CliCommand = {
@@ -8,7 +8,10 @@ export const benchCommand: CliCommand = {
   usage: 'cutout bench [--quick] [--only portrait,matting,...] [--no-docs]',
   async run(argv) {
     const { runBench } = await import('../../../../bench/run');
-    await runBench(argv);
+    // A section --only names that is none is a wrong command line (exit 2).
+    await runBench(argv).catch((error: unknown) => {
+      throw asUsage(error);
+    });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   },
 };
