@@ -1,7 +1,7 @@
 // Batch export end to end on real portraits (downscaled eval images), the real model and sharp:
 // mirrored tree, corrupt inputs reported while the rest is done, resume, retry-failed, cancel.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -606,6 +606,30 @@ describe('batch export', () => {
     const one = await makeSticker(join(dir, 'girl.gif'), join(root, 'one-person.gif'), { ...small, model: 'person', format: 'gif' }, env);
     expect(one.modelId).not.toBe('anime-seg');
     expect(readFileSync(join(root, 'person', 'girl_sticker.gif')).equals(readFileSync(one.output))).toBe(true);
+  }, 90_000);
+
+  it('the output folder deleted while the batch runs: made again with its journal, so a resume redoes only what went with it (no NAME-2 copies)', async () => {
+    const dir = tempDir('cutout-batch-gone-');
+    mkdirSync(join(dir, 'in'));
+    for (const name of PORTRAITS) writeFileSync(join(dir, 'in', name), await smallPortrait(name));
+    const out = join(dir, 'out');
+    let isDeleted = false;
+    const first = await runBatch([join(dir, 'in')], out, { mode: 'portrait', jobs: 1, refine: 'off' }, env, {
+      onFile: (e) => {
+        if (e.entry.status !== 'done' || isDeleted) return;
+        // The first file done: the user deletes the folder (its output and journal with it).
+        isDeleted = true;
+        rmSync(out, { recursive: true, force: true });
+      },
+    });
+    expect(first.done).toBe(4);
+    const journal = join(out, '.cutout-batch.jsonl');
+    expect(existsSync(journal)).toBe(true);
+    expect(readFileSync(journal, 'utf8').split('\n').filter((l) => l.includes('"status":"done"'))).toHaveLength(3);
+    const resumed = await runBatch([join(dir, 'in')], out, { mode: 'portrait', jobs: 1, refine: 'off', resume: true }, env);
+    expect([resumed.skipped, resumed.done]).toEqual([3, 1]);
+    expect(readdirSync(out).filter((n) => /-2\./.test(n))).toEqual([]);
+    expect(readdirSync(out).filter((n) => n.endsWith('.png'))).toHaveLength(4);
   }, 90_000);
 
   it('puts every cut-out on one picture, named by {bg}; a missing picture stops the batch before any file', async () => {

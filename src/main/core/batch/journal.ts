@@ -2,8 +2,8 @@
 // it names was renamed into place, so after a crash (even kill -9) every journalled output is
 // whole. A torn last line is ignored on read. Core (no electron).
 import { createHash } from 'node:crypto';
-import { open, readFile, type FileHandle } from 'node:fs/promises';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { ErrorCode, ErrorKind } from '../../../shared/errors';
 import type { FinishedFile } from '../../../shared/jobs';
 import { BATCH_JOURNAL_NAME } from '../../../shared/media';
@@ -199,7 +199,7 @@ export async function readJournal(path: string, outputDir = ''): Promise<Journal
 export class JournalWriter {
   private tail: Promise<void> = Promise.resolve();
   private constructor(
-    private readonly handle: FileHandle,
+    private handle: FileHandle,
     readonly path: string,
   ) {}
 
@@ -231,6 +231,15 @@ export class JournalWriter {
     const line = `${JSON.stringify(record)}\n`;
     const next = this.tail.then(async () => {
       try {
+        // The output folder deleted under a running batch: its outputs went with it and the next
+        // one makes the folder again, so the journal is made again there, for what is written from
+        // now on (appended to the deleted file, it was lost unsaid, and a resume wrote every file
+        // again as NAME-2 beside those made after the deletion).
+        if ((await this.handle.stat()).nlink === 0) {
+          await this.handle.close().catch(() => undefined);
+          await mkdir(dirname(this.path), { recursive: true });
+          this.handle = await open(this.path, 'a+');
+        }
         await this.handle.write(line);
         if (record.status !== 'writing') await this.handle.datasync();
       } catch (error) {
