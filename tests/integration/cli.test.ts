@@ -186,6 +186,13 @@ await engine.dispose();`,
       const r = await cutout([...args]);
       expect([r.code, r.stderr.trim()]).toEqual([2, `INVALID_ARGUMENT: ${said}`]);
     }
+    // A file written at the end that cannot be (a folder named) is said before the work, which was lost.
+    mkdirSync(join(dir, 'a-folder'));
+    for (const args of [['eval', '--set', evalFile('ccp_person'), '--json', join(dir, 'a-folder')], ['idphoto', input, '-o', join(dir, 'id.jpg'), '--report', join(dir, 'a-folder')]]) {
+      const r = await cutout(args);
+      expect([r.code, r.stdout, r.stderr.trim()]).toEqual([1, '', `OUTPUT_NOT_WRITABLE: Cannot write ${join(dir, 'a-folder')}: it is a folder, not a file; name a file to write.`]);
+    }
+    expect(existsSync(join(dir, 'id.jpg'))).toBe(false);
     const spec = await cutout(['batch', input, '-o', join(dir, 'b'), '--mode', 'idphoto', '--spec', 'nope']);
     expect([spec.code, spec.stderr]).toEqual([2, expect.stringMatching(/^SPEC_UNKNOWN: Unknown ID-photo spec "nope"/)]);
     expect(existsSync(join(dir, 'b'))).toBe(false);

@@ -1,13 +1,13 @@
 // The shape of a `cutout` sub-command and shared helpers for them. Node only.
 import { stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { AppError, type ErrorCode } from '../../shared/errors';
 import { MAX_FILE_KB, parseFileSizeBand } from '../../shared/idphoto-report';
 import { parseRefineMode, type RefineMode } from '../../shared/jobs';
 import { providerLabel } from '../../shared/labels';
 import { isQuality } from '../core/image/encode';
 import { isProviderInstalled } from '../core/inference/execution-providers';
-import { ensureWritableFolder } from '../core/io/atomic-write';
+import { assertReplaceable, ensureWritableFolder } from '../core/io/atomic-write';
 import type { ProgressEvent } from '../core/progress';
 
 /** Where a command writes: stdout for results, stderr for progress and errors. */
@@ -203,6 +203,17 @@ export class UsageError extends AppError {
   constructor(message: string, options: { cause?: unknown; detail?: unknown; code?: ErrorCode } = {}) {
     super(options.code ?? 'INVALID_ARGUMENT', message, options);
   }
+}
+
+/**
+ * Checks, before any work, that a file a command writes at its end (`eval --json`, `idphoto
+ * --report`) can be: not a folder or a device (OUTPUT_NOT_WRITABLE), its folder made and writable.
+ * It was found after the set was scored or the photos made, and the work was lost.
+ */
+export async function checkOutputFile(path: string): Promise<void> {
+  const target = resolve(path);
+  await assertReplaceable(target);
+  await ensureWritableFolder(dirname(target));
 }
 
 /**

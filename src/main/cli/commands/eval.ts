@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { evaluateSet, formatEvalReport } from '../../core/eval/run-eval';
 import { writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { choiceFlag, type CliCommand, intFlag, terminalStatus, refineFlag, UsageError } from '../command';
+import { checkOutputFile, choiceFlag, type CliCommand, intFlag, terminalStatus, refineFlag, UsageError } from '../command';
 
 /** `cutout eval`. */
 export const evalCommand: CliCommand = {
@@ -37,6 +37,7 @@ export const evalCommand: CliCommand = {
     const refine = refineFlag(values.refine ?? 'full');
     const stickerSidePx = values.sticker ? (intFlag(values['max-side'], 'max-side') ?? 320) : undefined;
     if (stickerSidePx !== undefined && !(stickerSidePx >= 16 && stickerSidePx <= 2048)) throw new UsageError(`--max-side must be 16..2048 px, got ${stickerSidePx}`);
+    if (values.json) await checkOutputFile(values.json);
     const env = envFromFlags(values);
     // On a terminal, one line redrawn in place (io.err wrote a new line for every image).
     const status = terminalStatus(io);
@@ -46,8 +47,9 @@ export const evalCommand: CliCommand = {
       env,
       { signal: io.signal, onProgress: (p) => status.show(`${p.done}/${p.total} ${p.detail ?? ''}`) },
     ).finally(() => status.clear());
-    if (values.json) await writeFileAtomic(values.json, JSON.stringify(result, null, 2));
+    // The table first: a JSON that cannot be written after all (a full disk) leaves the scores said.
     io.out(formatEvalReport(result));
+    if (values.json) await writeFileAtomic(values.json, JSON.stringify(result, null, 2));
     return 0;
   },
 };

@@ -12,7 +12,7 @@ import { checkSheetDpi, checkSheetOutput, layoutSharedSheet, layoutSheet, MAX_SH
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { assertSeparateOutputs, writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags, projectResourcesDir } from '../cli-env';
-import { asUsage, checkedAsUsage, type CliCommand, intFlag, kbFlag, noteProviderFallback, planOutputs, refineFlag, UsageError } from '../command';
+import { asUsage, checkedAsUsage, checkOutputFile, type CliCommand, intFlag, kbFlag, noteProviderFallback, planOutputs, refineFlag, UsageError } from '../command';
 
 /** Path of the built-in spec library. */
 export function specLibraryPath(): string {
@@ -142,6 +142,7 @@ export const idphotoCommand: CliCommand = {
     ).catch((error: unknown) => {
       throw asUsage(error);
     });
+    if (values.report) await checkOutputFile(values.report);
     const reports: unknown[] = [];
     const made: IdPhotoResult[] = [];
     /** The inputs of `made`, in its order. */
