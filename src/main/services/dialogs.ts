@@ -15,7 +15,7 @@ async function toClipboardPng(path: string): Promise<Buffer> {
     if (!image.isEmpty()) return image.toPNG();
   }
   try {
-    // Loaded here, not as the app starts: a libvips that cannot load stops Copy, not the app.
+    // (The main process has sharp already: the engine core it imports for probes and previews loads it.)
     const { default: sharp } = await import('sharp');
     return await sharp(path, { animated: false }).png().toBuffer();
   } catch (cause) {
