@@ -88,6 +88,18 @@ describe('placement', () => {
     expect(jp.band[0]).toBeGreaterThanOrEqual(2);
     expect(jp.band[1]).toBeLessThanOrEqual(6);
   });
+
+  it('refuses white where the office does (France, New Zealand, the UK), and takes it where it is allowed', async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    for (const id of ['fr-passport-35x45', 'nz-passport-35x45', 'uk-35x45']) {
+      const spec = lib.get(id);
+      // White was 5.2 from their light grey (#F0F0F0), inside the check's tolerance: it passed.
+      expect(nearestAllowedDeltaE(spec, '#FFFFFF'), id).toBeGreaterThan(BACKGROUND_COLOUR_MAX_DE);
+      // Their own colours pass, and so does the app's light grey (--bg grey).
+      for (const colour of [...spec.background.allowed, '#F0F0F0']) expect(nearestAllowedDeltaE(spec, colour), `${id} ${colour}`).toBeLessThanOrEqual(BACKGROUND_COLOUR_MAX_DE);
+    }
+    for (const id of ['icao-35x45', 'us-2x2', 'cn-1inch']) expect(nearestAllowedDeltaE(lib.get(id), '#FFFFFF'), id).toBeLessThanOrEqual(BACKGROUND_COLOUR_MAX_DE);
+  });
 });
 
 describe('compliance report: the matte check', () => {

@@ -26,7 +26,7 @@ export const BACKGROUND_PRESETS: readonly BackgroundPreset[] = [
 ];
 
 /** Names of the ID-photo background colours that are not presets (a spec's light blue, cream, off-white). */
-const ID_COLOUR_KEYS: Readonly<Record<string, MessageKey>> = { '#DCEBFA': 'bg.lightBlue', '#F3EEDC': 'bg.cream', '#F8F8F4': 'bg.offWhite' };
+const ID_COLOUR_KEYS: Readonly<Record<string, MessageKey>> = { '#E6E6E6': 'bg.lightGrey', '#DCEBFA': 'bg.lightBlue', '#F3EEDC': 'bg.cream', '#F8F8F4': 'bg.offWhite' };
 
 /** The name of a background colour ('#438EDB' -> 'bg.idBlue'), or null for a colour without one. */
 export function colourLabelKey(hex: string): MessageKey | null {
