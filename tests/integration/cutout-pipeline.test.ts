@@ -1,7 +1,7 @@
 // Portrait cut-out end to end on real eval portraits with the real models and sharp.
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { RefinePool } from '../../src/main/core/batch/refine-pool';
 import { runRefineTask } from '../../src/main/core/batch/refine-task';
@@ -407,6 +407,8 @@ describe('a big picture: refined in a worker thread', () => {
     // 1200x1600 (1.9 MP): under REFINE_IN_WORKER_MIN_PIXELS.
     await sharp(evalFile('id_portraits', 'images', 'hv_test1.jpg')).resize(1200, 1600, { fit: 'fill' }).jpeg({ quality: 92 }).toFile(input);
     expect(1200 * 1600).toBeLessThan(REFINE_IN_WORKER_MIN_PIXELS);
+    // No worker pool is asked (the real one, watched): the refine runs here.
+    const poolRuns = vi.spyOn(RefinePool.prototype, 'run');
     const ac = new AbortController();
     const refineDone: number[] = [];
     const cancelled = cutoutToFile(input, join(dir, 'mid_cutout.png'), { subject: 'person', background: { kind: 'transparent' }, refine: 'full' }, env, {
@@ -422,6 +424,12 @@ describe('a big picture: refined in a worker thread', () => {
     // Stopped in the solve: the foreground colours (the last fifth) never ran.
     expect(Math.max(...refineDone)).toBeLessThan(REFINE_STEPS);
     expect(readdirSync(dir)).toEqual(['mid.jpg']);
-  }, 120_000);
+    expect(poolRuns).not.toHaveBeenCalled();
+    // And a picture over the size is refined by the pool.
+    const big = await bigPortrait(dir);
+    await cutoutToFile(big, join(dir, 'big_cutout.png'), { subject: 'person', background: { kind: 'transparent' }, refine: 'fast' }, env);
+    expect(poolRuns).toHaveBeenCalledTimes(1);
+    poolRuns.mockRestore();
+  }, 180_000);
 });
 

@@ -115,6 +115,7 @@ describe('cutout sticker pipeline', () => {
     gifEnds.forEach((end, k) => expect(Math.abs(end - clipEndsMs[k])).toBeLessThanOrEqual(5));
     // WebP keeps whole milliseconds; APNG and WebM (a steady rate through ffmpeg) repeat each drawing for its hold.
     const webp = await pages((await makeSticker(clip, join(dir, 'drawn.webp'), { maxSidePx: 128 }, env)).output);
+    expect([webp.n, webp.delays.length]).toEqual([holds.length, holds.length]);
     webp.delays.forEach((d, k) => expect(Math.abs(d - (holds[k] * 1000) / 30)).toBeLessThanOrEqual(1));
     const apng = await makeSticker(clip, join(dir, 'drawn.png'), { maxSidePx: 128 }, env);
     expect(apng.frameCount).toBe(holds.length);

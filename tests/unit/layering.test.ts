@@ -8,12 +8,8 @@ import { REPO_ROOT } from '../helpers/env';
 
 function sourceFiles(dir: string): string[] {
   let out: string[] = [];
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return out;
-  }
+  // A folder renamed away would check nothing and pass: it throws (ENOENT) instead.
+  const names = readdirSync(dir);
   for (const name of names) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) out = out.concat(sourceFiles(p));
@@ -32,7 +28,9 @@ export function importsOf(text: string): string[] {
 
 function violations(dir: string, isForbidden: (spec: string, file: string) => boolean): string[] {
   const bad: string[] = [];
-  for (const file of sourceFiles(join(REPO_ROOT, dir))) {
+  const files = sourceFiles(join(REPO_ROOT, dir));
+  if (files.length === 0) throw new Error(`${dir} holds no source files: nothing would be checked`);
+  for (const file of files) {
     for (const spec of importsOf(readFileSync(file, 'utf8'))) if (isForbidden(spec, file)) bad.push(`${relative(REPO_ROOT, file)} imports ${spec}`);
   }
   return bad;

@@ -212,6 +212,7 @@ describe('indexFrames, an alpha the palette sample skipped', () => {
       return data;
     });
     const { palette, indexed } = indexFrames(frames, 400, 255);
+    expect(indexed).toHaveLength(2);
     for (const frame of indexed) {
       for (let i = 1; i < frame.length; i += 2) {
         const entry = palette[frame[i]];
