@@ -240,7 +240,9 @@ describe('how a clip holds its drawings', () => {
     for (const part of [{}, { startS: 3 }]) expect(await cadence('anime_clips', 'esrgan_onepiece_demo.mp4', part)).toEqual({ framesPerDrawing: 3, drawingFps: expect.closeTo(23.98 / 3, 2), even: true });
     expect(await cadence('anime_clips', 'animatediff_model02_04.gif')).toEqual({ framesPerDrawing: 3, drawingFps: expect.closeTo(1000 / 130, 6), even: true });
     // Drawings held unevenly: w2xgui's mix of 1s, 2s and 3s at 24 fps, and a 60-fps web clip of a film (2s and 3s).
-    expect(await cadence('anime_clips', 'w2xgui_video2_original_360p.mp4')).toEqual({ framesPerDrawing: expect.closeTo(2.6, 1), drawingFps: expect.closeTo(9.2, 1), even: false });
+    // (w2xgui's children running behind the girl count as the frame's drawings since the repeat test
+    // reads small blocks too: 2.4 frames a drawing, where the 1/64th blocks alone read 2.6.)
+    expect(await cadence('anime_clips', 'w2xgui_video2_original_360p.mp4')).toEqual({ framesPerDrawing: expect.closeTo(2.4, 1), drawingFps: expect.closeTo(10, 0), even: false });
     expect(await cadence('anime_clips', 'anime4k_web_input.mp4')).toEqual({ framesPerDrawing: expect.closeTo(2.5, 1), drawingFps: expect.closeTo(24, 0), even: false });
     // A GIF whose frames are its drawings (130 ms each), and a person moving every frame.
     expect(await cadence('anime_clips', 'animatediff_model08_01.gif')).toBeNull();

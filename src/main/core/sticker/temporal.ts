@@ -47,13 +47,53 @@ export function maxBlockDiff(a: RgbaImage, b: RgbaImage, grid = 8): number {
   return max;
 }
 
+/** Blocks along the long side of the fine repeat test (maxLocalDiff): 10 px at 320, 4 at 128. */
+export const REPEAT_FINE_BLOCKS = 32;
+/**
+ * Per-block mean absolute RGB difference on the fine grid under which a frame still repeats. Set
+ * between what codec noise reaches on the eval clips' true repeats (AnimateDiff 5.1, One Piece 5.6,
+ * w2xgui video 1 5.8, at 128 to 600 px) and a lip flap on a held face (13.5 and up: a mouth of 14x9
+ * px in a 1000x600 frame, which the 1/64th blocks averaged to 2.0–2.75); a round figure, not fitted.
+ */
+export const REPEAT_FINE_MAD = 8;
+
+/**
+ * The largest mean absolute RGB difference (0..255) over square blocks, `blocks` of them along
+ * the long side (at least 8 each way), every pixel read: a change too small for maxBlockDiff's
+ * 1/64th blocks (a mouth opening on a held drawing) shows here.
+ */
+export function maxLocalDiff(a: RgbaImage, b: RgbaImage, blocks = REPEAT_FINE_BLOCKS): number {
+  const { width, height } = a;
+  const side = Math.max(width, height) / blocks;
+  const gx = Math.max(8, Math.round(width / side));
+  const gy = Math.max(8, Math.round(height / side));
+  const sums = new Float64Array(gx * gy);
+  const counts = new Uint32Array(gx * gy);
+  const da = a.data;
+  const db = b.data;
+  for (let y = 0; y < height; y++) {
+    const row = Math.min(gy - 1, Math.floor((y * gy) / height)) * gx;
+    for (let x = 0; x < width; x++) {
+      const k = row + Math.min(gx - 1, Math.floor((x * gx) / width));
+      const j = (y * width + x) * 4;
+      sums[k] += Math.abs(da[j] - db[j]) + Math.abs(da[j + 1] - db[j + 1]) + Math.abs(da[j + 2] - db[j + 2]);
+      counts[k] += 3;
+    }
+  }
+  let max = 0;
+  for (let i = 0; i < sums.length; i++) if (counts[i]) max = Math.max(max, sums[i] / counts[i]);
+  return max;
+}
+
 /**
  * True when `b` repeats `a` (anime drawn on twos / threes, or a held pose): no 1/64th block of
- * the frame changed by more than REPEAT_BLOCK_MAD on average (codec noise only), so the mask
- * of `a` can be reused.
+ * the frame changed by more than REPEAT_BLOCK_MAD on average (codec noise only), and no block of
+ * the fine grid by more than REPEAT_FINE_MAD, so the mask (and colours) of `a` can be reused. The
+ * fine grid keeps a small change: a talking character's mouth, held shut before (its frames were
+ * all the first one), and the wipes and sketches of the visual-novel clips.
  */
 export function isRepeatFrame(a: RgbaImage, b: RgbaImage): boolean {
-  return a.width === b.width && a.height === b.height && maxBlockDiff(a, b) < REPEAT_BLOCK_MAD;
+  return a.width === b.width && a.height === b.height && maxBlockDiff(a, b) < REPEAT_BLOCK_MAD && maxLocalDiff(a, b) < REPEAT_FINE_MAD;
 }
 
 /** Alpha (0..1) from which a pixel belongs to the subject, for isSubjectRepeat. */
