@@ -93,13 +93,16 @@ const FILE_FAULT_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>(['damaged', 
  * Whether a failure comes of the input itself, so that the same file under the same options meets
  * it again (a batch's resume and retry do not try it again while neither changes): a refusal of
  * what it shows (no face, several, no video stream), or an unreadable file the decoder or probe said
- * what it is of (damaged, empty, not a picture format, a still where a clip goes). Not one without
+ * what it is of (damaged, empty, not a picture format, a still where a clip goes), or an output
+ * name too long for the file system (OUTPUT_NOT_WRITABLE nameTooLong: its name and the template's). Not one without
  * that word (a permission, a killed ffprobe and a full memory read as INPUT_UNSUPPORTED /
  * VIDEO_CORRUPT too), nor NO_SUBJECT (a missing anime model falls back to the person model), nor
  * IMAGE_TOO_LARGE (the machine's pixel budget), nor anything of the disk, the models or the engine.
  */
 export function isInputFault(code: ErrorCode, kind: ErrorKind | undefined): boolean {
   if (SHOWN_FAULT_CODES.has(code)) return true;
+  // An output name too long for the file system: the same file under the same name template makes it again.
+  if (code === 'OUTPUT_NOT_WRITABLE') return kind === 'nameTooLong';
   return (code === 'INPUT_UNSUPPORTED' || code === 'VIDEO_CORRUPT') && kind !== undefined && FILE_FAULT_KINDS.has(kind);
 }
 

@@ -113,6 +113,10 @@ describe('what a finished batch offers', () => {
     // A model that was missing, or a read the OS refused, may go now.
     expect(canRetryFailed({ failures: [...ofTheFile, { code: 'MODEL_MISSING' }] })).toBe(true);
     expect(canRetryFailed({ failures: [{ code: 'INPUT_UNSUPPORTED' }] })).toBe(true);
+    // An output name too long for the file system comes again with the same name template (Retry
+    // was offered, failed alike and was offered again); a folder that could not be written may be now.
+    expect(canRetryFailed({ failures: [{ code: 'OUTPUT_NOT_WRITABLE', errorKind: 'nameTooLong' as const }] })).toBe(false);
+    expect(canRetryFailed({ failures: [{ code: 'OUTPUT_NOT_WRITABLE' }] })).toBe(true);
     // Failed before as it would now: not tried by a retry either.
     expect(canRetryFailed({ failures: [{ code: 'MODEL_MISSING', failedBefore: true }] })).toBe(false);
     // A full disk stopped the run: Start (skipping what is done) does the rest, not a retry of one file.
