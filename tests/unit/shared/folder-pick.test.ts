@@ -52,4 +52,21 @@ describe('folder uploads', () => {
     expect([safeFileName('photos/CON.jpg'), safeFileName('a.jpg. '), safeFileName('..'), safeFileName('x<y>.png')]).toEqual(['_CON.jpg', 'a.jpg', 'import.png', 'x_y_.png']);
     for (const bad of ['../etc', 'class/a', '0123456789abcdef0123456789abcdef', 'folder-xyz']) expect(() => uploadFolderOf(bad)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
+
+  it('shortens a long name from its end, keeping its start and extension, and keeps two such names apart', () => {
+    // Two 133-character names that differ only in their start: one upload before (the last 120
+    // characters kept), one picture lost, and the name shown without its date.
+    const tail = `_${'x'.repeat(118)}.jpg`;
+    const [a, b] = [`2024-01-01${tail}`, `2024-02-02${tail}`].map(safeFileName);
+    expect(a).not.toBe(b);
+    for (const [name, date] of [[a, '2024-01-01'], [b, '2024-02-02']] as const) {
+      expect(name.startsWith(`${date}_xxx`)).toBe(true);
+      expect(name).toMatch(/~[0-9a-f]{8}\.jpg$/);
+      expect(Array.from(name).length).toBe(120);
+    }
+    // The same name, the same result (an upload of it again finds the same file); a short name as it is.
+    expect(safeFileName(`2024-01-01${tail}`)).toBe(a);
+    expect(safeFileName(`${'长'.repeat(80)}.png`)).toBe(`${'长'.repeat(80)}.png`);
+    expect(Array.from(safeFileName(`${'长'.repeat(200)}.png`)).length).toBe(120);
+  });
 });

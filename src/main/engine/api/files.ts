@@ -1,6 +1,6 @@
 // API area "files": imports (paste / upload), expanding dropped folders, dialogs, the file
 // manager and the clipboard (the last three through PlatformServices). Main process; Node only.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { AppApi, FileFilter } from '../../../shared/api';
@@ -12,13 +12,27 @@ import { writeFileAtomic } from '../../core/io/atomic-write';
 import type { ApiDeps } from './deps';
 import { expectObject, expectOneOf, expectString, expectStringArray } from './validate';
 
+/** The most characters of a name safeNameSegment keeps (outputs add their suffix: `_cutout.png`). */
+const MAX_NAME_CHARS = 120;
+
 /**
  * One plain file or folder name that every system takes: characters they refuse become '_', at
  * most 120 characters, no trailing dot or space, no name Windows keeps for a device (CON, NUL,
- * COM1 …: prefixed '_'); undefined for an empty, '.' or '..' name.
+ * COM1 …: prefixed '_'); undefined for an empty, '.' or '..' name. A longer name keeps its start
+ * and its extension, with a tag of the whole name (`~1a2b3c4d`) where it was cut: it kept its last
+ * 120 characters, so two names that differ in their start ("2024-01-01_…", "2024-02-02_…") became
+ * one upload, one picture lost unsaid, and the name shown lost its start.
  */
 export function safeNameSegment(name: string): string | undefined {
-  const s = name.replace(/[\u0000-\u001f<>:"/\\|?*]/g, '_').slice(-120).replace(/[. ]+$/, '');
+  let s = name.replace(/[\u0000-\u001f<>:"/\\|?*]/g, '_');
+  const chars = Array.from(s);
+  if (chars.length > MAX_NAME_CHARS) {
+    const dot = s.lastIndexOf('.');
+    const ext = dot > 0 && s.length - dot <= 16 ? s.slice(dot) : '';
+    const tag = `~${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
+    s = chars.slice(0, MAX_NAME_CHARS - Array.from(ext).length - tag.length).join('') + tag + ext;
+  }
+  s = s.replace(/[. ]+$/, '');
   if (!s) return undefined;
   return /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i.test(s) ? `_${s}` : s;
 }
