@@ -76,11 +76,12 @@ export const DEFAULT_MAX_SOURCE_PIXELS = 320_000_000;
  * `unknownFormat` (content the decoder reads as no picture format: a text file named .jpg),
  * `formatNotRead` (a picture of a kind this build cannot decode: a HEIC using a part of HEIF not read), INPUT_UNSUPPORTED; `cutShort` (a video that stops before the part picked), VIDEO_CORRUPT;
  * `tooLarge` (a file over the size the app imports: an upload to `cutout serve`, a paste), INPUT_UNSUPPORTED;
- * `nameTooLong` (an output name over the file system's limit) and `settingsFile` (the settings could not be saved), OUTPUT_NOT_WRITABLE; a batch that
+ * `nameTooLong` (an output name over the file system's limit) and `settingsFile` (the settings could not be saved), OUTPUT_NOT_WRITABLE;
+ * `batchRunning` (another batch writes into that output folder now), OUTPUT_EXISTS; a batch that
  * cannot start for its name template (`badTemplate`) or its output folder being the input folder
  * (`outputIsInput`), INVALID_ARGUMENT.
  */
-const ERROR_KINDS = ['damaged', 'empty', 'still', 'video', 'unknownFormat', 'formatNotRead', 'cutShort', 'tooLarge', 'nameTooLong', 'settingsFile', 'badTemplate', 'outputIsInput'] as const;
+const ERROR_KINDS = ['damaged', 'empty', 'still', 'video', 'unknownFormat', 'formatNotRead', 'cutShort', 'tooLarge', 'nameTooLong', 'settingsFile', 'batchRunning', 'badTemplate', 'outputIsInput'] as const;
 /** See ERROR_KINDS. */
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 

@@ -2,6 +2,7 @@
 // mirrored tree, corrupt inputs reported while the rest is done, resume, retry-failed, cancel.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -606,6 +607,32 @@ describe('batch export', () => {
     const one = await makeSticker(join(dir, 'girl.gif'), join(root, 'one-person.gif'), { ...small, model: 'person', format: 'gif' }, env);
     expect(one.modelId).not.toBe('anime-seg');
     expect(readFileSync(join(root, 'person', 'girl_sticker.gif')).equals(readFileSync(one.output))).toBe(true);
+  }, 90_000);
+
+  it('one batch at a time into an output folder: a second is refused while the first runs (this process or another), a lock left by a process gone is taken over', async () => {
+    const dir = tempDir('cutout-batch-lock-');
+    mkdirSync(join(dir, 'in'));
+    for (const name of PORTRAITS.slice(0, 2)) writeFileSync(join(dir, 'in', name), await smallPortrait(name));
+    const out = join(dir, 'out');
+    // A page reloaded mid-run started a second batch beside the first: both wrote the files in turn.
+    let second: Promise<unknown> | undefined;
+    const first = await runBatch([join(dir, 'in')], out, { mode: 'portrait', jobs: 1, refine: 'off' }, env, {
+      onFile: (e) => {
+        if (e.entry.status === 'done') second ??= runBatch([join(dir, 'in')], out, { mode: 'portrait', jobs: 1, refine: 'fast' }, env).catch((error: unknown) => error);
+      },
+    });
+    expect(first.done).toBe(2);
+    expect(await second).toMatchObject({ code: 'OUTPUT_EXISTS', detail: { batchRunning: true } });
+    expect(existsSync(join(out, '.cutout-batch.lock'))).toBe(false);
+    // Another process of this machine that runs (the one that started this test) holds it: refused.
+    writeFileSync(join(out, '.cutout-batch.lock'), JSON.stringify({ pid: process.ppid, host: hostname(), atMs: 0 }));
+    await expect(runBatch([join(dir, 'in')], out, { mode: 'portrait', refine: 'off', resume: true }, env)).rejects.toMatchObject({ code: 'OUTPUT_EXISTS', message: expect.stringContaining(`process ${process.ppid}`) });
+    // One whose process is gone (killed mid-run): taken over, and the batch runs.
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    writeFileSync(join(out, '.cutout-batch.lock'), JSON.stringify({ pid: Number(gone), host: hostname(), atMs: 0 }));
+    const after = await runBatch([join(dir, 'in')], out, { mode: 'portrait', refine: 'off', resume: true }, env);
+    expect([after.skipped, after.failed]).toEqual([2, 0]);
+    expect(existsSync(join(out, '.cutout-batch.lock'))).toBe(false);
   }, 90_000);
 
   it('the output folder deleted while the batch runs: made again with its journal, so a resume redoes only what went with it (no NAME-2 copies)', async () => {

@@ -12,6 +12,7 @@ import type { CoreEnv } from '../env';
 import { loadBackgroundPicture } from '../image/background';
 import { assertNotAnInput, toWriteError } from '../io/atomic-write';
 import type { ProgressSink, RunContext } from '../progress';
+import { lockOutputFolder } from './output-lock';
 import { JOURNAL_NAME, JournalWriter, hashOptions, outputKey, readJournal, type JournalIndex, type JournalRecord } from './journal';
 import { batchFormatOf, getBatchMode, type BatchModeHandler, type ModeContext } from './modes';
 import { checkMaskOptions } from '../pipelines/cutout';
@@ -187,396 +188,402 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   } catch (error) {
     throw toWriteError(error, outDir);
   }
-  await removeStaleTempFiles(outDir);
-
-  // Everything that changes an output's bytes; jobs, resume and retryFailed do not (nor a quality
-  // that changes nothing: see hashedQuality).
-  // A picture background counts by its bytes' identity too: another picture saved under the same name redoes the outputs.
-  const pictureStamp = background.kind === 'image' ? await stat(background.path).then((s) => ({ size: s.size, mtimeMs: s.mtimeMs }), () => null) : undefined;
-  const settings = { mode: mode.id, format, nameTemplate, background, refine, modelId: options.modelId, spec: options.spec, extra: options.extra, quality: hashedQuality(mode, format, options.quality) };
-  const optionsHash = hashOptions({ v: OUTPUT_VERSION, modeVersion: mode.outputVersion, pictureStamp, ...settings });
-  // What the user chose, without the app's output versions or the picture's stamp: a set written
-  // over is said only when these differ (an app update that redoes outputs changed no choice).
-  const settingsHash = hashOptions(settings);
-
-  // The journal is read on every run: it says which files in OUT a batch wrote, and for which
-  // input, so that no run overwrites a file it did not write for the same input (a user's file, or
-  // another batch's output of a same-named picture), and where each input folder went (the scan
-  // puts it back there). --resume and --retry-failed also read what became of each input under
-  // these options (batches of other modes may share OUT).
-  const journalPath = join(outDir, JOURNAL_NAME);
-  const journalIndex = await readJournal(journalPath, outDir);
-  ctx.onProgress?.({ stage: 'scan', done: 0, total: 1 });
-  const scan = await scanInputs(inputs, { recursive: options.recursive ?? false, extensions: options.extensions ?? mode.inputExtensions, excludeDirs: [outDir], earlierPlaces: journalIndex.donePlaces(), outDir, isOwnOutput: (path) => journalIndex.ownerOf(path) !== undefined });
-  ctx.onProgress?.({ stage: 'scan', done: 1, total: 1 });
-  const items = scan.items;
-  const bgName = background.kind === 'transparent' ? 'transparent' : background.kind === 'image' ? basename(background.path, extname(background.path)) : background.hex.replace('#', '');
-  const existing = await existingFiles(outDir, items);
-  const outputs = planOutputPaths(items, outDir, nameTemplate, { mode: mode.id, spec: options.spec, bg: bgName }, FORMAT_EXTENSIONS[format], {
-    previousOutputsOf: (input) => journalIndex.outputsOf(input),
-    // The output, or a file written beside it (an ID photo's sheet), is there and not this input's.
-    isForeign: (path, input) => journalIndex.ownerOf(path) !== input && [path, ...(mode.companionsOf?.(path, options) ?? [])].some((p) => existing.has(outputKey(p))),
-  });
-  const isContinuing = options.resume === true || options.retryFailed === true;
-  // What became of an input before: under these options; for --retry-failed, else its latest record
-  // (a failed file is retried with the options it is retried with).
-  const reportFailures = new Map<string, JournalRecord>();
-  if (options.retryFailed) {
-    // A report from a run whose journal was lost still names the failures.
-    for (const e of (await readReport(outDir))?.entries ?? []) {
-      if (e.status === 'failed') reportFailures.set(e.input, { v: 1, input: e.input, status: 'failed', sizeBytes: -1, mtimeMs: -1, optionsHash: '', output: e.output, code: e.code, atMs: 0 });
-    }
-  }
-  const previousOf = (input: string): JournalRecord | undefined => {
-    if (!isContinuing) return undefined;
-    const own = journalIndex.latestFor(input, optionsHash);
-    if (own || !options.retryFailed) return own;
-    return journalIndex.latest(input) ?? reportFailures.get(input);
-  };
-
-  // A retry of the failures of a batch that never ran into OUT (another folder, a typo) has none
-  // to retry: said, rather than listing every file as skipped with an output that was never made.
-  if (options.retryFailed && items.length > 0 && items.every((item) => previousOf(item.input) === undefined)) {
-    throw new AppError('INVALID_ARGUMENT', `Nothing to retry: ${outDir} holds no earlier batch of these files. Run it without --retry-failed (the app: Start).`);
-  }
-  const entries: BatchEntry[] = [];
-  const todo: number[] = [];
-  /**
-   * `output` when an earlier run's output of the item is still there under it, made of the file as it
-   * was then or with other options (a failure now leaves it, and it is not this run's); nothing
-   * when that output is as this run would make it (a failure of the disk or a model on a file
-   * unchanged since leaves a current output).
-   */
-  const staleOf = (item: BatchItem, output: string): { staleOutput?: string } => {
-    const record = output ? journalIndex.lastDoneAt(output) : undefined;
-    if (!record || record.input !== item.input || !existing.has(outputKey(output))) return {};
-    const isAsNow = record.sizeBytes === item.sizeBytes && record.mtimeMs === item.mtimeMs && record.optionsHash === optionsHash;
-    return isAsNow ? {} : { staleOutput: output };
-  };
-  let redoneSame = 0;
-  let replacedOther = 0;
-  /** Items whose output holds a set made with other settings (replacedOther counts those done). */
-  const replacing = new Set<number>();
-  let failedBefore = 0;
-  for (const path of scan.missing) {
-    entries.push({ input: path, status: 'failed', output: '', code: 'INPUT_NOT_FOUND', message: `File or folder not found: ${path}` });
-  }
-  // A folder it may not read (or an input behind one) fails as a file would: it was left out unsaid
-  // (or said not found), and the run said all done.
-  for (const path of scan.unreadable) {
-    const { code, message } = notReadable(path);
-    entries.push({ input: path, status: 'failed', output: '', code, message });
-  }
-  const base = entries.length;
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    const record = previousOf(item.input);
-    entries.push({ input: item.input, status: 'cancelled', output: outputs[i] });
-    if (options.retryFailed && record?.status !== 'failed') {
-      // Done before: its output. Never done (cancelled before it, or added since): no output, and said.
-      const doneBefore = record?.status === 'done';
-      entries[base + i] = doneBefore
-        ? { input: item.input, status: 'skipped', output: outputs[i], reason: 'done before', doneBefore, ...finishedOfRecord(record) }
-        : { input: item.input, status: 'skipped', output: '', reason: 'not done before, so no failure to retry: --resume (the app: Skip files already done) does it' };
-      continue;
-    }
-    if (record && repeatsFailure(record, item, optionsHash)) {
-      const { code, message, errorKind } = record;
-      entries[base + i] = { input: item.input, status: 'failed', output: outputs[i], code, message, ...(errorKind ? { errorKind } : {}), failedBefore: true, reason: 'failed before with the same file and options: not tried again', ...staleOf(item, outputs[i]) };
-      failedBefore++;
-      continue;
-    }
-    if (options.resume && record?.status === 'done' && (await isStillDone(record, item, outputs[i], optionsHash, journalIndex))) {
-      entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason: 'journal: done with the same size, mtime and options', doneBefore: true, ...finishedOfRecord(record) };
-      continue;
-    }
-    // Made again although the journal has it done as it would be now: said, so a run that forgot
-    // --resume knows what it could have skipped.
-    if (!isContinuing) {
-      const same = journalIndex.latestFor(item.input, optionsHash);
-      if (same?.status === 'done' && (await isStillDone(same, item, outputs[i], optionsHash, journalIndex))) redoneSame++;
-    }
-    // Its output is there, made of this input with other settings: this run writes over it when done.
-    const there = journalIndex.lastDoneAt(outputs[i]);
-    if (there && there.input === item.input && there.optionsHash !== optionsHash && (there.settingsHash ?? '') !== settingsHash && existing.has(outputKey(outputs[i]))) replacing.add(i);
-    todo.push(i);
-  }
-
-  let done = 0;
-  let failed = 0;
-  const skipped = entries.filter((e) => e.status === 'skipped').length;
-  failed += scan.missing.length + scan.unreadable.length + failedBefore;
-  const total = entries.length;
-  const current = new Set<string>();
-  /** How far each file at work is (0..1), for the modes that tell it (BatchModeHandler.fileProgressAs). */
-  const partial = new Map<string, number>();
-  let processed = 0;
-  /** Work time (from each file's first work stage) of the files done and of those failed. */
-  let doneWorkMs = 0;
-  let failedWorkMs = 0;
-  /** When each file at work began its work. */
-  const workStart = new Map<string, number>();
-  let processingStartMs = 0;
-  // Time spent paused does not count towards the rate (else the ETA grows after a pause).
-  let pausedMs = 0;
-  let pausedAtMs = 0;
-  const unsubscribePauseClock = gate.onChange((isPaused) => {
-    if (isPaused) pausedAtMs = performance.now();
-    else if (pausedAtMs) {
-      if (processingStartMs) pausedMs += performance.now() - Math.max(pausedAtMs, processingStartMs);
-      pausedAtMs = 0;
-    }
-  });
-  if (gate.isPaused) pausedAtMs = performance.now();
-  /** Time paused since processing began, up to `now` (a pause still on counts until now). */
-  const pausedUntil = (now: number): number => pausedMs + (pausedAtMs && processingStartMs ? now - Math.max(pausedAtMs, processingStartMs) : 0);
-  const emitStatus = (): void => {
-    const finished = done + skipped + failed;
-    const now = performance.now();
-    const elapsedMs = now - startedMs;
-    const processingMs = processingStartMs ? Math.max(0, now - processingStartMs - pausedUntil(now)) : 0;
-    // No rate from instant failures alone (a broken file first read as 39 files/s and ETA 0:00):
-    // it waits for a file done, or a second of work.
-    const hasMeasure = done > 0 || processingMs >= 1000;
-    // The files at work count as far as they are: a batch of three long stickers has a rate (and an
-    // ETA) before the first one ends, and the ETA falls as they go.
-    let inFlight = 0;
-    for (const f of partial.values()) inFlight += f;
-    let atWorkMs = 0;
-    for (const t of workStart.values()) atWorkMs = Math.max(atWorkMs, now - t);
-    const worked = filesWorked({ done, failed: processed - done, doneWorkMs, failedWorkMs, atWorkMs, inFlight });
-    const filesPerSec = hasMeasure && worked > 0 && processingMs > 0 ? worked / (processingMs / 1000) : 0;
-    const remaining = Math.max(0, total - finished - inFlight);
-    const etaMs = filesPerSec > 0 ? (remaining / filesPerSec) * 1000 : undefined;
-    const currentList = [...current];
-    ctx.onStatus?.({ total, done, skipped, failed, finished, filesPerSec, etaMs, current: currentList, isPaused: gate.isPaused, elapsedMs, inFlight });
-    ctx.onProgress?.({ stage: 'write', done: finished, total, detail: currentList[0] });
-  };
-  const emitted = new Set<number>();
-  const emitFile = (index: number): void => {
-    emitted.add(index);
-    ctx.onFile?.({ index, entry: entries[index] });
-  };
-  for (let i = 0; i < entries.length; i++) if (entries[i].status !== 'cancelled') emitFile(i);
-  const unsubscribeGate = gate.onChange(emitStatus);
-
-  // Never truncated: a run without --resume only ignores old records, so forgetting the flag (or a
-  // run that fails to start) does not throw away what a later --resume could use.
-  const hadJournal = await stat(journalPath).then(() => true, () => false);
-  const journal = await JournalWriter.open(journalPath);
-  const threads = env.threads ?? Math.max(1, Math.floor(availableParallelism() / jobs));
-  const modeEnv: CoreEnv = { ...env, threads };
-  const pool = new RefinePool(mode.usesRefinePool && todo.length > 0 ? Math.min(jobs, todo.length) : 0);
-  // A full disk stops the batch (as a cancel stops it, but the run ends with its summary): every
-  // file after it would be worked on whole and fail the same way.
-  const halt = new AbortController();
-  const runSignal = signal ? AbortSignal.any([signal, halt.signal]) : halt.signal;
-  let stoppedBy: BatchSummary['stoppedBy'];
-  const mctx: ModeContext = { options: { ...options, background, refine, format }, picture, env: modeEnv, pool, signal: runSignal };
-  let isCancelled = false;
+  // One batch at a time into a folder (output-lock.ts): taken before its stale temp files are removed.
+  const releaseFolder = await lockOutputFolder(outDir);
   try {
-    emitStatus();
-    const stages = todo.length > 0 ? await mode.start(mctx) : undefined;
-    // Bounded queues: at most `jobs` decoding, one inferring, `jobs` finishing, and no more than
-    // 2*jobs+1 files admitted at once, so memory does not grow with the number of inputs.
-    // Pause: a file waits on the gate as it enters its next work stage (holding that slot); a file
-    // inside a stage finishes that stage (processOne's inStage).
-    const decodeSlots = new Semaphore(jobs);
-    const inferSlots = new Semaphore(1);
-    const finishSlots = new Semaphore(jobs);
-    const admitted = new Semaphore(2 * jobs + 1);
-    // And by their pictures' working pixels (modes that weigh them): memory stays in bounds with big photos.
-    const budget = env.maxPixels ?? DEFAULT_MAX_PIXELS;
-    const pixels = new WeightedSemaphore(ctx.pixelsInFlight ?? pixelsInFlightFor(totalmem(), budget));
-    const running: Promise<void>[] = [];
-    processingStartMs = performance.now();
+    await removeStaleTempFiles(outDir);
 
-    const processOne = async (i: number, weight: number): Promise<void> => {
-      const item = items[i];
-      const index = base + i;
-      const output = outputs[i];
-      let t0 = performance.now();
-      let hasStarted = false;
-      // Checked as each stage gets its slot, not only before it queues: a file that waited for a
-      // slot while the batch was cancelled starts no new work.
-      const throwIfCancelled = (): void => {
-        if (runSignal.aborted) throw new CancelledError();
-      };
-      // One pipeline stage. A file is at work ("current") only inside a stage from its mode's first
-      // work stage on: not while it queues for a slot, nor while a pause holds it before a stage.
-      // Pause holds a started file before its next stage (it keeps its decoded picture), so a pause
-      // takes a stage's time, not that of every file admitted. The pause is checked and the file
-      // listed in one step, so a file not listed when the batch pauses does no more work; the last
-      // stage ends with the file journalled and done, so none turns done off the list. The clock
-      // starts at the first work stage.
-      const inStage = <T>(slots: Semaphore, isWork: boolean, run: () => Promise<T>, isLast = false): Promise<T> =>
-        slots.use(async () => {
-          throwIfCancelled();
-          if (!isWork) return run();
-          while (gate.isPaused) await gate.wait(runSignal);
-          if (!hasStarted) {
-            hasStarted = true;
-            t0 = performance.now();
-            workStart.set(item.input, t0);
-          }
-          current.add(item.input);
-          emitStatus();
-          try {
-            return await run();
-          } finally {
-            current.delete(item.input);
-            // After the last stage the file's event goes first, then the status (processOne's finally).
-            if (!isLast) emitStatus();
-          }
-        });
-      const isDecodeWork = mode.firstWorkStage === 'decode';
-      try {
-        throwIfCancelled();
-        // Nor the picture a batch puts behind its cut-outs (an earlier batch's output, named as --bg).
-        await assertNotAnInput(output, background.kind === 'image' ? [item.input, background.path] : [item.input]);
-        const decoded = await inStage(decodeSlots, isDecodeWork, () => stages!.decode(item.input));
-        const inferred = await inStage(inferSlots, isDecodeWork, () => stages!.infer(decoded));
-        await inStage(finishSlots, true, async () => {
-          // The file's own progress, in its mode's stage spans, moves the batch's bar; it never goes back.
-          const spans = mode.fileProgressAs;
-          const tell: ProgressSink | undefined = spans
-            ? (e) => {
-                const f = jobFraction({ kind: spans, stage: e.stage, done: e.done, total: e.total });
-                if (f <= (partial.get(item.input) ?? 0)) return;
-                partial.set(item.input, f);
-                emitStatus();
-              }
-            : undefined;
-          // The place is claimed first: a run stopped after the rename but before the done record
-          // leaves a file a resume redoes in place (it wrote NAME-2 beside it, as if a user's).
-          await journal.append({ v: 1, input: item.input, status: 'writing', output, outputRel: journalIndex.relOf(output), atMs: Date.now() });
-          const finished = await stages!.finish(inferred, output, tell);
-          // Journalled only after the output is renamed into place and synced: a crash before this
-          // line leaves the file redone on resume, never a journalled file that is missing or torn.
-          await journal.append({ v: 1, input: item.input, status: 'done', sizeBytes: item.sizeBytes, mtimeMs: item.mtimeMs, optionsHash, settingsHash, output, outputRel: journalIndex.relOf(output), ...(finished ?? {}), atMs: Date.now() });
-          if (replacing.has(i)) replacedOther++;
-          const elapsedMs = performance.now() - t0;
-          entries[index] = { input: item.input, status: 'done', output, elapsedMs, ...(finished ?? {}) };
-          doneWorkMs += elapsedMs;
-          done++;
-          processed++;
-        }, true);
-      } catch (error) {
-        if (isCancellation(error)) {
-          entries[index] = { input: item.input, status: 'cancelled', output };
-        } else {
-          const wire = toWire(error);
-          const errorKind = errorKindOf(wire.detail);
-          entries[index] = { input: item.input, status: 'failed', output, code: wire.code, message: wire.message, ...(errorKind ? { errorKind } : {}), ...staleOf(item, output), elapsedMs: performance.now() - t0 };
-          failedWorkMs += hasStarted ? performance.now() - t0 : 0;
-          failed++;
-          processed++;
-          if (wire.code === 'DISK_FULL' && !stoppedBy) {
-            stoppedBy = { code: wire.code, message: wire.message, input: item.input };
-            halt.abort();
-          }
-          await journal
-            .append({ v: 1, input: item.input, status: 'failed', sizeBytes: item.sizeBytes, mtimeMs: item.mtimeMs, optionsHash, output, code: wire.code, message: wire.message, ...(errorKind ? { errorKind } : {}), atMs: Date.now() })
-            .catch(() => undefined);
-        }
-      } finally {
-        current.delete(item.input);
-        partial.delete(item.input);
-        workStart.delete(item.input);
-        emitFile(index);
-        emitStatus();
-        pixels.release(weight);
-        admitted.release();
+    // Everything that changes an output's bytes; jobs, resume and retryFailed do not (nor a quality
+    // that changes nothing: see hashedQuality).
+    // A picture background counts by its bytes' identity too: another picture saved under the same name redoes the outputs.
+    const pictureStamp = background.kind === 'image' ? await stat(background.path).then((s) => ({ size: s.size, mtimeMs: s.mtimeMs }), () => null) : undefined;
+    const settings = { mode: mode.id, format, nameTemplate, background, refine, modelId: options.modelId, spec: options.spec, extra: options.extra, quality: hashedQuality(mode, format, options.quality) };
+    const optionsHash = hashOptions({ v: OUTPUT_VERSION, modeVersion: mode.outputVersion, pictureStamp, ...settings });
+    // What the user chose, without the app's output versions or the picture's stamp: a set written
+    // over is said only when these differ (an app update that redoes outputs changed no choice).
+    const settingsHash = hashOptions(settings);
+
+    // The journal is read on every run: it says which files in OUT a batch wrote, and for which
+    // input, so that no run overwrites a file it did not write for the same input (a user's file, or
+    // another batch's output of a same-named picture), and where each input folder went (the scan
+    // puts it back there). --resume and --retry-failed also read what became of each input under
+    // these options (batches of other modes may share OUT).
+    const journalPath = join(outDir, JOURNAL_NAME);
+    const journalIndex = await readJournal(journalPath, outDir);
+    ctx.onProgress?.({ stage: 'scan', done: 0, total: 1 });
+    const scan = await scanInputs(inputs, { recursive: options.recursive ?? false, extensions: options.extensions ?? mode.inputExtensions, excludeDirs: [outDir], earlierPlaces: journalIndex.donePlaces(), outDir, isOwnOutput: (path) => journalIndex.ownerOf(path) !== undefined });
+    ctx.onProgress?.({ stage: 'scan', done: 1, total: 1 });
+    const items = scan.items;
+    const bgName = background.kind === 'transparent' ? 'transparent' : background.kind === 'image' ? basename(background.path, extname(background.path)) : background.hex.replace('#', '');
+    const existing = await existingFiles(outDir, items);
+    const outputs = planOutputPaths(items, outDir, nameTemplate, { mode: mode.id, spec: options.spec, bg: bgName }, FORMAT_EXTENSIONS[format], {
+      previousOutputsOf: (input) => journalIndex.outputsOf(input),
+      // The output, or a file written beside it (an ID photo's sheet), is there and not this input's.
+      isForeign: (path, input) => journalIndex.ownerOf(path) !== input && [path, ...(mode.companionsOf?.(path, options) ?? [])].some((p) => existing.has(outputKey(p))),
+    });
+    const isContinuing = options.resume === true || options.retryFailed === true;
+    // What became of an input before: under these options; for --retry-failed, else its latest record
+    // (a failed file is retried with the options it is retried with).
+    const reportFailures = new Map<string, JournalRecord>();
+    if (options.retryFailed) {
+      // A report from a run whose journal was lost still names the failures.
+      for (const e of (await readReport(outDir))?.entries ?? []) {
+        if (e.status === 'failed') reportFailures.set(e.input, { v: 1, input: e.input, status: 'failed', sizeBytes: -1, mtimeMs: -1, optionsHash: '', output: e.output, code: e.code, atMs: 0 });
       }
+    }
+    const previousOf = (input: string): JournalRecord | undefined => {
+      if (!isContinuing) return undefined;
+      const own = journalIndex.latestFor(input, optionsHash);
+      if (own || !options.retryFailed) return own;
+      return journalIndex.latest(input) ?? reportFailures.get(input);
     };
 
-    for (const i of todo) {
-      try {
-        await gate.wait(runSignal);
-      } catch {
-        break;
-      }
-      await admitted.acquire();
-      const weight = await pixels.acquire(mode.weighInput ? await mode.weighInput(items[i].input, budget) : 0);
-      if (runSignal.aborted) {
-        pixels.release(weight);
-        admitted.release();
-        break;
-      }
-      running.push(processOne(i, weight));
+    // A retry of the failures of a batch that never ran into OUT (another folder, a typo) has none
+    // to retry: said, rather than listing every file as skipped with an output that was never made.
+    if (options.retryFailed && items.length > 0 && items.every((item) => previousOf(item.input) === undefined)) {
+      throw new AppError('INVALID_ARGUMENT', `Nothing to retry: ${outDir} holds no earlier batch of these files. Run it without --retry-failed (the app: Start).`);
     }
-    await Promise.all(running);
-    isCancelled = signal?.aborted === true && entries.some((e) => e.status === 'cancelled');
-  } catch (error) {
-    if (!isCancellation(error)) {
-      // A batch that could not start (a model missing) leaves no empty journal of its own: the
-      // folder would pass for an earlier batch's output, which a later scan leaves out.
-      await journal.close();
-      if (!hadJournal) await stat(journalPath).then((s) => (s.size === 0 ? rm(journalPath, { force: true }) : undefined), () => undefined);
-      throw error;
+    const entries: BatchEntry[] = [];
+    const todo: number[] = [];
+    /**
+     * `output` when an earlier run's output of the item is still there under it, made of the file as it
+     * was then or with other options (a failure now leaves it, and it is not this run's); nothing
+     * when that output is as this run would make it (a failure of the disk or a model on a file
+     * unchanged since leaves a current output).
+     */
+    const staleOf = (item: BatchItem, output: string): { staleOutput?: string } => {
+      const record = output ? journalIndex.lastDoneAt(output) : undefined;
+      if (!record || record.input !== item.input || !existing.has(outputKey(output))) return {};
+      const isAsNow = record.sizeBytes === item.sizeBytes && record.mtimeMs === item.mtimeMs && record.optionsHash === optionsHash;
+      return isAsNow ? {} : { staleOutput: output };
+    };
+    let redoneSame = 0;
+    let replacedOther = 0;
+    /** Items whose output holds a set made with other settings (replacedOther counts those done). */
+    const replacing = new Set<number>();
+    let failedBefore = 0;
+    for (const path of scan.missing) {
+      entries.push({ input: path, status: 'failed', output: '', code: 'INPUT_NOT_FOUND', message: `File or folder not found: ${path}` });
     }
-    isCancelled = true;
-  } finally {
-    unsubscribeGate();
-    unsubscribePauseClock();
-    await pool.close();
-    await journal.close();
-  }
+    // A folder it may not read (or an input behind one) fails as a file would: it was left out unsaid
+    // (or said not found), and the run said all done.
+    for (const path of scan.unreadable) {
+      const { code, message } = notReadable(path);
+      entries.push({ input: path, status: 'failed', output: '', code, message });
+    }
+    const base = entries.length;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      const record = previousOf(item.input);
+      entries.push({ input: item.input, status: 'cancelled', output: outputs[i] });
+      if (options.retryFailed && record?.status !== 'failed') {
+        // Done before: its output. Never done (cancelled before it, or added since): no output, and said.
+        const doneBefore = record?.status === 'done';
+        entries[base + i] = doneBefore
+          ? { input: item.input, status: 'skipped', output: outputs[i], reason: 'done before', doneBefore, ...finishedOfRecord(record) }
+          : { input: item.input, status: 'skipped', output: '', reason: 'not done before, so no failure to retry: --resume (the app: Skip files already done) does it' };
+        continue;
+      }
+      if (record && repeatsFailure(record, item, optionsHash)) {
+        const { code, message, errorKind } = record;
+        entries[base + i] = { input: item.input, status: 'failed', output: outputs[i], code, message, ...(errorKind ? { errorKind } : {}), failedBefore: true, reason: 'failed before with the same file and options: not tried again', ...staleOf(item, outputs[i]) };
+        failedBefore++;
+        continue;
+      }
+      if (options.resume && record?.status === 'done' && (await isStillDone(record, item, outputs[i], optionsHash, journalIndex))) {
+        entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason: 'journal: done with the same size, mtime and options', doneBefore: true, ...finishedOfRecord(record) };
+        continue;
+      }
+      // Made again although the journal has it done as it would be now: said, so a run that forgot
+      // --resume knows what it could have skipped.
+      if (!isContinuing) {
+        const same = journalIndex.latestFor(item.input, optionsHash);
+        if (same?.status === 'done' && (await isStillDone(same, item, outputs[i], optionsHash, journalIndex))) redoneSame++;
+      }
+      // Its output is there, made of this input with other settings: this run writes over it when done.
+      const there = journalIndex.lastDoneAt(outputs[i]);
+      if (there && there.input === item.input && there.optionsHash !== optionsHash && (there.settingsHash ?? '') !== settingsHash && existing.has(outputKey(outputs[i]))) replacing.add(i);
+      todo.push(i);
+    }
 
-  // A run stopped by a full disk says so of the files it did not do (cancelled, or never started).
-  if (stoppedBy) {
-    for (const e of entries) if (e.status === 'cancelled') e.reason = 'not done: the disk filled up; free some space and run again, skipping what is done';
+    let done = 0;
+    let failed = 0;
+    const skipped = entries.filter((e) => e.status === 'skipped').length;
+    failed += scan.missing.length + scan.unreadable.length + failedBefore;
+    const total = entries.length;
+    const current = new Set<string>();
+    /** How far each file at work is (0..1), for the modes that tell it (BatchModeHandler.fileProgressAs). */
+    const partial = new Map<string, number>();
+    let processed = 0;
+    /** Work time (from each file's first work stage) of the files done and of those failed. */
+    let doneWorkMs = 0;
+    let failedWorkMs = 0;
+    /** When each file at work began its work. */
+    const workStart = new Map<string, number>();
+    let processingStartMs = 0;
+    // Time spent paused does not count towards the rate (else the ETA grows after a pause).
+    let pausedMs = 0;
+    let pausedAtMs = 0;
+    const unsubscribePauseClock = gate.onChange((isPaused) => {
+      if (isPaused) pausedAtMs = performance.now();
+      else if (pausedAtMs) {
+        if (processingStartMs) pausedMs += performance.now() - Math.max(pausedAtMs, processingStartMs);
+        pausedAtMs = 0;
+      }
+    });
+    if (gate.isPaused) pausedAtMs = performance.now();
+    /** Time paused since processing began, up to `now` (a pause still on counts until now). */
+    const pausedUntil = (now: number): number => pausedMs + (pausedAtMs && processingStartMs ? now - Math.max(pausedAtMs, processingStartMs) : 0);
+    const emitStatus = (): void => {
+      const finished = done + skipped + failed;
+      const now = performance.now();
+      const elapsedMs = now - startedMs;
+      const processingMs = processingStartMs ? Math.max(0, now - processingStartMs - pausedUntil(now)) : 0;
+      // No rate from instant failures alone (a broken file first read as 39 files/s and ETA 0:00):
+      // it waits for a file done, or a second of work.
+      const hasMeasure = done > 0 || processingMs >= 1000;
+      // The files at work count as far as they are: a batch of three long stickers has a rate (and an
+      // ETA) before the first one ends, and the ETA falls as they go.
+      let inFlight = 0;
+      for (const f of partial.values()) inFlight += f;
+      let atWorkMs = 0;
+      for (const t of workStart.values()) atWorkMs = Math.max(atWorkMs, now - t);
+      const worked = filesWorked({ done, failed: processed - done, doneWorkMs, failedWorkMs, atWorkMs, inFlight });
+      const filesPerSec = hasMeasure && worked > 0 && processingMs > 0 ? worked / (processingMs / 1000) : 0;
+      const remaining = Math.max(0, total - finished - inFlight);
+      const etaMs = filesPerSec > 0 ? (remaining / filesPerSec) * 1000 : undefined;
+      const currentList = [...current];
+      ctx.onStatus?.({ total, done, skipped, failed, finished, filesPerSec, etaMs, current: currentList, isPaused: gate.isPaused, elapsedMs, inFlight });
+      ctx.onProgress?.({ stage: 'write', done: finished, total, detail: currentList[0] });
+    };
+    const emitted = new Set<number>();
+    const emitFile = (index: number): void => {
+      emitted.add(index);
+      ctx.onFile?.({ index, entry: entries[index] });
+    };
+    for (let i = 0; i < entries.length; i++) if (entries[i].status !== 'cancelled') emitFile(i);
+    const unsubscribeGate = gate.onChange(emitStatus);
+
+    // Never truncated: a run without --resume only ignores old records, so forgetting the flag (or a
+    // run that fails to start) does not throw away what a later --resume could use.
+    const hadJournal = await stat(journalPath).then(() => true, () => false);
+    const journal = await JournalWriter.open(journalPath);
+    const threads = env.threads ?? Math.max(1, Math.floor(availableParallelism() / jobs));
+    const modeEnv: CoreEnv = { ...env, threads };
+    const pool = new RefinePool(mode.usesRefinePool && todo.length > 0 ? Math.min(jobs, todo.length) : 0);
+    // A full disk stops the batch (as a cancel stops it, but the run ends with its summary): every
+    // file after it would be worked on whole and fail the same way.
+    const halt = new AbortController();
+    const runSignal = signal ? AbortSignal.any([signal, halt.signal]) : halt.signal;
+    let stoppedBy: BatchSummary['stoppedBy'];
+    const mctx: ModeContext = { options: { ...options, background, refine, format }, picture, env: modeEnv, pool, signal: runSignal };
+    let isCancelled = false;
+    try {
+      emitStatus();
+      const stages = todo.length > 0 ? await mode.start(mctx) : undefined;
+      // Bounded queues: at most `jobs` decoding, one inferring, `jobs` finishing, and no more than
+      // 2*jobs+1 files admitted at once, so memory does not grow with the number of inputs.
+      // Pause: a file waits on the gate as it enters its next work stage (holding that slot); a file
+      // inside a stage finishes that stage (processOne's inStage).
+      const decodeSlots = new Semaphore(jobs);
+      const inferSlots = new Semaphore(1);
+      const finishSlots = new Semaphore(jobs);
+      const admitted = new Semaphore(2 * jobs + 1);
+      // And by their pictures' working pixels (modes that weigh them): memory stays in bounds with big photos.
+      const budget = env.maxPixels ?? DEFAULT_MAX_PIXELS;
+      const pixels = new WeightedSemaphore(ctx.pixelsInFlight ?? pixelsInFlightFor(totalmem(), budget));
+      const running: Promise<void>[] = [];
+      processingStartMs = performance.now();
+
+      const processOne = async (i: number, weight: number): Promise<void> => {
+        const item = items[i];
+        const index = base + i;
+        const output = outputs[i];
+        let t0 = performance.now();
+        let hasStarted = false;
+        // Checked as each stage gets its slot, not only before it queues: a file that waited for a
+        // slot while the batch was cancelled starts no new work.
+        const throwIfCancelled = (): void => {
+          if (runSignal.aborted) throw new CancelledError();
+        };
+        // One pipeline stage. A file is at work ("current") only inside a stage from its mode's first
+        // work stage on: not while it queues for a slot, nor while a pause holds it before a stage.
+        // Pause holds a started file before its next stage (it keeps its decoded picture), so a pause
+        // takes a stage's time, not that of every file admitted. The pause is checked and the file
+        // listed in one step, so a file not listed when the batch pauses does no more work; the last
+        // stage ends with the file journalled and done, so none turns done off the list. The clock
+        // starts at the first work stage.
+        const inStage = <T>(slots: Semaphore, isWork: boolean, run: () => Promise<T>, isLast = false): Promise<T> =>
+          slots.use(async () => {
+            throwIfCancelled();
+            if (!isWork) return run();
+            while (gate.isPaused) await gate.wait(runSignal);
+            if (!hasStarted) {
+              hasStarted = true;
+              t0 = performance.now();
+              workStart.set(item.input, t0);
+            }
+            current.add(item.input);
+            emitStatus();
+            try {
+              return await run();
+            } finally {
+              current.delete(item.input);
+              // After the last stage the file's event goes first, then the status (processOne's finally).
+              if (!isLast) emitStatus();
+            }
+          });
+        const isDecodeWork = mode.firstWorkStage === 'decode';
+        try {
+          throwIfCancelled();
+          // Nor the picture a batch puts behind its cut-outs (an earlier batch's output, named as --bg).
+          await assertNotAnInput(output, background.kind === 'image' ? [item.input, background.path] : [item.input]);
+          const decoded = await inStage(decodeSlots, isDecodeWork, () => stages!.decode(item.input));
+          const inferred = await inStage(inferSlots, isDecodeWork, () => stages!.infer(decoded));
+          await inStage(finishSlots, true, async () => {
+            // The file's own progress, in its mode's stage spans, moves the batch's bar; it never goes back.
+            const spans = mode.fileProgressAs;
+            const tell: ProgressSink | undefined = spans
+              ? (e) => {
+                  const f = jobFraction({ kind: spans, stage: e.stage, done: e.done, total: e.total });
+                  if (f <= (partial.get(item.input) ?? 0)) return;
+                  partial.set(item.input, f);
+                  emitStatus();
+                }
+              : undefined;
+            // The place is claimed first: a run stopped after the rename but before the done record
+            // leaves a file a resume redoes in place (it wrote NAME-2 beside it, as if a user's).
+            await journal.append({ v: 1, input: item.input, status: 'writing', output, outputRel: journalIndex.relOf(output), atMs: Date.now() });
+            const finished = await stages!.finish(inferred, output, tell);
+            // Journalled only after the output is renamed into place and synced: a crash before this
+            // line leaves the file redone on resume, never a journalled file that is missing or torn.
+            await journal.append({ v: 1, input: item.input, status: 'done', sizeBytes: item.sizeBytes, mtimeMs: item.mtimeMs, optionsHash, settingsHash, output, outputRel: journalIndex.relOf(output), ...(finished ?? {}), atMs: Date.now() });
+            if (replacing.has(i)) replacedOther++;
+            const elapsedMs = performance.now() - t0;
+            entries[index] = { input: item.input, status: 'done', output, elapsedMs, ...(finished ?? {}) };
+            doneWorkMs += elapsedMs;
+            done++;
+            processed++;
+          }, true);
+        } catch (error) {
+          if (isCancellation(error)) {
+            entries[index] = { input: item.input, status: 'cancelled', output };
+          } else {
+            const wire = toWire(error);
+            const errorKind = errorKindOf(wire.detail);
+            entries[index] = { input: item.input, status: 'failed', output, code: wire.code, message: wire.message, ...(errorKind ? { errorKind } : {}), ...staleOf(item, output), elapsedMs: performance.now() - t0 };
+            failedWorkMs += hasStarted ? performance.now() - t0 : 0;
+            failed++;
+            processed++;
+            if (wire.code === 'DISK_FULL' && !stoppedBy) {
+              stoppedBy = { code: wire.code, message: wire.message, input: item.input };
+              halt.abort();
+            }
+            await journal
+              .append({ v: 1, input: item.input, status: 'failed', sizeBytes: item.sizeBytes, mtimeMs: item.mtimeMs, optionsHash, output, code: wire.code, message: wire.message, ...(errorKind ? { errorKind } : {}), atMs: Date.now() })
+              .catch(() => undefined);
+          }
+        } finally {
+          current.delete(item.input);
+          partial.delete(item.input);
+          workStart.delete(item.input);
+          emitFile(index);
+          emitStatus();
+          pixels.release(weight);
+          admitted.release();
+        }
+      };
+
+      for (const i of todo) {
+        try {
+          await gate.wait(runSignal);
+        } catch {
+          break;
+        }
+        await admitted.acquire();
+        const weight = await pixels.acquire(mode.weighInput ? await mode.weighInput(items[i].input, budget) : 0);
+        if (runSignal.aborted) {
+          pixels.release(weight);
+          admitted.release();
+          break;
+        }
+        running.push(processOne(i, weight));
+      }
+      await Promise.all(running);
+      isCancelled = signal?.aborted === true && entries.some((e) => e.status === 'cancelled');
+    } catch (error) {
+      if (!isCancellation(error)) {
+        // A batch that could not start (a model missing) leaves no empty journal of its own: the
+        // folder would pass for an earlier batch's output, which a later scan leaves out.
+        await journal.close();
+        if (!hadJournal) await stat(journalPath).then((s) => (s.size === 0 ? rm(journalPath, { force: true }) : undefined), () => undefined);
+        throw error;
+      }
+      isCancelled = true;
+    } finally {
+      unsubscribeGate();
+      unsubscribePauseClock();
+      await pool.close();
+      await journal.close();
+    }
+
+    // A run stopped by a full disk says so of the files it did not do (cancelled, or never started).
+    if (stoppedBy) {
+      for (const e of entries) if (e.status === 'cancelled') e.reason = 'not done: the disk filled up; free some space and run again, skipping what is done';
+    }
+    // A cancelled (or stopped) run also ends the inputs that never started, so a list of them shows every input.
+    if (isCancelled || stoppedBy) for (let i = 0; i < entries.length; i++) if (!emitted.has(i)) emitFile(i);
+    const endMs = performance.now();
+    const elapsedMs = endMs - startedMs;
+    const batchPausedMs = pausedUntil(endMs);
+    // The rate leaves paused time out, as the live one does (a run paused over lunch is not slow).
+    const processingMs = Math.max(1, (processingStartMs ? endMs - processingStartMs : elapsedMs) - batchPausedMs);
+    const cancelled = entries.filter((e) => e.status === 'cancelled').length;
+    const reviews = entries.filter((e) => e.needsReview);
+    const summaryCore = {
+      outputDir: outDir,
+      mode: mode.id,
+      optionsHash,
+      total,
+      done,
+      skipped,
+      failed,
+      cancelled,
+      toReview: reviews.length,
+      specFailed: entries.filter((e) => (e.specFailures?.length ?? 0) > 0).length,
+      leftOut: scan.leftOut,
+      leftOutTypes: scan.leftOutTypes,
+      leftOutFolders: scan.leftOutFolders,
+      notSearched: scan.notSearched,
+      folderPlaces: scan.folderPlaces,
+      neverDone: entries.filter((e) => e.status === 'skipped' && !e.doneBefore).length,
+      redoneSame,
+      replacedOther,
+      failedBefore,
+      elapsedMs,
+      pausedMs: batchPausedMs,
+      // As the live rate counts: a failure as the share of a file's work it took.
+      filesPerSec: processed > 0 && processingMs > 0 ? filesWorked({ done, failed: processed - done, doneWorkMs, failedWorkMs, atWorkMs: 0, inFlight: 0 }) / (processingMs / 1000) : 0,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      isCancelled,
+      ...(stoppedBy ? { stoppedBy } : {}),
+    };
+    // On a full disk the report may not fit either: the run still ends with its summary, saying so.
+    let paths: { json: string; csv: string; kept?: string };
+    let reportError: BatchSummary['reportError'];
+    try {
+      paths = await writeReports(outDir, { version: 1, summary: summaryCore, entries }, options.reportInputRoots ? { inputRoots: options.reportInputRoots, outputDir: outDir } : {});
+    } catch (error) {
+      if (!stoppedBy || isCancelled) throw error;
+      const wire = toWire(error);
+      reportError = { code: wire.code, message: wire.message };
+      paths = { json: join(outDir, REPORT_JSON), csv: join(outDir, REPORT_CSV) };
+    }
+    if (isCancelled) throw new CancelledError('Cancelled', { outputDir: outDir, reportJson: paths.json, reportCsv: paths.csv } satisfies CancelledBatch);
+    return { ...summaryCore, reportJson: paths.json, reportCsv: paths.csv, ...(paths.kept ? { keptReportCsv: paths.kept } : {}), ...(reportError ? { reportError } : {}), failures: entries.filter((e) => e.status === 'failed'), reviews };
+  } finally {
+    await releaseFolder();
   }
-  // A cancelled (or stopped) run also ends the inputs that never started, so a list of them shows every input.
-  if (isCancelled || stoppedBy) for (let i = 0; i < entries.length; i++) if (!emitted.has(i)) emitFile(i);
-  const endMs = performance.now();
-  const elapsedMs = endMs - startedMs;
-  const batchPausedMs = pausedUntil(endMs);
-  // The rate leaves paused time out, as the live one does (a run paused over lunch is not slow).
-  const processingMs = Math.max(1, (processingStartMs ? endMs - processingStartMs : elapsedMs) - batchPausedMs);
-  const cancelled = entries.filter((e) => e.status === 'cancelled').length;
-  const reviews = entries.filter((e) => e.needsReview);
-  const summaryCore = {
-    outputDir: outDir,
-    mode: mode.id,
-    optionsHash,
-    total,
-    done,
-    skipped,
-    failed,
-    cancelled,
-    toReview: reviews.length,
-    specFailed: entries.filter((e) => (e.specFailures?.length ?? 0) > 0).length,
-    leftOut: scan.leftOut,
-    leftOutTypes: scan.leftOutTypes,
-    leftOutFolders: scan.leftOutFolders,
-    notSearched: scan.notSearched,
-    folderPlaces: scan.folderPlaces,
-    neverDone: entries.filter((e) => e.status === 'skipped' && !e.doneBefore).length,
-    redoneSame,
-    replacedOther,
-    failedBefore,
-    elapsedMs,
-    pausedMs: batchPausedMs,
-    // As the live rate counts: a failure as the share of a file's work it took.
-    filesPerSec: processed > 0 && processingMs > 0 ? filesWorked({ done, failed: processed - done, doneWorkMs, failedWorkMs, atWorkMs: 0, inFlight: 0 }) / (processingMs / 1000) : 0,
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
-    isCancelled,
-    ...(stoppedBy ? { stoppedBy } : {}),
-  };
-  // On a full disk the report may not fit either: the run still ends with its summary, saying so.
-  let paths: { json: string; csv: string; kept?: string };
-  let reportError: BatchSummary['reportError'];
-  try {
-    paths = await writeReports(outDir, { version: 1, summary: summaryCore, entries }, options.reportInputRoots ? { inputRoots: options.reportInputRoots, outputDir: outDir } : {});
-  } catch (error) {
-    if (!stoppedBy || isCancelled) throw error;
-    const wire = toWire(error);
-    reportError = { code: wire.code, message: wire.message };
-    paths = { json: join(outDir, REPORT_JSON), csv: join(outDir, REPORT_CSV) };
-  }
-  if (isCancelled) throw new CancelledError('Cancelled', { outputDir: outDir, reportJson: paths.json, reportCsv: paths.csv } satisfies CancelledBatch);
-  return { ...summaryCore, reportJson: paths.json, reportCsv: paths.csv, ...(paths.kept ? { keptReportCsv: paths.kept } : {}), ...(reportError ? { reportError } : {}), failures: entries.filter((e) => e.status === 'failed'), reviews };
 }
 
 /**

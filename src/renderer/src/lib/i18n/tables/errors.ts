@@ -83,6 +83,8 @@ export const errors = {
   'fix.OUTPUT_NOT_WRITABLE.settingsFile': { en: 'Check that your account may write the settings file and its folder (the message names it), then change it again.', 'zh-CN': '请确认你的账户有权写入设置文件及其所在文件夹（消息中给出了路径），然后重新更改。' },
   'error.OUTPUT_EXISTS': { en: 'A file with that name already exists.', 'zh-CN': '同名文件已存在。' },
   'fix.OUTPUT_EXISTS': { en: 'Choose another name, or allow overwriting.', 'zh-CN': '请换一个文件名，或允许覆盖。' },
+  'error.OUTPUT_EXISTS.batchRunning': { en: 'Another batch is writing into that output folder now.', 'zh-CN': '另一个批量任务正在写入该输出文件夹。' },
+  'fix.OUTPUT_EXISTS.batchRunning': { en: 'Wait for it to end (or cancel it), or choose another output folder. A batch started before the page was reloaded runs on until it ends.', 'zh-CN': '请等它结束（或取消它），或选择其他输出文件夹。页面重新加载前开始的批量任务会继续运行直到结束。' },
   'error.INVALID_ARGUMENT': { en: 'A setting has a value the app cannot use.', 'zh-CN': '某项设置的值无效。' },
   'fix.INVALID_ARGUMENT': { en: 'Check the highlighted setting and try again.', 'zh-CN': '请检查设置后重试。' },
   'error.JOB_NOT_FOUND': { en: 'That task has already finished.', 'zh-CN': '该任务已结束。' },
