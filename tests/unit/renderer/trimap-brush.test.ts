@@ -82,6 +82,11 @@ describe('TrimapBrushState', () => {
     brush.undo();
     expect(brush.layer.every((v) => v === EDIT_AUTO)).toBe(true);
     expect(brush.canUndo).toBe(false);
+    // A click off the picture touches nothing: not recorded, and the redo history kept.
+    brush.redo();
+    brush.begin(-200, -200);
+    expect(brush.end()).toBeNull();
+    expect([brush.strokes.length, brush.canRedo]).toEqual([1, true]);
     brush.setTool('unknown');
     brush.begin(5, 5);
     brush.end();

@@ -89,15 +89,20 @@ export class TrimapBrushState {
     return box;
   }
 
-  /** Ends the stroke and records it for undo. Returns the stroke and the box it touched, or null. */
+  /**
+   * Ends the stroke and records it for undo. Returns the stroke and the box it touched, or null. A
+   * stroke that touched no pixel (a click off the picture) is dropped: it was recorded, cleared the
+   * redo history, and as a stroke made the export save a trimap and use Best edges under Raw.
+   */
   end(): { stroke: Stroke; box: PixelBox } | null {
     const s = this.current;
     this.current = null;
     if (!s) return null;
+    const box = this.boxOf(s);
+    if (!box) return null;
     this.strokes = [...this.strokes, s];
     this.redoStack = [];
-    const box = this.boxOf(s);
-    return box ? { stroke: s, box } : null;
+    return { stroke: s, box };
   }
 
   /** Records a whole stroke at once (tests, scripted edits). */
