@@ -336,6 +336,11 @@ describe('ID-photo workspace in Chromium', () => {
     await app.page.getByRole('button', { name: 'Face 2 of 2', exact: true }).click();
     await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
     await expect.poll(() => shownPhotoSize(app.page), { timeout: 30_000 }).toEqual([413, 531]);
+    // The same group photo opened again asks again (it did nothing: the other face could not be had).
+    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), group);
+    await expect.poll(() => app.page.locator('[data-testid=idphoto-face]').count(), { timeout: 60_000 }).toBe(2);
+    await app.page.getByRole('button', { name: 'Face 1 of 2', exact: true }).click();
+    await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
     expect(app.pageErrors).toEqual([]);
   });
 
