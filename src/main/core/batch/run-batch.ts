@@ -436,9 +436,13 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
         const isDecodeWork = mode.firstWorkStage === 'decode';
         try {
           throwIfCancelled();
-          // Nor the picture a batch puts behind its cut-outs (an earlier batch's output, named as --bg).
-          await assertNotAnInput(output, background.kind === 'image' ? [item.input, background.path] : [item.input]);
-          const decoded = await inStage(decodeSlots, isDecodeWork, () => stages!.decode(item.input));
+          // The files take their decode slot in the inputs' order: the check before it awaited, and a
+          // later file's could end first (under load a file after the first met a full disk first).
+          const decoded = await inStage(decodeSlots, isDecodeWork, async () => {
+            // Nor the picture a batch puts behind its cut-outs (an earlier batch's output, named as --bg).
+            await assertNotAnInput(output, background.kind === 'image' ? [item.input, background.path] : [item.input]);
+            return stages!.decode(item.input);
+          });
           const inferred = await inStage(inferSlots, isDecodeWork, () => stages!.infer(decoded));
           await inStage(finishSlots, true, async () => {
             // The file's own progress, in its mode's stage spans, moves the batch's bar; it never goes back.
