@@ -24,27 +24,35 @@ export const REPEAT_BLOCK_MAD = 2.5;
 export const CUT_HISTOGRAM_DISTANCE = 0.5;
 
 /**
- * The largest mean absolute RGB difference (0..255) over an 8x8 grid of blocks. A local change
- * (a mouth opening, a hand moving) shows up here even when the whole-frame mean stays tiny.
+ * The largest mean absolute RGB difference (0..255) over a `gx` x `gy` grid of blocks, every
+ * `step`-th pixel of every `step`-th row read.
  */
-export function maxBlockDiff(a: RgbaImage, b: RgbaImage, grid = 8): number {
+function maxGridDiff(a: RgbaImage, b: RgbaImage, gx: number, gy: number, step: number): number {
   const { width, height } = a;
-  const sums = new Float64Array(grid * grid);
-  const counts = new Uint32Array(grid * grid);
+  const sums = new Float64Array(gx * gy);
+  const counts = new Uint32Array(gx * gy);
   const da = a.data;
   const db = b.data;
-  for (let y = 0; y < height; y += 2) {
-    const gy = Math.min(grid - 1, Math.floor((y * grid) / height));
-    for (let x = 0; x < width; x += 2) {
-      const gx = Math.min(grid - 1, Math.floor((x * grid) / width));
+  for (let y = 0; y < height; y += step) {
+    const row = Math.min(gy - 1, Math.floor((y * gy) / height)) * gx;
+    for (let x = 0; x < width; x += step) {
+      const k = row + Math.min(gx - 1, Math.floor((x * gx) / width));
       const j = (y * width + x) * 4;
-      sums[gy * grid + gx] += Math.abs(da[j] - db[j]) + Math.abs(da[j + 1] - db[j + 1]) + Math.abs(da[j + 2] - db[j + 2]);
-      counts[gy * grid + gx] += 3;
+      sums[k] += Math.abs(da[j] - db[j]) + Math.abs(da[j + 1] - db[j + 1]) + Math.abs(da[j + 2] - db[j + 2]);
+      counts[k] += 3;
     }
   }
   let max = 0;
   for (let i = 0; i < sums.length; i++) if (counts[i]) max = Math.max(max, sums[i] / counts[i]);
   return max;
+}
+
+/**
+ * The largest mean absolute RGB difference (0..255) over an 8x8 grid of blocks (every other pixel).
+ * A local change (a mouth opening, a hand moving) shows up here even when the whole-frame mean stays tiny.
+ */
+export function maxBlockDiff(a: RgbaImage, b: RgbaImage, grid = 8): number {
+  return maxGridDiff(a, b, grid, grid, 2);
 }
 
 /** Blocks along the long side of the fine repeat test (maxLocalDiff): 10 px at 320, 4 at 128. */
@@ -63,26 +71,8 @@ export const REPEAT_FINE_MAD = 8;
  * 1/64th blocks (a mouth opening on a held drawing) shows here.
  */
 export function maxLocalDiff(a: RgbaImage, b: RgbaImage, blocks = REPEAT_FINE_BLOCKS): number {
-  const { width, height } = a;
-  const side = Math.max(width, height) / blocks;
-  const gx = Math.max(8, Math.round(width / side));
-  const gy = Math.max(8, Math.round(height / side));
-  const sums = new Float64Array(gx * gy);
-  const counts = new Uint32Array(gx * gy);
-  const da = a.data;
-  const db = b.data;
-  for (let y = 0; y < height; y++) {
-    const row = Math.min(gy - 1, Math.floor((y * gy) / height)) * gx;
-    for (let x = 0; x < width; x++) {
-      const k = row + Math.min(gx - 1, Math.floor((x * gx) / width));
-      const j = (y * width + x) * 4;
-      sums[k] += Math.abs(da[j] - db[j]) + Math.abs(da[j + 1] - db[j + 1]) + Math.abs(da[j + 2] - db[j + 2]);
-      counts[k] += 3;
-    }
-  }
-  let max = 0;
-  for (let i = 0; i < sums.length; i++) if (counts[i]) max = Math.max(max, sums[i] / counts[i]);
-  return max;
+  const side = Math.max(a.width, a.height) / blocks;
+  return maxGridDiff(a, b, Math.max(8, Math.round(a.width / side)), Math.max(8, Math.round(a.height / side)), 1);
 }
 
 /**
