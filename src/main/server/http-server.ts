@@ -176,7 +176,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       } catch (error) {
         await rm(tmpDir, { recursive: true, force: true }).catch(() => undefined);
         // A full disk is DISK_FULL, a read-only upload folder OUTPUT_NOT_WRITABLE (an OS error read INTERNAL).
-        const known = error instanceof AppError || isCancellation(error) || !(error as NodeJS.ErrnoException)?.code ? error : toWriteError(error, tmpPath);
+        // (toWriteError passes an AppError through; a cancellation is not a write's error.)
+        const known = isCancellation(error) || !(error as NodeJS.ErrnoException)?.code ? error : toWriteError(error, tmpPath);
         return sendJson(res, 200, { ok: false, error: toWire(known) });
       }
     }
