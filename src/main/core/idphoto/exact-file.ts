@@ -186,8 +186,9 @@ export async function encodeIdPhoto(image: RgbaImage, options: { format: 'jpeg' 
   }
   if (best.bytes.length >= lo) return { bytes: best.bytes, format: 'jpeg', quality: best.q, paddingBytes: 0, isSizeInBand: true };
   // Below the floor: the highest quality up to 100 that still fits under the ceiling, before any
-  // padding (trying 100 alone padded a quality-95 file where 97 fitted the band as it was).
-  if (best.q < 100 && options.quality === undefined) {
+  // padding (trying 100 alone padded a quality-95 file where 97 fitted the band as it was). Only
+  // when quality 95 itself fitted: a quality found below it was the highest under the ceiling already.
+  if (best.q === maxQ && options.quality === undefined) {
     best = (await highestUnderCeiling(best.q + 1, 100)) ?? best;
     if (best.bytes.length >= lo) return { bytes: best.bytes, format: 'jpeg', quality: best.q, paddingBytes: 0, isSizeInBand: true };
   }
