@@ -2,6 +2,9 @@
 // alike: its band ("32–36", "≤ 6", "≥ 12", "= 1") and its unit as a symbol. Plain functions, no I/O.
 import type { IdPhotoMeasurement } from './api';
 
+/** The most copies of a photo a print sheet is asked for (0: as many as fit): the CLI's --copies, the engine's sheet and the app's field. */
+export const MAX_SHEET_COPIES = 500;
+
 /**
  * How far the face centre (between the eyes) may sit from the photo's vertical centre line, as a
  * fraction of the width each way: ISO/IEC 19794-5 (the basis of ICAO 9303's photo rules) puts the

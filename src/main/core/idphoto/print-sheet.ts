@@ -3,6 +3,7 @@
 import { degrees, PDFDocument, PrintScaling, rgb } from 'pdf-lib';
 import sharp, { type OverlayOptions } from 'sharp';
 import { AppError } from '../../../shared/errors';
+import { MAX_SHEET_COPIES } from '../../../shared/idphoto-report';
 import type { RgbaImage } from '../image/decode';
 import { rewriteJpegHeader, setPngDpi } from './exact-file';
 
@@ -32,8 +33,7 @@ export const PAPER_SIZES: Record<string, { widthMm: number; heightMm: number; ma
   letter: { widthMm: 215.9, heightMm: 279.4, marginMm: 6 },
 };
 
-/** The most copies of a photo a sheet is asked for (0: as many as fit). */
-export const MAX_SHEET_COPIES = 500;
+export { MAX_SHEET_COPIES };
 
 /** The largest paper side taken (A0's long side is 1189 mm): a sheet is printed, not a poster. */
 const MAX_PAPER_MM = 1200;

@@ -1,6 +1,7 @@
 // The ID-photo spec library as the renderer shows it (the same JSON the engine validates), shared
 // by the ID photo and Batch workspaces.
 import library from '../../../../resources/specs/id-photo-specs.json';
+import { MAX_SHEET_COPIES } from '../../../shared/idphoto-report';
 import type { Locale } from './i18n';
 
 /** One photo size of resources/specs/id-photo-specs.json (the fields the pickers show). */
@@ -38,8 +39,7 @@ export interface IdPhotoChoices {
   copies: number;
 }
 
-/** The most copies a sheet is asked for (the CLI's --copies takes as many). */
-export const MAX_SHEET_COPIES = 500;
+export { MAX_SHEET_COPIES };
 
 export const ID_PHOTO_CHOICES_KEY = 'cutout.idphoto.choices';
 export const DEFAULT_ID_PHOTO_CHOICES: IdPhotoChoices = { specId: 'cn-1inch', paper: '', dpi: 300, sheetFormat: 'pdf', copies: 0 };
