@@ -133,13 +133,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       // the folder is one input whose tree a batch mirrors.
       const tmpDir = join(options.uploadDir, randomUUID());
       const tmpPath = join(tmpDir, name);
-      const tooLarge = () => tooLargeToImport(name);
       // A file over the limit is answered with its error, read to its end and written nowhere: the
       // connection closed under it said "Is cutout serve still running?" in the page.
       if (Number(req.headers['content-length']) > MAX_IMPORT_BYTES) {
         res.setHeader('connection', 'close');
         req.resume();
-        return sendJson(res, 200, { ok: false, error: toWire(tooLarge()) });
+        return sendJson(res, 200, { ok: false, error: toWire(tooLargeToImport(name)) });
       }
       try {
         const folder = uploadFolderOf(url.searchParams.get('dir'));
@@ -158,7 +157,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         // An empty file is kept too: it fails where it is used, as the file itself would in the
         // desktop app (one failed row of a batch, not a refused pick of every file with it).
         await pipeline(req, limit, createWriteStream(tmpPath));
-        if (size > MAX_IMPORT_BYTES) throw tooLarge();
+        if (size > MAX_IMPORT_BYTES) throw tooLargeToImport(name);
         const dir = folder ? join(options.uploadDir, ...folder) : join(options.uploadDir, hash.digest('hex').slice(0, 32));
         const path = join(dir, name);
         await mkdir(dir, { recursive: true });

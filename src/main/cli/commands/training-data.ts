@@ -50,9 +50,10 @@ export const trainingDataCommand: CliCommand = {
     if (threshold !== undefined && !(threshold > 0 && threshold <= 1)) throw new UsageError(`--threshold must be in (0, 1], got "${values.threshold}"`);
     for (const [flag, dir] of [['--trimaps', values.trimaps], ['--alphas', values.alphas]] as const) {
       if (!dir) continue;
-      if (!existsSync(dir)) throw new AppError('INPUT_NOT_FOUND', `Folder not found: ${dir}`);
+      const info = statSync(dir, { throwIfNoEntry: false });
+      if (!info) throw new AppError('INPUT_NOT_FOUND', `Folder not found: ${dir}`);
       // A file given here was looked into as a folder, found nothing, and the model's label was used unsaid.
-      if (!statSync(dir).isDirectory()) throw new UsageError(`${flag} names a folder holding <name>.png for each input; ${dir} is a file`);
+      if (!info.isDirectory()) throw new UsageError(`${flag} names a folder holding <name>.png for each input; ${dir} is a file`);
     }
     const sources: TrainingSource[] = positionals.map((image) => ({ image, trimap: companion(values.trimaps, image), alpha: companion(values.alphas, image) }));
     const env = envFromFlags(values);

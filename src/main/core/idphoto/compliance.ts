@@ -378,7 +378,7 @@ export function faceLightnessOf(face: { lab: readonly number[]; n: number }): Me
 export function buildComplianceReport(input: ComplianceInput): ComplianceReport {
   const { spec, image, alpha, crownY, chin, eyes } = input;
   const ppmm = image.height / spec.heightMm;
-  const eyeY = (eyes[0].y + eyes[1].y) / 2;
+  const { eyeY, midX } = faceAxes(eyes, chin);
   const tilt = (Math.atan2(eyes[1].y - eyes[0].y, eyes[1].x - eyes[0].x) * 180) / Math.PI;
   const eyeBand = spec.eyeLineFromBottomMm ?? null;
   const crownBand = spec.crownMarginMm ?? null;
@@ -424,7 +424,7 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
     crownChinMm: crownChin,
     eyeLineFromBottomMm: measure((image.height - eyeY) / ppmm, 'mm', eyeBand?.[0] ?? null, eyeBand?.[1] ?? null, eyeBand ? undefined : NO_BAND_NOTE),
     crownMarginMm: crownMargin,
-    faceCentreOffsetMm: measure(((eyes[0].x + eyes[1].x) / 2 - image.width / 2) / ppmm, 'mm', -centreTol, centreTol, 'face centre (between the eyes) from the vertical centre line'),
+    faceCentreOffsetMm: measure((midX - image.width / 2) / ppmm, 'mm', -centreTol, centreTol, 'face centre (between the eyes) from the vertical centre line'),
     tiltDeg: measure(tilt, 'deg', -2, 2),
     faceCount: measure(input.faceCount, 'count', 1, 1),
     // The plain fill only (alpha < 0.02): old background left inside the soft edge is not measured

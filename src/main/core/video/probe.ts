@@ -125,8 +125,7 @@ export function parseProbeJson(json: ProbeJson): VideoInfo {
 
 /** Builds VideoInfo from the stderr of `ffmpeg -hide_banner -i FILE` (no ffprobe available). */
 export function parseFfmpegInfo(stderr: string): VideoInfo {
-  const dm = /Duration:\s*(\d+):(\d+):(\d+(?:\.\d+)?)/.exec(stderr);
-  const durationS = dm ? Number(dm[1]) * 3600 + Number(dm[2]) * 60 + Number(dm[3]) : 0;
+  const durationS = clockSeconds(/Duration:\s*([\d:.]+)/.exec(stderr)?.[1]);
   const container = /Input #0,\s*([^,]+(?:,[^,\s]+)*),\s*from/.exec(stderr)?.[1] ?? '';
   // The first video stream that is not an audio file's cover art ("(attached pic)").
   const vm = [...stderr.matchAll(/Stream #\d+:\d+[^:]*: Video: (\w+)[^\n]*?(\d{2,5})x(\d{2,5})[^\n]*/g)].find((m) => !/\(attached pic\)/.test(m[0]));
