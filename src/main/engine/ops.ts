@@ -13,7 +13,7 @@ import { throwIfAborted } from '../core/abort';
 import type { CoreEnv } from '../core/env';
 import { decodeToWorkOn, type DecodedImage, type RgbaImage } from '../core/image/decode';
 import { encodeImage } from '../core/image/encode';
-import { resizeRgba } from '../core/image/resize';
+import { fitWithin, resizeRgba } from '../core/image/resize';
 import { writeFileAtomic } from '../core/io/atomic-write';
 import { dropLooseHaze } from '../core/matting/loose-haze';
 import { refineMatte } from '../core/matting/refine';
@@ -44,8 +44,7 @@ export const DEFAULT_PREVIEW_SIDE_PX = 1600;
 
 /** The preview size of a source image: longest side at most maxSidePx, never upscaled. */
 export function previewSize(width: number, height: number, maxSidePx = DEFAULT_PREVIEW_SIDE_PX): { width: number; height: number } {
-  const scale = Math.min(1, maxSidePx / Math.max(width, height));
-  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+  return fitWithin(width, height, maxSidePx);
 }
 
 interface MaskCacheEntry {

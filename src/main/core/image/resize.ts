@@ -112,6 +112,12 @@ export function resizeFloatBilinear(src: Float32Array, srcW: number, srcH: numbe
   return dst;
 }
 
+/** The size of a width x height picture with its longest side at most `maxSidePx`, never enlarged (each side at least 1 px). */
+export function fitWithin(width: number, height: number, maxSidePx: number): { width: number; height: number } {
+  const scale = Math.min(1, maxSidePx / Math.max(width, height));
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
+
 /** Resizes an RGBA image to exactly width x height (alpha kept; premultiplied so edges do not halo). */
 export async function resizeRgba(image: RgbaImage, width: number, height: number, kernel: 'lanczos3' | 'linear' = 'lanczos3'): Promise<RgbaImage> {
   const { data, info } = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } })

@@ -10,7 +10,7 @@ import { prepareBackground } from '../image/background';
 import { compositeOver, type CompositeBackground } from '../image/composite';
 import { decodeToWorkOn, type DecodedImage, type RgbaImage } from '../image/decode';
 import { checkEncodable, encodeGrayPng, encodeImage, formatFromPath, isQuality } from '../image/encode';
-import { resizeRgba } from '../image/resize';
+import { fitWithin, resizeRgba } from '../image/resize';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import type { ProviderName } from '../inference/execution-providers';
 import { ownAlphaOf } from '../matting/own-alpha';
@@ -163,19 +163,11 @@ async function refineAndComposite({ source, mask, trimap, background }: Segmente
   }
 }
 
-/** The size fitLongestSide gives a picture of width x height. */
-function fittedSize(width: number, height: number, maxSidePx: number | undefined): [number, number] {
-  const longest = Math.max(width, height);
-  if (maxSidePx === undefined || longest <= maxSidePx) return [width, height];
-  const scale = maxSidePx / longest;
-  return [Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale))];
-}
-
 /** Downscales so the longest side is at most `maxSidePx` (never enlarges); INVALID_ARGUMENT for a bad size. */
 async function fitLongestSide(image: RgbaImage, maxSidePx: number | undefined): Promise<RgbaImage> {
   if (maxSidePx === undefined) return image;
   if (!Number.isInteger(maxSidePx) || maxSidePx < 16) throw new AppError('INVALID_ARGUMENT', `Export size must be a whole number of pixels ≥ 16, got ${maxSidePx}`);
-  const [width, height] = fittedSize(image.width, image.height, maxSidePx);
+  const { width, height } = fitWithin(image.width, image.height, maxSidePx);
   return width === image.width && height === image.height ? image : resizeRgba(image, width, height);
 }
 
@@ -255,7 +247,10 @@ export async function cutoutToFile(input: string, output: string, options: Cutou
   const t0 = performance.now();
   // A size the format cannot hold is refused once decoded, before the model and the edges run.
   const segmented = await segmentInput(input, options, env, ctx, (source) => {
-    if (!isMask) checkEncodable(format, ...fittedSize(source.width, source.height, options.maxSidePx));
+    if (!isMask) {
+      const { width, height } = options.maxSidePx === undefined ? source : fitWithin(source.width, source.height, options.maxSidePx);
+      checkEncodable(format, width, height);
+    }
   });
   const { source, model, mask } = segmented;
   const downscaled = downscaledOf(source);
