@@ -97,8 +97,8 @@ export class JournalIndex {
     this.byRun.set(`${record.optionsHash}\0${record.input}`, record);
     this.byInput.set(record.input, record);
     if (record.status !== 'done' || !record.output) return;
-    const rel = typeof record.outputRel === 'string' && record.outputRel ? record.outputRel : this.relOf(record.output);
-    const key = rel === undefined ? outputKey(record.output) : outputKey(rel);
+    const rel = this.placeOf(record);
+    const key = outputKey(rel ?? record.output);
     this.doneAt.set(key, record);
     const mine = this.doneOutputs.get(record.input) ?? new Map<string, string>();
     mine.set(key, rel === undefined ? record.output : join(this.outputDir, ...rel.split('/')));
@@ -129,8 +129,7 @@ export class JournalIndex {
 
   /** Adds a claim (a later one at the same place replaces the earlier). */
   addClaim(claim: OutputClaim): void {
-    const rel = claim.outputRel || this.relOf(claim.output);
-    this.claimedAt.set(rel === undefined ? outputKey(claim.output) : outputKey(rel), claim);
+    this.claimedAt.set(outputKey(this.placeOf(claim) ?? claim.output), claim);
   }
 
   /** The done record last written at `path` (any input, any options), if the journal has one. */
@@ -152,7 +151,7 @@ export class JournalIndex {
   donePlaces(): { input: string; rel: string }[] {
     const places: { input: string; rel: string; atMs: number }[] = [];
     for (const record of this.doneAt.values()) {
-      const rel = typeof record.outputRel === 'string' && record.outputRel ? record.outputRel : this.relOf(record.output);
+      const rel = this.placeOf(record);
       if (rel !== undefined) places.push({ input: record.input, rel, atMs: record.atMs });
     }
     return places.sort((a, b) => b.atMs - a.atMs).map(({ input, rel }) => ({ input, rel }));
@@ -163,6 +162,11 @@ export class JournalIndex {
     if (!this.outputDir) return undefined;
     const rel = relative(this.outputDir, path);
     return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : undefined;
+  }
+
+  /** A record's or claim's output as its place in the output folder: the one written with it, else worked out. */
+  private placeOf(r: { output: string; outputRel?: unknown }): string | undefined {
+    return typeof r.outputRel === 'string' && r.outputRel ? r.outputRel : this.relOf(r.output);
   }
 
   private keyOf(path: string): string {
