@@ -18,7 +18,8 @@ import { writeFileAtomic } from '../core/io/atomic-write';
 import { dropLooseHaze } from '../core/matting/loose-haze';
 import { refineMatte } from '../core/matting/refine';
 import { flattenForMatting, keepOwnEdge, ownAlphaOf } from '../core/matting/own-alpha';
-import { regionMarginPx, resolveRegion } from '../core/matting/region';
+import { heldSides } from '../core/matting/closed-form';
+import { regionBox, regionMarginPx, resolveRegion } from '../core/matting/region';
 import { reviewMatte, unsureShare } from '../core/matting/unsure-share';
 import type { ModelEntry } from '../core/models/manifest';
 import { scaleTrimapNearest } from '../core/trimap/trimap-file';
@@ -193,11 +194,8 @@ export async function resolveRegionAlpha(state: PreviewMatte, trimap: Uint8Array
   const W = image.width;
   const H = image.height;
   const margin = regionMarginPx(W, H);
-  const x0 = Math.max(0, box.x - margin);
-  const y0 = Math.max(0, box.y - margin);
-  const x1 = Math.min(W, box.x + box.width + margin);
-  const y1 = Math.min(H, box.y + box.height + margin);
-  const region = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+  const region = regionBox(box, W, H, margin);
+  const [x0, y0, x1, y1] = [region.x, region.y, region.x + region.width, region.y + region.height];
   // Nothing painted left there (its strokes undone): the automatic matte as it was. Solved again,
   // it moved (up to 49/255 after undoing every stroke: the solve snaps and re-mattes the band).
   if (isAutomaticTrimap(trimap, baseAlpha, W, region)) {
@@ -205,9 +203,9 @@ export async function resolveRegionAlpha(state: PreviewMatte, trimap: Uint8Array
     if (state.own) keepOwnEdge(alpha, state.own, W, H, undefined, region);
     return;
   }
-  // Reset the inside (not the held 1-px ring where it joins the rest; all of it at the picture's
-  // edge, which is solved) so the solve starts from the automatic alpha.
-  const [ry0, ry1, rx0, rx1] = [y0 > 0 ? y0 + 1 : y0, y1 < H ? y1 - 1 : y1, x0 > 0 ? x0 + 1 : x0, x1 < W ? x1 - 1 : x1];
+  // Reset the inside (not the ring the solve holds, heldSides) so the solve starts from the automatic alpha.
+  const held = heldSides(region, W, H);
+  const [ry0, ry1, rx0, rx1] = [y0 + +held.top, y1 - +held.bottom, x0 + +held.left, x1 - +held.right];
   for (let y = ry0; y < ry1; y++) alpha.set(baseAlpha.subarray(y * W + rx0, y * W + rx1), y * W + rx0);
   await resolveRegion({ image, trimap, alpha, foreground: state.foreground }, box, { marginPx: margin }, ctx);
   throwIfAborted(ctx.signal);

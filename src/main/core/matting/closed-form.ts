@@ -137,15 +137,22 @@ export async function solveAlphaInBox(image: RgbaImage, trimap: Uint8Array, alph
 }
 
 /**
+ * The sides of a box whose 1-px ring a region solve holds (isBorderFixed): where it joins the rest
+ * of the matte, not where it is the picture's own edge (a stroke along the edge left the outermost
+ * row or column as it was: a 1-px line the export had not).
+ */
+export function heldSides(box: PixelBox, W: number, H: number): { left: boolean; top: boolean; right: boolean; bottom: boolean } {
+  return { left: box.x > 0, top: box.y > 0, right: box.x + box.width < W, bottom: box.y + box.height < H };
+}
+
+/**
  * Sets the known pixels of the box in `alpha` (foreground 1, background 0) and numbers the
  * unknown ones in `local` (box layout; -1 where known or on a held ring: with `isBorderFixed`, the
  * box's outer ring where it lies inside the picture). Returns how many are unknown.
  */
 function labelUnknowns(trimap: Uint8Array, alpha: Float32Array, W: number, bx: number, by: number, bw: number, bh: number, isBorderFixed: boolean, local: Int32Array): number {
-  // The ring is held where it joins the rest of the matte, not where it is the picture's own edge:
-  // a stroke along the edge left the outermost row or column as it was (a 1-px line the export had not).
-  const H = alpha.length / W;
-  const hold = { left: isBorderFixed && bx > 0, top: isBorderFixed && by > 0, right: isBorderFixed && bx + bw < W, bottom: isBorderFixed && by + bh < H };
+  const none = { left: false, top: false, right: false, bottom: false };
+  const hold = isBorderFixed ? heldSides({ x: bx, y: by, width: bw, height: bh }, W, alpha.length / W) : none;
   let U = 0;
   for (let y = 0; y < bh; y++) {
     for (let x = 0; x < bw; x++) {

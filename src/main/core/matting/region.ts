@@ -47,6 +47,13 @@ export interface ResolveRegionOptions {
   solve?: Omit<ClosedFormOptions, 'signal' | 'isBorderFixed'>;
 }
 
+/** The box a region solve of `dirty` works in: grown by `margin` on each side, within the W x H picture. */
+export function regionBox(dirty: DirtyBox, W: number, H: number, margin: number): PixelBox {
+  const x0 = Math.max(0, dirty.x - margin);
+  const y0 = Math.max(0, dirty.y - margin);
+  return { x: x0, y: y0, width: Math.min(W, dirty.x + dirty.width + margin) - x0, height: Math.min(H, dirty.y + dirty.height + margin) - y0 };
+}
+
 /**
  * Re-solves alpha inside `dirty` + margin after the trimap changed there, warm-started from the
  * current alpha with the box's outer ring held fixed, then re-estimates the foreground colours
@@ -56,12 +63,8 @@ export async function resolveRegion(state: MatteState, dirty: DirtyBox, options:
   const { image, trimap, alpha, foreground } = state;
   const W = image.width;
   const H = image.height;
-  const margin = options.marginPx ?? regionMarginPx(W, H);
-  const x0 = Math.max(0, dirty.x - margin);
-  const y0 = Math.max(0, dirty.y - margin);
-  const x1 = Math.min(W, dirty.x + dirty.width + margin);
-  const y1 = Math.min(H, dirty.y + dirty.height + margin);
-  const box: PixelBox = { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+  const box = regionBox(dirty, W, H, options.marginPx ?? regionMarginPx(W, H));
+  const [x0, y0, x1, y1] = [box.x, box.y, box.x + box.width, box.y + box.height];
   const stats = await solveAlphaInBox(image, trimap, alpha, box, { ...options.solve, isBorderFixed: true, signal: ctx.signal });
 
   // Foreground: blur-fusion on the box grown by the large blur radius, so it sees the same context.
