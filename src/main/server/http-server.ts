@@ -13,6 +13,7 @@ import { WebSocketServer } from 'ws';
 import type { AppApi } from '../../shared/api';
 import { AppError, isCancellation, toWire, type Result } from '../../shared/errors';
 import { toWriteError } from '../core/io/atomic-write';
+import { assertReadable } from '../core/io/read-head';
 import { decodeWire, encodeWire } from '../../shared/wire-codec';
 import { callApi } from '../engine/api/index';
 import { isUploadFolderName } from '../../shared/api-client';
@@ -20,7 +21,7 @@ import { MAX_IMPORT_BYTES, tooLargeToImport } from '../../shared/media';
 import { safeFileName, safeNameSegment } from '../engine/api/files';
 import { createSessionToken, hasValidToken, isSameOriginRequest, TOKEN_COOKIE } from './auth';
 import type { EventHub } from './event-hub';
-import { CONTENT_SECURITY_POLICY, contentTypeFor, isReadable, sendFileStream, sendStaticFile } from './static-files';
+import { CONTENT_SECURITY_POLICY, contentTypeFor, sendFileStream, sendStaticFile } from './static-files';
 
 /** Largest JSON body of an API call (a preview-size trimap is a few MB as base64). */
 export const MAX_API_BODY_BYTES = 64 * 1024 * 1024;
@@ -189,7 +190,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       }
       // Opened before the answer starts: a file this account may not read is its own error (a
       // read stream's error was unhandled and ended the server, every job with it).
-      if (!(await isReadable(path))) return sendError(res, 403, new AppError('INPUT_NOT_READABLE', `Cannot read ${basename(path)}: permission denied`));
+      const unreadable = await assertReadable(path).then(() => null, (error: AppError) => error);
+      if (unreadable) return sendError(res, 403, unreadable);
       // Shown in the page only as a picture or a video; anything else (an uploaded .html or .svg would
       // have run as a page of this origin, with its API) is a download, and runs nothing either way.
       const type = contentTypeFor(path);

@@ -1,7 +1,7 @@
 // Serves the built renderer (out/renderer) with a strict CSP; refuses paths outside its folder.
 // Node only (`cutout serve`).
-import { constants, createReadStream } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -59,14 +59,6 @@ export async function sendStaticFile(rootDir: string, urlPath: string, res: Serv
   });
   await sendFileStream(file, res);
   return true;
-}
-
-/** Whether this account can open `path` for reading. */
-export async function isReadable(path: string): Promise<boolean> {
-  return access(path, constants.R_OK).then(
-    () => true,
-    () => false,
-  );
 }
 
 /**
