@@ -49,6 +49,14 @@ export class SettingsStore {
   }
 
   /**
+   * The settings once the changes asked before are saved: what a page reads (a page reloaded just
+   * after a change read the one before, as a change is taken only once it is saved).
+   */
+  saved(): Promise<Settings> {
+    return this.inTurn(async () => this.settings);
+  }
+
+  /**
    * Merges a patch (invalid fields ignored), persists it and notifies listeners. Changes are saved
    * one after another, each on the file as the last one left it: several at once (a held arrow key
    * on a slider) had their writes finish in any order, and the file kept an older value than the

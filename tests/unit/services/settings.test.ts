@@ -59,6 +59,12 @@ describe('settings', () => {
     expect(replies.map((r) => r.jpegQuality)).toEqual(qualities);
     expect(heard).toEqual(qualities);
     expect(store.get().jpegQuality).toBe(70);
+    // What a page reads waits for the changes asked before it (a page reloaded just after a change
+    // read the one before: a change is taken once it is saved).
+    const saving = store.set({ theme: 'light' });
+    expect(store.get().theme).not.toBe('light');
+    expect((await store.saved()).theme).toBe('light');
+    await saving;
     expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).jpegQuality).toBe(70);
     await Promise.all([store.addRecentFiles(['/a.png']), store.addRecentFiles(['/b.png']), store.addRecentFiles(['/c.png'])]);
     expect((await SettingsStore.open(dir)).recentFiles().map((r) => r.path)).toEqual(['/c.png', '/b.png', '/a.png']);

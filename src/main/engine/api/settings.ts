@@ -7,7 +7,7 @@ import { expectObject, expectOneOf, expectStringArray } from './validate';
 export function createSettingsArea(deps: ApiDeps): Pick<AppApi, 'getSettings' | 'setSettings' | 'getRecentFiles' | 'addRecentFiles' | 'clearRecentFiles'> {
   return {
     async getSettings() {
-      return deps.settings.get();
+      return deps.settings.saved();
     },
     async setSettings(patch) {
       return deps.settings.set(expectObject(patch, 'settings'));
