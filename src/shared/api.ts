@@ -2,7 +2,7 @@
 // transport): methods, events and their name lists. Imported by main, preload and renderer:
 // plain data only, no 'electron', no 'node:*'. Additions only; see docs/architecture.md.
 import type { Result } from './errors';
-import type { BatchItemFinished, BatchJobOptions, DrawingCadence, IdPhotoJobOptions, JobId, JobOutcome, JobProgress, JobSpec, MatteReview, RefineMode, StickerJobOptions, Subject } from './jobs';
+import type { BatchItemFinished, BatchJobOptions, DrawingCadence, IdPhotoJobOptions, JobId, JobOutcome, JobProgress, JobSpec, MatteReview, RefineMode, RunningJob, StickerJobOptions, Subject } from './jobs';
 import type { Settings } from './settings';
 
 /** A model known to the app, with whether its file was found and verified. */
@@ -364,6 +364,8 @@ export interface AppApi {
   pauseJob(id: JobId): Promise<void>;
   /** Resumes a paused batch job. Other kinds, unknown or ended ids and running jobs are ignored. */
   resumeJob(id: JobId): Promise<void>;
+  /** The jobs running now, oldest first, for a page that did not start them (reloaded) to take up. */
+  listJobs(): Promise<RunningJob[]>;
   /** Every model with its state. */
   listModels(): Promise<ModelInfo[]>;
   getSettings(): Promise<Settings>;
@@ -435,6 +437,7 @@ export const API_METHODS = [
   'cancelJob',
   'pauseJob',
   'resumeJob',
+  'listJobs',
   'listModels',
   'getSettings',
   'setSettings',

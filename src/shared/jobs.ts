@@ -371,6 +371,25 @@ export interface JobProgress {
   partial?: number;
 }
 
+/**
+ * A job the engine runs, as a page that did not start it takes it up (listJobs: a page reloaded
+ * while a batch ran saw nothing of it, and could neither pause nor cancel it).
+ */
+export interface RunningJob {
+  id: JobId;
+  spec: JobSpec;
+  /** Milliseconds since the epoch. */
+  startedAtMs: number;
+  /** Its newest progress; null before the first. */
+  progress: JobProgress | null;
+  /** Batch jobs: the inputs ended so far, in the order they ended (empty for other kinds). */
+  items: Omit<BatchItemFinished, 'jobId'>[];
+  /** Asked to cancel, not ended yet. */
+  isCancelling: boolean;
+  /** Batch jobs: those of its inputs that are folders (the list names their files by their place in them). */
+  folders: string[];
+}
+
 /** A picture with more pixels than the budget (DEFAULT_MAX_PIXELS, or the host's). */
 export interface DownscaledInput {
   /** Its own size (EXIF orientation applied). */

@@ -508,6 +508,51 @@ describe('Batch workspace in Chromium', () => {
     await app.page.screenshot({ path: join(SCREENS, 'batch-resumed.png') });
     expect(app.pageErrors).toEqual([]);
   }, 240_000);
+
+  it('a page reloaded while its batch runs takes the batch up: its files, what ended, the pause, Resume, and its end', async () => {
+    const dir = tempDir('cutout-e2e-reload-');
+    // Enough files that it is still at work when Pause is pressed after the first one.
+    const names = Array.from({ length: 20 }, (_, i) => `p${String(i).padStart(2, '0')}`);
+    const portraits = ['df_img1', 'df_img2', 'df_img3', 'df_img5', 'df_img6'];
+    names.forEach((name, i) => copyFileSync(evalFile('id_portraits', 'images', `${portraits[i % portraits.length]}.jpg`), join(dir, `${name}.jpg`)));
+    await app.page.click('[data-workspace=batch]');
+    if (await app.page.locator('[data-testid=batch-clear]').count()) await app.page.click('[data-testid=batch-clear]');
+    await app.page.selectOption('[data-testid=batch-mode]', 'portrait');
+    await app.page.selectOption('[data-testid=batch-refine]', 'fast');
+    await chooseFiles(app.page, () => app.page.getByRole('button', { name: 'Add folder…' }).click(), dir);
+    await expect.poll(() => app.page.textContent('[data-testid=batch-input-count]')).toBe('1 folder · 20 pictures');
+    await app.page.click('[data-testid=batch-start]');
+    await app.page.locator('[data-testid=batch-item][data-status=done]').first().waitFor({ timeout: 90_000 });
+    await app.page.click('[data-testid=batch-pause]');
+    await app.page.locator('[data-testid=batch-paused]', { hasText: /^Paused$/ }).waitFor({ timeout: 60_000 });
+    const rowsOf = () =>
+      app.page.locator('[data-testid=batch-item]').evaluateAll((els) => els.map((e) => [e.querySelector('.path')?.textContent, e.getAttribute('data-status')]));
+    const before = await rowsOf();
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.length).toBeLessThan(20);
+
+    // The page goes (a reload, a crash of the tab): the engine runs the batch on, paused. The page
+    // back shows it as it was, in the workspace it was left in (it showed an empty Batch
+    // workspace, and a new batch into the folder was refused while this one ran unseen).
+    await app.page.reload();
+    await app.page.locator('[data-testid=batch-paused]', { hasText: /^Paused$/ }).waitFor({ timeout: 20_000 });
+    expect(await app.page.getAttribute('[data-workspace=batch]', 'aria-current')).toBe('page');
+    expect(await rowsOf()).toEqual(before);
+    expect(before.map(([name]) => name).every((n) => /^p\d\d\.jpg$/.test(n ?? ''))).toBe(true);
+    await expect.poll(() => app.page.textContent('[data-testid=batch-input-count]')).toBe('1 folder · 20 pictures');
+    expect(await app.page.textContent('[data-testid=status-batch]')).toBe(`${before.length}/20 · Paused`);
+    expect(await app.page.locator('[data-testid=batch-start]').count()).toBe(0);
+    expect(await app.page.inputValue('[data-testid=batch-refine]')).toBe('fast');
+    await app.page.screenshot({ path: join(SCREENS, 'batch-taken-up.png') });
+    await app.page.click('[data-testid=batch-resume]');
+    await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 120_000 }).toBe('20 done, 0 skipped, 0 failed of 20');
+    const after = await rowsOf();
+    expect(after.map(([name]) => name).sort()).toEqual(names.map((n) => `${n}.jpg`).sort());
+    expect(after.every(([, status]) => status === 'done')).toBe(true);
+    const outputs = await app.page.locator('[data-testid=batch-item] .out').evaluateAll((els) => els.map((e) => e.getAttribute('title')!));
+    expect(readdirSync(dirname(outputs[0])).filter((f) => f.endsWith('_cutout.png')).sort()).toEqual(names.map((n) => `${n}_cutout.png`).sort());
+    expect(app.pageErrors).toEqual([]);
+  }, 240_000);
 });
 
 describe('Batch workspace on a disk that fills up', () => {

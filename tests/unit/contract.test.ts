@@ -19,7 +19,7 @@ import { createModelStore } from '../../src/main/cli/cli-env';
 
 // Compile-time exhaustiveness: a method or event missing here is a type error.
 const ALL_METHODS: Record<keyof AppApi, true> = {
-  getAppInfo: true, rendererReady: true, startJob: true, cancelJob: true, pauseJob: true, resumeJob: true, listModels: true, getSettings: true, setSettings: true,
+  getAppInfo: true, rendererReady: true, startJob: true, cancelJob: true, pauseJob: true, resumeJob: true, listJobs: true, listModels: true, getSettings: true, setSettings: true,
   loadImagePreview: true, segment: true, rematte: true, saveTrimap: true, importImage: true, expandPaths: true, countBatchInputs: true, chooseFiles: true,
   chooseFolder: true, chooseSaveTarget: true, revealInFolder: true, copyImageToClipboard: true, getRecentFiles: true,
   addRecentFiles: true, clearRecentFiles: true,
@@ -109,6 +109,53 @@ describe('the AppApi contract', () => {
     }
     expect(seen).toEqual([{ kind: 'batch', isPaused: true }, { kind: 'batch', isPaused: false }]);
     deps.jobs.cancelAll();
+  });
+
+  it('listJobs gives a page that did not start them the running jobs: spec, newest progress, ended inputs, folders', async () => {
+    const deps = await makeDeps();
+    const folder = mkdtempSync(join(dir, 'in-'));
+    let finishBatch = (): void => undefined;
+    deps.jobs = new JobRegistry(
+      async (spec, ctx) =>
+        new Promise((resolve, reject) => {
+          if (spec.kind === 'batch') {
+            // Three events at once: the throttle sends the first and holds the newest back.
+            ctx.onProgress({ stage: 'segment', done: 0, total: 3 });
+            ctx.onProgress({ stage: 'segment', done: 1, total: 3 });
+            ctx.onProgress({ stage: 'segment', done: 2, total: 3, current: [join(folder, 'c.png')] } as Parameters<typeof ctx.onProgress>[0]);
+            ctx.onItem({ input: join(folder, 'a.png'), output: '/o/a.png', status: 'done' });
+            ctx.onItem({ input: '/b.png', status: 'failed', code: 'UNSUPPORTED_FORMAT', message: 'no' });
+            finishBatch = () => resolve({});
+          }
+          ctx.signal.addEventListener('abort', () => reject(new CancelledError()));
+        }),
+      { progress: () => undefined, finished: () => undefined },
+      { intervalMs: 60_000 },
+    );
+    const impl = createAppApi(deps);
+    expect(await impl.listJobs()).toEqual([]);
+    const batchSpec = { kind: 'batch' as const, inputs: [folder, '/b.png', join(dir, 'gone')], outputDir: '/o', options: { mode: 'portrait' as const } };
+    const batch = await impl.startJob(batchSpec);
+    const sticker = await impl.startJob({ kind: 'sticker', input: '/c.mp4', output: '/c.gif', options: {} });
+    await new Promise((r) => setTimeout(r, 0));
+    await impl.cancelJob(sticker);
+    const listed = await impl.listJobs();
+    expect(listed.map((j) => j.id)).toEqual([batch, sticker]);
+    expect(listed[0]).toMatchObject({
+      spec: batchSpec,
+      progress: { jobId: batch, stage: 'segment', done: 2, total: 3, current: [join(folder, 'c.png')] },
+      items: [
+        { input: join(folder, 'a.png'), status: 'done' },
+        { input: '/b.png', status: 'failed', code: 'UNSUPPORTED_FORMAT' },
+      ],
+      isCancelling: false,
+      folders: [folder],
+    });
+    expect(listed[0].startedAtMs).toBeGreaterThan(Date.now() - 60_000);
+    expect(listed[1]).toMatchObject({ progress: null, items: [], isCancelling: true, folders: [] });
+    finishBatch();
+    await new Promise((r) => setTimeout(r, 0));
+    expect((await impl.listJobs()).map((j) => j.id)).toEqual([]);
   });
 
   it('the IPC client unwraps Result envelopes: values, AppError codes, settings round trip', async () => {

@@ -145,6 +145,7 @@ export function pathsReadBy(method: keyof AppApi, arg: unknown): [string, unknow
     case 'cancelJob':
     case 'pauseJob':
     case 'resumeJob':
+    case 'listJobs':
     case 'listModels':
     case 'getSettings':
     case 'setSettings':

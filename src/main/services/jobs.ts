@@ -3,7 +3,7 @@
 // bar) and ends every job with exactly one finished event. Main process (and `cutout serve`); Node only.
 import { randomUUID } from 'node:crypto';
 import { isCancellation, toWire, type CancelledError } from '../../shared/errors';
-import { jobFraction, type BatchItemFinished, type JobId, type JobOutcome, type JobProgress, type JobSpec } from '../../shared/jobs';
+import { jobFraction, type BatchItemFinished, type JobId, type JobOutcome, type JobProgress, type JobSpec, type RunningJob as RunningJobInfo } from '../../shared/jobs';
 import { PauseGate } from '../core/batch/pause-gate';
 import type { RunContext } from '../core/progress';
 
@@ -29,6 +29,7 @@ export type JobRunner = (
 
 interface RunningJob {
   kind: JobSpec['kind'];
+  spec: JobSpec;
   controller: AbortController;
   gate: PauseGate;
   startedAt: number;
@@ -36,6 +37,10 @@ interface RunningJob {
   pending?: JobProgress;
   timer?: ReturnType<typeof setTimeout>;
   fraction: number;
+  /** Its newest progress, sent or not (what a page that takes the job up shows first). */
+  latest: JobProgress | null;
+  /** Batch jobs: the inputs ended so far, in the order they ended. */
+  items: Omit<BatchItemFinished, 'jobId'>[];
 }
 
 /** Keeps running jobs by id; no module-level state. */
@@ -66,17 +71,34 @@ export class JobRegistry {
     return [...this.jobs.keys()];
   }
 
+  /**
+   * The running jobs as a page that did not start them takes them up (a page reloaded, or opened
+   * beside the first): each one's spec, start, newest progress and, of a batch, the inputs ended.
+   */
+  list(): Omit<RunningJobInfo, 'folders'>[] {
+    return [...this.jobs].map(([id, job]) => ({
+      id,
+      spec: job.spec,
+      startedAtMs: job.startedAt,
+      progress: job.latest,
+      items: [...job.items],
+      isCancelling: job.controller.signal.aborted,
+    }));
+  }
+
   /** Starts a job and returns its id at once. */
   start(spec: JobSpec): JobId {
     const id: JobId = randomUUID();
-    const job: RunningJob = { kind: spec.kind, controller: new AbortController(), gate: new PauseGate(), startedAt: this.now(), lastSentAt: -Infinity, fraction: 0 };
+    const job: RunningJob = { kind: spec.kind, spec, controller: new AbortController(), gate: new PauseGate(), startedAt: this.now(), lastSentAt: -Infinity, fraction: 0, latest: null, items: [] };
     this.jobs.set(id, job);
     const ctx = {
       signal: job.controller.signal,
       gate: job.gate,
       onProgress: (e: Omit<JobProgress, 'jobId'>) => this.onProgress(id, job, e),
       onItem: (item: Omit<BatchItemFinished, 'jobId'>) => {
-        if (this.jobs.get(id) === job) this.sink.item?.({ jobId: id, ...item });
+        if (this.jobs.get(id) !== job) return;
+        job.items.push(item);
+        this.sink.item?.({ jobId: id, ...item });
       },
     };
     // Defer so that the caller has the id before any event about it can arrive.
@@ -140,6 +162,7 @@ export class JobRegistry {
       ...(e.counts ? { counts: e.counts } : {}),
       ...(e.partial !== undefined ? { partial: e.partial } : {}),
     };
+    job.latest = event;
     // Where the window's bar is: a cut-out's taskbar bar fell back to 0 for its encode.
     job.fraction = jobFraction({ kind: job.kind, stage: e.stage, done: e.done, total: e.total, partial: e.partial });
     const t = this.now();

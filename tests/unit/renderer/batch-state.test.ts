@@ -36,6 +36,34 @@ describe('JobTracker with batch progress', () => {
   });
 });
 
+describe('JobTracker taking up a job it did not start', () => {
+  it('shows it with its newest progress and cancel state, once, and resolves with its end', async () => {
+    const jobs = new JobTracker();
+    const job = {
+      id: 'b',
+      spec: { kind: 'batch' as const, inputs: ['/in'], outputDir: '/out', options: { mode: 'portrait' as const } },
+      startedAtMs: 5,
+      progress: { jobId: 'b', stage: 'write' as const, done: 2, total: 6, isPaused: true, current: [], counts: { done: 2, skipped: 0, failed: 0 } },
+      items: [],
+      isCancelling: true,
+      folders: ['/in'],
+    };
+    const outcome = jobs.adopt(job);
+    expect(outcome).not.toBeNull();
+    expect(jobs.current).toMatchObject({ id: 'b', kind: 'batch', startedAtMs: 5, done: 2, total: 6, isPaused: true, isCancelling: true });
+    // Taken up again (the page reached the engine again while it ran): not tracked twice.
+    expect(jobs.adopt(job)).toBeNull();
+    expect(jobs.jobs).toHaveLength(1);
+    jobs.onFinished({ jobId: 'b', outcome: 'cancelled', elapsedMs: 9 });
+    await expect(outcome).resolves.toMatchObject({ outcome: 'cancelled' });
+    expect(jobs.isBusy).toBe(false);
+    // A job whose end came before it was taken up ends at once.
+    jobs.onFinished({ jobId: 'c', outcome: 'done', result: {}, elapsedMs: 1 });
+    await expect(jobs.adopt({ ...job, id: 'c', progress: null, isCancelling: false })).resolves.toMatchObject({ outcome: 'done' });
+    expect(jobs.isBusy).toBe(false);
+  });
+});
+
 describe('BatchItems', () => {
   it('buffers items until the job id is known, then shows only that job', () => {
     const items = new BatchItems();
@@ -58,6 +86,27 @@ describe('BatchItems', () => {
     expect(items.completed).toBe(2);
     items.reset();
     expect(items.rows).toEqual([]);
+  });
+
+  it('a page that takes a running batch up lists what it was told of and what came after it, each input once', () => {
+    const items = new BatchItems();
+    items.reset();
+    // The events of the connection came before the page knew the job (one of them also in the list it was given).
+    items.onItem({ jobId: 'j', input: '/in/b.jpg', status: 'failed', code: 'INPUT_CORRUPT', message: 'bad' });
+    items.onItem({ jobId: 'j', input: '/in/c.jpg', status: 'done' });
+    items.attach('j', [
+      { input: '/in/a.jpg', status: 'done' },
+      { input: '/in/b.jpg', status: 'failed', code: 'INPUT_CORRUPT', message: 'bad' },
+    ]);
+    items.onItem({ jobId: 'j', input: '/in/c.jpg', status: 'done' });
+    items.onItem({ jobId: 'j', input: '/in/d.jpg', status: 'done' });
+    expect(items.rows.map((r) => r.input)).toEqual(['/in/a.jpg', '/in/b.jpg', '/in/c.jpg', '/in/d.jpg']);
+    expect(items.failures.map((r) => r.input)).toEqual(['/in/b.jpg']);
+    // A new run of the same files lists them again.
+    items.reset();
+    items.attach('k');
+    items.onItem({ jobId: 'k', input: '/in/a.jpg', status: 'skipped', doneBefore: true });
+    expect(items.rows.map((r) => [r.input, r.status])).toEqual([['/in/a.jpg', 'skipped']]);
   });
 
   it('formats ETA, rate and names', () => {

@@ -1,4 +1,5 @@
 // API area "jobs": startJob / cancelJob / pauseJob / resumeJob on the JobRegistry. Main process; Node only.
+import { stat } from 'node:fs/promises';
 import type { AppApi } from '../../../shared/api';
 import type { JobSpec } from '../../../shared/jobs';
 import type { ApiDeps } from './deps';
@@ -17,8 +18,14 @@ export function validateJobSpec(value: unknown): JobSpec {
   return { ...spec, kind } as JobSpec;
 }
 
-/** startJob, cancelJob, pauseJob, resumeJob. */
-export function createJobsArea(deps: ApiDeps): Pick<AppApi, 'startJob' | 'cancelJob' | 'pauseJob' | 'resumeJob'> {
+/** Those of `paths` that are folders now (one gone or unreadable is not). */
+async function foldersOf(paths: readonly string[]): Promise<string[]> {
+  const isFolder = await Promise.all(paths.map((p) => stat(p).then((s) => s.isDirectory(), () => false)));
+  return paths.filter((_, i) => isFolder[i]);
+}
+
+/** startJob, cancelJob, pauseJob, resumeJob, listJobs. */
+export function createJobsArea(deps: ApiDeps): Pick<AppApi, 'startJob' | 'cancelJob' | 'pauseJob' | 'resumeJob' | 'listJobs'> {
   return {
     async startJob(spec) {
       return deps.jobs.start(validateJobSpec(spec));
@@ -31,6 +38,9 @@ export function createJobsArea(deps: ApiDeps): Pick<AppApi, 'startJob' | 'cancel
     },
     async resumeJob(id) {
       deps.jobs.resume(expectString(id, 'jobId'));
+    },
+    async listJobs() {
+      return Promise.all(deps.jobs.list().map(async (job) => ({ ...job, folders: job.spec.kind === 'batch' ? await foldersOf(job.spec.inputs) : [] })));
     },
   };
 }

@@ -3,7 +3,7 @@
 import type { AppInfo, RecentFile, RecentMedia } from '../../../../shared/api';
 import { engineUnreachable, type ApiClient } from '../../../../shared/api-client';
 import { toWire } from '../../../../shared/errors';
-import type { JobSpec, RefineMode, Subject } from '../../../../shared/jobs';
+import type { JobOutcome, JobSpec, RefineMode, RunningJob, Subject } from '../../../../shared/jobs';
 import { DEFAULT_SETTINGS, type Settings } from '../../../../shared/settings';
 import { describeError, type ErrorNotice } from '../error-text';
 import { baseName } from '../paths';
@@ -53,9 +53,20 @@ export interface OpenOptions {
   trimapPath?: string | null;
 }
 
+/** A batch the engine runs that this page did not start, taken up (listJobs), with its outcome to come. */
+export interface TakenUpBatch {
+  job: RunningJob;
+  outcome: Promise<JobOutcome>;
+}
+
 export class AppState {
   readonly client: ApiClient;
   readonly jobs = new JobTracker();
+  /**
+   * A batch this page took up when it connected (it was reloaded while the batch ran), until the
+   * Batch workspace shows it (takeUpBatch); its inputs that end meanwhile are added to it.
+   */
+  pendingBatch = $state.raw<TakenUpBatch | null>(null);
   workspace = $state<Workspace>('cutout');
   settings = $state<Settings>({ ...DEFAULT_SETTINGS });
   info = $state.raw<AppInfo | null>(null);
@@ -160,6 +171,10 @@ export class AppState {
       const provider = o.outcome === 'done' ? (o.result as { provider?: unknown } | null)?.provider : undefined;
       if (typeof provider === 'string') this.ranOn = provider;
     });
+    this.client.on('batchItemFinished', ({ jobId, ...item }) => {
+      const pending = this.pendingBatch;
+      if (pending?.job.id === jobId && !pending.job.items.some((i) => i.input === item.input)) pending.job.items.push(item);
+    });
     this.client.on('settingsChanged', (s) => this.takeSettings(this.withUnsaved(s)));
     this.client.on('filesOpened', (e) => this.openFiles(e.paths));
     this.client.onConnection((state) => void this.onConnection(state));
@@ -170,10 +185,11 @@ export class AppState {
   private async connect(): Promise<void> {
     try {
       await this.client.rendererReady();
-      const [info, settings, recent] = await Promise.all([this.client.getAppInfo(), this.client.getSettings(), this.client.getRecentFiles()]);
+      const [info, settings, recent, running] = await Promise.all([this.client.getAppInfo(), this.client.getSettings(), this.client.getRecentFiles(), this.client.listJobs()]);
       this.info = info;
       this.settings = settings;
       this.recent = recent;
+      this.takeUpJobs(running);
       this.connection = 'ok';
       if (this.status.key === 'status.offline' || this.status.key === 'status.connecting') this.status = { key: 'status.ready', tone: 'idle' };
     } catch (error) {
@@ -182,6 +198,26 @@ export class AppState {
       // The engine is out of reach: said in every workspace.
       this.showError(error, null);
     }
+  }
+
+  /**
+   * Jobs the engine runs that this page did not start (it was reloaded, or the engine was out of
+   * reach a while): the status bar shows them with their Cancel, and a batch goes to the Batch
+   * workspace, which shows it as if started there (a reloaded page showed nothing of a running
+   * batch, and a new one into its folder was refused while it ran).
+   */
+  private takeUpJobs(running: RunningJob[]): void {
+    for (const job of running) {
+      const outcome = this.jobs.adopt(job);
+      if (outcome && job.spec.kind === 'batch') this.pendingBatch = { job, outcome };
+    }
+  }
+
+  /** The batch taken up, for the Batch workspace to show; null when none waits. */
+  takeUpBatch(): TakenUpBatch | null {
+    const pending = this.pendingBatch;
+    this.pendingBatch = null;
+    return pending;
   }
 
   /**

@@ -127,31 +127,47 @@ export class BatchItems {
   reviews = $derived(this.rows.filter((r) => r.needsReview));
 
   private jobId: JobId | null = null;
+  /** The inputs in `rows`. */
+  private readonly inputs = new Set<string>();
   /** Items that arrived before attach(): startJob's reply can come after the first events. */
   private early: BatchItemFinished[] = [];
 
   /** A new run is starting: clear the list; items are buffered until attach(id). */
   reset(): void {
     this.rows = [];
+    this.inputs.clear();
     this.jobId = null;
     this.early = [];
   }
 
-  /** Shows the items of `jobId`, including those that arrived before its id was known. */
-  attach(jobId: JobId): void {
+  /**
+   * Shows the items of `jobId`: `before` (those a page taking the job up was told of: listJobs),
+   * then those that arrived before its id was known. An input is listed once (an event can also
+   * be in `before`).
+   */
+  attach(jobId: JobId, before: readonly BatchItemRow[] = []): void {
     this.jobId = jobId;
-    this.rows = this.early.filter((e) => e.jobId === jobId).map(({ jobId: _id, ...row }) => row);
+    this.inputs.clear();
+    const rows: BatchItemRow[] = [];
+    for (const { jobId: id, ...row } of [...before.map((row) => ({ jobId, ...row })), ...this.early]) {
+      if (id === jobId && !this.inputs.has(row.input)) {
+        this.inputs.add(row.input);
+        rows.push(row);
+      }
+    }
+    this.rows = rows;
     this.early = [];
   }
 
-  /** A batchItemFinished event; items of other jobs are ignored. */
+  /** A batchItemFinished event; items of other jobs, and an input listed already, are ignored. */
   onItem(e: BatchItemFinished): void {
     if (this.jobId === null) {
       if (this.early.length < MAX_EARLY_ITEMS) this.early.push(e);
       return;
     }
-    if (e.jobId !== this.jobId) return;
+    if (e.jobId !== this.jobId || this.inputs.has(e.input)) return;
     const { jobId: _id, ...row } = e;
+    this.inputs.add(row.input);
     this.rows.push(row);
   }
 

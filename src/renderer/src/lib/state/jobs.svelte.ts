@@ -1,7 +1,7 @@
 // Running jobs as the UI sees them (rune class, renderer): progress per job from jobProgress
 // events (batch jobs: rate, ETA, current files, pause state, counts), the one jobFinished per job,
 // and the fraction the progress bar shows.
-import { jobFraction, type JobId, type JobOutcome, type JobProgress, type JobSpec, type JobStage } from '../../../../shared/jobs';
+import { jobFraction, type JobId, type JobOutcome, type JobProgress, type JobSpec, type JobStage, type RunningJob } from '../../../../shared/jobs';
 import type { WireError } from '../../../../shared/errors';
 
 /** A job the UI started and is waiting for. */
@@ -51,6 +51,18 @@ export class JobTracker {
     }
     this.jobs.push({ id, kind, stage: null, done: 0, total: 0, startedAtMs: nowMs, isCancelling: false, rate: null, currentFiles: [], isPaused: false, counts: null, partial: 0 });
     return new Promise((resolve) => this.waiters.set(id, resolve));
+  }
+
+  /**
+   * Takes up a job this page did not start (listJobs: the page was reloaded while it ran), with
+   * its newest progress; resolves with its outcome. Null when it is tracked already.
+   */
+  adopt(job: RunningJob): Promise<JobOutcome> | null {
+    if (this.waiters.has(job.id)) return null;
+    const outcome = this.track(job.id, job.spec.kind, job.startedAtMs);
+    if (job.progress) this.onProgress(job.progress);
+    if (job.isCancelling) this.markCancelling(job.id);
+    return outcome;
   }
 
   /** A jobProgress event; progress of unknown jobs is ignored. */
