@@ -6,6 +6,7 @@ import type { AppEvents } from '../../../src/shared/api';
 import type { ApiClient } from '../../../src/shared/api-client';
 import { AppError, CancelledError } from '../../../src/shared/errors';
 import { DEFAULT_SETTINGS, type Settings } from '../../../src/shared/settings';
+import type { RunningJob } from '../../../src/shared/jobs';
 import { AppState } from '../../../src/renderer/src/lib/state/app.svelte';
 
 const infoCalls: number[] = [];
@@ -13,7 +14,7 @@ const infoCalls: number[] = [];
 /** What the engine was asked, in order ('set' a setting, 'info' the app info). */
 const calls: string[] = [];
 
-function memoryClient() {
+function memoryClient(running: RunningJob[] = []) {
   let settings: Settings = { ...DEFAULT_SETTINGS };
   const connection: ((state: 'lost' | 'back') => void)[] = [];
   const listeners: { [K in keyof AppEvents]?: ((p: AppEvents[K]) => void)[] } = {};
@@ -33,6 +34,7 @@ function memoryClient() {
     getSettings: async () => settings,
     setSettings: async (patch: Partial<Settings>) => (calls.push('set'), (settings = { ...settings, ...patch })),
     getRecentFiles: async () => [],
+    listJobs: async () => running,
     startJob: async () => 'job-1',
     cancelJob: async () => {
       emit('jobFinished', { jobId: 'job-1', outcome: 'cancelled', elapsedMs: 3 });
@@ -61,6 +63,33 @@ describe('AppState', () => {
     connect('back');
     await vi.waitFor(() => expect(app.settings.theme).toBe('dark'));
     expect([app.connection, app.status.key, app.notice]).toEqual(['ok', 'status.ready', null]);
+  });
+
+  it('takes up the jobs the engine runs that it did not start: tracked, and a batch kept for the Batch workspace with its inputs ended since', async () => {
+    const batch: RunningJob = {
+      id: 'b1',
+      spec: { kind: 'batch', inputs: ['/in'], outputDir: '/out', options: { mode: 'portrait' } },
+      startedAtMs: 1,
+      progress: { jobId: 'b1', stage: 'write', done: 1, total: 4 },
+      items: [{ input: '/in/a.jpg', status: 'done' }],
+      isCancelling: false,
+      folders: ['/in'],
+    };
+    const sticker: RunningJob = { id: 's1', spec: { kind: 'sticker', input: '/c.mp4', output: '/c.gif', options: {} }, startedAtMs: 2, progress: null, items: [], isCancelling: false, folders: [] };
+    const { client, emit } = memoryClient([batch, sticker]);
+    const app = new AppState(client, { languages: ['en'] });
+    await app.init();
+    expect(app.jobs.jobs.map((j) => [j.id, j.kind, j.done, j.total])).toEqual([['b1', 'batch', 1, 4], ['s1', 'sticker', 0, 0]]);
+    // Inputs that end before the Batch workspace shows it join it (once each); other jobs' do not.
+    emit('batchItemFinished', { jobId: 'b1', input: '/in/b.jpg', status: 'failed', code: 'INPUT_CORRUPT', message: 'bad' });
+    emit('batchItemFinished', { jobId: 'b1', input: '/in/a.jpg', status: 'done' });
+    emit('batchItemFinished', { jobId: 'other', input: '/x.jpg', status: 'done' });
+    const taken = app.takeUpBatch();
+    expect(taken?.job.items.map((i) => i.input)).toEqual(['/in/a.jpg', '/in/b.jpg']);
+    expect(app.takeUpBatch()).toBeNull();
+    emit('jobFinished', { jobId: 'b1', outcome: 'done', result: { total: 4 }, elapsedMs: 5 });
+    await expect(taken!.outcome).resolves.toMatchObject({ outcome: 'done' });
+    expect(app.jobs.jobs.map((j) => j.id)).toEqual(['s1']);
   });
 
   it('a page that found no engine at its start reads what it shows once the engine is reached', async () => {
