@@ -9,6 +9,7 @@ The validation split holds out whole source repositories (VAL_REPOS), for fg and
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import pickle
@@ -17,11 +18,17 @@ from collections import defaultdict
 import numpy as np
 from PIL import Image, ImageFilter, ImageDraw
 
-DATA_DIR = os.environ.get("ANIME_TRAIN_DIR", "/work/shared/train/anime")
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# ../shared beside the checkout, or CUTOUT_SHARED_DIR (as the app's tests find it).
+SHARED_DIR = os.path.abspath(os.environ.get("CUTOUT_SHARED_DIR") or os.path.join(REPO_ROOT, "..", "shared"))
+DATA_DIR = os.environ.get("ANIME_TRAIN_DIR") or os.path.join(SHARED_DIR, "train", "anime")
 CACHE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data-cache")
+# Sets of fewer files decode in moments: not cached (a test's tiny set would leave a pickle each run).
+CACHE_MIN_FILES = 200
 
-# Held-out source repositories (validation only): 7 fg sources (~100 sprites) and their backgrounds
-# plus two background-only sources.
+# Held-out source repositories (validation only): 8 repositories with sprites (108 sprites; one of
+# them, gatyauso, also gives backgrounds) and the backgrounds of those that have them, plus one
+# background-only repository (Volcomix): 60 backgrounds.
 VAL_REPOS = {
     "fuki-tea/ts-detective",
     "ddemilich/jingaroho",
@@ -42,29 +49,39 @@ def character_of(row: dict) -> str:
 
 def load_dataset(data_dir: str = DATA_DIR):
     """Returns {'fg': [...], 'bg': [...]}: fg items {rgba uint8 HxWx4, repo, char, bottom_cut},
-    bg items {rgb uint8, repo}. Cached after the first decode."""
-    use_cache = os.path.abspath(data_dir) == os.path.abspath(DATA_DIR)  # only the real set is cached
-    cache = os.path.join(CACHE_DIR, "anime-v2.pkl")
+    bg items {rgb uint8, repo}. A set of CACHE_MIN_FILES or more is cached after the first decode,
+    under a name made of its folder and its manifest's size and time: another folder, or the set
+    changed, is decoded again (one cache name for every folder gave a set the files of another)."""
+    manifest = os.path.join(data_dir, "manifest.csv")
+    if not os.path.isfile(manifest):
+        raise SystemExit(f"no training set in {data_dir}: it has no manifest.csv (pass --data-dir, or set ANIME_TRAIN_DIR or CUTOUT_SHARED_DIR)")
+    with open(manifest, newline="") as f:
+        rows = list(csv.DictReader(f))
+    if rows and not {"file", "kind", "repo"} <= set(rows[0]):
+        raise SystemExit(f"{manifest} is not a training set's manifest (it has no file, kind and repo columns)")
+    info = os.stat(manifest)
+    key = hashlib.sha256(f"{os.path.realpath(data_dir)}|{info.st_size}|{info.st_mtime_ns}".encode()).hexdigest()[:16]
+    cache = os.path.join(CACHE_DIR, f"anime-v3-{key}.pkl")
+    use_cache = len(rows) >= CACHE_MIN_FILES
     if use_cache and os.path.exists(cache):
         with open(cache, "rb") as f:
             return pickle.load(f)
     fg, bg = [], []
-    with open(os.path.join(data_dir, "manifest.csv"), newline="") as f:
-        for row in csv.DictReader(f):
-            path = os.path.join(data_dir, row["file"])
-            if row["kind"] == "fg":
-                im = Image.open(path).convert("RGBA")
-                cut = row["transform"].split("cut at original canvas edge:")[-1] if "cut at original canvas edge:" in row["transform"] else ""
-                fg.append({
-                    "rgba": np.asarray(im, dtype=np.uint8).copy(),
-                    "repo": row["repo"],
-                    "char": character_of(row),
-                    "cut": "".join(c for c in cut.split(";")[0].split(",")[0] if c in "TBLR"),
-                    "file": row["file"],
-                })
-            else:
-                im = Image.open(path).convert("RGB")
-                bg.append({"rgb": np.asarray(im, dtype=np.uint8).copy(), "repo": row["repo"], "file": row["file"]})
+    for row in rows:
+        path = os.path.join(data_dir, row["file"])
+        if row["kind"] == "fg":
+            im = Image.open(path).convert("RGBA")
+            cut = row["transform"].split("cut at original canvas edge:")[-1] if "cut at original canvas edge:" in row["transform"] else ""
+            fg.append({
+                "rgba": np.asarray(im, dtype=np.uint8).copy(),
+                "repo": row["repo"],
+                "char": character_of(row),
+                "cut": "".join(c for c in cut.split(";")[0].split(",")[0] if c in "TBLR"),
+                "file": row["file"],
+            })
+        else:
+            im = Image.open(path).convert("RGB")
+            bg.append({"rgb": np.asarray(im, dtype=np.uint8).copy(), "repo": row["repo"], "file": row["file"]})
     data = {"fg": fg, "bg": bg}
     if use_cache:
         os.makedirs(CACHE_DIR, exist_ok=True)

@@ -72,6 +72,8 @@ def main():
     p.add_argument("--opset", type=int, default=13)
     p.add_argument("--npz", default=None, help="also write the weights to this .npz (export.py reads it back as --ckpt)")
     a = p.parse_args()
+    if a.opset < 13:
+        p.error(f"--opset {a.opset}: the model is shipped at opset 13 or later (issue #8)")
     print(json.dumps(export(a.ckpt, a.out, a.opset, a.npz), indent=2))
 
 

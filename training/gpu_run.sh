@@ -9,7 +9,13 @@
 set -euo pipefail
 export PYTHONUNBUFFERED=1
 
-PY=${PY:-python3}
+# The Python that imports torch: Debian's (/usr/bin/python3 here; another python3 first on PATH may lack torch).
+if [ -z "${PY:-}" ]; then
+  PY=python3
+  for candidate in python3 /usr/bin/python3; do
+    if "$candidate" -c 'import torch' 2>/dev/null; then PY=$candidate; break; fi
+  done
+fi
 OUT=${OUT:?OUT must name the folder for the results}
 DATA=${DATA:-training/data-pack}
 RUN=${RUN:-/tmp/anime-seg-run}

@@ -26,7 +26,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data as D  # noqa: E402
 from model import AnimeSegNet, count_params, load_mediapipe, load_net  # noqa: E402
 
-MEDIAPIPE = "/work/shared/models/portrait_selfie_segmentation_mediapipe_256x256.onnx"
+# The MediaPipe selfie weights the net starts from (--init mediapipe), in the shared models folder.
+MEDIAPIPE = os.path.join(os.environ.get("CUTOUT_MODELS_DIR", "").split(":")[0] or os.path.join(D.SHARED_DIR, "models"),
+                         "portrait_selfie_segmentation_mediapipe_256x256.onnx")
 
 
 def parse_args(argv=None):
@@ -148,12 +150,16 @@ def pick_device(name: str) -> torch.device:
     return torch.device(name)
 
 
-def deadline_ts(hhmm):
+def deadline_ts(hhmm, now=None):
+    """--deadline HH:MM (UTC) as a time stamp: its next coming, so 00:30 said at 23:50 is in 40 minutes
+    (it was 23 h 20 min ago, and the run stopped after one step)."""
     if not hhmm:
         return None
     h, m = map(int, hhmm.split(":"))
-    now = time.gmtime()
-    return time.time() + ((h * 60 + m) - (now.tm_hour * 60 + now.tm_min)) * 60 - now.tm_sec
+    now = time.time() if now is None else now
+    t = time.gmtime(now)
+    at = now + ((h * 60 + m) - (t.tm_hour * 60 + t.tm_min)) * 60 - t.tm_sec
+    return at if at > now else at + 24 * 3600
 
 
 def main(argv=None):
@@ -164,6 +170,21 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
+    # What the run needs is checked before its folder is made (a missing set left a run folder and a traceback).
+    dataset = D.load_dataset(args.data_dir)
+    if not args.init_from and args.init == "mediapipe" and not os.path.isfile(MEDIAPIPE):
+        sys.exit(f"--init mediapipe: the MediaPipe selfie weights are not at {MEDIAPIPE} (set CUTOUT_MODELS_DIR or CUTOUT_SHARED_DIR, or pass --init-from)")
+    if args.init_from and not os.path.isfile(args.init_from):
+        sys.exit(f"--init-from: no file at {args.init_from}")
+    train_part, val_part = D.split(dataset, "train"), D.split(dataset, "val")
+    if not val_part["fg"] and not val_part["bg"]:
+        # A set with no held-out source (a test's tiny set): validated on training composites, said.
+        print(f"train: {args.data_dir} holds none of the held-out sources (data.VAL_REPOS): validating on the training split", file=sys.stderr)
+        val_part = train_part
+    elif not val_part["fg"] or not val_part["bg"]:
+        # Half a held-out split (its sprites, or its backgrounds, missing) was silently replaced by the
+        # training split, and best.pt chosen on training composites.
+        sys.exit(f"train: the held-out sources in {args.data_dir} give {len(val_part['fg'])} sprites and {len(val_part['bg'])} backgrounds: validation needs both")
     os.makedirs(args.run, exist_ok=True)
     log_f = open(os.path.join(args.run, "log.jsonl"), "a")
 
@@ -173,10 +194,6 @@ def main(argv=None):
         log_f.write(json.dumps(kw) + "\n")
         log_f.flush()
 
-    dataset = D.load_dataset(args.data_dir)
-    train_part, val_part = D.split(dataset, "train"), D.split(dataset, "val")
-    if not val_part["fg"] or not val_part["bg"]:  # a tiny set (smoke test) has no held-out source
-        val_part = train_part
     val_x, val_y = make_val(val_part, args.size, args.val_n, recipe=args.recipe)
 
     if args.init_from:  # a checkpoint, or the weights read back from a shipped ONNX file; maybe widened
@@ -199,6 +216,11 @@ def main(argv=None):
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
         step, best = ck["step"], ck["best"]
+        # best.pt can be newer than last.pt (a run stopped between the two saves): its score stands,
+        # or the first validation after the resume wrote a worse model over it.
+        best_path = os.path.join(args.run, "best.pt")
+        if os.path.exists(best_path):
+            best = max(best, torch.load(best_path, map_location="cpu", weights_only=False)["best"])
         t_start = ck.get("t_start", t_start)
         log(event="resume", step=step, best=best)
     else:
@@ -211,6 +233,11 @@ def main(argv=None):
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "best": best, "t_start": t_start, "args": vars(args)}, tmp)
         os.replace(tmp, path)
 
+    if step >= args.steps:
+        # Run again when done, or with fewer --steps than it has made: nothing to do (a loader of
+        # negative length crashed), said as a stop.
+        log(event="stop", step=step, reason="done", best=best)
+        return 0
     stream = BatchStream(train_part, sizes, args.batch, args.seed, step, args.steps, args.recipe)
     extra = {"prefetch_factor": 2} if args.workers else {}
     loader = torch.utils.data.DataLoader(stream, batch_size=None, shuffle=False, num_workers=args.workers,

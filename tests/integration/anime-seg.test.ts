@@ -5,8 +5,9 @@
 // run everywhere.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../../src/main/core/image/decode';
@@ -15,7 +16,7 @@ import { resizeFloatBilinear } from '../../src/main/core/image/resize';
 import type { ModelEntry } from '../../src/main/core/models/manifest';
 import { cutoutImage } from '../../src/main/core/pipelines/cutout';
 import { iouScores } from '../../src/main/core/eval/metrics';
-import { REPO_ROOT, SHARED_DIR, tempDir, testEnv, testStore } from '../helpers/env';
+import { REPO_ROOT, SHARED_DIR, evalFile, tempDir, testEnv, testStore } from '../helpers/env';
 
 const PY = '/usr/bin/python3';
 const hasTorch = spawnSync(PY, ['-c', 'import torch, onnx, PIL'], { stdio: 'ignore' }).status === 0;
@@ -204,6 +205,95 @@ describe('anime-seg model', () => {
     expect(train).toMatchObject({ step: 1, reason: 'max-batches' });
     expect(existsSync(join(run, 'last.pt'))).toBe(true);
   }, 180_000);
+
+  it.skipIf(!hasTorch || !existsSync(join(SHARED_DIR, 'models')))('train.py: a resume keeps a best.pt newer than last.pt, a finished run run again stops as done, and what a run lacks is said before its folder is made', async () => {
+    const dir = await writeTinyAnimeSet();
+    const run = join(dir, 'run');
+    const train = (args: readonly string[], runDir = run) =>
+      spawnSync(PY, [join(REPO_ROOT, 'training/train.py'), '--run', runDir, '--data-dir', dir, '--batch', '2', '--size', '64', '--val-n', '2', '--val-every', '1', '--workers', '0', '--threads', '1', ...args], { encoding: 'utf8' });
+    const eventsOf = (r: { stdout: string }) => r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(train(['--steps', '3', '--max-batches', '1']).status).toBe(0);
+    // The run stopped after best.pt was saved with a better score and before last.pt followed it.
+    execFileSync(PY, ['-c', 'import sys, torch; p = sys.argv[1]; ck = torch.load(p, weights_only=False); ck["best"] = 2.0; torch.save(ck, p)', join(run, 'best.pt')]);
+    const resumed = eventsOf(train(['--steps', '3', '--max-batches', '1']));
+    expect(resumed[0]).toMatchObject({ event: 'resume', step: 1, best: 2.0 });
+    expect(resumed.at(-1)).toMatchObject({ event: 'stop', step: 2, best: 2.0 });
+    const bestAfter = execFileSync(PY, ['-c', 'import sys, torch; print(torch.load(sys.argv[1], weights_only=False)["best"])', join(run, 'best.pt')], { encoding: 'utf8' });
+    expect(Number(bestAfter)).toBe(2.0);
+    // Fewer steps than made: a stop, not a crash (a loader of negative length).
+    const again = train(['--steps', '1']);
+    expect(again.status).toBe(0);
+    expect(eventsOf(again).at(-1)).toMatchObject({ event: 'stop', step: 2, reason: 'done' });
+    // No set there: one line, and no run folder left behind.
+    const noSet = spawnSync(PY, [join(REPO_ROOT, 'training/train.py'), '--run', join(dir, 'run-missing'), '--data-dir', join(dir, 'nowhere'), '--steps', '1'], { encoding: 'utf8' });
+    expect(noSet.status).toBe(1);
+    expect(noSet.stderr.trim()).toBe(`no training set in ${join(dir, 'nowhere')}: it has no manifest.csv (pass --data-dir, or set ANIME_TRAIN_DIR or CUTOUT_SHARED_DIR)`);
+    expect(existsSync(join(dir, 'run-missing'))).toBe(false);
+    // Half a held-out split (a held-out source's sprite, none of its backgrounds) is refused, not replaced by the training split.
+    copyFileSync(join(dir, 'fg', 't_2.png'), join(dir, 'fg', 'v_1.png'));
+    writeFileSync(join(dir, 'manifest.csv'), readFileSync(join(dir, 'manifest.csv'), 'utf8') + 'fg/v_1.png,fuki-tea/ts-detective,0,x,MIT,drawn,permissive-repo-licence,fg,v:1,160,320\n');
+    const half = train(['--steps', '1'], join(dir, 'run-half'));
+    expect(half.status).toBe(1);
+    expect(half.stderr).toContain('validation needs both');
+    expect(existsSync(join(dir, 'run-half'))).toBe(false);
+  }, 300_000);
+
+  it.skipIf(!hasTorch)('training helpers: the data cache is per folder and manifest, a deadline past midnight is the next one, export refuses an opset below 13', async () => {
+    const a = await writeTinyAnimeSet();
+    const b = await writeTinyAnimeSet();
+    writeFileSync(join(b, 'manifest.csv'), readFileSync(join(b, 'manifest.csv'), 'utf8').trim().split('\n').slice(0, 3).join('\n') + '\n');
+    const cacheDir = tempDir();
+    const script = `import calendar, json, sys
+sys.path.insert(0, "training")
+import data as D, train as T
+D.CACHE_MIN_FILES, D.CACHE_DIR = 0, sys.argv[3]
+counts = [len(D.load_dataset(p)["fg"]) for p in (sys.argv[1], sys.argv[2], sys.argv[1])]
+now = calendar.timegm((2026, 12, 5, 23, 50, 0, 0, 0, 0))
+print(json.dumps({"counts": counts, "after_midnight": T.deadline_ts("00:30", now) - now, "later_today": T.deadline_ts("23:55", now) - now}))`;
+    const r = JSON.parse(execFileSync(PY, ['-c', script, a, b, cacheDir], { encoding: 'utf8', cwd: REPO_ROOT }));
+    // One cache name for every folder gave b the sprites of a.
+    expect(r.counts).toEqual([2, 1, 2]);
+    expect(readdirSync(cacheDir).filter((f) => f.endsWith('.pkl'))).toHaveLength(2);
+    expect([r.after_midnight, r.later_today]).toEqual([40 * 60, 5 * 60]);
+    const { entry: _entry, path } = await testStore().defaultFor('anime-mask');
+    const low = spawnSync(PY, [join(REPO_ROOT, 'training/export.py'), '--ckpt', path, '--out', join(a, 'op11.onnx'), '--opset', '11'], { encoding: 'utf8' });
+    expect(low.status).toBe(2);
+    expect(low.stderr).toContain('--opset 11: the model is shipped at opset 13 or later');
+    expect(existsSync(join(a, 'op11.onnx'))).toBe(false);
+  }, 120_000);
+
+  it.skipIf(!hasTorch || !existsSync(join(SHARED_DIR, 'models', 'portrait_selfie_segmentation_mediapipe_256x256.onnx')))('the MediaPipe selfie weights read into the PyTorch net (--init mediapipe) give the ONNX graph\'s mask', async () => {
+    const onnxPath = join(SHARED_DIR, 'models', 'portrait_selfie_segmentation_mediapipe_256x256.onnx');
+    const dir = tempDir();
+    const fixture = join(dir, 'fixture.png');
+    // A person (the weights are a person segmenter's), squeezed to the graph's 256×256.
+    writeFileSync(fixture, await sharp(evalFile('id_portraits', 'images', 'df_img1.jpg')).resize(256, 256, { fit: 'fill' }).png().toBuffer());
+    const script = `import sys
+import numpy as np, torch
+from PIL import Image
+sys.path.insert(0, "training")
+from model import AnimeSegNet, load_mediapipe
+net = AnimeSegNet(0)
+load_mediapipe(net, sys.argv[1])
+net.eval()
+x = np.asarray(Image.open(sys.argv[2]).convert("RGB"), dtype=np.float32) / 255
+with torch.no_grad():
+    y = torch.sigmoid(net(torch.from_numpy(x).permute(2, 0, 1)[None])).numpy()
+x.astype("<f4").tofile(sys.argv[3] + "/x.f32")
+y.astype("<f4").tofile(sys.argv[3] + "/y.f32")`;
+    execFileSync(PY, ['-c', script, onnxPath, fixture, dir], { cwd: REPO_ROOT, stdio: 'pipe' });
+    const f32 = (name: string) => {
+      const buf = readFileSync(join(dir, name));
+      return new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+    };
+    const session = await ort.InferenceSession.create(onnxPath);
+    const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', f32('x.f32'), [1, 256, 256, 3]) });
+    const graph = out[session.outputNames[0]].data as Float32Array;
+    const torchMask = f32('y.f32');
+    expect(graph.length).toBe(256 * 256);
+    expect(maxAbsDiff(torchMask, graph)).toBeLessThan(1e-3);
+    expect(graph.filter((v) => v > 0.5).length).toBeGreaterThan(256 * 256 * 0.1); // the person, not an empty map
+  }, 120_000);
 
   it.skipIf(!hasTorch)('the GPU-machine kit: the packed set keeps every alpha byte for byte, gpu_run.sh trains on it and its .npz weights export to the same ONNX', async () => {
     const dir = await writeTinyAnimeSet();
