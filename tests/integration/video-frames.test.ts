@@ -182,6 +182,24 @@ describe('clips made the way phones, browsers and music players make them', () =
     return n;
   };
 
+  it('an anamorphic clip (pixels twice as wide as tall) is read at the shape it is shown at, by ffprobe and by ffmpeg alone', async () => {
+    const dir = tempDir();
+    // 480×480 squeezed into 240×480 stored pixels of aspect 2:1: a player shows 480×480.
+    const squeezed = make(dir, 'squeezed.mp4', ['-t', '0.3', '-i', mp4, '-an', '-vf', 'scale=240:480,setsar=2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p']);
+    for (const probe of [tools, ffmpegOnly]) {
+      const info = await probeVideo(squeezed, {}, probe);
+      expect([info.width, info.height]).toEqual([480, 480]);
+      const frame = await clipFrame(squeezed, info, 0.1, 96);
+      expect([frame.width, frame.height]).toEqual([96, 96]);
+    }
+    // Its frame is the clip's own frame at that shape: within codec noise of the source's.
+    const own = await clipFrame(mp4, await probeVideo(mp4), 0.1, 96);
+    const shown = await clipFrame(squeezed, await probeVideo(squeezed), 0.1, 96);
+    let sum = 0;
+    for (let i = 0; i < own.data.length; i++) if (i % 4 !== 3) sum += Math.abs(own.data[i] - shown.data[i]);
+    expect(sum / ((own.data.length / 4) * 3)).toBeLessThan(6);
+  });
+
   it('a one-frame clip gives its frame, as a one-frame GIF does', async () => {
     const one = make(tempDir(), 'one.mp4', ['-i', mp4, '-frames:v', '1', '-vf', 'scale=96:96', '-c:v', 'libx264', '-pix_fmt', 'yuv420p']);
     // 1/30 s is 0.4 of a frame at 12 fps: the fps filter rounded it to none ("probably cut short").

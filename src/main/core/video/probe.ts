@@ -54,6 +54,17 @@ function parseRate(rate: string | undefined): number {
   return Number.isFinite(v) && v > 0 && v < 1000 ? v : 0;
 }
 
+/**
+ * The width a clip is shown at: its stored width times the shape of its pixels (sample aspect
+ * ratio "2:1" in ffprobe, "SAR 2:1" in ffmpeg's line), before any rotation. An anamorphic clip
+ * (DV, HDV, a phone's squeezed export) was cut out at its stored shape, the person half as wide.
+ */
+function shownWidth(width: number, sar: string | undefined): number {
+  const m = /^(\d+):(\d+)$/.exec(sar ?? '');
+  const ratio = m ? Number(m[1]) / Number(m[2]) : 1;
+  return ratio > 0 && Number.isFinite(ratio) && ratio !== 1 ? Math.max(1, Math.round(width * ratio)) : width;
+}
+
 function normaliseRotation(deg: number): number {
   const r = ((Math.round(deg / 90) * 90) % 360 + 360) % 360;
   // Display-matrix rotation is counter-clockwise; tags.rotate is clockwise. Callers pass clockwise.
@@ -74,6 +85,8 @@ interface ProbeJson {
     tags?: Record<string, string>;
     disposition?: { attached_pic?: number };
     side_data_list?: Array<{ rotation?: number | string }>;
+    /** The shape of a stored pixel, "W:H" ("0:1" or absent: unknown, square). */
+    sample_aspect_ratio?: string;
   }>;
   format?: { duration?: string; format_name?: string };
 }
@@ -108,11 +121,12 @@ export function parseProbeJson(json: ProbeJson): VideoInfo {
   let fps = parseRate(video.avg_frame_rate) || parseRate(video.r_frame_rate);
   if (frameCount && streamDuration > 0 && (video.codec_name === 'gif' || !fps)) fps = frameCount / streamDuration;
   const swap = rotationDeg === 90 || rotationDeg === 270;
+  const width = shownWidth(video.width!, video.sample_aspect_ratio);
   return {
     durationS: streamDuration || durationS,
     fps,
-    width: swap ? video.height! : video.width!,
-    height: swap ? video.width! : video.height!,
+    width: swap ? video.height! : width,
+    height: swap ? width : video.height!,
     rotationDeg,
     hasVideo: true,
     hasAudio,
@@ -142,7 +156,8 @@ export function parseFfmpegInfo(stderr: string): VideoInfo {
   const tag = /rotate\s*:\s*(-?\d+)/.exec(stderr);
   if (disp) rotationDeg = normaliseRotation(-Number(disp[1]));
   else if (tag) rotationDeg = normaliseRotation(Number(tag[1]));
-  const w = Number(vm[2]);
+  // "1920x1080 [SAR 4:3 DAR 16:9]"
+  const w = shownWidth(Number(vm[2]), /\[SAR (\d+:\d+) DAR/.exec(line)?.[1]);
   const h = Number(vm[3]);
   const swap = rotationDeg === 90 || rotationDeg === 270;
   // "Video: h264 (High), yuv420p(tv, bt709, progressive), 1920x1080": the pixel format follows the codec.

@@ -16,6 +16,16 @@ describe('parseProbeJson', () => {
     expect(info).toMatchObject({ width: 1080, height: 1920, rotationDeg: 90, hasVideo: true, hasAudio: true, frameCount: 150 });
     expect(info.fps).toBeCloseTo(29.97, 2);
   });
+  it('reads an anamorphic clip at its shown width (sample aspect ratio), before its rotation', () => {
+    const stream = { codec_type: 'video', codec_name: 'h264', width: 720, height: 576, r_frame_rate: '25/1', avg_frame_rate: '25/1' };
+    expect(parseProbeJson({ streams: [{ ...stream, sample_aspect_ratio: '16:11' }] })).toMatchObject({ width: 1047, height: 576 });
+    expect(parseProbeJson({ streams: [{ ...stream, sample_aspect_ratio: '2:1', side_data_list: [{ rotation: -90 }] }] })).toMatchObject({ width: 576, height: 1440 });
+    // Unknown (0:1) or square: the stored size.
+    for (const sar of ['0:1', '1:1', undefined]) expect(parseProbeJson({ streams: [{ ...stream, sample_aspect_ratio: sar }] })).toMatchObject({ width: 720, height: 576 });
+    const line = "Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'a.mp4':\n  Duration: 00:00:01.00, start: 0.000000, bitrate: 100 kb/s\n  Stream #0:0[0x1](und): Video: h264 (High) (avc1 / 0x31637661), yuv420p(progressive), 240x480 [SAR 2:1 DAR 1:1], 90 kb/s, 30 fps, 30 tbr, 15360 tbn (default)\n";
+    expect(parseFfmpegInfo(line)).toMatchObject({ width: 480, height: 480 });
+  });
+
   it('takes a GIF frame rate from frame count and duration, not the timebase guess', () => {
     const info = parseProbeJson({ streams: [{ codec_type: 'video', codec_name: 'gif', width: 256, height: 256, r_frame_rate: '277/12', avg_frame_rate: '277/12', nb_frames: '48', duration: '2.08' }], format: { duration: '2.08' } });
     expect(info.fps).toBeCloseTo(48 / 2.08, 3);
