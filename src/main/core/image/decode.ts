@@ -98,14 +98,17 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
   } catch (cause) {
     // libvips repeats a warning once per attempt ("VipsJpeg: premature end of JPEG image" five
     // times): the message keeps each line once, on one line.
-    const why = oneLine((cause as Error).message);
+    // ("Input file has corrupt header: " ends with nothing after its colon.)
+    const why = oneLine((cause as Error).message).replace(/:\s*$/, '');
     // Kinds libvips has no loader for, or whose container it refused, known by their first bytes and
     // decoded here: a BMP (by ffmpeg), a HEIC (its container read here, a damaged one said so).
     const head = typeof input === 'string' ? await readHead(input, 256) : input;
     if (bmpSize(head)) return decodeWithFfmpeg(input, name, options, 'bmp');
     if (isHeicFile(head)) return decodeWithFfmpeg(input, name, options, 'heif');
-    // A JPEG cut short inside its header is a damaged picture, not an unknown kind of file.
-    if (/premature end|truncated|unexpected end/i.test(why)) {
+    // A JPEG cut short inside its header is a damaged picture, not an unknown kind of file; so is a
+    // file that begins as a picture format libvips reads and that it cannot read (a TIFF cut short
+    // before its directory at the end, a PNG whose header checksum fails).
+    if (/premature end|truncated|unexpected end/i.test(why) || (startsAsPicture(head) && /unsupported image format|corrupt header/i.test(why))) {
       throw new AppError('INPUT_UNSUPPORTED', `${name} could not be decoded: it is corrupt or truncated (${why})`, { cause, detail: { path: name, damaged: true } });
     }
     // A video given where a picture goes: said, with where videos go (by its name, or by its first
@@ -190,6 +193,19 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
       detail: { path: name, damaged: true },
     });
   }
+}
+
+/** Whether `head` begins as a PNG, JPEG, GIF, WebP or TIFF file does (their signatures). */
+function startsAsPicture(head: Uint8Array): boolean {
+  const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, 16)).toString('latin1');
+  return (
+    text.startsWith('\x89PNG\r\n\x1a\n') ||
+    text.startsWith('\xff\xd8\xff') ||
+    /^GIF8[79]a/.test(text) ||
+    (text.startsWith('RIFF') && text.slice(8, 12) === 'WEBP') ||
+    text.startsWith('II*\0') ||
+    text.startsWith('MM\0*')
+  );
 }
 
 /**

@@ -92,6 +92,26 @@ describe('decodeImage bad inputs', () => {
     expect(oneLine('x: a\na\n\nb\r\nb')).toBe('x: a; b');
   });
 
+  it('a TIFF cut short before its directory, and a PNG whose header checksum fails, are damaged pictures, not files of no picture format', async () => {
+    const tiff = await sharp(evalFile('id_portraits', 'images', 'df_img1.jpg')).resize(200).tiff().toBuffer();
+    const cutTiff = join(dir, 'cut.tif');
+    writeFileSync(cutTiff, tiff.subarray(0, Math.floor(tiff.length * 0.6)));
+    const png = Buffer.from(await sharp(evalFile('id_portraits', 'images', 'df_img1.jpg')).resize(64).png().toBuffer());
+    png[16] ^= 0xff; // the IHDR's width: its CRC no longer matches
+    const badCrc = join(dir, 'bad-crc.png');
+    writeFileSync(badCrc, png);
+    for (const p of [cutTiff, badCrc]) {
+      const err = (await decodeImage(p).catch((e) => e)) as AppError;
+      expect(err).toMatchObject({ code: 'INPUT_UNSUPPORTED', detail: { damaged: true } });
+      expect(err.message).toMatch(/could not be decoded: it is corrupt or truncated/);
+      expect(err.message).not.toMatch(/:\)$/);
+    }
+    // A text file is still no picture format.
+    const text = join(dir, 'notes.tif');
+    writeFileSync(text, 'not a picture at all, just some words');
+    expect(await decodeImage(text).catch((e: AppError) => e.detail)).toMatchObject({ unknownFormat: true });
+  });
+
   it('JPEG with its data cut or corrupt in the middle -> damaged; harmless extra bytes still decode', async () => {
     const full = readFileSync(evalFile('id_portraits', 'images', 'hv_test1.jpg'));
     const eoi = Buffer.from([0xff, 0xd9]);
