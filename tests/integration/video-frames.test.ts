@@ -7,7 +7,8 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { type FfmpegTools, resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { clipFrame, planFrames, streamFrames } from '../../src/main/core/video/extract-frames';
-import { cachedProbe, probeVideo } from '../../src/main/core/video/probe';
+import { cachedProbe, isAnimatedWebp, probeVideo } from '../../src/main/core/video/probe';
+import { errorKindOf, isInputFault, type AppError } from '../../src/shared/errors';
 import { measureDrawingCadence } from '../../src/main/core/video/drawing-cadence';
 import { evalFile, tempDir } from '../helpers/env';
 import { writeHeic } from '../helpers/heic';
@@ -198,6 +199,26 @@ describe('clips made the way phones, browsers and music players make them', () =
     let sum = 0;
     for (let i = 0; i < own.data.length; i++) if (i % 4 !== 3) sum += Math.abs(own.data[i] - shown.data[i]);
     expect(sum / ((own.data.length / 4) * 3)).toBeLessThan(6);
+  });
+
+  it('an animated WebP (a chat sticker) this ffmpeg cannot decode is said as such, not as a damaged video', async () => {
+    const webp = join(tempDir(), 'sticker.webp');
+    await sharp(evalFile('anime_clips', 'clips', 'w2xgui_gif2_original.gif'), { animated: true }).webp().toFile(webp);
+    expect(isAnimatedWebp(readFileSync(webp).subarray(0, 32))).toBe(true);
+    expect(isAnimatedWebp(await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } }).webp().toBuffer())).toBe(false);
+    for (const probe of [tools, ffmpegOnly]) {
+      const read = await probeVideo(webp, {}, probe).then(
+        (info) => ({ info }),
+        (error: AppError) => ({ error }),
+      );
+      // An ffmpeg that decodes animated WebP reads it as the clip it is.
+      if ('info' in read) expect(read.info.hasVideo).toBe(true);
+      else {
+        expect(read.error).toMatchObject({ code: 'INPUT_UNSUPPORTED', detail: { webpAnimation: true } });
+        expect(read.error.message).toContain('is an animated WebP');
+        expect(isInputFault(read.error.code, errorKindOf(read.error.detail))).toBe(true);
+      }
+    }
   });
 
   it('a one-frame clip gives its frame, as a one-frame GIF does', async () => {

@@ -210,12 +210,26 @@ async function startsWithIsoBox(path: string): Promise<boolean> {
  */
 async function unreadableClip(path: string, stderr: string, fallback?: string): Promise<AppError> {
   const last = stderr.split('\n').filter(Boolean).pop() ?? fallback;
+  // An animated WebP (a chat app's sticker) is a good file that this ffmpeg cannot decode (an
+  // ffmpeg that reads only still WebP says "image data not found"): not a damaged video.
+  if (isAnimatedWebp(await readHead(path, 32))) return webpAnimation(path);
   // A text file named .mp4 is read as MP4 too, and lacks a moov as well: an MP4 begins with a box (ftyp).
   if (/moov atom not found/i.test(stderr) && (await startsWithIsoBox(path))) {
     return new AppError('VIDEO_CORRUPT', `${path} is incomplete: its index (moov atom) is missing, as in a download or copy that did not finish`, { detail: { path, stderr, damaged: true } });
   }
   const kind = /Invalid data found when processing input/i.test(stderr) ? { unknownFormat: true } : {};
   return new AppError('VIDEO_CORRUPT', `${path} is not a video this app can read${last ? ` (${last})` : ''}`, { detail: { path, stderr, ...kind } });
+}
+
+/** Whether the first bytes are an animated WebP's: RIFF, WEBP, and a VP8X chunk whose animation flag is set. */
+export function isAnimatedWebp(head: Uint8Array): boolean {
+  const text = (at: number, length: number): string => String.fromCharCode(...head.subarray(at, at + length));
+  return head.length >= 21 && text(0, 4) === 'RIFF' && text(8, 4) === 'WEBP' && text(12, 4) === 'VP8X' && (head[20] & 0x02) !== 0;
+}
+
+/** An animated WebP that ffmpeg did not decode. */
+function webpAnimation(path: string): AppError {
+  return new AppError('INPUT_UNSUPPORTED', `${path} is an animated WebP, which this app's ffmpeg cannot read as a clip: save it as a GIF or a video (MP4, WebM) and open that`, { detail: { path, webpAnimation: true } });
 }
 
 /** A still picture given where a clip goes. */
@@ -298,6 +312,8 @@ export async function probeVideo(path: string, ctx: RunContext = {}, tools: Ffmp
   // Neither picture nor sound (ffprobe read a stream of no size, e.g. a text file named .jpg): not a
   // file of ours at all, rather than a file without video.
   if (!info.hasVideo && !info.hasAudio) {
+    // (ffprobe reads an animated WebP as a stream of no size, where it cannot decode one.)
+    if (isAnimatedWebp(await readHead(path, 32))) throw webpAnimation(path);
     const why = stderr.split('\n').filter(Boolean).pop();
     throw new AppError('VIDEO_CORRUPT', `${path} is not a video this app can read${why ? ` (${why})` : ''}`, { detail: { path, stderr, unknownFormat: true } });
   }

@@ -13,6 +13,8 @@ export const errors = {
   'fix.VIDEO_CORRUPT.empty': { en: 'It was probably not copied or downloaded whole: get it again from the original.', 'zh-CN': '文件可能没有完整复制或下载：请从原始来源重新获取。' },
   'error.INPUT_UNSUPPORTED.formatNotRead': { en: 'This HEIC picture is made in a way that cannot be read here.', 'zh-CN': '此 HEIC 图片的生成方式特殊，此处无法读取。' },
   'fix.INPUT_UNSUPPORTED.formatNotRead': { en: 'Save it as JPEG or PNG first (on a phone or in Photos / Preview: export or share as JPEG), then open that.', 'zh-CN': '请先将其另存为 JPEG 或 PNG（手机或“照片”/“预览”中导出或分享为 JPEG），再打开。' },
+  'error.INPUT_UNSUPPORTED.webpAnimation': { en: 'This animated WebP cannot be read as a clip here.', 'zh-CN': '此处无法将这个动态 WebP 作为视频片段读取。' },
+  'fix.INPUT_UNSUPPORTED.webpAnimation': { en: 'Save it as a GIF or a video (MP4, WebM) first, then open that.', 'zh-CN': '请先将其另存为 GIF 或视频（MP4、WebM），再打开。' },
   'error.INPUT_UNSUPPORTED.damaged': { en: 'This picture is damaged: part of it is missing or corrupt.', 'zh-CN': '这张图片已损坏：部分数据缺失或出错。' },
   'error.INPUT_UNSUPPORTED.video': { en: 'This is a video, not a picture.', 'zh-CN': '这是一个视频，不是图片。' },
   'fix.INPUT_UNSUPPORTED.video': { en: 'Make a sticker of it in Stickers (or a batch in Sticker mode); cut out a picture here.', 'zh-CN': '请在“表情包”中用它制作表情包（或用批量处理的表情包模式）；这里处理图片。' },
