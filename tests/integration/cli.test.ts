@@ -708,9 +708,16 @@ await engine.dispose();`,
     const ids = ['ks_akira_basic_lost', 'ks_emi_basic_closedhappy'];
     const dir = tempDir();
     const pairs = join(dir, 'pairs');
-    const made = await cutout(['training-data', ...ids.map((id) => evalFile('anime_cutout', 'images', `${id}.jpg`)), '-o', pairs, '--subject', 'anime', '--alphas', evalFile('anime_cutout', 'alpha'), '--provider', 'cpu']);
-    expect(made.code).toBe(0);
-    expect(made.stdout).toMatch(/label from alpha/);
+    // A file that is no picture, between the two: said with its code, and the other pair is still written (it stopped the export at it).
+    const notAPicture = join(dir, 'notes.jpg');
+    writeFileSync(notAPicture, 'not a picture');
+    const inputs = [evalFile('anime_cutout', 'images', `${ids[0]}.jpg`), notAPicture, evalFile('anime_cutout', 'images', `${ids[1]}.jpg`)];
+    const made = await cutout(['training-data', ...inputs, '-o', pairs, '--subject', 'anime', '--alphas', evalFile('anime_cutout', 'alpha'), '--provider', 'cpu']);
+    expect(made.code).toBe(1);
+    expect(made.stdout.match(/label from alpha/g)).toHaveLength(2);
+    expect(made.stderr).toMatch(new RegExp(`^INPUT_UNSUPPORTED: ${notAPicture.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `, 'm'));
+    expect(made.stderr).toMatch(/^1 of 3 inputs failed \(listed above\); the other pairs are written$/m);
+    expect(readdirSync(join(pairs, 'annotations')).sort()).toEqual(ids.map((id) => `${id}.png`));
     // One image more, with no annotation of its name.
     await sharp({ create: { width: 64, height: 64, channels: 3, background: '#7fb2e5' } }).jpeg().toFile(join(pairs, 'images', 'zz_extra.jpg'));
     const json = join(dir, 'eval.json');

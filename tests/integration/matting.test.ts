@@ -37,7 +37,7 @@ describe('matting on a real portrait', () => {
     stampStroke(trimap, W, H, { points: [{ x: cx - 30, y: cy }, { x: cx + 30, y: cy }], sizePx: 40, hardness: 1, mode: 'bg' }, full.autoTrimap);
     const dir = tempDir();
     writeFileSync(join(dir, 'hv_test1.png'), await encodeGrayPng(trimap, W, H));
-    const pairs = await writeTrainingPairs([{ image: input, trimap: join(dir, 'hv_test1.png') }], join(dir, 'out'), { cutout: { subject: 'person', refine: 'full' } }, env);
+    const { pairs } = await writeTrainingPairs([{ image: input, trimap: join(dir, 'hv_test1.png') }], join(dir, 'out'), { cutout: { subject: 'person', refine: 'full' } }, env);
     expect(pairs[0].labelSource).toBe('trimap');
     expect((await sharp(pairs[0].annotation).metadata()).channels).toBe(1);
     const { data, info } = await sharp(pairs[0].annotation).extractChannel(0).raw().toBuffer({ resolveWithObject: true });

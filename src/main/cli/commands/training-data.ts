@@ -57,8 +57,13 @@ export const trainingDataCommand: CliCommand = {
     }
     const sources: TrainingSource[] = positionals.map((image) => ({ image, trimap: companion(values.trimaps, image), alpha: companion(values.alphas, image) }));
     const env = envFromFlags(values);
-    const pairs = await writeTrainingPairs(sources, values.out, { cutout: { subject: values.subject, modelId: values.model, refine }, threshold, imageFormat: format }, env, { signal: io.signal });
-    for (const p of pairs) io.out(`${p.id}: ${p.annotation} (label from ${p.labelSource}, ${(p.foregroundShare * 100).toFixed(1)} % subject)`);
-    return 0;
+    // Each pair said as it is written, each input that fails as it fails; the others go on (exit 1 if any failed).
+    const { failures } = await writeTrainingPairs(sources, values.out, { cutout: { subject: values.subject, modelId: values.model, refine }, threshold, imageFormat: format }, env, {
+      signal: io.signal,
+      onPair: (p) => io.out(`${p.id}: ${p.annotation} (label from ${p.labelSource}, ${(p.foregroundShare * 100).toFixed(1)} % subject)`),
+      onFailure: (f) => io.err(`${f.code}: ${f.image}: ${f.message}`),
+    });
+    if (failures.length > 0 && sources.length > 1) io.err(`${failures.length} of ${sources.length} inputs failed (listed above); the other pairs are written`);
+    return failures.length > 0 ? 1 : 0;
   },
 };

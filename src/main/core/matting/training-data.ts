@@ -3,7 +3,7 @@
 // ids 0 (background) / 1 (subject). Core (no electron).
 import { mkdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { AppError } from '../../../shared/errors';
+import { AppError, isCancellation, toWire } from '../../../shared/errors';
 import type { CutoutOptions } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import { decodeImage } from '../image/decode';
@@ -42,6 +42,19 @@ export interface TrainingPair {
   foregroundShare: number;
 }
 
+/** A source that could not be made into a pair (an unreadable picture, an alpha of another size). */
+export interface TrainingFailure {
+  image: string;
+  code: string;
+  message: string;
+}
+
+/** What writeTrainingPairs made, and the sources it could not. */
+export interface TrainingPairsResult {
+  pairs: TrainingPair[];
+  failures: TrainingFailure[];
+}
+
 /** Reads an alpha PNG as 0..1: the alpha channel if it has one, else the first (grey) channel. */
 async function readAlphaFile(path: string, width: number, height: number): Promise<Float32Array> {
   const img = await decodeImage(path);
@@ -57,9 +70,18 @@ async function readAlphaFile(path: string, width: number, height: number): Promi
 /**
  * Writes images/<id>.<ext> and annotations/<id>.png (0/1 class ids) under `outDir` for each
  * source. Labels come from the source's alpha file, else from a cut-out with its trimap, else
- * from a plain cut-out. Ids are the file stems, made unique with -2, -3, ...
+ * from a plain cut-out. Ids are the file stems, made unique with -2, -3, ... A source that fails
+ * is listed with its code and the rest go on (the first unreadable file stopped the export, and the
+ * pairs written before it were not said); `onPair` / `onFailure` hear of each as it ends. A
+ * cancellation, a full disk, an output folder that cannot be written or a model that cannot run stops it.
  */
-export async function writeTrainingPairs(sources: TrainingSource[], outDir: string, options: TrainingDataOptions, env: CoreEnv, ctx: RunContext = {}): Promise<TrainingPair[]> {
+export async function writeTrainingPairs(
+  sources: TrainingSource[],
+  outDir: string,
+  options: TrainingDataOptions,
+  env: CoreEnv,
+  ctx: RunContext & { onPair?: (pair: TrainingPair) => void; onFailure?: (failure: TrainingFailure) => void } = {},
+): Promise<TrainingPairsResult> {
   const threshold = options.threshold ?? 0.5;
   if (!(threshold > 0 && threshold <= 1)) throw new AppError('INVALID_ARGUMENT', `threshold must be in (0, 1], got ${threshold}`);
   const ext = options.imageFormat ?? 'jpg';
@@ -68,7 +90,8 @@ export async function writeTrainingPairs(sources: TrainingSource[], outDir: stri
   await mkdir(join(outDir, 'images'), { recursive: true });
   await mkdir(join(outDir, 'annotations'), { recursive: true });
   const used = new Set<string>();
-  const out: TrainingPair[] = [];
+  const pairs: TrainingPair[] = [];
+  const failures: TrainingFailure[] = [];
   for (let k = 0; k < sources.length; k++) {
     throwIfAborted(ctx.signal);
     const src = sources[k];
@@ -77,29 +100,48 @@ export async function writeTrainingPairs(sources: TrainingSource[], outDir: stri
     let id = stem;
     for (let i = 2; used.has(id); i++) id = `${stem}-${i}`;
     used.add(id);
-    const imagePath = join(outDir, 'images', `${id}.${ext}`);
-    const annotationPath = join(outDir, 'annotations', `${id}.png`);
-    await assertNotAnInput(imagePath, [src.image]);
-
-    const image = await decodeImage(src.image, { maxPixels: env.maxPixels });
-    let alpha: Float32Array;
-    let labelSource: TrainingPair['labelSource'];
-    if (src.alpha) {
-      alpha = await readAlphaFile(src.alpha, image.width, image.height);
-      labelSource = 'alpha';
-    } else {
-      const r = await cutoutImage(src.image, { ...options.cutout, background: { kind: 'transparent' }, trimapPath: src.trimap }, env, ctx);
-      alpha = r.alpha;
-      labelSource = src.trimap ? 'trimap' : 'model';
+    try {
+      const pair = await writePair(src, id, outDir, ext, threshold, options, env, ctx);
+      pairs.push(pair);
+      ctx.onPair?.(pair);
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      const wire = toWire(error);
+      if (STOPS_THE_EXPORT.has(wire.code)) throw error;
+      const failure = { image: src.image, code: wire.code, message: wire.message };
+      failures.push(failure);
+      ctx.onFailure?.(failure);
     }
-    const labels = new Uint8Array(alpha.length);
-    let ones = 0;
-    for (let i = 0; i < alpha.length; i++) if (alpha[i] >= threshold) { labels[i] = 1; ones++; }
-    const imageBytes = await encodeImage(image, ext === 'png' ? { format: 'png' } : { format: 'jpeg', quality: 95 });
-    await writeFileAtomic(imagePath, imageBytes);
-    await writeFileAtomic(annotationPath, await encodeGrayPng(labels, image.width, image.height));
-    out.push({ id, image: imagePath, annotation: annotationPath, labelSource, foregroundShare: ones / labels.length });
   }
   ctx.onProgress?.({ stage: 'matte', done: sources.length, total: sources.length });
-  return out;
+  return { pairs, failures };
+}
+
+/** Faults of the output folder, the disk or the models, which every later source would meet too. */
+const STOPS_THE_EXPORT: ReadonlySet<string> = new Set(['DISK_FULL', 'OUTPUT_NOT_WRITABLE', 'MODEL_MISSING', 'MODEL_CORRUPT', 'MODEL_INVALID', 'RUNTIME_UNAVAILABLE', 'PROVIDER_UNKNOWN']);
+
+/** One source's pair, written as images/<id>.<ext> and annotations/<id>.png. */
+async function writePair(src: TrainingSource, id: string, outDir: string, ext: 'jpg' | 'png', threshold: number, options: TrainingDataOptions, env: CoreEnv, ctx: RunContext): Promise<TrainingPair> {
+  const imagePath = join(outDir, 'images', `${id}.${ext}`);
+  const annotationPath = join(outDir, 'annotations', `${id}.png`);
+  await assertNotAnInput(imagePath, [src.image]);
+
+  const image = await decodeImage(src.image, { maxPixels: env.maxPixels });
+  let alpha: Float32Array;
+  let labelSource: TrainingPair['labelSource'];
+  if (src.alpha) {
+    alpha = await readAlphaFile(src.alpha, image.width, image.height);
+    labelSource = 'alpha';
+  } else {
+    const r = await cutoutImage(src.image, { ...options.cutout, background: { kind: 'transparent' }, trimapPath: src.trimap }, env, ctx);
+    alpha = r.alpha;
+    labelSource = src.trimap ? 'trimap' : 'model';
+  }
+  const labels = new Uint8Array(alpha.length);
+  let ones = 0;
+  for (let i = 0; i < alpha.length; i++) if (alpha[i] >= threshold) { labels[i] = 1; ones++; }
+  const imageBytes = await encodeImage(image, ext === 'png' ? { format: 'png' } : { format: 'jpeg', quality: 95 });
+  await writeFileAtomic(imagePath, imageBytes);
+  await writeFileAtomic(annotationPath, await encodeGrayPng(labels, image.width, image.height));
+  return { id, image: imagePath, annotation: annotationPath, labelSource, foregroundShare: ones / labels.length };
 }
