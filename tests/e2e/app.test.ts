@@ -365,6 +365,15 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     await waitForCutout(page);
     await page.getByText('Re-solving the edge').waitFor({ state: 'detached', timeout: 60_000 });
     expect(await page.textContent('.inspector')).toContain('Strokes: 1');
+    // Edges other than Best with a stroke: the export solves them as Best, and the inspector says so.
+    expect(await page.locator('[data-testid=refine-touchup-note]').count()).toBe(other === 'full' ? 0 : 1);
+    await page.click('[data-refine=off]');
+    await waitForCutout(page);
+    await page.getByText('Re-solving the edge').waitFor({ state: 'detached', timeout: 60_000 });
+    expect(await page.textContent('[data-testid=refine-touchup-note]')).toBe('With touch-ups the export solves every edge as Best (the strokes guide that solve).');
+    await page.click(`[data-refine=${other}]`);
+    await waitForCutout(page);
+    await page.getByText('Re-solving the edge').waitFor({ state: 'detached', timeout: 60_000 });
     const again = await exportAndWait();
     const second = await sharp(again).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     expect(second.data[(Math.round(y * (second.info.width / imageW)) * second.info.width + Math.round(imageW * 0.5 * (second.info.width / imageW))) * 4 + 3]).toBe(0);
