@@ -4,7 +4,7 @@
 import { AppError } from '../../../shared/errors';
 import type { RgbaImage } from '../image/decode';
 import { encodeImage } from '../image/encode';
-import { pngChunk } from '../image/png-chunk';
+import { setPngDpi } from '../image/png-chunk';
 import type { Band } from './spec';
 
 /** One JPEG marker segment before the scan. */
@@ -87,44 +87,6 @@ export function jpegAppMarkers(jpeg: Uint8Array): number[] {
   return splitJpeg(jpeg).segments.filter((s) => s.marker >= 0xe0 && s.marker <= 0xef).map((s) => s.marker);
 }
 
-/** Replaces a PNG's pHYs (and drops text/EXIF/time chunks), writing `dpi` as pixels per metre. */
-export function setPngDpi(png: Uint8Array, dpi: number): Uint8Array {
-  const chunks: Uint8Array[] = [png.subarray(0, 8)];
-  let i = 8;
-  const ppm = Math.round(dpi / 0.0254);
-  const data = new Uint8Array(9);
-  const dv = new DataView(data.buffer);
-  dv.setUint32(0, ppm);
-  dv.setUint32(4, ppm);
-  data[8] = 1; // the unit is the metre
-  const phys = pngChunk('pHYs', data);
-  while (i + 8 <= png.length) {
-    const len = new DataView(png.buffer, png.byteOffset + i).getUint32(0);
-    const type = String.fromCharCode(...png.subarray(i + 4, i + 8));
-    const chunk = png.subarray(i, i + 12 + len);
-    i += 12 + len;
-    if (['pHYs', 'eXIf', 'tEXt', 'iTXt', 'zTXt', 'tIME'].includes(type)) continue;
-    chunks.push(chunk);
-    if (type === 'IHDR') chunks.push(phys);
-  }
-  return Buffer.concat(chunks);
-}
-
-/** Reads a PNG's pHYs as dpi, or null. */
-export function readPngDpi(png: Uint8Array): number | null {
-  let i = 8;
-  while (i + 8 <= png.length) {
-    const dv = new DataView(png.buffer, png.byteOffset + i);
-    const len = dv.getUint32(0);
-    const type = String.fromCharCode(...png.subarray(i + 4, i + 8));
-    if (type === 'pHYs') {
-      const ppm = dv.getUint32(8);
-      return png[i + 16] === 1 ? Math.round(ppm * 0.0254) : null;
-    }
-    i += 12 + len;
-  }
-  return null;
-}
 
 /** The byte range a KB band allows: met when KB means 1000 bytes and when it means 1024. */
 export function byteBand(kb: Band): [number, number] {

@@ -5,7 +5,8 @@ import sharp, { type OverlayOptions } from 'sharp';
 import { AppError } from '../../../shared/errors';
 import { MAX_SHEET_COPIES } from '../../../shared/idphoto-report';
 import type { RgbaImage } from '../image/decode';
-import { rewriteJpegHeader, setPngDpi } from './exact-file';
+import { rewriteJpegHeader } from './exact-file';
+import { setPngDpi } from '../image/png-chunk';
 
 /** The dpi a print sheet may have: 72 (a screen) to 1200 (a photo printer's most); more only costs memory (100000 dpi hung). */
 export const SHEET_DPI_RANGE = { min: 72, max: 1200 } as const;

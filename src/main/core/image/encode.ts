@@ -4,6 +4,7 @@ import { extname } from 'node:path';
 import sharp from 'sharp';
 import { AppError } from '../../../shared/errors';
 import type { RgbaImage } from './decode';
+import { setPngDpi } from './png-chunk';
 
 /** Output image formats. */
 export type ImageFormat = 'png' | 'jpeg' | 'webp';
@@ -37,6 +38,9 @@ export function isQuality(quality: number): boolean {
   return Number.isInteger(quality) && quality >= 1 && quality <= 100;
 }
 
+/** The density a picture is written with where none is asked (an ID photo's is its spec's). */
+export const DEFAULT_DPI = 72;
+
 /** The longest side a WebP holds (its format's limit: 14 bits). */
 export const WEBP_MAX_SIDE = 16383;
 
@@ -61,7 +65,10 @@ export async function encodeImage(image: RgbaImage, options: EncodeOptions): Pro
   const quality = options.quality ?? DEFAULT_QUALITY;
   switch (options.format) {
     case 'png':
-      return (options.opaque ? pipeline.removeAlpha() : pipeline).png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer();
+      // Always a density: raw pixels carry sharp's 1 px/mm, which the pHYs said as 25.4 dpi (a 600 px
+      // cut-out 60 cm wide in an office document; an editor that places layers by resolution scaled
+      // it 2.8×). Unasked, 72 dpi, as a JPEG's JFIF says unasked; no EXIF or profile comes with it.
+      return Buffer.from(setPngDpi(await (options.opaque ? pipeline.removeAlpha() : pipeline).png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer(), options.dpi ?? DEFAULT_DPI));
     case 'jpeg':
       return pipeline.flatten({ background: '#ffffff' }).jpeg({ quality, chromaSubsampling: quality >= 90 ? '4:4:4' : '4:2:0', mozjpeg: false }).toBuffer();
     case 'webp':
@@ -74,5 +81,5 @@ export async function encodeImage(image: RgbaImage, options: EncodeOptions): Pro
  * written unchanged, so class ids 0/1 stay 0/1.
  */
 export async function encodeGrayPng(data: Uint8Array, width: number, height: number): Promise<Buffer> {
-  return sharp(data, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 6 }).toBuffer();
+  return Buffer.from(setPngDpi(await sharp(data, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 6 }).toBuffer(), DEFAULT_DPI));
 }

@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { AppError } from '../../../shared/errors';
 import type { RunContext } from '../progress';
 import { exactDelaysIn } from '../gif/encode-gif';
+import { DEFAULT_DPI } from '../image/encode';
 import { ffmpegFailed, lastLines, resolveFfmpeg, runTool, type FfmpegTools } from '../video/ffmpeg';
 
 /** Frames with straight (not premultiplied) RGBA, all the same size. */
@@ -115,9 +116,13 @@ async function encodeWithFfmpeg(input: AnimatedFrames, outArgs: string[], ext: s
   }
 }
 
-/** APNG with full alpha through ffmpeg's apng muxer; plays = 0 loops forever. */
+/**
+ * APNG with full alpha through ffmpeg's apng muxer; plays = 0 loops forever. At 72 dpi: unasked,
+ * ffmpeg's PNG encoder writes the frames' unknown aspect as a pHYs of 0:1, which a viewer dividing
+ * by it squashes.
+ */
 export function encodeApng(input: AnimatedFrames, options: { plays?: number } = {}, ctx: RunContext = {}, tools: FfmpegTools = resolveFfmpeg()): Promise<Uint8Array> {
-  return encodeWithFfmpeg(input, ['-c:v', 'apng', '-pix_fmt', 'rgba', '-pred', 'mixed', '-plays', String(options.plays ?? 0), '-f', 'apng'], 'png', 'writing APNG', ctx, tools);
+  return encodeWithFfmpeg(input, ['-c:v', 'apng', '-pix_fmt', 'rgba', '-pred', 'mixed', '-dpi', String(DEFAULT_DPI), '-plays', String(options.plays ?? 0), '-f', 'apng'], 'png', 'writing APNG', ctx, tools);
 }
 
 /** VP9 WebM with an alpha channel (yuva420p), no audio; crf 4..63 (higher = smaller). */
