@@ -103,6 +103,14 @@ describe('cutout idphoto', () => {
     expect(String(over.stderr)).not.toMatch(/too blocky/);
     expect(smallest * 1024).toBeGreaterThanOrEqual(readFileSync(join(dir, 'over.jpg')).length);
     expect(smallest).toBeGreaterThan(2);
+    // 49-50 KB holds no size in both readings of a KB: made in KB of 1024 bytes, and said (in the note and the report), not passed unsaid.
+    const narrow = await run(process.execPath, [cli, 'idphoto', evalFile('id_portraits', 'images', 'df_img1.jpg'), '--spec', 'icao-35x45', '--kb', '49-50', '-o', join(dir, 'narrow.jpg'), '--report', join(dir, 'narrow.json')], { env }).catch((e) => e);
+    const bytes = readFileSync(join(dir, 'narrow.jpg')).length;
+    expect(bytes).toBeGreaterThanOrEqual(49 * 1024);
+    expect(bytes).toBeLessThanOrEqual(50 * 1024);
+    expect(String(narrow.stderr)).toContain(`note: no file is 49–50 KB both when a KB is 1000 bytes and when it is 1024: ${join(dir, 'narrow.jpg')} is ${bytes} bytes, inside the band in KB of 1024 bytes`);
+    const report = JSON.parse(readFileSync(join(dir, 'narrow.json'), 'utf8')) as { measurements: { fileSizeKb: { pass: boolean; note?: string } } };
+    expect(report.measurements.fileSizeKb).toMatchObject({ pass: true, note: expect.stringContaining('made to KB of 1024 bytes') });
   });
 
   it('names the failed checks and exits 3 for a photo made off its spec; refuses what it cannot write', { timeout: 120_000 }, async () => {

@@ -8,6 +8,7 @@ import { failedCheckWords, fileSizeAdvice, withFileSizeBand } from '../../../sha
 import { throwIfAborted } from '../../core/abort';
 import { checkIdPhotoOutput, idPhotoBackground, idPhotoToFile, type IdPhotoResult } from '../../core/idphoto/make-id-photo';
 import { BACKGROUND_COLOUR_MAX_DE, failedChecks, isColourLostToJpeg, nearestAllowedDeltaE } from '../../core/idphoto/compliance';
+import { isKbBandBothWays } from '../../core/idphoto/exact-file';
 import { checkSheetDpi, checkSheetOutput, layoutSharedSheet, layoutSheet, MAX_SHEET_COPIES, parsePaper, renderSheetPdf, renderSheetRaster, sheetPathOf } from '../../core/idphoto/print-sheet';
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { assertSeparateOutputs, writeFileAtomic } from '../../core/io/atomic-write';
@@ -34,7 +35,8 @@ export const idphotoCommand: CliCommand = {
   --refine defaults to full (no halo on the new background; fast is about 0.1 s quicker a photo).
   --kb MIN-MAX: the file size an upload form asks for, in KB (20-50; 50 is at most 50, 20- at least
   20), in place of the spec's own band: the JPEG's quality is chosen to fit it, and it lands inside
-  whether the form counts 1000 or 1024 bytes to a KB. A PNG is measured against it.
+  whether the form counts 1000 or 1024 bytes to a KB (a band under 2.4 % wide, as 49-50, holds
+  no size of both: it is met in KB of 1024 bytes, and said). A PNG is measured against it.
   The spec's band, if it has one, applies without --kb (cn-id-card: 14-20).
   --trimap: a touched-up trimap at the portrait's size (0 background, 128 unknown, 255 foreground,
   64 as the engine would make it; as \`cutout portrait --trimap\` takes), e.g. old background painted away from the hair; one input
@@ -171,6 +173,10 @@ export const idphotoCommand: CliCommand = {
           io.err(`note: ${r.output} cannot be made ${advice.maxKb} KB or less: at ${spec.widthPx}x${spec.heightPx} px even a JPEG of quality ${advice.quality} of 100 is ${advice.smallestKb} KB, so the band cannot be met at this size: check the band and the photo size the form asks for (--spec)`);
         } else if (advice?.kind === 'blocky') {
           io.err(`note: to be at most ${spec.fileSizeKb![1]} KB, ${r.output} is a JPEG of quality ${advice.quality} of 100: look at it before sending it, it may be too blocky to be accepted`);
+        }
+        // A band too narrow for both readings of a KB is met in KB of 1024 bytes: said (it passed unsaid).
+        if (spec.fileSizeKb && !isKbBandBothWays(spec.fileSizeKb)) {
+          io.err(`note: no file is ${spec.fileSizeKb[0]}–${spec.fileSizeKb[1]} KB both when a KB is 1000 bytes and when it is 1024: ${r.output} is ${r.bytes} bytes, inside the band in KB of 1024 bytes (${(r.bytes / 1024).toFixed(2)} KB; ${(r.bytes / 1000).toFixed(2)} KB of 1000): ask a band at least 2.4 % wide to meet both`);
         }
         // A floor even the best JPEG is under is met with padding: said, as the form may measure the picture, not the file.
         if (r.paddingBytes > 0) {

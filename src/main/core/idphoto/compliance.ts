@@ -6,7 +6,7 @@ import { parseHexColor } from '../image/composite';
 import type { RgbaImage } from '../image/decode';
 import { SRGB_TO_LINEAR, srgbLuminance } from '../image/tone';
 import { unsureShare } from '../matting/unsure-share';
-import { byteBand } from './exact-file';
+import { byteBand, isKbBandBothWays } from './exact-file';
 import type { Point } from '../face/yunet';
 import { asksClosedMouth, asksOpenEyes, type IdPhotoSpec } from './spec';
 
@@ -181,6 +181,9 @@ export function meanLab(image: RgbaImage, pick: (i: number, x: number, y: number
 
 /** The note of a measurement the spec sets no band for (the eye line of CN 1-inch, a file with no KB band). */
 export const NO_BAND_NOTE = 'for information: the spec sets no limit';
+
+/** The note of a file size band no size meets in both readings of a KB. */
+export const KB_BAND_ONE_WAY_NOTE = 'no file size is inside this band both when a KB is 1000 bytes and when it is 1024: made to KB of 1024 bytes (a form that counts 1000 may find it too large; ask a band at least 2.4 % wide to meet both)';
 
 /**
  * The most an ID photo may be enlarged from its source (output pixels per source pixel). At 2 a
@@ -513,7 +516,9 @@ export function isColourLostToJpeg(file: { report: ComplianceReport; madeReport:
 export function withFileSize(report: ComplianceReport, bytes: number, spec: IdPhotoSpec): ComplianceReport {
   // A band open at one end (--kb 50: at most 50 KB) reads "≤ 50", not "0–50".
   const ends = spec.fileSizeKb ? fileSizeBandEnds(spec.fileSizeKb) : { min: null, max: null };
-  const m = measure(bytes / 1024, 'KB', ends.min, ends.max, spec.fileSizeKb ? undefined : NO_BAND_NOTE);
+  // A band too narrow to hold whether a KB is 1000 bytes or 1024 is met in KB of 1024 bytes: said (it passed unsaid, and a form counting 1000 took it for too large).
+  const oneWay = spec.fileSizeKb && !isKbBandBothWays(spec.fileSizeKb) ? KB_BAND_ONE_WAY_NOTE : undefined;
+  const m = measure(bytes / 1024, 'KB', ends.min, ends.max, spec.fileSizeKb ? oneWay : NO_BAND_NOTE);
   if (spec.fileSizeKb) {
     // Met whether a form counts a KB as 1,000 bytes or 1,024, as the file was written to (byteBand):
     // 3,958 bytes is 3.87 KB of 1,024 but 3.96 of 1,000, over a 3.9 KB ceiling. A file over the

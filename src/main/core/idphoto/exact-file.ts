@@ -88,11 +88,17 @@ export function jpegAppMarkers(jpeg: Uint8Array): number[] {
 }
 
 
-/** The byte range a KB band allows: met when KB means 1000 bytes and when it means 1024. */
+/**
+ * The byte range a KB band allows: met when KB means 1000 bytes and when it means 1024; where no
+ * size is both (a band under 2.4 % wide: 49–50 KB), the band in KB of 1024 bytes (isKbBandBothWays).
+ */
 export function byteBand(kb: Band): [number, number] {
-  const lo = Math.ceil(kb[0] * 1024);
-  const hi = Math.floor(kb[1] * 1000);
-  return lo <= hi ? [lo, hi] : [Math.ceil(kb[0] * 1024), Math.floor(kb[1] * 1024)];
+  return isKbBandBothWays(kb) ? [Math.ceil(kb[0] * 1024), Math.floor(kb[1] * 1000)] : [Math.ceil(kb[0] * 1024), Math.floor(kb[1] * 1024)];
+}
+
+/** Whether some file size is inside the band whether a form counts a KB as 1000 bytes or as 1024. */
+export function isKbBandBothWays(kb: Band): boolean {
+  return Math.ceil(kb[0] * 1024) <= Math.floor(kb[1] * 1000);
 }
 
 /** A written ID-photo file in memory. */

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../../../src/main/cli/commands/idphoto';
 import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core/face/yunet';
-import { byteBand, commentSegments, encodeIdPhoto, jpegAppMarkers, readJpegDpi, rewriteJpegHeader } from '../../../../src/main/core/idphoto/exact-file';
+import { byteBand, commentSegments, encodeIdPhoto, isKbBandBothWays, jpegAppMarkers, readJpegDpi, rewriteJpegHeader } from '../../../../src/main/core/idphoto/exact-file';
 import { readPngDpi, setPngDpi } from '../../../../src/main/core/image/png-chunk';
 import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, type ComplianceInput, type ComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, FACE_LIGHTNESS_BAND, MOUTH_OPEN_MAX_PCT, EYES_OPEN_MIN_PCT, LIGHTING_BALANCE_MAX_EV, lightingBalanceOf, GLARE_LEVEL, GLARE_MAX_PCT, glareShareOf, GAZE_OFFSET_MAX_PCT, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
 import { bandText, CHECK_NAMES_EN, failedCheckLine, failedCheckWords, askedFileSizeBand, fileSizeAdvice, fileSizeBand, fileSizeBandEnds, LOW_JPEG_QUALITY, MAX_FILE_KB, parseFileSizeBand, valueText } from '../../../../src/shared/idphoto-report';
@@ -417,6 +417,9 @@ describe('exact files', () => {
   it('lands a small flat photo inside 14-20 KB with padding and a noisy one by quality search', async () => {
     const [lo, hi] = byteBand([14, 20]);
     expect([lo, hi]).toEqual([14336, 20000]);
+    // A band too narrow for both readings of a KB (49 KB of 1024 is above 50 of 1000): KB of 1024 bytes, and said so.
+    expect([isKbBandBothWays([14, 20]), isKbBandBothWays([49, 50]), isKbBandBothWays([30, 31])]).toEqual([true, false, true]);
+    expect(byteBand([49, 50])).toEqual([50176, 51200]);
     const flat = { data: new Uint8Array(358 * 441 * 4).fill(255), width: 358, height: 441 };
     const a = await encodeIdPhoto(flat, { format: 'jpeg', dpi: 350, fileSizeKb: [14, 20] });
     expect(a.paddingBytes).toBeGreaterThan(0);
