@@ -9,6 +9,7 @@ import { decodeHeic, isHeicFile } from './heif';
 import { rawTiff } from './tiff';
 import { hasExtension, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../shared/media';
 import { assertReadable, readHead } from '../io/read-head';
+import { probeVideo } from '../video/probe';
 
 /** An 8-bit sRGB image with 4 interleaved channels (RGBA), row-major, no padding. */
 export interface RgbaImage {
@@ -113,13 +114,19 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
     }
     // A video given where a picture goes: said, with where videos go (by its name, or by its first
     // bytes: an MP4 renamed .jpg read "not an image").
-    const isVideo = (hasExtension(name, VIDEO_EXTENSIONS) && !hasExtension(name, IMAGE_EXTENSIONS)) || isVideoContainer(head);
+    const isMedia = (hasExtension(name, VIDEO_EXTENSIONS) && !hasExtension(name, IMAGE_EXTENSIONS)) || isVideoContainer(head);
+    // An MP4 of sound alone (a voice memo, a song saved as .mp4) is no video either: it was sent to
+    // Stickers, which then said it has no video stream. Asked of the probe on this error path only.
+    const isSound = isMedia && typeof input === 'string' && (await probeVideo(input).then(() => false, (e: AppError) => e?.code === 'NO_VIDEO_STREAM'));
+    const isVideo = isMedia && !isSound;
     // Content sharp reads as no picture format at all (a text file named .jpg), said so in words (not
     // libvips' "Input file contains unsupported image format"): the same file fails so again.
-    const isUnknown = !isVideo && /unsupported image format/i.test(why);
+    const isUnknown = isSound || (!isVideo && /unsupported image format/i.test(why));
     const message = isVideo
       ? `${name} is a video, not a picture: make a sticker of it (\`cutout sticker\`, the Stickers workspace, or \`cutout batch --mode sticker\`)`
-      : isUnknown
+      : isSound
+        ? `${name} is a sound recording (no picture or video in it), not a picture`
+        : isUnknown
         ? `${name} is not an image this app can read: its content is in no picture format the app knows, whatever its name says (it may be another kind of file renamed, or damaged from its first bytes)`
         : `${name} is not an image this app can read (${why})`;
     throw new AppError('INPUT_UNSUPPORTED', message, { cause, detail: isVideo ? { path: name, video: true } : isUnknown ? { path: name, unknownFormat: true } : { path: name } });

@@ -68,6 +68,12 @@ describe('decodeImage bad inputs', () => {
     const p = join(dir, 'clip.jpg');
     writeFileSync(p, readFileSync(evalFile('person_clips', 'clips', 'liveportrait_driving_d10.mp4')));
     await expect(decodeImage(p)).rejects.toMatchObject({ code: 'INPUT_UNSUPPORTED', detail: { video: true } });
+    // Sound alone in an MP4 (a voice memo): not a video to make a sticker of, a sound recording.
+    const sound = join(dir, 'memo.mp4');
+    execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=d=1', '-c:a', 'aac', sound]);
+    const err = (await decodeImage(sound).catch((e) => e)) as AppError;
+    expect(err).toMatchObject({ code: 'INPUT_UNSUPPORTED', detail: { unknownFormat: true } });
+    expect(err.message).toBe(`${sound} is a sound recording (no picture or video in it), not a picture`);
     // A damaged AVIF names its picture brand: a picture, not a video.
     expect(isVideoContainer(new Uint8Array([0, 0, 0, 28, ...Buffer.from('ftypavif'), 0, 0, 0, 0]))).toBe(false);
     expect(isVideoContainer(new Uint8Array([0, 0, 0, 28, ...Buffer.from('ftypisom'), 0, 0, 0, 0]))).toBe(true);
