@@ -87,7 +87,6 @@ export function jpegAppMarkers(jpeg: Uint8Array): number[] {
   return splitJpeg(jpeg).segments.filter((s) => s.marker >= 0xe0 && s.marker <= 0xef).map((s) => s.marker);
 }
 
-
 /**
  * The byte range a KB band allows: met when KB means 1000 bytes and when it means 1024; where no
  * size is both (a band under 2.4 % wide: 49–50 KB), the band in KB of 1024 bytes (isKbBandBothWays).
