@@ -87,7 +87,7 @@ export function createIpcClient(bridge: PreloadBridge): ApiClient {
 export interface WebClientOptions {
   /** e.g. 'http://127.0.0.1:5123' (the browser passes location.origin). */
   baseUrl: string;
-  /** Session token sent as a header; a browser page relies on the HttpOnly cookie instead. */
+  /** Session token, sent as a header (in the WebSocket's and a download link's query). */
   token?: string;
   fetch?: typeof fetch;
   /** WebSocket constructor (the browser's, or the 'ws' package in Node tests). */

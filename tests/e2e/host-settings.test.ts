@@ -5,11 +5,13 @@
 //   notes it on the file's row, and the ID photo workspace makes its photo of it.
 // - Settings' export folder (settings.json, set on the desktop): a browser does not use it unseen.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { evalFile, tempDir } from '../helpers/env';
-import { ARTIFACTS_DIR, chooseFiles, openThroughDialog, useAppSession, waitForCutoutOf } from './helpers';
+import { ARTIFACTS_DIR, chooseFiles, openThroughDialog, startServe, useAppSession, waitForCutoutOf } from './helpers';
 
 const BUDGET_MP = 2;
 
@@ -132,4 +134,54 @@ describe('the server stopping under the page', () => {
     expect(await app.page.locator('[data-testid=error-banner]', { hasText: 'unexpected problem' }).count()).toBe(0);
     expect(app.pageErrors).toEqual([]);
   });
+});
+
+describe('the session token in the browser', () => {
+  const app = useAppSession();
+
+  it('stays with its own server: no cookie another port of 127.0.0.1 receives, a second server beside it, a reload and a new tab', async () => {
+    // The token leaves the address bar, kept in this origin's storage.
+    expect(app.page.url()).not.toContain('token=');
+    // Another server on 127.0.0.1 (another port): the browser sent it the token in a cookie.
+    const seen: string[] = [];
+    const other = createServer((req, res) => {
+      seen.push(String(req.headers.cookie ?? ''));
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>other</title>');
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const context = app.session.browser.context;
+    try {
+      const visit = await context.newPage();
+      await visit.goto(`http://127.0.0.1:${(other.address() as AddressInfo).port}/`);
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.join('\n')).not.toContain(new URL(app.session.served.url).searchParams.get('token')!);
+      await visit.close();
+    } finally {
+      other.close();
+    }
+    // A second `cutout serve` opened in the same browser: the first's page still reaches its own
+    // (the second's cookie replaced the first's, and the first page was signed out).
+    const second = await startServe();
+    try {
+      const page2 = await context.newPage();
+      await page2.goto(second.url);
+      await page2.locator('[data-testid=status-text]', { hasText: /^Ready$/ }).waitFor({ timeout: 20_000 });
+      await app.page.reload();
+      await app.page.locator('[data-testid=status-text]', { hasText: /^Ready$/ }).waitFor({ timeout: 20_000 });
+      // A new tab of the first server's address without the token is signed in too.
+      const tab = await context.newPage();
+      await tab.goto(new URL(app.session.served.url).origin + '/');
+      await tab.locator('[data-testid=status-text]', { hasText: /^Ready$/ }).waitFor({ timeout: 20_000 });
+      // A page of another origin (localhost, not 127.0.0.1) has none: it says how to sign in.
+      const stranger = await context.newPage();
+      await stranger.goto(new URL(app.session.served.url).origin.replace('127.0.0.1', 'localhost') + '/');
+      const banner = stranger.locator('[data-testid=error-banner]');
+      await expect.poll(() => banner.getAttribute('data-code'), { timeout: 20_000 }).toBe('UNAUTHORIZED');
+      expect(await banner.textContent()).toContain('Open the address that `cutout serve` printed, including its token.');
+      for (const p of [page2, tab, stranger]) await p.close();
+    } finally {
+      await second.stop();
+    }
+    expect(app.pageErrors).toEqual([]);
+  }, 120_000);
 });

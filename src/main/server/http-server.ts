@@ -19,7 +19,7 @@ import { callApi } from '../engine/api/index';
 import { isUploadFolderName } from '../../shared/api-client';
 import { MAX_IMPORT_BYTES, tooLargeToImport } from '../../shared/media';
 import { safeFileName, safeNameSegment } from '../engine/api/files';
-import { createSessionToken, hasValidToken, isSameOriginRequest, TOKEN_COOKIE } from './auth';
+import { createSessionToken, hasValidToken, isSameOriginRequest } from './auth';
 import type { EventHub } from './event-hub';
 import { CONTENT_SECURITY_POLICY, contentTypeFor, sendFileStream, sendStaticFile } from './static-files';
 
@@ -51,7 +51,7 @@ export interface WebServer {
   token: string;
   /** http://127.0.0.1:PORT */
   origin: string;
-  /** The URL to open: origin + '/?token=...' (sets the session cookie). */
+  /** The URL to open: origin + '/?token=...' (the page keeps the token in its origin's storage). */
   url: string;
   close(): Promise<void>;
 }
@@ -94,19 +94,19 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return;
     }
     const authed = hasValidToken(req, url, token, url.pathname === '/' || url.pathname === '/download');
-    if (req.method === 'GET' && url.pathname === '/' && url.searchParams.has('token')) {
-      if (!authed) {
-        res.writeHead(401, { 'content-type': 'text/html; charset=utf-8' }).end(UNAUTHORIZED_PAGE);
-        return;
-      }
-      // Trade the token in the address bar for an HttpOnly cookie, then drop it from the URL.
-      res.writeHead(302, { 'set-cookie': `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`, location: '/', 'cache-control': 'no-store' }).end();
+    // A wrong token in the address: said at once, in a page.
+    if (req.method === 'GET' && url.pathname === '/' && url.searchParams.has('token') && !authed) {
+      res.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': CONTENT_SECURITY_POLICY }).end(UNAUTHORIZED_PAGE);
       return;
     }
-    if (!authed) {
-      if (url.pathname.startsWith('/api/') || url.pathname === '/upload' || url.pathname === '/download') {
-        sendError(res, 401, new AppError('UNAUTHORIZED', 'Missing or wrong session token; open the address printed by `cutout serve`'));
-      } else res.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': CONTENT_SECURITY_POLICY }).end(UNAUTHORIZED_PAGE);
+    // The token travels as a header (the WebSocket's and a download link's in their query), which the
+    // page keeps in its origin's storage: a cookie went to every server of 127.0.0.1 whatever its port
+    // (a browser scopes cookies by host alone), and a second `cutout serve` overwrote the first's.
+    // The app's own files (its page, scripts and styles) hold nothing of the user's: served to any page
+    // of this origin, which asks for the token where it has none.
+    const isGuarded = url.pathname.startsWith('/api/') || url.pathname === '/upload' || url.pathname === '/download';
+    if (!authed && isGuarded) {
+      sendError(res, 401, new AppError('UNAUTHORIZED', 'Missing or wrong session token; open the address printed by `cutout serve`'));
       return;
     }
 

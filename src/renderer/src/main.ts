@@ -36,11 +36,39 @@ function downloadInBrowser(url: string, name: string): void {
   a.click();
 }
 
+/** Where a page of `cutout serve` keeps its session token: this origin's storage (its port's alone). */
+const TOKEN_KEY = 'cutout.serveToken';
+
+/**
+ * The session token of `cutout serve`: the printed address's (kept for this origin, and taken out of
+ * the address bar), else the one kept (a reload, another tab). A cookie carried it before, which a
+ * browser sends to every port of 127.0.0.1: another server there read it.
+ */
+function sessionToken(): string | undefined {
+  const params = new URLSearchParams(location.search);
+  const given = params.get('token');
+  if (given) {
+    try {
+      localStorage.setItem(TOKEN_KEY, given);
+    } catch {
+      // Storage refused (a private window's limits): this page still has it.
+    }
+    params.delete('token');
+    const rest = params.toString();
+    history.replaceState(history.state, '', `${location.pathname}${rest ? `?${rest}` : ''}${location.hash}`);
+    return given;
+  }
+  try {
+    return localStorage.getItem(TOKEN_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function createClient(): ApiClient {
   const bridge = (window as unknown as { api?: PreloadBridge }).api;
   if (bridge) return createIpcClient(bridge);
-  const token = new URLSearchParams(location.search).get('token') ?? undefined;
-  return createWebClient({ baseUrl: location.origin, token, pickFiles: pickFilesInBrowser, download: downloadInBrowser });
+  return createWebClient({ baseUrl: location.origin, token: sessionToken(), pickFiles: pickFilesInBrowser, download: downloadInBrowser });
 }
 
 const dark = window.matchMedia('(prefers-color-scheme: dark)');

@@ -200,6 +200,11 @@ export class AppState {
     }
   }
 
+  /** The page has no token the engine takes (opened without the printed address): said so, which "the engine is gone" must not cover. */
+  private get isSignedOut(): boolean {
+    return this.notice?.code === 'UNAUTHORIZED';
+  }
+
   /**
    * Jobs the engine runs that this page did not start (it was reloaded, or the engine was out of
    * reach a while): the status bar shows them with their Cancel, and a batch goes to the Batch
@@ -231,7 +236,8 @@ export class AppState {
       this.connection = 'offline';
       this.status = { key: 'status.offline', tone: 'warn' };
       this.jobs.failAll(toWire(engineUnreachable()));
-      this.showError(engineUnreachable(), null);
+      // (A page without the token is refused its events too: that is not the engine gone.)
+      if (!this.isSignedOut) this.showError(engineUnreachable(), null);
       return;
     }
     if (this.notice?.code === 'ENGINE_UNREACHABLE') this.dismissError();
