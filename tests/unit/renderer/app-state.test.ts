@@ -77,6 +77,8 @@ describe('AppState', () => {
     };
     const sticker: RunningJob = { id: 's1', spec: { kind: 'sticker', input: '/c.mp4', output: '/c.gif', options: {} }, startedAtMs: 2, progress: null, items: [], isCancelling: false, folders: [] };
     const { client, emit } = memoryClient([batch, sticker]);
+    const revealed: string[] = [];
+    (client as { revealInFolder: unknown }).revealInFolder = async (path: string) => void revealed.push(path);
     const app = new AppState(client, { languages: ['en'] });
     await app.init();
     expect(app.jobs.jobs.map((j) => [j.id, j.kind, j.done, j.total])).toEqual([['b1', 'batch', 1, 4], ['s1', 'sticker', 0, 0]]);
@@ -90,6 +92,10 @@ describe('AppState', () => {
     emit('jobFinished', { jobId: 'b1', outcome: 'done', result: { total: 4 }, elapsedMs: 5 });
     await expect(taken!.outcome).resolves.toMatchObject({ outcome: 'done' });
     expect(app.jobs.jobs.map((j) => j.id)).toEqual(['s1']);
+    // The sticker ends: its file is handed over (a browser's download) and said, as the Stickers workspace would have.
+    emit('jobFinished', { jobId: 's1', outcome: 'done', result: { output: '/exports/c_sticker.gif' }, elapsedMs: 9 });
+    await vi.waitFor(() => expect(revealed).toEqual(['/exports/c_sticker.gif']));
+    expect(app.status).toMatchObject({ key: 'status.saved', params: { path: 'c_sticker.gif' }, tone: 'ok' });
   });
 
   it('a page that found no engine at its start reads what it shows once the engine is reached', async () => {

@@ -214,8 +214,29 @@ export class AppState {
   private takeUpJobs(running: RunningJob[]): void {
     for (const job of running) {
       const outcome = this.jobs.adopt(job);
-      if (outcome && job.spec.kind === 'batch') this.pendingBatch = { job, outcome };
+      if (!outcome) continue;
+      if (job.spec.kind === 'batch') this.pendingBatch = { job, outcome };
+      else void outcome.then((o) => this.endTakenUp(job, o));
     }
+  }
+
+  /**
+   * A taken-up cut-out, ID photo or sticker ends: done, its files are handed over (a browser's
+   * download) and said, as the workspace that started it would have; failed, its error is shown.
+   * (A sticker made while the page reloaded was written, and nothing downloaded or said it.)
+   */
+  private async endTakenUp(job: RunningJob, o: JobOutcome): Promise<void> {
+    if (job.spec.kind === 'batch') return;
+    if (o.outcome === 'failed') {
+      this.showError(o.error, null);
+      return;
+    }
+    if (o.outcome !== 'done') return;
+    const result = (o.result ?? {}) as { output?: unknown; sheet?: { output?: unknown } | null };
+    const output = typeof result.output === 'string' ? result.output : job.spec.output;
+    const sheet = typeof result.sheet?.output === 'string' ? [result.sheet.output] : [];
+    this.setStatus({ key: 'status.saved', params: { path: this.shownPath(output) }, tone: 'ok' });
+    await this.deliverExport([output, ...sheet]);
   }
 
   /** The batch taken up, for the Batch workspace to show; null when none waits. */
