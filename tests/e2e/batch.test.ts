@@ -521,15 +521,25 @@ describe('Batch workspace in Chromium', () => {
     await app.page.selectOption('[data-testid=batch-refine]', 'fast');
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: 'Add folder…' }).click(), dir);
     await expect.poll(() => app.page.textContent('[data-testid=batch-input-count]')).toBe('1 folder · 20 pictures');
+    // A second tab, open before the batch starts (in the Batch workspace, where the first was left).
+    const tab = await app.session.browser.context.newPage();
+    await tab.goto(new URL(app.session.served.url).origin + '/');
+    await tab.locator('[data-testid=status-text]', { hasText: /^Ready$/ }).waitFor({ timeout: 20_000 });
     await app.page.click('[data-testid=batch-start]');
     await app.page.locator('[data-testid=batch-item][data-status=done]').first().waitFor({ timeout: 90_000 });
     await app.page.click('[data-testid=batch-pause]');
     await app.page.locator('[data-testid=batch-paused]', { hasText: /^Paused$/ }).waitFor({ timeout: 60_000 });
-    const rowsOf = () =>
-      app.page.locator('[data-testid=batch-item]').evaluateAll((els) => els.map((e) => [e.querySelector('.path')?.textContent, e.getAttribute('data-status')]));
+    const rowsIn = (page: typeof app.page) =>
+      page.locator('[data-testid=batch-item]').evaluateAll((els) => els.map((e) => [e.querySelector('.path')?.textContent, e.getAttribute('data-status')]));
+    const rowsOf = () => rowsIn(app.page);
     const before = await rowsOf();
     expect(before.length).toBeGreaterThan(0);
     expect(before.length).toBeLessThan(20);
+    // The other tab shows the batch too, paused, with its files (it showed nothing, and offered Start).
+    await tab.locator('[data-testid=batch-paused]', { hasText: /^Paused$/ }).waitFor({ timeout: 20_000 });
+    await expect.poll(() => rowsIn(tab)).toEqual(before);
+    expect(await tab.locator('[data-testid=batch-start]').count()).toBe(0);
+    await tab.close();
 
     // The page goes (a reload, a crash of the tab): the engine runs the batch on, paused. The page
     // back shows it as it was, in the workspace it was left in (it showed an empty Batch

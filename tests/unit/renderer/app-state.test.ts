@@ -98,6 +98,43 @@ describe('AppState', () => {
     expect(app.status).toMatchObject({ key: 'status.saved', params: { path: 'c_sticker.gif' }, tone: 'ok' });
   });
 
+  it("takes up a job another tab starts when its progress comes, but not its own, whose progress can come before startJob's reply", async () => {
+    const running: RunningJob[] = [];
+    const { client, emit } = memoryClient(running);
+    let answerStart: (id: string) => void = () => undefined;
+    (client as { startJob: unknown }).startJob = () => new Promise<string>((resolve) => (answerStart = resolve));
+    let lists = 0;
+    (client as { listJobs: unknown }).listJobs = async () => (lists++, running);
+    const app = new AppState(client, { languages: ['en'] });
+    await app.init();
+    lists = 0;
+    // Its own batch: progress first, then the reply.
+    const own: RunningJob = { id: 'mine', spec: { kind: 'batch', inputs: ['/a'], outputDir: '/o', options: { mode: 'portrait' } }, startedAtMs: 1, progress: null, items: [], isCancelling: false, folders: [] };
+    running.push(own);
+    const started = app.runJob(own.spec);
+    emit('jobProgress', { jobId: 'mine', stage: 'scan', done: 0, total: 1 });
+    answerStart('mine');
+    const { outcome } = await started;
+    emit('jobProgress', { jobId: 'mine', stage: 'write', done: 1, total: 2 });
+    expect(lists).toBe(0);
+    expect(app.pendingBatch).toBeNull();
+    expect(app.jobs.jobs.map((j) => [j.id, j.done])).toEqual([['mine', 1]]);
+    // Another tab's batch: looked up once at its first progress, and taken up for the Batch workspace.
+    const other: RunningJob = { id: 'theirs', spec: { kind: 'batch', inputs: ['/b'], outputDir: '/p', options: { mode: 'anime' } }, startedAtMs: 2, progress: { jobId: 'theirs', stage: 'write', done: 3, total: 9 }, items: [], isCancelling: false, folders: [] };
+    running.push(other);
+    emit('jobProgress', { jobId: 'theirs', stage: 'write', done: 3, total: 9 });
+    emit('jobProgress', { jobId: 'theirs', stage: 'write', done: 4, total: 9 });
+    await vi.waitFor(() => expect(app.pendingBatch?.job.id).toBe('theirs'));
+    expect(lists).toBe(1);
+    expect(app.jobs.jobs.map((j) => j.id)).toEqual(['mine', 'theirs']);
+    // Each ends once, where it belongs.
+    emit('jobFinished', { jobId: 'mine', outcome: 'done', result: {}, elapsedMs: 3 });
+    await expect(outcome).resolves.toMatchObject({ jobId: 'mine', outcome: 'done' });
+    emit('jobFinished', { jobId: 'theirs', outcome: 'cancelled', elapsedMs: 4 });
+    await expect(app.pendingBatch!.outcome).resolves.toMatchObject({ jobId: 'theirs', outcome: 'cancelled' });
+    expect(app.jobs.isBusy).toBe(false);
+  });
+
   it('a page that found no engine at its start reads what it shows once the engine is reached', async () => {
     const { client, connect } = memoryClient();
     const failing = { ...client, getAppInfo: async () => Promise.reject(new Error('fetch failed')) } as typeof client;

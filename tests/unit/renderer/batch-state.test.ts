@@ -57,6 +57,13 @@ describe('JobTracker taking up a job it did not start', () => {
     jobs.onFinished({ jobId: 'b', outcome: 'cancelled', elapsedMs: 9 });
     await expect(outcome).resolves.toMatchObject({ outcome: 'cancelled' });
     expect(jobs.isBusy).toBe(false);
+    // Taken up, then tracked by this page's own start (its reply came after its progress): one entry, its end goes to the start.
+    const d = { ...job, id: 'd', isCancelling: false };
+    void jobs.adopt(d);
+    const own = jobs.track('d', 'batch');
+    expect(jobs.jobs.filter((j) => j.id === 'd')).toHaveLength(1);
+    jobs.onFinished({ jobId: 'd', outcome: 'done', result: {}, elapsedMs: 2 });
+    await expect(own).resolves.toMatchObject({ jobId: 'd', outcome: 'done' });
     // A job whose end came before it was taken up ends at once.
     jobs.onFinished({ jobId: 'c', outcome: 'done', result: {}, elapsedMs: 1 });
     await expect(jobs.adopt({ ...job, id: 'c', progress: null, isCancelling: false })).resolves.toMatchObject({ outcome: 'done' });

@@ -165,7 +165,10 @@ export class AppState {
 
   /** Subscribes to events, tells main it is ready, loads info, settings and recent files. */
   async init(): Promise<void> {
-    this.client.on('jobProgress', (p) => this.jobs.onProgress(p));
+    this.client.on('jobProgress', (p) => {
+      this.jobs.onProgress(p);
+      this.lookUpJob(p.jobId);
+    });
     this.client.on('jobFinished', (o) => {
       this.jobs.onFinished(o);
       const provider = o.outcome === 'done' ? (o.result as { provider?: unknown } | null)?.provider : undefined;
@@ -237,6 +240,29 @@ export class AppState {
     const sheet = typeof result.sheet?.output === 'string' ? [result.sheet.output] : [];
     this.setStatus({ key: 'status.saved', params: { path: this.shownPath(output) }, tone: 'ok' });
     await this.deliverExport([output, ...sheet]);
+  }
+
+  /** startJob calls not answered yet: their jobs' progress can come before their ids. */
+  private startsInFlight = 0;
+  /** Jobs of unknown id whose progress came, looked up once each. */
+  private readonly lookedUp = new Set<string>();
+
+  /**
+   * Progress of a job this page does not know: one another page started (a second tab) is taken
+   * up (listJobs), as a reloaded page takes up its own; that tab showed nothing of it, and offered
+   * Start. Not while this page waits for a start's reply: its own job's progress comes first.
+   */
+  private lookUpJob(id: string): void {
+    if (this.jobs.knows(id) || this.startsInFlight > 0 || this.lookedUp.has(id)) return;
+    this.lookedUp.add(id);
+    void this.client.listJobs().then(
+      (running) => {
+        // A start asked meanwhile may be one of these: its own reply tracks it (runJob).
+        if (this.startsInFlight === 0) this.takeUpJobs(running);
+        else this.lookedUp.delete(id);
+      },
+      () => this.lookedUp.delete(id),
+    );
   }
 
   /** The batch taken up, for the Batch workspace to show; null when none waits. */
@@ -380,8 +406,15 @@ export class AppState {
 
   /** Starts a job and resolves with its outcome (done | cancelled | failed). */
   async runJob(spec: JobSpec) {
-    const id = await this.client.startJob(spec);
-    return { id, outcome: this.jobs.track(id, spec.kind) };
+    this.startsInFlight++;
+    try {
+      const id = await this.client.startJob(spec);
+      // Taken up before its reply came (looked up by another start's progress): this page's own.
+      if (this.pendingBatch?.job.id === id) this.pendingBatch = null;
+      return { id, outcome: this.jobs.track(id, spec.kind) };
+    } finally {
+      this.startsInFlight--;
+    }
   }
 
   async cancelJob(id: string): Promise<void> {

@@ -41,7 +41,11 @@ export class JobTracker {
   /** Outcomes that arrived before track() was called (the event can beat startJob's reply). */
   private early = new Map<JobId, JobOutcome>();
 
-  /** Starts tracking a job; resolves with its outcome when jobFinished arrives. */
+  /**
+   * Starts tracking a job; resolves with its outcome when jobFinished arrives. A job taken up
+   * already (its progress came, from this page's start, before startJob's reply) keeps its entry,
+   * and its end now goes here alone.
+   */
   track(id: JobId, kind: JobSpec['kind'], nowMs = Date.now()): Promise<JobOutcome> {
     const early = this.early.get(id);
     if (early) {
@@ -49,6 +53,7 @@ export class JobTracker {
       this.lastOutcome = early;
       return Promise.resolve(early);
     }
+    if (this.jobs.some((j) => j.id === id)) return new Promise((resolve) => this.waiters.set(id, resolve));
     this.jobs.push({ id, kind, stage: null, done: 0, total: 0, startedAtMs: nowMs, isCancelling: false, rate: null, currentFiles: [], isPaused: false, counts: null, partial: 0 });
     return new Promise((resolve) => this.waiters.set(id, resolve));
   }
@@ -63,6 +68,11 @@ export class JobTracker {
     if (job.progress) this.onProgress(job.progress);
     if (job.isCancelling) this.markCancelling(job.id);
     return outcome;
+  }
+
+  /** Whether the job is tracked, or its end has come before it was. */
+  knows(id: JobId): boolean {
+    return this.waiters.has(id) || this.early.has(id);
   }
 
   /** A jobProgress event; progress of unknown jobs is ignored. */
