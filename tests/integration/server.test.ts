@@ -109,6 +109,13 @@ describe('cutout serve', () => {
     await expect(client.startJob({ kind: 'cutout', input: portrait, output: join(outside, 'victim.rc'), options: { subject: 'person', background: { kind: 'transparent' }, refine: 'off' } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(client.startJob({ kind: 'batch', inputs: [portrait], outputDir: outside, options: { mode: 'portrait' } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(readFileSync(join(outside, 'victim.rc'), 'utf8')).toBe('mine');
+    // A place given as something else than a path is refused as such (an array passed the check and was read as its text further on).
+    const sheetOutside = join(outside, 'sheet.png');
+    await expect(
+      client.startJob({ kind: 'idphoto', input: portrait, output: join(work, 'exports', 'id.jpg'), options: { spec: 'icao-35x45', sheet: { output: [sheetOutside] as unknown as string, paper: '6inch', dpi: 300 } } as never }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: 'the print sheet must be a path (a string)' });
+    await expect(client.startJob({ kind: 'cutout', input: portrait, output: { path: 'x' } as unknown as string, options: { subject: 'person', background: { kind: 'transparent' }, refine: 'off' } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(existsSync(sheetOutside)).toBe(false);
     // Options null are refused as such (the job failed INTERNAL reading them).
     await expect(client.startJob({ kind: 'cutout', input: portrait, output: join(app.exportsDir, 'null.png'), options: null } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     const leak = await fetch(`${app.server.origin}/download?path=${encodeURIComponent(join(outside, 'victim.rc'))}`, { headers: { 'x-cutout-token': app.server.token } });

@@ -258,6 +258,8 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     async startJob(spec: JobSpec) {
       const s = (spec ?? {}) as unknown as { output?: unknown; outputDir?: unknown; options?: { sheet?: { output?: unknown } } | null };
       for (const [what, path] of [['output', s.output], ['outputDir', s.outputDir], ['the print sheet', s.options?.sheet?.output]] as const) {
+        // A place given as something else (["/tmp/x.png"]) was passed over here and read as its text further on.
+        if (path !== undefined && typeof path !== 'string') throw new AppError('INVALID_ARGUMENT', `${what} must be a path (a string)`);
         if (typeof path === 'string' && !writable.some((dir) => isInside(path, dir))) {
           throw new AppError('INVALID_ARGUMENT', `In a browser, ${what} goes in the exports folder (${exportDir}), not ${path}`, { detail: { path } });
         }

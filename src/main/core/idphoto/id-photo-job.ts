@@ -33,8 +33,11 @@ export async function runIdPhotoJob(input: string, output: string, options: IdPh
   if (!options || typeof options !== 'object') throw new AppError('INVALID_ARGUMENT', 'ID-photo options are missing');
   const spec = parseSpec(options.spec, 'job');
   const refine = parseRefineMode(options.refine ?? ID_PHOTO_REFINE);
-  // Refused before the photo is made: a sheet named as a type it is not written as.
-  if (options.sheet) checkSheetOutput(options.sheet.output);
+  // Refused before the photo is made: a sheet named as a type it is not written as, or not named by a path.
+  if (options.sheet) {
+    if (typeof options.sheet !== 'object' || typeof options.sheet.output !== 'string') throw new AppError('INVALID_ARGUMENT', 'sheet.output must be a path (a string)');
+    checkSheetOutput(options.sheet.output);
+  }
   const r = await idPhotoToFile(input, output, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge, trimapPath: options.trimapPath, brightnessEv: options.brightnessEv }, env, ctx, reuse);
   let sheet: IdPhotoJobResult['sheet'] = null;
   if (options.sheet) {
