@@ -1,7 +1,7 @@
 // The web transport end to end in Node: `cutout serve`'s app (engine in a worker thread) on
 // port 0, driven by the same web client the renderer uses: token checks, listModels, previews,
 // a cut-out job over HTTP + WebSocket, cancellation and a coded failure.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,6 +116,13 @@ describe('cutout serve', () => {
     ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: 'the print sheet must be a path (a string)' });
     await expect(client.startJob({ kind: 'cutout', input: portrait, output: { path: 'x' } as unknown as string, options: { subject: 'person', background: { kind: 'transparent' }, refine: 'off' } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(existsSync(sheetOutside)).toBe(false);
+    // A link in the exports folder to a file or folder outside it leads nowhere: not downloaded, not written through.
+    symlinkSync(join(outside, 'victim.rc'), join(work, 'exports', 'link.rc'));
+    symlinkSync(outside, join(work, 'exports', 'linked-folder'));
+    const viaLink = await fetch(`${app.server.origin}/download?path=${encodeURIComponent(join(work, 'exports', 'link.rc'))}`, { headers: { 'x-cutout-token': app.server.token } });
+    expect(viaLink.status).toBe(404);
+    await expect(client.startJob({ kind: 'cutout', input: portrait, output: join(work, 'exports', 'linked-folder', 'out.png'), options: { subject: 'person', background: { kind: 'transparent' }, refine: 'off' } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(existsSync(join(outside, 'out.png'))).toBe(false);
     // Options null are refused as such (the job failed INTERNAL reading them).
     await expect(client.startJob({ kind: 'cutout', input: portrait, output: join(app.exportsDir, 'null.png'), options: null } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     const leak = await fetch(`${app.server.origin}/download?path=${encodeURIComponent(join(outside, 'victim.rc'))}`, { headers: { 'x-cutout-token': app.server.token } });

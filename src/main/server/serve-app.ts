@@ -1,8 +1,9 @@
 // Composition root of `cutout serve`: the shared app core (engine in a worker, jobs, settings),
 // the AppApi implementation with browser platform services, and the web transport. Node only.
+import { realpathSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { AppApi, ModelInfo, RecentFile } from '../../shared/api';
 import { AppError } from '../../shared/errors';
 import type { JobSpec } from '../../shared/jobs';
@@ -110,6 +111,28 @@ export async function pruneUploads(uploadDir: string, keepMs: number, nowMs = Da
 /** Whether `path` is `dir` or inside it (a drive root or / too: "E:\\" + sep matched nothing). */
 function isInside(path: string, dir: string): boolean {
   return isInsideFolder(resolve(path), resolve(dir));
+}
+
+/**
+ * Where `path` really is: its links followed (of a file not there yet, its folder's). A link in the
+ * exports folder to /etc/passwd was inside it by its name, and downloaded.
+ */
+function realPlace(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    try {
+      return join(realpathSync(dirname(resolve(path))), basename(path));
+    } catch {
+      return resolve(path);
+    }
+  }
+}
+
+/** Whether `path`, its links followed, is in one of `dirs` (theirs followed too). */
+function isReallyInside(path: string, dirs: readonly string[]): boolean {
+  const real = realPlace(path);
+  return dirs.some((dir) => isInside(real, realPlace(dir)));
 }
 
 /** The named files a call reads ([what, path]; one that is not a string is refused by the confinement), by method; every method is listed. */
@@ -225,7 +248,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   // A page reads only what it uploaded and what it made (its exports, the session's trimaps and
   // imports): a token holder could preview, cut out or batch any picture or clip of the server's
   // user (loadStickerFile gave any .png's bytes), and count any folder's files.
-  const isReadable = (path: string) => [uploadDir, exportDir, sessionDir].some((dir) => isInside(path, dir));
+  const isReadable = (path: string) => isReallyInside(path, [uploadDir, exportDir, sessionDir]);
   const confined = Object.fromEntries(
     (Object.keys(base) as (keyof AppApi)[]).map((method) => [
       method,
@@ -260,7 +283,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
       for (const [what, path] of [['output', s.output], ['outputDir', s.outputDir], ['the print sheet', s.options?.sheet?.output]] as const) {
         // A place given as something else (["/tmp/x.png"]) was passed over here and read as its text further on.
         if (path !== undefined && typeof path !== 'string') throw new AppError('INVALID_ARGUMENT', `${what} must be a path (a string)`);
-        if (typeof path === 'string' && !writable.some((dir) => isInside(path, dir))) {
+        if (typeof path === 'string' && !isReallyInside(path, writable)) {
           throw new AppError('INVALID_ARGUMENT', `In a browser, ${what} goes in the exports folder (${exportDir}), not ${path}`, { detail: { path } });
         }
       }
