@@ -76,8 +76,9 @@ export const batchCommand: CliCommand = {
   summary: 'batch export folders of pictures (or videos) with resume and a report',
   usage: `cutout batch IN... -o OUT [--mode portrait|anime|idphoto|sticker] [-r|--recursive] [--name TEMPLATE]
        [--format png|jpg|webp|gif|apng|webm] [--bg transparent|white|'#438EDB'|PICTURE] [--mask] [--refine off|fast|full] [--model ID]
-       [--spec ID [--kb MIN-MAX] [--brightness auto|EV] [--sheet 6inch|5inch|a4|a5|WxH --dpi 300]] [--preset line|telegram|discord|wechat] [--fps N] [--max-side PX] [--colors N] [--dither none|ordered] [--matte '#FFFFFF'] [--ext jpg,png] [-j|--jobs N] [--resume] [--retry-failed] [--quality 1-100] [--provider auto|cpu|...] [--threads N] [-q|--quiet]
+       [--spec ID [--kb MIN-MAX] [--brightness auto|EV] [--sheet 6inch|5inch|5r|a4|a5|letter|WxH --dpi 300]] [--preset line|telegram|discord|wechat] [--fps N] [--max-side PX] [--colors N] [--dither none|ordered] [--matte '#FFFFFF'] [--ext jpg,png] [-j|--jobs N] [--resume] [--retry-failed] [--quality 1-100] [--provider auto|cpu|...] [--threads N] [-q|--quiet]
   IN: files and folders. The input tree is mirrored under OUT (OUT inside IN is never scanned).
+  --mode: portrait when not given.
   -q: only the summary and the files to look at (failed, off their spec, needing a look, with a note).
   --name: the output name without extension, from {name} {ext} {mode} {spec} {bg} {index}; default
   per mode, as in the app: '{name}_cutout', '{name}_anime', '{name}_{spec}' (ID photos), '{name}_sticker',
