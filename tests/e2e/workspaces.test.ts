@@ -628,7 +628,7 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(Number(await start.inputValue())).toBeCloseTo(1 + 1 / 12, 2);
     await app.page.keyboard.press('Home');
     expect(Number(await start.inputValue())).toBe(0);
-    // Start carries End along: its value says where the clip now ends.
+    // Start's value says where the trim ends too (the end stays where it is as Start moves back).
     expect(await start.getAttribute('aria-valuetext')).toMatch(/^0\.00 s, ends at \d+\.\d\d s$/);
     await slot.locator('[data-testid=sticker-end]').focus();
     await app.page.keyboard.press('End');

@@ -95,6 +95,12 @@ describe('StickerState', () => {
     expect(s.poster?.mime).toBe('image/png');
     s.setStart(6);
     expect([s.startS, s.durationS]).toEqual([6, 1.5]);
+    // Moved back, the start leaves the end where it is (it took the end along, keeping the length the clip's end had cut).
+    s.setStart(1);
+    expect([s.startS, s.endS]).toEqual([1, 7.5]);
+    s.setEnd(4);
+    s.setStart(2);
+    expect([s.startS, s.endS]).toEqual([2, 4]);
     s.setStart(1);
     s.setEnd(100);
     expect(s.endS).toBeCloseTo(7.5, 5);
@@ -324,6 +330,10 @@ describe('StickerState', () => {
     // ... but said: nothing was written, until the next make.
     expect(q.wasCancelled).toBe(true);
     expect(s.wasCancelled).toBe(false);
+    // The failed make is said as failed (the status line kept a green "Opened …"), until the next make or clip.
+    expect([s.makeFailed, q.makeFailed]).toEqual([true, false]);
+    await s.open('/clips/d.mp4');
+    expect(s.makeFailed).toBe(false);
   });
 
   it('a clip that cannot be opened keeps the last clip and its sticker', async () => {

@@ -7,6 +7,7 @@ import type { ApiClient } from '../../../../shared/api-client';
 import { STICKER_STROKE_LIMITS, type DrawingsLeftOut, type JobOutcome, type StickerJobOptions, type StickerJobResult, type StickerReview, type StickerStroke, type Subject } from '../../../../shared/jobs';
 import { clipStickerFps, PLATFORM_PRESETS, presetFps, STICKER_PRESET_CHOICES, stickerExtension, stickerPaletteOffer, STICKER_COLOUR_COUNTS, wholeSecondsOf, type PlatformPreset, type StickerPaletteOffer, type StickerPresetChoice } from '../../../../shared/sticker-presets';
 import { sureTrim } from '../../../../shared/sticker-review';
+import { isCancellation } from '../../../../shared/errors';
 
 /** The long side of the clip's frame the Clip pane shows (the poster). */
 const POSTER_SIDE_PX = 480;
@@ -150,6 +151,8 @@ export class StickerState {
   private posterSeq = 0;
   /** The last make was cancelled (nothing was written): the pane says so until the next make or clip. */
   wasCancelled = $state(false);
+  /** The last make failed (its error is in the banner): the status line says so (it kept a green "Opened …"). */
+  makeFailed = $state(false);
   /**
    * The last clip asked for could not be opened (a new object each time, so the status line says
    * each one): `isClipKept` when the clip before it stays open. Null once a clip opens.
@@ -277,6 +280,7 @@ export class StickerState {
     try {
       this.result = null;
       this.wasCancelled = false;
+      this.makeFailed = false;
       this.openFailure = null;
       this.framePreview = null;
       this.clip = clip;
@@ -294,10 +298,14 @@ export class StickerState {
     }
   }
 
-  /** Moves the start handle (the length is kept when it fits). */
+  /** Moves the start handle: the end stays, unless the start reaches it (then the length is kept, as far as it fits). */
   setStart(startS: number): void {
     if (!this.clip) return;
-    const t = clampTrim(startS, this.durationS, this.clip.durationS, this.maxDurationS);
+    // The end stays where it is (Start moved back to 0 kept the length a clip's end had cut to 0.2 s,
+    // and took the end with it), unless the start reaches it: then the trim slides, keeping its length.
+    const end = this.startS + this.durationS;
+    const length = startS < end - MIN_TRIM_S ? end - startS : this.durationS;
+    const t = clampTrim(startS, length, this.clip.durationS, this.maxDurationS);
     this.startS = t.startS;
     this.durationS = t.durationS;
   }
@@ -436,6 +444,7 @@ export class StickerState {
     if (!this.clip) return;
     this.phase = 'rendering';
     this.wasCancelled = false;
+    this.makeFailed = false;
     this.host.dismissError?.('sticker');
     const options = this.options();
     // A sticker that finishes after another clip was opened is not that clip's: it is not shown.
@@ -461,11 +470,13 @@ export class StickerState {
       }
       if (o.outcome === 'failed') this.host.showError(o.error, 'sticker');
       this.wasCancelled = o.outcome === 'cancelled';
+      this.makeFailed = o.outcome === 'failed';
       this.phase = 'ready';
     } catch (error) {
       this.jobId = null;
       this.phase = 'ready';
       this.host.showError(error, 'sticker');
+      this.makeFailed = !isCancellation(error);
     }
   }
 
