@@ -87,15 +87,18 @@ export function createIpcClient(bridge: PreloadBridge): ApiClient {
 export interface WebClientOptions {
   /** e.g. 'http://127.0.0.1:5123' (the browser passes location.origin). */
   baseUrl: string;
-  /** Session token, sent as a header (in the WebSocket's and a download link's query). */
+  /** Session token, sent as a header (in the WebSocket's query). */
   token?: string;
   fetch?: typeof fetch;
   /** WebSocket constructor (the browser's, or the 'ws' package in Node tests). */
   WebSocket?: new (url: string, options?: unknown) => MiniWebSocket;
   /** Opens the browser's file picker; the files are uploaded and their server paths returned. */
   pickFiles?: (req: { accept: string; multiple: boolean; folder?: boolean }) => Promise<FileLike[]>;
-  /** Starts a browser download of a URL (revealInFolder in a browser). */
-  download?: (url: string, name: string) => void;
+  /**
+   * Hands a file to the browser as a download (revealInFolder in a browser): its bytes, fetched with
+   * the token in a header (a link with the token in its query stayed in the download history).
+   */
+  download?: (file: Blob, name: string) => void;
 }
 
 /** The part of a WebSocket the client uses. */
@@ -299,9 +302,7 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
   /** A written image as a PNG blob (browsers take only PNG on the clipboard: JPEG / WebP are re-encoded). */
   async function pngBlobOf(path: string): Promise<Blob> {
     const g = globalThis as unknown as BrowserGlobals;
-    const response = await doFetch(downloadUrl(path) + '&inline=1', { headers: options.token ? { 'x-cutout-token': options.token } : {}, credentials: 'same-origin' });
-    if (!response.ok) throw new AppError('INPUT_NOT_FOUND', `Cannot read ${path} for the clipboard`);
-    const blob = await response.blob();
+    const blob = await fetchFile(path, true, 'for the clipboard');
     if (blob.type === 'image/png') return blob;
     const bitmap = await g.createImageBitmap!(blob);
     const canvas = new g.OffscreenCanvas!(bitmap.width, bitmap.height);
@@ -309,8 +310,24 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
     return canvas.convertToBlob({ type: 'image/png' });
   }
 
-  function downloadUrl(path: string): string {
-    return `${base}/download?path=${encodeURIComponent(path)}${options.token ? `&token=${encodeURIComponent(options.token)}` : ''}`;
+  /** A written file's bytes from /download, the token in a header; its error as the server said it. */
+  async function fetchFile(path: string, inline: boolean, what: string): Promise<Blob> {
+    let response: Response;
+    try {
+      response = await doFetch(`${base}/download?path=${encodeURIComponent(path)}${inline ? '&inline=1' : ''}`, { headers: options.token ? { 'x-cutout-token': options.token } : {}, credentials: 'same-origin' });
+    } catch (cause) {
+      throw engineUnreachable(cause);
+    }
+    if (response.ok) return response.blob();
+    const text = await response.text().catch(() => '');
+    let error: AppError;
+    try {
+      const result = decodeWire<Result<unknown>>(text);
+      error = result.ok ? new AppError('INPUT_NOT_FOUND', `Cannot read ${path} ${what}`) : fromWire(result.error);
+    } catch {
+      error = new AppError('INPUT_NOT_FOUND', `Cannot read ${path} ${what} (the server answered ${response.status})`);
+    }
+    throw error;
   }
 
   return {
@@ -341,7 +358,7 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
     },
     async revealInFolder(path) {
       if (!options.download) return methods.revealInFolder(path);
-      options.download(downloadUrl(path), path.split(/[\\/]/).pop() ?? 'download');
+      options.download(await fetchFile(path, false, 'to download it'), path.split(/[\\/]/).pop() ?? 'download');
     },
     async copyImageToClipboard(path) {
       const g = globalThis as unknown as BrowserGlobals;

@@ -29,11 +29,14 @@ function pickFilesInBrowser(req: { accept: string; multiple: boolean; folder?: b
   });
 }
 
-function downloadInBrowser(url: string, name: string): void {
+function downloadInBrowser(file: Blob, name: string): void {
+  const url = URL.createObjectURL(file);
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
   a.click();
+  // The browser has taken the bytes by then (a download starts from the click).
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 /** Where a page of `cutout serve` keeps its session token: this origin's storage (its port's alone). */

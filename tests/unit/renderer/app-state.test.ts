@@ -1,7 +1,7 @@
 // Unit tests of AppState without a DOM: locale and theme from Settings vs the OS, file routing to
 // the shown workspace (pending until one registers), errors vs cancellation, job outcomes.
 // The API client is a small in-memory stand-in for the transport (the e2e tests use the real one).
-import { describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AppEvents } from '../../../src/shared/api';
 import type { ApiClient } from '../../../src/shared/api-client';
 import { AppError, CancelledError } from '../../../src/shared/errors';
@@ -43,7 +43,16 @@ function memoryClient(running: RunningJob[] = []) {
   return { client, emit, connect: (state: 'lost' | 'back') => connection.forEach((l) => l(state)), setStored: (s: Partial<Settings>) => (settings = { ...settings, ...s }) };
 }
 
+/** The tab's session storage, as a browser keeps it through a reload (Node has none). */
+const tabStorage = (() => {
+  const items = new Map<string, string>();
+  return { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v), clear: () => items.clear() };
+})();
+(globalThis as unknown as { sessionStorage: typeof tabStorage }).sessionStorage = tabStorage;
+
 describe('AppState', () => {
+  beforeEach(() => tabStorage.clear());
+
   it('says the engine is gone when the page loses it (status and banner for every workspace), and takes both down, settings read again, when it is back', async () => {
     const { client, connect, setStored } = memoryClient();
     const app = new AppState(client, { languages: ['en'] });
@@ -77,6 +86,8 @@ describe('AppState', () => {
     };
     const sticker: RunningJob = { id: 's1', spec: { kind: 'sticker', input: '/c.mp4', output: '/c.gif', options: {} }, startedAtMs: 2, progress: null, items: [], isCancelling: false, folders: [] };
     const { client, emit } = memoryClient([batch, sticker]);
+    // This tab started the sticker (before its reload): its session storage says so.
+    tabStorage.setItem('cutout.ownJobs', JSON.stringify(['s1']));
     const revealed: string[] = [];
     (client as { revealInFolder: unknown }).revealInFolder = async (path: string) => void revealed.push(path);
     const app = new AppState(client, { languages: ['en'] });
@@ -133,6 +144,35 @@ describe('AppState', () => {
     emit('jobFinished', { jobId: 'theirs', outcome: 'cancelled', elapsedMs: 4 });
     await expect(app.pendingBatch!.outcome).resolves.toMatchObject({ jobId: 'theirs', outcome: 'cancelled' });
     expect(app.jobs.isBusy).toBe(false);
+  });
+
+  it("another tab's export is not handed over here; a stale listJobs answer does not bring back a job that ended; a batch's items that end while the answer is on its way are kept", async () => {
+    const running: RunningJob[] = [];
+    const { client, emit } = memoryClient(running);
+    const answers: ((r: RunningJob[]) => void)[] = [];
+    (client as { listJobs: unknown }).listJobs = () => new Promise<RunningJob[]>((resolve) => answers.push(resolve));
+    const revealed: string[] = [];
+    (client as { revealInFolder: unknown }).revealInFolder = async (path: string) => void revealed.push(path);
+    const app = new AppState(client, { languages: ['en'] });
+    const init = app.init();
+    // As the page connects: a sticker of another tab and a batch run; the batch's b.jpg ends before the answer comes.
+    const sticker: RunningJob = { id: 's2', spec: { kind: 'sticker', input: '/c.mp4', output: '/exports/c.gif', options: {} }, startedAtMs: 1, progress: null, items: [], isCancelling: false, folders: [] };
+    const batch: RunningJob = { id: 'b2', spec: { kind: 'batch', inputs: ['/in'], outputDir: '/o', options: { mode: 'portrait' } }, startedAtMs: 1, progress: null, items: [{ input: '/in/a.jpg', status: 'done' }], isCancelling: false, folders: [] };
+    await vi.waitFor(() => expect(answers).toHaveLength(1));
+    emit('batchItemFinished', { jobId: 'b2', input: '/in/b.jpg', status: 'done' });
+    answers[0]([sticker, batch]);
+    await init;
+    expect(app.pendingBatch?.job.items.map((i) => i.input)).toEqual(['/in/a.jpg', '/in/b.jpg']);
+    emit('jobFinished', { jobId: 's2', outcome: 'done', result: { output: '/exports/c.gif' }, elapsedMs: 3 });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(revealed).toEqual([]);
+    // A lookup answered after the job's end, made before it: the job stays ended.
+    emit('jobProgress', { jobId: 'x', stage: 'segment', done: 1, total: 2 });
+    await vi.waitFor(() => expect(answers).toHaveLength(2));
+    emit('jobFinished', { jobId: 'x', outcome: 'done', result: {}, elapsedMs: 4 });
+    answers[1]([{ ...sticker, id: 'x' }]);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(app.jobs.jobs.map((j) => j.id)).toEqual(['b2']);
   });
 
   it('a page that found no engine at its start reads what it shows once the engine is reached', async () => {

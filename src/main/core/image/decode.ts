@@ -117,7 +117,8 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
     const isMedia = (hasExtension(name, VIDEO_EXTENSIONS) && !hasExtension(name, IMAGE_EXTENSIONS)) || isVideoContainer(head);
     // An MP4 of sound alone (a voice memo, a song saved as .mp4) is no video either: it was sent to
     // Stickers, which then said it has no video stream. Asked of the probe on this error path only.
-    const isSound = isMedia && typeof input === 'string' && (await probeVideo(input).then(() => false, (e: AppError) => e?.code === 'NO_VIDEO_STREAM'));
+    // (At most a few seconds: a clip whose header states no length is scanned to its end.)
+    const isSound = isMedia && typeof input === 'string' && (await probeVideo(input, { signal: AbortSignal.timeout(SOUND_PROBE_MS) }).then(() => false, (e: AppError) => e?.code === 'NO_VIDEO_STREAM'));
     const isVideo = isMedia && !isSound;
     // Content sharp reads as no picture format at all (a text file named .jpg), said so in words (not
     // libvips' "Input file contains unsupported image format"): the same file fails so again.
@@ -201,6 +202,9 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
     });
   }
 }
+
+/** How long the picture error path may ask the probe whether a media file holds sound alone. */
+const SOUND_PROBE_MS = 5000;
 
 /** Whether `head` begins as a PNG, JPEG, GIF, WebP or TIFF file does (their signatures). */
 function startsAsPicture(head: Uint8Array): boolean {

@@ -68,7 +68,7 @@ export async function encodeImage(image: RgbaImage, options: EncodeOptions): Pro
       // Always a density: raw pixels carry sharp's 1 px/mm, which the pHYs said as 25.4 dpi (a 600 px
       // cut-out 60 cm wide in an office document; an editor that places layers by resolution scaled
       // it 2.8×). Unasked, 72 dpi, as a JPEG's JFIF says unasked; no EXIF or profile comes with it.
-      return Buffer.from(setPngDpi(await (options.opaque ? pipeline.removeAlpha() : pipeline).png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer(), options.dpi ?? DEFAULT_DPI));
+      return asBuffer(setPngDpi(await (options.opaque ? pipeline.removeAlpha() : pipeline).png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer(), options.dpi ?? DEFAULT_DPI));
     case 'jpeg':
       return pipeline.flatten({ background: '#ffffff' }).jpeg({ quality, chromaSubsampling: quality >= 90 ? '4:4:4' : '4:2:0', mozjpeg: false }).toBuffer();
     case 'webp':
@@ -81,5 +81,10 @@ export async function encodeImage(image: RgbaImage, options: EncodeOptions): Pro
  * written unchanged, so class ids 0/1 stay 0/1.
  */
 export async function encodeGrayPng(data: Uint8Array, width: number, height: number): Promise<Buffer> {
-  return Buffer.from(setPngDpi(await sharp(data, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 6 }).toBuffer(), DEFAULT_DPI));
+  return asBuffer(setPngDpi(await sharp(data, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 6 }).toBuffer(), DEFAULT_DPI));
+}
+
+/** The bytes as a Buffer over the same memory (Buffer.from would copy a large PNG once more). */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -20,3 +20,24 @@ export function writeStored(key: string, value: string): void {
     // Unavailable or full: kept for the session only.
   }
 }
+
+/**
+ * The text this tab keeps under `key` (session storage: the tab's own, kept through a reload, not
+ * shared with other tabs), or null.
+ */
+export function readTabStored(key: string): string | null {
+  try {
+    return sessionStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps `value` under `key` for this tab; nothing happens when storage is unavailable or full. */
+export function writeTabStored(key: string, value: string): void {
+  try {
+    sessionStorage.setItem(key, value);
+  } catch {
+    // Unavailable or full: a reloaded page then does not hand over what it started.
+  }
+}

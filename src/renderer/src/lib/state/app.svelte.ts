@@ -3,13 +3,14 @@
 import type { AppInfo, RecentFile, RecentMedia } from '../../../../shared/api';
 import { engineUnreachable, type ApiClient } from '../../../../shared/api-client';
 import { toWire } from '../../../../shared/errors';
-import type { JobOutcome, JobSpec, RefineMode, RunningJob, Subject } from '../../../../shared/jobs';
+import type { BatchItemFinished, JobOutcome, JobSpec, RefineMode, RunningJob, Subject } from '../../../../shared/jobs';
 import { DEFAULT_SETTINGS, type Settings } from '../../../../shared/settings';
 import { describeError, type ErrorNotice } from '../error-text';
 import { baseName } from '../paths';
 import { detectLocale, translate, type Locale, type MessageKey } from '../i18n';
 import type { ShortcutAction } from '../shortcuts';
 import { JobTracker } from './jobs.svelte';
+import { readTabStored, writeTabStored } from '../storage';
 
 /** The workspaces of the sidebar, in order. */
 export const WORKSPACES = ['idphoto', 'cutout', 'sticker', 'batch', 'settings'] as const;
@@ -57,6 +58,20 @@ export interface OpenOptions {
 export interface TakenUpBatch {
   job: RunningJob;
   outcome: Promise<JobOutcome>;
+  /** How this page found it: as it connected (reloaded), or by its progress (another tab's start). */
+  found: 'connect' | 'progress';
+}
+
+/** Where a tab keeps the ids of the jobs it started (session storage: its own, through a reload). */
+const OWN_JOBS_KEY = 'cutout.ownJobs';
+/** The most of them kept. */
+const MAX_OWN_JOBS = 50;
+/** The most batch items kept while a listJobs answer is on its way. */
+const MAX_ITEMS_WHILE_LISTING = 10_000;
+
+/** Adds a batch item to a taken-up batch's list, an input once. */
+function addItem(items: Omit<BatchItemFinished, 'jobId'>[], { jobId: _id, ...item }: BatchItemFinished): void {
+  if (!items.some((i) => i.input === item.input)) items.push(item);
 }
 
 export class AppState {
@@ -174,9 +189,11 @@ export class AppState {
       const provider = o.outcome === 'done' ? (o.result as { provider?: unknown } | null)?.provider : undefined;
       if (typeof provider === 'string') this.ranOn = provider;
     });
-    this.client.on('batchItemFinished', ({ jobId, ...item }) => {
+    this.client.on('batchItemFinished', (e) => {
       const pending = this.pendingBatch;
-      if (pending?.job.id === jobId && !pending.job.items.some((i) => i.input === item.input)) pending.job.items.push(item);
+      if (pending?.job.id === e.jobId) addItem(pending.job.items, e);
+      // Ended while a listJobs answer is on its way: the answer may not have it (merged in takeUpJobs).
+      else if (this.listsInFlight > 0 && this.itemsWhileListing.length < MAX_ITEMS_WHILE_LISTING) this.itemsWhileListing.push(e);
     });
     this.client.on('settingsChanged', (s) => this.takeSettings(this.withUnsaved(s)));
     this.client.on('filesOpened', (e) => this.openFiles(e.paths));
@@ -188,11 +205,11 @@ export class AppState {
   private async connect(): Promise<void> {
     try {
       await this.client.rendererReady();
-      const [info, settings, recent, running] = await Promise.all([this.client.getAppInfo(), this.client.getSettings(), this.client.getRecentFiles(), this.client.listJobs()]);
+      const [info, settings, recent, running] = await Promise.all([this.client.getAppInfo(), this.client.getSettings(), this.client.getRecentFiles(), this.listRunning()]);
       this.info = info;
       this.settings = settings;
       this.recent = recent;
-      this.takeUpJobs(running);
+      this.takeUpJobs(running, 'connect');
       this.connection = 'ok';
       if (this.status.key === 'status.offline' || this.status.key === 'status.connecting') this.status = { key: 'status.ready', tone: 'idle' };
     } catch (error) {
@@ -214,13 +231,46 @@ export class AppState {
    * workspace, which shows it as if started there (a reloaded page showed nothing of a running
    * batch, and a new one into its folder was refused while it ran).
    */
-  private takeUpJobs(running: RunningJob[]): void {
+  private takeUpJobs(running: RunningJob[], found: TakenUpBatch['found']): void {
     for (const job of running) {
       const outcome = this.jobs.adopt(job);
       if (!outcome) continue;
-      if (job.spec.kind === 'batch') this.pendingBatch = { job, outcome };
-      else void outcome.then((o) => this.endTakenUp(job, o));
+      if (job.spec.kind === 'batch') {
+        for (const e of this.itemsWhileListing) if (e.jobId === job.id) addItem(job.items, e);
+        const taken: TakenUpBatch = { job, outcome, found };
+        this.pendingBatch = taken;
+        // Another tab's batch not shown here by its end (files were picked in this Batch workspace)
+        // is not shown afterwards either, as if just run.
+        if (found === 'progress') void outcome.then(() => this.pendingBatch === taken && (this.pendingBatch = null));
+      }
+      // Handed over at its end only by the tab that started it (reloaded): every other tab downloaded it too.
+      else if (this.ownJobIds().includes(job.id)) void outcome.then((o) => this.endTakenUp(job, o));
     }
+    if (this.listsInFlight === 0) this.itemsWhileListing = [];
+  }
+
+  /** listJobs, counted while its answer is on its way (items that end meanwhile are kept for it). */
+  private async listRunning(): Promise<RunningJob[]> {
+    this.listsInFlight++;
+    try {
+      return await this.client.listJobs();
+    } finally {
+      this.listsInFlight--;
+    }
+  }
+
+  /** Answers of listJobs on their way, and the batch items that ended meanwhile. */
+  private listsInFlight = 0;
+  private itemsWhileListing: BatchItemFinished[] = [];
+
+  /** The jobs this tab started (kept for the tab through a reload: its session storage), newest last. */
+  private ownJobIds(): string[] {
+    const ids = JSON.parse(readTabStored(OWN_JOBS_KEY) ?? '[]') as unknown;
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+  }
+
+  private rememberOwnJob(id: string): void {
+    writeTabStored(OWN_JOBS_KEY, JSON.stringify([...this.ownJobIds(), id].slice(-MAX_OWN_JOBS)));
   }
 
   /**
@@ -255,10 +305,10 @@ export class AppState {
   private lookUpJob(id: string): void {
     if (this.jobs.knows(id) || this.startsInFlight > 0 || this.lookedUp.has(id)) return;
     this.lookedUp.add(id);
-    void this.client.listJobs().then(
+    void this.listRunning().then(
       (running) => {
         // A start asked meanwhile may be one of these: its own reply tracks it (runJob).
-        if (this.startsInFlight === 0) this.takeUpJobs(running);
+        if (this.startsInFlight === 0) this.takeUpJobs(running, 'progress');
         else this.lookedUp.delete(id);
       },
       () => this.lookedUp.delete(id),
@@ -409,6 +459,7 @@ export class AppState {
     this.startsInFlight++;
     try {
       const id = await this.client.startJob(spec);
+      this.rememberOwnJob(id);
       // Taken up before its reply came (looked up by another start's progress): this page's own.
       if (this.pendingBatch?.job.id === id) this.pendingBatch = null;
       return { id, outcome: this.jobs.track(id, spec.kind) };

@@ -4,6 +4,9 @@
 import { jobFraction, type JobId, type JobOutcome, type JobProgress, type JobSpec, type JobStage, type RunningJob } from '../../../../shared/jobs';
 import type { WireError } from '../../../../shared/errors';
 
+/** How many ended job ids a tracker keeps. */
+const MAX_ENDED_IDS = 1000;
+
 /** A job the UI started and is waiting for. */
 export interface TrackedJob {
   id: JobId;
@@ -63,7 +66,9 @@ export class JobTracker {
    * its newest progress; resolves with its outcome. Null when it is tracked already.
    */
   adopt(job: RunningJob): Promise<JobOutcome> | null {
-    if (this.waiters.has(job.id)) return null;
+    // (Ended already: a listJobs answer made before its end came after it, and it showed running for good.)
+    // Its end come before it, unclaimed: taken up, and ended at once (a batch's summary shows).
+    if (this.waiters.has(job.id) || (this.ended.has(job.id) && !this.early.has(job.id))) return null;
     const outcome = this.track(job.id, job.spec.kind, job.startedAtMs);
     if (job.progress) this.onProgress(job.progress);
     if (job.isCancelling) this.markCancelling(job.id);
@@ -90,11 +95,23 @@ export class JobTracker {
     job.partial = p.partial ?? 0;
   }
 
+  /** Jobs whose jobFinished came, the newest MAX_ENDED_IDS (not taken up again). */
+  private readonly ended = new Set<JobId>();
+
   /** A jobFinished event: the job leaves the list and its waiter resolves. */
   onFinished(o: JobOutcome): void {
+    this.ended.add(o.jobId);
+    if (this.ended.size > MAX_ENDED_IDS) this.ended.delete(this.ended.values().next().value!);
+    this.end(o);
+  }
+
+  /** Ends a job here: it leaves the list and its waiter resolves (or its end is kept for track). */
+  private end(o: JobOutcome): void {
     const waiter = this.waiters.get(o.jobId);
     if (!waiter) {
       this.early.set(o.jobId, o);
+      // (Other tabs' jobs end here too, never claimed: the oldest go.)
+      if (this.early.size > MAX_ENDED_IDS) this.early.delete(this.early.keys().next().value!);
       return;
     }
     this.waiters.delete(o.jobId);
@@ -108,7 +125,8 @@ export class JobTracker {
    * never come, and a running sticker showed "working" for good).
    */
   failAll(error: WireError, nowMs = Date.now()): void {
-    for (const job of [...this.jobs]) this.onFinished({ jobId: job.id, outcome: 'failed', error, elapsedMs: nowMs - job.startedAtMs });
+    // Not ended in the engine: taken up again when it is reached again and lists them.
+    for (const job of [...this.jobs]) this.end({ jobId: job.id, outcome: 'failed', error, elapsedMs: nowMs - job.startedAtMs });
   }
 
   /** Marks a job as being cancelled (the button shows it at once; the event ends it). */
