@@ -661,6 +661,25 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
+  it('a clip whose frames are all alike makes a one-frame GIF, and the result says the frames taken were alike (the strip counts them)', async () => {
+    await workspace('sticker');
+    const slot = app.page.locator('[data-workspace-slot=sticker]');
+    // Half a second of one still picture: 6 frames at 12 fps, the same each time.
+    const still = join(tempDir(), 'still.mp4');
+    execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-y', '-loop', '1', '-i', evalFile('anime_cutout', 'images', 'ks_akira_basic_lost.jpg'), '-t', '0.5', '-r', '24', '-vf', 'scale=320:-2', '-pix_fmt', 'yuv420p', still]);
+    await chooseFiles(app.page, () => slot.getByRole('button', { name: 'Open…' }).first().click(), still);
+    await expect.poll(() => slot.locator('[data-testid=sticker-clip-name]').textContent(), { timeout: 30_000 }).toBe('still.mp4');
+    await app.page.selectOption('[data-testid=sticker-preset]', 'none');
+    await slot.locator('[data-format=gif]').click();
+    await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled]):not([aria-disabled=true])', { timeout: 60_000 });
+    await app.page.click('[data-testid=sticker-export]');
+    const info = slot.locator('[data-testid=sticker-result-info]');
+    await info.waitFor({ timeout: 120_000 });
+    // (It said "one frame (a still)", and the strip below it "in each of the 6 frames taken".)
+    expect(await info.textContent()).toMatch(/^\d+ × \d+, one frame: the \d+ frames taken from the clip are alike \(a still, not animated\), \d+ KB$/);
+    expect(app.pageErrors).toEqual([]);
+  });
+
   it('a Telegram sticker (VP9 WebM with alpha) plays in the preview; a cancelled make says nothing was written', async () => {
     await workspace('sticker');
     const slot = app.page.locator('[data-workspace-slot=sticker]');
