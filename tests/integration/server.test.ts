@@ -160,6 +160,11 @@ describe('cutout serve', () => {
     const recent = await client.addRecentFiles({ paths: [secret, portrait], openedAs: 'images' });
     expect(recent.map((f) => f.path)).toEqual([portrait]);
     expect((await client.getRecentFiles()).map((f) => f.path)).not.toContain(secret);
+    // ... nor stored (the desktop app, which may share the list, showed it).
+    expect(readFileSync(join(work, 'user', 'recent-files.json'), 'utf8')).not.toContain(secret);
+    // The export folder is the server's: a page does not set the desktop app's (it was stored, and the desktop saved there).
+    await expect(client.setSettings({ outputDir: outside })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect((await client.getSettings()).outputDir).not.toBe(outside);
     // An HTML file in the exports folder comes as a download that runs nothing, never as a page of this origin.
     writeFileSync(join(app.exportsDir, 'page.html'), '<script>fetch("/api/getSettings")</script>');
     const page = await fetch(`${app.server.origin}/download?path=${encodeURIComponent(join(app.exportsDir, 'page.html'))}&inline=1`, { headers: { 'x-cutout-token': app.server.token } });

@@ -277,7 +277,19 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   const api: AppApi = {
     ...confined,
     getRecentFiles: async () => readableOnly(await confined.getRecentFiles()),
-    addRecentFiles: async (req) => readableOnly(await confined.addRecentFiles(req)),
+    // Only files it may read are kept (the list may be the desktop app's too): "/etc/passwd" was stored, and only left out of the answer.
+    addRecentFiles: async (req) => {
+      const paths = Array.isArray(req?.paths) ? req.paths.filter((p) => typeof p === 'string' && isReadable(p)) : req?.paths;
+      return readableOnly(await confined.addRecentFiles({ ...req, paths }));
+    },
+    // The export folder is the server's (a browser does not offer the setting): one a page named was
+    // stored, and the desktop app, which may share the settings, saved there.
+    async setSettings(patch) {
+      if (patch && typeof patch === 'object' && 'outputDir' in patch && patch.outputDir !== undefined) {
+        throw new AppError('INVALID_ARGUMENT', `In a browser, exports go to the server's exports folder (${exportDir}); the export folder is set in the desktop app`);
+      }
+      return confined.setSettings(patch);
+    },
     async startJob(spec: JobSpec) {
       const s = (spec ?? {}) as unknown as { output?: unknown; outputDir?: unknown; options?: { sheet?: { output?: unknown } } | null };
       for (const [what, path] of [['output', s.output], ['outputDir', s.outputDir], ['the print sheet', s.options?.sheet?.output]] as const) {
