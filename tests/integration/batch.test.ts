@@ -2,6 +2,7 @@
 // mirrored tree, corrupt inputs reported while the rest is done, resume, retry-failed, cancel.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { processStart } from '../../src/main/core/batch/output-lock';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -633,6 +634,22 @@ describe('batch export', () => {
     const after = await runBatch([join(dir, 'in')], out, { mode: 'portrait', refine: 'off', resume: true }, env);
     expect([after.skipped, after.failed]).toEqual([2, 0]);
     expect(existsSync(join(out, '.cutout-batch.lock'))).toBe(false);
+    // A lock file that is none (left empty by a full disk, damaged): taken over (every later batch failed INTERNAL on it).
+    for (const text of ['', '{"pid": 12', 'not a lock']) {
+      writeFileSync(join(out, '.cutout-batch.lock'), text);
+      const again = await runBatch([join(dir, 'in')], out, { mode: 'portrait', refine: 'off', resume: true }, env);
+      expect(again.skipped).toBe(2);
+    }
+    // A lock whose pid another process holds now (a reboot after a crash; where the system says when a process started).
+    const parentStart = await processStart(process.ppid);
+    if (parentStart !== null) {
+      writeFileSync(join(out, '.cutout-batch.lock'), JSON.stringify({ pid: process.ppid, host: hostname(), atMs: 0, start: `${parentStart}0` }));
+      expect((await runBatch([join(dir, 'in')], out, { mode: 'portrait', refine: 'off', resume: true }, env)).skipped).toBe(2);
+      // The same process (its start as the lock says it): refused as before.
+      writeFileSync(join(out, '.cutout-batch.lock'), JSON.stringify({ pid: process.ppid, host: hostname(), atMs: 0, start: parentStart }));
+      await expect(runBatch([join(dir, 'in')], out, { mode: 'portrait', refine: 'off', resume: true }, env)).rejects.toMatchObject({ code: 'OUTPUT_EXISTS' });
+      rmSync(join(out, '.cutout-batch.lock'));
+    }
   }, 90_000);
 
   it('the output folder deleted while the batch runs: made again with its journal, so a resume redoes only what went with it (no NAME-2 copies)', async () => {

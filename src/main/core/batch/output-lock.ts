@@ -19,6 +19,15 @@ function busy(outDir: string, by: string): AppError {
   return new AppError('OUTPUT_EXISTS', `A batch is already writing into ${outDir} (${by}): wait for it to end or cancel it, or choose another output folder`, { detail: { path: outDir, batchRunning: true } });
 }
 
+/** A lock file's content, or null when it is none (empty, cut short, not JSON). */
+function parseLock(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 /** Whether process `pid` of this machine still runs (signal 0 tests it; EPERM: it runs as another user). */
 function isRunning(pid: number): boolean {
   try {
@@ -27,6 +36,18 @@ function isRunning(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * When process `pid` started, as the kernel counts it (Linux's /proc: the 22nd field of its stat),
+ * or null where that cannot be read (another system, a process gone). A lock's pid reused by
+ * another process after a crash and a reboot ran, and the folder stayed "busy" for good.
+ */
+export async function processStart(pid: number): Promise<string | null> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  if (!stat) return null;
+  // The name in parentheses may hold spaces: the fields after it start at the 3rd.
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[22 - 3] ?? null;
 }
 
 /**
@@ -39,16 +60,24 @@ export async function lockOutputFolder(outDir: string): Promise<() => Promise<vo
   const key = await realpath(outDir).catch(() => outDir);
   if (held.has(key)) throw busy(outDir, 'in this app');
   const path = join(outDir, BATCH_LOCK_NAME);
-  const mine = JSON.stringify({ pid: process.pid, host: hostname(), atMs: Date.now() });
+  const start = await processStart(process.pid);
+  const mine = JSON.stringify({ pid: process.pid, host: hostname(), atMs: Date.now(), ...(start ? { start } : {}) });
   for (let tries = 0; ; tries++) {
     try {
       await writeFile(path, mine, { flag: 'wx' });
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || tries > 0) throw toWriteError(error, path);
-      const other = (await readFile(path, 'utf8').then((text) => JSON.parse(text) as unknown, () => null)) as { pid?: unknown; host?: unknown } | null;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || tries > 0) {
+        // Made, and not written (a full disk): an empty lock file kept every later batch out
+        // ("Unexpected end of JSON input", INTERNAL). Ours to remove (EEXIST is another's).
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') await rm(path, { force: true }).catch(() => undefined);
+        throw toWriteError(error, path);
+      }
+      // A lock that cannot be read as one (empty, damaged) is of no batch: taken over.
+      const other = (await readFile(path, 'utf8').then(parseLock, () => null)) as { pid?: unknown; host?: unknown; start?: unknown } | null;
       const pid = typeof other?.pid === 'number' ? other.pid : NaN;
-      if (other?.host === hostname() && pid !== process.pid && Number.isInteger(pid) && isRunning(pid)) throw busy(outDir, `process ${pid}`);
+      const isSameProcess = async () => typeof other?.start !== 'string' || (await processStart(pid)) === null || (await processStart(pid)) === other.start;
+      if (other?.host === hostname() && pid !== process.pid && Number.isInteger(pid) && isRunning(pid) && (await isSameProcess())) throw busy(outDir, `process ${pid}`);
       // Left by a process that ended (or of another machine's, which a network folder shares: it
       // cannot be asked, and its batch's journal lines still keep the files apart), or by this one.
       await rm(path, { force: true });
