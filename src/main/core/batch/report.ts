@@ -19,9 +19,14 @@ export interface BatchReport {
   entries: BatchEntry[];
 }
 
-/** Quotes a CSV field when it needs it (RFC 4180). */
-function csvField(value: unknown): string {
-  const s = value === undefined || value === null ? '' : String(value);
+/**
+ * A CSV field, quoted when it needs it (RFC 4180). One a spreadsheet would take for a formula (a
+ * file named "=1+1.jpg", "@cmd.jpg": it starts with = + - @ or a tab or CR) leads with an apostrophe,
+ * as OWASP advises, so it is shown as text; a number ("-0.5") stays a number.
+ */
+export function csvField(value: unknown): string {
+  const raw = value === undefined || value === null ? '' : String(value);
+  const s = /^[=+\-@\t\r]/.test(raw) && !/^[+-]?\d+(\.\d+)?$/.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

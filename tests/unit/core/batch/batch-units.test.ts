@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readJournal, JournalIndex, JournalWriter, hashOptions } from '../../../../src/main/core/batch/journal';
 import { planOutputPaths, validateNameTemplate } from '../../../../src/main/core/batch/naming';
 import { PauseGate } from '../../../../src/main/core/batch/pause-gate';
-import { entriesToCsv, writeReports, type BatchReport } from '../../../../src/main/core/batch/report';
+import { csvField, entriesToCsv, writeReports, type BatchReport } from '../../../../src/main/core/batch/report';
 import { filesWorked, hashedQuality, repeatsFailure } from '../../../../src/main/core/batch/run-batch';
 import { BATCH_MODES } from '../../../../src/main/core/batch/modes';
 import { folderPrefixes, scanInputs } from '../../../../src/main/core/batch/scan';
@@ -242,6 +242,16 @@ describe('pause gate', () => {
 });
 
 describe('batch report.csv', () => {
+  it("says a name a spreadsheet would take for a formula as text (a browser's batch names its inputs as picked), a number as a number", () => {
+    const entries = ['=1+1.jpg', '+SUM(1,2).jpg', '-2+3.jpg', '@cmd.jpg', 'plain.jpg'].map((name) => ({ input: `/up/photos/${name}`, status: 'done' as const, output: `/out/${name}.png` }));
+    const rows = entriesToCsv(entries, { inputRoots: ['/up'], outputDir: '/out' }).replace(/^\uFEFF/, '').trim().split(/\r?\n/).slice(1);
+    expect(rows.map((r) => r.split(',')[0])).toEqual(['photos/=1+1.jpg', 'photos/+SUM(1', 'photos/-2+3.jpg', 'photos/@cmd.jpg', 'photos/plain.jpg'].map((s) => (s.includes('SUM') ? '"photos/+SUM(1' : s)));
+    const atRoot = entriesToCsv(entries, { inputRoots: ['/up/photos'], outputDir: '/out' }).replace(/^\uFEFF/, '').trim().split(/\r?\n/).slice(1);
+    expect(atRoot.map((r) => r.split(',')[0])).toEqual(["'=1+1.jpg", `"'+SUM(1`, "'-2+3.jpg", "'@cmd.jpg", 'plain.jpg']);
+    expect(atRoot[0]).toContain(",'=1+1.jpg.png");
+    expect([csvField('-0.5'), csvField('+3'), csvField('=A1'), csvField('a,b')]).toEqual(['-0.5', '+3', "'=A1", '"a,b"']);
+  });
+
   it('keeps a report of another mode as report-MODE.*, drops an older one of its own mode, and writes over one it cannot move', async () => {
     const dir = tempDir();
     const reportOf = (mode: string, input: string): BatchReport => ({ version: 1, summary: { mode } as BatchReport['summary'], entries: [{ input, status: 'done', output: `${input}.out` }] });
