@@ -4,13 +4,13 @@
 //   on at its largest size within the budget. The editor says so and exports that size, a batch
 //   notes it on the file's row, and the ID photo workspace makes its photo of it.
 // - Settings' export folder (settings.json, set on the desktop): a browser does not use it unseen.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { evalFile, tempDir } from '../helpers/env';
+import { SHARED_MODELS_DIR, evalFile, tempDir } from '../helpers/env';
 import { ARTIFACTS_DIR, chooseFiles, openThroughDialog, startServe, useAppSession, waitForCutoutOf } from './helpers';
 
 const BUDGET_MP = 2;
@@ -184,4 +184,23 @@ describe('the session token in the browser', () => {
     }
     expect(app.pageErrors).toEqual([]);
   }, 120_000);
+});
+
+describe('Settings: the models as the folders hold them now', () => {
+  // A models folder with the face models only: the person models are not there yet.
+  const modelsDir = tempDir('cutout-e2e-models-');
+  for (const file of ['face_detection_yunet_2023mar.onnx', 'face_landmarks_pfld_ghostone_wflw98_112x112.onnx']) copyFileSync(join(SHARED_MODELS_DIR, file), join(modelsDir, file));
+  const app = useAppSession({ CUTOUT_MODELS_DIR: modelsDir });
+
+  it('reads the models again each time Settings is shown: one put in the folder meanwhile is installed (it said Not installed till a reload)', async () => {
+    const mediapipe = app.page.locator('[data-workspace-slot=settings] .model', { hasText: 'MediaPipe' }).first();
+    await app.page.click('[data-workspace=settings]');
+    await expect.poll(() => mediapipe.locator('[data-testid=settings-model-problem]').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 20_000 }).toMatch(/^Not installed: download it from https:\/\/\S+ into a models folder$/);
+    copyFileSync(join(SHARED_MODELS_DIR, 'portrait_selfie_segmentation_mediapipe_256x256.onnx'), join(modelsDir, 'portrait_selfie_segmentation_mediapipe_256x256.onnx'));
+    await app.page.click('[data-workspace=cutout]');
+    await app.page.click('[data-workspace=settings]');
+    await expect.poll(() => mediapipe.locator('.dot').getAttribute('aria-label'), { timeout: 20_000 }).toBe('Installed, checksum verified');
+    expect(await mediapipe.locator('[data-testid=settings-model-problem]').count()).toBe(0);
+    expect(app.pageErrors).toEqual([]);
+  });
 });

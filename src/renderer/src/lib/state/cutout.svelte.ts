@@ -214,6 +214,8 @@ export class CutoutState {
       if (seq !== this.matteSeq) return;
       this.takeMatte(first, waited());
       isShown = true;
+      // A cut-out made: the banner of one that failed (the person model missing, then Anime picked) goes.
+      this.app.dismissError('cutout');
       const kept = options.keepStrokes ? this.brush.editedBox() : null;
       if (!options.keepStrokes) this.brush.reset(preview.width, preview.height);
       this.phase = 'ready';

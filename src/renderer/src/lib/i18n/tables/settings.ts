@@ -23,6 +23,8 @@ export const settings = {
   'settings.model.ok': { en: 'Installed, checksum verified', 'zh-CN': '已安装，校验通过' },
   'settings.model.optional': { en: 'Optional, not installed: download it from {url} into a models folder to use it', 'zh-CN': '可选，未安装：如需使用，请从 {url} 下载到模型文件夹' },
   'settings.model.missing': { en: 'Not installed: download it from {url} into a models folder', 'zh-CN': '未安装：可从 {url} 下载到模型文件夹' },
+  'settings.model.missingBundled': { en: 'Comes with the app, but its file was not found: reinstall the app, or put the file back in a models folder', 'zh-CN': '应随应用提供，但未找到其文件：请重新安装应用，或将该文件放回模型文件夹' },
+  'settings.model.corruptBundled': { en: 'Comes with the app, but its file does not match its checksum: reinstall the app', 'zh-CN': '应随应用提供，但其文件与校验值不符：请重新安装应用' },
   'settings.model.corrupt': { en: 'The file does not match its checksum: download it again from {url}', 'zh-CN': '文件与校验值不符：请从 {url} 重新下载' },
   'settings.model.unpinned': { en: 'Installed; its source publishes no checksum to verify it against', 'zh-CN': '已安装；来源未提供可核对的校验值' },
   'settings.threads': { en: 'Cores the models use', 'zh-CN': '模型使用的 CPU 核心数' },
