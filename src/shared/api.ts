@@ -399,7 +399,8 @@ export interface AppApi {
   getRecentFiles(): Promise<RecentFile[]>;
   /** Records opened files and returns the updated list. */
   addRecentFiles(req: AddRecentRequest): Promise<RecentFile[]>;
-  clearRecentFiles(): Promise<void>;
+  /** Empties the recent list: the files a drop zone of `media` lists (others stay), or all; returns what is left. */
+  clearRecentFiles(req?: { media?: RecentMedia }): Promise<RecentFile[]>;
   /**
    * Probes a video or GIF for the sticker trim controls. VIDEO_CORRUPT / NO_VIDEO_STREAM / FFMPEG_MISSING;
    * CANCELLED when another probeClip starts before it answers (the clip dropped last is the one opened).

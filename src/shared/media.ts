@@ -63,3 +63,12 @@ export const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
 export function tooLargeToImport(name: string): AppError {
   return new AppError('INPUT_UNSUPPORTED', `${name} is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`, { detail: { tooLarge: true, path: name, maxBytes: MAX_IMPORT_BYTES } });
 }
+
+/**
+ * Whether a recent file is listed in a drop zone of `media` (Cut-out and ID photo list images,
+ * Stickers videos): by its extension, and by how it was opened where that is known (a GIF opened
+ * as a picture is not listed among the clips).
+ */
+export function isRecentShownAs(file: { path: string; openedAs?: readonly ('images' | 'videos')[] }, media: 'images' | 'videos'): boolean {
+  return hasExtension(file.path, media === 'images' ? IMAGE_EXTENSIONS : VIDEO_EXTENSIONS) && (!file.openedAs || file.openedAs.includes(media));
+}

@@ -277,6 +277,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   const api: AppApi = {
     ...confined,
     getRecentFiles: async () => readableOnly(await confined.getRecentFiles()),
+    clearRecentFiles: async (req) => readableOnly(await confined.clearRecentFiles(req)),
     // Only files it may read are kept (the list may be the desktop app's too): "/etc/passwd" was stored, and only left out of the answer.
     addRecentFiles: async (req) => {
       const paths = Array.isArray(req?.paths) ? req.paths.filter((p) => typeof p === 'string' && isReadable(p)) : req?.paths;

@@ -7,6 +7,10 @@ import type { RecentFile, RecentMedia } from '../../shared/api';
 import { AppError } from '../../shared/errors';
 import { DEFAULT_SETTINGS, parseSettings, type Settings } from '../../shared/settings';
 import { writeFileAtomic } from '../core/io/atomic-write';
+import { isRecentShownAs } from '../../shared/media';
+
+/** The kinds a recent file may be opened as. */
+const RECENT_MEDIA = ['images', 'videos'] as const satisfies readonly RecentMedia[];
 
 /** How many recent files are kept. */
 export const MAX_RECENT_FILES = 20;
@@ -117,11 +121,20 @@ export class SettingsStore {
     });
   }
 
-  /** Empties the recent list. */
-  async clearRecentFiles(): Promise<void> {
-    await this.inTurn(async () => {
-      await writeFileAtomic(join(this.dir, 'recent-files.json'), '[]');
-      this.recent = [];
+  /**
+   * Empties the recent list, or only the files a drop zone of `media` lists (a file opened both
+   * ways, a GIF, stays listed the other way); returns what is left.
+   */
+  async clearRecentFiles(media?: RecentMedia): Promise<RecentFile[]> {
+    return this.inTurn(async () => {
+      const kept = media === undefined ? [] : this.recent.flatMap((r) => {
+        if (!isRecentShownAs(r, media)) return [r];
+        const others = (r.openedAs ?? RECENT_MEDIA.filter((m) => isRecentShownAs({ path: r.path }, m))).filter((m) => m !== media);
+        return others.length > 0 ? [{ ...r, openedAs: others }] : [];
+      });
+      await writeFileAtomic(join(this.dir, 'recent-files.json'), JSON.stringify(kept));
+      this.recent = kept;
+      return kept;
     });
   }
 }

@@ -41,6 +41,13 @@ describe('settings', () => {
     expect(again.recentFiles().find((r) => r.path === '/a.png')?.openedAs).toBeUndefined();
     await again.addRecentFiles(Array.from({ length: 30 }, (_, i) => `/f${i}.png`));
     expect(again.recentFiles()).toHaveLength(MAX_RECENT_FILES);
+    // Clear list under the clips empties the clips alone (it emptied the pictures too); a GIF opened both ways stays a picture.
+    await again.clearRecentFiles();
+    await again.addRecentFiles(['/a.jpg', '/both.gif'], 'images');
+    await again.addRecentFiles(['/b.mp4', '/both.gif'], 'videos');
+    await again.addRecentFiles(['/old.gif']);
+    expect(await again.clearRecentFiles('videos')).toEqual([expect.objectContaining({ path: '/old.gif', openedAs: ['images'] }), expect.objectContaining({ path: '/both.gif', openedAs: ['images'] }), expect.objectContaining({ path: '/a.jpg', openedAs: ['images'] })]);
+    expect((await SettingsStore.open(dir)).recentFiles().map((r) => r.path)).toEqual(['/old.gif', '/both.gif', '/a.jpg']);
     await again.clearRecentFiles();
     expect((await SettingsStore.open(dir)).recentFiles()).toEqual([]);
     writeFileSync(join(dir, 'settings.json'), '{ not json');

@@ -19,8 +19,9 @@ export function createSettingsArea(deps: ApiDeps): Pick<AppApi, 'getSettings' | 
       const r = expectObject(req, 'request');
       return deps.settings.addRecentFiles(expectStringArray(r.paths, 'paths'), expectOneOf(r.openedAs, ['images', 'videos'] as const, 'openedAs'));
     },
-    async clearRecentFiles() {
-      await deps.settings.clearRecentFiles();
+    async clearRecentFiles(req) {
+      const r = req === undefined || req === null ? {} : expectObject(req, 'request');
+      return deps.settings.clearRecentFiles(r.media === undefined ? undefined : expectOneOf(r.media, ['images', 'videos'] as const, 'media'));
     },
   };
 }

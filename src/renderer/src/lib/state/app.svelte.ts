@@ -449,10 +449,15 @@ export class AppState {
     }
   }
 
-  async clearRecent(): Promise<void> {
-    await this.client.clearRecentFiles().catch((e) => this.showError(e));
-    this.recent = [];
+  /** Empties the recent list of `media` (a drop zone's), or all of it. */
+  async clearRecent(media?: RecentMedia): Promise<void> {
+    try {
+      this.recent = await this.client.clearRecentFiles(media ? { media } : {});
+    } catch (error) {
+      this.showError(error);
+    }
   }
+
 
   /** Starts a job and resolves with its outcome (done | cancelled | failed). */
   async runJob(spec: JobSpec) {
