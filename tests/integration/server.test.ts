@@ -321,6 +321,8 @@ describe('cutout serve', () => {
     const file = join(work, 'notes.txt');
     writeFileSync(file, 'a file, not a folder');
     await expect(start({ exportsDir: join(file, 'exports') })).rejects.toMatchObject({ code: 'OUTPUT_NOT_WRITABLE', message: expect.stringMatching(/^The exports folder cannot be used: .* is a file, not a folder\. Pass --exports DIR/) });
+    // The uploads folder too (under the user data folder): it stopped with INTERNAL (EACCES … mkdir).
+    await expect(start({ userDataDir: join(file, 'user') })).rejects.toMatchObject({ code: 'OUTPUT_NOT_WRITABLE', message: expect.stringMatching(/^The uploads folder cannot be used: .* Set CUTOUT_USER_DATA to a folder you can write\.$/) });
     // No models where it looks: said at once, with where they go and how to get them.
     const logs: string[] = [];
     const bare = await start({ env: { ...process.env, CUTOUT_MODELS_DIR: join(work, 'no-models') }, log: (m) => logs.push(m) });

@@ -222,6 +222,12 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   // folder, so the same folder picked after a restart has the same paths and a batch into the
   // exports folder resumes; those not used for UPLOAD_KEEP_MS are removed as the server starts.
   const uploadDir = options.userDataDir || env.CUTOUT_USER_DATA ? join(userDataDir, 'uploads') : defaultUploadsDir(env);
+  // Checked as the exports folder is (a user data folder that cannot be written stopped the server
+  // with INTERNAL: EACCES … mkdir uploads).
+  await ensureWritableFolder(uploadDir).catch((error: unknown) => {
+    const e = error as AppError;
+    throw new AppError(e.code ?? 'OUTPUT_NOT_WRITABLE', `The uploads folder cannot be used: ${e.message} Set CUTOUT_USER_DATA to a folder you can write.`, { cause: error, detail: e.detail });
+  });
   await pruneUploads(uploadDir, UPLOAD_KEEP_MS);
   const modelsDirs = defaultModelsDirs(env, join(options.resourcesDir, 'models'));
   const hub = new EventHub();
