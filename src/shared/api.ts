@@ -33,6 +33,8 @@ export interface AppInfo {
   providers: string[];
   /** What the provider setting may be on this platform ('auto' first): the Settings list. */
   providerChoices: string[];
+  /** Of providerChoices, those whose library is not installed here (CUDA, TensorRT: an extra install): chosen, the CPU runs. */
+  providersNotInstalled: string[];
   modelsDirs: string[];
 }
 

@@ -50,6 +50,12 @@ describe('the keyboard and a screen reader in Chromium', () => {
     await page.click('[data-workspace=settings]');
     await expect.poll(() => page.inputValue('[data-testid=settings-threads]')).toBe('1');
     await page.selectOption('[data-testid=settings-threads]', '');
+    // CUDA's library is not installed here (nor on CI): the menu says so, and picked, that the CPU runs (it said nothing).
+    expect(await page.locator('[data-testid=settings-provider] option[value=cuda]').textContent()).toBe('CUDA (not installed)');
+    await page.selectOption('[data-testid=settings-provider]', 'cuda');
+    await expect.poll(() => page.locator('[data-testid=settings-provider-not-installed]').textContent({ timeout: 1000 }).catch(() => '')).toBe('CUDA is not installed here (it is an extra install of ONNX Runtime): the models run on the CPU.');
+    await page.selectOption('[data-testid=settings-provider]', 'auto');
+    expect(await page.locator('[data-testid=settings-provider-not-installed]').count()).toBe(0);
     // …and the folders to put one in, as the engine searches them.
     const dirs = await page.locator('[data-workspace-slot=settings] [data-testid=settings-models-dirs] code').allTextContents();
     expect(dirs.length).toBeGreaterThan(0);

@@ -208,6 +208,8 @@ describe('cutout serve', () => {
     try {
       const info = await client.getAppInfo();
       expect(info.providerChoices).toEqual(['auto', ...here]);
+      // Those whose library is not here (CUDA, TensorRT: an extra install), which Settings marks.
+      expect(info.providersNotInstalled).toEqual(here.filter((p) => !isProviderInstalled(p)));
       expect(info.providers).toEqual(providerAttemptOrder('auto').filter(isProviderInstalled));
       const matte = await client.segment({ path: portrait, subject: 'person', refine: 'off', maxSidePx: 256 });
       expect(here).toContain(matte.provider);

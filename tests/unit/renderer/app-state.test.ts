@@ -30,7 +30,7 @@ function memoryClient(running: RunningJob[] = []) {
       return () => undefined;
     },
     rendererReady: async () => undefined,
-    getAppInfo: async () => (infoCalls.push(1), calls.push('info'), { version: '0.1.0', platform: 'linux', arch: 'x64', transport: 'web', providers: ['cpu'], providerChoices: ['auto', 'cpu', 'webgpu'], modelsDirs: [] }),
+    getAppInfo: async () => (infoCalls.push(1), calls.push('info'), { version: '0.1.0', platform: 'linux', arch: 'x64', transport: 'web', providers: ['cpu'], providerChoices: ['auto', 'cpu', 'webgpu'], providersNotInstalled: [], modelsDirs: [] }),
     getSettings: async () => settings,
     setSettings: async (patch: Partial<Settings>) => (calls.push('set'), (settings = { ...settings, ...patch })),
     getRecentFiles: async () => [],

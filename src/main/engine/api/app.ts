@@ -16,6 +16,7 @@ export function createAppArea(deps: ApiDeps): Pick<AppApi, 'getAppInfo' | 'rende
         // status bar named a provider that cannot run here (CUDA on a machine with no GPU).
         providers: providerAttemptOrder(providerRequestHere(deps.settings.get().provider)).filter(isProviderInstalled),
         providerChoices: ['auto', ...providersForPlatform()],
+        providersNotInstalled: providersForPlatform().filter((p) => !isProviderInstalled(p)),
         modelsDirs: deps.models.modelsDirs,
       };
     },

@@ -12,6 +12,8 @@ export const settings = {
   'settings.engine': { en: 'Engine', 'zh-CN': '引擎' },
   'settings.provider': { en: 'Execution provider', 'zh-CN': '执行设备' },
   'settings.provider.auto': { en: 'Automatic', 'zh-CN': '自动' },
+  'settings.provider.notInstalled': { en: '{name} (not installed)', 'zh-CN': '{name}（未安装）' },
+  'settings.provider.notInstalledNote': { en: '{name} is not installed here (it is an extra install of ONNX Runtime): the models run on the CPU.', 'zh-CN': '此处未安装 {name}（需另行安装 ONNX Runtime 的对应组件）：模型在 CPU 上运行。' },
   'settings.models': { en: 'Models', 'zh-CN': '模型' },
   'settings.models.dirs': { en: 'Models folders, searched in this order (CUTOUT_MODELS_DIR first):', 'zh-CN': '模型文件夹，按此顺序查找（CUTOUT_MODELS_DIR 优先）：' },
   'settings.models.show': { en: 'Show folder', 'zh-CN': '打开文件夹' },
