@@ -165,6 +165,16 @@ describe('batch export', () => {
     expect(skippedDone.every((e) => e.doneBefore === true)).toBe(true);
     expect(resumed.cancelled).toBe(0);
     expect(retried.neverDone).toBe(0);
+    // Retried as WebP: the files done before are listed under their own outputs (it named .webp files never made).
+    await runBatch([input], out, { mode: 'portrait', recursive: true, jobs: 2, retryFailed: true, format: 'webp', refine: 'off' }, env);
+    const asWebp = (JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BatchReport).entries.filter((e) => e.reason === 'done before');
+    expect(asWebp.length).toBe(retried.skipped);
+    expect(asWebp.every((e) => e.output.endsWith('.png') && existsSync(e.output))).toBe(true);
+    // The journal lost, its report kept: the files done are done before, not "never done" (whose --resume wrote them again as NAME-2).
+    rmSync(join(out, '.cutout-batch.jsonl'));
+    const lost = await runBatch([input], out, { mode: 'portrait', recursive: true, jobs: 2, retryFailed: true, refine: 'off' }, env);
+    expect([lost.neverDone, lost.skipped]).toEqual([0, retried.skipped]);
+    expect(readdirSync(out, { recursive: true }).filter((f) => String(f).includes('-2.'))).toEqual([]);
   });
 
   it('admits files by their working pixels: with room for one picture they run one at a time, whatever --jobs says', async () => {

@@ -157,6 +157,12 @@ export class JournalIndex {
     return places.sort((a, b) => b.atMs - a.atMs).map(({ input, rel }) => ({ input, rel }));
   }
 
+  /** Where a record's output is now: its place in the output folder (the folder moved or spelled another way), else the path it was written to. */
+  outputOf(record: { output: string; outputRel?: unknown }): string {
+    const rel = this.placeOf(record);
+    return rel !== undefined && this.outputDir ? join(this.outputDir, ...rel.split('/')) : record.output;
+  }
+
   /** An output's place in the output folder, '/'-separated, or undefined outside it. */
   relOf(path: string): string | undefined {
     if (!this.outputDir) return undefined;

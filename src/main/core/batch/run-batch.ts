@@ -226,9 +226,13 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     // (a failed file is retried with the options it is retried with).
     const reportFailures = new Map<string, JournalRecord>();
     if (options.retryFailed) {
-      // A report from a run whose journal was lost still names the failures.
+      // A report from a run whose journal was lost still names the failures, and the files done
+      // (they read "not done before", and the --resume it advised wrote each again as NAME-2).
       for (const e of (await readReport(outDir))?.entries ?? []) {
         if (e.status === 'failed') reportFailures.set(e.input, { v: 1, input: e.input, status: 'failed', sizeBytes: -1, mtimeMs: -1, optionsHash: '', output: e.output, code: e.code, atMs: 0 });
+        else if ((e.status === 'done' || (e.status === 'skipped' && e.doneBefore)) && e.output && existing.has(outputKey(e.output))) {
+          reportFailures.set(e.input, { v: 1, input: e.input, status: 'done', sizeBytes: -1, mtimeMs: -1, optionsHash: '', output: e.output, atMs: 0 });
+        }
       }
     }
     const previousOf = (input: string): JournalRecord | undefined => {
@@ -280,7 +284,8 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
         // Done before: its output. Never done (cancelled before it, or added since): no output, and said.
         const doneBefore = record?.status === 'done';
         entries[base + i] = doneBefore
-          ? { input: item.input, status: 'skipped', output: outputs[i], reason: 'done before', doneBefore, ...finishedOfRecord(record) }
+          ? // Its own output (the one this run would name may differ: another format or name).
+            { input: item.input, status: 'skipped', output: journalIndex.outputOf(record), reason: 'done before', doneBefore, ...finishedOfRecord(record) }
           : { input: item.input, status: 'skipped', output: '', reason: 'not done before, so no failure to retry: --resume (the app: Skip files already done) does it' };
         continue;
       }
