@@ -1,7 +1,7 @@
 // Persisted user settings and recent files: JSON files in the user-data folder, written
 // atomically, validated on read (a broken file falls back to defaults). Main process and
 // `cutout serve`; Node only, never electron (the folder arrives as an argument).
-import { readFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RecentFile, RecentMedia } from '../../shared/api';
 import { AppError } from '../../shared/errors';
@@ -33,10 +33,18 @@ export class SettingsStore {
 
   private constructor(private readonly dir: string) {}
 
-  /** Loads (or defaults) the settings and recent files kept in `dir`. */
+  /**
+   * Loads (or defaults) the settings and recent files kept in `dir`. A settings file that is not
+   * JSON (edited by hand, cut short) is kept as settings.json.bad: the first change wrote the
+   * defaults over it, and the user's values were lost.
+   */
   static async open(dir: string): Promise<SettingsStore> {
     const store = new SettingsStore(dir);
-    store.settings = parseSettings(await readJson(join(dir, 'settings.json')));
+    const path = join(dir, 'settings.json');
+    const text = await readFile(path, 'utf8').catch(() => null);
+    const saved = text === null ? undefined : await readJson(path);
+    if (text !== null && text.trim() !== '' && saved === undefined) await copyFile(path, `${path}.bad`).catch(() => undefined);
+    store.settings = parseSettings(saved);
     const raw = await readJson(join(dir, 'recent-files.json'));
     store.recent = Array.isArray(raw)
       ? raw

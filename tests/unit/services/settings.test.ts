@@ -50,8 +50,12 @@ describe('settings', () => {
     expect((await SettingsStore.open(dir)).recentFiles().map((r) => r.path)).toEqual(['/old.gif', '/both.gif', '/a.jpg']);
     await again.clearRecentFiles();
     expect((await SettingsStore.open(dir)).recentFiles()).toEqual([]);
-    writeFileSync(join(dir, 'settings.json'), '{ not json');
-    expect((await SettingsStore.open(dir)).get()).toEqual(DEFAULT_SETTINGS);
+    writeFileSync(join(dir, 'settings.json'), '{ "theme": "dark",, not json');
+    const damaged = await SettingsStore.open(dir);
+    expect(damaged.get()).toEqual(DEFAULT_SETTINGS);
+    // Kept beside it, so the first change (which writes the file whole) does not lose what was there.
+    await damaged.set({ jpegQuality: 80 });
+    expect(readFileSync(join(dir, 'settings.json.bad'), 'utf8')).toBe('{ "theme": "dark",, not json');
   });
 
   it('saves changes made at once in order: the file, the store and every listener end on the last one', async () => {
