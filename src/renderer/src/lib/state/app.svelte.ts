@@ -265,7 +265,12 @@ export class AppState {
 
   /** The jobs this tab started (kept for the tab through a reload: its session storage), newest last. */
   private ownJobIds(): string[] {
-    const ids = JSON.parse(readTabStored(OWN_JOBS_KEY) ?? '[]') as unknown;
+    let ids: unknown;
+    try {
+      ids = JSON.parse(readTabStored(OWN_JOBS_KEY) ?? '[]');
+    } catch {
+      ids = [];
+    }
     return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
   }
 
