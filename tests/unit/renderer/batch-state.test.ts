@@ -134,7 +134,7 @@ describe('noteText', () => {
     const join = (locale: 'en' | 'zh-CN') => (parts: string[]) => joinSentences(locale, parts);
     const tOf = (locale: 'en' | 'zh-CN') => (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) => translate(locale, key, params);
     const sticker = { note: "the clip's first 30.00 s only: …", notes: [{ kind: 'firstPart' as const, seconds: 30, frames: 360 }] };
-    expect(noteText(sticker, tOf('zh-CN'), join('zh-CN'))).toBe('只用了片段的前 30.00 秒：这里一张贴纸最多 360 帧。');
+    expect(noteText(sticker, tOf('zh-CN'), join('zh-CN'))).toBe('只用了片段的前 30.00 秒：这里一张表情包最多 360 帧。');
     expect(noteText(sticker, tOf('en'), join('en'))).toBe("The clip's first 30.00 s only: a sticker holds at most 360 frames here.");
     const gif = { notes: [{ kind: 'animated' as const, frames: 12, isClip: true }] };
     expect(noteText(gif, tOf('en'), join('en'))).toBe('An animation of 12 frames: only its first frame was cut out. Stickers makes an animated sticker of it.');
@@ -147,14 +147,14 @@ describe('noteText', () => {
     expect(noteText(threes, tOf('en'), join('en'))).toBe('The clip holds each drawing for 3 frames (7.99 a second): the sticker is made as drawn, each drawing one frame, held as long as in the clip.');
     const uneven = { notes: [{ kind: 'drawingRate' as const, framesPerDrawing: 3.7333, drawingFps: 8.0357, even: false }] };
     expect(noteText(uneven, tOf('en'), join('en'))).toBe('The clip holds its drawings unevenly (3.73 frames on average, 8.04 a second): the sticker is made as drawn, each drawing one frame, held as long as in the clip.');
-    expect(noteText(uneven, tOf('zh-CN'), join('zh-CN'))).toBe('该片段的画面保持时长不均（平均 3.73 帧，每秒 8.04 张）：表情包按原画制作，每张画面一帧，停留时长与原片相同。');
+    expect(noteText(uneven, tOf('zh-CN'), join('zh-CN'))).toBe('该片段的画面保持时长不均（平均 3.73 帧，每秒 8.04 张）：表情包按原片的作画节奏制作，每张画面一帧，停留时长与原片相同。');
     // LINE's 20 frames and 50-ms shortest frame left some out: said after it.
     const line = { notes: [{ kind: 'drawingRate' as const, framesPerDrawing: 3, drawingFps: 7.993, even: true, leftOut: { every: 2, short: 1 } }] };
     expect(noteText(line, tOf('en'), join('en'))).toBe("The clip holds each drawing for 3 frames (7.99 a second): the sticker is made as drawn, each drawing one frame, held as long as in the clip. 1 drawing left out where the drawings came faster than the format or platform plays frames, their time given to the drawing before. Only one drawing in 2 is kept (the platform's frame or byte limit), each for its own time and that of the ones after it.");
     // An ID photo batch's auto brightness.
     const lighter = { notes: [{ kind: 'autoBrightness' as const, ev: 1.25 }] };
     expect(noteText(lighter, tOf('en'), join('en'))).toBe('Brightness auto: +1.25 EV, as the face was too dark for the face brightness check.');
-    expect(noteText(lighter, tOf('zh-CN'), join('zh-CN'))).toBe('自动亮度：+1.25 EV，因为面部过暗，未通过面部亮度检查。');
+    expect(noteText(lighter, tOf('zh-CN'), join('zh-CN'))).toBe('自动亮度：+1.25 EV（面部原本过暗，未通过面部亮度检查）。');
     expect(noteText({ notes: [{ kind: 'autoBrightness' as const, ev: -0.5 }] }, tOf('en'), join('en'))).toBe('Brightness auto: −0.5 EV, as the face was too light for the face brightness check.');
     expect(noteText({ note: 'an old sentence' }, tOf('en'), join('en'))).toBe('an old sentence');
     expect(noteText({}, tOf('en'), join('en'))).toBeUndefined();

@@ -202,7 +202,7 @@ describe('ID photo checks in the UI language', () => {
   const m = (value: number | null, extra: object = {}) => ({ value, unit: 'mm', min: 0, max: 1, pass: true, ...extra });
 
   it('explains each check from the measurement and the spec', () => {
-    expect(checkTip('backgroundColourDeltaE', m(2), ['#438EDB', '#FFFFFF'], zh)).toBe('与该规格允许的最接近底色的色差 ΔE76：#438EDB, #FFFFFF');
+    expect(checkTip('backgroundColourDeltaE', m(2), ['#438EDB', '#FFFFFF'], zh)).toBe('与该规格允许的最接近底色的色差 ΔE76：#438EDB、#FFFFFF');
     expect(checkTip('clothingContrastDeltaE', m(null), [], zh)).toBe('未检测到服装');
     expect(checkTip('crownChinMm', m(33.2, { maxValue: 34.5 }), [], zh)).toBe('头发被原图上边缘裁掉：头顶可能比测量值最多高 1.3 mm');
     expect(checkTip('crownMarginMm', m(4, { minValue: 2.7 }), [], zh)).toBe('头发被原图上边缘裁掉：头顶可能比测量值最多高 1.3 mm');
@@ -263,7 +263,7 @@ describe('describeError', () => {
     // said too large, with its limit: it read "not an image we can read".
     const huge = describeError(tooLargeToImport('holiday.mp4'))!;
     expect(huge.file).toBe('holiday.mp4');
-    expect([translate('en', huge.messageKey, huge.params), translate('zh-CN', huge.messageKey, huge.params)]).toEqual(['This file is larger than 512 MB, more than the app takes in here.', '此文件大于 512 MB，超出此处可导入的大小。']);
+    expect([translate('en', huge.messageKey, huge.params), translate('zh-CN', huge.messageKey, huge.params)]).toEqual(['This file is larger than 512 MB, more than the app takes in here.', '此文件大于 512 MB，超出了可导入的上限。']);
     expect(translate('en', huge.fixKey, huge.params)).toMatch(/^Open a smaller copy/);
     // Too tight: where the room is missing (beside, below or above the head) is said, with what helps there.
     const tight = (sides: string[]) => translate('en', describeError({ code: 'TOO_TIGHT', message: 'x', detail: { sides } })!.messageKey);

@@ -32,7 +32,7 @@ function measuredTip(name: string, m: IdPhotoMeasurement, allowedColours: readon
     case 'gazeOffsetPct':
       return t(`idphoto.tip.${name}`);
     case 'backgroundColourDeltaE':
-      return t('idphoto.tip.backgroundColourDeltaE', { colours: allowedColours.join(', ') });
+      return t('idphoto.tip.backgroundColourDeltaE', { colours: allowedColours.join(t('list.separator')) });
     case 'clothingContrastDeltaE':
       return t(m.value === null ? 'idphoto.tip.noClothing' : 'idphoto.tip.clothingContrastDeltaE');
     default:

@@ -3,6 +3,8 @@ import type { MessageTable } from '../types';
 
 export const common = {
   'app.name': { en: 'Cutout Studio', 'zh-CN': 'Cutout Studio 抠图工作室' },
+  /** Between the items of a list in a sentence ("blue, white"; "蓝色、白色"). */
+  'list.separator': { en: ', ', 'zh-CN': '、' },
   'nav.idphoto': { en: 'ID photo', 'zh-CN': '证件照' },
   'nav.cutout': { en: 'Cut-out', 'zh-CN': '抠图' },
   'nav.sticker': { en: 'Stickers', 'zh-CN': '表情包' },

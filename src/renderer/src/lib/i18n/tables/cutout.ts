@@ -9,7 +9,7 @@ export const cutout = {
   'cutout.refine': { en: 'Edges', 'zh-CN': '边缘' },
   'cutout.refine.off': { en: 'Raw', 'zh-CN': '原始' },
   'cutout.refine.fast': { en: 'Fast', 'zh-CN': '快速' },
-  'cutout.refine.full': { en: 'Best', 'zh-CN': '精细（发丝）' },
+  'cutout.refine.full': { en: 'Best', 'zh-CN': '精细' },
   'cutout.refine.touchUpNote': { en: 'With touch-ups the export solves every edge as Best (the strokes guide that solve).', 'zh-CN': '有修补笔触时，导出会按“精细”计算所有边缘（笔触用于引导该计算）。' },
   'view.original': { en: 'Original', 'zh-CN': '原图' },
   'view.cutout': { en: 'Cut-out', 'zh-CN': '抠图效果' },
