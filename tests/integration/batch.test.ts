@@ -175,6 +175,12 @@ describe('batch export', () => {
     const lost = await runBatch([input], out, { mode: 'portrait', recursive: true, jobs: 2, retryFailed: true, refine: 'off' }, env);
     expect([lost.neverDone, lost.skipped]).toEqual([0, retried.skipped]);
     expect(readdirSync(out, { recursive: true }).filter((f) => String(f).includes('-2.'))).toEqual([]);
+    // ... of this mode only: an anime run's retry does not take the portraits' outputs for its own.
+    rmSync(join(out, '.cutout-batch.jsonl'));
+    await runBatch([input], out, { mode: 'anime', recursive: true, jobs: 2, retryFailed: true, refine: 'off' }, env);
+    const asAnime = (JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BatchReport).entries;
+    expect(asAnime.filter((e) => e.reason === 'done before')).toEqual([]);
+    expect(asAnime.filter((e) => e.output.includes('_cutout.'))).toEqual([]);
   });
 
   it('admits files by their working pixels: with room for one picture they run one at a time, whatever --jobs says', async () => {

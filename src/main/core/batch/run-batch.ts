@@ -227,10 +227,13 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     const reportFailures = new Map<string, JournalRecord>();
     if (options.retryFailed) {
       // A report from a run whose journal was lost still names the failures, and the files done
-      // (they read "not done before", and the --resume it advised wrote each again as NAME-2).
-      for (const e of (await readReport(outDir))?.entries ?? []) {
+      // (they read "not done before", and the --resume it advised wrote each again as NAME-2) by
+      // a run of this mode (an ID-photo run's photo is no portrait's cut-out).
+      const report = await readReport(outDir);
+      const isThisMode = report?.summary?.mode === mode.id;
+      for (const e of report?.entries ?? []) {
         if (e.status === 'failed') reportFailures.set(e.input, { v: 1, input: e.input, status: 'failed', sizeBytes: -1, mtimeMs: -1, optionsHash: '', output: e.output, code: e.code, atMs: 0 });
-        else if ((e.status === 'done' || (e.status === 'skipped' && e.doneBefore)) && e.output && existing.has(outputKey(e.output))) {
+        else if (isThisMode && (e.status === 'done' || (e.status === 'skipped' && e.doneBefore)) && e.output && existing.has(outputKey(e.output))) {
           reportFailures.set(e.input, { v: 1, input: e.input, status: 'done', sizeBytes: -1, mtimeMs: -1, optionsHash: '', output: e.output, atMs: 0 });
         }
       }
