@@ -1,7 +1,7 @@
 // Batch export end to end on real portraits (downscaled eval images), the real model and sharp:
 // mirrored tree, corrupt inputs reported while the rest is done, resume, retry-failed, cancel.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { processStart } from '../../src/main/core/batch/output-lock';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -650,12 +650,18 @@ describe('batch export', () => {
     const after = await runBatch([join(dir, 'in')], out, { mode: 'portrait', refine: 'off', resume: true }, env);
     expect([after.skipped, after.failed]).toEqual([2, 0]);
     expect(existsSync(join(out, '.cutout-batch.lock'))).toBe(false);
-    // A lock file that is none (left empty by a full disk, damaged): taken over (every later batch failed INTERNAL on it).
+    // A lock file that is none (left empty by a full disk, damaged): taken over (every later batch failed INTERNAL on it) ...
+    const lock = join(out, '.cutout-batch.lock');
     for (const text of ['', '{"pid": 12', 'not a lock']) {
-      writeFileSync(join(out, '.cutout-batch.lock'), text);
+      writeFileSync(lock, text);
+      utimesSync(lock, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
       const again = await runBatch([join(dir, 'in')], out, { mode: 'portrait', refine: 'off', resume: true }, env);
       expect(again.skipped).toBe(2);
     }
+    // ... but not one made a moment ago, which another batch is writing (both took the folder).
+    writeFileSync(lock, '');
+    await expect(runBatch([join(dir, 'in')], out, { mode: 'portrait', refine: 'off', resume: true }, env)).rejects.toMatchObject({ code: 'OUTPUT_EXISTS' });
+    rmSync(lock);
     // A lock whose pid another process holds now (a reboot after a crash; where the system says when a process started).
     const parentStart = await processStart(process.ppid);
     if (parentStart !== null) {

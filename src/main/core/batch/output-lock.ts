@@ -5,12 +5,15 @@
 // the first, which ran on unseen). Core (no electron).
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { AppError } from '../../../shared/errors';
 import { toWriteError } from '../io/atomic-write';
 
 /** The lock file's name in the output folder (hidden: no scan takes it as an input). */
 export const BATCH_LOCK_NAME = '.cutout-batch.lock';
+
+/** How long a lock file that cannot be read yet may be one being written (its few bytes take a moment at most). */
+const LOCK_WRITE_MS = 5000;
 
 /** Output folders (real paths) a batch of this process writes into now. */
 const held = new Set<string>();
@@ -73,8 +76,13 @@ export async function lockOutputFolder(outDir: string): Promise<() => Promise<vo
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') await rm(path, { force: true }).catch(() => undefined);
         throw toWriteError(error, path);
       }
-      // A lock that cannot be read as one (empty, damaged) is of no batch: taken over.
+      // A lock that cannot be read as one (empty, damaged) is of no batch: taken over, once it is
+      // older than a moment (one just made is being written: two batches took the folder).
       const other = (await readFile(path, 'utf8').then(parseLock, () => null)) as { pid?: unknown; host?: unknown; start?: unknown } | null;
+      if (other === null) {
+        const age = await stat(path).then((s) => Date.now() - s.mtimeMs, () => Infinity);
+        if (age < LOCK_WRITE_MS) throw busy(outDir, 'another process, starting');
+      }
       const pid = typeof other?.pid === 'number' ? other.pid : NaN;
       const isSameProcess = async () => typeof other?.start !== 'string' || (await processStart(pid)) === null || (await processStart(pid)) === other.start;
       if (other?.host === hostname() && pid !== process.pid && Number.isInteger(pid) && isRunning(pid) && (await isSameProcess())) throw busy(outDir, `process ${pid}`);
