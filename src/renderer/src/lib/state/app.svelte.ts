@@ -463,7 +463,6 @@ export class AppState {
     }
   }
 
-
   /** Starts a job and resolves with its outcome (done | cancelled | failed). */
   async runJob(spec: JobSpec) {
     this.startsInFlight++;

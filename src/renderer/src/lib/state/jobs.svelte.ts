@@ -66,8 +66,9 @@ export class JobTracker {
    * its newest progress; resolves with its outcome. Null when it is tracked already.
    */
   adopt(job: RunningJob): Promise<JobOutcome> | null {
-    // (Ended already: a listJobs answer made before its end came after it, and it showed running for good.)
-    // Its end come before it, unclaimed: taken up, and ended at once (a batch's summary shows).
+    // Not one that ended and was claimed (a listJobs answer made before its end, coming after it,
+    // showed it running for good); one whose end came unclaimed is taken up and ends at once (a
+    // batch's summary shows).
     if (this.waiters.has(job.id) || (this.ended.has(job.id) && !this.early.has(job.id))) return null;
     const outcome = this.track(job.id, job.spec.kind, job.startedAtMs);
     if (job.progress) this.onProgress(job.progress);
