@@ -58,13 +58,21 @@ export function defaultThreadCount(): number {
 }
 
 /**
+ * The intra-op threads a session gets: the ones asked, at most one a core (256 stored in the
+ * settings, on 2 cores, made every cut-out about 8 times slower), every core when none is asked.
+ */
+export function sessionThreads(asked: number | undefined, cores = defaultThreadCount()): number {
+  return asked === undefined ? cores : Math.max(1, Math.min(asked, cores));
+}
+
+/**
  * Returns the cached session for (modelPath, provider request, threads), creating it on first use:
  * providers are tried one at a time in the platform order, falling back to CPU, so the provider
  * reported is the one that really started. A rejected creation is evicted from the cache.
  */
 export function getSession(modelPath: string, options: SessionOptions = {}): Promise<LoadedSession> {
   const request = options.provider ?? 'auto';
-  const threads = options.threads ?? defaultThreadCount();
+  const threads = sessionThreads(options.threads);
   const order = providerAttemptOrder(request);
   const key = `${modelPath}|${request}|${threads}`;
   let pending = cache.get(key);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../../src/shared/errors';
 import { PROVIDER_NAMES, providerAttemptOrder, providerRequestHere, providersForPlatform } from '../../../../src/main/core/inference/execution-providers';
 import { PROVIDER_CHOICES } from '../../../../src/shared/settings';
-import { getSession } from '../../../../src/main/core/inference/session';
+import { getSession, sessionThreads } from '../../../../src/main/core/inference/session';
 import { SHARED_MODELS_DIR } from '../../../helpers/env';
 
 describe('execution providers', () => {
@@ -50,5 +50,11 @@ describe('execution providers', () => {
     const cuda = await getSession(model, { provider: 'cuda', threads: 1 });
     expect(cuda.provider).toBe('cpu');
     expect(cuda.fallbacks[0]?.provider).toBe('cuda');
+  });
+});
+
+describe('session threads', () => {
+  it('are the ones asked, at most one a core (256 on 2 cores ran about 8 times slower), every core when none is asked', () => {
+    expect([sessionThreads(undefined, 2), sessionThreads(1, 2), sessionThreads(2, 2), sessionThreads(256, 2), sessionThreads(0, 4)]).toEqual([2, 1, 2, 2, 1]);
   });
 });
