@@ -129,10 +129,10 @@ function realPlace(path: string): string {
   }
 }
 
-/** Whether `path`, its links followed, is in one of `dirs` (theirs followed too). */
-function isReallyInside(path: string, dirs: readonly string[]): boolean {
+/** Whether `path`, its links followed, is in one of `realDirs` (folders as realPlace gives them). */
+function isReallyInside(path: string, realDirs: readonly string[]): boolean {
   const real = realPlace(path);
-  return dirs.some((dir) => isInside(real, realPlace(dir)));
+  return realDirs.some((dir) => isInside(real, dir));
 }
 
 /** The named files a call reads ([what, path]; one that is not a string is refused by the confinement), by method; every method is listed. */
@@ -254,7 +254,9 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   // A page reads only what it uploaded and what it made (its exports, the session's trimaps and
   // imports): a token holder could preview, cut out or batch any picture or clip of the server's
   // user (loadStickerFile gave any .png's bytes), and count any folder's files.
-  const isReadable = (path: string) => isReallyInside(path, [uploadDir, exportDir, sessionDir]);
+  // (The folders' own places taken once: each exists by now, and a check per path read them again.)
+  const readableDirs = [uploadDir, exportDir, sessionDir].map(realPlace);
+  const isReadable = (path: string) => isReallyInside(path, readableDirs);
   const confined = Object.fromEntries(
     (Object.keys(base) as (keyof AppApi)[]).map((method) => [
       method,
@@ -276,7 +278,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
   // A page writes only where it was given to (the exports folder, the session's own): a job's
   // output anywhere else was written (a file outside replaced by a PNG), and its folder became
   // downloadable (outputDir "/etc", then /download?path=/etc/passwd).
-  const writable = [exportDir, sessionDir];
+  const writableDirs = [exportDir, sessionDir].map(realPlace);
   // The recent files listed are those it may read (the desktop app's, which may share the list, and an
   // earlier exports folder's would fail to open, and would tell a token holder the user's paths).
   const readableOnly = (files: RecentFile[]) => files.filter((f) => isReadable(f.path));
@@ -302,7 +304,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
       for (const [what, path] of [['output', s.output], ['outputDir', s.outputDir], ['the print sheet', s.options?.sheet?.output]] as const) {
         // A place given as something else (["/tmp/x.png"]) was passed over here and read as its text further on.
         if (path !== undefined && typeof path !== 'string') throw new AppError('INVALID_ARGUMENT', `${what} must be a path (a string)`);
-        if (typeof path === 'string' && !isReallyInside(path, writable)) {
+        if (typeof path === 'string' && !isReallyInside(path, writableDirs)) {
           throw new AppError('INVALID_ARGUMENT', `In a browser, ${what} goes in the exports folder (${exportDir}), not ${path}`, { detail: { path } });
         }
       }

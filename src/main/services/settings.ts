@@ -42,8 +42,12 @@ export class SettingsStore {
     const store = new SettingsStore(dir);
     const path = join(dir, 'settings.json');
     const text = await readFile(path, 'utf8').catch(() => null);
-    const saved = text === null ? undefined : await readJson(path);
-    if (text !== null && text.trim() !== '' && saved === undefined) await copyFile(path, `${path}.bad`).catch(() => undefined);
+    let saved: unknown;
+    try {
+      saved = text === null ? undefined : JSON.parse(text);
+    } catch {
+      if (text!.trim() !== '') await copyFile(path, `${path}.bad`).catch(() => undefined);
+    }
     store.settings = parseSettings(saved);
     const raw = await readJson(join(dir, 'recent-files.json'));
     store.recent = Array.isArray(raw)

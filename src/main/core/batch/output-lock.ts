@@ -84,7 +84,11 @@ export async function lockOutputFolder(outDir: string): Promise<() => Promise<vo
         if (age < LOCK_WRITE_MS) throw busy(outDir, 'another process, starting');
       }
       const pid = typeof other?.pid === 'number' ? other.pid : NaN;
-      const isSameProcess = async () => typeof other?.start !== 'string' || (await processStart(pid)) === null || (await processStart(pid)) === other.start;
+      const isSameProcess = async () => {
+        if (typeof other?.start !== 'string') return true;
+        const now = await processStart(pid);
+        return now === null || now === other.start;
+      };
       if (other?.host === hostname() && pid !== process.pid && Number.isInteger(pid) && isRunning(pid) && (await isSameProcess())) throw busy(outDir, `process ${pid}`);
       // Left by a process that ended (or of another machine's, which a network folder shares: it
       // cannot be asked, and its batch's journal lines still keep the files apart), or by this one.

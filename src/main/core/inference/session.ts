@@ -59,7 +59,7 @@ export function defaultThreadCount(): number {
 
 /**
  * The intra-op threads a session gets: the ones asked, at most one a core (256 stored in the
- * settings, on 2 cores, made every cut-out about 8 times slower), every core when none is asked.
+ * settings, on 2 cores: a review's one cut-out took 19 s against 2.3 s), every core when none is asked.
  */
 export function sessionThreads(asked: number | undefined, cores = defaultThreadCount()): number {
   return asked === undefined ? cores : Math.max(1, Math.min(asked, cores));
