@@ -5,6 +5,7 @@ import type { PreloadBridge } from '../../shared/api';
 import { createIpcClient, createWebClient, type ApiClient, type FileLike } from '../../shared/api-client';
 import App from './App.svelte';
 import { AppState } from './lib/state/app.svelte';
+import { readStored, writeStored } from './lib/storage';
 import './app.css';
 
 function pickFilesInBrowser(req: { accept: string; multiple: boolean; folder?: boolean }): Promise<FileLike[]> {
@@ -51,21 +52,14 @@ function sessionToken(): string | undefined {
   const params = new URLSearchParams(location.search);
   const given = params.get('token');
   if (given) {
-    try {
-      localStorage.setItem(TOKEN_KEY, given);
-    } catch {
-      // Storage refused (a private window's limits): this page still has it.
-    }
+    // (Storage refused, a private window's limits: this page still has it.)
+    writeStored(TOKEN_KEY, given);
     params.delete('token');
     const rest = params.toString();
     history.replaceState(history.state, '', `${location.pathname}${rest ? `?${rest}` : ''}${location.hash}`);
     return given;
   }
-  try {
-    return localStorage.getItem(TOKEN_KEY) ?? undefined;
-  } catch {
-    return undefined;
-  }
+  return readStored(TOKEN_KEY) ?? undefined;
 }
 
 function createClient(): ApiClient {

@@ -148,15 +148,17 @@ export class BatchItems {
   attach(jobId: JobId, before: readonly BatchItemRow[] = []): void {
     this.jobId = jobId;
     this.inputs.clear();
-    const rows: BatchItemRow[] = [];
-    for (const { jobId: id, ...row } of [...before.map((row) => ({ jobId, ...row })), ...this.early]) {
-      if (id === jobId && !this.inputs.has(row.input)) {
-        this.inputs.add(row.input);
-        rows.push(row);
-      }
-    }
-    this.rows = rows;
+    this.rows = [];
+    for (const row of before) this.add(row);
+    for (const { jobId: id, ...row } of this.early) if (id === jobId) this.add(row);
     this.early = [];
+  }
+
+  /** Lists a row, unless its input is listed already. */
+  private add(row: BatchItemRow): void {
+    if (this.inputs.has(row.input)) return;
+    this.inputs.add(row.input);
+    this.rows.push(row);
   }
 
   /** A batchItemFinished event; items of other jobs, and an input listed already, are ignored. */
@@ -165,10 +167,9 @@ export class BatchItems {
       if (this.early.length < MAX_EARLY_ITEMS) this.early.push(e);
       return;
     }
-    if (e.jobId !== this.jobId || this.inputs.has(e.input)) return;
+    if (e.jobId !== this.jobId) return;
     const { jobId: _id, ...row } = e;
-    this.inputs.add(row.input);
-    this.rows.push(row);
+    this.add(row);
   }
 
   /** How an input ended, or undefined while it has not. */
