@@ -1,7 +1,7 @@
 // Output names of a batch: the naming template ({name}, {ext}, {mode}, {spec}, {bg}, {index}),
 // the mirrored sub-folder, and deterministic de-duplication (so a resumed run plans the same
 // paths). Pure; core (no electron).
-import { extname, join, posix } from 'node:path';
+import { extname, join, sep } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import type { BatchFormat, BatchItem } from './types';
 
@@ -53,12 +53,18 @@ export interface PlanClaims {
   isForeign(path: string, input: string): boolean;
 }
 
+/** Stands for the {index} token while a name is matched against earlier outputs (renderName keeps it). */
+const INDEX_MARK = '\uE000';
+
 /**
  * Output path of every item under `outputDir`: the mirrored folder plus the rendered name and the
  * format's extension. Items must be in scan order; a name taken twice in one folder (a.jpg and a.png)
  * gets -2, -3 ... in that order. With `claims`, an input keeps the name it was written to before
  * (so adding a.gif later does not move a.jpg's output), and a name that holds a file which is not
  * the input's own is passed over: a batch never overwrites what it did not write for that input.
+ * {index} is the place in scan order; an input written before keeps its number, and a file added
+ * later takes its place's number when no earlier output holds it, else the smallest one free (so
+ * adding a file never renumbers, nor orphans, the outputs already written).
  */
 export function planOutputPaths(
   items: readonly BatchItem[],
@@ -69,35 +75,53 @@ export function planOutputPaths(
   claims?: PlanClaims,
 ): string[] {
   validateNameTemplate(template);
-  const width = String(items.length).length;
-  const names = items.map((item, i) => {
-    const { stem, ext } = splitFileName(item.fileName);
-    return { relDir: item.relDir, base: renderName(template, { name: stem, ext, mode: vars.mode, spec: vars.spec ?? '', bg: vars.bg ?? '', index: String(i + 1).padStart(width, '0') }) };
+  const ext = `.${outputExt}`;
+  const itemVars = items.map((item) => {
+    const { stem, ext: inputExt } = splitFileName(item.fileName);
+    return { name: stem, ext: inputExt, mode: vars.mode, spec: vars.spec ?? '', bg: vars.bg ?? '' };
   });
-  const pathOf = (i: number, n: number): string => {
-    const { relDir, base } = names[i];
-    const rel = posix.join(relDir, n === 1 ? `${base}.${outputExt}` : `${base}-${n}.${outputExt}`);
-    return join(outputDir, ...rel.split('/'));
-  };
+  const folderOf = (i: number): string => join(outputDir, ...items[i].relDir.split('/').filter(Boolean));
+  // The names item i may have been written to, whatever its number: its folder, the name with any
+  // index, then nothing or -2, -3 … (case-insensitively).
+  const family = items.map((_, i) => {
+    const base = renderName(template, { ...itemVars[i], index: INDEX_MARK });
+    const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const name = base.split(INDEX_MARK).map(escape).join('(\\d+)');
+    return new RegExp(`^${escape(folderOf(i) + sep)}${name}(?:-[1-9]\\d*)?${escape(ext)}$`, 'i');
+  });
   const used = new Set<string>();
   const plan: (string | undefined)[] = items.map(() => undefined);
-  // One of item i's names: the first, or it with -2, -3 … (case-insensitively).
-  const isOfFamily = (path: string, i: number): boolean => {
-    const p = path.toLowerCase();
-    const first = pathOf(i, 1).toLowerCase();
-    const ext = `.${outputExt.toLowerCase()}`;
-    const stem = first.slice(0, first.length - ext.length);
-    return p === first || (p.startsWith(`${stem}-`) && p.endsWith(ext) && /^[1-9]\d*$/.test(p.slice(stem.length + 1, p.length - ext.length)));
-  };
+  const numbers: (number | undefined)[] = items.map(() => undefined);
   if (claims) {
     for (let i = 0; i < items.length; i++) {
-      const kept = claims.previousOutputsOf(items[i].input).find((p) => isOfFamily(p, i) && !used.has(p.toLowerCase()));
-      if (kept) {
-        plan[i] = kept;
-        used.add(kept.toLowerCase());
+      for (const p of claims.previousOutputsOf(items[i].input)) {
+        const match = family[i].exec(p);
+        if (!match || used.has(p.toLowerCase())) continue;
+        plan[i] = p;
+        used.add(p.toLowerCase());
+        if (match[1] !== undefined) numbers[i] = Number(match[1]);
+        break;
       }
     }
   }
+  // Numbers for the rest: its place's, unless an earlier output holds it; else the smallest free.
+  const taken = new Set(numbers.filter((n): n is number => n !== undefined));
+  for (let i = 0; i < items.length; i++) if (plan[i] === undefined && !taken.has(i + 1)) numbers[i] = i + 1;
+  for (let i = 0; i < items.length; i++) if (numbers[i] !== undefined) taken.add(numbers[i]!);
+  let free = 1;
+  for (let i = 0; i < items.length; i++) {
+    if (plan[i] !== undefined || numbers[i] !== undefined) continue;
+    while (taken.has(free)) free++;
+    numbers[i] = free;
+    taken.add(free);
+  }
+  let largest = items.length;
+  for (const n of taken) largest = Math.max(largest, n);
+  const width = String(largest).length;
+  const pathOf = (i: number, n: number): string => {
+    const base = renderName(template, { ...itemVars[i], index: String(numbers[i]).padStart(width, '0') });
+    return join(folderOf(i), n === 1 ? `${base}${ext}` : `${base}-${n}${ext}`);
+  };
   return plan.map((kept, i) => {
     if (kept) return kept;
     let path = pathOf(i, 1);

@@ -39,6 +39,23 @@ describe('batch naming', () => {
     });
     expect(plan).toEqual(['/out/a_cutout-4.png', '/out/a_cutout.png', '/out/A_cutout-2.png', '/out/b_cutout-2.png']);
   });
+  it('{index}: outputs written before keep their numbers; a file added later takes a free one', () => {
+    const item = (name: string, relDir = '') => ({ input: `/in/${relDir ? `${relDir}/` : ''}${name}`, relDir, fileName: name, sizeBytes: 1, mtimeMs: 1 });
+    const first = [item('b.jpg'), item('c.jpg'), item('d.jpg'), item('e.jpg', 's')];
+    const written = planOutputPaths(first, '/out', '{index}_{name}', { mode: 'portrait' }, 'png');
+    expect(written).toEqual(['/out/1_b.png', '/out/2_c.png', '/out/3_d.png', '/out/s/4_e.png']);
+    // c.jpg failed the first time (no output); a.jpg is added before all; ten files now.
+    const before = new Map(first.filter((_, i) => i !== 1).map((it, i) => [it.input, [written[i === 0 ? 0 : i + 1]]]));
+    const claims = { previousOutputsOf: (input: string) => before.get(input) ?? [], isForeign: () => false };
+    const later = [item('a.jpg'), ...first, ...['f', 'g', 'h', 'i', 'j'].map((n) => item(`${n}.jpg`, 's'))];
+    const plan = planOutputPaths(later, '/out', '{index}_{name}', { mode: 'portrait' }, 'png', claims);
+    // b, d and e keep theirs; f to j take their places' numbers; a and c (whose places' 1 and 3 are
+    // held) the smallest free ones.
+    expect(plan.slice(0, 5)).toEqual(['/out/02_a.png', '/out/1_b.png', '/out/05_c.png', '/out/3_d.png', '/out/s/4_e.png']);
+    expect(plan.slice(5)).toEqual(['/out/s/06_f.png', '/out/s/07_g.png', '/out/s/08_h.png', '/out/s/09_i.png', '/out/s/10_j.png']);
+    // A resume with nothing new plans the same paths again.
+    expect(planOutputPaths(first, '/out', '{index}_{name}', { mode: 'portrait' }, 'png', claims)).toEqual(written);
+  });
   it('refuses unknown tokens and path separators', () => {
     expect(() => validateNameTemplate('{nope}')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => validateNameTemplate('../{name}')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
