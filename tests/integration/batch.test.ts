@@ -1,7 +1,7 @@
 // Batch export end to end on real portraits (downscaled eval images), the real model and sharp:
 // mirrored tree, corrupt inputs reported while the rest is done, resume, retry-failed, cancel.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { processStart } from '../../src/main/core/batch/output-lock';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -346,6 +346,10 @@ describe('batch export', () => {
     // x alone, resumed: still in photos/, not at the top.
     const alone = await runBatch([x], out, { ...opts, resume: true }, env);
     expect([alone.skipped, alone.done]).toEqual([1, 0]);
+    // y through a link to its folder, resumed: the same folder (it redid all into a new sub-folder).
+    symlinkSync(join(root, 'places', 'y'), join(root, 'places', 'y-link'));
+    const linked = await runBatch([join(root, 'places', 'y-link', 'photos')], out, { ...opts, resume: true }, env);
+    expect([linked.skipped, linked.done, linked.folderPlaces[0].rel]).toEqual([2, 0, 'photos-2']);
     // One class, then another, into one folder: the second gets a sub-folder of its own.
     const classA = join(root, 'school', '7A');
     const classB = join(root, 'school', '7B');

@@ -8,6 +8,7 @@ import type { ErrorCode, ErrorKind } from '../../../shared/errors';
 import type { FinishedFile } from '../../../shared/jobs';
 import { BATCH_JOURNAL_NAME } from '../../../shared/media';
 import { toWriteError } from '../io/atomic-write';
+import type { InputSpeller } from './scan';
 
 /** File name of the journal inside the output folder. */
 export const JOURNAL_NAME = BATCH_JOURNAL_NAME;
@@ -187,20 +188,26 @@ export function outputKey(path: string): string {
 
 /**
  * Reads a journal, keyed against the output folder as this run spells it. Missing file -> an empty index. Lines that do not parse (a line torn by a crash
- * mid-append) are skipped.
+ * mid-append) are skipped. `respell` gives each record's input as this run spells it (an input folder
+ * given through a link: InputSpeller).
  */
-export async function readJournal(path: string, outputDir = ''): Promise<JournalIndex> {
+export async function readJournal(path: string, outputDir = '', respell?: InputSpeller): Promise<JournalIndex> {
   const text = await readFile(path, 'utf8').catch(() => '');
   const index = new JournalIndex(outputDir);
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
+    let r: JournalRecord;
     try {
-      const r = JSON.parse(line) as JournalRecord;
-      if (r && r.v === 1 && typeof r.input === 'string' && (r.status === 'done' || r.status === 'failed')) index.add(r);
-      else if (isOutputClaim(r)) index.addClaim(r);
+      r = JSON.parse(line) as JournalRecord;
     } catch {
       // A torn line from a crash: that file was in flight and is redone.
+      continue;
     }
+    const isRecord = r && r.v === 1 && typeof r.input === 'string' && (r.status === 'done' || r.status === 'failed');
+    if (!isRecord && !isOutputClaim(r)) continue;
+    if (respell) r.input = await respell.spell(r.input);
+    if (isRecord) index.add(r);
+    else index.addClaim(r as unknown as OutputClaim);
   }
   return index;
 }

@@ -22,7 +22,7 @@ import { RefinePool } from './refine-pool';
 import { DEFAULT_QUALITY } from '../image/encode';
 import { readReport, REPORT_CSV, REPORT_JSON, writeReports } from './report';
 import { notReadable } from '../io/read-head';
-import { realOrResolved, scanInputs } from './scan';
+import { InputSpeller, realOrResolved, scanInputs } from './scan';
 import type { BatchEntry, BatchFileEvent, BatchItem, BatchOptions, BatchStatus, BatchSummary } from './types';
 
 /** Bumped when a change to the batch code changes outputs, so --resume redoes old outputs. */
@@ -209,7 +209,8 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     // puts it back there). --resume and --retry-failed also read what became of each input under
     // these options (batches of other modes may share OUT).
     const journalPath = join(outDir, JOURNAL_NAME);
-    const journalIndex = await readJournal(journalPath, outDir);
+    const speller = await InputSpeller.of(inputs);
+    const journalIndex = await readJournal(journalPath, outDir, speller);
     ctx.onProgress?.({ stage: 'scan', done: 0, total: 1 });
     const scan = await scanInputs(inputs, { recursive: options.recursive ?? false, extensions: options.extensions ?? mode.inputExtensions, excludeDirs: [outDir], earlierPlaces: journalIndex.donePlaces(), outDir, isOwnOutput: (path) => journalIndex.ownerOf(path) !== undefined });
     ctx.onProgress?.({ stage: 'scan', done: 1, total: 1 });
@@ -232,6 +233,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
       const report = await readReport(outDir);
       const isThisMode = report?.summary?.mode === mode.id;
       for (const e of report?.entries ?? []) {
+        if (typeof e.input === 'string') e.input = await speller.spell(e.input);
         if (e.status === 'failed') reportFailures.set(e.input, { v: 1, input: e.input, status: 'failed', sizeBytes: -1, mtimeMs: -1, optionsHash: '', output: e.output, code: e.code, atMs: 0 });
         else if (isThisMode && (e.status === 'done' || (e.status === 'skipped' && e.doneBefore)) && e.output && existing.has(outputKey(e.output))) {
           reportFailures.set(e.input, { v: 1, input: e.input, status: 'done', sizeBytes: -1, mtimeMs: -1, optionsHash: '', output: e.output, atMs: 0 });

@@ -3,7 +3,7 @@
 // folder (and earlier batches' output folders), symlinked folders not followed (no cycles).
 // Deterministic order. Core (no electron).
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { extensionOf, isHiddenOrSystem } from '../../../shared/media';
 import { JOURNAL_NAME } from './journal';
 import type { BatchItem } from './types';
@@ -50,6 +50,47 @@ const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /** The real path (links resolved), or the resolved one when it does not exist yet. */
 export async function realOrResolved(path: string): Promise<string> {
   return realpath(path).catch(() => resolve(path));
+}
+
+/**
+ * Spells an input path from an earlier run as this run's inputs spell it: the same folder (or file)
+ * given another way (a link to it, /tmp and /private/tmp on macOS) is one input, so a resume through
+ * it finds what was done (it redid everything into a new sub-folder). Paths are compared with their
+ * folders' links followed (a file's own link is not: a linked picture in a folder is an input of its
+ * own name). Each folder is looked up once.
+ */
+export class InputSpeller {
+  private readonly realDirs = new Map<string, Promise<string>>();
+  private constructor(private readonly roots: readonly { path: string; real: string; canonical: string }[]) {}
+
+  /** `inputs`: the files and folders given to this run, as it spells them. */
+  static async of(inputs: readonly string[]): Promise<InputSpeller> {
+    const speller = new InputSpeller([]);
+    const roots = await Promise.all(inputs.map((input) => resolve(input)).map(async (path) => ({ path, real: await realOrResolved(path), canonical: await speller.canonical(path) })));
+    return new InputSpeller(roots);
+  }
+
+  /** `input` as this run spells it, or as it was when no input of this run is it or holds it. */
+  async spell(input: string): Promise<string> {
+    if (!isAbsolute(input)) return input;
+    const canonical = await this.canonical(input);
+    for (const root of this.roots) {
+      if (canonical === root.canonical) return root.path;
+      const inside = root.real.endsWith(sep) ? root.real : root.real + sep;
+      if (canonical.startsWith(inside)) return join(root.path, canonical.slice(inside.length));
+    }
+    return input;
+  }
+
+  private async canonical(path: string): Promise<string> {
+    const dir = dirname(path);
+    let real = this.realDirs.get(dir);
+    if (!real) {
+      real = realOrResolved(dir);
+      this.realDirs.set(dir, real);
+    }
+    return join(await real, basename(path));
+  }
 }
 
 /**
