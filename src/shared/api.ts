@@ -19,6 +19,8 @@ export interface ModelInfo {
   path: string | null;
   /** True for the model a task uses when none is named. */
   isDefault: boolean;
+  /** On the model used by default: the id of the task's own default, used instead of it because that one is missing or damaged. */
+  replaces?: string;
 }
 
 /** Facts about the running app the status line and Settings show. */

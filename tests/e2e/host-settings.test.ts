@@ -4,7 +4,7 @@
 //   on at its largest size within the budget. The editor says so and exports that size, a batch
 //   notes it on the file's row, and the ID photo workspace makes its photo of it.
 // - Settings' export folder (settings.json, set on the desktop): a browser does not use it unseen.
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -201,6 +201,30 @@ describe('Settings: the models as the folders hold them now', () => {
     await app.page.click('[data-workspace=settings]');
     await expect.poll(() => mediapipe.locator('.dot').getAttribute('aria-label'), { timeout: 20_000 }).toBe('Installed, checksum verified');
     expect(await mediapipe.locator('[data-testid=settings-model-problem]').count()).toBe(0);
+    expect(app.pageErrors).toEqual([]);
+  });
+});
+
+describe('a damaged default model', () => {
+  // The default person model damaged (bytes changed), SINet beside it: the engine cuts out with SINet.
+  const modelsDir = tempDir('cutout-e2e-models-');
+  for (const file of ['face_detection_yunet_2023mar.onnx', 'face_landmarks_pfld_ghostone_wflw98_112x112.onnx', 'portrait_sinet_softmax_320x320.onnx']) copyFileSync(join(SHARED_MODELS_DIR, file), join(modelsDir, file));
+  const damaged = readFileSync(join(SHARED_MODELS_DIR, 'portrait_selfie_segmentation_mediapipe_256x256.onnx'));
+  damaged.fill(0, 1000, 2000);
+  writeFileSync(join(modelsDir, 'portrait_selfie_segmentation_mediapipe_256x256.onnx'), damaged);
+  const app = useAppSession({ CUTOUT_MODELS_DIR: modelsDir });
+
+  it('is said in every workspace with the model used instead (the app said it nowhere), and a cut-out is still made', async () => {
+    const banner = app.page.locator('[data-testid=error-banner]');
+    await expect.poll(() => banner.getAttribute('data-code', { timeout: 1000 }).catch(() => null), { timeout: 20_000 }).toBe('MODEL_CORRUPT');
+    expect((await banner.locator('.title').textContent())!.replace(/\s+/g, ' ').trim()).toMatch(/^portrait_selfie_segmentation_mediapipe_256x256\.onnxThe default model MediaPipe[^:]* is damaged: SINet[^.]* is used instead\. MODEL_CORRUPT$/);
+    await app.page.click('[data-workspace=idphoto]');
+    expect(await banner.getAttribute('data-code')).toBe('MODEL_CORRUPT');
+    await app.page.click('[data-workspace=cutout]');
+    const portrait = evalFile('id_portraits', 'images', 'df_img1.jpg');
+    await openThroughDialog(app.page, portrait);
+    await waitForCutoutOf(app.page, portrait);
+    await app.page.screenshot({ path: join(ARTIFACTS_DIR, 'screens', 'model-default-damaged.png') });
     expect(app.pageErrors).toEqual([]);
   });
 });

@@ -2,19 +2,19 @@
 // the shown workspace (pending until one registers), errors vs cancellation, job outcomes.
 // The API client is a small in-memory stand-in for the transport (the e2e tests use the real one).
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AppEvents } from '../../../src/shared/api';
+import type { AppEvents, ModelInfo } from '../../../src/shared/api';
 import type { ApiClient } from '../../../src/shared/api-client';
 import { AppError, CancelledError } from '../../../src/shared/errors';
 import { DEFAULT_SETTINGS, type Settings } from '../../../src/shared/settings';
 import type { RunningJob } from '../../../src/shared/jobs';
-import { AppState } from '../../../src/renderer/src/lib/state/app.svelte';
+import { AppState, replacedDefault } from '../../../src/renderer/src/lib/state/app.svelte';
 
 const infoCalls: number[] = [];
 
 /** What the engine was asked, in order ('set' a setting, 'info' the app info). */
 const calls: string[] = [];
 
-function memoryClient(running: RunningJob[] = []) {
+function memoryClient(running: RunningJob[] = [], models: ModelInfo[] = []) {
   let settings: Settings = { ...DEFAULT_SETTINGS };
   const connection: ((state: 'lost' | 'back') => void)[] = [];
   const listeners: { [K in keyof AppEvents]?: ((p: AppEvents[K]) => void)[] } = {};
@@ -35,6 +35,7 @@ function memoryClient(running: RunningJob[] = []) {
     setSettings: async (patch: Partial<Settings>) => (calls.push('set'), (settings = { ...settings, ...patch })),
     getRecentFiles: async () => [],
     listJobs: async () => running,
+    listModels: async () => models,
     startJob: async () => 'job-1',
     cancelJob: async () => {
       emit('jobFinished', { jobId: 'job-1', outcome: 'cancelled', elapsedMs: 3 });
@@ -72,6 +73,24 @@ describe('AppState', () => {
     connect('back');
     await vi.waitFor(() => expect(app.settings.theme).toBe('dark'));
     expect([app.connection, app.status.key, app.notice]).toEqual(['ok', 'status.ready', null]);
+  });
+
+  it('says a default model that cannot be used while another of its task is used instead, in every workspace', async () => {
+    const model = (id: string, state: ModelInfo['state'], isDefault: boolean, replaces?: string, task: ModelInfo['task'] = 'person-mask'): ModelInfo => ({
+      id, name: `${id} model`, task, state, licence: 'MIT', bundled: false, path: state === 'missing' ? null : `/models/${id}.onnx`, isDefault, ...(replaces ? { replaces } : {}),
+    });
+    const damaged = [model('face', 'ok', true, undefined, 'face-detect'), model('selfie', 'corrupt', false), model('sinet', 'ok', true, 'selfie')];
+    const app = new AppState(memoryClient([], damaged).client, { languages: ['en'] });
+    await app.init();
+    await vi.waitFor(() => expect(app.shownNotice?.code).toBe('MODEL_CORRUPT'));
+    expect(app.unseenErrorIn).toBeNull();
+    const notice = app.shownNotice!;
+    expect([notice.file, app.t(notice.messageKey, notice.params)]).toEqual(['selfie.onnx', 'The default model selfie model is damaged: sinet model is used instead.']);
+    expect(app.t(notice.fixKey, notice.params)).toContain('Download selfie model again');
+    // Missing, said as missing; the default in use, or none usable (the task fails when used): nothing said.
+    expect(replacedDefault([model('selfie', 'missing', false), model('sinet', 'unpinned', true, 'selfie')])).toMatchObject({ code: 'MODEL_MISSING', detail: { defaultReplaced: true, model: 'selfie model', other: 'sinet model' } });
+    expect(replacedDefault([model('selfie', 'corrupt', false), model('sinet', 'missing', false)])).toBeNull();
+    expect(replacedDefault([model('selfie', 'ok', true), model('sinet', 'corrupt', false)])).toBeNull();
   });
 
   it('takes up the jobs the engine runs that it did not start: tracked, and a batch kept for the Batch workspace with its inputs ended since', async () => {

@@ -8,11 +8,13 @@ export function createModelsArea(deps: ApiDeps): Pick<AppApi, 'listModels'> {
     async listModels() {
       deps.models.refresh();
       const list = await deps.models.list();
-      const defaults = new Set<string>();
+      // The model each task uses (ModelStore.defaultFor): its default, else the first usable, which replaces it.
+      const defaults = new Map<string, string | undefined>();
       for (const task of new Set(list.map((s) => s.entry.task))) {
         const usable = list.filter((s) => s.entry.task === task && (s.state === 'ok' || s.state === 'unpinned'));
         const pick = usable.find((s) => s.entry.default === true) ?? usable[0];
-        if (pick) defaults.add(pick.entry.id);
+        const own = list.find((s) => s.entry.task === task && s.entry.default === true);
+        if (pick) defaults.set(pick.entry.id, own && own !== pick ? own.entry.id : undefined);
       }
       return list.map(
         (s): ModelInfo => ({
@@ -25,6 +27,7 @@ export function createModelsArea(deps: ApiDeps): Pick<AppApi, 'listModels'> {
           ...(s.entry.url ? { url: s.entry.url } : {}),
           path: s.path,
           isDefault: defaults.has(s.entry.id),
+          ...(defaults.get(s.entry.id) ? { replaces: defaults.get(s.entry.id) } : {}),
         }),
       );
     },

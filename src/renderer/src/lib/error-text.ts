@@ -56,12 +56,16 @@ function fileOf(detail: unknown): { file?: string } {
 }
 
 /**
- * What a notice's words name from the error's detail: the size limit of a file too large to
+ * What a notice's words name from the error's detail: the models of a default replaced, the size limit of a file too large to
  * import (INPUT_UNSUPPORTED tooLarge, in MB), and the pixel limit of IMAGE_TOO_LARGE (there is
  * no such setting to point at). Without a detail (a batch row carries none) it is the largest
  * picture the app takes, which every picture it opens is held to (bigger ones it downscales).
  */
 function paramsOf(code: ErrorCode, detail: unknown): Record<string, string | number> {
+  if (errorKindOf(detail) === 'defaultReplaced') {
+    const d = detail as { model?: unknown; other?: unknown };
+    return { model: String(d.model ?? ''), other: String(d.other ?? '') };
+  }
   if (code === 'INPUT_UNSUPPORTED') return errorKindOf(detail) === 'tooLarge' ? { limit: MAX_IMPORT_BYTES / 1024 / 1024 } : {};
   if (code !== 'IMAGE_TOO_LARGE') return {};
   const d = (detail ?? {}) as { maxPixels?: unknown };

@@ -1,8 +1,8 @@
 // The app's top-level state (rune class, renderer): the API client, settings, locale and theme,
 // the active workspace, recent files, the status line, the error banner and the running jobs.
-import type { AppInfo, RecentFile, RecentMedia } from '../../../../shared/api';
+import type { AppInfo, ModelInfo, RecentFile, RecentMedia } from '../../../../shared/api';
 import { engineUnreachable, type ApiClient } from '../../../../shared/api-client';
-import { toWire } from '../../../../shared/errors';
+import { toWire, type WireError } from '../../../../shared/errors';
 import type { BatchItemFinished, JobOutcome, JobSpec, RefineMode, RunningJob, Subject } from '../../../../shared/jobs';
 import { DEFAULT_SETTINGS, type Settings } from '../../../../shared/settings';
 import { describeError, type ErrorNotice } from '../error-text';
@@ -70,6 +70,24 @@ const MAX_OWN_JOBS = 50;
 const MAX_ITEMS_WHILE_LISTING = 10_000;
 
 /** Adds a batch item to a taken-up batch's list, an input once. */
+/**
+ * A task's default model that cannot be used while another of its models is used instead
+ * (ModelInfo.replaces), as a notice for the banner; null when none is.
+ */
+export function replacedDefault(models: readonly ModelInfo[]): WireError | null {
+  for (const used of models) {
+    const model = used.isDefault && used.replaces ? models.find((m) => m.id === used.replaces) : undefined;
+    if (!model) continue;
+    const why = model.state === 'corrupt' ? 'is damaged (its sha256 is not the manifest\'s)' : 'is missing';
+    return {
+      code: model.state === 'corrupt' ? 'MODEL_CORRUPT' : 'MODEL_MISSING',
+      message: `The default model ${model.id} ${why}; ${used.id} is used instead${model.path ? ` (${model.path})` : ''}`,
+      detail: { defaultReplaced: true, model: model.name, other: used.name, ...(model.path ? { path: model.path } : {}) },
+    };
+  }
+  return null;
+}
+
 function addItem(items: Omit<BatchItemFinished, 'jobId'>[], { jobId: _id, ...item }: BatchItemFinished): void {
   if (!items.some((i) => i.input === item.input)) items.push(item);
 }
@@ -211,6 +229,7 @@ export class AppState {
       this.recent = recent;
       this.takeUpJobs(running, 'connect');
       this.connection = 'ok';
+      void this.sayReplacedDefault();
       if (this.status.key === 'status.offline' || this.status.key === 'status.connecting') this.status = { key: 'status.ready', tone: 'idle' };
     } catch (error) {
       this.connection = 'offline';
@@ -218,6 +237,16 @@ export class AppState {
       // The engine is out of reach: said in every workspace.
       this.showError(error, null);
     }
+  }
+
+  /**
+   * A default model that cannot be used while another of its task's is used instead: the app said
+   * it nowhere but in Settings (the CLI says it). Said in every workspace's banner at each connect,
+   * unless an error is showing.
+   */
+  private async sayReplacedDefault(): Promise<void> {
+    const notice = replacedDefault(await this.client.listModels().catch(() => []));
+    if (notice && !this.notice) this.showError(notice, null);
   }
 
   /** The page has no token the engine takes (opened without the printed address): said so, which "the engine is gone" must not cover. */
