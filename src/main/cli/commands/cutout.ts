@@ -67,7 +67,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
     name,
     summary: subject === 'person' ? 'cut people out of photos' : 'cut anime characters out of pictures',
     usage: `cutout ${name} IN... -o OUT [--bg '#438EDB'|white|blue|red|transparent|PICTURE] [--model ID] [--refine off|fast|full (default full)] [--trimap FILE] [--format png|jpg|webp] [--quality 1-100] [--mask] [--provider auto|cpu|webgpu|...] [--threads N]
-  OUT is a file for one input, a folder for several (there NAME_${subject === 'anime' ? 'anime' : 'cutout'}.png, as a batch names them). PNG and WebP keep transparency; .jpg has none, so a transparent cut-out is put on white (pass --bg for another colour).
+  OUT is a file for one input, a folder for several or one (there NAME_${subject === 'anime' ? 'anime' : 'cutout'}.png, as a batch names them). PNG and WebP keep transparency; .jpg has none, so a transparent cut-out is put on white (pass --bg for another colour).
   --format: the file type (default: OUT's extension, else PNG; a name without an extension gets the type's); --quality: JPEG / WebP quality (default 92).
   --bg PICTURE (a .jpg, .png, .webp ... file) places the cut-out on that picture, scaled to cover it and centred.
   --mask writes the matte instead of the cut-out: an 8-bit greyscale PNG, white where the ${subject === 'anime' ? 'character' : 'person'} is, black where not, grey at the soft edge
@@ -92,6 +92,8 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
       if (!values.out) throw new UsageError('Missing -o OUT (a file for one input, a folder for several)');
       const refine = refineFlag(values.refine);
       if (values.trimap && positionals.length > 1) throw new UsageError('--trimap works with a single input');
+      // Off is the model's mask alone: the trimap was not used, unsaid.
+      if (values.trimap && refine === 'off') throw new UsageError('--trimap is solved by the edge refinement: use --refine fast or full with it, not off');
       const background = checkedAsUsage(() => parseBackground(values.bg!));
       const asked = choiceFlag(values.format, 'format', FORMATS, 'png, jpg or webp');
       const mask = values.mask === true;
@@ -99,8 +101,9 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
       const format = asked ?? (background.kind === 'transparent' ? 'png' : undefined);
       const quality = qualityFlag(values.quality);
       const env = envFromFlags(values);
-      // Several into a folder are named as a batch of the same mode names them (a_cutout.png, a_anime.png).
-      const planned = await planOutputs(positionals, values.out, format === 'jpeg' ? 'jpg' : (format ?? 'png'), mask ? '_mask' : positionals.length > 1 ? (subject === 'anime' ? '_anime' : '_cutout') : '');
+      // Into a folder, named as a batch of the same mode names them (a_cutout.png, a_anime.png): one
+      // input too, whose photo.png beside photo.jpg was written over (and a PNG input refused).
+      const planned = await planOutputs(positionals, values.out, format === 'jpeg' ? 'jpg' : (format ?? 'png'), mask ? '_mask' : subject === 'anime' ? '_anime' : '_cutout');
       // A name without an extension gets the format's (-o same wrote a PNG named "same", and over a
       // file "same"); what stands there that is no file (a device, a folder) is left for the write
       // to refuse (-o /dev/null would have become /dev/null.png).
