@@ -87,11 +87,21 @@ await engine.dispose();`,
     const one = await cutout(['portrait', inputs[0], '-o', join(dir, 'one'), '--mask', '--refine', 'off']);
     expect(one.code).toBe(0);
     expect((await sharp(join(dir, 'one.png')).metadata()).channels).toBe(1);
-    // One input into a folder is named _mask too, apart from its cut-out (NAME.png).
+    // One input into a folder is named as several are (NAME_cutout.png, NAME_mask.png).
     const folder = tempDir();
     expect((await cutout(['portrait', inputs[0], '-o', folder, '--refine', 'off'])).code).toBe(0);
     expect((await cutout(['portrait', inputs[0], '-o', folder, '--mask', '--refine', 'off'])).code).toBe(0);
-    expect(readdirSync(folder).sort()).toEqual(['hv_test2.png', 'hv_test2_mask.png']);
+    expect(readdirSync(folder).sort()).toEqual(['hv_test2_cutout.png', 'hv_test2_mask.png']);
+    // Into its own folder: photo.png beside photo.jpg, another picture, is not written over (it
+    // was, as photo.jpg's NAME.png), and a PNG input is cut out (it was refused as the output).
+    const own = tempDir();
+    copyFileSync(inputs[0], join(own, 'photo.jpg'));
+    copyFileSync(inputs[1], join(own, 'photo.png'));
+    const theirs = readFileSync(join(own, 'photo.png'));
+    expect((await cutout(['portrait', join(own, 'photo.jpg'), '-o', own, '--refine', 'off'])).code).toBe(0);
+    expect((await cutout(['portrait', join(own, 'photo.png'), '-o', own, '--refine', 'off'])).code).toBe(0);
+    expect(readFileSync(join(own, 'photo.png')).equals(theirs)).toBe(true);
+    expect(readdirSync(own).sort()).toEqual(['photo.jpg', 'photo.png', 'photo_cutout.png']);
     for (const [args, message] of [
       [['--bg', 'white'], '--mask writes the matte alone: --bg does not go with it'],
       [['--format', 'jpg'], '--mask writes a PNG (8-bit grey, lossless): --format png, or leave --format out'],
@@ -165,6 +175,10 @@ await engine.dispose();`,
       // --refine's value, in any case, as --format's (a wrong one exited 1, as an engine error); a
       // word a command takes no word for (it was INTERNAL, exit 1).
       [['portrait', input, '-o', join(dir, 'r.png'), '--refine', 'sharp'], '--refine must be off, fast or full, got "sharp"'],
+      // A threshold in hex (it was taken as 1), as every other number flag refuses it.
+      [['training-data', input, '-o', join(dir, 'td'), '--threshold', '0x1'], '--threshold must be a number, got "0x1"'],
+      // A trimap with no refinement to solve it (the model's mask was written, the trimap unused, unsaid).
+      [['portrait', input, '-o', join(dir, 't.png'), '--trimap', input, '--refine', 'off'], '--trimap is solved by the edge refinement: use --refine fast or full with it, not off'],
       [['batch', input, '-o', join(dir, 'b'), '--refine', 'FULL', '--jobs', '0'], '--jobs must be a whole number from 1 to 64, got 0'],
       [['models', 'stray'], "Unexpected argument 'stray'. This command does not take positional arguments; see `cutout models --help`"],
       // A benchmark section that is none (it ran nothing and wrote an empty latest.json over the results).
@@ -193,6 +207,15 @@ await engine.dispose();`,
       expect([r.code, r.stdout, r.stderr.trim()]).toEqual([1, '', `OUTPUT_NOT_WRITABLE: Cannot write ${join(dir, 'a-folder')}: it is a folder, not a file; name a file to write.`]);
     }
     expect(existsSync(join(dir, 'id.jpg'))).toBe(false);
+    // One output file whose folder cannot be made: said before the picture is read (a picture not
+    // one says so second), as several into a folder were (a read-only folder was found after the
+    // work). Under /proc, Node's recursive mkdir never returned: the command hung at 100 % CPU.
+    writeFileSync(join(dir, 'a-file'), 'x');
+    writeFileSync(join(dir, 'not-a-picture.jpg'), 'x');
+    for (const [command, out] of [['portrait', join(dir, 'a-file', 'o.png')], ['anime', join(dir, 'a-file', 'o.png')], ['idphoto', join(dir, 'a-file', 'id.jpg')], ['portrait', '/proc/cutout-test/o.png']]) {
+      const r = await cutout([command, join(dir, 'not-a-picture.jpg'), '-o', out]);
+      expect([r.code, r.stdout, r.stderr], `${command} ${out}`).toEqual([1, '', expect.stringMatching(/^OUTPUT_NOT_WRITABLE: /)]);
+    }
     const spec = await cutout(['batch', input, '-o', join(dir, 'b'), '--mode', 'idphoto', '--spec', 'nope']);
     expect([spec.code, spec.stderr]).toEqual([2, expect.stringMatching(/^SPEC_UNKNOWN: Unknown ID-photo spec "nope"/)]);
     expect(existsSync(join(dir, 'b'))).toBe(false);

@@ -222,7 +222,11 @@ export async function checkOutputFile(path: string): Promise<void> {
  */
 export async function planOutputs(inputs: string[], out: string, ext: string, suffix = ''): Promise<string[]> {
   const isDir = await stat(out).then((s) => s.isDirectory(), () => false);
-  if (inputs.length === 1 && !isDir && !/[\\/]$/.test(out)) return [out];
+  if (inputs.length === 1 && !isDir && !/[\\/]$/.test(out)) {
+    // Its folder made and writable before the work (a read-only one was found once the picture was made).
+    await ensureWritableFolder(dirname(resolve(out)));
+    return [out];
+  }
   // Several inputs into "two.png" would make a folder of that name: a picture's name is not a folder's.
   if (!isDir && /\.(png|jpe?g|webp|gif|tiff?|avif|pdf)$/i.test(out)) {
     throw new UsageError(`${inputs.length} inputs make ${inputs.length} files, so -o must be a folder, not ${out}`, { detail: { path: out } });

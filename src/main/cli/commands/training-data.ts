@@ -3,11 +3,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { UsageError } from '../command';
 import { AppError } from '../../../shared/errors';
 import { writeTrainingPairs, type TrainingSource } from '../../core/matting/training-data';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { refineFlag, type CliCommand } from '../command';
+import { numberFlag, refineFlag, UsageError, type CliCommand } from '../command';
 
 /** The file DIR/<stem of input>.png, if it exists. */
 function companion(dir: string | undefined, input: string): string | undefined {
@@ -46,7 +45,7 @@ export const trainingDataCommand: CliCommand = {
     const refine = refineFlag(values.refine);
     const format = values['image-format'];
     if (format !== 'jpg' && format !== 'png') throw new UsageError('--image-format must be jpg or png');
-    const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
+    const threshold = numberFlag(values.threshold, 'threshold');
     if (threshold !== undefined && !(threshold > 0 && threshold <= 1)) throw new UsageError(`--threshold must be in (0, 1], got "${values.threshold}"`);
     for (const [flag, dir] of [['--trimaps', values.trimaps], ['--alphas', values.alphas]] as const) {
       if (!dir) continue;

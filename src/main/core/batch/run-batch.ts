@@ -10,7 +10,7 @@ import { AppError, CancelledError, DEFAULT_MAX_PIXELS, errorKindOf, isCancellati
 import { BATCH_DEFAULT_REFINE, batchNameDefault, jobFraction, type CancelledBatch, type FinishedFile } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
 import { loadBackgroundPicture } from '../image/background';
-import { assertNotAnInput, toWriteError } from '../io/atomic-write';
+import { assertNotAnInput, makeFolders, toWriteError } from '../io/atomic-write';
 import type { ProgressSink, RunContext } from '../progress';
 import { lockOutputFolder } from './output-lock';
 import { JOURNAL_NAME, JournalWriter, hashOptions, outputKey, readJournal, type JournalIndex, type JournalRecord } from './journal';
@@ -182,7 +182,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   const outDir = resolve(outputDir);
   await assertOutputFolderNotAnInput(inputs, outDir);
   try {
-    await mkdir(outDir, { recursive: true });
+    await makeFolders(outDir);
     const info = await stat(outDir);
     if (!info.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
   } catch (error) {

@@ -2,7 +2,7 @@
 // Maps OS errors to DISK_FULL / OUTPUT_NOT_WRITABLE. Core (no electron).
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, statSync, type Stats } from 'node:fs';
-import { lstat, mkdir, open, realpath, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, open, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AppError, CancelledError } from '../../../shared/errors';
 
@@ -104,7 +104,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
   await assertReplaceable(target);
   const tmp = tempPathFor(target);
   try {
-    await mkdir(dirname(target), { recursive: true });
+    await makeFolders(dirname(target));
     const handle = await open(tmp, 'wx');
     try {
       await handle.writeFile(data);
@@ -118,6 +118,31 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
     await rm(tmp, { force: true }).catch(() => undefined);
     if (error instanceof CancelledError) throw error;
     throw toWriteError(error, target);
+  }
+}
+
+/**
+ * Makes `dir` and the folders above it that are missing, as `mkdir -p`. Node's own recursive mkdir
+ * never returns (at 100 % CPU) where a folder cannot be made in one that is there (/proc/x: the
+ * command hung); one level at a time, that fails with the system's error (ENOENT, EACCES, ENOTDIR).
+ */
+export async function makeFolders(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let at = resolve(dir); ; ) {
+    const info = await stat(at).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? null : Promise.reject(error)));
+    if (info) {
+      if (!info.isDirectory()) throw Object.assign(new Error(`not a directory: ${at}`), { code: 'ENOTDIR', path: at });
+      break;
+    }
+    missing.push(at);
+    const up = dirname(at);
+    if (up === at) break;
+    at = up;
+  }
+  for (const folder of missing.reverse()) {
+    await mkdir(folder).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
   }
 }
 
@@ -143,7 +168,7 @@ export async function ensureWritableFolder(dir: string): Promise<void> {
   const target = resolve(dir);
   const probe = tempPathFor(join(target, '.cutout-write-check'));
   try {
-    await mkdir(target, { recursive: true });
+    await makeFolders(target);
     const handle = await open(probe, 'wx');
     await handle.close();
   } catch (error) {
