@@ -45,6 +45,22 @@ describe('portrait cut-out', () => {
     expect((await sharp(smaller.output).metadata()).width).toBe(8000);
   });
 
+  it('refuses options a page or an API client sends that it cannot make, before any work (a GIF failed as a write error after it, unknown edges were taken unsaid)', async () => {
+    const dir = tempDir();
+    const input = evalFile('id_portraits', 'images', 'hv_test1.jpg');
+    const options = { subject: 'person' as const, background: { kind: 'transparent' as const }, refine: 'fast' as const };
+    for (const [bad, said] of [
+      [{ format: 'gif' }, 'A cut-out is written as png, jpeg or webp, not gif'],
+      [{ refine: 'bogus' }, 'refine must be off, fast or full, got "bogus"'],
+      [{ maxSidePx: 100.5 }, 'Export size must be a whole number of pixels ≥ 16, got 100.5'],
+    ] as const) {
+      const progress: string[] = [];
+      await expect(cutoutToFile(input, join(dir, 'x.png'), { ...options, ...bad } as never, env, { onProgress: (e) => progress.push(e.stage) })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: said });
+      expect(progress).toEqual([]);
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('writes the matte alone as a greyscale PNG (mask): the transparent cut-out\'s alpha, byte for byte, at the export size too', async () => {
     const dir = tempDir();
     const input = evalFile('id_portraits', 'images', 'df_img1.jpg');

@@ -13,7 +13,7 @@ import { detectLocale, joinSentences, MESSAGES, TABLES, translate } from '../../
 import { displayCombo, fieldOwnsKey, isSingleKey, matchShortcut } from '../../../src/renderer/src/lib/shortcuts';
 import { formatDuration } from '../../../src/renderer/src/lib/state/app.svelte';
 import { BackgroundState } from '../../../src/renderer/src/lib/state/background.svelte';
-import { exportName } from '../../../src/renderer/src/lib/state/cutout.svelte';
+import { exportName, exportTarget } from '../../../src/renderer/src/lib/state/cutout.svelte';
 import { jobFraction, JobTracker } from '../../../src/renderer/src/lib/state/jobs.svelte';
 import { AppError, CancelledError, ERROR_CODES } from '../../../src/shared/errors';
 import { tooLargeToImport } from '../../../src/shared/media';
@@ -371,6 +371,15 @@ describe('pixels and names', () => {
   it('names exports and formats durations', () => {
     expect(exportName('/a/b/photo.final.JPG', 'png')).toBe('photo.final_cutout.png');
     expect(exportName('C:\\x\\me.png', 'jpeg')).toBe('me_cutout.jpg');
+    // The name typed in the save dialog: its picture type is written (WebP bytes went into x.png);
+    // no type, or another, gets the panel's; a mask is a PNG.
+    expect(exportTarget('/o/x.png', 'webp')).toEqual({ output: '/o/x.png', format: 'png' });
+    expect(exportTarget('/o/x.JPEG', 'png')).toEqual({ output: '/o/x.JPEG', format: 'jpeg' });
+    expect(exportTarget('/o/x', 'webp')).toEqual({ output: '/o/x.webp', format: 'webp' });
+    expect(exportTarget('/o/x.tiff', 'jpeg')).toEqual({ output: '/o/x.tiff.jpg', format: 'jpeg' });
+    expect(exportTarget('/o.d/x', 'png')).toEqual({ output: '/o.d/x.png', format: 'png' });
+    expect(exportTarget('/o/x.jpg', 'mask')).toEqual({ output: '/o/x.jpg.png', format: 'mask' });
+    expect(exportTarget('C:\\o\\x.webp', 'mask')).toEqual({ output: 'C:\\o\\x.webp.png', format: 'mask' });
     expect(exportName('/a/b/photo.final.JPG', 'mask')).toBe('photo.final_mask.png');
     expect(formatDuration(840)).toBe('840 ms');
     expect(formatDuration(1340)).toBe('1.3 s');

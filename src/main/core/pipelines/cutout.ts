@@ -4,7 +4,7 @@ import { extname } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import { formatLabel } from '../../../shared/labels';
 import { didYouMean } from '../../../shared/did-you-mean';
-import { megapixels, type Background, type CutoutOptions, type DownscaledInput, type MatteReview } from '../../../shared/jobs';
+import { megapixels, parseRefineMode, type Background, type CutoutOptions, type DownscaledInput, type MatteReview } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import { prepareBackground } from '../image/background';
 import { compositeOver, type CompositeBackground } from '../image/composite';
@@ -90,6 +90,8 @@ interface SegmentedInput {
 /** Decodes, reads the trimap and background, and runs the mask model; progress: stages decode and segment. */
 async function segmentInput(input: string | Uint8Array, options: CutoutOptions, env: CoreEnv, ctx: RunContext, checkSource?: (source: RgbaImage) => void): Promise<SegmentedInput> {
   const { signal, onProgress } = ctx;
+  // Options from a page or an API client: one unknown was taken unsaid ("bogus" edges) or failed after the work.
+  parseRefineMode(options.refine);
   const t0 = performance.now();
   onProgress?.({ stage: 'decode', done: 0, total: 1 });
   const model = await resolveMaskModel(env, options.subject, options.modelId);
@@ -163,10 +165,18 @@ async function refineAndComposite({ source, mask, trimap, background }: Segmente
   }
 }
 
+/** INVALID_ARGUMENT for an export size that is not a whole number of pixels ≥ 16. */
+function checkExportSize(maxSidePx: number): void {
+  if (!Number.isInteger(maxSidePx) || maxSidePx < 16) throw new AppError('INVALID_ARGUMENT', `Export size must be a whole number of pixels ≥ 16, got ${maxSidePx}`);
+}
+
+/** The formats a cut-out is written in. */
+const CUTOUT_FORMATS: readonly string[] = ['png', 'jpeg', 'webp'];
+
 /** Downscales so the longest side is at most `maxSidePx` (never enlarges); INVALID_ARGUMENT for a bad size. */
 async function fitLongestSide(image: RgbaImage, maxSidePx: number | undefined): Promise<RgbaImage> {
   if (maxSidePx === undefined) return image;
-  if (!Number.isInteger(maxSidePx) || maxSidePx < 16) throw new AppError('INVALID_ARGUMENT', `Export size must be a whole number of pixels ≥ 16, got ${maxSidePx}`);
+  checkExportSize(maxSidePx);
   const { width, height } = fitWithin(image.width, image.height, maxSidePx);
   return width === image.width && height === image.height ? image : resizeRgba(image, width, height);
 }
@@ -238,6 +248,9 @@ export async function encodeCutout(image: RgbaImage, options: { format: 'png' | 
 /** Cuts out one image file and writes the result atomically (never over the input): the cut-out, or its matte (`mask`). */
 export async function cutoutToFile(input: string, output: string, options: CutoutOptions, env: CoreEnv, ctx: RunContext = {}): Promise<CutoutFileResult> {
   await assertNotAnInput(output, [input]);
+  // Refused before the work (a GIF failed as a write error once the model and edges had run).
+  if (options.format !== undefined && !CUTOUT_FORMATS.includes(options.format)) throw new AppError('INVALID_ARGUMENT', `A cut-out is written as png, jpeg or webp, not ${String(options.format)}`);
+  if (options.maxSidePx !== undefined) checkExportSize(options.maxSidePx);
   const format = options.format ?? formatFromPath(output);
   if (options.quality !== undefined && !isQuality(options.quality)) {
     throw new AppError('INVALID_ARGUMENT', `quality must be a whole number 1..100, got ${options.quality}`);

@@ -26,6 +26,18 @@ export function exportName(path: string, format: ExportFormat): string {
   return format === 'mask' ? `${stem}_mask.png` : `${stem}_cutout.${format === 'jpeg' ? 'jpg' : format}`;
 }
 
+/**
+ * The file an export writes and its format, from the name chosen in the save dialog: a picture
+ * type the name ends in is the one written (x.png with WebP picked in the panel held WebP bytes);
+ * a name with no picture type gets the panel's. A mask is a PNG: named .png.
+ */
+export function exportTarget(chosen: string, format: ExportFormat): { output: string; format: ExportFormat } {
+  const ext = /\.([^./\\]+)$/.exec(chosen)?.[1].toLowerCase();
+  if (format === 'mask') return { output: ext === 'png' ? chosen : `${chosen}.png`, format };
+  const named = ext === 'png' || ext === 'webp' ? ext : ext === 'jpg' || ext === 'jpeg' ? 'jpeg' : undefined;
+  return named ? { output: chosen, format: named } : { output: `${chosen}.${format === 'jpeg' ? 'jpg' : format}`, format };
+}
+
 /** How many earlier images' touch-ups the editor keeps (strokes are points: a few KB each). */
 const TOUCH_UPS_KEPT = 20;
 
@@ -361,15 +373,16 @@ export class CutoutState {
     const key = this.resultKey();
     this.isStartingJob = true;
     try {
-      const output = await app.client.chooseSaveTarget({ defaultName: exportName(path, this.exportFormat), nearPath: path });
-      if (!output) return null;
+      const chosen = await app.client.chooseSaveTarget({ defaultName: exportName(path, this.exportFormat), nearPath: path });
+      if (!chosen) return null;
+      const { output, format } = exportTarget(chosen, this.exportFormat);
       const trimapPath = (await this.saveTouchUp()) ?? undefined;
       this.status({ key: 'status.working', tone: 'busy' });
       const { id, outcome } = await app.runJob({
         kind: 'cutout',
         input: path,
         output,
-        options: this.jobOptions(trimapPath, this.exportFormat, this.exportMaxSidePx ?? undefined),
+        options: this.jobOptions(trimapPath, format, this.exportMaxSidePx ?? undefined),
       });
       this.exportJobId = id;
       this.isStartingJob = false;
