@@ -150,7 +150,7 @@ export const MIN_TOP_MARGIN_MM = 0.5;
  * line is `crownToEyeMm` below the crown: the spec's crown-margin band ∩ the band its eye-line rule
  * implies ∩ room for the chin, keeping MIN_TOP_MARGIN_MM above the crown where those allow. With
  * neither rule, the crown sits at 38 % of the free height (more room under the chin than above the
- * head, as the ICAO examples show).
+ * head, as the ICAO examples show), or higher to keep the eyes above half-way up.
  */
 export function topMarginBand(spec: IdPhotoSpec, headMm: number, crownToEyeMm: number): { band: Band; preferred: number } {
   const free = spec.heightMm - headMm;
@@ -167,7 +167,12 @@ export function topMarginBand(spec: IdPhotoSpec, headMm: number, crownToEyeMm: n
   // MIN_TOP_MARGIN_MM above the crown where the rules leave room for it, else down to 0.
   const kept: Band | null = room[1] >= MIN_TOP_MARGIN_MM ? [MIN_TOP_MARGIN_MM, room[1]] : null;
   const band = (kept && withRules(kept)) ?? withRules(room) ?? intersect(room, rules[0]) ?? rules[0];
-  preferred = Math.min(band[1], Math.max(band[0], rules.length && !spec.crownMarginMm && !spec.eyeLineFromBottomMm ? preferred : bandMid(band)));
+  const hasOwnRule = spec.crownMarginMm !== undefined || spec.eyeLineFromBottomMm !== undefined;
+  // With neither rule, the eyes a little above half-way up (52 %) where the band allows: ISO/IEC
+  // 19794-5 puts them at 50–70 % of the height, which the passports that set no eye line of their
+  // own follow (a tall head at 38 % of the free height put them at 45–49 %: AU, FR, IE, KR, NZ).
+  if (!hasOwnRule) preferred = Math.min(preferred, spec.heightMm * 0.48 - crownToEyeMm);
+  preferred = Math.min(band[1], Math.max(band[0], hasOwnRule ? bandMid(band) : preferred));
   return { band, preferred };
 }
 

@@ -92,6 +92,19 @@ describe('placement', () => {
     expect(jp.band[1]).toBeLessThanOrEqual(6);
   });
 
+  it('with no eye-line or crown rule of its own, keeps the eyes above half-way up where the room allows (ISO/IEC 19794-5: 50–70 %)', async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    const au = lib.get('au-passport-35x45');
+    // A 34 mm head whose eyes are 19 mm below its crown (hair piled up): at 38 % of the 11 mm free
+    // height the crown sat 4.18 mm down and the eyes 21.8 mm from the bottom (48 %).
+    const tall = topMarginBand(au, 34, 19);
+    expect(45 - (tall.preferred + 19)).toBeCloseTo(45 * 0.52, 6);
+    // One whose eyes are higher already stays at 38 %; one that cannot reach it stops at the band.
+    expect(topMarginBand(au, 34, 15).preferred).toBeCloseTo(11 * 0.38, 6);
+    const taller = topMarginBand(au, 34, 21);
+    expect(taller.preferred).toBeCloseTo(taller.band[0], 6);
+  });
+
   it('refuses white where the office does (France, New Zealand, the UK), and takes it where it is allowed', async () => {
     const lib = await SpecLibrary.load(specLibraryPath());
     for (const id of ['fr-passport-35x45', 'nz-passport-35x45', 'uk-35x45']) {
