@@ -344,6 +344,27 @@ describe('cutout sticker pipeline', () => {
     expect(shown).toBeGreaterThan(100);
   });
 
+  it('crops to the character as the frames show it, specks removed, and leaves out end frames that show only a fleck', async () => {
+    const opaqueRows = (p: { data: Uint8Array | Buffer; w: number; h: number }, frames: number) => {
+      const rows = new Set<number>();
+      for (let f = 0; f < frames; f++) for (let y = 0; y < p.h; y++) for (let x = 0; x < p.w; x++) if (p.data[((f * p.h + y) * p.w + x) * 4 + 3] > 127) rows.add(y);
+      return [Math.min(...rows), Math.max(...rows)];
+    };
+    // Emi's title card as a LINE sticker: a thin stroke the compose step drops widened the crop, and
+    // the character spanned rows 12–210 of 270 in every frame (22 % empty rows).
+    const line = await makeSticker(evalFile('anime_clips', 'clips', 'ks_tc_act4_emi.mp4'), join(tempDir(), 'emi.png'), { preset: 'line', startS: 8, durationS: 2.5, fps: 10 }, env);
+    const emi = await pages(line.output);
+    const [top, bottom] = opaqueRows(emi, 1);
+    expect(bottom - top + 1).toBeGreaterThan(emi.h * 0.9);
+    // Lilly's torn-paper wipe: its last scraps opened the sticker as two white blobs (0.7 % of the frame).
+    const lilly = await makeSticker(evalFile('anime_clips', 'clips', 'ks_tc_act3_lilly.mp4'), join(tempDir(), 'lilly.gif'), { startS: 3, durationS: 2 }, env);
+    expect(lilly.emptyEndsS?.start).toBeGreaterThan(0.5);
+    const first = await pages(lilly.output);
+    let shown = 0;
+    for (let j = 3; j < first.w * first.h * 4; j += 4) if (first.data[j] > 127) shown++;
+    expect(shown / (first.w * first.h)).toBeGreaterThan(0.05);
+  });
+
   it('a transparent animated GIF: each frame keeps what it hides hidden', async () => {
     // A 3-frame GIF of an anime sprite sliding on a transparent canvas (GIF: 1-bit alpha).
     const sprite = await sharp(evalFile('anime_cutout', 'fg', 'ks_emi_basic_closedhappy.png')).resize({ height: 200 }).png().toBuffer();

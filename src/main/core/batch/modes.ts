@@ -335,7 +335,7 @@ const stickerMode: BatchModeHandler = {
       return { ...verdictOf(review.unsureShare, review.reviewThreshold), ...withNotes(notes) };
     },
   ),
-  outputVersion: 8,
+  outputVersion: 9,
   maxJobs: 2,
 };
 

@@ -39,6 +39,20 @@ export function alphaBox(alpha: Float32Array, width: number, height: number, thr
 }
 
 /** The union of boxes (nulls skipped); null when all are null. */
+/**
+ * Where a frame's subject is as a sticker shows it: the box of its solid pixels (alpha ≥ 0.5) once
+ * specks are removed as composing removes them (unless kept), and how many such pixels there are.
+ * Read from the raw alpha, a fleck far from the character widened every frame's crop (a quarter of
+ * a LINE sticker was empty rows, the character drawn that much smaller).
+ */
+export function subjectBox(alpha: Float32Array, width: number, height: number, keepSpecks = false): { box: Box | null; area: number } {
+  const kept = keepSpecks ? alpha : alpha.slice();
+  if (!keepSpecks) removeSpecks(kept, width, height);
+  let area = 0;
+  for (let i = 0; i < kept.length; i++) if (kept[i] >= 0.5) area++;
+  return { box: area > 0 ? alphaBox(kept, width, height, 0.5) : null, area };
+}
+
 export function unionBoxes(boxes: readonly (Box | null)[]): Box | null {
   let out: Box | null = null;
   for (const b of boxes) {

@@ -26,7 +26,7 @@ import { resolveFfmpeg, type FfmpegTools } from '../video/ffmpeg';
 import { planFrames, streamFrames, type FramePlan } from '../video/extract-frames';
 import { probeVideo, type VideoInfo } from '../video/probe';
 import { cadenceOfHolds, measureDrawingCadence } from '../video/drawing-cadence';
-import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, unionBoxes, type Box, type ColourAlpha } from './compose';
+import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, subjectBox, unionBoxes, type Box, type ColourAlpha } from './compose';
 import { dilateSquare } from '../matting/morphology';
 import { flattenForMatting, keepOwnEdge, ownAlphaOf } from '../matting/own-alpha';
 import { encodeIndexedApng, encodeRgbaApng } from './apng';
@@ -714,6 +714,9 @@ function paletteColours(index: Uint8Array, palette: readonly (readonly number[])
   return out;
 }
 
+/** A frame at either end whose subject is under this share of the frames' median subject is left out as empty. */
+const EMPTY_END_SHARE = 0.05;
+
 /**
  * Crops, scales, outlines and encodes prepared frames. With a platform preset the encode is
  * repeated with fewer colours / lower quality, fewer frames, then a smaller size until the file
@@ -724,8 +727,17 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
   const { frames, foregrounds, alphas, plan } = prepared;
   const width = frames[0].width;
   const height = frames[0].height;
-  const boxes = alphas.map((a) => alphaBox(a, width, height, 0.5));
-  const union = unionBoxes(boxes);
+  const subjects = alphas.map((a) => subjectBox(a, width, height, options.keepSpecks === true));
+  // Frames at either end in which nothing was found are left out (and said): a sticker opened on a
+  // second of nothing, a title card's worth before the character came in. Nothing is also a fleck
+  // beside what the other frames hold (under 5 % of their median subject: a wipe's torn edge
+  // opened a WeChat sticker as two white blobs).
+  const areas = subjects.filter((s) => s.box !== null).map((s) => s.area).sort((a, b) => a - b);
+  const medianArea = areas.length > 0 ? areas[Math.floor(areas.length / 2)] : 0;
+  const isEmpty = (s: (typeof subjects)[number]): boolean => s.box === null || s.area < medianArea * EMPTY_END_SHARE;
+  const first = subjects.findIndex((s) => !isEmpty(s));
+  const last = subjects.findLastIndex((s) => !isEmpty(s));
+  const union = first < 0 ? null : unionBoxes(subjects.slice(first, last + 1).map((s) => s.box));
   // A sticker of nothing (no frame is half opaque anywhere) is refused before anything is written.
   if (union === null) {
     const what = prepared.subject === 'anime' ? 'character' : 'person';
@@ -740,13 +752,9 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     }
     throw new AppError('NO_SUBJECT', `No ${what} was found in any of the ${decoded} frames, so there is no sticker to make: ${hint}`, { detail: { frames: decoded, subject: prepared.subject } });
   }
-  // Frames at either end in which nothing was found are left out (and said): a sticker opened on a
-  // second of nothing, a title card's worth before the character came in.
-  const first = boxes.findIndex((b) => b !== null);
-  const last = boxes.findLastIndex((b) => b !== null);
   const durationsMs = frameDurationsMs(prepared);
   const sumMs = (from: number, to: number): number => durationsMs.slice(from, to).reduce((a, b) => a + b, 0);
-  const emptyEndsS = first > 0 || last < boxes.length - 1 ? { start: sumMs(0, first) / 1000, end: sumMs(last + 1, boxes.length) / 1000 } : undefined;
+  const emptyEndsS = first > 0 || last < subjects.length - 1 ? { start: sumMs(0, first) / 1000, end: sumMs(last + 1, subjects.length) / 1000 } : undefined;
   const preset = targets.preset;
   const knobs: RenderKnobs = { fpsStep: 1, scale: 1, maxColors: options.maxColors ?? 255, quality: 80, posterize: options.maxColors !== undefined };
   const threshold = clamp01(options.threshold, 0.5, 'threshold');
