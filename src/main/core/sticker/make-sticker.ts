@@ -680,8 +680,9 @@ function onCanvas(c: ColourAlpha, canvas: NonNullable<StickerLayout['canvas']>):
  */
 export function stickerStill(foreground: Uint8Array, alpha: Float32Array, width: number, height: number, options: StickerOptions): RgbaImage & { format: StickerFormat; hasSubject: boolean } {
   const targets = resolveTargets(options);
-  // No subject (alpha < 0.5 everywhere): the whole frame, and the caller says so.
-  const subject = alphaBox(alpha, width, height, 0.5);
+  // No subject (alpha < 0.5 everywhere): the whole frame, and the caller says so. Cropped as the
+  // sticker crops, to what shows once specks are removed.
+  const subject = subjectBox(alpha, width, height, options.keepSpecks === true).box;
   const c = composeStickerFrame(foreground, alpha, width, height, stickerLayout(subject, width, height, options, targets), options);
   const hasSubject = subject !== null;
   if (targets.format === 'apng' && options.maxColors !== undefined) {
