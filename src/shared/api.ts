@@ -38,6 +38,8 @@ export interface AppInfo {
   /** Of providerChoices, those whose library is not installed here (CUDA, TensorRT: an extra install): chosen, the CPU runs. */
   providersNotInstalled: string[];
   modelsDirs: string[];
+  /** A settings file found unreadable (not JSON) at start, kept as this copy: the defaults are in use until settings are saved again. */
+  settingsUnread?: string;
 }
 
 /** Which files an open dialog offers. */

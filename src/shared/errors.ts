@@ -78,6 +78,7 @@ export const DEFAULT_MAX_SOURCE_PIXELS = 320_000_000;
  * `webpAnimation` (an animated WebP given as a clip, which an ffmpeg that reads only still WebP cannot decode), INPUT_UNSUPPORTED; `cutShort` (a video that stops before the part picked), VIDEO_CORRUPT;
  * `tooLarge` (a file over the size the app imports: an upload to `cutout serve`, a paste), INPUT_UNSUPPORTED;
  * `nameTooLong` (an output name over the file system's limit) and `settingsFile` (the settings could not be saved), OUTPUT_NOT_WRITABLE;
+ * `settingsFile` too for a settings file that could not be read (not JSON: kept aside, the defaults used), INPUT_UNSUPPORTED;
  * `batchRunning` (another batch writes into that output folder now), OUTPUT_EXISTS; a batch that
  * cannot start for its name template (`badTemplate`) or its output folder being the input folder
  * (`outputIsInput`), INVALID_ARGUMENT. `defaultReplaced`: a task's default model that cannot be used

@@ -30,6 +30,8 @@ export class SettingsStore {
   private readonly listeners = new Set<(settings: Settings) => void>();
   /** The last write queued (inTurn): settings and recent files are written one at a time. */
   private writes: Promise<unknown> = Promise.resolve();
+  /** Where a settings file that could not be read was kept (settings.json.bad), until a change is saved. */
+  private keptUnread: string | undefined;
 
   private constructor(private readonly dir: string) {}
 
@@ -46,7 +48,10 @@ export class SettingsStore {
     try {
       saved = text === null ? undefined : JSON.parse(text);
     } catch {
-      if (text!.trim() !== '') await copyFile(path, `${path}.bad`).catch(() => undefined);
+      if (text!.trim() !== '') {
+        const kept = `${path}.bad`;
+        store.keptUnread = await copyFile(path, kept).then(() => kept, () => undefined);
+      }
     }
     store.settings = parseSettings(saved);
     const raw = await readJson(join(dir, 'recent-files.json'));
@@ -62,6 +67,14 @@ export class SettingsStore {
   /** The current settings. */
   get(): Settings {
     return this.settings;
+  }
+
+  /**
+   * The copy of a settings file that could not be read as it was found at start (the defaults are
+   * in use), until a change is saved; undefined when it was read. The app says so (it said nothing).
+   */
+  get unreadKeptAs(): string | undefined {
+    return this.keptUnread;
   }
 
   /**
@@ -93,6 +106,7 @@ export class SettingsStore {
         throw error instanceof AppError ? new AppError(error.code, error.message, { cause: error, detail: { ...(error.detail as object | undefined), settingsFile: true } }) : error;
       });
       this.settings = merged;
+      this.keptUnread = undefined;
       for (const l of this.listeners) l(merged);
       return merged;
     });

@@ -2,7 +2,7 @@
 // the shown workspace (pending until one registers), errors vs cancellation, job outcomes.
 // The API client is a small in-memory stand-in for the transport (the e2e tests use the real one).
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AppEvents, ModelInfo } from '../../../src/shared/api';
+import type { AppEvents, AppInfo, ModelInfo } from '../../../src/shared/api';
 import type { ApiClient } from '../../../src/shared/api-client';
 import { AppError, CancelledError } from '../../../src/shared/errors';
 import { DEFAULT_SETTINGS, type Settings } from '../../../src/shared/settings';
@@ -14,7 +14,7 @@ const infoCalls: number[] = [];
 /** What the engine was asked, in order ('set' a setting, 'info' the app info). */
 const calls: string[] = [];
 
-function memoryClient(running: RunningJob[] = [], models: ModelInfo[] = []) {
+function memoryClient(running: RunningJob[] = [], models: ModelInfo[] = [], infoExtra: Partial<AppInfo> = {}) {
   let settings: Settings = { ...DEFAULT_SETTINGS };
   const connection: ((state: 'lost' | 'back') => void)[] = [];
   const listeners: { [K in keyof AppEvents]?: ((p: AppEvents[K]) => void)[] } = {};
@@ -30,7 +30,7 @@ function memoryClient(running: RunningJob[] = [], models: ModelInfo[] = []) {
       return () => undefined;
     },
     rendererReady: async () => undefined,
-    getAppInfo: async () => (infoCalls.push(1), calls.push('info'), { version: '0.1.0', platform: 'linux', arch: 'x64', transport: 'web', providers: ['cpu'], providerChoices: ['auto', 'cpu', 'webgpu'], providersNotInstalled: [], modelsDirs: [] }),
+    getAppInfo: async () => (infoCalls.push(1), calls.push('info'), { version: '0.1.0', platform: 'linux', arch: 'x64', transport: 'web', providers: ['cpu'], providerChoices: ['auto', 'cpu', 'webgpu'], providersNotInstalled: [], modelsDirs: [], ...infoExtra }),
     getSettings: async () => settings,
     setSettings: async (patch: Partial<Settings>) => (calls.push('set'), (settings = { ...settings, ...patch })),
     getRecentFiles: async () => [],
@@ -91,6 +91,19 @@ describe('AppState', () => {
     expect(replacedDefault([model('selfie', 'missing', false), model('sinet', 'unpinned', true, 'selfie')])).toMatchObject({ code: 'MODEL_MISSING', detail: { defaultReplaced: true, model: 'selfie model', other: 'sinet model' } });
     expect(replacedDefault([model('selfie', 'corrupt', false), model('sinet', 'missing', false)])).toBeNull();
     expect(replacedDefault([model('selfie', 'ok', true), model('sinet', 'corrupt', false)])).toBeNull();
+  });
+
+  it('says a settings file that could not be read (the defaults are in use), naming the copy kept, before a model notice', async () => {
+    const models: ModelInfo[] = [
+      { id: 'selfie', name: 'Selfie', task: 'person-mask', state: 'missing', licence: 'MIT', bundled: false, path: null, isDefault: false },
+      { id: 'sinet', name: 'SINet', task: 'person-mask', state: 'ok', licence: 'MIT', bundled: false, path: '/m/sinet.onnx', isDefault: true, replaces: 'selfie' },
+    ];
+    const app = new AppState(memoryClient([], models, { settingsUnread: '/data/settings.json.bad' }).client, { languages: ['en'] });
+    await app.init();
+    const notice = app.shownNotice!;
+    expect([notice.code, notice.file, app.t(notice.messageKey, notice.params)]).toEqual(['INPUT_UNSUPPORTED', 'settings.json.bad', 'Your settings could not be read: the app uses its defaults.']);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(app.shownNotice?.code).toBe('INPUT_UNSUPPORTED');
   });
 
   it('takes up the jobs the engine runs that it did not start: tracked, and a batch kept for the Batch workspace with its inputs ended since', async () => {

@@ -53,9 +53,13 @@ describe('settings', () => {
     writeFileSync(join(dir, 'settings.json'), '{ "theme": "dark",, not json');
     const damaged = await SettingsStore.open(dir);
     expect(damaged.get()).toEqual(DEFAULT_SETTINGS);
+    // Said (the app tells the user) until a change is saved.
+    expect(damaged.unreadKeptAs).toBe(join(dir, 'settings.json.bad'));
     // Kept beside it, so the first change (which writes the file whole) does not lose what was there.
     await damaged.set({ jpegQuality: 80 });
     expect(readFileSync(join(dir, 'settings.json.bad'), 'utf8')).toBe('{ "theme": "dark",, not json');
+    expect(damaged.unreadKeptAs).toBeUndefined();
+    expect((await SettingsStore.open(dir)).unreadKeptAs).toBeUndefined();
   });
 
   it('saves changes made at once in order: the file, the store and every listener end on the last one', async () => {

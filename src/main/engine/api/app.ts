@@ -18,6 +18,7 @@ export function createAppArea(deps: ApiDeps): Pick<AppApi, 'getAppInfo' | 'rende
         providerChoices: ['auto', ...providersForPlatform()],
         providersNotInstalled: providersForPlatform().filter((p) => !isProviderInstalled(p)),
         modelsDirs: deps.models.modelsDirs,
+        ...(deps.settings.unreadKeptAs ? { settingsUnread: deps.settings.unreadKeptAs } : {}),
       };
     },
     async rendererReady() {

@@ -70,6 +70,11 @@ const MAX_OWN_JOBS = 50;
 const MAX_ITEMS_WHILE_LISTING = 10_000;
 
 /** Adds a batch item to a taken-up batch's list, an input once. */
+/** The notice for a settings file found unreadable at start and kept as `keptAs` (AppInfo.settingsUnread). */
+export function settingsUnread(keptAs: string): WireError {
+  return { code: 'INPUT_UNSUPPORTED', message: `The settings file is not JSON: it was kept as ${keptAs}, and the defaults are used`, detail: { settingsFile: true, path: keptAs } };
+}
+
 /**
  * A task's default model that cannot be used while another of its models is used instead
  * (ModelInfo.replaces), as a notice for the banner; null when none is.
@@ -229,6 +234,7 @@ export class AppState {
       this.recent = recent;
       this.takeUpJobs(running, 'connect');
       this.connection = 'ok';
+      if (info.settingsUnread && !this.notice) this.showError(settingsUnread(info.settingsUnread), null);
       void this.sayReplacedDefault();
       if (this.status.key === 'status.offline' || this.status.key === 'status.connecting') this.status = { key: 'status.ready', tone: 'idle' };
     } catch (error) {

@@ -13,6 +13,8 @@ export const errors = {
   'fix.VIDEO_CORRUPT.empty': { en: 'It was probably not copied or downloaded whole: get it again from the original.', 'zh-CN': '文件可能没有完整复制或下载：请从原始来源重新获取。' },
   'error.INPUT_UNSUPPORTED.formatNotRead': { en: 'This HEIC picture is made in a way that cannot be read here.', 'zh-CN': '无法读取此 HEIC 图片（其编码方式不受支持）。' },
   'fix.INPUT_UNSUPPORTED.formatNotRead': { en: 'Save it as JPEG or PNG first (on a phone or in Photos / Preview: export or share as JPEG), then open that.', 'zh-CN': '请先将其另存为 JPEG 或 PNG（手机或“照片”/“预览”中导出或分享为 JPEG），再打开。' },
+  'error.INPUT_UNSUPPORTED.settingsFile': { en: 'Your settings could not be read: the app uses its defaults.', 'zh-CN': '无法读取您的设置：应用正在使用默认设置。' },
+  'fix.INPUT_UNSUPPORTED.settingsFile': { en: 'The file was kept under the name shown. Choose your settings again in Settings (or mend that file and put it back as settings.json).', 'zh-CN': '该文件已按所示名称保留。请在“设置”中重新选择您的设置（或修复该文件并将其改回 settings.json）。' },
   'error.INPUT_UNSUPPORTED.webpAnimation': { en: 'This animated WebP cannot be read as a clip here.', 'zh-CN': '无法将此动态 WebP 作为视频片段读取。' },
   'fix.INPUT_UNSUPPORTED.webpAnimation': { en: 'Save it as a GIF or a video (MP4, WebM) first, then open that.', 'zh-CN': '请先将其另存为 GIF 或视频（MP4、WebM），再打开。' },
   'error.INPUT_UNSUPPORTED.damaged': { en: 'This picture is damaged: part of it is missing or corrupt.', 'zh-CN': '这张图片已损坏：部分数据缺失或出错。' },
