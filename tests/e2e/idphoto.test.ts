@@ -223,6 +223,17 @@ describe('ID-photo workspace in Chromium', () => {
     // Another band: that file no longer is what the controls say.
     await app.page.fill('[data-testid=idphoto-kb-max]', '');
     expect(await app.page.isVisible('[data-testid=idphoto-saved]')).toBe(false);
+    // A band asked while an export is made: the file is saved and said, and the photo shown keeps
+    // its own checks (the export took over the screen: its Saved label, checks, guides and Download
+    // again over the photo of the new controls).
+    const started = app.page.waitForRequest((r) => r.url().endsWith('/api/startJob'));
+    const delivered = app.page.waitForEvent('download', { timeout: 60_000 });
+    await app.page.click('[data-testid=idphoto-export]');
+    await started;
+    await app.page.fill('[data-testid=idphoto-kb-max]', '30');
+    expect((await delivered).suggestedFilename()).toMatch(/\.jpg$/);
+    expect(await app.page.isVisible('[data-testid=idphoto-saved]')).toBe(false);
+    await app.page.fill('[data-testid=idphoto-kb-max]', '');
     // A colour of the user's own: the photo takes it, and is said to fail the background check of a size that lists others.
     await setInputValue(app.page.locator('[data-testid=idphoto-bg-custom]'), '#2e7d32');
     expect(await app.page.textContent('[data-testid=idphoto-bg-note]')).toMatch(/^A colour of your own: this size lists White #FFFFFF/);
