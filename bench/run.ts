@@ -28,7 +28,16 @@ function toMarkdown(section: BenchSection, rows: BenchRow[]): string {
 
 /** Runs the benchmark sections named by argv (`--quick`, `--only a,b`, `--no-docs`). */
 export async function runBench(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'no-docs': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ args: argv, options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'no-docs': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
+  if (values.help) {
+    process.stdout.write(`npm run bench [-- --quick] [-- --only id,id] [-- --no-docs]
+  Runs bench/sections/*.ts and writes bench/results/<date>.json and latest.json (ignored by git).
+  --quick: smaller sizes and fewer runs; neither it nor --no-docs writes docs/performance.md, which
+  a full run's tables replace (section by section, between its bench markers).
+  --only: the sections to run (the others keep their tables).
+`);
+    return;
+  }
   const { sharedDir, env } = benchEnv();
   const only = values.only ? new Set(values.only.split(',')) : undefined;
   const dir = join(repoRoot, 'bench', 'sections');

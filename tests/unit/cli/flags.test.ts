@@ -105,5 +105,7 @@ describe('formatStatusLine', () => {
   it('fills the bar with the files done and how far the files at work are, and counts whole files', () => {
     const line = formatStatusLine({ total: 4, done: 1, skipped: 0, failed: 0, finished: 1, filesPerSec: 0.5, etaMs: 6000, current: ['/in/big.jpg'], isPaused: false, elapsedMs: 2000, inFlight: 1 }, 8);
     expect(line).toBe('[####----] 1/4 0.5 files/s ETA 0:06 big.jpg');
+    // Big pictures, one a minute: seconds a file (it read 0.0 files/s).
+    expect(formatStatusLine({ total: 4, done: 2, skipped: 0, failed: 0, finished: 2, filesPerSec: 0.04, etaMs: 50_000, current: [], isPaused: false, elapsedMs: 50_000, inFlight: 2 }, 8)).toBe('[########] 2/4 25 s/file ETA 0:50');
   });
 });

@@ -35,6 +35,14 @@ export function formatDuration(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
+/**
+ * The pace of a batch: files a second, or under 0.1 of one, seconds a file (big pictures read
+ * "0.0 files/s" for minutes, as if nothing moved).
+ */
+export function formatRate(filesPerSec: number): string {
+  return filesPerSec > 0 && filesPerSec < 0.095 ? `${Math.round(1 / filesPerSec)} s/file` : `${filesPerSec.toFixed(1)} files/s`;
+}
+
 /** One line of progress: bar, N of M, files/s, ETA, current file. */
 export function formatStatusLine(s: BatchStatus, width = 24): string {
   const ratio = s.total > 0 ? Math.min(1, (s.finished + s.inFlight) / s.total) : 1;
@@ -44,7 +52,7 @@ export function formatStatusLine(s: BatchStatus, width = 24): string {
   const failed = s.failed > 0 ? `, ${s.failed} failed` : '';
   const state = s.isPaused ? ' paused' : '';
   const cur = s.current[0] ? ` ${basename(s.current[0])}` : '';
-  return `${bar} ${s.finished}/${s.total}${failed} ${s.filesPerSec.toFixed(1)} files/s ETA ${eta}${state}${cur}`;
+  return `${bar} ${s.finished}/${s.total}${failed} ${formatRate(s.filesPerSec)} ETA ${eta}${state}${cur}`;
 }
 
 /** Draws the status line in place on a terminal (cursor up + clear), at most 10 times a second. */
@@ -247,7 +255,7 @@ export const batchCommand: CliCommand = {
             const now = Date.now();
             if (!values.quiet && s.filesPerSec > 0 && now - lastPlainMs >= 5000) {
               lastPlainMs = now;
-              io.err(`progress ${s.finished}/${s.total} ${s.filesPerSec.toFixed(1)} files/s ETA ${s.etaMs === undefined ? '--:--' : formatDuration(s.etaMs)}`);
+              io.err(`progress ${s.finished}/${s.total} ${formatRate(s.filesPerSec)} ETA ${s.etaMs === undefined ? '--:--' : formatDuration(s.etaMs)}`);
             }
           },
           onFile: ({ entry }) => {
