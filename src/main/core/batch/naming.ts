@@ -83,9 +83,9 @@ export function planOutputPaths(
   const folderOf = (i: number): string => join(outputDir, ...items[i].relDir.split('/').filter(Boolean));
   // The names item i may have been written to, whatever its number: its folder, the name with any
   // index, then nothing or -2, -3 … (case-insensitively).
+  const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const family = items.map((_, i) => {
     const base = renderName(template, { ...itemVars[i], index: INDEX_MARK });
-    const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const name = base.split(INDEX_MARK).map(escape).join('(\\d+)');
     return new RegExp(`^${escape(folderOf(i) + sep)}${name}(?:-[1-9]\\d*)?${escape(ext)}$`, 'i');
   });

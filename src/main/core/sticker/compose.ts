@@ -38,7 +38,6 @@ export function alphaBox(alpha: Float32Array, width: number, height: number, thr
   return x1 < 0 ? null : { x0, y0, x1: x1 + 1, y1: y1 + 1 };
 }
 
-/** The union of boxes (nulls skipped); null when all are null. */
 /**
  * Where a frame's subject is as a sticker shows it: the box of its solid pixels (alpha ≥ 0.5) once
  * specks are removed as composing removes them (unless kept), and how many such pixels there are.
@@ -53,6 +52,7 @@ export function subjectBox(alpha: Float32Array, width: number, height: number, k
   return { box: area > 0 ? alphaBox(kept, width, height, 0.5) : null, area };
 }
 
+/** The union of boxes (nulls skipped); null when all are null. */
 export function unionBoxes(boxes: readonly (Box | null)[]): Box | null {
   let out: Box | null = null;
   for (const b of boxes) {
