@@ -69,7 +69,6 @@ const MAX_OWN_JOBS = 50;
 /** The most batch items kept while a listJobs answer is on its way. */
 const MAX_ITEMS_WHILE_LISTING = 10_000;
 
-/** Adds a batch item to a taken-up batch's list, an input once. */
 /** The notice for a settings file found unreadable at start and kept as `keptAs` (AppInfo.settingsUnread). */
 export function settingsUnread(keptAs: string): WireError {
   return { code: 'INPUT_UNSUPPORTED', message: `The settings file is not JSON: it was kept as ${keptAs}, and the defaults are used`, detail: { settingsFile: true, path: keptAs } };
@@ -93,6 +92,7 @@ export function replacedDefault(models: readonly ModelInfo[]): WireError | null 
   return null;
 }
 
+/** Adds a batch item to a taken-up batch's list, an input once. */
 function addItem(items: Omit<BatchItemFinished, 'jobId'>[], { jobId: _id, ...item }: BatchItemFinished): void {
   if (!items.some((i) => i.input === item.input)) items.push(item);
 }
