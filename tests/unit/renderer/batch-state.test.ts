@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { canRetryFailed } from '../../../src/renderer/src/lib/batch-summary';
 import { baseName, nameInRun, webBatchDir } from '../../../src/renderer/src/lib/paths';
-import { BatchItems, formatEta, formatRate, haltText, noteText } from '../../../src/renderer/src/lib/state/batch.svelte';
+import { BatchItems, formatEta, formatRate, haltText, noteText, rateText } from '../../../src/renderer/src/lib/state/batch.svelte';
 import { joinSentences, translate } from '../../../src/renderer/src/lib/i18n';
 import { JobTracker } from '../../../src/renderer/src/lib/state/jobs.svelte';
 
@@ -119,6 +119,8 @@ describe('BatchItems', () => {
   it('formats ETA, rate and names', () => {
     expect([formatEta(0), formatEta(4_400), formatEta(65_000), formatEta(3_725_000)]).toEqual(['0:00', '0:04', '1:05', '1:02:05']);
     expect([formatRate(0.456), formatRate(9.96), formatRate(12.4)]).toEqual(['0.5', '10.0', '12']);
+    // Big pictures, one in 40 s: seconds a file (it read 0.0 files/s).
+    expect([rateText(0.025), rateText(0.456)]).toEqual([{ key: 'batch.ratePerFile', params: { n: 40 } }, { key: 'batch.rate', params: { n: '0.5' } }]);
     // The pause line, as the workspace and the status bar both say it.
     const t = (key: string, params?: { n: number }) => (params ? `${key}:${params.n}` : key);
     const halt = (isPaused: boolean, isCancelling: boolean, currentFiles: string[]) => haltText({ isPaused, isCancelling, currentFiles }, t);

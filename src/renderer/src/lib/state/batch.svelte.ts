@@ -23,6 +23,14 @@ export function formatRate(perSecond: number): string {
 }
 
 /**
+ * A batch's pace as the app says it: files a second, or under a tenth of one, seconds a file (big
+ * pictures read "0.0 files/s" for minutes, as if nothing moved).
+ */
+export function rateText(perSecond: number): { key: 'batch.rate' | 'batch.ratePerFile'; params: { n: string | number } } {
+  return perSecond > 0 && perSecond < 0.095 ? { key: 'batch.ratePerFile', params: { n: Math.round(1 / perSecond) } } : { key: 'batch.rate', params: { n: formatRate(perSecond) } };
+}
+
+/**
  * A batch that is stopping, as the Batch workspace and the status bar both say it: "Cancelling… /
  * Pausing… waiting for N" while files at work reach a stop, then "Cancelling…" /
  * "Paused"; null while it runs.

@@ -55,6 +55,7 @@ export const batch = {
   'batch.format.byPreset': { en: "The platform's own format", 'zh-CN': '该平台规定的格式' },
   'batch.refine': { en: 'Edges', 'zh-CN': '边缘' },
   'batch.rate': { en: '{n} files/s', 'zh-CN': '{n} 个/秒' },
+  'batch.ratePerFile': { en: '{n} s a file', 'zh-CN': '每个 {n} 秒' },
   'batch.eta': { en: 'ETA {time}', 'zh-CN': '剩余 {time}' },
   'batch.current': { en: 'current: {name}', 'zh-CN': '当前：{name}' },
   'batch.pause': { en: 'Pause', 'zh-CN': '暂停' },
