@@ -216,6 +216,9 @@ await engine.dispose();`,
       const r = await cutout([command, join(dir, 'not-a-picture.jpg'), '-o', out]);
       expect([r.code, r.stdout, r.stderr], `${command} ${out}`).toEqual([1, '', expect.stringMatching(/^OUTPUT_NOT_WRITABLE: /)]);
     }
+    // The folder is checked, not left made: a command that fails after leaves no empty folder.
+    const missing = await cutout(['portrait', join(dir, 'no-such.jpg'), '-o', join(dir, 'new', 'deeper', 'o.png')]);
+    expect([missing.code, existsSync(join(dir, 'new'))]).toEqual([1, false]);
     const spec = await cutout(['batch', input, '-o', join(dir, 'b'), '--mode', 'idphoto', '--spec', 'nope']);
     expect([spec.code, spec.stderr]).toEqual([2, expect.stringMatching(/^SPEC_UNKNOWN: Unknown ID-photo spec "nope"/)]);
     expect(existsSync(join(dir, 'b'))).toBe(false);

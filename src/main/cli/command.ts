@@ -223,8 +223,9 @@ export async function checkOutputFile(path: string): Promise<void> {
 export async function planOutputs(inputs: string[], out: string, ext: string, suffix = ''): Promise<string[]> {
   const isDir = await stat(out).then((s) => s.isDirectory(), () => false);
   if (inputs.length === 1 && !isDir && !/[\\/]$/.test(out)) {
-    // Its folder made and writable before the work (a read-only one was found once the picture was made).
-    await ensureWritableFolder(dirname(resolve(out)));
+    // Its folder can be made and written in, said before the work (a read-only one was found once
+    // the picture was made); made by the write, so a command refused meanwhile leaves none.
+    await ensureWritableFolder(dirname(resolve(out)), { leaveNothing: true });
     return [out];
   }
   // Several inputs into "two.png" would make a folder of that name: a picture's name is not a folder's.

@@ -2,7 +2,7 @@
 // Maps OS errors to DISK_FULL / OUTPUT_NOT_WRITABLE. Core (no electron).
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, statSync, type Stats } from 'node:fs';
-import { lstat, mkdir, open, realpath, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, realpath, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AppError, CancelledError } from '../../../shared/errors';
 
@@ -122,11 +122,12 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
 }
 
 /**
- * Makes `dir` and the folders above it that are missing, as `mkdir -p`. Node's own recursive mkdir
+ * Makes `dir` and the folders above it that are missing, as `mkdir -p`, and returns those it made
+ * (the topmost first). Node's own recursive mkdir
  * never returns (at 100 % CPU) where a folder cannot be made in one that is there (/proc/x: the
  * command hung); one level at a time, that fails with the system's error (ENOENT, EACCES, ENOTDIR).
  */
-export async function makeFolders(dir: string): Promise<void> {
+export async function makeFolders(dir: string): Promise<string[]> {
   const missing: string[] = [];
   for (let at = resolve(dir); ; ) {
     const info = await stat(at).catch((error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? null : Promise.reject(error)));
@@ -139,11 +140,16 @@ export async function makeFolders(dir: string): Promise<void> {
     if (up === at) break;
     at = up;
   }
+  const made: string[] = [];
   for (const folder of missing.reverse()) {
-    await mkdir(folder).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    });
+    await mkdir(folder).then(
+      () => made.push(folder),
+      (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      },
+    );
   }
+  return made;
 }
 
 /**
@@ -162,19 +168,23 @@ export async function assertReplaceable(path: string): Promise<void> {
 
 /**
  * Makes `dir` (and the folders above it) and checks a file can be written in it, before any work
- * is done for it: OUTPUT_NOT_WRITABLE (or DISK_FULL) naming why, as a write there would.
+ * is done for it: OUTPUT_NOT_WRITABLE (or DISK_FULL) naming why, as a write there would. With
+ * `leaveNothing`, the folders it made are removed again (the write at the end makes them): a
+ * command refused afterwards, or whose input is missing, leaves no empty folder behind.
  */
-export async function ensureWritableFolder(dir: string): Promise<void> {
+export async function ensureWritableFolder(dir: string, options: { leaveNothing?: boolean } = {}): Promise<void> {
   const target = resolve(dir);
   const probe = tempPathFor(join(target, '.cutout-write-check'));
+  let made: string[] = [];
   try {
-    await makeFolders(target);
+    made = await makeFolders(target);
     const handle = await open(probe, 'wx');
     await handle.close();
   } catch (error) {
     throw toWriteError(error, target);
   } finally {
     await rm(probe, { force: true }).catch(() => undefined);
+    if (options.leaveNothing) for (const folder of made.reverse()) await rmdir(folder).catch(() => undefined);
   }
 }
 
