@@ -1,7 +1,7 @@
 // Unit tests of sticker composition: boxes, fitting, premultiplied crop-resample, outline; the platform presets' loops.
 import { describe, expect, it } from 'vitest';
-import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, unionBoxes } from '../../../../src/main/core/sticker/compose';
-import { composeStickerFrame, flattenForGif, playedFrames, resolveTargets, stickerLayout } from '../../../../src/main/core/sticker/make-sticker';
+import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, subjectBox, unionBoxes } from '../../../../src/main/core/sticker/compose';
+import { composeStickerFrame, flattenForGif, playedFrames, renderSticker, resolveTargets, stickerLayout, type PreparedSticker } from '../../../../src/main/core/sticker/make-sticker';
 import { findPlatformPreset, presetLoops } from '../../../../src/main/core/sticker/presets';
 import { steadyRateSteps } from '../../../../src/main/core/sticker/encode-animated';
 
@@ -223,5 +223,37 @@ describe('a fixed canvas (Discord 320 x 320)', () => {
     expect(Math.abs(top - (319 - bottom))).toBeLessThanOrEqual(1);
     const [top2, bottom2] = rows(400, 100, { x0: 20, y0: 0, x1: 380, y1: 100 });
     expect(Math.abs(top2 - (319 - bottom2))).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('what a sticker crops to and leaves out at its ends', () => {
+  const W = 200;
+  const H = 200;
+  /** A 60×120 body whose right edge is at x1, and a 3×3 fleck at (fx, fy) when given. */
+  const frame = (x1: number, fleck?: [number, number]): Float32Array => {
+    const a = new Float32Array(W * H);
+    for (let y = 40; y < 160; y++) for (let x = Math.max(0, x1 - 60); x < x1; x++) a[y * W + x] = 1;
+    if (fleck) for (let y = fleck[1]; y < fleck[1] + 3; y++) for (let x = fleck[0]; x < fleck[0] + 3; x++) a[y * W + x] = 1;
+    return a;
+  };
+
+  it('a fleck apart from the subject does not widen its box (the crop kept it: a quarter of a LINE sticker was empty rows)', () => {
+    expect(subjectBox(frame(130, [190, 5]), W, H)).toEqual({ box: { x0: 70, y0: 40, x1: 130, y1: 160 }, area: 7200 });
+    // Kept specks (keepSpecks) count.
+    expect(subjectBox(frame(130, [190, 5]), W, H, true).box).toEqual({ x0: 70, y0: 5, x1: 193, y1: 160 });
+  });
+
+  it('leaves out an end frame of only a fleck (a wipe\'s scrap), and keeps a character coming in from the edge', async () => {
+    // A fleck alone, then the body walking in from the left edge (its first frame a 2-px sliver, 3 % of the rest).
+    const alphas = [frame(0, [150, 20]), ...Array.from({ length: 12 }, (_, f) => frame(Math.min(130, 2 + f * 12)))];
+    const frames = alphas.map(() => ({ width: W, height: H, data: new Uint8Array(W * H * 4).fill(200) }));
+    const prepared = {
+      info: { durationS: alphas.length / 10, fps: 10, width: W, height: H },
+      plan: { width: W, height: H, fps: 10, startS: 0, durationS: alphas.length / 10, frameCount: alphas.length, isColourSubsampled: false },
+      modelId: 'x', provider: 'cpu', subject: 'anime', modelFallback: false,
+      frames, foregrounds: frames.map((f) => f.data), rawAlphas: alphas, alphas, cuts: new Set<number>(), repeatedFrames: 0, timings: { composeMs: 0, encodeMs: 0 }, timesS: alphas.map((_, i) => i / 10),
+    } as unknown as PreparedSticker;
+    const r = await renderSticker(prepared, { format: 'gif', fps: 10 });
+    expect([r.emptyEndsS, r.keptFrames]).toEqual([{ start: 0.1, end: 0 }, { first: 1, last: alphas.length - 1 }]);
   });
 });
