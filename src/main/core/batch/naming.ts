@@ -92,6 +92,8 @@ export function planOutputPaths(
   const used = new Set<string>();
   const plan: (string | undefined)[] = items.map(() => undefined);
   const numbers: (number | undefined)[] = items.map(() => undefined);
+  // The digits the kept names were padded to: a name added keeps the folder's padding (09, not 9).
+  let keptWidth = 0;
   if (claims) {
     for (let i = 0; i < items.length; i++) {
       for (const p of claims.previousOutputsOf(items[i].input)) {
@@ -99,7 +101,10 @@ export function planOutputPaths(
         if (!match || used.has(p.toLowerCase())) continue;
         plan[i] = p;
         used.add(p.toLowerCase());
-        if (match[1] !== undefined) numbers[i] = Number(match[1]);
+        if (match[1] !== undefined) {
+          numbers[i] = Number(match[1]);
+          if (match[1].startsWith('0')) keptWidth = Math.max(keptWidth, match[1].length);
+        }
         break;
       }
     }
@@ -117,7 +122,7 @@ export function planOutputPaths(
   }
   let largest = items.length;
   for (const n of taken) largest = Math.max(largest, n);
-  const width = String(largest).length;
+  const width = Math.max(String(largest).length, keptWidth);
   const pathOf = (i: number, n: number): string => {
     const base = renderName(template, { ...itemVars[i], index: String(numbers[i]).padStart(width, '0') });
     return join(folderOf(i), n === 1 ? `${base}${ext}` : `${base}-${n}${ext}`);

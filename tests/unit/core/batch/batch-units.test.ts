@@ -55,6 +55,12 @@ describe('batch naming', () => {
     expect(plan.slice(5)).toEqual(['/out/s/06_f.png', '/out/s/07_g.png', '/out/s/08_h.png', '/out/s/09_i.png', '/out/s/10_j.png']);
     // A resume with nothing new plans the same paths again.
     expect(planOutputPaths(first, '/out', '{index}_{name}', { mode: 'portrait' }, 'png', claims)).toEqual(written);
+    // Ten files written as 01 … 10, then two taken away and one added: 09, padded as the others (it was 9).
+    const ten = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].map((n) => item(`${n}.jpg`));
+    const tenWritten = planOutputPaths(ten, '/out', '{index}_{name}', { mode: 'portrait' }, 'png');
+    const tenBefore = new Map(ten.map((it, i) => [it.input, [tenWritten[i]]]));
+    const nine = [...ten.slice(0, 8), item('k.jpg')];
+    expect(planOutputPaths(nine, '/out', '{index}_{name}', { mode: 'portrait' }, 'png', { previousOutputsOf: (input) => tenBefore.get(input) ?? [], isForeign: () => false }).slice(7)).toEqual(['/out/08_h.png', '/out/09_k.png']);
   });
   it('refuses unknown tokens and path separators', () => {
     expect(() => validateNameTemplate('{nope}')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
