@@ -9,6 +9,9 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    // expect.poll's own default is 1 s: on a loaded 2-core CI machine a folder of 20 pictures took
+    // longer than that to reach the Batch workspace of a page on `cutout serve`, and a test failed.
+    expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
     maxWorkers: 2,
     reporters: ['default', './tests/helpers/summary-reporter.ts'],

@@ -523,7 +523,7 @@ describe('Batch workspace in Chromium', () => {
     await app.page.selectOption('[data-testid=batch-mode]', 'portrait');
     await app.page.selectOption('[data-testid=batch-refine]', 'fast');
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: 'Add folder…' }).click(), dir);
-    await expect.poll(() => app.page.textContent('[data-testid=batch-input-count]')).toBe('1 folder · 20 pictures');
+    await expect.poll(() => app.page.textContent('[data-testid=batch-input-count]'), { timeout: 30_000 }).toBe('1 folder · 20 pictures');
     // A second tab, open before the batch starts (in the Batch workspace, where the first was left).
     const tab = await app.session.browser.context.newPage();
     await tab.goto(new URL(app.session.served.url).origin + '/');
