@@ -102,7 +102,10 @@ export class SettingsStore {
       const saved = await readJson(path);
       const base = saved === undefined ? this.settings : parseSettings(saved, this.settings);
       const merged = parseSettings({ ...base, ...changes }, base);
-      await writeFileAtomic(path, JSON.stringify(merged, null, 2)).catch((error: unknown) => {
+      // Keys this version does not know (a newer one's, written by it into the same folder) are
+      // kept in the file: they were dropped at the first change.
+      const unknown = saved && typeof saved === 'object' && !Array.isArray(saved) ? Object.fromEntries(Object.entries(saved).filter(([key]) => !(key in DEFAULT_SETTINGS))) : {};
+      await writeFileAtomic(path, JSON.stringify({ ...unknown, ...merged }, null, 2)).catch((error: unknown) => {
         throw error instanceof AppError ? new AppError(error.code, error.message, { cause: error, detail: { ...(error.detail as object | undefined), settingsFile: true } }) : error;
       });
       this.settings = merged;

@@ -60,6 +60,12 @@ describe('settings', () => {
     expect(readFileSync(join(dir, 'settings.json.bad'), 'utf8')).toBe('{ "theme": "dark",, not json');
     expect(damaged.unreadKeptAs).toBeUndefined();
     expect((await SettingsStore.open(dir)).unreadKeptAs).toBeUndefined();
+    // A key this version does not know (a newer one's) stays in the file through a change (it was dropped).
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ theme: 'dark', fromNewerApp: { on: true } }));
+    const newer = await SettingsStore.open(dir);
+    await newer.set({ jpegQuality: 81 });
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ theme: 'dark', jpegQuality: 81, fromNewerApp: { on: true } });
+    expect(newer.get()).not.toHaveProperty('fromNewerApp');
   });
 
   it('saves changes made at once in order: the file, the store and every listener end on the last one', async () => {
