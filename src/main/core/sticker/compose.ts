@@ -46,7 +46,8 @@ export function alphaBox(alpha: Float32Array, width: number, height: number, thr
  */
 export function subjectBox(alpha: Float32Array, width: number, height: number, keepSpecks = false): { box: Box | null; area: number } {
   const kept = keepSpecks ? alpha : alpha.slice();
-  if (!keepSpecks) removeSpecks(kept, width, height);
+  // (Its soft fringe is left: only solid pixels make the box.)
+  if (!keepSpecks) removeSpecks(kept, width, height, undefined, false);
   let area = 0;
   for (let i = 0; i < kept.length; i++) if (kept[i] >= 0.5) area++;
   return { box: area > 0 ? alphaBox(kept, width, height, 0.5) : null, area };
@@ -180,9 +181,10 @@ export function addOutline(frame: ColourAlpha, widthPx: number, rgb: [number, nu
  * Removes specks in place: connected regions (8-connected, alpha >= 0.5) smaller than `minFrac`
  * of the largest region are cleared together with the soft fringe around them (alpha < 0.5
  * pixels touching only cleared or empty pixels). A sticker is one character; a stray blob of
- * background the model half-believed would otherwise get its own outline.
+ * background the model half-believed would otherwise get its own outline. Without `clearFringe`
+ * the soft pixels are left (a caller that reads only the solid ones: subjectBox).
  */
-export function removeSpecks(alpha: Float32Array, width: number, height: number, minFrac = 0.02): number {
+export function removeSpecks(alpha: Float32Array, width: number, height: number, minFrac = 0.02, clearFringe = true): number {
   const n = width * height;
   const label = new Int32Array(n).fill(-1);
   const sizes: number[] = [];
@@ -210,6 +212,7 @@ export function removeSpecks(alpha: Float32Array, width: number, height: number,
       cleared++;
     }
   }
+  if (!clearFringe) return cleared;
   // Fringe: soft pixels (0 < a < 0.5) with no kept solid pixel within 2 px.
   const kept = new Uint8Array(n);
   for (let i = 0; i < n; i++) if (label[i] >= 0 && !drop[label[i]]) kept[i] = 1;
