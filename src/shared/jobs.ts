@@ -495,6 +495,15 @@ const STAGE_SPANS: Partial<Record<JobSpec['kind'], Partial<Record<JobStage, read
 };
 
 /**
+ * A batch's pace under a tenth of a file a second, as whole seconds a file; undefined at that pace
+ * or faster (said in files a second). Big pictures read "0.0 files/s" for minutes, as if nothing
+ * moved. The CLI's lines and the app's status bar and Batch workspace say it alike.
+ */
+export function secondsPerFile(filesPerSec: number): number | undefined {
+  return filesPerSec > 0 && filesPerSec < 0.095 ? Math.round(1 / filesPerSec) : undefined;
+}
+
+/**
  * 0..1 progress of a job, never going back from one stage to the next; 0 before the first event. A
  * batch's `partial` (its files at work, how far each is) adds to its `done`.
  */

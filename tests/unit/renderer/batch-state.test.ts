@@ -120,7 +120,8 @@ describe('BatchItems', () => {
     expect([formatEta(0), formatEta(4_400), formatEta(65_000), formatEta(3_725_000)]).toEqual(['0:00', '0:04', '1:05', '1:02:05']);
     expect([formatRate(0.456), formatRate(9.96), formatRate(12.4)]).toEqual(['0.5', '10.0', '12']);
     // Big pictures, one in 40 s: seconds a file (it read 0.0 files/s).
-    expect([rateText(0.025), rateText(0.456)]).toEqual([{ key: 'batch.ratePerFile', params: { n: 40 } }, { key: 'batch.rate', params: { n: '0.5' } }]);
+    const said = (key: string, params: { n: string | number }) => `${key} ${params.n}`;
+    expect([rateText(0.025, said), rateText(0.456, said)]).toEqual(['batch.ratePerFile 40', 'batch.rate 0.5']);
     // The pause line, as the workspace and the status bar both say it.
     const t = (key: string, params?: { n: number }) => (params ? `${key}:${params.n}` : key);
     const halt = (isPaused: boolean, isCancelling: boolean, currentFiles: string[]) => haltText({ isPaused, isCancelling, currentFiles }, t);

@@ -3,7 +3,7 @@
 import { basename, join, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isCancellation, type CancelledError } from '../../../shared/errors';
-import { isCutoutMode, parseBrightness, type CancelledBatch } from '../../../shared/jobs';
+import { isCutoutMode, parseBrightness, secondsPerFile, type CancelledBatch } from '../../../shared/jobs';
 import { leftOutTypesText } from '../../../shared/media';
 import { failedCheckWords, withFileSizeBand } from '../../../shared/idphoto-report';
 import { assertOutputFolderNotAnInput, defaultJobCount, runBatch } from '../../core/batch/run-batch';
@@ -35,12 +35,10 @@ export function formatDuration(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
-/**
- * The pace of a batch: files a second, or under 0.1 of one, seconds a file (big pictures read
- * "0.0 files/s" for minutes, as if nothing moved).
- */
-export function formatRate(filesPerSec: number): string {
-  return filesPerSec > 0 && filesPerSec < 0.095 ? `${Math.round(1 / filesPerSec)} s/file` : `${filesPerSec.toFixed(1)} files/s`;
+/** The pace of a batch: files a second (to `digits` decimals), or seconds a file when slower (secondsPerFile). */
+export function formatRate(filesPerSec: number, digits = 1): string {
+  const perFile = secondsPerFile(filesPerSec);
+  return perFile === undefined ? `${filesPerSec.toFixed(digits)} files/s` : `${perFile} s/file`;
 }
 
 /** One line of progress: bar, N of M, files/s, ETA, current file. */
@@ -284,7 +282,7 @@ export const batchCommand: CliCommand = {
       );
       const notDone = summary.stoppedBy && summary.cancelled > 0 ? `, ${summary.cancelled} not done` : '';
       const reportSaid = summary.reportError ? `No report: ${summary.reportError.message}` : `Report: ${summary.reportJson}`;
-      io.out(`${summary.done} done, ${summary.skipped} skipped, ${summary.failed} failed${notDone} of ${summary.total} in ${formatDuration(summary.elapsedMs)} (${summary.filesPerSec > 0 && summary.filesPerSec < 0.095 ? formatRate(summary.filesPerSec) : `${summary.filesPerSec.toFixed(2)} files/s`}). ${reportSaid}`);
+      io.out(`${summary.done} done, ${summary.skipped} skipped, ${summary.failed} failed${notDone} of ${summary.total} in ${formatDuration(summary.elapsedMs)} (${formatRate(summary.filesPerSec, 2)}). ${reportSaid}`);
       if (summary.keptReportCsv) io.out(`The report of the earlier batch of another mode in ${summary.outputDir} is kept as ${basename(summary.keptReportCsv)} (and .json)`);
       // A full disk stops the run (each file after it would be made whole and fail the same way).
       if (summary.stoppedBy) {

@@ -1,6 +1,6 @@
 // Batch workspace state (rune class, renderer): the per-file statuses of the batch on screen from
 // batchItemFinished events, and the pieces of its progress line (files/s, ETA, pause). No DOM.
-import { evText, megapixels, type BatchItemFinished, type DrawingsLeftOut, type JobId } from '../../../../shared/jobs';
+import { evText, megapixels, secondsPerFile, type BatchItemFinished, type DrawingsLeftOut, type JobId } from '../../../../shared/jobs';
 import { PLATFORM_PRESETS, type PlatformPreset } from '../../../../shared/sticker-presets';
 
 /** One finished input as the file list shows it. */
@@ -22,12 +22,10 @@ export function formatRate(perSecond: number): string {
   return perSecond < 10 ? perSecond.toFixed(1) : String(Math.round(perSecond));
 }
 
-/**
- * A batch's pace as the app says it: files a second, or under a tenth of one, seconds a file (big
- * pictures read "0.0 files/s" for minutes, as if nothing moved).
- */
-export function rateText(perSecond: number): { key: 'batch.rate' | 'batch.ratePerFile'; params: { n: string | number } } {
-  return perSecond > 0 && perSecond < 0.095 ? { key: 'batch.ratePerFile', params: { n: Math.round(1 / perSecond) } } : { key: 'batch.rate', params: { n: formatRate(perSecond) } };
+/** A batch's pace in words: files a second, or seconds a file when slower (secondsPerFile). */
+export function rateText(perSecond: number, t: (key: 'batch.rate' | 'batch.ratePerFile', params: { n: string | number }) => string): string {
+  const perFile = secondsPerFile(perSecond);
+  return perFile === undefined ? t('batch.rate', { n: formatRate(perSecond) }) : t('batch.ratePerFile', { n: perFile });
 }
 
 /**
