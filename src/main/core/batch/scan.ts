@@ -60,20 +60,22 @@ export async function realOrResolved(path: string): Promise<string> {
  * own name). Each folder is looked up once.
  */
 export class InputSpeller {
-  private readonly realDirs = new Map<string, Promise<string>>();
-  private constructor(private readonly roots: readonly { path: string; real: string; canonical: string }[]) {}
+  private constructor(
+    private readonly roots: readonly { path: string; real: string; canonical: string }[],
+    private readonly realDirs: Map<string, Promise<string>>,
+  ) {}
 
   /** `inputs`: the files and folders given to this run, as it spells them. */
   static async of(inputs: readonly string[]): Promise<InputSpeller> {
-    const speller = new InputSpeller([]);
-    const roots = await Promise.all(inputs.map((input) => resolve(input)).map(async (path) => ({ path, real: await realOrResolved(path), canonical: await speller.canonical(path) })));
-    return new InputSpeller(roots);
+    const realDirs = new Map<string, Promise<string>>();
+    const roots = await Promise.all(inputs.map((input) => resolve(input)).map(async (path) => ({ path, real: await realOrResolved(path), canonical: await canonicalOf(path, realDirs) })));
+    return new InputSpeller(roots, realDirs);
   }
 
   /** `input` as this run spells it, or as it was when no input of this run is it or holds it. */
   async spell(input: string): Promise<string> {
     if (!isAbsolute(input)) return input;
-    const canonical = await this.canonical(input);
+    const canonical = await canonicalOf(input, this.realDirs);
     for (const root of this.roots) {
       if (canonical === root.canonical) return root.path;
       const inside = root.real.endsWith(sep) ? root.real : root.real + sep;
@@ -81,16 +83,17 @@ export class InputSpeller {
     }
     return input;
   }
+}
 
-  private async canonical(path: string): Promise<string> {
-    const dir = dirname(path);
-    let real = this.realDirs.get(dir);
-    if (!real) {
-      real = realOrResolved(dir);
-      this.realDirs.set(dir, real);
-    }
-    return join(await real, basename(path));
+/** A path with its folder's links followed (not its own), each folder looked up once in `realDirs`. */
+async function canonicalOf(path: string, realDirs: Map<string, Promise<string>>): Promise<string> {
+  const dir = dirname(path);
+  let real = realDirs.get(dir);
+  if (!real) {
+    real = realOrResolved(dir);
+    realDirs.set(dir, real);
   }
+  return join(await real, basename(path));
 }
 
 /**

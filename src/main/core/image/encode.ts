@@ -7,7 +7,9 @@ import type { RgbaImage } from './decode';
 import { setPngDpi } from './png-chunk';
 
 /** Output image formats. */
-export type ImageFormat = 'png' | 'jpeg' | 'webp';
+export const IMAGE_FORMATS = ['png', 'jpeg', 'webp'] as const;
+/** An output image format. */
+export type ImageFormat = (typeof IMAGE_FORMATS)[number];
 
 /** Options of encodeImage. */
 export interface EncodeOptions {

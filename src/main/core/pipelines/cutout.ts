@@ -9,7 +9,7 @@ import { throwIfAborted } from '../abort';
 import { prepareBackground } from '../image/background';
 import { compositeOver, type CompositeBackground } from '../image/composite';
 import { decodeToWorkOn, type DecodedImage, type RgbaImage } from '../image/decode';
-import { checkEncodable, encodeGrayPng, encodeImage, formatFromPath, isQuality } from '../image/encode';
+import { checkEncodable, encodeGrayPng, encodeImage, formatFromPath, IMAGE_FORMATS, isQuality } from '../image/encode';
 import { fitWithin, resizeRgba } from '../image/resize';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import type { ProviderName } from '../inference/execution-providers';
@@ -170,9 +170,6 @@ function checkExportSize(maxSidePx: number): void {
   if (!Number.isInteger(maxSidePx) || maxSidePx < 16) throw new AppError('INVALID_ARGUMENT', `Export size must be a whole number of pixels ≥ 16, got ${maxSidePx}`);
 }
 
-/** The formats a cut-out is written in. */
-const CUTOUT_FORMATS: readonly string[] = ['png', 'jpeg', 'webp'];
-
 /** Downscales so the longest side is at most `maxSidePx` (never enlarges); INVALID_ARGUMENT for a bad size. */
 async function fitLongestSide(image: RgbaImage, maxSidePx: number | undefined): Promise<RgbaImage> {
   if (maxSidePx === undefined) return image;
@@ -249,7 +246,7 @@ export async function encodeCutout(image: RgbaImage, options: { format: 'png' | 
 export async function cutoutToFile(input: string, output: string, options: CutoutOptions, env: CoreEnv, ctx: RunContext = {}): Promise<CutoutFileResult> {
   await assertNotAnInput(output, [input]);
   // Refused before the work (a GIF failed as a write error once the model and edges had run).
-  if (options.format !== undefined && !CUTOUT_FORMATS.includes(options.format)) throw new AppError('INVALID_ARGUMENT', `A cut-out is written as png, jpeg or webp, not ${String(options.format)}`);
+  if (options.format !== undefined && !(IMAGE_FORMATS as readonly string[]).includes(options.format)) throw new AppError('INVALID_ARGUMENT', `A cut-out is written as png, jpeg or webp, not ${String(options.format)}`);
   if (options.maxSidePx !== undefined) checkExportSize(options.maxSidePx);
   const format = options.format ?? formatFromPath(output);
   if (options.quality !== undefined && !isQuality(options.quality)) {

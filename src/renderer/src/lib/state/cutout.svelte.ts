@@ -12,6 +12,7 @@ import { BackgroundState } from './background.svelte';
 import { TrimapBrushState } from './trimap-brush.svelte';
 import { ViewState } from './view.svelte';
 import { baseName } from '../paths';
+import { extensionOf } from '../../../../shared/media';
 
 /** What the editor exports: the cut-out in one of Settings' formats, or its matte alone ('mask': a greyscale PNG, CutoutOptions.mask). */
 export const EDITOR_EXPORT_CHOICES = [...EXPORT_FORMAT_CHOICES, 'mask'] as const;
@@ -32,7 +33,7 @@ export function exportName(path: string, format: ExportFormat): string {
  * a name with no picture type gets the panel's. A mask is a PNG: named .png.
  */
 export function exportTarget(chosen: string, format: ExportFormat): { output: string; format: ExportFormat } {
-  const ext = /\.([^./\\]+)$/.exec(chosen)?.[1].toLowerCase();
+  const ext = extensionOf(chosen);
   if (format === 'mask') return { output: ext === 'png' ? chosen : `${chosen}.png`, format };
   const named = ext === 'png' || ext === 'webp' ? ext : ext === 'jpg' || ext === 'jpeg' ? 'jpeg' : undefined;
   return named ? { output: chosen, format: named } : { output: `${chosen}.${format === 'jpeg' ? 'jpg' : format}`, format };
