@@ -718,7 +718,7 @@ function paletteColours(index: Uint8Array, palette: readonly (readonly number[])
 /**
  * A frame at either end whose subject is under this share of the frames' median subject is left out
  * as empty: the share under which a frame's own specks are removed (removeSpecks), over time. A
- * character coming in (a sliver at the edge, 3 % of the median) is kept.
+ * character coming in (the unit test's sliver at the edge, 3.3 % of the median) is kept.
  */
 const EMPTY_END_SHARE = 0.02;
 
@@ -736,7 +736,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
   // Frames at either end in which nothing was found are left out (and said): a sticker opened on a
   // second of nothing, a title card's worth before the character came in. Nothing is also a fleck
   // beside what the other frames hold (under 2 % of their median subject: a wipe's torn edge
-  // opened a WeChat sticker as two white blobs, 0.4 % of it).
+  // opened a WeChat sticker as two white blobs, 0.3 % of it).
   const areas = subjects.filter((s) => s.box !== null).map((s) => s.area).sort((a, b) => a - b);
   const medianArea = areas.length > 0 ? areas[Math.floor(areas.length / 2)] : 0;
   const isEmpty = (s: (typeof subjects)[number]): boolean => s.box === null || s.area < medianArea * EMPTY_END_SHARE;
