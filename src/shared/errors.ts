@@ -74,8 +74,8 @@ export const DEFAULT_MAX_SOURCE_PIXELS = 320_000_000;
  * known picture format cut short), `empty` (a file of 0 bytes; VIDEO_CORRUPT for a clip), `still` (a
  * still picture where a clip is wanted), `video` (a video where a picture is wanted) or
  * `unknownFormat` (content the decoder reads as no picture format: a text file named .jpg),
- * `formatNotRead` (a picture of a kind this build cannot decode: a HEIC using a part of HEIF not read) and
- * `webpAnimation` (an animated WebP given as a clip, which an ffmpeg that reads only still WebP cannot decode), INPUT_UNSUPPORTED; `cutShort` (a video that stops before the part picked), VIDEO_CORRUPT;
+ * `formatNotRead` (a picture of a kind this build cannot decode: a HEIC using a part of HEIF not read), INPUT_UNSUPPORTED;
+ * `cutShort` (a video that stops before the part picked), VIDEO_CORRUPT;
  * `tooLarge` (a file over the size the app imports: an upload to `cutout serve`, a paste), INPUT_UNSUPPORTED;
  * `nameTooLong` (an output name over the file system's limit) and `settingsFile` (the settings could not be saved), OUTPUT_NOT_WRITABLE;
  * `settingsFile` too for a settings file that could not be read (not JSON: kept aside, the defaults used), INPUT_UNSUPPORTED;
@@ -84,14 +84,14 @@ export const DEFAULT_MAX_SOURCE_PIXELS = 320_000_000;
  * (`outputIsInput`), INVALID_ARGUMENT. `defaultReplaced`: a task's default model that cannot be used
  * while another of its models is used instead (MODEL_CORRUPT, MODEL_MISSING: a notice, not a failure).
  */
-const ERROR_KINDS = ['damaged', 'empty', 'still', 'video', 'unknownFormat', 'formatNotRead', 'webpAnimation', 'cutShort', 'tooLarge', 'nameTooLong', 'settingsFile', 'batchRunning', 'badTemplate', 'outputIsInput', 'defaultReplaced'] as const;
+const ERROR_KINDS = ['damaged', 'empty', 'still', 'video', 'unknownFormat', 'formatNotRead', 'cutShort', 'tooLarge', 'nameTooLong', 'settingsFile', 'batchRunning', 'badTemplate', 'outputIsInput', 'defaultReplaced'] as const;
 /** See ERROR_KINDS. */
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 /** Refusals of what a picture or clip shows, which the same file under the same options meets again. */
 const SHOWN_FAULT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['NO_FACE', 'MULTIPLE_FACES', 'FACE_CUT_OFF', 'TOO_TIGHT', 'NO_VIDEO_STREAM']);
 /** What a file is, as the decoder or the probe found it (ErrorKind), that the same file is again. */
-const FILE_FAULT_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>(['damaged', 'empty', 'still', 'video', 'unknownFormat', 'webpAnimation', 'cutShort']);
+const FILE_FAULT_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>(['damaged', 'empty', 'still', 'video', 'unknownFormat', 'cutShort']);
 
 /**
  * Whether a failure comes of the input itself, so that the same file under the same options meets

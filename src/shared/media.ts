@@ -4,8 +4,8 @@ import { AppError } from './errors';
 
 /** Still images the cut-out and ID-photo paths read (sharp decodes them). */
 export const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp', 'tif', 'tiff', 'avif', 'heic', 'heif', 'bmp', 'gif'] as const;
-/** Videos (and animated GIFs) the sticker path reads (ffmpeg decodes them). */
-export const VIDEO_EXTENSIONS = ['mp4', 'mov', 'm4v', 'webm', 'mkv', 'avi', 'gif'] as const;
+/** Videos, animated GIFs and animated WebPs the sticker path reads (ffmpeg decodes them; a WebP's frames go through sharp first). */
+export const VIDEO_EXTENSIONS = ['mp4', 'mov', 'm4v', 'webm', 'mkv', 'avi', 'gif', 'webp'] as const;
 
 /** Lower-case extension of a path or file name, without the dot ('' when it has none). */
 export function extensionOf(path: string): string {

@@ -365,16 +365,16 @@ describe('cutout sticker pipeline', () => {
     expect(shown / (first.w * first.h)).toBeGreaterThan(0.05);
   });
 
-  it('a transparent animated GIF: each frame keeps what it hides hidden', async () => {
-    // A 3-frame GIF of an anime sprite sliding on a transparent canvas (GIF: 1-bit alpha).
+  it.each(['gif', 'webp'] as const)('a transparent animated %s (a chat sticker): each frame keeps what it hides hidden', async (format) => {
+    // A 3-frame animation of an anime sprite sliding on a transparent canvas (GIF: 1-bit alpha; WebP: 8-bit).
     const sprite = await sharp(evalFile('anime_cutout', 'fg', 'ks_emi_basic_closedhappy.png')).resize({ height: 200 }).png().toBuffer();
     const meta = await sharp(sprite).metadata();
     const W = meta.width! + 40;
     const pages = await Promise.all([0, 20, 40].map((dx) => sharp({ create: { width: W, height: 200, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).composite([{ input: sprite, left: dx, top: 0 }]).raw().toBuffer()));
     const dir = tempDir();
-    const gif = join(dir, 'sprite.gif');
-    await sharp(Buffer.concat(pages), { raw: { width: W, height: 600, channels: 4, pageHeight: 200 } }).gif().toFile(gif);
-    const prepared = await prepareSticker(gif, { fps: 6, maxSidePx: 200 }, env);
+    const clip = join(dir, `sprite.${format}`);
+    await sharp(Buffer.concat(pages), { raw: { width: W, height: 600, channels: 4, pageHeight: 200 } }).toFormat(format).toFile(clip);
+    const prepared = await prepareSticker(clip, { fps: 6, maxSidePx: 200 }, env);
     expect(prepared.frames.length).toBeGreaterThanOrEqual(2);
     const model = await resolveStickerModel(env, 'anime');
     for (const frame of prepared.frames) {

@@ -7,7 +7,8 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { type FfmpegTools, resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { clipFrame, planFrames, streamFrames } from '../../src/main/core/video/extract-frames';
-import { cachedProbe, isAnimatedWebp, probeVideo } from '../../src/main/core/video/probe';
+import { cachedProbe, probeVideo } from '../../src/main/core/video/probe';
+import { isAnimatedWebp } from '../../src/main/core/video/webp-clip';
 import { errorKindOf, isInputFault, type AppError } from '../../src/shared/errors';
 import { measureDrawingCadence } from '../../src/main/core/video/drawing-cadence';
 import { evalFile, tempDir } from '../helpers/env';
@@ -201,24 +202,58 @@ describe('clips made the way phones, browsers and music players make them', () =
     expect(sum / ((own.data.length / 4) * 3)).toBeLessThan(6);
   });
 
-  it('an animated WebP (a chat sticker) this ffmpeg cannot decode is said as such, not as a damaged video', async () => {
-    const webp = join(tempDir(), 'sticker.webp');
-    await sharp(evalFile('anime_clips', 'clips', 'w2xgui_gif2_original.gif'), { animated: true }).webp().toFile(webp);
+  it('an animated WebP (a chat sticker) is a clip: its frames, delays and alpha, through either probe', async () => {
+    const dir = tempDir();
+    const webp = join(dir, 'sticker.webp');
+    // Six 40x30 frames, each its own colour with its left quarter transparent; uneven delays, one of 0 ms
+    // (played as 100 ms, as browsers do): 100 50 200 100 100 150, 0.7 s in all.
+    const colours = [[250, 20, 20], [20, 250, 20], [20, 20, 250], [250, 250, 20], [20, 250, 250], [250, 20, 250]];
+    const [w, h] = [40, 30];
+    const tall = Buffer.alloc(w * h * 4 * colours.length);
+    colours.forEach((c, f) => {
+      for (let p = 0; p < w * h; p++) tall.set([...c, p % w < 10 ? 0 : 255], (f * w * h + p) * 4);
+    });
+    await sharp(tall, { raw: { width: w, height: h * colours.length, channels: 4, pageHeight: h } }).webp({ lossless: true, delay: [100, 50, 200, 0, 100, 150], loop: 0 }).toFile(webp);
     expect(isAnimatedWebp(readFileSync(webp).subarray(0, 32))).toBe(true);
     expect(isAnimatedWebp(await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } }).webp().toBuffer())).toBe(false);
+    // The frame shown at t ms, by the played delays.
+    const ends = [100, 150, 350, 450, 550, 700];
+    const shownAt = (t: number): number => ends.findIndex((end) => t < end);
     for (const probe of [tools, ffmpegOnly]) {
-      const read = await probeVideo(webp, {}, probe).then(
-        (info) => ({ info }),
-        (error: AppError) => ({ error }),
-      );
-      // An ffmpeg that decodes animated WebP reads it as the clip it is.
-      if ('info' in read) expect(read.info.hasVideo).toBe(true);
-      else {
-        expect(read.error).toMatchObject({ code: 'INPUT_UNSUPPORTED', detail: { webpAnimation: true } });
-        expect(read.error.message).toContain('is an animated WebP');
-        expect(isInputFault(read.error.code, errorKindOf(read.error.detail))).toBe(true);
+      const info = await probeVideo(webp, {}, probe);
+      expect(info).toMatchObject({ width: w, height: h, frameCount: 6, hasVideo: true, hasAudio: false, animatedWebp: true });
+      expect(info.durationS).toBeCloseTo(0.7, 6);
+      const frames = [];
+      for await (const f of streamFrames(webp, info, { fps: 20 }, {}, probe)) frames.push(f);
+      expect(frames.length).toBe(14);
+      for (const f of frames) {
+        const want = colours[shownAt(f.timeMs + 1)];
+        // A pixel on the right (opaque, its colour) and one on the left (transparent).
+        const right = (15 * w + 30) * 4;
+        expect([...f.data.subarray(right, right + 4)]).toEqual([...want, 255]);
+        expect(f.data[(15 * w + 2) * 4 + 3]).toBe(0);
       }
+      const poster = await clipFrame(webp, info, 0.35, 20, {}, probe);
+      expect([poster.width, poster.height]).toEqual([20, 15]);
+      expect([...poster.data.subarray((7 * 20 + 15) * 4, (7 * 20 + 15) * 4 + 3)]).toEqual(colours[3]);
     }
+    expect(ffmpegChildren()).toEqual([]);
+    // A still WebP is a still; one cut short is damaged, said as the file's own fault.
+    const still = join(dir, 'still.webp');
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } }).webp().toFile(still);
+    await expect(probeVideo(still)).rejects.toMatchObject({ code: 'INPUT_UNSUPPORTED', detail: { still: true } });
+    const cut = join(dir, 'cut.webp');
+    const bytes = readFileSync(webp);
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    const read = await probeVideo(cut).then(
+      async (info) => {
+        for await (const _ of streamFrames(cut, info)) void _;
+        return null;
+      },
+      (error: AppError) => error,
+    ).catch((error: AppError) => error);
+    expect(read).toMatchObject({ code: 'VIDEO_CORRUPT', detail: { damaged: true } });
+    expect(isInputFault(read!.code, errorKindOf(read!.detail))).toBe(true);
   });
 
   it('a one-frame clip gives its frame, as a one-frame GIF does', async () => {

@@ -196,11 +196,11 @@ export interface CutoutFileResult {
 }
 
 /**
- * Whether an animated picture of this format (sharp's name) can be made a sticker: ffmpeg 5.1 reads
- * an animated GIF, not an animated WebP. (sharp reads an APNG as a still PNG, so it never arrives here.)
+ * Whether an animated picture of this format (sharp's name) can be made a sticker: an animated GIF
+ * or WebP (a WebP's frames through webp-clip.ts). (sharp reads an APNG as a still PNG, so it never arrives here.)
  */
 export function isAnimationClip(format: string | undefined): boolean {
-  return format === 'gif';
+  return format === 'gif' || format === 'webp';
 }
 
 /** What the CLI and a batch's note say of an animated picture that was cut out (`isClip`: isAnimationClip of its format). */

@@ -58,9 +58,10 @@ function paeth(a: number, b: number, c: number): number {
 /**
  * The zlib stream of a rectangle's scanlines. Palette rows are led by filter type 0 (none, as PNG
  * advises for palette images); RGBA rows by whichever of None, Sub, Up and Paeth leaves the least
- * (the sum of the filtered bytes as signed values: PNG's advised heuristic, ffmpeg's `-pred mixed`).
+ * (the sum of the filtered bytes as signed values: PNG's advised heuristic, ffmpeg's `-pred mixed`),
+ * deflated at `level` (9: a sticker's bytes count; 1: a file read once, soon).
  */
-function imageData(frame: Uint8Array, width: number, rect: { x: number; y: number; w: number; h: number }, bpp: number): Uint8Array {
+function imageData(frame: Uint8Array, width: number, rect: { x: number; y: number; w: number; h: number }, bpp: number, level: number): Uint8Array {
   const stride = rect.w * bpp;
   const raw = new Uint8Array((stride + 1) * rect.h);
   const row = (r: number): Uint8Array => frame.subarray(((rect.y + r) * width + rect.x) * bpp, ((rect.y + r) * width + rect.x) * bpp + stride);
@@ -92,7 +93,7 @@ function imageData(frame: Uint8Array, width: number, rect: { x: number; y: numbe
       }
     }
   }
-  return deflateSync(raw, { level: 9 });
+  return deflateSync(raw, { level });
 }
 
 /** Encodes palette frames as an APNG (plays 0: forever). Each frame replaces its rectangle (blend SOURCE, dispose NONE). */
@@ -112,26 +113,49 @@ export function encodeRgbaApng(input: RgbaFrames, options: { plays?: number } = 
 /** The APNG of frames of `bpp` bytes a pixel (1: palette, whose PLTE and tRNS are `headerChunks`; 4: RGBA). */
 function encodeApngFrames(input: { width: number; height: number; frames: readonly Uint8Array[]; delaysMs: readonly number[] }, bpp: 1 | 4, headerChunks: Uint8Array[], options: { plays?: number }): Uint8Array {
   const { width, height, frames, delaysMs } = input;
-  if (frames.length === 0) throw new Error('an APNG needs at least one frame');
-  const parts: Uint8Array[] = [Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)];
-  const ihdr = new Uint8Array(13);
-  new DataView(ihdr.buffer).setUint32(0, width);
-  new DataView(ihdr.buffer).setUint32(4, height);
-  ihdr.set([8, bpp === 1 ? 3 : 6, 0, 0, 0], 8); // 8 bits, colour type 3 (palette) or 6 (RGBA), deflate, filter method 0, no interlace
-  parts.push(pngChunk('IHDR', ihdr));
-  parts.push(pngChunk('acTL', u32s(frames.length, options.plays ?? 0)));
-  parts.push(...headerChunks);
-  let sequence = 0;
-  let previous: Uint8Array | null = null;
-  // Delays rounded on the running total, so the frames add up to the length asked (six 666.67-ms
-  // frames make 4000 ms, not 4002: LINE's 4-s limit).
-  const delays = exactDelaysIn(frames.map((_, i) => delaysMs[i] ?? 100), 1);
-  frames.forEach((frame, i) => {
-    const delay = Math.max(1, Math.min(65535, delays[i]));
-    const rect = changedRect(frame, previous, width, height, bpp);
+  const writer = new ApngWriter({ width, height, bpp, delaysMs: frames.map((_, i) => delaysMs[i] ?? 100), headerChunks, plays: options.plays });
+  return Buffer.concat([writer.start(), ...frames.map((frame) => writer.frame(frame)), writer.end()]);
+}
+
+/**
+ * An APNG written a frame at a time (each frame's bytes as it comes, so a long animation need not
+ * be held whole): the number of frames and their delays are known at the start (acTL comes first).
+ * Each frame after the first holds only the rectangle that changed (blend SOURCE, dispose NONE).
+ */
+export class ApngWriter {
+  private readonly delays: number[];
+  private sequence = 0;
+  private index = 0;
+  private previous: Uint8Array | null = null;
+
+  constructor(private readonly spec: { width: number; height: number; bpp: 1 | 4; delaysMs: readonly number[]; headerChunks?: readonly Uint8Array[]; plays?: number; level?: number }) {
+    if (spec.delaysMs.length === 0) throw new Error('an APNG needs at least one frame');
+    // Delays rounded on the running total, so the frames add up to the length asked (six 666.67-ms
+    // frames make 4000 ms, not 4002: LINE's 4-s limit).
+    this.delays = exactDelaysIn(spec.delaysMs, 1);
+  }
+
+  /** The signature, IHDR, acTL and the header chunks (a palette's PLTE and tRNS). */
+  start(): Uint8Array {
+    const { width, height, bpp } = this.spec;
+    const ihdr = new Uint8Array(13);
+    new DataView(ihdr.buffer).setUint32(0, width);
+    new DataView(ihdr.buffer).setUint32(4, height);
+    ihdr.set([8, bpp === 1 ? 3 : 6, 0, 0, 0], 8); // 8 bits, colour type 3 (palette) or 6 (RGBA), deflate, filter method 0, no interlace
+    return Buffer.concat([Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), pngChunk('IHDR', ihdr), pngChunk('acTL', u32s(this.delays.length, this.spec.plays ?? 0)), ...(this.spec.headerChunks ?? [])]);
+  }
+
+  /** The next frame's fcTL and its data (IDAT for the first, fdAT after). */
+  frame(frame: Uint8Array): Uint8Array {
+    const { width, height, bpp } = this.spec;
+    const i = this.index++;
+    if (i >= this.delays.length) throw new Error(`this APNG was started with ${this.delays.length} frames`);
+    if (frame.length !== width * height * bpp) throw new Error(`a frame of ${width}x${height} takes ${width * height * bpp} bytes, got ${frame.length}`);
+    const delay = Math.max(1, Math.min(65535, this.delays[i]));
+    const rect = changedRect(frame, this.previous, width, height, bpp);
     const fctl = new Uint8Array(26);
     const view = new DataView(fctl.buffer);
-    view.setUint32(0, sequence++);
+    view.setUint32(0, this.sequence++);
     view.setUint32(4, rect.w);
     view.setUint32(8, rect.h);
     view.setUint32(12, rect.x);
@@ -140,17 +164,18 @@ function encodeApngFrames(input: { width: number; height: number; frames: readon
     view.setUint16(22, 1000);
     fctl[24] = 0; // dispose NONE: the canvas keeps this frame
     fctl[25] = 0; // blend SOURCE: the rectangle is replaced, alpha included
-    parts.push(pngChunk('fcTL', fctl));
-    const data = imageData(frame, width, rect, bpp);
-    if (i === 0) parts.push(pngChunk('IDAT', data));
-    else {
-      const fdat = new Uint8Array(4 + data.length);
-      new DataView(fdat.buffer).setUint32(0, sequence++);
-      fdat.set(data, 4);
-      parts.push(pngChunk('fdAT', fdat));
-    }
-    previous = frame;
-  });
-  parts.push(pngChunk('IEND', new Uint8Array(0)));
-  return Buffer.concat(parts);
+    const data = imageData(frame, width, rect, bpp, this.spec.level ?? 9);
+    this.previous = frame;
+    if (i === 0) return Buffer.concat([pngChunk('fcTL', fctl), pngChunk('IDAT', data)]);
+    const fdat = new Uint8Array(4 + data.length);
+    new DataView(fdat.buffer).setUint32(0, this.sequence++);
+    fdat.set(data, 4);
+    return Buffer.concat([pngChunk('fcTL', fctl), pngChunk('fdAT', fdat)]);
+  }
+
+  /** IEND, once every frame was written. */
+  end(): Uint8Array {
+    if (this.index !== this.delays.length) throw new Error(`this APNG was started with ${this.delays.length} frames; ${this.index} were written`);
+    return pngChunk('IEND', new Uint8Array(0));
+  }
 }

@@ -7,6 +7,7 @@ import type { RgbaImage } from '../image/decode';
 import type { RunContext } from '../progress';
 import { ffmpegFileArg, resolveFfmpeg, StderrTail, type FfmpegTools } from './ffmpeg';
 import type { VideoInfo } from './probe';
+import { animatedWebpFrames } from './webp-clip';
 
 /** What part of the clip to decode, how often and how large. */
 export interface FrameStreamOptions {
@@ -123,7 +124,9 @@ export async function* streamFrames(
   const plan = planFrames(info, options);
   const frameBytes = plan.width * plan.height * 4;
   const maxQueue = Math.max(1, options.queueFrames ?? 4);
-  const child: ChildProcess = spawn(tools.ffmpeg, frameArgs(path, plan), { stdio: ['ignore', 'pipe', 'pipe'], signal, windowsHide: true });
+  // An animated WebP's frames come from their APNG copy (the same frames and delays, with alpha).
+  const source = info.animatedWebp ? await animatedWebpFrames(path, ctx) : path;
+  const child: ChildProcess = spawn(tools.ffmpeg, frameArgs(source, plan), { stdio: ['ignore', 'pipe', 'pipe'], signal, windowsHide: true });
   const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const stderr = new StderrTail();
   const countErrors = options.onDecodeError && decodeErrorCounter(options.onDecodeError);

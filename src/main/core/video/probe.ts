@@ -6,6 +6,7 @@ import type { RunContext } from '../progress';
 import { ffmpegFileArg, resolveFfmpeg, runTool, type FfmpegTools } from './ffmpeg';
 import { assertReadable, readHead } from '../io/read-head';
 import { isHeicFile } from '../image/heif';
+import { isAnimatedWebp, probeAnimatedWebp } from './webp-clip';
 
 /** What a clip is. Width/height are the displayed size (rotation already applied, as ffmpeg decodes). */
 export interface VideoInfo {
@@ -28,6 +29,8 @@ export interface VideoInfo {
    * leaves it. ffmpeg reads the frames that are there without a word, and its duration is theirs.
    */
   isCutShort?: boolean;
+  /** An animated WebP: its frames are read from an APNG copy (webp-clip.ts), as ffmpeg before 8 cannot decode one. */
+  animatedWebp?: true;
 }
 
 /**
@@ -210,9 +213,6 @@ async function startsWithIsoBox(path: string): Promise<boolean> {
  */
 async function unreadableClip(path: string, stderr: string, fallback?: string): Promise<AppError> {
   const last = stderr.split('\n').filter(Boolean).pop() ?? fallback;
-  // An animated WebP (a chat app's sticker) is a good file that this ffmpeg cannot decode (an
-  // ffmpeg that reads only still WebP says "image data not found"): not a damaged video.
-  if (isAnimatedWebp(await readHead(path, 32))) return webpAnimation(path);
   // A text file named .mp4 is read as MP4 too, and lacks a moov as well: an MP4 begins with a box (ftyp).
   if (/moov atom not found/i.test(stderr) && (await startsWithIsoBox(path))) {
     return new AppError('VIDEO_CORRUPT', `${path} is incomplete: its index (moov atom) is missing, as in a download or copy that did not finish`, { detail: { path, stderr, damaged: true } });
@@ -221,20 +221,9 @@ async function unreadableClip(path: string, stderr: string, fallback?: string): 
   return new AppError('VIDEO_CORRUPT', `${path} is not a video this app can read${last ? ` (${last})` : ''}`, { detail: { path, stderr, ...kind } });
 }
 
-/** Whether the first bytes are an animated WebP's: RIFF, WEBP, and a VP8X chunk whose animation flag is set. */
-export function isAnimatedWebp(head: Uint8Array): boolean {
-  const text = (at: number, length: number): string => String.fromCharCode(...head.subarray(at, at + length));
-  return head.length >= 21 && text(0, 4) === 'RIFF' && text(8, 4) === 'WEBP' && text(12, 4) === 'VP8X' && (head[20] & 0x02) !== 0;
-}
-
-/** An animated WebP that ffmpeg did not decode. */
-function webpAnimation(path: string): AppError {
-  return new AppError('INPUT_UNSUPPORTED', `${path} is an animated WebP, which this app's ffmpeg cannot read as a clip: save it as a GIF or a video (MP4, WebM) and open that`, { detail: { path, webpAnimation: true } });
-}
-
 /** A still picture given where a clip goes. */
 function stillPicture(path: string): AppError {
-  return new AppError('INPUT_UNSUPPORTED', `${path} is a still picture: a sticker is made from a video or an animated GIF`, { detail: { path, still: true } });
+  return new AppError('INPUT_UNSUPPORTED', `${path} is a still picture: a sticker is made from a video, an animated GIF or an animated WebP`, { detail: { path, still: true } });
 }
 
 /**
@@ -289,7 +278,11 @@ export async function probeVideo(path: string, ctx: RunContext = {}, tools: Ffmp
   await assertReadable(path);
   // A HEIC photo is an ISO media file as an MP4 is, which ffmpeg before 7 reads as a clip without its
   // index ("moov atom not found"): known by its brand, it is the still it is.
-  if (isHeicFile(await readHead(path, 256))) throw stillPicture(path);
+  const head = await readHead(path, 256);
+  if (isHeicFile(head)) throw stillPicture(path);
+  // An animated WebP (a chat app's sticker), which ffmpeg before 8 cannot decode: read by its own
+  // header, its frames from a copy (webp-clip.ts). A still WebP goes on to be said a still below.
+  if (isAnimatedWebp(head)) return probeAnimatedWebp(path);
   let info: VideoInfo;
   let stderr: string;
   if (tools.ffprobe) {
@@ -312,8 +305,6 @@ export async function probeVideo(path: string, ctx: RunContext = {}, tools: Ffmp
   // Neither picture nor sound (ffprobe read a stream of no size, e.g. a text file named .jpg): not a
   // file of ours at all, rather than a file without video.
   if (!info.hasVideo && !info.hasAudio) {
-    // (ffprobe reads an animated WebP as a stream of no size, where it cannot decode one.)
-    if (isAnimatedWebp(await readHead(path, 32))) throw webpAnimation(path);
     const why = stderr.split('\n').filter(Boolean).pop();
     throw new AppError('VIDEO_CORRUPT', `${path} is not a video this app can read${why ? ` (${why})` : ''}`, { detail: { path, stderr, unknownFormat: true } });
   }

@@ -4,7 +4,7 @@ import type { MessageTable } from '../types';
 export const sticker = {
   'sticker.title': { en: 'Stickers', 'zh-CN': '表情包' },
   'sticker.empty': { en: 'Drop a short video or GIF of a character', 'zh-CN': '拖入角色的短视频或 GIF' },
-  'sticker.empty.body': { en: 'MP4, WebM, MOV, MKV or GIF. You pick the moment; the background goes.', 'zh-CN': '支持 MP4、WebM、MOV、MKV 或 GIF。选好片段，背景自动去除。' },
+  'sticker.empty.body': { en: 'MP4, WebM, MOV, MKV, GIF or animated WebP. You pick the moment; the background goes.', 'zh-CN': '支持 MP4、WebM、MOV、MKV、GIF 或 WebP 动图。选好片段，背景自动去除。' },
   'sticker.range': { en: 'Clip', 'zh-CN': '片段' },
   'sticker.poster': { en: 'Frame at the start of the clip', 'zh-CN': '片段起点画面' },
   'sticker.start': { en: 'Start', 'zh-CN': '起点' },

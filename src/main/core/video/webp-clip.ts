@@ -1,0 +1,193 @@
+// An animated WebP as a clip (a chat app's sticker, a GIF someone saved as WebP): ffmpeg before 8
+// cannot decode one, so its frames are decoded with sharp (libwebp, each frame composed on its
+// canvas as a viewer shows it) and written once, as they come, into an RGBA APNG with the same
+// delays, which every ffmpeg reads with its alpha: the clip's frame stream, trims and poster all go
+// through that copy (streamFrames). Its length and size come from the WebP's own header (probe).
+// Core (no electron).
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { open, rename, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { AppError, CancelledError } from '../../../shared/errors';
+import type { RunContext } from '../progress';
+import { toWriteError } from '../io/atomic-write';
+import { ApngWriter } from '../sticker/apng';
+import type { VideoInfo } from './probe';
+
+/** Whether the first bytes are an animated WebP's: RIFF, WEBP, and a VP8X chunk whose animation flag is set. */
+export function isAnimatedWebp(head: Uint8Array): boolean {
+  const text = (at: number, length: number): string => String.fromCharCode(...head.subarray(at, at + length));
+  return head.length >= 21 && text(0, 4) === 'RIFF' && text(8, 4) === 'WEBP' && text(12, 4) === 'VP8X' && (head[20] & 0x02) !== 0;
+}
+
+/**
+ * A frame's delay as browsers play it: 10 ms or less (0 included, "as fast as you can") lasts
+ * 100 ms, as Chromium and Firefox play GIFs and animated WebPs alike (and as ffmpeg reads a GIF's).
+ */
+export function playedDelayMs(delayMs: number | undefined): number {
+  return delayMs !== undefined && delayMs > 10 ? delayMs : 100;
+}
+
+/** The most decoded frames held at once while the copy is written (a chunk of frames, decoded together). */
+const CHUNK_BYTES = 128 * 1024 * 1024;
+/** The largest frame read (the pixel budget of a picture, 80 MP): a bigger one is refused. */
+const MAX_FRAME_PIXELS = 80_000_000;
+
+interface WebpAnimation {
+  width: number;
+  height: number;
+  delaysMs: number[];
+  /** Its frames are stored lossy (VP8: colour at half resolution), not lossless (VP8L). */
+  isLossy: boolean;
+}
+
+/** The animation's frame size and delays, from its header (no frame decoded). VIDEO_CORRUPT when libwebp cannot read it. */
+async function readAnimation(path: string): Promise<WebpAnimation> {
+  const meta = await sharp(path, { animated: true, limitInputPixels: false })
+    .metadata()
+    .catch((cause: unknown) => {
+      throw new AppError('VIDEO_CORRUPT', `${path} is an animated WebP that cannot be read (${(cause as Error)?.message ?? cause}): the file is probably cut short or damaged`, { cause, detail: { path, damaged: true } });
+    });
+  const pages = meta.pages ?? 1;
+  const width = meta.width ?? 0;
+  const height = meta.pageHeight ?? (meta.height ?? 0) / pages;
+  if (!(width > 0 && height > 0)) throw new AppError('VIDEO_CORRUPT', `${path}: the animated WebP states no frame size`, { detail: { path, damaged: true } });
+  if (width * height > MAX_FRAME_PIXELS) {
+    throw new AppError('IMAGE_TOO_LARGE', `${path}: its frames are ${width}x${height}, more than the ${MAX_FRAME_PIXELS / 1e6} MP a frame this app reads`, { detail: { path, width, height, maxPixels: MAX_FRAME_PIXELS } });
+  }
+  const delays = meta.delay ?? [];
+  return { width, height, delaysMs: Array.from({ length: pages }, (_, i) => playedDelayMs(delays[i])), isLossy: (await frameCodec(path)) === 'lossy' };
+}
+
+/** Whether the first frame's picture is stored lossy (a 'VP8 ' chunk) or lossless ('VP8L'), from the file's first 64 KB. */
+async function frameCodec(path: string): Promise<'lossy' | 'lossless' | 'unknown'> {
+  const file = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await file.read(head, 0, head.length, 0);
+    const text = head.toString('latin1', 0, bytesRead);
+    const lossy = text.indexOf('VP8 ');
+    const lossless = text.indexOf('VP8L');
+    if (lossy < 0 && lossless < 0) return 'unknown';
+    return lossless < 0 || (lossy >= 0 && lossy < lossless) ? 'lossy' : 'lossless';
+  } finally {
+    await file.close();
+  }
+}
+
+/** What a clip probe says of an animated WebP: its header's frames, size and the sum of its delays; no sound. */
+export async function probeAnimatedWebp(path: string): Promise<VideoInfo> {
+  const animation = await readAnimation(path);
+  const durationS = animation.delaysMs.reduce((a, b) => a + b, 0) / 1000;
+  const frameCount = animation.delaysMs.length;
+  return {
+    durationS,
+    fps: frameCount / durationS,
+    width: animation.width,
+    height: animation.height,
+    rotationDeg: 0,
+    hasVideo: true,
+    hasAudio: false,
+    codec: 'webp',
+    container: 'webp',
+    frameCount,
+    animatedWebp: true,
+    ...(animation.isLossy ? { isColourSubsampled: true } : {}),
+  };
+}
+
+/** The folder of this process's frame copies, made at the first and removed as the process ends. */
+let copiesDir: string | null = null;
+function copiesFolder(): string {
+  if (!copiesDir) {
+    const dir = mkdtempSync(join(tmpdir(), 'cutout-webp-frames-'));
+    copiesDir = dir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return copiesDir;
+}
+
+/** Copies kept, the most recent last: a Stickers workspace reads its clip's again at each trim. */
+const COPIES_KEPT = 4;
+const copies = new Map<string, Promise<string>>();
+
+/**
+ * The APNG copy of an animated WebP's frames that ffmpeg reads in its place: written at the first
+ * call and kept while the file stays as it was (the same inode, size and times), for the last few
+ * files; calls for a copy being written wait for it. A cancelled or failed write keeps nothing.
+ */
+export async function animatedWebpFrames(path: string, ctx: RunContext = {}): Promise<string> {
+  const s = await stat(path);
+  const key = `${path}\u0000${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
+  const known = copies.get(key);
+  if (known) {
+    copies.delete(key);
+    copies.set(key, known);
+    const copy = await known.catch((error: unknown) => {
+      // Another caller's cancelled write is this one's to make again.
+      if (error instanceof CancelledError && !ctx.signal?.aborted) return null;
+      throw error;
+    });
+    if (copy && (await stat(copy).then(() => true, () => false))) return copy;
+    if (copies.get(key) === known) copies.delete(key);
+    return animatedWebpFrames(path, ctx);
+  }
+  const made = writeFramesCopy(path, join(copiesFolder(), `${randomBytes(6).toString('hex')}.png`), ctx);
+  copies.set(key, made);
+  made.catch(() => {
+    if (copies.get(key) === made) copies.delete(key);
+  });
+  while (copies.size > COPIES_KEPT) {
+    const [oldKey, old] = copies.entries().next().value!;
+    copies.delete(oldKey);
+    void old.then((file) => rm(file, { force: true }), () => undefined);
+  }
+  return made;
+}
+
+/**
+ * Decodes the WebP's frames a chunk at a time (libwebp decodes an animation from its start, so a
+ * chunk is read with every frame before it: few chunks, as big as CHUNK_BYTES allows) and writes
+ * each into an RGBA APNG at `to` (deflate level 1: read once, soon), through a temp file renamed.
+ */
+async function writeFramesCopy(path: string, to: string, ctx: RunContext): Promise<string> {
+  const { signal } = ctx;
+  const animation = await readAnimation(path);
+  const { width, height, delaysMs } = animation;
+  const frameBytes = width * height * 4;
+  const perChunk = Math.max(1, Math.floor(CHUNK_BYTES / frameBytes));
+  const writer = new ApngWriter({ width, height, bpp: 4, delaysMs, level: 1 });
+  const temp = `${to}.${randomBytes(4).toString('hex')}.tmp`;
+  const file = await open(temp, 'wx').catch((error: unknown) => {
+    throw toWriteError(error, temp);
+  });
+  try {
+    await file.write(writer.start());
+    for (let page = 0; page < delaysMs.length; page += perChunk) {
+      if (signal?.aborted) throw new CancelledError();
+      const pages = Math.min(perChunk, delaysMs.length - page);
+      const chunk = await sharp(path, { page, pages, limitInputPixels: false })
+        .ensureAlpha()
+        .raw()
+        .toBuffer()
+        .catch((cause: unknown) => {
+          throw new AppError('VIDEO_CORRUPT', `Frames ${page + 1}–${page + pages} of ${path} cannot be decoded (${(cause as Error)?.message ?? cause}): the file is probably cut short or damaged`, { cause, detail: { path, damaged: true } });
+        });
+      for (let i = 0; i < pages; i++) {
+        if (signal?.aborted) throw new CancelledError();
+        await file.write(writer.frame(new Uint8Array(chunk.buffer, chunk.byteOffset + i * frameBytes, frameBytes)));
+      }
+    }
+    await file.write(writer.end());
+    await file.close();
+    await rename(temp, to);
+    return to;
+  } catch (error) {
+    await file.close().catch(() => undefined);
+    await rm(temp, { force: true });
+    if (error instanceof AppError || error instanceof CancelledError) throw error;
+    throw toWriteError(error, temp);
+  }
+}
