@@ -55,7 +55,7 @@ export type CompositeBackground = Exclude<Background, { kind: 'image' }> | Fitte
 /**
  * Composites `foreground` (RGBA; its RGB are the colours used, ideally estimated foreground
  * colours) with `alpha` (0..1 per pixel) over the background. Transparent: RGB = foreground,
- * A = alpha. Colour or fitted picture: RGB = F·a + B·(1−a), A = 255.
+ * A = alpha, and 0, 0, 0, 0 where A rounds to 0. Colour or fitted picture: RGB = F·a + B·(1−a), A = 255.
  */
 export function compositeOver(foreground: RgbaImage, alpha: Float32Array, background: CompositeBackground): RgbaImage {
   const { width, height } = foreground;
@@ -63,11 +63,17 @@ export function compositeOver(foreground: RgbaImage, alpha: Float32Array, backgr
   const out = new Uint8Array(n * 4);
   const f = foreground.data;
   if (background.kind === 'transparent') {
+    // A pixel written fully transparent keeps no colour: under alpha 0 the estimated foreground
+    // is the photo's own colour, so the backdrop and what a Remove stroke hid came back in any
+    // viewer that drops or edits the alpha (a resized export lost them to its premultiplied
+    // resample; one at the picture's own size kept all of them).
     for (let i = 0, j = 0; i < n; i++, j += 4) {
+      const a = Math.round(alpha[i] * 255);
+      if (a === 0) continue;
       out[j] = f[j];
       out[j + 1] = f[j + 1];
       out[j + 2] = f[j + 2];
-      out[j + 3] = Math.round(alpha[i] * 255);
+      out[j + 3] = a;
     }
   } else {
     // One blend for both: a fitted picture steps 3 bytes a pixel, a colour (3 bytes) steps 0.

@@ -53,6 +53,13 @@ describe('picture backgrounds', () => {
     expect(() => compositeOver(fg, new Float32Array(3), { ...bg, width: 1, height: 3 })).toThrow(/background is 1x3/);
   });
 
+  it('on a transparent background, a pixel written fully transparent keeps no colour of the photo', () => {
+    const fg = { data: new Uint8Array([200, 100, 50, 255, 90, 80, 70, 255, 10, 20, 30, 255]), width: 3, height: 1 };
+    // 0.001 rounds to alpha 0: nothing of the photo stays under it (a viewer dropping alpha showed the backdrop).
+    const out = compositeOver(fg, new Float32Array([1, 0.5, 0.001]), { kind: 'transparent' });
+    expect([...out.data]).toEqual([200, 100, 50, 255, 90, 80, 70, 128, 0, 0, 0, 0]);
+  });
+
   it('decodes the same picture once, and a picture saved again anew', async () => {
     const dir = tempDir();
     const path = join(dir, 'beach.png');
