@@ -133,6 +133,12 @@ export interface MatteResult {
   sourceWidth: number;
   sourceHeight: number;
   alpha: Uint8Array;
+  /**
+   * The colours the export gives the soft edge (estimated foreground colours, as compositeOver takes
+   * them): 3 bytes (RGB) for each pixel whose alpha is neither 0 nor 255, in reading order. Absent
+   * for Raw edges, whose export keeps the picture's own colours. Elsewhere the picture's own.
+   */
+  edgeColours?: Uint8Array;
   modelId: string;
   /** The execution provider that ran the model ('cpu', 'webgpu', ...). */
   provider: string;

@@ -11,6 +11,7 @@ import WebSocket from 'ws';
 import { sendFileStream } from '../../src/main/server/static-files';
 import { regionMarginPx } from '../../src/main/core/matting/region';
 import { trimapFromAlpha } from '../../src/shared/trimap-brush';
+import { paintCutout } from '../../src/shared/edge-colours';
 import type { AppEvents } from '../../src/shared/api';
 import { createWebClient, type ApiClient } from '../../src/shared/api-client';
 import { isProviderInstalled, providerAttemptOrder, providersForPlatform } from '../../src/main/core/inference/execution-providers';
@@ -247,6 +248,52 @@ describe('cutout serve', () => {
     let diff = 0;
     for (let i = 0; i < shrunk.length; i++) diff += Math.abs(shrunk[i] - matte.alpha[i]);
     expect(diff / shrunk.length / 255).toBeLessThan(0.01);
+  });
+
+  it("the editor paints the soft edge in the export's colours (a blue wall's fringe is not in the file), after a stroke too", async () => {
+    // df_img24: a portrait on a blue wall, shown at its own size (1024 x 956), so the export is the preview's size.
+    const onBlue = await upload(client, evalFile('id_portraits', 'images', 'df_img24.jpg'));
+    const preview = await client.loadImagePreview({ path: onBlue, maxSidePx: 1600 });
+    const matte = await client.segment({ path: onBlue, subject: 'person', refine: 'fast', maxSidePx: 1600 });
+    expect([matte.width, matte.height]).toEqual([matte.sourceWidth, matte.sourceHeight]);
+    const out = join(app.exportsDir, 'edge-colours.png');
+    const id = await client.startJob({ kind: 'cutout', input: onBlue, output: out, options: { subject: 'person', background: { kind: 'transparent' }, refine: 'fast' } });
+    expect((await waitFinished(id)).outcome).toBe('done');
+    const exported = await sharp(out).raw().toBuffer();
+    /** Mean |RGB difference| from the export over the soft edge, and that edge's mean blue lead (B − (R+G)/2). */
+    const against = (painted: Uint8Array, alpha: Uint8Array): { diff: number; blueLead: number } => {
+      let diff = 0;
+      let lead = 0;
+      let n = 0;
+      for (let i = 0; i < alpha.length; i++) {
+        if (alpha[i] === 0 || alpha[i] === 255 || exported[i * 4 + 3] < 32) continue;
+        for (let c = 0; c < 3; c++) diff += Math.abs(painted[i * 4 + c] - exported[i * 4 + c]);
+        lead += painted[i * 4 + 2] - (painted[i * 4] + painted[i * 4 + 1]) / 2;
+        n++;
+      }
+      return { diff: diff / n / 3, blueLead: lead / n };
+    };
+    const painted = new Uint8Array(preview.rgba.length);
+    paintCutout(preview.rgba, matte.alpha, matte.edgeColours, painted);
+    const photo = new Uint8Array(preview.rgba.length);
+    paintCutout(preview.rgba, matte.alpha, undefined, photo);
+    const shown = against(painted, matte.alpha);
+    const before = against(photo, matte.alpha);
+    // The photo's colours on the edge carry the wall's blue (what the editor drew); the export's do not.
+    expect(before.blueLead).toBeGreaterThan(shown.blueLead + 20);
+    expect(shown.diff).toBeLessThan(before.diff / 4);
+    expect(shown.diff).toBeLessThan(4);
+    // A stroke's re-matte sends the edge colours of its matte too.
+    const trimap = trimapFromAlpha(matte.alpha);
+    for (let y = 10; y < 40; y++) for (let x = 10; x < 40; x++) trimap[y * matte.width + x] = 255;
+    const brushed = await client.rematte({ path: onBlue, subject: 'person', width: matte.width, height: matte.height, trimap, region: { x: 10, y: 10, width: 30, height: 30 } });
+    const soft = brushed.alpha.reduce((n, a) => n + (a > 0 && a < 255 ? 1 : 0), 0);
+    expect(brushed.edgeColours?.length).toBe(soft * 3);
+    const repainted = new Uint8Array(preview.rgba.length);
+    paintCutout(preview.rgba, brushed.alpha, brushed.edgeColours, repainted);
+    expect(against(repainted, brushed.alpha).blueLead).toBeLessThan(before.blueLead - 20);
+    // Raw edges keep the photo's colours, as their export does.
+    expect((await client.segment({ path: onBlue, subject: 'person', refine: 'off', maxSidePx: 1600 })).edgeColours).toBeUndefined();
   });
 
   it('re-mattes a brushed region only, and an undo (stroke removed) restores the automatic alpha', async () => {

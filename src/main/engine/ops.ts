@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { packEdgeColours } from '../../shared/edge-colours';
 import type { IdPhotoPreview, IdPhotoPreviewRequest, ImagePreview, MatteResult, PixelRect, PreviewRequest, RematteRequest, SaveTrimapRequest, SegmentRequest, StickerFramePreview, StickerFramePreviewRequest } from '../../shared/api';
 import { AppError } from '../../shared/errors';
 import type { JobSpec, RefineMode, Subject } from '../../shared/jobs';
@@ -135,8 +136,10 @@ interface PreviewMatte {
   image: RgbaImage;
   baseAlpha: Float32Array;
   alpha: Float32Array;
-  /** Foreground colours resolveRegion keeps up to date (the preview composites the source itself). */
+  /** Foreground colours: the segment's estimate (the picture's own for Raw edges), kept up to date by resolveRegion. */
   foreground: RgbaImage;
+  /** The segment's foreground colours, which a region whose strokes were all undone takes back. */
+  baseForeground: Uint8Array;
   /** The picture's own alpha at preview size when it has transparency (ownAlphaOf), else null. */
   own: Uint8Array | null;
 }
@@ -160,7 +163,7 @@ function toByteAlpha(alpha: Float32Array): Uint8Array {
   return out;
 }
 
-async function rememberPreview(key: string, source: RgbaImage, alpha: Uint8Array, width: number, height: number): Promise<void> {
+async function rememberPreview(key: string, source: RgbaImage, alpha: Uint8Array, foreground: RgbaImage, width: number, height: number): Promise<void> {
   const sized = await previewImageOf(source, width, height);
   // A picture with transparency of its own is solved on its backdrop (flattenForMatting), as
   // refineMatte does, and a stroke never brings back what it hides.
@@ -169,7 +172,7 @@ async function rememberPreview(key: string, source: RgbaImage, alpha: Uint8Array
   const baseAlpha = toFloatAlpha(alpha);
   const i = previewCache.findIndex((e) => e.key === key);
   if (i >= 0) previewCache.splice(i, 1);
-  previewCache.unshift({ key, image, own, baseAlpha, alpha: baseAlpha.slice(), foreground: { data: sized.data.slice(), width: image.width, height: image.height } });
+  previewCache.unshift({ key, image, own, baseAlpha, alpha: baseAlpha.slice(), foreground: { data: foreground.data.slice(), width: image.width, height: image.height }, baseForeground: foreground.data });
   previewCache.length = Math.min(previewCache.length, PREVIEW_CACHE_SIZE);
 }
 
@@ -199,7 +202,10 @@ export async function resolveRegionAlpha(state: PreviewMatte, trimap: Uint8Array
   // Nothing painted left there (its strokes undone): the automatic matte as it was. Solved again,
   // it moved (up to 49/255 after undoing every stroke: the solve snaps and re-mattes the band).
   if (isAutomaticTrimap(trimap, baseAlpha, W, region)) {
-    for (let y = y0; y < y1; y++) alpha.set(baseAlpha.subarray(y * W + x0, y * W + x1), y * W + x0);
+    for (let y = y0; y < y1; y++) {
+      alpha.set(baseAlpha.subarray(y * W + x0, y * W + x1), y * W + x0);
+      state.foreground.data.set(state.baseForeground.subarray((y * W + x0) * 4, (y * W + x1) * 4), (y * W + x0) * 4);
+    }
     if (state.own) keepOwnEdge(alpha, state.own, W, H, undefined, region);
     return;
   }
@@ -266,7 +272,7 @@ function previewImageOf(source: RgbaImage, width: number, height: number): Promi
  * whole and then shrunk, six times the pixels for the same view (6 s for Best edges on 2 cores,
  * 25-50 s at 48 MP); the export still solves the whole picture.
  */
-async function matte(path: string, subject: Subject, modelId: string | undefined, refine: RefineMode, maxSidePx: number | undefined, e: EngineContext, ctx: RunContext): Promise<MatteResult> {
+async function matte(path: string, subject: Subject, modelId: string | undefined, refine: RefineMode, maxSidePx: number | undefined, e: EngineContext, ctx: RunContext): Promise<{ result: MatteResult; foreground: RgbaImage }> {
   const t0 = performance.now();
   const base = await cachedMask(path, subject, modelId, e.env, ctx);
   const { source } = base;
@@ -279,31 +285,35 @@ async function matte(path: string, subject: Subject, modelId: string | undefined
   const size = previewSize(source.width, source.height, maxSidePx);
   const image = await previewImageOf(source, size.width, size.height);
   throwIfAborted(ctx.signal);
-  // The preview needs only the alpha: colours are composited in the renderer.
-  // The op tells its own steps (refine 2 and 3 of 3), not the refine's.
-  const refined = await refineMatte({ image, mask: base.mask, maskW: base.maskW, maskH: base.maskH, mode: refine, shouldEstimateForeground: false }, { signal: ctx.signal });
+  // The renderer composites the picture's colours, and the soft edge's as the export estimates
+  // them (edgeColours; Raw edges keep the picture's own). The op tells its own steps (refine 2
+  // and 3 of 3), not the refine's.
+  const refined = await refineMatte({ image, mask: base.mask, maskW: base.maskW, maskH: base.maskH, mode: refine }, { signal: ctx.signal });
   throwIfAborted(ctx.signal);
   const t2 = performance.now();
   tellRefine(3);
-  return {
+  const alpha = toByteAlpha(refined.alpha);
+  const result: MatteResult = {
     path,
     width: image.width,
     height: image.height,
     sourceWidth: source.width,
     sourceHeight: source.height,
-    alpha: toByteAlpha(refined.alpha),
+    alpha,
+    ...(refine === 'off' ? {} : { edgeColours: packEdgeColours(alpha, refined.foreground.data) }),
     modelId: base.modelId,
     provider: base.provider,
     review: reviewMatte(refined.alpha, image.width, image.height, base.modelEntry, 'cutout', ownAlphaOf(image)),
     timings: { decodeMs: base.decodeMs, inferenceMs: base.inferenceMs, refineMs: t2 - t1, totalMs: performance.now() - t0 },
   };
+  return { result, foreground: refined.foreground };
 }
 
 /** Cuts the subject out and returns the alpha at preview size (model mask cached per file). */
 export async function segment(req: SegmentRequest, e: EngineContext, ctx: RunContext = {}): Promise<MatteResult> {
-  const result = await matte(req.path, req.subject, req.modelId, req.refine, req.maxSidePx, e, ctx);
+  const { result, foreground } = await matte(req.path, req.subject, req.modelId, req.refine, req.maxSidePx, e, ctx);
   const base = await cachedMask(req.path, req.subject, req.modelId, e.env, ctx);
-  await rememberPreview(previewKey(req.path, result.width, result.height, req.subject, req.modelId), base.source, result.alpha, result.width, result.height);
+  await rememberPreview(previewKey(req.path, result.width, result.height, req.subject, req.modelId), base.source, result.alpha, foreground, result.width, result.height);
   return result;
 }
 
@@ -329,13 +339,15 @@ export async function rematte(req: RematteRequest, e: EngineContext, ctx: RunCon
   if (box.width > 0 && box.height > 0) await resolveRegionAlpha(state, req.trimap, box, ctx);
   throwIfAborted(ctx.signal);
   const shown = withoutLooseHaze(state, req.trimap, req.width, req.height);
+  const alpha = toByteAlpha(shown);
   return {
     path: req.path,
     width: req.width,
     height: req.height,
     sourceWidth: base.source.width,
     sourceHeight: base.source.height,
-    alpha: toByteAlpha(shown),
+    alpha,
+    edgeColours: packEdgeColours(alpha, state.foreground.data),
     modelId: base.modelId,
     provider: base.provider,
     review: reviewMatte(shown, req.width, req.height, base.modelEntry, 'cutout', state.own),

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeHex } from '../../../src/shared/color';
 import type { JobStage } from '../../../src/shared/jobs';
-import { applyAlpha, flattenPixel, pastePlane, unionBox } from '../../../src/renderer/src/lib/canvas/pixels';
+import { flattenPixel, pastePlane, unionBox } from '../../../src/renderer/src/lib/canvas/pixels';
 import { describeError } from '../../../src/renderer/src/lib/error-text';
 import { BATCH_FORMATS, DEFAULT_BATCH_CHOICES, readBatchChoices, startFormat } from '../../../src/renderer/src/lib/batch-choices';
 import { BATCH_NAME_DEFAULTS } from '../../../src/shared/jobs';
@@ -354,11 +354,6 @@ describe('shortcuts', () => {
 
 describe('pixels and names', () => {
   it('builds the cut-out RGBA from colours + alpha, in a box only when asked', () => {
-    const colors = new Uint8Array([10, 20, 30, 255, 40, 50, 60, 255, 70, 80, 90, 255, 1, 2, 3, 255]);
-    const alpha = new Uint8Array([0, 128, 255, 7]);
-    const out = new Uint8Array(16);
-    applyAlpha(colors, alpha, 2, out, { x: 1, y: 0, w: 1, h: 2 });
-    expect([...out]).toEqual([0, 0, 0, 0, 40, 50, 60, 128, 0, 0, 0, 0, 1, 2, 3, 7]);
     const plane = new Uint8Array(9);
     pastePlane(plane, 3, { x: 2, y: 1, w: 2, h: 2 }, new Uint8Array([1, 2, 3, 4]));
     expect([...plane]).toEqual([0, 0, 0, 0, 0, 1, 0, 0, 3]);

@@ -1,5 +1,5 @@
-// Pure pixel helpers of the renderer: build the cut-out RGBA from colours + alpha, patch a region
-// after a re-matte, sample colours. No DOM; the canvas code passes ImageData.data in.
+// Pure pixel helpers of the renderer: patch a region after a re-matte, sample colours (the cut-out's
+// RGBA is shared/edge-colours' paintCutout). No DOM; the canvas code passes ImageData.data in.
 
 /** An axis-aligned box in image pixels: [x, x + w) × [y, y + h). */
 export interface PixelBox {
@@ -13,21 +13,6 @@ export interface PixelBox {
 export function clampBox(width: number, height: number, box?: PixelBox): { x0: number; y0: number; x1: number; y1: number } {
   if (!box) return { x0: 0, y0: 0, x1: width, y1: height };
   return { x0: Math.max(0, box.x), y0: Math.max(0, box.y), x1: Math.min(width, box.x + box.w), y1: Math.min(height, box.y + box.h) };
-}
-
-/** Writes RGB from `colors` (RGBA) and A from `alpha` (one byte per pixel) into `out` (RGBA), inside `box` or everywhere. */
-export function applyAlpha(colors: Uint8ClampedArray | Uint8Array, alpha: Uint8Array, width: number, out: Uint8ClampedArray | Uint8Array, box?: PixelBox): void {
-  const { x0, y0, x1, y1 } = clampBox(width, alpha.length / width, box);
-  for (let y = y0; y < y1; y++) {
-    for (let x = x0; x < x1; x++) {
-      const i = y * width + x;
-      const j = i * 4;
-      out[j] = colors[j];
-      out[j + 1] = colors[j + 1];
-      out[j + 2] = colors[j + 2];
-      out[j + 3] = alpha[i];
-    }
-  }
 }
 
 /** Copies a `box.w × box.h` single-channel patch into a `width`-wide plane at the box position (clipped). */
