@@ -2,7 +2,7 @@
 // output present and whole), a file-size limit standing in for a full disk (DISK_FULL, no
 // partial files), and the refine worker pool really running off-thread.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { constants } from 'node:os';
 import sharp from 'sharp';
@@ -156,6 +156,23 @@ describe('batch faults', () => {
     const again = spawnSync(process.execPath, [CLI, 'batch', ...inputs, '-o', out, '-q', '--resume'], { env: childEnv, encoding: 'utf8' });
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/^4 done, 0 skipped, 0 failed of 4 /m);
+  });
+
+  it('a report that cannot be written after every file was made: the summary still ends the run, exit 1, and --resume writes it', () => {
+    const out = join(input, 'out-no-report');
+    // A folder where report.json goes: its write fails (OUTPUT_NOT_WRITABLE), as a disk filling up at the report does.
+    mkdirSync(join(out, 'report.json'), { recursive: true });
+    const inputs = [0, 1].map((i) => join(input, 'in', `p${i}.jpg`));
+    const run = spawnSync(process.execPath, [CLI, 'batch', ...inputs, '-o', out, '-q', '--refine', 'off'], { env: childEnv, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/^2 done, 0 skipped, 0 failed of 2 in .* No report: Cannot write \S+report\.json/m);
+    expect(run.stderr).toMatch(/^The files made are kept: .* --resume to write it without making them again\.$/m);
+    expect(doneRecords(join(out, '.cutout-batch.jsonl'))).toBe(2);
+    rmSync(join(out, 'report.json'), { recursive: true });
+    const again = spawnSync(process.execPath, [CLI, 'batch', ...inputs, '-o', out, '-q', '--refine', 'off', '--resume'], { env: childEnv, encoding: 'utf8' });
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/^0 done, 2 skipped, 0 failed of 2 /m);
+    expect((JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BatchReport).entries).toHaveLength(2);
   });
 
   it('runs refinement on worker threads (not the calling thread)', async () => {

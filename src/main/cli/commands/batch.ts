@@ -324,7 +324,9 @@ export const batchCommand: CliCommand = {
       if (summary.specFailed > 0) io.out(`${summary.specFailed === 1 ? '1 ID photo fails its spec' : `${summary.specFailed} ID photos fail their spec`} (spec in report.csv)`);
       // Not made, and not failures to retry (a cancel stopped before them): the batch is not complete.
       if (summary.neverDone > 0) io.err(`${summary.neverDone === 1 ? '1 file was' : `${summary.neverDone} files were`} never done, so there was no failure of ${summary.neverDone === 1 ? 'it' : 'theirs'} to retry: run the same command with --resume to make ${summary.neverDone === 1 ? 'it' : 'them'}`);
-      return summary.failed > 0 || summary.neverDone > 0 || summary.stoppedBy ? 1 : summary.specFailed > 0 ? 3 : 0;
+      // The files are made and journalled; only the report is missing.
+      if (summary.reportError && !summary.stoppedBy) io.err(`The files made are kept: once the report can be written there, run the same command with --resume to write it without making them again.`);
+      return summary.failed > 0 || summary.neverDone > 0 || summary.stoppedBy || summary.reportError ? 1 : summary.specFailed > 0 ? 3 : 0;
     } catch (error) {
       // Said once, with what to do next (not again as a bare "Cancelled" by the entry point).
       if (isCancellation(error)) {

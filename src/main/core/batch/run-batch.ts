@@ -582,13 +582,15 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
       isCancelled,
       ...(stoppedBy ? { stoppedBy } : {}),
     };
-    // On a full disk the report may not fit either: the run still ends with its summary, saying so.
+    // On a full disk the report may not fit: the run still ends with its summary, saying so (one
+    // whose files all fit, with the report the first write that did not, ended on the error alone).
     let paths: { json: string; csv: string; kept?: string };
     let reportError: BatchSummary['reportError'];
     try {
       paths = await writeReports(outDir, { version: 1, summary: summaryCore, entries }, options.reportInputRoots ? { inputRoots: options.reportInputRoots, outputDir: outDir } : {});
     } catch (error) {
-      if (!stoppedBy || isCancelled) throw error;
+      const isWriteFault = error instanceof AppError && (error.code === 'DISK_FULL' || error.code === 'OUTPUT_NOT_WRITABLE');
+      if (!isWriteFault || isCancelled) throw error;
       const wire = toWire(error);
       reportError = { code: wire.code, message: wire.message };
       paths = { json: join(outDir, REPORT_JSON), csv: join(outDir, REPORT_CSV) };

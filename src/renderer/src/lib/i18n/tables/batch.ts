@@ -14,7 +14,7 @@ export const batch = {
   'batch.stopped.diskFull': { en: 'Stopped: the disk is full. {n} {n|file was|files were} not done. Free some space (or choose another output folder), then Start again with "Skip files already done".', 'zh-CN': '已停止：磁盘已满。{n} 个文件未处理。请释放空间（或换一个输出文件夹），然后勾选“跳过已完成的文件”再点“开始处理”。' },
   'batch.stopped.diskFull.web': { en: 'Stopped: the disk of the computer running Cutout Studio is full. {n} {n|file was|files were} not done. Free some space there, then Start again with "Skip files already done".', 'zh-CN': '已停止：运行 Cutout Studio 的电脑磁盘已满。{n} 个文件未处理。请在那台电脑上释放空间，然后勾选“跳过已完成的文件”再点“开始处理”。' },
   'batch.stopped.diskFull.last': { en: 'The disk is full: the last file failed. Free some space, then Start again with "Skip files already done" to make it.', 'zh-CN': '磁盘已满：最后一个文件失败。请释放空间，然后勾选“跳过已完成的文件”再点“开始处理”以生成它。' },
-  'batch.noReport': { en: 'No report: there was no room for it either.', 'zh-CN': '未生成报告：磁盘同样没有空间。' },
+  'batch.noReport': { en: 'No report: it could not be written. The files made are kept.', 'zh-CN': '未能写入报告；已生成的文件均保留。' },
   'batch.output.web': { en: 'In the exports folder of the computer running Cutout Studio: a folder\'s batch in a folder of its name, with its report; other files in "batch". The same folder again resumes there.', 'zh-CN': '保存在运行 Cutout Studio 的电脑的导出文件夹中：文件夹的批量结果放在同名文件夹里（含报告）；其他文件放在“batch”文件夹中。再次处理同一文件夹会在那里继续。' },
   'batch.start': { en: 'Start', 'zh-CN': '开始处理' },
   'batch.addFolder': { en: 'Add folder…', 'zh-CN': '添加文件夹…' },
