@@ -30,4 +30,15 @@ describe.skipIf(process.platform === 'win32')('a full disk under ffmpeg', () => 
     // And the same frames on a disk with room make a file (the script is what fails, not the frames).
     expect((await encodeWebmVp9(frames())).length).toBeGreaterThan(0);
   });
+
+  it('is DISK_FULL under a file-size limit too, where the system kills ffmpeg (SIGXFSZ) before it says why', async () => {
+    const script = join(tempDir(), 'ffmpeg-size-limit.sh');
+    writeFileSync(script, `#!/bin/sh\nexec prlimit --fsize=300 "${resolveFfmpeg().ffmpeg}" "$@"\n`);
+    chmodSync(script, 0o755);
+    const tools: FfmpegTools = { ffmpeg: script, ffprobe: null, source: 'env' };
+    // Noise: a WebM of it is far over 300 bytes.
+    const noise = Array.from({ length: 3 }, () => Uint8Array.from({ length: 64 * 64 * 4 }, () => Math.floor(Math.random() * 256)));
+    const input: AnimatedFrames = { frames: noise, width: 64, height: 64, delaysMs: [100, 100, 100], fps: 10 };
+    await expect(encodeWebmVp9(input, {}, {}, tools)).rejects.toMatchObject({ code: 'DISK_FULL', message: expect.stringContaining('temporary folder') });
+  });
 });

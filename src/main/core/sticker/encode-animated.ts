@@ -101,8 +101,9 @@ async function encodeWithFfmpeg(input: AnimatedFrames, outArgs: string[], ext: s
   try {
     const out = await runTool(tools.ffmpeg, args, { signal: ctx.signal, stdin });
     // A full temp disk is DISK_FULL whatever ffmpeg's exit: it exited 0 with an empty file, and the
-    // sticker was saved as 0 bytes and said made (a batch journalled it done).
-    if (/No space left on device|Disk quota exceeded|File too large/i.test(out.stderr)) {
+    // sticker was saved as 0 bytes and said made (a batch journalled it done). Over a file-size limit
+    // (ulimit -f) the system kills it with SIGXFSZ before it says a word.
+    if (/No space left on device|Disk quota exceeded|File too large/i.test(out.stderr) || out.killedBy === 'SIGXFSZ') {
       throw new AppError('DISK_FULL', `The disk of the temporary folder ${dirname(tmpPath)} is full (or over quota): ffmpeg could not write the sticker there while ${what}. Free some space on it (or set TMPDIR to a folder on another disk) and try again.`, {
         detail: { path: tmpPath, errno: 'ENOSPC', stderr: lastLines(out.stderr, 3) },
       });

@@ -121,6 +121,8 @@ export interface ToolOutput {
   stdoutBytes: Buffer;
   /** The child wrote more than maxStdoutBytes and was killed. */
   overflow?: boolean;
+  /** The signal that ended the child (its `code` is then -1): SIGXFSZ is a file over the size limit. */
+  killedBy?: NodeJS.Signals;
   stderr: string;
 }
 
@@ -164,11 +166,12 @@ export function runTool(binary: string, args: string[], options: RunToolOptions 
       else if (err.code === 'ENOENT' || err.code === 'EACCES') reject(new AppError('FFMPEG_MISSING', `Cannot run ${binary} (${err.code})`, { cause: err, detail: { path: binary } }));
       else reject(new AppError('FFMPEG_FAILED', `${basename(binary)} failed: ${err.message}`, { cause: err, detail: { stderr: stderr.toString() } }));
     });
-    child.on('close', (code) => {
+    child.on('close', (code, killedBy) => {
       if (signal?.aborted) return reject(new CancelledError());
       const bytes = Buffer.concat(out);
       resolve({
         code: code ?? -1,
+        ...(killedBy ? { killedBy } : {}),
         stdout: options.captureStdout === true ? bytes.toString('utf8') : '',
         stdoutBytes: options.captureStdout === 'bytes' ? bytes : Buffer.alloc(0),
         stderr: stderr.toString(),
@@ -184,7 +187,8 @@ export function lastLines(stderr: string, count: number): string {
 }
 
 /** The FFMPEG_FAILED error for a failed run: the last stderr lines are in the message and detail. */
-export function ffmpegFailed(what: string, out: { code: number; stderr: string }): AppError {
+export function ffmpegFailed(what: string, out: Pick<ToolOutput, 'code' | 'stderr' | 'killedBy'>): AppError {
   const last = lastLines(out.stderr, 3);
-  return new AppError('FFMPEG_FAILED', `ffmpeg failed while ${what} (exit ${out.code}): ${last}`, { detail: { exitCode: out.code, stderr: out.stderr } });
+  const how = out.killedBy ? `killed by ${out.killedBy}` : `exit ${out.code}`;
+  return new AppError('FFMPEG_FAILED', `ffmpeg failed while ${what} (${how})${last ? `: ${last}` : ''}`, { detail: { exitCode: out.code, ...(out.killedBy ? { signal: out.killedBy } : {}), stderr: out.stderr } });
 }
