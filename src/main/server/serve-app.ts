@@ -10,6 +10,7 @@ import type { JobSpec } from '../../shared/jobs';
 import { maxPixelsFromEnv } from '../core/env';
 import { isInside as isInsideFolder } from '../core/batch/scan';
 import { ensureWritableFolder } from '../core/io/atomic-write';
+import { removeDeadSystemTemps } from '../core/io/stale-temps';
 import { defaultModelsDirs, modelsFolderText } from '../core/models/model-store';
 import { createAppApi } from '../engine/api/index';
 import { createAppCore, type AppCore } from '../engine/app-core';
@@ -216,7 +217,9 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     const e = error as AppError;
     throw new AppError(e.code ?? 'OUTPUT_NOT_WRITABLE', `The exports folder cannot be used: ${e.message} Pass --exports DIR (or set CUTOUT_EXPORTS_DIR).`, { cause: error, detail: e.detail });
   });
-  const sessionDir = await mkdtemp(join(tmpdir(), 'cutout-serve-'));
+  // Named for this process: one killed before it could remove it has it removed by the next (stale-temps.ts).
+  await removeDeadSystemTemps();
+  const sessionDir = await mkdtemp(join(tmpdir(), `cutout-serve-${process.pid}-`));
   const userDataDir = options.userDataDir ?? defaultUserDataDir(env);
   // Uploads are kept by content (a picked folder by its files' names, sizes and times) in a lasting
   // folder, so the same folder picked after a restart has the same paths and a batch into the

@@ -11,6 +11,7 @@ import { BATCH_DEFAULT_REFINE, batchNameDefault, jobFraction, type CancelledBatc
 import type { CoreEnv } from '../env';
 import { loadBackgroundPicture } from '../image/background';
 import { assertNotAnInput, makeFolders, toWriteError } from '../io/atomic-write';
+import { OUTPUT_TEMP_NAME } from '../io/stale-temps';
 import type { ProgressSink, RunContext } from '../progress';
 import { lockOutputFolder } from './output-lock';
 import { JOURNAL_NAME, JournalWriter, hashOptions, outputKey, readJournal, type JournalIndex, type JournalRecord } from './journal';
@@ -149,7 +150,7 @@ async function removeStaleTempFiles(dir: string, depth = 0): Promise<void> {
   for (const e of entries) {
     const path = join(dir, e.name);
     if (e.isDirectory()) await removeStaleTempFiles(path, depth + 1);
-    else if (e.isFile() && /^\..+\.(\d+)\.[0-9a-f]{8}\.part$/.test(e.name) && !e.name.includes(`.${process.pid}.`)) await rm(path, { force: true }).catch(() => undefined);
+    else if (e.isFile() && OUTPUT_TEMP_NAME.test(e.name) && !e.name.includes(`.${process.pid}.`)) await rm(path, { force: true }).catch(() => undefined);
   }
 }
 

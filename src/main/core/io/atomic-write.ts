@@ -5,6 +5,7 @@ import { accessSync, constants, statSync, type Stats } from 'node:fs';
 import { lstat, mkdir, open, realpath, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AppError, CancelledError } from '../../../shared/errors';
+import { removeDeadOutputTemps } from './stale-temps';
 
 /** Maps a filesystem error while writing `path` to an AppError with a code. */
 export function toWriteError(error: unknown, path: string): AppError {
@@ -105,6 +106,8 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
   const tmp = tempPathFor(target);
   try {
     await makeFolders(dirname(target));
+    // What a killed run left here (its hidden .part), once a folder.
+    await removeDeadOutputTemps(dirname(target));
     const handle = await open(tmp, 'wx');
     try {
       await handle.writeFile(data);

@@ -11,6 +11,7 @@ import type { RunContext } from '../progress';
 import { exactDelaysIn } from '../gif/encode-gif';
 import { DEFAULT_DPI } from '../image/encode';
 import { ffmpegFailed, lastLines, resolveFfmpeg, runTool, type FfmpegTools } from '../video/ffmpeg';
+import { removeDeadSystemTemps } from '../io/stale-temps';
 
 /** Frames with straight (not premultiplied) RGBA, all the same size. */
 export interface AnimatedFrames {
@@ -92,6 +93,8 @@ export function framesAtSteadyRate({ frames, delaysMs, fps }: Pick<AnimatedFrame
 
 async function encodeWithFfmpeg(input: AnimatedFrames, outArgs: string[], ext: string, what: string, ctx: RunContext, tools: FfmpegTools): Promise<Uint8Array> {
   // ffmpeg writes a private temp file; the caller writes the bytes to the real output atomically.
+  // Those of a run killed meanwhile (whose ffmpeg may even have finished one) go first.
+  await removeDeadSystemTemps();
   const tmpPath = join(tmpdir(), `cutout-sticker-${process.pid}-${randomBytes(6).toString('hex')}.${ext}`);
   const { width, height, frames, fps } = input;
   const stdin = Buffer.concat(framesAtSteadyRate(input).map((f) => Buffer.from(f.buffer, f.byteOffset, f.byteLength)));

@@ -13,6 +13,7 @@ import sharp from 'sharp';
 import { AppError, CancelledError } from '../../../shared/errors';
 import type { RunContext } from '../progress';
 import { toWriteError } from '../io/atomic-write';
+import { removeDeadSystemTemps } from '../io/stale-temps';
 import { ApngWriter } from '../sticker/apng';
 import type { VideoInfo } from './probe';
 
@@ -102,7 +103,8 @@ export async function probeAnimatedWebp(path: string): Promise<VideoInfo> {
 let copiesDir: string | null = null;
 function copiesFolder(): string {
   if (!copiesDir) {
-    const dir = mkdtempSync(join(tmpdir(), 'cutout-webp-frames-'));
+    // Named for this process: a run killed before it could remove its copies has them removed by the next (stale-temps.ts).
+    const dir = mkdtempSync(join(tmpdir(), `cutout-webp-frames-${process.pid}-`));
     copiesDir = dir;
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   }
@@ -134,6 +136,7 @@ export async function animatedWebpFrames(path: string, ctx: RunContext = {}): Pr
     if (copies.get(key) === known) copies.delete(key);
     return animatedWebpFrames(path, ctx);
   }
+  await removeDeadSystemTemps();
   const made = writeFramesCopy(path, join(copiesFolder(), `${randomBytes(6).toString('hex')}.png`), ctx);
   copies.set(key, made);
   made.catch(() => {
