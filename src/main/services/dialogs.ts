@@ -1,7 +1,7 @@
 // Native dialogs, the file manager and the clipboard for the desktop: the Electron
 // implementation of PlatformServices. Main process (electron).
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { BrowserWindow, clipboard, ClipboardItem, dialog, nativeImage, shell, type FileFilter as ElectronFilter } from 'electron';
 import type { FileFilter } from '../../shared/api';
 import { AppError } from '../../shared/errors';
@@ -55,6 +55,19 @@ export function createDesktopPlatformServices(getWindow: () => BrowserWindow | n
       const win = parent();
       const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
       return result.canceled || !result.filePath ? null : result.filePath;
+    },
+    async confirmReplace(path) {
+      const options: Electron.MessageBoxOptions = {
+        type: 'question',
+        buttons: ['Replace', 'Cancel'],
+        defaultId: 1,
+        cancelId: 1,
+        message: `${basename(path)} already exists. Replace it?`,
+        detail: `It is in ${dirname(path)}.`,
+      };
+      const win = parent();
+      const { response } = win ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options);
+      return response === 0;
     },
     async revealInFolder(path) {
       const info = await stat(path).catch(() => null);

@@ -1,5 +1,5 @@
 // The engine's expandPaths: a dropped folder becomes the files of the asked kind (shared/media lists).
-// chooseSaveTarget: which folder the save dialog opens in.
+// chooseSaveTarget: which folder the save dialog opens in, and the extension a name typed there lacks.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -76,5 +76,30 @@ describe('chooseSaveTarget', () => {
     await area.chooseSaveTarget({ defaultName: 'd_cutout.png', nearPath: join(photos, 'd.jpg') });
     await area.chooseSaveTarget({ defaultName: 'e_cutout.png', defaultDir: resolve('/asked'), nearPath: join(photos, 'e.jpg') });
     expect(asked.slice(6)).toEqual([resolve('/fixed'), resolve('/asked')]);
+  });
+
+  it('a name typed without an extension gets the suggested one, and replacing a file there is asked first (a no is a cancel)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'portrait.png'), 'an earlier picture');
+    let answer = join(dir, 'portrait');
+    const confirms: string[] = [];
+    let allow = false;
+    const area = createFilesArea({
+      settings: await SettingsStore.open(tempDir()),
+      tempDir: tempDir(),
+      platform: {
+        chooseSaveTarget: async () => answer,
+        confirmReplace: async (path: string) => (confirms.push(path), allow),
+      },
+    } as unknown as ApiDeps);
+    expect(await area.chooseSaveTarget({ defaultName: 'me_cutout.png' })).toBeNull();
+    allow = true;
+    expect(await area.chooseSaveTarget({ defaultName: 'me_cutout.png' })).toBe(join(dir, 'portrait.png'));
+    expect(confirms).toEqual([join(dir, 'portrait.png'), join(dir, 'portrait.png')]);
+    // Nothing there: not asked. A name with an extension of its own is the dialog's to have asked about.
+    expect(await area.chooseSaveTarget({ defaultName: 'me_cutout.webp' })).toBe(join(dir, 'portrait.webp'));
+    answer = join(dir, 'portrait.png');
+    expect(await area.chooseSaveTarget({ defaultName: 'me_cutout.webp' })).toBe(join(dir, 'portrait.png'));
+    expect(confirms).toHaveLength(2);
   });
 });

@@ -15,6 +15,8 @@ export interface PlatformServices {
   chooseFiles(req: ChooseFilesRequest): Promise<string[]>;
   chooseFolder(req: ChooseFolderRequest): Promise<string | null>;
   chooseSaveTarget(req: ChooseSaveTargetRequest): Promise<string | null>;
+  /** Asks whether `path`, which is there, may be replaced (the save dialog did not ask of it); absent: yes. */
+  confirmReplace?(path: string): Promise<boolean>;
   revealInFolder(path: string): Promise<void>;
   copyImageToClipboard(path: string): Promise<void>;
 }

@@ -5,7 +5,7 @@ import { mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { AppApi, FileFilter } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
-import { FILTER_EXTENSIONS, matchesFilter, MAX_IMPORT_BYTES, tooLargeToImport } from '../../../shared/media';
+import { extensionOf, FILTER_EXTENSIONS, matchesFilter, MAX_IMPORT_BYTES, tooLargeToImport } from '../../../shared/media';
 import { getBatchMode } from '../../core/batch/modes';
 import { isInside, scanInputs } from '../../core/batch/scan';
 import { writeFileAtomic } from '../../core/io/atomic-write';
@@ -69,6 +69,12 @@ async function expandOne(path: string, filter: FileFilter, recursive: boolean, o
   }
 }
 
+/** `chosen` with the extension of `defaultName` when it has none of its own (`portrait` -> `portrait.png`). */
+export function withDefaultExtension(chosen: string, defaultName: string): string {
+  const wanted = extensionOf(defaultName);
+  return wanted && !extensionOf(chosen) ? `${chosen}.${wanted}` : chosen;
+}
+
 /** importImage, expandPaths, chooseFiles, chooseFolder, chooseSaveTarget, revealInFolder, copyImageToClipboard. */
 export function createFilesArea(deps: ApiDeps): Pick<AppApi, 'importImage' | 'expandPaths' | 'countBatchInputs' | 'chooseFiles' | 'chooseFolder' | 'chooseSaveTarget' | 'revealInFolder' | 'copyImageToClipboard'> {
   const filters = Object.keys(FILTER_EXTENSIONS) as FileFilter[];
@@ -119,12 +125,19 @@ export function createFilesArea(deps: ApiDeps): Pick<AppApi, 'importImage' | 'ex
       // A pasted or dropped-in picture lives in the app's temporary folder, emptied at every start:
       // never offered as the place to save, nor remembered as the last one.
       const near = typeof r.nearPath === 'string' && r.nearPath && !isInside(resolve(r.nearPath), resolve(deps.tempDir)) ? dirname(r.nearPath) : undefined;
-      const chosen = await deps.platform.chooseSaveTarget({
-        defaultName: safeFileName(expectString(r.defaultName, 'defaultName')),
+      const defaultName = safeFileName(expectString(r.defaultName, 'defaultName'));
+      const picked = await deps.platform.chooseSaveTarget({
+        defaultName,
         defaultDir: typeof r.defaultDir === 'string' ? r.defaultDir : (deps.settings.get().outputDir ?? lastSaveDir ?? near),
         title: typeof r.title === 'string' ? r.title : undefined,
       });
-      if (chosen && !isInside(resolve(chosen), resolve(deps.tempDir))) lastSaveDir = dirname(chosen);
+      if (!picked) return null;
+      // A name typed without an extension gets the suggested one's here, where the dialog's own
+      // "replace it?" was not asked of it (GTK adds none: `portrait` was written as portrait.png,
+      // over one there, unasked): asked now, and a "no" is a cancel.
+      const chosen = withDefaultExtension(picked, defaultName);
+      if (chosen !== picked && (await stat(chosen).then(() => true, () => false)) && !(await (deps.platform.confirmReplace?.(chosen) ?? Promise.resolve(true)))) return null;
+      if (!isInside(resolve(chosen), resolve(deps.tempDir))) lastSaveDir = dirname(chosen);
       return chosen;
     },
     async revealInFolder(path) {
