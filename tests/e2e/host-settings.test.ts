@@ -15,12 +15,12 @@ import { ARTIFACTS_DIR, chooseFiles, openThroughDialog, startServe, useAppSessio
 
 const BUDGET_MP = 2;
 
-/** A user data folder whose settings.json names an export folder, as the desktop's Settings writes it. */
+/** A user data folder whose settings.json names an export folder, as the desktop's Settings writes it, and more cores than this computer has (settings brought from a bigger one). */
 function userDataWithExportFolder(): { userData: string; exportFolder: string } {
   const userData = tempDir('cutout-e2e-userdata-');
   const exportFolder = join(tempDir('cutout-e2e-exports-'), 'My cut-outs');
   mkdirSync(exportFolder);
-  writeFileSync(join(userData, 'settings.json'), JSON.stringify({ outputDir: exportFolder }));
+  writeFileSync(join(userData, 'settings.json'), JSON.stringify({ outputDir: exportFolder, threads: 256 }));
   return { userData, exportFolder };
 }
 
@@ -39,6 +39,10 @@ describe('host settings in Chromium: the pixel budget, the export folder', () =>
     expect(await app.page.locator('[data-testid=settings-output-choose]').count()).toBe(0);
     // Nor "Show the file in its folder after export", which a download cannot do (it did nothing).
     expect(await app.page.locator('[data-testid=settings-reveal]').count()).toBe(0);
+    // 256 cores stored, on this computer's few: the menu says the models run on those there are (it listed 256 unsaid).
+    const cores = await app.page.evaluate(() => navigator.hardwareConcurrency);
+    expect(await app.page.inputValue('[data-testid=settings-threads]')).toBe('256');
+    expect(await app.page.locator('[data-testid=settings-threads] option[value="256"]').textContent()).toBe(`256 (this computer has ${cores}: runs on ${cores})`);
     expect(app.pageErrors).toEqual([]);
   });
 

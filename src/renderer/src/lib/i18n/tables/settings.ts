@@ -31,6 +31,7 @@ export const settings = {
   'settings.model.unpinned': { en: 'Installed; its source publishes no checksum to verify it against', 'zh-CN': '已安装；来源未提供可核对的校验值' },
   'settings.threads': { en: 'Cores the models use', 'zh-CN': '模型使用的 CPU 核心数' },
   'settings.threads.auto': { en: 'Automatic', 'zh-CN': '自动' },
+  'settings.threads.over': { en: '{n} (this computer has {cores}: runs on {cores})', 'zh-CN': '{n}（本机只有 {cores} 个核心，按 {cores} 个运行）' },
   'settings.threads.tip': { en: 'Fewer cores leave the computer free for other work, and a cut-out takes longer.', 'zh-CN': '核心数越少，电脑越能兼顾其他工作，抠图也越慢。' },
   'settings.refine': { en: 'Default edge quality', 'zh-CN': '默认边缘质量' },
   'settings.subject': { en: 'New pictures are cut out as', 'zh-CN': '新图片默认主体' },
