@@ -2,10 +2,11 @@
 // Chromium: every control has a name, the window reads as a document with live status lines, Space
 // presses a focused button while a picture is open (the editor's Space-to-pan took it everywhere),
 // an export keeps the focus on its button, and a focused colour swatch looks unlike a selected one.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { evalFile } from '../helpers/env';
-import { ARTIFACTS_DIR, chooseFiles, openThroughDialog, useAppSession, waitForCutoutOf } from './helpers';
+import { evalFile, tempDir } from '../helpers/env';
+import { ARTIFACTS_DIR, chooseFiles, openThroughDialog, setInputValue, useAppSession, waitForCutoutOf } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
 /** Roles a user acts on, which must carry a name. */
@@ -146,7 +147,7 @@ describe('the keyboard and a screen reader in Chromium', () => {
     expect(await page.evaluate(`document.activeElement?.classList.contains('spec')`)).toBe(true);
   });
 
-  it('an export by Enter keeps the focus on its button; a focused swatch is drawn apart from the selected one', async () => {
+  it('an export by Enter keeps the focus on its button; the background is one radio group the arrows walk, the focused swatch drawn apart', async () => {
     const page = app.page;
     await page.click('[data-workspace=cutout]');
     const saved = page.locator('[data-testid=last-export] .path');
@@ -156,21 +157,27 @@ describe('the keyboard and a screen reader in Chromium', () => {
     await expect.poll(async () => ((await saved.count()) > 0 ? await saved.getAttribute('title') : null), { timeout: 120_000 }).not.toBe(before);
     expect(await page.evaluate(`document.activeElement?.getAttribute('data-testid')`)).toBe('export');
     await expect.poll(() => page.textContent('[data-testid=status-live]')).toMatch(/^Saved /);
-    // Transparent is selected; the keyboard moves to White, which is not.
+    // One Tab stop, the background in use; → goes to White and takes it (each swatch was a Tab stop, and the arrows did nothing).
     const slot = '[data-workspace-slot=cutout]';
+    const tabStops = () => page.locator(`${slot} [role=radiogroup] [tabindex="0"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-choice')));
+    const checked = () => page.locator(`${slot} [role=radiogroup] [aria-checked=true]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-choice')));
     await page.click(`${slot} [data-bg=transparent]`);
+    expect(await tabStops()).toEqual(['transparent']);
     await page.focus(`${slot} [data-bg=transparent]`);
-    await page.keyboard.press('Tab');
+    await page.keyboard.press('ArrowRight');
     expect(await page.evaluate(`document.activeElement?.getAttribute('data-bg')`)).toBe('white');
+    expect(await checked()).toEqual(['white']);
+    expect(await tabStops()).toEqual(['white']);
     const look = async (bg: string) => {
       const [outline, ring] = await Promise.all(['outline-style', 'box-shadow'].map((p) => page.locator(`${slot} [data-bg=${bg}]`).evaluate((e, name) => (globalThis as unknown as { getComputedStyle(el: unknown): { getPropertyValue(n: string): string } }).getComputedStyle(e).getPropertyValue(name), p)));
       return { outline, ring };
     };
-    const [focused, selected] = [await look('white'), await look('transparent')];
-    expect(focused.outline).toBe('none');
+    // Focused and in use: the selection's ring and the focus's wider one outside it; the one left, neither.
+    const [focused, left] = [await look('white'), await look('transparent')];
+    expect(focused.outline).toBe('solid');
     expect(focused.ring).toMatch(/6px/);
-    expect(selected.outline).toBe('solid');
-    expect(selected.ring).not.toMatch(/6px/);
+    expect(left.outline).toBe('none');
+    expect(left.ring).not.toMatch(/6px/);
     await page.locator(`${slot} aside.inspector`).screenshot({ path: join(SCREENS, 'a11y-swatch-focus.png') });
     // The keyboard shows a focused control's tooltip (a title shows only under a mouse); a click does not.
     const whiteTitle = await page.getAttribute(`${slot} [data-bg=white]`, 'title');
@@ -178,10 +185,22 @@ describe('the keyboard and a screen reader in Chromium', () => {
     expect(await page.textContent('[data-testid=focus-tip]')).toBe(whiteTitle);
     await page.keyboard.press('Escape');
     expect(await page.locator('[data-testid=focus-tip]').count()).toBe(0);
-    await page.keyboard.press('Tab');
+    await page.keyboard.press('ArrowRight');
     expect(await page.locator('[data-testid=focus-tip]').count()).toBe(1);
     await page.click(`${slot} [data-bg=transparent]`);
     expect(await page.locator('[data-testid=focus-tip]').count()).toBe(0);
+    // ← from the first wraps to the last, the picture swatch: with no picture chosen it is only focused (its chooser opens by Enter).
+    await page.focus(`${slot} [data-bg=transparent]`);
+    await page.keyboard.press('ArrowLeft');
+    expect(await page.evaluate(`document.activeElement?.getAttribute('data-bg')`)).toBe('picture');
+    expect(await checked()).toEqual(['transparent']);
+    // A custom colour (an <input type=color>, which cannot be a radio) is the Tab stop, and its name says it is in use.
+    await setInputValue(page.locator(`${slot} [data-testid=bg-custom]`), '#12ab34');
+    expect(await tabStops()).toEqual(['custom']);
+    expect(await checked()).toEqual([]);
+    expect(await page.getAttribute(`${slot} [data-testid=bg-custom]`, 'aria-label')).toBe('Custom colour, in use: #12AB34');
+    await page.click(`${slot} [data-bg=transparent]`);
+    expect(await page.getAttribute(`${slot} [data-testid=bg-custom]`, 'aria-label')).toBe('Custom colour');
   });
 
   it('paints a touch-up with the keyboard: a brush key, the arrows, Enter down and up; it is said where the brush is and what lies under it', async () => {
@@ -300,6 +319,30 @@ describe('the keyboard and a screen reader in Chromium', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
+  it('keeps the focus where the control it was on went away: files added to a batch, Clear list, an error dismissed (Escape too)', async () => {
+    const page = app.page;
+    const focused = () => page.evaluate(`document.activeElement?.dataset.testid ?? document.activeElement?.dataset.workspaceSlot ?? document.activeElement?.tagName`);
+    await page.click('[data-workspace=batch]');
+    await chooseFiles(page, () => page.click('[data-workspace-slot=batch] [data-testid=drop-zone]'), [evalFile('id_portraits', 'images', 'df_img1.jpg'), evalFile('id_portraits', 'images', 'df_img2.jpg')]);
+    await expect.poll(focused).toBe('batch-start');
+    await page.focus('[data-testid=batch-clear]');
+    await page.keyboard.press('Enter');
+    await expect.poll(focused).toBe('drop-zone');
+    // A file no picture decoder reads: the banner; dismissed by its button, or by Escape within it.
+    const bad = join(tempDir(), 'not-a-picture.jpg');
+    writeFileSync(bad, 'these bytes are no picture at all');
+    await page.click('[data-workspace=cutout]');
+    for (const key of ['Enter', 'Escape']) {
+      await openThroughDialog(page, bad);
+      await page.locator('[data-testid=error-banner]').waitFor({ timeout: 30_000 });
+      await page.focus('[data-testid=error-dismiss]');
+      await page.keyboard.press(key);
+      await page.locator('[data-testid=error-banner]').waitFor({ state: 'detached' });
+      await expect.poll(focused).toBe('cutout');
+    }
+    expect(app.pageErrors).toEqual([]);
+  });
+
   it('at 200 % zoom (a 680 × 430 page) the Stickers panes stack, so the trim sliders keep their width', async () => {
     const page = app.page;
     const size = page.viewportSize();
@@ -308,6 +351,8 @@ describe('the keyboard and a screen reader in Chromium', () => {
       await page.click('[data-workspace=sticker]');
       await chooseFiles(page, () => page.click('[data-workspace-slot=sticker] [data-testid=drop-zone]'), evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'));
       await page.waitForSelector('[data-testid=sticker-export]:not([disabled]):not([aria-disabled=true])', { timeout: 60_000 });
+      // The drop zone the clip was opened from is gone: the focus is on Make sticker…, not on the page.
+      expect(await page.evaluate(`document.activeElement?.dataset.testid`)).toBe('sticker-export');
       const panes = await page.locator('[data-workspace-slot=sticker] .pane').evaluateAll((els) => els.map((e) => (e as unknown as { getBoundingClientRect(): { x: number; y: number } }).getBoundingClientRect()).map((r) => [r.x, r.y]));
       expect(panes).toHaveLength(2);
       expect(panes[1][0]).toBe(panes[0][0]);
