@@ -37,6 +37,29 @@ describe('probe and streamed frames', () => {
     expect(ffmpegChildren()).toEqual([]);
   });
 
+  it('a part of a GIF starting inside a held frame starts with that frame (an input seek skipped it), to its last frame', async () => {
+    // Red 0–0.1 s, green held 0.1–1.1 s, blue 1.1–1.2 s.
+    const colours = [[255, 0, 0], [0, 255, 0], [0, 0, 255]];
+    const tall = Buffer.alloc(16 * 16 * 4 * 3);
+    colours.forEach((c, f) => {
+      for (let p = 0; p < 256; p++) tall.set([...c, 255], (f * 256 + p) * 4);
+    });
+    const held = join(tempDir(), 'held.gif');
+    await sharp(tall, { raw: { width: 16, height: 48, channels: 4, pageHeight: 16 } }).gif({ delay: [100, 1000, 100] }).toFile(held);
+    const info = await probeVideo(held);
+    const shown = async (startS: number, durationS: number): Promise<number[][]> => {
+      const out: number[][] = [];
+      for await (const f of streamFrames(held, info, { startS, durationS, fps: 10 })) out.push([...f.data.subarray(0, 3)]);
+      return out;
+    };
+    // 0.5 s to its end (1.2 s) at 10 fps: green at 0.5 … 1.0, blue at 1.1.
+    expect(await shown(0.5, 0.8)).toEqual([...Array(6).fill(colours[1]), colours[2]]);
+    expect([...(await clipFrame(held, info, 0.5, 16)).data.subarray(0, 3)]).toEqual(colours[1]);
+    // A start inside the last frame gives it (it read as a file cut short).
+    expect(await shown(1.15, 0.05)).toEqual([colours[2]]);
+    expect(ffmpegChildren()).toEqual([]);
+  });
+
   it('says a GIF without its trailer is cut short, and not one with padding after it', async () => {
     const dir = tempDir();
     const whole = readFileSync(evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif'));
@@ -233,7 +256,8 @@ describe('clips made the way phones, browsers and music players make them', () =
         expect([...f.data.subarray(right, right + 4)]).toEqual([...want, 255]);
         expect(f.data[(15 * w + 2) * 4 + 3]).toBe(0);
       }
-      const poster = await clipFrame(webp, info, 0.35, 20, {}, probe);
+      // At 0.4 s the frame shown since 0.35 s (an input seek there gave the next one).
+      const poster = await clipFrame(webp, info, 0.4, 20, {}, probe);
       expect([poster.width, poster.height]).toEqual([20, 15]);
       expect([...poster.data.subarray((7 * 20 + 15) * 4, (7 * 20 + 15) * 4 + 3)]).toEqual(colours[3]);
     }

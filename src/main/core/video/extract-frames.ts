@@ -74,7 +74,19 @@ export interface FramePlan {
   frameCount: number;
   /** The frames' colour is subsampled: the clip's is, and they are not shrunk to half or less (RgbaImage.isColourSubsampled). */
   isColourSubsampled: boolean;
+  /** The start is reached by decoding from the clip's start, not by seeking (HELD_FRAME_CONTAINERS). */
+  isStartDecoded: boolean;
 }
+
+/**
+ * Containers of animations whose frames last their own delays (a GIF, an APNG, an animated WebP's
+ * APNG copy): ffmpeg's input seek drops every frame that begins before the start, the one held
+ * across it included, so a part starting 0.5 s into a GIF frame held from 0.1 to 1.1 s began on the
+ * frame after it, a second late (and its poster showed that one). They are small: decoded from
+ * their start, the fps filter takes the frame shown at the start (`start_time`). A video's frames
+ * are a frame apart: its input seek misses less than one.
+ */
+const HELD_FRAME_CONTAINERS: ReadonlySet<string> = new Set(['gif', 'apng', 'webp']);
 
 /** Computes frame size (long side <= maxSidePx, never upscaled) and count for a trim. */
 export function planFrames(info: VideoInfo, options: FrameStreamOptions = {}): FramePlan {
@@ -92,18 +104,22 @@ export function planFrames(info: VideoInfo, options: FrameStreamOptions = {}): F
   const width = Math.max(2, Math.round(info.width * scale));
   const height = Math.max(2, Math.round(info.height * scale));
   const frameCount = Math.max(1, Math.round(durationS * fps));
-  return { width, height, fps, startS, durationS, frameCount, isColourSubsampled: info.isColourSubsampled === true && scale > 0.5 };
+  return { width, height, fps, startS, durationS, frameCount, isColourSubsampled: info.isColourSubsampled === true && scale > 0.5, isStartDecoded: HELD_FRAME_CONTAINERS.has(info.container) };
 }
 
 /** The ffmpeg arguments that decode a plan to raw RGBA on stdout. */
 export function frameArgs(path: string, plan: FramePlan): string[] {
   const args = ['-hide_banner', '-nostdin', '-v', 'error'];
-  if (plan.startS > 0) args.push('-ss', plan.startS.toFixed(3));
-  args.push('-t', plan.durationS.toFixed(3), '-i', ffmpegFileArg(path), '-map', '0:v:0', '-an', '-sn');
+  const decodesToStart = plan.isStartDecoded && plan.startS > 0;
+  if (plan.startS > 0 && !decodesToStart) args.push('-ss', plan.startS.toFixed(3));
+  args.push('-t', (decodesToStart ? plan.startS + plan.durationS : plan.durationS).toFixed(3), '-i', ffmpegFileArg(path), '-map', '0:v:0', '-an', '-sn');
   // fps before scale: fewer frames scaled. 'area' is a proper box downsample (no aliasing).
   // eof_action=pass: a clip (or a trim) shorter than half an output frame still gives its frame,
   // where the fps filter's rounding of the end would give none.
-  args.push('-vf', `fps=${plan.fps}:eof_action=pass,scale=${plan.width}:${plan.height}:flags=area,format=rgba`);
+  // Decoded to its start, the last frame is held a frame longer (tpad): the fps filter gave none
+  // for a start inside it, as if the file stopped before.
+  const [pad, start] = decodesToStart ? [`tpad=stop_mode=clone:stop_duration=${(1 / plan.fps).toFixed(4)},`, `:start_time=${plan.startS.toFixed(3)}`] : ['', ''];
+  args.push('-vf', `${pad}fps=${plan.fps}${start}:eof_action=pass,scale=${plan.width}:${plan.height}:flags=area,format=rgba`);
   args.push('-frames:v', String(plan.frameCount), '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1');
   return args;
 }

@@ -144,6 +144,17 @@ describe('planFrames', () => {
       expect(named[named.indexOf('-i') + 1]).toBe(resolve(name));
     }
   });
+  it('reaches a GIF\'s (an APNG\'s, an animated WebP\'s) start by decoding to it, so the frame held across it is its first', () => {
+    for (const container of ['gif', 'apng', 'webp']) {
+      const args = frameArgs('in.gif', planFrames({ ...info, container }, { startS: 1, durationS: 2, fps: 12 }));
+      expect(args).not.toContain('-ss');
+      expect(args.slice(args.indexOf('-t'), args.indexOf('-t') + 2)).toEqual(['-t', '3.000']);
+      expect(args[args.indexOf('-vf') + 1]).toMatch(/^tpad=stop_mode=clone:stop_duration=0\.0833,fps=12:start_time=1\.000:eof_action=pass,/);
+      expect(args[args.indexOf('-frames:v') + 1]).toBe('24');
+    }
+    // From its start, nothing to skip.
+    expect(frameArgs('in.gif', planFrames({ ...info, container: 'gif' }, { fps: 12 })).find((a) => a.startsWith('fps='))).toMatch(/^fps=12:eof_action=pass,/);
+  });
 });
 
 describe('decodeErrorCounter', () => {
