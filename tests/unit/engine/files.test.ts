@@ -101,5 +101,10 @@ describe('chooseSaveTarget', () => {
     answer = join(dir, 'portrait.png');
     expect(await area.chooseSaveTarget({ defaultName: 'me_cutout.webp' })).toBe(join(dir, 'portrait.png'));
     expect(confirms).toHaveLength(2);
+    // A dot in a name is no type: Jane.Doe is Jane.Doe.png, asked about as one there (it was written over unasked).
+    writeFileSync(join(dir, 'Jane.Doe.png'), 'an earlier picture');
+    answer = join(dir, 'Jane.Doe');
+    expect(await area.chooseSaveTarget({ defaultName: 'me_cutout.png' })).toBe(join(dir, 'Jane.Doe.png'));
+    expect(confirms.at(-1)).toBe(join(dir, 'Jane.Doe.png'));
   });
 });

@@ -69,10 +69,16 @@ async function expandOne(path: string, filter: FileFilter, recursive: boolean, o
   }
 }
 
-/** `chosen` with the extension of `defaultName` when it has none of its own (`portrait` -> `portrait.png`). */
+/** The types an export writes (a cut-out, an ID photo, a sticker). */
+const EXPORT_EXTENSIONS: ReadonlySet<string> = new Set(['png', 'jpg', 'jpeg', 'webp', 'gif', 'apng', 'webm']);
+
+/**
+ * `chosen` with the extension of `defaultName` when it ends in no type an export writes
+ * (`portrait` -> `portrait.png`, `Jane.Doe` -> `Jane.Doe.png`: a dot in a name is no type).
+ */
 export function withDefaultExtension(chosen: string, defaultName: string): string {
   const wanted = extensionOf(defaultName);
-  return wanted && !extensionOf(chosen) ? `${chosen}.${wanted}` : chosen;
+  return wanted && !EXPORT_EXTENSIONS.has(extensionOf(chosen)) ? `${chosen}.${wanted}` : chosen;
 }
 
 /** importImage, expandPaths, chooseFiles, chooseFolder, chooseSaveTarget, revealInFolder, copyImageToClipboard. */
@@ -132,9 +138,9 @@ export function createFilesArea(deps: ApiDeps): Pick<AppApi, 'importImage' | 'ex
         title: typeof r.title === 'string' ? r.title : undefined,
       });
       if (!picked) return null;
-      // A name typed without an extension gets the suggested one's here, where the dialog's own
-      // "replace it?" was not asked of it (GTK adds none: `portrait` was written as portrait.png,
-      // over one there, unasked): asked now, and a "no" is a cancel.
+      // A name typed without a type gets the suggested one's here, where the dialog's own "replace
+      // it?" was not asked of it (GTK adds none: `portrait` was written as portrait.png, over one
+      // there, unasked): asked now, and a "no" is a cancel.
       const chosen = withDefaultExtension(picked, defaultName);
       if (chosen !== picked && (await stat(chosen).then(() => true, () => false)) && !(await (deps.platform.confirmReplace?.(chosen) ?? Promise.resolve(true)))) return null;
       if (!isInside(resolve(chosen), resolve(deps.tempDir))) lastSaveDir = dirname(chosen);
