@@ -3,9 +3,11 @@
 // system's temp folder an ffmpeg sticker encode (`cutout-sticker-<pid>-…`, which the orphaned
 // ffmpeg even finished), an animated WebP's frame copies (`cutout-webp-frames-<pid>-…`) or a
 // server's session folder (`cutout-serve-<pid>-…`). Each names its process; one whose process is
-// gone is removed: an output folder's the first time this process writes there, the temp folder's
-// once a process. A live process's (another command writing there now) is left. Core (no electron).
-import { readdir, rm } from 'node:fs/promises';
+// gone and that was last written a while ago is removed: an output folder's the first time this
+// process writes there, the temp folder's once a process. A live process's (another command writing
+// there now) is left, and so is a recent one: a process in another container or on another computer
+// (a shared folder) has an id this one cannot see, and looks gone. Core (no electron).
+import { lstat, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,27 +28,35 @@ export const OUTPUT_TEMP_NAME = /^\..+\.(\d+)\.[0-9a-f]{8}\.part$/;
 /** This app's files and folders in the system's temp folder, by the process that made them. */
 const SYSTEM_TEMP_NAME = /^cutout-(?:sticker|webp-frames|serve)-(\d+)-/;
 
+/** How long a dead process's output temp file is left (a writer this process cannot see updates it as it writes). */
+const OUTPUT_TEMP_AGE_MS = 10 * 60 * 1000;
+/** How long a dead process's file or folder in the system's temp folder is left (a server's session folder may sit unchanged for long). */
+const SYSTEM_TEMP_AGE_MS = 24 * 60 * 60 * 1000;
+
 const sweptFolders = new Set<string>();
 
 /** Removes the output temp files (OUTPUT_TEMP_NAME) of dead processes in `dir`, the first time it is asked for that folder. Never fails. */
 export async function removeDeadOutputTemps(dir: string): Promise<void> {
   if (sweptFolders.has(dir)) return;
   sweptFolders.add(dir);
-  await removeDead(dir, OUTPUT_TEMP_NAME);
+  await removeDead(dir, OUTPUT_TEMP_NAME, OUTPUT_TEMP_AGE_MS);
 }
 
 let systemSwept: Promise<void> | null = null;
 
 /** Removes this app's temp files and folders of dead processes in the system's temp folder, once a process. Never fails. */
 export function removeDeadSystemTemps(): Promise<void> {
-  systemSwept ??= removeDead(tmpdir(), SYSTEM_TEMP_NAME);
+  systemSwept ??= removeDead(tmpdir(), SYSTEM_TEMP_NAME, SYSTEM_TEMP_AGE_MS);
   return systemSwept;
 }
 
-async function removeDead(dir: string, pattern: RegExp): Promise<void> {
+async function removeDead(dir: string, pattern: RegExp, minAgeMs: number): Promise<void> {
   const names = await readdir(dir).catch(() => [] as string[]);
   for (const name of names) {
     const m = pattern.exec(name);
-    if (m && !isProcessAlive(Number(m[1]))) await rm(join(dir, name), { recursive: true, force: true }).catch(() => undefined);
+    if (!m || isProcessAlive(Number(m[1]))) continue;
+    const path = join(dir, name);
+    const info = await lstat(path).catch(() => null);
+    if (info && Date.now() - info.mtimeMs >= minAgeMs) await rm(path, { recursive: true, force: true }).catch(() => undefined);
   }
 }
