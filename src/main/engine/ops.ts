@@ -142,6 +142,8 @@ interface PreviewMatte {
   baseForeground: Uint8Array;
   /** The picture's own alpha at preview size when it has transparency (ownAlphaOf), else null. */
   own: Uint8Array | null;
+  /** The picture at preview size as it is (`image` is it flattened on its backdrop when it has `own`). */
+  source: RgbaImage;
 }
 
 const previewCache: PreviewMatte[] = [];
@@ -172,7 +174,7 @@ async function rememberPreview(key: string, source: RgbaImage, alpha: Uint8Array
   const baseAlpha = toFloatAlpha(alpha);
   const i = previewCache.findIndex((e) => e.key === key);
   if (i >= 0) previewCache.splice(i, 1);
-  previewCache.unshift({ key, image, own, baseAlpha, alpha: baseAlpha.slice(), foreground: { data: foreground.data.slice(), width: image.width, height: image.height }, baseForeground: foreground.data });
+  previewCache.unshift({ key, image, own, source: sized, baseAlpha, alpha: baseAlpha.slice(), foreground: { data: foreground.data.slice(), width: image.width, height: image.height }, baseForeground: foreground.data });
   previewCache.length = Math.min(previewCache.length, PREVIEW_CACHE_SIZE);
 }
 
@@ -215,7 +217,9 @@ export async function resolveRegionAlpha(state: PreviewMatte, trimap: Uint8Array
   for (let y = ry0; y < ry1; y++) alpha.set(baseAlpha.subarray(y * W + rx0, y * W + rx1), y * W + rx0);
   await resolveRegion({ image, trimap, alpha, foreground: state.foreground }, box, { marginPx: margin }, ctx);
   throwIfAborted(ctx.signal);
-  if (state.own) keepOwnEdge(alpha, state.own, W, H, undefined, region);
+  // Where its own edge is kept, its own colours too, as the export's refineMatte gives them (they
+  // stayed as estimated on the backdrop: a fringe the export does not have).
+  if (state.own) keepOwnEdge(alpha, state.own, W, H, { source: state.source, foreground: state.foreground }, region);
 }
 
 /** Whether the trimap is the automatic one of `baseAlpha` (autoLabelOf, as the editor makes it) everywhere in `region`. */
