@@ -280,6 +280,43 @@ describe('clips made the way phones, browsers and music players make them', () =
     expect(isInputFault(read!.code, errorKindOf(read!.detail))).toBe(true);
   });
 
+  it('animated WebPs read at once each keep their frame copy while read, and a frame held over 65 s keeps its length', async () => {
+    const dir = tempDir();
+    const webpOf = (colours: number[][], delay: number[]): Promise<Buffer> => {
+      const tall = Buffer.alloc(16 * 16 * 4 * colours.length);
+      colours.forEach((c, f) => {
+        for (let p = 0; p < 256; p++) tall.set([...c, 255], (f * 256 + p) * 4);
+      });
+      return sharp(tall, { raw: { width: 16, height: 16 * colours.length, channels: 4, pageHeight: 16 } }).webp({ lossless: true, delay }).toBuffer();
+    };
+    // Five clips at once (five sticker jobs, five pages of a server): more than the copies kept (4),
+    // and each is read whole (a copy left out of the kept ones was removed under its first reader).
+    const clips = await Promise.all([0, 1, 2, 3, 4].map(async (k) => {
+      const path = join(dir, `c${k}.webp`);
+      writeFileSync(path, await webpOf([[k * 50, 0, 0], [k * 50, 200, 0]], [100, 100]));
+      return path;
+    }));
+    const read = await Promise.all(clips.map(async (path) => {
+      const out: number[] = [];
+      for await (const f of streamFrames(path, await probeVideo(path), { fps: 10 })) out.push(f.data[1]);
+      return out;
+    }));
+    expect(read).toEqual(clips.map(() => [0, 200]));
+    // A frame of 70 s (over an APNG delay's 65.535 s in thousandths) then one of 1 s: the second shows at 70 s.
+    const long = join(dir, 'long.webp');
+    // (sharp writes at most 65,535 ms; a WebP frame's duration has 24 bits: the first frame's set to 70,000 in its ANMF chunk.)
+    const bytes = await webpOf([[255, 0, 0], [0, 0, 255]], [65_535, 1000]);
+    const anmf = bytes.indexOf('ANMF');
+    bytes.writeUIntLE(70_000, anmf + 8 + 12, 3);
+    writeFileSync(long, bytes);
+    const info = await probeVideo(long);
+    expect(info.durationS).toBeCloseTo(71, 6);
+    const blue: number[] = [];
+    for await (const f of streamFrames(long, info, { fps: 1 })) if (f.data[2] === 255) blue.push(f.index);
+    expect(blue).toEqual([70]);
+    expect(ffmpegChildren()).toEqual([]);
+  });
+
   it('a one-frame clip gives its frame, as a one-frame GIF does', async () => {
     const one = make(tempDir(), 'one.mp4', ['-i', mp4, '-frames:v', '1', '-vf', 'scale=96:96', '-c:v', 'libx264', '-pix_fmt', 'yuv420p']);
     // 1/30 s is 0.4 of a frame at 12 fps: the fps filter rounded it to none ("probably cut short").

@@ -151,7 +151,9 @@ export class ApngWriter {
     const i = this.index++;
     if (i >= this.delays.length) throw new Error(`this APNG was started with ${this.delays.length} frames`);
     if (frame.length !== width * height * bpp) throw new Error(`a frame of ${width}x${height} takes ${width * height * bpp} bytes, got ${frame.length}`);
-    const delay = Math.max(1, Math.min(65535, this.delays[i]));
+    // A delay over 65.535 s in hundredths (or tenths, or seconds): an animated WebP's frame may last hours.
+    const ms = Math.max(1, this.delays[i]);
+    const [delay, unitsPerSecond] = ms <= 65535 ? [ms, 1000] : ms <= 655350 ? [Math.round(ms / 10), 100] : ms <= 6553500 ? [Math.round(ms / 100), 10] : [Math.min(65535, Math.round(ms / 1000)), 1];
     const rect = changedRect(frame, this.previous, width, height, bpp);
     const fctl = new Uint8Array(26);
     const view = new DataView(fctl.buffer);
@@ -161,7 +163,7 @@ export class ApngWriter {
     view.setUint32(12, rect.x);
     view.setUint32(16, rect.y);
     view.setUint16(20, delay);
-    view.setUint16(22, 1000);
+    view.setUint16(22, unitsPerSecond);
     fctl[24] = 0; // dispose NONE: the canvas keeps this frame
     fctl[25] = 0; // blend SOURCE: the rectangle is replaced, alpha included
     const data = imageData(frame, width, rect, bpp, this.spec.level ?? 9);

@@ -7,7 +7,7 @@ import type { RgbaImage } from '../image/decode';
 import type { RunContext } from '../progress';
 import { ffmpegFileArg, resolveFfmpeg, StderrTail, type FfmpegTools } from './ffmpeg';
 import type { VideoInfo } from './probe';
-import { animatedWebpFrames } from './webp-clip';
+import { leaseAnimatedWebpFrames } from './webp-clip';
 
 /** What part of the clip to decode, how often and how large. */
 export interface FrameStreamOptions {
@@ -135,13 +135,24 @@ export async function* streamFrames(
   ctx: RunContext = {},
   tools: FfmpegTools = resolveFfmpeg(),
 ): AsyncGenerator<VideoFrame, void, undefined> {
+  if (!info.animatedWebp) return yield* decodeFrames(path, path, info, options, ctx, tools);
+  if (ctx.signal?.aborted) throw new CancelledError();
+  // An animated WebP's frames come from their APNG copy (the same frames and delays, with alpha), held while read.
+  const copy = await leaseAnimatedWebpFrames(path, ctx);
+  try {
+    yield* decodeFrames(copy.path, path, info, options, ctx, tools);
+  } finally {
+    copy.release();
+  }
+}
+
+/** streamFrames of the file ffmpeg reads, `source` (`path` itself, or an animated WebP's copy). */
+async function* decodeFrames(source: string, path: string, info: VideoInfo, options: FrameStreamOptions, ctx: RunContext, tools: FfmpegTools): AsyncGenerator<VideoFrame, void, undefined> {
   const { signal } = ctx;
   if (signal?.aborted) throw new CancelledError();
   const plan = planFrames(info, options);
   const frameBytes = plan.width * plan.height * 4;
   const maxQueue = Math.max(1, options.queueFrames ?? 4);
-  // An animated WebP's frames come from their APNG copy (the same frames and delays, with alpha).
-  const source = info.animatedWebp ? await animatedWebpFrames(path, ctx) : path;
   const child: ChildProcess = spawn(tools.ffmpeg, frameArgs(source, plan), { stdio: ['ignore', 'pipe', 'pipe'], signal, windowsHide: true });
   const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const stderr = new StderrTail();

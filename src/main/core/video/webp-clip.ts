@@ -113,41 +113,87 @@ function copiesFolder(): string {
 
 /** Copies kept, the most recent last: a Stickers workspace reads its clip's again at each trim. */
 const COPIES_KEPT = 4;
-const copies = new Map<string, Promise<string>>();
+
+/** A copy written or being written, and how many readers hold it (it is removed only once none does). */
+interface FramesCopy {
+  made: Promise<string>;
+  readers: number;
+  /** Left out of the kept ones: removed when its last reader lets it go. */
+  isDropped: boolean;
+}
+const copies = new Map<string, FramesCopy>();
+
+/** Removes a dropped copy's file once it is written and no reader holds it. */
+function removeIfUnused(copy: FramesCopy): void {
+  if (copy.isDropped && copy.readers === 0) {
+    void copy.made.then(
+      (file) => rm(file, { force: true }).catch(() => undefined),
+      () => undefined,
+    );
+  }
+}
+
+/** A reader's hold on a frames copy: `path` stays there until `release`. */
+export interface FramesLease {
+  path: string;
+  release(): void;
+}
 
 /**
- * The APNG copy of an animated WebP's frames that ffmpeg reads in its place: written at the first
- * call and kept while the file stays as it was (the same inode, size and times), for the last few
- * files; calls for a copy being written wait for it. A cancelled or failed write keeps nothing.
+ * The APNG copy of an animated WebP's frames that ffmpeg reads in its place, held till `release`:
+ * written at the first call and kept while the file stays as it was (the same inode, size and
+ * times), for the last few files; calls for a copy being written wait for it. A copy left out of
+ * the kept ones is removed once its last reader lets it go (a fifth clip's copy removed one being
+ * read). A cancelled or failed write keeps nothing.
  */
-export async function animatedWebpFrames(path: string, ctx: RunContext = {}): Promise<string> {
+export async function leaseAnimatedWebpFrames(path: string, ctx: RunContext = {}): Promise<FramesLease> {
   const s = await stat(path);
   const key = `${path}\u0000${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
-  const known = copies.get(key);
-  if (known) {
+  let copy = copies.get(key);
+  if (copy) {
     copies.delete(key);
-    copies.set(key, known);
-    const copy = await known.catch((error: unknown) => {
-      // Another caller's cancelled write is this one's to make again.
-      if (error instanceof CancelledError && !ctx.signal?.aborted) return null;
-      throw error;
-    });
-    if (copy && (await stat(copy).then(() => true, () => false))) return copy;
-    if (copies.get(key) === known) copies.delete(key);
-    return animatedWebpFrames(path, ctx);
+    copies.set(key, copy);
+  } else {
+    await removeDeadSystemTemps();
+    copy = copies.get(key);
+    if (!copy) {
+      const made = writeFramesCopy(path, join(copiesFolder(), `${randomBytes(6).toString('hex')}.png`), ctx);
+      const fresh: FramesCopy = { made, readers: 0, isDropped: false };
+      copy = fresh;
+      copies.set(key, fresh);
+      made.catch(() => {
+        if (copies.get(key) === fresh) copies.delete(key);
+      });
+      while (copies.size > COPIES_KEPT) {
+        const [oldKey, old] = copies.entries().next().value!;
+        copies.delete(oldKey);
+        old.isDropped = true;
+        removeIfUnused(old);
+      }
+    }
   }
-  await removeDeadSystemTemps();
-  const made = writeFramesCopy(path, join(copiesFolder(), `${randomBytes(6).toString('hex')}.png`), ctx);
-  copies.set(key, made);
-  made.catch(() => {
-    if (copies.get(key) === made) copies.delete(key);
+  const held = copy;
+  held.readers++;
+  let isReleased = false;
+  const release = (): void => {
+    if (isReleased) return;
+    isReleased = true;
+    held.readers--;
+    removeIfUnused(held);
+  };
+  const file = await held.made.catch((error: unknown) => {
+    release();
+    // Another caller's cancelled write is this one's to make again.
+    if (error instanceof CancelledError && !ctx.signal?.aborted) return null;
+    throw error;
   });
-  while (copies.size > COPIES_KEPT) {
-    const [oldKey, old] = copies.entries().next().value!;
-    copies.delete(oldKey);
-    void old.then((file) => rm(file, { force: true }), () => undefined);
+  if (file && (await stat(file).then(() => true, () => false))) return { path: file, release };
+  if (file) {
+    // Gone under it (a temp folder cleaned): written again.
+    release();
+    if (copies.get(key) === held) copies.delete(key);
   }
-  return made;
+  return leaseAnimatedWebpFrames(path, ctx);
 }
 
 /**
