@@ -19,9 +19,9 @@ interface BuilderConfig {
   extraResources: Array<{ from: string; to: string }>;
   npmRebuild: boolean;
   files: string[];
-  win: { target: Array<{ target: string }>; files: string[] };
-  mac: { target: Array<{ target: string }>; files: string[] };
-  linux: { target: string[]; icon: string; mimeTypes: string[]; executableArgs: string[]; files: string[] };
+  win: { target: Array<{ target: string }>; files?: string[] };
+  mac: { target: Array<{ target: string }>; files?: string[] };
+  linux: { target: string[]; icon: string; mimeTypes: string[]; executableArgs: string[]; files?: string[] };
   deb: { depends: string[] };
   fileAssociations: Array<{ ext: string[] }>;
 }
@@ -72,9 +72,10 @@ describe('electron-builder.yml', () => {
       FileMatcher: new (from: string, to: string, expand: (pattern: string) => string, patterns: string[]) => { prependPattern(p: string): void; createFilter(): (file: string, stat: Stats) => boolean };
     };
     const binDir = join(REPO_ROOT, 'node_modules', 'onnxruntime-node', 'bin');
-    const kept = (files: string[], arch: string): string[] => {
-      const excludes = [...config.files, ...files].filter((p) => p.startsWith('!'));
-      const matcher = new FileMatcher(REPO_ROOT, '/app', (p) => p.replaceAll('${arch}', arch), excludes);
+    // ${platform} is the packing machine's process.platform: each installer is packed on its own OS.
+    const kept = (platform: string, arch: string): string[] => {
+      const excludes = config.files.filter((p) => p.startsWith('!'));
+      const matcher = new FileMatcher(REPO_ROOT, '/app', (p) => p.replaceAll('${arch}', arch).replaceAll('${platform}', platform), excludes);
       matcher.prependPattern('**/*');
       const keep = matcher.createFilter();
       const out: string[] = [];
@@ -90,9 +91,11 @@ describe('electron-builder.yml', () => {
       walk(binDir);
       return out;
     };
-    const all = kept([], 'x64');
+    const all = readdirSync(binDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    // No platform has a `files` of its own: it would replace the top level's list of what goes in.
+    for (const platform of ['win', 'mac', 'linux'] as const) expect(config[platform].files).toBeUndefined();
     for (const [platform, folder, arch] of [['linux', 'linux', 'x64'], ['linux', 'linux', 'arm64'], ['win', 'win32', 'x64'], ['win', 'win32', 'arm64'], ['mac', 'darwin', 'arm64']] as const) {
-      const files = kept(config[platform].files, arch);
+      const files = kept(folder, arch);
       // Its own binding and runtime are there, and nothing of another platform or arch.
       expect(files.some((f) => f.endsWith(`/${folder}/${arch}/onnxruntime_binding.node`)), `${platform} ${arch}`).toBe(true);
       expect(files.filter((f) => !f.includes(`/${folder}/${arch}/`)), `${platform} ${arch}`).toEqual([]);
@@ -237,4 +240,34 @@ describe('build/prepare-resources.mjs', () => {
     expect(missing.run.status).not.toBe(0);
     expect(missing.run.stderr).toMatch(/bundled model mediapipe-selfie \(portrait_selfie_segmentation_mediapipe_256x256\.onnx\) is in none of CUTOUT_MODELS_DIR's folders: .*no-such-folder; download it from https:/);
   });
+
+  // A platform's `files` replaces the top level's list of what goes in: one of exclusions alone made
+  // electron-builder pack the whole checkout (365 MB of docs, tests and scratch files in app.asar).
+  // Packed for real (Linux, --dir, offline: a stand-in for the Electron binary this machine cannot download).
+  it('packs out/, package.json and the runtime node_modules into app.asar, nothing else of the checkout', () => {
+    expect(existsSync(join(REPO_ROOT, 'out', 'main', 'index.js'))).toBe(true);
+    const electronDist = tempDir();
+    writeFileSync(join(electronDist, 'electron'), '#!/bin/sh\n', { mode: 0o755 });
+    writeFileSync(join(electronDist, 'version'), 'v45.4.1');
+    for (const name of ['LICENSE', 'LICENSES.chromium.html']) writeFileSync(join(electronDist, name), '');
+    mkdirSync(join(electronDist, 'resources'));
+    const output = tempDir();
+    const run = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'electron-builder', 'cli.js'), '--config', 'electron-builder.yml', '--projectDir', '.', '--linux', 'dir', `-c.electronDist=${electronDist}`, `-c.directories.output=${output}`], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1', CSC_IDENTITY_AUTO_DISCOVERY: 'false' } });
+    expect(run.status, run.stderr + run.stdout).toBe(0);
+    const resources = join(output, 'linux-unpacked', 'resources');
+    // app.asar: a 16-byte prefix, then its JSON header of the files' tree.
+    const asar = readFileSync(join(resources, 'app.asar'));
+    const header = JSON.parse(asar.subarray(16, 16 + asar.readUInt32LE(12)).toString('utf8')) as { files: Record<string, { files?: Record<string, unknown> }> };
+    expect(Object.keys(header.files).sort()).toEqual(['node_modules', 'out', 'package.json']);
+    expect(Object.keys(header.files.out.files!).sort()).toEqual(['main', 'preload', 'renderer']);
+    const modules = Object.keys(header.files.node_modules.files!);
+    for (const name of ['sharp', 'onnxruntime-node', 'gifenc', 'pdf-lib', 'ws']) expect(modules).toContain(name);
+    // Not the build's tools (tsx, esbuild: the app runs out/), nor ffmpeg-static (extraResources), nor dev dependencies.
+    for (const name of ['tsx', 'esbuild', '@esbuild', 'ffmpeg-static', 'vitest', 'electron', 'electron-builder', 'svelte', 'playwright-core']) expect(modules).not.toContain(name);
+    // onnxruntime's binaries unpacked beside it, this platform's and arch's alone.
+    const napi = join(resources, 'app.asar.unpacked', 'node_modules', 'onnxruntime-node', 'bin');
+    const platforms = readdirSync(napi).flatMap((v) => readdirSync(join(napi, v)).flatMap((os) => readdirSync(join(napi, v, os)).map((arch) => `${os}/${arch}`)));
+    expect(platforms).toEqual([`linux/${process.arch}`]);
+    expect(statSync(join(resources, 'app.asar')).size).toBeLessThan(40 * 1024 * 1024);
+  }, 180_000);
 });
