@@ -3,6 +3,7 @@
 // runs without Electron (engine/, services/jobs, services/settings, core/).
 import { app, BrowserWindow, dialog, nativeTheme } from 'electron';
 import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { defaultModelsDirs } from './core/models/model-store';
 import { createAppApi } from './engine/api/index';
 import { createAppCore, type AppCore } from './engine/app-core';
@@ -17,6 +18,12 @@ import { APP_PAGE_URL, createMainWindow, isAppUrl, registerAppScheme, serveRende
 
 const log = (message: string): void => console.error(message);
 
+// The app's name as its menus say it (About, Hide, Quit: "cutout-studio", package.json's npm name,
+// as nothing gives Electron a product name). Its user data folder keeps the npm name, which
+// `cutout serve` shares (settings, recent files, models).
+app.setName('Cutout Studio');
+app.setPath('userData', join(app.getPath('appData'), 'cutout-studio'));
+
 registerAppScheme();
 
 /** Events for the one window; queued until its renderer says it is ready. */
@@ -27,6 +34,28 @@ let win: BrowserWindow | null = null;
 let openWindow: (() => void) | null = null;
 /** Quitting waits for the engine to stop (stopping); a second Quit meanwhile waits too, then it is stopped. */
 let quitState: 'running' | 'stopping' | 'stopped' = 'running';
+/** The user said the running jobs may stop (asked once, by closing the window or quitting). */
+let isStopAgreed = false;
+
+/**
+ * Whether closing the window (or quitting) may stop the jobs running: asked when there are any
+ * (Ctrl+W or Cmd+Q stopped a batch of hundreds of files, a long sticker, without a word). A batch
+ * stopped is resumed later with "Skip files already done".
+ */
+function mayStopJobs(running: number): boolean {
+  if (running === 0 || isStopAgreed) return true;
+  const options: Electron.MessageBoxSyncOptions = {
+    type: 'question',
+    buttons: ['Stop and close', 'Keep working'],
+    defaultId: 1,
+    cancelId: 1,
+    message: running === 1 ? 'A job is still running.' : `${running} jobs are still running.`,
+    detail: 'Closing stops it and keeps what is finished. A batch can be resumed later: start it again with "Skip files already done".',
+  };
+  const answer = win && !win.isDestroyed() ? dialog.showMessageBoxSync(win, options) : dialog.showMessageBoxSync(options);
+  isStopAgreed = answer === 0;
+  return isStopAgreed;
+}
 
 /**
  * Files a launch or the OS hands over (a second instance, a file association, the dock): sent to
@@ -82,9 +111,13 @@ async function start(): Promise<void> {
   registerApi(api, createSenderCheck((url) => isAppUrl(url, pageUrl)), log);
 
   openWindow = (): void => {
+    // A new window's jobs are asked about anew (the app quitting after its last window closed is not asked again).
+    isStopAgreed = false;
     win = createMainWindow({
       preloadPath: paths.preloadPath,
       pageUrl,
+      // Closed while jobs run: asked first.
+      mayClose: () => mayStopJobs(core.jobs.size),
       // The work in the closed window stops with it (macOS keeps the app, not its jobs: they ran on
       // unseen, their events piling up for no page).
       onClosed: () => {
@@ -110,7 +143,12 @@ async function start(): Promise<void> {
     if (quitState === 'stopped') return;
     event.preventDefault();
     if (quitState === 'stopping') return;
+    // Quit (Cmd+Q, the menu) while jobs run: asked first, as closing the window is.
+    if (!mayStopJobs(core.jobs.size)) return;
     quitState = 'stopping';
+    // A launch while this one stops (up to 10 s for a batch) starts anew: it handed its files to
+    // this instance, which opens nothing while quitting, and no window came.
+    app.releaseSingleInstanceLock();
     void core
       .dispose()
       .catch((error: unknown) => log(`engine did not stop cleanly: ${(error as Error)?.stack ?? error}`))

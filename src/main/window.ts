@@ -55,6 +55,8 @@ export function isAppUrl(url: string, pageUrl: string): boolean {
 export interface MainWindowOptions {
   preloadPath: string;
   pageUrl: string;
+  /** Asked as the window is about to close: false keeps it open (jobs the user keeps running). */
+  mayClose?: () => boolean;
   /** Called once the window has closed (the caller stops its jobs). */
   onClosed?: () => void;
   /** Called when the page crashed, before it is loaded again (the caller stops its jobs). */
@@ -119,6 +121,9 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     while (crashes.length > 0 && now - crashes[0] > 60_000) crashes.shift();
     options.onCrashed?.();
     if (crashes.length <= 3) contents.reload();
+  });
+  win.on('close', (event) => {
+    if (options.mayClose && !options.mayClose()) event.preventDefault();
   });
   win.on('closed', () => {
     nativeTheme.off('updated', onThemeUpdated);

@@ -113,7 +113,7 @@ describe('electron-builder.yml', () => {
     expect(models?.to).toBe('models');
     expect(ffmpeg?.to).toBe('bin');
     expect(ffmpeg?.from).toContain('${os}');
-    const packaged = resolveAppPaths({ isPackaged: true, resourcesPath: '/r', appPath: '/r/app.asar', userDataPath: '/u', platform: 'linux', mainDir: '/r/app.asar/out/main' });
+    const packaged = resolveAppPaths({ isPackaged: true, resourcesPath: '/r', appPath: '/r/app.asar', userDataPath: '/u', tempPath: '/t', platform: 'linux', mainDir: '/r/app.asar/out/main' });
     expect(packaged.modelsDir).toBe(join('/r', models!.to));
     expect(packaged.ffmpegPath).toBe(join('/r', ffmpeg!.to, 'ffmpeg'));
     expect(existsSync(join(REPO_ROOT, 'resources/models/manifest.json'))).toBe(true);
@@ -124,7 +124,7 @@ describe('electron-builder.yml', () => {
     expect(vite).toContain("src/main/engine/entry.ts");
     expect(vite).toMatch(/format: 'cjs', entryFileNames: '\[name\]\.cjs'/);
     for (const mod of ['sharp', 'onnxruntime-node']) expect(vite).toContain(`'${mod}'`);
-    expect(resolveAppPaths({ isPackaged: false, resourcesPath: '', appPath: '/a', userDataPath: '/u', platform: 'linux', mainDir: '/a/out/main' }).preloadPath).toMatch(/index\.cjs$/);
+    expect(resolveAppPaths({ isPackaged: false, resourcesPath: '', appPath: '/a', userDataPath: '/u', tempPath: '/t', platform: 'linux', mainDir: '/a/out/main' }).preloadPath).toMatch(/index\.cjs$/);
   });
 
   // Only with a build (CI runs `npx electron-vite build` before `npm test`); the source runs need none.

@@ -13,6 +13,8 @@ export interface AppFacts {
   appPath: string;
   /** app.getPath('userData'). */
   userDataPath: string;
+  /** app.getPath('temp') (the user's own on Windows and macOS). */
+  tempPath: string;
   platform: NodeJS.Platform;
   /** Folder of the built main bundle (out/main). */
   mainDir: string;
@@ -33,7 +35,11 @@ export interface AppPaths {
   /** Bundled ffmpeg (extraResources `bin`), or null in dev (core finds ffmpeg-static or PATH). */
   ffmpegPath: string | null;
   userDataDir: string;
-  /** Per-run temp files of the engine (trimaps, pastes). */
+  /**
+   * Per-run temp files of the engine (trimaps, pastes, Copy's pictures): on Windows in the user's
+   * local temp folder (the user data folder is in the roaming profile, which follows the user to
+   * every computer and syncs), elsewhere in the user data folder (Linux's /tmp is shared by all users).
+   */
   tempDir: string;
   preloadPath: string;
   /** The renderer: the dev server URL, or the built index.html. */
@@ -54,7 +60,7 @@ export function resolveAppPaths(facts: AppFacts): AppPaths {
     manifestPath: join(resources, 'models', 'manifest.json'),
     ffmpegPath: facts.isPackaged ? join(resources, 'bin', exe) : null,
     userDataDir: facts.userDataPath,
-    tempDir: join(facts.userDataPath, 'temp'),
+    tempDir: facts.platform === 'win32' ? join(facts.tempPath, 'Cutout Studio') : join(facts.userDataPath, 'temp'),
     preloadPath: join(facts.mainDir, '..', 'preload', 'index.cjs'),
     renderer: !facts.isPackaged && facts.rendererDevUrl ? { kind: 'url', url: facts.rendererDevUrl } : { kind: 'file', path: join(rendererDir, 'index.html'), dir: rendererDir },
   };

@@ -12,6 +12,7 @@ export function appPaths(): AppPaths {
     resourcesPath: process.resourcesPath,
     appPath: app.getAppPath(),
     userDataPath: app.getPath('userData'),
+    tempPath: app.getPath('temp'),
     platform: process.platform,
     mainDir: dirname(fileURLToPath(import.meta.url)),
     rendererDevUrl: process.env.ELECTRON_RENDERER_URL,

@@ -10,7 +10,8 @@ const base: AppFacts = {
   isPackaged: false,
   resourcesPath: '/opt/Cutout Studio/resources',
   appPath: '/home/me/cutout-studio',
-  userDataPath: '/home/me/.config/Cutout Studio',
+  userDataPath: '/home/me/.config/cutout-studio',
+  tempPath: '/tmp',
   platform: 'linux',
   mainDir: '/home/me/cutout-studio/out/main',
 };
@@ -22,7 +23,7 @@ describe('resolveAppPaths', () => {
     expect(p.manifestPath).toBe(join('/home/me/cutout-studio', 'resources', 'models', 'manifest.json'));
     expect(p.ffmpegPath).toBeNull();
     // The user's own models folder, for a model downloaded later: writable, outside the app.
-    expect(p.userModelsDir).toBe(join('/home/me/.config/Cutout Studio', 'models'));
+    expect(p.userModelsDir).toBe(join('/home/me/.config/cutout-studio', 'models'));
     expect(p.preloadPath).toBe(join('/home/me/cutout-studio/out', 'preload', 'index.cjs'));
     expect(p.renderer).toEqual({ kind: 'file', path: join('/home/me/cutout-studio/out/renderer/index.html'), dir: join('/home/me/cutout-studio/out/renderer') });
     expect(resolveAppPaths({ ...base, rendererDevUrl: 'http://localhost:5173' }).renderer).toEqual({ kind: 'url', url: 'http://localhost:5173' });
@@ -35,6 +36,12 @@ describe('resolveAppPaths', () => {
     expect(p.modelsDir).not.toContain('app.asar');
     expect(p.renderer.kind).toBe('file');
     expect(resolveAppPaths({ ...base, isPackaged: true, platform: 'win32', resourcesPath: 'C:\\App\\resources' }).ffmpegPath).toMatch(/ffmpeg\.exe$/);
+  });
+
+  it("keeps its temp files in the user's own temp folder on Windows (not the roaming profile), in the user data folder elsewhere (/tmp is everyone's)", () => {
+    const win = resolveAppPaths({ ...base, platform: 'win32', userDataPath: 'C:\\Users\\me\\AppData\\Roaming\\cutout-studio', tempPath: 'C:\\Users\\me\\AppData\\Local\\Temp' });
+    expect(win.tempDir).toBe(join('C:\\Users\\me\\AppData\\Local\\Temp', 'Cutout Studio'));
+    expect(resolveAppPaths(base).tempDir).toBe(join('/home/me/.config/cutout-studio', 'temp'));
   });
 });
 
