@@ -9,6 +9,7 @@ import { type FfmpegTools, resolveFfmpeg } from '../../src/main/core/video/ffmpe
 import { clipFrame, planFrames, streamFrames } from '../../src/main/core/video/extract-frames';
 import { cachedProbe, probeVideo } from '../../src/main/core/video/probe';
 import { isAnimatedWebp } from '../../src/main/core/video/webp-clip';
+import { webpFrames } from '../../src/main/core/video/webp-frames';
 import { errorKindOf, isInputFault, type AppError } from '../../src/shared/errors';
 import { measureDrawingCadence } from '../../src/main/core/video/drawing-cadence';
 import { evalFile, tempDir } from '../helpers/env';
@@ -315,6 +316,65 @@ describe('clips made the way phones, browsers and music players make them', () =
     for await (const f of streamFrames(long, info, { fps: 1 })) if (f.data[2] === 255) blue.push(f.index);
     expect(blue).toEqual([70]);
     expect(ffmpegChildren()).toEqual([]);
+  });
+
+  it("an animated WebP's frames are composed as libwebp composes them: parts of the canvas, blended or not, disposed", async () => {
+    // Made by hand: a still WebP's chunks for each frame, in ANMF chunks (sharp writes whole frames only).
+    const chunk = (fourcc: string, data: Buffer): Buffer => {
+      const head = Buffer.alloc(8);
+      head.write(fourcc, 0, 'latin1');
+      head.writeUInt32LE(data.length, 4);
+      return Buffer.concat([head, data, Buffer.alloc(data.length % 2)]);
+    };
+    const u24 = (v: number): Buffer => {
+      const b = Buffer.alloc(3);
+      b.writeUIntLE(v, 0, 3);
+      return b;
+    };
+    const solid = (w: number, h: number, c: number[]): Buffer => Buffer.concat(Array.from({ length: w * h }, () => Buffer.from(c)));
+    const noise = (w: number, h: number, a: number): Buffer => Buffer.from(Array.from({ length: w * h * 4 }, (_, k) => (k % 4 === 3 ? a : (k * 37) % 256)));
+    const frames = [
+      { x: 0, y: 0, w: 32, h: 32, rgba: solid(32, 32, [250, 0, 0, 255]), dispose: true },
+      { x: 16, y: 16, w: 16, h: 16, rgba: solid(16, 16, [0, 0, 250, 128]) },
+      { x: 16, y: 16, w: 16, h: 16, rgba: solid(16, 16, [0, 250, 0, 255]), noBlend: true },
+      { x: 0, y: 0, w: 16, h: 16, rgba: noise(16, 16, 77) },
+      { x: 8, y: 8, w: 20, h: 20, rgba: noise(20, 20, 200), lossy: true },
+    ];
+    const anmf: Buffer[] = [];
+    for (const f of frames) {
+      const still = await sharp(f.rgba, { raw: { width: f.w, height: f.h, channels: 4 } }).webp(f.lossy ? { quality: 80, alphaQuality: 100 } : { lossless: true }).toBuffer();
+      const inner: Buffer[] = [];
+      for (let at = 12; at < still.length; ) {
+        const size = still.readUInt32LE(at + 4);
+        if (still.toString('latin1', at, at + 4) !== 'VP8X') inner.push(still.subarray(at, at + 8 + size + (size % 2)));
+        at += 8 + size + (size % 2);
+      }
+      anmf.push(chunk('ANMF', Buffer.concat([u24(f.x / 2), u24(f.y / 2), u24(f.w - 1), u24(f.h - 1), u24(100), Buffer.of((f.noBlend ? 2 : 0) | (f.dispose ? 1 : 0)), ...inner])));
+    }
+    const body = Buffer.concat([Buffer.from('WEBP', 'latin1'), chunk('VP8X', Buffer.concat([Buffer.of(0x12, 0, 0, 0), u24(31), u24(31)])), chunk('ANIM', Buffer.alloc(6)), ...anmf]);
+    const head = Buffer.alloc(8);
+    head.write('RIFF', 0, 'latin1');
+    head.writeUInt32LE(body.length, 4);
+    const path = join(tempDir(), 'parts.webp');
+    writeFileSync(path, Buffer.concat([head, body]));
+    // libvips's own composition (sharp reads all frames at once) against ours, a byte apart at most (rounding).
+    const all = await sharp(path, { animated: true }).ensureAlpha().raw().toBuffer();
+    let n = 0;
+    for await (const frame of webpFrames(path)) {
+      const ref = all.subarray(n * 32 * 32 * 4, (n + 1) * 32 * 32 * 4);
+      expect(Math.max(...frame.rgba.map((v, k) => Math.abs(v - ref[k]))), `frame ${n}`).toBeLessThanOrEqual(1);
+      n++;
+    }
+    expect(n).toBe(5);
+    // The frame disposed: the second shows the blue half-see-through square on a clear canvas.
+    const second = await sharp(path, { page: 1 }).ensureAlpha().raw().toBuffer();
+    expect([...second.subarray(0, 4)]).toEqual([0, 0, 0, 0]);
+    // A file cut inside its frames says so.
+    const cut = join(tempDir(), 'cut.webp');
+    writeFileSync(cut, Buffer.concat([head, body]).subarray(0, 200));
+    await expect((async () => {
+      for await (const _ of webpFrames(cut)) void _;
+    })()).rejects.toMatchObject({ code: 'VIDEO_CORRUPT', detail: { damaged: true } });
   });
 
   it('a one-frame clip gives its frame, as a one-frame GIF does', async () => {

@@ -1,6 +1,6 @@
 // An animated WebP as a clip (a chat app's sticker, a GIF someone saved as WebP): ffmpeg before 8
-// cannot decode one, so its frames are decoded with sharp (libwebp, each frame composed on its
-// canvas as a viewer shows it) and written once, as they come, into an RGBA APNG with the same
+// cannot decode one, so its frames are decoded one at a time (webp-frames.ts: libwebp through
+// sharp, composed on the canvas as a viewer shows them) and written once, as they come, into an RGBA APNG with the same
 // delays, which every ffmpeg reads with its alpha: the clip's frame stream, trims and poster all go
 // through that copy (streamFrames). Its length and size come from the WebP's own header (probe).
 // Core (no electron).
@@ -15,6 +15,7 @@ import type { RunContext } from '../progress';
 import { toWriteError } from '../io/atomic-write';
 import { removeDeadSystemTemps } from '../io/stale-temps';
 import { ApngWriter } from '../sticker/apng';
+import { webpFrames } from './webp-frames';
 import type { VideoInfo } from './probe';
 
 /** Whether the first bytes are an animated WebP's: RIFF, WEBP, and a VP8X chunk whose animation flag is set. */
@@ -31,8 +32,6 @@ export function playedDelayMs(delayMs: number | undefined): number {
   return delayMs !== undefined && delayMs > 10 ? delayMs : 100;
 }
 
-/** The most decoded frames held at once while the copy is written (a chunk of frames, decoded together). */
-const CHUNK_BYTES = 128 * 1024 * 1024;
 /** The largest frame read (the pixel budget of a picture, 80 MP): a bigger one is refused. */
 const MAX_FRAME_PIXELS = 80_000_000;
 
@@ -197,16 +196,14 @@ export async function leaseAnimatedWebpFrames(path: string, ctx: RunContext = {}
 }
 
 /**
- * Decodes the WebP's frames a chunk at a time (libwebp decodes an animation from its start, so a
- * chunk is read with every frame before it: few chunks, as big as CHUNK_BYTES allows) and writes
- * each into an RGBA APNG at `to` (deflate level 1: read once, soon), through a temp file renamed.
+ * Decodes the WebP's frames one at a time (webp-frames.ts: each once, the canvas and a frame held)
+ * and writes each into an RGBA APNG at `to` (deflate level 1: read once, soon), through a temp
+ * file renamed.
  */
 async function writeFramesCopy(path: string, to: string, ctx: RunContext): Promise<string> {
   const { signal } = ctx;
   const animation = await readAnimation(path);
   const { width, height, delaysMs } = animation;
-  const frameBytes = width * height * 4;
-  const perChunk = Math.max(1, Math.floor(CHUNK_BYTES / frameBytes));
   const writer = new ApngWriter({ width, height, bpp: 4, delaysMs, level: 1 });
   const temp = `${to}.${randomBytes(4).toString('hex')}.tmp`;
   const file = await open(temp, 'wx').catch((error: unknown) => {
@@ -214,21 +211,13 @@ async function writeFramesCopy(path: string, to: string, ctx: RunContext): Promi
   });
   try {
     await file.write(writer.start());
-    for (let page = 0; page < delaysMs.length; page += perChunk) {
+    let count = 0;
+    for await (const frame of webpFrames(path)) {
       if (signal?.aborted) throw new CancelledError();
-      const pages = Math.min(perChunk, delaysMs.length - page);
-      const chunk = await sharp(path, { page, pages, limitInputPixels: false })
-        .ensureAlpha()
-        .raw()
-        .toBuffer()
-        .catch((cause: unknown) => {
-          throw new AppError('VIDEO_CORRUPT', `Frames ${page + 1}–${page + pages} of ${path} cannot be decoded (${(cause as Error)?.message ?? cause}): the file is probably cut short or damaged`, { cause, detail: { path, damaged: true } });
-        });
-      for (let i = 0; i < pages; i++) {
-        if (signal?.aborted) throw new CancelledError();
-        await file.write(writer.frame(new Uint8Array(chunk.buffer, chunk.byteOffset + i * frameBytes, frameBytes)));
-      }
+      if (++count > delaysMs.length || frame.rgba.length !== width * height * 4) break;
+      await file.write(writer.frame(frame.rgba));
     }
+    if (count !== delaysMs.length) throw new AppError('VIDEO_CORRUPT', `${path} is an animated WebP whose frames (${count}) are not the ${delaysMs.length} its header names: the file is probably damaged`, { detail: { path, damaged: true } });
     await file.write(writer.end());
     await file.close();
     await rename(temp, to);
