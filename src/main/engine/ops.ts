@@ -313,7 +313,7 @@ async function matte(path: string, subject: Subject, modelId: string | undefined
   return { result, foreground: refined.foreground };
 }
 
-/** Cuts the subject out and returns the alpha at preview size (model mask cached per file). */
+/** Cuts the subject out and returns the alpha at preview size, with its edge colours (model mask cached per file). */
 export async function segment(req: SegmentRequest, e: EngineContext, ctx: RunContext = {}): Promise<MatteResult> {
   const { result, foreground } = await matte(req.path, req.subject, req.modelId, req.refine, req.maxSidePx, e, ctx);
   const base = await cachedMask(req.path, req.subject, req.modelId, e.env, ctx);

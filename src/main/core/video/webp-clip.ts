@@ -1,9 +1,9 @@
 // An animated WebP as a clip (a chat app's sticker, a GIF someone saved as WebP): ffmpeg before 8
 // cannot decode one, so its frames are decoded one at a time (webp-frames.ts: libwebp through
-// sharp, composed on the canvas as a viewer shows them) and written once, as they come, into an RGBA APNG with the same
-// delays, which every ffmpeg reads with its alpha: the clip's frame stream, trims and poster all go
-// through that copy (streamFrames). Its length and size come from the WebP's own header (probe).
-// Core (no electron).
+// sharp, composed on the canvas as a viewer shows them) and written once, as they come, into an
+// RGBA APNG with the same delays, which every ffmpeg reads with its alpha: the clip's frame
+// stream, trims and poster all go through that copy (streamFrames). Its length and size come from
+// the WebP's own header (probe). Core (no electron).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
