@@ -351,6 +351,8 @@ describe('clips made the way phones, browsers and music players make them', () =
       }
       anmf.push(chunk('ANMF', Buffer.concat([u24(f.x / 2), u24(f.y / 2), u24(f.w - 1), u24(f.h - 1), u24(100), Buffer.of((f.noBlend ? 2 : 0) | (f.dispose ? 1 : 0)), ...inner])));
     }
+    // And a frame holding no picture, which libwebp's demuxer (the probe's) leaves out: so do we (it read as damaged).
+    anmf.splice(2, 0, chunk('ANMF', Buffer.concat([u24(0), u24(0), u24(7), u24(7), u24(100), Buffer.of(0), chunk('XTRA', Buffer.alloc(5))])));
     const body = Buffer.concat([Buffer.from('WEBP', 'latin1'), chunk('VP8X', Buffer.concat([Buffer.of(0x12, 0, 0, 0), u24(31), u24(31)])), chunk('ANIM', Buffer.alloc(6)), ...anmf]);
     const head = Buffer.alloc(8);
     head.write('RIFF', 0, 'latin1');

@@ -119,25 +119,25 @@ export async function* webpFrames(path: string): AsyncGenerator<WebpFrame> {
       if (head.length < 16) throw damaged(path, 'a frame is cut short');
       const x = head.readUIntLE(0, 3) * 2;
       const y = head.readUIntLE(3, 3) * 2;
-      const w = head.readUIntLE(6, 3) + 1;
-      const h = head.readUIntLE(9, 3) + 1;
       const delayMs = head.readUIntLE(12, 3);
       const isDisposed = (head[15] & 0x01) !== 0;
       const isBlended = (head[15] & 0x02) === 0;
-      if (x + w > width || y + h > height) throw damaged(path, `frame ${count + 1} lies outside its ${width}x${height} canvas`);
       const parts: { fourcc: string; payload: Buffer }[] = [];
       for await (const sub of chunksOf(file, path, chunk.at + 16, chunk.at + chunk.size)) {
         if (sub.fourcc === 'ALPH' || sub.fourcc === 'VP8 ' || sub.fourcc === 'VP8L') parts.push({ fourcc: sub.fourcc, payload: await readAt(file, sub.at, sub.size) });
       }
-      if (!parts.some((p) => p.fourcc === 'VP8 ' || p.fourcc === 'VP8L')) throw damaged(path, `frame ${count + 1} holds no picture`);
-      const picture = await sharp(stillWebp(parts, w, h), { limitInputPixels: false })
+      // A frame with no picture is no frame (libwebp's demuxer, which the probe counts with, leaves it out).
+      if (!parts.some((p) => p.fourcc === 'VP8 ' || p.fourcc === 'VP8L')) continue;
+      const picture = await sharp(stillWebp(parts, head.readUIntLE(6, 3) + 1, head.readUIntLE(9, 3) + 1), { limitInputPixels: false })
         .ensureAlpha()
         .raw()
         .toBuffer({ resolveWithObject: true })
         .catch((cause: unknown) => {
           throw new AppError('VIDEO_CORRUPT', `Frame ${count + 1} of ${path} cannot be decoded (${(cause as Error)?.message ?? cause}): the file is probably cut short or damaged`, { cause, detail: { path, damaged: true } });
         });
-      if (picture.info.width !== w || picture.info.height !== h) throw damaged(path, `frame ${count + 1} is ${picture.info.width}x${picture.info.height}, its header says ${w}x${h}`);
+      // Placed at its picture's own size, as libwebp places it (its frame header's may differ).
+      const [w, h] = [picture.info.width, picture.info.height];
+      if (x + w > width || y + h > height) throw damaged(path, `frame ${count + 1} lies outside its ${width}x${height} canvas`);
       const pixels = picture.data;
       if (toClear) {
         for (let row = toClear.y; row < toClear.y + toClear.h; row++) canvas.fill(0, (row * width + toClear.x) * 4, (row * width + toClear.x + toClear.w) * 4);
