@@ -77,6 +77,12 @@ export interface ChooseSaveTargetRequest {
   nearPath?: string;
   title?: string;
   /**
+   * The file types this export writes (lower case, no dot: a cut-out's png, webp, jpg, jpeg). A
+   * name typed with none of them gets `defaultName`'s type added, and a file of that name there is
+   * replaced only when the user says so. Default: `defaultName`'s type alone.
+   */
+  types?: readonly string[];
+  /**
    * No dialog: a path in the app's own temporary folder (the full-size picture Copy puts on the
    * clipboard is written there). The same name is reused, so copies do not pile up.
    */

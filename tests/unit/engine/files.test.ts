@@ -99,12 +99,22 @@ describe('chooseSaveTarget', () => {
     // Nothing there: not asked. A name with an extension of its own is the dialog's to have asked about.
     expect(await area.chooseSaveTarget({ defaultName: 'me_cutout.webp' })).toBe(join(dir, 'portrait.webp'));
     answer = join(dir, 'portrait.png');
-    expect(await area.chooseSaveTarget({ defaultName: 'me_cutout.webp' })).toBe(join(dir, 'portrait.png'));
+    expect(await area.chooseSaveTarget({ defaultName: 'me_cutout.webp', types: ['png', 'webp'] })).toBe(join(dir, 'portrait.png'));
     expect(confirms).toHaveLength(2);
     // A dot in a name is no type: Jane.Doe is Jane.Doe.png, asked about as one there (it was written over unasked).
     writeFileSync(join(dir, 'Jane.Doe.png'), 'an earlier picture');
     answer = join(dir, 'Jane.Doe');
     expect(await area.chooseSaveTarget({ defaultName: 'me_cutout.png' })).toBe(join(dir, 'Jane.Doe.png'));
     expect(confirms.at(-1)).toBe(join(dir, 'Jane.Doe.png'));
+    // Only the types this export writes count: a cut-out named photo.gif is photo.gif.png, asked about (it was written unasked).
+    writeFileSync(join(dir, 'photo.gif.png'), 'an earlier picture');
+    answer = join(dir, 'photo.gif');
+    expect(await area.chooseSaveTarget({ defaultName: 'me_cutout.png', types: ['png', 'webp', 'jpg', 'jpeg'] })).toBe(join(dir, 'photo.gif.png'));
+    expect(confirms.at(-1)).toBe(join(dir, 'photo.gif.png'));
+    answer = join(dir, 'photo.webp');
+    expect(await area.chooseSaveTarget({ defaultName: 'me_cutout.png', types: ['png', 'webp', 'jpg', 'jpeg'] })).toBe(join(dir, 'photo.webp'));
+    // A trailing dot or space goes (Windows drops them): x. is x.png, not x..png.
+    answer = join(dir, 'x. ');
+    expect(await area.chooseSaveTarget({ defaultName: 'me_cutout.png' })).toBe(join(dir, 'x.png'));
   });
 });

@@ -69,16 +69,17 @@ async function expandOne(path: string, filter: FileFilter, recursive: boolean, o
   }
 }
 
-/** The types an export writes (a cut-out, an ID photo, a sticker). */
-const EXPORT_EXTENSIONS: ReadonlySet<string> = new Set(['png', 'jpg', 'jpeg', 'webp', 'gif', 'apng', 'webm']);
-
 /**
- * `chosen` with the extension of `defaultName` when it ends in no type an export writes
- * (`portrait` -> `portrait.png`, `Jane.Doe` -> `Jane.Doe.png`: a dot in a name is no type).
+ * `chosen` with the extension of `defaultName` when it ends in none of `types`, the types this
+ * export writes (`portrait` -> `portrait.png`, `Jane.Doe` -> `Jane.Doe.png`: a dot in a name is no
+ * type; a cut-out named `photo.gif` is `photo.gif.png`, as it is written). Trailing dots and spaces
+ * go first (`x.` -> `x.png`, as Windows drops them). Default types: `defaultName`'s.
  */
-export function withDefaultExtension(chosen: string, defaultName: string): string {
+export function withDefaultExtension(chosen: string, defaultName: string, types?: readonly string[]): string {
   const wanted = extensionOf(defaultName);
-  return wanted && !EXPORT_EXTENSIONS.has(extensionOf(chosen)) ? `${chosen}.${wanted}` : chosen;
+  const written = new Set((types ?? [wanted]).map((t) => t.toLowerCase().replace(/^\./, '')));
+  if (!wanted || written.has(extensionOf(chosen))) return chosen;
+  return `${chosen.replace(/[. ]+$/, '')}.${wanted}`;
 }
 
 /** importImage, expandPaths, chooseFiles, chooseFolder, chooseSaveTarget, revealInFolder, copyImageToClipboard. */
@@ -141,7 +142,8 @@ export function createFilesArea(deps: ApiDeps): Pick<AppApi, 'importImage' | 'ex
       // A name typed without a type gets the suggested one's here, where the dialog's own "replace
       // it?" was not asked of it (GTK adds none: `portrait` was written as portrait.png, over one
       // there, unasked): asked now, and a "no" is a cancel.
-      const chosen = withDefaultExtension(picked, defaultName);
+      const types = r.types === undefined ? undefined : expectStringArray(r.types, 'types');
+      const chosen = withDefaultExtension(picked, defaultName, types);
       if (chosen !== picked && (await stat(chosen).then(() => true, () => false)) && !(await (deps.platform.confirmReplace?.(chosen) ?? Promise.resolve(true)))) return null;
       if (!isInside(resolve(chosen), resolve(deps.tempDir))) lastSaveDir = dirname(chosen);
       return chosen;

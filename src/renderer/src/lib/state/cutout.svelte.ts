@@ -27,6 +27,11 @@ export function exportName(path: string, format: ExportFormat): string {
   return format === 'mask' ? `${stem}_mask.png` : `${stem}_cutout.${format === 'jpeg' ? 'jpg' : format}`;
 }
 
+/** The types a name may end in for an export of `format` (the save dialog's `types`, and exportTarget's). */
+export function exportTypes(format: ExportFormat): string[] {
+  return format === 'mask' ? ['png'] : ['png', 'webp', 'jpg', 'jpeg'];
+}
+
 /**
  * The file an export writes and its format, from the name chosen in the save dialog: a picture
  * type the name ends in is the one written (x.png with WebP picked in the panel held WebP bytes);
@@ -374,7 +379,7 @@ export class CutoutState {
     const key = this.resultKey();
     this.isStartingJob = true;
     try {
-      const chosen = await app.client.chooseSaveTarget({ defaultName: exportName(path, this.exportFormat), nearPath: path });
+      const chosen = await app.client.chooseSaveTarget({ defaultName: exportName(path, this.exportFormat), nearPath: path, types: exportTypes(this.exportFormat) });
       if (!chosen) return null;
       const { output, format } = exportTarget(chosen, this.exportFormat);
       const trimapPath = (await this.saveTouchUp()) ?? undefined;

@@ -430,7 +430,9 @@ export class StickerState {
     if (!this.clip || this.jobId || this.isStartingJob || this.phase === 'probing' || this.phase === 'rendering') return;
     this.isStartingJob = true;
     try {
-      const output = await this.host.client.chooseSaveTarget({ defaultName: this.suggestedName(), nearPath: this.clip.path });
+      // A name typed with another type (or none) is given this format's, asked about if it is there.
+      const types = this.effectiveFormat === 'apng' ? ['png', 'apng'] : [stickerExtension(this.effectiveFormat)];
+      const output = await this.host.client.chooseSaveTarget({ defaultName: this.suggestedName(), nearPath: this.clip.path, types });
       if (output) await this.render(output);
     } catch (error) {
       this.host.showError(error, 'sticker');
