@@ -48,7 +48,7 @@ export interface CsvPaths {
  * note: what a done file's line said of it (a sticker of the clip's first part only …), in its own column since 2 December 2026;
  * needs_review: yes / no, n/a for a model without a calibrated threshold (yes for an empty cut-out all the same), empty for other modes;
  * spec: ID photos, "pass" or "fail: " and the failed checks joined by '; ', empty for other modes;
- * output: empty for a failed file, which wrote nothing).
+ * output: empty for a failed or cancelled file, which wrote nothing; a message names the input as the input column does).
  */
 export function entriesToCsv(entries: readonly BatchEntry[], paths: CsvPaths = {}): string {
   const shownInput = (input: string): string => {
@@ -59,10 +59,16 @@ export function entriesToCsv(entries: readonly BatchEntry[], paths: CsvPaths = {
   const rows = [['input', 'status', 'code', 'message', 'output', 'elapsed_ms', 'unsure_share', 'needs_review', 'spec', 'note'].join(',')];
   for (const e of entries) {
     const review = e.unsureShare === undefined ? ['', ''] : [e.unsureShare.toFixed(3), e.isEmpty || e.needsReview ? 'yes' : e.reviewThreshold === null ? 'n/a' : 'no'];
-    const message = [e.message, e.isEmpty ? 'nothing found to cut out' : '', e.reason].filter(Boolean).join('; ');
+    // The input as its column says it (a browser's upload was named by its path in the server's upload folder).
+    const input = shownInput(e.input);
+    const message = [e.message, e.isEmpty ? 'nothing found to cut out' : '', e.reason]
+      .filter(Boolean)
+      .join('; ')
+      .split(e.input)
+      .join(input);
     const spec = e.specFailures === undefined ? '' : e.specFailures.length === 0 ? 'pass' : `fail: ${e.specFailures.map(failedCheckWords).join('; ')}`;
-    const output = e.status === 'failed' ? '' : shownOutput(e.output);
-    rows.push([shownInput(e.input), e.status, e.code ?? '', message, output, e.elapsedMs === undefined ? '' : Math.round(e.elapsedMs), ...review, spec, e.note ?? ''].map(csvField).join(','));
+    const output = e.status === 'failed' || e.status === 'cancelled' ? '' : shownOutput(e.output);
+    rows.push([input, e.status, e.code ?? '', message, output, e.elapsedMs === undefined ? '' : Math.round(e.elapsedMs), ...review, spec, e.note ?? ''].map(csvField).join(','));
   }
   return `${rows.join('\r\n')}\r\n`;
 }

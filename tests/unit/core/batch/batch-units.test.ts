@@ -275,6 +275,16 @@ describe('batch report.csv', () => {
     expect([csvField('-0.5'), csvField('+3'), csvField('=A1'), csvField('a,b')]).toEqual(['-0.5', '+3', "'=A1", '"a,b"']);
   });
 
+  it("names the input in a message as its column does (not the server's upload path), and no output for a file cancelled", () => {
+    const entries = [
+      { input: '/up/3f2a/broken.jpg', status: 'failed' as const, code: 'INPUT_UNSUPPORTED', message: '/up/3f2a/broken.jpg is not an image this app can read', output: '/out/broken_cutout.png' },
+      { input: '/up/3f2a/later.jpg', status: 'cancelled' as const, reason: 'not done: cancelled', output: '/out/later_cutout.png' },
+    ];
+    const rows = entriesToCsv(entries, { inputRoots: ['/up/3f2a'], outputDir: '/out' }).replace(/^\uFEFF/, '').trim().split(/\r?\n/).slice(1);
+    expect(rows[0]).toBe('broken.jpg,failed,INPUT_UNSUPPORTED,broken.jpg is not an image this app can read,,,,,,');
+    expect(rows[1]).toBe('later.jpg,cancelled,,not done: cancelled,,,,,,');
+  });
+
   it('keeps a report of another mode as report-MODE.*, drops an older one of its own mode, and writes over one it cannot move', async () => {
     const dir = tempDir();
     const reportOf = (mode: string, input: string): BatchReport => ({ version: 1, summary: { mode } as BatchReport['summary'], entries: [{ input, status: 'done', output: `${input}.out` }] });

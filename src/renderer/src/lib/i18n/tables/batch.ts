@@ -5,6 +5,7 @@ export const batch = {
   'batch.title': { en: 'Batch', 'zh-CN': '批量处理' },
   'batch.empty': { en: 'Drop a folder or many images', 'zh-CN': '拖入文件夹或多张图片' },
   'batch.empty.clips': { en: 'Drop a folder or many clips', 'zh-CN': '拖入文件夹或多个视频片段' },
+  'batch.busyDrop': { en: 'A batch is running: its list stays as it is. Add the files once it has ended.', 'zh-CN': '批处理正在运行，列表保持不变；请在结束后再添加文件。' },
   'batch.empty.clips.body': { en: 'MP4, M4V, WebM, MOV, MKV, AVI, GIF or animated WebP: each becomes a sticker.', 'zh-CN': '支持 MP4、M4V、WebM、MOV、MKV、AVI、GIF 或 WebP 动图：每个片段生成一个表情包。' },
   'batch.files': { en: '{n} {n|file|files}', 'zh-CN': '{n} 个文件' },
   'batch.folders': { en: '{n} {n|folder|folders}', 'zh-CN': '{n} 个文件夹' },
