@@ -61,11 +61,8 @@ export function entriesToCsv(entries: readonly BatchEntry[], paths: CsvPaths = {
     const review = e.unsureShare === undefined ? ['', ''] : [e.unsureShare.toFixed(3), e.isEmpty || e.needsReview ? 'yes' : e.reviewThreshold === null ? 'n/a' : 'no'];
     // The input as its column says it (a browser's upload was named by its path in the server's upload folder).
     const input = shownInput(e.input);
-    const message = [e.message, e.isEmpty ? 'nothing found to cut out' : '', e.reason]
-      .filter(Boolean)
-      .join('; ')
-      .split(e.input)
-      .join(input);
+    const said = [e.message, e.isEmpty ? 'nothing found to cut out' : '', e.reason].filter(Boolean).join('; ');
+    const message = input === e.input ? said : said.split(e.input).join(input);
     const spec = e.specFailures === undefined ? '' : e.specFailures.length === 0 ? 'pass' : `fail: ${e.specFailures.map(failedCheckWords).join('; ')}`;
     const output = e.status === 'failed' || e.status === 'cancelled' ? '' : shownOutput(e.output);
     rows.push([input, e.status, e.code ?? '', message, output, e.elapsedMs === undefined ? '' : Math.round(e.elapsedMs), ...review, spec, e.note ?? ''].map(csvField).join(','));
