@@ -9,6 +9,7 @@ import { csvField, entriesToCsv, writeReports, type BatchReport } from '../../..
 import { filesWorked, hashedQuality, repeatsFailure } from '../../../../src/main/core/batch/run-batch';
 import { BATCH_MODES } from '../../../../src/main/core/batch/modes';
 import { folderPrefixes, scanInputs } from '../../../../src/main/core/batch/scan';
+import type { BatchEntry } from '../../../../src/main/core/batch/types';
 import { tempDir } from '../../../helpers/env';
 
 describe('batch naming', () => {
@@ -276,9 +277,9 @@ describe('batch report.csv', () => {
   });
 
   it("names the input in a message as its column does (not the server's upload path), and no output for a file cancelled", () => {
-    const entries = [
-      { input: '/up/3f2a/broken.jpg', status: 'failed' as const, code: 'INPUT_UNSUPPORTED', message: '/up/3f2a/broken.jpg is not an image this app can read', output: '/out/broken_cutout.png' },
-      { input: '/up/3f2a/later.jpg', status: 'cancelled' as const, reason: 'not done: cancelled', output: '/out/later_cutout.png' },
+    const entries: BatchEntry[] = [
+      { input: '/up/3f2a/broken.jpg', status: 'failed', code: 'INPUT_UNSUPPORTED', message: '/up/3f2a/broken.jpg is not an image this app can read', output: '/out/broken_cutout.png' },
+      { input: '/up/3f2a/later.jpg', status: 'cancelled', reason: 'not done: cancelled', output: '/out/later_cutout.png' },
     ];
     const rows = entriesToCsv(entries, { inputRoots: ['/up/3f2a'], outputDir: '/out' }).replace(/^\uFEFF/, '').trim().split(/\r?\n/).slice(1);
     expect(rows[0]).toBe('broken.jpg,failed,INPUT_UNSUPPORTED,broken.jpg is not an image this app can read,,,,,,');
