@@ -74,6 +74,11 @@ export function stickerExtension(format: StickerFormat): string {
   return format === 'apng' ? 'png' : format;
 }
 
+/** Every extension a sticker of `format` may be named with (an APNG: .png or .apng), stickerExtension's first. */
+export function stickerExtensions(format: StickerFormat): string[] {
+  return format === 'apng' ? ['png', 'apng'] : [format];
+}
+
 /** A platform's limits; the pipeline fits colours, fps and size until the file is within them. */
 export interface PlatformPreset {
   id: 'line' | 'telegram' | 'discord' | 'wechat';

@@ -11,7 +11,7 @@ import { BATCH_DEFAULT_REFINE, batchNameDefault, jobFraction, type CancelledBatc
 import type { CoreEnv } from '../env';
 import { loadBackgroundPicture } from '../image/background';
 import { assertNotAnInput, makeFolders, toWriteError } from '../io/atomic-write';
-import { OUTPUT_TEMP_NAME } from '../io/stale-temps';
+import { removeOutputTempsOfOthers } from '../io/stale-temps';
 import type { ProgressSink, RunContext } from '../progress';
 import { lockOutputFolder } from './output-lock';
 import { JOURNAL_NAME, JournalWriter, hashOptions, outputKey, readJournal, type JournalIndex, type JournalRecord } from './journal';
@@ -143,17 +143,6 @@ export async function assertOutputFolderNotAnInput(inputs: readonly string[], ou
   }
 }
 
-/** Removes temp files a killed run left behind (writeFileAtomic's `.<name>.<pid>.<hex>.part`). */
-async function removeStaleTempFiles(dir: string, depth = 0): Promise<void> {
-  if (depth > 32) return;
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  for (const e of entries) {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) await removeStaleTempFiles(path, depth + 1);
-    else if (e.isFile() && OUTPUT_TEMP_NAME.test(e.name) && !e.name.includes(`.${process.pid}.`)) await rm(path, { force: true }).catch(() => undefined);
-  }
-}
-
 /**
  * Runs a batch over files and folders into `outputDir`. Returns the summary when every input has
  * ended; throws CancelledError (after writing the reports) when the signal fires, and an AppError
@@ -192,7 +181,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   // One batch at a time into a folder (output-lock.ts): taken before its stale temp files are removed.
   const releaseFolder = await lockOutputFolder(outDir);
   try {
-    await removeStaleTempFiles(outDir);
+    await removeOutputTempsOfOthers(outDir);
 
     // Everything that changes an output's bytes; jobs, resume and retryFailed do not (nor a quality
     // that changes nothing: see hashedQuality).

@@ -42,6 +42,22 @@ export async function removeDeadOutputTemps(dir: string): Promise<void> {
   await removeDead(dir, OUTPUT_TEMP_NAME, OUTPUT_TEMP_AGE_MS);
 }
 
+/**
+ * Removes every output temp file (OUTPUT_TEMP_NAME) but this process's in `dir` and its folders,
+ * whatever their age: for a caller that holds the folder (a batch, whose lock no other writer
+ * passes), a killed run's are all left over. Never fails.
+ */
+export async function removeOutputTempsOfOthers(dir: string, depth = 0): Promise<void> {
+  if (depth > 32) return;
+  sweptFolders.add(dir);
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) await removeOutputTempsOfOthers(path, depth + 1);
+    else if (e.isFile() && OUTPUT_TEMP_NAME.test(e.name) && !e.name.includes(`.${process.pid}.`)) await rm(path, { force: true }).catch(() => undefined);
+  }
+}
+
 let systemSwept: Promise<void> | null = null;
 
 /** Removes this app's temp files and folders of dead processes in the system's temp folder, once a process. Never fails. */

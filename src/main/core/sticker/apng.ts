@@ -59,10 +59,10 @@ function paeth(a: number, b: number, c: number): number {
  * The zlib stream of a rectangle's scanlines. Palette rows are led by filter type 0 (none, as PNG
  * advises for palette images); RGBA rows by whichever of None, Sub, Up and Paeth leaves the least
  * (the sum of the filtered bytes as signed values: PNG's advised heuristic, ffmpeg's `-pred mixed`),
- * deflated at `level` (9: a sticker's bytes count; 1: a file read once, soon). Below level 9 RGBA
- * rows are all filtered Sub, tried against nothing (the trials took most of a frame's time).
+ * deflated at level 9 (a sticker's bytes count). `quick` (a file read once, soon): deflate level 1,
+ * and RGBA rows all filtered Sub, tried against nothing (the trials took most of a frame's time).
  */
-function imageData(frame: Uint8Array, width: number, rect: { x: number; y: number; w: number; h: number }, bpp: number, level: number): Uint8Array {
+function imageData(frame: Uint8Array, width: number, rect: { x: number; y: number; w: number; h: number }, bpp: number, quick: boolean): Uint8Array {
   const stride = rect.w * bpp;
   const raw = new Uint8Array((stride + 1) * rect.h);
   const row = (r: number): Uint8Array => frame.subarray(((rect.y + r) * width + rect.x) * bpp, ((rect.y + r) * width + rect.x) * bpp + stride);
@@ -74,7 +74,7 @@ function imageData(frame: Uint8Array, width: number, rect: { x: number; y: numbe
       raw.set(cur, at + 1);
       continue;
     }
-    if (level < 9) {
+    if (quick) {
       raw[at] = 1; // Sub: each byte less the one a pixel before
       for (let i = 0; i < stride; i++) raw[at + 1 + i] = (cur[i] - (i >= bpp ? cur[i - bpp] : 0)) & 255;
       continue;
@@ -99,7 +99,7 @@ function imageData(frame: Uint8Array, width: number, rect: { x: number; y: numbe
       }
     }
   }
-  return deflateSync(raw, { level });
+  return deflateSync(raw, { level: quick ? 1 : 9 });
 }
 
 /** Encodes palette frames as an APNG (plays 0: forever). Each frame replaces its rectangle (blend SOURCE, dispose NONE). */
@@ -134,7 +134,7 @@ export class ApngWriter {
   private index = 0;
   private previous: Uint8Array | null = null;
 
-  constructor(private readonly spec: { width: number; height: number; bpp: 1 | 4; delaysMs: readonly number[]; headerChunks?: readonly Uint8Array[]; plays?: number; level?: number }) {
+  constructor(private readonly spec: { width: number; height: number; bpp: 1 | 4; delaysMs: readonly number[]; headerChunks?: readonly Uint8Array[]; plays?: number; quick?: boolean }) {
     if (spec.delaysMs.length === 0) throw new Error('an APNG needs at least one frame');
     // Delays rounded on the running total, so the frames add up to the length asked (six 666.67-ms
     // frames make 4000 ms, not 4002: LINE's 4-s limit).
@@ -172,7 +172,7 @@ export class ApngWriter {
     view.setUint16(22, unitsPerSecond);
     fctl[24] = 0; // dispose NONE: the canvas keeps this frame
     fctl[25] = 0; // blend SOURCE: the rectangle is replaced, alpha included
-    const data = imageData(frame, width, rect, bpp, this.spec.level ?? 9);
+    const data = imageData(frame, width, rect, bpp, this.spec.quick === true);
     this.previous = frame;
     if (i === 0) return Buffer.concat([pngChunk('fcTL', fctl), pngChunk('IDAT', data)]);
     const fdat = new Uint8Array(4 + data.length);

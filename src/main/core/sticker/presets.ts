@@ -1,6 +1,6 @@
 // Sticker output sizes and lookups (core). The platform presets themselves are shared data
 // (shared/sticker-presets.ts), re-exported here for the engine.
-import { PLATFORM_PRESETS, type PlatformPreset, type StickerFormat } from '../../../shared/sticker-presets';
+import { PLATFORM_PRESETS, STICKER_FORMATS, stickerExtensions, type PlatformPreset, type StickerFormat } from '../../../shared/sticker-presets';
 
 export { clipStickerFps, KB, PLATFORM_PRESETS, STICKER_FORMATS, presetFps, presetLoops, stickerExtension, wholeSecondsOf, type PlatformPreset, type StickerFormat } from '../../../shared/sticker-presets';
 
@@ -14,11 +14,6 @@ export function findPlatformPreset(id: string): PlatformPreset | undefined {
 
 /** The format a file name asks for (.gif .webp .png/.apng .webm), or undefined. */
 export function stickerFormatFromPath(path: string): StickerFormat | undefined {
-  const m = /\.([a-z0-9]+)$/i.exec(path);
-  const ext = m?.[1].toLowerCase();
-  if (ext === 'gif') return 'gif';
-  if (ext === 'webp') return 'webp';
-  if (ext === 'png' || ext === 'apng') return 'apng';
-  if (ext === 'webm') return 'webm';
-  return undefined;
+  const ext = /\.([a-z0-9]+)$/i.exec(path)?.[1].toLowerCase();
+  return ext === undefined ? undefined : STICKER_FORMATS.find((format) => stickerExtensions(format).includes(ext));
 }

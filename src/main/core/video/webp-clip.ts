@@ -15,7 +15,7 @@ import type { RunContext } from '../progress';
 import { toWriteError } from '../io/atomic-write';
 import { removeDeadSystemTemps } from '../io/stale-temps';
 import { ApngWriter } from '../sticker/apng';
-import { webpFrames } from './webp-frames';
+import { damagedWebp, webpFrames } from './webp-frames';
 import type { VideoInfo } from './probe';
 
 /** Whether the first bytes are an animated WebP's: RIFF, WEBP, and a VP8X chunk whose animation flag is set. */
@@ -48,12 +48,12 @@ async function readAnimation(path: string): Promise<WebpAnimation> {
   const meta = await sharp(path, { animated: true, limitInputPixels: false })
     .metadata()
     .catch((cause: unknown) => {
-      throw new AppError('VIDEO_CORRUPT', `${path} is an animated WebP that cannot be read (${(cause as Error)?.message ?? cause}): the file is probably cut short or damaged`, { cause, detail: { path, damaged: true } });
+      throw damagedWebp(path, String((cause as Error)?.message ?? cause), cause);
     });
   const pages = meta.pages ?? 1;
   const width = meta.width ?? 0;
   const height = meta.pageHeight ?? (meta.height ?? 0) / pages;
-  if (!(width > 0 && height > 0)) throw new AppError('VIDEO_CORRUPT', `${path}: the animated WebP states no frame size`, { detail: { path, damaged: true } });
+  if (!(width > 0 && height > 0)) throw damagedWebp(path, 'it states no frame size');
   if (width * height > MAX_FRAME_PIXELS) {
     throw new AppError('IMAGE_TOO_LARGE', `${path}: its frames are ${width}x${height}, more than the ${MAX_FRAME_PIXELS / 1e6} MP a frame this app reads`, { detail: { path, width, height, maxPixels: MAX_FRAME_PIXELS } });
   }
@@ -197,14 +197,14 @@ export async function leaseAnimatedWebpFrames(path: string, ctx: RunContext = {}
 
 /**
  * Decodes the WebP's frames one at a time (webp-frames.ts: each once, the canvas and a frame held)
- * and writes each into an RGBA APNG at `to` (deflate level 1: read once, soon), through a temp
+ * and writes each into an RGBA APNG at `to` (quick: read once, soon), through a temp
  * file renamed.
  */
 async function writeFramesCopy(path: string, to: string, ctx: RunContext): Promise<string> {
   const { signal } = ctx;
   const animation = await readAnimation(path);
   const { width, height, delaysMs } = animation;
-  const writer = new ApngWriter({ width, height, bpp: 4, delaysMs, level: 1 });
+  const writer = new ApngWriter({ width, height, bpp: 4, delaysMs, quick: true });
   const temp = `${to}.${randomBytes(4).toString('hex')}.tmp`;
   const file = await open(temp, 'wx').catch((error: unknown) => {
     throw toWriteError(error, temp);
@@ -217,7 +217,7 @@ async function writeFramesCopy(path: string, to: string, ctx: RunContext): Promi
       if (++count > delaysMs.length || frame.rgba.length !== width * height * 4) break;
       await file.write(writer.frame(frame.rgba));
     }
-    if (count !== delaysMs.length) throw new AppError('VIDEO_CORRUPT', `${path} is an animated WebP whose frames (${count}) are not the ${delaysMs.length} its header names: the file is probably damaged`, { detail: { path, damaged: true } });
+    if (count !== delaysMs.length) throw damagedWebp(path, `it holds ${count} frames where its header names ${delaysMs.length}`);
     await file.write(writer.end());
     await file.close();
     await rename(temp, to);

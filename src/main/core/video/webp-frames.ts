@@ -22,8 +22,9 @@ interface Chunk {
   size: number;
 }
 
-function damaged(path: string, why: string): AppError {
-  return new AppError('VIDEO_CORRUPT', `${path} is an animated WebP that cannot be read (${why}): the file is probably cut short or damaged`, { detail: { path, damaged: true } });
+/** VIDEO_CORRUPT, the file's own fault (a batch does not try it again), for an animated WebP that does not read. */
+export function damagedWebp(path: string, why: string, cause?: unknown): AppError {
+  return new AppError('VIDEO_CORRUPT', `${path} is an animated WebP that cannot be read (${why}): the file is probably cut short or damaged`, { cause, detail: { path, damaged: true } });
 }
 
 async function readAt(file: FileHandle, at: number, length: number): Promise<Buffer> {
@@ -36,9 +37,9 @@ async function readAt(file: FileHandle, at: number, length: number): Promise<Buf
 async function* chunksOf(file: FileHandle, path: string, start: number, end: number): AsyncGenerator<Chunk> {
   for (let at = start; at + 8 <= end; ) {
     const head = await readAt(file, at, 8);
-    if (head.length < 8) throw damaged(path, 'a chunk is cut short');
+    if (head.length < 8) throw damagedWebp(path, 'a chunk is cut short');
     const size = head.readUInt32LE(4);
-    if (at + 8 + size > end) throw damaged(path, `its ${head.toString('latin1', 0, 4)} chunk runs past the end`);
+    if (at + 8 + size > end) throw damagedWebp(path, `its ${head.toString('latin1', 0, 4)} chunk runs past the end`);
     yield { fourcc: head.toString('latin1', 0, 4), at: at + 8, size };
     at += 8 + size + (size % 2);
   }
@@ -97,7 +98,7 @@ export async function* webpFrames(path: string): AsyncGenerator<WebpFrame> {
   const file = await open(path, 'r');
   try {
     const riff = await readAt(file, 0, 12);
-    if (riff.length < 12 || riff.toString('latin1', 0, 4) !== 'RIFF' || riff.toString('latin1', 8, 12) !== 'WEBP') throw damaged(path, 'no RIFF WEBP header');
+    if (riff.length < 12 || riff.toString('latin1', 0, 4) !== 'RIFF' || riff.toString('latin1', 8, 12) !== 'WEBP') throw damagedWebp(path, 'no RIFF WEBP header');
     const end = Math.min((await file.stat()).size, 8 + riff.readUInt32LE(4));
     let width = 0;
     let height = 0;
@@ -114,9 +115,9 @@ export async function* webpFrames(path: string): AsyncGenerator<WebpFrame> {
         continue;
       }
       if (chunk.fourcc !== 'ANMF') continue;
-      if (!canvas) throw damaged(path, 'a frame comes before its header');
+      if (!canvas) throw damagedWebp(path, 'a frame comes before its header');
       const head = await readAt(file, chunk.at, 16);
-      if (head.length < 16) throw damaged(path, 'a frame is cut short');
+      if (head.length < 16) throw damagedWebp(path, 'a frame is cut short');
       const x = head.readUIntLE(0, 3) * 2;
       const y = head.readUIntLE(3, 3) * 2;
       const delayMs = head.readUIntLE(12, 3);
@@ -137,7 +138,7 @@ export async function* webpFrames(path: string): AsyncGenerator<WebpFrame> {
         });
       // Placed at its picture's own size, as libwebp places it (its frame header's may differ).
       const [w, h] = [picture.info.width, picture.info.height];
-      if (x + w > width || y + h > height) throw damaged(path, `frame ${count + 1} lies outside its ${width}x${height} canvas`);
+      if (x + w > width || y + h > height) throw damagedWebp(path, `frame ${count + 1} lies outside its ${width}x${height} canvas`);
       const pixels = picture.data;
       if (toClear) {
         for (let row = toClear.y; row < toClear.y + toClear.h; row++) canvas.fill(0, (row * width + toClear.x) * 4, (row * width + toClear.x + toClear.w) * 4);
@@ -156,7 +157,7 @@ export async function* webpFrames(path: string): AsyncGenerator<WebpFrame> {
       // A copy: the canvas goes on changing, and the reader may keep the frame (an APNG's next frame is told from it).
       yield { rgba: canvas.slice(), delayMs };
     }
-    if (count === 0) throw damaged(path, 'it holds no frame');
+    if (count === 0) throw damagedWebp(path, 'it holds no frame');
   } finally {
     await file.close();
   }

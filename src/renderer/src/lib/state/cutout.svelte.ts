@@ -40,7 +40,7 @@ export function exportTypes(format: ExportFormat): string[] {
 export function exportTarget(chosen: string, format: ExportFormat): { output: string; format: ExportFormat } {
   const ext = extensionOf(chosen);
   if (format === 'mask') return { output: ext === 'png' ? chosen : `${chosen}.png`, format };
-  const named = ext === 'png' || ext === 'webp' ? ext : ext === 'jpg' || ext === 'jpeg' ? 'jpeg' : undefined;
+  const named = exportTypes(format).includes(ext) ? (ext === 'jpg' ? 'jpeg' : (ext as ExportFormat)) : undefined;
   return named ? { output: chosen, format: named } : { output: `${chosen}.${format === 'jpeg' ? 'jpg' : format}`, format };
 }
 

@@ -5,7 +5,7 @@
 import type { ClipInfo, MediaBytes, StickerFramePreview, StickerFramePreviewRequest } from '../../../../shared/api';
 import type { ApiClient } from '../../../../shared/api-client';
 import { STICKER_STROKE_LIMITS, type DrawingsLeftOut, type JobOutcome, type StickerJobOptions, type StickerJobResult, type StickerReview, type StickerStroke, type Subject } from '../../../../shared/jobs';
-import { clipStickerFps, PLATFORM_PRESETS, presetFps, STICKER_PRESET_CHOICES, stickerExtension, stickerPaletteOffer, STICKER_COLOUR_COUNTS, wholeSecondsOf, type PlatformPreset, type StickerPaletteOffer, type StickerPresetChoice } from '../../../../shared/sticker-presets';
+import { clipStickerFps, PLATFORM_PRESETS, presetFps, STICKER_PRESET_CHOICES, stickerExtension, stickerExtensions, stickerPaletteOffer, STICKER_COLOUR_COUNTS, wholeSecondsOf, type PlatformPreset, type StickerPaletteOffer, type StickerPresetChoice } from '../../../../shared/sticker-presets';
 import { sureTrim } from '../../../../shared/sticker-review';
 import { isCancellation } from '../../../../shared/errors';
 
@@ -431,8 +431,7 @@ export class StickerState {
     this.isStartingJob = true;
     try {
       // A name typed with another type (or none) is given this format's, asked about if it is there.
-      const types = this.effectiveFormat === 'apng' ? ['png', 'apng'] : [stickerExtension(this.effectiveFormat)];
-      const output = await this.host.client.chooseSaveTarget({ defaultName: this.suggestedName(), nearPath: this.clip.path, types });
+      const output = await this.host.client.chooseSaveTarget({ defaultName: this.suggestedName(), nearPath: this.clip.path, types: stickerExtensions(this.effectiveFormat) });
       if (output) await this.render(output);
     } catch (error) {
       this.host.showError(error, 'sticker');
