@@ -1,10 +1,12 @@
 // `cutout sticker` through runCli: a real clip to a GIF with the summary line, and bad input /
 // bad flags mapped to their codes and exit status.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/main/cli/index';
+import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import type { CliIo } from '../../src/main/cli/command';
 import { evalFile, longCharacterClip, SHARED_MODELS_DIR, tempDir } from '../helpers/env';
 
@@ -106,6 +108,22 @@ describe('cutout sticker (CLI)', () => {
     // The file holds them once each, not once a decoded frame (ffmpeg's steady-rate encoder's way).
     const file = readFileSync(linePng);
     expect(file.readUInt32BE(file.indexOf('acTL') + 4)).toBe(15);
+  }, 120_000);
+
+  it('a batch of clips made as drawn: the report names no CLI flag (the app reads it too), the CLI says --fps once', async () => {
+    const dir = tempDir();
+    const inDir = join(dir, 'in');
+    mkdirSync(inDir);
+    // The first 2 s of the clip drawn on threes, made smaller (its drawings held as they are).
+    execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-i', evalFile('anime_clips', 'clips', 'esrgan_onepiece_demo.mp4'), '-t', '2', '-vf', 'scale=160:-2', '-an', '-c:v', 'libx264', '-crf', '18', join(inDir, 'op.mp4')]);
+    const o = io();
+    expect(await runCli(['batch', inDir, '-o', join(dir, 'out'), '--mode', 'sticker', '--max-side', '96'], o)).toBe(0);
+    const done = o.errors.find((l) => l.startsWith('done '));
+    expect(done).toMatch(/the sticker is made as drawn, each drawing one frame held as long as in the clip\)$/);
+    expect(o.lines).toContain('1 clip was made as drawn (the note says so): --fps N makes every clip at a steady rate');
+    const report = readFileSync(join(dir, 'out', 'report.csv'), 'utf8');
+    expect(report).toContain('made as drawn');
+    expect(report).not.toContain('--fps');
   }, 120_000);
 
   it('says when a preset cuts the part (asked for or the rest of the clip) or --duration runs past the end, and reads a negative value plainly', async () => {

@@ -224,6 +224,8 @@ export const batchCommand: CliCommand = {
     });
     const bar = io.isTty && !values.quiet ? makeTtyBar(io) : undefined;
     let lastPlainMs = 0;
+    // Clips made as drawn (no --fps): the report's note names no CLI flag, so the way to a steady rate is said once here.
+    let madeAsDrawn = 0;
     try {
       const summary = await runBatch(
         positionals,
@@ -259,6 +261,7 @@ export const batchCommand: CliCommand = {
           onFile: ({ entry }) => {
             let text: string | undefined;
             const note = entry.note ? ` (${entry.note})` : '';
+            if (entry.notes?.some((n) => n.kind === 'drawingRate')) madeAsDrawn++;
             const specFailures = entry.specFailures ?? [];
             if (entry.status === 'failed') {
               const stale = entry.staleOutput ? ` (${entry.staleOutput}, made by an earlier run of the file as it was then, is still there)` : '';
@@ -321,6 +324,7 @@ export const batchCommand: CliCommand = {
         const n = summary.leftOutFolders.length;
         io.out(`${n === 1 ? '1 folder' : `${n} folders`} left out, holding an earlier batch's outputs: ${summary.leftOutFolders.join(', ')}`);
       }
+      if (madeAsDrawn > 0) io.out(`${madeAsDrawn === 1 ? '1 clip was' : `${madeAsDrawn} clips were`} made as drawn (the note says so): --fps N makes every clip at a steady rate`);
       if (summary.specFailed > 0) io.out(`${summary.specFailed === 1 ? '1 ID photo fails its spec' : `${summary.specFailed} ID photos fail their spec`} (spec in report.csv)`);
       // Not made, and not failures to retry (a cancel stopped before them): the batch is not complete.
       if (summary.neverDone > 0) io.err(`${summary.neverDone === 1 ? '1 file was' : `${summary.neverDone} files were`} never done, so there was no failure of ${summary.neverDone === 1 ? 'it' : 'theirs'} to retry: run the same command with --resume to make ${summary.neverDone === 1 ? 'it' : 'them'}`);

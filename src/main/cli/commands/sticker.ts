@@ -179,7 +179,7 @@ export const stickerCommand: CliCommand = {
     const r = await makeSticker(positionals[0], values.out, options, env, { signal: io.signal, onProgress: progress }).finally(() => status.clear());
     const fpsCap = gifFpsCapText(options, r.format);
     if (fpsCap) io.err(`note: ${fpsCap}`);
-    if (r.drawing) io.err(`note: ${drawingRateText(r.drawing, r.drawingsLeftOut)}`);
+    if (r.drawing) io.err(`note: ${drawingRateText(r.drawing, r.drawingsLeftOut, '--fps sets a steady rate')}`);
     if (r.modelFallback) io.err('note: no anime model is installed; used the person model (see `cutout models`)');
     noteProviderFallback(io, values.provider, r.provider);
     if (r.cutToS !== undefined) {

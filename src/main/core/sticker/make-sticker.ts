@@ -924,12 +924,16 @@ export function decodeErrorsText(count: number): string {
   return `the clip is damaged: ffmpeg met ${count} decode error(s) in the part made, so some frames may show blocks or smears; look at the sticker, or use an undamaged copy`;
 }
 
-/** What the CLI and a batch's note say of a rate set by the clip's drawings (StickerJobResult.drawing). */
-export function drawingRateText(drawing: DrawingCadence, leftOut?: DrawingsLeftOut): string {
+/**
+ * What the CLI and a batch's note say of a rate set by the clip's drawings (StickerJobResult.drawing);
+ * `steadyRateHint` (the CLI's "--fps sets a steady rate") is said only where that control exists: a
+ * batch's report is read after a run from the app too, whose Batch workspace has no rate.
+ */
+export function drawingRateText(drawing: DrawingCadence, leftOut?: DrawingsLeftOut, steadyRateHint?: string): string {
   const fps = Number(drawing.drawingFps.toFixed(2));
   // (A batch journal from before uneven holds has no `even`: its drawings were even.)
   const held = drawing.even !== false ? `holds each drawing for ${drawing.framesPerDrawing} frames` : `holds its drawings ${Number(drawing.framesPerDrawing.toFixed(2))} frames on average, unevenly`;
-  return `the clip ${held} (${fps} drawings a second): the sticker is made as drawn, each drawing one frame held as long as in the clip${drawingsLeftOutText(leftOut)} (--fps sets a steady rate)`;
+  return `the clip ${held} (${fps} drawings a second): the sticker is made as drawn, each drawing one frame held as long as in the clip${drawingsLeftOutText(leftOut)}${steadyRateHint ? ` (${steadyRateHint})` : ''}`;
 }
 
 /** What is said of the drawings a sticker made as drawn left out (StickerJobResult.drawingsLeftOut), after drawingRateText's sentence; '' for none. */
