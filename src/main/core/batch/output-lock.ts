@@ -5,7 +5,8 @@
 // the first, which ran on unseen). Core (no electron).
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { realOrResolved } from '../io/real-path';
 import { AppError } from '../../../shared/errors';
 import { toWriteError } from '../io/atomic-write';
 
@@ -60,7 +61,7 @@ export async function processStart(pid: number): Promise<string | null> {
  * Returns the release, which the batch calls as it ends, whatever the end.
  */
 export async function lockOutputFolder(outDir: string): Promise<() => Promise<void>> {
-  const key = await realpath(outDir).catch(() => outDir);
+  const key = await realOrResolved(outDir);
   if (held.has(key)) throw busy(outDir, 'in this app');
   const path = join(outDir, BATCH_LOCK_NAME);
   const start = await processStart(process.pid);

@@ -23,7 +23,8 @@ import { RefinePool } from './refine-pool';
 import { DEFAULT_QUALITY } from '../image/encode';
 import { readReport, REPORT_CSV, REPORT_JSON, writeReports } from './report';
 import { notReadable } from '../io/read-head';
-import { InputSpeller, realOrResolved, scanInputs } from './scan';
+import { realOrResolved } from '../io/real-path';
+import { InputSpeller, scanInputs } from './scan';
 import type { BatchEntry, BatchFileEvent, BatchItem, BatchOptions, BatchStatus, BatchSummary } from './types';
 
 /** Bumped when a change to the batch code changes outputs, so --resume redoes old outputs. */

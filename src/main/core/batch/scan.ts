@@ -2,7 +2,8 @@
 // hidden and system files skipped, the output folder excluded when it lies inside an input
 // folder (and earlier batches' output folders), symlinked folders not followed (no cycles).
 // Deterministic order. Core (no electron).
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
+import { realOrResolved } from '../io/real-path';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { extensionOf, isHiddenOrSystem } from '../../../shared/media';
 import { JOURNAL_NAME } from './journal';
@@ -46,11 +47,6 @@ export interface ScanResult {
 }
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/** The real path (links resolved), or the resolved one when it does not exist yet. */
-export async function realOrResolved(path: string): Promise<string> {
-  return realpath(path).catch(() => resolve(path));
-}
 
 /**
  * Spells an input path from an earlier run as this run's inputs spell it: the same folder (or file)

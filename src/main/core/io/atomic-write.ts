@@ -2,10 +2,11 @@
 // Maps OS errors to DISK_FULL / OUTPUT_NOT_WRITABLE. Core (no electron).
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, statSync, type Stats } from 'node:fs';
-import { lstat, mkdir, open, realpath, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { lstat, mkdir, open, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AppError, CancelledError } from '../../../shared/errors';
 import { removeDeadOutputTemps } from './stale-temps';
+import { realOrResolved } from './real-path';
 
 /** Maps a filesystem error while writing `path` to an AppError with a code. */
 export function toWriteError(error: unknown, path: string): AppError {
@@ -193,10 +194,9 @@ export async function ensureWritableFolder(dir: string, options: { leaveNothing?
 
 /** Refuses an output path that is one of the inputs (inputs are never overwritten). */
 export async function assertNotAnInput(output: string, inputs: readonly string[]): Promise<void> {
-  const real = async (p: string): Promise<string> => realpath(p).catch(() => resolve(p));
-  const out = await real(output);
+  const out = await realOrResolved(output);
   for (const input of inputs) {
-    if ((await real(input)) === out) {
+    if ((await realOrResolved(input)) === out) {
       throw new AppError('OUTPUT_EXISTS', `Refusing to overwrite the input ${input}; choose another output.`, { detail: { path: input } });
     }
   }
@@ -212,7 +212,7 @@ export async function assertSeparateOutputs(outputs: readonly { path: string; wh
   for (const { path, what } of outputs) {
     await assertNotAnInput(path, inputs);
     // Apart from Linux, file systems take P.jpg and p.jpg for one file.
-    const real = await realpath(path).catch(() => resolve(path));
+    const real = await realOrResolved(path);
     const key = process.platform === 'linux' ? real : real.toLowerCase();
     const other = seen.get(key);
     if (other) throw new AppError('INVALID_ARGUMENT', `${what} and ${other} name the same file ${path}: one would replace the other; name them apart.`, { detail: { path } });
