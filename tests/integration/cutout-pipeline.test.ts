@@ -2,11 +2,13 @@
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it, vi } from 'vitest';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { RefinePool } from '../../src/main/core/batch/refine-pool';
 import { runRefineTask } from '../../src/main/core/batch/refine-task';
 import { cutoutImage, cutoutToFile, REFINE_IN_WORKER_MIN_PIXELS, resolveMaskModel } from '../../src/main/core/pipelines/cutout';
 import { estimateForeground } from '../../src/main/core/matting/foreground';
+import { jpegAppMarkers, readJpegDpi } from '../../src/main/core/image/jpeg-header';
+import { readPngDpi } from '../../src/main/core/image/png-chunk';
 import { REFINE_STEPS } from '../../src/main/core/matting/refine';
 import { runMaskModel } from '../../src/main/core/segment/mask-model';
 import type { ProgressEvent } from '../../src/main/core/progress';
@@ -29,6 +31,31 @@ describe('portrait cut-out', () => {
     expect(alphaAt(info.width - 3, 2)).toBe(0);
     // The face sits in the middle of the upper half of this portrait.
     expect(alphaAt(Math.floor(info.width / 2), Math.floor(info.height * 0.35))).toBe(255);
+  });
+
+  it("keeps the picture's density (a 300-dpi scan placed beside its cut-out was 4.2× too big at 72), halved with the export size; on a colour, no alpha channel", async () => {
+    const dir = tempDir();
+    const scan = join(dir, 'scan.jpg');
+    await sharp(evalFile('id_portraits', 'images', 'hv_test1.jpg')).withMetadata({ density: 300 }).jpeg().toFile(scan);
+    const options = { subject: 'person' as const, background: { kind: 'transparent' as const }, refine: 'off' as const };
+    const png = await cutoutToFile(scan, join(dir, 'cut.png'), options, env);
+    expect(readPngDpi(readFileSync(png.output))).toBe(300);
+    expect((await sharp(png.output).metadata()).channels).toBe(4);
+    const mask = await cutoutToFile(scan, join(dir, 'mask.png'), { ...options, mask: true }, env);
+    expect(readPngDpi(readFileSync(mask.output))).toBe(300);
+    // Half the width at half the density: the same size in inches. JPEG in its JFIF, no EXIF come with it.
+    const half = await cutoutToFile(scan, join(dir, 'half.jpg'), { ...options, background: { kind: 'color' as const, hex: '#438EDB' }, maxSidePx: Math.ceil(png.width / 2) }, env);
+    const jpeg = new Uint8Array(readFileSync(half.output));
+    expect(readJpegDpi(jpeg)).toBeCloseTo((300 * half.width) / png.width, 0);
+    expect(jpegAppMarkers(jpeg)).toEqual([0xe0]);
+    // On a colour the cut-out is opaque: RGB (it was RGBA, every alpha 255), in PNG and WebP.
+    for (const ext of ['png', 'webp']) {
+      const onBlue = await cutoutToFile(scan, join(dir, `blue.${ext}`), { ...options, background: { kind: 'color' as const, hex: '#438EDB' } }, env);
+      expect((await sharp(onBlue.output).metadata()).hasAlpha).toBe(false);
+    }
+    // A picture that says no density is written at 72, as before.
+    const plain = await cutoutToFile(evalFile('id_portraits', 'images', 'hv_test1.jpg'), join(dir, 'plain.png'), options, env);
+    expect(readPngDpi(readFileSync(plain.output))).toBe(72);
   });
 
   it("refuses a WebP wider than WebP holds before the model runs (a panorama: it failed INTERNAL after the work), and writes it as PNG or at a smaller export size", async () => {

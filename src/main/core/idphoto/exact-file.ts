@@ -1,40 +1,10 @@
 // Exact ID-photo files: JPEG with a JFIF density segment, quality searched into the spec's KB
 // band (raised to the floor with COM segments, never trailing bytes) and no EXIF; PNG with pHYs.
 // Core (no electron); pixels are encoded by core/image/encode.
-import { AppError } from '../../../shared/errors';
 import type { RgbaImage } from '../image/decode';
 import { encodeImage } from '../image/encode';
-import { setPngDpi } from '../image/png-chunk';
+import { rewriteJpegHeader } from '../image/jpeg-header';
 import type { Band } from './spec';
-
-/** One JPEG marker segment before the scan. */
-interface JpegSegment {
-  marker: number;
-  start: number;
-  end: number;
-}
-
-/** Splits a JPEG into its pre-scan segments and the rest (from SOS on). */
-function splitJpeg(jpeg: Uint8Array): { segments: JpegSegment[]; scanStart: number } {
-  if (jpeg[0] !== 0xff || jpeg[1] !== 0xd8) throw new AppError('INTERNAL', 'Not a JPEG stream');
-  const segments: JpegSegment[] = [];
-  let i = 2;
-  while (i + 4 <= jpeg.length) {
-    if (jpeg[i] !== 0xff) throw new AppError('INTERNAL', `Malformed JPEG at byte ${i}`);
-    const marker = jpeg[i + 1];
-    if (marker === 0xda) return { segments, scanStart: i };
-    const len = (jpeg[i + 2] << 8) | jpeg[i + 3];
-    segments.push({ marker, start: i, end: i + 2 + len });
-    i += 2 + len;
-  }
-  throw new AppError('INTERNAL', 'JPEG has no scan');
-}
-
-/** A JFIF APP0 segment with the density in dots per inch. */
-export function jfifSegment(dpi: number): Uint8Array {
-  const d = Math.max(1, Math.min(65535, Math.round(dpi)));
-  return Uint8Array.from([0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x02, 0x01, d >> 8, d & 0xff, d >> 8, d & 0xff, 0x00, 0x00]);
-}
 
 /** COM segments carrying `totalBytes` bytes in all (each segment 4 + payload bytes; min 4). */
 export function commentSegments(totalBytes: number): Uint8Array {
@@ -54,37 +24,6 @@ export function commentSegments(totalBytes: number): Uint8Array {
     o += 4 + payload;
   }
   return out.subarray(0, o);
-}
-
-/**
- * Rewrites a JPEG's header: SOI, JFIF APP0 with `dpi`, optional padding COM segments, then the
- * tables and scan. Every APPn (EXIF, XMP, ICC, Photoshop) and COM segment of the input is dropped.
- */
-export function rewriteJpegHeader(jpeg: Uint8Array, dpi: number, padBytes = 0): Uint8Array {
-  const { segments, scanStart } = splitJpeg(jpeg);
-  const kept = segments.filter((s) => !(s.marker >= 0xe0 && s.marker <= 0xef) && s.marker !== 0xfe);
-  const parts: Uint8Array[] = [Uint8Array.from([0xff, 0xd8]), jfifSegment(dpi)];
-  if (padBytes > 0) parts.push(commentSegments(padBytes));
-  for (const s of kept) parts.push(jpeg.subarray(s.start, s.end));
-  parts.push(jpeg.subarray(scanStart));
-  return Buffer.concat(parts);
-}
-
-/** Reads the JFIF density (dpi) of a JPEG, or null. */
-export function readJpegDpi(jpeg: Uint8Array): number | null {
-  const { segments } = splitJpeg(jpeg);
-  const app0 = segments.find((s) => s.marker === 0xe0 && String.fromCharCode(...jpeg.subarray(s.start + 4, s.start + 8)) === 'JFIF');
-  if (!app0) return null;
-  const units = jpeg[app0.start + 11];
-  const x = (jpeg[app0.start + 12] << 8) | jpeg[app0.start + 13];
-  if (units === 1) return x;
-  if (units === 2) return Math.round(x * 2.54);
-  return null;
-}
-
-/** Lists the APPn markers of a JPEG (e.g. to check that no EXIF APP1 is present). */
-export function jpegAppMarkers(jpeg: Uint8Array): number[] {
-  return splitJpeg(jpeg).segments.filter((s) => s.marker >= 0xe0 && s.marker <= 0xef).map((s) => s.marker);
 }
 
 /**
@@ -120,12 +59,12 @@ export interface EncodedIdPhoto {
 export async function encodeIdPhoto(image: RgbaImage, options: { format: 'jpeg' | 'png'; dpi: number; fileSizeKb?: Band; quality?: number }): Promise<EncodedIdPhoto> {
   if (options.format === 'png') {
     // RGB: an ID photo is opaque, and upload forms may refuse a PNG with an alpha channel.
-    const png = setPngDpi(new Uint8Array(await encodeImage(image, { format: 'png', opaque: true })), options.dpi);
+    const png = new Uint8Array(await encodeImage(image, { format: 'png', opaque: true, dpi: options.dpi }));
     const band = options.fileSizeKb && byteBand(options.fileSizeKb);
     const inBand = band ? png.length >= band[0] && png.length <= band[1] : true;
     return { bytes: png, format: 'png', quality: null, paddingBytes: 0, isSizeInBand: inBand };
   }
-  const encodeAt = async (q: number): Promise<Uint8Array> => rewriteJpegHeader(new Uint8Array(await encodeImage(image, { format: 'jpeg', quality: q })), options.dpi);
+  const encodeAt = async (q: number): Promise<Uint8Array> => new Uint8Array(await encodeImage(image, { format: 'jpeg', quality: q, dpi: options.dpi }));
   if (!options.fileSizeKb) {
     const q = options.quality ?? 95;
     return { bytes: await encodeAt(q), format: 'jpeg', quality: q, paddingBytes: 0, isSizeInBand: true };
@@ -162,6 +101,6 @@ export async function encodeIdPhoto(image: RgbaImage, options: { format: 'jpeg' 
   // Below the floor even at the best quality under the ceiling: pad with comments to a little above the floor.
   const target = Math.min(hi, lo + Math.min(512, Math.floor((hi - lo) / 4)));
   const pad = Math.max(4, target - best.bytes.length);
-  const padded = rewriteJpegHeader(best.bytes, options.dpi, pad);
+  const padded = rewriteJpegHeader(best.bytes, options.dpi, commentSegments(pad));
   return { bytes: padded, format: 'jpeg', quality: best.q, paddingBytes: pad, isSizeInBand: padded.length >= lo && padded.length <= hi };
 }

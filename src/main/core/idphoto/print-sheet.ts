@@ -5,7 +5,7 @@ import sharp, { type OverlayOptions } from 'sharp';
 import { AppError } from '../../../shared/errors';
 import { MAX_SHEET_COPIES } from '../../../shared/idphoto-report';
 import type { RgbaImage } from '../image/decode';
-import { rewriteJpegHeader } from './exact-file';
+import { rewriteJpegHeader } from '../image/jpeg-header';
 import { setPngDpi } from '../image/png-chunk';
 
 /** The dpi a print sheet may have: 72 (a screen) to 1200 (a photo printer's most); more only costs memory (100000 dpi hung). */

@@ -34,6 +34,20 @@ export interface DecodedImage extends RgbaImage {
   format: string;
   /** The file's own size (orientation applied) when it was bigger than the budget and was downscaled to fit it (DecodeOptions.downscale). */
   downscaledFrom?: { width: number; height: number };
+  /**
+   * Dots per inch of the picture as decoded: the file's density (JFIF / EXIF / pHYs), lowered as it
+   * was downscaled, so it keeps its size in print and beside it in a layout; absent where the file
+   * says none (or one no scanner or camera writes). A cut-out is written with it (dpiOfSize).
+   */
+  dpi?: number;
+}
+
+/** A density files really carry: screens' 72 to drum scans' thousands (a JFIF of aspect ratio only can read as 1). */
+const isRealDpi = (dpi: number | undefined): dpi is number => dpi !== undefined && Number.isFinite(dpi) && dpi >= 30 && dpi <= 10_000;
+
+/** The density to write a picture decoded as `image` with at `width` pixels wide (fitted or resized), keeping its size in inches. */
+export function dpiOfSize(image: Pick<DecodedImage, 'width' | 'dpi'>, width: number): number | undefined {
+  return image.dpi === undefined ? undefined : (image.dpi * width) / image.width;
 }
 
 /**
@@ -187,6 +201,7 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
       // Downscaled to half or less, its colour is whole again.
       ...(isColourSubsampledIn(meta) && !(fitted && fitted.width * 2 <= own.width) ? { isColourSubsampled: true } : {}),
       ...(fitted ? { downscaledFrom: own } : {}),
+      ...(isRealDpi(meta.density) ? { dpi: (meta.density * info.width) / own.width } : {}),
     };
   } catch (cause) {
     if (cause instanceof DamagedData) {
@@ -269,7 +284,8 @@ async function decodeWithFfmpeg(input: string | Uint8Array, name: string, option
   const image = await decodeImage(rawTiff(picture.data, picture.width, picture.height, picture.channels, picture.icc), { ...options, name });
   // Downscaled to half or less, its colour is whole again.
   const halved = image.downscaledFrom !== undefined && image.width * 2 <= image.downscaledFrom.width;
-  const { isColourSubsampled: _tiff, ...rest } = image;
+  // (The TIFF's density is libvips' own, not the file's: a HEIC or BMP keeps none.)
+  const { isColourSubsampled: _tiff, dpi: _tiffDpi, ...rest } = image;
   return { ...rest, format, ...(picture.isColourSubsampled && !halved ? { isColourSubsampled: true } : {}) };
 }
 

@@ -4,6 +4,7 @@ import { extname } from 'node:path';
 import sharp from 'sharp';
 import { AppError } from '../../../shared/errors';
 import type { RgbaImage } from './decode';
+import { rewriteJpegHeader } from './jpeg-header';
 import { setPngDpi } from './png-chunk';
 
 /** Output image formats. */
@@ -16,9 +17,9 @@ export interface EncodeOptions {
   format: ImageFormat;
   /** JPEG/WebP quality 1..100 (default 92). */
   quality?: number;
-  /** Dots per inch written to JFIF density / PNG pHYs. */
+  /** Dots per inch written to JFIF density / PNG pHYs (default DEFAULT_DPI); a WebP holds none (only EXIF could, and none is written). */
   dpi?: number;
-  /** The picture is opaque (an ID photo on its fill): a PNG is written as RGB, without an alpha channel. */
+  /** The picture is opaque (an ID photo on its fill, a cut-out on a colour): a PNG or WebP is written without an alpha channel. */
   opaque?: boolean;
 }
 
@@ -62,19 +63,21 @@ export function checkEncodable(format: 'png' | 'jpeg' | 'webp', width: number, h
  */
 export async function encodeImage(image: RgbaImage, options: EncodeOptions): Promise<Buffer> {
   checkEncodable(options.format, image.width, image.height);
-  let pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } });
-  if (options.dpi) pipeline = pipeline.withMetadata({ density: options.dpi });
+  const pipeline = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 4 } });
   const quality = options.quality ?? DEFAULT_QUALITY;
+  // Always a density, in the file's own header (sharp's withMetadata adds an EXIF block and a
+  // profile): raw pixels carry sharp's 1 px/mm, which a PNG's pHYs said as 25.4 dpi (a 600 px
+  // cut-out 60 cm wide in an office document; an editor that places layers by resolution scaled it
+  // 2.8×), and a JPEG said none. A cut-out keeps its picture's (a 300-dpi scan's was written at 72:
+  // placed beside it, 4.2× too big); unasked, 72 dpi.
+  const dpi = options.dpi ?? DEFAULT_DPI;
   switch (options.format) {
     case 'png':
-      // Always a density: raw pixels carry sharp's 1 px/mm, which the pHYs said as 25.4 dpi (a 600 px
-      // cut-out 60 cm wide in an office document; an editor that places layers by resolution scaled
-      // it 2.8×). Unasked, 72 dpi, as a JPEG's JFIF says unasked; no EXIF or profile comes with it.
-      return asBuffer(setPngDpi(await (options.opaque ? pipeline.removeAlpha() : pipeline).png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer(), options.dpi ?? DEFAULT_DPI));
+      return asBuffer(setPngDpi(await (options.opaque ? pipeline.removeAlpha() : pipeline).png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer(), dpi));
     case 'jpeg':
-      return pipeline.flatten({ background: '#ffffff' }).jpeg({ quality, chromaSubsampling: quality >= 90 ? '4:4:4' : '4:2:0', mozjpeg: false }).toBuffer();
+      return asBuffer(rewriteJpegHeader(await pipeline.flatten({ background: '#ffffff' }).jpeg({ quality, chromaSubsampling: quality >= 90 ? '4:4:4' : '4:2:0', mozjpeg: false }).toBuffer(), dpi));
     case 'webp':
-      return pipeline.webp({ quality, alphaQuality: 100 }).toBuffer();
+      return (options.opaque ? pipeline.removeAlpha() : pipeline).webp({ quality, alphaQuality: 100 }).toBuffer();
   }
 }
 
@@ -82,8 +85,8 @@ export async function encodeImage(image: RgbaImage, options: EncodeOptions): Pro
  * Encodes one byte per pixel as an 8-bit greyscale PNG (label maps, trimaps, masks): values are
  * written unchanged, so class ids 0/1 stay 0/1.
  */
-export async function encodeGrayPng(data: Uint8Array, width: number, height: number): Promise<Buffer> {
-  return asBuffer(setPngDpi(await sharp(data, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 6 }).toBuffer(), DEFAULT_DPI));
+export async function encodeGrayPng(data: Uint8Array, width: number, height: number, dpi = DEFAULT_DPI): Promise<Buffer> {
+  return asBuffer(setPngDpi(await sharp(data, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 6 }).toBuffer(), dpi));
 }
 
 /** The bytes as a Buffer over the same memory (Buffer.from would copy a large PNG once more). */

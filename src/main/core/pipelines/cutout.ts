@@ -8,7 +8,7 @@ import { megapixels, parseRefineMode, type Background, type CutoutOptions, type 
 import { throwIfAborted } from '../abort';
 import { prepareBackground } from '../image/background';
 import { compositeOver, type CompositeBackground } from '../image/composite';
-import { decodeToWorkOn, type DecodedImage, type RgbaImage } from '../image/decode';
+import { decodeToWorkOn, dpiOfSize, type DecodedImage, type RgbaImage } from '../image/decode';
 import { checkEncodable, encodeGrayPng, encodeImage, formatFromPath, IMAGE_FORMATS, isQuality } from '../image/encode';
 import { fitWithin, resizeRgba } from '../image/resize';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
@@ -234,12 +234,22 @@ export function checkMaskOptions(background: Background, format: string, output?
   throw new AppError('INVALID_ARGUMENT', `${why}: name it .png, not ${extname(output) || 'without an extension'} (${output})`, { detail: { path: output } });
 }
 
-/** A cut-out's file: the image in its format, or its alpha alone as an 8-bit greyscale PNG (`mask`). */
-export async function encodeCutout(image: RgbaImage, options: { format: 'png' | 'jpeg' | 'webp'; quality?: number; mask?: boolean }): Promise<Buffer> {
-  if (!options.mask) return encodeImage(image, { format: options.format, quality: options.quality });
+/**
+ * A cut-out's file: the image in its format, or its alpha alone as an 8-bit greyscale PNG (`mask`),
+ * at `dpi` (its picture's, dpiOfSize; unsaid, 72). A cut-out with no transparency (on a colour or
+ * a picture) is written without an alpha channel: a PNG on ID blue was RGBA, all 255, a third bigger.
+ */
+export async function encodeCutout(image: RgbaImage, options: { format: 'png' | 'jpeg' | 'webp'; quality?: number; mask?: boolean; dpi?: number }): Promise<Buffer> {
+  if (!options.mask) return encodeImage(image, { format: options.format, quality: options.quality, dpi: options.dpi, opaque: options.format !== 'jpeg' && isOpaque(image.data) });
   const alpha = new Uint8Array(image.width * image.height);
   for (let i = 0; i < alpha.length; i++) alpha[i] = image.data[i * 4 + 3];
-  return encodeGrayPng(alpha, image.width, image.height);
+  return encodeGrayPng(alpha, image.width, image.height, options.dpi);
+}
+
+/** Whether every pixel of RGBA data is opaque. */
+function isOpaque(rgba: Uint8Array): boolean {
+  for (let i = 3; i < rgba.length; i += 4) if (rgba[i] !== 255) return false;
+  return true;
 }
 
 /** Cuts out one image file and writes the result atomically (never over the input): the cut-out, or its matte (`mask`). */
@@ -272,7 +282,7 @@ export async function cutoutToFile(input: string, output: string, options: Cutou
   const t2 = performance.now();
   ctx.onProgress?.({ stage: 'encode', done: 0, total: 1 });
   const image = await fitLongestSide({ data: refined.data, width: source.width, height: source.height }, options.maxSidePx);
-  const bytes = await encodeCutout(image, { format, quality: options.quality, mask: isMask });
+  const bytes = await encodeCutout(image, { format, quality: options.quality, mask: isMask, dpi: dpiOfSize(source, image.width) });
   await writeFileAtomic(output, bytes, { signal: ctx.signal });
   const t3 = performance.now();
   ctx.onProgress?.({ stage: 'encode', done: 1, total: 1 });

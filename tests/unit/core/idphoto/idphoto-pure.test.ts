@@ -5,7 +5,8 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../../../src/main/cli/commands/idphoto';
 import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core/face/yunet';
-import { byteBand, commentSegments, encodeIdPhoto, isKbBandBothWays, jpegAppMarkers, readJpegDpi, rewriteJpegHeader } from '../../../../src/main/core/idphoto/exact-file';
+import { byteBand, commentSegments, encodeIdPhoto, isKbBandBothWays } from '../../../../src/main/core/idphoto/exact-file';
+import { jpegAppMarkers, readJpegDpi, rewriteJpegHeader } from '../../../../src/main/core/image/jpeg-header';
 import { readPngDpi, setPngDpi } from '../../../../src/main/core/image/png-chunk';
 import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, type ComplianceInput, type ComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, FACE_LIGHTNESS_BAND, MOUTH_OPEN_MAX_PCT, EYES_OPEN_MIN_PCT, LIGHTING_BALANCE_MAX_EV, lightingBalanceOf, GLARE_LEVEL, GLARE_MAX_PCT, glareShareOf, GAZE_OFFSET_MAX_PCT, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
 import { bandText, CHECK_NAMES_EN, failedCheckLine, failedCheckWords, askedFileSizeBand, fileSizeAdvice, fileSizeBand, fileSizeBandEnds, LOW_JPEG_QUALITY, MAX_FILE_KB, parseFileSizeBand, valueText } from '../../../../src/shared/idphoto-report';
@@ -416,7 +417,7 @@ describe('exact files', () => {
   it('writes JFIF density, strips APPn, pads with COM segments to the KB floor', async () => {
     const raw = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#808080' } }).withExif({ IFD0: { Copyright: 'someone' } }).jpeg().toBuffer();
     expect(jpegAppMarkers(new Uint8Array(raw))).toContain(0xe1);
-    const fixed = rewriteJpegHeader(new Uint8Array(raw), 350, 1000);
+    const fixed = rewriteJpegHeader(new Uint8Array(raw), 350, commentSegments(1000));
     expect(jpegAppMarkers(fixed)).toEqual([0xe0]);
     expect(readJpegDpi(fixed)).toBe(350);
     const meta = await sharp(Buffer.from(fixed)).metadata();
