@@ -726,6 +726,12 @@ describe('workspaces, language and theme in Chromium', () => {
     // The status line says so too (it kept "Opened …").
     expect(await app.page.textContent('[data-testid=status-text]')).toBe('Cancelled');
     await expect.poll(() => app.page.evaluate(`document.activeElement?.dataset.testid`)).toBe('sticker-export');
+    // Made again at once: the status line says it works (it read "Cancelled" through the new make), and is cancelled again.
+    await app.page.click('[data-testid=sticker-export]');
+    await slot.locator('[data-testid=sticker-cancel]').waitFor({ timeout: 10_000 });
+    expect(await app.page.textContent('[data-testid=status-text]')).toBe('Working…');
+    await slot.locator('[data-testid=sticker-cancel]').click();
+    await expect.poll(() => app.page.textContent('[data-testid=status-text]'), { timeout: 60_000 }).toBe('Cancelled');
     expect(app.pageErrors).toEqual([]);
   });
 

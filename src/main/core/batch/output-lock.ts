@@ -16,8 +16,8 @@ export const BATCH_LOCK_NAME = '.cutout-batch.lock';
 /** How long a lock file that cannot be read yet may be one being written (its few bytes take a moment at most). */
 const LOCK_WRITE_MS = 5000;
 
-/** Output folders (real paths) a batch of this process writes into now. */
-const held = new Set<string>();
+/** Output folders (real paths) a batch of this process writes into now, each with its batch's signal. */
+const held = new Map<string, AbortSignal | undefined>();
 
 function busy(outDir: string, by: string): AppError {
   return new AppError('OUTPUT_EXISTS', `A batch is already writing into ${outDir} (${by}): wait for it to end or cancel it, or choose another output folder`, { detail: { path: outDir, batchRunning: true } });
@@ -58,11 +58,16 @@ export async function processStart(pid: number): Promise<string | null> {
  * Takes the output folder `outDir` (which exists) for a batch, or refuses with OUTPUT_EXISTS
  * (`batchRunning`) while another batch writes there: of this process, or of a process of this
  * machine that still runs. A lock file left by a process that ended (killed) is taken over.
- * Returns the release, which the batch calls as it ends, whatever the end.
+ * Returns the release, which the batch calls as it ends, whatever the end. `signal` is the batch's:
+ * a batch of this process cancelled and still writing its report is said to be ending.
  */
-export async function lockOutputFolder(outDir: string): Promise<() => Promise<void>> {
+export async function lockOutputFolder(outDir: string, signal?: AbortSignal): Promise<() => Promise<void>> {
   const key = await realOrResolved(outDir);
-  if (held.has(key)) throw busy(outDir, 'in this app');
+  if (held.has(key)) {
+    // (Started again at once after a cancel, through the API: "cancel it" named what was done.)
+    if (held.get(key)?.aborted) throw new AppError('OUTPUT_EXISTS', `The batch cancelled in ${outDir} is still ending (its report and journal are being written): start again in a moment, or choose another output folder`, { detail: { path: outDir, batchRunning: true, batchEnding: true } });
+    throw busy(outDir, 'in this app');
+  }
   const path = join(outDir, BATCH_LOCK_NAME);
   const start = await processStart(process.pid);
   const mine = JSON.stringify({ pid: process.pid, host: hostname(), atMs: Date.now(), ...(start ? { start } : {}) });
@@ -96,7 +101,7 @@ export async function lockOutputFolder(outDir: string): Promise<() => Promise<vo
       await rm(path, { force: true });
     }
   }
-  held.add(key);
+  held.set(key, signal);
   return async () => {
     held.delete(key);
     await rm(path, { force: true }).catch(() => undefined);

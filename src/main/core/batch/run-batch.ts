@@ -180,7 +180,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     throw toWriteError(error, outDir);
   }
   // One batch at a time into a folder (output-lock.ts): taken before its stale temp files are removed.
-  const releaseFolder = await lockOutputFolder(outDir);
+  const releaseFolder = await lockOutputFolder(outDir, signal);
   try {
     await removeOutputTempsOfOthers(outDir);
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJournal, JournalIndex, JournalWriter, hashOptions } from '../../../../src/main/core/batch/journal';
 import { planOutputPaths, validateNameTemplate } from '../../../../src/main/core/batch/naming';
+import { lockOutputFolder } from '../../../../src/main/core/batch/output-lock';
 import { PauseGate } from '../../../../src/main/core/batch/pause-gate';
 import { csvField, entriesToCsv, writeReports, type BatchReport } from '../../../../src/main/core/batch/report';
 import { filesWorked, hashedQuality, repeatsFailure } from '../../../../src/main/core/batch/run-batch';
@@ -354,5 +355,19 @@ describe('batch report.csv', () => {
     ]).trim().split('\r\n');
     expect(csv[0].split(',').at(-2)).toBe('spec');
     expect(csv.slice(1).map((l) => l.split(',').at(-2))).toEqual(['pass', 'fail: Background colour: 89.62 ΔE (≤ 6); Tilt: 9° (≤ 8)', '']);
+  });
+});
+
+describe('output folder lock', () => {
+  it('refuses a second batch into a folder in use; one cancelled and still ending is said so (it said "cancel it"), and the folder is free once it ends', async () => {
+    const dir = tempDir();
+    const running = new AbortController();
+    const release = await lockOutputFolder(dir, running.signal);
+    await expect(lockOutputFolder(dir)).rejects.toMatchObject({ code: 'OUTPUT_EXISTS', message: expect.stringContaining('wait for it to end or cancel it') });
+    running.abort();
+    await expect(lockOutputFolder(dir)).rejects.toMatchObject({ code: 'OUTPUT_EXISTS', message: expect.stringContaining('The batch cancelled in') });
+    await release();
+    const again = await lockOutputFolder(dir);
+    await again();
   });
 });
