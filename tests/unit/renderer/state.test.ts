@@ -147,7 +147,7 @@ describe('i18n', () => {
     expect(detectLocale(['zh-TW', 'en-US'])).toBe('en');
     expect(detectLocale(['de-DE'])).toBe('en');
     expect(translate('zh-CN', 'nav.idphoto')).toBe('证件照');
-    expect(translate('en', 'status.doneIn', { ms: '1.2 s', provider: 'cpu' })).toBe('Done in 1.2 s on cpu');
+    expect(translate('en', 'status.doneIn', { ms: '1.2 s', model: 'anime-seg', provider: 'cpu' })).toBe('Done in 1.2 s: anime-seg on cpu');
     expect(translate('en', 'status.saved', {})).toBe('Saved {path}');
     // English counts in the singular for one (a batch of 1 file, a sheet of 1 photo); Chinese has no plural.
     expect(translate('en', 'batch.files', { n: 1 })).toBe('1 file');
@@ -366,6 +366,9 @@ describe('pixels and names', () => {
   it('names exports and formats durations', () => {
     expect(exportName('/a/b/photo.final.JPG', 'png')).toBe('photo.final_cutout.png');
     expect(exportName('C:\\x\\me.png', 'jpeg')).toBe('me_cutout.jpg');
+    // An anime cut-out is named as `cutout anime` and a batch of anime name it.
+    expect(exportName('/a/sprite.png', 'webp', 'anime')).toBe('sprite_anime.webp');
+    expect(exportName('/a/sprite.png', 'mask', 'anime')).toBe('sprite_mask.png');
     // The name typed in the save dialog: its picture type is written (WebP bytes went into x.png);
     // no type, or another, gets the panel's; a mask is a PNG.
     expect(exportTarget('/o/x.png', 'webp')).toEqual({ output: '/o/x.png', format: 'png' });

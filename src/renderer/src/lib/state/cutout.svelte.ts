@@ -21,10 +21,14 @@ export type ExportFormat = (typeof EDITOR_EXPORT_CHOICES)[number];
 /** The editor's life cycle. */
 export type CutoutPhase = 'empty' | 'loading' | 'segmenting' | 'ready' | 'failed';
 
-/** The default export name: 'photo.jpg' -> 'photo_cutout.png' ('photo_mask.png' for the mask). */
-export function exportName(path: string, format: ExportFormat): string {
+/**
+ * The default export name, as `cutout portrait|anime` and a batch name it: 'photo.jpg' ->
+ * 'photo_cutout.png', an anime cut-out 'photo_anime.png' (it was _cutout, the CLI's _anime), the
+ * mask 'photo_mask.png'.
+ */
+export function exportName(path: string, format: ExportFormat, subject: 'person' | 'anime' = 'person'): string {
   const stem = baseName(path).replace(/\.[^.]+$/, '');
-  return format === 'mask' ? `${stem}_mask.png` : `${stem}_cutout.${format === 'jpeg' ? 'jpg' : format}`;
+  return format === 'mask' ? `${stem}_mask.png` : `${stem}_${subject === 'anime' ? 'anime' : 'cutout'}.${format === 'jpeg' ? 'jpg' : format}`;
 }
 
 /** The types a name may end in for an export of `format` (the save dialog's `types`, and exportTarget's). */
@@ -289,7 +293,8 @@ export class CutoutState {
     this.alpha = matte.alpha;
     this.alphaVersion++;
     this.app.ranOn = matte.provider;
-    this.status({ key: 'status.doneIn', params: { ms: formatDuration(ms, this.app.locale), provider: providerLabel(matte.provider) }, tone: 'ok' });
+    // The model named, as the CLI names it: the pressed Subject was the only sign of which ran.
+    this.status({ key: 'status.doneIn', params: { ms: formatDuration(ms, this.app.locale), model: matte.modelId, provider: providerLabel(matte.provider) }, tone: 'ok' });
   }
 
   /** The trimap the engine should solve with now (automatic + strokes). */
@@ -379,7 +384,7 @@ export class CutoutState {
     const key = this.resultKey();
     this.isStartingJob = true;
     try {
-      const chosen = await app.client.chooseSaveTarget({ defaultName: exportName(path, this.exportFormat), nearPath: path, types: exportTypes(this.exportFormat) });
+      const chosen = await app.client.chooseSaveTarget({ defaultName: exportName(path, this.exportFormat, this.subject), nearPath: path, types: exportTypes(this.exportFormat) });
       if (!chosen) return null;
       const { output, format } = exportTarget(chosen, this.exportFormat);
       const trimapPath = (await this.saveTouchUp()) ?? undefined;
