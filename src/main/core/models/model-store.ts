@@ -16,6 +16,27 @@ export interface ModelStatus {
   actualSha256?: string;
 }
 
+/** Whether a model in this state runs: checked, or there with no sha256 pinned to check it by. */
+export function isUsableState(state: ModelStatus['state']): boolean {
+  return state === 'ok' || state === 'unpinned';
+}
+
+/** A task's models in the order its model in use is chosen: the task's default first, then the manifest's order. */
+function inChoiceOrder<T>(models: readonly T[], entryOf: (model: T) => ModelEntry): T[] {
+  const isDefault = (model: T): number => Number(entryOf(model).default === true);
+  return [...models].sort((a, b) => isDefault(b) - isDefault(a));
+}
+
+/**
+ * Of the checked models of one task, the one ModelStore.defaultFor runs (its default, else the
+ * first usable one) and the default it replaces (not usable), for lists that say so (Settings).
+ */
+export function modelInUse(statuses: readonly ModelStatus[]): { inUse?: ModelStatus; replaces?: ModelStatus } {
+  const inUse = inChoiceOrder(statuses, (s) => s.entry).find((s) => isUsableState(s.state));
+  const own = statuses.find((s) => s.entry.default === true);
+  return { inUse, replaces: own && inUse && own !== inUse ? own : undefined };
+}
+
 /** Options of a ModelStore. */
 export interface ModelStoreOptions {
   /** Folders searched in order for model files and user descriptors. */
@@ -189,12 +210,12 @@ export class ModelStore {
    * MODEL_CORRUPT) for the default when none is.
    */
   async defaultFor(task: ModelTask): Promise<{ entry: ModelEntry; path: string }> {
-    const candidates = (await this.entries()).filter((e) => e.task === task);
-    candidates.sort((a, b) => Number(b.default === true) - Number(a.default === true));
+    // (Checked one by one in that order: a model's hash is read only when the ones before cannot run.)
+    const candidates = inChoiceOrder((await this.entries()).filter((e) => e.task === task), (e) => e);
     const skipped: ModelStatus[] = [];
     for (const entry of candidates) {
       const s = await this.check(entry);
-      if (s.state === 'ok' || s.state === 'unpinned') {
+      if (isUsableState(s.state)) {
         if (skipped.length > 0 && skipped[0].entry.default === true) this.onDefaultSkipped?.(skipped[0], entry);
         return { entry, path: s.path! };
       }

@@ -1,5 +1,6 @@
 // API area "models": the model list with verification state. Main process; Node only.
 import type { AppApi, ModelInfo } from '../../../shared/api';
+import { modelInUse } from '../../core/models/model-store';
 import type { ApiDeps } from './deps';
 
 /** listModels. */
@@ -8,13 +9,11 @@ export function createModelsArea(deps: ApiDeps): Pick<AppApi, 'listModels'> {
     async listModels() {
       deps.models.refresh();
       const list = await deps.models.list();
-      // The model each task uses (ModelStore.defaultFor): its default, else the first usable, which replaces it.
+      // The model each task uses (ModelStore.defaultFor's choice), and the default it replaces.
       const defaults = new Map<string, string | undefined>();
       for (const task of new Set(list.map((s) => s.entry.task))) {
-        const usable = list.filter((s) => s.entry.task === task && (s.state === 'ok' || s.state === 'unpinned'));
-        const pick = usable.find((s) => s.entry.default === true) ?? usable[0];
-        const own = list.find((s) => s.entry.task === task && s.entry.default === true);
-        if (pick) defaults.set(pick.entry.id, own && own !== pick ? own.entry.id : undefined);
+        const { inUse, replaces } = modelInUse(list.filter((s) => s.entry.task === task));
+        if (inUse) defaults.set(inUse.entry.id, replaces?.entry.id);
       }
       return list.map(
         (s): ModelInfo => ({

@@ -4,7 +4,7 @@ import { copyFileSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../../src/shared/errors';
-import { ModelStore, defaultModelsDirs } from '../../../../src/main/core/models/model-store';
+import { ModelStore, defaultModelsDirs, modelInUse } from '../../../../src/main/core/models/model-store';
 import { parseModelEntry } from '../../../../src/main/core/models/manifest';
 import { REPO_ROOT, SHARED_MODELS_DIR, tempDir } from '../../../helpers/env';
 
@@ -74,6 +74,11 @@ describe('ModelStore', () => {
     const alone = new ModelStore({ modelsDirs: [only], manifestPath: MANIFEST, onDefaultSkipped: (skipped, used) => skips.push(`${skipped.entry.id} ${skipped.state} -> ${used.id}`) });
     expect((await alone.defaultFor('person-mask')).entry.id).toBe('sinet');
     expect(skips).toEqual(['mediapipe-selfie corrupt -> sinet']);
+    // A list (Settings) says the same choice: sinet in use, in place of the damaged default.
+    const persons = (await alone.list()).filter((s) => s.entry.task === 'person-mask');
+    const { inUse, replaces } = modelInUse(persons);
+    expect([inUse?.entry.id, replaces?.entry.id]).toEqual(['sinet', 'mediapipe-selfie']);
+    expect(modelInUse((await store.list()).filter((s) => s.entry.task === 'person-mask'))).toMatchObject({ inUse: { entry: { id: 'mediapipe-selfie' } }, replaces: undefined });
   });
 
   it('CUTOUT_MODELS_DIR comes before resources/models', () => {
