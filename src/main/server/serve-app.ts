@@ -11,7 +11,7 @@ import { maxPixelsFromEnv } from '../core/env';
 import { isInside as isInsideFolder } from '../core/batch/scan';
 import { ensureWritableFolder } from '../core/io/atomic-write';
 import { removeDeadSystemTemps } from '../core/io/stale-temps';
-import { defaultModelsDirs, modelsFolderText } from '../core/models/model-store';
+import { defaultModelsDirs, isUsableState, modelsFolderText } from '../core/models/model-store';
 import { createAppApi } from '../engine/api/index';
 import { createAppCore, type AppCore } from '../engine/app-core';
 import { EventHub } from './event-hub';
@@ -202,7 +202,7 @@ const TASK_WORDS: Record<ModelInfo['task'], string> = {
 export function unusableTasks(models: readonly ModelInfo[]): string[] {
   const tasks = [...new Set(models.map((m) => m.task))];
   return tasks
-    .filter((task) => !models.some((m) => m.task === task && (m.state === 'ok' || m.state === 'unpinned')))
+    .filter((task) => !models.some((m) => m.task === task && isUsableState(m.state)))
     .map((task) => `${TASK_WORDS[task]} (${models.filter((m) => m.task === task).map((m) => `${m.id} ${m.state}`).join(', ')})`);
 }
 
