@@ -237,7 +237,8 @@ export function checkMaskOptions(background: Background, format: string, output?
 /**
  * A cut-out's file: the image in its format, or its alpha alone as an 8-bit greyscale PNG (`mask`),
  * at `dpi` (its picture's, dpiOfSize; unsaid, 72). A cut-out with no transparency (on a colour or
- * a picture) is written without an alpha channel: a PNG on ID blue was RGBA, all 255, a third bigger.
+ * a picture) is written without an alpha channel: a PNG on ID blue was RGBA, every alpha 255 (3 %
+ * bigger for hv_test2, and read as a picture with transparency by forms that refuse one).
  */
 export async function encodeCutout(image: RgbaImage, options: { format: 'png' | 'jpeg' | 'webp'; quality?: number; mask?: boolean; dpi?: number }): Promise<Buffer> {
   if (!options.mask) return encodeImage(image, { format: options.format, quality: options.quality, dpi: options.dpi, opaque: options.format !== 'jpeg' && isOpaque(image.data) });
