@@ -2,7 +2,7 @@
 // bench/results/<date>.json + latest.json and the tables into docs/performance.md between
 // markers (the prose around them is kept). Node (tsx).
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -28,7 +28,7 @@ function toMarkdown(section: BenchSection, rows: BenchRow[]): string {
 
 /** Runs the benchmark sections named by argv (`--quick`, `--only a,b`, `--no-docs`). */
 export async function runBench(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'no-docs': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
+  const { values } = parseBenchArgs(argv);
   if (values.help) {
     process.stdout.write(`npm run bench [-- --quick] [-- --only id,id] [-- --no-docs]
   Runs bench/sections/*.ts and writes bench/results/<date>.json and latest.json (ignored by git).
@@ -39,7 +39,8 @@ export async function runBench(argv: string[]): Promise<void> {
     return;
   }
   const { sharedDir, env } = benchEnv();
-  const only = values.only ? new Set(values.only.split(',')) : undefined;
+  // (An empty --only, from a variable left empty, names no section: it ran them all.)
+  const only = values.only === undefined ? undefined : new Set(values.only.split(',').map((id) => id.trim()));
   const dir = join(repoRoot, 'bench', 'sections');
   const files = readdirSync(dir).filter((f) => f.endsWith('.ts')).sort();
   const results: { id: string; title: string; rows: BenchRow[]; error?: string }[] = [];
@@ -52,7 +53,14 @@ export async function runBench(argv: string[]): Promise<void> {
   // A section id that is none (a typo) is refused before anything runs: it ran nothing and wrote
   // an empty latest.json over the last results.
   const unknown = [...(only ?? [])].filter((id) => !sections.some((s) => s.id === id));
+  if (only && [...only].every((id) => id === '')) throw new AppError('INVALID_ARGUMENT', `--only names no section: the sections are ${sections.map((s) => s.id).join(', ')} (leave --only out to run them all)`);
   if (unknown.length > 0) throw new AppError('INVALID_ARGUMENT', `--only names no section ${unknown.map((id) => `"${id}"`).join(', ')}: the sections are ${sections.map((s) => s.id).join(', ')}`);
+  // The machine's load said beside the figures: a busy shared machine reads 3× slower (the decode
+  // table once went 65 → 232 ms at a load of 9.5 on 2 cores, and nothing in it said why).
+  const loadAtStart = loadavg()[0];
+  const cores = cpus().length;
+  const busy = (load: number): boolean => load > cores;
+  if (busy(loadAtStart)) process.stderr.write(`bench: the machine is busy (load ${loadAtStart.toFixed(1)} on ${cores} cores): its figures will read slow${values['no-docs'] || values.quick ? '' : ', and the tables written say that load'}\n`);
   for (const section of sections) {
     if (only && !only.has(section.id)) continue;
     process.stderr.write(`bench: ${section.id} (${section.title})\n`);
@@ -67,7 +75,8 @@ export async function runBench(argv: string[]): Promise<void> {
       process.exitCode = 1;
     }
   }
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, platform: `${process.platform}-${process.arch}` };
+  const load = { start: +loadAtStart.toFixed(2), end: +loadavg()[0].toFixed(2) };
+  const machine = { cpus: cores, cpuModel: cpus()[0]?.model, memGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, platform: `${process.platform}-${process.arch}`, load1Min: load };
   const stamp = new Date().toISOString();
   const outDir = join(repoRoot, 'bench', 'results');
   mkdirSync(outDir, { recursive: true });
@@ -88,10 +97,19 @@ export async function runBench(argv: string[]): Promise<void> {
   for (const r of results) {
     if (r.error) continue;
     const section = { id: r.id, title: r.title } as BenchSection;
-    old.set(r.id, `<!-- section:${r.id} -->\n${toMarkdown(section, r.rows)}\n\n_Measured ${stamp.slice(0, 16)}Z on ${machine.cpus}× ${machine.cpuModel}, ${machine.node}._`);
+    old.set(r.id, `<!-- section:${r.id} -->\n${toMarkdown(section, r.rows)}\n\n_Measured ${stamp.slice(0, 16)}Z on ${machine.cpus}× ${machine.cpuModel}, ${machine.node}, load ${load.start.toFixed(1)} at the start and ${load.end.toFixed(1)} at the end (1-minute averages)._`);
   }
   const merged = [...old.values()].join('\n\n');
   writeFileSync(docPath, `${head}${START}\n${merged}\n${END}${tail ?? '\n'}`);
+}
+
+/** The bench's flags; a flag it has not, or one without its value, is INVALID_ARGUMENT (it printed a stack). */
+function parseBenchArgs(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, 'no-docs': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
+  } catch (error) {
+    throw new AppError('INVALID_ARGUMENT', `${(error as Error).message} (npm run bench -- --help says its options)`);
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

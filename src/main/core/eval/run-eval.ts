@@ -112,7 +112,15 @@ export async function listEvalPairs(setDir: string): Promise<{ pairs: { id: stri
  * (annotations/: 0 background, any other id the subject), which read as 1/255 and scored an empty truth.
  */
 export async function readTruth(path: string, isClassIds = false): Promise<{ alpha: Float32Array; width: number; height: number }> {
-  const { data, info } = await sharp(path).removeAlpha().toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  // A damaged truth file is named (it was "INTERNAL: … unsupported image format", no file said).
+  const { data, info } = await sharp(path)
+    .removeAlpha()
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+    .catch((cause: Error) => {
+      throw new AppError('INPUT_UNSUPPORTED', `${path}: the ground truth could not be read: it is damaged or not a picture (${cause.message.split('\n')[0]})`, { cause, detail: { path } });
+    });
   const alpha = new Float32Array(info.width * info.height);
   for (let i = 0; i < alpha.length; i++) alpha[i] = isClassIds ? (data[i * info.channels] > 0 ? 1 : 0) : data[i * info.channels] / 255;
   return { alpha, width: info.width, height: info.height };

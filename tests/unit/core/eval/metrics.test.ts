@@ -1,6 +1,10 @@
 // IoU metrics of `cutout eval`: per image, and pooled over the pixels of a whole set (which an
 // image with an empty truth cannot swing by a whole point, as it does the per-image mean).
 import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readTruth } from '../../../../src/main/core/eval/run-eval';
+import { tempDir } from '../../../helpers/env';
 import { FOREGROUND_RIM_PX, foregroundColourError, iouCounts, iouScores, meanScores, pooledIou, scoreMask } from '../../../../src/main/core/eval/metrics';
 
 /** A w x h map with the pixels of [x0, x1) x [y0, y1) at 1. */
@@ -52,5 +56,13 @@ describe('foregroundColourError', () => {
     expect(e.soft).toBeCloseTo(15, 6);
     expect(e.rim).toBeCloseTo(30 / 4, 6); // one of the 4 rim pixels (within FOREGROUND_RIM_PX of x = 10)
     expect(FOREGROUND_RIM_PX).toBe(4);
+  });
+});
+
+describe('eval ground truth', () => {
+  it('a damaged truth file is named, with a code (it was INTERNAL, naming no file)', async () => {
+    const path = join(tempDir(), 'ccp_0022.png');
+    writeFileSync(path, 'not a png');
+    await expect(readTruth(path)).rejects.toMatchObject({ code: 'INPUT_UNSUPPORTED', message: expect.stringContaining(`${path}: the ground truth could not be read`) });
   });
 });
