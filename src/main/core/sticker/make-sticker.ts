@@ -26,7 +26,7 @@ import { resolveFfmpeg, type FfmpegTools } from '../video/ffmpeg';
 import { planFrames, streamFrames, type FramePlan } from '../video/extract-frames';
 import { probeVideo, type VideoInfo } from '../video/probe';
 import { cadenceOfHolds, measureDrawingCadence } from '../video/drawing-cadence';
-import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, subjectBox, unionBoxes, type Box, type ColourAlpha } from './compose';
+import { addOutline, alphaBox, cropResample, fillPinholes, fitSize, padBox, removeSpecks, subjectBox, unionBoxes, type Box, type ColourAlpha } from './compose';
 import { dilateSquare } from '../matting/morphology';
 import { flattenForMatting, keepOwnEdge, ownAlphaOf } from '../matting/own-alpha';
 import { encodeIndexedApng, encodeRgbaApng } from './apng';
@@ -693,6 +693,7 @@ export function stickerStill(foreground: Uint8Array, alpha: Float32Array, width:
   if (targets.format !== 'gif') return { data: toStraightRgba(c), width: c.width, height: c.height, format: targets.format, hasSubject };
   const band = hysteresisBand(clamp01(options.threshold, 0.5, 'threshold'), clamp01(options.stability, 0.5, 'stability'));
   const [bin] = binarizeWithHysteresis([c.alpha], band);
+  fillPinholes(bin, c.alpha, c.width, c.height);
   const flat = flattenForGif(c, bin, parseHexColor(options.matte ?? '#FFFFFF'));
   // Its colours mapped to a palette as the GIF's are (encodeGif), of this frame's colours: the
   // colour count's bands, and the dither's pattern, show before the sticker is made.
@@ -808,6 +809,8 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
         hysteresisBand(threshold, stability),
         segStarts,
       );
+      // Pinholes the 1-bit alpha left inside the subject are filled (compose.ts fillPinholes).
+      composed.forEach((c, k) => fillPinholes(bins[k], c.alpha, c.width, c.height));
       const gifFrames = composed.map((c, k) => flattenForGif(c, bins[k], matte));
       const gif = encodeGif(gifFrames, delaysMs, { maxColors: knobs.maxColors, repeat: gifRepeatOf(plays), dither: options.dither }, ctx);
       bytes = gif.bytes;

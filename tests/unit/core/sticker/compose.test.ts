@@ -1,6 +1,6 @@
 // Unit tests of sticker composition: boxes, fitting, premultiplied crop-resample, outline; the platform presets' loops.
 import { describe, expect, it } from 'vitest';
-import { addOutline, alphaBox, cropResample, fitSize, padBox, removeSpecks, subjectBox, unionBoxes } from '../../../../src/main/core/sticker/compose';
+import { addOutline, alphaBox, cropResample, fillPinholes, fitSize, padBox, removeSpecks, subjectBox, unionBoxes } from '../../../../src/main/core/sticker/compose';
 import { composeStickerFrame, flattenForGif, playedFrames, renderSticker, resolveTargets, stickerLayout, type PreparedSticker } from '../../../../src/main/core/sticker/make-sticker';
 import { findPlatformPreset, presetLoops } from '../../../../src/main/core/sticker/presets';
 import { steadyRateSteps } from '../../../../src/main/core/sticker/encode-animated';
@@ -26,6 +26,32 @@ describe('flattenForGif', () => {
     expect(at(2, 1)).toEqual([148, 148, 148, 255]);
     // Outside: transparent.
     expect(at(4, 2)[3]).toBe(0);
+  });
+});
+
+describe('fillPinholes', () => {
+  it("fills a GIF frame's pinholes inside the subject, whole (not the matte's white ring on a dark chat); a gap the drawing has, and a notch at the border, stay", () => {
+    // 128 x 128: pinholes are up to 4 px (1/4096 of the frame).
+    const [W, H] = [128, 128];
+    const bin = new Uint8Array(W * H);
+    const alpha = new Float32Array(W * H);
+    for (let y = 0; y < 100; y++) for (let x = 10; x < 110; x++) bin[y * W + x] = 1;
+    const hole = (x0: number, y0: number, w: number, h: number) => {
+      for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) bin[y * W + x] = 0;
+    };
+    hole(30, 30, 1, 1); // a dot
+    hole(50, 30, 2, 2); // 4 px
+    hole(70, 30, 5, 5); // 25 px: a gap between an arm and the body
+    hole(50, 0, 2, 2); // at the frame's border: a notch, not a hole
+    for (let i = 0; i < alpha.length; i++) alpha[i] = bin[i] ? 0.95 : 0.3;
+    expect(fillPinholes(bin, alpha, W, H)).toBe(5);
+    expect([bin[30 * W + 30], bin[31 * W + 51], alpha[30 * W + 30], alpha[31 * W + 51]]).toEqual([1, 1, 1, 1]);
+    expect([bin[32 * W + 72], bin[0 * W + 50], alpha[32 * W + 72]]).toEqual([0, 0, expect.closeTo(0.3, 5)]);
+    // Filled whole, the dot takes its estimated colour (F), not F blended with the matte.
+    const rgba = new Uint8Array(W * H * 4).fill(40);
+    const out = flattenForGif({ rgba, alpha, width: W, height: H }, bin, [255, 255, 255]).data;
+    expect([...out.subarray((30 * W + 30) * 4, (30 * W + 30) * 4 + 4)]).toEqual([40, 40, 40, 255]);
+    expect([...out.subarray((30 * W + 31) * 4, (30 * W + 31) * 4 + 4)]).toEqual([40, 40, 40, 255]);
   });
 });
 
