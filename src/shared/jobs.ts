@@ -388,6 +388,12 @@ export interface RunningJob {
   isCancelling: boolean;
   /** Batch jobs: those of its inputs that are folders (the list names their files by their place in them). */
   folders: string[];
+  /**
+   * Its outcome, when it ended a moment ago (the engine keeps the last few ended jobs a while): a
+   * page reloaded as its own job ended hands it over (a photo written during the reload was lost
+   * without a word). Other pages leave it.
+   */
+  ended?: JobOutcome;
 }
 
 /** A picture with more pixels than the budget (DEFAULT_MAX_PIXELS, or the host's). */

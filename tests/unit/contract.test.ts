@@ -155,7 +155,10 @@ describe('the AppApi contract', () => {
     expect(listed[1]).toMatchObject({ progress: null, items: [], isCancelling: true, folders: [] });
     finishBatch();
     await new Promise((r) => setTimeout(r, 0));
-    expect((await impl.listJobs()).map((j) => j.id)).toEqual([]);
+    // None runs; both are listed a while as ended, with their outcome (a page reloaded as they ended hands its own over).
+    const after = await impl.listJobs();
+    expect(after.map((j) => [j.id, j.ended?.outcome, j.isCancelling])).toEqual([[sticker, 'cancelled', false], [batch, 'done', false]]);
+    expect(after[1].items).toHaveLength(2);
   });
 
   it('the IPC client unwraps Result envelopes: values, AppError codes, settings round trip', async () => {

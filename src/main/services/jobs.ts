@@ -43,9 +43,15 @@ interface RunningJob {
   items: Omit<BatchItemFinished, 'jobId'>[];
 }
 
+/** How many ended jobs the registry keeps for list(), and for how long. */
+export const RECENTLY_ENDED_MAX = 20;
+export const RECENTLY_ENDED_MS = 5 * 60_000;
+
 /** Keeps running jobs by id; no module-level state. */
 export class JobRegistry {
   private readonly jobs = new Map<JobId, RunningJob>();
+  /** Jobs that ended, the newest RECENTLY_ENDED_MAX, each as list() said it then with its outcome. */
+  private readonly recentlyEnded = new Map<JobId, { info: Omit<RunningJobInfo, 'folders'>; endedAt: number }>();
   private readonly intervalMs: number;
   private readonly now: () => number;
 
@@ -73,17 +79,18 @@ export class JobRegistry {
 
   /**
    * The running jobs as a page that did not start them takes them up (a page reloaded, or opened
-   * beside the first): each one's spec, start, newest progress and, of a batch, the inputs ended.
+   * beside the first): each one's spec, start, newest progress and, of a batch, the inputs ended;
+   * then those that ended in the last RECENTLY_ENDED_MS, with their outcome (`ended`).
    */
   list(): Omit<RunningJobInfo, 'folders'>[] {
-    return [...this.jobs].map(([id, job]) => ({
-      id,
-      spec: job.spec,
-      startedAtMs: job.startedAt,
-      progress: job.latest,
-      items: [...job.items],
-      isCancelling: job.controller.signal.aborted,
-    }));
+    const running = [...this.jobs].map(([id, job]) => this.infoOf(id, job));
+    const since = this.now() - RECENTLY_ENDED_MS;
+    for (const [id, { endedAt }] of this.recentlyEnded) if (endedAt < since) this.recentlyEnded.delete(id);
+    return [...running, ...[...this.recentlyEnded.values()].map((e) => e.info)];
+  }
+
+  private infoOf(id: JobId, job: RunningJob): Omit<RunningJobInfo, 'folders'> {
+    return { id, spec: job.spec, startedAtMs: job.startedAt, progress: job.latest, items: [...job.items], isCancelling: job.controller.signal.aborted };
   }
 
   /** Starts a job and returns its id at once. */
@@ -203,6 +210,8 @@ export class JobRegistry {
 
   private finish(id: JobId, job: RunningJob, outcome: JobOutcome): void {
     if (this.jobs.get(id) !== job) return;
+    this.recentlyEnded.set(id, { info: { ...this.infoOf(id, job), isCancelling: false, ended: outcome }, endedAt: this.now() });
+    if (this.recentlyEnded.size > RECENTLY_ENDED_MAX) this.recentlyEnded.delete(this.recentlyEnded.keys().next().value!);
     this.jobs.delete(id);
     if (job.timer) clearTimeout(job.timer);
     job.pending = undefined;

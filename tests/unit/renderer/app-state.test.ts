@@ -207,6 +207,32 @@ describe('AppState', () => {
     expect(app.jobs.jobs.map((j) => j.id)).toEqual(['b2']);
   });
 
+  it("hands over its own jobs that ended as the tab reloaded (a photo written then was lost without a word), once; leaves another tab's", async () => {
+    const ended = (id: string, spec: RunningJob['spec'], outcome: RunningJob['ended']): RunningJob => ({ id, spec, startedAtMs: 1, progress: null, items: [], isCancelling: false, folders: [], ended: outcome });
+    const photo = ended('p1', { kind: 'idphoto', input: '/me.jpg', output: '/exports/me_cn.jpg', options: { specId: 'cn-1inch', background: '#438EDB' } } as unknown as RunningJob['spec'], { jobId: 'p1', outcome: 'done', result: { output: '/exports/me_cn.jpg', sheet: { output: '/exports/me_sheet.jpg' } }, elapsedMs: 900 });
+    const batch = ended('b3', { kind: 'batch', inputs: ['/in'], outputDir: '/o', options: { mode: 'portrait' } }, { jobId: 'b3', outcome: 'done', result: { total: 2 }, elapsedMs: 2000 });
+    const others = ended('s3', { kind: 'sticker', input: '/c.mp4', output: '/exports/c.gif', options: {} }, { jobId: 's3', outcome: 'done', result: { output: '/exports/c.gif' }, elapsedMs: 3 });
+    const { client } = memoryClient([photo, batch, others]);
+    tabStorage.setItem('cutout.ownJobs', JSON.stringify(['p1', 'b3']));
+    const revealed: string[] = [];
+    (client as { revealInFolder: unknown }).revealInFolder = async (path: string) => void revealed.push(path);
+    const app = new AppState(client, { languages: ['en'] });
+    await app.init();
+    await vi.waitFor(() => expect(revealed).toEqual(['/exports/me_cn.jpg', '/exports/me_sheet.jpg']));
+    expect(app.status).toMatchObject({ key: 'status.saved', params: { path: 'me_cn.jpg' } });
+    // The batch goes to the Batch workspace, ended: its summary shows.
+    const taken = app.takeUpBatch();
+    expect(taken?.job.id).toBe('b3');
+    await expect(taken!.outcome).resolves.toMatchObject({ outcome: 'done' });
+    expect(app.jobs.jobs).toEqual([]);
+    // Reloaded again: what was handed over is not downloaded twice.
+    const again = new AppState(client, { languages: ['en'] });
+    await again.init();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(revealed).toHaveLength(2);
+    expect(again.status.key).not.toBe('status.saved');
+  });
+
   it('a page that found no engine at its start reads what it shows once the engine is reached', async () => {
     const { client, connect } = memoryClient();
     const failing = { ...client, getAppInfo: async () => Promise.reject(new Error('fetch failed')) } as typeof client;

@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { AppError, CancelledError } from '../../../src/shared/errors';
 import type { JobOutcome, JobProgress, JobSpec } from '../../../src/shared/jobs';
 import { sleep } from '../../../src/main/core/abort';
-import { JobRegistry, type JobRunner } from '../../../src/main/services/jobs';
+import { JobRegistry, RECENTLY_ENDED_MAX, RECENTLY_ENDED_MS, type JobRunner } from '../../../src/main/services/jobs';
 
 const SPEC: JobSpec = { kind: 'cutout', input: '/in.png', output: '/out.png', options: { subject: 'person', background: { kind: 'transparent' }, refine: 'fast' } };
 
@@ -206,5 +206,26 @@ describe('JobRegistry', () => {
     expect(t.aggregate.at(-1)).toBeCloseTo(0.93);
     release();
     await t.until(a);
+  });
+
+  it('lists the jobs that ended a moment ago with their outcome: the newest RECENTLY_ENDED_MAX, for RECENTLY_ENDED_MS', async () => {
+    let clock = 1_000;
+    const registry = new JobRegistry(async (spec) => {
+      if (spec.kind === 'sticker') throw new AppError('VIDEO_CORRUPT', 'bad clip');
+      return { output: '/out.png' };
+    }, { progress: () => undefined, finished: () => undefined }, { now: () => clock, log: () => undefined });
+    const done = registry.start(SPEC);
+    const failed = registry.start({ kind: 'sticker', input: '/c.mp4', output: '/c.gif', options: {} });
+    await vi.waitFor(() => expect(registry.size).toBe(0));
+    expect(registry.list().map((j) => [j.id, j.ended?.outcome])).toEqual([[done, 'done'], [failed, 'failed']]);
+    expect(registry.list()[0].ended).toMatchObject({ result: { output: '/out.png' } });
+    // Running jobs come first; the oldest ended go past the most kept, and all after the time kept.
+    for (let i = 0; i < RECENTLY_ENDED_MAX; i++) registry.start(SPEC);
+    await vi.waitFor(() => expect(registry.size).toBe(0));
+    const ids = registry.list().map((j) => j.id);
+    expect(ids).toHaveLength(RECENTLY_ENDED_MAX);
+    expect(ids).not.toContain(done);
+    clock += RECENTLY_ENDED_MS + 1;
+    expect(registry.list()).toEqual([]);
   });
 });

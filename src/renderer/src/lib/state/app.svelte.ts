@@ -66,6 +66,23 @@ export interface TakenUpBatch {
 const OWN_JOBS_KEY = 'cutout.ownJobs';
 /** The most of them kept. */
 const MAX_OWN_JOBS = 50;
+/** The tab's session storage key of the files it handed over (downloaded), the newest MAX_OWN_JOBS. */
+const DELIVERED_KEY = 'cutout.delivered';
+
+/** A list of strings the tab keeps (session storage); empty when none or unreadable. */
+function readTabList(key: string): string[] {
+  let items: unknown;
+  try {
+    items = JSON.parse(readTabStored(key) ?? '[]');
+  } catch {
+    items = [];
+  }
+  return Array.isArray(items) ? items.filter((item): item is string => typeof item === 'string') : [];
+}
+
+function writeTabList(key: string, items: string[], max: number): void {
+  writeTabStored(key, JSON.stringify(items.slice(-max)));
+}
 /** The most batch items kept while a listJobs answer is on its way. */
 const MAX_ITEMS_WHILE_LISTING = 10_000;
 
@@ -193,6 +210,8 @@ export class AppState {
   async deliverExport(paths: readonly string[]): Promise<void> {
     if (this.client.transport === 'web') {
       for (const path of paths) await this.client.revealInFolder(path).catch(() => undefined);
+      // Kept for the tab: a reload that finds the job ended does not download it again (endTakenUp).
+      writeTabList(DELIVERED_KEY, [...readTabList(DELIVERED_KEY), ...paths], MAX_OWN_JOBS);
     } else if (this.settings.revealAfterExport && paths.length > 0) {
       await this.client.revealInFolder(paths[0]).catch(() => undefined);
     }
@@ -267,9 +286,14 @@ export class AppState {
    * batch, and a new one into its folder was refused while it ran).
    */
   private takeUpJobs(running: RunningJob[], found: TakenUpBatch['found']): void {
+    const own = this.ownJobIds();
     for (const job of running) {
+      // Ended a moment ago: handed over here only if this tab started it (it ended as the tab
+      // reloaded: a photo, sticker or batch made then showed nothing, and was not downloaded).
+      if (job.ended && !own.includes(job.id)) continue;
       const outcome = this.jobs.adopt(job);
       if (!outcome) continue;
+      if (job.ended) this.jobs.onFinished(job.ended);
       if (job.spec.kind === 'batch') {
         for (const e of this.itemsWhileListing) if (e.jobId === job.id) addItem(job.items, e);
         const taken: TakenUpBatch = { job, outcome, found };
@@ -279,7 +303,7 @@ export class AppState {
         if (found === 'progress') void outcome.then(() => this.pendingBatch === taken && (this.pendingBatch = null));
       }
       // Handed over at its end only by the tab that started it (reloaded): every other tab downloaded it too.
-      else if (this.ownJobIds().includes(job.id)) void outcome.then((o) => this.endTakenUp(job, o));
+      else if (own.includes(job.id)) void outcome.then((o) => this.endTakenUp(job, o));
     }
     if (this.listsInFlight === 0) this.itemsWhileListing = [];
   }
@@ -300,17 +324,11 @@ export class AppState {
 
   /** The jobs this tab started (kept for the tab through a reload: its session storage), newest last. */
   private ownJobIds(): string[] {
-    let ids: unknown;
-    try {
-      ids = JSON.parse(readTabStored(OWN_JOBS_KEY) ?? '[]');
-    } catch {
-      ids = [];
-    }
-    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+    return readTabList(OWN_JOBS_KEY);
   }
 
   private rememberOwnJob(id: string): void {
-    writeTabStored(OWN_JOBS_KEY, JSON.stringify([...this.ownJobIds(), id].slice(-MAX_OWN_JOBS)));
+    writeTabList(OWN_JOBS_KEY, [...this.ownJobIds(), id], MAX_OWN_JOBS);
   }
 
   /**
@@ -328,6 +346,9 @@ export class AppState {
     const result = (o.result ?? {}) as { output?: unknown; sheet?: { output?: unknown } | null };
     const output = typeof result.output === 'string' ? result.output : job.spec.output;
     const sheet = typeof result.sheet?.output === 'string' ? [result.sheet.output] : [];
+    // Handed over already, by this tab before it reloaded: not downloaded twice.
+    const delivered = readTabList(DELIVERED_KEY);
+    if ([output, ...sheet].every((path) => delivered.includes(path))) return;
     this.setStatus({ key: 'status.saved', params: { path: this.shownPath(output) }, tone: 'ok' });
     await this.deliverExport([output, ...sheet]);
   }
