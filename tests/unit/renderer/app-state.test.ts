@@ -212,7 +212,13 @@ describe('AppState', () => {
     const photo = ended('p1', { kind: 'idphoto', input: '/me.jpg', output: '/exports/me_cn.jpg', options: { specId: 'cn-1inch', background: '#438EDB' } } as unknown as RunningJob['spec'], { jobId: 'p1', outcome: 'done', result: { output: '/exports/me_cn.jpg', sheet: { output: '/exports/me_sheet.jpg' } }, elapsedMs: 900 });
     const batch = ended('b3', { kind: 'batch', inputs: ['/in'], outputDir: '/o', options: { mode: 'portrait' } }, { jobId: 'b3', outcome: 'done', result: { total: 2 }, elapsedMs: 2000 });
     const others = ended('s3', { kind: 'sticker', input: '/c.mp4', output: '/exports/c.gif', options: {} }, { jobId: 's3', outcome: 'done', result: { output: '/exports/c.gif' }, elapsedMs: 3 });
-    const { client } = memoryClient([photo, batch, others]);
+    const { client, emit } = memoryClient([photo, batch, others]);
+    // The photo's end comes as an event too, before the list (the engine keeps events for the next page).
+    let lists = 0;
+    (client as { listJobs: unknown }).listJobs = async () => {
+      if (lists++ === 0) emit('jobFinished', photo.ended!);
+      return [photo, batch, others];
+    };
     tabStorage.setItem('cutout.ownJobs', JSON.stringify(['p1', 'b3']));
     const revealed: string[] = [];
     (client as { revealInFolder: unknown }).revealInFolder = async (path: string) => void revealed.push(path);
@@ -225,6 +231,11 @@ describe('AppState', () => {
     expect(taken?.job.id).toBe('b3');
     await expect(taken!.outcome).resolves.toMatchObject({ outcome: 'done' });
     expect(app.jobs.jobs).toEqual([]);
+    // A progress of it that came late: its lookup does not take it up once more.
+    emit('jobProgress', { jobId: 'p1', stage: 'encode', done: 1, total: 1 });
+    await vi.waitFor(() => expect(lists).toBe(2));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(revealed).toHaveLength(2);
     // Reloaded again: what was handed over is not downloaded twice.
     const again = new AppState(client, { languages: ['en'] });
     await again.init();

@@ -293,7 +293,9 @@ export class AppState {
       if (job.ended && !own.includes(job.id)) continue;
       const outcome = this.jobs.adopt(job);
       if (!outcome) continue;
-      if (job.ended) this.jobs.onFinished(job.ended);
+      // (Unless its end came as an event already, which the adopt took: ended again, it was kept
+      // as unclaimed and handed over twice, by a later lookup.)
+      if (job.ended && this.jobs.knows(job.id)) this.jobs.onFinished(job.ended);
       if (job.spec.kind === 'batch') {
         for (const e of this.itemsWhileListing) if (e.jobId === job.id) addItem(job.items, e);
         const taken: TakenUpBatch = { job, outcome, found };
