@@ -236,12 +236,33 @@ describe('AppState', () => {
     await vi.waitFor(() => expect(lists).toBe(2));
     await new Promise((r) => setTimeout(r, 10));
     expect(revealed).toHaveLength(2);
-    // Reloaded again: what was handed over is not downloaded twice.
+    // Reloaded again: what was handed over is not downloaded twice, nor the batch's summary shown again.
     const again = new AppState(client, { languages: ['en'] });
     await again.init();
     await new Promise((r) => setTimeout(r, 10));
     expect(revealed).toHaveLength(2);
     expect(again.status.key).not.toBe('status.saved');
+    expect(again.takeUpBatch()).toBeNull();
+  });
+
+  it("does not hand over again, after a reload, a job whose outcome the tab had (a Copy's file was downloaded and said saved)", async () => {
+    const { client, emit } = memoryClient();
+    const revealed: string[] = [];
+    (client as { revealInFolder: unknown }).revealInFolder = async (path: string) => void revealed.push(path);
+    const app = new AppState(client, { languages: ['en'] });
+    await app.init();
+    const { id, outcome } = await app.runJob({ kind: 'cutout', input: '/a.png', output: '/tmp/a_copy.png', options: { subject: 'person', background: { kind: 'transparent' }, refine: 'fast' } });
+    const done = { jobId: id, outcome: 'done' as const, result: { output: '/tmp/a_copy.png' }, elapsedMs: 5 };
+    emit('jobFinished', done);
+    await outcome;
+    await new Promise((r) => setTimeout(r, 10));
+    // The engine lists it a while as ended; the reloaded tab leaves it.
+    (client as { listJobs: unknown }).listJobs = async () => [{ id, spec: { kind: 'cutout', input: '/a.png', output: '/tmp/a_copy.png', options: {} }, startedAtMs: 1, progress: null, items: [], isCancelling: false, folders: [], ended: done }];
+    const reloaded = new AppState(client, { languages: ['en'] });
+    await reloaded.init();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(revealed).toEqual([]);
+    expect(reloaded.status.key).toBe('status.ready');
   });
 
   it('a page that found no engine at its start reads what it shows once the engine is reached', async () => {

@@ -66,8 +66,8 @@ export interface TakenUpBatch {
 const OWN_JOBS_KEY = 'cutout.ownJobs';
 /** The most of them kept. */
 const MAX_OWN_JOBS = 50;
-/** The tab's session storage key of the files it handed over (downloaded), the newest MAX_OWN_JOBS. */
-const DELIVERED_KEY = 'cutout.delivered';
+/** The tab's session storage key of its jobs whose outcome it had (handled), the newest MAX_OWN_JOBS. */
+const HANDLED_JOBS_KEY = 'cutout.handledJobs';
 
 /** A list of strings the tab keeps (session storage); empty when none or unreadable. */
 function readTabList(key: string): string[] {
@@ -210,8 +210,6 @@ export class AppState {
   async deliverExport(paths: readonly string[]): Promise<void> {
     if (this.client.transport === 'web') {
       for (const path of paths) await this.client.revealInFolder(path).catch(() => undefined);
-      // Kept for the tab: a reload that finds the job ended does not download it again (endTakenUp).
-      writeTabList(DELIVERED_KEY, [...readTabList(DELIVERED_KEY), ...paths], MAX_OWN_JOBS);
     } else if (this.settings.revealAfterExport && paths.length > 0) {
       await this.client.revealInFolder(paths[0]).catch(() => undefined);
     }
@@ -222,6 +220,7 @@ export class AppState {
 
   /** Subscribes to events, tells main it is ready, loads info, settings and recent files. */
   async init(): Promise<void> {
+    (globalThis as { addEventListener?: (type: string, listener: () => void) => void }).addEventListener?.('pagehide', () => (this.isUnloading = true));
     this.client.on('jobProgress', (p) => {
       this.jobs.onProgress(p);
       this.lookUpJob(p.jobId);
@@ -287,10 +286,13 @@ export class AppState {
    */
   private takeUpJobs(running: RunningJob[], found: TakenUpBatch['found']): void {
     const own = this.ownJobIds();
+    const handled = readTabList(HANDLED_JOBS_KEY);
     for (const job of running) {
-      // Ended a moment ago: handed over here only if this tab started it (it ended as the tab
-      // reloaded: a photo, sticker or batch made then showed nothing, and was not downloaded).
-      if (job.ended && !own.includes(job.id)) continue;
+      // Ended a moment ago: handed over here only if this tab started it and never had its outcome
+      // (it ended as the tab reloaded: a photo, sticker or batch made then showed nothing, and was
+      // not downloaded). A running batch goes to the Batch workspace before one that ended.
+      if (job.ended && (!own.includes(job.id) || handled.includes(job.id))) continue;
+      if (job.ended && job.spec.kind === 'batch' && this.pendingBatch && running.some((j) => j.id === this.pendingBatch?.job.id)) continue;
       const outcome = this.jobs.adopt(job);
       if (!outcome) continue;
       // (Unless its end came as an event already, which the adopt took: ended again, it was kept
@@ -306,6 +308,7 @@ export class AppState {
       }
       // Handed over at its end only by the tab that started it (reloaded): every other tab downloaded it too.
       else if (own.includes(job.id)) void outcome.then((o) => this.endTakenUp(job, o));
+      if (own.includes(job.id)) void outcome.then(() => this.rememberHandled(job.id));
     }
     if (this.listsInFlight === 0) this.itemsWhileListing = [];
   }
@@ -334,6 +337,19 @@ export class AppState {
   }
 
   /**
+   * This tab had the job's outcome (its workspace showed or delivered it): a reload that finds it
+   * ended does not hand it over again. Not while the page unloads: an outcome that came then may
+   * not have been delivered, and the reloaded page hands it over.
+   */
+  private rememberHandled(id: string): void {
+    if (this.isUnloading) return;
+    writeTabList(HANDLED_JOBS_KEY, [...readTabList(HANDLED_JOBS_KEY), id], MAX_OWN_JOBS);
+  }
+
+  /** The page is going (reloaded or closed): set on pagehide. */
+  private isUnloading = false;
+
+  /**
    * A taken-up cut-out, ID photo or sticker ends: done, its files are handed over (a browser's
    * download) and said, as the workspace that started it would have; failed, its error is shown.
    * (A sticker made while the page reloaded was written, and nothing downloaded or said it.)
@@ -348,9 +364,6 @@ export class AppState {
     const result = (o.result ?? {}) as { output?: unknown; sheet?: { output?: unknown } | null };
     const output = typeof result.output === 'string' ? result.output : job.spec.output;
     const sheet = typeof result.sheet?.output === 'string' ? [result.sheet.output] : [];
-    // Handed over already, by this tab before it reloaded: not downloaded twice.
-    const delivered = readTabList(DELIVERED_KEY);
-    if ([output, ...sheet].every((path) => delivered.includes(path))) return;
     this.setStatus({ key: 'status.saved', params: { path: this.shownPath(output) }, tone: 'ok' });
     await this.deliverExport([output, ...sheet]);
   }
@@ -529,7 +542,10 @@ export class AppState {
       this.rememberOwnJob(id);
       // Taken up before its reply came (looked up by another start's progress): this page's own.
       if (this.pendingBatch?.job.id === id) this.pendingBatch = null;
-      return { id, outcome: this.jobs.track(id, spec.kind) };
+      const outcome = this.jobs.track(id, spec.kind);
+      // Its workspace has it once this resolves (after the workspace's own handlers, queued first).
+      void outcome.then(() => setTimeout(() => this.rememberHandled(id), 0));
+      return { id, outcome };
     } finally {
       this.startsInFlight--;
     }
