@@ -382,7 +382,10 @@ export interface AppApi {
   pauseJob(id: JobId): Promise<void>;
   /** Resumes a paused batch job. Other kinds, unknown or ended ids and running jobs are ignored. */
   resumeJob(id: JobId): Promise<void>;
-  /** The jobs running now, oldest first, for a page that did not start them (reloaded) to take up. */
+  /**
+   * The jobs running now, oldest first, for a page that did not start them (reloaded) to take up;
+   * then the last few that ended a moment ago, with their outcome (`RunningJob.ended`).
+   */
   listJobs(): Promise<RunningJob[]>;
   /** Every model with its state. */
   listModels(): Promise<ModelInfo[]>;

@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { RefinePool } from '../../src/main/core/batch/refine-pool';
 import { runRefineTask } from '../../src/main/core/batch/refine-task';
-import { cutoutImage, cutoutToFile, REFINE_IN_WORKER_MIN_PIXELS, resolveMaskModel } from '../../src/main/core/pipelines/cutout';
+import { cutoutImage, cutoutToFile, encodeCutout, REFINE_IN_WORKER_MIN_PIXELS, resolveMaskModel } from '../../src/main/core/pipelines/cutout';
 import { estimateForeground } from '../../src/main/core/matting/foreground';
 import { jpegAppMarkers, readJpegDpi } from '../../src/main/core/image/jpeg-header';
 import { readPngDpi } from '../../src/main/core/image/png-chunk';
@@ -53,9 +53,15 @@ describe('portrait cut-out', () => {
       const onBlue = await cutoutToFile(scan, join(dir, `blue.${ext}`), { ...options, background: { kind: 'color' as const, hex: '#438EDB' } }, env);
       expect((await sharp(onBlue.output).metadata()).hasAlpha).toBe(false);
     }
-    // A picture that says no density is written at 72, as before.
-    const plain = await cutoutToFile(evalFile('id_portraits', 'images', 'hv_test1.jpg'), join(dir, 'plain.png'), options, env);
+    // A picture that says no density (hv_test1's JFIF an aspect ratio only, which sharp reads as 72) is written at 72, as before, smaller too (it said 36).
+    const plain = await cutoutToFile(evalFile('id_portraits', 'images', 'hv_test1.jpg'), join(dir, 'plain.png'), { ...options, maxSidePx: 300 }, env);
     expect(readPngDpi(readFileSync(plain.output))).toBe(72);
+    // A transparent cut-out stays RGBA whatever its matte; on a colour, RGB only where nothing shows through.
+    const full = { data: new Uint8Array(4 * 4 * 4).fill(255), width: 4, height: 4 };
+    expect((await sharp(await encodeCutout(full, { format: 'png' })).metadata()).channels).toBe(4);
+    expect((await sharp(await encodeCutout(full, { format: 'png', isOnBackground: true })).metadata()).channels).toBe(3);
+    full.data[3] = 128;
+    expect((await sharp(await encodeCutout(full, { format: 'webp', isOnBackground: true })).metadata()).hasAlpha).toBe(true);
   });
 
   it("refuses a WebP wider than WebP holds before the model runs (a panorama: it failed INTERNAL after the work), and writes it as PNG or at a smaller export size", async () => {

@@ -210,8 +210,11 @@ export class JobRegistry {
 
   private finish(id: JobId, job: RunningJob, outcome: JobOutcome): void {
     if (this.jobs.get(id) !== job) return;
-    this.recentlyEnded.set(id, { info: { ...this.infoOf(id, job), isCancelling: false, ended: outcome }, endedAt: this.now() });
+    const ended = { info: { ...this.infoOf(id, job), isCancelling: false, ended: outcome }, endedAt: this.now() };
+    this.recentlyEnded.set(id, ended);
     if (this.recentlyEnded.size > RECENTLY_ENDED_MAX) this.recentlyEnded.delete(this.recentlyEnded.keys().next().value!);
+    // Let go once its time is up, listed or not (a big batch's items held for good otherwise).
+    setTimeout(() => this.recentlyEnded.get(id) === ended && this.recentlyEnded.delete(id), RECENTLY_ENDED_MS).unref?.();
     this.jobs.delete(id);
     if (job.timer) clearTimeout(job.timer);
     job.pending = undefined;

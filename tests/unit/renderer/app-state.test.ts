@@ -245,6 +245,21 @@ describe('AppState', () => {
     expect(again.takeUpBatch()).toBeNull();
   });
 
+  it('a running batch keeps the Batch workspace from an own batch that ended, which a later lookup does not bring back', async () => {
+    const running: RunningJob = { id: 'b5', spec: { kind: 'batch', inputs: ['/in'], outputDir: '/o', options: { mode: 'portrait' } }, startedAtMs: 2, progress: null, items: [], isCancelling: false, folders: [] };
+    const old: RunningJob = { ...running, id: 'b4', startedAtMs: 1, ended: { jobId: 'b4', outcome: 'done', result: {}, elapsedMs: 9 } };
+    const { client, emit } = memoryClient([running, old]);
+    tabStorage.setItem('cutout.ownJobs', JSON.stringify(['b4', 'b5']));
+    const app = new AppState(client, { languages: ['en'] });
+    await app.init();
+    // The Batch workspace takes it; another tab's progress makes the page list the jobs again: b4 stays left.
+    expect(app.takeUpBatch()?.job.id).toBe('b5');
+    emit('jobProgress', { jobId: 'x9', stage: 'segment', done: 0, total: 1 });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(app.pendingBatch).toBeNull();
+    expect(app.jobs.lastOutcome?.jobId).not.toBe('b4');
+  });
+
   it("does not hand over again, after a reload, a job whose outcome the tab had (a Copy's file was downloaded and said saved)", async () => {
     const { client, emit } = memoryClient();
     const revealed: string[] = [];

@@ -228,4 +228,19 @@ describe('JobRegistry', () => {
     clock += RECENTLY_ENDED_MS + 1;
     expect(registry.list()).toEqual([]);
   });
+
+  it('lets an ended job go once its time is up, listed or not (a big batch\'s items were held for good)', async () => {
+    vi.useFakeTimers();
+    try {
+      const registry = new JobRegistry(async () => ({}), { progress: () => undefined, finished: () => undefined }, { now: () => 0 });
+      registry.start(SPEC);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(registry.list()).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(RECENTLY_ENDED_MS);
+      // (Its clock never moved: the timer let it go.)
+      expect(registry.list()).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

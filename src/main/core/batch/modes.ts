@@ -188,7 +188,7 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
           }, { signal, onProgress });
           throwIfAborted(signal);
           onProgress?.({ stage: 'encode', done: 0, total: 1 });
-          const bytes = await encodeCutout({ data, width: image.width, height: image.height }, { format, quality: options.quality, mask: isMask, dpi: image.dpi });
+          const bytes = await encodeCutout({ data, width: image.width, height: image.height }, { format, quality: options.quality, mask: isMask, dpi: image.dpi, isOnBackground: background.kind !== 'transparent' });
           throwIfAborted(signal);
           await writeFileAtomic(output, bytes, { signal });
           const downscaled = downscaledOf(image);

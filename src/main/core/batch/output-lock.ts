@@ -65,7 +65,7 @@ export async function lockOutputFolder(outDir: string, signal?: AbortSignal): Pr
   const key = await realOrResolved(outDir);
   if (held.has(key)) {
     // (Started again at once after a cancel, through the API: "cancel it" named what was done.)
-    if (held.get(key)?.aborted) throw new AppError('OUTPUT_EXISTS', `The batch cancelled in ${outDir} is still ending (its report and journal are being written): start again in a moment, or choose another output folder`, { detail: { path: outDir, batchRunning: true, batchEnding: true } });
+    if (held.get(key)?.aborted) throw new AppError('OUTPUT_EXISTS', `The batch cancelled in ${outDir} is still ending (finishing the files in hand and writing its report): start again in a moment, or choose another output folder`, { detail: { path: outDir, batchRunning: true, batchEnding: true } });
     throw busy(outDir, 'in this app');
   }
   const path = join(outDir, BATCH_LOCK_NAME);

@@ -7,6 +7,7 @@ import { AppError, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SOURCE_PIXELS } from '../../.
 import { bmpSize, decodeBmp } from './bmp';
 import { decodeHeic, isHeicFile } from './heif';
 import { rawTiff } from './tiff';
+import { DEFAULT_DPI } from './encode';
 import { hasExtension, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../shared/media';
 import { assertReadable, readHead } from '../io/read-head';
 import { probeVideo } from '../video/probe';
@@ -37,13 +38,19 @@ export interface DecodedImage extends RgbaImage {
   /**
    * Dots per inch of the picture as decoded: the file's density (JFIF / EXIF / pHYs), lowered as it
    * was downscaled, so it keeps its size in print and beside it in a layout; absent where the file
-   * says none (or one no scanner or camera writes). A cut-out is written with it (dpiOfSize).
+   * says none, says 72 (what sharp reads for a JPEG that says none, or an aspect ratio only: it is
+   * the density written unasked anyway) or one no scanner or camera writes. A cut-out is written
+   * with it (dpiOfSize).
    */
   dpi?: number;
 }
 
-/** A density files really carry: screens' 72 to drum scans' thousands (a JFIF of aspect ratio only can read as 1). */
-const isRealDpi = (dpi: number | undefined): dpi is number => dpi !== undefined && Number.isFinite(dpi) && dpi >= 30 && dpi <= 10_000;
+/**
+ * A density a file really says: 30 to drum scans' 10,000 dpi, but not 72, which sharp reads for a
+ * JPEG with no density or an aspect ratio only (hv_test1.jpg's JFIF), and which, lowered with a
+ * downscale, wrote 36 dpi where nothing was said.
+ */
+const isRealDpi = (dpi: number | undefined): dpi is number => dpi !== undefined && Number.isFinite(dpi) && dpi >= 30 && dpi <= 10_000 && dpi !== DEFAULT_DPI;
 
 /** The density to write a picture decoded as `image` with at `width` pixels wide (fitted or resized), keeping its size in inches. */
 export function dpiOfSize(image: Pick<DecodedImage, 'width' | 'dpi'>, width: number): number | undefined {

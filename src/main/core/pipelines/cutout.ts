@@ -236,12 +236,14 @@ export function checkMaskOptions(background: Background, format: string, output?
 
 /**
  * A cut-out's file: the image in its format, or its alpha alone as an 8-bit greyscale PNG (`mask`),
- * at `dpi` (its picture's, dpiOfSize; unsaid, 72). A cut-out with no transparency (on a colour or
- * a picture) is written without an alpha channel: a PNG on ID blue was RGBA, every alpha 255 (3 %
- * bigger for hv_test2, and read as a picture with transparency by forms that refuse one).
+ * at `dpi` (its picture's, dpiOfSize; unsaid, 72). A cut-out placed on a colour or a picture
+ * (`isOnBackground`) with no transparency left is written without an alpha channel: a PNG on ID
+ * blue was RGBA, every alpha 255 (3 % bigger for hv_test2, and read as a picture with transparency
+ * by forms that refuse one). A transparent cut-out stays RGBA, whatever its matte (a batch's files
+ * all alike).
  */
-export async function encodeCutout(image: RgbaImage, options: { format: 'png' | 'jpeg' | 'webp'; quality?: number; mask?: boolean; dpi?: number }): Promise<Buffer> {
-  if (!options.mask) return encodeImage(image, { format: options.format, quality: options.quality, dpi: options.dpi, opaque: options.format !== 'jpeg' && isOpaque(image.data) });
+export async function encodeCutout(image: RgbaImage, options: { format: 'png' | 'jpeg' | 'webp'; quality?: number; mask?: boolean; dpi?: number; isOnBackground?: boolean }): Promise<Buffer> {
+  if (!options.mask) return encodeImage(image, { format: options.format, quality: options.quality, dpi: options.dpi, opaque: options.format !== 'jpeg' && options.isOnBackground === true && isOpaque(image.data) });
   const alpha = new Uint8Array(image.width * image.height);
   for (let i = 0; i < alpha.length; i++) alpha[i] = image.data[i * 4 + 3];
   return encodeGrayPng(alpha, image.width, image.height, options.dpi);
@@ -283,7 +285,7 @@ export async function cutoutToFile(input: string, output: string, options: Cutou
   const t2 = performance.now();
   ctx.onProgress?.({ stage: 'encode', done: 0, total: 1 });
   const image = await fitLongestSide({ data: refined.data, width: source.width, height: source.height }, options.maxSidePx);
-  const bytes = await encodeCutout(image, { format, quality: options.quality, mask: isMask, dpi: dpiOfSize(source, image.width) });
+  const bytes = await encodeCutout(image, { format, quality: options.quality, mask: isMask, dpi: dpiOfSize(source, image.width), isOnBackground: options.background.kind !== 'transparent' });
   await writeFileAtomic(output, bytes, { signal: ctx.signal });
   const t3 = performance.now();
   ctx.onProgress?.({ stage: 'encode', done: 1, total: 1 });

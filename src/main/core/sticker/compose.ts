@@ -229,11 +229,12 @@ export const PINHOLE_MAX_SHARE = 1 / 4096;
  * by the subject (not touching the frame's border) of at most `maxShare` of the frame. They come of
  * a frame the model was unsure of in spots (a dithered GIF's noise): a dot the chat shows through,
  * ringed by the edge's blend with the matte, white dots on a dark chat (AnimateDiff model02_03's
- * coat: 39 a frame). A filled pixel is made whole (`alpha` 1), so its colour is the subject's
- * estimated one, not the matte. A gap the drawing has (between an arm and the body) is larger.
- * Returns how many pixels were filled.
+ * coat: 39 a frame). A filled pixel is made whole (`alpha` 1) in the mean colour of the subject's
+ * pixels round its hole (a hole of alpha 0 has no colour of its own: cropResample leaves it black).
+ * A gap the drawing has (between an arm and the body) is larger. Returns how many pixels were filled.
  */
-export function fillPinholes(bin: Uint8Array, alpha: Float32Array, width: number, height: number, maxShare = PINHOLE_MAX_SHARE): number {
+export function fillPinholes(bin: Uint8Array, frame: ColourAlpha, maxShare = PINHOLE_MAX_SHARE): number {
+  const { rgba, alpha, width, height } = frame;
   const n = width * height;
   const maxArea = Math.max(1, Math.floor(n * maxShare));
   const seen = new Uint8Array(n);
@@ -263,9 +264,27 @@ export function fillPinholes(bin: Uint8Array, alpha: Float32Array, width: number
       if (y < height - 1) take(i + width);
     }
     if (touchesBorder || size > maxArea) continue;
+    // The ring: the subject's pixels beside the hole (8-neighbours), each counted once a neighbour.
+    const sum = [0, 0, 0];
+    let count = 0;
     for (let r = 0; r < size; r++) {
-      bin[region[r]] = 1;
-      alpha[region[r]] = 1;
+      const i = region[r];
+      const x = i % width;
+      const y = (i - x) / width;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const j = (y + dy) * width + x + dx;
+          if (!bin[j]) continue;
+          for (let c = 0; c < 3; c++) sum[c] += rgba[j * 4 + c];
+          count++;
+        }
+      }
+    }
+    for (let r = 0; r < size; r++) {
+      const i = region[r];
+      bin[i] = 1;
+      alpha[i] = 1;
+      for (let c = 0; c < 3; c++) rgba[i * 4 + c] = Math.round(sum[c] / count);
     }
     filled += size;
   }

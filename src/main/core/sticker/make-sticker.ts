@@ -693,7 +693,7 @@ export function stickerStill(foreground: Uint8Array, alpha: Float32Array, width:
   if (targets.format !== 'gif') return { data: toStraightRgba(c), width: c.width, height: c.height, format: targets.format, hasSubject };
   const band = hysteresisBand(clamp01(options.threshold, 0.5, 'threshold'), clamp01(options.stability, 0.5, 'stability'));
   const [bin] = binarizeWithHysteresis([c.alpha], band);
-  fillPinholes(bin, c.alpha, c.width, c.height);
+  fillPinholes(bin, c);
   const flat = flattenForGif(c, bin, parseHexColor(options.matte ?? '#FFFFFF'));
   // Its colours mapped to a palette as the GIF's are (encodeGif), of this frame's colours: the
   // colour count's bands, and the dither's pattern, show before the sticker is made.
@@ -810,7 +810,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
         segStarts,
       );
       // Pinholes the 1-bit alpha left inside the subject are filled (compose.ts fillPinholes).
-      composed.forEach((c, k) => fillPinholes(bins[k], c.alpha, c.width, c.height));
+      composed.forEach((c, k) => fillPinholes(bins[k], c));
       const gifFrames = composed.map((c, k) => flattenForGif(c, bins[k], matte));
       const gif = encodeGif(gifFrames, delaysMs, { maxColors: knobs.maxColors, repeat: gifRepeatOf(plays), dither: options.dither }, ctx);
       bytes = gif.bytes;

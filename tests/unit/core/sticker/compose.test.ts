@@ -1,7 +1,7 @@
 // Unit tests of sticker composition: boxes, fitting, premultiplied crop-resample, outline; the platform presets' loops.
 import { describe, expect, it } from 'vitest';
 import { addOutline, alphaBox, cropResample, fillPinholes, fitSize, padBox, removeSpecks, subjectBox, unionBoxes } from '../../../../src/main/core/sticker/compose';
-import { composeStickerFrame, flattenForGif, playedFrames, renderSticker, resolveTargets, stickerLayout, type PreparedSticker } from '../../../../src/main/core/sticker/make-sticker';
+import { composeStickerFrame, flattenForGif, playedFrames, renderSticker, resolveTargets, stickerLayout, stickerStill, type PreparedSticker } from '../../../../src/main/core/sticker/make-sticker';
 import { findPlatformPreset, presetLoops } from '../../../../src/main/core/sticker/presets';
 import { steadyRateSteps } from '../../../../src/main/core/sticker/encode-animated';
 
@@ -43,15 +43,41 @@ describe('fillPinholes', () => {
     hole(50, 30, 2, 2); // 4 px
     hole(70, 30, 5, 5); // 25 px: a gap between an arm and the body
     hole(50, 0, 2, 2); // at the frame's border: a notch, not a hole
-    for (let i = 0; i < alpha.length; i++) alpha[i] = bin[i] ? 0.95 : 0.3;
-    expect(fillPinholes(bin, alpha, W, H)).toBe(5);
+    // The holes as cropResample leaves them where the model was sure: alpha 0, colour black; the subject grey 230.
+    const rgba = new Uint8Array(W * H * 4);
+    for (let i = 0; i < alpha.length; i++) {
+      alpha[i] = bin[i] ? 0.95 : 0;
+      if (bin[i]) rgba.fill(230, i * 4, i * 4 + 3);
+    }
+    const frame = { rgba, alpha, width: W, height: H };
+    expect(fillPinholes(bin, frame)).toBe(5);
     expect([bin[30 * W + 30], bin[31 * W + 51], alpha[30 * W + 30], alpha[31 * W + 51]]).toEqual([1, 1, 1, 1]);
-    expect([bin[32 * W + 72], bin[0 * W + 50], alpha[32 * W + 72]]).toEqual([0, 0, expect.closeTo(0.3, 5)]);
-    // Filled whole, the dot takes its estimated colour (F), not F blended with the matte.
-    const rgba = new Uint8Array(W * H * 4).fill(40);
-    const out = flattenForGif({ rgba, alpha, width: W, height: H }, bin, [255, 255, 255]).data;
-    expect([...out.subarray((30 * W + 30) * 4, (30 * W + 30) * 4 + 4)]).toEqual([40, 40, 40, 255]);
-    expect([...out.subarray((30 * W + 31) * 4, (30 * W + 31) * 4 + 4)]).toEqual([40, 40, 40, 255]);
+    expect([bin[32 * W + 72], bin[0 * W + 50], alpha[32 * W + 72]]).toEqual([0, 0, 0]);
+    // Filled whole in the subject's colour round it: not black, nor blended with the matte.
+    const out = flattenForGif(frame, bin, [255, 255, 255]).data;
+    expect([...out.subarray((30 * W + 30) * 4, (30 * W + 30) * 4 + 4)]).toEqual([230, 230, 230, 255]);
+    expect([...out.subarray((31 * W + 51) * 4, (31 * W + 51) * 4 + 4)]).toEqual([230, 230, 230, 255]);
+    expect([...out.subarray((30 * W + 31) * 4, (30 * W + 31) * 4 + 4)]).toEqual([230, 230, 230, 255]);
+    // A GIF sticker's still (what the workspace shows, made as its frames are) has no pinhole left:
+    // no transparent pixel whose 4 neighbours are opaque.
+    const enclosed = (s: { data: Uint8Array; width: number; height: number }): number => {
+      let n = 0;
+      for (let y = 1; y < s.height - 1; y++) {
+        for (let x = 1; x < s.width - 1; x++) {
+          const a = (dx: number, dy: number) => s.data[((y + dy) * s.width + x + dx) * 4 + 3];
+          if (a(0, 0) === 0 && a(-1, 0) && a(1, 0) && a(0, -1) && a(0, 1)) n++;
+        }
+      }
+      return n;
+    };
+    const source = new Uint8Array(W * H * 4).fill(200);
+    const sure = new Float32Array(W * H);
+    for (let y = 20; y < 108; y++) for (let x = 20; x < 108; x++) sure[y * W + x] = 1;
+    sure[64 * W + 64] = 0;
+    const still = stickerStill(source, sure, W, H, { format: 'gif' });
+    expect(still.hasSubject).toBe(true);
+    expect(enclosed(still)).toBe(0);
+    expect(enclosed(stickerStill(source, sure, W, H, { format: 'webp' }))).toBeGreaterThan(0);
   });
 });
 

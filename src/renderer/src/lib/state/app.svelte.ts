@@ -220,7 +220,10 @@ export class AppState {
 
   /** Subscribes to events, tells main it is ready, loads info, settings and recent files. */
   async init(): Promise<void> {
-    (globalThis as { addEventListener?: (type: string, listener: () => void) => void }).addEventListener?.('pagehide', () => (this.isUnloading = true));
+    // (Shown again from the back/forward cache, it is not going any more.)
+    const page = globalThis as { addEventListener?: (type: string, listener: () => void) => void };
+    page.addEventListener?.('pagehide', () => (this.isUnloading = true));
+    page.addEventListener?.('pageshow', () => (this.isUnloading = false));
     this.client.on('jobProgress', (p) => {
       this.jobs.onProgress(p);
       this.lookUpJob(p.jobId);
@@ -292,7 +295,11 @@ export class AppState {
       // (it ended as the tab reloaded: a photo, sticker or batch made then showed nothing, and was
       // not downloaded). A running batch goes to the Batch workspace before one that ended.
       if (job.ended && (!own.includes(job.id) || handled.includes(job.id))) continue;
-      if (job.ended && job.spec.kind === 'batch' && this.pendingBatch && running.some((j) => j.id === this.pendingBatch?.job.id)) continue;
+      if (job.ended && job.spec.kind === 'batch' && this.pendingBatch && running.some((j) => j.id === this.pendingBatch?.job.id)) {
+        // Not shown now, and not later (a later lookup took it up over the Batch workspace's).
+        this.rememberHandled(job.id);
+        continue;
+      }
       const outcome = this.jobs.adopt(job);
       if (!outcome) continue;
       // (Unless its end came as an event already, which the adopt took: ended again, it was kept
