@@ -59,8 +59,7 @@ export async function runBench(argv: string[]): Promise<void> {
   // table once went 65 → 232 ms at a load of 9.5 on 2 cores, and nothing in it said why).
   const loadAtStart = loadavg()[0];
   const cores = cpus().length;
-  const busy = (load: number): boolean => load > cores;
-  if (busy(loadAtStart)) process.stderr.write(`bench: the machine is busy (load ${loadAtStart.toFixed(1)} on ${cores} cores): its figures will read slow${values['no-docs'] || values.quick ? '' : ', and the tables written say that load'}\n`);
+  if (loadAtStart > cores) process.stderr.write(`bench: the machine is busy (load ${loadAtStart.toFixed(1)} on ${cores} cores): its figures will read slow${values['no-docs'] || values.quick ? '' : ', and the tables written say that load'}\n`);
   for (const section of sections) {
     if (only && !only.has(section.id)) continue;
     process.stderr.write(`bench: ${section.id} (${section.title})\n`);

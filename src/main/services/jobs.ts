@@ -50,8 +50,8 @@ export const RECENTLY_ENDED_MS = 5 * 60_000;
 /** Keeps running jobs by id; no module-level state. */
 export class JobRegistry {
   private readonly jobs = new Map<JobId, RunningJob>();
-  /** Jobs that ended, the newest RECENTLY_ENDED_MAX, each as list() said it then with its outcome. */
-  private readonly recentlyEnded = new Map<JobId, { info: Omit<RunningJobInfo, 'folders'>; endedAt: number }>();
+  /** Jobs that ended, the newest RECENTLY_ENDED_MAX, each as list() said it then with its outcome; each let go RECENTLY_ENDED_MS after its end. */
+  private readonly recentlyEnded = new Map<JobId, Omit<RunningJobInfo, 'folders'>>();
   private readonly intervalMs: number;
   private readonly now: () => number;
 
@@ -83,10 +83,7 @@ export class JobRegistry {
    * then those that ended in the last RECENTLY_ENDED_MS, with their outcome (`ended`).
    */
   list(): Omit<RunningJobInfo, 'folders'>[] {
-    const running = [...this.jobs].map(([id, job]) => this.infoOf(id, job));
-    const since = this.now() - RECENTLY_ENDED_MS;
-    for (const [id, { endedAt }] of this.recentlyEnded) if (endedAt < since) this.recentlyEnded.delete(id);
-    return [...running, ...[...this.recentlyEnded.values()].map((e) => e.info)];
+    return [...[...this.jobs].map(([id, job]) => this.infoOf(id, job)), ...this.recentlyEnded.values()];
   }
 
   private infoOf(id: JobId, job: RunningJob): Omit<RunningJobInfo, 'folders'> {
@@ -210,10 +207,10 @@ export class JobRegistry {
 
   private finish(id: JobId, job: RunningJob, outcome: JobOutcome): void {
     if (this.jobs.get(id) !== job) return;
-    const ended = { info: { ...this.infoOf(id, job), isCancelling: false, ended: outcome }, endedAt: this.now() };
+    const ended = { ...this.infoOf(id, job), isCancelling: false, ended: outcome };
     this.recentlyEnded.set(id, ended);
     if (this.recentlyEnded.size > RECENTLY_ENDED_MAX) this.recentlyEnded.delete(this.recentlyEnded.keys().next().value!);
-    // Let go once its time is up, listed or not (a big batch's items held for good otherwise).
+    // Let go once its time is up (a big batch's items were held for good when only a list let them go).
     setTimeout(() => this.recentlyEnded.get(id) === ended && this.recentlyEnded.delete(id), RECENTLY_ENDED_MS).unref?.();
     this.jobs.delete(id);
     if (job.timer) clearTimeout(job.timer);

@@ -59,13 +59,13 @@ export async function processStart(pid: number): Promise<string | null> {
  * (`batchRunning`) while another batch writes there: of this process, or of a process of this
  * machine that still runs. A lock file left by a process that ended (killed) is taken over.
  * Returns the release, which the batch calls as it ends, whatever the end. `signal` is the batch's:
- * a batch of this process cancelled and still writing its report is said to be ending.
+ * a batch of this process cancelled and not yet ended is said to be ending.
  */
 export async function lockOutputFolder(outDir: string, signal?: AbortSignal): Promise<() => Promise<void>> {
   const key = await realOrResolved(outDir);
   if (held.has(key)) {
     // (Started again at once after a cancel, through the API: "cancel it" named what was done.)
-    if (held.get(key)?.aborted) throw new AppError('OUTPUT_EXISTS', `The batch cancelled in ${outDir} is still ending (finishing the files in hand and writing its report): start again in a moment, or choose another output folder`, { detail: { path: outDir, batchRunning: true, batchEnding: true } });
+    if (held.get(key)?.aborted) throw new AppError('OUTPUT_EXISTS', `The batch cancelled in ${outDir} is still ending (finishing the files in hand and writing its report): start again in a moment, or choose another output folder`, { detail: { path: outDir, batchRunning: true } });
     throw busy(outDir, 'in this app');
   }
   const path = join(outDir, BATCH_LOCK_NAME);

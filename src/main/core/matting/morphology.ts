@@ -58,9 +58,11 @@ export function erodeSquare(mark: Uint8Array, W: number, H: number, r: number): 
 /**
  * Flood fill over 8-connected neighbours from the first `top` pixels of `stack` (already taken):
  * `take(j)` says whether pixel j joins, and marks it so that it is not taken twice. `stack` needs
- * room for every pixel. Returns how many pixels were visited, the seeds included.
+ * room for every pixel. Returns how many pixels were visited, the seeds included. With
+ * `fourConnected`, over the 4 side neighbours only (transparent holes, the dual of an 8-connected
+ * subject).
  */
-export function flood8(width: number, height: number, stack: Int32Array, top: number, take: (j: number) => boolean): number {
+export function flood8(width: number, height: number, stack: Int32Array, top: number, take: (j: number) => boolean, fourConnected = false): number {
   let visited = 0;
   while (top > 0) {
     const i = stack[--top];
@@ -71,6 +73,7 @@ export function flood8(width: number, height: number, stack: Int32Array, top: nu
       const yy = y + dy;
       if (yy < 0 || yy >= height) continue;
       for (let dx = -1; dx <= 1; dx++) {
+        if (fourConnected && dx !== 0 && dy !== 0) continue;
         const xx = x + dx;
         if (xx < 0 || xx >= width) continue;
         const j = yy * width + xx;

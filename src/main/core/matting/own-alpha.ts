@@ -47,15 +47,18 @@ export function keepOwnEdge(
  * asks this of the same picture for the model, the matting and the review.
  */
 export function ownAlphaOf(image: RgbaImage & { hasAlpha?: boolean }): Uint8Array | null {
-  if (image.hasAlpha === false) return null;
+  if (image.hasAlpha === false || isOpaqueRgba(image.data)) return null;
   const { data } = image;
   const n = image.width * image.height;
-  let i = 0;
-  while (i < n && data[i * 4 + 3] === 255) i++;
-  if (i === n) return null;
   const own = new Uint8Array(n);
   for (let k = 0; k < n; k++) own[k] = data[k * 4 + 3];
   return own;
+}
+
+/** Whether every pixel of RGBA data is opaque (stops at the first that is not). */
+export function isOpaqueRgba(rgba: Uint8Array): boolean {
+  for (let i = 3; i < rgba.length; i += 4) if (rgba[i] !== 255) return false;
+  return true;
 }
 
 /**

@@ -13,7 +13,7 @@ import { checkEncodable, encodeGrayPng, encodeImage, formatFromPath, IMAGE_FORMA
 import { fitWithin, resizeRgba } from '../image/resize';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
 import type { ProviderName } from '../inference/execution-providers';
-import { ownAlphaOf } from '../matting/own-alpha';
+import { isOpaqueRgba, ownAlphaOf } from '../matting/own-alpha';
 import { refineMatte } from '../matting/refine';
 import { reviewMatte, reviewOf } from '../matting/unsure-share';
 import type { ModelEntry } from '../models/manifest';
@@ -243,16 +243,10 @@ export function checkMaskOptions(background: Background, format: string, output?
  * all alike).
  */
 export async function encodeCutout(image: RgbaImage, options: { format: 'png' | 'jpeg' | 'webp'; quality?: number; mask?: boolean; dpi?: number; isOnBackground?: boolean }): Promise<Buffer> {
-  if (!options.mask) return encodeImage(image, { format: options.format, quality: options.quality, dpi: options.dpi, opaque: options.format !== 'jpeg' && options.isOnBackground === true && isOpaque(image.data) });
+  if (!options.mask) return encodeImage(image, { format: options.format, quality: options.quality, dpi: options.dpi, opaque: options.format !== 'jpeg' && options.isOnBackground === true && isOpaqueRgba(image.data) });
   const alpha = new Uint8Array(image.width * image.height);
   for (let i = 0; i < alpha.length; i++) alpha[i] = image.data[i * 4 + 3];
   return encodeGrayPng(alpha, image.width, image.height, options.dpi);
-}
-
-/** Whether every pixel of RGBA data is opaque. */
-function isOpaque(rgba: Uint8Array): boolean {
-  for (let i = 3; i < rgba.length; i += 4) if (rgba[i] !== 255) return false;
-  return true;
 }
 
 /** Cuts out one image file and writes the result atomically (never over the input): the cut-out, or its matte (`mask`). */

@@ -239,30 +239,27 @@ export function fillPinholes(bin: Uint8Array, frame: ColourAlpha, maxShare = PIN
   const maxArea = Math.max(1, Math.floor(n * maxShare));
   const seen = new Uint8Array(n);
   const region = new Int32Array(n);
+  const stack = new Int32Array(n);
+  const onBorder = (i: number): boolean => {
+    const x = i % width;
+    return x === 0 || x === width - 1 || i < width || i >= n - width;
+  };
   let filled = 0;
   for (let start = 0; start < n; start++) {
     if (bin[start] || seen[start]) continue;
     // One transparent region, 4-connected (the dual of the subject's 8-connected outline).
-    let size = 0;
-    let touchesBorder = false;
-    region[size++] = start;
     seen[start] = 1;
-    for (let r = 0; r < size; r++) {
-      const i = region[r];
-      const x = i % width;
-      const y = (i - x) / width;
-      if (x === 0 || y === 0 || x === width - 1 || y === height - 1) touchesBorder = true;
-      const take = (j: number): void => {
-        if (!bin[j] && !seen[j]) {
-          seen[j] = 1;
-          region[size++] = j;
-        }
-      };
-      if (x > 0) take(i - 1);
-      if (x < width - 1) take(i + 1);
-      if (y > 0) take(i - width);
-      if (y < height - 1) take(i + width);
-    }
+    stack[0] = start;
+    region[0] = start;
+    let size = 1;
+    let touchesBorder = onBorder(start);
+    flood8(width, height, stack, 1, (j) => {
+      if (bin[j] || seen[j]) return false;
+      seen[j] = 1;
+      region[size++] = j;
+      if (onBorder(j)) touchesBorder = true;
+      return true;
+    }, true);
     if (touchesBorder || size > maxArea) continue;
     // The ring: the subject's pixels beside the hole (8-neighbours), each counted once a neighbour.
     const sum = [0, 0, 0];
