@@ -379,6 +379,45 @@ describe('clips made the way phones, browsers and music players make them', () =
     })()).rejects.toMatchObject({ code: 'VIDEO_CORRUPT', detail: { damaged: true } });
   });
 
+  it('a clip whose frames come unevenly (a GIF of short and held frames, a phone\'s variable-rate MP4) shows each of its frames, through either probe', async () => {
+    const dir = tempDir();
+    // Ten 32x32 frames, each its own grey, of 100 ms and 400–600 ms: 4 a second on the mean, whose
+    // rate skipped three of the 100-ms ones.
+    const delays = [100, 400, 100, 600, 100, 400, 200, 400, 100, 100];
+    const tall = Buffer.alloc(32 * 32 * 4 * delays.length);
+    delays.forEach((_, f) => tall.fill(Buffer.from([20 + 22 * f, 20 + 22 * f, 20 + 22 * f, 255]), f * 32 * 32 * 4, (f + 1) * 32 * 32 * 4));
+    const gif = join(dir, 'uneven.gif');
+    await sharp(tall, { raw: { width: 32, height: 32 * delays.length, channels: 4, pageHeight: 32 } }).gif({ delay: delays, loop: 0 }).toFile(gif);
+    // A phone's recording: 30 frames in its first second, then 30 over the next 5.8 s.
+    const vfr = make(dir, 'vfr.mp4', ['-t', '2', '-i', mp4, '-an', '-vf', "scale=96:96,setpts='if(lt(N,30),N/30,1+(N-30)/5.2)/TB'", '-fps_mode', 'passthrough', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-frames:v', '60']);
+    for (const probe of [tools, ffmpegOnly]) {
+      const name = probe.ffprobe ? 'ffprobe' : 'ffmpeg';
+      const info = await probeVideo(gif, {}, probe);
+      expect(info.fps, name).toBeCloseTo(10, 6);
+      const greys: number[] = [];
+      for await (const f of streamFrames(gif, info, { fps: info.fps }, {}, probe)) if (greys.at(-1) !== f.data[0]) greys.push(f.data[0]);
+      expect(greys, name).toEqual(delays.map((_, f) => 20 + 22 * f));
+      const phone = await probeVideo(vfr, {}, probe);
+      expect(phone.fps, name).toBeCloseTo(30, 1);
+      // Its first second's 30 frames, each once (the mean rate, 9.2, took 9 of them).
+      expect(await frameCount(vfr, phone.fps), name).toBeGreaterThanOrEqual(60);
+    }
+  });
+
+  it('a WebM with an alpha layer (a sticker made by this app, a browser\'s transparent recording) is read with its alpha, through either probe', async () => {
+    const dir = tempDir();
+    // The left 40 % transparent, as libvpx-vp9 writes a yuva420p clip (ffmpeg's own vp9 decoder drops that layer).
+    const webm = make(dir, 'alpha.webm', ['-t', '0.5', '-i', mp4, '-an', '-vf', "scale=96:96,format=rgba,geq=r='r(X,Y)':g='g(X,Y)':b='b(X,Y)':a='if(lt(X,W*0.4),0,255)'", '-c:v', 'libvpx-vp9', '-pix_fmt', 'yuva420p', '-deadline', 'realtime']);
+    for (const probe of [tools, ffmpegOnly]) {
+      const name = probe.ffprobe ? 'ffprobe' : 'ffmpeg';
+      const info = await probeVideo(webm, {}, probe);
+      expect(info.alphaDecoder, name).toBe('libvpx-vp9');
+      const frame = await clipFrame(webm, info, 0.2, 96, {}, probe);
+      const alphaAt = (x: number): number => frame.data[(48 * 96 + x) * 4 + 3];
+      expect([alphaAt(10), alphaAt(80)], name).toEqual([0, 255]);
+    }
+  });
+
   it('a one-frame clip gives its frame, as a one-frame GIF does', async () => {
     const one = make(tempDir(), 'one.mp4', ['-i', mp4, '-frames:v', '1', '-vf', 'scale=96:96', '-c:v', 'libx264', '-pix_fmt', 'yuv420p']);
     // 1/30 s is 0.4 of a frame at 12 fps: the fps filter rounded it to none ("probably cut short").

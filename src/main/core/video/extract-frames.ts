@@ -76,6 +76,8 @@ export interface FramePlan {
   isColourSubsampled: boolean;
   /** The start is reached by decoding from the clip's start, not by seeking (HELD_FRAME_CONTAINERS). */
   isStartDecoded: boolean;
+  /** The decoder ffmpeg is told to use: the one that keeps a VP8 / VP9 clip's alpha (VideoInfo.alphaDecoder); absent: its own choice. */
+  decoder?: string;
 }
 
 /**
@@ -104,7 +106,17 @@ export function planFrames(info: VideoInfo, options: FrameStreamOptions = {}): F
   const width = Math.max(2, Math.round(info.width * scale));
   const height = Math.max(2, Math.round(info.height * scale));
   const frameCount = Math.max(1, Math.round(durationS * fps));
-  return { width, height, fps, startS, durationS, frameCount, isColourSubsampled: info.isColourSubsampled === true && scale > 0.5, isStartDecoded: HELD_FRAME_CONTAINERS.has(info.container) };
+  return {
+    width,
+    height,
+    fps,
+    startS,
+    durationS,
+    frameCount,
+    isColourSubsampled: info.isColourSubsampled === true && scale > 0.5,
+    isStartDecoded: HELD_FRAME_CONTAINERS.has(info.container),
+    ...(info.alphaDecoder ? { decoder: info.alphaDecoder } : {}),
+  };
 }
 
 /** The ffmpeg arguments that decode a plan to raw RGBA on stdout. */
@@ -112,6 +124,7 @@ export function frameArgs(path: string, plan: FramePlan): string[] {
   const args = ['-hide_banner', '-nostdin', '-v', 'error'];
   const decodesToStart = plan.isStartDecoded && plan.startS > 0;
   if (plan.startS > 0 && !decodesToStart) args.push('-ss', plan.startS.toFixed(3));
+  if (plan.decoder) args.push('-c:v', plan.decoder);
   args.push('-t', (decodesToStart ? plan.startS + plan.durationS : plan.durationS).toFixed(3), '-i', ffmpegFileArg(path), '-map', '0:v:0', '-an', '-sn');
   // fps before scale: fewer frames scaled. 'area' is a proper box downsample (no aliasing).
   // eof_action=pass: a clip (or a trim) shorter than half an output frame still gives its frame,

@@ -181,6 +181,20 @@ export function runTool(binary: string, args: string[], options: RunToolOptions 
   });
 }
 
+/** Each ffmpeg's decoders (`ffmpeg -decoders`), asked once a process. */
+const decodersOf = new Map<string, Promise<ReadonlySet<string>>>();
+
+/** Whether `ffmpeg` has the decoder `name` (libvpx-vp9: a Debian build and ffmpeg-static have it; a slim build may not). */
+export async function hasDecoder(ffmpeg: string, name: string, signal?: AbortSignal): Promise<boolean> {
+  let known = decodersOf.get(ffmpeg);
+  if (!known) {
+    known = runTool(ffmpeg, ['-hide_banner', '-decoders'], { signal, captureStdout: true }).then((out) => new Set([...out.stdout.matchAll(/^\s*[VAS][.A-Z]{5}\s+(\S+)/gm)].map((m) => m[1])));
+    decodersOf.set(ffmpeg, known);
+    known.catch(() => decodersOf.delete(ffmpeg));
+  }
+  return (await known).has(name);
+}
+
 /** The last `count` non-empty lines of a tool's stderr on one line (ffmpeg says why at the end). */
 export function lastLines(stderr: string, count: number): string {
   return stderr.split(/\r?\n/).filter((l) => l.trim()).slice(-count).join(' | ');

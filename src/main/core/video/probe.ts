@@ -1,12 +1,13 @@
 // Probes a clip: duration, frame rate, display size, rotation, whether it has video. Uses ffprobe
 // JSON when present, else parses `ffmpeg -i` stderr (pure parsers, unit-tested). Core (no electron).
 import { open, stat } from 'node:fs/promises';
+import sharp from 'sharp';
 import { AppError, CancelledError } from '../../../shared/errors';
 import type { RunContext } from '../progress';
-import { ffmpegFileArg, resolveFfmpeg, runTool, type FfmpegTools } from './ffmpeg';
+import { ffmpegFileArg, hasDecoder, resolveFfmpeg, runTool, type FfmpegTools } from './ffmpeg';
 import { assertReadable, readHead } from '../io/read-head';
 import { isHeicFile } from '../image/heif';
-import { isAnimatedWebp, probeAnimatedWebp } from './webp-clip';
+import { frameRateOfDelays, isAnimatedWebp, playedDelayMs, probeAnimatedWebp } from './webp-clip';
 
 /** What a clip is. Width/height are the displayed size (rotation already applied, as ffmpeg decodes). */
 export interface VideoInfo {
@@ -31,6 +32,12 @@ export interface VideoInfo {
   isCutShort?: boolean;
   /** An animated WebP: its frames are read from an APNG copy (webp-clip.ts), as ffmpeg before 8 cannot decode one. */
   animatedWebp?: true;
+  /**
+   * The decoder that keeps the alpha layer of a VP8 / VP9 stream that has one (a WebM sticker, a
+   * browser's transparent recording: tag alpha_mode 1): ffmpeg's own vp8 / vp9 decoders drop it,
+   * libvpx's keep it. Absent where the clip has none, or this ffmpeg lacks that decoder (probeVideo).
+   */
+  alphaDecoder?: 'libvpx' | 'libvpx-vp9';
 }
 
 /**
@@ -120,9 +127,11 @@ export function parseProbeJson(json: ProbeJson): VideoInfo {
   // The video's own length: MP4 states it per stream, Matroska / WebM as a DURATION tag; the
   // container's is the longest stream's (audio running on past the picture).
   const streamDuration = Number(video.duration ?? 0) || clockSeconds(video.tags?.DURATION) || durationS;
-  // GIF r_frame_rate is a timebase guess; the mean rate from frame count and duration is truthful.
+  // GIF r_frame_rate is a timebase guess; the mean rate from frame count and duration is truthful
+  // (and probeVideo puts the rate that shows each frame in its place, gifFrameRate).
   let fps = parseRate(video.avg_frame_rate) || parseRate(video.r_frame_rate);
   if (frameCount && streamDuration > 0 && (video.codec_name === 'gif' || !fps)) fps = frameCount / streamDuration;
+  else fps = variableBaseRate(fps, parseRate(video.r_frame_rate));
   const swap = rotationDeg === 90 || rotationDeg === 270;
   const width = shownWidth(video.width!, video.sample_aspect_ratio);
   return {
@@ -137,7 +146,30 @@ export function parseProbeJson(json: ProbeJson): VideoInfo {
     container: json.format?.format_name ?? '',
     frameCount,
     ...(isSubsampledPixelFormat(video.pix_fmt) ? { isColourSubsampled: true } : {}),
+    ...alphaDecoderOf(video.codec_name, video.tags?.alpha_mode ?? video.tags?.ALPHA_MODE),
   };
+}
+
+/** The highest base rate of a variable-rate video taken as its rate (a phone's slow motion is 240; past 120 it is a timebase, not a rate). */
+const MAX_BASE_FPS = 120;
+
+/**
+ * The rate a video is decoded at to show each of its frames: its mean rate (avg_frame_rate), or
+ * where its frames come at a variable rate (a phone's recording, a screen capture: the mean rate
+ * well under the rate its timestamps step at, r_frame_rate) that base rate. At the mean rate the
+ * frames that come faster were skipped: a clip of 30 frames in its first second and 30 in the next
+ * 5.5, 9.2 a second on the mean, showed 9 of the first 30. A base rate twice the mean is an
+ * interlaced clip's field rate (25i read as 50), not a variable rate.
+ */
+export function variableBaseRate(meanFps: number, baseFps: number): number {
+  if (!(meanFps > 0) || !(baseFps > meanFps * 1.1) || baseFps > MAX_BASE_FPS) return meanFps;
+  return Math.abs(baseFps / meanFps - 2) < 0.02 ? meanFps : baseFps;
+}
+
+/** VideoInfo.alphaDecoder for a stream of `codec` whose alpha_mode tag is `alphaMode`. */
+function alphaDecoderOf(codec: string | undefined, alphaMode: string | undefined): Pick<VideoInfo, 'alphaDecoder'> {
+  if (alphaMode?.trim() !== '1') return {};
+  return codec === 'vp9' ? { alphaDecoder: 'libvpx-vp9' } : codec === 'vp8' ? { alphaDecoder: 'libvpx' } : {};
 }
 
 /** Builds VideoInfo from the stderr of `ffmpeg -hide_banner -i FILE` (no ffprobe available). */
@@ -153,7 +185,9 @@ export function parseFfmpegInfo(stderr: string): VideoInfo {
   const streamBlock = stderr.slice(vm.index! + vm[0].length).split(/\n\s*Stream #/)[0];
   const streamDurationS = clockSeconds(/^\s*DURATION\s*:\s*(\S+)/m.exec(streamBlock)?.[1]);
   const line = vm[0];
-  const fps = Number(/([\d.]+) fps/.exec(line)?.[1] ?? /([\d.]+)k? tbr/.exec(line)?.[1] ?? 0) || 0;
+  // "9.23 fps, 30 tbr": the mean rate, and the rate the timestamps step at (variableBaseRate).
+  const tbr = Number(/([\d.]+) tbr/.exec(line)?.[1] ?? 0) || 0;
+  const fps = variableBaseRate(Number(/([\d.]+) fps/.exec(line)?.[1] ?? 0) || tbr, tbr);
   let rotationDeg = 0;
   const disp = /rotation of (-?[\d.]+) degrees/.exec(stderr);
   const tag = /rotate\s*:\s*(-?\d+)/.exec(stderr);
@@ -165,7 +199,22 @@ export function parseFfmpegInfo(stderr: string): VideoInfo {
   const swap = rotationDeg === 90 || rotationDeg === 270;
   // "Video: h264 (High), yuv420p(tv, bt709, progressive), 1920x1080": the pixel format follows the codec.
   const pixFmt = /Video: [^,]+, (\w+)/.exec(line)?.[1];
-  return { durationS: streamDurationS || durationS, fps, width: swap ? h : w, height: swap ? w : h, rotationDeg, hasVideo: true, hasAudio, codec: vm[1], container, frameCount: null, ...(isSubsampledPixelFormat(pixFmt) ? { isColourSubsampled: true } : {}) };
+  // "alpha_mode : 1" among the stream's metadata lines.
+  const alphaMode = /^\s*alpha_mode\s*:\s*(\S+)/im.exec(streamBlock)?.[1];
+  return {
+    durationS: streamDurationS || durationS,
+    fps,
+    width: swap ? h : w,
+    height: swap ? w : h,
+    rotationDeg,
+    hasVideo: true,
+    hasAudio,
+    codec: vm[1],
+    container,
+    frameCount: null,
+    ...(isSubsampledPixelFormat(pixFmt) ? { isColourSubsampled: true } : {}),
+    ...alphaDecoderOf(vm[1], alphaMode),
+  };
 }
 
 /** Seconds of an "HH:MM:SS.fraction" clock (Matroska's DURATION tag, ffmpeg's time=); 0 when it is not one. */
@@ -224,6 +273,17 @@ async function unreadableClip(path: string, stderr: string, fallback?: string): 
 /** A still picture given where a clip goes. */
 function stillPicture(path: string): AppError {
   return new AppError('INPUT_UNSUPPORTED', `${path} is a still picture: a sticker is made from a video, an animated GIF or an animated WebP`, { detail: { path, still: true } });
+}
+
+/**
+ * The rate that shows each of a GIF's frames (frameRateOfDelays), from its frames' delays as libvips reads them
+ * and browsers (and ffmpeg) play them; 0 where they cannot be read (a GIF cut short: its mean rate
+ * stays).
+ */
+async function gifFrameRate(path: string): Promise<number> {
+  const meta = await sharp(path, { animated: true, limitInputPixels: false }).metadata().catch(() => null);
+  const delays = meta?.delay ?? [];
+  return delays.length === (meta?.pages ?? 0) ? frameRateOfDelays(delays.map(playedDelayMs)) : 0;
 }
 
 /**
@@ -313,7 +373,11 @@ export async function probeVideo(path: string, ctx: RunContext = {}, tools: Ffmp
   // and real video containers have their own. A still is not a clip: say so, not "corrupt".
   if (info.container === 'image2' || info.container.endsWith('_pipe')) throw stillPicture(path);
   if (!info.width || !info.height) throw new AppError('VIDEO_CORRUPT', `${path}: the video stream has no picture size`, { detail: { path, stderr } });
-  if (info.container === 'gif' && (await isGifCutShort(path, size))) info.isCutShort = true;
+  if (info.container === 'gif') {
+    if (await isGifCutShort(path, size)) info.isCutShort = true;
+    info.fps = (await gifFrameRate(path)) || info.fps;
+  }
+  if (info.alphaDecoder && !(await hasDecoder(tools.ffmpeg, info.alphaDecoder, ctx.signal).catch(() => false))) delete info.alphaDecoder;
   if (!(info.durationS > 0)) {
     const scan = await runTool(tools.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-stats', '-i', ffmpegFileArg(path), '-map', '0:v:0', '-c', 'copy', '-f', 'null', '-'], { signal: ctx.signal });
     const measured = parseCopyScan(scan.stderr, info.fps);

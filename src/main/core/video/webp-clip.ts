@@ -32,6 +32,25 @@ export function playedDelayMs(delayMs: number | undefined): number {
   return delayMs !== undefined && delayMs > 10 ? delayMs : 100;
 }
 
+/** How far (ms) an animation's delays may be from their mean and still be a steady rate: a GIF's are whole centiseconds (23.08 fps is written 40, 50, 40 ms). */
+const STEADY_DELAY_SPREAD_MS = 10;
+
+/**
+ * The rate an animation of frames lasting `delaysMs` (as played) is decoded at to show each of its
+ * frames: its mean rate where they are steady (each within STEADY_DELAY_SPREAD_MS of their mean:
+ * AnimateDiff's 40, 50, 40 ms GIFs are 23.08 fps, each frame taken once), else its shortest
+ * frame's. The mean rate skipped frames shorter than the mean: a GIF of 100 and 400–600 ms
+ * frames, 4 a second on the mean, lost its 100-ms ones, as did one of 100-ms frames ending on a
+ * 2-s hold.
+ */
+export function frameRateOfDelays(delaysMs: readonly number[]): number {
+  if (delaysMs.length === 0) return 0;
+  const mean = delaysMs.reduce((a, b) => a + b, 0) / delaysMs.length;
+  const steady = delaysMs.every((d) => Math.abs(d - mean) <= STEADY_DELAY_SPREAD_MS);
+  const frame = steady ? mean : Math.min(...delaysMs);
+  return frame > 0 ? 1000 / frame : 0;
+}
+
 /** The largest frame read (the pixel budget of a picture, 80 MP): a bigger one is refused. */
 const MAX_FRAME_PIXELS = 80_000_000;
 
@@ -77,14 +96,14 @@ async function frameCodec(path: string): Promise<'lossy' | 'lossless' | 'unknown
   }
 }
 
-/** What a clip probe says of an animated WebP: its header's frames, size and the sum of its delays; no sound. */
+/** What a clip probe says of an animated WebP: its header's frames, size, the sum of its delays and the rate that shows each frame (frameRateOfDelays); no sound. */
 export async function probeAnimatedWebp(path: string): Promise<VideoInfo> {
   const animation = await readAnimation(path);
   const durationS = animation.delaysMs.reduce((a, b) => a + b, 0) / 1000;
   const frameCount = animation.delaysMs.length;
   return {
     durationS,
-    fps: frameCount / durationS,
+    fps: frameRateOfDelays(animation.delaysMs),
     width: animation.width,
     height: animation.height,
     rotationDeg: 0,

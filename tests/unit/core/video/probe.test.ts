@@ -2,7 +2,8 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeErrorCounter, planFrames, frameArgs } from '../../../../src/main/core/video/extract-frames';
-import { clockSeconds, isSubsampledPixelFormat, parseCopyScan, parseFfmpegInfo, parseProbeJson, type VideoInfo } from '../../../../src/main/core/video/probe';
+import { clockSeconds, isSubsampledPixelFormat, parseCopyScan, parseFfmpegInfo, parseProbeJson, variableBaseRate, type VideoInfo } from '../../../../src/main/core/video/probe';
+import { frameRateOfDelays } from '../../../../src/main/core/video/webp-clip';
 
 describe('parseProbeJson', () => {
   it('reads a rotated phone clip as its displayed size', () => {
@@ -29,6 +30,38 @@ describe('parseProbeJson', () => {
   it('takes a GIF frame rate from frame count and duration, not the timebase guess', () => {
     const info = parseProbeJson({ streams: [{ codec_type: 'video', codec_name: 'gif', width: 256, height: 256, r_frame_rate: '277/12', avg_frame_rate: '277/12', nb_frames: '48', duration: '2.08' }], format: { duration: '2.08' } });
     expect(info.fps).toBeCloseTo(48 / 2.08, 3);
+  });
+  it("reads a variable-rate video at the rate its timestamps step at, not its mean (nor an interlaced clip's field rate)", () => {
+    const video = (r: string, avg: string) => parseProbeJson({ streams: [{ codec_type: 'video', codec_name: 'h264', width: 64, height: 64, r_frame_rate: r, avg_frame_rate: avg, nb_frames: '60' }], format: { duration: '6.5' } }).fps;
+    // 30 frames in its first second, 30 in the next 5.5: 9.23 a second on the mean.
+    expect(video('30/1', '120/13')).toBe(30);
+    // A steady clip (29.97 in a 30 base), a 25i clip read as 50, and a timebase past 120: the mean.
+    expect(video('30/1', '30000/1001')).toBeCloseTo(29.97, 2);
+    expect(video('50/1', '25/1')).toBe(25);
+    expect(video('600/1', '20/1')).toBe(20);
+    expect(variableBaseRate(0, 30)).toBe(0);
+  });
+  it("takes an animation's rate from its delays: the mean where steady (centiseconds round it), else its shortest frame's", () => {
+    // AnimateDiff's 23.08-fps GIFs are written 40, 50, 40 ms: each frame taken once at the mean.
+    expect(frameRateOfDelays([40, 50, 40, 40, 50, 40])).toBeCloseTo(1000 / 43.33, 2);
+    // 100-ms frames between long holds, and 100-ms ones ending on a 2-s hold: 10 a second.
+    expect(frameRateOfDelays([100, 400, 100, 600, 100, 400, 200, 400, 100, 100])).toBe(10);
+    expect(frameRateOfDelays([100, 100, 100, 2000])).toBe(10);
+    expect(frameRateOfDelays([])).toBe(0);
+  });
+  it('decodes a VP9 / VP8 clip with an alpha layer by libvpx, whose decoder keeps it (ffmpeg\'s own drops it)', () => {
+    const stream = (codec_name: string, tags?: Record<string, string>) => parseProbeJson({ streams: [{ codec_type: 'video', codec_name, width: 64, height: 64, r_frame_rate: '30/1', avg_frame_rate: '30/1', tags }], format: { duration: '1', format_name: 'matroska,webm' } });
+    expect(stream('vp9', { alpha_mode: '1' }).alphaDecoder).toBe('libvpx-vp9');
+    expect(stream('vp8', { ALPHA_MODE: '1' }).alphaDecoder).toBe('libvpx');
+    for (const [codec, tags] of [['vp9', undefined], ['vp9', { alpha_mode: '0' }], ['h264', { alpha_mode: '1' }]] as const) expect(stream(codec, tags).alphaDecoder).toBeUndefined();
+    const line = "Input #0, matroska,webm, from 'a.webm':\n  Duration: 00:00:02.00, start: 0.000000, bitrate: 300 kb/s\n  Stream #0:0: Video: vp9 (Profile 0), yuv420p(tv, progressive), 320x240, SAR 1:1 DAR 4:3, 30 fps, 30 tbr, 1k tbn (default)\n    Metadata:\n      alpha_mode      : 1\n      ENCODER         : Lavc libvpx-vp9\n";
+    expect(parseFfmpegInfo(line).alphaDecoder).toBe('libvpx-vp9');
+    expect(parseFfmpegInfo(line.replace('alpha_mode      : 1\n', '')).alphaDecoder).toBeUndefined();
+    // Named before the input, as a decoder must be.
+    const args = frameArgs('in.webm', planFrames(stream('vp9', { alpha_mode: '1' }), { fps: 12 }));
+    expect(args.slice(args.indexOf('-c:v'), args.indexOf('-c:v') + 2)).toEqual(['-c:v', 'libvpx-vp9']);
+    expect(args.indexOf('-c:v')).toBeLessThan(args.indexOf('-i'));
+    expect(frameArgs('in.webm', planFrames(stream('vp9'), { fps: 12 }))).not.toContain('-c:v');
   });
   it('reports an audio-only file as having no video', () => {
     expect(parseProbeJson({ streams: [{ codec_type: 'audio' }], format: { duration: '3' } }).hasVideo).toBe(false);
