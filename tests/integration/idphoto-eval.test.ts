@@ -156,7 +156,9 @@ describe('id_portraits: the edge of an ID photo on ID blue', () => {
     console.log('idphoto spill (mean ΔE on the ring)', JSON.stringify({ photos: spill.full.length, medianFast: median(spill.fast), medianFull: median(spill.full), fullWins, medianMsFast: median(ms.fast), medianMsFull: median(ms.full) }));
     expect(spill.full.length).toBeGreaterThanOrEqual(28);
     expect(median(spill.full)).toBeLessThan(median(spill.fast));
-    expect(fullWins).toBeGreaterThan((2 * spill.full.length) / 3);
+    // On most photos (2/3 of them while 'fast' blurred the mask over flat background: 30 of 30;
+    // since it keeps the mask there, 21 of 30).
+    expect(fullWins).toBeGreaterThan(spill.full.length / 2);
   });
 });
 

@@ -122,7 +122,9 @@ async function refineOpaque(input: RefineInput, ctx: RunContext): Promise<Refine
   // exact filter, its time is in the solve.
   const subsample = mode === 'fast' ? defaultGuidedSubsample(image.width, image.height, maskW, maskH) : 1;
   const guidedEnd = mode === 'fast' ? (isEstimating ? FAST_GUIDED_END : 1) : FULL_STEPS_END.guided;
-  const alpha = upsampleMaskGuided(mask, maskW, maskH, image, { subsample, onStep: (f) => tell(guidedEnd * f) });
+  // 'fast' keeps the mask where the picture is flat (no halo of the filter's blur round the
+  // outline); 'full' solves those pixels again from its trimap, made from the plain filter's alpha.
+  const alpha = upsampleMaskGuided(mask, maskW, maskH, image, { subsample, keepFlat: mode === 'fast', onStep: (f) => tell(guidedEnd * f) });
   throwIfAborted(ctx.signal);
   if (mode === 'fast') {
     tell(guidedEnd);

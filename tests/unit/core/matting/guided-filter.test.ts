@@ -6,7 +6,7 @@ import { resizeFloatBilinear } from '../../../../src/main/core/image/resize';
 
 const W = 240, H = 200;
 
-function scene() {
+function scene(colours: { fg: (x: number, y: number) => number; bg: (x: number, y: number) => number } = { fg: (x) => 200 + 30 * Math.sin(x / 3), bg: (_, y) => 40 + 20 * Math.sin(y / 5) }) {
   const alpha = new Float32Array(W * H);
   const data = new Uint8Array(W * H * 4);
   for (let y = 0; y < H; y++) {
@@ -15,7 +15,7 @@ function scene() {
       const d = Math.hypot(x - 120, y - 100) - (60 + 6 * Math.sin(Math.atan2(y - 100, x - 120) * 7));
       const a = Math.min(1, Math.max(0, 0.5 - d / 2)); // a 2-px soft edge
       alpha[i] = a;
-      const fg = 200 + 30 * Math.sin(x / 3), bg = 40 + 20 * Math.sin(y / 5); // bright subject, dark scene
+      const fg = colours.fg(x, y), bg = colours.bg(x, y); // by default a bright subject on a dark scene
       const v = a * fg + (1 - a) * bg;
       data.set([v, v * 0.9, v * 0.8, 255], i * 4);
     }
@@ -60,5 +60,28 @@ describe('guided filter', () => {
     expect(q.length).toBe(W * H);
     expect(Math.min(...q)).toBeGreaterThanOrEqual(0);
     expect(Math.max(...q)).toBeLessThanOrEqual(1);
+  });
+
+  it('keeps the mask where the picture is flat (keepFlat): no halo round a dark subject on a flat dark background, and the edge of a bright one as before', () => {
+    // Pixels over 0.1 more than 4 px outside the true outline: the plain filter's blur of the mask where the guide gives it nothing to follow.
+    const outside = (() => {
+      const d = new Uint8Array(W * H);
+      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) d[y * W + x] = Math.hypot(x - 120, y - 100) - (60 + 6 * Math.sin(Math.atan2(y - 100, x - 120) * 7)) > 4 ? 1 : 0;
+      return d;
+    })();
+    const halo = (q: Float32Array): number => q.reduce((n, v, i) => n + (outside[i] && v > 0.1 ? 1 : 0), 0);
+    const dark = scene({ fg: (x) => 34 + 6 * Math.sin(x / 3), bg: () => 22 });
+    for (const subsample of [1, 2]) {
+      const plain = upsampleMaskGuided(dark.mask, dark.mw, dark.mh, dark.image, { radiusPx: 6, subsample });
+      const kept = upsampleMaskGuided(dark.mask, dark.mw, dark.mh, dark.image, { radiusPx: 6, subsample, keepFlat: true });
+      const raw = resizeFloatBilinear(dark.mask, dark.mw, dark.mh, W, H);
+      expect(halo(plain), `subsample ${subsample}`).toBeGreaterThan(halo(raw) + 500);
+      expect(halo(kept), `subsample ${subsample}`).toBeLessThanOrEqual(halo(raw) + 50);
+      expect(sad(kept, dark.alpha)).toBeLessThan(sad(plain, dark.alpha) * 0.8);
+      // Bright on dark: the guide's edge is followed as before, as close to the true alpha.
+      const edgePlain = upsampleMaskGuided(mask, mw, mh, image, { radiusPx: 6, subsample });
+      const edgeKept = upsampleMaskGuided(mask, mw, mh, image, { radiusPx: 6, subsample, keepFlat: true });
+      expect(sad(edgeKept, alpha)).toBeLessThan(sad(edgePlain, alpha) * 1.05);
+    }
   });
 });
