@@ -433,7 +433,7 @@ export interface AppApi {
   loadStickerFile(req: ClipRequest): Promise<MediaBytes>;
   /** One clip frame cut out with the sticker's model and Keep / Remove strokes; nothing is written. */
   previewStickerFrame(req: StickerFramePreviewRequest): Promise<StickerFramePreview>;
-  /** The ID photo as it would be exported, with its compliance report and print sheet; nothing is written. NO_FACE / MULTIPLE_FACES / FACE_CUT_OFF / TOO_TIGHT. */
+  /** The ID photo as it would be exported, with its compliance report and print sheet; nothing is written. NO_FACE / MULTIPLE_FACES / FACE_CUT_OFF / FACE_NOT_UPRIGHT / TOO_TIGHT. */
   previewIdPhoto(req: IdPhotoPreviewRequest): Promise<IdPhotoPreview>;
 }
 

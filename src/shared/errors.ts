@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'NO_FACE',
   'MULTIPLE_FACES',
   'FACE_CUT_OFF',
+  'FACE_NOT_UPRIGHT',
   'TOO_TIGHT',
   'SPEC_UNKNOWN',
   'FFMPEG_MISSING',
@@ -89,7 +90,7 @@ const ERROR_KINDS = ['damaged', 'empty', 'still', 'video', 'unknownFormat', 'for
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 /** Refusals of what a picture or clip shows, which the same file under the same options meets again. */
-const SHOWN_FAULT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['NO_FACE', 'MULTIPLE_FACES', 'FACE_CUT_OFF', 'TOO_TIGHT', 'NO_VIDEO_STREAM']);
+const SHOWN_FAULT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['NO_FACE', 'MULTIPLE_FACES', 'FACE_CUT_OFF', 'FACE_NOT_UPRIGHT', 'TOO_TIGHT', 'NO_VIDEO_STREAM']);
 /** What a file is, as the decoder or the probe found it (ErrorKind), that the same file is again. */
 const FILE_FAULT_KINDS: ReadonlySet<ErrorKind> = new Set<ErrorKind>(['damaged', 'empty', 'still', 'video', 'unknownFormat', 'cutShort']);
 

@@ -68,7 +68,7 @@ describe('id_portraits: ICAO 35x45 and CN 1-inch', () => {
         } catch (e) {
           const code = (e as { code?: string }).code ?? 'INTERNAL';
           rows.push({ file, spec: specId, outcome: code });
-          expect(['NO_FACE', 'MULTIPLE_FACES', 'FACE_CUT_OFF', 'TOO_TIGHT'], `${file}: ${(e as Error).message}`).toContain(code);
+          expect(['NO_FACE', 'MULTIPLE_FACES', 'FACE_CUT_OFF', 'FACE_NOT_UPRIGHT', 'TOO_TIGHT'], `${file}: ${(e as Error).message}`).toContain(code);
         }
       }
     }

@@ -365,6 +365,23 @@ describe('idphoto refusals', () => {
     expect(Math.abs(b.report.measurements.faceLightness.value! - a.report.measurements.faceLightness.value!)).toBeLessThan(2);
   });
 
+  it('refuses a picture lying on its side or upside down (no orientation tag), saying which way to turn it; one whose tag says so is turned as it decodes', async () => {
+    const src = evalFile('id_portraits', 'images', 'df_img1.jpg');
+    const spec = lib.get('icao-35x45');
+    // sharp's rotate(angle) turns clockwise: a picture turned 90° counter-clockwise stands up turned 90° clockwise.
+    for (const [turned, turnDeg, how] of [[270, 90, 'on its side: turn it 90° clockwise'], [90, 270, 'on its side: turn it 90° counter-clockwise'], [180, 180, 'upside down: turn it half way round']] as const) {
+      const lying = await sharp(src).rotate(turned).jpeg({ quality: 92 }).toBuffer();
+      const err = await makeIdPhoto(await decodeImage(lying), { spec }, env).catch((e) => e);
+      expect(err, `turned ${turned}`).toMatchObject({ code: 'FACE_NOT_UPRIGHT', detail: { turnDeg }, message: `The picture is ${how} (in a photo viewer), then use it again.` });
+    }
+    // The same pixels with EXIF orientation 6 (a phone's "turn 90° clockwise to show"): the photo, as from the upright file.
+    const tagged = await sharp(src).rotate(270).withMetadata({ orientation: 6 }).jpeg({ quality: 92 }).toBuffer();
+    const fromTagged = await makeIdPhoto(await decodeImage(tagged), { spec }, env);
+    const upright = await makeIdPhoto(await decodeImage(src), { spec }, env);
+    expect(fromTagged.report.measurements.crownChinMm.value).toBeCloseTo(upright.report.measurements.crownChinMm.value!, 0);
+    expect(Math.abs(fromTagged.report.measurements.tiltDeg.value!)).toBeLessThan(1);
+  });
+
   it('gives TOO_TIGHT (bottom) when the photo ends just under the chin', async () => {
     const src = evalFile('id_portraits', 'images', 'hv_test1.jpg');
     const full = await makeIdPhoto(await decodeImage(src), { spec: lib.get('icao-35x45') }, env);

@@ -21,7 +21,7 @@ export function specLibraryPath(): string {
 }
 
 /** Refusals that are about the picture given, whose sentences do not name it. */
-const PICTURE_REFUSALS = new Set<string>(['NO_FACE', 'MULTIPLE_FACES', 'FACE_CUT_OFF', 'TOO_TIGHT']);
+const PICTURE_REFUSALS = new Set<string>(['NO_FACE', 'MULTIPLE_FACES', 'FACE_CUT_OFF', 'FACE_NOT_UPRIGHT', 'TOO_TIGHT']);
 
 /** `cutout idphoto`. */
 export const idphotoCommand: CliCommand = {

@@ -169,7 +169,7 @@ describe('batch journal', () => {
     const item = { sizeBytes: 3, mtimeMs: 4 };
     const failure = { v: 1 as const, input: '/in/a.jpg', status: 'failed' as const, sizeBytes: 3, mtimeMs: 4, optionsHash: 'h', output: '/o/a.png', message: 'm', atMs: 0 };
     // What the picture shows, or what the file is as the decoder or probe said.
-    for (const code of ['NO_FACE', 'MULTIPLE_FACES', 'FACE_CUT_OFF', 'TOO_TIGHT', 'NO_VIDEO_STREAM'] as const) expect(repeatsFailure({ ...failure, code }, item, 'h')).toBe(true);
+    for (const code of ['NO_FACE', 'MULTIPLE_FACES', 'FACE_CUT_OFF', 'FACE_NOT_UPRIGHT', 'TOO_TIGHT', 'NO_VIDEO_STREAM'] as const) expect(repeatsFailure({ ...failure, code }, item, 'h')).toBe(true);
     for (const errorKind of ['damaged', 'empty', 'unknownFormat', 'still', 'video'] as const) expect(repeatsFailure({ ...failure, code: 'INPUT_UNSUPPORTED', errorKind }, item, 'h')).toBe(true);
     for (const errorKind of ['cutShort', 'empty'] as const) expect(repeatsFailure({ ...failure, code: 'VIDEO_CORRUPT', errorKind }, item, 'h')).toBe(true);
     // An unreadable file that does not say why (a permission, a killed ffprobe), a record from before

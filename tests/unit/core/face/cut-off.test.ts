@@ -1,6 +1,6 @@
 // Unit tests of the face cut-off rules (pure): YuNet box past an edge, landmarks past an edge.
 import { describe, expect, it } from 'vitest';
-import { cutOffSides, FACE_TILE_SIDE, faceTiles, landmarkCutOffSides } from '../../../../src/main/core/face/analyse-face';
+import { cutOffSides, FACE_TILE_SIDE, faceTiles, landmarkCutOffSides, rotateRgba } from '../../../../src/main/core/face/analyse-face';
 import { landmarkCrop } from '../../../../src/main/core/face/landmarks';
 
 const face = (x: number, y: number, width = 100, height = 120) => ({ x, y, width, height, score: 0.9, points: [] });
@@ -41,5 +41,18 @@ describe('faceTiles', () => {
       { x: 0, y: 0, width: 1600, height: 900 },
       { x: 500, y: 0, width: 1600, height: 900 },
     ]);
+  });
+});
+
+describe('rotateRgba', () => {
+  it('turns a picture clockwise by quarters, each pixel whole', () => {
+    // 3 wide, 2 high; pixel k is [k, 10 + k, 20 + k, 255].
+    const image = { width: 3, height: 2, data: Uint8Array.from({ length: 24 }, (_, i) => (i % 4 === 3 ? 255 : (i % 4) * 10 + (i >> 2))) };
+    const order = (turned: { width: number; height: number; data: Uint8Array }) => ({ size: [turned.width, turned.height], pixels: Array.from({ length: turned.width * turned.height }, (_, k) => turned.data[k * 4]) });
+    // 0 1 2 / 3 4 5 turned 90° clockwise: 3 0 / 4 1 / 5 2.
+    expect(order(rotateRgba(image, 90))).toEqual({ size: [2, 3], pixels: [3, 0, 4, 1, 5, 2] });
+    expect(order(rotateRgba(image, 180))).toEqual({ size: [3, 2], pixels: [5, 4, 3, 2, 1, 0] });
+    expect(order(rotateRgba(image, 270))).toEqual({ size: [2, 3], pixels: [2, 5, 1, 4, 0, 3] });
+    expect([...rotateRgba(image, 90).data.subarray(0, 4)]).toEqual([3, 13, 23, 255]);
   });
 });

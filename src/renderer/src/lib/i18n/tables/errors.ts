@@ -49,6 +49,8 @@ export const errors = {
   'fix.MULTIPLE_FACES': { en: 'Crop the photo so that only one person is in it.', 'zh-CN': '请裁剪照片，只保留一个人。' },
   'error.FACE_CUT_OFF': { en: 'The face touches the edge of the picture.', 'zh-CN': '人脸被图片边缘截断。' },
   'fix.FACE_CUT_OFF': { en: 'Use a photo with space around the head.', 'zh-CN': '请使用头部周围留有空间的照片。' },
+  'error.FACE_NOT_UPRIGHT': { en: 'The picture lies on its side or upside down.', 'zh-CN': '图片是横躺或倒置的。' },
+  'fix.FACE_NOT_UPRIGHT': { en: 'Turn it upright in a photo viewer, then drop it in again.', 'zh-CN': '请先在看图软件中把图片转正，再重新拖入。' },
   'error.TOO_TIGHT': { en: 'There is not enough room around the head for this size.', 'zh-CN': '头部周围留白不足，无法做成该规格。' },
   'fix.TOO_TIGHT': { en: 'Use a photo taken from further away.', 'zh-CN': '请使用拍摄距离更远的照片。' },
   'error.TOO_TIGHT.sideways': { en: 'There is not enough room to the left and right of the head for this size.', 'zh-CN': '头部左右两侧留白不足，无法做成该规格。' },
