@@ -320,6 +320,13 @@ describe('ID-photo workspace in Chromium', () => {
     writeFileSync(notImage, 'not a picture');
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), notImage);
     await expect.poll(() => app.page.textContent('[data-testid=idphoto-failure]'), { timeout: 60_000 }).toMatch(/INPUT_UNSUPPORTED/);
+    // A photo lying on its side (no orientation tag) is refused as such, with what to do.
+    const lying = join(tempDir('cutout-e2e-id-'), 'lying.jpg');
+    await sharp(evalFile('id_portraits', 'images', 'df_img1.jpg')).rotate(270).jpeg().toFile(lying);
+    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), lying);
+    await expect.poll(() => app.page.textContent('[data-testid=idphoto-failure]'), { timeout: 60_000 }).toMatch(/FACE_NOT_UPRIGHT/);
+    expect(await app.page.textContent('[data-testid=idphoto-failure]')).toMatch(/The picture lies on its side\..*Turn it 90° clockwise in a photo viewer/s);
+    await app.page.screenshot({ path: join(SCREENS, 'idphoto-lying.png') });
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), group);
     await expect.poll(() => app.page.textContent('[data-testid=idphoto-failure]'), { timeout: 60_000 }).toMatch(/MULTIPLE_FACES/);
     await expect.poll(recentNames, { timeout: 10_000 }).toContain('group.jpg');

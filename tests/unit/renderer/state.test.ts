@@ -272,6 +272,15 @@ describe('describeError', () => {
     expect(tight(['bottom'])).toBe('The photo does not show enough below the chin for this size.');
     expect(tight(['top'])).toBe('There is not enough room above the head for this size.');
     expect(tight(['left', 'bottom'])).toBe('There is not enough room around the head for this size.');
+    // A picture lying down: which way it stands up is said (a batch row, with no detail, says either).
+    const lying = (turnDeg?: number) => describeError({ code: 'FACE_NOT_UPRIGHT', message: 'x', detail: turnDeg === undefined ? undefined : { turnDeg } })!;
+    expect([90, 270, 180, undefined].map((t) => translate('en', lying(t).fixKey))).toEqual([
+      'Turn it 90° clockwise in a photo viewer, then drop it in again.',
+      'Turn it 90° counter-clockwise in a photo viewer, then drop it in again.',
+      'Turn it half way round in a photo viewer, then drop it in again.',
+      'Turn it upright in a photo viewer, then drop it in again.',
+    ]);
+    expect([translate('en', lying(180).messageKey), translate('zh-CN', lying(90).messageKey)]).toEqual(['The picture is upside down.', '图片是横躺的。']);
     // Errors as the status bar and batch rows show them: a kind is only read for its own codes.
     expect(describeError({ code: 'OUTPUT_NOT_WRITABLE', message: 'x', detail: { nameTooLong: true } })!.messageKey).toBe('error.OUTPUT_NOT_WRITABLE.nameTooLong');
     expect(describeError({ code: 'DISK_FULL', message: 'x', detail: { nameTooLong: true } })!.messageKey).toBe('error.DISK_FULL');

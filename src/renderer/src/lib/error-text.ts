@@ -35,7 +35,7 @@ export function describeError(error: unknown): ErrorNotice | null {
   // A batch's failure carries the kind itself (errorKind); a thrown error in its detail.
   // An output name too long for the file system is not a read-only folder (OUTPUT_NOT_WRITABLE's).
   const kind = e.errorKind ?? errorKindOf(e.detail);
-  const asked = kind ? `.${kind}` : code === 'TOO_TIGHT' ? tightVariant(e.detail) : '';
+  const asked = kind ? `.${kind}` : code === 'TOO_TIGHT' ? tightVariant(e.detail) : code === 'FACE_NOT_UPRIGHT' ? turnVariant(e.detail) : '';
   // A kind with no words of its own for this code (the table's) is said as the code's.
   const variant = asked && `error.${code}${asked}` in MESSAGES ? asked : '';
   return {
@@ -70,6 +70,12 @@ function paramsOf(code: ErrorCode, detail: unknown): Record<string, string | num
   if (code !== 'IMAGE_TOO_LARGE') return {};
   const d = (detail ?? {}) as { maxPixels?: unknown };
   return { limit: Math.round((typeof d.maxPixels === 'number' ? d.maxPixels : DEFAULT_MAX_SOURCE_PIXELS) / 1e6) };
+}
+
+/** Which way a FACE_NOT_UPRIGHT picture stands up (detail.turnDeg, clockwise), as the wording's variant; '' when not said. */
+function turnVariant(detail: unknown): string {
+  const turn = (detail as { turnDeg?: unknown } | null | undefined)?.turnDeg;
+  return turn === 90 ? '.clockwise' : turn === 270 ? '.counterClockwise' : turn === 180 ? '.halfTurn' : '';
 }
 
 /**
