@@ -382,6 +382,28 @@ describe('idphoto refusals', () => {
     expect(Math.abs(fromTagged.report.measurements.tiltDeg.value!)).toBeLessThan(1);
   });
 
+  it('makes the photo of a letterboxed picture from what is inside its black bars, as from the picture without them', async () => {
+    const src = evalFile('id_portraits', 'images', 'df_img1.jpg');
+    const spec = lib.get('icao-35x45');
+    // Black bars of 80 px above and below and 60 px at the sides, as a gallery screenshot or a face dataset's padding has.
+    const boxed = await sharp(src).extend({ top: 80, bottom: 80, left: 60, right: 60, background: '#000' }).jpeg({ quality: 92 }).toBuffer();
+    const plain = await makeIdPhoto(await decodeImage(src), { spec, background: 'white' }, env);
+    const made = await makeIdPhoto(await decodeImage(boxed), { spec, background: 'white' }, env);
+    expect(made.report.measurements.crownChinMm.value).toBeCloseTo(plain.report.measurements.crownChinMm.value!, 1);
+    // Its shoulders ran into the bottom bar: a black wedge under them, which the background checks
+    // did not see. Its bottom rows are as dark as the plain picture's (her dress is black).
+    const { data, width, height } = made.image;
+    const darkShare = (d: Uint8Array): number => {
+      let dark = 0;
+      for (let y = height - 40; y < height; y++) for (let x = 0; x < width; x++) if (Math.max(d[(y * width + x) * 4], d[(y * width + x) * 4 + 1], d[(y * width + x) * 4 + 2]) < 30) dark++;
+      return dark / (40 * width);
+    };
+    expect(Math.abs(darkShare(data) - darkShare(plain.image.data))).toBeLessThan(0.01);
+    let diff = 0;
+    for (let i = 0; i < data.length; i += 4) for (let c = 0; c < 3; c++) diff += Math.abs(data[i + c] - plain.image.data[i + c]);
+    expect(diff / (width * height * 3)).toBeLessThan(4);
+  });
+
   it('gives TOO_TIGHT (bottom) when the photo ends just under the chin', async () => {
     const src = evalFile('id_portraits', 'images', 'hv_test1.jpg');
     const full = await makeIdPhoto(await decodeImage(src), { spec: lib.get('icao-35x45') }, env);

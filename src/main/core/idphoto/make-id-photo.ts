@@ -11,6 +11,7 @@ import type { Point } from '../face/yunet';
 import { eyeOpening, gazeOffset, mouthOpening } from '../face/landmarks';
 import { parseBackground, parseHexColor } from '../image/composite';
 import { brightnessTable } from '../image/tone';
+import { contentBox, type PixelBox } from '../image/border-bars';
 import { autoBrightnessEv, composePhoto } from './auto-brightness';
 import { decodeImage, decodeToWorkOn, type DecodedImage, type RgbaImage } from '../image/decode';
 import { cropRgba, resizeRgba, resizeToRgb, type RgbImage } from '../image/resize';
@@ -101,17 +102,18 @@ const BAND_ALLOWANCE_MM = 0.25;
 
 /**
  * Work area around the face: what the widest specs (US 2x2, Canada 50x70) can need, about
- * ±1.8 face widths, 1.3 face heights above and 1.5 below the face box.
+ * ±1.8 face widths, 1.3 face heights above and 1.5 below the face box, inside the picture's
+ * content (`content`: inside the flat bars of a letterboxed picture, contentBox).
  */
-function workRegion(face: FaceAnalysis, w: number, h: number): { x: number; y: number; width: number; height: number } {
+function workRegion(face: FaceAnalysis, content: PixelBox): PixelBox {
   const f = face.face;
   const cx = f.x + f.width / 2;
-  const x0 = Math.max(0, Math.floor(cx - 1.8 * f.width));
-  const x1 = Math.min(w, Math.ceil(cx + 1.8 * f.width));
-  const y0 = Math.max(0, Math.floor(f.y - 1.3 * f.height));
+  const x0 = Math.max(content.x, Math.floor(cx - 1.8 * f.width));
+  const x1 = Math.min(content.x + content.width, Math.ceil(cx + 1.8 * f.width));
+  const y0 = Math.max(content.y, Math.floor(f.y - 1.3 * f.height));
   // An interior edge counts as person where the alpha reaches it, so a crop never runs past it
   // onto the body (TOO_TIGHT instead).
-  const y1 = Math.min(h, Math.ceil(f.y + f.height * 2.5));
+  const y1 = Math.min(content.y + content.height, Math.ceil(f.y + f.height * 2.5));
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 
@@ -130,7 +132,9 @@ const HEAD_STEP_MM = 0.01;
 export interface IdPhotoAnalysis {
   face: FaceAnalysis;
   /** The source region the work image covers, and its scale (work px per source px). */
-  region: { x: number; y: number; width: number; height: number };
+  region: PixelBox;
+  /** The picture's content: inside the flat bars of a letterboxed one (contentBox), else all of it. */
+  content: PixelBox;
   workScale: number;
   work: RgbaImage;
   /** Alpha on the work image: the guided filter's for 'full' edges (solved again on the output), else refined. */
@@ -186,7 +190,11 @@ export async function analyseIdPhoto(source: RgbaImage, options: IdPhotoOptions,
 
   // Work image: the region around the head, scaled so the crop is ~1.1x the output resolution.
   onProgress?.({ stage: 'segment', done: 0, total: 1 });
-  const region = workRegion(face, source.width, source.height);
+  // A letterboxed picture's bars are neither person nor background: the photo is made of what is
+  // inside them, as if they were its edges (a body running into the bottom bar made a black wedge
+  // under it, which the background checks did not see).
+  const content = contentBox(source);
+  const region = workRegion(face, content);
   const estHeadPx = 1.45 * face.face.height;
   const estCropPx = (spec.heightMm / bandMid(spec.crownChinMm)) * estHeadPx;
   const workScale = Math.min(1, (1.1 * spec.heightPx) / estCropPx);
@@ -237,7 +245,7 @@ export async function analyseIdPhoto(source: RgbaImage, options: IdPhotoOptions,
       else if (workTrimap[i] === TRIMAP_FG) alpha[i] = 1;
     }
   }
-  return { face, region, workScale, work, alpha, workTrimap, workOwn, refine, model, provider: mask.provider, faceMs: t1 - t0, matteMs: performance.now() - t1, placements: [] };
+  return { face, region, content, workScale, work, alpha, workTrimap, workOwn, refine, model, provider: mask.provider, faceMs: t1 - t0, matteMs: performance.now() - t1, placements: [] };
 }
 
 /**
@@ -312,7 +320,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   // Refused before any work, as a colour that is not one is.
   const brightness = parseBrightness(options.brightnessEv ?? 0);
   const { analysis: a, isNew } = kept ? await kept.analyses.get(kept.sourceKey, source, options, env, ctx) : { analysis: await analyseIdPhoto(source, options, env, ctx), isNew: true };
-  const { face, region, workScale, work, alpha, workTrimap, workOwn, refine, model } = a;
+  const { face, region, content, workScale, work, alpha, workTrimap, workOwn, refine, model } = a;
   const workW = work.width;
   const workH = work.height;
   const sx = workW / region.width;
@@ -340,8 +348,8 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   let hiddenPx = 0;
   /** With a cut crown: the width (work px) of the flat line the source's top edge cuts across the head. */
   let cutWidthPx = 0;
-  // The hair runs into the source's own top edge (not just the matte region's).
-  const cutAtTop = scan?.touchesTop === true && region.y === 0;
+  // The hair runs into the source's own top edge (not just the matte region's), or its top bar's.
+  const cutAtTop = scan?.touchesTop === true && region.y === content.y;
   if (scan) {
     crownV = scan.crownV;
     if (cutAtTop) {
