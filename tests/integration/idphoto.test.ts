@@ -374,6 +374,17 @@ describe('idphoto refusals', () => {
       const err = await makeIdPhoto(await decodeImage(lying), { spec }, env).catch((e) => e);
       expect(err, `turned ${turned}`).toMatchObject({ code: 'FACE_NOT_UPRIGHT', detail: { turnDeg }, message: `The picture is ${how} (in a photo viewer), then use it again.` });
     }
+    // Someone else lying in the picture (too faint as it is to count) does not turn it: the face found is upright.
+    const lyingBeside = await sharp({ create: { width: 1550, height: 900, channels: 3, background: '#888888' } })
+      .composite([
+        { input: await sharp(evalFile('id_portraits', 'images', 'hv_test2.jpg')).resize({ width: 225 }).toBuffer(), left: 20, top: 50 },
+        { input: await sharp(src).rotate(270).resize({ height: 320 }).toBuffer(), left: 1000, top: 100 },
+      ])
+      .jpeg({ quality: 92 })
+      .toBuffer();
+    const beside = await makeIdPhoto(await decodeImage(lyingBeside), { spec }, env);
+    expect(beside.face.faces.length).toBe(1);
+    expect(beside.face.face.x + beside.face.face.width).toBeLessThan(250);
     // The same pixels with EXIF orientation 6 (a phone's "turn 90° clockwise to show"): the photo, as from the upright file.
     const tagged = await sharp(src).rotate(270).withMetadata({ orientation: 6 }).jpeg({ quality: 92 }).toBuffer();
     const fromTagged = await makeIdPhoto(await decodeImage(tagged), { spec }, env);

@@ -85,7 +85,7 @@ function guidedCoefficients(
     const ai = (corrIP[i] - mI * meanP[i]) / (varI + eps);
     a[i] = ai;
     b[i] = meanP[i] - ai * mI;
-    tmp[i] = varI > 0 ? varI / (varI + eps) : 0;
+    if (keepFlat) tmp[i] = varI > 0 ? varI / (varI + eps) : 0;
   }
   step(5);
   const flat = keepFlat ? { meanW: boxMean(tmp, width, height, r, new Float32Array(n), scratch), meanP2: boxMean(meanP, width, height, r, new Float32Array(n), scratch) } : undefined;
@@ -146,21 +146,13 @@ export function fastGuidedFilterGray(guide: Float32Array, smallP: Float32Array, 
   if (smallP.length !== w * h) throw new Error('fastGuidedFilterGray: input is not on the coarse grid');
   const r = Math.max(1, Math.round(radiusPx / s));
   const { meanA, meanB, flat } = guidedCoefficients(small.data, smallP, w, h, r, eps, new Float32Array(w * h), undefined, keepFlat);
-  // With keepFlat, p − mean(mean(p)) and 1 − mean(w) are enlarged as one plane: (1 − mean(w))·(p − mean(mean(p))).
-  let keep: Float32Array | null = null;
-  if (flat) {
-    keep = new Float32Array(w * h);
-    for (let c = 0; c < keep.length; c++) keep[c] = (1 - flat.meanW[c]) * (smallP[c] - flat.meanP2[c]);
-  }
+  // With keepFlat, (1 − mean(w))·(p − mean(mean(p))) is added to mean(b) on the coarse grid: the
+  // enlargement is linear, so it reaches every pixel with no plane of its own.
+  if (flat) for (let c = 0; c < meanB.length; c++) meanB[c] += (1 - flat.meanW[c]) * (smallP[c] - flat.meanP2[c]);
   // Bilinear enlargement of mean(a), mean(b) (pixel centres aligned), applied to the full guide.
   const q = new Float32Array(width * height);
   const cols = bilinearTaps(width, w, s);
   const rows = bilinearTaps(height, h, s);
-  const at = (plane: Float32Array, r0: number, r1: number, x0: number, x1: number, wx: number, wy: number): number => {
-    const top = plane[r0 + x0] + (plane[r0 + x1] - plane[r0 + x0]) * wx;
-    const bot = plane[r1 + x0] + (plane[r1 + x1] - plane[r1 + x0]) * wx;
-    return top + (bot - top) * wy;
-  };
   for (let y = 0; y < height; y++) {
     const r0 = rows.i0[y] * w;
     const r1 = rows.i1[y] * w;
@@ -169,8 +161,11 @@ export function fastGuidedFilterGray(guide: Float32Array, smallP: Float32Array, 
       const x0 = cols.i0[x];
       const x1 = cols.i1[x];
       const wx = cols.w[x];
-      let v = at(meanA, r0, r1, x0, x1, wx, wy) * guide[i] + at(meanB, r0, r1, x0, x1, wx, wy);
-      if (keep) v += at(keep, r0, r1, x0, x1, wx, wy);
+      const aTop = meanA[r0 + x0] + (meanA[r0 + x1] - meanA[r0 + x0]) * wx;
+      const aBot = meanA[r1 + x0] + (meanA[r1 + x1] - meanA[r1 + x0]) * wx;
+      const bTop = meanB[r0 + x0] + (meanB[r0 + x1] - meanB[r0 + x0]) * wx;
+      const bBot = meanB[r1 + x0] + (meanB[r1 + x1] - meanB[r1 + x0]) * wx;
+      const v = (aTop + (aBot - aTop) * wy) * guide[i] + bTop + (bBot - bTop) * wy;
       q[i] = v < 0 ? 0 : v > 1 ? 1 : v;
     }
   }

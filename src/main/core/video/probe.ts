@@ -131,7 +131,7 @@ export function parseProbeJson(json: ProbeJson): VideoInfo {
   // (and probeVideo puts the rate that shows each frame in its place, gifFrameRate).
   let fps = parseRate(video.avg_frame_rate) || parseRate(video.r_frame_rate);
   if (frameCount && streamDuration > 0 && (video.codec_name === 'gif' || !fps)) fps = frameCount / streamDuration;
-  else fps = variableBaseRate(fps, parseRate(video.r_frame_rate));
+  else fps = variableBaseRate(fps, parseRate(video.r_frame_rate), video.codec_name !== 'apng');
   const swap = rotationDeg === 90 || rotationDeg === 270;
   const width = shownWidth(video.width!, video.sample_aspect_ratio);
   return {
@@ -158,12 +158,13 @@ const MAX_BASE_FPS = 120;
  * where its frames come at a variable rate (a phone's recording, a screen capture: the mean rate
  * well under the rate its timestamps step at, r_frame_rate) that base rate. At the mean rate the
  * frames that come faster were skipped: a clip of 30 frames in its first second and 30 in the next
- * 5.5, 9.2 a second on the mean, showed 9 of the first 30. A base rate twice the mean is an
+ * 5.5, 9.2 a second on the mean, showed 9 of the first 30. Where `mayBeInterlaced` (a video codec;
+ * not an APNG, whose frames have delays of their own), a base rate twice the mean is an
  * interlaced clip's field rate (25i read as 50), not a variable rate.
  */
-export function variableBaseRate(meanFps: number, baseFps: number): number {
+export function variableBaseRate(meanFps: number, baseFps: number, mayBeInterlaced = true): number {
   if (!(meanFps > 0) || !(baseFps > meanFps * 1.1) || baseFps > MAX_BASE_FPS) return meanFps;
-  return Math.abs(baseFps / meanFps - 2) < 0.02 ? meanFps : baseFps;
+  return mayBeInterlaced && Math.abs(baseFps / meanFps - 2) < 0.02 ? meanFps : baseFps;
 }
 
 /** VideoInfo.alphaDecoder for a stream of `codec` whose alpha_mode tag is `alphaMode`. */
@@ -187,7 +188,7 @@ export function parseFfmpegInfo(stderr: string): VideoInfo {
   const line = vm[0];
   // "9.23 fps, 30 tbr": the mean rate, and the rate the timestamps step at (variableBaseRate).
   const tbr = Number(/([\d.]+) tbr/.exec(line)?.[1] ?? 0) || 0;
-  const fps = variableBaseRate(Number(/([\d.]+) fps/.exec(line)?.[1] ?? 0) || tbr, tbr);
+  const fps = variableBaseRate(Number(/([\d.]+) fps/.exec(line)?.[1] ?? 0) || tbr, tbr, vm[1] !== 'apng');
   let rotationDeg = 0;
   const disp = /rotation of (-?[\d.]+) degrees/.exec(stderr);
   const tag = /rotate\s*:\s*(-?\d+)/.exec(stderr);

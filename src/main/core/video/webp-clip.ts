@@ -32,21 +32,22 @@ export function playedDelayMs(delayMs: number | undefined): number {
   return delayMs !== undefined && delayMs > 10 ? delayMs : 100;
 }
 
-/** How far (ms) an animation's delays may be from their mean and still be a steady rate: a GIF's are whole centiseconds (23.08 fps is written 40, 50, 40 ms). */
-const STEADY_DELAY_SPREAD_MS = 10;
-
 /**
  * The rate an animation of frames lasting `delaysMs` (as played) is decoded at to show each of its
- * frames: its mean rate where they are steady (each within STEADY_DELAY_SPREAD_MS of their mean:
- * AnimateDiff's 40, 50, 40 ms GIFs are 23.08 fps, each frame taken once), else its shortest
- * frame's. The mean rate skipped frames shorter than the mean: a GIF of 100 and 400–600 ms
- * frames, 4 a second on the mean, lost its 100-ms ones, as did one of 100-ms frames ending on a
- * 2-s hold.
+ * frames: its mean rate where they are steady, else its shortest frame's. Steady: each frame starts
+ * within a third of the mean frame of where a steady rate puts it, so that the decode's rate, which
+ * takes the frame nearest each of its ticks, takes each once (AnimateDiff's 40, 50, 40 ms GIFs are
+ * 23.08 fps written in whole centiseconds, each within 3.3 ms). The mean rate skipped frames shorter
+ * than the mean: a GIF of 100-ms frames between 400–600-ms holds, 4 a second on the mean, lost
+ * three of its ten, and one of five 20-ms frames then five 40-ms ones (each within 10 ms of the
+ * mean, 30 ms) two.
  */
 export function frameRateOfDelays(delaysMs: readonly number[]): number {
   if (delaysMs.length === 0) return 0;
   const mean = delaysMs.reduce((a, b) => a + b, 0) / delaysMs.length;
-  const steady = delaysMs.every((d) => Math.abs(d - mean) <= STEADY_DELAY_SPREAD_MS);
+  let start = 0;
+  let steady = true;
+  for (let k = 0; k < delaysMs.length && steady; start += delaysMs[k], k++) steady = Math.abs(start - k * mean) <= mean / 3;
   const frame = steady ? mean : Math.min(...delaysMs);
   return frame > 0 ? 1000 / frame : 0;
 }

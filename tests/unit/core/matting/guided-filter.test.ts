@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultGuidedSubsample, fastGuidedFilterGray, guidedFilterGray, lumaOf, upsampleMaskGuided } from '../../../../src/main/core/matting/guided-filter';
 import { resizeFloatBilinear } from '../../../../src/main/core/image/resize';
+import { refineMatte } from '../../../../src/main/core/matting/refine';
 
 const W = 240, H = 200;
 
@@ -62,7 +63,7 @@ describe('guided filter', () => {
     expect(Math.max(...q)).toBeLessThanOrEqual(1);
   });
 
-  it('keeps the mask where the picture is flat (keepFlat): no halo round a dark subject on a flat dark background, and the edge of a bright one as before', () => {
+  it('keeps the mask where the picture is flat (keepFlat): no halo round a dark subject on a flat dark background, and the edge of a bright one as before; fast edges do', async () => {
     // Pixels over 0.1 more than 4 px outside the true outline: the plain filter's blur of the mask where the guide gives it nothing to follow.
     const outside = (() => {
       const d = new Uint8Array(W * H);
@@ -83,5 +84,8 @@ describe('guided filter', () => {
       const edgeKept = upsampleMaskGuided(mask, mw, mh, image, { radiusPx: 6, subsample, keepFlat: true });
       expect(sad(edgeKept, alpha)).toBeLessThan(sad(edgePlain, alpha) * 1.05);
     }
+    // The cut-out's fast edges keep it (its guided filter at its own radius, then the haze rule).
+    const fast = await refineMatte({ image: dark.image, mask: dark.mask, maskW: dark.mw, maskH: dark.mh, mode: 'fast', shouldEstimateForeground: false });
+    expect(halo(fast.alpha)).toBeLessThanOrEqual(halo(resizeFloatBilinear(dark.mask, dark.mw, dark.mh, W, H)) + 50);
   });
 });

@@ -38,12 +38,17 @@ describe('parseProbeJson', () => {
     // A steady clip (29.97 in a 30 base), a 25i clip read as 50, and a timebase past 120: the mean.
     expect(video('30/1', '30000/1001')).toBeCloseTo(29.97, 2);
     expect(video('50/1', '25/1')).toBe(25);
+    // An APNG of 50 and 150-ms frames (not interlaced, whatever its rates): its base rate.
+    expect(parseProbeJson({ streams: [{ codec_type: 'video', codec_name: 'apng', width: 64, height: 64, r_frame_rate: '20/1', avg_frame_rate: '10/1' }], format: { duration: '1' } }).fps).toBe(20);
     expect(video('600/1', '20/1')).toBe(20);
     expect(variableBaseRate(0, 30)).toBe(0);
   });
   it("takes an animation's rate from its delays: the mean where steady (centiseconds round it), else its shortest frame's", () => {
     // AnimateDiff's 23.08-fps GIFs are written 40, 50, 40 ms: each frame taken once at the mean.
     expect(frameRateOfDelays([40, 50, 40, 40, 50, 40])).toBeCloseTo(1000 / 43.33, 2);
+    // Runs of short frames, then of long ones (each within 10 ms of a 30-ms mean): not steady.
+    expect(frameRateOfDelays([20, 20, 20, 20, 20, 40, 40, 40, 40, 40])).toBe(50);
+    expect(frameRateOfDelays([...Array<number>(10).fill(40), ...Array<number>(10).fill(60)])).toBe(25);
     // 100-ms frames between long holds, and 100-ms ones ending on a 2-s hold: 10 a second.
     expect(frameRateOfDelays([100, 400, 100, 600, 100, 400, 200, 400, 100, 100])).toBe(10);
     expect(frameRateOfDelays([100, 100, 100, 2000])).toBe(10);
