@@ -106,7 +106,7 @@ const TURNED_SCORE_MARGIN = 0.03;
 /**
  * The least score of the face a turn finds (uprightTurn): the faces of the ccp_person, id_portraits
  * and AFLW photos upright scored 0.86 and more; a picture of clouds with no face in it, 0.77 upside
- * down (a training backdrop, amehazu_13; 30 such backdrops tried), which read "upside down".
+ * down (a training backdrop, amehazu_13; 80 such backdrops tried), which read "upside down".
  */
 const TURNED_MIN_SCORE = 0.8;
 

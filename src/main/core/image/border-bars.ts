@@ -47,7 +47,7 @@ const CONTENT_EDGE_TOLERANCE = 4;
 const EDGE_END_SHARE = 0.25;
 /**
  * The share of the edge's line between its first and last content pixel that is content: a dark
- * photo beside a black bar is near it in places (image02545, black and white: 59 %).
+ * photo beside a black bar is near its black in places.
  */
 const CONTENT_EDGE_SHARE = 0.5;
 
