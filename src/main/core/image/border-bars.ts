@@ -2,15 +2,8 @@
 // phone's gallery, a face dataset's padding, a scan's black margin). The ID photo reads its person
 // inside them: a bar is not background, and a body that runs into one stops there
 // (core/idphoto/make-id-photo.ts). Pure typed-array code. Core (no electron).
+import type { PixelBox } from '../matting/closed-form';
 import type { RgbaImage } from './decode';
-
-/** A rectangle of a picture, in its pixels. */
-export interface PixelBox {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
 
 /**
  * How far (0..255, any channel) a bar's pixel may be from its colour: a bar is flat to a level or
