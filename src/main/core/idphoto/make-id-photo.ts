@@ -29,7 +29,7 @@ import { CENTRE_TOLERANCE } from '../../../shared/idphoto-report';
 import { wordList } from '../../../shared/labels';
 import { buildComplianceReport, round2, withFileSize, withWrittenBackground, type ComplianceReport } from './compliance';
 import { encodeIdPhoto, type EncodedIdPhoto } from './exact-file';
-import { bandMid, estimateHiddenCrown, inventedSides, topEdgeCutWidth, outputToImage, scanCrown, toAligned, topMarginBand, type AlignedFrame, type Placement, type Side } from './geometry';
+import { bandMid, estimateHiddenCrown, inventedSides, topEdgeCutWidth, outputToImage, sampleBilinear, scanCrown, toAligned, topMarginBand, type AlignedFrame, type Placement, type Side } from './geometry';
 import type { IdPhotoSpec } from './spec';
 import { keepPersonMatte, PERSON_REACH_MM } from './person-matte';
 
@@ -116,6 +116,70 @@ function workRegion(face: FaceAnalysis, content: PixelBox): PixelBox {
   // onto the body (TOO_TIGHT instead).
   const y1 = Math.min(content.y + content.height, Math.ceil(f.y + f.height * 2.5));
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+/**
+ * Above this roll (degrees) the person model is shown the work image turned level about the eyes
+ * (levelledMask). A person model learnt on people standing up: a head tilted 25° or more kept parts of
+ * the backdrop beside it (a sign's letters by the hair of a picture tilted 50° went into the photo,
+ * and its background checks read them as person). Up to about 10° the people a model learnt on
+ * are tilted as much, and the picture is shown as it is (no resampling). Not tuned on a photo:
+ * the tilt a person standing at ease shows.
+ */
+export const LEVEL_MASK_ROLL_DEG = 10;
+
+/** A picture around the work image at its scale (or the work image itself): picture px = o + k × work px. */
+export interface AroundWork {
+  image: RgbaImage;
+  ox: number;
+  oy: number;
+  kx: number;
+  ky: number;
+}
+
+/**
+ * The person model's mask of a work image (workW × workH): a head rolled by `rollDeg` (the eye
+ * line's angle) is shown to `runModel` level, turned about `pivot` (the eyes' midpoint, work px) on a
+ * picture of the work image's own size, the pivot where it was (so the person is as large in the
+ * model's input as without the turn); its pixels are taken from `around`, a picture that reaches
+ * past the work image where the source does (past it, its edge carried on, as the photo's warp
+ * does). The mask comes back onto the work image's grid at the model's resolution; the work image's
+ * corners the level picture leaves out take its nearest edge. At or below LEVEL_MASK_ROLL_DEG the
+ * work image is run as it is.
+ */
+export async function levelledMask<M extends { mask: Float32Array; width: number; height: number }>(
+  work: RgbaImage,
+  rollDeg: number,
+  pivot: Point,
+  around: () => Promise<AroundWork>,
+  runModel: (image: RgbaImage) => Promise<M>,
+): Promise<M> {
+  if (!(Math.abs(rollDeg) > LEVEL_MASK_ROLL_DEG)) return runModel(work);
+  const t = (rollDeg * Math.PI) / 180;
+  const c = Math.cos(t);
+  const s = Math.sin(t);
+  const { width, height } = work;
+  const wide = await around();
+  // Level pixel corner (X, Y) -> work point pivot + R(t)((X, Y) − pivot) -> picture point o + k × work.
+  const wx0 = pivot.x - c * pivot.x + s * pivot.y;
+  const wy0 = pivot.y - s * pivot.x - c * pivot.y;
+  const toPicture: PixelAffine = { x0: wide.ox + wide.kx * wx0, y0: wide.oy + wide.ky * wy0, xPerCol: wide.kx * c, yPerCol: wide.ky * s, xPerRow: -wide.kx * s, yPerRow: wide.ky * c };
+  const { warped } = warpToPhoto(wide.image, new Float32Array(wide.image.width * wide.image.height), toPicture, width, height, null);
+  const result = await runModel(warped);
+  // Back onto the work image's grid: work point p -> level point pivot + R(−t)(p − pivot).
+  const mx = result.width / width;
+  const my = result.height / height;
+  const mask = new Float32Array(result.width * result.height);
+  for (let y = 0, i = 0; y < result.height; y++) {
+    for (let x = 0; x < result.width; x++, i++) {
+      const dx = (x + 0.5) / mx - pivot.x;
+      const dy = (y + 0.5) / my - pivot.y;
+      const u = Math.min(result.width - 1, Math.max(0, (pivot.x + dx * c + dy * s) * mx - 0.5));
+      const v = Math.min(result.height - 1, Math.max(0, (pivot.y - dx * s + dy * c) * my - 0.5));
+      mask[i] = sampleBilinear(result.mask, result.width, result.height, u, v);
+    }
+  }
+  return { ...result, mask };
 }
 
 /** How far inside the top-margin band a nudge stops (mm): see the placement search. */
@@ -223,8 +287,28 @@ export async function analyseIdPhoto(source: RgbaImage, options: IdPhotoOptions,
   const sx = workW / region.width;
   const sy = workH / region.height;
   const model = await resolveMaskModel(env, 'person', options.modelId);
-  // The person model takes the gain the face models took on the same picture (exposureGain).
-  const mask = await runMaskModel(work, model, { provider: env.provider, threads: env.threads }, { exposureGain: face.exposureGain });
+  // The person model takes the gain the face models took on the same picture (exposureGain), and
+  // sees a tilted head levelled (levelledMask).
+  const eyeMid = { x: ((face.eyes[0].x + face.eyes[1].x) / 2 - region.x) * sx, y: ((face.eyes[0].y + face.eyes[1].y) / 2 - region.y) * sy };
+  const around = async (): Promise<AroundWork> => {
+    // A picture with transparency of its own is levelled from its work image (edge carried on).
+    if (workOwn) return { image: work, ox: 0, oy: 0, kx: 1, ky: 1 };
+    // The source around the work region, as far as the level picture's corners reach, at the work scale.
+    const r = Math.hypot(workW, workH) / Math.min(sx, sy);
+    const cx = region.x + eyeMid.x / sx;
+    const cy = region.y + eyeMid.y / sy;
+    const x0 = Math.max(content.x, Math.floor(cx - r));
+    const y0 = Math.max(content.y, Math.floor(cy - r));
+    const x1 = Math.min(content.x + content.width, Math.ceil(cx + r));
+    const y1 = Math.min(content.y + content.height, Math.ceil(cy + r));
+    const w = Math.max(1, Math.round((x1 - x0) * sx));
+    const h = Math.max(1, Math.round((y1 - y0) * sy));
+    const image = opaqueRgba(await resizeToRgb(cropRgba(source, x0, y0, x1 - x0, y1 - y0), w, h, { kernel: 'linear', flatten: false }));
+    const kx = w / (x1 - x0) / sx;
+    const ky = h / (y1 - y0) / sy;
+    return { image, ox: (region.x - x0) * sx * kx, oy: (region.y - y0) * sy * ky, kx, ky };
+  };
+  const mask = await levelledMask(work, face.rollDeg, eyeMid, around, (image) => runMaskModel(image, model, { provider: env.provider, threads: env.threads }, { exposureGain: face.exposureGain }));
   throwIfAborted(signal);
   // Alpha here; foreground colours later on the output-sized crop only (estimating them on the
   // whole work region cost 2-3x more for pixels that are cropped away). 'full' places the crop on
