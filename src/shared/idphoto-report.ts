@@ -124,6 +124,7 @@ export const CHECK_NAMES_EN = {
   mouthOpeningPct: 'Mouth open',
   eyeOpeningPct: 'Eye opening',
   gazeOffsetPct: 'Looking aside',
+  headTurnDeg: 'Head turned',
 } as const satisfies Record<string, string>;
 
 /** A failedCheckLine as English words, for the CLI and report.csv: "Hair cut by the photo edge: 1.84 mm (≤ 1 mm)". */

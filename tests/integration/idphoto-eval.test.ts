@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
 import { detectLandmarks, WFLW } from '../../src/main/core/face/landmarks';
-import { deltaE, EYES_OPEN_MIN_PCT, GAZE_OFFSET_MAX_PCT, GLARE_MAX_PCT, LIGHTING_BALANCE_MAX_EV, srgbToLab } from '../../src/main/core/idphoto/compliance';
+import { deltaE, EYES_OPEN_MIN_PCT, GAZE_OFFSET_MAX_PCT, HEAD_TURN_MAX_DEG, GLARE_MAX_PCT, LIGHTING_BALANCE_MAX_EV, srgbToLab } from '../../src/main/core/idphoto/compliance';
 import { detectFaces } from '../../src/main/core/face/yunet';
 import { decodeImage } from '../../src/main/core/image/decode';
 import { encodeImage } from '../../src/main/core/image/encode';
@@ -36,6 +36,8 @@ describe('id_portraits: ICAO 35x45 and CN 1-inch', () => {
     const glares = new Map<string, number>();
     /** Each photo's gaze offset (%; the same landmarks for both specs). */
     const gazes = new Map<string, number>();
+    /** Each photo's head turn (degrees; the same landmarks for both specs). */
+    const turns = new Map<string, number>();
     for (const specId of ['icao-35x45', 'cn-1inch']) {
       const spec = lib.get(specId);
       for (const file of files) {
@@ -51,6 +53,7 @@ describe('id_portraits: ICAO 35x45 and CN 1-inch', () => {
           if (specId === 'icao-35x45') lightings.set(file, r.report.measurements.lightingBalanceEv!.value!);
           if (specId === 'icao-35x45') glares.set(file, r.report.measurements.glarePct!.value!);
           gazes.set(file, r.report.measurements.gazeOffsetPct!.value!);
+          turns.set(file, r.report.measurements.headTurnDeg!.value!);
           if (OUT) {
             const png = await encodeImage(r.image, { format: 'png' });
             mkdirSync(join(OUT, specId), { recursive: true });
@@ -88,6 +91,9 @@ describe('id_portraits: ICAO 35x45 and CN 1-inch', () => {
     // Everyone in these portraits looks at the camera (looked at): none may read as looking aside.
     expect(gazes.size).toBeGreaterThanOrEqual(30);
     for (const [file, value] of gazes) expect(value, `${file}: pupils off the middle`).toBeLessThanOrEqual(GAZE_OFFSET_MAX_PCT);
+    // Portraits facing the camera, some a little turned (df_img61, 15°): none reads as turned away.
+    expect(turns.size).toBeGreaterThanOrEqual(30);
+    for (const [file, value] of turns) expect(value, `${file}: head turned`).toBeLessThanOrEqual(HEAD_TURN_MAX_DEG);
     // Two of these press photos were looked at as lit from one side (docs/idphoto.md, "Lighting"):
     // they, and only they, are over the limit.
     expect(lightings.size).toBeGreaterThanOrEqual(30);

@@ -11,8 +11,10 @@ import type { FaceBox, Point } from './yunet';
 
 /** WFLW-98 indices used by the ID-photo code. */
 export const WFLW = {
-  /** Jaw contour 0..32; 16 is the chin tip. */
+  /** Jaw contour 0..32 (image-left ear to image-right ear); 16 is the chin tip. */
   chin: 16,
+  /** The nose bridge's lowest point, the tip (bridge 51..54). */
+  noseTip: 54,
   /** Pupil centres: 96 is on the image-left eye, 97 on the image-right eye. */
   eyeA: 96,
   eyeB: 97,
@@ -92,6 +94,47 @@ export function gazeOffset(landmarks: readonly Point[]): number | undefined {
     sum += ((landmarks[pupil].x - a.x) * dx + (landmarks[pupil].y - a.y) * dy) / width2;
   }
   return sum / 2 - 0.5;
+}
+
+/**
+ * How far the nose stands out before the face's outline at its height, in half-widths of the face
+ * there (a head about 14 cm across the cheeks, its nose tip about 2.5 cm in front of them:
+ * (7 + 2.5) / 7). headTurnDeg reads the turn from it; not fitted (AFLW2000's eight faces with
+ * their poses, 11° to 46° turned, read within 7° of their own; docs/idphoto.md, "Head turn").
+ */
+export const NOSE_DEPTH_RATIO = 1.35;
+
+/**
+ * How far the head is turned from the camera (yaw), in degrees, + towards the photo's right (the
+ * way gazeOffset counts): in the frame of the eye line, the nose tip (WFLW 54) between the jaw
+ * outline's two sides (0..16 and 32..16) at its height; a turned head brings the nose nearer the
+ * side it turns to, by NOSE_DEPTH_RATIO × sin(turn) of the half-width. Undefined when the outline
+ * does not reach the nose's height on both sides.
+ */
+export function headTurnDeg(landmarks: readonly Point[]): number | undefined {
+  const a = landmarks[WFLW.eyeA];
+  const b = landmarks[WFLW.eyeB];
+  const t = Math.atan2(b.y - a.y, b.x - a.x);
+  const c = Math.cos(t);
+  const s = Math.sin(t);
+  const level = (p: Point): Point => ({ x: p.x * c + p.y * s, y: -p.x * s + p.y * c });
+  const nose = level(landmarks[WFLW.noseTip]);
+  /** Where the outline (points in order from the top of one side down to the chin) crosses the nose's height. */
+  const outlineAt = (indices: number[]): number | undefined => {
+    for (let k = 0; k + 1 < indices.length; k++) {
+      const p = level(landmarks[indices[k]]);
+      const q = level(landmarks[indices[k + 1]]);
+      if ((p.y - nose.y) * (q.y - nose.y) <= 0 && p.y !== q.y) return p.x + ((nose.y - p.y) * (q.x - p.x)) / (q.y - p.y);
+    }
+    return undefined;
+  };
+  const side = Array.from({ length: WFLW.chin + 1 }, (_, k) => k);
+  const left = outlineAt(side);
+  const right = outlineAt(side.map((k) => 2 * WFLW.chin - k));
+  if (left === undefined || right === undefined || !(right - left > 0)) return undefined;
+  const asymmetry = (right - nose.x - (nose.x - left)) / (right - left);
+  // The nose nearer the image-left side: the face turned towards the photo's left.
+  return (-Math.asin(Math.max(-1, Math.min(1, asymmetry / NOSE_DEPTH_RATIO))) * 180) / Math.PI;
 }
 
 /** The square crop PFLD sees: side = max(w, h) of the face box, centred on it. */

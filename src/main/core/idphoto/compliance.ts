@@ -54,6 +54,8 @@ export interface ComplianceReport {
     eyeOpeningPct?: Measurement;
     /** How far the pupils sit from the middle of the eyes, % of an eye's width (face/landmarks.ts gazeOffset); judged for document specs. */
     gazeOffsetPct?: Measurement;
+    /** How far the head is turned from the camera, degrees (face/landmarks.ts headTurnDeg); judged for document specs. */
+    headTurnDeg?: Measurement;
   };
   /** Guides in output pixels for drawing over the preview. */
   guides: { crownY: number; chinY: number; eyeY: number; centreX: number };
@@ -143,6 +145,8 @@ export interface ComplianceInput {
   eyeOpening?: number;
   /** The pupils' mean offset from the middle of the eyes, in eye widths, + towards the photo's right (gazeOffset); absent: not measured. */
   gazeOffset?: number;
+  /** The head's turn from the camera, degrees, + towards the photo's right (headTurnDeg); absent: not measured. */
+  headTurnDeg?: number;
 }
 
 /**
@@ -341,6 +345,17 @@ function median(values: number[]): number {
  */
 export const GAZE_OFFSET_MAX_PCT = 12;
 
+/**
+ * The most a head may be turned from the camera where a spec is for a document, degrees
+ * (headTurnDeg): passports ask for a frontal pose (ISO/IEC 19794-5: within 5°), which a reading of
+ * the landmarks cannot tell apart from a few degrees of its own error (a man facing the camera,
+ * LivePortrait's d18, reads up to 6°). Set where a head is turned for anyone to see: the
+ * id_portraits photos read up to 15° (df_img61, a slight turn), the person_clips frames from 17°
+ * on were all turned away (docs/idphoto.md, "Head turn"); a round figure above both, not fitted. A
+ * slight turn passes: look yourself.
+ */
+export const HEAD_TURN_MAX_DEG = 20;
+
 /** How much hair the source may have cut above the crown before the photo fails (mm, about 12 px at 300 dpi). */
 export const HAIR_CUT_TOLERANCE_MM = 1;
 
@@ -464,6 +479,11 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
     const side = input.gazeOffset < 0 ? 'left' : 'right';
     const note = `the pupils sit towards the ${side} of the photo in the eyes: ${isDocument ? 'documents ask for the eyes to look at the camera (a glance to the side, or a head turned away from it, moves them)' : NO_BAND_NOTE}`;
     measurements.gazeOffsetPct = measure(Math.abs(input.gazeOffset) * 100, '%', null, isDocument ? GAZE_OFFSET_MAX_PCT : null, note);
+  }
+  if (input.headTurnDeg !== undefined) {
+    const side = input.headTurnDeg < 0 ? 'left' : 'right';
+    const note = `the head is turned towards the ${side} of the photo: ${isDocument ? 'documents ask for the face turned straight to the camera (turn the head, or the camera, until the nose is midway between the cheeks)' : NO_BAND_NOTE}`;
+    measurements.headTurnDeg = measure(Math.abs(input.headTurnDeg), 'deg', null, isDocument ? HEAD_TURN_MAX_DEG : null, note);
   }
   // A visibly flat-cut hairline is more than a measuring matter: offices ask for the whole head.
   if (hiddenMm > 0.05 || input.crownTouchesTop) measurements.hairCutMm = measure(hiddenMm, 'mm', null, HAIR_CUT_TOLERANCE_MM, 'the hair runs into the top edge of the source; the missing part is estimated from the head outline at the edge; use a photo with room above the head');

@@ -8,7 +8,7 @@ import { throwIfAborted } from '../abort';
 import type { CoreEnv } from '../env';
 import { analyseFace, type FaceAnalysis } from '../face/analyse-face';
 import type { Point } from '../face/yunet';
-import { eyeOpening, gazeOffset, mouthOpening } from '../face/landmarks';
+import { eyeOpening, gazeOffset, headTurnDeg, mouthOpening } from '../face/landmarks';
 import { parseBackground, parseHexColor } from '../image/composite';
 import { brightnessTable } from '../image/tone';
 import { contentBox } from '../image/border-bars';
@@ -653,6 +653,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     mouthOpening: mouthOpening(face.landmarks),
     eyeOpening: eyeOpening(face.landmarks),
     gazeOffset: gazeOffset(face.landmarks),
+    headTurnDeg: headTurnDeg(face.landmarks),
   });
   onProgress?.({ stage: 'composite', done: 2, total: 2 });
   const t4 = performance.now();

@@ -30,6 +30,7 @@ function measuredTip(name: string, m: IdPhotoMeasurement, allowedColours: readon
     case 'lightingBalanceEv':
     case 'glarePct':
     case 'gazeOffsetPct':
+    case 'headTurnDeg':
       return t(`idphoto.tip.${name}`);
     case 'backgroundColourDeltaE':
       return t('idphoto.tip.backgroundColourDeltaE', { colours: allowedColours.join(t('list.separator')) });

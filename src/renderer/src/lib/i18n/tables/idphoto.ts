@@ -118,6 +118,11 @@ export const idphoto = {
     en: 'How far the pupils sit from the middle of the eyes, in % of an eye\'s width: passports and IDs ask for the eyes to look at the camera; a glance to the side, or a head turned away with the eyes kept on the camera, reads high and is refused',
     'zh-CN': '瞳孔偏离眼睛中部的距离，占眼宽的百分比：护照和证件要求双眼直视镜头；目光侧视，或头部侧转而眼睛仍看镜头，读数偏高，不合格',
   },
+  'idphoto.m.headTurnDeg': { en: CHECK_NAMES_EN.headTurnDeg, 'zh-CN': '头部侧转' },
+  'idphoto.tip.headTurnDeg': {
+    en: 'How far the head is turned from the camera, in degrees, read from where the nose sits between the cheeks: passports and IDs ask for the face turned straight to the camera; a head clearly turned away is refused (a slight turn can still pass: look yourself)',
+    'zh-CN': '头部偏离正对镜头的角度（度），由鼻尖在两颊之间的位置估算：护照和证件要求正脸面对镜头；明显侧转的头部不合格（轻微侧转仍可能通过，请自行确认）',
+  },
   'idphoto.tip.faceLightness': {
     en: 'How light the face is (mean CIE L*, 0 black to 100 white): a face in shadow or an under-exposed photo is too dark, one burnt out by flash too light; offices refuse both. Brightness (under Adjust) lightens or darkens the person; its Auto takes the least step that passes',
     'zh-CN': '面部的明暗程度（CIE L* 平均值，0 为黑、100 为白）：背光、阴影或曝光不足会过暗，闪光过曝会过亮，受理单位均不接受。可用“微调”中的“亮度”调亮或调暗人像，“自动”取能通过检查的最小调整',
@@ -137,8 +142,8 @@ export const idphoto = {
     'zh-CN': '面部的色彩程度（与同亮度灰色的色差 ΔE76）：黑白照片为零，证件要求彩色照片',
   },
   'idphoto.notChecked': {
-    en: 'Not checked here: glasses, eyes half closed, eyes looking up or down, an expression beyond the closed mouth and open eyes, shadows that fall evenly on both sides (a hat\'s brim, a fringe), and that this is a recent photo of you. Look at these yourself before you send it.',
-    'zh-CN': '以下各项本软件不检查：眼镜、半闭眼、目光向上或向下、闭嘴和睁眼以外的表情、两侧对称的阴影（帽檐、刘海）、是否为本人近照。提交前请自行确认。',
+    en: 'Not checked here: glasses, eyes half closed, eyes looking up or down, a head turned a little (under 20°) or tipped up or down, an expression beyond the closed mouth and open eyes, shadows that fall evenly on both sides (a hat\'s brim, a fringe), and that this is a recent photo of you. Look at these yourself before you send it.',
+    'zh-CN': '以下各项本软件不检查：眼镜、半闭眼、目光向上或向下、头部轻微侧转（20° 以内）或仰头低头、闭嘴和睁眼以外的表情、两侧对称的阴影（帽檐、刘海）、是否为本人近照。提交前请自行确认。',
   },
   'idphoto.tip.faceCentreOffsetMm': { en: 'Face centre (between the eyes) from the vertical centre line', 'zh-CN': '两眼中点偏离竖直中线的距离' },
   'idphoto.tip.backgroundUniformityDeltaE': { en: 'How much the background varies: ΔE76 of its pixels from their mean (95th percentile)', 'zh-CN': '背景的均匀程度：背景像素与其平均色的色差 ΔE76（第 95 百分位）' },

@@ -1,0 +1,54 @@
+// The head's turn from the camera (face/landmarks.ts headTurnDeg) against AFLW2000-3D's own poses,
+// and a head turned away refused for a passport (docs/idphoto.md, "Head turn").
+import { readdirSync, readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
+import { analyseFace } from '../../src/main/core/face/analyse-face';
+import { headTurnDeg } from '../../src/main/core/face/landmarks';
+import { failedChecks, HEAD_TURN_MAX_DEG } from '../../src/main/core/idphoto/compliance';
+import { makeIdPhoto } from '../../src/main/core/idphoto/make-id-photo';
+import { SpecLibrary } from '../../src/main/core/idphoto/spec';
+import { decodeImage } from '../../src/main/core/image/decode';
+import { evalFile, testEnv } from '../helpers/env';
+
+const env = testEnv();
+
+describe('ID photo: the head turned from the camera', () => {
+  let lib: SpecLibrary;
+  beforeAll(async () => {
+    lib = await SpecLibrary.load(specLibraryPath());
+  });
+
+  it("reads the AFLW faces' turns to within 8° of their poses, up to 50°, and the way they turn", { timeout: 60_000 }, async () => {
+    const gtDir = evalFile('face_landmarks_aflw2000', 'gt');
+    let read = 0;
+    for (const name of readdirSync(gtDir).filter((f) => f.endsWith('.json'))) {
+      const gt = JSON.parse(readFileSync(`${gtDir}/${name}`, 'utf8')) as { image: string; pose_para: number[] | number[][] };
+      const pose = (Array.isArray(gt.pose_para[0]) ? gt.pose_para[0] : gt.pose_para) as number[];
+      const yawDeg = (pose[1] * 180) / Math.PI;
+      if (Math.abs(yawDeg) > 50) continue;
+      const face = await analyseFace(await decodeImage(evalFile('face_landmarks_aflw2000', 'images', gt.image)), env);
+      const turn = headTurnDeg(face.landmarks)!;
+      // AFLW's yaw is + where ours is towards the photo's left.
+      expect(Math.abs(turn + yawDeg), `${gt.image}: ${turn.toFixed(1)}° read, ${yawDeg.toFixed(1)}° posed`).toBeLessThan(8);
+      read++;
+    }
+    expect(read).toBeGreaterThanOrEqual(6);
+  });
+
+  it('refuses a head turned 45° away for a US passport, and says which way', { timeout: 60_000 }, async () => {
+    // AFLW's image04331 (posed 45.5° turned): before the check, its US photo passed every check.
+    const r = await makeIdPhoto(await decodeImage(evalFile('face_landmarks_aflw2000', 'images', 'image04331.jpg')), { spec: lib.get('us-2x2') }, env);
+    const turn = r.report.measurements.headTurnDeg!;
+    expect(turn).toMatchObject({ unit: 'deg', min: null, max: HEAD_TURN_MAX_DEG, pass: false });
+    expect(turn.value!).toBeGreaterThan(HEAD_TURN_MAX_DEG + 10);
+    expect(turn.note).toMatch(/^the head is turned towards the left of the photo/);
+    expect(failedChecks(r.report)).toEqual([expect.stringMatching(/^headTurnDeg /)]);
+  });
+
+  it('shows the turn for information on a studio size', { timeout: 60_000 }, async () => {
+    const r = await makeIdPhoto(await decodeImage(evalFile('face_landmarks_aflw2000', 'images', 'image04331.jpg')), { spec: lib.get('cn-1inch') }, env);
+    expect(r.report.measurements.headTurnDeg).toMatchObject({ min: null, max: null, pass: true });
+    expect(r.report.measurements.headTurnDeg!.value!).toBeGreaterThan(HEAD_TURN_MAX_DEG);
+  });
+});
