@@ -128,6 +128,14 @@ function workRegion(face: FaceAnalysis, content: PixelBox): PixelBox {
  */
 export const LEVEL_MASK_ROLL_DEG = 10;
 
+/** A box in work pixels (corners), which may reach past the work image. */
+export interface WorkBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
 /** A picture around the work image at its scale (or the work image itself): picture px = o + k × work px. */
 export interface AroundWork {
   image: RgbaImage;
@@ -142,8 +150,8 @@ export interface AroundWork {
  * line's angle) is shown to `runModel` level, turned about `pivot` (the eyes' midpoint, work px) on a
  * picture of the work image's own size, the pivot where it was (so the person is as large in the
  * model's input as without the turn); its pixels are taken from `around`, a picture that reaches
- * past the work image where the source does (past it, its edge carried on, as the photo's warp
- * does). The mask comes back onto the work image's grid at the model's resolution; the work image's
+ * past the work image as far as the level picture does (`reach`, work px) where the source does
+ * (past that, its edge carried on, as the photo's warp does). The mask comes back onto the work image's grid at the model's resolution; the work image's
  * corners the level picture leaves out take its nearest edge. At or below LEVEL_MASK_ROLL_DEG the
  * work image is run as it is.
  */
@@ -151,7 +159,7 @@ export async function levelledMask<M extends { mask: Float32Array; width: number
   work: RgbaImage,
   rollDeg: number,
   pivot: Point,
-  around: () => Promise<AroundWork>,
+  around: (reach: WorkBox) => Promise<AroundWork>,
   runModel: (image: RgbaImage) => Promise<M>,
 ): Promise<M> {
   if (!(Math.abs(rollDeg) > LEVEL_MASK_ROLL_DEG)) return runModel(work);
@@ -159,10 +167,21 @@ export async function levelledMask<M extends { mask: Float32Array; width: number
   const c = Math.cos(t);
   const s = Math.sin(t);
   const { width, height } = work;
-  const wide = await around();
   // Level pixel corner (X, Y) -> work point pivot + R(t)((X, Y) − pivot) -> picture point o + k × work.
   const wx0 = pivot.x - c * pivot.x + s * pivot.y;
   const wy0 = pivot.y - s * pivot.x - c * pivot.y;
+  const corners = [
+    [0, 0],
+    [width, 0],
+    [0, height],
+    [width, height],
+  ].map(([X, Y]) => ({ x: wx0 + c * X - s * Y, y: wy0 + s * X + c * Y }));
+  const wide = await around({
+    x0: Math.min(...corners.map((p) => p.x)),
+    y0: Math.min(...corners.map((p) => p.y)),
+    x1: Math.max(...corners.map((p) => p.x)),
+    y1: Math.max(...corners.map((p) => p.y)),
+  });
   const toPicture: PixelAffine = { x0: wide.ox + wide.kx * wx0, y0: wide.oy + wide.ky * wy0, xPerCol: wide.kx * c, yPerCol: wide.ky * s, xPerRow: -wide.kx * s, yPerRow: wide.ky * c };
   const { warped } = warpToPhoto(wide.image, new Float32Array(wide.image.width * wide.image.height), toPicture, width, height, null);
   const result = await runModel(warped);
@@ -290,17 +309,14 @@ export async function analyseIdPhoto(source: RgbaImage, options: IdPhotoOptions,
   // The person model takes the gain the face models took on the same picture (exposureGain), and
   // sees a tilted head levelled (levelledMask).
   const eyeMid = { x: ((face.eyes[0].x + face.eyes[1].x) / 2 - region.x) * sx, y: ((face.eyes[0].y + face.eyes[1].y) / 2 - region.y) * sy };
-  const around = async (): Promise<AroundWork> => {
+  const around = async (reach: WorkBox): Promise<AroundWork> => {
     // A picture with transparency of its own is levelled from its work image (edge carried on).
     if (workOwn) return { image: work, ox: 0, oy: 0, kx: 1, ky: 1 };
-    // The source around the work region, as far as the level picture's corners reach, at the work scale.
-    const r = Math.hypot(workW, workH) / Math.min(sx, sy);
-    const cx = region.x + eyeMid.x / sx;
-    const cy = region.y + eyeMid.y / sy;
-    const x0 = Math.max(content.x, Math.floor(cx - r));
-    const y0 = Math.max(content.y, Math.floor(cy - r));
-    const x1 = Math.min(content.x + content.width, Math.ceil(cx + r));
-    const y1 = Math.min(content.y + content.height, Math.ceil(cy + r));
+    // The source as far as the level picture reaches (inside its content), at the work scale.
+    const x0 = Math.max(content.x, Math.floor(region.x + reach.x0 / sx) - 1);
+    const y0 = Math.max(content.y, Math.floor(region.y + reach.y0 / sy) - 1);
+    const x1 = Math.min(content.x + content.width, Math.ceil(region.x + reach.x1 / sx) + 1);
+    const y1 = Math.min(content.y + content.height, Math.ceil(region.y + reach.y1 / sy) + 1);
     const w = Math.max(1, Math.round((x1 - x0) * sx));
     const h = Math.max(1, Math.round((y1 - y0) * sy));
     const image = opaqueRgba(await resizeToRgb(cropRgba(source, x0, y0, x1 - x0, y1 - y0), w, h, { kernel: 'linear', flatten: false }));

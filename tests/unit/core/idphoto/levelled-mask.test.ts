@@ -82,10 +82,23 @@ describe('levelledMask', () => {
     const big = new Uint8Array(2 * W * 2 * H * 4).fill(0);
     for (let i = 0; i < big.length; i += 4) big.set([0, 255, 0, 255], i);
     for (let y = 0; y < H; y++) big.set(work.data.subarray(y * W * 4, (y + 1) * W * 4), ((y + H / 2) * 2 * W + W / 2) * 4);
-    await levelledMask(work, 40, pivot, async () => ({ image: { data: big, width: 2 * W, height: 2 * H }, ox: W / 2, oy: H / 2, kx: 1, ky: 1 }), redModel(seen));
+    let asked = { x0: 0, y0: 0, x1: 0, y1: 0 };
+    await levelledMask(work, 40, pivot, async (reach) => ((asked = reach), { image: { data: big, width: 2 * W, height: 2 * H }, ox: W / 2, oy: H / 2, kx: 1, ky: 1 }), redModel(seen));
     // A corner of the level picture lies outside the work image: it shows the wider picture's green, not the work image's edge.
     const corner = seen[0].data.subarray(0, 4);
     expect([...corner]).toEqual([0, 255, 0, 255]);
+    // Asked for as far as the level picture's corners reach: the work image turned 40° about the pivot.
+    const t = (40 * Math.PI) / 180;
+    const reach = [
+      [0, 0],
+      [W, 0],
+      [0, H],
+      [W, H],
+    ].map(([x, y]) => ({ x: pivot.x + Math.cos(t) * (x - pivot.x) - Math.sin(t) * (y - pivot.y), y: pivot.y + Math.sin(t) * (x - pivot.x) + Math.cos(t) * (y - pivot.y) }));
+    expect(asked.x0).toBeCloseTo(Math.min(...reach.map((p) => p.x)), 6);
+    expect(asked.y0).toBeCloseTo(Math.min(...reach.map((p) => p.y)), 6);
+    expect(asked.x1).toBeCloseTo(Math.max(...reach.map((p) => p.x)), 6);
+    expect(asked.y1).toBeCloseTo(Math.max(...reach.map((p) => p.y)), 6);
   });
 
   it(`runs the work image as it is at a roll of ${LEVEL_MASK_ROLL_DEG}° or less`, async () => {
