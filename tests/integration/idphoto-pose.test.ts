@@ -1,6 +1,7 @@
 // The head's turn from the camera (face/landmarks.ts headTurnDeg) against AFLW2000-3D's own poses,
 // and a head turned away refused for a passport (docs/idphoto.md, "Head turn").
 import { readdirSync, readFileSync } from 'node:fs';
+import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
 import { analyseFace } from '../../src/main/core/face/analyse-face';
@@ -44,6 +45,16 @@ describe('ID photo: the head turned from the camera', () => {
     expect(turn.value!).toBeGreaterThan(HEAD_TURN_MAX_DEG + 10);
     expect(turn.note).toMatch(/^the head is turned towards the left of the photo/);
     expect(failedChecks(r.report)).toEqual([expect.stringMatching(/^headTurnDeg /)]);
+  });
+
+  it('reads the same face mirrored as turned as far the other way, its outline starting below the nose', { timeout: 60_000 }, async () => {
+    // Mirrored, image04331's far cheek outline starts below its nose tip in the eye line's frame:
+    // the turn read nothing, and its US photo passed.
+    const file = evalFile('face_landmarks_aflw2000', 'images', 'image04331.jpg');
+    const [plain, mirrored] = await Promise.all([decodeImage(file), decodeImage(await sharp(file).flop().png().toBuffer())].map(async (p) => headTurnDeg((await analyseFace(await p, env)).landmarks)));
+    expect(plain!).toBeLessThan(-HEAD_TURN_MAX_DEG);
+    expect(mirrored!).toBeGreaterThan(HEAD_TURN_MAX_DEG);
+    expect(Math.abs(plain! + mirrored!)).toBeLessThan(8);
   });
 
   it('shows the turn for information on a studio size', { timeout: 60_000 }, async () => {

@@ -108,8 +108,8 @@ export const NOSE_DEPTH_RATIO = 1.35;
  * How far the head is turned from the camera (yaw), in degrees, + towards the photo's right (the
  * way gazeOffset counts): in the frame of the eye line, the nose tip (WFLW 54) between the jaw
  * outline's two sides (0..16 and 32..16) at its height; a turned head brings the nose nearer the
- * side it turns to, by NOSE_DEPTH_RATIO × sin(turn) of the half-width. Undefined when the outline
- * does not reach the nose's height on both sides.
+ * side it turns to, by NOSE_DEPTH_RATIO × sin(turn) of the half-width. Undefined only when the
+ * outline's sides do not stand apart (points fallen together).
  */
 export function headTurnDeg(landmarks: readonly Point[]): number | undefined {
   const a = landmarks[WFLW.eyeA];
@@ -119,8 +119,14 @@ export function headTurnDeg(landmarks: readonly Point[]): number | undefined {
   const s = Math.sin(t);
   const level = (p: Point): Point => ({ x: p.x * c + p.y * s, y: -p.x * s + p.y * c });
   const nose = level(landmarks[WFLW.noseTip]);
-  /** Where the outline (points in order from the top of one side down to the chin) crosses the nose's height. */
+  /**
+   * Where the outline (points in order from the top of one side down to the chin) crosses the
+   * nose's height; above its top point (a raised chin, or the far side of a turned head, whose
+   * outline starts below the nose), that point's: the outline runs up near upright there.
+   */
   const outlineAt = (indices: number[]): number | undefined => {
+    const top = level(landmarks[indices[0]]);
+    if (nose.y < top.y) return top.x;
     for (let k = 0; k + 1 < indices.length; k++) {
       const p = level(landmarks[indices[k]]);
       const q = level(landmarks[indices[k + 1]]);
