@@ -192,7 +192,10 @@ describe('cutout sticker pipeline', () => {
     // At most 3x the work size (9x the pixels a frame), and never past the size asked for.
     expect(longOf(grown)).toBeGreaterThanOrEqual(2.5 * longOf(plain));
     expect(longOf(grown)).toBeLessThanOrEqual(320);
-    expect(grown.frameCount).toBe(plain.frameCount);
+    // As long as each other (libwebp writes a frame the same as the one before into it: a still
+    // clip's frames may come out as one frame or several).
+    const lengthOf = (r: { delaysMs: number[] }): number => r.delaysMs.reduce((a, b) => a + b, 0);
+    expect(Math.abs(lengthOf(grown) - lengthOf(plain))).toBeLessThanOrEqual(2);
     const p = await pages(join(dir, 'grown.webp'));
     expect([p.w, p.h]).toEqual([grown.width, grown.height]);
     expect(cornerAlphas(p).every((a) => a === 0)).toBe(true);

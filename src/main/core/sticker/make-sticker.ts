@@ -4,6 +4,7 @@
 // (no electron).
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import sharp from 'sharp';
 import { AppError } from '../../../shared/errors';
 import { didYouMean } from '../../../shared/did-you-mean';
 import { DITHER_MODES, type DrawingCadence, type DrawingsLeftOut, type StickerJobOptions, type StickerJobResult, type StickerReview, type Subject } from '../../../shared/jobs';
@@ -822,8 +823,16 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
       // WebM (and a steady APNG) through ffmpeg are written at a steady rate: as drawn, the decoded
       // one (each drawing repeated for its hold), at most the preset's (Telegram's 30).
       const animated: AnimatedFrames = { frames: straight, width: size.width, height: size.height, delaysMs, fps: targets.asDrawn ? Math.min(plan.fps, preset?.maxFps ?? Infinity) : fps };
-      if (targets.format === 'webp') bytes = await encodeAnimatedWebp(animated, { quality: knobs.quality, loop: plays });
-      else if (targets.format === 'apng' && knobs.posterize) {
+      if (targets.format === 'webp') {
+        bytes = await encodeAnimatedWebp(animated, { quality: knobs.quality, loop: plays });
+        // libwebp merges a frame the same as the one before into it (a GIF's hold decoded at the
+        // clip's shortest frame's rate): the file's own frames and delays are said.
+        const written = await sharp(bytes, { animated: true }).metadata();
+        if (written.pages && written.delay?.length === written.pages) {
+          frameCount = written.pages;
+          writtenDelays = written.delay;
+        }
+      } else if (targets.format === 'apng' && knobs.posterize) {
         // One shared palette, a byte a pixel, and only each frame's changed rectangle (apng.ts).
         const { palette, indexed } = indexFrames(straight, size.width, knobs.maxColors, options.dither);
         bytes = encodeIndexedApng({ width: size.width, height: size.height, palette, frames: indexed, delaysMs }, { plays });
