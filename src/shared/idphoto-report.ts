@@ -117,6 +117,7 @@ export const CHECK_NAMES_EN = {
   fileSizeKb: 'File size',
   matteUnsurePct: 'Unsure edges',
   sourceScale: 'Enlarged from the photo',
+  faceInCutoutPct: 'Face in the cut-out',
   faceChroma: 'Face colour',
   faceLightness: 'Face brightness',
   lightingBalanceEv: 'Even lighting',

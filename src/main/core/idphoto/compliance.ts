@@ -33,6 +33,8 @@ export interface ComplianceReport {
     backgroundColourDeltaE: Measurement;
     clothingContrastDeltaE: Measurement;
     /** How colourful the face is (C*ab): a black-and-white photo has none. Judged for document specs. */
+    /** How much of the face (facePatchOf's patch) the cut-out holds, %: a matte that lost the face makes a photo of the background. */
+    faceInCutoutPct: Measurement;
     faceChroma: Measurement;
     faceLightness: Measurement;
     /** How much more light one cheek has than the other, in stops (lightingBalanceOf); judged for document specs. Absent where the cheeks could not be measured. */
@@ -387,6 +389,26 @@ export function facePatchOf(alpha: Float32Array, eyes: readonly [Point, Point], 
   return (i, x, y) => y >= eyeY && y <= chin.y && Math.abs(x - midX) <= halfSpan && alpha[i] > 0.9;
 }
 
+/**
+ * The least share of the face patch (facePatchOf, whatever its alpha) a photo's cut-out must hold
+ * opaque, %. The eval portraits' photos hold all of it (a face is the surest part of a person's
+ * matte); a matte that lost the person made a white photo that passed every check (an AFLW face
+ * levelled on a picture with wide grey corners, during the levelled matte's making). Any spec:
+ * a photo without the face is no photo. A round figure, not fitted.
+ */
+export const FACE_IN_CUTOUT_MIN_PCT = 80;
+
+/** The face patch of facePatchOf, whatever its alpha, inside a photo of width × height: its pixel count. */
+function faceSpan(eyes: readonly [Point, Point], chin: Point, width: number, height: number): { n: number } {
+  const { eyeY, midX, eyeDistance } = faceAxes(eyes, chin);
+  const halfSpan = Math.max(2, eyeDistance * 0.6);
+  const x0 = Math.max(0, Math.ceil(midX - halfSpan));
+  const x1 = Math.min(width - 1, Math.floor(midX + halfSpan));
+  const y0 = Math.max(0, Math.ceil(eyeY));
+  const y1 = Math.min(height - 1, Math.floor(chin.y));
+  return { n: Math.max(0, x1 - x0 + 1) * Math.max(0, y1 - y0 + 1) };
+}
+
 /** The face brightness check of the face patch's mean Lab (facePatchOf): its L* against FACE_LIGHTNESS_BAND. */
 export function faceLightnessOf(face: { lab: readonly number[]; n: number }): Measurement {
   return measure(face.n > 0 ? face.lab[0] : null, 'L*', FACE_LIGHTNESS_BAND[0], FACE_LIGHTNESS_BAND[1], 'mean CIE L* of the face: a face in shadow or an under-exposed photo is too dark, one burnt out by flash too light');
@@ -419,6 +441,8 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
 
   // Colour: the face between the eye line and the chin, within the eyes' span (cheeks, nose, mouth).
   const face = meanLab(image, facePatchOf(alpha, eyes, chin));
+  const facePatch = faceSpan(eyes, chin, image.width, image.height);
+  const faceInCutout = facePatch.n > 0 ? (100 * face.n) / facePatch.n : null;
   const faceChroma = face.n > 0 ? Math.hypot(face.lab[1], face.lab[2]) : null;
   const isDocument = spec.use === 'document';
 
@@ -450,6 +474,7 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
     backgroundUniformityDeltaE: measure(bg.n ? p95 : null, 'dE', null, 3, 'p95 ΔE76 of the plain background pixels from their mean'),
     backgroundColourDeltaE: backgroundColourOf(bg, spec),
     clothingContrastDeltaE: measure(clothDe, 'dE', 12, null, clothDe === null ? 'no clothing visible' : 'ΔE76 between clothing and background'),
+    faceInCutoutPct: measure(faceInCutout, '%', FACE_IN_CUTOUT_MIN_PCT, null, 'share of the face (between the eye line and the chin) the cut-out holds opaque: lower, the person model lost the face and the photo shows the background where it was', false),
     faceChroma: measure(faceChroma, 'dE', isDocument ? MIN_FACE_CHROMA : null, null, isDocument ? 'chroma of the face (ΔE76 from a grey of the same lightness): a black-and-white photo has none, and documents ask for colour' : NO_BAND_NOTE),
     // Every size, studio ones too: a face too dark to see is no photo of it (a black-and-white
     // résumé photo may do; a black face may not).

@@ -128,6 +128,9 @@ function workRegion(face: FaceAnalysis, content: PixelBox): PixelBox {
  */
 export const LEVEL_MASK_ROLL_DEG = 10;
 
+/** Over how many mask pixels inside the level picture's edge levelledMask blends into the work image's own mask. */
+const LEVEL_EDGE_BLEND_PX = 4;
+
 /** A box in work pixels (corners), which may reach past the work image. */
 export interface WorkBox {
   x0: number;
@@ -151,9 +154,11 @@ export interface AroundWork {
  * picture of the work image's own size, the pivot where it was (so the person is as large in the
  * model's input as without the turn); its pixels are taken from `around`, a picture that reaches
  * past the work image as far as the level picture does (`reach`, work px) where the source does
- * (past that, its edge carried on, as the photo's warp does). The mask comes back onto the work image's grid at the model's resolution; the work image's
- * corners the level picture leaves out take its nearest edge. At or below LEVEL_MASK_ROLL_DEG the
- * work image is run as it is.
+ * (past that, its edge carried on, as the photo's warp does). The mask comes back onto the work
+ * image's grid at the model's resolution; the work image's corners the level picture leaves out take
+ * the mask of the work image as it is (a second run; the box of the whole work image turned instead
+ * showed the person smaller, and a padded AFLW face came out empty). At or below
+ * LEVEL_MASK_ROLL_DEG the work image is run as it is, once.
  */
 export async function levelledMask<M extends { mask: Float32Array; width: number; height: number }>(
   work: RgbaImage,
@@ -185,17 +190,36 @@ export async function levelledMask<M extends { mask: Float32Array; width: number
   const toPicture: PixelAffine = { x0: wide.ox + wide.kx * wx0, y0: wide.oy + wide.ky * wy0, xPerCol: wide.kx * c, yPerCol: wide.ky * s, xPerRow: -wide.kx * s, yPerRow: wide.ky * c };
   const { warped } = warpToPhoto(wide.image, new Float32Array(wide.image.width * wide.image.height), toPicture, width, height, null);
   const result = await runModel(warped);
-  // Back onto the work image's grid: work point p -> level point pivot + R(−t)(p − pivot).
+  // Back onto the work image's grid: work point p -> level point pivot + R(−t)(p − pivot). How
+  // far inside the level picture each mask pixel is decides how much of the level mask it takes.
   const mx = result.width / width;
   const my = result.height / height;
   const mask = new Float32Array(result.width * result.height);
+  const levelShare = new Float32Array(mask.length);
+  let isAllLevel = true;
   for (let y = 0, i = 0; y < result.height; y++) {
     for (let x = 0; x < result.width; x++, i++) {
       const dx = (x + 0.5) / mx - pivot.x;
       const dy = (y + 0.5) / my - pivot.y;
-      const u = Math.min(result.width - 1, Math.max(0, (pivot.x + dx * c + dy * s) * mx - 0.5));
-      const v = Math.min(result.height - 1, Math.max(0, (pivot.y - dx * s + dy * c) * my - 0.5));
-      mask[i] = sampleBilinear(result.mask, result.width, result.height, u, v);
+      const u = (pivot.x + dx * c + dy * s) * mx - 0.5;
+      const v = (pivot.y - dx * s + dy * c) * my - 0.5;
+      const depth = Math.min(u + 0.5, result.width - 0.5 - u, v + 0.5, result.height - 0.5 - v);
+      levelShare[i] = Math.min(1, Math.max(0, depth / LEVEL_EDGE_BLEND_PX));
+      if (levelShare[i] < 1) isAllLevel = false;
+      mask[i] = sampleBilinear(result.mask, result.width, result.height, Math.min(result.width - 1, Math.max(0, u)), Math.min(result.height - 1, Math.max(0, v)));
+    }
+  }
+  if (!isAllLevel) {
+    // The work image's corners the level picture leaves out (a crown the turn lifted past its top:
+    // its edge carried out made a band of hair) take the mask of the work image as it is, blended
+    // in over LEVEL_EDGE_BLEND_PX inside the level picture's edge.
+    const plain = await runModel(work);
+    for (let y = 0, i = 0; y < result.height; y++) {
+      for (let x = 0; x < result.width; x++, i++) {
+        if (levelShare[i] >= 1) continue;
+        const own = sampleBilinear(plain.mask, plain.width, plain.height, ((x + 0.5) * plain.width) / result.width - 0.5, ((y + 0.5) * plain.height) / result.height - 0.5, 0);
+        mask[i] = levelShare[i] * mask[i] + (1 - levelShare[i]) * own;
+      }
     }
   }
   return { ...result, mask };

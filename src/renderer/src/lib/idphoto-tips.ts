@@ -24,6 +24,7 @@ function measuredTip(name: string, m: IdPhotoMeasurement, allowedColours: readon
     case 'hairCutWidthMm':
     case 'sourceScale':
     case 'faceChroma':
+    case 'faceInCutoutPct':
     case 'faceLightness':
     case 'mouthOpeningPct':
     case 'eyeOpeningPct':

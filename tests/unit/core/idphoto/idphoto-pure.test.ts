@@ -8,7 +8,7 @@ import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core
 import { byteBand, commentSegments, encodeIdPhoto, isKbBandBothWays } from '../../../../src/main/core/idphoto/exact-file';
 import { jpegAppMarkers, readJpegDpi, rewriteJpegHeader } from '../../../../src/main/core/image/jpeg-header';
 import { readPngDpi, setPngDpi } from '../../../../src/main/core/image/png-chunk';
-import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, type ComplianceInput, type ComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, FACE_LIGHTNESS_BAND, MOUTH_OPEN_MAX_PCT, EYES_OPEN_MIN_PCT, LIGHTING_BALANCE_MAX_EV, lightingBalanceOf, GLARE_LEVEL, GLARE_MAX_PCT, glareShareOf, GAZE_OFFSET_MAX_PCT, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
+import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, type ComplianceInput, type ComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, FACE_LIGHTNESS_BAND, MOUTH_OPEN_MAX_PCT, EYES_OPEN_MIN_PCT, LIGHTING_BALANCE_MAX_EV, lightingBalanceOf, GLARE_LEVEL, GLARE_MAX_PCT, glareShareOf, GAZE_OFFSET_MAX_PCT, FACE_IN_CUTOUT_MIN_PCT, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
 import { bandText, CHECK_NAMES_EN, failedCheckLine, failedCheckWords, askedFileSizeBand, fileSizeAdvice, fileSizeBand, fileSizeBandEnds, LOW_JPEG_QUALITY, MAX_FILE_KB, parseFileSizeBand, valueText } from '../../../../src/shared/idphoto-report';
 import { estimateHiddenCrown, fromAligned, toAligned, topEdgeCutWidth, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
 import { cutMarks, layoutSharedSheet, layoutSheet, MAX_SHEET_COPIES, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
@@ -207,6 +207,32 @@ function plainPhotoReport(lib: SpecLibrary, specId: string, more: Pick<Complianc
   const eyes: [Point, Point] = [{ x: W * 0.4, y: H * 0.4 }, { x: W * 0.6, y: H * 0.4 }];
   return buildComplianceReport({ spec, image: { data: new Uint8Array(W * H * 4).fill(255), width: W, height: H }, alpha: new Float32Array(W * H), backgroundHex: '#FFFFFF', crownY: H * 0.15, chin: { x: W / 2, y: H * 0.72 }, eyes, centreX: W / 2, faceCount: 1, ...more });
 }
+
+describe('compliance report: the face in the cut-out', () => {
+  it('fails a photo whose matte lost the face, for any spec, and passes one that holds it', async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    for (const specId of ['icao-35x45', 'cn-1inch']) {
+      const spec = lib.get(specId);
+      const [W, H] = [spec.widthPx, spec.heightPx];
+      const eyes: [Point, Point] = [{ x: W * 0.4, y: H * 0.4 }, { x: W * 0.6, y: H * 0.4 }];
+      const chin = { x: W / 2, y: H * 0.72 };
+      /** The report of a white photo whose alpha is 1 on the rows above `opaqueToY`. */
+      const report = (opaqueToY: number) => {
+        const alpha = new Float32Array(W * H);
+        alpha.fill(1, 0, Math.round(opaqueToY) * W);
+        return buildComplianceReport({ spec, image: { data: new Uint8Array(W * H * 4).fill(255), width: W, height: H }, alpha, backgroundHex: '#FFFFFF', crownY: H * 0.15, chin, eyes, centreX: W / 2, faceCount: 1 }).measurements.faceInCutoutPct;
+      };
+      // No person: the white photo a lost matte makes (every other check of it may pass).
+      expect(report(0), specId).toMatchObject({ value: 0, unit: '%', min: FACE_IN_CUTOUT_MIN_PCT, max: null, pass: false });
+      // The face's upper half only (eye line to half-way to the chin).
+      const half = report(H * 0.56);
+      expect(half.pass).toBe(false);
+      expect(half.value!).toBeGreaterThan(45);
+      expect(half.value!).toBeLessThan(55);
+      expect(report(H)).toMatchObject({ value: 100, pass: true });
+    }
+  });
+});
 
 describe('compliance report: the closed mouth', () => {
   /** WFLW-98 landmarks of a mouth `width` wide whose inner lips are `gap` apart (the rest of the face at the origin). */

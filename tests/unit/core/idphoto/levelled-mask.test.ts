@@ -8,15 +8,15 @@ const W = 160;
 const H = 120;
 const pivot = { x: 80, y: 50 };
 
-/** A "person" (red) on blue: a bar 40 px wide from 30 px above the pivot down, standing along a head rolled by rollDeg. */
-function rolledPerson(rollDeg: number): { image: RgbaImage; isPerson: (x: number, y: number) => boolean } {
+/** A "person" (red) on blue: a bar 40 px wide from `top` px above the pivot down, standing along a head rolled by rollDeg. */
+function rolledPerson(rollDeg: number, top = 30): { image: RgbaImage; isPerson: (x: number, y: number) => boolean } {
   const t = (rollDeg * Math.PI) / 180;
   const isPerson = (x: number, y: number): boolean => {
     const dx = x - pivot.x;
     const dy = y - pivot.y;
     const u = dx * Math.cos(t) + dy * Math.sin(t);
     const v = -dx * Math.sin(t) + dy * Math.cos(t);
-    return Math.abs(u) <= 20 && v >= -30;
+    return Math.abs(u) <= 20 && v >= -top;
   };
   const data = new Uint8Array(W * H * 4);
   for (let y = 0, i = 0; y < H; y++) {
@@ -72,6 +72,35 @@ describe('levelledMask', () => {
       }
     }
     expect(inter / union).toBeGreaterThan(0.93);
+  });
+
+  it('takes the work image\'s own mask where the level picture leaves it out: a crown the turn lifts above it makes no band of person', async () => {
+    // Its top 55 px above the pivot along the head: rolled 40°, inside the work image (8 px from
+    // its top); level, 5 px above the level picture. Its edge carried out made a band of "hair".
+    const { image, isPerson } = rolledPerson(40, 55);
+    const seen: RgbaImage[] = [];
+    const result = await levelledMask(image, 40, pivot, async () => ({ image, ox: 0, oy: 0, kx: 1, ky: 1 }), redModel(seen));
+    // The level picture, then the work image as it is.
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toBe(image);
+    const t = (40 * Math.PI) / 180;
+    let inter = 0;
+    let union = 0;
+    let aboveCrown = 0;
+    for (let y = 0; y < result.height; y++) {
+      for (let x = 0; x < result.width; x++) {
+        const wx = ((x + 0.5) * W) / result.width;
+        const wy = ((y + 0.5) * H) / result.height;
+        const p = isPerson(wx, wy);
+        const q = result.mask[y * result.width + x] >= 0.5;
+        if (p && q) inter++;
+        if (p || q) union++;
+        // Person said more than two mask pixels above the crown, along the head.
+        if (q && -(wx - pivot.x) * Math.sin(t) + (wy - pivot.y) * Math.cos(t) < -55 - 8) aboveCrown++;
+      }
+    }
+    expect(inter / union).toBeGreaterThan(0.93);
+    expect(aboveCrown).toBe(0);
   });
 
   it('takes the level picture from a wider one around the work image where the work image ends', async () => {

@@ -118,6 +118,11 @@ export const idphoto = {
     en: 'How far the pupils sit from the middle of the eyes, in % of an eye\'s width: passports and IDs ask for the eyes to look at the camera; a glance to the side, or a head turned away with the eyes kept on the camera, reads high and is refused',
     'zh-CN': '瞳孔偏离眼睛中部的距离，占眼宽的百分比：护照和证件要求双眼直视镜头；目光侧视，或头部侧转而眼睛仍看镜头，读数偏高，不合格',
   },
+  'idphoto.m.faceInCutoutPct': { en: CHECK_NAMES_EN.faceInCutoutPct, 'zh-CN': '人脸完整度' },
+  'idphoto.tip.faceInCutoutPct': {
+    en: 'How much of the face (between the eye line and the chin) the cut-out holds, in %: lower, the person was lost by the cut-out and the photo shows the new background where the face was; try another photo, or Touch up edges to paint the face in',
+    'zh-CN': '抠图保留的人脸（眼睛连线到下巴之间）所占的百分比：偏低说明抠图丢失了人脸，照片在人脸处显示的是新背景；请换一张照片，或用“修补边缘”把人脸涂回',
+  },
   'idphoto.m.headTurnDeg': { en: CHECK_NAMES_EN.headTurnDeg, 'zh-CN': '头部侧转' },
   'idphoto.tip.headTurnDeg': {
     en: 'How far the head is turned from the camera, in degrees, read from where the nose sits between the cheeks: passports and IDs ask for the face turned straight to the camera; a head clearly turned away is refused (a slight turn can still pass: look yourself)',
