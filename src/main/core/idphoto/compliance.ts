@@ -474,7 +474,7 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
     backgroundUniformityDeltaE: measure(bg.n ? p95 : null, 'dE', null, 3, 'p95 ΔE76 of the plain background pixels from their mean'),
     backgroundColourDeltaE: backgroundColourOf(bg, spec),
     clothingContrastDeltaE: measure(clothDe, 'dE', 12, null, clothDe === null ? 'no clothing visible' : 'ΔE76 between clothing and background'),
-    faceInCutoutPct: measure(faceInCutout, '%', FACE_IN_CUTOUT_MIN_PCT, null, 'share of the face (between the eye line and the chin) the cut-out holds opaque: lower, the person model lost the face and the photo shows the background where it was', false),
+    faceInCutoutPct: measure(faceInCutout, '%', FACE_IN_CUTOUT_MIN_PCT, null, 'share of the face (from the eyes down to the chin) the cut-out holds opaque: lower, the person model lost the face and the photo shows the background where it was', false),
     faceChroma: measure(faceChroma, 'dE', isDocument ? MIN_FACE_CHROMA : null, null, isDocument ? 'chroma of the face (ΔE76 from a grey of the same lightness): a black-and-white photo has none, and documents ask for colour' : NO_BAND_NOTE),
     // Every size, studio ones too: a face too dark to see is no photo of it (a black-and-white
     // résumé photo may do; a black face may not).

@@ -120,7 +120,7 @@ export const idphoto = {
   },
   'idphoto.m.faceInCutoutPct': { en: CHECK_NAMES_EN.faceInCutoutPct, 'zh-CN': '人脸完整度' },
   'idphoto.tip.faceInCutoutPct': {
-    en: 'How much of the face (between the eye line and the chin) the cut-out holds, in %: lower, the person was lost by the cut-out and the photo shows the new background where the face was; try another photo, or Touch up edges to paint the face in',
+    en: 'How much of the face (from the eyes down to the chin) the cut-out holds, in %: lower, the person was lost by the cut-out and the photo shows the new background where the face was; try another photo, or Touch up edges to paint the face in',
     'zh-CN': '抠图保留的人脸（眼睛连线到下巴之间）所占的百分比：偏低说明抠图丢失了人脸，照片在人脸处显示的是新背景；请换一张照片，或用“修补边缘”把人脸涂回',
   },
   'idphoto.m.headTurnDeg': { en: CHECK_NAMES_EN.headTurnDeg, 'zh-CN': '头部侧转' },
