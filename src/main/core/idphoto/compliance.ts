@@ -32,9 +32,9 @@ export interface ComplianceReport {
     backgroundUniformityDeltaE: Measurement;
     backgroundColourDeltaE: Measurement;
     clothingContrastDeltaE: Measurement;
-    /** How colourful the face is (C*ab): a black-and-white photo has none. Judged for document specs. */
     /** How much of the face (facePatchOf's patch) the cut-out holds, %: a matte that lost the face makes a photo of the background. */
     faceInCutoutPct: Measurement;
+    /** How colourful the face is (C*ab): a black-and-white photo has none. Judged for document specs. */
     faceChroma: Measurement;
     faceLightness: Measurement;
     /** How much more light one cheek has than the other, in stops (lightingBalanceOf); judged for document specs. Absent where the cheeks could not be measured. */
