@@ -48,6 +48,19 @@ export interface OutputClaim {
   atMs: number;
 }
 
+/**
+ * Whether a parsed line is a done or failed record whose fields, where present, are of their types
+ * (a line another tool or a hand wrote with `"output": 5` stopped every run into the folder with an
+ * internal error; such a line is passed over, as a torn one is).
+ */
+function isJournalRecord(r: unknown): r is JournalRecord {
+  const c = r as Record<string, unknown> | null;
+  if (!c || typeof c !== 'object' || c.v !== 1 || typeof c.input !== 'string' || (c.status !== 'done' && c.status !== 'failed')) return false;
+  const isText = (k: string): boolean => c[k] === undefined || c[k] === null || typeof c[k] === 'string';
+  const isNumber = (k: string): boolean => c[k] === undefined || (typeof c[k] === 'number' && Number.isFinite(c[k]));
+  return ['output', 'outputRel', 'optionsHash', 'settingsHash', 'code', 'message', 'errorKind'].every(isText) && ['sizeBytes', 'mtimeMs', 'atMs'].every(isNumber);
+}
+
 function isOutputClaim(r: unknown): r is OutputClaim {
   const c = r as OutputClaim | null;
   return !!c && c.v === 1 && c.status === 'writing' && typeof c.input === 'string' && typeof c.output === 'string' && typeof c.atMs === 'number';
@@ -203,7 +216,7 @@ export async function readJournal(path: string, outputDir = '', respell?: InputS
       // A torn line from a crash: that file was in flight and is redone.
       continue;
     }
-    const isRecord = r && r.v === 1 && typeof r.input === 'string' && (r.status === 'done' || r.status === 'failed');
+    const isRecord = isJournalRecord(r);
     if (!isRecord && !isOutputClaim(r)) continue;
     if (respell) r.input = await respell.spell(r.input);
     if (isRecord) index.add(r);

@@ -155,6 +155,17 @@ describe('batch journal', () => {
     expect(hashOptions({ a: 1, b: 2 })).toBe(hashOptions({ b: 2, a: 1 }));
   });
 
+  it('passes over a record whose fields are not of their types (a hand-edited line): it stopped every run with an internal error', async () => {
+    const path = join(tempDir(), 'j.jsonl');
+    const rec = { v: 1, input: '/a.jpg', status: 'done', sizeBytes: 3, mtimeMs: 4, optionsHash: 'h', output: '/o/a.png', atMs: 0 };
+    const lines = [{ ...rec, input: '/x.jpg', output: 5 }, { ...rec, input: '/y.jpg', outputRel: ['a'] }, { ...rec, input: '/z.jpg', sizeBytes: '3' }, rec, { ...rec, input: '/n.jpg', status: 'failed', output: null }];
+    writeFileSync(path, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const read = await readJournal(path, '/o');
+    for (const input of ['/x.jpg', '/y.jpg', '/z.jpg']) expect(read.latest(input), input).toBeUndefined();
+    expect(read.latest('/a.jpg')!.status).toBe('done');
+    expect(read.latest('/n.jpg')!.status).toBe('failed');
+  });
+
   it('hashes a quality only where it changes the bytes, and the default as none (the app sends 92, the CLI nothing)', () => {
     expect(hashedQuality(BATCH_MODES.portrait, 'jpeg', 50)).toBe(50);
     expect(hashedQuality(BATCH_MODES.anime, 'webp', 80)).toBe(80);
