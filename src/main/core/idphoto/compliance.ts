@@ -384,9 +384,14 @@ function backgroundColourOf(bg: ReturnType<typeof meanLab>, spec: Pick<IdPhotoSp
  * within the eyes' span (cheeks, nose, mouth), the person opaque there (alpha over 0.9).
  */
 export function facePatchOf(alpha: Float32Array, eyes: readonly [Point, Point], chin: Point): (i: number, x: number, y: number) => boolean {
-  const { eyeY, midX, eyeDistance } = faceAxes(eyes, chin);
-  const halfSpan = Math.max(2, eyeDistance * 0.6);
+  const { eyeY, midX, halfSpan } = facePatchSpan(eyes, chin);
   return (i, x, y) => y >= eyeY && y <= chin.y && Math.abs(x - midX) <= halfSpan && alpha[i] > 0.9;
+}
+
+/** The face patch's place (facePatchOf): from the eye line down to the chin, `halfSpan` either side of the face's middle. */
+function facePatchSpan(eyes: readonly [Point, Point], chin: Point): { eyeY: number; midX: number; halfSpan: number } {
+  const { eyeY, midX, eyeDistance } = faceAxes(eyes, chin);
+  return { eyeY, midX, halfSpan: Math.max(2, eyeDistance * 0.6) };
 }
 
 /**
@@ -400,8 +405,7 @@ export const FACE_IN_CUTOUT_MIN_PCT = 80;
 
 /** The face patch of facePatchOf, whatever its alpha, inside a photo of width × height: its pixel count. */
 function faceSpan(eyes: readonly [Point, Point], chin: Point, width: number, height: number): { n: number } {
-  const { eyeY, midX, eyeDistance } = faceAxes(eyes, chin);
-  const halfSpan = Math.max(2, eyeDistance * 0.6);
+  const { eyeY, midX, halfSpan } = facePatchSpan(eyes, chin);
   const x0 = Math.max(0, Math.ceil(midX - halfSpan));
   const x1 = Math.min(width - 1, Math.floor(midX + halfSpan));
   const y0 = Math.max(0, Math.ceil(eyeY));

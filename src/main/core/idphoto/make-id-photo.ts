@@ -32,6 +32,7 @@ import { encodeIdPhoto, type EncodedIdPhoto } from './exact-file';
 import { bandMid, estimateHiddenCrown, inventedSides, topEdgeCutWidth, outputToImage, sampleBilinear, scanCrown, toAligned, topMarginBand, type AlignedFrame, type Placement, type Side } from './geometry';
 import type { IdPhotoSpec } from './spec';
 import { keepPersonMatte, PERSON_REACH_MM } from './person-matte';
+import type { Box } from '../sticker/compose';
 
 /** Options of one ID photo. */
 export interface IdPhotoOptions {
@@ -131,14 +132,6 @@ export const LEVEL_MASK_ROLL_DEG = 10;
 /** Over how many mask pixels inside the level picture's edge levelledMask blends into the work image's own mask. */
 const LEVEL_EDGE_BLEND_PX = 4;
 
-/** A box in work pixels (corners), which may reach past the work image. */
-export interface WorkBox {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
-
 /** A picture around the work image at its scale (or the work image itself): picture px = o + k × work px. */
 export interface AroundWork {
   image: RgbaImage;
@@ -164,7 +157,7 @@ export async function levelledMask<M extends { mask: Float32Array; width: number
   work: RgbaImage,
   rollDeg: number,
   pivot: Point,
-  around: (reach: WorkBox) => Promise<AroundWork>,
+  around: (reach: Box) => Promise<AroundWork>,
   runModel: (image: RgbaImage) => Promise<M>,
 ): Promise<M> {
   if (!(Math.abs(rollDeg) > LEVEL_MASK_ROLL_DEG)) return runModel(work);
@@ -188,7 +181,7 @@ export async function levelledMask<M extends { mask: Float32Array; width: number
     y1: Math.max(...corners.map((p) => p.y)),
   });
   const toPicture: PixelAffine = { x0: wide.ox + wide.kx * wx0, y0: wide.oy + wide.ky * wy0, xPerCol: wide.kx * c, yPerCol: wide.ky * s, xPerRow: -wide.kx * s, yPerRow: wide.ky * c };
-  const { warped } = warpToPhoto(wide.image, new Float32Array(wide.image.width * wide.image.height), toPicture, width, height, null);
+  const { warped } = warpToPhoto(wide.image, null, toPicture, width, height, null);
   const result = await runModel(warped);
   // Back onto the work image's grid: work point p -> level point pivot + R(−t)(p − pivot). How
   // far inside the level picture each mask pixel is decides how much of the level mask it takes.
@@ -333,7 +326,7 @@ export async function analyseIdPhoto(source: RgbaImage, options: IdPhotoOptions,
   // The person model takes the gain the face models took on the same picture (exposureGain), and
   // sees a tilted head levelled (levelledMask).
   const eyeMid = { x: ((face.eyes[0].x + face.eyes[1].x) / 2 - region.x) * sx, y: ((face.eyes[0].y + face.eyes[1].y) / 2 - region.y) * sy };
-  const around = async (reach: WorkBox): Promise<AroundWork> => {
+  const around = async (reach: Box): Promise<AroundWork> => {
     // A picture with transparency of its own is levelled from its work image (edge carried on).
     if (workOwn) return { image: work, ox: 0, oy: 0, kx: 1, ky: 1 };
     // The source as far as the level picture reaches (inside its content), at the work scale.
@@ -793,12 +786,13 @@ interface PixelAffine {
  * alpha and the colours (sampleBilinear's rules: more than half a pixel outside the work image is
  * marked in `outside` and its alpha left at 0; the colours there are the work image's edge carried
  * on). `workOwn` (a picture with transparency of its own: its RGBA as it is) comes along the same
- * taps as `own`, its alpha 0 outside. A plain function, not a closure in makeIdPhoto: V8 keeps its
+ * taps as `own`, its alpha 0 outside. `alpha` null: the colours alone (levelledMask's level
+ * picture), the alpha left 0. A plain function, not a closure in makeIdPhoto: V8 keeps its
  * optimised code from photo to photo.
  */
 function warpToPhoto(
   work: RgbaImage,
-  alpha: Float32Array,
+  alpha: Float32Array | null,
   map: PixelAffine,
   width: number,
   height: number,
@@ -832,7 +826,7 @@ function warpToPhoto(
       const w10 = (1 - ax) * ay;
       const w11 = ax * ay;
       if (isOutside) outside[i] = 1;
-      else {
+      else if (alpha) {
         const a = alpha[i00] * w00 + alpha[i01] * w01 + alpha[i10] * w10 + alpha[i11] * w11;
         outAlpha[i] = a < 0 ? 0 : a > 1 ? 1 : a;
       }
