@@ -150,7 +150,8 @@ describe('batch export', () => {
     expect([early.done, early.neverDone]).toEqual([0, neverDone.length]);
     // ... and into a folder no batch wrote to, there is nothing to retry: said, nothing written.
     await expect(runBatch([input], join(root, 'never-ran'), { mode: 'portrait', recursive: true, retryFailed: true }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^Nothing to retry: /) });
-    expect(existsSync(join(root, 'never-ran', '.cutout-batch.jsonl'))).toBe(false);
+    // (nor the folder itself made: a typo in OUT leaves no empty folder behind).
+    expect(existsSync(join(root, 'never-ran'))).toBe(false);
     const resumed = await runBatch([input], out, { mode: 'portrait', recursive: true, jobs: 2, resume: true }, env);
     expect(resumed.skipped).toBe(doneBefore);
     expect(resumed.done + resumed.skipped + resumed.failed).toBe(resumed.total);

@@ -144,6 +144,10 @@ export async function assertOutputFolderNotAnInput(inputs: readonly string[], ou
   }
 }
 
+function nothingToRetry(outDir: string): AppError {
+  return new AppError('INVALID_ARGUMENT', `Nothing to retry: ${outDir} holds no earlier batch of these files. Run it without --retry-failed (the app: Start).`);
+}
+
 /**
  * Runs a batch over files and folders into `outputDir`. Returns the summary when every input has
  * ended; throws CancelledError (after writing the reports) when the signal fires, and an AppError
@@ -172,6 +176,8 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   const refine = options.refine ?? BATCH_DEFAULT_REFINE[mode.id];
   const outDir = resolve(outputDir);
   await assertOutputFolderNotAnInput(inputs, outDir);
+  // A retry into a folder that is not there (a typo) has nothing to retry: said before the folder is made.
+  if (options.retryFailed && !(await stat(outDir).then(() => true, () => false))) throw nothingToRetry(outDir);
   try {
     await makeFolders(outDir);
     const info = await stat(outDir);
@@ -241,7 +247,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     // A retry of the failures of a batch that never ran into OUT (another folder, a typo) has none
     // to retry: said, rather than listing every file as skipped with an output that was never made.
     if (options.retryFailed && items.length > 0 && items.every((item) => previousOf(item.input) === undefined)) {
-      throw new AppError('INVALID_ARGUMENT', `Nothing to retry: ${outDir} holds no earlier batch of these files. Run it without --retry-failed (the app: Start).`);
+      throw nothingToRetry(outDir);
     }
     const entries: BatchEntry[] = [];
     const todo: number[] = [];
