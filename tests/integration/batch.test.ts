@@ -1,7 +1,7 @@
 // Batch export end to end on real portraits (downscaled eval images), the real model and sharp:
 // mirrored tree, corrupt inputs reported while the rest is done, resume, retry-failed, cancel.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { processStart } from '../../src/main/core/batch/output-lock';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -400,6 +400,29 @@ describe('batch export', () => {
     const resumed = await runBatch([dir], out, { ...opts, resume: true }, env);
     expect([resumed.skipped, resumed.done]).toEqual([1, 1]);
     expect([existsSync(join(out, 'b_cutout.png')), existsSync(join(out, 'b_cutout-2.png'))]).toEqual([true, false]);
+  });
+
+  it('a journal lost (deleted, a copy without hidden files): the report says what was done, so --resume skips it and a changed file is redone in place, no NAME-2 copies', async () => {
+    const dir = join(root, 'lost');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'a.jpg'), await smallPortrait('df_img2.jpg'));
+    writeFileSync(join(dir, 'b.jpg'), await smallPortrait('df_img3.jpg'));
+    const out = join(root, 'lost-out');
+    const opts = { mode: 'portrait' as const, jobs: 1, refine: 'off' as const };
+    expect((await runBatch([dir], out, opts, env)).done).toBe(2);
+    const journalPath = join(out, '.cutout-batch.jsonl');
+    const made = statSync(join(out, 'a_cutout.png')).mtimeMs;
+    rmSync(journalPath);
+    // b changed since its cut-out was made (the report holds no size or mtime: its output's time tells).
+    utimesSync(join(dir, 'b.jpg'), new Date(made + 5000), new Date(made + 5000));
+    const resumed = await runBatch([dir], out, { ...opts, resume: true }, env);
+    expect([resumed.skipped, resumed.done]).toEqual([1, 1]);
+    expect(readdirSync(out).filter((f) => f.endsWith('.png')).sort()).toEqual(['a_cutout.png', 'b_cutout.png']);
+    expect(statSync(join(out, 'a_cutout.png')).mtimeMs).toBe(made);
+    // The journal has them again: a next resume skips both, whatever its report lists.
+    rmSync(join(out, 'report.json'));
+    const again = await runBatch([dir], out, { ...opts, resume: true }, env);
+    expect([again.skipped, again.done]).toEqual([2, 0]);
   });
 
   it('a pause while two files decode comes to rest: a file queued for the model is not at work', async () => {

@@ -214,6 +214,9 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     const items = scan.items;
     const bgName = background.kind === 'transparent' ? 'transparent' : background.kind === 'image' ? basename(background.path, extname(background.path)) : background.hex.replace('#', '');
     const existing = await existingFiles(outDir, items);
+    // What an earlier run's report says of files its journal lost: taken as that run's records.
+    const recovered = await recoveredFromReport(outDir, items, journalIndex, mode.id, existing, speller);
+    for (const r of recovered) journalIndex.add(r);
     const outputs = planOutputPaths(items, outDir, nameTemplate, { mode: mode.id, spec: options.spec, bg: bgName }, FORMAT_EXTENSIONS[format], {
       previousOutputsOf: (input) => journalIndex.outputsOf(input),
       // The output, or a file written beside it (an ID photo's sheet), is there and not this input's.
@@ -222,26 +225,10 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     const isContinuing = options.resume === true || options.retryFailed === true;
     // What became of an input before: under these options; for --retry-failed, else its latest record
     // (a failed file is retried with the options it is retried with).
-    const reportFailures = new Map<string, JournalRecord>();
-    if (options.retryFailed) {
-      // A report from a run whose journal was lost still names the failures, and the files done
-      // (they read "not done before", and the --resume it advised wrote each again as NAME-2) by
-      // a run of this mode (an ID-photo run's photo is no portrait's cut-out).
-      const report = await readReport(outDir);
-      const isThisMode = report?.summary?.mode === mode.id;
-      for (const e of report?.entries ?? []) {
-        if (typeof e.input === 'string') e.input = await speller.spell(e.input);
-        if (e.status === 'failed') reportFailures.set(e.input, { v: 1, input: e.input, status: 'failed', sizeBytes: -1, mtimeMs: -1, optionsHash: '', output: e.output, code: e.code, atMs: 0 });
-        else if (isThisMode && (e.status === 'done' || (e.status === 'skipped' && e.doneBefore)) && e.output && existing.has(outputKey(e.output))) {
-          reportFailures.set(e.input, { v: 1, input: e.input, status: 'done', sizeBytes: -1, mtimeMs: -1, optionsHash: '', output: e.output, atMs: 0 });
-        }
-      }
-    }
     const previousOf = (input: string): JournalRecord | undefined => {
       if (!isContinuing) return undefined;
       const own = journalIndex.latestFor(input, optionsHash);
-      if (own || !options.retryFailed) return own;
-      return journalIndex.latest(input) ?? reportFailures.get(input);
+      return own || !options.retryFailed ? own : journalIndex.latest(input);
     };
 
     // A retry of the failures of a batch that never ran into OUT (another folder, a typo) has none
@@ -375,6 +362,8 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     // run that fails to start) does not throw away what a later --resume could use.
     const hadJournal = await stat(journalPath).then(() => true, () => false);
     const journal = await JournalWriter.open(journalPath);
+    // Written back: the next run finds them in the journal (this run's report may not list them all).
+    for (const r of recovered) await journal.append(r);
     const threads = env.threads ?? Math.max(1, Math.floor(availableParallelism() / jobs));
     const modeEnv: CoreEnv = { ...env, threads };
     const pool = new RefinePool(mode.usesRefinePool && todo.length > 0 ? Math.min(jobs, todo.length) : 0);
@@ -629,6 +618,53 @@ async function existingFiles(outDir: string, items: readonly BatchItem[]): Promi
     for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) if (!e.isDirectory()) found.add(outputKey(join(dir, e.name)));
   }
   return found;
+}
+
+/**
+ * Records an earlier run made that the journal no longer has (it was deleted, or the folder copied
+ * without its hidden files), read from that run's report.json for this run's inputs the journal
+ * knows nothing of (nor of their outputs). A failure is one --retry-failed retries (whatever the mode). A file done by a
+ * run of this mode whose output is still there: that output is the input's, so this run does not
+ * write NAME-2 beside it, and --resume skips it when the report's options are these and the input
+ * is no newer than its output (the report holds no size or mtime of the input); else it is made
+ * again over its own output.
+ */
+async function recoveredFromReport(outDir: string, items: readonly BatchItem[], journal: JournalIndex, modeId: string, existing: ReadonlySet<string>, speller: InputSpeller): Promise<JournalRecord[]> {
+  const report = await readReport(outDir);
+  if (!report) return [];
+  const byInput = new Map(items.map((item) => [item.input, item]));
+  const isThisMode = report.summary?.mode === modeId;
+  const records = new Map<string, JournalRecord>();
+  for (const e of report.entries) {
+    if (typeof e?.input !== 'string' || typeof e.output !== 'string') continue;
+    const input = await speller.spell(e.input);
+    const item = byInput.get(input);
+    // Known to the journal: the input, or its output (a claim: a run stopped after the rename).
+    if (!item || journal.latest(input) || journal.ownerOf(e.output) !== undefined || records.has(input)) continue;
+    if (e.status === 'failed') {
+      records.set(input, { v: 1, input, status: 'failed', sizeBytes: -1, mtimeMs: -1, optionsHash: '', output: e.output, code: e.code, atMs: 0 });
+      continue;
+    }
+    const isDone = e.status === 'done' || (e.status === 'skipped' && e.doneBefore === true);
+    if (!isThisMode || !isDone || !e.output || !existing.has(outputKey(e.output))) continue;
+    const made = await stat(e.output).catch(() => undefined);
+    if (!made?.isFile()) continue;
+    const isUnchanged = item.mtimeMs <= made.mtimeMs;
+    const { unsureShare, needsReview, reviewThreshold, isEmpty, note, notes, specFailures } = e;
+    records.set(input, {
+      v: 1,
+      input,
+      status: 'done',
+      sizeBytes: isUnchanged ? item.sizeBytes : -1,
+      mtimeMs: isUnchanged ? item.mtimeMs : -1,
+      optionsHash: typeof report.summary.optionsHash === 'string' ? report.summary.optionsHash : '',
+      output: e.output,
+      outputRel: journal.relOf(e.output),
+      ...finishedOfRecord({ status: 'done', unsureShare, needsReview, reviewThreshold, isEmpty, note, notes, specFailures } as JournalRecord),
+      atMs: made.mtimeMs,
+    });
+  }
+  return [...records.values()];
 }
 
 /**
