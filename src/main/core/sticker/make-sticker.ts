@@ -826,11 +826,15 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
       if (targets.format === 'webp') {
         bytes = await encodeAnimatedWebp(animated, { quality: knobs.quality, loop: plays });
         // libwebp merges a frame the same as the one before into it (a GIF's hold decoded at the
-        // clip's shortest frame's rate): the file's own frames and delays are said.
+        // clip's shortest frame's rate): the file's own frames and delays are said. Every frame alike
+        // is written as a still (no frames, no delays): one frame, the clip's length.
         const written = await sharp(bytes, { animated: true }).metadata();
-        if (written.pages && written.delay?.length === written.pages) {
+        if (written.pages && written.pages > 1 && written.delay?.length === written.pages) {
           frameCount = written.pages;
           writtenDelays = written.delay;
+        } else if (!(written.pages && written.pages > 1)) {
+          frameCount = 1;
+          writtenDelays = [delaysMs.reduce((a, b) => a + b, 0)];
         }
       } else if (targets.format === 'apng' && knobs.posterize) {
         // One shared palette, a byte a pixel, and only each frame's changed rectangle (apng.ts).
