@@ -56,6 +56,8 @@ export interface OutputClaim {
 function isJournalRecord(r: unknown): r is JournalRecord {
   const c = r as Record<string, unknown> | null;
   if (!c || typeof c !== 'object' || c.v !== 1 || typeof c.input !== 'string' || (c.status !== 'done' && c.status !== 'failed')) return false;
+  // A done record names its output (a retry listed it under none, and stopped with INTERNAL).
+  if (c.status === 'done' && (typeof c.output !== 'string' || !c.output)) return false;
   const isText = (k: string): boolean => c[k] === undefined || c[k] === null || typeof c[k] === 'string';
   const isNumber = (k: string): boolean => c[k] === undefined || (typeof c[k] === 'number' && Number.isFinite(c[k]));
   return ['output', 'outputRel', 'optionsHash', 'settingsHash', 'code', 'message', 'errorKind'].every(isText) && ['sizeBytes', 'mtimeMs', 'atMs'].every(isNumber);
@@ -179,19 +181,29 @@ export class JournalIndex {
 
   /** An output's place in the output folder, '/'-separated, or undefined outside it. */
   relOf(path: string): string | undefined {
-    if (!this.outputDir) return undefined;
-    const rel = relative(this.outputDir, path);
-    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : undefined;
+    if (!this.outputDir || typeof path !== 'string' || !path) return undefined;
+    const rel = relative(this.outputDir, path).split(sep).join('/');
+    return isPlaceInside(rel) ? rel : undefined;
   }
 
   /** A record's or claim's output as its place in the output folder: the one written with it, else worked out. */
   private placeOf(r: { output: string; outputRel?: unknown }): string | undefined {
-    return typeof r.outputRel === 'string' && r.outputRel ? r.outputRel : this.relOf(r.output);
+    return isPlaceInside(r.outputRel) ? r.outputRel : this.relOf(r.output);
   }
 
   private keyOf(path: string): string {
     return outputKey(this.relOf(path) ?? path);
   }
+}
+
+/**
+ * Whether `rel` is a place inside the output folder, '/'-separated: no part of it "..", "." or
+ * empty, not absolute (a hand-edited "../escaped/a.png" or "/tmp/a.png" moved the whole batch's
+ * outputs out of OUT, or under OUT/tmp).
+ */
+function isPlaceInside(rel: unknown): rel is string {
+  if (typeof rel !== 'string' || !rel || isAbsolute(rel) || /^[a-z]:/i.test(rel) || rel.includes('\\')) return false;
+  return rel.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
 }
 
 /** How output paths are compared: case-insensitively. */

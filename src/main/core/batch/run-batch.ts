@@ -592,9 +592,11 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
  * The review, note and spec failures a 'done' record kept (so a skipped file still shows them), as judged then: a
  * threshold changed since is not applied. Nothing for other records or malformed fields.
  */
-function finishedOfRecord(record: JournalRecord | undefined): FinishedFile {
+export function finishedOfRecord(record: JournalRecord | undefined): FinishedFile {
   if (record?.status !== 'done') return {};
-  const note = typeof record.note === 'string' && record.note ? { note: record.note, ...(Array.isArray(record.notes) ? { notes: record.notes } : {}) } : {};
+  // Notes of the kinds the UI words (a hand-edited [null] stopped every resume with INTERNAL).
+  const notes = Array.isArray(record.notes) ? record.notes.filter((n) => typeof n === 'object' && n !== null && typeof n.kind === 'string') : [];
+  const note = typeof record.note === 'string' && record.note ? { note: record.note, ...(notes.length > 0 ? { notes } : {}) } : {};
   const spec = Array.isArray(record.specFailures) && record.specFailures.every((s) => typeof s === 'string') ? { specFailures: record.specFailures } : {};
   if (typeof record.unsureShare !== 'number' || !Number.isFinite(record.unsureShare)) return { ...note, ...spec };
   const reviewThreshold = typeof record.reviewThreshold === 'number' ? record.reviewThreshold : null;

@@ -7,7 +7,7 @@ import { planOutputPaths, validateNameTemplate } from '../../../../src/main/core
 import { lockOutputFolder } from '../../../../src/main/core/batch/output-lock';
 import { PauseGate } from '../../../../src/main/core/batch/pause-gate';
 import { csvField, entriesToCsv, writeReports, type BatchReport } from '../../../../src/main/core/batch/report';
-import { filesWorked, hashedQuality, repeatsFailure } from '../../../../src/main/core/batch/run-batch';
+import { filesWorked, finishedOfRecord, hashedQuality, repeatsFailure } from '../../../../src/main/core/batch/run-batch';
 import { BATCH_MODES } from '../../../../src/main/core/batch/modes';
 import { folderPrefixes, scanInputs } from '../../../../src/main/core/batch/scan';
 import type { BatchEntry } from '../../../../src/main/core/batch/types';
@@ -164,6 +164,28 @@ describe('batch journal', () => {
     for (const input of ['/x.jpg', '/y.jpg', '/z.jpg']) expect(read.latest(input), input).toBeUndefined();
     expect(read.latest('/a.jpg')!.status).toBe('done');
     expect(read.latest('/n.jpg')!.status).toBe('failed');
+  });
+
+  it('passes over a done record with no output (a retry stopped with INTERNAL), and takes a place outside OUT as no place (it moved the batch out of OUT)', async () => {
+    const path = join(tempDir(), 'j.jsonl');
+    const rec = { v: 1, input: '/in/a.jpg', status: 'done', sizeBytes: 3, mtimeMs: 4, optionsHash: 'h', output: '/o/sub/a.png', atMs: 0 };
+    const escapes = ['../escaped/a.png', '/tmp/a.png', 'sub/../../a.png', './a.png', 'C:/a.png', 'sub\\..\\..\\a.png'];
+    const lines = [{ ...rec, input: '/in/x.jpg', output: null }, { ...rec, input: '/in/y.jpg', output: undefined }, { ...rec, input: '/in/z.jpg', output: '' }, ...escapes.map((outputRel, i) => ({ ...rec, input: `/in/${i}.jpg`, outputRel }))];
+    writeFileSync(path, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const read = await readJournal(path, '/o');
+    for (const input of ['/in/x.jpg', '/in/y.jpg', '/in/z.jpg']) expect(read.latest(input), input).toBeUndefined();
+    // Each at the output it was written to, inside OUT.
+    escapes.forEach((_, i) => expect(read.outputOf(read.latest(`/in/${i}.jpg`)!)).toBe('/o/sub/a.png'));
+    expect(read.donePlaces().map((p) => p.rel)).toEqual(['sub/a.png']);
+    expect(read.relOf('/o')).toBeUndefined();
+    expect(read.relOf('/o/..a.png')).toBe('..a.png');
+  });
+
+  it('keeps a journalled note of the kinds the UI words: a hand-edited [null] stopped every resume with INTERNAL', () => {
+    const rec = { v: 1 as const, input: '/in/a.jpg', status: 'done' as const, sizeBytes: 3, mtimeMs: 4, optionsHash: 'h', output: '/o/a.png', atMs: 0, note: 'made of the first 6 s' };
+    const kept = { kind: 'firstPart', seconds: 6, frames: 60 };
+    expect(finishedOfRecord({ ...rec, notes: [null, 5, 'x', kept] as never })).toEqual({ note: 'made of the first 6 s', notes: [kept] });
+    expect(finishedOfRecord({ ...rec, notes: [null] as never })).toEqual({ note: 'made of the first 6 s' });
   });
 
   it('hashes a quality only where it changes the bytes, and the default as none (the app sends 92, the CLI nothing)', () => {
