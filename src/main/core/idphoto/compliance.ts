@@ -403,6 +403,20 @@ function facePatchSpan(eyes: readonly [Point, Point], chin: Point): { eyeY: numb
  */
 export const FACE_IN_CUTOUT_MIN_PCT = 80;
 
+/**
+ * The face-in-the-cut-out check. A head turned past HEAD_TURN_MAX_DEG is not judged by it: the
+ * patch, both sides of the face's middle, takes in the backdrop beside a face seen from the side
+ * (AFLW image02420, turned 52°, read 57 % with its face whole in the cut-out, "the person model
+ * lost the face"); the head-turn check says what is wrong with such a photo.
+ */
+function faceInCutoutOf(share: number | null, headTurnDeg: number | undefined): Measurement {
+  const words = 'share of the face (from the eyes down to the chin) the cut-out holds opaque';
+  if (headTurnDeg !== undefined && Math.abs(headTurnDeg) > HEAD_TURN_MAX_DEG) {
+    return measure(share, '%', null, null, `${words}: not judged, the head is turned away from the camera and the patch takes in the backdrop beside the face`);
+  }
+  return measure(share, '%', FACE_IN_CUTOUT_MIN_PCT, null, `${words}: lower, the person model lost the face and the photo shows the background where it was`, false);
+}
+
 /** The face patch of facePatchOf, whatever its alpha, inside a photo of width × height: its pixel count. */
 function faceSpan(eyes: readonly [Point, Point], chin: Point, width: number, height: number): { n: number } {
   const { eyeY, midX, halfSpan } = facePatchSpan(eyes, chin);
@@ -478,7 +492,7 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
     backgroundUniformityDeltaE: measure(bg.n ? p95 : null, 'dE', null, 3, 'p95 ΔE76 of the plain background pixels from their mean'),
     backgroundColourDeltaE: backgroundColourOf(bg, spec),
     clothingContrastDeltaE: measure(clothDe, 'dE', 12, null, clothDe === null ? 'no clothing visible' : 'ΔE76 between clothing and background'),
-    faceInCutoutPct: measure(faceInCutout, '%', FACE_IN_CUTOUT_MIN_PCT, null, 'share of the face (from the eyes down to the chin) the cut-out holds opaque: lower, the person model lost the face and the photo shows the background where it was', false),
+    faceInCutoutPct: faceInCutoutOf(faceInCutout, input.headTurnDeg),
     faceChroma: measure(faceChroma, 'dE', isDocument ? MIN_FACE_CHROMA : null, null, isDocument ? 'chroma of the face (ΔE76 from a grey of the same lightness): a black-and-white photo has none, and documents ask for colour' : NO_BAND_NOTE),
     // Every size, studio ones too: a face too dark to see is no photo of it (a black-and-white
     // résumé photo may do; a black face may not).

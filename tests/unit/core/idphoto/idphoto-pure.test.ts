@@ -232,6 +232,24 @@ describe('compliance report: the face in the cut-out', () => {
       expect(report(H)).toMatchObject({ value: 100, pass: true });
     }
   });
+
+  it('does not judge it on a head turned away (the patch takes in the backdrop beside a face seen from the side): the head-turn check fails that photo', async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    const spec = lib.get('icao-35x45');
+    const [W, H] = [spec.widthPx, spec.heightPx];
+    const eyes: [Point, Point] = [{ x: W * 0.4, y: H * 0.4 }, { x: W * 0.6, y: H * 0.4 }];
+    // The left half of the face patch opaque: the face in profile, the backdrop beside it.
+    const alpha = new Float32Array(W * H);
+    for (let y = 0; y < H; y++) alpha.fill(1, y * W, y * W + Math.round(W / 2));
+    const report = (headTurnDeg: number) => buildComplianceReport({ spec, image: { data: new Uint8Array(W * H * 4).fill(255), width: W, height: H }, alpha, backgroundHex: '#FFFFFF', crownY: H * 0.15, chin: { x: W / 2, y: H * 0.72 }, eyes, centreX: W / 2, faceCount: 1, headTurnDeg }).measurements;
+    const turned = report(52);
+    expect(turned.faceInCutoutPct).toMatchObject({ min: null, pass: true });
+    expect(turned.faceInCutoutPct.value!).toBeLessThan(60);
+    expect(turned.faceInCutoutPct.note).toMatch(/not judged, the head is turned away/);
+    expect(turned.headTurnDeg).toMatchObject({ value: 52, pass: false });
+    // A face turned within the band is judged.
+    expect(report(10).faceInCutoutPct).toMatchObject({ min: FACE_IN_CUTOUT_MIN_PCT, pass: false });
+  });
 });
 
 describe('compliance report: the closed mouth', () => {
