@@ -54,5 +54,9 @@ describe('rotateRgba', () => {
     expect(order(rotateRgba(image, 180))).toEqual({ size: [3, 2], pixels: [5, 4, 3, 2, 1, 0] });
     expect(order(rotateRgba(image, 270))).toEqual({ size: [2, 3], pixels: [2, 5, 1, 4, 0, 3] });
     expect([...rotateRgba(image, 90).data.subarray(0, 4)]).toEqual([3, 13, 23, 255]);
+    // Pixels that start at any byte of their buffer (a view into a larger one) turn the same.
+    const shifted = new Uint8Array(25);
+    shifted.set(image.data, 1);
+    expect(order(rotateRgba({ ...image, data: shifted.subarray(1) }, 270))).toEqual({ size: [2, 3], pixels: [2, 5, 1, 4, 0, 3] });
   });
 });
