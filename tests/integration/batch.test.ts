@@ -423,6 +423,40 @@ describe('batch export', () => {
     rmSync(join(out, 'report.json'));
     const again = await runBatch([dir], out, { ...opts, resume: true }, env);
     expect([again.skipped, again.done]).toEqual([2, 0]);
+    // OUT copied without its hidden files (copied now: newer than the inputs, b's set back from
+    // the future it was touched to): the report's places are the copy's too.
+    utimesSync(join(dir, 'b.jpg'), new Date(made), new Date(made));
+    const copy = join(root, 'lost-copy');
+    mkdirSync(copy);
+    for (const name of readdirSync(out).filter((f) => !f.startsWith('.'))) copyFileSync(join(out, name), join(copy, name));
+    const copied = await runBatch([dir], copy, { ...opts, resume: true }, env);
+    expect([copied.skipped, copied.done]).toEqual([2, 0]);
+    expect(readdirSync(copy).filter((f) => f.endsWith('.png')).sort()).toEqual(['a_cutout.png', 'b_cutout.png']);
+  });
+
+  it('a journal lost: a folder that went into a sub-folder of OUT stays there, and the report a run of another mode kept (report-MODE.json) stands in too', async () => {
+    const [x, y] = [join(root, 'lost2', 'x'), join(root, 'lost2', 'y')];
+    mkdirSync(x, { recursive: true });
+    mkdirSync(y, { recursive: true });
+    writeFileSync(join(x, 'a.jpg'), await smallPortrait('df_img2.jpg'));
+    writeFileSync(join(y, 'b.jpg'), await smallPortrait('df_img3.jpg'));
+    const out = join(root, 'lost2-out');
+    const opts = { jobs: 1, refine: 'off' as const };
+    await runBatch([x], out, { ...opts, mode: 'portrait' }, env);
+    await runBatch([y], out, { ...opts, mode: 'portrait' }, env);
+    expect(existsSync(join(out, 'y', 'b_cutout.png'))).toBe(true);
+    rmSync(join(out, '.cutout-batch.jsonl'));
+    const resumed = await runBatch([y], out, { ...opts, mode: 'portrait', resume: true }, env);
+    expect([resumed.skipped, resumed.done]).toEqual([1, 0]);
+    expect(existsSync(join(out, 'b_cutout.png'))).toBe(false);
+    // Anime cut-outs of y, then portraits again (report.json is theirs, report-anime.json kept).
+    await runBatch([y], out, { ...opts, mode: 'anime' }, env);
+    await runBatch([y], out, { ...opts, mode: 'portrait' }, env);
+    expect(existsSync(join(out, 'report-anime.json'))).toBe(true);
+    rmSync(join(out, '.cutout-batch.jsonl'));
+    const anime = await runBatch([y], out, { ...opts, mode: 'anime', resume: true }, env);
+    expect([anime.skipped, anime.done]).toEqual([1, 0]);
+    expect(readdirSync(join(out, 'y')).filter((f) => /-2\./.test(f))).toEqual([]);
   });
 
   it('a pause while two files decode comes to rest: a file queued for the model is not at work', async () => {

@@ -30,6 +30,11 @@ export interface JournalRecord extends FinishedFile {
   message?: string;
   /** What a failure's error detail said of the file (records from 2 December 2026 on). */
   errorKind?: ErrorKind;
+  /**
+   * Read from a report, the journal lost (report-recovery.ts): the input's size and mtime were
+   * not compared with the file's then, only its mtime with its output's.
+   */
+  recovered?: boolean;
   atMs: number;
 }
 
@@ -201,7 +206,7 @@ export class JournalIndex {
  * empty, not absolute (a hand-edited "../escaped/a.png" or "/tmp/a.png" moved the whole batch's
  * outputs out of OUT, or under OUT/tmp).
  */
-function isPlaceInside(rel: unknown): rel is string {
+export function isPlaceInside(rel: unknown): rel is string {
   if (typeof rel !== 'string' || !rel || isAbsolute(rel) || /^[a-z]:/i.test(rel) || rel.includes('\\')) return false;
   return rel.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
 }

@@ -107,11 +107,16 @@ async function keepReport(outputDir: string, mode: string): Promise<string | und
   return moved[0];
 }
 
-/** Reads a previous report.json; undefined when there is none or it does not parse. */
-export async function readReport(outputDir: string): Promise<BatchReport | undefined> {
+/**
+ * Reads a previous report.json (or `name`, a kept report-MODE.json); undefined when there is none,
+ * it does not parse, or it is not a report (one without its summary stopped every batch into the
+ * folder with INTERNAL).
+ */
+export async function readReport(outputDir: string, name = REPORT_JSON): Promise<BatchReport | undefined> {
   try {
-    const report = JSON.parse(await readFile(join(outputDir, REPORT_JSON), 'utf8')) as BatchReport;
-    return report?.version === 1 && Array.isArray(report.entries) ? report : undefined;
+    const report = JSON.parse(await readFile(join(outputDir, name), 'utf8')) as BatchReport;
+    const isReport = report?.version === 1 && Array.isArray(report.entries) && typeof report.summary === 'object' && report.summary !== null;
+    return isReport ? report : undefined;
   } catch {
     return undefined;
   }

@@ -21,7 +21,8 @@ import { FORMAT_EXTENSIONS, planOutputPaths, validateNameTemplate } from './nami
 import { PauseGate } from './pause-gate';
 import { RefinePool } from './refine-pool';
 import { DEFAULT_QUALITY } from '../image/encode';
-import { readReport, REPORT_CSV, REPORT_JSON, writeReports } from './report';
+import { REPORT_CSV, REPORT_JSON, writeReports } from './report';
+import { readEarlierReports, recoveredFromReports, reportedPlaces } from './report-recovery';
 import { notReadable } from '../io/read-head';
 import { realOrResolved } from '../io/real-path';
 import { InputSpeller, scanInputs } from './scan';
@@ -208,14 +209,16 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     const journalPath = join(outDir, JOURNAL_NAME);
     const speller = await InputSpeller.of(inputs);
     const journalIndex = await readJournal(journalPath, outDir, speller);
+    // The journal lost (deleted, OUT copied without its hidden files): the reports stand in for it.
+    const reports = await readEarlierReports(outDir, mode.id);
+    const earlierPlaces = [...journalIndex.donePlaces(), ...(await reportedPlaces(reports, outDir, journalIndex, speller))];
     ctx.onProgress?.({ stage: 'scan', done: 0, total: 1 });
-    const scan = await scanInputs(inputs, { recursive: options.recursive ?? false, extensions: options.extensions ?? mode.inputExtensions, excludeDirs: [outDir], earlierPlaces: journalIndex.donePlaces(), outDir, isOwnOutput: (path) => journalIndex.ownerOf(path) !== undefined });
+    const scan = await scanInputs(inputs, { recursive: options.recursive ?? false, extensions: options.extensions ?? mode.inputExtensions, excludeDirs: [outDir], earlierPlaces, outDir, isOwnOutput: (path) => journalIndex.ownerOf(path) !== undefined });
     ctx.onProgress?.({ stage: 'scan', done: 1, total: 1 });
     const items = scan.items;
     const bgName = background.kind === 'transparent' ? 'transparent' : background.kind === 'image' ? basename(background.path, extname(background.path)) : background.hex.replace('#', '');
     const existing = await existingFiles(outDir, items);
-    // What an earlier run's report says of files its journal lost: taken as that run's records.
-    const recovered = await recoveredFromReport(outDir, items, journalIndex, mode.id, existing, speller);
+    const recovered = await recoveredFromReports(reports, outDir, items, journalIndex, speller);
     for (const r of recovered) journalIndex.add(r);
     const outputs = planOutputPaths(items, outDir, nameTemplate, { mode: mode.id, spec: options.spec, bg: bgName }, FORMAT_EXTENSIONS[format], {
       previousOutputsOf: (input) => journalIndex.outputsOf(input),
@@ -285,7 +288,8 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
         continue;
       }
       if (options.resume && record?.status === 'done' && (await isStillDone(record, item, outputs[i], optionsHash, journalIndex))) {
-        entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason: 'journal: done with the same size, mtime and options', doneBefore: true, ...finishedOfRecord(record) };
+        const reason = record.recovered === true ? 'report: done with these options, the file no newer than its output (the journal was lost)' : 'journal: done with the same size, mtime and options';
+        entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason, doneBefore: true, ...finishedOfRecord(record) };
         continue;
       }
       // Made again although the journal has it done as it would be now: said, so a run that forgot
@@ -620,53 +624,6 @@ async function existingFiles(outDir: string, items: readonly BatchItem[]): Promi
     for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) if (!e.isDirectory()) found.add(outputKey(join(dir, e.name)));
   }
   return found;
-}
-
-/**
- * Records an earlier run made that the journal no longer has (it was deleted, or the folder copied
- * without its hidden files), read from that run's report.json for this run's inputs the journal
- * knows nothing of (nor of their outputs). A failure is one --retry-failed retries (whatever the mode). A file done by a
- * run of this mode whose output is still there: that output is the input's, so this run does not
- * write NAME-2 beside it, and --resume skips it when the report's options are these and the input
- * is no newer than its output (the report holds no size or mtime of the input); else it is made
- * again over its own output.
- */
-async function recoveredFromReport(outDir: string, items: readonly BatchItem[], journal: JournalIndex, modeId: string, existing: ReadonlySet<string>, speller: InputSpeller): Promise<JournalRecord[]> {
-  const report = await readReport(outDir);
-  if (!report) return [];
-  const byInput = new Map(items.map((item) => [item.input, item]));
-  const isThisMode = report.summary?.mode === modeId;
-  const records = new Map<string, JournalRecord>();
-  for (const e of report.entries) {
-    if (typeof e?.input !== 'string' || typeof e.output !== 'string') continue;
-    const input = await speller.spell(e.input);
-    const item = byInput.get(input);
-    // Known to the journal: the input, or its output (a claim: a run stopped after the rename).
-    if (!item || journal.latest(input) || journal.ownerOf(e.output) !== undefined || records.has(input)) continue;
-    if (e.status === 'failed') {
-      records.set(input, { v: 1, input, status: 'failed', sizeBytes: -1, mtimeMs: -1, optionsHash: '', output: e.output, code: e.code, atMs: 0 });
-      continue;
-    }
-    const isDone = e.status === 'done' || (e.status === 'skipped' && e.doneBefore === true);
-    if (!isThisMode || !isDone || !e.output || !existing.has(outputKey(e.output))) continue;
-    const made = await stat(e.output).catch(() => undefined);
-    if (!made?.isFile()) continue;
-    const isUnchanged = item.mtimeMs <= made.mtimeMs;
-    const { unsureShare, needsReview, reviewThreshold, isEmpty, note, notes, specFailures } = e;
-    records.set(input, {
-      v: 1,
-      input,
-      status: 'done',
-      sizeBytes: isUnchanged ? item.sizeBytes : -1,
-      mtimeMs: isUnchanged ? item.mtimeMs : -1,
-      optionsHash: typeof report.summary.optionsHash === 'string' ? report.summary.optionsHash : '',
-      output: e.output,
-      outputRel: journal.relOf(e.output),
-      ...finishedOfRecord({ status: 'done', unsureShare, needsReview, reviewThreshold, isEmpty, note, notes, specFailures } as JournalRecord),
-      atMs: made.mtimeMs,
-    });
-  }
-  return [...records.values()];
 }
 
 /**

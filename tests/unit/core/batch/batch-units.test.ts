@@ -6,7 +6,7 @@ import { readJournal, JournalIndex, JournalWriter, hashOptions } from '../../../
 import { planOutputPaths, validateNameTemplate } from '../../../../src/main/core/batch/naming';
 import { lockOutputFolder } from '../../../../src/main/core/batch/output-lock';
 import { PauseGate } from '../../../../src/main/core/batch/pause-gate';
-import { csvField, entriesToCsv, writeReports, type BatchReport } from '../../../../src/main/core/batch/report';
+import { csvField, entriesToCsv, readReport, writeReports, type BatchReport } from '../../../../src/main/core/batch/report';
 import { filesWorked, finishedOfRecord, hashedQuality, repeatsFailure } from '../../../../src/main/core/batch/run-batch';
 import { BATCH_MODES } from '../../../../src/main/core/batch/modes';
 import { folderPrefixes, scanInputs } from '../../../../src/main/core/batch/scan';
@@ -336,6 +336,17 @@ describe('batch report.csv', () => {
     const blocked = await writeReports(dir, reportOf('anime', 'd.jpg'));
     expect(blocked.kept).toBeUndefined();
     expect(readFileSync(join(dir, 'report.csv'), 'utf8')).toContain('d.jpg');
+  });
+
+  it('takes a report.json without its summary (hand-edited, another tool\'s) as no report: it stopped every batch into the folder with INTERNAL', async () => {
+    const dir = tempDir();
+    for (const summary of [undefined, null, 5]) {
+      writeFileSync(join(dir, 'report.json'), JSON.stringify({ version: 1, entries: [], ...(summary === undefined ? {} : { summary }) }));
+      expect(await readReport(dir)).toBeUndefined();
+      const written = await writeReports(dir, { version: 1, summary: { mode: 'portrait' } as BatchReport['summary'], entries: [] });
+      expect(written.kept).toBeUndefined();
+      expect((await readReport(dir))?.summary.mode).toBe('portrait');
+    }
   });
 
   it('writes the review columns: yes / no, n/a for a model without a threshold, empty for other modes', () => {
