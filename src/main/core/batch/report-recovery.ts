@@ -49,7 +49,8 @@ async function entriesOf(report: BatchReport | undefined, speller: InputSpeller)
 
 /**
  * Where the reports say each input went, for the inputs the journal knows nothing of: the scan
- * puts an input folder back where it went (a folder done into OUT/inB went to the top of OUT).
+ * puts an input folder back where it went (without them, a folder done into OUT/inB went to the
+ * top of OUT, beside another folder's outputs).
  */
 export async function reportedPlaces(reports: EarlierReports, outDir: string, journal: JournalIndex, speller: InputSpeller): Promise<{ input: string; rel: string }[]> {
   const places: { input: string; rel: string }[] = [];
