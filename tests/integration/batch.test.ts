@@ -432,9 +432,17 @@ describe('batch export', () => {
     const copied = await runBatch([dir], copy, { ...opts, resume: true }, env);
     expect([copied.skipped, copied.done]).toEqual([2, 0]);
     expect(readdirSync(copy).filter((f) => f.endsWith('.png')).sort()).toEqual(['a_cutout.png', 'b_cutout.png']);
+    // A report whose own folder holds OUT ("/" hand-edited in) is read against OUT, where its outputs are.
+    const reportPath = join(copy, 'report.json');
+    const edited = JSON.parse(readFileSync(reportPath, 'utf8')) as BatchReport;
+    writeFileSync(reportPath, JSON.stringify({ ...edited, summary: { ...edited.summary, outputDir: '/' } }));
+    rmSync(join(copy, '.cutout-batch.jsonl'));
+    const rooted = await runBatch([dir], copy, { ...opts, resume: true }, env);
+    expect([rooted.skipped, rooted.done]).toEqual([2, 0]);
+    expect(readdirSync(copy, { withFileTypes: true }).filter((e) => e.isDirectory())).toEqual([]);
   });
 
-  it('a journal lost: a folder that went into a sub-folder of OUT stays there, and the report a run of another mode kept (report-MODE.json) stands in too', async () => {
+  it('a journal lost: a folder that went into a sub-folder of OUT stays there, every folder the report names is found, and the report a run of another mode kept (report-MODE.json) stands in too', async () => {
     const [x, y] = [join(root, 'lost2', 'x'), join(root, 'lost2', 'y')];
     mkdirSync(x, { recursive: true });
     mkdirSync(y, { recursive: true });
@@ -442,18 +450,22 @@ describe('batch export', () => {
     writeFileSync(join(y, 'b.jpg'), await smallPortrait('df_img3.jpg'));
     const out = join(root, 'lost2-out');
     const opts = { jobs: 1, refine: 'off' as const };
-    await runBatch([x], out, { ...opts, mode: 'portrait' }, env);
-    await runBatch([y], out, { ...opts, mode: 'portrait' }, env);
-    expect(existsSync(join(out, 'y', 'b_cutout.png'))).toBe(true);
+    await runBatch([x, y], out, { ...opts, mode: 'portrait' }, env);
+    expect(['x/a_cutout.png', 'y/b_cutout.png'].map((f) => existsSync(join(out, f)))).toEqual([true, true]);
     rmSync(join(out, '.cutout-batch.jsonl'));
     const resumed = await runBatch([y], out, { ...opts, mode: 'portrait', resume: true }, env);
     expect([resumed.skipped, resumed.done]).toEqual([1, 0]);
     expect(existsSync(join(out, 'b_cutout.png'))).toBe(false);
+    // That run's report names y alone: x's records went back into the journal, so x is found too.
+    const other = await runBatch([x], out, { ...opts, mode: 'portrait', resume: true }, env);
+    expect([other.skipped, other.done]).toEqual([1, 0]);
     // Anime cut-outs of y, then portraits again (report.json is theirs, report-anime.json kept).
     await runBatch([y], out, { ...opts, mode: 'anime' }, env);
     await runBatch([y], out, { ...opts, mode: 'portrait' }, env);
     expect(existsSync(join(out, 'report-anime.json'))).toBe(true);
     rmSync(join(out, '.cutout-batch.jsonl'));
+    // A portrait resume first: its records in the journal do not hide the anime ones the kept report holds.
+    expect((await runBatch([y], out, { ...opts, mode: 'portrait', resume: true }, env)).skipped).toBe(1);
     const anime = await runBatch([y], out, { ...opts, mode: 'anime', resume: true }, env);
     expect([anime.skipped, anime.done]).toEqual([1, 0]);
     expect(readdirSync(join(out, 'y')).filter((f) => /-2\./.test(f))).toEqual([]);

@@ -1,8 +1,8 @@
 // A batch's journal lost (deleted, or OUT copied without its hidden files): the reports of the
 // runs before stand in for it. Core (no electron).
 import { stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
-import { isPlaceInside, type JournalIndex, type JournalRecord } from './journal';
+import { join, relative, resolve, sep } from 'node:path';
+import { isPlaceInside, outputKey, type JournalIndex, type JournalRecord } from './journal';
 import { readReport, type BatchReport } from './report';
 import type { InputSpeller } from './scan';
 import type { BatchEntry, BatchItem } from './types';
@@ -20,17 +20,34 @@ export async function readEarlierReports(outDir: string, modeId: string): Promis
   return { latest, own: own?.summary.mode === modeId ? own : undefined };
 }
 
+/** How many of a report's done outputs are looked for to tell which folder its paths are of. */
+const BASE_PROBES = 16;
+
 /**
- * A reported output's place in OUT, '/'-separated: inside the output folder the report was written
- * for (its summary's: OUT copied elsewhere keeps its places), else inside OUT as now spelled.
+ * How a report's output paths become places in OUT, '/'-separated: relative to the folder the
+ * report was written for (its summary's outputDir: a copy of OUT elsewhere keeps its places) or to
+ * OUT as now spelled, whichever finds more of the done outputs the report names (a summary's folder
+ * that merely holds OUT, "/" hand-edited in, made every place a path deep inside OUT); neither
+ * finding any, OUT.
  */
-function placeOf(report: BatchReport, output: string, outDir: string): string | undefined {
-  const from = typeof report.summary.outputDir === 'string' && report.summary.outputDir ? [report.summary.outputDir, outDir] : [outDir];
-  for (const dir of from) {
+async function placerOf(report: BatchReport, outDir: string): Promise<(output: string) => string | undefined> {
+  const placeFrom = (dir: string) => (output: string): string | undefined => {
     const rel = relative(dir, output).split(sep).join('/');
-    if (isPlaceInside(rel)) return rel;
-  }
-  return undefined;
+    return isPlaceInside(rel) ? rel : undefined;
+  };
+  const own = report.summary.outputDir;
+  if (typeof own !== 'string' || !own || resolve(own) === outDir) return placeFrom(outDir);
+  const outputs = report.entries.filter((e) => e && isDoneEntry(e) && typeof e.output === 'string' && e.output).slice(0, BASE_PROBES).map((e) => e.output);
+  const found = async (place: (output: string) => string | undefined): Promise<number> => {
+    let n = 0;
+    for (const output of outputs) {
+      const rel = place(output);
+      if (rel !== undefined && (await stat(join(outDir, ...rel.split('/'))).then((s) => s.isFile(), () => false))) n++;
+    }
+    return n;
+  };
+  const [fromOwn, fromOut] = [placeFrom(resolve(own)), placeFrom(outDir)];
+  return (await found(fromOwn)) > (await found(fromOut)) ? fromOwn : fromOut;
 }
 
 function isDoneEntry(e: BatchEntry): boolean {
@@ -56,44 +73,54 @@ export async function reportedPlaces(reports: EarlierReports, outDir: string, jo
   const places: { input: string; rel: string }[] = [];
   for (const report of new Set([reports.own, reports.latest])) {
     if (!report) continue;
-    for (const { input, entry } of await entriesOf(report, speller)) {
-      const rel = isDoneEntry(entry) && entry.output ? placeOf(report, entry.output, outDir) : undefined;
-      if (rel !== undefined && !journal.latest(input)) places.push({ input, rel });
+    const entries = (await entriesOf(report, speller)).filter(({ input, entry }) => isDoneEntry(entry) && entry.output && journal.outputsOf(input).length === 0);
+    if (entries.length === 0) continue;
+    const placeOf = await placerOf(report, outDir);
+    for (const { input, entry } of entries) {
+      const rel = placeOf(entry.output);
+      if (rel !== undefined) places.push({ input, rel });
     }
   }
   return places;
 }
 
 /**
- * Records the journal no longer has, for this run's inputs it knows nothing of (nor of their
- * outputs): a failure in the last report is one --retry-failed retries (whatever its mode). A
- * file the last run of this mode did: its output's place is the input's (this run does not write
- * NAME-2 beside it, nor beside the print sheet of a photo deleted), and --resume skips it when the
- * report's options are these and the input is no newer than its output (a report holds no size or
- * mtime of the input: `recovered` says so); else, or with the output gone, it is made again in
- * its place.
+ * Records the journal no longer has. A file the last run of this mode did, that the journal knows
+ * of under neither those options nor at its output's place (a claim: a run stopped after the
+ * rename): that place is the input's (this run does not write NAME-2 beside it, nor beside the
+ * print sheet of a photo deleted), and --resume skips it when the report's options are these and
+ * the input is no newer than its output (a report holds no size or mtime of the input: `recovered`
+ * says so); else, or with the output gone, it is made again in its place. Every input the report
+ * names counts, not only this run's: a run of one of its folders writes a report of that folder
+ * alone, and the next run of another found nothing. Two entries naming one place: the first keeps
+ * it. A failure in the last report (whatever its mode) of this run's input the journal knows
+ * nothing of is one --retry-failed retries.
  */
 export async function recoveredFromReports(reports: EarlierReports, outDir: string, items: readonly BatchItem[], journal: JournalIndex, speller: InputSpeller): Promise<JournalRecord[]> {
   const byInput = new Map(items.map((item) => [item.input, item]));
   const records = new Map<string, JournalRecord>();
-  const isUnknown = (input: string): boolean => byInput.has(input) && !journal.latest(input) && !records.has(input);
-  if (reports.own) {
-    const optionsHash = typeof reports.own.summary.optionsHash === 'string' ? reports.own.summary.optionsHash : '';
-    for (const { input, entry } of await entriesOf(reports.own, speller)) {
-      const rel = isDoneEntry(entry) && entry.output ? placeOf(reports.own, entry.output, outDir) : undefined;
+  const own = reports.own;
+  if (own) {
+    const optionsHash = typeof own.summary.optionsHash === 'string' ? own.summary.optionsHash : '';
+    const entries = (await entriesOf(own, speller)).filter(({ input, entry }) => isDoneEntry(entry) && entry.output && !journal.latestFor(input, optionsHash));
+    const placeOf = entries.length > 0 ? await placerOf(own, outDir) : () => undefined;
+    const taken = new Set<string>();
+    for (const { input, entry } of entries) {
+      const rel = placeOf(entry.output);
       const output = rel === undefined ? undefined : join(outDir, ...rel.split('/'));
-      // Known to the journal: the input, or its output (a claim: a run stopped after the rename).
-      if (!output || !isUnknown(input) || journal.ownerOf(output) !== undefined) continue;
-      const item = byInput.get(input)!;
+      if (!output || records.has(input) || taken.has(outputKey(rel!)) || journal.ownerOf(output) !== undefined) continue;
+      taken.add(outputKey(rel!));
+      // The input as it is now: this run's, else as the disk has it (moved or deleted: only its place is kept).
+      const now = byInput.get(input) ?? (await stat(input).then((s) => (s.isFile() ? { sizeBytes: s.size, mtimeMs: s.mtimeMs } : undefined), () => undefined));
       const made = await stat(output).catch(() => undefined);
-      const isUnchanged = made?.isFile() === true && item.mtimeMs <= made.mtimeMs;
+      const isUnchanged = now !== undefined && made?.isFile() === true && now.mtimeMs <= made.mtimeMs;
       const { unsureShare, needsReview, reviewThreshold, isEmpty, note, notes, specFailures } = entry;
       records.set(input, {
         v: 1,
         input,
         status: 'done',
-        sizeBytes: isUnchanged ? item.sizeBytes : -1,
-        mtimeMs: isUnchanged ? item.mtimeMs : -1,
+        sizeBytes: isUnchanged ? now.sizeBytes : -1,
+        mtimeMs: isUnchanged ? now.mtimeMs : -1,
         optionsHash,
         output,
         outputRel: rel,
@@ -110,7 +137,9 @@ export async function recoveredFromReports(reports: EarlierReports, outDir: stri
     }
   }
   for (const { input, entry } of await entriesOf(reports.latest, speller)) {
-    if (entry.status === 'failed' && isUnknown(input)) records.set(input, { v: 1, input, status: 'failed', sizeBytes: -1, mtimeMs: -1, optionsHash: '', output: entry.output, code: entry.code, recovered: true, atMs: 0 });
+    if (entry.status === 'failed' && byInput.has(input) && !journal.latest(input) && !records.has(input)) {
+      records.set(input, { v: 1, input, status: 'failed', sizeBytes: -1, mtimeMs: -1, optionsHash: '', output: entry.output, code: entry.code, recovered: true, atMs: 0 });
+    }
   }
   return [...records.values()];
 }
