@@ -99,7 +99,8 @@ export const batchCommand: CliCommand = {
   (a darkening as --brightness=-1). Stickers: --preset
   fits each to a chat platform (its format: LINE and Discord APNG, Telegram WebM, WeChat GIF), --fps and
   --max-side, --colors, --dither and --matte as \`cutout sticker\` takes them.
-  --resume skips inputs OUT's journal records as done (same size, mtime and options); --retry-failed
+  --resume skips inputs OUT's journal records as done (same size, mtime and options; the journal
+  deleted, OUT/report.json's, a file no newer than its output); --retry-failed
   redoes only the inputs that failed last time. Neither tries again a file that failed for what it is
   (damaged, no face or several, no video) while it and the options stay the same: it is listed as failed.
   OUT/report.json and OUT/report.csv list every input of the run.
