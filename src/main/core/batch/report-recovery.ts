@@ -7,17 +7,43 @@ import { readReport, type BatchReport } from './report';
 import type { InputSpeller } from './scan';
 import type { BatchEntry, BatchItem } from './types';
 
-/** The reports an earlier run left in OUT: the last one (report.json), and the last one of this mode (report.json, or the report-MODE.json a run of another mode kept). */
-export interface EarlierReports {
-  latest?: BatchReport;
-  own?: BatchReport;
+/** A report read, its well-formed entries each with its input as this run spells it (once a run). */
+export interface SpelledReport {
+  report: BatchReport;
+  entries: { input: string; entry: BatchEntry }[];
+  /** How its output paths become places in OUT (placerOf), worked out when first asked. */
+  placer?: Promise<(output: string) => string | undefined>;
 }
 
-/** Reads OUT's reports (EarlierReports). */
-export async function readEarlierReports(outDir: string, modeId: string): Promise<EarlierReports> {
-  const latest = await readReport(outDir);
-  const own = latest?.summary.mode === modeId ? latest : /^[a-z]+$/.test(modeId) ? await readReport(outDir, `report-${modeId}.json`) : undefined;
-  return { latest, own: own?.summary.mode === modeId ? own : undefined };
+/** The reports an earlier run left in OUT: the last one (report.json), and the last one of this mode (report.json, or the report-MODE.json a run of another mode kept). */
+export interface EarlierReports {
+  latest?: SpelledReport;
+  own?: SpelledReport;
+}
+
+/** Reads OUT's reports (EarlierReports), each spelled once. */
+export async function readEarlierReports(outDir: string, modeId: string, speller: InputSpeller): Promise<EarlierReports> {
+  const latestReport = await readReport(outDir);
+  const ownReport = latestReport?.summary.mode === modeId ? latestReport : /^[a-z]+$/.test(modeId) ? await readReport(outDir, `report-${modeId}.json`) : undefined;
+  const latest = latestReport && (await spelled(latestReport, speller));
+  const own = ownReport?.summary.mode !== modeId ? undefined : ownReport === latestReport ? latest : await spelled(ownReport, speller);
+  return { latest, own };
+}
+
+/** A report with its well-formed entries' inputs spelled as this run spells them. */
+async function spelled(report: BatchReport, speller: InputSpeller): Promise<SpelledReport> {
+  const entries: SpelledReport['entries'] = [];
+  for (const entry of report.entries) {
+    if (!entry || typeof entry !== 'object' || typeof entry.input !== 'string' || typeof entry.output !== 'string') continue;
+    entries.push({ input: await speller.spell(entry.input), entry });
+  }
+  return { report, entries };
+}
+
+/** The report's placer (placerOf), worked out once. */
+function placerFor(spelledReport: SpelledReport, outDir: string): Promise<(output: string) => string | undefined> {
+  spelledReport.placer ??= placerOf(spelledReport.report, outDir);
+  return spelledReport.placer;
 }
 
 /** How many of a report's done outputs are looked for to tell which folder its paths are of. */
@@ -54,28 +80,18 @@ function isDoneEntry(e: BatchEntry): boolean {
   return e.status === 'done' || (e.status === 'skipped' && e.doneBefore === true);
 }
 
-/** The well-formed entries of a report, each with its input as this run spells it. */
-async function entriesOf(report: BatchReport | undefined, speller: InputSpeller): Promise<{ input: string; entry: BatchEntry }[]> {
-  const out: { input: string; entry: BatchEntry }[] = [];
-  for (const entry of report?.entries ?? []) {
-    if (!entry || typeof entry !== 'object' || typeof entry.input !== 'string' || typeof entry.output !== 'string') continue;
-    out.push({ input: await speller.spell(entry.input), entry });
-  }
-  return out;
-}
-
 /**
  * Where the reports say each input went, for the inputs the journal knows nothing of: the scan
  * puts an input folder back where it went (without them, a folder done into OUT/inB went to the
  * top of OUT, beside another folder's outputs).
  */
-export async function reportedPlaces(reports: EarlierReports, outDir: string, journal: JournalIndex, speller: InputSpeller): Promise<{ input: string; rel: string }[]> {
+export async function reportedPlaces(reports: EarlierReports, outDir: string, journal: JournalIndex): Promise<{ input: string; rel: string }[]> {
   const places: { input: string; rel: string }[] = [];
   for (const report of new Set([reports.own, reports.latest])) {
     if (!report) continue;
-    const entries = (await entriesOf(report, speller)).filter(({ input, entry }) => isDoneEntry(entry) && entry.output && journal.outputsOf(input).length === 0);
+    const entries = report.entries.filter(({ input, entry }) => isDoneEntry(entry) && entry.output && journal.outputsOf(input).length === 0);
     if (entries.length === 0) continue;
-    const placeOf = await placerOf(report, outDir);
+    const placeOf = await placerFor(report, outDir);
     for (const { input, entry } of entries) {
       const rel = placeOf(entry.output);
       if (rel !== undefined) places.push({ input, rel });
@@ -96,14 +112,14 @@ export async function reportedPlaces(reports: EarlierReports, outDir: string, jo
  * it. A failure in the last report (whatever its mode) of this run's input the journal knows
  * nothing of is one --retry-failed retries.
  */
-export async function recoveredFromReports(reports: EarlierReports, outDir: string, items: readonly BatchItem[], journal: JournalIndex, speller: InputSpeller): Promise<JournalRecord[]> {
+export async function recoveredFromReports(reports: EarlierReports, outDir: string, items: readonly BatchItem[], journal: JournalIndex): Promise<JournalRecord[]> {
   const byInput = new Map(items.map((item) => [item.input, item]));
   const records = new Map<string, JournalRecord>();
   const own = reports.own;
   if (own) {
-    const optionsHash = typeof own.summary.optionsHash === 'string' ? own.summary.optionsHash : '';
-    const entries = (await entriesOf(own, speller)).filter(({ input, entry }) => isDoneEntry(entry) && entry.output && !journal.latestFor(input, optionsHash));
-    const placeOf = entries.length > 0 ? await placerOf(own, outDir) : () => undefined;
+    const optionsHash = typeof own.report.summary.optionsHash === 'string' ? own.report.summary.optionsHash : '';
+    const entries = own.entries.filter(({ input, entry }) => isDoneEntry(entry) && entry.output && !journal.latestFor(input, optionsHash));
+    const placeOf = entries.length > 0 ? await placerFor(own, outDir) : () => undefined;
     const taken = new Set<string>();
     for (const { input, entry } of entries) {
       const rel = placeOf(entry.output);
@@ -136,7 +152,7 @@ export async function recoveredFromReports(reports: EarlierReports, outDir: stri
       });
     }
   }
-  for (const { input, entry } of await entriesOf(reports.latest, speller)) {
+  for (const { input, entry } of reports.latest?.entries ?? []) {
     if (entry.status === 'failed' && byInput.has(input) && !journal.latest(input) && !records.has(input)) {
       records.set(input, { v: 1, input, status: 'failed', sizeBytes: -1, mtimeMs: -1, optionsHash: '', output: entry.output, code: entry.code, recovered: true, atMs: 0 });
     }

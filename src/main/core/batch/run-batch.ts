@@ -210,15 +210,15 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     const speller = await InputSpeller.of(inputs);
     const journalIndex = await readJournal(journalPath, outDir, speller);
     // The journal lost (deleted, OUT copied without its hidden files): the reports stand in for it.
-    const reports = await readEarlierReports(outDir, mode.id);
-    const earlierPlaces = [...journalIndex.donePlaces(), ...(await reportedPlaces(reports, outDir, journalIndex, speller))];
+    const reports = await readEarlierReports(outDir, mode.id, speller);
+    const earlierPlaces = [...journalIndex.donePlaces(), ...(await reportedPlaces(reports, outDir, journalIndex))];
     ctx.onProgress?.({ stage: 'scan', done: 0, total: 1 });
     const scan = await scanInputs(inputs, { recursive: options.recursive ?? false, extensions: options.extensions ?? mode.inputExtensions, excludeDirs: [outDir], earlierPlaces, outDir, isOwnOutput: (path) => journalIndex.ownerOf(path) !== undefined });
     ctx.onProgress?.({ stage: 'scan', done: 1, total: 1 });
     const items = scan.items;
     const bgName = background.kind === 'transparent' ? 'transparent' : background.kind === 'image' ? basename(background.path, extname(background.path)) : background.hex.replace('#', '');
     const existing = await existingFiles(outDir, items);
-    const recovered = await recoveredFromReports(reports, outDir, items, journalIndex, speller);
+    const recovered = await recoveredFromReports(reports, outDir, items, journalIndex);
     for (const r of recovered) journalIndex.add(r);
     const outputs = planOutputPaths(items, outDir, nameTemplate, { mode: mode.id, spec: options.spec, bg: bgName }, FORMAT_EXTENSIONS[format], {
       previousOutputsOf: (input) => journalIndex.outputsOf(input),

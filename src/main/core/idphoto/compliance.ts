@@ -417,14 +417,14 @@ function faceInCutoutOf(share: number | null, headTurnDeg: number | undefined): 
   return measure(share, '%', FACE_IN_CUTOUT_MIN_PCT, null, `${words}: lower, the person model lost the face and the photo shows the background where it was`, false);
 }
 
-/** The face patch of facePatchOf, whatever its alpha, inside a photo of width × height: its pixel count. */
-function faceSpan(eyes: readonly [Point, Point], chin: Point, width: number, height: number): { n: number } {
+/** The pixel count of facePatchOf's patch, whatever its alpha, inside a photo of width × height. */
+function faceSpan(eyes: readonly [Point, Point], chin: Point, width: number, height: number): number {
   const { eyeY, midX, halfSpan } = facePatchSpan(eyes, chin);
   const x0 = Math.max(0, Math.ceil(midX - halfSpan));
   const x1 = Math.min(width - 1, Math.floor(midX + halfSpan));
   const y0 = Math.max(0, Math.ceil(eyeY));
   const y1 = Math.min(height - 1, Math.floor(chin.y));
-  return { n: Math.max(0, x1 - x0 + 1) * Math.max(0, y1 - y0 + 1) };
+  return Math.max(0, x1 - x0 + 1) * Math.max(0, y1 - y0 + 1);
 }
 
 /** The face brightness check of the face patch's mean Lab (facePatchOf): its L* against FACE_LIGHTNESS_BAND. */
@@ -459,8 +459,8 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
 
   // Colour: the face between the eye line and the chin, within the eyes' span (cheeks, nose, mouth).
   const face = meanLab(image, facePatchOf(alpha, eyes, chin));
-  const facePatch = faceSpan(eyes, chin, image.width, image.height);
-  const faceInCutout = facePatch.n > 0 ? (100 * face.n) / facePatch.n : null;
+  const facePatchPx = faceSpan(eyes, chin, image.width, image.height);
+  const faceInCutout = facePatchPx > 0 ? (100 * face.n) / facePatchPx : null;
   const faceChroma = face.n > 0 ? Math.hypot(face.lab[1], face.lab[2]) : null;
   const isDocument = spec.use === 'document';
 

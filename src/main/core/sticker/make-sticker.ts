@@ -829,12 +829,13 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
         // clip's shortest frame's rate): the file's own frames and delays are said. Every frame alike
         // is written as a still (no frames, no delays): one frame, the clip's length.
         const written = await sharp(bytes, { animated: true }).metadata();
-        if (written.pages && written.pages > 1 && written.delay?.length === written.pages) {
-          frameCount = written.pages;
-          writtenDelays = written.delay;
-        } else if (!(written.pages && written.pages > 1)) {
+        const pages = written.pages ?? 1;
+        if (pages <= 1) {
           frameCount = 1;
           writtenDelays = [delaysMs.reduce((a, b) => a + b, 0)];
+        } else if (written.delay?.length === pages) {
+          frameCount = pages;
+          writtenDelays = written.delay;
         }
       } else if (targets.format === 'apng' && knobs.posterize) {
         // One shared palette, a byte a pixel, and only each frame's changed rectangle (apng.ts).
