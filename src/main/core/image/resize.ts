@@ -71,38 +71,57 @@ export function bilinearTaps(n: number, cells: number, factor: number): Bilinear
 }
 
 /**
- * Bilinear resize of a single-channel float map (pixel centres aligned, as in OpenCV's
- * INTER_LINEAR and sharp's linear kernel for upsampling).
+ * The taps of resizeFloatBilinear along one axis of `dstN` outputs from `srcN` cells: output i
+ * reads source coordinate (i + 0.5)·srcN/dstN − 0.5, clamped to the grid. Each output lies between
+ * its two cells' values (w in 0..1).
  */
-export function resizeFloatBilinear(src: Float32Array, srcW: number, srcH: number, dstW: number, dstH: number): Float32Array {
-  const dst = new Float32Array(dstW * dstH);
-  const sx = srcW / dstW;
-  const sy = srcH / dstH;
-  const x0s = new Int32Array(dstW);
-  const x1s = new Int32Array(dstW);
-  const fxs = new Float32Array(dstW);
-  for (let x = 0; x < dstW; x++) {
-    let fx = (x + 0.5) * sx - 0.5;
-    if (fx < 0) fx = 0;
-    const x0 = Math.min(srcW - 1, Math.floor(fx));
-    x0s[x] = x0;
-    x1s[x] = Math.min(srcW - 1, x0 + 1);
-    fxs[x] = fx - x0;
+export function resizeTaps(srcN: number, dstN: number): BilinearTaps {
+  const scale = srcN / dstN;
+  const i0 = new Int32Array(dstN);
+  const i1 = new Int32Array(dstN);
+  const w = new Float64Array(dstN);
+  for (let i = 0; i < dstN; i++) {
+    let f = (i + 0.5) * scale - 0.5;
+    if (f < 0) f = 0;
+    const c = Math.min(srcN - 1, Math.floor(f));
+    i0[i] = c;
+    i1[i] = Math.min(srcN - 1, c + 1);
+    w[i] = f - c;
   }
-  for (let y = 0; y < dstH; y++) {
-    let fy = (y + 0.5) * sy - 0.5;
-    if (fy < 0) fy = 0;
-    const y0 = Math.min(srcH - 1, Math.floor(fy));
-    const y1 = Math.min(srcH - 1, y0 + 1);
-    const wy = fy - y0;
-    const r0 = y0 * srcW;
-    const r1 = y1 * srcW;
-    const o = y * dstW;
-    for (let x = 0; x < dstW; x++) {
-      const a = src[r0 + x0s[x]];
-      const b = src[r0 + x1s[x]];
-      const c = src[r1 + x0s[x]];
-      const d = src[r1 + x1s[x]];
+  return { i0, i1, w };
+}
+
+/** A part of a picture: columns x0..x1 − 1 of rows y0..y1 − 1. */
+export interface PixelBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/**
+ * Bilinear resize of a single-channel float map (pixel centres aligned, as in OpenCV's
+ * INTER_LINEAR and sharp's linear kernel for upsampling). With `box`, only that part of the
+ * dstW x dstH result, the same values (box-sized output).
+ */
+export function resizeFloatBilinear(src: Float32Array, srcW: number, srcH: number, dstW: number, dstH: number, box: PixelBox = { x0: 0, y0: 0, x1: dstW, y1: dstH }): Float32Array {
+  const outW = box.x1 - box.x0;
+  const dst = new Float32Array(outW * (box.y1 - box.y0));
+  const cols = resizeTaps(srcW, dstW);
+  const rows = resizeTaps(srcH, dstH);
+  const fxs = Float32Array.from(cols.w);
+  for (let y = box.y0; y < box.y1; y++) {
+    const wy = rows.w[y];
+    const r0 = rows.i0[y] * srcW;
+    const r1 = rows.i1[y] * srcW;
+    const o = (y - box.y0) * outW - box.x0;
+    for (let x = box.x0; x < box.x1; x++) {
+      const x0 = cols.i0[x];
+      const x1 = cols.i1[x];
+      const a = src[r0 + x0];
+      const b = src[r0 + x1];
+      const c = src[r1 + x0];
+      const d = src[r1 + x1];
       const fx = fxs[x];
       const top = a + (b - a) * fx;
       const bottom = c + (d - c) * fx;

@@ -21,3 +21,16 @@ describe('bilinearTaps', () => {
     expect(t.w[6]).toBeCloseTo(0.75, 12);
   });
 });
+
+describe('resizeFloatBilinear', () => {
+  it('makes a part of the result (box) with the values of the whole', () => {
+    const src = Float32Array.from({ length: 7 * 5 }, (_, i) => Math.sin(i * 1.7) * 0.5 + 0.5);
+    const whole = resizeFloatBilinear(src, 7, 5, 30, 19);
+    for (const box of [{ x0: 0, y0: 0, x1: 30, y1: 19 }, { x0: 3, y0: 2, x1: 17, y1: 11 }, { x0: 29, y0: 18, x1: 30, y1: 19 }]) {
+      const part = resizeFloatBilinear(src, 7, 5, 30, 19, box);
+      const w = box.x1 - box.x0;
+      expect(part.length).toBe(w * (box.y1 - box.y0));
+      for (let y = box.y0; y < box.y1; y++) for (let x = box.x0; x < box.x1; x++) expect(part[(y - box.y0) * w + x - box.x0]).toBe(whole[y * 30 + x]);
+    }
+  });
+});

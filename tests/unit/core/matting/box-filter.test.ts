@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxMean } from '../../../../src/main/core/matting/box-filter';
+import { BoxMeanRows, boxMean } from '../../../../src/main/core/matting/box-filter';
 import { seededRandom } from '../../../helpers/random';
 
 /** The normalised box by definition: the mean of the window's pixels that lie inside the image. */
@@ -39,5 +39,20 @@ describe('boxMean', () => {
     const out = new Float32Array(src.length);
     expect(boxMean(src, 30, 20, 4, out)).toBe(out);
     for (const v of out) expect(v).toBeCloseTo(0.25, 6);
+  });
+
+  it.each(cases)('%i x %i, radius %i: streamed a row at a time (BoxMeanRows), the same floats for each plane', (width, height, r) => {
+    const rand = seededRandom(width * 7 + height * 3 + r);
+    const planes = [0, 1].map(() => Float32Array.from({ length: width * height }, rand));
+    const asked: number[] = [];
+    const stream = new BoxMeanRows(width, height, r, 2, (y) => {
+      asked.push(y);
+      return planes.map((p) => p.slice(y * width, (y + 1) * width)); // fresh rows: the stream keeps none
+    });
+    const got = planes.map(() => new Float32Array(width * height));
+    for (let y = 0; y < height; y++) stream.next().forEach((row, k) => got[k].set(row, y * width));
+    expect(asked).toEqual(Array.from({ length: height }, (_, y) => y)); // each row once, going down
+    planes.forEach((p, k) => expect(got[k]).toEqual(boxMean(p, width, height, r)));
+    expect(() => stream.next()).toThrow(/past the last row/);
   });
 });

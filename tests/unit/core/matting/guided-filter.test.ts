@@ -1,7 +1,8 @@
 // The guided filter and its fast (subsampled) form on a synthetic photo: a textured disc whose true
 // alpha is known, and a coarse mask of it as a segmenter would give (a quarter of the resolution).
 import { describe, expect, it } from 'vitest';
-import { defaultGuidedSubsample, fastGuidedFilterGray, guidedFilterGray, lumaOf, upsampleMaskGuided } from '../../../../src/main/core/matting/guided-filter';
+import { defaultGuidedRadius, defaultGuidedSubsample, fastGuidedFilterGray, guidedFilterGray, lumaOf, planFilterRuns, saturatedBelow, upsampleMaskGuided } from '../../../../src/main/core/matting/guided-filter';
+import { seededRandom } from '../../../helpers/random';
 import { resizeFloatBilinear } from '../../../../src/main/core/image/resize';
 import { refineMatte } from '../../../../src/main/core/matting/refine';
 
@@ -87,5 +88,59 @@ describe('guided filter', () => {
     // The cut-out's fast edges keep it (its guided filter at its own radius, then the haze rule).
     const fast = await refineMatte({ image: dark.image, mask: dark.mask, maskW: dark.mw, maskH: dark.mh, mode: 'fast', shouldEstimateForeground: false });
     expect(halo(fast.alpha)).toBeLessThanOrEqual(halo(resizeFloatBilinear(dark.mask, dark.mw, dark.mh, W, H)) + 50);
+  });
+
+  it('runs the exact filter only where the snap leaves something to keep, with the whole filter\'s outputs', () => {
+    // A photo-sized scene on a textured backdrop, its mask as a segmenter gives it: a quarter of the
+    // size, within 1e-3 of 0 or 1 away from the edge.
+    const w = 600, h = 400, mw = 150, mh = 100;
+    const rand = seededRandom(11);
+    const inside = (x: number, y: number): number => Math.min(1, Math.max(0, 0.5 - (Math.hypot((x - 300) / 1.3, y - 260) - 150) / 3));
+    const data = new Uint8Array(w * h * 4);
+    for (let i = 0; i < w * h; i++) {
+      const a = inside(i % w, (i / w) | 0);
+      const v = a * (180 + 60 * rand()) + (1 - a) * (40 + 50 * rand());
+      data.set([v, v, v * 0.9, 255], i * 4);
+    }
+    const photo = { data, width: w, height: h };
+    const soft = new Float32Array(mw * mh);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) soft[((y / 4) | 0) * mw + ((x / 4) | 0)] += inside(x, y) / 16;
+    const modelLike = soft.map((v) => (v < 0.02 ? 1e-3 * rand() : v > 0.98 ? 1 - 1e-3 * rand() : v));
+    const r = defaultGuidedRadius(w, h, mw, mh);
+    const whole = (m: Float32Array, keepFlat: boolean) =>
+      guidedFilterGray(lumaOf(photo), resizeFloatBilinear(m, mw, mh, w, h), w, h, r, 1e-3, keepFlat).map((v) => (v < 0.04 ? 0 : v > 0.96 ? 1 : v));
+    for (const keepFlat of [false, true]) {
+      const runs = planFilterRuns(modelLike, mw, mh, w, h, r, saturatedBelow(0.04, 1e-3, keepFlat), new Float32Array(w * h));
+      const filtered = runs.reduce((n, { box }) => n + (box.x1 - box.x0) * (box.y1 - box.y0), 0);
+      expect(filtered / (w * h)).toBeLessThan(0.6);
+      const got = upsampleMaskGuided(modelLike, mw, mh, photo, { keepFlat });
+      const want = whole(modelLike, keepFlat);
+      let worst = 0;
+      for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
+      expect(worst, `keepFlat ${keepFlat}`).toBeLessThan(1e-6); // only running sums begun elsewhere round apart
+      expect(got.filter((v) => v > 0 && v < 1).length).toBeGreaterThan(1000); // the edge is soft, not thresholded
+    }
+    // A mask soft all over has no part to leave out: the whole filter runs, the same floats.
+    const hazy = soft.map((v) => 0.3 + 0.4 * v);
+    expect(upsampleMaskGuided(hazy, mw, mh, photo)).toEqual(whole(hazy, false));
+  });
+
+  it('saturatedBelow: a mask within it of 0 (or 1) all over filters to 0 (or 1) once snapped, whatever the guide', () => {
+    const rand = seededRandom(5);
+    const n = 48;
+    for (const keepFlat of [false, true]) {
+      const e = saturatedBelow(0.04, 1e-3, keepFlat);
+      for (const r of [1, 3, 6]) {
+        // Guides that make a large: random, and a faint pattern (variance near eps) that follows p.
+        const p = Float32Array.from({ length: n * n }, () => (rand() < 0.5 ? 0 : e));
+        const guides = [Float32Array.from({ length: n * n }, rand), p.map((v) => 0.5 + (v > 0 ? 0.032 : -0.032)), p.map((v, i) => (v > 0 ? 1 : i % 7 === 0 ? 0.9 : 0))];
+        for (const g of guides) {
+          const low = guidedFilterGray(g, p, n, n, r, 1e-3, keepFlat);
+          const high = guidedFilterGray(g, p.map((v) => 1 - v), n, n, r, 1e-3, keepFlat);
+          expect(Math.max(...low)).toBeLessThan(0.04);
+          expect(Math.min(...high)).toBeGreaterThan(0.96);
+        }
+      }
+    }
   });
 });
