@@ -29,7 +29,8 @@ export function computePlacement(srcW: number, srcH: number, dstW: number, dstH:
 /**
  * Packs an RGB image (already resized to placement.width x placement.height) into a float
  * tensor of dstW x dstH: x = ((v * valueScale) - mean[c]) / std[c] * postScale, channels in
- * the model's order, padding filled with the normalised padValue.
+ * the model's order, padding filled with the normalised padValue. Into `out` when given (every
+ * value written: a tensor used before can be given again).
  */
 export function packTensor(
   rgb: Uint8Array,
@@ -38,8 +39,9 @@ export function packTensor(
   dstH: number,
   pre: Preprocess,
   layout: 'NCHW' | 'NHWC',
+  out: Float32Array = new Float32Array(3 * dstW * dstH),
 ): Float32Array {
-  const out = new Float32Array(3 * dstW * dstH);
+  if (out.length !== 3 * dstW * dstH) throw new Error('packTensor: the tensor given is not 3 x dstW x dstH');
   const order = pre.channelOrder === 'BGR' ? [2, 1, 0] : [0, 1, 2];
   const mul = new Float32Array(3);
   const add = new Float32Array(3);

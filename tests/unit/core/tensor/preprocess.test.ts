@@ -47,6 +47,19 @@ describe('packTensor', () => {
     expect(t[2]).toBeCloseTo((20 / 255 - 0.5) / 0.5, 6);
   });
 
+  it('fills a tensor given again, every value (the detector reuses its input tensors), and refuses one of another size', () => {
+    const e = entry('yunet');
+    const image = Uint8Array.from({ length: 3 * 3 * 2 }, (_, i) => (i * 37) % 256);
+    for (const [w, h] of [[3, 2], [4, 4]]) {
+      const placement = computePlacement(3, 2, w, h, e.preprocess.resize); // unpadded, then letterboxed
+      const used = new Float32Array(3 * w * h).fill(Number.NaN);
+      const again = packTensor(image, placement, w, h, e.preprocess, 'NCHW', used);
+      expect(again).toBe(used);
+      expect(again).toEqual(packTensor(image, placement, w, h, e.preprocess, 'NCHW'));
+    }
+    expect(() => packTensor(image, computePlacement(3, 2, 4, 4, 'letterbox-topleft'), 4, 4, e.preprocess, 'NCHW', new Float32Array(47))).toThrow(/not 3 x dstW x dstH/);
+  });
+
   it('letterbox-center splits the padding and keeps the aspect ratio', () => {
     const p = computePlacement(1000, 500, 1024, 1024, 'letterbox-center');
     expect(p).toMatchObject({ width: 1024, height: 512, offsetX: 0, offsetY: 256 });
