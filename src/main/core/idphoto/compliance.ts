@@ -154,10 +154,12 @@ export interface ComplianceInput {
 /**
  * Mean Lab of the pixels selected by `pick`, with their count. A run of one colour (the new
  * background, where the photo is measured most) is converted once: the same values as per pixel.
+ * With `keep`, each pixel's Lab is written there too (`labs`, n·3 values; `keep` holds at least
+ * that many); without, `labs` is empty (a photo-sized plane a call was most of a photo's garbage).
  */
-export function meanLab(image: RgbaImage, pick: (i: number, x: number, y: number) => boolean): { lab: [number, number, number]; labs: Float32Array; n: number } {
+export function meanLab(image: RgbaImage, pick: (i: number, x: number, y: number) => boolean, keep?: Float32Array): { lab: [number, number, number]; labs: Float32Array; n: number } {
   const { width, height, data } = image;
-  const labs = new Float32Array(width * height * 3);
+  const labs = keep ?? new Float32Array(0);
   let n = 0;
   let L = 0;
   let A = 0;
@@ -173,9 +175,12 @@ export function meanLab(image: RgbaImage, pick: (i: number, x: number, y: number
         lab = srgbToLab(data[i * 4], data[i * 4 + 1], data[i * 4 + 2]);
         lastRgb = rgb;
       }
-      labs[n * 3] = lab[0];
-      labs[n * 3 + 1] = lab[1];
-      labs[n * 3 + 2] = lab[2];
+      if (keep) {
+        if (n * 3 + 3 > keep.length) throw new Error('meanLab: more pixels picked than `keep` holds');
+        keep[n * 3] = lab[0];
+        keep[n * 3 + 1] = lab[1];
+        keep[n * 3 + 2] = lab[2];
+      }
       n++;
       L += lab[0];
       A += lab[1];
@@ -371,7 +376,8 @@ export const HAIR_CUT_WIDTH_MAX_MM = 2;
 
 /** The plain background: pixels clearly not the person (alpha < 0.02), subsampled every 2 px, in Lab. */
 function plainBackgroundOf(image: RgbaImage, alpha: Float32Array): ReturnType<typeof meanLab> {
-  return meanLab(image, (i, x, y) => (x & 1) === 0 && (y & 1) === 0 && alpha[i] < 0.02);
+  const every2 = Math.ceil(image.width / 2) * Math.ceil(image.height / 2);
+  return meanLab(image, (i, x, y) => (x & 1) === 0 && (y & 1) === 0 && alpha[i] < 0.02, new Float32Array(every2 * 3));
 }
 
 /** The background colour check: the plain background's mean against the nearest colour the spec allows. */

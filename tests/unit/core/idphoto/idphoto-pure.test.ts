@@ -8,7 +8,7 @@ import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core
 import { byteBand, commentSegments, encodeIdPhoto, isKbBandBothWays } from '../../../../src/main/core/idphoto/exact-file';
 import { jpegAppMarkers, readJpegDpi, rewriteJpegHeader } from '../../../../src/main/core/image/jpeg-header';
 import { readPngDpi, setPngDpi } from '../../../../src/main/core/image/png-chunk';
-import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, type ComplianceInput, type ComplianceReport, failedChecks, measure, MIN_FACE_CHROMA, FACE_LIGHTNESS_BAND, MOUTH_OPEN_MAX_PCT, EYES_OPEN_MIN_PCT, LIGHTING_BALANCE_MAX_EV, lightingBalanceOf, GLARE_LEVEL, GLARE_MAX_PCT, glareShareOf, GAZE_OFFSET_MAX_PCT, FACE_IN_CUTOUT_MIN_PCT, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
+import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, type ComplianceInput, type ComplianceReport, failedChecks, meanLab, measure, MIN_FACE_CHROMA, srgbToLab, FACE_LIGHTNESS_BAND, MOUTH_OPEN_MAX_PCT, EYES_OPEN_MIN_PCT, LIGHTING_BALANCE_MAX_EV, lightingBalanceOf, GLARE_LEVEL, GLARE_MAX_PCT, glareShareOf, GAZE_OFFSET_MAX_PCT, FACE_IN_CUTOUT_MIN_PCT, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
 import { bandText, CHECK_NAMES_EN, failedCheckLine, failedCheckWords, askedFileSizeBand, fileSizeAdvice, fileSizeBand, fileSizeBandEnds, LOW_JPEG_QUALITY, MAX_FILE_KB, parseFileSizeBand, valueText } from '../../../../src/shared/idphoto-report';
 import { estimateHiddenCrown, fromAligned, toAligned, topEdgeCutWidth, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
 import { cutMarks, layoutSharedSheet, layoutSheet, MAX_SHEET_COPIES, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
@@ -152,6 +152,23 @@ describe('compliance report: the matte check', () => {
     expect(Object.keys(report.measurements).filter((name) => !(name in CHECK_NAMES_EN))).toEqual([]);
     expect(failedCheckWords(failedCheckLine('crownMarginMm', { value: 1.2, unit: 'mm', min: 3, max: 6 }))).toBe('Space above head: 1.2 mm (3–6 mm)');
     expect(failedCheckWords('newCheck 3 mm')).toBe('newCheck 3 mm');
+  });
+});
+
+describe('meanLab', () => {
+  it('keeps each picked pixel\'s Lab only where asked, and says when more are picked than the buffer holds', () => {
+    const data = Uint8Array.from({ length: 5 * 4 * 4 }, (_, i) => (i % 4 === 3 ? 255 : (i * 53) % 256));
+    const image = { data, width: 5, height: 4 };
+    const pick = (_i: number, x: number) => x % 2 === 0; // 12 pixels
+    const plain = meanLab(image, pick);
+    expect(plain.n).toBe(12);
+    expect(plain.labs.length).toBe(0);
+    const kept = meanLab(image, pick, new Float32Array(40));
+    expect(kept.lab).toEqual(plain.lab);
+    expect(kept.labs.length).toBe(36);
+    const first = srgbToLab(data[0], data[1], data[2]);
+    expect([...kept.labs.subarray(0, 3)].map((v, c) => v - first[c]).every((d) => Math.abs(d) < 1e-4)).toBe(true);
+    expect(() => meanLab(image, pick, new Float32Array(35))).toThrow(/more pixels picked/);
   });
 });
 
