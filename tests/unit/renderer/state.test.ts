@@ -8,7 +8,7 @@ import { describeError } from '../../../src/renderer/src/lib/error-text';
 import { BATCH_FORMATS, DEFAULT_BATCH_CHOICES, readBatchChoices, startFormat } from '../../../src/renderer/src/lib/batch-choices';
 import { BATCH_NAME_DEFAULTS } from '../../../src/shared/jobs';
 import { DEFAULT_ID_PHOTO_CHOICES, ID_SPECS, readIdPhotoChoices, searchSpecs, specName, specsForLocale } from '../../../src/renderer/src/lib/id-specs';
-import { checkTip, failedCheckText, isInformation } from '../../../src/renderer/src/lib/idphoto-tips';
+import { checkTip, failedCheckText, isInformation, noBandText } from '../../../src/renderer/src/lib/idphoto-tips';
 import { detectLocale, joinSentences, MESSAGES, TABLES, translate } from '../../../src/renderer/src/lib/i18n';
 import { displayCombo, fieldOwnsKey, isSingleKey, matchShortcut } from '../../../src/renderer/src/lib/shortcuts';
 import { formatDuration } from '../../../src/renderer/src/lib/state/app.svelte';
@@ -211,6 +211,14 @@ describe('ID photo checks in the UI language', () => {
     // A measurement with no limit in the spec is said to be for information, after what it measures.
     expect(checkTip('eyeLineFromBottomMm', m(18.5, { min: null, max: null }), [], zh)).toBe('仅供参考：该规格对此没有要求');
     expect(checkTip('matteUnsurePct', m(0.1, { min: null, max: null }), [], zh)).toBe('人物中因模型不确定而呈半透明的比例（头发、边缘）；换用背景更简单的照片会有帮助。仅供参考：该规格对此没有要求');
+    // Face in the cut-out goes unjudged only on a head turned away: said so, not "this size sets no limit" nor "the person was lost".
+    const turned = checkTip('faceInCutoutPct', m(56.7, { min: null, max: null }), [], zh);
+    expect(turned).toContain('头部侧转');
+    expect(turned).not.toContain('该规格对此没有要求');
+    expect(turned).not.toContain('丢失');
+    expect(checkTip('faceInCutoutPct', m(56.7, { min: null, max: null }), [], (k, p) => translate('en', k, p))).toMatch(/^How much of the face .* not judged here, the head is turned away/);
+    expect(noBandText('faceInCutoutPct', { min: null, max: null }, zh)).toBe('不判断');
+    expect(noBandText('eyeLineFromBottomMm', { min: null, max: null }, zh)).toBe('无要求');
     expect(isInformation(m(1))).toBe(false);
     expect(isInformation({ min: null, max: 3 })).toBe(false);
   });

@@ -8,6 +8,7 @@ type Translate = (key: MessageKey, params?: Record<string, string | number>) => 
 
 /** The hover text of a check's row: what it measures, and for a crown cut by the source, by how much. */
 export function checkTip(name: string, m: IdPhotoMeasurement, allowedColours: readonly string[], t: Translate): string {
+  if (isUnjudgedTurn(name, m)) return t('idphoto.tip.faceInCutoutTurned');
   const what = measuredTip(name, m, allowedColours, t);
   if (!isInformation(m)) return what;
   return what ? t('idphoto.tip.alsoInformation', { what: what.replace(/[.。]$/, '') }) : t('idphoto.tip.information');
@@ -40,6 +41,19 @@ function measuredTip(name: string, m: IdPhotoMeasurement, allowedColours: readon
     default:
       return '';
   }
+}
+
+/**
+ * The face in the cut-out on a head turned away: every size judges it, but not on such a head (the
+ * head-turn check's part), so its row is information for another reason than the size's.
+ */
+function isUnjudgedTurn(name: string, m: Pick<IdPhotoMeasurement, 'min' | 'max'>): boolean {
+  return name === 'faceInCutoutPct' && isInformation(m);
+}
+
+/** The band cell of a row the spec sets no band for: "no limit", or "not judged" for a turned head's face in the cut-out. */
+export function noBandText(name: string, m: Pick<IdPhotoMeasurement, 'min' | 'max'>, t: Translate): string {
+  return t(isUnjudgedTurn(name, m) ? 'idphoto.notJudged' : 'idphoto.info');
 }
 
 /** A measurement the spec sets no limit for (the eye line of CN 1-inch, the KB of a spec with no band): shown, not judged. */

@@ -123,6 +123,10 @@ export const idphoto = {
     en: 'How much of the face (from the eyes down to the chin) the cut-out holds, in %: lower, the person was lost by the cut-out and the photo shows the new background where the face was; try another photo, or Touch up edges to paint the face in',
     'zh-CN': '抠图保留的人脸（眼睛连线到下巴之间）所占的百分比：偏低说明抠图丢失了人脸，照片在人脸处显示的是新背景；请换一张照片，或用“修补边缘”把人脸涂回',
   },
+  'idphoto.tip.faceInCutoutTurned': {
+    en: 'How much of the face (from the eyes down to the chin) the cut-out holds, in %: not judged here, the head is turned away from the camera and the measured patch takes in the background beside the face (see Head turned)',
+    'zh-CN': '抠图保留的人脸（眼睛连线到下巴之间）所占的百分比：此处不作判断，头部侧转，测量区域包含了脸旁的背景（见“头部侧转”）',
+  },
   'idphoto.m.headTurnDeg': { en: CHECK_NAMES_EN.headTurnDeg, 'zh-CN': '头部侧转' },
   'idphoto.tip.headTurnDeg': {
     en: 'How far the head is turned from the camera, in degrees, read from where the nose sits between the cheeks: passports and IDs ask for the face turned straight to the camera; a head clearly turned away is refused (a slight turn can still pass: look yourself)',
@@ -158,6 +162,7 @@ export const idphoto = {
   'idphoto.tip.information': { en: 'For information: this size sets no limit for it', 'zh-CN': '仅供参考：该规格对此没有要求' },
   'idphoto.tip.alsoInformation': { en: '{what}. For information: this size sets no limit for it', 'zh-CN': '{what}。仅供参考：该规格对此没有要求' },
   'idphoto.info': { en: 'no limit', 'zh-CN': '无要求' },
+  'idphoto.notJudged': { en: 'not judged', 'zh-CN': '不判断' },
   'idphoto.tip.noClothing': { en: 'No clothing visible', 'zh-CN': '未检测到服装' },
   'idphoto.tip.matteUnsurePct': {
     en: 'Share of the person left half transparent where the model was unsure (hair, edges); a photo on a plainer background helps',
