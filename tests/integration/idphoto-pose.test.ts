@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
 import { analyseFace } from '../../src/main/core/face/analyse-face';
 import { headTurnDeg } from '../../src/main/core/face/landmarks';
-import { failedChecks, HEAD_TURN_MAX_DEG } from '../../src/main/core/idphoto/compliance';
+import { failedChecks, HEAD_TURN_MAX_DEG, HEAD_TURN_SIDE_VIEW_DEG } from '../../src/main/core/idphoto/compliance';
 import { makeIdPhoto } from '../../src/main/core/idphoto/make-id-photo';
 import { SpecLibrary } from '../../src/main/core/idphoto/spec';
 import { decodeImage } from '../../src/main/core/image/decode';
@@ -57,9 +57,15 @@ describe('ID photo: the head turned from the camera', () => {
     expect(Math.abs(plain! + mirrored!)).toBeLessThan(8);
   });
 
-  it('shows the turn for information on a studio size', { timeout: 60_000 }, async () => {
-    const r = await makeIdPhoto(await decodeImage(evalFile('face_landmarks_aflw2000', 'images', 'image04331.jpg')), { spec: lib.get('cn-1inch') }, env);
-    expect(r.report.measurements.headTurnDeg).toMatchObject({ min: null, max: null, pass: true });
-    expect(r.report.measurements.headTurnDeg!.value!).toBeGreaterThan(HEAD_TURN_MAX_DEG);
+  it('refuses a face seen from the side on a CN studio size too (past 30°), and only shows the turn on a résumé size', { timeout: 60_000 }, async () => {
+    // Before, image04331 (posed 45.5°) passed every check as a CN 1-inch photo.
+    const picture = await decodeImage(evalFile('face_landmarks_aflw2000', 'images', 'image04331.jpg'));
+    const studio = await makeIdPhoto(picture, { spec: lib.get('cn-1inch') }, env);
+    expect(studio.report.measurements.headTurnDeg).toMatchObject({ min: null, max: HEAD_TURN_SIDE_VIEW_DEG, pass: false });
+    expect(studio.report.measurements.headTurnDeg!.note).toMatch(/from the front, not from the side/);
+    expect(failedChecks(studio.report)).toEqual([expect.stringMatching(/^headTurnDeg /)]);
+    const resume = await makeIdPhoto(picture, { spec: lib.get('resume-35x45') }, env);
+    expect(resume.report.measurements.headTurnDeg).toMatchObject({ min: null, max: null, pass: true });
+    expect(resume.report.measurements.headTurnDeg!.value!).toBeGreaterThan(HEAD_TURN_SIDE_VIEW_DEG);
   });
 });

@@ -363,6 +363,16 @@ export const GAZE_OFFSET_MAX_PCT = 12;
  */
 export const HEAD_TURN_MAX_DEG = 20;
 
+/**
+ * The most a head may be turned on a CN studio size (`use: general`: the 1- and 2-inch photos
+ * that forms, certificates and exam registrations ask for), degrees: past it the face is seen
+ * from the side (AFLW's image04331, posed 45.5°, reads 39°; image02420 reads 53°, the back of its
+ * head cut by the photo's side), and every check passed such a photo. Looser than a document's:
+ * the reading's own error is a few degrees, and a slight turn is a studio's choice; a résumé size
+ * (a three-quarter pose is a style there) only shows the turn. Not fitted to a photo.
+ */
+export const HEAD_TURN_SIDE_VIEW_DEG = 30;
+
 /** How much hair the source may have cut above the crown before the photo fails (mm, about 12 px at 300 dpi). */
 export const HAIR_CUT_TOLERANCE_MM = 1;
 
@@ -531,8 +541,10 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
   }
   if (input.headTurnDeg !== undefined) {
     const side = input.headTurnDeg < 0 ? 'left' : 'right';
-    const note = `the head is turned towards the ${side} of the photo: ${isDocument ? 'documents ask for the face turned straight to the camera (turn the head, or the camera, until the nose is midway between the cheeks)' : NO_BAND_NOTE}`;
-    measurements.headTurnDeg = measure(Math.abs(input.headTurnDeg), 'deg', null, isDocument ? HEAD_TURN_MAX_DEG : null, note);
+    const max = isDocument ? HEAD_TURN_MAX_DEG : spec.use === 'general' ? HEAD_TURN_SIDE_VIEW_DEG : null;
+    const ask = isDocument ? 'documents ask for the face turned straight to the camera' : 'an ID photo shows the face from the front, not from the side';
+    const note = `the head is turned towards the ${side} of the photo: ${max !== null ? `${ask} (turn the head, or the camera, until the nose is midway between the cheeks)` : NO_BAND_NOTE}`;
+    measurements.headTurnDeg = measure(Math.abs(input.headTurnDeg), 'deg', null, max, note);
   }
   // A visibly flat-cut hairline is more than a measuring matter: offices ask for the whole head.
   if (hiddenMm > 0.05 || input.crownTouchesTop) measurements.hairCutMm = measure(hiddenMm, 'mm', null, HAIR_CUT_TOLERANCE_MM, 'the hair runs into the top edge of the source; the missing part is estimated from the head outline at the edge; use a photo with room above the head');
