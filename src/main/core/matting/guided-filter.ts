@@ -100,10 +100,12 @@ function guidedRows(
 
 /**
  * Guided filter of `p` with grey guide `guide` (both width x height): q = mean(a)·I + mean(b)
- * (with `keepFlat`, p where the guide is flat: FlatKeep). Output clamped to 0..1.
+ * (with `keepFlat`, p where the guide is flat: FlatKeep). Output clamped to 0..1. `onRows` hears
+ * the share of the rows done, sixteen times.
  */
-export function guidedFilterGray(guide: Float32Array, p: Float32Array, width: number, height: number, radiusPx: number, eps: number, keepFlat = false): Float32Array {
+export function guidedFilterGray(guide: Float32Array, p: Float32Array, width: number, height: number, radiusPx: number, eps: number, keepFlat = false, onRows?: (fraction: number) => void): Float32Array {
   const q = new Float32Array(width * height);
+  const every = Math.max(1, Math.ceil(height / 16));
   guidedRows(guide, p, width, height, radiusPx, eps, keepFlat, (y, meanA, meanB, meanW, meanP2) => {
     const at = y * width;
     for (let x = 0; x < width; x++) {
@@ -112,6 +114,7 @@ export function guidedFilterGray(guide: Float32Array, p: Float32Array, width: nu
       if (keepFlat) v += (1 - meanW[x]) * (p[i] - meanP2[x]);
       q[i] = v < 0 ? 0 : v > 1 ? 1 : v;
     }
+    if (onRows && (y + 1) % every === 0) onRows((y + 1) / height);
   });
   return q;
 }
@@ -325,7 +328,7 @@ function snappedGuidedUpsample(mask: Float32Array, maskW: number, maskH: number,
   const runs = planFilterRuns(mask, maskW, maskH, width, height, r, saturatedBelow(snap, eps, keepFlat), q);
   const cost = runs.reduce((sum, { box }) => sum + (box.x1 - box.x0 + RUN_ROW_COST_PX) * (box.y1 - box.y0), 0);
   if (cost > WHOLE_FILTER_SHARE * width * height) {
-    q = guidedFilterGray(lumaOf(image), resizeFloatBilinear(mask, maskW, maskH, width, height), width, height, r, eps, keepFlat);
+    q = guidedFilterGray(lumaOf(image), resizeFloatBilinear(mask, maskW, maskH, width, height), width, height, r, eps, keepFlat, (f) => tell(3 * f));
   } else {
     let done = 0;
     for (const { x0, x1, y0, y1, box } of runs) {

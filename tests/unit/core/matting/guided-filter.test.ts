@@ -123,6 +123,15 @@ describe('guided filter', () => {
     // A mask soft all over has no part to leave out: the whole filter runs, the same floats.
     const hazy = soft.map((v) => 0.3 + 0.4 * v);
     expect(upsampleMaskGuided(hazy, mw, mh, photo)).toEqual(whole(hazy, false));
+    // Either way the progress goes up to 1, told as the filter goes (not only at its end).
+    for (const m of [modelLike, hazy]) {
+      const told: number[] = [];
+      upsampleMaskGuided(m, mw, mh, photo, { onStep: (f) => told.push(f) });
+      expect(told.length).toBeGreaterThan(3);
+      expect(told.every((f, i) => i === 0 || f >= told[i - 1])).toBe(true);
+      expect(told.at(-1)).toBe(1);
+      expect(told.filter((f) => f > 0 && f < 0.75).length).toBeGreaterThan(1);
+    }
   });
 
   it('saturatedBelow: a mask within it of 0 (or 1) all over filters to 0 (or 1) once snapped, whatever the guide', () => {
