@@ -420,14 +420,16 @@ function facePatchSpan(eyes: readonly [Point, Point], chin: Point): { eyeY: numb
 export const FACE_IN_CUTOUT_MIN_PCT = 80;
 
 /**
- * The face-in-the-cut-out check. A head turned past HEAD_TURN_MAX_DEG is not judged by it: the
- * patch, both sides of the face's middle, takes in the backdrop beside a face seen from the side
- * (AFLW image02420, turned 52°, read 57 % with its face whole in the cut-out, "the person model
- * lost the face"); the head-turn check says what is wrong with such a photo.
+ * The face-in-the-cut-out check. A face seen from the side (a head turned past
+ * HEAD_TURN_SIDE_VIEW_DEG) is not judged by it: the patch, both sides of the face's middle, takes
+ * in the backdrop beside such a face (AFLW image02420, turned 52°, read 57 % with its face whole in
+ * the cut-out, "the person model lost the face"); the head-turn check fails such a photo on a
+ * document or CN studio size. A slighter turn is judged (it was not past 20° before 6 December,
+ * which let a CN studio photo of a head turned 20–30° with its face lost pass).
  */
 function faceInCutoutOf(share: number | null, headTurnDeg: number | undefined): Measurement {
   const words = 'share of the face (from the eyes down to the chin) the cut-out holds opaque';
-  if (headTurnDeg !== undefined && Math.abs(headTurnDeg) > HEAD_TURN_MAX_DEG) {
+  if (headTurnDeg !== undefined && Math.abs(headTurnDeg) > HEAD_TURN_SIDE_VIEW_DEG) {
     return measure(share, '%', null, null, `${words}: not judged, the head is turned away from the camera and the patch takes in the backdrop beside the face`);
   }
   return measure(share, '%', FACE_IN_CUTOUT_MIN_PCT, null, `${words}: lower, the person model lost the face and the photo shows the background where it was`, false);

@@ -264,8 +264,9 @@ describe('compliance report: the face in the cut-out', () => {
     expect(turned.faceInCutoutPct.value!).toBeLessThan(60);
     expect(turned.faceInCutoutPct.note).toMatch(/not judged, the head is turned away/);
     expect(turned.headTurnDeg).toMatchObject({ value: 52, pass: false });
-    // A face turned within the band is judged.
+    // A face turned less than a side view is judged (25°: past a document's band, within a CN studio size's).
     expect(report(10).faceInCutoutPct).toMatchObject({ min: FACE_IN_CUTOUT_MIN_PCT, pass: false });
+    expect(report(25).faceInCutoutPct).toMatchObject({ min: FACE_IN_CUTOUT_MIN_PCT, pass: false });
   });
 });
 
