@@ -480,5 +480,16 @@ describe('a big picture: refined in a worker thread', () => {
     expect(poolRuns).toHaveBeenCalledTimes(1);
     poolRuns.mockRestore();
   }, 180_000);
-});
 
+  it('writes no cut-out over the background picture or the trimap it reads', async () => {
+    const dir = tempDir();
+    const backdrop = join(dir, 'backdrop.jpg');
+    await sharp({ create: { width: 64, height: 48, channels: 3, background: '#336699' } }).jpeg().toFile(backdrop);
+    const before = readFileSync(backdrop);
+    const options = { subject: 'person' as const, background: { kind: 'image' as const, path: backdrop }, refine: 'off' as const };
+    // A review of `cutout serve` saw an app's cut-out written over its own background picture.
+    await expect(cutoutToFile(evalFile('id_portraits', 'images', 'hv_test1.jpg'), backdrop, options, testEnv())).rejects.toMatchObject({ code: 'OUTPUT_EXISTS' });
+    await expect(cutoutToFile(evalFile('id_portraits', 'images', 'hv_test1.jpg'), backdrop, { ...options, background: { kind: 'transparent' as const }, trimapPath: backdrop }, testEnv())).rejects.toMatchObject({ code: 'OUTPUT_EXISTS' });
+    expect(readFileSync(backdrop)).toEqual(before);
+  });
+});

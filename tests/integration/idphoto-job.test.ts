@@ -106,4 +106,19 @@ describe('idphoto job', () => {
     ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^Cannot write a print sheet as \.tiff/) });
     expect(existsSync(join(dir, 'x.jpg'))).toBe(false);
   });
+
+  it('writes neither the sheet nor the photo over what it reads, nor the sheet over the photo (an app\'s job, as the CLI)', async () => {
+    const dir = tempDir();
+    const input = join(dir, 'in.jpg');
+    await sharp(evalFile('id_portraits', 'images', 'df_img2.jpg')).toFile(input);
+    const before = await readFile(input);
+    const spec = { ...(await SpecLibrary.load(specLibraryPath())).get('cn-1inch') } as unknown as { id: string };
+    const job = (output: string, sheetOutput: string) => runJob({ kind: 'idphoto', input, output, options: { spec, sheet: { paper: '6inch', dpi: 300, output: sheetOutput } } }, testEnv(), {});
+    // The sheet named as the input (a review of `cutout serve` saw it replace the picture).
+    await expect(job(join(dir, 'id.jpg'), input)).rejects.toMatchObject({ code: 'OUTPUT_EXISTS' });
+    // The sheet named as the photo: the photo was replaced by the sheet, the job said the photo's bytes.
+    await expect(job(join(dir, 'id.jpg'), join(dir, 'id.jpg'))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/the print sheet and the photo name the same file|the photo and the print sheet name the same file/) });
+    expect(await readFile(input)).toEqual(before);
+    expect(existsSync(join(dir, 'id.jpg'))).toBe(false);
+  });
 });

@@ -1,7 +1,7 @@
 // Output names of a batch: the naming template ({name}, {ext}, {mode}, {spec}, {bg}, {index}),
 // the mirrored sub-folder, and deterministic de-duplication (so a resumed run plans the same
 // paths). Pure; core (no electron).
-import { extname, join, sep } from 'node:path';
+import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import type { BatchFormat, BatchItem } from './types';
 
@@ -32,9 +32,14 @@ export function validateNameTemplate(template: string): void {
   }
 }
 
-/** Substitutes the tokens of a (validated) template; characters Windows refuses become '_'. */
+/**
+ * Substitutes the tokens of a (validated) template; characters Windows refuses become '_', and so
+ * do path separators in a token's value: the values come from the job (an ID spec's id, a colour's
+ * hex, an input's name), and a page's batch with the spec id "../../x" and the template {spec}
+ * wrote its cut-out over a file outside the exports folder (a review of `cutout serve`).
+ */
 export function renderName(template: string, vars: NameVars): string {
-  const name = template.replace(/\{(\w+)\}/g, (_, key: keyof NameVars) => vars[key] ?? '');
+  const name = template.replace(/\{(\w+)\}/g, (_, key: keyof NameVars) => (vars[key] ?? '').replace(/[\\/]/g, '_'));
   const safe = name.replace(/[<>:"|?*\x00-\x1f]/g, '_').replace(/[. ]+$/, '');
   return safe === '' || safe === '.' || safe === '..' ? '_' : safe;
 }
@@ -128,10 +133,17 @@ export function planOutputPaths(
     return join(folderOf(i), n === 1 ? `${base}${ext}` : `${base}-${n}${ext}`);
   };
   return plan.map((kept, i) => {
-    if (kept) return kept;
+    if (kept) return insideOutput(kept, outputDir);
     let path = pathOf(i, 1);
     for (let n = 2; used.has(path.toLowerCase()) || claims?.isForeign(path, items[i].input); n++) path = pathOf(i, n);
     used.add(path.toLowerCase());
-    return path;
+    return insideOutput(path, outputDir);
   });
+}
+
+/** `path`, when it lies inside `outputDir`; a planned output that does not is a bug said as one (INTERNAL), never written. */
+function insideOutput(path: string, outputDir: string): string {
+  const rel = relative(resolve(outputDir), resolve(path));
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw new AppError('INTERNAL', `A batch output was planned outside its folder ${outputDir}: ${path}`, { detail: { path } });
+  return path;
 }

@@ -3,7 +3,7 @@
 import { AppError } from '../../../shared/errors';
 import { ID_PHOTO_REFINE, parseRefineMode, type IdPhotoJobOptions } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
-import { writeFileAtomic } from '../io/atomic-write';
+import { assertSeparateOutputs, writeFileAtomic } from '../io/atomic-write';
 import type { RunContext } from '../progress';
 import { isColourLostToJpeg, type ComplianceReport } from './compliance';
 import { idPhotoToFile, type IdPhotoReuse } from './make-id-photo';
@@ -38,6 +38,12 @@ export async function runIdPhotoJob(input: string, output: string, options: IdPh
     if (typeof options.sheet !== 'object' || typeof options.sheet.output !== 'string') throw new AppError('INVALID_ARGUMENT', 'sheet.output must be a path (a string)');
     checkSheetOutput(options.sheet.output);
   }
+  // Nothing read is written over, and the sheet not over the photo (as the CLI checks its files):
+  // an app's job named the sheet as its own input, or as the photo, and wrote it there.
+  await assertSeparateOutputs(
+    [{ path: output, what: 'the photo' }, ...(options.sheet ? [{ path: options.sheet.output, what: 'the print sheet' }] : [])],
+    [input, ...(typeof options.trimapPath === 'string' ? [options.trimapPath] : [])],
+  );
   const r = await idPhotoToFile(input, output, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge, trimapPath: options.trimapPath, brightnessEv: options.brightnessEv }, env, ctx, reuse);
   let sheet: IdPhotoJobResult['sheet'] = null;
   if (options.sheet) {

@@ -251,7 +251,8 @@ export async function encodeCutout(image: RgbaImage, options: { format: 'png' | 
 
 /** Cuts out one image file and writes the result atomically (never over the input): the cut-out, or its matte (`mask`). */
 export async function cutoutToFile(input: string, output: string, options: CutoutOptions, env: CoreEnv, ctx: RunContext = {}): Promise<CutoutFileResult> {
-  await assertNotAnInput(output, [input]);
+  // Nor the background picture nor the trimap it reads (an app's job named its background as the output).
+  await assertNotAnInput(output, [input, ...(options.background?.kind === 'image' ? [options.background.path] : []), ...(typeof options.trimapPath === 'string' ? [options.trimapPath] : [])]);
   // Refused before the work (a GIF failed as a write error once the model and edges had run).
   if (options.format !== undefined && !(IMAGE_FORMATS as readonly string[]).includes(options.format)) throw new AppError('INVALID_ARGUMENT', `A cut-out is written as png, jpeg or webp, not ${String(options.format)}`);
   if (options.maxSidePx !== undefined) checkExportSize(options.maxSidePx);

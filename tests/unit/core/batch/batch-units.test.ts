@@ -64,6 +64,14 @@ describe('batch naming', () => {
     const nine = [...ten.slice(0, 8), item('k.jpg')];
     expect(planOutputPaths(nine, '/out', '{index}_{name}', { mode: 'portrait' }, 'png', { previousOutputsOf: (input) => tenBefore.get(input) ?? [], isForeign: () => false }).slice(7)).toEqual(['/out/08_h.png', '/out/09_k.png']);
   });
+  it('keeps every output inside its folder whatever a token\'s value holds (a page\'s spec id "../../x" wrote outside it)', () => {
+    const items = [{ input: '/in/a.jpg', relDir: '', fileName: 'a.jpg', sizeBytes: 1, mtimeMs: 1 }];
+    expect(planOutputPaths(items, '/out', '{spec}', { mode: 'portrait', spec: '../../../tmp/victim' }, 'png')).toEqual(['/out/.._.._.._tmp_victim.png']);
+    expect(planOutputPaths(items, '/out', '{bg}_{name}', { mode: 'portrait', bg: '..\\..\\x' }, 'png')).toEqual(['/out/.._.._x_a.png']);
+    expect(planOutputPaths(items, '/out', '{spec}', { mode: 'portrait', spec: '..' }, 'png')).toEqual(['/out/_.png']);
+    // An earlier output (the journal's) is kept only where this plan would name it: not outside the folder.
+    expect(planOutputPaths(items, '/out', '{name}', { mode: 'portrait' }, 'png', { previousOutputsOf: () => ['/elsewhere/a.png'], isForeign: () => false })).toEqual(['/out/a.png']);
+  });
   it('refuses unknown tokens and path separators', () => {
     expect(() => validateNameTemplate('{nope}')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => validateNameTemplate('../{name}')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
