@@ -537,8 +537,9 @@ describe('ID-photo workspace in Chromium', () => {
     await app.page.fill('[data-workspace-slot=idphoto] input[type=search]', 'ICAO');
     await slot.locator('button.spec', { hasText: 'ICAO' }).first().click();
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), picture);
-    // By its name as written (another check's words may say "a head turned away").
-    const row = app.page.locator('[data-testid=idphoto-report] tr:not(.why)', { hasText: new RegExp(check) });
+    // By its name as written, first in the row (another check's words may say "a head turned away",
+    // or name it: the face in the cut-out of a turned head says "see Head turned").
+    const row = app.page.locator('[data-testid=idphoto-report] tr:not(.why)', { hasText: new RegExp(`^\\W*${check}`) });
     await expect.poll(() => row.getAttribute('class', { timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/\bbad\b/);
     expect(await row.locator('td:nth-child(3)').textContent()).toMatch(new RegExp(`^\\d+(\\.\\d+)?${suffix}$`));
     await expect.poll(() => app.page.locator('[data-testid=idphoto-check-why]').allTextContents()).toContainEqual(expect.stringMatching(why));
