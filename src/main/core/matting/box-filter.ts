@@ -74,9 +74,9 @@ export function boxMean(src: Float32Array, width: number, height: number, r: num
  * The box means of several planes, streamed a row at a time: the planes are never whole. `rowsOf(y)`
  * gives row y of each plane (asked once a row, y going down; the stream reads them before it asks
  * again, so the caller may reuse its buffers); each `next()` gives the means of the next row (its
- * own buffers, valid until the next call). It holds 2r + 2 rows of each plane's horizontal means,
- * which stay in the cache where whole planes of a photo did not, and nothing grows with the height.
- * The same sums in the same order as boxMean: the same floats.
+ * own buffers, valid until the next call). It holds 2r + 2 rows of each plane's horizontal means:
+ * nothing grows with the height, and no plane is made a call. The same sums in the same order as
+ * boxMean: the same floats.
  */
 export class BoxMeanRows {
   private readonly span: number;
