@@ -136,13 +136,33 @@ export function isCancellation(error: unknown): boolean {
   return e?.name === 'AbortError' || e?.code === 'ABORT_ERR' || e?.code === 'CANCELLED';
 }
 
-/** Turns any thrown value into a WireError; unknown errors become INTERNAL. */
+/**
+ * The longest message, or string in a detail's first level, an error carries across (characters;
+ * a path is at most 4096 on Linux). A page's call with a 63 MB path was answered with it, six at
+ * once held gigabytes (a review of `cutout serve`).
+ */
+export const WIRE_TEXT_MAX = 8192;
+
+/** `text` cut to WIRE_TEXT_MAX characters, saying so. */
+function wireText(text: string): string {
+  return text.length > WIRE_TEXT_MAX ? `${text.slice(0, WIRE_TEXT_MAX)}… (${text.length - WIRE_TEXT_MAX} more characters)` : text;
+}
+
+/** A detail object with its first level's long strings cut (wireText); anything else as it is. */
+function wireDetail(detail: unknown): unknown {
+  if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) return detail;
+  const entries = Object.entries(detail as Record<string, unknown>);
+  if (!entries.some(([, v]) => typeof v === 'string' && v.length > WIRE_TEXT_MAX)) return detail;
+  return Object.fromEntries(entries.map(([k, v]) => [k, typeof v === 'string' ? wireText(v) : v]));
+}
+
+/** Turns any thrown value into a WireError; unknown errors become INTERNAL. Long texts are cut (WIRE_TEXT_MAX). */
 export function toWire(error: unknown): WireError {
-  if (error instanceof AppError) return { code: error.code, message: error.message, detail: error.detail };
+  if (error instanceof AppError) return { code: error.code, message: wireText(error.message), detail: wireDetail(error.detail) };
   // What a cancelled job left (a batch's report) crosses with it, in the detail.
   if (isCancellation(error)) return { code: 'CANCELLED', message: 'Cancelled', ...((error as Partial<CancelledError>).leftBehind !== undefined ? { detail: { leftBehind: (error as CancelledError).leftBehind } } : {}) };
   const message = error instanceof Error ? error.message : String(error);
-  return { code: 'INTERNAL', message: `Internal error: ${message}` };
+  return { code: 'INTERNAL', message: wireText(`Internal error: ${message}`) };
 }
 
 /** Rebuilds the thrown form of a WireError on the receiving side. */
