@@ -8,7 +8,7 @@ import { describeError } from '../../../src/renderer/src/lib/error-text';
 import { BATCH_FORMATS, DEFAULT_BATCH_CHOICES, readBatchChoices, startFormat } from '../../../src/renderer/src/lib/batch-choices';
 import { BATCH_NAME_DEFAULTS } from '../../../src/shared/jobs';
 import { DEFAULT_ID_PHOTO_CHOICES, ID_SPECS, readIdPhotoChoices, searchSpecs, specName, specsForLocale } from '../../../src/renderer/src/lib/id-specs';
-import { checkTip, failedCheckText, isInformation, noBandText } from '../../../src/renderer/src/lib/idphoto-tips';
+import { checkTip, failedCheckText, isInformation, noBandText, notCheckedText } from '../../../src/renderer/src/lib/idphoto-tips';
 import { detectLocale, joinSentences, MESSAGES, TABLES, translate } from '../../../src/renderer/src/lib/i18n';
 import { displayCombo, fieldOwnsKey, isSingleKey, matchShortcut } from '../../../src/renderer/src/lib/shortcuts';
 import { formatDuration } from '../../../src/renderer/src/lib/state/app.svelte';
@@ -217,6 +217,12 @@ describe('ID photo checks in the UI language', () => {
     expect(turned).not.toContain('该规格对此没有要求');
     expect(turned).not.toContain('丢失');
     expect(checkTip('faceInCutoutPct', m(56.7, { min: null, max: null }), [], (k, p) => translate('en', k, p))).toMatch(/^How much of the face .* not judged here, the head is turned away/);
+    // "Not checked here" names the turn the size refuses past, or any turn where it checks none (a résumé size).
+    const en = (k: Parameters<typeof translate>[1], p?: Record<string, string | number>) => translate('en', k, p);
+    expect(notCheckedText({ max: 30 }, en)).toContain('a head turned a little (under 30°) or tipped up or down');
+    expect(notCheckedText({ max: null }, en)).toContain('glasses, eyes half closed, eyes looking up or down, a head turned or tipped up or down');
+    expect(notCheckedText(undefined, zh)).toContain('头部侧转或仰头低头');
+    expect(notCheckedText({ max: 20 }, zh)).toContain('头部轻微侧转（20° 以内）或仰头低头');
     expect(noBandText('faceInCutoutPct', { min: null, max: null }, zh)).toBe('不判断');
     expect(noBandText('eyeLineFromBottomMm', { min: null, max: null }, zh)).toBe('无要求');
     expect(isInformation(m(1))).toBe(false);

@@ -56,6 +56,16 @@ export function noBandText(name: string, m: Pick<IdPhotoMeasurement, 'min' | 'ma
   return t(isUnjudgedTurn(name, m) ? 'idphoto.notJudged' : 'idphoto.info');
 }
 
+/**
+ * The "Not checked here" line under a photo's checks: the turn it names is the one the size
+ * refuses past (a document 20°, a CN studio size 30°); a size that checks none (a résumé's) names
+ * any turn.
+ */
+export function notCheckedText(headTurn: Pick<IdPhotoMeasurement, 'max'> | undefined, t: Translate): string {
+  const max = headTurn?.max;
+  return t('idphoto.notChecked', { turn: max != null ? t('idphoto.notChecked.turnUnder', { deg: max }) : t('idphoto.notChecked.turnAny') });
+}
+
 /** A measurement the spec sets no limit for (the eye line of CN 1-inch, the KB of a spec with no band): shown, not judged. */
 export function isInformation(m: Pick<IdPhotoMeasurement, 'min' | 'max'>): boolean {
   return m.min === null && m.max === null;
