@@ -1,8 +1,9 @@
 // Output names of a batch: the naming template ({name}, {ext}, {mode}, {spec}, {bg}, {index}),
 // the mirrored sub-folder, and deterministic de-duplication (so a resumed run plans the same
 // paths). Pure; core (no electron).
-import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { extname, join, resolve, sep } from 'node:path';
 import { AppError } from '../../../shared/errors';
+import { isInside } from './scan';
 import type { BatchFormat, BatchItem } from './types';
 
 /** The tokens a naming template may use. */
@@ -143,7 +144,7 @@ export function planOutputPaths(
 
 /** `path`, when it lies inside `outputDir`; a planned output that does not is a bug said as one (INTERNAL), never written. */
 function insideOutput(path: string, outputDir: string): string {
-  const rel = relative(resolve(outputDir), resolve(path));
-  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw new AppError('INTERNAL', `A batch output was planned outside its folder ${outputDir}: ${path}`, { detail: { path } });
+  const [file, folder] = [resolve(path), resolve(outputDir)];
+  if (file === folder || !isInside(file, folder)) throw new AppError('INTERNAL', `A batch output was planned outside its folder ${outputDir}: ${path}`, { detail: { path } });
   return path;
 }
