@@ -19,12 +19,19 @@ import { callApi } from '../engine/api/index';
 import { isUploadFolderName } from '../../shared/api-client';
 import { MAX_IMPORT_BYTES, tooLargeToImport } from '../../shared/media';
 import { safeFileName, safeNameSegment } from '../engine/api/files';
+import { ByteGate } from './byte-gate';
 import { createSessionToken, hasValidToken, isSameOriginRequest } from './auth';
 import type { EventHub } from './event-hub';
 import { CONTENT_SECURITY_POLICY, contentTypeFor, sendFileStream, sendStaticFile } from './static-files';
 
 /** Largest JSON body of an API call (a preview-size trimap is a few MB as base64). */
 export const MAX_API_BODY_BYTES = 64 * 1024 * 1024;
+/**
+ * API bodies larger than this are held under one budget of MAX_API_BODY_BYTES, from their first
+ * byte to their answer (ByteGate): a full-size one at a time, smaller large ones together; the
+ * calls of every day (settings, a job's start, a stroke's box) pass without waiting.
+ */
+export const GATED_API_BODY_BYTES = 1024 * 1024;
 
 /** Options of startWebServer. */
 export interface WebServerOptions {
@@ -66,14 +73,26 @@ function sendError(res: ServerResponse, status: number, error: AppError): void {
   sendJson(res, status, { ok: false, error: toWire(error) });
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+function bodyTooLarge(limit: number): AppError {
+  return new AppError('INVALID_ARGUMENT', `Request body larger than ${limit} bytes`);
+}
+
+/**
+ * Reads a body of at most `limit` bytes; `onLarge` is awaited (reading paused) once it passes
+ * `large` bytes. A body past the limit is read to its end and dropped, then refused: leaving the
+ * loop early closed the connection under the page, which said "Is cutout serve still running?".
+ */
+async function readBody(req: IncomingMessage, limit: number, large: number, onLarge: () => Promise<void>): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
+    const wasLarge = size > large;
     size += (chunk as Buffer).length;
-    if (size > limit) throw new AppError('INVALID_ARGUMENT', `Request body larger than ${limit} bytes`);
-    chunks.push(chunk as Buffer);
+    if (size > limit) chunks.length = 0;
+    else chunks.push(chunk as Buffer);
+    if (!wasLarge && size > large) await onLarge();
   }
+  if (size > limit) throw bodyTooLarge(limit);
   return Buffer.concat(chunks);
 }
 
@@ -86,6 +105,37 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const log = options.log ?? ((m: string) => console.error(m));
   await mkdir(options.uploadDir, { recursive: true });
   let port = 0;
+  const bodyGate = new ByteGate(MAX_API_BODY_BYTES);
+
+  /** An API call: its body read (under bodyGate when large), the call made, its answer sent. */
+  async function handleApiCall(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+    const declared = Number(req.headers['content-length']);
+    // Refused before it is read (it was read up to the limit first).
+    if (declared > MAX_API_BODY_BYTES) {
+      res.setHeader('connection', 'close');
+      req.resume();
+      return sendError(res, 413, bodyTooLarge(MAX_API_BODY_BYTES));
+    }
+    let giveBack = (): void => undefined;
+    try {
+      // A declared size takes its bytes before reading; one sent without its size, the most it may
+      // be, once past the gated size.
+      if (declared > GATED_API_BODY_BYTES) giveBack = await bodyGate.take(declared);
+      let arg: unknown;
+      try {
+        const body = await readBody(req, MAX_API_BODY_BYTES, GATED_API_BODY_BYTES, async () => {
+          if (!(declared > GATED_API_BODY_BYTES)) giveBack = await bodyGate.take(MAX_API_BODY_BYTES);
+        });
+        arg = body.length ? decodeWire<{ arg?: unknown }>(body.toString('utf8')).arg : undefined;
+      } catch (error) {
+        return sendError(res, 400, error instanceof AppError ? error : new AppError('INVALID_ARGUMENT', 'The request body is not valid JSON'));
+      }
+      const result = await callApi(options.api, method, arg, log);
+      return sendJson(res, 200, result);
+    } finally {
+      giveBack();
+    }
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -112,16 +162,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
     if (url.pathname.startsWith('/api/')) {
       if (req.method !== 'POST') return sendError(res, 405, new AppError('INVALID_ARGUMENT', 'API calls are POST requests'));
-      let arg: unknown;
-      try {
-        const body = await readBody(req, MAX_API_BODY_BYTES);
-        arg = body.length ? decodeWire<{ arg?: unknown }>(body.toString('utf8')).arg : undefined;
-      } catch (error) {
-        return sendError(res, 400, error instanceof AppError ? error : new AppError('INVALID_ARGUMENT', 'The request body is not valid JSON'));
-      }
-      const method = url.pathname.slice('/api/'.length);
-      const result = await callApi(options.api, method, arg, log);
-      return sendJson(res, 200, result);
+      return handleApiCall(req, res, url.pathname.slice('/api/'.length));
     }
 
     if (url.pathname === '/upload') {
