@@ -10,8 +10,8 @@ export interface ModelInfo {
   id: string;
   name: string;
   task: 'person-mask' | 'anime-mask' | 'face-detect' | 'face-landmarks';
-  /** ok: verified; unpinned: found, upstream publishes no hash; missing / corrupt: unusable. */
-  state: 'ok' | 'missing' | 'corrupt' | 'unpinned';
+  /** ok: verified; unpinned: found, upstream publishes no hash; missing / corrupt / unreadable (permission denied): unusable. */
+  state: 'ok' | 'missing' | 'corrupt' | 'unpinned' | 'unreadable';
   licence: string;
   bundled: boolean;
   /** Where to download it when it is not bundled. */

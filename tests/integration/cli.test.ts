@@ -547,12 +547,19 @@ await engine.dispose();`,
     // Without the models the app ships with: exit 1, naming them, and where each comes from.
     const none = await cutout(['models'], { CUTOUT_MODELS_DIR: tempDir() });
     expect(none.code).toBe(1);
-    expect(none.stderr).toMatch(/^\d+ models the app needs are missing or damaged: mediapipe-selfie \(missing\)/);
+    expect(none.stderr).toMatch(/^\d+ models the app needs are missing, damaged or unreadable: mediapipe-selfie \(missing\)/);
     // The name to save it as (its download is named selfie_segmentation.onnx) and where from.
     expect(none.stdout).toMatch(/\| mediapipe-selfie \| person-mask \| missing \| .* \| save as portrait_selfie_segmentation_mediapipe_256x256\.onnx, from https:\S+\/selfie_segmentation\.onnx \|/);
     // A models folder that is not there is said so.
     const typo = await cutout(['models'], { CUTOUT_MODELS_DIR: join(tempDir(), 'modles') });
     expect(typo.stdout.split('\n')[0]).toMatch(/^models folders: \S+modles \(no such folder\), /);
+    // A user descriptor cut short: the others listed, it said, exit 1 (it stopped the command, every other one too).
+    const stray = tempDir();
+    writeFileSync(join(stray, 'mine.model.json'), '{ "id": "mi');
+    const left = await cutout(['models'], { CUTOUT_MODELS_DIR: `${stray}:${SHARED_MODELS_DIR}` });
+    expect(left.code).toBe(1);
+    expect(left.stdout).toMatch(/\| yunet \| face-detect \| ok \|/);
+    expect(left.stderr.trim()).toBe(`left out: Model descriptor ${join(stray, 'mine.model.json')} is not valid JSON`);
   });
 
   it('batch-exports ID photos with a print sheet beside each, and refuses a sheet outside idphoto mode', async () => {

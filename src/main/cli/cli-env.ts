@@ -34,7 +34,7 @@ export function createModelStore(env: NodeJS.ProcessEnv = process.env, onNote: (
     onDefaultSkipped: (skipped, used) => {
       if (said.has(skipped.entry.id)) return;
       said.add(skipped.entry.id);
-      const why = skipped.state === 'corrupt' ? `is damaged (${skipped.path}: its sha256 is not the manifest's)` : 'is missing';
+      const why = skipped.state === 'corrupt' ? `is damaged (${skipped.path}: its sha256 is not the manifest's)` : skipped.state === 'unreadable' ? `cannot be read (${skipped.path}: ${skipped.reason})` : 'is missing';
       onNote(`note: the default model ${skipped.entry.id} ${why}; using ${used.id} instead (\`cutout models\` lists what is found)`);
     },
   });
@@ -58,7 +58,8 @@ export function createCliEnv(options: { provider?: string; threads?: number } = 
   const threads = options.threads ?? (env.CUTOUT_THREADS ? checkedAsUsage(() => threadsFromEnv(env.CUTOUT_THREADS!)) : undefined);
   // A wrong setting of the command's own environment is a usage error (exit 2), as a wrong flag is.
   const maxPixels = checkedAsUsage(() => maxPixelsFromEnv(env));
-  return { store: createModelStore(env), provider: options.provider ?? env.CUTOUT_PROVIDER ?? 'auto', threads, ...(maxPixels ? { maxPixels } : {}) };
+  // An empty CUTOUT_PROVIDER is unset, as an empty CUTOUT_THREADS is (it read as a provider named "").
+  return { store: createModelStore(env), provider: options.provider ?? (env.CUTOUT_PROVIDER || 'auto'), threads, ...(maxPixels ? { maxPixels } : {}) };
 }
 
 /** The flags every command that runs a model takes: `--provider` and `--threads`. Spread into parseArgs options. */

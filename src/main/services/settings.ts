@@ -8,6 +8,7 @@ import { AppError } from '../../shared/errors';
 import { DEFAULT_SETTINGS, parseSettings, type Settings } from '../../shared/settings';
 import { writeFileAtomic } from '../core/io/atomic-write';
 import { isRecentShownAs } from '../../shared/media';
+import { parseUserJson } from '../core/io/user-json';
 
 /** The kinds a recent file may be opened as. */
 const RECENT_MEDIA = ['images', 'videos'] as const satisfies readonly RecentMedia[];
@@ -17,7 +18,7 @@ export const MAX_RECENT_FILES = 20;
 
 async function readJson(path: string): Promise<unknown> {
   try {
-    return JSON.parse(await readFile(path, 'utf8'));
+    return parseUserJson(await readFile(path, 'utf8'));
   } catch {
     return undefined;
   }
@@ -46,7 +47,7 @@ export class SettingsStore {
     const text = await readFile(path, 'utf8').catch(() => null);
     let saved: unknown;
     try {
-      saved = text === null ? undefined : JSON.parse(text);
+      saved = text === null ? undefined : parseUserJson(text);
     } catch {
       if (text!.trim() !== '') {
         const kept = `${path}.bad`;

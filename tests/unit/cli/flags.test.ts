@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatStatusLine } from '../../../src/main/cli/commands/batch';
 import { type CliIo, fitToTerminal, intFlag, numberFlag, progressText, secondsFlag, terminalStatus, UsageError } from '../../../src/main/cli/command';
+import { createCliEnv } from '../../../src/main/cli/cli-env';
 
 describe('secondsFlag', () => {
   it('takes seconds, or a time as a player shows it (M:SS, H:MM:SS, with a fraction), and refuses the rest as a wrong command line', () => {
@@ -107,5 +108,16 @@ describe('formatStatusLine', () => {
     expect(line).toBe('[####----] 1/4 0.5 files/s ETA 0:06 big.jpg');
     // Big pictures, one a minute: seconds a file (it read 0.0 files/s).
     expect(formatStatusLine({ total: 4, done: 2, skipped: 0, failed: 0, finished: 2, filesPerSec: 0.04, etaMs: 50_000, current: [], isPaused: false, elapsedMs: 50_000, inFlight: 2 }, 8)).toBe('[########] 2/4 25 s/file ETA 0:50');
+  });
+});
+
+describe('createCliEnv', () => {
+  it('an empty CUTOUT_PROVIDER or CUTOUT_THREADS is unset (auto, every core); a flag comes before either', () => {
+    const empty = createCliEnv({}, { CUTOUT_PROVIDER: '', CUTOUT_THREADS: '' });
+    expect([empty.provider, empty.threads]).toEqual(['auto', undefined]);
+    const set = createCliEnv({}, { CUTOUT_PROVIDER: 'cpu', CUTOUT_THREADS: '2' });
+    expect([set.provider, set.threads]).toEqual(['cpu', 2]);
+    const flags = createCliEnv({ provider: 'webgpu', threads: 1 }, { CUTOUT_PROVIDER: 'cpu', CUTOUT_THREADS: '2' });
+    expect([flags.provider, flags.threads]).toEqual(['webgpu', 1]);
   });
 });

@@ -66,6 +66,11 @@ describe('settings', () => {
     await newer.set({ jpegQuality: 81 });
     expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ theme: 'dark', jpegQuality: 81, fromNewerApp: { on: true } });
     expect(newer.get()).not.toHaveProperty('fromNewerApp');
+    // Saved by an editor that begins the file with a byte order mark (Windows Notepad): read, not kept as .bad.
+    writeFileSync(join(dir, 'settings.json'), '\ufeff' + JSON.stringify({ theme: 'dark', jpegQuality: 70 }));
+    const withMark = await SettingsStore.open(dir);
+    expect(withMark.get()).toMatchObject({ theme: 'dark', jpegQuality: 70 });
+    expect(withMark.unreadKeptAs).toBeUndefined();
   });
 
   it('saves changes made at once in order: the file, the store and every listener end on the last one', async () => {

@@ -24,10 +24,14 @@ export const modelsCommand: CliCommand = {
       // A missing one: the name to save it as (a download's own name is often another) and where from.
       for (const s of list) io.out(`| ${s.entry.id} | ${s.entry.task} | ${s.state} | ${s.entry.licence} | ${s.path ?? `save as ${s.entry.file}${s.entry.url ? `, from ${s.entry.url}` : s.entry.bundled ? ' (bundled)' : ''}`} |`);
     }
-    // Exit 1 when a model the app ships with is missing, or any model is damaged: the app would
-    // fall back to another, or stop with MODEL_MISSING / MODEL_CORRUPT.
-    const bad = list.filter((s) => s.state === 'corrupt' || (s.state === 'missing' && s.entry.bundled));
-    if (bad.length > 0) io.err(`${bad.length === 1 ? '1 model the app needs is' : `${bad.length} models the app needs are`} missing or damaged: ${bad.map((s) => `${s.entry.id} (${s.state})`).join(', ')}`);
-    return bad.length > 0 ? 1 : 0;
+    // Exit 1 when a model the app ships with is missing, or any model is damaged or unreadable (the
+    // app would fall back to another, or stop with MODEL_MISSING / MODEL_CORRUPT / INPUT_NOT_READABLE),
+    // or a user descriptor was left out.
+    const bad = list.filter((s) => s.state === 'corrupt' || s.state === 'unreadable' || (s.state === 'missing' && s.entry.bundled));
+    if (bad.length > 0) io.err(`${bad.length === 1 ? '1 model the app needs is' : `${bad.length} models the app needs are`} missing, damaged or unreadable: ${bad.map((s) => `${s.entry.id} (${s.state}${s.reason ? `: ${s.reason}` : ''})`).join(', ')}`);
+    // A descriptor left out (not JSON, a wrong field, an app model's id): said, with why.
+    const skipped = await env.store.skippedDescriptors();
+    for (const s of skipped) io.err(`left out: ${s.error.message}`);
+    return bad.length > 0 || skipped.length > 0 ? 1 : 0;
   },
 };

@@ -13,6 +13,7 @@ import { findPlatformPreset, KB, STICKER_FORMATS, stickerExtension, stickerForma
 import { BACKGROUND_PRESETS } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { checkedAsUsage, choiceFlag, type CliCommand, intFlag, noteProviderFallback, numberFlag, planOutputs, progressText, secondsFlag, stageWords, terminalStatus, UsageError } from '../command';
+import { parseUserJson } from '../../core/io/user-json';
 
 /** The colour names --matte and --outline-color take, as the help says them. */
 const COLOUR_NAMES = 'white, black, blue (ID blue #438EDB), red (#D9342B) or grey (light, #F0F0F0)';
@@ -34,7 +35,7 @@ async function readStrokes(path: string | undefined): Promise<StickerStroke[] | 
     throw new AppError(missing ? 'INPUT_NOT_FOUND' : 'INVALID_ARGUMENT', missing ? `The strokes file ${path} does not exist` : `Cannot read the strokes file ${path}`, { cause });
   }
   try {
-    return JSON.parse(text) as StickerStroke[];
+    return parseUserJson(text) as StickerStroke[];
   } catch {
     throw new UsageError(`${path} is not JSON: --strokes takes a list like [{"mode":"bg","size":0.1,"points":[{"x":0.9,"y":0.5}]}]`);
   }

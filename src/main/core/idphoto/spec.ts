@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { AppError } from '../../../shared/errors';
 import { didYouMean, nearestName } from '../../../shared/did-you-mean';
 import { parseHexColor } from '../image/composite';
+import { parseUserJson } from '../io/user-json';
 
 /** A closed band [min, max]. */
 export type Band = [number, number];
@@ -124,7 +125,7 @@ export function asksOpenEyes(spec: Pick<IdPhotoSpec, 'use' | 'eyesOpen'>): boole
 export async function loadSpecFile(path: string): Promise<IdPhotoSpec[]> {
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
+    raw = parseUserJson(await readFile(path, 'utf8'));
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'INPUT_NOT_FOUND' : 'INVALID_ARGUMENT';
     throw new AppError(code, `Cannot read the spec file ${path}: ${(cause as Error).message}`, { cause, detail: { path } });

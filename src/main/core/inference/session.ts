@@ -104,6 +104,12 @@ async function createSession(modelPath: string, order: ProviderName[], threads: 
     }
   }
   const last = fallbacks[fallbacks.length - 1];
+  // "Load model from … failed:system error number 13": the file, not the model (it read MODEL_CORRUPT).
+  if (last && /system error number (13|1)\b|permission denied/i.test(last.message)) {
+    throw new AppError('INPUT_NOT_READABLE', `Model file ${modelPath} cannot be read: permission denied. Check that your account may read it.`, {
+      detail: { path: modelPath, fallbacks },
+    });
+  }
   if (last && /protobuf|invalid model|load model|ModelProto/i.test(last.message)) {
     throw new AppError('MODEL_CORRUPT', `Model file ${modelPath} could not be parsed by ONNX Runtime: ${last.message}`, {
       detail: { path: modelPath, fallbacks },

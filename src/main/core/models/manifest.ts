@@ -2,6 +2,7 @@
 // resources/models/manifest.json plus user descriptors `*.model.json` found in a models folder.
 import { readFile } from 'node:fs/promises';
 import { AppError } from '../../../shared/errors';
+import { parseUserJson } from '../io/user-json';
 
 /** What a model is for; selects which pipeline may use it. */
 export type ModelTask = 'person-mask' | 'anime-mask' | 'face-detect' | 'face-landmarks';
@@ -179,7 +180,7 @@ export function parseModelEntry(raw: unknown, origin: string): ModelEntry {
 export async function loadManifestFile(path: string): Promise<ModelEntry[]> {
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(path, 'utf8'));
+    json = parseUserJson(await readFile(path, 'utf8'));
   } catch (cause) {
     throw new AppError('MODEL_INVALID', `Cannot read model manifest ${path}`, { cause, detail: { path } });
   }

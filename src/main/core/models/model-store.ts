@@ -1,19 +1,22 @@
 // Finds model files in the models folders, verifies their sha256 (cached by size + mtime) and
 // merges user descriptors (`*.model.json`) with the app manifest. Core: paths arrive as arguments.
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { constants as fsConstants, createReadStream, statSync } from 'node:fs';
+import { access, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import { writeFileAtomic } from '../io/atomic-write';
 import { loadManifestFile, parseModelEntry, type ModelEntry, type ModelTask } from './manifest';
+import { parseUserJson } from '../io/user-json';
 
 /** A manifest entry together with where its file is (if anywhere) and whether it checked out. */
 export interface ModelStatus {
   entry: ModelEntry;
   path: string | null;
-  state: 'ok' | 'missing' | 'corrupt' | 'unpinned';
+  state: 'ok' | 'missing' | 'corrupt' | 'unpinned' | 'unreadable';
   actualSha256?: string;
+  /** unreadable: the OS's reason (EACCES: permission denied). */
+  reason?: string;
 }
 
 /** Whether a model in this state runs: checked, or there with no sha256 pinned to check it by. */
@@ -35,6 +38,14 @@ export function modelInUse(statuses: readonly ModelStatus[]): { inUse?: ModelSta
   const inUse = inChoiceOrder(statuses, (s) => s.entry).find((s) => isUsableState(s.state));
   const own = statuses.find((s) => s.entry.default === true);
   return { inUse, replaces: own && inUse && own !== inUse ? own : undefined };
+}
+
+/** A user descriptor (`*.model.json`) left out of the entries, and why. */
+export interface SkippedDescriptor {
+  path: string;
+  /** Its id, when it names one. */
+  id?: string;
+  error: AppError;
 }
 
 /** Options of a ModelStore. */
@@ -82,6 +93,7 @@ export class ModelStore {
   private readonly hashCachePath?: string;
   private readonly onDefaultSkipped?: ModelStoreOptions['onDefaultSkipped'];
   private entriesPromise?: Promise<ModelEntry[]>;
+  private skipped: SkippedDescriptor[] = [];
   private hashCache?: Map<string, HashCacheRecord>;
 
   constructor(options: ModelStoreOptions) {
@@ -91,13 +103,24 @@ export class ModelStore {
     this.onDefaultSkipped = options.onDefaultSkipped;
   }
 
-  /** All known entries: the app manifest, then user descriptors (a user id may not shadow an app id). */
+  /**
+   * All known entries: the app manifest, then the user descriptors that can be used. A descriptor
+   * that cannot (not JSON, a field wrong, an id another model has) is left out and listed by
+   * skippedDescriptors(): one stray file in a models folder stopped every command, `cutout models`
+   * too, and one named as an app model's id was dropped without a word.
+   */
   entries(): Promise<ModelEntry[]> {
     this.entriesPromise ??= this.loadEntries().catch((e) => {
       this.entriesPromise = undefined;
       throw e;
     });
     return this.entriesPromise;
+  }
+
+  /** The user descriptors entries() left out, each with why (MODEL_INVALID); read after entries(). */
+  async skippedDescriptors(): Promise<SkippedDescriptor[]> {
+    await this.entries();
+    return this.skipped;
   }
 
   /** Forgets the entry list so that a newly added descriptor is seen. */
@@ -108,6 +131,7 @@ export class ModelStore {
   private async loadEntries(): Promise<ModelEntry[]> {
     const entries = await loadManifestFile(this.manifestPath);
     const ids = new Set(entries.map((e) => e.id));
+    const skipped: SkippedDescriptor[] = [];
     for (const dir of this.modelsDirs) {
       let names: string[];
       try {
@@ -119,16 +143,31 @@ export class ModelStore {
         const path = join(dir, name);
         let raw: unknown;
         try {
-          raw = JSON.parse(await readFile(path, 'utf8'));
+          raw = parseUserJson(await readFile(path, 'utf8'));
         } catch (cause) {
-          throw new AppError('MODEL_INVALID', `Model descriptor ${path} is not valid JSON`, { cause, detail: { path } });
+          skipped.push({ path, error: new AppError('MODEL_INVALID', `Model descriptor ${path} is not valid JSON`, { cause, detail: { path } }) });
+          continue;
         }
-        const entry = parseModelEntry({ bundled: true, ...(raw as object) }, path);
-        if (ids.has(entry.id)) continue;
+        const id = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : undefined;
+        let entry: ModelEntry;
+        try {
+          entry = parseModelEntry({ bundled: true, ...(raw as object) }, path);
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          skipped.push({ path, id, error });
+          continue;
+        }
+        if (ids.has(entry.id)) {
+          // A descriptor in an earlier folder comes first, as a model's file does; an app model's id is the app's.
+          const isAppModel = !entries.find((e) => e.id === entry.id)!.origin?.endsWith('.model.json');
+          if (isAppModel) skipped.push({ path, id, error: new AppError('MODEL_INVALID', `Model descriptor ${path}: its id "${entry.id}" is one of the app's own models'; give it another id`, { detail: { path, id } }) });
+          continue;
+        }
         ids.add(entry.id);
         entries.push(entry);
       }
     }
+    this.skipped = skipped;
     return entries;
   }
 
@@ -136,6 +175,9 @@ export class ModelStore {
   async entry(id: string): Promise<ModelEntry> {
     const all = await this.entries();
     const found = all.find((e) => e.id === id);
+    // A model named by a descriptor that was left out: why.
+    const left = found ? undefined : this.skipped.find((s) => s.id === id);
+    if (left) throw left.error;
     if (!found) {
       throw new AppError('MODEL_MISSING', `Unknown model "${id}". Known models: ${all.map((e) => e.id).join(', ')}`, {
         detail: { id, known: all.map((e) => e.id) },
@@ -167,6 +209,11 @@ export class ModelStore {
         detail: { id: entry.id, file: entry.file, looked, url: entry.url },
       });
     }
+    if (status.state === 'unreadable') {
+      throw new AppError('INPUT_NOT_READABLE', `Model file ${status.path} (${entry.id}) cannot be read: ${status.reason}. Check that your account may read it, or put a copy of it in a models folder of yours.`, {
+        detail: { id: entry.id, path: status.path, file: entry.file },
+      });
+    }
     if (status.state === 'corrupt') {
       const hint = entry.url ? ` Download it again from ${entry.url} and save it as ${entry.file} there.` : ' Replace the file.';
       throw new AppError(
@@ -178,9 +225,13 @@ export class ModelStore {
     return { entry, path: status.path! };
   }
 
-  /** Locates and verifies one entry without throwing. */
+  /**
+   * Locates and verifies one entry without throwing. A file this account may not read is
+   * `unreadable` (it was an INTERNAL EACCES that failed the whole `cutout models` list, and a
+   * default model's fallback never ran).
+   */
   async check(entry: ModelEntry): Promise<ModelStatus> {
-    let corrupt: ModelStatus | undefined;
+    let unusable: ModelStatus | undefined;
     for (const path of this.candidatePaths(entry)) {
       let info;
       try {
@@ -189,13 +240,20 @@ export class ModelStore {
         continue;
       }
       if (!info.isFile()) continue;
+      let actual: string | undefined;
+      try {
+        if (entry.sha256) actual = await this.cachedSha256(path, info.size, info.mtimeMs);
+        else await access(path, fsConstants.R_OK);
+      } catch (error) {
+        // A damaged or unreadable copy in an earlier folder does not hide a good one in a later folder.
+        unusable ??= { entry, path, state: 'unreadable', reason: readFailure(error) };
+        continue;
+      }
       if (!entry.sha256) return { entry, path, state: 'unpinned' };
-      const actual = await this.cachedSha256(path, info.size, info.mtimeMs);
       if (actual === entry.sha256) return { entry, path, state: 'ok' };
-      // A damaged copy in an earlier folder does not hide a good one in a later folder.
-      corrupt ??= { entry, path, state: 'corrupt', actualSha256: actual };
+      unusable ??= { entry, path, state: 'corrupt', actualSha256: actual };
     }
-    return corrupt ?? { entry, path: null, state: 'missing' };
+    return unusable ?? { entry, path: null, state: 'missing' };
   }
 
   /** Every entry with its status (the `cutout models` listing). */
@@ -258,6 +316,13 @@ export class ModelStore {
       // The cache is an optimisation; a read-only cache folder only costs re-hashing.
     }
   }
+}
+
+/** Why a file could not be read, in words (EACCES: "permission denied"). */
+function readFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return (error as Error)?.message ?? String(error);
 }
 
 /** Whether `path` is a folder that exists. */

@@ -164,7 +164,14 @@ async function runAtSize(
   const dims = layout === 'NCHW' ? [batch, 3, inH, inW] : [batch, inH, inW, 3];
   const inputName = entry.input.name && loaded.session.inputNames.includes(entry.input.name) ? entry.input.name : loaded.session.inputNames[0];
   const t1 = performance.now();
-  const outputs = await loaded.session.run({ [inputName]: new loaded.ort.Tensor('float32', tensorData, dims) });
+  const outputs = await loaded.session.run({ [inputName]: new loaded.ort.Tensor('float32', tensorData, dims) }).catch((error: Error) => {
+    // A descriptor's input size or layout the model does not take was INTERNAL, in ONNX Runtime's words alone.
+    if (!/invalid dimensions|invalid rank|input data type|input name/i.test(error?.message ?? '')) throw error;
+    throw new AppError('MODEL_INVALID', `Model ${entry.id} (${entry.origin ?? entry.file}) does not take the input it is described with (${layout} ${dims.join('x')}): ${error.message}`, {
+      cause: error,
+      detail: { id: entry.id, origin: entry.origin, dims },
+    });
+  });
   const t2 = performance.now();
   const outName = entry.output.name && outputs[entry.output.name] ? entry.output.name : loaded.session.outputNames[0];
   const out = outputs[outName];

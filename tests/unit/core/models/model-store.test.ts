@@ -1,6 +1,7 @@
 // ModelStore: finds files in order, verifies sha256 (cached), names every place looked, and
 // takes user descriptors for custom segmenters.
-import { copyFileSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../../src/shared/errors';
@@ -81,6 +82,42 @@ describe('ModelStore', () => {
     expect(modelInUse((await store.list()).filter((s) => s.entry.task === 'person-mask'))).toMatchObject({ inUse: { entry: { id: 'mediapipe-selfie' } }, replaces: undefined });
   });
 
+  it('a file this account may not read is unreadable: listed as such, a default one gives way to the next, a named one says so (it was INTERNAL EACCES)', () => {
+    const dir = tempDir();
+    // The default person model and a model with no sha256 pinned, unreadable; SINet readable.
+    copyFileSync(join(SHARED_MODELS_DIR, SELFIE), join(dir, SELFIE));
+    copyFileSync(join(SHARED_MODELS_DIR, 'portrait_sinet_softmax_320x320.onnx'), join(dir, 'portrait_sinet_softmax_320x320.onnx'));
+    writeFileSync(join(dir, 'unpinned.onnx'), 'x');
+    writeFileSync(join(dir, 'unpinned.model.json'), JSON.stringify({ id: 'unpinned', task: 'person-mask', file: 'unpinned.onnx', input: { layout: 'NCHW', width: 256, height: 256 }, output: { decode: 'probability', channel: 1 } }));
+    chmodSync(join(dir, SELFIE), 0o000);
+    chmodSync(join(dir, 'unpinned.onnx'), 0o000);
+    chmodSync(dir, 0o755);
+    const script = join(dir, 'check.mts');
+    writeFileSync(
+      script,
+      `import { ModelStore } from ${JSON.stringify(join(REPO_ROOT, 'src/main/core/models/model-store.ts'))};
+const skipped = [];
+const store = new ModelStore({ modelsDirs: [${JSON.stringify(dir)}], manifestPath: ${JSON.stringify(MANIFEST)}, onDefaultSkipped: (s, used) => skipped.push([s.entry.id, s.state, used.id]) });
+const list = Object.fromEntries((await store.list()).map((s) => [s.entry.id, [s.state, s.reason ?? null]]));
+const used = (await store.defaultFor('person-mask')).entry.id;
+const errors = await Promise.all(['mediapipe-selfie', 'unpinned'].map((id) => store.resolve(id).then(() => null, (e) => ({ code: e.code, message: e.message }))));
+console.log(JSON.stringify({ list, used, skipped, errors }));`,
+    );
+    // Root reads any file: the check runs as nobody then.
+    const isRoot = process.getuid?.() === 0;
+    const command = isRoot ? ['runuser', ['-u', 'nobody', '--', process.execPath, '--import', 'tsx', script]] as const : [process.execPath, ['--import', 'tsx', script]] as const;
+    const run = spawnSync(command[0], command[1], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, HOME: dir } });
+    expect(run.status, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout.trim().split('\n').pop()!);
+    expect(out.list['mediapipe-selfie']).toEqual(['unreadable', 'permission denied']);
+    expect(out.list.unpinned).toEqual(['unreadable', 'permission denied']);
+    expect(out.list.sinet).toEqual(['ok', null]);
+    expect(out.used).toBe('sinet');
+    expect(out.skipped).toEqual([['mediapipe-selfie', 'unreadable', 'sinet']]);
+    expect(out.errors[0]).toEqual({ code: 'INPUT_NOT_READABLE', message: `Model file ${join(dir, SELFIE)} (mediapipe-selfie) cannot be read: permission denied. Check that your account may read it, or put a copy of it in a models folder of yours.` });
+    expect(out.errors[1].code).toBe('INPUT_NOT_READABLE');
+  });
+
   it('CUTOUT_MODELS_DIR comes before resources/models', () => {
     expect(defaultModelsDirs({ CUTOUT_MODELS_DIR: '/x/models' }, '/app/resources/models')).toEqual(['/x/models', '/app/resources/models']);
     expect(defaultModelsDirs({}, '/app/resources/models')).toEqual(['/app/resources/models']);
@@ -102,15 +139,34 @@ describe('ModelStore', () => {
         output: { decode: 'probability', channel: 1 },
       }),
     );
+    // Saved with a byte order mark (Windows Notepad): read as JSON all the same.
+    writeFileSync(join(dir, 'my-unet.model.json'), '\ufeff' + readFileSync(join(dir, 'my-unet.model.json'), 'utf8'));
     const store = new ModelStore({ modelsDirs: [dir], manifestPath: MANIFEST });
     const r = await store.resolve('my-unet');
     expect(r.entry.origin).toContain('my-unet.model.json');
     expect((await store.check(r.entry)).state).toBe('unpinned');
+    // A descriptor that cannot be used is left out, with why; the others and the app's own models
+    // still work (one stray file stopped every command).
     writeFileSync(join(dir, 'bad.model.json'), JSON.stringify({ id: 'bad', task: 'person-mask', file: 'x.onnx', input: { width: 0, height: 1 } }));
+    writeFileSync(join(dir, 'cut-short.model.json'), '{ "id": "cut');
+    // An app model's id: left out, said (it was dropped without a word).
+    writeFileSync(join(dir, 'sinet.model.json'), readFileSync(join(dir, 'my-unet.model.json'), 'utf8').replace('"my-unet"', '"sinet"'));
     store.refresh();
-    const err = (await store.entries().catch((e) => e)) as AppError;
+    expect((await store.entries()).map((e) => e.id)).toContain('my-unet');
+    expect((await store.resolve('my-unet')).path).toBe(join(dir, 'my-unet.onnx'));
+    const skipped = await store.skippedDescriptors();
+    expect(skipped.map((s) => [s.path, s.id, s.error.code])).toEqual([
+      [join(dir, 'bad.model.json'), 'bad', 'MODEL_INVALID'],
+      [join(dir, 'cut-short.model.json'), undefined, 'MODEL_INVALID'],
+      [join(dir, 'sinet.model.json'), 'sinet', 'MODEL_INVALID'],
+    ]);
+    expect(skipped[1].error.message).toBe(`Model descriptor ${join(dir, 'cut-short.model.json')} is not valid JSON`);
+    expect(skipped[2].error.message).toBe(`Model descriptor ${join(dir, 'sinet.model.json')}: its id "sinet" is one of the app's own models'; give it another id`);
+    // Named, the left-out one says why.
+    const err = (await store.resolve('bad').catch((e) => e)) as AppError;
     expect(err.code).toBe('MODEL_INVALID');
     expect(err.message).toContain('bad.model.json');
+    expect((await store.entry('sinet')).origin).toMatch(/manifest\.json#\d+$/);
   });
 
   it('input.extraSizes: positive integers on a dynamic input, else MODEL_INVALID naming the field', () => {

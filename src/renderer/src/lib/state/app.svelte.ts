@@ -99,9 +99,9 @@ export function replacedDefault(models: readonly ModelInfo[]): WireError | null 
   for (const used of models) {
     const model = used.isDefault && used.replaces ? models.find((m) => m.id === used.replaces) : undefined;
     if (!model) continue;
-    const why = model.state === 'corrupt' ? 'is damaged (its sha256 is not the manifest\'s)' : 'is missing';
+    const why = model.state === 'corrupt' ? 'is damaged (its sha256 is not the manifest\'s)' : model.state === 'unreadable' ? 'cannot be read (permission denied)' : 'is missing';
     return {
-      code: model.state === 'corrupt' ? 'MODEL_CORRUPT' : 'MODEL_MISSING',
+      code: model.state === 'corrupt' ? 'MODEL_CORRUPT' : model.state === 'unreadable' ? 'INPUT_NOT_READABLE' : 'MODEL_MISSING',
       message: `The default model ${model.id} ${why}; ${used.id} is used instead${model.path ? ` (${model.path})` : ''}`,
       detail: { defaultReplaced: true, model: model.name, other: used.name, ...(model.path ? { path: model.path } : {}) },
     };

@@ -28,6 +28,7 @@ export const settings = {
   'settings.model.missingBundled': { en: 'Comes with the app, but its file was not found: reinstall the app, or put the file back in a models folder', 'zh-CN': '应随应用提供，但未找到其文件：请重新安装应用，或将该文件放回模型文件夹' },
   'settings.model.corruptBundled': { en: 'Comes with the app, but its file does not match its checksum: reinstall the app', 'zh-CN': '应随应用提供，但其文件与校验值不符：请重新安装应用' },
   'settings.model.corrupt': { en: 'The file does not match its checksum: download it again from {url}', 'zh-CN': '文件与校验值不符：请从 {url} 重新下载' },
+  'settings.model.unreadable': { en: 'Its file is there but cannot be read: check that your account may read it (its permissions or owner)', 'zh-CN': '文件存在但无法读取：请确认你的账户有权读取它（权限或所有者）' },
   'settings.model.unpinned': { en: 'Installed; its source publishes no checksum to verify it against', 'zh-CN': '已安装；来源未提供可核对的校验值' },
   'settings.threads': { en: 'Cores the models use', 'zh-CN': '模型使用的 CPU 核心数' },
   'settings.threads.auto': { en: 'Automatic', 'zh-CN': '自动' },
