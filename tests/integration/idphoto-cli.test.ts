@@ -153,6 +153,8 @@ describe('cutout idphoto', () => {
       // A sheet's dpi out of range: --dpi 100000 ran for ten minutes past Ctrl+C, 0 failed after the photo was written.
       [['-o', join(dir, 'x.jpg'), '--sheet', '6inch', '--dpi', '100000'], /^INVALID_ARGUMENT: Print sheet dpi must be a whole number from 72 to 1200, got 100000\n$/, 2],
       [['-o', join(dir, 'x.jpg'), '--sheet', '6inch', '--dpi', '0'], /^INVALID_ARGUMENT: Print sheet dpi must be a whole number from 72 to 1200, got 0\n$/, 2],
+      // A raster past sharp's limit: INTERNAL after the photo was written.
+      [['-o', join(dir, 'x.jpg'), '--sheet', '594x841', '--dpi', '600'], /^INVALID_ARGUMENT: A 594x841 mm sheet at 600 dpi would be 279 megapixels, more than 268: at most 588 dpi on this paper, or a PDF sheet\n$/, 2],
       [['-o', join(dir, 'x.jpg'), '--face=0'], /^INVALID_ARGUMENT: --face must be a whole number of at least 1, got 0\n$/, 2],
       [['-o', join(dir, 'x.jpg'), '--brightness', '3'], /^INVALID_ARGUMENT: --brightness must be auto or a number of EV from -2 to \+2 \(0 leaves the photo as it is\), got "3"\n$/, 2],
       [['-o', join(dir, 'x.jpg'), '--brightness=lighter'], /^INVALID_ARGUMENT: --brightness must be auto or a number of EV/, 2],

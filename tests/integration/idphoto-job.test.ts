@@ -105,6 +105,21 @@ describe('idphoto job', () => {
       runJob({ kind: 'idphoto', input: evalFile('id_portraits', 'images', 'df_img2.jpg'), output: join(dir, 'x.jpg'), options: { spec: { ...spec } as unknown as { id: string }, sheet: { paper: '6inch', dpi: 300, output: join(dir, 'sheet.tiff') } } }, testEnv(), {}),
     ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^Cannot write a print sheet as \.tiff/) });
     expect(existsSync(join(dir, 'x.jpg'))).toBe(false);
+    // Its dpi, its paper, its copies, a paper the photo does not fit on, a raster too large: each was
+    // refused after the photo had been written (a review of print sheets).
+    const sheets: [Record<string, unknown>, RegExp][] = [
+      [{ paper: '6inch', dpi: 50 }, /^Print sheet dpi must be a whole number from 72 to 1200, got 50$/],
+      [{ paper: 'a1-ish', dpi: 300 }, /^Unknown paper "a1-ish"/],
+      [{ paper: '6inch', dpi: 300, copies: 2.5 }, /^copies must be a whole number from 0/],
+      [{ paper: '30x40', dpi: 300 }, /^A 25x35 mm photo does not fit on 30x40 mm paper/],
+      [{ paper: '594x841', dpi: 600 }, /^A 594x841 mm sheet at 600 dpi would be 279 megapixels, more than 268: at most 588 dpi on this paper, or a PDF sheet$/],
+    ];
+    for (const [sheet, message] of sheets) {
+      await expect(
+        runJob({ kind: 'idphoto', input: evalFile('id_portraits', 'images', 'df_img2.jpg'), output: join(dir, 'x.jpg'), options: { spec: { ...spec } as unknown as { id: string }, sheet: { ...sheet, output: join(dir, 'sheet.png') } as never } }, testEnv(), {}),
+      ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) });
+      expect(existsSync(join(dir, 'x.jpg'))).toBe(false);
+    }
   });
 
   it('writes neither the sheet nor the photo over what it reads, nor the sheet over the photo (an app\'s job, as the CLI)', async () => {

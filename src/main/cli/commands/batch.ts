@@ -17,7 +17,7 @@ import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, type CliIo, fitTo
 import { gifFpsCapText, presetSizeText, validateStickerOptions, type StickerOptions } from '../../core/sticker/make-sticker';
 import { isStickerFormat } from '../../../shared/sticker-presets';
 import { idPhotoBackground } from '../../core/idphoto/make-id-photo';
-import { checkSheetDpi, parsePaper } from '../../core/idphoto/print-sheet';
+import { checkPhotoSheet } from '../../core/idphoto/print-sheet';
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { checkMaskFlags, reviewText } from './cutout';
 import { colourFlag, ditherFlag, unusedPaletteFlagsText } from './sticker';
@@ -172,8 +172,10 @@ export const batchCommand: CliCommand = {
       if (values.bg) checkedAsUsage(() => idPhotoBackground(values.bg, resolved));
       // A print sheet per photo, beside it as <name>_sheet.<ext> (paper and dpi are checked before any file starts).
       const sheetDpi = intFlag(values.dpi, 'dpi') ?? 300;
-      // A paper or dpi the sheet does not take is a wrong command line, said before OUT is made.
-      if (values.sheet) checkedAsUsage(() => (parsePaper(values.sheet!), checkSheetDpi(sheetDpi)));
+      // A paper or dpi the sheet does not take, or a paper the photo does not fit on, is a wrong
+      // command line, said before OUT is made (a paper too small was found on every file, its photo written).
+      // (A sheet is the photo's file type: a raster.)
+      if (values.sheet) checkedAsUsage(() => checkPhotoSheet(resolved, { paper: values.sheet!, dpi: sheetDpi, format: 'png' }));
       const brightness = values.brightness === undefined ? undefined : checkedAsUsage(() => parseBrightness(values.brightness, '--brightness'));
       extra = idPhotoBatchExtra(resolved, values.sheet ? { paper: values.sheet, dpi: sheetDpi } : undefined, brightness);
     } else if (values.sheet || values.kb || values.brightness) {

@@ -9,7 +9,7 @@ import { throwIfAborted } from '../../core/abort';
 import { checkIdPhotoOutput, idPhotoBackground, idPhotoToFile, type IdPhotoResult } from '../../core/idphoto/make-id-photo';
 import { BACKGROUND_COLOUR_MAX_DE, failedChecks, isColourLostToJpeg, nearestAllowedDeltaE } from '../../core/idphoto/compliance';
 import { isKbBandBothWays } from '../../core/idphoto/exact-file';
-import { checkSheetDpi, checkSheetOutput, layoutSharedSheet, layoutSheet, MAX_SHEET_COPIES, parsePaper, renderSheetPdf, renderSheetRaster, sheetPathOf } from '../../core/idphoto/print-sheet';
+import { checkPhotoSheet, checkSheetOutput, layoutSharedSheet, MAX_SHEET_COPIES, parsePaper, renderSheetPdf, renderSheetRaster, sheetFormatOf, sheetPathOf } from '../../core/idphoto/print-sheet';
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { assertSeparateOutputs, writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags, projectResourcesDir } from '../cli-env';
@@ -108,10 +108,8 @@ export const idphotoCommand: CliCommand = {
       if (values[flag] !== undefined && !values.sheet) throw new UsageError(`--${flag} is the print sheet's: it goes with --sheet${flag === 'dpi' ? ` (the photo has its spec's ${spec.dpi} dpi)` : ''}`);
     }
     const dpi = intFlag(values.dpi, 'dpi', 300)!;
-    if (values.sheet) checkedAsUsage(() => checkSheetDpi(dpi));
     const copies = intFlag(values.copies, 'copies', 0)!;
     if (copies < 0 || copies > MAX_SHEET_COPIES) throw new UsageError(`--copies must be 0 (as many as fit) to ${MAX_SHEET_COPIES}, got ${copies}`);
-    if (![254, 300, 600].includes(dpi) && values.sheet) io.err(`note: printer dpi ${dpi} is unusual (254, 300 or 600 are common)`);
     const paper = values.sheet ? checkedAsUsage(() => parsePaper(values.sheet!)) : undefined;
     // Numbered from 1 on the command line, as in the app; the engine counts from 0.
     const face = intFlag(values.face, 'face', undefined, { min: 1 });
@@ -124,14 +122,17 @@ export const idphotoCommand: CliCommand = {
         io.err(`note: ${values.bg} is not a background ${spec.id} allows (${spec.background.allowed.join(', ')}): the photos will fail its background colour check`);
       }
     }
-    // A sheet the photo does not fit on is refused before any photo is written.
-    if (paper) checkedAsUsage(() => layoutSheet([{ widthMm: spec.widthMm, heightMm: spec.heightMm, copies, imageIndex: 0 }], { paper }));
     // Into a folder, each photo is named by its spec ("a_us-2x2.jpg"), one input or several, as a batch names it.
     const outputs = await planOutputs(positionals, values.out, spec.format === 'png' ? 'png' : 'jpg', `_${spec.id}`);
     for (const output of outputs) checkedAsUsage(() => checkIdPhotoOutput(output));
     // Beside the (first) photo in its format, as a batch names it: one.jpg -> one_sheet.jpg.
     const sheetOut = paper ? (values['sheet-out'] ?? sheetPathOf(outputs[0])) : undefined;
     if (sheetOut) checkedAsUsage(() => checkSheetOutput(sheetOut));
+    // A sheet that cannot be made (its dpi, its size in pixels, a photo that does not fit on the paper) is refused before any photo is written.
+    if (paper && sheetOut) {
+      checkedAsUsage(() => checkPhotoSheet(spec, { paper, dpi, copies, format: sheetFormatOf(sheetOut) }));
+      if (![254, 300, 600].includes(dpi) && sheetFormatOf(sheetOut) !== 'pdf') io.err(`note: printer dpi ${dpi} is unusual (254, 300 or 600 are common)`);
+    }
     // Nothing read is written over, and no written file over another (a --report named as the photo:
     // a wrong command line, exit 2; an input named as an output is OUTPUT_EXISTS, 1).
     await assertSeparateOutputs(
@@ -222,7 +223,8 @@ export const idphotoCommand: CliCommand = {
         const images = made.map((m) => m.image);
         // Ctrl+C while the sheet renders (a 600-dpi A4 takes seconds) writes no sheet: it was written, exit 0.
         throwIfAborted(io.signal);
-        const bytes = /\.pdf$/i.test(sheetOut) ? await renderSheetPdf(layout, images) : await renderSheetRaster(layout, images, dpi, /\.jpe?g$/i.test(sheetOut) ? 'jpeg' : 'png');
+        const format = sheetFormatOf(sheetOut);
+        const bytes = format === 'pdf' ? await renderSheetPdf(layout, images) : await renderSheetRaster(layout, images, dpi, format);
         throwIfAborted(io.signal);
         await writeFileAtomic(sheetOut, bytes, { signal: io.signal });
         const n = layout.photos.length;

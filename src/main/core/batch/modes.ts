@@ -14,7 +14,7 @@ import { animatedInputText, checkMaskOptions, downscaledInputText, encodeCutout,
 import { runMaskModel, type MaskResult } from '../segment/mask-model';
 import { failedChecks } from '../idphoto/compliance';
 import { runIdPhotoJob } from '../idphoto/id-photo-job';
-import { checkSheetDpi, parsePaper, sheetPathOf } from '../idphoto/print-sheet';
+import { checkPhotoSheet, sheetPathOf } from '../idphoto/print-sheet';
 import { parseSpec } from '../idphoto/spec';
 import { checkPresetFormat, cutShortFileText, decodeErrorsText, drawingRateText, emptyEndsText, makeSticker, pastEndText, presetLengthText, stoppedShortText, validateStickerOptions, wholeSecondsText } from '../sticker/make-sticker';
 import { isStickerFormat, STICKER_FORMATS } from '../../../shared/sticker-presets';
@@ -241,13 +241,17 @@ function idSpecOf(mctx: ModeContext): { id: string; [field: string]: unknown } {
   return spec;
 }
 
-/** The optional print sheet of an ID-photo batch (options.extra.sheet); INVALID_ARGUMENT before any file starts. */
+/**
+ * The optional print sheet of an ID-photo batch (options.extra.sheet); INVALID_ARGUMENT before any
+ * file starts, also for a paper the spec's photo does not fit on (each file's photo was made and
+ * written, then the file failed on it). A sheet is the photo's file type: a raster.
+ */
 function idSheetOf(mctx: ModeContext): { paper: string; dpi: number } | undefined {
   const sheet = mctx.options.extra?.sheet as { paper?: unknown; dpi?: unknown } | undefined;
   if (sheet === undefined) return undefined;
   if (typeof sheet !== 'object' || sheet === null || typeof sheet.paper !== 'string') throw new AppError('INVALID_ARGUMENT', 'A print sheet needs a paper (6inch, 5inch, a4, a5 or WxH in mm)');
-  parsePaper(sheet.paper);
-  return { paper: sheet.paper, dpi: checkSheetDpi(sheet.dpi) };
+  checkPhotoSheet(parseSpec(idSpecOf(mctx), 'batch'), { paper: sheet.paper, dpi: sheet.dpi as number, format: 'png' });
+  return { paper: sheet.paper, dpi: sheet.dpi as number };
 }
 
 /**

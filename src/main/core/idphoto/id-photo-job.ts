@@ -7,7 +7,7 @@ import { assertSeparateOutputs, writeFileAtomic } from '../io/atomic-write';
 import type { RunContext } from '../progress';
 import { isColourLostToJpeg, type ComplianceReport } from './compliance';
 import { idPhotoToFile, type IdPhotoReuse } from './make-id-photo';
-import { checkSheetOutput, layoutPhotoSheet, renderSheetPdf, renderSheetRaster } from './print-sheet';
+import { checkPhotoSheet, checkSheetOutput, renderSheetPdf, renderSheetRaster, sheetFormatOf, type SheetLayout } from './print-sheet';
 import { parseSpec } from './spec';
 
 /** What an 'idphoto' job returns (structured-clone-able). */
@@ -33,10 +33,15 @@ export async function runIdPhotoJob(input: string, output: string, options: IdPh
   if (!options || typeof options !== 'object') throw new AppError('INVALID_ARGUMENT', 'ID-photo options are missing');
   const spec = parseSpec(options.spec, 'job');
   const refine = parseRefineMode(options.refine ?? ID_PHOTO_REFINE);
-  // Refused before the photo is made: a sheet named as a type it is not written as, or not named by a path.
+  // Refused before the photo is made (it was written, then the sheet refused): a sheet named as a
+  // type it is not written as, or not named by a path; its paper, dpi, copies, size in pixels, or a
+  // paper the photo does not fit on.
+  let layout: SheetLayout | undefined;
   if (options.sheet) {
     if (typeof options.sheet !== 'object' || typeof options.sheet.output !== 'string') throw new AppError('INVALID_ARGUMENT', 'sheet.output must be a path (a string)');
     checkSheetOutput(options.sheet.output);
+    if (typeof options.sheet.paper !== 'string') throw new AppError('INVALID_ARGUMENT', 'sheet.paper must be a paper name or WxH (a string)');
+    layout = checkPhotoSheet(spec, { paper: options.sheet.paper, dpi: options.sheet.dpi, copies: options.sheet.copies, format: sheetFormatOf(options.sheet.output) });
   }
   // Nothing read is written over, and the sheet not over the photo (as the CLI checks its files):
   // an app's job named the sheet as its own input, or as the photo, and wrote it there.
@@ -46,10 +51,9 @@ export async function runIdPhotoJob(input: string, output: string, options: IdPh
   );
   const r = await idPhotoToFile(input, output, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge, trimapPath: options.trimapPath, brightnessEv: options.brightnessEv }, env, ctx, reuse);
   let sheet: IdPhotoJobResult['sheet'] = null;
-  if (options.sheet) {
-    const layout = layoutPhotoSheet(spec, options.sheet);
-    const isPdf = /\.pdf$/i.test(options.sheet.output);
-    const bytes = isPdf ? await renderSheetPdf(layout, [r.result.image]) : await renderSheetRaster(layout, [r.result.image], options.sheet.dpi, /\.jpe?g$/i.test(options.sheet.output) ? 'jpeg' : 'png');
+  if (options.sheet && layout) {
+    const format = sheetFormatOf(options.sheet.output);
+    const bytes = format === 'pdf' ? await renderSheetPdf(layout, [r.result.image]) : await renderSheetRaster(layout, [r.result.image], options.sheet.dpi, format);
     await writeFileAtomic(options.sheet.output, bytes, { signal: ctx.signal });
     sheet = { output: options.sheet.output, photos: layout.photos.length };
   }

@@ -103,6 +103,34 @@ export interface SheetOptions {
   marginMm?: number;
 }
 
+/**
+ * The most pixels a raster sheet has: sharp's own limit on a picture it reads (16383²). An A1
+ * sheet at 600 dpi (279 Mpx) was made with the photo, then failed as INTERNAL; A4 at 1200 dpi is 139.
+ */
+export const MAX_SHEET_PIXELS = 0x3fff * 0x3fff;
+
+/**
+ * Checks a print sheet of one photo size before any photo is made, and lays it out: the paper,
+ * the dpi and the raster's size (not for a PDF, which has no pixels of its own), the copies, and
+ * that the photo fits (INVALID_ARGUMENT for each). The CLI, a batch and the app's job all call it
+ * first: each had made (and written) the photo before one of these refused its sheet.
+ */
+export function checkPhotoSheet(
+  photo: { widthMm: number; heightMm: number },
+  sheet: { paper: string | SheetOptions['paper']; dpi?: number; copies?: number; format: 'png' | 'jpeg' | 'pdf' },
+): SheetLayout {
+  const paper = typeof sheet.paper === 'string' ? parsePaper(sheet.paper) : sheet.paper;
+  if (sheet.format !== 'pdf') {
+    const dpi = checkSheetDpi(sheet.dpi);
+    const pixels = Math.round((paper.widthMm * dpi) / 25.4) * Math.round((paper.heightMm * dpi) / 25.4);
+    if (pixels > MAX_SHEET_PIXELS) {
+      const most = Math.floor(Math.sqrt(MAX_SHEET_PIXELS / (paper.widthMm * paper.heightMm)) * 25.4);
+      throw new AppError('INVALID_ARGUMENT', `A ${paper.widthMm}x${paper.heightMm} mm sheet at ${dpi} dpi would be ${Math.round(pixels / 1e6)} megapixels, more than ${Math.floor(MAX_SHEET_PIXELS / 1e6)}: at most ${most} dpi on this paper, or a PDF sheet`, { detail: { dpi, paper } });
+    }
+  }
+  return layoutSheet([{ widthMm: photo.widthMm, heightMm: photo.heightMm, copies: sheet.copies ?? 0, imageIndex: 0 }], { paper });
+}
+
 /** The sheet of one ID photo size on a named paper, as many copies as fit (or `copies`). */
 export function layoutPhotoSheet(photo: { widthMm: number; heightMm: number }, sheet: { paper: string; copies?: number }): SheetLayout {
   return layoutSheet([{ widthMm: photo.widthMm, heightMm: photo.heightMm, copies: sheet.copies ?? 0, imageIndex: 0 }], { paper: parsePaper(sheet.paper) });
@@ -216,15 +244,22 @@ export async function renderSheetRaster(layout: SheetLayout, images: RgbaImage[]
   const composites: OverlayOptions[] = [];
   const cache = new Map<string, Buffer>();
   for (const p of layout.photos) {
-    const w = Math.round((p.xMm + p.widthMm) * pxPerMm) - Math.round(p.xMm * pxPerMm);
-    const h = Math.round((p.yMm + p.heightMm) * pxPerMm) - Math.round(p.yMm * pxPerMm);
+    const img = images[p.imageIndex];
+    const [ownW, ownH] = p.isRotated ? [img.height, img.width] : [img.width, img.height];
+    // Every copy the same size, wherever it falls (the size went by the rounded edges, so copies
+    // were 295 or 296 px wide); a photo made at this dpi is placed at its own pixels (within a
+    // pixel of its size in mm, 0.085 mm at 300 dpi), not resampled by one pixel and blurred.
+    let w = Math.round(p.widthMm * pxPerMm);
+    let h = Math.round(p.heightMm * pxPerMm);
+    if (Math.abs(w - ownW) <= 1 && Math.abs(h - ownH) <= 1) [w, h] = [ownW, ownH];
     const key = `${p.imageIndex}|${w}|${h}|${p.isRotated}`;
     let buf = cache.get(key);
     if (!buf) {
-      const img = images[p.imageIndex];
       let pipe = sharp(await photoPng(img));
       if (p.isRotated) pipe = pipe.rotate(90);
-      buf = await pipe.resize(w, h, { fit: 'fill', kernel: 'lanczos3' }).png().toBuffer();
+      // (sharp turns before it resizes: w and h are the turned photo's.)
+      if (w !== ownW || h !== ownH) pipe = pipe.resize(w, h, { fit: 'fill', kernel: 'lanczos3' });
+      buf = await pipe.png().toBuffer();
       cache.set(key, buf);
     }
     composites.push({ input: buf, left: Math.round(p.xMm * pxPerMm), top: Math.round(p.yMm * pxPerMm) });
@@ -282,6 +317,11 @@ export function checkSheetOutput(output: string): string {
     throw new AppError('INVALID_ARGUMENT', `Cannot write a print sheet as ${ext ?? 'a file without an extension'}: use .png, .jpg or .pdf (${output})`, { detail: { path: output } });
   }
   return output;
+}
+
+/** The kind of file a sheet path is written as (checkSheetOutput has checked its extension). */
+export function sheetFormatOf(output: string): 'png' | 'jpeg' | 'pdf' {
+  return /\.pdf$/i.test(output) ? 'pdf' : /\.jpe?g$/i.test(output) ? 'jpeg' : 'png';
 }
 
 /** Where the sheet of a photo goes: beside it, '_sheet' before the extension (same format). */

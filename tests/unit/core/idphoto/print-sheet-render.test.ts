@@ -40,6 +40,34 @@ describe('print sheet files', () => {
     expect([px(p.xMm + p.widthMm * 0.8, p.yMm + p.heightMm / 2), px(p.xMm + p.widthMm * 0.2, p.yMm + p.heightMm / 2)]).toEqual(['red', 'blue']);
   });
 
+  it("places a photo made at the sheet's dpi at its own pixels, every copy alike, upright or turned (copies were resampled a pixel wider, and blurred)", async () => {
+    // CN 1-inch, 25x35 mm: 295x413 px at 300 dpi, in 1-px stripes and a gradient down, so any resampling shows.
+    const [width, height] = [295, 413];
+    const data = new Uint8Array(width * height * 4);
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.set([x % 2 ? 0 : 255, (y * 255) / (height - 1), (x * 7 + y * 3) % 256, 255], (y * width + x) * 4);
+    const image = { data, width, height };
+    const turned = await sharp(data, { raw: { width, height, channels: 4 } }).rotate(90).removeAlpha().raw().toBuffer();
+    const upright = await sharp(data, { raw: { width, height, channels: 4 } }).removeAlpha().raw().toBuffer();
+    for (const paper of ['6inch', 'a4']) {
+      const sheet = layoutSheet([{ widthMm: 25, heightMm: 35, copies: 0, imageIndex: 0 }], { paper: parsePaper(paper) });
+      const { data: px, info } = await sharp(await renderSheetRaster(sheet, [image], 300, 'png')).raw().toBuffer({ resolveWithObject: true });
+      expect(sheet.photos.length).toBeGreaterThan(paper === 'a4' ? 40 : 10);
+      for (const p of sheet.photos) {
+        const [w, h] = p.isRotated ? [height, width] : [width, height];
+        const [left, top] = [Math.round(p.xMm * (300 / 25.4)), Math.round(p.yMm * (300 / 25.4))];
+        const own = p.isRotated ? turned : upright;
+        let differing = 0;
+        for (let y = 0; y < h; y++) {
+          const row = px.subarray(((top + y) * info.width + left) * 3, ((top + y) * info.width + left + w) * 3);
+          if (!row.equals(own.subarray(y * w * 3, (y + 1) * w * 3))) differing++;
+        }
+        expect(differing, `${paper} copy at ${left},${top}`).toBe(0);
+        // White paper around it: the copy is no wider than the photo.
+        expect([px[((top + 5) * info.width + left - 1) * 3], px[((top + 5) * info.width + left + w) * 3]]).toEqual([255, 255]);
+      }
+    }
+  });
+
   it('draws the PDF the same way, at actual size, and asks viewers not to scale it', async () => {
     const pdfBytes = await renderSheetPdf(layout, [photo()]);
     const pdf = await PDFDocument.load(pdfBytes);
