@@ -42,7 +42,8 @@ describe('cutout idphoto', () => {
     expect([sheet.width, sheet.height].sort()).toEqual([1200, 1800]);
     expect(sheet.density).toBe(300);
     // The report says where the sheet is, as the line does (it said nothing of it).
-    expect(r.sheet).toMatchObject({ output: join(dir, 'one_sheet.jpg'), paperMm: [101.6, 152.4], dpi: 300, leftOff: [] });
+    // (Turned landscape: 13 fit, 5 upright and 8 sideways.)
+    expect(r.sheet).toMatchObject({ output: join(dir, 'one_sheet.jpg'), paperMm: [152.4, 101.6], dpi: 300, photos: 13, leftOff: [] });
     expect(r.sheet.photos).toBe(r.sheet.copiesEach);
     expect(r.sheet.photos).toBeGreaterThan(4);
     // A sheet that cannot be written fails the run, and the report of the photo written is still there.
@@ -57,7 +58,7 @@ describe('cutout idphoto', () => {
   it('shares one sheet evenly among several portraits: none is left off', { timeout: 120_000 }, async () => {
     const dir = tempDir();
     const inputs = ['hv_test1.jpg', 'df_img1.jpg'].map((f) => evalFile('id_portraits', 'images', f));
-    // 12 one-inch photos fit on 6 inches: 8 of each were asked for, 6 of each are on it (the photos
+    // 13 one-inch photos fit on 6 inches: 8 of each were asked for, 6 of each are on it (the photos
     // after the first were cut short, or left off without a word).
     const { stdout } = await run(process.execPath, [cli, 'idphoto', ...inputs, '--spec', 'cn-1inch', '-o', dir + '/', '--sheet', '4x6', '--copies', '8', '--report', join(dir, 'both.json')], { env });
     expect(stdout).toMatch(/sheet -> \S+_sheet\.jpg \(12 photos on 101\.6x152\.4 mm: 6 each of 2 people; 8 each were asked for, 6 each fit\)/);

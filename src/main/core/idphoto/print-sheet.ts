@@ -177,41 +177,60 @@ export function layoutSheet(items: SheetItem[], options: SheetOptions): SheetLay
   return best!;
 }
 
-/** layoutSheet at one gap: the fullest of portrait / landscape paper and upright / rotated photos. */
+/**
+ * layoutSheet at one gap: the fullest of portrait / landscape paper and upright / rotated photos.
+ * One photo size may also turn part way down the sheet: rows one way, then rows the other way in
+ * what is left below them (a CN 2-inch 6-inch sheet holds 4 upright and 2 sideways where either
+ * way alone holds 4; CN 1-inch on A4 54 against 50). On a tie the sheet turned one way only wins.
+ */
 function layoutWithGap(items: SheetItem[], paper: SheetOptions['paper'], gap: number, margin: number): SheetLayout {
-  let best: SheetLayout | null = null;
+  let best: { layout: SheetLayout; isMixed: boolean } | null = null;
   for (const landscape of [false, true]) {
     const W = landscape ? paper.heightMm : paper.widthMm;
     const H = landscape ? paper.widthMm : paper.heightMm;
-    for (const rotateMask of [0, 1]) {
-      const photos: PlacedPhoto[] = [];
-      let y = margin;
-      for (const item of items) {
-        const rot = rotateMask === 1;
-        const w = rot ? item.heightMm : item.widthMm;
-        const h = rot ? item.widthMm : item.heightMm;
-        const perRow = Math.floor((W - 2 * margin + gap) / (w + gap));
-        if (perRow < 1) continue;
-        let placed = 0;
-        const want = item.copies > 0 ? item.copies : Infinity;
-        while (placed < want && y + h <= H - margin + 1e-9) {
-          const inRow = Math.min(perRow, want - placed);
-          const rowW = inRow * w + (inRow - 1) * gap;
-          const x0 = (W - rowW) / 2;
-          for (let i = 0; i < inRow; i++) photos.push({ imageIndex: item.imageIndex, xMm: x0 + i * (w + gap), yMm: y, widthMm: w, heightMm: h, isRotated: rot });
-          placed += inRow;
-          y += h + gap;
-        }
+    for (const isFirstRotated of [false, true]) {
+      // The rows of the first way before the turn: every count for one size, all of them for several.
+      const most = items.length === 1 ? Math.max(0, Math.floor((H - 2 * margin + gap) / ((isFirstRotated ? items[0].widthMm : items[0].heightMm) + gap))) : Infinity;
+      for (let turnAt = most; turnAt >= 0; turnAt--) {
+        const layout = shelves(items, W, H, gap, margin, (row) => (row < turnAt ? isFirstRotated : !isFirstRotated));
+        const isMixed = new Set(layout.photos.map((p) => p.isRotated)).size > 1;
+        const n = layout.photos.length;
+        if (!best || n > best.layout.photos.length || (n === best.layout.photos.length && best.isMixed && !isMixed)) best = { layout, isMixed };
+        if (items.length !== 1) break;
       }
-      // The rows are centred on the paper, as a photo lab prints them (not stacked from the top).
-      const bottom = Math.max(0, ...photos.map((ph) => ph.yMm + ph.heightMm));
-      const shift = photos.length > 0 ? (H - margin - bottom) / 2 : 0;
-      for (const ph of photos) ph.yMm += shift;
-      const layout = { widthMm: W, heightMm: H, photos };
-      if (!best || layout.photos.length > best.photos.length) best = layout;
     }
   }
-  return best!;
+  return best!.layout;
+}
+
+/** Rows of photos down a W x H mm sheet, item after item, each row turned as `isRowRotated` says, centred both ways. */
+function shelves(items: SheetItem[], W: number, H: number, gap: number, margin: number, isRowRotated: (row: number) => boolean): SheetLayout {
+  const photos: PlacedPhoto[] = [];
+  let y = margin;
+  let row = 0;
+  for (const item of items) {
+    let placed = 0;
+    const want = item.copies > 0 ? item.copies : Infinity;
+    while (placed < want) {
+      const rot = isRowRotated(row);
+      const w = rot ? item.heightMm : item.widthMm;
+      const h = rot ? item.widthMm : item.heightMm;
+      const perRow = Math.floor((W - 2 * margin + gap) / (w + gap));
+      if (perRow < 1 || y + h > H - margin + 1e-9) break;
+      const inRow = Math.min(perRow, want - placed);
+      const rowW = inRow * w + (inRow - 1) * gap;
+      const x0 = (W - rowW) / 2;
+      for (let i = 0; i < inRow; i++) photos.push({ imageIndex: item.imageIndex, xMm: x0 + i * (w + gap), yMm: y, widthMm: w, heightMm: h, isRotated: rot });
+      placed += inRow;
+      y += h + gap;
+      row++;
+    }
+  }
+  // The rows are centred on the paper, as a photo lab prints them (not stacked from the top).
+  const bottom = Math.max(0, ...photos.map((ph) => ph.yMm + ph.heightMm));
+  const shift = photos.length > 0 ? (H - margin - bottom) / 2 : 0;
+  for (const ph of photos) ph.yMm += shift;
+  return { widthMm: W, heightMm: H, photos };
 }
 
 /** Cut-mark segments (mm) at each photo corner, drawn outward into the gaps. */

@@ -637,9 +637,9 @@ describe('print sheets', () => {
   });
 
   it('centres the photos on the paper, as a lab prints them', () => {
-    // CN 2-inch on 6-inch paper: 2 x 2 upright (3 mm gaps, the widest that holds 4), 101 mm of
-    // 152.4 used: 25.7 mm above and below.
-    const layout = layoutSheet([{ widthMm: 35, heightMm: 49, copies: 0, imageIndex: 0 }], { paper: parsePaper('6inch') });
+    // CN 2-inch on 6-inch paper, 4 of them: 2 x 2 upright (3 mm gaps, the widest that holds 4),
+    // 101 mm of 152.4 used: 25.7 mm above and below.
+    const layout = layoutSheet([{ widthMm: 35, heightMm: 49, copies: 4, imageIndex: 0 }], { paper: parsePaper('6inch') });
     expect(layout.photos).toHaveLength(4);
     const top = Math.min(...layout.photos.map((p) => p.yMm));
     const bottom = layout.heightMm - Math.max(...layout.photos.map((p) => p.yMm + p.heightMm));
@@ -648,13 +648,33 @@ describe('print sheets', () => {
     expect(top).toBeCloseTo(bottom, 9);
     expect(left).toBeCloseTo(right, 9);
     expect(top).toBeCloseTo((152.4 - 101) / 2, 9);
+    expect(layout.photos.every((p) => !p.isRotated)).toBe(true);
+  });
+
+  it('turns one size part way down the sheet when that fits more, each row centred (a review: a whole sheet was one way)', () => {
+    const rowsOf = (l: ReturnType<typeof layoutSheet>) => [...new Set(l.photos.map((p) => p.yMm))].map((y) => l.photos.filter((p) => p.yMm === y).map((p) => (p.isRotated ? 'R' : 'U')).join(''));
+    // CN 2-inch on 6-inch paper turned landscape: 4 upright, 2 sideways below them (either way alone holds 4).
+    const twoInch = layoutSheet([{ widthMm: 35, heightMm: 49, copies: 0, imageIndex: 0 }], { paper: parsePaper('6inch') });
+    expect([twoInch.widthMm, twoInch.heightMm, rowsOf(twoInch)]).toEqual([152.4, 101.6, ['UUUU', 'RR']]);
+    for (const y of new Set(twoInch.photos.map((p) => p.yMm))) {
+      const row = twoInch.photos.filter((p) => p.yMm === y);
+      expect(row[0].xMm).toBeCloseTo(twoInch.widthMm - (row.at(-1)!.xMm + row.at(-1)!.widthMm), 9);
+    }
+    // Rows 2 mm or more apart, within the 3 mm margin.
+    const [upright, sideways] = [twoInch.photos[0], twoInch.photos[4]];
+    expect(sideways.yMm - (upright.yMm + upright.heightMm)).toBeGreaterThanOrEqual(2 - 1e-9);
+    expect(Math.min(...twoInch.photos.map((p) => p.yMm))).toBeGreaterThanOrEqual(3);
+    // CN 1-inch on A4: 54 (7 rows of 7 and a row of 5 sideways), against 50 one way.
+    expect(layoutSheet([{ widthMm: 25, heightMm: 35, copies: 0, imageIndex: 0 }], { paper: parsePaper('a4') }).photos).toHaveLength(54);
+    // ICAO on 6-inch stays 8, all sideways: one way wins a tie.
+    expect(rowsOf(layoutSheet([{ widthMm: 35, heightMm: 45, copies: 0, imageIndex: 0 }], { paper: parsePaper('6inch') }))).toEqual(['RR', 'RR', 'RR', 'RR']);
   });
 
   it('picks the 2-3 mm gap that fits the most photos, the widest on a tie', () => {
     const count = (w: number, h: number, gapMm?: number) => layoutSheet([{ widthMm: w, heightMm: h, copies: 0, imageIndex: 0 }], { paper: parsePaper('6inch'), gapMm }).photos.length;
     expect([count(35, 45, 2.5), count(35, 45)]).toEqual([6, 8]);
-    expect([count(25, 35, 2.5), count(25, 35)]).toEqual([10, 12]);
-    const twoInch = layoutSheet([{ widthMm: 35, heightMm: 49, copies: 0, imageIndex: 0 }], { paper: parsePaper('6inch') });
+    expect([count(25, 35, 2.5), count(25, 35)]).toEqual([11, 13]);
+    const twoInch = layoutSheet([{ widthMm: 35, heightMm: 49, copies: 4, imageIndex: 0 }], { paper: parsePaper('6inch') });
     expect(twoInch.photos[1].xMm - (twoInch.photos[0].xMm + 35)).toBeCloseTo(3, 9);
   });
 
@@ -681,12 +701,12 @@ describe('print sheets', () => {
     // As many as fit, shared: 4 each; all upright on portrait paper.
     const fit = layoutSharedSheet(oneInch, 3, 0, six);
     expect([fit.each, fit.layout.photos.length, fit.layout.photos.every((p) => !p.isRotated)]).toEqual([4, 12, true]);
-    // One person: the copies asked, or all that fit.
+    // One person: the copies asked, or all that fit (5 upright and 8 sideways).
     expect(layoutSharedSheet(oneInch, 1, 5, six).layout.photos.length).toBe(5);
-    expect(layoutSharedSheet(oneInch, 1, 0, six).layout.photos.length).toBe(12);
-    // More people than photos fit: the first 12, one each.
-    const crowd = layoutSharedSheet(oneInch, 13, 0, six);
-    expect([crowd.each, crowd.people, crowd.layout.photos.at(-1)!.imageIndex]).toEqual([1, 12, 11]);
+    expect(layoutSharedSheet(oneInch, 1, 0, six).layout.photos.length).toBe(13);
+    // More people than photos fit: the first 13, one each.
+    const crowd = layoutSharedSheet(oneInch, 14, 0, six);
+    expect([crowd.each, crowd.people, crowd.layout.photos.at(-1)!.imageIndex]).toEqual([1, 13, 12]);
   });
 
   it('keeps photos 6 mm from the edge of office paper (a home printer cannot print its outer 4-5 mm), 3 mm on a lab\'s', () => {
