@@ -1,7 +1,7 @@
 // Persisted user settings and recent files: JSON files in the user-data folder, written
 // atomically, validated on read (a broken file falls back to defaults). Main process and
 // `cutout serve`; Node only, never electron (the folder arrives as an argument).
-import { copyFile, readFile } from 'node:fs/promises';
+import { copyFile, open, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RecentFile, RecentMedia } from '../../shared/api';
 import { AppError } from '../../shared/errors';
@@ -21,6 +21,38 @@ async function readJson(path: string): Promise<unknown> {
     return parseUserJson(await readFile(path, 'utf8'));
   } catch {
     return undefined;
+  }
+}
+
+/** How long a change waits for another process's change to the settings file before it goes on. */
+const SETTINGS_LOCK_WAIT_MS = 2000;
+/** A settings lock file older than this was left by a process that ended mid-change: taken over. */
+const SETTINGS_LOCK_STALE_MS = 5000;
+
+/**
+ * Runs `task` holding `lockPath` (made exclusively): two processes that change the settings at the
+ * same moment (`cutout serve` beside the desktop app) each read the file after the other's write,
+ * where both read it first and the later write lost the earlier change. A folder where no lock can
+ * be made, or a lock held past SETTINGS_LOCK_WAIT_MS, does not stop the change: it goes on unlocked.
+ */
+async function whileLocked<T>(lockPath: string, task: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + SETTINGS_LOCK_WAIT_MS;
+  let isLocked = false;
+  while (!isLocked) {
+    try {
+      await (await open(lockPath, 'wx')).close();
+      isLocked = true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > deadline) break;
+      const info = await stat(lockPath).catch(() => null);
+      if (info && Date.now() - info.mtimeMs > SETTINGS_LOCK_STALE_MS) await rm(lockPath, { force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 10));
+    }
+  }
+  try {
+    return await task();
+  } finally {
+    if (isLocked) await rm(lockPath, { force: true }).catch(() => undefined);
   }
 }
 
@@ -98,8 +130,8 @@ export class SettingsStore {
    */
   async set(patch: unknown): Promise<Settings> {
     const changes = patch && typeof patch === 'object' ? patch : {};
-    return this.inTurn(async () => {
-      const path = join(this.dir, 'settings.json');
+    const path = join(this.dir, 'settings.json');
+    return this.inTurn(() => whileLocked(`${path}.lock`, async () => {
       const saved = await readJson(path);
       const base = saved === undefined ? this.settings : parseSettings(saved, this.settings);
       const merged = parseSettings({ ...base, ...changes }, base);
@@ -113,7 +145,7 @@ export class SettingsStore {
       this.keptUnread = undefined;
       for (const l of this.listeners) l(merged);
       return merged;
-    });
+    }));
   }
 
   /** Runs `task` after the writes before it have finished (failed or not). */

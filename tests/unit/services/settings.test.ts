@@ -1,6 +1,6 @@
 // Settings and recent files: defaults, invalid fields ignored, persisted atomically and read back;
 // a corrupt settings file falls back to defaults instead of breaking start-up.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, parseSettings } from '../../../src/shared/settings';
@@ -105,6 +105,18 @@ describe('settings', () => {
     // serve's copy was read before the app saved: it wrote theme back to system.
     expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ theme: 'dark', language: 'zh-CN' });
     expect(serve.get()).toMatchObject({ theme: 'dark', language: 'zh-CN' });
+    // Changes at the same moment (each read the file before the other wrote it): both kept, every time
+    // (one was lost in 30 of 30 runs), and no lock file is left.
+    for (let i = 0; i < 20; i++) {
+      await Promise.all([app.set({ jpegQuality: 50 + i }), serve.set({ theme: i % 2 ? 'dark' : 'light' })]);
+      expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ jpegQuality: 50 + i, theme: i % 2 ? 'dark' : 'light' });
+    }
+    expect(existsSync(join(dir, 'settings.json.lock'))).toBe(false);
+    // A lock left by a process that ended mid-change is taken over, not waited on for good.
+    writeFileSync(join(dir, 'settings.json.lock'), '');
+    utimesSync(join(dir, 'settings.json.lock'), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    await app.set({ jpegQuality: 90 });
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).jpegQuality).toBe(90);
     // A damaged file is not merged from: the store's own settings are.
     writeFileSync(join(dir, 'settings.json'), '{ not json');
     expect(await app.set({ jpegQuality: 80 })).toMatchObject({ theme: 'dark', jpegQuality: 80 });
