@@ -57,7 +57,9 @@ export function parsePaper(value: string): { widthMm: number; heightMm: number; 
       const named = Object.values(PAPER_SIZES).find((n) => n.marginMm !== undefined && [[n.widthMm, n.heightMm], [n.heightMm, n.widthMm]].some(([a, b]) => Math.abs(a - paper.widthMm) <= 0.5 && Math.abs(b - paper.heightMm) <= 0.5));
       return named ? { ...paper, marginMm: named.marginMm } : paper;
     }
-    throw new AppError('INVALID_ARGUMENT', `Paper "${value}" is ${paper.widthMm}x${paper.heightMm} mm: a sheet's sides are up to ${MAX_PAPER_MM} mm`, { detail: { value } });
+    // (A side of 0 was told of the 1200 mm most.)
+    const why = paper.widthMm > 0 && paper.heightMm > 0 ? `a sheet's sides are up to ${MAX_PAPER_MM} mm` : 'a sheet has no side of 0';
+    throw new AppError('INVALID_ARGUMENT', `Paper "${value}" is ${paper.widthMm}x${paper.heightMm} mm: ${why}`, { detail: { value } });
   }
   throw new AppError('INVALID_ARGUMENT', `Unknown paper "${value}": use ${Object.keys(PAPER_SIZES).join(', ')}, or WxH in mm (90x60) or inches (4x6, 5x7in)`, { detail: { value } });
 }

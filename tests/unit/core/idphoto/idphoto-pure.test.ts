@@ -726,6 +726,7 @@ describe('print sheets', () => {
     expect(parsePaper('letter')).toEqual({ widthMm: 215.9, heightMm: 279.4, marginMm: 6 });
     expect(parsePaper('90x60')).toEqual({ widthMm: 90, heightMm: 60 });
     expect(() => parsePaper('3000x3000')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('up to 1200 mm') }));
+    expect(() => parsePaper('0x0')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: 'Paper "0x0" is 0x0 mm: a sheet has no side of 0' }));
   });
 
   it('refuses a paper that holds not even one photo', () => {
