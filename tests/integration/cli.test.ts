@@ -707,6 +707,31 @@ await engine.dispose();`,
     return set;
   }
 
+  it('eval scores an image over the pixel budget at the size it was cut out at, and refuses a picture under one name twice', async () => {
+    // A sprite at 2000x1200 (2.4 MP), its truth alike.
+    const set = tempDir();
+    mkdirSync(join(set, 'images'));
+    mkdirSync(join(set, 'alpha'));
+    const id = 'ks_akira_basic_lost';
+    await sharp(evalFile('anime_cutout', 'images', `${id}.jpg`)).resize(2000, 1200).jpeg({ quality: 95 }).toFile(join(set, 'images', `${id}.jpg`));
+    await sharp(evalFile('anime_cutout', 'alpha', `${id}.png`)).resize(2000, 1200).png().toFile(join(set, 'alpha', `${id}.png`));
+    const at = async (env: Record<string, string>) => {
+      const json = join(tempDir(), 'eval.json');
+      const r = await cutout(['eval', '--set', set, '--task', 'anime', '--refine', 'off', '--json', json, '--provider', 'cpu'], env);
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(readFileSync(json, 'utf8')) as { images: { width: number; fgIoU: number }[] }).images[0];
+    };
+    // At 1 MP it is cut out at 1290x774, its truth resized alike (the truth was refused as
+    // "2000x1200 but its image is 1290x774", and the set ended there).
+    const [whole, budget] = [await at({}), await at({ CUTOUT_MAX_MEGAPIXELS: '1' })];
+    expect([whole.width, budget.width]).toEqual([2000, 1290]);
+    expect(Math.abs(budget.fgIoU - whole.fgIoU)).toBeLessThan(0.02);
+    // One truth for two pictures would be scored twice.
+    await sharp(join(set, 'images', `${id}.jpg`)).png().toFile(join(set, 'images', `${id}.png`));
+    const twice = await cutout(['eval', '--set', set, '--task', 'anime', '--refine', 'off']);
+    expect([twice.code, twice.stderr.trim()]).toEqual([1, `INPUT_UNSUPPORTED: ${join(set, 'images')} holds a picture under one name twice (${id}.jpg and ${id}.png), and each name has one truth: keep one of each`]);
+  });
+
   it('eval scores a set per image and pooled, and counts images with an empty truth', async () => {
     const set = await smallAnimeSet();
     const json = join(tempDir(), 'eval.json');

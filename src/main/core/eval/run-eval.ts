@@ -91,12 +91,19 @@ export async function listEvalPairs(setDir: string): Promise<{ pairs: { id: stri
   const truthDirName = ['alpha', 'masks', 'annotations'].find((d) => existsSync(join(setDir, d)));
   if (!existsSync(setDir)) throw new AppError('INPUT_NOT_FOUND', `Evaluation set not found: ${setDir}`, { detail: { path: setDir } });
   if (!existsSync(imagesDir) || !truthDirName) {
-    throw new AppError('INPUT_UNSUPPORTED', `${setDir} is not an evaluation set: it needs images/ and alpha/ or masks/`, { detail: { path: setDir } });
+    throw new AppError('INPUT_UNSUPPORTED', `${setDir} is not an evaluation set: it needs images/ and alpha/, masks/ or annotations/`, { detail: { path: setDir } });
   }
   const truthDir = join(setDir, truthDirName);
   const names = (await readdir(imagesDir)).filter((n) => /\.(jpe?g|png|webp)$/i.test(n)).sort();
   const pairs = [];
   const withoutTruth: string[] = [];
+  // One truth for two pictures (a.jpg and a.png) was scored twice, that image weighing double.
+  const byId = new Map<string, string[]>();
+  for (const name of names) byId.set(name.slice(0, -extname(name).length), [...(byId.get(name.slice(0, -extname(name).length)) ?? []), name]);
+  const twice = [...byId.values()].filter((n) => n.length > 1);
+  if (twice.length > 0) {
+    throw new AppError('INPUT_UNSUPPORTED', `${imagesDir} holds ${twice.length === 1 ? 'a picture' : `${twice.length} pictures`} under one name twice (${twice.map((n) => n.join(' and ')).join('; ')}), and each name has one truth: keep one of each`, { detail: { path: imagesDir, twice } });
+  }
   for (const name of names) {
     const id = name.slice(0, -extname(name).length);
     const truth = join(truthDir, `${id}.png`);
@@ -108,21 +115,38 @@ export async function listEvalPairs(setDir: string): Promise<{ pairs: { id: stri
 }
 
 /**
- * Reads a ground-truth PNG as alpha in 0..1: grey levels over 255, or with `isClassIds` class ids
- * (annotations/: 0 background, any other id the subject), which read as 1/255 and scored an empty truth.
+ * Reads a ground-truth PNG as alpha in 0..1: its alpha channel where it has one that is not all
+ * opaque (a cut-out as truth: its colours were read, and a black one scored an empty truth, a
+ * white one the whole picture), else its grey levels over 255; a mask in colours (a palette's
+ * class colours, which read as a dim grey) is 1 wherever it is not black. With `isClassIds`
+ * (annotations/: 0 background, any other id the subject) any id above 0 is 1 (ids read as 1/255
+ * and scored an empty truth). `size`: resized to it first, as an image over the pixel budget is
+ * (class ids by their nearest pixel).
  */
-export async function readTruth(path: string, isClassIds = false): Promise<{ alpha: Float32Array; width: number; height: number }> {
+export async function readTruth(path: string, isClassIds = false, size?: { width: number; height: number }): Promise<{ alpha: Float32Array; width: number; height: number }> {
   // A damaged truth file is named (it was "INTERNAL: … unsupported image format", no file said).
-  const { data, info } = await sharp(path)
-    .removeAlpha()
-    .toColourspace('b-w')
-    .raw()
+  const read = size ? sharp(path).resize(size.width, size.height, { fit: 'fill', kernel: isClassIds ? 'nearest' : 'lanczos3' }) : sharp(path);
+  const { data, info } = await read
+    .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true })
     .catch((cause: Error) => {
       throw new AppError('INPUT_UNSUPPORTED', `${path}: the ground truth could not be read: it is damaged or not a picture (${cause.message.split('\n')[0]})`, { cause, detail: { path } });
     });
-  const alpha = new Float32Array(info.width * info.height);
-  for (let i = 0; i < alpha.length; i++) alpha[i] = isClassIds ? (data[i * info.channels] > 0 ? 1 : 0) : data[i * info.channels] / 255;
+  const n = info.width * info.height;
+  const ch = info.channels;
+  const alpha = new Float32Array(n);
+  const hasAlpha = ch === 2 || ch === 4;
+  let isAlphaUsed = false;
+  if (hasAlpha && !isClassIds) for (let i = 0; i < n && !isAlphaUsed; i++) isAlphaUsed = data[i * ch + ch - 1] < 255;
+  let isColour = false;
+  if (ch >= 3 && !isAlphaUsed) for (let i = 0; i < n && !isColour; i++) isColour = data[i * ch] !== data[i * ch + 1] || data[i * ch + 1] !== data[i * ch + 2];
+  for (let i = 0; i < n; i++) {
+    const o = i * ch;
+    if (isAlphaUsed) alpha[i] = data[o + ch - 1] / 255;
+    else if (isClassIds) alpha[i] = data[o] > 0 ? 1 : 0;
+    else if (isColour) alpha[i] = data[o] > 0 || data[o + 1] > 0 || data[o + 2] > 0 ? 1 : 0;
+    else alpha[i] = data[o] / 255;
+  }
   return { alpha, width: info.width, height: info.height };
 }
 
@@ -147,9 +171,13 @@ export async function evaluateSet(setDir: string, options: EvalOptions, env: Cor
     const ms = performance.now() - t0;
     modelId = r.modelId;
     provider = r.provider;
-    if (r.source.width !== truth.width || r.source.height !== truth.height) {
-      throw new AppError('INPUT_UNSUPPORTED', `${pair.truth} is ${truth.width}x${truth.height} but its image is ${r.source.width}x${r.source.height}`);
+    const own = r.source.downscaledFrom ?? r.source;
+    if (own.width !== truth.width || own.height !== truth.height) {
+      throw new AppError('INPUT_UNSUPPORTED', `${pair.truth} is ${truth.width}x${truth.height} but its image is ${own.width}x${own.height}`);
     }
+    // An image over the pixel budget (CUTOUT_MAX_MEGAPIXELS) is scored at the size it was cut out at,
+    // its truth resized as it was (the truth was refused as the wrong size, the set ended there).
+    if (r.source.downscaledFrom) truth = await readTruth(pair.truth, isClassIds, { width: r.source.width, height: r.source.height });
     if (options.stickerSidePx) {
       const small = areaAverage(truth.alpha, truth.width, truth.height, options.stickerSidePx);
       truth = { alpha: small.data, width: small.width, height: small.height };
@@ -196,8 +224,8 @@ export function formatEvalReport(result: EvalResult): string {
     '',
     '| image | fg IoU | bg IoU | mean IoU | SAD (/1000) | MSE | Grad (/1000) | unsure | ms |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...result.images.map((r) => `| ${r.id} | ${f4(r.fgIoU)} | ${f4(r.bgIoU)} | ${f4(r.meanIoU)} | ${r.sad.toFixed(2)} | ${r.mse.toFixed(5)} | ${r.grad.toFixed(2)} | ${r.unsureShare.toFixed(3)}${r.needsReview ? ' (review)' : ''} | ${r.ms.toFixed(0)} |`),
-    `| **mean** | **${f4(result.mean.fgIoU)}** | **${f4(result.mean.bgIoU)}** | **${f4(result.mean.meanIoU)}** | **${result.mean.sad.toFixed(2)}** | **${result.mean.mse.toFixed(5)}** | **${result.mean.grad.toFixed(2)}** | | |`,
+    ...result.images.map((r) => `| ${r.id} | ${f4(r.fgIoU)} | ${f4(r.bgIoU)} | ${f4(r.meanIoU)} | ${r.sad.toFixed(2)} | ${r.mse.toFixed(5)} | ${r.grad.toFixed(3)} | ${r.unsureShare.toFixed(3)}${r.needsReview ? ' (review)' : ''} | ${r.ms.toFixed(0)} |`),
+    `| **mean** | **${f4(result.mean.fgIoU)}** | **${f4(result.mean.bgIoU)}** | **${f4(result.mean.meanIoU)}** | **${result.mean.sad.toFixed(2)}** | **${result.mean.mse.toFixed(5)}** | **${result.mean.grad.toFixed(3)}** | | |`,
     '',
     `fg IoU: ${f4(result.mean.fgIoU)}`,
     `bg IoU: ${f4(result.mean.bgIoU)}`,

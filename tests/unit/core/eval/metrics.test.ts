@@ -2,6 +2,7 @@
 // image with an empty truth cannot swing by a whole point, as it does the per-image mean).
 import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
+import sharp from 'sharp';
 import { join } from 'node:path';
 import { readTruth } from '../../../../src/main/core/eval/run-eval';
 import { tempDir } from '../../../helpers/env';
@@ -64,5 +65,32 @@ describe('eval ground truth', () => {
     const path = join(tempDir(), 'ccp_0022.png');
     writeFileSync(path, 'not a png');
     await expect(readTruth(path)).rejects.toMatchObject({ code: 'INPUT_UNSUPPORTED', message: expect.stringContaining(`${path}: the ground truth could not be read`) });
+  });
+
+  it('reads a truth from its alpha channel, its grey levels, or a mask in colours, alike (a cut-out as truth read its colours: a black one empty, a white one whole)', async () => {
+    const dir = tempDir();
+    const [w, h] = [40, 30];
+    // The matte: a soft ramp across, 0 on the left, 1 on the right.
+    const matte = Uint8Array.from({ length: w * h }, (_, i) => Math.round(((i % w) / (w - 1)) * 255));
+    const planes = (ch: number, at: (v: number, c: number) => number) => Buffer.from(Uint8Array.from({ length: w * h * ch }, (_, i) => at(matte[Math.floor(i / ch)], i % ch)));
+    const write = async (name: string, ch: 1 | 2 | 3 | 4, at: (v: number, c: number) => number, palette = false) => {
+      const path = join(dir, `${name}.png`);
+      await sharp(planes(ch, at), { raw: { width: w, height: h, channels: ch } }).png(palette ? { palette: true, colours: 4 } : {}).toFile(path);
+      return path;
+    };
+    const grey = await readTruth(await write('grey', 1, (v) => v));
+    expect(Array.from(grey.alpha.slice(0, w), (v) => Math.round(v * 255))).toEqual(Array.from(matte.slice(0, w)));
+    for (const [name, ch, at] of [
+      ['cutout-black', 4, (v: number, c: number) => (c === 3 ? v : 0)],
+      ['cutout-white', 4, (v: number, c: number) => (c === 3 ? v : 255)],
+      ['grey-alpha-white', 2, (v: number, c: number) => (c === 1 ? v : 255)],
+      ['rgba-opaque', 4, (v: number, c: number) => (c === 3 ? 255 : v)],
+    ] as const) {
+      const t = await readTruth(await write(name, ch, at));
+      expect(Math.max(...t.alpha.map((v, i) => Math.abs(v - grey.alpha[i]))), name).toBeLessThan(1e-6);
+    }
+    // Class colours (a palette's dark red for the subject): the subject wherever not black.
+    const voc = await readTruth(await write('voc', 3, (v, c) => (v >= 128 ? [128, 0, 0][c] : 0), true));
+    expect(Array.from(voc.alpha.slice(0, w))).toEqual(Array.from(matte.slice(0, w), (v) => (v >= 128 ? 1 : 0)));
   });
 });
