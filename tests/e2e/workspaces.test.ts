@@ -178,7 +178,7 @@ describe('workspaces, language and theme in Chromium', () => {
     await shot('idphoto-search-zh');
     expect(await spacing()).toEqual([]);
     await slot.locator('input[type=search]').fill('');
-    expect(await slot.locator('[data-testid=idphoto-current-spec]').textContent()).toMatch(/^[^·]*[\u4e00-\u9fff][^·]* · \d+×\d+ px$/);
+    expect(await slot.locator('[data-testid=idphoto-current-spec]').textContent()).toMatch(/^[^·]*[\u4e00-\u9fff][^·]* · \d+×\d+ 像素$/);
     await workspace('settings');
     await app.page.click('[data-language-choice=en]');
     await expect.poll(() => app.page.textContent('[data-workspace=idphoto]'), { timeout: 10_000 }).toContain('ID photo');

@@ -7,7 +7,8 @@ import type { ApiClient } from '../../../src/shared/api-client';
 import { AppError, CancelledError } from '../../../src/shared/errors';
 import { DEFAULT_SETTINGS, type Settings } from '../../../src/shared/settings';
 import type { RunningJob } from '../../../src/shared/jobs';
-import { AppState, replacedDefault } from '../../../src/renderer/src/lib/state/app.svelte';
+import { AppState, formatDuration, replacedDefault } from '../../../src/renderer/src/lib/state/app.svelte';
+import { translate } from '../../../src/renderer/src/lib/i18n';
 
 const infoCalls: number[] = [];
 
@@ -73,6 +74,27 @@ describe('AppState', () => {
     connect('back');
     await vi.waitFor(() => expect(app.settings.theme).toBe('dark'));
     expect([app.connection, app.status.key, app.notice]).toEqual(['ok', 'status.ready', null]);
+  });
+
+  it("rewords the status line's worded parameters in the language it is shown in (a switch left 'Done in 2.5 秒')", async () => {
+    const { client } = memoryClient();
+    const app = new AppState(client, { languages: ['zh-CN'] });
+    await app.init();
+    app.setStatus({ key: 'status.doneIn', params: { ms: (_t, locale) => formatDuration(2500, locale), model: 'mediapipe-selfie', provider: 'CPU' }, tone: 'ok' });
+    expect(app.statusText).toBe('完成，用时 2.5 秒（mediapipe-selfie，CPU）');
+    await app.updateSettings({ language: 'en' });
+    expect(app.statusText).toBe('Done in 2.5 s: mediapipe-selfie on CPU');
+    // A parameter worded by keys: in the language now.
+    app.setStatus({ key: 'status.doneIn', params: { ms: (t) => t('list.separator'), model: 'm', provider: 'p' }, tone: 'ok' });
+    await app.updateSettings({ language: 'zh-CN' });
+    expect(app.statusText).toBe(`完成，用时 ${translate('zh-CN', 'list.separator')}（m，p）`);
+  });
+
+  it("in a browser an engine's message on hover names a file by its name, not the server's upload path", () => {
+    const app = new AppState(memoryClient().client, { languages: ['en'] });
+    const upload = '/tmp/cutout-ud/uploads/1419ab/notes.txt';
+    expect(app.shownMessage(`${upload} is not an image this app can read`, [upload])).toBe('notes.txt is not an image this app can read');
+    expect(app.shownMessage('no path here', [upload, ''])).toBe('no path here');
   });
 
   it('says a default model that cannot be used while another of its task is used instead, in every workspace', async () => {

@@ -294,7 +294,7 @@ export class CutoutState {
     this.alphaVersion++;
     this.app.ranOn = matte.provider;
     // The model named, as the CLI names it: the pressed Subject was the only sign of which ran.
-    this.status({ key: 'status.doneIn', params: { ms: formatDuration(ms, this.app.locale), model: matte.modelId, provider: providerLabel(matte.provider) }, tone: 'ok' });
+    this.status({ key: 'status.doneIn', params: { ms: (_t, locale) => formatDuration(ms, locale), model: matte.modelId, provider: providerLabel(matte.provider) }, tone: 'ok' });
   }
 
   /** The trimap the engine should solve with now (automatic + strokes). */
@@ -414,7 +414,7 @@ export class CutoutState {
           isEmpty
             ? { key: 'status.savedEmpty', params: { path: app.shownPath(written) }, tone: 'warn' }
             : result?.provider
-              ? { key: 'status.savedIn', params: { path: app.shownPath(written), ms: formatDuration(end.elapsedMs, app.locale), provider: providerLabel(result.provider) }, tone: 'ok' }
+              ? { key: 'status.savedIn', params: { path: app.shownPath(written), ms: (_t, locale) => formatDuration(end.elapsedMs, locale), provider: providerLabel(result.provider) }, tone: 'ok' }
               : { key: 'status.saved', params: { path: app.shownPath(written) }, tone: 'ok' },
         );
         await app.deliverExport([written]);

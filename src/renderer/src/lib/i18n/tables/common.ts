@@ -56,6 +56,7 @@ export const common = {
   'status.copying': { en: 'Making the full-size picture for the clipboard…', 'zh-CN': '正在生成原尺寸图片用于复制…' },
   'status.zoom': { en: '{pct}%', 'zh-CN': '{pct}%' },
   'status.size': { en: '{w} × {h} px', 'zh-CN': '{w} × {h} 像素' },
+  'size.px': { en: '{w}×{h} px', 'zh-CN': '{w}×{h} 像素' },
   'status.preview': { en: 'shown from a {w} × {h} preview', 'zh-CN': '以 {w} × {h} 预览显示' },
   'status.previewTip': {
     en: 'A big picture is edited through a smaller preview, so beyond its size the view is enlarged and soft. The export is made from the full picture.',
