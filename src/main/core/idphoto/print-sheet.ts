@@ -130,12 +130,13 @@ export function checkPhotoSheet(
       throw new AppError('INVALID_ARGUMENT', `A ${paper.widthMm}x${paper.heightMm} mm sheet at ${dpi} dpi would be ${Math.round(pixels / 1e6)} megapixels, more than ${Math.floor(MAX_SHEET_PIXELS / 1e6)}: at most ${most} dpi on this paper, or a PDF sheet`, { detail: { dpi, paper } });
     }
   }
-  return layoutSheet([{ widthMm: photo.widthMm, heightMm: photo.heightMm, copies: sheet.copies ?? 0, imageIndex: 0 }], { paper });
+  return layoutPhotoSheet(photo, { paper, copies: sheet.copies });
 }
 
-/** The sheet of one ID photo size on a named paper, as many copies as fit (or `copies`). */
-export function layoutPhotoSheet(photo: { widthMm: number; heightMm: number }, sheet: { paper: string; copies?: number }): SheetLayout {
-  return layoutSheet([{ widthMm: photo.widthMm, heightMm: photo.heightMm, copies: sheet.copies ?? 0, imageIndex: 0 }], { paper: parsePaper(sheet.paper) });
+/** The sheet of one ID photo size on a paper (a name, or parsed), as many copies as fit (or `copies`). */
+export function layoutPhotoSheet(photo: { widthMm: number; heightMm: number }, sheet: { paper: string | SheetOptions['paper']; copies?: number }): SheetLayout {
+  const paper = typeof sheet.paper === 'string' ? parsePaper(sheet.paper) : sheet.paper;
+  return layoutSheet([{ widthMm: photo.widthMm, heightMm: photo.heightMm, copies: sheet.copies ?? 0, imageIndex: 0 }], { paper });
 }
 
 /**
