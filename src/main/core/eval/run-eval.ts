@@ -99,7 +99,10 @@ export async function listEvalPairs(setDir: string): Promise<{ pairs: { id: stri
   const withoutTruth: string[] = [];
   // One truth for two pictures (a.jpg and a.png) was scored twice, that image weighing double.
   const byId = new Map<string, string[]>();
-  for (const name of names) byId.set(name.slice(0, -extname(name).length), [...(byId.get(name.slice(0, -extname(name).length)) ?? []), name]);
+  for (const name of names) {
+    const id = name.slice(0, -extname(name).length);
+    byId.set(id, [...(byId.get(id) ?? []), name]);
+  }
   const twice = [...byId.values()].filter((n) => n.length > 1);
   if (twice.length > 0) {
     throw new AppError('INPUT_UNSUPPORTED', `${imagesDir} holds ${twice.length === 1 ? 'a picture' : `${twice.length} pictures`} under one name twice (${twice.map((n) => n.join(' and ')).join('; ')}), and each name has one truth: keep one of each`, { detail: { path: imagesDir, twice } });
