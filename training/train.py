@@ -26,9 +26,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data as D  # noqa: E402
 from model import AnimeSegNet, count_params, load_mediapipe, load_net  # noqa: E402
 
-# The MediaPipe selfie weights the net starts from (--init mediapipe), in the shared models folder.
-MEDIAPIPE = os.path.join(os.environ.get("CUTOUT_MODELS_DIR", "").split(":")[0] or os.path.join(D.SHARED_DIR, "models"),
-                         "portrait_selfie_segmentation_mediapipe_256x256.onnx")
+# The MediaPipe selfie weights the net starts from (--init mediapipe): the first of the app's models
+# folders (CUTOUT_MODELS_DIR, a list as the app reads it; only its first folder was looked in), then
+# the shared models folder, that holds the file.
+MEDIAPIPE_FILE = "portrait_selfie_segmentation_mediapipe_256x256.onnx"
+_MODEL_DIRS = [d for d in os.environ.get("CUTOUT_MODELS_DIR", "").split(os.pathsep) if d] + [os.path.join(D.SHARED_DIR, "models")]
+MEDIAPIPE = next((os.path.join(d, MEDIAPIPE_FILE) for d in _MODEL_DIRS if os.path.isfile(os.path.join(d, MEDIAPIPE_FILE))),
+                 os.path.join(_MODEL_DIRS[0], MEDIAPIPE_FILE))
 
 
 def parse_args(argv=None):
@@ -54,7 +58,7 @@ def parse_args(argv=None):
     p.add_argument("--ckpt-min", type=float, default=4.0)
     p.add_argument("--deadline", default=None, help="UTC HH:MM: checkpoint and stop at this time")
     p.add_argument("--minutes", type=float, default=None,
-                   help="checkpoint and stop after this many minutes of this process (like --deadline, relative; the LR decay follows it)")
+                   help="checkpoint and stop after this many minutes of the run's processes, data loading and resumes included (like --deadline, relative; the LR decay follows it)")
     p.add_argument("--device", default="cpu", help="cpu, cuda, cuda:N, or auto (cuda when one is available)")
     p.add_argument("--max-batches", type=int, default=0, help="stop after this many steps in this process (smoke test)")
     p.add_argument("--data-dir", default=D.DATA_DIR)
@@ -209,6 +213,7 @@ def main(argv=None):
         torch.backends.cudnn.benchmark = True  # a few fixed input shapes
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     step, best = 0, -1.0
+    trained_before = 0.0  # seconds of training in the run before this process (--minutes)
     t_start = time.time()
     last = os.path.join(args.run, "last.pt")
     if os.path.exists(last):
@@ -222,15 +227,21 @@ def main(argv=None):
         if os.path.exists(best_path):
             best = max(best, torch.load(best_path, map_location="cpu", weights_only=False)["best"])
         t_start = ck.get("t_start", t_start)
+        trained_before = ck.get("trained_s", 0.0)
         log(event="resume", step=step, best=best)
     else:
         log(event="start", args=vars(args), device=str(device), params=count_params(model), extra=model.extra, train_fg=len(train_part["fg"]),
             train_bg=len(train_part["bg"]), val_fg=len(val_part["fg"]), val_bg=len(val_part["bg"]))
         log(event="val", step=0, **evaluate(model, val_x, val_y))
 
+    def trained_s():
+        # The run's processes' wall-clock time, data loading included (a device's time is counted so).
+        return trained_before + (time.time() - t_process)
+
     def save(path):
         tmp = path + ".tmp"
-        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "best": best, "t_start": t_start, "args": vars(args)}, tmp)
+        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "best": best, "t_start": t_start,
+                    "trained_s": trained_s(), "args": vars(args)}, tmp)
         os.replace(tmp, path)
 
     if step >= args.steps:
@@ -243,13 +254,21 @@ def main(argv=None):
     loader = torch.utils.data.DataLoader(stream, batch_size=None, shuffle=False, num_workers=args.workers,
                                          pin_memory=device.type == "cuda", **extra)
     stop_at = deadline_ts(args.deadline)
-    if args.minutes is not None:
-        stop_at = min(stop_at or math.inf, t_process + args.minutes * 60)
 
     def time_frac():
-        return 0.0 if stop_at is None else (time.time() - t_start) / max(1.0, stop_at - t_start)
+        # The share of the run's time used: its training time of --minutes (a resume goes on from
+        # where the run stopped: the decay had restarted from the new process's start, the LR back
+        # up from its floor to 4e-4), or its clock time up to --deadline, whichever is further on.
+        frac = 0.0 if stop_at is None else (time.time() - t_start) / max(1.0, stop_at - t_start)
+        return frac if args.minutes is None else max(frac, trained_s() / max(1.0, args.minutes * 60))
+    if time_frac() >= 1:
+        log(event="stop", step=step, reason="deadline", best=best)
+        return 0
     t_ck = time.time()
-    t0, n0, run_loss = time.time(), 0, 0.0
+    # The train loss is the mean of the steps since the last line (the first line after a resume
+    # has fewer than 25, and was divided by 25: 3.1 where the run without a stop read 29.3).
+    t0, n0, run_loss, n_loss = time.time(), 0, 0.0, 0
+    start_weights = [p.detach().clone() for p in model.parameters()]
     model.train()
     for x, y in loader:
         for g in opt.param_groups:
@@ -261,13 +280,15 @@ def main(argv=None):
         opt.step()
         step += 1
         n0 += 1
-        run_loss += loss.item()
+        last_loss = loss.item()
+        run_loss += last_loss
+        n_loss += 1
         if step % 25 == 0:
-            log(event="train", step=step, loss=round(run_loss / 25, 4), lr=round(lr_at(step, args, time_frac()), 6),
+            log(event="train", step=step, loss=round(run_loss / n_loss, 4), lr=round(lr_at(step, args, time_frac()), 6),
                 s_per_step=round((time.time() - t0) / n0, 3))
-            run_loss = 0.0
+            run_loss, n_loss = 0.0, 0
         done = step >= args.steps
-        timeout = stop_at is not None and time.time() > stop_at
+        timeout = (stop_at is not None or args.minutes is not None) and time_frac() >= 1
         smoke = args.max_batches and n0 >= args.max_batches
         if step % args.val_every == 0 or done or timeout:
             r = evaluate(model, val_x, val_y)
@@ -279,7 +300,11 @@ def main(argv=None):
             save(last)
             t_ck = time.time()
         if done or timeout or smoke:
-            log(event="stop", step=step, reason="done" if done else "deadline" if timeout else "max-batches", best=best)
+            # The last step's loss and how far the weights moved in this process: a smoke run's proof
+            # that it trained (a NaN loss, or no optimiser step, stopped as cleanly).
+            moved = sum(float((p.detach() - w).abs().sum()) for p, w in zip(model.parameters(), start_weights))
+            log(event="stop", step=step, reason="done" if done else "deadline" if timeout else "max-batches", best=best,
+                loss=round(last_loss, 6), moved=moved)
             break
     return 0
 

@@ -50,6 +50,12 @@ export interface IdPhotoSpec {
   note?: string;
 }
 
+/** The fields a spec may have (the library's `$comment` too): another is a typo, whose rule was left out unsaid. */
+const SPEC_FIELDS = ['id', 'name', 'names', 'region', 'use', 'widthMm', 'heightMm', 'dpi', 'widthPx', 'heightPx', 'crownChinMm', 'eyeLineFromBottomMm', 'crownMarginMm', 'background', 'fileSizeKb', 'format', 'source', 'mouthClosed', 'eyesOpen', 'checked', 'note', '$comment'] as const;
+
+/** The least side of an ID photo, mm: a spec of 2x2 "mm" is one in inches (2 in is 50.8 mm). */
+const MIN_SPEC_SIDE_MM = 10;
+
 function isBand(v: unknown): v is Band {
   return Array.isArray(v) && v.length === 2 && v.every((n) => typeof n === 'number' && Number.isFinite(n)) && v[0] <= v[1];
 }
@@ -62,7 +68,16 @@ export function parseSpec(raw: unknown, origin = 'spec'): IdPhotoSpec {
   };
   if (!s || typeof s !== 'object') return fail('is not an object');
   if (typeof s.id !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(s.id)) fail('needs an id of lower-case letters, digits and dashes');
+  // A user file's mistakes are said, each naming its field: a typo's rule (fileSizeKB) was left out,
+  // a name of 123 ended every lookup by name, a format of "PNG" wrote a JPEG.
+  for (const key of Object.keys(s)) {
+    const near = (SPEC_FIELDS as readonly string[]).includes(key) ? undefined : didYouMean(key, SPEC_FIELDS);
+    if (near !== undefined) fail(`has an unknown field "${key}"${near ? `.${near}` : ''}`);
+  }
+  for (const k of ['name', 'region', 'use', 'source', 'checked', 'note'] as const) if (s[k] !== undefined && typeof s[k] !== 'string') fail(`has a ${k} that is not text`);
+  if (s.format !== undefined && !['jpeg', 'jpg', 'png'].includes(String(s.format).toLowerCase())) fail(`has format "${String(s.format)}": use jpeg or png`);
   for (const k of ['widthMm', 'heightMm', 'dpi'] as const) if (typeof s[k] !== 'number' || !(s[k]! > 0)) fail(`needs a positive ${k}`);
+  for (const k of ['widthMm', 'heightMm'] as const) if (s[k]! < MIN_SPEC_SIDE_MM) fail(`is ${s[k]} mm ${k === 'widthMm' ? 'wide' : 'high'}: an ID photo's sides are ${MIN_SPEC_SIDE_MM} mm or more (sizes are in mm: 2 in is 50.8 mm)`);
   const widthPx = s.widthPx ?? Math.round((s.widthMm! / 25.4) * s.dpi!);
   const heightPx = s.heightPx ?? Math.round((s.heightMm! / 25.4) * s.dpi!);
   if (!Number.isInteger(widthPx) || !Number.isInteger(heightPx) || widthPx < 16 || heightPx < 16) fail('has an invalid pixel size');
@@ -75,17 +90,32 @@ export function parseSpec(raw: unknown, origin = 'spec'): IdPhotoSpec {
   }
   if (!isBand(s.crownChinMm)) fail('needs crownChinMm as [min, max]');
   if (s.crownChinMm![1] >= s.heightMm!) fail('has a crown–chin band taller than the photo');
+  if (!(s.crownChinMm![0] > 0)) fail('has a crown–chin band from 0 or less');
   if (s.names !== undefined && (typeof s.names !== 'object' || s.names === null || Array.isArray(s.names) || !Object.values(s.names).every((v) => typeof v === 'string' && v.trim() !== ''))) {
     fail('has names that are not { locale: name } strings');
   }
-  if (s.eyeLineFromBottomMm !== undefined && !isBand(s.eyeLineFromBottomMm)) fail('has an invalid eyeLineFromBottomMm');
-  if (s.crownMarginMm !== undefined && !isBand(s.crownMarginMm)) fail('has an invalid crownMarginMm');
-  if (s.fileSizeKb !== undefined && !isBand(s.fileSizeKb)) fail('has an invalid fileSizeKb');
+  const within = (band: Band, top: number) => band[0] >= 0 && band[1] <= top;
+  if (s.eyeLineFromBottomMm !== undefined && !(isBand(s.eyeLineFromBottomMm) && within(s.eyeLineFromBottomMm, s.heightMm!))) fail(`has an invalid eyeLineFromBottomMm: [min, max] from 0 to the photo's ${s.heightMm} mm`);
+  if (s.crownMarginMm !== undefined && !(isBand(s.crownMarginMm) && within(s.crownMarginMm, s.heightMm!))) fail(`has an invalid crownMarginMm: [min, max] from 0 to the photo's ${s.heightMm} mm`);
+  // Every head the crown–chin band takes fits below the least margin (12 mm over a 36 mm head on a
+  // 45 mm photo put the chin 2 mm below its bottom edge, and the photo passed).
+  if (s.crownMarginMm && s.crownMarginMm[0] + s.crownChinMm![1] > s.heightMm!) fail(`has crownMarginMm from ${s.crownMarginMm[0]} mm over a crown–chin band up to ${s.crownChinMm![1]} mm: more than the photo's ${s.heightMm} mm, the chin would be cut off`);
+  if (s.fileSizeKb !== undefined && !(isBand(s.fileSizeKb) && s.fileSizeKb[0] >= 0 && s.fileSizeKb[1] > 0)) fail('has an invalid fileSizeKb: [min, max] KB, max above 0');
   if (s.mouthClosed !== undefined && typeof s.mouthClosed !== 'boolean') fail('has a mouthClosed that is not true or false');
   if (s.eyesOpen !== undefined && typeof s.eyesOpen !== 'boolean') fail('has an eyesOpen that is not true or false');
   const bg = s.background ?? { allowed: ['#FFFFFF'], default: '#FFFFFF' };
-  if (!Array.isArray(bg.allowed) || bg.allowed.length === 0) fail('needs background.allowed colours');
-  for (const c of [...bg.allowed, bg.default]) parseHexColor(c);
+  if (!bg || typeof bg !== 'object' || !Array.isArray(bg.allowed) || bg.allowed.length === 0) fail('needs background.allowed colours');
+  // No default: the first allowed colour (it ended as INTERNAL reading undefined).
+  const bgDefault = bg.default ?? bg.allowed[0];
+  for (const [field, c] of [...bg.allowed.map((c) => ['background.allowed', c] as const), ['background.default', bgDefault] as const]) {
+    try {
+      parseHexColor(c);
+    } catch {
+      fail(`has ${field} ${JSON.stringify(c)}, which is not a colour: use #RRGGBB`);
+    }
+  }
+  // A default the spec does not allow made photos that fail their own background check.
+  if (!bg.allowed.some((c) => c.toUpperCase() === bgDefault.toUpperCase())) fail(`has background.default ${bgDefault}, which is not one of background.allowed (${bg.allowed.join(', ')})`);
   return {
     id: s.id!,
     name: s.name ?? s.id!,
@@ -100,9 +130,9 @@ export function parseSpec(raw: unknown, origin = 'spec'): IdPhotoSpec {
     crownChinMm: s.crownChinMm!,
     eyeLineFromBottomMm: s.eyeLineFromBottomMm,
     crownMarginMm: s.crownMarginMm,
-    background: { allowed: bg.allowed.map((c) => c.toUpperCase()), default: bg.default.toUpperCase() },
+    background: { allowed: bg.allowed.map((c) => c.toUpperCase()), default: bgDefault.toUpperCase() },
     fileSizeKb: s.fileSizeKb,
-    format: s.format === 'png' ? 'png' : 'jpeg',
+    format: String(s.format).toLowerCase() === 'png' ? 'png' : 'jpeg',
     source: s.source ?? 'user spec',
     ...(s.mouthClosed !== undefined ? { mouthClosed: s.mouthClosed } : {}),
     ...(s.eyesOpen !== undefined ? { eyesOpen: s.eyesOpen } : {}),
@@ -135,7 +165,10 @@ export async function loadSpecFile(path: string): Promise<IdPhotoSpec[]> {
   return list.map((s) => parseSpec(s, path));
 }
 
-/** The library: built-in specs then user files; a later file may override an id. */
+/**
+ * The library: built-in specs then user files' specs, each id once (a user file's us-2x2 replaced
+ * the built-in one unsaid, and a file's second spec of an id its first).
+ */
 export class SpecLibrary {
   private readonly byId = new Map<string, IdPhotoSpec>();
 
@@ -143,10 +176,21 @@ export class SpecLibrary {
     for (const s of specs) this.byId.set(s.id, s);
   }
 
-  /** Loads the app library file and any user spec files, in order. */
+  /** Loads the app library file and any user spec files, in order; INVALID_ARGUMENT for an id given twice. */
   static async load(libraryPath: string, userPaths: string[] = []): Promise<SpecLibrary> {
     const all: IdPhotoSpec[] = [];
-    for (const p of [libraryPath, ...userPaths]) all.push(...(await loadSpecFile(p)));
+    const from = new Map<string, string>();
+    for (const p of [libraryPath, ...userPaths]) {
+      for (const spec of await loadSpecFile(p)) {
+        const first = from.get(spec.id);
+        if (first !== undefined) {
+          const where = first === libraryPath ? "is a built-in spec's" : first === p ? 'is given twice in it' : `is ${first}'s too`;
+          throw new AppError('INVALID_ARGUMENT', `${p}: spec id ${spec.id} ${where}: give it another id`, { detail: { path: p, id: spec.id } });
+        }
+        from.set(spec.id, p);
+        all.push(spec);
+      }
+    }
     return new SpecLibrary(all);
   }
 

@@ -2,6 +2,9 @@
 // band padding and print-sheet layout. No models.
 import { maxSideNudgeMm } from '../../../../src/shared/idphoto-report';
 import sharp from 'sharp';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../../../helpers/env';
 import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../../../src/main/cli/commands/idphoto';
 import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core/face/yunet';
@@ -63,6 +66,40 @@ describe('spec library', () => {
     for (const names of [['x'], { 'zh-CN': 3 }, { 'zh-CN': ' ' }, 'x']) {
       expect(() => parseSpec({ id: 'my-30x40', names, widthMm: 30, heightMm: 40, dpi: 300, crownChinMm: [26, 30] })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     }
+  });
+
+  it("refuses a user spec's mistakes, naming the file, the spec and the field (each was taken, or ended as INTERNAL; a review of spec files)", async () => {
+    const base = { id: 'my-spec', name: 'My spec', widthMm: 35, heightMm: 45, dpi: 300, crownChinMm: [32, 36], background: { allowed: ['#FFFFFF'], default: '#FFFFFF' } };
+    const refused: [Record<string, unknown>, string][] = [
+      [{ crownMarginMm: [12, 14] }, 'has crownMarginMm from 12 mm over a crown–chin band up to 36 mm: more than the photo\'s 45 mm, the chin would be cut off'],
+      [{ name: 123 }, 'has a name that is not text'],
+      [{ background: { allowed: ['white'] } }, 'has background.allowed "white", which is not a colour: use #RRGGBB'],
+      [{ background: { allowed: ['#FFFFFF'], default: '#FF0000' } }, 'has background.default #FF0000, which is not one of background.allowed (#FFFFFF)'],
+      [{ fileSizeKB: [14, 20] }, 'has an unknown field "fileSizeKB". Did you mean fileSizeKb?'],
+      [{ eyeLineFromBottom: [20, 30] }, 'has an unknown field "eyeLineFromBottom". Did you mean eyeLineFromBottomMm?'],
+      [{ format: 'tiff' }, 'has format "tiff": use jpeg or png'],
+      [{ crownChinMm: [-5, 30] }, 'has a crown–chin band from 0 or less'],
+      [{ crownChinMm: [0, 0] }, 'has a crown–chin band from 0 or less'],
+      [{ eyeLineFromBottomMm: [50, 60] }, "has an invalid eyeLineFromBottomMm: [min, max] from 0 to the photo's 45 mm"],
+      [{ eyeLineFromBottomMm: [-3, 20] }, "has an invalid eyeLineFromBottomMm: [min, max] from 0 to the photo's 45 mm"],
+      [{ fileSizeKb: [-10, -5] }, 'has an invalid fileSizeKb: [min, max] KB, max above 0'],
+      [{ widthMm: 2, heightMm: 2, crownChinMm: [1, 1.375] }, 'is 2 mm wide: an ID photo\'s sides are 10 mm or more (sizes are in mm: 2 in is 50.8 mm)'],
+    ];
+    for (const [change, said] of refused) {
+      expect(() => parseSpec({ ...base, ...change }, 'mine.json'), said).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: `mine.json: spec my-spec ${said}` }));
+    }
+    // No default: the first allowed colour; a format in capitals is the format.
+    expect(parseSpec({ ...base, background: { allowed: ['#438edb', '#FFFFFF'] }, format: 'PNG' })).toMatchObject({ background: { default: '#438EDB' }, format: 'png' });
+    // An id given twice, or a built-in one's, is said with the file (a user's us-2x2 replaced the built-in one unsaid).
+    const dir = tempDir();
+    const file = (name: string, specs: unknown[]) => (writeFileSync(join(dir, name), JSON.stringify({ specs })), join(dir, name));
+    const clash = file('clash.json', [{ ...base, id: 'us-2x2' }]);
+    await expect(SpecLibrary.load(specLibraryPath(), [clash])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: `${clash}: spec id us-2x2 is a built-in spec's: give it another id` });
+    const twice = file('twice.json', [base, base]);
+    await expect(SpecLibrary.load(specLibraryPath(), [twice])).rejects.toMatchObject({ message: `${twice}: spec id my-spec is given twice in it: give it another id` });
+    const mine = file('mine.json', [base]);
+    expect((await SpecLibrary.load(specLibraryPath(), [mine])).get('my-spec').name).toBe('My spec');
+    await expect(SpecLibrary.load(specLibraryPath(), [mine, twice])).rejects.toMatchObject({ message: `${twice}: spec id my-spec is ${mine}'s too: give it another id` });
   });
 
   it('names every built-in spec in Simplified Chinese', async () => {
