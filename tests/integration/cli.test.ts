@@ -582,7 +582,8 @@ await engine.dispose();`,
     // Named by the mode's default, '{name}_{spec}'; the sheet beside it.
     expect((await sharp(join(out, 'a_cn-1inch.jpg')).metadata()).width).toBe(295);
     const sheet = await sharp(join(out, 'a_cn-1inch_sheet.jpg')).metadata();
-    expect([sheet.width, sheet.height, sheet.density]).toEqual([1200, 1800, 300]);
+    // 6x4 in at 300 dpi, turned landscape: 13 one-inch photos, 5 upright and 8 sideways.
+    expect([sheet.width, sheet.height, sheet.density]).toEqual([1800, 1200, 300]);
     // Cut-outs and anime cut-outs into the same folder, both PNG, keep each other's files.
     const runs: string[] = [];
     for (const mode of ['portrait', 'anime']) {
