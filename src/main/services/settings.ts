@@ -1,7 +1,8 @@
 // Persisted user settings and recent files: JSON files in the user-data folder, written
 // atomically, validated on read (a broken file falls back to defaults). Main process and
 // `cutout serve`; Node only, never electron (the folder arrives as an argument).
-import { copyFile, open, readFile, rm, stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { copyFile, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { RecentFile, RecentMedia } from '../../shared/api';
 import { AppError } from '../../shared/errors';
@@ -30,29 +31,85 @@ const SETTINGS_LOCK_WAIT_MS = 2000;
 const SETTINGS_LOCK_STALE_MS = 5000;
 
 /**
- * Runs `task` holding `lockPath` (made exclusively): two processes that change the settings at the
- * same moment (`cutout serve` beside the desktop app) each read the file after the other's write,
- * where both read it first and the later write lost the earlier change. A folder where no lock can
- * be made, or a lock held past SETTINGS_LOCK_WAIT_MS, does not stop the change: it goes on unlocked.
+ * Runs `task` holding `lockPath` (made exclusively, holding a token of this change): two processes
+ * that change the settings at the same moment (`cutout serve` beside the desktop app) each read the
+ * file after the other's write, where both read it first and the later write lost the earlier
+ * change. A lock left by a process that ended is taken over (takeOverStale). Where no lock can be
+ * made (a read-only folder, a folder in its place), or one is held past SETTINGS_LOCK_WAIT_MS, the
+ * change goes on unlocked: the lock never stops a change (a folder in its place failed every one).
  */
 async function whileLocked<T>(lockPath: string, task: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + SETTINGS_LOCK_WAIT_MS;
+  const token = randomUUID();
   let isLocked = false;
-  while (!isLocked) {
+  while (!isLocked && Date.now() <= deadline) {
     try {
-      await (await open(lockPath, 'wx')).close();
+      await writeFile(lockPath, token, { flag: 'wx' });
       isLocked = true;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > deadline) break;
-      const info = await stat(lockPath).catch(() => null);
-      if (info && Date.now() - info.mtimeMs > SETTINGS_LOCK_STALE_MS) await rm(lockPath, { force: true });
-      else await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 10));
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') break;
+      const held = await heldLock(lockPath);
+      if (held === null) break;
+      if (!(held.isStale && (await takeOverStale(lockPath, held.token)))) await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 10));
     }
   }
   try {
     return await task();
   } finally {
-    if (isLocked) await rm(lockPath, { force: true }).catch(() => undefined);
+    // Removed only while it is still this change's (a lock taken over as stale is another's now).
+    if (isLocked && (await readFile(lockPath, 'utf8').catch(() => null)) === token) await rm(lockPath, { force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * The lock file at `lockPath`: its token and whether it is stale (its time and token read from one
+ * open file, so they are of the same lock); `{ token: null }` when it went meanwhile; null when it is
+ * no file (a folder: no lock can be made there).
+ */
+async function heldLock(lockPath: string): Promise<{ token: string | null; isStale: boolean } | null> {
+  let file;
+  try {
+    file = await open(lockPath, 'r');
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? { token: null, isStale: false } : null;
+  }
+  try {
+    const info = await file.stat();
+    if (!info.isFile()) return null;
+    return { token: await file.readFile('utf8'), isStale: Date.now() - info.mtimeMs > SETTINGS_LOCK_STALE_MS };
+  } catch {
+    return null;
+  } finally {
+    await file.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Removes the stale lock whose token is `token`, and only it; true when it is gone. Takers take
+ * turns (a guard file made exclusively) and look again under it, so none removes a lock made since
+ * it was judged stale: two takers at once had each removed it, one the other's fresh lock, and a
+ * change was lost (3 of 20 runs of two processes).
+ */
+async function takeOverStale(lockPath: string, token: string | null): Promise<boolean> {
+  const guard = `${lockPath}.takeover`;
+  try {
+    await writeFile(guard, '', { flag: 'wx' });
+  } catch (error) {
+    // Another taker's turn; a guard left by one that ended mid-turn goes once it is stale too.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      const held = await heldLock(guard);
+      if (held?.isStale) await rm(guard, { force: true }).catch(() => undefined);
+    }
+    return false;
+  }
+  try {
+    const held = await heldLock(lockPath);
+    if (held?.isStale && held.token === token) await rm(lockPath, { force: true });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await rm(guard, { force: true }).catch(() => undefined);
   }
 }
 
