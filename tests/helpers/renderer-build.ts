@@ -18,11 +18,16 @@ function newestMtimeMs(dir: string): number {
   return newest;
 }
 
-/** Builds the renderer (electron-vite build) when out/renderer is missing or older than its sources. */
-export function ensureRendererBuilt(): void {
-  const index = join(RENDERER_DIR, 'index.html');
-  const sourcesMs = Math.max(newestMtimeMs(join(REPO_ROOT, 'src', 'renderer')), newestMtimeMs(join(REPO_ROOT, 'src', 'shared')));
-  const isFresh = () => existsSync(index) && statSync(index).mtimeMs >= sourcesMs;
+/**
+ * Builds the app (electron-vite build) when the renderer's build (out/renderer) is missing or older
+ * than its sources, or with `part` 'app' the main process's too (out/main: the packaging tests pack
+ * it, and a fresh clone's `npm run test:unit` failed on it, the README's steps building nothing).
+ */
+export function ensureRendererBuilt(part: 'renderer' | 'app' = 'renderer'): void {
+  const outputs = part === 'app' ? [join(RENDERER_DIR, 'index.html'), join(REPO_ROOT, 'out', 'main', 'index.js')] : [join(RENDERER_DIR, 'index.html')];
+  const sources = part === 'app' ? [join(REPO_ROOT, 'src')] : [join(REPO_ROOT, 'src', 'renderer'), join(REPO_ROOT, 'src', 'shared')];
+  const sourcesMs = Math.max(...sources.map(newestMtimeMs));
+  const isFresh = () => outputs.every((file) => existsSync(file) && statSync(file).mtimeMs >= sourcesMs);
   if (isFresh()) return;
   // Both e2e files may start at once: one builds, the other waits for its lock to go.
   const lock = join(tmpdir(), 'cutout-e2e-build.lock');

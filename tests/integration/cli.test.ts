@@ -562,6 +562,10 @@ await engine.dispose();`,
     expect(left.code).toBe(1);
     expect(left.stdout).toMatch(/\| yunet \| face-detect \| ok \|/);
     expect(left.stderr.trim()).toBe(`left out: Model descriptor ${join(stray, 'mine.model.json')} is not valid JSON`);
+    // Named, a left-out model says why (it read "Unknown model").
+    writeFileSync(join(stray, 'mine.model.json'), JSON.stringify({ id: 'mine', task: 'person-mask', file: 'mine.onnx', input: { width: 256, height: 256 }, output: { decode: 'bogus' } }));
+    const named = await cutout(['portrait', evalFile('id_portraits', 'images', 'hv_test2.jpg'), '-o', join(stray, 'o.png'), '--model', 'mine'], { CUTOUT_MODELS_DIR: `${stray}:${SHARED_MODELS_DIR}` });
+    expect([named.code, named.stderr.trim()]).toEqual([1, `MODEL_INVALID: Model descriptor ${join(stray, 'mine.model.json')}: "output.decode" is unknown`]);
   });
 
   it('batch-exports ID photos with a print sheet beside each, and refuses a sheet outside idphoto mode', async () => {

@@ -11,6 +11,11 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { resolveAppPaths } from '../../src/main/platform/app-paths';
 import { EVAL_DIR, REPO_ROOT, SHARED_MODELS_DIR, tempDir } from '../helpers/env';
+import { ensureRendererBuilt } from '../helpers/renderer-build';
+
+// The built app (out/main, out/renderer) is what these tests pack and run: built here when missing
+// or older than src/ (a fresh clone's `npm run test:unit` failed on it; CI builds before its tests).
+ensureRendererBuilt('app');
 
 interface BuilderConfig {
   appId: string;

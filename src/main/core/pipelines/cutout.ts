@@ -64,13 +64,17 @@ export async function resolveMaskModel(env: CoreEnv, subject: CutoutOptions['sub
 
 /**
  * A mask model named by id. A name no model has, or a model of another task (a face detector), is
- * INVALID_ARGUMENT naming the mask models; a known one that is not there is MODEL_MISSING.
+ * INVALID_ARGUMENT naming the mask models; a known one that is not there is MODEL_MISSING; one
+ * whose user descriptor was left out is that descriptor's MODEL_INVALID.
  */
 export async function resolveNamedMaskModel(env: CoreEnv, modelId: string, extraChoices: readonly string[] = []): Promise<{ entry: ModelEntry; path: string }> {
   const all = await env.store.entries();
   const masks = all.filter((e) => e.task === 'person-mask' || e.task === 'anime-mask');
   const entry = all.find((e) => e.id === modelId);
   const choices = [...extraChoices, ...masks.map((e) => e.id)].join(', ');
+  // A user's model whose descriptor was left out: why (it read as a name no model has).
+  const leftOut = entry ? undefined : (await env.store.skippedDescriptors()).find((s) => s.id === modelId);
+  if (leftOut) throw leftOut.error;
   if (!entry) throw new AppError('INVALID_ARGUMENT', `Unknown model "${modelId}".${didYouMean(modelId, [...extraChoices, ...masks.map((e) => e.id)])} The models that cut out are ${choices}`, { detail: { id: modelId, known: masks.map((e) => e.id) } });
   if (!masks.includes(entry)) throw new AppError('INVALID_ARGUMENT', `Model ${modelId} is a ${entry.task} model; pick one that cuts out: ${choices}`, { detail: { id: modelId } });
   return env.store.resolve(entry);
