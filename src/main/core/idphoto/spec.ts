@@ -5,6 +5,7 @@ import { AppError } from '../../../shared/errors';
 import { didYouMean, nearestName } from '../../../shared/did-you-mean';
 import { parseHexColor } from '../image/composite';
 import { parseUserJson } from '../io/user-json';
+import { SHEET_DPI_RANGE } from './print-sheet';
 
 /** A closed band [min, max]. */
 export type Band = [number, number];
@@ -77,6 +78,8 @@ export function parseSpec(raw: unknown, origin = 'spec'): IdPhotoSpec {
   for (const k of ['name', 'region', 'use', 'source', 'checked', 'note'] as const) if (s[k] !== undefined && typeof s[k] !== 'string') fail(`has a ${k} that is not text`);
   if (s.format !== undefined && !['jpeg', 'jpg', 'png'].includes(String(s.format).toLowerCase())) fail(`has format "${String(s.format)}": use jpeg or png`);
   for (const k of ['widthMm', 'heightMm', 'dpi'] as const) if (typeof s[k] !== 'number' || !(s[k]! > 0)) fail(`needs a positive ${k}`);
+  // A photo's dpi as a print sheet's (a spec of 20000 dpi asked for a 27559x35433 px photo).
+  if (s.dpi! < SHEET_DPI_RANGE.min || s.dpi! > SHEET_DPI_RANGE.max) fail(`has dpi ${s.dpi}: an ID photo's is ${SHEET_DPI_RANGE.min} to ${SHEET_DPI_RANGE.max}`);
   for (const k of ['widthMm', 'heightMm'] as const) if (s[k]! < MIN_SPEC_SIDE_MM) fail(`is ${s[k]} mm ${k === 'widthMm' ? 'wide' : 'high'}: an ID photo's sides are ${MIN_SPEC_SIDE_MM} mm or more (sizes are in mm: 2 in is 50.8 mm)`);
   const widthPx = s.widthPx ?? Math.round((s.widthMm! / 25.4) * s.dpi!);
   const heightPx = s.heightPx ?? Math.round((s.heightMm! / 25.4) * s.dpi!);

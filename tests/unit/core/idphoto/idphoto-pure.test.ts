@@ -84,6 +84,7 @@ describe('spec library', () => {
       [{ eyeLineFromBottomMm: [-3, 20] }, "has an invalid eyeLineFromBottomMm: [min, max] from 0 to the photo's 45 mm"],
       [{ fileSizeKb: [-10, -5] }, 'has an invalid fileSizeKb: [min, max] KB, max above 0'],
       [{ widthMm: 2, heightMm: 2, crownChinMm: [1, 1.375] }, 'is 2 mm wide: an ID photo\'s sides are 10 mm or more (sizes are in mm: 2 in is 50.8 mm)'],
+      [{ dpi: 20000 }, "has dpi 20000: an ID photo's is 72 to 1200"],
     ];
     for (const [change, said] of refused) {
       expect(() => parseSpec({ ...base, ...change }, 'mine.json'), said).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: `mine.json: spec my-spec ${said}` }));
