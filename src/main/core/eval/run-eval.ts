@@ -107,8 +107,7 @@ export async function listEvalPairs(setDir: string): Promise<{ pairs: { id: stri
   if (twice.length > 0) {
     throw new AppError('INPUT_UNSUPPORTED', `${imagesDir} holds ${twice.length === 1 ? 'a picture' : `${twice.length} pictures`} under one name twice (${twice.map((n) => n.join(' and ')).join('; ')}), and each name has one truth: keep one of each`, { detail: { path: imagesDir, twice } });
   }
-  for (const name of names) {
-    const id = name.slice(0, -extname(name).length);
+  for (const [id, [name]] of byId) {
     const truth = join(truthDir, `${id}.png`);
     if (existsSync(truth)) pairs.push({ id, image: join(imagesDir, name), truth });
     else withoutTruth.push(name);
