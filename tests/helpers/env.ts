@@ -166,6 +166,18 @@ export function testStore() {
 }
 
 /** A fresh temporary folder for one test. */
+/** A user model descriptor (`*.model.json`) of a 2-class segmenter read as SINet is (BGR, its means, channel 1), at `size` px. */
+export function sinetLikeDescriptor(id: string, file: string, size = 320): Record<string, unknown> {
+  return {
+    id,
+    task: 'person-mask',
+    file,
+    input: { layout: 'NCHW', width: size, height: size },
+    preprocess: { channelOrder: 'BGR', valueScale: 1, mean: [102.890434, 111.25247, 126.91212], std: [62.93292, 62.82138, 66.355705], postScale: 1 / 255 },
+    output: { decode: 'probability', channel: 1 },
+  };
+}
+
 export function tempDir(prefix = 'cutout-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }

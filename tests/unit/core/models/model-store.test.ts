@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../../src/shared/errors';
 import { ModelStore, defaultModelsDirs, modelInUse } from '../../../../src/main/core/models/model-store';
 import { parseModelEntry } from '../../../../src/main/core/models/manifest';
-import { REPO_ROOT, SHARED_MODELS_DIR, tempDir } from '../../../helpers/env';
+import { REPO_ROOT, SHARED_MODELS_DIR, sinetLikeDescriptor, tempDir } from '../../../helpers/env';
 
 const MANIFEST = join(REPO_ROOT, 'resources', 'models', 'manifest.json');
 const SELFIE = 'portrait_selfie_segmentation_mediapipe_256x256.onnx';
@@ -128,17 +128,7 @@ console.log(JSON.stringify({ list, used, skipped, errors }));`,
     const dir = tempDir();
     mkdirSync(dir, { recursive: true });
     copyFileSync(join(SHARED_MODELS_DIR, 'portrait_sinet_softmax_320x320.onnx'), join(dir, 'my-unet.onnx'));
-    writeFileSync(
-      join(dir, 'my-unet.model.json'),
-      JSON.stringify({
-        id: 'my-unet',
-        task: 'person-mask',
-        file: 'my-unet.onnx',
-        input: { layout: 'NCHW', width: 320, height: 320 },
-        preprocess: { channelOrder: 'BGR', valueScale: 1, mean: [102.890434, 111.25247, 126.91212], std: [62.93292, 62.82138, 66.355705], postScale: 1 / 255 },
-        output: { decode: 'probability', channel: 1 },
-      }),
-    );
+    writeFileSync(join(dir, 'my-unet.model.json'), JSON.stringify(sinetLikeDescriptor('my-unet', 'my-unet.onnx')));
     // Saved with a byte order mark (Windows Notepad): read as JSON all the same.
     writeFileSync(join(dir, 'my-unet.model.json'), '\ufeff' + readFileSync(join(dir, 'my-unet.model.json'), 'utf8'));
     const store = new ModelStore({ modelsDirs: [dir], manifestPath: MANIFEST });

@@ -5,23 +5,13 @@ import type { AppError } from '../../../../src/shared/errors';
 import { parseModelEntry } from '../../../../src/main/core/models/manifest';
 import { runMaskModel } from '../../../../src/main/core/segment/mask-model';
 import type { RgbaImage } from '../../../../src/main/core/image/decode';
-import { SHARED_MODELS_DIR } from '../../../helpers/env';
+import { SHARED_MODELS_DIR, sinetLikeDescriptor } from '../../../helpers/env';
 
 describe('runMaskModel', () => {
   it("an input size the model does not take is MODEL_INVALID naming the model and its descriptor (it was INTERNAL in ONNX Runtime's words)", async () => {
     // SINet takes 320 x 320; the descriptor says 256.
     const origin = '/home/me/models/my-sinet.model.json';
-    const entry = parseModelEntry(
-      {
-        id: 'my-sinet',
-        task: 'person-mask',
-        file: 'portrait_sinet_softmax_320x320.onnx',
-        input: { layout: 'NCHW', width: 256, height: 256 },
-        preprocess: { channelOrder: 'BGR', valueScale: 1, mean: [102.890434, 111.25247, 126.91212], std: [62.93292, 62.82138, 66.355705], postScale: 1 / 255 },
-        output: { decode: 'probability', channel: 1 },
-      },
-      origin,
-    );
+    const entry = parseModelEntry(sinetLikeDescriptor('my-sinet', 'portrait_sinet_softmax_320x320.onnx', 256), origin);
     const image: RgbaImage = { width: 64, height: 80, data: new Uint8Array(64 * 80 * 4).fill(128) };
     const err = (await runMaskModel(image, { entry, path: join(SHARED_MODELS_DIR, entry.file) }, { provider: 'cpu', threads: 1 }).catch((e) => e)) as AppError;
     expect(err.code).toBe('MODEL_INVALID');
