@@ -1,7 +1,7 @@
 // THE contract between the renderer and main (over Electron IPC or the `cutout serve` web
 // transport): methods, events and their name lists. Imported by main, preload and renderer:
 // plain data only, no 'electron', no 'node:*'. Additions only; see docs/architecture.md.
-import type { Result } from './errors';
+import type { Result, WireError } from './errors';
 import type { BatchItemFinished, BatchJobOptions, DrawingCadence, IdPhotoJobOptions, JobId, JobOutcome, JobProgress, JobSpec, MatteReview, RefineMode, RunningJob, StickerJobOptions, Subject } from './jobs';
 import type { Settings } from './settings';
 
@@ -21,6 +21,20 @@ export interface ModelInfo {
   isDefault: boolean;
   /** On the model used by default: the id of the task's own default, used instead of it because that one is missing or damaged. */
   replaces?: string;
+}
+
+/**
+ * A model descriptor (`*.model.json` in a models folder) the app left out: not JSON, a field wrong,
+ * or an app model's id. Settings lists it with why, as `cutout models` does, so a model someone
+ * added does not just fail to appear.
+ */
+export interface LeftOutModel {
+  /** The descriptor file. */
+  path: string;
+  /** The id it names, when it names one. */
+  id?: string;
+  /** Why (MODEL_INVALID, the message naming the file and the field). */
+  error: WireError;
 }
 
 /** Facts about the running app the status line and Settings show. */
@@ -389,6 +403,8 @@ export interface AppApi {
   listJobs(): Promise<RunningJob[]>;
   /** Every model with its state. */
   listModels(): Promise<ModelInfo[]>;
+  /** The model descriptors in the models folders that were left out, each with why (read afresh). */
+  listLeftOutModels(): Promise<LeftOutModel[]>;
   getSettings(): Promise<Settings>;
   /** Merges a patch (invalid fields are ignored), persists and returns the new settings. */
   setSettings(patch: Partial<Settings>): Promise<Settings>;
@@ -461,6 +477,7 @@ export const API_METHODS = [
   'resumeJob',
   'listJobs',
   'listModels',
+  'listLeftOutModels',
   'getSettings',
   'setSettings',
   'loadImagePreview',

@@ -4,13 +4,13 @@
 //   on at its largest size within the budget. The editor says so and exports that size, a batch
 //   notes it on the file's row, and the ID photo workspace makes its photo of it.
 // - Settings' export folder (settings.json, set on the desktop): a browser does not use it unseen.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { SHARED_MODELS_DIR, evalFile, tempDir } from '../helpers/env';
+import { SHARED_MODELS_DIR, evalFile, sinetLikeDescriptor, tempDir } from '../helpers/env';
 import { ARTIFACTS_DIR, chooseFiles, openThroughDialog, startServe, useAppSession, waitForCutoutOf } from './helpers';
 
 const BUDGET_MP = 2;
@@ -205,6 +205,33 @@ describe('Settings: the models as the folders hold them now', () => {
     await app.page.click('[data-workspace=settings]');
     await expect.poll(() => mediapipe.locator('.dot').getAttribute('aria-label'), { timeout: 20_000 }).toBe('Installed, checksum verified');
     expect(await mediapipe.locator('[data-testid=settings-model-problem]').count()).toBe(0);
+    expect(app.pageErrors).toEqual([]);
+  });
+
+  it('lists the model descriptors it left out, with why (a model someone added did not appear, unsaid), and stops once they are mended', async () => {
+    const leftOut = app.page.locator('[data-workspace-slot=settings] [data-testid=settings-model-left-out]');
+    expect(await leftOut.count()).toBe(0);
+    // One not JSON, one taking an app model's id.
+    writeFileSync(join(modelsDir, 'mine.model.json'), '{ "id": "mine", ');
+    writeFileSync(join(modelsDir, 'clash.model.json'), JSON.stringify({ ...sinetLikeDescriptor('sinet', 'mine.onnx'), name: 'My person model' }));
+    await app.page.click('[data-workspace=cutout]');
+    await app.page.click('[data-workspace=settings]');
+    await expect.poll(() => leftOut.count(), { timeout: 20_000 }).toBe(2);
+    // Sorted by file name in its folder: clash, then mine.
+    expect(await leftOut.nth(0).locator('.problem').textContent()).toBe('Not listed: the model description clash.model.json is left out');
+    expect(await leftOut.nth(0).locator('.reason').textContent()).toBe(`Model descriptor ${join(modelsDir, 'clash.model.json')}: its id "sinet" is one of the app's own models'; give it another id`);
+    expect(await leftOut.nth(0).locator('.problem').getAttribute('title')).toBe(join(modelsDir, 'clash.model.json'));
+    expect(await leftOut.nth(1).locator('.reason').textContent()).toBe(`Model descriptor ${join(modelsDir, 'mine.model.json')} is not valid JSON`);
+    // The app's SINet is still the app's, listed once; the descriptor's name is nowhere.
+    expect(await app.page.locator('[data-workspace-slot=settings] .model', { hasText: 'SINet' }).count()).toBe(1);
+    expect(await app.page.locator('[data-workspace-slot=settings] .model', { hasText: 'My person model' }).count()).toBe(0);
+    // Mended (the id changed, the broken one removed): nothing left out, and the new model listed, not installed yet.
+    rmSync(join(modelsDir, 'mine.model.json'));
+    writeFileSync(join(modelsDir, 'clash.model.json'), JSON.stringify({ ...sinetLikeDescriptor('mine', 'mine.onnx'), name: 'My person model' }));
+    await app.page.click('[data-workspace=cutout]');
+    await app.page.click('[data-workspace=settings]');
+    await expect.poll(() => leftOut.count(), { timeout: 20_000 }).toBe(0);
+    await expect.poll(() => app.page.locator('[data-workspace-slot=settings] .model', { hasText: 'My person model' }).count(), { timeout: 20_000 }).toBe(1);
     expect(app.pageErrors).toEqual([]);
   });
 });

@@ -19,7 +19,7 @@ import { createModelStore } from '../../src/main/cli/cli-env';
 
 // Compile-time exhaustiveness: a method or event missing here is a type error.
 const ALL_METHODS: Record<keyof AppApi, true> = {
-  getAppInfo: true, rendererReady: true, startJob: true, cancelJob: true, pauseJob: true, resumeJob: true, listJobs: true, listModels: true, getSettings: true, setSettings: true,
+  getAppInfo: true, rendererReady: true, startJob: true, cancelJob: true, pauseJob: true, resumeJob: true, listJobs: true, listModels: true, listLeftOutModels: true, getSettings: true, setSettings: true,
   loadImagePreview: true, segment: true, rematte: true, saveTrimap: true, importImage: true, expandPaths: true, countBatchInputs: true, chooseFiles: true,
   chooseFolder: true, chooseSaveTarget: true, revealInFolder: true, copyImageToClipboard: true, getRecentFiles: true,
   addRecentFiles: true, clearRecentFiles: true,

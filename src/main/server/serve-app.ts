@@ -171,6 +171,7 @@ export function pathsReadBy(method: keyof AppApi, arg: unknown): [string, unknow
     case 'resumeJob':
     case 'listJobs':
     case 'listModels':
+    case 'listLeftOutModels':
     case 'getSettings':
     case 'setSettings':
     case 'importImage':

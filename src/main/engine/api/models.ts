@@ -1,10 +1,11 @@
 // API area "models": the model list with verification state. Main process; Node only.
-import type { AppApi, ModelInfo } from '../../../shared/api';
+import type { AppApi, LeftOutModel, ModelInfo } from '../../../shared/api';
+import { toWire } from '../../../shared/errors';
 import { modelInUse } from '../../core/models/model-store';
 import type { ApiDeps } from './deps';
 
-/** listModels. */
-export function createModelsArea(deps: ApiDeps): Pick<AppApi, 'listModels'> {
+/** listModels, listLeftOutModels. */
+export function createModelsArea(deps: ApiDeps): Pick<AppApi, 'listModels' | 'listLeftOutModels'> {
   return {
     async listModels() {
       deps.models.refresh();
@@ -29,6 +30,10 @@ export function createModelsArea(deps: ApiDeps): Pick<AppApi, 'listModels'> {
           ...(defaults.get(s.entry.id) ? { replaces: defaults.get(s.entry.id) } : {}),
         }),
       );
+    },
+    async listLeftOutModels() {
+      deps.models.refresh();
+      return (await deps.models.skippedDescriptors()).map((s): LeftOutModel => ({ path: s.path, ...(s.id ? { id: s.id } : {}), error: toWire(s.error) }));
     },
   };
 }

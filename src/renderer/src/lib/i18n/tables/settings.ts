@@ -17,6 +17,7 @@ export const settings = {
   'settings.models': { en: 'Models', 'zh-CN': '模型' },
   'settings.models.dirs': { en: 'Models folders, searched in this order (CUTOUT_MODELS_DIR first):', 'zh-CN': '模型文件夹，按此顺序查找（CUTOUT_MODELS_DIR 优先）：' },
   'settings.models.show': { en: 'Show folder', 'zh-CN': '打开文件夹' },
+  'settings.models.leftOut': { en: 'Not listed: the model description {file} is left out', 'zh-CN': '未列出：已忽略模型描述文件 {file}' },
   'settings.models.none': { en: 'No model information from the engine.', 'zh-CN': '引擎未提供模型信息。' },
   'settings.task.person-mask': { en: 'people', 'zh-CN': '人像抠图' },
   'settings.task.anime-mask': { en: 'anime characters', 'zh-CN': '动漫角色抠图' },
