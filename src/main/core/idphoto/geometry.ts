@@ -166,7 +166,11 @@ export function topMarginBand(spec: IdPhotoSpec, headMm: number, crownToEyeMm: n
   const withRules = (start: Band): Band | null => rules.reduce<Band | null>((acc, r) => (acc ? intersect(acc, r) : null), start);
   // MIN_TOP_MARGIN_MM above the crown where the rules leave room for it, else down to 0.
   const kept: Band | null = room[1] >= MIN_TOP_MARGIN_MM ? [MIN_TOP_MARGIN_MM, room[1]] : null;
-  const band = (kept && withRules(kept)) ?? withRules(room) ?? intersect(room, rules[0]) ?? rules[0];
+  // Rules that leave no room at all (a spec's eye line too near the top for this head): the crown
+  // at the room's nearest end (MIN_TOP_MARGIN_MM kept), never above the top edge or the chin past the bottom one.
+  const inside = kept ?? room;
+  const nearest = (b: Band): Band => (b[0] > inside[1] ? [inside[1], inside[1]] : [inside[0], inside[0]]);
+  const band = (kept && withRules(kept)) ?? withRules(room) ?? intersect(room, rules[0]) ?? nearest(rules[0]);
   const hasOwnRule = spec.crownMarginMm !== undefined || spec.eyeLineFromBottomMm !== undefined;
   // With neither rule, the eyes a little above half-way up (52 %) where the band allows: ISO/IEC
   // 19794-5 puts them at 50–70 % of the height, which the passports that set no eye line of their

@@ -131,6 +131,20 @@ describe('placement', () => {
     expect(jp.band[1]).toBeLessThanOrEqual(6);
   });
 
+  it('keeps the crown inside the photo where a spec\'s eye line leaves this head no room (it was put above the top edge, or the chin below the bottom)', async () => {
+    const lib = await SpecLibrary.load(specLibraryPath());
+    const base = lib.get('au-passport-35x45');
+    // The eyes 40–44 mm from the bottom of a 45 mm photo, 13 mm below the crown: the crown would be
+    // 8–12 mm above the top. It is MIN_TOP_MARGIN_MM below it.
+    const high = topMarginBand({ ...base, eyeLineFromBottomMm: [40, 44] }, 32, 13);
+    expect(high.band).toEqual([0.5, 0.5]);
+    expect(high.preferred).toBe(0.5);
+    // The eyes 1–3 mm from the bottom: the chin would be far below the bottom edge; it sits on it.
+    const low = topMarginBand({ ...base, eyeLineFromBottomMm: [1, 3] }, 32, 13);
+    expect(low.band).toEqual([13, 13]);
+    expect(low.preferred).toBe(13);
+  });
+
   it('with no eye-line or crown rule of its own, keeps the eyes above half-way up where the room allows (ISO/IEC 19794-5: 50–70 %)', async () => {
     const lib = await SpecLibrary.load(specLibraryPath());
     const au = lib.get('au-passport-35x45');
