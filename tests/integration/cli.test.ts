@@ -236,7 +236,7 @@ await engine.dispose();`,
     expect([models.code, models.stdout, models.stderr]).toEqual([2, '', expect.stringMatching(/^INVALID_ARGUMENT: unknown option --jsn/)]);
   });
 
-  it('refuses before any work, exit 2, what the command line asks that cannot be: a type the batch mode does not write, two sizes, a bad CUTOUT_THREADS', async () => {
+  it('refuses before any work, exit 2, what the command line asks that cannot be: a type the batch mode does not write, two sizes, an --ext of none, a bad CUTOUT_THREADS', async () => {
     const dir = tempDir();
     const picture = evalFile('id_portraits', 'images', 'df_img1.jpg');
     // The batch's own modes: a sticker batch writes GIF, WebP, APNG or WebM (it exited 1, as an engine error).
@@ -245,6 +245,11 @@ await engine.dispose();`,
     // --size and --max-side both: it took --size and dropped --max-side unsaid.
     const twoSizes = await cutout(['sticker', evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif'), '-o', join(dir, 's.gif'), '--max-side', '100', '--size', 'small']);
     expect([twoSizes.code, twoSizes.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: --max-side and --size both set the size: give one of them']);
+    // --ext naming no extension took nothing, exited 0 and called the folder's .jpg files "not a picture type this mode takes".
+    for (const ext of ['', ',', ' . ']) {
+      const noExt = await cutout(['batch', dir, '-o', join(dir, 'out'), '--ext', ext]);
+      expect([noExt.code, noExt.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: --ext names no extension: give one or more, as --ext jpg,png, or leave it out for the types the mode takes']);
+    }
     // CUTOUT_THREADS as --threads is checked ("abc" reached ONNX Runtime as NaN; 0 passed unsaid).
     for (const value of ['abc', '0', '1.5']) {
       const threads = await cutout(['portrait', picture, '-o', join(dir, 'p.png')], { CUTOUT_THREADS: value });
@@ -601,6 +606,16 @@ await engine.dispose();`,
     expect(runs[0]).toContain('is kept as report-idphoto.csv (and .json)');
     expect(readFileSync(join(out, 'report-idphoto.csv'), 'utf8')).toContain('a_cn-1inch.jpg');
     expect(readdirSync(out).filter((f) => !f.startsWith('.') && !f.startsWith('report')).sort()).toEqual(['a_anime.png', 'a_cn-1inch.jpg', 'a_cn-1inch_sheet.jpg', 'a_cutout.png', 'b_cn-1inch-2.jpg', 'b_cn-1inch-2_sheet.jpg', 'b_cn-1inch_sheet.jpg']);
+    // A photo named as another input's sheet: c.jpg's sheet c_sheet.jpg overwrote the photo of input c_sheet.jpg.
+    const named = tempDir();
+    const namedOut = tempDir();
+    writeFileSync(join(named, 'c.jpg'), readFileSync(evalFile('id_portraits', 'images', 'df_img1.jpg')));
+    writeFileSync(join(named, 'c_sheet.jpg'), readFileSync(evalFile('id_portraits', 'images', 'df_img2.jpg')));
+    const byName = await cutout(['batch', named, '-o', namedOut, '--mode', 'idphoto', '--spec', 'cn-1inch', '--sheet', '6inch', '--name', '{name}', '--refine', 'off', '-q']);
+    expect(byName.code).toBe(0);
+    expect(readdirSync(namedOut).filter((f) => f.endsWith('.jpg')).sort()).toEqual(['c.jpg', 'c_sheet-2.jpg', 'c_sheet-2_sheet.jpg', 'c_sheet.jpg']);
+    expect((await sharp(join(namedOut, 'c_sheet-2.jpg')).metadata()).width).toBe(295);
+    expect((await sharp(join(namedOut, 'c_sheet.jpg')).metadata()).width).toBe(1800);
     const wrong = await cutout(['batch', input, '-o', tempDir(), '--mode', 'portrait', '--sheet', '6inch']);
     expect(wrong.stderr).toMatch(/^INVALID_ARGUMENT: --sheet goes with --mode idphoto/);
     // The output folder may not be the input folder (its scan would leave nothing to do).

@@ -154,6 +154,8 @@ export const batchCommand: CliCommand = {
     const jobs = intFlag(values.jobs, 'jobs', undefined, { min: 1, max: 64 }) ?? defaultJobCount();
     const env = envFromFlags(values);
     const extensions = values.ext?.split(',').map((e) => e.trim().replace(/^\./, '').toLowerCase()).filter(Boolean);
+    // `--ext ''` took nothing, exited 0 and said the folder's .jpg files were "not a picture type this mode takes".
+    if (extensions?.length === 0) throw new UsageError('--ext names no extension: give one or more, as --ext jpg,png, or leave it out for the types the mode takes');
 
     // A flag the mode does not use is refused, not taken unsaid (the sticker ran as without it).
     const unused = mode === 'sticker' ? (['bg', 'refine', 'quality'] as const).find((f) => values[f] !== undefined) : mode === 'idphoto' ? (values.model !== undefined ? 'model' : undefined) : undefined;

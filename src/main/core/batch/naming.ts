@@ -1,7 +1,7 @@
 // Output names of a batch: the naming template ({name}, {ext}, {mode}, {spec}, {bg}, {index}),
 // the mirrored sub-folder, and deterministic de-duplication (so a resumed run plans the same
 // paths). Pure; core (no electron).
-import { extname, join, resolve, sep } from 'node:path';
+import { dirname, extname, join, resolve, sep } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import { isInside } from './scan';
 import type { BatchFormat, BatchItem } from './types';
@@ -71,6 +71,8 @@ const INDEX_MARK = '\uE000';
  * {index} is the place in scan order; an input written before keeps its number, and a file added
  * later takes its place's number when no earlier output holds it, else the smallest one free (so
  * adding a file never renumbers, nor orphans, the outputs already written).
+ * `companionsOf` names the files written beside an output (an ID photo's print sheet, a_sheet.jpg
+ * beside a.jpg): no output nor companion takes another's name, nor a mirrored folder's.
  */
 export function planOutputPaths(
   items: readonly BatchItem[],
@@ -79,6 +81,7 @@ export function planOutputPaths(
   vars: { mode: string; spec?: string; bg?: string },
   outputExt: string,
   claims?: PlanClaims,
+  companionsOf?: (output: string) => string[],
 ): string[] {
   validateNameTemplate(template);
   const ext = `.${outputExt}`;
@@ -95,7 +98,16 @@ export function planOutputPaths(
     const name = base.split(INDEX_MARK).map(escape).join('(\\d+)');
     return new RegExp(`^${escape(folderOf(i) + sep)}${name}(?:-[1-9]\\d*)?${escape(ext)}$`, 'i');
   });
+  // Names taken: each planned output with the files written beside it (a.jpg's sheet a_sheet.jpg
+  // overwrote the photo of an input named a_sheet.jpg), and the folders the batch mirrors
+  // (IN/a_cutout.png/b.jpg made OUT/a_cutout.png a folder, and a.jpg's output failed, or b.jpg's).
   const used = new Set<string>();
+  const filesOf = (path: string): string[] => [path, ...(companionsOf?.(path) ?? [])];
+  const isFree = (path: string): boolean => filesOf(path).every((p) => !used.has(p.toLowerCase()));
+  const take = (path: string): void => filesOf(path).forEach((p) => used.add(p.toLowerCase()));
+  for (let i = 0; i < items.length; i++) {
+    for (let dir = folderOf(i); isInside(dir, outputDir) && !used.has(dir.toLowerCase()); dir = dirname(dir)) used.add(dir.toLowerCase());
+  }
   const plan: (string | undefined)[] = items.map(() => undefined);
   const numbers: (number | undefined)[] = items.map(() => undefined);
   // The digits the kept names were padded to: a name added keeps the folder's padding (09, not 9).
@@ -104,9 +116,9 @@ export function planOutputPaths(
     for (let i = 0; i < items.length; i++) {
       for (const p of claims.previousOutputsOf(items[i].input)) {
         const match = family[i].exec(p);
-        if (!match || used.has(p.toLowerCase())) continue;
+        if (!match || !isFree(p)) continue;
         plan[i] = p;
-        used.add(p.toLowerCase());
+        take(p);
         if (match[1] !== undefined) {
           numbers[i] = Number(match[1]);
           if (match[1].startsWith('0')) keptWidth = Math.max(keptWidth, match[1].length);
@@ -136,8 +148,8 @@ export function planOutputPaths(
   return plan.map((kept, i) => {
     if (kept) return insideOutput(kept, outputDir);
     let path = pathOf(i, 1);
-    for (let n = 2; used.has(path.toLowerCase()) || claims?.isForeign(path, items[i].input); n++) path = pathOf(i, n);
-    used.add(path.toLowerCase());
+    for (let n = 2; !isFree(path) || claims?.isForeign(path, items[i].input); n++) path = pathOf(i, n);
+    take(path);
     return insideOutput(path, outputDir);
   });
 }

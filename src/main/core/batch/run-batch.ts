@@ -224,7 +224,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
       previousOutputsOf: (input) => journalIndex.outputsOf(input),
       // The output, or a file written beside it (an ID photo's sheet), is there and not this input's.
       isForeign: (path, input) => journalIndex.ownerOf(path) !== input && [path, ...(mode.companionsOf?.(path, options) ?? [])].some((p) => existing.has(outputKey(p))),
-    });
+    }, mode.companionsOf && ((path) => mode.companionsOf!(path, options)));
     const isContinuing = options.resume === true || options.retryFailed === true;
     // What became of an input before: under these options; for --retry-failed, else its latest record
     // (a failed file is retried with the options it is retried with).

@@ -41,6 +41,17 @@ describe('batch naming', () => {
     });
     expect(plan).toEqual(['/out/a_cutout-4.png', '/out/a_cutout.png', '/out/A_cutout-2.png', '/out/b_cutout-2.png']);
   });
+  it("an output takes no name another's print sheet is written to, nor a mirrored folder's (a.jpg's sheet overwrote input a_sheet.jpg's photo)", () => {
+    const item = (name: string, relDir = '') => ({ input: `/in/${relDir ? `${relDir}/` : ''}${name}`, relDir, fileName: name, sizeBytes: 1, mtimeMs: 1 });
+    const sheetOf = (output: string) => [output.replace(/\.jpg$/, '_sheet.jpg')];
+    expect(planOutputPaths([item('a.jpg'), item('a_sheet.jpg')], '/out', '{name}', { mode: 'idphoto' }, 'jpg', undefined, sheetOf)).toEqual(['/out/a.jpg', '/out/a_sheet-2.jpg']);
+    // The other way round: a's photo moves, as its sheet would be the other's photo.
+    expect(planOutputPaths([item('a_sheet.jpg'), item('a.jpg')], '/out', '{name}', { mode: 'idphoto' }, 'jpg', undefined, sheetOf)).toEqual(['/out/a_sheet.jpg', '/out/a-2.jpg']);
+    // A folder IN/a_cutout.png/ mirrored as OUT/a_cutout.png/: a.jpg's output passes over its name.
+    expect(planOutputPaths([item('a.jpg'), item('b.jpg', 'a_cutout.png')], '/out', '{name}_cutout', { mode: 'portrait' }, 'png')).toEqual(['/out/a_cutout-2.png', '/out/a_cutout.png/b_cutout.png']);
+    expect(planOutputPaths([item('a.jpg'), item('b.jpg', 'x/A_cutout.png')], '/out', '{name}_cutout', { mode: 'portrait' }, 'png')[0]).toBe('/out/a_cutout.png');
+  });
+
   it('{index}: outputs written before keep their numbers; a file added later takes a free one', () => {
     const item = (name: string, relDir = '') => ({ input: `/in/${relDir ? `${relDir}/` : ''}${name}`, relDir, fileName: name, sizeBytes: 1, mtimeMs: 1 });
     const first = [item('b.jpg'), item('c.jpg'), item('d.jpg'), item('e.jpg', 's')];
