@@ -392,7 +392,10 @@ await engine.dispose();`,
     const notSticker = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'out3'), '--preset', 'line']);
     expect([notSticker.code, notSticker.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: --preset goes with --mode sticker']);
     const badFps = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'out4'), '--mode', 'sticker', '--fps', '0']);
-    expect([badFps.code, badFps.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: fps must be more than 0 and at most 60, got 0']);
+    expect([badFps.code, badFps.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: fps must be from 1 to 60, got 0']);
+    // 0.01 fps asked a 100-s WebP frame (INTERNAL, from sharp) and a 1000-s GIF one (its delay wrapped).
+    const slow = await cutout(['sticker', join(dir, 'in', 'girl.gif'), '-o', join(dir, 'slow.webp'), '--fps', '0.01']);
+    expect([slow.code, slow.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: fps must be from 1 to 60, got 0.01']);
     expect(existsSync(join(dir, 'out2'))).toBe(false);
     expect(existsSync(join(dir, 'out4'))).toBe(false);
     // GIF stickers asked for above 50 fps are made at 50, and said so before any work.

@@ -9,6 +9,7 @@ import { type FfmpegTools, resolveFfmpeg } from '../../src/main/core/video/ffmpe
 import { clipFrame, planFrames, streamFrames } from '../../src/main/core/video/extract-frames';
 import { cachedProbe, probeVideo } from '../../src/main/core/video/probe';
 import { isAnimatedWebp } from '../../src/main/core/video/webp-clip';
+import { encodeRgbaApng } from '../../src/main/core/sticker/apng';
 import { webpFrames } from '../../src/main/core/video/webp-frames';
 import { errorKindOf, isInputFault, type AppError } from '../../src/shared/errors';
 import { measureDrawingCadence } from '../../src/main/core/video/drawing-cadence';
@@ -404,6 +405,30 @@ describe('clips made the way phones, browsers and music players make them', () =
     }
   });
 
+  it("an APNG's length is its frames' delays: a long last frame is kept whole, through either probe (its scan played a third of a 1-s hold, and a start inside it was past the end)", async () => {
+    const dir = tempDir();
+    // Three opaque 32x32 greys of 100, 100 and 1000 ms (an APNG as this app writes one).
+    const greys = [40, 120, 200];
+    const frames = greys.map((g) => new Uint8Array(32 * 32 * 4).map((_, i) => (i % 4 === 3 ? 255 : g)));
+    const apng = join(dir, 'held.apng');
+    writeFileSync(apng, encodeRgbaApng({ width: 32, height: 32, frames, delaysMs: [100, 100, 1000] }));
+    for (const probe of [tools, ffmpegOnly]) {
+      const name = probe.ffprobe ? 'ffprobe' : 'ffmpeg';
+      const info = await probeVideo(apng, {}, probe);
+      expect(info.durationS, name).toBeCloseTo(1.2, 2);
+      expect(info.frameCount, name).toBe(3);
+      // At 10 fps: one frame each of the first two, ten of the held one.
+      const seen: number[] = [];
+      for await (const f of streamFrames(apng, info, { fps: 10 }, {}, probe)) seen.push(f.data[0]);
+      expect(seen.length, name).toBe(12);
+      expect(seen.filter((g) => Math.abs(g - 200) <= 2).length, name).toBe(10);
+      // A part starting inside the hold gives its frames.
+      let inHold = 0;
+      for await (const f of streamFrames(apng, info, { fps: 10, startS: 0.7 }, {}, probe)) inHold += Math.abs(f.data[0] - 200) <= 2 ? 1 : 0;
+      expect(inHold, name).toBe(5);
+    }
+  });
+
   it('a WebM with an alpha layer (a sticker made by this app, a browser\'s transparent recording) is read with its alpha, through either probe', async () => {
     const dir = tempDir();
     // The left 40 % transparent, as libvpx-vp9 writes a yuva420p clip (ffmpeg's own vp9 decoder drops that layer).
@@ -422,6 +447,17 @@ describe('clips made the way phones, browsers and music players make them', () =
     const one = make(tempDir(), 'one.mp4', ['-i', mp4, '-frames:v', '1', '-vf', 'scale=96:96', '-c:v', 'libx264', '-pix_fmt', 'yuv420p']);
     // 1/30 s is 0.4 of a frame at 12 fps: the fps filter rounded it to none ("probably cut short").
     expect(await frameCount(one, 12)).toBe(1);
+  });
+
+  it('a part of a video starting inside its last frame gives that frame, through either probe (a healthy clip read as "cut short")', async () => {
+    // The first 2 s of a 24-fps clip: the last frame starts at 1.958 s.
+    const clip = make(tempDir(), 'two.mp4', ['-i', evalFile('anime_clips', 'clips', 'w2xgui_video2_original_360p.mp4'), '-t', '2', '-an', '-vf', 'scale=160:90', '-c:v', 'libx264', '-pix_fmt', 'yuv420p']);
+    for (const probe of [tools, ffmpegOnly]) {
+      const info = await probeVideo(clip, {}, probe);
+      let n = 0;
+      for await (const f of streamFrames(clip, info, { fps: 12, startS: 1.96 }, {}, probe)) n += f.width > 0 ? 1 : 0;
+      expect(n, probe.ffprobe ? 'ffprobe' : 'ffmpeg').toBe(1);
+    }
   });
 
   it('a slow-motion clip above 60 fps shows a frame (the workspace and the preview)', async () => {

@@ -85,7 +85,7 @@ export const stickerCommand: CliCommand = {
   T: seconds (62.5) or a time as a player shows it (1:02.5, 0:01:02).
   The format is OUT's extension (.gif .webp .png/.apng .webm). --format or --preset names it too: an OUT
   without an extension gets its extension, one with another extension is refused.
-  --fps: frames a second, up to 60 (a GIF plays 50 at most: it is made at 50). Default 12, or the clip's
+  --fps: frames a second, 1 to 60 (a GIF plays 50 at most: it is made at 50). Default 12, or the clip's
   rate if lower; a clip that holds its drawings (on twos, threes) fewer than 12 a second is made as drawn:
   each drawing one frame, held as long as the clip holds it (threes in a 30-fps file: 133, 133, 133 and
   100 ms), not unevenly at a steady rate. --fps sets a steady rate.

@@ -261,7 +261,9 @@ export function validateStickerOptions(options: StickerOptions): void {
   if (options.padding !== undefined && !(options.padding >= 0 && options.padding <= 1)) throw new AppError('INVALID_ARGUMENT', `padding must be 0..1 of the subject's long side, got ${options.padding}`);
   if (options.maxColors !== undefined && !(options.maxColors >= 2 && options.maxColors <= 256)) throw new AppError('INVALID_ARGUMENT', `colors must be 2..256, got ${options.maxColors}`);
   if (options.dither !== undefined && !(DITHER_MODES as readonly string[]).includes(options.dither)) throw new AppError('INVALID_ARGUMENT', `dither must be ${DITHER_MODES.join(' or ')}, got ${String(options.dither)}`);
-  if (options.fps !== undefined && !(options.fps > 0 && options.fps <= 60)) throw new AppError('INVALID_ARGUMENT', `fps must be more than 0 and at most 60, got ${options.fps}`);
+  // At least 1: 0.01 fps asked a WebP frame of 100 s (an INTERNAL error from sharp) and a GIF one of
+  // 1000 s (its 16-bit delay wrapped to 345 s); 0.2 made a 2-s clip a 5-s sticker.
+  if (options.fps !== undefined && !(options.fps >= 1 && options.fps <= 60)) throw new AppError('INVALID_ARGUMENT', `fps must be from 1 to 60, got ${options.fps}`);
   if (options.startS !== undefined && !(options.startS >= 0)) throw new AppError('INVALID_ARGUMENT', `start must be >= 0 s, got ${options.startS}`);
   if (options.durationS !== undefined && !(options.durationS > 0)) throw new AppError('INVALID_ARGUMENT', `duration must be > 0 s, got ${options.durationS}`);
   if (options.asDrawn !== undefined && typeof options.asDrawn !== 'boolean') throw new AppError('INVALID_ARGUMENT', `asDrawn must be true or false, got ${String(options.asDrawn)}`);

@@ -92,10 +92,15 @@ const HELD_FRAME_CONTAINERS: ReadonlySet<string> = new Set(['gif', 'apng', 'webp
 
 /** Computes frame size (long side <= maxSidePx, never upscaled) and count for a trim. */
 export function planFrames(info: VideoInfo, options: FrameStreamOptions = {}): FramePlan {
-  const startS = Math.max(0, options.startS ?? 0);
+  let startS = Math.max(0, options.startS ?? 0);
   if (info.durationS > 0 && startS >= info.durationS) {
     throw new AppError('INVALID_ARGUMENT', `--start ${startS}s is past the end of the clip (${info.durationS.toFixed(2)}s)`, { detail: { startS, durationS: info.durationS } });
   }
+  // A video's start inside its last frame starts on that frame: the input seek drops the frame held
+  // across the start, and after the last one there is none (a healthy 2-s clip, --start 1.96, read
+  // as "cut short"). The seek is written in whole milliseconds, so the frame's start is rounded down.
+  const lastFrameS = info.fps > 0 && info.durationS > 0 ? Math.floor((info.durationS - 1 / info.fps) * 1000) / 1000 : -1;
+  if (!HELD_FRAME_CONTAINERS.has(info.container) && lastFrameS >= 0 && startS > lastFrameS) startS = lastFrameS;
   const remaining = info.durationS > 0 ? info.durationS - startS : Infinity;
   const durationS = Math.min(options.durationS ?? remaining, remaining);
   if (!(durationS > 0) || !Number.isFinite(durationS)) throw new AppError('INVALID_ARGUMENT', `The trim length must be positive (got ${options.durationS})`);

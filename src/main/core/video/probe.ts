@@ -288,6 +288,40 @@ async function gifFrameRate(path: string): Promise<number> {
 }
 
 /**
+ * An APNG's frame delays (ms) from its fcTL chunks (delay_num / delay_den seconds, a den of 0 being
+ * 100), the chunks' data skipped; null where the file cannot be read to its end or holds none. Its
+ * length is their sum: ffprobe states none, and the scan of its frames (the last one's start plus
+ * one frame) dropped most of a long last frame (a 2-s hold played 333 ms, and a start inside it
+ * was "past the end").
+ */
+export async function apngDelaysMs(path: string): Promise<number[] | null> {
+  const handle = await open(path, 'r').catch(() => null);
+  if (!handle) return null;
+  try {
+    const { size } = await handle.stat();
+    const head = Buffer.alloc(34);
+    const delays: number[] = [];
+    // PNG signature (8 bytes), then chunks: big-endian length, type, data, CRC.
+    for (let at = 8; at + 8 <= size; ) {
+      const { bytesRead } = await handle.read(head, 0, 34, at);
+      if (bytesRead < 8) return null;
+      const length = head.readUInt32BE(0);
+      const type = head.toString('latin1', 4, 8);
+      if (type === 'fcTL') {
+        if (length < 26 || bytesRead < 34) return null;
+        const [num, den] = [head.readUInt16BE(28), head.readUInt16BE(30)];
+        delays.push((num * 1000) / (den || 100));
+      }
+      if (type === 'IEND') break;
+      at += 12 + length;
+    }
+    return delays.length > 0 ? delays : null;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
  * probeVideo remembered for the last `limit` files, each while it stays as it was: the same inode,
  * size, modification and change times (a copy that keeps the old modification time, `cp -p`, still
  * changes the change time). The Stickers workspace asks for a frame of its clip at every move of a
@@ -377,6 +411,15 @@ export async function probeVideo(path: string, ctx: RunContext = {}, tools: Ffmp
   if (info.container === 'gif') {
     if (await isGifCutShort(path, size)) info.isCutShort = true;
     info.fps = (await gifFrameRate(path)) || info.fps;
+  }
+  if (info.container === 'apng') {
+    const delays = await apngDelaysMs(path);
+    if (delays) {
+      const played = delays.map(playedDelayMs);
+      info.durationS = played.reduce((a, b) => a + b, 0) / 1000;
+      info.frameCount = delays.length;
+      info.fps = frameRateOfDelays(played) || info.fps;
+    }
   }
   if (info.alphaDecoder && !(await hasDecoder(tools.ffmpeg, info.alphaDecoder, ctx.signal).catch(() => false))) delete info.alphaDecoder;
   if (!(info.durationS > 0)) {
