@@ -405,7 +405,7 @@ describe('clips made the way phones, browsers and music players make them', () =
     }
   });
 
-  it("an APNG's length is its frames' delays: a long last frame is kept whole, through either probe (its scan played a third of a 1-s hold, and a start inside it was past the end)", async () => {
+  it("an APNG's length is its frames' delays: a long last frame is kept whole, through either probe (its scan read 100, 100 and 1000-ms frames as 0.3 s, and a start inside the last one was past the end)", async () => {
     const dir = tempDir();
     // Three opaque 32x32 greys of 100, 100 and 1000 ms (an APNG as this app writes one).
     const greys = [40, 120, 200];

@@ -291,8 +291,8 @@ async function gifFrameRate(path: string): Promise<number> {
  * An APNG's frame delays (ms) from its fcTL chunks (delay_num / delay_den seconds, a den of 0 being
  * 100), the chunks' data skipped; null where the file cannot be read to its end or holds none. Its
  * length is their sum: ffprobe states none, and the scan of its frames (the last one's start plus
- * one frame) dropped most of a long last frame (a 2-s hold played 333 ms, and a start inside it
- * was "past the end").
+ * one frame) dropped most of a long last frame (frames of 100, 100 and 1000 ms read as 0.3 s, and a
+ * start inside the last one was "past the end").
  */
 export async function apngDelaysMs(path: string): Promise<number[] | null> {
   const handle = await open(path, 'r').catch(() => null);
