@@ -296,9 +296,12 @@ await engine.dispose();`,
 
     // A model name no model has, or a face model, is a bad argument naming the models that cut out.
     for (const [command, model] of [['portrait', 'nope'], ['anime', 'yunet']]) {
-      const bad = await cutout([command, evalFile('id_portraits', 'images', 'hv_test1.jpg'), '-o', join(dir, 'm.png'), '--model', model]);
-      // Found by the model store, not by the command line's own checks: 1, as with several inputs.
-      expect(bad.code).toBe(1);
+      // Two inputs into a folder not made yet: said once, exit 2, before the folder is made (it failed
+      // each input, exit 1, the folder made).
+      const bad = await cutout([command, evalFile('id_portraits', 'images', 'hv_test1.jpg'), evalFile('id_portraits', 'images', 'hv_test2.jpg'), '-o', join(dir, 'models-out'), '--model', model]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+      expect(existsSync(join(dir, 'models-out'))).toBe(false);
       expect(bad.stderr).toMatch(/^INVALID_ARGUMENT: (Unknown model "nope"\. The models that cut out are|Model yunet is a face-detect model; pick one that cuts out:) .*mediapipe-selfie/);
       expect(bad.stderr).not.toMatch(/pfld-98/);
     }
@@ -925,5 +928,11 @@ await engine.dispose();`,
     const r = await cutout(['portrait', picture, '-o', join(dir, 'plain_cutout.png'), '--provider', 'cpu']);
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n')[1]).toBe('  check it: nothing was found to cut out: the cut-out is empty (no person found); try `cutout anime`, or paint Keep over the subject in the app (or pass --trimap)');
+    // With a trimap given, its hint is to touch that one up ("pass --trimap" was said to one who had).
+    const trimap = join(dir, 'all-background.png');
+    await sharp({ create: { width: 400, height: 300, channels: 3, background: '#000000' } }).png().toFile(trimap);
+    const t = await cutout(['portrait', picture, '-o', join(dir, 'plain_trimap.png'), '--trimap', trimap]);
+    expect(t.code).toBe(0);
+    expect(t.stdout.trim().split('\n')[1]).toBe(`  check it: nothing was found to cut out: the cut-out is empty (no person found); try \`cutout anime\`, or paint Keep over the subject in the app (or touch up ${trimap})`);
   }, 60_000);
 });

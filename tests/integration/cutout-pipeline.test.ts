@@ -76,6 +76,14 @@ describe('portrait cut-out', () => {
     expect((await cutoutToFile(strip, join(dir, 'strip.png'), options, env)).width).toBe(16400);
     const smaller = await cutoutToFile(strip, join(dir, 'small.webp'), { ...options, maxSidePx: 8000 }, env);
     expect((await sharp(smaller.output).metadata()).width).toBe(8000);
+    // Past a JPEG's 65535 px as well (it failed "INTERNAL: Processed image is too large for the JPEG format"): PNG alone is offered.
+    const longer = join(dir, 'longer.png');
+    await sharp({ create: { width: 65600, height: 8, channels: 3, background: '#808080' } }).png().toFile(longer);
+    progress.length = 0;
+    for (const [out, text] of [['longer.jpg', 'A JPEG is at most 65535 px a side, and this picture is 65600x8: save it as PNG'], ['longer.webp', 'A WebP is at most 16383 px a side, and this picture is 65600x8: save it as PNG']]) {
+      await expect(cutoutToFile(longer, join(dir, out), options, env, { onProgress: (e) => progress.push(e.stage) })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: text });
+    }
+    expect(progress).not.toContain('segment');
   });
 
   it('refuses options a page or an API client sends that it cannot make, before any work (a GIF failed as a write error after it, unknown edges were taken unsaid)', async () => {

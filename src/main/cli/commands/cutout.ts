@@ -8,7 +8,7 @@ import type { Background, Subject } from '../../../shared/jobs';
 import { parseBackground } from '../../core/image/composite';
 import { formatFromPath } from '../../core/image/encode';
 import { assertSeparateOutputs } from '../../core/io/atomic-write';
-import { animatedInputText, checkMaskOptions, cutoutToFile, downscaledInputText, isAnimationClip } from '../../core/pipelines/cutout';
+import { animatedInputText, checkMaskOptions, cutoutToFile, downscaledInputText, isAnimationClip, resolveNamedMaskModel } from '../../core/pipelines/cutout';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, noteProviderFallback, planOutputs, progressText, qualityFlag, terminalStatus, refineFlag, UsageError } from '../command';
 
@@ -101,6 +101,11 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
       const format = asked ?? (background.kind === 'transparent' ? 'png' : undefined);
       const quality = qualityFlag(values.quality);
       const env = envFromFlags(values);
+      // A model no one has is a wrong command line, said once before any folder is made (it failed
+      // each input, exit 1, after making the output folder); one not installed is said once too.
+      if (values.model !== undefined) await resolveNamedMaskModel(env, values.model).catch((error: unknown) => {
+        throw asUsage(error);
+      });
       // Into a folder, named as a batch of the same mode names them (a_cutout.png, a_anime.png): one
       // input too, whose photo.png beside photo.jpg was written over (and a PNG input refused).
       const planned = await planOutputs(positionals, values.out, format === 'jpeg' ? 'jpg' : (format ?? 'png'), mask ? '_mask' : subject === 'anime' ? '_anime' : '_cutout');
@@ -145,7 +150,8 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
           if (r.downscaled) io.err(`note: ${positionals[i]} is ${downscaledInputText(r.downscaled)}`);
           if (r.review.needsReview) {
             toReview++;
-            io.out(`  check it: ${reviewText(r.review.unsureShare, 'cut-out', r.review.isEmpty ? subject : undefined)}`);
+            // With a trimap given, the hint is to touch that one up ("pass --trimap" was said to one who had).
+            io.out(`  check it: ${reviewText(r.review.unsureShare, 'cut-out', r.review.isEmpty ? subject : undefined, values.trimap ? `touch up ${values.trimap}` : undefined)}`);
           }
         } catch (e) {
           // Ctrl+C stops the run (exit 130), not only this file: the files after it never start.

@@ -47,13 +47,21 @@ export const DEFAULT_DPI = 72;
 /** The longest side a WebP holds (its format's limit: 14 bits). */
 export const WEBP_MAX_SIDE = 16383;
 
+/** The longest side a JPEG holds (its format's limit: 16 bits). */
+export const JPEG_MAX_SIDE = 65535;
+
 /**
  * INVALID_ARGUMENT when a picture of this size cannot be written in `format`: a WebP is at most
- * 16383 px a side (a phone's panorama is wider), where libwebp's refusal read as an internal error.
+ * 16383 px a side (a phone's panorama is wider), a JPEG 65535, where the encoder's refusal read as
+ * an internal error after the work.
  */
 export function checkEncodable(format: 'png' | 'jpeg' | 'webp', width: number, height: number): void {
-  if (format === 'webp' && Math.max(width, height) > WEBP_MAX_SIDE) {
-    throw new AppError('INVALID_ARGUMENT', `A WebP is at most ${WEBP_MAX_SIDE} px a side, and this picture is ${width}x${height}: save it as PNG (or JPEG)`, { detail: { width, height, format } });
+  const side = Math.max(width, height);
+  if (format === 'webp' && side > WEBP_MAX_SIDE) {
+    throw new AppError('INVALID_ARGUMENT', `A WebP is at most ${WEBP_MAX_SIDE} px a side, and this picture is ${width}x${height}: save it as PNG${side <= JPEG_MAX_SIDE ? ' (or JPEG)' : ''}`, { detail: { width, height, format } });
+  }
+  if (format === 'jpeg' && side > JPEG_MAX_SIDE) {
+    throw new AppError('INVALID_ARGUMENT', `A JPEG is at most ${JPEG_MAX_SIDE} px a side, and this picture is ${width}x${height}: save it as PNG`, { detail: { width, height, format } });
   }
 }
 
