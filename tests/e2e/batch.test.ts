@@ -528,6 +528,9 @@ describe('Batch workspace in Chromium', () => {
     const tab = await app.session.browser.context.newPage();
     await tab.goto(new URL(app.session.served.url).origin + '/');
     await tab.locator('[data-testid=status-text]', { hasText: /^Ready$/ }).waitFor({ timeout: 20_000 });
+    // A background picked after the other tab opened: that tab shows the run's, not its own (an ID
+    // photo batch taken up showed the tab's own size, background and sheet beside the run's files).
+    await app.page.click('[data-workspace-slot=batch] [data-bg=white]');
     await app.page.click('[data-testid=batch-start]');
     await app.page.locator('[data-testid=batch-item][data-status=done]').first().waitFor({ timeout: 90_000 });
     await app.page.click('[data-testid=batch-pause]');
@@ -542,6 +545,7 @@ describe('Batch workspace in Chromium', () => {
     await tab.locator('[data-testid=batch-paused]', { hasText: /^Paused$/ }).waitFor({ timeout: 20_000 });
     await expect.poll(() => rowsIn(tab)).toEqual(before);
     expect(await tab.locator('[data-testid=batch-start]').count()).toBe(0);
+    expect(await tab.getAttribute('[data-workspace-slot=batch] [data-bg=white]', 'aria-checked')).toBe('true');
     await tab.close();
 
     // The page goes (a reload, a crash of the tab): the engine runs the batch on, paused. The page
@@ -556,6 +560,7 @@ describe('Batch workspace in Chromium', () => {
     expect(await app.page.textContent('[data-testid=status-batch]')).toBe(`${before.length}/20 · Paused`);
     expect(await app.page.locator('[data-testid=batch-start]').count()).toBe(0);
     expect(await app.page.inputValue('[data-testid=batch-refine]')).toBe('fast');
+    expect(await app.page.getAttribute('[data-workspace-slot=batch] [data-bg=white]', 'aria-checked')).toBe('true');
     await app.page.screenshot({ path: join(SCREENS, 'batch-taken-up.png') });
     await app.page.click('[data-testid=batch-resume]');
     await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 120_000 }).toBe('20 done, 0 skipped, 0 failed of 20');

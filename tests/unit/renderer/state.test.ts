@@ -5,7 +5,7 @@ import { normalizeHex } from '../../../src/shared/color';
 import type { JobStage } from '../../../src/shared/jobs';
 import { flattenPixel, pastePlane, unionBox } from '../../../src/renderer/src/lib/canvas/pixels';
 import { describeError } from '../../../src/renderer/src/lib/error-text';
-import { BATCH_FORMATS, DEFAULT_BATCH_CHOICES, readBatchChoices, startFormat } from '../../../src/renderer/src/lib/batch-choices';
+import { BATCH_FORMATS, DEFAULT_BATCH_CHOICES, readBatchChoices, runChoices, startFormat } from '../../../src/renderer/src/lib/batch-choices';
 import { BATCH_NAME_DEFAULTS } from '../../../src/shared/jobs';
 import { DEFAULT_ID_PHOTO_CHOICES, ID_SPECS, readIdPhotoChoices, searchSpecs, specName, specsForLocale } from '../../../src/renderer/src/lib/id-specs';
 import { checkTip, failedCheckText, isInformation, noBandText, notCheckedText } from '../../../src/renderer/src/lib/idphoto-tips';
@@ -306,6 +306,18 @@ describe('describeError', () => {
 });
 
 describe('the Batch workspace\'s kept choices', () => {
+  it("a run's options give back the choices beside its files (a tab that took an ID photo batch up showed its own size, background and sheet)", () => {
+    const specs = [{ id: 'cn-1inch' }, { id: 'us-2x2' }, { id: 'cn-social-security', fileSizeKb: [14, 20] as const }];
+    const id = runChoices({ mode: 'idphoto', idSpec: { id: 'us-2x2', fileSizeKb: [50, 240] }, background: { kind: 'color', hex: '#ffffff' }, idSheet: { paper: 'a4', dpi: 600 }, idBrightness: 'auto' }, specs);
+    expect(id).toEqual({ specId: 'us-2x2', idBackground: '#FFFFFF', paper: 'a4', dpi: 600, idAutoBrightness: true, kb: { min: 50, max: 240 } });
+    // No sheet, the spec's own band, a size no longer offered: no sheet, no band asked, the size left as it is.
+    expect(runChoices({ mode: 'idphoto', idSpec: { id: 'cn-social-security', fileSizeKb: [14, 20] }, background: { kind: 'color', hex: '#438EDB' } }, specs)).toEqual({ specId: 'cn-social-security', idBackground: '#438EDB', paper: '', idAutoBrightness: false, kb: { min: null, max: null } });
+    expect(runChoices({ mode: 'idphoto', idSpec: { id: 'gone' } }, specs).specId).toBeUndefined();
+    expect(runChoices({ mode: 'sticker', sticker: { preset: 'line', matte: '#1e1e1e', dither: 'ordered', maxColors: 64 } }, specs)).toEqual({ stickerPreset: 'line', stickerMatte: '#1E1E1E', stickerDither: true, stickerColors: 64 });
+    expect(runChoices({ mode: 'sticker' }, specs)).toEqual({ stickerPreset: 'none', stickerMatte: DEFAULT_BATCH_CHOICES.stickerMatte, stickerDither: false, stickerColors: 0 });
+    expect(runChoices({ mode: 'portrait' }, specs)).toEqual({});
+  });
+
   it('come back as far as they are still offered; a damaged entry gives the defaults', () => {
     const ids = ID_SPECS.map((s) => s.id);
     const kept = { mode: 'idphoto', specId: 'us-2x2', idBackground: '#ffffff', paper: 'a5', dpi: 600, idAutoBrightness: true, cutoutMask: true, format: 'png', nameTemplate: '{name}_{bg}', isRecursive: false, shouldResume: false, stickerPreset: 'line', stickerMatte: '#1e1e1e', stickerDither: true, stickerColors: 32 };

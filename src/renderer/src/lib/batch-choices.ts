@@ -78,3 +78,41 @@ export function readBatchChoices(raw: string | null, specIds: readonly string[],
     stickerColors: (STICKER_COLOUR_COUNTS as readonly unknown[]).includes(saved.stickerColors) ? (saved.stickerColors as number) : d.stickerColors,
   };
 }
+
+/** What a run's options say of the choices beside its list, and its file size band (null: the spec's own). */
+export type RunChoices = Partial<Pick<BatchChoices, 'specId' | 'idBackground' | 'paper' | 'dpi' | 'idAutoBrightness' | 'stickerPreset' | 'stickerMatte' | 'stickerDither' | 'stickerColors'>> & {
+  kb?: { min: number | null; max: number | null };
+};
+
+/**
+ * The choices of a batch run another page started (or this page before a reload), from its
+ * options, as the workspace shows them: a tab that took an ID photo batch up showed its own size,
+ * background and sheet beside the run's files (and Start again, or its saved choices, used them).
+ * Only the fields of the run's mode; `specs` are the sizes offered, with their own bands.
+ */
+export function runChoices(options: BatchJobOptions, specs: readonly { id: string; fileSizeKb?: readonly [number, number] }[]): RunChoices {
+  if (options.mode === 'idphoto') {
+    const spec = specs.find((s) => s.id === options.idSpec?.id);
+    const band = options.idSpec?.fileSizeKb as readonly [number, number] | undefined;
+    const ownBand = spec?.fileSizeKb;
+    const sheet = options.idSheet;
+    return {
+      ...(spec ? { specId: spec.id } : {}),
+      idBackground: options.background?.kind === 'color' ? options.background.hex.toUpperCase() : null,
+      paper: sheet && isSheetPaper(sheet.paper) ? sheet.paper : '',
+      ...(sheet && isSheetDpi(sheet.dpi) ? { dpi: sheet.dpi } : {}),
+      idAutoBrightness: options.idBrightness === 'auto',
+      kb: band && !(ownBand && band[0] === ownBand[0] && band[1] === ownBand[1]) ? { min: band[0], max: band[1] } : { min: null, max: null },
+    };
+  }
+  if (options.mode === 'sticker') {
+    const s = options.sticker ?? {};
+    return {
+      stickerPreset: s.preset && (STICKER_PRESET_CHOICES as readonly string[]).includes(s.preset) ? (s.preset as StickerPresetChoice) : 'none',
+      stickerMatte: s.matte ? s.matte.toUpperCase() : DEFAULT_BATCH_CHOICES.stickerMatte,
+      stickerDither: s.dither === 'ordered',
+      stickerColors: (STICKER_COLOUR_COUNTS as readonly unknown[]).includes(s.maxColors) ? (s.maxColors as number) : 0,
+    };
+  }
+  return {};
+}
