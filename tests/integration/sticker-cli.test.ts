@@ -142,6 +142,10 @@ describe('cutout sticker (CLI)', () => {
     o = io();
     expect(await runCli(['sticker', clip, '-o', join(dir, 'end.gif'), '--start', '10', '--duration', '8', '--max-side', '64'], o)).toBe(0);
     expect(o.errors).toContain('note: the clip ends 4.00 s after the start asked, so the sticker is that long');
+    // A start past the clip's end is a wrong command line, exit 2 as a value out of range (it exited 1).
+    o = io();
+    expect(await runCli(['sticker', clip, '-o', join(dir, 'past.gif'), '--start', '15'], o)).toBe(2);
+    expect(o.errors.at(-1)).toBe('INVALID_ARGUMENT: --start 15s is past the end of the clip (14.00s)');
     // Within the clip and the preset nothing is said.
     o = io();
     expect(await runCli(['sticker', clip, '-o', join(dir, 'ok.gif'), '--preset', 'wechat', '--start', '1', '--duration', '3'], o)).toBe(0);
@@ -168,7 +172,7 @@ describe('cutout sticker (CLI)', () => {
     expect(o.lines).toHaveLength(1);
   });
 
-  it('--strokes: a Remove stroke over the whole frame leaves no subject (NO_SUBJECT, nothing written); a bad strokes file exits 2 (not JSON, or not strokes), a missing one 1', async () => {
+  it('--strokes: a Remove stroke over the whole frame leaves no subject (NO_SUBJECT, nothing written); a bad strokes file exits 2 (not JSON, not strokes, a folder), a missing one 1', async () => {
     const dir = tempDir();
     const clip = evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif');
     const strokes = join(dir, 'strokes.json');
@@ -180,6 +184,9 @@ describe('cutout sticker (CLI)', () => {
     o = io();
     expect(await runCli(['sticker', clip, '-o', join(dir, 'x.gif'), '--strokes', join(dir, 'missing.json')], o)).toBe(1);
     expect(o.errors.at(-1)).toMatch(/^INPUT_NOT_FOUND: /);
+    o = io();
+    expect(await runCli(['sticker', clip, '-o', join(dir, 'x.gif'), '--strokes', dir], o)).toBe(2);
+    expect(o.errors.at(-1)).toBe(`INVALID_ARGUMENT: Cannot read the strokes file ${dir}`);
     writeFileSync(strokes, '[{"mode":');
     o = io();
     expect(await runCli(['sticker', clip, '-o', join(dir, 'x.gif'), '--strokes', strokes], o)).toBe(2);

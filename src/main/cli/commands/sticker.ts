@@ -12,7 +12,7 @@ import { cutShortFileText, decodeErrorsText, drawingRateText, emptyEndsText, gif
 import { findPlatformPreset, KB, STICKER_FORMATS, stickerExtension, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
 import { BACKGROUND_PRESETS } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { checkedAsUsage, choiceFlag, type CliCommand, intFlag, noteProviderFallback, numberFlag, planOutputs, progressText, secondsFlag, stageWords, terminalStatus, UsageError } from '../command';
+import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, intFlag, noteProviderFallback, numberFlag, planOutputs, progressText, secondsFlag, stageWords, terminalStatus, UsageError } from '../command';
 import { parseUserJson } from '../../core/io/user-json';
 
 /** The colour names --matte and --outline-color take, as the help says them. */
@@ -149,7 +149,10 @@ export const stickerCommand: CliCommand = {
       plays: intFlag(values.plays, 'plays'),
       maxColors: intFlag(values.colors, 'colors'),
       dither: ditherFlag(values.dither),
-      strokes: await readStrokes(values.strokes),
+      // A folder named as the file is a wrong command line too (exit 2, as a file not JSON is; it exited 1).
+      strokes: await readStrokes(values.strokes).catch((error: unknown) => {
+        throw asUsage(error);
+      }),
     };
     // A value out of range (--duration=-2, --preset myspace) is a wrong command line: exit 2, as a bad flag is.
     checkedAsUsage(() => validateStickerOptions(options));
@@ -177,7 +180,12 @@ export const stickerCommand: CliCommand = {
         io.err(`${stageWords(e.stage)}…`);
       }
     };
-    const r = await makeSticker(positionals[0], values.out, options, env, { signal: io.signal, onProgress: progress }).finally(() => status.clear());
+    // What the clip says of the flags (--start past its end) is a wrong command line, exit 2, as a value out of range is (it exited 1).
+    const r = await makeSticker(positionals[0], values.out, options, env, { signal: io.signal, onProgress: progress })
+      .catch((error: unknown) => {
+        throw asUsage(error);
+      })
+      .finally(() => status.clear());
     const fpsCap = gifFpsCapText(options, r.format);
     if (fpsCap) io.err(`note: ${fpsCap}`);
     if (r.drawing) io.err(`note: ${drawingRateText(r.drawing, r.drawingsLeftOut, '--fps sets a steady rate')}`);
