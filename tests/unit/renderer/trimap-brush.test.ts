@@ -93,6 +93,28 @@ describe('TrimapBrushState', () => {
     expect(brush.canRedo).toBe(false);
   });
 
+  it('does not undo or redo while a stroke is drawn (Ctrl+Z with the button held lost the open stroke\'s first part until a redo)', () => {
+    const brush = new TrimapBrushState();
+    brush.reset(W, H);
+    brush.setTool('background');
+    brush.setSize(6);
+    brush.setHardness(1);
+    brush.begin(5, 5);
+    brush.end();
+    brush.begin(20, 20);
+    brush.extend(30, 20);
+    expect(brush.undo()).toBeNull();
+    expect(brush.redo()).toBeNull();
+    // Both strokes are as painted: the first kept, the open one's first part too.
+    expect([at(brush.layer, 5, 5), at(brush.layer, 20, 20)]).toEqual([EDIT_BG, EDIT_BG]);
+    brush.extend(40, 20);
+    brush.end();
+    expect(brush.strokes).toHaveLength(2);
+    // Once lifted, undo takes the whole stroke away.
+    brush.undo();
+    expect([at(brush.layer, 5, 5), at(brush.layer, 20, 20)]).toEqual([EDIT_BG, EDIT_AUTO]);
+  });
+
   it('clamps size and hardness and does nothing without a tool', () => {
     const brush = new TrimapBrushState();
     brush.reset(W, H);

@@ -114,8 +114,12 @@ export class TrimapBrushState {
     return this.boxOf(stroke);
   }
 
+  /**
+   * Undoes the last stroke; not while one is being drawn (Ctrl+Z with the button held replayed the
+   * layer without the open stroke's first part, which came back whole at the next redo).
+   */
   undo(): PixelBox | null {
-    if (this.strokes.length === 0) return null;
+    if (this.strokes.length === 0 || this.isStroking) return null;
     const last = this.strokes[this.strokes.length - 1];
     this.strokes = this.strokes.slice(0, -1);
     this.redoStack = [...this.redoStack, last];
@@ -124,7 +128,7 @@ export class TrimapBrushState {
   }
 
   redo(): PixelBox | null {
-    if (this.redoStack.length === 0) return null;
+    if (this.redoStack.length === 0 || this.isStroking) return null;
     const next = this.redoStack[this.redoStack.length - 1];
     this.redoStack = this.redoStack.slice(0, -1);
     this.strokes = [...this.strokes, next];
