@@ -44,6 +44,10 @@ describe('clampTrim', () => {
     // A clip shorter than the shortest trim is taken whole: End is its end, not 0.2 s.
     expect(clampTrim(0, 3, 0.1)).toEqual({ startS: 0, durationS: 0.1 });
     expect(clampTrim(0.5, 0.01, 0.1)).toEqual({ startS: 0, durationS: 0.1 });
+    // Rounded to 0.01 s, the end never passes the clip's (a 7.548-s clip's End read 7.55, a 1.515-s one's 1.52).
+    expect(clampTrim(4, 10, 7.548)).toEqual({ startS: 4, durationS: 3.54 });
+    expect(clampTrim(0, 3, 1.515)).toEqual({ startS: 0, durationS: 1.51 });
+    expect(clampTrim(0, 3, 7.5)).toEqual({ startS: 0, durationS: 3 });
   });
 });
 
@@ -286,12 +290,17 @@ describe('StickerState', () => {
     await s.open('/clips/a.mp4');
     const making = s.export();
     await new Promise((resolve) => setTimeout(resolve, 0));
+    expect([s.isMakingOther, s.jobClipPath]).toEqual([false, '/clips/a.mp4']);
     await s.open('/clips/b.mp4');
+    // b is shown, and which clip is being made is known (b's pane read "Making the sticker…").
+    expect([s.isMakingOther, s.jobClipPath]).toEqual([true, '/clips/a.mp4']);
     finish({ jobId: 'job-1', outcome: 'done', elapsedMs: 900, result: { output: '/out/a_sticker.gif', width: 320, height: 240, frameCount: 18, fps: 12, bytes: 1000, withinBudget: true, modelFallback: false } });
     await making;
     expect(s.result).toBeNull();
     expect(s.clip?.path).toBe('/clips/b.mp4');
-    expect(s.jobId).toBeNull();
+    expect([s.jobId, s.isMakingOther]).toEqual([null, false]);
+    // a's sticker is said made (it was saved without a word).
+    expect(s.madeElsewhere).toEqual({ path: '/out/a_sticker.gif', frameCount: 18, sizeBytes: 1000 });
   });
 
   it("drops the last clip's frame preview when it comes back after another clip was opened", async () => {

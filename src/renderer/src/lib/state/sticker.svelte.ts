@@ -52,7 +52,7 @@ export const MIN_TRIM_S = 0.2;
 /**
  * Clamps a trim to the clip: start in [0, clip − MIN_TRIM_S], duration in [MIN_TRIM_S, maxS] and
  * never past the end; a clip shorter than MIN_TRIM_S is trimmed to the whole of it (its End is
- * its end, not past it). Values are rounded to 0.01 s.
+ * its end, not past it). Values are rounded to 0.01 s, the end down where up would pass the clip's.
  */
 export function clampTrim(startS: number, durationS: number, clipDurationS: number, maxS = MAX_TRIM_S): { startS: number; durationS: number } {
   const r = (v: number): number => Math.round(v * 100) / 100;
@@ -61,7 +61,10 @@ export function clampTrim(startS: number, durationS: number, clipDurationS: numb
   const start = Math.min(Math.max(0, Number.isFinite(startS) ? startS : 0), Math.max(0, clip - shortest));
   const longest = Math.min(maxS, clip - start);
   const duration = Math.min(Math.max(shortest, Number.isFinite(durationS) ? durationS : longest), longest);
-  return { startS: r(start), durationS: r(duration) };
+  // Rounded, the end stays within the clip (a 7.548-s clip's End read 7.55, past the clip's 7.54 on its slider).
+  const startR = r(start);
+  const durationR = startR + r(duration) > clip + 1e-9 ? Math.floor((clip - startR) * 100 + 1e-6) / 100 : r(duration);
+  return { startS: startR, durationS: durationR };
 }
 
 /** The bits of the app the sticker state needs (AppState provides them). */
@@ -138,6 +141,12 @@ export class StickerState {
   preset = $state<StickerPresetChoice>('none');
   model = $state<'anime' | 'person'>('anime');
   jobId = $state<string | null>(null);
+  /** The clip the running job makes a sticker of: another clip may be opened while it runs. */
+  jobClipPath = $state<string | null>(null);
+  /** A job at work on a clip other than the one open (opened while it ran): the pane shows this clip, and says which one is being made. */
+  isMakingOther = $derived(this.jobId !== null && this.jobClipPath !== this.clip?.path);
+  /** A sticker finished for a clip no longer open: said on the status line (it was saved without a word). */
+  madeElsewhere = $state.raw<{ path: string; frameCount: number; sizeBytes: number } | null>(null);
   /** Make sticker… is at work: its target being chosen, then its job (the guard of a second click). */
   private isStartingJob = false;
   result = $state.raw<StickerResultView | null>(null);
@@ -450,15 +459,23 @@ export class StickerState {
     const options = this.options();
     // A sticker that finishes after another clip was opened is not that clip's: it is not shown.
     const seq = this.openSeq;
+    const clipPath = this.clip.path;
     try {
-      const { id, outcome } = await this.host.runJob({ kind: 'sticker', input: this.clip.path, output, options });
+      const { id, outcome } = await this.host.runJob({ kind: 'sticker', input: clipPath, output, options });
       this.jobId = id;
+      this.jobClipPath = clipPath;
       const o = await outcome;
-      if (this.jobId === id) this.jobId = null;
+      if (this.jobId === id) [this.jobId, this.jobClipPath] = [null, null];
       // The sticker is the user's now, whether or not it can be previewed here, and also when
-      // another clip was opened meanwhile (it is only not shown then).
+      // another clip was opened meanwhile (it is only not shown then, and said).
       if (o.outcome === 'done') void this.host.deliverExport?.([(o.result as StickerJobResult).output]);
-      if (seq !== this.openSeq) return;
+      if (seq !== this.openSeq) {
+        if (o.outcome === 'done') {
+          const r = o.result as StickerJobResult;
+          this.madeElsewhere = { path: r.output, frameCount: r.frameCount, sizeBytes: r.bytes };
+        }
+        return;
+      }
       if (o.outcome === 'done') {
         const r = o.result as StickerJobResult;
         // A sticker too big to load for the preview (over 16 MB: a long APNG) is still made and saved.
@@ -474,7 +491,7 @@ export class StickerState {
       this.makeFailed = o.outcome === 'failed';
       this.phase = 'ready';
     } catch (error) {
-      this.jobId = null;
+      [this.jobId, this.jobClipPath] = [null, null];
       this.phase = 'ready';
       this.host.showError(error, 'sticker');
       this.makeFailed = !isCancellation(error);

@@ -36,6 +36,7 @@ export const sticker = {
   'sticker.gifOnly': { en: 'GIF only: WebP, APNG and WebM keep the soft edge', 'zh-CN': '仅用于 GIF：WebP、APNG 和 WebM 保留柔和边缘' },
   'sticker.still.alt': { en: 'The first frame of the sticker with the current settings', 'zh-CN': '当前设置下表情包的第一帧' },
   'sticker.working': { en: 'Making the sticker…', 'zh-CN': '正在生成表情包…' },
+  'sticker.workingOther': { en: 'Making the sticker of {name}… (this clip can be made once it is done, or cancelled)', 'zh-CN': '正在生成 {name} 的表情包……（完成或取消后即可生成此片段）' },
   'sticker.resultInfoOneMerged': { en: '{w} × {h}, one frame: the {taken} frames taken from the clip are alike (a still, not animated), {kb} KB', 'zh-CN': '{w} × {h}，仅 1 帧：从片段中取的 {taken} 帧几乎相同（静态图，不会动），{kb} KB' },
   'sticker.resultInfoOne': { en: '{w} × {h}, one frame (a still, not animated), {kb} KB', 'zh-CN': '{w} × {h}，仅 1 帧（静态图，不会动），{kb} KB' },
   'sticker.wholeSeconds': { en: 'LINE takes a sticker of whole seconds (1 to {max}): this part is made {s} s long.', 'zh-CN': 'LINE 只接受整秒时长（1 到 {max} 秒）的表情包：此片段将做成 {s} 秒。' },
