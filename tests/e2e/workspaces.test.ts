@@ -369,6 +369,13 @@ describe('workspaces, language and theme in Chromium', () => {
     });
     expect(widths.frames).toBeGreaterThan(widths.strip * 0.8);
     await shot('sticker-as-drawn-wechat');
+    // A clip drawn faster than WeChat plays (about 24 drawings a second): every 2nd kept, about 12
+    // fps, said as that, within WeChat's 15 (it read "12 fps: the most the platform allows").
+    await chooseFiles(app.page, () => slot.getByRole('button', { name: 'Open…' }).first().click(), evalFile('anime_clips', 'clips', 'anime4k_web_input.mp4'));
+    await expect.poll(() => app.page.textContent('[data-testid=status-live]'), { timeout: 60_000 }).toMatch(/^Opened anime4k_web_input\.mp4/);
+    await app.page.click('[data-testid=sticker-fps-use-drawing]');
+    expect(await slot.locator('[data-testid=sticker-fps-by-preset]').textContent()).toMatch(/^\s*About 12(\.\d)? fps: whole drawings kept, within the platform's 15 fps\s*$/);
+    await fpsSlider.fill('12');
     await app.page.selectOption('[data-testid=sticker-preset]', 'none');
     expect(app.pageErrors).toEqual([]);
   });
