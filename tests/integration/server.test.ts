@@ -176,6 +176,12 @@ describe('cutout serve', () => {
     expect((await fetch(`${app.server.origin}/api/listModels?token=${app.server.token}`, { method: 'POST', body: '{}' })).status).toBe(401);
     // The server is still there.
     expect((await fetch(`${app.server.origin}/api/listModels`, { method: 'POST', body: '{}', headers: { 'x-cutout-token': app.server.token } })).status).toBe(200);
+    // A body of JSON null is a call without an argument (it read "not valid JSON"); one that is not JSON is said so.
+    const nullBody = await fetch(`${app.server.origin}/api/listModels`, { method: 'POST', body: 'null', headers: { 'x-cutout-token': app.server.token } });
+    expect(nullBody.status).toBe(200);
+    expect(((await nullBody.json()) as { ok: boolean }).ok).toBe(true);
+    const notJson = await fetch(`${app.server.origin}/api/listModels`, { method: 'POST', body: '{', headers: { 'x-cutout-token': app.server.token } });
+    expect([notJson.status, ((await notJson.json()) as { error: { message: string } }).error.message]).toEqual([400, 'The request body is not valid JSON']);
   });
 
   it('serves the page at the printed address with a CSP and sets no cookie; a wrong token is said; the API wants the token', async () => {

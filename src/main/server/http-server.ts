@@ -126,7 +126,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         const body = await readBody(req, MAX_API_BODY_BYTES, GATED_API_BODY_BYTES, async () => {
           if (!(declared > GATED_API_BODY_BYTES)) giveBack = await bodyGate.take(MAX_API_BODY_BYTES);
         });
-        arg = body.length ? decodeWire<{ arg?: unknown }>(body.toString('utf8')).arg : undefined;
+        // A body of JSON null (or a number) is a call without an argument, as an empty one is (null
+        // read as "not valid JSON").
+        arg = body.length ? (decodeWire<{ arg?: unknown } | null>(body.toString('utf8')) as { arg?: unknown } | null)?.arg : undefined;
       } catch (error) {
         return sendError(res, 400, error instanceof AppError ? error : new AppError('INVALID_ARGUMENT', 'The request body is not valid JSON'));
       }

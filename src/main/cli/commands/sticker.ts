@@ -14,6 +14,7 @@ import { BACKGROUND_PRESETS } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, intFlag, noteProviderFallback, numberFlag, planOutputs, progressText, secondsFlag, stageWords, terminalStatus, UsageError } from '../command';
 import { parseUserJson } from '../../core/io/user-json';
+import { ownValue } from '../../../shared/own';
 
 /** The colour names --matte and --outline-color take, as the help says them. */
 const COLOUR_NAMES = 'white, black, blue (ID blue #438EDB), red (#D9342B) or grey (light, #F0F0F0)';
@@ -219,7 +220,7 @@ export const stickerCommand: CliCommand = {
 /** A colour flag: '#RRGGBB', or a name the app's colours have (white, black, blue …) as its '#RRGGBB'; a UsageError naming the flag otherwise. */
 export function colourFlag(value: string | undefined, name: string): string | undefined {
   if (value === undefined) return undefined;
-  const named = BACKGROUND_PRESETS[value.trim().toLowerCase()];
+  const named = ownValue(BACKGROUND_PRESETS, value.trim().toLowerCase());
   if (named) return named;
   if (!parseHex(value.trim())) throw new UsageError(`--${name} must be a colour, #RRGGBB or ${COLOUR_NAMES}; got "${value}"`);
   return value.trim();

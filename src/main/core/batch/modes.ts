@@ -24,6 +24,7 @@ import type { ProgressSink } from '../progress';
 import type { RefinePool } from './refine-pool';
 import type { BatchFormat, BatchModeId, BatchOptions } from './types';
 import { IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../shared/media';
+import { ownValue } from '../../../shared/own';
 
 /** What a mode's stages get: the resolved options, the env (threads set per batch) and the refine pool. */
 export interface ModeContext {
@@ -382,7 +383,7 @@ export function batchFormatOf(mode: Pick<BatchModeHandler, 'id' | 'formats' | 'd
 
 /** The handler of a mode; INVALID_ARGUMENT for an unknown one. */
 export function getBatchMode(id: string): BatchModeHandler {
-  const handler = (BATCH_MODES as Record<string, BatchModeHandler | undefined>)[id];
+  const handler = ownValue(BATCH_MODES as Record<string, BatchModeHandler>, id);
   if (!handler) throw new AppError('INVALID_ARGUMENT', `Unknown batch mode "${id}"; use ${Object.keys(BATCH_MODES).join(', ')}`);
   return handler;
 }

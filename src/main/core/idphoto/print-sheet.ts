@@ -7,6 +7,7 @@ import { MAX_SHEET_COPIES } from '../../../shared/idphoto-report';
 import type { RgbaImage } from '../image/decode';
 import { rewriteJpegHeader } from '../image/jpeg-header';
 import { setPngDpi } from '../image/png-chunk';
+import { ownValue } from '../../../shared/own';
 
 /** The dpi a print sheet may have: 72 (a screen) to 1200 (a photo printer's most); more only costs memory (100000 dpi hung). */
 export const SHEET_DPI_RANGE = { min: 72, max: 1200 } as const;
@@ -45,7 +46,8 @@ const MAX_PAPER_MM = 1200;
  */
 export function parsePaper(value: string): { widthMm: number; heightMm: number; marginMm?: number } {
   const v = value.trim().toLowerCase().replace(/\s+/g, '');
-  if (PAPER_SIZES[v]) return PAPER_SIZES[v];
+  const named = ownValue(PAPER_SIZES, v);
+  if (named) return named;
   const m = /^(\d+(?:\.\d+)?)[x×](\d+(?:\.\d+)?)(mm|in|")?$/.exec(v);
   if (m) {
     const [w, h] = [Number(m[1]), Number(m[2])];

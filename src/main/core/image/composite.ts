@@ -7,6 +7,7 @@ import { AppError } from '../../../shared/errors';
 import type { Background } from '../../../shared/jobs';
 import { IMAGE_EXTENSIONS } from '../../../shared/media';
 import type { RgbaImage } from './decode';
+import { ownValue } from '../../../shared/own';
 
 /** Parses '#RGB' or '#RRGGBB' to [r, g, b]; INVALID_ARGUMENT otherwise. */
 export function parseHexColor(hex: string): [number, number, number] {
@@ -33,7 +34,7 @@ export function parseBackground(value: string): Background {
   if (v === 'transparent' || v === 'none') return { kind: 'transparent' };
   const ext = extname(v).slice(1);
   if (ext && (IMAGE_EXTENSIONS as readonly string[]).includes(ext)) return { kind: 'image', path: resolve(value.trim()) };
-  const preset = BACKGROUND_PRESETS[v];
+  const preset = ownValue(BACKGROUND_PRESETS, v);
   const hex = preset ?? value.trim();
   if (!parseHex(hex)) {
     throw new AppError('INVALID_ARGUMENT', `"${value}" is not a background: use transparent, a colour (white, blue, red, #RRGGBB) or a picture (.jpg, .png, .webp ...)`, { detail: { value } });

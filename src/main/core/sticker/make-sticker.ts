@@ -36,6 +36,7 @@ import { findPlatformPreset, PLATFORM_PRESETS, presetFps, presetLoops, SIZE_PRES
 import { formatLabel } from '../../../shared/labels';
 import { applyStickerHints, stickerHintMap, validateStickerStrokes } from './touch-up';
 import { binarizeWithHysteresis, hysteresisBand, isRepeatFrame, isSceneCut, isSubjectRepeat, smoothAlphaSequence } from './temporal';
+import { ownValue } from '../../../shared/own';
 
 /** Options of a sticker (the job's options; see StickerJobOptions for each field and its default). */
 export type StickerOptions = StickerJobOptions;
@@ -213,7 +214,9 @@ export function resolveTargets(options: StickerOptions, info?: VideoInfo, drawin
   if (options.preset && !preset) throw new AppError('INVALID_ARGUMENT', `Unknown preset "${options.preset}".${didYouMean(options.preset, Object.keys(PLATFORM_PRESETS))} Use line, telegram, discord or wechat.`);
   // A platform takes its own format: `--preset line --format gif` made a GIF LINE does not take.
   if (preset && options.format) checkPresetFormat(preset, options.format);
-  const side = options.size ? SIZE_PRESETS[options.size] : (options.maxSidePx ?? 320);
+  const named = options.size ? ownValue(SIZE_PRESETS as Record<string, number>, options.size) : undefined;
+  if (options.size && named === undefined) throw new AppError('INVALID_ARGUMENT', `size must be ${Object.keys(SIZE_PRESETS).join(', ')}, got "${options.size}"`);
+  const side = named ?? options.maxSidePx ?? 320;
   if (!(side >= 16 && side <= 2048)) throw new AppError('INVALID_ARGUMENT', `max side must be 16..2048 px, got ${side}`);
   const asDrawn = info !== undefined && isMadeAsDrawn(options, drawing);
   let fps = options.fps ?? Math.min(DEFAULT_STICKER_FPS, info?.fps || DEFAULT_STICKER_FPS);

@@ -1,6 +1,7 @@
 // Sticker output sizes and lookups (core). The platform presets themselves are shared data
 // (shared/sticker-presets.ts), re-exported here for the engine.
 import { PLATFORM_PRESETS, STICKER_FORMATS, stickerExtensions, type PlatformPreset, type StickerFormat } from '../../../shared/sticker-presets';
+import { ownValue } from '../../../shared/own';
 
 export { clipStickerFps, KB, PLATFORM_PRESETS, STICKER_FORMATS, presetFps, presetLoops, stickerExtension, wholeSecondsOf, type PlatformPreset, type StickerFormat } from '../../../shared/sticker-presets';
 
@@ -9,7 +10,7 @@ export const SIZE_PRESETS: Record<'small' | 'medium' | 'large', number> = { smal
 
 /** The preset with this id, or undefined. */
 export function findPlatformPreset(id: string): PlatformPreset | undefined {
-  return (PLATFORM_PRESETS as Record<string, PlatformPreset>)[id.toLowerCase()];
+  return ownValue(PLATFORM_PRESETS as Record<string, PlatformPreset>, id.toLowerCase());
 }
 
 /** The format a file name asks for (.gif .webp .png/.apng .webm), or undefined. */
