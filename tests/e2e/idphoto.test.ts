@@ -184,6 +184,11 @@ describe('ID-photo workspace in Chromium', () => {
     await app.page.fill('[data-testid=idphoto-kb-min]', '30');
     expect(await kbNote.textContent()).toBe('From is 0 or more, To is above 0 and at most 10000 KB, and From is not above To.');
     expect(await app.page.isDisabled('[data-testid=idphoto-export]')).toBe(true);
+    // Text that is no number ("1e": the browser reads the field as empty) is said too, not dropped unsaid.
+    await app.page.fill('[data-testid=idphoto-kb-min]', '');
+    await app.page.locator('[data-testid=idphoto-kb-min]').pressSequentially('1e');
+    expect(await kbNote.textContent()).toBe('From is 0 or more, To is above 0 and at most 10000 KB, and From is not above To.');
+    expect(await app.page.isDisabled('[data-testid=idphoto-export]')).toBe(true);
     await app.page.fill('[data-testid=idphoto-kb-min]', '');
     await app.page.click('[data-testid=idphoto-export]');
     const sizeRow = app.page.locator('[data-testid=idphoto-report] tr', { hasText: 'File size' });
