@@ -7,6 +7,15 @@ import { TrimapBrushState } from '../../../src/renderer/src/lib/state/trimap-bru
 const W = 64;
 const H = 48;
 const at = (layer: Uint8Array, x: number, y: number) => layer[y * W + x];
+/** A W x H brush with a hard `tool` of `size` px. */
+function hardBrush(tool: 'background' | 'foreground', size: number): TrimapBrushState {
+  const brush = new TrimapBrushState();
+  brush.reset(W, H);
+  brush.setTool(tool);
+  brush.setSize(size);
+  brush.setHardness(1);
+  return brush;
+}
 
 describe('stampStroke', () => {
   it('paints the hard core with the tool and the soft ring as unknown', () => {
@@ -57,11 +66,7 @@ describe('trimap resolution and overlay', () => {
 
 describe('TrimapBrushState', () => {
   it('records strokes, undoes by replay and redoes, and clears redo on a new stroke', () => {
-    const brush = new TrimapBrushState();
-    brush.reset(W, H);
-    brush.setTool('background');
-    brush.setSize(10);
-    brush.setHardness(1);
+    const brush = hardBrush('background', 10);
     brush.begin(10, 10);
     brush.extend(30, 10);
     const ended = brush.end()!;
@@ -94,11 +99,7 @@ describe('TrimapBrushState', () => {
   });
 
   it('does not undo or redo while a stroke is drawn (Ctrl+Z with the button held lost the open stroke\'s first part until a redo)', () => {
-    const brush = new TrimapBrushState();
-    brush.reset(W, H);
-    brush.setTool('background');
-    brush.setSize(6);
-    brush.setHardness(1);
+    const brush = hardBrush('background', 6);
     brush.begin(5, 5);
     brush.end();
     brush.begin(20, 20);
