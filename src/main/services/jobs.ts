@@ -207,7 +207,10 @@ export class JobRegistry {
 
   private finish(id: JobId, job: RunningJob, outcome: JobOutcome): void {
     if (this.jobs.get(id) !== job) return;
-    const ended = { ...this.infoOf(id, job), isCancelling: false, ended: outcome };
+    const info = this.infoOf(id, job);
+    // An ended job is not paused: one cancelled while paused was listed as paused still.
+    const progress = info.progress?.isPaused ? { ...info.progress, isPaused: false } : info.progress;
+    const ended = { ...info, progress, isCancelling: false, ended: outcome };
     this.recentlyEnded.set(id, ended);
     if (this.recentlyEnded.size > RECENTLY_ENDED_MAX) this.recentlyEnded.delete(this.recentlyEnded.keys().next().value!);
     // Let go once its time is up (a big batch's items were held for good when only a list let them go).

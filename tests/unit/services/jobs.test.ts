@@ -5,6 +5,7 @@ import { AppError, CancelledError } from '../../../src/shared/errors';
 import type { JobOutcome, JobProgress, JobSpec } from '../../../src/shared/jobs';
 import { sleep } from '../../../src/main/core/abort';
 import { JobRegistry, RECENTLY_ENDED_MAX, RECENTLY_ENDED_MS, type JobRunner } from '../../../src/main/services/jobs';
+import { batchStatusToProgress } from '../../../src/main/engine/run-job';
 
 const SPEC: JobSpec = { kind: 'cutout', input: '/in.png', output: '/out.png', options: { subject: 'person', background: { kind: 'transparent' }, refine: 'fast' } };
 
@@ -225,6 +226,21 @@ describe('JobRegistry', () => {
     const ids = registry.list().map((j) => j.id);
     expect(ids).toHaveLength(RECENTLY_ENDED_MAX);
     expect(ids).not.toContain(done);
+  });
+
+  it('lists a job cancelled while paused as ended, not paused (its last progress said paused)', async () => {
+    const registry = new JobRegistry(async (_spec, ctx) => {
+      // A batch's status as the engine sends it (batchStatusToProgress), paused.
+      ctx.onProgress(batchStatusToProgress({ finished: 1, total: 3, current: [], filesPerSec: 0, isPaused: true, done: 1, skipped: 0, failed: 0, inFlight: 0, elapsedMs: 1000 }));
+      await new Promise<void>((_, reject) => ctx.signal.addEventListener('abort', () => reject(new CancelledError())));
+      return null;
+    }, { progress: () => undefined, finished: () => undefined }, { log: () => undefined });
+    const id = registry.start({ kind: 'batch', inputs: ['/in'], outputDir: '/out', options: { mode: 'portrait' } });
+    await vi.waitFor(() => expect(registry.list()[0]?.progress?.isPaused).toBe(true));
+    registry.cancel(id);
+    await vi.waitFor(() => expect(registry.size).toBe(0));
+    const [ended] = registry.list();
+    expect([ended.ended?.outcome, ended.progress?.isPaused, ended.progress?.done]).toEqual(['cancelled', false, 1]);
   });
 
   it('lets an ended job go once RECENTLY_ENDED_MS are up, listed or not (a big batch\'s items were held for good)', async () => {
