@@ -93,6 +93,7 @@ export class ModelStore {
   private readonly hashCachePath?: string;
   private readonly onDefaultSkipped?: ModelStoreOptions['onDefaultSkipped'];
   private entriesPromise?: Promise<ModelEntry[]>;
+  private entriesLoading = false;
   private skipped: SkippedDescriptor[] = [];
   private hashCache?: Map<string, HashCacheRecord>;
 
@@ -110,10 +111,16 @@ export class ModelStore {
    * too, and one named as an app model's id was dropped without a word.
    */
   entries(): Promise<ModelEntry[]> {
-    this.entriesPromise ??= this.loadEntries().catch((e) => {
-      this.entriesPromise = undefined;
-      throw e;
-    });
+    if (!this.entriesPromise) {
+      this.entriesLoading = true;
+      const loading = this.loadEntries().finally(() => {
+        if (this.entriesPromise === loading) this.entriesLoading = false;
+      });
+      this.entriesPromise = loading;
+      loading.catch(() => {
+        if (this.entriesPromise === loading) this.entriesPromise = undefined;
+      });
+    }
     return this.entriesPromise;
   }
 
@@ -123,9 +130,13 @@ export class ModelStore {
     return this.skipped;
   }
 
-  /** Forgets the entry list so that a newly added descriptor is seen. */
+  /**
+   * Forgets the entry list so that a newly added descriptor is seen. A reading already under way
+   * began after the call's cause and is kept: Settings asks for the models and the left-out
+   * descriptors at once, and each asked for a fresh read of every folder.
+   */
   refresh(): void {
-    this.entriesPromise = undefined;
+    if (!this.entriesLoading) this.entriesPromise = undefined;
   }
 
   private async loadEntries(): Promise<ModelEntry[]> {

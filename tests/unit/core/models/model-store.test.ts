@@ -159,6 +159,22 @@ console.log(JSON.stringify({ list, used, skipped, errors }));`,
     expect((await store.entry('sinet')).origin).toMatch(/manifest\.json#\d+$/);
   });
 
+  it('a refresh while the folders are being read keeps that reading (Settings asked for two at once); one after it reads again', async () => {
+    const dir = tempDir();
+    mkdirSync(dir, { recursive: true });
+    const store = new ModelStore({ modelsDirs: [dir], manifestPath: MANIFEST });
+    store.refresh();
+    const first = store.entries();
+    store.refresh();
+    expect(store.entries()).toBe(first);
+    await first;
+    writeFileSync(join(dir, 'cut-short.model.json'), '{ "id": "cut');
+    store.refresh();
+    const second = store.entries();
+    expect(second).not.toBe(first);
+    expect((await store.skippedDescriptors()).map((s) => s.path)).toEqual([join(dir, 'cut-short.model.json')]);
+  });
+
   it('input.extraSizes: positive integers on a dynamic input, else MODEL_INVALID naming the field', () => {
     const base = { id: 'ms', task: 'anime-mask', file: 'ms.onnx', output: { decode: 'probability' } };
     const ok = parseModelEntry({ ...base, input: { width: 320, height: 320, dynamic: true, stride: 16, extraSizes: [256] } }, 'ms.model.json');
