@@ -5,7 +5,7 @@ import { normalizeHex } from '../../../src/shared/color';
 import type { JobStage } from '../../../src/shared/jobs';
 import { flattenPixel, pastePlane, unionBox } from '../../../src/renderer/src/lib/canvas/pixels';
 import { describeError } from '../../../src/renderer/src/lib/error-text';
-import { BATCH_FORMATS, DEFAULT_BATCH_CHOICES, readBatchChoices, runChoices, startFormat } from '../../../src/renderer/src/lib/batch-choices';
+import { BATCH_FORMATS, DEFAULT_BATCH_CHOICES, modeJobOptions, readBatchChoices, runChoices, startFormat, type ModeChoices } from '../../../src/renderer/src/lib/batch-choices';
 import { BATCH_NAME_DEFAULTS } from '../../../src/shared/jobs';
 import { DEFAULT_ID_PHOTO_CHOICES, ID_SPECS, readIdPhotoChoices, searchSpecs, specName, specsForLocale } from '../../../src/renderer/src/lib/id-specs';
 import { checkTip, failedCheckText, isInformation, noBandText, notCheckedText } from '../../../src/renderer/src/lib/idphoto-tips';
@@ -305,6 +305,8 @@ describe('describeError', () => {
   });
 });
 
+type BatchJobOptionsMode = 'idphoto' | 'sticker';
+
 describe('the Batch workspace\'s kept choices', () => {
   it("a run's options give back the choices beside its files (a tab that took an ID photo batch up showed its own size, background and sheet)", () => {
     const specs = [{ id: 'cn-1inch' }, { id: 'us-2x2' }, { id: 'cn-social-security', fileSizeKb: [14, 20] as const }];
@@ -316,6 +318,35 @@ describe('the Batch workspace\'s kept choices', () => {
     expect(runChoices({ mode: 'sticker', sticker: { preset: 'line', matte: '#1e1e1e', dither: 'ordered', maxColors: 64 } }, specs)).toEqual({ stickerPreset: 'line', stickerMatte: '#1E1E1E', stickerDither: true, stickerColors: 64 });
     expect(runChoices({ mode: 'sticker' }, specs)).toEqual({ stickerPreset: 'none', stickerMatte: DEFAULT_BATCH_CHOICES.stickerMatte, stickerDither: false, stickerColors: 0 });
     expect(runChoices({ mode: 'portrait' }, specs)).toEqual({});
+  });
+
+  it("a run taken up and started again makes the same options (runChoices reads back what modeJobOptions writes)", () => {
+    const base: ModeChoices = { ...DEFAULT_BATCH_CHOICES, kb: { min: null, max: null } };
+    // What the workspace sends for an ID photo batch.
+    expect(modeJobOptions('idphoto', { ...base, format: 'jpeg', specId: 'cn-social-security-26x32', idBackground: '#FFFFFF', paper: 'a4', dpi: 600, idAutoBrightness: true, kb: { min: 15, max: null } }, ID_SPECS)).toMatchObject({
+      format: 'jpeg',
+      idSpec: { id: 'cn-social-security-26x32', fileSizeKb: [15, 20] },
+      background: { kind: 'color', hex: '#FFFFFF' },
+      idSheet: { paper: 'a4', dpi: 600 },
+      idBrightness: 'auto',
+    });
+    expect(modeJobOptions('sticker', { ...base, format: 'webp', stickerDither: true, stickerColors: 64, stickerMatte: '#1E1E1E' }, ID_SPECS)).toEqual({ format: 'webp' });
+    expect(modeJobOptions('sticker', { ...base, format: 'gif', stickerPreset: 'line', stickerMatte: '#1E1E1E' }, ID_SPECS)).toEqual({ format: 'apng', sticker: { preset: 'line' } });
+    const grid: [BatchJobOptionsMode, Partial<ModeChoices>][] = [];
+    for (const specId of ['cn-1inch', 'cn-social-security-26x32', 'us-visa-2x2', 'us-2x2'])
+      for (const idBackground of [null, '#FFFFFF', '#123456'])
+        for (const kb of [{ min: null, max: null }, { min: 15, max: null }, { min: null, max: 18 }, { min: 20, max: 40 }, { min: 0, max: null }])
+          for (const [paper, dpi] of [['', 300], ['6inch', 254], ['a4', 600]] as const) grid.push(['idphoto', { specId, idBackground, kb, paper, dpi, idAutoBrightness: kb.min === 15, format: dpi === 254 ? 'png' : 'jpeg' }]);
+    for (const stickerPreset of ['none', 'line', 'telegram', 'discord', 'wechat'] as const)
+      for (const format of ['gif', 'webp', 'apng'] as const)
+        for (const stickerMatte of ['#FFFFFF', '#1E1E1E'])
+          for (const stickerColors of [0, 64]) for (const stickerDither of [false, true]) grid.push(['sticker', { stickerPreset, format, stickerMatte, stickerColors, stickerDither }]);
+    for (const [mode, c] of grid) {
+      const choices = { ...base, ...c };
+      const sent = modeJobOptions(mode, choices, ID_SPECS);
+      const taken = runChoices({ mode, ...sent }, ID_SPECS);
+      expect(modeJobOptions(mode, { ...choices, ...taken, kb: taken.kb ?? choices.kb }, ID_SPECS), JSON.stringify([mode, c])).toEqual(sent);
+    }
   });
 
   it('come back as far as they are still offered; a damaged entry gives the defaults', () => {

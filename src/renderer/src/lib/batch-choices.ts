@@ -1,8 +1,9 @@
 // The Batch workspace's choices kept between sessions (renderer, pure): mode, size, background,
 // sheet, format, names and the folder switches. Read back only as far as they are still offered.
 import { BATCH_NAME_DEFAULTS, batchNameDefault, isCutoutMode, type BatchJobOptions } from '../../../shared/jobs';
-import { STICKER_COLOUR_COUNTS, STICKER_FORMATS, STICKER_PRESET_CHOICES, type StickerPresetChoice } from '../../../shared/sticker-presets';
-import { isSheetPaper, isSheetDpi, type PAPERS, storedFields } from './id-specs';
+import { askedFileSizeBand, withFileSizeBand } from '../../../shared/idphoto-report';
+import { isStickerFormat, PLATFORM_PRESETS, STICKER_COLOUR_COUNTS, STICKER_FORMATS, STICKER_PRESET_CHOICES, stickerPaletteOffer, type StickerPresetChoice } from '../../../shared/sticker-presets';
+import { isSheetPaper, isSheetDpi, type PAPERS, type SpecEntry, storedFields } from './id-specs';
 
 type Mode = BatchJobOptions['mode'];
 /** A format a batch writes. */
@@ -115,4 +116,43 @@ export function runChoices(options: BatchJobOptions, specs: readonly { id: strin
     };
   }
   return {};
+}
+
+/** The choices a mode's own options are made of: runChoices reads them back from a run's options. */
+export type ModeChoices = Pick<BatchChoices, 'format' | 'specId' | 'idBackground' | 'paper' | 'dpi' | 'idAutoBrightness' | 'stickerPreset' | 'stickerMatte' | 'stickerDither' | 'stickerColors'> & {
+  /** The KB fields as typed (null: empty). */
+  kb: { min: number | null; max: number | null };
+};
+
+/**
+ * The part of a batch's options its mode's choices make (the Batch workspace's jobOptions adds
+ * the rest): the format (a sticker platform's own), an ID photo's size with its KB band,
+ * background, sheet and brightness, a sticker's platform, edge colour and palette. Only what
+ * differs from the defaults goes into a sticker's (an empty or default option would change the
+ * batch's options hash: a resume would make every clip again).
+ */
+export function modeJobOptions(mode: Mode, c: ModeChoices, specs: readonly SpecEntry[]): Pick<BatchJobOptions, 'format' | 'idSpec' | 'background' | 'idSheet' | 'idBrightness' | 'sticker'> {
+  if (mode === 'idphoto') {
+    const spec = specs.find((s) => s.id === c.specId) ?? specs[0];
+    const hex = c.idBackground && spec.background.allowed.includes(c.idBackground) ? c.idBackground : spec.background.default;
+    return {
+      format: c.format,
+      idSpec: withFileSizeBand(spec, askedFileSizeBand(c.kb.min, c.kb.max, spec.fileSizeKb)),
+      background: { kind: 'color', hex },
+      ...(c.paper ? { idSheet: { paper: c.paper, dpi: c.dpi } } : {}),
+      ...(c.idAutoBrightness ? { idBrightness: 'auto' as const } : {}),
+    };
+  }
+  if (mode === 'sticker') {
+    const presetFormat = c.stickerPreset === 'none' ? null : PLATFORM_PRESETS[c.stickerPreset].format;
+    const format = presetFormat ?? (isStickerFormat(c.format) ? c.format : 'gif');
+    const palette = stickerPaletteOffer({ format, preset: c.stickerPreset, colors: c.stickerColors, dither: c.stickerDither });
+    const sticker = {
+      ...(c.stickerPreset === 'none' ? {} : { preset: c.stickerPreset }),
+      ...(format === 'gif' && c.stickerMatte !== DEFAULT_BATCH_CHOICES.stickerMatte ? { matte: c.stickerMatte } : {}),
+      ...palette.options,
+    };
+    return { format: presetFormat ?? c.format, ...(Object.keys(sticker).length > 0 ? { sticker } : {}) };
+  }
+  return { format: c.format };
 }
