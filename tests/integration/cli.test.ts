@@ -15,9 +15,9 @@ import { REPO_ROOT, SHARED_MODELS_DIR, evalFile, maskAlphaDifferences, reviewFra
 const run = promisify(execFile);
 const BIN = join(REPO_ROOT, 'bin', 'cutout.mjs');
 
-async function cutout(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cutout(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await run(process.execPath, [BIN, ...args], { env: { ...process.env, CUTOUT_MODELS_DIR: SHARED_MODELS_DIR, CUTOUT_CACHE_DIR: tempDir(), ...env } });
+    const r = await run(process.execPath, [BIN, ...args], { env: { ...process.env, CUTOUT_MODELS_DIR: SHARED_MODELS_DIR, CUTOUT_CACHE_DIR: tempDir(), ...env }, ...(cwd ? { cwd } : {}) });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -236,7 +236,7 @@ await engine.dispose();`,
     expect([models.code, models.stdout, models.stderr]).toEqual([2, '', expect.stringMatching(/^INVALID_ARGUMENT: unknown option --jsn/)]);
   });
 
-  it('refuses before any work, exit 2, what the command line asks that cannot be: a type the batch mode does not write, two sizes, an --ext of none, a bad CUTOUT_THREADS', async () => {
+  it('refuses before any work, exit 2, what the command line asks that cannot be: a type the batch mode does not write, two sizes, an --ext of none, a bad CUTOUT_THREADS, -o -', async () => {
     const dir = tempDir();
     const picture = evalFile('id_portraits', 'images', 'df_img1.jpg');
     // The batch's own modes: a sticker batch writes GIF, WebP, APNG or WebM (it exited 1, as an engine error).
@@ -256,6 +256,14 @@ await engine.dispose();`,
       expect([threads.code, threads.stderr.trim()]).toEqual([2, `INVALID_ARGUMENT: CUTOUT_THREADS must be a whole number from 1 to 256, got "${value}"`]);
     }
     expect(existsSync(join(dir, 'p.png')) || existsSync(join(dir, 's.gif')) || existsSync(join(dir, 'out'))).toBe(false);
+    // -o - (a pipe meant) wrote a file named "-.png" in the current folder.
+    const here = tempDir();
+    mkdirSync(here, { recursive: true });
+    for (const args of [['portrait', picture], ['anime', picture], ['idphoto', picture], ['sticker', evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif')], ['batch', dir], ['training-data', picture]]) {
+      const piped = await cutout([...args, '-o', '-'], {}, here);
+      expect([piped.code, piped.stderr.trim()], args[0]).toEqual([2, 'INVALID_ARGUMENT: -o - (standard output) is not supported: name a file or a folder to write to']);
+    }
+    expect(readdirSync(here)).toEqual([]);
   });
 
   it('prints one line CODE: message and exits non-zero on errors', async () => {

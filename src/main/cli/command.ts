@@ -206,6 +206,16 @@ export class UsageError extends AppError {
 }
 
 /**
+ * The `-o` flag's value, or a usage error saying what it names (`missing`). `-o -` is refused:
+ * it wrote a file named "-.png" where a pipe was meant (the outputs are files, written whole).
+ */
+export function outFlag(value: string | undefined, missing: string): string {
+  if (!value) throw new UsageError(`Missing -o ${missing}`);
+  if (value === '-') throw new UsageError('-o - (standard output) is not supported: name a file or a folder to write to');
+  return value;
+}
+
+/**
  * Checks, before any work, that a file a command writes at its end (`eval --json`, `idphoto
  * --report`) can be: not a folder or a device (OUTPUT_NOT_WRITABLE), its folder made and writable.
  * It was found after the set was scored or the photos made, and the work was lost.

@@ -10,7 +10,7 @@ import { formatFromPath } from '../../core/image/encode';
 import { assertSeparateOutputs } from '../../core/io/atomic-write';
 import { animatedInputText, checkMaskOptions, cutoutToFile, downscaledInputText, isAnimationClip, resolveNamedMaskModel } from '../../core/pipelines/cutout';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, noteProviderFallback, planOutputs, progressText, qualityFlag, terminalStatus, refineFlag, UsageError } from '../command';
+import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, noteProviderFallback, planOutputs, progressText, qualityFlag, terminalStatus, refineFlag, UsageError, outFlag } from '../command';
 
 /** lstat, or null when nothing is there. */
 function lstatOrNull(path: string): Stats | null {
@@ -89,7 +89,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
         },
       });
       if (positionals.length === 0) throw new UsageError(`No input images. Usage: ${this.usage}`);
-      if (!values.out) throw new UsageError('Missing -o OUT (a file for one input, a folder for several)');
+      values.out = outFlag(values.out, 'OUT (a file for one input, a folder for several)');
       const refine = refineFlag(values.refine);
       if (values.trimap && positionals.length > 1) throw new UsageError('--trimap works with a single input');
       // Off is the model's mask alone: the trimap was not used, unsaid.

@@ -13,7 +13,7 @@ import { checkPhotoSheet, checkSheetOutput, layoutSharedSheet, MAX_SHEET_COPIES,
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { assertSeparateOutputs, writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags, projectResourcesDir } from '../cli-env';
-import { asUsage, checkedAsUsage, checkOutputFile, type CliCommand, intFlag, kbFlag, noteProviderFallback, planOutputs, refineFlag, UsageError } from '../command';
+import { asUsage, checkedAsUsage, checkOutputFile, type CliCommand, intFlag, kbFlag, noteProviderFallback, planOutputs, refineFlag, UsageError, outFlag } from '../command';
 
 /** Path of the built-in spec library. */
 export function specLibraryPath(): string {
@@ -96,7 +96,7 @@ export const idphotoCommand: CliCommand = {
       return 0;
     }
     if (positionals.length === 0) throw new UsageError(`No input images. Usage: ${this.usage}`);
-    if (!values.out) throw new UsageError('Missing -o OUT (a file for one input, a folder for several)');
+    values.out = outFlag(values.out, 'OUT (a file for one input, a folder for several)');
     const refine = refineFlag(values.refine ?? ID_PHOTO_REFINE);
     if (values.trimap && positionals.length > 1) throw new UsageError('--trimap works with a single input');
     if (values.trimap && refine !== 'full') io.err(`note: a touched-up trimap is solved with full edges; --refine ${refine} is not used`);

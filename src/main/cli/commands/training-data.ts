@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { AppError } from '../../../shared/errors';
 import { writeTrainingPairs, type TrainingSource } from '../../core/matting/training-data';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { numberFlag, refineFlag, UsageError, type CliCommand } from '../command';
+import { numberFlag, refineFlag, UsageError, type CliCommand, outFlag } from '../command';
 
 /** The file DIR/<stem of input>.png, if it exists. */
 function companion(dir: string | undefined, input: string): string | undefined {
@@ -40,7 +40,7 @@ export const trainingDataCommand: CliCommand = {
       },
     });
     if (positionals.length === 0) throw new UsageError(`No input images. Usage: ${this.usage}`);
-    if (!values.out) throw new UsageError('Missing -o DIR');
+    values.out = outFlag(values.out, 'DIR');
     if (values.subject !== 'person' && values.subject !== 'anime') throw new UsageError('--subject must be person or anime');
     const refine = refineFlag(values.refine);
     const format = values['image-format'];
