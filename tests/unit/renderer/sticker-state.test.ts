@@ -303,6 +303,24 @@ describe('StickerState', () => {
     expect(s.madeElsewhere).toEqual({ path: '/out/a_sticker.gif', frameCount: 18, sizeBytes: 1000 });
   });
 
+  it('says a sticker that fails after another clip was opened, with its clip (it failed without a word)', async () => {
+    let finish: (o: JobOutcome) => void = () => {};
+    const { host, calls } = fakeHost(() => ({ jobId: 'job-1', outcome: 'cancelled', elapsedMs: 1 }));
+    host.runJob = async () => ({ id: 'job-1', outcome: new Promise<JobOutcome>((resolve) => (finish = resolve)) });
+    const s = new StickerState(host);
+    await s.open('/clips/a.mp4');
+    const making = s.export();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await s.open('/clips/b.mp4');
+    const error = { code: 'VIDEO_CORRUPT', message: 'a.mp4 is cut short', kind: 'input' };
+    finish({ jobId: 'job-1', outcome: 'failed', elapsedMs: 900, error } as JobOutcome);
+    await making;
+    expect(calls.errors).toEqual([error]);
+    expect(s.failedElsewhere).toEqual({ clipPath: '/clips/a.mp4' });
+    // b is as it was: ready, not failed.
+    expect([s.clip?.path, s.phase, s.makeFailed, s.madeElsewhere]).toEqual(['/clips/b.mp4', 'ready', false, null]);
+  });
+
   it("drops the last clip's frame preview when it comes back after another clip was opened", async () => {
     const { host } = fakeHost(() => ({ jobId: 'job-1', outcome: 'cancelled', elapsedMs: 1 }));
     let answer: () => void = () => {};

@@ -147,6 +147,8 @@ export class StickerState {
   isMakingOther = $derived(this.jobId !== null && this.jobClipPath !== this.clip?.path);
   /** A sticker finished for a clip no longer open: said on the status line (it was saved without a word). */
   madeElsewhere = $state.raw<{ path: string; frameCount: number; sizeBytes: number } | null>(null);
+  /** The sticker of a clip no longer open that failed (the banner says why). */
+  failedElsewhere = $state.raw<{ clipPath: string } | null>(null);
   /** Make sticker… is at work: its target being chosen, then its job (the guard of a second click). */
   private isStartingJob = false;
   result = $state.raw<StickerResultView | null>(null);
@@ -473,6 +475,10 @@ export class StickerState {
         if (o.outcome === 'done') {
           const r = o.result as StickerJobResult;
           this.madeElsewhere = { path: r.output, frameCount: r.frameCount, sizeBytes: r.bytes };
+        } else if (o.outcome === 'failed') {
+          // Said too, with the clip's name (it failed without a word).
+          this.host.showError(o.error, 'sticker');
+          this.failedElsewhere = { clipPath };
         }
         return;
       }
