@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { constants as fsConstants, createReadStream, statSync } from 'node:fs';
 import { access, readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import { writeFileAtomic } from '../io/atomic-write';
 import { loadManifestFile, parseModelEntry, type ModelEntry, type ModelTask } from './manifest';
@@ -169,9 +169,12 @@ export class ModelStore {
           continue;
         }
         if (ids.has(entry.id)) {
-          // A descriptor in an earlier folder comes first, as a model's file does; an app model's id is the app's.
-          const isAppModel = !entries.find((e) => e.id === entry.id)!.origin?.endsWith('.model.json');
+          // A descriptor in an earlier folder comes first, as a model's file does; an app model's id
+          // is the app's; two in one folder are a mistake, said (the second was dropped unsaid).
+          const first = entries.find((e) => e.id === entry.id)!.origin;
+          const isAppModel = !first?.endsWith('.model.json');
           if (isAppModel) skipped.push({ path, id, error: new AppError('MODEL_INVALID', `Model descriptor ${path}: its id "${entry.id}" is one of the app's own models'; give it another id`, { detail: { path, id } }) });
+          else if (dirname(first!) === dir) skipped.push({ path, id, error: new AppError('MODEL_INVALID', `Model descriptor ${path}: its id "${entry.id}" is ${basename(first!)}'s too, in the same folder; give one of them another id`, { detail: { path, id, other: first } }) });
           continue;
         }
         ids.add(entry.id);

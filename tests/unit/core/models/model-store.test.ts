@@ -175,6 +175,20 @@ console.log(JSON.stringify({ list, used, skipped, errors }));`,
     expect((await store.skippedDescriptors()).map((s) => s.path)).toEqual([join(dir, 'cut-short.model.json')]);
   });
 
+  it('two descriptors of one id in one folder: the second is left out, said (it was dropped unsaid); one in a later folder gives way, unsaid', async () => {
+    const [dir, later] = [tempDir(), tempDir()];
+    for (const d of [dir, later]) mkdirSync(d, { recursive: true });
+    writeFileSync(join(dir, 'dup-a.model.json'), JSON.stringify(sinetLikeDescriptor('mine', 'a.onnx')));
+    writeFileSync(join(dir, 'dup-b.model.json'), JSON.stringify(sinetLikeDescriptor('mine', 'b.onnx')));
+    writeFileSync(join(later, 'mine.model.json'), JSON.stringify(sinetLikeDescriptor('mine', 'c.onnx')));
+    const store = new ModelStore({ modelsDirs: [dir, later], manifestPath: MANIFEST });
+    expect((await store.entry('mine')).file).toBe('a.onnx');
+    const skipped = await store.skippedDescriptors();
+    expect(skipped.map((s) => [s.path, s.id, s.error.code, s.error.message])).toEqual([
+      [join(dir, 'dup-b.model.json'), 'mine', 'MODEL_INVALID', `Model descriptor ${join(dir, 'dup-b.model.json')}: its id "mine" is dup-a.model.json's too, in the same folder; give one of them another id`],
+    ]);
+  });
+
   it('input.extraSizes: positive integers on a dynamic input, else MODEL_INVALID naming the field', () => {
     const base = { id: 'ms', task: 'anime-mask', file: 'ms.onnx', output: { decode: 'probability' } };
     const ok = parseModelEntry({ ...base, input: { width: 320, height: 320, dynamic: true, stride: 16, extraSizes: [256] } }, 'ms.model.json');
