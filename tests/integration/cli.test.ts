@@ -766,6 +766,35 @@ await engine.dispose();`,
     expect([twice.code, twice.stderr.trim()]).toEqual([1, `INPUT_UNSUPPORTED: ${join(set, 'images')} holds a picture under one name twice (${id}.jpg and ${id}.png), and each name has one truth: keep one of each`]);
   });
 
+  it('eval reads every picture type the app opens, says truths without a picture, and refuses a truth of another size before any model runs', async () => {
+    const set = tempDir();
+    mkdirSync(join(set, 'images'), { recursive: true });
+    mkdirSync(join(set, 'masks'));
+    const id = 'df_img1';
+    const picture = sharp(evalFile('id_portraits', 'images', `${id}.jpg`)).resize(200, 270, { fit: 'fill' });
+    await picture.clone().tiff().toFile(join(set, 'images', `${id}.tif`));
+    await sharp({ create: { width: 200, height: 270, channels: 3, background: '#000' } }).composite([{ input: { create: { width: 100, height: 200, channels: 3, background: '#fff' } }, left: 50, top: 70 }]).png().toFile(join(set, 'masks', `${id}.png`));
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } }).png().toFile(join(set, 'masks', 'lost.png'));
+    // A truth of another size, last in the set: refused before the first cut-out (here, before the
+    // person model is looked for: none is in this models folder).
+    await picture.clone().jpeg().toFile(join(set, 'images', 'zz_half.jpg'));
+    await sharp({ create: { width: 100, height: 135, channels: 3, background: '#000' } }).png().toFile(join(set, 'masks', 'zz_half.png'));
+    const noModels = tempDir();
+    mkdirSync(noModels, { recursive: true });
+    const early = await cutout(['eval', '--set', set, '--refine', 'off'], { CUTOUT_MODELS_DIR: noModels });
+    expect([early.code, early.stderr.trim()]).toEqual([1, `INPUT_UNSUPPORTED: ${join(set, 'masks', 'zz_half.png')} is 100x135 but its image is 200x270`]);
+    rmSync(join(set, 'masks', 'zz_half.png'));
+    const json = join(tempDir(), 'eval.json');
+    const r = await cutout(['eval', '--set', set, '--refine', 'off', '--json', json, '--provider', 'cpu']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(readFileSync(json, 'utf8')) as { images: { id: string; fgIoU: number }[]; withoutTruth: string[]; truthWithoutImage: string[] };
+    // The TIFF is scored (a set of TIFFs was said to have no pairs; beside JPEGs it was left out unsaid).
+    expect(result.images.map((i) => i.id)).toEqual([id]);
+    expect(result.images[0].fgIoU).toBeGreaterThan(0.3);
+    expect([result.withoutTruth, result.truthWithoutImage]).toEqual([['zz_half.jpg'], ['lost.png']]);
+    expect(r.stdout).toMatch(/^truths without a picture of the same name, not scored: 1 \(lost\.png\)$/m);
+  });
+
   it('eval scores a set per image and pooled, and counts images with an empty truth', async () => {
     const set = await smallAnimeSet();
     const json = join(tempDir(), 'eval.json');

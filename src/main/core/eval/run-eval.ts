@@ -6,6 +6,7 @@ import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
 import { AppError } from '../../../shared/errors';
+import { IMAGE_EXTENSIONS } from '../../../shared/media';
 import type { MatteReview, RefineMode, Subject } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import type { CoreEnv } from '../env';
@@ -64,6 +65,8 @@ export interface EvalResult {
   emptyTruth: number;
   /** Images of the set with no truth of the same name: not scored (said, so a misnamed mask does not quietly change the set). */
   withoutTruth: string[];
+  /** Truths with no picture of the same name (said too: a picture in a type the set does not read, or misnamed). */
+  truthWithoutImage: string[];
   review: EvalReviewSummary;
 }
 
@@ -86,7 +89,7 @@ export interface EvalOptions {
  * The (image, truth) pairs of a set, whether the truth is soft, whether it is class ids (0/1, as
  * `cutout training-data` writes annotations/) and the images with no truth.
  */
-export async function listEvalPairs(setDir: string): Promise<{ pairs: { id: string; image: string; truth: string }[]; isSoftTruth: boolean; isClassIds: boolean; withoutTruth: string[] }> {
+export async function listEvalPairs(setDir: string): Promise<{ pairs: { id: string; image: string; truth: string }[]; isSoftTruth: boolean; isClassIds: boolean; withoutTruth: string[]; truthWithoutImage: string[] }> {
   const imagesDir = join(setDir, 'images');
   const truthDirName = ['alpha', 'masks', 'annotations'].find((d) => existsSync(join(setDir, d)));
   if (!existsSync(setDir)) throw new AppError('INPUT_NOT_FOUND', `Evaluation set not found: ${setDir}`, { detail: { path: setDir } });
@@ -94,7 +97,8 @@ export async function listEvalPairs(setDir: string): Promise<{ pairs: { id: stri
     throw new AppError('INPUT_UNSUPPORTED', `${setDir} is not an evaluation set: it needs images/ and alpha/, masks/ or annotations/`, { detail: { path: setDir } });
   }
   const truthDir = join(setDir, truthDirName);
-  const names = (await readdir(imagesDir)).filter((n) => /\.(jpe?g|png|webp)$/i.test(n)).sort();
+  // Every picture type the app opens (a TIFF or HEIC set shrank unsaid to its JPEGs).
+  const names = (await readdir(imagesDir)).filter((n) => (IMAGE_EXTENSIONS as readonly string[]).includes(extname(n).slice(1).toLowerCase())).sort();
   const pairs = [];
   const withoutTruth: string[] = [];
   // One truth for two pictures (a.jpg and a.png) was scored twice, that image weighing double.
@@ -112,8 +116,9 @@ export async function listEvalPairs(setDir: string): Promise<{ pairs: { id: stri
     if (existsSync(truth)) pairs.push({ id, image: join(imagesDir, name), truth });
     else withoutTruth.push(name);
   }
-  if (pairs.length === 0) throw new AppError('INPUT_UNSUPPORTED', `${setDir} has no image/ground-truth pairs`, { detail: { path: setDir } });
-  return { pairs, isSoftTruth: truthDirName === 'alpha', isClassIds: truthDirName === 'annotations', withoutTruth };
+  const truthWithoutImage = (await readdir(truthDir)).filter((n) => /\.png$/i.test(n) && !byId.has(n.slice(0, -4))).sort();
+  if (pairs.length === 0) throw new AppError('INPUT_UNSUPPORTED', `${setDir} has no image/ground-truth pairs (pictures in images/, each with a PNG of the same name in ${truthDirName}/)`, { detail: { path: setDir } });
+  return { pairs, isSoftTruth: truthDirName === 'alpha', isClassIds: truthDirName === 'annotations', withoutTruth, truthWithoutImage };
 }
 
 /**
@@ -154,8 +159,14 @@ export async function readTruth(path: string, isClassIds = false, size?: { width
 
 /** Scores a model (+ refine mode) on every pair of a set. */
 export async function evaluateSet(setDir: string, options: EvalOptions, env: CoreEnv, ctx: RunContext = {}): Promise<EvalResult> {
-  const { pairs, isSoftTruth, isClassIds, withoutTruth } = await listEvalPairs(setDir);
+  const { pairs, isSoftTruth, isClassIds, withoutTruth, truthWithoutImage } = await listEvalPairs(setDir);
   const chosen = options.limit ? pairs.slice(0, options.limit) : pairs;
+  // A pair that cannot be scored stops the set before any model runs (it stopped it there, the
+  // images scored before it and their minutes lost).
+  for (const pair of chosen) {
+    throwIfAborted(ctx.signal);
+    await checkPairSizes(pair);
+  }
   const images: EvalImageResult[] = [];
   let modelId = options.modelId ?? '';
   let provider = '';
@@ -175,7 +186,7 @@ export async function evaluateSet(setDir: string, options: EvalOptions, env: Cor
     provider = r.provider;
     const own = r.source.downscaledFrom ?? r.source;
     if (own.width !== truth.width || own.height !== truth.height) {
-      throw new AppError('INPUT_UNSUPPORTED', `${pair.truth} is ${truth.width}x${truth.height} but its image is ${own.width}x${own.height}`);
+      throw truthSizeError(pair.truth, truth, own);
     }
     // An image over the pixel budget (CUTOUT_MAX_MEGAPIXELS) is scored at the size it was cut out at,
     // its truth resized as it was (the truth was refused as the wrong size, the set ended there).
@@ -200,7 +211,31 @@ export async function evaluateSet(setDir: string, options: EvalOptions, env: Cor
   ctx.onProgress?.({ stage: 'segment', done: chosen.length, total: chosen.length });
   const pooled = pooledIou(images.map((r) => r.counts));
   const path = options.stickerSidePx ? { stickerSidePx: options.stickerSidePx } : {};
-  return { set: setDir, modelId, provider, refine: options.refine, ...path, isSoftTruth, images, mean: meanScores(images), pooled, emptyTruth, withoutTruth, review: { threshold, ...review } };
+  return { set: setDir, modelId, provider, refine: options.refine, ...path, isSoftTruth, images, mean: meanScores(images), pooled, emptyTruth, withoutTruth, truthWithoutImage, review: { threshold, ...review } };
+}
+
+/**
+ * Refuses a pair whose truth is another size than its picture as it is worked on (turned as its
+ * EXIF says), or whose truth is not a picture, from their headers. A picture type libvips does not
+ * read (HEIC, BMP) is checked after its cut-out, as before.
+ */
+async function checkPairSizes(pair: { image: string; truth: string }): Promise<void> {
+  const truth = await sharp(pair.truth)
+    .metadata()
+    .catch((cause: Error) => {
+      throw new AppError('INPUT_UNSUPPORTED', `${pair.truth}: the ground truth could not be read: it is damaged or not a picture (${cause.message.split('\n')[0]})`, { cause, detail: { path: pair.truth } });
+    });
+  const image = await sharp(pair.image, { limitInputPixels: false })
+    .metadata()
+    .catch(() => null);
+  if (!image?.width || !image.height || !truth.width || !truth.height) return;
+  const isTurned = (image.orientation ?? 1) >= 5;
+  const [width, height] = isTurned ? [image.height, image.width] : [image.width, image.height];
+  if (width !== truth.width || height !== truth.height) throw truthSizeError(pair.truth, truth, { width, height });
+}
+
+function truthSizeError(path: string, truth: { width?: number; height?: number }, image: { width: number; height: number }): AppError {
+  return new AppError('INPUT_UNSUPPORTED', `${path} is ${truth.width}x${truth.height} but its image is ${image.width}x${image.height}`, { detail: { path } });
 }
 
 /** One image through the sticker's per-frame path at `sidePx` (EvalOptions.stickerSidePx). */
@@ -238,6 +273,7 @@ export function formatEvalReport(result: EvalResult): string {
     `pooled fg IoU: ${f4(result.pooled.fgIoU)} (over the pixels of all images)`,
     `pooled mean IoU: ${f4(result.pooled.meanIoU)}`,
     `images with an empty truth: ${result.emptyTruth} (each scores fg IoU 0 or 1 in the per-image mean)`,
+    ...(result.truthWithoutImage.length ? [`truths without a picture of the same name, not scored: ${result.truthWithoutImage.length} (${result.truthWithoutImage.slice(0, 5).join(', ')}${result.truthWithoutImage.length > 5 ? ', …' : ''})`] : []),
     ...(result.withoutTruth.length ? [`images without a truth of the same name, not scored: ${result.withoutTruth.length} (${result.withoutTruth.slice(0, 5).join(', ')}${result.withoutTruth.length > 5 ? ', …' : ''})`] : []),
     reviewLine(result.review, result.stickerSidePx ? 'frames' : 'cut-outs'),
   ];
