@@ -1,6 +1,6 @@
 // Matting on a real portrait with the real segmenter: full refine, a user trimap with a
 // background stroke honoured end to end, and the training-data export of the corrected matte.
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -48,5 +48,43 @@ describe('matting on a real portrait', () => {
     expect(new Set(data).size).toBe(2);
     const img = await sharp(pairs[0].image).metadata();
     expect(img.format).toBe('jpeg');
+  });
+
+  it('training pairs: an opaque RGBA or grey+alpha mask is read by its grey levels, a picture over the pixel budget is paired at its working size, and nothing read is written over', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'in'), { recursive: true });
+    mkdirSync(join(dir, 'alphas'));
+    const input = join(dir, 'in', 'p.png');
+    await sharp({ create: { width: 200, height: 100, channels: 3, background: '#808080' } }).png().toFile(input);
+    // The subject: the left quarter, white on black, saved as an editor saves a mask with an opaque alpha.
+    const grey = await sharp({ create: { width: 200, height: 100, channels: 3, background: '#000' } }).composite([{ input: { create: { width: 50, height: 100, channels: 3, background: '#fff' } }, left: 0, top: 0 }]).toColourspace('b-w').png().toBuffer();
+    const share = async (alpha: Buffer, env = testEnv()) => {
+      writeFileSync(join(dir, 'alphas', 'p.png'), alpha);
+      const out = join(dir, `out-${Math.random().toString(36).slice(2)}`);
+      const { pairs, failures } = await writeTrainingPairs([{ image: input, alpha: join(dir, 'alphas', 'p.png') }], out, { cutout: { subject: 'person', refine: 'off' } }, env);
+      expect(failures).toEqual([]);
+      return pairs[0];
+    };
+    expect((await share(grey)).foregroundShare).toBeCloseTo(0.25, 3);
+    // RGBA and grey+alpha, all opaque: they read as all subject (the alpha channel's 255s).
+    expect((await share(await sharp(grey).ensureAlpha(1).toColourspace('srgb').png().toBuffer())).foregroundShare).toBeCloseTo(0.25, 3);
+    expect((await share(await sharp(grey).ensureAlpha(1).toColourspace('b-w').png().toBuffer())).foregroundShare).toBeCloseTo(0.25, 3);
+    // Over the budget (here 0.005 MP): made at the working size, the alpha resized alike (it was refused IMAGE_TOO_LARGE).
+    const small = await share(grey, testEnv({ maxPixels: 5000 }));
+    expect(small.downscaled).toEqual({ from: { width: 200, height: 100 }, to: { width: 100, height: 50 } });
+    expect((await sharp(small.annotation).metadata()).width).toBe(100);
+    expect(small.foregroundShare).toBeCloseTo(0.25, 2);
+    // -o holding an input to come (images/p.png), and --alphas inside -o's annotations/: refused before anything is written.
+    const out = join(dir, 'ds');
+    mkdirSync(join(out, 'images'), { recursive: true });
+    copyFileSync(input, join(out, 'images', 'p.png'));
+    const before = readFileSync(join(out, 'images', 'p.png'));
+    const overInput = writeTrainingPairs([{ image: join(dir, 'in', 'p.png') }, { image: join(out, 'images', 'p.png') }], out, { cutout: { subject: 'person', refine: 'off' }, imageFormat: 'png' }, testEnv());
+    await expect(overInput).rejects.toMatchObject({ code: 'OUTPUT_EXISTS', message: `Refusing to overwrite the input ${join(out, 'images', 'p.png')}; choose another output.` });
+    expect(readFileSync(join(out, 'images', 'p.png')).equals(before)).toBe(true);
+    mkdirSync(join(out, 'annotations'));
+    copyFileSync(join(dir, 'alphas', 'p.png'), join(out, 'annotations', 'p.png'));
+    const overAlpha = writeTrainingPairs([{ image: input, alpha: join(out, 'annotations', 'p.png') }], out, { cutout: { subject: 'person', refine: 'off' } }, testEnv());
+    await expect(overAlpha).rejects.toMatchObject({ code: 'OUTPUT_EXISTS' });
   });
 });

@@ -5,6 +5,7 @@ import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError } from '../../../shared/errors';
 import { writeTrainingPairs, type TrainingSource } from '../../core/matting/training-data';
+import { downscaledInputText } from '../../core/pipelines/cutout';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { numberFlag, refineFlag, UsageError, type CliCommand, outFlag } from '../command';
 
@@ -59,7 +60,10 @@ export const trainingDataCommand: CliCommand = {
     // Each pair said as it is written, each input that fails as it fails; the others go on (exit 1 if any failed).
     const { failures } = await writeTrainingPairs(sources, values.out, { cutout: { subject: values.subject, modelId: values.model, refine }, threshold, imageFormat: format }, env, {
       signal: io.signal,
-      onPair: (p) => io.out(`${p.id}: ${p.annotation} (label from ${p.labelSource}, ${(p.foregroundShare * 100).toFixed(1)} % subject)`),
+      onPair: (p) => {
+        io.out(`${p.id}: ${p.annotation} (label from ${p.labelSource}, ${(p.foregroundShare * 100).toFixed(1)} % subject)`);
+        if (p.downscaled) io.err(`note: ${p.id}: the picture is ${downscaledInputText(p.downscaled)}; the pair is made at that size`);
+      },
       onFailure: (f) => io.err(`${f.code}: ${f.image}: ${f.message}`),
     });
     if (failures.length > 0 && sources.length > 1) io.err(`${failures.length} of ${sources.length} inputs failed (listed above); the other pairs are written`);

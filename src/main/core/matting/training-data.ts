@@ -4,13 +4,15 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { AppError, isCancellation, toWire } from '../../../shared/errors';
-import type { CutoutOptions } from '../../../shared/jobs';
+import type { CutoutOptions, DownscaledInput } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
-import { decodeImage } from '../image/decode';
+import sharp from 'sharp';
+import { decodeToWorkOn } from '../image/decode';
 import { encodeGrayPng, encodeImage } from '../image/encode';
 import type { CoreEnv } from '../env';
-import { assertNotAnInput, ensureWritableFolder, writeFileAtomic } from '../io/atomic-write';
-import { cutoutImage } from '../pipelines/cutout';
+import { assertSeparateOutputs, ensureWritableFolder, writeFileAtomic } from '../io/atomic-write';
+import { readTruth } from '../eval/run-eval';
+import { cutoutImage, downscaledOf } from '../pipelines/cutout';
 import type { RunContext } from '../progress';
 
 /** One source image and what corrects its matte (an edited alpha wins over an edited trimap). */
@@ -40,6 +42,8 @@ export interface TrainingPair {
   labelSource: 'alpha' | 'trimap' | 'model';
   /** Share of class-1 pixels. */
   foregroundShare: number;
+  /** A picture over the pixel budget: the pair is made at the size it was cut out at. */
+  downscaled?: DownscaledInput;
 }
 
 /** A source that could not be made into a pair (an unreadable picture, an alpha of another size). */
@@ -55,16 +59,21 @@ export interface TrainingPairsResult {
   failures: TrainingFailure[];
 }
 
-/** Reads an alpha PNG as 0..1: the alpha channel if it has one, else the first (grey) channel. */
-async function readAlphaFile(path: string, width: number, height: number): Promise<Float32Array> {
-  const img = await decodeImage(path);
-  if (img.width !== width || img.height !== height) {
-    throw new AppError('INVALID_ARGUMENT', `Alpha ${path} is ${img.width}x${img.height} but the image is ${width}x${height}`, { detail: { path } });
+/**
+ * Reads an alpha PNG as 0..1 as eval reads a truth (readTruth): its alpha channel where it is not
+ * all opaque, else its grey levels (an RGBA or grey+alpha mask saved opaque read as all subject).
+ * It must be the picture's own size (`own`); a picture worked on smaller (over the pixel budget)
+ * gets it resized alike (`size`).
+ */
+async function readAlphaFile(path: string, own: { width: number; height: number }, size: { width: number; height: number }): Promise<Float32Array> {
+  const meta = await sharp(path)
+    .metadata()
+    .catch(() => null);
+  if (meta?.width && meta.height && (meta.width !== own.width || meta.height !== own.height)) {
+    throw new AppError('INVALID_ARGUMENT', `Alpha ${path} is ${meta.width}x${meta.height} but the image is ${own.width}x${own.height}`, { detail: { path } });
   }
-  const channel = img.hasAlpha ? 3 : 0;
-  const out = new Float32Array(width * height);
-  for (let i = 0; i < out.length; i++) out[i] = img.data[i * 4 + channel] / 255;
-  return out;
+  const isResized = size.width !== own.width || size.height !== own.height;
+  return (await readTruth(path, false, isResized ? size : undefined)).alpha;
 }
 
 /**
@@ -85,21 +94,35 @@ export async function writeTrainingPairs(
   const threshold = options.threshold ?? 0.5;
   if (!(threshold > 0 && threshold <= 1)) throw new AppError('INVALID_ARGUMENT', `threshold must be in (0, 1], got ${threshold}`);
   const ext = options.imageFormat ?? 'jpg';
+  const used = new Set<string>();
+  const ids = sources.map((src) => {
+    const stem = basename(src.image, extname(src.image));
+    let id = stem;
+    for (let i = 2; used.has(id); i++) id = `${stem}-${i}`;
+    used.add(id);
+    return id;
+  });
+  // Nothing read is written over, before anything is: another input (-o holding a picture to
+  // come, images/a.jpg) or an alpha or trimap (--alphas OUT/annotations) was replaced, and the
+  // pair made of what had been written there.
+  await assertSeparateOutputs(
+    ids.flatMap((id, k) => [
+      { path: join(outDir, 'images', `${id}.${ext}`), what: `the picture of ${sources[k].image}` },
+      { path: join(outDir, 'annotations', `${id}.png`), what: `the annotation of ${sources[k].image}` },
+    ]),
+    sources.flatMap((src) => [src.image, ...(src.alpha ? [src.alpha] : []), ...(src.trimap ? [src.trimap] : [])]),
+  );
   // A file named as the folder is said as such (OUTPUT_NOT_WRITABLE), not an internal ENOTDIR.
   await ensureWritableFolder(outDir);
   await mkdir(join(outDir, 'images'), { recursive: true });
   await mkdir(join(outDir, 'annotations'), { recursive: true });
-  const used = new Set<string>();
   const pairs: TrainingPair[] = [];
   const failures: TrainingFailure[] = [];
   for (let k = 0; k < sources.length; k++) {
     throwIfAborted(ctx.signal);
     const src = sources[k];
     ctx.onProgress?.({ stage: 'matte', done: k, total: sources.length, detail: src.image });
-    const stem = basename(src.image, extname(src.image));
-    let id = stem;
-    for (let i = 2; used.has(id); i++) id = `${stem}-${i}`;
-    used.add(id);
+    const id = ids[k];
     try {
       const pair = await writePair(src, id, outDir, ext, threshold, options, env, ctx);
       pairs.push(pair);
@@ -124,13 +147,12 @@ const STOPS_THE_EXPORT: ReadonlySet<string> = new Set(['DISK_FULL', 'OUTPUT_NOT_
 async function writePair(src: TrainingSource, id: string, outDir: string, ext: 'jpg' | 'png', threshold: number, options: TrainingDataOptions, env: CoreEnv, ctx: RunContext): Promise<TrainingPair> {
   const imagePath = join(outDir, 'images', `${id}.${ext}`);
   const annotationPath = join(outDir, 'annotations', `${id}.png`);
-  await assertNotAnInput(imagePath, [src.image]);
-
-  const image = await decodeImage(src.image, { maxPixels: env.maxPixels });
+  // Over the pixel budget, the pair is made at the size a cut-out is (it was refused).
+  const image = await decodeToWorkOn(src.image, env.maxPixels);
   let alpha: Float32Array;
   let labelSource: TrainingPair['labelSource'];
   if (src.alpha) {
-    alpha = await readAlphaFile(src.alpha, image.width, image.height);
+    alpha = await readAlphaFile(src.alpha, image.downscaledFrom ?? image, image);
     labelSource = 'alpha';
   } else {
     const r = await cutoutImage(src.image, { ...options.cutout, background: { kind: 'transparent' }, trimapPath: src.trimap }, env, ctx);
@@ -143,5 +165,5 @@ async function writePair(src: TrainingSource, id: string, outDir: string, ext: '
   const imageBytes = await encodeImage(image, ext === 'png' ? { format: 'png' } : { format: 'jpeg', quality: 95 });
   await writeFileAtomic(imagePath, imageBytes);
   await writeFileAtomic(annotationPath, await encodeGrayPng(labels, image.width, image.height));
-  return { id, image: imagePath, annotation: annotationPath, labelSource, foregroundShare: ones / labels.length };
+  return { id, image: imagePath, annotation: annotationPath, labelSource, foregroundShare: ones / labels.length, ...(image.downscaledFrom ? { downscaled: downscaledOf(image) } : {}) };
 }
