@@ -14,7 +14,8 @@ export const modelsCommand: CliCommand = {
     // Parsed as every command's options are: `--jsn` or a stray word is refused (it printed the table).
     const { values } = parseArgs({ args: argv, allowPositionals: false, options: { json: { type: 'boolean' } } });
     const env = createCliEnv();
-    const list = await env.store.list();
+    // Verified: every file hashed again (the cache trusts a file whose size and time are unchanged).
+    const list = await env.store.list({ rehash: true });
     if (values.json) {
       io.out(JSON.stringify(list.map((s) => ({ id: s.entry.id, task: s.entry.task, state: s.state, path: s.path, licence: s.entry.licence, bundled: s.entry.bundled, url: s.entry.url })), null, 2));
     } else {

@@ -63,6 +63,16 @@ export interface ModelStoreOptions {
   onDefaultSkipped?: (skipped: ModelStatus, used: ModelEntry) => void;
 }
 
+/** Options of ModelStore.check and list. */
+export interface CheckOptions {
+  /**
+   * Hash each file again rather than trust the cache (kept by size and time): a file damaged in
+   * place with its time kept (a disk's rot, a tool that restores times) read as ok in `cutout
+   * models`, whose job is to verify. The new hash goes into the cache, so later runs see it too.
+   */
+  rehash?: boolean;
+}
+
 interface HashCacheRecord {
   bytes: number;
   mtimeMs: number;
@@ -244,7 +254,7 @@ export class ModelStore {
    * `unreadable` (it was an INTERNAL EACCES that failed the whole `cutout models` list, and a
    * default model's fallback never ran).
    */
-  async check(entry: ModelEntry): Promise<ModelStatus> {
+  async check(entry: ModelEntry, options: CheckOptions = {}): Promise<ModelStatus> {
     let unusable: ModelStatus | undefined;
     for (const path of this.candidatePaths(entry)) {
       let info;
@@ -256,7 +266,7 @@ export class ModelStore {
       if (!info.isFile()) continue;
       let actual: string | undefined;
       try {
-        if (entry.sha256) actual = await this.cachedSha256(path, info.size, info.mtimeMs);
+        if (entry.sha256) actual = await this.cachedSha256(path, info.size, info.mtimeMs, options.rehash === true);
         else await access(path, fsConstants.R_OK);
       } catch (error) {
         // A damaged or unreadable copy in an earlier folder does not hide a good one in a later folder.
@@ -270,10 +280,10 @@ export class ModelStore {
     return unusable ?? { entry, path: null, state: 'missing' };
   }
 
-  /** Every entry with its status (the `cutout models` listing). */
-  async list(): Promise<ModelStatus[]> {
+  /** Every entry with its status (the `cutout models` listing, which rehashes: CheckOptions). */
+  async list(options: CheckOptions = {}): Promise<ModelStatus[]> {
     const all = await this.entries();
-    return Promise.all(all.map((e) => this.check(e)));
+    return Promise.all(all.map((e) => this.check(e, options)));
   }
 
   /**
@@ -297,10 +307,10 @@ export class ModelStore {
     throw new AppError('MODEL_MISSING', `No model for task ${task} is known`, { detail: { task } });
   }
 
-  private async cachedSha256(path: string, bytes: number, mtimeMs: number): Promise<string> {
+  private async cachedSha256(path: string, bytes: number, mtimeMs: number, isRehash: boolean): Promise<string> {
     const cache = await this.loadHashCache();
     const hit = cache.get(path);
-    if (hit && hit.bytes === bytes && hit.mtimeMs === mtimeMs) return hit.sha256;
+    if (hit && hit.bytes === bytes && hit.mtimeMs === mtimeMs && !isRehash) return hit.sha256;
     const sha256 = await sha256File(path);
     cache.set(path, { bytes, mtimeMs, sha256 });
     await this.saveHashCache(cache);

@@ -1,7 +1,7 @@
 // ModelStore: finds files in order, verifies sha256 (cached), names every place looked, and
 // takes user descriptors for custom segmenters.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../../src/shared/errors';
@@ -54,6 +54,27 @@ describe('ModelStore', () => {
     expect(err.message).toMatch(/expected 1511ab55/);
     // Where to get it again, and the name to save it as.
     expect(err.message).toMatch(/Download it again from https:\/\/\S+selfie_segmentation\.onnx and save it as portrait_selfie_segmentation_mediapipe_256x256\.onnx there\.$/);
+  });
+
+  it('list({ rehash: true }) (cutout models) finds a file damaged in place with its time kept, which the cache read as ok; later checks see it too', async () => {
+    const dir = tempDir();
+    mkdirSync(dir, { recursive: true });
+    const cache = join(tempDir(), 'hashes.json');
+    const path = join(dir, SELFIE);
+    copyFileSync(join(SHARED_MODELS_DIR, SELFIE), path);
+    // A whole second, which the file's time keeps exactly when set again.
+    utimesSync(path, 1_700_000_000, 1_700_000_000);
+    const stateOf = async (list: { entry: { id: string }; state: string }[]) => list.find((s) => s.entry.id === 'mediapipe-selfie')?.state;
+    expect(await stateOf(await new ModelStore({ modelsDirs: [dir], manifestPath: MANIFEST, hashCachePath: cache }).list())).toBe('ok');
+    const bytes = readFileSync(path);
+    bytes[1000] ^= 0xff;
+    writeFileSync(path, bytes);
+    utimesSync(path, 1_700_000_000, 1_700_000_000);
+    expect(statSync(path).size).toBe(bytes.length);
+    const store = new ModelStore({ modelsDirs: [dir], manifestPath: MANIFEST, hashCachePath: cache });
+    expect(await stateOf(await store.list())).toBe('ok');
+    expect(await stateOf(await store.list({ rehash: true }))).toBe('corrupt');
+    expect(await stateOf(await new ModelStore({ modelsDirs: [dir], manifestPath: MANIFEST, hashCachePath: cache }).list())).toBe('corrupt');
   });
 
   it('a damaged copy in an earlier folder does not hide a good one; a default that cannot be used is said, with the one used', async () => {
