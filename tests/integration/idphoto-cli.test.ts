@@ -67,6 +67,19 @@ describe('cutout idphoto', () => {
     expect(report.sheet).toMatchObject({ paperMm: [101.6, 152.4], dpi: 300, photos: 12, copiesEach: 6, inputs, leftOff: [], failingSpec: [] });
   });
 
+  it('names a shared sheet after the first photo made: after a first input that failed, it bore the name of a photo that is not there', { timeout: 120_000 }, async () => {
+    const dir = tempDir();
+    const noFace = join(dir, 'a_sky.jpg');
+    await sharp({ create: { width: 400, height: 500, channels: 3, background: '#7fb2e5' } }).jpeg().toFile(noFace);
+    const portrait = evalFile('id_portraits', 'images', 'df_img1.jpg');
+    const out = join(dir, 'out');
+    const r = await run(process.execPath, [cli, 'idphoto', noFace, portrait, '--spec', 'cn-1inch', '-o', out + '/', '--sheet', '6inch'], { env }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+    expect((r as { code?: number }).code).toBe(1);
+    expect(r.stderr).toMatch(/^NO_FACE: /m);
+    expect(readdirSync(out).sort()).toEqual(['df_img1_cn-1inch.jpg', 'df_img1_cn-1inch_sheet.jpg']);
+    expect(r.stdout).toContain(`sheet -> ${join(out, 'df_img1_cn-1inch_sheet.jpg')} (`);
+  });
+
   it('says which photos on a shared sheet fail their spec (a photo enlarged past 2x from a small picture)', { timeout: 120_000 }, async () => {
     const dir = tempDir();
     const small = join(dir, 'small.jpg');

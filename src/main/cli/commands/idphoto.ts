@@ -135,14 +135,13 @@ export const idphotoCommand: CliCommand = {
     }
     // Nothing read is written over, and no written file over another (a --report named as the photo:
     // a wrong command line, exit 2; an input named as an output is OUTPUT_EXISTS, 1).
-    await assertSeparateOutputs(
-      [
-        ...outputs.map((path) => ({ path, what: '-o' })),
-        ...(values.report ? [{ path: values.report, what: '--report' }] : []),
-        ...(sheetOut ? [{ path: sheetOut, what: values['sheet-out'] ? '--sheet-out' : 'the print sheet' }] : []),
-      ],
-      [...positionals, ...(values.trimap ? [values.trimap] : []), ...(values['spec-file'] ?? [])],
-    ).catch((error: unknown) => {
+    const written = (sheet: string | undefined) => [
+      ...outputs.map((path) => ({ path, what: '-o' })),
+      ...(values.report ? [{ path: values.report, what: '--report' }] : []),
+      ...(sheet ? [{ path: sheet, what: values['sheet-out'] ? '--sheet-out' : 'the print sheet' }] : []),
+    ];
+    const read = [...positionals, ...(values.trimap ? [values.trimap] : []), ...(values['spec-file'] ?? [])];
+    await assertSeparateOutputs(written(sheetOut), read).catch((error: unknown) => {
       throw asUsage(error);
     });
     if (values.report) await checkOutputFile(values.report);
@@ -217,20 +216,25 @@ export const idphotoCommand: CliCommand = {
       await writeFileAtomic(values.report, JSON.stringify(body, null, 2) + '\n');
     };
     if (paper && sheetOut && made.length > 0) {
+      // Named after the first photo made: after a first input that failed, the sheet bore the
+      // name of a photo that is not there. (Checked as the first one's was.)
+      const firstMade = outputs[positionals.indexOf(madeFrom[0])];
+      const sheetPath = values['sheet-out'] || firstMade === outputs[0] ? sheetOut : sheetPathOf(firstMade);
       try {
+        if (sheetPath !== sheetOut) await assertSeparateOutputs(written(sheetPath), read);
         // Several photos share the sheet evenly (each the copies asked, or as many as fit), none left off unsaid.
         const { layout, each, people } = layoutSharedSheet({ widthMm: spec.widthMm, heightMm: spec.heightMm }, made.length, copies, paper);
         const images = made.map((m) => m.image);
         // Ctrl+C while the sheet renders (a 600-dpi A4 takes seconds) writes no sheet: it was written, exit 0.
         throwIfAborted(io.signal);
-        const format = sheetFormatOf(sheetOut);
+        const format = sheetFormatOf(sheetPath);
         const bytes = format === 'pdf' ? await renderSheetPdf(layout, images) : await renderSheetRaster(layout, images, dpi, format);
         throwIfAborted(io.signal);
-        await writeFileAtomic(sheetOut, bytes, { signal: io.signal });
+        await writeFileAtomic(sheetPath, bytes, { signal: io.signal });
         const n = layout.photos.length;
         const shared = made.length > 1 ? `: ${each} each of ${people} people` : '';
         const short = copies > each ? (made.length > 1 ? `; ${copies} each were asked for, ${each} each fit` : `; ${copies} were asked for, ${n} fit`) : '';
-        io.out(`sheet -> ${sheetOut} (${n} photo${n === 1 ? '' : 's'} on ${layout.widthMm}x${layout.heightMm} mm${shared}${short})`);
+        io.out(`sheet -> ${sheetPath} (${n} photo${n === 1 ? '' : 's'} on ${layout.widthMm}x${layout.heightMm} mm${shared}${short})`);
         const left = madeFrom.slice(people);
         if (left.length > 0) {
           io.err(`note: ${people} photos of this size fit on one sheet, so ${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} not on it: make a sheet of ${left.length === 1 ? 'it' : 'them'} with another run`);
@@ -241,8 +245,8 @@ export const idphotoCommand: CliCommand = {
           io.err(`note: ${failing.join(', ')} ${failing.length === 1 ? 'is' : 'are'} on the sheet but fail${failing.length === 1 ? 's' : ''} ${spec.name}, as said above: leave ${failing.length === 1 ? 'it' : 'them'} out and run again for a sheet of photos that pass`);
         }
         // The report says what the line says: where the sheet is, on what paper, whose photos and how many.
-        const isPdf = /\.pdf$/i.test(sheetOut);
-        sheetReport = { output: sheetOut, paperMm: [layout.widthMm, layout.heightMm], dpi: isPdf ? null : dpi, photos: n, copiesEach: each, inputs: madeFrom.slice(0, people), leftOff: left, failingSpec: failing };
+        const isPdf = /\.pdf$/i.test(sheetPath);
+        sheetReport = { output: sheetPath, paperMm: [layout.widthMm, layout.heightMm], dpi: isPdf ? null : dpi, photos: n, copiesEach: each, inputs: madeFrom.slice(0, people), leftOff: left, failingSpec: failing };
       } catch (error) {
         await writeReport();
         throw error;
