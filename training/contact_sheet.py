@@ -39,6 +39,8 @@ def main():
     p.add_argument("--cols", type=int, default=2)
     a = p.parse_args()
     names = sorted(n for n in os.listdir(a.frames) if n.endswith(".png") and n.startswith(a.only))
+    if not names:
+        p.error(f"--frames {a.frames} holds no .png frames{f' starting with {a.only!r}' if a.only else ''}")
     pairs = []
     folders = a.cutouts.split(",")
     for n in names:

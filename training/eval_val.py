@@ -24,7 +24,7 @@ from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data as D  # noqa: E402
-from model import load_net  # noqa: E402
+from model import AnimeSegNet, load_net  # noqa: E402
 
 
 def main():
@@ -37,6 +37,15 @@ def main():
     p.add_argument("--flip", action="store_true", help="average with the horizontally mirrored prediction")
     p.add_argument("--recipe", default="v1", choices=sorted(D.RECIPES))
     a = p.parse_args()
+    try:
+        groups = [[int(v) for v in key.split("+")] for key in a.sizes.split(",")]
+    except ValueError:
+        p.error(f"--sizes is sizes like 256,320 or 320+448, got {a.sizes!r}")
+    bad = [v for g in groups for v in g if v <= 0 or v % AnimeSegNet.STRIDE]
+    if bad:
+        p.error(f"--sizes must be positive multiples of {AnimeSegNet.STRIDE}, got {bad}")
+    if a.n < 1:
+        p.error(f"--n must be at least 1, got {a.n}")
     torch.set_num_threads(a.threads)
     net = load_net(a.ckpt)
     net.eval()

@@ -74,6 +74,12 @@ def main():
     a = p.parse_args()
     if a.opset < 13:
         p.error(f"--opset {a.opset}: the model is shipped at opset 13 or later (issue #8)")
+    # Said as such (tracebacks: FileNotFoundError).
+    if not os.path.isfile(a.ckpt):
+        p.error(f"--ckpt: no file at {a.ckpt}")
+    for flag, path in (("--out", a.out), ("--npz", a.npz)):
+        if path and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+            p.error(f"{flag}: no folder {os.path.dirname(os.path.abspath(path))} to write {os.path.basename(path)} in")
     print(json.dumps(export(a.ckpt, a.out, a.opset, a.npz), indent=2))
 
 

@@ -18,7 +18,6 @@ if [ -z "${PY:-}" ]; then
 fi
 OUT=${OUT:?OUT must name the folder for the results}
 DATA=${DATA:-training/data-pack}
-RUN=${RUN:-/tmp/anime-seg-run}
 INIT=${INIT:-resources/models/anime-seg.onnx}
 DEVICE=${DEVICE:-cuda}
 RECIPE=${RECIPE:-v6}
@@ -33,6 +32,10 @@ MINUTES=${MINUTES:-7}
 WORKERS=${WORKERS:-$(( $(nproc) > 2 ? $(nproc) - 2 : 1 ))}
 VAL_EVERY=${VAL_EVERY:-500}
 VAL_N=${VAL_N:-192}
+# One run folder per set of settings: a second call on a machine still warm with other settings
+# resumed the first call's run folder and brought its weights back; with the same settings it goes
+# on with the run (train.py refuses a run folder of other settings).
+RUN=${RUN:-/tmp/anime-seg-run-$(printf '%s ' "$DATA" "$INIT" "$RECIPE" "$EXTRA" "$LR" "$WARMUP" "$BATCH" "$SIZE" "$SIZES" "$SEED" "$VAL_N" | md5sum | cut -c1-8)}
 
 [ -f "$DATA/manifest.csv" ] || { echo "gpu_run: no packed data in $DATA (run training/pack_data.py here and carry it)" >&2; exit 2; }
 mkdir -p "$OUT"
@@ -45,8 +48,17 @@ mkdir -p "$OUT"
 
 # The weights come back as .npz (any torch reads them: `export.py --ckpt best.npz` here), and as ONNX
 # when that machine's exporter works; at most 8 files come back, so the .pt files stay there.
+# A run whose minutes were spent before its first step (data loading took them) has no checkpoint:
+# said, exit 1 (it said the ONNX export had failed and to export a .npz that was not written, exit 0).
+if [ ! -f "$RUN/last.pt" ]; then
+  echo "gpu_run: the run stopped before its first checkpoint (no $RUN/last.pt; see train.log): give it more MINUTES" | tee -a "$OUT/export.txt" >&2
+  ls -l "$OUT"
+  exit 1
+fi
 for ck in best last; do
+  [ -f "$RUN/$ck.pt" ] || { echo "gpu_run: no $ck.pt in $RUN" | tee -a "$OUT/export.txt"; continue; }
   "$PY" training/export.py --ckpt "$RUN/$ck.pt" --npz "$OUT/$ck.npz" --out "$OUT/anime-seg-$ck.onnx" >> "$OUT/export.txt" 2>&1 \
-    || echo "gpu_run: the ONNX export of $ck failed there (see export.txt); export $ck.npz here" | tee -a "$OUT/export.txt"
+    || if [ -f "$OUT/$ck.npz" ]; then echo "gpu_run: the ONNX export of $ck failed there (see export.txt); export $ck.npz here" | tee -a "$OUT/export.txt";
+       else echo "gpu_run: $ck.pt could not be read or written as $ck.npz (see export.txt)" | tee -a "$OUT/export.txt"; fi
 done
 ls -l "$OUT"

@@ -74,7 +74,27 @@ def kept_characters(rows: list, frac: float, seed: int) -> set:
     return keep
 
 
+def check_out(src: str, out: str) -> None:
+    """Exits unless `out` may be replaced by the pack: absent, empty, or an earlier pack (manifest.csv,
+    fg/, bg/ and WebP files only). A folder of anything else was deleted without a word, and --out
+    naming the set itself would have replaced it."""
+    real_src, real_out = os.path.realpath(src), os.path.realpath(out)
+    if real_out == real_src or real_src.startswith(real_out + os.sep):
+        sys.exit(f"pack_data: --out {out} is the set packed from ({src}) or holds it: name a folder of its own")
+    if not os.path.isdir(out):
+        if os.path.exists(out):
+            sys.exit(f"pack_data: --out {out} is a file: name a folder")
+        return
+    names = set(os.listdir(out))
+    is_pack = names <= {"manifest.csv", "fg", "bg"} and all(
+        n.endswith(".webp") for d in ("fg", "bg") if os.path.isdir(os.path.join(out, d)) for n in os.listdir(os.path.join(out, d)))
+    if not is_pack:
+        sys.exit(f"pack_data: --out {out} holds other files than a pack's ({', '.join(sorted(names)[:5])}): it would be replaced; "
+                 "name a new folder, or remove it first")
+
+
 def pack(src: str, out: str, fg_quality: int = 90, bg_quality: int = 90, bg_long: int = 640, fg_lossless: bool = False, fg_frac: float = 1.0, seed: int = 1) -> dict:
+    check_out(src, out)
     tmp = out + ".tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     os.makedirs(os.path.join(tmp, "fg"))

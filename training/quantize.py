@@ -38,7 +38,8 @@ def calibration_images(n: int, canvas: int, size: int, seed: int, data_dir: str 
     part = D.split(D.load_dataset(data_dir), "train")
     out = []
     for j, recipe in enumerate(("v1", "v3")):
-        x, _ = D.make_batch(part, canvas, n // 2, seed + j, 0, recipe)
+        # The first recipe takes the odd one (--n 3 calibrated on 2).
+        x, _ = D.make_batch(part, canvas, (n + 1 - j) // 2, seed + j, 0, recipe)
         for img in x:
             im = Image.fromarray((img.transpose(1, 2, 0) * 255 + 0.5).astype(np.uint8)).resize((size, size), Image.LANCZOS)
             t = torch.from_numpy(np.asarray(im, np.float32) / 255).permute(2, 0, 1)[None]
@@ -195,6 +196,13 @@ def main():
     p.add_argument("--seed", type=int, default=2024)
     p.add_argument("--data-dir", default=D.DATA_DIR)
     a = p.parse_args()
+    # Said as such (--n 1 read "no convolution was quantized", a size the net cannot take a tensor mismatch).
+    if a.n < 2:
+        p.error(f"--n must be at least 2 (composites of both calibration recipes), got {a.n}")
+    if a.size <= 0 or a.size % AnimeSegNet.STRIDE:
+        p.error(f"--size must be a positive multiple of {AnimeSegNet.STRIDE}, got {a.size}")
+    if not os.path.isfile(a.onnx):
+        p.error(f"--onnx: no file at {a.onnx}")
     torch.set_num_threads(2)
     net = load_net(a.onnx)
     net.eval()

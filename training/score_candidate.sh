@@ -24,7 +24,9 @@ if [ "$WEIGHTS" != shipped ]; then
   [[ "$NAME" =~ ^[a-z0-9][a-z0-9-]*$ ]] || { echo "NAME must be a lower-case model id" >&2; exit 2; }
   case "$WEIGHTS" in
     *.onnx) cp "$WEIGHTS" "$CAND/$NAME.onnx" ;;
-    *) "$PY" training/export.py --ckpt "$WEIGHTS" --out "$CAND/$NAME.onnx" > "$SCORES/$NAME/export.txt" 2>/dev/null ;;
+    # The exporter's words kept, and said when it fails (it stopped the script without a word).
+    *) "$PY" training/export.py --ckpt "$WEIGHTS" --out "$CAND/$NAME.onnx" > "$SCORES/$NAME/export.txt" 2>&1 \
+         || { echo "score_candidate: $WEIGHTS could not be exported:" >&2; tail -n 5 "$SCORES/$NAME/export.txt" >&2; exit 1; } ;;
   esac
   # A descriptor beside it: anime-seg's manifest entry under the new id (the same pre- and post-processing).
   node -e '

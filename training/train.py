@@ -15,6 +15,7 @@ import argparse
 import json
 import math
 import os
+import re
 import sys
 import time
 
@@ -62,7 +63,40 @@ def parse_args(argv=None):
     p.add_argument("--device", default="cpu", help="cpu, cuda, cuda:N, or auto (cuda when one is available)")
     p.add_argument("--max-batches", type=int, default=0, help="stop after this many steps in this process (smoke test)")
     p.add_argument("--data-dir", default=D.DATA_DIR)
-    return p.parse_args(argv)
+    a = p.parse_args(argv)
+    # Wrong values said as such before any work (0 divided by, an empty validation set, a loss of NaN
+    # logged as done, a size the net cannot take: tracebacks, some after the run folder was made).
+    for name in ("steps", "batch", "val_every", "val_n", "threads"):
+        if getattr(a, name) < 1:
+            p.error(f"--{name.replace('_', '-')} must be at least 1, got {getattr(a, name)}")
+    if a.workers < 0:
+        p.error(f"--workers must be 0 or more, got {a.workers}")
+    if a.size <= 0 or a.size % AnimeSegNet.STRIDE:
+        p.error(f"--size must be a positive multiple of {AnimeSegNet.STRIDE} (it is the validation composites' size too), got {a.size}")
+    if a.deadline is not None and not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", a.deadline):
+        p.error(f"--deadline is a UTC time HH:MM, got {a.deadline!r}")
+    if a.minutes is not None and not a.minutes > 0:
+        p.error(f"--minutes must be more than 0, got {a.minutes}")
+    if not a.lr >= 0:  # 0 trains nothing: a check of the kit (a widened net starts as the narrow one)
+        p.error(f"--lr must be 0 or more, got {a.lr}")
+    return a
+
+
+# The settings a run is made of: a resume with other ones would go on as if they were its own (the
+# checkpoint's saved settings overwritten), so it is refused. --steps, --minutes and --deadline may
+# grow a run; --workers, --threads, --device and the checkpoint cadence do not change what it learns.
+RUN_SETTINGS = ("batch", "size", "sizes", "lr", "warmup", "seed", "init", "extra", "recipe", "val_n", "data_dir")
+
+
+def changed_settings(saved: dict, args) -> list:
+    """The RUN_SETTINGS whose value in `args` differs from the checkpoint's (saved before them: none)."""
+    now = vars(args)
+    def same(k):
+        a, b = saved.get(k), now.get(k)
+        if k == "data_dir" and a and b:
+            return os.path.realpath(a) == os.path.realpath(b)
+        return a == b
+    return [f"--{k.replace('_', '-')} {saved.get(k)} (now {now.get(k)})" for k in RUN_SETTINGS if k in saved and not same(k)]
 
 
 class BatchStream(torch.utils.data.Dataset):
@@ -213,11 +247,16 @@ def main(argv=None):
         torch.backends.cudnn.benchmark = True  # a few fixed input shapes
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     step, best = 0, -1.0
+    resumed_deadline = None
     trained_before = 0.0  # seconds of training in the run before this process (--minutes)
     t_start = time.time()
     last = os.path.join(args.run, "last.pt")
     if os.path.exists(last):
         ck = torch.load(last, map_location=device, weights_only=False)
+        changed = changed_settings(ck.get("args", {}), args)
+        if changed:
+            sys.exit(f"train: {args.run} holds a run of other settings: {'; '.join(changed)}. Give another --run for a new run, "
+                     f"or the run's own settings to go on with it")
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
         step, best = ck["step"], ck["best"]
@@ -228,6 +267,10 @@ def main(argv=None):
             best = max(best, torch.load(best_path, map_location="cpu", weights_only=False)["best"])
         t_start = ck.get("t_start", t_start)
         trained_before = ck.get("trained_s", 0.0)
+        # The deadline the run had: run again after it, it stops at once (its next coming was taken,
+        # a day on, and the LR went back up from its floor).
+        if args.deadline and ck.get("args", {}).get("deadline") == args.deadline and ck.get("deadline_at"):
+            resumed_deadline = ck["deadline_at"]
         log(event="resume", step=step, best=best)
     else:
         log(event="start", args=vars(args), device=str(device), params=count_params(model), extra=model.extra, train_fg=len(train_part["fg"]),
@@ -241,7 +284,7 @@ def main(argv=None):
     def save(path):
         tmp = path + ".tmp"
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "best": best, "t_start": t_start,
-                    "trained_s": trained_s(), "args": vars(args)}, tmp)
+                    "trained_s": trained_s(), "deadline_at": stop_at, "args": vars(args)}, tmp)
         os.replace(tmp, path)
 
     if step >= args.steps:
@@ -253,7 +296,7 @@ def main(argv=None):
     extra = {"prefetch_factor": 2} if args.workers else {}
     loader = torch.utils.data.DataLoader(stream, batch_size=None, shuffle=False, num_workers=args.workers,
                                          pin_memory=device.type == "cuda", **extra)
-    stop_at = deadline_ts(args.deadline)
+    stop_at = resumed_deadline or deadline_ts(args.deadline)
 
     def time_frac():
         # The share of the run's time used: its training time of --minutes (a resume goes on from

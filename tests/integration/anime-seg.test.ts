@@ -242,6 +242,59 @@ describe('anime-seg model', () => {
     expect(existsSync(join(dir, 'run-half'))).toBe(false);
   }, 300_000);
 
+  it.skipIf(!hasTorch || !existsSync(join(SHARED_DIR, 'models')))('the training kit refuses what would lose a run: a resume of other settings, a spent deadline run again, a pack over a folder of other files, gpu_run.sh with no checkpoint, bad values', async () => {
+    const dir = await writeTinyAnimeSet();
+    const run = join(dir, 'run');
+    const train = (args: readonly string[]) =>
+      spawnSync(PY, [join(REPO_ROOT, 'training/train.py'), '--run', run, '--data-dir', dir, '--batch', '2', '--size', '64', '--val-n', '2', '--val-every', '1', '--workers', '0', '--threads', '1', ...args], { encoding: 'utf8' });
+    const first = train(['--steps', '3', '--max-batches', '1', '--deadline', '23:59', '--lr', '1e-3']);
+    expect(first.status, first.stderr).toBe(0);
+    // Other settings on the same run folder: refused, said (it resumed and overwrote the run's settings unsaid).
+    const other = train(['--steps', '3', '--deadline', '23:59', '--lr', '1e-4', '--seed', '7']);
+    expect(other.status).toBe(1);
+    expect(other.stderr.trim().split('\n').at(-1)).toBe(`train: ${run} holds a run of other settings: --lr 0.001 (now 0.0001); --seed 1234 (now 7). Give another --run for a new run, or the run's own settings to go on with it`);
+    // The deadline the run had, passed: run again with it, it stops at once (it took the next day's).
+    execFileSync(PY, ['-c', 'import sys, time, torch; p = sys.argv[1]; ck = torch.load(p, weights_only=False); ck["deadline_at"] = time.time() - 60; torch.save(ck, p)', join(run, 'last.pt')]);
+    const spent = train(['--steps', '3', '--deadline', '23:59', '--lr', '1e-3']);
+    expect(spent.status).toBe(0);
+    const events = spent.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(events.map((e) => e.event)).toEqual(['resume', 'stop']);
+    expect(events[1]).toMatchObject({ step: 1, reason: 'deadline' });
+    // Values that cannot be: said before any work (a ZeroDivisionError, an empty concatenate, a tensor mismatch, an unpack error).
+    for (const [args, text] of [
+      [['--val-every', '0'], '--val-every must be at least 1, got 0'],
+      [['--val-n', '0'], '--val-n must be at least 1, got 0'],
+      [['--batch', '0'], '--batch must be at least 1, got 0'],
+      [['--size', '72'], '--size must be a positive multiple of 16'],
+      [['--deadline', '1327'], "--deadline is a UTC time HH:MM, got '1327'"],
+    ] as const) {
+      const bad = spawnSync(PY, [join(REPO_ROOT, 'training/train.py'), '--run', join(dir, 'bad'), '--data-dir', dir, ...args], { encoding: 'utf8' });
+      expect([bad.status, bad.stderr], args.join(' ')).toEqual([2, expect.stringContaining(text)]);
+    }
+    expect(existsSync(join(dir, 'bad'))).toBe(false);
+    // A pack over a folder that is no pack: refused, the folder kept (it was deleted without a word).
+    const precious = join(dir, 'precious');
+    mkdirSync(precious);
+    writeFileSync(join(precious, 'notes.txt'), 'mine');
+    const packed = spawnSync(PY, [join(REPO_ROOT, 'training/pack_data.py'), '--src', dir, '--out', precious], { encoding: 'utf8' });
+    expect([packed.status, packed.stderr.trim()]).toEqual([1, `pack_data: --out ${precious} holds other files than a pack's (notes.txt): it would be replaced; name a new folder, or remove it first`]);
+    expect(readFileSync(join(precious, 'notes.txt'), 'utf8')).toBe('mine');
+    const inSet = spawnSync(PY, [join(REPO_ROOT, 'training/pack_data.py'), '--src', dir, '--out', dir], { encoding: 'utf8' });
+    expect(inSet.status).toBe(1);
+    expect(readdirSync(dir)).toContain('manifest.csv');
+    // gpu_run.sh whose minutes are spent before the first step: exit 1, said (exit 0, "export best.npz here", no .npz).
+    const pack = join(dir, 'pack');
+    execFileSync(PY, [join(REPO_ROOT, 'training/pack_data.py'), '--src', dir, '--out', pack], { stdio: 'pipe' });
+    const out = join(dir, 'out');
+    const gpu = spawnSync('bash', [join(REPO_ROOT, 'training/gpu_run.sh')], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, PY, OUT: out, DATA: pack, RUN: join(dir, 'gpu-run'), DEVICE: 'cpu', WORKERS: '0', BATCH: '2', SIZE: '256', MINUTES: '0.00001', VAL_N: '200' }, // (the minutes count from at least 1 s; 200 validation composites take longer)
+    });
+    expect(gpu.status).toBe(1);
+    expect(gpu.stderr).toContain('gpu_run: the run stopped before its first checkpoint');
+  }, 300_000);
+
   it.skipIf(!hasTorch)('training helpers: the data cache is per folder and manifest, a deadline past midnight is the next one, export refuses an opset below 13', async () => {
     const a = await writeTinyAnimeSet();
     const b = await writeTinyAnimeSet();
