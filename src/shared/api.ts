@@ -16,6 +16,10 @@ export interface ModelInfo {
   bundled: boolean;
   /** Where to download it when it is not bundled. */
   url?: string;
+  /** The name its file is looked for under. */
+  file: string;
+  /** A model someone added: its description (`*.model.json`). Its file is theirs to put back, not the app's to reinstall. */
+  descriptor?: string;
   path: string | null;
   /** True for the model a task uses when none is named. */
   isDefault: boolean;

@@ -249,6 +249,9 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'export-refining.png') });
     await page.locator('[data-testid=cancel-job]').click({ timeout: 30_000 });
     await expect.poll(() => page.textContent('[data-testid=status-text]'), { timeout: 10_000 }).toBe('Cancelled');
+    // The Cancel pressed went with the job: the focus is the workspace's, not the page's (the next Tab started at the sidebar).
+    const focusedIn = `(() => { const a = document.activeElement; return a?.closest('[data-workspace-slot]')?.getAttribute('data-workspace-slot') ?? a?.tagName; })()`;
+    await expect.poll(() => page.evaluate(focusedIn), { timeout: 5000 }).toBe('cutout');
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'cancelled.png') });
     expect(await page.locator('[data-testid=error-banner]').count()).toBe(0);
     expect(await page.locator('[data-testid=job-progress]').count()).toBe(0);

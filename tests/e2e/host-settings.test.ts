@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { SHARED_MODELS_DIR, evalFile, sinetLikeDescriptor, tempDir } from '../helpers/env';
-import { ARTIFACTS_DIR, chooseFiles, openThroughDialog, startServe, useAppSession, waitForCutoutOf } from './helpers';
+import { ARTIFACTS_DIR, chooseFiles, openThroughDialog, setInputValue, startServe, useAppSession, waitForCutoutOf } from './helpers';
 
 const BUDGET_MP = 2;
 
@@ -194,7 +194,10 @@ describe('Settings: the models as the folders hold them now', () => {
   // A models folder with the face models only: the person models are not there yet.
   const modelsDir = tempDir('cutout-e2e-models-');
   for (const file of ['face_detection_yunet_2023mar.onnx', 'face_landmarks_pfld_ghostone_wflw98_112x112.onnx']) copyFileSync(join(SHARED_MODELS_DIR, file), join(modelsDir, file));
-  const app = useAppSession({ CUTOUT_MODELS_DIR: modelsDir });
+  // Settings brought from elsewhere: a default background none of the presets is (settings.json takes any #RRGGBB).
+  const userData = tempDir('cutout-e2e-settings-');
+  writeFileSync(join(userData, 'settings.json'), JSON.stringify({ defaultBackground: '#123456' }));
+  const app = useAppSession({ CUTOUT_MODELS_DIR: modelsDir, CUTOUT_USER_DATA: userData });
 
   it('reads the models again each time Settings is shown: one put in the folder meanwhile is installed (it said Not installed till a reload)', async () => {
     const mediapipe = app.page.locator('[data-workspace-slot=settings] .model', { hasText: 'MediaPipe' }).first();
@@ -232,6 +235,29 @@ describe('Settings: the models as the folders hold them now', () => {
     await app.page.click('[data-workspace=settings]');
     await expect.poll(() => leftOut.count(), { timeout: 20_000 }).toBe(0);
     await expect.poll(() => app.page.locator('[data-workspace-slot=settings] .model', { hasText: 'My person model' }).count(), { timeout: 20_000 }).toBe(1);
+    // Its file not there: said as the user's to put back (it read "Comes with the app …: reinstall the app").
+    expect(await app.page.locator('[data-workspace-slot=settings] .model', { hasText: 'My person model' }).locator('[data-testid=settings-model-problem]').textContent()).toBe(
+      'Its file mine.onnx was not found: put it beside its description clash.model.json, or in a models folder',
+    );
+    expect(app.pageErrors).toEqual([]);
+  });
+
+  it('shows a default background that is no preset (it was a blank menu), the quality as its slider is dragged, and opens a picture with Ctrl+O (it did nothing)', async () => {
+    const { page } = app;
+    await page.click('[data-workspace=settings]');
+    const background = page.locator('[data-testid=settings-background]');
+    expect(await background.evaluate((el) => (el as unknown as { selectedOptions: { textContent: string }[] }).selectedOptions[0]?.textContent)).toBe('Custom #123456');
+    const slider = page.locator('[data-workspace-slot=settings] .quality input[type=range]');
+    await setInputValue(slider, 63);
+    expect(await page.textContent('[data-testid=settings-quality-value]')).toBe('63');
+    await slider.evaluate((el) => el.dispatchEvent(new Event('change', { bubbles: true })));
+    await expect.poll(() => JSON.parse(readFileSync(join(userData, 'settings.json'), 'utf8')).jpegQuality, { timeout: 10_000 }).toBe(63);
+    await page.click('[data-workspace-slot=settings] h2 >> nth=0');
+    const picture = join(tempDir('cutout-e2e-open-'), 'from-settings.jpg');
+    copyFileSync(evalFile('id_portraits', 'images', 'df_img1.jpg'), picture);
+    await chooseFiles(page, () => page.keyboard.press('Control+o'), picture);
+    await expect.poll(() => page.locator('[data-workspace=cutout]').getAttribute('aria-current'), { timeout: 20_000 }).toBe('page');
+    await waitForCutoutOf(page, picture);
     expect(app.pageErrors).toEqual([]);
   });
 });

@@ -99,7 +99,7 @@ describe('AppState', () => {
 
   it('says a default model that cannot be used while another of its task is used instead, in every workspace', async () => {
     const model = (id: string, state: ModelInfo['state'], isDefault: boolean, replaces?: string, task: ModelInfo['task'] = 'person-mask'): ModelInfo => ({
-      id, name: `${id} model`, task, state, licence: 'MIT', bundled: false, path: state === 'missing' ? null : `/models/${id}.onnx`, isDefault, ...(replaces ? { replaces } : {}),
+      id, name: `${id} model`, task, state, licence: 'MIT', bundled: false, file: `${id}.onnx`, path: state === 'missing' ? null : `/models/${id}.onnx`, isDefault, ...(replaces ? { replaces } : {}),
     });
     const damaged = [model('face', 'ok', true, undefined, 'face-detect'), model('selfie', 'corrupt', false), model('sinet', 'ok', true, 'selfie')];
     const app = new AppState(memoryClient([], damaged).client, { languages: ['en'] });
@@ -117,8 +117,8 @@ describe('AppState', () => {
 
   it('says a settings file that could not be read (the defaults are in use), naming the copy kept, before a model notice', async () => {
     const models: ModelInfo[] = [
-      { id: 'selfie', name: 'Selfie', task: 'person-mask', state: 'missing', licence: 'MIT', bundled: false, path: null, isDefault: false },
-      { id: 'sinet', name: 'SINet', task: 'person-mask', state: 'ok', licence: 'MIT', bundled: false, path: '/m/sinet.onnx', isDefault: true, replaces: 'selfie' },
+      { id: 'selfie', name: 'Selfie', task: 'person-mask', state: 'missing', licence: 'MIT', bundled: false, file: 'selfie.onnx', path: null, isDefault: false },
+      { id: 'sinet', name: 'SINet', task: 'person-mask', state: 'ok', licence: 'MIT', bundled: false, file: 'sinet.onnx', path: '/m/sinet.onnx', isDefault: true, replaces: 'selfie' },
     ];
     const app = new AppState(memoryClient([], models, { settingsUnread: '/data/settings.json.bad' }).client, { languages: ['en'] });
     await app.init();

@@ -25,6 +25,8 @@ export function createModelsArea(deps: ApiDeps): Pick<AppApi, 'listModels' | 'li
           licence: s.entry.licence,
           bundled: s.entry.bundled === true,
           ...(s.entry.url ? { url: s.entry.url } : {}),
+          file: s.entry.file,
+          ...(s.entry.origin?.endsWith('.model.json') ? { descriptor: s.entry.origin } : {}),
           path: s.path,
           isDefault: defaults.has(s.entry.id),
           ...(defaults.get(s.entry.id) ? { replaces: defaults.get(s.entry.id) } : {}),
