@@ -179,6 +179,15 @@ async function runAtSize(
   const outLayout = entry.output.layout ?? 'NCHW';
   const channel = entry.output.channel ?? 0;
   const raw = out.data as Float32Array;
+  // A model whose weights are damaged (an unpinned one has no sha256 to tell) answers NaN: said,
+  // not scored as an empty cut-out (eval printed NaN figures and exited 0).
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] !== raw[i]) {
+      throw new AppError('MODEL_CORRUPT', `Model ${entry.id} (${entry.origin ?? entry.file}) answered with no numbers (NaN): its file is damaged or it does not work as described. Replace the file.`, {
+        detail: { id: entry.id, origin: entry.origin },
+      });
+    }
+  }
   let mask: Float32Array;
   if (batch === 2) {
     // Decode both halves (the second un-mirrored first) and average them.

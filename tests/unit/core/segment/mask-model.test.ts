@@ -1,11 +1,12 @@
 // A mask model run at an input its descriptor says but the model does not take.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AppError } from '../../../../src/shared/errors';
 import { parseModelEntry } from '../../../../src/main/core/models/manifest';
 import { runMaskModel } from '../../../../src/main/core/segment/mask-model';
 import type { RgbaImage } from '../../../../src/main/core/image/decode';
-import { SHARED_MODELS_DIR, sinetLikeDescriptor } from '../../../helpers/env';
+import { SHARED_MODELS_DIR, sinetLikeDescriptor, tempDir } from '../../../helpers/env';
 
 describe('runMaskModel', () => {
   it("an input size the model does not take is MODEL_INVALID naming the model and its descriptor (it was INTERNAL in ONNX Runtime's words)", async () => {
@@ -16,5 +17,17 @@ describe('runMaskModel', () => {
     const err = (await runMaskModel(image, { entry, path: join(SHARED_MODELS_DIR, entry.file) }, { provider: 'cpu', threads: 1 }).catch((e) => e)) as AppError;
     expect(err.code).toBe('MODEL_INVALID');
     expect(err.message).toMatch(/^Model my-sinet \(\/home\/me\/models\/my-sinet\.model\.json\) does not take the input it is described with \(NCHW 1x3x256x256\): .*invalid dimensions/i);
+  });
+
+  it('a model answering NaN (its weights damaged, no sha256 to tell) is MODEL_CORRUPT (eval printed NaN figures and exited 0)', async () => {
+    const dir = tempDir();
+    mkdirSync(dir, { recursive: true });
+    const bytes = readFileSync(join(SHARED_MODELS_DIR, 'portrait_sinet_softmax_320x320.onnx'));
+    bytes.fill(0xff, 300_000, 300_008);
+    writeFileSync(join(dir, 'rot.onnx'), bytes);
+    const entry = parseModelEntry(sinetLikeDescriptor('rot', 'rot.onnx'), join(dir, 'rot.model.json'));
+    const image: RgbaImage = { width: 64, height: 80, data: new Uint8Array(64 * 80 * 4).fill(128) };
+    const err = (await runMaskModel(image, { entry, path: join(dir, 'rot.onnx') }, { provider: 'cpu', threads: 1 }).catch((e) => e)) as AppError;
+    expect([err.code, err.message]).toEqual(['MODEL_CORRUPT', `Model rot (${join(dir, 'rot.model.json')}) answered with no numbers (NaN): its file is damaged or it does not work as described. Replace the file.`]);
   });
 });
