@@ -11,6 +11,7 @@ import { RendererEmitter } from './ipc/emit';
 import { createSenderCheck, registerApi } from './ipc/register-api';
 import { useBundledFfmpeg } from './platform/app-paths';
 import { filesFromArgv } from './platform/argv';
+import { pathBatcher } from './platform/path-batcher';
 import { installAppMenu } from './platform/menu';
 import { appPaths } from './platform/paths';
 import { createDesktopPlatformServices } from './services/dialogs';
@@ -71,6 +72,9 @@ function openFiles(paths: string[]): void {
   win?.focus();
   if (paths.length) emitter.emit('filesOpened', { paths });
 }
+
+/** openFiles for the OS's hand-overs, which come a file at a time: gathered into one opening. */
+const openHandedFiles = pathBatcher(openFiles);
 
 async function start(): Promise<void> {
   const paths = appPaths();
@@ -133,7 +137,8 @@ async function start(): Promise<void> {
   openWindow();
 
   const initialFiles = filesFromArgv(process.argv, { isPackaged: app.isPackaged, cwd: process.cwd() });
-  if (initialFiles.length) emitter.emit('filesOpened', { paths: initialFiles });
+  // With the files of the launches that follow at once (Explorer starts one per file selected).
+  if (initialFiles.length) openHandedFiles(initialFiles);
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) openWindow?.();
   });
@@ -165,12 +170,12 @@ if (!app.requestSingleInstanceLock()) {
   // macOS file association / dock drop, before and after ready.
   app.on('open-file', (event, path) => {
     event.preventDefault();
-    openFiles([path]);
+    openHandedFiles([path]);
   });
   // Another launch (a command line, "Open with" on Windows / Linux): its files, read against the
   // folder it was started from. Listened to from the first moment, so a launch during startup is kept.
   app.on('second-instance', (_event, argv, workingDirectory) => {
-    openFiles(filesFromArgv(argv, { isPackaged: app.isPackaged, cwd: workingDirectory }));
+    openHandedFiles(filesFromArgv(argv, { isPackaged: app.isPackaged, cwd: workingDirectory }));
   });
   // Any other web contents (none are expected) get the same guards: no navigation, no windows.
   app.on('web-contents-created', (_event, contents) => {

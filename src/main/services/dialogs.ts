@@ -51,7 +51,8 @@ export function createDesktopPlatformServices(getWindow: () => BrowserWindow | n
     },
     async chooseSaveTarget(req) {
       // The folder is the API's choice (Settings, the last export, next to the picture: api/files.ts).
-      const options: Electron.SaveDialogOptions = { title: req.title, defaultPath: req.defaultDir ? join(req.defaultDir, req.defaultName) : req.defaultName };
+      // Linux's (GTK) dialog asks before replacing a file only when told to: an earlier export was replaced unasked there.
+      const options: Electron.SaveDialogOptions = { title: req.title, defaultPath: req.defaultDir ? join(req.defaultDir, req.defaultName) : req.defaultName, properties: ['showOverwriteConfirmation', 'createDirectory'] };
       const win = parent();
       const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
       return result.canceled || !result.filePath ? null : result.filePath;

@@ -76,6 +76,20 @@ describe('AppState', () => {
     expect([app.connection, app.status.key, app.notice]).toEqual(['ok', 'status.ready', null]);
   });
 
+  it('files the OS hands over on the desktop: a folder expands to the pictures in it, as a dropped one (it reached Cut-out as a folder path)', async () => {
+    const { client, emit } = memoryClient();
+    const asked: unknown[] = [];
+    Object.assign(client, { transport: 'ipc', expandPaths: async (req: { paths: string[]; filter: string }) => (asked.push(req), req.paths.flatMap((p) => (p === '/photos' ? ['/photos/a.jpg', '/photos/b.jpg'] : [p]))) });
+    const app = new AppState(client, { languages: ['en'] });
+    await app.init();
+    const opened: string[][] = [];
+    app.registerWorkspace('batch', { openFiles: (paths) => void opened.push(paths) });
+    app.workspace = 'batch';
+    emit('filesOpened', { paths: ['/photos', '/c.png'] });
+    await vi.waitFor(() => expect(opened).toEqual([['/photos/a.jpg', '/photos/b.jpg', '/c.png']]));
+    expect(asked).toEqual([{ paths: ['/photos', '/c.png'], filter: 'media' }]);
+  });
+
   it("rewords the status line's worded parameters in the language it is shown in (a switch left 'Done in 2.5 秒')", async () => {
     const { client } = memoryClient();
     const app = new AppState(client, { languages: ['zh-CN'] });

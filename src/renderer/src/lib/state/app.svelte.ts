@@ -171,6 +171,16 @@ export class AppState {
     };
   }
 
+  /**
+   * Files handed over by a drop or by the OS: on the desktop, folders expand to the pictures and
+   * clips in them (a browser cannot hand over a folder); then openFiles.
+   */
+  async openHanded(paths: string[]): Promise<void> {
+    if (paths.length === 0) return;
+    const expanded = this.client.transport === 'ipc' ? await this.client.expandPaths({ paths, filter: 'media' }).catch(() => paths) : paths;
+    this.openFiles(expanded);
+  }
+
   /** Routes opened files to the shown workspace; one without a file handler hands over to Cut-out. */
   openFiles(paths: string[]): void {
     if (paths.length === 0) return;
@@ -255,7 +265,8 @@ export class AppState {
       else if (this.listsInFlight > 0 && this.itemsWhileListing.length < MAX_ITEMS_WHILE_LISTING) this.itemsWhileListing.push(e);
     });
     this.client.on('settingsChanged', (s) => this.takeSettings(this.withUnsaved(s)));
-    this.client.on('filesOpened', (e) => this.openFiles(e.paths));
+    // A folder opened with the app (a command line, "Open with") expands as a dropped one does.
+    this.client.on('filesOpened', (e) => void this.openHanded(e.paths));
     this.client.onConnection((state) => void this.onConnection(state));
     await this.connect();
   }
