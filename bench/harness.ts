@@ -49,6 +49,8 @@ export interface BenchContext {
   /** Runs fn `warmup` times untimed, then `n` times timed; returns median and spread. */
   measure(fn: () => Promise<unknown> | unknown, opts?: { warmup?: number; n?: number }): Promise<Timing>;
   log(line: string): void;
+  /** A new temporary folder, removed after the section (failed or not) and on Ctrl+C: each run left its folders in the temp folder. */
+  tempDir(prefix: string): string;
 }
 
 /** A section of the benchmark report (one table in docs/performance.md). */

@@ -1,8 +1,8 @@
 // `npm run bench [-- --quick] [-- --only id,id]`: runs every bench/sections/*.ts, writes
 // bench/results/<date>.json + latest.json and the tables into docs/performance.md between
 // markers (the prose around them is kept). Node (tsx).
-import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -44,7 +44,17 @@ export async function runBench(argv: string[]): Promise<void> {
   const dir = join(repoRoot, 'bench', 'sections');
   const files = readdirSync(dir).filter((f) => f.endsWith('.ts')).sort();
   const results: { id: string; title: string; rows: BenchRow[]; error?: string }[] = [];
-  const ctx: BenchContext = { env, repoRoot, sharedDir, quick: values.quick!, measure, log: (l) => process.stderr.write(`  ${l}\n`) };
+  // Each section's temporary folders, removed after it and on Ctrl+C (the results so far are kept, below).
+  const temps: string[] = [];
+  const removeTemps = (): void => {
+    for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+  };
+  const tempDir = (prefix: string): string => {
+    const dir = mkdtempSync(join(tmpdir(), `cutout-bench-${prefix}-`));
+    temps.push(dir);
+    return dir;
+  };
+  const ctx: BenchContext = { env, repoRoot, sharedDir, quick: values.quick!, measure, log: (l) => process.stderr.write(`  ${l}\n`), tempDir };
   const sections: BenchSection[] = [];
   for (const file of files) {
     const { section } = (await import(pathToFileURL(join(dir, file)).href)) as { section?: BenchSection };
@@ -60,6 +70,25 @@ export async function runBench(argv: string[]): Promise<void> {
   const loadAtStart = loadavg()[0];
   const cores = cpus().length;
   if (loadAtStart > cores) process.stderr.write(`bench: the machine is busy (load ${loadAtStart.toFixed(1)} on ${cores} cores): its figures will read slow${values['no-docs'] || values.quick ? '' : ', and the tables written say that load'}\n`);
+  /** The machine as the results are written: its load at the start and now. */
+  const machineNow = () => {
+    const load = { start: +loadAtStart.toFixed(2), end: +loadavg()[0].toFixed(2) };
+    return { load, machine: { cpus: cores, cpuModel: cpus()[0]?.model, memGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, platform: `${process.platform}-${process.arch}`, load1Min: load } };
+  };
+  const outDir = join(repoRoot, 'bench', 'results');
+  const writeResults = (name: string, stamp: string): string => {
+    mkdirSync(outDir, { recursive: true });
+    const json = JSON.stringify({ stamp, machine: machineNow().machine, quick: values.quick, results }, null, 2);
+    writeFileSync(join(outDir, name), json);
+    return json;
+  };
+  // Ctrl+C: the temporary folders removed, the sections finished so far kept (in a file of their own: latest.json stays the last whole run's).
+  process.once('SIGINT', () => {
+    removeTemps();
+    if (results.length > 0) writeResults(`interrupted-${new Date().toISOString().replace(/[:.]/g, '-')}.json`, new Date().toISOString());
+    process.stderr.write('bench: stopped (Ctrl+C)\n');
+    process.exit(130);
+  });
   for (const section of sections) {
     if (only && !only.has(section.id)) continue;
     process.stderr.write(`bench: ${section.id} (${section.title})\n`);
@@ -72,15 +101,13 @@ export async function runBench(argv: string[]): Promise<void> {
       process.stderr.write(`bench: ${section.id} failed: ${message}\n`);
       results.push({ id: section.id, title: section.title, rows: [], error: (e as Error).message });
       process.exitCode = 1;
+    } finally {
+      removeTemps();
     }
   }
-  const load = { start: +loadAtStart.toFixed(2), end: +loadavg()[0].toFixed(2) };
-  const machine = { cpus: cores, cpuModel: cpus()[0]?.model, memGiB: +(totalmem() / 2 ** 30).toFixed(1), node: process.version, platform: `${process.platform}-${process.arch}`, load1Min: load };
+  const { load, machine } = machineNow();
   const stamp = new Date().toISOString();
-  const outDir = join(repoRoot, 'bench', 'results');
-  mkdirSync(outDir, { recursive: true });
-  const json = JSON.stringify({ stamp, machine, quick: values.quick, results }, null, 2);
-  writeFileSync(join(outDir, `${stamp.replace(/[:.]/g, '-')}.json`), json);
+  const json = writeResults(`${stamp.replace(/[:.]/g, '-')}.json`, stamp);
   writeFileSync(join(outDir, 'latest.json'), json);
   if (values['no-docs'] || values.quick) return;
   // Merge: a section run now replaces its old table; sections not run keep theirs.

@@ -2,8 +2,8 @@
 // portraits resized to 1 MP (goal >= 6 on the 2-core CPU) and peak RSS at a small vs a 10x larger
 // input count (must stay flat). Each run is its own process, so its peak RSS is its own.
 import { spawnSync } from 'node:child_process';
-import { linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { BatchReport } from '../../src/main/core/batch/report';
@@ -42,7 +42,7 @@ export const section: BenchSection = {
   title: 'Batch portrait cut-out (`cutout batch`, CPU, PNG out)',
   async run(ctx) {
     const rows: BenchRow[] = [];
-    const root = mkdtempSync(join(tmpdir(), 'cutout-bench-batch-'));
+    const root = ctx.tempDir('batch');
     const sourceDir = join(ctx.sharedDir, 'eval', 'id_portraits', 'images');
     const cores = availableParallelism();
     try {

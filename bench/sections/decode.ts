@@ -8,14 +8,13 @@ import sharp from 'sharp';
 import { decodeImage } from '../../src/main/core/image/decode';
 import { writeHeic } from '../../tests/helpers/heic';
 import { measureInterleaved, type BenchRow, type BenchSection } from '../harness';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 
 export const section: BenchSection = {
   id: 'decode',
   title: 'Opening a 12 MP phone photo: JPEG against an iPhone-like HEIC (grid of tiles, turned), same picture, same run',
   async run(ctx) {
-    const dir = mkdtempSync(join(tmpdir(), 'cutout-bench-decode-'));
+    const dir = ctx.tempDir('decode');
     const backgrounds = join(ctx.sharedDir, 'train', 'anime', 'bg');
     const first = (await readdir(backgrounds)).filter((f) => f.endsWith('.jpg')).sort()[0];
     // Stored lying on its side (3024 wide) as a phone's sensor takes it; the HEIC turns it upright.

@@ -1,8 +1,6 @@
 // Benchmark: end-to-end ID photo (decode -> face -> matte -> crop -> compliance -> exact JPEG)
 // from a fixed 1-megapixel portrait, for ICAO 35x45 and the CN ID card (KB-band search), plus stages;
 // default ('full') edges, and ICAO once more with 'fast' edges for the cost of the default.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
@@ -21,7 +19,7 @@ export const section: BenchSection = {
   async run(ctx) {
     const rows: BenchRow[] = [];
     const n = ctx.quick ? 3 : 10;
-    const dir = mkdtempSync(join(tmpdir(), 'cutout-bench-idphoto-'));
+    const dir = ctx.tempDir('idphoto');
     const input = join(dir, 'portrait-1mp.jpg');
     await sharp(join(ctx.sharedDir, 'eval', 'id_portraits', 'images', 'hv_test1.jpg')).resize(816, 1224, { fit: 'cover' }).jpeg({ quality: 92 }).toFile(input);
     const lib = await SpecLibrary.load(specLibraryPath());

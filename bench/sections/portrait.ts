@@ -1,14 +1,13 @@
 // Benchmark: portrait cut-out per stage and end to end on a fixed 1-megapixel input, the CPU's
 // MatMul ceiling through onnxruntime, and how far each model's inference is from it.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { compositeOver } from '../../src/main/core/image/composite';
 import { decodeImage } from '../../src/main/core/image/decode';
 import { encodeImage } from '../../src/main/core/image/encode';
 import { resizeToRgb } from '../../src/main/core/image/resize';
-import { defaultThreadCount, getSession, loadOrt } from '../../src/main/core/inference/session';
+import { getSession, loadOrt, sessionThreads } from '../../src/main/core/inference/session';
 import { refineMatte } from '../../src/main/core/matting/refine';
 import { cutoutToFile } from '../../src/main/core/pipelines/cutout';
 import { runMaskModel } from '../../src/main/core/segment/mask-model';
@@ -17,8 +16,7 @@ import type { BenchRow, BenchSection } from '../harness';
 import { buildMatMulModel } from '../onnx-builder';
 
 /** Makes the fixed 1-MP JPEG input (816 x 1224) from an eval portrait. */
-async function makeInput(sharedDir: string): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'cutout-bench-'));
+async function makeInput(sharedDir: string, dir: string): Promise<string> {
   const path = join(dir, 'portrait-1mp.jpg');
   await sharp(join(sharedDir, 'eval', 'id_portraits', 'images', 'hv_test1.jpg')).resize(816, 1224, { fit: 'cover' }).jpeg({ quality: 92 }).toFile(path);
   return path;
@@ -30,7 +28,7 @@ export const section: BenchSection = {
   async run(ctx) {
     const rows: BenchRow[] = [];
     const n = ctx.quick ? 3 : 15;
-    const input = await makeInput(ctx.sharedDir);
+    const input = await makeInput(ctx.sharedDir, ctx.tempDir('input'));
     const model = await ctx.env.store.resolve('mediapipe-selfie');
     const session = await getSession(model.path, { provider: ctx.env.provider, threads: ctx.env.threads });
     const image = await decodeImage(input);
@@ -61,7 +59,7 @@ export const section: BenchSection = {
     const transparent = compositeOver(refined.foreground, refined.alpha, { kind: 'transparent' });
     rows.push({ name: 'encode JPEG q92', ...(await ctx.measure(() => encodeImage(flat, { format: 'jpeg' }), { n })) });
     rows.push({ name: 'encode PNG (RGBA)', ...(await ctx.measure(() => encodeImage(transparent, { format: 'png' }), { n })) });
-    const outDir = mkdtempSync(join(tmpdir(), 'cutout-bench-out-'));
+    const outDir = ctx.tempDir('out');
     for (const refine of ['fast', 'full'] as const) {
       for (const [label, bg, ext] of [['end to end: JPEG on ID blue', '#438EDB', 'jpg'], ['end to end: transparent PNG', null, 'png']] as const) {
         const t = await ctx.measure(
@@ -75,7 +73,7 @@ export const section: BenchSection = {
     // CPU ceiling: a large MatMul through the same runtime and thread count.
     const ort = await loadOrt();
     const size = ctx.quick ? 512 : 1024;
-    const ceilingSession = await ort.InferenceSession.create(buildMatMulModel(size), { executionProviders: ['cpu'], intraOpNumThreads: ctx.env.threads ?? defaultThreadCount() });
+    const ceilingSession = await ort.InferenceSession.create(buildMatMulModel(size), { executionProviders: ['cpu'], intraOpNumThreads: sessionThreads(ctx.env.threads) });
     const a = new ort.Tensor('float32', Float32Array.from({ length: size * size }, (_, i) => (i % 7) / 7), [size, size]);
     const mm = await ctx.measure(() => ceilingSession.run({ A: a, B: a }), { n: ctx.quick ? 3 : 10, warmup: 2 });
     const ceilingGflops = (2 * size ** 3) / (mm.medianMs / 1000) / 1e9;

@@ -2,8 +2,7 @@
 // 640x480 clip at 12 fps, and the GIF encoder (gifenc, global palette) against ffmpeg's
 // palettegen/paletteuse on the very same frames; the Cut-out view's frame preview; flicker with
 // and without temporal smoothing.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeGif } from '../../src/main/core/gif/encode-gif';
 import { estimateForeground } from '../../src/main/core/matting/foreground';
@@ -106,7 +105,7 @@ export const section: BenchSection = {
     }, { n });
     rows.push({ name: 'encode: gifenc, global palette', ...gif, value: gifBytes / 1024, unit: 'KiB', note: `${fps(gif.medianMs).toFixed(1)} frames/s` });
 
-    const dir = mkdtempSync(join(tmpdir(), 'cutout-bench-sticker-'));
+    const dir = ctx.tempDir('sticker');
     const stdin = Buffer.concat(gifFrames.map((f) => Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength)));
     const ffOut = join(dir, 'ffmpeg.gif');
     const ff = await ctx.measure(async () => {

@@ -2,8 +2,6 @@
 // (playwright-core) on `cutout serve` started in this process: from a click on a control to the
 // photo on screen showing the change (its new picture decoded), against the engine's own preview
 // call for the same change over the web client, measured in the same rounds.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import WebSocket from 'ws';
@@ -57,15 +55,17 @@ export const section: BenchSection = {
     const rows: BenchRow[] = [];
     const n = ctx.quick ? 4 : 12;
     ensureRendererBuilt();
-    const work = mkdtempSync(join(tmpdir(), 'cutout-bench-ui-'));
+    const work = ctx.tempDir('ui');
     const portrait = join(ctx.sharedDir, 'eval', 'id_portraits', 'images', 'df_img2.jpg');
     // df_img2 too dark for the face brightness check (Auto takes +1 EV for it).
     const dark = join(work, 'dark.jpg');
     await darkPortrait(dark);
     const app = await startServeApp({ resourcesDir: join(ctx.repoRoot, 'resources'), rendererDir: RENDERER_DIR, userDataDir: join(work, 'user'), exportsDir: join(work, 'exports'), log: () => undefined });
     const client = createWebClient({ baseUrl: app.server.origin, token: app.server.token, WebSocket: WebSocket as never });
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    // Chromium started inside the try: one that could not start left the server open, and the bench never exited.
+    let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
     try {
+      browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
       await client.ready;
       const page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
       await page.goto(app.server.url);
@@ -122,7 +122,7 @@ export const section: BenchSection = {
       await measure('Auto brightness pressed (a face too dark)', () => click('[data-testid=idphoto-brightness-auto]'), (req) => ({ ...req, options: { ...req.options, brightnessEv: req.options.brightnessEv === 'auto' ? 0 : 'auto' } }), 'on: the least step that passes (+1 EV), off: 0 EV; composed again');
       await page.close();
     } finally {
-      await browser.close();
+      await browser?.close();
       client.close();
       await app.close();
     }
