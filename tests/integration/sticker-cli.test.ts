@@ -93,7 +93,8 @@ describe('cutout sticker (CLI)', () => {
     expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'esrgan_onepiece_demo.mp4'), '-o', out, '--duration', '2', '--max-side', '96'], o)).toBe(0);
     expect(o.errors).toContain('note: the clip holds each drawing for 3 frames (7.99 drawings a second): the sticker is made as drawn, each drawing one frame held as long as in the clip (--fps sets a steady rate)');
     // The part's first drawing is on screen for one frame of it (42 ms), most of the rest for three (125 ms): 17 frames in 2 s.
-    expect(o.lines[0]).toMatch(/ 17 frames as drawn, 8\.49 a second on average, /);
+    // (17 in 2.00 s: the part's length, shared by the frames planned for it; 8.49 when a frame was 1/23.976 s.)
+    expect(o.lines[0]).toMatch(/ 17 frames as drawn, 8\.50 a second on average, /);
     const delay = (await sharp(out, { animated: true }).metadata()).delay ?? [];
     expect(delay.reduce((a, b) => a + b, 0)).toBe(2000);
     expect(delay[0]).toBe(40);

@@ -69,8 +69,17 @@ describe('cutout sticker pipeline', () => {
     expect(Math.abs(total - 25 * (1000 / 12))).toBeLessThanOrEqual(10);
     expect(p.delays.every((d) => d % 10 === 0 && d >= 80)).toBe(true);
     expect(cornerAlphas(p).every((a) => a === 0)).toBe(true);
-    // A rate asked for is kept: the clip's drawings are not measured.
-    expect([r.fps, r.drawing]).toEqual([12, undefined]);
+    // A rate asked for is kept (its 25 frames share the part's 2.08 s: 12.02 a second): the clip's drawings are not measured.
+    expect(r.drawing).toBeUndefined();
+    expect(r.fps).toBeCloseTo(12, 1);
+  });
+
+  it('a part whose length is no whole number of frames at the rate plays as long as in the clip (a 0.8-s GIF of 12.5 fps at 12 fps played 0.83 s)', async () => {
+    const out = join(tempDir(), 'hamster.gif');
+    const r = await makeSticker(evalFile('anime_clips', 'clips', 'w2xgui_gif2_original.gif'), out, { fps: 12, maxSidePx: 96 }, env);
+    const p = await pages(out);
+    expect(p.delays.reduce((a, b) => a + b, 0)).toBe(800);
+    expect([r.frameCount, p.delays]).toEqual([10, Array(10).fill(80)]);
   });
 
   it('a clip drawn on threes is made as drawn when no rate is asked: each drawing once, held as long as in the clip', async () => {

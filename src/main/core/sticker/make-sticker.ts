@@ -979,9 +979,15 @@ export function stoppedShortText(endsAtS: number): string {
 /** The shortest a frame is made to keep a sticker within its preset's longest: a GIF's shortest (20 ms; browsers play 1 cs at 100 ms). */
 const MIN_CAPPED_FRAME_MS = 1000 / GIF_MAX_FPS;
 
-/** How long each of a prepared sticker's frames plays, ms: 1 / the decode fps, or as drawn its hold. */
+/**
+ * How long each of a prepared sticker's frames plays, ms: the part's length shared by the frames
+ * planned for it (about 1 / the decode fps), or as drawn its hold. A part whose length is no whole
+ * number of frames at the rate played a little long: a 0.8-s GIF of 12.5 fps at 12 fps made its 10
+ * frames of 83.3 ms, 0.83 s, the cartoon 4 % slow; each is 80 ms now, the clip's own.
+ */
 export function frameDurationsMs(prepared: Pick<PreparedSticker, 'plan' | 'holds' | 'frames'>): number[] {
-  const stepMs = 1000 / prepared.plan.fps;
+  const { plan } = prepared;
+  const stepMs = plan.frameCount > 0 && plan.durationS > 0 ? (plan.durationS * 1000) / plan.frameCount : 1000 / plan.fps;
   return prepared.holds ? prepared.holds.map((h) => h * stepMs) : prepared.frames.map(() => stepMs);
 }
 

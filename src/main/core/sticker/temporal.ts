@@ -185,6 +185,35 @@ export function emaWeight(stability: number): number {
 export const MOTION_GATE = { still: 8, moving: 24 } as const;
 
 /**
+ * The share of the subject (of either frame) that came or went where the picture changed too, under
+ * which two neighbouring frames are blended fully (held) and over which not at all (moved): a
+ * subject that moved much between two drawings (a head turned, a step taken) left its last outline
+ * inside the new one where the colours met (a dark head over a dark tree), a contour the per-pixel
+ * gates could not see. A model's flicker on a held drawing changes its mask where the picture does
+ * not, and is smoothed as before. Round figures between held poses and drawn moves, not fitted.
+ */
+export const SUBJECT_MOVED = { held: 0.15, moved: 0.4 } as const;
+
+/** subjectMoved's share of the union of two subjects (alpha >= 0.5); 0 when neither has one. */
+export function subjectMoved(alphaA: Float32Array, alphaB: Float32Array, a: RgbaImage, b: RgbaImage): number {
+  const da = a.data;
+  const db = b.data;
+  let moved = 0;
+  let union = 0;
+  for (let i = 0, j = 0; i < alphaA.length; i++, j += 4) {
+    const p = alphaA[i] >= 0.5;
+    const q = alphaB[i] >= 0.5;
+    if (!p && !q) continue;
+    union++;
+    if (p !== q && (Math.abs(da[j] - db[j]) + Math.abs(da[j + 1] - db[j + 1]) + Math.abs(da[j + 2] - db[j + 2])) / 3 > MOTION_GATE.still) moved++;
+  }
+  return union === 0 ? 0 : moved / union;
+}
+
+/** How fast an alpha change closes the motion gate: a change of 1 / ALPHA_JUMP_GAIN or more takes it down to MOTION_GATE.still. */
+export const ALPHA_JUMP_GAIN = 2;
+
+/**
  * Zero-lag temporal smoothing of alpha maps: a forward EMA followed by a backward EMA over the
  * forward result (filtfilt), restarted at every index in `segmentStarts` (scene cuts) so a cut
  * never bleeds into its neighbours. With `frames` (the images the maps belong to, same size) the
@@ -213,9 +242,16 @@ export function smoothAlphaSequence(alphas: Float32Array[], stability: number, s
     }
     const da = frames[a].data;
     const db = frames[b].data;
+    const moved = subjectMoved(alphas[a], alphas[b], frames[a], frames[b]);
+    const pairW = w * Math.min(1, Math.max(0, (SUBJECT_MOVED.moved - moved) / (SUBJECT_MOVED.moved - SUBJECT_MOVED.held)));
     for (let i = 0, j = 0; i < into.length; i++, j += 4) {
       const d = (Math.abs(da[j] - db[j]) + Math.abs(da[j + 1] - db[j + 1]) + Math.abs(da[j + 2] - db[j + 2])) / 3;
-      const k = w * Math.min(1, Math.max(0, (MOTION_GATE.moving - d) / span));
+      // An alpha that changes much where the picture changed too is the subject's edge moving (a
+      // head turning over a tree of its hair's darkness): the gate closes from `still` there. It
+      // blended the last drawing's outline into the new one (a second contour inside the hair).
+      const jump = Math.min(1, ALPHA_JUMP_GAIN * Math.abs(from[i] - into[i]));
+      const moving = MOTION_GATE.moving - span * jump;
+      const k = pairW * Math.min(1, Math.max(0, (moving - d) / Math.max(1, moving - MOTION_GATE.still)));
       into[i] = k * from[i] + (1 - k) * into[i];
     }
   };
