@@ -5,7 +5,7 @@ import { AppError } from '../../../shared/errors';
 import type { RgbaImage } from '../image/decode';
 import { applyGain, exposureGain } from '../image/exposure';
 import { resizeFloatBilinear, resizeToRgb } from '../image/resize';
-import { flattenForMatting, ownAlphaOf } from '../matting/own-alpha';
+import { flattenForMatting, MATTING_BACKDROPS, ownAlphaOf } from '../matting/own-alpha';
 import type { ModelEntry } from '../models/manifest';
 import { getSession, type SessionOptions } from '../inference/session';
 import { computePlacement, decodeMaskOutput, packTensor, type Placement } from '../tensor/preprocess';
@@ -76,12 +76,36 @@ export async function runMaskModel(
   }
   const loaded = await getSession(path, sessionOptions);
   const extra = entry.input.dynamic ? (entry.input.extraSizes ?? []) : [];
+  // A picture with transparency of its own is seen on each backdrop (own-alpha.ts), and a pixel is
+  // the subject's where the model sees it on any: on the one backdrop the outline stood apart from,
+  // a white shirt inside a dark outline (a sprite's ink line, a cut-out's hair) was taken for the
+  // white it was matted on, and cut away though the picture shows it. What it hides stays hidden
+  // (keepOwnEdge, in the matting).
+  const seen = ownAlphaOf(image) ? MATTING_BACKDROPS.map((backdrop) => flattenForMatting(image, backdrop)) : [image];
+  let main: Awaited<ReturnType<typeof runAtSizes>> | undefined;
+  for (const picture of seen) {
+    const next = await runAtSizes(entry, loaded, picture, image, extra, entry.task === 'person-mask' ? (options.exposureGain ?? exposureGain(picture)) : 1);
+    if (!main) main = next;
+    else {
+      for (let i = 0; i < main.mask.length; i++) main.mask[i] = Math.max(main.mask[i], next.mask[i]);
+      main.preprocessMs += next.preprocessMs;
+      main.inferenceMs += next.inferenceMs;
+    }
+  }
+  if (!main) throw new Error('runMaskModel: no picture to run');
+  const temperature = options.applyTemperature === false ? undefined : entry.output.temperature;
+  if (temperature !== undefined && temperature !== 1) applyTemperature(main.mask, temperature);
+  return { mask: main.mask, width: main.width, height: main.height, provider: loaded.provider, timings: { preprocessMs: main.preprocessMs, inferenceMs: main.inferenceMs } };
+}
+
+/**
+ * The model's map of `seen` (the picture as the model sees it: `image` opaque, or flattened), at
+ * the main input size and each of `extra` (the maps averaged), its input multiplied by `gain` (an
+ * under-exposed picture shown to a person model brightened).
+ */
+async function runAtSizes(entry: ModelEntry, loaded: Awaited<ReturnType<typeof getSession>>, seen: RgbaImage, image: RgbaImage, extra: readonly number[], gain: number): Promise<{ mask: Float32Array; width: number; height: number; preprocessMs: number; inferenceMs: number }> {
   // Every size's resize starts now: sharp works on its own threads, so the extra sizes' resizes
   // overlap the main size's inference instead of waiting for it.
-  // A picture with transparency of its own is seen on the backdrop its matting uses (own-alpha.ts).
-  const seen = ownAlphaOf(image) ? flattenForMatting(image) : image;
-  // An under-exposed picture is shown to a person model brightened (exposureGain).
-  const gain = entry.task === 'person-mask' ? (options.exposureGain ?? exposureGain(seen)) : 1;
   const inputs = [undefined, ...extra].map((longSide) => resizeForModel(seen, entry, modelInputSize(entry, image.width, image.height, longSide), gain));
   inputs.forEach((p) => p.catch(() => undefined)); // awaited below, in order; no unhandled rejection meanwhile
   const main = await runAtSize(entry, loaded, await inputs[0]);
@@ -93,9 +117,7 @@ export async function runMaskModel(
     main.inferenceMs += other.inferenceMs;
   }
   if (extra.length > 0) for (let i = 0; i < main.mask.length; i++) main.mask[i] /= extra.length + 1;
-  const temperature = options.applyTemperature === false ? undefined : entry.output.temperature;
-  if (temperature !== undefined && temperature !== 1) applyTemperature(main.mask, temperature);
-  return { mask: main.mask, width: main.width, height: main.height, provider: loaded.provider, timings: { preprocessMs: main.preprocessMs, inferenceMs: main.inferenceMs } };
+  return main;
 }
 
 /** Samples of the temperature curve over [0, 1], per temperature (built once, 256 KB each). */
