@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { isProviderInstalled } from '../../src/main/core/inference/execution-providers';
 import { runJob } from '../../src/main/engine/run-job';
+import { workingPixelsOf } from '../../src/main/core/image/decode';
 import { gifEdgeLevel } from '../helpers/animation';
 import { REPO_ROOT, SHARED_MODELS_DIR, evalFile, maskAlphaDifferences, reviewFrame, tempDir, testEnv } from '../helpers/env';
 
@@ -265,6 +266,27 @@ await engine.dispose();`,
     }
     expect(readdirSync(here)).toEqual([]);
   });
+
+  it('batch: a file given by path that is no regular file (a FIFO, a device) fails in the report, and a FIFO is never read (it hung the batch past Ctrl+C)', async () => {
+    const dir = tempDir();
+    mkdirSync(dir, { recursive: true });
+    const fifo = join(dir, 'pipe.jpg');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const picture = join(dir, 'a.jpg');
+    copyFileSync(evalFile('id_portraits', 'images', 'df_img1.jpg'), picture);
+    // The header reader a batch weighs each picture with does not open it (a FIFO with no writer blocks the read for good).
+    expect(await workingPixelsOf(fifo, 1e6)).toBe(0);
+    const r = await cutout(['batch', fifo, '/dev/null', picture, '-o', join(dir, 'out'), '--refine', 'off', '-q']);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')) as { entries: { input: string; status: string; code?: string; message?: string }[] };
+    // They were dropped without a word ("1 done … of 1", exit 0).
+    expect(report.entries.map((e) => [e.input, e.status, e.code])).toEqual([
+      [fifo, 'failed', 'INPUT_UNSUPPORTED'],
+      ['/dev/null', 'failed', 'INPUT_UNSUPPORTED'],
+      [picture, 'done', undefined],
+    ]);
+    expect(report.entries[0].message).toBe(`Not a file: ${fifo}`);
+  }, 60_000);
 
   it('prints one line CODE: message and exits non-zero on errors', async () => {
     const dir = tempDir();

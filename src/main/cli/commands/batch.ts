@@ -304,7 +304,8 @@ export const batchCommand: CliCommand = {
         const what = values.ext ? `files of the types --ext ${values.ext} names` : summary.mode === 'sticker' ? 'videos' : 'pictures';
         io.err(`nothing to do: no ${what} found in ${positionals.join(', ')}${values.recursive ? '' : ' (sub-folders are read with -r)'}`);
       }
-      if (summary.toReview > 0) io.out(`${summary.toReview === 1 ? `1 ${what} needs` : `${summary.toReview} ${what}s need`} a look (needs_review in report.csv)`);
+      // (Where the report could not be written, it is not pointed to.)
+      if (summary.toReview > 0) io.out(`${summary.toReview === 1 ? `1 ${what} needs` : `${summary.toReview} ${what}s need`} a look${summary.reportError ? '' : ' (needs_review in report.csv)'}`);
       if (summary.leftOut > 0) {
         const why = values.ext ? `not of the types --ext ${values.ext} asks for` : `not a ${summary.mode === 'sticker' ? 'video' : 'picture'} type this mode takes (--ext sets the extensions)`;
         io.out(`${summary.leftOut === 1 ? '1 other file' : `${summary.leftOut} other files`} in the folders left out (${leftOutTypesText(summary.leftOutTypes, 'with no extension')}): ${why}`);

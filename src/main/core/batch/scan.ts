@@ -128,7 +128,9 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
     if (info.isDirectory()) {
       // The same folder given twice ("in in/") is read once: it was placed in a second sub-folder that was never made.
       if (!roots.some((root) => root.real === real)) roots.push({ path, real });
-    } else if (info.isFile() && !seen.has(real)) {
+    } else if (!seen.has(real)) {
+      // A file given by path is taken, a regular one or not (a FIFO, a device): one that is no
+      // picture fails as such in the report ("Not a file"), where it was dropped without a word.
       seen.add(real);
       items.push({ input: path, relDir: '', fileName: basename(path), sizeBytes: info.size, mtimeMs: info.mtimeMs });
     }

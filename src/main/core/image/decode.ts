@@ -309,6 +309,10 @@ export function decodeToWorkOn(input: string | Uint8Array, maxPixels: number | u
  * 0 when it cannot be read (its decode says why).
  */
 export async function workingPixelsOf(input: string, maxPixels: number): Promise<number> {
+  // Only a file's header is read: a FIFO (swapped in for a picture during a batch) blocked the read
+  // for good, and the batch with it, past every Ctrl+C. The decode says what it is instead.
+  const info = await stat(input).catch(() => null);
+  if (!info?.isFile()) return 0;
   try {
     const meta = await sharp(input, { limitInputPixels: false }).metadata();
     return Math.min((meta.width ?? 0) * (meta.height ?? 0), maxPixels);
