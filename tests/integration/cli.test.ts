@@ -286,6 +286,12 @@ await engine.dispose();`,
       [picture, 'done', undefined],
     ]);
     expect(report.entries[0].message).toBe(`Not a file: ${fifo}`);
+    // A name with a line break: one line a file still (its line broke in two).
+    const broken = join(dir, 'new\nline.jpg');
+    copyFileSync(picture, broken);
+    const said = await cutout(['batch', broken, '-o', join(dir, 'out2'), '--refine', 'off']);
+    expect(said.code).toBe(0);
+    expect(said.stderr.split('\n').filter((l) => l.startsWith('done '))).toEqual([`done    ${join(dir, 'new\\nline.jpg')} -> ${join(dir, 'out2', 'new_line_cutout.png')}`]);
   }, 60_000);
 
   it('prints one line CODE: message and exits non-zero on errors', async () => {

@@ -284,6 +284,8 @@ export const batchCommand: CliCommand = {
             else if (entry.status === 'done') text = `done    ${entry.input} -> ${entry.output}`;
             else if (entry.status === 'skipped') text = `skipped ${entry.input} (${entry.reason})`;
             if (!text) return;
+            // One line a file: a name with a line break in it is shown with it escaped (its line broke in two).
+            text = text.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
             if (bar) bar.line(text);
             else io.err(text);
           },
