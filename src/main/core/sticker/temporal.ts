@@ -234,6 +234,15 @@ export function smoothAlphaSequence(alphas: Float32Array[], stability: number, s
   for (let i = 1; i < n; i++) if (segmentStarts.has(i)) bounds.push(i);
   bounds.push(n);
   const span = MOTION_GATE.moving - MOTION_GATE.still;
+  // Each neighbouring pair's gate (subjectMoved), worked out once: the forward and the backward
+  // pass blend the same pairs. pairGate[t] is that of frames t and t + 1.
+  const pairGate = new Float64Array(n);
+  if (frames) {
+    for (let t = 0; t + 1 < n; t++) {
+      const moved = subjectMoved(alphas[t], alphas[t + 1], frames[t], frames[t + 1]);
+      pairGate[t] = Math.min(1, Math.max(0, (SUBJECT_MOVED.moved - moved) / (SUBJECT_MOVED.moved - SUBJECT_MOVED.held)));
+    }
+  }
   // Blend `from` into `into` (frames a and b are theirs), weight w where the pixel is still.
   const blend = (into: Float32Array, from: Float32Array, a: number, b: number): void => {
     if (!frames) {
@@ -242,8 +251,7 @@ export function smoothAlphaSequence(alphas: Float32Array[], stability: number, s
     }
     const da = frames[a].data;
     const db = frames[b].data;
-    const moved = subjectMoved(alphas[a], alphas[b], frames[a], frames[b]);
-    const pairW = w * Math.min(1, Math.max(0, (SUBJECT_MOVED.moved - moved) / (SUBJECT_MOVED.moved - SUBJECT_MOVED.held)));
+    const pairW = w * pairGate[Math.min(a, b)];
     for (let i = 0, j = 0; i < into.length; i++, j += 4) {
       const d = (Math.abs(da[j] - db[j]) + Math.abs(da[j + 1] - db[j + 1]) + Math.abs(da[j + 2] - db[j + 2])) / 3;
       // An alpha that changes much where the picture changed too is the subject's edge moving (a
