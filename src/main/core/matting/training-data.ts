@@ -11,7 +11,7 @@ import { decodeToWorkOn } from '../image/decode';
 import { encodeGrayPng, encodeImage } from '../image/encode';
 import type { CoreEnv } from '../env';
 import { assertSeparateOutputs, ensureWritableFolder, writeFileAtomic } from '../io/atomic-write';
-import { readTruth } from '../eval/run-eval';
+import { readTruth } from '../image/mask-file';
 import { cutoutImage, downscaledOf } from '../pipelines/cutout';
 import type { RunContext } from '../progress';
 

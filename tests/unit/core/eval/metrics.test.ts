@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { join } from 'node:path';
-import { readTruth } from '../../../../src/main/core/eval/run-eval';
+import { readTruth } from '../../../../src/main/core/image/mask-file';
 import { tempDir } from '../../../helpers/env';
 import { FOREGROUND_RIM_PX, foregroundColourError, iouCounts, iouScores, meanScores, pooledIou, scoreMask } from '../../../../src/main/core/eval/metrics';
 
