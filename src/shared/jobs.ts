@@ -110,6 +110,11 @@ export interface StickerReview extends MatteReview {
   frames: { timeS: number; unsureShare: number; durationS?: number }[];
   /** How long a decoded frame lasts (1 / the decode fps), seconds: a frame's length where it has no durationS. */
   frameStepS: number;
+  /**
+   * Where the part made ends in the clip, seconds: no frame lasts past it (a 0.8-s clip's 10 frames
+   * at 12 fps: the last starts at 0.75 s and ends at 0.8, not 0.83). Absent: where the last frame's length ends.
+   */
+  endS?: number;
   /** Frames whose share is above the threshold (0 without a threshold). */
   flaggedFrames: number;
 }

@@ -20,10 +20,10 @@ export function frameRuns(review: StickerReview, flagged: boolean): [number, num
   return runs;
 }
 
-/** A run in seconds of the clip: from its first frame's time to the end of its last frame (its length, or one frame step, later). */
+/** A run in seconds of the clip: from its first frame's time to the end of its last frame (its length, or one frame step, later; the part's end at the latest). */
 export function runSeconds(review: StickerReview, [first, last]: [number, number]): { startS: number; endS: number } {
   const end = review.frames[last];
-  return { startS: review.frames[first].timeS, endS: end.timeS + (end.durationS ?? review.frameStepS) };
+  return { startS: review.frames[first].timeS, endS: Math.min(end.timeS + (end.durationS ?? review.frameStepS), review.endS ?? Infinity) };
 }
 
 /** The flagged runs as times in the clip ("0.00–0.50 s, 1.25–1.33 s"), each to the end of its last frame; '' when none. */

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { runSeconds } from '../../src/shared/sticker-review';
 import { gifRepeatOf, MAX_STICKER_FRAMES, makeSticker, prepareSticker, renderSticker, resolveStickerModel, restabilize, reviewStickerFrames, stickerFrameAlpha } from '../../src/main/core/sticker/make-sticker';
 import { meanAlphaChange } from '../../src/main/core/sticker/temporal';
 import { stickerHintMap } from '../../src/main/core/sticker/touch-up';
@@ -80,6 +81,8 @@ describe('cutout sticker pipeline', () => {
     const p = await pages(out);
     expect(p.delays.reduce((a, b) => a + b, 0)).toBe(800);
     expect([r.frameCount, p.delays]).toEqual([10, Array(10).fill(80)]);
+    // Its review's last frame ends with the part, at 0.8 s (a flagged run read "0.75–0.83 s").
+    expect(runSeconds(r.review, [9, 9]).endS).toBeCloseTo(0.8, 6);
   });
 
   it('a clip drawn on threes is made as drawn when no rate is asked: each drawing once, held as long as in the clip', async () => {

@@ -502,7 +502,7 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   const alphas = smoothAlphaSequence(rawAlphas, stability, cuts, frames);
   timings.smoothMs = performance.now() - t3;
   // A flagged span ends where its last frame does: as drawn, each frame is as long as its drawing.
-  const review = reviewStickerFrames(alphas, plan.width, plan.height, timesS, 1 / plan.fps, reviewThresholdOf(model.entry, 'sticker'), targets.asDrawn ? holds.map((h) => h / plan.fps) : undefined);
+  const review = reviewStickerFrames(alphas, plan.width, plan.height, timesS, 1 / plan.fps, reviewThresholdOf(model.entry, 'sticker'), { endS: plan.startS + plan.durationS, ...(targets.asDrawn ? { durationsS: holds.map((h) => h / plan.fps) } : {}) });
   timings.totalMs = performance.now() - t0;
   return { info, ...(drawing ? { drawing } : {}), ...(targets.asDrawn ? { holds } : {}), plan, modelId: model.entry.id, provider: provider ?? 'none', subject: subjectOf(model.entry), modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, ...(cutToS === undefined ? {} : { cutToS }),
     ...(presetCutToS === undefined ? {} : { presetCutToS }),
@@ -555,7 +555,7 @@ export function finishStickerFrame(frame: RgbaImage, alpha: Float32Array, hint: 
 /**
  * The review of a sticker's frames (docs/quality.md, "Stickers that need a look"): each frame's
  * unsure share (and, made as drawn, its length: `durationsS`); the sticker's is their median,
- * flagged above the model's sticker threshold.
+ * flagged above the model's sticker threshold. `endS`: where the part ends in the clip.
  */
 export function reviewStickerFrames(
   alphas: readonly Float32Array[],
@@ -564,27 +564,28 @@ export function reviewStickerFrames(
   timesS: readonly number[],
   frameStepS: number,
   threshold: number | null,
-  durationsS?: readonly number[],
+  { durationsS, endS }: { durationsS?: readonly number[]; endS?: number } = {},
 ): StickerReview {
   return summarizeReview(
     alphas.map((a, i) => ({ timeS: timesS[i], unsureShare: unsureShare(a, width, height), ...(durationsS ? { durationS: durationsS[i] } : {}) })),
     frameStepS,
     threshold,
+    endS,
   );
 }
 
 /** A review from its frames' unsure shares: the sticker's is their median. */
-function summarizeReview(frames: StickerReview['frames'], frameStepS: number, threshold: number | null): StickerReview {
+function summarizeReview(frames: StickerReview['frames'], frameStepS: number, threshold: number | null, endS: number | undefined): StickerReview {
   const sorted = frames.map((f) => f.unsureShare).sort((a, b) => a - b);
   const n = sorted.length;
   const median = n === 0 ? 0 : n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   const flaggedFrames = frames.filter((f) => verdictOf(f.unsureShare, threshold).needsReview).length;
-  return { ...verdictOf(median, threshold), frames, frameStepS, flaggedFrames };
+  return { ...verdictOf(median, threshold), frames, frameStepS, ...(endS === undefined ? {} : { endS }), flaggedFrames };
 }
 
 /** The review of some of a prepared sticker's frames (those it kept), from their shares already measured. */
-function reviewOfFrames({ frames, frameStepS, reviewThreshold }: StickerReview, { first, last }: { first: number; last: number }): StickerReview {
-  return summarizeReview(frames.slice(first, last + 1), frameStepS, reviewThreshold);
+function reviewOfFrames({ frames, frameStepS, reviewThreshold, endS }: StickerReview, { first, last }: { first: number; last: number }): StickerReview {
+  return summarizeReview(frames.slice(first, last + 1), frameStepS, reviewThreshold, endS);
 }
 
 /**
@@ -593,7 +594,10 @@ function reviewOfFrames({ frames, frameStepS, reviewThreshold }: StickerReview, 
  */
 export function restabilize(prepared: PreparedSticker, stability: number): PreparedSticker {
   const alphas = smoothAlphaSequence(prepared.rawAlphas, clamp01(stability, 0.5, 'stability'), prepared.cuts, prepared.frames);
-  const review = reviewStickerFrames(alphas, prepared.plan.width, prepared.plan.height, prepared.timesS, prepared.review.frameStepS, prepared.review.reviewThreshold, prepared.holds?.map((h) => h / prepared.plan.fps));
+  const review = reviewStickerFrames(alphas, prepared.plan.width, prepared.plan.height, prepared.timesS, prepared.review.frameStepS, prepared.review.reviewThreshold, {
+    endS: prepared.review.endS,
+    ...(prepared.holds ? { durationsS: prepared.holds.map((h) => h / prepared.plan.fps) } : {}),
+  });
   return { ...prepared, alphas, review };
 }
 

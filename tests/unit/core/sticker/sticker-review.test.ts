@@ -76,11 +76,19 @@ describe('sureTrim', () => {
     // Drawings of 0.1, 0.1, 0.1 s (sure), one unsure, then one held still 0.8 s (sure).
     const lengths = [0.1, 0.1, 0.1, 0.2, 0.8];
     const times = lengths.map((_, i) => lengths.slice(0, i).reduce((a, b) => a + b, 0));
-    const r = reviewStickerFrames([0, 0, 0, 1, 0].map((u) => frame(u ? 30 : 0)), W, H, times, 1 / 30, 0.08, lengths);
+    const r = reviewStickerFrames([0, 0, 0, 1, 0].map((u) => frame(u ? 30 : 0)), W, H, times, 1 / 30, 0.08, { durationsS: lengths });
     expect(r.frames.map((f) => f.durationS)).toEqual(lengths);
     expect(flaggedRanges(r)).toBe('0.30–0.50 s');
     // One still drawing outlasts three short ones.
     expect(sureTrim(r, 0.2)).toEqual({ startS: 0.5, durationS: 0.8 });
+  });
+
+  it('ends at the part\'s end at the latest: a 0.8-s clip\'s 10 frames at 12 fps end at 0.8 s, not 0.83', () => {
+    const times = Array.from({ length: 10 }, (_, i) => i / 12);
+    const r = reviewStickerFrames([0, 0, 0, 0, 0, 0, 0, 0, 1, 1].map((u) => frame(u ? 30 : 0)), W, H, times, 1 / 12, 0.08, { endS: 0.8 });
+    expect(flaggedRanges(r)).toBe('0.67–0.80 s');
+    const late = reviewStickerFrames([1, 1, 0, 0, 0, 0, 0, 0, 0, 0].map((u) => frame(u ? 30 : 0)), W, H, times, 1 / 12, 0.08, { endS: 0.8 });
+    expect(sureTrim(late, 0.2)).toEqual({ startS: 0.17, durationS: 0.63 });
   });
 
   it('is null with nothing to trim: no flagged frame, every frame flagged, a run under the minimum, or no threshold', () => {
