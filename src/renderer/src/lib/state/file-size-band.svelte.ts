@@ -1,0 +1,34 @@
+// The file size band an upload form asks for (KB), as typed into two fields in place of an ID
+// photo spec's own band: the ID photo and Batch workspaces take it by one rule (rune class, renderer).
+import { askedFileSizeBand } from '../../../../shared/idphoto-report';
+
+/** Which end of the band. */
+export type BandEnd = 'min' | 'max';
+
+export class FileSizeBandInput {
+  /** The spec's own band. */
+  readonly #specBand: () => readonly [number, number] | undefined;
+  /** The ends typed, KB; null where a field is empty (that end is the spec's own: its placeholder). */
+  min = $state<number | null>(null);
+  max = $state<number | null>(null);
+  /** A field holding text that is no number ("1e", "-"): the browser reads its value as empty, which would drop that end unsaid. */
+  unreadable = $state<Record<BandEnd, boolean>>({ min: false, max: false });
+  /** The band asked for (an empty end is the spec's: "from 16" on the CN ID card is 16–20); undefined when none is asked, null when what is asked is no band. */
+  readonly band = $derived.by(() => askedFileSizeBand(this.min, this.max, this.#specBand()));
+  /** What is typed is no band: the photo is not made until it is mended. */
+  readonly isInvalid = $derived(this.band === null || this.unreadable.min || this.unreadable.max);
+
+  constructor(specBand: () => readonly [number, number] | undefined) {
+    this.#specBand = specBand;
+  }
+
+  /** Sets both ends (a batch run taken up), forgetting any unreadable text. */
+  set({ min, max }: { min: number | null; max: number | null }): void {
+    [this.min, this.max, this.unreadable] = [min, max, { min: false, max: false }];
+  }
+
+  /** After a field's input: whether the browser could read its text as a number. */
+  noteInput(end: BandEnd, input: HTMLInputElement): void {
+    this.unreadable = { ...this.unreadable, [end]: input.validity.badInput };
+  }
+}
