@@ -292,6 +292,11 @@ describe('cutout idphoto', () => {
     expect(err.code).not.toBe(0);
     // One line, naming the file.
     expect(String(err.stderr)).toMatch(/^NO_FACE: \S*flat\.png: /);
+    // A picture transparent all over is said to be, not to lack a face.
+    const clear = join(dir, 'clear.png');
+    await sharp({ create: { width: 300, height: 300, channels: 4, background: { r: 200, g: 150, b: 120, alpha: 0 } } }).png().toFile(clear);
+    const none = await run(process.execPath, [cli, 'idphoto', clear, '--spec', 'icao-35x45', '-o', join(dir, 'y.jpg')], { env }).catch((e) => e);
+    expect(String(none.stderr)).toMatch(/^NO_FACE: \S*clear\.png: This picture is transparent all over: nothing in it shows/);
     // Two faces: said once how to pick one, not twice.
     const two = join(dir, 'two.jpg');
     const [a, b] = ['df_img1.jpg', 'df_img2.jpg'].map((f) => sharp(evalFile('id_portraits', 'images', f)).resize({ height: 600 }).toBuffer());

@@ -5,6 +5,7 @@ import { wordList } from '../../../shared/labels';
 import type { CoreEnv } from '../env';
 import type { RgbaImage } from '../image/decode';
 import { exposureGain } from '../image/exposure';
+import { isWhollyTransparent } from '../matting/own-alpha';
 import { cropRgba, resizeRgba } from '../image/resize';
 import { detectLandmarks, WFLW } from './landmarks';
 import { boxIou, detectFaces, suppressOverlaps, type FaceBox, type Point } from './yunet';
@@ -53,6 +54,8 @@ export async function analyseFace(image: RgbaImage, env: CoreEnv, options: Analy
   const detector = await env.store.resolve('yunet');
   const all = await findFaces(image, detector, sessionOptions, gain);
   if (all.length === 0) {
+    // A picture that hides all it holds (a cut-out of nothing, a blank layer) is said to, not to lack a face.
+    if (isWhollyTransparent(image)) throw new AppError('NO_FACE', 'This picture is transparent all over: nothing in it shows, so no face can be found. Use a photo of one person facing the camera.', { detail: { count: 0 } });
     // A picture lying on its side whose face the detector finds only turned upright is said so.
     const turnDeg = await uprightTurn(image, detector, sessionOptions, gain, null);
     throw turnDeg !== 0 ? notUpright(turnDeg) : new AppError('NO_FACE', 'No face was found in this picture. Use a photo of one person facing the camera.', { detail: { count: 0 } });

@@ -432,7 +432,7 @@ function faceInCutoutOf(share: number | null, headTurnDeg: number | undefined): 
   if (headTurnDeg !== undefined && Math.abs(headTurnDeg) > HEAD_TURN_SIDE_VIEW_DEG) {
     return measure(share, '%', null, null, `${words}: not judged, the head is turned away from the camera and the patch takes in the backdrop beside the face`);
   }
-  return measure(share, '%', FACE_IN_CUTOUT_MIN_PCT, null, `${words}: lower, the person model lost the face and the photo shows the background where it was`, false);
+  return measure(share, '%', FACE_IN_CUTOUT_MIN_PCT, null, `${words}: lower, part of the face is missing from the cut-out (the person model lost it, or the picture's own transparency hides it) and the photo shows the background there`, false);
 }
 
 /** The pixel count of facePatchOf's patch, whatever its alpha, inside a photo of width × height. */

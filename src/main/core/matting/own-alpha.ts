@@ -5,6 +5,12 @@ import type { RgbaImage } from '../image/decode';
 import { defaultBandPx } from '../trimap/trimap';
 import { dilateSquare } from './morphology';
 
+/** Whether a picture hides every pixel (alpha 0 all over): nothing of it shows. */
+export function isWhollyTransparent(image: Pick<RgbaImage, 'data'>): boolean {
+  for (let o = 3; o < image.data.length; o += 4) if (image.data[o] !== 0) return false;
+  return true;
+}
+
 /**
  * What a picture with transparency of its own keeps of it, in place on `alpha`: nothing it hides
  * comes back, no pixel shows more than it does, and within the edge band of its transparent parts
