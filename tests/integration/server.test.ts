@@ -240,6 +240,11 @@ describe('cutout serve', () => {
     expect(matte.alpha[0]).toBeLessThan(30);
     expect(matte.alpha[Math.floor(matte.height * 0.75) * matte.width + Math.floor(matte.width / 2)]).toBeGreaterThan(220);
     expect(matte.provider).toBe('cpu');
+    // A picture under 16 px a side: the editor asks its own size, which was refused (INVALID_ARGUMENT).
+    const tinyOnDisk = join(tempDir(), 'tiny.png');
+    await sharp(portraitOnDisk).resize(12, 12, { fit: 'fill' }).png().toFile(tinyOnDisk);
+    const small = await client.segment({ path: await upload(client, tinyOnDisk), subject: 'person', refine: 'full', maxSidePx: 12 });
+    expect([small.width, small.height, small.alpha.length]).toEqual([12, 12, 144]);
   });
 
   it("solves the editor's Best edges at the preview's size, and they match the full-size export shrunk to it", async () => {

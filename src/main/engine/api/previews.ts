@@ -8,9 +8,10 @@ import { parseRefineMode } from '../../../shared/jobs';
 
 const SUBJECTS = ['person', 'anime'] as const;
 
+/** A preview's longest side at most (never upscaled): a picture of 12 px is previewed at its 12 (the editor asks its own size). */
 function optionalSide(value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 16 || value > 16384) throw new AppError('INVALID_ARGUMENT', 'maxSidePx must be a number between 16 and 16384');
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > 16384) throw new AppError('INVALID_ARGUMENT', 'maxSidePx must be a number between 1 and 16384');
   return Math.round(value);
 }
 
