@@ -92,6 +92,31 @@ describe('workspaces, language and theme in Chromium', () => {
     await app.page.keyboard.press('h');
   });
 
+  it('a picture with transparency of its own shows it over the checkerboard in the Original view too (it showed black)', async () => {
+    // df_img24 with its left third hidden, magenta under alpha 0.
+    const { data, info } = await sharp(evalFile('id_portraits', 'images', 'df_img24.jpg')).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    for (let y = 0; y < info.height; y++) for (let x = 0; x < info.width / 3; x++) data.set([255, 0, 255, 0], (y * info.width + x) * 4);
+    const path = join(tempDir(), 'left-hidden.png');
+    await sharp(data, { raw: info }).png().toFile(path);
+    await workspace('cutout');
+    await openThroughDialog(app.page, path);
+    await waitForCutoutOf(app.page, 'left-hidden.png');
+    await app.page.click('[data-view=original]');
+    await app.page.waitForTimeout(150);
+    const canvas = app.page.locator('[data-testid=editor-canvas]');
+    const [zoom, panX, panY, w, h] = await Promise.all(['data-zoom', 'data-pan-x', 'data-pan-y', 'data-image-w', 'data-image-h'].map(async (a) => Number(await canvas.getAttribute(a))));
+    // Points in the hidden third: the checkerboard's light greys (blended where its squares meet), never black or magenta.
+    const shown = await canvas.evaluate((c, pts) => {
+      const dpr = (globalThis as unknown as { devicePixelRatio: number }).devicePixelRatio;
+      const ctx = (c as unknown as { getContext(k: string): { getImageData(x: number, y: number, w: number, h: number): { data: number[] } } }).getContext('2d');
+      return pts.map(([x, y]) => [...ctx.getImageData(Math.round(x * dpr), Math.round(y * dpr), 1, 1).data].slice(0, 3));
+    }, [0.05, 0.15, 0.25].flatMap((fx) => [0.2, 0.5, 0.8].map((fy) => [panX + fx * (w - 1) * zoom, panY + fy * (h - 1) * zoom])));
+    const isChecker = (px: number[]) => Math.min(...px) >= 0xe0 && Math.max(...px) - Math.min(...px) <= 12;
+    expect(shown.filter((px) => !isChecker(px))).toEqual([]);
+    await shot('cutout-original-transparent');
+    await app.page.click('[data-view=cutout]');
+  });
+
   it('says when a cut-out needs a look, shows where, and the share drops as the Keep brush fixes it', async () => {
     // The portrait left open above is a clean cut-out: no notice.
     const notice = app.page.locator('[data-testid=review-notice]');
