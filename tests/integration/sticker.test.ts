@@ -132,9 +132,12 @@ describe('cutout sticker pipeline', () => {
     const apng = await makeSticker(clip, join(dir, 'drawn.png'), { maxSidePx: 128 }, env);
     expect(apng.frameCount).toBe(holds.length);
     expect(apngPlayMs(readFileSync(apng.output))).toBe(2000);
-    // A steady rate asked for is kept: 24 frames of 83 ms, which show the drawings 83 and 167 ms in turn.
+    // A steady rate asked for is kept: 24 frames of 83 ms, which show the drawings 83 and 167 ms in
+    // turn; a drawing held over two is smoothed as one, so the GIF merges the pair (16 frames).
     const steady = await makeSticker(clip, join(dir, 'steady.gif'), { maxSidePx: 128, fps: 12 }, env);
-    expect([steady.frameCount, steady.drawing]).toEqual([24, undefined]);
+    expect([steady.frameCount, steady.drawing, steady.repeatedFrames]).toEqual([16, undefined, 8]);
+    const sp = await pages(steady.output);
+    expect([sp.delays.reduce((a, b) => a + b, 0), sp.delays.every((d) => d === 80 || d === 90 || d >= 160)]).toEqual([2000, true]);
     // The workspace asks for as drawn by the clip's cadence from its start: a part that starts on a
     // still moment (the last drawing held 6 s) has none of its own, and is made as drawn all the same.
     const stillEnd = join(dir, 'still-end.mp4');
@@ -239,8 +242,10 @@ describe('cutout sticker pipeline', () => {
     const out = join(tempDir(), 'person.webp');
     const r = await makeSticker(person, out, { model: 'person', startS: 1.2, durationS: 2, fps: 10, maxSidePx: 160, outlinePx: 3 }, env);
     const p = await pages(out);
-    expect(p.n).toBe(20);
-    expect(p.delays).toEqual(Array(20).fill(100));
+    // 20 frames of 100 ms; the still moments' repeats are smoothed as one and merged.
+    expect(p.n).toBe(20 - r.repeatedFrames);
+    expect(r.repeatedFrames).toBeLessThan(10);
+    expect([p.delays.reduce((a, b) => a + b, 0), p.delays.every((d) => d % 100 === 0)]).toEqual([2000, true]);
     expect(r.withinBudget).toBe(true);
     expect(r.drawing).toBeUndefined();
     expect(cornerAlphas(p).every((a) => a === 0)).toBe(true);

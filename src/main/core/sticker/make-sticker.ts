@@ -650,10 +650,13 @@ export function stickerLayout(union: Box | null, width: number, height: number, 
   const provisional = fitSize(base.x1 - base.x0, base.y1 - base.y0, targets.maxW, targets.maxH, exact);
   const framePerOut = (base.x1 - base.x0) / provisional.width;
   const box = union ? padBox(base, boxLong * (options.padding ?? 0.04) + (outlineOut + 1) * framePerOut, width, height) : base;
-  let size = fitSize(box.x1 - box.x0, box.y1 - box.y0, targets.maxW * scale, targets.maxH * scale, exact);
-  // Even sizes (VP9's 4:2:0), the box's bound rounded down: --max-side 101 made 102.
-  if (targets.format === 'webm') size = { width: Math.min(evenUp(size.width), 2 * Math.floor(targets.maxW / 2)), height: Math.min(evenUp(size.height), 2 * Math.floor(targets.maxH / 2)) };
-  const canvas = targets.preset?.canvas;
+  // A WebM's sides are even (VP9's 4:2:0): fitted within the bounds rounded down to even (--max-side
+  // 101 made 102), an odd side is made even by a transparent row or column on the canvas, not by
+  // stretching (a 1000x50 strip at --max-side 101 made 100x6, a fifth too tall; now 100x5 on 100x6).
+  const even = (v: number): number => (targets.format === 'webm' ? 2 * Math.floor(v / 2) : v);
+  const size = fitSize(box.x1 - box.x0, box.y1 - box.y0, even(targets.maxW * scale), even(targets.maxH * scale), exact);
+  const padded = targets.format === 'webm' && (size.width % 2 === 1 || size.height % 2 === 1) ? { width: evenUp(size.width), height: evenUp(size.height) } : undefined;
+  const canvas = targets.preset?.canvas ?? padded;
   return { box, size, ...(canvas ? { canvas: { ...canvas, alignX: union ? alignToCut(union.x0, union.x1, width) : 'centre', alignY: union ? alignToCut(union.y0, union.y1, height) : 'centre' } } : {}) };
 }
 

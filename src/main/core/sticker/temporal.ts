@@ -219,11 +219,25 @@ export const ALPHA_JUMP_GAIN = 2;
  * never bleeds into its neighbours. With `frames` (the images the maps belong to, same size) the
  * smoothing is motion-gated per pixel: where the picture changes between neighbouring frames
  * (the character moves, the camera pans), the neighbour's alpha is not blended in, so a moving
- * character leaves no ghost of where it was; static pixels are smoothed fully. Returns new arrays;
+ * character leaves no ghost of where it was; static pixels are smoothed fully. A drawing held over
+ * neighbouring frames (a repeat reuses its anchor's map: the same array) is smoothed as one frame,
+ * so every frame of the hold shows one matte: the two passes gave each its own (a still drawing's
+ * edge shimmered through its hold, and a GIF could not merge its repeats: a 30-fps clip made at
+ * 50 fps kept all 100 frames, 229 KB, against 60 and 142 KB unsmoothed). Returns new arrays;
  * inputs are left as they are.
  */
 export function smoothAlphaSequence(alphas: Float32Array[], stability: number, segmentStarts: ReadonlySet<number> = new Set(), frames?: readonly RgbaImage[]): Float32Array[] {
   const w = emaWeight(stability);
+  const heads = alphas.flatMap((a, t) => (t === 0 || a !== alphas[t - 1] || segmentStarts.has(t) ? [t] : []));
+  if (w > 0 && heads.length < alphas.length) {
+    const starts = new Set(heads.flatMap((t, k) => (segmentStarts.has(t) ? [k] : [])));
+    const held = smoothAlphaSequence(heads.map((t) => alphas[t]), stability, starts, frames && heads.map((t) => frames[t]));
+    let k = -1;
+    return alphas.map((_, t) => {
+      if (heads[k + 1] === t) k++;
+      return heads[k] === t ? held[k] : new Float32Array(held[k]);
+    });
+  }
   const out = alphas.map((a) => new Float32Array(a));
   if (w === 0 || alphas.length < 2) return out;
   if (frames && (frames.length !== alphas.length || frames.some((f, t) => f.width * f.height !== alphas[t].length))) {

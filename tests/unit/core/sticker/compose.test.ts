@@ -244,6 +244,30 @@ describe('platform presets', () => {
   });
 });
 
+describe('a WebM\'s even sides', () => {
+  it('are fitted within the bounds rounded down to even; an odd side gets a transparent row, not a stretch (1000x50 at 101 made 100x6)', () => {
+    const [w, h] = [1000, 50];
+    const alpha = new Float32Array(w * h).fill(1);
+    const rgb = new Uint8Array(w * h * 4);
+    const options = { maxSidePx: 101, format: 'webm' as const, padding: 0 };
+    const layout = stickerLayout(null, w, h, options, resolveTargets(options));
+    expect(layout.size).toEqual({ width: 100, height: 5 });
+    expect(layout.canvas).toMatchObject({ width: 100, height: 6 });
+    const c = composeStickerFrame(rgb, alpha, w, h, layout, options);
+    expect([c.width, c.height]).toEqual([100, 6]);
+    // The picture's 5 rows, and one transparent.
+    const opaqueRows = [...Array(6).keys()].filter((y) => c.alpha.subarray(y * 100, (y + 1) * 100).every((a) => a > 0.99));
+    expect(opaqueRows.length).toBe(5);
+    expect(c.alpha.subarray(5 * 100).every((a) => a === 0)).toBe(true);
+    // Even already: no canvas; a GIF keeps its odd side.
+    const square = { maxSidePx: 101, format: 'webm' as const };
+    expect(stickerLayout(null, 300, 300, square, resolveTargets(square))).toEqual({ box: { x0: 0, y0: 0, x1: 300, y1: 300 }, size: { width: 100, height: 100 } });
+    const gif = { maxSidePx: 101, format: 'gif' as const };
+    expect(stickerLayout(null, w, h, gif, resolveTargets(gif))).toMatchObject({ size: { width: 101, height: 5 } });
+    expect(stickerLayout(null, w, h, gif, resolveTargets(gif)).canvas).toBeUndefined();
+  });
+});
+
 describe('a fixed canvas (Discord 320 x 320)', () => {
   /** A wide frame whose opaque subject spans columns x0..x1 and rows y0..y1 (exclusive ends). */
   const frame = (w: number, h: number, box: { x0: number; y0: number; x1: number; y1: number }) => {

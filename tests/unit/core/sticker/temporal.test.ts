@@ -98,6 +98,22 @@ describe('smoothAlphaSequence: a subject that moved between drawings', () => {
     expect(smoothed[1][8]).toBeGreaterThan(0.5);
     expect(smoothed).toEqual(smoothAlphaSequence(held.map((m) => m.a), 0.8));
   });
+
+  it('smooths a drawing held over frames (its map reused: the same array) as one frame: each frame of the hold gets one matte', () => {
+    const [a, b, c] = seq([0.2, 0.9, 0.4]);
+    const out = smoothAlphaSequence([a, b, b, b, c], 0.8);
+    // The two passes gave each frame of the hold its own value (0.60, 0.64, 0.66 and so on).
+    expect(new Set(out.slice(1, 4).map((m) => m[0])).size).toBe(1);
+    // As the hold smoothed once, between the frames before and after it.
+    const once = smoothAlphaSequence([a, b, c], 0.8).map((m) => m[0]);
+    expect(out.map((m) => m[0])).toEqual([once[0], once[1], once[1], once[1], once[2]]);
+    // New arrays, the inputs untouched; a cut inside a hold still restarts there.
+    expect(new Set(out).size).toBe(5);
+    expect([a[0], b[0], c[0]]).toEqual([Math.fround(0.2), Math.fround(0.9), Math.fround(0.4)]);
+    const cut = smoothAlphaSequence([a, b, b, c], 0.8, new Set([2]));
+    expect([cut[0][0], cut[1][0]]).toEqual(smoothAlphaSequence([a, b], 0.8).map((m) => m[0]));
+    expect([cut[2][0], cut[3][0]]).toEqual(smoothAlphaSequence([b, c], 0.8).map((m) => m[0]));
+  });
 });
 
 describe('binarizeWithHysteresis', () => {
