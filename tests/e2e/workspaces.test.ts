@@ -256,9 +256,9 @@ describe('workspaces, language and theme in Chromium', () => {
     await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled]):not([aria-disabled=true])', { timeout: 60_000 });
     await workspace('idphoto');
     // The images opened in the editor above, newest first.
-    await expect.poll(() => recentIn('idphoto'), { timeout: 10_000 }).toEqual([expect.stringContaining('hamster.png'), expect.stringContaining('df_img24.jpg')]);
+    await expect.poll(() => recentIn('idphoto'), { timeout: 10_000 }).toEqual([expect.stringContaining('hamster.png'), expect.stringContaining('left-hidden.png'), expect.stringContaining('df_img24.jpg')]);
     // In a browser a recent file is its name: where the upload went on the engine's side is not the user's path.
-    expect((await recentIn('idphoto')).map((r) => r.trim())).toEqual(['hamster.png', 'df_img24.jpg']);
+    expect((await recentIn('idphoto')).map((r) => r.trim())).toEqual(['hamster.png', 'left-hidden.png', 'df_img24.jpg']);
     // The Stickers controls come back after a restart (they went back to 12 fps and 320 px).
     await workspace('sticker');
     const stickerSlot = app.page.locator('[data-workspace-slot=sticker]');
