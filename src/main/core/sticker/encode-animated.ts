@@ -22,6 +22,8 @@ export interface AnimatedFrames {
   delaysMs: number[];
   /** The steady rate APNG / WebM are written at through ffmpeg: a frame whose delay is n of its steps is written n times (a drawing held as in the clip). */
   fps: number;
+  /** The longest the file may play, ms (a preset's: Telegram's 3 s): the steady rate's steps never run past it. */
+  maxMs?: number;
 }
 
 /** Animated WebP with full alpha (sharp / libwebp); quality 1..100, loop 0 = forever. */
@@ -64,18 +66,18 @@ export function webpDelaysMs(delaysMs: readonly number[]): number[] {
 
 /**
  * How many steps of a steady `fps` each delay takes: the running sum kept to the timeline
- * (exactDelaysIn), and the whole never longer than the delays (the last frame a step shorter where
- * it would be: 3.000 s at 23.98 fps made 72 frames, 3.003 s, past Telegram's 3 s; only the last
- * frame may lose its only step for it, a sliver of under a step). A frame shorter than half a step
- * may take none. Frames of one step each take one.
+ * (exactDelaysIn: the whole the nearest number of steps, 6 s of drawings at 23.98 fps 144 steps,
+ * 6.005 s), and never longer than `maxMs` where given (the last frame a step shorter where it
+ * would be: 3.000 s at 23.98 fps made 72 frames, 3.003 s, past Telegram's 3 s; only the last frame
+ * may lose its only step for it, a sliver of under a step). A frame shorter than half a step may
+ * take none. Frames of one step each take one.
  */
-export function steadyRateSteps(delaysMs: readonly number[], fps: number): number[] {
+export function steadyRateSteps(delaysMs: readonly number[], fps: number, maxMs = Infinity): number[] {
   const stepMs = 1000 / fps;
   const steps = exactDelaysIn(delaysMs, stepMs);
-  const totalMs = delaysMs.reduce((a, b) => a + b, 0);
   let count = steps.reduce((a, b) => a + b, 0);
-  for (let i = steps.length - 1; i >= 0 && count * stepMs > totalMs + 1e-6; i--) {
-    while ((steps[i] > 1 || (steps[i] === 1 && i === steps.length - 1 && count > 1)) && count * stepMs > totalMs + 1e-6) {
+  for (let i = steps.length - 1; i >= 0 && count * stepMs > maxMs + 1e-6; i--) {
+    while ((steps[i] > 1 || (steps[i] === 1 && i === steps.length - 1 && count > 1)) && count * stepMs > maxMs + 1e-6) {
       steps[i]--;
       count--;
     }
@@ -86,8 +88,8 @@ export function steadyRateSteps(delaysMs: readonly number[], fps: number): numbe
 }
 
 /** The frames as a steady stream at `fps`: each as many times as its delay has steps (steadyRateSteps). */
-export function framesAtSteadyRate({ frames, delaysMs, fps }: Pick<AnimatedFrames, 'frames' | 'delaysMs' | 'fps'>): Uint8Array[] {
-  const steps = steadyRateSteps(delaysMs, fps);
+export function framesAtSteadyRate({ frames, delaysMs, fps, maxMs }: Pick<AnimatedFrames, 'frames' | 'delaysMs' | 'fps' | 'maxMs'>): Uint8Array[] {
+  const steps = steadyRateSteps(delaysMs, fps, maxMs);
   return frames.flatMap((f, i) => Array<Uint8Array>(steps[i]).fill(f));
 }
 

@@ -834,7 +834,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
       const straight = composed.map(toStraightRgba);
       // WebM (and a steady APNG) through ffmpeg are written at a steady rate: as drawn, the decoded
       // one (each drawing repeated for its hold), at most the preset's (Telegram's 30).
-      const animated: AnimatedFrames = { frames: straight, width: size.width, height: size.height, delaysMs, fps: targets.asDrawn ? Math.min(plan.fps, preset?.maxFps ?? Infinity) : fps };
+      const animated: AnimatedFrames = { frames: straight, width: size.width, height: size.height, delaysMs, fps: targets.asDrawn ? Math.min(plan.fps, preset?.maxFps ?? Infinity) : fps, ...(preset ? { maxMs: preset.maxDurationS * 1000 } : {}) };
       if (targets.format === 'webp') {
         bytes = await encodeAnimatedWebp(animated, { quality: knobs.quality, loop: plays });
         // libwebp merges a frame the same as the one before into it (a GIF's hold decoded at the
@@ -861,7 +861,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
         bytes = await encodeWebmVp9(animated, { crf: Math.round(63 - knobs.quality * 0.45) }, ctx, tools ?? resolveFfmpeg());
         if (targets.asDrawn) {
           // The file's own frames: each drawing once a step of the steady rate.
-          const steps = steadyRateSteps(delaysMs, animated.fps);
+          const steps = steadyRateSteps(delaysMs, animated.fps, animated.maxMs);
           frameCount = steps.reduce((a, b) => a + b, 0);
           writtenDelays = steps.flatMap((n) => Array<number>(n).fill(1000 / animated.fps));
           writtenFps = animated.fps;
