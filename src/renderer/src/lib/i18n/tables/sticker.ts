@@ -17,7 +17,8 @@ export const sticker = {
   'sticker.start.value': { en: '{start}, ends at {end}', 'zh-CN': '{start}，终点 {end}' },
   'sticker.clipInfo': { en: '{w} × {h}, {fps} fps, {dur} s', 'zh-CN': '{w} × {h}，{fps} 帧/秒，{dur} 秒' },
   'sticker.seconds': { en: '{s} s', 'zh-CN': '{s} 秒' },
-  'sticker.frames': { en: '{n} frames over {dur} s', 'zh-CN': '共 {n} 帧（{dur} 秒）' },
+  // Frames taken at the rate; the file can hold fewer: a GIF or WebP merges the frames of a held drawing (One Piece at 12 fps: 36 taken, 25 written), a platform's limits take some.
+  'sticker.frames': { en: 'up to {n} frames over {dur} s', 'zh-CN': '最多 {n} 帧（{dur} 秒）' },
   // Made as drawn, the frames are the drawings the part holds: the rate from the clip's start says about how many.
   'sticker.framesAbout': { en: 'about {n} frames over {dur} s', 'zh-CN': '约 {n} 帧（{dur} 秒）' },
   'sticker.preview': { en: 'Sticker', 'zh-CN': '表情包' },
