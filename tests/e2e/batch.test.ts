@@ -49,6 +49,12 @@ describe('Batch workspace in Chromium', () => {
     expect(await app.page.isDisabled('[data-testid=batch-start]')).toBe(true);
     await app.page.fill('[data-testid=batch-kb-min]', '');
     expect(await app.page.locator('[data-testid=batch-kb-invalid]').count()).toBe(0);
+    // On a size with a band of its own (the CN ID card's 14–20), an empty From is its 14: said beside the rule.
+    await app.page.selectOption('[data-testid=batch-spec]', 'cn-id-card');
+    await app.page.fill('[data-testid=batch-kb-max]', '3');
+    expect(await app.page.textContent('[data-testid=batch-kb-invalid]')).toBe("From is 0 or more, To is above 0 and at most 10000 KB, and From is not above To. Left empty, From is this size's own 14 KB.");
+    await app.page.fill('[data-testid=batch-kb-max]', '10');
+    await app.page.selectOption('[data-testid=batch-spec]', spec.id);
     // In a browser the output is said, not chosen: the server's exports folder, files in its "batch".
     await expect.poll(() => app.page.textContent('[data-testid=batch-output]')).toMatch(/exports-\w+[\\/]batch$/);
     await app.page.click('[data-testid=batch-start]');

@@ -220,8 +220,10 @@ describe('platform presets', () => {
     // Never past a preset's longest: 3 s of a 23.98-fps clip is 72 frames, 3.003 s; Telegram takes 3.
     const telegram = playedFrames(Array(72).fill(1000 / 23.98), 0, 71, 1, findPlatformPreset('telegram'), { shortestMs: 1000 / 30 });
     expect(telegram.delaysMs.reduce((a, b) => a + b, 0)).toBeCloseTo(3000, 6);
-    // Written at a steady 23.98 fps (WebM), it is 71 frames, not 72 (the last a step shorter), and never longer than the delays.
-    expect(steadyRateSteps(telegram.delaysMs, 23.98).reduce((a, b) => a + b, 0)).toBe(71);
+    // Written at a steady 23.98 fps (WebM), it is 71 frames, not 72 (the last a step shorter): never past the preset's longest.
+    expect(steadyRateSteps(telegram.delaysMs, 23.98, 3000).reduce((a, b) => a + b, 0)).toBe(71);
+    // With no longest, the nearest number of steps: a 6-s part's 48 drawings on threes at 23.98 fps are 144 frames (6.005 s), not 143 (5.964 s).
+    expect(steadyRateSteps(Array(48).fill(125), 23.98).reduce((a, b) => a + b, 0)).toBe(144);
     expect(steadyRateSteps([3000 / 7, 4000 / 7, 2000 / 7], 7)).toEqual([3, 4, 2]);
     expect(steadyRateSteps(Array(5).fill(100), 10)).toEqual([1, 1, 1, 1, 1]);
     // One drawing shorter than a step is still written once (a WebM of no frames fails).

@@ -1,6 +1,7 @@
 // The file size band an upload form asks for (KB), as typed into two fields in place of an ID
 // photo spec's own band: the ID photo and Batch workspaces take it by one rule (rune class, renderer).
-import { askedFileSizeBand } from '../../../../shared/idphoto-report';
+import { askedFileSizeBand, MAX_FILE_KB } from '../../../../shared/idphoto-report';
+import { joinSentences, translate, type Locale } from '../i18n';
 
 /** Which end of the band. */
 export type BandEnd = 'min' | 'max';
@@ -17,9 +18,29 @@ export class FileSizeBandInput {
   readonly band = $derived.by(() => askedFileSizeBand(this.min, this.max, this.#specBand()));
   /** What is typed is no band: the photo is not made until it is mended. */
   readonly isInvalid = $derived(this.band === null || this.unreadable.min || this.unreadable.max);
+  /**
+   * Where what is typed is no band with the spec's end an empty field stands for (To 3 on the CN ID
+   * card, whose own From is 14): that end and its KB, to be said beside the rule; else null.
+   */
+  readonly specEnd = $derived.by((): { end: BandEnd; kb: number } | null => {
+    const spec = this.#specBand();
+    if (this.band !== null || !spec || this.unreadable.min || this.unreadable.max) return null;
+    if (this.min === null && this.max !== null) return { end: 'min', kb: spec[0] };
+    if (this.max === null && this.min !== null) return { end: 'max', kb: spec[1] };
+    return null;
+  });
 
   constructor(specBand: () => readonly [number, number] | undefined) {
     this.#specBand = specBand;
+  }
+
+  /** What is wrong with the band typed, said: the rule, and the spec's end an empty field stood for. */
+  invalidText(locale: Locale): string {
+    const specEnd = this.specEnd;
+    return joinSentences(locale, [
+      translate(locale, 'idphoto.kb.invalid', { max: MAX_FILE_KB }),
+      specEnd ? translate(locale, specEnd.end === 'min' ? 'idphoto.kb.invalid.specMin' : 'idphoto.kb.invalid.specMax', { kb: specEnd.kb }) : '',
+    ]);
   }
 
   /** Sets both ends (a batch run taken up), forgetting any unreadable text. */

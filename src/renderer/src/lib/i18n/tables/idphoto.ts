@@ -17,6 +17,9 @@ export const idphoto = {
   'idphoto.kb.asked': { en: 'The JPEG is made to fit {band} KB, whether the form counts 1000 or 1024 bytes to a KB.', 'zh-CN': 'JPEG 将控制在 {band} KB 内（按 1000 或 1024 字节计 1 KB 都符合）。' },
   'idphoto.kb.png': { en: 'This size is saved as PNG, which is measured against the band but not made to fit it.', 'zh-CN': '此规格保存为 PNG，只检查大小，不会压缩到范围内。' },
   'idphoto.kb.invalid': { en: 'From is 0 or more, To is above 0 and at most {max} KB, and From is not above To.', 'zh-CN': '最小值不小于 0，最大值大于 0 且不超过 {max} KB，最小值不能大于最大值。' },
+  // Beside the rule, where an empty field stands for the size's own end (To 3 on a size whose own From is 14).
+  'idphoto.kb.invalid.specMin': { en: 'Left empty, From is this size\'s own {kb} KB.', 'zh-CN': '下限留空时取此规格自身的 {kb} KB。' },
+  'idphoto.kb.invalid.specMax': { en: 'Left empty, To is this size\'s own {kb} KB.', 'zh-CN': '上限留空时取此规格自身的 {kb} KB。' },
   'idphoto.sheet.none': { en: 'Single photo', 'zh-CN': '不排版' },
   'idphoto.sheet.6inch': { en: '6-inch (4R)', 'zh-CN': '6 寸（4R）' },
   'idphoto.sheet.5inch': { en: '5-inch (3R)', 'zh-CN': '5 寸（3R）' },
