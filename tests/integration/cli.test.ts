@@ -302,6 +302,15 @@ await engine.dispose();`,
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/^INPUT_UNSUPPORTED: .*notes\.jpg/);
+    // Two such into a new folder: each said with its name once ("x: x could not be decoded"), and the
+    // folder, which nothing was written in, is not left behind empty.
+    const broken = join(dir, 'broken.jpg');
+    writeFileSync(broken, Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 7)]));
+    const pair = await cutout(['portrait', broken, text, '-o', join(dir, 'new', 'folder')]);
+    expect(pair.code).toBe(1);
+    expect(pair.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^INPUT_UNSUPPORTED: ${broken.replace(/[.]/g, '\\.')} could not be decoded`)), expect.stringMatching(/^INPUT_UNSUPPORTED: \S+notes\.jpg/)]);
+    expect(pair.stderr).not.toContain(`${broken}: ${broken}`);
+    expect(existsSync(join(dir, 'new'))).toBe(false);
     // A video where a picture goes: said, with where videos go.
     const video = await cutout(['anime', evalFile('person_clips', 'clips', 'liveportrait_driving_d10.mp4'), '-o', join(dir, 'v.png')]);
     expect([video.code, video.stderr.trim()]).toEqual([1, expect.stringMatching(/^INPUT_UNSUPPORTED: \S+d10\.mp4 is a video, not a picture: make a sticker of it \(`cutout sticker`/)]);

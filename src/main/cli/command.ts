@@ -227,6 +227,16 @@ export async function checkOutputFile(path: string): Promise<void> {
 }
 
 /**
+ * The line of a file that failed in a run of several: its code, the file, what went wrong; the file
+ * once where the message already begins with it ("x.jpg could not be decoded" read "x.jpg: x.jpg …").
+ */
+export function fileFailureLine(error: unknown, file: string): string {
+  const err = error as Partial<AppError>;
+  const message = err.message ?? String(error);
+  return `${err.code ?? 'INTERNAL'}: ${message.startsWith(file) ? message : `${file}: ${message}`}`;
+}
+
+/**
  * Output paths for N inputs: one input and OUT not an existing folder (nor ending in a slash)
  * -> OUT itself; otherwise OUT is a folder and each output is `<name><suffix>.<ext>` inside it.
  */
@@ -242,8 +252,9 @@ export async function planOutputs(inputs: string[], out: string, ext: string, su
   if (!isDir && /\.(png|jpe?g|webp|gif|tiff?|avif|pdf)$/i.test(out)) {
     throw new UsageError(`${inputs.length} inputs make ${inputs.length} files, so -o must be a folder, not ${out}`, { detail: { path: out } });
   }
-  // A folder that cannot be made or written in is said as such (it read INTERNAL: EACCES, mkdir).
-  await ensureWritableFolder(out);
+  // A folder that cannot be made or written in is said as such (it read INTERNAL: EACCES, mkdir);
+  // made by the first write, so a run whose files all fail leaves no empty folder.
+  await ensureWritableFolder(out, { leaveNothing: true });
   const used = new Set<string>();
   // Apart from Linux, file systems take A.jpg's and a.jpg's outputs for one file.
   const keyOf = (name: string): string => (process.platform === 'linux' ? name : name.toLowerCase());

@@ -10,7 +10,7 @@ import { formatFromPath } from '../../core/image/encode';
 import { assertSeparateOutputs } from '../../core/io/atomic-write';
 import { animatedInputText, checkMaskOptions, cutoutToFile, downscaledInputText, isAnimationClip, resolveNamedMaskModel } from '../../core/pipelines/cutout';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, noteProviderFallback, planOutputs, progressText, qualityFlag, terminalStatus, refineFlag, UsageError, outFlag } from '../command';
+import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, noteProviderFallback, planOutputs, progressText, qualityFlag, terminalStatus, refineFlag, UsageError, outFlag, fileFailureLine } from '../command';
 
 /** lstat, or null when nothing is there. */
 function lstatOrNull(path: string): Stats | null {
@@ -157,8 +157,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
           // Ctrl+C stops the run (exit 130), not only this file: the files after it never start.
           if (positionals.length === 1 || isCancellation(e)) throw e;
           failures++;
-          const err = e as AppError;
-          io.err(`${err.code ?? 'INTERNAL'}: ${positionals[i]}: ${err.message}`);
+          io.err(fileFailureLine(e, positionals[i]));
         }
       }
       if (toReview > 0 && positionals.length > 1) io.out(`${toReview} of ${positionals.length} cut-outs need a look (see "check it" above)`);

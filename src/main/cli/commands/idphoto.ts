@@ -13,7 +13,7 @@ import { checkPhotoSheet, checkSheetOutput, layoutSharedSheet, MAX_SHEET_COPIES,
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { assertSeparateOutputs, writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags, projectResourcesDir } from '../cli-env';
-import { asUsage, checkedAsUsage, checkOutputFile, type CliCommand, intFlag, kbFlag, noteProviderFallback, planOutputs, refineFlag, UsageError, outFlag } from '../command';
+import { asUsage, checkedAsUsage, checkOutputFile, type CliCommand, intFlag, kbFlag, noteProviderFallback, planOutputs, refineFlag, UsageError, outFlag, fileFailureLine } from '../command';
 
 /** Path of the built-in spec library. */
 export function specLibraryPath(): string {
@@ -204,7 +204,7 @@ export const idphotoCommand: CliCommand = {
           if (err instanceof AppError && PICTURE_REFUSALS.has(err.code) && !err.message.includes(positionals[i])) err.message = `${positionals[i]}: ${err.message}`;
           throw e;
         }
-        io.err(`${err.code ?? 'INTERNAL'}: ${positionals[i]}: ${err.message}`);
+        io.err(fileFailureLine(err, positionals[i]));
       }
     }
     let sheetReport: { output: string; paperMm: [number, number]; dpi: number | null; photos: number; copiesEach: number; inputs: string[]; leftOff: string[]; failingSpec: string[] } | null = null;
