@@ -20,10 +20,15 @@ export function frameRuns(review: StickerReview, flagged: boolean): [number, num
   return runs;
 }
 
-/** A run in seconds of the clip: from its first frame's time to the end of its last frame (its length, or one frame step, later; the part's end at the latest). */
+/** How long frame `i` lasts in the clip, seconds: its length, or one frame step; to the part's end at the latest. */
+export function frameSeconds(review: StickerReview, i: number): number {
+  const f = review.frames[i];
+  return Math.min(f.durationS ?? review.frameStepS, (review.endS ?? Infinity) - f.timeS);
+}
+
+/** A run in seconds of the clip: from its first frame's time to the end of its last frame (frameSeconds). */
 export function runSeconds(review: StickerReview, [first, last]: [number, number]): { startS: number; endS: number } {
-  const end = review.frames[last];
-  return { startS: review.frames[first].timeS, endS: Math.min(end.timeS + (end.durationS ?? review.frameStepS), review.endS ?? Infinity) };
+  return { startS: review.frames[first].timeS, endS: review.frames[last].timeS + frameSeconds(review, last) };
 }
 
 /** The flagged runs as times in the clip ("0.00–0.50 s, 1.25–1.33 s"), each to the end of its last frame; '' when none. */

@@ -53,6 +53,9 @@ describe('Batch workspace in Chromium', () => {
     await app.page.selectOption('[data-testid=batch-spec]', 'cn-id-card');
     await app.page.fill('[data-testid=batch-kb-max]', '3');
     expect(await app.page.textContent('[data-testid=batch-kb-invalid]')).toBe("From is 0 or more, To is above 0 and at most 10000 KB, and From is not above To. Left empty, From is this size's own 14 KB.");
+    // To 0 is wrong whatever From is: the rule alone.
+    await app.page.fill('[data-testid=batch-kb-max]', '0');
+    expect(await app.page.textContent('[data-testid=batch-kb-invalid]')).toBe('From is 0 or more, To is above 0 and at most 10000 KB, and From is not above To.');
     await app.page.fill('[data-testid=batch-kb-max]', '10');
     await app.page.selectOption('[data-testid=batch-spec]', spec.id);
     // In a browser the output is said, not chosen: the server's exports folder, files in its "batch".

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { stickerReviewText } from '../../../../src/main/cli/commands/sticker';
 import { areaAverage, unsureShare } from '../../../../src/main/core/matting/unsure-share';
 import { maxStickerFrames, reviewStickerFrames } from '../../../../src/main/core/sticker/make-sticker';
-import { flaggedRanges, frameRuns, isFlaggedFrame, runSeconds, sureTrim } from '../../../../src/shared/sticker-review';
+import { flaggedRanges, frameSeconds, frameRuns, isFlaggedFrame, runSeconds, sureTrim } from '../../../../src/shared/sticker-review';
 
 const W = 120;
 const H = 80;
@@ -87,6 +87,8 @@ describe('sureTrim', () => {
     const times = Array.from({ length: 10 }, (_, i) => i / 12);
     const r = reviewStickerFrames([0, 0, 0, 0, 0, 0, 0, 0, 1, 1].map((u) => frame(u ? 30 : 0)), W, H, times, 1 / 12, 0.08, { endS: 0.8 });
     expect(flaggedRanges(r)).toBe('0.67–0.80 s');
+    // The strip draws each frame as long: the last is 0.05 s, the others a step.
+    expect([frameSeconds(r, 0), frameSeconds(r, 9)].map((v) => Number(v.toFixed(6)))).toEqual([Number((1 / 12).toFixed(6)), 0.05]);
     const late = reviewStickerFrames([1, 1, 0, 0, 0, 0, 0, 0, 0, 0].map((u) => frame(u ? 30 : 0)), W, H, times, 1 / 12, 0.08, { endS: 0.8 });
     expect(sureTrim(late, 0.2)).toEqual({ startS: 0.17, durationS: 0.63 });
   });

@@ -110,6 +110,8 @@ describe('smoothAlphaSequence: a subject that moved between drawings', () => {
     // New arrays, the inputs untouched; a cut inside a hold still restarts there.
     expect(new Set(out).size).toBe(5);
     expect([a[0], b[0], c[0]]).toEqual([Math.fround(0.2), Math.fround(0.9), Math.fround(0.4)]);
+    // Frames that do not match the maps are refused, held runs or not.
+    expect(() => smoothAlphaSequence([a, a, b], 0.8, new Set(), [solid(1, 1, [0, 0, 0]), solid(1, 1, [0, 0, 0])])).toThrow(/frames do not match/);
     const cut = smoothAlphaSequence([a, b, b, c], 0.8, new Set([2]));
     expect([cut[0][0], cut[1][0]]).toEqual(smoothAlphaSequence([a, b], 0.8).map((m) => m[0]));
     expect([cut[2][0], cut[3][0]]).toEqual(smoothAlphaSequence([b, c], 0.8).map((m) => m[0]));

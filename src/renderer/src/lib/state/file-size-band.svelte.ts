@@ -25,8 +25,10 @@ export class FileSizeBandInput {
   readonly specEnd = $derived.by((): { end: BandEnd; kb: number } | null => {
     const spec = this.#specBand();
     if (this.band !== null || !spec || this.unreadable.min || this.unreadable.max) return null;
-    if (this.min === null && this.max !== null) return { end: 'min', kb: spec[0] };
-    if (this.max === null && this.min !== null) return { end: 'max', kb: spec[1] };
+    // Only where the end typed is one on its own, on the wrong side of the spec's (To 0 is wrong whatever From is).
+    const { min, max } = this;
+    if (min === null && max !== null && max > 0 && max <= MAX_FILE_KB && max < spec[0]) return { end: 'min', kb: spec[0] };
+    if (max === null && min !== null && min >= 0 && min <= MAX_FILE_KB && min > spec[1]) return { end: 'max', kb: spec[1] };
     return null;
   });
 

@@ -15,6 +15,7 @@ export const idphoto = {
   'idphoto.kb.any': { en: 'Any size. If the form you upload to asks for one (say 20 to 50 KB), set it here: the JPEG is made to fit.', 'zh-CN': '不限大小。若上传的网站有要求（如 20 到 50 KB），请在此填写：JPEG 会按要求生成。' },
   'idphoto.kb.spec': { en: 'This size asks for {band} KB: the JPEG is made to fit. Set another band to replace it.', 'zh-CN': '此规格要求 {band} KB：JPEG 会按要求生成。可填写其他范围替换。' },
   'idphoto.kb.asked': { en: 'The JPEG is made to fit {band} KB, whether the form counts 1000 or 1024 bytes to a KB.', 'zh-CN': 'JPEG 将控制在 {band} KB 内（按 1000 或 1024 字节计 1 KB 都符合）。' },
+  'idphoto.kb.pngAny': { en: 'Any size. This size is saved as PNG: a band set here is measured, not made to fit.', 'zh-CN': '不限大小。此规格保存为 PNG：此处填写的范围只检查，不会压缩到范围内。' },
   'idphoto.kb.png': { en: 'This size is saved as PNG, which is measured against the band but not made to fit it.', 'zh-CN': '此规格保存为 PNG，只检查大小，不会压缩到范围内。' },
   'idphoto.kb.invalid': { en: 'From is 0 or more, To is above 0 and at most {max} KB, and From is not above To.', 'zh-CN': '最小值不小于 0，最大值大于 0 且不超过 {max} KB，最小值不能大于最大值。' },
   // Beside the rule, where an empty field stands for the size's own end (To 3 on a size whose own From is 14).
