@@ -216,6 +216,7 @@ describe('batch export', () => {
     let atWork: string[] = [];
     let atWorkWhenPaused: string[] = [];
     let doneAtRest = -1;
+    let restAtMs = 0;
     const doneWhilePausedFiles: string[] = [];
     let resolveRest!: () => void;
     const atRest = new Promise<void>((r) => (resolveRest = r));
@@ -235,6 +236,7 @@ describe('batch export', () => {
         atWork = st.current;
         if (st.isPaused && st.current.length === 0 && !isAtRest) {
           isAtRest = true;
+          restAtMs = performance.now();
           doneAtRest = st.done;
           resolveRest();
         }
@@ -255,11 +257,14 @@ describe('batch export', () => {
     // And nothing more is done while it stays at rest.
     await new Promise((r) => setTimeout(r, 4500));
     expect(done).toBe(doneWhilePaused);
+    const resumeAtMs = performance.now();
     gate.resume();
     const summary = await run;
     expect(summary.done).toBe(names.length);
-    // The 4.5 s it stayed paused here are counted apart, and left out of the rate.
+    // The 4.5 s it stayed paused here are counted apart, and left out of the rate; from when the
+    // files at work finished (their work after the click counted as pause, and the rate soared).
     expect(summary.pausedMs).toBeGreaterThanOrEqual(4500);
+    expect(summary.pausedMs).toBeLessThanOrEqual(resumeAtMs - restAtMs + 50);
     expect(summary.pausedMs).toBeLessThan(summary.elapsedMs);
     // The rate's clock starts after the model is loaded, so it is at least the files over the
     // unpaused wall time (a rate with the pause in it would be below that: the pause is longer
