@@ -546,6 +546,8 @@ describe('Batch workspace in Chromium', () => {
     // A background picked after the other tab opened: that tab shows the run's, not its own (an ID
     // photo batch taken up showed the tab's own size, background and sheet beside the run's files).
     await app.page.click('[data-workspace-slot=batch] [data-bg=white]');
+    // And a run that does not skip files done before (the other tab showed its own tick).
+    await app.page.getByLabel('Skip files already done').uncheck();
     await app.page.click('[data-testid=batch-start]');
     await app.page.locator('[data-testid=batch-item][data-status=done]').first().waitFor({ timeout: 90_000 });
     await app.page.click('[data-testid=batch-pause]');
@@ -561,6 +563,7 @@ describe('Batch workspace in Chromium', () => {
     await expect.poll(() => rowsIn(tab)).toEqual(before);
     expect(await tab.locator('[data-testid=batch-start]').count()).toBe(0);
     expect(await tab.getAttribute('[data-workspace-slot=batch] [data-bg=white]', 'aria-checked')).toBe('true');
+    expect(await tab.getByLabel('Skip files already done').isChecked()).toBe(false);
     await tab.close();
 
     // The page goes (a reload, a crash of the tab): the engine runs the batch on, paused. The page
