@@ -49,9 +49,10 @@ describe('cutout sticker (CLI)', () => {
   it('a LINE sticker plays whole seconds: a part of 1.3 s plays in 1 s, and it is said', async () => {
     const o = io();
     const out = join(tempDir(), 'line.png');
-    expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), '-o', out, '--preset', 'line', '--duration', '1.3', '--max-side', '64'], o)).toBe(0);
-    // The platform's own size: --max-side is said not to be used (it was dropped unsaid).
+    expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'), '-o', out, '--preset', 'line', '--duration', '1.3', '--max-side', '64', '--plays', '0'], o)).toBe(0);
+    // The platform's own size and plays: --max-side and --plays are said not to be used (they were dropped unsaid).
     expect(o.errors).toContain('note: the LINE animated sticker has its own size (within 320x270): --max-side is not used');
+    expect(o.errors).toContain('note: the LINE animated sticker plays up to 4 times, 4 s in all: --plays is not used');
     expect(o.errors).toContain('note: a LINE animated sticker plays a whole number of seconds (1 to 4): this one plays 1 s, of a part 1.3 s long');
     const [frames, fps] = o.lines[0].match(/(\d+) frames at ([\d.]+) fps/)!.slice(1).map(Number);
     expect(frames / fps).toBeCloseTo(1, 2);

@@ -166,6 +166,9 @@ export const stickerCommand: CliCommand = {
     // A platform sets its own size: a size asked for too is not used (it was dropped unsaid).
     const sizeFlag = values['max-side'] !== undefined ? '--max-side' : values.size !== undefined ? '--size' : undefined;
     if (options.preset && sizeFlag) io.err(`note: ${presetSizeText(options.preset, sizeFlag)}`);
+    // And its own number of plays (LINE: 4 times in 4 s at most; the others forever): --plays too.
+    const platform = options.preset ? findPlatformPreset(options.preset) : undefined;
+    if (platform && values.plays !== undefined) io.err(`note: the ${platform.label} plays ${platform.loops === 0 ? 'forever' : platform.maxPlayS ? `up to ${platform.loops} times, ${platform.maxPlayS} s in all` : `${platform.loops} times`}: --plays is not used`);
     const unused = unusedPaletteFlagsText(options, options.format ?? findPlatformPreset(options.preset!)!.format);
     if (unused) io.err(`note: ${unused}`);
     // So is an OUT named as another format than --format or --preset writes (-o x.gif --format webm).

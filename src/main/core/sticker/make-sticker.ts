@@ -771,10 +771,10 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     }
     throw new AppError('NO_SUBJECT', `No ${what} was found in any of the ${decoded} frames, so there is no sticker to make: ${hint}`, { detail: { frames: decoded, subject: prepared.subject } });
   }
-  const durationsMs = frameDurationsMs(prepared);
+  const preset = targets.preset;
+  const durationsMs = frameDurationsMs(prepared, preset ? 1000 / preset.maxFps : 0);
   const sumMs = (from: number, to: number): number => durationsMs.slice(from, to).reduce((a, b) => a + b, 0);
   const emptyEndsS = first > 0 || last < subjects.length - 1 ? { start: sumMs(0, first) / 1000, end: sumMs(last + 1, subjects.length) / 1000 } : undefined;
-  const preset = targets.preset;
   const knobs: RenderKnobs = { fpsStep: 1, scale: 1, maxColors: options.maxColors ?? 255, quality: 80, posterize: options.maxColors !== undefined };
   const threshold = clamp01(options.threshold, 0.5, 'threshold');
   const stability = clamp01(options.stability, 0.5, 'stability');
@@ -990,12 +990,15 @@ const MIN_CAPPED_FRAME_MS = 1000 / GIF_MAX_FPS;
  * How long each of a prepared sticker's frames plays, ms: the part's length shared by the frames
  * planned for it (about 1 / the decode fps), or as drawn its hold. A part whose length is no whole
  * number of frames at the rate played a little long: a 0.8-s GIF of 12.5 fps at 12 fps made its 10
- * frames of 83.3 ms, 0.83 s, the cartoon 4 % slow; each is 80 ms now, the clip's own.
+ * frames of 83.3 ms, 0.83 s, the cartoon 4 % slow; each is 80 ms now, the clip's own. At a steady
+ * rate none is shorter than `shortestMs` (a preset's most frames a second: WeChat's 15 took 1.5 s
+ * as 23 frames of 65.2 ms, 15.3 a second; they play 66.7 ms each, 1.53 s); as drawn, playedFrames
+ * keeps to it.
  */
-export function frameDurationsMs(prepared: Pick<PreparedSticker, 'plan' | 'holds' | 'frames'>): number[] {
+export function frameDurationsMs(prepared: Pick<PreparedSticker, 'plan' | 'holds' | 'frames'>, shortestMs = 0): number[] {
   const { plan } = prepared;
   const stepMs = plan.frameCount > 0 && plan.durationS > 0 ? (plan.durationS * 1000) / plan.frameCount : 1000 / plan.fps;
-  return prepared.holds ? prepared.holds.map((h) => h * stepMs) : prepared.frames.map(() => stepMs);
+  return prepared.holds ? prepared.holds.map((h) => h * stepMs) : prepared.frames.map(() => Math.max(stepMs, shortestMs));
 }
 
 /**

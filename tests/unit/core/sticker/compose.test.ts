@@ -1,7 +1,7 @@
 // Unit tests of sticker composition: boxes, fitting, premultiplied crop-resample, outline; the platform presets' loops.
 import { describe, expect, it } from 'vitest';
 import { addOutline, alphaBox, cropResample, fillPinholes, fitSize, padBox, removeSpecks, subjectBox, unionBoxes } from '../../../../src/main/core/sticker/compose';
-import { composeStickerFrame, flattenForGif, playedFrames, renderSticker, resolveTargets, stickerLayout, stickerStill, type PreparedSticker } from '../../../../src/main/core/sticker/make-sticker';
+import { composeStickerFrame, flattenForGif, frameDurationsMs, playedFrames, renderSticker, resolveTargets, stickerLayout, stickerStill, type PreparedSticker } from '../../../../src/main/core/sticker/make-sticker';
 import { findPlatformPreset, presetLoops } from '../../../../src/main/core/sticker/presets';
 import { steadyRateSteps } from '../../../../src/main/core/sticker/encode-animated';
 
@@ -243,6 +243,19 @@ describe('platform presets', () => {
     expect(two.picked).toEqual([0, 0, 0, 1, 1, 1]);
     for (const d of two.delaysMs) expect(d).toBeCloseTo(1000 / 18, 9);
     expect(playedFrames(Array(5).fill(100), 0, 4, 1, lineNoWhole).picked).toEqual([0, 1, 2, 3, 4]);
+  });
+});
+
+describe('frameDurationsMs', () => {
+  const prepared = (durationS: number, fps: number, frameCount: number, holds?: number[]) =>
+    ({ plan: { durationS, fps, frameCount } as PreparedSticker['plan'], frames: Array.from({ length: frameCount }), ...(holds ? { holds } : {}) }) as Pick<PreparedSticker, 'plan' | 'holds' | 'frames'>;
+  it('shares the part\'s length, but at a steady rate never plays faster than a preset\'s most frames a second', () => {
+    expect(frameDurationsMs(prepared(0.8, 12, 10))).toEqual(Array(10).fill(80));
+    // WeChat (15 a second): 1.5 s at 15 fps is 23 frames; shared they were 65.2 ms, 15.3 a second.
+    expect(frameDurationsMs(prepared(1.5, 15, 23), 1000 / 15)).toEqual(Array(23).fill(1000 / 15));
+    expect(frameDurationsMs(prepared(1.5, 15, 22), 1000 / 15)).toEqual(Array(22).fill(1500 / 22));
+    // As drawn, a drawing's hold (playedFrames keeps to the preset's shortest).
+    expect(frameDurationsMs(prepared(1, 30, 30, [3, 27]), 1000 / 15).map((d) => Math.round(d * 1e6) / 1e6)).toEqual([100, 900]);
   });
 });
 
