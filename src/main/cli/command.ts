@@ -226,14 +226,15 @@ export async function checkOutputFile(path: string): Promise<void> {
   await ensureWritableFolder(dirname(target));
 }
 
-/**
- * The line of a file that failed in a run of several: its code, the file, what went wrong; the file
- * once where the message already begins with it ("x.jpg could not be decoded" read "x.jpg: x.jpg …").
- */
+/** A message said with its file: the file first, unless the message names it already ("x.jpg could not be decoded" read "x.jpg: x.jpg …"). */
+export function namingFile(message: string, file: string): string {
+  return message.includes(file) ? message : `${file}: ${message}`;
+}
+
+/** The line of a file that failed in a run of several: its code, then what went wrong, naming the file (namingFile). */
 export function fileFailureLine(error: unknown, file: string): string {
   const err = error as Partial<AppError>;
-  const message = err.message ?? String(error);
-  return `${err.code ?? 'INTERNAL'}: ${message.startsWith(file) ? message : `${file}: ${message}`}`;
+  return `${err.code ?? 'INTERNAL'}: ${namingFile(err.message ?? String(error), file)}`;
 }
 
 /**

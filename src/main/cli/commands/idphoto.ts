@@ -13,7 +13,7 @@ import { checkPhotoSheet, checkSheetOutput, layoutSharedSheet, MAX_SHEET_COPIES,
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { assertSeparateOutputs, writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags, projectResourcesDir } from '../cli-env';
-import { asUsage, checkedAsUsage, checkOutputFile, type CliCommand, intFlag, kbFlag, noteProviderFallback, planOutputs, refineFlag, UsageError, outFlag, fileFailureLine } from '../command';
+import { asUsage, checkedAsUsage, checkOutputFile, type CliCommand, intFlag, kbFlag, noteProviderFallback, planOutputs, refineFlag, UsageError, outFlag, fileFailureLine, namingFile } from '../command';
 
 /** Path of the built-in spec library. */
 export function specLibraryPath(): string {
@@ -201,7 +201,7 @@ export const idphotoCommand: CliCommand = {
         reports.push({ input: positionals[i], error: { code: err.code ?? 'INTERNAL', message: err.message, detail: err.detail } });
         if (positionals.length === 1 && !values.report) {
           // Said with the file, as with several inputs (the engine's sentences rarely name it).
-          if (err instanceof AppError && PICTURE_REFUSALS.has(err.code) && !err.message.includes(positionals[i])) err.message = `${positionals[i]}: ${err.message}`;
+          if (err instanceof AppError && PICTURE_REFUSALS.has(err.code)) err.message = namingFile(err.message, positionals[i]);
           throw e;
         }
         io.err(fileFailureLine(err, positionals[i]));
