@@ -454,6 +454,16 @@ export class AppState {
    * Shows an error in the banner and returns its notice; cancellations are ignored (null). It belongs
    * to `owner` (by default the active workspace, where the action was) and is shown there; null: everywhere.
    */
+  /** The open dialog for one picture or clip: its path, or null when none was picked; a dialog that fails is said under `owner`. */
+  async chooseOne(filter: 'images' | 'videos', owner: Workspace | null): Promise<string | null> {
+    try {
+      return (await this.client.chooseFiles({ filter, multiple: false }))[0] ?? null;
+    } catch (error) {
+      this.showError(error, owner);
+      return null;
+    }
+  }
+
   showError(error: unknown, owner: Workspace | null = this.workspace): ErrorNotice | null {
     const notice = describeError(error);
     if (notice) {
