@@ -192,6 +192,13 @@ export interface RematteRequest {
   trimap: Uint8Array;
   /** The area the strokes touched (preview pixels); outside it the previous matte may be kept. */
   region?: PixelRect;
+  /**
+   * Solve the whole picture as the export solves it, once strokes settle: `trimap` is then the
+   * touch-up (touchUpLabels: the painted labels, TRIMAP_LABEL.auto elsewhere) and `region` is not
+   * used. A region's re-solve is quick but cannot carry a stroke's change along an edge band that
+   * runs on past it, as the export's solve does. A later re-matte of the picture stops one running.
+   */
+  whole?: boolean;
 }
 
 /** Arguments of saveTrimap: store an edited trimap so an export job can use it (CutoutOptions.trimapPath). */

@@ -349,8 +349,31 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     await page.getByText('Re-solving the edge').waitFor({ state: 'detached', timeout: 60_000 });
     await page.screenshot({ path: join(ARTIFACTS_DIR, 'brush-removed.png') });
     expect(await page.textContent('.inspector')).toContain('Strokes: 1');
+    // The brush at rest, the whole picture is solved as the export solves it: what Copy puts on the
+    // clipboard (the editor's matte: df_img1 is no bigger than the preview) is the export's alpha.
+    // The stroke's region re-solve alone was 14,903 pixels off it along the neck's outline.
+    await expect.poll(() => canvas.getAttribute('data-whole-solved'), { timeout: 60_000 }).toBe('true');
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(served.url).origin });
+    await copyAndWait();
+    const copied = Buffer.from(
+      (await page.evaluate(`(async () => {
+        const blob = await (await navigator.clipboard.read())[0].getType('image/png');
+        const bitmap = await createImageBitmap(blob, { premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+        const c = new OffscreenCanvas(bitmap.width, bitmap.height);
+        c.getContext('2d').drawImage(bitmap, 0, 0);
+        const rgba = c.getContext('2d').getImageData(0, 0, bitmap.width, bitmap.height).data;
+        let s = '';
+        for (let i = 3; i < rgba.length; i += 4) s += String.fromCharCode(rgba[i]);
+        return btoa(s);
+      })()`)) as string,
+      'base64',
+    );
     const output = await exportAndWait();
     const { data, info } = await sharp(output).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([imageW, imageH]);
+    let apart = 0;
+    for (let i = 0; i < copied.length; i++) if (Math.abs(copied[i] - data[i * 4 + 3]) > 1) apart++;
+    expect(apart).toBe(0);
     const scale = info.width / imageW;
     const alphaAt = (ix: number, iy: number) => data[(Math.round(iy * scale) * info.width + Math.round(ix * scale)) * 4 + 3];
     // Inside the stroke's hard core (radius 30 · 0.8 = 24 preview px) the alpha is 0 ...

@@ -10,7 +10,7 @@ import { connect, type AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { sendFileStream } from '../../src/main/server/static-files';
 import { regionMarginPx } from '../../src/main/core/matting/region';
-import { trimapFromAlpha } from '../../src/shared/trimap-brush';
+import { TRIMAP_LABEL, trimapFromAlpha } from '../../src/shared/trimap-brush';
 import { paintCutout } from '../../src/shared/edge-colours';
 import type { AppEvents } from '../../src/shared/api';
 import { createWebClient, type ApiClient } from '../../src/shared/api-client';
@@ -332,6 +332,35 @@ describe('cutout serve', () => {
     const trimapPath = await client.saveTrimap({ path: portrait, width, height, trimap });
     const saved = await sharp(trimapPath).metadata();
     expect([saved.width, saved.height]).toEqual([matte.sourceWidth, matte.sourceHeight]);
+  });
+
+  it("once strokes settle, the whole picture is solved as the export solves it: the editor shows the file's matte; with every stroke undone, the automatic one", async () => {
+    // df_img1 (758 x 1024) is no bigger than the preview: the export is solved at the preview's size.
+    const matte = await client.segment({ path: portrait, subject: 'person', refine: 'full', maxSidePx: 1600 });
+    const { width, height } = matte;
+    expect([width, height]).toEqual([matte.sourceWidth, matte.sourceHeight]);
+    // A Remove stroke dragged across the neck and both its outlines, as a review drew it.
+    const editor = trimapFromAlpha(matte.alpha);
+    const touchUp = new Uint8Array(width * height).fill(TRIMAP_LABEL.auto);
+    const box = { x: Math.round(width * 0.4), y: Math.round(height * 0.55) - 15, width: Math.round(width * 0.2), height: 30 };
+    for (let y = box.y; y < box.y + box.height; y++) {
+      for (let x = box.x; x < box.x + box.width; x++) editor[y * width + x] = touchUp[y * width + x] = TRIMAP_LABEL.bg;
+    }
+    const region = await client.rematte({ path: portrait, subject: 'person', width, height, trimap: editor, region: box });
+    const whole = await client.rematte({ path: portrait, subject: 'person', width, height, trimap: touchUp, whole: true });
+    const out = join(app.exportsDir, 'touched-up-mask.png');
+    const trimapPath = await client.saveTrimap({ path: portrait, width, height, trimap: touchUp });
+    const id = await client.startJob({ kind: 'cutout', input: portrait, output: out, options: { subject: 'person', background: { kind: 'transparent' }, refine: 'full', format: 'png', trimapPath, mask: true } });
+    expect((await waitFinished(id)).outcome).toBe('done');
+    const exported = await sharp(out).extractChannel(0).raw().toBuffer();
+    const apart = (alpha: Uint8Array): number => alpha.reduce((n, a, i) => n + (Math.abs(a - exported[i]) > 1 ? 1 : 0), 0);
+    // The region's re-solve alone stays off the export where the stroke's change runs on along the outline.
+    expect(apart(region.alpha)).toBeGreaterThan(500);
+    expect(apart(whole.alpha)).toBe(0);
+    // Every stroke undone, the automatic matte comes back whole.
+    const undone = await client.rematte({ path: portrait, subject: 'person', width, height, trimap: new Uint8Array(width * height).fill(TRIMAP_LABEL.auto), whole: true });
+    expect(Buffer.from(undone.alpha).equals(Buffer.from(matte.alpha))).toBe(true);
+    expect(undone.edgeColours).toEqual(matte.edgeColours);
   });
 
   it('runs a cut-out job: id at once, throttled progress, one done event, blue corner', async () => {

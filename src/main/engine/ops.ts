@@ -337,12 +337,20 @@ export async function rematte(req: RematteRequest, e: EngineContext, ctx: RunCon
     state = previewCache.find((p) => p.key === key);
     if (!state) throw new AppError('INVALID_ARGUMENT', `The trimap is ${req.width}x${req.height} but the preview of ${req.path} has another size`);
   }
+  // A newer re-matte of the picture stops its whole solve (the strokes it solved are out of date).
+  wholeSolves.get(key)?.abort();
   const base = await cachedMask(req.path, req.subject, req.modelId, e.env, ctx);
-  const box = clampRegion(req.region, req.width, req.height, 0);
   const t1 = performance.now();
-  if (box.width > 0 && box.height > 0) await resolveRegionAlpha(state, req.trimap, box, ctx);
-  throwIfAborted(ctx.signal);
-  const shown = withoutLooseHaze(state, req.trimap, req.width, req.height);
+  let shown: Float32Array;
+  if (req.whole) {
+    await solveWhole(state, base, req.trimap, key, ctx);
+    shown = state.alpha;
+  } else {
+    const box = clampRegion(req.region, req.width, req.height, 0);
+    if (box.width > 0 && box.height > 0) await resolveRegionAlpha(state, req.trimap, box, ctx);
+    throwIfAborted(ctx.signal);
+    shown = withoutLooseHaze(state, req.trimap, req.width, req.height);
+  }
   const alpha = toByteAlpha(shown);
   return {
     path: req.path,
@@ -357,6 +365,38 @@ export async function rematte(req: RematteRequest, e: EngineContext, ctx: RunCon
     review: reviewMatte(shown, req.width, req.height, base.modelEntry, 'cutout', state.own),
     timings: { decodeMs: 0, inferenceMs: 0, refineMs: performance.now() - t1, totalMs: performance.now() - t0 },
   };
+}
+
+/** The whole solve running for each preview (its key), which the next re-matte of it stops. */
+const wholeSolves = new Map<string, AbortController>();
+
+/**
+ * The export's solve at the preview's size (rematte `whole`): refineMatte's Best edges with the
+ * touch-up as the export gets it (`touchUp`: painted labels, TRIMAP_LABEL.auto elsewhere), on the
+ * picture as it is (refineMatte flattens one with transparency of its own, as in the export). With
+ * nothing painted, the automatic matte as it was. The preview's state takes the result only when
+ * the solve ends unstopped, so a re-matte that stops it works on the matte it left.
+ */
+async function solveWhole(state: PreviewMatte, base: MaskCacheEntry, touchUp: Uint8Array, key: string, ctx: RunContext): Promise<void> {
+  if (touchUp.every((v) => v === TRIMAP_LABEL.auto)) {
+    state.alpha.set(state.baseAlpha);
+    state.foreground.data.set(state.baseForeground);
+    return;
+  }
+  const stop = new AbortController();
+  const onCancel = (): void => stop.abort();
+  ctx.signal?.addEventListener('abort', onCancel, { once: true });
+  if (ctx.signal?.aborted) stop.abort();
+  wholeSolves.set(key, stop);
+  try {
+    const refined = await refineMatte({ image: state.source, mask: base.mask, maskW: base.maskW, maskH: base.maskH, mode: 'full', trimap: touchUp }, { signal: stop.signal });
+    throwIfAborted(stop.signal);
+    state.alpha.set(refined.alpha);
+    state.foreground.data.set(refined.foreground.data);
+  } finally {
+    ctx.signal?.removeEventListener('abort', onCancel);
+    if (wholeSolves.get(key) === stop) wholeSolves.delete(key);
+  }
 }
 
 /**

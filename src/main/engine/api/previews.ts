@@ -3,7 +3,7 @@
 import type { AppApi, PixelRect } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
 import type { ApiDeps } from './deps';
-import { expectObject, expectOneOf, expectString } from './validate';
+import { expectBoolean, expectObject, expectOneOf, expectString } from './validate';
 import { parseRefineMode } from '../../../shared/jobs';
 
 const SUBJECTS = ['person', 'anime'] as const;
@@ -53,6 +53,7 @@ export function createPreviewsArea(deps: ApiDeps): Pick<AppApi, 'loadImagePrevie
         modelId: r.modelId === undefined ? undefined : expectString(r.modelId, 'modelId'),
         ...trimapArgs(r),
         region: optionalRegion(r.region),
+        ...(r.whole === undefined ? {} : { whole: expectBoolean(r.whole, 'whole') }),
       });
     },
     async saveTrimap(req) {

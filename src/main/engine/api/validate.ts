@@ -27,3 +27,9 @@ export function expectOneOf<T extends string>(value: unknown, choices: readonly 
   }
   return value as T;
 }
+
+/** The value as true or false. */
+export function expectBoolean(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') throw new AppError('INVALID_ARGUMENT', `${field} must be true or false`);
+  return value;
+}

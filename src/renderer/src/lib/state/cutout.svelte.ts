@@ -51,6 +51,13 @@ export function exportTarget(chosen: string, format: ExportFormat): { output: st
 /** How many earlier images' touch-ups the editor keeps (strokes are points: a few KB each). */
 const TOUCH_UPS_KEPT = 20;
 
+/**
+ * How long the brush rests before the whole picture is solved as the export solves it (a
+ * stroke's re-solve covers its region only: its change along an edge band running on past the
+ * region is the export's alone). A stroke meanwhile stops that solve in the engine.
+ */
+export const WHOLE_SOLVE_AFTER_MS = 400;
+
 export class CutoutState {
   readonly view = new ViewState();
   readonly background = new BackgroundState();
@@ -66,7 +73,13 @@ export class CutoutState {
   matte = $state.raw<MatteResult | null>(null);
   /** Bumped when the alpha changes; the canvas rebuilds its cut-out layer. */
   alphaVersion = $state(0);
+  /** Bumped when the alpha changes to one an export made before would not hold (not by a whole solve, which is the export's own). */
+  private resultVersion = $state(0);
   isRematting = $state(false);
+  /** The strokes have settled and the whole picture is being solved as the export will (solveWhole). */
+  isSolvingWhole = $state(false);
+  /** The matte shown is that whole solve's: the export's own. */
+  isWholeSolved = $state(false);
   /** A fast matte is shown while the best one (refine 'full') is on its way. */
   isRefiningEdges = $state(false);
   /** The image is an ID photo's portrait, opened from the ID photo workspace to touch up its edges. */
@@ -101,6 +114,9 @@ export class CutoutState {
   fullSizeExportPath = $derived(this.currentExportPath && this.exportMaxSidePx === null && this.exportFormat !== 'mask' ? this.currentExportPath : null);
 
   private pendingBox: PixelBox | null = null;
+  /** Bumped by each change of the strokes (a stroke, undo, redo, a new matte under them): a whole solve of older ones is not shown. */
+  private touchSeq = 0;
+  private wholeSolveTimer: ReturnType<typeof setTimeout> | undefined;
   /** Bumped by a new image or a new matte of it (subject, edges): answers for an older one are dropped. */
   private matteSeq = 0;
   /** Bumped by each open(): only the newest picture asked for is loaded. */
@@ -112,7 +128,7 @@ export class CutoutState {
 
   /** Everything an export depends on: the image, its alpha (matte, strokes), background, format, size. */
   private resultKey(): string {
-    return JSON.stringify([this.path, this.alphaVersion, this.background.background, this.exportFormat, this.exportMaxSidePx]);
+    return JSON.stringify([this.path, this.resultVersion, this.background.background, this.exportFormat, this.exportMaxSidePx]);
   }
 
   /** The status line, as this workspace's message (another workspace shows Ready). */
@@ -227,6 +243,7 @@ export class CutoutState {
     const ask = (refine: RefineMode) => this.app.client.segment({ path, subject: this.subject, refine, maxSidePx: Math.max(preview.width, preview.height) });
     // With strokes kept, a fast first look would show the matte without them for a moment.
     const isTwoStep = this.refine === 'full' && !(options.keepStrokes && this.brush.editedBox());
+    this.stopWholeSolve();
     this.phase = 'segmenting';
     this.isRefiningEdges = false;
     this.status({ key: 'stage.segment', tone: 'busy' });
@@ -288,10 +305,12 @@ export class CutoutState {
   }
 
   /** Shows a matte; the status gives `ms` (default: the engine's time for it, a stroke's re-solve). */
-  private setMatte(matte: MatteResult, ms = matte.timings.totalMs): void {
+  private setMatte(matte: MatteResult, ms = matte.timings.totalMs, { isExportsOwn = false } = {}): void {
     this.matte = matte;
     this.alpha = matte.alpha;
     this.alphaVersion++;
+    if (!isExportsOwn) this.resultVersion++;
+    this.isWholeSolved = isExportsOwn;
     this.app.ranOn = matte.provider;
     // The model named, as the CLI names it: the pressed Subject was the only sign of which ran.
     this.status({ key: 'status.doneIn', params: { ms: (_t, locale) => formatDuration(ms, locale), model: matte.modelId, provider: providerLabel(matte.provider) }, tone: 'ok' });
@@ -309,6 +328,7 @@ export class CutoutState {
    */
   async rematte(box: PixelBox | null): Promise<void> {
     if (!box || !this.path || !this.preview || !this.autoTrimap) return;
+    this.stopWholeSolve();
     this.pendingBox = unionBox(this.pendingBox, box);
     if (this.isRematting) return;
     this.isRematting = true;
@@ -329,6 +349,8 @@ export class CutoutState {
         if (seq !== this.matteSeq) return;
         this.setMatte(matte);
       }
+      const touch = this.touchSeq;
+      this.wholeSolveTimer = setTimeout(() => void this.solveWhole(seq, touch), WHOLE_SOLVE_AFTER_MS);
     } catch (error) {
       this.pendingBox = null;
       if (seq === this.matteSeq) this.app.showError(error, 'cutout');
@@ -338,6 +360,38 @@ export class CutoutState {
       const rest = seq !== this.matteSeq ? this.pendingBox : null;
       this.pendingBox = null;
       if (rest) void this.rematte(rest);
+    }
+  }
+
+  /**
+   * Once the strokes have settled, solves the whole picture as the export will (the touch-up's
+   * labels over the engine's automatic trimap, Best edges), so what the editor shows is the file's
+   * matte; with every stroke undone, the automatic matte as it was. A stroke meanwhile stops it
+   * (the engine drops a whole solve when the next re-matte of the picture comes).
+   */
+  /** The strokes changed (or the matte under them): a whole solve waiting or running is for older ones. */
+  private stopWholeSolve(): void {
+    this.touchSeq++;
+    clearTimeout(this.wholeSolveTimer);
+    this.isSolvingWhole = false;
+  }
+
+  private async solveWhole(seq: number, touch: number): Promise<void> {
+    const path = this.path;
+    const preview = this.preview;
+    const isCurrent = (): boolean => seq === this.matteSeq && touch === this.touchSeq;
+    if (!path || !preview || !isCurrent()) return;
+    this.isSolvingWhole = true;
+    try {
+      const trimap = touchUpLabels(this.brush.layer, preview.width);
+      const matte = await this.app.client.rematte({ path, subject: this.subject, width: preview.width, height: preview.height, trimap, whole: true });
+      // The export's own matte: an export made meanwhile still holds what is shown.
+      if (isCurrent()) this.setMatte(matte, matte.timings.totalMs, { isExportsOwn: true });
+    } catch (error) {
+      // Stopped by a newer stroke (CANCELLED), or failed: the region's re-solve stays on screen.
+      if (isCurrent() && (error as { code?: string })?.code !== 'CANCELLED') this.app.showError(error, 'cutout');
+    } finally {
+      if (isCurrent()) this.isSolvingWhole = false;
     }
   }
 

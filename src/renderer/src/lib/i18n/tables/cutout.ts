@@ -75,6 +75,7 @@ export const cutout = {
   'brush.strokes': { en: 'Strokes: {n}', 'zh-CN': '已涂 {n} 笔' },
   'brush.unavailable': { en: 'Touch-up needs the matting engine, which this build does not have yet.', 'zh-CN': '修补功能需要抠图引擎，此版本暂未提供。' },
   'brush.rematting': { en: 'Re-solving the edge…', 'zh-CN': '正在重新计算边缘…' },
+  'brush.solvingWhole': { en: 'Solving the whole edge as the export will…', 'zh-CN': '正在按导出的方式计算整条边缘…' },
   'review.title': { en: 'Check this cut-out.', 'zh-CN': '请检查此抠图。' },
   'review.body': {
     en: '{pct} % of it is half transparent where the model was unsure. Paint those parts with Keep or Remove.',

@@ -1,0 +1,35 @@
+// The editor's whole solve once strokes settle (engine/ops.ts rematte `whole`), in the engine's
+// own process, where the order of two calls is not left to a transport: a stroke's re-matte that
+// comes while a whole solve runs stops it, and the preview keeps the matte the stroke solved on.
+// (That the whole solve is the export's matte is in server.test.ts, through the web transport.)
+import { describe, expect, it } from 'vitest';
+import { ENGINE_OPS } from '../../src/main/engine/ops';
+import { TRIMAP_LABEL, trimapFromAlpha } from '../../src/shared/trimap-brush';
+import { evalFile, tempDir, testEnv } from '../helpers/env';
+
+describe('a whole solve after strokes', () => {
+  it('is stopped by the next re-matte of the picture, which solves its region on the matte there was', async () => {
+    const e = { env: testEnv(), tempDir: tempDir() };
+    const path = evalFile('id_portraits', 'images', 'df_img1.jpg');
+    const matte = await ENGINE_OPS.segment({ path, subject: 'person', refine: 'full', maxSidePx: 1600 }, e, {});
+    const { width, height } = matte;
+    const editor = trimapFromAlpha(matte.alpha);
+    const touchUp = new Uint8Array(width * height).fill(TRIMAP_LABEL.auto);
+    const box = { x: Math.round(width * 0.4), y: Math.round(height * 0.55) - 15, width: Math.round(width * 0.2), height: 30 };
+    for (let y = box.y; y < box.y + box.height; y++) {
+      for (let x = box.x; x < box.x + box.width; x++) editor[y * width + x] = touchUp[y * width + x] = TRIMAP_LABEL.bg;
+    }
+    const request = { path, subject: 'person' as const, width, height };
+    const region = await ENGINE_OPS.rematte({ ...request, trimap: editor, region: box }, e, {});
+    // The whole solve takes most of a second here; the stroke comes 100 ms into it.
+    const stopped = ENGINE_OPS.rematte({ ...request, trimap: touchUp, whole: true }, e, {});
+    const outcome = stopped.then(() => 'done', (error: { code?: string }) => error.code);
+    await new Promise((r) => setTimeout(r, 100));
+    const next = await ENGINE_OPS.rematte({ ...request, trimap: editor, region: box }, e, {});
+    expect(await outcome).toBe('CANCELLED');
+    // The stopped solve left nothing behind: the stroke's re-solve is what it was before it.
+    expect(Buffer.from(next.alpha).equals(Buffer.from(region.alpha))).toBe(true);
+    const whole = await ENGINE_OPS.rematte({ ...request, trimap: touchUp, whole: true }, e, {});
+    expect(Buffer.from(whole.alpha).equals(Buffer.from(region.alpha))).toBe(false);
+  });
+});
