@@ -49,6 +49,11 @@ export const section: BenchSection = {
       for (let y = by; y < by + 40; y++) for (let x = bx; x < bx + 40; x++) trimap[y * m.width + x] = 128;
       const stroke = await ctx.measure(() => worker.call('rematte', { path: portrait, subject: 'person', width: m.width, height: m.height, trimap, region: { x: bx, y: by, width: 40, height: 40 } }), { n });
       rows.push({ name: `rematte one 40 px stroke (${m.width}×${m.height} preview, worker)`, ...stroke, note: 'closed-form in box + margin, alpha bytes back' });
+      // The strokes settled: the same box as a touch-up, the whole picture solved as the export does (rematte whole).
+      const touchUp = new Uint8Array(m.width * m.height).fill(64);
+      for (let y = by; y < by + 40; y++) touchUp.fill(128, y * m.width + bx, y * m.width + bx + 40);
+      const whole = await ctx.measure(() => worker.call('rematte', { path: portrait, subject: 'person', width: m.width, height: m.height, trimap: touchUp, whole: true }), { n });
+      rows.push({ name: `rematte whole once strokes settle (${m.width}×${m.height} preview, worker)`, ...whole, note: "the export's refineMatte (Best edges) with the touch-up" });
     } finally {
       await worker.dispose();
       await inproc?.dispose();
