@@ -1,6 +1,7 @@
 // The editor's whole solve once strokes settle (engine/ops.ts rematte `whole`), in the engine's
-// own process, where the order of two calls is not left to a transport: a stroke's re-matte that
-// comes while a whole solve runs stops it, and the preview keeps the matte the stroke solved on.
+// own process, where the order of two calls is not left to a transport: a stroke's re-matte, or a
+// new matte of the picture, that comes while a whole solve runs stops it, and the preview keeps the
+// matte the stroke solved on.
 // (That the whole solve is the export's matte is in server.test.ts, through the web transport.)
 import { describe, expect, it } from 'vitest';
 import { ENGINE_OPS } from '../../src/main/engine/ops';
@@ -8,7 +9,7 @@ import { TRIMAP_LABEL, trimapFromAlpha } from '../../src/shared/trimap-brush';
 import { evalFile, tempDir, testEnv } from '../helpers/env';
 
 describe('a whole solve after strokes', () => {
-  it('is stopped by the next re-matte of the picture, which solves its region on the matte there was', async () => {
+  it('is stopped by the next re-matte of the picture, which solves its region on the matte there was, and by a new matte of it', async () => {
     const e = { env: testEnv(), tempDir: tempDir() };
     const path = evalFile('id_portraits', 'images', 'df_img1.jpg');
     const matte = await ENGINE_OPS.segment({ path, subject: 'person', refine: 'full', maxSidePx: 1600 }, e, {});
@@ -31,5 +32,10 @@ describe('a whole solve after strokes', () => {
     expect(Buffer.from(next.alpha).equals(Buffer.from(region.alpha))).toBe(true);
     const whole = await ENGINE_OPS.rematte({ ...request, trimap: touchUp, whole: true }, e, {});
     expect(Buffer.from(whole.alpha).equals(Buffer.from(region.alpha))).toBe(false);
+    // Another edge mode asked for meanwhile (a new matte of the picture) stops it too.
+    const moot = ENGINE_OPS.rematte({ ...request, trimap: touchUp, whole: true }, e, {}).then(() => 'done', (error: { code?: string }) => error.code);
+    await new Promise((r) => setTimeout(r, 100));
+    await ENGINE_OPS.segment({ path, subject: 'person', refine: 'fast', maxSidePx: 1600 }, e, {});
+    expect(await moot).toBe('CANCELLED');
   });
 });

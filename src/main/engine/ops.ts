@@ -315,6 +315,8 @@ async function matte(path: string, subject: Subject, modelId: string | undefined
 
 /** Cuts the subject out and returns the alpha at preview size, with its edge colours (model mask cached per file). */
 export async function segment(req: SegmentRequest, e: EngineContext, ctx: RunContext = {}): Promise<MatteResult> {
+  // A new matte of the picture (another subject, other edges) makes its strokes' whole solve moot.
+  for (const [key, stop] of wholeSolves) if (key.startsWith(`${req.path}\0`)) stop.abort();
   const { result, foreground } = await matte(req.path, req.subject, req.modelId, req.refine, req.maxSidePx, e, ctx);
   const base = await cachedMask(req.path, req.subject, req.modelId, e.env, ctx);
   await rememberPreview(previewKey(req.path, result.width, result.height, req.subject, req.modelId), base.source, result.alpha, foreground, result.width, result.height);
@@ -367,7 +369,7 @@ export async function rematte(req: RematteRequest, e: EngineContext, ctx: RunCon
   };
 }
 
-/** The whole solve running for each preview (its key), which the next re-matte of it stops. */
+/** The whole solve running for each preview (its key), which the next re-matte or segment of its picture stops. */
 const wholeSolves = new Map<string, AbortController>();
 
 /**
