@@ -418,6 +418,24 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     const third = await exportAndWait();
     const reopened = await sharp(third).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     expect(reopened.data[(Math.round(y * (reopened.info.width / imageW)) * reopened.info.width + Math.round(imageW * 0.5 * (reopened.info.width / imageW))) * 4 + 3]).toBe(0);
+    // A stroke held down is not solved under the pen: the whole solve waits until the brush rests.
+    // (A dab in the background, then, as its re-solve ends, a press held for two seconds: the whole
+    // solve armed by the dab came 0.4 s later and its matte replaced the preview mid-stroke.)
+    await page.waitForTimeout(1500);
+    const corner = toPage(imageW * 0.05, imageH * 0.05);
+    await page.mouse.click(corner.x, corner.y);
+    await page.getByText('Re-solving the edge').waitFor({ state: 'detached', timeout: 60_000 });
+    await page.mouse.move(corner.x, corner.y + 40);
+    await page.mouse.down();
+    const seen = new Set<string | null>();
+    for (let k = 0; k < 20; k++) {
+      seen.add(await canvas.getAttribute('data-whole-solved'));
+      await page.waitForTimeout(100);
+    }
+    await page.mouse.move(corner.x + 20, corner.y + 40);
+    await page.mouse.up();
+    expect([...seen]).toEqual(['false']);
+    await expect.poll(() => canvas.getAttribute('data-whole-solved'), { timeout: 60_000 }).toBe('true');
   });
 
   it('opens an image dropped on the window and one pasted from the clipboard', async () => {

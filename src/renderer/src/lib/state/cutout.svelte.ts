@@ -349,8 +349,7 @@ export class CutoutState {
         if (seq !== this.matteSeq) return;
         this.setMatte(matte);
       }
-      const touch = this.touchSeq;
-      this.wholeSolveTimer = setTimeout(() => void this.solveWhole(seq, touch), WHOLE_SOLVE_AFTER_MS);
+      this.armWholeSolve(seq, this.touchSeq);
     } catch (error) {
       this.pendingBox = null;
       if (seq === this.matteSeq) this.app.showError(error, 'cutout');
@@ -376,6 +375,12 @@ export class CutoutState {
     this.isSolvingWhole = false;
   }
 
+  /** Solves the whole picture once the brush has rested WHOLE_SOLVE_AFTER_MS (not while a stroke is being drawn: asked again then). */
+  private armWholeSolve(seq: number, touch: number): void {
+    clearTimeout(this.wholeSolveTimer);
+    this.wholeSolveTimer = setTimeout(() => (this.brush.isStroking ? this.armWholeSolve(seq, touch) : void this.solveWhole(seq, touch)), WHOLE_SOLVE_AFTER_MS);
+  }
+
   private async solveWhole(seq: number, touch: number): Promise<void> {
     const path = this.path;
     const preview = this.preview;
@@ -385,8 +390,11 @@ export class CutoutState {
     try {
       const trimap = touchUpLabels(this.brush.layer, preview.width);
       const matte = await this.app.client.rematte({ path, subject: this.subject, width: preview.width, height: preview.height, trimap, whole: true });
-      // The export's own matte: an export made meanwhile still holds what is shown.
-      if (isCurrent()) this.setMatte(matte, matte.timings.totalMs, { isExportsOwn: true });
+      // The export's own matte: an export made meanwhile still holds what is shown. One that comes
+      // while a stroke is being drawn is not swapped in under it: asked again once the brush rests
+      // (a stroke that changes nothing leaves no re-matte to ask it).
+      if (isCurrent() && this.brush.isStroking) this.armWholeSolve(seq, touch);
+      else if (isCurrent()) this.setMatte(matte, matte.timings.totalMs, { isExportsOwn: true });
     } catch (error) {
       // Stopped by a newer stroke (CANCELLED), or failed: the region's re-solve stays on screen.
       if (isCurrent() && (error as { code?: string })?.code !== 'CANCELLED') this.app.showError(error, 'cutout');
