@@ -3,6 +3,7 @@
 // threshold. Pure typed-array code (core).
 import { luma } from '../../../shared/color';
 import type { RgbaImage } from '../image/decode';
+import { boxMean } from '../matting/box-filter';
 
 /** Mean absolute difference of the RGB channels (0..255), on every `step`-th pixel. */
 export function meanAbsDiff(a: RgbaImage, b: RgbaImage, step = 3): number {
@@ -214,12 +215,36 @@ export function subjectMoved(alphaA: Float32Array, alphaB: Float32Array, a: Rgba
 export const ALPHA_JUMP_GAIN = 2;
 
 /**
+ * The radius (px) of the neighbourhood whose mean colour change the motion gate reads beside a
+ * pixel's own: an outline that moved a few pixels between two drawings over the subject's own
+ * colour (hair turned over hair) changes no pixel on the old outline, and its last place was
+ * blended into the new drawing as a faint second contour; the pixels around it, where the
+ * background became hair, changed much. A 5 x 5 window: a few pixels at sticker size, a round figure.
+ */
+export const MOTION_PATCH_RADIUS = 2;
+
+/**
+ * The colour change between two frames the motion gate reads, per pixel: the larger of the
+ * pixel's own mean absolute RGB difference and its neighbourhood's mean (MOTION_PATCH_RADIUS).
+ */
+export function motionChange(a: RgbaImage, b: RgbaImage): Float32Array {
+  const da = a.data;
+  const db = b.data;
+  const own = new Float32Array(a.width * a.height);
+  for (let i = 0, j = 0; i < own.length; i++, j += 4) own[i] = (Math.abs(da[j] - db[j]) + Math.abs(da[j + 1] - db[j + 1]) + Math.abs(da[j + 2] - db[j + 2])) / 3;
+  const near = boxMean(own, a.width, a.height, MOTION_PATCH_RADIUS);
+  for (let i = 0; i < own.length; i++) if (near[i] > own[i]) own[i] = near[i];
+  return own;
+}
+
+/**
  * Zero-lag temporal smoothing of alpha maps: a forward EMA followed by a backward EMA over the
  * forward result (filtfilt), restarted at every index in `segmentStarts` (scene cuts) so a cut
  * never bleeds into its neighbours. With `frames` (the images the maps belong to, same size) the
  * smoothing is motion-gated per pixel: where the picture changes between neighbouring frames
- * (the character moves, the camera pans), the neighbour's alpha is not blended in, so a moving
- * character leaves no ghost of where it was; static pixels are smoothed fully. A drawing held over
+ * (the character moves, the camera pans), at the pixel or around it (motionChange), the
+ * neighbour's alpha is not blended in, so a moving character leaves no ghost of where it was;
+ * static pixels are smoothed fully. A drawing held over
  * neighbouring frames (a repeat reuses its anchor's map: the same array) is smoothed as one frame,
  * so every frame of the hold shows one matte: the two passes gave each its own (a still drawing's
  * edge shimmered through its hold, and a GIF could not merge its repeats: a 30-fps clip made at
@@ -263,11 +288,11 @@ export function smoothAlphaSequence(alphas: Float32Array[], stability: number, s
       for (let i = 0; i < into.length; i++) into[i] = w * from[i] + (1 - w) * into[i];
       return;
     }
-    const da = frames[a].data;
-    const db = frames[b].data;
     const pairW = w * pairGate[Math.min(a, b)];
-    for (let i = 0, j = 0; i < into.length; i++, j += 4) {
-      const d = (Math.abs(da[j] - db[j]) + Math.abs(da[j + 1] - db[j + 1]) + Math.abs(da[j + 2] - db[j + 2])) / 3;
+    if (pairW === 0) return;
+    const change = motionChange(frames[a], frames[b]);
+    for (let i = 0; i < into.length; i++) {
+      const d = change[i];
       // An alpha that changes much where the picture changed too is the subject's edge moving (a
       // head turning over a tree of its hair's darkness): the gate closes from `still` there. It
       // blended the last drawing's outline into the new one (a second contour inside the hair).
