@@ -196,7 +196,8 @@ export interface RematteRequest {
    * Solve the whole picture as the export solves it, once strokes settle: `trimap` is then the
    * touch-up (touchUpLabels: the painted labels, TRIMAP_LABEL.auto elsewhere) and `region` is not
    * used. A region's re-solve is quick but cannot carry a stroke's change along an edge band that
-   * runs on past it, as the export's solve does. A later re-matte of the picture stops one running.
+   * runs on past it, as the export's solve does. A later re-matte or segment of the picture stops one
+   * running (CANCELLED).
    */
   whole?: boolean;
 }

@@ -362,12 +362,6 @@ export class CutoutState {
     }
   }
 
-  /**
-   * Once the strokes have settled, solves the whole picture as the export will (the touch-up's
-   * labels over the engine's automatic trimap, Best edges), so what the editor shows is the file's
-   * matte; with every stroke undone, the automatic matte as it was. A stroke meanwhile stops it
-   * (the engine drops a whole solve when the next re-matte of the picture comes).
-   */
   /** The strokes changed (or the matte under them): a whole solve waiting or running is for older ones. */
   private stopWholeSolve(): void {
     this.touchSeq++;
@@ -381,6 +375,12 @@ export class CutoutState {
     this.wholeSolveTimer = setTimeout(() => (this.brush.isStroking ? this.armWholeSolve(seq, touch) : void this.solveWhole(seq, touch)), WHOLE_SOLVE_AFTER_MS);
   }
 
+  /**
+   * Once the strokes have settled, solves the whole picture as the export will (the touch-up's
+   * labels over the engine's automatic trimap, Best edges), so what the editor shows is the file's
+   * matte; with every stroke undone, the automatic matte as it was. A stroke meanwhile stops it
+   * (the engine drops a whole solve when the next re-matte of the picture comes).
+   */
   private async solveWhole(seq: number, touch: number): Promise<void> {
     const path = this.path;
     const preview = this.preview;
