@@ -1,7 +1,9 @@
 // Flicker table of stickers over a folder of eval clips (docs/quality.md, Stickers): for each clip,
 // mean |Δα| between consecutive frames (‰) of the soft alpha and of the 1-bit GIF alpha, at
-// stability 0 (no smoothing: the baseline, same run) and at each given stability. Quality, not speed:
-// nothing is timed. Prints a markdown table; --json writes the numbers too.
+// stability 0 (no smoothing: the baseline, same run) and at each given stability; then, per
+// stability, the smoothing's ghosts: pixels the model is sure are the subject (raw alpha ≥ 0.98)
+// that the smoothing takes under 0.8, per million pixel-frames, summed over the clips. Quality, not
+// speed: nothing is timed. Prints a markdown table; --json writes the numbers too.
 //
 //   npm run flicker -- --set anime_clips --model anime [--seconds 4] [--fps 12] [--stability 0.5,0.8] [--limit N] [--json FILE]
 //   npm run flicker -- --from FILE      (the table again from a --json file, nothing re-run)
@@ -21,17 +23,31 @@ interface FlickerRow {
   /** ‰ per stability (the keys are the stabilities as written). */
   soft: Record<string, number>;
   gif: Record<string, number>;
+  /** Sure-subject pixels dimmed by the smoothing (dimmedBySmoothing), per million, per stability. */
+  dimmed?: Record<string, number>;
+}
+
+/** Pixels the model is sure are the subject (raw alpha ≥ 0.98) that the smoothed alpha has under 0.8, per million pixel-frames. */
+export function dimmedBySmoothing(raw: readonly Float32Array[], smoothed: readonly Float32Array[]): number {
+  let dimmed = 0;
+  let n = 0;
+  raw.forEach((r, t) => {
+    const a = smoothed[t];
+    for (let i = 0; i < r.length; i++) if (r[i] >= 0.98 && a[i] < 0.8) dimmed++;
+    n += r.length;
+  });
+  return n === 0 ? 0 : (dimmed / n) * 1e6;
 }
 
 /**
  * Flicker (‰) of one prepared clip at each stability: the soft alpha and the 1-bit GIF alpha.
  * The clip is segmented once; only the smoothing is redone per stability (restabilize).
  */
-export async function flickerByStability(prepared: PreparedSticker, options: StickerOptions, stabilities: number[]): Promise<{ soft: number; gif: number }[]> {
-  const out: { soft: number; gif: number }[] = [];
+export async function flickerByStability(prepared: PreparedSticker, options: StickerOptions, stabilities: number[]): Promise<{ soft: number; gif: number; dimmed: number }[]> {
+  const out: { soft: number; gif: number; dimmed: number }[] = [];
   for (const stability of stabilities) {
     const p = restabilize(prepared, stability);
-    out.push({ soft: meanAlphaChange(p.alphas) * 1000, gif: meanAlphaChange(await gifAlphas(p, { ...options, stability })) * 1000 });
+    out.push({ soft: meanAlphaChange(p.alphas) * 1000, gif: meanAlphaChange(await gifAlphas(p, { ...options, stability })) * 1000, dimmed: dimmedBySmoothing(prepared.rawAlphas, p.alphas) });
   }
   return out;
 }
@@ -68,6 +84,8 @@ function formatTable(set: string, stabilities: number[], rows: FlickerRow[]): st
       if (cut.length === 0) continue;
       lines.push(`stability ${s}, ${kind}: flicker lower by ${cut[0].toFixed(0)} … ${cut[cut.length >> 1].toFixed(0)} (median) … ${cut[cut.length - 1].toFixed(0)} % over ${cut.length} clips`);
     }
+    const dimmed = rows.filter((r) => r.dimmed).map((r) => r.dimmed![s]);
+    if (dimmed.length > 0) lines.push(`stability ${s}: sure-subject pixels dimmed under 0.8, ${dimmed.reduce((a, b) => a + b, 0).toFixed(0)} per million summed over ${dimmed.length} clips`);
   }
   return lines.join('\n') + '\n';
 }
@@ -98,13 +116,14 @@ async function main(argv: string[]): Promise<void> {
   const rows: FlickerRow[] = [];
   for (const clip of readdirSync(clipsDir).sort().slice(0, values.limit ? Number(values.limit) : undefined)) {
     const prepared = await prepareSticker(join(clipsDir, clip), base, env);
-    const row: FlickerRow = { clip, frames: prepared.alphas.length, soft: {}, gif: {} };
+    const row: FlickerRow = { clip, frames: prepared.alphas.length, soft: {}, gif: {}, dimmed: {} };
     (await flickerByStability(prepared, base, stabilities)).forEach((f, k) => {
       row.soft[stabilities[k]] = f.soft;
       row.gif[stabilities[k]] = f.gif;
+      row.dimmed![stabilities[k]] = f.dimmed;
     });
     rows.push(row);
-    process.stderr.write(`${clip}: ${stabilities.map((s) => `${s}: ${row.soft[s].toFixed(2)} / ${row.gif[s].toFixed(2)}`).join(', ')}\n`);
+    process.stderr.write(`${clip}: ${stabilities.map((s) => `${s}: ${row.soft[s].toFixed(2)} / ${row.gif[s].toFixed(2)} (dimmed ${row.dimmed![s].toFixed(0)})`).join(', ')}\n`);
   }
   process.stdout.write(formatTable(values.set!, stabilities, rows));
   if (values.json) writeFileSync(values.json, JSON.stringify({ set: values.set, ...base, stabilities, rows }, null, 2));
