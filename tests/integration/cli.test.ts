@@ -11,7 +11,7 @@ import { isProviderInstalled } from '../../src/main/core/inference/execution-pro
 import { runJob } from '../../src/main/engine/run-job';
 import { workingPixelsOf } from '../../src/main/core/image/decode';
 import { gifEdgeLevel } from '../helpers/animation';
-import { REPO_ROOT, SHARED_MODELS_DIR, evalFile, maskAlphaDifferences, reviewFrame, tempDir, testEnv } from '../helpers/env';
+import { REPO_ROOT, SHARED_DIR, SHARED_MODELS_DIR, evalFile, maskAlphaDifferences, reviewFrame, tempDir, testEnv } from '../helpers/env';
 
 const run = promisify(execFile);
 const BIN = join(REPO_ROOT, 'bin', 'cutout.mjs');
@@ -349,6 +349,20 @@ await engine.dispose();`,
       expect(existsSync(join(dir, 'models-out'))).toBe(false);
       expect(bad.stderr).toMatch(/^INVALID_ARGUMENT: (Unknown model "nope"\. The models that cut out are|Model yunet is a face-detect model; pick one that cuts out:) .*mediapipe-selfie/);
       expect(bad.stderr).not.toMatch(/pfld-98/);
+    }
+    // The same in batch, eval and training-data (each input failed on it, exit 1; a batch made OUT first).
+    const inputs = tempDir();
+    copyFileSync(evalFile('id_portraits', 'images', 'hv_test1.jpg'), join(inputs, 'a.jpg'));
+    for (const args of [
+      ['batch', inputs, '-o', join(dir, 'batch-out'), '--model', 'nope'],
+      ['batch', inputs, '--mode', 'sticker', '-o', join(dir, 'batch-out'), '--model', 'nope'],
+      ['eval', '--set', join(SHARED_DIR, 'eval', 'anime_cutout'), '--task', 'anime', '--limit', '1', '--model', 'nope'],
+      ['training-data', join(inputs, 'a.jpg'), '-o', join(dir, 'batch-out'), '--model', 'nope'],
+    ]) {
+      const bad = await cutout(args);
+      expect([args[0], bad.code]).toEqual([args[0], 2]);
+      expect(bad.stderr).toMatch(/^INVALID_ARGUMENT: Unknown model "nope"\./m);
+      expect(existsSync(join(dir, 'batch-out'))).toBe(false);
     }
     // An unknown flag: one line, and where the flags are listed.
     const flag = await cutout(['portrait', 'x.jpg', '--bogus']);

@@ -9,6 +9,8 @@ import { isQuality } from '../core/image/encode';
 import { isProviderInstalled } from '../core/inference/execution-providers';
 import { assertReplaceable, ensureWritableFolder } from '../core/io/atomic-write';
 import type { ProgressEvent } from '../core/progress';
+import type { CoreEnv } from '../core/env';
+import { resolveNamedMaskModel } from '../core/pipelines/cutout';
 
 /** Where a command writes: stdout for results, stderr for progress and errors. */
 export interface CliIo {
@@ -120,6 +122,19 @@ export function asUsage(error: unknown): unknown {
     return new UsageError(error.message, { cause: error, detail: error.detail, code: error.code });
   }
   return error;
+}
+
+/**
+ * A `--model` no one has is a wrong command line (exit 2), said once before any output is made:
+ * `batch`, `eval` and `training-data` found it on each input (exit 1), a batch after making OUT.
+ * One that is known but not installed stays MODEL_MISSING (exit 1). `extraChoices`: names the
+ * command takes beside model ids (a sticker's anime / person).
+ */
+export async function checkModelFlag(env: CoreEnv, model: string | undefined, extraChoices: readonly string[] = []): Promise<void> {
+  if (model === undefined || extraChoices.includes(model)) return;
+  await resolveNamedMaskModel(env, model, extraChoices).catch((error: unknown) => {
+    throw asUsage(error);
+  });
 }
 
 /** One sub-command of `cutout`. */

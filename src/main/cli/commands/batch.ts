@@ -13,7 +13,7 @@ import { readReport } from '../../core/batch/report';
 import type { BatchFormat, BatchModeId, BatchStatus } from '../../core/batch/types';
 import { parseBackground } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, type CliIo, fitToTerminal, intFlag, kbFlag, numberFlag, qualityFlag, refineFlag, UsageError, outFlag } from '../command';
+import { asUsage, checkedAsUsage, checkModelFlag, choiceFlag, type CliCommand, type CliIo, fitToTerminal, intFlag, kbFlag, numberFlag, qualityFlag, refineFlag, UsageError, outFlag } from '../command';
 import { gifFpsCapText, presetSizeText, validateStickerOptions, type StickerOptions } from '../../core/sticker/make-sticker';
 import { isStickerFormat } from '../../../shared/sticker-presets';
 import { idPhotoBackground } from '../../core/idphoto/make-id-photo';
@@ -161,6 +161,7 @@ export const batchCommand: CliCommand = {
     const unused = mode === 'sticker' ? (['bg', 'refine', 'quality'] as const).find((f) => values[f] !== undefined) : mode === 'idphoto' ? (values.model !== undefined ? 'model' : undefined) : undefined;
     if (unused) throw new UsageError(`--${unused} is not used by --mode ${mode}${unused === 'model' ? ': ID photos are cut out with the person model their checks are measured with' : ''}`);
     if (mode !== 'idphoto' && values.spec !== undefined) throw new UsageError('--spec goes with --mode idphoto');
+    await checkModelFlag(env, values.model, mode === 'sticker' ? ['anime', 'person'] : []);
     let extra: Record<string, unknown> | undefined;
     let spec = values.spec;
     if (mode === 'idphoto') {

@@ -8,9 +8,9 @@ import type { Background, Subject } from '../../../shared/jobs';
 import { parseBackground } from '../../core/image/composite';
 import { formatFromPath } from '../../core/image/encode';
 import { assertSeparateOutputs } from '../../core/io/atomic-write';
-import { animatedInputText, checkMaskOptions, cutoutToFile, downscaledInputText, isAnimationClip, resolveNamedMaskModel } from '../../core/pipelines/cutout';
+import { animatedInputText, checkMaskOptions, cutoutToFile, downscaledInputText, isAnimationClip } from '../../core/pipelines/cutout';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, noteProviderFallback, planOutputs, progressText, qualityFlag, terminalStatus, refineFlag, UsageError, outFlag, fileFailureLine } from '../command';
+import { asUsage, checkedAsUsage, checkModelFlag, choiceFlag, type CliCommand, noteProviderFallback, planOutputs, progressText, qualityFlag, terminalStatus, refineFlag, UsageError, outFlag, fileFailureLine } from '../command';
 
 /** lstat, or null when nothing is there. */
 function lstatOrNull(path: string): Stats | null {
@@ -103,9 +103,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
       const env = envFromFlags(values);
       // A model no one has is a wrong command line, said once before any folder is made (it failed
       // each input, exit 1, after making the output folder); one not installed is said once too.
-      if (values.model !== undefined) await resolveNamedMaskModel(env, values.model).catch((error: unknown) => {
-        throw asUsage(error);
-      });
+      await checkModelFlag(env, values.model);
       // Into a folder, named as a batch of the same mode names them (a_cutout.png, a_anime.png): one
       // input too, whose photo.png beside photo.jpg was written over (and a PNG input refused).
       const planned = await planOutputs(positionals, values.out, format === 'jpeg' ? 'jpg' : (format ?? 'png'), mask ? '_mask' : subject === 'anime' ? '_anime' : '_cutout');

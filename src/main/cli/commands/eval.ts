@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { evaluateSet, formatEvalReport } from '../../core/eval/run-eval';
 import { writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { checkOutputFile, choiceFlag, type CliCommand, intFlag, terminalStatus, refineFlag, UsageError } from '../command';
+import { checkModelFlag, checkOutputFile, choiceFlag, type CliCommand, intFlag, terminalStatus, refineFlag, UsageError } from '../command';
 
 /** `cutout eval`. */
 export const evalCommand: CliCommand = {
@@ -39,6 +39,7 @@ export const evalCommand: CliCommand = {
     if (stickerSidePx !== undefined && !(stickerSidePx >= 16 && stickerSidePx <= 2048)) throw new UsageError(`--max-side must be 16..2048 px, got ${stickerSidePx}`);
     if (values.json) await checkOutputFile(values.json);
     const env = envFromFlags(values);
+    await checkModelFlag(env, values.model);
     // On a terminal, one line redrawn in place (io.err wrote a new line for every image).
     const status = terminalStatus(io);
     const result = await evaluateSet(

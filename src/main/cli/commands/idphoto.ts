@@ -27,7 +27,7 @@ const PICTURE_REFUSALS = new Set<string>(['NO_FACE', 'MULTIPLE_FACES', 'FACE_CUT
 export const idphotoCommand: CliCommand = {
   name: 'idphoto',
   summary: 'make ID photos by spec (crop, background, report, print sheet)',
-  usage: `cutout idphoto IN... [--spec icao-35x45|cn-1inch|一寸|...] -o OUT.jpg|.png [--bg blue|white|red|'#RRGGBB'] [--kb MIN-MAX] [--report FILE.json]
+  usage: `cutout idphoto IN... [--spec icao-35x45|cn-1inch|一寸|...] -o OUT.jpg|.png [--bg blue|white|red|grey|'#RRGGBB'] [--kb MIN-MAX] [--report FILE.json]
     [--sheet 6inch|5inch|5r|a4|a5|letter|WxH [--dpi 300|254|600] [--sheet-out FILE.png|.jpg|.pdf] [--copies N]]
     [--face N] [--brightness EV|auto] [--refine off|fast|full] [--trimap FILE.png] [--spec-file MORE.json] [--list-specs] [--provider auto|cpu|webgpu|...] [--threads N]
   OUT is a .jpg or .png file for one input, a folder for several (each named NAME_SPEC.jpg).

@@ -7,7 +7,7 @@ import { AppError } from '../../../shared/errors';
 import { writeTrainingPairs, type TrainingSource } from '../../core/matting/training-data';
 import { downscaledInputText } from '../../core/pipelines/cutout';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { numberFlag, refineFlag, UsageError, type CliCommand, outFlag } from '../command';
+import { checkModelFlag, numberFlag, refineFlag, UsageError, type CliCommand, outFlag } from '../command';
 
 /** The file DIR/<stem of input>.png, if it exists. */
 function companion(dir: string | undefined, input: string): string | undefined {
@@ -57,6 +57,7 @@ export const trainingDataCommand: CliCommand = {
     }
     const sources: TrainingSource[] = positionals.map((image) => ({ image, trimap: companion(values.trimaps, image), alpha: companion(values.alphas, image) }));
     const env = envFromFlags(values);
+    await checkModelFlag(env, values.model);
     // Each pair said as it is written, each input that fails as it fails; the others go on (exit 1 if any failed).
     const { failures } = await writeTrainingPairs(sources, values.out, { cutout: { subject: values.subject, modelId: values.model, refine }, threshold, imageFormat: format }, env, {
       signal: io.signal,
