@@ -224,17 +224,24 @@ export const ALPHA_JUMP_GAIN = 2;
 export const MOTION_PATCH_RADIUS = 2;
 
 /**
- * The colour change between two frames the motion gate reads, per pixel: the larger of the
- * pixel's own mean absolute RGB difference and its neighbourhood's mean (MOTION_PATCH_RADIUS).
+ * An alpha the neighbourhood's change is read for: a pixel the model is sure of (the subject's
+ * inside or the clear ground). Where it is unsure (a half-transparent haze over moving confetti),
+ * its neighbours' answers are what smooths it, moving surroundings or not: read for every pixel,
+ * the haze the smoothing took away came back next to the confetti of Pop Team Epic, and a frame
+ * flashed a grey block (a review by eye).
  */
-export function motionChange(a: RgbaImage, b: RgbaImage): Float32Array {
+export const SURE_ALPHA = { low: 0.02, high: 0.98 } as const;
+
+/**
+ * The colour change between two frames the motion gate reads: per pixel, the mean absolute RGB
+ * difference (`own`), and its mean over the neighbourhood (`around`, MOTION_PATCH_RADIUS).
+ */
+export function motionChange(a: RgbaImage, b: RgbaImage): { own: Float32Array; around: Float32Array } {
   const da = a.data;
   const db = b.data;
   const own = new Float32Array(a.width * a.height);
   for (let i = 0, j = 0; i < own.length; i++, j += 4) own[i] = (Math.abs(da[j] - db[j]) + Math.abs(da[j + 1] - db[j + 1]) + Math.abs(da[j + 2] - db[j + 2])) / 3;
-  const near = boxMean(own, a.width, a.height, MOTION_PATCH_RADIUS);
-  for (let i = 0; i < own.length; i++) if (near[i] > own[i]) own[i] = near[i];
-  return own;
+  return { own, around: boxMean(own, a.width, a.height, MOTION_PATCH_RADIUS) };
 }
 
 /**
@@ -242,8 +249,8 @@ export function motionChange(a: RgbaImage, b: RgbaImage): Float32Array {
  * forward result (filtfilt), restarted at every index in `segmentStarts` (scene cuts) so a cut
  * never bleeds into its neighbours. With `frames` (the images the maps belong to, same size) the
  * smoothing is motion-gated per pixel: where the picture changes between neighbouring frames
- * (the character moves, the camera pans), at the pixel or around it (motionChange), the
- * neighbour's alpha is not blended in, so a moving character leaves no ghost of where it was;
+ * (the character moves, the camera pans), at the pixel or, where the model is sure of it, around
+ * it (motionChange, SURE_ALPHA), the neighbour's alpha is not blended in, so a moving character leaves no ghost of where it was;
  * static pixels are smoothed fully. A drawing held over
  * neighbouring frames (a repeat reuses its anchor's map: the same array) is smoothed as one frame,
  * so every frame of the hold shows one matte: the two passes gave each its own (a still drawing's
@@ -290,9 +297,11 @@ export function smoothAlphaSequence(alphas: Float32Array[], stability: number, s
     }
     const pairW = w * pairGate[Math.min(a, b)];
     if (pairW === 0) return;
-    const change = motionChange(frames[a], frames[b]);
+    const { own, around } = motionChange(frames[a], frames[b]);
     for (let i = 0; i < into.length; i++) {
-      const d = change[i];
+      // A pixel the model is sure of reads the change around it too (an outline moved over its own colour).
+      const isSure = into[i] >= SURE_ALPHA.high || into[i] <= SURE_ALPHA.low;
+      const d = isSure && around[i] > own[i] ? around[i] : own[i];
       // An alpha that changes much where the picture changed too is the subject's edge moving (a
       // head turning over a tree of its hair's darkness): the gate closes from `still` there. It
       // blended the last drawing's outline into the new one (a second contour inside the hair).

@@ -118,11 +118,19 @@ describe('smoothAlphaSequence: a subject that moved between drawings', () => {
     const drawings = [drawing(50), drawing(53), drawing(56)];
     // The model unsure of one pixel deep inside the figure in the middle drawing: that is smoothed.
     drawings[1].a[4 * W + 10] = 0.2;
+    // Confetti on the ground (x 70 on) changes every frame; the model's haze on the still pixel
+    // beside it (x 68, 0.4 in the middle frame only) is smoothed too: it is unsure there, and what
+    // moves around it is not its own outline (read around every pixel, the haze stayed).
+    drawings.forEach((d, t) => {
+      for (let y = 0; y < H; y++) for (let x = 70; x < W; x++) if ((x + y + t) % 2 === 0) d.f.data.set([30, 200, 30, 255], (y * W + x) * 4);
+    });
+    drawings[1].a[4 * W + 68] = 0.4;
     expect(subjectMoved(drawings[0].a, drawings[1].a, drawings[0].f, drawings[1].f)).toBeLessThan(SUBJECT_MOVED.held);
     const out = smoothAlphaSequence(drawings.map((d) => d.a), 0.8, new Set(), drawings.map((d) => d.f));
     // The last drawing's soft edge (x 48, 49) is not blended into the new figure (it came out 0.75 there).
     for (let y = 0; y < H; y++) for (const x of [48, 49]) expect(out[1][y * W + x]).toBe(1);
     expect(out[1][4 * W + 10]).toBeGreaterThan(0.5);
+    expect(out[1][4 * W + 68]).toBeLessThan(0.2);
   });
 
   it('smooths a drawing held over frames (its map reused: the same array) as one frame: each frame of the hold gets one matte', () => {
