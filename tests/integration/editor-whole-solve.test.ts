@@ -5,8 +5,8 @@
 // (That the whole solve is the export's matte is in server.test.ts, through the web transport.)
 import { describe, expect, it } from 'vitest';
 import { ENGINE_OPS } from '../../src/main/engine/ops';
-import { TRIMAP_LABEL, trimapFromAlpha } from '../../src/shared/trimap-brush';
 import { evalFile, tempDir, testEnv } from '../helpers/env';
+import { neckRemoveStroke } from '../helpers/strokes';
 
 describe('a whole solve after strokes', () => {
   it('is stopped by the next re-matte of the picture, which solves its region on the matte there was, and by a new matte of it', async () => {
@@ -14,12 +14,7 @@ describe('a whole solve after strokes', () => {
     const path = evalFile('id_portraits', 'images', 'df_img1.jpg');
     const matte = await ENGINE_OPS.segment({ path, subject: 'person', refine: 'full', maxSidePx: 1600 }, e, {});
     const { width, height } = matte;
-    const editor = trimapFromAlpha(matte.alpha);
-    const touchUp = new Uint8Array(width * height).fill(TRIMAP_LABEL.auto);
-    const box = { x: Math.round(width * 0.4), y: Math.round(height * 0.55) - 15, width: Math.round(width * 0.2), height: 30 };
-    for (let y = box.y; y < box.y + box.height; y++) {
-      for (let x = box.x; x < box.x + box.width; x++) editor[y * width + x] = touchUp[y * width + x] = TRIMAP_LABEL.bg;
-    }
+    const { editor, touchUp, box } = neckRemoveStroke(matte.alpha, width, height);
     const request = { path, subject: 'person' as const, width, height };
     const region = await ENGINE_OPS.rematte({ ...request, trimap: editor, region: box }, e, {});
     // The whole solve takes most of a second here; the stroke comes 100 ms into it.

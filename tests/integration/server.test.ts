@@ -12,6 +12,7 @@ import { sendFileStream } from '../../src/main/server/static-files';
 import { regionMarginPx } from '../../src/main/core/matting/region';
 import { TRIMAP_LABEL, trimapFromAlpha } from '../../src/shared/trimap-brush';
 import { paintCutout } from '../../src/shared/edge-colours';
+import { neckRemoveStroke } from '../helpers/strokes';
 import type { AppEvents } from '../../src/shared/api';
 import { createWebClient, type ApiClient } from '../../src/shared/api-client';
 import { isProviderInstalled, providerAttemptOrder, providersForPlatform } from '../../src/main/core/inference/execution-providers';
@@ -339,13 +340,7 @@ describe('cutout serve', () => {
     const matte = await client.segment({ path: portrait, subject: 'person', refine: 'full', maxSidePx: 1600 });
     const { width, height } = matte;
     expect([width, height]).toEqual([matte.sourceWidth, matte.sourceHeight]);
-    // A Remove stroke dragged across the neck and both its outlines, as a review drew it.
-    const editor = trimapFromAlpha(matte.alpha);
-    const touchUp = new Uint8Array(width * height).fill(TRIMAP_LABEL.auto);
-    const box = { x: Math.round(width * 0.4), y: Math.round(height * 0.55) - 15, width: Math.round(width * 0.2), height: 30 };
-    for (let y = box.y; y < box.y + box.height; y++) {
-      for (let x = box.x; x < box.x + box.width; x++) editor[y * width + x] = touchUp[y * width + x] = TRIMAP_LABEL.bg;
-    }
+    const { editor, touchUp, box } = neckRemoveStroke(matte.alpha, width, height);
     const region = await client.rematte({ path: portrait, subject: 'person', width, height, trimap: editor, region: box });
     const whole = await client.rematte({ path: portrait, subject: 'person', width, height, trimap: touchUp, whole: true });
     const out = join(app.exportsDir, 'touched-up-mask.png');
