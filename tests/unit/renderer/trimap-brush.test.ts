@@ -116,6 +116,21 @@ describe('TrimapBrushState', () => {
     expect([at(brush.layer, 5, 5), at(brush.layer, 20, 20)]).toEqual([EDIT_BG, EDIT_AUTO]);
   });
 
+  it('is painted while some pixel holds a label: strokes all taken back by Auto leave none (the export then needs no touch-up)', () => {
+    const brush = hardBrush('foreground', 10);
+    expect(brush.isPainted).toBe(false);
+    brush.begin(20, 20);
+    brush.end();
+    expect(brush.isPainted).toBe(true);
+    brush.setTool('eraser');
+    brush.setSize(30);
+    brush.begin(20, 20);
+    brush.end();
+    expect([brush.strokes.length, brush.isPainted]).toEqual([2, false]);
+    brush.undo();
+    expect(brush.isPainted).toBe(true);
+  });
+
   it('clamps size and hardness and does nothing without a tool', () => {
     const brush = new TrimapBrushState();
     brush.reset(W, H);

@@ -367,6 +367,8 @@ export class CutoutState {
     this.touchSeq++;
     clearTimeout(this.wholeSolveTimer);
     this.isSolvingWhole = false;
+    // What is shown is no longer the export's matte of the strokes as they are.
+    this.isWholeSolved = false;
   }
 
   /** Solves the whole picture once the brush has rested WHOLE_SOLVE_AFTER_MS (not while a stroke is being drawn: asked again then). */
@@ -413,12 +415,13 @@ export class CutoutState {
 
   /**
    * The touch-up as a trimap file at the source's size (the engine writes it), for the export or
-   * an ID photo of this image; null when nothing is painted.
+   * an ID photo of this image; null when nothing is painted (no stroke, or strokes all taken back
+   * by Auto: the export is then made as without them, as the whole solve shows it).
    */
   async saveTouchUp(): Promise<string | null> {
     const path = this.path;
     const preview = this.preview;
-    if (!path || !preview || this.brush.strokes.length === 0 || !this.autoTrimap) return null;
+    if (!path || !preview || !this.brush.isPainted || !this.autoTrimap) return null;
     const trimap = touchUpLabels(this.brush.layer, preview.width);
     return this.app.client.saveTrimap({ path, width: preview.width, height: preview.height, trimap });
   }

@@ -1,7 +1,7 @@
 // Touch-up brush state (rune class, renderer): tool, size, hardness, overlay toggle, strokes with
 // undo/redo, and the edit layer they stamp. Undo replays the remaining strokes, so the layer is
 // always exactly the stamping of `strokes` in order.
-import { resolveTrimap, stampStroke, strokeBox, type BrushTool, type Stroke } from '../canvas/stroke';
+import { EDIT_AUTO, resolveTrimap, stampStroke, strokeBox, type BrushTool, type Stroke } from '../canvas/stroke';
 import { unionBox, type PixelBox } from '../canvas/pixels';
 
 export const MIN_BRUSH_PX = 2;
@@ -19,6 +19,12 @@ export class TrimapBrushState {
   /** Bumped whenever the layer changes, so canvases redraw. */
   version = $state(0);
 
+  /**
+   * Some pixel holds a painted label (Keep, Remove, Edge). Strokes all taken back by Auto leave
+   * none: then the export needs no touch-up and is made with the editor's own edges (a touch-up of
+   * none made it Best while the editor's whole solve showed the automatic matte in Fast).
+   */
+  isPainted = $derived.by(() => this.version >= 0 && this.layer.some((c) => c !== EDIT_AUTO));
   canUndo = $derived(this.strokes.length > 0);
   canRedo = $derived(this.redoStack.length > 0);
 
