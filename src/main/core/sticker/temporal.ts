@@ -298,9 +298,12 @@ export function smoothAlphaSequence(alphas: Float32Array[], stability: number, s
     const pairW = w * pairGate[Math.min(a, b)];
     if (pairW === 0) return;
     const { own, around } = motionChange(frames[a], frames[b]);
+    // Sure by the model's own answer (the backward pass blends into the forward one's output,
+    // which had pulled a sure 1.0 under SURE_ALPHA.high: read there, it was dimmed after all).
+    const answer = alphas[a];
     for (let i = 0; i < into.length; i++) {
       // A pixel the model is sure of reads the change around it too (an outline moved over its own colour).
-      const isSure = into[i] >= SURE_ALPHA.high || into[i] <= SURE_ALPHA.low;
+      const isSure = answer[i] >= SURE_ALPHA.high || answer[i] <= SURE_ALPHA.low;
       const d = isSure && around[i] > own[i] ? around[i] : own[i];
       // An alpha that changes much where the picture changed too is the subject's edge moving (a
       // head turning over a tree of its hair's darkness): the gate closes from `still` there. It

@@ -133,6 +133,28 @@ describe('smoothAlphaSequence: a subject that moved between drawings', () => {
     expect(out[1][4 * W + 68]).toBeLessThan(0.2);
   });
 
+  it("reads the model's own answer for whether a pixel is sure, in the backward pass too (not the forward pass's output)", () => {
+    // A pixel P the model calls 0.8, 1.0, then 0.0 on a flat picture; three pixels beside it change
+    // a little between frames 0 and 1, ten around it much between frames 1 and 2 (P itself never).
+    const [W, H, P] = [40, 9, 4 * 40 + 20];
+    const flat = () => solid(W, H, [90, 60, 40]);
+    const frames = [flat(), flat(), flat()];
+    for (const dx of [-2, -1, 2]) frames[0].data.set([190, 160, 140, 255], (P + dx) * 4);
+    for (let k = 0; k < 10; k++) {
+      const i = (2 + Math.floor(k / 5)) * W + 18 + (k % 5);
+      if (i !== P) frames[2].data.set([240, 210, 190, 255], i * 4);
+    }
+    const alphas = [0.8, 1, 0].map((v) => {
+      const a = new Float32Array(W * H).fill(1);
+      a[P] = v;
+      return a;
+    });
+    const out = smoothAlphaSequence(alphas, 0.8, new Set(), frames);
+    // Sure in frame 1 (1.0), with much changed around it towards frame 2: frame 2's 0 is not blended
+    // in. Read on the forward pass's output (pulled under 0.98 by frame 0), it came out 0.33.
+    expect(out[1][P]).toBeGreaterThan(0.9);
+  });
+
   it('smooths a drawing held over frames (its map reused: the same array) as one frame: each frame of the hold gets one matte', () => {
     const [a, b, c] = seq([0.2, 0.9, 0.4]);
     const out = smoothAlphaSequence([a, b, b, b, c], 0.8);
