@@ -250,8 +250,8 @@ export function motionChange(a: RgbaImage, b: RgbaImage): { own: Float32Array; a
  * never bleeds into its neighbours. With `frames` (the images the maps belong to, same size) the
  * smoothing is motion-gated per pixel: where the picture changes between neighbouring frames
  * (the character moves, the camera pans), at the pixel or, where the model is sure of it, around
- * it (motionChange, SURE_ALPHA), the neighbour's alpha is not blended in, so a moving character leaves no ghost of where it was;
- * static pixels are smoothed fully. A drawing held over
+ * it (motionChange, SURE_ALPHA), the neighbour's alpha is not blended in, so a moving character
+ * leaves no ghost of where it was; static pixels are smoothed fully. A drawing held over
  * neighbouring frames (a repeat reuses its anchor's map: the same array) is smoothed as one frame,
  * so every frame of the hold shows one matte: the two passes gave each its own (a still drawing's
  * edge shimmered through its hold, and a GIF could not merge its repeats: a 30-fps clip made at
