@@ -18,6 +18,15 @@ describe('cutout idphoto', () => {
     const { stdout } = await run(process.execPath, [cli, 'idphoto', '--list-specs'], { env });
     expect(stdout).toMatch(/^cn-id-card\s/m);
     expect(stdout.trim().split('\n').length).toBeGreaterThanOrEqual(25);
+    // A --spec-file that is no spec file is a wrong command line: exit 2 (it exited 1), as a bad
+    // --strokes file is; one that is not there stays INPUT_NOT_FOUND, 1.
+    const dir = tempDir();
+    const notJson = join(dir, 'specs.json');
+    writeFileSync(notJson, 'specs: [us-2x2]');
+    const bad = await run(process.execPath, [cli, 'idphoto', '--list-specs', '--spec-file', notJson], { env }).catch((e) => e);
+    expect([bad.code, String(bad.stderr).trim()]).toEqual([2, expect.stringMatching(/^INVALID_ARGUMENT: Cannot read the spec file \S*specs\.json: /)]);
+    const missing = await run(process.execPath, [cli, 'idphoto', '--list-specs', '--spec-file', join(dir, 'none.json')], { env }).catch((e) => e);
+    expect([missing.code, String(missing.stderr)]).toEqual([1, expect.stringMatching(/^INPUT_NOT_FOUND: /)]);
   });
 
   it('writes the photo, the JSON report and a 6-inch sheet', { timeout: 120_000 }, async () => {

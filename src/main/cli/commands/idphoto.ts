@@ -90,7 +90,11 @@ export const idphotoCommand: CliCommand = {
         ...ENGINE_FLAGS,
       },
     });
-    const library = await SpecLibrary.load(specLibraryPath(), values['spec-file'] ?? []);
+    // A --spec-file that is no spec file (not JSON, no "specs", a spec it cannot take, an id given
+    // twice) is a wrong command line, exit 2, as a --strokes file that is not JSON is (it exited 1).
+    const library = await SpecLibrary.load(specLibraryPath(), values['spec-file'] ?? []).catch((error: unknown) => {
+      throw asUsage(error);
+    });
     if (values['list-specs']) {
       for (const s of library.list()) io.out(`${s.id.padEnd(28)} ${s.widthMm}x${s.heightMm} mm ${s.widthPx}x${s.heightPx} px @${s.dpi}  crown-chin ${s.crownChinMm.join('-')} mm  ${s.name}`);
       return 0;
