@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StickerFramePreviewRequest } from '../../../src/shared/api';
 import type { JobOutcome, StickerJobOptions } from '../../../src/shared/jobs';
-import { clampTrim, StickerState, type StickerHost } from '../../../src/renderer/src/lib/state/sticker.svelte';
+import { clampTrim, resultInfoKey, StickerState, type StickerHost } from '../../../src/renderer/src/lib/state/sticker.svelte';
 
 function fakeHost(outcome: (spec: { output: string; options: StickerJobOptions }) => JobOutcome) {
   const calls: { spec?: { output: string; options: StickerJobOptions }; previews: StickerFramePreviewRequest[]; errors: unknown[]; cancelled: string[]; dismissed: string[] } = { previews: [], errors: [], cancelled: [], dismissed: [] };
@@ -512,5 +512,15 @@ describe('StickerState', () => {
     await s.export();
     expect(delivered).toEqual(['/out/long_sticker.gif']);
     expect([s.phase, s.result?.bytes, s.result?.sizeBytes]).toEqual(['done', null, 41_000_000]);
+  });
+});
+
+describe('resultInfoKey', () => {
+  it("says the file's frames against those taken: merged (a GIF or WebP), repeated (a WebM at one rate), or as many", () => {
+    expect(resultInfoKey(16, 20)).toBe('sticker.resultInfoFewer');
+    expect(resultInfoKey(48, 16)).toBe('sticker.resultInfoSteady');
+    expect(resultInfoKey(16, 16)).toBe('sticker.resultInfo');
+    expect(resultInfoKey(1, 6)).toBe('sticker.resultInfoOneMerged');
+    expect(resultInfoKey(1, 1)).toBe('sticker.resultInfoOne');
   });
 });

@@ -54,6 +54,19 @@ export const MIN_TRIM_S = 0.2;
  * never past the end; a clip shorter than MIN_TRIM_S is trimmed to the whole of it (its End is
  * its end, not past it). Values are rounded to 0.01 s, the end down where up would pass the clip's.
  */
+/**
+ * The made sticker's line, by its frames against those taken from the clip: one (a still, of
+ * frames alike or of one), fewer (a drawing held over frames is one frame in a GIF or WebP; a
+ * platform's limits), more (a WebM made as drawn repeats them at one steady rate), or as many.
+ * ("16 frames" over a strip of "the 20 frames taken", and a WebM's 48 beside them, were unsaid.)
+ */
+export function resultInfoKey(frameCount: number, taken: number): string {
+  if (frameCount === 1) return taken > 1 ? 'sticker.resultInfoOneMerged' : 'sticker.resultInfoOne';
+  if (frameCount < taken) return 'sticker.resultInfoFewer';
+  if (frameCount > taken) return 'sticker.resultInfoSteady';
+  return 'sticker.resultInfo';
+}
+
 export function clampTrim(startS: number, durationS: number, clipDurationS: number, maxS = MAX_TRIM_S): { startS: number; durationS: number } {
   const r = (v: number): number => Math.round(v * 100) / 100;
   const clip = Math.max(0.01, clipDurationS);

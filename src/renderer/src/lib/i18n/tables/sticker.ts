@@ -46,6 +46,14 @@ export const sticker = {
   'sticker.oneFrameHint': { en: 'One frame makes a still picture: raise the frame rate or lengthen the trim to keep the clip moving.', 'zh-CN': '只有一帧会变成静态图：提高帧率或加长片段即可保留动画。' },
   'sticker.framesOne': { en: 'one frame over {dur} s', 'zh-CN': '共 1 帧（{dur} 秒）' },
   'sticker.resultInfo': { en: '{w} × {h}, {n} frames, {kb} KB', 'zh-CN': '{w} × {h}，{n} 帧，{kb} KB' },
+  'sticker.resultInfoFewer': {
+    en: '{w} × {h}, {n} frames (of the {taken} taken from the clip: a drawing held over frames is one frame in the file), {kb} KB',
+    'zh-CN': '{w} × {h}，{n} 帧（从片段中取了 {taken} 帧：同一画面连续的帧在文件中合为一帧），{kb} KB',
+  },
+  'sticker.resultInfoSteady': {
+    en: '{w} × {h}, {n} frames (the {taken} taken from the clip, repeated to play at one steady rate, as a WebM does), {kb} KB',
+    'zh-CN': '{w} × {h}，{n} 帧（从片段中取的 {taken} 帧按固定帧率重复：WebM 以固定帧率播放），{kb} KB',
+  },
   'sticker.cutShortFile': { en: 'This file is cut short (a GIF without its end): its last frames are missing. The clip is the {dur} s that are there.', 'zh-CN': '此文件不完整（GIF 缺少结尾）：最后的画面丢失了。片段只有现存的 {dur} 秒。' },
   'sticker.stoppedShort': { en: 'The clip stops at {end} s, before the {asked} s you picked: the file is probably cut short, so the sticker ends there.', 'zh-CN': '视频在 {end} 秒处就中断了，早于所选的 {asked} 秒：文件可能不完整，表情包到此为止。' },
   'sticker.progressFrames': { en: ' (frame {done} of {total})', 'zh-CN': '（第 {done}/{total} 帧）' },
