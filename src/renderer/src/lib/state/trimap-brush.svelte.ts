@@ -22,9 +22,11 @@ export class TrimapBrushState {
   /**
    * Some pixel holds a painted label (Keep, Remove, Edge). Strokes all taken back by Auto leave
    * none: then the export needs no touch-up and is made with the editor's own edges (a touch-up of
-   * none made it Best while the editor's whole solve showed the automatic matte in Fast).
+   * none made it Best while the editor's whole solve showed the automatic matte in Fast). Worked
+   * out when the strokes change (a stroke ends, undo, redo, another picture), not as one is drawn:
+   * read off `version`, it scanned the whole layer at every pointer move.
    */
-  isPainted = $derived.by(() => this.version >= 0 && this.layer.some((c) => c !== EDIT_AUTO));
+  isPainted = $derived.by(() => this.strokes.length > 0 && this.layer.some((c) => c !== EDIT_AUTO));
   canUndo = $derived(this.strokes.length > 0);
   canRedo = $derived(this.redoStack.length > 0);
 
