@@ -450,10 +450,6 @@ export class AppState {
     await this.connect();
   }
 
-  /**
-   * Shows an error in the banner and returns its notice; cancellations are ignored (null). It belongs
-   * to `owner` (by default the active workspace, where the action was) and is shown there; null: everywhere.
-   */
   /** The open dialog for one picture or clip: its path, or null when none was picked; a dialog that fails is said under `owner`. */
   async chooseOne(filter: 'images' | 'videos', owner: Workspace | null): Promise<string | null> {
     try {
@@ -464,6 +460,10 @@ export class AppState {
     }
   }
 
+  /**
+   * Shows an error in the banner and returns its notice; cancellations are ignored (null). It belongs
+   * to `owner` (by default the active workspace, where the action was) and is shown there; null: everywhere.
+   */
   showError(error: unknown, owner: Workspace | null = this.workspace): ErrorNotice | null {
     const notice = describeError(error);
     if (notice) {
