@@ -245,13 +245,39 @@ export function motionChange(a: RgbaImage, b: RgbaImage): { own: Float32Array; a
 }
 
 /**
+ * The least weight an answer of 0.5 has against a sure one's 1.1 (`sureness`): the smoothing
+ * weights each neighbour by time and by how sure the model was of its answer, so a model's change
+ * of mind on a still picture (0.40, 0.40, then a sure 1.00 with nothing moving) follows the sure
+ * answer instead of dimming it into a faint arc, and an unsure haze between sure answers of 0 fades
+ * faster. Chosen between 0.1 and 0.3 over the 18 anime clips (`npm run flicker`, docs/quality.md):
+ * at 0.1 the smoothing's ghosts at 0.5 halved, the soft flicker fell, the GIF's held.
+ */
+export const SURENESS_FLOOR = 0.1;
+
+/** How sure an answer is: SURENESS_FLOOR at 0.5, 1 + SURENESS_FLOOR at 0 or 1. */
+function sureness(alpha: number): number {
+  return SURENESS_FLOOR + Math.abs(2 * alpha - 1);
+}
+
+/**
+ * The share of a neighbour's alpha blended into a pixel: `k`, the share by time and motion, moved
+ * toward whichever of the two answers (the pixel's own, `own`, and the neighbour's, `theirs`, as
+ * the model gave them) is surer. Equal sureness leaves `k` as it is.
+ */
+function blendShare(k: number, own: number, theirs: number): number {
+  const t = k * sureness(theirs);
+  return t / (t + (1 - k) * sureness(own));
+}
+
+/**
  * Zero-lag temporal smoothing of alpha maps: a forward EMA followed by a backward EMA over the
  * forward result (filtfilt), restarted at every index in `segmentStarts` (scene cuts) so a cut
  * never bleeds into its neighbours. With `frames` (the images the maps belong to, same size) the
  * smoothing is motion-gated per pixel: where the picture changes between neighbouring frames
  * (the character moves, the camera pans), at the pixel or, where the model is sure of it, around
  * it (motionChange, SURE_ALPHA), the neighbour's alpha is not blended in, so a moving character
- * leaves no ghost of where it was; static pixels are smoothed fully. A drawing held over
+ * leaves no ghost of where it was; static pixels are smoothed fully. Each neighbour's share is
+ * moved toward the surer of the two answers (blendShare, SURENESS_FLOOR). A drawing held over
  * neighbouring frames (a repeat reuses its anchor's map: the same array) is smoothed as one frame,
  * so every frame of the hold shows one matte: the two passes gave each its own (a still drawing's
  * edge shimmered through its hold, and a GIF could not merge its repeats: a 30-fps clip made at
@@ -289,18 +315,23 @@ export function smoothAlphaSequence(alphas: Float32Array[], stability: number, s
       pairGate[t] = Math.min(1, Math.max(0, (SUBJECT_MOVED.moved - moved) / (SUBJECT_MOVED.moved - SUBJECT_MOVED.held)));
     }
   }
-  // Blend `from` into `into` (frames a and b are theirs), weight w where the pixel is still.
+  // Blend `from` into `into` (frames a and b are theirs), weight w where the pixel is still, moved
+  // toward the surer of the model's two answers (blendShare). Sure by the model's own answers: the
+  // backward pass blends into the forward one's output, which had pulled a sure 1.0 under
+  // SURE_ALPHA.high (read there, it was dimmed after all).
   const blend = (into: Float32Array, from: Float32Array, a: number, b: number): void => {
+    const answer = alphas[a];
+    const other = alphas[b];
     if (!frames) {
-      for (let i = 0; i < into.length; i++) into[i] = w * from[i] + (1 - w) * into[i];
+      for (let i = 0; i < into.length; i++) {
+        const k = blendShare(w, answer[i], other[i]);
+        into[i] = k * from[i] + (1 - k) * into[i];
+      }
       return;
     }
     const pairW = w * pairGate[Math.min(a, b)];
     if (pairW === 0) return;
     const { own, around } = motionChange(frames[a], frames[b]);
-    // Sure by the model's own answer (the backward pass blends into the forward one's output,
-    // which had pulled a sure 1.0 under SURE_ALPHA.high: read there, it was dimmed after all).
-    const answer = alphas[a];
     for (let i = 0; i < into.length; i++) {
       // A pixel the model is sure of reads the change around it too (an outline moved over its own colour).
       const isSure = answer[i] >= SURE_ALPHA.high || answer[i] <= SURE_ALPHA.low;
@@ -311,7 +342,9 @@ export function smoothAlphaSequence(alphas: Float32Array[], stability: number, s
       const jump = Math.min(1, ALPHA_JUMP_GAIN * Math.abs(from[i] - into[i]));
       const moving = MOTION_GATE.moving - span * jump;
       const k = pairW * Math.min(1, Math.max(0, (moving - d) / Math.max(1, moving - MOTION_GATE.still)));
-      into[i] = k * from[i] + (1 - k) * into[i];
+      if (k === 0) continue;
+      const share = blendShare(k, answer[i], other[i]);
+      into[i] = share * from[i] + (1 - share) * into[i];
     }
   };
   for (let s = 0; s + 1 < bounds.length; s++) {
