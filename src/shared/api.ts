@@ -200,6 +200,11 @@ export interface RematteRequest {
    * running (CANCELLED).
    */
   whole?: boolean;
+  /**
+   * The edges the editor shows its matte with: what the engine makes the picture's automatic matte
+   * with again when it no longer holds it (a restart, another preview size) [fast].
+   */
+  refine?: RefineMode;
 }
 
 /** Arguments of saveTrimap: store an edited trimap so an export job can use it (CutoutOptions.trimapPath). */

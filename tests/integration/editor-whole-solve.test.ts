@@ -3,7 +3,10 @@
 // new matte of the picture, that comes while a whole solve runs stops it, and the preview keeps the
 // matte the stroke solved on.
 // (That the whole solve is the export's matte is in server.test.ts, through the web transport.)
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TRIMAP_LABEL } from '../../src/shared/trimap-brush';
 import { ENGINE_OPS } from '../../src/main/engine/ops';
 import { evalFile, tempDir, testEnv } from '../helpers/env';
 import { neckRemoveStroke } from '../helpers/strokes';
@@ -32,5 +35,22 @@ describe('a whole solve after strokes', () => {
     await new Promise((r) => setTimeout(r, 100));
     await ENGINE_OPS.segment({ path, subject: 'person', refine: 'fast', maxSidePx: 1600 }, e, {});
     expect(await moot).toBe('CANCELLED');
+  });
+
+  it("on a picture the engine no longer holds (a restart), rebuilds the matte with the editor's edges: every stroke undone brings back the Best matte shown, not a Fast one", async () => {
+    const e = { env: testEnv(), tempDir: tempDir() };
+    // A copy the engine has never matted, as after a restart.
+    const path = join(e.tempDir, 'restarted.jpg');
+    copyFileSync(evalFile('id_portraits', 'images', 'df_img2.jpg'), path);
+    const shown = await ENGINE_OPS.segment({ path: evalFile('id_portraits', 'images', 'df_img2.jpg'), subject: 'person', refine: 'full', maxSidePx: 1600 }, e, {});
+    const { width, height } = shown;
+    const undone = new Uint8Array(width * height).fill(TRIMAP_LABEL.auto);
+    const rebuilt = await ENGINE_OPS.rematte({ path, subject: 'person', width, height, trimap: undone, whole: true, refine: 'full' }, e, {});
+    expect(Buffer.from(rebuilt.alpha).equals(Buffer.from(shown.alpha))).toBe(true);
+    // Without the editor's edges it is rebuilt as before, with Fast ones (another matte).
+    const other = join(e.tempDir, 'restarted-fast.jpg');
+    copyFileSync(evalFile('id_portraits', 'images', 'df_img2.jpg'), other);
+    const fast = await ENGINE_OPS.rematte({ path: other, subject: 'person', width, height, trimap: undone, whole: true }, e, {});
+    expect(Buffer.from(fast.alpha).equals(Buffer.from(shown.alpha))).toBe(false);
   });
 });

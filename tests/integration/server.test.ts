@@ -356,6 +356,10 @@ describe('cutout serve', () => {
     const undone = await client.rematte({ path: portrait, subject: 'person', width, height, trimap: new Uint8Array(width * height).fill(TRIMAP_LABEL.auto), whole: true });
     expect(Buffer.from(undone.alpha).equals(Buffer.from(matte.alpha))).toBe(true);
     expect(undone.edgeColours).toEqual(matte.edgeColours);
+    // The editor's edges come along (for a rebuild after a restart); an unknown mode is refused.
+    const undoneBest = await client.rematte({ path: portrait, subject: 'person', width, height, trimap: new Uint8Array(width * height).fill(TRIMAP_LABEL.auto), whole: true, refine: 'full' });
+    expect(Buffer.from(undoneBest.alpha).equals(Buffer.from(matte.alpha))).toBe(true);
+    await expect(client.rematte({ path: portrait, subject: 'person', width, height, trimap: touchUp, whole: true, refine: 'best' as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it('runs a cut-out job: id at once, throttled progress, one done event, blue corner', async () => {

@@ -334,8 +334,9 @@ export async function rematte(req: RematteRequest, e: EngineContext, ctx: RunCon
   const key = previewKey(req.path, req.width, req.height, req.subject, req.modelId);
   let state = previewCache.find((p) => p.key === key);
   if (!state) {
-    // A fresh engine (restart) or another preview size: rebuild the automatic alpha first.
-    await segment({ path: req.path, subject: req.subject, modelId: req.modelId, refine: 'fast', maxSidePx: Math.max(req.width, req.height) }, e, ctx);
+    // A fresh engine (restart) or another preview size: rebuild the automatic alpha first, with
+    // the editor's edges (with Fast ones, every stroke undone brought back a Fast matte under Best).
+    await segment({ path: req.path, subject: req.subject, modelId: req.modelId, refine: req.refine ?? 'fast', maxSidePx: Math.max(req.width, req.height) }, e, ctx);
     state = previewCache.find((p) => p.key === key);
     if (!state) throw new AppError('INVALID_ARGUMENT', `The trimap is ${req.width}x${req.height} but the preview of ${req.path} has another size`);
   }

@@ -54,6 +54,7 @@ export function createPreviewsArea(deps: ApiDeps): Pick<AppApi, 'loadImagePrevie
         ...trimapArgs(r),
         region: optionalRegion(r.region),
         ...(r.whole === undefined ? {} : { whole: expectBoolean(r.whole, 'whole') }),
+        ...(r.refine === undefined ? {} : { refine: parseRefineMode(r.refine) }),
       });
     },
     async saveTrimap(req) {

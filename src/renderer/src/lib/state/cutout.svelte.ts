@@ -345,6 +345,7 @@ export class CutoutState {
           height: this.preview.height,
           trimap,
           region: { x: region.x, y: region.y, width: region.w, height: region.h },
+          refine: this.refine,
         });
         if (seq !== this.matteSeq) return;
         this.setMatte(matte);
@@ -391,7 +392,7 @@ export class CutoutState {
     this.isSolvingWhole = true;
     try {
       const trimap = touchUpLabels(this.brush.layer, preview.width);
-      const matte = await this.app.client.rematte({ path, subject: this.subject, width: preview.width, height: preview.height, trimap, whole: true });
+      const matte = await this.app.client.rematte({ path, subject: this.subject, width: preview.width, height: preview.height, trimap, whole: true, refine: this.refine });
       // The export's own matte: an export made meanwhile still holds what is shown. One that comes
       // while a stroke is being drawn is not swapped in under it: asked again once the brush rests
       // (a stroke that changes nothing leaves no re-matte to ask it).
