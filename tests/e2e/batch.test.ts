@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { StickerJobOptions } from '../../src/shared/jobs';
 import { runJob } from '../../src/main/engine/run-job';
 import { gifEdgeLevel } from '../helpers/animation';
-import { REPO_ROOT, darkPortrait, evalFile, longCharacterClip, reviewFrame, tempDir, testEnv } from '../helpers/env';
+import { REPO_ROOT, darkPortrait, evalFile, longCharacterClip, reviewFrame, tempDir, testEnv, twoPortraits } from '../helpers/env';
 import { ARTIFACTS_DIR, chooseFiles, useAppSession } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
@@ -182,6 +182,39 @@ describe('Batch workspace in Chromium', () => {
     await auto.uncheck();
     expect(app.pageErrors).toEqual([]);
   });
+
+  it("an ID-photo batch's group photo opens in ID photo at the batch's size and colour, where its face is picked", async () => {
+    const group = join(tempDir('cutout-e2e-batch-'), 'group.jpg');
+    writeFileSync(group, (await twoPortraits('jpeg')).bytes);
+    await app.page.click('[data-workspace=batch]');
+    await chooseFiles(app.page, () => app.page.keyboard.press('Control+o'), [group, evalFile('id_portraits', 'images', 'df_img1.jpg')]);
+    await app.page.locator('.toolbar', { hasText: '2 files' }).waitFor();
+    await app.page.selectOption('[data-testid=batch-mode]', 'idphoto');
+    await app.page.selectOption('[data-testid=batch-spec]', 'cn-1inch');
+    await app.page.click('[data-workspace-slot=batch] .swatches .swatch >> nth=1');
+    await app.page.click('[data-testid=batch-start]');
+    await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 90_000 }).toBe('1 done, 0 skipped, 1 failed of 2');
+    // Its line says why, and offers the workspace where its faces are shown to pick (the batch cannot ask).
+    const failure = app.page.locator('[data-testid=batch-failures] li', { hasText: 'group.jpg' });
+    expect(await failure.textContent()).toMatch(/MULTIPLE_FACES.*More than one face is in the picture\./s);
+    expect(await app.page.locator('[data-testid=batch-pick-face]').count()).toBe(1);
+    await app.page.screenshot({ path: join(SCREENS, 'batch-pick-face.png') });
+    // Chosen in the picker after the run: the run's own size and colour are what it opens with.
+    await app.page.selectOption('[data-testid=batch-spec]', 'icao-35x45');
+    await failure.getByRole('button', { name: 'Pick the face in ID photo' }).click();
+    expect(await app.page.locator('[data-workspace=idphoto]').getAttribute('aria-current')).toBe('page');
+    await expect.poll(() => app.page.locator('[data-testid=idphoto-face]').count(), { timeout: 60_000 }).toBe(2);
+    expect(await app.page.textContent('[data-testid=idphoto-current-spec]')).toMatch(/^1-inch photo/);
+    expect(await app.page.locator('[data-workspace-slot=idphoto]').getByRole('button', { name: /^White/ }).getAttribute('aria-pressed')).toBe('true');
+    await app.page.getByRole('button', { name: 'Face 2 of 2', exact: true }).click();
+    await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
+    await expect
+      .poll(() => app.page.$eval('[data-testid=idphoto-photo]', (el) => [(el as unknown as { naturalWidth: number }).naturalWidth, (el as unknown as { naturalHeight: number }).naturalHeight]), { timeout: 30_000 })
+      .toEqual([295, 413]);
+    await app.page.click('[data-workspace=batch]');
+    await app.page.selectOption('[data-testid=batch-spec]', 'cn-1inch');
+    expect(app.pageErrors).toEqual([]);
+  }, 180_000);
 
   it('an anime batch marks the cut-out to check and opens it in the editor as anime', async () => {
     // Real frames: the Waifu2x hamster (the model is unsure of it) and a clean AnimateDiff girl.

@@ -58,6 +58,8 @@ export interface OpenOptions {
   forIdPhoto?: boolean;
   /** ID photo: the portrait's touched-up trimap from the editor (null: the touch-up was cleared). */
   trimapPath?: string | null;
+  /** ID photo: the size (a spec id) and background colour to make it with (a batch's photo refused for its several faces). */
+  idPhoto?: { specId: string; background: string };
 }
 
 /** A batch the engine runs that this page did not start, taken up (listJobs), with its outcome to come. */

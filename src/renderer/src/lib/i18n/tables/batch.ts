@@ -107,6 +107,8 @@ export const batch = {
   'batch.kbFrom': { en: 'File size from (KB)', 'zh-CN': '文件大小下限（KB）' },
   'batch.kbTo': { en: 'to (KB)', 'zh-CN': '上限（KB）' },
   'batch.staleOutput': { en: '({name} there is from an earlier run, not this one)', 'zh-CN': '（其中的 {name} 是之前运行生成的，不是本次）' },
+  // A group photo an ID-photo batch refused: opened in ID photo at the batch's size and colour, where its faces are shown to pick one.
+  'batch.pickFace': { en: 'Pick the face in ID photo', 'zh-CN': '在“证件照”中选择人脸' },
   'batch.failedBefore': { en: '(as before: not retried)', 'zh-CN': '（与上次相同：未重试）' },
   'batch.summary.failedBefore': { en: '{n} {n|file|files} failed before for the same reason and {n|was|were} not retried: neither the file nor the settings changed. Replace a file and Start to try it again.', 'zh-CN': '{n} 个文件上次因同样原因失败，未重试：文件和设置都没有改变。替换文件后点“开始处理”即可重试。' },
   'batch.summary.noExtension': { en: 'with no extension', 'zh-CN': '无扩展名' },
