@@ -6,6 +6,12 @@ import type { IdPhotoMeasurement } from './api';
 export const MAX_SHEET_COPIES = 500;
 
 /**
+ * The print-sheet papers the app's pickers offer, in the order shown: each a name the engine prints
+ * on (core/idphoto/print-sheet.ts PAPER_SIZES), each of its sizes once (4R is the 6-inch).
+ */
+export const SHEET_PAPERS = ['6inch', '5inch', '5r', 'a4', 'a5', 'letter'] as const;
+
+/**
  * How far the face centre (between the eyes) may sit from the photo's vertical centre line, as a
  * fraction of the width each way: ISO/IEC 19794-5 (the basis of ICAO 9303's photo rules) puts the
  * face's horizontal mid-point between 45 % and 55 % of the width. The placement may use it, the

@@ -7,7 +7,7 @@ import { flattenPixel, pastePlane, unionBox } from '../../../src/renderer/src/li
 import { describeError } from '../../../src/renderer/src/lib/error-text';
 import { BATCH_FORMATS, DEFAULT_BATCH_CHOICES, modeJobOptions, readBatchChoices, runChoices, startFormat, type ModeChoices } from '../../../src/renderer/src/lib/batch-choices';
 import { BATCH_NAME_DEFAULTS } from '../../../src/shared/jobs';
-import { DEFAULT_ID_PHOTO_CHOICES, ID_SPECS, readIdPhotoChoices, searchSpecs, specName, specsForLocale } from '../../../src/renderer/src/lib/id-specs';
+import { DEFAULT_ID_PHOTO_CHOICES, ID_SPECS, PAPERS, readIdPhotoChoices, searchSpecs, specName, specsForLocale } from '../../../src/renderer/src/lib/id-specs';
 import { checkTip, failedCheckText, isInformation, noBandText, notCheckedText } from '../../../src/renderer/src/lib/idphoto-tips';
 import { detectLocale, joinSentences, MESSAGES, TABLES, translate } from '../../../src/renderer/src/lib/i18n';
 import { displayCombo, fieldOwnsKey, isSingleKey, matchShortcut } from '../../../src/renderer/src/lib/shortcuts';
@@ -453,6 +453,10 @@ describe('pixels and names', () => {
 
 describe('the ID photo choices kept between sessions', () => {
   const ids = ID_SPECS.map((s) => s.id);
+  it('takes back a 5R sheet (7-inch), offered as the CLI offers it', () => {
+    expect(PAPERS).toContain('5r');
+    expect(readIdPhotoChoices(JSON.stringify({ paper: '5r' }), ids).paper).toBe('5r');
+  });
   it('takes back a size and sheet still offered, and the default for anything else', () => {
     expect(readIdPhotoChoices(JSON.stringify({ specId: 'us-2x2', paper: 'a4', dpi: 600, sheetFormat: 'jpg', copies: 4 }), ids)).toEqual({ specId: 'us-2x2', paper: 'a4', dpi: 600, sheetFormat: 'jpg', copies: 4 });
     // Copies: a whole number 1 to 500, else as many as fit (0).

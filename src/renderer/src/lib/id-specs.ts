@@ -1,7 +1,7 @@
 // The ID-photo spec library as the renderer shows it (the same JSON the engine validates), shared
 // by the ID photo and Batch workspaces.
 import library from '../../../../resources/specs/id-photo-specs.json';
-import { MAX_SHEET_COPIES } from '../../../shared/idphoto-report';
+import { MAX_SHEET_COPIES, SHEET_PAPERS } from '../../../shared/idphoto-report';
 import type { Locale } from './i18n';
 
 /** One photo size of resources/specs/id-photo-specs.json (the fields the pickers show). */
@@ -26,8 +26,8 @@ export interface SpecEntry {
   [field: string]: unknown;
 }
 
-/** The print-sheet papers the pickers offer (core/idphoto/print-sheet.ts's names), in the order shown. */
-export const PAPERS = ['6inch', '5inch', 'a4', 'a5', 'letter'] as const;
+/** The print-sheet papers the pickers offer, in the order shown (SHEET_PAPERS). */
+export const PAPERS = SHEET_PAPERS;
 
 /** What the ID photo workspace keeps between sessions: the size and the print sheet last picked. */
 export interface IdPhotoChoices {

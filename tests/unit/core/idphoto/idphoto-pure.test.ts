@@ -12,9 +12,9 @@ import { byteBand, commentSegments, encodeIdPhoto, isKbBandBothWays } from '../.
 import { jpegAppMarkers, readJpegDpi, rewriteJpegHeader } from '../../../../src/main/core/image/jpeg-header';
 import { readPngDpi, setPngDpi } from '../../../../src/main/core/image/png-chunk';
 import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, type ComplianceInput, type ComplianceReport, failedChecks, meanLab, measure, MIN_FACE_CHROMA, srgbToLab, FACE_LIGHTNESS_BAND, MOUTH_OPEN_MAX_PCT, EYES_OPEN_MIN_PCT, LIGHTING_BALANCE_MAX_EV, lightingBalanceOf, GLARE_LEVEL, GLARE_MAX_PCT, glareShareOf, GAZE_OFFSET_MAX_PCT, FACE_IN_CUTOUT_MIN_PCT, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
-import { bandText, CHECK_NAMES_EN, failedCheckLine, failedCheckWords, askedFileSizeBand, fileSizeAdvice, fileSizeBand, fileSizeBandEnds, LOW_JPEG_QUALITY, MAX_FILE_KB, parseFileSizeBand, valueText } from '../../../../src/shared/idphoto-report';
+import { SHEET_PAPERS, bandText, CHECK_NAMES_EN, failedCheckLine, failedCheckWords, askedFileSizeBand, fileSizeAdvice, fileSizeBand, fileSizeBandEnds, LOW_JPEG_QUALITY, MAX_FILE_KB, parseFileSizeBand, valueText } from '../../../../src/shared/idphoto-report';
 import { estimateHiddenCrown, fromAligned, toAligned, topEdgeCutWidth, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
-import { cutMarks, layoutSharedSheet, layoutSheet, MAX_SHEET_COPIES, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
+import { cutMarks, layoutSharedSheet, layoutSheet, MAX_SHEET_COPIES, PAPER_SIZES, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
 import { asksClosedMouth, asksOpenEyes, parseSpec, SpecLibrary } from '../../../../src/main/core/idphoto/spec';
 import { eyeOpening, gazeOffset, mouthOpening } from '../../../../src/main/core/face/landmarks';
 import type { Point } from '../../../../src/main/core/face/yunet';
@@ -667,6 +667,11 @@ describe('compliance report: glare', () => {
 });
 
 describe('print sheets', () => {
+  it("the app's pickers offer every paper the engine prints on, each size once (4R is the 6-inch): 5R was the CLI's alone", () => {
+    const offered = SHEET_PAPERS.map((p) => PAPER_SIZES[p]);
+    expect(offered.every(Boolean)).toBe(true);
+    for (const [name, size] of Object.entries(PAPER_SIZES)) expect(offered.filter((o) => o.widthMm === size.widthMm && o.heightMm === size.heightMm), name).toHaveLength(1);
+  });
   it('fits 8 ICAO photos on a 6-inch sheet with 2-3 mm gaps and rotates when it helps', () => {
     const six = parsePaper('6inch');
     const layout = layoutSheet([{ widthMm: 35, heightMm: 45, copies: 0, imageIndex: 0 }], { paper: six, gapMm: 2 });

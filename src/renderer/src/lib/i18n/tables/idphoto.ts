@@ -24,6 +24,7 @@ export const idphoto = {
   'idphoto.sheet.none': { en: 'Single photo', 'zh-CN': '不排版' },
   'idphoto.sheet.6inch': { en: '6-inch (4R)', 'zh-CN': '6 寸（4R）' },
   'idphoto.sheet.5inch': { en: '5-inch (3R)', 'zh-CN': '5 寸（3R）' },
+  'idphoto.sheet.5r': { en: '7-inch (5R)', 'zh-CN': '7 寸（5R）' },
   'idphoto.sheet.a4': { en: 'A4', 'zh-CN': 'A4' },
   'idphoto.sheet.a5': { en: 'A5', 'zh-CN': 'A5' },
   'idphoto.sheet.letter': { en: 'US Letter (8.5×11 in)', 'zh-CN': '美国 Letter（8.5×11 英寸）' },
