@@ -2,7 +2,8 @@
 // engine: an ID-photo batch (five portraits and one corrupt file) into the session's output
 // folder; the progress line shows N of M and a rate, pause shows "Paused" and holds the rest,
 // resume completes it; per-file statuses, the failure with its code, the photo written off its
-// spec with its "fails spec" chip, and the written files at the spec's exact pixel size. An anime batch lists the cut-out to check and opens it in the
+// spec with its "fails spec" chip, and the written files at the spec's exact pixel size; a group photo it
+// refused opens in ID photo at the run's size and colour to pick its face. An anime batch lists the cut-out to check and opens it in the
 // editor; new inputs replace its list (Ctrl+O). A sticker batch, its clips picked after Clear list
 // and Add files…, marks the sticker to check and opens it in Stickers. Screenshots go to test-artifacts/e2e/screens.
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
