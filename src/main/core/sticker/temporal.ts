@@ -250,7 +250,13 @@ export function motionChange(a: RgbaImage, b: RgbaImage): { own: Float32Array; a
  * of mind on a still picture (0.40, 0.40, then a sure 1.00 with nothing moving) follows the sure
  * answer instead of dimming it into a faint arc, and an unsure haze between sure answers of 0 fades
  * faster. Chosen between 0.1 and 0.3 over the 18 anime clips (`npm run flicker`, docs/quality.md):
- * at 0.1 the smoothing's ghosts at 0.5 halved, the soft flicker fell, the GIF's held.
+ * at 0.1 the smoothing's ghosts at 0.5 halved, the soft flicker fell, the GIF's held (at 0.8 both
+ * rose, 1 and 6 %). It cuts both ways: a lone sure answer among unsure ones is followed too (a
+ * one-frame dropout in a half-transparent sleeve, 0.5, 0.5, 0, 0.5, 0.5 at 0.8, dims the frames
+ * around it to 0.25 where time alone left 0.43), and a soft edge that moves onto a pixel the model
+ * was sure of lags a little (0 → 0.45 over a change of 9/255: 0.23, by time 0.38). Followed only
+ * where the frame beyond agreed (a code review's proposal), the grey block and the hair puff it was
+ * made for came back and the soft flicker rose by 1–3 %, so it stays as it is.
  */
 export const SURENESS_FLOOR = 0.1;
 
