@@ -502,7 +502,10 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   const alphas = smoothAlphaSequence(rawAlphas, stability, cuts, frames);
   timings.smoothMs = performance.now() - t3;
   // A flagged span ends where its last frame does: as drawn, each frame is as long as its drawing.
-  const review = reviewStickerFrames(alphas, plan.width, plan.height, timesS, 1 / plan.fps, reviewThresholdOf(model.entry, 'sticker'), { endS: plan.startS + plan.durationS, ...(targets.asDrawn ? { durationsS: holds.map((h) => h / plan.fps) } : {}) });
+  // Read on the model's own answers (strokes applied), one frame at a time as the threshold was
+  // calibrated, not on the smoothed alphas: whether the model was unsure does not hang on the
+  // stability, and the smoothing's sureness weighting had dropped model01_01 under it, haze and all.
+  const review = reviewStickerFrames(rawAlphas, plan.width, plan.height, timesS, 1 / plan.fps, reviewThresholdOf(model.entry, 'sticker'), { endS: plan.startS + plan.durationS, ...(targets.asDrawn ? { durationsS: holds.map((h) => h / plan.fps) } : {}) });
   timings.totalMs = performance.now() - t0;
   return { info, ...(drawing ? { drawing } : {}), ...(targets.asDrawn ? { holds } : {}), plan, modelId: model.entry.id, provider: provider ?? 'none', subject: subjectOf(model.entry), modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, ...(cutToS === undefined ? {} : { cutToS }),
     ...(presetCutToS === undefined ? {} : { presetCutToS }),
@@ -589,16 +592,12 @@ function reviewOfFrames({ frames, frameStepS, reviewThreshold, endS }: StickerRe
 }
 
 /**
- * The same prepared clip smoothed over time at another stability: segmentation, refinement and
- * scene cuts do not depend on it, so only the smoothing of the raw alphas is redone.
+ * The same prepared clip smoothed over time at another stability: segmentation, refinement, scene
+ * cuts and the review (read on the model's own answers) do not depend on it, so only the smoothing
+ * of the raw alphas is redone.
  */
 export function restabilize(prepared: PreparedSticker, stability: number): PreparedSticker {
-  const alphas = smoothAlphaSequence(prepared.rawAlphas, clamp01(stability, 0.5, 'stability'), prepared.cuts, prepared.frames);
-  const review = reviewStickerFrames(alphas, prepared.plan.width, prepared.plan.height, prepared.timesS, prepared.review.frameStepS, prepared.review.reviewThreshold, {
-    endS: prepared.review.endS,
-    ...(prepared.holds ? { durationsS: prepared.holds.map((h) => h / prepared.plan.fps) } : {}),
-  });
-  return { ...prepared, alphas, review };
+  return { ...prepared, alphas: smoothAlphaSequence(prepared.rawAlphas, clamp01(stability, 0.5, 'stability'), prepared.cuts, prepared.frames) };
 }
 
 interface RenderKnobs {
