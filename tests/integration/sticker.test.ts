@@ -518,7 +518,7 @@ describe('cutout sticker pipeline', () => {
     await expect(makeSticker(anime, join(tempDir(), 'x.gif'), { ...opts, strokes: [{ mode: 'fg', size: 0, points: [{ x: 0, y: 0 }] }] }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
-  it('says when a sticker needs a look: every frame measured, the median decides, smoothing re-measured', async () => {
+  it('says when a sticker needs a look: every frame measured on the model\'s answers, the median decides, the same at every stability', async () => {
     // The Waifu2x hamster, which the anime model mostly loses (its map sits near 0.5), and an
     // AnimateDiff girl it cuts out cleanly; the sticker's default size (the calibrated one).
     const hamster = await prepareSticker(evalFile('anime_clips', 'clips', 'w2xgui_gif2_original.gif'), { fps: 12 }, env);

@@ -96,7 +96,7 @@ export interface PreparedSticker {
    * (1 / plan.fps each) where the clip repeated it. Absent: every decoded frame is a frame.
    */
   holds?: number[];
-  /** How unsure the smoothed alphas are, per frame and for the sticker (docs/quality.md). */
+  /** How unsure the model was, per frame (its own answers, before smoothing) and for the sticker (docs/quality.md). */
   review: StickerReview;
   timings: StickerTimings;
 }
