@@ -14,7 +14,7 @@ import type { StickerJobOptions } from '../../src/shared/jobs';
 import { runJob } from '../../src/main/engine/run-job';
 import { gifEdgeLevel } from '../helpers/animation';
 import { REPO_ROOT, darkPortrait, evalFile, longCharacterClip, reviewFrame, tempDir, testEnv, twoPortraits } from '../helpers/env';
-import { ARTIFACTS_DIR, chooseFiles, useAppSession } from './helpers';
+import { ARTIFACTS_DIR, chooseFiles, shownPhotoSize, useAppSession } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
 // df_img27's hair is cut by the top of the source, more than 1 mm by the outline: made, but off its spec.
@@ -209,9 +209,7 @@ describe('Batch workspace in Chromium', () => {
     expect(await app.page.locator('[data-workspace-slot=idphoto]').getByRole('button', { name: /^White/ }).getAttribute('aria-pressed')).toBe('true');
     await app.page.getByRole('button', { name: 'Face 2 of 2', exact: true }).click();
     await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
-    await expect
-      .poll(() => app.page.$eval('[data-testid=idphoto-photo]', (el) => [(el as unknown as { naturalWidth: number }).naturalWidth, (el as unknown as { naturalHeight: number }).naturalHeight]), { timeout: 30_000 })
-      .toEqual([295, 413]);
+    await expect.poll(() => shownPhotoSize(app.page), { timeout: 30_000 }).toEqual([295, 413]);
     await app.page.click('[data-workspace=batch]');
     await app.page.selectOption('[data-testid=batch-spec]', 'cn-1inch');
     expect(app.pageErrors).toEqual([]);

@@ -190,6 +190,14 @@ export async function openThroughDialog(page: Page, file: string): Promise<void>
   await chooseFiles(page, () => page.getByRole('button', { name: /Open/ }).first().click(), file);
 }
 
+/** The pixel size of the ID photo the workspace shows (its image's natural size). */
+export async function shownPhotoSize(page: Page): Promise<[number, number]> {
+  return page.$eval('[data-testid=idphoto-photo]', (el) => {
+    const img = el as unknown as { naturalWidth: number; naturalHeight: number };
+    return [img.naturalWidth, img.naturalHeight] as [number, number];
+  });
+}
+
 /**
  * Waits until the editor shows `file` (its name under the picture) and then its finished cut-out:
  * after another picture, waitForCutout alone can return on the last one's before the new open starts.

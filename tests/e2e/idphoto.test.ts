@@ -6,11 +6,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
-import type { Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { darkPortrait, evalFile, flashPortrait, personClipFrame, tempDir, twoPortraits } from '../helpers/env';
 import { writeHeic } from '../helpers/heic';
-import { ARTIFACTS_DIR, chooseFiles, setInputValue, useAppSession, waitForCutoutOf } from './helpers';
+import { ARTIFACTS_DIR, chooseFiles, setInputValue, shownPhotoSize, useAppSession, waitForCutoutOf } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
 
@@ -32,13 +32,6 @@ async function lightnessOf(row: Locator): Promise<number> {
 }
 
 /** Natural size of the photo the workspace shows. */
-async function shownPhotoSize(page: Page): Promise<[number, number]> {
-  return page.$eval('[data-testid=idphoto-photo]', (el) => {
-    const img = el as unknown as { naturalWidth: number; naturalHeight: number };
-    return [img.naturalWidth, img.naturalHeight] as [number, number];
-  });
-}
-
 describe('ID-photo workspace in Chromium', () => {
   const userData = tempDir('cutout-e2e-id-userdata-');
   const app = useAppSession({ CUTOUT_USER_DATA: userData });

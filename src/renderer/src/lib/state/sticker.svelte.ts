@@ -47,13 +47,6 @@ export const MAX_TRIM_S = 10;
 /** Shortest trim (s). */
 export const MIN_TRIM_S = 0.2;
 
-
-
-/**
- * Clamps a trim to the clip: start in [0, clip − MIN_TRIM_S], duration in [MIN_TRIM_S, maxS] and
- * never past the end; a clip shorter than MIN_TRIM_S is trimmed to the whole of it (its End is
- * its end, not past it). Values are rounded to 0.01 s, the end down where up would pass the clip's.
- */
 /**
  * The made sticker's line, by its frames against those taken from the clip: one (a still, of
  * frames alike or of one), fewer (a drawing held over frames is one frame in a GIF or WebP; a
@@ -67,6 +60,11 @@ export function resultInfoKey(frameCount: number, taken: number): string {
   return 'sticker.resultInfo';
 }
 
+/**
+ * Clamps a trim to the clip: start in [0, clip − MIN_TRIM_S], duration in [MIN_TRIM_S, maxS] and
+ * never past the end; a clip shorter than MIN_TRIM_S is trimmed to the whole of it (its End is
+ * its end, not past it). Values are rounded to 0.01 s, the end down where up would pass the clip's.
+ */
 export function clampTrim(startS: number, durationS: number, clipDurationS: number, maxS = MAX_TRIM_S): { startS: number; durationS: number } {
   const r = (v: number): number => Math.round(v * 100) / 100;
   const clip = Math.max(0.01, clipDurationS);
