@@ -123,6 +123,7 @@ export const CHECK_NAMES_EN = {
   fileSizeKb: 'File size',
   matteUnsurePct: 'Unsure edges',
   sourceScale: 'Enlarged from the photo',
+  bodyCarriedMm: 'Clothing carried past the photo',
   faceInCutoutPct: 'Face in the cut-out',
   faceChroma: 'Face colour',
   faceLightness: 'Face brightness',

@@ -1,5 +1,5 @@
-// Measured, not claimed: ICAO 35x45 and CN 1-inch on every id_portraits photo with one face
-// (crown-chin inside the band), and the PFLD chin error on AFLW2000 samples. Set
+// Measured, not claimed: ICAO 35x45, CN 1-inch and US 2x2 on every id_portraits photo with one
+// face (crown-chin inside the band), and the PFLD chin error on AFLW2000 samples. Set
 // IDPHOTO_EVAL_OUT=<folder> to also keep the photos, a contact sheet and the JSON summary.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,13 +21,16 @@ const OUT = process.env.IDPHOTO_EVAL_OUT;
 /** The portraits that show one side of the face in shadow: press photos lit from one side, labelled by looking at their photos (after the check had measured them). */
 const SIDE_LIT = ['df_img24.jpg', 'df_img34.jpg'];
 
-describe('id_portraits: ICAO 35x45 and CN 1-inch', () => {
+/** The sizes measured; the issue's 95 % target is ICAO's and CN 1-inch's. US 2×2, square, is wider than most portraits around the shoulders (docs/quality.md). */
+const SPECS = ['icao-35x45', 'cn-1inch', 'us-2x2'];
+
+describe('id_portraits: ICAO 35x45, CN 1-inch and US 2x2', () => {
   it('puts crown-chin inside the band on the single-face photos', { timeout: 240_000 }, async () => {
     const lib = await SpecLibrary.load(specLibraryPath());
     const dir = join(EVAL_DIR, 'id_portraits', 'images');
     const files = readdirSync(dir).filter((f) => /\.jpe?g$/i.test(f)).sort();
-    const rows: Array<{ file: string; spec: string; outcome: string; crownChinMm?: number | null; pass?: boolean; failing?: string[] }> = [];
-    const tiles: Record<string, Buffer[]> = { 'icao-35x45': [], 'cn-1inch': [] };
+    const rows: Array<{ file: string; spec: string; outcome: string; crownChinMm?: number | null; pass?: boolean; failing?: string[]; carriedMm?: number | null }> = [];
+    const tiles: Record<string, Buffer[]> = Object.fromEntries(SPECS.map((id) => [id, []]));
     /** Each photo's eye opening (%; the same landmarks for both specs). */
     const eyeOpenings = new Map<string, number>();
     /** Each ICAO photo's lighting balance (EV between the cheeks). */
@@ -38,7 +41,7 @@ describe('id_portraits: ICAO 35x45 and CN 1-inch', () => {
     const gazes = new Map<string, number>();
     /** Each photo's head turn (degrees; the same landmarks for both specs). */
     const turns = new Map<string, number>();
-    for (const specId of ['icao-35x45', 'cn-1inch']) {
+    for (const specId of SPECS) {
       const spec = lib.get(specId);
       for (const file of files) {
         const image = await decodeImage(join(dir, file));
@@ -46,9 +49,12 @@ describe('id_portraits: ICAO 35x45 and CN 1-inch', () => {
           const r = await makeIdPhoto(image, { spec }, env);
           const cc = r.report.measurements.crownChinMm;
           const failing = Object.entries(r.report.measurements).filter(([, m]) => m && !m.pass).map(([name]) => name);
-          rows.push({ file, spec: specId, outcome: 'made', crownChinMm: cc.value, pass: cc.pass, failing });
+          const carriedMm = r.report.measurements.bodyCarriedMm?.value;
+          rows.push({ file, spec: specId, outcome: 'made', crownChinMm: cc.value, pass: cc.pass, failing, ...(carriedMm !== undefined ? { carriedMm } : {}) });
           // Every photo that was made must meet the head-size band: the crop is placed by it.
           expect(cc.pass, `${specId} ${file}: crown-chin ${cc.value} mm`).toBe(true);
+          // Clothes carried on past a tight picture: never more than a sixth of the photo's shorter side.
+          if (carriedMm !== undefined) expect(carriedMm!, `${specId} ${file}: carried`).toBeLessThanOrEqual(Math.min(spec.widthMm, spec.heightMm) / 6 + 0.01);
           eyeOpenings.set(file, r.report.measurements.eyeOpeningPct!.value!);
           if (specId === 'icao-35x45') lightings.set(file, r.report.measurements.lightingBalanceEv!.value!);
           if (specId === 'icao-35x45') glares.set(file, r.report.measurements.glarePct!.value!);
@@ -76,13 +82,14 @@ describe('id_portraits: ICAO 35x45 and CN 1-inch', () => {
       }
     }
     const summary: Record<string, unknown> = {};
-    for (const specId of ['icao-35x45', 'cn-1inch']) {
+    for (const specId of SPECS) {
       const mine = rows.filter((r) => r.spec === specId && r.outcome !== 'MULTIPLE_FACES' && r.outcome !== 'NO_FACE');
       const passed = mine.filter((r) => r.pass === true).length;
       const failingChecks: Record<string, number> = {};
       for (const r of mine) for (const name of r.failing ?? []) failingChecks[name] = (failingChecks[name] ?? 0) + 1;
       const fullPass = mine.filter((r) => r.outcome === 'made' && (r.failing ?? []).length === 0).length;
-      summary[specId] = { singleFacePhotos: mine.length, passed, passRate: passed / mine.length, allChecksPass: fullPass, failingChecks, refused: Object.fromEntries(mine.filter((r) => r.outcome !== 'made').map((r) => [r.file, r.outcome])) };
+      const carried = mine.filter((r) => r.carriedMm !== undefined).map((r) => [r.file, r.carriedMm]);
+      summary[specId] = { singleFacePhotos: mine.length, passed, passRate: passed / mine.length, allChecksPass: fullPass, failingChecks, refused: Object.fromEntries(mine.filter((r) => r.outcome !== 'made').map((r) => [r.file, r.outcome])), carried: Object.fromEntries(carried) };
     }
     console.log('idphoto eval', JSON.stringify(summary));
     // Everyone in these portraits has their eyes open (looked at): none may read as a blink.
@@ -113,8 +120,9 @@ describe('id_portraits: ICAO 35x45 and CN 1-inch', () => {
         await sheet.jpeg({ quality: 85 }).toFile(join(OUT, `contact-sheet-${specId === 'icao-35x45' ? 'icao' : specId}.jpg`));
       }
     }
-    // The issue's target (docs/quality.md has the measured rate).
-    for (const s of Object.values(summary) as Array<{ passRate: number }>) expect(s.passRate).toBeGreaterThanOrEqual(0.95);
+    // The issue's target (docs/quality.md has the measured rates), and US 2×2 at least nine in ten
+    // (18 of 31 before the clothes were carried on past a tight picture).
+    for (const [specId, s] of Object.entries(summary) as Array<[string, { passRate: number }]>) expect(s.passRate, specId).toBeGreaterThanOrEqual(specId === 'us-2x2' ? 0.9 : 0.95);
   });
 });
 

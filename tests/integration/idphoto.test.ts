@@ -11,7 +11,7 @@ import { decodeImage } from '../../src/main/core/image/decode';
 import { byteBand } from '../../src/main/core/idphoto/exact-file';
 import { jpegAppMarkers, readJpegDpi } from '../../src/main/core/image/jpeg-header';
 import { readPngDpi } from '../../src/main/core/image/png-chunk';
-import { BACKGROUND_COLOUR_MAX_DE, HAIR_CUT_WIDTH_MAX_MM, failedChecks, nearestAllowedDeltaE, srgbToLab } from '../../src/main/core/idphoto/compliance';
+import { BACKGROUND_COLOUR_MAX_DE, HAIR_CUT_WIDTH_MAX_MM, deltaE, failedChecks, nearestAllowedDeltaE, srgbToLab } from '../../src/main/core/idphoto/compliance';
 import { withFileSizeBand } from '../../src/shared/idphoto-report';
 import { idPhotoToFile, makeIdPhoto } from '../../src/main/core/idphoto/make-id-photo';
 import { MIN_TOP_MARGIN_MM } from '../../src/main/core/idphoto/geometry';
@@ -413,6 +413,50 @@ describe('idphoto refusals', () => {
     let diff = 0;
     for (let i = 0; i < data.length; i += 4) for (let c = 0; c < 3; c++) diff += Math.abs(data[i + c] - plain.image.data[i + c]);
     expect(diff / (width * height * 3)).toBeLessThan(4);
+  });
+
+  it('carries the clothes on past a picture cut at the shoulders (US 2×2 is square), by at most a sixth of the photo, and says so', async () => {
+    const src = evalFile('id_portraits', 'images', 'hv_test2.jpg');
+    const { width: srcW, height: srcH } = await sharp(src).metadata();
+    const spec = lib.get('us-2x2');
+    const whole = await makeIdPhoto(await decodeImage(src), { spec, background: '#438EDB' }, env);
+    expect(whole.report.measurements.bodyCarriedMm).toBeUndefined();
+    const f = whole.face.face;
+    /** The picture cut to `faceWidths` face widths each side of the face's middle. */
+    const cutTo = async (faceWidths: number) => {
+      const left = Math.max(0, Math.round(f.x + f.width / 2 - faceWidths * f.width));
+      const right = Math.min(srcW!, Math.round(f.x + f.width / 2 + faceWidths * f.width));
+      return decodeImage(await sharp(src).extract({ left, top: 0, width: right - left, height: srcH! }).png().toBuffer());
+    };
+    // One face width each side: her shoulders run into both edges (refused TOO_TIGHT before).
+    const made = await makeIdPhoto(await cutTo(1), { spec, background: '#438EDB' }, env);
+    const carried = made.report.measurements.bodyCarriedMm!;
+    expect(carried.value).toBeGreaterThan(0);
+    expect(carried.value).toBeLessThanOrEqual(Math.min(spec.widthMm, spec.heightMm) / 6);
+    // Information, not a check the photo can fail.
+    expect([carried.min, carried.max, carried.pass]).toEqual([null, null, true]);
+    expect(made.report.measurements.crownChinMm.pass).toBe(true);
+    // The shoulders reach both sides of the photo in the clothes' colour, not cut off by a straight line of background.
+    const { width, height, data } = made.image;
+    const blue = srgbToLab(0x43, 0x8e, 0xdb);
+    for (const x0 of [0, width - Math.round(width * 0.03)]) {
+      let alpha = 0;
+      let n = 0;
+      const lab = [0, 0, 0];
+      for (let y = height - 10; y < height; y++) {
+        for (let x = x0; x < x0 + Math.round(width * 0.03); x++, n++) {
+          const i = y * width + x;
+          alpha += made.alpha[i];
+          srgbToLab(data[i * 4], data[i * 4 + 1], data[i * 4 + 2]).forEach((v, c) => (lab[c] += v));
+        }
+      }
+      expect(alpha / n).toBeGreaterThan(0.9);
+      expect(deltaE(lab.map((v) => v / n) as [number, number, number], blue)).toBeGreaterThan(30);
+    }
+    // Cut closer, more would have to be made up than a sixth of the photo: refused, as before.
+    const err = await makeIdPhoto(await cutTo(0.8), { spec, background: '#438EDB' }, env).catch((e) => e);
+    expect(err.code).toBe('TOO_TIGHT');
+    expect(err.detail.sides).toEqual(expect.arrayContaining(['left', 'right']));
   });
 
   it('gives TOO_TIGHT (bottom) when the photo ends just under the chin', async () => {

@@ -207,7 +207,7 @@ describe('ID photo checks in the UI language', () => {
     expect(checkTip('crownChinMm', m(33.2, { maxValue: 34.5 }), [], zh)).toBe('头发被原图上边缘裁掉：头顶可能比测量值最多高 1.3 mm');
     expect(checkTip('crownMarginMm', m(4, { minValue: 2.7 }), [], zh)).toBe('头发被原图上边缘裁掉：头顶可能比测量值最多高 1.3 mm');
     expect(checkTip('crownChinMm', m(33.2), [], zh)).toBe('');
-    for (const name of ['faceCentreOffsetMm', 'backgroundUniformityDeltaE', 'matteUnsurePct', 'hairCutMm', 'hairCutWidthMm', 'sourceScale', 'faceChroma', 'faceLightness', 'mouthOpeningPct', 'eyeOpeningPct', 'lightingBalanceEv', 'glarePct', 'gazeOffsetPct', 'headTurnDeg', 'faceInCutoutPct']) expect(checkTip(name, m(1), [], zh)).toMatch(/[\u4e00-\u9fff]/);
+    for (const name of ['faceCentreOffsetMm', 'backgroundUniformityDeltaE', 'matteUnsurePct', 'hairCutMm', 'hairCutWidthMm', 'sourceScale', 'bodyCarriedMm', 'faceChroma', 'faceLightness', 'mouthOpeningPct', 'eyeOpeningPct', 'lightingBalanceEv', 'glarePct', 'gazeOffsetPct', 'headTurnDeg', 'faceInCutoutPct']) expect(checkTip(name, m(1), [], zh)).toMatch(/[\u4e00-\u9fff]/);
     // A measurement with no limit in the spec is said to be for information, after what it measures.
     expect(checkTip('eyeLineFromBottomMm', m(18.5, { min: null, max: null }), [], zh)).toBe('仅供参考：该规格对此没有要求');
     expect(checkTip('matteUnsurePct', m(0.1, { min: null, max: null }), [], zh)).toBe('人物中因模型不确定而呈半透明的比例（头发、边缘）；换用背景更简单的照片会有帮助。仅供参考：该规格对此没有要求');

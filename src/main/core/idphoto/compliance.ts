@@ -50,6 +50,8 @@ export interface ComplianceReport {
     hairCutWidthMm?: Measurement;
     /** Output pixels per source pixel (MAX_SOURCE_SCALE at most): how much the photo was enlarged from its source. */
     sourceScale?: Measurement;
+    /** Present when the picture was too tight at the sides or bottom and the body was carried on past its edge: how far (mm; information). */
+    bodyCarriedMm?: Measurement;
     /** How far apart the lips are, % of the mouth's width (face/landmarks.ts mouthOpening); judged where the spec asks for a closed mouth. */
     mouthOpeningPct?: Measurement;
     /** How open the less open eye is, % of its width (face/landmarks.ts eyeOpening); judged where the spec asks for open eyes. */
@@ -141,6 +143,8 @@ export interface ComplianceInput {
   reviewUnsureShare?: number;
   /** Output pixels per pixel of the source across the photo (above 1: enlarged from the source); absent: not measured. */
   sourceScale?: number;
+  /** How far (output px) the body was carried on past the picture's sides or bottom; 0 or absent when the photo lies inside the picture there. */
+  bodyCarriedPx?: number;
   /** The lips' gap over the mouth's width (mouthOpening); absent: not measured. */
   mouthOpening?: number;
   /** The less open eye's lid gap over its width (eyeOpening); absent: not measured. */
@@ -527,6 +531,9 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
   };
   if (input.sourceScale !== undefined) {
     measurements.sourceScale = measure(input.sourceScale, 'x', null, MAX_SOURCE_SCALE, 'output pixels per pixel of the source: above 2 the photo is enlarged past half the spec\'s print resolution and looks soft; use a larger photo or one taken closer');
+  }
+  if (input.bodyCarriedPx) {
+    measurements.bodyCarriedMm = measure(input.bodyCarriedPx / ppmm, 'mm', null, null, 'the picture ends at the shoulders or below the chin closer than this size needs: the clothing is carried on past its edge in its own colours by up to this much (a sixth of the photo\'s shorter side at most); a photo taken from further away shows the real shoulders');
   }
   if (input.mouthOpening !== undefined) {
     const asks = asksClosedMouth(spec);

@@ -204,10 +204,17 @@ export function outputToImage(frame: AlignedFrame, placement: Placement, widthPx
 /** Sides on which a placement would need pixels the photo does not have. */
 export type Side = 'top' | 'bottom' | 'left' | 'right';
 
+/** A side on which a placement would need pixels the photo does not have, and how far past the photo's edge the person would reach there (output px). */
+export interface InventedSide {
+  side: Side;
+  depthPx: number;
+}
+
 /**
  * Checks a placement on a coarse grid: output pixels that fall outside the photo are fine where
  * the person does not reach that edge (they are background, which is replaced anyway) and
- * "invented" where the alpha at the nearest edge pixel is person. Returns the offending sides.
+ * "invented" where the alpha at the nearest edge pixel is person. Returns the offending sides,
+ * each with the farthest such pixel's distance past the edge.
  */
 export function inventedSides(
   alpha: Float32Array,
@@ -219,8 +226,9 @@ export function inventedSides(
   outH: number,
   stepPx = 3,
   minCount = 3,
-): Side[] {
+): InventedSide[] {
   const counts: Record<Side, number> = { top: 0, bottom: 0, left: 0, right: 0 };
+  const depths: Record<Side, number> = { top: 0, bottom: 0, left: 0, right: 0 };
   for (let Y = 0; Y < outH; Y += stepPx) {
     for (let X = 0; X < outW; X += stepPx) {
       const p = outputToImage(frame, placement, outW, X, Y);
@@ -230,9 +238,11 @@ export function inventedSides(
       if (alpha[cy * width + cx] < 0.5) continue;
       const side: Side = p.y > height - 0.5 ? 'bottom' : p.y < -0.5 ? 'top' : p.x < -0.5 ? 'left' : 'right';
       counts[side]++;
+      const past = Math.max(-0.5 - p.x, p.x - (width - 0.5), -0.5 - p.y, p.y - (height - 0.5));
+      depths[side] = Math.max(depths[side], past * placement.k);
     }
   }
-  return (Object.keys(counts) as Side[]).filter((s) => counts[s] >= minCount);
+  return (Object.keys(counts) as Side[]).filter((s) => counts[s] >= minCount).map((side) => ({ side, depthPx: depths[side] }));
 }
 
 /**

@@ -99,6 +99,22 @@ export interface IdPhotoResult {
  */
 export const CROWN_ABOVE_EYES_MAX = 1.6;
 
+/**
+ * How far past a tight picture's sides and bottom an ID photo may carry the body on, as a share of
+ * the photo's shorter side (US 2×2: 8.5 mm; ICAO 35×45: 5.8 mm; CN 1-inch: 4.2 mm). A size wider
+ * than the picture around the shoulders (US 2×2 is square) needs more shoulder than a portrait
+ * cropped tight shows; carried on from the picture's edge (warpToPhoto), a few millimetres of
+ * jacket or shirt read as what they are, where a straight cut through the shoulders would not.
+ * Past this it is refused (TOO_TIGHT) rather than made up.
+ */
+export const BODY_CARRY_MAX_FRACTION = 1 / 6;
+
+/**
+ * At the bottom, at most this share of the photo below the chin is carried on: a picture that ends
+ * closer under the chin cuts through the neck, which carried on down reads as a column of skin.
+ */
+export const BOTTOM_CARRY_MAX_SHARE = 0.5;
+
 /** Room kept inside the crown-chin band at each end when the crown is known only as a range (mm). */
 const BAND_ALLOWANCE_MM = 0.25;
 
@@ -512,6 +528,17 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   const dy = options.nudge?.dyMm ?? 0;
   let chosen: Placement | null = null;
   let firstSides: Side[] = [];
+  // Past the picture's own edges (not the work region's, inside a larger picture) at the sides and
+  // bottom, the body may be carried on (carriedBodyMm): the placement that carries it least.
+  const pictureEdge: Record<Side, boolean> = {
+    top: false,
+    left: region.x === content.x,
+    right: region.x + region.width === content.x + content.width,
+    bottom: region.y + region.height === content.y + content.height,
+  };
+  const carryMaxMm = BODY_CARRY_MAX_FRACTION * Math.min(spec.widthMm, spec.heightMm);
+  // (Assigned in placeHead: declared so that TypeScript does not narrow it to null here.)
+  let carried = null as { placement: Placement; depthMm: number } | null;
   // Centred first; then off-centre by up to the tolerance, when one side lacks pixels.
   const centreTolMm = CENTRE_TOLERANCE * spec.widthMm;
   const step = centreTolMm / 2;
@@ -540,9 +567,16 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
       const sideMm = Math.min(centreTolMm, Math.max(-centreTolMm, dx + shiftMm));
       const placement: Placement = { k, uCentre: uCentre - (sideMm * ppmm) / k, crownV, topPx: (t + hiddenMm) * ppmm, headMm, topMarginMm: t, nudgeMm: { dx: sideMm - shiftMm, dy: t - topMm } };
       // Above a cut crown the output shows background: the hair is not continued.
-      const sides = inventedSides(alpha, workW, workH, frame, placement, spec.widthPx, spec.heightPx).filter((side) => !(hiddenPx > 0 && side === 'top'));
-      if (sides.length === 0) return { placement };
-      if (first.length === 0) first = sides;
+      const invented = inventedSides(alpha, workW, workH, frame, placement, spec.widthPx, spec.heightPx).filter(({ side }) => !(hiddenPx > 0 && side === 'top'));
+      if (invented.length === 0) return { placement };
+      // Below the chin, the picture must show at least half of what the photo does: past that, what
+      // would be carried on is the neck, not the clothes.
+      const belowChinMm = (spec.heightPx - ((chinA.v - crownV) * k + placement.topPx)) / ppmm;
+      if (invented.every(({ side, depthPx }) => pictureEdge[side] && (side !== 'bottom' || depthPx / ppmm <= BOTTOM_CARRY_MAX_SHARE * belowChinMm))) {
+        const depthMm = Math.max(...invented.map((s) => s.depthPx)) / ppmm;
+        if (depthMm <= carryMaxMm && (!carried || depthMm < carried.depthMm)) carried = { placement, depthMm };
+      }
+      if (first.length === 0) first = invented.map(({ side }) => side);
     }
     return { sides: first };
   };
@@ -572,6 +606,9 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     }
     if (!firstSides.includes('left') && !firstSides.includes('right')) break;
   }
+  // No placement fits inside the picture: the one that carries the body on least, if any does so within carryMaxMm.
+  const carriedMm = !chosen && carried ? carried.depthMm : 0;
+  if (!chosen && carried) chosen = carried.placement;
   if (!chosen && firstSides.length === 0) {
     // Only the crown-margin rule failed: too much of the hair is cut to place it.
     throw new AppError('FACE_CUT_OFF', 'The top of the head is cut off by the top edge of the picture.', { detail: { sides: ['top'] } });
@@ -627,7 +664,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     // colour (and one matte serves every colour); that part is background again after the solve.
     // The picture's own alpha and its colours as they are come along the same taps (workOwn).
     const toWorkMap: PixelAffine = { x0: p00.x, y0: p00.y, xPerCol: p10.x - p00.x, yPerCol: p10.y - p00.y, xPerRow: p01.x - p00.x, yPerRow: p01.y - p00.y };
-    const { warped, alpha: outAlpha, outside, own } = warpToPhoto(work, alpha, toWorkMap, W, H, workOwn);
+    const { warped, alpha: outAlpha, outside, own } = warpToPhoto(work, alpha, toWorkMap, W, H, workOwn, carriedMm > 0 ? pictureEdge : null);
     // A source whose colour is at half resolution keeps its bleed unless the photo shrinks it to half
     // or less: source pixels per output pixel are work pixels per output pixel over the work scale.
     if (source.isColourSubsampled && Math.hypot(p10.x - p00.x, p10.y - p00.y) / workScale < 2) warped.isColourSubsampled = true;
@@ -683,6 +720,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     reviewUnsureShare: model.entry.output.reviewUnsureShare,
     // Work pixels are source pixels times sx; the placement scales work pixels by k.
     sourceScale: chosen.k * sx,
+    bodyCarriedPx: carriedMm * ppmm,
     mouthOpening: mouthOpening(face.landmarks),
     eyeOpening: eyeOpening(face.landmarks),
     gazeOffset: gazeOffset(face.landmarks),
@@ -787,8 +825,11 @@ interface PixelAffine {
  * marked in `outside` and its alpha left at 0; the colours there are the work image's edge carried
  * on). `workOwn` (a picture with transparency of its own: its RGBA as it is) comes along the same
  * taps as `own`, its alpha 0 outside. `alpha` null: the colours alone (levelledMask's level
- * picture), the alpha left 0. A plain function, not a closure in makeIdPhoto: V8 keeps its
- * optimised code from photo to photo.
+ * picture), the alpha left 0. `carry`: the sides past which the body is carried on (a placement
+ * past a tight picture, carriedBodyMm): there the alpha is the edge's, not outside, and the colours
+ * are the person's along the edge averaged over a span that widens with the distance past it (half
+ * of it each way), so a patterned shirt or a necklace carries on as its colour, not as streaks. A plain
+ * function, not a closure in makeIdPhoto: V8 keeps its optimised code from photo to photo.
  */
 function warpToPhoto(
   work: RgbaImage,
@@ -797,6 +838,7 @@ function warpToPhoto(
   width: number,
   height: number,
   workOwn: RgbaImage | null,
+  carry: Readonly<Record<Side, boolean>> | null = null,
 ): { warped: RgbaImage; alpha: Float32Array; outside: Uint8Array; own: { image: RgbaImage; alpha: Uint8Array } | null } {
   const { width: workW, height: workH, data: work4 } = work;
   const n = width * height;
@@ -804,6 +846,7 @@ function warpToPhoto(
   const outAlpha = new Float32Array(n);
   const outside = new Uint8Array(n);
   const own = workOwn ? { from: workOwn.data, colours: new Uint8Array(n * 4), alpha: new Uint8Array(n) } : null;
+  const edges = carry && alpha ? personEdgeSums(work, alpha) : null;
   for (let Y = 0, i = 0; Y < height; Y++) {
     for (let X = 0; X < width; X++, i++) {
       const x = map.x0 + X * map.xPerCol + Y * map.xPerRow;
@@ -825,20 +868,55 @@ function warpToPhoto(
       const w01 = ax * (1 - ay);
       const w10 = (1 - ax) * ay;
       const w11 = ax * ay;
-      if (isOutside) outside[i] = 1;
+      const isCarried =
+        isOutside && edges !== null && carry !== null && y >= -0.5 && (x >= -0.5 || carry.left) && (x <= workW - 0.5 || carry.right) && (y <= workH - 0.5 || carry.bottom);
+      if (isOutside && !isCarried) outside[i] = 1;
       else if (alpha) {
         const a = alpha[i00] * w00 + alpha[i01] * w01 + alpha[i10] * w10 + alpha[i11] * w11;
         outAlpha[i] = a < 0 ? 0 : a > 1 ? 1 : a;
       }
       for (let c = 0; c < 3; c++) colours[o + c] = Math.round(work4[i00 * 4 + c] * w00 + work4[i01 * 4 + c] * w01 + work4[i10 * 4 + c] * w10 + work4[i11 * 4 + c] * w11);
+      if (isCarried) {
+        // Along the bottom row below the picture (its corners too), else along the side's column.
+        const below = y > workH - 0.5;
+        const [sums, along, past] = below ? [edges.bottom, fx, y - (workH - 0.5)] : x < -0.5 ? [edges.left, fy, -0.5 - x] : [edges.right, fy, x - (workW - 0.5)];
+        const lo = Math.max(0, Math.floor(along - past / 2));
+        const hi = Math.min(sums.length / 4 - 2, Math.ceil(along + past / 2));
+        const weight = sums[(hi + 1) * 4 + 3] - sums[lo * 4 + 3];
+        if (weight > 1e-3) for (let c = 0; c < 3; c++) colours[o + c] = Math.round((sums[(hi + 1) * 4 + c] - sums[lo * 4 + c]) / weight);
+      }
       if (own) {
         const { from } = own;
         for (let c = 0; c < 4; c++) own.colours[o + c] = Math.round(from[i00 * 4 + c] * w00 + from[i01 * 4 + c] * w01 + from[i10 * 4 + c] * w10 + from[i11 * 4 + c] * w11);
-        own.alpha[i] = isOutside ? 0 : own.colours[o + 3];
+        own.alpha[i] = isOutside && !isCarried ? 0 : own.colours[o + 3];
       }
     }
   }
   return { warped: { data: colours, width, height }, alpha: outAlpha, outside, own: own && { image: { data: own.colours, width, height }, alpha: own.alpha } };
+}
+
+/**
+ * Running sums along the work image's left column, right column and bottom row of each colour
+ * weighted by the alpha, and of the alpha (4 values a pixel, one pixel more than the edge: entry
+ * j sums pixels 0 … j − 1): warpToPhoto's carried-on body reads a span's mean person colour from two.
+ */
+function personEdgeSums(work: RgbaImage, alpha: Float32Array): { left: Float64Array; right: Float64Array; bottom: Float64Array } {
+  const { width, height, data } = work;
+  const along = (count: number, pixel: (j: number) => number): Float64Array => {
+    const sums = new Float64Array((count + 1) * 4);
+    for (let j = 0; j < count; j++) {
+      const p = pixel(j);
+      const a = alpha[p];
+      for (let c = 0; c < 3; c++) sums[(j + 1) * 4 + c] = sums[j * 4 + c] + data[p * 4 + c] * a;
+      sums[(j + 1) * 4 + 3] = sums[j * 4 + 3] + a;
+    }
+    return sums;
+  };
+  return {
+    left: along(height, (j) => j * width),
+    right: along(height, (j) => j * width + width - 1),
+    bottom: along(width, (j) => (height - 1) * width + j),
+  };
 }
 
 /** An opaque RGBA copy of an RGB image. */

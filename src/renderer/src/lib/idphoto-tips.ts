@@ -24,6 +24,7 @@ function measuredTip(name: string, m: IdPhotoMeasurement, allowedColours: readon
     case 'hairCutMm':
     case 'hairCutWidthMm':
     case 'sourceScale':
+    case 'bodyCarriedMm':
     case 'faceChroma':
     case 'faceInCutoutPct':
     case 'faceLightness':

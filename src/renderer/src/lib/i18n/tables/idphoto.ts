@@ -106,6 +106,7 @@ export const idphoto = {
   'idphoto.m.fileSizeKb': { en: CHECK_NAMES_EN.fileSizeKb, 'zh-CN': '文件大小' },
   'idphoto.m.matteUnsurePct': { en: CHECK_NAMES_EN.matteUnsurePct, 'zh-CN': '边缘未定区域占比' },
   'idphoto.m.sourceScale': { en: CHECK_NAMES_EN.sourceScale, 'zh-CN': '原图放大倍数（越大越模糊）' },
+  'idphoto.m.bodyCarriedMm': { en: CHECK_NAMES_EN.bodyCarriedMm, 'zh-CN': '衣服延伸出原图' },
   'idphoto.m.faceChroma': { en: CHECK_NAMES_EN.faceChroma, 'zh-CN': '面部色彩' },
   'idphoto.m.faceLightness': { en: CHECK_NAMES_EN.faceLightness, 'zh-CN': '面部亮度' },
   'idphoto.m.mouthOpeningPct': { en: CHECK_NAMES_EN.mouthOpeningPct, 'zh-CN': '张嘴程度' },
@@ -186,6 +187,10 @@ export const idphoto = {
   'idphoto.tip.hairCutWidthMm': {
     en: 'The top edge of the source cuts across the top of the head, which shows as a flat line: offices ask for the whole head. Use a photo with room above the head.',
     'zh-CN': '原图上边缘截过头顶，照片上会出现一条平直的边：证件照要求完整的头部。请使用头顶留有空间的照片。',
+  },
+  'idphoto.tip.bodyCarriedMm': {
+    en: 'The source ends at the shoulders or below the chin closer than this size needs: the clothing is carried on past its edge in its own colours, by up to this much. A photo taken from further away shows the real shoulders.',
+    'zh-CN': '原图在肩部或下巴下方结束得太近，不够该规格所需：衣服按其自身颜色延伸出原图边缘，最多延伸这么多。请使用拍摄距离更远的照片以显示真实的肩部。',
   },
   'idphoto.tip.crownHidden': { en: 'Hair cut by the top of the source: the crown may be up to {mm} mm higher than measured', 'zh-CN': '头发被原图上边缘裁掉：头顶可能比测量值最多高 {mm} mm' },
 } satisfies MessageTable;
