@@ -50,7 +50,7 @@ export interface ComplianceReport {
     hairCutWidthMm?: Measurement;
     /** Output pixels per source pixel (MAX_SOURCE_SCALE at most): how much the photo was enlarged from its source. */
     sourceScale?: Measurement;
-    /** Present when the picture was too tight at the sides or bottom and the body was carried on past its edge: how far (mm; information). */
+    /** Present when the picture was too tight at the sides or bottom and the body was carried on past its edge: how far (mm; up to bodyCarryMaxMm, past which the photo is refused). */
     bodyCarriedMm?: Measurement;
     /** How far apart the lips are, % of the mouth's width (face/landmarks.ts mouthOpening); judged where the spec asks for a closed mouth. */
     mouthOpeningPct?: Measurement;
@@ -388,6 +388,21 @@ export const HAIR_CUT_TOLERANCE_MM = 1;
  */
 export const HAIR_CUT_WIDTH_MAX_MM = 2;
 
+/**
+ * How far past a tight picture's sides and bottom an ID photo may carry the body on, as a share of
+ * the photo's shorter side (US 2×2: 8.5 mm; ICAO 35×45: 5.8 mm; CN 1-inch: 4.2 mm). A size wider
+ * than the picture around the shoulders (US 2×2 is square) needs more shoulder than a portrait
+ * cropped tight shows; carried on from the picture's edge (warpToPhoto), a few millimetres of
+ * jacket or shirt read as what they are, where a straight cut through the shoulders would not.
+ * Past this it is refused (TOO_TIGHT) rather than made up (make-id-photo.ts).
+ */
+export const BODY_CARRY_MAX_FRACTION = 1 / 6;
+
+/** How far (mm) a photo of this size may carry the clothes on past its picture (BODY_CARRY_MAX_FRACTION of its shorter side). */
+export function bodyCarryMaxMm(spec: Pick<IdPhotoSpec, 'widthMm' | 'heightMm'>): number {
+  return BODY_CARRY_MAX_FRACTION * Math.min(spec.widthMm, spec.heightMm);
+}
+
 /** The plain background: pixels clearly not the person (alpha < 0.02), subsampled every 2 px, in Lab. */
 function plainBackgroundOf(image: RgbaImage, alpha: Float32Array): ReturnType<typeof meanLab> {
   const every2 = Math.ceil(image.width / 2) * Math.ceil(image.height / 2);
@@ -533,7 +548,7 @@ export function buildComplianceReport(input: ComplianceInput): ComplianceReport 
     measurements.sourceScale = measure(input.sourceScale, 'x', null, MAX_SOURCE_SCALE, 'output pixels per pixel of the source: above 2 the photo is enlarged past half the spec\'s print resolution and looks soft; use a larger photo or one taken closer');
   }
   if (input.bodyCarriedPx) {
-    measurements.bodyCarriedMm = measure(input.bodyCarriedPx / ppmm, 'mm', null, null, 'the picture ends at the shoulders or below the chin closer than this size needs: the clothing is carried on past its edge in its own colours by up to this much (a sixth of the photo\'s shorter side at most); a photo taken from further away shows the real shoulders');
+    measurements.bodyCarriedMm = measure(input.bodyCarriedPx / ppmm, 'mm', null, round2(bodyCarryMaxMm(spec)), 'the picture ends at the shoulders or below the chin closer than this size needs: the clothing is carried on past its edge in its own colours by up to this much (a sixth of the photo\'s shorter side at most; past that the photo is refused as too tight); a photo taken from further away shows the real shoulders');
   }
   if (input.mouthOpening !== undefined) {
     const asks = asksClosedMouth(spec);

@@ -27,7 +27,7 @@ import { decodeTrimapFile, TRIMAP_AUTO, TRIMAP_BG, TRIMAP_FG } from '../trimap/t
 import { resolveMaskModel } from '../pipelines/cutout';
 import { CENTRE_TOLERANCE } from '../../../shared/idphoto-report';
 import { wordList } from '../../../shared/labels';
-import { buildComplianceReport, round2, withFileSize, withWrittenBackground, type ComplianceReport } from './compliance';
+import { bodyCarryMaxMm, buildComplianceReport, round2, withFileSize, withWrittenBackground, type ComplianceReport } from './compliance';
 import { encodeIdPhoto, type EncodedIdPhoto } from './exact-file';
 import { bandMid, estimateHiddenCrown, inventedSides, topEdgeCutWidth, outputToImage, sampleBilinear, scanCrown, toAligned, topMarginBand, type AlignedFrame, type Placement, type Side } from './geometry';
 import type { IdPhotoSpec } from './spec';
@@ -98,16 +98,6 @@ export interface IdPhotoResult {
  * fitted to any evaluation photo; the outline estimate below is the working bound.
  */
 export const CROWN_ABOVE_EYES_MAX = 1.6;
-
-/**
- * How far past a tight picture's sides and bottom an ID photo may carry the body on, as a share of
- * the photo's shorter side (US 2×2: 8.5 mm; ICAO 35×45: 5.8 mm; CN 1-inch: 4.2 mm). A size wider
- * than the picture around the shoulders (US 2×2 is square) needs more shoulder than a portrait
- * cropped tight shows; carried on from the picture's edge (warpToPhoto), a few millimetres of
- * jacket or shirt read as what they are, where a straight cut through the shoulders would not.
- * Past this it is refused (TOO_TIGHT) rather than made up.
- */
-export const BODY_CARRY_MAX_FRACTION = 1 / 6;
 
 /**
  * At the bottom, at most this share of the photo below the chin is carried on: a picture that ends
@@ -536,7 +526,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     right: region.x + region.width === content.x + content.width,
     bottom: region.y + region.height === content.y + content.height,
   };
-  const carryMaxMm = BODY_CARRY_MAX_FRACTION * Math.min(spec.widthMm, spec.heightMm);
+  const carryMaxMm = bodyCarryMaxMm(spec);
   // (Assigned in placeHead: declared so that TypeScript does not narrow it to null here.)
   let carried = null as { placement: Placement; depthMm: number } | null;
   // Centred first; then off-centre by up to the tolerance, when one side lacks pixels.

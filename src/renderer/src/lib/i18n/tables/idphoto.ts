@@ -189,8 +189,8 @@ export const idphoto = {
     'zh-CN': '原图上边缘截过头顶，照片上会出现一条平直的边：证件照要求完整的头部。请使用头顶留有空间的照片。',
   },
   'idphoto.tip.bodyCarriedMm': {
-    en: 'The source ends at the shoulders or below the chin closer than this size needs: the clothing is carried on past its edge in its own colours, by up to this much. A photo taken from further away shows the real shoulders.',
-    'zh-CN': '原图在肩部或下巴下方结束得太近，不够该规格所需：衣服按其自身颜色延伸出原图边缘，最多延伸这么多。请使用拍摄距离更远的照片以显示真实的肩部。',
+    en: 'The picture you gave ends at the shoulders or below the chin closer than this size needs: the clothing is carried on past its edge in its own colours, this far (at most a sixth of the photo; a picture tighter still is refused). A photo taken from further away shows the real shoulders.',
+    'zh-CN': '原图在肩部或下巴下方结束得太近，不够该规格所需：衣服按其自身颜色延伸出原图边缘这么多（最多为照片短边的六分之一；更紧的原图会被拒绝）。请使用拍摄距离更远的照片以显示真实的肩部。',
   },
   'idphoto.tip.crownHidden': { en: 'Hair cut by the top of the source: the crown may be up to {mm} mm higher than measured', 'zh-CN': '头发被原图上边缘裁掉：头顶可能比测量值最多高 {mm} mm' },
 } satisfies MessageTable;
