@@ -31,11 +31,9 @@ async function lightnessOf(row: Locator): Promise<number> {
   return Number((await row.locator('td:nth-child(3)').textContent())!.replace(/[^\d.]/g, ''));
 }
 
-/** Natural size of the photo the workspace shows. */
 describe('ID-photo workspace in Chromium', () => {
   const userData = tempDir('cutout-e2e-id-userdata-');
   const app = useAppSession({ CUTOUT_USER_DATA: userData });
-  /** The names in the recent files, newest first. */
   /** Opens a portrait too dark (darkPortrait) and waits for its failed face brightness row, which it returns. */
   const openDarkPortrait = async (): Promise<Locator> => {
     const dark = join(tempDir('cutout-e2e-id-'), 'dark.jpg');
@@ -45,6 +43,7 @@ describe('ID-photo workspace in Chromium', () => {
     await expect.poll(() => row.getAttribute('class', { timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/\bbad\b/);
     return row;
   };
+  /** The names in the recent files, newest first. */
   const recentNames = (): string[] => {
     const file = join(userData, 'recent-files.json');
     if (!existsSync(file)) return [];
@@ -576,5 +575,29 @@ describe('ID-photo workspace in Chromium', () => {
     const flash = join(tempDir('cutout-e2e-glare-'), 'flash.jpg');
     await flashPortrait(flash);
     await failsCheck(flash, 'Glare', ' %', /^How much of the face is burnt out to white.*no hot spots or glare/, 'idphoto-glare.png');
+  });
+
+  it('makes a US 2×2 of a portrait cut at the shoulders, its clothes carried past the picture: the checks say how far, the head size why it is no smaller', async () => {
+    await app.page.click('[data-workspace=idphoto]');
+    const slot = app.page.locator('[data-workspace-slot=idphoto]');
+    await app.page.fill('[data-workspace-slot=idphoto] input[type=search]', 'US passport');
+    await slot.locator('button.spec', { hasText: 'US passport 2×2 in' }).first().click();
+    // Her shoulders run into both sides of the picture (refused as too tight before).
+    const another = app.page.getByRole('button', { name: /Another photo/ });
+    await chooseFiles(app.page, async () => ((await another.count()) ? another.click() : slot.locator('[data-testid=drop-zone]').click()), evalFile('id_portraits', 'images', 'df_img47.jpg'));
+    const row = app.page.locator('[data-testid=idphoto-report] tr:not(.why)', { hasText: /^\W*Clothing carried past the photo/ });
+    await expect.poll(() => row.count(), { timeout: 60_000 }).toBe(1);
+    await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
+    expect(await shownPhotoSize(app.page)).toEqual([600, 600]);
+    // Passed, with the limit past which the photo is refused as its band.
+    const [mark, , value, band] = await row.locator('td').allTextContents();
+    expect([mark, band]).toEqual(['✓', '≤ 8.47']);
+    expect(Number(value.replace(/[^\d.]/g, ''))).toBeGreaterThan(0);
+    // Its words (hover, and to a screen reader) say what was done and what to do.
+    expect(await row.locator('td:nth-child(2)').textContent()).toMatch(/carried on past its edge in its own colours.*A photo taken from further away shows the real shoulders/);
+    await expect.poll(() => app.page.textContent('[data-testid=idphoto-head-limited]')).toBe('(a smaller head would carry more of the clothes past this photo)');
+    await row.scrollIntoViewIfNeeded();
+    await app.page.screenshot({ path: join(SCREENS, 'idphoto-carried.png') });
+    expect(app.pageErrors).toEqual([]);
   });
 });

@@ -67,6 +67,8 @@ export const idphoto = {
   'idphoto.nudge.head': { en: 'Head size', 'zh-CN': '头部大小' },
   'idphoto.nudge.headBand': { en: '(this size allows {min}–{max} mm)', 'zh-CN': '（规格 {min}–{max} mm）' },
   'idphoto.nudge.headLimited': { en: '(a smaller head does not fit this photo)', 'zh-CN': '（此照片无法将头部缩得更小）' },
+  // The photo already carries the clothes past the picture (bodyCarriedMm) at the head that needs the least of it.
+  'idphoto.nudge.headLimitedCarried': { en: '(a smaller head would carry more of the clothes past this photo)', 'zh-CN': '（头部再小，衣服就要延伸出原图更多）' },
   'idphoto.brightness': { en: 'Brightness', 'zh-CN': '亮度' },
   'idphoto.brightness.tip': {
     en: 'The person lighter or darker, for a face too dark or too light (the face brightness check): EV are stops of light in the darkest tones, less towards the light ones, so nothing burns out. The background keeps its colour.',
