@@ -293,6 +293,15 @@ describe('cutout idphoto', () => {
     expect(String(wrong.stderr)).toContain('--brightness goes with --mode idphoto');
   });
 
+  it('says how far the clothes were carried past a picture cut at the shoulders (a US 2×2 of df_img47)', { timeout: 60_000 }, async () => {
+    const dir = tempDir();
+    const { stdout } = await run(process.execPath, [cli, 'idphoto', evalFile('id_portraits', 'images', 'df_img47.jpg'), '--spec', 'us-2x2', '-o', join(dir, 'us.jpg'), '--report', join(dir, 'us.json')], { env });
+    const carried = JSON.parse(readFileSync(join(dir, 'us.json'), 'utf8')).measurements.bodyCarriedMm;
+    expect(carried).toMatchObject({ max: 8.47, pass: true });
+    expect(stdout).toContain(`(600x600 @300 dpi, `);
+    expect(stdout).toContain(`, clothes carried ${carried.value} mm past the picture, PASS, `);
+  });
+
   it('exits non-zero with the code for a picture without a face', { timeout: 60_000 }, async () => {
     const dir = tempDir();
     const flat = join(dir, 'flat.png');

@@ -42,8 +42,10 @@ export const idphotoCommand: CliCommand = {
   64 as the engine would make it; as \`cutout portrait --trimap\` takes), e.g. old background painted away from the hair; one input
   only; it is solved with full edges.
   The report holds every measurement with its band and pass flag; a photo that fails its spec is
-  written, and its line names the failed checks. A closed mouth is checked where the spec asks for
-  one (documents but the US: lips apart by over 10 % of the mouth's width, a smile that shows the
+  written, and its line names the failed checks. A picture that ends at the shoulders or chest
+  closer than the size needs (a square US 2x2 is wide there) has its clothes carried on past its
+  edge, at most a sixth of the photo's shorter side, and its line says how far; tighter, TOO_TIGHT.
+  A closed mouth is checked where the spec asks for one (documents but the US: lips apart by over 10 % of the mouth's width, a smile that shows the
   teeth, fail). Open eyes are checked for documents (either eye's lids apart by under 13 % of its
   width, a blink or eyes cast down, fail; a half-closed eye or a wink can pass), and that they
   look at the camera (pupils over 12 % of an eye's width off its middle, a glance to the side,
@@ -168,7 +170,7 @@ export const idphotoCommand: CliCommand = {
         const m = r.report.measurements;
         const failed = failedChecks(r.report);
         if (failed.length > 0) specFailures++;
-        io.out(`${positionals[i]} -> ${r.output} (${spec.widthPx}x${spec.heightPx} @${spec.dpi} dpi, ${(r.bytes / 1024).toFixed(1)} KB, crown-chin ${m.crownChinMm.value} mm, ${brightnessEv === 'auto' && r.result.brightnessEv !== 0 ? `brightness auto ${evText(r.result.brightnessEv)}, ` : ''}${r.report.pass ? 'PASS' : `FAIL: ${failed.map(failedCheckWords).join('; ')}`}, ${r.result.modelId} on ${r.result.provider}, ${r.timings.totalMs.toFixed(0)} ms)`);
+        io.out(`${positionals[i]} -> ${r.output} (${spec.widthPx}x${spec.heightPx} @${spec.dpi} dpi, ${(r.bytes / 1024).toFixed(1)} KB, crown-chin ${m.crownChinMm.value} mm, ${m.bodyCarriedMm ? `clothes carried ${m.bodyCarriedMm.value} mm past the picture, ` : ''}${brightnessEv === 'auto' && r.result.brightnessEv !== 0 ? `brightness auto ${evText(r.result.brightnessEv)}, ` : ''}${r.report.pass ? 'PASS' : `FAIL: ${failed.map(failedCheckWords).join('; ')}`}, ${r.result.modelId} on ${r.result.provider}, ${r.timings.totalMs.toFixed(0)} ms)`);
         if (i === 0) noteProviderFallback(io, values.provider, r.result.provider);
         // A band met only by a coarse JPEG (1-2 KB: quality 5) is said: the form may refuse what it
         // shows. One no JPEG of the spec's pixels can meet says the least its ceiling must allow.
