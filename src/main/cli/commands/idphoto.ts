@@ -44,15 +44,16 @@ export const idphotoCommand: CliCommand = {
   The report holds every measurement with its band and pass flag; a photo that fails its spec is
   written, and its line names the failed checks. A picture that ends at the shoulders or chest
   closer than the size needs (a square US 2x2 is wide there) has its clothes carried on past its
-  edge, at most a sixth of the photo's shorter side, and its line says how far; tighter, TOO_TIGHT.
-  A closed mouth is checked where the spec asks for one (documents but the US: lips apart by
-  over 10 % of the mouth's width, a smile that shows the teeth, fail). Open eyes are checked for documents (either eye's lids apart by under 13 % of its
-  width, a blink or eyes cast down, fail; a half-closed eye or a wink can pass), and that they
-  look at the camera (pupils over 12 % of an eye's width off its middle, a glance to the side,
-  fail). Even lighting is checked for documents (one cheek lit over 1.5 EV more than the other, a
-  shadow side, fails), and so is glare (over 2 % of the face burnt out to white by a flash or a
-  lamp's reflection, on the skin or on glasses, fails). Not checked: glasses, eyes looking up or
-  down, the rest of the expression, shadows that fall on both sides alike, and that it is a recent
+  edge, at most a sixth of the photo's shorter side, and its line says how far; tighter,
+  TOO_TIGHT. A closed mouth is checked where the spec asks for one (documents but the US: lips
+  apart by over 10 % of the mouth's width, a smile that shows the teeth, fail). Open eyes are
+  checked for documents (either eye's lids apart by under 13 % of its width, a blink or eyes
+  cast down, fail; a half-closed eye or a wink can pass), and that they look at the camera
+  (pupils over 12 % of an eye's width off its middle, a glance to the side, fail). Even lighting
+  is checked for documents (one cheek lit over 1.5 EV more than the other, a shadow side,
+  fails), and so is glare (over 2 % of the face burnt out to white by a flash or a lamp's
+  reflection, on the skin or on glasses, fails). Not checked: glasses, eyes looking up or down,
+  the rest of the expression, shadows that fall on both sides alike, and that it is a recent
   photo of the person: check these yourself.
   --sheet WxH is in mm (90x60), or in inches with "in" or as a lab says it (4x6, 5x7).
   --copies: photos on the sheet (default: as many as fit).
