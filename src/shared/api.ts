@@ -201,8 +201,10 @@ export interface RematteRequest {
    */
   whole?: boolean;
   /**
-   * The edges the editor shows its matte with: what the engine makes the picture's automatic matte
-   * with again when it no longer holds it (a restart, another preview size) [fast].
+   * The edges of the automatic matte the editor's strokes lie on: what the engine makes the
+   * picture's automatic matte with again when it no longer holds it (a restart, another preview
+   * size) or holds one with other edges (a matte asked before the edges changed and done after the
+   * new one) [fast; when absent, the one it holds is used as it is].
    */
   refine?: RefineMode;
 }

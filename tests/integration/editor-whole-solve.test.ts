@@ -53,4 +53,18 @@ describe('a whole solve after strokes', () => {
     const fast = await ENGINE_OPS.rematte({ path: other, subject: 'person', width, height, trimap: undone, whole: true }, e, {});
     expect(Buffer.from(fast.alpha).equals(Buffer.from(shown.alpha))).toBe(false);
   });
+
+  it("rebuilds the matte with the editor's edges when the last one made had others (asked before the edges changed, done after)", async () => {
+    const e = { env: testEnv(), tempDir: tempDir() };
+    const path = join(e.tempDir, 'raced.jpg');
+    copyFileSync(evalFile('id_portraits', 'images', 'df_img2.jpg'), path);
+    const best = await ENGINE_OPS.segment({ path, subject: 'person', refine: 'full', maxSidePx: 1600 }, e, {});
+    // The Fast matte asked before the change to Best, answered after it.
+    const fast = await ENGINE_OPS.segment({ path, subject: 'person', refine: 'fast', maxSidePx: 1600 }, e, {});
+    expect(Buffer.from(fast.alpha).equals(Buffer.from(best.alpha))).toBe(false);
+    const { width, height } = best;
+    const undone = new Uint8Array(width * height).fill(TRIMAP_LABEL.auto);
+    const shown = await ENGINE_OPS.rematte({ path, subject: 'person', width, height, trimap: undone, whole: true, refine: 'full' }, e, {});
+    expect(Buffer.from(shown.alpha).equals(Buffer.from(best.alpha))).toBe(true);
+  });
 });

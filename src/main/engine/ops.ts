@@ -133,6 +133,8 @@ async function cachedMask(path: string, subject: Subject, modelId: string | unde
  */
 interface PreviewMatte {
   key: string;
+  /** The edges the automatic alpha was made with: a re-matte asking for others rebuilds it. */
+  refine: RefineMode;
   image: RgbaImage;
   baseAlpha: Float32Array;
   alpha: Float32Array;
@@ -165,7 +167,7 @@ function toByteAlpha(alpha: Float32Array): Uint8Array {
   return out;
 }
 
-async function rememberPreview(key: string, source: RgbaImage, alpha: Uint8Array, foreground: RgbaImage, width: number, height: number): Promise<void> {
+async function rememberPreview(key: string, refine: RefineMode, source: RgbaImage, alpha: Uint8Array, foreground: RgbaImage, width: number, height: number): Promise<void> {
   const sized = await previewImageOf(source, width, height);
   // A picture with transparency of its own is solved on its backdrop (flattenForMatting), as
   // refineMatte does, and a stroke never brings back what it hides.
@@ -174,7 +176,7 @@ async function rememberPreview(key: string, source: RgbaImage, alpha: Uint8Array
   const baseAlpha = toFloatAlpha(alpha);
   const i = previewCache.findIndex((e) => e.key === key);
   if (i >= 0) previewCache.splice(i, 1);
-  previewCache.unshift({ key, image, own, source: sized, baseAlpha, alpha: baseAlpha.slice(), foreground: { data: foreground.data.slice(), width: image.width, height: image.height }, baseForeground: foreground.data });
+  previewCache.unshift({ key, refine, image, own, source: sized, baseAlpha, alpha: baseAlpha.slice(), foreground: { data: foreground.data.slice(), width: image.width, height: image.height }, baseForeground: foreground.data });
   previewCache.length = Math.min(previewCache.length, PREVIEW_CACHE_SIZE);
 }
 
@@ -319,7 +321,7 @@ export async function segment(req: SegmentRequest, e: EngineContext, ctx: RunCon
   for (const [key, stop] of wholeSolves) if (key.startsWith(`${req.path}\0`)) stop.abort();
   const { result, foreground } = await matte(req.path, req.subject, req.modelId, req.refine, req.maxSidePx, e, ctx);
   const base = await cachedMask(req.path, req.subject, req.modelId, e.env, ctx);
-  await rememberPreview(previewKey(req.path, result.width, result.height, req.subject, req.modelId), base.source, result.alpha, foreground, result.width, result.height);
+  await rememberPreview(previewKey(req.path, result.width, result.height, req.subject, req.modelId), req.refine, base.source, result.alpha, foreground, result.width, result.height);
   return result;
 }
 
@@ -333,9 +335,11 @@ export async function rematte(req: RematteRequest, e: EngineContext, ctx: RunCon
   const t0 = performance.now();
   const key = previewKey(req.path, req.width, req.height, req.subject, req.modelId);
   let state = previewCache.find((p) => p.key === key);
-  if (!state) {
+  if (!state || (req.refine !== undefined && state.refine !== req.refine)) {
     // A fresh engine (restart) or another preview size: rebuild the automatic alpha first, with
     // the editor's edges (with Fast ones, every stroke undone brought back a Fast matte under Best).
+    // So too when the last matte made had other edges: one asked before the editor's edges changed
+    // and done after the new one (the page drops its reply; the engine had kept its matte).
     await segment({ path: req.path, subject: req.subject, modelId: req.modelId, refine: req.refine ?? 'fast', maxSidePx: Math.max(req.width, req.height) }, e, ctx);
     state = previewCache.find((p) => p.key === key);
     if (!state) throw new AppError('INVALID_ARGUMENT', `The trimap is ${req.width}x${req.height} but the preview of ${req.path} has another size`);

@@ -25,7 +25,7 @@ describe('a brush re-solve on a picture with transparency of its own', () => {
     const own = ownAlphaOf(image)!;
     const base = await refineMatte({ image, mask, maskW: W, maskH: H, mode: 'fast' });
     const baseAlpha = Float32Array.from(base.alpha, (a) => Math.round(Math.min(1, Math.max(0, a)) * 255) / 255);
-    const state = { key: 'k', image: flattenForMatting(image), own, source: image, baseAlpha, alpha: baseAlpha.slice(), foreground: { data: base.foreground.data.slice(), width: W, height: H }, baseForeground: base.foreground.data };
+    const state = { key: 'k', refine: 'fast' as const, image: flattenForMatting(image), own, source: image, baseAlpha, alpha: baseAlpha.slice(), foreground: { data: base.foreground.data.slice(), width: W, height: H }, baseForeground: base.foreground.data };
     // A Keep stroke inside the disk near its right edge.
     const trimap = Uint8Array.from(baseAlpha, (a) => autoLabelOf(Math.round(a * 255)));
     for (let y = 44; y < 52; y++) for (let x = 60; x < 66; x++) trimap[y * W + x] = TRIMAP_LABEL.fg;

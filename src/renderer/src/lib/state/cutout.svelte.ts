@@ -64,6 +64,12 @@ export class CutoutState {
   readonly brush = new TrimapBrushState();
   subject = $state<Subject>('person');
   refine = $state<RefineMode>(DEFAULT_SETTINGS.refine);
+  /**
+   * The edges of the automatic matte under the strokes (Fast while a Best one is being made): each
+   * re-matte names them, so the engine makes it again with them when it holds none of the picture,
+   * or one with other edges (a matte the page dropped, asked before the edges changed).
+   */
+  private autoRefine: RefineMode = DEFAULT_SETTINGS.refine;
   phase = $state<CutoutPhase>('empty');
   path = $state<string | null>(null);
   preview = $state.raw<ImagePreview | null>(null);
@@ -251,7 +257,7 @@ export class CutoutState {
     try {
       const first = await ask(isTwoStep ? 'fast' : this.refine);
       if (seq !== this.matteSeq) return;
-      this.takeMatte(first, waited());
+      this.takeMatte(first, waited(), isTwoStep ? 'fast' : this.refine);
       isShown = true;
       // A cut-out made: the banner of one that failed (the person model missing, then Anime picked) goes.
       this.app.dismissError('cutout');
@@ -267,7 +273,7 @@ export class CutoutState {
       const best = await ask('full');
       if (seq !== this.matteSeq) return;
       this.isRefiningEdges = false;
-      this.takeMatte(best, waited());
+      this.takeMatte(best, waited(), 'full');
       const painted = this.brush.editedBox();
       if (painted) await this.rematte(painted);
     } catch (error) {
@@ -280,10 +286,11 @@ export class CutoutState {
     }
   }
 
-  /** A segment result becomes the matte and the automatic trimap under the strokes; `waitedMs` is said as its time. */
-  private takeMatte(matte: MatteResult, waitedMs: number): void {
+  /** A segment result, made with `refine`'s edges, becomes the matte and the automatic trimap under the strokes; `waitedMs` is said as its time. */
+  private takeMatte(matte: MatteResult, waitedMs: number, refine: RefineMode): void {
     this.setMatte(matte, waitedMs);
     this.autoTrimap = trimapFromAlpha(matte.alpha);
+    this.autoRefine = refine;
   }
 
   setSubject(subject: Subject): void {
@@ -345,7 +352,7 @@ export class CutoutState {
           height: this.preview.height,
           trimap,
           region: { x: region.x, y: region.y, width: region.w, height: region.h },
-          refine: this.refine,
+          refine: this.autoRefine,
         });
         if (seq !== this.matteSeq) return;
         this.setMatte(matte);
@@ -392,7 +399,7 @@ export class CutoutState {
     this.isSolvingWhole = true;
     try {
       const trimap = touchUpLabels(this.brush.layer, preview.width);
-      const matte = await this.app.client.rematte({ path, subject: this.subject, width: preview.width, height: preview.height, trimap, whole: true, refine: this.refine });
+      const matte = await this.app.client.rematte({ path, subject: this.subject, width: preview.width, height: preview.height, trimap, whole: true, refine: this.autoRefine });
       // The export's own matte: an export made meanwhile still holds what is shown. One that comes
       // while a stroke is being drawn is not swapped in under it: asked again once the brush rests
       // (a stroke that changes nothing leaves no re-matte to ask it).
