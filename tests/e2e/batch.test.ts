@@ -184,7 +184,7 @@ describe('Batch workspace in Chromium', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
-  it("an ID-photo batch's group photo opens in ID photo at the batch's size and colour, where its face is picked", async () => {
+  it("an ID-photo batch's group photo opens in ID photo at the batch's size, colour, KB band, Auto brightness and sheet, where its face is picked", async () => {
     const group = join(tempDir('cutout-e2e-batch-'), 'group.jpg');
     writeFileSync(group, (await twoPortraits('jpeg')).bytes);
     await app.page.click('[data-workspace=batch]');
@@ -193,6 +193,10 @@ describe('Batch workspace in Chromium', () => {
     await app.page.selectOption('[data-testid=batch-mode]', 'idphoto');
     await app.page.selectOption('[data-testid=batch-spec]', 'cn-1inch');
     await app.page.click('[data-workspace-slot=batch] .swatches .swatch >> nth=1');
+    await app.page.fill('[data-testid=batch-kb-min]', '20');
+    await app.page.fill('[data-testid=batch-kb-max]', '50');
+    await app.page.check('[data-testid=batch-auto-brightness]');
+    await app.page.selectOption('[data-testid=batch-sheet]', 'a5');
     await app.page.click('[data-testid=batch-start]');
     await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 90_000 }).toBe('1 done, 0 skipped, 1 failed of 2');
     // Its line says why, and offers the workspace where its faces are shown to pick (the batch cannot ask).
@@ -200,18 +204,33 @@ describe('Batch workspace in Chromium', () => {
     expect(await failure.textContent()).toMatch(/MULTIPLE_FACES.*More than one face is in the picture\./s);
     expect(await app.page.locator('[data-testid=batch-pick-face]').count()).toBe(1);
     await app.page.screenshot({ path: join(SCREENS, 'batch-pick-face.png') });
-    // Chosen in the picker after the run: the run's own size and colour are what it opens with.
+    // Chosen in the pickers after the run: the run's own choices are what it opens with.
     await app.page.selectOption('[data-testid=batch-spec]', 'icao-35x45');
+    await app.page.fill('[data-testid=batch-kb-max]', '');
+    await app.page.selectOption('[data-testid=batch-sheet]', '');
     await failure.getByRole('button', { name: 'Pick the face in ID photo' }).click();
     expect(await app.page.locator('[data-workspace=idphoto]').getAttribute('aria-current')).toBe('page');
     await expect.poll(() => app.page.locator('[data-testid=idphoto-face]').count(), { timeout: 60_000 }).toBe(2);
     expect(await app.page.textContent('[data-testid=idphoto-current-spec]')).toMatch(/^1-inch photo/);
-    expect(await app.page.locator('[data-workspace-slot=idphoto]').getByRole('button', { name: /^White/ }).getAttribute('aria-pressed')).toBe('true');
+    const idSlot = app.page.locator('[data-workspace-slot=idphoto]');
+    expect(await idSlot.getByRole('button', { name: /^White/ }).getAttribute('aria-pressed')).toBe('true');
+    expect([await app.page.inputValue('[data-testid=idphoto-kb-min]'), await app.page.inputValue('[data-testid=idphoto-kb-max]')]).toEqual(['20', '50']);
+    expect(await idSlot.locator('[data-testid=idphoto-brightness-auto]').getAttribute('aria-pressed')).toBe('true');
+    expect(await idSlot.getByRole('combobox', { name: 'Print sheet' }).inputValue()).toBe('a5');
     await app.page.getByRole('button', { name: 'Face 2 of 2', exact: true }).click();
     await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
     await expect.poll(() => shownPhotoSize(app.page), { timeout: 30_000 }).toEqual([295, 413]);
+    // The photo is made to the band (the file the preview shows is Export's).
+    await expect.poll(() => app.page.textContent('[data-testid=idphoto-file]'), { timeout: 30_000 }).toMatch(/^JPEG, (2\d|[34]\d|50)(\.\d)? KB/);
+    // Back as they were, for the tests after this one.
+    await idSlot.getByRole('combobox', { name: 'Print sheet' }).selectOption('');
+    await app.page.fill('[data-testid=idphoto-kb-min]', '');
+    await app.page.fill('[data-testid=idphoto-kb-max]', '');
+    await idSlot.locator('[data-testid=idphoto-brightness-auto]').click();
     await app.page.click('[data-workspace=batch]');
     await app.page.selectOption('[data-testid=batch-spec]', 'cn-1inch');
+    await app.page.fill('[data-testid=batch-kb-min]', '');
+    await app.page.uncheck('[data-testid=batch-auto-brightness]');
     expect(app.pageErrors).toEqual([]);
   }, 180_000);
 

@@ -9,6 +9,7 @@ import { describeError, type ErrorNotice } from '../error-text';
 import { baseName } from '../paths';
 import { detectLocale, translate, type Locale, type MessageKey } from '../i18n';
 import type { ShortcutAction } from '../shortcuts';
+import type { IdPhotoChoices } from '../id-specs';
 import { JobTracker } from './jobs.svelte';
 import { readTabStored, writeTabStored } from '../storage';
 
@@ -48,6 +49,15 @@ export interface WorkspaceHandlers {
   command?(action: ShortcutAction): boolean;
 }
 
+/** How the ID photo workspace is asked to make a photo it is handed (OpenOptions.idPhoto). */
+export interface IdPhotoOpen {
+  specId: string;
+  background: string;
+  kb?: { min: number | null; max: number | null };
+  autoBrightness?: boolean;
+  sheet?: { paper: IdPhotoChoices['paper']; dpi: IdPhotoChoices['dpi'] };
+}
+
 /** How a workspace that hands files over wants them opened (the batch's "open in editor"). */
 export interface OpenOptions {
   subject?: Subject;
@@ -58,8 +68,12 @@ export interface OpenOptions {
   forIdPhoto?: boolean;
   /** ID photo: the portrait's touched-up trimap from the editor (null: the touch-up was cleared). */
   trimapPath?: string | null;
-  /** ID photo: the size (a spec id) and background colour to make it with (a batch's photo refused for its several faces). */
-  idPhoto?: { specId: string; background: string };
+  /**
+   * ID photo: what to make it with (a batch's photo refused for its several faces, made as its run
+   * made the others): the size (a spec id), background colour, the KB band asked (null ends: the
+   * size's own), Auto brightness, and the print sheet ('' none).
+   */
+  idPhoto?: IdPhotoOpen;
 }
 
 /** A batch the engine runs that this page did not start, taken up (listJobs), with its outcome to come. */
