@@ -519,7 +519,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
   let chosen: Placement | null = null;
   let firstSides: Side[] = [];
   // Past the picture's own edges (not the work region's, inside a larger picture) at the sides and
-  // bottom, the body may be carried on (carriedBodyMm): the placement that carries it least.
+  // bottom, the body may be carried on (the report's bodyCarriedMm): the placement that carries it least.
   const pictureEdge: Record<Side, boolean> = {
     top: false,
     left: region.x === content.x,
@@ -816,7 +816,7 @@ interface PixelAffine {
  * on). `workOwn` (a picture with transparency of its own: its RGBA as it is) comes along the same
  * taps as `own`, its alpha 0 outside. `alpha` null: the colours alone (levelledMask's level
  * picture), the alpha left 0. `carry`: the sides past which the body is carried on (a placement
- * past a tight picture, carriedBodyMm): there the alpha is the edge's, not outside, and the colours
+ * past a tight picture, the report's bodyCarriedMm): there the alpha is the edge's, not outside, and the colours
  * are the person's along the edge averaged over a span that widens with the distance past it (half
  * of it each way), so a patterned shirt or a necklace carries on as its colour, not as streaks. A plain
  * function, not a closure in makeIdPhoto: V8 keeps its optimised code from photo to photo.
