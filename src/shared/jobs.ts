@@ -434,6 +434,8 @@ export type FileNote =
   | { kind: 'decodeErrors'; count: number }
   /** An ID photo's brightness 'auto' lightened (+) or darkened (−) by `ev` (IdPhotoJobResult.brightnessEv). */
   | { kind: 'autoBrightness'; ev: number }
+  /** An ID photo whose picture ended closer below than its size needs: the clothes carried on `mm` past it (the report's bodyCarriedMm). */
+  | { kind: 'clothesCarried'; mm: number }
   /** The clip's drawings set the rate (StickerJobResult.drawing). */
   | ({ kind: 'drawingRate'; leftOut?: DrawingsLeftOut } & DrawingCadence);
 

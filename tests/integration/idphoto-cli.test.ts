@@ -293,13 +293,25 @@ describe('cutout idphoto', () => {
     expect(String(wrong.stderr)).toContain('--brightness goes with --mode idphoto');
   });
 
-  it('says how far the clothes were carried past a picture cut at the shoulders (a US 2×2 of df_img47)', { timeout: 60_000 }, async () => {
+  it('says how far the clothes were carried past a picture cut at the shoulders (a US 2×2 of df_img47), and a batch notes it', { timeout: 120_000 }, async () => {
     const dir = tempDir();
-    const { stdout } = await run(process.execPath, [cli, 'idphoto', evalFile('id_portraits', 'images', 'df_img47.jpg'), '--spec', 'us-2x2', '-o', join(dir, 'us.jpg'), '--report', join(dir, 'us.json')], { env });
+    const tight = evalFile('id_portraits', 'images', 'df_img47.jpg');
+    const { stdout } = await run(process.execPath, [cli, 'idphoto', tight, '--spec', 'us-2x2', '-o', join(dir, 'us.jpg'), '--report', join(dir, 'us.json')], { env });
     const carried = JSON.parse(readFileSync(join(dir, 'us.json'), 'utf8')).measurements.bodyCarriedMm;
     expect(carried).toMatchObject({ max: 8.47, pass: true });
     expect(stdout).toContain(`(600x600 @300 dpi, `);
     expect(stdout).toContain(`, clothes carried ${carried.value} mm past the picture, PASS, `);
+    // A batch of it and of a portrait with room around the shoulders: only the first is noted, as data and in report.csv.
+    const input = join(dir, 'in');
+    mkdirSync(input);
+    copyFileSync(tight, join(input, 'tight.jpg'));
+    copyFileSync(evalFile('id_portraits', 'images', 'df_img1.jpg'), join(input, 'roomy.jpg'));
+    const out = join(dir, 'out');
+    await run(process.execPath, [cli, 'batch', input, '-o', out, '--mode', 'idphoto', '--spec', 'us-2x2'], { env });
+    const entries = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).entries as { input: string; notes?: { kind: string; mm?: number }[] }[];
+    expect(entries.find((e) => e.input.endsWith('tight.jpg'))!.notes).toEqual([{ kind: 'clothesCarried', mm: carried.value }]);
+    expect(entries.find((e) => e.input.endsWith('roomy.jpg'))!.notes).toBeUndefined();
+    expect(readFileSync(join(out, 'report.csv'), 'utf8')).toContain(`the clothes carried on ${carried.value} mm past the picture, which ends at the shoulders or chest closer than the size needs`);
   });
 
   it('exits non-zero with the code for a picture without a face', { timeout: 60_000 }, async () => {

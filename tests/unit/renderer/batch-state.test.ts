@@ -159,6 +159,10 @@ describe('noteText', () => {
     expect(noteText(lighter, tOf('en'), join('en'))).toBe('Brightness auto: +1.25 EV, as the face was too dark for the face brightness check.');
     expect(noteText(lighter, tOf('zh-CN'), join('zh-CN'))).toBe('自动亮度：+1.25 EV（面部原本过暗，未通过面部亮度检查）。');
     expect(noteText({ notes: [{ kind: 'autoBrightness' as const, ev: -0.5 }] }, tOf('en'), join('en'))).toBe('Brightness auto: −0.5 EV, as the face was too light for the face brightness check.');
+    // An ID photo whose clothes were carried past a picture cut at the shoulders, after its auto brightness.
+    const carried = { notes: [{ kind: 'autoBrightness' as const, ev: 0.5 }, { kind: 'clothesCarried' as const, mm: 5.36 }] };
+    expect(noteText(carried, tOf('en'), join('en'))).toBe('Brightness auto: +0.5 EV, as the face was too dark for the face brightness check. The clothes carried on 5.36 mm past the picture, which ends at the shoulders or chest closer than the size needs: look at the photo.');
+    expect(noteText({ notes: [carried.notes[1]] }, tOf('zh-CN'), join('zh-CN'))).toBe('原图在肩部或胸部结束得太近，不够该规格所需：衣服延伸出原图 5.36 mm，请查看照片。');
     expect(noteText({ note: 'an old sentence' }, tOf('en'), join('en'))).toBe('an old sentence');
     expect(noteText({}, tOf('en'), join('en'))).toBeUndefined();
   });

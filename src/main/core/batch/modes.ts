@@ -135,6 +135,8 @@ function fileNoteText(n: FileNote): string {
       return drawingRateText(n, n.leftOut);
     case 'autoBrightness':
       return `brightness auto: ${evText(n.ev)} for a face the face brightness check found too ${n.ev > 0 ? 'dark' : 'light'}`;
+    case 'clothesCarried':
+      return `the clothes carried on ${n.mm} mm past the picture, which ends at the shoulders or chest closer than the size needs`;
   }
 }
 
@@ -301,7 +303,9 @@ const idPhotoMode: BatchModeHandler = {
         throw error;
       });
       // Written either way; the report, the CLI and the UI list say which checks it fails.
-      return { specFailures: failedChecks(report), ...withNotes(brightness === 'auto' && brightnessEv !== 0 ? [{ kind: 'autoBrightness', ev: brightnessEv }] : []) };
+      const carried = report.measurements.bodyCarriedMm?.value;
+      const notes: FileNote[] = [...(brightness === 'auto' && brightnessEv !== 0 ? [{ kind: 'autoBrightness' as const, ev: brightnessEv }] : []), ...(carried ? [{ kind: 'clothesCarried' as const, mm: carried }] : [])];
+      return { specFailures: failedChecks(report), ...withNotes(notes) };
     },
   ),
   companionsOf: (output, options) => (options.extra?.sheet ? [sheetPathOf(output)] : []),

@@ -57,6 +57,7 @@ type NoteKey =
   | 'batch.note.cutShortFile'
   | 'batch.note.decodeErrors'
   | 'batch.note.autoBrightness'
+  | 'batch.note.clothesCarried'
   | 'batch.note.autoBrightnessDark'
   | 'batch.note.autoBrightnessLight'
   | 'batch.note.drawingRate'
@@ -112,6 +113,8 @@ export function noteText(row: Pick<BatchItemRow, 'note' | 'notes'>, t: (key: Not
           return [t('batch.note.decodeErrors', { n: String(n.count) })];
         case 'autoBrightness':
           return [t('batch.note.autoBrightness', { ev: evText(n.ev), way: t(n.ev > 0 ? 'batch.note.autoBrightnessDark' : 'batch.note.autoBrightnessLight') })];
+        case 'clothesCarried':
+          return [t('batch.note.clothesCarried', { mm: n.mm })];
         case 'drawingRate':
           // (A journal from before uneven holds has no `even`: its drawings were even.)
           return [

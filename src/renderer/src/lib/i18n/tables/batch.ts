@@ -97,6 +97,10 @@ export const batch = {
   },
   'batch.note.autoBrightness': { en: 'Brightness auto: {ev}, as the face was too {way} for the face brightness check.', 'zh-CN': '自动亮度：{ev}（面部原本过{way}，未通过面部亮度检查）。' },
   'batch.note.autoBrightnessDark': { en: 'dark', 'zh-CN': '暗' },
+  'batch.note.clothesCarried': {
+    en: 'The clothes carried on {mm} mm past the picture, which ends at the shoulders or chest closer than the size needs: look at the photo.',
+    'zh-CN': '原图在肩部或胸部结束得太近，不够该规格所需：衣服延伸出原图 {mm} mm，请查看照片。',
+  },
   'batch.note.autoBrightnessLight': { en: 'light', 'zh-CN': '亮' },
   'batch.note.decodeErrors': { en: 'The clip is damaged: the decoder met {n} error(s) in it, so some frames may show blocks or smears. Look at the sticker, or use an undamaged copy.', 'zh-CN': '视频片段已损坏：解码时遇到 {n} 个错误，部分画面可能出现色块或拖影。请检查表情包，或换用完好的副本。' },
   'batch.note.cutShortFile': { en: 'The file is cut short (a GIF without its end): its last frames are missing, and the sticker ends where they stop, at {seconds} s.', 'zh-CN': '文件不完整（GIF 缺少结尾）：最后的画面丢失了，表情包在 {seconds} 秒处结束。' },
