@@ -204,17 +204,23 @@ export function outputToImage(frame: AlignedFrame, placement: Placement, widthPx
 /** Sides on which a placement would need pixels the photo does not have. */
 export type Side = 'top' | 'bottom' | 'left' | 'right';
 
-/** A side on which a placement would need pixels the photo does not have, and how far past the photo's edge the person would reach there (output px). */
+/** A side past which a placement reaches the person (the alpha at the nearest edge pixel): on how many grid points, how far past the edge at most and from which output row (px). */
 export interface InventedSide {
   side: Side;
+  count: number;
   depthPx: number;
+  topY: number;
 }
+
+/** Grid points past a side (inventedSides) from which the side counts as invented: fewer are a stray strand, left to the background. */
+export const INVENTED_MIN_COUNT = 3;
 
 /**
  * Checks a placement on a coarse grid: output pixels that fall outside the photo are fine where
  * the person does not reach that edge (they are background, which is replaced anyway) and
- * "invented" where the alpha at the nearest edge pixel is person. Returns the offending sides,
- * each with the farthest such pixel's distance past the edge.
+ * "invented" where the alpha at the nearest edge pixel is person. Returns every side the person
+ * is reached past, with how often, how far and from which row (a side is invented from
+ * INVENTED_MIN_COUNT points).
  */
 export function inventedSides(
   alpha: Float32Array,
@@ -225,10 +231,10 @@ export function inventedSides(
   outW: number,
   outH: number,
   stepPx = 3,
-  minCount = 3,
 ): InventedSide[] {
   const counts: Record<Side, number> = { top: 0, bottom: 0, left: 0, right: 0 };
   const depths: Record<Side, number> = { top: 0, bottom: 0, left: 0, right: 0 };
+  const tops: Record<Side, number> = { top: outH, bottom: outH, left: outH, right: outH };
   for (let Y = 0; Y < outH; Y += stepPx) {
     for (let X = 0; X < outW; X += stepPx) {
       const p = outputToImage(frame, placement, outW, X, Y);
@@ -240,9 +246,10 @@ export function inventedSides(
       counts[side]++;
       const past = Math.max(-0.5 - p.x, p.x - (width - 0.5), -0.5 - p.y, p.y - (height - 0.5));
       depths[side] = Math.max(depths[side], past * placement.k);
+      tops[side] = Math.min(tops[side], Y);
     }
   }
-  return (Object.keys(counts) as Side[]).filter((s) => counts[s] >= minCount).map((side) => ({ side, depthPx: depths[side] }));
+  return (Object.keys(counts) as Side[]).filter((s) => counts[s] > 0).map((side) => ({ side, count: counts[side], depthPx: depths[side], topY: tops[side] }));
 }
 
 /**

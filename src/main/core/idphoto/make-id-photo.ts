@@ -29,7 +29,7 @@ import { CENTRE_TOLERANCE } from '../../../shared/idphoto-report';
 import { wordList } from '../../../shared/labels';
 import { bodyCarryMaxMm, buildComplianceReport, round2, withFileSize, withWrittenBackground, type ComplianceReport } from './compliance';
 import { encodeIdPhoto, type EncodedIdPhoto } from './exact-file';
-import { bandMid, estimateHiddenCrown, inventedSides, topEdgeCutWidth, outputToImage, sampleBilinear, scanCrown, toAligned, topMarginBand, type AlignedFrame, type Placement, type Side } from './geometry';
+import { bandMid, estimateHiddenCrown, INVENTED_MIN_COUNT, inventedSides, topEdgeCutWidth, outputToImage, sampleBilinear, scanCrown, toAligned, topMarginBand, type AlignedFrame, type InventedSide, type Placement, type Side } from './geometry';
 import type { IdPhotoSpec } from './spec';
 import { keepPersonMatte, PERSON_REACH_MM } from './person-matte';
 import type { Box } from '../sticker/compose';
@@ -557,13 +557,19 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
       const sideMm = Math.min(centreTolMm, Math.max(-centreTolMm, dx + shiftMm));
       const placement: Placement = { k, uCentre: uCentre - (sideMm * ppmm) / k, crownV, topPx: (t + hiddenMm) * ppmm, headMm, topMarginMm: t, nudgeMm: { dx: sideMm - shiftMm, dy: t - topMm } };
       // Above a cut crown the output shows background: the hair is not continued.
-      const invented = inventedSides(alpha, workW, workH, frame, placement, spec.widthPx, spec.heightPx).filter(({ side }) => !(hiddenPx > 0 && side === 'top'));
+      const reached = inventedSides(alpha, workW, workH, frame, placement, spec.widthPx, spec.heightPx).filter(({ side }) => !(hiddenPx > 0 && side === 'top'));
+      const invented = reached.filter(({ count }) => count >= INVENTED_MIN_COUNT);
       if (invented.length === 0) return { placement };
-      // Below the chin, the picture must show at least half of what the photo does: past that, what
-      // would be carried on is the neck, not the clothes.
-      const belowChinMm = (spec.heightPx - ((chinA.v - crownV) * k + placement.topPx)) / ppmm;
-      if (invented.every(({ side, depthPx }) => pictureEdge[side] && (side !== 'bottom' || depthPx / ppmm <= BOTTOM_CARRY_MAX_SHARE * belowChinMm))) {
-        const depthMm = Math.max(...invented.map((s) => s.depthPx)) / ppmm;
+      // What would be carried on (warpToPhoto carries past every edge of the picture's own but the
+      // top, a stray strand too) must be clothes: below the chin at the sides (above it, hair or a
+      // face's edge would be drawn out sideways), and at the bottom, at most half of what the photo
+      // shows below the chin (past that, the neck is carried down as a column of skin).
+      const chinY = (chinA.v - crownV) * k + placement.topPx;
+      const belowChinMm = (spec.heightPx - chinY) / ppmm;
+      const carriedSides = reached.filter(({ side }) => side !== 'top' && pictureEdge[side]);
+      const isClothes = ({ side, depthPx, topY }: InventedSide): boolean => (side === 'bottom' ? depthPx / ppmm <= BOTTOM_CARRY_MAX_SHARE * belowChinMm : topY >= chinY);
+      if (invented.every(({ side }) => side !== 'top' && pictureEdge[side]) && carriedSides.every(isClothes)) {
+        const depthMm = Math.max(...carriedSides.map((s) => s.depthPx)) / ppmm;
         if (depthMm <= carryMaxMm && (!carried || depthMm < carried.depthMm)) carried = { placement, depthMm };
       }
       if (first.length === 0) first = invented.map(({ side }) => side);
@@ -654,7 +660,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     // colour (and one matte serves every colour); that part is background again after the solve.
     // The picture's own alpha and its colours as they are come along the same taps (workOwn).
     const toWorkMap: PixelAffine = { x0: p00.x, y0: p00.y, xPerCol: p10.x - p00.x, yPerCol: p10.y - p00.y, xPerRow: p01.x - p00.x, yPerRow: p01.y - p00.y };
-    const { warped, alpha: outAlpha, outside, own } = warpToPhoto(work, alpha, toWorkMap, W, H, workOwn, carriedMm > 0 ? pictureEdge : null);
+    const { warped, alpha: outAlpha, outside, own, carriedAlpha } = warpToPhoto(work, alpha, toWorkMap, W, H, workOwn, carriedMm > 0 ? pictureEdge : null);
     // A source whose colour is at half resolution keeps its bleed unless the photo shrinks it to half
     // or less: source pixels per output pixel are work pixels per output pixel over the work scale.
     if (source.isColourSubsampled && Math.hypot(p10.x - p00.x, p10.y - p00.y) / workScale < 2) warped.isColourSubsampled = true;
@@ -670,6 +676,10 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
       solvedInMs = performance.now() - ts;
       // Nothing of the person is drawn past the picture: the hair is not made up there.
       for (let i = 0; i < outside.length; i++) if (outside[i]) outAlpha[i] = 0;
+      // The clothes carried on are as the edge made them, not solved again: their colours are a
+      // span's mean, and the solve left them half transparent where the edge was not quite opaque
+      // (a jacket grey on white, navy on blue).
+      if (carriedAlpha) for (let i = 0; i < carriedAlpha.length; i++) if (carriedAlpha[i] >= 0) outAlpha[i] = carriedAlpha[i];
     }
     // One person: a smudge of the old background the matte keeps away from them is dropped
     // (person-matte.ts), measured from the face (between the eyes and the chin); painted foreground stays.
@@ -816,7 +826,8 @@ interface PixelAffine {
  * on). `workOwn` (a picture with transparency of its own: its RGBA as it is) comes along the same
  * taps as `own`, its alpha 0 outside. `alpha` null: the colours alone (levelledMask's level
  * picture), the alpha left 0. `carry`: the sides past which the body is carried on (a placement
- * past a tight picture, the report's bodyCarriedMm): there the alpha is the edge's, not outside, and the colours
+ * past a tight picture, the report's bodyCarriedMm): there the alpha is the edge's as clothes have it
+ * (clothesAlpha), not outside, and the colours
  * are the person's along the edge averaged over a span that widens with the distance past it (half
  * of it each way), so a patterned shirt or a necklace carries on as its colour, not as streaks. A plain
  * function, not a closure in makeIdPhoto: V8 keeps its optimised code from photo to photo.
@@ -829,7 +840,7 @@ function warpToPhoto(
   height: number,
   workOwn: RgbaImage | null,
   carry: Readonly<Record<Side, boolean>> | null = null,
-): { warped: RgbaImage; alpha: Float32Array; outside: Uint8Array; own: { image: RgbaImage; alpha: Uint8Array } | null } {
+): { warped: RgbaImage; alpha: Float32Array; outside: Uint8Array; own: { image: RgbaImage; alpha: Uint8Array } | null; carriedAlpha: Float32Array | null } {
   const { width: workW, height: workH, data: work4 } = work;
   const n = width * height;
   const colours = new Uint8Array(n * 4);
@@ -837,6 +848,8 @@ function warpToPhoto(
   const outside = new Uint8Array(n);
   const own = workOwn ? { from: workOwn.data, colours: new Uint8Array(n * 4), alpha: new Uint8Array(n) } : null;
   const edges = carry && alpha ? personEdgeSums(work, alpha) : null;
+  /** The carried pixels' alpha (-1 elsewhere). */
+  const carriedAlpha = edges ? new Float32Array(n).fill(-1) : null;
   for (let Y = 0, i = 0; Y < height; Y++) {
     for (let X = 0; X < width; X++, i++) {
       const x = map.x0 + X * map.xPerCol + Y * map.xPerRow;
@@ -864,12 +877,19 @@ function warpToPhoto(
       else if (alpha) {
         const a = alpha[i00] * w00 + alpha[i01] * w01 + alpha[i10] * w10 + alpha[i11] * w11;
         outAlpha[i] = a < 0 ? 0 : a > 1 ? 1 : a;
+        if (isCarried) {
+          // Past a side, the shoulder's top goes on down as it came to the edge (the edge column read
+          // that much higher up): carried level, it stood out as a ledge.
+          const side = y > workH - 0.5 ? null : x < -0.5 ? edges!.leftDrop * (-0.5 - x) : x > workW - 0.5 ? edges!.rightDrop * (x - (workW - 0.5)) : null;
+          const edgeA = side === null ? outAlpha[i] : columnAlpha(alpha, workW, workH, x < -0.5 ? 0 : workW - 1, fy - side);
+          outAlpha[i] = carriedAlpha![i] = clothesAlpha(edgeA);
+        }
       }
       for (let c = 0; c < 3; c++) colours[o + c] = Math.round(work4[i00 * 4 + c] * w00 + work4[i01 * 4 + c] * w01 + work4[i10 * 4 + c] * w10 + work4[i11 * 4 + c] * w11);
       if (isCarried) {
         // Along the bottom row below the picture (its corners too), else along the side's column.
         const below = y > workH - 0.5;
-        const [sums, along, past] = below ? [edges.bottom, fx, y - (workH - 0.5)] : x < -0.5 ? [edges.left, fy, -0.5 - x] : [edges.right, fy, x - (workW - 0.5)];
+        const [sums, along, past] = below ? [edges.bottom, fx, y - (workH - 0.5)] : x < -0.5 ? [edges.left, fy - edges.leftDrop * (-0.5 - x), -0.5 - x] : [edges.right, fy - edges.rightDrop * (x - (workW - 0.5)), x - (workW - 0.5)];
         const lo = Math.max(0, Math.floor(along - past / 2));
         const hi = Math.min(sums.length / 4 - 2, Math.ceil(along + past / 2));
         const weight = sums[(hi + 1) * 4 + 3] - sums[lo * 4 + 3];
@@ -882,21 +902,32 @@ function warpToPhoto(
       }
     }
   }
-  return { warped: { data: colours, width, height }, alpha: outAlpha, outside, own: own && { image: { data: own.colours, width, height }, alpha: own.alpha } };
+  return { warped: { data: colours, width, height }, alpha: outAlpha, outside, own: own && { image: { data: own.colours, width, height }, alpha: own.alpha }, carriedAlpha };
+}
+
+/**
+ * The alpha of clothes carried past the picture from an edge pixel's: opaque from 0.75, clear under
+ * 0.25, linear between. An edge the matte was not quite sure of (0.6–0.9 at a picture's corner,
+ * where backdrop and clothes meet) made them see-through, the new background showing in them; the
+ * span's colours (personEdgeSums) are weighted by it, so the backdrop's half-kept pixels do not
+ * tint them.
+ */
+function clothesAlpha(edge: number): number {
+  return Math.min(1, Math.max(0, (edge - 0.25) * 2));
 }
 
 /**
  * Running sums along the work image's left column, right column and bottom row of each colour
- * weighted by the alpha, and of the alpha (4 values a pixel, one pixel more than the edge: entry
+ * weighted by the clothes' alpha (clothesAlpha), and of that alpha (4 values a pixel, one pixel more than the edge: entry
  * j sums pixels 0 … j − 1): warpToPhoto's carried-on body reads a span's mean person colour from two.
  */
-function personEdgeSums(work: RgbaImage, alpha: Float32Array): { left: Float64Array; right: Float64Array; bottom: Float64Array } {
+function personEdgeSums(work: RgbaImage, alpha: Float32Array): { left: Float64Array; right: Float64Array; bottom: Float64Array; leftDrop: number; rightDrop: number } {
   const { width, height, data } = work;
   const along = (count: number, pixel: (j: number) => number): Float64Array => {
     const sums = new Float64Array((count + 1) * 4);
     for (let j = 0; j < count; j++) {
       const p = pixel(j);
-      const a = alpha[p];
+      const a = clothesAlpha(alpha[p]);
       for (let c = 0; c < 3; c++) sums[(j + 1) * 4 + c] = sums[j * 4 + c] + data[p * 4 + c] * a;
       sums[(j + 1) * 4 + 3] = sums[j * 4 + 3] + a;
     }
@@ -906,8 +937,56 @@ function personEdgeSums(work: RgbaImage, alpha: Float32Array): { left: Float64Ar
     left: along(height, (j) => j * width),
     right: along(height, (j) => j * width + width - 1),
     bottom: along(width, (j) => (height - 1) * width + j),
+    leftDrop: shoulderDrop(alpha, width, height, 1),
+    rightDrop: shoulderDrop(alpha, width, height, -1),
   };
 }
+
+/** An edge column's alpha at a fractional row (linear between rows; clamped to the column). */
+function columnAlpha(alpha: Float32Array, width: number, height: number, x: number, y: number): number {
+  const fy = Math.min(height - 1, Math.max(0, y));
+  const y0 = Math.floor(fy);
+  const y1 = Math.min(height - 1, y0 + 1);
+  return alpha[y0 * width + x] * (1 - (fy - y0)) + alpha[y1 * width + x] * (fy - y0);
+}
+
+/**
+ * How far the body's top comes down per pixel toward a side of the work image (`inward` 1 from the
+ * left edge, −1 from the right), 0 to SHOULDER_DROP_MAX: a line fitted to the top of the person
+ * rising from the bottom row in the columns next to the edge (SHOULDER_SPAN of the width), where
+ * the shoulders slope down to the picture's side. 0 where no column there holds the body from the
+ * bottom row up.
+ */
+function shoulderDrop(alpha: Float32Array, width: number, height: number, inward: 1 | -1): number {
+  const span = Math.max(4, Math.round(SHOULDER_SPAN * width));
+  let n = 0;
+  let sj = 0;
+  let st = 0;
+  let sjj = 0;
+  let sjt = 0;
+  for (let j = 0; j < Math.min(span, width); j++) {
+    const x = inward === 1 ? j : width - 1 - j;
+    let y = height - 1;
+    if (alpha[y * width + x] < 0.5) continue;
+    while (y > 0 && alpha[(y - 1) * width + x] >= 0.5) y--;
+    n++;
+    sj += j;
+    st += y;
+    sjj += j * j;
+    sjt += j * y;
+  }
+  const den = n * sjj - sj * sj;
+  if (n < 3 || den <= 0) return 0;
+  // The top's row per pixel inward; outward it comes down by as much.
+  const slope = (n * sjt - sj * st) / den;
+  return Math.min(SHOULDER_DROP_MAX, Math.max(0, -slope));
+}
+
+/** The columns next to a side whose body top gives the shoulder's slope (shoulderDrop), as a share of the work image's width. */
+const SHOULDER_SPAN = 0.06;
+
+/** The steepest drop shoulderDrop carries on: two rows a column (63°), past which the body's top is an arm or hair, not a shoulder. */
+const SHOULDER_DROP_MAX = 2;
 
 /** An opaque RGBA copy of an RGB image. */
 function opaqueRgba(rgb: RgbImage): RgbaImage {
