@@ -452,6 +452,17 @@ describe('idphoto refusals', () => {
       expect(alpha / n).toBeGreaterThan(0.9);
       expect(deltaE(lab.map((v) => v / n) as [number, number, number], blue)).toBeGreaterThan(30);
     }
+    // Past the sides the shoulders go on down as they came to the edge, not level (a ledge): the
+    // body's top is lower at the photo's side than 3 mm in, both carried (5 mm).
+    const topOf = (x: number): number => {
+      let y = 0;
+      while (y < height && made.alpha[y * width + x] < 0.5) y++;
+      return y;
+    };
+    const inside = Math.round((3 * width) / spec.widthMm);
+    expect(carried.value).toBeGreaterThan(3.5);
+    expect(topOf(0)).toBeGreaterThan(topOf(inside) + 5);
+    expect(topOf(width - 1)).toBeGreaterThan(topOf(width - 1 - inside) + 5);
     // Cut closer, more would have to be made up than a sixth of the photo: refused, as before.
     const err = await makeIdPhoto(await cutTo(0.8), { spec, background: '#438EDB' }, env).catch((e) => e);
     expect(err.code).toBe('TOO_TIGHT');

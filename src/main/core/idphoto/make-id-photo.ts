@@ -660,7 +660,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     // colour (and one matte serves every colour); that part is background again after the solve.
     // The picture's own alpha and its colours as they are come along the same taps (workOwn).
     const toWorkMap: PixelAffine = { x0: p00.x, y0: p00.y, xPerCol: p10.x - p00.x, yPerCol: p10.y - p00.y, xPerRow: p01.x - p00.x, yPerRow: p01.y - p00.y };
-    const { warped, alpha: outAlpha, outside, own, carriedAlpha } = warpToPhoto(work, alpha, toWorkMap, W, H, workOwn, carriedMm > 0 ? pictureEdge : null);
+    const { warped, alpha: outAlpha, outside, own, carried } = warpToPhoto(work, alpha, toWorkMap, W, H, workOwn, carriedMm > 0 ? pictureEdge : null);
     // A source whose colour is at half resolution keeps its bleed unless the photo shrinks it to half
     // or less: source pixels per output pixel are work pixels per output pixel over the work scale.
     if (source.isColourSubsampled && Math.hypot(p10.x - p00.x, p10.y - p00.y) / workScale < 2) warped.isColourSubsampled = true;
@@ -676,10 +676,13 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
       solvedInMs = performance.now() - ts;
       // Nothing of the person is drawn past the picture: the hair is not made up there.
       for (let i = 0; i < outside.length; i++) if (outside[i]) outAlpha[i] = 0;
-      // The clothes carried on are as the edge made them, not solved again: their colours are a
-      // span's mean, and the solve left them half transparent where the edge was not quite opaque
-      // (a jacket grey on white, navy on blue).
-      if (carriedAlpha) for (let i = 0; i < carriedAlpha.length; i++) if (carriedAlpha[i] >= 0) outAlpha[i] = carriedAlpha[i];
+      // The clothes carried on are as the photo's edge is once solved, one pixel inside the picture
+      // (clothesAlpha sharpening it): solved themselves, on a span's mean colours, they came out half
+      // transparent at a picture's corners (a jacket grey on white, navy on blue: a review).
+      if (carried) {
+        const { from, alpha: asWarped } = carried;
+        for (let i = 0; i < from.length; i++) if (from[i] >= 0) outAlpha[i] = asWarped[from[i]] < 0 ? clothesAlpha(outAlpha[from[i]]) : asWarped[i];
+      }
     }
     // One person: a smudge of the old background the matte keeps away from them is dropped
     // (person-matte.ts), measured from the face (between the eyes and the chin); painted foreground stays.
@@ -840,7 +843,7 @@ function warpToPhoto(
   height: number,
   workOwn: RgbaImage | null,
   carry: Readonly<Record<Side, boolean>> | null = null,
-): { warped: RgbaImage; alpha: Float32Array; outside: Uint8Array; own: { image: RgbaImage; alpha: Uint8Array } | null; carriedAlpha: Float32Array | null } {
+): { warped: RgbaImage; alpha: Float32Array; outside: Uint8Array; own: { image: RgbaImage; alpha: Uint8Array } | null; carried: { from: Int32Array; alpha: Float32Array } | null } {
   const { width: workW, height: workH, data: work4 } = work;
   const n = width * height;
   const colours = new Uint8Array(n * 4);
@@ -848,8 +851,16 @@ function warpToPhoto(
   const outside = new Uint8Array(n);
   const own = workOwn ? { from: workOwn.data, colours: new Uint8Array(n * 4), alpha: new Uint8Array(n) } : null;
   const edges = carry && alpha ? personEdgeSums(work, alpha) : null;
-  /** The carried pixels' alpha (-1 elsewhere). */
+  // The carried pixels' alpha (-1 elsewhere), and the photo pixel inside the picture each is
+  // carried from (-1 for the others): a work point back to the photo, the map's inverse.
   const carriedAlpha = edges ? new Float32Array(n).fill(-1) : null;
+  const carriedFrom = edges ? new Int32Array(n).fill(-1) : null;
+  const det = map.xPerCol * map.yPerRow - map.xPerRow * map.yPerCol;
+  const photoIndexOf = (wx: number, wy: number): number => {
+    const X = Math.round(((wx - map.x0) * map.yPerRow - (wy - map.y0) * map.xPerRow) / det);
+    const Y = Math.round(((wy - map.y0) * map.xPerCol - (wx - map.x0) * map.yPerCol) / det);
+    return Math.min(height - 1, Math.max(0, Y)) * width + Math.min(width - 1, Math.max(0, X));
+  };
   for (let Y = 0, i = 0; Y < height; Y++) {
     for (let X = 0; X < width; X++, i++) {
       const x = map.x0 + X * map.xPerCol + Y * map.xPerRow;
@@ -883,6 +894,8 @@ function warpToPhoto(
           const side = y > workH - 0.5 ? null : x < -0.5 ? edges!.leftDrop * (-0.5 - x) : x > workW - 0.5 ? edges!.rightDrop * (x - (workW - 0.5)) : null;
           const edgeA = side === null ? outAlpha[i] : columnAlpha(alpha, workW, workH, x < -0.5 ? 0 : workW - 1, fy - side);
           outAlpha[i] = carriedAlpha![i] = clothesAlpha(edgeA);
+          // One pixel inside the picture from the point it is carried from.
+          carriedFrom![i] = side === null ? photoIndexOf(Math.min(workW - 2, Math.max(1, fx)), workH - 2) : photoIndexOf(x < -0.5 ? 1 : workW - 2, Math.min(workH - 1, Math.max(0, fy - side)));
         }
       }
       for (let c = 0; c < 3; c++) colours[o + c] = Math.round(work4[i00 * 4 + c] * w00 + work4[i01 * 4 + c] * w01 + work4[i10 * 4 + c] * w10 + work4[i11 * 4 + c] * w11);
@@ -902,7 +915,7 @@ function warpToPhoto(
       }
     }
   }
-  return { warped: { data: colours, width, height }, alpha: outAlpha, outside, own: own && { image: { data: own.colours, width, height }, alpha: own.alpha }, carriedAlpha };
+  return { warped: { data: colours, width, height }, alpha: outAlpha, outside, own: own && { image: { data: own.colours, width, height }, alpha: own.alpha }, carried: carriedFrom && carriedAlpha && { from: carriedFrom, alpha: carriedAlpha } };
 }
 
 /**
