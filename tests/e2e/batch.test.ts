@@ -187,6 +187,19 @@ describe('Batch workspace in Chromium', () => {
   it("an ID-photo batch's group photo opens in ID photo at the batch's size, colour, KB band, Auto brightness and sheet, where its face is picked", async () => {
     const group = join(tempDir('cutout-e2e-batch-'), 'group.jpg');
     writeFileSync(group, (await twoPortraits('jpeg')).bytes);
+    // The ID photo workspace's own choices, which come back for the next photo opened there.
+    await app.page.click('[data-workspace=idphoto]');
+    const idSlot = app.page.locator('[data-workspace-slot=idphoto]');
+    const idChoices = async () => ({
+      spec: await idSlot.locator('[data-testid=idphoto-current-spec]').textContent(),
+      kb: [await app.page.inputValue('[data-testid=idphoto-kb-min]'), await app.page.inputValue('[data-testid=idphoto-kb-max]')],
+      auto: await idSlot.locator('[data-testid=idphoto-brightness-auto]').getAttribute('aria-pressed'),
+      sheet: await idSlot.getByRole('combobox', { name: 'Print sheet' }).inputValue(),
+    });
+    await app.page.fill('[data-workspace-slot=idphoto] input[type=search]', 'ICAO');
+    await idSlot.locator('button.spec', { hasText: 'ICAO' }).first().click();
+    const own = await idChoices();
+    expect(own).toMatchObject({ spec: expect.stringMatching(/^ICAO/), kb: ['', ''], auto: 'false', sheet: '' });
     await app.page.click('[data-workspace=batch]');
     await chooseFiles(app.page, () => app.page.keyboard.press('Control+o'), [group, evalFile('id_portraits', 'images', 'df_img1.jpg')]);
     await app.page.locator('.toolbar', { hasText: '2 files' }).waitFor();
@@ -212,7 +225,6 @@ describe('Batch workspace in Chromium', () => {
     expect(await app.page.locator('[data-workspace=idphoto]').getAttribute('aria-current')).toBe('page');
     await expect.poll(() => app.page.locator('[data-testid=idphoto-face]').count(), { timeout: 60_000 }).toBe(2);
     expect(await app.page.textContent('[data-testid=idphoto-current-spec]')).toMatch(/^1-inch photo/);
-    const idSlot = app.page.locator('[data-workspace-slot=idphoto]');
     expect(await idSlot.getByRole('button', { name: /^White/ }).getAttribute('aria-pressed')).toBe('true');
     expect([await app.page.inputValue('[data-testid=idphoto-kb-min]'), await app.page.inputValue('[data-testid=idphoto-kb-max]')]).toEqual(['20', '50']);
     expect(await idSlot.locator('[data-testid=idphoto-brightness-auto]').getAttribute('aria-pressed')).toBe('true');
@@ -222,11 +234,9 @@ describe('Batch workspace in Chromium', () => {
     await expect.poll(() => shownPhotoSize(app.page), { timeout: 30_000 }).toEqual([295, 413]);
     // The photo is made to the band (the file the preview shows is Export's).
     await expect.poll(() => app.page.textContent('[data-testid=idphoto-file]'), { timeout: 30_000 }).toMatch(/^JPEG, (2\d|[34]\d|50)(\.\d)? KB/);
-    // Back as they were, for the tests after this one.
-    await idSlot.getByRole('combobox', { name: 'Print sheet' }).selectOption('');
-    await app.page.fill('[data-testid=idphoto-kb-min]', '');
-    await app.page.fill('[data-testid=idphoto-kb-max]', '');
-    await idSlot.locator('[data-testid=idphoto-brightness-auto]').click();
+    // The next photo opened there is made with the workspace's own choices again (the run's stayed on).
+    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), evalFile('id_portraits', 'images', 'df_img2.jpg'));
+    await expect.poll(idChoices, { timeout: 30_000 }).toEqual(own);
     await app.page.click('[data-workspace=batch]');
     await app.page.selectOption('[data-testid=batch-spec]', 'cn-1inch');
     await app.page.fill('[data-testid=batch-kb-min]', '');
