@@ -829,11 +829,13 @@ interface PixelAffine {
  * on). `workOwn` (a picture with transparency of its own: its RGBA as it is) comes along the same
  * taps as `own`, its alpha 0 outside. `alpha` null: the colours alone (levelledMask's level
  * picture), the alpha left 0. `carry`: the sides past which the body is carried on (a placement
- * past a tight picture, the report's bodyCarriedMm): there the alpha is the edge's as clothes have it
- * (clothesAlpha), not outside, and the colours
- * are the person's along the edge averaged over a span that widens with the distance past it (half
- * of it each way), so a patterned shirt or a necklace carries on as its colour, not as streaks. A plain
- * function, not a closure in makeIdPhoto: V8 keeps its optimised code from photo to photo.
+ * past a tight picture, the report's bodyCarriedMm): there the alpha is the edge's as clothes have
+ * it (clothesAlpha; past a side, read as far up the column as the shoulder comes down, shoulderDrop),
+ * not outside, with the photo pixel inside the picture it is carried from (`carried`, for the
+ * alpha after a solve), and the colours are the person's along the edge averaged over a span that
+ * widens with the distance past it (half of it each way), so a patterned shirt or a necklace
+ * carries on as its colour, not as streaks. A plain function, not a closure in makeIdPhoto: V8
+ * keeps its optimised code from photo to photo.
  */
 function warpToPhoto(
   work: RgbaImage,
@@ -891,11 +893,11 @@ function warpToPhoto(
         if (isCarried) {
           // Past a side, the shoulder's top goes on down as it came to the edge (the edge column read
           // that much higher up): carried level, it stood out as a ledge.
-          const side = y > workH - 0.5 ? null : x < -0.5 ? edges!.leftDrop * (-0.5 - x) : x > workW - 0.5 ? edges!.rightDrop * (x - (workW - 0.5)) : null;
-          const edgeA = side === null ? outAlpha[i] : columnAlpha(alpha, workW, workH, x < -0.5 ? 0 : workW - 1, fy - side);
+          const drop = y > workH - 0.5 ? null : x < -0.5 ? edges!.leftDrop * (-0.5 - x) : edges!.rightDrop * (x - (workW - 0.5));
+          const edgeA = drop === null ? outAlpha[i] : columnAlpha(alpha, workW, workH, x < -0.5 ? 0 : workW - 1, fy - drop);
           outAlpha[i] = carriedAlpha![i] = clothesAlpha(edgeA);
           // One pixel inside the picture from the point it is carried from.
-          carriedFrom![i] = side === null ? photoIndexOf(Math.min(workW - 2, Math.max(1, fx)), workH - 2) : photoIndexOf(x < -0.5 ? 1 : workW - 2, Math.min(workH - 1, Math.max(0, fy - side)));
+          carriedFrom![i] = drop === null ? photoIndexOf(Math.min(workW - 2, Math.max(1, fx)), workH - 2) : photoIndexOf(x < -0.5 ? 1 : workW - 2, Math.min(workH - 1, Math.max(0, fy - drop)));
         }
       }
       for (let c = 0; c < 3; c++) colours[o + c] = Math.round(work4[i00 * 4 + c] * w00 + work4[i01 * 4 + c] * w01 + work4[i10 * 4 + c] * w10 + work4[i11 * 4 + c] * w11);
@@ -920,9 +922,8 @@ function warpToPhoto(
 
 /**
  * The alpha of clothes carried past the picture from an edge pixel's: opaque from 0.75, clear under
- * 0.25, linear between. An edge the matte was not quite sure of (0.6–0.9 at a picture's corner,
- * where backdrop and clothes meet) made them see-through, the new background showing in them; the
- * span's colours (personEdgeSums) are weighted by it, so the backdrop's half-kept pixels do not
+ * 0.25, linear between, so an edge the matte was not quite sure of does not carry on see-through;
+ * the span's colours (personEdgeSums) are weighted by it, so the backdrop's half-kept pixels do not
  * tint them.
  */
 function clothesAlpha(edge: number): number {
@@ -931,8 +932,9 @@ function clothesAlpha(edge: number): number {
 
 /**
  * Running sums along the work image's left column, right column and bottom row of each colour
- * weighted by the clothes' alpha (clothesAlpha), and of that alpha (4 values a pixel, one pixel more than the edge: entry
- * j sums pixels 0 … j − 1): warpToPhoto's carried-on body reads a span's mean person colour from two.
+ * weighted by the clothes' alpha (clothesAlpha), and of that alpha (4 values a pixel, one pixel
+ * more than the edge: entry j sums pixels 0 … j − 1): warpToPhoto's carried-on body reads a span's
+ * mean person colour from two; and how the shoulders come down to each side (shoulderDrop).
  */
 function personEdgeSums(work: RgbaImage, alpha: Float32Array): { left: Float64Array; right: Float64Array; bottom: Float64Array; leftDrop: number; rightDrop: number } {
   const { width, height, data } = work;
