@@ -286,6 +286,35 @@ export interface HiddenCrownEstimate {
   widestRow: number;
 }
 
+/** A least-squares line y = slope · x + intercept through points added one by one. */
+export class LineFit {
+  private n = 0;
+  private sx = 0;
+  private sy = 0;
+  private sxx = 0;
+  private sxy = 0;
+
+  add(x: number, y: number): void {
+    this.n++;
+    this.sx += x;
+    this.sy += y;
+    this.sxx += x * x;
+    this.sxy += x * y;
+  }
+
+  get count(): number {
+    return this.n;
+  }
+
+  /** The line, or null without two distinct x. */
+  line(): { slope: number; intercept: number } | null {
+    const den = this.n * this.sxx - this.sx * this.sx;
+    if (den <= 0) return null;
+    const slope = (this.n * this.sxy - this.sx * this.sy) / den;
+    return { slope, intercept: (this.sy - slope * this.sx) / this.n };
+  }
+}
+
 /** Width of the run of alpha ≥ 0.5 through column `cx` in row `y` (0 when that pixel is background). */
 function runWidth(alpha: Float32Array, width: number, y: number, cx: number): number {
   const row = y * width;
@@ -323,23 +352,11 @@ export function estimateHiddenCrown(alpha: Float32Array, width: number, height: 
   const none = { hiddenPx: Number.POSITIVE_INFINITY, chordPx, widthPx, widestRow };
   if (widthPx === 0 || chordPx >= domeFraction * widthPx) return none;
   // Rows of the dome: from the edge down while the head stays under domeFraction of its width.
-  let n = 0;
-  let sy = 0;
-  let sw = 0;
-  let syy = 0;
-  let syw = 0;
-  for (let y = 0; y < widths.length && widths[y] < domeFraction * widthPx; y++) {
-    const w2 = widths[y] * widths[y];
-    n++;
-    sy += y;
-    sw += w2;
-    syy += y * y;
-    syw += y * w2;
-  }
-  const den = n * syy - sy * sy;
-  if (n < 4 || den <= 0) return none;
-  const slope = (n * syw - sy * sw) / den;
-  const intercept = (sw - slope * sy) / n;
+  const fit = new LineFit();
+  for (let y = 0; y < widths.length && widths[y] < domeFraction * widthPx; y++) fit.add(y, widths[y] * widths[y]);
+  const line = fit.count < 4 ? null : fit.line();
+  if (!line) return none;
+  const { slope, intercept } = line;
   if (!(slope > 0)) return none;
   return { hiddenPx: Math.max(0, intercept / slope), chordPx, widthPx, widestRow };
 }

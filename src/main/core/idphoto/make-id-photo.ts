@@ -29,7 +29,7 @@ import { CENTRE_TOLERANCE } from '../../../shared/idphoto-report';
 import { wordList } from '../../../shared/labels';
 import { bodyCarryMaxMm, buildComplianceReport, round2, withFileSize, withWrittenBackground, type ComplianceReport } from './compliance';
 import { encodeIdPhoto, type EncodedIdPhoto } from './exact-file';
-import { bandMid, estimateHiddenCrown, INVENTED_MIN_COUNT, inventedSides, topEdgeCutWidth, outputToImage, sampleBilinear, scanCrown, toAligned, topMarginBand, type AlignedFrame, type InventedSide, type Placement, type Side } from './geometry';
+import { bandMid, estimateHiddenCrown, INVENTED_MIN_COUNT, inventedSides, LineFit, topEdgeCutWidth, outputToImage, sampleBilinear, scanCrown, toAligned, topMarginBand, type AlignedFrame, type InventedSide, type Placement, type Side } from './geometry';
 import type { IdPhotoSpec } from './spec';
 import { keepPersonMatte, PERSON_REACH_MM } from './person-matte';
 import type { Box } from '../sticker/compose';
@@ -974,27 +974,17 @@ function columnAlpha(alpha: Float32Array, width: number, height: number, x: numb
  */
 function shoulderDrop(alpha: Float32Array, width: number, height: number, inward: 1 | -1): number {
   const span = Math.max(4, Math.round(SHOULDER_SPAN * width));
-  let n = 0;
-  let sj = 0;
-  let st = 0;
-  let sjj = 0;
-  let sjt = 0;
+  const fit = new LineFit();
   for (let j = 0; j < Math.min(span, width); j++) {
     const x = inward === 1 ? j : width - 1 - j;
     let y = height - 1;
     if (alpha[y * width + x] < 0.5) continue;
     while (y > 0 && alpha[(y - 1) * width + x] >= 0.5) y--;
-    n++;
-    sj += j;
-    st += y;
-    sjj += j * j;
-    sjt += j * y;
+    fit.add(j, y);
   }
-  const den = n * sjj - sj * sj;
-  if (n < 3 || den <= 0) return 0;
+  const line = fit.count < 3 ? null : fit.line();
   // The top's row per pixel inward; outward it comes down by as much.
-  const slope = (n * sjt - sj * st) / den;
-  return Math.min(SHOULDER_DROP_MAX, Math.max(0, -slope));
+  return line ? Math.min(SHOULDER_DROP_MAX, Math.max(0, -line.slope)) : 0;
 }
 
 /** The columns next to a side whose body top gives the shoulder's slope (shoulderDrop), as a share of the work image's width. */
