@@ -108,7 +108,10 @@ export interface BatchStatus {
   failed: number;
   /** done + skipped + failed. */
   finished: number;
-  /** Files per second over the processed (not skipped) files so far. */
+  /**
+   * Files per second of the processed (not skipped) files, the ETA's: from a file's worth of work
+   * after the first file done, the work since then (run-batch etaRate). The summary's is the whole run's.
+   */
   filesPerSec: number;
   /** Estimated milliseconds left; undefined until a rate is known. */
   etaMs?: number;

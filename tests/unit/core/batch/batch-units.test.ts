@@ -7,7 +7,7 @@ import { planOutputPaths, validateNameTemplate } from '../../../../src/main/core
 import { lockOutputFolder } from '../../../../src/main/core/batch/output-lock';
 import { PauseGate } from '../../../../src/main/core/batch/pause-gate';
 import { csvField, entriesToCsv, readReport, writeReports, type BatchReport } from '../../../../src/main/core/batch/report';
-import { filesWorked, finishedOfRecord, hashedQuality, repeatsFailure } from '../../../../src/main/core/batch/run-batch';
+import { atWorkWorth, etaRate, filesWorked, finishedOfRecord, hashedQuality, repeatsFailure } from '../../../../src/main/core/batch/run-batch';
 import { BATCH_MODES } from '../../../../src/main/core/batch/modes';
 import { folderPrefixes, scanInputs } from '../../../../src/main/core/batch/scan';
 import type { BatchEntry } from '../../../../src/main/core/batch/types';
@@ -295,6 +295,30 @@ describe('the rate of a batch', () => {
     // Failures only, nothing at work: their own time is the measure, each counts whole.
     expect(filesWorked({ done: 0, failed: 3, doneWorkMs: 0, failedWorkMs: 2700, atWorkMs: 0, inFlight: 0 })).toBe(3);
     expect(filesWorked({ done: 0, failed: 2, doneWorkMs: 0, failedWorkMs: 0, atWorkMs: 0, inFlight: 0 })).toBe(2);
+  });
+
+  it('counts a file at work that tells no progress by its time against a file done, short of a whole file', () => {
+    // Two ID photos (no progress of their own) began together; one is done after 1.21 s, the other
+    // has been at work as long: it counts 0.9, not 0 (the rate read 0.8 files/s, the run went at 2.3).
+    expect(atWorkWorth([{ atWorkMs: 1200 }], 1210)).toBeCloseTo(0.9, 6);
+    expect(atWorkWorth([{ atWorkMs: 300 }, { atWorkMs: 600 }], 1200)).toBeCloseTo(0.75, 6);
+    // Nothing done yet: nothing to measure against.
+    expect(atWorkWorth([{ atWorkMs: 5000 }], 0)).toBe(0);
+    // A file that tells its progress counts that, whatever its time.
+    expect(atWorkWorth([{ atWorkMs: 5000, reported: 0.3 }, { atWorkMs: 10, reported: 0 }], 1000)).toBeCloseTo(0.3, 6);
+  });
+
+  it('rates the work since the first file done once a file more is done, leaving the warm-up out', () => {
+    // The first portrait took 1.1 s (the session's first runs, the refine workers' start), the next
+    // ones about 0.2 s each.
+    const firstDone = { worked: 1, processingMs: 1100 };
+    // A file's worth of work since is not there yet: the whole run's rate.
+    expect(etaRate({ worked: 1.5, processingMs: 1200 }, firstDone)).toBeCloseTo(1.5 / 1.2, 6);
+    // Then the rate since the mark: 3 files in 0.6 s, where the whole run's read 4 in 1.7 s.
+    expect(etaRate({ worked: 4, processingMs: 1700 }, firstDone)).toBeCloseTo(5, 6);
+    // No file done yet: the whole run's; nothing worked: no rate.
+    expect(etaRate({ worked: 0.5, processingMs: 1000 })).toBeCloseTo(0.5, 6);
+    expect(etaRate({ worked: 0, processingMs: 1000 })).toBe(0);
   });
 });
 
