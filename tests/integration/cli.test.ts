@@ -68,6 +68,11 @@ await engine.dispose();`,
     expect(existsSync(join(out, 'hv_test1_cutout.png'))).toBe(true);
     expect(existsSync(join(out, 'df_img2_cutout.png'))).toBe(true);
     expect(r.stdout).toMatch(/mediapipe-selfie on cpu/);
+    expect(r.stdout).not.toMatch(/written over/);
+    // Run again into the same folder: the outputs there are written over, and said to be (it was unsaid).
+    const again = await cutout(['portrait', evalFile('id_portraits', 'images', 'hv_test1.jpg'), evalFile('id_portraits', 'images', 'df_img2.jpg'), '-o', out, '--refine', 'off']);
+    expect(again.code).toBe(0);
+    expect(again.stdout.trim().split('\n')).toEqual([expect.stringMatching(/hv_test1_cutout\.png \(.*, written over the file there\)$/), expect.stringMatching(/df_img2_cutout\.png \(.*, written over the file there\)$/)]);
     // Into a folder that cannot be made (under a file): said as such before any work (it read INTERNAL: mkdir).
     const blocker = join(out, 'notes.txt');
     writeFileSync(blocker, 'a file');

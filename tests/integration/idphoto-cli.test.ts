@@ -55,6 +55,9 @@ describe('cutout idphoto', () => {
     expect(r.sheet).toMatchObject({ output: join(dir, 'one_sheet.jpg'), paperMm: [152.4, 101.6], dpi: 300, photos: 13, leftOff: [] });
     expect(r.sheet.photos).toBe(r.sheet.copiesEach);
     expect(r.sheet.photos).toBeGreaterThan(4);
+    // Made again: the photo and its sheet are written over, and the lines say so (it was unsaid).
+    const again = await run(process.execPath, [cli, 'idphoto', evalFile('id_portraits', 'images', 'hv_test1.jpg'), '--spec', 'cn-1inch', '--refine', 'fast', '-o', out, '--sheet', '6inch'], { env });
+    expect(again.stdout.trim().split('\n')).toEqual([expect.stringMatching(/-> \S+one\.jpg \(.*, written over the file there\)$/), expect.stringMatching(/^sheet -> \S+one_sheet\.jpg \(.*, written over the file there\)$/)]);
     // A sheet that cannot be written fails the run, and the report of the photo written is still there.
     writeFileSync(join(dir, 'a-file'), 'x');
     const failed = await run(process.execPath, [cli, 'idphoto', evalFile('id_portraits', 'images', 'hv_test1.jpg'), '--spec', 'cn-1inch', '-o', join(dir, 'two.jpg'), '--report', join(dir, 'two.json'), '--sheet', '6inch', '--sheet-out', join(dir, 'a-file', 'sheet.png')], { env }).catch((e) => e);

@@ -1,4 +1,5 @@
 // The shape of a `cutout` sub-command and shared helpers for them. Node only.
+import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { AppError, type ErrorCode } from '../../shared/errors';
@@ -281,6 +282,28 @@ export async function planOutputs(inputs: string[], out: string, ext: string, su
     used.add(keyOf(name));
     return join(out, name);
   });
+}
+
+/**
+ * The outputs a file stands at already, read before the run: a command writes over its own earlier
+ * output (as a batch does), and says so (`cutout portrait` replaced one unsaid). Inputs are never
+ * written over (assertSeparateOutputs).
+ */
+export function filesThere(paths: readonly string[]): Set<string> {
+  const there = new Set<string>();
+  for (const path of paths) {
+    try {
+      if (statSync(path).isFile()) there.add(resolve(path));
+    } catch {
+      // Nothing there (or nothing readable): a new file.
+    }
+  }
+  return there;
+}
+
+/** What an output line adds for a file written over one that was there (filesThere). */
+export function writtenOverText(path: string, there: ReadonlySet<string>): string {
+  return there.has(resolve(path)) ? ', written over the file there' : '';
 }
 
 /**

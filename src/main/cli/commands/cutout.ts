@@ -10,7 +10,7 @@ import { formatFromPath } from '../../core/image/encode';
 import { assertSeparateOutputs } from '../../core/io/atomic-write';
 import { animatedInputText, checkMaskOptions, cutoutToFile, downscaledInputText, isAnimationClip } from '../../core/pipelines/cutout';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { asUsage, checkedAsUsage, checkModelFlag, choiceFlag, type CliCommand, noteProviderFallback, planOutputs, progressText, qualityFlag, terminalStatus, refineFlag, UsageError, outFlag, fileFailureLine } from '../command';
+import { asUsage, checkedAsUsage, checkModelFlag, choiceFlag, type CliCommand, noteProviderFallback, planOutputs, filesThere, writtenOverText, progressText, qualityFlag, terminalStatus, refineFlag, UsageError, outFlag, fileFailureLine } from '../command';
 
 /** lstat, or null when nothing is there. */
 function lstatOrNull(path: string): Stats | null {
@@ -128,6 +128,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
       });
       // Said of the files written (-o photo.jpg is a JPEG, which takes it, whatever the default format).
       if (quality !== undefined && outputs.every((output) => formatOf(output) === 'png')) io.err('note: --quality is for JPEG and WebP; a PNG is lossless and does not use it');
+      const there = filesThere(outputs);
       let failures = 0;
       let toReview = 0;
       // On a terminal, what the cut-out is doing (a big photo's full refine takes a minute).
@@ -142,7 +143,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
             env,
             { signal: io.signal, onProgress: (e) => status.show(`${which}: ${progressText(e)}`) },
           ).finally(() => status.clear());
-          io.out(`${positionals[i]} -> ${r.output} (${mask ? 'mask ' : ''}${r.width}x${r.height}, ${r.modelId} on ${r.provider}, ${r.timings.totalMs.toFixed(0)} ms)`);
+          io.out(`${positionals[i]} -> ${r.output} (${mask ? 'mask ' : ''}${r.width}x${r.height}, ${r.modelId} on ${r.provider}, ${r.timings.totalMs.toFixed(0)} ms${writtenOverText(r.output, there)})`);
           if (i === 0) noteProviderFallback(io, values.provider, r.provider);
           if (r.frames) io.err(`note: ${positionals[i]} is ${animatedInputText(r.frames, isAnimationClip(r.format))}`);
           if (r.downscaled) io.err(`note: ${positionals[i]} is ${downscaledInputText(r.downscaled)}`);

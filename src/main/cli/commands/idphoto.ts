@@ -13,7 +13,7 @@ import { checkPhotoSheet, checkSheetOutput, layoutSharedSheet, MAX_SHEET_COPIES,
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { assertSeparateOutputs, writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags, projectResourcesDir } from '../cli-env';
-import { asUsage, checkedAsUsage, checkOutputFile, type CliCommand, intFlag, kbFlag, noteProviderFallback, planOutputs, refineFlag, UsageError, outFlag, fileFailureLine, namingFile } from '../command';
+import { asUsage, checkedAsUsage, checkOutputFile, type CliCommand, intFlag, kbFlag, noteProviderFallback, planOutputs, filesThere, writtenOverText, refineFlag, UsageError, outFlag, fileFailureLine, namingFile } from '../command';
 
 /** Path of the built-in spec library. */
 export function specLibraryPath(): string {
@@ -152,6 +152,8 @@ export const idphotoCommand: CliCommand = {
       throw asUsage(error);
     });
     if (values.report) await checkOutputFile(values.report);
+    // The photos and the sheet (beside the first photo made) a file stands at already.
+    const there = filesThere([...outputs, ...(paper ? [...(sheetOut ? [sheetOut] : []), ...outputs.map(sheetPathOf)] : [])]);
     const reports: unknown[] = [];
     const made: IdPhotoResult[] = [];
     /** The inputs of `made`, in its order. */
@@ -171,7 +173,7 @@ export const idphotoCommand: CliCommand = {
         const m = r.report.measurements;
         const failed = failedChecks(r.report);
         if (failed.length > 0) specFailures++;
-        io.out(`${positionals[i]} -> ${r.output} (${spec.widthPx}x${spec.heightPx} @${spec.dpi} dpi, ${(r.bytes / 1024).toFixed(1)} KB, crown-chin ${m.crownChinMm.value} mm, ${m.bodyCarriedMm ? `clothes carried ${m.bodyCarriedMm.value} mm past the picture, ` : ''}${brightnessEv === 'auto' && r.result.brightnessEv !== 0 ? `brightness auto ${evText(r.result.brightnessEv)}, ` : ''}${r.report.pass ? 'PASS' : `FAIL: ${failed.map(failedCheckWords).join('; ')}`}, ${r.result.modelId} on ${r.result.provider}, ${r.timings.totalMs.toFixed(0)} ms)`);
+        io.out(`${positionals[i]} -> ${r.output} (${spec.widthPx}x${spec.heightPx} @${spec.dpi} dpi, ${(r.bytes / 1024).toFixed(1)} KB, crown-chin ${m.crownChinMm.value} mm, ${m.bodyCarriedMm ? `clothes carried ${m.bodyCarriedMm.value} mm past the picture, ` : ''}${brightnessEv === 'auto' && r.result.brightnessEv !== 0 ? `brightness auto ${evText(r.result.brightnessEv)}, ` : ''}${r.report.pass ? 'PASS' : `FAIL: ${failed.map(failedCheckWords).join('; ')}`}, ${r.result.modelId} on ${r.result.provider}, ${r.timings.totalMs.toFixed(0)} ms${writtenOverText(r.output, there)})`);
         if (i === 0) noteProviderFallback(io, values.provider, r.result.provider);
         // A band met only by a coarse JPEG (1-2 KB: quality 5) is said: the form may refuse what it
         // shows. One no JPEG of the spec's pixels can meet says the least its ceiling must allow.
@@ -241,7 +243,7 @@ export const idphotoCommand: CliCommand = {
         const n = layout.photos.length;
         const shared = made.length > 1 ? `: ${each} each of ${people} people` : '';
         const short = copies > each ? (made.length > 1 ? `; ${copies} each were asked for, ${each} each fit` : `; ${copies} were asked for, ${n} fit`) : '';
-        io.out(`sheet -> ${sheetPath} (${n} photo${n === 1 ? '' : 's'} on ${layout.widthMm}x${layout.heightMm} mm${shared}${short})`);
+        io.out(`sheet -> ${sheetPath} (${n} photo${n === 1 ? '' : 's'} on ${layout.widthMm}x${layout.heightMm} mm${shared}${short}${writtenOverText(sheetPath, there)})`);
         const left = madeFrom.slice(people);
         if (left.length > 0) {
           io.err(`note: ${people} photos of this size fit on one sheet, so ${left.join(', ')} ${left.length === 1 ? 'is' : 'are'} not on it: make a sheet of ${left.length === 1 ? 'it' : 'them'} with another run`);

@@ -12,7 +12,7 @@ import { cutShortFileText, decodeErrorsText, drawingRateText, emptyEndsText, gif
 import { findPlatformPreset, KB, STICKER_FORMATS, stickerExtension, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
 import { BACKGROUND_PRESETS } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, intFlag, noteProviderFallback, numberFlag, planOutputs, progressText, secondsFlag, stageWords, terminalStatus, UsageError, outFlag } from '../command';
+import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, intFlag, noteProviderFallback, numberFlag, planOutputs, filesThere, writtenOverText, progressText, secondsFlag, stageWords, terminalStatus, UsageError, outFlag } from '../command';
 import { parseUserJson } from '../../core/io/user-json';
 import { ownValue } from '../../../shared/own';
 
@@ -184,6 +184,7 @@ export const stickerCommand: CliCommand = {
         io.err(`${stageWords(e.stage)}…`);
       }
     };
+    const there = filesThere([values.out]);
     // What the clip says of the flags (--start past its end) is a wrong command line, exit 2, as a value out of range is (it exited 1).
     const r = await makeSticker(positionals[0], values.out, options, env, { signal: io.signal, onProgress: progress })
       .catch((error: unknown) => {
@@ -213,7 +214,7 @@ export const stickerCommand: CliCommand = {
     const t = r.timings;
     io.out(
       `${positionals[0]} -> ${r.output} (${r.format}, ${r.width}x${r.height}, ${r.frameCount === 1 ? '1 frame' : `${r.frameCount} frames`} ${r.drawing && r.format !== 'webm' ? `as drawn, ${r.fps.toFixed(2)} a second on average` : `at ${r.fps.toFixed(2)} fps${r.drawing ? ', as drawn' : ''}`}, ${(r.bytes / KB).toFixed(1)} KB, ` +
-        `${r.modelId} on ${r.provider}, ${r.repeatedFrames} repeated, ${r.sceneCuts} cuts, ${r.attempts} encode(s), ${t.totalMs.toFixed(0)} ms: segment ${t.segmentMs.toFixed(0)} refine ${t.refineMs.toFixed(0)} compose ${t.composeMs.toFixed(0)} encode ${t.encodeMs.toFixed(0)})`,
+        `${r.modelId} on ${r.provider}, ${r.repeatedFrames} repeated, ${r.sceneCuts} cuts, ${r.attempts} encode(s), ${t.totalMs.toFixed(0)} ms: segment ${t.segmentMs.toFixed(0)} refine ${t.refineMs.toFixed(0)} compose ${t.composeMs.toFixed(0)} encode ${t.encodeMs.toFixed(0)}${writtenOverText(r.output, there)})`,
     );
     if (r.review.needsReview) io.out(`  check it: ${stickerReviewText(r.review, r.modelFallback ? null : r.subject === 'anime' ? 'person' : 'anime')}`);
     return 0;
