@@ -234,6 +234,10 @@ describe('Batch workspace in Chromium', () => {
     await expect.poll(() => shownPhotoSize(app.page), { timeout: 30_000 }).toEqual([295, 413]);
     // The photo is made to the band (the file the preview shows is Export's).
     await expect.poll(() => app.page.textContent('[data-testid=idphoto-file]'), { timeout: 30_000 }).toMatch(/^JPEG, (2\d|[34]\d|50)(\.\d)? KB/);
+    // What a reload would bring back while it is shown is the workspace's own size and sheet (the
+    // run's stayed on after one).
+    const stored = await app.page.evaluate(() => JSON.parse(localStorage.getItem('cutout.idphoto.choices') ?? '{}') as unknown);
+    expect(stored).toMatchObject({ specId: 'icao-35x45', paper: '' });
     // The next photo opened there is made with the workspace's own choices again (the run's stayed on).
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), evalFile('id_portraits', 'images', 'df_img2.jpg'));
     await expect.poll(idChoices, { timeout: 30_000 }).toEqual(own);
