@@ -1,7 +1,7 @@
 // The editor's whole solve once strokes settle (engine/ops.ts rematte `whole`), in the engine's
 // own process, where the order of two calls is not left to a transport: a stroke's re-matte, or a
-// new matte of the picture, that comes while a whole solve runs stops it, and the preview keeps the
-// matte the stroke solved on.
+// new matte of the picture or of another, that comes while a whole solve runs stops it, and the
+// preview keeps the matte the stroke solved on.
 // (That the whole solve is the export's matte is in server.test.ts, through the web transport.)
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { evalFile, tempDir, testEnv } from '../helpers/env';
 import { neckRemoveStroke } from '../helpers/strokes';
 
 describe('a whole solve after strokes', () => {
-  it('is stopped by the next re-matte of the picture, which solves its region on the matte there was, and by a new matte of it', async () => {
+  it('is stopped by the next re-matte of the picture, which solves its region on the matte there was, and by a new matte of it or of another picture', async () => {
     const e = { env: testEnv(), tempDir: tempDir() };
     const path = evalFile('id_portraits', 'images', 'df_img1.jpg');
     const matte = await ENGINE_OPS.segment({ path, subject: 'person', refine: 'full', maxSidePx: 1600 }, e, {});
@@ -35,6 +35,11 @@ describe('a whole solve after strokes', () => {
     await new Promise((r) => setTimeout(r, 100));
     await ENGINE_OPS.segment({ path, subject: 'person', refine: 'fast', maxSidePx: 1600 }, e, {});
     expect(await moot).toBe('CANCELLED');
+    // And so does opening another picture: the one left is not solved on behind the new one's matte.
+    const left = ENGINE_OPS.rematte({ ...request, trimap: touchUp, whole: true, refine: 'fast' }, e, {}).then(() => 'done', (error: { code?: string }) => error.code);
+    await new Promise((r) => setTimeout(r, 100));
+    await ENGINE_OPS.segment({ path: evalFile('id_portraits', 'images', 'df_img2.jpg'), subject: 'person', refine: 'fast', maxSidePx: 800 }, e, {});
+    expect(await left).toBe('CANCELLED');
   });
 
   it("on a picture the engine no longer holds (a restart), rebuilds the matte with the editor's edges: every stroke undone brings back the Best matte shown, not a Fast one", async () => {

@@ -317,8 +317,10 @@ async function matte(path: string, subject: Subject, modelId: string | undefined
 
 /** Cuts the subject out and returns the alpha at preview size, with its edge colours (model mask cached per file). */
 export async function segment(req: SegmentRequest, e: EngineContext, ctx: RunContext = {}): Promise<MatteResult> {
-  // A new matte of the picture (another subject, other edges) makes its strokes' whole solve moot.
-  for (const [key, stop] of wholeSolves) if (key.startsWith(`${req.path}\0`)) stop.abort();
+  // A new matte of the picture (another subject, other edges) makes its strokes' whole solve moot,
+  // and so does one of another picture: the editor shows one, and the one left is solved again
+  // when its strokes are (it held the next picture's first matte back by most of a second).
+  for (const stop of wholeSolves.values()) stop.abort();
   const { result, foreground } = await matte(req.path, req.subject, req.modelId, req.refine, req.maxSidePx, e, ctx);
   const base = await cachedMask(req.path, req.subject, req.modelId, e.env, ctx);
   await rememberPreview(previewKey(req.path, result.width, result.height, req.subject, req.modelId), req.refine, base.source, result.alpha, foreground, result.width, result.height);
