@@ -58,6 +58,10 @@ describe('cutout idphoto', () => {
     // Made again: the photo and its sheet are written over, and the lines say so (it was unsaid).
     const again = await run(process.execPath, [cli, 'idphoto', evalFile('id_portraits', 'images', 'hv_test1.jpg'), '--spec', 'cn-1inch', '--refine', 'fast', '-o', out, '--sheet', '6inch'], { env });
     expect(again.stdout.trim().split('\n')).toEqual([expect.stringMatching(/-> \S+one\.jpg \(.*, written over the file there\)$/), expect.stringMatching(/^sheet -> \S+one_sheet\.jpg \(.*, written over the file there\)$/)]);
+    // A PDF sheet places the photos' own pixels at their size: a --dpi is said to be for a raster sheet (it was taken unsaid).
+    const pdf = await run(process.execPath, [cli, 'idphoto', evalFile('id_portraits', 'images', 'hv_test1.jpg'), '--spec', 'cn-1inch', '--refine', 'off', '-o', join(dir, 'three.jpg'), '--sheet', '6inch', '--dpi', '600', '--sheet-out', join(dir, 'three.pdf')], { env });
+    expect(pdf.stderr).toMatch(/^note: a PDF sheet holds each photo's own pixels \(300 dpi\) at its size in mm, for any printer: --dpi is for a PNG or JPEG sheet$/m);
+    expect(existsSync(join(dir, 'three.pdf'))).toBe(true);
     // A sheet that cannot be written fails the run, and the report of the photo written is still there.
     writeFileSync(join(dir, 'a-file'), 'x');
     const failed = await run(process.execPath, [cli, 'idphoto', evalFile('id_portraits', 'images', 'hv_test1.jpg'), '--spec', 'cn-1inch', '-o', join(dir, 'two.jpg'), '--report', join(dir, 'two.json'), '--sheet', '6inch', '--sheet-out', join(dir, 'a-file', 'sheet.png')], { env }).catch((e) => e);
@@ -184,7 +188,10 @@ describe('cutout idphoto', () => {
       [['-o', join(dir, 'x.jpg'), '--face=0'], /^INVALID_ARGUMENT: --face must be a whole number of at least 1, got 0\n$/, 2],
       [['-o', join(dir, 'x.jpg'), '--brightness', '3'], /^INVALID_ARGUMENT: --brightness must be auto or a number of EV from -2 to \+2 \(0 leaves the photo as it is\), got "3"\n$/, 2],
       [['-o', join(dir, 'x.jpg'), '--brightness=lighter'], /^INVALID_ARGUMENT: --brightness must be auto or a number of EV/, 2],
-      [['-o', join(dir, 'x.jpg'), '--kb', '50-20'], /^INVALID_ARGUMENT: --kb must be a file size in KB: MIN-MAX \(20-50\), at most MAX \(50\) or at least MIN \(20-\), up to 10000; got "50-20"\n$/, 2],
+      [['-o', join(dir, 'x.jpg'), '--kb', '50-20'], /^INVALID_ARGUMENT: --kb 50-20: MIN is above MAX; write --kb 20-50\n$/, 2],
+      [['-o', join(dir, 'x.jpg'), '--kb', '0'], /^INVALID_ARGUMENT: --kb must be a file size in KB: MIN-MAX \(20-50\), at most MAX \(50\) or at least MIN \(20-\), up to 10000; got "0"\n$/, 2],
+      // A print sold in centimetres without its unit: 9x13 was made as 9 × 13 inches, unsaid.
+      [['-o', join(dir, 'x.jpg'), '--sheet', '9x13'], /^INVALID_ARGUMENT: Paper "9x13" needs a unit: 9x13cm for the 9 × 13 cm print, 9x13in for inches\n$/, 2],
     ];
     for (const [args, message, code] of refusals) {
       const refused = await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', ...args], { env }).catch((e) => e);

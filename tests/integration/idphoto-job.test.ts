@@ -111,7 +111,7 @@ describe('idphoto job', () => {
       [{ paper: '6inch', dpi: 50 }, /^Print sheet dpi must be a whole number from 72 to 1200, got 50$/],
       [{ paper: 'a1-ish', dpi: 300 }, /^Unknown paper "a1-ish"/],
       [{ paper: '6inch', dpi: 300, copies: 2.5 }, /^copies must be a whole number from 0/],
-      [{ paper: '30x40', dpi: 300 }, /^A 25x35 mm photo does not fit on 30x40 mm paper/],
+      [{ paper: '30x40mm', dpi: 300 }, /^A 25x35 mm photo does not fit on 30x40 mm paper/],
       [{ paper: '594x841', dpi: 600 }, /^A 594x841 mm sheet at 600 dpi would be 279 megapixels, more than 268: at most 588 dpi on this paper, or a PDF sheet$/],
     ];
     for (const [sheet, message] of sheets) {

@@ -205,6 +205,9 @@ export function qualityFlag(value: string | undefined): number | undefined {
 export function kbFlag(value: string | undefined): [number, number] | undefined {
   if (value === undefined) return undefined;
   const band = parseFileSizeBand(value);
+  // Upside down ("50-20"): said so, with the band it likely means.
+  const ends = /^\s*(\d+(?:\.\d+)?)\s*[-–]\s*(\d+(?:\.\d+)?)\s*(?:kb)?\s*$/i.exec(value);
+  if (!band && ends && Number(ends[1]) > Number(ends[2])) throw new UsageError(`--kb ${value}: MIN is above MAX; write --kb ${ends[2]}-${ends[1]}`);
   if (!band) throw new UsageError(`--kb must be a file size in KB: MIN-MAX (20-50), at most MAX (50) or at least MIN (20-), up to ${MAX_FILE_KB}; got "${value}"`);
   return band;
 }

@@ -55,7 +55,8 @@ export const idphotoCommand: CliCommand = {
   reflection, on the skin or on glasses, fails). Not checked: glasses, eyes looking up or down,
   the rest of the expression, shadows that fall on both sides alike, and that it is a recent
   photo of the person: check these yourself.
-  --sheet WxH is in mm (90x60), or in inches with "in" or as a lab says it (4x6, 5x7).
+  --sheet WxH is in mm (90x60), in cm or inches with "cm" or "in" (9x13cm, 5x7in), or in inches as a lab says
+  it (4x6, 5x7); a print sold in cm (9x13, 10x15, 13x18 ...) is given with its unit.
   --copies: photos on the sheet (default: as many as fit).
   The sheet goes beside the photo in its format (one.jpg -> one_sheet.jpg) unless --sheet-out names it;
   with several inputs, all their photos share the first one's sheet evenly (--copies of each, or as
@@ -138,7 +139,10 @@ export const idphotoCommand: CliCommand = {
     // A sheet that cannot be made (its dpi, its size in pixels, a photo that does not fit on the paper) is refused before any photo is written.
     if (paper && sheetOut) {
       checkedAsUsage(() => checkPhotoSheet(spec, { paper, dpi, copies, format: sheetFormatOf(sheetOut) }));
-      if (![254, 300, 600].includes(dpi) && sheetFormatOf(sheetOut) !== 'pdf') io.err(`note: printer dpi ${dpi} is unusual (254, 300 or 600 are common)`);
+      if (sheetFormatOf(sheetOut) === 'pdf') {
+        // A PDF places each photo's own pixels at its size in mm: the printer's dpi is not the file's (it was taken unsaid).
+        if (values.dpi !== undefined) io.err(`note: a PDF sheet holds each photo's own pixels (${spec.dpi} dpi) at its size in mm, for any printer: --dpi is for a PNG or JPEG sheet`);
+      } else if (![254, 300, 600].includes(dpi)) io.err(`note: printer dpi ${dpi} is unusual (254, 300 or 600 are common)`);
     }
     // Nothing read is written over, and no written file over another (a --report named as the photo:
     // a wrong command line, exit 2; an input named as an output is OUTPUT_EXISTS, 1).

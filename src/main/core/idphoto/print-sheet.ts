@@ -41,18 +41,30 @@ export { MAX_SHEET_COPIES };
 const MAX_PAPER_MM = 1200;
 
 /**
- * Parses a paper name or a custom 'WxH': in mm, or in inches with "in" or when both sides are 14 or
- * less (a photo lab's "4x6" and "5x7"; no paper is 4 mm wide). INVALID_ARGUMENT otherwise.
+ * Photo prints named in centimetres where they are sold so (9×13, 10×15, 13×18 …): written without a
+ * unit, each would be read as something no one means (9x13 as inches, a 228.6 × 330.2 mm poster
+ * made unsaid; 10x15 as mm, a stamp), so a unit is asked for.
+ */
+const CM_PRINTS: readonly (readonly [number, number])[] = [[9, 13], [10, 15], [13, 18], [15, 20], [15, 21], [18, 24], [20, 30], [24, 30], [30, 40], [30, 45]];
+
+/**
+ * Parses a paper name or a custom 'WxH': in mm, in cm or inches with "cm" or "in", or in inches when
+ * both sides are 14 or less (a photo lab's "4x6" and "5x7"; no paper is 4 mm wide); a centimetre
+ * print's size without a unit (CM_PRINTS) is asked again. INVALID_ARGUMENT otherwise.
  */
 export function parsePaper(value: string): { widthMm: number; heightMm: number; marginMm?: number } {
   const v = value.trim().toLowerCase().replace(/\s+/g, '');
   const named = ownValue(PAPER_SIZES, v);
   if (named) return named;
-  const m = /^(\d+(?:\.\d+)?)[x×](\d+(?:\.\d+)?)(mm|in|")?$/.exec(v);
+  const m = /^(\d+(?:\.\d+)?)[x×](\d+(?:\.\d+)?)(mm|cm|in|")?$/.exec(v);
   if (m) {
     const [w, h] = [Number(m[1]), Number(m[2])];
+    if (m[3] === undefined && CM_PRINTS.some(([a, b]) => (w === a && h === b) || (w === b && h === a))) {
+      throw new AppError('INVALID_ARGUMENT', `Paper "${value}" needs a unit: ${w}x${h}cm for the ${w} × ${h} cm print, ${w}x${h}in for inches`, { detail: { value } });
+    }
     const inches = m[3] === 'in' || m[3] === '"' || (m[3] === undefined && w <= 14 && h <= 14);
-    const paper = inches ? { widthMm: Math.round(w * 25.4 * 100) / 100, heightMm: Math.round(h * 25.4 * 100) / 100 } : { widthMm: w, heightMm: h };
+    const mmPer = inches ? 25.4 : m[3] === 'cm' ? 10 : 1;
+    const paper = { widthMm: Math.round(w * mmPer * 100) / 100, heightMm: Math.round(h * mmPer * 100) / 100 };
     if (paper.widthMm > 0 && paper.heightMm > 0 && paper.widthMm <= MAX_PAPER_MM && paper.heightMm <= MAX_PAPER_MM) {
       // A named paper's size given as WxH (8.5x11 is Letter, 210x297 A4, either way round) keeps
       // its margin: it goes through the same office printer.
@@ -63,7 +75,7 @@ export function parsePaper(value: string): { widthMm: number; heightMm: number; 
     const why = paper.widthMm > 0 && paper.heightMm > 0 ? `a sheet's sides are up to ${MAX_PAPER_MM} mm` : 'a sheet has no side of 0';
     throw new AppError('INVALID_ARGUMENT', `Paper "${value}" is ${paper.widthMm}x${paper.heightMm} mm: ${why}`, { detail: { value } });
   }
-  throw new AppError('INVALID_ARGUMENT', `Unknown paper "${value}": use ${Object.keys(PAPER_SIZES).join(', ')}, or WxH in mm (90x60) or inches (4x6, 5x7in)`, { detail: { value } });
+  throw new AppError('INVALID_ARGUMENT', `Unknown paper "${value}": use ${Object.keys(PAPER_SIZES).join(', ')}, or WxH in mm (90x60), cm (9x13cm) or inches (4x6, 5x7in)`, { detail: { value } });
 }
 
 /** One photo size to place on the sheet, with how many copies (0 = as many as fit). */

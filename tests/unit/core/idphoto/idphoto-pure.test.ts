@@ -782,6 +782,15 @@ describe('print sheets', () => {
     expect(parsePaper('5x7in')).toEqual({ widthMm: 127, heightMm: 177.8 });
     expect(parsePaper('letter')).toEqual({ widthMm: 215.9, heightMm: 279.4, marginMm: 6 });
     expect(parsePaper('90x60')).toEqual({ widthMm: 90, heightMm: 60 });
+    // Centimetres with "cm"; a centimetre print's size without a unit is asked again (9x13 made a
+    // 228.6 × 330.2 mm sheet unsaid, read as inches; 10x15 read as mm).
+    expect(parsePaper('9x13cm')).toEqual({ widthMm: 90, heightMm: 130 });
+    expect(parsePaper('10 x 15 cm')).toEqual({ widthMm: 100, heightMm: 150 });
+    expect(parsePaper('9x13in')).toEqual({ widthMm: 228.6, heightMm: 330.2 });
+    for (const ambiguous of ['9x13', '13x9', '10x15', '13x18']) {
+      expect(() => parsePaper(ambiguous), ambiguous).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/needs a unit: \d+x\d+cm for the \d+ × \d+ cm print, \d+x\d+in for inches$/) }));
+    }
+    expect(() => parsePaper('letterish')).toThrow(expect.objectContaining({ message: expect.stringContaining('cm (9x13cm)') }));
     expect(() => parsePaper('3000x3000')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('up to 1200 mm') }));
     expect(() => parsePaper('0x0')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: 'Paper "0x0" is 0x0 mm: a sheet has no side of 0' }));
   });
