@@ -844,6 +844,15 @@ describe('workspaces, language and theme in Chromium', () => {
     await animated.getByRole('button', { name: 'Make an animated sticker of it' }).click();
     expect(await app.page.getAttribute('[data-workspace=sticker]', 'aria-current')).toBe('page');
     await expect.poll(() => app.page.locator('[data-workspace-slot=sticker] [data-testid=sticker-trim] .meta').first().textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^\s*160 × 120/);
+    // So is an APNG named .png (a LINE sticker), which was cut out as a still, unsaid.
+    await workspace('cutout');
+    const apng = join(tempDir(), 'wave.png');
+    execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-i', gif, '-f', 'apng', '-plays', '0', apng]);
+    await openThroughDialog(app.page, apng);
+    await expect.poll(() => animated.textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toContain('This picture is an animation of 4 frames: only its first frame is cut out here.');
+    await animated.getByRole('button', { name: 'Make an animated sticker of it' }).click();
+    expect(await app.page.getAttribute('[data-workspace=sticker]', 'aria-current')).toBe('page');
+    await expect.poll(() => app.page.locator('[data-workspace-slot=sticker] [data-testid=sticker-clip-name]').first().textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toBe('wave.png');
     await workspace('cutout');
     expect(app.pageErrors).toEqual([]);
   });

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/main/cli/index';
 import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
+import { pngChunk } from '../../src/main/core/image/png-chunk';
 import type { CliIo } from '../../src/main/cli/command';
 import { evalFile, longCharacterClip, SHARED_MODELS_DIR, tempDir } from '../helpers/env';
 
@@ -61,6 +62,24 @@ describe('cutout sticker (CLI)', () => {
     expect(o.errors).toContain('note: a LINE animated sticker plays a whole number of seconds (1 to 4): this one plays 1 s, of a part 1.3 s long');
     const [frames, fps] = o.lines[0].match(/(\d+) frames at ([\d.]+) fps/)!.slice(1).map(Number);
     expect(frames / fps).toBeCloseTo(1, 2);
+    // An APNG named .png (a LINE sticker; here ours, with 3 KB of text before its animation chunk,
+    // as an editor's colour profile puts there, past where ffmpeg looks for it) is a clip in its
+    // turn: made into a GIF of its frames (it was refused as "a still picture"), and a cut-out of
+    // it says only its first frame was cut out (it was cut out as a still, unsaid).
+    const png = readFileSync(out);
+    const comment = Buffer.concat([Buffer.from('Comment\0'), Buffer.alloc(3000, 'x')]);
+    const shared = join(tempDir(), 'shared.png');
+    writeFileSync(shared, Buffer.concat([png.subarray(0, 33), pngChunk('tEXt', comment), png.subarray(33)]));
+    const again = io();
+    const gif = join(tempDir(), 'from-line.gif');
+    expect(await runCli(['sticker', shared, '-o', gif, '--max-side', '64'], again)).toBe(0);
+    const made = again.lines[0].match(/\((gif), \d+x\d+, (\d+) frames/);
+    expect(made?.[1]).toBe('gif');
+    expect(Number(made?.[2])).toBeGreaterThan(1);
+    expect((await sharp(gif).metadata()).pages).toBe(Number(made?.[2]));
+    const cut = io();
+    expect(await runCli(['anime', shared, '-o', join(tempDir(), 'first.png'), '--refine', 'off'], cut)).toBe(0);
+    expect(cut.errors).toContain(`note: ${shared} is an animation of ${frames} frames: only its first frame was cut out (\`cutout sticker\` makes an animated sticker of it)`);
   });
 
   it('takes a folder as OUT (CLIP_sticker.EXT in it), a time as a player shows it, and colour names', async () => {

@@ -9,7 +9,8 @@ import { decodeHeic, isHeicFile } from './heif';
 import { rawTiff } from './tiff';
 import { DEFAULT_DPI } from './encode';
 import { hasExtension, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../shared/media';
-import { assertReadable, readHead } from '../io/read-head';
+import { assertReadable, readHead, withFileReader } from '../io/read-head';
+import { apngFrameCount, apngFrameCountOfBytes } from './png-chunk';
 import { probeVideo } from '../video/probe';
 
 /** An 8-bit sRGB image with 4 interleaved channels (RGBA), row-major, no padding. */
@@ -198,12 +199,14 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
     }
     const { data, info } = decoded;
     if (info.channels !== 4) throw new Error(`unexpected channel count ${info.channels}`);
+    // An APNG's frames, which sharp does not see (it reads the first).
+    const pages = meta.format === 'png' ? ((await (typeof input === 'string' ? withFileReader(input, apngFrameCount) : apngFrameCountOfBytes(input)).catch(() => null)) ?? 1) : (meta.pages ?? 1);
     return {
       data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
       width: info.width,
       height: info.height,
       hasAlpha: meta.hasAlpha === true,
-      ...((meta.pages ?? 1) > 1 ? { pages: meta.pages } : {}),
+      ...(pages > 1 ? { pages } : {}),
       format: meta.format,
       // Downscaled to half or less, its colour is whole again.
       ...(isColourSubsampledIn(meta) && !(fitted && fitted.width * 2 <= own.width) ? { isColourSubsampled: true } : {}),

@@ -68,3 +68,34 @@ export function readPngDpi(png: Uint8Array): number | null {
   }
   return null;
 }
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/**
+ * The frame count an animated PNG (APNG) states in its acTL chunk, which comes before the first
+ * IDAT; null for a still PNG or what is no PNG. `readAt(offset, length)` gives the file's bytes
+ * there (fewer at its end). sharp reads an APNG as its first frame alone and ffmpeg takes a `.png`
+ * for a still (png_pipe): a LINE sticker (an APNG named .png) was cut out as a still unsaid, and
+ * refused as a still by `cutout sticker`.
+ */
+export async function apngFrameCount(readAt: (offset: number, length: number) => Promise<Uint8Array>): Promise<number | null> {
+  const head = await readAt(0, 8);
+  if (head.length < 8 || PNG_SIGNATURE.some((b, i) => head[i] !== b)) return null;
+  // Chunk headers only (length and type), their data skipped, up to the picture's data.
+  for (let at = 8, chunks = 0; chunks < 1000; chunks++) {
+    const header = await readAt(at, 16);
+    if (header.length < 8) return null;
+    const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
+    const length = view.getUint32(0);
+    const type = String.fromCharCode(...header.subarray(4, 8));
+    if (type === 'acTL') return header.length >= 12 ? view.getUint32(8) : null;
+    if (type === 'IDAT' || type === 'IEND') return null;
+    at += 12 + length;
+  }
+  return null;
+}
+
+/** apngFrameCount of bytes in memory. */
+export function apngFrameCountOfBytes(bytes: Uint8Array): Promise<number | null> {
+  return apngFrameCount(async (offset, length) => bytes.subarray(offset, offset + length));
+}

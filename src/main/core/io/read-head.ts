@@ -38,3 +38,17 @@ export async function readHead(path: string, length: number): Promise<Uint8Array
     await file.close();
   }
 }
+
+/** Runs `use` with a reader of the file's bytes at any offset (fewer at its end), the file open meanwhile. */
+export async function withFileReader<T>(path: string, use: (readAt: (offset: number, length: number) => Promise<Uint8Array>) => Promise<T>): Promise<T> {
+  const file = await open(path, 'r');
+  try {
+    return await use(async (offset, length) => {
+      const bytes = new Uint8Array(length);
+      const { bytesRead } = await file.read(bytes, 0, length, offset);
+      return bytes.subarray(0, bytesRead);
+    });
+  } finally {
+    await file.close();
+  }
+}

@@ -200,11 +200,12 @@ export interface CutoutFileResult {
 }
 
 /**
- * Whether an animated picture of this format (sharp's name) can be made a sticker: an animated GIF
- * or WebP (a WebP's frames through webp-clip.ts). (sharp reads an APNG as a still PNG, so it never arrives here.)
+ * Whether an animated picture of this format (sharp's name) can be made a sticker: an animated GIF,
+ * WebP (its frames through webp-clip.ts) or PNG (an APNG: decode counts its frames, as sharp reads
+ * only the first; ffmpeg reads it as an APNG where the probe finds its acTL).
  */
 export function isAnimationClip(format: string | undefined): boolean {
-  return format === 'gif' || format === 'webp';
+  return format === 'gif' || format === 'webp' || format === 'png';
 }
 
 /** What the CLI and a batch's note say of an animated picture that was cut out (`isClip`: isAnimationClip of its format). */

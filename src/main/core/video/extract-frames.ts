@@ -78,6 +78,8 @@ export interface FramePlan {
   isStartDecoded: boolean;
   /** The decoder ffmpeg is told to use: the one that keeps a VP8 / VP9 clip's alpha (VideoInfo.alphaDecoder); absent: its own choice. */
   decoder?: string;
+  /** The demuxer ffmpeg is told to read it with (VideoInfo.inputFormat: an APNG named .png). */
+  inputFormat?: string;
 }
 
 /**
@@ -121,6 +123,7 @@ export function planFrames(info: VideoInfo, options: FrameStreamOptions = {}): F
     isColourSubsampled: info.isColourSubsampled === true && scale > 0.5,
     isStartDecoded: HELD_FRAME_CONTAINERS.has(info.container),
     ...(info.alphaDecoder ? { decoder: info.alphaDecoder } : {}),
+    ...(info.inputFormat ? { inputFormat: info.inputFormat } : {}),
   };
 }
 
@@ -130,6 +133,7 @@ export function frameArgs(path: string, plan: FramePlan): string[] {
   const decodesToStart = plan.isStartDecoded && plan.startS > 0;
   if (plan.startS > 0 && !decodesToStart) args.push('-ss', plan.startS.toFixed(3));
   if (plan.decoder) args.push('-c:v', plan.decoder);
+  if (plan.inputFormat) args.push('-f', plan.inputFormat);
   args.push('-t', (decodesToStart ? plan.startS + plan.durationS : plan.durationS).toFixed(3), '-i', ffmpegFileArg(path), '-map', '0:v:0', '-an', '-sn');
   // fps before scale: fewer frames scaled. 'area' is a proper box downsample (no aliasing).
   // eof_action=pass: a clip (or a trim) shorter than half an output frame still gives its frame,

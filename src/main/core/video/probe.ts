@@ -5,7 +5,8 @@ import sharp from 'sharp';
 import { AppError, CancelledError } from '../../../shared/errors';
 import type { RunContext } from '../progress';
 import { ffmpegFileArg, hasDecoder, resolveFfmpeg, runTool, type FfmpegTools } from './ffmpeg';
-import { assertReadable, readHead } from '../io/read-head';
+import { assertReadable, readHead, withFileReader } from '../io/read-head';
+import { apngFrameCount } from '../image/png-chunk';
 import { isHeicFile } from '../image/heif';
 import { frameRateOfDelays, isAnimatedWebp, playedDelayMs, probeAnimatedWebp } from './webp-clip';
 
@@ -32,6 +33,11 @@ export interface VideoInfo {
   isCutShort?: boolean;
   /** An animated WebP: its frames are read from an APNG copy (webp-clip.ts), as ffmpeg before 8 cannot decode one. */
   animatedWebp?: true;
+  /**
+   * The demuxer ffmpeg is told to read it with: 'apng' for an APNG named .png (a LINE sticker),
+   * which ffmpeg otherwise takes for a still (png_pipe). Absent: ffmpeg's own guess.
+   */
+  inputFormat?: 'apng';
   /**
    * The decoder that keeps the alpha layer of a VP8 / VP9 stream that has one (a WebM sticker, a
    * browser's transparent recording: tag alpha_mode 1): ffmpeg's own vp8 / vp9 decoders drop it,
@@ -273,7 +279,7 @@ async function unreadableClip(path: string, stderr: string, fallback?: string): 
 
 /** A still picture given where a clip goes. */
 function stillPicture(path: string): AppError {
-  return new AppError('INPUT_UNSUPPORTED', `${path} is a still picture: a sticker is made from a video, an animated GIF or an animated WebP`, { detail: { path, still: true } });
+  return new AppError('INPUT_UNSUPPORTED', `${path} is a still picture: a sticker is made from a video, an animated GIF, an animated WebP or an APNG`, { detail: { path, still: true } });
 }
 
 /**
@@ -378,10 +384,13 @@ export async function probeVideo(path: string, ctx: RunContext = {}, tools: Ffmp
   // An animated WebP (a chat app's sticker), which ffmpeg before 8 cannot decode: read by its own
   // header, its frames from a copy (webp-clip.ts). A still WebP goes on to be said a still below.
   if (isAnimatedWebp(head)) return probeAnimatedWebp(path);
+  // An APNG, whatever its name: read as one (ffmpeg takes a .png for a still).
+  const inputFormat = ((await withFileReader(path, apngFrameCount).catch(() => null)) ?? 0) > 1 ? ('apng' as const) : undefined;
+  const formatArgs = inputFormat ? ['-f', inputFormat] : [];
   let info: VideoInfo;
   let stderr: string;
   if (tools.ffprobe) {
-    const out = await runTool(tools.ffprobe, ['-v', 'error', '-of', 'json', '-show_streams', '-show_format', ffmpegFileArg(path)], { signal: ctx.signal, captureStdout: true });
+    const out = await runTool(tools.ffprobe, ['-v', 'error', '-of', 'json', '-show_streams', '-show_format', ...formatArgs, ffmpegFileArg(path)], { signal: ctx.signal, captureStdout: true });
     stderr = out.stderr;
     let json: ProbeJson | null = null;
     try {
@@ -392,7 +401,7 @@ export async function probeVideo(path: string, ctx: RunContext = {}, tools: Ffmp
     if (out.code !== 0 || !json || !json.format) throw await unreadableClip(path, stderr, `exit ${out.code}`);
     info = parseProbeJson(json);
   } else {
-    const out = await runTool(tools.ffmpeg, ['-hide_banner', '-i', ffmpegFileArg(path)], { signal: ctx.signal });
+    const out = await runTool(tools.ffmpeg, ['-hide_banner', ...formatArgs, '-i', ffmpegFileArg(path)], { signal: ctx.signal });
     stderr = out.stderr;
     if (!/Input #0/.test(stderr) || CORRUPT_HINTS.test(stderr.split('\n').slice(-2).join('\n'))) throw await unreadableClip(path, stderr);
     info = parseFfmpegInfo(stderr);
@@ -408,6 +417,7 @@ export async function probeVideo(path: string, ctx: RunContext = {}, tools: Ffmp
   // and real video containers have their own. A still is not a clip: say so, not "corrupt".
   if (info.container === 'image2' || info.container.endsWith('_pipe')) throw stillPicture(path);
   if (!info.width || !info.height) throw new AppError('VIDEO_CORRUPT', `${path}: the video stream has no picture size`, { detail: { path, stderr } });
+  if (inputFormat) info.inputFormat = inputFormat;
   if (info.container === 'gif') {
     if (await isGifCutShort(path, size)) info.isCutShort = true;
     info.fps = (await gifFrameRate(path)) || info.fps;
@@ -423,7 +433,7 @@ export async function probeVideo(path: string, ctx: RunContext = {}, tools: Ffmp
   }
   if (info.alphaDecoder && !(await hasDecoder(tools.ffmpeg, info.alphaDecoder, ctx.signal).catch(() => false))) delete info.alphaDecoder;
   if (!(info.durationS > 0)) {
-    const scan = await runTool(tools.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-stats', '-i', ffmpegFileArg(path), '-map', '0:v:0', '-c', 'copy', '-f', 'null', '-'], { signal: ctx.signal });
+    const scan = await runTool(tools.ffmpeg, ['-hide_banner', '-nostdin', '-v', 'error', '-stats', ...formatArgs, '-i', ffmpegFileArg(path), '-map', '0:v:0', '-c', 'copy', '-f', 'null', '-'], { signal: ctx.signal });
     const measured = parseCopyScan(scan.stderr, info.fps);
     if (measured && measured.durationS > 0) {
       info.durationS = measured.durationS;
