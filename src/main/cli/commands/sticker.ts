@@ -78,7 +78,7 @@ export function stickerReviewText(review: StickerReview, other: 'person' | 'anim
 /** `cutout sticker`. */
 export const stickerCommand: CliCommand = {
   name: 'sticker',
-  summary: 'turn a clip (GIF, animated WebP, MP4, WebM, MOV, MKV) into a transparent animated sticker',
+  summary: 'turn a clip (GIF, animated WebP, APNG, MP4, WebM, MOV, MKV) into a transparent animated sticker',
   usage: `cutout sticker CLIP -o OUT.gif [--start T] [--duration T] [--fps N] [--max-side PX | --size small|medium|large] [--format gif|webp|apng|webm]
        [--preset line|telegram|discord|wechat] [--model anime|person|ID] [--stability 0..1] [--threshold 0..1]
        [--matte '#FFFFFF'] [--outline PX] [--outline-color '#FFFFFF'] [--colors N] [--dither none|ordered] [--plays N] [--strokes FILE.json] [--provider auto|cpu|webgpu|...] [--threads N]
