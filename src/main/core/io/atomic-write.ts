@@ -105,11 +105,19 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
   const target = resolve(path);
   await assertReplaceable(target);
   const tmp = tempPathFor(target);
+  // The folders this write made, taken away again (when empty) if it fails: a write refused for a
+  // full disk or a name too long left a new, empty folder behind.
+  let made: string[] = [];
   try {
-    await makeFolders(dirname(target));
+    made = await makeFolders(dirname(target));
     // What a killed run left here (its hidden .part), once a folder.
     await removeDeadOutputTemps(dirname(target));
-    const handle = await open(tmp, 'wx');
+    // Another write's failure may take away a folder this one found there a moment ago: made again.
+    const handle = await open(tmp, 'wx').catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+      made = [...made, ...(await makeFolders(dirname(target)))];
+      return open(tmp, 'wx');
+    });
     try {
       await handle.writeFile(data);
       await handle.sync();
@@ -120,6 +128,8 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
     await rename(tmp, target);
   } catch (error) {
     await rm(tmp, { force: true }).catch(() => undefined);
+    // Deepest first; one that holds something (another file's write) stays.
+    for (const folder of made.reverse()) await rmdir(folder).catch(() => undefined);
     if (error instanceof CancelledError) throw error;
     throw toWriteError(error, target);
   }

@@ -82,6 +82,13 @@ describe('writeFileAtomic', () => {
     expect(error.message).toMatch(/its name is too long \(260 bytes; at most 255\)/);
     expect(errorKindOf(error.detail)).toBe('nameTooLong');
     expect(readdirSync(dir)).toEqual([basename(long)]);
+    // Into folders that are not there yet: the write that fails takes away the ones it made (an
+    // empty new folder was left), and a folder that holds something stays.
+    await expect(writeFileAtomic(join(dir, 'new', 'deeper', `${'a'.repeat(256)}.png`), 'x')).rejects.toMatchObject({ code: 'OUTPUT_NOT_WRITABLE' });
+    expect(readdirSync(dir)).toEqual([basename(long)]);
+    await writeFileAtomic(join(dir, 'kept', 'one.png'), '1');
+    await expect(writeFileAtomic(join(dir, 'kept', 'sub', `${'a'.repeat(256)}.png`), 'x')).rejects.toMatchObject({ code: 'OUTPUT_NOT_WRITABLE' });
+    expect(readdirSync(join(dir, 'kept'))).toEqual(['one.png']);
   });
 
   it('refuses to write over an input', async () => {
