@@ -386,6 +386,10 @@ await engine.dispose();`,
     const two = await cutout(['portrait', text, text, '-o', join(dir, 'two.png')]);
     expect(two.stderr).toMatch(/^INVALID_ARGUMENT: 2 inputs make 2 files, so -o must be a folder, not .*two\.png/);
     expect(existsSync(join(dir, 'two.png'))).toBe(false);
+    // So too a picture type no cut-out is written as (a folder "many.bmp" was made).
+    const bmp = await cutout(['portrait', text, text, '-o', join(dir, 'many.bmp')]);
+    expect(bmp.stderr).toMatch(/^INVALID_ARGUMENT: 2 inputs make 2 files, so -o must be a folder, not .*many\.bmp/);
+    expect(existsSync(join(dir, 'many.bmp'))).toBe(false);
 
     // A sheet too small for the photo (20x20 mm; 10x10 is read as inches) is refused before the photo is written.
     const sheet = await cutout(['idphoto', evalFile('id_portraits', 'images', 'df_img1.jpg'), '--spec', 'cn-1inch', '--sheet', '20x20', '-o', join(dir, 'id.jpg')]);

@@ -6,6 +6,7 @@ import { AppError, type ErrorCode } from '../../shared/errors';
 import { MAX_FILE_KB, parseFileSizeBand } from '../../shared/idphoto-report';
 import { parseRefineMode, type RefineMode } from '../../shared/jobs';
 import { providerLabel } from '../../shared/labels';
+import { hasExtension, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../shared/media';
 import { isQuality } from '../core/image/encode';
 import { isProviderInstalled } from '../core/inference/execution-providers';
 import { assertReplaceable, ensureWritableFolder } from '../core/io/atomic-write';
@@ -269,7 +270,7 @@ export async function planOutputs(inputs: string[], out: string, ext: string, su
     return [out];
   }
   // Several inputs into "two.png" would make a folder of that name: a picture's name is not a folder's.
-  if (!isDir && /\.(png|jpe?g|webp|gif|tiff?|avif|pdf)$/i.test(out)) {
+  if (!isDir && hasExtension(out, [...IMAGE_EXTENSIONS, ...VIDEO_EXTENSIONS, 'apng', 'pdf', 'jxl'])) {
     throw new UsageError(`${inputs.length} inputs make ${inputs.length} files, so -o must be a folder, not ${out}`, { detail: { path: out } });
   }
   // A folder that cannot be made or written in is said as such (it read INTERNAL: EACCES, mkdir);
