@@ -269,6 +269,9 @@ await engine.dispose();`,
       const piped = await cutout([...args, '-o', '-'], {}, here);
       expect([piped.code, piped.stderr.trim()], args[0]).toEqual([2, 'INVALID_ARGUMENT: -o - (standard output) is not supported: name a file or a folder to write to']);
     }
+    // -o=x.png (a long option's way with a short one) wrote a file named "=x.png".
+    const equals = await cutout(['portrait', picture, '-o=x.png'], {}, here);
+    expect([equals.code, equals.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: -o=x.png: a short option takes its value after a space (-o x.png), or write --out=x.png']);
     expect(readdirSync(here)).toEqual([]);
   });
 
@@ -956,14 +959,17 @@ await engine.dispose();`,
     const dir = tempDir();
     const frames = [reviewFrame('hamster', dir), reviewFrame('girl', dir)];
     const out = join(dir, 'out');
-    const r = await cutout(['anime', ...frames, '-o', out, '--provider', 'cpu']);
-    expect(r.code).toBe(0);
+    // With a file that fails among them: the count is of the cut-outs made (it read "1 of 3").
+    const broken = join(dir, 'broken.png');
+    writeFileSync(broken, 'not a picture');
+    const r = await cutout(['anime', ...frames, broken, '-o', out, '--provider', 'cpu']);
+    expect(r.code).toBe(1);
     const lines = r.stdout.trim().split('\n');
     const hamster = lines.findIndex((l) => l.includes('hamster.png ->'));
     expect(lines[hamster + 1]).toMatch(/^  check it: \d+ % of the cut-out is half transparent where the model was unsure/);
     const girl = lines.findIndex((l) => l.includes('girl.png ->'));
     expect(lines[girl + 1] ?? '').not.toMatch(/^  check it/);
-    expect(lines.at(-1)).toBe('1 of 2 cut-outs need a look (see "check it" above)');
+    expect(lines.at(-1)).toBe('1 of 2 cut-outs made need a look (see "check it" above)');
     // Named as a batch of anime pictures names them (they were NAME_cutout.png, a batch's NAME_anime.png).
     expect(readdirSync(out).sort()).toEqual(['girl_anime.png', 'hamster_anime.png']);
     // A batch takes no --trimap: its line names the command that does.

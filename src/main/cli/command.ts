@@ -232,6 +232,8 @@ export class UsageError extends AppError {
 export function outFlag(value: string | undefined, missing: string): string {
   if (!value) throw new UsageError(`Missing -o ${missing}`);
   if (value === '-') throw new UsageError('-o - (standard output) is not supported: name a file or a folder to write to');
+  // -o=x.png gives the short option "=x.png" (a file of that name was written): --out=x.png or -o x.png was meant.
+  if (value.startsWith('=')) throw new UsageError(`-o${value}: a short option takes its value after a space (-o ${value.slice(1)}), or write --out${value}`);
   return value;
 }
 

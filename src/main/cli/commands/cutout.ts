@@ -159,7 +159,9 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
           io.err(fileFailureLine(e, positionals[i]));
         }
       }
-      if (toReview > 0 && positionals.length > 1) io.out(`${toReview} of ${positionals.length} cut-outs need a look (see "check it" above)`);
+      // Of the cut-outs made: a file that failed is none (1 of 3 read so with one failed).
+      const made = positionals.length - failures;
+      if (toReview > 0 && positionals.length > 1) io.out(`${toReview} of ${made} cut-out${made === 1 ? '' : 's'} made need${made === 1 ? 's' : ''} a look (see "check it" above)`);
       return failures > 0 ? 1 : 0;
     },
   };
