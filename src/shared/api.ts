@@ -125,7 +125,7 @@ export interface ImagePreview {
   rgba: Uint8Array;
   /** Frames of an animated picture (only the first is shown and cut out), absent for a still. */
   frames?: number;
-  /** With `frames`: whether Stickers can take it as a clip (a GIF; ffmpeg 5.1 does not read animated WebP). */
+  /** With `frames`: whether Stickers can take it as a clip (an animated GIF, WebP or PNG). */
   isClip?: boolean;
   /** The file's own size when it has more pixels than the budget: sourceWidth x sourceHeight is then the smaller size it is worked on (and exported) at. */
   downscaledFrom?: { width: number; height: number };

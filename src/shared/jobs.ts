@@ -416,7 +416,7 @@ export function megapixels(size: { width: number; height: number }): string {
 
 /**
  * What a note says, as data the UI words in its language (FinishedFile.notes): an animated picture
- * of which only the first frame was cut out (`isClip`: a GIF or WebP, which Stickers takes), a picture over
+ * of which only the first frame was cut out (`isClip`: a GIF, WebP or APNG, which Stickers takes), a picture over
  * the pixel budget cut out smaller, a sticker made of the clip's first part only, a clip that stops
  * before the part asked for ends.
  */

@@ -2,10 +2,14 @@
 // the open dialogs, the browser client's file picker and the renderer's recent-files list.
 import { AppError } from './errors';
 
-/** Still images the cut-out and ID-photo paths read (sharp decodes them). */
-export const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp', 'tif', 'tiff', 'avif', 'heic', 'heif', 'bmp', 'gif'] as const;
-/** Videos, animated GIFs and animated WebPs the sticker path reads (ffmpeg decodes them; a WebP's frames go through sharp first). */
-export const VIDEO_EXTENSIONS = ['mp4', 'mov', 'm4v', 'webm', 'mkv', 'avi', 'gif', 'webp'] as const;
+/** Still images the cut-out and ID-photo paths read (sharp decodes them; of an animated one, its first frame). */
+export const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'apng', 'webp', 'tif', 'tiff', 'avif', 'heic', 'heif', 'bmp', 'gif'] as const;
+/**
+ * Videos, animated GIFs, WebPs and APNGs the sticker path reads (ffmpeg decodes them; a WebP's
+ * frames go through sharp first). An APNG named .png (a LINE sticker) is read as one too when
+ * given, but a folder's .png files are pictures: they are not listed here.
+ */
+export const VIDEO_EXTENSIONS = ['mp4', 'mov', 'm4v', 'webm', 'mkv', 'avi', 'gif', 'webp', 'apng'] as const;
 
 /** Lower-case extension of a path or file name, without the dot ('' when it has none). */
 export function extensionOf(path: string): string {

@@ -1,7 +1,7 @@
 // The `cutout` CLI as a user runs it: one error line with the code and a non-zero exit;
 // portrait for one file and for a folder of outputs; models listing; eval with pooled IoU.
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -73,6 +73,13 @@ await engine.dispose();`,
     const again = await cutout(['portrait', evalFile('id_portraits', 'images', 'hv_test1.jpg'), evalFile('id_portraits', 'images', 'df_img2.jpg'), '-o', out, '--refine', 'off']);
     expect(again.code).toBe(0);
     expect(again.stdout.trim().split('\n')).toEqual([expect.stringMatching(/hv_test1_cutout\.png \(.*, written over the file there\)$/), expect.stringMatching(/df_img2_cutout\.png \(.*, written over the file there\)$/)]);
+    // A link there is replaced, not what it points to, and the line says that.
+    const kept = join(out, 'kept.png');
+    writeFileSync(kept, 'a file of the user');
+    symlinkSync(kept, join(out, 'linked.png'));
+    const linked = await cutout(['portrait', evalFile('id_portraits', 'images', 'df_img2.jpg'), '-o', join(out, 'linked.png'), '--refine', 'off']);
+    expect(linked.stdout).toMatch(/linked\.png \(.*, in place of the link there \(what it pointed to is kept\)\)$/m);
+    expect(readFileSync(kept, 'utf8')).toBe('a file of the user');
     // Into a folder that cannot be made (under a file): said as such before any work (it read INTERNAL: mkdir).
     const blocker = join(out, 'notes.txt');
     writeFileSync(blocker, 'a file');

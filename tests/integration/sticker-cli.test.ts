@@ -30,9 +30,10 @@ describe('cutout sticker (CLI)', () => {
     // Off a terminal: one line in words as each stage begins, not a line per step, the encode before it ends.
     expect(o.errors).toEqual(['reading…', 'segmenting…', 'compositing…', 'encoding…', 'writing…']);
     expect(o.lines.join('\n')).not.toMatch(/written over/);
-    // Made again: the sticker there is written over, and the line says so (it was unsaid).
+    // Made again (named without its extension, which --format gives): the sticker there is written
+    // over, and the line says so (it was unsaid).
     const again = io();
-    expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif'), '-o', out, '--start', '0.5', '--duration', '1', '--fps', '10', '--max-side', '128'], again)).toBe(0);
+    expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif'), '-o', out.replace(/\.gif$/, ''), '--format', 'gif', '--start', '0.5', '--duration', '1', '--fps', '10', '--max-side', '128'], again)).toBe(0);
     expect(again.lines[0]).toMatch(/-> .*s\.gif \(gif, .*, written over the file there\)$/);
   });
 

@@ -1,5 +1,5 @@
 // The shape of a `cutout` sub-command and shared helpers for them. Node only.
-import { statSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { AppError, type ErrorCode } from '../../shared/errors';
@@ -208,7 +208,7 @@ export function kbFlag(value: string | undefined): [number, number] | undefined 
   const band = parseFileSizeBand(value);
   // Upside down ("50-20"): said so, with the band it likely means.
   const ends = /^\s*(\d+(?:\.\d+)?)\s*[-–]\s*(\d+(?:\.\d+)?)\s*(?:kb)?\s*$/i.exec(value);
-  if (!band && ends && Number(ends[1]) > Number(ends[2])) throw new UsageError(`--kb ${value}: MIN is above MAX; write --kb ${ends[2]}-${ends[1]}`);
+  if (!band && ends && Number(ends[1]) > Number(ends[2]) && parseFileSizeBand(`${ends[2]}-${ends[1]}`)) throw new UsageError(`--kb ${value}: MIN is above MAX; write --kb ${ends[2]}-${ends[1]}`);
   if (!band) throw new UsageError(`--kb must be a file size in KB: MIN-MAX (20-50), at most MAX (50) or at least MIN (20-), up to ${MAX_FILE_KB}; got "${value}"`);
   return band;
 }
@@ -291,15 +291,18 @@ export async function planOutputs(inputs: string[], out: string, ext: string, su
 }
 
 /**
- * The outputs a file stands at already, read before the run: a command writes over its own earlier
- * output (as a batch does), and says so (`cutout portrait` replaced one unsaid). Inputs are never
- * written over (assertSeparateOutputs).
+ * What stands already at the outputs, read before the run: a file or a symbolic link (the write
+ * replaces the link, never what it points to). A command writes over its own earlier output (as a
+ * batch does), and says so (`cutout portrait` replaced one unsaid). Inputs are never written over
+ * (assertSeparateOutputs).
  */
-export function filesThere(paths: readonly string[]): Set<string> {
-  const there = new Set<string>();
+export function filesThere(paths: readonly string[]): Map<string, 'file' | 'link'> {
+  const there = new Map<string, 'file' | 'link'>();
   for (const path of paths) {
     try {
-      if (statSync(path).isFile()) there.add(resolve(path));
+      const info = lstatSync(path);
+      if (info.isSymbolicLink()) there.set(resolve(path), 'link');
+      else if (info.isFile()) there.set(resolve(path), 'file');
     } catch {
       // Nothing there (or nothing readable): a new file.
     }
@@ -307,9 +310,10 @@ export function filesThere(paths: readonly string[]): Set<string> {
   return there;
 }
 
-/** What an output line adds for a file written over one that was there (filesThere). */
-export function writtenOverText(path: string, there: ReadonlySet<string>): string {
-  return there.has(resolve(path)) ? ', written over the file there' : '';
+/** What an output line adds for a file written where one stood (filesThere). */
+export function writtenOverText(path: string, there: ReadonlyMap<string, 'file' | 'link'>): string {
+  const was = there.get(resolve(path));
+  return was === 'file' ? ', written over the file there' : was === 'link' ? ', in place of the link there (what it pointed to is kept)' : '';
 }
 
 /**

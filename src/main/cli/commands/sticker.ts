@@ -172,7 +172,8 @@ export const stickerCommand: CliCommand = {
     const unused = unusedPaletteFlagsText(options, options.format ?? findPlatformPreset(options.preset!)!.format);
     if (unused) io.err(`note: ${unused}`);
     // So is an OUT named as another format than --format or --preset writes (-o x.gif --format webm).
-    checkedAsUsage(() => stickerOutputNamed(values.out!, options));
+    // (The name it is written at: -o out with --format webm is out.webm.)
+    const named = checkedAsUsage(() => stickerOutputNamed(values.out!, options)).output;
     const env = envFromFlags(values);
     // Off a terminal, one line as each stage begins (an encode that retries for a byte budget is one stage).
     let lastStage = '';
@@ -184,7 +185,7 @@ export const stickerCommand: CliCommand = {
         io.err(`${stageWords(e.stage)}…`);
       }
     };
-    const there = filesThere([values.out]);
+    const there = filesThere([named]);
     // What the clip says of the flags (--start past its end) is a wrong command line, exit 2, as a value out of range is (it exited 1).
     const r = await makeSticker(positionals[0], values.out, options, env, { signal: io.signal, onProgress: progress })
       .catch((error: unknown) => {

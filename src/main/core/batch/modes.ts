@@ -252,7 +252,7 @@ function idSpecOf(mctx: ModeContext): { id: string; [field: string]: unknown } {
 function idSheetOf(mctx: ModeContext): { paper: string; dpi: number } | undefined {
   const sheet = mctx.options.extra?.sheet as { paper?: unknown; dpi?: unknown } | undefined;
   if (sheet === undefined) return undefined;
-  if (typeof sheet !== 'object' || sheet === null || typeof sheet.paper !== 'string') throw new AppError('INVALID_ARGUMENT', 'A print sheet needs a paper (6inch, 5inch, a4, a5 or WxH in mm)');
+  if (typeof sheet !== 'object' || sheet === null || typeof sheet.paper !== 'string') throw new AppError('INVALID_ARGUMENT', 'A print sheet needs a paper (6inch, 5inch, a4, a5 or WxH in mm, cm or in)');
   checkPhotoSheet(parseSpec(idSpecOf(mctx), 'batch'), { paper: sheet.paper, dpi: sheet.dpi as number, format: 'png' });
   return { paper: sheet.paper, dpi: sheet.dpi as number };
 }
