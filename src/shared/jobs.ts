@@ -152,6 +152,12 @@ export interface StickerJobResult {
   withinBudget: boolean;
   /** Made smaller than the size asked for (or the preset's box) to fit the preset's byte budget. Absent when not. */
   shrunkToFit?: boolean;
+  /**
+   * Set when a steady rate asked for was made lower, to fit a preset's frame limit or its byte
+   * budget (every 2nd frame kept): the rate the frames were made at. `fps` is the file's mean,
+   * which a last frame held to the part's end lowers a little where nothing was left out.
+   */
+  rateLowered?: number;
   /** The execution provider the model ran on (cpu, webgpu, …). */
   provider?: string;
   /** What the model that ran cuts out. */

@@ -712,7 +712,7 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
-  it('a Telegram sticker (VP9 WebM with alpha) plays in the preview; a cancelled make says nothing was written', async () => {
+  it('a Telegram sticker (VP9 WebM with alpha) plays in the preview; a cancelled make says no new sticker was written, the last one kept', async () => {
     await workspace('sticker');
     const slot = app.page.locator('[data-workspace-slot=sticker]');
     await chooseFiles(app.page, () => slot.getByRole('button', { name: 'Open…' }).first().click(), evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif'));
@@ -754,7 +754,7 @@ describe('workspaces, language and theme in Chromium', () => {
     // By the keyboard: Cancel goes when the make stops, and hands the focus to Make sticker….
     await slot.locator('[data-testid=sticker-cancel]').focus();
     await app.page.keyboard.press('Enter');
-    await expect.poll(() => slot.locator('[data-testid=sticker-cancelled]').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toBe('Cancelled: no sticker was written.');
+    await expect.poll(() => slot.locator('[data-testid=sticker-cancelled]').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toBe('Cancelled: no new sticker was written; the last one, below, is kept.');
     // The status line says so too (it kept "Opened …").
     expect(await app.page.textContent('[data-testid=status-text]')).toBe('Cancelled');
     await expect.poll(() => app.page.evaluate(`document.activeElement?.dataset.testid`)).toBe('sticker-export');

@@ -85,6 +85,20 @@ describe('cutout sticker pipeline', () => {
     expect(runSeconds(r.review, [9, 9]).endS).toBeCloseTo(0.8, 6);
   });
 
+  it('says a steady rate was lowered where a preset lowered it, not where the last frame held to the part\'s end lowers the mean (the UI said "14.9 fps instead of 15, to fit the platform\'s limits" with no platform)', async () => {
+    // 16 frames of 130 ms, 2.08 s: at 15 fps the last of 32 frames is held to the end.
+    const clip = evalFile('anime_clips', 'clips', 'animatediff_model07_01.gif');
+    const custom = { fps: 15, maxSidePx: 64 };
+    const steady = await renderSticker(await prepareSticker(clip, custom, env), custom);
+    expect(steady.fps).toBeLessThan(15 - 0.05);
+    expect(steady.rateLowered).toBeUndefined();
+    // LINE: whole seconds (2 s here) and 20 frames at most: 10 fps where 30 were asked.
+    const line = { fps: 30, preset: 'line' as const };
+    const lowered = await renderSticker(await prepareSticker(clip, line, env), line);
+    expect(lowered.rateLowered).toBeCloseTo(10, 6);
+    expect(lowered.frameCount).toBeLessThanOrEqual(20);
+  });
+
   it('a clip drawn on threes is made as drawn when no rate is asked: each drawing once, held as long as in the clip', async () => {
     // animatediff_model01_01.gif holds each of its 16 drawings for 3 of its 48 frames (23.08 fps).
     // At 12 fps they played 167 and 83 ms in turn; at 7.69 each plays 130 ms, as in the clip.

@@ -118,6 +118,8 @@ export interface RenderedSticker {
   withinBudget: boolean;
   /** Made smaller than the size asked for (or the preset's box) to fit the byte budget. Absent when not. */
   shrunkToFit?: boolean;
+  /** StickerJobResult.rateLowered. */
+  rateLowered?: number;
   /** StickerJobResult.emptyEndsS: frames at either end with nothing found, left out. */
   emptyEndsS?: { start: number; end: number };
   /** Made as drawn: every n-th drawing is a frame (1: each; more for a preset's frame or byte limit), and how many were too short to show (a preset's or a GIF's shortest frame). */
@@ -872,7 +874,11 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     prepared.timings.encodeMs += performance.now() - t1;
     const withinBudget = !preset || bytes.length <= preset.maxBytes;
     ctx.onProgress?.({ stage: 'encode', done: attempts, total: attempts, detail: `attempt ${attempts}: ${size.width}x${size.height}, ${picked.length} frames, ${bytes.length} bytes` });
-    const made = (): RenderedSticker => ({ bytes, format: targets.format, width: size.width, height: size.height, fps: writtenFps, frameCount, delaysMs: writtenDelays, alphas: outAlphas, attempts, withinBudget, ...(targets.asDrawn ? { drawn: { every: step, short } } : {}), ...(knobs.scale < 1 ? { shrunkToFit: true } : {}), ...(emptyEndsS ? { emptyEndsS, keptFrames: { first, last } } : {}), box });
+    // A steady rate asked for, made lower by a preset's frame limit or the byte budget (not its
+    // file's mean rate, which a last frame held to the part's end lowers a little: 14.9 for 15).
+    const madeFps = targets.fps / knobs.fpsStep;
+    const rateLowered = !targets.asDrawn && options.fps !== undefined && madeFps < options.fps - 0.05 ? { rateLowered: madeFps } : {};
+    const made = (): RenderedSticker => ({ bytes, format: targets.format, width: size.width, height: size.height, fps: writtenFps, frameCount, delaysMs: writtenDelays, alphas: outAlphas, attempts, withinBudget, ...rateLowered, ...(targets.asDrawn ? { drawn: { every: step, short } } : {}), ...(knobs.scale < 1 ? { shrunkToFit: true } : {}), ...(emptyEndsS ? { emptyEndsS, keptFrames: { first, last } } : {}), box });
     if (withinBudget || attempts >= 7) return made();
     const was = { ...knobs };
     // Shrink in order of what a viewer notices least: colours / quality (twice), then size,

@@ -101,9 +101,11 @@ export interface StickerResultView {
   width: number;
   height: number;
   frameCount: number;
-  /** Frames per second written, and the rate asked for (a preset may have lowered it). */
+  /** Frames per second written, and the rate asked for. */
   fps: number;
   askedFps: number;
+  /** The rate the frames were made at where a preset's limits lowered the one asked (StickerJobResult.rateLowered). */
+  rateLowered?: number;
   sizeBytes: number;
   withinBudget: boolean;
   /** Made smaller than asked to fit the platform's byte limit. */
@@ -499,7 +501,7 @@ export class StickerState {
         const file = await this.host.client.loadStickerFile({ path: r.output }).catch(() => null);
         if (seq !== this.openSeq) return;
         this.madeWith = JSON.stringify(options);
-        this.result = { path: r.output, mime: file?.mime ?? '', bytes: file?.bytes ?? null, width: r.width, height: r.height, frameCount: r.frameCount, fps: r.fps, askedFps: r.drawing ? r.fps : (options.fps ?? r.fps), sizeBytes: r.bytes, withinBudget: r.withinBudget, shrunkToFit: r.shrunkToFit === true, modelFallback: r.modelFallback, subject: r.subject, endsAtS: r.endsAtS, emptyEndsS: r.emptyEndsS, drawingsLeftOut: r.drawingsLeftOut, decodeErrors: r.decodeErrors, askedEndS: (options.startS ?? 0) + (options.durationS ?? 0), review: r.review };
+        this.result = { path: r.output, mime: file?.mime ?? '', bytes: file?.bytes ?? null, width: r.width, height: r.height, frameCount: r.frameCount, fps: r.fps, askedFps: r.drawing ? r.fps : (options.fps ?? r.fps), ...(r.rateLowered === undefined ? {} : { rateLowered: r.rateLowered }), sizeBytes: r.bytes, withinBudget: r.withinBudget, shrunkToFit: r.shrunkToFit === true, modelFallback: r.modelFallback, subject: r.subject, endsAtS: r.endsAtS, emptyEndsS: r.emptyEndsS, drawingsLeftOut: r.drawingsLeftOut, decodeErrors: r.decodeErrors, askedEndS: (options.startS ?? 0) + (options.durationS ?? 0), review: r.review };
         this.phase = 'done';
         return;
       }
