@@ -754,7 +754,7 @@ describe('workspaces, language and theme in Chromium', () => {
     // By the keyboard: Cancel goes when the make stops, and hands the focus to Make sticker….
     await slot.locator('[data-testid=sticker-cancel]').focus();
     await app.page.keyboard.press('Enter');
-    await expect.poll(() => slot.locator('[data-testid=sticker-cancelled]').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toBe('Cancelled: no new sticker was written; the last one, below, is kept.');
+    await expect.poll(() => slot.locator('[data-testid=sticker-cancelled]').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toBe('Cancelled: no new sticker was written; the last one is kept.');
     // The status line says so too (it kept "Opened …").
     expect(await app.page.textContent('[data-testid=status-text]')).toBe('Cancelled');
     await expect.poll(() => app.page.evaluate(`document.activeElement?.dataset.testid`)).toBe('sticker-export');

@@ -276,6 +276,11 @@ await engine.dispose();`,
       const piped = await cutout([...args, '-o', '-'], {}, here);
       expect([piped.code, piped.stderr.trim()], args[0]).toEqual([2, 'INVALID_ARGUMENT: -o - (standard output) is not supported: name a file or a folder to write to']);
     }
+    // An input of "-" (standard input, as many tools take it) read "File not found: -".
+    for (const command of ['portrait', 'anime', 'idphoto', 'sticker', 'batch', 'training-data']) {
+      const piped = await cutout([command, '-', '-o', join(here, 'out.png')], {}, here);
+      expect([piped.code, piped.stderr.trim()], command).toEqual([2, 'INVALID_ARGUMENT: - (standard input) is not supported as an input: name the files (a file named "-" is ./-)']);
+    }
     // -o=x.png (a long option's way with a short one) wrote a file named "=x.png".
     const equals = await cutout(['portrait', picture, '-o=x.png'], {}, here);
     expect([equals.code, equals.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: -o=x.png: a short option takes its value after a space (-o x.png), or write --out=x.png']);

@@ -237,6 +237,11 @@ export function outFlag(value: string | undefined, missing: string): string {
   return value;
 }
 
+/** A command's inputs: "-" (standard input, as many tools take it) is said not to be one (it read "File not found: -"). */
+export function checkInputs(positionals: readonly string[]): void {
+  if (positionals.includes('-')) throw new UsageError('- (standard input) is not supported as an input: name the files (a file named "-" is ./-)');
+}
+
 /**
  * Checks, before any work, that a file a command writes at its end (`eval --json`, `idphoto
  * --report`) can be: not a folder or a device (OUTPUT_NOT_WRITABLE), its folder made and writable.
@@ -272,7 +277,7 @@ export async function planOutputs(inputs: string[], out: string, ext: string, su
     return [out];
   }
   // Several inputs into "two.png" would make a folder of that name: a picture's name is not a folder's.
-  if (!isDir && hasExtension(out, [...IMAGE_EXTENSIONS, ...VIDEO_EXTENSIONS, 'apng', 'pdf', 'jxl'])) {
+  if (!isDir && hasExtension(out, [...IMAGE_EXTENSIONS, ...VIDEO_EXTENSIONS, 'pdf', 'jxl'])) {
     throw new UsageError(`${inputs.length} inputs make ${inputs.length} files, so -o must be a folder, not ${out}`, { detail: { path: out } });
   }
   // A folder that cannot be made or written in is said as such (it read INTERNAL: EACCES, mkdir);

@@ -13,7 +13,7 @@ import { readReport } from '../../core/batch/report';
 import type { BatchFormat, BatchModeId, BatchStatus } from '../../core/batch/types';
 import { parseBackground } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { asUsage, checkedAsUsage, checkModelFlag, choiceFlag, type CliCommand, type CliIo, fitToTerminal, intFlag, kbFlag, numberFlag, qualityFlag, refineFlag, UsageError, outFlag } from '../command';
+import { asUsage, checkedAsUsage, checkModelFlag, choiceFlag, type CliCommand, type CliIo, fitToTerminal, intFlag, kbFlag, numberFlag, qualityFlag, refineFlag, UsageError, outFlag, checkInputs } from '../command';
 import { gifFpsCapText, presetSizeText, validateStickerOptions, type StickerOptions } from '../../core/sticker/make-sticker';
 import { isStickerFormat } from '../../../shared/sticker-presets';
 import { idPhotoBackground } from '../../core/idphoto/make-id-photo';
@@ -144,6 +144,7 @@ export const batchCommand: CliCommand = {
       },
     });
     if (positionals.length === 0) throw new UsageError(`No inputs. Usage: ${this.usage}`);
+    checkInputs(positionals);
     values.out = outFlag(values.out, 'OUT (the output folder)');
     // Any case, as --format takes it.
     const mode = choiceFlag(values.mode, 'mode', MODES, `one of ${Object.keys(MODES).join(', ')}`)!;

@@ -10,7 +10,7 @@ import { formatFromPath } from '../../core/image/encode';
 import { assertSeparateOutputs } from '../../core/io/atomic-write';
 import { animatedInputText, checkMaskOptions, cutoutToFile, downscaledInputText, isAnimationClip } from '../../core/pipelines/cutout';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { asUsage, checkedAsUsage, checkModelFlag, choiceFlag, type CliCommand, noteProviderFallback, planOutputs, filesThere, writtenOverText, progressText, qualityFlag, terminalStatus, refineFlag, UsageError, outFlag, fileFailureLine } from '../command';
+import { asUsage, checkedAsUsage, checkModelFlag, choiceFlag, type CliCommand, noteProviderFallback, planOutputs, filesThere, writtenOverText, progressText, qualityFlag, terminalStatus, refineFlag, UsageError, outFlag, fileFailureLine, checkInputs } from '../command';
 
 /** lstat, or null when nothing is there. */
 function lstatOrNull(path: string): Stats | null {
@@ -89,6 +89,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
         },
       });
       if (positionals.length === 0) throw new UsageError(`No input images. Usage: ${this.usage}`);
+      checkInputs(positionals);
       values.out = outFlag(values.out, 'OUT (a file for one input, a folder for several)');
       const refine = refineFlag(values.refine);
       if (values.trimap && positionals.length > 1) throw new UsageError('--trimap works with a single input');

@@ -13,7 +13,7 @@ import { checkPhotoSheet, checkSheetOutput, layoutSharedSheet, MAX_SHEET_COPIES,
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { assertSeparateOutputs, writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags, projectResourcesDir } from '../cli-env';
-import { asUsage, checkedAsUsage, checkOutputFile, type CliCommand, intFlag, kbFlag, noteProviderFallback, planOutputs, filesThere, writtenOverText, refineFlag, UsageError, outFlag, fileFailureLine, namingFile } from '../command';
+import { asUsage, checkedAsUsage, checkOutputFile, type CliCommand, intFlag, kbFlag, noteProviderFallback, planOutputs, filesThere, writtenOverText, refineFlag, UsageError, outFlag, fileFailureLine, namingFile, checkInputs } from '../command';
 
 /** Path of the built-in spec library. */
 export function specLibraryPath(): string {
@@ -104,6 +104,7 @@ export const idphotoCommand: CliCommand = {
       return 0;
     }
     if (positionals.length === 0) throw new UsageError(`No input images. Usage: ${this.usage}`);
+    checkInputs(positionals);
     values.out = outFlag(values.out, 'OUT (a file for one input, a folder for several)');
     const refine = refineFlag(values.refine ?? ID_PHOTO_REFINE);
     if (values.trimap && positionals.length > 1) throw new UsageError('--trimap works with a single input');

@@ -12,7 +12,7 @@ import { cutShortFileText, decodeErrorsText, drawingRateText, emptyEndsText, gif
 import { findPlatformPreset, KB, STICKER_FORMATS, stickerExtension, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
 import { BACKGROUND_PRESETS } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, intFlag, noteProviderFallback, numberFlag, planOutputs, filesThere, writtenOverText, progressText, secondsFlag, stageWords, terminalStatus, UsageError, outFlag } from '../command';
+import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, intFlag, noteProviderFallback, numberFlag, planOutputs, filesThere, writtenOverText, progressText, secondsFlag, stageWords, terminalStatus, UsageError, outFlag, checkInputs } from '../command';
 import { parseUserJson } from '../../core/io/user-json';
 import { ownValue } from '../../../shared/own';
 
@@ -129,6 +129,7 @@ export const stickerCommand: CliCommand = {
       },
     });
     if (positionals.length !== 1) throw new UsageError(`Give exactly one clip. Usage: ${this.usage}`);
+    checkInputs(positionals);
     values.out = outFlag(values.out, 'OUT (for example -o sticker.gif)');
     const asked = choiceFlag(values.format, 'format', Object.fromEntries(STICKER_FORMATS.map((f) => [f, f])) as Record<string, StickerFormat>, `one of ${STICKER_FORMATS.join(', ')}`);
     // One size: --size named the side and --max-side was dropped unsaid.

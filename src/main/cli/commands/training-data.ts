@@ -7,7 +7,7 @@ import { AppError } from '../../../shared/errors';
 import { writeTrainingPairs, type TrainingSource } from '../../core/matting/training-data';
 import { downscaledInputText } from '../../core/pipelines/cutout';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { checkModelFlag, numberFlag, refineFlag, UsageError, type CliCommand, outFlag } from '../command';
+import { checkModelFlag, numberFlag, refineFlag, UsageError, type CliCommand, outFlag, checkInputs } from '../command';
 
 /** The file DIR/<stem of input>.png, if it exists. */
 function companion(dir: string | undefined, input: string): string | undefined {
@@ -41,6 +41,7 @@ export const trainingDataCommand: CliCommand = {
       },
     });
     if (positionals.length === 0) throw new UsageError(`No input images. Usage: ${this.usage}`);
+    checkInputs(positionals);
     values.out = outFlag(values.out, 'DIR');
     if (values.subject !== 'person' && values.subject !== 'anime') throw new UsageError('--subject must be person or anime');
     const refine = refineFlag(values.refine);

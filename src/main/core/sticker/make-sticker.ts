@@ -874,10 +874,11 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     prepared.timings.encodeMs += performance.now() - t1;
     const withinBudget = !preset || bytes.length <= preset.maxBytes;
     ctx.onProgress?.({ stage: 'encode', done: attempts, total: attempts, detail: `attempt ${attempts}: ${size.width}x${size.height}, ${picked.length} frames, ${bytes.length} bytes` });
-    // A steady rate asked for, made lower by a preset's frame limit or the byte budget (not its
+    // A steady rate asked for, made lower by a preset's frame limit or its byte budget (not its
     // file's mean rate, which a last frame held to the part's end lowers a little: 14.9 for 15).
-    const madeFps = targets.fps / knobs.fpsStep;
-    const rateLowered = !targets.asDrawn && options.fps !== undefined && madeFps < options.fps - 0.05 ? { rateLowered: madeFps } : {};
+    // Every step-th frame kept, spread over the same time (playedFrames): 20 frames at step 3 keep 7.
+    const madeFps = shown > 0 ? (targets.fps * Math.ceil(shown / step)) / shown : targets.fps;
+    const rateLowered = preset && !targets.asDrawn && options.fps !== undefined && madeFps < options.fps - 0.05 ? { rateLowered: madeFps } : {};
     const made = (): RenderedSticker => ({ bytes, format: targets.format, width: size.width, height: size.height, fps: writtenFps, frameCount, delaysMs: writtenDelays, alphas: outAlphas, attempts, withinBudget, ...rateLowered, ...(targets.asDrawn ? { drawn: { every: step, short } } : {}), ...(knobs.scale < 1 ? { shrunkToFit: true } : {}), ...(emptyEndsS ? { emptyEndsS, keptFrames: { first, last } } : {}), box });
     if (withinBudget || attempts >= 7) return made();
     const was = { ...knobs };

@@ -64,7 +64,7 @@ export const sticker = {
   'sticker.fpsUseDrawing': { en: 'Use {fps} fps', 'zh-CN': '使用 {fps} 帧/秒' },
   'sticker.fpsAboveClip': { en: 'The clip has {fps} fps: a higher rate repeats its frames and is no smoother', 'zh-CN': '该片段为 {fps} 帧/秒：更高的帧率只会重复画面，并不更流畅' },
   'sticker.cancelled': { en: 'Cancelled: no sticker was written.', 'zh-CN': '已取消：没有生成表情包。' },
-  'sticker.cancelledKept': { en: 'Cancelled: no new sticker was written; the last one, below, is kept.', 'zh-CN': '已取消：没有生成新的表情包；下方上一个表情包已保留。' },
+  'sticker.cancelledKept': { en: 'Cancelled: no new sticker was written; the last one is kept.', 'zh-CN': '已取消：没有生成新的表情包；上一个表情包已保留。' },
   'sticker.tooBigToPreview': { en: 'Saved, but at {mb} MB it is too big to play here: a shorter part, a lower frame rate or a smaller size makes it lighter', 'zh-CN': '已保存，但文件有 {mb} MB，太大无法在此播放：选更短的片段、更低的帧率或更小的尺寸可减小文件' },
   'sticker.fpsLowered': { en: '{fps} fps instead of {asked}, to fit the platform\'s frame and size limits', 'zh-CN': '为符合平台的帧数和大小限制，帧率由 {asked} 帧/秒降为 {fps} 帧/秒' },
   'sticker.shrunkToFit': { en: "made smaller to fit the platform's size limit", 'zh-CN': '为符合平台的文件大小限制已缩小尺寸' },
