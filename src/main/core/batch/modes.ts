@@ -9,6 +9,8 @@ import { fitBackground } from '../image/background';
 import { decodeToWorkOn, workingPixelsOf, type DecodedImage, type RgbaImage } from '../image/decode';
 import { getSession } from '../inference/session';
 import { assertNotAnInput, writeFileAtomic } from '../io/atomic-write';
+import { withFileReader } from '../io/read-head';
+import { apngFrameCount } from '../image/png-chunk';
 import { reviewOf, verdictOf } from '../matting/unsure-share';
 import { animatedInputText, checkMaskOptions, downscaledInputText, encodeCutout, downscaledOf, isAnimationClip, isMaskAsked, resolveMaskModel } from '../pipelines/cutout';
 import { runMaskModel, type MaskResult } from '../segment/mask-model';
@@ -101,6 +103,8 @@ export interface BatchModeHandler {
   weighInput?(input: string, maxPixels: number): Promise<number>;
   /** Once per batch: resolves models, warms the session, validates mode options. Throws to stop the batch. */
   start(mctx: ModeContext): Promise<ModeStages>;
+  /** A folder's file of a type not in inputExtensions that it takes by what it holds (ScanOptions.takesByContent). */
+  takesByContent?(path: string, extension: string): Promise<boolean>;
 }
 
 interface MaskInferred {
@@ -321,6 +325,8 @@ const idPhotoMode: BatchModeHandler = {
  */
 const stickerMode: BatchModeHandler = {
   fileProgressAs: 'sticker',
+  // A LINE sticker is an APNG named .png: a folder of them is taken, its still pictures are not.
+  takesByContent: async (path, extension) => extension === 'png' && ((await withFileReader(path, apngFrameCount).catch(() => null)) ?? 0) > 1,
   ...makeWholeFileMode(
     'sticker',
     VIDEO_EXTENSIONS,

@@ -250,7 +250,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     const reports = await readEarlierReports(outDir, mode.id, speller);
     const earlierPlaces = [...journalIndex.donePlaces(), ...(await reportedPlaces(reports, outDir, journalIndex))];
     ctx.onProgress?.({ stage: 'scan', done: 0, total: 1 });
-    const scan = await scanInputs(inputs, { recursive: options.recursive ?? false, extensions: options.extensions ?? mode.inputExtensions, excludeDirs: [outDir], earlierPlaces, outDir, isOwnOutput: (path) => journalIndex.ownerOf(path) !== undefined });
+    const scan = await scanInputs(inputs, { recursive: options.recursive ?? false, extensions: options.extensions ?? mode.inputExtensions, excludeDirs: [outDir], earlierPlaces, outDir, isOwnOutput: (path) => journalIndex.ownerOf(path) !== undefined, ...(options.extensions || !mode.takesByContent ? {} : { takesByContent: mode.takesByContent }) });
     ctx.onProgress?.({ stage: 'scan', done: 1, total: 1 });
     const items = scan.items;
     const bgName = background.kind === 'transparent' ? 'transparent' : background.kind === 'image' ? basename(background.path, extname(background.path)) : background.hex.replace('#', '');

@@ -26,6 +26,11 @@ export interface ScanOptions {
   outDir?: string;
   /** Files an earlier batch wrote as outputs into this output folder (JournalIndex.ownerOf): never taken as inputs. */
   isOwnOutput?: (path: string) => boolean;
+  /**
+   * A folder's file of another type the mode takes by what it holds (BatchModeHandler.takesByContent:
+   * a sticker batch takes an animated PNG, a LINE sticker, and leaves the still ones out).
+   */
+  takesByContent?: (path: string, extension: string) => Promise<boolean>;
 }
 
 /** What the scan found: items in order, and inputs given by path that do not exist. */
@@ -174,7 +179,7 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
       const info = link.isSymbolicLink() ? await stat(path).catch(() => undefined) : link;
       if (!info?.isFile()) continue;
       const extension = extensionOf(name);
-      if (!extensions.has(extension)) {
+      if (!extensions.has(extension) && !(await options.takesByContent?.(path, extension))) {
         leftOut++;
         leftOutTypes[extension] = (leftOutTypes[extension] ?? 0) + 1;
         continue;

@@ -103,8 +103,8 @@ export function createFilesArea(deps: ApiDeps): Pick<AppApi, 'importImage' | 'ex
     async countBatchInputs(req) {
       const r = expectObject(req, 'request');
       const inputs = expectStringArray(r.inputs, 'inputs');
-      const extensions = getBatchMode(expectString(r.mode, 'mode')).inputExtensions;
-      const options = { recursive: r.recursive === true, extensions: [...extensions], excludeDirs: typeof r.outputDir === 'string' ? [r.outputDir] : [] };
+      const mode = getBatchMode(expectString(r.mode, 'mode'));
+      const options = { recursive: r.recursive === true, extensions: [...mode.inputExtensions], excludeDirs: typeof r.outputDir === 'string' ? [r.outputDir] : [], ...(mode.takesByContent ? { takesByContent: mode.takesByContent } : {}) };
       // As the run scans them (hidden files, other types and an earlier batch's output folders left
       // out), in one walk: each input's share is what the walk took in it (a file given: itself).
       const { items } = await scanInputs(inputs, options);

@@ -12,6 +12,7 @@ import { BATCH_MODES } from '../../../../src/main/core/batch/modes';
 import { folderPrefixes, scanInputs } from '../../../../src/main/core/batch/scan';
 import type { BatchEntry } from '../../../../src/main/core/batch/types';
 import { tempDir } from '../../../helpers/env';
+import { tinyPng } from '../../../helpers/apng';
 
 describe('batch naming', () => {
   it('renders tokens, mirrors folders and de-duplicates deterministically', () => {
@@ -107,6 +108,19 @@ describe('batch scan', () => {
     const twice = await scanInputs([root, `${root}/`], { recursive: false, extensions: ['jpg', 'png', 'webp'], excludeDirs: [join(root, 'out')] });
     expect(twice.items.map((i) => `${i.relDir}/${i.fileName}`)).toEqual(['/B.PNG', '/a.jpg']);
     expect(twice.folderPlaces).toEqual([{ input: root, rel: '' }]);
+  });
+
+  it("a sticker batch takes a folder's animated PNGs (LINE stickers, named .png) and leaves its still ones out", async () => {
+    const root = tempDir();
+    writeFileSync(join(root, 'line.png'), tinyPng(true));
+    writeFileSync(join(root, 'still.png'), tinyPng(false));
+    writeFileSync(join(root, 'clip.gif'), 'x');
+    const sticker = BATCH_MODES.sticker;
+    const scan = await scanInputs([root], { recursive: false, extensions: sticker.inputExtensions, takesByContent: sticker.takesByContent });
+    expect(scan.items.map((i) => i.fileName)).toEqual(['clip.gif', 'line.png']);
+    expect(scan.leftOutTypes).toEqual({ png: 1 });
+    // The other modes take every .png as a picture.
+    expect(BATCH_MODES.portrait.takesByContent).toBeUndefined();
   });
 });
 

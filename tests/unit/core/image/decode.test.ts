@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { AppError, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SOURCE_PIXELS } from '../../../../src/shared/errors';
 import { decodeImage, decodeToWorkOn, fitPixelBudget, isDamagedData, isVideoContainer, oneLine, workingPixelsOf } from '../../../../src/main/core/image/decode';
 import { resolveFfmpeg } from '../../../../src/main/core/video/ffmpeg';
-import { apngFrameCountOfBytes, pngChunk } from '../../../../src/main/core/image/png-chunk';
+import { apngFrameCountOfBytes } from '../../../../src/main/core/image/png-chunk';
+import { tinyPng } from '../../../helpers/apng';
 import { evalFile, tempDir } from '../../../helpers/env';
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -352,31 +353,8 @@ describe('colour subsampling', () => {
 
 describe('an animated PNG', () => {
   it('counts its frames from its acTL chunk (sharp reads the first alone): a still PNG and what is no PNG have none', async () => {
-    // An APNG of two frames by hand: IHDR, acTL (2 frames), fcTL, IDAT, fcTL, fdAT, IEND.
-    const ihdr = new Uint8Array(13);
-    new DataView(ihdr.buffer).setUint32(0, 2);
-    new DataView(ihdr.buffer).setUint32(4, 2);
-    ihdr.set([8, 6, 0, 0, 0], 8);
-    const actl = new Uint8Array(8);
-    new DataView(actl.buffer).setUint32(0, 2);
-    const fctl = (seq: number) => {
-      const d = new Uint8Array(26);
-      const v = new DataView(d.buffer);
-      v.setUint32(0, seq);
-      v.setUint32(4, 2);
-      v.setUint32(8, 2);
-      v.setUint16(20, 1);
-      v.setUint16(22, 10);
-      return pngChunk('fcTL', d);
-    };
-    // Two rows, each its filter byte (0, none) and two grey opaque pixels.
-    const raw = deflateSync(Buffer.from([0, 200, 200, 200, 255, 200, 200, 200, 255, 0, 200, 200, 200, 255, 200, 200, 200, 255]));
-    const fdat = new Uint8Array(4 + raw.length);
-    new DataView(fdat.buffer).setUint32(0, 3);
-    fdat.set(raw, 4);
-    const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    const still = Buffer.concat([signature, pngChunk('IHDR', ihdr), pngChunk('IDAT', raw), pngChunk('IEND', new Uint8Array())]);
-    const animated = Buffer.concat([signature, pngChunk('IHDR', ihdr), pngChunk('acTL', actl), fctl(0), pngChunk('IDAT', raw), fctl(1), pngChunk('fdAT', fdat), pngChunk('IEND', new Uint8Array())]);
+    const still = tinyPng(false);
+    const animated = tinyPng(true);
     expect(await apngFrameCountOfBytes(animated)).toBe(2);
     expect(await apngFrameCountOfBytes(still)).toBeNull();
     expect(await apngFrameCountOfBytes(Buffer.from('GIF89a'))).toBeNull();
