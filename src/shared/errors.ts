@@ -85,7 +85,7 @@ export const DEFAULT_MAX_SOURCE_PIXELS = 320_000_000;
  * (`outputIsInput`), INVALID_ARGUMENT. `defaultReplaced`: a task's default model that cannot be used
  * while another of its models is used instead (MODEL_CORRUPT, MODEL_MISSING: a notice, not a failure).
  */
-const ERROR_KINDS = ['damaged', 'empty', 'still', 'video', 'unknownFormat', 'formatNotRead', 'cutShort', 'tooLarge', 'nameTooLong', 'settingsFile', 'batchRunning', 'badTemplate', 'outputIsInput', 'defaultReplaced'] as const;
+const ERROR_KINDS = ['damaged', 'empty', 'still', 'video', 'unknownFormat', 'formatNotRead', 'cutShort', 'tooLarge', 'nameTooLong', 'settingsFile', 'batchRunning', 'badTemplate', 'outputIsInput', 'defaultReplaced', 'sideways', 'below', 'above'] as const;
 /** See ERROR_KINDS. */
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
@@ -115,6 +115,25 @@ export function isInputFault(code: ErrorCode, kind: ErrorKind | undefined): bool
 export function errorKindOf(detail: unknown): ErrorKind | undefined {
   const flags = detail as Partial<Record<ErrorKind, unknown>> | null | undefined;
   return ERROR_KINDS.find((kind) => flags?.[kind] === true);
+}
+
+/** The ErrorKind of an error of `code`: its detail's flag (errorKindOf), or where a TOO_TIGHT photo lacks room (tightKindOf). */
+export function errorKindOfCode(code: string, detail: unknown): ErrorKind | undefined {
+  return errorKindOf(detail) ?? (code === 'TOO_TIGHT' ? tightKindOf(detail) : undefined);
+}
+
+/**
+ * Where a TOO_TIGHT photo lacks room (detail.sides): beside the head (a square size on a narrow
+ * photo), below the chin (not enough shoulders) or above the head; none when it lacks room on more
+ * than one of those. A batch keeps it as its failure's kind: its row said "not enough room around
+ * the head" where report.csv said the bottom.
+ */
+export function tightKindOf(detail: unknown): 'sideways' | 'below' | 'above' | undefined {
+  const sides = (detail as { sides?: unknown } | null | undefined)?.sides;
+  if (!Array.isArray(sides) || sides.length === 0) return undefined;
+  const kinds = new Set(sides.map((side) => (side === 'left' || side === 'right' ? 'sideways' : side === 'bottom' ? 'below' : side === 'top' ? 'above' : 'other')));
+  const [only] = kinds;
+  return kinds.size === 1 && only !== 'other' ? (only as 'sideways' | 'below' | 'above') : undefined;
 }
 
 /** Thrown when an AbortSignal fires. Not an error for the user: never logged or toasted. */

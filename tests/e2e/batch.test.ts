@@ -546,9 +546,11 @@ describe('Batch workspace in Chromium', () => {
     const atCancel = (await app.page.evaluate(`(async () => {
       document.querySelector('[data-testid=batch-cancel]').click();
       await new Promise((r) => setTimeout(r, 0));
-      return { said: document.querySelector('[data-testid=batch-paused]')?.textContent ?? null, starts: document.querySelectorAll('[data-testid=batch-start]').length };
-    })()`)) as { said: string | null; starts: number };
+      return { said: document.querySelector('[data-testid=batch-paused]')?.textContent ?? null, starts: document.querySelectorAll('[data-testid=batch-start]').length, progress: document.querySelector('[data-testid=batch-progress]')?.textContent ?? '' };
+    })()`)) as { said: string | null; starts: number; progress: string };
     expect(atCancel.said).toMatch(/^Cancelling…/);
+    // A run being cancelled will not end on time: no ETA (it read "ETA 0:02" over "Cancelling…").
+    expect(atCancel.progress).not.toMatch(/ETA/);
     expect(atCancel.starts).toBe(0);
     const cancelled = app.page.locator('[data-testid=batch-cancelled]');
     await cancelled.waitFor({ timeout: 60_000 });

@@ -24,7 +24,7 @@ describe('idphoto job', () => {
   it('writes the photo and a 6-inch PDF sheet and returns the report', async () => {
     const lib = await SpecLibrary.load(specLibraryPath());
     const dir = tempDir();
-    const spec = { ...lib.get('us-2x2') } as unknown as { id: string };
+    const spec = { ...(await SpecLibrary.load(specLibraryPath())).get('us-2x2') } as unknown as { id: string };
     const progress: string[] = [];
     const result = (await runJob(
       { kind: 'idphoto', input: evalFile('id_portraits', 'images', 'df_img2.jpg'), output: join(dir, 'us.jpg'), options: { spec, background: 'white', sheet: { paper: '6inch', dpi: 300, output: join(dir, 'sheet.pdf') } } },
@@ -90,6 +90,14 @@ describe('idphoto job', () => {
     const out = join(dir, 'batch');
     await runBatch([input], out, { mode: 'idphoto', format: 'png', nameTemplate: '{name}', background: { kind: 'color', hex: '#438EDB' }, extra: { spec } }, testEnv());
     expect((await readFile(join(out, 'df_img13.png'))).equals(made.full)).toBe(true);
+  });
+
+  it("a batch's photo refused TOO_TIGHT keeps where it lacks room: its row says below the chin, as report.csv does (it said around the head)", async () => {
+    // df_img24 as US 2×2: the picture ends too close under the chin to carry the clothes on.
+    const spec = { ...(await SpecLibrary.load(specLibraryPath())).get('us-2x2') } as unknown as { id: string };
+    const entries: unknown[] = [];
+    await runBatch([evalFile('id_portraits', 'images', 'df_img24.jpg')], join(tempDir(), 'tight'), { mode: 'idphoto', refine: 'fast', extra: { spec } }, testEnv(), { onFile: ({ entry }) => entries.push(entry) });
+    expect(entries).toEqual([expect.objectContaining({ status: 'failed', code: 'TOO_TIGHT', errorKind: 'below' })]);
   });
 
   it('rejects an invalid spec', async () => {

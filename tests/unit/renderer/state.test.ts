@@ -15,7 +15,7 @@ import { formatDuration } from '../../../src/renderer/src/lib/state/app.svelte';
 import { BackgroundState } from '../../../src/renderer/src/lib/state/background.svelte';
 import { exportName, exportTarget } from '../../../src/renderer/src/lib/state/cutout.svelte';
 import { jobFraction, JobTracker } from '../../../src/renderer/src/lib/state/jobs.svelte';
-import { AppError, CancelledError, ERROR_CODES } from '../../../src/shared/errors';
+import { AppError, CancelledError, ERROR_CODES, errorKindOfCode } from '../../../src/shared/errors';
 import { tooLargeToImport } from '../../../src/shared/media';
 
 const key = (k: string, extra: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean }> = {}) => ({ key: k, ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, ...extra });
@@ -286,6 +286,11 @@ describe('describeError', () => {
     expect(tight(['bottom'])).toBe('The photo does not show enough below the chin for this size.');
     expect(tight(['top'])).toBe('There is not enough room above the head for this size.');
     expect(tight(['left', 'bottom'])).toBe('There is not enough room around the head for this size.');
+    // A batch's row carries no detail: its failure's kind says where (it read "around the head" where report.csv said the bottom).
+    const batchRow = describeError({ code: 'TOO_TIGHT', message: 'x', errorKind: errorKindOfCode('TOO_TIGHT', { sides: ['bottom'] }) })!;
+    expect(translate('en', batchRow.messageKey)).toBe('The photo does not show enough below the chin for this size.');
+    // Only of TOO_TIGHT: a cut crown's sides are FACE_CUT_OFF's own.
+    expect(errorKindOfCode('FACE_CUT_OFF', { sides: ['top'] })).toBeUndefined();
     // A picture lying down: which way it stands up is said (a batch row, with no detail, says either).
     const lying = (turnDeg?: number) => describeError({ code: 'FACE_NOT_UPRIGHT', message: 'x', detail: turnDeg === undefined ? undefined : { turnDeg } })!;
     expect([90, 270, 180, undefined].map((t) => translate('en', lying(t).fixKey))).toEqual([

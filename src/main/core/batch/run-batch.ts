@@ -6,7 +6,7 @@
 import { availableParallelism, totalmem } from 'node:os';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { AppError, CancelledError, DEFAULT_MAX_PIXELS, errorKindOf, isCancellation, isInputFault, toWire } from '../../../shared/errors';
+import { AppError, CancelledError, DEFAULT_MAX_PIXELS, errorKindOfCode, isCancellation, isInputFault, toWire } from '../../../shared/errors';
 import { BATCH_DEFAULT_REFINE, batchNameDefault, jobFraction, type CancelledBatch, type FinishedFile } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
 import { loadBackgroundPicture } from '../image/background';
@@ -530,7 +530,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
             entries[index] = { input: item.input, status: 'cancelled', output };
           } else {
             const wire = toWire(error);
-            const errorKind = errorKindOf(wire.detail);
+            const errorKind = errorKindOfCode(wire.code, wire.detail);
             entries[index] = { input: item.input, status: 'failed', output, code: wire.code, message: wire.message, ...(errorKind ? { errorKind } : {}), ...staleOf(item, output), elapsedMs: performance.now() - t0 };
             failedWorkMs += hasStarted ? performance.now() - t0 : 0;
             failed++;

@@ -1,7 +1,7 @@
 // Turns any thrown value into what the error banner shows: the code, a sentence, what to do (renderer).
 // Branches on `code`, and on the detail flags that change what to do (a damaged picture, a still
 // where a clip is wanted); cancellation is not an error and yields null.
-import { DEFAULT_MAX_SOURCE_PIXELS, ERROR_CODES, errorKindOf, isCancellation, type ErrorCode, type ErrorKind, type WireError } from '../../../shared/errors';
+import { DEFAULT_MAX_SOURCE_PIXELS, ERROR_CODES, errorKindOf, errorKindOfCode, isCancellation, type ErrorCode, type ErrorKind, type WireError } from '../../../shared/errors';
 import { MAX_IMPORT_BYTES } from '../../../shared/media';
 import { MESSAGES, type MessageKey } from './i18n';
 import { baseName } from './paths';
@@ -34,8 +34,8 @@ export function describeError(error: unknown): ErrorNotice | null {
   // A video that stops before the part picked (its header gives the whole length) is VIDEO_CORRUPT's.
   // A batch's failure carries the kind itself (errorKind); a thrown error in its detail.
   // An output name too long for the file system is not a read-only folder (OUTPUT_NOT_WRITABLE's).
-  const kind = e.errorKind ?? errorKindOf(e.detail);
-  const asked = kind ? `.${kind}` : code === 'TOO_TIGHT' ? tightVariant(e.detail) : code === 'FACE_NOT_UPRIGHT' ? turnVariant(e.detail) : '';
+  const kind = e.errorKind ?? errorKindOfCode(code, e.detail);
+  const asked = kind ? `.${kind}` : code === 'FACE_NOT_UPRIGHT' ? turnVariant(e.detail) : '';
   // A kind with no words of its own for this code (the table's) is said as the code's.
   const variant = asked && `error.${code}${asked}` in MESSAGES ? asked : '';
   return {
@@ -76,17 +76,4 @@ function paramsOf(code: ErrorCode, detail: unknown): Record<string, string | num
 function turnVariant(detail: unknown): string {
   const turn = (detail as { turnDeg?: unknown } | null | undefined)?.turnDeg;
   return turn === 90 ? '.clockwise' : turn === 270 ? '.counterClockwise' : turn === 180 ? '.halfTurn' : '';
-}
-
-/**
- * Where a TOO_TIGHT photo lacks room (detail.sides), as the wording's variant: beside the head
- * (a square size on a narrow photo), below the chin (not enough shoulders) or above the head; ''
- * when it lacks room on more than one of those.
- */
-function tightVariant(detail: unknown): string {
-  const sides = (detail as { sides?: unknown } | null | undefined)?.sides;
-  if (!Array.isArray(sides) || sides.length === 0) return '';
-  const kinds = new Set(sides.map((side) => (side === 'left' || side === 'right' ? 'sideways' : side === 'bottom' ? 'below' : side === 'top' ? 'above' : 'other')));
-  const [only] = kinds;
-  return kinds.size === 1 && only !== 'other' ? `.${only}` : '';
 }
