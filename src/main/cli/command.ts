@@ -1,5 +1,5 @@
 // The shape of a `cutout` sub-command and shared helpers for them. Node only.
-import { lstatSync } from 'node:fs';
+import { lstatSync, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { AppError, type ErrorCode } from '../../shared/errors';
@@ -304,15 +304,21 @@ export async function planOutputs(inputs: string[], out: string, ext: string, su
 export function filesThere(paths: readonly string[]): Map<string, 'file' | 'link'> {
   const there = new Map<string, 'file' | 'link'>();
   for (const path of paths) {
-    try {
-      const info = lstatSync(path);
-      if (info.isSymbolicLink()) there.set(resolve(path), 'link');
-      else if (info.isFile()) there.set(resolve(path), 'file');
-    } catch {
-      // Nothing there (or nothing readable): a new file.
-    }
+    // Nothing there (or nothing readable): a new file.
+    const info = lstatOrNull(path);
+    if (info?.isSymbolicLink()) there.set(resolve(path), 'link');
+    else if (info?.isFile()) there.set(resolve(path), 'file');
   }
   return there;
+}
+
+/** lstat, or null when nothing is there. */
+export function lstatOrNull(path: string): Stats | null {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
+  }
 }
 
 /** What an output line adds for a file written where one stood (filesThere). */

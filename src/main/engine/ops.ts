@@ -319,7 +319,8 @@ async function matte(path: string, subject: Subject, modelId: string | undefined
 export async function segment(req: SegmentRequest, e: EngineContext, ctx: RunContext = {}): Promise<MatteResult> {
   // A new matte of the picture (another subject, other edges) makes its strokes' whole solve moot,
   // and so does one of another picture: the editor shows one, and the one left is solved again
-  // when its strokes are (it held the next picture's first matte back as long as it ran: 0.43 s at 758×1024).
+  // when its strokes are (a whole solve takes 0.43 s at 758×1024, docs/matting.md, on the cores
+  // the new picture's matte needs).
   for (const stop of wholeSolves.values()) stop.abort();
   const { result, foreground } = await matte(req.path, req.subject, req.modelId, req.refine, req.maxSidePx, e, ctx);
   const base = await cachedMask(req.path, req.subject, req.modelId, e.env, ctx);

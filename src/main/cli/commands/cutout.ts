@@ -1,6 +1,5 @@
 // `cutout portrait` and `cutout anime`: cut the subject out of images, over a colour or
 // transparent. Node only.
-import { lstatSync, type Stats } from 'node:fs';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, isCancellation } from '../../../shared/errors';
@@ -10,16 +9,8 @@ import { formatFromPath } from '../../core/image/encode';
 import { assertSeparateOutputs } from '../../core/io/atomic-write';
 import { animatedInputText, checkMaskOptions, cutoutToFile, downscaledInputText, isAnimationClip } from '../../core/pipelines/cutout';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { asUsage, checkedAsUsage, checkModelFlag, choiceFlag, type CliCommand, noteProviderFallback, planOutputs, filesThere, writtenOverText, progressText, qualityFlag, terminalStatus, refineFlag, UsageError, outFlag, fileFailureLine, checkInputs } from '../command';
+import { asUsage, checkedAsUsage, checkModelFlag, choiceFlag, type CliCommand, noteProviderFallback, planOutputs, filesThere, writtenOverText, progressText, qualityFlag, terminalStatus, refineFlag, UsageError, outFlag, fileFailureLine, checkInputs, lstatOrNull } from '../command';
 
-/** lstat, or null when nothing is there. */
-function lstatOrNull(path: string): Stats | null {
-  try {
-    return lstatSync(path);
-  } catch {
-    return null;
-  }
-}
 
 /**
  * What a flagged cut-out's "check it" line says (also batch's CLI lines; a sticker batch's with
