@@ -894,7 +894,7 @@ function warpToPhoto(
           // Past a side, the shoulder's top goes on down as it came to the edge (the edge column read
           // that much higher up): carried level, it stood out as a ledge.
           const drop = y > workH - 0.5 ? null : x < -0.5 ? edges!.leftDrop * (-0.5 - x) : edges!.rightDrop * (x - (workW - 0.5));
-          const edgeA = drop === null ? outAlpha[i] : columnAlpha(alpha, workW, workH, x < -0.5 ? 0 : workW - 1, fy - drop);
+          const edgeA = drop === null ? outAlpha[i] : sampleBilinear(alpha, workW, workH, x < -0.5 ? 0 : workW - 1, Math.min(workH - 1, Math.max(0, fy - drop)));
           outAlpha[i] = carriedAlpha![i] = clothesAlpha(edgeA);
           // One pixel inside the picture from the point it is carried from.
           carriedFrom![i] = drop === null ? photoIndexOf(Math.min(workW - 2, Math.max(1, fx)), workH - 2) : photoIndexOf(x < -0.5 ? 1 : workW - 2, Math.min(workH - 1, Math.max(0, fy - drop)));
@@ -955,14 +955,6 @@ function personEdgeSums(work: RgbaImage, alpha: Float32Array): { left: Float64Ar
     leftDrop: shoulderDrop(alpha, width, height, 1),
     rightDrop: shoulderDrop(alpha, width, height, -1),
   };
-}
-
-/** An edge column's alpha at a fractional row (linear between rows; clamped to the column). */
-function columnAlpha(alpha: Float32Array, width: number, height: number, x: number, y: number): number {
-  const fy = Math.min(height - 1, Math.max(0, y));
-  const y0 = Math.floor(fy);
-  const y1 = Math.min(height - 1, y0 + 1);
-  return alpha[y0 * width + x] * (1 - (fy - y0)) + alpha[y1 * width + x] * (fy - y0);
 }
 
 /**
