@@ -849,6 +849,9 @@ describe('workspaces, language and theme in Chromium', () => {
     const apng = join(tempDir(), 'wave.png');
     execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-i', gif, '-f', 'apng', '-plays', '0', apng]);
     await openThroughDialog(app.page, apng);
+    // The GIF's notice (the same words) stays until wave.png is shown: its button opened the GIF
+    // again in Stickers (a CI run clicked it so).
+    await waitForCutoutOf(app.page, apng);
     await expect.poll(() => animated.textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toContain('This picture is an animation of 4 frames: only its first frame is cut out here.');
     await animated.getByRole('button', { name: 'Make an animated sticker of it' }).click();
     expect(await app.page.getAttribute('[data-workspace=sticker]', 'aria-current')).toBe('page');
