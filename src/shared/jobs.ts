@@ -501,17 +501,39 @@ export type JobOutcome =
 /**
  * Where each stage of a multi-stage job sits on its one progress bar ([from, to] of 0..1), the
  * window's and the taskbar's. The engine counts done / total per stage, so without this a sticker's
- * bar ran to 100 % while its frames were segmented and fell back to 0 % for compositing. Segmenting
- * takes nearly all of a sticker's time, the edge refine nearly all of a cut-out's (measured at 24 MP
- * with Best edges: 14.4 s of 17.5, beside decode 0.5, segment 0.4, composite 0.5 and encode 1.2; it
- * is told in REFINE_STEPS, so the bar moves while it runs).
+ * bar ran to 100 % while its frames were segmented and fell back to 0 % for compositing. The edge
+ * refine takes nearly all of a cut-out's time (measured at 24 MP with Best edges: 14.4 s of 17.5,
+ * beside decode 0.5, segment 0.4, composite 0.5 and encode 1.2; it is told in REFINE_STEPS, so the
+ * bar moves while it runs).
+ *
+ * A sticker's, from the times between its stages' first events (3-s parts of three anime clips on
+ * the 2-core CPU, medians; scratch/s64/stage-shares.mts): without a preset decode (probe, first
+ * frames, the model's start) 20 %, segment 65 %, composite 5 %, encode 12 % (6 stickers); with a
+ * preset the encode is tried again smaller until the file fits its byte budget, and took 18–60 %
+ * (median 37; decode 11, segment 50, composite 5; 12 stickers). Segment's 86 % with encode's 8 %
+ * held a LINE sticker's bar at 90 % for a third of its time or more, and a sticker batch's ETA at 0:00.
  */
-const STAGE_SPANS: Partial<Record<JobSpec['kind'], Partial<Record<JobStage, readonly [number, number]>>>> = {
-  sticker: { decode: [0, 0.02], segment: [0.02, 0.88], composite: [0.88, 0.9], encode: [0.9, 0.98], write: [0.98, 1] },
+const STAGE_SPANS: Record<StageSpans, Partial<Record<JobStage, readonly [number, number]>>> = {
+  sticker: { decode: [0, 0.15], segment: [0.15, 0.82], composite: [0.82, 0.87], encode: [0.87, 0.99], write: [0.99, 1] },
+  'sticker-budget': { decode: [0, 0.1], segment: [0.1, 0.57], composite: [0.57, 0.62], encode: [0.62, 0.99], write: [0.99, 1] },
   cutout: { decode: [0, 0.03], segment: [0.03, 0.08], refine: [0.08, 0.92], composite: [0.92, 0.93], encode: [0.93, 1] },
   // An ID photo's bar went 100 % at its composite and back to 0 for its encode.
   idphoto: { detect: [0, 0.3], segment: [0.3, 0.6], composite: [0.6, 0.9], encode: [0.9, 1] },
+  batch: {},
 };
+
+/** The stage spans a job's bar runs on: its kind's, or a sticker's made to a platform preset's byte budget. */
+export type StageSpans = JobSpec['kind'] | 'sticker-budget';
+
+/** The spans of a job: its kind's, a sticker's made to a preset (each has a byte budget) 'sticker-budget'. */
+export function stageSpansOf(spec: { kind: JobSpec['kind'] } | JobSpec): StageSpans {
+  return spec.kind === 'sticker' && 'options' in spec ? stickerSpansOf(spec.options) : spec.kind;
+}
+
+/** A sticker's spans by its options (a batch's `extra`). */
+export function stickerSpansOf(options: StickerJobOptions | undefined): StageSpans {
+  return options?.preset ? 'sticker-budget' : 'sticker';
+}
 
 /**
  * A batch's pace under a tenth of a file a second, as whole seconds a file; undefined at that pace
@@ -524,11 +546,13 @@ export function secondsPerFile(filesPerSec: number): number | undefined {
 
 /**
  * 0..1 progress of a job, never going back from one stage to the next; 0 before the first event. A
- * batch's `partial` (its files at work, how far each is) adds to its `done`.
+ * batch's `partial` (its files at work, how far each is) adds to its `done`. `spans` (stageSpansOf
+ * its spec) says whose stage spans; else its kind's.
  */
-export function jobFraction(job: { done: number; total: number; kind?: JobSpec['kind']; stage?: JobStage | null; partial?: number }): number {
+export function jobFraction(job: { done: number; total: number; kind?: JobSpec['kind']; spans?: StageSpans; stage?: JobStage | null; partial?: number }): number {
   const within = job.total > 0 ? Math.min(1, Math.max(0, (job.done + (job.partial ?? 0)) / job.total)) : 0;
-  const span = job.kind && job.stage ? STAGE_SPANS[job.kind]?.[job.stage] : undefined;
+  const spans = job.spans ?? job.kind;
+  const span = spans && job.stage ? STAGE_SPANS[spans][job.stage] : undefined;
   if (span) return span[0] + (span[1] - span[0]) * within;
   return within;
 }

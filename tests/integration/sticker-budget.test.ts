@@ -1,9 +1,11 @@
 // A preset's byte budget on a clip too busy for it: frames made by the test (noise the encoders
 // cannot squeeze, in a subject box), rendered through renderSticker with real encoders (ffmpeg's
 // VP9, gifenc). Telegram's one side stays 512 px (frames go instead: it shrank to 182x236, which
-// Telegram refuses), and no attempt makes the file the one before made again.
+// Telegram refuses), no attempt makes the file the one before made again, and the bar goes on
+// through the attempts.
 import { describe, expect, it } from 'vitest';
 import { renderSticker, type PreparedSticker } from '../../src/main/core/sticker/make-sticker';
+import { jobFraction, stageSpansOf } from '../../src/shared/jobs';
 
 /**
  * `count` frames of w x h coloured noise in blocks of `block` px (VP9 at a low quality smooths
@@ -38,16 +40,41 @@ function noisyClip(w: number, h: number, count: number, fps: number, block = 1):
   } as unknown as PreparedSticker;
 }
 
-/** Renders with a preset and returns the result and each attempt's "WxH, N frames, B bytes". */
+/**
+ * Renders with a preset and returns the result, each attempt's "WxH, N frames, B bytes", and where
+ * the sticker's bar stood (its stage spans) at each event, and as each attempt ended.
+ */
 async function render(prepared: PreparedSticker, preset: string, fps: number) {
   const attempts: string[] = [];
-  const r = await renderSticker(prepared, { preset, fps }, { onProgress: (e) => e.detail?.startsWith('attempt') && attempts.push(e.detail.replace(/^attempt \d+: /, '')) });
-  return { r, attempts };
+  const bar: number[] = [];
+  const barAtAttempts: number[] = [];
+  const spans = stageSpansOf({ kind: 'sticker', input: '', output: '', options: { preset } });
+  const r = await renderSticker(prepared, { preset, fps }, {
+    onProgress: (e) => {
+      bar.push(jobFraction({ spans, stage: e.stage, done: e.done, total: e.total }));
+      if (!e.detail?.startsWith('attempt')) return;
+      attempts.push(e.detail.replace(/^attempt \d+: /, ''));
+      barAtAttempts.push(bar.at(-1)!);
+    },
+  });
+  return { r, attempts, bar, barAtAttempts };
+}
+
+/**
+ * The bar through the retries: it never goes back (a GIF's frames took it back at each retry), and
+ * reaches the encode's end only as the last attempt ends (the first one's end had it there).
+ */
+function expectBarGoesOn(bar: number[], barAtAttempts: number[]): void {
+  for (let i = 1; i < bar.length; i++) expect(bar[i]).toBeGreaterThanOrEqual(bar[i - 1]!);
+  const encodeEnd = jobFraction({ spans: 'sticker-budget', stage: 'encode', done: 1, total: 1 });
+  for (const at of barAtAttempts.slice(0, -1)) expect(at).toBeLessThan(encodeEnd - 0.01);
+  for (let i = 1; i < barAtAttempts.length; i++) expect(barAtAttempts[i]).toBeGreaterThan(barAtAttempts[i - 1]!);
+  expect(barAtAttempts.at(-1)).toBeCloseTo(encodeEnd, 6);
 }
 
 describe('a sticker over its platform\'s byte budget', () => {
   it('Telegram keeps its one side of 512 px and drops frames instead', { timeout: 180_000 }, async () => {
-    const { r, attempts } = await render(noisyClip(400, 400, 60, 30, 6), 'telegram', 30);
+    const { r, attempts, bar, barAtAttempts } = await render(noisyClip(400, 400, 60, 30, 6), 'telegram', 30);
     expect(Math.max(r.width, r.height)).toBe(512);
     expect(r.shrunkToFit).toBeUndefined();
     expect(r.withinBudget).toBe(true);
@@ -58,13 +85,15 @@ describe('a sticker over its platform\'s byte budget', () => {
     expect(attempts.length).toBeGreaterThan(1);
     for (const a of attempts) expect(Math.max(...a.split(',')[0]!.split('x').map(Number))).toBe(512);
     for (let i = 1; i < attempts.length; i++) expect(attempts[i]).not.toBe(attempts[i - 1]);
+    expectBarGoesOn(bar, barAtAttempts);
   });
 
   it('WeChat: no attempt repeats the one before once colours are at their floor', { timeout: 180_000 }, async () => {
-    const { r, attempts } = await render(noisyClip(240, 240, 100, 15), 'wechat', 15);
+    const { r, attempts, bar, barAtAttempts } = await render(noisyClip(240, 240, 100, 15), 'wechat', 15);
     expect([r.width, r.height]).toEqual([240, 240]);
     expect(attempts.length).toBeGreaterThan(2);
     for (let i = 1; i < attempts.length; i++) expect(attempts[i]).not.toBe(attempts[i - 1]);
     expect(r.withinBudget).toBe(true);
+    expectBarGoesOn(bar, barAtAttempts);
   });
 });

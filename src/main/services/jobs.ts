@@ -3,7 +3,7 @@
 // bar) and ends every job with exactly one finished event. Main process (and `cutout serve`); Node only.
 import { randomUUID } from 'node:crypto';
 import { isCancellation, toWire, type CancelledError } from '../../shared/errors';
-import { jobFraction, type BatchItemFinished, type JobId, type JobOutcome, type JobProgress, type JobSpec, type RunningJob as RunningJobInfo } from '../../shared/jobs';
+import { jobFraction, stageSpansOf, type BatchItemFinished, type JobId, type JobOutcome, type JobProgress, type JobSpec, type RunningJob as RunningJobInfo } from '../../shared/jobs';
 import { PauseGate } from '../core/batch/pause-gate';
 import type { RunContext } from '../core/progress';
 
@@ -168,7 +168,7 @@ export class JobRegistry {
     };
     job.latest = event;
     // Where the window's bar is: a cut-out's taskbar bar fell back to 0 for its encode.
-    job.fraction = jobFraction({ kind: job.kind, stage: e.stage, done: e.done, total: e.total, partial: e.partial });
+    job.fraction = jobFraction({ spans: stageSpansOf(job.spec), stage: e.stage, done: e.done, total: e.total, partial: e.partial });
     const t = this.now();
     if (t - job.lastSentAt >= this.intervalMs) {
       job.lastSentAt = t;

@@ -21,7 +21,7 @@ import { parseSpec } from '../idphoto/spec';
 import { checkPresetFormat, cutShortFileText, decodeErrorsText, drawingRateText, emptyEndsText, makeSticker, pastEndText, presetLengthText, stoppedShortText, validateStickerOptions, wholeSecondsText } from '../sticker/make-sticker';
 import { isStickerFormat, STICKER_FORMATS } from '../../../shared/sticker-presets';
 import { findPlatformPreset } from '../sticker/presets';
-import { evText, isCutoutMode, parseBrightness, type BrightnessSetting, type StickerJobOptions } from '../../../shared/jobs';
+import { evText, isCutoutMode, parseBrightness, stickerSpansOf, type BrightnessSetting, type StageSpans, type StickerJobOptions } from '../../../shared/jobs';
 import type { ProgressSink } from '../progress';
 import type { RefinePool } from './refine-pool';
 import type { BatchFormat, BatchModeId, BatchOptions } from './types';
@@ -67,11 +67,11 @@ export interface BatchModeHandler {
    */
   maxJobs?: number;
   /**
-   * The job kind whose stage spans (shared/jobs.ts jobFraction) turn a file's progress into how far
-   * it is, so the batch's bar moves inside a long file. Absent: a file counts when it ends (ID
-   * photos take a second or two).
+   * The stage spans (shared/jobs.ts jobFraction) that turn a file's progress into how far it is, so
+   * the batch's bar moves inside a long file: a sticker's made to a preset its own
+   * (stickerSpansOf). Absent: a file counts when it ends (ID photos take a second or two).
    */
-  fileProgressAs?: 'cutout' | 'sticker';
+  fileProgressAs?: (options: BatchOptions) => StageSpans;
   /** Whether the mode uses the refine worker pool. */
   usesRefinePool: boolean;
   /** Whether its outputs are encoded with options.quality (as JPEG / WebP): the resume hash holds it then (hashedQuality). */
@@ -161,7 +161,7 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
     formats: ['png', 'webp', 'jpeg'],
     defaultFormat: 'png',
     usesRefinePool: true,
-    fileProgressAs: 'cutout',
+    fileProgressAs: () => 'cutout',
     usesQuality: true,
     background: 'picture',
     firstWorkStage: 'decode',
@@ -324,7 +324,7 @@ const idPhotoMode: BatchModeHandler = {
  * than one sticker holds is made of its first part, with a note saying so.
  */
 const stickerMode: BatchModeHandler = {
-  fileProgressAs: 'sticker',
+  fileProgressAs: (options) => stickerSpansOf(options.extra as StickerJobOptions | undefined),
   // A LINE sticker is an APNG named .png: a folder of them is taken, its still pictures are not.
   takesByContent: async (path, extension) => extension === 'png' && ((await withFileReader(path, apngFrameCount).catch(() => null)) ?? 0) > 1,
   ...makeWholeFileMode(

@@ -502,10 +502,10 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
           const inferred = await inStage(inferSlots, isDecodeWork, () => stages!.infer(decoded));
           await inStage(finishSlots, true, async () => {
             // The file's own progress, in its mode's stage spans, moves the batch's bar; it never goes back.
-            const spans = mode.fileProgressAs;
+            const spans = mode.fileProgressAs?.(options);
             const tell: ProgressSink | undefined = spans
               ? (e) => {
-                  const f = jobFraction({ kind: spans, stage: e.stage, done: e.done, total: e.total });
+                  const f = jobFraction({ spans, stage: e.stage, done: e.done, total: e.total });
                   if (f <= (partial.get(item.input) ?? 0)) return;
                   partial.set(item.input, f);
                   emitStatus();

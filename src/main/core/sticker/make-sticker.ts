@@ -804,8 +804,13 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     const composeMs = performance.now() - t0;
     const t1 = performance.now();
     // Told as the encode begins (a WebP of 224 frames takes 20 s; its progress said "composite" till
-    // the end). Only the first time: a retry for the byte budget does not take the bar back.
-    if (attempts === 1) ctx.onProgress?.({ stage: 'encode', done: 0, total: 1 });
+    // the end), and as it goes on (a GIF's frames) within this attempt's share of the encode:
+    // encodeShare. A retry for the byte budget goes on from there: it took the bar back to its
+    // first frame, and the first attempt's end had it at the encode's end.
+    const [shareFrom, shareTo] = encodeShare(attempts, preset !== undefined);
+    const tellEncode = (at: number, detail?: string): void => ctx.onProgress?.({ stage: 'encode', done: Math.round(at * ENCODE_STEPS), total: ENCODE_STEPS, ...(detail ? { detail } : {}) });
+    const encodeCtx: RunContext = { signal: ctx.signal, onProgress: (e) => (e.stage === 'encode' && e.total > 0 ? tellEncode(shareFrom + (shareTo - shareFrom) * Math.min(1, e.done / e.total)) : ctx.onProgress?.(e)) };
+    tellEncode(shareFrom);
     // How many times it plays (0 forever): a preset's rule, else the option.
     const plays = preset ? presetLoops(preset, playedS) : (options.plays ?? 0);
     let bytes: Uint8Array;
@@ -826,7 +831,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
       // Pinholes the 1-bit alpha left inside the subject are filled (compose.ts fillPinholes).
       composed.forEach((c, k) => fillPinholes(bins[k], c));
       const gifFrames = composed.map((c, k) => flattenForGif(c, bins[k], matte));
-      const gif = encodeGif(gifFrames, delaysMs, { maxColors: knobs.maxColors, repeat: gifRepeatOf(plays), dither: options.dither }, ctx);
+      const gif = encodeGif(gifFrames, delaysMs, { maxColors: knobs.maxColors, repeat: gifRepeatOf(plays), dither: options.dither }, encodeCtx);
       bytes = gif.bytes;
       frameCount = gif.frameCount;
       writtenDelays = gif.delaysMs;
@@ -857,9 +862,9 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
       } else if (targets.format === 'apng' && targets.asDrawn) {
         // Each drawing one frame of its own length (ffmpeg's encoder takes a steady rate: it wrote a drawing once a decoded frame).
         bytes = encodeRgbaApng({ width: size.width, height: size.height, frames: straight, delaysMs }, { plays });
-      } else if (targets.format === 'apng') bytes = await encodeApng(animated, { plays }, ctx, tools ?? resolveFfmpeg());
+      } else if (targets.format === 'apng') bytes = await encodeApng(animated, { plays }, encodeCtx, tools ?? resolveFfmpeg());
       else {
-        bytes = await encodeWebmVp9(animated, { crf: Math.round(63 - knobs.quality * 0.45) }, ctx, tools ?? resolveFfmpeg());
+        bytes = await encodeWebmVp9(animated, { crf: Math.round(63 - knobs.quality * 0.45) }, encodeCtx, tools ?? resolveFfmpeg());
         if (targets.asDrawn) {
           // The file's own frames: each drawing once a step of the steady rate.
           const steps = steadyRateSteps(delaysMs, animated.fps, animated.maxMs);
@@ -873,14 +878,16 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     prepared.timings.composeMs += composeMs;
     prepared.timings.encodeMs += performance.now() - t1;
     const withinBudget = !preset || bytes.length <= preset.maxBytes;
-    ctx.onProgress?.({ stage: 'encode', done: attempts, total: attempts, detail: `attempt ${attempts}: ${size.width}x${size.height}, ${picked.length} frames, ${bytes.length} bytes` });
+    // The encode's end once the file is made (within the budget, or the last attempt).
+    const isLast = withinBudget || attempts >= MAX_ENCODE_ATTEMPTS;
+    tellEncode(isLast ? 1 : shareTo, `attempt ${attempts}: ${size.width}x${size.height}, ${picked.length} frames, ${bytes.length} bytes`);
     // A steady rate asked for, made lower by a preset's frame limit or its byte budget (not its
     // file's mean rate, which a last frame held to the part's end lowers a little: 14.9 for 15).
     // Every step-th frame kept, spread over the same time (playedFrames): 20 frames at step 3 keep 7.
     const madeFps = shown > 0 ? (targets.fps * Math.ceil(shown / step)) / shown : targets.fps;
     const rateLowered = preset && !targets.asDrawn && options.fps !== undefined && madeFps < options.fps - 0.05 ? { rateLowered: madeFps } : {};
     const made = (): RenderedSticker => ({ bytes, format: targets.format, width: size.width, height: size.height, fps: writtenFps, frameCount, delaysMs: writtenDelays, alphas: outAlphas, attempts, withinBudget, ...rateLowered, ...(targets.asDrawn ? { drawn: { every: step, short } } : {}), ...(knobs.scale < 1 ? { shrunkToFit: true } : {}), ...(emptyEndsS ? { emptyEndsS, keptFrames: { first, last } } : {}), box });
-    if (withinBudget || attempts >= 7) return made();
+    if (isLast) return made();
     const was = { ...knobs };
     // Shrink in order of what a viewer notices least: colours / quality (twice), then size,
     // then, as a last resort, every other frame. Bytes go roughly with the area, so a size step
@@ -904,6 +911,21 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     // Nothing left to lower (at its colours', size's and frames' floors): the same file again would be no nearer.
     if ((Object.keys(knobs) as (keyof RenderKnobs)[]).every((k) => knobs[k] === was[k])) return made();
   }
+}
+
+/** At most this many encodes to fit a preset's byte budget. */
+const MAX_ENCODE_ATTEMPTS = 7;
+/** The encode's progress is told in thousandths (encodeShare). */
+const ENCODE_STEPS = 1000;
+
+/**
+ * Where attempt `attempt` (from 1) sits within the encode's span of the bar: all of it without a
+ * byte budget; with one (a preset), half of what is left each (0–½, ½–¾, …; the last to the end),
+ * as how many it takes is not known before: the bar goes on through the retries.
+ */
+export function encodeShare(attempt: number, hasBudget: boolean): readonly [number, number] {
+  if (!hasBudget) return [0, 1];
+  return [1 - 2 ** -(attempt - 1), attempt >= MAX_ENCODE_ATTEMPTS ? 1 : 1 - 2 ** -attempt];
 }
 
 /**

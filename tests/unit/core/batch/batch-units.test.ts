@@ -9,6 +9,7 @@ import { PauseGate } from '../../../../src/main/core/batch/pause-gate';
 import { csvField, entriesToCsv, readReport, writeReports, type BatchReport } from '../../../../src/main/core/batch/report';
 import { atWorkWorth, etaRate, filesWorked, finishedOfRecord, hashedQuality, repeatsFailure } from '../../../../src/main/core/batch/run-batch';
 import { BATCH_MODES } from '../../../../src/main/core/batch/modes';
+import { jobFraction } from '../../../../src/shared/jobs';
 import { folderPrefixes, scanInputs } from '../../../../src/main/core/batch/scan';
 import type { BatchEntry } from '../../../../src/main/core/batch/types';
 import { tempDir } from '../../../helpers/env';
@@ -320,6 +321,15 @@ describe('the rate of a batch', () => {
     expect(atWorkWorth([{ atWorkMs: 5000 }], 0)).toBe(0);
     // A file that tells its progress counts that, whatever its time.
     expect(atWorkWorth([{ atWorkMs: 5000, reported: 0.3 }, { atWorkMs: 10, reported: 0 }], 1000)).toBeCloseTo(0.3, 6);
+  });
+
+  it("counts a sticker made to a preset on the preset's stage spans, whose encode (the byte budget's retries) is long", () => {
+    const spansOf = BATCH_MODES.sticker.fileProgressAs!;
+    expect([spansOf({ mode: 'sticker', extra: { preset: 'line' } }), spansOf({ mode: 'sticker', extra: {} }), spansOf({ mode: 'sticker' })]).toEqual(['sticker-budget', 'sticker', 'sticker']);
+    // Its encode begins at 62 % of the file (a LINE batch's ETA read 0:00 with each file at 90 %).
+    expect(jobFraction({ spans: spansOf({ mode: 'sticker', extra: { preset: 'line' } }), stage: 'encode', done: 0, total: 1 })).toBeCloseTo(0.62, 6);
+    expect(BATCH_MODES.portrait.fileProgressAs!({ mode: 'portrait' })).toBe('cutout');
+    expect(BATCH_MODES.idphoto.fileProgressAs).toBeUndefined();
   });
 
   it('rates the work since the first file done once a file more is done, leaving the warm-up out', () => {

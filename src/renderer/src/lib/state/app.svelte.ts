@@ -608,7 +608,7 @@ export class AppState {
       this.rememberOwnJob(id);
       // Taken up before its reply came (looked up by another start's progress): this page's own.
       if (this.pendingBatch?.job.id === id) this.pendingBatch = null;
-      const outcome = this.jobs.track(id, spec.kind);
+      const outcome = this.jobs.track(id, spec);
       // Its workspace has it once this resolves (after the workspace's own handlers, queued first).
       void outcome.then(() => setTimeout(() => this.rememberHandled(id), 0));
       return { id, outcome };

@@ -1,7 +1,7 @@
 // Running jobs as the UI sees them (rune class, renderer): progress per job from jobProgress
 // events (batch jobs: rate, ETA, current files, pause state, counts), the one jobFinished per job,
 // and the fraction the progress bar shows.
-import { jobFraction, type JobId, type JobOutcome, type JobProgress, type JobSpec, type JobStage, type RunningJob } from '../../../../shared/jobs';
+import { jobFraction, stageSpansOf, type JobId, type JobOutcome, type JobProgress, type JobSpec, type JobStage, type RunningJob, type StageSpans } from '../../../../shared/jobs';
 import type { WireError } from '../../../../shared/errors';
 
 /** How many ended job ids a tracker keeps. */
@@ -11,6 +11,8 @@ const MAX_ENDED_IDS = 1000;
 export interface TrackedJob {
   id: JobId;
   kind: JobSpec['kind'];
+  /** Whose stage spans its bar runs on (stageSpansOf: a sticker made to a preset its own). */
+  spans: StageSpans;
   stage: JobStage | null;
   done: number;
   total: number;
@@ -47,9 +49,10 @@ export class JobTracker {
   /**
    * Starts tracking a job; resolves with its outcome when jobFinished arrives. A job taken up
    * already (its progress came, from this page's start, before startJob's reply) keeps its entry,
-   * and its end now goes here alone.
+   * and its end now goes here alone. `job`: its spec (a kind alone runs on the kind's stage spans).
    */
-  track(id: JobId, kind: JobSpec['kind'], nowMs = Date.now()): Promise<JobOutcome> {
+  track(id: JobId, job: JobSpec | JobSpec['kind'], nowMs = Date.now()): Promise<JobOutcome> {
+    const spec = typeof job === 'string' ? { kind: job } : job;
     const early = this.early.get(id);
     if (early) {
       this.early.delete(id);
@@ -57,7 +60,7 @@ export class JobTracker {
       return Promise.resolve(early);
     }
     if (this.jobs.some((j) => j.id === id)) return new Promise((resolve) => this.waiters.set(id, resolve));
-    this.jobs.push({ id, kind, stage: null, done: 0, total: 0, startedAtMs: nowMs, isCancelling: false, rate: null, currentFiles: [], isPaused: false, counts: null, partial: 0 });
+    this.jobs.push({ id, kind: spec.kind, spans: stageSpansOf(spec), stage: null, done: 0, total: 0, startedAtMs: nowMs, isCancelling: false, rate: null, currentFiles: [], isPaused: false, counts: null, partial: 0 });
     return new Promise((resolve) => this.waiters.set(id, resolve));
   }
 
@@ -70,7 +73,7 @@ export class JobTracker {
     // showed it running for good); one whose end came unclaimed is taken up and ends at once (a
     // batch's summary shows).
     if (this.waiters.has(job.id) || (this.ended.has(job.id) && !this.early.has(job.id))) return null;
-    const outcome = this.track(job.id, job.spec.kind, job.startedAtMs);
+    const outcome = this.track(job.id, job.spec, job.startedAtMs);
     if (job.progress) this.onProgress(job.progress);
     if (job.isCancelling) this.markCancelling(job.id);
     return outcome;
