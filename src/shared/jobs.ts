@@ -450,6 +450,8 @@ export type FileNote =
  * review of cut-outs and stickers, and a note.
  */
 export interface FinishedFile extends Partial<MatteReview> {
+  /** The execution provider its model ran on (cpu, webgpu, …). */
+  provider?: string;
   /** Said in the report and the CLI line (a sticker made of the clip's first part only), in English. */
   note?: string;
   /** The same as data, for the UI's words. */

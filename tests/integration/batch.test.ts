@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createModelStore } from '../../src/main/cli/cli-env';
+import { specLibraryPath } from '../../src/main/cli/commands/idphoto';
+import { SpecLibrary } from '../../src/main/core/idphoto/spec';
 import { PauseGate } from '../../src/main/core/batch/pause-gate';
 import { pixelsInFlightFor, runBatch } from '../../src/main/core/batch/run-batch';
 import { makeSticker } from '../../src/main/core/sticker/make-sticker';
@@ -831,5 +833,15 @@ describe('batch export', () => {
     const bare = { ...env, store: createModelStore({ ...process.env, CUTOUT_MODELS_DIR: tempDir() }, () => undefined) };
     await expect(runBatch([input], out, { mode: 'portrait' }, bare)).rejects.toMatchObject({ code: 'MODEL_MISSING' });
     expect(existsSync(join(out, '.cutout-batch.jsonl'))).toBe(false);
+    // ID photos and stickers (of the person model: the anime model ships in resources/models) as
+    // well: refused once, before any file (each file failed in turn, a report of MODEL_MISSING lines written).
+    const spec = { ...(await SpecLibrary.load(specLibraryPath())).get('us-2x2') } as unknown as { id: string };
+    const clip = evalFile('anime_clips', 'clips', 'w2xgui_gif2_original.gif');
+    for (const [mode, files, extra] of [['idphoto', [input], { spec }], ['sticker', [clip], { model: 'person' }]] as const) {
+      const ended: string[] = [];
+      const there = join(root, `no-model-${mode}`);
+      await expect(runBatch(files, there, { mode, extra }, bare, { onFile: ({ entry }) => ended.push(entry.input) })).rejects.toMatchObject({ code: 'MODEL_MISSING' });
+      expect([ended, existsSync(join(there, '.cutout-batch.jsonl')), existsSync(join(there, 'report.json'))]).toEqual([[], false, false]);
+    }
   });
 });

@@ -345,6 +345,12 @@ await engine.dispose();`,
     const cuda = await cutout(['portrait', evalFile('id_portraits', 'images', 'hv_test1.jpg'), '-o', join(dir, 'cuda.png'), '--provider', 'cuda', '--refine', 'off']);
     expect(cuda.code).toBe(0);
     if (!/ on cuda,/.test(cuda.stdout)) expect(cuda.stderr.trim()).toBe(`note: --provider cuda could not start here${isProviderInstalled('cuda') ? '' : " (ONNX Runtime's CUDA libraries are not installed: see README, GPU)"}; ran on cpu`);
+    // So does a batch, as its first file is made (it said nothing), even with -q; its report says where it ran.
+    const batchOut = join(dir, 'cuda-batch');
+    const cudaBatch = await cutout(['batch', evalFile('id_portraits', 'images', 'hv_test1.jpg'), '-o', batchOut, '--provider', 'cuda', '--refine', 'off', '-q']);
+    expect(cudaBatch.code).toBe(0);
+    const ranOn = (JSON.parse(readFileSync(join(batchOut, 'report.json'), 'utf8')) as { summary: { provider?: string } }).summary.provider;
+    if (ranOn !== 'cuda') expect([ranOn, cudaBatch.stderr.trim()]).toEqual(['cpu', `note: --provider cuda could not start here${isProviderInstalled('cuda') ? '' : " (ONNX Runtime's CUDA libraries are not installed: see README, GPU)"}; ran on cpu`]);
 
     const missing = await cutout(['portrait', evalFile('id_portraits', 'images', 'hv_test1.jpg'), '-o', join(dir, 'o.png')], { CUTOUT_MODELS_DIR: tempDir() });
     expect(missing.code).toBe(1);

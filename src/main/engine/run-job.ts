@@ -43,7 +43,7 @@ export function batchStatusToProgress(s: BatchStatus): JobProgressEvent & Progre
 }
 
 /** The entry fields a batchItemFinished event carries besides input and status. */
-const CARRIED_ITEM_FIELDS = ['output', 'code', 'message', 'errorKind', 'reason', 'doneBefore', 'failedBefore', 'staleOutput', 'note', 'notes', 'unsureShare', 'needsReview', 'reviewThreshold', 'isEmpty', 'specFailures'] as const satisfies readonly (keyof BatchEntry & keyof BatchItemFinished)[];
+const CARRIED_ITEM_FIELDS = ['output', 'code', 'message', 'errorKind', 'reason', 'doneBefore', 'failedBefore', 'staleOutput', 'note', 'notes', 'unsureShare', 'needsReview', 'reviewThreshold', 'isEmpty', 'specFailures', 'provider'] as const satisfies readonly (keyof BatchEntry & keyof BatchItemFinished)[];
 // Every field of the event is carried: one added to it and not here fails to compile (staleOutput
 // was left out of a hand-written list, and the app never showed it).
 type UncarriedItemField = Exclude<keyof Omit<BatchItemFinished, 'jobId' | 'input' | 'status'>, (typeof CARRIED_ITEM_FIELDS)[number]>;

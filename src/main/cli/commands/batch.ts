@@ -13,7 +13,7 @@ import { readReport } from '../../core/batch/report';
 import type { BatchFormat, BatchModeId, BatchStatus } from '../../core/batch/types';
 import { parseBackground } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
-import { asUsage, checkedAsUsage, checkModelFlag, choiceFlag, type CliCommand, type CliIo, fitToTerminal, intFlag, kbFlag, numberFlag, qualityFlag, refineFlag, UsageError, outFlag, checkInputs } from '../command';
+import { asUsage, checkedAsUsage, checkModelFlag, choiceFlag, type CliCommand, type CliIo, fitToTerminal, intFlag, kbFlag, numberFlag, qualityFlag, refineFlag, UsageError, outFlag, checkInputs, noteProviderFallback } from '../command';
 import { gifFpsCapText, presetSizeText, validateStickerOptions, type StickerOptions } from '../../core/sticker/make-sticker';
 import { isStickerFormat } from '../../../shared/sticker-presets';
 import { idPhotoBackground } from '../../core/idphoto/make-id-photo';
@@ -231,6 +231,7 @@ export const batchCommand: CliCommand = {
       throw asUsage(error);
     });
     const bar = io.isTty && !values.quiet ? makeTtyBar(io) : undefined;
+    let isProviderSaid = false;
     let lastPlainMs = 0;
     // Clips made as drawn (no --fps): the report's note names no CLI flag, so the way to a steady rate is said once here.
     let madeAsDrawn = 0;
@@ -267,6 +268,12 @@ export const batchCommand: CliCommand = {
             }
           },
           onFile: ({ entry }) => {
+            // As the first file made says it (a provider asked for that could not start: the run
+            // went on on the CPU, unsaid), even with -q.
+            if (!isProviderSaid && entry.status === 'done' && entry.provider) {
+              isProviderSaid = true;
+              noteProviderFallback({ err: (line) => (bar ? bar.line(line) : io.err(line)) }, values.provider, entry.provider);
+            }
             let text: string | undefined;
             const note = entry.note ? ` (${entry.note})` : '';
             if (entry.notes?.some((n) => n.kind === 'drawingRate')) madeAsDrawn++;

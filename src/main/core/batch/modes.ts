@@ -18,7 +18,7 @@ import { failedChecks } from '../idphoto/compliance';
 import { runIdPhotoJob } from '../idphoto/id-photo-job';
 import { checkPhotoSheet, sheetPathOf } from '../idphoto/print-sheet';
 import { parseSpec } from '../idphoto/spec';
-import { checkPresetFormat, cutShortFileText, decodeErrorsText, drawingRateText, emptyEndsText, makeSticker, pastEndText, presetLengthText, stoppedShortText, validateStickerOptions, wholeSecondsText } from '../sticker/make-sticker';
+import { checkPresetFormat, cutShortFileText, decodeErrorsText, drawingRateText, emptyEndsText, makeSticker, pastEndText, presetLengthText, resolveStickerModel, stoppedShortText, validateStickerOptions, wholeSecondsText } from '../sticker/make-sticker';
 import { isStickerFormat, STICKER_FORMATS } from '../../../shared/sticker-presets';
 import { findPlatformPreset } from '../sticker/presets';
 import { evText, isCutoutMode, parseBrightness, stickerSpansOf, type BrightnessSetting, type StageSpans, type StickerJobOptions } from '../../../shared/jobs';
@@ -203,7 +203,7 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
             ...(image.pages ? [{ kind: 'animated' as const, frames: image.pages, isClip: isAnimationClip(image.format) }] : []),
             ...(downscaled ? [{ kind: 'downscaled' as const, ...downscaled }] : []),
           ];
-          return { ...reviewOf(unsureShare, model.entry, 'cutout', isEmpty), ...withNotes(notes) };
+          return { ...reviewOf(unsureShare, model.entry, 'cutout', isEmpty), ...withNotes(notes), provider: mask.provider };
         },
       };
       return stages as ModeStages;
@@ -213,13 +213,15 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
 
 /**
  * A mode whose pipeline is one call per file (its own decode, inference and atomic write): it runs
- * in the finish stage, up to `jobs` files at once.
+ * in the finish stage, up to `jobs` files at once. `validate` checks the options and finds the
+ * models before any file starts (a missing model failed each file in turn, as a cut-out batch's
+ * is refused once).
  */
 function makeWholeFileMode(
   id: BatchModeId,
   inputExtensions: readonly string[],
   formats: readonly BatchFormat[],
-  validate: (mctx: ModeContext) => void,
+  validate: (mctx: ModeContext) => void | Promise<void>,
   processFile: (input: string, output: string, mctx: ModeContext, onProgress?: ProgressSink) => Promise<FinishedFile | void>,
 ): BatchModeHandler {
   return {
@@ -230,7 +232,7 @@ function makeWholeFileMode(
     usesRefinePool: false,
     firstWorkStage: 'finish',
     async start(mctx) {
-      validate(mctx);
+      await validate(mctx);
       const stages: ModeStages<string, string> = {
         decode: async (input) => input,
         infer: async (input) => input,
@@ -289,10 +291,14 @@ const idPhotoMode: BatchModeHandler = {
     'idphoto',
     IMAGE_EXTENSIONS,
     ['jpeg', 'png'],
-    (mctx) => {
+    async (mctx) => {
       parseSpec(idSpecOf(mctx), 'batch');
       idSheetOf(mctx);
       idBrightnessOf(mctx);
+      // The face detector, the landmarks and the person model (analyseFace, analyseIdPhoto).
+      await mctx.env.store.resolve('yunet');
+      await mctx.env.store.resolve('pfld-98');
+      await resolveMaskModel(mctx.env, 'person');
     },
     async (input, output, mctx) => {
       const { options, env, signal } = mctx;
@@ -301,7 +307,7 @@ const idPhotoMode: BatchModeHandler = {
       const sheet = sheetOptions ? { ...sheetOptions, output: sheetPathOf(output) } : undefined;
       if (sheet) await assertNotAnInput(sheet.output, [input]);
       const brightness = idBrightnessOf(mctx);
-      const { report, brightnessEv } = await runIdPhotoJob(input, output, { spec: idSpecOf(mctx), background, refine: options.refine, brightnessEv: brightness, ...(sheet ? { sheet } : {}) }, env, { signal }).catch((error: unknown) => {
+      const { report, brightnessEv, provider } = await runIdPhotoJob(input, output, { spec: idSpecOf(mctx), background, refine: options.refine, brightnessEv: brightness, ...(sheet ? { sheet } : {}) }, env, { signal }).catch((error: unknown) => {
         // A batch has no face to pick: said where one is picked.
         if (error instanceof AppError && error.code === 'MULTIPLE_FACES') error.message += ' Pick the face in the ID photo workspace, or with `cutout idphoto --face N`.';
         throw error;
@@ -309,7 +315,7 @@ const idPhotoMode: BatchModeHandler = {
       // Written either way; the report, the CLI and the UI list say which checks it fails.
       const carried = report.measurements.bodyCarriedMm?.value;
       const notes: FileNote[] = [...(brightness === 'auto' && brightnessEv !== 0 ? [{ kind: 'autoBrightness' as const, ev: brightnessEv }] : []), ...(carried ? [{ kind: 'clothesCarried' as const, mm: carried }] : [])];
-      return { specFailures: failedChecks(report), ...withNotes(notes) };
+      return { specFailures: failedChecks(report), ...withNotes(notes), provider };
     },
   ),
   companionsOf: (output, options) => (options.extra?.sheet ? [sheetPathOf(output)] : []),
@@ -331,10 +337,14 @@ const stickerMode: BatchModeHandler = {
     'sticker',
     VIDEO_EXTENSIONS,
     STICKER_FORMATS,
-    (mctx) => validateStickerOptions(stickerOptionsOf(mctx)),
+    async (mctx) => {
+      const options = stickerOptionsOf(mctx);
+      validateStickerOptions(options);
+      await resolveStickerModel(mctx.env, options.model);
+    },
     async (input, output, mctx, onProgress) => {
       const options = stickerOptionsOf(mctx);
-      const { review, cutToS, presetCutToS, pastEndToS, wholeSecondsFromS, delaysMs, emptyEndsS, endsAtS, cutShortAtS, decodeErrors, drawing, drawingsLeftOut } = await makeSticker(input, output, options, mctx.env, { signal: mctx.signal, onProgress });
+      const { review, cutToS, presetCutToS, pastEndToS, wholeSecondsFromS, delaysMs, emptyEndsS, endsAtS, cutShortAtS, decodeErrors, drawing, drawingsLeftOut, provider } = await makeSticker(input, output, options, mctx.env, { signal: mctx.signal, onProgress });
       // The median frame's verdict only: the per-frame list stays out of the journal and report.
       const notes: FileNote[] = [
         ...(cutToS === undefined ? [] : [{ kind: 'firstPart' as const, seconds: cutToS, frames: review.frames.length }]),
@@ -347,7 +357,7 @@ const stickerMode: BatchModeHandler = {
         ...(decodeErrors === undefined ? [] : [{ kind: 'decodeErrors' as const, count: decodeErrors }]),
         ...(drawing === undefined ? [] : [{ kind: 'drawingRate' as const, ...drawing, ...(drawingsLeftOut ? { leftOut: drawingsLeftOut } : {}) }]),
       ];
-      return { ...verdictOf(review.unsureShare, review.reviewThreshold), ...withNotes(notes) };
+      return { ...verdictOf(review.unsureShare, review.reviewThreshold), ...withNotes(notes), ...(provider ? { provider } : {}) };
     },
   ),
   outputVersion: 9,

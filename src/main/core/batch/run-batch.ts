@@ -191,6 +191,12 @@ function nothingToRetry(outDir: string): AppError {
  * ended; throws CancelledError (after writing the reports) when the signal fires, and an AppError
  * only for problems of the whole batch (bad options, unwritable output folder, missing model).
  */
+/** The provider the first file made by this run ran on (BatchSummary.provider). */
+function providerOf(entries: readonly BatchEntry[]): { provider?: string } {
+  const provider = entries.find((e) => e.status === 'done' && e.provider)?.provider;
+  return provider ? { provider } : {};
+}
+
 export async function runBatch(inputs: readonly string[], outputDir: string, options: BatchOptions, env: CoreEnv, ctx: BatchRunContext = {}): Promise<BatchSummary> {
   const startedMs = performance.now();
   const { signal, gate = new PauseGate() } = ctx;
@@ -620,6 +626,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
       redoneSame,
       replacedOther,
       failedBefore,
+      ...providerOf(entries),
       elapsedMs,
       pausedMs: batchPausedMs,
       // As the live rate counts: a failure as the share of a file's work it took.

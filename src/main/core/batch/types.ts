@@ -161,6 +161,11 @@ export interface BatchSummary {
   replacedOther: number;
   /** Of failed, those not tried again: they failed before as they would now (BatchEntry.failedBefore). */
   failedBefore: number;
+  /**
+   * The execution provider the models ran on, as the first file made by this run says (absent when
+   * none was made): a provider asked for that could not start is said (the session falls back to the CPU).
+   */
+  provider?: string;
   /** Wall time of the run, paused time included. */
   elapsedMs: number;
   /** Of elapsedMs, the time the run was paused (0 when never paused). */

@@ -24,6 +24,8 @@ export interface IdPhotoJobResult {
   rollCorrectedDeg: number;
   /** The brightness the person was given, EV: the one asked, or the one 'auto' chose. */
   brightnessEv: number;
+  /** The execution provider its models ran on (cpu, webgpu, …). */
+  provider: string;
   sheet: { output: string; photos: number } | null;
   timingsMs: number;
 }
@@ -57,5 +59,5 @@ export async function runIdPhotoJob(input: string, output: string, options: IdPh
     await writeFileAtomic(options.sheet.output, bytes, { signal: ctx.signal });
     sheet = { output: options.sheet.output, photos: layout.photos.length };
   }
-  return { output: r.output, bytes: r.bytes, quality: r.quality, widthPx: spec.widthPx, heightPx: spec.heightPx, report: r.report, isColourLostToJpeg: isColourLostToJpeg(r), rollCorrectedDeg: r.result.rollCorrectedDeg, brightnessEv: r.result.brightnessEv, sheet, timingsMs: r.timings.totalMs };
+  return { output: r.output, bytes: r.bytes, quality: r.quality, widthPx: spec.widthPx, heightPx: spec.heightPx, report: r.report, isColourLostToJpeg: isColourLostToJpeg(r), rollCorrectedDeg: r.result.rollCorrectedDeg, brightnessEv: r.result.brightnessEv, provider: r.result.provider, sheet, timingsMs: r.timings.totalMs };
 }
