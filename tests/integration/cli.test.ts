@@ -1,6 +1,6 @@
 // The `cutout` CLI as a user runs it: one error line with the code and a non-zero exit;
 // portrait for one file and for a folder of outputs; models listing; eval with pooled IoU.
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { isProviderInstalled } from '../../src/main/core/inference/execution-providers';
+import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { runJob } from '../../src/main/engine/run-job';
 import { workingPixelsOf } from '../../src/main/core/image/decode';
 import { gifEdgeLevel } from '../helpers/animation';
@@ -458,6 +459,23 @@ await engine.dispose();`,
     expect(report.summary.notSearched).toEqual([join(dir, 'in', 'Kunden Ordner'), join(dir, 'in', 'sub')]);
     const recursive = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'out-r'), '--mode', 'sticker', '-r']);
     expect(recursive.stdout).not.toContain('not searched');
+  });
+
+  it("a sticker batch's lines name what a batch takes: another part or strokes one clip at a time (they named --start, which it refuses), the other model as --model", async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'in'));
+    // 5.3 s, over LINE's 4; and a grey clip with nobody in it (made here).
+    copyFileSync(evalFile('anime_clips', 'clips', 'anime4k_web_input.mp4'), join(dir, 'in', 'long.mp4'));
+    execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=gray:s=160x120:d=1', '-pix_fmt', 'yuv420p', join(dir, 'in', 'grey.mp4')]);
+    const r = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'out'), '--mode', 'sticker', '--preset', 'line', '--fps', '4']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`failed  ${join(dir, 'in', 'grey.mp4')}: NO_SUBJECT: No character was found in any of the 4 frames, so there is no sticker to make: try --model person, or another part of the clip or Keep strokes one clip at a time: \`cutout sticker CLIP -o OUT --start T --duration T --strokes FILE.json\``);
+    expect(r.stderr).toContain('a LINE animated sticker lasts at most 4 s: this one is the first 4 s of the part; another part is made with `cutout sticker CLIP -o OUT --preset line --start T`');
+    expect(r.stderr).not.toContain('--start / --duration');
+    expect(r.stderr).not.toContain('make it again in the app,');
+    // `cutout sticker` itself names its own flags.
+    const one = await cutout(['sticker', join(dir, 'in', 'grey.mp4'), '-o', join(dir, 'grey.gif')]);
+    expect(one.stderr).toContain('so there is no sticker to make: try the person model, another part of the clip, or Keep strokes');
   });
 
   it('batch --mode sticker --preset makes each clip a sticker of that platform, in its format; a --format of another is refused', async () => {

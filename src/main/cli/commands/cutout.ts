@@ -8,6 +8,7 @@ import { parseBackground } from '../../core/image/composite';
 import { formatFromPath } from '../../core/image/encode';
 import { assertSeparateOutputs } from '../../core/io/atomic-write';
 import { animatedInputText, checkMaskOptions, cutoutToFile, downscaledInputText, isAnimationClip } from '../../core/pipelines/cutout';
+import { ONE_CLIP_HINT } from '../../core/sticker/make-sticker';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { asUsage, checkedAsUsage, checkModelFlag, choiceFlag, type CliCommand, noteProviderFallback, planOutputs, filesThere, writtenOverText, progressText, qualityFlag, terminalStatus, refineFlag, UsageError, outFlag, fileFailureLine, checkInputs, lstatOrNull } from '../command';
 
@@ -19,7 +20,7 @@ import { asUsage, checkedAsUsage, checkModelFlag, choiceFlag, type CliCommand, n
  */
 export function reviewText(unsureShare: number, what: 'cut-out' | 'sticker' = 'cut-out', emptyOf?: Subject, trimapHint = 'pass --trimap'): string {
   if (emptyOf) return `nothing was found to cut out: the ${what} is empty (no ${emptyOf === 'anime' ? 'anime character' : 'person'} found); try ${emptyOf === 'anime' ? '`cutout portrait`' : '`cutout anime`'}, or paint Keep over the subject in the app (or ${trimapHint})`;
-  if (what === 'sticker') return `in a typical frame ${Math.round(unsureShare * 100)} % of the sticker is half transparent where the model was unsure; make it again in the app, trimmed, with the other subject or with Keep / Remove strokes`;
+  if (what === 'sticker') return `in a typical frame ${Math.round(unsureShare * 100)} % of the sticker is half transparent where the model was unsure; make it again trimmed, with the other model (--model) or with Keep / Remove strokes: in the app, or ${ONE_CLIP_HINT}`;
   return `${Math.round(unsureShare * 100)} % of the cut-out is half transparent where the model was unsure; touch it up with the brushes in the app (or ${trimapHint})`;
 }
 

@@ -18,10 +18,10 @@ import { failedChecks } from '../idphoto/compliance';
 import { runIdPhotoJob } from '../idphoto/id-photo-job';
 import { checkPhotoSheet, sheetPathOf } from '../idphoto/print-sheet';
 import { parseSpec } from '../idphoto/spec';
-import { checkPresetFormat, cutShortFileText, decodeErrorsText, drawingRateText, emptyEndsText, makeSticker, pastEndText, presetLengthText, resolveStickerModel, stoppedShortText, validateStickerOptions, wholeSecondsText } from '../sticker/make-sticker';
+import { checkPresetFormat, cutShortFileText, decodeErrorsText, drawingRateText, emptyEndsText, makeSticker, noSubjectText, pastEndText, presetLengthText, resolveStickerModel, stoppedShortText, validateStickerOptions, wholeSecondsText } from '../sticker/make-sticker';
 import { isStickerFormat, STICKER_FORMATS } from '../../../shared/sticker-presets';
 import { findPlatformPreset } from '../sticker/presets';
-import { evText, isCutoutMode, parseBrightness, stickerSpansOf, type BrightnessSetting, type StageSpans, type StickerJobOptions } from '../../../shared/jobs';
+import { evText, isCutoutMode, parseBrightness, stickerSpansOf, type BrightnessSetting, type StageSpans, type StickerJobOptions, type Subject } from '../../../shared/jobs';
 import type { ProgressSink } from '../progress';
 import type { RefinePool } from './refine-pool';
 import type { BatchFormat, BatchModeId, BatchOptions } from './types';
@@ -122,7 +122,7 @@ function fileNoteText(n: FileNote): string {
     case 'firstPart':
       return `the clip's first ${n.seconds.toFixed(2)} s only: a sticker holds at most ${n.frames} frames here`;
     case 'presetLength':
-      return presetLengthText(n.preset, n.seconds);
+      return presetLengthText(n.preset, n.seconds, `another part is made with \`cutout sticker CLIP -o OUT --preset ${n.preset} --start T\``);
     case 'pastEnd':
       return pastEndText(n.seconds);
     case 'wholeSeconds':
@@ -344,7 +344,15 @@ const stickerMode: BatchModeHandler = {
     },
     async (input, output, mctx, onProgress) => {
       const options = stickerOptionsOf(mctx);
-      const { review, cutToS, presetCutToS, pastEndToS, wholeSecondsFromS, delaysMs, emptyEndsS, endsAtS, cutShortAtS, decodeErrors, drawing, drawingsLeftOut, provider } = await makeSticker(input, output, options, mctx.env, { signal: mctx.signal, onProgress });
+      const { review, cutToS, presetCutToS, pastEndToS, wholeSecondsFromS, delaysMs, emptyEndsS, endsAtS, cutShortAtS, decodeErrors, drawing, drawingsLeftOut, provider } = await makeSticker(input, output, options, mctx.env, { signal: mctx.signal, onProgress }).catch((error: unknown) => {
+        // Another part and Keep strokes are given one clip at a time (the batch takes neither: its
+        // line named them as if it did); the other model is the batch's --model.
+        if (error instanceof AppError && error.code === 'NO_SUBJECT') {
+          const { frames, subject } = error.detail as { frames: number; subject: Subject };
+          error.message = noSubjectText(subject, frames, true);
+        }
+        throw error;
+      });
       // The median frame's verdict only: the per-frame list stays out of the journal and report.
       const notes: FileNote[] = [
         ...(cutToS === undefined ? [] : [{ kind: 'firstPart' as const, seconds: cutToS, frames: review.frames.length }]),

@@ -760,8 +760,6 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
   const union = first < 0 ? null : unionBoxes(subjects.slice(first, last + 1).map((s) => s.box));
   // A sticker of nothing (no frame is half opaque anywhere) is refused before anything is written.
   if (union === null) {
-    const what = prepared.subject === 'anime' ? 'character' : 'person';
-    const hint = prepared.subject === 'anime' ? 'try the person model, another part of the clip, or Keep strokes' : 'try another part of the clip or Keep strokes';
     // A damaged clip decodes to grey smears the model finds nothing in: said as the file's fault (it
     // read "no character was found … try the person model"), where the damage is widespread (an
     // error or more a frame), not a few blocks a clip with no character in it also has.
@@ -770,7 +768,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     if (prepared.decodeErrors !== undefined && prepared.decodeErrors >= decoded) {
       throw new AppError('VIDEO_CORRUPT', `The clip is damaged: ffmpeg met ${prepared.decodeErrors} decode error(s) in it and nothing could be cut out of its ${decoded} frames; use an undamaged copy`, { detail: { frames: decoded, decodeErrors: prepared.decodeErrors, damaged: true } });
     }
-    throw new AppError('NO_SUBJECT', `No ${what} was found in any of the ${decoded} frames, so there is no sticker to make: ${hint}`, { detail: { frames: decoded, subject: prepared.subject } });
+    throw new AppError('NO_SUBJECT', noSubjectText(prepared.subject, decoded), { detail: { frames: decoded, subject: prepared.subject } });
   }
   const preset = targets.preset;
   const durationsMs = frameDurationsMs(prepared, preset ? 1000 / preset.maxFps : 0);
@@ -941,10 +939,29 @@ export function cutShortFileText(atS: number): string {
   return `the file is cut short (a GIF without its end): its last frames are missing, and its frames stop at ${atS.toFixed(2)} s`;
 }
 
-/** What the CLI and a batch's note say of a part cut to a preset's longest sticker (StickerJobResult.presetCutToS). */
-export function presetLengthText(presetId: string, seconds: number): string {
+/**
+ * What the CLI and a batch's note say of a part cut to a preset's longest sticker
+ * (StickerJobResult.presetCutToS); `pickHint`, how another part is picked there (a batch takes no
+ * --start: it names `cutout sticker`, ONE_CLIP_HINT).
+ */
+export function presetLengthText(presetId: string, seconds: number, pickHint = 'pick another part with --start / --duration'): string {
   const label = findPlatformPreset(presetId)?.label ?? `${presetId} sticker`;
-  return `a ${label} lasts at most ${seconds} s: this one is the first ${seconds} s of the part; pick another part with --start / --duration`;
+  return `a ${label} lasts at most ${seconds} s: this one is the first ${seconds} s of the part; ${pickHint}`;
+}
+
+/** How a batch's notes and failures say a part, or strokes, are given: one clip at a time (a batch takes neither). */
+export const ONE_CLIP_HINT = 'one clip at a time: `cutout sticker CLIP -o OUT --start T --duration T --strokes FILE.json`';
+
+/**
+ * NO_SUBJECT's message for `frames` frames with nothing found; `isBatch`: the other model is the
+ * batch's --model, and another part or Keep strokes are given one clip at a time (ONE_CLIP_HINT).
+ */
+export function noSubjectText(subject: Subject, frames: number, isBatch = false): string {
+  const what = subject === 'anime' ? 'character' : 'person';
+  const hint = isBatch
+    ? `try --model ${subject === 'anime' ? 'person' : 'anime'}, or another part of the clip or Keep strokes ${ONE_CLIP_HINT}`
+    : subject === 'anime' ? 'try the person model, another part of the clip, or Keep strokes' : 'try another part of the clip or Keep strokes';
+  return `No ${what} was found in any of the ${frames} frames, so there is no sticker to make: ${hint}`;
 }
 
 /** What the CLI says of a part a whole-seconds preset (LINE) made another length (StickerJobResult.wholeSecondsFromS); `playedS` is the sticker's. */
