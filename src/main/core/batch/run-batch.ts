@@ -191,6 +191,9 @@ function nothingToRetry(outDir: string): AppError {
  * ended; throws CancelledError (after writing the reports) when the signal fires, and an AppError
  * only for problems of the whole batch (bad options, unwritable output folder, missing model).
  */
+/** The work a batch's rate waits for when no file is done yet (emitStatus). */
+const EARLY_RATE_MS = 5000;
+
 /** The provider the first file made by this run ran on (BatchSummary.provider). */
 function providerOf(entries: readonly BatchEntry[]): { provider?: string } {
   const provider = entries.find((e) => e.status === 'done' && e.provider)?.provider;
@@ -391,9 +394,11 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
       const now = performance.now();
       const elapsedMs = now - startedMs;
       const processingMs = processingStartMs ? Math.max(0, now - processingStartMs - pausedUntil(now)) : 0;
-      // No rate from instant failures alone (a broken file first read as 39 files/s and ETA 0:00):
-      // it waits for a file done, or a second of work.
-      const hasMeasure = done > 0 || processingMs >= 1000;
+      // No rate from instant failures alone (a broken file first read as 39 files/s and ETA 0:00),
+      // nor from the first files' start (the sessions' first runs, the workers' start: a cut-out run
+      // under load read "12 s/file, ETA 3:31" at its first file and took 13 s): it waits for a file
+      // done, or EARLY_RATE_MS of work (a batch of long stickers says one before the first ends).
+      const hasMeasure = done > 0 || processingMs >= EARLY_RATE_MS;
       // The files at work count as far as they are: a batch of three long stickers has a rate (and an
       // ETA) before the first one ends, and the ETA falls as they go.
       let inFlight = 0;
