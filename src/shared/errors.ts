@@ -81,11 +81,11 @@ export const DEFAULT_MAX_SOURCE_PIXELS = 320_000_000;
  * `nameTooLong` (an output name over the file system's limit) and `settingsFile` (the settings could not be saved), OUTPUT_NOT_WRITABLE;
  * `settingsFile` too for a settings file that could not be read (not JSON: kept aside, the defaults used), INPUT_UNSUPPORTED;
  * `batchRunning` (another batch writes into that output folder now), OUTPUT_EXISTS; a batch that
- * cannot start for its name template (`badTemplate`) or its output folder being the input folder
+ * cannot start for its name template (`badTemplate`; `specNotHere`, {spec} outside an ID-photo batch) or its output folder being the input folder
  * (`outputIsInput`), INVALID_ARGUMENT. `defaultReplaced`: a task's default model that cannot be used
  * while another of its models is used instead (MODEL_CORRUPT, MODEL_MISSING: a notice, not a failure).
  */
-const ERROR_KINDS = ['damaged', 'empty', 'still', 'video', 'unknownFormat', 'formatNotRead', 'cutShort', 'tooLarge', 'nameTooLong', 'settingsFile', 'batchRunning', 'badTemplate', 'outputIsInput', 'defaultReplaced', 'sideways', 'below', 'above'] as const;
+const ERROR_KINDS = ['damaged', 'empty', 'still', 'video', 'unknownFormat', 'formatNotRead', 'cutShort', 'tooLarge', 'nameTooLong', 'settingsFile', 'batchRunning', 'badTemplate', 'specNotHere', 'outputIsInput', 'defaultReplaced', 'sideways', 'below', 'above'] as const;
 /** See ERROR_KINDS. */
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 

@@ -226,7 +226,7 @@ export const batchCommand: CliCommand = {
     if (values.dpi !== undefined && !values.sheet) throw new UsageError('--dpi is the print sheet\'s: it goes with --sheet (the photo has its spec\'s dpi)');
     // A name template the run would refuse, and OUT being an input folder, are a wrong command line
     // (exit 2, said before the run; they read as the run's errors, exit 1).
-    if (values.name !== undefined) checkedAsUsage(() => validateNameTemplate(values.name!));
+    if (values.name !== undefined) checkedAsUsage(() => validateNameTemplate(values.name!, mode));
     await assertOutputFolderNotAnInput(positionals, values.out).catch((error: unknown) => {
       throw asUsage(error);
     });

@@ -4,7 +4,7 @@
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { AppError } from '../../../shared/errors';
 import { isInside } from './scan';
-import type { BatchFormat, BatchItem } from './types';
+import type { BatchFormat, BatchItem, BatchModeId } from './types';
 
 /** The tokens a naming template may use. */
 export const NAME_TOKENS = ['name', 'ext', 'mode', 'spec', 'bg', 'index'] as const;
@@ -16,10 +16,11 @@ export type NameVars = Record<(typeof NAME_TOKENS)[number], string>;
 export const FORMAT_EXTENSIONS: Record<BatchFormat, string> = { png: 'png', jpeg: 'jpg', webp: 'webp', gif: 'gif', apng: 'png', webm: 'webm' };
 
 /**
- * Checks a template: only known {tokens}, no path separators, not empty. INVALID_ARGUMENT otherwise.
+ * Checks a template: only known {tokens} ({spec} only in an ID-photo batch, given its `mode`), no
+ * path separators, not empty. INVALID_ARGUMENT otherwise.
  * Path separators are refused so a template can never write outside the mirrored folder.
  */
-export function validateNameTemplate(template: string): void {
+export function validateNameTemplate(template: string, mode?: BatchModeId): void {
   if (template.trim() === '') throw new AppError('INVALID_ARGUMENT', 'The name template is empty; use e.g. {name}_cutout', { detail: { template, badTemplate: true } });
   if (/[\\/]/.test(template) || template.includes('\0')) {
     throw new AppError('INVALID_ARGUMENT', `The name template "${template}" may not contain / or \\; sub-folders mirror the input tree`, { detail: { template, badTemplate: true } });
@@ -29,6 +30,10 @@ export function validateNameTemplate(template: string): void {
       throw new AppError('INVALID_ARGUMENT', `Unknown token {${m[1]}} in the name template; use ${NAME_TOKENS.map((t) => `{${t}}`).join(' ')}`, {
         detail: { template, badTemplate: true },
       });
+    }
+    // Only an ID photo has a spec: elsewhere {spec} was empty, and '{spec}' wrote _.png, _-2.png, ….
+    if (m[1] === 'spec' && mode !== undefined && mode !== 'idphoto') {
+      throw new AppError('INVALID_ARGUMENT', `{spec} in the name template is an ID photo's spec: a ${mode} batch has none; use ${NAME_TOKENS.filter((t) => t !== 'spec').map((t) => `{${t}}`).join(' ')}`, { detail: { template, specNotHere: true } });
     }
   }
 }

@@ -209,7 +209,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   const jobs = Math.min(askedJobs, mode.maxJobs ?? askedJobs);
   const format = batchFormatOf(mode, options.format, options.extra);
   const nameTemplate = options.nameTemplate ?? batchNameDefault(mode.id, options.extra?.mask === true);
-  validateNameTemplate(nameTemplate);
+  validateNameTemplate(nameTemplate, mode.id);
   if (inputs.length === 0) throw new AppError('INVALID_ARGUMENT', 'No inputs: give files or folders');
   const background = options.background ?? { kind: 'transparent' as const };
   // A mask has no background (its format batchFormatOf checked): said before anything is written.

@@ -90,6 +90,11 @@ describe('batch naming', () => {
     expect(() => validateNameTemplate('../{name}')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     // Each flags itself for the UI's wording.
     for (const bad of ['{nope}', '../{name}', ' ']) expect(() => validateNameTemplate(bad)).toThrow(expect.objectContaining({ detail: expect.objectContaining({ badTemplate: true }) }));
+    // {spec} is an ID photo's alone: elsewhere it was empty, and '{spec}' named every cut-out _.png, _-2.png, ….
+    for (const mode of ['portrait', 'anime', 'sticker'] as const) {
+      expect(() => validateNameTemplate('{spec}', mode)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^\{spec\} in the name template is an ID photo's spec: a \w+ batch has none; use \{name\} \{ext\} \{mode\} \{bg\} \{index\}$/), detail: expect.objectContaining({ specNotHere: true }) }));
+    }
+    expect(() => validateNameTemplate('{name}_{spec}', 'idphoto')).not.toThrow();
   });
 });
 

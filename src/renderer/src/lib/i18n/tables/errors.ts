@@ -88,6 +88,8 @@ export const errors = {
   'error.OUTPUT_NOT_WRITABLE': { en: 'The app may not write to that folder.', 'zh-CN': '无权写入该文件夹。' },
   'fix.OUTPUT_NOT_WRITABLE': { en: 'Choose another folder for the export.', 'zh-CN': '请选择其他导出文件夹。' },
   'error.INVALID_ARGUMENT.badTemplate': { en: 'The file name template cannot be used.', 'zh-CN': '文件名模板无法使用。' },
+  'error.INVALID_ARGUMENT.specNotHere': { en: 'The file name template uses {spec}, which only ID photos have.', 'zh-CN': '文件名模板用了 {spec}，只有证件照才有规格。' },
+  'fix.INVALID_ARGUMENT.specNotHere': { en: 'Take {spec} out of the template, or pick the ID photo mode.', 'zh-CN': '请从模板中去掉 {spec}，或选择证件照模式。' },
   'fix.INVALID_ARGUMENT.badTemplate': { en: 'Use only {name}, {ext}, {mode}, {spec}, {bg} and {index}, with no / or \\.', 'zh-CN': '只能使用 {name}、{ext}、{mode}、{spec}、{bg} 和 {index}，且不能含有 / 或 \\。' },
   'error.INVALID_ARGUMENT.outputIsInput': { en: 'The output folder is the input folder.', 'zh-CN': '输出文件夹与输入文件夹相同。' },
   'fix.INVALID_ARGUMENT.outputIsInput': { en: 'Choose another output folder, for example a new folder inside it.', 'zh-CN': '请选择其他输出文件夹，例如在其中新建一个文件夹。' },
