@@ -107,8 +107,8 @@ export const batchCommand: CliCommand = {
   --jobs: files at work at once (default: the cores, at most 4; stickers at most 2, each holds its frames).
   Exit code: 0 all done or skipped, 1 some failed (or, with --retry-failed, some were never done:
   --resume makes them; or OUT holds no earlier batch to retry), 3 none failed but some ID photos
-  fail their spec,
-  2 a wrong command line, 130 cancelled (Ctrl+C; run again with --resume).`,
+  fail their spec, 2 a wrong command line, 130 cancelled with Ctrl+C (143 stopped with kill; run
+  again with --resume).`,
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: argv,
