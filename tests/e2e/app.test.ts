@@ -70,11 +70,15 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
 
   it('opens a portrait, puts it on ID blue and exports a file whose corner is that blue', async () => {
     await freshApp();
+    // A brush key before there is a cut-out takes no tool, as a click on its button takes none (B
+    // took Keep, and the picture then opened with it in hand).
+    await page.keyboard.press('b');
     await openThroughDialog(page, PORTRAIT);
     // Best edges by default: a fast matte first, then the best one, and the status says which is on screen.
     await expect.poll(() => page.textContent('[data-testid=status-text]'), { timeout: 60_000 }).toBe('Refining the edges…');
     await waitForCutout(page);
     expect(await page.getAttribute('[data-refine=full]', 'aria-pressed')).toBe('true');
+    expect(await page.locator('[data-tool][aria-pressed=true]').count()).toBe(0);
     expect(await page.textContent('[data-testid=status-text]')).toMatch(/^Done in [\d.]+ m?s: mediapipe-selfie on CPU$/);
     // A background picked while the view shows the original is shown (the swatch was selected, nothing else).
     await page.click('[data-view=original]');
@@ -353,6 +357,9 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     // clipboard (the editor's matte: df_img1 is no bigger than the preview) is the export's alpha.
     // The stroke's region re-solve alone was 14,903 pixels off it along the neck's outline.
     await expect.poll(() => canvas.getAttribute('data-whole-solved'), { timeout: 60_000 }).toBe('true');
+    // The status says the edge was solved again (it read "Done in 43 ms: mediapipe-selfie on CPU",
+    // as if the model had run again).
+    expect(await page.textContent('[data-testid=status-text]')).toMatch(/^Edge re-solved in [\d.]+ m?s$/);
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(served.url).origin });
     await copyAndWait();
     const copied = Buffer.from(
@@ -382,9 +389,15 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     expect(alphaAt(imageW * 0.5, imageH * 0.3)).toBeGreaterThan(200);
     // Undo removes the stroke (redo becomes possible); redo brings it back. From the brush size
     // slider too, the last control touched (it kept every key, and undo did nothing).
+    expect([await page.getAttribute('[data-testid=last-export]', 'data-current'), await page.locator('[data-testid=last-export-stale]').count()]).toEqual(['true', 0]);
     await page.focus('[data-testid=brush-size]');
     await page.keyboard.press('Control+z');
     await expect.poll(() => page.locator('.inspector').textContent(), { timeout: 10_000 }).not.toContain('Strokes:');
+    // The file saved holds the stroke undone: said once the matte without it is shown (its tick
+    // stayed, as if it held what is shown).
+    await expect.poll(() => page.getAttribute('[data-testid=last-export]', 'data-current'), { timeout: 30_000 }).toBe('false');
+    expect(await page.textContent('[data-testid=last-export-stale]')).toBe('Saved before the changes since: export again to keep them.');
+    await page.screenshot({ path: join(ARTIFACTS_DIR, 'export-stale.png') });
     await page.keyboard.press('Control+Shift+Z');
     await expect.poll(() => page.locator('.inspector').textContent(), { timeout: 10_000 }).toContain('Strokes: 1');
     // Another edge mode keeps the stroke and solves it again: the export still has alpha 0 there.

@@ -6,7 +6,7 @@ import type { CutoutOptions, RefineMode, Subject } from '../../../../shared/jobs
 import { DEFAULT_SETTINGS, EXPORT_FORMAT_CHOICES } from '../../../../shared/settings';
 import { touchUpLabels, trimapFromAlpha } from '../canvas/stroke';
 import { unionBox, type PixelBox } from '../canvas/pixels';
-import { formatDuration, type AppState, type OpenOptions, type StatusLine } from './app.svelte';
+import { formatDuration, type AppState, type OpenOptions, type StatusLine, type WordedParam } from './app.svelte';
 import { providerLabel } from '../../../../shared/labels';
 import { BackgroundState } from './background.svelte';
 import { TrimapBrushState } from './trimap-brush.svelte';
@@ -311,16 +311,21 @@ export class CutoutState {
     void this.segment({ keepStrokes: true });
   }
 
-  /** Shows a matte; the status gives `ms` (default: the engine's time for it, a stroke's re-solve). */
-  private setMatte(matte: MatteResult, ms = matte.timings.totalMs, { isExportsOwn = false } = {}): void {
+  /**
+   * Shows a matte; the status gives `ms` (default: the engine's time for it), with the model that
+   * ran, or for a stroke's re-solve (`isResolve`) as the edge's (it named the model, which did not run again).
+   */
+  private setMatte(matte: MatteResult, ms = matte.timings.totalMs, { isExportsOwn = false, isResolve = false } = {}): void {
     this.matte = matte;
     this.alpha = matte.alpha;
     this.alphaVersion++;
     if (!isExportsOwn) this.resultVersion++;
     this.isWholeSolved = isExportsOwn;
     this.app.ranOn = matte.provider;
+    const took: WordedParam = (_t, locale) => formatDuration(ms, locale);
     // The model named, as the CLI names it: the pressed Subject was the only sign of which ran.
-    this.status({ key: 'status.doneIn', params: { ms: (_t, locale) => formatDuration(ms, locale), model: matte.modelId, provider: providerLabel(matte.provider) }, tone: 'ok' });
+    if (isResolve) this.status({ key: 'status.resolvedIn', params: { ms: took }, tone: 'ok' });
+    else this.status({ key: 'status.doneIn', params: { ms: took, model: matte.modelId, provider: providerLabel(matte.provider) }, tone: 'ok' });
   }
 
   /** The trimap the engine should solve with now (automatic + strokes). */
@@ -355,7 +360,7 @@ export class CutoutState {
           refine: this.autoRefine,
         });
         if (seq !== this.matteSeq) return;
-        this.setMatte(matte);
+        this.setMatte(matte, matte.timings.totalMs, { isResolve: true });
       }
       this.armWholeSolve(seq, this.touchSeq);
     } catch (error) {
@@ -404,7 +409,7 @@ export class CutoutState {
       // while a stroke is being drawn is not swapped in under it: asked again once the brush rests
       // (a stroke that changes nothing leaves no re-matte to ask it).
       if (isCurrent() && this.brush.isStroking) this.armWholeSolve(seq, touch);
-      else if (isCurrent()) this.setMatte(matte, matte.timings.totalMs, { isExportsOwn: true });
+      else if (isCurrent()) this.setMatte(matte, matte.timings.totalMs, { isExportsOwn: true, isResolve: true });
     } catch (error) {
       // Stopped by a newer stroke (CANCELLED), or failed: the region's re-solve stays on screen.
       if (isCurrent() && (error as { code?: string })?.code !== 'CANCELLED') this.app.showError(error, 'cutout');

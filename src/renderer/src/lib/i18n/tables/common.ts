@@ -42,6 +42,7 @@ export const common = {
   'status.ready': { en: 'Ready', 'zh-CN': '就绪' },
   'status.working': { en: 'Working…', 'zh-CN': '处理中…' },
   'status.providers': { en: 'Tried in this order: {order}', 'zh-CN': '依次尝试：{order}' },
+  'status.resolvedIn': { en: 'Edge re-solved in {ms}', 'zh-CN': '边缘已重新计算，用时 {ms}' },
   'status.doneIn': { en: 'Done in {ms}: {model} on {provider}', 'zh-CN': '完成，用时 {ms}（{model}，{provider}）' },
   'status.refiningEdges': { en: 'Refining the edges…', 'zh-CN': '正在精修边缘…' },
   'status.openFailedKept': { en: 'That picture could not be opened; this one is kept', 'zh-CN': '无法打开所选图片，已保留当前图片' },

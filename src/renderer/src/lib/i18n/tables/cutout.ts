@@ -109,6 +109,7 @@ export const cutout = {
   'export.choose': { en: 'Choose…', 'zh-CN': '选择…' },
   'export.format.mask': { en: 'Mask (PNG)', 'zh-CN': '蒙版（PNG）' },
   'export.maskNote': { en: 'The matte alone, for an editor\'s layer mask: white is kept, black is not, grey is the soft edge. The background is not in it.', 'zh-CN': '仅导出蒙版，可用作编辑软件的图层蒙版：白色为保留，黑色为去除，灰色为柔和边缘。不含背景。' },
+  'export.savedBeforeChanges': { en: 'Saved before the changes since: export again to keep them.', 'zh-CN': '这是改动之前保存的文件：要保留改动，请再次导出。' },
   'export.jpegNoAlpha': { en: 'JPEG has no transparency: it is flattened on white.', 'zh-CN': 'JPEG 不支持透明，将以白色背景合成。' },
   'export.done': { en: 'Exported', 'zh-CN': '已导出' },
   'empty.title': { en: 'Drop a picture to cut out its person or character', 'zh-CN': '拖入图片，抠出其中的人物或动漫角色' },
