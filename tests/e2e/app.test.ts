@@ -423,8 +423,16 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     await openThroughDialog(page, evalFile('id_portraits', 'images', 'df_img2.jpg'));
     await waitForCutoutOf(page, 'df_img2.jpg');
     expect(await page.textContent('.inspector')).not.toContain('Strokes:');
-    await openThroughDialog(page, PORTRAIT);
+    // A stroke still being drawn as the next picture opens (Ctrl+O, the button held) is kept with
+    // the picture it was drawn on (it was lost); the moves after it paint nothing on the next one.
+    const mid = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    await page.mouse.move(mid.x, mid.y);
+    await page.mouse.down();
+    for (let k = 1; k <= 5; k++) await page.mouse.move(mid.x + k * 8, mid.y);
+    await chooseFiles(page, () => page.keyboard.press('Control+o'), PORTRAIT);
     await waitForCutoutOf(page, PORTRAIT);
+    for (let k = 6; k <= 10; k++) await page.mouse.move(mid.x + k * 8, mid.y);
+    await page.mouse.up();
     await page.getByText('Re-solving the edge').waitFor({ state: 'detached', timeout: 60_000 });
     expect(await page.textContent('.inspector')).toContain('Strokes: 1');
     expect(await page.getAttribute(`[data-refine=${other}]`, 'aria-pressed')).toBe('true');
@@ -449,6 +457,10 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     await page.mouse.up();
     expect([...seen]).toEqual(['false']);
     await expect.poll(() => canvas.getAttribute('data-whole-solved'), { timeout: 60_000 }).toBe('true');
+    // The stroke drawn on df_img2 as this picture opened is df_img2's.
+    await openThroughDialog(page, evalFile('id_portraits', 'images', 'df_img2.jpg'));
+    await waitForCutoutOf(page, 'df_img2.jpg');
+    expect(await page.textContent('.inspector')).toContain('Strokes: 1');
   });
 
   it('opens an image dropped on the window and one pasted from the clipboard', async () => {

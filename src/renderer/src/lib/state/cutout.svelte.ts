@@ -224,6 +224,9 @@ export class CutoutState {
 
   /** Keeps the open image's touch-up (when it has one) for when it is opened again; the last TOUCH_UPS_KEPT images. */
   private keepTouchUp(): void {
+    // A stroke still being drawn (Ctrl+O with the button held) is this picture's: ended and kept
+    // with it (it was lost, and the pointer's moves after did not paint on the new one either).
+    this.brush.end();
     const snapshot = this.brush.snapshot();
     // A subject switched from the default is kept too, without strokes.
     if (!this.path || (snapshot.strokes.length === 0 && snapshot.redo.length === 0 && this.subject === this.defaultSubject)) return;
