@@ -447,6 +447,13 @@ describe('batch export', () => {
     const rooted = await runBatch([dir], copy, { ...opts, resume: true }, env);
     expect([rooted.skipped, rooted.done]).toEqual([2, 0]);
     expect(readdirSync(copy, { withFileTypes: true }).filter((e) => e.isDirectory())).toEqual([]);
+    expect([resumed.besideOthers, copied.besideOthers, rooted.besideOthers]).toEqual([0, 0, 0]);
+    // The journal and both reports gone: nothing says the files there are this batch's, so each
+    // input is made again beside its old output, and the summary says so (it was unsaid).
+    for (const name of ['.cutout-batch.jsonl', 'report.json', 'report.csv']) rmSync(join(copy, name));
+    const blind = await runBatch([dir], copy, { ...opts, resume: true }, env);
+    expect([blind.done, blind.besideOthers]).toEqual([2, 2]);
+    expect(readdirSync(copy).filter((f) => f.endsWith('.png')).sort()).toEqual(['a_cutout-2.png', 'a_cutout.png', 'b_cutout-2.png', 'b_cutout.png']);
   });
 
   it('a journal lost: a folder that went into a sub-folder of OUT stays there, every folder the report names is found, and the report a run of another mode kept (report-MODE.json) stands in too', async () => {

@@ -321,6 +321,9 @@ export const batchCommand: CliCommand = {
         const why = values.ext ? `not of the types --ext ${values.ext} asks for` : `not a ${summary.mode === 'sticker' ? 'video' : 'picture'} type this mode takes (--ext sets the extensions)`;
         io.out(`${summary.leftOut === 1 ? '1 other file' : `${summary.leftOut} other files`} in the folders left out (${leftOutTypesText(summary.leftOutTypes, 'with no extension')}): ${why}`);
       }
+      if (summary.besideOthers > 0) {
+        io.out(`${summary.besideOthers === 1 ? '1 output was' : `${summary.besideOthers} outputs were`} named beside a file already there that this batch did not make of that input (NAME-2): a batch writes over no such file. Old outputs whose journal (.cutout-batch.jsonl) and reports were deleted look so: remove them, or use another output folder`);
+      }
       if (summary.replacedOther > 0) {
         io.out(`${summary.replacedOther === 1 ? '1 file made before with other options was' : `${summary.replacedOther} files made before with other options were`} written over (the names do not change with the options): to keep both sets, use another output folder or put {bg} or {spec} in --name`);
       }

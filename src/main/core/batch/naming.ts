@@ -62,6 +62,8 @@ export interface PlanClaims {
   previousOutputsOf(input: string): readonly string[];
   /** Whether `path` holds a file that is not `input`'s own output: another input's, or one no batch wrote. */
   isForeign(path: string, input: string): boolean;
+  /** Item `index`'s name was passed over for such a file (it is named beside it: NAME-2). */
+  onPassedOver?(index: number): void;
 }
 
 /** Stands for the {index} token while a name is matched against earlier outputs (renderName keeps it). */
@@ -153,7 +155,13 @@ export function planOutputPaths(
   return plan.map((kept, i) => {
     if (kept) return insideOutput(kept, outputDir);
     let path = pathOf(i, 1);
-    for (let n = 2; !isFree(path) || claims?.isForeign(path, items[i].input); n++) path = pathOf(i, n);
+    let isPassedOver = false;
+    for (let n = 2; ; n++) {
+      if (isFree(path) && !claims?.isForeign(path, items[i].input)) break;
+      if (isFree(path)) isPassedOver = true;
+      path = pathOf(i, n);
+    }
+    if (isPassedOver) claims?.onPassedOver?.(i);
     take(path);
     return insideOutput(path, outputDir);
   });

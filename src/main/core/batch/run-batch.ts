@@ -266,10 +266,13 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     const existing = await existingFiles(outDir, items);
     const recovered = await recoveredFromReports(reports, outDir, items, journalIndex);
     for (const r of recovered) journalIndex.add(r);
+    /** Items named beside a file already there that is not theirs (besideOthers counts those done). */
+    const besideOthersAt = new Set<number>();
     const outputs = planOutputPaths(items, outDir, nameTemplate, { mode: mode.id, spec: options.spec, bg: bgName }, FORMAT_EXTENSIONS[format], {
       previousOutputsOf: (input) => journalIndex.outputsOf(input),
       // The output, or a file written beside it (an ID photo's sheet), is there and not this input's.
       isForeign: (path, input) => journalIndex.ownerOf(path) !== input && [path, ...(mode.companionsOf?.(path, options) ?? [])].some((p) => existing.has(outputKey(p))),
+      onPassedOver: (i) => besideOthersAt.add(i),
     }, mode.companionsOf && ((path) => mode.companionsOf!(path, options)));
     const isContinuing = options.resume === true || options.retryFailed === true;
     // What became of an input before: under these options; for --retry-failed, else its latest record
@@ -301,6 +304,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     };
     let redoneSame = 0;
     let replacedOther = 0;
+    let besideOthers = 0;
     /** Items whose output holds a set made with other settings (replacedOther counts those done). */
     const replacing = new Set<number>();
     let failedBefore = 0;
@@ -530,6 +534,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
             // line leaves the file redone on resume, never a journalled file that is missing or torn.
             await journal.append({ v: 1, input: item.input, status: 'done', sizeBytes: item.sizeBytes, mtimeMs: item.mtimeMs, optionsHash, settingsHash, output, outputRel: journalIndex.relOf(output), ...(finished ?? {}), atMs: Date.now() });
             if (replacing.has(i)) replacedOther++;
+            if (besideOthersAt.has(i)) besideOthers++;
             const elapsedMs = performance.now() - t0;
             entries[index] = { input: item.input, status: 'done', output, elapsedMs, ...(finished ?? {}) };
             doneWorkMs += elapsedMs;
@@ -630,6 +635,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
       neverDone: entries.filter((e) => e.status === 'skipped' && !e.doneBefore).length,
       redoneSame,
       replacedOther,
+      besideOthers,
       failedBefore,
       ...providerOf(entries),
       elapsedMs,

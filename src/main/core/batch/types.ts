@@ -159,6 +159,12 @@ export interface BatchSummary {
    * background, size or edges under the same name): said, so a set made first is not lost unseen.
    */
   replacedOther: number;
+  /**
+   * Outputs named beside a file already there that is not this input's (NAME-2): another input's,
+   * a user's, or an earlier batch's whose journal and reports are gone. Said: a run after its journal
+   * was deleted wrote every file again as -2 beside the first set, unsaid.
+   */
+  besideOthers: number;
   /** Of failed, those not tried again: they failed before as they would now (BatchEntry.failedBefore). */
   failedBefore: number;
   /**

@@ -37,11 +37,16 @@ describe('batch naming', () => {
     const before = new Map([['/in/a.jpg', ['/out/a_cutout.png', '/out/x.png']], ['/in/a.png', ['/out/A_cutout-2.png']]]);
     const owners = new Map([['/out/a_cutout.png', '/in/a.jpg'], ['/out/a_cutout-2.png', '/in/a.png'], ['/out/a_cutout-3.png', '/elsewhere/a.jpg']]);
     const onDisk = new Set(['/out/a_cutout.png', '/out/a_cutout-2.png', '/out/a_cutout-3.png', '/out/b_cutout.png']);
+    const passedOver: number[] = [];
     const plan = planOutputPaths(items, '/out', '{name}_cutout', { mode: 'portrait' }, 'png', {
       previousOutputsOf: (input) => before.get(input) ?? [],
       isForeign: (path, input) => onDisk.has(path.toLowerCase()) && owners.get(path.toLowerCase()) !== input,
+      onPassedOver: (i) => passedOver.push(i),
     });
     expect(plan).toEqual(['/out/a_cutout-4.png', '/out/a_cutout.png', '/out/A_cutout-2.png', '/out/b_cutout-2.png']);
+    // Told which were named beside a file not theirs (the summary's besideOthers): a.gif, past
+    // a_cutout-3.png, another picture's; b.jpg, past the user's b_cutout.png. Not those that kept their names.
+    expect(passedOver).toEqual([0, 3]);
   });
   it("an output takes no name another's print sheet is written to, nor a mirrored folder's (a.jpg's sheet overwrote input a_sheet.jpg's photo)", () => {
     const item = (name: string, relDir = '') => ({ input: `/in/${relDir ? `${relDir}/` : ''}${name}`, relDir, fileName: name, sizeBytes: 1, mtimeMs: 1 });

@@ -36,6 +36,7 @@ export const batch = {
   'batch.cancelled': { en: 'Cancelled: {done} of {total} files made. Finished files are kept; start again to do the other {rest}.', 'zh-CN': '已取消：{total} 个文件中已完成 {done} 个。已完成的文件会保留，再次开始即可处理其余 {rest} 个。' },
   'batch.summary': { en: '{done} done, {skipped} skipped, {failed} failed of {total}', 'zh-CN': '共 {total} 个：完成 {done}，跳过 {skipped}，失败 {failed}' },
   'batch.summary.placedIn': { en: 'Written into {folders} in the output folder.', 'zh-CN': '已写入输出文件夹中的 {folders}。' },
+  'batch.summary.besideOthers': { en: '{n} {n|file was|files were} named beside a file already in the output folder that this batch did not make of it (name-2): a batch writes over no such file. Old outputs whose batch records were deleted look so: remove them, or choose another output folder.', 'zh-CN': '有 {n} 个文件另起了名字（名称-2），因为输出文件夹中已有同名文件，而那个文件不是本批次用同一输入生成的：批量处理不会覆盖这种文件。批量记录被删除后的旧输出也会这样：请删除它们，或选择另一个输出文件夹。' },
   'batch.summary.replacedOther': { en: '{n} {n|file|files} made before with other settings {n|was|were} written over (the names stay the same). To keep both sets, add {bg} to File names, or choose another output folder.', 'zh-CN': '有 {n} 个之前用其他设置生成的文件被覆盖（文件名不变）。如需保留两套，请在“文件名模板”中加入 {bg}，或选择另一个输出文件夹。' },
   'batch.summary.took': { en: 'Took {time}', 'zh-CN': '用时 {time}' },
   'batch.summary.tookPaused': { en: 'Took {time} ({paused} of it paused)', 'zh-CN': '用时 {time}（其中暂停 {paused}）' },
