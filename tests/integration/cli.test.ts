@@ -750,7 +750,7 @@ await engine.dispose();`,
     const r = await cutout(['batch', input, '-o', out, '--mode', 'idphoto', '--spec', 'icao-35x45', '--bg', 'red', '-q']);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^fails {3}\S+a\.jpg -> \S+a_icao-35x45\.jpg: fails its spec: Background colour: [\d.]+ ΔE \(≤ 6 ΔE\)/m);
-    expect(r.stdout).toContain('1 ID photo fails its spec (spec in report.csv)');
+    expect(r.stdout).toContain('1 ID photo fails its spec (the checks each fails: spec in report.csv): it is written all the same; look at it before use, or use another photo of that person');
     const row = readFileSync(join(out, 'report.csv'), 'utf8').split('\r\n')[1];
     expect(row).toMatch(/,done,.*,"?fail: Background colour: /);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { summary: { specFailed: number }; entries: { specFailures: string[] }[] };

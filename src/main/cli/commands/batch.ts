@@ -346,7 +346,8 @@ export const batchCommand: CliCommand = {
         io.out(`${n === 1 ? '1 folder' : `${n} folders`} left out, holding an earlier batch's outputs: ${summary.leftOutFolders.join(', ')}`);
       }
       if (madeAsDrawn > 0) io.out(`${madeAsDrawn === 1 ? '1 clip was' : `${madeAsDrawn} clips were`} made as drawn (the note says so): --fps N makes every clip at a steady rate`);
-      if (summary.specFailed > 0) io.out(`${summary.specFailed === 1 ? '1 ID photo fails its spec' : `${summary.specFailed} ID photos fail their spec`} (spec in report.csv)`);
+      // What to do next (it said only where the checks are): each photo is written all the same.
+      if (summary.specFailed > 0) io.out(`${summary.specFailed === 1 ? '1 ID photo fails its spec' : `${summary.specFailed} ID photos fail their spec`} (the checks each fails: spec in report.csv): ${summary.specFailed === 1 ? 'it is' : 'they are'} written all the same; look at ${summary.specFailed === 1 ? 'it' : 'them'} before use, or use another photo of that person`);
       // Not made, and not failures to retry (a cancel stopped before them): the batch is not complete.
       if (summary.neverDone > 0) io.err(`${summary.neverDone === 1 ? '1 file was' : `${summary.neverDone} files were`} never done, so there was no failure of ${summary.neverDone === 1 ? 'it' : 'theirs'} to retry: run the same command with --resume to make ${summary.neverDone === 1 ? 'it' : 'them'}`);
       // The files are made and journalled; only the report is missing.
