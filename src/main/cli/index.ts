@@ -81,6 +81,9 @@ export function parseErrorText(message: string, argv: readonly string[]): string
   // end of the command after '--', as in '-- "--bogus"": the option, and where the options are.
   const unknown = /^Unknown option '([^']+)'/.exec(message);
   if (unknown) return `unknown option ${unknown[1]} (a file name starting with "-" goes after --)`;
+  // "Option '-o, --out <value>' argument missing": a flag given last, with no value.
+  const missing = /^Option '(?:(-\w), )?(--[\w-]+) <value>' argument missing/.exec(message);
+  if (missing) return `${missing[1] ? `${missing[1]} (${missing[2]})` : missing[2]} needs a value after it`;
   return message.replace(/\s*\n\s*/g, ' ');
 }
 

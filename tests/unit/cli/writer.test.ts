@@ -37,6 +37,9 @@ describe('parseErrorText', () => {
     expect(parseErrorText(ambiguous('-o'), ['clip.mp4', '-o', '-x.gif'])).toBe('-o -x.gif: a value starting with "-" reads as another option; write -o-x.gif to pass it');
     // Other messages come through on one line.
     expect(parseErrorText("Unknown option '--nope'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--nope\"", [])).toBe('unknown option --nope (a file name starting with "-" goes after --)');
-    expect(parseErrorText("Option '--fps <value>' argument missing", [])).toBe("Option '--fps <value>' argument missing");
+    // A flag given no value, said in the CLI's words (it read "Option '-o, --out <value>' argument missing").
+    expect(parseErrorText("Option '--fps <value>' argument missing", [])).toBe('--fps needs a value after it');
+    expect(parseErrorText("Option '-o, --out <value>' argument missing", [])).toBe('-o (--out) needs a value after it');
+    expect(parseErrorText("Option '-z' is unknown.\nmore", [])).toBe("Option '-z' is unknown. more");
   });
 });
