@@ -186,11 +186,6 @@ function nothingToRetry(outDir: string): AppError {
   return new AppError('INVALID_ARGUMENT', `Nothing to retry: ${outDir} holds no earlier batch of these files. Run it without --retry-failed (the app: Start).`);
 }
 
-/**
- * Runs a batch over files and folders into `outputDir`. Returns the summary when every input has
- * ended; throws CancelledError (after writing the reports) when the signal fires, and an AppError
- * only for problems of the whole batch (bad options, unwritable output folder, missing model).
- */
 /** The work a batch's rate waits for when no file is done yet (emitStatus). */
 const EARLY_RATE_MS = 5000;
 
@@ -200,6 +195,11 @@ function providerOf(entries: readonly BatchEntry[]): { provider?: string } {
   return provider ? { provider } : {};
 }
 
+/**
+ * Runs a batch over files and folders into `outputDir`. Returns the summary when every input has
+ * ended; throws CancelledError (after writing the reports) when the signal fires, and an AppError
+ * only for problems of the whole batch (bad options, unwritable output folder, missing model).
+ */
 export async function runBatch(inputs: readonly string[], outputDir: string, options: BatchOptions, env: CoreEnv, ctx: BatchRunContext = {}): Promise<BatchSummary> {
   const startedMs = performance.now();
   const { signal, gate = new PauseGate() } = ctx;
