@@ -942,14 +942,14 @@ export function cutShortFileText(atS: number): string {
 /**
  * What the CLI and a batch's note say of a part cut to a preset's longest sticker
  * (StickerJobResult.presetCutToS); `pickHint`, how another part is picked there (a batch takes no
- * --start: it names `cutout sticker`, ONE_CLIP_HINT).
+ * --start: its note names `cutout sticker … --start T`).
  */
 export function presetLengthText(presetId: string, seconds: number, pickHint = 'pick another part with --start / --duration'): string {
   const label = findPlatformPreset(presetId)?.label ?? `${presetId} sticker`;
   return `a ${label} lasts at most ${seconds} s: this one is the first ${seconds} s of the part; ${pickHint}`;
 }
 
-/** How a batch's notes and failures say a part, or strokes, are given: one clip at a time (a batch takes neither). */
+/** How a sticker batch's lines (NO_SUBJECT, a sticker to check) say a part, or strokes, are given: one clip at a time (a batch takes neither). */
 export const ONE_CLIP_HINT = 'one clip at a time: `cutout sticker CLIP -o OUT --start T --duration T --strokes FILE.json`';
 
 /**
