@@ -509,7 +509,7 @@ export type JobOutcome =
  * bar moves while it runs).
  *
  * A sticker's, from the times between its stages' first events (3-s parts of three anime clips on
- * the 2-core CPU, medians; scratch/s64/stage-shares.mts): without a preset decode (probe, first
+ * the 2-core CPU, medians; a scratch measurement, docs/batch.md has its result): without a preset decode (probe, first
  * frames, the model's start) 20 %, segment 65 %, composite 5 %, encode 12 % (6 stickers); with a
  * preset the encode is tried again smaller until the file fits its byte budget, and took 18–60 %
  * (median 37; decode 11, segment 50, composite 5; 12 stickers). Segment's 86 % with encode's 8 %
