@@ -196,7 +196,7 @@ await engine.dispose();`,
       [['batch', input, '-o', join(dir, 'b'), '--refine', 'FULL', '--jobs', '0'], '--jobs must be a whole number from 1 to 64, got 0'],
       [['models', 'stray'], "Unexpected argument 'stray'. This command does not take positional arguments; see `cutout models --help`"],
       // A benchmark section that is none (it ran nothing and wrote an empty latest.json over the results).
-      [['bench', '--only', 'portait', '--no-docs'], '--only names no section "portait": the sections are anime, batch, decode, dither, foreground, idphoto, matting, palette, portrait, shell, sticker, ui'],
+      [['bench', '--only', 'portait', '--no-docs'], '--only names no section "portait": the sections are anime, batch, decode, dither, foreground, idphoto, matting, palette, portrait, progress, shell, sticker, ui'],
       // A background or an output type the command does not take, as the help says (they exited 1).
       [['portrait', input, '-o', join(dir, 'g.png'), '--bg', 'green'], '"green" is not a background: use transparent, a colour (white, blue, red, #RRGGBB) or a picture (.jpg, .png, .webp ...)'],
       [['portrait', input, '-o', join(dir, 'x.bmp')], 'Cannot write .bmp images; use .png, .jpg or .webp'],
