@@ -41,22 +41,22 @@ describe('Batch workspace in Chromium', () => {
     // The file size an upload form asks for: at most 10 KB (a band upside down is said, and does not start).
     await app.page.fill('[data-testid=batch-kb-min]', '20');
     await app.page.fill('[data-testid=batch-kb-max]', '10');
-    expect(await app.page.textContent('[data-testid=batch-kb-invalid]')).toBe('From is 0 or more, To is above 0 and at most 10000 KB, and From is not above To.');
+    expect(await app.page.textContent('[data-testid=batch-kb-invalid]')).toBe('From is 0 or more, To is above 0 and at most 10000\u00a0KB, and From is not above To.');
     await app.page.fill('[data-testid=batch-kb-min]', '');
     expect(await app.page.locator('[data-testid=batch-kb-invalid]').count()).toBe(0);
     // Text that is no number ("1e", read by the browser as empty) is said too, and does not start (the band dropped it unsaid).
     await app.page.locator('[data-testid=batch-kb-min]').pressSequentially('1e');
-    expect(await app.page.textContent('[data-testid=batch-kb-invalid]')).toBe('From is 0 or more, To is above 0 and at most 10000 KB, and From is not above To.');
+    expect(await app.page.textContent('[data-testid=batch-kb-invalid]')).toBe('From is 0 or more, To is above 0 and at most 10000\u00a0KB, and From is not above To.');
     expect(await app.page.isDisabled('[data-testid=batch-start]')).toBe(true);
     await app.page.fill('[data-testid=batch-kb-min]', '');
     expect(await app.page.locator('[data-testid=batch-kb-invalid]').count()).toBe(0);
     // On a size with a band of its own (the CN ID card's 14–20), an empty From is its 14: said beside the rule.
     await app.page.selectOption('[data-testid=batch-spec]', 'cn-id-card');
     await app.page.fill('[data-testid=batch-kb-max]', '3');
-    expect(await app.page.textContent('[data-testid=batch-kb-invalid]')).toBe("From is 0 or more, To is above 0 and at most 10000 KB, and From is not above To. Left empty, From is this size's own 14 KB.");
+    expect(await app.page.textContent('[data-testid=batch-kb-invalid]')).toBe("From is 0 or more, To is above 0 and at most 10000\u00a0KB, and From is not above To. Left empty, From is this size's own 14 KB.");
     // To 0 is wrong whatever From is: the rule alone.
     await app.page.fill('[data-testid=batch-kb-max]', '0');
-    expect(await app.page.textContent('[data-testid=batch-kb-invalid]')).toBe('From is 0 or more, To is above 0 and at most 10000 KB, and From is not above To.');
+    expect(await app.page.textContent('[data-testid=batch-kb-invalid]')).toBe('From is 0 or more, To is above 0 and at most 10000\u00a0KB, and From is not above To.');
     await app.page.fill('[data-testid=batch-kb-max]', '10');
     await app.page.selectOption('[data-testid=batch-spec]', spec.id);
     // In a browser the output is said, not chosen: the server's exports folder, files in its "batch".

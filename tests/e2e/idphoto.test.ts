@@ -174,12 +174,12 @@ describe('ID-photo workspace in Chromium', () => {
     expect(await kbNote.textContent()).toBe('The JPEG is made to fit ≤ 20 KB, whether the form counts 1000 or 1024 bytes to a KB.');
     // A band upside down is said, and nothing is made from it.
     await app.page.fill('[data-testid=idphoto-kb-min]', '30');
-    expect(await kbNote.textContent()).toBe('From is 0 or more, To is above 0 and at most 10000 KB, and From is not above To.');
+    expect(await kbNote.textContent()).toBe('From is 0 or more, To is above 0 and at most 10000\u00a0KB, and From is not above To.');
     expect(await app.page.isDisabled('[data-testid=idphoto-export]')).toBe(true);
     // Text that is no number ("1e": the browser reads the field as empty) is said too, not dropped unsaid.
     await app.page.fill('[data-testid=idphoto-kb-min]', '');
     await app.page.locator('[data-testid=idphoto-kb-min]').pressSequentially('1e');
-    expect(await kbNote.textContent()).toBe('From is 0 or more, To is above 0 and at most 10000 KB, and From is not above To.');
+    expect(await kbNote.textContent()).toBe('From is 0 or more, To is above 0 and at most 10000\u00a0KB, and From is not above To.');
     expect(await app.page.isDisabled('[data-testid=idphoto-export]')).toBe(true);
     await app.page.fill('[data-testid=idphoto-kb-min]', '');
     await app.page.click('[data-testid=idphoto-export]');

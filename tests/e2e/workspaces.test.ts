@@ -682,7 +682,7 @@ describe('workspaces, language and theme in Chromium', () => {
     await app.page.locator('[data-testid=error-banner][data-code=VIDEO_CORRUPT]').waitFor({ timeout: 30_000 });
     expect(await slot.locator('[data-testid=sticker-clip-name]').textContent()).toBe('ks_tc_act3_rin.mp4');
     // The status line says so too (it kept "Opened ks_tc_act3_rin.mp4").
-    expect(await app.page.textContent('[data-testid=status-text]')).toBe('That clip could not be opened; this one is kept');
+    expect(await app.page.textContent('[data-testid=status-text]')).toBe('That file could not be opened; this clip is kept');
     expect(await slot.locator('[data-testid=sticker-trim] .meta').textContent()).toMatch(/^\s*800 × 600, 30\.00 fps, 14\.97 s/);
     // A GIF cut short opens (ffmpeg reads the frames there), and the Clip pane says its end is missing.
     const cutGif = join(tempDir(), 'cut.gif');

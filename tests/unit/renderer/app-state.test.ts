@@ -102,6 +102,12 @@ describe('AppState', () => {
     app.setStatus({ key: 'status.doneIn', params: { ms: (t) => t('list.separator'), model: 'm', provider: 'p' }, tone: 'ok' });
     await app.updateSettings({ language: 'zh-CN' });
     expect(app.statusText).toBe(`完成，用时 ${translate('zh-CN', 'list.separator')}（m，p）`);
+    // An engine's (English) message is a failure's tooltip in English only: in Chinese the line's
+    // own words say it (a review met English lines naming \`cutout idphoto --face N\` on hover).
+    const message = '2 faces were found; an ID photo needs exactly one.';
+    expect(app.engineTip(message, [], 'MULTIPLE_FACES')).toBeUndefined();
+    await app.updateSettings({ language: 'en' });
+    expect([app.engineTip(message, [], 'MULTIPLE_FACES'), app.engineTip(message, []), app.engineTip(undefined, [])]).toEqual([`MULTIPLE_FACES: ${message}`, message, undefined]);
   });
 
   it("in a browser an engine's message on hover names a file by its name, not the server's upload path", () => {

@@ -9,7 +9,7 @@ import { BATCH_FORMATS, DEFAULT_BATCH_CHOICES, modeJobOptions, readBatchChoices,
 import { BATCH_NAME_DEFAULTS } from '../../../src/shared/jobs';
 import { DEFAULT_ID_PHOTO_CHOICES, ID_SPECS, PAPERS, readIdPhotoChoices, searchSpecs, specName, specsForLocale } from '../../../src/renderer/src/lib/id-specs';
 import { checkTip, failedCheckText, isInformation, noBandText, notCheckedText } from '../../../src/renderer/src/lib/idphoto-tips';
-import { detectLocale, joinSentences, MESSAGES, TABLES, translate } from '../../../src/renderer/src/lib/i18n';
+import { bracketed, detectLocale, joinSentences, MESSAGES, TABLES, translate } from '../../../src/renderer/src/lib/i18n';
 import { displayCombo, fieldOwnsKey, isSingleKey, matchShortcut } from '../../../src/renderer/src/lib/shortcuts';
 import { formatDuration } from '../../../src/renderer/src/lib/state/app.svelte';
 import { BackgroundState } from '../../../src/renderer/src/lib/state/background.svelte';
@@ -138,6 +138,8 @@ describe('i18n', () => {
   it('joins sentences with a space in English and none after a Chinese full stop', () => {
     expect(joinSentences('en', ['Two faces.', 'Crop one.', ''])).toBe('Two faces. Crop one.');
     expect(joinSentences('zh-CN', ['图片中有多张人脸。', '请裁剪照片。'])).toBe('图片中有多张人脸。请裁剪照片。');
+    // A shortcut after a tooltip's words, in each language's brackets (the toolbar's read "打开… (Ctrl+O)" beside the brushes' "（E）").
+    expect(['打开…' + bracketed('zh-CN', 'Ctrl+O'), 'Open…' + bracketed('en', 'Ctrl+O')]).toEqual(['打开…（Ctrl+O）', 'Open… (Ctrl+O)']);
   });
 
   it('has words and a fix for every error code', () => {

@@ -62,6 +62,11 @@ export function textGap(locale: Locale): string {
   return locale === 'zh-CN' ? '' : ' ';
 }
 
+/** `text` in brackets after what it follows: " (Ctrl+O)" in English, full-width "（Ctrl+O）" in Chinese, as the tables write them. */
+export function bracketed(locale: Locale, text: string): string {
+  return locale === 'zh-CN' ? `（${text}）` : ` (${text})`;
+}
+
 /** Sentences one after another: Chinese sentences end in "。" and follow on without a space. */
 export function joinSentences(locale: Locale, parts: readonly string[]): string {
   return parts.filter(Boolean).join(textGap(locale));

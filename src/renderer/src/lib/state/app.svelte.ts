@@ -244,6 +244,17 @@ export class AppState {
   }
 
   /**
+   * An engine's message (English) as a failure's tooltip, after its `code`: in English only. In
+   * another language the line's own words say it (a Chinese user met English lines on hover, one
+   * naming `cutout idphoto --face N`).
+   */
+  engineTip(message: string | undefined, paths: readonly string[], code?: string): string | undefined {
+    if (this.locale !== 'en' || !message) return undefined;
+    const shown = this.shownMessage(message, paths);
+    return code ? `${code}: ${shown}` : shown;
+  }
+
+  /**
    * After an export: in a browser (`cutout serve`) the files are written in the server's exports
    * folder, and each is downloaded as a save would; in the desktop app the folder is shown when the
    * setting asks for it (the first file).

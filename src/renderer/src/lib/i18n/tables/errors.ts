@@ -46,7 +46,7 @@ export const errors = {
   'error.NO_FACE': { en: 'No face was found in the picture.', 'zh-CN': '图片中未检测到人脸。' },
   'fix.NO_FACE': { en: 'Use a front-facing photo with the whole face visible.', 'zh-CN': '请使用正面、脸部完整的照片。' },
   'error.MULTIPLE_FACES': { en: 'More than one face is in the picture.', 'zh-CN': '图片中有多张人脸。' },
-  'fix.MULTIPLE_FACES': { en: 'Crop the photo so that only one person is in it.', 'zh-CN': '请裁剪照片，只保留一个人。' },
+  'fix.MULTIPLE_FACES': { en: 'Pick the face to use in the ID photo workspace, or crop the photo to one person.', 'zh-CN': '请在“证件照”中选择要用的人脸，或裁剪照片只保留一人。' },
   'error.FACE_CUT_OFF': { en: 'The face touches the edge of the picture.', 'zh-CN': '人脸被图片边缘截断。' },
   'fix.FACE_CUT_OFF': { en: 'Use a photo with space around the head.', 'zh-CN': '请使用头部周围留有空间的照片。' },
   'error.FACE_NOT_UPRIGHT': { en: 'The picture lies on its side or upside down.', 'zh-CN': '图片是横躺或倒置的。' },
