@@ -250,6 +250,11 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(text).not.toContain('paste');
     expect(await recentIn('sticker')).toEqual([]); // the pictures opened above are images
     await shot('sticker-empty');
+    // A still picture first, no clip before it: the status line says the file could not be opened
+    // as a clip (it read only "Failed"), beside the banner's why.
+    await chooseFiles(app.page, () => zone.click(), evalFile('id_portraits', 'images', 'df_img1.jpg'));
+    await app.page.locator('[data-testid=error-banner]').waitFor({ timeout: 30_000 });
+    expect(await app.page.textContent('[data-testid=status-text]')).toBe('That file could not be opened as a clip');
     // A GIF, which is a picture type too: opened as a clip, it is listed as a recent clip only.
     const clip = evalFile('anime_clips', 'clips', 'w2xgui_gif2_original.gif');
     await chooseFiles(app.page, () => zone.click(), clip);

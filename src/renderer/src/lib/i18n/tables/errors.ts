@@ -5,7 +5,7 @@ import type { MessageTable } from '../types';
 export const errors = {
   'error.title': { en: 'Something went wrong', 'zh-CN': '出现问题' },
   'error.code': { en: 'Code {code}', 'zh-CN': '错误代码 {code}' },
-  'error.INPUT_UNSUPPORTED': { en: 'This file is not an image we can read.', 'zh-CN': '无法读取此文件：不是受支持的图片格式。' },
+  'error.INPUT_UNSUPPORTED': { en: 'This file is not an image we can read.', 'zh-CN': '无法读取此文件（不是受支持的图片格式）。' },
   'fix.INPUT_UNSUPPORTED': { en: 'Open a JPEG, PNG, HEIC, WebP, GIF, TIFF, AVIF or BMP picture.', 'zh-CN': '请打开 JPEG、PNG、HEIC、WebP、GIF、TIFF、AVIF 或 BMP 图片。' },
   'error.INPUT_UNSUPPORTED.empty': { en: 'This file is empty (0 bytes).', 'zh-CN': '此文件是空的（0 字节）。' },
   'fix.INPUT_UNSUPPORTED.empty': { en: 'It was probably not copied or downloaded whole: get it again from the original.', 'zh-CN': '文件可能没有完整复制或下载：请从原始来源重新获取。' },

@@ -12,6 +12,7 @@ export const sticker = {
   'sticker.status.failedOther': { en: 'The sticker of {name} could not be made (the message above says why)', 'zh-CN': '{name} 的表情包未能生成（原因见上方提示）' },
   'sticker.status.made': { en: 'Sticker saved: {path}, {frames} {frames|frame|frames}, {kb} KB', 'zh-CN': '表情包已保存：{path}，{frames} 帧，{kb} KB' },
   'sticker.status.trimmed': { en: 'Trimmed to {start}–{end} s, the sure frames: Make sticker… again for a sticker of them', 'zh-CN': '已截取 {start}–{end} 秒（模型有把握的帧）：再次点击“生成表情包”即可生成' },
+  'sticker.status.openFailed': { en: 'That file could not be opened as a clip', 'zh-CN': '无法将所选文件作为视频片段打开' },
   'sticker.status.openFailedKept': { en: 'That file could not be opened; this clip is kept', 'zh-CN': '无法打开所选文件，已保留当前片段' },
   'sticker.status.opened': { en: 'Opened {name} ({dur} s)', 'zh-CN': '已打开 {name}（{dur} 秒）' },
   'sticker.start.value': { en: '{start}, ends at {end}', 'zh-CN': '{start}，终点 {end}' },
