@@ -313,10 +313,16 @@ describe('ID-photo workspace in Chromium', () => {
     const group = join(tempDir('cutout-e2e-id-'), 'group.jpg');
     writeFileSync(group, (await twoPortraits('jpeg')).bytes);
     // A text file named .jpg is refused, and is not listed as a recent photo; the group photo is (it was read).
+    // The photo on screen (hv_test1, from above) is kept with its placement, as the editor keeps its
+    // picture: the banner says why, the status line that it is kept (the photo was taken away).
     const notImage = join(tempDir('cutout-e2e-id-'), 'notimage.jpg');
     writeFileSync(notImage, 'not a picture');
+    expect(await app.page.locator('[data-testid=idphoto-photo]').count()).toBe(1);
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), notImage);
-    await expect.poll(() => app.page.textContent('[data-testid=idphoto-failure]'), { timeout: 60_000 }).toMatch(/INPUT_UNSUPPORTED/);
+    await app.page.locator('[data-testid=error-banner][data-code=INPUT_UNSUPPORTED]').waitFor({ timeout: 60_000 });
+    await expect.poll(() => app.page.textContent('[data-testid=status-text]'), { timeout: 60_000 }).toBe('That picture could not be opened; this one is kept');
+    await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 30_000 });
+    expect(await app.page.locator('[data-testid=idphoto-failure]').count()).toBe(0);
     // A photo lying on its side (no orientation tag) is refused as such, with what to do.
     const lying = join(tempDir('cutout-e2e-id-'), 'lying.jpg');
     await sharp(evalFile('id_portraits', 'images', 'df_img1.jpg')).rotate(270).jpeg().toFile(lying);
