@@ -71,13 +71,6 @@ function fuse(fSum: number, bSum: number, cnt: number, ba: number, a: number, va
 }
 
 /**
- * How far (luma, 0..255) a soft pixel may lie outside the span between its foreground and the
- * local background before it is taken as no mix of the two (NOT_A_MIX_LUMA): about twice what JPEG
- * noise moves a flat area's luma, so a true mix with noise stays a mix.
- */
-const NOT_A_MIX_LUMA = 24;
-
-/**
  * Estimates the foreground colours F of `image` given its alpha (0..1, full resolution), so that
  * a composite F·a + B'·(1−a) on a new background B' carries no trace of the old background.
  * Returns RGBA with RGB = F (opaque pixels keep their own colour, but for the rim's bled hue where
@@ -181,19 +174,6 @@ export function estimateForeground(image: RgbaImage, alpha: Float32Array, option
     out[j] = fuse(fr, br, cnt, ba, a, data[j]);
     out[j + 1] = fuse(fg, bg, cnt, ba, a, data[j + 1]);
     out[j + 2] = fuse(fb, bb, cnt, ba, a, data[j + 2]);
-    // A pixel a mix of its foreground and the background behind lies between the two: one well
-    // darker (or lighter) than both is no mix but the subject's own, a drawn outline at the
-    // silhouette (an anime coat's dark contour came out white, "white mixed with the dark
-    // background") or a rim of light: it keeps its own colour.
-    const iy = luma(data[j], data[j + 1], data[j + 2]);
-    const fy = luma(out[j], out[j + 1], out[j + 2]);
-    const toBack = 255 / cnt / (1 - ba + 1e-5);
-    const by = luma(br * toBack, bg * toBack, bb * toBack);
-    if (iy < Math.min(fy, by) - NOT_A_MIX_LUMA || iy > Math.max(fy, by) + NOT_A_MIX_LUMA) {
-      out[j] = data[j];
-      out[j + 1] = data[j + 1];
-      out[j + 2] = data[j + 2];
-    }
   }
   if (options.shouldRemoveTint ?? image.isColourSubsampled === true) removeBackgroundTint(data, alpha, out, W, H, grid);
   step(1);

@@ -92,35 +92,3 @@ describe('background tint removal', () => {
     expect(estimateForeground(half, grey.alpha).data).toEqual(estimateForeground(half, grey.alpha, { shouldRemoveTint: false }).data);
   });
 });
-
-describe('a pixel that is no mix of its foreground and background', () => {
-  it("keeps a drawn outline's own dark colour at the silhouette (blur-fusion took it for white mixed with the grey behind)", () => {
-    // A white coat on a light grey ground, a 2-px dark contour along its edge, and a matte that
-    // makes the contour half transparent (as a model's often does).
-    const W = 48;
-    const H = 32;
-    const data = new Uint8Array(W * H * 4);
-    const alpha = new Float32Array(W * H);
-    for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        const i = y * W + x;
-        const v = x < 22 ? 255 : x < 24 ? 60 : 200;
-        data.set([v, v, v, 255], i * 4);
-        alpha[i] = x < 22 ? 1 : x < 24 ? 0.5 : 0;
-      }
-    }
-    const out = estimateForeground({ data, width: W, height: H }, alpha).data;
-    for (let y = 4; y < H - 4; y++) {
-      for (const x of [22, 23]) {
-        const j = (y * W + x) * 4;
-        // Its own colour (60): on white it still shows as a line (it came out 157).
-        expect([out[j], out[j + 1], out[j + 2]]).toEqual([60, 60, 60]);
-      }
-    }
-    // A true mix (mid grey between the white coat and a dark ground) is still unmixed to white.
-    for (let y = 0; y < H; y++) for (let x = 22; x < 24; x++) data.set([128, 128, 128, 255], (y * W + x) * 4);
-    for (let y = 0; y < H; y++) for (let x = 24; x < W; x++) data.set([0, 0, 0, 255], (y * W + x) * 4);
-    const mixed = estimateForeground({ data, width: W, height: H }, alpha).data;
-    expect(mixed[(16 * W + 22) * 4]).toBeGreaterThan(230);
-  });
-});
