@@ -13,6 +13,7 @@ import { SpecLibrary } from '../../src/main/core/idphoto/spec';
 import { PauseGate } from '../../src/main/core/batch/pause-gate';
 import { pixelsInFlightFor, runBatch } from '../../src/main/core/batch/run-batch';
 import { makeSticker } from '../../src/main/core/sticker/make-sticker';
+import { cutoutToFile } from '../../src/main/core/pipelines/cutout';
 import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { runJob, type batchItemOf } from '../../src/main/engine/run-job';
 import type { BatchFileEvent, BatchStatus } from '../../src/main/core/batch/types';
@@ -827,6 +828,16 @@ describe('batch export', () => {
     await expect(runBatch([join(dir, 'in')], join(dir, 'out-id'), { mode: 'idphoto', background: { kind: 'image', path: picture } }, env)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(existsSync(join(dir, 'out-id'))).toBe(false);
   }, 60_000);
+
+  it('a cut-out batch makes the very file `cutout portrait` makes: a 4:2:0 JPEG has the background\'s hue taken out of its edge in both (the batch left it in)', async () => {
+    const dir = tempDir('cutout-batch-tint-');
+    // df_img2: dark hair before a pink sign, a JPEG at 4:2:0.
+    const single = join(dir, 'single.png');
+    await cutoutToFile(evalFile('id_portraits', 'images', 'df_img2.jpg'), single, { subject: 'person', background: { kind: 'transparent' }, refine: 'fast' }, env);
+    const summary = await runBatch([evalFile('id_portraits', 'images', 'df_img2.jpg')], join(dir, 'out'), { mode: 'portrait', refine: 'fast' }, env);
+    expect(summary.done).toBe(1);
+    expect(readFileSync(join(dir, 'out', 'df_img2_cutout.png')).equals(readFileSync(single))).toBe(true);
+  });
 
   it('sticker mode: a still picture given by name fails as a still (the UI says so), not as a corrupt video', async () => {
     const out = join(tempDir('cutout-batch-still-'), 'out');

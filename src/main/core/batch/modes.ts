@@ -91,7 +91,8 @@ export interface BatchModeHandler {
    * as drawn, unevenly held ones too; 6, an APNG as drawn within LINE's 20 frames, budgets in 1000-byte
    * KB and Discord's at 500, no sticker past its preset's longest; 7, a drawing held while only the
    * background moves; 8, a GIF's and a palette APNG's colours mapped alike in every frame; ID photos: 2, a head cut flat by the source fails, and a tight photo's head
-   * is the smallest that fits), so --resume redoes that mode's old outputs (and verdicts) only.
+   * is the smallest that fits; cut-outs: 1, a 4:2:0 picture's edge without the background's hue,
+   * as `cutout portrait` makes it), so --resume redoes that mode's old outputs (and verdicts) only.
    */
   outputVersion?: number;
   /** Files written beside an output (an ID photo's print sheet): a plan passes over a name whose companion is someone else's file. */
@@ -161,6 +162,7 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
     formats: ['png', 'webp', 'jpeg'],
     defaultFormat: 'png',
     usesRefinePool: true,
+    outputVersion: 1,
     fileProgressAs: () => 'cutout',
     usesQuality: true,
     background: 'picture',
@@ -186,6 +188,10 @@ function makeCutoutMode(id: 'portrait' | 'anime'): BatchModeHandler {
             data: image.data,
             width: image.width,
             height: image.height,
+            // Its colour at half resolution (a 4:2:0 JPEG) has the background's hue taken out of the
+            // edge, as a single cut-out has: the batch's task left it out (df_img2's pink sign stayed
+            // in the hair's edge, 2215 pixels up to 17 levels off \`cutout portrait\`'s).
+            isColourSubsampled: image.isColourSubsampled,
             mask: mask.mask,
             maskW: mask.width,
             maskH: mask.height,
