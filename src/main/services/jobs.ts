@@ -3,7 +3,7 @@
 // bar) and ends every job with exactly one finished event. Main process (and `cutout serve`); Node only.
 import { randomUUID } from 'node:crypto';
 import { isCancellation, toWire, type CancelledError } from '../../shared/errors';
-import { jobFraction, stageSpansOf, type BatchItemFinished, type JobId, type JobOutcome, type JobProgress, type JobSpec, type RunningJob as RunningJobInfo } from '../../shared/jobs';
+import { jobFraction, stageSpansOf, type BatchItemFinished, type JobId, type JobOutcome, type JobProgress, type JobSpec, type RunningJob as RunningJobInfo, type StageSpans } from '../../shared/jobs';
 import { PauseGate } from '../core/batch/pause-gate';
 import type { RunContext } from '../core/progress';
 
@@ -30,6 +30,8 @@ export type JobRunner = (
 interface RunningJob {
   kind: JobSpec['kind'];
   spec: JobSpec;
+  /** Whose stage spans its bar runs on (stageSpansOf its spec), read once. */
+  spans: StageSpans;
   controller: AbortController;
   gate: PauseGate;
   startedAt: number;
@@ -93,7 +95,7 @@ export class JobRegistry {
   /** Starts a job and returns its id at once. */
   start(spec: JobSpec): JobId {
     const id: JobId = randomUUID();
-    const job: RunningJob = { kind: spec.kind, spec, controller: new AbortController(), gate: new PauseGate(), startedAt: this.now(), lastSentAt: -Infinity, fraction: 0, latest: null, items: [] };
+    const job: RunningJob = { kind: spec.kind, spec, spans: stageSpansOf(spec), controller: new AbortController(), gate: new PauseGate(), startedAt: this.now(), lastSentAt: -Infinity, fraction: 0, latest: null, items: [] };
     this.jobs.set(id, job);
     const ctx = {
       signal: job.controller.signal,
@@ -168,7 +170,7 @@ export class JobRegistry {
     };
     job.latest = event;
     // Where the window's bar is: a cut-out's taskbar bar fell back to 0 for its encode.
-    job.fraction = jobFraction({ spans: stageSpansOf(job.spec), stage: e.stage, done: e.done, total: e.total, partial: e.partial });
+    job.fraction = jobFraction({ spans: job.spans, stage: e.stage, done: e.done, total: e.total, partial: e.partial });
     const t = this.now();
     if (t - job.lastSentAt >= this.intervalMs) {
       job.lastSentAt = t;
