@@ -232,6 +232,8 @@ export const batchCommand: CliCommand = {
     });
     const bar = io.isTty && !values.quiet ? makeTtyBar(io) : undefined;
     let isProviderSaid = false;
+    /** A file's line: above the bar on a terminal, else on stderr. */
+    const say = (line: string): void => (bar ? bar.line(line) : io.err(line));
     let lastPlainMs = 0;
     // Clips made as drawn (no --fps): the report's note names no CLI flag, so the way to a steady rate is said once here.
     let madeAsDrawn = 0;
@@ -272,7 +274,7 @@ export const batchCommand: CliCommand = {
             // went on on the CPU, unsaid), even with -q.
             if (!isProviderSaid && entry.status === 'done' && entry.provider) {
               isProviderSaid = true;
-              noteProviderFallback({ err: (line) => (bar ? bar.line(line) : io.err(line)) }, values.provider, entry.provider);
+              noteProviderFallback({ err: say }, values.provider, entry.provider);
             }
             let text: string | undefined;
             const note = entry.note ? ` (${entry.note})` : '';
@@ -295,8 +297,7 @@ export const batchCommand: CliCommand = {
             if (!text) return;
             // One line a file: a name with a line break in it is shown with it escaped (its line broke in two).
             text = text.replace(/\r/g, '\\r').replace(/\n/g, '\\n');
-            if (bar) bar.line(text);
-            else io.err(text);
+            say(text);
           },
         },
       );
