@@ -36,6 +36,22 @@ describe('JobTracker with batch progress', () => {
   });
 });
 
+describe('JobTracker with batch files ending', () => {
+  it('takes a file that ended off the files at work at once, before the next (throttled) progress event', () => {
+    const jobs = new JobTracker();
+    void jobs.track('b', 'batch', 0);
+    void jobs.track('other', 'batch', 0);
+    jobs.onProgress({ jobId: 'b', stage: 'write', done: 0, total: 3, current: ['/in/a.jpg', '/in/b.jpg'], isPaused: false });
+    jobs.onProgress({ jobId: 'other', stage: 'write', done: 0, total: 3, current: ['/in/a.jpg'], isPaused: false });
+    jobs.onItemFinished({ jobId: 'b', input: '/in/a.jpg' });
+    expect(jobs.jobs.find((j) => j.id === 'b')?.currentFiles).toEqual(['/in/b.jpg']);
+    // Another job's file of the same path is still at work there.
+    expect(jobs.jobs.find((j) => j.id === 'other')?.currentFiles).toEqual(['/in/a.jpg']);
+    jobs.onItemFinished({ jobId: 'b', input: '/in/b.jpg' });
+    expect(haltText({ ...jobs.jobs.find((j) => j.id === 'b')!, isCancelling: true }, (k, p) => `${k}${p ? ` ${p.n}` : ''}`)).toBe('batch.cancellingNow');
+  });
+});
+
 describe('JobTracker taking up a job it did not start', () => {
   it('shows it with its newest progress and cancel state, once, and resolves with its end', async () => {
     const jobs = new JobTracker();

@@ -286,6 +286,7 @@ export class AppState {
       if (typeof provider === 'string') this.ranOn = provider;
     });
     this.client.on('batchItemFinished', (e) => {
+      this.jobs.onItemFinished(e);
       const pending = this.pendingBatch;
       if (pending?.job.id === e.jobId) addItem(pending.job.items, e);
       // Ended while a listJobs answer is on its way: the answer may not have it (merged in takeUpJobs).

@@ -99,6 +99,16 @@ export class JobTracker {
     job.partial = p.partial ?? 0;
   }
 
+  /**
+   * A batch input ended (batchItemFinished): it is no longer at work. Its job's next progress event
+   * would say so, but that one is throttled, and a cancel's last one can come only with the end:
+   * the file showed "working" beside its own "cancelled" row, and "waiting for 1 file" for it.
+   */
+  onItemFinished(e: { jobId: JobId; input: string }): void {
+    const job = this.jobs.find((j) => j.id === e.jobId);
+    if (job?.currentFiles.includes(e.input)) job.currentFiles = job.currentFiles.filter((f) => f !== e.input);
+  }
+
   /** Jobs whose jobFinished came, the newest MAX_ENDED_IDS (not taken up again). */
   private readonly ended = new Set<JobId>();
 
