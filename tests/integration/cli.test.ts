@@ -200,6 +200,8 @@ await engine.dispose();`,
       // A background or an output type the command does not take, as the help says (they exited 1).
       [['portrait', input, '-o', join(dir, 'g.png'), '--bg', 'green'], '"green" is not a background: use transparent, a colour (white, blue, red, #RRGGBB) or a picture (.jpg, .png, .webp ...)'],
       [['portrait', input, '-o', join(dir, 'x.bmp')], 'Cannot write .bmp images; use .png, .jpg or .webp'],
+      // A name pasted with a space after it (it read "Cannot write .png  images").
+      [['portrait', input, '-o', join(dir, 'x.png ')], 'Cannot write ".png " (the name ends in a space) images; use .png, .jpg or .webp'],
       [['batch', input, '-o', join(dir, 'b'), '--bg', 'green'], '"green" is not a background: use transparent, a colour (white, blue, red, #RRGGBB) or a picture (.jpg, .png, .webp ...)'],
       [['batch', input, '-o', join(dir, 'b'), '--mode', 'idphoto', '--bg', join(dir, 'sky.png')], 'An ID photo needs a background colour (white, blue, red, grey or #RRGGBB), not a picture'],
       [['batch', input, '-o', join(dir, 'b'), '--kb', '20-50'], '--kb goes with --mode idphoto'],

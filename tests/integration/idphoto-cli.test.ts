@@ -175,6 +175,7 @@ describe('cutout idphoto', () => {
     // exited 1).
     const refusals: [string[], RegExp, number][] = [
       [['-o', join(dir, 'x.webp')], /^INVALID_ARGUMENT: Cannot write an ID photo as \.webp: use \.jpg or \.png/, 2],
+      [['-o', join(dir, 'x.jpg ')], /^INVALID_ARGUMENT: Cannot write an ID photo as "\.jpg " \(the name ends in a space\): use \.jpg or \.png/, 2],
       [['-o', join(dir, 'x.jpg'), '--spec', 'nope'], /^SPEC_UNKNOWN: Unknown ID-photo spec "nope"/, 2],
       [['-o', join(dir, 'x.jpg'), '--bg', 'green'], /^INVALID_ARGUMENT: "green" is not a colour: an ID photo's background is white, blue, red, grey or #RRGGBB\n$/, 2],
       [['-o', join(dir, 'x.jpg'), '--bg', join(dir, 'sky.png')], /^INVALID_ARGUMENT: An ID photo needs a background colour \(white, blue, red, grey or #RRGGBB\), not a picture\n$/, 2],

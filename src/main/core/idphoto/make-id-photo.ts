@@ -1,7 +1,6 @@
 // The ID-photo pipeline: decode -> one face + landmarks -> person matte around the head ->
 // crown from the alpha, chin from landmarks -> crop/scale/roll by the spec -> composite on the
 // spec background -> compliance report -> exact file. Core (no electron).
-import { extname } from 'node:path';
 import { AppError, errorKindOf, isInputFault } from '../../../shared/errors';
 import { ID_PHOTO_REFINE, parseBrightness, type BrightnessSetting, type RefineMode } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
@@ -28,6 +27,7 @@ import { resolveMaskModel } from '../pipelines/cutout';
 import { CENTRE_TOLERANCE } from '../../../shared/idphoto-report';
 import { wordList } from '../../../shared/labels';
 import { bodyCarryMaxMm, buildComplianceReport, round2, withFileSize, withWrittenBackground, type ComplianceReport } from './compliance';
+import { extensionText } from '../image/encode';
 import { encodeIdPhoto, type EncodedIdPhoto } from './exact-file';
 import { bandMid, estimateHiddenCrown, INVENTED_MIN_COUNT, inventedSides, LineFit, topEdgeCutWidth, outputToImage, sampleBilinear, scanCrown, toAligned, topMarginBand, type AlignedFrame, type InventedSide, type Placement, type Side } from './geometry';
 import type { IdPhotoSpec } from './spec';
@@ -761,7 +761,7 @@ export interface IdPhotoFileResult {
 
 /** An ID photo's file carries the spec's dpi (JFIF or pHYs) and its KB band: JPEG or PNG only, named so. */
 export function checkIdPhotoOutput(output: string): void {
-  if (!/\.(png|jpe?g)$/i.test(output)) throw new AppError('INVALID_ARGUMENT', `Cannot write an ID photo as ${extname(output) || 'a file without an extension'}: use .jpg or .png (${output})`, { detail: { path: output } });
+  if (!/\.(png|jpe?g)$/i.test(output)) throw new AppError('INVALID_ARGUMENT', `Cannot write an ID photo as ${extensionText(output)}: use .jpg or .png (${output})`, { detail: { path: output } });
 }
 
 /** The background colour of an ID photo: a colour the spec's own default when none is asked; a picture or transparency is refused. */

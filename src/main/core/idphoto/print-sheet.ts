@@ -5,6 +5,7 @@ import sharp, { type OverlayOptions } from 'sharp';
 import { AppError } from '../../../shared/errors';
 import { MAX_SHEET_COPIES } from '../../../shared/idphoto-report';
 import type { RgbaImage } from '../image/decode';
+import { extensionText } from '../image/encode';
 import { rewriteJpegHeader } from '../image/jpeg-header';
 import { setPngDpi } from '../image/png-chunk';
 import { ownValue } from '../../../shared/own';
@@ -349,8 +350,8 @@ export async function renderSheetPdf(layout: SheetLayout, images: RgbaImage[]): 
 /** `output` when it names a file type a sheet is written as (.png, .jpg, .jpeg, .pdf); INVALID_ARGUMENT otherwise (a .tiff was written as PNG bytes). */
 export function checkSheetOutput(output: string): string {
   if (!/\.(png|jpe?g|pdf)$/i.test(output)) {
-    const ext = /\.[^./\\]+$/.exec(output)?.[0];
-    throw new AppError('INVALID_ARGUMENT', `Cannot write a print sheet as ${ext ?? 'a file without an extension'}: use .png, .jpg or .pdf (${output})`, { detail: { path: output } });
+    const ext = /\.[^./\\]+$/.exec(output)?.[0] ?? '';
+    throw new AppError('INVALID_ARGUMENT', `Cannot write a print sheet as ${extensionText(output, ext)}: use .png, .jpg or .pdf (${output})`, { detail: { path: output } });
   }
   return output;
 }

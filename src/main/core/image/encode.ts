@@ -23,6 +23,16 @@ export interface EncodeOptions {
   opaque?: boolean;
 }
 
+/**
+ * A file name's extension as an error says it: quoted when it holds a space ('".png " (the name ends
+ * in a space)': a name typed or pasted with a trailing space read "Cannot write .png  images").
+ */
+export function extensionText(path: string, ext = extname(path)): string {
+  if (ext === '') return 'a file without an extension';
+  if (!/\s/.test(ext)) return ext;
+  return /\s$/.test(path) ? `"${ext}" (the name ends in a space)` : `"${ext}"`;
+}
+
 /** The format a file name asks for; INVALID_ARGUMENT for an extension we do not write. */
 export function formatFromPath(path: string, fallback: ImageFormat = 'png'): ImageFormat {
   const ext = extname(path).toLowerCase();
@@ -30,7 +40,7 @@ export function formatFromPath(path: string, fallback: ImageFormat = 'png'): Ima
   if (ext === '.png') return 'png';
   if (ext === '.jpg' || ext === '.jpeg') return 'jpeg';
   if (ext === '.webp') return 'webp';
-  throw new AppError('INVALID_ARGUMENT', `Cannot write ${ext} images; use .png, .jpg or .webp`, { detail: { path } });
+  throw new AppError('INVALID_ARGUMENT', `Cannot write ${extensionText(path)} images; use .png, .jpg or .webp`, { detail: { path } });
 }
 
 /** The JPEG / WebP quality when none is asked for. */

@@ -3,7 +3,7 @@
 // wide), the asked one where one is asked (an ID photo's spec).
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DPI, encodeGrayPng, encodeImage } from '../../../../src/main/core/image/encode';
+import { DEFAULT_DPI, encodeGrayPng, encodeImage, extensionText, formatFromPath } from '../../../../src/main/core/image/encode';
 import { encodeApng } from '../../../../src/main/core/sticker/encode-animated';
 
 /** The pHYs chunk of a PNG: pixels per unit on x and y, and the unit (1: the metre); null without one. */
@@ -39,5 +39,13 @@ describe('encoded densities', () => {
     expect(phys?.unit).toBe(1);
     expect(Math.abs(phys!.x - at72.x)).toBeLessThanOrEqual(1);
     expect(phys!.y).toBe(phys!.x);
+  });
+});
+
+describe('an output name the encoders do not take', () => {
+  it('is named with its extension, quoted when a space is in it', () => {
+    expect(() => formatFromPath('/o/x.bmp')).toThrow('Cannot write .bmp images; use .png, .jpg or .webp');
+    expect(() => formatFromPath('/o/x.png ')).toThrow('Cannot write ".png " (the name ends in a space) images');
+    expect([extensionText('/o/x'), extensionText('/o/x.p g'), extensionText('/o/x.PNG')]).toEqual(['a file without an extension', '".p g"', '.PNG']);
   });
 });
