@@ -2,7 +2,7 @@
 // portrait for one file and for a folder of outputs; models listing; eval with pooled IoU.
 import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
@@ -86,6 +86,18 @@ await engine.dispose();`,
     writeFileSync(blocker, 'a file');
     const blocked = await cutout(['portrait', evalFile('id_portraits', 'images', 'hv_test1.jpg'), evalFile('id_portraits', 'images', 'df_img2.jpg'), '-o', join(blocker, 'sub')]);
     expect([blocked.code, blocked.stderr.trim()]).toEqual([1, `OUTPUT_NOT_WRITABLE: Cannot write ${join(blocker, 'sub')}: ${blocker} is a file, not a folder.`]);
+    // A picture with a long name (a title, 83 Chinese characters: 249 bytes) into a folder, alone and in
+    // a batch: its output's name is cut to fit (its "_cutout.png" was refused as too long).
+    const titled = join(tempDir(), `${'长'.repeat(83)}.jpg`);
+    copyFileSync(evalFile('id_portraits', 'images', 'df_img2.jpg'), titled);
+    const long = await cutout(['portrait', titled, '-o', join(out, 'long') + sep, '--refine', 'off']);
+    const batchLong = await cutout(['batch', titled, '-o', join(out, 'long-batch'), '--refine', 'off']);
+    expect([long.code, long.stderr, batchLong.code]).toEqual([0, '', 0]);
+    for (const folder of ['long', 'long-batch']) {
+      const [made] = readdirSync(join(out, folder)).filter((n) => n.endsWith('.png'));
+      expect(made, folder).toMatch(/^长{70,}_cutout\.png$/);
+      expect(Buffer.byteLength(made)).toBeLessThanOrEqual(255);
+    }
   });
 
   it('--mask writes the matte alone, a greyscale PNG (NAME_mask.png into a folder); with --bg, another type or --quality it is a wrong command line', async () => {

@@ -9,7 +9,7 @@ import { providerLabel } from '../../shared/labels';
 import { hasExtension, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../shared/media';
 import { isQuality } from '../core/image/encode';
 import { isProviderInstalled } from '../core/inference/execution-providers';
-import { assertReplaceable, ensureWritableFolder } from '../core/io/atomic-write';
+import { assertReplaceable, ensureWritableFolder, fitStem } from '../core/io/atomic-write';
 import type { ProgressEvent } from '../core/progress';
 import type { CoreEnv } from '../core/env';
 import { resolveNamedMaskModel } from '../core/pipelines/cutout';
@@ -287,7 +287,7 @@ export async function planOutputs(inputs: string[], out: string, ext: string, su
   // Apart from Linux, file systems take A.jpg's and a.jpg's outputs for one file.
   const keyOf = (name: string): string => (process.platform === 'linux' ? name : name.toLowerCase());
   return inputs.map((input) => {
-    const stem = basename(input, extname(input));
+    const stem = fitStem(basename(input, extname(input)), Buffer.byteLength(`${suffix}.${ext}`));
     let name = `${stem}${suffix}.${ext}`;
     for (let i = 2; used.has(keyOf(name)); i++) name = `${stem}${suffix}-${i}.${ext}`;
     used.add(keyOf(name));

@@ -5,6 +5,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import type { PlatformServices } from '../engine/api/deps';
+import { fitStem } from '../core/io/atomic-write';
 import { safeFileName } from '../engine/api/files';
 
 /** Browser-mode dialogs: export targets in `exportDir`, everything else handled by the web client. */
@@ -19,9 +20,10 @@ export function createWebPlatformServices(exportDir: string): PlatformServices {
     },
     async chooseSaveTarget(req) {
       await mkdir(exportDir, { recursive: true });
-      const name = safeFileName(req.defaultName);
-      const ext = extname(name);
-      const stem = name.slice(0, name.length - ext.length);
+      const whole = safeFileName(req.defaultName);
+      const ext = extname(whole);
+      const stem = fitStem(whole.slice(0, whole.length - ext.length), Buffer.byteLength(ext));
+      const name = `${stem}${ext}`;
       let candidate = join(exportDir, name);
       for (let i = 2; await stat(candidate).then(() => true, () => false); i++) candidate = join(exportDir, `${stem}-${i}${ext}`);
       return candidate;

@@ -3,6 +3,7 @@
 // paths). Pure; core (no electron).
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { AppError } from '../../../shared/errors';
+import { fitStem } from '../io/atomic-write';
 import { isInside } from './scan';
 import type { BatchFormat, BatchItem, BatchModeId } from './types';
 
@@ -66,6 +67,9 @@ export interface PlanClaims {
   onPassedOver?(index: number): void;
 }
 
+/** The most digits an {index} is given room for in a name (a million files). */
+const MAX_INDEX_DIGITS = 7;
+
 /** Stands for the {index} token while a name is matched against earlier outputs (renderName keeps it). */
 const INDEX_MARK = '\uE000';
 
@@ -92,9 +96,14 @@ export function planOutputPaths(
 ): string[] {
   validateNameTemplate(template);
   const ext = `.${outputExt}`;
+  // A long input name is cut so its output's name fits (fitStem): by the template's other words with
+  // the widest {index} a folder could need, so a run with more files later cuts it the same.
+  const nameTimes = [...template.matchAll(/\{name\}/g)].length;
   const itemVars = items.map((item) => {
     const { stem, ext: inputExt } = splitFileName(item.fileName);
-    return { name: stem, ext: inputExt, mode: vars.mode, spec: vars.spec ?? '', bg: vars.bg ?? '' };
+    const rest = { ext: inputExt, mode: vars.mode, spec: vars.spec ?? '', bg: vars.bg ?? '' };
+    const otherBytes = Buffer.byteLength(renderName(template.replace(/\{name\}/g, ''), { ...rest, name: '', index: '0'.repeat(MAX_INDEX_DIGITS) }) + ext);
+    return { name: fitStem(stem, otherBytes, nameTimes), ...rest };
   });
   const folderOf = (i: number): string => join(outputDir, ...items[i].relDir.split('/').filter(Boolean));
   // The names item i may have been written to, whatever its number: its folder, the name with any

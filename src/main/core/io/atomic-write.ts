@@ -82,6 +82,32 @@ function statSyncOrNull(path: string): Stats | null {
 /** The longest file name (bytes of UTF-8) most file systems take: ext4, APFS, NTFS (255 UTF-16 units, more bytes). */
 export const MAX_NAME_BYTES = 255;
 
+/** `text` cut at a character so its UTF-8 takes at most `maxBytes` bytes. */
+export function cutToBytes(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  const chars = [...text];
+  while (chars.length > 0 && Buffer.byteLength(chars.join('')) > maxBytes) chars.pop();
+  return chars.join('');
+}
+
+/**
+ * Bytes a generated name keeps free for what may be added to it: a -2 … -99999 for a name taken,
+ * and a companion's "_sheet" (an ID photo's print sheet beside it).
+ */
+export const NAME_ROOM_BYTES = 16;
+
+/**
+ * An input's stem as it goes into a generated output name whose other parts (suffix, extension,
+ * the template's words) take `otherBytes`, `times` times over (a template naming it twice): cut
+ * at a character so the name and what may be added to it fit MAX_NAME_BYTES. A 248-byte input
+ * name's "_cutout.png" was refused as too long (a photo named by a long title, or in Chinese: 85
+ * characters are 255 bytes).
+ */
+export function fitStem(stem: string, otherBytes: number, times = 1): string {
+  const room = Math.floor((MAX_NAME_BYTES - NAME_ROOM_BYTES - otherBytes) / Math.max(1, times));
+  return room > 0 ? cutToBytes(stem, room) : stem;
+}
+
 /**
  * The temp-file name used next to `path` while it is written (hidden, unique, `.part`). The output's
  * name is cut (at a character) so the temp name fits MAX_NAME_BYTES: a long but legal output name
@@ -89,10 +115,8 @@ export const MAX_NAME_BYTES = 255;
  */
 export function tempPathFor(path: string): string {
   const suffix = `.${process.pid}.${randomBytes(4).toString('hex')}.part`;
-  const chars = [...basename(path)];
   const room = MAX_NAME_BYTES - 1 - Buffer.byteLength(suffix);
-  while (Buffer.byteLength(chars.join('')) > room) chars.pop();
-  return join(dirname(path), `.${chars.join('')}${suffix}`);
+  return join(dirname(path), `.${cutToBytes(basename(path), room)}${suffix}`);
 }
 
 /**

@@ -1,9 +1,10 @@
 // Unit tests of batch export's pure parts: naming template, scan rules, journal, pause gate.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJournal, JournalIndex, JournalWriter, hashOptions } from '../../../../src/main/core/batch/journal';
 import { planOutputPaths, validateNameTemplate } from '../../../../src/main/core/batch/naming';
+import { MAX_NAME_BYTES } from '../../../../src/main/core/io/atomic-write';
 import { lockOutputFolder } from '../../../../src/main/core/batch/output-lock';
 import { PauseGate } from '../../../../src/main/core/batch/pause-gate';
 import { csvField, entriesToCsv, readReport, writeReports, type BatchReport } from '../../../../src/main/core/batch/report';
@@ -90,6 +91,24 @@ describe('batch naming', () => {
     // An earlier output (the journal's) is kept only where this plan would name it: not outside the folder.
     expect(planOutputPaths(items, '/out', '{name}', { mode: 'portrait' }, 'png', { previousOutputsOf: () => ['/elsewhere/a.png'], isForeign: () => false })).toEqual(['/out/a.png']);
   });
+  it('cuts a long input name (at a character) so its output name fits, with room for -2 and a print sheet; two cut alike get -2', () => {
+    const long = 'a'.repeat(250);
+    const chinese = '长'.repeat(84); // 252 bytes
+    const item = (name: string) => ({ input: `/in/${name}`, relDir: '', fileName: name, sizeBytes: 1, mtimeMs: 1 });
+    const plan = planOutputPaths([item(`${long}.jpg`), item(`${long}b.jpg`), item(`${chinese}.jpg`), item('short.jpg')], '/out', '{name}_{spec}', { mode: 'idphoto', spec: 'us-2x2' }, 'jpg');
+    const names = plan.map((p) => basename(p));
+    for (const n of names) expect(Buffer.byteLength(n.replace(/\.jpg$/, '_sheet.jpg'))).toBeLessThanOrEqual(MAX_NAME_BYTES);
+    expect(names[0]).toMatch(/^a+_us-2x2\.jpg$/);
+    expect(names[1]).toBe(names[0].replace('.jpg', '-2.jpg'));
+    expect(names[2]).toMatch(/^长+_us-2x2\.jpg$/);
+    expect(names[3]).toBe('short_us-2x2.jpg');
+    // The same cut in a later run with many more files ({index} has room for a million), and for a name met twice.
+    const one = planOutputPaths([item(`${long}.jpg`)], '/out', '{index}_{name}', { mode: 'portrait' }, 'png')[0];
+    const many = planOutputPaths(Array.from({ length: 1000 }, (_, i) => item(i === 999 ? `${long}.jpg` : `f${i}.jpg`)), '/out', '{index}_{name}', { mode: 'portrait' }, 'png')[999];
+    expect(basename(many).replace(/^\d+_/, '')).toBe(basename(one).replace(/^\d+_/, ''));
+    expect(Buffer.byteLength(basename(planOutputPaths([item(`${long}.jpg`)], '/out', '{name}-{name}', { mode: 'portrait' }, 'png')[0]))).toBeLessThanOrEqual(MAX_NAME_BYTES);
+  });
+
   it('refuses unknown tokens and path separators', () => {
     expect(() => validateNameTemplate('{nope}')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     expect(() => validateNameTemplate('../{name}')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
