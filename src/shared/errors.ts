@@ -83,9 +83,10 @@ export const DEFAULT_MAX_SOURCE_PIXELS = 320_000_000;
  * `batchRunning` (another batch writes into that output folder now), OUTPUT_EXISTS; a batch that
  * cannot start for its name template (`badTemplate`; `specNotHere`, {spec} outside an ID-photo batch) or its output folder being the input folder
  * (`outputIsInput`), INVALID_ARGUMENT. `defaultReplaced`: a task's default model that cannot be used
- * while another of its models is used instead (MODEL_CORRUPT, MODEL_MISSING: a notice, not a failure).
+ * while another of its models is used instead (MODEL_CORRUPT, MODEL_MISSING: a notice, not a failure);
+ * `noModel`: a task none of whose models can be used (MODEL_MISSING, the app's notice as it starts).
  */
-const ERROR_KINDS = ['damaged', 'empty', 'still', 'video', 'unknownFormat', 'formatNotRead', 'cutShort', 'tooLarge', 'nameTooLong', 'settingsFile', 'batchRunning', 'badTemplate', 'specNotHere', 'outputIsInput', 'defaultReplaced', 'sideways', 'below', 'above'] as const;
+const ERROR_KINDS = ['damaged', 'empty', 'still', 'video', 'unknownFormat', 'formatNotRead', 'cutShort', 'tooLarge', 'nameTooLong', 'settingsFile', 'batchRunning', 'badTemplate', 'specNotHere', 'outputIsInput', 'defaultReplaced', 'noModel', 'sideways', 'below', 'above'] as const;
 /** See ERROR_KINDS. */
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 

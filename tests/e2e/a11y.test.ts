@@ -43,7 +43,7 @@ describe('the keyboard and a screen reader in Chromium', () => {
     await page.screenshot({ path: join(SCREENS, 'a11y-settings.png') });
     // A model that is not installed (the optional ones, absent from ../shared/models here and on CI)
     // says so in words, not by a dot's colour only.
-    expect(await page.locator('[data-workspace-slot=settings] [data-testid=settings-model-problem]').first().textContent()).toMatch(/^Optional, not installed: download it from https:\/\/\S+ into a models folder to use it$/);
+    expect(await page.locator('[data-workspace-slot=settings] [data-testid=settings-model-problem]').first().textContent()).toMatch(/^Optional, not installed: to use it, download it from https:\/\/\S+ and save it as \S+\.onnx in a models folder$/);
     // The cores the models use can be set (the schema had it, the UI did not), and it is kept.
     await page.selectOption('[data-testid=settings-threads]', '1');
     // (The select shows what the engine's settings store gave back: a value it refused would revert.)

@@ -7,7 +7,7 @@ import type { ApiClient } from '../../../src/shared/api-client';
 import { AppError, CancelledError } from '../../../src/shared/errors';
 import { DEFAULT_SETTINGS, type Settings } from '../../../src/shared/settings';
 import type { RunningJob } from '../../../src/shared/jobs';
-import { AppState, formatDuration, replacedDefault } from '../../../src/renderer/src/lib/state/app.svelte';
+import { AppState, formatDuration, noModelFor, replacedDefault } from '../../../src/renderer/src/lib/state/app.svelte';
 import { translate } from '../../../src/renderer/src/lib/i18n';
 
 const infoCalls: number[] = [];
@@ -132,6 +132,19 @@ describe('AppState', () => {
     // Missing, said as missing; the default in use, or none usable (the task fails when used): nothing said.
     expect(replacedDefault([model('selfie', 'missing', false), model('sinet', 'unpinned', true, 'selfie')])).toMatchObject({ code: 'MODEL_MISSING', detail: { defaultReplaced: true, model: 'selfie model', other: 'sinet model' } });
     expect(replacedDefault([model('selfie', 'corrupt', false), model('sinet', 'missing', false)])).toBeNull();
+    // None usable: the task fails when used, said as the app starts (noModelFor).
+    expect(noModelFor([model('selfie', 'corrupt', true), model('sinet', 'missing', false), model('face', 'ok', true, undefined, 'face-detect')])).toMatchObject({
+      code: 'MODEL_MISSING',
+      message: 'No usable model for cutting out people: these fail until one is in a models folder (selfie.onnx). Settings › Models says where to download each and the name to save it as.',
+      detail: { noModel: true, tasks: ['person-mask'] },
+    });
+    expect(noModelFor([model('selfie', 'unpinned', true), model('face', 'ok', true, undefined, 'face-detect')])).toBeNull();
+    // A missing model is not the default in use: the first the app ships is named.
+    expect(noModelFor([{ ...model('big', 'missing', false), bundled: false }, { ...model('selfie', 'missing', false), bundled: true }])?.message).toContain('(selfie.onnx)');
+    const none = new AppState(memoryClient([], [model('selfie', 'missing', true), model('face', 'missing', true, undefined, 'face-detect')]).client, { languages: ['en'] });
+    await none.init();
+    await vi.waitFor(() => expect(none.shownNotice?.detail).toMatchObject({ noModel: true, tasks: ['person-mask', 'face-detect'] }));
+    expect(none.t(none.shownNotice!.messageKey, none.shownNotice!.params)).toBe('Some models are not installed: what needs them fails until they are.');
     expect(replacedDefault([model('selfie', 'ok', true), model('sinet', 'corrupt', false)])).toBeNull();
   });
 

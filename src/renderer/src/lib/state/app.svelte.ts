@@ -2,7 +2,7 @@
 // the active workspace, recent files, the status line, the error banner and the running jobs.
 import type { AppInfo, ModelInfo, RecentFile, RecentMedia } from '../../../../shared/api';
 import { engineUnreachable, type ApiClient } from '../../../../shared/api-client';
-import { toWire, type WireError } from '../../../../shared/errors';
+import { errorKindOf, toWire, type WireError } from '../../../../shared/errors';
 import type { BatchItemFinished, JobOutcome, JobSpec, RefineMode, RunningJob, Subject } from '../../../../shared/jobs';
 import { DEFAULT_SETTINGS, type Settings } from '../../../../shared/settings';
 import { describeError, type ErrorNotice } from '../error-text';
@@ -129,6 +129,32 @@ export function replacedDefault(models: readonly ModelInfo[]): WireError | null 
     };
   }
   return null;
+}
+
+/** What each model task does, as the notice of one with no usable model names it (its engine sentence, in the details). */
+const TASK_WORDS: Record<ModelInfo['task'], string> = {
+  'person-mask': 'cutting out people',
+  'anime-mask': 'cutting out anime characters and stickers',
+  'face-detect': 'ID photos (face detection)',
+  'face-landmarks': 'ID photos (face landmarks)',
+};
+
+/**
+ * The tasks none of whose models can be used (each missing, damaged or unreadable), as a notice
+ * for the banner; null when every task has one. The app said it only when a picture failed (the
+ * server's log said it as it started): a first run without the person models read "Ready".
+ */
+export function noModelFor(models: readonly ModelInfo[]): WireError | null {
+  const lacking = [...new Set(models.map((m) => m.task))].filter((task) => !models.some((m) => m.task === task && (m.state === 'ok' || m.state === 'unpinned')));
+  if (lacking.length === 0) return null;
+  // Each task's default (a missing one is not marked so: then the first the app ships).
+  const ofTask = (task: ModelInfo['task']): ModelInfo[] => models.filter((m) => m.task === task);
+  const files = lacking.map((task) => (ofTask(task).find((m) => m.isDefault) ?? ofTask(task).find((m) => m.bundled) ?? ofTask(task)[0]).file);
+  return {
+    code: 'MODEL_MISSING',
+    message: `No usable model for ${lacking.map((task) => TASK_WORDS[task]).join('; ')}: these fail until one is in a models folder (${files.join(', ')}). Settings › Models says where to download each and the name to save it as.`,
+    detail: { noModel: true, tasks: lacking },
+  };
 }
 
 /** Adds a batch item to a taken-up batch's list, an input once. */
@@ -310,7 +336,7 @@ export class AppState {
       this.takeUpJobs(running, 'connect');
       this.connection = 'ok';
       if (info.settingsUnread && !this.notice) this.showError(settingsUnread(info.settingsUnread), null);
-      void this.sayReplacedDefault();
+      void this.sayModelNotice();
       if (this.status.key === 'status.offline' || this.status.key === 'status.connecting') this.status = { key: 'status.ready', tone: 'idle' };
     } catch (error) {
       this.connection = 'offline';
@@ -322,12 +348,21 @@ export class AppState {
 
   /**
    * A default model that cannot be used while another of its task's is used instead: the app said
-   * it nowhere but in Settings (the CLI says it). Said in every workspace's banner at each connect,
-   * unless an error is showing.
+   * it nowhere but in Settings (the CLI says it); and a task with no usable model at all. Said in
+   * every workspace's banner at each connect, unless an error is showing.
    */
-  private async sayReplacedDefault(): Promise<void> {
-    const notice = replacedDefault(await this.client.listModels().catch(() => []));
+  private async sayModelNotice(): Promise<void> {
+    const models = await this.client.listModels().catch(() => []);
+    const notice = noModelFor(models) ?? replacedDefault(models);
     if (notice && !this.notice) this.showError(notice, null);
+  }
+
+  /**
+   * The models as Settings read them again: a notice of a task with no usable model (noModelFor)
+   * goes once each task has one (it stayed over a model put in place meanwhile).
+   */
+  modelsListed(models: readonly ModelInfo[]): void {
+    if (errorKindOf(this.notice?.detail) === 'noModel' && noModelFor(models) === null) this.dismissError();
   }
 
   /** The page has no token the engine takes (opened without the printed address): said so, which "the engine is gone" must not cover. */

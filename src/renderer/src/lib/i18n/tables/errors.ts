@@ -33,6 +33,8 @@ export const errors = {
   'fix.MODEL_MISSING': { en: 'The details name the file, where to download it and the name and folder to save it under; Settings lists every model and its state. An installed app has them: reinstall it.', 'zh-CN': '详情中写明了文件名、下载地址以及保存时应使用的文件名和文件夹；设置中列出了每个模型及其状态。安装版应用自带模型：请重新安装。' },
   'error.MODEL_MISSING.defaultReplaced': { en: 'The default model {model} is missing: {other} is used instead.', 'zh-CN': '缺少默认模型 {model}，现改用 {other}。' },
   'fix.MODEL_MISSING.defaultReplaced': { en: 'Until it is there, {other} does its work. Settings › Models says where to download {model} and the folder to save it in (an installed app: reinstall it).', 'zh-CN': '在此之前由 {other} 代替。“设置 › 模型”中写明了 {model} 的下载地址和保存文件夹（安装版应用：请重新安装）。' },
+  'error.MODEL_MISSING.noModel': { en: 'Some models are not installed: what needs them fails until they are.', 'zh-CN': '部分模型未安装：在安装之前，用到它们的功能无法使用。' },
+  'fix.MODEL_MISSING.noModel': { en: 'Settings › Models says which, where to download each and the name and folder to save it under (an installed app has them: reinstall it). The details say what fails.', 'zh-CN': '“设置 › 模型”中写明了缺少哪些模型、各自的下载地址以及保存时应使用的文件名和文件夹（安装版应用自带模型：请重新安装）。详情中写明了哪些功能无法使用。' },
   'error.MODEL_CORRUPT': { en: 'A model file is damaged.', 'zh-CN': '模型文件已损坏。' },
   'fix.MODEL_CORRUPT': { en: 'Download the file again from the address in the details (an installed app: reinstall it).', 'zh-CN': '请从详情中的地址重新下载该文件（安装版应用：请重新安装）。' },
   'error.MODEL_CORRUPT.defaultReplaced': { en: 'The default model {model} is damaged: {other} is used instead.', 'zh-CN': '默认模型 {model} 已损坏，现改用 {other}。' },
