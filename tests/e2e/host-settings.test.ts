@@ -205,6 +205,12 @@ describe('Settings: the models as the folders hold them now', () => {
     const banner = app.page.locator('[data-testid=error-banner]');
     await expect.poll(() => banner.getAttribute('data-code'), { timeout: 20_000 }).toBe('MODEL_MISSING');
     expect(await banner.textContent()).toContain('Some models are not installed: what needs them fails until they are.');
+    // An ID photo then fails with the engine's sentence shown, which its words send to (it was on hover only; in Chinese, nowhere).
+    await app.page.click('[data-workspace=idphoto]');
+    await chooseFiles(app.page, () => app.page.locator('[data-workspace-slot=idphoto] [data-testid=drop-zone]').click(), evalFile('id_portraits', 'images', 'df_img1.jpg'));
+    await expect.poll(() => app.page.locator('[data-testid=idphoto-failure]').getAttribute('data-code', { timeout: 1000 }).catch(() => null), { timeout: 60_000 }).toBe('MODEL_MISSING');
+    expect(await app.page.textContent('[data-testid=idphoto-failure]')).toContain('The details name the file');
+    expect(await app.page.textContent('[data-testid=idphoto-failure-details]')).toMatch(/^Model file portrait_selfie_segmentation_mediapipe_256x256\.onnx \(mediapipe-selfie\) not found\..* save it as portrait_selfie_segmentation_mediapipe_256x256\.onnx in /);
     await app.page.click('[data-workspace=settings]');
     // The name to save it as: the download's own is another (selfie_segmentation.onnx).
     await expect.poll(() => mediapipe.locator('[data-testid=settings-model-problem]').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 20_000 }).toMatch(/^Not installed: download it from https:\/\/\S+ and save it as portrait_selfie_segmentation_mediapipe_256x256\.onnx in a models folder$/);

@@ -49,6 +49,18 @@ export function describeError(error: unknown): ErrorNotice | null {
   };
 }
 
+/** Codes whose fix points at the details: the engine's sentence names the file, the address, the folder. */
+const DETAILS_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['MODEL_MISSING', 'MODEL_CORRUPT', 'INTERNAL']);
+
+/**
+ * Whether a failure's words send the user to its details (the engine's sentence), so a line that
+ * says it outside the banner (which has its details button) must show that sentence: the ID
+ * photo's "The details name the file …" had it only on hover, and in Chinese nowhere.
+ */
+export function pointsAtDetails(notice: Pick<ErrorNotice, 'code' | 'detail'>): boolean {
+  return DETAILS_CODES.has(notice.code) && errorKindOf(notice.detail) === undefined;
+}
+
 /** The base name of the file an error's detail names (`detail.path`), if any. */
 function fileOf(detail: unknown): { file?: string } {
   const path = (detail as { path?: unknown } | null | undefined)?.path;
