@@ -368,4 +368,23 @@ describe('the keyboard and a screen reader in Chromium', () => {
       await page.setViewportSize(size!);
     }
   });
+
+  it('a user who asks for less motion gets none: the busy dot does not pulse on (it did for good)', async () => {
+    const page = app.page;
+    const pulses = (): Promise<string> => page.evaluate(() => {
+      const bar = document.querySelector('footer.status') as HTMLElement;
+      const tone = bar.dataset.tone;
+      bar.dataset.tone = 'busy';
+      const count = getComputedStyle(bar.querySelector('.dot')!).animationIterationCount;
+      bar.dataset.tone = tone;
+      return count;
+    });
+    expect(await pulses()).toBe('infinite');
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    try {
+      expect(await pulses()).toBe('1');
+    } finally {
+      await page.emulateMedia({ reducedMotion: null });
+    }
+  });
 });
