@@ -218,3 +218,40 @@ export async function waitForCutout(page: Page): Promise<void> {
   await page.waitForSelector('[data-testid=refining]', { state: 'detached', timeout: 90_000 });
   await page.waitForSelector('[data-testid=export]:not([disabled]):not([aria-disabled=true])', { timeout: 90_000 });
 }
+
+/**
+ * The WCAG contrast ratio of each element's text against what lies under it: its own background
+ * and those of the elements around it, composited (a tinted chip over a grey list), down to the
+ * first opaque one (white when none is).
+ */
+export async function textContrasts(elements: Locator): Promise<number[]> {
+  return elements.evaluateAll((els) => {
+    const rgba = (css: string): number[] => {
+      const m = /rgba?\(([^)]+)\)/.exec(css);
+      if (!m) return [0, 0, 0, 0];
+      const parts = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+      return [parts[0], parts[1], parts[2], parts[3] ?? 1];
+    };
+    const over = (top: number[], under: number[]): number[] => [0, 1, 2].map((i) => top[i] * top[3] + under[i] * (1 - top[3]));
+    const luminance = (rgb: number[]): number => {
+      const [r, g, b] = rgb.map((v) => {
+        const c = v / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    return els.map((el) => {
+      const layers: number[][] = [];
+      for (let e: Element | null = el; e; e = e.parentElement) {
+        const bg = rgba(getComputedStyle(e).backgroundColor);
+        if (bg[3] > 0) layers.push(bg);
+        if (bg[3] >= 1) break;
+      }
+      let under = [255, 255, 255];
+      for (const layer of layers.reverse()) under = over(layer, under);
+      const text = over(rgba(getComputedStyle(el).color), under);
+      const [a, b] = [luminance(text), luminance(under)].sort((x, y) => y - x);
+      return (a + 0.05) / (b + 0.05);
+    });
+  });
+}
