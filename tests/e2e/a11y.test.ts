@@ -296,7 +296,10 @@ describe('the keyboard and a screen reader in Chromium', () => {
     // The drop zone went when the photo came: its focus went on to Make ID photo, not to the page.
     await expect.poll(() => page.evaluate(`document.activeElement?.dataset.testid`)).toBe('idphoto-export');
     const idphoto = await page.locator('[data-workspace-slot=idphoto] aside').ariaSnapshot();
-    for (const line of ['- slider "Left / right"', '- slider "Up / down"', '- slider "Head size"']) expect(idphoto).toContain(line);
+    for (const line of ['- slider "Left / right"', '- slider "Up / down"', '- slider "Head size"', '- group "File size"']) expect(idphoto).toContain(line);
+    // Its sections are headings a screen reader can go by (they were plain text), as the other workspaces'.
+    for (const line of ['- heading "Photo size" [level=2]', '- heading "Background" [level=2]', '- heading "File size" [level=2]']) expect(idphoto).toContain(line);
+    expect(cutout).toContain('- heading "Subject" [level=2]');
     // A change of the photo is said on the status line once its preview comes, with the checks that fail.
     await expect.poll(() => page.textContent('[data-testid=status-live]'), { timeout: 60_000 }).toMatch(/^Preview updated: (every check passes|\d+ checks? fails?: .+)$/);
     const upDown = page.getByRole('slider', { name: 'Up / down' });
