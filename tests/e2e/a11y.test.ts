@@ -291,8 +291,16 @@ describe('the keyboard and a screen reader in Chromium', () => {
     expect(await css(`${slotSel} [data-refine=${other}]`, 'outline-color')).toBe(await css(`${slotSel} [data-refine=${pressed}]`, 'color'));
     await page.locator(`${slotSel} aside.inspector`).screenshot({ path: join(SCREENS, 'a11y-segmented-focus.png') });
     await page.click('[data-workspace=idphoto]');
+    // What the live status line says while the photo is made (it read "Ready" till the preview came).
+    await page.evaluate(() => {
+      const live = document.querySelector('[data-testid=status-live]')!;
+      const said: string[] = ((globalThis as unknown as { said: string[] }).said = []);
+      new MutationObserver(() => said.push(live.textContent ?? '')).observe(live, { childList: true, characterData: true, subtree: true });
+    });
     await chooseFiles(page, () => page.click('[data-workspace-slot=idphoto] [data-testid=drop-zone]'), evalFile('id_portraits', 'images', 'df_img2.jpg'));
     await page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { said: string[] }).said.at(-1))).toMatch(/^Preview updated/);
+    expect(await page.evaluate(() => (globalThis as unknown as { said: string[] }).said)).toContain('Updating preview…');
     // The drop zone went when the photo came: its focus went on to Make ID photo, not to the page.
     await expect.poll(() => page.evaluate(`document.activeElement?.dataset.testid`)).toBe('idphoto-export');
     const idphoto = await page.locator('[data-workspace-slot=idphoto] aside').ariaSnapshot();
