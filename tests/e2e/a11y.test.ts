@@ -121,6 +121,12 @@ describe('the keyboard and a screen reader in Chromium', () => {
     // From the search box: ↓ goes to the first size found, and Enter picks the first one.
     const search = page.locator('[data-testid=idphoto-search]');
     await search.fill('schengen');
+    // What it found is told (a screen reader heard nothing, even of no match).
+    const found = page.locator('[data-testid=idphoto-search-live]');
+    expect([await found.getAttribute('role'), await found.textContent()]).toEqual(['status', '1 size matches']);
+    await search.fill('zzz');
+    expect(await found.textContent()).toBe('No size matches “zzz”');
+    await search.fill('schengen');
     await search.press('ArrowDown');
     expect(await focusedSize()).toBe(0);
     expect(await page.evaluate(`document.activeElement?.textContent`)).toContain('Schengen');

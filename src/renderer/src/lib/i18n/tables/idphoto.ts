@@ -35,6 +35,7 @@ export const idphoto = {
   'idphoto.legend.eyes': { en: 'Eye line', 'zh-CN': '双眼连线' },
   'idphoto.exportFailing': { en: 'Does not pass: {checks}. Export writes it as it is', 'zh-CN': '未通过：{checks}。仍可导出，但不符合规格。' },
   'idphoto.noMatch': { en: 'No size matches “{query}”', 'zh-CN': '没有与“{query}”匹配的规格' },
+  'idphoto.matches': { en: '{n} {n|size matches|sizes match}', 'zh-CN': '{n} 个规格匹配' },
   'idphoto.working': { en: 'Saving…', 'zh-CN': '正在保存…' },
   'idphoto.previewing': { en: 'Updating preview…', 'zh-CN': '正在更新预览…' },
   'idphoto.status.pass': { en: 'Preview updated: every check passes', 'zh-CN': '预览已更新：全部检查通过' },
