@@ -75,6 +75,8 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; page: 
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1360, height: 860 },
+    // A system in American English (what a first run starts on follows it: the ID photo size US 2×2).
+    locale: 'en-US',
     acceptDownloads: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });

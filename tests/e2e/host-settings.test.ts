@@ -110,7 +110,7 @@ describe('host settings in Chromium: the pixel budget, the export folder', () =>
     const batchMeta = await sharp(batchOut).metadata();
     expect([batchMeta.width, batchMeta.height]).toEqual([fitted.width, fitted.height]);
 
-    // The ID photo workspace makes the default spec's photo (CN 1-inch, 295 x 413) of it.
+    // The ID photo workspace makes the default spec's photo (an en-US system's: US 2×2) of it.
     await app.page.click('[data-workspace=idphoto]');
     await chooseFiles(app.page, () => app.page.click('[data-workspace-slot=idphoto] [data-testid=drop-zone]'), big);
     await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 90_000 });

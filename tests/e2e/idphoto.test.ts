@@ -54,8 +54,12 @@ describe('ID-photo workspace in Chromium', () => {
   it('previews the photo live, follows spec / background / sheet, and exports the exact file', async () => {
     await app.page.click('[data-workspace=idphoto]');
     await chooseFiles(app.page, () => app.page.click('[data-workspace-slot=idphoto] [data-testid=drop-zone]'), evalFile('id_portraits', 'images', 'df_img1.jpg'));
-    // The default spec (CN 1-inch, 295 x 413) appears without pressing anything.
+    // The default spec appears without pressing anything: an en-US system's, US 2×2 (600 x 600; every first run had the Chinese 1-inch).
     await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
+    await expect.poll(() => shownPhotoSize(app.page), { timeout: 30_000 }).toEqual([600, 600]);
+    expect(await app.page.textContent('[data-testid=idphoto-current-spec]')).toBe('US passport 2×2 in · 600×600 px');
+    // CN 1-inch, 295 x 413, picked from the list.
+    await app.page.locator('[data-workspace-slot=idphoto] button.spec', { hasText: '1-inch photo 25×35 mm' }).first().click();
     await expect.poll(() => shownPhotoSize(app.page), { timeout: 30_000 }).toEqual([295, 413]);
     await expect.poll(() => app.page.textContent('[data-testid=idphoto-report]')).toMatch(/Crown to chin/);
     // CN 1-inch sets no eye line: the row is shown for information, not ticked as passed.

@@ -7,7 +7,7 @@ import { flattenPixel, pastePlane, unionBox } from '../../../src/renderer/src/li
 import { describeError } from '../../../src/renderer/src/lib/error-text';
 import { BATCH_FORMATS, DEFAULT_BATCH_CHOICES, modeJobOptions, readBatchChoices, runChoices, startFormat, type ModeChoices } from '../../../src/renderer/src/lib/batch-choices';
 import { BATCH_NAME_DEFAULTS } from '../../../src/shared/jobs';
-import { DEFAULT_ID_PHOTO_CHOICES, ID_SPECS, PAPERS, readIdPhotoChoices, searchSpecs, specName, specsForLocale } from '../../../src/renderer/src/lib/id-specs';
+import { DEFAULT_ID_PHOTO_CHOICES, defaultSpecId, ID_SPECS, PAPERS, readIdPhotoChoices, searchSpecs, specName, specsForLocale } from '../../../src/renderer/src/lib/id-specs';
 import { checkTip, failedCheckText, isInformation, noBandText, notCheckedText } from '../../../src/renderer/src/lib/idphoto-tips';
 import { bracketed, detectLocale, joinSentences, MESSAGES, TABLES, translate } from '../../../src/renderer/src/lib/i18n';
 import { displayCombo, fieldOwnsKey, isSingleKey, matchShortcut } from '../../../src/renderer/src/lib/shortcuts';
@@ -462,6 +462,27 @@ describe('pixels and names', () => {
     expect(formatDuration(840)).toBe('840 ms');
     expect(formatDuration(1340)).toBe('1.3 s');
     expect(formatDuration(125_000)).toBe('2 min 5 s');
+  });
+});
+
+describe('the ID photo size a first run starts on', () => {
+  it("is the system region's own passport size where the app has one, the 1-inch for the app in Chinese, else ICAO 35×45 (every first run started on the Chinese 1-inch)", () => {
+    const ids = ID_SPECS.map((s) => s.id);
+    expect(defaultSpecId('en', ['en-US', 'en'], ids)).toBe('us-2x2');
+    expect(defaultSpecId('en', ['en-GB'], ids)).toBe('uk-35x45');
+    expect(defaultSpecId('en', ['de-DE', 'en'], ids)).toBe('de-passport-35x45');
+    expect(defaultSpecId('en', ['ja'], ids)).toBe('jp-passport-35x45');
+    expect(defaultSpecId('en', ['en', 'it-IT'], ids)).toBe('icao-35x45');
+    expect(defaultSpecId('zh-CN', ['en-US'], ids)).toBe('cn-1inch');
+    expect(defaultSpecId('en', ['zh-CN'], ids)).toBe('cn-1inch');
+    expect(defaultSpecId('en', ['zh-TW'], ids)).toBe('icao-35x45');
+    expect(defaultSpecId('en', ['zh-Hans-CN'], ids)).toBe('cn-1inch');
+    // A size the app no longer has is passed over.
+    expect(defaultSpecId('en', ['en-US'], ids.filter((id) => id !== 'us-2x2'))).toBe('icao-35x45');
+    // What was picked before comes back before any of this.
+    expect(readIdPhotoChoices(JSON.stringify({ specId: 'cn-2inch' }), ids, 'us-2x2').specId).toBe('cn-2inch');
+    expect(readIdPhotoChoices(null, ids, 'us-2x2').specId).toBe('us-2x2');
+    expect(readBatchChoices(null, ids, undefined, 'us-2x2').specId).toBe('us-2x2');
   });
 });
 

@@ -3,7 +3,7 @@
 import { BATCH_NAME_DEFAULTS, batchNameDefault, isCutoutMode, type BatchJobOptions } from '../../../shared/jobs';
 import { askedFileSizeBand, withFileSizeBand } from '../../../shared/idphoto-report';
 import { isStickerFormat, PLATFORM_PRESETS, STICKER_COLOUR_COUNTS, STICKER_FORMATS, STICKER_PRESET_CHOICES, stickerPaletteOffer, type StickerPresetChoice } from '../../../shared/sticker-presets';
-import { isSheetPaper, isSheetDpi, type PAPERS, type SpecEntry, storedFields } from './id-specs';
+import { isSheetPaper, isSheetDpi, type PAPERS, type SpecEntry, storedFields, WORLD_SPEC_ID } from './id-specs';
 
 type Mode = BatchJobOptions['mode'];
 /** A format a batch writes. */
@@ -39,7 +39,7 @@ export interface BatchChoices {
 }
 
 export const BATCH_CHOICES_KEY = 'cutout.batch.choices';
-export const DEFAULT_BATCH_CHOICES: BatchChoices = { mode: 'portrait', specId: 'cn-1inch', idBackground: null, paper: '', dpi: 300, idAutoBrightness: false, cutoutMask: false, format: 'png', nameTemplate: BATCH_NAME_DEFAULTS.portrait, isRecursive: true, shouldResume: true, stickerPreset: 'none', stickerMatte: '#FFFFFF', stickerDither: false, stickerColors: 0 };
+export const DEFAULT_BATCH_CHOICES: BatchChoices = { mode: 'portrait', specId: WORLD_SPEC_ID, idBackground: null, paper: '', dpi: 300, idAutoBrightness: false, cutoutMask: false, format: 'png', nameTemplate: BATCH_NAME_DEFAULTS.portrait, isRecursive: true, shouldResume: true, stickerPreset: 'none', stickerMatte: '#FFFFFF', stickerDither: false, stickerColors: 0 };
 
 /**
  * The format a mode starts with: a cut-out mode Settings' default export format (the editor's),
@@ -56,14 +56,14 @@ export function startFormat(mode: Mode, exportFormat: string | undefined): Batch
  * (a cut-out mode's format: Settings' `exportFormat`, startFormat).
  * (A fresh start lost them all: a resume after a restart made a white set again on transparent.)
  */
-export function readBatchChoices(raw: string | null, specIds: readonly string[], exportFormat?: string): BatchChoices {
+export function readBatchChoices(raw: string | null, specIds: readonly string[], exportFormat?: string, specId = DEFAULT_BATCH_CHOICES.specId): BatchChoices {
   const saved = storedFields<keyof BatchChoices>(raw);
   const d = DEFAULT_BATCH_CHOICES;
   const mode = typeof saved.mode === 'string' && saved.mode in BATCH_FORMATS ? (saved.mode as Mode) : d.mode;
   const formats = BATCH_FORMATS[mode];
   return {
     mode,
-    specId: typeof saved.specId === 'string' && specIds.includes(saved.specId) ? saved.specId : d.specId,
+    specId: typeof saved.specId === 'string' && specIds.includes(saved.specId) ? saved.specId : specId,
     idBackground: typeof saved.idBackground === 'string' && /^#[0-9A-F]{6}$/i.test(saved.idBackground) ? saved.idBackground.toUpperCase() : null,
     paper: isSheetPaper(saved.paper) ? saved.paper : d.paper,
     dpi: isSheetDpi(saved.dpi) ? saved.dpi : d.dpi,

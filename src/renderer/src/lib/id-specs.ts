@@ -41,15 +41,49 @@ export interface IdPhotoChoices {
 
 export { MAX_SHEET_COPIES };
 
-export const ID_PHOTO_CHOICES_KEY = 'cutout.idphoto.choices';
-export const DEFAULT_ID_PHOTO_CHOICES: IdPhotoChoices = { specId: 'cn-1inch', paper: '', dpi: 300, sheetFormat: 'pdf', copies: 0 };
+/** The size a first run starts on when the system says nothing the tables know: the passport size most of the world takes, as the CLI's. */
+export const WORLD_SPEC_ID = 'icao-35x45';
 
-/** The choices saved as JSON, each taken back only when it is still one the workspace offers (a spec removed since, a bad value: the default). */
-export function readIdPhotoChoices(raw: string | null, specIds: readonly string[]): IdPhotoChoices {
+export const ID_PHOTO_CHOICES_KEY = 'cutout.idphoto.choices';
+export const DEFAULT_ID_PHOTO_CHOICES: IdPhotoChoices = { specId: WORLD_SPEC_ID, paper: '', dpi: 300, sheetFormat: 'pdf', copies: 0 };
+
+/** The size a system of a region starts on (its own passport's, where the app has it). */
+const REGION_SPECS: Record<string, string> = {
+  US: 'us-2x2', GB: 'uk-35x45', DE: 'de-passport-35x45', FR: 'fr-passport-35x45', AU: 'au-passport-35x45', NZ: 'nz-passport-35x45',
+  IE: 'ie-passport-35x45', JP: 'jp-passport-35x45', KR: 'kr-passport-35x45', CA: 'ca-passport-50x70', IN: 'in-passport-51x51', CN: 'cn-1inch',
+  // Chinese elsewhere: not the mainland's 1-inch.
+  TW: 'icao-35x45', HK: 'icao-35x45', MO: 'icao-35x45',
+};
+/** …and a language said without its region, spoken in one country the app has a size of. */
+const LANGUAGE_SPECS: Record<string, string> = { zh: 'cn-1inch', ja: 'jp-passport-35x45', ko: 'kr-passport-35x45' };
+
+/**
+ * The ID photo size a first run starts on: the app in Chinese, the mainland's 1-inch; else the
+ * first of the system's languages whose region (or one-country language) has a size here (en-US:
+ * US 2×2, de-DE: Germany's); else ICAO 35×45. Every first run started on the Chinese 1-inch (一寸),
+ * an American's too.
+ */
+export function defaultSpecId(locale: Locale, languages: readonly string[], specIds: readonly string[]): string {
+  const ids = [
+    ...(locale === 'zh-CN' ? ['cn-1inch'] : []),
+    ...languages.map((tag) => {
+      const [language, ...parts] = tag.split(/[-_]/);
+      const region = parts.find((p) => /^[a-z]{2}$/i.test(p))?.toUpperCase();
+      return (region && REGION_SPECS[region]) || LANGUAGE_SPECS[language.toLowerCase()];
+    }),
+  ];
+  return ids.find((id) => id !== undefined && specIds.includes(id)) ?? WORLD_SPEC_ID;
+}
+
+/**
+ * The choices saved as JSON, each taken back only when it is still one the workspace offers (a
+ * spec removed since, a bad value: the default; the size's is `specId`, defaultSpecId's).
+ */
+export function readIdPhotoChoices(raw: string | null, specIds: readonly string[], specId = DEFAULT_ID_PHOTO_CHOICES.specId): IdPhotoChoices {
   const saved = storedFields<keyof IdPhotoChoices>(raw);
   const d = DEFAULT_ID_PHOTO_CHOICES;
   return {
-    specId: typeof saved.specId === 'string' && specIds.includes(saved.specId) ? saved.specId : d.specId,
+    specId: typeof saved.specId === 'string' && specIds.includes(saved.specId) ? saved.specId : specId,
     paper: isSheetPaper(saved.paper) ? saved.paper : d.paper,
     dpi: isSheetDpi(saved.dpi) ? saved.dpi : d.dpi,
     sheetFormat: saved.sheetFormat === 'pdf' || saved.sheetFormat === 'jpg' ? saved.sheetFormat : d.sheetFormat,
