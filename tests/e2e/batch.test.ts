@@ -41,7 +41,7 @@ describe('Batch workspace in Chromium', () => {
     // The file size an upload form asks for: at most 10 KB (a band upside down is said, and does not start).
     await app.page.fill('[data-testid=batch-kb-min]', '20');
     await app.page.fill('[data-testid=batch-kb-max]', '10');
-    expect(await app.page.textContent('[data-testid=batch-kb-invalid]')).toBe('From is 0 or more, To is above 0 and at most 10000\u00a0KB, and From is not above To.');
+    expect(await app.page.textContent('[data-testid=batch-kb-invalid]')).toBe('From (20\u00a0KB) is above To (10\u00a0KB): swap them, or change one.');
     await app.page.fill('[data-testid=batch-kb-min]', '');
     expect(await app.page.locator('[data-testid=batch-kb-invalid]').count()).toBe(0);
     // Text that is no number ("1e", read by the browser as empty) is said too, and does not start (the band dropped it unsaid).

@@ -177,15 +177,20 @@ describe('ID-photo workspace in Chromium', () => {
     await app.page.fill('[data-testid=idphoto-kb-max]', '20');
     expect(await kbNote.textContent()).toBe('The JPEG is made to fit ≤ 20 KB, whether the form counts 1000 or 1024 bytes to a KB.');
     // A band upside down is said, and nothing is made from it.
+    const statusBefore = await app.page.textContent('[data-testid=status-text]');
     await app.page.fill('[data-testid=idphoto-kb-min]', '30');
-    expect(await kbNote.textContent()).toBe('From is 0 or more, To is above 0 and at most 10000\u00a0KB, and From is not above To.');
+    // Said as what is wrong (it read the whole rule), and on the status line (it kept "every check passes").
+    expect(await kbNote.textContent()).toBe('From (30\u00a0KB) is above To (20\u00a0KB): swap them, or change one.');
     expect(await app.page.isDisabled('[data-testid=idphoto-export]')).toBe(true);
+    expect(await app.page.textContent('[data-testid=status-text]')).toBe('No new photo until the file size band is mended');
     // Text that is no number ("1e": the browser reads the field as empty) is said too, not dropped unsaid.
     await app.page.fill('[data-testid=idphoto-kb-min]', '');
     await app.page.locator('[data-testid=idphoto-kb-min]').pressSequentially('1e');
     expect(await kbNote.textContent()).toBe('From is 0 or more, To is above 0 and at most 10000\u00a0KB, and From is not above To.');
     expect(await app.page.isDisabled('[data-testid=idphoto-export]')).toBe(true);
     await app.page.fill('[data-testid=idphoto-kb-min]', '');
+    // Mended (the band it had): the line is given back.
+    expect(await app.page.textContent('[data-testid=status-text]')).toBe(statusBefore);
     await app.page.click('[data-testid=idphoto-export]');
     const sizeRow = app.page.locator('[data-testid=idphoto-report] tr', { hasText: 'File size' });
     await expect.poll(() => sizeRow.locator('td').nth(3).textContent(), { timeout: 60_000 }).toBe('≤ 20');

@@ -39,6 +39,10 @@ export class FileSizeBandInput {
   /** What is wrong with the band typed, said: the rule, and the spec's end an empty field stood for. */
   invalidText(locale: Locale): string {
     const specEnd = this.specEnd;
+    // Both ends right on their own, in the wrong order: said so (it read the whole rule).
+    const { min, max } = this;
+    const isOrderOnly = !this.unreadable.min && !this.unreadable.max && min !== null && max !== null && min >= 0 && max > 0 && max <= MAX_FILE_KB && min > max;
+    if (isOrderOnly) return translate(locale, 'idphoto.kb.invalid.order', { min, max });
     return joinSentences(locale, [
       translate(locale, 'idphoto.kb.invalid', { max: MAX_FILE_KB }),
       specEnd ? translate(locale, specEnd.end === 'min' ? 'idphoto.kb.invalid.specMin' : 'idphoto.kb.invalid.specMax', { kb: specEnd.kb }) : '',
