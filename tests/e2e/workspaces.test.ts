@@ -631,6 +631,26 @@ describe('workspaces, language and theme in Chromium', () => {
     const made = await pixelsOf(slot.locator('[data-testid=sticker-preview] img').first());
     expect(made.colours).toBeGreaterThan(8);
     expect(made.colours).toBeLessThanOrEqual(64);
+    // It can be stopped on a frame (it ran on for good) and played again; each backdrop's picture is named apart.
+    const toggle = slot.locator('[data-testid=sticker-play-toggle]');
+    const sources = () => slot.locator('[data-testid=sticker-preview] img').evaluateAll((els) => els.map((e) => (e.getAttribute('src') ?? '').slice(0, 10)));
+    expect([await toggle.textContent(), await toggle.getAttribute('aria-pressed')]).toEqual(['Pause', 'false']);
+    await toggle.click();
+    expect([await toggle.textContent(), await toggle.getAttribute('aria-pressed')]).toEqual(['Play', 'true']);
+    expect(await sources()).toEqual(['data:image', 'data:image', 'data:image']);
+    await toggle.click();
+    expect(await sources()).toEqual(['blob:http:', 'blob:http:', 'blob:http:']);
+    expect(await slot.locator('[data-testid=sticker-preview] img').evaluateAll((els) => els.map((e) => e.getAttribute('alt')))).toEqual(['Sticker, Transparent', 'Sticker, Light chat', 'Sticker, Dark chat']);
+    // A user who asks for less motion gets it stopped from the start.
+    await app.page.emulateMedia({ reducedMotion: 'reduce' });
+    await colours.selectOption('128');
+    await app.page.click('[data-testid=sticker-export]');
+    await expect.poll(() => toggle.getAttribute('aria-pressed').catch(() => null), { timeout: 120_000 }).toBe('true');
+    expect(await sources()).toEqual(['data:image', 'data:image', 'data:image']);
+    await app.page.emulateMedia({ reducedMotion: null });
+    await colours.selectOption('64');
+    await app.page.click('[data-testid=sticker-export]');
+    await expect.poll(sources, { timeout: 120_000 }).toEqual(['blob:http:', 'blob:http:', 'blob:http:']);
     expect(await still.count()).toBe(0);
     await setSlider('sticker-outline', 2);
     await still.waitFor({ timeout: 30_000 });

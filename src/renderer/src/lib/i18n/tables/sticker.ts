@@ -23,6 +23,8 @@ export const sticker = {
   // Made as drawn, the frames are the drawings the part holds: the rate from the clip's start says about how many.
   'sticker.framesAbout': { en: 'about {n} frames over {dur} s', 'zh-CN': '约 {n} 帧（{dur} 秒）' },
   'sticker.preview': { en: 'Sticker', 'zh-CN': '表情包' },
+  'sticker.pause': { en: 'Pause', 'zh-CN': '暂停' },
+  'sticker.play': { en: 'Play', 'zh-CN': '播放' },
   'sticker.previewHint': { en: 'Pick the moment and the style, then Make sticker. It will loop here over chat backgrounds.', 'zh-CN': '选好片段和样式后点击“生成表情包”，结果会在聊天背景上循环播放。' },
   'sticker.still': {
     en: 'The first frame as the sticker will show it. It follows the controls; Make sticker to see it move.',
