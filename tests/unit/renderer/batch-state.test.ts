@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { canRetryFailed } from '../../../src/renderer/src/lib/batch-summary';
 import { baseName, nameInRun, webBatchDir } from '../../../src/renderer/src/lib/paths';
-import { BatchItems, formatEta, formatRate, haltText, noteText, rateText } from '../../../src/renderer/src/lib/state/batch.svelte';
+import { BatchItems, currentText, formatEta, formatRate, haltText, noteText, rateText } from '../../../src/renderer/src/lib/state/batch.svelte';
 import { joinSentences, translate } from '../../../src/renderer/src/lib/i18n';
 import { JobTracker } from '../../../src/renderer/src/lib/state/jobs.svelte';
 
@@ -33,6 +33,16 @@ describe('JobTracker with batch progress', () => {
     expect(jobs.current).toMatchObject({ stage: 'scan', isPaused: true, counts: { done: 1, skipped: 0, failed: 0 } });
     jobs.onProgress({ jobId: 'b', stage: 'write', done: 3, total: 3, rate: { perSecond: 0.6 }, current: [], isPaused: false, counts: { done: 2, skipped: 0, failed: 1 } });
     expect(jobs.current).toMatchObject({ done: 3, rate: { perSecond: 0.6 }, isPaused: false, counts: { done: 2, skipped: 0, failed: 1 } });
+  });
+});
+
+describe('the files at work on the progress line', () => {
+  it('names the first, and says how many more are at work (it named one of several as if alone)', () => {
+    const t = (key: 'batch.current' | 'batch.currentMore', params: Record<string, string | number>) => translate('en', key, params);
+    expect(currentText([], t)).toBe('');
+    expect(currentText(['/in/a.jpg'], t)).toBe('current: a.jpg');
+    expect(currentText(['/in/a.jpg', '/in/b.jpg', '/in/c.jpg'], t)).toBe('current: a.jpg and 2 more');
+    expect(currentText(['/in/a.jpg', '/in/b.jpg'], (key, params) => translate('zh-CN', key, params))).toBe('当前：a.jpg 等 2 个');
   });
 });
 

@@ -2,6 +2,7 @@
 // batchItemFinished events, and the pieces of its progress line (files/s, ETA, pause). No DOM.
 import { evText, megapixels, secondsPerFile, type BatchItemFinished, type DrawingsLeftOut, type JobId } from '../../../../shared/jobs';
 import { PLATFORM_PRESETS, type PlatformPreset } from '../../../../shared/sticker-presets';
+import { baseName } from '../paths';
 
 /** One finished input as the file list shows it. */
 export type BatchItemRow = Omit<BatchItemFinished, 'jobId'>;
@@ -26,6 +27,12 @@ export function formatRate(perSecond: number): string {
 export function rateText(perSecond: number, t: (key: 'batch.rate' | 'batch.ratePerFile', params: { n: string | number }) => string): string {
   const perFile = secondsPerFile(perSecond);
   return perFile === undefined ? t('batch.rate', { n: formatRate(perSecond) }) : t('batch.ratePerFile', { n: perFile });
+}
+
+/** The files at work as the progress line says them ("current: a.jpg", "current: a.jpg and 2 more": it named one of several as if alone); '' for none. */
+export function currentText(files: readonly string[], t: (key: 'batch.current' | 'batch.currentMore', params: { name: string; n: number; total: number }) => string): string {
+  if (files.length === 0) return '';
+  return t(files.length > 1 ? 'batch.currentMore' : 'batch.current', { name: baseName(files[0]), n: files.length - 1, total: files.length });
 }
 
 /**

@@ -60,6 +60,7 @@ export const batch = {
   'batch.ratePerFile': { en: '{n} s a file', 'zh-CN': '每个 {n} 秒' },
   'batch.eta': { en: 'ETA {time}', 'zh-CN': '剩余 {time}' },
   'batch.current': { en: 'current: {name}', 'zh-CN': '当前：{name}' },
+  'batch.currentMore': { en: 'current: {name} and {n} more', 'zh-CN': '当前：{name} 等 {total} 个' },
   'batch.pause': { en: 'Pause', 'zh-CN': '暂停' },
   'batch.resumeRun': { en: 'Resume', 'zh-CN': '继续' },
   'batch.paused': { en: 'Paused', 'zh-CN': '已暂停' },
