@@ -102,7 +102,7 @@ export function planOutputPaths(
   const itemVars = items.map((item) => {
     const { stem, ext: inputExt } = splitFileName(item.fileName);
     const rest = { ext: inputExt, mode: vars.mode, spec: vars.spec ?? '', bg: vars.bg ?? '' };
-    const otherBytes = Buffer.byteLength(renderName(template.replace(/\{name\}/g, ''), { ...rest, name: '', index: '0'.repeat(MAX_INDEX_DIGITS) }) + ext);
+    const otherBytes = Buffer.byteLength(renderName(template, { ...rest, name: '', index: '0'.repeat(MAX_INDEX_DIGITS) }) + ext);
     return { name: fitStem(stem, otherBytes, nameTimes), ...rest };
   });
   const folderOf = (i: number): string => join(outputDir, ...items[i].relDir.split('/').filter(Boolean));

@@ -18,9 +18,10 @@ export const idphoto = {
   'idphoto.kb.pngAny': { en: 'Any size. This size is saved as PNG: a band set here is measured, not made to fit.', 'zh-CN': '不限大小。此规格保存为 PNG：此处填写的范围只检查，不会压缩到范围内。' },
   'idphoto.kb.png': { en: 'This size is saved as PNG, which is measured against the band but not made to fit it.', 'zh-CN': '此规格保存为 PNG，只检查大小，不会压缩到范围内。' },
   'idphoto.kb.invalid': { en: 'From is 0 or more, To is above 0 and at most {max}\u00a0KB, and From is not above To.', 'zh-CN': '下限须 ≥ 0，上限须大于 0 且不超过 {max}\u00a0KB，且下限不能大于上限。' },
-  // Beside the rule, where an empty field stands for the size's own end (To 3 on a size whose own From is 14).
+  // In place of the rule, where both ends are right on their own and in the wrong order.
   'idphoto.kb.invalid.order': { en: 'From ({min}\u00a0KB) is above To ({max}\u00a0KB): swap them, or change one.', 'zh-CN': '下限（{min}\u00a0KB）大于上限（{max}\u00a0KB）：请互换两者，或修改其一。' },
   'idphoto.status.kbInvalid': { en: 'No new photo until the file size band is mended', 'zh-CN': '文件大小范围修正之前，不会生成新照片' },
+  // Beside the rule, where an empty field stands for the size's own end (To 3 on a size whose own From is 14).
   'idphoto.kb.invalid.specMin': { en: 'Left empty, From is this size\'s own {kb} KB.', 'zh-CN': '下限留空时取此规格自身的 {kb} KB。' },
   'idphoto.kb.invalid.specMax': { en: 'Left empty, To is this size\'s own {kb} KB.', 'zh-CN': '上限留空时取此规格自身的 {kb} KB。' },
   'idphoto.sheet.none': { en: 'Single photo', 'zh-CN': '不排版' },
