@@ -298,11 +298,11 @@ describe('the keyboard and a screen reader in Chromium', () => {
     await page.locator(`${slotSel} aside.inspector`).screenshot({ path: join(SCREENS, 'a11y-segmented-focus.png') });
     await page.click('[data-workspace=idphoto]');
     // What the live status line says while the photo is made (it read "Ready" till the preview came).
-    await page.evaluate(() => {
-      const live = document.querySelector('[data-testid=status-live]')!;
-      const said: string[] = ((globalThis as unknown as { said: string[] }).said = []);
+    await page.evaluate(`(() => {
+      const live = document.querySelector('[data-testid=status-live]');
+      const said = (globalThis.said = []);
       new MutationObserver(() => said.push(live.textContent ?? '')).observe(live, { childList: true, characterData: true, subtree: true });
-    });
+    })()`);
     await chooseFiles(page, () => page.click('[data-workspace-slot=idphoto] [data-testid=drop-zone]'), evalFile('id_portraits', 'images', 'df_img2.jpg'));
     await page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
     await expect.poll(() => page.evaluate(() => (globalThis as unknown as { said: string[] }).said.at(-1))).toMatch(/^Preview updated/);
@@ -388,14 +388,14 @@ describe('the keyboard and a screen reader in Chromium', () => {
 
   it('a user who asks for less motion gets none: the busy dot does not pulse on (it did for good)', async () => {
     const page = app.page;
-    const pulses = (): Promise<string> => page.evaluate(() => {
-      const bar = document.querySelector('footer.status') as HTMLElement;
+    const pulses = (): Promise<string> => page.evaluate(`(() => {
+      const bar = document.querySelector('footer.status');
       const tone = bar.dataset.tone;
       bar.dataset.tone = 'busy';
-      const count = getComputedStyle(bar.querySelector('.dot')!).animationIterationCount;
+      const count = getComputedStyle(bar.querySelector('.dot')).animationIterationCount;
       bar.dataset.tone = tone;
       return count;
-    });
+    })()`);
     expect(await pulses()).toBe('infinite');
     await page.emulateMedia({ reducedMotion: 'reduce' });
     try {

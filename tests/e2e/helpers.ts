@@ -242,16 +242,19 @@ export async function textContrasts(elements: Locator): Promise<number[]> {
       });
       return 0.2126 * r + 0.7152 * g + 0.0722 * b;
     };
-    return els.map((el) => {
+    // (This runs in the page; the tests' own types have no DOM.)
+    type El = { parentElement: El | null };
+    const styleOf = (e: El): { backgroundColor: string; color: string } => (globalThis as unknown as { getComputedStyle(e: El): { backgroundColor: string; color: string } }).getComputedStyle(e);
+    return (els as unknown as El[]).map((el) => {
       const layers: number[][] = [];
-      for (let e: Element | null = el; e; e = e.parentElement) {
-        const bg = rgba(getComputedStyle(e).backgroundColor);
+      for (let e: El | null = el; e; e = e.parentElement) {
+        const bg = rgba(styleOf(e).backgroundColor);
         if (bg[3] > 0) layers.push(bg);
         if (bg[3] >= 1) break;
       }
       let under = [255, 255, 255];
       for (const layer of layers.reverse()) under = over(layer, under);
-      const text = over(rgba(getComputedStyle(el).color), under);
+      const text = over(rgba(styleOf(el).color), under);
       const [a, b] = [luminance(text), luminance(under)].sort((x, y) => y - x);
       return (a + 0.05) / (b + 0.05);
     });

@@ -473,6 +473,12 @@ await engine.dispose();`,
     expect(report.summary.notSearched).toEqual([join(dir, 'in', 'Kunden Ordner'), join(dir, 'in', 'sub')]);
     const recursive = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'out-r'), '--mode', 'sticker', '-r']);
     expect(recursive.stdout).not.toContain('not searched');
+    // A link to a clip that is gone (moved, an unplugged disk) fails in the report: it was left out unsaid, and the run said nothing to do.
+    symlinkSync(join(dir, 'moved.mp4'), join(dir, 'in', 'gone.mp4'));
+    const linked = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'out-l'), '--mode', 'sticker']);
+    expect(linked.code).toBe(1);
+    expect(linked.stderr).toContain(`failed  ${join(dir, 'in', 'gone.mp4')}: INPUT_NOT_FOUND: ${join(dir, 'in', 'gone.mp4')} is a link to ${join(dir, 'moved.mp4')}, which is not there`);
+    expect(readFileSync(join(dir, 'out-l', 'report.csv'), 'utf8')).toContain(`${join(dir, 'in', 'gone.mp4')},failed,INPUT_NOT_FOUND,`);
   });
 
   it("a sticker batch's lines name what a batch takes: another part or strokes one clip at a time (they named --start, which it refuses), the other model as --model", async () => {

@@ -317,6 +317,9 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
       const { code, message } = notReadable(path);
       entries.push({ input: path, status: 'failed', output: '', code, message });
     }
+    for (const { path, target } of scan.brokenLinks) {
+      entries.push({ input: path, status: 'failed', output: '', code: 'INPUT_NOT_FOUND', message: `${path} is a link to ${target}, which is not there (moved, deleted, or on a disk not plugged in)` });
+    }
     const base = entries.length;
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
@@ -357,7 +360,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     let done = 0;
     let failed = 0;
     const skipped = entries.filter((e) => e.status === 'skipped').length;
-    failed += scan.missing.length + scan.unreadable.length + failedBefore;
+    failed += scan.missing.length + scan.unreadable.length + scan.brokenLinks.length + failedBefore;
     const total = entries.length;
     const current = new Set<string>();
     /** How far each file at work is (0..1), for the modes that tell it (BatchModeHandler.fileProgressAs). */

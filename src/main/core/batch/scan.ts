@@ -2,7 +2,7 @@
 // hidden and system files skipped, the output folder excluded when it lies inside an input
 // folder (and earlier batches' output folders), symlinked folders not followed (no cycles).
 // Deterministic order. Core (no electron).
-import { lstat, readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import { realOrResolved } from '../io/real-path';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { extensionOf, isHiddenOrSystem } from '../../../shared/media';
@@ -47,6 +47,12 @@ export interface ScanResult {
   notSearched: string[];
   /** Folders this account may not read, and inputs behind one (the run fails each with INPUT_NOT_READABLE: they were left out unsaid, or said not found). */
   unreadable: string[];
+  /**
+   * Links in the folders, of a type the mode takes, to a file that is not there (moved, deleted, an
+   * unplugged disk), with where they point: the run fails each with INPUT_NOT_FOUND (they were left
+   * out unsaid).
+   */
+  brokenLinks: { path: string; target: string }[];
   /** Each input folder and the sub-folder of the output folder it went to ('' for the top; folderPrefixes). */
   folderPlaces: { input: string; rel: string }[];
 }
@@ -114,6 +120,7 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
   const leftOutFolders: string[] = [];
   const notSearched: string[] = [];
   const unreadable: string[] = [];
+  const brokenLinks: { path: string; target: string }[] = [];
   const seen = new Set<string>();
   const roots: { path: string; real: string }[] = [];
 
@@ -147,7 +154,7 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
     options.outDir === undefined ? undefined : resolve(options.outDir),
   );
   for (let r = 0; r < roots.length; r++) await walk(roots[r].path, prefixes[r], true);
-  return { items, missing, leftOut, leftOutTypes, leftOutFolders, notSearched, unreadable, folderPlaces: roots.map((root, r) => ({ input: root.path, rel: prefixes[r] })) };
+  return { items, missing, leftOut, leftOutTypes, leftOutFolders, notSearched, unreadable, brokenLinks, folderPlaces: roots.map((root, r) => ({ input: root.path, rel: prefixes[r] })) };
 
   async function walk(dir: string, relDir: string, isRoot = false): Promise<void> {
     if (isExcluded(await realOrResolved(dir))) return;
@@ -177,8 +184,12 @@ export async function scanInputs(inputs: readonly string[], options: ScanOptions
       }
       // A symlink to a file is taken; a symlink to a folder is not followed (cycles, surprises).
       const info = link.isSymbolicLink() ? await stat(path).catch(() => undefined) : link;
-      if (!info?.isFile()) continue;
       const extension = extensionOf(name);
+      if (!info && link.isSymbolicLink() && extensions.has(extension)) {
+        brokenLinks.push({ path, target: await readlink(path).catch(() => '?') });
+        continue;
+      }
+      if (!info?.isFile()) continue;
       if (!extensions.has(extension) && !(await options.takesByContent?.(path, extension))) {
         leftOut++;
         leftOutTypes[extension] = (leftOutTypes[extension] ?? 0) + 1;

@@ -1,5 +1,5 @@
 // Unit tests of batch export's pure parts: naming template, scan rules, journal, pause gate.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync, appendFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJournal, JournalIndex, JournalWriter, hashOptions } from '../../../../src/main/core/batch/journal';
@@ -138,6 +138,18 @@ describe('batch scan', () => {
     const twice = await scanInputs([root, `${root}/`], { recursive: false, extensions: ['jpg', 'png', 'webp'], excludeDirs: [join(root, 'out')] });
     expect(twice.items.map((i) => `${i.relDir}/${i.fileName}`)).toEqual(['/B.PNG', '/a.jpg']);
     expect(twice.folderPlaces).toEqual([{ input: root, rel: '' }]);
+  });
+
+  it('lists a link to a picture that is not there (it was left out unsaid); a link to one there is taken once, and one of another type left out', async () => {
+    const root = tempDir();
+    writeFileSync(join(root, 'a.jpg'), 'x');
+    symlinkSync(join(root, 'a.jpg'), join(root, 'also-a.jpg'));
+    symlinkSync(join(root, 'moved.jpg'), join(root, 'gone.jpg'));
+    symlinkSync(join(root, 'moved.txt'), join(root, 'gone.txt'));
+    const scan = await scanInputs([root], { recursive: false, extensions: ['jpg'] });
+    expect(scan.items.map((i) => i.fileName)).toEqual(['a.jpg']);
+    expect(scan.brokenLinks).toEqual([{ path: join(root, 'gone.jpg'), target: join(root, 'moved.jpg') }]);
+    expect(scan.leftOut).toBe(0);
   });
 
   it("a sticker batch takes a folder's animated PNGs (LINE stickers, named .png) and leaves its still ones out", async () => {
