@@ -205,6 +205,8 @@ describe('Settings: the models as the folders hold them now', () => {
     const banner = app.page.locator('[data-testid=error-banner]');
     await expect.poll(() => banner.getAttribute('data-code'), { timeout: 20_000 }).toBe('MODEL_MISSING');
     expect(await banner.textContent()).toContain('Some models are not installed: what needs them fails until they are.');
+    // For what, in the UI's words (the details are the engine's English).
+    expect(await banner.locator('[data-testid=error-missing-for]').textContent()).toBe('No model for: people.');
     // An ID photo then fails with the engine's sentence shown, which its words send to (it was on hover only; in Chinese, nowhere).
     await app.page.click('[data-workspace=idphoto]');
     await chooseFiles(app.page, () => app.page.locator('[data-workspace-slot=idphoto] [data-testid=drop-zone]').click(), evalFile('id_portraits', 'images', 'df_img1.jpg'));
