@@ -379,6 +379,11 @@ export interface IdPhotoPreviewFile {
   quality: number | null;
   /** Its background colour fails only because the JPEG was squeezed into the KB band (the photo as made had it). */
   isColourLostToJpeg: boolean;
+  /**
+   * Bytes of padding (a JPEG comment, which shows nothing) that raised it to the KB band's floor: at
+   * its best quality it is smaller. 0 for none (and for a PNG).
+   */
+  paddingBytes: number;
 }
 
 /** The live preview of an ID photo: the photo's file at the spec's pixel size, its report measured on that file, the print sheet drawn small. */

@@ -235,6 +235,15 @@ describe('ID-photo workspace in Chromium', () => {
     // Another band: that file no longer is what the controls say.
     await app.page.fill('[data-testid=idphoto-kb-max]', '');
     expect(await app.page.isVisible('[data-testid=idphoto-saved]')).toBe(false);
+    // At least 300 KB: the best JPEG is smaller, and the padding that raises it is said (it was not).
+    expect(await app.page.locator('[data-testid=idphoto-kb-padded]').count()).toBe(0);
+    await app.page.fill('[data-testid=idphoto-kb-min]', '300');
+    const padded = app.page.locator('[data-testid=idphoto-kb-padded]');
+    await expect.poll(() => padded.textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^At its best quality the JPEG is \d+(\.\d+)?\u00a0KB: \d+(\.\d+)?\u00a0KB of padding that shows nothing raised it to the band\./);
+    const [best, pad] = /is ([\d.]+)\u00a0KB: ([\d.]+)/.exec((await padded.textContent())!)!.slice(1).map(Number);
+    expect(best + pad).toBeGreaterThanOrEqual(300);
+    await app.page.fill('[data-testid=idphoto-kb-min]', '');
+    await expect.poll(() => padded.count(), { timeout: 60_000 }).toBe(0);
     // A band asked while an export is made: the file is saved and said, and the photo shown keeps
     // its own checks (the export took over the screen: its Saved label, checks, guides and Download
     // again over the photo of the new controls).

@@ -15,7 +15,7 @@ function previewOf(req: IdPhotoPreviewRequest): IdPhotoPreview {
   return {
     path: req.path,
     photo: { mime: 'image/jpeg', bytes: new Uint8Array([1]), width: 10, height: 12 },
-    file: { format: 'jpeg', bytes: 1, quality: 95, isColourLostToJpeg: false },
+    file: { format: 'jpeg', bytes: 1, quality: 95, isColourLostToJpeg: false, paddingBytes: 0 },
     report: { specId: req.options.spec.id, widthPx: 10, heightPx: 12, dpi: 300, background: '#FFFFFF', measurements: {}, guides: { crownY: 1, chinY: 9, eyeY: 5, centreX: 5 }, pass: true },
     rollCorrectedDeg: 0,
     brightnessEv: 0,

@@ -21,6 +21,8 @@ export interface IdPhotoJobResult {
   report: ComplianceReport;
   /** The file's background colour fails only because its JPEG was squeezed into the KB band (isColourLostToJpeg). */
   isColourLostToJpeg: boolean;
+  /** Padding that raised the JPEG to the KB band's floor (IdPhotoPreviewFile.paddingBytes). */
+  paddingBytes: number;
   rollCorrectedDeg: number;
   /** The brightness the person was given, EV: the one asked, or the one 'auto' chose. */
   brightnessEv: number;
@@ -59,5 +61,5 @@ export async function runIdPhotoJob(input: string, output: string, options: IdPh
     await writeFileAtomic(options.sheet.output, bytes, { signal: ctx.signal });
     sheet = { output: options.sheet.output, photos: layout.photos.length };
   }
-  return { output: r.output, bytes: r.bytes, quality: r.quality, widthPx: spec.widthPx, heightPx: spec.heightPx, report: r.report, isColourLostToJpeg: isColourLostToJpeg(r), rollCorrectedDeg: r.result.rollCorrectedDeg, brightnessEv: r.result.brightnessEv, provider: r.result.provider, sheet, timingsMs: r.timings.totalMs };
+  return { output: r.output, bytes: r.bytes, quality: r.quality, widthPx: spec.widthPx, heightPx: spec.heightPx, report: r.report, isColourLostToJpeg: isColourLostToJpeg(r), paddingBytes: r.paddingBytes, rollCorrectedDeg: r.result.rollCorrectedDeg, brightnessEv: r.result.brightnessEv, provider: r.result.provider, sheet, timingsMs: r.timings.totalMs };
 }

@@ -47,7 +47,7 @@ export async function previewIdPhoto(source: RgbaImage, options: IdPhotoPreviewR
   // The file Export writes (a name ending .jpg for a JPEG spec), so the KB band's JPEG and its
   // checks show before it is made.
   const { encoded, report: fileReport } = await idPhotoFile(r, spec.format, spec);
-  const file: IdPhotoPreviewFile = { format: encoded.format, bytes: encoded.bytes.length, quality: encoded.quality, isColourLostToJpeg: isColourLostToJpeg({ report: fileReport, madeReport: r.report, quality: encoded.quality }) };
+  const file: IdPhotoPreviewFile = { format: encoded.format, bytes: encoded.bytes.length, quality: encoded.quality, isColourLostToJpeg: isColourLostToJpeg({ report: fileReport, madeReport: r.report, quality: encoded.quality }), paddingBytes: encoded.paddingBytes };
   let sheet: IdPhotoPreviewResult['sheet'] = null;
   if (options.sheet) {
     const layout = layoutPhotoSheet(spec, options.sheet);

@@ -48,6 +48,7 @@ export const idphoto = {
   'idphoto.file.png': { en: 'PNG, {kb} KB', 'zh-CN': 'PNG，{kb} KB' },
   'idphoto.saved': { en: 'Saved {name} ({kb} KB)', 'zh-CN': '已保存 {name}（{kb} KB）' },
   'idphoto.kb.unmet': { en: 'No file of {width}×{height} px is {max} KB or less: even at JPEG quality {quality} of 100 it is {smallest} KB. Check the size and the KB band the form asks for.', 'zh-CN': '{width}×{height} 像素的照片无法压缩到 {max} KB 以内：即使 JPEG 质量降到 {quality}（满分 100），仍有 {smallest} KB。请核对表单要求的尺寸和文件大小范围。' },
+  'idphoto.kb.padded': { en: 'At its best quality the JPEG is {kb}\u00a0KB: {pad}\u00a0KB of padding that shows nothing raised it to the band. A form that asks for so many KB usually wants a larger photo.', 'zh-CN': '最高质量下 JPEG 为 {kb}\u00a0KB：已填充 {pad}\u00a0KB 不影响画面的数据以达到范围。要求这么大文件的表单通常需要更大尺寸的照片。' },
   'idphoto.kb.colourLost': { en: "At that JPEG quality the file's background is {de} ΔE off its colour, more than the size allows: allow a larger KB band.", 'zh-CN': '在该 JPEG 质量下，文件的底色偏离了 {de} ΔE，超出该规格允许的范围：请放宽文件大小范围。' },
   'idphoto.lowQuality': { en: 'To be that small it is a JPEG of quality {quality} of 100: open the file before sending it, it may be too blocky to be accepted.', 'zh-CN': '为达到该大小，JPEG 质量仅为 {quality}/100：提交前请打开文件查看，画面可能有明显的方块压缩痕迹而被拒收。' },
   'idphoto.sheetPreview': { en: 'Print sheet: {count} {count|photo|photos}', 'zh-CN': '排版预览：{count} 张' },
