@@ -80,7 +80,7 @@ describe('previewIdPhoto', () => {
     expect(viaEngine.quality).toBe(r.file.quality);
     // Without a band the preview is the spec's JPEG at quality 95.
     const plain = await previewIdPhoto({ path: src, options: { spec: lib.get('cn-1inch') as never, background: '#ffffff' } }, e);
-    expect([plain.file.format, plain.file.quality, plain.file.isColourLostToJpeg]).toEqual(['jpeg', 95, false]);
+    expect([plain.file.format, plain.file.quality, plain.file.isColourLostToJpeg, plain.file.paddingBytes]).toEqual(['jpeg', 95, false, 0]);
     expect(plain.file.bytes).toBeGreaterThan(r.file.bytes);
   });
 
