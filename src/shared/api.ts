@@ -399,6 +399,8 @@ export interface IdPhotoPreview {
   nudgeApplied: { dxMm: number; dyMm: number; headMm: number; headAskedMm: number };
   /** Present when a paper was asked for: the sheet at 150 dpi and how many photos it holds. */
   sheet: { mime: string; bytes: Uint8Array; width: number; height: number; photos: number } | null;
+  /** The execution provider the person model ran on. */
+  provider: string;
   timingsMs: number;
 }
 

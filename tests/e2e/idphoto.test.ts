@@ -630,4 +630,25 @@ describe('ID-photo workspace in Chromium', () => {
     await app.page.screenshot({ path: join(SCREENS, 'idphoto-carried.png') });
     expect(app.pageErrors).toEqual([]);
   });
+
+  it('says where its model ran: WebGPU asked for that cannot start here ran on the CPU (the status bar said WebGPU)', async () => {
+    await app.page.click('[data-workspace=settings]');
+    await app.page.selectOption('[data-testid=settings-provider]', 'webgpu');
+    try {
+      await app.page.click('[data-workspace=idphoto]');
+      const slot = app.page.locator('[data-workspace-slot=idphoto]');
+      const photo = app.page.locator('[data-testid=idphoto-photo]');
+      const before = (await photo.count()) ? await photo.getAttribute('src') : null;
+      const another = app.page.getByRole('button', { name: /Another photo/ });
+      await chooseFiles(app.page, async () => ((await another.count()) ? another.click() : slot.locator('[data-testid=drop-zone]').click()), evalFile('id_portraits', 'images', 'df_img2.jpg'));
+      await expect.poll(() => photo.getAttribute('src', { timeout: 1000 }).catch(() => before), { timeout: 60_000 }).not.toBe(before);
+      await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 60_000 });
+      // No GPU here (nor on CI): the CPU ran it, and the status bar says so.
+      expect(await app.page.textContent('[data-testid=status-provider]')).toBe('CPU');
+    } finally {
+      await app.page.click('[data-workspace=settings]');
+      await app.page.selectOption('[data-testid=settings-provider]', 'auto');
+    }
+    expect(app.pageErrors).toEqual([]);
+  });
 });

@@ -21,6 +21,7 @@ function previewOf(req: IdPhotoPreviewRequest): IdPhotoPreview {
     brightnessEv: 0,
     nudgeApplied: { dxMm: 0, dyMm: 0, headMm: 30, headAskedMm: 30 },
     sheet: null,
+    provider: 'cpu',
     timingsMs: 1,
   };
 }

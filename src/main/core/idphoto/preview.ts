@@ -30,6 +30,8 @@ export interface IdPhotoPreviewResult {
   nudgeApplied: { dxMm: number; dyMm: number; headMm: number; headAskedMm: number };
   /** The print sheet at SHEET_PREVIEW_DPI (PNG) with the number of photos on it, when a paper was given. */
   sheet: { mime: 'image/png'; bytes: Uint8Array; width: number; height: number; photos: number } | null;
+  /** The execution provider the person model ran on (the status line's: it said the one asked for, WebGPU that could not start). */
+  provider: string;
   timingsMs: number;
 }
 
@@ -59,5 +61,5 @@ export async function previewIdPhoto(source: RgbaImage, options: IdPhotoPreviewR
   const measurements: Record<string, IdPhotoMeasurement> = {};
   for (const [name, m] of Object.entries(fileReport.measurements)) if (m) measurements[name] = m;
   const report: IdPhotoReport = { ...fileReport, measurements };
-  return { photo: { mime: `image/${encoded.format}`, bytes: encoded.bytes, width: r.image.width, height: r.image.height }, file, report, rollCorrectedDeg: r.rollCorrectedDeg, brightnessEv: r.brightnessEv, nudgeApplied: r.nudgeApplied, sheet, timingsMs: performance.now() - t0 };
+  return { photo: { mime: `image/${encoded.format}`, bytes: encoded.bytes, width: r.image.width, height: r.image.height }, file, report, rollCorrectedDeg: r.rollCorrectedDeg, brightnessEv: r.brightnessEv, nudgeApplied: r.nudgeApplied, sheet, provider: r.provider, timingsMs: performance.now() - t0 };
 }
