@@ -57,6 +57,9 @@ describe('the keyboard and a screen reader in Chromium', () => {
     await expect.poll(() => page.locator('[data-testid=settings-provider-not-installed]').textContent({ timeout: 1000 }).catch(() => '')).toBe('CUDA is not installed here (it is an extra install of ONNX Runtime): the models run on the CPU.');
     await page.selectOption('[data-testid=settings-provider]', 'auto');
     expect(await page.locator('[data-testid=settings-provider-not-installed]').count()).toBe(0);
+    // What the choices do is said (WebGPU and Raw / Fast / Best were named only).
+    expect(await page.textContent('[data-testid=settings-provider-note]')).toMatch(/falls back to the CPU; the status bar says where the last picture ran\.$/);
+    expect(await page.textContent('[data-testid=settings-refine-note]')).toMatch(/^(Raw|Fast|Best): /);
     // …and the folders to put one in, as the engine searches them.
     const dirs = await page.locator('[data-workspace-slot=settings] [data-testid=settings-models-dirs] code').allTextContents();
     expect(dirs.length).toBeGreaterThan(0);
