@@ -581,8 +581,16 @@ describe('Batch workspace in Chromium', () => {
     expect(await done.count()).toBe(doneCount);
     // Started again, skipping what is done: the files done before say so, with their outputs.
     await app.page.getByLabel('Skip files already done').check();
+    // What a screen reader hears while it runs: how far it is at each quarter (it heard "Batch", then the end).
+    await app.page.evaluate(`(() => {
+      const live = document.querySelector('[data-testid=batch-live]');
+      const said = (globalThis.batchSaid = []);
+      new MutationObserver(() => said.push(live.textContent ?? '')).observe(live, { childList: true, characterData: true, subtree: true });
+    })()`);
     await app.page.click('[data-testid=batch-start]');
     await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 120_000 }).toBe(`${8 - doneCount} done, ${doneCount} skipped, 1 failed of 9`);
+    const heard = (await app.page.evaluate('globalThis.batchSaid')) as string[];
+    expect(heard.filter((w) => /^(A quarter|Half|Three quarters) done: \d of 9 files$/.test(w)).length).toBeGreaterThan(0);
     // The empty file is one failed row with its reason (whether the cancelled run reached it or not).
     const emptyRow = app.page.locator('[data-testid=batch-item][data-status=failed]', { hasText: 'a-empty.jpg' });
     expect(await emptyRow.locator('[data-testid=batch-reason]').getAttribute('data-code')).toBe('INPUT_UNSUPPORTED');

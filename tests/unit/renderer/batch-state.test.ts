@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { canRetryFailed } from '../../../src/renderer/src/lib/batch-summary';
 import { baseName, nameInRun, webBatchDir } from '../../../src/renderer/src/lib/paths';
-import { BatchItems, currentText, formatEta, formatRate, haltText, noteText, rateText } from '../../../src/renderer/src/lib/state/batch.svelte';
+import { BatchItems, currentText, formatEta, quarterText, formatRate, haltText, noteText, rateText } from '../../../src/renderer/src/lib/state/batch.svelte';
 import { joinSentences, translate } from '../../../src/renderer/src/lib/i18n';
 import { JobTracker } from '../../../src/renderer/src/lib/state/jobs.svelte';
 
@@ -43,6 +43,19 @@ describe('the files at work on the progress line', () => {
     expect(currentText(['/in/a.jpg'], t)).toBe('current: a.jpg');
     expect(currentText(['/in/a.jpg', '/in/b.jpg', '/in/c.jpg'], t)).toBe('current: a.jpg and 2 more');
     expect(currentText(['/in/a.jpg', '/in/b.jpg'], (key, params) => translate('zh-CN', key, params))).toBe('当前：a.jpg 等 2 个');
+  });
+});
+
+describe('how far a batch is, told at each quarter', () => {
+  it('changes its words only at a quarter (a live region reads each change), none before the first, at the end or for fewer than 4 files', () => {
+    const t = (key: 'batch.quarter.1' | 'batch.quarter.2' | 'batch.quarter.3', params: Record<string, string | number>) => translate('en', key, params);
+    const said = Array.from({ length: 13 }, (_, done) => quarterText(done, 12, t));
+    expect([...new Set(said)]).toEqual(['', 'A quarter done: 3 of 12 files', 'Half done: 6 of 12 files', 'Three quarters done: 9 of 12 files']);
+    expect(said[12]).toBe('');
+    expect(quarterText(2, 3, t)).toBe('');
+    expect(quarterText(3, 10, t)).toBe('A quarter done: 3 of 10 files');
+    expect(quarterText(5, 10, t)).toBe('Half done: 5 of 10 files');
+    expect(quarterText(5, 10, (key, params) => translate('zh-CN', key, params))).toBe('已完成一半：5/10 个文件');
   });
 });
 

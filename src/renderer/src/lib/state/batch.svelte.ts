@@ -36,6 +36,20 @@ export function currentText(files: readonly string[], t: (key: 'batch.current' |
 }
 
 /**
+ * How far a running batch is, told to a screen reader at each quarter ("A quarter done: 3 of 12"):
+ * it heard "Batch" as the run began and nothing till its end. '' before the first quarter, at the
+ * end (the summary says it) and for fewer than 4 files. The words change only at a quarter, so a
+ * live region does not read every file.
+ */
+export function quarterText(done: number, total: number, t: (key: 'batch.quarter.1' | 'batch.quarter.2' | 'batch.quarter.3', params: { done: number; total: number }) => string): string {
+  if (!(total >= 4) || done >= total) return '';
+  const quarter = Math.floor((done * 4) / total);
+  if (quarter < 1) return '';
+  // The count at the quarter's start, not each file's since: the words stay till the next quarter.
+  return t(`batch.quarter.${quarter as 1 | 2 | 3}`, { done: Math.ceil((quarter * total) / 4), total });
+}
+
+/**
  * A batch that is stopping, as the Batch workspace and the status bar both say it: "Cancelling… /
  * Pausing… waiting for N" while files at work reach a stop, then "Cancelling…" /
  * "Paused"; null while it runs.
