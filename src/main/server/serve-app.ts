@@ -11,7 +11,8 @@ import { maxPixelsFromEnv } from '../core/env';
 import { isInside as isInsideFolder } from '../core/batch/scan';
 import { ensureWritableFolder } from '../core/io/atomic-write';
 import { removeDeadSystemTemps } from '../core/io/stale-temps';
-import { defaultModelsDirs, isUsableState, modelsFolderText } from '../core/models/model-store';
+import { defaultModelsDirs, modelsFolderText } from '../core/models/model-store';
+import { TASK_WORDS, unusableTasks } from '../../shared/models';
 import { createAppApi } from '../engine/api/index';
 import { createAppCore, type AppCore } from '../engine/app-core';
 import { EventHub } from './event-hub';
@@ -191,20 +192,9 @@ export function pathsReadBy(method: keyof AppApi, arg: unknown): [string, unknow
   }
 }
 
-/** What each model task does, as the start-up line names it. */
-const TASK_WORDS: Record<ModelInfo['task'], string> = {
-  'person-mask': 'cutting out people',
-  'anime-mask': 'cutting out anime characters',
-  'face-detect': 'ID photos (face detection)',
-  'face-landmarks': 'ID photos (face landmarks)',
-};
-
 /** The tasks none of whose models can be used, each with its models' states ("cutting out people (mediapipe-selfie missing, sinet missing)"). */
-export function unusableTasks(models: readonly ModelInfo[]): string[] {
-  const tasks = [...new Set(models.map((m) => m.task))];
-  return tasks
-    .filter((task) => !models.some((m) => m.task === task && isUsableState(m.state)))
-    .map((task) => `${TASK_WORDS[task]} (${models.filter((m) => m.task === task).map((m) => `${m.id} ${m.state}`).join(', ')})`);
+export function unusableTaskWords(models: readonly ModelInfo[]): string[] {
+  return unusableTasks(models).map((task) => `${TASK_WORDS[task]} (${models.filter((m) => m.task === task).map((m) => `${m.id} ${m.state}`).join(', ')})`);
 }
 
 /** Starts the engine, the API and the web server. */
@@ -321,7 +311,7 @@ export async function startServeApp(options: ServeAppOptions): Promise<ServeApp>
     },
   };
   // A job no model can do is said as the server starts, not found out from the first picture.
-  const lacking = unusableTasks(await api.listModels().catch(() => []));
+  const lacking = unusableTaskWords(await api.listModels().catch(() => []));
   if (lacking.length > 0) {
     log(`No usable model for ${lacking.join('; ')}: these fail until a model is in ${modelsDirs.map(modelsFolderText).join(' or ')}. \`cutout models\` says where to get each and the file name to save it as.`);
   }

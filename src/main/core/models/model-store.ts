@@ -5,6 +5,7 @@ import { constants as fsConstants, createReadStream, statSync } from 'node:fs';
 import { access, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AppError } from '../../../shared/errors';
+import { isUsableState } from '../../../shared/models';
 import { writeFileAtomic } from '../io/atomic-write';
 import { loadManifestFile, parseModelEntry, type ModelEntry, type ModelTask } from './manifest';
 import { parseUserJson } from '../io/user-json';
@@ -17,11 +18,6 @@ export interface ModelStatus {
   actualSha256?: string;
   /** unreadable: the OS's reason (EACCES: permission denied). */
   reason?: string;
-}
-
-/** Whether a model in this state runs: checked, or there with no sha256 pinned to check it by. */
-export function isUsableState(state: ModelStatus['state']): boolean {
-  return state === 'ok' || state === 'unpinned';
 }
 
 /** A task's models in the order its model in use is chosen: the task's default first, then the manifest's order. */

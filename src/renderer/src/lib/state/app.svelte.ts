@@ -3,6 +3,7 @@
 import type { AppInfo, ModelInfo, RecentFile, RecentMedia } from '../../../../shared/api';
 import { engineUnreachable, type ApiClient } from '../../../../shared/api-client';
 import { errorKindOf, toWire, type WireError } from '../../../../shared/errors';
+import { TASK_WORDS, unusableTasks } from '../../../../shared/models';
 import type { BatchItemFinished, JobOutcome, JobSpec, RefineMode, RunningJob, Subject } from '../../../../shared/jobs';
 import { DEFAULT_SETTINGS, type Settings } from '../../../../shared/settings';
 import { describeError, type ErrorNotice } from '../error-text';
@@ -131,21 +132,13 @@ export function replacedDefault(models: readonly ModelInfo[]): WireError | null 
   return null;
 }
 
-/** What each model task does, as the notice of one with no usable model names it (its engine sentence, in the details). */
-const TASK_WORDS: Record<ModelInfo['task'], string> = {
-  'person-mask': 'cutting out people',
-  'anime-mask': 'cutting out anime characters and stickers',
-  'face-detect': 'ID photos (face detection)',
-  'face-landmarks': 'ID photos (face landmarks)',
-};
-
 /**
  * The tasks none of whose models can be used (each missing, damaged or unreadable), as a notice
  * for the banner; null when every task has one. The app said it only when a picture failed (the
  * server's log said it as it started): a first run without the person models read "Ready".
  */
 export function noModelFor(models: readonly ModelInfo[]): WireError | null {
-  const lacking = [...new Set(models.map((m) => m.task))].filter((task) => !models.some((m) => m.task === task && (m.state === 'ok' || m.state === 'unpinned')));
+  const lacking = unusableTasks(models);
   if (lacking.length === 0) return null;
   // Each task's default (a missing one is not marked so: then the first the app ships).
   const ofTask = (task: ModelInfo['task']): ModelInfo[] => models.filter((m) => m.task === task);
