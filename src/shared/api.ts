@@ -325,6 +325,8 @@ export interface StickerFramePreview extends MediaBytes {
   /** The model that ran and what it cuts out. */
   modelId: string;
   subject: Subject;
+  /** The execution provider the model ran on (cpu, webgpu, …): the status bar's "ran on". */
+  provider: string;
   /** The frame's unsure share (0..1; what the sticker's per-frame strip shows). */
   unsureShare: number;
   /** Whether the frame holds anything to cut out (alpha ≥ 0.5 somewhere): a blank first frame shows an empty still. */

@@ -58,7 +58,7 @@ describe('stickers API area and job kind', () => {
       return Float32Array.from({ length: info.width * info.height }, (_, i) => data[i * 4 + 3] / 255);
     };
     const plain = await area.previewStickerFrame({ path: clip });
-    expect(plain).toMatchObject({ mime: 'image/png', width: 320, height: 320, modelId: 'anime-seg', subject: 'anime', hasSubject: true });
+    expect(plain).toMatchObject({ mime: 'image/png', width: 320, height: 320, modelId: 'anime-seg', subject: 'anime', provider: 'cpu', hasSubject: true });
     // The first frame of the sticker at its default size has the same alpha (8-bit rounding apart).
     const sticker = await prepareSticker(clip, { fps: 12 }, testEnv());
     const alpha = await alphaOf(plain.bytes);

@@ -19,7 +19,7 @@ function fakeHost(outcome: (spec: { output: string; options: StickerJobOptions }
         const n = calls.previews.length;
         for (let i = n; i < 3; i++) await Promise.resolve();
         const sticker = { path: req.path, mime: 'image/png', bytes: new Uint8Array([n]), width: 200, height: 240, format: 'gif' as const };
-        return { path: req.path, mime: 'image/png', bytes: new Uint8Array([n]), width: 320, height: 240, modelId: 'anime-seg', subject: 'anime', unsureShare: n / 10, hasSubject: true, sticker };
+        return { path: req.path, mime: 'image/png', bytes: new Uint8Array([n]), width: 320, height: 240, modelId: 'anime-seg', subject: 'anime', provider: n === 1 ? 'cpu' : 'webgpu', unsureShare: n / 10, hasSubject: true, sticker };
       },
     },
     runJob: async (spec) => {
@@ -225,6 +225,8 @@ describe('StickerState', () => {
     ]);
     // The first call came back last and was dropped: the preview is the strokes' one.
     expect([s.framePreview?.unsureShare, s.isPreviewing]).toEqual([0.2, false]);
+    // The status bar says where the model ran last (the dropped one ran last: on the CPU).
+    expect(host.ranOn).toBe('cpu');
     // With a platform preset the sticker's size is the preset's: the preview asks for it the same way.
     s.setPreset('telegram');
     await s.loadFramePreview();

@@ -90,6 +90,8 @@ export interface StickerHost {
   addRecent?(paths: string[], openedAs: 'videos'): Promise<void>;
   /** Hands a written sticker to the user (a browser download in `cutout serve`); AppState.deliverExport. */
   deliverExport?(paths: readonly string[]): Promise<void>;
+  /** Where the last model run really ran (the status bar's; AppState.ranOn): a frame preview sets it. */
+  ranOn?: string | null;
 }
 
 /** A finished sticker as the preview shows it. */
@@ -411,6 +413,8 @@ export class StickerState {
     this.isPreviewing = true;
     try {
       const preview = await this.host.client.previewStickerFrame({ path: this.clip.path, timeS: this.startS, options: this.previewOptions() });
+      // The model ran, wherever the preview goes: the status bar says where (it said the provider asked for).
+      this.host.ranOn = preview.provider;
       if (seq === this.previewSeq) this.framePreview = preview;
     } catch (error) {
       if (seq === this.previewSeq) this.host.showError(error, 'sticker');
