@@ -1,6 +1,6 @@
 // Matting on a real portrait with the real segmenter: full refine, a user trimap with a
 // background stroke honoured end to end, and the training-data export of the corrected matte.
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -86,5 +86,34 @@ describe('matting on a real portrait', () => {
     copyFileSync(join(dir, 'alphas', 'p.png'), join(out, 'annotations', 'p.png'));
     const overAlpha = writeTrainingPairs([{ image: input, alpha: join(out, 'annotations', 'p.png') }], out, { cutout: { subject: 'person', refine: 'off' } }, testEnv());
     await expect(overAlpha).rejects.toMatchObject({ code: 'OUTPUT_EXISTS' });
+  });
+
+  it("training pairs: an earlier export's pair of the same name is replaced whole and said, and an export whose every input fails leaves no folder", async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'a'));
+    mkdirSync(join(dir, 'b'));
+    mkdirSync(join(dir, 'alphas'));
+    await sharp({ create: { width: 64, height: 48, channels: 3, background: '#808080' } }).png().toFile(join(dir, 'a', 'x.png'));
+    await sharp({ create: { width: 40, height: 30, channels: 3, background: '#204080' } }).png().toFile(join(dir, 'b', 'x.png'));
+    const alphaOf = async (width: number, height: number) => {
+      await sharp({ create: { width, height, channels: 3, background: '#fff' } }).toColourspace('b-w').png().toFile(join(dir, 'alphas', 'x.png'));
+      return join(dir, 'alphas', 'x.png');
+    };
+    const out = join(dir, 'ds');
+    const options = { cutout: { subject: 'person' as const, refine: 'off' as const } };
+    const first = await writeTrainingPairs([{ image: join(dir, 'a', 'x.png'), alpha: await alphaOf(64, 48) }], out, options, testEnv());
+    expect(first.pairs.map((p) => p.isWrittenOver)).toEqual([false]);
+    expect(readdirSync(join(out, 'images'))).toEqual(['x.jpg']);
+    // Another picture of the same name, as a PNG pair: the JPEG of the earlier pair goes (one annotation, one picture).
+    const second = await writeTrainingPairs([{ image: join(dir, 'b', 'x.png'), alpha: await alphaOf(40, 30) }], out, { ...options, imageFormat: 'png' }, testEnv());
+    expect(second.pairs.map((p) => p.isWrittenOver)).toEqual([true]);
+    expect(readdirSync(join(out, 'images'))).toEqual(['x.png']);
+    expect((await sharp(join(out, 'images', 'x.png')).metadata()).width).toBe(40);
+    expect((await sharp(join(out, 'annotations', 'x.png')).metadata()).width).toBe(40);
+    // Nothing made: no images/ nor annotations/ (nor the folder) left empty.
+    writeFileSync(join(dir, 'not-a-picture.png'), 'text');
+    const none = await writeTrainingPairs([{ image: join(dir, 'not-a-picture.png') }], join(dir, 'empty'), options, testEnv());
+    expect(none.failures.map((f) => f.code)).toEqual(['INPUT_UNSUPPORTED']);
+    expect(existsSync(join(dir, 'empty'))).toBe(false);
   });
 });

@@ -20,7 +20,7 @@ function companion(dir: string | undefined, input: string): string | undefined {
 export const trainingDataCommand: CliCommand = {
   name: 'training-data',
   summary: 'export cut-outs as segmentation training pairs (images/, annotations/ 0/1)',
-  usage: `cutout training-data IN... -o DIR [--subject person|anime] [--model ID] [--refine off|fast|full] [--trimaps DIR] [--alphas DIR] [--threshold 0.5] [--image-format jpg|png] [--provider P] [--threads N]
+  usage: `cutout training-data IN... -o DIR [--subject person|anime (default person)] [--model ID] [--refine off|fast|full] [--trimaps DIR] [--alphas DIR] [--threshold 0.5] [--image-format jpg|png] [--provider P] [--threads N]
   For each IN, DIR/images/<name>.jpg and DIR/annotations/<name>.png (0 background, 1 subject).
   An alpha DIR/<name>.png in --alphas is used as the label as is; else a trimap <name>.png in
   --trimaps (0/128/255, as saved by the editor) guides the matting; else the model's cut-out.`,
@@ -63,7 +63,7 @@ export const trainingDataCommand: CliCommand = {
     const { failures } = await writeTrainingPairs(sources, values.out, { cutout: { subject: values.subject, modelId: values.model, refine }, threshold, imageFormat: format }, env, {
       signal: io.signal,
       onPair: (p) => {
-        io.out(`${p.id}: ${p.annotation} (label from ${p.labelSource}, ${(p.foregroundShare * 100).toFixed(1)} % subject)`);
+        io.out(`${p.id}: ${p.annotation} (label from ${p.labelSource === 'alpha' ? 'alpha' : p.labelSource === 'model' ? `model ${p.modelId}` : `trimap, model ${p.modelId}`}, ${(p.foregroundShare * 100).toFixed(1)} % subject${p.isWrittenOver ? ', written over the pair there' : ''})`);
         if (p.downscaled) io.err(`note: ${p.id}: the picture is ${downscaledInputText(p.downscaled)}; the pair is made at that size`);
       },
       onFailure: (f) => io.err(`${f.code}: ${f.image}: ${f.message}`),

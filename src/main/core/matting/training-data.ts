@@ -1,7 +1,7 @@
 // Exports cut-outs (optionally corrected by edited trimaps or alphas) as segmentation training
 // pairs in the layout trainers use: images/<id>.jpg|png and annotations/<id>.png holding class
 // ids 0 (background) / 1 (subject). Core (no electron).
-import { mkdir } from 'node:fs/promises';
+import { lstat, rm } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { AppError, isCancellation, toWire } from '../../../shared/errors';
 import type { CutoutOptions, DownscaledInput } from '../../../shared/jobs';
@@ -40,10 +40,14 @@ export interface TrainingPair {
   annotation: string;
   /** Where the label came from. */
   labelSource: 'alpha' | 'trimap' | 'model';
+  /** The model that cut it out (a label from the model or a trimap). */
+  modelId?: string;
   /** Share of class-1 pixels. */
   foregroundShare: number;
   /** A picture over the pixel budget: the pair is made at the size it was cut out at. */
   downscaled?: DownscaledInput;
+  /** A pair of this id was in the folder (an earlier export's): written over, said so. */
+  isWrittenOver: boolean;
 }
 
 /** A source that could not be made into a pair (an unreadable picture, an alpha of another size). */
@@ -113,9 +117,9 @@ export async function writeTrainingPairs(
     sources.flatMap((src) => [src.image, ...(src.alpha ? [src.alpha] : []), ...(src.trimap ? [src.trimap] : [])]),
   );
   // A file named as the folder is said as such (OUTPUT_NOT_WRITABLE), not an internal ENOTDIR.
-  await ensureWritableFolder(outDir);
-  await mkdir(join(outDir, 'images'), { recursive: true });
-  await mkdir(join(outDir, 'annotations'), { recursive: true });
+  // images/ and annotations/ are made by the first pair's writes: an export whose every input
+  // failed left them empty.
+  await ensureWritableFolder(outDir, { leaveNothing: true });
   const pairs: TrainingPair[] = [];
   const failures: TrainingFailure[] = [];
   for (let k = 0; k < sources.length; k++) {
@@ -147,10 +151,15 @@ const STOPS_THE_EXPORT: ReadonlySet<string> = new Set(['DISK_FULL', 'OUTPUT_NOT_
 async function writePair(src: TrainingSource, id: string, outDir: string, ext: 'jpg' | 'png', threshold: number, options: TrainingDataOptions, env: CoreEnv, ctx: RunContext): Promise<TrainingPair> {
   const imagePath = join(outDir, 'images', `${id}.${ext}`);
   const annotationPath = join(outDir, 'annotations', `${id}.png`);
+  // An earlier export's pair of this id, its picture in either format: replaced whole (a PNG pair
+  // over a JPEG one left images/<id>.jpg beside images/<id>.png, one annotation for two pictures).
+  const otherImagePath = join(outDir, 'images', `${id}.${ext === 'png' ? 'jpg' : 'png'}`);
+  const there = await Promise.all([imagePath, otherImagePath, annotationPath].map((p) => lstat(p).then(() => true, () => false)));
   // Over the pixel budget, the pair is made at the size a cut-out is (it was refused).
   const image = await decodeToWorkOn(src.image, env.maxPixels);
   let alpha: Float32Array;
   let labelSource: TrainingPair['labelSource'];
+  let modelId: string | undefined;
   if (src.alpha) {
     alpha = await readAlphaFile(src.alpha, image.downscaledFrom ?? image, image);
     labelSource = 'alpha';
@@ -158,6 +167,7 @@ async function writePair(src: TrainingSource, id: string, outDir: string, ext: '
     const r = await cutoutImage(src.image, { ...options.cutout, background: { kind: 'transparent' }, trimapPath: src.trimap }, env, ctx);
     alpha = r.alpha;
     labelSource = src.trimap ? 'trimap' : 'model';
+    modelId = r.modelId;
   }
   const labels = new Uint8Array(alpha.length);
   let ones = 0;
@@ -165,5 +175,6 @@ async function writePair(src: TrainingSource, id: string, outDir: string, ext: '
   const imageBytes = await encodeImage(image, ext === 'png' ? { format: 'png' } : { format: 'jpeg', quality: 95 });
   await writeFileAtomic(imagePath, imageBytes);
   await writeFileAtomic(annotationPath, await encodeGrayPng(labels, image.width, image.height));
-  return { id, image: imagePath, annotation: annotationPath, labelSource, foregroundShare: ones / labels.length, ...(image.downscaledFrom ? { downscaled: downscaledOf(image) } : {}) };
+  if (there[1]) await rm(otherImagePath, { force: true });
+  return { id, image: imagePath, annotation: annotationPath, labelSource, ...(modelId ? { modelId } : {}), foregroundShare: ones / labels.length, ...(image.downscaledFrom ? { downscaled: downscaledOf(image) } : {}), isWrittenOver: there.some(Boolean) };
 }
