@@ -903,6 +903,14 @@ await engine.dispose();`,
     const early = await cutout(['eval', '--set', set, '--refine', 'off'], { CUTOUT_MODELS_DIR: noModels });
     expect([early.code, early.stderr.trim()]).toEqual([1, `INPUT_UNSUPPORTED: ${join(set, 'masks', 'zz_half.png')} is 100x135 but its image is 200x270`]);
     rmSync(join(set, 'masks', 'zz_half.png'));
+    // The report is never written over the set's own files: a picture, a truth, a truth not scored
+    // (--json images/<id> replaced the picture with JSON, exit 0); said before any model is looked for.
+    for (const own of [join(set, 'images', `${id}.tif`), join(set, 'masks', `${id}.png`), join(set, 'masks', 'lost.png')]) {
+      const before = readFileSync(own);
+      const over = await cutout(['eval', '--set', set, '--refine', 'off', '--json', own], { CUTOUT_MODELS_DIR: noModels });
+      expect([over.code, over.stderr.trim()]).toEqual([1, `OUTPUT_EXISTS: Refusing to overwrite the input ${own}; choose another output.`]);
+      expect(readFileSync(own).equals(before)).toBe(true);
+    }
     const json = join(tempDir(), 'eval.json');
     const r = await cutout(['eval', '--set', set, '--refine', 'off', '--json', json, '--provider', 'cpu']);
     expect(r.code, r.stderr).toBe(0);

@@ -1,8 +1,8 @@
 // `cutout eval`: scores a model (+ refinement) on an evaluation set with ground truth and prints
 // a markdown table ending in one line per mean. Node only.
 import { parseArgs } from 'node:util';
-import { evaluateSet, formatEvalReport } from '../../core/eval/run-eval';
-import { writeFileAtomic } from '../../core/io/atomic-write';
+import { evaluateSet, formatEvalReport, listEvalPairs } from '../../core/eval/run-eval';
+import { assertNotAnInput, writeFileAtomic } from '../../core/io/atomic-write';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { checkModelFlag, checkOutputFile, choiceFlag, type CliCommand, intFlag, terminalStatus, refineFlag, UsageError } from '../command';
 
@@ -37,7 +37,11 @@ export const evalCommand: CliCommand = {
     const refine = refineFlag(values.refine ?? 'full');
     const stickerSidePx = values.sticker ? (intFlag(values['max-side'], 'max-side') ?? 320) : undefined;
     if (stickerSidePx !== undefined && !(stickerSidePx >= 16 && stickerSidePx <= 2048)) throw new UsageError(`--max-side must be 16..2048 px, got ${stickerSidePx}`);
-    if (values.json) await checkOutputFile(values.json);
+    if (values.json) {
+      await checkOutputFile(values.json);
+      // The set's own pictures and truths are never written over (--json images/a.jpg replaced the picture with JSON, exit 0).
+      await assertNotAnInput(values.json, (await listEvalPairs(values.set)).files);
+    }
     const env = envFromFlags(values);
     await checkModelFlag(env, values.model);
     // On a terminal, one line redrawn in place (io.err wrote a new line for every image).

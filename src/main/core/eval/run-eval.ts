@@ -88,9 +88,10 @@ export interface EvalOptions {
 
 /**
  * The (image, truth) pairs of a set, whether the truth is soft, whether it is class ids (0/1, as
- * `cutout training-data` writes annotations/) and the images with no truth.
+ * `cutout training-data` writes annotations/), the images with no truth, and every picture and truth
+ * of the set (`files`, scored or not).
  */
-export async function listEvalPairs(setDir: string): Promise<{ pairs: { id: string; image: string; truth: string }[]; isSoftTruth: boolean; isClassIds: boolean; withoutTruth: string[]; truthWithoutImage: string[] }> {
+export async function listEvalPairs(setDir: string): Promise<{ pairs: { id: string; image: string; truth: string }[]; isSoftTruth: boolean; isClassIds: boolean; withoutTruth: string[]; truthWithoutImage: string[]; files: string[] }> {
   const imagesDir = join(setDir, 'images');
   const truthDirName = ['alpha', 'masks', 'annotations'].find((d) => existsSync(join(setDir, d)));
   if (!existsSync(setDir)) throw new AppError('INPUT_NOT_FOUND', `Evaluation set not found: ${setDir}`, { detail: { path: setDir } });
@@ -117,9 +118,12 @@ export async function listEvalPairs(setDir: string): Promise<{ pairs: { id: stri
     if (existsSync(truth)) pairs.push({ id, image: join(imagesDir, name), truth });
     else withoutTruth.push(name);
   }
-  const truthWithoutImage = (await readdir(truthDir)).filter((n) => /\.png$/i.test(n) && !byId.has(n.slice(0, -4))).sort();
+  const truths = (await readdir(truthDir)).filter((n) => /\.png$/i.test(n));
+  const truthWithoutImage = truths.filter((n) => !byId.has(n.slice(0, -4))).sort();
   if (pairs.length === 0) throw new AppError('INPUT_UNSUPPORTED', `${setDir} has no image/ground-truth pairs (pictures in images/, each with a PNG of the same name in ${truthDirName}/)`, { detail: { path: setDir } });
-  return { pairs, isSoftTruth: truthDirName === 'alpha', isClassIds: truthDirName === 'annotations', withoutTruth, truthWithoutImage };
+  // Every picture and truth of the set, scored or not: what a report may not be written over.
+  const files = [...names.map((n) => join(imagesDir, n)), ...truths.map((n) => join(truthDir, n))];
+  return { pairs, isSoftTruth: truthDirName === 'alpha', isClassIds: truthDirName === 'annotations', withoutTruth, truthWithoutImage, files };
 }
 
 
