@@ -1,9 +1,9 @@
 // `cutout models`: list every known model, where its file is and whether its sha256 matches.
 // Node only.
 import { parseArgs } from 'node:util';
-import { modelsFolderText } from '../../core/models/model-store';
+import { modelsFolderText, type ModelStatus } from '../../core/models/model-store';
 import { createCliEnv } from '../cli-env';
-import type { CliCommand } from '../command';
+import { fileFailureLine, type CliCommand } from '../command';
 
 /** `cutout models`. */
 export const modelsCommand: CliCommand = {
@@ -17,7 +17,9 @@ export const modelsCommand: CliCommand = {
     // Verified: every file hashed again (the cache trusts a file whose size and time are unchanged).
     const list = await env.store.list({ rehash: true });
     if (values.json) {
-      io.out(JSON.stringify(list.map((s) => ({ id: s.entry.id, task: s.entry.task, state: s.state, path: s.path, licence: s.entry.licence, bundled: s.entry.bundled, url: s.entry.url })), null, 2));
+      // The sha256 checked against (null: none is published, the file is unpinned) and the one found when it differs.
+      const copy = (s: ModelStatus) => ({ path: s.path, state: s.state, ...(s.actualSha256 && s.state === 'corrupt' ? { actualSha256: s.actualSha256 } : {}), ...(s.reason ? { reason: s.reason } : {}) });
+      io.out(JSON.stringify(list.map((s) => ({ id: s.entry.id, task: s.entry.task, ...copy(s), sha256: s.entry.sha256 ?? null, licence: s.entry.licence, bundled: s.entry.bundled, url: s.entry.url, ...(s.passedOver ? { passedOver: s.passedOver.map(copy) } : {}) })), null, 2));
     } else {
       io.out(`models folders: ${env.store.modelsDirs.map(modelsFolderText).join(', ')}`);
       io.out('| id | task | state | licence | file |');
@@ -29,7 +31,15 @@ export const modelsCommand: CliCommand = {
     // app would fall back to another, or stop with MODEL_MISSING / MODEL_CORRUPT / INPUT_NOT_READABLE),
     // or a user descriptor was left out.
     const bad = list.filter((s) => s.state === 'corrupt' || s.state === 'unreadable' || (s.state === 'missing' && s.entry.bundled));
-    if (bad.length > 0) io.err(`${bad.length === 1 ? '1 model the app needs is' : `${bad.length} models the app needs are`} missing, damaged or unreadable: ${bad.map((s) => `${s.entry.id} (${s.state}${s.reason ? `: ${s.reason}` : ''})`).join(', ')}`);
+    // Each with its code and what to do, as a command that needs it says it (one line without a code named them all).
+    for (const s of bad) io.err(fileFailureLine(await env.store.resolve(s.entry).then(() => null, (error: unknown) => error), s.entry.id));
+    // A damaged copy in an earlier folder is passed over for a good one in a later folder: said, as a
+    // file dropped in to replace a model would otherwise be ignored unsaid.
+    for (const s of list) {
+      for (const p of s.passedOver ?? []) io.err(`note: ${s.entry.id}: ${p.path} ${p.state === 'corrupt' ? "is damaged (its sha256 is not the manifest's)" : `cannot be read (${p.reason})`}; ${s.path} is used`);
+    }
+    const unpinned = list.filter((s) => s.state === 'unpinned');
+    if (unpinned.length > 0) io.err(`note: unpinned: no sha256 is published for ${unpinned.map((s) => s.entry.id).join(', ')}, so ${unpinned.length === 1 ? 'its file is' : 'their files are'} not verified (a damaged one fails as it is loaded)`);
     // A descriptor left out (not JSON, a wrong field, an app model's id): said, with why.
     const skipped = await env.store.skippedDescriptors();
     for (const s of skipped) io.err(`left out: ${s.error.message}`);

@@ -18,6 +18,8 @@ export interface ModelStatus {
   actualSha256?: string;
   /** unreadable: the OS's reason (EACCES: permission denied). */
   reason?: string;
+  /** Damaged or unreadable copies in earlier folders, passed over for this one (said by `cutout models`). */
+  passedOver?: ModelStatus[];
 }
 
 /** A task's models in the order its model in use is chosen: the task's default first, then the manifest's order. */
@@ -251,7 +253,8 @@ export class ModelStore {
    * default model's fallback never ran).
    */
   async check(entry: ModelEntry, options: CheckOptions = {}): Promise<ModelStatus> {
-    let unusable: ModelStatus | undefined;
+    const unusable: ModelStatus[] = [];
+    const passedOver = (): Pick<ModelStatus, 'passedOver'> => (unusable.length > 0 ? { passedOver: unusable } : {});
     for (const path of this.candidatePaths(entry)) {
       let info;
       try {
@@ -266,14 +269,14 @@ export class ModelStore {
         else await access(path, fsConstants.R_OK);
       } catch (error) {
         // A damaged or unreadable copy in an earlier folder does not hide a good one in a later folder.
-        unusable ??= { entry, path, state: 'unreadable', reason: readFailure(error) };
+        unusable.push({ entry, path, state: 'unreadable', reason: readFailure(error) });
         continue;
       }
-      if (!entry.sha256) return { entry, path, state: 'unpinned' };
-      if (actual === entry.sha256) return { entry, path, state: 'ok' };
-      unusable ??= { entry, path, state: 'corrupt', actualSha256: actual };
+      if (!entry.sha256) return { entry, path, state: 'unpinned', ...passedOver() };
+      if (actual === entry.sha256) return { entry, path, state: 'ok', ...passedOver() };
+      unusable.push({ entry, path, state: 'corrupt', actualSha256: actual });
     }
-    return unusable ?? { entry, path: null, state: 'missing' };
+    return unusable[0] ?? { entry, path: null, state: 'missing' };
   }
 
   /** Every entry with its status (the `cutout models` listing, which rehashes: CheckOptions). */
