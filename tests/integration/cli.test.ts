@@ -184,9 +184,17 @@ await engine.dispose();`,
     expect(sizes[0]).toBeLessThan(sizes[1] * 0.6);
     const bad = await cutout(['portrait', input, '-o', join(dir, 'q.jpg'), '--quality', '0']);
     expect([bad.code, bad.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: --quality must be a whole number 1..100, got "0"']);
-    // A transparent cut-out to a .jpg is a JPEG (on white), which takes --quality: no note that it does not.
+    // A transparent cut-out to a .jpg is a JPEG (on white), which takes --quality: no note that it
+    // does not; the white is said (it was unsaid, --bg transparent asked for too).
     const jpeg = await cutout(['portrait', input, '-o', join(dir, 'plain.jpg'), '--quality', '50', '--refine', 'off']);
-    expect([jpeg.code, jpeg.stderr]).toEqual([0, '']);
+    const onWhite = 'note: a JPEG has no transparency: the cut-out is put on white (write .png or .webp to keep it transparent, or pass --bg for another colour)';
+    expect([jpeg.code, jpeg.stderr.trim()]).toEqual([0, onWhite]);
+    const asked = await cutout(['portrait', input, '-o', join(dir, 'asked.jpg'), '--bg', 'transparent', '--refine', 'off']);
+    expect([asked.code, asked.stderr.trim()]).toEqual([0, onWhite]);
+    const corner = await sharp(join(dir, 'asked.jpg')).extract({ left: 0, top: 0, width: 1, height: 1 }).raw().toBuffer();
+    expect([...corner].every((v) => v >= 250)).toBe(true);
+    const blue = await cutout(['portrait', input, '-o', join(dir, 'blue.jpg'), '--bg', 'blue', '--refine', 'off']);
+    expect([blue.code, blue.stderr]).toEqual([0, '']);
     const png = await cutout(['portrait', input, '-o', join(dir, 'plain.png'), '--quality', '50', '--refine', 'off']);
     expect([png.code, png.stderr.trim()]).toEqual([0, 'note: --quality is for JPEG and WebP; a PNG is lossless and does not use it']);
     // Counts out of range are a wrong command line (exit 2), said before any work.

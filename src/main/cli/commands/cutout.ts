@@ -121,6 +121,8 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
       });
       // Said of the files written (-o photo.jpg is a JPEG, which takes it, whatever the default format).
       if (quality !== undefined && outputs.every((output) => formatOf(output) === 'png')) io.err('note: --quality is for JPEG and WebP; a PNG is lossless and does not use it');
+      // A transparent cut-out (--bg transparent, the default) into a JPEG is put on white, said (it was unsaid, --bg transparent asked for too).
+      if (!mask && background.kind === 'transparent' && outputs.some((output) => formatOf(output) === 'jpeg')) io.err('note: a JPEG has no transparency: the cut-out is put on white (write .png or .webp to keep it transparent, or pass --bg for another colour)');
       const there = filesThere(outputs);
       let failures = 0;
       let toReview = 0;
