@@ -52,6 +52,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (error) {
+    // A negative number after a flag (--limit -1) is taken as its value, for the flag's own check to
+    // say what it takes (it said to write --limit=-1, which was then refused as out of range).
+    const joined = (error as { code?: string })?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ? negativeNumberJoined((error as Error).message, rest) : null;
+    if (joined) return runCli([name, ...joined], io);
     const wire = toWire(error);
     if (wire.code === 'CANCELLED') {
       io.err('CANCELLED: stopped (Ctrl+C or kill); no half-written file is left');
@@ -85,6 +89,17 @@ export function parseErrorText(message: string, argv: readonly string[]): string
   const missing = /^Option '(?:(-\w), )?(--[\w-]+) <value>' argument missing/.exec(message);
   if (missing) return `${missing[1] ? `${missing[1]} (${missing[2]})` : missing[2]} needs a value after it`;
   return message.replace(/\s*\n\s*/g, ' ');
+}
+
+/**
+ * The arguments with a long flag and the negative number after it that parseArgs called ambiguous
+ * (`--limit -1`) written as one (`--limit=-1`); null for any other parse error or value.
+ */
+export function negativeNumberJoined(message: string, argv: readonly string[]): string[] | null {
+  const flag = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message)?.[1];
+  const at = flag ? argv.indexOf(flag) : -1;
+  if (at < 0 || !/^-\d+(\.\d+)?$/.test(argv[at + 1] ?? '')) return null;
+  return [...argv.slice(0, at), `${flag}=${argv[at + 1]}`, ...argv.slice(at + 2)];
 }
 
 /** How soon after a first stop signal a second one is taken as its echo (see main). */

@@ -2,7 +2,7 @@
 // unhandled EPIPE; other stream errors still surface.
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { parseErrorText, writerOf } from '../../../src/main/cli/index';
+import { negativeNumberJoined, parseErrorText, writerOf } from '../../../src/main/cli/index';
 
 /** A stream that records writes and emits what the test says. */
 class FakeStream extends EventEmitter {
@@ -35,6 +35,12 @@ describe('parseErrorText', () => {
     const ambiguous = (flag: string) => `Option '${flag}' argument is ambiguous.\nDid you forget to specify the option argument for '${flag}'?\nTo specify an option argument starting with a dash use '${flag}=-XYZ'.`;
     expect(parseErrorText(ambiguous('--duration'), ['clip.mp4', '--duration', '-2'])).toBe('--duration -2: a value starting with "-" reads as another option; write --duration=-2 to pass it');
     expect(parseErrorText(ambiguous('-o'), ['clip.mp4', '-o', '-x.gif'])).toBe('-o -x.gif: a value starting with "-" reads as another option; write -o-x.gif to pass it');
+    // A negative number is joined to its long flag, for the flag's own check (the CLI runs the command again so).
+    expect(negativeNumberJoined(ambiguous('--limit'), ['--set', 's', '--limit', '-1', '--json', 'j'])).toEqual(['--set', 's', '--limit=-1', '--json', 'j']);
+    expect(negativeNumberJoined(ambiguous('--start'), ['--start', '-0.5'])).toEqual(['--start=-0.5']);
+    expect(negativeNumberJoined(ambiguous('-o'), ['-o', '-1'])).toBeNull();
+    expect(negativeNumberJoined(ambiguous('--out'), ['--out', '-x.gif'])).toBeNull();
+    expect(negativeNumberJoined("Unknown option '--nope'.", ['--nope', '-1'])).toBeNull();
     // Other messages come through on one line.
     expect(parseErrorText("Unknown option '--nope'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--nope\"", [])).toBe('unknown option --nope (a file name starting with "-" goes after --)');
     // A flag given no value, said in the CLI's words (it read "Option '-o, --out <value>' argument missing").
