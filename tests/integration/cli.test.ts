@@ -941,6 +941,7 @@ await engine.dispose();`,
     expect(result.images[0].fgIoU).toBeGreaterThan(0.3);
     expect([result.withoutTruth, result.truthWithoutImage]).toEqual([['zz_half.jpg'], ['lost.png']]);
     expect(r.stdout).toMatch(/^truths without a picture of the same name, not scored: 1 \(lost\.png\)$/m);
+    expect(r.stdout.split('\n')[0]).toMatch(/, refine off, 1 image, ground truth binary mask$/);
   });
 
   it('eval scores a set per image and pooled, and counts images with an empty truth', async () => {

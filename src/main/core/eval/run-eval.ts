@@ -227,7 +227,7 @@ function reviewLine(r: EvalReviewSummary, what: string): string {
 export function formatEvalReport(result: EvalResult): string {
   const f4 = (v: number): string => v.toFixed(4);
   const lines = [
-    `Set ${result.set}: model ${result.modelId} on ${result.provider}, ${result.stickerSidePx ? `sticker path at ${result.stickerSidePx} px` : `refine ${result.refine}`}, ${result.images.length} images, ground truth ${result.isSoftTruth ? 'soft alpha' : 'binary mask'}`,
+    `Set ${result.set}: model ${result.modelId} on ${result.provider}, ${result.stickerSidePx ? `sticker path at ${result.stickerSidePx} px` : `refine ${result.refine}`}, ${result.images.length === 1 ? '1 image' : `${result.images.length} images`}, ground truth ${result.isSoftTruth ? 'soft alpha' : 'binary mask'}`,
     '',
     '| image | fg IoU | bg IoU | mean IoU | SAD (/1000) | MSE | Grad (/1000) | unsure | ms |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
