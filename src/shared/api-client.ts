@@ -4,7 +4,7 @@
 import { API_METHODS, type ApiMethod, type AppApi, type AppEvents, type EventName, type FileFilter, type PreloadBridge } from './api';
 import { AppError, CancelledError, fromWire, toWire, type Result } from './errors';
 import { decodeWire, encodeWire } from './wire-codec';
-import { BATCH_JOURNAL_NAME, IMAGE_EXTENSIONS, isHiddenOrSystem, matchesFilter, MAX_IMPORT_BYTES, tooLargeToImport, VIDEO_EXTENSIONS } from './media';
+import { BATCH_JOURNAL_NAME, IMAGE_EXTENSIONS, isHiddenOrSystem, matchesFilter, MAX_IMPORT_BYTES, PICKER_EXTENSIONS, tooLargeToImport } from './media';
 
 /** A File-like object from a drop, a paste or a file input. */
 export interface FileLike {
@@ -120,7 +120,7 @@ interface BrowserGlobals {
 
 const ACCEPT: Record<string, string> = {
   images: ['image/*', ...IMAGE_EXTENSIONS.map((e) => `.${e}`)].join(','),
-  videos: ['video/*', ...VIDEO_EXTENSIONS.map((e) => `.${e}`)].join(','),
+  videos: ['video/*', ...PICKER_EXTENSIONS.videos.map((e) => `.${e}`)].join(','),
   media: 'image/*,video/*',
   any: '',
 };

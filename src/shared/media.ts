@@ -31,6 +31,13 @@ export const FILTER_EXTENSIONS: Record<'images' | 'videos' | 'media' | 'any', re
   any: [],
 };
 
+/**
+ * What a file dialog (and a browser's file input) offers for each filter: its kinds, and for clips
+ * .png too, as an APNG sticker (LINE's) is a .png (it was hidden in Open…; a still one opened is
+ * refused with a hint). A folder's scan and a drop keep FILTER_EXTENSIONS.
+ */
+export const PICKER_EXTENSIONS: Record<keyof typeof FILTER_EXTENSIONS, readonly string[]> = { ...FILTER_EXTENSIONS, videos: [...VIDEO_EXTENSIONS, 'png'] };
+
 /** Whether a file is of a filter's kinds, by its extension. */
 export function matchesFilter(path: string, filter: keyof typeof FILTER_EXTENSIONS): boolean {
   return filter === 'any' || hasExtension(path, FILTER_EXTENSIONS[filter]);

@@ -550,7 +550,8 @@ describe('cutout serve', () => {
     });
     // Two pictures of one name in two sub-folders, a clip (a sticker batch's), and a file no mode takes.
     const picked = [asFile('class/sub1/p.jpg', bytes, 1_700_000_000_000), asFile('class/sub2/p.jpg', bytes, 1_700_000_100_000), asFile('class/clip.mp4', Buffer.from('a clip'), 1_700_000_000_000), asFile('class/notes.txt', Buffer.from('x'), 1_700_000_000_000)];
-    const picker = createWebClient({ baseUrl: app.server.origin, token: app.server.token, WebSocket: WebSocket as never, pickFiles: async () => picked });
+    const accepts: string[] = [];
+    const picker = createWebClient({ baseUrl: app.server.origin, token: app.server.token, WebSocket: WebSocket as never, pickFiles: async ({ accept }) => (accepts.push(accept), picked) });
     await picker.ready;
     try {
       const [root] = await picker.chooseFiles({ filter: 'images', multiple: true, folder: true, recursive: true });
@@ -573,6 +574,8 @@ describe('cutout serve', () => {
       // Picked again for another mode, sub-folders off, it is still the same folder (it went to a second one).
       const [again] = await picker.chooseFiles({ filter: 'videos', multiple: true, folder: true, recursive: false });
       expect(again).toBe(root);
+      // A pick of clips offers .png: an APNG sticker (LINE's) is one (it was hidden in Open…).
+      expect(accepts[1].split(',')).toEqual(expect.arrayContaining(['video/*', '.mp4', '.gif', '.apng', '.png']));
       expect(await run(true)).toMatchObject({ done: 0, skipped: 2 });
     } finally {
       picker.close();

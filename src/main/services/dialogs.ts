@@ -6,7 +6,7 @@ import { BrowserWindow, clipboard, ClipboardItem, dialog, nativeImage, shell, ty
 import type { FileFilter } from '../../shared/api';
 import { AppError } from '../../shared/errors';
 import type { PlatformServices } from '../engine/api/deps';
-import { FILTER_EXTENSIONS } from '../../shared/media';
+import { PICKER_EXTENSIONS } from '../../shared/media';
 
 /** A picture file as PNG bytes for the clipboard (alpha kept); INPUT_UNSUPPORTED when it is none. */
 async function toClipboardPng(path: string): Promise<Buffer> {
@@ -26,7 +26,7 @@ async function toClipboardPng(path: string): Promise<Buffer> {
 function electronFilters(filter: FileFilter): ElectronFilter[] {
   if (filter === 'any') return [];
   const names: Record<Exclude<FileFilter, 'any'>, string> = { images: 'Images', videos: 'Videos', media: 'Images and videos' };
-  return [{ name: names[filter], extensions: [...FILTER_EXTENSIONS[filter]] }];
+  return [{ name: names[filter], extensions: [...PICKER_EXTENSIONS[filter]] }];
 }
 
 /** PlatformServices on Electron; dialogs are modal to the focused window. */

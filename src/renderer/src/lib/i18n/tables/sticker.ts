@@ -4,7 +4,7 @@ import type { MessageTable } from '../types';
 export const sticker = {
   'sticker.title': { en: 'Stickers', 'zh-CN': '表情包' },
   'sticker.empty': { en: 'Drop a short video or GIF of a character', 'zh-CN': '拖入角色的短视频或 GIF' },
-  'sticker.empty.body': { en: 'MP4, WebM, MOV, MKV, GIF or animated WebP. You pick the moment; the background goes.', 'zh-CN': '支持 MP4、WebM、MOV、MKV、GIF 或 WebP 动图。选好片段，背景自动去除。' },
+  'sticker.empty.body': { en: "MP4, WebM, MOV, MKV, GIF, animated WebP or APNG (a LINE sticker's .png). You pick the moment; the background goes.", 'zh-CN': '支持 MP4、WebM、MOV、MKV、GIF、WebP 动图或 APNG（LINE 表情的 .png）。选好片段，背景自动去除。' },
   'sticker.range': { en: 'Clip', 'zh-CN': '片段' },
   'sticker.poster': { en: 'Frame at the start of the clip', 'zh-CN': '片段起点画面' },
   'sticker.start': { en: 'Start', 'zh-CN': '起点' },
@@ -70,7 +70,7 @@ export const sticker = {
   'sticker.cancelledKept': { en: 'Cancelled: no new sticker was written; the last one is kept.', 'zh-CN': '已取消：没有生成新的表情包；上一个表情包已保留。' },
   'sticker.tooBigToPreview': { en: 'Saved, but at {mb} MB it is too big to play here: a shorter part, a lower frame rate or a smaller size makes it lighter', 'zh-CN': '已保存，但文件有 {mb} MB，太大无法在此播放：选更短的片段、更低的帧率或更小的尺寸可减小文件' },
   'sticker.fpsLowered': { en: '{fps} fps instead of {asked}, to fit the platform\'s frame and size limits', 'zh-CN': '为符合平台的帧数和大小限制，帧率由 {asked} 帧/秒降为 {fps} 帧/秒' },
-  'sticker.shrunkToFit': { en: "made smaller to fit the platform's size limit", 'zh-CN': '为符合平台的文件大小限制已缩小尺寸' },
+  'sticker.shrunkToFit': { en: "made smaller to fit the platform's file size limit", 'zh-CN': '为符合平台的文件大小限制已缩小尺寸' },
   'sticker.overBudget': { en: 'still over the platform size limit', 'zh-CN': '仍超过平台大小限制' },
   'sticker.modelFallback': { en: 'No anime model is installed: the person model was used. Drawn characters may be cut out poorly.', 'zh-CN': '未安装动漫模型，已改用人像模型，动漫角色的抠图效果可能较差。' },
   'sticker.unsureFrames': { en: 'Where the model was unsure, in each of the {n} frames taken from the clip', 'zh-CN': '各帧的不确定程度（共 {n} 帧）' },
