@@ -321,6 +321,15 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     expect(await page.locator('[data-workspace-slot=cutout] .info').textContent()).toContain('ks_akira_basic_lost.jpg');
     expect(await page.locator('[data-testid=export]').isDisabled()).toBe(false);
     expect(await pressed()).toBe('anime');
+    // Switched from the default, the subject says it is this picture's, with the default one click
+    // away (the next picture went back to Person, and Settings' line was hard to find).
+    const note = page.locator('[data-testid=cutout-subject-default]');
+    expect((await note.textContent())?.trim()).toBe('For this picture; new pictures are cut out as Person. Use Anime for new pictures');
+    await page.getByRole('button', { name: 'Use Anime for new pictures' }).click();
+    await note.waitFor({ state: 'detached' });
+    await openThroughDialog(page, PORTRAIT);
+    await waitForCutoutOf(page, PORTRAIT);
+    expect(await pressed()).toBe('anime');
   });
 
   it('a background brush stroke over a kept region makes the exported alpha there 0', async () => {

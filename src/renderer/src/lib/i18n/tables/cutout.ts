@@ -6,6 +6,8 @@ export const cutout = {
   'cutout.subject': { en: 'Subject', 'zh-CN': '主体' },
   'cutout.subject.person': { en: 'Person', 'zh-CN': '人像' },
   'cutout.subject.anime': { en: 'Anime', 'zh-CN': '动漫' },
+  'cutout.subject.thisPicture': { en: 'For this picture; new pictures are cut out as {subject}.', 'zh-CN': '仅用于这张图片；新图片默认按“{subject}”抠图。' },
+  'cutout.subject.makeDefault': { en: 'Use {subject} for new pictures', 'zh-CN': '新图片也用“{subject}”' },
   'cutout.refine': { en: 'Edges', 'zh-CN': '边缘' },
   'cutout.refine.off': { en: 'Raw', 'zh-CN': '原始' },
   'cutout.refine.fast': { en: 'Fast', 'zh-CN': '快速' },
