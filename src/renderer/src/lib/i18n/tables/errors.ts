@@ -81,7 +81,7 @@ export const errors = {
   'error.VIDEO_CORRUPT.damaged': { en: 'This video is incomplete: its index is missing, as in a download or copy that did not finish.', 'zh-CN': '此视频不完整：缺少索引，像是没有下载或复制完。' },
   'fix.VIDEO_CORRUPT.damaged': { en: 'Download or copy it again from the original.', 'zh-CN': '请从原始来源重新下载或复制。' },
   'error.VIDEO_CORRUPT.unknownFormat': { en: 'This file is not a video we can read.', 'zh-CN': '此文件不是可读取的视频。' },
-  'fix.VIDEO_CORRUPT.unknownFormat': { en: 'Use a video (MP4, WebM, MOV, MKV) or an animated GIF or WebP; a file renamed to .mp4 stays what it was.', 'zh-CN': '请使用视频（MP4、WebM、MOV、MKV）或 GIF、WebP 动图；改了扩展名的文件并不会变成视频。' },
+  'fix.VIDEO_CORRUPT.unknownFormat': { en: 'Use a video (MP4, WebM, MOV, MKV), an animated GIF or WebP, or an APNG: what a file holds decides what it is, not its name.', 'zh-CN': '请使用视频（MP4、WebM、MOV、MKV）、GIF 或 WebP 动图、APNG：文件是什么由其内容决定，而不是文件名。' },
   'error.VIDEO_CORRUPT': { en: 'This file is not a video we can read, or it is damaged.', 'zh-CN': '无法读取此视频：文件不是视频或已损坏。' },
   'fix.VIDEO_CORRUPT': { en: 'Try another copy of the video.', 'zh-CN': '请换用该视频的另一个副本（如重新下载或重新导出）。' },
   'error.NO_SUBJECT': { en: 'No character or person was found in any frame.', 'zh-CN': '所有帧中都没有找到角色或人物。' },
