@@ -121,6 +121,7 @@ export const sticker = {
   'sticker.preset.wechat': { en: 'WeChat', 'zh-CN': '微信' },
   'sticker.presetLimits': { en: '{format} · {box} px · up to {dur} s · up to {kb} KB', 'zh-CN': '{format} · {box} 像素 · 最长 {dur} 秒 · 不超过 {kb} KB' },
   'sticker.fpsByPreset': { en: '{fps} fps for this length: the platform allows {frames} frames at most', 'zh-CN': '按当前时长，帧率将降为 {fps} 帧/秒（平台最多 {frames} 帧）' },
+  'sticker.fpsByPresetAsDrawn': { en: 'About {fps} fps for this length: the platform allows {frames} frames at most (how many drawings the part holds decides)', 'zh-CN': '按当前时长约 {fps} 帧/秒：平台最多 {frames} 帧（实际取决于片段中的画面数）' },
   'sticker.fpsByPresetDrawings': { en: 'About {fps} fps: whole drawings kept, within the platform\'s {max} fps', 'zh-CN': '约 {fps} 帧/秒：在平台上限 {max} 帧/秒内保留完整画面' },
   'sticker.fpsByPresetCap': { en: '{fps} fps: the most the platform allows', 'zh-CN': '{fps} 帧/秒：平台允许的上限' },
   'sticker.size.px': { en: '{n} px', 'zh-CN': '{n} 像素' },
