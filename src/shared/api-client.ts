@@ -118,6 +118,11 @@ interface BrowserGlobals {
   OffscreenCanvas?: new (w: number, h: number) => { getContext(kind: '2d'): { drawImage(image: unknown, x: number, y: number): void }; convertToBlob(o: { type: string }): Promise<Blob> };
 }
 
+/** A path's last part, its folder (with the separator), and a file name without its extension. */
+const fileNameOf = (path: string): string => path.split(/[\\/]/).pop() ?? '';
+const folderOf = (path: string): string => path.slice(0, path.length - fileNameOf(path).length);
+const stemOf = (name: string): string => name.replace(/\.[^.]*$/, '');
+
 const ACCEPT: Record<string, string> = {
   images: ['image/*', ...IMAGE_EXTENSIONS.map((e) => `.${e}`)].join(','),
   videos: ['video/*', ...PICKER_EXTENSIONS.videos.map((e) => `.${e}`)].join(','),
@@ -310,6 +315,24 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
     return canvas.convertToBlob({ type: 'image/png' });
   }
 
+  /**
+   * The names the page asked for its save targets (chooseSaveTarget's defaultName), by the path the
+   * server gave: the server's exports folder makes a name unique (photo_cutout-2.png, a user's first
+   * download when an earlier one was kept there), where a browser's downloads folder keeps its own.
+   */
+  const askedNames = new Map<string, string>();
+  /** The name a written file is downloaded as: the name asked for it, or for the save target it was written beside under its own name (an ID photo's photo-2_sheet.pdf is photo_sheet.pdf). */
+  function downloadName(path: string): string {
+    const name = fileNameOf(path);
+    const asked = askedNames.get(path);
+    if (asked !== undefined) return asked;
+    for (const [target, wanted] of askedNames) {
+      const targetStem = stemOf(fileNameOf(target));
+      if (folderOf(path) === folderOf(target) && name.startsWith(`${targetStem}_`)) return `${stemOf(wanted)}${name.slice(targetStem.length)}`;
+    }
+    return name;
+  }
+
   /** A written file's bytes from /download, the token in a header; its error as the server said it. */
   async function fetchFile(path: string, inline: boolean, what: string): Promise<Blob> {
     let response: Response;
@@ -356,9 +379,14 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
       if (req.folder) return folderUploads(files, req.filter, req.recursive !== false);
       return mapLimited(files, UPLOADS_AT_ONCE, (f) => upload(f));
     },
+    async chooseSaveTarget(req) {
+      const path = await methods.chooseSaveTarget(req);
+      if (path !== null && req.scratch !== true) askedNames.set(path, fileNameOf(req.defaultName));
+      return path;
+    },
     async revealInFolder(path) {
       if (!options.download) return methods.revealInFolder(path);
-      options.download(await fetchFile(path, false, 'to download it'), path.split(/[\\/]/).pop() ?? 'download');
+      options.download(await fetchFile(path, false, 'to download it'), downloadName(path) || 'download');
     },
     async copyImageToClipboard(path) {
       const g = globalThis as unknown as BrowserGlobals;

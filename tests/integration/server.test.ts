@@ -1,7 +1,7 @@
 // The web transport end to end in Node: `cutout serve`'s app (engine in a worker thread) on
 // port 0, driven by the same web client the renderer uses: token checks, listModels, previews,
 // a cut-out job over HTTP + WebSocket, cancellation and a coded failure.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -609,7 +609,8 @@ describe('cutout serve', () => {
       }
     };
     const other = await startOther();
-    const web = createWebClient({ baseUrl: other.server.origin, token: other.server.token, WebSocket: WebSocket as never });
+    const downloads: string[] = [];
+    const web = createWebClient({ baseUrl: other.server.origin, token: other.server.token, WebSocket: WebSocket as never, download: (_file, name) => void downloads.push(name) });
     try {
       await web.ready;
       expect(await batchOnce(other)).toMatchObject({ done: 1, skipped: 0 });
@@ -626,6 +627,15 @@ describe('cutout serve', () => {
         });
       });
       expect(end.outcome).toBe('done');
+      // A second kept.png is kept-2.png in the exports folder, and downloads as kept.png (the name
+      // asked for), as does a file written beside it under its name (a print sheet): a user's first
+      // download read kept-2.png when an earlier one was kept on the server.
+      const second = (await web.chooseSaveTarget({ defaultName: 'kept.png' }))!;
+      expect(second).toBe(join(exportsDir, 'kept-2.png'));
+      copyFileSync(output, second);
+      copyFileSync(output, join(exportsDir, 'kept-2_sheet.png'));
+      for (const path of [second, join(exportsDir, 'kept-2_sheet.png'), output]) await web.revealInFolder(path);
+      expect(downloads).toEqual(['kept.png', 'kept_sheet.png', 'kept.png']);
     } finally {
       web.close();
       await other.close();
