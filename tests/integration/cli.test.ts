@@ -942,6 +942,16 @@ await engine.dispose();`,
     expect([result.withoutTruth, result.truthWithoutImage]).toEqual([['zz_half.jpg'], ['lost.png']]);
     expect(r.stdout).toMatch(/^truths without a picture of the same name, not scored: 1 \(lost\.png\)$/m);
     expect(r.stdout.split('\n')[0]).toMatch(/, refine off, 1 image, ground truth binary mask$/);
+    // A picture cut short (its header reads, its data does not): said and left out, the others
+    // scored, exit 1 (it stopped the set with no table, the images scored before it lost).
+    const whole = await picture.clone().jpeg().toBuffer();
+    writeFileSync(join(set, 'images', 'zz_short.jpg'), whole.subarray(0, Math.floor(whole.length / 2)));
+    await sharp({ create: { width: 200, height: 270, channels: 3, background: '#000' } }).png().toFile(join(set, 'masks', 'zz_short.png'));
+    const short = await cutout(['eval', '--set', set, '--refine', 'off', '--json', json, '--provider', 'cpu']);
+    expect([short.code, short.stderr.trim()]).toEqual([1, expect.stringMatching(/^INPUT_UNSUPPORTED: \S+zz_short\.jpg could not be decoded: it is corrupt or truncated/)]);
+    expect(short.stdout).toMatch(/^pictures that could not be cut out, not scored: 1 \(zz_short: INPUT_UNSUPPORTED\)$/m);
+    const partial = JSON.parse(readFileSync(json, 'utf8')) as { images: { id: string }[]; unscored: { id: string; code: string }[] };
+    expect([partial.images.map((i) => i.id), partial.unscored.map((u) => [u.id, u.code])]).toEqual([[id], [['zz_short', 'INPUT_UNSUPPORTED']]]);
   });
 
   it('eval scores a set per image and pooled, and counts images with an empty truth', async () => {

@@ -13,6 +13,7 @@ export const evalCommand: CliCommand = {
   usage: `cutout eval --set DIR [--task person|anime (default person)] [--model ID] [--refine off|fast|full (default full)] [--limit N] [--json FILE] [--provider P] [--threads N]
        [--sticker [--max-side PX (default 320)]]
   DIR holds images/ and alpha/ (soft ground truth) or masks/ (binary). SAD and Grad are reported /1000.
+  A picture that cannot be cut out (damaged, cut short) is said and left out, the others scored: exit 1.
   --sticker scores the sticker's per-frame path instead of a cut-out: image and truth area-averaged to
   PX on the long side, the map without temperature, guided upsampling, the probability stretch.`,
   async run(argv, io) {
@@ -55,6 +56,8 @@ export const evalCommand: CliCommand = {
     // The table first: a JSON that cannot be written after all (a full disk) leaves the scores said.
     io.out(formatEvalReport(result));
     if (values.json) await writeFileAtomic(values.json, JSON.stringify(result, null, 2));
-    return 0;
+    // A pair whose picture could not be cut out: each said whole, and exit 1 (the set scored is not the whole set).
+    for (const u of result.unscored) io.err(`${u.code}: ${u.message}`);
+    return result.unscored.length > 0 ? 1 : 0;
   },
 };

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import sharp from 'sharp';
-import { AppError } from '../../../shared/errors';
+import { AppError, toWire, type ErrorCode } from '../../../shared/errors';
 import { IMAGE_EXTENSIONS } from '../../../shared/media';
 import type { MatteReview, RefineMode, Subject } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
@@ -68,6 +68,8 @@ export interface EvalResult {
   withoutTruth: string[];
   /** Truths with no picture of the same name (said too: a picture in a type the set does not read, or misnamed). */
   truthWithoutImage: string[];
+  /** Pairs whose picture could not be cut out (damaged, cut short): said, and the others scored (the first stopped the set, its minutes lost). */
+  unscored: { id: string; code: string; message: string }[];
   review: EvalReviewSummary;
 }
 
@@ -138,6 +140,7 @@ export async function evaluateSet(setDir: string, options: EvalOptions, env: Cor
     await checkPairSizes(pair);
   }
   const images: EvalImageResult[] = [];
+  const unscored: EvalResult['unscored'] = [];
   let modelId = options.modelId ?? '';
   let provider = '';
   let emptyTruth = 0;
@@ -150,7 +153,17 @@ export async function evaluateSet(setDir: string, options: EvalOptions, env: Cor
     ctx.onProgress?.({ stage: 'segment', done: i, total: chosen.length, detail: pair.id });
     let truth = await readTruth(pair.truth, isClassIds);
     const t0 = performance.now();
-    const r = stickerModel ? await stickerPathAlpha(pair.image, stickerModel, options.stickerSidePx!, env) : await cutoutImage(pair.image, { subject: options.subject, modelId: options.modelId, background: { kind: 'transparent' }, refine: options.refine }, env);
+    let r;
+    try {
+      r = stickerModel ? await stickerPathAlpha(pair.image, stickerModel, options.stickerSidePx!, env) : await cutoutImage(pair.image, { subject: options.subject, modelId: options.modelId, background: { kind: 'transparent' }, refine: options.refine }, env);
+    } catch (error) {
+      // A picture that does not decode (its header read, its data cut short) is the file's fault:
+      // said, and the set goes on. Anything else (a model, the disk, a cancel) stops it.
+      const wire = toWire(error);
+      if (!UNSCORABLE_CODES.has(wire.code)) throw error;
+      unscored.push({ id: pair.id, code: wire.code, message: wire.message });
+      continue;
+    }
     const ms = performance.now() - t0;
     modelId = r.modelId;
     provider = r.provider;
@@ -179,10 +192,17 @@ export async function evaluateSet(setDir: string, options: EvalOptions, env: Cor
     }
   }
   ctx.onProgress?.({ stage: 'segment', done: chosen.length, total: chosen.length });
+  if (images.length === 0) {
+    const [first] = unscored;
+    throw new AppError(first.code as ErrorCode, `No pair of ${setDir} could be scored: ${unscored.map((u) => u.message).join('; ')}`, { detail: { path: setDir, unscored } });
+  }
   const pooled = pooledIou(images.map((r) => r.counts));
   const path = options.stickerSidePx ? { stickerSidePx: options.stickerSidePx } : {};
-  return { set: setDir, modelId, provider, refine: options.refine, ...path, isSoftTruth, images, mean: meanScores(images), pooled, emptyTruth, withoutTruth, truthWithoutImage, review: { threshold, ...review } };
+  return { set: setDir, modelId, provider, refine: options.refine, ...path, isSoftTruth, images, mean: meanScores(images), pooled, emptyTruth, withoutTruth, truthWithoutImage, unscored, review: { threshold, ...review } };
 }
+
+/** Codes of a picture that cannot be cut out for what it is (unscored); any other stops the set. */
+const UNSCORABLE_CODES: ReadonlySet<string> = new Set(['INPUT_UNSUPPORTED', 'IMAGE_TOO_LARGE']);
 
 /**
  * Refuses a pair whose truth is another size than its picture as it is worked on (turned as its
@@ -244,6 +264,7 @@ export function formatEvalReport(result: EvalResult): string {
     `pooled mean IoU: ${f4(result.pooled.meanIoU)}`,
     `images with an empty truth: ${result.emptyTruth} (each scores fg IoU 0 or 1 in the per-image mean)`,
     ...(result.truthWithoutImage.length ? [`truths without a picture of the same name, not scored: ${result.truthWithoutImage.length} (${result.truthWithoutImage.slice(0, 5).join(', ')}${result.truthWithoutImage.length > 5 ? ', …' : ''})`] : []),
+    ...(result.unscored.length ? [`pictures that could not be cut out, not scored: ${result.unscored.length} (${result.unscored.slice(0, 5).map((u) => `${u.id}: ${u.code}`).join(', ')}${result.unscored.length > 5 ? ', …' : ''})`] : []),
     ...(result.withoutTruth.length ? [`images without a truth of the same name, not scored: ${result.withoutTruth.length} (${result.withoutTruth.slice(0, 5).join(', ')}${result.withoutTruth.length > 5 ? ', …' : ''})`] : []),
     reviewLine(result.review, result.stickerSidePx ? 'frames' : 'cut-outs'),
   ];
