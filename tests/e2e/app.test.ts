@@ -152,6 +152,24 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     await copyAndWait();
     expect(await readClipboardImage()).toMatchObject({ corner: [0x43, 0x8e, 0xdb, 255] });
     await page.selectOption('[data-testid=export-format]', 'png');
+    // Transparent, the picture's corner shows the checkerboard on its background; as a JPEG, which
+    // is exported on white, it shows white (it kept the checkerboard under "flattened on white").
+    await page.click('[data-bg=transparent]');
+    const cornerColours = () =>
+      page.locator('[data-testid=editor-canvas]').evaluate((c) => {
+        const el = c as unknown as { dataset: Record<string, string>; getContext(k: string): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+        const dpr = (globalThis as unknown as { devicePixelRatio: number }).devicePixelRatio;
+        const data = el.getContext('2d').getImageData(Math.ceil(Number(el.dataset.panX) * dpr) + 1, Math.ceil(Number(el.dataset.panY) * dpr) + 1, 24, 24).data;
+        const colours = new Set<string>();
+        for (let i = 0; i < data.length; i += 4) colours.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+        return [...colours].sort();
+      });
+    const checkerGrey = '228,231,236';
+    await expect.poll(cornerColours).toContain(checkerGrey);
+    await page.selectOption('[data-testid=export-format]', 'jpeg');
+    await expect.poll(cornerColours).not.toContain(checkerGrey);
+    expect(await cornerColours()).toContain('255,255,255');
+    await page.selectOption('[data-testid=export-format]', 'png');
     expect(pageErrors).toEqual([]);
   });
 
