@@ -214,8 +214,12 @@ export const stickerCommand: CliCommand = {
     if (!r.withinBudget) io.err(`warning: ${(r.bytes / KB).toFixed(0)} KB is over the ${r.preset} budget after ${r.attempts} attempts`);
     else if (r.shrunkToFit && preset) io.err(`note: made smaller to fit the ${preset.label}'s ${Math.round(preset.maxBytes / KB)} KB`);
     const t = r.timings;
+    // Fewer frames in the file than taken at the rate (a GIF or WebP merges a frame that repeats the
+    // one before into its delay): said so ("4 frames at 50.00 fps" read of delays of 100 to 140 ms).
+    const taken = r.review.frames.length;
+    const rate = r.drawing && r.format !== 'webm' ? `as drawn, ${r.fps.toFixed(2)} a second on average` : !r.drawing && r.frameCount < taken ? `(of ${taken} taken at ${r.fps.toFixed(2)} fps: repeats merged)` : `at ${r.fps.toFixed(2)} fps${r.drawing ? ', as drawn' : ''}`;
     io.out(
-      `${positionals[0]} -> ${r.output} (${r.format}, ${r.width}x${r.height}, ${r.frameCount === 1 ? '1 frame' : `${r.frameCount} frames`} ${r.drawing && r.format !== 'webm' ? `as drawn, ${r.fps.toFixed(2)} a second on average` : `at ${r.fps.toFixed(2)} fps${r.drawing ? ', as drawn' : ''}`}, ${(r.bytes / KB).toFixed(1)} KB, ` +
+      `${positionals[0]} -> ${r.output} (${r.format}, ${r.width}x${r.height}, ${r.frameCount === 1 ? '1 frame' : `${r.frameCount} frames`} ${rate}, ${(r.bytes / KB).toFixed(1)} KB, ` +
         `${r.modelId} on ${r.provider}, ${r.repeatedFrames} repeated, ${r.sceneCuts} cuts, ${r.attempts} encode(s), ${t.totalMs.toFixed(0)} ms: segment ${t.segmentMs.toFixed(0)} refine ${t.refineMs.toFixed(0)} compose ${t.composeMs.toFixed(0)} encode ${t.encodeMs.toFixed(0)}${writtenOverText(r.output, there)})`,
     );
     if (r.review.needsReview) io.out(`  check it: ${stickerReviewText(r.review, r.modelFallback ? null : r.subject === 'anime' ? 'person' : 'anime')}`);
