@@ -303,7 +303,7 @@ export const batchCommand: CliCommand = {
       );
       const notDone = summary.stoppedBy && summary.cancelled > 0 ? `, ${summary.cancelled} not done` : '';
       const reportSaid = summary.reportError ? `No report: ${summary.reportError.message}` : `Report: ${summary.reportJson}`;
-      io.out(`${summary.done} done, ${summary.skipped} skipped, ${summary.failed} failed${notDone} of ${summary.total} in ${formatDuration(summary.elapsedMs)} (${formatRate(summary.filesPerSec, 2)}). ${reportSaid}`);
+      io.out(`${summary.done} done, ${summary.skipped} skipped, ${summary.failed} failed${notDone} of ${summary.total} in ${formatDuration(summary.elapsedMs)}${summary.filesPerSec > 0 ? ` (${formatRate(summary.filesPerSec, 2)})` : ''}. ${reportSaid}`);
       if (summary.keptReportCsv) io.out(`The report of the earlier batch of another mode in ${summary.outputDir} is kept as ${basename(summary.keptReportCsv)} (and .json)`);
       // A full disk stops the run (each file after it would be made whole and fail the same way).
       if (summary.stoppedBy) {
