@@ -470,9 +470,13 @@ describe('cutout serve', () => {
     expect(existsSync(path)).toBe(true);
     const preview = await client.loadImagePreview({ path });
     expect([preview.width, preview.height]).toEqual([64, 48]);
-    // The same file again has the same path (kept by content); another file another path.
+    // The same file again has the same path (kept by content), and the same file there, its time
+    // kept: a batch's journal knows a file by size and time ("Add files…" of a batch done before redid
+    // every file); another file another path.
+    utimesSync(path, new Date(), new Date(1_700_000_000_000));
     const again = await client.pathForFile({ name: 'drop.png', arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer });
     expect(again).toBe(path);
+    expect(statSync(again).mtimeMs).toBe(1_700_000_000_000);
     const otherBytes = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#00ff00' } }).png().toBuffer();
     const other = await client.pathForFile({ name: 'drop.png', arrayBuffer: async () => otherBytes.buffer.slice(otherBytes.byteOffset, otherBytes.byteOffset + otherBytes.byteLength) as ArrayBuffer });
     expect(other).not.toBe(path);

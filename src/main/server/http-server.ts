@@ -205,7 +205,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         const dir = folder ? join(options.uploadDir, ...folder) : join(options.uploadDir, hash.digest('hex').slice(0, 32));
         const path = join(dir, name);
         await mkdir(dir, { recursive: true });
-        await rename(tmpPath, path);
+        // Kept by its content, the same file uploaded again is the one there already, its time kept:
+        // a batch's journal knows a file by its size and time, and "Add files…" of a batch done
+        // before, picked again, redid every file (the file written again was a newer one).
+        const isThere = !folder && (await stat(path).then((info) => info.isFile() && info.size === size, () => false));
+        if (!isThere) await rename(tmpPath, path);
         await rm(tmpDir, { recursive: true, force: true });
         // Used now: kept another week (serve-app's pruneUploads goes by the top folder's time).
         const now = new Date();
