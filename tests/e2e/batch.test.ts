@@ -520,7 +520,11 @@ describe('Batch workspace in Chromium', () => {
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: 'Add folder…' }).click(), dir);
     // How many files the run takes of it is counted as it would scan (it said "1 folder" and no more): no clips here.
     await expect.poll(() => app.page.textContent('[data-testid=batch-input-count]')).toBe('1 folder · 0 clips');
+    // Nothing for this mode is said before Start, which waits (a run of "0 of 0" made an empty output folder).
+    expect(await app.page.textContent('[data-testid=batch-start-hint]')).toBe('Nothing to do: no clips in what was added. Other types are left out.');
+    expect(await app.page.locator('[data-testid=batch-start]').isDisabled()).toBe(true);
     await app.page.selectOption('[data-testid=batch-mode]', 'portrait');
+    await expect.poll(() => app.page.locator('[data-testid=batch-start-hint]').count()).toBe(0);
     // Its outputs go to a folder of its name in the exports folder, with their own report.
     expect(await app.page.textContent('[data-testid=batch-output]')).toMatch(new RegExp(`exports-\\w+[\\\\/]${basename(dir)}$`));
     // Its 9 pictures (the empty one too) and the one in its sub-folder; not the text file.
