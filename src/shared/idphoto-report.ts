@@ -5,6 +5,11 @@ import type { IdPhotoMeasurement } from './api';
 /** The most copies of a photo a print sheet is asked for (0: as many as fit): the CLI's --copies, the engine's sheet and the app's field. */
 export const MAX_SHEET_COPIES = 500;
 
+/** Where the sheet of a photo goes: beside it, '_sheet' before the extension (same format). */
+export function sheetPathOf(output: string): string {
+  return output.replace(/(\.[^./\\]+)?$/, (ext) => `_sheet${ext}`);
+}
+
 /**
  * The print-sheet papers the app's pickers offer, in the order shown: each a name the engine prints
  * on (core/idphoto/print-sheet.ts PAPER_SIZES), each of its sizes once (4R is the 6-inch).

@@ -125,6 +125,11 @@ describe('Batch workspace in Chromium', () => {
     // Its bytes, fetched with the token in a header: a link with the token in its query stayed in the download history.
     expect(download.url()).toMatch(/^blob:/);
     expect(download.url()).not.toContain('token=');
+    // Its print sheet beside it is named in the row and downloads too (it was written, and named nowhere).
+    const firstSheet = app.page.locator('[data-testid=batch-item][data-status=done] [data-testid=batch-sheet-link]').first();
+    expect(await firstSheet.textContent()).toBe(`+ ${basename((await firstDone.getAttribute('title'))!).replace(/\.jpg$/, '_sheet.jpg')}`);
+    const [sheetDownload] = await Promise.all([app.page.waitForEvent('download'), firstSheet.click()]);
+    expect(sheetDownload.suggestedFilename()).toMatch(/_sheet\.jpg$/);
     await app.page.screenshot({ path: join(SCREENS, 'batch-finished.png') });
     // The chips' 11-px words read at 4.5:1 or more on their tint over the list (done 3.7:1, failed 3.3:1 before).
     for (const contrast of await textContrasts(app.page.locator('[data-testid=batch-item] .chip'))) expect(contrast).toBeGreaterThanOrEqual(4.5);

@@ -361,7 +361,5 @@ export function sheetFormatOf(output: string): 'png' | 'jpeg' | 'pdf' {
   return /\.pdf$/i.test(output) ? 'pdf' : /\.jpe?g$/i.test(output) ? 'jpeg' : 'png';
 }
 
-/** Where the sheet of a photo goes: beside it, '_sheet' before the extension (same format). */
-export function sheetPathOf(output: string): string {
-  return output.replace(/(\.[^./\\]+)?$/, (ext) => `_sheet${ext}`);
-}
+/** Where the sheet of a photo goes (shared with the app's Batch rows, which name it). */
+export { sheetPathOf } from '../../../shared/idphoto-report';
