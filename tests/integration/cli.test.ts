@@ -278,6 +278,9 @@ await engine.dispose();`,
     // The batch's own modes: a sticker batch writes GIF, WebP, APNG or WebM (it exited 1, as an engine error).
     const wrongType = await cutout(['batch', dir, '-o', join(dir, 'out'), '--mode', 'sticker', '--format', 'png']);
     expect([wrongType.code, wrongType.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: Mode sticker writes gif, webp, apng, webm, not png']);
+    // Named as --format names them (it read "writes png, webp, jpeg").
+    const gifPortraits = await cutout(['batch', dir, '-o', join(dir, 'out'), '--format', 'gif']);
+    expect([gifPortraits.code, gifPortraits.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: Mode portrait writes png, webp, jpg, not gif']);
     // --size and --max-side both: it took --size and dropped --max-side unsaid.
     const twoSizes = await cutout(['sticker', evalFile('anime_clips', 'clips', 'animatediff_model01_01.gif'), '-o', join(dir, 's.gif'), '--max-side', '100', '--size', 'small']);
     expect([twoSizes.code, twoSizes.stderr.trim()]).toEqual([2, 'INVALID_ARGUMENT: --max-side and --size both set the size: give one of them']);

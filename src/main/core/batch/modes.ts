@@ -405,7 +405,9 @@ export function batchFormatOf(mode: Pick<BatchModeHandler, 'id' | 'formats' | 'd
   // An unknown one is left to the mode's check of the sticker options (validateStickerOptions).
   const preset = typeof presetId === 'string' ? findPlatformPreset(presetId) : undefined;
   const chosen = format ?? preset?.format ?? mode.defaultFormat;
-  if (!mode.formats.includes(chosen)) throw new AppError('INVALID_ARGUMENT', `Mode ${mode.id} writes ${mode.formats.join(', ')}, not ${chosen}`);
+  // Named as --format and the help name them (it read "writes png, webp, jpeg").
+  const named = (f: BatchFormat): string => (f === 'jpeg' ? 'jpg' : f);
+  if (!mode.formats.includes(chosen)) throw new AppError('INVALID_ARGUMENT', `Mode ${mode.id} writes ${mode.formats.map(named).join(', ')}, not ${named(chosen)}`);
   // Masks (extra.mask): a cut-out mode's, as a PNG.
   if (isMaskAsked((extra as { mask?: unknown } | undefined)?.mask)) {
     if (!isCutoutMode(mode.id)) throw new AppError('INVALID_ARGUMENT', `Mode ${mode.id} makes no masks: masks are of cut-outs (portrait, anime)`);
