@@ -32,7 +32,10 @@ export const modelsCommand: CliCommand = {
     // or a user descriptor was left out.
     const bad = list.filter((s) => s.state === 'corrupt' || s.state === 'unreadable' || (s.state === 'missing' && s.entry.bundled));
     // Each with its code and what to do, as a command that needs it says it (one line without a code named them all).
-    for (const s of bad) io.err(fileFailureLine(await env.store.resolve(s.entry).then(() => null, (error: unknown) => error), s.entry.id));
+    for (const s of bad) {
+      const error = await env.store.resolve(s.entry).then(() => null, (e: unknown) => e);
+      if (error) io.err(fileFailureLine(error, s.entry.id));
+    }
     // A damaged copy in an earlier folder is passed over for a good one in a later folder: said, as a
     // file dropped in to replace a model would otherwise be ignored unsaid.
     for (const s of list) {

@@ -81,7 +81,7 @@ export const batch = {
   'batch.check': { en: 'check', 'zh-CN': '需检查' },
   'batch.start.noPictures': { en: 'Nothing to do: no pictures in what was added{sub}. Other types are left out; clips make stickers (Stickers from videos).', 'zh-CN': '没有可处理的文件：所添加的内容中没有图片{sub}。其他类型不会处理；视频可用于“视频转表情包”。' },
   'batch.start.noClips': { en: 'Nothing to do: no clips in what was added{sub}. Other types are left out.', 'zh-CN': '没有可处理的文件：所添加的内容中没有视频{sub}。其他类型不会处理。' },
-  'batch.start.noneSub': { en: ' (sub-folders are read with \"Include sub-folders\" ticked)', 'zh-CN': '（勾选“包含子文件夹”才会读取子文件夹）' },
+  'batch.start.noneSub': { en: ' (sub-folders are read with "Include sub-folders" ticked)', 'zh-CN': '（勾选“包含子文件夹”才会读取子文件夹）' },
   'batch.start.needInputs': { en: 'Add files or a folder to start.', 'zh-CN': '添加文件或文件夹后即可开始。' },
   'batch.start.needOutput': { en: 'Choose an output folder to start.', 'zh-CN': '选择输出文件夹后即可开始。' },
   'batch.note': { en: 'note', 'zh-CN': '说明' },
