@@ -39,6 +39,8 @@ export interface ApiClient extends AppApi {
    * clipboard writes only right after the click; the desktop copies in main when the file is there.
    */
   copyImageWhenReady(path: Promise<string | null>): Promise<boolean>;
+  /** In a browser, the name a written file downloads as (the name asked for it, not the server folder's unique one). */
+  downloadNameOf?(path: string): string;
 }
 
 /** Turns a Result envelope into a value or a thrown AppError / CancelledError. */
@@ -296,7 +298,12 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
   async function folderUploads(files: readonly FileLike[], filter: FileFilter, recursive: boolean): Promise<string[]> {
     if (!files.every((f) => f.webkitRelativePath?.includes('/'))) return mapLimited(folderPickFiles(files, filter, recursive), UPLOADS_AT_ONCE, (f) => upload(f));
     const picked = folderPickFiles(files, 'media', true);
-    if (picked.length === 0) return [];
+    if (picked.length === 0) {
+      // A folder of files none of which is a picture or a clip: said (it added nothing, unsaid).
+      const folder = files[0]?.webkitRelativePath?.split('/')[0];
+      if (folder) throw new AppError('INPUT_NOT_FOUND', `The folder ${folder} holds no picture or clip this app opens (${files.length === 1 ? '1 file' : `${files.length} files`} of other kinds)`, { detail: { emptyFolder: true, path: folder } });
+      return [];
+    }
     const key = `folder-${fnv1a64(picked.map((f) => `${f.webkitRelativePath}\u0000${f.size ?? ''}\u0000${f.lastModified ?? ''}`).join('\n'))}`;
     const paths = await mapLimited(picked, UPLOADS_AT_ONCE, (f) => upload(f, `${key}/${f.webkitRelativePath!.split('/').slice(0, -1).join('/')}`));
     // The picked folder: the segment after the pick's name in the first file's path (the server
@@ -379,6 +386,7 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
       if (req.folder) return folderUploads(files, req.filter, req.recursive !== false);
       return mapLimited(files, UPLOADS_AT_ONCE, (f) => upload(f));
     },
+    downloadNameOf: downloadName,
     async chooseSaveTarget(req) {
       const path = await methods.chooseSaveTarget(req);
       if (path !== null && req.scratch !== true) askedNames.set(path, fileNameOf(req.defaultName));

@@ -85,8 +85,9 @@ export const DEFAULT_MAX_SOURCE_PIXELS = 320_000_000;
  * (`outputIsInput`), INVALID_ARGUMENT. `defaultReplaced`: a task's default model that cannot be used
  * while another of its models is used instead (MODEL_CORRUPT, MODEL_MISSING: a notice, not a failure);
  * `noModel`: a task none of whose models can be used (MODEL_MISSING, the app's notice as it starts).
+ * `emptyFolder`: a folder picked in a browser that holds no picture or clip (INPUT_NOT_FOUND).
  */
-const ERROR_KINDS = ['damaged', 'empty', 'still', 'video', 'unknownFormat', 'formatNotRead', 'cutShort', 'tooLarge', 'nameTooLong', 'settingsFile', 'batchRunning', 'badTemplate', 'specNotHere', 'outputIsInput', 'defaultReplaced', 'noModel', 'sideways', 'below', 'above'] as const;
+const ERROR_KINDS = ['damaged', 'empty', 'still', 'video', 'unknownFormat', 'formatNotRead', 'cutShort', 'tooLarge', 'nameTooLong', 'settingsFile', 'batchRunning', 'badTemplate', 'specNotHere', 'outputIsInput', 'defaultReplaced', 'noModel', 'sideways', 'below', 'above', 'emptyFolder'] as const;
 /** See ERROR_KINDS. */
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 

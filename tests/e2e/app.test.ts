@@ -133,6 +133,11 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     await page.selectOption('[data-testid=export-size]', '512');
     const small = await exportAndWait();
     expect(small).not.toBe(output);
+    // The server keeps it as NAME-2.png beside the first; it downloads as NAME.png, and the status
+    // line and the export panel name it so (they said the server's NAME-2.png).
+    expect(basename(small)).toBe(basename(output).replace(/\.png$/, '-2.png'));
+    expect(await page.textContent('[data-testid=status-text]')).toMatch(new RegExp(`^Saved ${basename(output).replace(/\./g, '\\.')} in `));
+    expect((await page.textContent('[data-testid=last-export] .path'))?.trim()).toBe(basename(output));
     const smallMeta = await sharp(small).metadata();
     expect(Math.max(smallMeta.width!, smallMeta.height!)).toBe(512);
     // The matte alone: a greyscale PNG named _mask, at full size, the cut-out's alpha (white on the

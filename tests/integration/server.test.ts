@@ -580,6 +580,14 @@ describe('cutout serve', () => {
       expect(again).toBe(root);
       // A pick of clips offers .png: an APNG sticker (LINE's) is one (it was hidden in Open…).
       expect(accepts[1].split(',')).toEqual(expect.arrayContaining(['video/*', '.mp4', '.gif', '.apng', '.png']));
+      // A folder of no picture or clip is said (it added nothing, unsaid).
+      const textOnly = createWebClient({ baseUrl: app.server.origin, token: app.server.token, WebSocket: WebSocket as never, pickFiles: async () => [asFile('notes/readme.txt', Buffer.from('x'), 1_700_000_000_000)] });
+      try {
+        await textOnly.ready;
+        await expect(textOnly.chooseFiles({ filter: 'images', multiple: true, folder: true })).rejects.toMatchObject({ code: 'INPUT_NOT_FOUND', message: 'The folder notes holds no picture or clip this app opens (1 file of other kinds)', detail: { emptyFolder: true } });
+      } finally {
+        textOnly.close();
+      }
       expect(await run(true)).toMatchObject({ done: 0, skipped: 2 });
     } finally {
       picker.close();

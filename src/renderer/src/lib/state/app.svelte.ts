@@ -250,7 +250,8 @@ export class AppState {
 
   /** A written file as its line shows it: the full path on the desktop, the file name in a browser (the server's folder means nothing there). */
   shownPath(path: string): string {
-    return this.client.transport === 'web' ? baseName(path) : path;
+    // In a browser, the name it downloads as (the server's copy may be NAME-2: "Saved NAME-2.png" read of a download named NAME.png).
+    return this.client.transport === 'web' ? (this.client.downloadNameOf?.(path) ?? baseName(path)) : path;
   }
 
   /**

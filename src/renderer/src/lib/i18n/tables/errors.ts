@@ -25,6 +25,8 @@ export const errors = {
   'fix.INPUT_UNSUPPORTED.tooLarge': { en: 'Open a smaller copy (for a clip, the part you want, cut out or re-encoded), or give it to the command line, which reads a file of any size where it is.', 'zh-CN': '请打开较小的副本（视频可只截取需要的片段或重新编码），或用命令行处理，命令行可直接读取任意大小的文件。' },
   'error.INPUT_NOT_FOUND': { en: 'The file is no longer there.', 'zh-CN': '文件已不存在。' },
   'fix.INPUT_NOT_FOUND': { en: 'It may have been moved or deleted; open it again from its new place.', 'zh-CN': '文件可能已被移动或删除，请从新位置重新打开。' },
+  'error.INPUT_NOT_FOUND.emptyFolder': { en: 'That folder holds no picture or clip the app opens.', 'zh-CN': '该文件夹中没有本应用能打开的图片或视频。' },
+  'fix.INPUT_NOT_FOUND.emptyFolder': { en: 'Pick the folder that holds them, or add them one by one (Add files…).', 'zh-CN': '请选择存放它们的文件夹，或逐个添加（添加文件…）。' },
   'error.INPUT_NOT_READABLE': { en: 'This file or folder cannot be read: permission denied.', 'zh-CN': '无法读取此文件或文件夹：没有权限。' },
   'fix.INPUT_NOT_READABLE': { en: 'Check that your account may read it (its permissions or owner), or copy it to a folder of yours and use the copy.', 'zh-CN': '请确认你的账户有权读取它（权限或所有者），或将其复制到你自己的文件夹后使用副本。' },
   'error.IMAGE_TOO_LARGE': { en: 'The picture is too large to process.', 'zh-CN': '图片太大，无法处理。' },
