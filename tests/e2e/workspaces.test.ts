@@ -246,7 +246,9 @@ describe('workspaces, language and theme in Chromium', () => {
     const zone = app.page.locator('[data-workspace-slot=sticker] [data-testid=drop-zone]');
     const text = await zone.textContent();
     expect(text).toContain('MP4');
-    expect(text).not.toContain('PNG');
+    // Clips, not pictures: an APNG sticker is one (a LINE sticker's .png), a still PNG is not.
+    expect(text).toContain('APNG');
+    expect(text).not.toMatch(/\bPNG\b/);
     expect(text).not.toContain('paste');
     expect(await recentIn('sticker')).toEqual([]); // the pictures opened above are images
     await shot('sticker-empty');
@@ -421,7 +423,8 @@ describe('workspaces, language and theme in Chromium', () => {
     await app.page.waitForSelector('[data-testid=sticker-export]:not([disabled]):not([aria-disabled=true])', { timeout: 60_000 });
     await slot.getByRole('button', { name: 'Anime', exact: true }).click();
     // Makes the sticker (each make is saved under a new name) and counts its unsure frames.
-    const savedPath = () => slot.locator('.saved .path').textContent({ timeout: 1000 }).catch(() => null);
+    // (Its path: each make is a new file in the exports folder, NAME-2 …; its name shown is the download's, NAME.)
+    const savedPath = () => slot.locator('.saved .path').getAttribute('title', { timeout: 1000 }).catch(() => null);
     const flaggedNow = async () => {
       const last = await savedPath();
       await app.page.click('[data-testid=sticker-export]');
