@@ -574,21 +574,31 @@ describe('batch export', () => {
     // UTF-8 with a byte order mark, so that Excel reads non-ASCII names right.
     expect(readFileSync(join(out, 'report.csv')).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     const csv = readFileSync(join(out, 'report.csv'), 'utf8').trim().split('\r\n');
-    expect(csv[0]).toBe('input,status,code,message,output,elapsed_ms,unsure_share,needs_review,spec,note');
+    expect(csv[0]).toBe('input,status,code,message,output,output_bytes,elapsed_ms,unsure_share,needs_review,spec,note');
     expect(csv.find((l) => l.includes('hamster.png'))).toMatch(/,0\.\d{3},yes,,$/);
     expect(csv.find((l) => l.includes('girl.png'))).toMatch(/,0\.\d{3},no,,$/);
+    // Its output's size in bytes follows the output (what an upload form's KB limit reads).
+    const made = (JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BatchReport).entries;
+    const sizeOf = (name: string) => statSync(made.find((e) => e.input.endsWith(name))!.output).size;
+    for (const e of made) expect(csv.find((l) => l.startsWith(e.input))!.split(',').slice(4, 6)).toEqual([e.output, String(statSync(e.output).size)]);
+    expect(made.map((e) => e.outputBytes)).toEqual(made.map((e) => statSync(e.output).size));
     // Resumed: both are skipped, and the report still names the one to check (from the journal).
     const resumed = await runBatch([dir], out, { mode: 'anime', refine: 'full', resume: true }, env);
     expect([resumed.skipped, resumed.toReview]).toEqual([2, 1]);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BatchReport;
     expect(report.summary.toReview).toBe(1);
-    expect(report.entries.find((e) => e.input.endsWith('hamster.png'))).toMatchObject({ status: 'skipped', needsReview: true, reviewThreshold: 0.08 });
+    expect(report.entries.find((e) => e.input.endsWith('hamster.png'))).toMatchObject({ status: 'skipped', needsReview: true, reviewThreshold: 0.08, outputBytes: sizeOf('hamster.png') });
     // Retry-failed after a failure: the done files are skipped and keep their review too.
     writeFileSync(join(dir, 'broken.png'), 'not a png');
     await runBatch([dir], out, { mode: 'anime', refine: 'full', resume: true }, env);
     const retried = await runBatch([dir], out, { mode: 'anime', refine: 'full', retryFailed: true }, env);
     expect([retried.skipped, retried.failed, retried.toReview]).toEqual([2, 1, 1]);
     expect(retried.reviews.map((r) => r.input)).toEqual([join(dir, 'hamster.png')]);
+    // The failed file wrote nothing: no size; the skipped ones keep theirs.
+    const retriedEntries = (JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BatchReport).entries;
+    expect(retriedEntries.find((e) => e.input.endsWith('broken.png'))).toMatchObject({ status: 'failed' });
+    expect(retriedEntries.find((e) => e.input.endsWith('broken.png'))!.outputBytes).toBeUndefined();
+    expect(retriedEntries.find((e) => e.input.endsWith('girl.png'))).toMatchObject({ status: 'skipped', outputBytes: sizeOf('girl.png') });
   });
 
   it('names a cut-out with nothing in it (no one in the picture) as one to check, in the items, the report and the csv', async () => {

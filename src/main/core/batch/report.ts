@@ -43,12 +43,13 @@ export interface CsvPaths {
 }
 
 /**
- * The CSV text of the entries: header input,status,code,message,output,elapsed_ms,unsure_share,needs_review,spec,note
+ * The CSV text of the entries: header input,status,code,message,output,output_bytes,elapsed_ms,unsure_share,needs_review,spec,note
  * (message: a failure's message, "nothing found to cut out" for an empty cut-out and a skip's reason, joined by '; ';
  * note: what a done file's line said of it (a sticker of the clip's first part only …), in its own column since 2 December 2026;
  * needs_review: yes / no, n/a for a model without a calibrated threshold (yes for an empty cut-out all the same), empty for other modes;
  * spec: ID photos, "pass" or "fail: " and the failed checks joined by '; ', empty for other modes;
- * output: empty for a failed or cancelled file, which wrote nothing; a message names the input as the input column does).
+ * output: empty for a failed or cancelled file, which wrote nothing; a message names the input as the input column does;
+ * output_bytes: the output's size in bytes (what an upload form's KB limit reads), since 7 December 2026; empty where output is).
  */
 export function entriesToCsv(entries: readonly BatchEntry[], paths: CsvPaths = {}): string {
   const shownInput = (input: string): string => {
@@ -56,7 +57,7 @@ export function entriesToCsv(entries: readonly BatchEntry[], paths: CsvPaths = {
     return root ? relative(root, input) : input;
   };
   const shownOutput = (output: string): string => (paths.outputDir && output && output !== paths.outputDir && isInside(output, paths.outputDir) ? relative(paths.outputDir, output) : output);
-  const rows = [['input', 'status', 'code', 'message', 'output', 'elapsed_ms', 'unsure_share', 'needs_review', 'spec', 'note'].join(',')];
+  const rows = [['input', 'status', 'code', 'message', 'output', 'output_bytes', 'elapsed_ms', 'unsure_share', 'needs_review', 'spec', 'note'].join(',')];
   for (const e of entries) {
     const review = e.unsureShare === undefined ? ['', ''] : [e.unsureShare.toFixed(3), e.isEmpty || e.needsReview ? 'yes' : e.reviewThreshold === null ? 'n/a' : 'no'];
     // The input as its column says it (a browser's upload was named by its path in the server's upload folder).
@@ -65,7 +66,8 @@ export function entriesToCsv(entries: readonly BatchEntry[], paths: CsvPaths = {
     const message = input === e.input ? said : said.split(e.input).join(input);
     const spec = e.specFailures === undefined ? '' : e.specFailures.length === 0 ? 'pass' : `fail: ${e.specFailures.map(failedCheckWords).join('; ')}`;
     const output = e.status === 'failed' || e.status === 'cancelled' ? '' : shownOutput(e.output);
-    rows.push([input, e.status, e.code ?? '', message, output, e.elapsedMs === undefined ? '' : Math.round(e.elapsedMs), ...review, spec, e.note ?? ''].map(csvField).join(','));
+    const bytes = output && e.outputBytes !== undefined ? e.outputBytes : '';
+    rows.push([input, e.status, e.code ?? '', message, output, bytes, e.elapsedMs === undefined ? '' : Math.round(e.elapsedMs), ...review, spec, e.note ?? ''].map(csvField).join(','));
   }
   return `${rows.join('\r\n')}\r\n`;
 }

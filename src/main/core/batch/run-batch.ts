@@ -186,6 +186,22 @@ function nothingToRetry(outDir: string): AppError {
   return new AppError('INVALID_ARGUMENT', `Nothing to retry: ${outDir} holds no earlier batch of these files. Run it without --retry-failed (the app: Start).`);
 }
 
+/**
+ * Sets each written output's size (BatchEntry.outputBytes: a done file's, and a skipped one's an
+ * earlier run made), as the report says it; an output gone since is left without one.
+ */
+async function sizeOutputs(entries: BatchEntry[]): Promise<void> {
+  const written = entries.filter((e) => e && e.output && (e.status === 'done' || (e.status === 'skipped' && e.doneBefore)));
+  for (let i = 0; i < written.length; i += 64) {
+    await Promise.all(
+      written.slice(i, i + 64).map(async (e) => {
+        const size = await stat(e.output).then((s) => (s.isFile() ? s.size : undefined), () => undefined);
+        if (size !== undefined) e.outputBytes = size;
+      }),
+    );
+  }
+}
+
 /** The work a batch's rate waits for when no file is done yet (emitStatus). */
 const EARLY_RATE_MS = 5000;
 
@@ -650,6 +666,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
       isCancelled,
       ...(stoppedBy ? { stoppedBy } : {}),
     };
+    await sizeOutputs(entries);
     // On a full disk the report may not fit: the run still ends with its summary, saying so (one
     // whose files all fit, with the report the first write that did not, ended on the error alone).
     let paths: { json: string; csv: string; kept?: string };

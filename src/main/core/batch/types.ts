@@ -92,6 +92,11 @@ export interface BatchEntry extends FinishedFile {
    */
   staleOutput?: string;
   elapsedMs?: number;
+  /**
+   * The size in bytes of the output as the report was written (done, or skipped as done before):
+   * what an upload form's KB limit reads. Absent for a file that wrote nothing.
+   */
+  outputBytes?: number;
 }
 
 /** A per-file status event (the UI's file list; the CLI's non-TTY lines). */

@@ -424,8 +424,8 @@ describe('batch report.csv', () => {
       { input: '/up/3f2a/later.jpg', status: 'cancelled', reason: 'not done: cancelled', output: '/out/later_cutout.png' },
     ];
     const rows = entriesToCsv(entries, { inputRoots: ['/up/3f2a'], outputDir: '/out' }).replace(/^\uFEFF/, '').trim().split(/\r?\n/).slice(1);
-    expect(rows[0]).toBe('broken.jpg,failed,INPUT_UNSUPPORTED,broken.jpg is not an image this app can read,,,,,,');
-    expect(rows[1]).toBe('later.jpg,cancelled,,not done: cancelled,,,,,,');
+    expect(rows[0]).toBe('broken.jpg,failed,INPUT_UNSUPPORTED,broken.jpg is not an image this app can read,,,,,,,');
+    expect(rows[1]).toBe('later.jpg,cancelled,,not done: cancelled,,,,,,,');
   });
 
   it('keeps a report of another mode as report-MODE.*, drops an older one of its own mode, and writes over one it cannot move', async () => {
@@ -479,6 +479,17 @@ describe('batch report.csv', () => {
     expect(csv.slice(1).map((l) => l.split(',').at(-1))).toEqual(['', 'first part', 'first part']);
     // A failed file wrote nothing: no output path.
     expect(csv[1].split(',')[4]).toBe('');
+  });
+
+  it("the output_bytes column follows the output: a written file's size, empty where nothing was written", () => {
+    const csv = entriesToCsv([
+      { input: '/in/a.jpg', status: 'done', output: '/out/a.jpg', outputBytes: 48213 },
+      { input: '/in/b.jpg', status: 'skipped', output: '/out/b.jpg', doneBefore: true, reason: 'done before', outputBytes: 20480 },
+      { input: '/in/c.jpg', status: 'failed', output: '/out/c.jpg', code: 'NO_FACE', message: 'no face', outputBytes: 99 },
+      { input: '/in/d.jpg', status: 'done', output: '/out/d.jpg' },
+    ]).trim().split('\r\n');
+    expect(csv[0].split(',').slice(4, 6)).toEqual(['output', 'output_bytes']);
+    expect(csv.slice(1).map((l) => l.split(',').slice(4, 6))).toEqual([['/out/a.jpg', '48213'], ['/out/b.jpg', '20480'], ['', ''], ['/out/d.jpg', '']]);
   });
 
   it("a browser's report says inputs from their upload folders and outputs from the output folder; other paths whole", () => {
