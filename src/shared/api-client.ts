@@ -5,6 +5,7 @@ import { API_METHODS, type ApiMethod, type AppApi, type AppEvents, type EventNam
 import { AppError, CancelledError, fromWire, toWire, type Result } from './errors';
 import { decodeWire, encodeWire } from './wire-codec';
 import { BATCH_JOURNAL_NAME, IMAGE_EXTENSIONS, isHiddenOrSystem, matchesFilter, MAX_IMPORT_BYTES, PICKER_EXTENSIONS, tooLargeToImport } from './media';
+import { baseName } from './paths';
 
 /** A File-like object from a drop, a paste or a file input. */
 export interface FileLike {
@@ -121,8 +122,7 @@ interface BrowserGlobals {
 }
 
 /** A path's last part, its folder (with the separator), and a file name without its extension. */
-const fileNameOf = (path: string): string => path.split(/[\\/]/).pop() ?? '';
-const folderOf = (path: string): string => path.slice(0, path.length - fileNameOf(path).length);
+const folderOf = (path: string): string => path.slice(0, path.length - baseName(path).length);
 const stemOf = (name: string): string => name.replace(/\.[^.]*$/, '');
 
 const ACCEPT: Record<string, string> = {
@@ -330,11 +330,11 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
   const askedNames = new Map<string, string>();
   /** The name a written file is downloaded as: the name asked for it, or for the save target it was written beside under its own name (an ID photo's photo-2_sheet.pdf is photo_sheet.pdf). */
   function downloadName(path: string): string {
-    const name = fileNameOf(path);
+    const name = baseName(path);
     const asked = askedNames.get(path);
     if (asked !== undefined) return asked;
     for (const [target, wanted] of askedNames) {
-      const targetStem = stemOf(fileNameOf(target));
+      const targetStem = stemOf(baseName(target));
       if (folderOf(path) === folderOf(target) && name.startsWith(`${targetStem}_`)) return `${stemOf(wanted)}${name.slice(targetStem.length)}`;
     }
     return name;
@@ -389,7 +389,7 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
     downloadNameOf: downloadName,
     async chooseSaveTarget(req) {
       const path = await methods.chooseSaveTarget(req);
-      if (path !== null && req.scratch !== true) askedNames.set(path, fileNameOf(req.defaultName));
+      if (path !== null && req.scratch !== true) askedNames.set(path, baseName(req.defaultName));
       return path;
     },
     async revealInFolder(path) {

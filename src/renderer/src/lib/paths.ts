@@ -1,9 +1,7 @@
 // Path display helpers of the renderer (no node:path here).
+import { baseName } from '../../../shared/paths';
 
-/** The last path segment ('/a/b/c.jpg' -> 'c.jpg'; both separators). */
-export function baseName(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path;
-}
+export { baseName };
 
 /**
  * A batch file's name in the lists: its place in the folder input it came from ("sub1/p.jpg"; two
