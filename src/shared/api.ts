@@ -56,6 +56,12 @@ export interface AppInfo {
   /** Of providerChoices, those whose library is not installed here (CUDA, TensorRT: an extra install): chosen, the CPU runs. */
   providersNotInstalled: string[];
   modelsDirs: string[];
+  /**
+   * The provider the engine's last model run started on, under the provider setting now in force
+   * (absent before any run, and after the setting changed): a page opened after it shows where the
+   * models run, and says when the first of `providers` could not start (WebGPU without a GPU).
+   */
+  ranOn?: string;
   /** A settings file found unreadable (not JSON) at start, kept as this copy: the defaults are in use until settings are saved again. */
   settingsUnread?: string;
 }

@@ -645,10 +645,22 @@ describe('ID-photo workspace in Chromium', () => {
       await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 60_000 });
       // No GPU here (nor on CI): the CPU ran it, and the status bar says so.
       expect(await app.page.textContent('[data-testid=status-provider]')).toBe('CPU');
+      // Settings says WebGPU could not start (only the status bar said where it ran).
+      await app.page.click('[data-workspace=settings]');
+      expect(await app.page.textContent('[data-testid=settings-provider-fell-back]')).toBe('WebGPU could not start here: the last model ran on the CPU instead.');
+      // A page reloaded after it says so too, from the engine (its status bar said WebGPU again).
+      await app.page.reload();
+      await app.page.locator('[data-testid=settings-provider]').waitFor();
+      await expect.poll(() => app.page.textContent('[data-testid=status-provider]')).toBe('CPU');
+      expect(await app.page.textContent('[data-testid=settings-provider-fell-back]')).toBe('WebGPU could not start here: the last model ran on the CPU instead.');
+      await app.page.screenshot({ path: join(SCREENS, 'settings-provider-fell-back.png') });
     } finally {
       await app.page.click('[data-workspace=settings]');
       await app.page.selectOption('[data-testid=settings-provider]', 'auto');
     }
+    // Back to Automatic, which tries the CPU first here: nothing fell back.
+    await expect.poll(() => app.page.locator('[data-testid=settings-provider-fell-back]').count()).toBe(0);
+    expect(await app.page.textContent('[data-testid=status-provider]')).toBe('CPU');
     expect(app.pageErrors).toEqual([]);
   });
 });

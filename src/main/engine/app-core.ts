@@ -8,7 +8,9 @@ import { JobRegistry } from '../services/jobs';
 import { SettingsStore } from '../services/settings';
 import type { EmitEvent } from './api/deps';
 import { startEngine, type EngineHost } from './host';
+import type { EngineArg, EngineOp, EngineValue } from './ops';
 import type { EngineConfig } from './protocol';
+import type { JobRunContext } from './run-job';
 
 /** The shared services of one running app. */
 export interface AppCore {
@@ -16,6 +18,11 @@ export interface AppCore {
   models: ModelStore;
   settings: SettingsStore;
   jobs: JobRegistry;
+  /**
+   * The execution provider the engine's last model run started on, where that run was asked under
+   * the provider setting now in force (AppInfo.ranOn); undefined before any, or after a change.
+   */
+  lastRanOn(): string | undefined;
   /** Cancels jobs and stops the engine. */
   dispose(): Promise<void>;
 }
@@ -37,7 +44,23 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const log = options.log ?? ((m: string) => console.error(m));
   const settings = await SettingsStore.open(options.userDataDir);
   const initial = settings.get();
-  const engine = startEngine({ ...options.engine, provider: providerRequestHere(initial.provider), threads: initial.threads }, { mode: options.engineMode, log });
+  const host = startEngine({ ...options.engine, provider: providerRequestHere(initial.provider), threads: initial.threads }, { mode: options.engineMode, log });
+  // Where the last model run really ran (a result's `provider`: a job's, a preview's), and under
+  // which setting: a page opened or reloaded after it shows that, not the first provider the
+  // engine will try (WebGPU, which could not start here, read as running).
+  let lastRan: { provider: string; request: string } | undefined;
+  const engine: EngineHost = {
+    mode: host.mode,
+    configure: (patch) => host.configure(patch),
+    dispose: () => host.dispose(),
+    async call<O extends EngineOp>(op: O, arg: EngineArg<O>, ctx?: JobRunContext): Promise<EngineValue<O>> {
+      const request = providerRequestHere(settings.get().provider);
+      const value = await host.call(op, arg, ctx);
+      const provider = (value as { provider?: unknown } | null)?.provider;
+      if (typeof provider === 'string') lastRan = { provider, request };
+      return value;
+    },
+  };
   const models = new ModelStore({
     modelsDirs: options.engine.modelsDirs,
     manifestPath: options.engine.manifestPath,
@@ -58,6 +81,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     models,
     settings,
     jobs,
+    lastRanOn: () => (lastRan && lastRan.request === providerRequestHere(settings.get().provider) ? lastRan.provider : undefined),
     async dispose() {
       jobs.cancelAll();
       await engine.dispose();

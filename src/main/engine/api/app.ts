@@ -7,6 +7,7 @@ import type { ApiDeps } from './deps';
 export function createAppArea(deps: ApiDeps): Pick<AppApi, 'getAppInfo' | 'rendererReady'> {
   return {
     async getAppInfo() {
+      const ranOn = deps.lastRanOn?.();
       return {
         version: deps.info.version,
         platform: process.platform,
@@ -18,6 +19,7 @@ export function createAppArea(deps: ApiDeps): Pick<AppApi, 'getAppInfo' | 'rende
         providerChoices: ['auto', ...providersForPlatform()],
         providersNotInstalled: providersForPlatform().filter((p) => !isProviderInstalled(p)),
         modelsDirs: deps.models.modelsDirs,
+        ...(ranOn ? { ranOn } : {}),
         ...(deps.settings.unreadKeptAs ? { settingsUnread: deps.settings.unreadKeptAs } : {}),
       };
     },

@@ -33,4 +33,6 @@ export interface ApiDeps {
   info: { version: string; transport: 'ipc' | 'web' };
   /** The renderer subscribed to events (flush queued events). */
   onRendererReady(): void;
+  /** Where the last model run ran under the provider setting now in force (AppCore.lastRanOn). */
+  lastRanOn?(): string | undefined;
 }

@@ -168,6 +168,19 @@ export class AppState {
   info = $state.raw<AppInfo | null>(null);
   /** The execution provider the last model run really used (a result says it), null before any. */
   ranOn = $state<string | null>(null);
+  /** Where the models last ran: this page's last run, else the engine's (AppInfo.ranOn); null before any. */
+  get shownRanOn(): string | null {
+    return this.ranOn ?? this.info?.ranOn ?? null;
+  }
+  /**
+   * The provider asked for first that could not start (the last run fell back from it: WebGPU
+   * without a GPU ran on the CPU), with where it ran instead; null when it ran where asked.
+   */
+  get providerFellBack(): { asked: string; ranOn: string } | null {
+    const asked = this.info?.providers[0];
+    const ranOn = this.shownRanOn;
+    return asked && ranOn && ranOn !== asked ? { asked, ranOn } : null;
+  }
   recent = $state.raw<RecentFile[]>([]);
   notice = $state.raw<ErrorNotice | null>(null);
   /** The workspace the banner's error belongs to: the one whose work failed (showError's owner); null: every workspace. */
