@@ -13,6 +13,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { AppError } from '../src/shared/errors';
 import { prepareSticker, renderSticker, restabilize, type PreparedSticker, type StickerOptions } from '../src/main/core/sticker/make-sticker';
 import { meanAlphaChange } from '../src/main/core/sticker/temporal';
 import { benchEnv } from './harness';
@@ -90,20 +91,42 @@ function formatTable(set: string, stabilities: number[], rows: FlickerRow[]): st
   return lines.join('\n') + '\n';
 }
 
-async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      set: { type: 'string', default: 'anime_clips' },
-      model: { type: 'string', default: 'anime' },
-      seconds: { type: 'string', default: '4' },
-      fps: { type: 'string', default: '12' },
-      stability: { type: 'string', default: '0.5,0.8' },
-      json: { type: 'string' },
-      limit: { type: 'string' },
-      from: { type: 'string' },
-    },
-  });
+/** What `npm run flicker -- --help` prints. */
+export const FLICKER_USAGE = `npm run flicker -- [--set anime_clips] [--model anime|person|ID] [--seconds 4] [--fps 12] [--stability 0.5,0.8] [--limit N] [--json FILE]
+npm run flicker -- --from FILE
+  For each clip of ../shared/eval/SET/clips: mean |Δα| between frames (‰) of the soft alpha and of the
+  1-bit GIF alpha at stability 0 (the baseline) and at each stability given, and the pixels the smoothing
+  dims (per million). Prints a markdown table; --json writes the numbers too; --from prints the table of such a file.
+`;
+
+/** The options, or a usage error (INVALID_ARGUMENT) saying where the help is (an unknown option printed a stack trace). */
+function flickerArgs(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: {
+        set: { type: 'string', default: 'anime_clips' },
+        model: { type: 'string', default: 'anime' },
+        seconds: { type: 'string', default: '4' },
+        fps: { type: 'string', default: '12' },
+        stability: { type: 'string', default: '0.5,0.8' },
+        json: { type: 'string' },
+        limit: { type: 'string' },
+        from: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new AppError('INVALID_ARGUMENT', `${(error as Error).message} (npm run flicker -- --help says its options)`);
+  }
+}
+
+export async function main(argv: string[], out: (text: string) => void = (t) => process.stdout.write(t)): Promise<void> {
+  const { values } = flickerArgs(argv);
+  if (values.help) {
+    out(FLICKER_USAGE);
+    return;
+  }
   if (values.from) {
     const saved = JSON.parse(readFileSync(values.from, 'utf8')) as { set: string; stabilities: number[]; rows: FlickerRow[] };
     process.stdout.write(formatTable(saved.set, saved.stabilities, saved.rows));
@@ -129,4 +152,9 @@ async function main(argv: string[]): Promise<void> {
   if (values.json) writeFileSync(values.json, JSON.stringify({ set: values.set, ...base, stabilities, rows }, null, 2));
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main(process.argv.slice(2));
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    process.stderr.write(`flicker: ${error instanceof AppError ? `${error.code}: ${error.message}` : ((error as Error)?.stack ?? String(error))}\n`);
+    process.exitCode = error instanceof AppError ? 2 : 1;
+  });
+}

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { flickerByStability } from '../../bench/flicker-table';
+import { FLICKER_USAGE, flickerByStability, main as flickerMain } from '../../bench/flicker-table';
 import { prepareSticker } from '../../src/main/core/sticker/make-sticker';
 import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { evalFile, tempDir, testEnv } from '../helpers/env';
@@ -12,6 +12,14 @@ import { evalFile, tempDir, testEnv } from '../helpers/env';
 describe('npm run flicker', () => {
   const env = testEnv();
   const options = { model: 'anime', fps: 12, maxSidePx: 160 };
+
+  it('says its options with --help, and a wrong one as a usage error pointing there (it printed a stack trace)', async () => {
+    const said: string[] = [];
+    await flickerMain(['--help'], (t) => said.push(t));
+    expect(said).toEqual([FLICKER_USAGE]);
+    expect(FLICKER_USAGE).toMatch(/^npm run flicker -- .*--stability 0\.5,0\.8/);
+    await expect(flickerMain(['--bogus'])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: "Unknown option '--bogus' (npm run flicker -- --help says its options)" });
+  });
 
   it('measures a clip whose character comes in halfway, and one with nobody in it', async () => {
     const dir = tempDir();
