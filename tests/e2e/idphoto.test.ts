@@ -645,6 +645,16 @@ describe('ID-photo workspace in Chromium', () => {
       await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 60_000 });
       // No GPU here (nor on CI): the CPU ran it, and the status bar says so.
       expect(await app.page.textContent('[data-testid=status-provider]')).toBe('CPU');
+      // A portrait that meets ICAO's spec on white, with its 6-inch sheet (docs/screenshots/idphoto.png, the README's).
+      await app.page.fill('[data-workspace-slot=idphoto] input[type=search]', 'ICAO');
+      await app.page.locator('[data-workspace-slot=idphoto] button.spec', { hasText: 'ICAO' }).first().click();
+      await expect.poll(() => shownPhotoSize(app.page), { timeout: 30_000 }).toEqual([413, 531]);
+      await app.page.click('[data-workspace-slot=idphoto] .swatches .swatch[aria-label="White #FFFFFF"]');
+      await app.page.locator('[data-workspace-slot=idphoto] select').first().selectOption('6inch');
+      await app.page.locator('[data-testid=idphoto-sheet]').waitFor({ timeout: 30_000 });
+      await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
+      await expect.poll(() => app.page.textContent('[data-testid=status-text]'), { timeout: 30_000 }).toBe('Preview updated: every check passes');
+      await app.page.screenshot({ path: join(SCREENS, 'idphoto-passing.png') });
       // Settings says WebGPU could not start (only the status bar said where it ran).
       await app.page.click('[data-workspace=settings]');
       expect(await app.page.textContent('[data-testid=settings-provider-fell-back]')).toBe('WebGPU could not start here: the last model ran on the CPU instead.');
