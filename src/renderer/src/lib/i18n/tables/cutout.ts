@@ -118,5 +118,6 @@ export const cutout = {
   'export.jpegNoAlpha': { en: 'JPEG has no transparency: it is flattened on white.', 'zh-CN': 'JPEG 不支持透明，将以白色背景合成。' },
   'export.done': { en: 'Exported', 'zh-CN': '已导出' },
   'empty.title': { en: 'Drop a picture to cut out its person or character', 'zh-CN': '拖入图片，抠出其中的人物或动漫角色' },
-  'empty.body': { en: 'Everything runs on this computer. Nothing is uploaded.', 'zh-CN': '全部在本机处理，不会上传任何内容。' },
+  // Offline, not "nothing is uploaded": in a browser the page hands its files to the app's own server (`cutout serve`).
+  'empty.body': { en: 'Everything runs offline, on your own machine. Nothing goes to the internet.', 'zh-CN': '全部离线在你自己的电脑上处理，不会发送到互联网。' },
 } satisfies MessageTable;
