@@ -53,9 +53,14 @@ describe('ID-photo workspace in Chromium', () => {
 
   it('previews the photo live, follows spec / background / sheet, and exports the exact file', async () => {
     await app.page.click('[data-workspace=idphoto]');
-    await chooseFiles(app.page, () => app.page.click('[data-workspace-slot=idphoto] [data-testid=drop-zone]'), evalFile('id_portraits', 'images', 'df_img1.jpg'));
+    // Opened by the toolbar's Open…, as in Cut-out and Stickers (only the drop zone and Ctrl+O opened one).
+    expect(await app.page.getAttribute('[data-testid=idphoto-open]', 'title')).toBe('Open… (Ctrl+O)');
+    await chooseFiles(app.page, () => app.page.click('[data-testid=idphoto-open]'), evalFile('id_portraits', 'images', 'df_img1.jpg'));
     // The default spec appears without pressing anything: an en-US system's, US 2×2 (600 x 600; every first run had the Chinese 1-inch).
     await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
+    // With a photo it is "Another photo…".
+    expect(await app.page.locator('[data-testid=idphoto-open]').count()).toBe(0);
+    expect(await app.page.getByRole('button', { name: /Another photo/ }).count()).toBe(1);
     await expect.poll(() => shownPhotoSize(app.page), { timeout: 30_000 }).toEqual([600, 600]);
     expect(await app.page.textContent('[data-testid=idphoto-current-spec]')).toBe('US passport 2×2 in · 600×600 px');
     // CN 1-inch, 295 x 413, picked from the list.
