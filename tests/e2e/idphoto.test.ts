@@ -299,6 +299,9 @@ describe('ID-photo workspace in Chromium', () => {
     await expect.poll(focused).toBe('use-in-idphoto');
     await waitForCutoutOf(app.page, 'hv_test1.jpg');
     expect(await app.page.getAttribute('[data-refine=full]', 'aria-pressed')).toBe('true');
+    // It is shown on the photo's white (it showed on Cut-out's own background).
+    const cutoutBg = () => app.page.getAttribute('[data-workspace-slot=cutout] .swatch[aria-checked=true]', 'data-choice');
+    expect(await cutoutBg()).toBe('white');
     const canvas = app.page.locator('[data-testid=editor-canvas]');
     const box = (await canvas.boundingBox())!;
     const attr = async (name: string) => Number(await canvas.getAttribute(name));
@@ -323,6 +326,8 @@ describe('ID-photo workspace in Chromium', () => {
     await expect.poll(aboveEyes, { timeout: 60_000 }).toBeLessThan(before * 0.92);
     await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
     await app.page.screenshot({ path: join(SCREENS, 'idphoto-touched.png') });
+    // Cut-out has its own background back (Settings' default: transparent).
+    expect(await cutoutBg()).toBe('transparent');
     // Another portrait has no touch-up; back to this one, its touch-up is still on.
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), evalFile('id_portraits', 'images', 'df_img2.jpg'));
     await expect.poll(() => app.page.locator('[data-testid=idphoto-touched]').count(), { timeout: 30_000 }).toBe(0);

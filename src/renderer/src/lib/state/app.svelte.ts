@@ -67,6 +67,8 @@ export interface OpenOptions {
   wholeClip?: boolean;
   /** Cut-out: the image is an ID photo's portrait, touched up for it ("Use in ID photo" hands the strokes back). */
   forIdPhoto?: boolean;
+  /** With forIdPhoto: the photo's background colour ('#RRGGBB'), which the editor shows it on until it goes back. */
+  idPhotoBackground?: string;
   /** ID photo: the portrait's touched-up trimap from the editor (null: the touch-up was cleared). */
   trimapPath?: string | null;
   /**

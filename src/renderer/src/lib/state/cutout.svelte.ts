@@ -206,6 +206,10 @@ export class CutoutState {
     if (earlier) this.refine = earlier.refine;
     if (options.refine) this.refine = options.refine;
     this.isForIdPhoto = options.forIdPhoto === true;
+    // Touched up for an ID photo: shown on the photo's colour (it showed on Cut-out's own, ID blue
+    // for a photo on white), the user's own pick back once another picture opens or it goes back.
+    if (this.isForIdPhoto && options.idPhotoBackground) this.showOnIdPhotoColour(options.idPhotoBackground);
+    else this.restoreOwnBackground();
     this.phase = 'loading';
     this.path = path;
     this.alpha = null;
@@ -443,11 +447,30 @@ export class CutoutState {
   }
 
   /** Hands the touch-up to the ID photo workspace and shows it there (strokes stay here for more touch-ups). */
+  /** The user's own background pick, kept while a portrait is shown on its ID photo's colour. */
+  private ownBackground: { selectedId: string; customHex: string } | null = null;
+
+  /** Shows the picture on an ID photo's colour, keeping the user's own pick (the first one) to restore. */
+  private showOnIdPhotoColour(hex: string): void {
+    this.ownBackground ??= { selectedId: this.background.selectedId, customHex: this.background.customHex };
+    this.background.applyDefault(hex);
+  }
+
+  /** The user's own background pick again, after an ID photo's touch-up. */
+  private restoreOwnBackground(): void {
+    const own = this.ownBackground;
+    if (!own) return;
+    this.ownBackground = null;
+    this.background.customHex = own.customHex;
+    if (!this.background.select(own.selectedId)) this.background.select('transparent');
+  }
+
   async useInIdPhoto(): Promise<void> {
     const path = this.path;
     if (!path) return;
     try {
       const trimapPath = await this.saveTouchUp();
+      this.restoreOwnBackground();
       this.app.openIn('idphoto', [path], { trimapPath });
     } catch (error) {
       this.app.showError(error, 'cutout');
