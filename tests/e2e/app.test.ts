@@ -138,6 +138,8 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     expect(basename(small)).toBe(basename(output).replace(/\.png$/, '-2.png'));
     expect(await page.textContent('[data-testid=status-text]')).toMatch(new RegExp(`^Saved ${basename(output).replace(/\./g, '\\.')} in `));
     expect((await page.textContent('[data-testid=last-export] .path'))?.trim()).toBe(basename(output));
+    // Shown whole (the button beside it cut a short name: "…est2_anime.webp").
+    expect(await page.locator('[data-testid=last-export] .path').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
     const smallMeta = await sharp(small).metadata();
     expect(Math.max(smallMeta.width!, smallMeta.height!)).toBe(512);
     // The matte alone: a greyscale PNG named _mask, at full size, the cut-out's alpha (white on the
