@@ -194,9 +194,11 @@ describe('Settings: the models as the folders hold them now', () => {
   // A models folder with the face models only: the person models are not there yet.
   const modelsDir = tempDir('cutout-e2e-models-');
   for (const file of ['face_detection_yunet_2023mar.onnx', 'face_landmarks_pfld_ghostone_wflw98_112x112.onnx']) copyFileSync(join(SHARED_MODELS_DIR, file), join(modelsDir, file));
-  // Settings brought from elsewhere: a default background none of the presets is (settings.json takes any #RRGGBB).
+  // Settings brought from elsewhere: a default background none of the presets is (settings.json takes any #RRGGBB),
+  // and an export folder the desktop app stored (which a browser's Reset… leaves alone).
   const userData = tempDir('cutout-e2e-settings-');
-  writeFileSync(join(userData, 'settings.json'), JSON.stringify({ defaultBackground: '#123456' }));
+  const exportFolder = tempDir('cutout-e2e-desktop-exports-');
+  writeFileSync(join(userData, 'settings.json'), JSON.stringify({ defaultBackground: '#123456', outputDir: exportFolder }));
   const app = useAppSession({ CUTOUT_MODELS_DIR: modelsDir, CUTOUT_USER_DATA: userData });
 
   it('reads the models again each time Settings is shown: one put in the folder meanwhile is installed (it said Not installed till a reload)', async () => {
@@ -273,6 +275,33 @@ describe('Settings: the models as the folders hold them now', () => {
     await chooseFiles(page, () => page.keyboard.press('Control+o'), picture);
     await expect.poll(() => page.locator('[data-workspace=cutout]').getAttribute('aria-current'), { timeout: 20_000 }).toBe('page');
     await waitForCutoutOf(page, picture);
+    expect(app.pageErrors).toEqual([]);
+  });
+
+  it('resets every setting to its default from Settings, asked once more (it was deleting settings.json by hand); a browser keeps the desktop\'s export folder', async () => {
+    const { page } = app;
+    await page.click('[data-workspace=settings]');
+    const stored = () => JSON.parse(readFileSync(join(userData, 'settings.json'), 'utf8')) as Record<string, unknown>;
+    await page.click('[data-theme-choice=dark]');
+    await expect.poll(() => stored().theme, { timeout: 10_000 }).toBe('dark');
+    expect(await page.textContent('[data-testid=settings-reset-tip]')).toMatch(/^Language, appearance, the engine, export defaults and shortcuts as the app first came/);
+    const focused = () => page.evaluate(`document.activeElement?.dataset.testid`);
+    // Asked first; Escape keeps them, the focus back on Reset….
+    await page.click('[data-testid=settings-reset]');
+    await expect.poll(focused).toBe('settings-reset-yes');
+    expect(await page.textContent('[data-workspace-slot=settings] .confirm')).toBe('Reset every setting?');
+    await page.keyboard.press('Escape');
+    await expect.poll(focused).toBe('settings-reset');
+    expect(stored()).toMatchObject({ theme: 'dark', jpegQuality: 63, defaultBackground: '#123456' });
+    // Reset: every default, the export folder the desktop stored kept (a browser does not set it).
+    await page.click('[data-testid=settings-reset]');
+    await page.click('[data-testid=settings-reset-yes]');
+    await expect.poll(() => stored().jpegQuality, { timeout: 10_000 }).toBe(92);
+    expect(stored()).toMatchObject({ theme: 'system', language: 'system', defaultBackground: 'transparent', threads: null, refine: 'full', exportFormat: 'png', outputDir: exportFolder });
+    await expect.poll(focused).toBe('settings-reset');
+    expect(await page.getAttribute('[data-testid=settings-reset]', 'aria-disabled')).toBe('true');
+    expect(await page.textContent('[data-testid=settings-reset-tip]')).toBe('Every setting is at its default.');
+    expect(await page.evaluate(`document.documentElement.dataset.theme ?? ''`)).not.toBe('dark');
     expect(app.pageErrors).toEqual([]);
   });
 });
