@@ -126,7 +126,7 @@ describe('ID-photo workspace in Chromium', () => {
     await app.page.click('[data-testid=idphoto-export]');
     const saved = app.page.locator('[data-testid=idphoto-saved]');
     await saved.waitFor({ timeout: 60_000 });
-    const output = (await saved.getAttribute('title'))!;
+    const output = (await saved.getAttribute('data-output'))!;
     expect(existsSync(output)).toBe(true);
     expect(existsSync(output.replace(/\.[^.]+$/, '') + '_sheet.pdf')).toBe(true);
     // The status line says it too (it kept "Preview updated: every check passes").
@@ -146,7 +146,12 @@ describe('ID-photo workspace in Chromium', () => {
     await app.page.selectOption('[data-testid=idphoto-sheet-format]', 'jpg');
     await app.page.click('[data-testid=idphoto-export]');
     await expect.poll(() => app.page.textContent('[data-testid=idphoto-sheet-done]'), { timeout: 60_000 }).toMatch(/\(JPEG downloaded with the photo\)$/);
-    const again = (await saved.getAttribute('title'))!;
+    const again = (await saved.getAttribute('data-output'))!;
+    // The server keeps it as NAME-2 beside the first; the toolbar and the status line name it as it
+    // downloads, the sheet too (the toolbar said NAME-2, the status line NAME and no sheet).
+    expect(basename(again)).toBe(basename(output).replace(/(\.[^.]+)$/, '-2$1'));
+    expect(await saved.textContent()).toMatch(new RegExp(`^Saved ${basename(output).replace(/\./g, '\\.')} \\(`));
+    expect(await app.page.textContent('[data-testid=status-text]')).toBe(`Saved ${basename(output)} and its print sheet ${basename(output).replace(/\.[^.]+$/, '')}_sheet.jpg`);
     const sheetJpg = again.replace(/\.[^.]+$/, '') + '_sheet.jpg';
     const sheetMeta = await sharp(sheetJpg).metadata();
     expect([sheetMeta.format, Math.min(sheetMeta.width!, sheetMeta.height!), Math.max(sheetMeta.width!, sheetMeta.height!)]).toEqual(['jpeg', 1200, 1800]);
@@ -205,7 +210,7 @@ describe('ID-photo workspace in Chromium', () => {
     await app.page.click('[data-testid=idphoto-export]');
     const sizeRow = app.page.locator('[data-testid=idphoto-report] tr', { hasText: 'File size' });
     await expect.poll(() => sizeRow.locator('td').nth(3).textContent(), { timeout: 60_000 }).toBe('≤ 20');
-    const fitted = (await saved.getAttribute('title'))!;
+    const fitted = (await saved.getAttribute('data-output'))!;
     expect(readFileSync(fitted).length).toBeLessThanOrEqual(20_000);
     expect(readFileSync(fitted).length).toBeGreaterThan(8_000);
     expect(await app.page.locator('[data-testid=idphoto-low-quality]').count()).toBe(0);
@@ -220,7 +225,7 @@ describe('ID-photo workspace in Chromium', () => {
     await app.page.screenshot({ path: join(SCREENS, 'idphoto-kb-preview.png') });
     await app.page.click('[data-testid=idphoto-export]');
     await expect.poll(() => app.page.textContent('[data-testid=idphoto-saved]').catch(() => ''), { timeout: 60_000 }).toContain(`(${shownFile[1]} KB)`);
-    expect(readFileSync((await saved.getAttribute('title'))!).length).toBeLessThanOrEqual(5_000);
+    expect(readFileSync((await saved.getAttribute('data-output'))!).length).toBeLessThanOrEqual(5_000);
     // At most 2 KB: no JPEG of 413×531 px is that small; said with the least it comes to, not as "blocky".
     await app.page.fill('[data-testid=idphoto-kb-max]', '2');
     await app.page.click('[data-testid=idphoto-export]');
@@ -228,7 +233,7 @@ describe('ID-photo workspace in Chromium', () => {
     await expect.poll(() => unmet.textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^No file of 413×531 px is 2 KB or less: even at JPEG quality 5 of 100 it is \d+\.\d+ KB\. Check the size and the KB band the form asks for\.$/);
     expect(await app.page.locator('[data-testid=idphoto-low-quality]').count()).toBe(0);
     const smallestKb = Number(/it is (\d+\.\d+) KB/.exec((await unmet.textContent())!)![1]);
-    expect(smallestKb * 1024).toBeGreaterThanOrEqual(readFileSync((await saved.getAttribute('title'))!).length);
+    expect(smallestKb * 1024).toBeGreaterThanOrEqual(readFileSync((await saved.getAttribute('data-output'))!).length);
     await app.page.fill('[data-testid=idphoto-kb-max]', '20');
     await app.page.click('[data-testid=idphoto-export]');
     await saved.waitFor({ timeout: 60_000 });
@@ -396,6 +401,18 @@ describe('ID-photo workspace in Chromium', () => {
     await expect.poll(() => app.page.locator('[data-testid=idphoto-face]').count(), { timeout: 60_000 }).toBe(2);
     await app.page.getByRole('button', { name: 'Face 1 of 2', exact: true }).click();
     await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
+    // A face picked that is refused in turn (df_img62's passer-by, cut off at the corner) keeps the
+    // picker, that face marked: the other is one click away (the buttons went with the refusal).
+    await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), evalFile('id_portraits', 'images', 'df_img62.jpg'));
+    await expect.poll(() => app.page.locator('[data-testid=idphoto-face]').count(), { timeout: 60_000 }).toBe(2);
+    await app.page.getByRole('button', { name: 'Face 2 of 2', exact: true }).click();
+    await expect.poll(() => app.page.textContent('[data-testid=idphoto-failure]'), { timeout: 60_000 }).toMatch(/FACE_CUT_OFF/);
+    expect(await app.page.locator('[data-testid=idphoto-face]').count()).toBe(2);
+    expect(await app.page.getAttribute('[data-testid=idphoto-face][aria-pressed=true]', 'aria-label')).toBe('Face 2 of 2');
+    await app.page.screenshot({ path: join(SCREENS, 'idphoto-face-refused.png') });
+    await app.page.getByRole('button', { name: 'Face 1 of 2', exact: true }).click();
+    await expect.poll(() => app.page.locator('[data-testid=idphoto-failure]').count(), { timeout: 60_000 }).toBe(0);
+    await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
     expect(app.pageErrors).toEqual([]);
   });
 
@@ -486,10 +503,12 @@ describe('ID-photo workspace in Chromium', () => {
     // Export writes the photo shown, lightened: its pixels are the preview's (each decoder's JPEG
     // rounding apart).
     const shown = await app.page.locator('[data-testid=idphoto-photo]').evaluate(pixelsOf);
-    await app.page.click('[data-testid=idphoto-export]');
+    // Exported by its key, as in Cut-out and Stickers (Ctrl+S did nothing here), the focus on a slider.
+    await brightness.focus();
+    await app.page.keyboard.press('Control+s');
     const saved = app.page.locator('[data-testid=idphoto-saved]');
     await saved.waitFor({ timeout: 60_000 });
-    const written = await sharp((await saved.getAttribute('title'))!).raw().toBuffer({ resolveWithObject: true });
+    const written = await sharp((await saved.getAttribute('data-output'))!).raw().toBuffer({ resolveWithObject: true });
     expect([written.info.width, written.info.height]).toEqual([shown.width, shown.height]);
     let diff = 0;
     for (let i = 0, k = 0; i < shown.rgba.length; i += 4, k += 3) for (let c = 0; c < 3; c++) diff += Math.abs(shown.rgba[i + c] - written.data[k + c]);
