@@ -79,6 +79,11 @@ export function fileSizeAdvice(quality: number | null, sizeCheck: Pick<IdPhotoMe
   return quality < LOW_JPEG_QUALITY ? { kind: 'blocky', quality } : null;
 }
 
+/** Whether some file size is inside the band whether a form counts a KB as 1000 bytes or as 1024 (not so under 2.4 % wide: 49–50 KB). */
+export function isKbBandBothWays(kb: readonly [number, number]): boolean {
+  return Math.ceil(kb[0] * 1024) <= Math.floor(kb[1] * 1000);
+}
+
 /** A spec with the file size band asked for in place of its own (the spec a photo is made and checked by); the spec itself when none is asked. */
 export function withFileSizeBand<S extends { fileSizeKb?: readonly [number, number] | [number, number] }>(spec: S, band: [number, number] | null | undefined): S {
   return band ? { ...spec, fileSizeKb: band } : spec;

@@ -252,8 +252,20 @@ describe('ID-photo workspace in Chromium', () => {
     await expect.poll(() => padded.textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^At its best quality the JPEG is \d+(\.\d+)?\u00a0KB: \d+(\.\d+)?\u00a0KB of padding that shows nothing raised it to the band\./);
     const [best, pad] = /is ([\d.]+)\u00a0KB: ([\d.]+)/.exec((await padded.textContent())!)!.slice(1).map(Number);
     expect(best + pad).toBeGreaterThanOrEqual(300);
+    // Under the toolbar, which keeps one row with Export… at its end (the note wrapped it to three, Export… under them).
+    expect(await app.page.locator('[data-workspace-slot=idphoto] [data-testid=toolbar-notes] [data-testid=idphoto-kb-padded]').count()).toBe(1);
+    const toolbarBox = (await app.page.locator('[data-workspace-slot=idphoto] .toolbar').boundingBox())!;
+    expect(toolbarBox.height).toBeLessThanOrEqual(44);
+    expect((await app.page.locator('[data-testid=idphoto-export]').boundingBox())!.y).toBeLessThan(toolbarBox.y + toolbarBox.height);
     await app.page.fill('[data-testid=idphoto-kb-min]', '');
     await expect.poll(() => padded.count(), { timeout: 60_000 }).toBe(0);
+    // A band too narrow to be met both ways (49–50 KB: 50 176 bytes and more, 50 000 and less) is
+    // made in KB of 1024 bytes, and said so (it promised both, and a form counting 1000 refused it).
+    await app.page.fill('[data-testid=idphoto-kb-min]', '49');
+    await app.page.fill('[data-testid=idphoto-kb-max]', '50');
+    expect(await kbNote.textContent()).toBe('No file is 49–50 KB both when a form counts 1000 bytes to a KB and when it counts 1024: the JPEG is made to fit in KB of 1024 bytes. A band at least 2.4 % wide meets both.');
+    await app.page.fill('[data-testid=idphoto-kb-min]', '');
+    await app.page.fill('[data-testid=idphoto-kb-max]', '');
     // A band asked while an export is made: the file is saved and said, and the photo shown keeps
     // its own checks (the export took over the screen: its Saved label, checks, guides and Download
     // again over the photo of the new controls).

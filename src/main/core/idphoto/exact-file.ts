@@ -5,6 +5,7 @@ import type { RgbaImage } from '../image/decode';
 import { encodeImage } from '../image/encode';
 import { rewriteJpegHeader } from '../image/jpeg-header';
 import type { Band } from './spec';
+import { isKbBandBothWays } from '../../../shared/idphoto-report';
 
 /** COM segments carrying `totalBytes` bytes in all (each segment 4 + payload bytes; min 4). */
 export function commentSegments(totalBytes: number): Uint8Array {
@@ -34,10 +35,7 @@ export function byteBand(kb: Band): [number, number] {
   return isKbBandBothWays(kb) ? [Math.ceil(kb[0] * 1024), Math.floor(kb[1] * 1000)] : [Math.ceil(kb[0] * 1024), Math.floor(kb[1] * 1024)];
 }
 
-/** Whether some file size is inside the band whether a form counts a KB as 1000 bytes or as 1024. */
-export function isKbBandBothWays(kb: Band): boolean {
-  return Math.ceil(kb[0] * 1024) <= Math.floor(kb[1] * 1000);
-}
+export { isKbBandBothWays };
 
 /** A written ID-photo file in memory. */
 export interface EncodedIdPhoto {
