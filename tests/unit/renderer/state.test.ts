@@ -229,6 +229,9 @@ describe('ID photo checks in the UI language', () => {
     // "Not checked here" names the turn the size refuses past, or any turn where it checks none (a résumé size).
     const en = (k: Parameters<typeof translate>[1], p?: Record<string, string | number>) => translate('en', k, p);
     expect(notCheckedText({ max: 30 }, en)).toContain('a head turned a little (under 30°) or tipped up or down');
+    // Nor a hand or a thing held in front (a microphone passed every check).
+    expect(notCheckedText({ max: 30 }, en)).toContain('hands or things in front of you (a microphone, a phone)');
+    expect(notCheckedText({ max: 30 }, zh)).toContain('身前的手或物品（话筒、手机）');
     expect(notCheckedText({ max: null }, en)).toContain('glasses, eyes half closed, eyes looking up or down, a head turned or tipped up or down');
     expect(notCheckedText(undefined, zh)).toContain('头部侧转或仰头低头');
     expect(notCheckedText({ max: 20 }, zh)).toContain('头部轻微侧转（20° 以内）或仰头低头');

@@ -53,8 +53,8 @@ export const idphotoCommand: CliCommand = {
   is checked for documents (one cheek lit over 1.5 EV more than the other, a shadow side,
   fails), and so is glare (over 2 % of the face burnt out to white by a flash or a lamp's
   reflection, on the skin or on glasses, fails). Not checked: glasses, eyes looking up or down,
-  the rest of the expression, shadows that fall on both sides alike, and that it is a recent
-  photo of the person: check these yourself.
+  the rest of the expression, shadows that fall on both sides alike, hands or things in front
+  of the person (a microphone, a phone), and that it is a recent photo of the person: check these yourself.
   --sheet WxH is in mm (90x60), in cm or inches with "cm" or "in" (9x13cm, 5x7in), or in inches as a lab says
   it (4x6, 5x7); a print sold in cm (9x13, 10x15, 13x18 ...) is given with its unit.
   --copies: photos on the sheet (default: as many as fit).

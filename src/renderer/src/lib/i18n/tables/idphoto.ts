@@ -168,8 +168,8 @@ export const idphoto = {
   'idphoto.notChecked.turnUnder': { en: 'a head turned a little (under {deg}°)', 'zh-CN': '头部轻微侧转（{deg}° 以内）' },
   'idphoto.notChecked.turnAny': { en: 'a head turned', 'zh-CN': '头部侧转' },
   'idphoto.notChecked': {
-    en: 'Not checked here: glasses, eyes half closed, eyes looking up or down, {turn} or tipped up or down, an expression beyond the closed mouth and open eyes, shadows that fall evenly on both sides (a hat\'s brim, a fringe), and that this is a recent photo of you. Look at these yourself before you send it.',
-    'zh-CN': '以下各项本软件不检查：眼镜、半闭眼、目光向上或向下、{turn}或仰头低头、闭嘴和睁眼以外的表情、两侧对称的阴影（帽檐、刘海）、是否为本人近照。提交前请自行确认。',
+    en: 'Not checked here: glasses, eyes half closed, eyes looking up or down, {turn} or tipped up or down, an expression beyond the closed mouth and open eyes, shadows that fall evenly on both sides (a hat\'s brim, a fringe), hands or things in front of you (a microphone, a phone), and that this is a recent photo of you. Look at these yourself before you send it.',
+    'zh-CN': '以下各项本软件不检查：眼镜、半闭眼、目光向上或向下、{turn}或仰头低头、闭嘴和睁眼以外的表情、两侧对称的阴影（帽檐、刘海）、身前的手或物品（话筒、手机）、是否为本人近照。提交前请自行确认。',
   },
   'idphoto.tip.faceCentreOffsetMm': { en: 'Face centre (between the eyes) from the vertical centre line', 'zh-CN': '两眼中点偏离竖直中线的距离' },
   'idphoto.tip.backgroundUniformityDeltaE': { en: 'How much the background varies: ΔE76 of its pixels from their mean (95th percentile)', 'zh-CN': '背景的均匀程度：背景像素与其平均色的色差 ΔE76（第 95 百分位）' },
