@@ -446,7 +446,6 @@ export class CutoutState {
     return this.app.client.saveTrimap({ path, width: preview.width, height: preview.height, trimap });
   }
 
-  /** Hands the touch-up to the ID photo workspace and shows it there (strokes stay here for more touch-ups). */
   /** The user's own background pick, kept while a portrait is shown on its ID photo's colour. */
   private ownBackground: { selectedId: string; customHex: string } | null = null;
 
@@ -465,6 +464,7 @@ export class CutoutState {
     if (!this.background.select(own.selectedId)) this.background.select('transparent');
   }
 
+  /** Hands the touch-up to the ID photo workspace and shows it there (strokes stay here for more touch-ups). */
   async useInIdPhoto(): Promise<void> {
     const path = this.path;
     if (!path) return;
