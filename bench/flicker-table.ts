@@ -9,7 +9,7 @@
 //   npm run flicker -- --from FILE      (the table again from a --json file, nothing re-run)
 //
 // --model takes person, anime (the default anime-mask model) or a model id from the models folder.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -121,6 +121,27 @@ function flickerArgs(argv: string[]) {
   }
 }
 
+/** A table saved by --json, for --from; a missing or unreadable file is said as such. */
+function readSaved(path: string): { set: string; stabilities: number[]; rows: FlickerRow[] } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new AppError('INPUT_NOT_FOUND', `--from ${path} cannot be read: ${(error as Error).message}`);
+  }
+  const saved = (() => {
+    try {
+      return JSON.parse(text) as { set?: unknown; stabilities?: unknown; rows?: unknown };
+    } catch {
+      return null;
+    }
+  })();
+  if (!saved || typeof saved.set !== 'string' || !Array.isArray(saved.stabilities) || !Array.isArray(saved.rows)) {
+    throw new AppError('INVALID_ARGUMENT', `--from ${path} is not a table that --json wrote`);
+  }
+  return saved as { set: string; stabilities: number[]; rows: FlickerRow[] };
+}
+
 export async function main(argv: string[], out: (text: string) => void = (t) => process.stdout.write(t)): Promise<void> {
   const { values } = flickerArgs(argv);
   if (values.help) {
@@ -128,16 +149,24 @@ export async function main(argv: string[], out: (text: string) => void = (t) => 
     return;
   }
   if (values.from) {
-    const saved = JSON.parse(readFileSync(values.from, 'utf8')) as { set: string; stabilities: number[]; rows: FlickerRow[] };
-    process.stdout.write(formatTable(saved.set, saved.stabilities, saved.rows));
+    const saved = readSaved(values.from);
+    out(formatTable(saved.set, saved.stabilities, saved.rows));
     return;
   }
+  // Numbers and the set said as usage errors (a typo ran on NaN, or printed ENOENT's stack).
+  const number = (flag: string, text: string, isOk: (n: number) => boolean): number => {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n) || !isOk(n)) throw new AppError('INVALID_ARGUMENT', `--${flag} ${text} is not a number it takes (npm run flicker -- --help)`);
+    return n;
+  };
+  const stabilities = [0, ...values.stability!.split(',').map((t) => number('stability', t, (n) => n >= 0 && n <= 1))];
+  const base = { model: values.model!, startS: 0, durationS: number('seconds', values.seconds!, (n) => n > 0), fps: number('fps', values.fps!, (n) => n > 0 && n <= 60), maxSidePx: 320 };
+  const limit = values.limit === undefined ? undefined : number('limit', values.limit, (n) => Number.isInteger(n) && n > 0);
   const { sharedDir, env } = benchEnv();
   const clipsDir = join(sharedDir, 'eval', values.set!, 'clips');
-  const stabilities = [0, ...values.stability!.split(',').map(Number)];
-  const base = { model: values.model!, startS: 0, durationS: Number(values.seconds), fps: Number(values.fps), maxSidePx: 320 };
+  if (!existsSync(clipsDir)) throw new AppError('INPUT_NOT_FOUND', `No clips folder ${clipsDir}: --set names a folder of ${join(sharedDir, 'eval')} that holds clips/ (anime_clips, person_clips)`);
   const rows: FlickerRow[] = [];
-  for (const clip of readdirSync(clipsDir).sort().slice(0, values.limit ? Number(values.limit) : undefined)) {
+  for (const clip of readdirSync(clipsDir).sort().slice(0, limit)) {
     const prepared = await prepareSticker(join(clipsDir, clip), base, env);
     const row: FlickerRow = { clip, frames: prepared.alphas.length, soft: {}, gif: {}, dimmed: {} };
     (await flickerByStability(prepared, base, stabilities)).forEach((f, k) => {
@@ -148,7 +177,7 @@ export async function main(argv: string[], out: (text: string) => void = (t) => 
     rows.push(row);
     process.stderr.write(`${clip}: ${stabilities.map((s) => `${s}: ${row.soft[s].toFixed(2)} / ${row.gif[s].toFixed(2)} (dimmed ${row.dimmed![s].toFixed(0)})`).join(', ')}\n`);
   }
-  process.stdout.write(formatTable(values.set!, stabilities, rows));
+  out(formatTable(values.set!, stabilities, rows));
   if (values.json) writeFileSync(values.json, JSON.stringify({ set: values.set, ...base, stabilities, rows }, null, 2));
 }
 

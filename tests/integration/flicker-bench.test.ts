@@ -2,6 +2,7 @@
 // over the same frames, a sticker's empty ends counted as empty, and a clip in which no sticker
 // finds anyone measures 0 for the GIF instead of stopping the table.
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FLICKER_USAGE, flickerByStability, main as flickerMain } from '../../bench/flicker-table';
@@ -19,6 +20,19 @@ describe('npm run flicker', () => {
     expect(said).toEqual([FLICKER_USAGE]);
     expect(FLICKER_USAGE).toMatch(/^npm run flicker -- .*--stability 0\.5,0\.8/);
     await expect(flickerMain(['--bogus'])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: "Unknown option '--bogus' (npm run flicker -- --help says its options)" });
+    // A set, a number or a saved table that is not there is said with its code (ENOENT's stack, or a run on NaN).
+    await expect(flickerMain(['--set', 'no_such_set'])).rejects.toMatchObject({ code: 'INPUT_NOT_FOUND', message: expect.stringMatching(/^No clips folder .*no_such_set[\\/]clips: --set names a folder/) });
+    await expect(flickerMain(['--stability', 'abc'])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: '--stability abc is not a number it takes (npm run flicker -- --help)' });
+    await expect(flickerMain(['--seconds', '0'])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    const dir = tempDir();
+    await expect(flickerMain(['--from', join(dir, 'missing.json')])).rejects.toMatchObject({ code: 'INPUT_NOT_FOUND' });
+    writeFileSync(join(dir, 'other.json'), '{"a": 1}');
+    await expect(flickerMain(['--from', join(dir, 'other.json')])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/is not a table that --json wrote$/) });
+    // A table --json wrote is printed again, to the output given.
+    writeFileSync(join(dir, 'table.json'), JSON.stringify({ set: 'anime_clips', stabilities: [0, 0.5], rows: [{ clip: 'a.mp4', frames: 12, soft: { 0: 4, 0.5: 2 }, gif: { 0: 6, 0.5: 3 }, dimmed: { 0: 0, 0.5: 10 } }] }));
+    const table: string[] = [];
+    await flickerMain(['--from', join(dir, 'table.json')], (t) => table.push(t));
+    expect(table.join('')).toContain('| a | 12 | 4.00 | 2.00 | 6.00 | 3.00 |');
   });
 
   it('measures a clip whose character comes in halfway, and one with nobody in it', async () => {
