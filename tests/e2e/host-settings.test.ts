@@ -293,6 +293,11 @@ describe('Settings: the models as the folders hold them now', () => {
     await page.keyboard.press('Escape');
     await expect.poll(focused).toBe('settings-reset');
     expect(stored()).toMatchObject({ theme: 'dark', jpegQuality: 63, defaultBackground: '#123456' });
+    // A click elsewhere closes the question too (it stayed open, deaf to Escape).
+    await page.click('[data-testid=settings-reset]');
+    await expect.poll(focused).toBe('settings-reset-yes');
+    await page.click('[data-workspace-slot=settings] h2 >> nth=0');
+    await expect.poll(() => page.locator('[data-testid=settings-reset-yes]').count()).toBe(0);
     // Reset: every default, the export folder the desktop stored kept (a browser does not set it).
     await page.click('[data-testid=settings-reset]');
     await page.click('[data-testid=settings-reset-yes]');

@@ -264,6 +264,8 @@ describe('ID-photo workspace in Chromium', () => {
     await app.page.fill('[data-testid=idphoto-kb-min]', '49');
     await app.page.fill('[data-testid=idphoto-kb-max]', '50');
     expect(await kbNote.textContent()).toBe('No file is 49–50 KB both when a form counts 1000 bytes to a KB and when it counts 1024: the JPEG is made to fit in KB of 1024 bytes. A band at least 2.4 % wide meets both.');
+    // Quality 95 is 48.3 KB, 96 over 50: padded under the ceiling, said as such (it read "At its best quality").
+    await expect.poll(() => padded.textContent({ timeout: 1000 }).catch(() => ''), { timeout: 60_000 }).toMatch(/^At quality \d+, the best under the band's ceiling, the JPEG is [\d.]+\u00a0KB \(one step up is over it\): [\d.]+\u00a0KB of padding/);
     await app.page.fill('[data-testid=idphoto-kb-min]', '');
     await app.page.fill('[data-testid=idphoto-kb-max]', '');
     // A band asked while an export is made: the file is saved and said, and the photo shown keeps
@@ -343,8 +345,9 @@ describe('ID-photo workspace in Chromium', () => {
     await expect.poll(aboveEyes, { timeout: 60_000 }).toBeLessThan(before * 0.92);
     await app.page.locator('[data-testid=idphoto-busy]').waitFor({ state: 'detached', timeout: 30_000 });
     await app.page.screenshot({ path: join(SCREENS, 'idphoto-touched.png') });
-    // Cut-out has its own background back (Settings' default: transparent).
-    expect(await cutoutBg()).toBe('transparent');
+    // The editor stays as it was for more touch-ups, on the photo's white; Cut-out's own background
+    // (Settings' default: transparent) comes back with a picture opened there for itself.
+    expect(await cutoutBg()).toBe('white');
     // Another portrait has no touch-up; back to this one, its touch-up is still on.
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), evalFile('id_portraits', 'images', 'df_img2.jpg'));
     await expect.poll(() => app.page.locator('[data-testid=idphoto-touched]').count(), { timeout: 30_000 }).toBe(0);
@@ -357,6 +360,12 @@ describe('ID-photo workspace in Chromium', () => {
     await expect.poll(focused).toBe('idphoto-touchup');
     await expect.poll(aboveEyes, { timeout: 60_000 }).toBeCloseTo(before, 2);
     expect(await app.page.locator('[data-testid=idphoto-touched]').count()).toBe(0);
+    await app.page.click('[data-workspace=cutout]');
+    await chooseFiles(app.page, () => app.page.click('[data-workspace-slot=cutout] button:has-text("Open…")'), evalFile('id_portraits', 'images', 'df_img2.jpg'));
+    await waitForCutoutOf(app.page, 'df_img2.jpg');
+    expect(await cutoutBg()).toBe('transparent');
+    expect(await app.page.locator('[data-testid=for-idphoto]').count()).toBe(0);
+    await app.page.click('[data-workspace=idphoto]');
     expect(app.pageErrors).toEqual([]);
   });
 
@@ -698,12 +707,12 @@ describe('ID-photo workspace in Chromium', () => {
       await app.page.screenshot({ path: join(SCREENS, 'idphoto-passing.png') });
       // Settings says WebGPU could not start (only the status bar said where it ran).
       await app.page.click('[data-workspace=settings]');
-      expect(await app.page.textContent('[data-testid=settings-provider-fell-back]')).toBe('WebGPU could not start here: the last model ran on the CPU instead.');
+      expect(await app.page.textContent('[data-testid=settings-provider-fell-back]')).toBe('WebGPU could not start here: the last model ran on CPU instead.');
       // A page reloaded after it says so too, from the engine (its status bar said WebGPU again).
       await app.page.reload();
       await app.page.locator('[data-testid=settings-provider]').waitFor();
       await expect.poll(() => app.page.textContent('[data-testid=status-provider]')).toBe('CPU');
-      expect(await app.page.textContent('[data-testid=settings-provider-fell-back]')).toBe('WebGPU could not start here: the last model ran on the CPU instead.');
+      expect(await app.page.textContent('[data-testid=settings-provider-fell-back]')).toBe('WebGPU could not start here: the last model ran on CPU instead.');
       await app.page.screenshot({ path: join(SCREENS, 'settings-provider-fell-back.png') });
     } finally {
       await app.page.click('[data-workspace=settings]');

@@ -207,7 +207,8 @@ export class CutoutState {
     if (options.refine) this.refine = options.refine;
     this.isForIdPhoto = options.forIdPhoto === true;
     // Touched up for an ID photo: shown on the photo's colour (it showed on Cut-out's own, ID blue
-    // for a photo on white), the user's own pick back once another picture opens or it goes back.
+    // for a photo on white), the user's own pick back once a picture opens that is not for one
+    // (going back to the ID photo leaves the editor as it was, for more touch-ups).
     if (this.isForIdPhoto && options.idPhotoBackground) this.showOnIdPhotoColour(options.idPhotoBackground);
     else this.restoreOwnBackground();
     this.phase = 'loading';
@@ -470,7 +471,6 @@ export class CutoutState {
     if (!path) return;
     try {
       const trimapPath = await this.saveTouchUp();
-      this.restoreOwnBackground();
       this.app.openIn('idphoto', [path], { trimapPath });
     } catch (error) {
       this.app.showError(error, 'cutout');
