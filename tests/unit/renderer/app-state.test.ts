@@ -438,6 +438,21 @@ describe('AppState', () => {
     expect(infoCalls.length).toBeGreaterThan(0);
   });
 
+  it("shows where the engine's last run went before this page ran any (a reload), and when the provider asked for fell back", async () => {
+    const { client } = memoryClient();
+    const app = new AppState(client);
+    await app.init();
+    app.info = { ...app.info!, providers: ['webgpu', 'cpu'], ranOn: 'cpu' };
+    expect([app.shownRanOn, app.providerFellBack]).toEqual(['cpu', { asked: 'webgpu', ranOn: 'cpu' }]);
+    // This page's own run says it first; one where it was asked is no fall-back.
+    app.ranOn = 'webgpu';
+    expect([app.shownRanOn, app.providerFellBack]).toEqual(['webgpu', null]);
+    // Another provider: neither this page's run nor the engine's is shown until the next.
+    const changed = app.updateSettings({ provider: 'cpu' });
+    expect([app.ranOn, app.info!.ranOn]).toEqual([null, undefined]);
+    await changed;
+  });
+
   it('routes files to the shown workspace, holding them until the Cut-out one registers', () => {
     const { client } = memoryClient();
     const app = new AppState(client);

@@ -634,7 +634,11 @@ export class AppState {
   private takeSettings(next: Settings, { isSaved = true, hasNewProvider = false } = {}): void {
     const isOtherProvider = next.provider !== this.settings.provider;
     this.settings = next;
-    if (isOtherProvider) this.ranOn = null;
+    if (isOtherProvider) {
+      this.ranOn = null;
+      // The engine's last run too, until it answers for the new setting (the chip showed the old one).
+      if (this.info?.ranOn) this.info = { ...this.info, ranOn: undefined };
+    }
     if (isSaved && (isOtherProvider || hasNewProvider)) this.client.getAppInfo().then((info) => (this.info = info), () => undefined);
   }
 
