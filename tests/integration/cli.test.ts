@@ -1129,12 +1129,12 @@ await engine.dispose();`,
     await sharp({ create: { width: 400, height: 300, channels: 3, background: '#4080c0' } }).png().toFile(picture);
     const r = await cutout(['portrait', picture, '-o', join(dir, 'plain_cutout.png'), '--provider', 'cpu']);
     expect(r.code).toBe(0);
-    expect(r.stdout.trim().split('\n')[1]).toBe('  check it: nothing was found to cut out: the cut-out is empty (no person found); try `cutout anime`, or paint Keep over the subject in the app (or pass --trimap)');
+    expect(r.stdout.trim().split('\n')[1]).toBe('  check it: nothing was found to cut out: the cut-out is empty (no person found; one small in a large picture can be missed: crop closer); try `cutout anime`, or paint Keep over the subject in the app (or pass --trimap)');
     // With a trimap given, its hint is to touch that one up ("pass --trimap" was said to one who had).
     const trimap = join(dir, 'all-background.png');
     await sharp({ create: { width: 400, height: 300, channels: 3, background: '#000000' } }).png().toFile(trimap);
     const t = await cutout(['portrait', picture, '-o', join(dir, 'plain_trimap.png'), '--trimap', trimap]);
     expect(t.code).toBe(0);
-    expect(t.stdout.trim().split('\n')[1]).toBe(`  check it: nothing was found to cut out: the cut-out is empty (no person found); try \`cutout anime\`, or paint Keep over the subject in the app (or touch up ${trimap})`);
+    expect(t.stdout.trim().split('\n')[1]).toBe(`  check it: nothing was found to cut out: the cut-out is empty (no person found; one small in a large picture can be missed: crop closer); try \`cutout anime\`, or paint Keep over the subject in the app (or touch up ${trimap})`);
   }, 60_000);
 });

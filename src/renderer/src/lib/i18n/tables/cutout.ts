@@ -88,12 +88,12 @@ export const cutout = {
   },
   'review.empty.title': { en: 'Nothing was found to cut out.', 'zh-CN': '没有找到可抠出的主体。' },
   'review.empty.person': {
-    en: 'The person model sees no one in this picture, so the cut-out is empty. Try the anime model, or paint Keep over the subject.',
-    'zh-CN': '人像模型在这张图片里没有找到人，抠图结果是空的。请试试动漫模型，或用“保留”画笔涂抹主体。',
+    en: 'The person model sees no one in this picture, so the cut-out is empty. A person small in a large picture can be missed: crop closer to them. Or try the anime model, or paint Keep over the subject.',
+    'zh-CN': '人像模型在这张图片里没有找到人，抠图结果是空的。人物在大图中很小时可能找不到：请裁剪得更靠近人物。也可以试试动漫模型，或用“保留”画笔涂抹主体。',
   },
   'review.empty.anime': {
-    en: 'The anime model sees no character in this picture, so the cut-out is empty. Try the person model, or paint Keep over the subject.',
-    'zh-CN': '动漫模型在这张图片里没有找到角色，抠图结果是空的。请试试人像模型，或用“保留”画笔涂抹主体。',
+    en: 'The anime model sees no character in this picture, so the cut-out is empty. A character small in a large picture can be missed: crop closer to them. Or try the person model, or paint Keep over the subject.',
+    'zh-CN': '动漫模型在这张图片里没有找到角色，抠图结果是空的。角色在大图中很小时可能找不到：请裁剪得更靠近角色。也可以试试人像模型，或用“保留”画笔涂抹主体。',
   },
   'cutout.downscaled': {
     en: 'This picture is {w}×{h} ({mp} MP), more pixels than a cut-out is made of: it is cut out and exported at {tw}×{th} ({tmp} MP).',
