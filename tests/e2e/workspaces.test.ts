@@ -256,7 +256,8 @@ describe('workspaces, language and theme in Chromium', () => {
     // as a clip (it read only "Failed"), beside the banner's why.
     await chooseFiles(app.page, () => zone.click(), evalFile('id_portraits', 'images', 'df_img1.jpg'));
     await app.page.locator('[data-testid=error-banner]').waitFor({ timeout: 30_000 });
-    expect(await app.page.textContent('[data-testid=status-text]')).toBe('That file could not be opened as a clip');
+    // (Set by the workspace's effect, which may run a moment after the banner shows.)
+    await expect.poll(() => app.page.textContent('[data-testid=status-text]')).toBe('That file could not be opened as a clip');
     // A GIF, which is a picture type too: opened as a clip, it is listed as a recent clip only.
     const clip = evalFile('anime_clips', 'clips', 'w2xgui_gif2_original.gif');
     await chooseFiles(app.page, () => zone.click(), clip);
