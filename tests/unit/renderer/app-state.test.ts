@@ -438,6 +438,25 @@ describe('AppState', () => {
     expect(infoCalls.length).toBeGreaterThan(0);
   });
 
+  it("keeps each workspace's own status line: another's late message does not turn it to Ready", async () => {
+    const { client } = memoryClient();
+    const app = new AppState(client);
+    await app.init();
+    app.workspace = 'sticker';
+    app.setStatus({ owner: 'sticker', key: 'sticker.status.openFailed', tone: 'warn' });
+    // A cut-out finishing behind it (the CI's e2e read "Ready" here).
+    app.setStatus({ owner: 'cutout', key: 'status.ready', tone: 'ok' });
+    expect(app.statusText).toBe('That file could not be opened as a clip');
+    app.workspace = 'cutout';
+    expect(app.shownStatus.owner).toBe('cutout');
+    // A workspace with no line of its own reads Ready; a line of none (offline) is everyone's.
+    app.workspace = 'batch';
+    expect(app.statusText).toBe('Ready');
+    app.setStatus({ key: 'status.offline', tone: 'warn' });
+    app.workspace = 'sticker';
+    expect(app.statusText).toBe('Engine not reachable');
+  });
+
   it("shows where the engine's last run went before this page ran any (a reload), and when the provider asked for fell back", async () => {
     const { client } = memoryClient();
     const app = new AppState(client);

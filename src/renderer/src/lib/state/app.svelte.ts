@@ -557,7 +557,14 @@ export class AppState {
 
   setStatus(line: StatusLine): void {
     this.status = line;
+    if (line.owner) this.ownStatus = { ...this.ownStatus, [line.owner]: line };
   }
+
+  /**
+   * Each workspace's last own status line: one that another workspace's late work (a cut-out
+   * finishing behind the Stickers workspace) wrote over still shows in its workspace (it read Ready).
+   */
+  private ownStatus = $state.raw<Partial<Record<Workspace, StatusLine>>>({});
 
   /** The workspace whose error waits unseen (the sidebar marks it), or null. */
   get unseenErrorIn(): Workspace | null {
@@ -569,9 +576,11 @@ export class AppState {
     return this.noticeOwner && this.noticeOwner !== this.workspace ? null : this.notice;
   }
 
-  /** The status line as the current workspace shows it: another workspace's message reads Ready. */
+  /** The status line as the current workspace shows it: its own last message, or Ready where it has none (another workspace's is not shown). */
   get shownStatus(): StatusLine {
-    return this.status.owner && this.status.owner !== this.workspace ? { key: 'status.ready', tone: 'idle' } : this.status;
+    // A line of no workspace (offline, connecting, ready) is everyone's; else this workspace's own last one.
+    if (!this.status.owner) return this.status;
+    return this.ownStatus[this.workspace] ?? { key: 'status.ready', tone: 'idle' };
   }
 
   /** The shown status line's words, in the language now (its worded parameters worded now). */
