@@ -79,6 +79,14 @@ export function fileSizeAdvice(quality: number | null, sizeCheck: Pick<IdPhotoMe
   return quality < LOW_JPEG_QUALITY ? { kind: 'blocky', quality } : null;
 }
 
+/** The highest JPEG quality the KB band search tries: a file under the band's floor at its default quality tries up to this before padding. */
+export const MAX_JPEG_QUALITY = 100;
+
+/** Whether a JPEG padded to a band's floor was held at its quality by the band's ceiling (one step up was over it) rather than by the encoder's top. */
+export function isPaddedUnderCeiling(quality: number | null): boolean {
+  return quality !== null && quality < MAX_JPEG_QUALITY;
+}
+
 /** Whether some file size is inside the band whether a form counts a KB as 1000 bytes or as 1024 (not so under 2.4 % wide: 49–50 KB). */
 export function isKbBandBothWays(kb: readonly [number, number]): boolean {
   return Math.ceil(kb[0] * 1024) <= Math.floor(kb[1] * 1000);

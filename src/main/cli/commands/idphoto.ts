@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, isCancellation } from '../../../shared/errors';
 import { evText, ID_PHOTO_REFINE, parseBrightness } from '../../../shared/jobs';
-import { failedCheckWords, fileSizeAdvice, withFileSizeBand } from '../../../shared/idphoto-report';
+import { failedCheckWords, fileSizeAdvice, isKbBandBothWays, isPaddedUnderCeiling, withFileSizeBand } from '../../../shared/idphoto-report';
 import { throwIfAborted } from '../../core/abort';
 import { checkIdPhotoOutput, idPhotoBackground, idPhotoToFile, type IdPhotoResult } from '../../core/idphoto/make-id-photo';
 import { BACKGROUND_COLOUR_MAX_DE, failedChecks, isColourLostToJpeg, nearestAllowedDeltaE } from '../../core/idphoto/compliance';
-import { isKbBandBothWays } from '../../core/idphoto/exact-file';
 import { checkPhotoSheet, checkSheetOutput, layoutSharedSheet, MAX_SHEET_COPIES, parsePaper, renderSheetPdf, renderSheetRaster, sheetFormatOf, sheetPathOf } from '../../core/idphoto/print-sheet';
 import { SpecLibrary } from '../../core/idphoto/spec';
 import { assertSeparateOutputs, writeFileAtomic } from '../../core/io/atomic-write';
@@ -194,7 +193,7 @@ export const idphotoCommand: CliCommand = {
         }
         // A floor even the best JPEG is under is met with padding: said, as the form may measure the picture, not the file.
         if (r.paddingBytes > 0) {
-          io.err(`note: at its best quality${r.quality !== null && r.quality < 100 ? ` under the ${spec.fileSizeKb![1]} KB ceiling` : ''} (${r.quality}) ${r.output} is ${((r.bytes - r.paddingBytes) / 1024).toFixed(1)} KB; it was raised to the ${spec.fileSizeKb![0]} KB floor with ${(r.paddingBytes / 1024).toFixed(1)} KB of padding (a JPEG comment, which shows nothing): a form that asks for so many KB usually means a larger photo (--spec)`);
+          io.err(`note: at its best quality${isPaddedUnderCeiling(r.quality) ? ` under the ${spec.fileSizeKb![1]} KB ceiling` : ''} (${r.quality}) ${r.output} is ${((r.bytes - r.paddingBytes) / 1024).toFixed(1)} KB; it was raised to the ${spec.fileSizeKb![0]} KB floor with ${(r.paddingBytes / 1024).toFixed(1)} KB of padding (a JPEG comment, which shows nothing): a form that asks for so many KB usually means a larger photo (--spec)`);
         }
         // A colour the photo had and its squeezed JPEG lost: said with its cause (a --bg would not fix it).
         if (isColourLostToJpeg(r)) {

@@ -1,12 +1,12 @@
 // The compliance report of one ID photo: each measurement in its unit with the spec's band and a
 // pass flag, plus an overall pass. Pure typed-array code (core); measured on the output pixels.
 import type { IdPhotoMeasurement } from '../../../shared/api';
-import { CENTRE_TOLERANCE, CHECK_NAMES_EN, failedCheckLine, fileSizeBandEnds } from '../../../shared/idphoto-report';
+import { CENTRE_TOLERANCE, CHECK_NAMES_EN, failedCheckLine, fileSizeBandEnds, isKbBandBothWays } from '../../../shared/idphoto-report';
 import { parseHexColor } from '../image/composite';
 import type { RgbaImage } from '../image/decode';
 import { SRGB_TO_LINEAR, srgbLuminance } from '../image/tone';
 import { unsureShare } from '../matting/unsure-share';
-import { byteBand, isKbBandBothWays } from './exact-file';
+import { byteBand } from './exact-file';
 import type { Point } from '../face/yunet';
 import { asksClosedMouth, asksOpenEyes, type IdPhotoSpec } from './spec';
 

@@ -5,7 +5,10 @@ import type { RgbaImage } from '../image/decode';
 import { encodeImage } from '../image/encode';
 import { rewriteJpegHeader } from '../image/jpeg-header';
 import type { Band } from './spec';
-import { isKbBandBothWays } from '../../../shared/idphoto-report';
+import { isKbBandBothWays, MAX_JPEG_QUALITY } from '../../../shared/idphoto-report';
+
+/** The JPEG quality an ID photo is written at when no KB band asks for another. */
+const DEFAULT_JPEG_QUALITY = 95;
 
 /** COM segments carrying `totalBytes` bytes in all (each segment 4 + payload bytes; min 4). */
 export function commentSegments(totalBytes: number): Uint8Array {
@@ -35,8 +38,6 @@ export function byteBand(kb: Band): [number, number] {
   return isKbBandBothWays(kb) ? [Math.ceil(kb[0] * 1024), Math.floor(kb[1] * 1000)] : [Math.ceil(kb[0] * 1024), Math.floor(kb[1] * 1024)];
 }
 
-export { isKbBandBothWays };
-
 /** A written ID-photo file in memory. */
 export interface EncodedIdPhoto {
   bytes: Uint8Array;
@@ -64,7 +65,7 @@ export async function encodeIdPhoto(image: RgbaImage, options: { format: 'jpeg' 
   }
   const encodeAt = async (q: number): Promise<Uint8Array> => new Uint8Array(await encodeImage(image, { format: 'jpeg', quality: q, dpi: options.dpi }));
   if (!options.fileSizeKb) {
-    const q = options.quality ?? 95;
+    const q = options.quality ?? DEFAULT_JPEG_QUALITY;
     return { bytes: await encodeAt(q), format: 'jpeg', quality: q, paddingBytes: 0, isSizeInBand: true };
   }
   const [lo, hi] = byteBand(options.fileSizeKb);
@@ -81,7 +82,7 @@ export async function encodeIdPhoto(image: RgbaImage, options: { format: 'jpeg' 
     }
     return found;
   };
-  const maxQ = options.quality ?? 95;
+  const maxQ = options.quality ?? DEFAULT_JPEG_QUALITY;
   const top = await encodeAt(maxQ);
   let best = top.length <= hi ? { q: maxQ, bytes: top } : await highestUnderCeiling(5, maxQ - 1);
   if (!best) {
@@ -89,11 +90,11 @@ export async function encodeIdPhoto(image: RgbaImage, options: { format: 'jpeg' 
     return { bytes, format: 'jpeg', quality: 5, paddingBytes: 0, isSizeInBand: false };
   }
   if (best.bytes.length >= lo) return { bytes: best.bytes, format: 'jpeg', quality: best.q, paddingBytes: 0, isSizeInBand: true };
-  // Below the floor: the highest quality up to 100 that still fits under the ceiling, before any
+  // Below the floor: the highest quality up to the top that still fits under the ceiling, before any
   // padding (trying 100 alone padded a quality-95 file where 97 fitted the band as it was). Only
-  // when quality 95 itself fitted: a quality found below it was the highest under the ceiling already.
+  // when the default quality itself fitted: one found below it was the highest under the ceiling already.
   if (best.q === maxQ && options.quality === undefined) {
-    best = (await highestUnderCeiling(best.q + 1, 100)) ?? best;
+    best = (await highestUnderCeiling(best.q + 1, MAX_JPEG_QUALITY)) ?? best;
     if (best.bytes.length >= lo) return { bytes: best.bytes, format: 'jpeg', quality: best.q, paddingBytes: 0, isSizeInBand: true };
   }
   // Below the floor even at the best quality under the ceiling: pad with comments to a little above the floor.

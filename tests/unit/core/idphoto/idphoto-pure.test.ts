@@ -8,11 +8,11 @@ import { tempDir } from '../../../helpers/env';
 import { describe, expect, it } from 'vitest';
 import { specLibraryPath } from '../../../../src/main/cli/commands/idphoto';
 import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core/face/yunet';
-import { byteBand, commentSegments, encodeIdPhoto, isKbBandBothWays } from '../../../../src/main/core/idphoto/exact-file';
+import { byteBand, commentSegments, encodeIdPhoto } from '../../../../src/main/core/idphoto/exact-file';
 import { jpegAppMarkers, readJpegDpi, rewriteJpegHeader } from '../../../../src/main/core/image/jpeg-header';
 import { readPngDpi, setPngDpi } from '../../../../src/main/core/image/png-chunk';
 import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, type ComplianceInput, type ComplianceReport, failedChecks, meanLab, measure, MIN_FACE_CHROMA, srgbToLab, FACE_LIGHTNESS_BAND, MOUTH_OPEN_MAX_PCT, EYES_OPEN_MIN_PCT, LIGHTING_BALANCE_MAX_EV, lightingBalanceOf, GLARE_LEVEL, GLARE_MAX_PCT, glareShareOf, GAZE_OFFSET_MAX_PCT, FACE_IN_CUTOUT_MIN_PCT, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
-import { SHEET_PAPERS, bandText, CHECK_NAMES_EN, failedCheckLine, failedCheckWords, askedFileSizeBand, fileSizeAdvice, fileSizeBand, fileSizeBandEnds, LOW_JPEG_QUALITY, MAX_FILE_KB, parseFileSizeBand, valueText } from '../../../../src/shared/idphoto-report';
+import { SHEET_PAPERS, bandText, CHECK_NAMES_EN, failedCheckLine, failedCheckWords, askedFileSizeBand, fileSizeAdvice, fileSizeBand, fileSizeBandEnds, isKbBandBothWays, isPaddedUnderCeiling, LOW_JPEG_QUALITY, MAX_FILE_KB, MAX_JPEG_QUALITY, parseFileSizeBand, valueText } from '../../../../src/shared/idphoto-report';
 import { estimateHiddenCrown, fromAligned, toAligned, topEdgeCutWidth, topMarginBand } from '../../../../src/main/core/idphoto/geometry';
 import { cutMarks, layoutSharedSheet, layoutSheet, MAX_SHEET_COPIES, PAPER_SIZES, parsePaper } from '../../../../src/main/core/idphoto/print-sheet';
 import { asksClosedMouth, asksOpenEyes, parseSpec, SpecLibrary } from '../../../../src/main/core/idphoto/spec';
@@ -551,6 +551,8 @@ describe('exact files', () => {
     const flat = { data: new Uint8Array(358 * 441 * 4).fill(255), width: 358, height: 441 };
     const a = await encodeIdPhoto(flat, { format: 'jpeg', dpi: 350, fileSizeKb: [14, 20] });
     expect(a.paddingBytes).toBeGreaterThan(0);
+    // Padded at the encoder's top quality, not held back by the ceiling: the notes say "at its best quality" alone.
+    expect([a.quality, isPaddedUnderCeiling(a.quality), isPaddedUnderCeiling(89), isPaddedUnderCeiling(null)]).toEqual([MAX_JPEG_QUALITY, false, true, false]);
     expect(a.bytes.length).toBeGreaterThanOrEqual(lo);
     expect(a.bytes.length).toBeLessThanOrEqual(hi);
     const noisy = await encodeIdPhoto(noiseImage(358, 441), { format: 'jpeg', dpi: 350, fileSizeKb: [14, 20] });
