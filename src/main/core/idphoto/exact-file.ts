@@ -2,7 +2,7 @@
 // band (raised to the floor with COM segments, never trailing bytes) and no EXIF; PNG with pHYs.
 // Core (no electron); pixels are encoded by core/image/encode.
 import type { RgbaImage } from '../image/decode';
-import { encodeImage } from '../image/encode';
+import { encodeImage, JPEG_FULL_CHROMA_QUALITY } from '../image/encode';
 import { rewriteJpegHeader } from '../image/jpeg-header';
 import type { Band } from './spec';
 import { isKbBandBothWays, MAX_JPEG_QUALITY } from '../../../shared/idphoto-report';
@@ -44,6 +44,8 @@ export interface EncodedIdPhoto {
   format: 'jpeg' | 'png';
   /** JPEG quality used (null for PNG). */
   quality: number | null;
+  /** A JPEG's colour resolution (null for PNG): whole (4:4:4) from quality 90 up, but where a KB band's ceiling held whole colour back. */
+  chromaSubsampling: '4:2:0' | '4:4:4' | null;
   /** COM padding bytes added to reach the floor. */
   paddingBytes: number;
   /** Whether the size band (if any) was met. */
@@ -52,8 +54,8 @@ export interface EncodedIdPhoto {
 
 /**
  * Encodes an ID photo exactly: its own pixel size, DPI in the header, no EXIF. With a KB band the
- * JPEG quality is binary-searched (highest quality that fits under the ceiling) and a photo under
- * the floor is padded with COM segments.
+ * JPEG quality is binary-searched (highest quality that fits under the ceiling; half colour above 89
+ * where whole colour is over it) and a photo under the floor is padded with COM segments.
  */
 export async function encodeIdPhoto(image: RgbaImage, options: { format: 'jpeg' | 'png'; dpi: number; fileSizeKb?: Band; quality?: number }): Promise<EncodedIdPhoto> {
   if (options.format === 'png') {
@@ -61,22 +63,25 @@ export async function encodeIdPhoto(image: RgbaImage, options: { format: 'jpeg' 
     const png = new Uint8Array(await encodeImage(image, { format: 'png', opaque: true, dpi: options.dpi }));
     const band = options.fileSizeKb && byteBand(options.fileSizeKb);
     const inBand = band ? png.length >= band[0] && png.length <= band[1] : true;
-    return { bytes: png, format: 'png', quality: null, paddingBytes: 0, isSizeInBand: inBand };
+    return { bytes: png, format: 'png', quality: null, chromaSubsampling: null, paddingBytes: 0, isSizeInBand: inBand };
   }
-  const encodeAt = async (q: number): Promise<Uint8Array> => new Uint8Array(await encodeImage(image, { format: 'jpeg', quality: q, dpi: options.dpi }));
+  type Chroma = '4:2:0' | '4:4:4';
+  const chromaAt = (q: number): Chroma => (q >= JPEG_FULL_CHROMA_QUALITY ? '4:4:4' : '4:2:0');
+  const encodeAt = async (q: number, chroma: Chroma = chromaAt(q)): Promise<Uint8Array> => new Uint8Array(await encodeImage(image, { format: 'jpeg', quality: q, dpi: options.dpi, chromaSubsampling: chroma }));
   if (!options.fileSizeKb) {
     const q = options.quality ?? DEFAULT_JPEG_QUALITY;
-    return { bytes: await encodeAt(q), format: 'jpeg', quality: q, paddingBytes: 0, isSizeInBand: true };
+    return { bytes: await encodeAt(q), format: 'jpeg', quality: q, chromaSubsampling: chromaAt(q), paddingBytes: 0, isSizeInBand: true };
   }
   const [lo, hi] = byteBand(options.fileSizeKb);
+  type Found = { q: number; bytes: Uint8Array; chroma: Chroma };
   /** The highest quality from `from` to `to` whose file fits under the ceiling (binary search: size grows with quality), or null. */
-  const highestUnderCeiling = async (from: number, to: number): Promise<{ q: number; bytes: Uint8Array } | null> => {
-    let found: { q: number; bytes: Uint8Array } | null = null;
+  const highestUnderCeiling = async (from: number, to: number, chroma?: Chroma): Promise<Found | null> => {
+    let found: Found | null = null;
     for (let a = from, b = to; a <= b; ) {
       const mid = (a + b) >> 1;
-      const bytes = await encodeAt(mid);
+      const bytes = await encodeAt(mid, chroma ?? chromaAt(mid));
       if (bytes.length <= hi) {
-        found = { q: mid, bytes };
+        found = { q: mid, bytes, chroma: chroma ?? chromaAt(mid) };
         a = mid + 1;
       } else b = mid - 1;
     }
@@ -84,22 +89,30 @@ export async function encodeIdPhoto(image: RgbaImage, options: { format: 'jpeg' 
   };
   const maxQ = options.quality ?? DEFAULT_JPEG_QUALITY;
   const top = await encodeAt(maxQ);
-  let best = top.length <= hi ? { q: maxQ, bytes: top } : await highestUnderCeiling(5, maxQ - 1);
+  let best = top.length <= hi ? { q: maxQ, bytes: top, chroma: chromaAt(maxQ) } : await highestUnderCeiling(5, maxQ - 1);
   if (!best) {
     const bytes = await encodeAt(5);
-    return { bytes, format: 'jpeg', quality: 5, paddingBytes: 0, isSizeInBand: false };
+    return { bytes, format: 'jpeg', quality: 5, chromaSubsampling: chromaAt(5), paddingBytes: 0, isSizeInBand: false };
   }
-  if (best.bytes.length >= lo) return { bytes: best.bytes, format: 'jpeg', quality: best.q, paddingBytes: 0, isSizeInBand: true };
+  const unpadded = (found: Found): EncodedIdPhoto => ({ bytes: found.bytes, format: 'jpeg', quality: found.q, chromaSubsampling: found.chroma, paddingBytes: 0, isSizeInBand: true });
+  if (best.bytes.length >= lo) return unpadded(best);
   // Below the floor: the highest quality up to the top that still fits under the ceiling, before any
   // padding (trying 100 alone padded a quality-95 file where 97 fitted the band as it was). Only
   // when the default quality itself fitted: one found below it was the highest under the ceiling already.
   if (best.q === maxQ && options.quality === undefined) {
     best = (await highestUnderCeiling(best.q + 1, MAX_JPEG_QUALITY)) ?? best;
-    if (best.bytes.length >= lo) return { bytes: best.bytes, format: 'jpeg', quality: best.q, paddingBytes: 0, isSizeInBand: true };
+    if (best.bytes.length >= lo) return unpadded(best);
+  }
+  // Under the floor at the last quality with half colour, whole colour (from 90) over the ceiling:
+  // higher qualities at half colour may fit the band unpadded (a portrait went from 39.5 KB at 89
+  // to over 50 at 90, and was padded up to a 40-50 KB band's floor).
+  if (best.q === JPEG_FULL_CHROMA_QUALITY - 1 && options.quality === undefined) {
+    best = (await highestUnderCeiling(JPEG_FULL_CHROMA_QUALITY, MAX_JPEG_QUALITY, '4:2:0')) ?? best;
+    if (best.bytes.length >= lo) return unpadded(best);
   }
   // Below the floor even at the best quality under the ceiling: pad with comments to a little above the floor.
   const target = Math.min(hi, lo + Math.min(512, Math.floor((hi - lo) / 4)));
   const pad = Math.max(4, target - best.bytes.length);
   const padded = rewriteJpegHeader(best.bytes, options.dpi, commentSegments(pad));
-  return { bytes: padded, format: 'jpeg', quality: best.q, paddingBytes: pad, isSizeInBand: padded.length >= lo && padded.length <= hi };
+  return { bytes: padded, format: 'jpeg', quality: best.q, chromaSubsampling: best.chroma, paddingBytes: pad, isSizeInBand: padded.length >= lo && padded.length <= hi };
 }

@@ -21,7 +21,12 @@ export interface EncodeOptions {
   dpi?: number;
   /** The picture is opaque (an ID photo on its fill, a cut-out on a colour): a PNG or WebP is written without an alpha channel. */
   opaque?: boolean;
+  /** A JPEG's colour resolution; by default whole colour (4:4:4) from quality JPEG_FULL_CHROMA_QUALITY up, half (4:2:0) below it. */
+  chromaSubsampling?: '4:2:0' | '4:4:4';
 }
+
+/** The JPEG quality from which a JPEG keeps its colour at full resolution (4:4:4) unless asked otherwise. */
+export const JPEG_FULL_CHROMA_QUALITY = 90;
 
 /**
  * A file name's extension as an error says it: quoted when it holds a space ('".png " (the name ends
@@ -93,7 +98,7 @@ export async function encodeImage(image: RgbaImage, options: EncodeOptions): Pro
     case 'png':
       return asBuffer(setPngDpi(await (options.opaque ? pipeline.removeAlpha() : pipeline).png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer(), dpi));
     case 'jpeg':
-      return asBuffer(rewriteJpegHeader(await pipeline.flatten({ background: '#ffffff' }).jpeg({ quality, chromaSubsampling: quality >= 90 ? '4:4:4' : '4:2:0', mozjpeg: false }).toBuffer(), dpi));
+      return asBuffer(rewriteJpegHeader(await pipeline.flatten({ background: '#ffffff' }).jpeg({ quality, chromaSubsampling: options.chromaSubsampling ?? (quality >= JPEG_FULL_CHROMA_QUALITY ? '4:4:4' : '4:2:0'), mozjpeg: false }).toBuffer(), dpi));
     case 'webp':
       return (options.opaque ? pipeline.removeAlpha() : pipeline).webp({ quality, alphaQuality: 100 }).toBuffer();
   }

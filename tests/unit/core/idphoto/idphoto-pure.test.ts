@@ -10,6 +10,7 @@ import { specLibraryPath } from '../../../../src/main/cli/commands/idphoto';
 import { boxIou, decodeYunet, suppressOverlaps } from '../../../../src/main/core/face/yunet';
 import { byteBand, commentSegments, encodeIdPhoto } from '../../../../src/main/core/idphoto/exact-file';
 import { jpegAppMarkers, readJpegDpi, rewriteJpegHeader } from '../../../../src/main/core/image/jpeg-header';
+import { encodeImage } from '../../../../src/main/core/image/encode';
 import { readPngDpi, setPngDpi } from '../../../../src/main/core/image/png-chunk';
 import { BACKGROUND_COLOUR_MAX_DE, buildComplianceReport, type ComplianceInput, type ComplianceReport, failedChecks, meanLab, measure, MIN_FACE_CHROMA, srgbToLab, FACE_LIGHTNESS_BAND, MOUTH_OPEN_MAX_PCT, EYES_OPEN_MIN_PCT, LIGHTING_BALANCE_MAX_EV, lightingBalanceOf, GLARE_LEVEL, GLARE_MAX_PCT, glareShareOf, GAZE_OFFSET_MAX_PCT, FACE_IN_CUTOUT_MIN_PCT, NO_BAND_NOTE, nearestAllowedDeltaE, withFileSize } from '../../../../src/main/core/idphoto/compliance';
 import { SHEET_PAPERS, bandText, CHECK_NAMES_EN, failedCheckLine, failedCheckWords, askedFileSizeBand, fileSizeAdvice, fileSizeBand, fileSizeBandEnds, isKbBandBothWays, isPaddedUnderCeiling, LOW_JPEG_QUALITY, MAX_FILE_KB, MAX_JPEG_QUALITY, parseFileSizeBand, valueText } from '../../../../src/shared/idphoto-report';
@@ -569,6 +570,19 @@ describe('exact files', () => {
     // A floor above what quality 95 makes and below what 100 does.
     const r = await encodeIdPhoto(photo, { format: 'jpeg', dpi: 300, fileSizeKb: [(at95 * 1.1) / 1024, (at100 * 1.5) / 1000] });
     expect([r.quality, r.paddingBytes, r.isSizeInBand]).toEqual([100, 0, true]);
+  });
+
+  it('tries half colour above quality 89 where whole colour is over the ceiling, before padding (a portrait went from 39.5 KB at 89 to over 50 at 90, and was padded)', async () => {
+    const photo = noiseImage(200, 250, 7);
+    const size = async (quality: number, chromaSubsampling: '4:2:0' | '4:4:4') => (await encodeImage(photo, { format: 'jpeg', quality, dpi: 300, chromaSubsampling })).length;
+    const [at89, half95, whole90] = [await size(89, '4:2:0'), await size(95, '4:2:0'), await size(90, '4:4:4')];
+    // Whole colour is the jump: 90 at 4:4:4 is over what 95 at 4:2:0 makes.
+    expect(whole90).toBeGreaterThan(half95);
+    // A band over quality 89's file, under 90's at whole colour, holding 95's at half colour.
+    const r = await encodeIdPhoto(photo, { format: 'jpeg', dpi: 300, fileSizeKb: [(at89 + half95) / 2 / 1024, (half95 + whole90) / 2 / 1000] });
+    expect([r.paddingBytes, r.isSizeInBand, r.chromaSubsampling]).toEqual([0, true, '4:2:0']);
+    expect(r.quality).toBeGreaterThanOrEqual(95);
+    expect((await sharp(Buffer.from(r.bytes)).metadata()).chromaSubsampling).toBe('4:2:0');
   });
 
   it('says a band no JPEG of the photo\'s pixels can meet apart from one met only by a blocky JPEG', async () => {
