@@ -462,7 +462,8 @@ describe('AppState', () => {
     const app = new AppState(client);
     await app.init();
     app.info = { ...app.info!, providers: ['webgpu', 'cpu'], ranOn: 'cpu' };
-    expect([app.shownRanOn, app.providerFellBack]).toEqual(['cpu', { asked: 'webgpu', ranOn: 'cpu' }]);
+    // Asked for by Automatic (the settings' default), not by the user: said so (it named TensorRT as if chosen).
+    expect([app.settings.provider, app.shownRanOn, app.providerFellBack]).toEqual(['auto', 'cpu', { asked: 'webgpu', ranOn: 'cpu', isAuto: true }]);
     // This page's own run says it first; one where it was asked is no fall-back.
     app.ranOn = 'webgpu';
     expect([app.shownRanOn, app.providerFellBack]).toEqual(['webgpu', null]);
@@ -470,6 +471,10 @@ describe('AppState', () => {
     const changed = app.updateSettings({ provider: 'cpu' });
     expect([app.ranOn, app.info!.ranOn]).toEqual([null, undefined]);
     await changed;
+    // One the user picked that fell back is theirs.
+    await app.updateSettings({ provider: 'webgpu' });
+    app.info = { ...app.info!, providers: ['webgpu', 'cpu'], ranOn: 'cpu' };
+    expect(app.providerFellBack).toEqual({ asked: 'webgpu', ranOn: 'cpu', isAuto: false });
   });
 
   it('routes files to the shown workspace, holding them until the Cut-out one registers', () => {

@@ -177,11 +177,12 @@ export class AppState {
   /**
    * The provider asked for first that could not start (the last run fell back from it: WebGPU
    * without a GPU ran on the CPU), with where it ran instead; null when it ran where asked.
+   * `isAuto`: Automatic chose it (TensorRT before CUDA), not the user.
    */
-  get providerFellBack(): { asked: string; ranOn: string } | null {
+  get providerFellBack(): { asked: string; ranOn: string; isAuto: boolean } | null {
     const asked = this.info?.providers[0];
     const ranOn = this.shownRanOn;
-    return asked && ranOn && ranOn !== asked ? { asked, ranOn } : null;
+    return asked && ranOn && ranOn !== asked ? { asked, ranOn, isAuto: this.settings.provider === 'auto' } : null;
   }
   recent = $state.raw<RecentFile[]>([]);
   notice = $state.raw<ErrorNotice | null>(null);

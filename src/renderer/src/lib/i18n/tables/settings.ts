@@ -14,6 +14,7 @@ export const settings = {
   'settings.provider.auto': { en: 'Automatic', 'zh-CN': '自动' },
   'settings.provider.note': { en: 'Where the models run: a graphics card (WebGPU, DirectML, CoreML) or the CPU. One that cannot start here falls back to the CPU; the status bar says where the last picture ran.', 'zh-CN': '模型在哪里运行：显卡（WebGPU、DirectML、CoreML）或 CPU。无法在本机启动的会改用 CPU；状态栏会显示上一张图片实际在哪里运行。' },
   'settings.provider.fellBack': { en: '{name} could not start here: the last model ran on {ranOn} instead.', 'zh-CN': '{name} 无法在本机启动：上一个模型改在 {ranOn} 上运行。' },
+  'settings.provider.fellBackAuto': { en: 'Automatic tried {name} first, but it could not start here: the last model ran on {ranOn}.', 'zh-CN': '自动模式先尝试了 {name}，但它无法在本机启动：上一个模型改在 {ranOn} 上运行。' },
   'settings.provider.notInstalled': { en: '{name} (not installed)', 'zh-CN': '{name}（未安装）' },
   'settings.provider.notInstalledNote': { en: '{name} is not installed here (it is an extra install of ONNX Runtime): the models run on the CPU.', 'zh-CN': '此处未安装 {name}（需另行安装 ONNX Runtime 的对应组件）：模型在 CPU 上运行。' },
   'settings.background.custom': { en: 'Custom {hex}', 'zh-CN': '自定义 {hex}' },
