@@ -105,6 +105,13 @@ describe('StickerState', () => {
     s.setEnd(4);
     s.setStart(2);
     expect([s.startS, s.endS]).toEqual([2, 4]);
+    // Moved a frame at a time at 8 fps (0.125 s, kept to 0.01 s), the end stays (it went 3.00, 3.01, ... 3.06).
+    s.setStart(0);
+    s.setEnd(3);
+    for (let k = 1; k <= 8; k++) s.setStart(Math.round((s.startS + 0.125) * 1000) / 1000);
+    expect(s.endS).toBe(3);
+    expect(s.startS).toBeCloseTo(1, 1);
+    s.setStart(2);
     s.setStart(1);
     s.setEnd(100);
     expect(s.endS).toBeCloseTo(7.5, 5);

@@ -329,9 +329,12 @@ export class StickerState {
     if (!this.clip) return;
     // The end stays where it is (Start moved back to 0 kept the length a clip's end had cut to 0.2 s,
     // and took the end with it), unless the start reaches it: then the trim slides, keeping its length.
+    // The length is taken from the start as it is kept (to 0.01 s): a frame's step at 8 fps (0.125 s)
+    // kept as 0.13 moved the end 0.01 s a press.
     const end = this.startS + this.durationS;
-    const length = startS < end - MIN_TRIM_S ? end - startS : this.durationS;
-    const t = clampTrim(startS, length, this.clip.durationS, this.maxDurationS);
+    const start = Math.round(startS * 100) / 100;
+    const length = start < end - MIN_TRIM_S ? end - start : this.durationS;
+    const t = clampTrim(start, length, this.clip.durationS, this.maxDurationS);
     this.startS = t.startS;
     this.durationS = t.durationS;
   }
