@@ -156,6 +156,8 @@ export const idphotoCommand: CliCommand = {
       throw asUsage(error);
     });
     if (values.report) await checkOutputFile(values.report);
+    // A --sheet-out elsewhere is checked as -o is (one into a read-only folder was found after the photos were made).
+    if (paper && values['sheet-out']) await checkOutputFile(values['sheet-out']);
     // The photos and the sheet (beside the first photo made) a file stands at already.
     const there = filesThere([...outputs, ...(paper ? [...(sheetOut ? [sheetOut] : []), ...outputs.map(sheetPathOf)] : [])]);
     const reports: unknown[] = [];
