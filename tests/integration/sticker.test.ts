@@ -469,7 +469,7 @@ describe('cutout sticker pipeline', () => {
     expect(r.review.frames.length).toBe(Math.round(r.endsAtS! * 4));
     // Not said of a whole clip.
     expect((await makeSticker(evalFile('anime_clips', 'clips', 'anime4k_web_input.mp4'), join(dir, 'whole.gif'), { fps: 4, durationS: 4, maxSidePx: 128 }, env)).endsAtS).toBeUndefined();
-    await expect(makeSticker(cut, join(dir, 'late.gif'), { fps: 4, startS: 3.2, durationS: 1, maxSidePx: 128 }, env)).rejects.toMatchObject({ code: 'VIDEO_CORRUPT', detail: { cutShort: true, startS: 3.2 } });
+    await expect(makeSticker(cut, join(dir, 'late.gif'), { fps: 4, startS: 3.2, durationS: 1, maxSidePx: 128 }, env)).rejects.toMatchObject({ code: 'VIDEO_CORRUPT', detail: { cutShort: true, startS: 3.2, path: cut } });
     expect(existsSync(join(dir, 'late.gif'))).toBe(false);
   });
 

@@ -170,7 +170,8 @@ describe('probe and streamed frames', () => {
     const drain = async () => {
       for await (const f of streamFrames(headOnly, headInfo, { fps: 6 })) void f;
     };
-    await expect(drain()).rejects.toMatchObject({ code: 'VIDEO_CORRUPT', message: expect.stringMatching(/could be decoded: the file is probably cut short or damaged$/), detail: { damaged: true } });
+    // Its detail names the file, so the app's banner says which (it named none, beside a clip still open).
+    await expect(drain()).rejects.toMatchObject({ code: 'VIDEO_CORRUPT', message: expect.stringMatching(/could be decoded: the file is probably cut short or damaged$/), detail: { damaged: true, path: headOnly } });
   });
 
   it('reads WebM, MOV and MKV containers too (made from an eval clip by ffmpeg)', async () => {

@@ -225,7 +225,7 @@ async function* decodeFrames(source: string, path: string, info: VideoInfo, opti
       const tail = stderr.toString();
       const corrupt = /Invalid data found|moov atom not found|corrupt|Error while decoding|could not find codec|after EOF/i.test(tail);
       failure = new AppError(corrupt ? 'VIDEO_CORRUPT' : 'FFMPEG_FAILED', `ffmpeg failed while decoding ${path} (exit ${code}): ${tail.split('\n').slice(-2).join(' | ')}`, {
-        detail: { exitCode: code, stderr: tail },
+        detail: { path, exitCode: code, stderr: tail },
       });
     }
     notify();
@@ -262,9 +262,9 @@ async function* decodeFrames(source: string, path: string, info: VideoInfo, opti
     if (failure) throw noFrameAtAll(failure, index);
     if (index === 0 && plan.startS > 0) {
       // The header promised more (planFrames checked the start against it): the file stops before.
-      throw new AppError('VIDEO_CORRUPT', `No frames could be decoded from ${path} after ${plan.startS}s, though it says it lasts ${info.durationS.toFixed(2)}s: the file is probably cut short; pick an earlier part`, { detail: { stderr: stderr.toString(), cutShort: true, startS: plan.startS } });
+      throw new AppError('VIDEO_CORRUPT', `No frames could be decoded from ${path} after ${plan.startS}s, though it says it lasts ${info.durationS.toFixed(2)}s: the file is probably cut short; pick an earlier part`, { detail: { path, stderr: stderr.toString(), cutShort: true, startS: plan.startS } });
     }
-    if (index === 0) throw new AppError('VIDEO_CORRUPT', `No frames could be decoded from ${path}: the file is probably cut short or damaged`, { detail: { stderr: stderr.toString(), damaged: true } });
+    if (index === 0) throw new AppError('VIDEO_CORRUPT', `No frames could be decoded from ${path}: the file is probably cut short or damaged`, { detail: { path, stderr: stderr.toString(), damaged: true } });
   } finally {
     signal?.removeEventListener('abort', onAbort);
     if (child.exitCode === null && child.signalCode === null) {
