@@ -14,7 +14,7 @@ import { displayCombo, fieldOwnsKey, isSingleKey, matchShortcut } from '../../..
 import { formatDuration } from '../../../src/renderer/src/lib/state/app.svelte';
 import { BackgroundState } from '../../../src/renderer/src/lib/state/background.svelte';
 import { exportName, exportTarget } from '../../../src/renderer/src/lib/state/cutout.svelte';
-import { jobFraction, JobTracker } from '../../../src/renderer/src/lib/state/jobs.svelte';
+import { jobFraction, JobTracker, stageKey } from '../../../src/renderer/src/lib/state/jobs.svelte';
 import { AppError, CancelledError, ERROR_CODES, errorKindOfCode } from '../../../src/shared/errors';
 import { tooLargeToImport } from '../../../src/shared/media';
 
@@ -72,6 +72,12 @@ describe('BackgroundState', () => {
 });
 
 describe('JobTracker', () => {
+  it("words a sticker's decode as reading its clip (it said Reading image), other stages as they are", () => {
+    expect(['sticker', 'cutout', 'idphoto'].map((kind) => translate('en', stageKey(kind as 'sticker', 'decode') as never))).toEqual(['Reading clip', 'Reading image', 'Reading image']);
+    expect(translate('zh-CN', stageKey('sticker', 'decode') as never)).toBe('读取视频');
+    expect(stageKey('sticker', 'segment')).toBe('stage.segment');
+  });
+
   it('tracks progress and resolves with the one outcome, even when it arrives first', async () => {
     const jobs = new JobTracker();
     const done = jobs.track('a', 'cutout', 0);

@@ -33,6 +33,11 @@ export interface TrackedJob {
 /** 0..1 progress of a job (shared/jobs.ts, also the taskbar's). */
 export { jobFraction };
 
+/** The words of a job's stage: a sticker's decode reads its clip ("Reading image" was said of a clip). */
+export function stageKey(kind: JobSpec['kind'], stage: JobStage): `stage.${string}` {
+  return kind === 'sticker' && stage === 'decode' ? 'stage.decodeClip' : `stage.${stage}`;
+}
+
 export class JobTracker {
   jobs = $state<TrackedJob[]>([]);
   /** The last finished job's outcome (the status line reads it). */

@@ -66,6 +66,7 @@ export const common = {
   },
   'stage.scan': { en: 'Scanning', 'zh-CN': '扫描' },
   'stage.decode': { en: 'Reading image', 'zh-CN': '读取图片' },
+  'stage.decodeClip': { en: 'Reading clip', 'zh-CN': '读取视频' },
   'stage.detect': { en: 'Finding the face', 'zh-CN': '检测人脸' },
   'stage.segment': { en: 'Finding the subject', 'zh-CN': '识别主体' },
   'stage.refine': { en: 'Refining edges', 'zh-CN': '精修边缘' },
