@@ -74,6 +74,7 @@ export const sticker = {
   'sticker.overBudget': { en: 'still over the platform size limit', 'zh-CN': '仍超过平台大小限制' },
   'sticker.modelFallback': { en: 'No anime model is installed: the person model was used. Drawn characters may be cut out poorly.', 'zh-CN': '未安装动漫模型，已改用人像模型，动漫角色的抠图效果可能较差。' },
   'sticker.unsureFrames': { en: 'Where the model was unsure, in each of the {n} frames taken from the clip', 'zh-CN': '各帧的不确定程度（共 {n} 帧）' },
+  'sticker.unsureFramesOne': { en: 'Where the model was unsure, in the one frame taken from the clip', 'zh-CN': '该帧的不确定程度（共 1 帧）' },
   'sticker.unsureFrames.label': { en: 'Unsure in {n} of {m} frames: {when}', 'zh-CN': '{m} 帧中 {n} 帧不确定：{when}' },
   'sticker.frameShare': { en: '{time} s: {pct} % half transparent', 'zh-CN': '{time} 秒：{pct}% 半透明' },
   'sticker.review.title': { en: 'Check this sticker.', 'zh-CN': '请检查此表情包。' },
