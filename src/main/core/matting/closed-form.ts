@@ -5,6 +5,7 @@
 import { throwIfAborted } from '../abort';
 import type { RgbaImage } from '../image/decode';
 import { TRIMAP_BG, TRIMAP_FG } from '../trimap/trimap-file';
+import { DEFAULT_GUIDE_SMOOTHING, guideKernel, smoothedAt, tapOffsets, type GuideKernel, type GuideSmoothing } from './guide-smoothing';
 
 /** A rectangle in image pixels. */
 export interface PixelBox {
@@ -25,6 +26,8 @@ export interface ClosedFormOptions {
   tolerance?: number;
   /** CG iteration cap. Default 400. */
   maxIterations?: number;
+  /** The edge-preserving smoothing of the colours the Laplacian reads (guide-smoothing.ts); null: the picture's own. Default DEFAULT_GUIDE_SMOOTHING. */
+  guideSmoothing?: GuideSmoothing | null;
   /**
    * When true, pixels on the box's outer 1-px ring are held at the current alpha (used to
    * re-solve a region inside an existing matte). When false the box should be the whole image.
@@ -53,6 +56,9 @@ export interface ClosedFormStats {
   relativeResidual: number;
 }
 
+/** The default smoothing's tables, made once. */
+const DEFAULT_GUIDE_KERNEL = guideKernel(DEFAULT_GUIDE_SMOOTHING);
+
 /** Yields to the event loop so an AbortSignal can fire during a long solve. */
 function yieldToLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
@@ -75,6 +81,7 @@ export async function solveAlphaInBox(image: RgbaImage, trimap: Uint8Array, alph
   const isBorderFixed = options.isBorderFixed ?? false;
   const W = image.width;
   const { x: bx, y: by, width: bw, height: bh } = box;
+  const kernel = options.guideSmoothing === null ? null : options.guideSmoothing === undefined ? DEFAULT_GUIDE_KERNEL : guideKernel(options.guideSmoothing);
 
   // Known pixels take their label's value; unknown pixels get compact indices.
   const local = new Int32Array(bw * bh);
@@ -88,7 +95,7 @@ export async function solveAlphaInBox(image: RgbaImage, trimap: Uint8Array, alph
   indexUnknowns(local, bw, bh, pw, padPos, pix);
   const coef = new Float32Array(U * 25);
   const rhs = new Float64Array(U);
-  assembleLaplacian(image.data, alpha, W, bx, by, bw, bh, local, eps, coef, rhs);
+  assembleLaplacian(image.data, alpha, W, image.height, bx, by, bw, bh, local, eps, kernel, coef, rhs);
 
   // The prior term, the warm start and the Jacobi preconditioner.
   const x = new Float64Array(U);
@@ -186,17 +193,61 @@ const PAIR_SLOT = new Int32Array(81);
 for (let i = 0; i < 9; i++) for (let j = 0; j < 9; j++) PAIR_SLOT[i * 9 + j] = (((j / 3) | 0) - ((i / 3) | 0) + 2) * 5 + (j % 3) - (i % 3) + 2;
 
 /**
+ * Writes row y of the box's colours (0..1, smoothed by `kernel` when given) into its slot of `ring`
+ * (y % 3), where a window that touches an unknown pixel reads them: within 2 rows and 1 column of
+ * a `rowHit` pixel (the unknown pixels dilated by one column).
+ */
+function fillGuideRow(px: Uint8Array, W: number, H: number, bx: number, by: number, bw: number, bh: number, y: number, rowHit: Uint8Array, rowHasHit: Uint8Array, colAny: Uint8Array, kernel: GuideKernel | null, offsets: Int32Array, ring: Float32Array): void {
+  const y0 = Math.max(0, y - 2), y1 = Math.min(bh - 1, y + 2);
+  let isRead = false;
+  for (let yy = y0; yy <= y1; yy++) if (rowHasHit[yy]) isRead = true;
+  if (!isRead) return;
+  colAny.fill(0);
+  for (let yy = y0; yy <= y1; yy++) {
+    if (!rowHasHit[yy]) continue;
+    const row = yy * bw;
+    for (let x = 0; x < bw; x++) colAny[x] |= rowHit[row + x];
+  }
+  const o = (y % 3) * bw * 3;
+  const py = by + y;
+  for (let x = 0; x < bw; x++) {
+    if (!colAny[x] && !(x > 0 && colAny[x - 1]) && !(x < bw - 1 && colAny[x + 1])) continue;
+    const q = o + x * 3;
+    if (kernel) {
+      smoothedAt(px, W, H, bx + x, py, kernel, offsets, ring, q);
+    } else {
+      const p = (py * W + bx + x) * 4;
+      ring[q] = px[p] / 255;
+      ring[q + 1] = px[p + 1] / 255;
+      ring[q + 2] = px[p + 2] / 255;
+    }
+  }
+}
+
+/**
  * Adds the matting Laplacian of every 3x3 window fully inside the box that touches an unknown
  * pixel: into `coef` (25-point stencil per unknown row) between unknown pixels, and into `rhs`
- * (minus L_uk a_k) for the known ones.
+ * (minus L_uk a_k) for the known ones. The windows read the colours smoothed by `kernel`
+ * (guide-smoothing.ts), three rows of them at a time.
  */
-function assembleLaplacian(px: Uint8Array, alpha: Float32Array, W: number, bx: number, by: number, bw: number, bh: number, local: Int32Array, eps: number, coef: Float32Array, rhs: Float64Array): void {
+function assembleLaplacian(px: Uint8Array, alpha: Float32Array, W: number, H: number, bx: number, by: number, bw: number, bh: number, local: Int32Array, eps: number, kernel: GuideKernel | null, coef: Float32Array, rhs: Float64Array): void {
   // Windows (centres) that touch an unknown pixel: 3x3 dilation of the unknown set, separable.
   const rowHit = new Uint8Array(bw * bh);
+  const rowHasHit = new Uint8Array(bh);
   for (let y = 0; y < bh; y++) {
     const row = y * bw;
-    for (let x = 1; x < bw - 1; x++) if (local[row + x - 1] >= 0 || local[row + x] >= 0 || local[row + x + 1] >= 0) rowHit[row + x] = 1;
+    for (let x = 1; x < bw - 1; x++) {
+      if (local[row + x - 1] >= 0 || local[row + x] >= 0 || local[row + x + 1] >= 0) {
+        rowHit[row + x] = 1;
+        rowHasHit[y] = 1;
+      }
+    }
   }
+  // Rows y of the colours in slot y % 3; ringRow says which row a slot holds.
+  const ring = new Float32Array(3 * bw * 3);
+  const ringRow = new Int32Array([-1, -1, -1]);
+  const colAny = new Uint8Array(bw);
+  const offsets = kernel ? tapOffsets(kernel, W) : new Int32Array(0);
   const wl = new Int32Array(9);
   const wa = new Float64Array(9);
   const dR = new Float64Array(9);
@@ -208,6 +259,11 @@ function assembleLaplacian(px: Uint8Array, alpha: Float32Array, W: number, bx: n
   const inv9 = 1 / 9;
   const epsW = eps / 9;
   for (let cy = 1; cy < bh - 1; cy++) {
+    for (let y = cy - 1; y <= cy + 1; y++) {
+      if (ringRow[y % 3] === y) continue;
+      fillGuideRow(px, W, H, bx, by, bw, bh, y, rowHit, rowHasHit, colAny, kernel, offsets, ring);
+      ringRow[y % 3] = y;
+    }
     for (let cx = 1; cx < bw - 1; cx++) {
       const c = cy * bw + cx;
       if (!rowHit[c - bw] && !rowHit[c] && !rowHit[c + bw]) continue;
@@ -215,12 +271,12 @@ function assembleLaplacian(px: Uint8Array, alpha: Float32Array, W: number, bx: n
       for (let j = 0, dy = -1; dy <= 1; dy++) {
         const l0 = c + dy * bw;
         const p0 = (by + cy + dy) * W + bx + cx;
+        const g0 = (((cy + dy) % 3) * bw + cx) * 3;
         for (let dx = -1; dx <= 1; dx++, j++) {
           wl[j] = local[l0 + dx];
-          const p = p0 + dx;
-          wa[j] = alpha[p];
-          const q = p * 4;
-          const r = px[q] / 255, g = px[q + 1] / 255, b = px[q + 2] / 255;
+          wa[j] = alpha[p0 + dx];
+          const q = g0 + dx * 3;
+          const r = ring[q], g = ring[q + 1], b = ring[q + 2];
           dR[j] = r;
           dG[j] = g;
           dB[j] = b;

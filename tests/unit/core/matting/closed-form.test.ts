@@ -2,6 +2,7 @@
 // with a known soft alpha (a textured foreground over a textured background).
 import { describe, expect, it } from 'vitest';
 import { solveAlphaInBox } from '../../../../src/main/core/matting/closed-form';
+import { DEFAULT_GUIDE_SMOOTHING, type GuideSmoothing } from '../../../../src/main/core/matting/guide-smoothing';
 import { estimateForeground } from '../../../../src/main/core/matting/foreground';
 import { REFINE_STEPS, refineMatte } from '../../../../src/main/core/matting/refine';
 import type { ProgressEvent } from '../../../../src/main/core/progress';
@@ -184,15 +185,37 @@ describe('closed-form matting', () => {
   it('solves the same system as the matting Laplacian written out densely (unknowns beside known pixels, a held ring)', async () => {
     // A 16x14 picture of random colours with a few flat patches (near-singular windows); unknown
     // pixels in a blob that touches known pixels on all sides and the box's edge.
+    // A patch of steps of a level or two (as a JPEG's blocks) is what the guide's smoothing evens out.
     const w = 16, h = 14;
     const rand = seededRandom(7);
     const data = new Uint8Array(w * h * 4);
     for (let i = 0; i < w * h; i++) {
-      const flat = (i % w) > 11 && ((i / w) | 0) < 5;
-      for (let c = 0; c < 3; c++) data[i * 4 + c] = flat ? 90 + 40 * c : Math.floor(rand() * 256);
+      const x = i % w, y = (i / w) | 0;
+      const flat = x > 11 && y < 5;
+      const stepped = x < 7 && y > 7;
+      for (let c = 0; c < 3; c++) data[i * 4 + c] = flat ? 90 + 40 * c : stepped ? 30 + c + ((x >> 1) + (y >> 1)) % 3 : Math.floor(rand() * 256);
       data[i * 4 + 3] = 255;
     }
     const image = { data, width: w, height: h };
+    /** The colours the windows read: the picture's own, or smoothed (a bilateral filter written out plainly: guide-smoothing.ts). */
+    const guideOf = (smoothing: GuideSmoothing | null): number[][] =>
+      Array.from({ length: w * h }, (_, i) => {
+        const x = i % w, y = (i / w) | 0;
+        if (!smoothing) return [0, 1, 2].map((c) => data[i * 4 + c] / 255);
+        const sum = [0, 0, 0];
+        let weights = 0;
+        const step = smoothing.step ?? 1;
+        const reach = Math.floor(smoothing.radius / step) * step;
+        for (let yy = y - reach; yy <= y + reach; yy += step) for (let xx = x - reach; xx <= x + reach; xx += step) {
+          if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
+          const j = yy * w + xx;
+          const diff = [0, 1, 2].reduce((s, c) => s + Math.abs(data[j * 4 + c] - data[i * 4 + c]), 0);
+          const weight = Math.exp(-((xx - x) ** 2 + (yy - y) ** 2) / (2 * (smoothing.radius / 2) ** 2)) * Math.exp(-(diff * diff) / (2 * smoothing.range ** 2));
+          for (let c = 0; c < 3; c++) sum[c] += weight * data[j * 4 + c];
+          weights += weight;
+        }
+        return sum.map((v) => v / weights / 255);
+      });
     const trimap = new Uint8Array(w * h);
     const prior = new Float32Array(w * h);
     for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
@@ -201,22 +224,24 @@ describe('closed-form matting', () => {
       trimap[i] = d < 3 ? 255 : d < 6.5 || (x > 11 && y < 4) ? 128 : 0;
       prior[i] = 0.2 + 0.6 * rand();
     }
-    for (const box of [{ x: 0, y: 0, width: w, height: h }, { x: 2, y: 1, width: 12, height: 11 }]) {
+    const cases = [{ x: 0, y: 0, width: w, height: h }, { x: 2, y: 1, width: 12, height: 11 }].flatMap((box) => [DEFAULT_GUIDE_SMOOTHING, { radius: 3, range: 4 }, null].map((smoothing) => ({ box, smoothing })));
+    for (const { box, smoothing } of cases) {
       const isBorderFixed = box.x > 0;
       const eps = 1e-4, lambda = 1e-2;
       const alpha = prior.slice();
-      const stats = await solveAlphaInBox(image, trimap, alpha, box, { eps, priorWeight: lambda, tolerance: 1e-12, maxIterations: 2000, isBorderFixed });
+      const guide = guideOf(smoothing);
+      const stats = await solveAlphaInBox(image, trimap, alpha, box, { eps, priorWeight: lambda, tolerance: 1e-12, maxIterations: 2000, isBorderFixed, guideSmoothing: smoothing });
       // The reference: every 3x3 window inside the box, L = I - (1 + d_i' (C + eps/9 I)^-1 d_j) / 9,
       // summed densely over the box's pixels; known = the trimap's 0 / 1, or the held ring's prior.
       const n = box.width * box.height;
       const L = Array.from({ length: n }, () => new Float64Array(n));
-      const at = (x: number, y: number) => ((box.y + y) * w + box.x + x) * 4;
+      const at = (x: number, y: number) => (box.y + y) * w + box.x + x;
       for (let cy = 1; cy < box.height - 1; cy++) for (let cx = 1; cx < box.width - 1; cx++) {
         const idx: number[] = [];
         const d: number[][] = [];
         for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
           idx.push((cy + dy) * box.width + cx + dx);
-          d.push([0, 1, 2].map((c) => data[at(cx + dx, cy + dy) + c] / 255));
+          d.push([...guide[at(cx + dx, cy + dy)]]);
         }
         const mean = [0, 1, 2].map((c) => d.reduce((s, v) => s + v[c], 0) / 9);
         for (const v of d) for (let c = 0; c < 3; c++) v[c] -= mean[c];
