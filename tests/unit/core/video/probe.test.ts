@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeErrorCounter, planFrames, frameArgs } from '../../../../src/main/core/video/extract-frames';
-import { clockSeconds, isSubsampledPixelFormat, parseCopyScan, parseFfmpegInfo, parseProbeJson, variableBaseRate, type VideoInfo } from '../../../../src/main/core/video/probe';
+import { clockSeconds, isSubsampledPixelFormat, lastFfmpegLine, parseCopyScan, parseFfmpegInfo, parseProbeJson, variableBaseRate, type VideoInfo } from '../../../../src/main/core/video/probe';
 import { frameRateOfDelays } from '../../../../src/main/core/video/webp-clip';
 
 describe('parseProbeJson', () => {
@@ -90,6 +90,14 @@ describe('parseProbeJson', () => {
       format: { duration: '4.008', format_name: 'matroska,webm' },
     });
     expect(info.durationS).toBeCloseTo(1.507, 6);
+  });
+});
+
+describe('lastFfmpegLine', () => {
+  it("quotes ffmpeg's last line without its decoder-and-address prefix", () => {
+    expect(lastFfmpegLine('Input #0, mjpeg\n[mjpeg @ 0x5653f5c9f880] No JPEG data found in image\n\n')).toBe('No JPEG data found in image');
+    expect(lastFfmpegLine('/a/b.mp4: Invalid data found when processing input\n')).toBe('/a/b.mp4: Invalid data found when processing input');
+    expect(lastFfmpegLine(' \n')).toBeUndefined();
   });
 });
 
