@@ -267,7 +267,7 @@ async function startsWithIsoBox(path: string): Promise<boolean> {
  */
 export function lastFfmpegLine(stderr: string): string | undefined {
   const last = stderr.split('\n').filter((line) => line.trim() !== '').pop();
-  return last?.replace(/^\[[^\]]* @ 0x[0-9a-f]+\]\s*/i, '');
+  return last?.replace(/^\[[^\]]* @ (?:0x)?[0-9a-f]+\]\s*/i, '');
 }
 
 /**

@@ -97,6 +97,7 @@ describe('lastFfmpegLine', () => {
   it("quotes ffmpeg's last line without its decoder-and-address prefix", () => {
     expect(lastFfmpegLine('Input #0, mjpeg\n[mjpeg @ 0x5653f5c9f880] No JPEG data found in image\n\n')).toBe('No JPEG data found in image');
     expect(lastFfmpegLine('/a/b.mp4: Invalid data found when processing input\n')).toBe('/a/b.mp4: Invalid data found when processing input');
+    expect(lastFfmpegLine('[gif @ 000001d6df9649c0] LZW decode failed')).toBe('LZW decode failed');
     expect(lastFfmpegLine(' \n')).toBeUndefined();
   });
 });
