@@ -283,7 +283,7 @@ describe('describeError', () => {
     expect([translate('en', short.messageKey), translate('en', short.fixKey)]).toEqual(['The video stops before the part you picked: the file is probably cut short.', 'Move the start earlier, or copy or download the video again.']);
     expect(describeError({ code: 'VIDEO_CORRUPT', message: 'x' })!.messageKey).toBe('error.VIDEO_CORRUPT');
     // An unfinished download (its index missing), and a file that is no video at all: each said so.
-    expect(translate('en', describeError({ code: 'VIDEO_CORRUPT', message: 'x', detail: { damaged: true } })!.messageKey)).toBe('This video is damaged or incomplete, as a download or copy that did not finish is.');
+    expect(translate('en', describeError({ code: 'VIDEO_CORRUPT', message: 'x', detail: { damaged: true } })!.messageKey)).toBe('This video is damaged or cut short, as when a download or copy did not finish.');
     expect(translate('en', describeError({ code: 'VIDEO_CORRUPT', message: 'x', errorKind: 'unknownFormat' } as never)!.messageKey)).toBe('This file is not a video we can read.');
     // Too large: the limit is named (there is no setting for it), from the detail, else the largest
     // picture the app takes (a batch row has no detail: it said 80, the budget bigger pictures are

@@ -80,7 +80,7 @@ export const errors = {
   'fix.NO_VIDEO_STREAM': { en: 'Open a video file (MP4, WebM, MOV, GIF).', 'zh-CN': '请打开视频文件（MP4、WebM、MOV、GIF）。' },
   'error.VIDEO_CORRUPT.cutShort': { en: 'The video stops before the part you picked: the file is probably cut short.', 'zh-CN': '视频在所选片段之前就中断了：文件可能不完整。' },
   'fix.VIDEO_CORRUPT.cutShort': { en: 'Move the start earlier, or copy or download the video again.', 'zh-CN': '请把起点往前移，或重新复制或下载该视频。' },
-  'error.VIDEO_CORRUPT.damaged': { en: 'This video is damaged or incomplete, as a download or copy that did not finish is.', 'zh-CN': '此视频已损坏或不完整，像是没有下载或复制完。' },
+  'error.VIDEO_CORRUPT.damaged': { en: 'This video is damaged or cut short, as when a download or copy did not finish.', 'zh-CN': '此视频已损坏或不完整，像是没有下载或复制完。' },
   'fix.VIDEO_CORRUPT.damaged': { en: 'Download or copy it again from the original.', 'zh-CN': '请从原始来源重新下载或复制。' },
   'error.VIDEO_CORRUPT.unknownFormat': { en: 'This file is not a video we can read.', 'zh-CN': '此文件不是可读取的视频。' },
   'fix.VIDEO_CORRUPT.unknownFormat': { en: 'Use a video (MP4, WebM, MOV, MKV), an animated GIF or WebP, or an APNG: what a file holds decides what it is, not its name.', 'zh-CN': '请使用视频（MP4、WebM、MOV、MKV）、GIF 或 WebP 动图、APNG：文件是什么由其内容决定，而不是文件名。' },
