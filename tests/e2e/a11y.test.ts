@@ -225,7 +225,7 @@ describe('the keyboard and a screen reader in Chromium', () => {
     await page.locator('[data-testid=brush-size]').fill('40');
     await canvas.focus();
     // The picture has the focus before a key is pressed (in a loaded full e2e run E once went elsewhere).
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('editor-canvas');
+    await expect.poll(() => page.evaluate(`document.activeElement?.getAttribute('data-testid')`)).toBe('editor-canvas');
     // Without a brush the arrows move the picture; E takes the Remove brush and the picture says so.
     await page.keyboard.press('e');
     await expect.poll(() => page.getAttribute('[data-tool=background]', 'aria-pressed')).toBe('true');
