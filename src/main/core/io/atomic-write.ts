@@ -183,11 +183,22 @@ export async function makeFolders(dir: string): Promise<string[]> {
     await mkdir(folder).then(
       () => made.push(folder),
       (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EEXIST') throw error;
+        if (error.code !== 'EEXIST') throw folderNotMade(error, resolve(dir), folder);
       },
     );
   }
   return made;
+}
+
+/**
+ * A folder `makeFolders` could not make for `target`, said of the folder it was to be made in when
+ * that one may not be written in (it read "the folder is read-only or not a folder" of a folder
+ * that was not there); other errors as they are.
+ */
+export function folderNotMade(error: NodeJS.ErrnoException, target: string, folder: string): unknown {
+  if (error.code !== 'EACCES' && error.code !== 'EPERM' && error.code !== 'EROFS') return error;
+  const parent = dirname(folder);
+  return new AppError('OUTPUT_NOT_WRITABLE', `Cannot write ${target}: the folder ${parent} is read-only (for this user), so ${folder === target ? 'it' : folder} cannot be made in it (${error.code}).`, { cause: error, detail: { path: target, errno: error.code, readOnly: parent } });
 }
 
 /**

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_NAME_BYTES, assertNotAnInput, readOnlyAncestor, tempPathFor, toWriteError, writeFileAtomic } from '../../../../src/main/core/io/atomic-write';
+import { MAX_NAME_BYTES, assertNotAnInput, folderNotMade, readOnlyAncestor, tempPathFor, toWriteError, writeFileAtomic } from '../../../../src/main/core/io/atomic-write';
 import { errorKindOf, type AppError } from '../../../../src/shared/errors';
 import { tempDir } from '../../../helpers/env';
 
@@ -53,6 +53,18 @@ describe('writeFileAtomic', () => {
     // A writable one: ENOENT keeps its own words.
     const enoent = Object.assign(new Error(`ENOENT: no such file or directory, mkdir '${dirname(target)}'`), { code: 'ENOENT' });
     expect(toWriteError(enoent, target).message).toContain('no such file or directory');
+  });
+
+  it("says a folder that could not be made for lack of permission of the folder it was to be made in (it read \"the folder is read-only or not a folder\" of one not there)", () => {
+    const dir = tempDir();
+    const eacces = (folder: string) => Object.assign(new Error(`EACCES: permission denied, mkdir '${folder}'`), { code: 'EACCES' });
+    const sub = join(dir, 'ro', 'sub');
+    expect(folderNotMade(eacces(sub), sub, sub)).toMatchObject({ code: 'OUTPUT_NOT_WRITABLE', message: `Cannot write ${sub}: the folder ${join(dir, 'ro')} is read-only (for this user), so it cannot be made in it (EACCES).`, detail: { readOnly: join(dir, 'ro') } });
+    const deeper = join(sub, 'deeper');
+    expect((folderNotMade(eacces(sub), deeper, sub) as Error).message).toBe(`Cannot write ${deeper}: the folder ${join(dir, 'ro')} is read-only (for this user), so ${sub} cannot be made in it (EACCES).`);
+    // Another failure is left as it is (toWriteError words it).
+    const enospc = Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
+    expect(folderNotMade(enospc, sub, sub)).toBe(enospc);
   });
 
   it('says which file stands where a folder must be (a picture named as a folder of the output)', async () => {
