@@ -494,7 +494,8 @@ describe('workspaces, language and theme in Chromium', () => {
     // brush and Enter puts it down and lifts it; where it is and the stroke are said.
     const painterEl = slot.locator('[data-testid=sticker-painter]');
     await painterEl.focus();
-    expect(await painterEl.getAttribute('aria-label')).toMatch(/\. With the Remove brush: the arrow keys move it/);
+    // Named with the time it shows (it read "the start of the clip" with Start at 7.35 s).
+    expect(await painterEl.getAttribute('aria-label')).toMatch(/^The frame at \d+\.\d{2} s, where the sticker starts[^.]*\. With the Remove brush: the arrow keys move it/);
     await app.page.keyboard.press('ArrowUp');
     expect(await slot.locator('[data-testid=sticker-brush-live]').textContent()).toMatch(/^Remove brush at 50 % across, \d+ % down$/);
     await app.page.keyboard.press('Enter');
