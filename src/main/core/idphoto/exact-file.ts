@@ -44,8 +44,6 @@ export interface EncodedIdPhoto {
   format: 'jpeg' | 'png';
   /** JPEG quality used (null for PNG). */
   quality: number | null;
-  /** A JPEG's colour resolution (null for PNG): whole (4:4:4) from quality 90 up, but where a KB band's ceiling held whole colour back. */
-  chromaSubsampling: '4:2:0' | '4:4:4' | null;
   /** COM padding bytes added to reach the floor. */
   paddingBytes: number;
   /** Whether the size band (if any) was met. */
@@ -63,25 +61,24 @@ export async function encodeIdPhoto(image: RgbaImage, options: { format: 'jpeg' 
     const png = new Uint8Array(await encodeImage(image, { format: 'png', opaque: true, dpi: options.dpi }));
     const band = options.fileSizeKb && byteBand(options.fileSizeKb);
     const inBand = band ? png.length >= band[0] && png.length <= band[1] : true;
-    return { bytes: png, format: 'png', quality: null, chromaSubsampling: null, paddingBytes: 0, isSizeInBand: inBand };
+    return { bytes: png, format: 'png', quality: null, paddingBytes: 0, isSizeInBand: inBand };
   }
-  type Chroma = '4:2:0' | '4:4:4';
-  const chromaAt = (q: number): Chroma => (q >= JPEG_FULL_CHROMA_QUALITY ? '4:4:4' : '4:2:0');
-  const encodeAt = async (q: number, chroma: Chroma = chromaAt(q)): Promise<Uint8Array> => new Uint8Array(await encodeImage(image, { format: 'jpeg', quality: q, dpi: options.dpi, chromaSubsampling: chroma }));
+  /** A JPEG at quality q; its colour resolution encodeImage's for q unless `chroma` asks. */
+  const encodeAt = async (q: number, chroma?: '4:2:0'): Promise<Uint8Array> => new Uint8Array(await encodeImage(image, { format: 'jpeg', quality: q, dpi: options.dpi, ...(chroma ? { chromaSubsampling: chroma } : {}) }));
   if (!options.fileSizeKb) {
     const q = options.quality ?? DEFAULT_JPEG_QUALITY;
-    return { bytes: await encodeAt(q), format: 'jpeg', quality: q, chromaSubsampling: chromaAt(q), paddingBytes: 0, isSizeInBand: true };
+    return { bytes: await encodeAt(q), format: 'jpeg', quality: q, paddingBytes: 0, isSizeInBand: true };
   }
   const [lo, hi] = byteBand(options.fileSizeKb);
-  type Found = { q: number; bytes: Uint8Array; chroma: Chroma };
+  type Found = { q: number; bytes: Uint8Array };
   /** The highest quality from `from` to `to` whose file fits under the ceiling (binary search: size grows with quality), or null. */
-  const highestUnderCeiling = async (from: number, to: number, chroma?: Chroma): Promise<Found | null> => {
+  const highestUnderCeiling = async (from: number, to: number, chroma?: '4:2:0'): Promise<Found | null> => {
     let found: Found | null = null;
     for (let a = from, b = to; a <= b; ) {
       const mid = (a + b) >> 1;
-      const bytes = await encodeAt(mid, chroma ?? chromaAt(mid));
+      const bytes = await encodeAt(mid, chroma);
       if (bytes.length <= hi) {
-        found = { q: mid, bytes, chroma: chroma ?? chromaAt(mid) };
+        found = { q: mid, bytes };
         a = mid + 1;
       } else b = mid - 1;
     }
@@ -89,12 +86,12 @@ export async function encodeIdPhoto(image: RgbaImage, options: { format: 'jpeg' 
   };
   const maxQ = options.quality ?? DEFAULT_JPEG_QUALITY;
   const top = await encodeAt(maxQ);
-  let best = top.length <= hi ? { q: maxQ, bytes: top, chroma: chromaAt(maxQ) } : await highestUnderCeiling(5, maxQ - 1);
+  let best = top.length <= hi ? { q: maxQ, bytes: top } : await highestUnderCeiling(5, maxQ - 1);
   if (!best) {
     const bytes = await encodeAt(5);
-    return { bytes, format: 'jpeg', quality: 5, chromaSubsampling: chromaAt(5), paddingBytes: 0, isSizeInBand: false };
+    return { bytes, format: 'jpeg', quality: 5, paddingBytes: 0, isSizeInBand: false };
   }
-  const unpadded = (found: Found): EncodedIdPhoto => ({ bytes: found.bytes, format: 'jpeg', quality: found.q, chromaSubsampling: found.chroma, paddingBytes: 0, isSizeInBand: true });
+  const unpadded = (found: Found): EncodedIdPhoto => ({ bytes: found.bytes, format: 'jpeg', quality: found.q, paddingBytes: 0, isSizeInBand: true });
   if (best.bytes.length >= lo) return unpadded(best);
   // Below the floor: the highest quality up to the top that still fits under the ceiling, before any
   // padding (trying 100 alone padded a quality-95 file where 97 fitted the band as it was). Only
@@ -104,8 +101,8 @@ export async function encodeIdPhoto(image: RgbaImage, options: { format: 'jpeg' 
     if (best.bytes.length >= lo) return unpadded(best);
   }
   // Under the floor at the last quality with half colour, whole colour (from 90) over the ceiling:
-  // higher qualities at half colour may fit the band unpadded (a portrait went from 39.5 KB at 89
-  // to over 50 at 90, and was padded up to a 40-50 KB band's floor).
+  // higher qualities at half colour may fit the band unpadded (hv_test2 as US 2x2 in 45-50 KB was
+  // 41.9 KB at 89, padded by 3.6 KB; it is 48.1 KB unpadded at half colour).
   if (best.q === JPEG_FULL_CHROMA_QUALITY - 1 && options.quality === undefined) {
     best = (await highestUnderCeiling(JPEG_FULL_CHROMA_QUALITY, MAX_JPEG_QUALITY, '4:2:0')) ?? best;
     if (best.bytes.length >= lo) return unpadded(best);
@@ -114,5 +111,5 @@ export async function encodeIdPhoto(image: RgbaImage, options: { format: 'jpeg' 
   const target = Math.min(hi, lo + Math.min(512, Math.floor((hi - lo) / 4)));
   const pad = Math.max(4, target - best.bytes.length);
   const padded = rewriteJpegHeader(best.bytes, options.dpi, commentSegments(pad));
-  return { bytes: padded, format: 'jpeg', quality: best.q, chromaSubsampling: best.chroma, paddingBytes: pad, isSizeInBand: padded.length >= lo && padded.length <= hi };
+  return { bytes: padded, format: 'jpeg', quality: best.q, paddingBytes: pad, isSizeInBand: padded.length >= lo && padded.length <= hi };
 }

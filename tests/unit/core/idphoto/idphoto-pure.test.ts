@@ -572,7 +572,7 @@ describe('exact files', () => {
     expect([r.quality, r.paddingBytes, r.isSizeInBand]).toEqual([100, 0, true]);
   });
 
-  it('tries half colour above quality 89 where whole colour is over the ceiling, before padding (a portrait went from 39.5 KB at 89 to over 50 at 90, and was padded)', async () => {
+  it('tries half colour above quality 89 where whole colour is over the ceiling, before padding (hv_test2 as US 2x2 in 45-50 KB was padded by 3.6 KB at 89)', async () => {
     const photo = noiseImage(200, 250, 7);
     const size = async (quality: number, chromaSubsampling: '4:2:0' | '4:4:4') => (await encodeImage(photo, { format: 'jpeg', quality, dpi: 300, chromaSubsampling })).length;
     const [at89, half95, whole90] = [await size(89, '4:2:0'), await size(95, '4:2:0'), await size(90, '4:4:4')];
@@ -580,7 +580,7 @@ describe('exact files', () => {
     expect(whole90).toBeGreaterThan(half95);
     // A band over quality 89's file, under 90's at whole colour, holding 95's at half colour.
     const r = await encodeIdPhoto(photo, { format: 'jpeg', dpi: 300, fileSizeKb: [(at89 + half95) / 2 / 1024, (half95 + whole90) / 2 / 1000] });
-    expect([r.paddingBytes, r.isSizeInBand, r.chromaSubsampling]).toEqual([0, true, '4:2:0']);
+    expect([r.paddingBytes, r.isSizeInBand]).toEqual([0, true]);
     expect(r.quality).toBeGreaterThanOrEqual(95);
     expect((await sharp(Buffer.from(r.bytes)).metadata()).chromaSubsampling).toBe('4:2:0');
   });
