@@ -30,8 +30,12 @@ export function toWriteError(error: unknown, path: string): AppError {
     return new AppError('OUTPUT_NOT_WRITABLE', `Cannot write ${path}: ${blocker} is a file, not a folder.`, { cause: error, detail: { path, errno: code, blocker } });
   }
   // A folder that could not be made under a read-only one: mkdir -p tells ENOENT on a read-only
-  // mount ("no such file or directory, mkdir"), which read as if something were missing.
-  const readOnlyAbove = code === 'ENOENT' ? readOnlyAncestor(dirname(path)) : null;
+  // mount ("no such file or directory, mkdir"), which read as if something were missing; a mkdir
+  // in a folder this user may not write in tells EACCES, which read "the folder is read-only or not
+  // a folder" of the one not there.
+  const made = error as NodeJS.ErrnoException;
+  const isMkdirRefused = (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') && made.syscall === 'mkdir' && typeof made.path === 'string';
+  const readOnlyAbove = code === 'ENOENT' ? readOnlyAncestor(dirname(path)) : isMkdirRefused ? dirname(made.path!) : null;
   if (readOnlyAbove) {
     return new AppError('OUTPUT_NOT_WRITABLE', `Cannot write ${path}: the folder ${readOnlyAbove} is read-only, so no folder can be made in it.`, { cause: error, detail: { path, errno: code, readOnly: readOnlyAbove } });
   }
@@ -183,22 +187,11 @@ export async function makeFolders(dir: string): Promise<string[]> {
     await mkdir(folder).then(
       () => made.push(folder),
       (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EEXIST') throw folderNotMade(error, resolve(dir), folder);
+        if (error.code !== 'EEXIST') throw error;
       },
     );
   }
   return made;
-}
-
-/**
- * A folder `makeFolders` could not make for `target`, said of the folder it was to be made in when
- * that one may not be written in (it read "the folder is read-only or not a folder" of a folder
- * that was not there); other errors as they are.
- */
-export function folderNotMade(error: NodeJS.ErrnoException, target: string, folder: string): unknown {
-  if (error.code !== 'EACCES' && error.code !== 'EPERM' && error.code !== 'EROFS') return error;
-  const parent = dirname(folder);
-  return new AppError('OUTPUT_NOT_WRITABLE', `Cannot write ${target}: the folder ${parent} is read-only (for this user), so ${folder === target ? 'it' : folder} cannot be made in it (${error.code}).`, { cause: error, detail: { path: target, errno: error.code, readOnly: parent } });
 }
 
 /**

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_NAME_BYTES, assertNotAnInput, folderNotMade, readOnlyAncestor, tempPathFor, toWriteError, writeFileAtomic } from '../../../../src/main/core/io/atomic-write';
+import { MAX_NAME_BYTES, assertNotAnInput, readOnlyAncestor, tempPathFor, toWriteError, writeFileAtomic } from '../../../../src/main/core/io/atomic-write';
 import { errorKindOf, type AppError } from '../../../../src/shared/errors';
 import { tempDir } from '../../../helpers/env';
 
@@ -57,14 +57,14 @@ describe('writeFileAtomic', () => {
 
   it("says a folder that could not be made for lack of permission of the folder it was to be made in (it read \"the folder is read-only or not a folder\" of one not there)", () => {
     const dir = tempDir();
-    const eacces = (folder: string) => Object.assign(new Error(`EACCES: permission denied, mkdir '${folder}'`), { code: 'EACCES' });
+    const mkdirRefused = (folder: string) => Object.assign(new Error(`EACCES: permission denied, mkdir '${folder}'`), { code: 'EACCES', syscall: 'mkdir', path: folder });
     const sub = join(dir, 'ro', 'sub');
-    expect(folderNotMade(eacces(sub), sub, sub)).toMatchObject({ code: 'OUTPUT_NOT_WRITABLE', message: `Cannot write ${sub}: the folder ${join(dir, 'ro')} is read-only (for this user), so it cannot be made in it (EACCES).`, detail: { readOnly: join(dir, 'ro') } });
-    const deeper = join(sub, 'deeper');
-    expect((folderNotMade(eacces(sub), deeper, sub) as Error).message).toBe(`Cannot write ${deeper}: the folder ${join(dir, 'ro')} is read-only (for this user), so ${sub} cannot be made in it (EACCES).`);
-    // Another failure is left as it is (toWriteError words it).
-    const enospc = Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
-    expect(folderNotMade(enospc, sub, sub)).toBe(enospc);
+    expect(toWriteError(mkdirRefused(sub), sub)).toMatchObject({ code: 'OUTPUT_NOT_WRITABLE', message: `Cannot write ${sub}: the folder ${join(dir, 'ro')} is read-only, so no folder can be made in it.`, detail: { readOnly: join(dir, 'ro') } });
+    // Deeper: said of the folder the refused mkdir was in.
+    expect(toWriteError(mkdirRefused(sub), join(sub, 'deeper')).message).toBe(`Cannot write ${join(sub, 'deeper')}: the folder ${join(dir, 'ro')} is read-only, so no folder can be made in it.`);
+    // A file write refused keeps its own words.
+    const open = Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES', syscall: 'open', path: join(dir, 'x.png') });
+    expect(toWriteError(open, join(dir, 'x.png')).message).toBe(`Cannot write ${join(dir, 'x.png')}: the folder is read-only or not a folder (EACCES).`);
   });
 
   it('says which file stands where a folder must be (a picture named as a folder of the output)', async () => {
