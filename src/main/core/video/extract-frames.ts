@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { AppError, CancelledError } from '../../../shared/errors';
 import type { RgbaImage } from '../image/decode';
 import type { RunContext } from '../progress';
-import { ffmpegFileArg, resolveFfmpeg, StderrTail, type FfmpegTools } from './ffmpeg';
+import { ffmpegFileArg, lastLines, resolveFfmpeg, StderrTail, type FfmpegTools } from './ffmpeg';
 import type { VideoInfo } from './probe';
 import { leaseAnimatedWebpFrames } from './webp-clip';
 
@@ -224,7 +224,7 @@ async function* decodeFrames(source: string, path: string, info: VideoInfo, opti
     else if (!failure && code !== 0) {
       const tail = stderr.toString();
       const corrupt = /Invalid data found|moov atom not found|corrupt|Error while decoding|could not find codec|after EOF/i.test(tail);
-      failure = new AppError(corrupt ? 'VIDEO_CORRUPT' : 'FFMPEG_FAILED', `ffmpeg failed while decoding ${path} (exit ${code}): ${tail.split('\n').slice(-2).join(' | ')}`, {
+      failure = new AppError(corrupt ? 'VIDEO_CORRUPT' : 'FFMPEG_FAILED', `ffmpeg failed while decoding ${path} (exit ${code}): ${lastLines(tail, 2)}`, {
         detail: { path, exitCode: code, stderr: tail },
       });
     }

@@ -195,9 +195,18 @@ export async function hasDecoder(ffmpeg: string, name: string, signal?: AbortSig
   return (await known).has(name);
 }
 
-/** The last `count` non-empty lines of a tool's stderr on one line (ffmpeg says why at the end). */
+/**
+ * The last `count` non-empty lines of a tool's stderr on one line (ffmpeg says why at the end),
+ * each without ffmpeg's "[mjpeg @ 0x5653f5c9f880] " prefix (the decoder's name and address, which
+ * read as the app's internals).
+ */
 export function lastLines(stderr: string, count: number): string {
-  return stderr.split(/\r?\n/).filter((l) => l.trim()).slice(-count).join(' | ');
+  return stderr
+    .split(/\r?\n/)
+    .filter((l) => l.trim())
+    .slice(-count)
+    .map((l) => l.replace(/^\[[^\]]* @ (?:0x)?[0-9a-f]+\]\s*/i, ''))
+    .join(' | ');
 }
 
 /** The FFMPEG_FAILED error for a failed run: the last stderr lines are in the message and detail. */

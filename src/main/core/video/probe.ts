@@ -4,7 +4,7 @@ import { open, stat } from 'node:fs/promises';
 import sharp from 'sharp';
 import { AppError, CancelledError } from '../../../shared/errors';
 import type { RunContext } from '../progress';
-import { ffmpegFileArg, hasDecoder, resolveFfmpeg, runTool, type FfmpegTools } from './ffmpeg';
+import { ffmpegFileArg, hasDecoder, lastLines, resolveFfmpeg, runTool, type FfmpegTools } from './ffmpeg';
 import { assertReadable, readHead, withFileReader } from '../io/read-head';
 import { apngFrameCount } from '../image/png-chunk';
 import { isHeicFile } from '../image/heif';
@@ -262,22 +262,13 @@ async function startsWithIsoBox(path: string): Promise<boolean> {
 }
 
 /**
- * ffmpeg's last line, as an error quotes it: without its "[mjpeg @ 0x5653f5c9f880] " prefix (the
- * decoder's name and address, which read as the app's internals).
- */
-export function lastFfmpegLine(stderr: string): string | undefined {
-  const last = stderr.split('\n').filter((line) => line.trim() !== '').pop();
-  return last?.replace(/^\[[^\]]* @ (?:0x)?[0-9a-f]+\]\s*/i, '');
-}
-
-/**
  * A clip ffmpeg cannot open, said by what its reading found, with the kind that tells a batch the
  * same file fails again (not tried again on a resume): an MP4 or MOV whose index ("moov atom") is
  * missing is an unfinished download or copy (damaged); "Invalid data found" is not a video at all
  * (unknownFormat). Anything else keeps no kind (a resume tries it again).
  */
 async function unreadableClip(path: string, stderr: string, fallback?: string): Promise<AppError> {
-  const last = lastFfmpegLine(stderr) ?? fallback;
+  const last = lastLines(stderr, 1) || fallback;
   // A text file named .mp4 is read as MP4 too, and lacks a moov as well: an MP4 begins with a box (ftyp).
   if (/moov atom not found/i.test(stderr) && (await startsWithIsoBox(path))) {
     return new AppError('VIDEO_CORRUPT', `${path} is incomplete: its index (moov atom) is missing, as in a download or copy that did not finish`, { detail: { path, stderr, damaged: true } });
@@ -418,7 +409,7 @@ export async function probeVideo(path: string, ctx: RunContext = {}, tools: Ffmp
   // Neither picture nor sound (ffprobe read a stream of no size, e.g. a text file named .jpg): not a
   // file of ours at all, rather than a file without video.
   if (!info.hasVideo && !info.hasAudio) {
-    const why = lastFfmpegLine(stderr);
+    const why = lastLines(stderr, 1);
     throw new AppError('VIDEO_CORRUPT', `${path} is not a video this app can read${why ? ` (${why})` : ''}`, { detail: { path, stderr, unknownFormat: true } });
   }
   if (!info.hasVideo) throw new AppError('NO_VIDEO_STREAM', `${path} has no video stream${info.hasAudio ? ' (audio only)' : ''}`, { detail: { path } });

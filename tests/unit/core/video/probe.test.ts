@@ -2,8 +2,9 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeErrorCounter, planFrames, frameArgs } from '../../../../src/main/core/video/extract-frames';
-import { clockSeconds, isSubsampledPixelFormat, lastFfmpegLine, parseCopyScan, parseFfmpegInfo, parseProbeJson, variableBaseRate, type VideoInfo } from '../../../../src/main/core/video/probe';
+import { clockSeconds, isSubsampledPixelFormat, parseCopyScan, parseFfmpegInfo, parseProbeJson, variableBaseRate, type VideoInfo } from '../../../../src/main/core/video/probe';
 import { frameRateOfDelays } from '../../../../src/main/core/video/webp-clip';
+import { lastLines } from '../../../../src/main/core/video/ffmpeg';
 
 describe('parseProbeJson', () => {
   it('reads a rotated phone clip as its displayed size', () => {
@@ -93,12 +94,12 @@ describe('parseProbeJson', () => {
   });
 });
 
-describe('lastFfmpegLine', () => {
-  it("quotes ffmpeg's last line without its decoder-and-address prefix", () => {
-    expect(lastFfmpegLine('Input #0, mjpeg\n[mjpeg @ 0x5653f5c9f880] No JPEG data found in image\n\n')).toBe('No JPEG data found in image');
-    expect(lastFfmpegLine('/a/b.mp4: Invalid data found when processing input\n')).toBe('/a/b.mp4: Invalid data found when processing input');
-    expect(lastFfmpegLine('[gif @ 000001d6df9649c0] LZW decode failed')).toBe('LZW decode failed');
-    expect(lastFfmpegLine(' \n')).toBeUndefined();
+describe('lastLines', () => {
+  it("quotes ffmpeg's last lines without their decoder-and-address prefix", () => {
+    expect(lastLines('Input #0, mjpeg\n[mjpeg @ 0x5653f5c9f880] No JPEG data found in image\n\n', 1)).toBe('No JPEG data found in image');
+    expect(lastLines('/a/b.mp4: Invalid data found when processing input\n', 1)).toBe('/a/b.mp4: Invalid data found when processing input');
+    expect(lastLines('[h264 @ 0x55e1] error while decoding MB 15 2\r\n[gif @ 000001d6df9649c0] LZW decode failed', 2)).toBe('error while decoding MB 15 2 | LZW decode failed');
+    expect(lastLines(' \n', 1)).toBe('');
   });
 });
 
