@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AppError } from '../src/shared/errors';
+import { BENCH_HELP } from '../src/main/cli/commands/bench';
 import { benchEnv, measure, REPO_ROOT as repoRoot, type BenchContext, type BenchRow, type BenchSection } from './harness';
 
 const START = '<!-- bench:start -->';
@@ -30,12 +31,7 @@ function toMarkdown(section: BenchSection, rows: BenchRow[]): string {
 export async function runBench(argv: string[]): Promise<void> {
   const { values } = parseBenchArgs(argv);
   if (values.help) {
-    process.stdout.write(`npm run bench [-- --quick] [-- --only id,id] [-- --no-docs]
-  Runs bench/sections/*.ts and writes bench/results/<date>.json and latest.json (ignored by git).
-  --quick: smaller sizes and fewer runs; neither it nor --no-docs writes docs/performance.md, which
-  a full run's tables replace (section by section, between its bench markers).
-  --only: the sections to run (the others keep their tables).
-`);
+    process.stdout.write(`npm run bench [-- --quick] [-- --only id,id] [-- --no-docs]\n${BENCH_HELP}\n`);
     return;
   }
   const { sharedDir, env } = benchEnv();
