@@ -813,9 +813,19 @@ describe('workspaces, language and theme in Chromium', () => {
         const box = el as unknown as { scrollWidth: number; clientWidth: number };
         return box.scrollWidth - box.clientWidth;
       });
+      // A slider's name stays on one line (the Stickers panel's "Frame rate" broke in two: a review).
+      const wrappedNames = (id: string) => inspectorOf(id).evaluate((el) =>
+        [...(el as unknown as { querySelectorAll(s: string): Iterable<{ textContent: string; getClientRects(): { length: number }; firstChild: unknown }> }).querySelectorAll('label.slider > span:first-child')]
+          .filter((span) => {
+            const range = (globalThis as unknown as { document: { createRange(): { selectNodeContents(n: unknown): void; getClientRects(): { length: number } } } }).document.createRange();
+            range.selectNodeContents(span);
+            return range.getClientRects().length > 1;
+          })
+          .map((span) => span.textContent));
       for (const id of ['cutout', 'sticker', 'idphoto', 'batch']) {
         await workspace(id);
         expect(await overflow(id), id).toBeLessThanOrEqual(0);
+        expect(await wrappedNames(id), id).toEqual([]);
       }
       await workspace('settings');
       await app.page.click('[data-language-choice=zh-CN]');
@@ -823,6 +833,7 @@ describe('workspaces, language and theme in Chromium', () => {
       for (const id of ['cutout', 'sticker', 'idphoto', 'batch']) {
         await workspace(id);
         expect(await overflow(id), `${id} (zh-CN)`).toBeLessThanOrEqual(0);
+        expect(await wrappedNames(id), `${id} (zh-CN)`).toEqual([]);
       }
       await workspace('sticker');
       await shot('sticker-narrow-zh');
