@@ -481,6 +481,9 @@ describe('workspaces, language and theme in Chromium', () => {
     const after = await flaggedNow();
     await shot('sticker-touchup');
     expect(after).toBeLessThan(before);
+    // The brush size slider is named on the screen, and for a screen reader.
+    expect(await app.page.getByRole('slider', { name: 'Brush size' }).count()).toBe(1);
+    expect(await app.page.locator('[data-testid=sticker-touchup] label:has([data-testid=sticker-brush-size])').innerText()).toBe('Size');
     // The editor's keys: E takes the Remove brush, Ctrl+Z undoes the last stroke.
     const painted = (await layer([])).painted;
     await app.page.click('[data-testid=sticker-brush-remove]'); // put it down first
