@@ -403,6 +403,8 @@ export interface IdPhotoPreview {
   rollCorrectedDeg: number;
   /** The brightness the person was given, EV: the one asked, or the one 'auto' chose. */
   brightnessEv: number;
+  /** The turn the picture was given, clockwise degrees: the one asked, or the one 'auto' chose (0: none). */
+  turnDeg: 0 | 90 | 180 | 270;
   /** The nudge as applied (mm): less than asked where the spec's bands stop it; the head size placed, and the one asked for (a tight photo needs a larger head). */
   nudgeApplied: { dxMm: number; dyMm: number; headMm: number; headAskedMm: number };
   /** Present when a paper was asked for: the sheet at 150 dpi and how many photos it holds. */

@@ -71,6 +71,21 @@ export function parseBrightness(value: unknown, field = 'brightness'): Brightnes
   return ev === 0 ? 0 : ev;
 }
 
+/**
+ * An ID photo's source turned before it is used, clockwise in degrees: for a picture lying on its
+ * side or upside down (FACE_NOT_UPRIGHT says which turn stands it up, detail.turnDeg); 'auto' turns
+ * only a picture the face finder sees so, by the turn it names (0 leaves it as it is).
+ */
+export type IdPhotoTurn = 0 | 90 | 180 | 270 | 'auto';
+
+/** Checks an ID photo's turn from a flag or a request: 'auto', or 0, 90, 180 or 270 (a number or its text); INVALID_ARGUMENT names `field`. */
+export function parseTurn(value: unknown, field = 'turn'): IdPhotoTurn {
+  if (value === 'auto') return 'auto';
+  const deg = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (deg === 0 || deg === 90 || deg === 180 || deg === 270) return deg;
+  throw new AppError('INVALID_ARGUMENT', `${field} must be 90, 180 or 270 (degrees clockwise), 0 (as it is) or auto (a picture lying on its side is stood up), got "${String(value)}"`);
+}
+
 /** A brightness as a camera's exposure dial says it: "+0.5 EV", "−1 EV", "0 EV". */
 export function evText(ev: number): string {
   return ev === 0 ? '0 EV' : `${ev > 0 ? '+' : '−'}${Math.abs(ev)} EV`;
@@ -294,6 +309,8 @@ export interface IdPhotoJobOptions {
   trimapPath?: string;
   /** The person made lighter (+) or darker (−), in EV within ±ID_PHOTO_BRIGHTNESS_EV_MAX, or 'auto' (BrightnessSetting) [0]; the background colour stays as asked. */
   brightnessEv?: BrightnessSetting;
+  /** The portrait turned clockwise before it is used (IdPhotoTurn) [0]: one lying on its side. */
+  turn?: IdPhotoTurn;
   /** Also write a print sheet (PNG/JPEG/PDF by the output's extension). */
   sheet?: { paper: string; dpi: number; output: string; copies?: number };
 }

@@ -14,6 +14,7 @@ import { readPngDpi } from '../../src/main/core/image/png-chunk';
 import { BACKGROUND_COLOUR_MAX_DE, HAIR_CUT_WIDTH_MAX_MM, deltaE, failedChecks, nearestAllowedDeltaE, srgbToLab } from '../../src/main/core/idphoto/compliance';
 import { withFileSizeBand } from '../../src/shared/idphoto-report';
 import { idPhotoToFile, makeIdPhoto } from '../../src/main/core/idphoto/make-id-photo';
+import { turnPlane } from '../../src/main/core/image/turn';
 import { MIN_TOP_MARGIN_MM } from '../../src/main/core/idphoto/geometry';
 import { SpecLibrary } from '../../src/main/core/idphoto/spec';
 import { cutoutImage } from '../../src/main/core/pipelines/cutout';
@@ -391,6 +392,65 @@ describe('idphoto refusals', () => {
     const upright = await makeIdPhoto(await decodeImage(src), { spec }, env);
     expect(fromTagged.report.measurements.crownChinMm.value).toBeCloseTo(upright.report.measurements.crownChinMm.value!, 0);
     expect(Math.abs(fromTagged.report.measurements.tiltDeg.value!)).toBeLessThan(1);
+  });
+
+  it('turns a picture lying on its side when asked (turn 90, or auto): the photo as from the upright picture, its touch-up painted on it as it lies turned with it, a group photo\'s face boxes said on it as it lies', async () => {
+    const spec = lib.get('icao-35x45');
+    const upright = await decodeImage(evalFile('id_portraits', 'images', 'hv_test1.jpg'));
+    const { width: W, height: H } = upright;
+    // Lossless, so turned back it is the upright picture pixel for pixel.
+    const lyingBytes = await sharp(Buffer.from(upright.data), { raw: { width: W, height: H, channels: 4 } }).rotate(270).png().toBuffer();
+    const lying = await decodeImage(lyingBytes);
+    expect([lying.width, lying.height]).toEqual([H, W]);
+    const asUpright = await makeIdPhoto(upright, { spec }, env);
+    expect(asUpright.turnDeg).toBe(0);
+    const meanDiff = (a: Uint8Array, b: Uint8Array) => {
+      let d = 0;
+      for (let i = 0; i < a.length; i++) d += Math.abs(a[i] - b[i]);
+      return d / a.length;
+    };
+    for (const turn of [90, 'auto'] as const) {
+      const made = await makeIdPhoto(lying, { spec, turn }, env);
+      expect(made.turnDeg, String(turn)).toBe(90);
+      expect(meanDiff(made.image.data, asUpright.image.data), String(turn)).toBeLessThan(0.5);
+    }
+    // 'auto' leaves an upright picture as it is; a wrong turn is refused as the picture then lies.
+    expect((await makeIdPhoto(upright, { spec, turn: 'auto' }, env)).turnDeg).toBe(0);
+    await expect(makeIdPhoto(lying, { spec, turn: 270 }, env)).rejects.toMatchObject({ code: 'FACE_NOT_UPRIGHT', detail: { turnDeg: 180 } });
+
+    // A touch-up painted on the picture as it lies (the Cut-out editor shows it so): the top of the
+    // hair painted as background, as the same strokes on the upright picture do.
+    const f = asUpright.face.face;
+    const uprightTrimap = new Uint8Array(W * H).fill(64);
+    for (let y = Math.max(0, Math.round(f.y - 1.5 * f.height)); y < Math.round(f.y - 0.25 * f.height); y++) {
+      for (let x = Math.max(0, Math.round(f.x - 0.6 * f.width)); x < Math.min(W, f.x + 1.6 * f.width); x++) uprightTrimap[y * W + x] = 0;
+    }
+    const lyingTrimap = turnPlane(uprightTrimap, W, H, 270);
+    const uprightPath = join(tempDir(), 'upright-trimap.png');
+    const lyingPath = join(tempDir(), 'lying-trimap.png');
+    await sharp(uprightTrimap, { raw: { width: W, height: H, channels: 1 } }).png().toFile(uprightPath);
+    await sharp(lyingTrimap, { raw: { width: H, height: W, channels: 1 } }).png().toFile(lyingPath);
+    const touchedUpright = await makeIdPhoto(upright, { spec, trimapPath: uprightPath }, env);
+    const touchedLying = await makeIdPhoto(lying, { spec, turn: 90, trimapPath: lyingPath }, env);
+    const above = (r: typeof asUpright) => (r.report.guides.eyeY - r.report.guides.crownY) / (r.report.guides.chinY - r.report.guides.eyeY);
+    expect(above(touchedUpright)).toBeLessThan(above(asUpright) * 0.85);
+    expect(above(touchedLying)).toBeCloseTo(above(touchedUpright), 2);
+    expect(meanDiff(touchedLying.image.data, touchedUpright.image.data)).toBeLessThan(0.5);
+
+    // Two people lying: the face boxes are said on the picture as given (the picker crops them there).
+    const group = await decodeImage((await twoPortraits()).bytes);
+    const groupLying = await decodeImage(await sharp(Buffer.from(group.data), { raw: { width: group.width, height: group.height, channels: 4 } }).rotate(270).png().toBuffer());
+    const uprightRefusal = await makeIdPhoto(group, { spec }, env).catch((e) => e);
+    const lyingRefusal = await makeIdPhoto(groupLying, { spec, turn: 90 }, env).catch((e) => e);
+    expect(lyingRefusal).toMatchObject({ code: 'MULTIPLE_FACES', detail: { turnedDeg: 90 } });
+    type WireBox = { x: number; y: number; width: number; height: number };
+    // 90° counter-clockwise takes (x, y) of the upright picture to (y, width − x).
+    const expected = (uprightRefusal.detail.boxes as WireBox[]).map((b) => ({ x: b.y, y: group.width - b.x - b.width, width: b.height, height: b.width }));
+    const got = lyingRefusal.detail.boxes as WireBox[];
+    expect(got.length).toBe(expected.length);
+    got.forEach((b, i) => {
+      for (const k of ['x', 'y', 'width', 'height'] as const) expect(Math.abs(b[k] - expected[i][k]), `box ${i} ${k}`).toBeLessThanOrEqual(1);
+    });
   });
 
   it('makes the photo of a letterboxed picture from what is inside its black bars, as from the picture without them', async () => {

@@ -19,6 +19,7 @@ function previewOf(req: IdPhotoPreviewRequest): IdPhotoPreview {
     report: { specId: req.options.spec.id, widthPx: 10, heightPx: 12, dpi: 300, background: '#FFFFFF', measurements: {}, guides: { crownY: 1, chinY: 9, eyeY: 5, centreX: 5 }, pass: true },
     rollCorrectedDeg: 0,
     brightnessEv: 0,
+    turnDeg: 0,
     nudgeApplied: { dxMm: 0, dyMm: 0, headMm: 30, headAskedMm: 30 },
     sheet: null,
     provider: 'cpu',

@@ -1,7 +1,7 @@
 // The 'idphoto' job: one ID photo (and optionally a print sheet) from plain-data options, for the
 // engine's run-job dispatch. Core (no electron).
 import { AppError } from '../../../shared/errors';
-import { ID_PHOTO_REFINE, parseRefineMode, type IdPhotoJobOptions } from '../../../shared/jobs';
+import { ID_PHOTO_REFINE, parseRefineMode, parseTurn, type IdPhotoJobOptions } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
 import { assertSeparateOutputs, writeFileAtomic } from '../io/atomic-write';
 import type { RunContext } from '../progress';
@@ -26,6 +26,8 @@ export interface IdPhotoJobResult {
   rollCorrectedDeg: number;
   /** The brightness the person was given, EV: the one asked, or the one 'auto' chose. */
   brightnessEv: number;
+  /** The turn the picture was given, clockwise degrees: the one asked, or the one 'auto' chose (0: none). */
+  turnDeg: 0 | 90 | 180 | 270;
   /** The execution provider its models ran on (cpu, webgpu, …). */
   provider: string;
   sheet: { output: string; photos: number } | null;
@@ -53,7 +55,7 @@ export async function runIdPhotoJob(input: string, output: string, options: IdPh
     [{ path: output, what: 'the photo' }, ...(options.sheet ? [{ path: options.sheet.output, what: 'the print sheet' }] : [])],
     [input, ...(typeof options.trimapPath === 'string' ? [options.trimapPath] : [])],
   );
-  const r = await idPhotoToFile(input, output, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge, trimapPath: options.trimapPath, brightnessEv: options.brightnessEv }, env, ctx, reuse);
+  const r = await idPhotoToFile(input, output, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge, trimapPath: options.trimapPath, brightnessEv: options.brightnessEv, turn: options.turn === undefined ? undefined : parseTurn(options.turn) }, env, ctx, reuse);
   let sheet: IdPhotoJobResult['sheet'] = null;
   if (options.sheet && layout) {
     const format = sheetFormatOf(options.sheet.output);
@@ -61,5 +63,5 @@ export async function runIdPhotoJob(input: string, output: string, options: IdPh
     await writeFileAtomic(options.sheet.output, bytes, { signal: ctx.signal });
     sheet = { output: options.sheet.output, photos: layout.photos.length };
   }
-  return { output: r.output, bytes: r.bytes, quality: r.quality, widthPx: spec.widthPx, heightPx: spec.heightPx, report: r.report, isColourLostToJpeg: isColourLostToJpeg(r), paddingBytes: r.paddingBytes, rollCorrectedDeg: r.result.rollCorrectedDeg, brightnessEv: r.result.brightnessEv, provider: r.result.provider, sheet, timingsMs: r.timings.totalMs };
+  return { output: r.output, bytes: r.bytes, quality: r.quality, widthPx: spec.widthPx, heightPx: spec.heightPx, report: r.report, isColourLostToJpeg: isColourLostToJpeg(r), paddingBytes: r.paddingBytes, rollCorrectedDeg: r.result.rollCorrectedDeg, brightnessEv: r.result.brightnessEv, turnDeg: r.result.turnDeg, provider: r.result.provider, sheet, timingsMs: r.timings.totalMs };
 }

@@ -2,7 +2,7 @@
 // crown from the alpha, chin from landmarks -> crop/scale/roll by the spec -> composite on the
 // spec background -> compliance report -> exact file. Core (no electron).
 import { AppError, errorKindOf, isInputFault } from '../../../shared/errors';
-import { ID_PHOTO_REFINE, parseBrightness, type BrightnessSetting, type RefineMode } from '../../../shared/jobs';
+import { ID_PHOTO_REFINE, parseBrightness, type BrightnessSetting, type IdPhotoTurn, type RefineMode } from '../../../shared/jobs';
 import { throwIfAborted } from '../abort';
 import type { CoreEnv } from '../env';
 import { analyseFace, type FaceAnalysis } from '../face/analyse-face';
@@ -10,6 +10,7 @@ import type { Point } from '../face/yunet';
 import { eyeOpening, gazeOffset, headTurnDeg, mouthOpening } from '../face/landmarks';
 import { parseBackground, parseHexColor } from '../image/composite';
 import { brightnessTable } from '../image/tone';
+import { boxBeforeTurn, isQuarterTurn, turnPicture, turnPlane, type QuarterTurn } from '../image/turn';
 import { contentBox } from '../image/border-bars';
 import type { PixelBox } from '../matting/closed-form';
 import { autoBrightnessEv, composePhoto } from './auto-brightness';
@@ -62,6 +63,12 @@ export interface IdPhotoOptions {
    * for one that passes (autoBrightnessEv); the result says the EV it took.
    */
   brightnessEv?: BrightnessSetting;
+  /**
+   * The picture turned clockwise before anything (IdPhotoTurn) [0]: one lying on its side. Its
+   * touch-up's trimap is the picture's as it was, turned with it; a refusal's face boxes are said
+   * on the picture as it was. 'auto': turned only where the face finder says it stands up so.
+   */
+  turn?: IdPhotoTurn;
 }
 
 /** Timings of one ID photo, ms. */
@@ -89,6 +96,8 @@ export interface IdPhotoResult {
   provider: string;
   /** The brightness the person was given, EV: the one asked, or the one 'auto' chose. */
   brightnessEv: number;
+  /** The turn the picture was given, clockwise degrees: the one asked, or the one 'auto' chose (0: none). */
+  turnDeg: 0 | QuarterTurn;
 }
 
 /**
@@ -353,7 +362,7 @@ export async function analyseIdPhoto(source: RgbaImage, options: IdPhotoOptions,
   // whole work region cost 2-3x more for pixels that are cropped away). 'full' places the crop on
   // the exact guided-filter alpha (its warm start) and solves on the output, below.
   // A touched-up trimap is solved with full edges, as a cut-out's is.
-  const userTrimap = options.trimapPath ? await decodeTrimapFile(options.trimapPath, source.width, source.height, (source as DecodedImage).downscaledFrom) : null;
+  const userTrimap = options.trimapPath ? await turnedTrimap(options.trimapPath, source, options.turn) : null;
   const refine = userTrimap ? 'full' : (options.refine ?? ID_PHOTO_REFINE);
   const alpha =
     refine === 'full'
@@ -434,8 +443,61 @@ export interface IdPhotoReuse extends IdPhotoAnalysesOf {
   source: RgbaImage;
 }
 
-/** Cuts one ID photo out of a decoded image (its analysis taken from, or kept in, `kept` when given); nothing is written. */
+/**
+ * A touch-up's trimap, drawn on the picture as it was, on `source` (the picture turned by `turn`,
+ * a quarter turn or none).
+ */
+async function turnedTrimap(path: string, source: RgbaImage, turn: IdPhotoTurn | undefined): Promise<Uint8Array> {
+  const from = (source as DecodedImage).downscaledFrom;
+  if (!turn || turn === 'auto') return decodeTrimapFile(path, source.width, source.height, from);
+  // The picture's size before the turn (and before a downscale).
+  const [w, h] = turn === 180 ? [source.width, source.height] : [source.height, source.width];
+  const ownSize = from && (turn === 180 ? from : { width: from.height, height: from.width });
+  return turnPlane(await decodeTrimapFile(path, w, h, ownSize), w, h, turn);
+}
+
+/**
+ * Cuts one ID photo out of a decoded image (its analysis taken from, or kept in, `kept` when
+ * given); nothing is written. The picture is turned first as options.turn says.
+ */
 export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, env: CoreEnv, ctx: RunContext = {}, kept?: IdPhotoAnalysesOf): Promise<IdPhotoResult> {
+  const turn = options.turn ?? 0;
+  if (turn === 'auto') {
+    try {
+      return await makeIdPhoto(source, { ...options, turn: 0 }, env, ctx, kept);
+    } catch (error) {
+      // Stood up by the turn the face finder names, and made again (it failed before the matte).
+      const named = error instanceof AppError && error.code === 'FACE_NOT_UPRIGHT' ? (error.detail as { turnDeg?: unknown } | undefined)?.turnDeg : undefined;
+      if (!isQuarterTurn(named) || named === 0) throw error;
+      return makeIdPhoto(source, { ...options, turn: named }, env, ctx, kept);
+    }
+  }
+  if (turn === 0) return makeUprightIdPhoto(source, options, env, ctx, kept, 0);
+  const turned = turnPicture(source, turn);
+  try {
+    return await makeUprightIdPhoto(turned, options, env, ctx, kept && { ...kept, sourceKey: `${kept.sourceKey}\0turned ${turn}` }, turn);
+  } catch (error) {
+    throw error instanceof AppError ? boxesBeforeTurn(error, source.width, source.height, turn) : error;
+  }
+}
+
+/** A refusal of a turned picture whose detail names face boxes (MULTIPLE_FACES, FACE_CUT_OFF, a face index past them), said on the picture as it was, with the turn (detail.turnedDeg). */
+function boxesBeforeTurn(error: AppError, width: number, height: number, turn: QuarterTurn): AppError {
+  const detail = error.detail as { boxes?: unknown; box?: unknown } | undefined;
+  if (!detail || typeof detail !== 'object' || (!Array.isArray(detail.boxes) && !detail.box)) return error;
+  type WireBox = { x: number; y: number; width: number; height: number };
+  const back = (b: WireBox) => boxBeforeTurn(b, width, height, turn);
+  const said = {
+    ...detail,
+    ...(Array.isArray(detail.boxes) ? { boxes: (detail.boxes as WireBox[]).map(back) } : {}),
+    ...(detail.box ? { box: back(detail.box as WireBox) } : {}),
+    turnedDeg: turn,
+  };
+  return new AppError(error.code, error.message, { cause: error, detail: said });
+}
+
+/** makeIdPhoto on a picture already turned upright (by `turnDeg`, said in the result). */
+async function makeUprightIdPhoto(source: RgbaImage, options: IdPhotoOptions, env: CoreEnv, ctx: RunContext, kept: IdPhotoAnalysesOf | undefined, turnDeg: 0 | QuarterTurn): Promise<IdPhotoResult> {
   const { spec } = options;
   const { signal, onProgress } = ctx;
   const t0 = performance.now();
@@ -743,6 +805,7 @@ export async function makeIdPhoto(source: RgbaImage, options: IdPhotoOptions, en
     modelId: model.entry.id,
     provider: a.provider,
     brightnessEv,
+    turnDeg,
   };
 }
 

@@ -10,7 +10,7 @@ import { isColourLostToJpeg } from './compliance';
 import { idPhotoFile, makeIdPhoto, type IdPhotoAnalysesOf } from './make-id-photo';
 import { layoutPhotoSheet, renderSheetRaster } from './print-sheet';
 import { parseSpec } from './spec';
-import { ID_PHOTO_REFINE, parseRefineMode } from '../../../shared/jobs';
+import { ID_PHOTO_REFINE, parseRefineMode, parseTurn } from '../../../shared/jobs';
 
 /** Resolution the sheet preview is drawn at (dots per inch): a 6-inch sheet is 600 x 900 px. */
 export const SHEET_PREVIEW_DPI = 150;
@@ -26,6 +26,8 @@ export interface IdPhotoPreviewResult {
   rollCorrectedDeg: number;
   /** The brightness the person was given, EV: the one asked, or the one 'auto' chose. */
   brightnessEv: number;
+  /** The turn the picture was given, clockwise degrees: the one asked, or the one 'auto' chose (0: none). */
+  turnDeg: 0 | 90 | 180 | 270;
   /** The nudge as applied (mm): less than asked where the spec's bands stop it; the head size placed, and the one asked for. */
   nudgeApplied: { dxMm: number; dyMm: number; headMm: number; headAskedMm: number };
   /** The print sheet at SHEET_PREVIEW_DPI (PNG) with the number of photos on it, when a paper was given. */
@@ -45,7 +47,7 @@ export async function previewIdPhoto(source: RgbaImage, options: IdPhotoPreviewR
   const t0 = performance.now();
   const spec = parseSpec(options.spec, 'preview');
   const refine = parseRefineMode(options.refine ?? ID_PHOTO_REFINE);
-  const r = await makeIdPhoto(source, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge, trimapPath: options.trimapPath, brightnessEv: options.brightnessEv }, env, ctx, reuse);
+  const r = await makeIdPhoto(source, { spec, background: options.background, refine, faceIndex: options.faceIndex, nudge: options.nudge, trimapPath: options.trimapPath, brightnessEv: options.brightnessEv, turn: options.turn === undefined ? undefined : parseTurn(options.turn) }, env, ctx, reuse);
   // The file Export writes (a name ending .jpg for a JPEG spec), so the KB band's JPEG and its
   // checks show before it is made.
   const { encoded, report: fileReport } = await idPhotoFile(r, spec.format, spec);
@@ -61,5 +63,5 @@ export async function previewIdPhoto(source: RgbaImage, options: IdPhotoPreviewR
   const measurements: Record<string, IdPhotoMeasurement> = {};
   for (const [name, m] of Object.entries(fileReport.measurements)) if (m) measurements[name] = m;
   const report: IdPhotoReport = { ...fileReport, measurements };
-  return { photo: { mime: `image/${encoded.format}`, bytes: encoded.bytes, width: r.image.width, height: r.image.height }, file, report, rollCorrectedDeg: r.rollCorrectedDeg, brightnessEv: r.brightnessEv, nudgeApplied: r.nudgeApplied, sheet, provider: r.provider, timingsMs: performance.now() - t0 };
+  return { photo: { mime: `image/${encoded.format}`, bytes: encoded.bytes, width: r.image.width, height: r.image.height }, file, report, rollCorrectedDeg: r.rollCorrectedDeg, brightnessEv: r.brightnessEv, turnDeg: r.turnDeg, nudgeApplied: r.nudgeApplied, sheet, provider: r.provider, timingsMs: performance.now() - t0 };
 }
