@@ -86,6 +86,11 @@ export function parseTurn(value: unknown, field = 'turn'): IdPhotoTurn {
   throw new AppError('INVALID_ARGUMENT', `${field} must be 90, 180 or 270 (degrees clockwise), 0 (as it is) or auto (a picture lying on its side is stood up), got "${String(value)}"`);
 }
 
+/** A picture's turn said in English, as a photo viewer's buttons say it: "turned 90° clockwise", "turned half way round". */
+export function turnedText(deg: 90 | 180 | 270): string {
+  return deg === 180 ? 'turned half way round' : `turned 90° ${deg === 90 ? 'clockwise' : 'counter-clockwise'}`;
+}
+
 /** A brightness as a camera's exposure dial says it: "+0.5 EV", "−1 EV", "0 EV". */
 export function evText(ev: number): string {
   return ev === 0 ? '0 EV' : `${ev > 0 ? '+' : '−'}${Math.abs(ev)} EV`;
@@ -457,6 +462,8 @@ export type FileNote =
   | { kind: 'decodeErrors'; count: number }
   /** An ID photo's brightness 'auto' lightened (+) or darkened (−) by `ev` (IdPhotoJobResult.brightnessEv). */
   | { kind: 'autoBrightness'; ev: number }
+  /** An ID photo's picture stood up by turn 'auto', clockwise by `deg` (IdPhotoJobResult.turnDeg). */
+  | { kind: 'autoTurn'; deg: 90 | 180 | 270 }
   /** An ID photo whose picture ended closer below than its size needs: the clothes carried on `mm` past it (the report's bodyCarriedMm). */
   | { kind: 'clothesCarried'; mm: number }
   /** The clip's drawings set the rate (StickerJobResult.drawing). */

@@ -266,6 +266,40 @@ describe('cutout idphoto', () => {
     for (const m of made) expect(m.corner).toEqual([0x43, 0x8e, 0xdb]);
   });
 
+  it('--turn: a picture lying on its side is refused naming the flag, --turn auto stands it up and says so, in idphoto and in a batch; a bad turn is a wrong command line', { timeout: 120_000 }, async () => {
+    const dir = tempDir();
+    const input = join(dir, 'in');
+    mkdirSync(input);
+    copyFileSync(evalFile('id_portraits', 'images', 'df_img2.jpg'), join(input, 'upright.jpg'));
+    const lying = join(input, 'lying.jpg');
+    await sharp(evalFile('id_portraits', 'images', 'df_img2.jpg')).rotate(270).jpeg({ quality: 92 }).toFile(lying);
+    const idphoto = (out: string, ...more: string[]) => run(process.execPath, [cli, 'idphoto', lying, '--refine', 'off', ...more, '-o', join(dir, out), '--report', join(dir, `${out}.json`)], { env });
+    const refused = await idphoto('refused.jpg').catch((e) => e);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('The picture is on its side: turn it 90° clockwise (in a photo viewer), then use it again, or give --turn 90.');
+    const turned = await idphoto('turned.jpg', '--turn', 'auto').catch((e) => e);
+    expect(turned.stdout).toMatch(/lying\.jpg -> .*turned\.jpg \(413x531 @300 dpi, .*, turned 90° clockwise, /);
+    expect(JSON.parse(await readFile(join(dir, 'turned.jpg.json'), 'utf8')).turnDeg).toBe(90);
+    // Turned by hand, the same file.
+    await idphoto('byhand.jpg', '--turn', '90').catch((e) => e);
+    expect(readFileSync(join(dir, 'byhand.jpg')).equals(readFileSync(join(dir, 'turned.jpg')))).toBe(true);
+    const bad = await idphoto('bad.jpg', '--turn', '45').catch((e) => e);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('INVALID_ARGUMENT: --turn must be 90, 180 or 270');
+    // A batch: the lying picture is stood up and its note says so; the upright one is as it was.
+    const out = join(dir, 'out');
+    const batch = await run(process.execPath, [cli, 'batch', input, '-o', out, '--mode', 'idphoto', '--refine', 'off', '--turn', 'auto'], { env }).catch((e) => e);
+    expect(batch.stderr).toMatch(/lying\.jpg -> .*\(turned 90° clockwise: the picture lay on its side\)/);
+    const entries = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).entries as { input: string; status: string; notes?: { kind: string; deg: number }[] }[];
+    const entryOf = (name: string) => entries.find((e) => e.input.endsWith(name))!;
+    expect(entryOf('lying.jpg')).toMatchObject({ status: 'done', notes: [{ kind: 'autoTurn', deg: 90 }] });
+    expect(entryOf('upright.jpg').notes).toBeUndefined();
+    expect(readFileSync(join(out, 'lying_icao-35x45.jpg')).equals(readFileSync(join(dir, 'turned.jpg')))).toBe(true);
+    const wrongMode = await run(process.execPath, [cli, 'batch', input, '-o', join(dir, 'out2'), '--turn', 'auto'], { env }).catch((e) => e);
+    expect(wrongMode.code).toBe(2);
+    expect(wrongMode.stderr).toContain('--turn goes with --mode idphoto');
+  });
+
   it('--brightness auto mends only the photo whose face is too dark, in idphoto and in a batch, and says the EV it took', { timeout: 120_000 }, async () => {
     const dir = tempDir();
     const input = join(dir, 'in');

@@ -3,7 +3,7 @@
 import { basename, join, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isCancellation, type CancelledError } from '../../../shared/errors';
-import { isCutoutMode, parseBrightness, secondsPerFile, type CancelledBatch } from '../../../shared/jobs';
+import { isCutoutMode, parseBrightness, parseTurn, secondsPerFile, type CancelledBatch } from '../../../shared/jobs';
 import { leftOutTypesText } from '../../../shared/media';
 import { failedCheckWords, withFileSizeBand } from '../../../shared/idphoto-report';
 import { assertOutputFolderNotAnInput, defaultJobCount, runBatch } from '../../core/batch/run-batch';
@@ -82,7 +82,7 @@ export const batchCommand: CliCommand = {
   summary: 'batch export folders of pictures (or videos) with resume and a report',
   usage: `cutout batch IN... -o OUT [--mode portrait|anime|idphoto|sticker] [-r|--recursive] [--name TEMPLATE]
        [--format png|jpg|webp|gif|apng|webm] [--bg transparent|white|'#438EDB'|PICTURE] [--mask] [--refine off|fast|full] [--model ID]
-       [--spec ID [--kb MIN-MAX] [--brightness auto|EV] [--sheet 6inch|5inch|5r|a4|a5|letter|WxH --dpi 300]] [--preset line|telegram|discord|wechat] [--fps N] [--max-side PX] [--colors N] [--dither none|ordered] [--matte '#FFFFFF'] [--ext jpg,png] [-j|--jobs N] [--resume] [--retry-failed] [--quality 1-100] [--provider auto|cpu|...] [--threads N] [-q|--quiet]
+       [--spec ID [--kb MIN-MAX] [--brightness auto|EV] [--turn auto|90|180|270] [--sheet 6inch|5inch|5r|a4|a5|letter|WxH --dpi 300]] [--preset line|telegram|discord|wechat] [--fps N] [--max-side PX] [--colors N] [--dither none|ordered] [--matte '#FFFFFF'] [--ext jpg,png] [-j|--jobs N] [--resume] [--retry-failed] [--quality 1-100] [--provider auto|cpu|...] [--threads N] [-q|--quiet]
   IN: files and folders. The input tree is mirrored under OUT (OUT inside IN is never scanned).
   --mode: portrait when not given.
   -q: only the summary and the files to look at (failed, off their spec, needing a look, with a note).
@@ -96,7 +96,9 @@ export const batchCommand: CliCommand = {
   --kb MIN-MAX: the file size band the photos are made to (as \`cutout idphoto --kb\`); --brightness
   auto mends only the photos whose face is too dark or too light for the face brightness check (each
   such photo's note says the EV it took), --brightness EV lightens or darkens every photo, -2 to 2
-  (a darkening as --brightness=-1). Stickers: --preset
+  (a darkening as --brightness=-1); --turn auto stands up each picture lying on its side or upside
+  down with no orientation tag (each such photo's note says how it was turned; without it, such a
+  picture fails with FACE_NOT_UPRIGHT), --turn 90|180|270 turns every picture clockwise. Stickers: --preset
   fits each to a chat platform (its format: LINE and Discord APNG, Telegram WebM, WeChat GIF), --fps and
   --max-side, --colors, --dither and --matte as \`cutout sticker\` takes them.
   --resume skips inputs OUT's journal records as done (same size, mtime and options; the journal
@@ -125,6 +127,7 @@ export const batchCommand: CliCommand = {
         spec: { type: 'string' },
         kb: { type: 'string' },
         brightness: { type: 'string' },
+        turn: { type: 'string' },
         sheet: { type: 'string' },
         dpi: { type: 'string' },
         ext: { type: 'string' },
@@ -181,9 +184,10 @@ export const batchCommand: CliCommand = {
       // (A sheet is the photo's file type: a raster.)
       if (values.sheet) checkedAsUsage(() => checkPhotoSheet(resolved, { paper: values.sheet!, dpi: sheetDpi, format: 'png' }));
       const brightness = values.brightness === undefined ? undefined : checkedAsUsage(() => parseBrightness(values.brightness, '--brightness'));
-      extra = idPhotoBatchExtra(resolved, values.sheet ? { paper: values.sheet, dpi: sheetDpi } : undefined, brightness);
-    } else if (values.sheet || values.kb || values.brightness) {
-      throw new UsageError(`--${values.sheet ? 'sheet' : values.kb ? 'kb' : 'brightness'} goes with --mode idphoto`);
+      const turn = values.turn === undefined ? undefined : checkedAsUsage(() => parseTurn(values.turn, '--turn'));
+      extra = idPhotoBatchExtra(resolved, values.sheet ? { paper: values.sheet, dpi: sheetDpi } : undefined, brightness, turn);
+    } else if (values.sheet || values.kb || values.brightness || values.turn) {
+      throw new UsageError(`--${values.sheet ? 'sheet' : values.kb ? 'kb' : values.brightness ? 'brightness' : 'turn'} goes with --mode idphoto`);
     }
     const background = values.bg ? checkedAsUsage(() => parseBackground(values.bg!)) : undefined;
     if (values.mask) {

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, isCancellation } from '../../../shared/errors';
-import { evText, ID_PHOTO_REFINE, parseBrightness } from '../../../shared/jobs';
+import { evText, ID_PHOTO_REFINE, parseBrightness, parseTurn, turnedText } from '../../../shared/jobs';
 import { failedCheckWords, fileSizeAdvice, isKbBandBothWays, isPaddedUnderCeiling, withFileSizeBand } from '../../../shared/idphoto-report';
 import { throwIfAborted } from '../../core/abort';
 import { checkIdPhotoOutput, idPhotoBackground, idPhotoToFile, type IdPhotoResult } from '../../core/idphoto/make-id-photo';
@@ -28,7 +28,7 @@ export const idphotoCommand: CliCommand = {
   summary: 'make ID photos by spec (crop, background, report, print sheet)',
   usage: `cutout idphoto IN... [--spec icao-35x45|cn-1inch|一寸|...] -o OUT.jpg|.png [--bg blue|white|red|grey|'#RRGGBB'] [--kb MIN-MAX] [--report FILE.json]
     [--sheet 6inch|5inch|5r|a4|a5|letter|WxH [--dpi 300|254|600] [--sheet-out FILE.png|.jpg|.pdf] [--copies N]]
-    [--face N] [--brightness EV|auto] [--refine off|fast|full] [--trimap FILE.png] [--spec-file MORE.json] [--list-specs] [--provider auto|cpu|webgpu|...] [--threads N]
+    [--face N] [--brightness EV|auto] [--turn 90|180|270|auto] [--refine off|fast|full] [--trimap FILE.png] [--spec-file MORE.json] [--list-specs] [--provider auto|cpu|webgpu|...] [--threads N]
   OUT is a .jpg or .png file for one input, a folder for several (each named NAME_SPEC.jpg).
   --spec: an id from --list-specs, or a size's name (一寸, 1寸, 小二寸, 社保卡); it defaults to icao-35x45.
   --refine defaults to full (no halo on the new background; fast is about 0.1 s quicker a photo).
@@ -68,6 +68,10 @@ export const idphotoCommand: CliCommand = {
   face brightness check. --brightness auto mends only a photo whose face that check finds too dark
   or too light, by the least quarter-EV step that makes it pass, and leaves every other as it is
   (its line says the EV it took): for a folder of photos taken in different light.
+  --turn 90|180|270: the picture turned clockwise before it is used, for one lying on its side or
+  upside down with no orientation tag (refused as FACE_NOT_UPRIGHT, which says the turn); --turn
+  auto turns only such a picture, by the turn it would name (its line says so). A --trimap is the
+  picture's as given, turned with it.
   Exit code: 0 every photo made and meeting its spec, 1 some could not be made, 3 all made but some
   fail their spec, 2 a wrong command line.`,
   async run(argv, io) {
@@ -85,6 +89,7 @@ export const idphotoCommand: CliCommand = {
         copies: { type: 'string' },
         face: { type: 'string' },
         brightness: { type: 'string' },
+        turn: { type: 'string' },
         kb: { type: 'string' },
         refine: { type: 'string' },
         trimap: { type: 'string' },
@@ -123,6 +128,7 @@ export const idphotoCommand: CliCommand = {
     const face = intFlag(values.face, 'face', undefined, { min: 1 });
     const faceIndex = face === undefined ? undefined : face - 1;
     const brightnessEv = values.brightness === undefined ? undefined : checkedAsUsage(() => parseBrightness(values.brightness, '--brightness'));
+    const turn = values.turn === undefined ? undefined : checkedAsUsage(() => parseTurn(values.turn, '--turn'));
     const env = envFromFlags(values);
     if (values.bg !== undefined) {
       const hex = checkedAsUsage(() => idPhotoBackground(values.bg, spec));
@@ -170,16 +176,16 @@ export const idphotoCommand: CliCommand = {
     let specFailures = 0;
     for (let i = 0; i < positionals.length; i++) {
       try {
-        const r = await idPhotoToFile(positionals[i], outputs[i], { spec, background: values.bg, refine, faceIndex, trimapPath: values.trimap, brightnessEv }, env, { signal: io.signal });
+        const r = await idPhotoToFile(positionals[i], outputs[i], { spec, background: values.bg, refine, faceIndex, trimapPath: values.trimap, brightnessEv, turn }, env, { signal: io.signal });
         made.push(r.result);
         madeFrom.push(positionals[i]);
         // The sheet prints the photo as made: its file's own checks (KB band, the JPEG's colour) are not its.
         madePass.push(r.madeReport.pass);
-        reports.push({ input: positionals[i], output: r.output, bytes: r.bytes, quality: r.quality, modelId: r.result.modelId, provider: r.result.provider, brightnessEv: r.result.brightnessEv, ...r.report });
+        reports.push({ input: positionals[i], output: r.output, bytes: r.bytes, quality: r.quality, modelId: r.result.modelId, provider: r.result.provider, brightnessEv: r.result.brightnessEv, turnDeg: r.result.turnDeg, ...r.report });
         const m = r.report.measurements;
         const failed = failedChecks(r.report);
         if (failed.length > 0) specFailures++;
-        io.out(`${positionals[i]} -> ${r.output} (${spec.widthPx}x${spec.heightPx} @${spec.dpi} dpi, ${(r.bytes / 1024).toFixed(1)} KB, crown-chin ${m.crownChinMm.value} mm, ${m.bodyCarriedMm ? `clothes carried ${m.bodyCarriedMm.value} mm past the picture, ` : ''}${brightnessEv === 'auto' && r.result.brightnessEv !== 0 ? `brightness auto ${evText(r.result.brightnessEv)}, ` : ''}${r.report.pass ? 'PASS' : `FAIL: ${failed.map(failedCheckWords).join('; ')}`}, ${r.result.modelId} on ${r.result.provider}, ${r.timings.totalMs.toFixed(0)} ms${writtenOverText(r.output, there)})`);
+        io.out(`${positionals[i]} -> ${r.output} (${spec.widthPx}x${spec.heightPx} @${spec.dpi} dpi, ${(r.bytes / 1024).toFixed(1)} KB, crown-chin ${m.crownChinMm.value} mm, ${r.result.turnDeg ? `${turnedText(r.result.turnDeg)}, ` : ''}${m.bodyCarriedMm ? `clothes carried ${m.bodyCarriedMm.value} mm past the picture, ` : ''}${brightnessEv === 'auto' && r.result.brightnessEv !== 0 ? `brightness auto ${evText(r.result.brightnessEv)}, ` : ''}${r.report.pass ? 'PASS' : `FAIL: ${failed.map(failedCheckWords).join('; ')}`}, ${r.result.modelId} on ${r.result.provider}, ${r.timings.totalMs.toFixed(0)} ms${writtenOverText(r.output, there)})`);
         if (i === 0) noteProviderFallback(io, values.provider, r.result.provider);
         // A band met only by a coarse JPEG (1-2 KB: quality 5) is said: the form may refuse what it
         // shows. One no JPEG of the spec's pixels can meet says the least its ceiling must allow.
@@ -211,6 +217,8 @@ export const idphotoCommand: CliCommand = {
         // The engine's words are the app's too; on the command line, say how to pick a face.
         const count = (err.detail as { count?: number } | undefined)?.count;
         if (err.code === 'MULTIPLE_FACES') err.message += ` Pick one with --face N: 1 is the leftmost of the ${count ?? 'several'}.`;
+        // A picture lying on its side: the flag that turns it here.
+        else if (err.code === 'FACE_NOT_UPRIGHT') err.message = `${err.message.replace(/\.$/, '')}, or give --turn ${(err.detail as { turnDeg?: number } | undefined)?.turnDeg ?? 'auto'}.`;
         // A face past the last: said in --face's numbers, not the engine's.
         else if (err.code === 'INVALID_ARGUMENT' && face !== undefined && count !== undefined) err.message = `--face ${face}: the picture has ${count === 1 ? '1 face' : `${count} faces`} (1 is the leftmost).`;
         reports.push({ input: positionals[i], error: { code: err.code ?? 'INTERNAL', message: err.message, detail: err.detail } });

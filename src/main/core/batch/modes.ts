@@ -21,7 +21,7 @@ import { parseSpec } from '../idphoto/spec';
 import { checkPresetFormat, cutShortFileText, decodeErrorsText, drawingRateText, emptyEndsText, makeSticker, noSubjectText, pastEndText, presetLengthText, resolveStickerModel, stoppedShortText, validateStickerOptions, wholeSecondsText } from '../sticker/make-sticker';
 import { isStickerFormat, STICKER_FORMATS } from '../../../shared/sticker-presets';
 import { findPlatformPreset } from '../sticker/presets';
-import { evText, isCutoutMode, parseBrightness, stickerSpansOf, type BrightnessSetting, type StageSpans, type StickerJobOptions, type Subject } from '../../../shared/jobs';
+import { evText, isCutoutMode, parseBrightness, parseTurn, stickerSpansOf, turnedText, type BrightnessSetting, type IdPhotoTurn, type StageSpans, type StickerJobOptions, type Subject } from '../../../shared/jobs';
 import type { ProgressSink } from '../progress';
 import type { RefinePool } from './refine-pool';
 import type { BatchFormat, BatchModeId, BatchOptions } from './types';
@@ -140,6 +140,8 @@ function fileNoteText(n: FileNote): string {
       return drawingRateText(n, n.leftOut);
     case 'autoBrightness':
       return `brightness auto: ${evText(n.ev)} for a face the face brightness check found too ${n.ev > 0 ? 'dark' : 'light'}`;
+    case 'autoTurn':
+      return `${turnedText(n.deg)}: the picture lay ${n.deg === 180 ? 'upside down' : 'on its side'}`;
     case 'clothesCarried':
       return `the clothes carried on ${n.mm} mm past the picture, which ends at the shoulders or chest closer than the size needs`;
   }
@@ -274,8 +276,14 @@ function idSheetOf(mctx: ModeContext): { paper: string; dpi: number } | undefine
  * last two only when asked (0 EV is none), so a resume of a run without them skips what it made
  * (they are in the options' hash). The CLI and the app's batch job both make it here.
  */
-export function idPhotoBatchExtra(spec: { id: string }, sheet?: { paper: string; dpi: number }, brightness?: BrightnessSetting): Record<string, unknown> {
-  return { spec, ...(sheet ? { sheet } : {}), ...(brightness !== undefined && brightness !== 0 ? { brightness } : {}) };
+export function idPhotoBatchExtra(spec: { id: string }, sheet?: { paper: string; dpi: number }, brightness?: BrightnessSetting, turn?: IdPhotoTurn): Record<string, unknown> {
+  return { spec, ...(sheet ? { sheet } : {}), ...(brightness !== undefined && brightness !== 0 ? { brightness } : {}), ...(turn !== undefined && turn !== 0 ? { turn } : {}) };
+}
+
+/** The turn of an ID-photo batch's pictures (options.extra.turn: a quarter turn or 'auto'); INVALID_ARGUMENT before any file starts. */
+function idTurnOf(mctx: ModeContext): IdPhotoTurn | undefined {
+  const turn = mctx.options.extra?.turn;
+  return turn === undefined ? undefined : parseTurn(turn);
 }
 
 /** The brightness of an ID-photo batch (options.extra.brightness: EV or 'auto'); INVALID_ARGUMENT before any file starts. */
@@ -301,6 +309,7 @@ const idPhotoMode: BatchModeHandler = {
       parseSpec(idSpecOf(mctx), 'batch');
       idSheetOf(mctx);
       idBrightnessOf(mctx);
+      idTurnOf(mctx);
       // The face detector, the landmarks and the person model (analyseFace, analyseIdPhoto).
       await mctx.env.store.resolve('yunet');
       await mctx.env.store.resolve('pfld-98');
@@ -313,14 +322,19 @@ const idPhotoMode: BatchModeHandler = {
       const sheet = sheetOptions ? { ...sheetOptions, output: sheetPathOf(output) } : undefined;
       if (sheet) await assertNotAnInput(sheet.output, [input]);
       const brightness = idBrightnessOf(mctx);
-      const { report, brightnessEv, provider } = await runIdPhotoJob(input, output, { spec: idSpecOf(mctx), background, refine: options.refine, brightnessEv: brightness, ...(sheet ? { sheet } : {}) }, env, { signal }).catch((error: unknown) => {
+      const turn = idTurnOf(mctx);
+      const { report, brightnessEv, turnDeg, provider } = await runIdPhotoJob(input, output, { spec: idSpecOf(mctx), background, refine: options.refine, brightnessEv: brightness, turn, ...(sheet ? { sheet } : {}) }, env, { signal }).catch((error: unknown) => {
         // A batch has no face to pick: said where one is picked.
         if (error instanceof AppError && error.code === 'MULTIPLE_FACES') error.message += ' Pick the face in the ID photo workspace, or with `cutout idphoto --face N`.';
         throw error;
       });
       // Written either way; the report, the CLI and the UI list say which checks it fails.
       const carried = report.measurements.bodyCarriedMm?.value;
-      const notes: FileNote[] = [...(brightness === 'auto' && brightnessEv !== 0 ? [{ kind: 'autoBrightness' as const, ev: brightnessEv }] : []), ...(carried ? [{ kind: 'clothesCarried' as const, mm: carried }] : [])];
+      const notes: FileNote[] = [
+        ...(turn === 'auto' && turnDeg !== 0 ? [{ kind: 'autoTurn' as const, deg: turnDeg }] : []),
+        ...(brightness === 'auto' && brightnessEv !== 0 ? [{ kind: 'autoBrightness' as const, ev: brightnessEv }] : []),
+        ...(carried ? [{ kind: 'clothesCarried' as const, mm: carried }] : []),
+      ];
       return { specFailures: failedChecks(report), ...withNotes(notes), provider };
     },
   ),

@@ -78,6 +78,9 @@ type NoteKey =
   | 'batch.note.cutShortFile'
   | 'batch.note.decodeErrors'
   | 'batch.note.autoBrightness'
+  | 'batch.note.autoTurn.clockwise'
+  | 'batch.note.autoTurn.counterClockwise'
+  | 'batch.note.autoTurn.halfTurn'
   | 'batch.note.clothesCarried'
   | 'batch.note.autoBrightnessDark'
   | 'batch.note.autoBrightnessLight'
@@ -136,6 +139,8 @@ export function noteText(row: Pick<BatchItemRow, 'note' | 'notes'>, t: (key: Not
           return [t('batch.note.autoBrightness', { ev: evText(n.ev), way: t(n.ev > 0 ? 'batch.note.autoBrightnessDark' : 'batch.note.autoBrightnessLight') })];
         case 'clothesCarried':
           return [t('batch.note.clothesCarried', { mm: n.mm })];
+        case 'autoTurn':
+          return [t(n.deg === 90 ? 'batch.note.autoTurn.clockwise' : n.deg === 270 ? 'batch.note.autoTurn.counterClockwise' : 'batch.note.autoTurn.halfTurn')];
         case 'drawingRate':
           // (A journal from before uneven holds has no `even`: its drawings were even.)
           return [

@@ -107,6 +107,9 @@ export const batch = {
   },
   'batch.note.autoBrightness': { en: 'Brightness auto: {ev}, as the face was too {way} for the face brightness check.', 'zh-CN': '自动亮度：{ev}（面部原本过{way}，未通过面部亮度检查）。' },
   'batch.note.autoBrightnessDark': { en: 'dark', 'zh-CN': '暗' },
+  'batch.note.autoTurn.clockwise': { en: 'Turned 90° clockwise: the picture lay on its side.', 'zh-CN': '已顺时针旋转 90°：图片原本是横躺的。' },
+  'batch.note.autoTurn.counterClockwise': { en: 'Turned 90° counter-clockwise: the picture lay on its side.', 'zh-CN': '已逆时针旋转 90°：图片原本是横躺的。' },
+  'batch.note.autoTurn.halfTurn': { en: 'Turned half way round: the picture was upside down.', 'zh-CN': '已旋转 180°：图片原本是倒置的。' },
   'batch.note.clothesCarried': {
     en: 'The clothes carried on {mm} mm past the picture, which ends at the shoulders or chest closer than the size needs: look at the photo.',
     'zh-CN': '原图在肩部或胸部结束得太近，不够该规格所需：衣服延伸出原图 {mm} mm，请查看照片。',
