@@ -383,13 +383,24 @@ describe('ID-photo workspace in Chromium', () => {
     await expect.poll(() => app.page.textContent('[data-testid=status-text]'), { timeout: 60_000 }).toBe('That picture could not be opened; this one is kept');
     await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 30_000 });
     expect(await app.page.locator('[data-testid=idphoto-failure]').count()).toBe(0);
-    // A photo lying on its side (no orientation tag) is refused as such, with what to do.
+    // A photo lying on its side (no orientation tag) is refused as such, with a button that stands it up.
     const lying = join(tempDir('cutout-e2e-id-'), 'lying.jpg');
     await sharp(evalFile('id_portraits', 'images', 'df_img1.jpg')).rotate(270).jpeg().toFile(lying);
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), lying);
     await expect.poll(() => app.page.textContent('[data-testid=idphoto-failure]'), { timeout: 60_000 }).toMatch(/FACE_NOT_UPRIGHT/);
-    expect(await app.page.textContent('[data-testid=idphoto-failure]')).toMatch(/The picture lies on its side\..*Turn it 90° clockwise in a photo viewer/s);
+    expect(await app.page.textContent('[data-testid=idphoto-failure]')).toMatch(/^\s*The picture lies on its side\.\s*FACE_NOT_UPRIGHT\s*$/);
     await app.page.screenshot({ path: join(SCREENS, 'idphoto-lying.png') });
+    await app.page.getByRole('button', { name: 'Turn it 90° clockwise', exact: true }).click();
+    await app.page.locator('[data-testid=idphoto-photo]').waitFor({ timeout: 60_000 });
+    await expect.poll(() => shownPhotoSize(app.page), { timeout: 30_000 }).toEqual([413, 531]);
+    expect(await app.page.textContent('[data-testid=idphoto-turned]')).toBe('Turned 90° clockwise');
+    // The focus, lost with the button, is on Undo turn.
+    await expect.poll(() => app.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('data-testid'))).toBe('idphoto-turn-undo');
+    await app.page.screenshot({ path: join(SCREENS, 'idphoto-turned.png') });
+    // Undone, it is refused again as it lies.
+    await app.page.click('[data-testid=idphoto-turn-undo]');
+    await expect.poll(() => app.page.textContent('[data-testid=idphoto-failure]'), { timeout: 60_000 }).toMatch(/FACE_NOT_UPRIGHT/);
+    expect(await app.page.locator('[data-testid=idphoto-turn]').count()).toBe(1);
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: /Another photo/ }).click(), group);
     await expect.poll(() => app.page.textContent('[data-testid=idphoto-failure]'), { timeout: 60_000 }).toMatch(/MULTIPLE_FACES/);
     await expect.poll(recentNames, { timeout: 10_000 }).toContain('group.jpg');
