@@ -373,6 +373,8 @@ export interface BatchJobOptions {
   mask?: boolean;
   /** ID-photo brightness (idphoto mode), as the idphoto job's brightnessEv; 'auto' mends only the photos whose face is too dark or too light [0]. */
   idBrightness?: BrightnessSetting;
+  /** ID-photo turn (idphoto mode), as the idphoto job's turn; 'auto' stands up only the pictures lying on their side or upside down [0]. */
+  idTurn?: IdPhotoTurn;
   /** Sticker options (sticker mode). */
   sticker?: StickerJobOptions;
   jobs?: number;

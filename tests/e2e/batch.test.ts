@@ -167,20 +167,28 @@ describe('Batch workspace in Chromium', () => {
     expect(app.pageErrors).toEqual([]);
   }, 180_000);
 
-  it('an ID-photo batch with auto brightness mends only the portrait too dark, and its row notes the EV it took', async () => {
+  it('an ID-photo batch with auto brightness and auto turn mends only the portrait too dark and stands up the one lying on its side; their rows note it', async () => {
     const dark = join(tempDir('cutout-e2e-batch-'), 'dark.jpg');
     // A portrait at a quarter of its sRGB values: too dark for the face brightness check.
     await darkPortrait(dark);
-    await chooseFiles(app.page, () => app.page.keyboard.press('Control+o'), [dark, evalFile('id_portraits', 'images', 'df_img1.jpg')]);
-    await app.page.locator('.toolbar', { hasText: '2 files' }).waitFor();
+    // One lying on its side, with no orientation tag.
+    const lying = join(tempDir('cutout-e2e-batch-'), 'lying.jpg');
+    await sharp(evalFile('id_portraits', 'images', 'df_img2.jpg')).rotate(270).jpeg({ quality: 92 }).toFile(lying);
+    await chooseFiles(app.page, () => app.page.keyboard.press('Control+o'), [dark, evalFile('id_portraits', 'images', 'df_img1.jpg'), lying]);
+    await app.page.locator('.toolbar', { hasText: '3 files' }).waitFor();
     await app.page.selectOption('[data-testid=batch-sheet]', '');
     const auto = app.page.locator('[data-testid=batch-auto-brightness]');
+    const turn = app.page.locator('[data-testid=batch-auto-turn]');
     expect(await auto.isChecked()).toBe(false);
+    expect(await turn.isChecked()).toBe(false);
     await auto.check();
+    await turn.check();
     await app.page.click('[data-testid=batch-start]');
-    await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 90_000 }).toBe('2 done, 0 skipped, 0 failed of 2');
+    await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 90_000 }).toBe('3 done, 0 skipped, 0 failed of 3');
     const noteOf = (name: string) => app.page.locator('[data-testid=batch-item]', { hasText: name }).locator('[data-testid=batch-note]');
     expect(await noteOf('dark.jpg').getAttribute('title')).toMatch(/^Brightness auto: \+[\d.]+ EV, as the face was too dark for the face brightness check\.$/);
+    expect(await noteOf('lying.jpg').getAttribute('title')).toBe('Turned 90° clockwise: the picture lay on its side.');
+    await turn.uncheck();
     // The portrait that passes has no note: it was left as it is.
     expect(await noteOf('df_img1.jpg').count()).toBe(0);
     // The dark one no longer fails its face brightness (the report's spec column names every check it fails).

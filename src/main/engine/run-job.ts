@@ -70,8 +70,8 @@ export async function runJob(spec: JobSpec, env: CoreEnv, ctx: JobRunContext): P
     case 'idphoto':
       return runIdPhotoJob(spec.input, spec.output, spec.options, env, ctx, ctx.idPhotoReuse && (() => ctx.idPhotoReuse!(spec.input)));
     case 'batch': {
-      const { idSpec, idSheet, idBrightness, sticker, mask, ...options } = spec.options;
-      const modeExtra = idSpec ? idPhotoBatchExtra(idSpec, idSheet, idBrightness) : sticker ? { ...sticker } : undefined;
+      const { idSpec, idSheet, idBrightness, idTurn, sticker, mask, ...options } = spec.options;
+      const modeExtra = idSpec ? idPhotoBatchExtra(idSpec, idSheet, idBrightness, idTurn) : sticker ? { ...sticker } : undefined;
       // Masks only when asked (batchFormatOf refuses them outside the cut-out modes); none is no key, as before.
       const extra = mask === undefined || mask === false ? modeExtra : { ...modeExtra, mask };
       const { onProgress, onItem } = ctx;

@@ -333,10 +333,10 @@ type BatchJobOptionsMode = 'idphoto' | 'sticker';
 describe('the Batch workspace\'s kept choices', () => {
   it("a run's options give back the choices beside its files (a tab that took an ID photo batch up showed its own size, background and sheet)", () => {
     const specs = [{ id: 'cn-1inch' }, { id: 'us-2x2' }, { id: 'cn-social-security', fileSizeKb: [14, 20] as const }];
-    const id = runChoices({ mode: 'idphoto', idSpec: { id: 'us-2x2', fileSizeKb: [50, 240] }, background: { kind: 'color', hex: '#ffffff' }, idSheet: { paper: 'a4', dpi: 600 }, idBrightness: 'auto' }, specs);
-    expect(id).toEqual({ specId: 'us-2x2', idBackground: '#FFFFFF', paper: 'a4', dpi: 600, idAutoBrightness: true, kb: { min: 50, max: 240 } });
+    const id = runChoices({ mode: 'idphoto', idSpec: { id: 'us-2x2', fileSizeKb: [50, 240] }, background: { kind: 'color', hex: '#ffffff' }, idSheet: { paper: 'a4', dpi: 600 }, idBrightness: 'auto', idTurn: 'auto' }, specs);
+    expect(id).toEqual({ specId: 'us-2x2', idBackground: '#FFFFFF', paper: 'a4', dpi: 600, idAutoBrightness: true, idAutoTurn: true, kb: { min: 50, max: 240 } });
     // No sheet, the spec's own band, a size no longer offered: no sheet, no band asked, the size left as it is.
-    expect(runChoices({ mode: 'idphoto', idSpec: { id: 'cn-social-security', fileSizeKb: [14, 20] }, background: { kind: 'color', hex: '#438EDB' } }, specs)).toEqual({ specId: 'cn-social-security', idBackground: '#438EDB', paper: '', idAutoBrightness: false, kb: { min: null, max: null } });
+    expect(runChoices({ mode: 'idphoto', idSpec: { id: 'cn-social-security', fileSizeKb: [14, 20] }, background: { kind: 'color', hex: '#438EDB' } }, specs)).toEqual({ specId: 'cn-social-security', idBackground: '#438EDB', paper: '', idAutoBrightness: false, idAutoTurn: false, kb: { min: null, max: null } });
     expect(runChoices({ mode: 'idphoto', idSpec: { id: 'gone' } }, specs).specId).toBeUndefined();
     expect(runChoices({ mode: 'sticker', sticker: { preset: 'line', matte: '#1e1e1e', dither: 'ordered', maxColors: 64 } }, specs)).toEqual({ stickerPreset: 'line', stickerMatte: '#1E1E1E', stickerDither: true, stickerColors: 64 });
     expect(runChoices({ mode: 'sticker' }, specs)).toEqual({ stickerPreset: 'none', stickerMatte: DEFAULT_BATCH_CHOICES.stickerMatte, stickerDither: false, stickerColors: 0 });
@@ -346,12 +346,13 @@ describe('the Batch workspace\'s kept choices', () => {
   it("a run taken up and started again makes the same options (runChoices reads back what modeJobOptions writes)", () => {
     const base: ModeChoices = { ...DEFAULT_BATCH_CHOICES, kb: { min: null, max: null } };
     // What the workspace sends for an ID photo batch.
-    expect(modeJobOptions('idphoto', { ...base, format: 'jpeg', specId: 'cn-social-security-26x32', idBackground: '#FFFFFF', paper: 'a4', dpi: 600, idAutoBrightness: true, kb: { min: 15, max: null } }, ID_SPECS)).toMatchObject({
+    expect(modeJobOptions('idphoto', { ...base, format: 'jpeg', specId: 'cn-social-security-26x32', idBackground: '#FFFFFF', paper: 'a4', dpi: 600, idAutoBrightness: true, idAutoTurn: true, kb: { min: 15, max: null } }, ID_SPECS)).toMatchObject({
       format: 'jpeg',
       idSpec: { id: 'cn-social-security-26x32', fileSizeKb: [15, 20] },
       background: { kind: 'color', hex: '#FFFFFF' },
       idSheet: { paper: 'a4', dpi: 600 },
       idBrightness: 'auto',
+      idTurn: 'auto',
     });
     expect(modeJobOptions('sticker', { ...base, format: 'webp', stickerDither: true, stickerColors: 64, stickerMatte: '#1E1E1E' }, ID_SPECS)).toEqual({ format: 'webp' });
     expect(modeJobOptions('sticker', { ...base, format: 'gif', stickerPreset: 'line', stickerMatte: '#1E1E1E' }, ID_SPECS)).toEqual({ format: 'apng', sticker: { preset: 'line' } });
@@ -359,7 +360,7 @@ describe('the Batch workspace\'s kept choices', () => {
     for (const specId of ['cn-1inch', 'cn-social-security-26x32', 'us-visa-2x2', 'us-2x2'])
       for (const idBackground of [null, '#FFFFFF', '#123456'])
         for (const kb of [{ min: null, max: null }, { min: 15, max: null }, { min: null, max: 18 }, { min: 20, max: 40 }, { min: 0, max: null }])
-          for (const [paper, dpi] of [['', 300], ['6inch', 254], ['a4', 600]] as const) grid.push(['idphoto', { specId, idBackground, kb, paper, dpi, idAutoBrightness: kb.min === 15, format: dpi === 254 ? 'png' : 'jpeg' }]);
+          for (const [paper, dpi] of [['', 300], ['6inch', 254], ['a4', 600]] as const) grid.push(['idphoto', { specId, idBackground, kb, paper, dpi, idAutoBrightness: kb.min === 15, idAutoTurn: kb.max === 18, format: dpi === 254 ? 'png' : 'jpeg' }]);
     for (const stickerPreset of ['none', 'line', 'telegram', 'discord', 'wechat'] as const)
       for (const format of ['gif', 'webp', 'apng'] as const)
         for (const stickerMatte of ['#FFFFFF', '#1E1E1E'])
@@ -374,10 +375,10 @@ describe('the Batch workspace\'s kept choices', () => {
 
   it('come back as far as they are still offered; a damaged entry gives the defaults', () => {
     const ids = ID_SPECS.map((s) => s.id);
-    const kept = { mode: 'idphoto', specId: 'us-2x2', idBackground: '#ffffff', paper: 'a5', dpi: 600, idAutoBrightness: true, cutoutMask: true, format: 'png', nameTemplate: '{name}_{bg}', isRecursive: false, shouldResume: false, stickerPreset: 'line', stickerMatte: '#1e1e1e', stickerDither: true, stickerColors: 32 };
+    const kept = { mode: 'idphoto', specId: 'us-2x2', idBackground: '#ffffff', paper: 'a5', dpi: 600, idAutoBrightness: true, idAutoTurn: true, cutoutMask: true, format: 'png', nameTemplate: '{name}_{bg}', isRecursive: false, shouldResume: false, stickerPreset: 'line', stickerMatte: '#1e1e1e', stickerDither: true, stickerColors: 32 };
     expect(readBatchChoices(JSON.stringify(kept), ids)).toEqual({ ...kept, idBackground: '#FFFFFF', stickerMatte: '#1E1E1E' });
     // A format the mode does not write, a removed spec, a name with a folder in it, a bad colour: each its default.
-    const odd = readBatchChoices(JSON.stringify({ mode: 'sticker', specId: 'gone', format: 'jpeg', nameTemplate: '../x', idBackground: 'blue', dpi: 72, idAutoBrightness: 'yes', cutoutMask: 1, stickerPreset: 'myspace', stickerMatte: 'black', stickerDither: 'yes', stickerColors: 7 }), ids);
+    const odd = readBatchChoices(JSON.stringify({ mode: 'sticker', specId: 'gone', format: 'jpeg', nameTemplate: '../x', idBackground: 'blue', dpi: 72, idAutoBrightness: 'yes', idAutoTurn: 90, cutoutMask: 1, stickerPreset: 'myspace', stickerMatte: 'black', stickerDither: 'yes', stickerColors: 7 }), ids);
     expect(odd).toEqual({ ...DEFAULT_BATCH_CHOICES, mode: 'sticker', format: BATCH_FORMATS.sticker[0], nameTemplate: BATCH_NAME_DEFAULTS.sticker });
     for (const raw of [null, '', 'not json', '[1,2]', 'null']) expect(readBatchChoices(raw, ids)).toEqual(DEFAULT_BATCH_CHOICES);
     // Masks kept on: a name not taken back falls to the masks' default, not the cut-outs' (which they would write over).

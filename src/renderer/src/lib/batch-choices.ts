@@ -22,6 +22,8 @@ export interface BatchChoices {
   dpi: 254 | 300 | 600;
   /** ID photos: brightness 'auto' (a face too dark or too light for its check mended, the rest left as they are). */
   idAutoBrightness: boolean;
+  /** ID photos: turn 'auto' (a picture lying on its side or upside down stood up, the rest left as they are). */
+  idAutoTurn: boolean;
   /** Cut-outs: each one's matte alone, a greyscale PNG (BatchJobOptions.mask). */
   cutoutMask: boolean;
   format: BatchFormat;
@@ -39,7 +41,7 @@ export interface BatchChoices {
 }
 
 export const BATCH_CHOICES_KEY = 'cutout.batch.choices';
-export const DEFAULT_BATCH_CHOICES: BatchChoices = { mode: 'portrait', specId: WORLD_SPEC_ID, idBackground: null, paper: '', dpi: 300, idAutoBrightness: false, cutoutMask: false, format: 'png', nameTemplate: BATCH_NAME_DEFAULTS.portrait, isRecursive: true, shouldResume: true, stickerPreset: 'none', stickerMatte: '#FFFFFF', stickerDither: false, stickerColors: 0 };
+export const DEFAULT_BATCH_CHOICES: BatchChoices = { mode: 'portrait', specId: WORLD_SPEC_ID, idBackground: null, paper: '', dpi: 300, idAutoBrightness: false, idAutoTurn: false, cutoutMask: false, format: 'png', nameTemplate: BATCH_NAME_DEFAULTS.portrait, isRecursive: true, shouldResume: true, stickerPreset: 'none', stickerMatte: '#FFFFFF', stickerDither: false, stickerColors: 0 };
 
 /**
  * The format a mode starts with: a cut-out mode Settings' default export format (the editor's),
@@ -68,6 +70,7 @@ export function readBatchChoices(raw: string | null, specIds: readonly string[],
     paper: isSheetPaper(saved.paper) ? saved.paper : d.paper,
     dpi: isSheetDpi(saved.dpi) ? saved.dpi : d.dpi,
     idAutoBrightness: typeof saved.idAutoBrightness === 'boolean' ? saved.idAutoBrightness : d.idAutoBrightness,
+    idAutoTurn: typeof saved.idAutoTurn === 'boolean' ? saved.idAutoTurn : d.idAutoTurn,
     cutoutMask: typeof saved.cutoutMask === 'boolean' ? saved.cutoutMask : d.cutoutMask,
     format: (formats as unknown[]).includes(saved.format) ? (saved.format as BatchFormat) : startFormat(mode, exportFormat),
     nameTemplate: typeof saved.nameTemplate === 'string' && saved.nameTemplate.trim() && !/[\\/]/.test(saved.nameTemplate) ? saved.nameTemplate : batchNameDefault(mode, saved.cutoutMask === true),
@@ -81,7 +84,7 @@ export function readBatchChoices(raw: string | null, specIds: readonly string[],
 }
 
 /** What a run's options say of the choices beside its list, and its file size band (null: the spec's own). */
-export type RunChoices = Partial<Pick<BatchChoices, 'specId' | 'idBackground' | 'paper' | 'dpi' | 'idAutoBrightness' | 'stickerPreset' | 'stickerMatte' | 'stickerDither' | 'stickerColors'>> & {
+export type RunChoices = Partial<Pick<BatchChoices, 'specId' | 'idBackground' | 'paper' | 'dpi' | 'idAutoBrightness' | 'idAutoTurn' | 'stickerPreset' | 'stickerMatte' | 'stickerDither' | 'stickerColors'>> & {
   kb?: { min: number | null; max: number | null };
 };
 
@@ -103,6 +106,7 @@ export function runChoices(options: BatchJobOptions, specs: readonly { id: strin
       paper: sheet && isSheetPaper(sheet.paper) ? sheet.paper : '',
       ...(sheet && isSheetDpi(sheet.dpi) ? { dpi: sheet.dpi } : {}),
       idAutoBrightness: options.idBrightness === 'auto',
+      idAutoTurn: options.idTurn === 'auto',
       kb: band && !(ownBand && band[0] === ownBand[0] && band[1] === ownBand[1]) ? { min: band[0], max: band[1] } : { min: null, max: null },
     };
   }
@@ -119,7 +123,7 @@ export function runChoices(options: BatchJobOptions, specs: readonly { id: strin
 }
 
 /** The choices a mode's own options are made of: runChoices reads them back from a run's options. */
-export type ModeChoices = Pick<BatchChoices, 'format' | 'specId' | 'idBackground' | 'paper' | 'dpi' | 'idAutoBrightness' | 'stickerPreset' | 'stickerMatte' | 'stickerDither' | 'stickerColors'> & {
+export type ModeChoices = Pick<BatchChoices, 'format' | 'specId' | 'idBackground' | 'paper' | 'dpi' | 'idAutoBrightness' | 'idAutoTurn' | 'stickerPreset' | 'stickerMatte' | 'stickerDither' | 'stickerColors'> & {
   /** The KB fields as typed (null: empty). */
   kb: { min: number | null; max: number | null };
 };
@@ -131,7 +135,7 @@ export type ModeChoices = Pick<BatchChoices, 'format' | 'specId' | 'idBackground
  * differs from the defaults goes into a sticker's (an empty or default option would change the
  * batch's options hash: a resume would make every clip again).
  */
-export function modeJobOptions(mode: Mode, c: ModeChoices, specs: readonly SpecEntry[]): Pick<BatchJobOptions, 'format' | 'idSpec' | 'background' | 'idSheet' | 'idBrightness' | 'sticker'> {
+export function modeJobOptions(mode: Mode, c: ModeChoices, specs: readonly SpecEntry[]): Pick<BatchJobOptions, 'format' | 'idSpec' | 'background' | 'idSheet' | 'idBrightness' | 'idTurn' | 'sticker'> {
   if (mode === 'idphoto') {
     const spec = specs.find((s) => s.id === c.specId) ?? specs[0];
     const hex = c.idBackground && spec.background.allowed.includes(c.idBackground) ? c.idBackground : spec.background.default;
@@ -141,6 +145,7 @@ export function modeJobOptions(mode: Mode, c: ModeChoices, specs: readonly SpecE
       background: { kind: 'color', hex },
       ...(c.paper ? { idSheet: { paper: c.paper, dpi: c.dpi } } : {}),
       ...(c.idAutoBrightness ? { idBrightness: 'auto' as const } : {}),
+      ...(c.idAutoTurn ? { idTurn: 'auto' as const } : {}),
     };
   }
   if (mode === 'sticker') {

@@ -105,6 +105,11 @@ export const batch = {
     en: 'Each photo whose face is too dark or too light for the face brightness check is made lighter or darker by the least change that makes it pass, and noted; the others are left as they are (a deep skin tone is not a dark photo).',
     'zh-CN': '面部过暗或过亮、未通过面部亮度检查的照片，以最小的调整使其通过，并加注说明；其余照片保持不变（深肤色不等于照片过暗）。',
   },
+  'batch.autoTurn': { en: 'Stand up a picture lying on its side', 'zh-CN': '将横躺或倒置的图片转正' },
+  'batch.autoTurn.tip': {
+    en: 'A picture lying on its side or upside down, with no orientation tag to say so, is turned upright before its photo is made, and noted; without this it fails as lying on its side.',
+    'zh-CN': '横躺或倒置、且没有方向标记的图片，会先转正再制作证件照，并加注说明；不勾选时这类图片会因横躺而失败。',
+  },
   'batch.note.autoBrightness': { en: 'Brightness auto: {ev}, as the face was too {way} for the face brightness check.', 'zh-CN': '自动亮度：{ev}（面部原本过{way}，未通过面部亮度检查）。' },
   'batch.note.autoBrightnessDark': { en: 'dark', 'zh-CN': '暗' },
   'batch.note.autoTurn.clockwise': { en: 'Turned 90° clockwise: the picture lay on its side.', 'zh-CN': '已顺时针旋转 90°：图片原本是横躺的。' },
