@@ -133,10 +133,11 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     await page.selectOption('[data-testid=export-size]', '512');
     const small = await exportAndWait();
     expect(small).not.toBe(output);
-    // The server keeps it as NAME-2.png beside the first; it downloads as NAME.png, and the status
-    // line and the export panel name it so (they said the server's NAME-2.png).
+    // The server keeps it as NAME-2.png beside the first; it downloads as NAME.png, and the export
+    // panel names it so (it said the server's NAME-2.png); the status line says both (the exports
+    // folder's NAME.png, an earlier export, was read as this one: a review).
     expect(basename(small)).toBe(basename(output).replace(/\.png$/, '-2.png'));
-    expect(await page.textContent('[data-testid=status-text]')).toMatch(new RegExp(`^Saved ${basename(output).replace(/\./g, '\\.')} in `));
+    expect(await page.textContent('[data-testid=status-text]')).toMatch(new RegExp(`^Saved ${basename(output).replace(/\./g, '\\.')} \\(in the exports folder as ${basename(small).replace(/\./g, '\\.')}\\) in `));
     expect((await page.textContent('[data-testid=last-export] .path'))?.trim()).toBe(basename(output));
     // Shown whole (the button beside it cut a short name: "…est2_anime.webp").
     expect(await page.locator('[data-testid=last-export] .path').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);

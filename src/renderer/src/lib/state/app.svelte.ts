@@ -271,6 +271,17 @@ export class AppState {
   }
 
   /**
+   * A saved file as the status line names it: shownPath, and in a browser the exports folder's copy
+   * too where the server named it otherwise (it keeps each export: "Saved NAME.png" was read as the
+   * folder's NAME.png, an earlier export, where this one was NAME-4.png).
+   */
+  savedName(path: string): string | WordedParam {
+    const shown = this.shownPath(path);
+    const kept = baseName(path);
+    return this.client.transport !== 'web' || shown === kept ? shown : (t) => t('status.keptAs', { name: shown, kept });
+  }
+
+  /**
    * An engine's message as shown on hover: in a browser each of `paths` in it is said by its name
    * (the server's upload folder showed: "/tmp/…/uploads/1419…/notes.txt is not an image…").
    */
@@ -470,7 +481,7 @@ export class AppState {
     const result = (o.result ?? {}) as { output?: unknown; sheet?: { output?: unknown } | null };
     const output = typeof result.output === 'string' ? result.output : job.spec.output;
     const sheet = typeof result.sheet?.output === 'string' ? [result.sheet.output] : [];
-    this.setStatus({ key: 'status.saved', params: { path: this.shownPath(output) }, tone: 'ok' });
+    this.setStatus({ key: 'status.saved', params: { path: this.savedName(output) }, tone: 'ok' });
     await this.deliverExport([output, ...sheet]);
   }
 

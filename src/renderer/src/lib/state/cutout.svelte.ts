@@ -516,10 +516,10 @@ export class CutoutState {
         const isEmpty = this.path === path && this.matte?.review.isEmpty === true && !this.alpha?.some((a) => a > 0);
         this.status(
           isEmpty
-            ? { key: 'status.savedEmpty', params: { path: app.shownPath(written) }, tone: 'warn' }
+            ? { key: 'status.savedEmpty', params: { path: app.savedName(written) }, tone: 'warn' }
             : result?.provider
-              ? { key: 'status.savedIn', params: { path: app.shownPath(written), ms: (_t, locale) => formatDuration(end.elapsedMs, locale), provider: providerLabel(result.provider) }, tone: 'ok' }
-              : { key: 'status.saved', params: { path: app.shownPath(written) }, tone: 'ok' },
+              ? { key: 'status.savedIn', params: { path: app.savedName(written), ms: (_t, locale) => formatDuration(end.elapsedMs, locale), provider: providerLabel(result.provider) }, tone: 'ok' }
+              : { key: 'status.saved', params: { path: app.savedName(written) }, tone: 'ok' },
         );
         await app.deliverExport([written]);
         return written;

@@ -52,6 +52,7 @@ export const common = {
   'status.offline': { en: 'Engine not reachable', 'zh-CN': '无法连接处理引擎' },
   'status.savedEmpty': { en: 'Saved {path}, with nothing cut out: no one was found in the picture', 'zh-CN': '已保存 {path}，但没有抠出任何内容：图中没有找到人物' },
   'status.saved': { en: 'Saved {path}', 'zh-CN': '已保存 {path}' },
+  'status.keptAs': { en: '{name} (in the exports folder as {kept})', 'zh-CN': '{name}（导出文件夹中为 {kept}）' },
   'status.savedWithSheet': { en: 'Saved {path} and its print sheet {sheet}', 'zh-CN': '已保存 {path} 及其排版 {sheet}' },
   'status.savedIn': { en: 'Saved {path} in {ms} on {provider}', 'zh-CN': '已保存 {path}，用时 {ms}（{provider}）' },
   'status.copied': { en: 'Copied to the clipboard', 'zh-CN': '已复制到剪贴板' },
