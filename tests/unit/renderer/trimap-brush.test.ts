@@ -28,6 +28,30 @@ describe('stampStroke', () => {
     expect(at(layer, 32 + 12, 24)).toBe(EDIT_AUTO);
   });
 
+  it('opens up in its soft ring only what is labelled the other way: painted, or in the automatic trimap', () => {
+    // The left half kept (255), the right half background (0), in the automatic trimap.
+    const auto = new Uint8Array(W * H);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W / 2; x++) auto[y * W + x] = 255;
+    const keep: Stroke = { tool: 'foreground', radiusPx: 10, hardness: 0.5, points: [{ x: 32, y: 24 }] };
+    const layer = new Uint8Array(W * H);
+    stampStroke(layer, W, H, keep, auto);
+    expect(at(layer, 32, 24)).toBe(EDIT_FG);
+    // The ring over the background opens up; over the kept half it stays as it was (a Keep dab on
+    // the kept face drew an "Edge, solved" ring across the lips).
+    expect(at(layer, 32 + 7, 24)).toBe(EDIT_UNKNOWN);
+    expect(at(layer, 32 - 8, 24)).toBe(EDIT_AUTO);
+    // A painted pixel of the other label opens up; one of the same label or unknown stays.
+    const painted = new Uint8Array(W * H);
+    painted[24 * W + 24] = EDIT_BG;
+    painted[24 * W + 40] = EDIT_FG;
+    painted[16 * W + 32] = EDIT_UNKNOWN;
+    stampStroke(painted, W, H, keep, auto);
+    expect([at(painted, 24, 24), at(painted, 40, 24), at(painted, 32, 16)]).toEqual([EDIT_UNKNOWN, EDIT_FG, EDIT_UNKNOWN]);
+    // Unknown in the automatic trimap: left to it (it is solved either way).
+    stampStroke(layer, W, H, { ...keep, tool: 'background' }, new Uint8Array(W * H).fill(128));
+    expect(at(layer, 32 - 8, 24)).toBe(EDIT_AUTO);
+  });
+
   it('covers the whole segment between points, and clips at the image border', () => {
     const layer = new Uint8Array(W * H);
     stampStroke(layer, W, H, { tool: 'foreground', radiusPx: 3, hardness: 1, points: [{ x: -5, y: 10 }, { x: 60, y: 10 }] });
@@ -142,6 +166,43 @@ describe('TrimapBrushState', () => {
     expect(brush.hardness).toBe(1);
     expect(brush.begin(5, 5)).toBeNull();
     expect(brush.end()).toBeNull();
+  });
+
+  it('stamps its strokes over the automatic trimap it is given, again when it changes', () => {
+    const brush = new TrimapBrushState();
+    brush.reset(W, H);
+    const fg = new Uint8Array(W * H).fill(255);
+    brush.setAuto(fg);
+    brush.addStroke({ tool: 'foreground', radiusPx: 10, hardness: 0.5, points: [{ x: 32, y: 24 }] });
+    expect(at(brush.layer, 32 + 7, 24)).toBe(EDIT_AUTO);
+    // Another matte, where that ring is background: stamped again, it opens up.
+    brush.setAuto(new Uint8Array(W * H));
+    expect(at(brush.layer, 32 + 7, 24)).toBe(EDIT_UNKNOWN);
+    // A new picture stamps over no automatic trimap until its matte comes (every ring opens up).
+    brush.reset(W / 2, H / 2);
+    brush.setAuto(fg);
+    brush.reset(W, H);
+    brush.addStroke({ tool: 'foreground', radiusPx: 10, hardness: 0.5, points: [{ x: 32, y: 24 }] });
+    expect(at(brush.layer, 32 + 7, 24)).toBe(EDIT_UNKNOWN);
+  });
+
+  it('shows the trimap while Edge is the tool, unless the user had it on', () => {
+    const brush = new TrimapBrushState();
+    brush.reset(W, H);
+    brush.setTool('unknown');
+    expect(brush.isOverlayVisible).toBe(true);
+    brush.setTool(null);
+    expect(brush.isOverlayVisible).toBe(false);
+    brush.setOverlay(true);
+    brush.setTool('unknown');
+    brush.setTool('foreground');
+    expect(brush.isOverlayVisible).toBe(true);
+    // Turned on by Edge, then kept by the user: it stays.
+    brush.setOverlay(false);
+    brush.setTool('unknown');
+    brush.setOverlay(true);
+    brush.setTool(null);
+    expect(brush.isOverlayVisible).toBe(true);
   });
 
   it('resolve() applies the layer to an automatic trimap', () => {

@@ -74,15 +74,24 @@ function segmentDistSq(px: number, py: number, ax: number, ay: number, bx: numbe
   return cx * cx + cy * cy;
 }
 
+/** The edit code of a trimap label (the automatic trimap's, 0 / 128 / 255). */
+function codeOfLabel(label: number): number {
+  return label === TRIMAP_FG ? EDIT_FG : label === TRIMAP_BG ? EDIT_BG : EDIT_UNKNOWN;
+}
+
 /**
  * Stamps one stroke into the edit layer (`width × height`, one code per pixel) and returns the box it
  * touched. A pixel within `hardness·radius` of the stroke path takes the tool's code; a pixel in the
- * soft ring becomes unknown unless this stroke already gave it the tool's definite code.
+ * soft ring becomes unknown only where it is the opposite label, painted or, where nothing is
+ * painted, in `auto` (the automatic trimap; without it, an unpainted pixel counts as opposite), so
+ * the solver blends across the new edge and nothing already the brush's label is opened up (a Keep
+ * dab on the kept face drew an "Edge, solved" ring across the lips: a review).
  */
-export function stampStroke(layer: Uint8Array, width: number, height: number, stroke: Stroke): PixelBox | null {
+export function stampStroke(layer: Uint8Array, width: number, height: number, stroke: Stroke, auto?: Uint8Array | null): PixelBox | null {
   const box = strokeBox(stroke, width, height);
   if (!box) return null;
   const code = codeOf(stroke.tool);
+  const opposite = code === EDIT_FG ? EDIT_BG : code === EDIT_BG ? EDIT_FG : -1;
   const r = Math.max(0.5, stroke.radiusPx);
   const hard = Math.max(0, Math.min(1, stroke.hardness));
   const rIn = stroke.tool === 'foreground' || stroke.tool === 'background' ? Math.max(0.5, r * hard) : r;
@@ -101,7 +110,7 @@ export function stampStroke(layer: Uint8Array, width: number, height: number, st
       if (best > rSq) continue;
       const i = y * width + x;
       if (best <= rInSq) layer[i] = code;
-      else if (layer[i] !== code) layer[i] = EDIT_UNKNOWN;
+      else if (layer[i] === opposite || (layer[i] === EDIT_AUTO && (!auto || codeOfLabel(auto[i]) === opposite))) layer[i] = EDIT_UNKNOWN;
     }
   }
   return box;

@@ -270,7 +270,10 @@ export class CutoutState {
       // A cut-out made: the banner of one that failed (the person model missing, then Anime picked) goes.
       this.app.dismissError('cutout');
       const kept = options.keepStrokes ? this.brush.editedBox() : null;
-      if (!options.keepStrokes) this.brush.reset(preview.width, preview.height);
+      if (!options.keepStrokes) {
+        this.brush.reset(preview.width, preview.height);
+        this.brush.setAuto(this.autoTrimap);
+      }
       this.phase = 'ready';
       if (!isTwoStep) {
         if (kept) await this.rematte(kept);
@@ -298,6 +301,7 @@ export class CutoutState {
   private takeMatte(matte: MatteResult, waitedMs: number, refine: RefineMode): void {
     this.setMatte(matte, waitedMs);
     this.autoTrimap = trimapFromAlpha(matte.alpha);
+    this.brush.setAuto(this.autoTrimap);
     this.autoRefine = refine;
   }
 

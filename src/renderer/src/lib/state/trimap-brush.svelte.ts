@@ -33,12 +33,34 @@ export class TrimapBrushState {
   width = 0;
   height = 0;
   layer = new Uint8Array(0);
+  /**
+   * The automatic trimap under the strokes (the editor's, of the matte's size): a Keep or Remove
+   * stroke's soft ring opens up only what it labels the other way (stampStroke). Set by setAuto.
+   */
+  private auto: Uint8Array | null = null;
   private current: Stroke | null = null;
+  /** "Show trimap" was turned on by picking Edge, not by the user: it goes off again with another tool. */
+  private isOverlayByTool = false;
 
-  /** A new image: an empty layer, no strokes. */
+  /** The automatic trimap the strokes are stamped over, where it is the layer's size. */
+  private get autoLabels(): Uint8Array | null {
+    return this.auto && this.auto.length === this.layer.length ? this.auto : null;
+  }
+
+  /**
+   * The automatic trimap of the matte under the strokes (null: none yet); the strokes are stamped
+   * again over it, so the layer is the stamping of `strokes` over the trimap shown.
+   */
+  setAuto(auto: Uint8Array | null): void {
+    this.auto = auto;
+    if (this.strokes.length > 0) this.replay();
+  }
+
+  /** A new image: an empty layer, no strokes, no automatic trimap yet. */
   reset(width: number, height: number): void {
     this.width = width;
     this.height = height;
+    this.auto = null;
     this.layer = new Uint8Array(width * height);
     this.strokes = [];
     this.redoStack = [];
@@ -61,7 +83,16 @@ export class TrimapBrushState {
 
   setTool(tool: BrushTool | null): void {
     this.tool = tool;
-    if (tool) this.isOverlayVisible = this.isOverlayVisible || tool === 'unknown';
+    // Edge paints what the overlay shows (amber): it is shown while Edge is the tool, unless the
+    // user had it on (it stayed on after Pan, tinting the picture the edge was judged on: a review).
+    if (tool === 'unknown' && !this.isOverlayVisible) [this.isOverlayVisible, this.isOverlayByTool] = [true, true];
+    else if (tool !== 'unknown' && this.isOverlayByTool) [this.isOverlayVisible, this.isOverlayByTool] = [false, false];
+  }
+
+  /** Shows or hides the trimap overlay (the user's own choice: it stays as set). */
+  setOverlay(isVisible: boolean): void {
+    this.isOverlayVisible = isVisible;
+    this.isOverlayByTool = false;
   }
 
   setSize(px: number): void {
@@ -80,7 +111,7 @@ export class TrimapBrushState {
   begin(x: number, y: number): PixelBox | null {
     if (!this.tool || this.width === 0) return null;
     this.current = { tool: this.tool, radiusPx: this.sizePx / 2, hardness: this.hardness, points: [{ x, y }] };
-    const box = stampStroke(this.layer, this.width, this.height, this.current);
+    const box = stampStroke(this.layer, this.width, this.height, this.current, this.autoLabels);
     this.version++;
     return box;
   }
@@ -92,7 +123,7 @@ export class TrimapBrushState {
     const last = s.points[s.points.length - 1];
     if (Math.hypot(x - last.x, y - last.y) < Math.max(0.5, s.radiusPx * 0.15)) return null;
     s.points.push({ x, y });
-    const box = stampStroke(this.layer, this.width, this.height, { ...s, points: [last, { x, y }] });
+    const box = stampStroke(this.layer, this.width, this.height, { ...s, points: [last, { x, y }] }, this.autoLabels);
     this.version++;
     return box;
   }
@@ -115,7 +146,7 @@ export class TrimapBrushState {
 
   /** Records a whole stroke at once (tests, scripted edits). */
   addStroke(stroke: Stroke): PixelBox | null {
-    stampStroke(this.layer, this.width, this.height, stroke);
+    stampStroke(this.layer, this.width, this.height, stroke, this.autoLabels);
     this.strokes = [...this.strokes, stroke];
     this.redoStack = [];
     this.version++;
@@ -140,7 +171,7 @@ export class TrimapBrushState {
     const next = this.redoStack[this.redoStack.length - 1];
     this.redoStack = this.redoStack.slice(0, -1);
     this.strokes = [...this.strokes, next];
-    stampStroke(this.layer, this.width, this.height, next);
+    stampStroke(this.layer, this.width, this.height, next, this.autoLabels);
     this.version++;
     return this.boxOf(next);
   }
@@ -165,7 +196,7 @@ export class TrimapBrushState {
 
   private replay(): void {
     this.layer.fill(0);
-    for (const s of this.strokes) stampStroke(this.layer, this.width, this.height, s);
+    for (const s of this.strokes) stampStroke(this.layer, this.width, this.height, s, this.autoLabels);
     this.version++;
   }
 }
