@@ -517,6 +517,8 @@ export interface CancelledBatch {
   outputDir: string;
   reportJson: string;
   reportCsv: string;
+  /** The report of an earlier batch of another kind in the folder, kept under this name (BatchSummary.keptReportCsv). */
+  keptReportCsv?: string;
 }
 
 /** How a job ended: exactly one per job. */

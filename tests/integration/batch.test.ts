@@ -124,6 +124,21 @@ describe('batch export', () => {
     expect(other.skipped).toBe(0);
   });
 
+  it('a batch cancelled in a folder another kind of batch wrote to says where the earlier report is kept', async () => {
+    const out = join(root, 'cancel-kept-out');
+    await runBatch([input], out, { mode: 'anime', recursive: true, jobs: 1, refine: 'off' }, env);
+    const ac = new AbortController();
+    const error = await runBatch([input], out, { mode: 'portrait', recursive: true, jobs: 1, refine: 'off' }, env, {
+      signal: ac.signal,
+      onFile: (e) => {
+        if (e.entry.status === 'done') ac.abort();
+      },
+    }).catch((e: unknown) => e);
+    // (It said only where this run's report is; the earlier one had been renamed unsaid: a review.)
+    expect(error).toMatchObject({ code: 'CANCELLED', leftBehind: { reportCsv: join(out, 'report.csv'), keptReportCsv: join(out, 'report-anime.csv') } });
+    expect(existsSync(join(out, 'report-anime.csv'))).toBe(true);
+  });
+
   it('cancels between files, writes the report, and a resume completes the rest', async () => {
     const out = join(root, 'cancel-out');
     const ac = new AbortController();

@@ -680,7 +680,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
       reportError = { code: wire.code, message: wire.message };
       paths = { json: join(outDir, REPORT_JSON), csv: join(outDir, REPORT_CSV) };
     }
-    if (isCancelled) throw new CancelledError('Cancelled', { outputDir: outDir, reportJson: paths.json, reportCsv: paths.csv } satisfies CancelledBatch);
+    if (isCancelled) throw new CancelledError('Cancelled', { outputDir: outDir, reportJson: paths.json, reportCsv: paths.csv, ...(paths.kept ? { keptReportCsv: paths.kept } : {}) } satisfies CancelledBatch);
     return { ...summaryCore, reportJson: paths.json, reportCsv: paths.csv, ...(paths.kept ? { keptReportCsv: paths.kept } : {}), ...(reportError ? { reportError } : {}), failures: entries.filter((e) => e.status === 'failed'), reviews };
   } finally {
     await releaseFolder();

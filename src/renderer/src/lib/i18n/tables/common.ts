@@ -28,6 +28,7 @@ export const common = {
   'action.zoom100': { en: 'Actual size', 'zh-CN': '实际大小' },
   'action.reveal': { en: 'Show in folder', 'zh-CN': '在文件夹中显示' },
   'action.downloadAgain': { en: 'Download again', 'zh-CN': '重新下载' },
+  'action.download': { en: 'Download', 'zh-CN': '下载' },
   'action.dismiss': { en: 'Dismiss', 'zh-CN': '关闭' },
   'action.retry': { en: 'Try again', 'zh-CN': '重试' },
   'action.close': { en: 'Close', 'zh-CN': '关闭' },
