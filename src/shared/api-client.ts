@@ -149,6 +149,9 @@ export function folderPickFiles<F extends FileLike>(files: readonly F[], filter:
     .sort((a, b) => (pathOf(a) < pathOf(b) ? -1 : pathOf(a) > pathOf(b) ? 1 : 0));
 }
 
+/** The most files of other kinds a picked folder names to the server (empty), so a batch's summary counts them. */
+const OTHER_FILES_NAMED = 1000;
+
 /** `fn` over `items`, at most `limit` at once, results in order. */
 async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
@@ -287,7 +290,7 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
 
   /**
    * A picked folder's pictures and videos, sub-folders too (what a folder scan of any mode could
-   * take), uploaded in their tree under a folder named by them (names, sizes, times: the same folder
+   * take), and its other files empty (for the count of what is left out), uploaded in their tree under a folder named by them (names, sizes, times: the same folder
    * picked again lands in the same place, so a batch over it resumes); returns that folder's path,
    * as the desktop's folder dialog does. The batch then takes what its mode and "Include
    * sub-folders" say, as they are at Start: uploading only the kinds of the mode at the pick left a
@@ -305,7 +308,13 @@ export function createWebClient(options: WebClientOptions): ApiClient & { close(
       return [];
     }
     const key = `folder-${fnv1a64(picked.map((f) => `${f.webkitRelativePath}\u0000${f.size ?? ''}\u0000${f.lastModified ?? ''}`).join('\n'))}`;
-    const paths = await mapLimited(picked, UPLOADS_AT_ONCE, (f) => upload(f, `${key}/${f.webkitRelativePath!.split('/').slice(0, -1).join('/')}`));
+    const dirOf = (f: FileLike): string => `${key}/${f.webkitRelativePath!.split('/').slice(0, -1).join('/')}`;
+    const paths = await mapLimited(picked, UPLOADS_AT_ONCE, (f) => upload(f, dirOf(f)));
+    // The folder's other files, empty, by name: the batch's scan counts them as left out, as on the
+    // desktop ("2 other files in the folders left out (1 .mp4, 1 .txt)"; a browser's said only the
+    // clips and pictures of the other mode: a review). At most OTHER_FILES_NAMED of them.
+    const others = folderPickFiles(files, 'any', true).filter((f) => !matchesFilter(f.name, 'media')).slice(0, OTHER_FILES_NAMED);
+    await mapLimited(others, UPLOADS_AT_ONCE, (f) => upload({ name: f.name, webkitRelativePath: f.webkitRelativePath, size: 0, lastModified: f.lastModified, arrayBuffer: async () => new ArrayBuffer(0) }, dirOf(f)));
     // The picked folder: the segment after the pick's name in the first file's path (the server
     // may split a name the browser kept whole, as "a\\b" on Linux).
     return [pickRootOf(paths[0], key)];
