@@ -279,7 +279,27 @@ describe('the keyboard and a screen reader in Chromium', () => {
     // Ctrl+Z undoes the keyboard's strokes as a mouse's; the picture is whole again.
     await page.getByText('Re-solving the edge').waitFor({ state: 'detached', timeout: 60_000 });
     await page.keyboard.press('Control+z');
+    // Said, as a stroke painted is (it kept saying "Remove stroke painted").
+    await expect.poll(() => live.textContent()).toMatch(/^Stroke undone \(\d+ strokes? left\)$/);
     await page.keyboard.press('Control+z');
+    await expect.poll(async () => isChecker(await shownAt(fx, fy)), { timeout: 60_000 }).toBe(false);
+    // Redone, then Clear takes every stroke back in one step, and one undo brings them all back.
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => live.textContent()).toMatch(/^Stroke redone \(\d+ strokes? in all\)$/);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(async () => isChecker(await shownAt(fx, fy)), { timeout: 60_000 }).toBe(true);
+    const painted = Number((await page.textContent('[data-workspace-slot=cutout] .section-head .count'))!.match(/\d+/)![0]);
+    await page.click('[data-testid=brush-clear]');
+    await expect.poll(() => live.textContent()).toBe('Every stroke taken back (Undo brings them back)');
+    expect(await page.locator('[data-testid=brush-clear]').count()).toBe(0);
+    // The focus, lost with the button, is on the picture.
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('data-testid'))).toBe('editor-canvas');
+    await expect.poll(async () => isChecker(await shownAt(fx, fy)), { timeout: 60_000 }).toBe(false);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => live.textContent()).toBe(`Strokes back (${painted} ${painted === 1 ? 'stroke' : 'strokes'})`);
+    await expect.poll(async () => isChecker(await shownAt(fx, fy)), { timeout: 60_000 }).toBe(true);
+    expect(await page.textContent('[data-workspace-slot=cutout] .section-head .count')).toBe(`Strokes: ${painted}`);
+    await page.click('[data-testid=brush-clear]');
     await expect.poll(async () => isChecker(await shownAt(fx, fy)), { timeout: 60_000 }).toBe(false);
     expect(app.pageErrors).toEqual([]);
   });

@@ -186,6 +186,27 @@ describe('TrimapBrushState', () => {
     expect(at(brush.layer, 32 + 7, 24)).toBe(EDIT_UNKNOWN);
   });
 
+  it('Clear takes every stroke back in one step, which one undo brings back; the count is of the strokes since', () => {
+    const brush = new TrimapBrushState();
+    brush.reset(W, H);
+    expect(brush.clear()).toBeNull();
+    brush.addStroke({ tool: 'foreground', radiusPx: 4, hardness: 1, points: [{ x: 10, y: 10 }] });
+    brush.addStroke({ tool: 'background', radiusPx: 4, hardness: 1, points: [{ x: 40, y: 30 }] });
+    const painted = Uint8Array.from(brush.layer);
+    expect(brush.paintedCount).toBe(2);
+    expect(brush.clear()).toEqual({ x: 0, y: 0, w: W, h: H });
+    expect(brush.layer.every((c) => c === EDIT_AUTO)).toBe(true);
+    expect([brush.isPainted, brush.paintedCount, brush.isClearStroke(brush.strokes.at(-1)!)]).toEqual([false, 0, true]);
+    // Nothing painted: a second Clear does nothing.
+    expect(brush.clear()).toBeNull();
+    brush.undo();
+    expect(brush.layer).toEqual(painted);
+    expect(brush.paintedCount).toBe(2);
+    brush.redo();
+    brush.addStroke({ tool: 'unknown', radiusPx: 2, hardness: 1, points: [{ x: 5, y: 5 }] });
+    expect(brush.paintedCount).toBe(1);
+  });
+
   it('shows the trimap while Edge is the tool, unless the user had it on', () => {
     const brush = new TrimapBrushState();
     brush.reset(W, H);

@@ -438,6 +438,11 @@ export class CutoutState {
     void this.rematte(this.brush.redo());
   }
 
+  /** Takes every stroke back (one undo brings them back), and solves the picture without them. */
+  clearStrokes(): void {
+    void this.rematte(this.brush.clear());
+  }
+
   /**
    * The touch-up as a trimap file at the source's size (the engine writes it), for the export or
    * an ID photo of this image; null when nothing is painted (no stroke, or strokes all taken back

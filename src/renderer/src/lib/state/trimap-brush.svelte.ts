@@ -27,6 +27,11 @@ export class TrimapBrushState {
    * read off `version`, it scanned the whole layer at every pointer move.
    */
   isPainted = $derived.by(() => this.strokes.length > 0 && this.layer.some((c) => c !== EDIT_AUTO));
+  /** The strokes since the last Clear (what "Strokes: N" counts: a Clear is one stroke of Auto over the whole picture). */
+  paintedCount = $derived.by(() => {
+    const last = this.strokes.findLastIndex((s) => this.isClearStroke(s));
+    return this.strokes.length - last - 1;
+  });
   canUndo = $derived(this.strokes.length > 0);
   canRedo = $derived(this.redoStack.length > 0);
 
@@ -151,6 +156,20 @@ export class TrimapBrushState {
     this.redoStack = [];
     this.version++;
     return this.boxOf(stroke);
+  }
+
+  /**
+   * Takes every stroke back at once, as one stroke of Auto over the whole picture: one undo brings
+   * them all back (the strokes were taken back one Ctrl+Z at a time). Null when nothing is painted.
+   */
+  clear(): PixelBox | null {
+    if (!this.isPainted || this.isStroking || this.width === 0) return null;
+    return this.addStroke({ tool: 'eraser', radiusPx: Math.hypot(this.width, this.height), hardness: 1, points: [{ x: this.width / 2, y: this.height / 2 }] });
+  }
+
+  /** Whether a stroke is a Clear (clear()). */
+  isClearStroke(stroke: Stroke): boolean {
+    return stroke.tool === 'eraser' && stroke.radiusPx >= Math.hypot(this.width, this.height);
   }
 
   /**
