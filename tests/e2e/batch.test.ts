@@ -298,6 +298,8 @@ describe('Batch workspace in Chromium', () => {
     expect(checked.sort()).toEqual(['blank.png', 'hamster.png']);
     const review = app.page.locator('[data-testid=batch-reviews] li', { hasText: 'hamster.png' });
     expect(await app.page.locator('[data-testid=batch-reviews] li').count()).toBe(2);
+    // The summary says it too, as the CLI's does ("2 cut-outs need a look"; it counted them done only).
+    expect(await app.page.textContent('[data-testid=batch-check-summary]')).toBe('2 of them need a look (listed under "2 to check")');
     expect(await review.textContent()).toMatch(/^\d+ % hamster\.png/);
     // What to do is said for the unsure cut-out and for the empty one apart (the empty one was
     // told "partly half transparent" before).

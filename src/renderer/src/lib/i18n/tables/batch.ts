@@ -137,6 +137,7 @@ export const batch = {
   'batch.failedBefore': { en: '(as before: not retried)', 'zh-CN': '（与上次相同：未重试）' },
   'batch.summary.failedBefore': { en: '{n} {n|file|files} failed before for the same reason and {n|was|were} not retried: neither the file nor the settings changed. Replace a file and Start to try it again.', 'zh-CN': '{n} 个文件上次因同样原因失败，未重试：文件和设置都没有改变。替换文件后点“开始处理”即可重试。' },
   'batch.summary.noExtension': { en: 'with no extension', 'zh-CN': '无扩展名' },
+  'batch.summary.toCheck': { en: '{n} of them {n|needs|need} a look (listed under "{n} to check")', 'zh-CN': '其中 {n} 个需要检查（见“{n} 个需检查”）' },
   'batch.summary.specFailed': { en: '{n} written off spec (marked "fails spec")', 'zh-CN': '{n} 个已生成但不符合规格（已标记为“不合规格”）' },
   'batch.failsSpec': { en: 'fails spec', 'zh-CN': '不合规格' },
   'batch.failsSpec.tip': { en: 'Written, but it fails its spec: {checks}', 'zh-CN': '已生成，但不符合规格：{checks}' },
