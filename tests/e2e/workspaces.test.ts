@@ -830,6 +830,16 @@ describe('workspaces, language and theme in Chromium', () => {
         expect(await overflow(id), id).toBeLessThanOrEqual(0);
         expect(await wrappedNames(id), id).toEqual([]);
       }
+      // The Batch panel's Start stays in view at its foot, however long the mode's options (ID
+      // photos': it was under the fold at 1000 x 700).
+      await workspace('batch');
+      const modeBefore = await app.page.inputValue('[data-testid=batch-mode]');
+      await app.page.selectOption('[data-testid=batch-mode]', 'idphoto');
+      const panel = (await inspectorOf('batch').boundingBox())!;
+      const startBox = (await app.page.locator('[data-testid=batch-start]').boundingBox())!;
+      expect(startBox.y + startBox.height).toBeLessThanOrEqual(panel.y + panel.height);
+      expect(startBox.y).toBeGreaterThanOrEqual(panel.y);
+      await app.page.selectOption('[data-testid=batch-mode]', modeBefore);
       await workspace('settings');
       await app.page.click('[data-language-choice=zh-CN]');
       await expect.poll(() => app.page.textContent('[data-workspace=idphoto]'), { timeout: 10_000 }).toContain('证件照');
