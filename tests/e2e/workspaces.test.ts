@@ -435,7 +435,7 @@ describe('workspaces, language and theme in Chromium', () => {
     };
     const before = await flaggedNow();
     // The sticker made is said on the status line (a live region), which read Ready.
-    await expect.poll(() => app.page.textContent('[data-testid=status-live]')).toMatch(/^Sticker saved: \S+, \d+ frames, [\d.]+ KB$/);
+    await expect.poll(() => app.page.textContent('[data-testid=status-live]')).toMatch(/^Sticker saved: \S+( \(in the exports folder as \S+\))?, \d+ frames, [\d.]+ KB$/);
     // The Cut-out view shows the start frame as the sticker cuts it, and how unsure it is.
     const share = async () => Number((await slot.locator('[data-testid=sticker-frame-share]').textContent())?.match(/This frame: (\d+) %/)?.[1] ?? NaN);
     await app.page.click('[data-testid=sticker-view-cutout]');
