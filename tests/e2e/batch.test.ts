@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import type { StickerJobOptions } from '../../src/shared/jobs';
 import { runJob } from '../../src/main/engine/run-job';
 import { gifEdgeLevel } from '../helpers/animation';
-import { REPO_ROOT, darkPortrait, evalFile, longCharacterClip, reviewFrame, tempDir, testEnv, twoPortraits } from '../helpers/env';
+import { REPO_ROOT, darkPortrait, evalFile, greyClip, longCharacterClip, reviewFrame, tempDir, testEnv, twoPortraits } from '../helpers/env';
 import { ARTIFACTS_DIR, chooseFiles, shownPhotoSize, textContrasts, useAppSession } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
@@ -426,6 +426,22 @@ describe('Batch workspace in Chromium', () => {
     expect((await app.page.locator('[data-testid=sticker-trim] .num').allTextContents()).slice(0, 2)).toEqual(['0.00 s', '10.00 s']);
     expect(app.pageErrors).toEqual([]);
   }, 180_000);
+
+  it("a sticker batch's clip with nobody in it fails as such, and opens in Stickers from its row, where another part, the other model or Keep strokes are", async () => {
+    const grey = greyClip(join(tempDir('cutout-e2e-grey-'), 'grey.mp4'));
+    await app.page.click('[data-workspace=batch]');
+    if (await app.page.locator('[data-testid=batch-clear]').count()) await app.page.click('[data-testid=batch-clear]');
+    await app.page.selectOption('[data-testid=batch-mode]', 'sticker');
+    await chooseFiles(app.page, () => app.page.keyboard.press('Control+o'), [grey]);
+    await expect.poll(listed).toEqual(['grey.mp4']);
+    await app.page.click('[data-testid=batch-start]');
+    await expect.poll(() => app.page.locator('[data-testid=batch-summary]').textContent(), { timeout: 60_000 }).toBe('0 done, 0 skipped, 1 failed of 1');
+    // Its words ask for what Stickers does; the row offers the way there (it offered nothing).
+    await app.page.click('[data-testid=batch-open-sticker]');
+    await expect.poll(() => app.page.textContent('[data-workspace-slot=sticker] [data-testid=sticker-clip-name]'), { timeout: 30_000 }).toBe('grey.mp4');
+    await app.page.click('[data-workspace=batch]');
+    expect(app.pageErrors).toEqual([]);
+  });
 
   it('a sticker batch fitted to a platform (LINE) writes each sticker as it takes them: APNG, named .png', async () => {
     const dir = tempDir('cutout-e2e-line-');

@@ -133,6 +133,12 @@ export function personClipFrame(clip: string, index: number, dir: string, extend
  * to width x height) for the tests of clips longer than one sticker holds: a clip without a
  * subject is refused (NO_SUBJECT), and a still one is segmented once (its frames repeat).
  */
+/** A 1-s grey clip with nobody in it (`width` x `height`): a sticker of it has no subject (NO_SUBJECT). */
+export function greyClip(out: string, width = 160, height = 120): string {
+  execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', `color=c=gray:s=${width}x${height}:d=1`, '-pix_fmt', 'yuv420p', out]);
+  return out;
+}
+
 export function longCharacterClip(out: string, options: { durationS: number; width: number; height: number; fps: number }): string {
   const { durationS, width, height, fps } = options;
   const frame = reviewFrame('girl', mkdtempSync(join(tmpdir(), 'cutout-clip-')));

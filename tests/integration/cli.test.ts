@@ -1,6 +1,6 @@
 // The `cutout` CLI as a user runs it: one error line with the code and a non-zero exit;
 // portrait for one file and for a folder of outputs; models listing; eval with pooled IoU.
-import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,11 +8,10 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { isProviderInstalled } from '../../src/main/core/inference/execution-providers';
-import { resolveFfmpeg } from '../../src/main/core/video/ffmpeg';
 import { runJob } from '../../src/main/engine/run-job';
 import { workingPixelsOf } from '../../src/main/core/image/decode';
 import { gifEdgeLevel } from '../helpers/animation';
-import { REPO_ROOT, SHARED_DIR, SHARED_MODELS_DIR, evalFile, maskAlphaDifferences, reviewFrame, tempDir, testEnv } from '../helpers/env';
+import { REPO_ROOT, SHARED_DIR, SHARED_MODELS_DIR, evalFile, greyClip, maskAlphaDifferences, reviewFrame, tempDir, testEnv } from '../helpers/env';
 
 const run = promisify(execFile);
 const BIN = join(REPO_ROOT, 'bin', 'cutout.mjs');
@@ -497,7 +496,7 @@ await engine.dispose();`,
     mkdirSync(join(dir, 'in'));
     // 5.3 s, over LINE's 4; and a grey clip with nobody in it (made here).
     copyFileSync(evalFile('anime_clips', 'clips', 'anime4k_web_input.mp4'), join(dir, 'in', 'long.mp4'));
-    execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=gray:s=160x120:d=1', '-pix_fmt', 'yuv420p', join(dir, 'in', 'grey.mp4')]);
+    greyClip(join(dir, 'in', 'grey.mp4'));
     const r = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'out'), '--mode', 'sticker', '--preset', 'line', '--fps', '4']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`failed  ${join(dir, 'in', 'grey.mp4')}: NO_SUBJECT: No character was found in any of the 4 frames, so there is no sticker to make: try --model person, or another part of the clip or Keep strokes one clip at a time: \`cutout sticker CLIP -o OUT --start T --duration T --strokes FILE.json\``);
