@@ -562,7 +562,9 @@ describe('cutout serve', () => {
       expect(root).toMatch(/[\\/]uploads[\\/]folder-[0-9a-f]{16}[\\/]class$/);
       // Every picture and video, whatever the mode and sub-folder setting at the pick: the batch
       // takes what they are at Start (a sticker batch chosen after the pick lost the folder's videos).
-      expect(readdirSync(root).sort()).toEqual(['clip.mp4', 'sub1', 'sub2']);
+      // The file no mode takes comes by name, empty: the batch counts it as left out, as on the desktop.
+      expect(readdirSync(root).sort()).toEqual(['clip.mp4', 'notes.txt', 'sub1', 'sub2']);
+      expect(statSync(join(root, 'notes.txt')).size).toBe(0);
       // Each file keeps its own time (a batch's journal knows files by size and time).
       expect(statSync(join(root, 'sub2', 'p.jpg')).mtimeMs).toBe(1_700_000_100_000);
       const out = join(app.exportsDir, 'folder-batch');
