@@ -1,6 +1,7 @@
 // Unit tests of the face cut-off rules (pure): YuNet box past an edge, landmarks past an edge.
 import { describe, expect, it } from 'vitest';
-import { cutOffSides, FACE_TILE_SIDE, faceTiles, landmarkCutOffSides, rotateRgba } from '../../../../src/main/core/face/analyse-face';
+import { cutOffSides, FACE_TILE_SIDE, faceTiles, landmarkCutOffSides } from '../../../../src/main/core/face/analyse-face';
+import { rotateRgba } from '../../../../src/main/core/image/turn';
 import { landmarkCrop } from '../../../../src/main/core/face/landmarks';
 
 const face = (x: number, y: number, width = 100, height = 120) => ({ x, y, width, height, score: 0.9, points: [] });

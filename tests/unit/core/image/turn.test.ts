@@ -1,8 +1,7 @@
 // Unit tests of core/image/turn.ts: a plane turns as a picture does, a box found on the turned
 // picture is said back on the picture as it was, and a decoded picture keeps what is said of it.
 import { describe, expect, it } from 'vitest';
-import { rotateRgba } from '../../../../src/main/core/face/analyse-face';
-import { boxBeforeTurn, isQuarterTurn, turnPicture, turnPlane, type QuarterTurn } from '../../../../src/main/core/image/turn';
+import { boxBeforeTurn, isQuarterTurn, rotateRgba, turnPicture, turnPlane, type QuarterTurn } from '../../../../src/main/core/image/turn';
 import { parseTurn } from '../../../../src/shared/jobs';
 
 const TURNS: QuarterTurn[] = [90, 180, 270];
