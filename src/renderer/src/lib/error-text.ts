@@ -84,8 +84,13 @@ function paramsOf(code: ErrorCode, detail: unknown): Record<string, string | num
   return { limit: Math.round((typeof d.maxPixels === 'number' ? d.maxPixels : DEFAULT_MAX_SOURCE_PIXELS) / 1e6) };
 }
 
+/** A quarter turn (clockwise degrees) as the wording's variant of its messages: '.clockwise', '.counterClockwise', '.halfTurn'. */
+export function turnWords(deg: 90 | 180 | 270): '.clockwise' | '.counterClockwise' | '.halfTurn' {
+  return deg === 90 ? '.clockwise' : deg === 270 ? '.counterClockwise' : '.halfTurn';
+}
+
 /** Which way a FACE_NOT_UPRIGHT picture stands up (detail.turnDeg, clockwise), as the wording's variant; '' when not said. */
 function turnVariant(detail: unknown): string {
   const turn = (detail as { turnDeg?: unknown } | null | undefined)?.turnDeg;
-  return turn === 90 ? '.clockwise' : turn === 270 ? '.counterClockwise' : turn === 180 ? '.halfTurn' : '';
+  return turn === 90 || turn === 180 || turn === 270 ? turnWords(turn) : '';
 }

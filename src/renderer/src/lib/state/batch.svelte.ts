@@ -2,6 +2,7 @@
 // batchItemFinished events, and the pieces of its progress line (files/s, ETA, pause). No DOM.
 import { evText, megapixels, secondsPerFile, type BatchItemFinished, type DrawingsLeftOut, type JobId } from '../../../../shared/jobs';
 import { PLATFORM_PRESETS, type PlatformPreset } from '../../../../shared/sticker-presets';
+import { turnWords } from '../error-text';
 import { baseName } from '../paths';
 
 /** One finished input as the file list shows it. */
@@ -140,7 +141,7 @@ export function noteText(row: Pick<BatchItemRow, 'note' | 'notes'>, t: (key: Not
         case 'clothesCarried':
           return [t('batch.note.clothesCarried', { mm: n.mm })];
         case 'autoTurn':
-          return [t(n.deg === 90 ? 'batch.note.autoTurn.clockwise' : n.deg === 270 ? 'batch.note.autoTurn.counterClockwise' : 'batch.note.autoTurn.halfTurn')];
+          return [t(`batch.note.autoTurn${turnWords(n.deg)}`)];
         case 'drawingRate':
           // (A journal from before uneven holds has no `even`: its drawings were even.)
           return [
