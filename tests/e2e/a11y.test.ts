@@ -289,12 +289,21 @@ describe('the keyboard and a screen reader in Chromium', () => {
     await page.keyboard.press('Control+Shift+z');
     await expect.poll(async () => isChecker(await shownAt(fx, fy)), { timeout: 60_000 }).toBe(true);
     const painted = Number((await page.textContent('[data-workspace-slot=cutout] .section-head .count'))!.match(/\d+/)![0]);
+    // Solved once, as a whole (a region re-matte of the whole picture came before the whole solve).
+    const asked: string[] = [];
+    const onRequest = (r: { url(): string; postData(): string | null }): void => {
+      if (r.url().includes('rematte')) asked.push(r.postData() ?? '');
+    };
+    page.on('request', onRequest);
     await page.click('[data-testid=brush-clear]');
     await expect.poll(() => live.textContent()).toBe('Every stroke taken back (Undo brings them back)');
     expect(await page.locator('[data-testid=brush-clear]').count()).toBe(0);
     // The focus, lost with the button, is on the picture.
     expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('data-testid'))).toBe('editor-canvas');
     await expect.poll(async () => isChecker(await shownAt(fx, fy)), { timeout: 60_000 }).toBe(false);
+    page.off('request', onRequest);
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toContain('"whole":true');
     await page.keyboard.press('Control+z');
     await expect.poll(() => live.textContent()).toBe(`Strokes back (${painted} ${painted === 1 ? 'stroke' : 'strokes'})`);
     await expect.poll(async () => isChecker(await shownAt(fx, fy)), { timeout: 60_000 }).toBe(true);

@@ -438,9 +438,15 @@ export class CutoutState {
     void this.rematte(this.brush.redo());
   }
 
-  /** Takes every stroke back (one undo brings them back), and solves the picture without them. */
+  /**
+   * Takes every stroke back (one undo brings them back), and solves the picture without them: at
+   * once as a whole (a re-matte of the whole picture as a region, then the whole solve after it,
+   * solved it twice). A re-matte under way asks for the whole solve as it ends.
+   */
   clearStrokes(): void {
-    void this.rematte(this.brush.clear());
+    if (!this.brush.clear()) return;
+    this.stopWholeSolve();
+    if (!this.isRematting) void this.solveWhole(this.matteSeq, this.touchSeq);
   }
 
   /**
