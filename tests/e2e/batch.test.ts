@@ -14,7 +14,7 @@ import type { StickerJobOptions } from '../../src/shared/jobs';
 import { runJob } from '../../src/main/engine/run-job';
 import { gifEdgeLevel } from '../helpers/animation';
 import { REPO_ROOT, darkPortrait, evalFile, greyClip, longCharacterClip, reviewFrame, tempDir, testEnv, twoPortraits } from '../helpers/env';
-import { ARTIFACTS_DIR, chooseFiles, shownPhotoSize, textContrasts, useAppSession } from './helpers';
+import { ARTIFACTS_DIR, chooseFiles, setInputValue, shownPhotoSize, textContrasts, useAppSession } from './helpers';
 
 const SCREENS = join(ARTIFACTS_DIR, 'screens');
 // df_img27's hair is cut by the top of the source, more than 1 mm by the outline: made, but off its spec.
@@ -37,6 +37,10 @@ describe('Batch workspace in Chromium', () => {
     await app.page.selectOption('[data-testid=batch-mode]', 'idphoto');
     await app.page.selectOption('[data-testid=batch-spec]', spec.id);
     await app.page.click('[data-workspace-slot=batch] .swatches .swatch >> nth=1');
+    // The colour picked is named beside the swatches, and each swatch on hover (they were bare squares).
+    const picked = app.page.locator('[data-workspace-slot=batch] .swatches .swatch >> nth=1');
+    expect(await picked.getAttribute('title')).toBe('White #FFFFFF');
+    expect(await app.page.locator('[data-workspace-slot=batch] .swatches [data-testid=swatch-name]').textContent()).toBe('White #FFFFFF');
     await app.page.selectOption('[data-testid=batch-sheet]', '6inch');
     // The file size an upload form asks for: at most 10 KB (a band upside down is said, and does not start).
     await app.page.fill('[data-testid=batch-kb-min]', '20');
@@ -502,7 +506,21 @@ describe('Batch workspace in Chromium', () => {
     expect(await offered()).toEqual([false, true, true]);
     await app.page.selectOption('[data-testid=batch-sticker-preset]', 'none');
     await app.page.selectOption('[data-testid=batch-format]', 'gif');
+    // The custom tile is a "+" until a colour of one's own is picked, then shows it, named (it was a
+    // colour input showing the colour in use, white: an empty box beside the White swatch).
+    const custom = matte.locator('.swatch.custom');
+    const named = () => matte.getByTestId('swatch-name').textContent();
+    const customText = async () => (await custom.textContent())!.trim();
+    expect(await customText()).toBe('+');
+    expect(await named()).toBe('White');
+    await setInputValue(custom.locator('input[type=color]'), '#336699');
+    expect(await named()).toBe('Custom colour #336699');
+    expect(await customText()).toBe('');
+    expect(await custom.locator('input').getAttribute('aria-label')).toBe('Custom GIF edge colour: #336699');
+    expect(await matte.locator('[aria-pressed=true]').count()).toBe(0);
     await dark.click();
+    expect(await named()).toBe('Dark');
+    expect(await customText()).toBe('+');
     await colours.selectOption('32');
     await dither.check();
     expect(await dark.getAttribute('aria-pressed')).toBe('true');
