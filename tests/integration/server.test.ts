@@ -173,6 +173,12 @@ describe('cutout serve', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-disposition')).toMatch(/^attachment;/);
     expect(page.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    // A batch's report downloads under its folder's name (every batch's was "report.csv"); other files keep theirs.
+    mkdirSync(join(app.exportsDir, 'holiday photos'), { recursive: true });
+    writeFileSync(join(app.exportsDir, 'holiday photos', 'report.csv'), 'file,status\n');
+    const report = await fetch(`${app.server.origin}/download?path=${encodeURIComponent(join(app.exportsDir, 'holiday photos', 'report.csv'))}`, { headers: { 'x-cutout-token': app.server.token } });
+    expect(report.headers.get('content-disposition')).toBe("attachment; filename*=UTF-8''holiday%20photos_report.csv");
+    expect(page.headers.get('content-disposition')).toBe("attachment; filename*=UTF-8''page.html");
     // The token in a URL is taken only where a URL must carry it (the printed address, events, downloads).
     expect((await fetch(`${app.server.origin}/api/listModels?token=${app.server.token}`, { method: 'POST', body: '{}' })).status).toBe(401);
     // The server is still there.

@@ -5,13 +5,14 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createHash, randomUUID } from 'node:crypto';
 import { WebSocketServer } from 'ws';
 import type { AppApi } from '../../shared/api';
 import { AppError, isCancellation, toWire, type Result } from '../../shared/errors';
+import { REPORT_CSV } from '../core/batch/report';
 import { toWriteError } from '../core/io/atomic-write';
 import { assertReadable } from '../core/io/read-head';
 import { decodeWire, encodeWire } from '../../shared/wire-codec';
@@ -246,7 +247,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       res.writeHead(200, {
         'content-type': type,
         'content-length': info.size,
-        'content-disposition': `${isInline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(basename(path))}`,
+        'content-disposition': `${isInline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(downloadName(path))}`,
         'content-security-policy': "default-src 'none'; sandbox",
         'x-content-type-options': 'nosniff',
         'cache-control': 'no-store',
@@ -339,3 +340,13 @@ export function uploadFolderOf(dir: string | null): string[] | undefined {
   return segments;
 }
 
+/**
+ * The name a download is saved under: its file's, but a batch's report.csv takes its folder's name
+ * before it ("photos_report.csv"): every batch's report downloaded as report.csv, then "report (1).csv",
+ * with nothing to say which batch it was.
+ */
+export function downloadName(path: string): string {
+  const name = basename(path);
+  const folder = basename(dirname(path));
+  return name === REPORT_CSV && folder ? `${folder}_${name}` : name;
+}
