@@ -310,6 +310,30 @@ describe('the keyboard and a screen reader in Chromium', () => {
     expect(await page.textContent('[data-workspace-slot=cutout] .section-head .count')).toBe(`Strokes: ${painted}`);
     await page.click('[data-testid=brush-clear]');
     await expect.poll(async () => isChecker(await shownAt(fx, fy)), { timeout: 60_000 }).toBe(false);
+    // Another picture's touch-up put back is not said as an undo: one stroke taken back on df_img1,
+    // one painted on df_img3, then df_img1 again (one stroke fewer, one more to redo: "Stroke undone").
+    const paintOne = async (name: string) => {
+      await openThroughDialog(page, evalFile('id_portraits', 'images', name));
+      await waitForCutoutOf(page, name);
+      await canvas.focus();
+      await page.keyboard.press('e');
+      await page.keyboard.press('Enter');
+      for (let k = 0; k < 3; k++) await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('Enter');
+      expect(await live.textContent()).toBe('Remove stroke painted (1 stroke in all)');
+      await page.getByText('Re-solving the edge').waitFor({ state: 'detached', timeout: 60_000 });
+      await page.keyboard.press('Escape');
+    };
+    await paintOne('df_img1.jpg');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => live.textContent()).toBe('Stroke undone (0 strokes left)');
+    await paintOne('df_img3.jpg');
+    await openThroughDialog(page, evalFile('id_portraits', 'images', 'df_img1.jpg'));
+    await waitForCutoutOf(page, 'df_img1.jpg');
+    // (Its touch-up is back: nothing to undo, the stroke to redo.)
+    await expect.poll(() => page.locator('[data-workspace-slot=cutout] button[title^="Redo"]').isEnabled()).toBe(true);
+    expect(await page.locator('[data-workspace-slot=cutout] button[title^="Undo"]').isEnabled()).toBe(false);
+    expect(await live.textContent()).toBe('Remove stroke painted (1 stroke in all)');
     expect(app.pageErrors).toEqual([]);
   });
 

@@ -5,6 +5,9 @@ import { EDIT_AUTO, resolveTrimap, stampStroke, strokeBox, type BrushTool, type 
 import { unionBox, type PixelBox } from '../canvas/pixels';
 
 export const MIN_BRUSH_PX = 2;
+
+/** An edit of the strokes said aloud: a stroke (or a Clear) undone or redone, a Clear. */
+export type BrushEdit = 'undone' | 'redone' | 'cleared' | 'clearUndone';
 export const MAX_BRUSH_PX = 400;
 
 export class TrimapBrushState {
@@ -18,6 +21,12 @@ export class TrimapBrushState {
   redoStack = $state.raw<Stroke[]>([]);
   /** Bumped whenever the layer changes, so canvases redraw. */
   version = $state(0);
+  /**
+   * What the last Undo, Redo or Clear did (a new object each time; null after another picture), for
+   * the editor's live region: it was read off the counts' change, and another picture's touch-up with
+   * one stroke fewer and one more to redo was said "Stroke undone".
+   */
+  lastEdit = $state.raw<{ kind: BrushEdit } | null>(null);
 
   /**
    * Some pixel holds a painted label (Keep, Remove, Edge). Strokes all taken back by Auto leave
@@ -70,6 +79,7 @@ export class TrimapBrushState {
     this.strokes = [];
     this.redoStack = [];
     this.current = null;
+    this.lastEdit = null;
     this.version++;
   }
 
@@ -164,7 +174,9 @@ export class TrimapBrushState {
    */
   clear(): PixelBox | null {
     if (!this.isPainted || this.isStroking || this.width === 0) return null;
-    return this.addStroke({ tool: 'eraser', radiusPx: Math.hypot(this.width, this.height), hardness: 1, points: [{ x: this.width / 2, y: this.height / 2 }] });
+    const box = this.addStroke({ tool: 'eraser', radiusPx: Math.hypot(this.width, this.height), hardness: 1, points: [{ x: this.width / 2, y: this.height / 2 }] });
+    this.lastEdit = { kind: 'cleared' };
+    return box;
   }
 
   /** Whether a stroke is a Clear (clear()). */
@@ -182,6 +194,7 @@ export class TrimapBrushState {
     this.strokes = this.strokes.slice(0, -1);
     this.redoStack = [...this.redoStack, last];
     this.replay();
+    this.lastEdit = { kind: this.isClearStroke(last) ? 'clearUndone' : 'undone' };
     return this.boxOf(last);
   }
 
@@ -192,6 +205,7 @@ export class TrimapBrushState {
     this.strokes = [...this.strokes, next];
     stampStroke(this.layer, this.width, this.height, next, this.autoLabels);
     this.version++;
+    this.lastEdit = { kind: this.isClearStroke(next) ? 'cleared' : 'redone' };
     return this.boxOf(next);
   }
 
