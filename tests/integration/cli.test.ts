@@ -469,14 +469,25 @@ await engine.dispose();`,
     writeFileSync(join(dir, 'in', 'notes.txt'), 'no pictures here');
     const r = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'out'), '--mode', 'sticker']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain(`nothing to do: no videos found in ${join(dir, 'in')} (sub-folders are read with -r)`);
+    expect(r.stderr).toContain(`nothing to do: no videos found in ${join(dir, 'in')} (sub-folders are read with -r); nothing was written`);
     expect(r.stdout).toContain('1 other file in the folders left out (1 .txt): not a video type this mode takes');
+    // Nothing written: no output folder (it was made, with an empty report), and an earlier batch's
+    // report in a folder that is there is left as it was (an empty one replaced it), no journal added.
+    expect(r.stdout).not.toContain('Report:');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+    mkdirSync(join(dir, 'earlier'));
+    writeFileSync(join(dir, 'earlier', 'report.csv'), 'an earlier batch\n');
+    expect((await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'earlier'), '--mode', 'sticker'])).code).toBe(0);
+    expect(readdirSync(join(dir, 'earlier'))).toEqual(['report.csv']);
+    expect(readFileSync(join(dir, 'earlier', 'report.csv'), 'utf8')).toBe('an earlier batch\n');
     // Sub-folders not read without -r are named (they were skipped unsaid); the output folder made inside the input is no input.
     mkdirSync(join(dir, 'in', 'Kunden Ordner'));
     mkdirSync(join(dir, 'in', 'sub'));
     // An earlier batch's output folder is not one of them (-r leaves it out too).
     mkdirSync(join(dir, 'in', 'old-out'));
     writeFileSync(join(dir, 'in', 'old-out', '.cutout-batch.jsonl'), '');
+    // (A link to a clip that is gone, a file that fails, so that the run writes its report.)
+    symlinkSync(join(dir, 'moved.mp4'), join(dir, 'in', 'gone.mp4'));
     const nested = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'in', 'out'), '--mode', 'sticker']);
     expect(nested.stdout).toContain('2 sub-folders were not searched (-r reads them): Kunden Ordner, sub');
     const report = JSON.parse(readFileSync(join(dir, 'in', 'out', 'report.json'), 'utf8')) as { summary: { notSearched: string[] } };
@@ -484,7 +495,6 @@ await engine.dispose();`,
     const recursive = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'out-r'), '--mode', 'sticker', '-r']);
     expect(recursive.stdout).not.toContain('not searched');
     // A link to a clip that is gone (moved, an unplugged disk) fails in the report: it was left out unsaid, and the run said nothing to do.
-    symlinkSync(join(dir, 'moved.mp4'), join(dir, 'in', 'gone.mp4'));
     const linked = await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'out-l'), '--mode', 'sticker']);
     expect(linked.code).toBe(1);
     expect(linked.stderr).toContain(`failed  ${join(dir, 'in', 'gone.mp4')}: INPUT_NOT_FOUND: ${join(dir, 'in', 'gone.mp4')} is a link to ${join(dir, 'moved.mp4')}, which is not there`);

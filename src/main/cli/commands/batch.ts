@@ -306,8 +306,8 @@ export const batchCommand: CliCommand = {
         },
       );
       const notDone = summary.stoppedBy && summary.cancelled > 0 ? `, ${summary.cancelled} not done` : '';
-      const reportSaid = summary.reportError ? `No report: ${summary.reportError.message}` : `Report: ${summary.reportJson}`;
-      io.out(`${summary.done} done, ${summary.skipped} skipped, ${summary.failed} failed${notDone} of ${summary.total} in ${formatDuration(summary.elapsedMs)}${summary.filesPerSec > 0 ? ` (${formatRate(summary.filesPerSec, 2)})` : ''}. ${reportSaid}`);
+      const reportSaid = summary.reportError ? ` No report: ${summary.reportError.message}` : summary.reportJson ? ` Report: ${summary.reportJson}` : '';
+      io.out(`${summary.done} done, ${summary.skipped} skipped, ${summary.failed} failed${notDone} of ${summary.total} in ${formatDuration(summary.elapsedMs)}${summary.filesPerSec > 0 ? ` (${formatRate(summary.filesPerSec, 2)})` : ''}.${reportSaid}`);
       if (summary.keptReportCsv) io.out(`The report of the earlier batch of another mode in ${summary.outputDir} is kept as ${basename(summary.keptReportCsv)} (and .json)`);
       // A full disk stops the run (each file after it would be made whole and fail the same way).
       if (summary.stoppedBy) {
@@ -318,7 +318,7 @@ export const batchCommand: CliCommand = {
       // An empty run is most likely a wrong folder or mode: said, not just "0 of 0".
       if (summary.total === 0) {
         const what = values.ext ? `files of the types --ext ${values.ext} names` : summary.mode === 'sticker' ? 'videos' : 'pictures';
-        io.err(`nothing to do: no ${what} found in ${positionals.join(', ')}${values.recursive ? '' : ' (sub-folders are read with -r)'}`);
+        io.err(`nothing to do: no ${what} found in ${positionals.join(', ')}${values.recursive ? '' : ' (sub-folders are read with -r)'}; nothing was written`);
       }
       // (Where the report could not be written, it is not pointed to.)
       if (summary.toReview > 0) io.out(`${summary.toReview === 1 ? `1 ${what} needs` : `${summary.toReview} ${what}s need`} a look${summary.reportError ? '' : ' (needs_review in report.csv)'}`);

@@ -240,7 +240,10 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   const outDir = resolve(outputDir);
   await assertOutputFolderNotAnInput(inputs, outDir);
   // A retry into a folder that is not there (a typo) has nothing to retry: said before the folder is made.
-  if (options.retryFailed && !(await stat(outDir).then(() => true, () => false))) throw nothingToRetry(outDir);
+  const hadFolder = await stat(outDir).then(() => true, () => false);
+  if (options.retryFailed && !hadFolder) throw nothingToRetry(outDir);
+  // A run with nothing to do leaves no folder it made (the folder is made first: its journal guides the scan).
+  let isNothingToDo = false;
   try {
     await makeFolders(outDir);
     const info = await stat(outDir);
@@ -456,6 +459,10 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     // run that fails to start) does not throw away what a later --resume could use.
     const hadJournal = await stat(journalPath).then(() => true, () => false);
     const journal = await JournalWriter.open(journalPath);
+    /** A journal this run made and wrote nothing in is removed: the folder would pass for an earlier batch's output, which a later scan leaves out. */
+    const dropEmptyJournal = async (): Promise<void> => {
+      if (!hadJournal) await stat(journalPath).then((s) => (s.size === 0 ? rm(journalPath, { force: true }) : undefined), () => undefined);
+    };
     // Written back: the next run finds them in the journal (this run's report may not list them all).
     for (const r of recovered) await journal.append(r);
     const threads = env.threads ?? Math.max(1, Math.floor(availableParallelism() / jobs));
@@ -608,10 +615,9 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
       isCancelled = signal?.aborted === true && entries.some((e) => e.status === 'cancelled');
     } catch (error) {
       if (!isCancellation(error)) {
-        // A batch that could not start (a model missing) leaves no empty journal of its own: the
-        // folder would pass for an earlier batch's output, which a later scan leaves out.
+        // A batch that could not start (a model missing) leaves no empty journal of its own.
         await journal.close();
-        if (!hadJournal) await stat(journalPath).then((s) => (s.size === 0 ? rm(journalPath, { force: true }) : undefined), () => undefined);
+        await dropEmptyJournal();
         throw error;
       }
       isCancelled = true;
@@ -667,6 +673,12 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
       ...(stoppedBy ? { stoppedBy } : {}),
     };
     await sizeOutputs(entries);
+    // Nothing found (a wrong folder or mode): no report, which would have replaced an earlier batch's there.
+    if (total === 0 && !isCancelled) {
+      isNothingToDo = true;
+      await dropEmptyJournal();
+      return { ...summaryCore, failures: [], reviews: [] };
+    }
     // On a full disk the report may not fit: the run still ends with its summary, saying so (one
     // whose files all fit, with the report the first write that did not, ended on the error alone).
     let paths: { json: string; csv: string; kept?: string };
@@ -684,6 +696,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     return { ...summaryCore, reportJson: paths.json, reportCsv: paths.csv, ...(paths.kept ? { keptReportCsv: paths.kept } : {}), ...(reportError ? { reportError } : {}), failures: entries.filter((e) => e.status === 'failed'), reviews };
   } finally {
     await releaseFolder();
+    if (isNothingToDo && !hadFolder) await rm(outDir, { recursive: true, force: true });
   }
 }
 

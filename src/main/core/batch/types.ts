@@ -192,8 +192,13 @@ export interface BatchSummary {
    * after it would fail the same way). The files not done are `cancelled`; a resume does them.
    */
   stoppedBy?: { code: 'DISK_FULL'; message: string; input: string };
-  reportJson: string;
-  reportCsv: string;
+  /**
+   * The reports written into the output folder; none for a run that found nothing to do (no input,
+   * none missing or unreadable): it writes nothing, and makes no output folder that was not there
+   * (it made the folder and an empty report, over an earlier batch's report there).
+   */
+  reportJson?: string;
+  reportCsv?: string;
   /**
    * The report a batch of another mode left in the folder, kept beside this one as
    * report-MODE.csv (and .json): a second batch of another mode into the folder replaced it.
