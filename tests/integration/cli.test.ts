@@ -2,7 +2,7 @@
 // portrait for one file and for a folder of outputs; models listing; eval with pooled IoU.
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
@@ -73,6 +73,13 @@ await engine.dispose();`,
     const again = await cutout(['portrait', evalFile('id_portraits', 'images', 'hv_test1.jpg'), evalFile('id_portraits', 'images', 'df_img2.jpg'), '-o', out, '--refine', 'off']);
     expect(again.code).toBe(0);
     expect(again.stdout.trim().split('\n')).toEqual([expect.stringMatching(/hv_test1_cutout\.png \(.*, written over the file there\)$/), expect.stringMatching(/df_img2_cutout\.png \(.*, written over the file there\)$/)]);
+    // A file named twice (however written) is cut out once, and said: it was made twice, the second as NAME-2.
+    const twice = tempDir();
+    const image = evalFile('id_portraits', 'images', 'df_img2.jpg');
+    const repeated = await cutout(['portrait', image, join(dirname(image), '.', basename(image)), '-o', twice, '--refine', 'off']);
+    expect([repeated.code, repeated.stderr.trim()]).toEqual([0, `note: ${image} is given twice: made once`]);
+    expect(readdirSync(twice)).toEqual(['df_img2_cutout.png']);
+    expect(repeated.stdout.trim().split('\n')).toHaveLength(1);
     // A link there is replaced, not what it points to, and the line says that.
     const kept = join(out, 'kept.png');
     writeFileSync(kept, 'a file of the user');

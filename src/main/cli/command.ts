@@ -237,9 +237,24 @@ export function outFlag(value: string | undefined, missing: string): string {
   return value;
 }
 
-/** A command's inputs: "-" (standard input, as many tools take it) is said not to be one (it read "File not found: -"). */
-export function checkInputs(positionals: readonly string[]): void {
+/**
+ * A command's inputs: "-" (standard input, as many tools take it) is said not to be one (it read
+ * "File not found: -"). Given `say`, a file named twice (the same path, however written) is taken
+ * once, in place in `positionals`, and said: it was made twice, the second as NAME-2.
+ */
+export function checkInputs(positionals: string[], say?: (line: string) => void): void {
   if (positionals.includes('-')) throw new UsageError('- (standard input) is not supported as an input: name the files (a file named "-" is ./-)');
+  if (!say) return;
+  const given = new Map<string, { first: string; n: number }>();
+  for (const path of positionals) {
+    const key = resolve(path);
+    const seen = given.get(key);
+    if (seen) seen.n++;
+    else given.set(key, { first: path, n: 1 });
+  }
+  if (given.size === positionals.length) return;
+  for (const { first, n } of given.values()) if (n > 1) say(`note: ${first} is given ${n === 2 ? 'twice' : `${n} times`}: made once`);
+  positionals.splice(0, positionals.length, ...[...given.values()].map((g) => g.first));
 }
 
 /**

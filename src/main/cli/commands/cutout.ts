@@ -81,7 +81,7 @@ function makeCutoutCommand(name: 'portrait' | 'anime', subject: Subject): CliCom
         },
       });
       if (positionals.length === 0) throw new UsageError(`No input images. Usage: ${this.usage}`);
-      checkInputs(positionals);
+      checkInputs(positionals, io.err);
       values.out = outFlag(values.out, 'OUT (a file for one input, a folder for several)');
       const refine = refineFlag(values.refine);
       if (values.trimap && positionals.length > 1) throw new UsageError('--trimap works with a single input');

@@ -41,7 +41,7 @@ export const trainingDataCommand: CliCommand = {
       },
     });
     if (positionals.length === 0) throw new UsageError(`No input images. Usage: ${this.usage}`);
-    checkInputs(positionals);
+    checkInputs(positionals, io.err);
     values.out = outFlag(values.out, 'DIR');
     if (values.subject !== 'person' && values.subject !== 'anime') throw new UsageError('--subject must be person or anime');
     const refine = refineFlag(values.refine);
