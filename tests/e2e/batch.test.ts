@@ -34,6 +34,8 @@ describe('Batch workspace in Chromium', () => {
     await app.page.click('[data-workspace=batch]');
     await chooseFiles(app.page, () => app.page.click('[data-workspace-slot=batch] [data-testid=drop-zone]'), [...PORTRAITS.map((f) => evalFile('id_portraits', 'images', f)), broken]);
     await app.page.locator('.toolbar', { hasText: '6 files' }).waitFor();
+    // A screen reader hears what was added (the count is plain text).
+    expect(await app.page.textContent('[data-testid=batch-live]')).toBe('In the list: 6 files');
     await app.page.selectOption('[data-testid=batch-mode]', 'idphoto');
     await app.page.selectOption('[data-testid=batch-spec]', spec.id);
     await app.page.click('[data-workspace-slot=batch] .swatches .swatch >> nth=1');
@@ -78,6 +80,10 @@ describe('Batch workspace in Chromium', () => {
     const finishedWhilePaused = await app.page.locator('[data-testid=batch-item]').count();
     expect(finishedWhilePaused).toBeLessThan(6);
     expect(await app.page.locator('[data-testid=batch-items] [data-status=working]').count()).toBe(0);
+    // The files not started are counted under the list (it showed only those at work and done, as if they were all).
+    const waiting = 6 - finishedWhilePaused;
+    await expect.poll(() => app.page.textContent('[data-testid=batch-waiting]')).toBe(`waiting ${waiting} more ${waiting === 1 ? 'file' : 'files'} to do`);
+    await app.page.screenshot({ path: join(SCREENS, 'batch-paused-waiting.png') });
     await app.page.click('[data-testid=batch-resume]');
     // A screen reader hears it go on (the live line went blank), and then how it ended.
     const live = () => app.page.textContent('[data-testid=batch-live]');
@@ -86,6 +92,7 @@ describe('Batch workspace in Chromium', () => {
     await progress.filter({ hasText: /of 6 · [\d.]+ files\/s/ }).waitFor({ timeout: 60_000 });
     await app.page.screenshot({ path: join(SCREENS, 'batch-running.png') });
     await app.page.locator('[data-testid=batch-summary]').waitFor({ timeout: 90_000 });
+    expect(await app.page.locator('[data-testid=batch-waiting]').count()).toBe(0);
 
     expect(await app.page.textContent('[data-testid=batch-summary]')).toBe('5 done, 0 skipped, 1 failed of 6');
     expect(await live()).toBe('5 done, 0 skipped, 1 failed of 6');
@@ -485,6 +492,12 @@ describe('Batch workspace in Chromium', () => {
     await app.page.selectOption('[data-testid=batch-mode]', 'sticker');
     await chooseFiles(app.page, () => app.page.click('[data-workspace-slot=batch] [data-testid=drop-zone]'), clip);
     await app.page.locator('.toolbar', { hasText: '1 file' }).waitFor();
+    // The list cleared is said too; then the clip again.
+    await app.page.click('[data-testid=batch-clear]');
+    expect(await app.page.textContent('[data-testid=batch-live]')).toBe('The list is empty');
+    await chooseFiles(app.page, () => app.page.click('[data-workspace-slot=batch] [data-testid=drop-zone]'), clip);
+    await app.page.locator('.toolbar', { hasText: '1 file' }).waitFor();
+    expect(await app.page.textContent('[data-testid=batch-live]')).toBe('In the list: 1 file');
     await app.page.selectOption('[data-testid=batch-sticker-preset]', 'none');
     await app.page.selectOption('[data-testid=batch-format]', 'gif');
     const matte = app.page.locator('[data-testid=batch-sticker-matte]');
