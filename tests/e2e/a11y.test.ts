@@ -391,6 +391,11 @@ describe('the keyboard and a screen reader in Chromium', () => {
     await waitForCutoutOf(page, 'df_img2.jpg');
     await page.keyboard.press('Enter');
     await expect.poll(focused, { timeout: 30_000 }).toBe('idphoto-touchup');
+    // The status line is read once (its words were in the page twice: the line shown and the live one).
+    await expect.poll(() => page.locator('[data-testid=job-progress]').count(), { timeout: 60_000 }).toBe(0);
+    const shown = (await page.textContent('[data-testid=status-text]'))!;
+    expect(shown.length).toBeGreaterThan(0);
+    expect((await page.locator('footer.status').ariaSnapshot()).split(shown).length - 1).toBe(1);
     expect(app.pageErrors).toEqual([]);
   });
 
