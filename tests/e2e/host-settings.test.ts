@@ -215,9 +215,22 @@ describe('Settings: the models as the folders hold them now', () => {
     await expect.poll(() => app.page.locator('[data-testid=idphoto-failure]').getAttribute('data-code', { timeout: 1000 }).catch(() => null), { timeout: 60_000 }).toBe('MODEL_MISSING');
     expect(await app.page.textContent('[data-testid=idphoto-failure]')).toContain('The details name the file');
     expect(await app.page.textContent('[data-testid=idphoto-failure-details]')).toMatch(/^Model file portrait_selfie_segmentation_mediapipe_256x256\.onnx \(mediapipe-selfie\) not found\..* save it as portrait_selfie_segmentation_mediapipe_256x256\.onnx in /);
-    await app.page.click('[data-workspace=settings]');
+    // The banner goes where it says (it named Settings › Models, with no way there): the models, focused.
+    await banner.locator('[data-testid=error-open-models]').click();
+    expect(await app.page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id)).toBe('settings-models');
+    expect(await banner.locator('[data-testid=error-open-models]').count()).toBe(0);
     // The name to save it as: the download's own is another (selfie_segmentation.onnx).
     await expect.poll(() => mediapipe.locator('[data-testid=settings-model-problem]').textContent({ timeout: 1000 }).catch(() => ''), { timeout: 20_000 }).toMatch(/^Not installed: download it from https:\/\/\S+ and save it as portrait_selfie_segmentation_mediapipe_256x256\.onnx in a models folder$/);
+    // Its address is a link, and copied by a button (it was text to select by hand); the sentence is
+    // read once (the dot said it too).
+    const url = (await mediapipe.locator('[data-testid=settings-model-problem]').textContent())!.match(/https:\/\/\S+/)![0];
+    expect(await mediapipe.locator('[data-testid=settings-model-url]').getAttribute('href')).toBe(url);
+    expect(await mediapipe.locator('[data-testid=settings-model-url]').textContent()).toMatch(/^Download MediaPipe/);
+    expect(await mediapipe.locator('.dot').getAttribute('aria-hidden')).toBe('true');
+    await app.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await mediapipe.locator('[data-testid=settings-model-copy]').click();
+    await expect.poll(() => app.page.textContent('[data-testid=status-text]')).toBe(`Address copied: ${url}`);
+    expect(await app.page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).toBe(url);
     copyFileSync(join(SHARED_MODELS_DIR, 'portrait_selfie_segmentation_mediapipe_256x256.onnx'), join(modelsDir, 'portrait_selfie_segmentation_mediapipe_256x256.onnx'));
     await app.page.click('[data-workspace=cutout]');
     await app.page.click('[data-workspace=settings]');

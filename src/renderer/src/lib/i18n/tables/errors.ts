@@ -37,6 +37,7 @@ export const errors = {
   'fix.MODEL_MISSING.defaultReplaced': { en: 'Until it is there, {other} does its work. Settings › Models says where to download {model} and the folder to save it in (an installed app: reinstall it).', 'zh-CN': '在此之前由 {other} 代替。“设置 › 模型”中写明了 {model} 的下载地址和保存文件夹（安装版应用：请重新安装）。' },
   'error.MODEL_MISSING.noModel': { en: 'Some models are not installed: what needs them fails until they are.', 'zh-CN': '部分模型未安装：在安装之前，用到它们的功能无法使用。' },
   'fix.MODEL_MISSING.noModel': { en: 'Settings › Models says which, where to download each and the name and folder to save it under (an installed app has them: reinstall it).', 'zh-CN': '“设置 › 模型”中写明了缺少哪些模型、各自的下载地址以及保存时应使用的文件名和文件夹（安装版应用自带模型：请重新安装）。' },
+  'error.noModel.open': { en: 'Open Settings › Models', 'zh-CN': '打开 设置 › 模型' },
   'error.noModel.for': { en: 'No model for: {tasks}.', 'zh-CN': '缺少模型的功能：{tasks}。' },
   'error.MODEL_CORRUPT': { en: 'A model file is damaged.', 'zh-CN': '模型文件已损坏。' },
   'fix.MODEL_CORRUPT': { en: 'Download the file again from the address in the details (an installed app: reinstall it).', 'zh-CN': '请从详情中的地址重新下载该文件（安装版应用：请重新安装）。' },
