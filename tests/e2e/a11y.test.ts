@@ -339,6 +339,15 @@ describe('the keyboard and a screen reader in Chromium', () => {
 
   it('names controls by their words (not their values or keys), groups the choices, and says each ID photo preview', async () => {
     const page = app.page;
+    // Each workspace has one page heading, its name (heading navigation reached only the inspector's
+    // sections): shown in the ID photo's and the batch's toolbars, for a screen reader in the others.
+    for (const [id, name, isShown] of [['cutout', 'Cut-out', false], ['idphoto', 'ID photo', true], ['sticker', 'Stickers', false], ['batch', 'Batch', true]] as const) {
+      await page.click(`[data-workspace=${id}]`);
+      const h1 = page.locator(`[data-workspace-slot=${id}] h1`);
+      expect(await h1.count()).toBe(1);
+      expect(await page.locator(`[data-workspace-slot=${id}]`).getByRole('heading', { level: 1 }).textContent()).toBe(name);
+      expect((await h1.boundingBox())!.width > 1, id).toBe(isShown);
+    }
     await page.click('[data-workspace=cutout]');
     const cutout = await page.locator('[data-workspace-slot=cutout] aside').ariaSnapshot();
     for (const line of ['- group "Subject"', '- group "Edges"', '- group "Touch-up"', '- button "Pan" [pressed]', '- slider "Brush size"', '- slider "Brush hardness"', '- checkbox "Show trimap"']) expect(cutout).toContain(line);
