@@ -39,6 +39,9 @@ describe('host settings in Chromium: the pixel budget, the export folder', () =>
     expect(await app.page.locator('[data-testid=settings-output-choose]').count()).toBe(0);
     // Nor "Show the file in its folder after export", which a download cannot do (it did nothing).
     expect(await app.page.locator('[data-testid=settings-reveal]').count()).toBe(0);
+    // Where each export's copy is kept on the server is said (only Batch said it, as its output with no files listed).
+    const exportsDir = (await app.page.locator('[data-workspace-slot=batch] [data-testid=batch-output]').getAttribute('title'))!;
+    await expect.poll(() => app.page.textContent('[data-testid=settings-exports-dir]')).toBe(exportsDir);
     // 256 cores stored, on this computer's few: the menu says the models run on those there are (it listed 256 unsaid).
     const cores = await app.page.evaluate(() => navigator.hardwareConcurrency);
     expect(await app.page.inputValue('[data-testid=settings-threads]')).toBe('256');

@@ -54,6 +54,8 @@ export const settings = {
   'settings.outputDir.none': { en: 'Next to the picture, or where the last export went', 'zh-CN': '图片所在文件夹，或上次导出的文件夹' },
   'settings.outputDir.choose': { en: 'Choose folder…', 'zh-CN': '选择文件夹…' },
   'settings.outputDir.clear': { en: 'Clear', 'zh-CN': '清除' },
+  'settings.outputDir.web': { en: 'Exports folder', 'zh-CN': '导出文件夹' },
+  'settings.outputDir.webTip': { en: 'In a browser each export downloads, and a copy is kept in this folder of the computer running Cutout Studio (cutout serve --exports DIR); a batch writes there too.', 'zh-CN': '在浏览器中，每次导出都会下载，并在运行 Cutout Studio 的电脑上的此文件夹中保留一份副本（cutout serve --exports DIR）；批量处理也写入这里。' },
   'settings.outputDir.tip': { en: 'The save dialog opens here, and Batch starts with it as its output folder.', 'zh-CN': '保存对话框默认打开这里，批量处理也默认导出到这里。' },
   'settings.singleKeys': { en: 'Single-key shortcuts anywhere in the window', 'zh-CN': '单键快捷键在整个窗口中生效' },
   'settings.singleKeys.tip': { en: 'Off: B, E, C, +, 0 and the other one-key shortcuts act only while the picture has the focus (for speech input and screen readers).', 'zh-CN': '关闭后，B、E、C、+、0 等单键快捷键只在图片获得焦点时生效（便于语音输入和读屏软件）。' },
