@@ -97,6 +97,8 @@ describe('the keyboard and a screen reader in Chromium', () => {
     const canvas = page.locator('[data-testid=editor-canvas]');
     await canvas.focus();
     const fitted = await page.textContent('[data-testid=zoom-pct]');
+    // The zoom button is named by what it does, then the zoom (it read "72%").
+    expect(await page.getAttribute('[data-testid=zoom-pct]', 'aria-label')).toBe(`Actual size (now ${fitted})`);
     await page.keyboard.press('+');
     expect(await page.textContent('[data-testid=zoom-pct]')).not.toBe(fitted);
     const panX = Number(await canvas.getAttribute('data-pan-x'));
@@ -231,6 +233,8 @@ describe('the keyboard and a screen reader in Chromium', () => {
     await expect.poll(() => page.getAttribute('[data-tool=background]', 'aria-pressed')).toBe('true');
     // (Polled: on a loaded machine the label followed the pressed button a moment later.)
     await expect.poll(() => canvas.getAttribute('aria-label')).toMatch(/^The picture, with the Remove brush: the arrow keys move the brush/);
+    // And said (a screen reader does not read a focused picture's new name).
+    expect(await live.textContent()).toBe('Remove brush: the arrow keys move it, Enter puts it down');
     const panX = await canvas.getAttribute('data-pan-x');
     // The brush starts in the middle of the view (her face): kept.
     await page.keyboard.press('ArrowUp');
@@ -266,6 +270,7 @@ describe('the keyboard and a screen reader in Chromium', () => {
     expect(await page.getAttribute('[data-tool=background]', 'aria-pressed')).toBe('true');
     await page.keyboard.press('Escape');
     expect(await page.getAttribute('[data-tool=background]', 'aria-pressed')).toBe('false');
+    expect(await live.textContent()).toBe('Brush put away: the arrow keys move the picture');
     // Escape on a control whose keyboard tooltip shows hides the tooltip only (it put the brush down too).
     await page.keyboard.press('e');
     await page.focus('[data-tool=foreground]');
@@ -333,7 +338,7 @@ describe('the keyboard and a screen reader in Chromium', () => {
     // (Its touch-up is back: nothing to undo, the stroke to redo.)
     await expect.poll(() => page.locator('[data-workspace-slot=cutout] button[title^="Redo"]').isEnabled()).toBe(true);
     expect(await page.locator('[data-workspace-slot=cutout] button[title^="Undo"]').isEnabled()).toBe(false);
-    expect(await live.textContent()).toBe('Remove stroke painted (1 stroke in all)');
+    expect(await live.textContent()).toBe('Brush put away: the arrow keys move the picture');
     expect(app.pageErrors).toEqual([]);
   });
 

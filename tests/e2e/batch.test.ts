@@ -44,6 +44,19 @@ describe('Batch workspace in Chromium', () => {
     expect(await picked.getAttribute('title')).toBe('White #FFFFFF');
     expect(await app.page.locator('[data-workspace-slot=batch] .swatches [data-testid=swatch-name]').textContent()).toBe('White #FFFFFF');
     await app.page.selectOption('[data-testid=batch-sheet]', '6inch');
+    // Files alone have no sub-folders: no "Include sub-folders" (it was there, and did nothing).
+    expect(await app.page.locator('[data-testid=batch-recursive]').count()).toBe(0);
+    // A checkbox's words that wrap stay beside the box (they wrapped under it).
+    const hanging = (await app.page.evaluate(`(() => {
+      const box = document.querySelector('[data-testid=batch-auto-brightness]');
+      const range = document.createRange();
+      range.selectNodeContents(box.parentElement);
+      range.setStartAfter(box);
+      const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+      return { lines: new Set(rects.map((r) => Math.round(r.top))).size, gap: Math.min(...rects.map((r) => r.left)) - box.getBoundingClientRect().right };
+    })()`)) as { lines: number; gap: number };
+    expect(hanging.lines).toBeGreaterThan(1);
+    expect(hanging.gap).toBeGreaterThanOrEqual(0);
     // The file size an upload form asks for: at most 10 KB (a band upside down is said, and does not start).
     await app.page.fill('[data-testid=batch-kb-min]', '20');
     await app.page.fill('[data-testid=batch-kb-max]', '10');

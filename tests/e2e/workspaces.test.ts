@@ -588,6 +588,8 @@ describe('workspaces, language and theme in Chromium', () => {
         return { src: img.src, width: img.naturalWidth, height: img.naturalHeight, opaque, black, soft, colours: colours.size };
       });
     const pixels = () => pixelsOf(still.locator('img').first());
+    // Each backdrop's still is named apart (the three read alike).
+    expect(await still.locator('img').evaluateAll((els) => els.map((e) => e.getAttribute('alt')))).toEqual(['Transparent', 'Light chat', 'Dark chat'].map((b) => `The first frame of the sticker with the current settings, ${b}`));
     const plain = await pixels();
     expect(Math.max(plain.width, plain.height)).toBe(320);
     expect(plain.opaque).toBeGreaterThan(10_000);

@@ -59,6 +59,7 @@ export const common = {
   'status.copied': { en: 'Copied to the clipboard', 'zh-CN': '已复制到剪贴板' },
   'status.copying': { en: 'Making the full-size picture for the clipboard…', 'zh-CN': '正在生成原尺寸图片用于复制…' },
   'status.zoom': { en: '{pct}%', 'zh-CN': '{pct}%' },
+  'view.zoomButton': { en: 'Actual size (now {pct}%)', 'zh-CN': '实际大小（当前 {pct}%）' },
   'status.size': { en: '{w} × {h} px', 'zh-CN': '{w} × {h} 像素' },
   'size.px': { en: '{w}×{h} px', 'zh-CN': '{w}×{h} 像素' },
   'status.preview': { en: 'shown from a {w} × {h} preview', 'zh-CN': '以 {w} × {h} 预览显示' },

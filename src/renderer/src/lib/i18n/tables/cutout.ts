@@ -31,6 +31,8 @@ export const cutout = {
   'view.brush.area.fg': { en: 'the kept part', 'zh-CN': '保留区域' },
   'view.brush.area.unknown': { en: 'the edge solved from the colours', 'zh-CN': '按颜色计算的边缘' },
   'view.brush.area.bg': { en: 'the removed part', 'zh-CN': '去除区域' },
+  'view.brush.picked': { en: '{tool} brush: the arrow keys move it, Enter puts it down', 'zh-CN': '“{tool}”画笔：方向键移动，Enter 落笔' },
+  'view.brush.away': { en: 'Brush put away: the arrow keys move the picture', 'zh-CN': '已收起画笔：方向键移动图片' },
   'view.brush.lifted': { en: '{tool} stroke painted ({n} {n|stroke|strokes} in all)', 'zh-CN': '已涂一笔“{tool}”（共 {n} 笔）' },
   'view.after': { en: 'After', 'zh-CN': '处理后' },
   'bg.title': { en: 'Background', 'zh-CN': '背景' },
