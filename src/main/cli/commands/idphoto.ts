@@ -55,7 +55,7 @@ export const idphotoCommand: CliCommand = {
   the rest of the expression, shadows that fall on both sides alike, hands or things in front
   of the person (a microphone, a phone), and that it is a recent photo of the person: check these yourself.
   --sheet WxH is in mm (90x60), in cm or inches with "cm" or "in" (9x13cm, 5x7in), or in inches as a lab says
-  it (4x6, 5x7); a print sold in cm (9x13, 10x15, 13x18 ...) is given with its unit.
+  it (4x6, 5x7, 8x10); a print sold in cm (9x13, 10x15, 13x18 ...) and any other size of 14 or less are given with a unit.
   --copies: photos on the sheet (default: as many as fit).
   The sheet goes beside the photo in its format (one.jpg -> one_sheet.jpg) unless --sheet-out names it;
   with several inputs, all their photos share the first one's sheet evenly (--copies of each, or as

@@ -48,10 +48,17 @@ const MAX_PAPER_MM = 1200;
  */
 const CM_PRINTS: readonly (readonly [number, number])[] = [[9, 13], [10, 15], [13, 18], [15, 20], [15, 21], [18, 24], [20, 30], [24, 30], [30, 40], [30, 45]];
 
+/** Photo prints named in inches where they are sold so (a lab's "4x6", "5x7"): without a unit, these are inches. */
+const INCH_PRINTS: readonly (readonly [number, number])[] = [[2, 3], [3, 5], [3.5, 5], [4, 5], [4, 6], [5, 5], [5, 7], [6, 8], [8, 8], [8, 10], [8.5, 11], [11, 14], [12, 18]];
+
+const isPrint = (list: readonly (readonly [number, number])[], w: number, h: number): boolean => list.some(([a, b]) => (w === a && h === b) || (w === b && h === a));
+
 /**
- * Parses a paper name or a custom 'WxH': in mm, in cm or inches with "cm" or "in", or in inches when
- * both sides are 14 or less (a photo lab's "4x6" and "5x7"; no paper is 4 mm wide); a centimetre
- * print's size without a unit (CM_PRINTS) is asked again. INVALID_ARGUMENT otherwise.
+ * Parses a paper name or a custom 'WxH': in mm, in cm or inches with "cm", "mm" or "in", or without
+ * a unit in inches for a print sold in inches (INCH_PRINTS: a lab's "4x6", "5x7") and in mm when a
+ * side is over 14 (no paper is 14 mm wide). Any other size without a unit is asked again with its
+ * unit: a centimetre print's (CM_PRINTS; 9x13 was made as 9 × 13 inches), and one such as 10x10
+ * (made as a 25 cm sheet where 10 cm was meant). INVALID_ARGUMENT otherwise.
  */
 export function parsePaper(value: string): { widthMm: number; heightMm: number; marginMm?: number } {
   const v = value.trim().toLowerCase().replace(/\s+/g, '');
@@ -60,10 +67,14 @@ export function parsePaper(value: string): { widthMm: number; heightMm: number; 
   const m = /^(\d+(?:\.\d+)?)[x×](\d+(?:\.\d+)?)(mm|cm|in|")?$/.exec(v);
   if (m) {
     const [w, h] = [Number(m[1]), Number(m[2])];
-    if (m[3] === undefined && CM_PRINTS.some(([a, b]) => (w === a && h === b) || (w === b && h === a))) {
+    if (m[3] === undefined && isPrint(CM_PRINTS, w, h)) {
       throw new AppError('INVALID_ARGUMENT', `Paper "${value}" needs a unit: ${w}x${h}cm for the ${w} × ${h} cm print, ${w}x${h}in for inches`, { detail: { value } });
     }
-    const inches = m[3] === 'in' || m[3] === '"' || (m[3] === undefined && w <= 14 && h <= 14);
+    const isInchPrint = m[3] === undefined && isPrint(INCH_PRINTS, w, h);
+    if (m[3] === undefined && !isInchPrint && w > 0 && h > 0 && w <= 14 && h <= 14) {
+      throw new AppError('INVALID_ARGUMENT', `Paper "${value}" needs a unit: ${w}x${h}in, ${w}x${h}cm or ${w}x${h}mm (without one, only prints sold in inches such as 4x6 and 5x7 are read as inches, and sizes over 14 as mm)`, { detail: { value } });
+    }
+    const inches = m[3] === 'in' || m[3] === '"' || isInchPrint;
     const mmPer = inches ? 25.4 : m[3] === 'cm' ? 10 : 1;
     const paper = { widthMm: Math.round(w * mmPer * 100) / 100, heightMm: Math.round(h * mmPer * 100) / 100 };
     if (paper.widthMm > 0 && paper.heightMm > 0 && paper.widthMm <= MAX_PAPER_MM && paper.heightMm <= MAX_PAPER_MM) {
@@ -163,7 +174,8 @@ export function layoutPhotoSheet(photo: { widthMm: number; heightMm: number }, s
 export function layoutSharedSheet(photo: { widthMm: number; heightMm: number }, people: number, copies: number, paper: SheetOptions['paper']): { layout: SheetLayout; each: number; people: number } {
   const capacity = layoutSheet([{ ...photo, copies: 0, imageIndex: 0 }], { paper }).photos.length;
   const onSheet = Math.max(1, Math.min(people, capacity));
-  const fairShare = Math.floor(capacity / onSheet);
+  // At most MAX_SHEET_COPIES in all (a 1 m sheet holds 968 CN 1-inch photos: it failed on "copies", never asked for).
+  const fairShare = Math.floor(Math.min(capacity, MAX_SHEET_COPIES) / onSheet);
   const each = copies > 0 ? Math.min(copies, fairShare) : fairShare;
   const layout = layoutSheet([{ ...photo, copies: each * onSheet, imageIndex: 0 }], { paper });
   layout.photos.forEach((placed, k) => (placed.imageIndex = Math.floor(k / each)));

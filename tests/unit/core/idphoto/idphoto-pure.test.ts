@@ -809,6 +809,24 @@ describe('print sheets', () => {
     expect(() => parsePaper('letterish')).toThrow(expect.objectContaining({ message: expect.stringContaining('cm (9x13cm)') }));
     expect(() => parsePaper('3000x3000')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('up to 1200 mm') }));
     expect(() => parsePaper('0x0')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: 'Paper "0x0" is 0x0 mm: a sheet has no side of 0' }));
+    // Without a unit only prints sold in inches are inches (10x10 made a 254 mm sheet unsaid, 14x14 a
+    // 355.6 mm one); another small size is asked again, and over 14 is mm.
+    expect(parsePaper('3.5x5')).toEqual({ widthMm: 88.9, heightMm: 127 });
+    expect(parsePaper('10x8')).toEqual({ widthMm: 254, heightMm: 203.2 });
+    expect(parsePaper('12x18')).toEqual({ widthMm: 304.8, heightMm: 457.2 });
+    for (const ambiguous of ['10x10', '14x14', '6x9', '2x2']) {
+      expect(() => parsePaper(ambiguous), ambiguous).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^Paper "[\d.x]+" needs a unit: [\d.]+x[\d.]+in, [\d.]+x[\d.]+cm or [\d.]+x[\d.]+mm \(without one, only prints sold in inches such as 4x6 and 5x7 are read as inches, and sizes over 14 as mm\)$/) }));
+    }
+    expect(parsePaper('10x10cm')).toEqual({ widthMm: 100, heightMm: 100 });
+    expect(parsePaper('15x15')).toEqual({ widthMm: 15, heightMm: 15 });
+  });
+
+  it('a shared sheet as many as fit stops at the most copies a sheet takes (a 1 m sheet failed on 968 "copies" never asked for)', () => {
+    const oneInch = { widthMm: 25, heightMm: 35 };
+    const one = layoutSharedSheet(oneInch, 1, 0, parsePaper('1000x1000'));
+    expect([one.layout.photos.length, one.each]).toEqual([MAX_SHEET_COPIES, MAX_SHEET_COPIES]);
+    const three = layoutSharedSheet(oneInch, 3, 0, parsePaper('1000x1000'));
+    expect([three.layout.photos.length, three.each]).toEqual([498, 166]);
   });
 
   it('refuses a paper that holds not even one photo', () => {
