@@ -503,6 +503,11 @@ describe('ID-photo workspace in Chromium', () => {
       const stageBox = (await stage.boundingBox())!;
       const photoBox = (await app.page.locator('[data-testid=idphoto-photo]').boundingBox())!;
       expect(photoBox.y).toBeGreaterThanOrEqual(stageBox.y - 0.5);
+      // How many the sheet holds is said beside the paper (its preview's caption was below the fold).
+      expect(await slot.locator('[data-testid=idphoto-sheet-count]').textContent()).toBe(await slot.locator('figure.sheet figcaption').textContent());
+      // Export stays on the toolbar's row, the file's line giving way (it wrapped to a second row).
+      const middle = (b: { y: number; height: number }) => b.y + b.height / 2;
+      expect(Math.abs(middle((await slot.locator('[data-testid=idphoto-export]').boundingBox())!) - middle((await slot.locator('h1').boundingBox())!))).toBeLessThan(4);
       await app.page.screenshot({ path: join(SCREENS, 'idphoto-narrow.png') });
     } finally {
       await app.page.setViewportSize({ width: 1360, height: 860 });

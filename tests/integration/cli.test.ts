@@ -236,7 +236,7 @@ await engine.dispose();`,
       [['batch', input, '-o', join(dir, 'b'), '--mode', 'sticker', '--refine', 'full'], '--refine is not used by --mode sticker'],
       [['batch', input, '-o', join(dir, 'b'), '--mode', 'idphoto', '--model', 'sinet'], '--model is not used by --mode idphoto: ID photos are cut out with the person model their checks are measured with'],
       [['batch', input, '-o', join(dir, 'b'), '--spec', 'us-2x2'], '--spec goes with --mode idphoto'],
-      [['batch', input, '-o', join(dir, 'b'), '--mode', 'idphoto', '--sheet', 'nope'], 'Unknown paper "nope": use 6inch, 4r, 5inch, 5r, a4, a5, letter, or WxH in mm (90x60), cm (9x13cm) or inches (4x6, 5x7in)'],
+      [['batch', input, '-o', join(dir, 'b'), '--mode', 'idphoto', '--sheet', 'nope'], 'Unknown paper "nope": use 6inch, 4r, 5inch, 3r, 5r, a4, a5, letter, or WxH in mm (90x60), cm (9x13cm) or inches (4x6, 5x7in)'],
       [['batch', input, '-o', join(dir, 'b'), '--mode', 'idphoto', '--sheet', 'a4', '--dpi', '5'], 'Print sheet dpi must be a whole number from 72 to 1200, got 5'],
       // A paper the photo does not fit on: each file's photo was made and written, then the file failed.
       [['batch', input, '-o', join(dir, 'b'), '--mode', 'idphoto', '--spec', 'icao-35x45', '--sheet', '30x40mm'], 'A 35x45 mm photo does not fit on 30x40 mm paper (3 mm margins): pick a larger paper'],

@@ -1,7 +1,9 @@
 // Names and numbers as the UI writes them in each language: formats and providers as their makers
 // spell them, durations in the UI's units, and no space between Chinese sentences or before "（".
 import { describe, expect, it } from 'vitest';
-import { textGap } from '../../../src/renderer/src/lib/i18n';
+import { textGap, translate } from '../../../src/renderer/src/lib/i18n';
+import { PAPER_SIZES } from '../../../src/main/core/idphoto/print-sheet';
+import { SHEET_PAPERS } from '../../../src/shared/idphoto-report';
 import { formatLabel, providerLabel, wordList } from '../../../src/shared/labels';
 import { formatDuration } from '../../../src/renderer/src/lib/state/app.svelte';
 import { colourLabelKey } from '../../../src/renderer/src/lib/state/background.svelte';
@@ -24,6 +26,22 @@ describe('UI labels', () => {
   it('puts a space between pieces of English text and none in Chinese', () => {
     expect(`检查此表情包。${textGap('zh-CN')}请修补。`).toBe('检查此表情包。请修补。');
     expect(`Check it.${textGap('en')}Touch it up.`).toBe('Check it. Touch it up.');
+  });
+
+  it('names each print sheet paper with its size, in inches or mm as it is sold ("6-inch (4R)" left a US user looking for 4×6)', () => {
+    const sizeIn = (label: string): number[] => {
+      const m = /([\d.]+)×([\d.]+) ?(in|mm|毫米|英寸)/.exec(label)!;
+      const per = m[3] === 'in' || m[3] === '英寸' ? 25.4 : 1;
+      return [Number(m[1]) * per, Number(m[2]) * per];
+    };
+    for (const paper of SHEET_PAPERS) {
+      for (const locale of ['en', 'zh-CN'] as const) {
+        const [w, h] = sizeIn(translate(locale, `idphoto.sheet.${paper}`));
+        expect(Math.abs(w - PAPER_SIZES[paper].widthMm), `${paper} ${locale}`).toBeLessThan(1);
+        expect(Math.abs(h - PAPER_SIZES[paper].heightMm), `${paper} ${locale}`).toBeLessThan(1);
+      }
+    }
+    expect(translate('en', 'idphoto.sheet.6inch')).toBe('4×6 in (6-inch, 4R)');
   });
 
   it('names the ID-photo background colours (the swatches\' tooltips)', () => {

@@ -30,6 +30,7 @@ export const PAPER_SIZES: Record<string, { widthMm: number; heightMm: number; ma
   '6inch': { widthMm: 101.6, heightMm: 152.4 },
   '4r': { widthMm: 101.6, heightMm: 152.4 },
   '5inch': { widthMm: 88.9, heightMm: 127 },
+  '3r': { widthMm: 88.9, heightMm: 127 },
   '5r': { widthMm: 127, heightMm: 177.8 },
   a4: { widthMm: 210, heightMm: 297, marginMm: 6 },
   a5: { widthMm: 148, heightMm: 210, marginMm: 6 },

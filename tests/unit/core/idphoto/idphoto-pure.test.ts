@@ -819,6 +819,8 @@ describe('print sheets', () => {
     }
     expect(parsePaper('10x10cm')).toEqual({ widthMm: 100, heightMm: 100 });
     expect(parsePaper('15x15')).toEqual({ widthMm: 15, heightMm: 15 });
+    // The app names the 5-inch print "3R" (4R and 5R were taken, 3R was "Unknown paper").
+    expect(parsePaper('3r')).toEqual(parsePaper('5inch'));
   });
 
   it('a shared sheet as many as fit stops at the most copies a sheet takes (a 1 m sheet failed on 968 "copies" never asked for)', () => {
