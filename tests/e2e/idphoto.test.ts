@@ -151,9 +151,10 @@ describe('ID-photo workspace in Chromium', () => {
     // downloads, the sheet too (the toolbar said NAME-2, the status line NAME and no sheet).
     expect(basename(again)).toBe(basename(output).replace(/(\.[^.]+)$/, '-2$1'));
     expect(await saved.textContent()).toMatch(new RegExp(`^Saved ${basename(output).replace(/\./g, '\\.')} \\(`));
-    // The status line names the exports folder's copy too (NAME.png there is the earlier export).
-    expect(await app.page.textContent('[data-testid=status-text]')).toBe(`Saved ${basename(output)} (in the exports folder as ${basename(again)}) and its print sheet ${basename(output).replace(/\.[^.]+$/, '')}_sheet.jpg`);
+    // The status line names the exports folder's copies too (NAME.png there is the earlier export),
+    // the sheet's as well (it named the sheet as it downloads, where the folder kept NAME-2_sheet.jpg).
     const sheetJpg = again.replace(/\.[^.]+$/, '') + '_sheet.jpg';
+    expect(await app.page.textContent('[data-testid=status-text]')).toBe(`Saved ${basename(output)} and its print sheet ${basename(output).replace(/\.[^.]+$/, '')}_sheet.jpg (in the exports folder as ${basename(again)} and ${basename(sheetJpg)})`);
     const sheetMeta = await sharp(sheetJpg).metadata();
     expect([sheetMeta.format, Math.min(sheetMeta.width!, sheetMeta.height!), Math.max(sheetMeta.width!, sheetMeta.height!)]).toEqual(['jpeg', 1200, 1800]);
     await app.page.selectOption('[data-testid=idphoto-sheet-format]', 'pdf');

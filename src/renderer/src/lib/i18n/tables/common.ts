@@ -55,6 +55,7 @@ export const common = {
   'status.saved': { en: 'Saved {path}', 'zh-CN': '已保存 {path}' },
   'status.keptAs': { en: '{name} (in the exports folder as {kept})', 'zh-CN': '{name}（导出文件夹中为 {kept}）' },
   'status.savedWithSheet': { en: 'Saved {path} and its print sheet {sheet}', 'zh-CN': '已保存 {path} 及其排版 {sheet}' },
+  'status.savedWithSheetKeptAs': { en: 'Saved {path} and its print sheet {sheet} (in the exports folder as {kept} and {keptSheet})', 'zh-CN': '已保存 {path} 及其排版 {sheet}（导出文件夹中为 {kept} 和 {keptSheet}）' },
   'status.savedIn': { en: 'Saved {path} in {ms} on {provider}', 'zh-CN': '已保存 {path}，用时 {ms}（{provider}）' },
   'status.copied': { en: 'Copied to the clipboard', 'zh-CN': '已复制到剪贴板' },
   'status.copying': { en: 'Making the full-size picture for the clipboard…', 'zh-CN': '正在生成原尺寸图片用于复制…' },
