@@ -5,6 +5,22 @@ import type { IdPhotoMeasurement } from './api';
 /** The most copies of a photo a print sheet is asked for (0: as many as fit): the CLI's --copies, the engine's sheet and the app's field. */
 export const MAX_SHEET_COPIES = 500;
 
+/**
+ * Paper sizes in mm (portrait). Office papers (A4, A5, Letter) go through a home or office printer,
+ * which cannot print the outer 4-5 mm: their photos keep 6 mm from the edge (their cut marks 4.5 mm);
+ * a lab prints photo papers to the edge (3 mm).
+ */
+export const PAPER_SIZES: Record<string, { widthMm: number; heightMm: number; marginMm?: number }> = {
+  '6inch': { widthMm: 101.6, heightMm: 152.4 },
+  '4r': { widthMm: 101.6, heightMm: 152.4 },
+  '5inch': { widthMm: 88.9, heightMm: 127 },
+  '3r': { widthMm: 88.9, heightMm: 127 },
+  '5r': { widthMm: 127, heightMm: 177.8 },
+  a4: { widthMm: 210, heightMm: 297, marginMm: 6 },
+  a5: { widthMm: 148, heightMm: 210, marginMm: 6 },
+  letter: { widthMm: 215.9, heightMm: 279.4, marginMm: 6 },
+};
+
 /** Where the sheet of a photo goes: beside it, '_sheet' before the extension (same format). */
 export function sheetPathOf(output: string): string {
   return output.replace(/(\.[^./\\]+)?$/, (ext) => `_sheet${ext}`);

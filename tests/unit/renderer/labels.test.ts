@@ -2,8 +2,7 @@
 // spell them, durations in the UI's units, and no space between Chinese sentences or before "（".
 import { describe, expect, it } from 'vitest';
 import { textGap, translate } from '../../../src/renderer/src/lib/i18n';
-import { PAPER_SIZES } from '../../../src/main/core/idphoto/print-sheet';
-import { SHEET_PAPERS } from '../../../src/shared/idphoto-report';
+import { PAPER_SIZES, SHEET_PAPERS } from '../../../src/shared/idphoto-report';
 import { formatLabel, providerLabel, wordList } from '../../../src/shared/labels';
 import { formatDuration } from '../../../src/renderer/src/lib/state/app.svelte';
 import { colourLabelKey } from '../../../src/renderer/src/lib/state/background.svelte';

@@ -3,7 +3,7 @@
 import { degrees, PDFDocument, PrintScaling, rgb } from 'pdf-lib';
 import sharp, { type OverlayOptions } from 'sharp';
 import { AppError } from '../../../shared/errors';
-import { MAX_SHEET_COPIES } from '../../../shared/idphoto-report';
+import { MAX_SHEET_COPIES, PAPER_SIZES } from '../../../shared/idphoto-report';
 import type { RgbaImage } from '../image/decode';
 import { extensionText } from '../image/encode';
 import { rewriteJpegHeader } from '../image/jpeg-header';
@@ -21,23 +21,8 @@ export function checkSheetDpi(dpi: unknown): number {
   return dpi;
 }
 
-/**
- * Paper sizes in mm (portrait). Office papers (A4, A5, Letter) go through a home or office printer,
- * which cannot print the outer 4-5 mm: their photos keep 6 mm from the edge (their cut marks 4.5 mm);
- * a lab prints photo papers to the edge (3 mm).
- */
-export const PAPER_SIZES: Record<string, { widthMm: number; heightMm: number; marginMm?: number }> = {
-  '6inch': { widthMm: 101.6, heightMm: 152.4 },
-  '4r': { widthMm: 101.6, heightMm: 152.4 },
-  '5inch': { widthMm: 88.9, heightMm: 127 },
-  '3r': { widthMm: 88.9, heightMm: 127 },
-  '5r': { widthMm: 127, heightMm: 177.8 },
-  a4: { widthMm: 210, heightMm: 297, marginMm: 6 },
-  a5: { widthMm: 148, heightMm: 210, marginMm: 6 },
-  letter: { widthMm: 215.9, heightMm: 279.4, marginMm: 6 },
-};
+export { MAX_SHEET_COPIES, PAPER_SIZES };
 
-export { MAX_SHEET_COPIES };
 
 /** The largest paper side taken (A0's long side is 1189 mm): a sheet is printed, not a poster. */
 const MAX_PAPER_MM = 1200;
