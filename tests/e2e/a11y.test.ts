@@ -353,6 +353,9 @@ describe('the keyboard and a screen reader in Chromium', () => {
       expect(await page.locator(`[data-workspace-slot=${id}]`).getByRole('heading', { level: 1 }).textContent()).toBe(name);
       expect((await h1.boundingBox())!.width > 1, id).toBe(isShown);
     }
+    // Settings' cards each under a heading (Language and Appearance had none).
+    await page.click('[data-workspace=settings]');
+    expect((await page.locator('[data-workspace-slot=settings]').getByRole('heading').allTextContents()).slice(0, 3)).toEqual(['Settings', 'General', 'Engine']);
     await page.click('[data-workspace=cutout]');
     const cutout = await page.locator('[data-workspace-slot=cutout] aside').ariaSnapshot();
     for (const line of ['- group "Subject"', '- group "Edges"', '- group "Touch-up"', '- button "Pan" [pressed]', '- slider "Brush size"', '- slider "Brush hardness"', '- checkbox "Show trimap"']) expect(cutout).toContain(line);
@@ -388,6 +391,15 @@ describe('the keyboard and a screen reader in Chromium', () => {
     expect(cutout).toContain('- heading "Subject" [level=2]');
     // A change of the photo is said on the status line once its preview comes, with the checks that fail.
     await expect.poll(() => page.textContent('[data-testid=status-live]'), { timeout: 60_000 }).toMatch(/^Preview updated: (every check passes|\d+ checks? fails?: .+)$/);
+    // An export's stages, then "Saved": the line before it is not said again between them (it read
+    // "Preview updated …" once more as the job ended).
+    const saidSoFar = () => page.evaluate(() => (globalThis as unknown as { said: string[] }).said);
+    const from = (await saidSoFar()).length;
+    await page.click('[data-testid=idphoto-export]');
+    await expect.poll(async () => (await saidSoFar()).at(-1), { timeout: 60_000 }).toMatch(/^Saved /);
+    const during = (await saidSoFar()).slice(from);
+    expect(during.length).toBeGreaterThan(1);
+    expect(during.filter((w) => w.startsWith('Preview updated'))).toEqual([]);
     const upDown = page.getByRole('slider', { name: 'Up / down' });
     await upDown.focus();
     for (let k = 0; k < 6; k++) await page.keyboard.press('ArrowRight');

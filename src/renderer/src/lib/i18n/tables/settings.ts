@@ -9,6 +9,7 @@ export const settings = {
   'settings.theme.system': { en: 'Same as the system', 'zh-CN': '跟随系统' },
   'settings.theme.light': { en: 'Light', 'zh-CN': '浅色' },
   'settings.theme.dark': { en: 'Dark', 'zh-CN': '深色' },
+  'settings.general': { en: 'General', 'zh-CN': '常规' },
   'settings.engine': { en: 'Engine', 'zh-CN': '引擎' },
   'settings.provider': { en: 'Execution provider', 'zh-CN': '执行设备' },
   'settings.provider.auto': { en: 'Automatic', 'zh-CN': '自动' },
