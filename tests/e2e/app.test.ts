@@ -79,7 +79,8 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     await waitForCutout(page);
     expect(await page.getAttribute('[data-refine=full]', 'aria-pressed')).toBe('true');
     expect(await page.locator('[data-tool][aria-pressed=true]').count()).toBe(0);
-    expect(await page.textContent('[data-testid=status-text]')).toMatch(/^Done in [\d.]+ m?s: mediapipe-selfie on CPU$/);
+    // The model by its name in Settings (it said its id, "mediapipe-selfie").
+    expect(await page.textContent('[data-testid=status-text]')).toMatch(/^Done in [\d.]+ m?s: MediaPipe Selfie Segmentation on CPU$/);
     // A background picked while the view shows the original is shown (the swatch was selected, nothing else).
     await page.click('[data-view=original]');
     await page.click('[data-bg=id-blue]');
@@ -328,7 +329,7 @@ describe('Cutout Studio in Chromium over cutout serve', () => {
     await page.getByRole('button', { name: 'Anime', exact: true }).click();
     await waitForCutout(page);
     // The status line names the model that ran, as the CLI does (the pressed button was the only sign).
-    await expect.poll(() => page.textContent('[data-testid=status-text]'), { timeout: 60_000 }).toMatch(/^Done in [\d.]+ m?s: anime-seg on CPU$/);
+    await expect.poll(() => page.textContent('[data-testid=status-text]'), { timeout: 60_000 }).toMatch(/^Done in [\d.]+ m?s: Cutout Studio anime character segmenter on CPU$/);
     // A photo after an anime picture is cut out as a person (it took the anime model before).
     await openThroughDialog(page, PORTRAIT);
     await waitForCutoutOf(page, PORTRAIT);

@@ -374,6 +374,7 @@ export class AppState {
    */
   private async sayModelNotice(): Promise<void> {
     const models = await this.client.listModels().catch(() => []);
+    this.learnModelNames(models);
     const notice = noModelFor(models) ?? replacedDefault(models);
     if (notice && !this.notice) this.showError(notice, null);
   }
@@ -383,7 +384,19 @@ export class AppState {
    * goes once each task has one (it stayed over a model put in place meanwhile).
    */
   modelsListed(models: readonly ModelInfo[]): void {
+    this.learnModelNames(models);
     if (errorKindOf(this.notice?.detail) === 'noModel' && noModelFor(models) === null) this.dismissError();
+  }
+
+  /** The models' names by id, as Settings lists them, without their details in brackets. */
+  private modelNames = new Map<string, string>();
+  private learnModelNames(models: readonly ModelInfo[]): void {
+    for (const m of models) this.modelNames.set(m.id, m.name.replace(/\s*\(.*\)\s*$/, '') || m.id);
+  }
+
+  /** A model as the status line names it: Settings' name ("MediaPipe Selfie Segmentation"; it said the id, "mediapipe-selfie"), the id till the list is read. */
+  modelName(id: string): string {
+    return this.modelNames.get(id) ?? id;
   }
 
   /** The page has no token the engine takes (opened without the printed address): said so, which "the engine is gone" must not cover. */

@@ -337,7 +337,7 @@ export class CutoutState {
     const took: WordedParam = (_t, locale) => formatDuration(ms, locale);
     // The model named, as the CLI names it: the pressed Subject was the only sign of which ran.
     if (isResolve) this.status({ key: 'status.resolvedIn', params: { ms: took }, tone: 'ok' });
-    else this.status({ key: 'status.doneIn', params: { ms: took, model: matte.modelId, provider: providerLabel(matte.provider) }, tone: 'ok' });
+    else this.status({ key: 'status.doneIn', params: { ms: took, model: this.app.modelName(matte.modelId), provider: providerLabel(matte.provider) }, tone: 'ok' });
   }
 
   /** The trimap the engine should solve with now (automatic + strokes). */
