@@ -164,8 +164,37 @@ export function layoutSharedSheet(photo: { widthMm: number; heightMm: number }, 
   const fairShare = Math.floor(Math.min(capacity, MAX_SHEET_COPIES) / onSheet);
   const each = copies > 0 ? Math.min(copies, fairShare) : fairShare;
   const layout = layoutSheet([{ ...photo, copies: each * onSheet, imageIndex: 0 }], { paper });
-  layout.photos.forEach((placed, k) => (placed.imageIndex = Math.floor(k / each)));
+  sharePhotos(layout.photos, each);
   return { layout, each, people: onSheet };
+}
+
+/**
+ * Gives `each` photos in turn to each person (imageIndex 0, 1, …): along the rows, or down the
+ * columns where that leaves more people's copies a block one straight cut frees (3 people × 4 on a
+ * grid 3 wide: a column each, where along the rows a person's fourth began the next row).
+ */
+function sharePhotos(photos: PlacedPhoto[], each: number): void {
+  const key = (mm: number) => Math.round(mm * 100);
+  const xs = [...new Set(photos.map((p) => key(p.xMm)))].sort((a, b) => a - b);
+  const ys = [...new Set(photos.map((p) => key(p.yMm)))].sort((a, b) => a - b);
+  const cell = (p: PlacedPhoto) => [xs.indexOf(key(p.xMm)), ys.indexOf(key(p.yMm))] as const;
+  /** How many people's copies form a whole rectangle of the grid, shared in this order. */
+  const blocks = (order: PlacedPhoto[]): number => {
+    let n = 0;
+    for (let start = 0; start < order.length; start += each) {
+      const cells = order.slice(start, start + each).map(cell);
+      const [cols, rows] = [0, 1].map((i) => cells.map((c) => c[i]));
+      const area = (Math.max(...cols) - Math.min(...cols) + 1) * (Math.max(...rows) - Math.min(...rows) + 1);
+      if (area === cells.length) n++;
+    }
+    return n;
+  };
+  const alongRows = [...photos];
+  // Down the columns only on a whole grid of one orientation (a sheet that turns part way has no columns).
+  const isGrid = new Set(photos.map((p) => p.isRotated)).size === 1 && photos.length === xs.length * ys.length;
+  const downColumns = isGrid ? [...photos].sort((a, b) => key(a.xMm) - key(b.xMm) || key(a.yMm) - key(b.yMm)) : alongRows;
+  const order = blocks(downColumns) > blocks(alongRows) ? downColumns : alongRows;
+  order.forEach((placed, k) => (placed.imageIndex = Math.floor(k / each)));
 }
 
 /**

@@ -774,6 +774,12 @@ describe('print sheets', () => {
     // As many as fit, shared: 4 each; all upright on portrait paper.
     const fit = layoutSharedSheet(oneInch, 3, 0, six);
     expect([fit.each, fit.layout.photos.length, fit.layout.photos.every((p) => !p.isRotated)]).toEqual([4, 12, true]);
+    // Each person's four are one column of the 3 × 4 grid, freed by straight cuts (along the rows,
+    // a person's fourth began the next row).
+    for (const i of [0, 1, 2]) expect(new Set(fit.layout.photos.filter((p) => p.imageIndex === i).map((p) => p.xMm.toFixed(2))).size, `person ${i}`).toBe(1);
+    // Two people of six on the same grid: two whole rows each, along the rows as before.
+    const two = layoutSharedSheet(oneInch, 2, 6, six);
+    for (const i of [0, 1]) expect(new Set(two.layout.photos.filter((p) => p.imageIndex === i).map((p) => p.yMm.toFixed(2))).size, `person ${i}`).toBe(2);
     // One person: the copies asked, or all that fit (5 upright and 8 sideways).
     expect(layoutSharedSheet(oneInch, 1, 5, six).layout.photos.length).toBe(5);
     expect(layoutSharedSheet(oneInch, 1, 0, six).layout.photos.length).toBe(13);
