@@ -602,10 +602,10 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(outlined.opaque).toBeGreaterThan(plain.opaque * 1.05);
     await shot('sticker-still');
     // A black outline instead of white: the still follows, with many more opaque black pixels.
-    await slot.locator('[data-hex="#000000"]').click();
+    await slot.getByRole('group', { name: 'Outline colour' }).locator('[data-hex="#000000"]').click();
     await expect.poll(async () => (await pixels()).src, { timeout: 30_000 }).not.toBe(outlined.src);
     expect((await pixels()).black).toBeGreaterThan(outlined.black + 1000);
-    await slot.locator('[data-hex="#FFFFFF"]').click();
+    await slot.getByRole('group', { name: 'Outline colour' }).locator('[data-hex="#FFFFFF"]').click();
     // A GIF's palette shows in the still: at most the 255 colours, and 16 when asked; the dither
     // then draws a pattern of them (a new still, of the same 16 colours at most).
     await expect.poll(async () => (await pixels()).black, { timeout: 30_000 }).toBeLessThan(outlined.black + 1000);
