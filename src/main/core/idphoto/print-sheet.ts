@@ -23,7 +23,6 @@ export function checkSheetDpi(dpi: unknown): number {
 
 export { MAX_SHEET_COPIES, PAPER_SIZES };
 
-
 /** The largest paper side taken (A0's long side is 1189 mm): a sheet is printed, not a poster. */
 const MAX_PAPER_MM = 1200;
 

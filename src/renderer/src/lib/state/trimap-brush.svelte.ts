@@ -5,10 +5,10 @@ import { EDIT_AUTO, resolveTrimap, stampStroke, strokeBox, type BrushTool, type 
 import { unionBox, type PixelBox } from '../canvas/pixels';
 
 export const MIN_BRUSH_PX = 2;
+export const MAX_BRUSH_PX = 400;
 
 /** An edit of the strokes said aloud: a stroke (or a Clear) undone or redone, a Clear. */
 export type BrushEdit = 'undone' | 'redone' | 'cleared' | 'clearUndone';
-export const MAX_BRUSH_PX = 400;
 
 export class TrimapBrushState {
   /** The active tool, or null when the canvas pans. */
