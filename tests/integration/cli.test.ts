@@ -435,12 +435,15 @@ await engine.dispose();`,
     expect(pictures.code).toBe(1);
     expect(pictures.stderr).toMatch(/^INPUT_UNSUPPORTED: Not a file: .* is a folder \(`cutout batch` does every picture in a folder/m);
 
-    // Two inputs into a picture's name: refused, and no folder of that name is made.
-    const two = await cutout(['portrait', text, text, '-o', join(dir, 'two.png')]);
+    // Two inputs into a picture's name: refused, and no folder of that name is made. (Two files: one
+    // file given twice is one input.)
+    const other = join(dir, 'other.jpg');
+    copyFileSync(text, other);
+    const two = await cutout(['portrait', text, other, '-o', join(dir, 'two.png')]);
     expect(two.stderr).toMatch(/^INVALID_ARGUMENT: 2 inputs make 2 files, so -o must be a folder, not .*two\.png/);
     expect(existsSync(join(dir, 'two.png'))).toBe(false);
     // So too a picture type no cut-out is written as (a folder "many.bmp" was made).
-    const bmp = await cutout(['portrait', text, text, '-o', join(dir, 'many.bmp')]);
+    const bmp = await cutout(['portrait', text, other, '-o', join(dir, 'many.bmp')]);
     expect(bmp.stderr).toMatch(/^INVALID_ARGUMENT: 2 inputs make 2 files, so -o must be a folder, not .*many\.bmp/);
     expect(existsSync(join(dir, 'many.bmp'))).toBe(false);
 
