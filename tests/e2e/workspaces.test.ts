@@ -204,7 +204,19 @@ describe('workspaces, language and theme in Chromium', () => {
     expect(await spacing()).toEqual([]);
     await slot.locator('input[type=search]').fill('');
     expect(await slot.locator('[data-testid=idphoto-current-spec]').textContent()).toMatch(/^[^·]*[\u4e00-\u9fff][^·]* · \d+×\d+ 像素$/);
+    // A label and its name take a full-width colon ("收藏: " read half-width).
+    expect(await slot.locator('.specs .star').first().getAttribute('aria-label')).toMatch(/^[^:：]+：\S/);
+    // The batch offers the Chinese sizes first, as the ID photo workspace does (一寸 came sixteenth, after ICAO).
+    await workspace('batch');
+    const mode = await app.page.inputValue('[data-testid=batch-mode]');
+    await app.page.selectOption('[data-testid=batch-mode]', 'idphoto');
+    const [first] = await app.page.locator('[data-testid=batch-spec] option').allTextContents();
+    expect(first).toMatch(/^[^·]*[\u4e00-\u9fff]/);
+    expect(first).not.toMatch(/ICAO|Schengen|申根/);
+    await app.page.selectOption('[data-testid=batch-mode]', mode);
+    // The app's own model is named in Chinese in Settings (its English description showed).
     await workspace('settings');
+    await expect.poll(() => app.page.locator('[data-workspace-slot=settings] .model .name', { hasText: '动漫角色分割模型' }).count(), { timeout: 20_000 }).toBe(1);
     await app.page.click('[data-language-choice=en]');
     await expect.poll(() => app.page.textContent('[data-workspace=idphoto]'), { timeout: 10_000 }).toContain('ID photo');
   });

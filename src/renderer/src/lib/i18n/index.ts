@@ -67,6 +67,11 @@ export function bracketed(locale: Locale, text: string): string {
   return locale === 'zh-CN' ? `（${text}）` : ` (${text})`;
 }
 
+/** A label and what it names: "Download: a.png" in English, a full-width colon in Chinese ("下载：a.png"). */
+export function labelled(locale: Locale, label: string, value: string): string {
+  return locale === 'zh-CN' ? `${label}：${value}` : `${label}: ${value}`;
+}
+
 /** Sentences one after another: Chinese sentences end in "。" and follow on without a space. */
 export function joinSentences(locale: Locale, parts: readonly string[]): string {
   return parts.filter(Boolean).join(textGap(locale));

@@ -8,7 +8,7 @@ import type { BatchItemFinished, JobOutcome, JobSpec, RefineMode, RunningJob, Su
 import { DEFAULT_SETTINGS, type Settings } from '../../../../shared/settings';
 import { describeError, type ErrorNotice } from '../error-text';
 import { baseName } from '../paths';
-import { detectLocale, translate, type Locale, type MessageKey } from '../i18n';
+import { detectLocale, MESSAGES, translate, type Locale, type MessageKey } from '../i18n';
 import type { ShortcutAction } from '../shortcuts';
 import type { IdPhotoChoices } from '../id-specs';
 import { JobTracker } from './jobs.svelte';
@@ -388,15 +388,22 @@ export class AppState {
     if (errorKindOf(this.notice?.detail) === 'noModel' && noModelFor(models) === null) this.dismissError();
   }
 
-  /** The models' names by id, as Settings lists them, without their details in brackets. */
+  /** The models' names by id, as the engine lists them. */
   private modelNames = new Map<string, string>();
   private learnModelNames(models: readonly ModelInfo[]): void {
-    for (const m of models) this.modelNames.set(m.id, m.name.replace(/\s*\(.*\)\s*$/, '') || m.id);
+    for (const m of models) this.modelNames.set(m.id, m.name);
   }
 
-  /** A model as the status line names it: Settings' name ("MediaPipe Selfie Segmentation"; it said the id, "mediapipe-selfie"), the id till the list is read. */
+  /** A model's whole name as Settings lists it: the app's own in the UI's language (its table's `model.ID`), the others' as their makers name them. */
+  modelFullName(model: Pick<ModelInfo, 'id' | 'name'>): string {
+    const own = `model.${model.id}`;
+    return own in MESSAGES ? this.t(own as MessageKey) : model.name;
+  }
+
+  /** A model as the status line names it: its name without the details in brackets ("MediaPipe Selfie Segmentation"; it said the id, "mediapipe-selfie"), the id till the list is read. */
   modelName(id: string): string {
-    return this.modelNames.get(id) ?? id;
+    const name = this.modelNames.get(id);
+    return name === undefined ? id : this.modelFullName({ id, name }).replace(/\s*[(（].*[)）]\s*$/, '') || id;
   }
 
   /** The page has no token the engine takes (opened without the printed address): said so, which "the engine is gone" must not cover. */

@@ -24,6 +24,8 @@ export const settings = {
   'settings.models.show': { en: 'Show folder', 'zh-CN': '打开文件夹' },
   'settings.models.leftOut': { en: 'Not listed: the model description {file} is left out', 'zh-CN': '未列出：已忽略模型描述文件 {file}' },
   'settings.models.none': { en: 'No model information from the engine.', 'zh-CN': '引擎未提供模型信息。' },
+  // The app's own model, named in the UI's language (the others are proper names: MediaPipe, SINet, YuNet …).
+  'model.anime-seg': { en: 'Cutout Studio anime character segmenter (MediaPipe-selfie architecture fine-tuned on anime composites)', 'zh-CN': 'Cutout Studio 动漫角色分割模型（MediaPipe-selfie 结构，在动漫合成图上微调）' },
   'settings.task.person-mask': { en: 'people', 'zh-CN': '人像抠图' },
   'settings.task.anime-mask': { en: 'anime characters', 'zh-CN': '动漫角色抠图' },
   'settings.task.face-detect': { en: 'face detection', 'zh-CN': '人脸检测' },
