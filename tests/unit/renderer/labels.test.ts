@@ -43,6 +43,12 @@ describe('UI labels', () => {
     expect(translate('en', 'idphoto.sheet.6inch')).toBe('4×6 in (6-inch, 4R)');
   });
 
+  it('says an ID photo refused in Chinese without two brackets or two colons in a row (the reason has its own)', () => {
+    const said = translate('zh-CN', 'idphoto.status.refused', { reason: '无法读取此文件（不是受支持的图片格式）', code: 'INPUT_UNSUPPORTED' });
+    expect(said).toBe('未生成照片。无法读取此文件（不是受支持的图片格式）。错误代码：INPUT_UNSUPPORTED');
+    expect(translate('zh-CN', 'idphoto.status.refused', { reason: '这张图片已损坏：部分数据缺失或出错', code: 'X' }).split('。')[1].match(/：/g)).toHaveLength(1);
+  });
+
   it('names the ID-photo background colours (the swatches\' tooltips)', () => {
     expect(['#438edb', '#FFFFFF', '#D9342B', '#F0F0F0', '#DCEBFA', '#F3EEDC', '#F8F8F4'].map(colourLabelKey)).toEqual(['bg.idBlue', 'bg.white', 'bg.red', 'bg.lightGrey', 'bg.lightBlue', 'bg.cream', 'bg.offWhite']);
     expect(colourLabelKey('#123456')).toBeNull();

@@ -44,7 +44,7 @@ export const idphoto = {
   'idphoto.working': { en: 'Saving…', 'zh-CN': '正在保存…' },
   'idphoto.previewing': { en: 'Updating preview…', 'zh-CN': '正在更新预览…' },
   'idphoto.status.pass': { en: 'Preview updated: every check passes', 'zh-CN': '预览已更新：全部检查通过' },
-  'idphoto.status.refused': { en: 'No photo: {reason} ({code})', 'zh-CN': '未生成照片：{reason}（{code}）' },
+  'idphoto.status.refused': { en: 'No photo: {reason} ({code})', 'zh-CN': '未生成照片。{reason}。错误代码：{code}' },
   'idphoto.status.fail': { en: 'Preview updated: {n} {n|check fails|checks fail}: {checks}', 'zh-CN': '预览已更新：{n} 项检查未通过：{checks}' },
   'idphoto.file.jpeg': { en: 'JPEG, {kb} KB (quality {quality})', 'zh-CN': 'JPEG，{kb} KB（质量 {quality}）' },
   'idphoto.file.png': { en: 'PNG, {kb} KB', 'zh-CN': 'PNG，{kb} KB' },
