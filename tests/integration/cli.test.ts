@@ -485,6 +485,9 @@ await engine.dispose();`,
     // report in a folder that is there is left as it was (an empty one replaced it), no journal added.
     expect(r.stdout).not.toContain('Report:');
     expect(existsSync(join(dir, 'out'))).toBe(false);
+    // Nor the folders above it that it made.
+    expect((await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'new', 'out'), '--mode', 'sticker'])).code).toBe(0);
+    expect(existsSync(join(dir, 'new'))).toBe(false);
     mkdirSync(join(dir, 'earlier'));
     writeFileSync(join(dir, 'earlier', 'report.csv'), 'an earlier batch\n');
     expect((await cutout(['batch', join(dir, 'in'), '-o', join(dir, 'earlier'), '--mode', 'sticker'])).code).toBe(0);

@@ -10,7 +10,7 @@ import { AppError, CancelledError, DEFAULT_MAX_PIXELS, errorKindOfCode, isCancel
 import { BATCH_DEFAULT_REFINE, batchNameDefault, jobFraction, type CancelledBatch, type FinishedFile } from '../../../shared/jobs';
 import type { CoreEnv } from '../env';
 import { loadBackgroundPicture } from '../image/background';
-import { assertNotAnInput, makeFolders, toWriteError } from '../io/atomic-write';
+import { assertNotAnInput, makeFolders, removeMadeFolders, toWriteError } from '../io/atomic-write';
 import { removeOutputTempsOfOthers } from '../io/stale-temps';
 import type { ProgressSink, RunContext } from '../progress';
 import { lockOutputFolder } from './output-lock';
@@ -240,12 +240,12 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
   const outDir = resolve(outputDir);
   await assertOutputFolderNotAnInput(inputs, outDir);
   // A retry into a folder that is not there (a typo) has nothing to retry: said before the folder is made.
-  const hadFolder = await stat(outDir).then(() => true, () => false);
-  if (options.retryFailed && !hadFolder) throw nothingToRetry(outDir);
+  if (options.retryFailed && !(await stat(outDir).then(() => true, () => false))) throw nothingToRetry(outDir);
   // A run with nothing to do leaves no folder it made (the folder is made first: its journal guides the scan).
   let isNothingToDo = false;
+  let made: string[] = [];
   try {
-    await makeFolders(outDir);
+    made = await makeFolders(outDir);
     const info = await stat(outDir);
     if (!info.isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
   } catch (error) {
@@ -696,7 +696,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     return { ...summaryCore, reportJson: paths.json, reportCsv: paths.csv, ...(paths.kept ? { keptReportCsv: paths.kept } : {}), ...(reportError ? { reportError } : {}), failures: entries.filter((e) => e.status === 'failed'), reviews };
   } finally {
     await releaseFolder();
-    if (isNothingToDo && !hadFolder) await rm(outDir, { recursive: true, force: true });
+    if (isNothingToDo) await removeMadeFolders(made);
   }
 }
 

@@ -156,8 +156,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
     await rename(tmp, target);
   } catch (error) {
     await rm(tmp, { force: true }).catch(() => undefined);
-    // Deepest first; one that holds something (another file's write) stays.
-    for (const folder of made.reverse()) await rmdir(folder).catch(() => undefined);
+    await removeMadeFolders(made);
     if (error instanceof CancelledError) throw error;
     throw toWriteError(error, target);
   }
@@ -194,6 +193,11 @@ export async function makeFolders(dir: string): Promise<string[]> {
   return made;
 }
 
+/** Removes the folders makeFolders made, deepest first; one that holds something (another file's write) stays. */
+export async function removeMadeFolders(made: readonly string[]): Promise<void> {
+  for (const folder of [...made].reverse()) await rmdir(folder).catch(() => undefined);
+}
+
 /**
  * Refuses to replace what is at `path` unless it is nothing, a file or a symbolic link (the link is
  * replaced by the new file and what it pointed to is left as it was: a link in an output folder to
@@ -226,7 +230,7 @@ export async function ensureWritableFolder(dir: string, options: { leaveNothing?
     throw toWriteError(error, target);
   } finally {
     await rm(probe, { force: true }).catch(() => undefined);
-    if (options.leaveNothing) for (const folder of made.reverse()) await rmdir(folder).catch(() => undefined);
+    if (options.leaveNothing) await removeMadeFolders(made);
   }
 }
 
