@@ -277,8 +277,14 @@ export class AppState {
    */
   savedName(path: string): string | WordedParam {
     const shown = this.shownPath(path);
+    const kept = this.keptName(path);
+    return kept === null ? shown : (t) => t('status.keptAs', { name: shown, kept });
+  }
+
+  /** In a browser, the exports folder's name of a written file where the server named it otherwise than it downloads (NAME-2.png); else null. */
+  keptName(path: string): string | null {
     const kept = baseName(path);
-    return this.client.transport !== 'web' || shown === kept ? shown : (t) => t('status.keptAs', { name: shown, kept });
+    return this.client.transport === 'web' && this.shownPath(path) !== kept ? kept : null;
   }
 
   /**
