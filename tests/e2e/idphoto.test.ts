@@ -127,6 +127,8 @@ describe('ID-photo workspace in Chromium', () => {
     const saved = app.page.locator('[data-testid=idphoto-saved]');
     await saved.waitFor({ timeout: 60_000 });
     const output = (await saved.getAttribute('data-output'))!;
+    // Named with the size and, as ICAO lists three, the colour (a blue and a red photo of one size were NAME and NAME-2).
+    expect(basename(output)).toBe('df_img1_icao-35x45_white.jpg');
     expect(existsSync(output)).toBe(true);
     expect(existsSync(output.replace(/\.[^.]+$/, '') + '_sheet.pdf')).toBe(true);
     // The status line says it too (it kept "Preview updated: every check passes").

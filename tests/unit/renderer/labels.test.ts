@@ -5,7 +5,7 @@ import { textGap, translate } from '../../../src/renderer/src/lib/i18n';
 import { PAPER_SIZES, SHEET_PAPERS } from '../../../src/shared/idphoto-report';
 import { formatLabel, providerLabel, wordList } from '../../../src/shared/labels';
 import { formatDuration } from '../../../src/renderer/src/lib/state/app.svelte';
-import { colourLabelKey } from '../../../src/renderer/src/lib/state/background.svelte';
+import { colourFileWord, colourLabelKey } from '../../../src/renderer/src/lib/state/background.svelte';
 
 describe('UI labels', () => {
   it('spells formats and providers as their makers do', () => {
@@ -52,5 +52,7 @@ describe('UI labels', () => {
   it('names the ID-photo background colours (the swatches\' tooltips)', () => {
     expect(['#438edb', '#FFFFFF', '#D9342B', '#F0F0F0', '#DCEBFA', '#F3EEDC', '#F8F8F4'].map(colourLabelKey)).toEqual(['bg.idBlue', 'bg.white', 'bg.red', 'bg.lightGrey', 'bg.lightBlue', 'bg.cream', 'bg.offWhite']);
     expect(colourLabelKey('#123456')).toBeNull();
+    // In a file name: the English name whatever the UI's language, else the code.
+    expect(['#438EDB', '#ffffff', '#D9342B', '#F0F0F0', '#F8F8F4', '#2E7D32'].map(colourFileWord)).toEqual(['id-blue', 'white', 'red', 'light-grey', 'off-white', '2e7d32']);
   });
 });
