@@ -144,6 +144,30 @@ export function cropResample(rgba: Uint8Array, alpha: Float32Array, frameW: numb
   return { rgba: outRgba, alpha: outA, width: outW, height: outH };
 }
 
+/** Smoothing that raised a pixel's alpha by no more than this leaves its colours as estimated. */
+const SMOOTHED_GAIN_MIN = 0.02;
+
+/**
+ * The colours to compose a frame with once its alpha was smoothed over time. The foreground colours
+ * were estimated on the model's own alpha (`raw`); where the smoothing gave a pixel more (a part
+ * the model dropped on this frame and its neighbours kept: the top of One Piece's straw hat on two
+ * frames), they were a guess from around it, the dark hair under the hat, and the hat came back
+ * darkened, a brown ring round the hole in the GIF. There the pixel's own colour is taken for the
+ * share of its alpha the smoothing gave. Returns `foreground` itself when no pixel gained; else a copy.
+ */
+export function coloursAfterSmoothing(foreground: Uint8Array, frame: Uint8Array, raw: Float32Array, smoothed: Float32Array): Uint8Array {
+  let out: Uint8Array | null = null;
+  for (let i = 0; i < raw.length; i++) {
+    const gain = smoothed[i] - raw[i];
+    if (gain <= SMOOTHED_GAIN_MIN) continue;
+    const w = Math.min(1, gain / smoothed[i]);
+    out ??= foreground.slice();
+    const p = i * 4;
+    for (let c = 0; c < 3; c++) out[p + c] = Math.round(foreground[p + c] + (frame[p + c] - foreground[p + c]) * w);
+  }
+  return out ?? foreground;
+}
+
 /**
  * Distance in pixels from every pixel to the nearest pixel with alpha >= 0.5 (the chamfer
  * transform the trimap uses; Infinity when there is no subject).

@@ -27,7 +27,7 @@ import { resolveFfmpeg, type FfmpegTools } from '../video/ffmpeg';
 import { planFrames, streamFrames, type FramePlan } from '../video/extract-frames';
 import { probeVideo, type VideoInfo } from '../video/probe';
 import { cadenceOfHolds, measureDrawingCadence } from '../video/drawing-cadence';
-import { addOutline, alphaBox, cropResample, fillPinholes, fitSize, padBox, removeSpecks, subjectBox, unionBoxes, type Box, type ColourAlpha } from './compose';
+import { addOutline, alphaBox, coloursAfterSmoothing, cropResample, fillPinholes, fitSize, padBox, removeSpecks, subjectBox, unionBoxes, type Box, type ColourAlpha } from './compose';
 import { dilateSquare } from '../matting/morphology';
 import { flattenForMatting, keepOwnEdge, ownAlphaOf } from '../matting/own-alpha';
 import { encodeIndexedApng, encodeRgbaApng } from './apng';
@@ -797,7 +797,7 @@ export async function renderSticker(prepared: PreparedSticker, options: StickerO
     const composed: ColourAlpha[] = [];
     for (const i of picked) {
       throwIfAborted(ctx.signal);
-      composed.push(composeStickerFrame(foregrounds[i], alphas[i], width, height, layout, options));
+      composed.push(composeStickerFrame(coloursAfterSmoothing(foregrounds[i], frames[i].data, prepared.rawAlphas[i], alphas[i]), alphas[i], width, height, layout, options));
     }
     const composeMs = performance.now() - t0;
     const t1 = performance.now();

@@ -1,9 +1,25 @@
 // Unit tests of sticker composition: boxes, fitting, premultiplied crop-resample, outline; the platform presets' loops.
 import { describe, expect, it } from 'vitest';
-import { addOutline, alphaBox, cropResample, fillPinholes, fitSize, padBox, removeSpecks, subjectBox, unionBoxes } from '../../../../src/main/core/sticker/compose';
+import { addOutline, alphaBox, coloursAfterSmoothing, cropResample, fillPinholes, fitSize, padBox, removeSpecks, subjectBox, unionBoxes } from '../../../../src/main/core/sticker/compose';
 import { composeStickerFrame, flattenForGif, frameDurationsMs, playedFrames, renderSticker, resolveTargets, stickerLayout, stickerStill, type PreparedSticker } from '../../../../src/main/core/sticker/make-sticker';
 import { findPlatformPreset, presetLoops } from '../../../../src/main/core/sticker/presets';
 import { steadyRateSteps } from '../../../../src/main/core/sticker/encode-animated';
+
+describe('coloursAfterSmoothing', () => {
+  it('takes the pixel\'s own colour for the share of its alpha the smoothing gave; a pixel that gained nothing keeps its estimate', () => {
+    const frame = new Uint8Array([180, 140, 40, 255, 180, 140, 40, 255, 10, 20, 30, 255]);
+    const estimated = new Uint8Array([100, 80, 20, 255, 100, 80, 20, 255, 50, 50, 50, 255]);
+    const raw = new Float32Array([0.2, 0.6, 0.9]);
+    // Pixel 0 gained 0.2 of its 0.4 (half its colour its own), pixel 1 lost, pixel 2 gained only 0.01.
+    const out = coloursAfterSmoothing(estimated, frame, raw, new Float32Array([0.4, 0.5, 0.91]));
+    expect([...out]).toEqual([140, 110, 30, 255, 100, 80, 20, 255, 50, 50, 50, 255]);
+    // From nothing: all its own colour. The estimate is not written to.
+    expect([...coloursAfterSmoothing(estimated, frame, new Float32Array([0, 0.6, 0.9]), new Float32Array([0.3, 0.6, 0.9])).subarray(0, 3)]).toEqual([180, 140, 40]);
+    expect([...estimated.subarray(0, 3)]).toEqual([100, 80, 20]);
+    // Nothing gained: the same buffer, no copy.
+    expect(coloursAfterSmoothing(estimated, frame, raw, raw)).toBe(estimated);
+  });
+});
 
 describe('flattenForGif', () => {
   it('blends only the 1-bit edge with the matte; inside, a half-transparent part keeps its colour (it turned pale grey on white)', () => {
