@@ -97,6 +97,11 @@ describe('Batch workspace in Chromium', () => {
     const waiting = 6 - finishedWhilePaused;
     await expect.poll(() => app.page.textContent('[data-testid=batch-waiting]')).toBe(`waiting ${waiting} more ${waiting === 1 ? 'file' : 'files'} to do`);
     await app.page.screenshot({ path: join(SCREENS, 'batch-paused-waiting.png') });
+    await app.page.evaluate(`(() => {
+      const live = document.querySelector('[data-testid=batch-live]');
+      const said = (globalThis.resumedSaid = []);
+      new MutationObserver(() => said.push(live.textContent ?? '')).observe(live, { childList: true, characterData: true, subtree: true });
+    })()`);
     await app.page.click('[data-testid=batch-resume]');
     // A screen reader hears it go on (the live line went blank), and then how it ended.
     const live = () => app.page.textContent('[data-testid=batch-live]');
@@ -109,6 +114,13 @@ describe('Batch workspace in Chromium', () => {
 
     expect(await app.page.textContent('[data-testid=batch-summary]')).toBe('5 done, 0 skipped, 1 failed of 6');
     expect(await live()).toBe('5 done, 0 skipped, 1 failed of 6');
+    // After "Resumed", the quarters it went on to (6 files: at 2, 3 and 5): "Resumed" stood till the end.
+    const afterResume = ((await app.page.evaluate('globalThis.resumedSaid')) as string[]).filter((w) => w !== '');
+    const quartersLeft = [2, 3, 5].filter((at) => at > finishedWhilePaused).length;
+    // (At least one where any was left: two files ending together may pass one by.)
+    const quartersSaid = afterResume.filter((w) => /^(A quarter|Half|Three quarters) done: \d of 6 files$/.test(w)).length;
+    expect(quartersSaid).toBeGreaterThanOrEqual(Math.min(1, quartersLeft));
+    expect(quartersSaid).toBeLessThanOrEqual(quartersLeft);
     // How long it took, the pause named apart when it lasted a second or more, and the rate without it.
     expect(await app.page.textContent('[data-testid=batch-summary-time]')).toMatch(/^Took [\d.]+ (s|min \d+ s)( \([\d.]+ (ms|s|min \d+ s) of it paused\))? · [\d.]+ files\/s$/);
     const rows = await app.page.locator('[data-testid=batch-item]').evaluateAll((els) =>

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { canRetryFailed } from '../../../src/renderer/src/lib/batch-summary';
 import { baseName, nameInRun, webBatchDir } from '../../../src/renderer/src/lib/paths';
-import { BatchItems, currentText, formatEta, quarterText, formatRate, haltText, noteText, rateText } from '../../../src/renderer/src/lib/state/batch.svelte';
+import { BatchItems, currentText, formatEta, quarterText, formatRate, haltText, noteText, rateText, ResumeNotice } from '../../../src/renderer/src/lib/state/batch.svelte';
 import { joinSentences, translate } from '../../../src/renderer/src/lib/i18n';
 import { JobTracker } from '../../../src/renderer/src/lib/state/jobs.svelte';
 
@@ -47,15 +47,39 @@ describe('the files at work on the progress line', () => {
 });
 
 describe('how far a batch is, told at each quarter', () => {
-  it('changes its words only at a quarter (a live region reads each change), none before the first, at the end or for fewer than 4 files', () => {
-    const t = (key: 'batch.quarter.1' | 'batch.quarter.2' | 'batch.quarter.3', params: Record<string, string | number>) => translate('en', key, params);
+  it('changes its words only at a quarter (a live region reads each change), none before the first or at the end; 2 or 3 files each', () => {
+    const t = (key: 'batch.quarter.1' | 'batch.quarter.2' | 'batch.quarter.3' | 'batch.fewDone', params: Record<string, string | number>) => translate('en', key, params);
     const said = Array.from({ length: 13 }, (_, done) => quarterText(done, 12, t));
     expect([...new Set(said)]).toEqual(['', 'A quarter done: 3 of 12 files', 'Half done: 6 of 12 files', 'Three quarters done: 9 of 12 files']);
     expect(said[12]).toBe('');
-    expect(quarterText(2, 3, t)).toBe('');
+    // Three stickers said nothing from Start to their end (16 s): now each file.
+    expect([0, 1, 2, 3].map((done) => quarterText(done, 3, t))).toEqual(['', '1 of 3 files done', '2 of 3 files done', '']);
+    expect(quarterText(1, 2, t)).toBe('1 of 2 files done');
+    expect(quarterText(0, 1, t)).toBe('');
     expect(quarterText(3, 10, t)).toBe('A quarter done: 3 of 10 files');
     expect(quarterText(5, 10, t)).toBe('Half done: 5 of 10 files');
     expect(quarterText(5, 10, (key, params) => translate('zh-CN', key, params))).toBe('已完成一半：5/10 个文件');
+    expect(quarterText(1, 3, (key, params) => translate('zh-CN', key, params))).toBe('已完成 1/3 个文件');
+  });
+
+  it('says "Resumed" from a pause\'s end till the next quarter, then the quarters again (after a pause it said "Resumed" till the run ended)', () => {
+    const notice = new ResumeNotice();
+    const [quarter, half] = ['A quarter done: 3 of 12 files', 'Half done: 6 of 12 files'];
+    expect(notice.saysResumed(true, false, quarter)).toBe(false);
+    expect(notice.saysResumed(true, true, quarter)).toBe(false);
+    // Read again and again while it goes on (a live region's words are derived each change).
+    expect(notice.saysResumed(true, false, quarter)).toBe(true);
+    expect(notice.saysResumed(true, false, quarter)).toBe(true);
+    expect(notice.saysResumed(true, false, half)).toBe(false);
+    expect(notice.saysResumed(true, false, quarter)).toBe(false);
+    // Paused before the first quarter: "Resumed" till it.
+    expect(notice.saysResumed(true, true, '')).toBe(false);
+    expect(notice.saysResumed(true, false, '')).toBe(true);
+    expect(notice.saysResumed(true, false, quarter)).toBe(false);
+    // The run ends, paused or not: nothing kept for the next one.
+    expect(notice.saysResumed(true, true, half)).toBe(false);
+    expect(notice.saysResumed(false, false, '')).toBe(false);
+    expect(notice.saysResumed(true, false, '')).toBe(false);
   });
 });
 

@@ -38,16 +38,45 @@ export function currentText(files: readonly string[], t: (key: 'batch.current' |
 
 /**
  * How far a running batch is, told to a screen reader at each quarter ("A quarter done: 3 of 12"):
- * it heard "Batch" as the run began and nothing till its end. '' before the first quarter, at the
- * end (the summary says it) and for fewer than 4 files. The words change only at a quarter, so a
- * live region does not read every file.
+ * it heard "Batch" as the run began and nothing till its end. '' before the first quarter and at the
+ * end (the summary says it). The words change only at a quarter, so a live region does not read
+ * every file; a batch of 2 or 3 files says each ("1 of 3 files done": it said nothing till its end,
+ * 16 s for three stickers).
  */
-export function quarterText(done: number, total: number, t: (key: 'batch.quarter.1' | 'batch.quarter.2' | 'batch.quarter.3', params: { done: number; total: number }) => string): string {
-  if (!(total >= 4) || done >= total) return '';
+export function quarterText(
+  done: number,
+  total: number,
+  t: (key: 'batch.quarter.1' | 'batch.quarter.2' | 'batch.quarter.3' | 'batch.fewDone', params: { done: number; total: number }) => string,
+): string {
+  if (!(total >= 2) || done >= total) return '';
+  if (total < 4) return done >= 1 ? t('batch.fewDone', { done, total }) : '';
   const quarter = Math.floor((done * 4) / total);
   if (quarter < 1) return '';
   // The count at the quarter's start, not each file's since: the words stay till the next quarter.
   return t(`batch.quarter.${quarter as 1 | 2 | 3}`, { done: Math.ceil((quarter * total) / 4), total });
+}
+
+/**
+ * Whether a screen reader is to be told "Resumed": from when a paused run goes on till it reaches
+ * its next step of quarterText (it stood till the run ended, and no quarter was said after a pause).
+ * Told every change of the run (read it whatever else is said, so a pause is seen).
+ */
+export class ResumeNotice {
+  private wasPaused = false;
+  private resumedAt: string | null = null;
+  saysResumed(hasJob: boolean, isPaused: boolean, progressWords: string): boolean {
+    if (!hasJob || isPaused) {
+      this.wasPaused = hasJob;
+      this.resumedAt = null;
+      return false;
+    }
+    if (this.wasPaused) {
+      this.wasPaused = false;
+      this.resumedAt = progressWords;
+    }
+    if (this.resumedAt !== progressWords) this.resumedAt = null;
+    return this.resumedAt !== null;
+  }
 }
 
 /**

@@ -68,6 +68,7 @@ export const batch = {
   'batch.quarter.1': { en: 'A quarter done: {done} of {total} files', 'zh-CN': '已完成四分之一：{done}/{total} 个文件' },
   'batch.quarter.2': { en: 'Half done: {done} of {total} files', 'zh-CN': '已完成一半：{done}/{total} 个文件' },
   'batch.quarter.3': { en: 'Three quarters done: {done} of {total} files', 'zh-CN': '已完成四分之三：{done}/{total} 个文件' },
+  'batch.fewDone': { en: '{done} of {total} files done', 'zh-CN': '已完成 {done}/{total} 个文件' },
   'batch.currentMore': { en: 'current: {name} and {n} more', 'zh-CN': '当前：{name} 等 {total} 个' },
   'batch.pause': { en: 'Pause', 'zh-CN': '暂停' },
   'batch.resumeRun': { en: 'Resume', 'zh-CN': '继续' },
