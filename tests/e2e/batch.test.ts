@@ -225,6 +225,8 @@ describe('Batch workspace in Chromium', () => {
     const noteOf = (name: string) => app.page.locator('[data-testid=batch-item]', { hasText: name }).locator('[data-testid=batch-note]');
     expect(await noteOf('dark.jpg').getAttribute('title')).toMatch(/^Brightness auto: \+[\d.]+ EV, as the face was too dark for the face brightness check\.$/);
     expect(await noteOf('lying.jpg').getAttribute('title')).toBe('Turned 90° clockwise: the picture lay on its side.');
+    // Its name as one phrase (the hidden words after the chip's own were read "note : Turned …").
+    expect(await noteOf('lying.jpg').getAttribute('aria-label')).toBe('note: Turned 90° clockwise: the picture lay on its side.');
     await turn.uncheck();
     // The portrait that passes has no note: it was left as it is.
     expect(await noteOf('df_img1.jpg').count()).toBe(0);
