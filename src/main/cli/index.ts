@@ -2,7 +2,7 @@
 // Errors print one line `CODE: message` and exit non-zero. Node only (never electron).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { didYouMean } from '../../shared/did-you-mean';
+import { didYouMean, nearestName } from '../../shared/did-you-mean';
 import { toWire } from '../../shared/errors';
 import { projectResourcesDir } from './cli-env';
 import { UsageError, type CliIo } from './command';
@@ -62,7 +62,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 130;
     }
     const isParseError = ['ERR_PARSE_ARGS_UNKNOWN_OPTION', 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE', 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'].includes((error as { code?: string })?.code ?? '');
-    io.err(isParseError ? `INVALID_ARGUMENT: ${parseErrorText((error as Error).message, rest)}; see \`cutout ${command.name} --help\`` : `${wire.code}: ${wire.message}`);
+    io.err(isParseError ? `INVALID_ARGUMENT: ${parseErrorText((error as Error).message, rest, optionsOf(command.usage))}; see \`cutout ${command.name} --help\`` : `${wire.code}: ${wire.message}`);
     if (wire.code === 'INTERNAL' && process.env.CUTOUT_DEBUG) io.err(String((error as Error)?.stack));
     // A wrong command line exits 2, as an unknown command does; whatever failed on the way, 1.
     return isParseError || error instanceof UsageError ? 2 : 1;
@@ -73,7 +73,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
  * Node's parseArgs message, in one line; a value that starts with "-" (`--duration -2`), which it
  * calls "ambiguous", is said plainly with the form that passes it.
  */
-export function parseErrorText(message: string, argv: readonly string[]): string {
+export function parseErrorText(message: string, argv: readonly string[], options: readonly string[] = []): string {
   const ambiguous = /^Option '(--?[\w-]+)' argument is ambiguous/.exec(message);
   if (ambiguous) {
     const flag = ambiguous[1];
@@ -84,11 +84,23 @@ export function parseErrorText(message: string, argv: readonly string[]): string
   // "Unknown option '--bogus'. To specify a positional argument starting with a '-', place it at the
   // end of the command after '--', as in '-- "--bogus"": the option, and where the options are.
   const unknown = /^Unknown option '([^']+)'/.exec(message);
-  if (unknown) return `unknown option ${unknown[1]} (a file name starting with "-" goes after --)`;
+  // A mistyped option (--recursiv) is named with the one meant.
+  if (unknown) {
+    // Read without the dashes: "--nope" is not "--mode" (two letters of its four are off).
+    const bare = (flag: string): string => flag.replace(/^-+/, '');
+    const nearBare = nearestName(bare(unknown[1].replace(/=.*$/, '')), options.map(bare));
+    const near = nearBare && `--${nearBare}`;
+    return `unknown option ${unknown[1]} (${near ? `did you mean ${near}?` : 'a file name starting with "-" goes after --'})`;
+  }
   // "Option '-o, --out <value>' argument missing": a flag given last, with no value.
   const missing = /^Option '(?:(-\w), )?(--[\w-]+) <value>' argument missing/.exec(message);
   if (missing) return `${missing[1] ? `${missing[1]} (${missing[2]})` : missing[2]} needs a value after it`;
   return message.replace(/\s*\n\s*/g, ' ');
+}
+
+/** The long options a command's usage line names (--recursive, --max-side ...). */
+export function optionsOf(usage: string): string[] {
+  return [...new Set(usage.match(/--[a-z][\w-]*/g) ?? [])];
 }
 
 /**

@@ -2,7 +2,7 @@
 // unhandled EPIPE; other stream errors still surface.
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { negativeNumberJoined, parseErrorText, writerOf } from '../../../src/main/cli/index';
+import { negativeNumberJoined, optionsOf, parseErrorText, writerOf } from '../../../src/main/cli/index';
 
 /** A stream that records writes and emits what the test says. */
 class FakeStream extends EventEmitter {
@@ -43,6 +43,12 @@ describe('parseErrorText', () => {
     expect(negativeNumberJoined("Unknown option '--nope'.", ['--nope', '-1'])).toBeNull();
     // Other messages come through on one line.
     expect(parseErrorText("Unknown option '--nope'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--nope\"", [])).toBe('unknown option --nope (a file name starting with "-" goes after --)');
+    // A mistyped option is named with the one meant, from the options the command's usage names.
+    const options = optionsOf('cutout batch IN... -o OUT [--mode portrait|anime] [-r|--recursive] [--max-side PX] [--resume]');
+    expect(options).toEqual(['--mode', '--recursive', '--max-side', '--resume']);
+    expect(parseErrorText("Unknown option '--recursiv'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--recursiv\"", [], options)).toBe('unknown option --recursiv (did you mean --recursive?)');
+    expect(parseErrorText("Unknown option '--maxside'. To specify", [], options)).toBe('unknown option --maxside (did you mean --max-side?)');
+    expect(parseErrorText("Unknown option '--nope'. To specify", [], options)).toBe('unknown option --nope (a file name starting with "-" goes after --)');
     // A flag given no value, said in the CLI's words (it read "Option '-o, --out <value>' argument missing").
     expect(parseErrorText("Option '--fps <value>' argument missing", [])).toBe('--fps needs a value after it');
     expect(parseErrorText("Option '-o, --out <value>' argument missing", [])).toBe('-o (--out) needs a value after it');
