@@ -263,6 +263,13 @@ await engine.dispose();`,
     // The folder is checked, not left made: a command that fails after leaves no empty folder.
     const missing = await cutout(['portrait', join(dir, 'no-such.jpg'), '-o', join(dir, 'new', 'deeper', 'o.png')]);
     expect([missing.code, existsSync(join(dir, 'new'))]).toEqual([1, false]);
+    // A batch of nothing there at all (a mistyped folder) is said before anything is made: it made
+    // OUT and a report of one failure. One input there of two runs, the other failing in its report.
+    const mistyped = await cutout(['batch', join(dir, 'no-such-folder'), '-o', join(dir, 'new-out')]);
+    expect([mistyped.code, mistyped.stderr.trim(), existsSync(join(dir, 'new-out'))]).toEqual([1, `INPUT_NOT_FOUND: No such file or folder: ${join(dir, 'no-such-folder')}. Check the path; nothing was written`, false]);
+    const half = await cutout(['batch', join(dir, 'no-such-folder'), input, '-o', join(dir, 'half-out'), '--refine', 'off']);
+    expect(half.code).toBe(1);
+    expect(readFileSync(join(dir, 'half-out', 'report.csv'), 'utf8')).toContain(`${join(dir, 'no-such-folder')},failed,INPUT_NOT_FOUND,`);
     const spec = await cutout(['batch', input, '-o', join(dir, 'b'), '--mode', 'idphoto', '--spec', 'nope']);
     expect([spec.code, spec.stderr]).toEqual([2, expect.stringMatching(/^SPEC_UNKNOWN: Unknown ID-photo spec "nope"/)]);
     expect(existsSync(join(dir, 'b'))).toBe(false);

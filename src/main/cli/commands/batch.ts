@@ -1,8 +1,9 @@
 // `cutout batch IN... -o OUT --mode portrait|anime|idphoto|sticker`: batch folder export with
 // resume, a progress bar on a terminal (plain lines otherwise) and report.json/.csv. Node only.
+import { lstat } from 'node:fs/promises';
 import { basename, join, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isCancellation, type CancelledError } from '../../../shared/errors';
+import { AppError, isCancellation, type CancelledError } from '../../../shared/errors';
 import { isCutoutMode, parseBrightness, parseTurn, secondsPerFile, type CancelledBatch } from '../../../shared/jobs';
 import { leftOutTypesText } from '../../../shared/media';
 import { failedCheckWords, withFileSizeBand } from '../../../shared/idphoto-report';
@@ -234,6 +235,12 @@ export const batchCommand: CliCommand = {
     await assertOutputFolderNotAnInput(positionals, values.out).catch((error: unknown) => {
       throw asUsage(error);
     });
+    // No input there at all (a mistyped path): said before anything is made. It made OUT and a
+    // report of one failure. (A link to a file that is gone is there: its row says where it led.)
+    const missing = await Promise.all(positionals.map((path) => lstat(path).then(() => false, () => true)));
+    if (missing.every(Boolean)) {
+      throw new AppError('INPUT_NOT_FOUND', `No such file or folder: ${positionals.join(', ')}. Check the ${positionals.length === 1 ? 'path' : 'paths'}; nothing was written`, { detail: { paths: positionals } });
+    }
     const bar = io.isTty && !values.quiet ? makeTtyBar(io) : undefined;
     let isProviderSaid = false;
     /** A file's line: above the bar on a terminal, else on stderr. */
