@@ -162,6 +162,10 @@ await engine.dispose();`,
     // Resumed, the masks are done: skipped, not redone as cut-outs.
     const again = await cutout(['batch', input, '-o', out, '--mask', '--refine', 'off', '--resume']);
     expect(again.stdout).toMatch(/^0 done, 2 skipped, 0 failed of 2/m);
+    // Without --resume they are made again, and said so before the first is (said at the end, a
+    // Ctrl+C before it left it unsaid), even with -q.
+    const redo = await cutout(['batch', input, '-o', out, '--mask', '--refine', 'off', '-q']);
+    expect(redo.stderr.split('\n')[0]).toBe(`note: 2 files of this batch were done before into ${out} with these options, and are made again: stop it (Ctrl+C) and add --resume to skip them`);
     for (const [args, message] of [
       [['--mode', 'idphoto'], '--mask goes with --mode portrait or anime'],
       [['--bg', 'white'], '--mask writes the matte alone: --bg does not go with it'],

@@ -271,6 +271,11 @@ export const batchCommand: CliCommand = {
         env,
         {
           signal: io.signal,
+          // Said at the start (it was said at the end, which a Ctrl+C before it never reached, and
+          // a second run without --resume wrote everything again unsaid), even with -q.
+          onPlanned: ({ redoneSame }) => {
+            if (redoneSame > 0) say(`note: ${redoneSame === 1 ? '1 file' : `${redoneSame} files`} of this batch ${redoneSame === 1 ? 'was' : 'were'} done before into ${values.out} with these options, and ${redoneSame === 1 ? 'is' : 'are'} made again: stop it (Ctrl+C) and add --resume to skip ${redoneSame === 1 ? 'it' : 'them'}`);
+          },
           onStatus: (s) => {
             if (bar) return bar.draw(s, s.finished === s.total);
             // Non-TTY: a plain status line at most every 5 s (per-file lines carry the rest).
@@ -338,9 +343,6 @@ export const batchCommand: CliCommand = {
       }
       if (summary.replacedOther > 0) {
         io.out(`${summary.replacedOther === 1 ? '1 file made before with other options was' : `${summary.replacedOther} files made before with other options were`} written over (the names do not change with the options): to keep both sets, use another output folder or put {bg} or {spec} in --name`);
-      }
-      if (summary.redoneSame > 0) {
-        io.out(`${summary.redoneSame === 1 ? '1 file was' : `${summary.redoneSame} files were`} done before with these options and made again: --resume skips what is done`);
       }
       if (summary.failedBefore > 0) {
         const n = summary.failedBefore;

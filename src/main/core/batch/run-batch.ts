@@ -37,6 +37,12 @@ export interface BatchRunContext extends RunContext {
   onFile?: (event: BatchFileEvent) => void;
   /** Called when a file starts or ends and on pause/resume: N of M, rate, ETA, current files. */
   onStatus?: (status: BatchStatus) => void;
+  /**
+   * Called once the run is planned, before any file starts: how many of its files it makes again
+   * that the output folder's journal has done with these options (`redoneSame`), so a run that
+   * forgot --resume is told at its start, not only at an end a Ctrl+C may never reach.
+   */
+  onPlanned?: (plan: { redoneSame: number; toDo: number }) => void;
   /** Pause/resume: while the gate is closed no file starts, nor goes on to its next stage. */
   gate?: PauseGate;
   /** Working pixels admitted at once (default pixelsInFlightFor the machine's memory); for tests. */
@@ -376,6 +382,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
       todo.push(i);
     }
 
+    ctx.onPlanned?.({ redoneSame, toDo: todo.length });
     let done = 0;
     let failed = 0;
     const skipped = entries.filter((e) => e.status === 'skipped').length;
