@@ -31,14 +31,23 @@ export function runSeconds(review: StickerReview, [first, last]: [number, number
   return { startS: review.frames[first].timeS, endS: review.frames[last].timeS + frameSeconds(review, last) };
 }
 
-/** The flagged runs as times in the clip ("0.00–0.50 s, 1.25–1.33 s"), each to the end of its last frame; '' when none. */
+/** Flagged runs closer than this (seconds) are named as one range: a sure frame or two between unsure ones is no place to trim to. */
+const RANGE_JOIN_S = 0.25;
+
+/**
+ * The flagged runs as times in the clip ("0.00–0.50 s, 1.25–1.33 s"), each to the end of its last
+ * frame, runs less than RANGE_JOIN_S apart as one (a 60-fps clip made at 24 fps named 14 ranges,
+ * "3.67–3.75 s, 3.79–3.83 s, 3.88–3.92 s, …", most a frame long); '' when none.
+ */
 export function flaggedRanges(review: StickerReview): string {
-  return frameRuns(review, true)
-    .map((run) => {
-      const { startS, endS } = runSeconds(review, run);
-      return `${startS.toFixed(2)}–${endS.toFixed(2)} s`;
-    })
-    .join(', ');
+  const ranges: { startS: number; endS: number }[] = [];
+  for (const run of frameRuns(review, true)) {
+    const range = runSeconds(review, run);
+    const last = ranges[ranges.length - 1];
+    if (last && range.startS - last.endS < RANGE_JOIN_S - 1e-9) last.endS = range.endS;
+    else ranges.push(range);
+  }
+  return ranges.map(({ startS, endS }) => `${startS.toFixed(2)}–${endS.toFixed(2)} s`).join(', ');
 }
 
 /**

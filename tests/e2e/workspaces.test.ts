@@ -756,6 +756,8 @@ describe('workspaces, language and theme in Chromium', () => {
     await info.waitFor({ timeout: 120_000 });
     // (It said "one frame (a still)", and the strip below it "in each of the 6 frames taken".)
     expect(await info.textContent()).toMatch(/^\d+ × \d+, one frame: the \d+ frames taken from the clip are alike \(a still, not animated\), \d+ KB$/);
+    // Sure of every frame, the strip says so (it read "Unsure in 0 of 6 frames: —", a bare dash).
+    expect(await slot.locator('[data-testid=sticker-frames]').getAttribute('aria-label')).toMatch(/^Sure in all \d+ frames$/);
     expect(app.pageErrors).toEqual([]);
   });
 

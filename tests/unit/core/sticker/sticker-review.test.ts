@@ -62,6 +62,15 @@ describe('frame runs (shared by the CLI and the Stickers workspace)', () => {
     expect(stickerReviewText(r, null)).toMatch(/trim those frames away, or paint Keep \/ Remove strokes \(--strokes\)$/);
     expect(flaggedRanges({ ...r, reviewThreshold: null })).toBe('');
   });
+
+  it('names runs less than 0.25 s apart as one range (a 60-fps clip at 24 fps named 14, most a frame long)', () => {
+    const times = Array.from({ length: 12 }, (_, i) => i / 24);
+    // Unsure, sure, unsure, sure, sure, unsure ... at 24 fps: gaps of 1 and 2 frames join; 6 frames (0.25 s) do not.
+    const r = reviewStickerFrames([1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0].map((u) => frame(u ? 30 : 0)), W, H, times, 1 / 24, 0.08);
+    expect(flaggedRanges(r)).toBe('0.00–0.25 s');
+    const apart = reviewStickerFrames([1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0].map((u) => frame(u ? 30 : 0)), W, H, times, 1 / 24, 0.08);
+    expect(flaggedRanges(apart)).toBe('0.00–0.04 s, 0.29–0.33 s');
+  });
 });
 
 describe('sureTrim', () => {

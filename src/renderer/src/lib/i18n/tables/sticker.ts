@@ -76,6 +76,7 @@ export const sticker = {
   'sticker.unsureFrames': { en: 'Where the model was unsure, in each of the {n} frames taken from the clip', 'zh-CN': '各帧的不确定程度（共 {n} 帧）' },
   'sticker.unsureFramesOne': { en: 'Where the model was unsure, in the one frame taken from the clip', 'zh-CN': '该帧的不确定程度（共 1 帧）' },
   'sticker.unsureFrames.label': { en: 'Unsure in {n} of {m} frames: {when}', 'zh-CN': '{m} 帧中 {n} 帧不确定：{when}' },
+  'sticker.unsureFrames.none': { en: 'Sure in all {m} frames', 'zh-CN': '{m} 帧全部有把握' },
   'sticker.frameShare': { en: '{time} s: {pct} % half transparent', 'zh-CN': '{time} 秒：{pct}% 半透明' },
   'sticker.review.title': { en: 'Check this sticker.', 'zh-CN': '请检查此表情包。' },
   'sticker.review.body': {
