@@ -113,7 +113,13 @@ describe('Batch workspace in Chromium', () => {
     expect(await app.page.locator('[data-testid=batch-waiting]').count()).toBe(0);
 
     expect(await app.page.textContent('[data-testid=batch-summary]')).toBe('5 done, 0 skipped, 1 failed of 6');
-    expect(await live()).toBe('5 done, 0 skipped, 1 failed of 6');
+    // The file that failed is named (the count alone named none), and a button takes the keyboard
+    // to the failures, listed after every file's row.
+    expect(await live()).toBe('5 done, 0 skipped, 1 failed of 6. Failed: zz-broken.jpg');
+    await app.page.focus('[data-testid=batch-go-failures]');
+    expect(await app.page.textContent('[data-testid=batch-go-failures]')).toBe('Go to the failed files (1)');
+    await app.page.keyboard.press('Enter');
+    expect(await app.page.evaluate(`document.activeElement?.dataset.testid`)).toBe('batch-failures-title');
     // After "Resumed", the quarters it went on to (6 files: at 2, 3 and 5): "Resumed" stood till the end.
     const afterResume = ((await app.page.evaluate('globalThis.resumedSaid')) as string[]).filter((w) => w !== '');
     const quartersLeft = [2, 3, 5].filter((at) => at > finishedWhilePaused).length;

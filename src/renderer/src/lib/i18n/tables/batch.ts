@@ -44,6 +44,8 @@ export const batch = {
   'batch.summary.took': { en: 'Took {time}', 'zh-CN': '用时 {time}' },
   'batch.summary.tookPaused': { en: 'Took {time} ({paused} of it paused)', 'zh-CN': '用时 {time}（其中暂停 {paused}）' },
   'batch.failures': { en: '{n} failed', 'zh-CN': '{n} 个失败' },
+  'batch.goFailures': { en: 'Go to the failed files ({n})', 'zh-CN': '转到失败的文件（{n} 个）' },
+  'batch.summaryFailedNames': { en: '{summary}. Failed: {names}', 'zh-CN': '{summary}。失败：{names}' },
   'batch.showFile': { en: 'Show file', 'zh-CN': '显示文件' },
   'batch.showFile.web': { en: 'Download file', 'zh-CN': '下载文件' },
   'batch.resumed': { en: 'Resumed', 'zh-CN': '已继续' },
