@@ -610,11 +610,18 @@ describe('Batch workspace in Chromium', () => {
     // The folder first, the mode after: the batch takes what the mode takes as it starts (a folder
     // picked before the mode was read for the kinds of the mode it was picked in).
     await app.page.selectOption('[data-testid=batch-mode]', 'sticker');
+    await app.page.evaluate(`(() => {
+      const live = document.querySelector('[data-testid=batch-live]');
+      const said = (globalThis.listSaid = []);
+      new MutationObserver(() => said.push(live.textContent ?? '')).observe(live, { childList: true, characterData: true, subtree: true });
+    })()`);
     // In a browser "Add folder…" is the browser's folder picker; the folder's pictures are uploaded
     // in its tree, and the folder is the one input (as the desktop's folder dialog gives it).
     await chooseFiles(app.page, () => app.page.getByRole('button', { name: 'Add folder…' }).click(), dir);
     // How many files the run takes of it is counted as it would scan (it said "1 folder" and no more): no clips here.
     await expect.poll(() => app.page.textContent('[data-testid=batch-input-count]')).toBe('1 folder · 0 clips');
+    // Said once, with its count (it was said "In the list: 1 folder", then again with the count).
+    await expect.poll(async () => ((await app.page.evaluate('globalThis.listSaid')) as string[]).filter((w) => w !== '')).toEqual(['In the list: 1 folder · 0 clips']);
     // Nothing for this mode is said before Start, which waits (a run of "0 of 0" made an empty output folder).
     expect(await app.page.textContent('[data-testid=batch-start-hint]')).toBe('Nothing to do: no clips in what was added. Other types are left out.');
     expect(await app.page.locator('[data-testid=batch-start]').isDisabled()).toBe(true);
