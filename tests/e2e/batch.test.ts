@@ -90,6 +90,8 @@ describe('Batch workspace in Chromium', () => {
     // Files in flight finish; then "Paused" with nothing at work and files still to do.
     await app.page.locator('[data-testid=batch-paused]', { hasText: /^Paused$/ }).waitFor({ timeout: 60_000 });
     expect(await app.page.textContent('[data-testid=status-batch]')).toMatch(/^\d\/6 · Paused$/);
+    // Its start was said with its count (the status line said the bare word "Batch").
+    expect(await app.page.textContent('[data-testid=status-live]')).toBe('Batch started: 6 files');
     const finishedWhilePaused = await app.page.locator('[data-testid=batch-item]').count();
     expect(finishedWhilePaused).toBeLessThan(6);
     expect(await app.page.locator('[data-testid=batch-items] [data-status=working]').count()).toBe(0);

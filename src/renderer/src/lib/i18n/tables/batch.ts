@@ -3,6 +3,7 @@ import type { MessageTable } from '../types';
 
 export const batch = {
   'batch.title': { en: 'Batch', 'zh-CN': '批量处理' },
+  'batch.startedSaid': { en: 'Batch started: {files}', 'zh-CN': '批量处理已开始：{files}' },
   'batch.empty': { en: 'Drop a folder or many images', 'zh-CN': '拖入文件夹或多张图片' },
   'batch.empty.clips': { en: 'Drop a folder or many clips', 'zh-CN': '拖入文件夹或多个视频片段' },
   'batch.busyDrop': { en: 'A batch is running: its list stays as it is. Add the files once it has ended.', 'zh-CN': '批处理正在运行，列表保持不变；请在结束后再添加文件。' },
