@@ -84,6 +84,9 @@ export const stickerCommand: CliCommand = {
        [--matte '#FFFFFF'] [--outline PX] [--outline-color '#FFFFFF'] [--colors N] [--dither none|ordered] [--plays N] [--strokes FILE.json] [--provider auto|cpu|webgpu|...] [--threads N]
   OUT is the sticker's file, or a folder (there CLIP_sticker.gif, or the extension of --format / --preset).
   T: seconds (62.5) or a time as a player shows it (1:02.5, 0:01:02).
+  --start and --duration: the part made; without --duration, the rest of the clip from --start (0), cut
+  where a sticker holds no more frames (360 at most, fewer when large) and said. (The app's Stickers
+  workspace starts with the first 3 s.)
   The format is OUT's extension (.gif .webp .png/.apng .webm). --format or --preset names it too: an OUT
   without an extension gets its extension, one with another extension is refused.
   --fps: frames a second, 1 to 60 (a GIF plays 50 at most: it is made at 50). Default 12, or the clip's
