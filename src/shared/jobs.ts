@@ -502,7 +502,7 @@ export interface BatchItemFinished extends FinishedFile {
   message?: string;
   /** What the failure's error detail said of the file (damaged, or a still where a clip is wanted); the UI words it. */
   errorKind?: ErrorKind;
-  /** Why it was skipped ('journal: done with the same size, mtime and options'). */
+  /** Why it was skipped ('done before with these options, the file unchanged since'). */
   reason?: string;
   /** Skipped because an earlier run made its output (resume, or a retry of the failed ones). */
   doneBefore?: boolean;

@@ -1143,7 +1143,7 @@ await engine.dispose();`,
     // Resumed, the file done before still says it (its line said only "skipped ... (done before)").
     const resumed = await cutout(['batch', join(dir, 'in'), '-o', out, '--mode', 'portrait', '--refine', 'off', '--provider', 'cpu', '--resume'], budget);
     expect(resumed.code).toBe(0);
-    expect(resumed.stderr).toContain(`skipped ${big} -> ${join(out, 'big_cutout.png')} (journal: done with the same size, mtime and options; a picture of ${said})`);
+    expect(resumed.stderr).toContain(`skipped ${big} -> ${join(out, 'big_cutout.png')} (done before with these options, the file unchanged since; a picture of ${said})`);
     // Within the default budget of 80 MP nothing is said.
     const plain = await cutout(['portrait', big, '-o', join(dir, 'plain.png'), '--refine', 'off', '--provider', 'cpu']);
     expect(plain.stderr).not.toContain('more pixels');

@@ -152,7 +152,7 @@ describe('BatchItems', () => {
     items.onItem({ jobId: 'j', input: '/in/d.jpg', output: '/out/d.jpg', status: 'cancelled' });
     // a.jpg was skipped without being done before (a retry of the failed ones skips the rest).
     expect(items.completed).toBe(1);
-    items.onItem({ jobId: 'j', input: '/in/e.jpg', output: '/out/e.jpg', status: 'skipped', reason: 'journal: done with the same size, mtime and options', doneBefore: true });
+    items.onItem({ jobId: 'j', input: '/in/e.jpg', output: '/out/e.jpg', status: 'skipped', reason: 'done before with these options, the file unchanged since', doneBefore: true });
     expect(items.completed).toBe(2);
     items.reset();
     expect(items.rows).toEqual([]);

@@ -366,7 +366,7 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
         continue;
       }
       if (options.resume && record?.status === 'done' && (await isStillDone(record, item, outputs[i], optionsHash, journalIndex))) {
-        const reason = record.recovered === true ? 'report: done with these options, the file no newer than its output (the journal was lost)' : 'journal: done with the same size, mtime and options';
+        const reason = record.recovered === true ? 'done before with these options by the last report (the journal was lost), the file no newer than its output' : 'done before with these options, the file unchanged since';
         entries[base + i] = { input: item.input, status: 'skipped', output: outputs[i], reason, doneBefore: true, ...finishedOfRecord(record) };
         continue;
       }
