@@ -104,8 +104,9 @@ export const batchCommand: CliCommand = {
   --max-side, --colors, --dither and --matte as \`cutout sticker\` takes them.
   --resume skips the inputs done before into OUT with the same options and not changed since (by
   OUT's journal, .cutout-batch.jsonl; if it was deleted, by OUT/report.json and the file being no
-  newer than its output); --retry-failed redoes only the inputs that failed last time. Neither tries again a file that failed for what it is
-  (damaged, no face or several, no video) while it and the options stay the same: it is listed as failed.
+  newer than its output); --retry-failed redoes only the inputs that failed last time. Neither tries
+  again a file that failed for what it is (damaged, no face or several, no video) while it and the
+  options stay the same: it is listed as failed.
   OUT/report.json and OUT/report.csv list every input of the run.
   --jobs: files at work at once (default: the cores, at most 4; stickers at most 2, each holds its frames).
   Exit code: 0 all done or skipped, 1 some failed (or, with --retry-failed, some were never done:

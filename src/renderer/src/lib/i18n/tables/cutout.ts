@@ -47,7 +47,6 @@ export const cutout = {
   'bg.cream': { en: 'Cream', 'zh-CN': '米色' },
   'bg.offWhite': { en: 'Off-white', 'zh-CN': '米白' },
   'bg.custom': { en: 'Custom colour', 'zh-CN': '自定义颜色' },
-  // A colour input cannot be a radio: its name says it is the choice in use.
   'bg.hex': { en: 'Colour code', 'zh-CN': '颜色代码' },
   'bg.picture': { en: 'Picture…', 'zh-CN': '图片…' },
   'bg.picture.tip': { en: 'Put the cut-out on a picture of your own (it is scaled to fill the frame, centred)', 'zh-CN': '把抠图放到你自己的图片上（图片按画面铺满并居中）' },
