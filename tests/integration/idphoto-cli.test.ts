@@ -91,8 +91,8 @@ describe('cutout idphoto', () => {
     const r = await run(process.execPath, [cli, 'idphoto', noFace, portrait, '--spec', 'cn-1inch', '-o', out + '/', '--sheet', '6inch'], { env }).catch((e: { code: number; stdout: string; stderr: string }) => e);
     expect((r as { code?: number }).code).toBe(1);
     expect(r.stderr).toMatch(/^NO_FACE: /m);
-    expect(readdirSync(out).sort()).toEqual(['df_img1_cn-1inch.jpg', 'df_img1_cn-1inch_sheet.jpg']);
-    expect(r.stdout).toContain(`sheet -> ${join(out, 'df_img1_cn-1inch_sheet.jpg')} (`);
+    expect(readdirSync(out).sort()).toEqual(['df_img1_cn-1inch_id-blue.jpg', 'df_img1_cn-1inch_id-blue_sheet.jpg']);
+    expect(r.stdout).toContain(`sheet -> ${join(out, 'df_img1_cn-1inch_id-blue_sheet.jpg')} (`);
   });
 
   it('says which photos on a shared sheet fail their spec (a photo enlarged past 2x from a small picture)', { timeout: 120_000 }, async () => {
@@ -166,9 +166,13 @@ describe('cutout idphoto', () => {
     const studioReport = JSON.parse(readFileSync(join(dir, 'studio.json'), 'utf8')) as { measurements: { mouthOpeningPct: { value: number; min: null; max: null; pass: boolean } } };
     expect(studioReport.measurements.mouthOpeningPct).toMatchObject({ min: null, max: null, pass: true });
     expect(studioReport.measurements.mouthOpeningPct.value).toBeGreaterThan(10);
-    // Into a folder, one input is named by its spec as several are (and as a batch names it).
+    // Into a folder, one input is named by its spec as several are, and by its colour where the spec
+    // lists several (as the app names it): a white and a blue photo of one size were one file.
     await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', '-o', join(dir, 'photos') + '/'], { env }).catch((e) => e);
-    expect(readdirSync(join(dir, 'photos'))).toEqual(['hv_test1_icao-35x45.jpg']);
+    await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'icao-35x45', '--bg', '#DCEBFA', '-o', join(dir, 'photos') + '/'], { env }).catch((e) => e);
+    await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'us-visa-2x2', '--bg', 'white', '-o', join(dir, 'photos') + '/'], { env }).catch((e) => e);
+    await run(process.execPath, [cli, 'idphoto', portrait, '--spec', 'cn-visa-33x48', '-o', join(dir, 'photos') + '/'], { env }).catch((e) => e);
+    expect(readdirSync(join(dir, 'photos')).sort()).toEqual(['hv_test1_cn-visa-33x48.jpg', 'hv_test1_icao-35x45_light-blue.jpg', 'hv_test1_icao-35x45_white.jpg', 'hv_test1_us-visa-2x2_white.jpg']);
     // Bad requests are refused before any work, with the code, and exit 2, as the help says of a
     // wrong command line (an output type, a spec, a colour or a paper the command does not take
     // exited 1).

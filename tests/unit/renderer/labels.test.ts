@@ -5,7 +5,8 @@ import { textGap, translate } from '../../../src/renderer/src/lib/i18n';
 import { PAPER_SIZES, SHEET_PAPERS } from '../../../src/shared/idphoto-report';
 import { formatLabel, providerLabel, wordList } from '../../../src/shared/labels';
 import { formatDuration } from '../../../src/renderer/src/lib/state/app.svelte';
-import { colourFileWord, colourLabelKey } from '../../../src/renderer/src/lib/state/background.svelte';
+import { colourLabelKey } from '../../../src/renderer/src/lib/state/background.svelte';
+import { COLOUR_FILE_WORDS, colourFileWord, colourInFileName } from '../../../src/shared/colour-words';
 
 describe('UI labels', () => {
   it('spells formats and providers as their makers do', () => {
@@ -52,7 +53,12 @@ describe('UI labels', () => {
   it('names the ID-photo background colours (the swatches\' tooltips)', () => {
     expect(['#438edb', '#FFFFFF', '#D9342B', '#F0F0F0', '#DCEBFA', '#F3EEDC', '#F8F8F4'].map(colourLabelKey)).toEqual(['bg.idBlue', 'bg.white', 'bg.red', 'bg.lightGrey', 'bg.lightBlue', 'bg.cream', 'bg.offWhite']);
     expect(colourLabelKey('#123456')).toBeNull();
-    // In a file name: the English name whatever the UI's language, else the code.
+    // In a file name: the English name whatever the UI's language, else the code; each word the app's English name.
     expect(['#438EDB', '#ffffff', '#D9342B', '#F0F0F0', '#F8F8F4', '#2E7D32'].map(colourFileWord)).toEqual(['id-blue', 'white', 'red', 'light-grey', 'off-white', '2e7d32']);
+    for (const [hex, word] of Object.entries(COLOUR_FILE_WORDS)) expect(translate('en', colourLabelKey(hex)!).toLowerCase().replace(/[^a-z0-9]+/g, '-'), hex).toBe(word);
+    // Said where the size lists several colours, or the colour is none of them.
+    expect(colourInFileName(['#438EDB', '#FFFFFF', '#D9342B'], '#d9342b')).toBe('_red');
+    expect(colourInFileName(['#FFFFFF'], '#FFFFFF')).toBe('');
+    expect(colourInFileName(['#FFFFFF'], '#2E7D32')).toBe('_2e7d32');
   });
 });

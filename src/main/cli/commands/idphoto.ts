@@ -6,6 +6,7 @@ import { AppError, isCancellation } from '../../../shared/errors';
 import { evText, ID_PHOTO_REFINE, parseBrightness, parseTurn, turnedText } from '../../../shared/jobs';
 import { failedCheckWords, fileSizeAdvice, isKbBandBothWays, isPaddedUnderCeiling, withFileSizeBand } from '../../../shared/idphoto-report';
 import { throwIfAborted } from '../../core/abort';
+import { colourInFileName } from '../../../shared/colour-words';
 import { checkIdPhotoOutput, idPhotoBackground, idPhotoToFile, type IdPhotoResult } from '../../core/idphoto/make-id-photo';
 import { BACKGROUND_COLOUR_MAX_DE, failedChecks, isColourLostToJpeg, nearestAllowedDeltaE } from '../../core/idphoto/compliance';
 import { checkPhotoSheet, checkSheetOutput, layoutSharedSheet, MAX_SHEET_COPIES, parsePaper, renderSheetPdf, renderSheetRaster, sheetFormatOf, sheetPathOf } from '../../core/idphoto/print-sheet';
@@ -29,7 +30,8 @@ export const idphotoCommand: CliCommand = {
   usage: `cutout idphoto IN... [--spec icao-35x45|cn-1inch|一寸|...] -o OUT.jpg|.png [--bg blue|white|red|grey|'#RRGGBB'] [--kb MIN-MAX] [--report FILE.json]
     [--sheet 6inch|5inch|5r|a4|a5|letter|WxH [--dpi 300|254|600] [--sheet-out FILE.png|.jpg|.pdf] [--copies N]]
     [--face N] [--brightness EV|auto] [--turn 90|180|270|auto] [--refine off|fast|full] [--trimap FILE.png] [--spec-file MORE.json] [--list-specs] [--provider auto|cpu|webgpu|...] [--threads N]
-  OUT is a .jpg or .png file for one input, a folder for several (each named NAME_SPEC.jpg).
+  OUT is a .jpg or .png file for one input, a folder for several (each named NAME_SPEC.jpg, or NAME_SPEC_COLOUR.jpg
+  where the spec lists several colours: a_cn-1inch_id-blue.jpg, a_cn-1inch_white.jpg, a_icao-35x45_2e7d32.jpg).
   --spec: an id from --list-specs, or a size's name (一寸, 1寸, 小二寸, 社保卡); it defaults to icao-35x45.
   --refine defaults to full (no halo on the new background; fast is about 0.1 s quicker a photo).
   --kb MIN-MAX: the file size an upload form asks for, in KB (20-50; 50 is at most 50, 20- at least
@@ -130,14 +132,14 @@ export const idphotoCommand: CliCommand = {
     const brightnessEv = values.brightness === undefined ? undefined : checkedAsUsage(() => parseBrightness(values.brightness, '--brightness'));
     const turn = values.turn === undefined ? undefined : checkedAsUsage(() => parseTurn(values.turn, '--turn'));
     const env = envFromFlags(values);
-    if (values.bg !== undefined) {
-      const hex = checkedAsUsage(() => idPhotoBackground(values.bg, spec));
-      if (nearestAllowedDeltaE(spec, hex) > BACKGROUND_COLOUR_MAX_DE) {
-        io.err(`note: ${values.bg} is not a background ${spec.id} allows (${spec.background.allowed.join(', ')}): the photos will fail its background colour check`);
-      }
+    const bgHex = checkedAsUsage(() => idPhotoBackground(values.bg, spec));
+    if (values.bg !== undefined && nearestAllowedDeltaE(spec, bgHex) > BACKGROUND_COLOUR_MAX_DE) {
+      io.err(`note: ${values.bg} is not a background ${spec.id} allows (${spec.background.allowed.join(', ')}): the photos will fail its background colour check`);
     }
-    // Into a folder, each photo is named by its spec ("a_us-2x2.jpg"), one input or several, as a batch names it.
-    const outputs = await planOutputs(positionals, values.out, spec.format === 'png' ? 'png' : 'jpg', `_${spec.id}`);
+    // Into a folder, each photo is named by its spec ("a_us-2x2.jpg"), one input or several, and by its
+    // colour where the spec lists several ("a_cn-1inch_id-blue.jpg"), as the app names it: a blue and
+    // a white photo of one size into one folder were the same file.
+    const outputs = await planOutputs(positionals, values.out, spec.format === 'png' ? 'png' : 'jpg', `_${spec.id}${colourInFileName(spec.background.allowed, bgHex)}`);
     for (const output of outputs) checkedAsUsage(() => checkIdPhotoOutput(output));
     // Beside the (first) photo in its format, as a batch names it: one.jpg -> one_sheet.jpg.
     const sheetOut = paper ? (values['sheet-out'] ?? sheetPathOf(outputs[0])) : undefined;

@@ -5,7 +5,7 @@ import type { ImagePreview } from '../../../../shared/api';
 import type { ApiClient } from '../../../../shared/api-client';
 import type { Background } from '../../../../shared/jobs';
 import { normalizeHex } from '../../../../shared/color';
-import { translate, type MessageKey } from '../i18n';
+import type { MessageKey } from '../i18n';
 
 /** A background preset of the picker. */
 export interface BackgroundPreset {
@@ -39,16 +39,6 @@ export function colourLabelKey(hex: string): MessageKey | null {
 export function colourName(hex: string, t: (key: MessageKey) => string): string {
   const key = colourLabelKey(hex);
   return key ? `${t(key)} ${hex}` : hex;
-}
-
-/**
- * A background colour in a file name, whatever the UI's language: its English name ('white',
- * 'id-blue', 'light-grey'), or its code without '#' ('2e7d32') when it has none. An ID photo's name
- * says it, so the blue and the red photo of one size are not NAME and NAME-2.
- */
-export function colourFileWord(hex: string): string {
-  const key = colourLabelKey(hex);
-  return key ? translate('en', key).toLowerCase().replace(/[^a-z0-9]+/g, '-') : hex.replace('#', '').toLowerCase();
 }
 
 /** A picture background: its file (the export composes on it at full size) and a preview for the canvas. */
