@@ -31,7 +31,7 @@ export interface BrushStroke {
   /** Brush diameter in image pixels. */
   sizePx: number;
   /**
-   * 0..1. The inner `hardness` fraction of the radius takes the label; for fg / bg the soft rim
+   * 0..1. The inner `hardness` fraction of the radius (MIN_CORE_SHARE at least) takes the label; for fg / bg the soft rim
    * outside it turns opposite-label pixels into unknown, so the solver blends there instead
    * of a hard cut. 1 = the whole disc takes the label.
    */
@@ -48,6 +48,13 @@ export interface DirtyBox {
 }
 
 /**
+ * The least share of a Keep / Remove brush's radius that takes its label, whatever its hardness: at
+ * 0 % no pixel took it, the ring only opened the other label to the solver, and on a flat
+ * background a Keep dab kept nothing (a review: it still counted as a stroke and an undo step).
+ */
+export const MIN_CORE_SHARE = 0.25;
+
+/**
  * Stamps a stroke onto `trimap` (width x height) in place and returns the box of pixels it may
  * have changed (clipped to the image), or null when the stroke lies outside the image.
  * `autoTrimap` is required for mode 'auto' (the eraser copies from it).
@@ -57,7 +64,7 @@ export function stampStroke(trimap: Uint8Array, width: number, height: number, s
   if (stroke.mode === 'auto' && !autoTrimap) throw new Error('stampStroke: mode "auto" needs the automatic trimap');
   const radius = Math.max(0.5, stroke.sizePx / 2);
   const hardness = Math.min(1, Math.max(0, stroke.hardness));
-  const core = radius * hardness;
+  const core = radius * Math.max(hardness, MIN_CORE_SHARE);
   const core2 = core * core;
   const r2 = radius * radius;
   // Dab spacing of a quarter radius along each segment keeps the stroke gap-free.

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EDIT_AUTO, EDIT_BG, EDIT_FG, EDIT_UNKNOWN, resolveTrimap, stampStroke, strokeBox, touchUpLabels, trimapFromAlpha, type Stroke } from '../../../src/renderer/src/lib/canvas/stroke';
 import { paintTrimapOverlay, OVERLAY_COLORS } from '../../../src/renderer/src/lib/canvas/overlay';
 import { TrimapBrushState } from '../../../src/renderer/src/lib/state/trimap-brush.svelte';
+import { stampStroke as sharedStamp } from '../../../src/shared/trimap-brush';
 
 const W = 64;
 const H = 48;
@@ -26,6 +27,21 @@ describe('stampStroke', () => {
     expect(at(layer, 32, 24)).toBe(EDIT_BG);
     expect(at(layer, 32 + 7, 24)).toBe(EDIT_UNKNOWN);
     expect(at(layer, 32 + 12, 24)).toBe(EDIT_AUTO);
+  });
+
+  it('at 0 % hardness still keeps (removes) the middle quarter of its radius: it kept nothing, its ring only opened the background', () => {
+    const auto = new Uint8Array(W * H);
+    const layer = new Uint8Array(W * H);
+    stampStroke(layer, W, H, { tool: 'foreground', radiusPx: 12, hardness: 0, points: [{ x: 32, y: 24 }] }, auto);
+    expect([at(layer, 32, 24), at(layer, 32 + 2, 24), at(layer, 32 - 2, 24)]).toEqual([EDIT_FG, EDIT_FG, EDIT_FG]);
+    expect([at(layer, 32 + 5, 24), at(layer, 32 + 11, 24)]).toEqual([EDIT_UNKNOWN, EDIT_UNKNOWN]);
+    // The engine's stamping (a sticker's strokes, the CLI's) alike.
+    const trimap = new Uint8Array(W * H);
+    sharedStamp(trimap, W, H, { points: [{ x: 32, y: 24 }], sizePx: 24, hardness: 0, mode: 'bg' });
+    expect(trimap[24 * W + 32]).toBe(0);
+    const fg = new Uint8Array(W * H).fill(255);
+    sharedStamp(fg, W, H, { points: [{ x: 32, y: 24 }], sizePx: 24, hardness: 0, mode: 'bg' });
+    expect([fg[24 * W + 34], fg[24 * W + 37], fg[24 * W + 45]]).toEqual([0, 128, 255]);
   });
 
   it('opens up in its soft ring only what is labelled the other way: painted, or in the automatic trimap', () => {

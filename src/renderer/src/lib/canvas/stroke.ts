@@ -1,6 +1,6 @@
 // Pure trimap brush stamping of the renderer: strokes -> an edit layer over the automatic trimap.
 // Renderer only; the engine gets the resolved trimap (0 / 128 / 255) and re-solves the touched box.
-import { TRIMAP_LABEL } from '../../../../shared/trimap-brush';
+import { MIN_CORE_SHARE, TRIMAP_LABEL } from '../../../../shared/trimap-brush';
 import type { PixelBox } from './pixels';
 
 /** The four brushes: definite foreground, definite background, unknown (re-solve), eraser (back to automatic). */
@@ -94,7 +94,8 @@ export function stampStroke(layer: Uint8Array, width: number, height: number, st
   const opposite = code === EDIT_FG ? EDIT_BG : code === EDIT_BG ? EDIT_FG : -1;
   const r = Math.max(0.5, stroke.radiusPx);
   const hard = Math.max(0, Math.min(1, stroke.hardness));
-  const rIn = stroke.tool === 'foreground' || stroke.tool === 'background' ? Math.max(0.5, r * hard) : r;
+  // At least MIN_CORE_SHARE of it takes the label (at 0 % a Keep dab kept nothing).
+  const rIn = stroke.tool === 'foreground' || stroke.tool === 'background' ? Math.max(0.5, r * Math.max(hard, MIN_CORE_SHARE)) : r;
   const rSq = r * r;
   const rInSq = rIn * rIn;
   const pts = stroke.points;
