@@ -72,7 +72,9 @@ describe('ID-photo workspace in Chromium', () => {
     // (Its label cell also tells a screen reader, out of sight, that this is for information.)
     await expect.poll(() => eyeRow.locator('td').allTextContents()).toEqual(['ⓘ', 'Eye line from bottom (For information: this size sets no limit for it)', expect.stringMatching(/^\d+(\.\d+)? mm$/), 'no limit']);
     expect((await eyeRow.locator('td:nth-child(2) .sr-only').boundingBox())!.width).toBeLessThanOrEqual(1);
-    expect(await eyeRow.getAttribute('class')).toMatch(/\binfo\b/);
+    expect(await eyeRow.getAttribute('class')).toMatch(/\binforms\b/);
+    // Its name lines up with the others' (a row "for information" took the toolbar's right-aligned .info rule).
+    expect(await eyeRow.locator('td:nth-child(2)').evaluate((e) => (globalThis as unknown as { getComputedStyle(el: unknown): { textAlign: string } }).getComputedStyle(e).textAlign)).toBe('start');
 
     // Squeezed into 2 KB, the JPEG of the blue photo loses its blue (the engine measures the file):
     // said with what to do, not as a wrong colour picked, and before the photo is made: the preview
