@@ -98,6 +98,20 @@ describe('ID-photo workspace in Chromium', () => {
     await app.page.fill('[data-testid=idphoto-kb-max]', '');
     await expect.poll(() => colourLost.count()).toBe(0);
 
+    // A size far down the list, picked by search: the search cleared, it is shown whole in the
+    // middle of the list (brought in at the nearest edge, it sat at the bottom under a row cut in half).
+    await app.page.fill('[data-workspace-slot=idphoto] input[type=search]', 'driving');
+    await app.page.locator('[data-workspace-slot=idphoto] button.spec').first().click();
+    await app.page.fill('[data-workspace-slot=idphoto] input[type=search]', '');
+    const room = await app.page.locator('[data-workspace-slot=idphoto] .specs').evaluate((list) => {
+      const l = (list as unknown as { getBoundingClientRect(): { top: number; bottom: number } }).getBoundingClientRect();
+      const r = (list as unknown as { querySelector(s: string): { getBoundingClientRect(): { top: number; bottom: number } } }).querySelector('li.selected').getBoundingClientRect();
+      return { above: r.top - l.top, below: l.bottom - r.bottom, scrollTop: (list as unknown as { scrollTop: number }).scrollTop };
+    });
+    expect(room.scrollTop).toBeGreaterThan(0);
+    expect(room.above).toBeGreaterThan(0);
+    expect(room.below).toBeGreaterThan(0);
+    expect(Math.abs(room.above - room.below)).toBeLessThan(40);
     // ICAO by search; white background; a 6-inch sheet.
     await app.page.fill('[data-workspace-slot=idphoto] input[type=search]', 'ICAO');
     await app.page.locator('[data-workspace-slot=idphoto] button.spec', { hasText: 'ICAO' }).first().click();
