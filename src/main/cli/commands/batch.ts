@@ -238,7 +238,8 @@ export const batchCommand: CliCommand = {
     });
     // No input there at all (a mistyped path): said before anything is made. It made OUT and a
     // report of one failure. (A link to a file that is gone is there: its row says where it led.)
-    const missing = await Promise.all(positionals.map((path) => lstat(path).then(() => false, () => true)));
+    // (One behind a folder this account may not enter is there: its row says it cannot be read.)
+    const missing = await Promise.all(positionals.map((path) => lstat(path).then(() => false, (error: NodeJS.ErrnoException) => error.code === 'ENOENT' || error.code === 'ENOTDIR')));
     if (missing.every(Boolean)) {
       throw new AppError('INPUT_NOT_FOUND', `No such file or folder: ${positionals.join(', ')}. Check the ${positionals.length === 1 ? 'path' : 'paths'}; nothing was written`, { detail: { paths: positionals } });
     }
