@@ -228,7 +228,7 @@ export function layoutSheet(items: SheetItem[], options: SheetOptions): SheetLay
  * way alone holds 4; CN 1-inch on A4 54 against 50). On a tie the sheet turned one way only wins.
  */
 function layoutWithGap(items: SheetItem[], paper: SheetOptions['paper'], gap: number, margin: number): SheetLayout {
-  let best: { layout: SheetLayout; isMixed: boolean } | null = null;
+  let best: { layout: SheetLayout; rank: number[] } | null = null;
   for (const landscape of [false, true]) {
     const W = landscape ? paper.heightMm : paper.widthMm;
     const H = landscape ? paper.widthMm : paper.heightMm;
@@ -237,14 +237,33 @@ function layoutWithGap(items: SheetItem[], paper: SheetOptions['paper'], gap: nu
       const most = items.length === 1 ? Math.max(0, Math.floor((H - 2 * margin + gap) / ((isFirstRotated ? items[0].widthMm : items[0].heightMm) + gap))) : Infinity;
       for (let turnAt = most; turnAt >= 0; turnAt--) {
         const layout = shelves(items, W, H, gap, margin, (row) => (row < turnAt ? isFirstRotated : !isFirstRotated));
-        const isMixed = new Set(layout.photos.map((p) => p.isRotated)).size > 1;
-        const n = layout.photos.length;
-        if (!best || n > best.layout.photos.length || (n === best.layout.photos.length && best.isMixed && !isMixed)) best = { layout, isMixed };
+        const rank = sheetRank(layout);
+        if (!best || isRankedAbove(rank, best.rank)) best = { layout, rank };
         if (items.length !== 1) break;
       }
     }
   }
   return best!.layout;
+}
+
+/**
+ * How good a sheet is, compared in order: the most photos; of those that hold as many, one turned one
+ * way only, then one whose rows hold as many each, then the fewest photos lying on their side (8
+ * copies asked for: 4 + 4 upright across landscape paper, where 3 + 3 + 2 down portrait paper came
+ * first, and 2 + 2 + 2 + 2 lying down portrait paper held as many).
+ */
+function sheetRank(layout: SheetLayout): number[] {
+  const perRow = new Map<number, number>();
+  for (const p of layout.photos) perRow.set(Math.round(p.yMm * 100), (perRow.get(Math.round(p.yMm * 100)) ?? 0) + 1);
+  const rotated = layout.photos.filter((p) => p.isRotated).length;
+  const isMixed = rotated > 0 && rotated < layout.photos.length;
+  return [layout.photos.length, isMixed ? 0 : 1, new Set(perRow.values()).size <= 1 ? 1 : 0, -rotated];
+}
+
+/** Whether rank `a` is above `b` (the first place they differ decides; equal is not above). */
+function isRankedAbove(a: readonly number[], b: readonly number[]): boolean {
+  const at = a.findIndex((v, i) => v !== b[i]);
+  return at >= 0 && a[at] > b[at];
 }
 
 /** Rows of photos down a W x H mm sheet, item after item, each row turned as `isRowRotated` says, centred both ways. */
@@ -261,7 +280,8 @@ function shelves(items: SheetItem[], W: number, H: number, gap: number, margin: 
       const h = rot ? item.widthMm : item.heightMm;
       const perRow = Math.floor((W - 2 * margin + gap) / (w + gap));
       if (perRow < 1 || y + h > H - margin + 1e-9) break;
-      const inRow = Math.min(perRow, want - placed);
+      // The copies asked for shared evenly over the rows they need (8 where 5 fit across: 4 + 4, not 5 + 3).
+      const inRow = want === Infinity ? perRow : Math.ceil((want - placed) / Math.ceil((want - placed) / perRow));
       const rowW = inRow * w + (inRow - 1) * gap;
       const x0 = (W - rowW) / 2;
       for (let i = 0; i < inRow; i++) photos.push({ imageIndex: item.imageIndex, xMm: x0 + i * (w + gap), yMm: y, widthMm: w, heightMm: h, isRotated: rot });

@@ -739,8 +739,14 @@ describe('print sheets', () => {
     expect(Math.min(...twoInch.photos.map((p) => p.yMm))).toBeGreaterThanOrEqual(3);
     // CN 1-inch on A4: 54 (7 rows of 7 and a row of 5 sideways), against 50 one way.
     expect(layoutSheet([{ widthMm: 25, heightMm: 35, copies: 0, imageIndex: 0 }], { paper: parsePaper('a4') }).photos).toHaveLength(54);
-    // ICAO on 6-inch stays 8, all sideways: one way wins a tie.
-    expect(rowsOf(layoutSheet([{ widthMm: 35, heightMm: 45, copies: 0, imageIndex: 0 }], { paper: parsePaper('6inch') }))).toEqual(['RR', 'RR', 'RR', 'RR']);
+    // ICAO on 6-inch stays 8, one way, and upright on the paper turned landscape: of sheets that
+    // hold as many, one turned one way wins, then rows as full, then photos the right way up (it
+    // was 8 lying down portrait paper, as full, found first).
+    const icao = layoutSheet([{ widthMm: 35, heightMm: 45, copies: 0, imageIndex: 0 }], { paper: parsePaper('6inch') });
+    expect([icao.widthMm, icao.heightMm, rowsOf(icao)]).toEqual([152.4, 101.6, ['UUUU', 'UUUU']]);
+    // 8 CN 1-inch asked for (13 fit): 4 + 4 upright across landscape paper, where 3 + 3 + 2 down portrait paper came first (a review).
+    const eight = layoutSheet([{ widthMm: 25, heightMm: 35, copies: 8, imageIndex: 0 }], { paper: parsePaper('6inch') });
+    expect([eight.widthMm, eight.heightMm, rowsOf(eight)]).toEqual([152.4, 101.6, ['UUUU', 'UUUU']]);
   });
 
   it('picks the 2-3 mm gap that fits the most photos, the widest on a tie', () => {

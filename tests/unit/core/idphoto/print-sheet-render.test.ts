@@ -12,32 +12,34 @@ import { layoutSheet, parsePaper, renderSheetPdf, renderSheetRaster } from '../.
 import { tempDir } from '../../../helpers/env';
 
 /** A 350x450 "photo": red above the middle, blue below. */
-function photo(): { data: Uint8Array; width: number; height: number } {
-  const width = 350;
-  const height = 450;
+/** A photo of `width` x `height` px: its top half red, its bottom half blue. */
+function halves(width: number, height: number): { data: Uint8Array; width: number; height: number } {
   const data = new Uint8Array(width * height * 4);
   for (let i = 0; i < width * height; i++) data.set(i < (width * height) / 2 ? [220, 20, 20, 255] : [20, 20, 220, 255], i * 4);
   return { data, width, height };
 }
 
 describe('print sheet files', () => {
-  // ICAO 35x45 on a 6-inch sheet: 8 fit sideways.
-  const layout = layoutSheet([{ widthMm: 35, heightMm: 45, copies: 0, imageIndex: 0 }], { paper: parsePaper('6inch') });
+  // CN 2-inch, 35x49 mm, on a 6-inch sheet: 4 upright, then 2 sideways in the room below them.
+  const layout = layoutSheet([{ widthMm: 35, heightMm: 49, copies: 0, imageIndex: 0 }], { paper: parsePaper('6inch') });
+  const photo = (): { data: Uint8Array; width: number; height: number } => halves(350, 490);
+  const sideways = layout.photos.filter((p) => p.isRotated);
 
   it('turns sideways photos head to the right on a raster sheet', async () => {
-    expect(layout.photos.length).toBe(8);
-    expect(layout.photos.every((p) => p.isRotated)).toBe(true);
+    expect(layout.photos.map((p) => (p.isRotated ? 'R' : 'U')).join('')).toBe('UUUURR');
     const png = await renderSheetRaster(layout, [photo()], 300, 'png');
     // Paper is opaque: RGB, no alpha channel (the composite of RGBA photos kept one).
     expect(await sharp(png).metadata()).toMatchObject({ channels: 3, hasAlpha: false, density: 300 });
     const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
-    const p = layout.photos[0];
     const px = (xMm: number, yMm: number) => {
       const i = (Math.round(yMm * (300 / 25.4)) * info.width + Math.round(xMm * (300 / 25.4))) * 3;
       return data[i] > data[i + 2] ? 'red' : 'blue';
     };
-    // The photo's top (red) is on the right of its box, its bottom (blue) on the left.
+    // A sideways photo's top (red) is on the right of its box, its bottom (blue) on the left; an upright one's on top.
+    const p = sideways[0];
     expect([px(p.xMm + p.widthMm * 0.8, p.yMm + p.heightMm / 2), px(p.xMm + p.widthMm * 0.2, p.yMm + p.heightMm / 2)]).toEqual(['red', 'blue']);
+    const u = layout.photos[0];
+    expect([px(u.xMm + u.widthMm / 2, u.yMm + u.heightMm * 0.2), px(u.xMm + u.widthMm / 2, u.yMm + u.heightMm * 0.8)]).toEqual(['red', 'blue']);
   });
 
   it("places a photo made at the sheet's dpi at its own pixels, every copy alike, upright or turned (copies were resampled a pixel wider, and blurred)", async () => {
@@ -73,19 +75,19 @@ describe('print sheet files', () => {
     const pdf = await PDFDocument.load(pdfBytes);
     const prefs = pdf.catalog.lookup(PDFName.of('ViewerPreferences')) as unknown as { get(k: PDFName): unknown };
     expect(String(prefs.get(PDFName.of('PrintScaling')))).toBe('/None');
-    // The page's drawing: each sideways photo turned a quarter clockwise (cos 0, sin -1), drawn 35 mm
-    // wide and 45 mm tall before the turn.
+    // The page's drawing: each sideways photo turned a quarter clockwise (cos 0, sin -1), every photo
+    // drawn 35 mm wide and 49 mm tall (before the turn).
     const contents = pdf.context.lookup(pdf.getPage(0).node.get(PDFName.of('Contents')));
     const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => pdf.context.lookup(ref)) : [contents];
     const text = streams.map((stream) => inflateSync(Buffer.from((stream as PDFRawStream).getContents())).toString('latin1')).join('\n');
-    expect(text.match(/^\S+ -1 1 \S+ 0 0 cm$/gm)?.length).toBe(8);
-    expect(text.match(/^99\.2125\d* 0 0 127\.559\d* 0 0 cm$/gm)?.length).toBe(8);
-    // The printed page shows it (poppler's pdftoppm, which .ci/run installs): red on the right of the first photo.
+    expect(text.match(/^\S+ -1 1 \S+ 0 0 cm$/gm)?.length).toBe(sideways.length);
+    expect(text.match(/^99\.2125\d* 0 0 138\.897\d* 0 0 cm$/gm)?.length).toBe(layout.photos.length);
+    // The printed page shows it (poppler's pdftoppm, which .ci/run installs): red on the right of the first sideways photo.
     const dir = tempDir();
     writeFileSync(join(dir, 'sheet.pdf'), pdfBytes);
     execFileSync('pdftoppm', ['-r', '100', '-png', '-singlefile', join(dir, 'sheet.pdf'), join(dir, 'page')]);
     const { data, info } = await sharp(join(dir, 'page.png')).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    const p = layout.photos[0];
+    const p = sideways[0];
     const px = (xMm: number, yMm: number) => {
       const i = (Math.round(yMm * (100 / 25.4)) * info.width + Math.round(xMm * (100 / 25.4))) * 3;
       return data[i] > data[i + 2] ? 'red' : 'blue';
