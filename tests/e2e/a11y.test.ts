@@ -488,6 +488,35 @@ describe('the keyboard and a screen reader in Chromium', () => {
     }
   });
 
+  it('the arrows walk a segmented group\'s buttons (Format, Character, a theme) without pressing one; each stays a Tab stop', async () => {
+    const page = app.page;
+    const focused = () => page.evaluate(`document.activeElement?.dataset.themeChoice ?? document.activeElement?.dataset.format ?? document.activeElement?.textContent`);
+    await page.click('[data-workspace=settings]');
+    const pressed = () => page.locator('[data-theme-choice][aria-pressed=true]').getAttribute('data-theme-choice');
+    const before = await pressed();
+    await page.focus('[data-theme-choice=system]');
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toBe('light');
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toBe('dark');
+    // Round at the ends; nothing pressed on the way (the arrows did nothing: a review).
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toBe('system');
+    await page.keyboard.press('ArrowLeft');
+    expect(await focused()).toBe('dark');
+    expect(await pressed()).toBe(before);
+    // Tab goes on to the next control, not the next button of the group (they stay Tab stops: Shift+Tab comes back).
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('light');
+    // The Stickers workspace's Character pair alike.
+    await page.click('[data-workspace=sticker]');
+    const character = page.locator('[data-workspace-slot=sticker] [role=group][aria-label=Character] button');
+    await character.first().focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toBe(await character.nth(1).textContent());
+    expect(app.pageErrors).toEqual([]);
+  });
+
   it('a user who asks for less motion gets none: the busy dot does not pulse on (it did for good)', async () => {
     const page = app.page;
     const pulses = (): Promise<string> => page.evaluate(`(() => {

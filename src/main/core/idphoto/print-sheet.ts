@@ -225,7 +225,7 @@ export function layoutSheet(items: SheetItem[], options: SheetOptions): SheetLay
  * layoutSheet at one gap: the fullest of portrait / landscape paper and upright / rotated photos.
  * One photo size may also turn part way down the sheet: rows one way, then rows the other way in
  * what is left below them (a CN 2-inch 6-inch sheet holds 4 upright and 2 sideways where either
- * way alone holds 4; CN 1-inch on A4 54 against 50). On a tie the sheet turned one way only wins.
+ * way alone holds 4; CN 1-inch on A4 54 against 50). Of sheets that hold as many, sheetRank decides.
  */
 function layoutWithGap(items: SheetItem[], paper: SheetOptions['paper'], gap: number, margin: number): SheetLayout {
   let best: { layout: SheetLayout; rank: number[] } | null = null;
