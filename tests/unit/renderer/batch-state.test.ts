@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { canRetryFailed } from '../../../src/renderer/src/lib/batch-summary';
 import { baseName, nameInRun, webBatchDir } from '../../../src/renderer/src/lib/paths';
-import { BatchItems, currentText, formatEta, quarterText, formatRate, haltText, noteText, rateText, ResumeNotice } from '../../../src/renderer/src/lib/state/batch.svelte';
+import { BatchItems, currentText, formatEta, batchProgressWords, formatRate, haltText, noteText, rateText, ResumeNotice } from '../../../src/renderer/src/lib/state/batch.svelte';
 import { joinSentences, translate } from '../../../src/renderer/src/lib/i18n';
 import { JobTracker } from '../../../src/renderer/src/lib/state/jobs.svelte';
 
@@ -49,17 +49,17 @@ describe('the files at work on the progress line', () => {
 describe('how far a batch is, told at each quarter', () => {
   it('changes its words only at a quarter (a live region reads each change), none before the first or at the end; 2 or 3 files each', () => {
     const t = (key: 'batch.quarter.1' | 'batch.quarter.2' | 'batch.quarter.3' | 'batch.fewDone', params: Record<string, string | number>) => translate('en', key, params);
-    const said = Array.from({ length: 13 }, (_, done) => quarterText(done, 12, t));
+    const said = Array.from({ length: 13 }, (_, done) => batchProgressWords(done, 12, t));
     expect([...new Set(said)]).toEqual(['', 'A quarter done: 3 of 12 files', 'Half done: 6 of 12 files', 'Three quarters done: 9 of 12 files']);
     expect(said[12]).toBe('');
     // Three stickers said nothing from Start to their end (16 s): now each file.
-    expect([0, 1, 2, 3].map((done) => quarterText(done, 3, t))).toEqual(['', '1 of 3 files done', '2 of 3 files done', '']);
-    expect(quarterText(1, 2, t)).toBe('1 of 2 files done');
-    expect(quarterText(0, 1, t)).toBe('');
-    expect(quarterText(3, 10, t)).toBe('A quarter done: 3 of 10 files');
-    expect(quarterText(5, 10, t)).toBe('Half done: 5 of 10 files');
-    expect(quarterText(5, 10, (key, params) => translate('zh-CN', key, params))).toBe('已完成一半：5/10 个文件');
-    expect(quarterText(1, 3, (key, params) => translate('zh-CN', key, params))).toBe('已完成 1/3 个文件');
+    expect([0, 1, 2, 3].map((done) => batchProgressWords(done, 3, t))).toEqual(['', '1 of 3 files done', '2 of 3 files done', '']);
+    expect(batchProgressWords(1, 2, t)).toBe('1 of 2 files done');
+    expect(batchProgressWords(0, 1, t)).toBe('');
+    expect(batchProgressWords(3, 10, t)).toBe('A quarter done: 3 of 10 files');
+    expect(batchProgressWords(5, 10, t)).toBe('Half done: 5 of 10 files');
+    expect(batchProgressWords(5, 10, (key, params) => translate('zh-CN', key, params))).toBe('已完成一半：5/10 个文件');
+    expect(batchProgressWords(1, 3, (key, params) => translate('zh-CN', key, params))).toBe('已完成 1/3 个文件');
   });
 
   it('says "Resumed" from a pause\'s end till the next quarter, then the quarters again (after a pause it said "Resumed" till the run ended)', () => {

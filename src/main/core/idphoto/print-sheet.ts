@@ -254,7 +254,10 @@ function layoutWithGap(items: SheetItem[], paper: SheetOptions['paper'], gap: nu
  */
 function sheetRank(layout: SheetLayout): number[] {
   const perRow = new Map<number, number>();
-  for (const p of layout.photos) perRow.set(Math.round(p.yMm * 100), (perRow.get(Math.round(p.yMm * 100)) ?? 0) + 1);
+  for (const p of layout.photos) {
+    const row = Math.round(p.yMm * 100);
+    perRow.set(row, (perRow.get(row) ?? 0) + 1);
+  }
   const rotated = layout.photos.filter((p) => p.isRotated).length;
   const isMixed = rotated > 0 && rotated < layout.photos.length;
   return [layout.photos.length, isMixed ? 0 : 1, new Set(perRow.values()).size <= 1 ? 1 : 0, -rotated];

@@ -43,7 +43,7 @@ export function currentText(files: readonly string[], t: (key: 'batch.current' |
  * every file; a batch of 2 or 3 files says each ("1 of 3 files done": it said nothing till its end,
  * 16 s for three stickers).
  */
-export function quarterText(
+export function batchProgressWords(
   done: number,
   total: number,
   t: (key: 'batch.quarter.1' | 'batch.quarter.2' | 'batch.quarter.3' | 'batch.fewDone', params: { done: number; total: number }) => string,
@@ -58,7 +58,7 @@ export function quarterText(
 
 /**
  * Whether a screen reader is to be told "Resumed": from when a paused run goes on till it reaches
- * its next step of quarterText (it stood till the run ended, and no quarter was said after a pause).
+ * its next step of batchProgressWords (it stood till the run ended, and no quarter was said after a pause).
  * Told every change of the run (read it whatever else is said, so a pause is seen).
  */
 export class ResumeNotice {
