@@ -203,6 +203,11 @@ export interface StickerJobResult {
   cutShortAtS?: number;
   /** Set when the decoder reported errors in the part made (a damaged clip): how many. Its frames may show them. */
   decodeErrors?: number;
+  /**
+   * Set when the sticker, made without a platform preset, is bigger than any chat app takes for one
+   * (chatLimitOf): that most, bytes (500 KB).
+   */
+  chatLimitBytes?: number;
   review: StickerReview;
 }
 
@@ -462,6 +467,8 @@ export type FileNote =
   | { kind: 'stoppedShort'; seconds: number }
   | { kind: 'cutShortFile'; seconds: number }
   | { kind: 'decodeErrors'; count: number }
+  /** A sticker made without a platform, bigger than chat apps take (StickerJobResult.chatLimitBytes). */
+  | { kind: 'chatSize'; bytes: number; format: NonNullable<StickerJobOptions['format']> }
   /** An ID photo's brightness 'auto' lightened (+) or darkened (−) by `ev` (IdPhotoJobResult.brightnessEv). */
   | { kind: 'autoBrightness'; ev: number }
   /** An ID photo's picture stood up by turn 'auto', clockwise by `deg` (IdPhotoJobResult.turnDeg). */

@@ -155,6 +155,29 @@ export const PLATFORM_PRESETS: Record<PlatformPreset['id'], PlatformPreset> = {
 };
 
 /**
+ * The most bytes a chat app takes for a sticker: the largest platform budget (Discord's and WeChat's
+ * 500 KB; LINE's is 300 KB, Telegram's 256 KB). A sticker made without a platform and bigger is said
+ * to be (StickerJobResult.chatLimitBytes), with how to make it lighter: a free GIF of a few seconds
+ * came to 1 or 2 MB and nothing said so.
+ */
+export const CHAT_STICKER_MAX_BYTES = Math.max(...Object.values(PLATFORM_PRESETS).map((p) => p.maxBytes));
+
+/**
+ * The platforms' byte budgets, largest first, as the notes name them ("Discord, WeChat 500 KB; LINE
+ * 300 KB; Telegram 256 KB"): names and numbers, the same in every language.
+ */
+export function chatStickerLimitsText(): string {
+  const byBudget = new Map<number, string[]>();
+  for (const preset of Object.values(PLATFORM_PRESETS)) byBudget.set(preset.maxBytes, [...(byBudget.get(preset.maxBytes) ?? []), preset.label.split(' ')[0]]);
+  return [...byBudget].sort(([a], [b]) => b - a).map(([bytes, names]) => `${names.join(', ')} ${Math.round(bytes / KB)} KB`).join('; ');
+}
+
+/** StickerJobResult.chatLimitBytes of a sticker `bytes` long, made with `preset` or none: set only without one (a platform's own budget is said by withinBudget). */
+export function chatLimitOf(bytes: number, preset: string | undefined): number | undefined {
+  return preset === undefined && bytes > CHAT_STICKER_MAX_BYTES ? CHAT_STICKER_MAX_BYTES : undefined;
+}
+
+/**
  * The frame rate a preset allows for a sticker `durationS` long when `fps` is asked: at most its
  * maxFps, and few enough frames for its maxFrames (LINE: 20 frames over 4 s is 5 fps). Given the
  * clip's drawing rate (a sticker made as drawn), a rate lowered below it keeps every 2nd (3rd, …)

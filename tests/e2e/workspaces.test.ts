@@ -681,6 +681,13 @@ describe('workspaces, language and theme in Chromium', () => {
     await slot.locator('[data-testid=sticker-preview]').waitFor({ timeout: 10_000 });
     await setSlider('sticker-outline', 0);
     await colours.selectOption('0');
+    // In true colour the APNG is bigger than chat apps take for a sticker (no platform chosen): said, with how to make it lighter.
+    expect(await slot.locator('[data-testid=sticker-chat-size]').count()).toBe(0);
+    await app.page.click('[data-testid=sticker-export]');
+    const chatSize = slot.locator('[data-testid=sticker-chat-size]');
+    await chatSize.waitFor({ timeout: 120_000 });
+    expect(await chatSize.textContent()).toMatch(/^\d{3,} KB is more than chat apps take for a sticker \(Discord, WeChat 500 KB; LINE 300 KB; Telegram 256 KB\)\. A platform fits it to one; a smaller size, a shorter part or fewer colours make it lighter\.$/);
+    await shot('sticker-chat-size');
     await slot.locator('[data-format=gif]').first().click();
     expect(app.pageErrors).toEqual([]);
   });

@@ -31,6 +31,7 @@ describe('cutout sticker (CLI)', () => {
     // Off a terminal: one line in words as each stage begins, not a line per step, the encode before it ends.
     expect(o.errors).toEqual(['reading…', 'segmenting…', 'compositing…', 'encoding…', 'writing…']);
     expect(o.lines.join('\n')).not.toMatch(/written over/);
+    expect(o.errors.join('\n')).not.toMatch(/chat apps/);
     // Made again (named without its extension, which --format gives): the sticker there is written
     // over, and the line says so (it was unsaid).
     const again = io();
@@ -111,11 +112,33 @@ describe('cutout sticker (CLI)', () => {
     // on threes, fits whole now that a GIF merges the frames of a held drawing: 54 of them, 474 KB.)
     expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'anime4k_web_input.mp4'), '-o', out, '--preset', 'wechat', '--fps', '15'], o)).toBe(0);
     expect(o.errors).toContain("note: made smaller to fit the WeChat GIF sticker's 500 KB");
+    // A preset's sticker has its budget: nothing said of chat apps' sizes.
+    expect(o.errors.join('\n')).not.toMatch(/chat apps/);
     // The file stays the 240 x 240 square the sticker platform takes: the sticker on it is smaller.
     expect(o.lines[0]).toMatch(/\(gif, 240x240,/);
     const { width, height, pages } = await sharp(out).metadata();
     expect([width, height]).toEqual([240, 240]);
     expect(pages).toBeGreaterThan(1);
+  }, 120_000);
+
+  it('says when a sticker made without a preset is bigger than chat apps take, and how to make it lighter', async () => {
+    const o = io();
+    const out = join(tempDir(), 'big.png');
+    // A second of the 60-fps web clip as a true-colour APNG of 356 x 348: about 1.9 MB.
+    expect(await runCli(['sticker', evalFile('anime_clips', 'clips', 'anime4k_web_input.mp4'), '-o', out, '--duration', '1', '--fps', '12', '--max-side', '512'], o)).toBe(0);
+    const kb = Math.round(readFileSync(out).length / 1000);
+    expect(kb).toBeGreaterThan(500);
+    expect(o.errors).toContain(
+      `note: ${kb} KB is more than chat apps take for a sticker (Discord, WeChat 500 KB; LINE 300 KB; Telegram 256 KB); --preset NAME fits it to one, and --size small, a shorter --duration or fewer --colors makes it lighter`,
+    );
+    // A batch's report says it too, in words the app's Batch workspace has controls for (no flags).
+    const dir = tempDir();
+    mkdirSync(join(dir, 'in'));
+    execFileSync(resolveFfmpeg().ffmpeg, ['-v', 'error', '-i', evalFile('anime_clips', 'clips', 'anime4k_web_input.mp4'), '-t', '1', '-an', '-c:v', 'libx264', '-crf', '18', join(dir, 'in', 'web.mp4')]);
+    const b = io();
+    expect(await runCli(['batch', join(dir, 'in'), '-o', join(dir, 'out'), '--mode', 'sticker', '--format', 'apng', '--fps', '12', '--max-side', '512'], b)).toBe(0);
+    const report = readFileSync(join(dir, 'out', 'report.csv'), 'utf8');
+    expect(report).toMatch(/\d+ KB is more than chat apps take for a sticker \(Discord, WeChat 500 KB; LINE 300 KB; Telegram 256 KB\); a platform preset fits it to one, and a smaller size, a shorter part or fewer colours makes it lighter/);
   }, 120_000);
 
   it('with no --fps, a clip drawn on threes is made as drawn, and says so', async () => {

@@ -226,6 +226,17 @@ describe('noteText', () => {
     const carried = { notes: [{ kind: 'autoBrightness' as const, ev: 0.5 }, { kind: 'clothesCarried' as const, mm: 5.36 }] };
     expect(noteText(carried, tOf('en'), join('en'))).toBe('Brightness auto: +0.5 EV, as the face was too dark for the face brightness check. The clothes carried on 5.36 mm past the picture, which ends at the shoulders or chest closer than the size needs: look at the photo.');
     expect(noteText({ notes: [carried.notes[1]] }, tOf('zh-CN'), join('zh-CN'))).toBe('原图在肩部或胸部结束得太近，不够该规格所需：衣服延伸出原图 5.36 mm，请查看照片。');
+    // A sticker made without a platform, bigger than chat apps take: how to make it lighter, fewer
+    // colours only where the format has a colour count (a WebP keeps every colour).
+    expect(noteText({ notes: [{ kind: 'chatSize' as const, bytes: 1_933_200, format: 'apng' as const }] }, tOf('en'), join('en'))).toBe(
+      '1933 KB is more than chat apps take for a sticker (Discord, WeChat 500 KB; LINE 300 KB; Telegram 256 KB). A platform fits it to one; a smaller size, a shorter part or fewer colours make it lighter.',
+    );
+    expect(noteText({ notes: [{ kind: 'chatSize' as const, bytes: 700_000, format: 'webp' as const }] }, tOf('en'), join('en'))).toBe(
+      '700 KB is more than chat apps take for a sticker (Discord, WeChat 500 KB; LINE 300 KB; Telegram 256 KB). A platform fits it to one; a smaller size or a shorter part makes it lighter.',
+    );
+    expect(noteText({ notes: [{ kind: 'chatSize' as const, bytes: 700_000, format: 'gif' as const }] }, tOf('zh-CN'), join('zh-CN'))).toBe(
+      '700 KB 超出聊天应用对表情包的大小限制（Discord, WeChat 500 KB; LINE 300 KB; Telegram 256 KB）。选择平台可自动适配；缩小尺寸、缩短片段或减少颜色可减小文件。',
+    );
     expect(noteText({ note: 'an old sentence' }, tOf('en'), join('en'))).toBe('an old sentence');
     expect(noteText({}, tOf('en'), join('en'))).toBeUndefined();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STICKER_FORMATS, stickerPaletteOffer, type StickerFormat, type StickerPresetChoice } from '../../../src/shared/sticker-presets';
+import { CHAT_STICKER_MAX_BYTES, chatLimitOf, chatStickerLimitsText, KB, STICKER_FORMATS, stickerPaletteOffer, type StickerFormat, type StickerPresetChoice } from '../../../src/shared/sticker-presets';
 
 const offer = (format: StickerFormat, preset: StickerPresetChoice, colors: number, dither: boolean) => stickerPaletteOffer({ format, preset, colors, dither });
 
@@ -35,5 +35,16 @@ describe('stickerPaletteOffer: the workspaces palette controls', () => {
         expect(offer(format, 'none', colors, false).options.dither).toBeUndefined();
       }
     }
+  });
+});
+
+describe('chatLimitOf: a sticker bigger than chat apps take', () => {
+  it('is said only of one made without a platform, over the largest platform budget (500 KB)', () => {
+    expect(CHAT_STICKER_MAX_BYTES).toBe(500 * KB);
+    expect(chatLimitOf(500 * KB, undefined)).toBeUndefined();
+    expect(chatLimitOf(500 * KB + 1, undefined)).toBe(500 * KB);
+    // A platform's sticker has its own budget, said by withinBudget.
+    expect(chatLimitOf(2_000_000, 'wechat')).toBeUndefined();
+    expect(chatStickerLimitsText()).toBe('Discord, WeChat 500 KB; LINE 300 KB; Telegram 256 KB');
   });
 });

@@ -18,7 +18,7 @@ import { failedChecks } from '../idphoto/compliance';
 import { runIdPhotoJob } from '../idphoto/id-photo-job';
 import { checkPhotoSheet, sheetPathOf } from '../idphoto/print-sheet';
 import { parseSpec } from '../idphoto/spec';
-import { checkPresetFormat, cutShortFileText, decodeErrorsText, drawingRateText, emptyEndsText, makeSticker, noSubjectText, pastEndText, presetLengthText, resolveStickerModel, stoppedShortText, validateStickerOptions, wholeSecondsText } from '../sticker/make-sticker';
+import { chatSizeText, checkPresetFormat, cutShortFileText, decodeErrorsText, drawingRateText, emptyEndsText, makeSticker, noSubjectText, pastEndText, presetLengthText, resolveStickerModel, stoppedShortText, validateStickerOptions, wholeSecondsText } from '../sticker/make-sticker';
 import { isStickerFormat, STICKER_FORMATS } from '../../../shared/sticker-presets';
 import { findPlatformPreset } from '../sticker/presets';
 import { evText, isCutoutMode, parseBrightness, parseTurn, stickerSpansOf, turnedText, type BrightnessSetting, type IdPhotoTurn, type StageSpans, type StickerJobOptions, type Subject } from '../../../shared/jobs';
@@ -136,6 +136,8 @@ function fileNoteText(n: FileNote): string {
       return cutShortFileText(n.seconds);
     case 'decodeErrors':
       return decodeErrorsText(n.count);
+    case 'chatSize':
+      return chatSizeText(n.bytes, n.format);
     case 'drawingRate':
       return drawingRateText(n, n.leftOut);
     case 'autoBrightness':
@@ -364,7 +366,7 @@ const stickerMode: BatchModeHandler = {
     },
     async (input, output, mctx, onProgress) => {
       const options = stickerOptionsOf(mctx);
-      const { review, cutToS, presetCutToS, pastEndToS, wholeSecondsFromS, delaysMs, emptyEndsS, endsAtS, cutShortAtS, decodeErrors, drawing, drawingsLeftOut, provider } = await makeSticker(input, output, options, mctx.env, { signal: mctx.signal, onProgress }).catch((error: unknown) => {
+      const { review, cutToS, presetCutToS, pastEndToS, wholeSecondsFromS, delaysMs, emptyEndsS, endsAtS, cutShortAtS, decodeErrors, drawing, drawingsLeftOut, provider, bytes, format, chatLimitBytes } = await makeSticker(input, output, options, mctx.env, { signal: mctx.signal, onProgress }).catch((error: unknown) => {
         // Another part and Keep strokes are given one clip at a time (the batch takes neither: its
         // line named them as if it did); the other model is the batch's --model.
         if (error instanceof AppError && error.code === 'NO_SUBJECT') {
@@ -383,6 +385,7 @@ const stickerMode: BatchModeHandler = {
         ...(endsAtS === undefined ? [] : [{ kind: 'stoppedShort' as const, seconds: endsAtS }]),
         ...(cutShortAtS === undefined ? [] : [{ kind: 'cutShortFile' as const, seconds: cutShortAtS }]),
         ...(decodeErrors === undefined ? [] : [{ kind: 'decodeErrors' as const, count: decodeErrors }]),
+        ...(chatLimitBytes === undefined ? [] : [{ kind: 'chatSize' as const, bytes, format }]),
         ...(drawing === undefined ? [] : [{ kind: 'drawingRate' as const, ...drawing, ...(drawingsLeftOut ? { leftOut: drawingsLeftOut } : {}) }]),
       ];
       return { ...verdictOf(review.unsureShare, review.reviewThreshold), ...withNotes(notes), ...(provider ? { provider } : {}) };

@@ -32,7 +32,7 @@ import { dilateSquare } from '../matting/morphology';
 import { flattenForMatting, keepOwnEdge, ownAlphaOf } from '../matting/own-alpha';
 import { encodeIndexedApng, encodeRgbaApng } from './apng';
 import { encodeAnimatedWebp, encodeApng, encodeWebmVp9, steadyRateSteps, type AnimatedFrames } from './encode-animated';
-import { findPlatformPreset, PLATFORM_PRESETS, presetFps, presetLoops, SIZE_PRESETS, wholeSecondsOf, stickerExtension, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
+import { chatLimitOf, chatStickerLimitsText, findPlatformPreset, stickerTakesColours, KB, PLATFORM_PRESETS, presetFps, presetLoops, SIZE_PRESETS, wholeSecondsOf, stickerExtension, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
 import { formatLabel } from '../../../shared/labels';
 import { applyStickerHints, stickerHintMap, validateStickerStrokes } from './touch-up';
 import { binarizeWithHysteresis, hysteresisBand, isRepeatFrame, isSceneCut, isSubjectRepeat, smoothAlphaSequence } from './temporal';
@@ -994,6 +994,16 @@ export function pastEndText(seconds: number): string {
 }
 
 /** What the CLI and a batch's note say of a damaged clip made into a sticker (StickerJobResult.decodeErrors). */
+/**
+ * What the CLI and a batch's note say of a sticker bigger than chat apps take (chatLimitBytes), and
+ * how to make it lighter: in the caller's words (`ways`: the CLI's flags), fewer colours only for a
+ * format with a palette's colour count.
+ */
+export function chatSizeText(bytes: number, format: StickerFormat, ways = { preset: 'a platform preset', size: 'a smaller size', part: 'a shorter part', colours: 'fewer colours' }): string {
+  const lighter = [ways.size, ways.part, ...(stickerTakesColours(format) ? [ways.colours] : [])];
+  return `${Math.round(bytes / KB)} KB is more than chat apps take for a sticker (${chatStickerLimitsText()}); ${ways.preset} fits it to one, and ${lighter.slice(0, -1).join(', ')} or ${lighter.at(-1)} makes it lighter`;
+}
+
 export function decodeErrorsText(count: number): string {
   return `the clip is damaged: ffmpeg met ${count} decode error(s) in the part made, so some frames may show blocks or smears; look at the sticker, or use an undamaged copy`;
 }
@@ -1239,6 +1249,7 @@ export async function makeSticker(input: string, output: string, options: Sticke
   ctx.onProgress?.({ stage: 'write', done: 1, total: 1 });
   prepared.timings.totalMs = performance.now() - t0;
   const { bytes, alphas: _alphas, keptFrames, drawn: _drawn, ...rest } = rendered;
+  const chatLimitBytes = chatLimitOf(bytes.length, options.preset);
   return {
     ...rest,
     output,
@@ -1258,6 +1269,7 @@ export async function makeSticker(input: string, output: string, options: Sticke
     ...(prepared.wholeSecondsFromS === undefined ? {} : { wholeSecondsFromS: prepared.wholeSecondsFromS }),
     ...(prepared.endsAtS === undefined ? {} : { endsAtS: prepared.endsAtS }),
     ...(prepared.decodeErrors === undefined ? {} : { decodeErrors: prepared.decodeErrors }),
+    ...(chatLimitBytes === undefined ? {} : { chatLimitBytes }),
     // Said where the sticker reaches the end of what the file holds (not of a part before it).
     ...(prepared.info.isCutShort && prepared.plan.startS + prepared.plan.durationS >= prepared.info.durationS - 1.5 / prepared.plan.fps ? { cutShortAtS: prepared.info.durationS } : {}),
     // The frames left out at the ends are not in the review either (their unsure ones were listed to check).

@@ -1,7 +1,7 @@
 // Batch workspace state (rune class, renderer): the per-file statuses of the batch on screen from
 // batchItemFinished events, and the pieces of its progress line (files/s, ETA, pause). No DOM.
 import { evText, megapixels, secondsPerFile, type BatchItemFinished, type DrawingsLeftOut, type JobId } from '../../../../shared/jobs';
-import { PLATFORM_PRESETS, type PlatformPreset } from '../../../../shared/sticker-presets';
+import { chatStickerLimitsText, KB, PLATFORM_PRESETS, stickerTakesColours, type PlatformPreset, type StickerFormat } from '../../../../shared/sticker-presets';
 import { turnWords } from '../error-text';
 import { baseName } from '../paths';
 
@@ -107,6 +107,8 @@ type NoteKey =
   | 'batch.note.stoppedShort'
   | 'batch.note.cutShortFile'
   | 'batch.note.decodeErrors'
+  | 'batch.note.chatSize'
+  | 'batch.note.chatSizeFullColour'
   | 'batch.note.autoBrightness'
   | 'batch.note.autoTurn.clockwise'
   | 'batch.note.autoTurn.counterClockwise'
@@ -134,6 +136,14 @@ export function drawingsLeftOutSentences(leftOut: DrawingsLeftOut | undefined, t
     ...(leftOut?.short ? [t('batch.note.drawingsShort', { n: leftOut.short })] : []),
     ...(leftOut && leftOut.every > 1 ? [t('batch.note.drawingsEvery', { every: leftOut.every })] : []),
   ];
+}
+
+/**
+ * A sticker bigger than chat apps take (StickerJobResult.chatLimitBytes), as a sentence: a batch
+ * row's note and the Stickers result's. Fewer colours is offered only for a format with a colour count.
+ */
+export function chatSizeSentence(bytes: number, format: StickerFormat, t: (key: 'batch.note.chatSize' | 'batch.note.chatSizeFullColour', params: Record<string, string>) => string): string {
+  return t(stickerTakesColours(format) ? 'batch.note.chatSize' : 'batch.note.chatSizeFullColour', { kb: String(Math.round(bytes / KB)), limits: chatStickerLimitsText() });
 }
 
 /**
@@ -165,6 +175,8 @@ export function noteText(row: Pick<BatchItemRow, 'note' | 'notes'>, t: (key: Not
           return [t('batch.note.cutShortFile', { seconds: n.seconds.toFixed(2) })];
         case 'decodeErrors':
           return [t('batch.note.decodeErrors', { n: String(n.count) })];
+        case 'chatSize':
+          return [chatSizeSentence(n.bytes, n.format, t)];
         case 'autoBrightness':
           return [t('batch.note.autoBrightness', { ev: evText(n.ev), way: t(n.ev > 0 ? 'batch.note.autoBrightnessDark' : 'batch.note.autoBrightnessLight') })];
         case 'clothesCarried':

@@ -123,6 +123,8 @@ export interface StickerResultView {
   drawingsLeftOut?: DrawingsLeftOut;
   /** StickerJobResult.decodeErrors: the clip is damaged. */
   decodeErrors?: number;
+  /** Made without a platform and bigger than chat apps take (StickerJobResult.chatLimitBytes): said, with how to make it lighter for its format. */
+  tooBigForChat?: { format: StickerFormatChoice };
   /** The trim's end the sticker was made with (the handles may have moved since). */
   askedEndS: number;
   /** How unsure the model was, per frame and for the sticker (its median frame). */
@@ -479,6 +481,7 @@ export class StickerState {
     this.makeFailed = false;
     this.host.dismissError?.('sticker');
     const options = this.options();
+    const format = this.effectiveFormat;
     // A sticker that finishes after another clip was opened is not that clip's: it is not shown.
     const seq = this.openSeq;
     const clipPath = this.clip.path;
@@ -508,7 +511,7 @@ export class StickerState {
         const file = await this.host.client.loadStickerFile({ path: r.output }).catch(() => null);
         if (seq !== this.openSeq) return;
         this.madeWith = JSON.stringify(options);
-        this.result = { path: r.output, mime: file?.mime ?? '', bytes: file?.bytes ?? null, width: r.width, height: r.height, frameCount: r.frameCount, fps: r.fps, askedFps: r.drawing ? r.fps : (options.fps ?? r.fps), ...(r.rateLowered === undefined ? {} : { rateLowered: r.rateLowered }), sizeBytes: r.bytes, withinBudget: r.withinBudget, shrunkToFit: r.shrunkToFit === true, modelFallback: r.modelFallback, subject: r.subject, endsAtS: r.endsAtS, emptyEndsS: r.emptyEndsS, drawingsLeftOut: r.drawingsLeftOut, decodeErrors: r.decodeErrors, askedEndS: (options.startS ?? 0) + (options.durationS ?? 0), review: r.review };
+        this.result = { path: r.output, mime: file?.mime ?? '', bytes: file?.bytes ?? null, width: r.width, height: r.height, frameCount: r.frameCount, fps: r.fps, askedFps: r.drawing ? r.fps : (options.fps ?? r.fps), ...(r.rateLowered === undefined ? {} : { rateLowered: r.rateLowered }), sizeBytes: r.bytes, withinBudget: r.withinBudget, shrunkToFit: r.shrunkToFit === true, modelFallback: r.modelFallback, subject: r.subject, endsAtS: r.endsAtS, emptyEndsS: r.emptyEndsS, drawingsLeftOut: r.drawingsLeftOut, decodeErrors: r.decodeErrors, ...(r.chatLimitBytes === undefined ? {} : { tooBigForChat: { format } }), askedEndS: (options.startS ?? 0) + (options.durationS ?? 0), review: r.review };
         this.phase = 'done';
         return;
       }
