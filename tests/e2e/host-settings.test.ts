@@ -257,7 +257,7 @@ describe('Settings: the models as the folders hold them now', () => {
     expect(await leftOut.nth(0).locator('.problem').textContent()).toBe('Not listed: the model description clash.model.json is left out');
     expect(await leftOut.nth(0).locator('.reason').textContent()).toBe(`Model descriptor ${join(modelsDir, 'clash.model.json')}: its id "sinet" is one of the app's own models'; give it another id`);
     expect(await leftOut.nth(0).locator('.problem').getAttribute('title')).toBe(join(modelsDir, 'clash.model.json'));
-    expect(await leftOut.nth(1).locator('.reason').textContent()).toBe(`Model descriptor ${join(modelsDir, 'mine.model.json')} is not valid JSON`);
+    expect(await leftOut.nth(1).locator('.reason').textContent()).toBe(`Model descriptor ${join(modelsDir, 'mine.model.json')} is not valid JSON: Expected double-quoted property name in JSON at position 16 (line 1 column 17)`);
     // The app's SINet is still the app's, listed once; the descriptor's name is nowhere.
     expect(await app.page.locator('[data-workspace-slot=settings] .model', { hasText: 'SINet' }).count()).toBe(1);
     expect(await app.page.locator('[data-workspace-slot=settings] .model', { hasText: 'My person model' }).count()).toBe(0);

@@ -756,7 +756,10 @@ await engine.dispose();`,
     const left = await cutout(['models'], { CUTOUT_MODELS_DIR: `${stray}:${SHARED_MODELS_DIR}` });
     expect(left.code).toBe(1);
     expect(left.stdout).toMatch(/\| yunet \| face-detect \| ok \|/);
-    expect(left.stderr.trim()).toBe(`left out: Model descriptor ${join(stray, 'mine.model.json')} is not valid JSON`);
+    expect(left.stderr.trim()).toBe(`left out: Model descriptor ${join(stray, 'mine.model.json')} is not valid JSON: Unterminated string in JSON at position 11 (line 1 column 12)`);
+    // Named by its file's name, the one that is not JSON says why too (it read "Unknown model", exit 2).
+    const unread = await cutout(['portrait', evalFile('id_portraits', 'images', 'hv_test2.jpg'), '-o', join(stray, 'o.png'), '--model', 'mine'], { CUTOUT_MODELS_DIR: `${stray}:${SHARED_MODELS_DIR}` });
+    expect([unread.code, unread.stderr.trim()]).toEqual([1, `MODEL_INVALID: Model descriptor ${join(stray, 'mine.model.json')} is not valid JSON: Unterminated string in JSON at position 11 (line 1 column 12)`]);
     // Named, a left-out model says why (it read "Unknown model").
     writeFileSync(join(stray, 'mine.model.json'), JSON.stringify({ id: 'mine', task: 'person-mask', file: 'mine.onnx', input: { width: 256, height: 256 }, output: { decode: 'bogus' } }));
     const named = await cutout(['portrait', evalFile('id_portraits', 'images', 'hv_test2.jpg'), '-o', join(stray, 'o.png'), '--model', 'mine'], { CUTOUT_MODELS_DIR: `${stray}:${SHARED_MODELS_DIR}` });

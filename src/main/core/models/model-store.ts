@@ -43,6 +43,8 @@ export interface SkippedDescriptor {
   path: string;
   /** Its id, when it names one. */
   id?: string;
+  /** Where it names none (not JSON): the id its file's name gives (`my-model.model.json`: my-model), by which it is looked up (leftOutNamed). */
+  fileId?: string;
   error: AppError;
 }
 
@@ -138,6 +140,11 @@ export class ModelStore {
     return this.skipped;
   }
 
+  /** The left-out descriptor a model id names: its own id, or its file's where it names none (not JSON). Read after entries(). */
+  leftOutNamed(id: string): SkippedDescriptor | undefined {
+    return this.skipped.find((s) => s.id === id) ?? this.skipped.find((s) => s.id === undefined && s.fileId === id);
+  }
+
   /**
    * Forgets the entry list so that a newly added descriptor is seen. A reading already under way
    * began after the call's cause and is kept: Settings asks for the models and the left-out
@@ -164,7 +171,10 @@ export class ModelStore {
         try {
           raw = parseUserJson(await readFile(path, 'utf8'));
         } catch (cause) {
-          skipped.push({ path, error: new AppError('MODEL_INVALID', `Model descriptor ${path} is not valid JSON`, { cause, detail: { path } }) });
+          // Named by its file (my-model.model.json: "my-model"), where it names no id to be found by:
+          // `--model my-model` then says why, not "Unknown model". A file that cannot be read is said so.
+          const why = cause instanceof SyntaxError ? `is not valid JSON: ${cause.message}` : `cannot be read: ${(cause as Error).message}`;
+          skipped.push({ path, fileId: name.slice(0, -'.model.json'.length), error: new AppError('MODEL_INVALID', `Model descriptor ${path} ${why}`, { cause, detail: { path } }) });
           continue;
         }
         const id = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : undefined;
@@ -198,7 +208,7 @@ export class ModelStore {
     const all = await this.entries();
     const found = all.find((e) => e.id === id);
     // A model named by a descriptor that was left out: why.
-    const left = found ? undefined : this.skipped.find((s) => s.id === id);
+    const left = found ? undefined : this.leftOutNamed(id);
     if (left) throw left.error;
     if (!found) {
       throw new AppError('MODEL_MISSING', `Unknown model "${id}". Known models: ${all.map((e) => e.id).join(', ')}`, {

@@ -73,7 +73,7 @@ export async function resolveNamedMaskModel(env: CoreEnv, modelId: string, extra
   const entry = all.find((e) => e.id === modelId);
   const choices = [...extraChoices, ...masks.map((e) => e.id)].join(', ');
   // A user's model whose descriptor was left out: why (it read as a name no model has).
-  const leftOut = entry ? undefined : (await env.store.skippedDescriptors()).find((s) => s.id === modelId);
+  const leftOut = entry ? undefined : env.store.leftOutNamed(modelId);
   if (leftOut) throw leftOut.error;
   if (!entry) throw new AppError('INVALID_ARGUMENT', `Unknown model "${modelId}".${didYouMean(modelId, [...extraChoices, ...masks.map((e) => e.id)])} The models that cut out are ${choices}`, { detail: { id: modelId, known: masks.map((e) => e.id) } });
   if (!masks.includes(entry)) throw new AppError('INVALID_ARGUMENT', `Model ${modelId} is a ${entry.task} model; pick one that cuts out: ${choices}`, { detail: { id: modelId } });

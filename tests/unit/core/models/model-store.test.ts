@@ -171,12 +171,16 @@ console.log(JSON.stringify({ list, used, skipped, errors }));`,
       [join(dir, 'cut-short.model.json'), undefined, 'MODEL_INVALID'],
       [join(dir, 'sinet.model.json'), 'sinet', 'MODEL_INVALID'],
     ]);
-    expect(skipped[1].error.message).toBe(`Model descriptor ${join(dir, 'cut-short.model.json')} is not valid JSON`);
+    // Where the mistake is, as an editor counts lines (Node 20 said only "at position 12").
+    expect(skipped[1].error.message).toBe(`Model descriptor ${join(dir, 'cut-short.model.json')} is not valid JSON: Unterminated string in JSON at position 12 (line 1 column 13)`);
     expect(skipped[2].error.message).toBe(`Model descriptor ${join(dir, 'sinet.model.json')}: its id "sinet" is one of the app's own models'; give it another id`);
     // Named, the left-out one says why.
     const err = (await store.resolve('bad').catch((e) => e)) as AppError;
     expect(err.code).toBe('MODEL_INVALID');
     expect(err.message).toContain('bad.model.json');
+    // One that names no id (not JSON) is found by its file's name: `--model cut-short` says why (it read "Unknown model").
+    const unread = (await store.resolve('cut-short').catch((e) => e)) as AppError;
+    expect([unread.code, unread.message]).toEqual(['MODEL_INVALID', skipped[1].error.message]);
     expect((await store.entry('sinet')).origin).toMatch(/manifest\.json#\d+$/);
   });
 
