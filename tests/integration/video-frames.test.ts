@@ -131,11 +131,16 @@ describe('probe and streamed frames', () => {
     const text = join(dir, 'notes.mp4');
     writeFileSync(text, 'this is a text file, not a video\n'.repeat(20));
     // Said as not a video, with the kind that keeps a batch from trying it again on every resume.
-    await expect(probeVideo(text)).rejects.toMatchObject({ code: 'VIDEO_CORRUPT', detail: { unknownFormat: true } });
+    // In words: it holds text (it read "(/…/notes.mp4: Invalid data found when processing input)", the path twice).
+    await expect(probeVideo(text)).rejects.toMatchObject({ code: 'VIDEO_CORRUPT', detail: { unknownFormat: true }, message: `${text} is not a video: it holds text` });
     // Text named .jpg: ffprobe finds an image stream of no size; not a picture, not "no video".
     const fakeJpeg = join(dir, 'photo.jpg');
     writeFileSync(fakeJpeg, 'this is a text file, not a picture\n');
-    await expect(probeVideo(fakeJpeg)).rejects.toMatchObject({ code: 'VIDEO_CORRUPT', detail: { unknownFormat: true } });
+    await expect(probeVideo(fakeJpeg)).rejects.toMatchObject({ code: 'VIDEO_CORRUPT', detail: { unknownFormat: true }, message: `${fakeJpeg} is not a video: it holds text` });
+    // Bytes of no format and no text: ffmpeg's words, without the path it begins them with.
+    const noise = join(dir, 'noise.mp4');
+    writeFileSync(noise, Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 151 + 7) % 256)));
+    await expect(probeVideo(noise)).rejects.toMatchObject({ code: 'VIDEO_CORRUPT', detail: { unknownFormat: true }, message: `${noise} is not a video this app can read (ffmpeg: Invalid data found when processing input)` });
     await expect(probeVideo(join(dir, 'absent.mp4'))).rejects.toMatchObject({ code: 'INPUT_NOT_FOUND' });
     // A real still picture (JPEG, a PNG and an iPhone-like HEIC made from it) is a still, not a
     // corrupt video (ffmpeg read the HEIC as an MP4 without its index).

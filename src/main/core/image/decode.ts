@@ -9,7 +9,7 @@ import { decodeHeic, isHeicFile } from './heif';
 import { rawTiff } from './tiff';
 import { DEFAULT_DPI } from './encode';
 import { hasExtension, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from '../../../shared/media';
-import { assertReadable, readHead, withFileReader } from '../io/read-head';
+import { assertReadable, holdsText, readHead, withFileReader } from '../io/read-head';
 import { apngFrameCount, apngFrameCountOfBytes } from './png-chunk';
 import { probeVideo } from '../video/probe';
 
@@ -149,6 +149,8 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
       ? `${name} is a video, not a picture: make a sticker of it (\`cutout sticker\`, the Stickers workspace, or \`cutout batch --mode sticker\`)`
       : isSound
         ? `${name} is a sound recording (no picture or video in it), not a picture`
+        : isUnknown && holdsText(head)
+        ? `${name} is not a picture: it holds text`
         : isUnknown
         ? `${name} is not an image this app can read: its content is in no picture format the app knows, whatever its name says (it may be another kind of file renamed, or damaged from its first bytes)`
         : `${name} is not an image this app can read (${why})`;

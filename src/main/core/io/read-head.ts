@@ -52,3 +52,39 @@ export async function withFileReader<T>(path: string, use: (readAt: (offset: num
     await file.close();
   }
 }
+
+/**
+ * Whether a file's first bytes are text (a note, a web page, an error page saved under a video's
+ * name): valid UTF-8 without NUL bytes, with hardly any control characters but tab, line feed,
+ * carriage return and form feed. Media files hold NULs or bytes UTF-8 refuses within their first few
+ * hundred bytes. The first 4 KB are looked at.
+ */
+export function holdsText(bytes: Uint8Array): boolean {
+  const head = bytes.subarray(0, 4096);
+  if (head.length === 0 || head.includes(0)) return false;
+  // A character cut at the end of the head is not a fault of the file's.
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, utf8Boundary(head)));
+  } catch {
+    return false;
+  }
+  let controls = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 12 && c !== 13) || c === 127) controls++;
+  }
+  return controls <= text.length / 100;
+}
+
+/** Where the last whole UTF-8 character of `bytes` ends. */
+function utf8Boundary(bytes: Uint8Array): number {
+  let end = bytes.length;
+  // Back over continuation bytes (10xxxxxx) to the lead byte of the last character.
+  let i = end - 1;
+  while (i >= 0 && i > end - 4 && (bytes[i] & 0xc0) === 0x80) i--;
+  if (i < 0) return end;
+  const lead = bytes[i];
+  const size = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return i + size > end ? i : end;
+}

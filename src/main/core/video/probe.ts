@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { AppError, CancelledError } from '../../../shared/errors';
 import type { RunContext } from '../progress';
 import { ffmpegFileArg, hasDecoder, lastLines, resolveFfmpeg, runTool, type FfmpegTools } from './ffmpeg';
-import { assertReadable, readHead, withFileReader } from '../io/read-head';
+import { assertReadable, holdsText, readHead, withFileReader } from '../io/read-head';
 import { apngFrameCount } from '../image/png-chunk';
 import { isHeicFile } from '../image/heif';
 import { frameRateOfDelays, isAnimatedWebp, playedDelayMs, probeAnimatedWebp } from './webp-clip';
@@ -273,8 +273,25 @@ async function unreadableClip(path: string, stderr: string, fallback?: string): 
   if (/moov atom not found/i.test(stderr) && (await startsWithIsoBox(path))) {
     return new AppError('VIDEO_CORRUPT', `${path} is incomplete: its index (moov atom) is missing, as in a download or copy that did not finish`, { detail: { path, stderr, damaged: true } });
   }
-  const kind = /Invalid data found when processing input/i.test(stderr) ? { unknownFormat: true } : {};
-  return new AppError('VIDEO_CORRUPT', `${path} is not a video this app can read${last ? ` (${last})` : ''}`, { detail: { path, stderr, ...kind } });
+  if (/Invalid data found when processing input/i.test(stderr)) return notAVideo(path, stderr, last);
+  return new AppError('VIDEO_CORRUPT', `${path} is not a video this app can read${last ? ` (${withoutPath(last, path)})` : ''}`, { detail: { path, stderr } });
+}
+
+/**
+ * A file that holds no video (`unknownFormat`: a batch does not try it again): one of text said so
+ * (a note or a web page saved under a video's name), another with ffmpeg's words, without the path
+ * it begins with (the message names it already: "… (/clips/a.mp4: Invalid data found …)").
+ */
+async function notAVideo(path: string, stderr: string, why: string | undefined): Promise<AppError> {
+  const isText = holdsText(await readHead(path, 4096).catch(() => new Uint8Array()));
+  const message = isText ? `${path} is not a video: it holds text` : `${path} is not a video this app can read${why ? ` (ffmpeg: ${withoutPath(why, path)})` : ''}`;
+  return new AppError('VIDEO_CORRUPT', message, { detail: { path, stderr, unknownFormat: true } });
+}
+
+/** An ffmpeg line without the file's path before its words ("/clips/a.mp4: Invalid data …": "Invalid data …"). */
+function withoutPath(line: string, path: string): string {
+  const prefix = `${ffmpegFileArg(path)}: `;
+  return line.startsWith(prefix) ? line.slice(prefix.length) : line;
 }
 
 /** A still picture given where a clip goes. */
@@ -408,10 +425,7 @@ export async function probeVideo(path: string, ctx: RunContext = {}, tools: Ffmp
   }
   // Neither picture nor sound (ffprobe read a stream of no size, e.g. a text file named .jpg): not a
   // file of ours at all, rather than a file without video.
-  if (!info.hasVideo && !info.hasAudio) {
-    const why = lastLines(stderr, 1);
-    throw new AppError('VIDEO_CORRUPT', `${path} is not a video this app can read${why ? ` (${why})` : ''}`, { detail: { path, stderr, unknownFormat: true } });
-  }
+  if (!info.hasVideo && !info.hasAudio) throw await notAVideo(path, stderr, lastLines(stderr, 1));
   if (!info.hasVideo) throw new AppError('NO_VIDEO_STREAM', `${path} has no video stream${info.hasAudio ? ' (audio only)' : ''}`, { detail: { path } });
   // ffmpeg reads a still picture as a one-frame "video" (its image2 or *_pipe demuxers); GIF, APNG
   // and real video containers have their own. A still is not a clip: say so, not "corrupt".

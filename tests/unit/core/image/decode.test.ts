@@ -208,8 +208,13 @@ describe('decodeImage bad inputs', () => {
     const text = (await decodeImage(join(dir, 'text.bmp')).catch((e) => e)) as AppError;
     expect(text.code).toBe('INPUT_UNSUPPORTED');
     expect(text.detail).toMatchObject({ unknownFormat: true });
-    // In words, not libvips' "(Input file contains unsupported image format)".
-    expect(text.message).toBe(`${join(dir, 'text.bmp')} is not an image this app can read: its content is in no picture format the app knows, whatever its name says (it may be another kind of file renamed, or damaged from its first bytes)`);
+    // In words, not libvips' "(Input file contains unsupported image format)": it holds text.
+    expect(text.message).toBe(`${join(dir, 'text.bmp')} is not a picture: it holds text`);
+    // Bytes of no picture format and no text: said as such.
+    writeFileSync(join(dir, 'noise.jpg'), Buffer.from(Array.from({ length: 600 }, (_, i) => (i * 151 + 7) % 256)));
+    const noise = (await decodeImage(join(dir, 'noise.jpg')).catch((e) => e)) as AppError;
+    expect([noise.code, noise.detail]).toMatchObject(['INPUT_UNSUPPORTED', { unknownFormat: true }]);
+    expect(noise.message).toBe(`${join(dir, 'noise.jpg')} is not an image this app can read: its content is in no picture format the app knows, whatever its name says (it may be another kind of file renamed, or damaged from its first bytes)`);
   });
 
   it('missing file -> INPUT_NOT_FOUND', async () => {
