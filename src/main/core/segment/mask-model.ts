@@ -41,6 +41,35 @@ export function modelInputSize(entry: ModelEntry, imageW: number, imageH: number
   return { width: round(imageW), height: round(imageH) };
 }
 
+/**
+ * How much wider than tall a picture a fixed-size model (MediaPipe's 256 × 256) sees whole, squeezed
+ * across into its square; a wider one it sees in windows (modelWindows). A person squeezed across
+ * is lost as it thins: four full-length people side by side (ccp_person photos, 550 × 800 each;
+ * fg IoU of each, model alone) read 0.000 at 2.06:1 (three of them) and 0.70 / 0.41 at 1.88:1 (two,
+ * apart), 0.95 / 0.90 in square windows; each alone, 0.96 / 0.95. A person squeezed from above keeps
+ * (a picture 13 times taller than wide was cut out whole), so a tall picture is seen whole.
+ */
+export const MAX_MODEL_WIDTH = 1.55;
+/** A third of each window is seen by the next one too. */
+const WINDOW_OVERLAP = 1 / 3;
+
+/** A strip of the picture, its whole height: from x, `width` wide. */
+export interface Window {
+  x: number;
+  width: number;
+}
+
+/**
+ * Where a fixed-size model sees a picture: whole, or, wider than MAX_MODEL_WIDTH (a group photo, a
+ * banner, a panorama), in square windows of its height side by side, each overlapping the next by a
+ * third (review s72a: four people filling a 3:1 picture came out as "nothing was found to cut out").
+ */
+export function modelWindows(width: number, height: number): Window[] {
+  if (width <= MAX_MODEL_WIDTH * height) return [{ x: 0, width }];
+  const count = Math.ceil((width - height) / (height * (1 - WINDOW_OVERLAP))) + 1;
+  return Array.from({ length: count }, (_, i) => ({ x: Math.round((i * (width - height)) / (count - 1)), width: height }));
+}
+
 /** Options of runMaskModel. */
 export interface MaskRunOptions {
   /**
@@ -104,6 +133,10 @@ export async function runMaskModel(
  * under-exposed picture shown to a person model brightened).
  */
 async function runAtSizes(entry: ModelEntry, loaded: Awaited<ReturnType<typeof getSession>>, seen: RgbaImage, image: RgbaImage, extra: readonly number[], gain: number): Promise<{ mask: Float32Array; width: number; height: number; preprocessMs: number; inferenceMs: number }> {
+  if (!entry.input.dynamic) {
+    const windows = modelWindows(image.width, image.height);
+    if (windows.length > 1) return runInWindows(entry, loaded, seen, windows, gain);
+  }
   // Every size's resize starts now: sharp works on its own threads, so the extra sizes' resizes
   // overlap the main size's inference instead of waiting for it.
   const inputs = [undefined, ...extra].map((longSide) => resizeForModel(seen, entry, modelInputSize(entry, image.width, image.height, longSide), gain));
@@ -118,6 +151,41 @@ async function runAtSizes(entry: ModelEntry, loaded: Awaited<ReturnType<typeof g
   }
   if (extra.length > 0) for (let i = 0; i < main.mask.length; i++) main.mask[i] /= extra.length + 1;
   return main;
+}
+
+/**
+ * A fixed-size model's map of a picture seen in `windows` (modelWindows): the picture resized once
+ * to the model's height (a window as wide as the model's input), each window cut from it and its
+ * map placed where it lies; where windows overlap the two blended, each weighing less towards its
+ * own edge (a person cut by one window's edge is whole in the next).
+ */
+async function runInWindows(entry: ModelEntry, loaded: Awaited<ReturnType<typeof getSession>>, seen: RgbaImage, windows: readonly Window[], gain: number): Promise<{ mask: Float32Array; width: number; height: number; preprocessMs: number; inferenceMs: number }> {
+  const { width: inW, height } = entry.input;
+  const width = Math.max(inW, Math.round((seen.width * inW) / windows[0].width));
+  const t0 = performance.now();
+  const { data: rgb } = await resizeToRgb(seen, width, height, { kernel: entry.preprocess.interpolation });
+  applyGain(rgb, gain);
+  let preprocessMs = performance.now() - t0;
+  let inferenceMs = 0;
+  const sum = new Float32Array(width * height);
+  const weights = new Float32Array(width);
+  const placement: Placement = { width: inW, height, offsetX: 0, offsetY: 0, scaleX: width / seen.width, scaleY: height / seen.height };
+  for (const window of windows) {
+    const start = Math.min(width - inW, Math.round((window.x * width) / seen.width));
+    const part = new Uint8Array(inW * height * 3);
+    for (let y = 0; y < height; y++) part.set(rgb.subarray((y * width + start) * 3, (y * width + start + inW) * 3), y * inW * 3);
+    const run = await runAtSize(entry, loaded, { rgb: part, placement, size: { width: inW, height }, resizeMs: 0 });
+    preprocessMs += run.preprocessMs;
+    inferenceMs += run.inferenceMs;
+    for (let k = 0; k < inW; k++) {
+      // Highest in the window's middle, falling towards its edges (never 0: the picture's own ends are one window's).
+      const weight = Math.max(1e-3, Math.min(k + 0.5, inW - k - 0.5) / (inW / 2));
+      weights[start + k] += weight;
+      for (let y = 0; y < height; y++) sum[y * width + start + k] += weight * run.mask[y * inW + k];
+    }
+  }
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) sum[y * width + x] /= weights[x];
+  return { mask: sum, width, height, preprocessMs, inferenceMs };
 }
 
 /** Samples of the temperature curve over [0, 1], per temperature (built once, 256 KB each). */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AppError } from '../../../../src/shared/errors';
 import { parseModelEntry } from '../../../../src/main/core/models/manifest';
-import { runMaskModel } from '../../../../src/main/core/segment/mask-model';
+import { MAX_MODEL_WIDTH, modelWindows, runMaskModel } from '../../../../src/main/core/segment/mask-model';
 import type { RgbaImage } from '../../../../src/main/core/image/decode';
 import { SHARED_MODELS_DIR, sinetLikeDescriptor, tempDir } from '../../../helpers/env';
 
@@ -29,5 +29,23 @@ describe('runMaskModel', () => {
     const image: RgbaImage = { width: 64, height: 80, data: new Uint8Array(64 * 80 * 4).fill(128) };
     const err = (await runMaskModel(image, { entry, path: join(dir, 'rot.onnx') }, { provider: 'cpu', threads: 1 }).catch((e) => e)) as AppError;
     expect([err.code, err.message]).toEqual(['MODEL_CORRUPT', `Model rot (${join(dir, 'rot.model.json')}) answered with no numbers (NaN): its file is damaged or it does not work as described. Replace the file.`]);
+  });
+});
+
+describe('modelWindows: where a fixed-size model sees a wide picture', () => {
+  it('whole up to 1.55:1 and any tall picture; wider, in square windows of its height, each overlapping the next by a third at least, end to end', () => {
+    expect(modelWindows(1024, 682)).toEqual([{ x: 0, width: 1024 }]);
+    expect(modelWindows(300, 4000)).toEqual([{ x: 0, width: 300 }]);
+    expect(modelWindows(Math.floor(MAX_MODEL_WIDTH * 400), 400)).toHaveLength(1);
+    for (const [w, h] of [[1280, 720], [1650, 800], [2400, 800], [4000, 300]]) {
+      const windows = modelWindows(w, h);
+      expect(windows.length).toBeGreaterThan(1);
+      expect(windows.every((win) => win.width === h)).toBe(true);
+      expect(windows[0].x).toBe(0);
+      expect(windows.at(-1)!.x + h).toBe(w);
+      for (let i = 1; i < windows.length; i++) expect(windows[i - 1].x + h - windows[i].x).toBeGreaterThanOrEqual(Math.floor(h / 3));
+    }
+    // A 16:9 frame: three windows.
+    expect(modelWindows(1280, 720)).toEqual([{ x: 0, width: 720 }, { x: 280, width: 720 }, { x: 560, width: 720 }]);
   });
 });
