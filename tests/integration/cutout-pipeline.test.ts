@@ -357,6 +357,23 @@ describe('a touch-up', () => {
 describe('a picture with transparency of its own', () => {
   const env = testEnv();
 
+  it("a picture 60 % opaque all over is not said to be half transparent where the model was unsure (it read 96 %)", async () => {
+    const photo = await sharp(evalFile('id_portraits', 'images', 'df_img11.jpg')).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const { width: W, height: H } = photo.info;
+    const rgba = Buffer.alloc(W * H * 4);
+    for (let i = 0; i < W * H; i++) {
+      photo.data.copy(rgba, i * 4, i * 3, i * 3 + 3);
+      rgba[i * 4 + 3] = 153;
+    }
+    const input = join(tempDir(), 'see-through.png');
+    await sharp(rgba, { raw: { width: W, height: H, channels: 4 } }).png().toFile(input);
+    for (const refine of ['fast', 'full'] as const) {
+      const r = await cutoutImage(input, { subject: 'person', background: { kind: 'transparent' }, refine }, env);
+      expect(r.review.unsureShare, refine).toBeLessThan(0.05);
+      expect(r.review.needsReview, refine).toBe(false);
+    }
+  });
+
   it('keeps what it hides hidden and keeps its own edge (an anime sprite, hidden pixels black)', async () => {
     // The sprite's own alpha, its hidden pixels black (as many PNG writers store them).
     const src = await sharp(evalFile('anime_cutout', 'fg', 'ks_emi_basic_closedhappy.png')).ensureAlpha().raw().toBuffer({ resolveWithObject: true });

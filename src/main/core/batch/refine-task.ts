@@ -19,5 +19,6 @@ export async function runRefineTask(task: Omit<RefineTask, 'id'>, ctx: RunContex
   const refined = await refineMatte({ image, mask: task.mask, maskW: task.maskW, maskH: task.maskH, mode: task.mode, trimap: task.trimap, shouldEstimateForeground: !task.isAlphaOnly }, ctx);
   // Seconds at 80 MP: said, so the refine's 100 % does not stand for it.
   ctx.onProgress?.({ stage: 'composite', done: 0, total: 1 });
-  return { data: compositeOver(refined.foreground, refined.alpha, task.background).data, unsureShare: unsureShare(refined.alpha, task.width, task.height), isEmpty: isEmptyMatte(refined.alpha, ownAlphaOf(image)) };
+  const own = ownAlphaOf(image);
+  return { data: compositeOver(refined.foreground, refined.alpha, task.background).data, unsureShare: unsureShare(refined.alpha, task.width, task.height, own), isEmpty: isEmptyMatte(refined.alpha, own) };
 }

@@ -62,11 +62,14 @@ export function areaAverage(data: ArrayLike<number>, width: number, height: numb
  * on the long side (a smaller matte is measured as it is), take the cells with UNSURE_LOW < α <
  * UNSURE_HIGH that survive an erosion of UNSURE_ERODE_CELLS, and divide their number by the cells
  * with α > UNSURE_LOW. 0 for an empty matte, and for one whose short side is under 5 cells (nothing
- * survives the erosion there).
+ * survives the erosion there). `own`: the picture's own alpha (matting/own-alpha.ts), which the
+ * matte keeps: each pixel is measured against what the picture shows there (α / own), as what it
+ * hides or shows half is the picture's, not the model's doubt (a picture 60 % opaque all over read
+ * "96 % half transparent where the model was unsure", review s72a).
  */
-export function unsureShare(alpha: ArrayLike<number>, width: number, height: number): number {
+export function unsureShare(alpha: ArrayLike<number>, width: number, height: number, own?: Uint8Array | null): number {
   if (alpha.length !== width * height) throw new Error(`unsureShare: ${alpha.length} values for ${width}x${height}`);
-  const grid = areaAverage(alpha, width, height, UNSURE_GRID_PX);
+  const grid = areaAverage(own ? ofOwn(alpha, own) : alpha, width, height, UNSURE_GRID_PX);
   const unsure = new Uint8Array(grid.data.length);
   let subject = 0;
   for (let i = 0; i < grid.data.length; i++) {
@@ -81,6 +84,13 @@ export function unsureShare(alpha: ArrayLike<number>, width: number, height: num
   let n = 0;
   for (let i = 0; i < core.length; i++) n += core[i];
   return n / subject;
+}
+
+/** A matte measured against the picture's own alpha: α / own, 0 where the picture hides all. */
+function ofOwn(alpha: ArrayLike<number>, own: Uint8Array): Float32Array {
+  const out = new Float32Array(alpha.length);
+  for (let i = 0; i < out.length; i++) out[i] = own[i] === 0 ? 0 : Math.min(1, (alpha[i] * 255) / own[i]);
+  return out;
 }
 
 /** Which path made a matte: a cut-out (refined) or a sticker frame (stretched map, no temperature). */
@@ -116,5 +126,5 @@ export function isEmptyMatte(alpha: ArrayLike<number>, own?: Uint8Array | null):
  * sticker frame is not (a sticker with no subject in any frame is NO_SUBJECT, make-sticker.ts).
  */
 export function reviewMatte(alpha: ArrayLike<number>, width: number, height: number, entry: Pick<ModelEntry, 'output'>, path: ReviewPath = 'cutout', own?: Uint8Array | null): MatteReview {
-  return reviewOf(unsureShare(alpha, width, height), entry, path, path === 'cutout' && isEmptyMatte(alpha, own));
+  return reviewOf(unsureShare(alpha, width, height, own), entry, path, path === 'cutout' && isEmptyMatte(alpha, own));
 }

@@ -62,6 +62,20 @@ describe('unsureShare', () => {
     expect(unsureShare(stripes, w, h)).toBeGreaterThan(0.9);
   });
 
+  it("measures a picture with its own alpha against what the picture shows: its own half transparency is not the model's doubt", () => {
+    // A disc the model is sure of, in a picture 60 % opaque all over: the matte keeps the 60 %.
+    const sure = disc(300, 300, 100);
+    const seeThrough = sure.map((a) => a * 0.6);
+    const own = new Uint8Array(300 * 300).fill(153);
+    expect(unsureShare(seeThrough, 300, 300)).toBeGreaterThan(0.9);
+    expect(unsureShare(seeThrough, 300, 300, own)).toBe(0);
+    // The model's own half transparency inside it still counts: 0.5 of 60 %.
+    const unsure = disc(300, 300, 100, 0, { r: 50, value: 0.5 }).map((a) => a * 0.6);
+    expect(unsureShare(unsure, 300, 300, own)).toBeCloseTo(unsureShare(disc(300, 300, 100, 0, { r: 50, value: 0.5 }), 300, 300), 2);
+    // What the picture hides counts as nothing.
+    expect(unsureShare(new Float32Array(300 * 300), 300, 300, new Uint8Array(300 * 300))).toBe(0);
+  });
+
   it('refuses a matte of the wrong length', () => {
     expect(() => unsureShare(new Float32Array(10), 4, 4)).toThrow('unsureShare');
   });
