@@ -3,7 +3,7 @@
 import { AppError } from './errors';
 
 /** Still images the cut-out and ID-photo paths read (sharp decodes them; of an animated one, its first frame). */
-export const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'apng', 'webp', 'tif', 'tiff', 'avif', 'heic', 'heif', 'bmp', 'gif'] as const;
+export const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'jfif', 'png', 'apng', 'webp', 'tif', 'tiff', 'avif', 'heic', 'heif', 'bmp', 'gif'] as const;
 /**
  * Videos, animated GIFs, WebPs and APNGs the sticker path reads (ffmpeg decodes them; a WebP's
  * frames go through sharp first). An APNG named .png (a LINE sticker) is read as one too when

@@ -60,7 +60,7 @@ describe('electron-builder.yml', () => {
     // Every one media.ts lists (a literal list here left GIF out, the stickers' own input).
     const exts = config.fileAssociations.flatMap((a) => a.ext);
     expect([...exts].sort()).toEqual([...IMAGE_EXTENSIONS].sort());
-    const mimeOf = (ext: string): string => `image/${{ jpg: 'jpeg', tif: 'tiff' }[ext] ?? ext}`;
+    const mimeOf = (ext: string): string => `image/${{ jpg: 'jpeg', jfif: 'jpeg', tif: 'tiff' }[ext] ?? ext}`;
     expect([...config.linux.mimeTypes].sort()).toEqual([...new Set(IMAGE_EXTENSIONS.map(mimeOf))].sort());
     expect(config.linux.executableArgs).toEqual(['%F']);
   });

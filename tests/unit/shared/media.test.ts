@@ -13,6 +13,8 @@ describe('shared/media', () => {
   it('tells images from videos; an animated GIF is both', () => {
     expect(hasExtension('x/portrait.png', IMAGE_EXTENSIONS)).toBe(true);
     expect(hasExtension('x/portrait.png', VIDEO_EXTENSIONS)).toBe(false);
+    // A JPEG as a Windows browser often saves one (it was left out of a folder's batch).
+    expect(hasExtension('C:\\Downloads\\photo.JFIF', IMAGE_EXTENSIONS)).toBe(true);
     expect(hasExtension('x/clip.webm', VIDEO_EXTENSIONS)).toBe(true);
     expect(hasExtension('x/clip.webm', IMAGE_EXTENSIONS)).toBe(false);
     expect(hasExtension('x/loop.gif', IMAGE_EXTENSIONS) && hasExtension('x/loop.gif', VIDEO_EXTENSIONS)).toBe(true);
