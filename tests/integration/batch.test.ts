@@ -139,6 +139,32 @@ describe('batch export', () => {
     expect(existsSync(join(out, 'report-anime.csv'))).toBe(true);
   });
 
+  it('a finished batch run again without --resume and cancelled: the outputs it did not make again are named, kept (they read as missing)', async () => {
+    const out = join(root, 'again-out');
+    const first = await runBatch([input], out, { mode: 'portrait', recursive: true, jobs: 1, refine: 'off' }, env);
+    expect(first.done).toBe(4);
+    const madeBefore = new Set((JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BatchReport).entries.filter((e) => e.status === 'done').map((e) => e.input));
+    const ac = new AbortController();
+    await expect(
+      runBatch([input], out, { mode: 'portrait', recursive: true, jobs: 1, refine: 'off' }, env, {
+        signal: ac.signal,
+        onFile: (e) => {
+          if (e.entry.status === 'done') ac.abort();
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BatchReport;
+    const kept = report.entries.filter((e) => e.status === 'cancelled' && madeBefore.has(e.input));
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.every((e) => e.outputKept === true && e.reason === 'not made again: the batch was cancelled; the output an earlier run made of it with these options is kept (--resume skips it)' && existsSync(e.output))).toBe(true);
+    // One that failed before (the folder's damaged picture) has no output to keep: not done, said so.
+    expect(report.entries.filter((e) => e.status === 'cancelled' && !madeBefore.has(e.input)).every((e) => !e.outputKept && e.reason?.startsWith('not done: the batch was cancelled'))).toBe(true);
+    // The CSV names them (its output column was empty for every cancelled row).
+    const rows = readFileSync(join(out, 'report.csv'), 'utf8').split('\r\n').filter((l) => l.includes(',cancelled,') && l.includes('not made again'));
+    expect(rows.length).toBe(kept.length);
+    expect(rows.every((l) => /_cutout\.png/.test(l))).toBe(true);
+  });
+
   it('cancels between files, writes the report, and a resume completes the rest', async () => {
     const out = join(root, 'cancel-out');
     const ac = new AbortController();
@@ -155,6 +181,8 @@ describe('batch export', () => {
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as BatchReport;
     expect(report.summary.isCancelled).toBe(true);
     expect(report.entries.filter((e) => e.status === 'cancelled').length).toBeGreaterThan(0);
+    // Each file not done says so, and how to go on (its row said nothing).
+    expect(report.entries.filter((e) => e.status === 'cancelled').every((e) => e.reason === 'not done: the batch was cancelled; run it again with --resume (the app: Skip files already done) to do the rest' && !e.outputKept)).toBe(true);
     // Every input ended with an event, those that never started too (a list shows them all).
     expect([...ended.keys()].sort((a, b) => a - b)).toEqual(report.entries.map((_, i) => i));
     expect(report.entries.map((e, i) => ended.get(i) === e.status)).not.toContain(false);

@@ -48,7 +48,7 @@ export interface CsvPaths {
  * note: what a done file's line said of it (a sticker of the clip's first part only …), in its own column since 2 December 2026;
  * needs_review: yes / no, n/a for a model without a calibrated threshold (yes for an empty cut-out all the same), empty for other modes;
  * spec: ID photos, "pass" or "fail: " and the failed checks joined by '; ', empty for other modes;
- * output: empty for a failed or cancelled file, which wrote nothing; a message names the input as the input column does;
+ * output: empty for a failed or cancelled file, which wrote nothing (but a cancelled one's output an earlier run made, kept: outputKept); a message names the input as the input column does;
  * output_bytes: the output's size in bytes (what an upload form's KB limit reads), since 7 December 2026; empty where output is).
  */
 export function entriesToCsv(entries: readonly BatchEntry[], paths: CsvPaths = {}): string {
@@ -65,7 +65,7 @@ export function entriesToCsv(entries: readonly BatchEntry[], paths: CsvPaths = {
     const said = [e.message, e.isEmpty ? 'nothing found to cut out' : '', e.reason].filter(Boolean).join('; ');
     const message = input === e.input ? said : said.split(e.input).join(input);
     const spec = e.specFailures === undefined ? '' : e.specFailures.length === 0 ? 'pass' : `fail: ${e.specFailures.map(failedCheckWords).join('; ')}`;
-    const output = e.status === 'failed' || e.status === 'cancelled' ? '' : shownOutput(e.output);
+    const output = e.status === 'failed' || (e.status === 'cancelled' && !e.outputKept) ? '' : shownOutput(e.output);
     const bytes = output && e.outputBytes !== undefined ? e.outputBytes : '';
     rows.push([input, e.status, e.code ?? '', message, output, bytes, e.elapsedMs === undefined ? '' : Math.round(e.elapsedMs), ...review, spec, e.note ?? ''].map(csvField).join(','));
   }

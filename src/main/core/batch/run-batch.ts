@@ -328,6 +328,8 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
       return isAsNow ? {} : { staleOutput: output };
     };
     let redoneSame = 0;
+    /** Entries (their index) made again although an earlier run's output of them, as this run would make it, is there. */
+    const redoneAsBefore = new Set<number>();
     let replacedOther = 0;
     let besideOthers = 0;
     /** Items whose output holds a set made with other settings (replacedOther counts those done). */
@@ -374,7 +376,10 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
       // --resume knows what it could have skipped.
       if (!isContinuing) {
         const same = journalIndex.latestFor(item.input, optionsHash);
-        if (same?.status === 'done' && (await isStillDone(same, item, outputs[i], optionsHash, journalIndex))) redoneSame++;
+        if (same?.status === 'done' && (await isStillDone(same, item, outputs[i], optionsHash, journalIndex))) {
+          redoneSame++;
+          redoneAsBefore.add(base + i);
+        }
       }
       // Its output is there, made of this input with other settings: this run writes over it when done.
       const there = journalIndex.lastDoneAt(outputs[i]);
@@ -638,6 +643,14 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     // A run stopped by a full disk says so of the files it did not do (cancelled, or never started).
     if (stoppedBy) {
       for (const e of entries) if (e.status === 'cancelled') e.reason = 'not done: the disk filled up; free some space and run again, skipping what is done';
+    } else if (isCancelled) {
+      // Cancelled: said in the report too (its rows said nothing), and where an earlier run's output
+      // of the file, as this run would make it, is there, that output is named, kept.
+      entries.forEach((e, i) => {
+        if (e.status !== 'cancelled') return;
+        if (redoneAsBefore.has(i)) Object.assign(e, { outputKept: true, reason: 'not made again: the batch was cancelled; the output an earlier run made of it with these options is kept (--resume skips it)' });
+        else e.reason = 'not done: the batch was cancelled; run it again with --resume (the app: Skip files already done) to do the rest';
+      });
     }
     // A cancelled (or stopped) run also ends the inputs that never started, so a list of them shows every input.
     if (isCancelled || stoppedBy) for (let i = 0; i < entries.length; i++) if (!emitted.has(i)) emitFile(i);

@@ -91,6 +91,12 @@ export interface BatchEntry extends FinishedFile {
    * still there, under the name this run would have written: said, so it is not taken for this run's.
    */
   staleOutput?: string;
+  /**
+   * A cancelled file not made again whose output an earlier run made with these options, of the
+   * file as it is, is still there: kept, and the report names it (a run that forgot --resume,
+   * cancelled, read as hundreds of files without an output).
+   */
+  outputKept?: boolean;
   elapsedMs?: number;
   /**
    * The size in bytes of the output as the report was written (done, or skipped as done before):
