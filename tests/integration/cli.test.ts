@@ -1109,7 +1109,13 @@ await engine.dispose();`,
     expect(readdirSync(out).sort()).toEqual(['girl_anime.png', 'hamster_anime.png']);
     // A batch takes no --trimap: its line names the command that does.
     const batch = await cutout(['batch', ...frames, '-o', join(dir, 'batch'), '--mode', 'anime', '--provider', 'cpu']);
-    expect(batch.stderr).toMatch(/^check   \S*hamster\.png -> \S+: \d+ % of the cut-out is half transparent where the model was unsure; touch it up with the brushes in the app \(or one file at a time: `cutout anime FILE -o OUT\.png --trimap TRIMAP\.png`\)$/m);
+    // What to do is said once, under the count (each file's line said it).
+    expect(batch.stderr).toMatch(/^check   \S*hamster\.png -> \S+: \d+ % of the cut-out is half transparent where the model was unsure$/m);
+    expect(batch.stdout).toContain('1 cut-out needs a look (needs_review in report.csv): touch it up with the brushes in the app (or one file at a time: `cutout anime FILE -o OUT.png --trimap TRIMAP.png`)');
+    // Resumed with -q, the one done before is counted, not listed again.
+    const quiet = await cutout(['batch', ...frames, '-o', join(dir, 'batch'), '--mode', 'anime', '--provider', 'cpu', '--resume', '-q']);
+    expect(quiet.stderr).not.toMatch(/^check /m);
+    expect(quiet.stdout).toContain('1 cut-out needs a look (needs_review in report.csv): touch it up');
   }, 120_000);
 
   it('portrait: an animated GIF is cut out from its first frame, and said so', async () => {

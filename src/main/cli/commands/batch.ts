@@ -20,7 +20,7 @@ import { isStickerFormat } from '../../../shared/sticker-presets';
 import { idPhotoBackground } from '../../core/idphoto/make-id-photo';
 import { checkPhotoSheet } from '../../core/idphoto/print-sheet';
 import { SpecLibrary } from '../../core/idphoto/spec';
-import { checkMaskFlags, reviewText } from './cutout';
+import { checkMaskFlags, reviewHint, reviewShareText, reviewText } from './cutout';
 import { colourFlag, ditherFlag, unusedPaletteFlagsText } from './sticker';
 import { specLibraryPath } from './idphoto';
 
@@ -154,6 +154,8 @@ export const batchCommand: CliCommand = {
     // Any case, as --format takes it.
     const mode = choiceFlag(values.mode, 'mode', MODES, `one of ${Object.keys(MODES).join(', ')}`)!;
     const what = mode === 'sticker' ? 'sticker' : 'cut-out';
+    /** How one of them is touched up from the command line (a batch takes no --trimap). */
+    const oneFileHint = `one file at a time: \`cutout ${mode} FILE -o OUT.${mode === 'idphoto' ? 'jpg' : 'png'} --trimap TRIMAP.png\``;
     const refine = values.refine === undefined ? undefined : refineFlag(values.refine);
     const format = choiceFlag(values.format, 'format', FORMATS, 'png, jpg, webp, gif, apng or webm');
     const quality = qualityFlag(values.quality);
@@ -304,7 +306,14 @@ export const batchCommand: CliCommand = {
             }
             // Said even with -q or the bar: the photo was written but does not meet its spec.
             else if (specFailures.length > 0) text = `fails   ${entry.input} -> ${entry.output}: fails its spec: ${specFailures.map(failedCheckWords).join('; ')}${entry.status === 'skipped' ? ' (done before)' : ''}`;
-            else if (entry.needsReview) text = `check   ${entry.input} -> ${entry.output}: ${reviewText(entry.unsureShare!, what, entry.isEmpty ? (mode === 'anime' ? 'anime' : 'person') : undefined, `one file at a time: \`cutout ${mode} FILE -o OUT.${mode === 'idphoto' ? 'jpg' : 'png'} --trimap TRIMAP.png\``)}${note}${entry.status === 'skipped' ? ' (done before)' : ''}`;
+            // What to do with them is said once, under the count at the end (each line said it: 48
+            // lines of 300 characters with -q), but for one where nothing was found (the other mode
+            // may find it); one done before, with -q or the bar, only counted there.
+            else if (entry.needsReview && !(entry.status === 'skipped' && (values.quiet || bar))) {
+              const emptyOf = entry.isEmpty ? (mode === 'anime' ? 'anime' : 'person') : undefined;
+              const said = emptyOf ? reviewText(entry.unsureShare!, what, emptyOf, oneFileHint) : reviewShareText(entry.unsureShare!, what);
+              text = `check   ${entry.input} -> ${entry.output}: ${said}${note}${entry.status === 'skipped' ? ' (done before)' : ''}`;
+            }
             // A done file with a note is said even with -q or the bar, like a file to check; so is
             // one done before, whose note its journal kept (a resumed run said only "skipped").
             else if (entry.status === 'done' && note) text = `done    ${entry.input} -> ${entry.output}${note}`;
@@ -335,7 +344,7 @@ export const batchCommand: CliCommand = {
         io.err(`nothing to do: no ${what} found in ${positionals.join(', ')}${values.recursive ? '' : ' (sub-folders are read with -r)'}; nothing was written`);
       }
       // (Where the report could not be written, it is not pointed to.)
-      if (summary.toReview > 0) io.out(`${summary.toReview === 1 ? `1 ${what} needs` : `${summary.toReview} ${what}s need`} a look${summary.reportError ? '' : ' (needs_review in report.csv)'}`);
+      if (summary.toReview > 0) io.out(`${summary.toReview === 1 ? `1 ${what} needs` : `${summary.toReview} ${what}s need`} a look${summary.reportError ? '' : ' (needs_review in report.csv)'}: ${reviewHint(what, summary.toReview, oneFileHint)}`);
       if (summary.leftOut > 0) {
         const why = values.ext ? `not of the types --ext ${values.ext} asks for` : `not a ${summary.mode === 'sticker' ? 'video' : 'picture'} type this mode takes (--ext sets the extensions)`;
         io.out(`${summary.leftOut === 1 ? '1 other file' : `${summary.leftOut} other files`} in the folders left out (${leftOutTypesText(summary.leftOutTypes, 'with no extension')}): ${why}`);

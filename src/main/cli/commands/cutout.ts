@@ -19,9 +19,22 @@ import { asUsage, checkedAsUsage, checkModelFlag, choiceFlag, type CliCommand, n
  * `trimapHint`: how a trimap is given here ("pass --trimap"; a batch, which takes none, names the command).
  */
 export function reviewText(unsureShare: number, what: 'cut-out' | 'sticker' = 'cut-out', emptyOf?: Subject, trimapHint = 'pass --trimap'): string {
-  if (emptyOf) return `nothing was found to cut out: the ${what} is empty (no ${emptyOf === 'anime' ? 'anime character' : 'person'} found${what === 'cut-out' ? '; one small in a large picture can be missed: crop closer' : ''}); try ${emptyOf === 'anime' ? '`cutout portrait`' : '`cutout anime`'}, or paint Keep over the subject in the app (or ${trimapHint})`;
-  if (what === 'sticker') return `in a typical frame ${Math.round(unsureShare * 100)} % of the sticker is half transparent where the model was unsure; make it again trimmed, with the other model (--model) or with Keep / Remove strokes: in the app, or ${ONE_CLIP_HINT}`;
-  return `${Math.round(unsureShare * 100)} % of the cut-out is half transparent where the model was unsure; touch it up with the brushes in the app (or ${trimapHint})`;
+  if (emptyOf) return `${reviewShareText(unsureShare, what, emptyOf)}; try ${emptyOf === 'anime' ? '`cutout portrait`' : '`cutout anime`'}, or paint Keep over the subject in the app (or ${trimapHint})`;
+  return `${reviewShareText(unsureShare, what)}; ${reviewHint(what, 1, trimapHint)}`;
+}
+
+/** What reviewText says of the matte, without what to do (a batch's line: said once, reviewHint, under its count). */
+export function reviewShareText(unsureShare: number, what: 'cut-out' | 'sticker' = 'cut-out', emptyOf?: Subject): string {
+  if (emptyOf) return `nothing was found to cut out: the ${what} is empty (no ${emptyOf === 'anime' ? 'anime character' : 'person'} found${what === 'cut-out' ? '; one small in a large picture can be missed: crop closer' : ''})`;
+  if (what === 'sticker') return `in a typical frame ${Math.round(unsureShare * 100)} % of the sticker is half transparent where the model was unsure`;
+  return `${Math.round(unsureShare * 100)} % of the cut-out is half transparent where the model was unsure`;
+}
+
+/** What to do with `count` cut-outs (stickers) that need a look. */
+export function reviewHint(what: 'cut-out' | 'sticker', count: number, trimapHint = 'pass --trimap'): string {
+  const them = count === 1 ? 'it' : 'them';
+  if (what === 'sticker') return `make ${count === 1 ? 'it' : 'each'} again trimmed, with the other model (--model) or with Keep / Remove strokes: in the app, or ${ONE_CLIP_HINT}`;
+  return `touch ${them} up with the brushes in the app (or ${trimapHint})`;
 }
 
 /** The format an output's name says, or undefined for a name the encoder does not know. */
