@@ -131,8 +131,8 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
     // A JPEG cut short inside its header is a damaged picture, not an unknown kind of file; so is a
     // file that begins as a picture format libvips reads and that it cannot read (a TIFF cut short
     // before its directory at the end, a PNG whose header checksum fails).
-    if (/premature end|truncated|unexpected end/i.test(why) || (startsAsPicture(head) && /unsupported image format|corrupt header/i.test(why))) {
-      throw new AppError('INPUT_UNSUPPORTED', `${name} could not be decoded: it is corrupt or truncated (${why})`, { cause, detail: { path: name, damaged: true } });
+    if (isDamagedPicture(why, head)) {
+      throw new AppError('INPUT_UNSUPPORTED', corruptText(name, why), { cause, detail: { path: name, damaged: true } });
     }
     // A video given where a picture goes: said, with where videos go (by its name, or by its first
     // bytes: an MP4 renamed .jpg read "not an image").
@@ -223,7 +223,7 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
       });
     }
     // A known picture format that does not decode to the end: damaged, not an unknown kind of file.
-    throw new AppError('INPUT_UNSUPPORTED', `${name} could not be decoded: it is corrupt or truncated (${oneLine((cause as Error).message)})`, {
+    throw new AppError('INPUT_UNSUPPORTED', corruptText(name, oneLine((cause as Error).message)), {
       cause,
       detail: { path: name, damaged: true },
     });
@@ -234,6 +234,25 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
 const SOUND_PROBE_MS = 5000;
 
 /** Whether `head` begins as a PNG, JPEG, GIF, WebP or TIFF file does (their signatures). */
+/**
+ * What a damaged picture is said with: libvips' words, but for its "Unknown error" (its error text
+ * is one per process: a file decoded beside others in a batch lost its "premature end of JPEG
+ * image", and the batch's resumes repeated the vaguer words; review s72c).
+ */
+export function corruptText(name: string, why: string): string {
+  return `${name} could not be decoded: it is corrupt or truncated${!why || /^unknown error$/i.test(why.trim()) ? '' : ` (${why})`}`;
+}
+
+/**
+ * Whether libvips' refusal (`why`) of a file beginning `head` is of a damaged picture: cut short,
+ * or a file that begins as a format libvips reads and that it cannot read (a TIFF cut short before
+ * its directory at the end, a PNG whose header checksum fails, one whose error text was lost:
+ * "Unknown error", review s72c).
+ */
+export function isDamagedPicture(why: string, head: Uint8Array): boolean {
+  return /premature end|truncated|unexpected end/i.test(why) || (startsAsPicture(head) && /unsupported image format|corrupt header|^unknown error$/i.test(why));
+}
+
 function startsAsPicture(head: Uint8Array): boolean {
   const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, 16)).toString('latin1');
   return (

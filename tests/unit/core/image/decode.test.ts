@@ -6,7 +6,7 @@ import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { AppError, DEFAULT_MAX_PIXELS, DEFAULT_MAX_SOURCE_PIXELS } from '../../../../src/shared/errors';
-import { decodeImage, decodeToWorkOn, fitPixelBudget, isDamagedData, isVideoContainer, oneLine, workingPixelsOf } from '../../../../src/main/core/image/decode';
+import { corruptText, decodeImage, decodeToWorkOn, isDamagedPicture, fitPixelBudget, isDamagedData, isVideoContainer, oneLine, workingPixelsOf } from '../../../../src/main/core/image/decode';
 import { resolveFfmpeg } from '../../../../src/main/core/video/ffmpeg';
 import { apngFrameCountOfBytes } from '../../../../src/main/core/image/png-chunk';
 import { tinyPng } from '../../../helpers/apng';
@@ -368,5 +368,22 @@ describe('an animated PNG', () => {
     writeFileSync(path, animated);
     expect(await decodeImage(path)).toMatchObject({ width: 2, height: 2, pages: 2, format: 'png' });
     expect((await decodeImage(still)).pages).toBeUndefined();
+  });
+});
+
+describe('a damaged picture as libvips refuses it', () => {
+  const jpegHead = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1]);
+  it('is damaged where libvips says it is cut short, or where a picture format it reads fails, its error text lost too', () => {
+    expect(isDamagedPicture('VipsJpeg: premature end of JPEG image', new Uint8Array(12))).toBe(true);
+    // libvips' error text is one per process: beside other files in a batch, a cut-short JPEG read "Unknown error".
+    expect(isDamagedPicture('Unknown error', jpegHead)).toBe(true);
+    expect(isDamagedPicture('Input file contains unsupported image format', jpegHead)).toBe(true);
+    // Not of a file that begins as no picture: that is another kind of file.
+    expect(isDamagedPicture('Unknown error', new TextEncoder().encode('hello, not a picture'))).toBe(false);
+  });
+
+  it('is said with libvips\' words, but for its "Unknown error"', () => {
+    expect(corruptText('a.jpg', 'VipsJpeg: premature end of JPEG image')).toBe('a.jpg could not be decoded: it is corrupt or truncated (VipsJpeg: premature end of JPEG image)');
+    expect(corruptText('a.jpg', 'Unknown error')).toBe('a.jpg could not be decoded: it is corrupt or truncated');
   });
 });
