@@ -252,7 +252,7 @@ await engine.dispose();`,
     mkdirSync(join(dir, 'a-folder'));
     for (const args of [['eval', '--set', evalFile('ccp_person'), '--json', join(dir, 'a-folder')], ['idphoto', input, '-o', join(dir, 'id.jpg'), '--report', join(dir, 'a-folder')]]) {
       const r = await cutout(args);
-      expect([r.code, r.stdout, r.stderr.trim()]).toEqual([1, '', `OUTPUT_NOT_WRITABLE: Cannot write ${join(dir, 'a-folder')}: it is a folder, not a file; name a file to write.`]);
+      expect([r.code, r.stdout, r.stderr.trim()]).toEqual([1, '', `OUTPUT_NOT_WRITABLE: Cannot write ${join(dir, 'a-folder')}: it is a folder, not a file; move or rename it, or write to another name.`]);
     }
     expect(existsSync(join(dir, 'id.jpg'))).toBe(false);
     // One output file whose folder cannot be made: said before the picture is read (a picture not

@@ -209,7 +209,9 @@ export async function assertReplaceable(path: string): Promise<void> {
   const info = await lstat(path).catch(() => null);
   if (!info || info.isFile() || info.isSymbolicLink()) return;
   const what = info.isDirectory() ? 'a folder' : info.isFIFO() ? 'a named pipe' : info.isCharacterDevice() || info.isBlockDevice() ? 'a device' : info.isSocket() ? 'a socket' : 'not a file';
-  throw new AppError('OUTPUT_NOT_WRITABLE', `Cannot write ${path}: it is ${what}, not a file; name a file to write.`, { detail: { path, notAFile: what } });
+  // Said for a name the user gave and for one a batch chose alike ("name a file to write" read
+  // oddly in a batch, whose user named no file).
+  throw new AppError('OUTPUT_NOT_WRITABLE', `Cannot write ${path}: it is ${what}, not a file; move or rename it, or write to another name.`, { detail: { path, notAFile: what } });
 }
 
 /**
