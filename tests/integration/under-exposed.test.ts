@@ -65,12 +65,12 @@ describe('under-exposed portraits', () => {
       expect(mean('brightened') - mean('asIs'), `x${factor}`).toBeGreaterThan(0.005);
     }
     console.log('under-exposed', JSON.stringify(summary));
-    // The two whose masks the darkness spoiled most, mended.
-    for (const name of ['df_img62.jpg', 'df_img17.jpg']) {
-      const r = rows[0.25].find((row) => row.file === name)!;
-      expect(r.brightened, name).toBeGreaterThan(0.97);
-      expect(r.brightened - r.asIs, name).toBeGreaterThan(0.1);
-    }
+    // The one whose mask the darkness spoiled most, mended. (df_img17, 1.85:1, the second until the
+    // person model saw wide pictures in windows, 7 December, is no longer among the worst three.)
+    const worst = rows[0.25].find((row) => row.file === 'df_img62.jpg')!;
+    expect(worst.brightened).toBeGreaterThan(0.97);
+    expect(worst.brightened - worst.asIs).toBeGreaterThan(0.1);
+    expect(rows[0.25].find((row) => row.file === 'df_img17.jpg')!.brightened).toBeGreaterThan(0.97);
   });
 
   it("landmarks land where the well-exposed photo's do once the face models see the picture brightened", { timeout: 180_000 }, async () => {

@@ -41,6 +41,12 @@ export interface ModelInput {
    * average the probability maps, each resized to the map of the main size (`width`/`height`).
    */
   extraSizes?: number[];
+  /**
+   * A fixed-size model sees a picture wider than this (width / height) in square windows side by
+   * side (mask-model.ts, modelWindows), not squeezed across whole into its input: MediaPipe lost
+   * full-length people squeezed so (1.55, docs/quality.md "Wide pictures"). Unset: always whole.
+   */
+  windowsWiderThan?: number;
 }
 
 /**
@@ -134,6 +140,10 @@ export function parseModelEntry(raw: unknown, origin: string): ModelEntry {
     if (!Array.isArray(input.extraSizes) || input.extraSizes.some((v: unknown) => !Number.isInteger(v) || (v as number) <= 0)) fail('"input.extraSizes" must be positive integers');
     if (input.dynamic !== true) fail('"input.extraSizes" needs a dynamic input');
   }
+  if (input.windowsWiderThan !== undefined) {
+    if (typeof input.windowsWiderThan !== 'number' || !(input.windowsWiderThan >= 1)) fail('"input.windowsWiderThan" must be a number of at least 1');
+    if (input.dynamic === true) fail('"input.windowsWiderThan" is for a fixed input size');
+  }
   const pre: Preprocess = { ...DEFAULT_PREPROCESS, ...(r.preprocess ?? {}) };
   for (const k of ['mean', 'std'] as const) {
     if (!Array.isArray(pre[k]) || pre[k].length !== 3 || pre[k].some((v) => typeof v !== 'number')) fail(`"preprocess.${k}" must be 3 numbers`);
@@ -167,7 +177,7 @@ export function parseModelEntry(raw: unknown, origin: string): ModelEntry {
     url: r.url,
     bundled: r.bundled !== false,
     default: r.default === true,
-    input: { layout: input.layout ?? 'NCHW', width: input.width, height: input.height, name: input.name, dynamic: input.dynamic, stride: input.stride, flipAverage: input.flipAverage === true, extraSizes: input.extraSizes?.length ? [...input.extraSizes] : undefined },
+    input: { layout: input.layout ?? 'NCHW', width: input.width, height: input.height, name: input.name, dynamic: input.dynamic, stride: input.stride, flipAverage: input.flipAverage === true, extraSizes: input.extraSizes?.length ? [...input.extraSizes] : undefined, windowsWiderThan: input.windowsWiderThan },
     preprocess: pre,
     output: { layout: 'NCHW', channel: 0, ...output },
     flops: r.flops ?? null,

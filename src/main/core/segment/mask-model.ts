@@ -41,17 +41,13 @@ export function modelInputSize(entry: ModelEntry, imageW: number, imageH: number
   return { width: round(imageW), height: round(imageH) };
 }
 
-/**
- * How much wider than tall a picture a fixed-size model (MediaPipe's 256 × 256) sees whole, squeezed
- * across into its square; a wider one it sees in windows (modelWindows). A person squeezed across
- * is lost as it thins: four full-length people side by side (ccp_person photos, 550 × 800 each;
- * fg IoU of each, model alone) read 0.000 at 2.06:1 (three of them) and 0.70 / 0.41 at 1.88:1 (two,
- * apart), 0.95 / 0.90 in square windows; each alone, 0.96 / 0.95. A person squeezed from above keeps
- * (a picture 13 times taller than wide was cut out whole), so a tall picture is seen whole.
- */
-export const MAX_MODEL_WIDTH = 1.55;
 /** A third of each window is seen by the next one too. */
 const WINDOW_OVERLAP = 1 / 3;
+/**
+ * The most windows a picture is seen in: past about 8:1 (a 20000 × 20 strip made 1500 runs of the
+ * model) the windows grow wider than square, squeezed again but far less than the whole.
+ */
+export const MAX_WINDOWS = 12;
 
 /** A strip of the picture, its whole height: from x, `width` wide. */
 export interface Window {
@@ -60,14 +56,17 @@ export interface Window {
 }
 
 /**
- * Where a fixed-size model sees a picture: whole, or, wider than MAX_MODEL_WIDTH (a group photo, a
- * banner, a panorama), in square windows of its height side by side, each overlapping the next by a
- * third (review s72a: four people filling a 3:1 picture came out as "nothing was found to cut out").
+ * Where a fixed-size model sees a picture: whole, or, wider than `widerThan` (the manifest's
+ * input.windowsWiderThan: a group photo, a banner, a panorama), in windows of its height side by
+ * side, square where MAX_WINDOWS allow, each overlapping the next by a third (review s72a: four
+ * people filling a 3:1 picture came out as "nothing was found to cut out"). A tall picture is seen
+ * whole: a person squeezed from above keeps (a picture 13 times taller than wide was cut out whole).
  */
-export function modelWindows(width: number, height: number): Window[] {
-  if (width <= MAX_MODEL_WIDTH * height) return [{ x: 0, width }];
-  const count = Math.ceil((width - height) / (height * (1 - WINDOW_OVERLAP))) + 1;
-  return Array.from({ length: count }, (_, i) => ({ x: Math.round((i * (width - height)) / (count - 1)), width: height }));
+export function modelWindows(width: number, height: number, widerThan?: number): Window[] {
+  if (widerThan === undefined || width <= widerThan * height) return [{ x: 0, width }];
+  const side = Math.min(width, Math.max(height, Math.ceil(width / (1 + (MAX_WINDOWS - 1) * (1 - WINDOW_OVERLAP)))));
+  const count = Math.ceil((width - side) / (side * (1 - WINDOW_OVERLAP))) + 1;
+  return Array.from({ length: count }, (_, i) => ({ x: count === 1 ? 0 : Math.round((i * (width - side)) / (count - 1)), width: side }));
 }
 
 /** Options of runMaskModel. */
@@ -134,7 +133,7 @@ export async function runMaskModel(
  */
 async function runAtSizes(entry: ModelEntry, loaded: Awaited<ReturnType<typeof getSession>>, seen: RgbaImage, image: RgbaImage, extra: readonly number[], gain: number): Promise<{ mask: Float32Array; width: number; height: number; preprocessMs: number; inferenceMs: number }> {
   if (!entry.input.dynamic) {
-    const windows = modelWindows(image.width, image.height);
+    const windows = modelWindows(image.width, image.height, entry.input.windowsWiderThan);
     if (windows.length > 1) return runInWindows(entry, loaded, seen, windows, gain);
   }
   // Every size's resize starts now: sharp works on its own threads, so the extra sizes' resizes

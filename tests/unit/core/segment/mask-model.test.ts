@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AppError } from '../../../../src/shared/errors';
 import { parseModelEntry } from '../../../../src/main/core/models/manifest';
-import { MAX_MODEL_WIDTH, modelWindows, runMaskModel } from '../../../../src/main/core/segment/mask-model';
+import { MAX_WINDOWS, modelWindows, runMaskModel } from '../../../../src/main/core/segment/mask-model';
 import type { RgbaImage } from '../../../../src/main/core/image/decode';
 import { SHARED_MODELS_DIR, sinetLikeDescriptor, tempDir } from '../../../helpers/env';
 
@@ -33,12 +33,14 @@ describe('runMaskModel', () => {
 });
 
 describe('modelWindows: where a fixed-size model sees a wide picture', () => {
-  it('whole up to 1.55:1 and any tall picture; wider, in square windows of its height, each overlapping the next by a third at least, end to end', () => {
-    expect(modelWindows(1024, 682)).toEqual([{ x: 0, width: 1024 }]);
-    expect(modelWindows(300, 4000)).toEqual([{ x: 0, width: 300 }]);
-    expect(modelWindows(Math.floor(MAX_MODEL_WIDTH * 400), 400)).toHaveLength(1);
-    for (const [w, h] of [[1280, 720], [1650, 800], [2400, 800], [4000, 300]]) {
-      const windows = modelWindows(w, h);
+  it('whole up to the model\'s windowsWiderThan (and always without one) and any tall picture; wider, in square windows of its height, each overlapping the next by a third at least, end to end', () => {
+    expect(modelWindows(1024, 682, 1.55)).toEqual([{ x: 0, width: 1024 }]);
+    expect(modelWindows(300, 4000, 1.55)).toEqual([{ x: 0, width: 300 }]);
+    expect(modelWindows(620, 400, 1.55)).toHaveLength(1);
+    // A model without windowsWiderThan (isnetis letterboxes, birefnet-lite takes 1024²: not measured) sees it whole.
+    expect(modelWindows(4000, 400)).toEqual([{ x: 0, width: 4000 }]);
+    for (const [w, h] of [[1280, 720], [1650, 800], [2400, 800], [3000, 400]]) {
+      const windows = modelWindows(w, h, 1.55);
       expect(windows.length).toBeGreaterThan(1);
       expect(windows.every((win) => win.width === h)).toBe(true);
       expect(windows[0].x).toBe(0);
@@ -46,6 +48,17 @@ describe('modelWindows: where a fixed-size model sees a wide picture', () => {
       for (let i = 1; i < windows.length; i++) expect(windows[i - 1].x + h - windows[i].x).toBeGreaterThanOrEqual(Math.floor(h / 3));
     }
     // A 16:9 frame: three windows.
-    expect(modelWindows(1280, 720)).toEqual([{ x: 0, width: 720 }, { x: 280, width: 720 }, { x: 560, width: 720 }]);
+    expect(modelWindows(1280, 720, 1.55)).toEqual([{ x: 0, width: 720 }, { x: 280, width: 720 }, { x: 560, width: 720 }]);
+  });
+
+  it('at most MAX_WINDOWS: a strip far wider than tall is seen in wider windows (a 20000 × 20 one was 1500 runs of the model)', () => {
+    for (const [w, h] of [[4000, 400], [20000, 20], [100000, 1]]) {
+      const windows = modelWindows(w, h, 1.55);
+      expect(windows.length).toBeLessThanOrEqual(MAX_WINDOWS);
+      const side = windows[0].width;
+      expect(side).toBeGreaterThan(h);
+      expect(windows.at(-1)!.x + side).toBe(w);
+      for (let i = 1; i < windows.length; i++) expect(windows[i - 1].x + side).toBeGreaterThan(windows[i].x);
+    }
   });
 });
