@@ -16,9 +16,10 @@ export function parseUserJson(text: string): unknown {
   }
 }
 
-function withLineAndColumn(error: unknown, text: string): unknown {
-  // (Node 22 says "at position 14 (line 3 column 1)" itself.)
-  const at = error instanceof SyntaxError ? /at position (\d+)(?! \(line)/.exec(error.message) : null;
+/** A JSON.parse error naming the line and column of its position; as it is where it names them already (Node 22, the desktop app's) or no position. */
+export function withLineAndColumn(error: unknown, text: string): unknown {
+  if (!(error instanceof SyntaxError) || /\(line \d+ column \d+\)/.test(error.message)) return error;
+  const at = /at position (\d+)/.exec(error.message);
   if (!at) return error;
   const before = text.slice(0, Number(at[1]));
   const line = before.split('\n').length;
