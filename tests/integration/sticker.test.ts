@@ -594,6 +594,31 @@ describe('cutout sticker pipeline', () => {
     expect(person.subject).toBe('person');
   });
 
+  it("a clip 60 % opaque all over is not said to be unsure for its own see-through (it read 0.86)", async () => {
+    // Six frames of a person photo, as an animated WebP with alpha 153 everywhere, and opaque.
+    const { data, info } = await sharp(evalFile('ccp_person', 'images', 'ccp_0022.jpg')).resize(200).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const [W, H, n] = [info.width, info.height, 6];
+    const clipOf = async (level: number): Promise<string> => {
+      const rgba = Buffer.alloc(W * H * 4 * n);
+      for (let f = 0; f < n; f++) {
+        for (let i = 0; i < W * H; i++) {
+          const o = (f * W * H + i) * 4;
+          rgba[o] = Math.min(255, data[i * 3] + f * 3);
+          rgba[o + 1] = data[i * 3 + 1];
+          rgba[o + 2] = data[i * 3 + 2];
+          rgba[o + 3] = level;
+        }
+      }
+      const file = join(tempDir(), `see-${level}.webp`);
+      await sharp(rgba, { raw: { width: W, height: H * n, channels: 4, pageHeight: H } }).webp({ loop: 0, delay: Array(n).fill(200), lossless: true }).toFile(file);
+      return file;
+    };
+    const [opaque, seeThrough] = [await prepareSticker(await clipOf(255), { model: 'person', fps: 5 }, env), await prepareSticker(await clipOf(153), { model: 'person', fps: 5 }, env)];
+    expect(opaque.review.needsReview).toBe(false);
+    expect(seeThrough.review.needsReview).toBe(false);
+    expect(seeThrough.review.unsureShare).toBeLessThan(opaque.review.unsureShare + 0.05);
+  });
+
   it('a clip too long for one sticker: its first part when no length was asked, a clear error when one was', async () => {
     // 40 s of one colour at 12 fps: 480 frames, where a sticker holds 360 (every frame after the
     // first repeats it, so only one frame is segmented).

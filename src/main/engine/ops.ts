@@ -464,7 +464,7 @@ export async function previewIdPhoto(req: IdPhotoPreviewRequest, e: EngineContex
 const probeClip = cachedProbe();
 
 /** The frame the Cut-out view last segmented and the model's alpha: a new stroke only re-applies the strokes and colours. */
-let stickerFrameCache: { key: string; frame: RgbaImage; alpha: Float32Array; provider: string } | null = null;
+let stickerFrameCache: { key: string; frame: RgbaImage; alpha: Float32Array; own: Uint8Array | null; provider: string } | null = null;
 
 /**
  * The Stickers workspace's frame preview (engine/api/stickers.ts validates the request): what
@@ -484,10 +484,10 @@ export async function previewStickerFrame(req: StickerFramePreviewRequest, e: En
     // Decoded at the sticker's own work size, so the model sees the frame as the sticker's does.
     const frame = await clipFrame(req.path, await probeClip(req.path, ctx), req.timeS ?? 0, side, ctx);
     throwIfAborted(ctx.signal);
-    const { alpha, provider } = await stickerFrameAlpha(frame, model, { provider: e.env.provider, threads: e.env.threads });
-    stickerFrameCache = { key, frame, alpha, provider };
+    const { alpha, own, provider } = await stickerFrameAlpha(frame, model, { provider: e.env.provider, threads: e.env.threads });
+    stickerFrameCache = { key, frame, alpha, own, provider };
   }
-  const { frame, provider } = stickerFrameCache;
+  const { frame, own, provider } = stickerFrameCache;
   const cut = finishStickerFrame(frame, Float32Array.from(stickerFrameCache.alpha), stickerHintMap(options.strokes, frame.width, frame.height));
   const bytes = await encodeImage({ data: toStraightRgba({ rgba: cut.foreground, alpha: cut.alpha }), width: frame.width, height: frame.height }, { format: 'png' });
   const still = stickerStill(cut.foreground, cut.alpha, frame.width, frame.height, options);
@@ -500,7 +500,7 @@ export async function previewStickerFrame(req: StickerFramePreviewRequest, e: En
     modelId: model.entry.id,
     subject: subjectOf(model.entry),
     provider,
-    unsureShare: unsureShare(cut.alpha, frame.width, frame.height),
+    unsureShare: unsureShare(cut.alpha, frame.width, frame.height, own),
     hasSubject: still.hasSubject,
     sticker: { path: req.path, mime: 'image/png', bytes: new Uint8Array(await encodeImage(still, { format: 'png' })), width: still.width, height: still.height, format: still.format },
   };

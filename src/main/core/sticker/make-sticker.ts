@@ -378,13 +378,15 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   const frames: RgbaImage[] = [];
   const foregrounds: Uint8Array[] = [];
   const rawAlphas: Float32Array[] = [];
+  /** Each kept frame's own alpha where it has one (a transparent GIF's; sparse), for its review. */
+  const ownAlphas: (Uint8Array | null)[] = [];
   const cuts = new Set<number>();
   const timesS: number[] = [];
   // Made as drawn: the decoded frames each kept frame stands for (a repeat adds one to the last).
   const holds: number[] = [];
   let decoded = 0;
   let repeatedFrames = 0;
-  let anchor: { frame: RgbaImage; alpha: Float32Array; fg: Uint8Array } | null = null;
+  let anchor: { frame: RgbaImage; alpha: Float32Array; fg: Uint8Array; own: Uint8Array | null } | null = null;
   /** The last frame the model found repeating the anchor's drawing though the background moved. */
   let heldBy: RgbaImage | null = null;
   let lastDecoded: RgbaImage | null = null;
@@ -419,6 +421,7 @@ export async function prepareSticker(input: string, options: StickerOptions, env
       const t1 = performance.now();
       let alpha: Float32Array;
       let fg: Uint8Array;
+      let own: Uint8Array | null;
       // Compare with the anchor (the last drawing the model saw), not the previous frame, so a slow
       // drift never chains into a frozen mask.
       let isRepeat = anchor !== null && isRepeatFrame(anchor.frame, frame);
@@ -472,19 +475,22 @@ export async function prepareSticker(input: string, options: StickerOptions, env
         repeatedFrames++;
         alpha = anchor.alpha;
         fg = anchor.fg;
+        own = anchor.own;
       } else {
         // Indexed as the frame is kept (as drawn, a repeat adds no frame).
         if (isCut) cuts.add(frames.length);
         const tColours = performance.now();
         alpha = segmented!.alpha;
+        own = segmented!.own;
         fg = estimateColours(frame, alpha);
         timings.refineMs += performance.now() - tColours;
-        anchor = { frame, alpha, fg };
+        anchor = { frame, alpha, fg, own };
         heldBy = null;
       }
       timesS.push(plan.startS + frame.timeMs / 1000);
       frames.push({ data: shown.data, width: shown.width, height: shown.height, isColourSubsampled: shown.isColourSubsampled });
       rawAlphas.push(alpha);
+      if (own) ownAlphas[rawAlphas.length - 1] = own;
       foregrounds.push(fg);
       holds.push(1);
       onProgress?.({ stage: 'segment', done: decoded, total: plan.frameCount });
@@ -507,7 +513,7 @@ export async function prepareSticker(input: string, options: StickerOptions, env
   // Read on the model's own answers (strokes applied), one frame at a time as the threshold was
   // calibrated, not on the smoothed alphas: whether the model was unsure does not hang on the
   // stability, and the smoothing's sureness weighting had dropped model01_01 under it, haze and all.
-  const review = reviewStickerFrames(rawAlphas, plan.width, plan.height, timesS, 1 / plan.fps, reviewThresholdOf(model.entry, 'sticker'), { endS: plan.startS + plan.durationS, ...(targets.asDrawn ? { durationsS: holds.map((h) => h / plan.fps) } : {}) });
+  const review = reviewStickerFrames(rawAlphas, plan.width, plan.height, timesS, 1 / plan.fps, reviewThresholdOf(model.entry, 'sticker'), { endS: plan.startS + plan.durationS, owns: ownAlphas, ...(targets.asDrawn ? { durationsS: holds.map((h) => h / plan.fps) } : {}) });
   timings.totalMs = performance.now() - t0;
   return { info, ...(drawing ? { drawing } : {}), ...(targets.asDrawn ? { holds } : {}), plan, modelId: model.entry.id, provider: provider ?? 'none', subject: subjectOf(model.entry), modelFallback: model.fallback, frames, foregrounds, rawAlphas, alphas, cuts, repeatedFrames, ...(cutToS === undefined ? {} : { cutToS }),
     ...(presetCutToS === undefined ? {} : { presetCutToS }),
@@ -518,6 +524,8 @@ export async function prepareSticker(input: string, options: StickerOptions, env
 /** A frame through the sticker's segmentation path (stickerFrameAlpha). */
 export interface SegmentedFrame {
   alpha: Float32Array;
+  /** The frame's own alpha (a transparent GIF's), which `alpha` keeps; null for an opaque frame. Its unsure share is measured against it. */
+  own: Uint8Array | null;
   provider: string;
   maskMs: number;
   upsampleMs: number;
@@ -543,7 +551,7 @@ export async function stickerFrameAlpha(frame: RgbaImage, model: { entry: ModelE
   const t1 = performance.now();
   const alpha = stretchProbability(upsampleMaskGuided(mask.mask, mask.width, mask.height, seen));
   if (own) keepOwnEdge(alpha, own, frame.width, frame.height);
-  return { alpha, provider: mask.provider, maskMs: t1 - t0, upsampleMs: performance.now() - t1 };
+  return { alpha, own, provider: mask.provider, maskMs: t1 - t0, upsampleMs: performance.now() - t1 };
 }
 
 /**
@@ -560,7 +568,9 @@ export function finishStickerFrame(frame: RgbaImage, alpha: Float32Array, hint: 
 /**
  * The review of a sticker's frames (docs/quality.md, "Stickers that need a look"): each frame's
  * unsure share (and, made as drawn, its length: `durationsS`); the sticker's is their median,
- * flagged above the model's sticker threshold. `endS`: where the part ends in the clip.
+ * flagged above the model's sticker threshold. `endS`: where the part ends in the clip. `owns`:
+ * each frame's own alpha (a transparent GIF's), against which its share is measured (unsureShare:
+ * what the frame itself shows half is not the model's doubt).
  */
 export function reviewStickerFrames(
   alphas: readonly Float32Array[],
@@ -569,10 +579,10 @@ export function reviewStickerFrames(
   timesS: readonly number[],
   frameStepS: number,
   threshold: number | null,
-  { durationsS, endS }: { durationsS?: readonly number[]; endS?: number } = {},
+  { durationsS, endS, owns }: { durationsS?: readonly number[]; endS?: number; owns?: readonly (Uint8Array | null)[] } = {},
 ): StickerReview {
   return summarizeReview(
-    alphas.map((a, i) => ({ timeS: timesS[i], unsureShare: unsureShare(a, width, height), ...(durationsS ? { durationS: durationsS[i] } : {}) })),
+    alphas.map((a, i) => ({ timeS: timesS[i], unsureShare: unsureShare(a, width, height, owns?.[i]), ...(durationsS ? { durationS: durationsS[i] } : {}) })),
     frameStepS,
     threshold,
     endS,
