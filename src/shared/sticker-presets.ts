@@ -162,19 +162,36 @@ export const PLATFORM_PRESETS: Record<PlatformPreset['id'], PlatformPreset> = {
  */
 export const CHAT_STICKER_MAX_BYTES = Math.max(...Object.values(PLATFORM_PRESETS).map((p) => p.maxBytes));
 
+/** The platforms that take stickers of `format` (a WebM: Telegram's), or every one where none does (a WebP). */
+function platformsOf(format?: StickerFormat): PlatformPreset[] {
+  const all = Object.values(PLATFORM_PRESETS);
+  const taking = all.filter((p) => p.format === format);
+  return taking.length > 0 ? taking : all;
+}
+
 /**
- * The platforms' byte budgets, largest first, as the notes name them ("Discord, WeChat 500 KB; LINE
- * 300 KB; Telegram 256 KB"): names and numbers, the same in every language.
+ * The most bytes a chat app takes for a sticker of `format`: the largest budget of the platforms
+ * that take that format (a WebM: Telegram's 256 KB; an APNG: Discord's 500), or of all where none does.
  */
-export function chatStickerLimitsText(): string {
+export function chatLimitFor(format?: StickerFormat): number {
+  return Math.max(...platformsOf(format).map((p) => p.maxBytes));
+}
+
+/**
+ * The budgets of the platforms that take `format` (all where none does), largest first, as the
+ * notes name them ("Discord, WeChat 500 KB; LINE 300 KB; Telegram 256 KB"): names and numbers, the
+ * same in every language.
+ */
+export function chatStickerLimitsText(format?: StickerFormat): string {
   const byBudget = new Map<number, string[]>();
-  for (const preset of Object.values(PLATFORM_PRESETS)) byBudget.set(preset.maxBytes, [...(byBudget.get(preset.maxBytes) ?? []), preset.label.split(' ')[0]]);
+  for (const preset of platformsOf(format)) byBudget.set(preset.maxBytes, [...(byBudget.get(preset.maxBytes) ?? []), preset.label.split(' ')[0]]);
   return [...byBudget].sort(([a], [b]) => b - a).map(([bytes, names]) => `${names.join(', ')} ${Math.round(bytes / KB)} KB`).join('; ');
 }
 
-/** StickerJobResult.chatLimitBytes of a sticker `bytes` long, made with `preset` or none: set only without one (a platform's own budget is said by withinBudget). */
-export function chatLimitOf(bytes: number, preset: string | undefined): number | undefined {
-  return preset === undefined && bytes > CHAT_STICKER_MAX_BYTES ? CHAT_STICKER_MAX_BYTES : undefined;
+/** StickerJobResult.chatLimitBytes of a sticker of `format`, `bytes` long, made with `preset` or none: set only without one (a platform's own budget is said by withinBudget). */
+export function chatLimitOf(bytes: number, preset: string | undefined, format?: StickerFormat): number | undefined {
+  const limit = chatLimitFor(format);
+  return preset === undefined && bytes > limit ? limit : undefined;
 }
 
 /**

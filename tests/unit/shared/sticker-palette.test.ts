@@ -47,4 +47,14 @@ describe('chatLimitOf: a sticker bigger than chat apps take', () => {
     expect(chatLimitOf(2_000_000, 'wechat')).toBeUndefined();
     expect(chatStickerLimitsText()).toBe('Discord, WeChat 500 KB; LINE 300 KB; Telegram 256 KB');
   });
+
+  it('by the platforms that take its format: a WebM is Telegram\'s (256 KB), an APNG Discord\'s or LINE\'s, a WebP (none) any', () => {
+    expect(chatLimitOf(400_000, undefined, 'webm')).toBe(256 * KB);
+    expect(chatStickerLimitsText('webm')).toBe('Telegram 256 KB');
+    expect(chatStickerLimitsText('apng')).toBe('Discord 500 KB; LINE 300 KB');
+    expect(chatStickerLimitsText('gif')).toBe('WeChat 500 KB');
+    expect(chatLimitOf(400_000, undefined, 'apng')).toBeUndefined();
+    expect(chatStickerLimitsText('webp')).toBe(chatStickerLimitsText());
+    expect(chatLimitOf(600_000, undefined, 'webp')).toBe(500 * KB);
+  });
 });

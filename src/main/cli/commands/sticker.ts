@@ -9,7 +9,7 @@ import { flaggedRanges } from '../../../shared/sticker-review';
 import { stickerHasPalette, stickerTakesColours } from '../../../shared/sticker-presets';
 import type { ProgressSink } from '../../core/progress';
 import { chatSizeText, cutShortFileText, decodeErrorsText, drawingRateText, emptyEndsText, gifFpsCapText, makeSticker, pastEndText, presetLengthText, presetSizeText, stickerOutputNamed, stoppedShortText, validateStickerOptions, wholeSecondsText, type StickerOptions } from '../../core/sticker/make-sticker';
-import { findPlatformPreset, KB, STICKER_FORMATS, stickerExtension, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
+import { findPlatformPreset, KB, SIZE_PRESETS, STICKER_FORMATS, stickerExtension, stickerFormatFromPath, type StickerFormat } from '../../core/sticker/presets';
 import { BACKGROUND_PRESETS } from '../../core/image/composite';
 import { ENGINE_FLAGS, envFromFlags } from '../cli-env';
 import { asUsage, checkedAsUsage, choiceFlag, type CliCommand, intFlag, noteProviderFallback, numberFlag, planOutputs, filesThere, writtenOverText, progressText, secondsFlag, stageWords, terminalStatus, UsageError, outFlag, checkInputs } from '../command';
@@ -216,7 +216,16 @@ export const stickerCommand: CliCommand = {
     if (r.wholeSecondsFromS !== undefined && options.preset) io.err(`note: ${wholeSecondsText(options.preset, r.wholeSecondsFromS, r.delaysMs.reduce((a, b) => a + b, 0) / 1000)}`);
     if (!r.withinBudget) io.err(`warning: ${(r.bytes / KB).toFixed(0)} KB is over the ${r.preset} budget after ${r.attempts} attempts`);
     else if (r.shrunkToFit && preset) io.err(`note: made smaller to fit the ${preset.label}'s ${Math.round(preset.maxBytes / KB)} KB`);
-    if (r.chatLimitBytes !== undefined) io.err(`note: ${chatSizeText(r.bytes, r.format, { preset: '--preset NAME', size: '--size small', part: 'a shorter --duration', colours: 'fewer --colors' })}`);
+    if (r.chatLimitBytes !== undefined) {
+      // Only what would lighten it: no --size small for one made at 160 px or less, no lower --fps under 8.
+      const lighter = [
+        ...(Math.max(r.width, r.height) > SIZE_PRESETS.small ? ['--size small'] : []),
+        'a shorter --duration',
+        ...(r.fps > 8 ? ['a lower --fps'] : []),
+        options.maxColors === undefined && r.format === 'apng' ? '--colors 64 (a palette)' : 'fewer --colors',
+      ];
+      io.err(`note: ${chatSizeText(r.bytes, r.format, { preset: '--preset NAME', lighter })}`);
+    }
     const t = r.timings;
     // Fewer frames in the file than taken at the rate (a GIF or WebP merges a frame that repeats the
     // one before into its delay): said so ("4 frames at 50.00 fps" read of delays of 100 to 140 ms).

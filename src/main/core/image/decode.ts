@@ -233,7 +233,6 @@ export async function decodeImage(input: string | Uint8Array, options: DecodeOpt
 /** How long the picture error path may ask the probe whether a media file holds sound alone. */
 const SOUND_PROBE_MS = 5000;
 
-/** Whether `head` begins as a PNG, JPEG, GIF, WebP or TIFF file does (their signatures). */
 /**
  * What a damaged picture is said with: libvips' words, but for its "Unknown error" (its error text
  * is one per process: a file decoded beside others in a batch lost its "premature end of JPEG
@@ -253,6 +252,7 @@ export function isDamagedPicture(why: string, head: Uint8Array): boolean {
   return /premature end|truncated|unexpected end/i.test(why) || (startsAsPicture(head) && /unsupported image format|corrupt header|^unknown error$/i.test(why));
 }
 
+/** Whether `head` begins as a PNG, JPEG, GIF, WebP or TIFF file does (their signatures). */
 function startsAsPicture(head: Uint8Array): boolean {
   const text = Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, 16)).toString('latin1');
   return (

@@ -1003,17 +1003,19 @@ export function pastEndText(seconds: number): string {
   return `the clip ends ${seconds.toFixed(2)} s after the start asked, so the sticker is that long`;
 }
 
-/** What the CLI and a batch's note say of a damaged clip made into a sticker (StickerJobResult.decodeErrors). */
 /**
  * What the CLI and a batch's note say of a sticker bigger than chat apps take (chatLimitBytes), and
- * how to make it lighter: in the caller's words (`ways`: the CLI's flags), fewer colours only for a
- * format with a palette's colour count.
+ * how to make it lighter, in the caller's words (`ways`: the CLI's flags, only those that would
+ * lighten it: no smaller size for one made small already); fewer colours only for a format with a
+ * colour count.
  */
-export function chatSizeText(bytes: number, format: StickerFormat, ways = { preset: 'a platform preset', size: 'a smaller size', part: 'a shorter part', colours: 'fewer colours' }): string {
-  const lighter = [ways.size, ways.part, ...(stickerTakesColours(format) ? [ways.colours] : [])];
-  return `${Math.round(bytes / KB)} KB is more than chat apps take for a sticker (${chatStickerLimitsText()}); ${ways.preset} fits it to one, and ${lighter.slice(0, -1).join(', ')} or ${lighter.at(-1)} makes it lighter`;
+export function chatSizeText(bytes: number, format: StickerFormat, ways: { preset: string; lighter: string[] } = { preset: 'a platform preset', lighter: ['a smaller size', 'a shorter part', 'a lower frame rate', 'fewer colours'] }): string {
+  const lighter = ways.lighter.filter((w) => stickerTakesColours(format) || !/colou?rs/.test(w));
+  const list = lighter.length > 1 ? `${lighter.slice(0, -1).join(', ')} or ${lighter.at(-1)}` : (lighter[0] ?? '');
+  return `${Math.ceil(bytes / KB)} KB is more than chat apps take for a sticker (${chatStickerLimitsText(format)}); ${ways.preset} fits it to one${list ? `, and ${list} makes it lighter` : ''}`;
 }
 
+/** What the CLI and a batch's note say of a damaged clip made into a sticker (StickerJobResult.decodeErrors). */
 export function decodeErrorsText(count: number): string {
   return `the clip is damaged: ffmpeg met ${count} decode error(s) in the part made, so some frames may show blocks or smears; look at the sticker, or use an undamaged copy`;
 }
@@ -1259,7 +1261,7 @@ export async function makeSticker(input: string, output: string, options: Sticke
   ctx.onProgress?.({ stage: 'write', done: 1, total: 1 });
   prepared.timings.totalMs = performance.now() - t0;
   const { bytes, alphas: _alphas, keptFrames, drawn: _drawn, ...rest } = rendered;
-  const chatLimitBytes = chatLimitOf(bytes.length, options.preset);
+  const chatLimitBytes = chatLimitOf(bytes.length, options.preset, rendered.format);
   return {
     ...rest,
     output,

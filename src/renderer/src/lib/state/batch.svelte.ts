@@ -143,7 +143,7 @@ export function drawingsLeftOutSentences(leftOut: DrawingsLeftOut | undefined, t
  * row's note and the Stickers result's. Fewer colours is offered only for a format with a colour count.
  */
 export function chatSizeSentence(bytes: number, format: StickerFormat, t: (key: 'batch.note.chatSize' | 'batch.note.chatSizeFullColour', params: Record<string, string>) => string): string {
-  return t(stickerTakesColours(format) ? 'batch.note.chatSize' : 'batch.note.chatSizeFullColour', { kb: String(Math.round(bytes / KB)), limits: chatStickerLimitsText() });
+  return t(stickerTakesColours(format) ? 'batch.note.chatSize' : 'batch.note.chatSizeFullColour', { kb: String(Math.ceil(bytes / KB)), limits: chatStickerLimitsText(format) });
 }
 
 /**
