@@ -69,6 +69,8 @@ export function holdsText(bytes: Uint8Array): boolean {
   } catch {
     return false;
   }
+  // Nothing whole to read (a file of a cut multi-byte character) is no text.
+  if (text.length === 0) return false;
   let controls = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

@@ -22,5 +22,7 @@ describe('holdsText: a file of text under a picture\'s or a video\'s name', () =
     expect(holdsText(Uint8Array.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0x6e, 0x6f, 0x69, 0x72]))).toBe(false);
     expect(holdsText(bytes('text\u0000more'))).toBe(false);
     expect(holdsText(new Uint8Array())).toBe(false);
+    // The start of a three-byte character and nothing else.
+    expect(holdsText(Uint8Array.from([0xe4, 0xb8]))).toBe(false);
   });
 });

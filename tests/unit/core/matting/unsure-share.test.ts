@@ -72,8 +72,13 @@ describe('unsureShare', () => {
     // The model's own half transparency inside it still counts: 0.5 of 60 %.
     const unsure = disc(300, 300, 100, 0, { r: 50, value: 0.5 }).map((a) => a * 0.6);
     expect(unsureShare(unsure, 300, 300, own)).toBeCloseTo(unsureShare(disc(300, 300, 100, 0, { r: 50, value: 0.5 }), 300, 300), 2);
-    // What the picture hides counts as nothing.
-    expect(unsureShare(new Float32Array(300 * 300), 300, 300, new Uint8Array(300 * 300))).toBe(0);
+    // What the picture hides, or nearly (a 10 % glow round the subject), counts as nothing: a trace
+    // of haze there, 0.02 under the glow's 25, would read 0.2, unsure.
+    const glow = new Uint8Array(300 * 300).fill(25);
+    const haze = new Float32Array(300 * 300).fill(0.02);
+    for (let i = 0; i < glow.length; i++) if (sure[i] === 1) [glow[i], haze[i]] = [255, 1];
+    expect(unsureShare(haze, 300, 300, glow)).toBe(0);
+    expect(unsureShare(haze, 300, 300, glow.map((v) => (v === 25 ? 102 : v)))).toBe(0);
   });
 
   it('refuses a matte of the wrong length', () => {
