@@ -43,7 +43,7 @@ export interface SkippedDescriptor {
   path: string;
   /** Its id, when it names one. */
   id?: string;
-  /** Where it names none (not JSON): the id its file's name gives (`my-model.model.json`: my-model), by which it is looked up (leftOutNamed). */
+  /** The id its file's name gives (`my-model.model.json`: my-model), by which it is looked up too (leftOutNamed): one not JSON names none, one may name no simple name. */
   fileId?: string;
   error: AppError;
 }
@@ -140,9 +140,9 @@ export class ModelStore {
     return this.skipped;
   }
 
-  /** The left-out descriptor a model id names: its own id, or its file's where it names none (not JSON). Read after entries(). */
+  /** The left-out descriptor a model id names: by its own id, else by its file's name (one not JSON names none). Read after entries(). */
   leftOutNamed(id: string): SkippedDescriptor | undefined {
-    return this.skipped.find((s) => s.id === id) ?? this.skipped.find((s) => s.id === undefined && s.fileId === id);
+    return this.skipped.find((s) => s.id === id) ?? this.skipped.find((s) => s.fileId === id);
   }
 
   /**
@@ -183,7 +183,8 @@ export class ModelStore {
           entry = parseModelEntry({ bundled: true, ...(raw as object) }, path);
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
-          skipped.push({ path, id, error });
+          // Found by its file's name too (its id may be no name at all).
+          skipped.push({ path, id, fileId: name.slice(0, -'.model.json'.length), error });
           continue;
         }
         if (ids.has(entry.id)) {

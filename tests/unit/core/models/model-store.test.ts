@@ -181,6 +181,11 @@ console.log(JSON.stringify({ list, used, skipped, errors }));`,
     // One that names no id (not JSON) is found by its file's name: `--model cut-short` says why (it read "Unknown model").
     const unread = (await store.resolve('cut-short').catch((e) => e)) as AppError;
     expect([unread.code, unread.message]).toEqual(['MODEL_INVALID', skipped[1].error.message]);
+    // So is one whose id is not a name (JSON, but "id" wrong).
+    writeFileSync(join(dir, 'no-id.model.json'), JSON.stringify({ ...sinetLikeDescriptor('my unet', 'my-unet.onnx') }));
+    store.refresh();
+    const noId = (await store.resolve('no-id').catch((e) => e)) as AppError;
+    expect([noId.code, noId.message]).toMatchObject(['MODEL_INVALID', expect.stringContaining('no-id.model.json')]);
     expect((await store.entry('sinet')).origin).toMatch(/manifest\.json#\d+$/);
   });
 
