@@ -193,11 +193,11 @@ function nothingToRetry(outDir: string): AppError {
 }
 
 /**
- * Sets each written output's size (BatchEntry.outputBytes: a done file's, and a skipped one's an
- * earlier run made), as the report says it; an output gone since is left without one.
+ * Sets each written output's size (BatchEntry.outputBytes: a done file's, and a skipped or cancelled
+ * one's an earlier run made), as the report says it; an output gone since is left without one.
  */
 async function sizeOutputs(entries: BatchEntry[]): Promise<void> {
-  const written = entries.filter((e) => e && e.output && (e.status === 'done' || (e.status === 'skipped' && e.doneBefore)));
+  const written = entries.filter((e) => e && e.output && (e.status === 'done' || (e.status === 'skipped' && e.doneBefore) || e.outputKept));
   for (let i = 0; i < written.length; i += 64) {
     await Promise.all(
       written.slice(i, i + 64).map(async (e) => {
@@ -641,15 +641,15 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
     }
 
     // A run stopped by a full disk says so of the files it did not do (cancelled, or never started).
-    if (stoppedBy) {
-      for (const e of entries) if (e.status === 'cancelled') e.reason = 'not done: the disk filled up; free some space and run again, skipping what is done';
-    } else if (isCancelled) {
-      // Cancelled: said in the report too (its rows said nothing), and where an earlier run's output
-      // of the file, as this run would make it, is there, that output is named, kept.
+    // Cancelled, or stopped by a full disk: said in the report too (a cancelled row said nothing),
+    // and where an earlier run's output of the file, as this run would make it, is there, that
+    // output is named, kept.
+    if (isCancelled || stoppedBy) {
+      const why = stoppedBy ? 'the disk filled up' : 'the batch was cancelled';
       entries.forEach((e, i) => {
         if (e.status !== 'cancelled') return;
-        if (redoneAsBefore.has(i)) Object.assign(e, { outputKept: true, reason: 'not made again: the batch was cancelled; the output an earlier run made of it with these options is kept (--resume skips it)' });
-        else e.reason = 'not done: the batch was cancelled; run it again with --resume (the app: Skip files already done) to do the rest';
+        if (redoneAsBefore.has(i)) Object.assign(e, { outputKept: true, reason: `not made again: ${why}; the output an earlier run made of it with these options is kept (--resume skips it)` });
+        else e.reason = stoppedBy ? 'not done: the disk filled up; free some space and run again, skipping what is done' : 'not done: the batch was cancelled; run it again with --resume (the app: Skip files already done) to do the rest';
       });
     }
     // A cancelled (or stopped) run also ends the inputs that never started, so a list of them shows every input.
