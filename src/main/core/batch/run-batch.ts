@@ -640,10 +640,9 @@ export async function runBatch(inputs: readonly string[], outputDir: string, opt
       await journal.close();
     }
 
-    // A run stopped by a full disk says so of the files it did not do (cancelled, or never started).
-    // Cancelled, or stopped by a full disk: said in the report too (a cancelled row said nothing),
-    // and where an earlier run's output of the file, as this run would make it, is there, that
-    // output is named, kept.
+    // A run cancelled, or stopped by a full disk, says so of the files it did not do (cancelled, or
+    // never started; a cancelled row said nothing), and where an earlier run's output of the file,
+    // as this run would make it, is there, names that output, kept.
     if (isCancelled || stoppedBy) {
       const why = stoppedBy ? 'the disk filled up' : 'the batch was cancelled';
       entries.forEach((e, i) => {

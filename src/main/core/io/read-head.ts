@@ -81,7 +81,7 @@ export function holdsText(bytes: Uint8Array): boolean {
 
 /** Where the last whole UTF-8 character of `bytes` ends. */
 function utf8Boundary(bytes: Uint8Array): number {
-  let end = bytes.length;
+  const end = bytes.length;
   // Back over continuation bytes (10xxxxxx) to the lead byte of the last character.
   let i = end - 1;
   while (i >= 0 && i > end - 4 && (bytes[i] & 0xc0) === 0x80) i--;
