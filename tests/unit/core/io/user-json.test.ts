@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseUserJson, withLineAndColumn } from '../../../../src/main/core/io/user-json';
+import { jsonErrorAt, parseUserJson, withLineAndColumn } from '../../../../src/main/core/io/user-json';
 
 const messageOf = (text: string): string => {
   try {
@@ -31,7 +31,33 @@ describe('parseUserJson: JSON a person wrote', () => {
     // Node 22 (the desktop app's) names them itself: kept as it is (a position of two digits or more was named twice).
     const node22 = new SyntaxError('Expected double-quoted property name in JSON at position 18 (line 3 column 1)');
     expect(withLineAndColumn(node22, '{\n  "id": "mine",\n}')).toBe(node22);
-    // A message naming no position is kept as it is.
-    expect(messageOf('')).toBe('Unexpected end of JSON input');
+    // Where the engine names no position (Node 20's "Unexpected token ''', …"  "name": 'Other', …" is
+    // not valid JSON", its quote of the text squashed onto one line): the place found, the quote left out.
+    expect(messageOf('{\n  "id": "a",\n  "name": \'Other\',\n}')).toBe("Unexpected token ''' (line 3 column 11)");
+    expect(messageOf('{\n  "id": "a",\n  "name": \'Other\',\n}')).not.toMatch(/is not valid JSON/);
+    expect(messageOf('')).toMatch(/\(line 1 column 1\)$/);
+  });
+
+  it('jsonErrorAt finds the first mistake as JSON.parse does, and none in valid JSON', () => {
+    const cases: [string, number | undefined][] = [
+      ['{"a":1}', undefined],
+      ['[1, 2.5e3, -0, "x\\u00e9", true, null, {}, []]', undefined],
+      ['  {"a": [ {"b": "c"} ] }  ', undefined],
+      ['{"a":1', 6],
+      ['', 0],
+      ['{"a": tru}', 9],
+      ['[1,2,]', 5],
+      ['{"a":"\\x"}', 7],
+      ['{"a":1,}', 7],
+      ['{"a" 1}', 5],
+      ['01', 1],
+      ['{"a":"line\nbreak"}', 10],
+      ['{} x', 3],
+    ];
+    for (const [text, at] of cases) {
+      expect(jsonErrorAt(text), text).toBe(at);
+      // Agreeing with the engine on what is JSON.
+      expect(at === undefined, text).toBe((() => { try { JSON.parse(text); return true; } catch { return false; } })());
+    }
   });
 });
