@@ -188,6 +188,14 @@ export function chatStickerLimitsText(format?: StickerFormat): string {
   return [...byBudget].sort(([a], [b]) => b - a).map(([bytes, names]) => `${names.join(', ')} ${Math.round(bytes / KB)} KB`).join('; ');
 }
 
+/**
+ * A sticker's size as the size note says it: KB to one place, as the status line says it, rounded
+ * up (500,001 bytes read "500 KB is more than … 500 KB").
+ */
+export function chatKbText(bytes: number): string {
+  return (Math.ceil(bytes / (KB / 10)) / 10).toFixed(1);
+}
+
 /** StickerJobResult.chatLimitBytes of a sticker of `format`, `bytes` long, made with `preset` or none: set only without one (a platform's own budget is said by withinBudget). */
 export function chatLimitOf(bytes: number, preset: string | undefined, format?: StickerFormat): number | undefined {
   const limit = chatLimitFor(format);

@@ -686,7 +686,7 @@ describe('workspaces, language and theme in Chromium', () => {
     await app.page.click('[data-testid=sticker-export]');
     const chatSize = slot.locator('[data-testid=sticker-chat-size]');
     await chatSize.waitFor({ timeout: 120_000 });
-    expect(await chatSize.textContent()).toMatch(/^\d{3,} KB is more than chat apps take for a sticker \(Discord 500 KB; LINE 300 KB\)\. A platform fits it to one; a smaller size, a shorter part, a lower frame rate or fewer colours make it lighter\.$/);
+    expect(await chatSize.textContent()).toMatch(/^\d{3,}\.\d KB is more than chat apps take for a sticker \(Discord 500 KB; LINE 300 KB\)\. Pick one under Platform to fit it to its limits; a smaller size, a shorter part, a lower frame rate or fewer colours make it lighter\.$/);
     await shot('sticker-chat-size');
     await slot.locator('[data-format=gif]').first().click();
     expect(app.pageErrors).toEqual([]);

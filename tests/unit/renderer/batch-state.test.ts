@@ -229,14 +229,14 @@ describe('noteText', () => {
     // A sticker made without a platform, bigger than chat apps take: how to make it lighter, fewer
     // colours only where the format has a colour count (a WebP keeps every colour).
     expect(noteText({ notes: [{ kind: 'chatSize' as const, bytes: 1_933_200, format: 'apng' as const }] }, tOf('en'), join('en'))).toBe(
-      '1934 KB is more than chat apps take for a sticker (Discord 500 KB; LINE 300 KB). A platform fits it to one; a smaller size, a shorter part, a lower frame rate or fewer colours make it lighter.',
+      '1933.2 KB is more than chat apps take for a sticker (Discord 500 KB; LINE 300 KB). Pick one under Platform to fit it to its limits; a smaller size, a shorter part, a lower frame rate or fewer colours make it lighter.',
     );
     expect(noteText({ notes: [{ kind: 'chatSize' as const, bytes: 700_000, format: 'webp' as const }] }, tOf('en'), join('en'))).toBe(
-      '700 KB is more than chat apps take for a sticker (Discord, WeChat 500 KB; LINE 300 KB; Telegram 256 KB). A platform fits it to one; a smaller size, a shorter part or a lower frame rate makes it lighter.',
+      '700.0 KB is more than chat apps take for a sticker (Discord, WeChat 500 KB; LINE 300 KB; Telegram 256 KB). Pick one under Platform to fit it to its limits; a smaller size, a shorter part or a lower frame rate makes it lighter.',
     );
-    // Just over the limit reads over it (500,001 bytes read "500 KB is more than … 500 KB").
+    // To one place as the status line says it, just over the limit over it (500,001 bytes read "500 KB is more than … 500 KB").
     expect(noteText({ notes: [{ kind: 'chatSize' as const, bytes: 500_001, format: 'gif' as const }] }, tOf('zh-CN'), join('zh-CN'))).toBe(
-      '501 KB 超出聊天应用对表情包的大小限制（WeChat 500 KB）。选择平台可自动适配；缩小尺寸、缩短片段、降低帧率或减少颜色可减小文件。',
+      '500.1 KB 超出聊天应用对表情包的大小限制（WeChat 500 KB）。在“平台”中选择一个即可按其限制适配；缩小尺寸、缩短片段、降低帧率或减少颜色可减小文件。',
     );
     expect(noteText({ note: 'an old sentence' }, tOf('en'), join('en'))).toBe('an old sentence');
     expect(noteText({}, tOf('en'), join('en'))).toBeUndefined();

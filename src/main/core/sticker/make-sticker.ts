@@ -32,7 +32,7 @@ import { dilateSquare } from '../matting/morphology';
 import { flattenForMatting, keepOwnEdge, ownAlphaOf } from '../matting/own-alpha';
 import { encodeIndexedApng, encodeRgbaApng } from './apng';
 import { encodeAnimatedWebp, encodeApng, encodeWebmVp9, steadyRateSteps, type AnimatedFrames } from './encode-animated';
-import { chatLimitOf, chatStickerLimitsText, findPlatformPreset, stickerTakesColours, KB, PLATFORM_PRESETS, presetFps, presetLoops, SIZE_PRESETS, wholeSecondsOf, stickerExtension, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
+import { chatKbText, chatLimitOf, chatStickerLimitsText, findPlatformPreset, stickerTakesColours, KB, PLATFORM_PRESETS, presetFps, presetLoops, SIZE_PRESETS, wholeSecondsOf, stickerExtension, stickerFormatFromPath, type PlatformPreset, type StickerFormat } from './presets';
 import { formatLabel } from '../../../shared/labels';
 import { applyStickerHints, stickerHintMap, validateStickerStrokes } from './touch-up';
 import { binarizeWithHysteresis, hysteresisBand, isRepeatFrame, isSceneCut, isSubjectRepeat, smoothAlphaSequence } from './temporal';
@@ -1012,7 +1012,7 @@ export function pastEndText(seconds: number): string {
 export function chatSizeText(bytes: number, format: StickerFormat, ways: { preset: string; lighter: string[] } = { preset: 'a platform preset', lighter: ['a smaller size', 'a shorter part', 'a lower frame rate', 'fewer colours'] }): string {
   const lighter = ways.lighter.filter((w) => stickerTakesColours(format) || !/colou?rs/.test(w));
   const list = lighter.length > 1 ? `${lighter.slice(0, -1).join(', ')} or ${lighter.at(-1)}` : (lighter[0] ?? '');
-  return `${Math.ceil(bytes / KB)} KB is more than chat apps take for a sticker (${chatStickerLimitsText(format)}); ${ways.preset} fits it to one${list ? `, and ${list} makes it lighter` : ''}`;
+  return `${chatKbText(bytes)} KB is more than chat apps take for a sticker (${chatStickerLimitsText(format)}); ${ways.preset} fits it to one${list ? `, and ${list} makes it lighter` : ''}`;
 }
 
 /** What the CLI and a batch's note say of a damaged clip made into a sticker (StickerJobResult.decodeErrors). */

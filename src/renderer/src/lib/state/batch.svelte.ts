@@ -1,7 +1,7 @@
 // Batch workspace state (rune class, renderer): the per-file statuses of the batch on screen from
 // batchItemFinished events, and the pieces of its progress line (files/s, ETA, pause). No DOM.
 import { evText, megapixels, secondsPerFile, type BatchItemFinished, type DrawingsLeftOut, type JobId } from '../../../../shared/jobs';
-import { chatStickerLimitsText, KB, PLATFORM_PRESETS, stickerTakesColours, type PlatformPreset, type StickerFormat } from '../../../../shared/sticker-presets';
+import { chatKbText, chatStickerLimitsText, PLATFORM_PRESETS, stickerTakesColours, type PlatformPreset, type StickerFormat } from '../../../../shared/sticker-presets';
 import { turnWords } from '../error-text';
 import { baseName } from '../paths';
 
@@ -143,7 +143,7 @@ export function drawingsLeftOutSentences(leftOut: DrawingsLeftOut | undefined, t
  * row's note and the Stickers result's. Fewer colours is offered only for a format with a colour count.
  */
 export function chatSizeSentence(bytes: number, format: StickerFormat, t: (key: 'batch.note.chatSize' | 'batch.note.chatSizeFullColour', params: Record<string, string>) => string): string {
-  return t(stickerTakesColours(format) ? 'batch.note.chatSize' : 'batch.note.chatSizeFullColour', { kb: String(Math.ceil(bytes / KB)), limits: chatStickerLimitsText(format) });
+  return t(stickerTakesColours(format) ? 'batch.note.chatSize' : 'batch.note.chatSizeFullColour', { kb: chatKbText(bytes), limits: chatStickerLimitsText(format) });
 }
 
 /**

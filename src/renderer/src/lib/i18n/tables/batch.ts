@@ -133,12 +133,12 @@ export const batch = {
   'batch.note.autoBrightnessLight': { en: 'light', 'zh-CN': '亮' },
   'batch.note.decodeErrors': { en: 'The clip is damaged: the decoder met {n} error(s) in it, so some frames may show blocks or smears. Look at the sticker, or use an undamaged copy.', 'zh-CN': '视频片段已损坏：解码时遇到 {n} 个错误，部分画面可能出现色块或拖影。请检查表情包，或换用完好的副本。' },
   'batch.note.chatSize': {
-    en: '{kb} KB is more than chat apps take for a sticker ({limits}). A platform fits it to one; a smaller size, a shorter part, a lower frame rate or fewer colours make it lighter.',
-    'zh-CN': '{kb} KB 超出聊天应用对表情包的大小限制（{limits}）。选择平台可自动适配；缩小尺寸、缩短片段、降低帧率或减少颜色可减小文件。',
+    en: '{kb} KB is more than chat apps take for a sticker ({limits}). Pick one under Platform to fit it to its limits; a smaller size, a shorter part, a lower frame rate or fewer colours make it lighter.',
+    'zh-CN': '{kb} KB 超出聊天应用对表情包的大小限制（{limits}）。在“平台”中选择一个即可按其限制适配；缩小尺寸、缩短片段、降低帧率或减少颜色可减小文件。',
   },
   'batch.note.chatSizeFullColour': {
-    en: '{kb} KB is more than chat apps take for a sticker ({limits}). A platform fits it to one; a smaller size, a shorter part or a lower frame rate makes it lighter.',
-    'zh-CN': '{kb} KB 超出聊天应用对表情包的大小限制（{limits}）。选择平台可自动适配；缩小尺寸、缩短片段或降低帧率可减小文件。',
+    en: '{kb} KB is more than chat apps take for a sticker ({limits}). Pick one under Platform to fit it to its limits; a smaller size, a shorter part or a lower frame rate makes it lighter.',
+    'zh-CN': '{kb} KB 超出聊天应用对表情包的大小限制（{limits}）。在“平台”中选择一个即可按其限制适配；缩小尺寸、缩短片段或降低帧率可减小文件。',
   },
   'batch.note.cutShortFile': { en: 'The file is cut short (a GIF without its end): its last frames are missing, and the sticker ends where they stop, at {seconds} s.', 'zh-CN': '文件不完整（GIF 缺少结尾）：最后的画面丢失了，表情包在 {seconds} 秒处结束。' },
   'batch.note.stoppedShort': { en: "The clip's frames stop at {seconds} s, before the part asked for ends: the file is probably cut short, so the sticker ends there.", 'zh-CN': '片段的画面在 {seconds} 秒处就结束了，早于所选部分的结尾：文件可能不完整，表情包到此为止。' },
