@@ -154,14 +154,6 @@ export const PLATFORM_PRESETS: Record<PlatformPreset['id'], PlatformPreset> = {
   wechat: { id: 'wechat', label: 'WeChat GIF sticker', format: 'gif', maxW: 240, maxH: 240, exactLongSide: true, canvas: { width: 240, height: 240 }, maxDurationS: 10, maxBytes: 500 * KB, maxFps: 15, loops: 0 },
 };
 
-/**
- * The most bytes a chat app takes for a sticker: the largest platform budget (Discord's and WeChat's
- * 500 KB; LINE's is 300 KB, Telegram's 256 KB). A sticker made without a platform and bigger is said
- * to be (StickerJobResult.chatLimitBytes), with how to make it lighter: a free GIF of a few seconds
- * came to 1 or 2 MB and nothing said so.
- */
-export const CHAT_STICKER_MAX_BYTES = Math.max(...Object.values(PLATFORM_PRESETS).map((p) => p.maxBytes));
-
 /** The platforms that take stickers of `format` (a WebM: Telegram's), or every one where none does (a WebP). */
 function platformsOf(format?: StickerFormat): PlatformPreset[] {
   const all = Object.values(PLATFORM_PRESETS);
@@ -171,7 +163,10 @@ function platformsOf(format?: StickerFormat): PlatformPreset[] {
 
 /**
  * The most bytes a chat app takes for a sticker of `format`: the largest budget of the platforms
- * that take that format (a WebM: Telegram's 256 KB; an APNG: Discord's 500), or of all where none does.
+ * that take that format (a WebM: Telegram's 256 KB; an APNG: Discord's 500), or of all where none
+ * does (Discord's and WeChat's 500 KB). A sticker made without a platform and bigger is said to be
+ * (StickerJobResult.chatLimitBytes), with how to make it lighter: a free GIF of a few seconds came
+ * to 1 or 2 MB and nothing said so.
  */
 export function chatLimitFor(format?: StickerFormat): number {
   return Math.max(...platformsOf(format).map((p) => p.maxBytes));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHAT_STICKER_MAX_BYTES, chatLimitOf, chatStickerLimitsText, KB, STICKER_FORMATS, stickerPaletteOffer, type StickerFormat, type StickerPresetChoice } from '../../../src/shared/sticker-presets';
+import { chatLimitFor, chatLimitOf, chatStickerLimitsText, KB, STICKER_FORMATS, stickerPaletteOffer, type StickerFormat, type StickerPresetChoice } from '../../../src/shared/sticker-presets';
 
 const offer = (format: StickerFormat, preset: StickerPresetChoice, colors: number, dither: boolean) => stickerPaletteOffer({ format, preset, colors, dither });
 
@@ -40,7 +40,7 @@ describe('stickerPaletteOffer: the workspaces palette controls', () => {
 
 describe('chatLimitOf: a sticker bigger than chat apps take', () => {
   it('is said only of one made without a platform, over the largest platform budget (500 KB)', () => {
-    expect(CHAT_STICKER_MAX_BYTES).toBe(500 * KB);
+    expect(chatLimitFor()).toBe(500 * KB);
     expect(chatLimitOf(500 * KB, undefined)).toBeUndefined();
     expect(chatLimitOf(500 * KB + 1, undefined)).toBe(500 * KB);
     // A platform's sticker has its own budget, said by withinBudget.

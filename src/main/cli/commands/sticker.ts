@@ -222,9 +222,9 @@ export const stickerCommand: CliCommand = {
         ...(Math.max(r.width, r.height) > SIZE_PRESETS.small ? ['--size small'] : []),
         'a shorter --duration',
         ...(r.fps > 8 ? ['a lower --fps'] : []),
-        options.maxColors === undefined && r.format === 'apng' ? '--colors 64 (a palette)' : 'fewer --colors',
       ];
-      io.err(`note: ${chatSizeText(r.bytes, r.format, { preset: '--preset NAME', lighter })}`);
+      const colours = options.maxColors === undefined && r.format === 'apng' ? '--colors 64 (a palette)' : 'fewer --colors';
+      io.err(`note: ${chatSizeText(r.bytes, r.format, { preset: '--preset NAME', lighter, colours })}`);
     }
     const t = r.timings;
     // Fewer frames in the file than taken at the rate (a GIF or WebP merges a frame that repeats the

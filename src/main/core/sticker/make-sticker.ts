@@ -1009,8 +1009,8 @@ export function pastEndText(seconds: number): string {
  * lighten it: no smaller size for one made small already); fewer colours only for a format with a
  * colour count.
  */
-export function chatSizeText(bytes: number, format: StickerFormat, ways: { preset: string; lighter: string[] } = { preset: 'a platform preset', lighter: ['a smaller size', 'a shorter part', 'a lower frame rate', 'fewer colours'] }): string {
-  const lighter = ways.lighter.filter((w) => stickerTakesColours(format) || !/colou?rs/.test(w));
+export function chatSizeText(bytes: number, format: StickerFormat, ways: { preset: string; lighter: string[]; colours: string } = { preset: 'a platform preset', lighter: ['a smaller size', 'a shorter part', 'a lower frame rate'], colours: 'fewer colours' }): string {
+  const lighter = [...ways.lighter, ...(stickerTakesColours(format) ? [ways.colours] : [])];
   const list = lighter.length > 1 ? `${lighter.slice(0, -1).join(', ')} or ${lighter.at(-1)}` : (lighter[0] ?? '');
   return `${chatKbText(bytes)} KB is more than chat apps take for a sticker (${chatStickerLimitsText(format)}); ${ways.preset} fits it to one${list ? `, and ${list} makes it lighter` : ''}`;
 }

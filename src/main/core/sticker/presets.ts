@@ -3,7 +3,7 @@
 import { PLATFORM_PRESETS, STICKER_FORMATS, stickerExtensions, type PlatformPreset, type StickerFormat } from '../../../shared/sticker-presets';
 import { ownValue } from '../../../shared/own';
 
-export { CHAT_STICKER_MAX_BYTES, chatKbText, chatLimitOf, chatStickerLimitsText, clipStickerFps, KB, PLATFORM_PRESETS, STICKER_FORMATS, presetFps, presetLoops, stickerExtension, stickerTakesColours, wholeSecondsOf, type PlatformPreset, type StickerFormat } from '../../../shared/sticker-presets';
+export { chatKbText, chatLimitOf, chatStickerLimitsText, clipStickerFps, KB, PLATFORM_PRESETS, STICKER_FORMATS, presetFps, presetLoops, stickerExtension, stickerTakesColours, wholeSecondsOf, type PlatformPreset, type StickerFormat } from '../../../shared/sticker-presets';
 
 /** Named output sizes (long side in px) for when no platform preset is chosen. */
 export const SIZE_PRESETS: Record<'small' | 'medium' | 'large', number> = { small: 160, medium: 320, large: 512 };
